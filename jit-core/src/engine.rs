@@ -1,0 +1,118 @@
+//! Engine stage: relocatable object bytes → callable machine code, in the process's one
+//! long-lived ORC LLJIT.
+//!
+//! The JIT resolves libm and libc symbols from the process and the runtime helpers of
+//! [`crate::runtime`] as absolute symbols. An object whose entry symbol is already loaded is not
+//! loaded again: symbols are content keys, so equal names mean equal code.
+
+use std::collections::HashMap;
+use std::ffi::{c_char, CStr, CString};
+use std::sync::{Mutex, OnceLock};
+
+use llvm_sys::core::LLVMCreateMemoryBufferWithMemoryRangeCopy;
+use llvm_sys::error::{LLVMDisposeErrorMessage, LLVMErrorRef, LLVMGetErrorMessage};
+use llvm_sys::orc2::lljit::*;
+use llvm_sys::orc2::*;
+
+/// The address of a compiled entry point: `extern "C" fn(args: *const u64, ret: *mut u64) -> u32`.
+pub type EntryFn = unsafe extern "C" fn(*const u64, *mut u64) -> u32;
+
+struct Jit {
+    jit: LLVMOrcLLJITRef,
+    loaded: HashMap<String, usize>,
+}
+
+// SAFETY: the LLJIT is only touched while holding the mutex around it.
+unsafe impl Send for Jit {}
+
+fn take_error(err: LLVMErrorRef) -> Result<(), String> {
+    if err.is_null() {
+        return Ok(());
+    }
+    // SAFETY: a non-null LLVMErrorRef is consumed by LLVMGetErrorMessage.
+    unsafe {
+        let msg = LLVMGetErrorMessage(err);
+        let s = CStr::from_ptr(msg).to_string_lossy().into_owned();
+        LLVMDisposeErrorMessage(msg);
+        Err(s)
+    }
+}
+
+fn jit() -> Result<&'static Mutex<Jit>, String> {
+    static JIT: OnceLock<Result<Mutex<Jit>, String>> = OnceLock::new();
+    JIT.get_or_init(|| unsafe { create() }.map(Mutex::new)).as_ref().map_err(Clone::clone)
+}
+
+unsafe fn create() -> Result<Jit, String> {
+    // The target machine's setup initialises the native target LLJIT needs.
+    let _ = crate::optimize::target_identity();
+    let mut jit = std::ptr::null_mut();
+    // SAFETY: plain LLVM C API calls; every error is taken and reported.
+    unsafe {
+        take_error(LLVMOrcCreateLLJIT(&mut jit, LLVMOrcCreateLLJITBuilder()))?;
+        let dylib = LLVMOrcLLJITGetMainJITDylib(jit);
+        let mut gen = std::ptr::null_mut();
+        take_error(LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(
+            &mut gen,
+            LLVMOrcLLJITGetGlobalPrefix(jit),
+            None,
+            std::ptr::null_mut(),
+        ))?;
+        LLVMOrcJITDylibAddGenerator(dylib, gen);
+        let names: Vec<CString> =
+            crate::runtime::helper_symbols().iter().map(|(n, _)| CString::new(*n).expect("no NUL")).collect();
+        let mut pairs: Vec<LLVMOrcCSymbolMapPair> = crate::runtime::helper_symbols()
+            .iter()
+            .zip(&names)
+            .map(|((_, addr), name)| LLVMOrcCSymbolMapPair {
+                Name: LLVMOrcLLJITMangleAndIntern(jit, name.as_ptr()),
+                Sym: LLVMJITEvaluatedSymbol {
+                    Address: *addr as u64,
+                    Flags: LLVMJITSymbolFlags {
+                        GenericFlags: LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsExported as u8
+                            | LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsCallable as u8,
+                        TargetFlags: 0,
+                    },
+                },
+            })
+            .collect();
+        let mu = LLVMOrcAbsoluteSymbols(pairs.as_mut_ptr(), pairs.len());
+        take_error(LLVMOrcJITDylibDefine(dylib, mu))?;
+    }
+    Ok(Jit { jit, loaded: HashMap::new() })
+}
+
+/// Loads `object` (unless `symbol` is already loaded) and returns the address of `symbol`.
+pub fn load(object: &[u8], symbol: &str) -> Result<EntryFn, String> {
+    let mut j = jit()?.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&addr) = j.loaded.get(symbol) {
+        // SAFETY: the address was looked up from the JIT for this symbol, which has this type.
+        return Ok(unsafe { std::mem::transmute::<usize, EntryFn>(addr) });
+    }
+    let name = CString::new(symbol).map_err(|e| e.to_string())?;
+    let mut addr: u64 = 0;
+    // SAFETY: the buffer is copied by LLVM and owned by the JIT after AddObjectFile.
+    unsafe {
+        let buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(
+            object.as_ptr() as *const c_char,
+            object.len(),
+            name.as_ptr(),
+        );
+        let dylib = LLVMOrcLLJITGetMainJITDylib(j.jit);
+        take_error(LLVMOrcLLJITAddObjectFile(j.jit, dylib, buf))?;
+        take_error(LLVMOrcLLJITLookup(j.jit, &mut addr, name.as_ptr()))?;
+    }
+    if addr == 0 {
+        return Err(format!("symbol {symbol} not found after loading"));
+    }
+    j.loaded.insert(symbol.to_string(), addr as usize);
+    // SAFETY: `symbol` is the entry point codegen emitted with exactly this signature.
+    Ok(unsafe { std::mem::transmute::<usize, EntryFn>(addr as usize) })
+}
+
+/// Whether an entry symbol is already in the JIT (then no object needs loading).
+pub fn lookup_loaded(symbol: &str) -> Option<EntryFn> {
+    let j = jit().ok()?.lock().unwrap_or_else(|e| e.into_inner());
+    // SAFETY: as in `load`.
+    j.loaded.get(symbol).map(|&a| unsafe { std::mem::transmute::<usize, EntryFn>(a) })
+}

@@ -1,0 +1,68 @@
+//! Typed compile errors: every one carries the source span of the construct it names.
+
+use crate::ast::Span;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CompileError {
+    /// Syntax outside the compiled subset; `construct` names it ("list literal", "try statement", ...).
+    #[error("unsupported construct: {construct}{}", detail_suffix(.detail))]
+    Unsupported { construct: String, detail: String, span: Span },
+    /// The source itself does not parse.
+    #[error("syntax error: {message}")]
+    Syntax { message: String, span: Span },
+    /// Types that do not fit together (a number returned on one path and None on another, ...).
+    #[error("{construct}: {message}")]
+    Typing { construct: String, message: String, span: Span },
+    /// LLVM refused the module or the object (a compiler bug, reported rather than crashing).
+    #[error("internal compiler error: {message}")]
+    Internal { message: String, span: Span },
+    /// A name that is neither a local, a parameter, nor a global the compiler understands.
+    #[error("{construct}: {message}")]
+    Name { construct: String, message: String, span: Span },
+}
+
+fn detail_suffix(detail: &str) -> String {
+    if detail.is_empty() {
+        String::new()
+    } else {
+        format!(" ({detail})")
+    }
+}
+
+impl CompileError {
+    pub fn unsupported(construct: impl Into<String>, span: Span) -> Self {
+        CompileError::Unsupported { construct: construct.into(), detail: String::new(), span }
+    }
+    pub fn unsupported_because(construct: impl Into<String>, detail: impl Into<String>, span: Span) -> Self {
+        CompileError::Unsupported { construct: construct.into(), detail: detail.into(), span }
+    }
+    pub fn typing(construct: impl Into<String>, message: impl Into<String>, span: Span) -> Self {
+        CompileError::Typing { construct: construct.into(), message: message.into(), span }
+    }
+    pub fn name(construct: impl Into<String>, message: impl Into<String>, span: Span) -> Self {
+        CompileError::Name { construct: construct.into(), message: message.into(), span }
+    }
+
+    pub fn span(&self) -> Span {
+        match self {
+            CompileError::Unsupported { span, .. }
+            | CompileError::Syntax { span, .. }
+            | CompileError::Typing { span, .. }
+            | CompileError::Name { span, .. }
+            | CompileError::Internal { span, .. } => *span,
+        }
+    }
+
+    /// The short name of what went wrong, exposed to Python as `CompileError.construct`.
+    pub fn construct(&self) -> &str {
+        match self {
+            CompileError::Unsupported { construct, .. }
+            | CompileError::Typing { construct, .. }
+            | CompileError::Name { construct, .. } => construct,
+            CompileError::Syntax { .. } => "syntax error",
+            CompileError::Internal { .. } => "internal compiler error",
+        }
+    }
+}
+
+pub type Result<T, E = CompileError> = std::result::Result<T, E>;

@@ -1,0 +1,217 @@
+//! The resolved tree `lower` produces: names bound to locals, intrinsics and functions; every
+//! expression numbered so that `infer` can give it a type in a side table.
+
+use crate::ast::{BinOp, BoolOpKind, CmpOp, Span, UnaryOp};
+
+pub type LocalId = u32;
+pub type ExprId = u32;
+/// Index of a function in the program being compiled (0 is the function the user called).
+pub type FuncId = u32;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Function {
+    pub name: String,
+    pub filename: String,
+    pub params: Vec<LocalId>,
+    pub locals: Vec<Local>,
+    pub body: Vec<Stmt>,
+    /// Number of expression ids handed out (the size of `infer`'s type table).
+    pub n_exprs: u32,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Local {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StmtKind {
+    Assign { targets: Vec<Target>, value: Expr },
+    AugAssign { target: LocalId, op: BinOp, value: Expr, read: Box<Expr> },
+    Expr(Expr),
+    If { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    While { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    /// `for target in range(start, stop, step)`
+    ForRange { target: Target, start: Expr, stop: Expr, step: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    Return(Option<Expr>),
+    Break,
+    Continue,
+    Pass,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    Local(LocalId, Span),
+    Tuple(Vec<Target>, Span),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub id: ExprId,
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    None,
+    /// A read of a local; `check_bound` when some path reaches it without an assignment.
+    Local { id: LocalId, check_bound: bool },
+    Binary { op: BinOp, left: Box<Expr>, right: Box<Expr> },
+    Unary { op: UnaryOp, operand: Box<Expr> },
+    BoolOp { op: BoolOpKind, values: Vec<Expr> },
+    Compare { left: Box<Expr>, ops: Vec<CmpOp>, comparators: Vec<Expr> },
+    IfExp { test: Box<Expr>, body: Box<Expr>, orelse: Box<Expr> },
+    Intrinsic { f: Intrinsic, args: Vec<Expr> },
+    /// A call of a jitted function, arguments bound to its parameters in order.
+    Call { func: FuncId, args: Vec<Expr> },
+    Tuple(Vec<Expr>),
+}
+
+/// Builtins and `math` functions the compiler implements itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Intrinsic {
+    Abs,
+    Min,
+    Max,
+    Int,
+    Float,
+    Bool,
+    Round,
+    Math(MathFn),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MathFn {
+    Sqrt,
+    Exp,
+    Log,
+    Log2,
+    Log10,
+    Log1p,
+    Expm1,
+    Sin,
+    Cos,
+    Tan,
+    Asin,
+    Acos,
+    Atan,
+    Atan2,
+    Sinh,
+    Cosh,
+    Tanh,
+    Hypot,
+    Floor,
+    Ceil,
+    Trunc,
+    Fabs,
+    Copysign,
+    Fmod,
+    Pow,
+    Isnan,
+    Isinf,
+    Isfinite,
+}
+
+impl MathFn {
+    pub const ALL: [MathFn; 28] = [
+        MathFn::Sqrt,
+        MathFn::Exp,
+        MathFn::Log,
+        MathFn::Log2,
+        MathFn::Log10,
+        MathFn::Log1p,
+        MathFn::Expm1,
+        MathFn::Sin,
+        MathFn::Cos,
+        MathFn::Tan,
+        MathFn::Asin,
+        MathFn::Acos,
+        MathFn::Atan,
+        MathFn::Atan2,
+        MathFn::Sinh,
+        MathFn::Cosh,
+        MathFn::Tanh,
+        MathFn::Hypot,
+        MathFn::Floor,
+        MathFn::Ceil,
+        MathFn::Trunc,
+        MathFn::Fabs,
+        MathFn::Copysign,
+        MathFn::Fmod,
+        MathFn::Pow,
+        MathFn::Isnan,
+        MathFn::Isinf,
+        MathFn::Isfinite,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MathFn::Sqrt => "sqrt",
+            MathFn::Exp => "exp",
+            MathFn::Log => "log",
+            MathFn::Log2 => "log2",
+            MathFn::Log10 => "log10",
+            MathFn::Log1p => "log1p",
+            MathFn::Expm1 => "expm1",
+            MathFn::Sin => "sin",
+            MathFn::Cos => "cos",
+            MathFn::Tan => "tan",
+            MathFn::Asin => "asin",
+            MathFn::Acos => "acos",
+            MathFn::Atan => "atan",
+            MathFn::Atan2 => "atan2",
+            MathFn::Sinh => "sinh",
+            MathFn::Cosh => "cosh",
+            MathFn::Tanh => "tanh",
+            MathFn::Hypot => "hypot",
+            MathFn::Floor => "floor",
+            MathFn::Ceil => "ceil",
+            MathFn::Trunc => "trunc",
+            MathFn::Fabs => "fabs",
+            MathFn::Copysign => "copysign",
+            MathFn::Fmod => "fmod",
+            MathFn::Pow => "pow",
+            MathFn::Isnan => "isnan",
+            MathFn::Isinf => "isinf",
+            MathFn::Isfinite => "isfinite",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<MathFn> {
+        MathFn::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// How many arguments the function takes (`log` also takes a base: 1 or 2).
+    pub fn arity(self) -> std::ops::RangeInclusive<usize> {
+        match self {
+            MathFn::Atan2 | MathFn::Copysign | MathFn::Fmod | MathFn::Pow => 2..=2,
+            MathFn::Hypot => 0..=16,
+            MathFn::Log => 1..=2,
+            _ => 1..=1,
+        }
+    }
+}
+
+/// The value of a `math` constant.
+pub fn math_constant(name: &str) -> Option<f64> {
+    Some(match name {
+        "pi" => std::f64::consts::PI,
+        "e" => std::f64::consts::E,
+        "tau" => std::f64::consts::TAU,
+        "inf" => f64::INFINITY,
+        "nan" => f64::NAN,
+        _ => return None,
+    })
+}

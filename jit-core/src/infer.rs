@@ -1,0 +1,505 @@
+//! Type inference stage (Numba's "typeinfer"): [`hir::Function`]s + argument types →
+//! [`TypedProgram`], a type for every local and expression of every specialization reached.
+//!
+//! Types only widen (bool ⊂ int ⊂ float), so a fixpoint over the whole program converges in a
+//! few rounds. Recursive calls start with an unknown return type, which later rounds fill in.
+
+use std::collections::HashMap;
+
+use crate::ast::{BinOp, Span, UnaryOp};
+use crate::error::{CompileError, Result};
+use crate::hir::{self, ExprId, ExprKind as H, FuncId, Intrinsic, MathFn, StmtKind as S};
+use crate::types::Type;
+
+pub type SpecId = usize;
+
+/// One function compiled for one tuple of argument types.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypedFunction {
+    pub func: FuncId,
+    pub arg_types: Vec<Type>,
+    pub local_types: Vec<Type>,
+    pub expr_types: Vec<Type>,
+    pub ret: Type,
+    /// For each call expression: the specialization it calls.
+    pub call_targets: HashMap<ExprId, SpecId>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypedProgram {
+    pub funcs: Vec<hir::Function>,
+    /// `specs[0]` is the entry point.
+    pub specs: Vec<TypedFunction>,
+}
+
+impl TypedProgram {
+    pub fn entry(&self) -> &TypedFunction {
+        &self.specs[0]
+    }
+    pub fn func(&self, spec: &TypedFunction) -> &hir::Function {
+        &self.funcs[spec.func as usize]
+    }
+}
+
+pub fn infer(funcs: Vec<hir::Function>, arg_types: Vec<Type>) -> Result<TypedProgram> {
+    let root = &funcs[0];
+    let mut specs = vec![new_spec(root, 0, arg_types)];
+    for _round in 0..64 {
+        let mut changed = false;
+        let mut i = 0;
+        while i < specs.len() {
+            let mut cx = Cx { funcs: &funcs, specs: &mut specs, me: i, changed: false };
+            cx.function()?;
+            changed |= cx.changed;
+            i += 1;
+        }
+        if !changed {
+            for s in &specs {
+                validate(&funcs[s.func as usize], s)?;
+            }
+            return Ok(TypedProgram { funcs, specs });
+        }
+    }
+    Err(CompileError::typing("type inference", "types did not settle", funcs[0].span))
+}
+
+fn new_spec(f: &hir::Function, id: FuncId, arg_types: Vec<Type>) -> TypedFunction {
+    let mut local_types = vec![Type::Unknown; f.locals.len()];
+    for (p, t) in f.params.iter().zip(&arg_types) {
+        local_types[*p as usize] = t.clone();
+    }
+    TypedFunction {
+        func: id,
+        arg_types,
+        local_types,
+        expr_types: vec![Type::Unknown; f.n_exprs as usize],
+        ret: Type::Unknown,
+        call_targets: HashMap::new(),
+    }
+}
+
+struct Cx<'a> {
+    funcs: &'a [hir::Function],
+    specs: &'a mut Vec<TypedFunction>,
+    me: SpecId,
+    changed: bool,
+}
+
+fn type_name(t: &Type) -> String {
+    match t {
+        Type::None => "None".into(),
+        other => other.to_string(),
+    }
+}
+
+impl<'a> Cx<'a> {
+    fn f(&self) -> &'a hir::Function {
+        &self.funcs[self.specs[self.me].func as usize]
+    }
+
+    fn function(&mut self) -> Result<()> {
+        let f = self.f();
+        self.block(&f.body)?;
+        if falls_through(&f.body) {
+            self.unify_ret(&Type::None, f.span)?;
+        }
+        Ok(())
+    }
+
+    fn unify_ret(&mut self, t: &Type, span: Span) -> Result<()> {
+        let cur = &self.specs[self.me].ret;
+        let new = cur.unify(t).map_err(|(a, b)| {
+            CompileError::typing(
+                "return of None on one path and a value on another",
+                format!("'{}' returns {} on one path and {} on another", self.f().name, type_name(&a), type_name(&b)),
+                span,
+            )
+        })?;
+        if &new != cur {
+            self.specs[self.me].ret = new;
+            self.changed = true;
+        }
+        Ok(())
+    }
+
+    fn assign_local(&mut self, id: u32, t: &Type, span: Span) -> Result<()> {
+        let cur = &self.specs[self.me].local_types[id as usize];
+        let new = cur.unify(t).map_err(|(a, b)| {
+            CompileError::typing(
+                "variable of mixed types",
+                format!(
+                    "'{}' holds {} on one path and {} on another",
+                    self.f().locals[id as usize].name,
+                    type_name(&a),
+                    type_name(&b)
+                ),
+                span,
+            )
+        })?;
+        if &new != cur {
+            self.specs[self.me].local_types[id as usize] = new;
+            self.changed = true;
+        }
+        Ok(())
+    }
+
+    fn assign_target(&mut self, t: &hir::Target, ty: &Type) -> Result<()> {
+        match t {
+            hir::Target::Local(id, span) => self.assign_local(*id, ty, *span),
+            hir::Target::Tuple(ts, span) => match ty {
+                Type::Unknown => Ok(()),
+                Type::Tuple(items) if items.len() == ts.len() => {
+                    for (t, ty) in ts.iter().zip(items) {
+                        self.assign_target(t, ty)?;
+                    }
+                    Ok(())
+                }
+                Type::Tuple(items) => Err(CompileError::typing(
+                    "tuple unpacking",
+                    format!("cannot unpack {} values into {} names", items.len(), ts.len()),
+                    *span,
+                )),
+                other => Err(CompileError::typing(
+                    "tuple unpacking",
+                    format!("cannot unpack a {} value", type_name(other)),
+                    *span,
+                )),
+            },
+        }
+    }
+
+    fn block(&mut self, stmts: &[hir::Stmt]) -> Result<()> {
+        for s in stmts {
+            self.stmt(s)?;
+        }
+        Ok(())
+    }
+
+    fn stmt(&mut self, s: &hir::Stmt) -> Result<()> {
+        match &s.kind {
+            S::Assign { targets, value } => {
+                let t = self.expr(value)?;
+                for target in targets {
+                    self.assign_target(target, &t)?;
+                }
+            }
+            S::AugAssign { target, op, value, read } => {
+                let l = self.expr(read)?;
+                let r = self.expr(value)?;
+                let t = binary_type(*op, &l, &r, value, s.span)?;
+                self.assign_local(*target, &t, s.span)?;
+            }
+            S::Expr(e) => {
+                self.expr(e)?;
+            }
+            S::If { test, body, orelse } | S::While { test, body, orelse } => {
+                self.test(test)?;
+                self.block(body)?;
+                self.block(orelse)?;
+            }
+            S::ForRange { target, start, stop, step, body, orelse } => {
+                for e in [start, stop, step] {
+                    let t = self.expr(e)?;
+                    if !matches!(t, Type::Int | Type::Bool | Type::Unknown) {
+                        return Err(CompileError::typing(
+                            "range() argument",
+                            format!("range() arguments must be integers, not {}", type_name(&t)),
+                            e.span,
+                        ));
+                    }
+                }
+                self.assign_target(target, &Type::Int)?;
+                self.block(body)?;
+                self.block(orelse)?;
+            }
+            S::Return(v) => {
+                let t = match v {
+                    Some(v) => self.expr(v)?,
+                    None => Type::None,
+                };
+                self.unify_ret(&t, s.span)?;
+            }
+            S::Break | S::Continue | S::Pass => {}
+        }
+        Ok(())
+    }
+
+    fn test(&mut self, e: &hir::Expr) -> Result<Type> {
+        let t = self.expr(e)?;
+        if !(t.is_numeric() || t == Type::Unknown) {
+            return Err(CompileError::typing(
+                "condition",
+                format!("a condition must be a number or bool, not {}", type_name(&t)),
+                e.span,
+            ));
+        }
+        Ok(t)
+    }
+
+    fn numeric(&mut self, e: &hir::Expr, what: &str) -> Result<Type> {
+        let t = self.expr(e)?;
+        if !(t.is_numeric() || t == Type::Unknown) {
+            return Err(CompileError::typing(
+                what.to_string(),
+                format!("{what} takes a number, not {}", type_name(&t)),
+                e.span,
+            ));
+        }
+        Ok(t)
+    }
+
+    fn expr(&mut self, e: &hir::Expr) -> Result<Type> {
+        let t = match &e.kind {
+            H::Int(_) => Type::Int,
+            H::Float(_) => Type::Float,
+            H::Bool(_) => Type::Bool,
+            H::None => Type::None,
+            H::Local { id, .. } => self.specs[self.me].local_types[*id as usize].clone(),
+            H::Binary { op, left, right } => {
+                let l = self.expr(left)?;
+                let r = self.expr(right)?;
+                binary_type(*op, &l, &r, right, e.span)?
+            }
+            H::Unary { op, operand } => {
+                let t = self.expr(operand)?;
+                if !(t.is_numeric() || t == Type::Unknown) {
+                    return Err(CompileError::typing(
+                        "unary operator",
+                        format!("bad operand type for unary operator: {}", type_name(&t)),
+                        e.span,
+                    ));
+                }
+                match (op, &t) {
+                    (_, Type::Unknown) => Type::Unknown,
+                    (UnaryOp::Not, _) => Type::Bool,
+                    (UnaryOp::Invert, Type::Float) => {
+                        return Err(CompileError::typing(
+                            "unary operator",
+                            "bad operand type for unary ~: 'float'",
+                            e.span,
+                        ))
+                    }
+                    (UnaryOp::Invert, _) => Type::Int,
+                    (_, Type::Float) => Type::Float,
+                    _ => Type::Int,
+                }
+            }
+            H::BoolOp { values, .. } => {
+                let mut t = Type::Unknown;
+                for v in values {
+                    let vt = self.test(v)?;
+                    t = t.unify(&vt).unwrap_or(Type::Float);
+                }
+                t
+            }
+            H::Compare { left, comparators, .. } => {
+                self.numeric(left, "comparison")?;
+                for c in comparators {
+                    self.numeric(c, "comparison")?;
+                }
+                Type::Bool
+            }
+            H::IfExp { test, body, orelse } => {
+                self.test(test)?;
+                let a = self.expr(body)?;
+                let b = self.expr(orelse)?;
+                a.unify(&b).map_err(|(a, b)| {
+                    CompileError::typing(
+                        "conditional expression of mixed types",
+                        format!("one branch gives {} and the other {}", type_name(&a), type_name(&b)),
+                        e.span,
+                    )
+                })?
+            }
+            H::Intrinsic { f, args } => self.intrinsic(*f, args, e.span)?,
+            H::Call { func, args } => {
+                let mut tys = Vec::new();
+                for a in args {
+                    let t = self.expr(a)?;
+                    if t == Type::None {
+                        return Err(CompileError::typing("call argument", "None cannot be passed to a jitted function", a.span));
+                    }
+                    tys.push(t);
+                }
+                if tys.iter().all(Type::is_known) {
+                    let target = self.spec_for(*func, tys);
+                    self.specs[self.me].call_targets.insert(e.id, target);
+                    self.specs[target].ret.clone()
+                } else {
+                    Type::Unknown
+                }
+            }
+            H::Tuple(items) => {
+                let mut ts = Vec::new();
+                for i in items {
+                    ts.push(self.expr(i)?);
+                }
+                Type::Tuple(ts)
+            }
+        };
+        let slot = &mut self.specs[self.me].expr_types[e.id as usize];
+        if *slot != t {
+            *slot = t.clone();
+        }
+        Ok(t)
+    }
+
+    fn spec_for(&mut self, func: FuncId, tys: Vec<Type>) -> SpecId {
+        if let Some(i) = self.specs.iter().position(|s| s.func == func && s.arg_types == tys) {
+            return i;
+        }
+        let f = &self.funcs[func as usize];
+        self.specs.push(new_spec(f, func, tys));
+        self.changed = true;
+        self.specs.len() - 1
+    }
+
+    fn intrinsic(&mut self, f: Intrinsic, args: &[hir::Expr], span: Span) -> Result<Type> {
+        let name = match f {
+            Intrinsic::Abs => "abs()",
+            Intrinsic::Min => "min()",
+            Intrinsic::Max => "max()",
+            Intrinsic::Int => "int()",
+            Intrinsic::Float => "float()",
+            Intrinsic::Bool => "bool()",
+            Intrinsic::Round => "round()",
+            Intrinsic::Math(_) => "math function",
+        };
+        let mut tys = Vec::new();
+        for a in args {
+            tys.push(self.numeric(a, name)?);
+        }
+        if tys.iter().any(|t| *t == Type::Unknown) {
+            return Ok(Type::Unknown);
+        }
+        Ok(match f {
+            Intrinsic::Abs => if tys[0] == Type::Float { Type::Float } else { Type::Int },
+            Intrinsic::Min | Intrinsic::Max => tys.iter().fold(Type::Unknown, |a, b| a.unify(b).unwrap_or(Type::Float)),
+            Intrinsic::Int => Type::Int,
+            Intrinsic::Float => Type::Float,
+            Intrinsic::Bool => Type::Bool,
+            Intrinsic::Round => {
+                if tys.len() == 2 && tys[1] == Type::Float {
+                    return Err(CompileError::typing(
+                        "round() ndigits",
+                        "round() ndigits must be an integer, not float64",
+                        args[1].span,
+                    ));
+                }
+                if tys.len() == 2 && tys[0] == Type::Float { Type::Float } else { Type::Int }
+            }
+            Intrinsic::Math(m) => match m {
+                MathFn::Floor | MathFn::Ceil | MathFn::Trunc => Type::Int,
+                MathFn::Isnan | MathFn::Isinf | MathFn::Isfinite => Type::Bool,
+                _ => {
+                    let _ = span;
+                    Type::Float
+                }
+            },
+        })
+    }
+}
+
+/// Whether an exponent expression is a literal negative integer (`2 ** -1` is a float in Python).
+fn is_negative_literal(e: &hir::Expr) -> bool {
+    match &e.kind {
+        H::Int(i) => *i < 0,
+        H::Unary { op: UnaryOp::Neg, operand } => matches!(operand.kind, H::Int(i) if i > 0),
+        _ => false,
+    }
+}
+
+fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> Result<Type> {
+    for t in [l, r] {
+        if !(t.is_numeric() || *t == Type::Unknown) {
+            return Err(CompileError::typing(
+                "binary operator",
+                format!("unsupported operand types for {}: {} and {}", op.symbol(), type_name(l), type_name(r)),
+                span,
+            ));
+        }
+    }
+    if *l == Type::Unknown || *r == Type::Unknown {
+        return Ok(Type::Unknown);
+    }
+    let float = *l == Type::Float || *r == Type::Float;
+    Ok(match op {
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::FloorDiv | BinOp::Mod => l.arith(r),
+        BinOp::Div => Type::Float,
+        BinOp::Pow => {
+            if float || is_negative_literal(right) {
+                Type::Float
+            } else {
+                Type::Int
+            }
+        }
+        BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if float => {
+            return Err(CompileError::typing(
+                "binary operator",
+                format!("unsupported operand types for {}: {} and {}", op.symbol(), type_name(l), type_name(r)),
+                span,
+            ))
+        }
+        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if *l == Type::Bool && *r == Type::Bool => Type::Bool,
+        _ => Type::Int,
+    })
+}
+
+/// Whether control can run off the end of `stmts`.
+pub fn falls_through(stmts: &[hir::Stmt]) -> bool {
+    for s in stmts {
+        match &s.kind {
+            S::Return(_) | S::Break | S::Continue => return false,
+            S::If { body, orelse, .. } => {
+                if !falls_through(body) && !falls_through(orelse) {
+                    return false;
+                }
+            }
+            S::While { test, body, .. } => {
+                let forever = matches!(test.kind, H::Bool(true)) || matches!(test.kind, H::Int(i) if i != 0);
+                if forever && !has_break(body) {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
+/// Whether a `break` in `stmts` leaves the loop these statements are the body of.
+fn has_break(stmts: &[hir::Stmt]) -> bool {
+    stmts.iter().any(|s| match &s.kind {
+        S::Break => true,
+        S::If { body, orelse, .. } => has_break(body) || has_break(orelse),
+        _ => false,
+    })
+}
+
+fn validate(f: &hir::Function, s: &TypedFunction) -> Result<()> {
+    if s.ret == Type::Unknown {
+        return Err(CompileError::typing(
+            "recursive function whose return type cannot be inferred",
+            format!("'{}' only ever returns the result of calling itself", f.name),
+            f.span,
+        ));
+    }
+    if let Type::Tuple(_) = s.ret {
+        // Tuples are values inside a function; returning them to Python comes with tuple support.
+        return Err(CompileError::unsupported_because(
+            "tuple return value",
+            format!("'{}' returns a tuple; returning tuples is not supported yet", f.name),
+            f.span,
+        ));
+    }
+    for (i, t) in s.local_types.iter().enumerate() {
+        if !t.is_known() {
+            return Err(CompileError::typing(
+                "variable whose type cannot be inferred",
+                format!("the type of '{}' cannot be inferred", f.locals[i].name),
+                f.locals[i].span,
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,179 @@
+//! stickyjit's compiler: the source of one Python function → native code, one stage per module.
+//!
+//! | stage | module | entry point | output |
+//! | --- | --- | --- | --- |
+//! | parse | [`parse`] | [`parse::parse_function`] | [`ast::FunctionDef`] |
+//! | normalize + fingerprint | [`normalize`] | [`normalize::fingerprint`] | [`normalize::Fingerprint`] |
+//! | lower (name resolution) | [`lower`] | [`lower::lower`] | [`hir::Function`] |
+//! | type inference | [`infer`] | [`infer::infer`] | [`infer::TypedProgram`] |
+//! | codegen | [`codegen`] | [`codegen::codegen`] | LLVM module |
+//! | optimize + emit | [`optimize`] | [`optimize::optimize`], [`optimize::emit_object`] | object bytes |
+//! | engine | [`engine`] | [`engine::load`] | [`engine::EntryFn`] |
+//!
+//! [`compile`] runs lower → engine for one argument-type signature.
+
+pub mod ast;
+pub mod codegen;
+pub mod engine;
+pub mod error;
+pub mod hir;
+pub mod infer;
+pub mod lower;
+pub mod normalize;
+pub mod optimize;
+pub mod parse;
+pub mod pretty;
+pub mod runtime;
+pub mod types;
+
+use std::time::{Duration, Instant};
+
+pub use error::CompileError;
+pub use types::Type;
+
+/// The compiler's version, part of every code key.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Compile options that change the machine code (all are part of the code key).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    pub opt_level: optimize::OptLevel,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { opt_level: optimize::OptLevel::O3 }
+    }
+}
+
+/// Which intermediate texts to keep (for `inspect_*` and `STICKYJIT_DUMP`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Capture {
+    pub typed_ir: bool,
+    pub llvm_ir: bool,
+    pub asm: bool,
+}
+
+pub struct Compiled {
+    /// The entry symbol: `sj_` + the code key.
+    pub symbol: String,
+    pub object: Vec<u8>,
+    pub entry: engine::EntryFn,
+    pub ret: Type,
+    pub local_names: Vec<String>,
+    pub typed_ir: Option<String>,
+    /// Unoptimized and optimized LLVM IR.
+    pub llvm_ir: Option<(String, String)>,
+    pub asm: Option<String>,
+    /// Time spent in each stage, by the stage names of the architecture table.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// The code key of one specialization: everything that can change its machine code.
+pub fn code_key(
+    fp: &normalize::Fingerprint,
+    env: &lower::Env,
+    arg_types: &[Type],
+    options: &Options,
+    target: &optimize::TargetIdentity,
+) -> String {
+    let mut h = blake3::Hasher::new();
+    let mut put = |s: &str| {
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    put("stickyjit code key v1");
+    put(VERSION);
+    put(&target.llvm_version);
+    put(&target.triple);
+    put(&target.cpu);
+    put(&target.features);
+    put(&format!("{options:?}"));
+    put(&normalize::hex(&fp.code));
+    put(&arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(","));
+    let mut globals: Vec<_> = env.globals.iter().collect();
+    globals.sort_by(|a, b| a.0.cmp(b.0));
+    for (name, value) in globals {
+        put(name);
+        put(&format!("{value:?}"));
+    }
+    put(&format!("{:?}", env.defaults));
+    normalize::hex(&h.finalize().as_bytes()[..20])
+}
+
+/// Lowers, infers, generates, optimizes and loads `func` for `arg_types`.
+pub fn compile(
+    func: &ast::FunctionDef,
+    fp: &normalize::Fingerprint,
+    env: &lower::Env,
+    arg_types: &[Type],
+    options: &Options,
+    capture: Capture,
+) -> Result<Compiled, CompileError> {
+    let mut timings = Vec::new();
+    let mut t = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+        let now = Instant::now();
+        timings.push((name, now - t));
+        t = now;
+    };
+    let hir = lower::lower(func, env)?;
+    lap("lower", &mut timings);
+    let local_names = hir.locals.iter().map(|l| l.name.clone()).collect();
+    let typed = infer::infer(vec![hir], arg_types.to_vec())?;
+    lap("infer", &mut timings);
+    let typed_ir = capture.typed_ir.then(|| pretty::typed_program(&typed));
+    let ret = typed.entry().ret.clone();
+    let target = optimize::target_identity();
+    let symbol = format!("sj_{}", code_key(fp, env, arg_types, options, &target));
+    let internal = |message: String| CompileError::Internal { message, span: func.span };
+
+    if let Some(entry) = engine::lookup_loaded(&symbol) {
+        if !capture.llvm_ir && !capture.asm {
+            return Ok(Compiled { symbol, object: Vec::new(), entry, ret, local_names, typed_ir, llvm_ir: None, asm: None, timings });
+        }
+    }
+    let ctx = inkwell::context::Context::create();
+    let module = codegen::codegen(&ctx, &typed, &symbol)?;
+    lap("codegen", &mut timings);
+    let unopt = capture.llvm_ir.then(|| module.print_to_string().to_string());
+    module.verify().map_err(|e| internal(format!("invalid LLVM IR: {e}")))?;
+    optimize::optimize(&module, options.opt_level).map_err(internal)?;
+    let opt_ir = capture.llvm_ir.then(|| module.print_to_string().to_string());
+    let object = optimize::emit_object(&module).map_err(internal)?;
+    lap("optimize", &mut timings);
+    let asm = if capture.asm { Some(optimize::emit_asm(&module).map_err(internal)?) } else { None };
+    let entry = engine::load(&object, &symbol).map_err(internal)?;
+    lap("engine", &mut timings);
+    Ok(Compiled {
+        symbol,
+        object,
+        entry,
+        ret,
+        local_names,
+        typed_ir,
+        llvm_ir: unopt.zip(opt_ir),
+        asm,
+        timings,
+    })
+}
+
+/// Compiles a whole source text (the first `def` in it) for `arg_types` with no globals:
+/// the convenience used by tests and benches.
+pub fn compile_source(src: &str, arg_types: &[Type], capture: Capture) -> Result<Compiled, CompileError> {
+    let lines: Vec<String> = src.lines().map(|l| format!("{l}\n")).collect();
+    let func = parse::parse_function(&parse::SourceFunction { lines: &lines, first_line: 1, filename: "<test>" })?;
+    let fp = normalize::fingerprint(&func);
+    let mut env = lower::Env { filename: "<test>".into(), ..Default::default() };
+    for name in lower::global_names(&func) {
+        let v = match name.as_str() {
+            "math" => lower::GlobalValue::Module("math".into()),
+            "abs" | "min" | "max" | "int" | "float" | "bool" | "round" | "range" => lower::GlobalValue::Builtin(name.clone()),
+            n if n == func.name => lower::GlobalValue::SelfFunction,
+            _ => lower::GlobalValue::Undefined,
+        };
+        env.globals.insert(name, v);
+    }
+    env.defaults = vec![None; func.params.len()];
+    compile(&func, &fp, &env, arg_types, &Options::default(), capture)
+}

@@ -1,0 +1,793 @@
+//! Lower stage: [`ast::FunctionDef`] + the values of its globals → [`hir::Function`].
+//!
+//! Resolves every name (local, frozen global constant, `math` member, builtin, jitted function),
+//! binds call arguments to parameters, and checks that no local is read before any assignment
+//! can reach it (reads that only *some* paths leave unassigned get a runtime check).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::ast::{self, ExprKind as A, Span, StmtKind as S};
+use crate::error::{CompileError, Result};
+use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
+
+/// What a global name referenced by the function is bound to, as the caller (jit-py) found it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GlobalValue {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    /// A module the compiler knows (`"math"`).
+    Module(String),
+    /// A function from the `math` module, e.g. `from math import sqrt`.
+    MathFunction(String),
+    /// A builtin such as `abs` or `range`.
+    Builtin(String),
+    /// The jitted function being compiled (direct recursion).
+    SelfFunction,
+    /// Anything else: `description` says what it is, for the error message.
+    Unsupported { description: String, is_function: bool },
+    Undefined,
+}
+
+/// A constant default value of a parameter.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ConstValue {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+/// Everything outside the syntax tree that lowering needs.
+#[derive(Clone, Debug, Default)]
+pub struct Env {
+    pub filename: String,
+    pub globals: HashMap<String, GlobalValue>,
+    /// One entry per parameter: its default value, if it has one.
+    pub defaults: Vec<Option<ConstValue>>,
+}
+
+/// The names the function reads that are not its own locals, in first-use order: the caller
+/// looks these up in the function's globals and builtins to build [`Env::globals`].
+pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
+    let locals = local_names(f);
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    let mut visit = |name: &str| {
+        if !locals.contains(name) && seen.insert(name.to_string()) {
+            out.push(name.to_string());
+        }
+    };
+    fn walk_expr(e: &ast::Expr, visit: &mut dyn FnMut(&str)) {
+        match &e.kind {
+            A::Name(n) => visit(n),
+            A::Attribute { value, .. } => walk_expr(value, visit),
+            A::Binary { left, right, .. } => {
+                walk_expr(left, visit);
+                walk_expr(right, visit)
+            }
+            A::Unary { operand, .. } => walk_expr(operand, visit),
+            A::BoolOp { values, .. } | A::Tuple(values) => values.iter().for_each(|v| walk_expr(v, visit)),
+            A::Compare { left, comparators, .. } => {
+                walk_expr(left, visit);
+                comparators.iter().for_each(|v| walk_expr(v, visit))
+            }
+            A::IfExp { test, body, orelse } => {
+                walk_expr(test, visit);
+                walk_expr(body, visit);
+                walk_expr(orelse, visit)
+            }
+            A::Call { func, args, keywords } => {
+                walk_expr(func, visit);
+                args.iter().for_each(|v| walk_expr(v, visit));
+                keywords.iter().for_each(|k| walk_expr(&k.value, visit))
+            }
+            A::Int(_) | A::Float(_) | A::Bool(_) | A::None => {}
+        }
+    }
+    fn walk(stmts: &[ast::Stmt], visit: &mut dyn FnMut(&str)) {
+        for s in stmts {
+            match &s.kind {
+                S::Assign { value, .. } | S::AugAssign { value, .. } | S::Expr(value) | S::Return(Some(value)) => {
+                    walk_expr(value, visit)
+                }
+                S::If { test, body, orelse } | S::While { test, body, orelse } => {
+                    walk_expr(test, visit);
+                    walk(body, visit);
+                    walk(orelse, visit)
+                }
+                S::For { iter, body, orelse, .. } => {
+                    walk_expr(iter, visit);
+                    walk(body, visit);
+                    walk(orelse, visit)
+                }
+                S::Return(None) | S::Break | S::Continue | S::Pass => {}
+            }
+        }
+    }
+    walk(&f.body, &mut visit);
+    out
+}
+
+/// Parameters and every name assigned anywhere in the body: Python's rule for what is local.
+pub fn local_names(f: &ast::FunctionDef) -> HashSet<String> {
+    fn target(t: &ast::Target, out: &mut HashSet<String>) {
+        match t {
+            ast::Target::Name(n, _) => {
+                out.insert(n.clone());
+            }
+            ast::Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, out)),
+        }
+    }
+    fn walk(stmts: &[ast::Stmt], out: &mut HashSet<String>) {
+        for s in stmts {
+            match &s.kind {
+                S::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
+                S::AugAssign { target: t, .. } => target(t, out),
+                S::For { target: t, body, orelse, .. } => {
+                    target(t, out);
+                    walk(body, out);
+                    walk(orelse, out)
+                }
+                S::If { body, orelse, .. } | S::While { body, orelse, .. } => {
+                    walk(body, out);
+                    walk(orelse, out)
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out: HashSet<String> = f.params.iter().map(|p| p.name.clone()).collect();
+    walk(&f.body, &mut out);
+    out
+}
+
+pub fn lower(f: &ast::FunctionDef, env: &Env) -> Result<hir::Function> {
+    let mut l = Lowerer { env, f, locals: Vec::new(), by_name: HashMap::new(), next_expr: 0 };
+    for p in &f.params {
+        l.local(&p.name, p.span);
+    }
+    // Locals in first-assignment order, so that ids are stable under renaming.
+    let mut names: Vec<(String, Span)> = Vec::new();
+    collect_assigned(&f.body, &mut names);
+    for (n, s) in names {
+        l.local(&n, s);
+    }
+    let body = l.block(&f.body)?;
+    let mut func = hir::Function {
+        name: f.name.clone(),
+        filename: env.filename.clone(),
+        params: (0..f.params.len() as u32).collect(),
+        locals: l.locals,
+        body,
+        n_exprs: l.next_expr,
+        span: f.span,
+    };
+    check_assignment(&mut func)?;
+    Ok(func)
+}
+
+fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<(String, Span)>) {
+    fn target(t: &ast::Target, out: &mut Vec<(String, Span)>) {
+        match t {
+            ast::Target::Name(n, s) => {
+                if !out.iter().any(|(m, _)| m == n) {
+                    out.push((n.clone(), *s))
+                }
+            }
+            ast::Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, out)),
+        }
+    }
+    for s in stmts {
+        match &s.kind {
+            S::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
+            S::AugAssign { target: t, .. } => target(t, out),
+            S::For { target: t, body, orelse, .. } => {
+                target(t, out);
+                collect_assigned(body, out);
+                collect_assigned(orelse, out)
+            }
+            S::If { body, orelse, .. } | S::While { body, orelse, .. } => {
+                collect_assigned(body, out);
+                collect_assigned(orelse, out)
+            }
+            _ => {}
+        }
+    }
+}
+
+struct Lowerer<'a> {
+    env: &'a Env,
+    f: &'a ast::FunctionDef,
+    locals: Vec<hir::Local>,
+    by_name: HashMap<String, LocalId>,
+    next_expr: u32,
+}
+
+enum Callee {
+    Intrinsic(Intrinsic),
+    Range,
+    SelfFunction,
+}
+
+impl<'a> Lowerer<'a> {
+    fn local(&mut self, name: &str, span: Span) -> LocalId {
+        if let Some(&id) = self.by_name.get(name) {
+            return id;
+        }
+        let id = self.locals.len() as LocalId;
+        self.locals.push(hir::Local { name: name.to_string(), span });
+        self.by_name.insert(name.to_string(), id);
+        id
+    }
+
+    fn mk(&mut self, kind: H, span: Span) -> hir::Expr {
+        let id = self.next_expr;
+        self.next_expr += 1;
+        hir::Expr { id, kind, span }
+    }
+
+    fn global(&self, name: &str) -> &GlobalValue {
+        self.env.globals.get(name).unwrap_or(&GlobalValue::Undefined)
+    }
+
+    fn block(&mut self, stmts: &[ast::Stmt]) -> Result<Vec<hir::Stmt>> {
+        stmts.iter().map(|s| self.stmt(s)).collect()
+    }
+
+    fn target(&mut self, t: &ast::Target) -> hir::Target {
+        match t {
+            ast::Target::Name(n, s) => hir::Target::Local(self.by_name[n], *s),
+            ast::Target::Tuple(ts, s) => hir::Target::Tuple(ts.iter().map(|t| self.target(t)).collect(), *s),
+        }
+    }
+
+    fn stmt(&mut self, s: &ast::Stmt) -> Result<hir::Stmt> {
+        let kind = match &s.kind {
+            S::Assign { targets, value } => hir::StmtKind::Assign {
+                targets: targets.iter().map(|t| self.target(t)).collect(),
+                value: self.expr(value)?,
+            },
+            S::AugAssign { target, op, value } => {
+                let ast::Target::Name(n, tspan) = target else {
+                    return Err(CompileError::unsupported("augmented assignment to a tuple", s.span));
+                };
+                let id = self.by_name[n];
+                let read = Box::new(self.mk(H::Local { id, check_bound: false }, *tspan));
+                hir::StmtKind::AugAssign { target: id, op: *op, value: self.expr(value)?, read }
+            }
+            S::Expr(e) => hir::StmtKind::Expr(self.expr(e)?),
+            S::If { test, body, orelse } => hir::StmtKind::If {
+                test: self.expr(test)?,
+                body: self.block(body)?,
+                orelse: self.block(orelse)?,
+            },
+            S::While { test, body, orelse } => hir::StmtKind::While {
+                test: self.expr(test)?,
+                body: self.block(body)?,
+                orelse: self.block(orelse)?,
+            },
+            S::For { target, iter, body, orelse } => {
+                let A::Call { func, args, keywords } = &iter.kind else {
+                    return Err(CompileError::unsupported_because(
+                        "for loop over a non-range iterable",
+                        "only `for x in range(...)` is compiled",
+                        iter.span,
+                    ));
+                };
+                if !matches!(self.callee(func)?, Callee::Range) {
+                    return Err(CompileError::unsupported_because(
+                        "for loop over a non-range iterable",
+                        "only `for x in range(...)` is compiled",
+                        iter.span,
+                    ));
+                }
+                if let Some(k) = keywords.first() {
+                    return Err(CompileError::unsupported("keyword argument to range()", k.span));
+                }
+                let mut a: Vec<hir::Expr> = args.iter().map(|e| self.expr(e)).collect::<Result<_>>()?;
+                let (start, stop, step) = match a.len() {
+                    1 => (self.mk(H::Int(0), iter.span), a.pop().unwrap(), self.mk(H::Int(1), iter.span)),
+                    2 => {
+                        let stop = a.pop().unwrap();
+                        (a.pop().unwrap(), stop, self.mk(H::Int(1), iter.span))
+                    }
+                    3 => {
+                        let step = a.pop().unwrap();
+                        let stop = a.pop().unwrap();
+                        (a.pop().unwrap(), stop, step)
+                    }
+                    n => {
+                        return Err(CompileError::typing(
+                            "range() call",
+                            format!("range expected 1 to 3 arguments, got {n}"),
+                            iter.span,
+                        ))
+                    }
+                };
+                hir::StmtKind::ForRange {
+                    target: self.target(target),
+                    start,
+                    stop,
+                    step,
+                    body: self.block(body)?,
+                    orelse: self.block(orelse)?,
+                }
+            }
+            S::Return(v) => hir::StmtKind::Return(v.as_ref().map(|v| self.expr(v)).transpose()?),
+            S::Break => hir::StmtKind::Break,
+            S::Continue => hir::StmtKind::Continue,
+            S::Pass => hir::StmtKind::Pass,
+        };
+        Ok(hir::Stmt { kind, span: s.span })
+    }
+
+    fn callee(&self, func: &ast::Expr) -> Result<Callee> {
+        match &func.kind {
+            A::Name(n) if self.by_name.contains_key(n) => Err(CompileError::unsupported_because(
+                "call of a local variable",
+                format!("'{n}' is a local variable, not a function"),
+                func.span,
+            )),
+            A::Name(n) => match self.global(n) {
+                GlobalValue::Builtin(b) => builtin(b).ok_or_else(|| {
+                    CompileError::unsupported_because(
+                        "call to an unsupported builtin",
+                        format!("'{b}' is not compiled; supported builtins: abs, min, max, int, float, bool, round, range"),
+                        func.span,
+                    )
+                }),
+                GlobalValue::MathFunction(m) => math_fn(m, func.span).map(|m| Callee::Intrinsic(Intrinsic::Math(m))),
+                GlobalValue::SelfFunction => Ok(Callee::SelfFunction),
+                GlobalValue::Unsupported { description, is_function: true } => Err(CompileError::unsupported_because(
+                    "call to a function that is not jitted",
+                    format!("'{n}' is {description}; decorate it with @jit to call it from jitted code"),
+                    func.span,
+                )),
+                GlobalValue::Undefined => Err(undefined(n, func.span)),
+                other => Err(CompileError::unsupported_because(
+                    "call of a non-function",
+                    format!("'{n}' is {}", describe(other)),
+                    func.span,
+                )),
+            },
+            A::Attribute { value, attr } => match &value.kind {
+                A::Name(m) if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "math") => {
+                    math_fn(attr, func.span).map(|m| Callee::Intrinsic(Intrinsic::Math(m)))
+                }
+                _ => Err(self.bad_attribute(value, attr, func.span)),
+            },
+            _ => Err(CompileError::unsupported("call of a computed function", func.span)),
+        }
+    }
+
+    fn bad_attribute(&self, value: &ast::Expr, attr: &str, span: Span) -> CompileError {
+        if let A::Name(m) = &value.kind {
+            if let GlobalValue::Module(name) = self.global(m) {
+                return CompileError::unsupported_because(
+                    "module attribute",
+                    format!("'{name}.{attr}' is not supported"),
+                    span,
+                );
+            }
+            if let GlobalValue::Undefined = self.global(m) {
+                if !self.by_name.contains_key(m) {
+                    return undefined(m, value.span);
+                }
+            }
+        }
+        CompileError::unsupported_because(
+            "attribute access",
+            format!("'.{attr}' on a value that is not a module"),
+            span,
+        )
+    }
+
+    fn exprs(&mut self, es: &[ast::Expr]) -> Result<Vec<hir::Expr>> {
+        es.iter().map(|e| self.expr(e)).collect()
+    }
+
+    fn expr(&mut self, e: &ast::Expr) -> Result<hir::Expr> {
+        let span = e.span;
+        let kind = match &e.kind {
+            A::Int(i) => H::Int(*i),
+            A::Float(f) => H::Float(*f),
+            A::Bool(b) => H::Bool(*b),
+            A::None => H::None,
+            A::Name(n) => {
+                if let Some(&id) = self.by_name.get(n) {
+                    H::Local { id, check_bound: false }
+                } else {
+                    match self.global(n) {
+                        GlobalValue::Int(i) => H::Int(*i),
+                        GlobalValue::Float(f) => H::Float(*f),
+                        GlobalValue::Bool(b) => H::Bool(*b),
+                        GlobalValue::Undefined => return Err(undefined(n, span)),
+                        GlobalValue::Unsupported { description, .. } => {
+                            return Err(CompileError::unsupported_because(
+                                "global of an unsupported type",
+                                format!("'{n}' is {description}; only int, float and bool globals are compiled"),
+                                span,
+                            ))
+                        }
+                        other => {
+                            return Err(CompileError::unsupported_because(
+                                "function or module used as a value",
+                                format!("'{n}' is {}", describe(other)),
+                                span,
+                            ))
+                        }
+                    }
+                }
+            }
+            A::Attribute { value, attr } => match &value.kind {
+                A::Name(m) if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "math") => {
+                    match hir::math_constant(attr) {
+                        Some(v) => H::Float(v),
+                        None if MathFn::from_name(attr).is_some() => {
+                            return Err(CompileError::unsupported_because(
+                                "function used as a value",
+                                format!("'math.{attr}' can only be called"),
+                                span,
+                            ))
+                        }
+                        None => return Err(self.bad_attribute(value, attr, span)),
+                    }
+                }
+                _ => return Err(self.bad_attribute(value, attr, span)),
+            },
+            A::Binary { op, left, right } => {
+                H::Binary { op: *op, left: Box::new(self.expr(left)?), right: Box::new(self.expr(right)?) }
+            }
+            A::Unary { op, operand } => H::Unary { op: *op, operand: Box::new(self.expr(operand)?) },
+            A::BoolOp { op, values } => H::BoolOp { op: *op, values: self.exprs(values)? },
+            A::Compare { left, ops, comparators } => H::Compare {
+                left: Box::new(self.expr(left)?),
+                ops: ops.clone(),
+                comparators: self.exprs(comparators)?,
+            },
+            A::IfExp { test, body, orelse } => H::IfExp {
+                test: Box::new(self.expr(test)?),
+                body: Box::new(self.expr(body)?),
+                orelse: Box::new(self.expr(orelse)?),
+            },
+            A::Tuple(items) => H::Tuple(self.exprs(items)?),
+            A::Call { func, args, keywords } => match self.callee(func)? {
+                Callee::Range => {
+                    return Err(CompileError::unsupported_because(
+                        "range() outside a for loop",
+                        "range() is compiled only as `for x in range(...)`",
+                        span,
+                    ))
+                }
+                Callee::Intrinsic(f) => {
+                    if let Some(k) = keywords.first() {
+                        return Err(CompileError::unsupported_because(
+                            "keyword argument to a builtin",
+                            format!("'{}=' is not supported here; pass it positionally", k.name),
+                            k.span,
+                        ));
+                    }
+                    check_arity(f, args.len(), span)?;
+                    H::Intrinsic { f, args: self.exprs(args)? }
+                }
+                Callee::SelfFunction => H::Call { func: 0, args: self.bind_self_call(args, keywords, span)? },
+            },
+        };
+        Ok(self.mk(kind, span))
+    }
+
+    /// Binds positional and keyword arguments to the parameters as CPython would, filling defaults.
+    fn bind_self_call(&mut self, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<Vec<hir::Expr>> {
+        let params = &self.f.params;
+        let name = &self.f.name;
+        if args.len() > params.len() {
+            return Err(CompileError::typing(
+                "call with wrong arguments",
+                format!("{name}() takes {} positional arguments but {} were given", params.len(), args.len()),
+                span,
+            ));
+        }
+        let mut bound: Vec<Option<hir::Expr>> = Vec::new();
+        for a in args {
+            bound.push(Some(self.expr(a)?));
+        }
+        bound.resize_with(params.len(), || None);
+        for k in keywords {
+            let Some(i) = params.iter().position(|p| p.name == k.name) else {
+                return Err(CompileError::typing(
+                    "call with wrong arguments",
+                    format!("{name}() got an unexpected keyword argument '{}'", k.name),
+                    k.span,
+                ));
+            };
+            if bound[i].is_some() {
+                return Err(CompileError::typing(
+                    "call with wrong arguments",
+                    format!("{name}() got multiple values for argument '{}'", k.name),
+                    k.span,
+                ));
+            }
+            bound[i] = Some(self.expr(&k.value)?);
+        }
+        let mut out = Vec::new();
+        for (i, b) in bound.into_iter().enumerate() {
+            let e = match b {
+                Some(e) => e,
+                None => match self.env.defaults.get(i).copied().flatten() {
+                    Some(ConstValue::Int(v)) => self.mk(H::Int(v), span),
+                    Some(ConstValue::Float(v)) => self.mk(H::Float(v), span),
+                    Some(ConstValue::Bool(v)) => self.mk(H::Bool(v), span),
+                    None => {
+                        return Err(CompileError::typing(
+                            "call with wrong arguments",
+                            format!("{name}() missing required argument: '{}'", params[i].name),
+                            span,
+                        ))
+                    }
+                },
+            };
+            out.push(e);
+        }
+        Ok(out)
+    }
+}
+
+fn builtin(name: &str) -> Option<Callee> {
+    Some(match name {
+        "abs" => Callee::Intrinsic(Intrinsic::Abs),
+        "min" => Callee::Intrinsic(Intrinsic::Min),
+        "max" => Callee::Intrinsic(Intrinsic::Max),
+        "int" => Callee::Intrinsic(Intrinsic::Int),
+        "float" => Callee::Intrinsic(Intrinsic::Float),
+        "bool" => Callee::Intrinsic(Intrinsic::Bool),
+        "round" => Callee::Intrinsic(Intrinsic::Round),
+        "range" => Callee::Range,
+        _ => return None,
+    })
+}
+
+fn math_fn(name: &str, span: Span) -> Result<MathFn> {
+    MathFn::from_name(name).ok_or_else(|| {
+        CompileError::unsupported_because("math function", format!("'math.{name}' is not supported"), span)
+    })
+}
+
+fn check_arity(f: Intrinsic, n: usize, span: Span) -> Result<()> {
+    let (ok, want, name) = match f {
+        Intrinsic::Abs => (n == 1, "1 argument", "abs"),
+        Intrinsic::Min | Intrinsic::Max => (n >= 2, "2 or more arguments", if f == Intrinsic::Min { "min" } else { "max" }),
+        Intrinsic::Int => (n <= 1, "0 or 1 argument", "int"),
+        Intrinsic::Float => (n <= 1, "0 or 1 argument", "float"),
+        Intrinsic::Bool => (n <= 1, "0 or 1 argument", "bool"),
+        Intrinsic::Round => (n == 1 || n == 2, "1 or 2 arguments", "round"),
+        Intrinsic::Math(m) => (m.arity().contains(&n), "", m.name()),
+    };
+    if ok {
+        return Ok(());
+    }
+    let want = if want.is_empty() {
+        let r = match f {
+            Intrinsic::Math(m) => m.arity(),
+            _ => 0..=0,
+        };
+        if r.start() == r.end() {
+            format!("{} argument{}", r.start(), if *r.start() == 1 { "" } else { "s" })
+        } else {
+            format!("{} to {} arguments", r.start(), r.end())
+        }
+    } else {
+        want.to_string()
+    };
+    Err(CompileError::typing("call with wrong arguments", format!("{name}() takes {want}, {n} given"), span))
+}
+
+fn undefined(name: &str, span: Span) -> CompileError {
+    CompileError::name("undefined name", format!("name '{name}' is not defined"), span)
+}
+
+fn describe(g: &GlobalValue) -> String {
+    match g {
+        GlobalValue::Module(m) => format!("the module '{m}'"),
+        GlobalValue::MathFunction(m) => format!("the function math.{m}"),
+        GlobalValue::Builtin(b) => format!("the builtin '{b}'"),
+        GlobalValue::SelfFunction => "the function being compiled".to_string(),
+        GlobalValue::Unsupported { description, .. } => description.clone(),
+        GlobalValue::Int(_) | GlobalValue::Float(_) | GlobalValue::Bool(_) => "a number".to_string(),
+        GlobalValue::Undefined => "undefined".to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Definite assignment: every read of a local must follow some assignment on some path; reads
+// that some path reaches unassigned are marked for a runtime check (UnboundLocalError).
+
+#[derive(Clone, PartialEq)]
+struct Flow {
+    /// Assigned on every path to here (`None` = unreachable: the identity of the meet).
+    must: Option<Vec<bool>>,
+    /// Assigned on some path to here.
+    may: Vec<bool>,
+}
+
+impl Flow {
+    fn meet(&self, other: &Flow) -> Flow {
+        let must = match (&self.must, &other.must) {
+            (None, x) | (x, None) => x.clone(),
+            (Some(a), Some(b)) => Some(a.iter().zip(b).map(|(x, y)| *x && *y).collect()),
+        };
+        let may = self.may.iter().zip(&other.may).map(|(x, y)| *x || *y).collect();
+        Flow { must, may }
+    }
+    fn unreachable(n: usize) -> Flow {
+        Flow { must: None, may: vec![false; n] }
+    }
+    fn assign(&mut self, id: LocalId) {
+        if let Some(m) = &mut self.must {
+            m[id as usize] = true;
+        }
+        self.may[id as usize] = true;
+    }
+}
+
+struct LoopExits {
+    breaks: Flow,
+}
+
+fn check_assignment(f: &mut hir::Function) -> Result<()> {
+    let n = f.locals.len();
+    let mut start = Flow { must: Some(vec![false; n]), may: vec![false; n] };
+    for &p in &f.params {
+        start.assign(p);
+    }
+    let locals = f.locals.clone();
+    let mut loops = Vec::new();
+    flow_block(&mut f.body, start, &locals, &mut loops)?;
+    Ok(())
+}
+
+fn assign_target(t: &hir::Target, flow: &mut Flow) {
+    match t {
+        hir::Target::Local(id, _) => flow.assign(*id),
+        hir::Target::Tuple(ts, _) => ts.iter().for_each(|t| assign_target(t, flow)),
+    }
+}
+
+fn assigned_in(stmts: &[hir::Stmt], flow: &mut Flow) {
+    for s in stmts {
+        match &s.kind {
+            hir::StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| assign_target(t, flow)),
+            hir::StmtKind::AugAssign { target, .. } => flow.assign(*target),
+            hir::StmtKind::ForRange { target, body, orelse, .. } => {
+                assign_target(target, flow);
+                assigned_in(body, flow);
+                assigned_in(orelse, flow)
+            }
+            hir::StmtKind::If { body, orelse, .. } | hir::StmtKind::While { body, orelse, .. } => {
+                assigned_in(body, flow);
+                assigned_in(orelse, flow)
+            }
+            _ => {}
+        }
+    }
+}
+
+fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &[hir::Local]) -> Result<()> {
+    match &mut e.kind {
+        H::Local { id, check_bound } => {
+            let i = *id as usize;
+            if !flow.may[i] {
+                return Err(CompileError::name(
+                    "variable used before assignment",
+                    format!("local variable '{}' is read before any assignment to it", locals[i].name),
+                    e.span,
+                ));
+            }
+            *check_bound = !flow.must.as_ref().map_or(true, |m| m[i]);
+        }
+        H::Binary { left, right, .. } => {
+            flow_expr(left, flow, locals)?;
+            flow_expr(right, flow, locals)?
+        }
+        H::Unary { operand, .. } => flow_expr(operand, flow, locals)?,
+        H::BoolOp { values, .. } | H::Tuple(values) | H::Intrinsic { args: values, .. } | H::Call { args: values, .. } => {
+            for v in values {
+                flow_expr(v, flow, locals)?
+            }
+        }
+        H::Compare { left, comparators, .. } => {
+            flow_expr(left, flow, locals)?;
+            for v in comparators {
+                flow_expr(v, flow, locals)?
+            }
+        }
+        H::IfExp { test, body, orelse } => {
+            flow_expr(test, flow, locals)?;
+            flow_expr(body, flow, locals)?;
+            flow_expr(orelse, flow, locals)?
+        }
+        H::Int(_) | H::Float(_) | H::Bool(_) | H::None => {}
+    }
+    Ok(())
+}
+
+fn is_const_true(e: &hir::Expr) -> bool {
+    matches!(e.kind, H::Bool(true)) || matches!(e.kind, H::Int(i) if i != 0)
+}
+
+/// Returns the flow at the fall-through exit of `stmts`.
+fn flow_block(stmts: &mut [hir::Stmt], mut flow: Flow, locals: &[hir::Local], loops: &mut Vec<LoopExits>) -> Result<Flow> {
+    let n = locals.len();
+    for s in stmts {
+        match &mut s.kind {
+            hir::StmtKind::Assign { targets, value } => {
+                flow_expr(value, &flow, locals)?;
+                targets.iter().for_each(|t| assign_target(t, &mut flow));
+            }
+            hir::StmtKind::AugAssign { target, value, read, .. } => {
+                flow_expr(read, &flow, locals)?;
+                flow_expr(value, &flow, locals)?;
+                flow.assign(*target);
+            }
+            hir::StmtKind::Expr(e) => flow_expr(e, &flow, locals)?,
+            hir::StmtKind::If { test, body, orelse } => {
+                flow_expr(test, &flow, locals)?;
+                let a = flow_block(body, flow.clone(), locals, loops)?;
+                let b = flow_block(orelse, flow.clone(), locals, loops)?;
+                flow = a.meet(&b);
+            }
+            hir::StmtKind::While { test, body, orelse } => {
+                // At the loop head: anything assigned before, plus (for `may`) anything the body assigns.
+                let mut head = flow.clone();
+                let mut may_head = flow.clone();
+                may_head.must = None;
+                assigned_in(body, &mut may_head);
+                head.may = may_head.may;
+                flow_expr(test, &head, locals)?;
+                loops.push(LoopExits { breaks: Flow::unreachable(n) });
+                flow_block(body, head.clone(), locals, loops)?;
+                let exits = loops.pop().unwrap();
+                let normal = if is_const_true(test) {
+                    Flow::unreachable(n)
+                } else {
+                    flow_block(orelse, head.clone(), locals, loops)?
+                };
+                flow = normal.meet(&exits.breaks);
+                flow.may = head.may.iter().zip(&flow.may).map(|(x, y)| *x || *y).collect();
+            }
+            hir::StmtKind::ForRange { target, start, stop, step, body, orelse } => {
+                flow_expr(start, &flow, locals)?;
+                flow_expr(stop, &flow, locals)?;
+                flow_expr(step, &flow, locals)?;
+                let mut head = flow.clone();
+                let mut may_head = flow.clone();
+                may_head.must = None;
+                assign_target(target, &mut may_head);
+                assigned_in(body, &mut may_head);
+                head.may = may_head.may;
+                let mut in_body = head.clone();
+                assign_target(target, &mut in_body);
+                loops.push(LoopExits { breaks: Flow::unreachable(n) });
+                flow_block(body, in_body, locals, loops)?;
+                let exits = loops.pop().unwrap();
+                let normal = flow_block(orelse, head.clone(), locals, loops)?;
+                flow = normal.meet(&exits.breaks);
+                flow.may = head.may.iter().zip(&flow.may).map(|(x, y)| *x || *y).collect();
+            }
+            hir::StmtKind::Return(v) => {
+                if let Some(v) = v {
+                    flow_expr(v, &flow, locals)?;
+                }
+                flow.must = None;
+            }
+            hir::StmtKind::Break => {
+                if let Some(l) = loops.last_mut() {
+                    l.breaks = l.breaks.meet(&flow);
+                }
+                flow.must = None;
+            }
+            hir::StmtKind::Continue => flow.must = None,
+            hir::StmtKind::Pass => {}
+        }
+    }
+    Ok(flow)
+}

@@ -1,0 +1,91 @@
+//! Optimize stage: an LLVM module → optimized module → relocatable object bytes for the host.
+//!
+//! Owns the process's one target machine (host triple, CPU name and features), created at the
+//! first compile: LLVM is never initialised at import.
+
+use std::sync::{Mutex, OnceLock};
+
+use inkwell::module::Module;
+use inkwell::passes::PassBuilderOptions;
+use inkwell::targets::{CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine};
+use inkwell::OptimizationLevel;
+
+/// What identifies the machine code LLVM makes here (part of every code key).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetIdentity {
+    pub llvm_version: String,
+    pub triple: String,
+    pub cpu: String,
+    pub features: String,
+}
+
+struct Host {
+    tm: TargetMachine,
+    id: TargetIdentity,
+}
+
+// SAFETY: the target machine is only used while holding the mutex around it.
+unsafe impl Send for Host {}
+
+fn host() -> &'static Mutex<Host> {
+    static HOST: OnceLock<Mutex<Host>> = OnceLock::new();
+    HOST.get_or_init(|| {
+        Target::initialize_native(&InitializationConfig::default()).expect("LLVM supports the host target");
+        let triple = TargetMachine::get_default_triple();
+        let cpu = TargetMachine::get_host_cpu_name().to_string();
+        let features = TargetMachine::get_host_cpu_features().to_string();
+        let target = Target::from_triple(&triple).expect("host triple is known to LLVM");
+        let tm = target
+            .create_target_machine(&triple, &cpu, &features, OptimizationLevel::Aggressive, RelocMode::PIC, CodeModel::Small)
+            .expect("target machine for the host");
+        let id = TargetIdentity {
+            llvm_version: {
+                let (a, b, c) = inkwell::support::get_llvm_version();
+                format!("{a}.{b}.{c}")
+            },
+            triple: triple.as_str().to_string_lossy().into_owned(),
+            cpu,
+            features,
+        };
+        Mutex::new(Host { tm, id })
+    })
+}
+
+/// The host's identity; initialises LLVM's native target on first use.
+pub fn target_identity() -> TargetIdentity {
+    host().lock().unwrap_or_else(|e| e.into_inner()).id.clone()
+}
+
+/// Optimization level of the pass pipeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptLevel {
+    O2,
+    O3,
+}
+
+/// Runs the `default<O3>` (or O2) pipeline on `module`, in place.
+pub fn optimize(module: &Module<'_>, level: OptLevel) -> Result<(), String> {
+    let h = host().lock().unwrap_or_else(|e| e.into_inner());
+    h.tm.set_asm_verbosity(false);
+    module.set_triple(&h.tm.get_triple());
+    module.set_data_layout(&h.tm.get_target_data().get_data_layout());
+    let pipeline = match level {
+        OptLevel::O2 => "default<O2>",
+        OptLevel::O3 => "default<O3>",
+    };
+    module.run_passes(pipeline, &h.tm, PassBuilderOptions::create()).map_err(|e| e.to_string())
+}
+
+/// Emits `module` as a relocatable object file.
+pub fn emit_object(module: &Module<'_>) -> Result<Vec<u8>, String> {
+    let h = host().lock().unwrap_or_else(|e| e.into_inner());
+    let buf = h.tm.write_to_memory_buffer(module, FileType::Object).map_err(|e| e.to_string())?;
+    Ok(buf.as_slice().to_vec())
+}
+
+/// Emits `module` as assembly text (for `inspect_asm`).
+pub fn emit_asm(module: &Module<'_>) -> Result<String, String> {
+    let h = host().lock().unwrap_or_else(|e| e.into_inner());
+    let buf = h.tm.write_to_memory_buffer(module, FileType::Assembly).map_err(|e| e.to_string())?;
+    Ok(String::from_utf8_lossy(buf.as_slice()).into_owned())
+}

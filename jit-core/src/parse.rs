@@ -1,0 +1,437 @@
+//! Parse stage: source text of one `def` (as `linecache` holds it) → [`ast::FunctionDef`].
+//!
+//! The only module that touches rustpython-parser. It also finds where the `def` ends, so the
+//! caller can hand it the file's lines from `co_firstlineno` on without knowing the length.
+
+use rustpython_parser::ast::{self as py, Ranged};
+use rustpython_parser::{parse, Mode};
+
+use crate::ast::*;
+use crate::error::{CompileError, Result};
+
+/// The text handed to the parser: lines starting at the function's first line (decorators
+/// included), possibly running past its end.
+#[derive(Clone, Debug)]
+pub struct SourceFunction<'a> {
+    pub lines: &'a [String],
+    /// 1-based line number of `lines[0]` in its file.
+    pub first_line: u32,
+    pub filename: &'a str,
+}
+
+/// Parses the first function definition in `src`.
+pub fn parse_function(src: &SourceFunction<'_>) -> Result<FunctionDef> {
+    let base = indent_of(src.lines.first().map(String::as_str).unwrap_or(""));
+    let ends = candidate_ends(src.lines, base);
+    let mut last_err = None;
+    for &end in &ends {
+        let text = dedented(&src.lines[..end], base);
+        match parse(&text, Mode::Module, src.filename) {
+            Ok(module) => {
+                let conv = Converter::new(&text, src.first_line, base as u32);
+                return conv.module(module);
+            }
+            Err(e) => last_err = Some((text, e)),
+        }
+    }
+    let (text, e) = last_err.expect("at least one candidate end");
+    let conv = Converter::new(&text, src.first_line, base as u32);
+    Err(CompileError::Syntax { message: e.error.to_string(), span: conv.span_at(e.offset.to_usize()) })
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches([' ', '\t']).len()
+}
+
+fn is_blank_or_comment(line: &str) -> bool {
+    let t = line.trim();
+    t.is_empty() || t.starts_with('#')
+}
+
+/// Line counts at which the `def` may end, shortest first: each line after the header whose
+/// indentation returns to the def's own, then the whole text (for bodies that hold dedented
+/// string continuation lines, which the indentation rule misreads).
+fn candidate_ends(lines: &[String], base: usize) -> Vec<usize> {
+    let def_line = lines
+        .iter()
+        .position(|l| {
+            let t = l.trim_start();
+            indent_of(l) == base && (t.starts_with("def ") || t.starts_with("async def "))
+        })
+        .unwrap_or(0);
+    let mut ends = Vec::new();
+    for (i, line) in lines.iter().enumerate().skip(def_line + 1) {
+        if !is_blank_or_comment(line) && indent_of(line) <= base {
+            ends.push(i);
+            if ends.len() >= 8 {
+                break;
+            }
+        }
+    }
+    ends.push(lines.len());
+    ends.dedup();
+    ends
+}
+
+fn dedented(lines: &[String], base: usize) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        let cut = indent_of(line).min(base);
+        out.push_str(&line[cut..]);
+        out.push('\n');
+    }
+    out
+}
+
+struct Converter {
+    line_starts: Vec<usize>,
+    first_line: u32,
+    base: u32,
+}
+
+type PyExpr = py::Expr;
+type PyStmt = py::Stmt;
+
+impl Converter {
+    fn new(text: &str, first_line: u32, base: u32) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Converter { line_starts, first_line, base }
+    }
+
+    fn span_at(&self, offset: usize) -> Span {
+        let idx = self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        Span { line: self.first_line + idx as u32, col: (offset - self.line_starts[idx]) as u32 + self.base }
+    }
+
+    fn span(&self, node: &impl Ranged) -> Span {
+        self.span_at(node.range().start().to_usize())
+    }
+
+    fn module(&self, module: py::Mod) -> Result<FunctionDef> {
+        let py::Mod::Module(m) = module else { unreachable!("parsed in module mode") };
+        for stmt in m.body {
+            match stmt {
+                PyStmt::FunctionDef(f) => return self.function(f),
+                PyStmt::AsyncFunctionDef(f) => {
+                    return Err(CompileError::unsupported("async function", self.span(&f)))
+                }
+                PyStmt::Assign(a) if contains_lambda(&a.value) => {
+                    return Err(CompileError::unsupported("lambda", self.span(&*a.value)))
+                }
+                PyStmt::Expr(e) if contains_lambda(&e.value) => {
+                    return Err(CompileError::unsupported("lambda", self.span(&*e.value)))
+                }
+                PyStmt::ClassDef(c) => return Err(CompileError::unsupported("class definition", self.span(&c))),
+                _ => {}
+            }
+        }
+        Err(CompileError::unsupported_because(
+            "function source",
+            "no `def` statement found where the function's code says it starts",
+            Span { line: self.first_line, col: self.base },
+        ))
+    }
+
+    fn function(&self, f: py::StmtFunctionDef) -> Result<FunctionDef> {
+        let args = *f.args;
+        if let Some(v) = &args.vararg {
+            return Err(CompileError::unsupported("*args", self.span(&**v)));
+        }
+        if let Some(k) = &args.kwarg {
+            return Err(CompileError::unsupported("**kwargs", self.span(&**k)));
+        }
+        if let Some(k) = args.kwonlyargs.first() {
+            return Err(CompileError::unsupported("keyword-only parameter", self.span(&k.def)));
+        }
+        let params = args
+            .posonlyargs
+            .iter()
+            .chain(args.args.iter())
+            .map(|a| Param { name: a.def.arg.to_string(), has_default: a.default.is_some(), span: self.span(&a.def) })
+            .collect();
+        let mut body = f.body;
+        if let Some(PyStmt::Expr(e)) = body.first() {
+            if matches!(&*e.value, PyExpr::Constant(c) if matches!(c.value, py::Constant::Str(_))) {
+                body.remove(0);
+            }
+        }
+        let span = self.span_at(f.range.start().to_usize());
+        Ok(FunctionDef { name: f.name.to_string(), params, body: self.block(body)?, span })
+    }
+
+    fn block(&self, stmts: Vec<PyStmt>) -> Result<Vec<Stmt>> {
+        stmts.into_iter().filter_map(|s| self.stmt(s).transpose()).collect()
+    }
+
+    fn stmt(&self, s: PyStmt) -> Result<Option<Stmt>> {
+        let span = self.span(&s);
+        let kind = match s {
+            PyStmt::Assign(a) => StmtKind::Assign {
+                targets: a.targets.into_iter().map(|t| self.target(t)).collect::<Result<_>>()?,
+                value: self.expr(*a.value)?,
+            },
+            PyStmt::AnnAssign(a) => match a.value {
+                Some(v) => StmtKind::Assign { targets: vec![self.target(*a.target)?], value: self.expr(*v)? },
+                None => return Ok(None),
+            },
+            PyStmt::AugAssign(a) => StmtKind::AugAssign {
+                target: self.target(*a.target)?,
+                op: self.binop(a.op, span)?,
+                value: self.expr(*a.value)?,
+            },
+            PyStmt::Expr(e) => {
+                // A bare string is a comment in disguise (e.g. a second docstring); it computes nothing.
+                if matches!(&*e.value, PyExpr::Constant(c) if matches!(c.value, py::Constant::Str(_))) {
+                    return Ok(None);
+                }
+                StmtKind::Expr(self.expr(*e.value)?)
+            }
+            PyStmt::If(i) => StmtKind::If {
+                test: self.expr(*i.test)?,
+                body: self.block(i.body)?,
+                orelse: self.block(i.orelse)?,
+            },
+            PyStmt::While(w) => StmtKind::While {
+                test: self.expr(*w.test)?,
+                body: self.block(w.body)?,
+                orelse: self.block(w.orelse)?,
+            },
+            PyStmt::For(f) => StmtKind::For {
+                target: self.target(*f.target)?,
+                iter: self.expr(*f.iter)?,
+                body: self.block(f.body)?,
+                orelse: self.block(f.orelse)?,
+            },
+            PyStmt::Return(r) => StmtKind::Return(r.value.map(|v| self.expr(*v)).transpose()?),
+            PyStmt::Break(_) => StmtKind::Break,
+            PyStmt::Continue(_) => StmtKind::Continue,
+            PyStmt::Pass(_) => StmtKind::Pass,
+            other => return Err(CompileError::unsupported(stmt_name(&other), span)),
+        };
+        Ok(Some(Stmt { kind, span }))
+    }
+
+    fn target(&self, t: PyExpr) -> Result<Target> {
+        let span = self.span(&t);
+        match t {
+            PyExpr::Name(n) => Ok(Target::Name(n.id.to_string(), span)),
+            PyExpr::Tuple(tp) => {
+                Ok(Target::Tuple(tp.elts.into_iter().map(|e| self.target(e)).collect::<Result<_>>()?, span))
+            }
+            PyExpr::List(_) => Err(CompileError::unsupported("list unpacking target", span)),
+            PyExpr::Subscript(_) => Err(CompileError::unsupported("subscript assignment", span)),
+            PyExpr::Attribute(_) => Err(CompileError::unsupported("attribute assignment", span)),
+            PyExpr::Starred(_) => Err(CompileError::unsupported("starred assignment", span)),
+            other => Err(CompileError::unsupported(expr_name(&other), span)),
+        }
+    }
+
+    fn binop(&self, op: py::Operator, span: Span) -> Result<BinOp> {
+        Ok(match op {
+            py::Operator::Add => BinOp::Add,
+            py::Operator::Sub => BinOp::Sub,
+            py::Operator::Mult => BinOp::Mul,
+            py::Operator::Div => BinOp::Div,
+            py::Operator::FloorDiv => BinOp::FloorDiv,
+            py::Operator::Mod => BinOp::Mod,
+            py::Operator::Pow => BinOp::Pow,
+            py::Operator::LShift => BinOp::LShift,
+            py::Operator::RShift => BinOp::RShift,
+            py::Operator::BitAnd => BinOp::BitAnd,
+            py::Operator::BitOr => BinOp::BitOr,
+            py::Operator::BitXor => BinOp::BitXor,
+            py::Operator::MatMult => return Err(CompileError::unsupported("matrix multiplication operator '@'", span)),
+        })
+    }
+
+    fn exprs(&self, es: Vec<PyExpr>) -> Result<Vec<Expr>> {
+        es.into_iter().map(|e| self.expr(e)).collect()
+    }
+
+    fn expr(&self, e: PyExpr) -> Result<Expr> {
+        let span = self.span(&e);
+        let kind = match e {
+            PyExpr::Constant(c) => match c.value {
+                py::Constant::Int(i) => ExprKind::Int(i.to_string().parse::<i64>().map_err(|_| {
+                    CompileError::unsupported_because("integer literal", "outside the 64-bit range", span)
+                })?),
+                py::Constant::Float(f) => ExprKind::Float(f),
+                py::Constant::Bool(b) => ExprKind::Bool(b),
+                py::Constant::None => ExprKind::None,
+                py::Constant::Str(_) => return Err(CompileError::unsupported("string literal", span)),
+                py::Constant::Bytes(_) => return Err(CompileError::unsupported("bytes literal", span)),
+                py::Constant::Complex { .. } => return Err(CompileError::unsupported("complex literal", span)),
+                py::Constant::Ellipsis => return Err(CompileError::unsupported("Ellipsis", span)),
+                py::Constant::Tuple(_) => return Err(CompileError::unsupported("constant tuple", span)),
+            },
+            PyExpr::Name(n) => ExprKind::Name(n.id.to_string()),
+            PyExpr::Attribute(a) => {
+                ExprKind::Attribute { value: Box::new(self.expr(*a.value)?), attr: a.attr.to_string() }
+            }
+            PyExpr::BinOp(b) => ExprKind::Binary {
+                op: self.binop(b.op, span)?,
+                left: Box::new(self.expr(*b.left)?),
+                right: Box::new(self.expr(*b.right)?),
+            },
+            PyExpr::UnaryOp(u) => ExprKind::Unary {
+                op: match u.op {
+                    py::UnaryOp::USub => UnaryOp::Neg,
+                    py::UnaryOp::UAdd => UnaryOp::Pos,
+                    py::UnaryOp::Not => UnaryOp::Not,
+                    py::UnaryOp::Invert => UnaryOp::Invert,
+                },
+                operand: Box::new(self.expr(*u.operand)?),
+            },
+            PyExpr::BoolOp(b) => ExprKind::BoolOp {
+                op: match b.op {
+                    py::BoolOp::And => BoolOpKind::And,
+                    py::BoolOp::Or => BoolOpKind::Or,
+                },
+                values: self.exprs(b.values)?,
+            },
+            PyExpr::Compare(c) => {
+                let ops = c
+                    .ops
+                    .iter()
+                    .map(|op| {
+                        Ok(match op {
+                            py::CmpOp::Eq => CmpOp::Eq,
+                            py::CmpOp::NotEq => CmpOp::Ne,
+                            py::CmpOp::Lt => CmpOp::Lt,
+                            py::CmpOp::LtE => CmpOp::Le,
+                            py::CmpOp::Gt => CmpOp::Gt,
+                            py::CmpOp::GtE => CmpOp::Ge,
+                            py::CmpOp::Is | py::CmpOp::IsNot => {
+                                return Err(CompileError::unsupported("'is' comparison", span))
+                            }
+                            py::CmpOp::In | py::CmpOp::NotIn => {
+                                return Err(CompileError::unsupported("'in' comparison", span))
+                            }
+                        })
+                    })
+                    .collect::<Result<_>>()?;
+                ExprKind::Compare {
+                    left: Box::new(self.expr(*c.left)?),
+                    ops,
+                    comparators: self.exprs(c.comparators)?,
+                }
+            }
+            PyExpr::IfExp(i) => ExprKind::IfExp {
+                test: Box::new(self.expr(*i.test)?),
+                body: Box::new(self.expr(*i.body)?),
+                orelse: Box::new(self.expr(*i.orelse)?),
+            },
+            PyExpr::Call(c) => {
+                let mut keywords = Vec::new();
+                for k in c.keywords {
+                    let kspan = self.span(&k);
+                    let Some(name) = k.arg else {
+                        return Err(CompileError::unsupported("**kwargs", kspan));
+                    };
+                    keywords.push(Keyword { name: name.to_string(), value: self.expr(k.value)?, span: kspan });
+                }
+                if let Some(s) = c.args.iter().find(|a| matches!(a, PyExpr::Starred(_))) {
+                    return Err(CompileError::unsupported("*args", self.span(s)));
+                }
+                ExprKind::Call { func: Box::new(self.expr(*c.func)?), args: self.exprs(c.args)?, keywords }
+            }
+            PyExpr::Tuple(t) => ExprKind::Tuple(self.exprs(t.elts)?),
+            other => return Err(CompileError::unsupported(expr_name(&other), span)),
+        };
+        Ok(Expr { kind, span })
+    }
+}
+
+fn contains_lambda(e: &PyExpr) -> bool {
+    match e {
+        PyExpr::Lambda(_) => true,
+        PyExpr::Call(c) => contains_lambda(&c.func) || c.args.iter().any(contains_lambda),
+        _ => false,
+    }
+}
+
+fn stmt_name(s: &PyStmt) -> &'static str {
+    match s {
+        PyStmt::FunctionDef(_) | PyStmt::AsyncFunctionDef(_) => "nested function definition",
+        PyStmt::ClassDef(_) => "class definition",
+        PyStmt::Delete(_) => "del statement",
+        PyStmt::TypeAlias(_) => "type alias",
+        PyStmt::AsyncFor(_) => "async for",
+        PyStmt::With(_) => "with statement",
+        PyStmt::AsyncWith(_) => "async with",
+        PyStmt::Match(_) => "match statement",
+        PyStmt::Raise(_) => "raise statement",
+        PyStmt::Try(_) | PyStmt::TryStar(_) => "try statement",
+        PyStmt::Assert(_) => "assert statement",
+        PyStmt::Import(_) | PyStmt::ImportFrom(_) => "import statement",
+        PyStmt::Global(_) => "global statement",
+        PyStmt::Nonlocal(_) => "nonlocal statement",
+        _ => "statement",
+    }
+}
+
+fn expr_name(e: &PyExpr) -> &'static str {
+    match e {
+        PyExpr::NamedExpr(_) => "assignment expression ':='",
+        PyExpr::Lambda(_) => "lambda",
+        PyExpr::Dict(_) => "dict literal",
+        PyExpr::Set(_) => "set literal",
+        PyExpr::ListComp(_) => "list comprehension",
+        PyExpr::SetComp(_) => "set comprehension",
+        PyExpr::DictComp(_) => "dict comprehension",
+        PyExpr::GeneratorExp(_) => "generator expression",
+        PyExpr::Await(_) => "await",
+        PyExpr::Yield(_) | PyExpr::YieldFrom(_) => "yield",
+        PyExpr::FormattedValue(_) | PyExpr::JoinedStr(_) => "f-string",
+        PyExpr::Subscript(_) => "subscript",
+        PyExpr::Starred(_) => "starred expression",
+        PyExpr::List(_) => "list literal",
+        PyExpr::Slice(_) => "slice",
+        _ => "expression",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_src(src: &str) -> Result<FunctionDef> {
+        let lines: Vec<String> = src.lines().map(|l| format!("{l}\n")).collect();
+        parse_function(&SourceFunction { lines: &lines, first_line: 10, filename: "t.py" })
+    }
+
+    #[test]
+    fn finds_the_end_of_an_indented_def() {
+        let f = parse_src("    @jit\n    def f(a, b=2):\n        '''doc'''\n        return a + b\n    x = [1]\n").unwrap();
+        assert_eq!(f.name, "f");
+        assert_eq!(f.params.len(), 2);
+        assert!(f.params[1].has_default);
+        assert_eq!(f.body.len(), 1);
+        assert_eq!(f.body[0].span, Span { line: 13, col: 8 });
+    }
+
+    #[test]
+    fn names_unsupported_constructs_with_position() {
+        let e = parse_src("def f(a):\n    x = [1, 2]\n    return a\n").unwrap_err();
+        assert_eq!(e.construct(), "list literal");
+        assert_eq!(e.span(), Span { line: 11, col: 8 });
+        let e = parse_src("def f(a):\n    try:\n        pass\n    finally:\n        pass\n").unwrap_err();
+        assert_eq!(e.construct(), "try statement");
+        let e = parse_src("def f(*a):\n    return 1\n").unwrap_err();
+        assert_eq!(e.construct(), "*args");
+    }
+
+    #[test]
+    fn dedented_string_continuation_still_parses() {
+        let f = parse_src("def f(a):\n    '''doc\nstill doc\n'''\n    return a\nnext = 1\n").unwrap();
+        assert_eq!(f.body.len(), 1);
+    }
+
+    #[test]
+    fn big_literal_is_an_error() {
+        let e = parse_src("def f():\n    return 10**3 + 99999999999999999999999\n").unwrap_err();
+        assert_eq!(e.construct(), "integer literal");
+    }
+}

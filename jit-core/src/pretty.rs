@@ -1,0 +1,185 @@
+//! Text form of the typed IR: what `inspect_types()` prints and the snapshot tests compare.
+
+use std::fmt::Write;
+
+use crate::ast::{BinOp, BoolOpKind, UnaryOp};
+use crate::hir::{self, ExprKind as H, Intrinsic, StmtKind as S};
+use crate::infer::{TypedFunction, TypedProgram};
+
+pub fn typed_program(p: &TypedProgram) -> String {
+    let mut out = String::new();
+    for (i, spec) in p.specs.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        typed_function(&mut out, p.func(spec), spec, i);
+    }
+    out
+}
+
+fn typed_function(out: &mut String, f: &hir::Function, s: &TypedFunction, idx: usize) {
+    let params: Vec<String> = f
+        .params
+        .iter()
+        .map(|p| format!("{}: {}", f.locals[*p as usize].name, s.local_types[*p as usize]))
+        .collect();
+    let _ = writeln!(out, "def {}#{}({}) -> {}:", f.name, idx, params.join(", "), s.ret);
+    let locals: Vec<String> = f
+        .locals
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !f.params.contains(&(*i as u32)))
+        .map(|(i, l)| format!("{}: {}", l.name, s.local_types[i]))
+        .collect();
+    if !locals.is_empty() {
+        let _ = writeln!(out, "    # locals: {}", locals.join(", "));
+    }
+    let p = Printer { f, s };
+    p.block(out, &f.body, 1);
+}
+
+struct Printer<'a> {
+    f: &'a hir::Function,
+    s: &'a TypedFunction,
+}
+
+impl Printer<'_> {
+    fn block(&self, out: &mut String, stmts: &[hir::Stmt], depth: usize) {
+        let pad = "    ".repeat(depth);
+        if stmts.is_empty() {
+            let _ = writeln!(out, "{pad}pass");
+        }
+        for st in stmts {
+            match &st.kind {
+                S::Assign { targets, value } => {
+                    let ts: Vec<String> = targets.iter().map(|t| self.target(t)).collect();
+                    let _ = writeln!(out, "{pad}{} = {}", ts.join(" = "), self.expr(value));
+                }
+                S::AugAssign { target, op, value, .. } => {
+                    let _ = writeln!(out, "{pad}{} {}= {}", self.local(*target), op.symbol(), self.expr(value));
+                }
+                S::Expr(e) => {
+                    let _ = writeln!(out, "{pad}{}", self.expr(e));
+                }
+                S::If { test, body, orelse } => {
+                    let _ = writeln!(out, "{pad}if {}:", self.expr(test));
+                    self.block(out, body, depth + 1);
+                    if !orelse.is_empty() {
+                        let _ = writeln!(out, "{pad}else:");
+                        self.block(out, orelse, depth + 1);
+                    }
+                }
+                S::While { test, body, orelse } => {
+                    let _ = writeln!(out, "{pad}while {}:", self.expr(test));
+                    self.block(out, body, depth + 1);
+                    if !orelse.is_empty() {
+                        let _ = writeln!(out, "{pad}else:");
+                        self.block(out, orelse, depth + 1);
+                    }
+                }
+                S::ForRange { target, start, stop, step, body, orelse } => {
+                    let _ = writeln!(
+                        out,
+                        "{pad}for {} in range({}, {}, {}):",
+                        self.target(target),
+                        self.expr(start),
+                        self.expr(stop),
+                        self.expr(step)
+                    );
+                    self.block(out, body, depth + 1);
+                    if !orelse.is_empty() {
+                        let _ = writeln!(out, "{pad}else:");
+                        self.block(out, orelse, depth + 1);
+                    }
+                }
+                S::Return(v) => {
+                    let _ = match v {
+                        Some(v) => writeln!(out, "{pad}return {}", self.expr(v)),
+                        None => writeln!(out, "{pad}return"),
+                    };
+                }
+                S::Break => {
+                    let _ = writeln!(out, "{pad}break");
+                }
+                S::Continue => {
+                    let _ = writeln!(out, "{pad}continue");
+                }
+                S::Pass => {
+                    let _ = writeln!(out, "{pad}pass");
+                }
+            }
+        }
+    }
+
+    fn local(&self, id: u32) -> String {
+        self.f.locals[id as usize].name.clone()
+    }
+
+    fn target(&self, t: &hir::Target) -> String {
+        match t {
+            hir::Target::Local(id, _) => self.local(*id),
+            hir::Target::Tuple(ts, _) => format!("({})", ts.iter().map(|t| self.target(t)).collect::<Vec<_>>().join(", ")),
+        }
+    }
+
+    /// An expression with its type: `(a + b : float64)`.
+    fn expr(&self, e: &hir::Expr) -> String {
+        let ty = &self.s.expr_types[e.id as usize];
+        let body = match &e.kind {
+            H::Int(i) => i.to_string(),
+            H::Float(f) => format!("{f:?}"),
+            H::Bool(b) => if *b { "True".into() } else { "False".into() },
+            H::None => "None".into(),
+            H::Local { id, check_bound } => {
+                format!("{}{}", self.local(*id), if *check_bound { "?" } else { "" })
+            }
+            H::Binary { op, left, right } => format!("{} {} {}", self.expr(left), binop(*op), self.expr(right)),
+            H::Unary { op, operand } => {
+                let o = match op {
+                    UnaryOp::Neg => "-",
+                    UnaryOp::Pos => "+",
+                    UnaryOp::Not => "not ",
+                    UnaryOp::Invert => "~",
+                };
+                format!("{o}{}", self.expr(operand))
+            }
+            H::BoolOp { op, values } => {
+                let sep = if *op == BoolOpKind::And { " and " } else { " or " };
+                values.iter().map(|v| self.expr(v)).collect::<Vec<_>>().join(sep)
+            }
+            H::Compare { left, ops, comparators } => {
+                let mut s = self.expr(left);
+                for (op, c) in ops.iter().zip(comparators) {
+                    let _ = write!(s, " {} {}", op.symbol(), self.expr(c));
+                }
+                s
+            }
+            H::IfExp { test, body, orelse } => {
+                format!("{} if {} else {}", self.expr(body), self.expr(test), self.expr(orelse))
+            }
+            H::Intrinsic { f, args } => {
+                let name = match f {
+                    Intrinsic::Abs => "abs".to_string(),
+                    Intrinsic::Min => "min".to_string(),
+                    Intrinsic::Max => "max".to_string(),
+                    Intrinsic::Int => "int".to_string(),
+                    Intrinsic::Float => "float".to_string(),
+                    Intrinsic::Bool => "bool".to_string(),
+                    Intrinsic::Round => "round".to_string(),
+                    Intrinsic::Math(m) => format!("math.{}", m.name()),
+                };
+                format!("{name}({})", args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
+            }
+            H::Call { args, .. } => {
+                let target = self.s.call_targets.get(&e.id).map(|t| format!("#{t}")).unwrap_or_default();
+                format!("{}{target}({})", self.f.name, args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
+            }
+            H::Tuple(items) => format!("({})", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
+        };
+        format!("({body} : {ty})")
+    }
+}
+
+fn binop(op: BinOp) -> &'static str {
+    op.symbol()
+}

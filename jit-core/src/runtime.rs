@@ -1,0 +1,245 @@
+//! The run-time side of compiled code: status codes it returns (mapped to Python exceptions by
+//! the caller) and the few helpers it calls that are easier to get exactly right in Rust.
+//!
+//! Helpers are `extern "C"` and reach the JIT as absolute symbols (see `engine`), so a compiled
+//! object names them and stays relocatable.
+
+/// What a compiled function reports besides its value. `0` is success.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Status {
+    Ok = 0,
+    IntTrueDivZero = 1,
+    IntFloorDivZero = 2,
+    IntModZero = 3,
+    FloatDivZero = 4,
+    FloatFloorDivZero = 5,
+    FloatModZero = 6,
+    MathDomain = 7,
+    MathRange = 8,
+    ZeroToNegativePower = 9,
+    NegativeToFractionalPower = 10,
+    PowOverflow = 11,
+    NegativeShift = 12,
+    FloatNanToInt = 13,
+    FloatInfToInt = 14,
+    FloatTooLargeForInt = 15,
+    RangeStepZero = 16,
+    IntPowNegativeExponent = 17,
+    RoundedTooLarge = 18,
+    LogBaseOne = 19,
+}
+
+/// Status codes at and above this say "local number `code - UNBOUND_LOCAL_BASE` read while unassigned".
+pub const UNBOUND_LOCAL_BASE: u32 = 0x1_0000;
+
+/// The Python exception class a status maps to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PyExceptionKind {
+    ZeroDivisionError,
+    ValueError,
+    OverflowError,
+    UnboundLocalError,
+}
+
+/// The exception class and message CPython gives for the same failure.
+pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, String) {
+    use PyExceptionKind::*;
+    if code >= UNBOUND_LOCAL_BASE {
+        let i = (code - UNBOUND_LOCAL_BASE) as usize;
+        let name = local_names.get(i).map(String::as_str).unwrap_or("?");
+        return (UnboundLocalError, format!("cannot access local variable '{name}' where it is not associated with a value"));
+    }
+    let (k, m) = match code {
+        1 => (ZeroDivisionError, "division by zero"),
+        2 => (ZeroDivisionError, "integer division or modulo by zero"),
+        3 => (ZeroDivisionError, "integer modulo by zero"),
+        4 => (ZeroDivisionError, "float division by zero"),
+        5 => (ZeroDivisionError, "float floor division by zero"),
+        6 => (ZeroDivisionError, "float modulo"),
+        7 => (ValueError, "math domain error"),
+        8 => (OverflowError, "math range error"),
+        9 => (ZeroDivisionError, "0.0 cannot be raised to a negative power"),
+        10 => (ValueError, "negative number cannot be raised to a fractional power (the result would be complex)"),
+        11 => (OverflowError, "(34, 'Numerical result out of range')"),
+        12 => (ValueError, "negative shift count"),
+        13 => (ValueError, "cannot convert float NaN to integer"),
+        14 => (OverflowError, "cannot convert float infinity to integer"),
+        15 => (OverflowError, "float too large to convert to a 64-bit int"),
+        16 => (ValueError, "range() arg 3 must not be zero"),
+        17 => (ValueError, "integer ** negative integer: compiled code types int ** int as int; write float(x) ** n"),
+        18 => (OverflowError, "rounded value too large to represent"),
+        19 => (ZeroDivisionError, "float division by zero"),
+        _ => (ValueError, "unknown error in compiled code"),
+    };
+    (k, m.to_string())
+}
+
+/// `a / b` for int64 operands, correctly rounded like CPython's `long_true_divide` (b != 0).
+pub extern "C" fn sj_rt_int_truediv(a: i64, b: i64) -> f64 {
+    let neg = (a < 0) != (b < 0);
+    let (n, d) = (a.unsigned_abs() as u128, b.unsigned_abs() as u128);
+    if n == 0 {
+        return if neg { -0.0 } else { 0.0 };
+    }
+    // Scale n up so the quotient has at least 64 significant bits, keep a sticky bit for the
+    // remainder, and let the (correctly rounding) u128 → f64 conversion do the rest.
+    let shift = 128 - (128 - n.leading_zeros()) as i32;
+    let big = n << shift;
+    let q = big / d;
+    let sticky = (big % d != 0) as u128;
+    let r = ((q | sticky) as f64) * 2f64.powi(-shift);
+    if neg {
+        -r
+    } else {
+        r
+    }
+}
+
+/// `base ** exp` for int64 with exp >= 0, wrapping like every other int64 operation.
+pub extern "C" fn sj_rt_ipow(mut base: i64, mut exp: i64) -> i64 {
+    let mut acc: i64 = 1;
+    while exp > 0 {
+        if exp & 1 == 1 {
+            acc = acc.wrapping_mul(base);
+        }
+        base = base.wrapping_mul(base);
+        exp >>= 1;
+    }
+    acc
+}
+
+/// `round(x, ndigits)` for a float, exactly as CPython (correctly rounded, ties to even on the
+/// exact binary value). Sets `*status` on overflow.
+pub extern "C" fn sj_rt_round_f64(x: f64, ndigits: i64, status: *mut u32) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    if ndigits > 323 {
+        return x;
+    }
+    if ndigits < -308 {
+        return 0.0 * x;
+    }
+    let r = if ndigits >= 0 {
+        format!("{:.*}", ndigits as usize, x).parse::<f64>().unwrap_or(x)
+    } else {
+        let k = (-ndigits) as usize;
+        let digits = format!("{:.0}", x.abs().trunc());
+        let frac_nonzero = x.fract() != 0.0;
+        let up;
+        let head: String;
+        if digits.len() < k {
+            head = "0".into();
+            up = false;
+        } else {
+            let (h, tail) = digits.split_at(digits.len() - k);
+            let first = tail.as_bytes()[0];
+            let rest_zero = tail.bytes().skip(1).all(|c| c == b'0') && !frac_nonzero;
+            let last_odd = h.bytes().last().is_some_and(|c| (c - b'0') % 2 == 1);
+            up = first > b'5' || (first == b'5' && (!rest_zero || last_odd));
+            head = if h.is_empty() { "0".into() } else { h.to_string() };
+        }
+        let head = if up { decimal_increment(&head) } else { head };
+        let v = format!("{head}e{k}").parse::<f64>().unwrap_or(f64::INFINITY);
+        if x < 0.0 {
+            -v
+        } else {
+            v
+        }
+    };
+    if r.is_infinite() {
+        // SAFETY: compiled code passes a pointer to its own live stack slot.
+        unsafe { *status = Status::RoundedTooLarge as u32 };
+    }
+    r
+}
+
+fn decimal_increment(s: &str) -> String {
+    let mut d: Vec<u8> = s.bytes().collect();
+    let mut i = d.len();
+    loop {
+        if i == 0 {
+            d.insert(0, b'1');
+            break;
+        }
+        i -= 1;
+        if d[i] == b'9' {
+            d[i] = b'0';
+        } else {
+            d[i] += 1;
+            break;
+        }
+    }
+    String::from_utf8(d).expect("ascii digits")
+}
+
+/// `round(x, ndigits)` for an int with ndigits < 0: ties to even, as CPython; wraps to int64.
+pub extern "C" fn sj_rt_round_i64(x: i64, ndigits: i64) -> i64 {
+    if ndigits >= 0 {
+        return x;
+    }
+    if ndigits < -19 {
+        return 0;
+    }
+    let p = 10i128.pow((-ndigits) as u32);
+    let x = x as i128;
+    let mut q = x.div_euclid(p);
+    let r = x.rem_euclid(p);
+    if 2 * r > p || (2 * r == p && q % 2 != 0) {
+        q += 1;
+    }
+    (q * p) as i64
+}
+
+/// The helpers compiled code may call, by symbol name.
+pub fn helper_symbols() -> Vec<(&'static str, usize)> {
+    vec![
+        ("sj_rt_int_truediv", sj_rt_int_truediv as *const () as usize),
+        ("sj_rt_ipow", sj_rt_ipow as *const () as usize),
+        ("sj_rt_round_f64", sj_rt_round_f64 as *const () as usize),
+        ("sj_rt_round_i64", sj_rt_round_i64 as *const () as usize),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn int_truediv_is_correctly_rounded() {
+        assert_eq!(sj_rt_int_truediv(1, 3), 1.0 / 3.0);
+        assert_eq!(sj_rt_int_truediv(-7, 2), -3.5);
+        // 2**62 + 1 is not a float; the exact quotient by 1 rounds to 2**62.
+        assert_eq!(sj_rt_int_truediv((1 << 62) + 1, 1), 4611686018427387904.0);
+        assert_eq!(sj_rt_int_truediv(i64::MIN, -1), 9223372036854775808.0);
+        // (2**53 + 1) / 2: exact value 2**52 + 0.5 is representable.
+        assert_eq!(sj_rt_int_truediv((1 << 53) + 1, 2), 4503599627370496.5);
+        assert_eq!(sj_rt_int_truediv(0, -5).to_bits(), (-0.0f64).to_bits());
+    }
+
+    #[test]
+    fn round_matches_cpython_examples() {
+        let mut st = 0;
+        assert_eq!(sj_rt_round_f64(2.675, 2, &mut st), 2.67);
+        assert_eq!(sj_rt_round_f64(0.125, 2, &mut st), 0.12);
+        assert_eq!(sj_rt_round_f64(1250.0, -2, &mut st), 1200.0);
+        assert_eq!(sj_rt_round_f64(1350.0, -2, &mut st), 1400.0);
+        assert_eq!(sj_rt_round_f64(60.0, -2, &mut st), 100.0);
+        assert_eq!(sj_rt_round_f64(50.0, -2, &mut st), 0.0);
+        assert_eq!(sj_rt_round_f64(50.5, -2, &mut st), 100.0);
+        assert_eq!(sj_rt_round_f64(-40.0, -2, &mut st).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(st, 0);
+        assert_eq!(sj_rt_round_i64(1250, -2), 1200);
+        assert_eq!(sj_rt_round_i64(-1250, -2), -1200);
+        assert_eq!(sj_rt_round_i64(1251, -2), 1300);
+    }
+
+    #[test]
+    fn ipow_wraps() {
+        assert_eq!(sj_rt_ipow(3, 4), 81);
+        assert_eq!(sj_rt_ipow(2, 64), 0);
+        assert_eq!(sj_rt_ipow(-2, 3), -8);
+        assert_eq!(sj_rt_ipow(0, 0), 1);
+    }
+}

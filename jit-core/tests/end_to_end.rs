@@ -1,0 +1,60 @@
+//! End-to-end: source text → loaded machine code → called, through `jit_core::compile_source`.
+
+use jit_core::{compile_source, Capture, Type};
+
+fn call(src: &str, types: &[Type], args: &[u64]) -> (u32, u64) {
+    let c = compile_source(src, types, Capture::default()).unwrap_or_else(|e| panic!("{e}"));
+    let mut ret = 0u64;
+    let st = unsafe { (c.entry)(args.as_ptr(), &mut ret) };
+    (st, ret)
+}
+
+fn int(src: &str, args: &[i64]) -> i64 {
+    let types = vec![Type::Int; args.len()];
+    let a: Vec<u64> = args.iter().map(|&x| x as u64).collect();
+    let (st, r) = call(src, &types, &a);
+    assert_eq!(st, 0, "status");
+    r as i64
+}
+
+fn float(src: &str, args: &[f64]) -> f64 {
+    let types = vec![Type::Float; args.len()];
+    let a: Vec<u64> = args.iter().map(|x| x.to_bits()).collect();
+    let (st, r) = call(src, &types, &a);
+    assert_eq!(st, 0, "status");
+    f64::from_bits(r)
+}
+
+#[test]
+fn collatz() {
+    let src = "def collatz_steps(n):\n    steps = 0\n    while n != 1:\n        n = n // 2 if n % 2 == 0 else 3 * n + 1\n        steps += 1\n    return steps\n";
+    assert_eq!(int(src, &[27]), 111);
+}
+
+#[test]
+fn fib_recursion() {
+    let src = "def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n";
+    assert_eq!(int(src, &[20]), 6765);
+}
+
+#[test]
+fn harmonic_float_loop() {
+    let src = "def h(n):\n    s = 0.0\n    for i in range(1, n + 1):\n        s += 1.0 / i\n    return s\n";
+    let types = [Type::Int];
+    let (st, r) = call(src, &types, &[10]);
+    assert_eq!(st, 0);
+    let expect: f64 = (1..=10).fold(0.0, |s, i| s + 1.0 / i as f64);
+    assert_eq!(f64::from_bits(r), expect);
+}
+
+#[test]
+fn floor_semantics_and_errors() {
+    assert_eq!(int("def f(a, b):\n    return a // b\n", &[-7, 2]), -4);
+    assert_eq!(int("def f(a, b):\n    return a % b\n", &[-7, 2]), 1);
+    assert_eq!(int("def f(a, b):\n    return a % b\n", &[7, -2]), -1);
+    let (st, _) = call("def f(a, b):\n    return a // b\n", &[Type::Int, Type::Int], &[1, 0]);
+    assert_eq!(st, jit_core::runtime::Status::IntFloorDivZero as u32);
+    assert_eq!(float("def f(x):\n    return math.sqrt(x)\n", &[4.0]), 2.0);
+    let (st, _) = call("def f(x):\n    return math.sqrt(x)\n", &[Type::Float], &[(-1.0f64).to_bits()]);
+    assert_eq!(st, jit_core::runtime::Status::MathDomain as u32);
+}
