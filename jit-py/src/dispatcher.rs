@@ -1,0 +1,412 @@
+//! The dispatcher (Numba's name): the object `@jit` returns. It types each call's arguments,
+//! finds the specialization compiled for exactly those types, and compiles one on a miss.
+
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+
+use jit_core::ast::FunctionDef;
+use jit_core::lower::{ConstValue, Env, GlobalValue};
+use jit_core::normalize::Fingerprint;
+use jit_core::{engine::EntryFn, Capture, Options, Type};
+
+use crate::args::{classify_fast, classify_slow, Kind};
+use crate::errors::{compile_error, status_error};
+
+/// Process-wide count of specializations compiled (for `stickyjit.stats()`).
+pub static COMPILES: AtomicU64 = AtomicU64::new(0);
+
+const MAX_FAST_ARGS: usize = 8;
+
+struct Spec {
+    kinds: Vec<Kind>,
+    entry: EntryFn,
+    ret: Type,
+    local_names: Arc<Vec<String>>,
+}
+
+/// What the first compile learns about the function and keeps.
+struct Parsed {
+    filename: String,
+    lines: Vec<String>,
+    first_line: u32,
+    ast: FunctionDef,
+    fingerprint: Fingerprint,
+}
+
+#[pyclass(module = "stickyjit._native", name = "Dispatcher", frozen, dict, weakref)]
+pub struct Dispatcher {
+    py_func: Py<PyAny>,
+    name: String,
+    param_names: Vec<String>,
+    posonly: usize,
+    options: Options,
+    /// Immutable snapshot of the specializations, swapped whole on each compile; readers never lock.
+    table: AtomicPtr<Vec<Spec>>,
+    /// Every snapshot ever published, kept alive so a reader's pointer stays valid.
+    snapshots: Mutex<Vec<Box<Vec<Spec>>>>,
+    /// Serializes compiles and holds what the first one parsed.
+    parsed: Mutex<Option<Arc<Parsed>>>,
+}
+
+impl Dispatcher {
+    fn specs(&self) -> &[Spec] {
+        // SAFETY: the pointer is null or points into a Box kept in `snapshots` for our lifetime.
+        unsafe { self.table.load(Ordering::Acquire).as_ref().map(|v| v.as_slice()).unwrap_or(&[]) }
+    }
+
+    fn find(&self, kinds: &[Kind]) -> Option<&Spec> {
+        self.specs().iter().find(|s| s.kinds == kinds)
+    }
+
+    fn publish(&self, spec: Spec) {
+        let mut snaps = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
+        let mut next: Vec<Spec> = self
+            .specs()
+            .iter()
+            .map(|s| Spec { kinds: s.kinds.clone(), entry: s.entry, ret: s.ret.clone(), local_names: s.local_names.clone() })
+            .collect();
+        next.push(spec);
+        let mut boxed = Box::new(next);
+        let ptr: *mut Vec<Spec> = &mut *boxed;
+        snaps.push(boxed);
+        self.table.store(ptr, Ordering::Release);
+    }
+
+    fn call_spec(&self, py: Python<'_>, spec: &Spec, slots: &[u64]) -> PyResult<Py<PyAny>> {
+        let mut ret = 0u64;
+        // SAFETY: the entry was compiled for exactly these argument kinds and slot layout.
+        let status = unsafe { (spec.entry)(slots.as_ptr(), &mut ret) };
+        if status != 0 {
+            return Err(status_error(status, &spec.local_names));
+        }
+        // SAFETY: the constructors return new references (or NULL with an exception set).
+        unsafe {
+            let p = match spec.ret {
+                Type::Int => ffi::PyLong_FromLongLong(ret as i64),
+                Type::Float => ffi::PyFloat_FromDouble(f64::from_bits(ret)),
+                Type::Bool => {
+                    let b = if ret != 0 { ffi::Py_True() } else { ffi::Py_False() };
+                    ffi::Py_IncRef(b);
+                    b
+                }
+                _ => {
+                    let n = ffi::Py_None();
+                    ffi::Py_IncRef(n);
+                    n
+                }
+            };
+            Bound::from_owned_ptr_or_err(py, p).map(Bound::unbind)
+        }
+    }
+
+    /// Types every argument, then runs (compiling first if needed).
+    fn dispatch(&self, py: Python<'_>, args: &[Bound<'_, PyAny>]) -> PyResult<Py<PyAny>> {
+        let n = args.len();
+        let mut kinds_buf = [Kind::Int64; MAX_FAST_ARGS];
+        let mut slots_buf = [0u64; MAX_FAST_ARGS];
+        let mut kinds_vec;
+        let mut slots_vec;
+        let (kinds, slots): (&mut [Kind], &mut [u64]) = if n <= MAX_FAST_ARGS {
+            (&mut kinds_buf[..n], &mut slots_buf[..n])
+        } else {
+            kinds_vec = vec![Kind::Int64; n];
+            slots_vec = vec![0u64; n];
+            (&mut kinds_vec[..], &mut slots_vec[..])
+        };
+        for (i, a) in args.iter().enumerate() {
+            let (k, s) = match classify_fast(a) {
+                Some(x) => x,
+                None => classify_slow(py, a, &self.name, &self.param_names[i])?,
+            };
+            kinds[i] = k;
+            slots[i] = s;
+        }
+        if let Some(spec) = self.find(kinds) {
+            return self.call_spec(py, spec, slots);
+        }
+        self.compile_for(py, kinds)?;
+        let spec = self.find(kinds).expect("just compiled");
+        self.call_spec(py, spec, slots)
+    }
+
+    /// Binds keyword arguments and defaults as CPython would; on any mismatch, lets CPython
+    /// raise its own TypeError by calling the Python function (its binding fails the same way,
+    /// so its body never runs).
+    fn bind<'py>(
+        &self,
+        py: Python<'py>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Result<Vec<Bound<'py, PyAny>>, ()>> {
+        let n = self.param_names.len();
+        if args.len() > n {
+            return Ok(Err(()));
+        }
+        let mut bound: Vec<Option<Bound<'py, PyAny>>> = args.iter().map(Some).collect();
+        bound.resize_with(n, || None);
+        if let Some(kw) = kwargs {
+            for (k, v) in kw.iter() {
+                let k: String = k.extract()?;
+                match self.param_names.iter().position(|p| *p == k) {
+                    Some(i) if i >= self.posonly && bound[i].is_none() => bound[i] = Some(v),
+                    _ => return Ok(Err(())),
+                }
+            }
+        }
+        let defaults = self.py_func.bind(py).getattr("__defaults__")?;
+        let defaults: Vec<Bound<'py, PyAny>> = if defaults.is_none() { Vec::new() } else { defaults.extract()? };
+        let first_default = n - defaults.len();
+        let mut out = Vec::with_capacity(n);
+        for (i, b) in bound.into_iter().enumerate() {
+            match b {
+                Some(v) => out.push(v),
+                None if i >= first_default => out.push(defaults[i - first_default].clone()),
+                None => return Ok(Err(())),
+            }
+        }
+        Ok(Ok(out))
+    }
+
+    fn parsed(&self, py: Python<'_>, slot: &mut Option<Arc<Parsed>>) -> PyResult<Arc<Parsed>> {
+        if let Some(p) = slot {
+            return Ok(p.clone());
+        }
+        let support = py.import("stickyjit._support")?;
+        let (filename, lines, first_line): (String, Option<Vec<String>>, u32) =
+            support.call_method1("source_lines", (self.py_func.bind(py),))?.extract()?;
+        let Some(lines) = lines else {
+            let e = jit_core::CompileError::unsupported_because(
+                "function without source",
+                format!(
+                    "no source for '{}' in linecache (functions typed at a plain prompt or exec'd from an unregistered string have none; register the text with linecache.cache[filename] = (len(src), None, src.splitlines(True), filename))",
+                    self.name
+                ),
+                jit_core::ast::Span { line: first_line, col: 0 },
+            );
+            return Err(compile_error(py, &e, &filename, None));
+        };
+        let src = jit_core::parse::SourceFunction { lines: &lines, first_line, filename: &filename };
+        let ast = match jit_core::parse::parse_function(&src) {
+            Ok(a) => a,
+            Err(e) => return Err(self.error_at(py, &e, &filename, &lines, first_line)),
+        };
+        let fingerprint = jit_core::normalize::fingerprint(&ast);
+        let p = Arc::new(Parsed { filename, lines, first_line, ast, fingerprint });
+        *slot = Some(p.clone());
+        Ok(p)
+    }
+
+    fn error_at(&self, py: Python<'_>, e: &jit_core::CompileError, filename: &str, lines: &[String], first: u32) -> PyErr {
+        let line = e.span().line.checked_sub(first).and_then(|i| lines.get(i as usize)).map(String::as_str);
+        compile_error(py, e, filename, line)
+    }
+
+    fn env(&self, py: Python<'_>, slf_obj: &Bound<'_, PyAny>, parsed: &Parsed) -> PyResult<Env> {
+        let names = jit_core::lower::global_names(&parsed.ast);
+        let support = py.import("stickyjit._support")?;
+        let resolved = support.call_method1(
+            "resolve_globals",
+            (self.py_func.bind(py), PyList::new(py, &names)?, slf_obj, py.get_type::<Dispatcher>()),
+        )?;
+        let mut env = Env { filename: parsed.filename.clone(), ..Default::default() };
+        for item in resolved.try_iter()? {
+            let (name, tag, payload): (String, String, Bound<'_, PyAny>) = item?.extract()?;
+            let v = match tag.as_str() {
+                "int" => GlobalValue::Int(payload.extract()?),
+                "float" => GlobalValue::Float(payload.extract()?),
+                "bool" => GlobalValue::Bool(payload.extract()?),
+                "module" => GlobalValue::Module(payload.extract()?),
+                "math" => GlobalValue::MathFunction(payload.extract()?),
+                "builtin" | "unsupported_builtin" => GlobalValue::Builtin(payload.extract()?),
+                "self" => GlobalValue::SelfFunction,
+                "jitted" => GlobalValue::OtherJitted(payload.extract()?),
+                "unsupported" => GlobalValue::Unsupported { description: payload.extract()?, is_function: false },
+                "unsupported_fn" => GlobalValue::Unsupported { description: payload.extract()?, is_function: true },
+                _ => GlobalValue::Undefined,
+            };
+            env.globals.insert(name, v);
+        }
+        let defaults = self.py_func.bind(py).getattr("__defaults__")?;
+        let defaults: Vec<Bound<'_, PyAny>> = if defaults.is_none() { Vec::new() } else { defaults.extract()? };
+        let n = self.param_names.len();
+        env.defaults = vec![None; n];
+        for (i, d) in defaults.iter().enumerate() {
+            let slot = n - defaults.len() + i;
+            env.defaults[slot] = if let Some((_, s)) = classify_fast(d) {
+                Some(match classify_fast(d).unwrap().0 {
+                    Kind::Float64 => ConstValue::Float(f64::from_bits(s)),
+                    Kind::Bool => ConstValue::Bool(s != 0),
+                    _ => ConstValue::Int(s as i64),
+                })
+            } else {
+                None
+            };
+        }
+        Ok(env)
+    }
+
+    fn compile_with(&self, py: Python<'_>, kinds: &[Kind], capture: Capture) -> PyResult<jit_core::Compiled> {
+        let mut guard = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
+        let parsed = self.parsed(py, &mut guard)?;
+        drop(guard);
+        let me = self.py_func.bind(py).getattr("__stickyjit_dispatcher__").ok();
+        let me = match me {
+            Some(d) if !d.is_none() => d,
+            _ => self.py_func.bind(py).clone(),
+        };
+        let env = self.env(py, &me, &parsed)?;
+        let types: Vec<Type> = kinds.iter().map(|k| k.core_type()).collect();
+        jit_core::compile(&parsed.ast, &parsed.fingerprint, &env, &types, &self.options, capture)
+            .map_err(|e| self.error_at(py, &e, &parsed.filename, &parsed.lines, parsed.first_line))
+    }
+
+    fn compile_for(&self, py: Python<'_>, kinds: &[Kind]) -> PyResult<()> {
+        let dump = std::env::var("STICKYJIT_DUMP").unwrap_or_default();
+        let capture = Capture {
+            typed_ir: dump.contains("ir"),
+            llvm_ir: dump.contains("llvm"),
+            asm: dump.contains("asm"),
+        };
+        let t0 = Instant::now();
+        let c = self.compile_with(py, kinds, capture)?;
+        COMPILES.fetch_add(1, Ordering::Relaxed);
+        let sig = signature_text(kinds);
+        if let Some(t) = &c.typed_ir {
+            eprintln!("--- stickyjit typed IR: {}{sig} ---\n{t}", self.name);
+        }
+        if let Some((unopt, opt)) = &c.llvm_ir {
+            eprintln!("--- stickyjit LLVM IR (unoptimized): {}{sig} ---\n{unopt}", self.name);
+            eprintln!("--- stickyjit LLVM IR (optimized): {}{sig} ---\n{opt}", self.name);
+        }
+        if let Some(a) = &c.asm {
+            eprintln!("--- stickyjit assembly: {}{sig} ---\n{a}", self.name);
+        }
+        if std::env::var("STICKYJIT_TIMINGS").is_ok_and(|v| v != "0" && !v.is_empty()) {
+            let parts: Vec<String> = c.timings.iter().map(|(n, d)| format!("{n}={:.3}ms", d.as_secs_f64() * 1e3)).collect();
+            eprintln!("stickyjit: compiled {}{sig} in {:.3}ms: {}", self.name, t0.elapsed().as_secs_f64() * 1e3, parts.join(" "));
+        }
+        self.publish(Spec { kinds: kinds.to_vec(), entry: c.entry, ret: c.ret, local_names: Arc::new(c.local_names) });
+        Ok(())
+    }
+
+    fn inspect(&self, py: Python<'_>, which: &str, signature: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let capture = Capture { typed_ir: which == "types", llvm_ir: which == "llvm", asm: which == "asm" };
+        let out = PyDict::new(py);
+        let all: Vec<Vec<Kind>> = self.specs().iter().map(|s| s.kinds.clone()).collect();
+        for kinds in all {
+            let key = PyTuple::new(py, kinds.iter().map(|k| k.name()))?;
+            if let Some(sig) = signature {
+                if !key.eq(sig)? {
+                    continue;
+                }
+            }
+            let c = self.compile_with(py, &kinds, capture)?;
+            let text = match which {
+                "types" => c.typed_ir.unwrap_or_default(),
+                "llvm" => c.llvm_ir.map(|(_, o)| o).unwrap_or_default(),
+                _ => c.asm.unwrap_or_default(),
+            };
+            if signature.is_some() {
+                return Ok(PyString::new(py, &text).into_any().unbind());
+            }
+            out.set_item(key, text)?;
+        }
+        if let Some(sig) = signature {
+            return Err(PyTypeError::new_err(format!("{} has no specialization for {}", self.name, sig.repr()?)));
+        }
+        Ok(out.into_any().unbind())
+    }
+}
+
+fn signature_text(kinds: &[Kind]) -> String {
+    format!("({})", kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join(", "))
+}
+
+#[pymethods]
+impl Dispatcher {
+    #[new]
+    #[pyo3(signature = (py_func, opt_level = 3))]
+    fn new(py: Python<'_>, py_func: Bound<'_, PyAny>, opt_level: u8) -> PyResult<Self> {
+        let code = py_func.getattr("__code__").map_err(|_| {
+            PyTypeError::new_err(format!("@jit needs a Python function, not {}", py_func.get_type().name().map(|n| n.to_string()).unwrap_or_default()))
+        })?;
+        let flags: u32 = code.getattr("co_flags")?.extract()?;
+        // CO_VARARGS | CO_VARKEYWORDS are reported as a CompileError at the first call, with position.
+        let _ = flags;
+        let nargs: usize = code.getattr("co_argcount")?.extract()?;
+        let posonly: usize = code.getattr("co_posonlyargcount")?.extract()?;
+        let varnames: Vec<String> = code.getattr("co_varnames")?.extract()?;
+        let opt_level = match opt_level {
+            2 => jit_core::optimize::OptLevel::O2,
+            3 => jit_core::optimize::OptLevel::O3,
+            other => return Err(PyTypeError::new_err(format!("opt_level must be 2 or 3, not {other}"))),
+        };
+        let name: String = py_func.getattr("__name__")?.extract()?;
+        let _ = py;
+        Ok(Dispatcher {
+            py_func: py_func.unbind(),
+            name,
+            param_names: varnames.into_iter().take(nargs).collect(),
+            posonly,
+            options: Options { opt_level },
+            table: AtomicPtr::new(std::ptr::null_mut()),
+            snapshots: Mutex::new(Vec::new()),
+            parsed: Mutex::new(None),
+        })
+    }
+
+    #[pyo3(signature = (*args, **kwargs))]
+    fn __call__(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+        if args.len() == self.param_names.len() && kwargs.is_none_or(|k| k.is_empty()) {
+            let a: Vec<Bound<'_, PyAny>> = args.iter().collect();
+            return self.dispatch(py, &a);
+        }
+        match self.bind(py, args, kwargs)? {
+            Ok(bound) => self.dispatch(py, &bound),
+            Err(()) => self.py_func.bind(py).call(args, kwargs).map(Bound::unbind),
+        }
+    }
+
+    /// The argument-type signatures compiled so far, as tuples of type names.
+    #[getter]
+    fn signatures<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for s in self.specs() {
+            list.append(PyTuple::new(py, s.kinds.iter().map(|k| k.name()))?)?;
+        }
+        Ok(list)
+    }
+
+    #[getter]
+    fn py_func(&self, py: Python<'_>) -> Py<PyAny> {
+        self.py_func.clone_ref(py)
+    }
+
+    /// The typed IR of each specialization: `{signature: text}`, or one text for `signature`.
+    #[pyo3(signature = (signature = None))]
+    fn inspect_types(&self, py: Python<'_>, signature: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        self.inspect(py, "types", signature)
+    }
+
+    /// The optimized LLVM IR of each specialization.
+    #[pyo3(signature = (signature = None))]
+    fn inspect_llvm(&self, py: Python<'_>, signature: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        self.inspect(py, "llvm", signature)
+    }
+
+    /// The machine code of each specialization, as assembly text.
+    #[pyo3(signature = (signature = None))]
+    fn inspect_asm(&self, py: Python<'_>, signature: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        self.inspect(py, "asm", signature)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<stickyjit.Dispatcher '{}'>", self.name)
+    }
+}

@@ -1,0 +1,52 @@
+"""stickyjit: a sticky, cached just-in-time compiler for numeric Python.
+
+    from stickyjit import jit
+
+    @jit
+    def f(n): ...
+
+The first call compiles ``f`` for the argument types it sees; later calls with the same
+types run the native code.
+"""
+from __future__ import annotations
+
+from ._native import CompileError, Dispatcher, StickyJitError, __version__, stats
+
+__all__ = ["jit", "CompileError", "StickyJitError", "Dispatcher", "stats", "__version__"]
+
+_OPTIONS = {"opt_level", "nopython"}
+
+
+def jit(func=None, /, **options):
+    """Compile ``func`` on its first call. Use as ``@jit`` or ``@jit(opt_level=2)``.
+
+    Options: ``opt_level`` (2 or 3, default 3); ``nopython`` (accepted for Numba
+    compatibility; stickyjit always compiles without the interpreter, so it must be true).
+    An unknown option is a ``TypeError``.
+    """
+    unknown = set(options) - _OPTIONS
+    if unknown:
+        raise TypeError(
+            f"jit() got unknown option(s): {', '.join(sorted(unknown))}; "
+            f"supported: {', '.join(sorted(_OPTIONS))}"
+        )
+    if options.get("nopython", True) is not True:
+        raise TypeError("jit(nopython=False) is not supported: stickyjit always compiles in nopython mode")
+    opt_level = options.get("opt_level", 3)
+
+    def decorate(f):
+        d = Dispatcher(f, opt_level)
+        for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+            try:
+                setattr(d, attr, getattr(f, attr))
+            except AttributeError:
+                pass
+        d.__wrapped__ = f
+        f.__stickyjit_dispatcher__ = d
+        return d
+
+    if func is None:
+        return decorate
+    if not callable(func):
+        raise TypeError(f"jit() takes a function, not {type(func).__name__}")
+    return decorate(func)

@@ -1,0 +1,102 @@
+"""Compile-time support the native dispatcher calls: find a function's source and resolve its globals.
+
+Imported at the first compile, never by ``import stickyjit``.
+"""
+from __future__ import annotations
+
+import builtins
+import linecache
+import math
+import types
+
+_BUILTIN_NAMES = ("abs", "min", "max", "int", "float", "bool", "round", "range")
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def source_lines(func):
+    """(filename, lines from the def's first line on, first line number) via linecache."""
+    code = func.__code__
+    filename = code.co_filename
+    lines = linecache.getlines(filename, getattr(func, "__globals__", None))
+    first = code.co_firstlineno
+    if not lines or first > len(lines):
+        return filename, None, first
+    return filename, lines[first - 1 :], first
+
+
+def _describe(value) -> str:
+    if isinstance(value, types.ModuleType):
+        return f"the module '{value.__name__}'"
+    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
+        return f"the Python function '{getattr(value, '__qualname__', getattr(value, '__name__', '?'))}'"
+    return f"a {type(value).__name__}"
+
+
+def resolve_globals(func, names, dispatcher, dispatcher_type):
+    """For each global name the function reads: (name, tag, payload) for the compiler.
+
+    Tags: int, float, bool, module, math, builtin, self, jitted, unsupported, unsupported_fn, undefined.
+    """
+    g = func.__globals__
+    out = []
+    for name in names:
+        if name in g:
+            value = g[name]
+        elif hasattr(builtins, name):
+            value = getattr(builtins, name)
+            if name in _BUILTIN_NAMES:
+                out.append((name, "builtin", name))
+                continue
+            out.append((name, "unsupported_builtin", name))
+            continue
+        else:
+            out.append((name, "undefined", None))
+            continue
+        t = type(value)
+        if t is bool:
+            out.append((name, "bool", value))
+        elif t is int:
+            if INT64_MIN <= value <= INT64_MAX:
+                out.append((name, "int", value))
+            else:
+                out.append((name, "unsupported", "an int outside the int64 range"))
+        elif t is float:
+            out.append((name, "float", value))
+        elif value is math:
+            out.append((name, "module", "math"))
+        elif value is dispatcher:
+            out.append((name, "self", None))
+        elif isinstance(value, dispatcher_type):
+            out.append((name, "jitted", getattr(value, "__name__", name)))
+        elif isinstance(value, types.BuiltinFunctionType) and getattr(math, getattr(value, "__name__", ""), None) is value:
+            out.append((name, "math", value.__name__))
+        elif any(value is getattr(builtins, b) for b in _BUILTIN_NAMES):
+            out.append((name, "builtin", next(b for b in _BUILTIN_NAMES if value is getattr(builtins, b))))
+        else:
+            out.append((name, "unsupported_fn" if callable(value) else "unsupported", _describe(value)))
+    return out
+
+
+_NUMPY_SCALARS = {
+    "int8": "int", "int16": "int", "int32": "int", "int64": "int",
+    "uint8": "int", "uint16": "int", "uint32": "int", "uint64": "int",
+    "float32": "float", "float64": "float", "bool": "bool", "bool_": "bool",
+}
+
+
+def classify_scalar(value):
+    """(kind name, python value) for a NumPy scalar, or None for anything else."""
+    t = type(value)
+    if getattr(t, "__module__", None) != "numpy":
+        return None
+    name = t.__name__
+    kind = _NUMPY_SCALARS.get(name)
+    if kind is None:
+        return None
+    if name == "bool_":
+        name = "bool"
+    if kind == "int":
+        return name, int(value)
+    if kind == "float":
+        return name, float(value)
+    return name, bool(value)
