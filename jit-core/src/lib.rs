@@ -140,8 +140,9 @@ pub fn compile(
     module.verify().map_err(|e| internal(format!("invalid LLVM IR: {e}")))?;
     optimize::optimize(&module, options.opt_level).map_err(internal)?;
     let opt_ir = capture.llvm_ir.then(|| module.print_to_string().to_string());
-    let object = optimize::emit_object(&module).map_err(internal)?;
     lap("optimize", &mut timings);
+    let object = optimize::emit_object(&module).map_err(internal)?;
+    lap("emit", &mut timings);
     let asm = if capture.asm { Some(optimize::emit_asm(&module).map_err(internal)?) } else { None };
     let entry = engine::load(&object, &symbol).map_err(internal)?;
     lap("engine", &mut timings);

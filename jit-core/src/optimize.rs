@@ -36,7 +36,7 @@ fn host() -> &'static Mutex<Host> {
         let features = TargetMachine::get_host_cpu_features().to_string();
         let target = Target::from_triple(&triple).expect("host triple is known to LLVM");
         let tm = target
-            .create_target_machine(&triple, &cpu, &features, OptimizationLevel::Aggressive, RelocMode::PIC, CodeModel::Small)
+            .create_target_machine(&triple, &cpu, &features, OptimizationLevel::Default, RelocMode::PIC, CodeModel::Small)
             .expect("target machine for the host");
         let id = TargetIdentity {
             llvm_version: {
