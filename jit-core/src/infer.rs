@@ -455,9 +455,16 @@ pub fn falls_through(stmts: &[hir::Stmt]) -> bool {
                     return false;
                 }
             }
-            S::While { test, body, .. } => {
+            // A loop is left by a `break` or, when its test fails, through its `else` clause.
+            S::While { test, body, orelse } => {
                 let forever = matches!(test.kind, H::Bool(true)) || matches!(test.kind, H::Int(i) if i != 0);
-                if forever && !has_break(body) {
+                let normal_exit = !forever && falls_through(orelse);
+                if !normal_exit && !has_break(body) {
+                    return false;
+                }
+            }
+            S::ForRange { body, orelse, .. } => {
+                if !falls_through(orelse) && !has_break(body) {
                     return false;
                 }
             }
@@ -467,11 +474,13 @@ pub fn falls_through(stmts: &[hir::Stmt]) -> bool {
     true
 }
 
-/// Whether a `break` in `stmts` leaves the loop these statements are the body of.
+/// Whether a `break` in `stmts` leaves the loop these statements are the body of. A `break` in
+/// an inner loop's body leaves that inner loop; one in its `else` clause leaves this one.
 fn has_break(stmts: &[hir::Stmt]) -> bool {
     stmts.iter().any(|s| match &s.kind {
         S::Break => true,
         S::If { body, orelse, .. } => has_break(body) || has_break(orelse),
+        S::While { orelse, .. } | S::ForRange { orelse, .. } => has_break(orelse),
         _ => false,
     })
 }
@@ -542,6 +551,21 @@ mod tests {
     fn unresolvable_recursion_is_an_error() {
         let e = program("def f(n):\n    return f(n)\n", &[Type::Int]).unwrap_err();
         assert_eq!(e.construct(), "recursive function whose return type cannot be inferred");
+    }
+
+    #[test]
+    fn loop_else_that_returns_does_not_fall_through() {
+        let src = "def f(n):\n    for i in range(n):\n        if i > 5:\n            return i\n    else:\n        return -1\n";
+        assert_eq!(program(src, &[Type::Int]).unwrap().entry().ret, Type::Int);
+        let src = "def f(n):\n    while n > 0:\n        n -= 1\n    else:\n        return 7\n";
+        assert_eq!(program(src, &[Type::Int]).unwrap().entry().ret, Type::Int);
+    }
+
+    #[test]
+    fn break_in_inner_loop_else_leaves_the_outer_loop() {
+        let src = "def f(n):\n    while True:\n        if n > 100:\n            return 1\n        for i in range(n):\n            pass\n        else:\n            break\n";
+        let e = program(src, &[Type::Int]).unwrap_err();
+        assert_eq!(e.construct(), "return of None on one path and a value on another");
     }
 
     #[test]

@@ -45,6 +45,8 @@ pub struct Dispatcher {
     name: String,
     param_names: Vec<String>,
     posonly: usize,
+    /// `*args`, `**kwargs` or keyword-only parameters: never compiled; every call reports why.
+    unsupported_signature: bool,
     options: Options,
     /// Immutable snapshot of the specializations, swapped whole on each compile; readers never lock.
     table: AtomicPtr<Vec<Spec>>,
@@ -337,8 +339,9 @@ impl Dispatcher {
             PyTypeError::new_err(format!("@jit needs a Python function, not {}", py_func.get_type().name().map(|n| n.to_string()).unwrap_or_default()))
         })?;
         let flags: u32 = code.getattr("co_flags")?.extract()?;
-        // CO_VARARGS | CO_VARKEYWORDS are reported as a CompileError at the first call, with position.
-        let _ = flags;
+        let kwonly: usize = code.getattr("co_kwonlyargcount")?.extract()?;
+        // CO_VARARGS | CO_VARKEYWORDS and keyword-only parameters: the parse stage names them.
+        let unsupported_signature = flags & (0x4 | 0x8) != 0 || kwonly > 0;
         let nargs: usize = code.getattr("co_argcount")?.extract()?;
         let posonly: usize = code.getattr("co_posonlyargcount")?.extract()?;
         let varnames: Vec<String> = code.getattr("co_varnames")?.extract()?;
@@ -354,6 +357,7 @@ impl Dispatcher {
             name,
             param_names: varnames.into_iter().take(nargs).collect(),
             posonly,
+            unsupported_signature,
             options: Options { opt_level },
             table: AtomicPtr::new(std::ptr::null_mut()),
             snapshots: Mutex::new(Vec::new()),
@@ -363,6 +367,11 @@ impl Dispatcher {
 
     #[pyo3(signature = (*args, **kwargs))]
     fn __call__(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+        if self.unsupported_signature {
+            let mut guard = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
+            self.parsed(py, &mut guard)?;
+            return Err(PyTypeError::new_err(format!("{}() has *args, **kwargs or keyword-only parameters, which are not compiled", self.name)));
+        }
         if args.len() == self.param_names.len() && kwargs.is_none_or(|k| k.is_empty()) {
             let a: Vec<Bound<'_, PyAny>> = args.iter().collect();
             return self.dispatch(py, &a);

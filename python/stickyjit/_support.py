@@ -64,6 +64,8 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             out.append((name, "float", value))
         elif value is math:
             out.append((name, "module", "math"))
+        elif isinstance(value, types.ModuleType):
+            out.append((name, "module", value.__name__))
         elif value is dispatcher:
             out.append((name, "self", None))
         elif isinstance(value, dispatcher_type):
