@@ -9,7 +9,8 @@
   (for libm functions).
 * ``check(f, *args, **kwargs)``: runs ``f.py_func`` and ``f`` on the same arguments and compares
   results, or, when CPython raises, asserts the compiled call raises the same exception class
-  with the same message.
+  with the same message. (``f.py_func`` runs as a copy whose recursive calls stay in CPython:
+  see ``pure_python``.)
 
 Ints: int64 wraparound is stickyjit's one documented deviation, so tests generate inputs for
 which CPython's results stay inside int64. ``check`` fails loudly if CPython's answer is an int
@@ -20,6 +21,7 @@ from __future__ import annotations
 import math
 import os
 import struct
+import types
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -131,11 +133,26 @@ def _assert_fits_int64(value, args) -> None:
         )
 
 
+def pure_python(f):
+    """A copy of ``f.py_func`` that runs entirely in CPython.
+
+    ``f.py_func`` looks its own name up in the module's globals, where it finds the jitted
+    function, so its *recursive* calls would run compiled code. The copy gets a snapshot of
+    the globals in which that name is bound to the copy itself.
+    """
+    fn = f.py_func
+    g = dict(fn.__globals__)
+    copy = types.FunctionType(fn.__code__, g, fn.__name__, fn.__defaults__, fn.__closure__)
+    copy.__kwdefaults__ = fn.__kwdefaults__
+    g[fn.__name__] = copy
+    return copy
+
+
 def run_py(f, args, kwargs, py_args=None):
     """CPython's outcome: ('ok', value) or ('raise', exception)."""
     call_args = args if py_args is None else py_args
     try:
-        return ("ok", f.py_func(*call_args, **kwargs))
+        return ("ok", pure_python(f)(*call_args, **kwargs))
     except Exception as e:  # noqa: BLE001 - any exception is part of the semantics under test
         return ("raise", e)
 

@@ -24,13 +24,10 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from conftest import (
-    EDGE_INTS,
     INT64_MAX,
     INT64_MIN,
-    SPECIAL_FLOATS,
     bools,
     check,
-    close_ulp,
     finite_floats,
     floats,
     in_int64,
@@ -306,6 +303,34 @@ def test_pow_negative_literal_exponent_runtime_base(x):
     check(pow_neg_zero_literal, x)
 
 
+@jit
+def pow_const_half(x):
+    return x ** 0.5
+
+
+@jit
+def pow_const_three(x):
+    return x ** 3.0
+
+
+@jit
+def pow_const_minus_two(x):
+    return x ** -2
+
+
+# (A constant exponent of 2 or -1, or a constant base of 2, hits a known compiler bug: see
+# pending_bugs.py.)
+@given(x=st.one_of(floats, ints, st.floats(0.0, 1e6)))
+@example(-0.0)
+@example(-math.inf)
+@example(0.0)
+def test_pow_constant_exponents(x):
+    if not (isinstance(x, float) and x < 0 and math.isfinite(x)) and not (type(x) is int and x < 0):
+        check(pow_const_half, x)
+    check(pow_const_three, x)
+    check(pow_const_minus_two, x)
+
+
 def test_pow_runtime_negative_int_exponent_is_documented_value_error():
     # Documented deviation: compiled code types int ** int as int, so a negative runtime
     # exponent is a ValueError (CPython would give the float 0.5).
@@ -316,6 +341,24 @@ def test_pow_runtime_negative_int_exponent_is_documented_value_error():
 def test_pow_negative_base_fractional_exponent_is_documented_value_error():
     with pytest.raises(ValueError):
         power(-8.0, 1.0 / 3.0)
+
+
+# =============================================================================================
+# literals
+
+
+@jit
+def literals(x):
+    a = 0x1F + 0o17 + 0b101 + 1_000
+    b = 1e-9 + 2.5e3 + 0.5 + 1.0e308 * 10
+    c = True + False * 3
+    d = -9223372036854775807 - 1
+    return a + c + (x if x > 0 else d // 2**40) + b
+
+
+@given(x=st.one_of(st.integers(-(2**60), 2**60), floats, bools))
+def test_literals(x):
+    check(literals, x)
 
 
 # =============================================================================================
@@ -574,7 +617,8 @@ def test_and_or_return_operands(t):
 
 @given(a=st.one_of(ints, floats), b=st.one_of(small_ints, ints, st.just(0)))
 def test_and_or_short_circuit(a, b):
-    check(and_short_circuit, a, b)
+    if not (a == INT64_MIN and b == -1):  # -2**63 // -1 wraps (documented deviation)
+        check(and_short_circuit, a, b)
     check(or_short_circuit, a, b)
 
 
@@ -658,7 +702,9 @@ def aug_float(a, b):
     y = x
     y //= 0.25
     x %= 7.0
-    x **= 2.0
+    # (a constant exponent of 2.0 or -1.0, or a constant base of 2.0, hits a known compiler
+    # bug: see pending_bugs.py)
+    x **= 3.0
     return x + y
 
 
@@ -760,7 +806,7 @@ def test_swap_float(a, b, c):
     check(rotate, a, b, c)
 
 
-@given(n=st.integers(-3, 92))
+@given(n=st.integers(-3, 91))  # fib(92), computed in the last step, still fits int64
 def test_tuple_assignment_fib(n):
     check(fib_iter, n)
 
@@ -840,6 +886,57 @@ def while_else_no_break(n):
 @given(n=st.integers(-3, 2000))
 def test_while_else_without_break(n):
     check(while_else_no_break, n)
+
+
+@jit
+def for_else_returns(n):
+    for i in range(n):
+        if i * i > 50:
+            return i
+    else:
+        return -1
+
+
+@jit
+def while_else_returns(n):
+    while n > 0:
+        if n % 17 == 0:
+            return n
+        n -= 3
+    else:
+        return -n
+
+
+@jit
+def break_from_inner_loop_else(n):
+    k = 0
+    while True:
+        k += 1
+        for i in range(n):
+            if i == k:
+                break
+        else:
+            break
+        while k > 1000:
+            pass
+        else:
+            if k > 50:
+                break
+    return k * 1000 + n
+
+
+@given(n=st.integers(-5, 100))
+@example(7)
+@example(8)
+@example(0)
+def test_loop_else_clause_that_returns(n):
+    check(for_else_returns, n)
+    check(while_else_returns, n)
+
+
+@given(n=st.integers(-5, 100))
+def test_break_in_inner_loop_else_leaves_outer_loop(n):
+    check(break_from_inner_loop_else, n)
 
 
 @jit
@@ -1128,6 +1225,30 @@ def test_unbound_local_error(n):
     check(unbound_in_while, n)
 
 
+@jit
+def unbound_a(n):
+    if n:
+        a = 1
+    b = 2
+    return a + b
+
+
+@jit
+def unbound_b(n):
+    if n:
+        b = 1
+    a = 2
+    return b + a
+
+
+def test_unbound_local_error_names_the_variable_of_each_function():
+    # The two functions are the same code up to renaming (they may share machine code):
+    # each error must still name the variable of its own function.
+    for f in (unbound_a, unbound_b, unbound_a):
+        check(f, 0)
+        check(f, 1)
+
+
 def test_unbound_local_error_message():
     with pytest.raises(UnboundLocalError) as e:
         maybe_unbound(0)
@@ -1360,6 +1481,18 @@ def test_math_one_argument(f, ulps, x):
 
 @pytest.mark.parametrize("f,ulps", MATH2, ids=[f.__name__ for f, _ in MATH2])
 @given(x=math_inputs, y=math_inputs)
+@example(0.0, -math.inf)
+@example(-0.0, -math.inf)
+@example(-0.0, -3.0)
+@example(-1.0, math.inf)
+@example(-1.0, -math.inf)
+@example(-math.inf, 3.0)
+@example(-math.inf, -3.0)
+@example(-math.inf, 0.5)
+@example(0.5, math.inf)
+@example(2.0, -math.inf)
+@example(math.nan, math.inf)
+@example(-2.0, 0.5)
 @example(0.0, -1.0)
 @example(0.0, 0.0)
 @example(-0.0, -0.0)
@@ -1897,6 +2030,49 @@ def test_decorator_forms(x, y):
 def test_decorator_forms_float(x, y):
     for f in (deco_empty_parens, deco_opt2, deco_opt3):
         check(f, x, y)
+
+
+@jit
+def many_params(a, b, c, d, e, f, g, h, i, j=10, k=0.5):
+    return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h + 9 * i + 10 * j + k
+
+
+@given(xs=st.lists(st.one_of(small_ints, floats, bools), min_size=9, max_size=11))
+def test_more_than_eight_parameters(xs):
+    check(many_params, *xs)
+    check(many_params, *xs[:8], i=xs[8])
+    check(many_params, *xs[:8], j=xs[-1], i=xs[0])
+
+
+def test_functions_defined_in_odd_places():
+    # Indented, with a multi-line decorator and signature, a docstring and continuation
+    # lines at column 0: the source is still found and parsed.
+    @jit(
+        opt_level=2,
+    )
+    def inner(x,
+              y=3):
+        """Doc
+with a dedented line
+        """
+        s = (x +
+y)
+# a comment at column 0
+        if s > 0:
+            s = s \
+* 2
+        return s
+
+    for args in [(5,), (-5,), (1.5, 2), (True, False)]:
+        check(inner, *args)
+
+    class Holder:
+        @staticmethod
+        @jit
+        def method(a):
+            return a * 2
+
+    assert Holder.method(21) == 42
 
 
 def test_py_func_is_the_original_function():
