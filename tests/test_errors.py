@@ -271,7 +271,7 @@ def test_lambda_passed_to_jit():
         f(3)
     assert info.value.construct == "lambda"
     assert info.value.lineno == marker_line("jit-lambda")
-    # (The column is checked in pending_bugs.py: it points at `jit(`, not at the lambda.)
+    # (The column is checked in test_regressions.py.)
 
 
 # =============================================================================================

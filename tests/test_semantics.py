@@ -126,9 +126,7 @@ def test_arith_with_bools(f, a, b):
 
 @given(a=bools, b=st.one_of(bools, st.integers(0, 100), floats))
 def test_pow_with_bools(a, b):
-    # 0.0 ** -inf (CPython: inf) is a known compiler bug: see pending_bugs.py.
-    if not (a is False and b == -math.inf):
-        check(power, a, b)
+    check(power, a, b)
     if isinstance(b, bool) or not _complex_pow(b, a):
         check(power, b, a)
 
@@ -249,8 +247,6 @@ def _complex_pow(a, b) -> bool:
 @example(-2.0, 0.5e-320)
 def test_pow_float(a, b):
     assume(not _complex_pow(a, b))
-    # 0.0 ** -inf (CPython: inf) is a known compiler bug: see pending_bugs.py.
-    assume(not (a == 0.0 and b == -math.inf))
     check(power, a, b)
 
 
@@ -262,9 +258,6 @@ def test_pow_float(a, b):
 def test_pow_mixed(a, b):
     for x, y in ((a, b), (b, a)):
         if _complex_pow(x, y):
-            continue
-        # 0 ** -inf (CPython: inf) is a known compiler bug: see pending_bugs.py.
-        if x == 0 and y == -math.inf:
             continue
         check(power, x, y)
 
@@ -318,8 +311,7 @@ def pow_const_minus_two(x):
     return x ** -2
 
 
-# (A constant exponent of 2 or -1, or a constant base of 2, hits a known compiler bug: see
-# pending_bugs.py.)
+# (A constant exponent of 2 or -1, or a constant base of 2: see test_regressions.py.)
 @given(x=st.one_of(floats, ints, st.floats(0.0, 1e6)))
 @example(-0.0)
 @example(-math.inf)
@@ -702,8 +694,6 @@ def aug_float(a, b):
     y = x
     y //= 0.25
     x %= 7.0
-    # (a constant exponent of 2.0 or -1.0, or a constant base of 2.0, hits a known compiler
-    # bug: see pending_bugs.py)
     x **= 3.0
     return x + y
 

@@ -142,9 +142,12 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         for (i, l) in hf.locals.iter().enumerate() {
             let t = &spec.local_types[i];
             locals.push(self.builder.build_alloca(self.llty(t), &l.name).u());
-            let flag = self.builder.build_alloca(self.ctx.bool_type(), &format!("{}.bound", l.name)).u();
-            self.builder.build_store(flag, self.ctx.bool_type().const_zero()).u();
-            bound.push(flag);
+            // Only locals that some read may find unassigned carry an "is bound" flag.
+            bound.push(l.checked.then(|| {
+                let flag = self.builder.build_alloca(self.ctx.bool_type(), &format!("{}.bound", l.name)).u();
+                self.builder.build_store(flag, self.ctx.bool_type().const_zero()).u();
+                flag
+            }));
         }
         let mut fx = Fx { cg: self, f, spec, hf, funcs, locals, bound, loops: Vec::new() };
         for (i, p) in hf.params.iter().enumerate() {
@@ -173,7 +176,7 @@ struct Fx<'a, 'ctx> {
     hf: &'a hir::Function,
     funcs: &'a [FunctionValue<'ctx>],
     locals: Vec<PointerValue<'ctx>>,
-    bound: Vec<PointerValue<'ctx>>,
+    bound: Vec<Option<PointerValue<'ctx>>>,
     /// (continue target, break target) of each enclosing loop.
     loops: Vec<(BasicBlock<'ctx>, BasicBlock<'ctx>)>,
 }
@@ -218,6 +221,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 
     /// If `failed`, return `status` from the function; code after this runs only when it did not.
     fn fail_if(&self, failed: IntValue<'ctx>, status: u32) {
+        if failed.get_zero_extended_constant() == Some(0) {
+            return; // cannot fail: no branch for the optimizer to remove
+        }
         let bad = self.block_named("raise");
         let good = self.block_named("ok");
         self.b().build_conditional_branch(failed, bad, good).u();
@@ -230,7 +236,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let to = self.spec.local_types[id as usize].clone();
         let v = self.cast(v, from, &to);
         self.b().build_store(self.locals[id as usize], v).u();
-        self.b().build_store(self.bound[id as usize], self.ctx().bool_type().const_int(1, false)).u();
+        if let Some(flag) = self.bound[id as usize] {
+            self.b().build_store(flag, self.ctx().bool_type().const_int(1, false)).u();
+        }
     }
 
     fn assign(&mut self, t: &hir::Target, v: BasicValueEnum<'ctx>, ty: &Type) {
@@ -369,17 +377,28 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         self.fail_if(step_zero, Status::RangeStepZero as u32);
         // Trip count as CPython's range length, computed in unsigned arithmetic so that no
         // intermediate overflows: n = (hi - lo - 1) / |step| + 1 when lo < hi.
-        let pos = b.build_int_compare(IntPredicate::SGT, step, zero, "pos").u();
-        let lo = b.build_select(pos, start, stop, "lo").u().into_int_value();
-        let hi = b.build_select(pos, stop, start, "hi").u().into_int_value();
-        let neg_step = b.build_int_sub(zero, step, "negstep").u();
-        let abs_step = b.build_select(pos, step, neg_step, "absstep").u().into_int_value();
+        let (lo, hi, abs_step) = match step.get_sign_extended_constant().map(|c| c as i64) {
+            // A literal step (the common case) needs no selects.
+            Some(c) if c > 0 => (start, stop, step),
+            Some(c) if c < 0 => (stop, start, self.i64(c.wrapping_neg())),
+            _ => {
+                let pos = b.build_int_compare(IntPredicate::SGT, step, zero, "pos").u();
+                let lo = b.build_select(pos, start, stop, "lo").u().into_int_value();
+                let hi = b.build_select(pos, stop, start, "hi").u().into_int_value();
+                let neg_step = b.build_int_sub(zero, step, "negstep").u();
+                (lo, hi, b.build_select(pos, step, neg_step, "absstep").u().into_int_value())
+            }
+        };
         let nonempty = b.build_int_compare(IntPredicate::SLT, lo, hi, "nonempty").u();
         let span = b.build_int_sub(hi, lo, "span").u();
-        let span1 = b.build_int_sub(span, self.i64(1), "span1").u();
-        let q = b.build_int_unsigned_div(span1, abs_step, "q").u();
-        let q1 = b.build_int_add(q, self.i64(1), "q1").u();
-        let n = b.build_select(nonempty, q1, zero, "n").u().into_int_value();
+        let count = if abs_step.get_zero_extended_constant() == Some(1) {
+            span
+        } else {
+            let span1 = b.build_int_sub(span, self.i64(1), "span1").u();
+            let q = b.build_int_unsigned_div(span1, abs_step, "q").u();
+            b.build_int_add(q, self.i64(1), "q1").u()
+        };
+        let n = b.build_select(nonempty, count, zero, "n").u().into_int_value();
         let k = b.build_alloca(i64t, "k").u();
         b.build_store(k, zero).u();
         let head = self.block_named("for.head");
@@ -470,7 +489,8 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             H::None => self.ctx().i8_type().const_zero().into(),
             H::Local { id, check_bound } => {
                 if *check_bound {
-                    let flag = self.b().build_load(self.ctx().bool_type(), self.bound[*id as usize], "isbound").u();
+                    let flag = self.bound[*id as usize].expect("flow marked this local as checked");
+                    let flag = self.b().build_load(self.ctx().bool_type(), flag, "isbound").u();
                     let unbound = self.b().build_not(flag.into_int_value(), "unbound").u();
                     self.fail_if(unbound, UNBOUND_LOCAL_BASE + id);
                 }
@@ -829,19 +849,32 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let z = self.b().build_int_compare(IntPredicate::EQ, y, self.i64(0), "z").u();
         self.fail_if(z, if want_div { Status::IntFloorDivZero } else { Status::IntModZero } as u32);
         let b = self.b();
-        // y == -1 would trap for MIN; the answer is -x (wrapping) with remainder 0.
-        let m1 = b.build_int_compare(IntPredicate::EQ, y, self.i64(-1), "m1").u();
-        let safe_y = b.build_select(m1, self.i64(1), y, "sy").u().into_int_value();
-        let q = b.build_int_signed_div(x, safe_y, "q").u();
-        let r = b.build_int_signed_rem(x, safe_y, "r").u();
-        let negx = b.build_int_sub(self.i64(0), x, "negx").u();
-        let q = b.build_select(m1, negx, q, "q").u().into_int_value();
-        let r = b.build_select(m1, self.i64(0), r, "r").u().into_int_value();
-        // Adjust toward floor when the remainder's sign differs from the divisor's.
-        let rnz = b.build_int_compare(IntPredicate::NE, r, self.i64(0), "rnz").u();
-        let x_r_y = b.build_xor(r, y, "rxy").u();
-        let diff = b.build_int_compare(IntPredicate::SLT, x_r_y, self.i64(0), "diff").u();
-        let adj = b.build_and(rnz, diff, "adj").u();
+        let (q, r, adj) = match y.get_sign_extended_constant().map(|c| c as i64) {
+            // A literal divisor other than -1 (the common case): no trap to avoid, and the
+            // remainder needs adjusting exactly when its sign is not the divisor's.
+            Some(c) if c != -1 => {
+                let q = b.build_int_signed_div(x, y, "q").u();
+                let r = b.build_int_signed_rem(x, y, "r").u();
+                let wrong_sign = if c > 0 { IntPredicate::SLT } else { IntPredicate::SGT };
+                let adj = b.build_int_compare(wrong_sign, r, self.i64(0), "adj").u();
+                (q, r, adj)
+            }
+            _ => {
+                // y == -1 would trap for MIN; the answer is -x (wrapping) with remainder 0.
+                let m1 = b.build_int_compare(IntPredicate::EQ, y, self.i64(-1), "m1").u();
+                let safe_y = b.build_select(m1, self.i64(1), y, "sy").u().into_int_value();
+                let q = b.build_int_signed_div(x, safe_y, "q").u();
+                let r = b.build_int_signed_rem(x, safe_y, "r").u();
+                let negx = b.build_int_sub(self.i64(0), x, "negx").u();
+                let q = b.build_select(m1, negx, q, "q").u().into_int_value();
+                let r = b.build_select(m1, self.i64(0), r, "r").u().into_int_value();
+                // Adjust toward floor when the remainder's sign differs from the divisor's.
+                let rnz = b.build_int_compare(IntPredicate::NE, r, self.i64(0), "rnz").u();
+                let x_r_y = b.build_xor(r, y, "rxy").u();
+                let diff = b.build_int_compare(IntPredicate::SLT, x_r_y, self.i64(0), "diff").u();
+                (q, r, b.build_and(rnz, diff, "adj").u())
+            }
+        };
         if want_div {
             let q1 = b.build_int_sub(q, self.i64(1), "q1").u();
             b.build_select(adj, q1, q, "fdiv").u().into_int_value()
@@ -895,10 +928,13 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let zero = self.f64(0.0);
         let xz = b.build_float_compare(FloatPredicate::OEQ, x, zero, "xz").u();
         let yneg = b.build_float_compare(FloatPredicate::OLT, y, zero, "yneg").u();
-        let zneg = b.build_and(xz, yneg, "zneg").u();
-        self.fail_if(zneg, Status::ZeroToNegativePower as u32);
         let xfin = self.is_finite(x);
         let yfin = self.is_finite(y);
+        let b = self.b();
+        // CPython answers an infinite exponent before looking at a zero base: 0.0 ** -inf is inf.
+        let zneg = b.build_and(xz, yneg, "zneg").u();
+        let zneg = b.build_and(zneg, yfin, "zneg").u();
+        self.fail_if(zneg, Status::ZeroToNegativePower as u32);
         let b = self.b();
         let xneg = b.build_float_compare(FloatPredicate::OLT, x, zero, "xneg").u();
         let floor = self.intrinsic_fn("llvm.floor.f64", 1);
@@ -909,8 +945,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let c2 = b.build_and(c1, yfin, "c2").u();
         let complex = b.build_and(c2, frac, "complex").u();
         self.fail_if(complex, Status::NegativeToFractionalPower as u32);
-        let pow = self.libm("pow", 2);
-        let r = self.call_basic(pow, &[x.into(), y.into()]).into_float_value();
+        let r = self.call_pow(x, y);
         let rinf = self.is_inf(r);
         let b = self.b();
         let fin = b.build_and(xfin, yfin, "fin").u();
@@ -968,6 +1003,20 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let f = self.cg.module.add_function(name, fty, Some(Linkage::External));
         self.cg.nounwind(f);
         f
+    }
+
+    /// The C library's `pow`, called as CPython calls it: `nobuiltin`, so that LLVM does not
+    /// rewrite `pow(x, 2.0)` into `x * x` or `pow(2.0, y)` into `exp2(y)`, which can differ
+    /// from `pow` in the last bit.
+    fn call_pow(&self, x: FloatValue<'ctx>, y: FloatValue<'ctx>) -> FloatValue<'ctx> {
+        let pow = self.libm("pow", 2);
+        let call = self.b().build_call(pow, &[x.into(), y.into()], "pow").u();
+        let kind = inkwell::attributes::Attribute::get_named_enum_kind_id("nobuiltin");
+        call.add_attribute(inkwell::attributes::AttributeLoc::Function, self.ctx().create_enum_attribute(kind, 0));
+        match call.try_as_basic_value() {
+            inkwell::values::ValueKind::Basic(v) => v.into_float_value(),
+            _ => unreachable!("pow returns a double"),
+        }
     }
 
     fn helper(&self, name: &str, fty: inkwell::types::FunctionType<'ctx>) -> FunctionValue<'ctx> {
@@ -1138,9 +1187,8 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 r.into()
             }
             MathFn::Pow => {
-                let f = self.libm("pow", 2);
                 let (a, c) = (xs[0], xs[1]);
-                let r = self.call_basic(f, &[a.into(), c.into()]).into_float_value();
+                let r = self.call_pow(a, c);
                 let afin = self.is_finite(a);
                 let cfin = self.is_finite(c);
                 let rn = self.is_nan(r);

@@ -24,6 +24,8 @@ pub struct Function {
 pub struct Local {
     pub name: String,
     pub span: Span,
+    /// Some read of it may find it unassigned: codegen keeps an "is bound" flag for it.
+    pub checked: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

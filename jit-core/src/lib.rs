@@ -5,6 +5,7 @@
 //! | parse | [`parse`] | [`parse::parse_function`] | [`ast::FunctionDef`] |
 //! | normalize + fingerprint | [`normalize`] | [`normalize::fingerprint`] | [`normalize::Fingerprint`] |
 //! | lower (name resolution) | [`lower`] | [`lower::lower`] | [`hir::Function`] |
+//! | … definite assignment | [`flow`] | [`flow::check_assignment`] | run-time checks marked in the HIR |
 //! | type inference | [`infer`] | [`infer::infer`] | [`infer::TypedProgram`] |
 //! | codegen | [`codegen`] | [`codegen::codegen`] | LLVM module |
 //! | optimize + emit | [`optimize`] | [`optimize::optimize`], [`optimize::emit_object`] | object bytes |
@@ -16,6 +17,7 @@ pub mod ast;
 pub mod codegen;
 pub mod engine;
 pub mod error;
+pub mod flow;
 pub mod hir;
 pub mod infer;
 pub mod lower;

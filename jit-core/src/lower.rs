@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::ast::{self, ExprKind as A, Span, StmtKind as S};
 use crate::error::{CompileError, Result};
+use crate::flow;
 use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
 
 /// What a global name referenced by the function is bound to, as the caller (jit-py) found it.
@@ -164,7 +165,7 @@ pub fn lower(f: &ast::FunctionDef, env: &Env) -> Result<hir::Function> {
         n_exprs: l.next_expr,
         span: f.span,
     };
-    check_assignment(&mut func)?;
+    flow::check_assignment(&mut func)?;
     Ok(func)
 }
 
@@ -217,7 +218,7 @@ impl<'a> Lowerer<'a> {
             return id;
         }
         let id = self.locals.len() as LocalId;
-        self.locals.push(hir::Local { name: name.to_string(), span });
+        self.locals.push(hir::Local { name: name.to_string(), span, checked: false });
         self.by_name.insert(name.to_string(), id);
         id
     }
@@ -603,201 +604,6 @@ fn describe(g: &GlobalValue) -> String {
         GlobalValue::Int(_) | GlobalValue::Float(_) | GlobalValue::Bool(_) => "a number".to_string(),
         GlobalValue::Undefined => "undefined".to_string(),
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Definite assignment: every read of a local must follow some assignment on some path; reads
-// that some path reaches unassigned are marked for a runtime check (UnboundLocalError).
-
-#[derive(Clone, PartialEq)]
-struct Flow {
-    /// Assigned on every path to here (`None` = unreachable: the identity of the meet).
-    must: Option<Vec<bool>>,
-    /// Assigned on some path to here.
-    may: Vec<bool>,
-}
-
-impl Flow {
-    fn meet(&self, other: &Flow) -> Flow {
-        let must = match (&self.must, &other.must) {
-            (None, x) | (x, None) => x.clone(),
-            (Some(a), Some(b)) => Some(a.iter().zip(b).map(|(x, y)| *x && *y).collect()),
-        };
-        let may = self.may.iter().zip(&other.may).map(|(x, y)| *x || *y).collect();
-        Flow { must, may }
-    }
-    fn unreachable(n: usize) -> Flow {
-        Flow { must: None, may: vec![false; n] }
-    }
-    fn assign(&mut self, id: LocalId) {
-        if let Some(m) = &mut self.must {
-            m[id as usize] = true;
-        }
-        self.may[id as usize] = true;
-    }
-}
-
-struct LoopExits {
-    breaks: Flow,
-}
-
-fn check_assignment(f: &mut hir::Function) -> Result<()> {
-    let n = f.locals.len();
-    let mut start = Flow { must: Some(vec![false; n]), may: vec![false; n] };
-    for &p in &f.params {
-        start.assign(p);
-    }
-    let locals = f.locals.clone();
-    let mut loops = Vec::new();
-    flow_block(&mut f.body, start, &locals, &mut loops)?;
-    Ok(())
-}
-
-fn assign_target(t: &hir::Target, flow: &mut Flow) {
-    match t {
-        hir::Target::Local(id, _) => flow.assign(*id),
-        hir::Target::Tuple(ts, _) => ts.iter().for_each(|t| assign_target(t, flow)),
-    }
-}
-
-fn assigned_in(stmts: &[hir::Stmt], flow: &mut Flow) {
-    for s in stmts {
-        match &s.kind {
-            hir::StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| assign_target(t, flow)),
-            hir::StmtKind::AugAssign { target, .. } => flow.assign(*target),
-            hir::StmtKind::ForRange { target, body, orelse, .. } => {
-                assign_target(target, flow);
-                assigned_in(body, flow);
-                assigned_in(orelse, flow)
-            }
-            hir::StmtKind::If { body, orelse, .. } | hir::StmtKind::While { body, orelse, .. } => {
-                assigned_in(body, flow);
-                assigned_in(orelse, flow)
-            }
-            _ => {}
-        }
-    }
-}
-
-fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &[hir::Local]) -> Result<()> {
-    match &mut e.kind {
-        H::Local { id, check_bound } => {
-            let i = *id as usize;
-            if !flow.may[i] {
-                return Err(CompileError::name(
-                    "variable used before assignment",
-                    format!("local variable '{}' is read before any assignment to it", locals[i].name),
-                    e.span,
-                ));
-            }
-            *check_bound = !flow.must.as_ref().map_or(true, |m| m[i]);
-        }
-        H::Binary { left, right, .. } => {
-            flow_expr(left, flow, locals)?;
-            flow_expr(right, flow, locals)?
-        }
-        H::Unary { operand, .. } => flow_expr(operand, flow, locals)?,
-        H::BoolOp { values, .. } | H::Tuple(values) | H::Intrinsic { args: values, .. } | H::Call { args: values, .. } => {
-            for v in values {
-                flow_expr(v, flow, locals)?
-            }
-        }
-        H::Compare { left, comparators, .. } => {
-            flow_expr(left, flow, locals)?;
-            for v in comparators {
-                flow_expr(v, flow, locals)?
-            }
-        }
-        H::IfExp { test, body, orelse } => {
-            flow_expr(test, flow, locals)?;
-            flow_expr(body, flow, locals)?;
-            flow_expr(orelse, flow, locals)?
-        }
-        H::Int(_) | H::Float(_) | H::Bool(_) | H::None => {}
-    }
-    Ok(())
-}
-
-fn is_const_true(e: &hir::Expr) -> bool {
-    matches!(e.kind, H::Bool(true)) || matches!(e.kind, H::Int(i) if i != 0)
-}
-
-/// Returns the flow at the fall-through exit of `stmts`.
-fn flow_block(stmts: &mut [hir::Stmt], mut flow: Flow, locals: &[hir::Local], loops: &mut Vec<LoopExits>) -> Result<Flow> {
-    let n = locals.len();
-    for s in stmts {
-        match &mut s.kind {
-            hir::StmtKind::Assign { targets, value } => {
-                flow_expr(value, &flow, locals)?;
-                targets.iter().for_each(|t| assign_target(t, &mut flow));
-            }
-            hir::StmtKind::AugAssign { target, value, read, .. } => {
-                flow_expr(read, &flow, locals)?;
-                flow_expr(value, &flow, locals)?;
-                flow.assign(*target);
-            }
-            hir::StmtKind::Expr(e) => flow_expr(e, &flow, locals)?,
-            hir::StmtKind::If { test, body, orelse } => {
-                flow_expr(test, &flow, locals)?;
-                let a = flow_block(body, flow.clone(), locals, loops)?;
-                let b = flow_block(orelse, flow.clone(), locals, loops)?;
-                flow = a.meet(&b);
-            }
-            hir::StmtKind::While { test, body, orelse } => {
-                // At the loop head: anything assigned before, plus (for `may`) anything the body assigns.
-                let mut head = flow.clone();
-                let mut may_head = flow.clone();
-                may_head.must = None;
-                assigned_in(body, &mut may_head);
-                head.may = may_head.may;
-                flow_expr(test, &head, locals)?;
-                loops.push(LoopExits { breaks: Flow::unreachable(n) });
-                flow_block(body, head.clone(), locals, loops)?;
-                let exits = loops.pop().unwrap();
-                let normal = if is_const_true(test) {
-                    Flow::unreachable(n)
-                } else {
-                    flow_block(orelse, head.clone(), locals, loops)?
-                };
-                flow = normal.meet(&exits.breaks);
-                flow.may = head.may.iter().zip(&flow.may).map(|(x, y)| *x || *y).collect();
-            }
-            hir::StmtKind::ForRange { target, start, stop, step, body, orelse } => {
-                flow_expr(start, &flow, locals)?;
-                flow_expr(stop, &flow, locals)?;
-                flow_expr(step, &flow, locals)?;
-                let mut head = flow.clone();
-                let mut may_head = flow.clone();
-                may_head.must = None;
-                assign_target(target, &mut may_head);
-                assigned_in(body, &mut may_head);
-                head.may = may_head.may;
-                let mut in_body = head.clone();
-                assign_target(target, &mut in_body);
-                loops.push(LoopExits { breaks: Flow::unreachable(n) });
-                flow_block(body, in_body, locals, loops)?;
-                let exits = loops.pop().unwrap();
-                let normal = flow_block(orelse, head.clone(), locals, loops)?;
-                flow = normal.meet(&exits.breaks);
-                flow.may = head.may.iter().zip(&flow.may).map(|(x, y)| *x || *y).collect();
-            }
-            hir::StmtKind::Return(v) => {
-                if let Some(v) = v {
-                    flow_expr(v, &flow, locals)?;
-                }
-                flow.must = None;
-            }
-            hir::StmtKind::Break => {
-                if let Some(l) = loops.last_mut() {
-                    l.breaks = l.breaks.meet(&flow);
-                }
-                flow.must = None;
-            }
-            hir::StmtKind::Continue => flow.must = None,
-            hir::StmtKind::Pass => {}
-        }
-    }
-    Ok(flow)
 }
 
 #[cfg(test)]

@@ -85,6 +85,7 @@ fn dedented(lines: &[String], base: usize) -> String {
 }
 
 struct Converter {
+    text: String,
     line_starts: Vec<usize>,
     first_line: u32,
     base: u32,
@@ -97,7 +98,7 @@ impl Converter {
     fn new(text: &str, first_line: u32, base: u32) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Converter { line_starts, first_line, base }
+        Converter { text: text.to_string(), line_starts, first_line, base }
     }
 
     fn span_at(&self, offset: usize) -> Span {
@@ -117,11 +118,11 @@ impl Converter {
                 PyStmt::AsyncFunctionDef(f) => {
                     return Err(CompileError::unsupported("async function", self.span(&f)))
                 }
-                PyStmt::Assign(a) if contains_lambda(&a.value) => {
-                    return Err(CompileError::unsupported("lambda", self.span(&*a.value)))
+                PyStmt::Assign(a) if find_lambda(&a.value).is_some() => {
+                    return Err(CompileError::unsupported("lambda", self.span(find_lambda(&a.value).unwrap())))
                 }
-                PyStmt::Expr(e) if contains_lambda(&e.value) => {
-                    return Err(CompileError::unsupported("lambda", self.span(&*e.value)))
+                PyStmt::Expr(e) if find_lambda(&e.value).is_some() => {
+                    return Err(CompileError::unsupported("lambda", self.span(find_lambda(&e.value).unwrap())))
                 }
                 PyStmt::ClassDef(c) => return Err(CompileError::unsupported("class definition", self.span(&c))),
                 _ => {}
@@ -335,6 +336,16 @@ impl Converter {
                 if let Some(s) = c.args.iter().find(|a| matches!(a, PyExpr::Starred(_))) {
                     return Err(CompileError::unsupported("*args", self.span(s)));
                 }
+                if let [g @ PyExpr::GeneratorExp(_)] = c.args.as_slice() {
+                    // `sum(i for i in x)`: CPython's ast starts the generator expression at the
+                    // call's `(`; rustpython starts it at the element (unless it has its own
+                    // parentheses, `sum((i for i in x))`).
+                    let (start, end) = (g.range().start().to_usize(), g.range().end().to_usize());
+                    let own_parens = self.text.as_bytes()[start] == b'(' && matching_paren(&self.text, start) == Some(end - 1);
+                    let after_func = c.func.range().end().to_usize();
+                    let paren = if own_parens { start } else { self.text[after_func..].find('(').map_or(start, |i| after_func + i) };
+                    return Err(CompileError::unsupported("generator expression", self.span_at(paren)));
+                }
                 ExprKind::Call { func: Box::new(self.expr(*c.func)?), args: self.exprs(c.args)?, keywords }
             }
             PyExpr::Tuple(t) => ExprKind::Tuple(self.exprs(t.elts)?),
@@ -344,11 +355,31 @@ impl Converter {
     }
 }
 
-fn contains_lambda(e: &PyExpr) -> bool {
+/// The offset of the `)` that closes the `(` at `open` (strings are not looked into: they are
+/// outside the subset anyway).
+fn matching_paren(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate().skip(open) {
+        match b {
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The lambda a `jit(lambda ...)` line defines, if the statement holds one.
+fn find_lambda(e: &PyExpr) -> Option<&PyExpr> {
     match e {
-        PyExpr::Lambda(_) => true,
-        PyExpr::Call(c) => contains_lambda(&c.func) || c.args.iter().any(contains_lambda),
-        _ => false,
+        PyExpr::Lambda(_) => Some(e),
+        PyExpr::Call(c) => find_lambda(&c.func).or_else(|| c.args.iter().find_map(find_lambda)),
+        _ => None,
     }
 }
 
