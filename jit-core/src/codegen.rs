@@ -1159,7 +1159,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             MathFn::Sqrt => {
                 let f = self.intrinsic_fn("llvm.sqrt.f64", 1);
                 let r = self.call_basic(f, &[x.into()]).into_float_value();
-                self.check_math1(x, r, false);
+                self.check_math1(m, x, r);
                 r.into()
             }
             MathFn::Isnan => self.is_nan(x).into(),
@@ -1220,38 +1220,47 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 // log(x, base) = log(x) / log(base), each checked like math.log(x).
                 let lg = self.libm("log", 1);
                 let num = self.call_basic(lg, &[xs[0].into()]).into_float_value();
-                self.check_math1(xs[0], num, false);
+                self.check_math1(MathFn::Log, xs[0], num);
                 let den = self.call_basic(lg, &[xs[1].into()]).into_float_value();
-                self.check_math1(xs[1], den, false);
+                self.check_math1(MathFn::Log, xs[1], den);
                 let z = self.b().build_float_compare(FloatPredicate::OEQ, den, self.f64(0.0), "z").u();
                 self.fail_if(z, Status::LogBaseOne as u32);
                 self.b().build_float_div(num, den, "logb").u().into()
             }
             _ => {
-                let (name, can_overflow) = match m {
-                    MathFn::Exp => ("exp", true),
-                    MathFn::Expm1 => ("expm1", true),
-                    MathFn::Cosh => ("cosh", true),
-                    MathFn::Sinh => ("sinh", true),
-                    other => (other.name(), false),
-                };
-                let r = one(self, name).into_float_value();
-                self.check_math1(x, r, can_overflow);
+                let r = one(self, m.name()).into_float_value();
+                self.check_math1(m, x, r);
                 r.into()
             }
         })
     }
 
-    fn check_math1(&mut self, x: FloatValue<'ctx>, r: FloatValue<'ctx>, can_overflow: bool) {
-        let rn = self.is_nan(r);
-        let xn = self.is_nan(x);
-        let b = self.b();
-        let xnn = b.build_not(xn, "xnn").u();
-        let dom = b.build_and(rn, xnn, "dom").u();
-        self.fail_if(dom, Status::MathDomain as u32);
-        let ri = self.is_inf(r);
-        let xf = self.is_finite(x);
-        let ovf = self.b().build_and(ri, xf, "ovf").u();
-        self.fail_if(ovf, if can_overflow { Status::MathRange } else { Status::MathDomain } as u32);
+    /// CPython's `math_1` checks after `r = m(x)`, for the ones `m` can trip: a NaN from a
+    /// non-NaN argument is a ValueError; an infinity from a finite argument is an OverflowError
+    /// (exp, expm1, cosh, sinh) or a ValueError (the log family's pole at 0). Checks that cannot
+    /// fire for `m` (sqrt never gives an infinity, exp never a NaN, ...) are not emitted.
+    fn check_math1(&mut self, m: MathFn, x: FloatValue<'ctx>, r: FloatValue<'ctx>) {
+        use MathFn as M;
+        let can_nan = matches!(m, M::Sqrt | M::Log | M::Log2 | M::Log10 | M::Log1p | M::Sin | M::Cos | M::Tan | M::Asin | M::Acos);
+        let (can_inf, inf_status) = match m {
+            M::Exp | M::Expm1 | M::Cosh | M::Sinh => (true, Status::MathRange),
+            M::Log | M::Log2 | M::Log10 | M::Log1p => (true, Status::MathDomain),
+            M::Sqrt | M::Sin | M::Cos | M::Tan | M::Asin | M::Acos | M::Atan | M::Tanh => (false, Status::MathDomain),
+            _ => (true, Status::MathDomain),
+        };
+        if can_nan {
+            let rn = self.is_nan(r);
+            let xn = self.is_nan(x);
+            let b = self.b();
+            let xnn = b.build_not(xn, "xnn").u();
+            let dom = b.build_and(rn, xnn, "dom").u();
+            self.fail_if(dom, Status::MathDomain as u32);
+        }
+        if can_inf {
+            let ri = self.is_inf(r);
+            let xf = self.is_finite(x);
+            let ovf = self.b().build_and(ri, xf, "ovf").u();
+            self.fail_if(ovf, inf_status as u32);
+        }
     }
 }
