@@ -5,8 +5,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
-APT_PKGS := llvm-19-dev libpolly-19-dev libzstd-dev zlib1g-dev
-PY_DEPS := maturin numpy pytest hypothesis
+# g++: jit-core/cpp/emitter.cpp (the reusable codegen pipeline) is C++ against LLVM's headers.
+APT_PKGS := llvm-19-dev libpolly-19-dev libzstd-dev zlib1g-dev g++
 export LLVM_SYS_191_PREFIX := /usr/lib/llvm-19
 export CARGO_TERM_PROGRESS_WHEN := never
 
@@ -19,7 +19,8 @@ demo: build
 
 test: build rust-test py-test
 
-# System packages: LLVM 19 (linked statically), and what a bare Debian lacks for a venv.
+# System packages: LLVM 19 (linked statically), a C++ compiler, and what a bare Debian lacks
+# for a venv.
 deps:
 	@missing=""; \
 	for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

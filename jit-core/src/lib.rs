@@ -90,7 +90,9 @@ pub fn code_key(
     put(&target.triple);
     put(&target.cpu);
     put(&target.features);
+    put(&target.codegen_flags);
     put(&format!("{options:?}"));
+    put(&optimize::pipeline(options.opt_level));
     put(&normalize::hex(&fp.code));
     put(&arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(","));
     let mut globals: Vec<_> = env.globals.iter().collect();

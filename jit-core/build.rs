@@ -1,0 +1,34 @@
+//! Build script: compiles the C++ codegen emitter (cpp/emitter.cpp) against the LLVM that
+//! llvm-sys links (found through `LLVM_SYS_191_PREFIX` or `llvm-config-19` on the PATH).
+
+use std::process::Command;
+
+fn llvm_config() -> String {
+    if let Ok(prefix) = std::env::var("LLVM_SYS_191_PREFIX") {
+        return format!("{prefix}/bin/llvm-config");
+    }
+    for candidate in ["llvm-config-19", "llvm-config"] {
+        if Command::new(candidate).arg("--version").output().is_ok() {
+            return candidate.to_string();
+        }
+    }
+    panic!("llvm-config for LLVM 19 not found: set LLVM_SYS_191_PREFIX (the Makefile does)");
+}
+
+fn main() {
+    println!("cargo:rerun-if-changed=cpp/emitter.cpp");
+    println!("cargo:rerun-if-env-changed=LLVM_SYS_191_PREFIX");
+    let config = llvm_config();
+    let out = Command::new(&config).arg("--cxxflags").output().expect("run llvm-config --cxxflags");
+    let flags = String::from_utf8(out.stdout).expect("llvm-config prints UTF-8");
+    let mut build = cc::Build::new();
+    build.cpp(true).file("cpp/emitter.cpp").warnings(false);
+    for flag in flags.split_whitespace() {
+        // LLVM's own flags (include path, -std=c++17, -fno-exceptions, defines); drop the
+        // optimisation and debug choices of LLVM's build.
+        if !(flag.starts_with("-O") || flag == "-g" || flag.starts_with("-W")) {
+            build.flag(flag);
+        }
+    }
+    build.compile("sj_emitter");
+}
