@@ -36,6 +36,10 @@ impl TypedProgram {
     pub fn entry(&self) -> &TypedFunction {
         &self.specs[0]
     }
+    /// One specialization that calls nothing: no call graph for the optimizer to work on.
+    pub fn is_leaf(&self) -> bool {
+        self.specs.len() == 1 && self.specs[0].call_targets.is_empty()
+    }
     pub fn func(&self, spec: &TypedFunction) -> &hir::Function {
         &self.funcs[spec.func as usize]
     }

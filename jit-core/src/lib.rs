@@ -77,6 +77,7 @@ pub fn code_key(
     env: &lower::Env,
     arg_types: &[Type],
     options: &Options,
+    shape: optimize::Shape,
     target: &optimize::TargetIdentity,
 ) -> String {
     let mut h = blake3::Hasher::new();
@@ -92,7 +93,7 @@ pub fn code_key(
     put(&target.features);
     put(&target.codegen_flags);
     put(&format!("{options:?}"));
-    put(&optimize::pipeline(options.opt_level));
+    put(&optimize::pipeline(options.opt_level, shape));
     put(&normalize::hex(&fp.code));
     put(&arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(","));
     let mut globals: Vec<_> = env.globals.iter().collect();
@@ -129,7 +130,8 @@ pub fn compile(
     let typed_ir = capture.typed_ir.then(|| pretty::typed_program(&typed));
     let ret = typed.entry().ret.clone();
     let target = optimize::target_identity();
-    let symbol = format!("sj_{}", code_key(fp, env, arg_types, options, &target));
+    let shape = if typed.is_leaf() { optimize::Shape::Leaf } else { optimize::Shape::Calls };
+    let symbol = format!("sj_{}", code_key(fp, env, arg_types, options, shape, &target));
     let internal = |message: String| CompileError::Internal { message, span: func.span };
 
     if let Some(entry) = engine::lookup_loaded(&symbol) {
@@ -142,7 +144,7 @@ pub fn compile(
     lap("codegen", &mut timings);
     let unopt = capture.llvm_ir.then(|| module.print_to_string().to_string());
     module.verify().map_err(|e| internal(format!("invalid LLVM IR: {e}")))?;
-    optimize::optimize(&module, options.opt_level).map_err(internal)?;
+    optimize::optimize(&module, options.opt_level, shape).map_err(internal)?;
     let opt_ir = capture.llvm_ir.then(|| module.print_to_string().to_string());
     lap("optimize", &mut timings);
     let object = optimize::emit_object(&module).map_err(internal)?;

@@ -104,28 +104,44 @@ pub enum OptLevel {
 // `instcombine` runs one iteration per invocation, as in `default<O3>`.
 const IC: &str = "instcombine<max-iterations=1;no-verify-fixpoint>";
 
-/// The pass pipeline text of `level` (part of every code key).
-pub fn pipeline(level: OptLevel) -> String {
-    // ipsccp first, before simplifycfg merges the returns: it proves the status a function
-    // returns constant (0 for code that cannot raise), so callers drop their checks (fib).
-    let early = format!("function(sroa,early-cse,simplifycfg,{IC}),ipsccp");
-    let scalar = format!(
-        "cgscc(inline,function(sroa,early-cse,simplifycfg,{IC},tailcallelim,loop-mssa(licm,loop-rotate,licm),\
-         simplifycfg,{IC},loop(indvars,loop-deletion),gvn,{IC},simplifycfg)),globaldce"
-    );
-    match level {
-        OptLevel::O2 => format!("{early},{scalar}"),
-        OptLevel::O3 => format!("{early},{scalar},function(loop-vectorize,{IC},slp-vectorizer,loop-unroll<O3>,{IC},simplifycfg)"),
+/// What the optimizer is given: one function that calls nothing (its inner function marked
+/// `alwaysinline` by codegen), or functions that call each other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Leaf,
+    Calls,
+}
+
+/// The pass pipeline text of `level` for a module of `shape` (part of every code key).
+pub fn pipeline(level: OptLevel, shape: Shape) -> String {
+    let first = format!("sroa,early-cse,simplifycfg,{IC}");
+    let loops = format!("loop-mssa(licm,loop-rotate,licm),simplifycfg,{IC},loop(indvars,loop-deletion),gvn,{IC},simplifycfg");
+    let vectorize = match level {
+        OptLevel::O2 => None,
+        OptLevel::O3 => Some(format!("loop-vectorize,{IC},slp-vectorizer,loop-unroll<O3>,{IC},simplifycfg")),
+    };
+    match shape {
+        // Inline the body into the entry, then one function pipeline: no call graph to walk.
+        Shape::Leaf => {
+            let tail = vectorize.map(|v| format!(",{v}")).unwrap_or_default();
+            format!("always-inline,globaldce,function({first},{loops}{tail})")
+        }
+        // ipsccp first, before simplifycfg merges the returns: it proves the status a function
+        // returns constant (0 for code that cannot raise), so callers drop their checks (fib).
+        Shape::Calls => {
+            let tail = vectorize.map(|v| format!(",function({v})")).unwrap_or_default();
+            format!("function({first}),ipsccp,cgscc(inline,function({first},tailcallelim,{loops})),globaldce{tail}")
+        }
     }
 }
 
-/// Runs the pass pipeline of `level` on `module`, in place.
-pub fn optimize(module: &Module<'_>, level: OptLevel) -> Result<(), String> {
+/// Runs the pass pipeline of `level` for `shape` on `module`, in place.
+pub fn optimize(module: &Module<'_>, level: OptLevel, shape: Shape) -> Result<(), String> {
     let h = host().lock().unwrap_or_else(|e| e.into_inner());
     h.tm.set_asm_verbosity(false);
     module.set_triple(&h.tm.get_triple());
     module.set_data_layout(&h.tm.get_target_data().get_data_layout());
-    module.run_passes(&pipeline(level), &h.tm, PassBuilderOptions::create()).map_err(|e| e.to_string())
+    module.run_passes(&pipeline(level, shape), &h.tm, PassBuilderOptions::create()).map_err(|e| e.to_string())
 }
 
 /// Emits `module` as a relocatable object file, through the process's reusable codegen pipeline.
@@ -159,4 +175,24 @@ pub fn emit_asm(module: &Module<'_>) -> Result<String, String> {
     let h = host().lock().unwrap_or_else(|e| e.into_inner());
     let buf = h.tm.write_to_memory_buffer(module, FileType::Assembly).map_err(|e| e.to_string())?;
     Ok(String::from_utf8_lossy(buf.as_slice()).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pipeline_parses_and_runs() {
+        let ctx = inkwell::context::Context::create();
+        for level in [OptLevel::O2, OptLevel::O3] {
+            for shape in [Shape::Leaf, Shape::Calls] {
+                let module = ctx.create_module("pipeline_test");
+                let f = module.add_function("f", ctx.i64_type().fn_type(&[], false), None);
+                let b = ctx.create_builder();
+                b.position_at_end(ctx.append_basic_block(f, "entry"));
+                b.build_return(Some(&ctx.i64_type().const_int(1, false))).unwrap();
+                optimize(&module, level, shape).unwrap_or_else(|e| panic!("{level:?} {shape:?}: {e}"));
+            }
+        }
+    }
 }

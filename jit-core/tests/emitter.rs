@@ -2,7 +2,7 @@
 //! LLVM's C API makes with a fresh pipeline, for any sequence of modules run through it.
 
 use jit_core::lower::{Env, GlobalValue};
-use jit_core::optimize::{self, OptLevel};
+use jit_core::optimize::{self, OptLevel, Shape};
 use jit_core::parse::{parse_function, SourceFunction};
 use jit_core::{codegen, infer, lower, Type};
 
@@ -34,7 +34,8 @@ fn objects(src: &str, args: &[Type]) -> (Vec<u8>, Vec<u8>) {
     let emit = |fresh: bool| {
         let ctx = inkwell::context::Context::create();
         let module = codegen::codegen(&ctx, &typed, "sj_emitter_test").unwrap();
-        optimize::optimize(&module, OptLevel::O3).unwrap();
+        let shape = if typed.is_leaf() { Shape::Leaf } else { Shape::Calls };
+        optimize::optimize(&module, OptLevel::O3, shape).unwrap();
         if fresh { optimize::emit_object_fresh(&module) } else { optimize::emit_object(&module) }.unwrap()
     };
     (emit(false), emit(true))
