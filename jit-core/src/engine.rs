@@ -93,11 +93,7 @@ pub fn load(object: &[u8], symbol: &str) -> Result<EntryFn, String> {
     let mut addr: u64 = 0;
     // SAFETY: the buffer is copied by LLVM and owned by the JIT after AddObjectFile.
     unsafe {
-        let buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(
-            object.as_ptr() as *const c_char,
-            object.len(),
-            name.as_ptr(),
-        );
+        let buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(object.as_ptr() as *const c_char, object.len(), name.as_ptr());
         let dylib = LLVMOrcLLJITGetMainJITDylib(j.jit);
         take_error(LLVMOrcLLJITAddObjectFile(j.jit, dylib, buf))?;
         take_error(LLVMOrcLLJITLookup(j.jit, &mut addr, name.as_ptr()))?;

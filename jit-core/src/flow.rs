@@ -149,11 +149,8 @@ fn flow_block(stmts: &mut [hir::Stmt], mut flow: Flow, locals: &mut [hir::Local]
                 loops.push(LoopExits { breaks: Flow::unreachable(n) });
                 flow_block(body, head.clone(), locals, loops)?;
                 let exits = loops.pop().unwrap();
-                let normal = if is_const_true(test) {
-                    Flow::unreachable(n)
-                } else {
-                    flow_block(orelse, head.clone(), locals, loops)?
-                };
+                let normal =
+                    if is_const_true(test) { Flow::unreachable(n) } else { flow_block(orelse, head.clone(), locals, loops)? };
                 flow = normal.meet(&exits.breaks);
                 flow.may = head.may.iter().zip(&flow.may).map(|(x, y)| *x || *y).collect();
             }
@@ -194,4 +191,3 @@ fn flow_block(stmts: &mut [hir::Stmt], mut flow: Flow, locals: &mut [hir::Local]
     }
     Ok(flow)
 }
-

@@ -36,13 +36,36 @@ pub struct Stmt {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
-    Assign { targets: Vec<Target>, value: Expr },
-    AugAssign { target: LocalId, op: BinOp, value: Expr, read: Box<Expr> },
+    Assign {
+        targets: Vec<Target>,
+        value: Expr,
+    },
+    AugAssign {
+        target: LocalId,
+        op: BinOp,
+        value: Expr,
+        read: Box<Expr>,
+    },
     Expr(Expr),
-    If { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
-    While { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    If {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    While {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
     /// `for target in range(start, stop, step)`
-    ForRange { target: Target, start: Expr, stop: Expr, step: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    ForRange {
+        target: Target,
+        start: Expr,
+        stop: Expr,
+        step: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
     Return(Option<Expr>),
     Break,
     Continue,
@@ -69,15 +92,42 @@ pub enum ExprKind {
     Bool(bool),
     None,
     /// A read of a local; `check_bound` when some path reaches it without an assignment.
-    Local { id: LocalId, check_bound: bool },
-    Binary { op: BinOp, left: Box<Expr>, right: Box<Expr> },
-    Unary { op: UnaryOp, operand: Box<Expr> },
-    BoolOp { op: BoolOpKind, values: Vec<Expr> },
-    Compare { left: Box<Expr>, ops: Vec<CmpOp>, comparators: Vec<Expr> },
-    IfExp { test: Box<Expr>, body: Box<Expr>, orelse: Box<Expr> },
-    Intrinsic { f: Intrinsic, args: Vec<Expr> },
+    Local {
+        id: LocalId,
+        check_bound: bool,
+    },
+    Binary {
+        op: BinOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    BoolOp {
+        op: BoolOpKind,
+        values: Vec<Expr>,
+    },
+    Compare {
+        left: Box<Expr>,
+        ops: Vec<CmpOp>,
+        comparators: Vec<Expr>,
+    },
+    IfExp {
+        test: Box<Expr>,
+        body: Box<Expr>,
+        orelse: Box<Expr>,
+    },
+    Intrinsic {
+        f: Intrinsic,
+        args: Vec<Expr>,
+    },
     /// A call of a jitted function, arguments bound to its parameters in order.
-    Call { func: FuncId, args: Vec<Expr> },
+    Call {
+        func: FuncId,
+        args: Vec<Expr>,
+    },
     Tuple(Vec<Expr>),
 }
 

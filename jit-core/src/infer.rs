@@ -163,11 +163,9 @@ impl<'a> Cx<'a> {
                     format!("cannot unpack {} values into {} names", items.len(), ts.len()),
                     *span,
                 )),
-                other => Err(CompileError::typing(
-                    "tuple unpacking",
-                    format!("cannot unpack a {} value", type_name(other)),
-                    *span,
-                )),
+                other => {
+                    Err(CompileError::typing("tuple unpacking", format!("cannot unpack a {} value", type_name(other)), *span))
+                }
             },
         }
     }
@@ -243,11 +241,7 @@ impl<'a> Cx<'a> {
     fn numeric(&mut self, e: &hir::Expr, what: &str) -> Result<Type> {
         let t = self.expr(e)?;
         if !(t.is_numeric() || t == Type::Unknown) {
-            return Err(CompileError::typing(
-                what.to_string(),
-                format!("{what} takes a number, not {}", type_name(&t)),
-                e.span,
-            ));
+            return Err(CompileError::typing(what.to_string(), format!("{what} takes a number, not {}", type_name(&t)), e.span));
         }
         Ok(t)
     }
@@ -277,11 +271,7 @@ impl<'a> Cx<'a> {
                     (_, Type::Unknown) => Type::Unknown,
                     (UnaryOp::Not, _) => Type::Bool,
                     (UnaryOp::Invert, Type::Float) => {
-                        return Err(CompileError::typing(
-                            "unary operator",
-                            "bad operand type for unary ~: 'float'",
-                            e.span,
-                        ))
+                        return Err(CompileError::typing("unary operator", "bad operand type for unary ~: 'float'", e.span))
                     }
                     (UnaryOp::Invert, _) => Type::Int,
                     (_, Type::Float) => Type::Float,
@@ -377,7 +367,13 @@ impl<'a> Cx<'a> {
             return Ok(Type::Unknown);
         }
         Ok(match f {
-            Intrinsic::Abs => if tys[0] == Type::Float { Type::Float } else { Type::Int },
+            Intrinsic::Abs => {
+                if tys[0] == Type::Float {
+                    Type::Float
+                } else {
+                    Type::Int
+                }
+            }
             Intrinsic::Min | Intrinsic::Max => tys.iter().fold(Type::Unknown, |a, b| a.unify(b).unwrap_or(Type::Float)),
             Intrinsic::Int => Type::Int,
             Intrinsic::Float => Type::Float,
@@ -390,7 +386,11 @@ impl<'a> Cx<'a> {
                         args[1].span,
                     ));
                 }
-                if tys.len() == 2 && tys[0] == Type::Float { Type::Float } else { Type::Int }
+                if tys.len() == 2 && tys[0] == Type::Float {
+                    Type::Float
+                } else {
+                    Type::Int
+                }
             }
             Intrinsic::Math(m) => match m {
                 MathFn::Floor | MathFn::Ceil | MathFn::Trunc => Type::Int,

@@ -136,7 +136,17 @@ pub fn compile(
 
     if let Some(entry) = engine::lookup_loaded(&symbol) {
         if !capture.llvm_ir && !capture.asm {
-            return Ok(Compiled { symbol, object: Vec::new(), entry, ret, local_names, typed_ir, llvm_ir: None, asm: None, timings });
+            return Ok(Compiled {
+                symbol,
+                object: Vec::new(),
+                entry,
+                ret,
+                local_names,
+                typed_ir,
+                llvm_ir: None,
+                asm: None,
+                timings,
+            });
         }
     }
     let ctx = inkwell::context::Context::create();
@@ -152,17 +162,7 @@ pub fn compile(
     let asm = if capture.asm { Some(optimize::emit_asm(&module).map_err(internal)?) } else { None };
     let entry = engine::load(&object, &symbol).map_err(internal)?;
     lap("engine", &mut timings);
-    Ok(Compiled {
-        symbol,
-        object,
-        entry,
-        ret,
-        local_names,
-        typed_ir,
-        llvm_ir: unopt.zip(opt_ir),
-        asm,
-        timings,
-    })
+    Ok(Compiled { symbol, object, entry, ret, local_names, typed_ir, llvm_ir: unopt.zip(opt_ir), asm, timings })
 }
 
 /// Compiles a whole source text (the first `def` in it) for `arg_types` with no globals:

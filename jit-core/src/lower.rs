@@ -28,7 +28,10 @@ pub enum GlobalValue {
     /// Another jitted function (calls between jitted functions are not compiled yet).
     OtherJitted(String),
     /// Anything else: `description` says what it is, for the error message.
-    Unsupported { description: String, is_function: bool },
+    Unsupported {
+        description: String,
+        is_function: bool,
+    },
     Undefined,
 }
 
@@ -246,10 +249,9 @@ impl<'a> Lowerer<'a> {
 
     fn stmt(&mut self, s: &ast::Stmt) -> Result<hir::Stmt> {
         let kind = match &s.kind {
-            S::Assign { targets, value } => hir::StmtKind::Assign {
-                targets: targets.iter().map(|t| self.target(t)).collect(),
-                value: self.expr(value)?,
-            },
+            S::Assign { targets, value } => {
+                hir::StmtKind::Assign { targets: targets.iter().map(|t| self.target(t)).collect(), value: self.expr(value)? }
+            }
             S::AugAssign { target, op, value } => {
                 let ast::Target::Name(n, tspan) = target else {
                     return Err(CompileError::unsupported("augmented assignment to a tuple", s.span));
@@ -259,16 +261,12 @@ impl<'a> Lowerer<'a> {
                 hir::StmtKind::AugAssign { target: id, op: *op, value: self.expr(value)?, read }
             }
             S::Expr(e) => hir::StmtKind::Expr(self.expr(e)?),
-            S::If { test, body, orelse } => hir::StmtKind::If {
-                test: self.expr(test)?,
-                body: self.block(body)?,
-                orelse: self.block(orelse)?,
-            },
-            S::While { test, body, orelse } => hir::StmtKind::While {
-                test: self.expr(test)?,
-                body: self.block(body)?,
-                orelse: self.block(orelse)?,
-            },
+            S::If { test, body, orelse } => {
+                hir::StmtKind::If { test: self.expr(test)?, body: self.block(body)?, orelse: self.block(orelse)? }
+            }
+            S::While { test, body, orelse } => {
+                hir::StmtKind::While { test: self.expr(test)?, body: self.block(body)?, orelse: self.block(orelse)? }
+            }
             S::For { target, iter, body, orelse } => {
                 let A::Call { func, args, keywords } = &iter.kind else {
                     return Err(CompileError::unsupported_because(
@@ -359,7 +357,9 @@ impl<'a> Lowerer<'a> {
                 )),
             },
             A::Attribute { value, attr } => match &value.kind {
-                A::Name(m) if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "math") => {
+                A::Name(m)
+                    if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "math") =>
+                {
                     math_fn(attr, func.span).map(|m| Callee::Intrinsic(Intrinsic::Math(m)))
                 }
                 _ => Err(self.bad_attribute(value, attr, func.span)),
@@ -371,11 +371,7 @@ impl<'a> Lowerer<'a> {
     fn bad_attribute(&self, value: &ast::Expr, attr: &str, span: Span) -> CompileError {
         if let A::Name(m) = &value.kind {
             if let GlobalValue::Module(name) = self.global(m) {
-                return CompileError::unsupported_because(
-                    "module attribute",
-                    format!("'{name}.{attr}' is not supported"),
-                    span,
-                );
+                return CompileError::unsupported_because("module attribute", format!("'{name}.{attr}' is not supported"), span);
             }
             if let GlobalValue::Undefined = self.global(m) {
                 if !self.by_name.contains_key(m) {
@@ -383,11 +379,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        CompileError::unsupported_because(
-            "attribute access",
-            format!("'.{attr}' on a value that is not a module"),
-            span,
-        )
+        CompileError::unsupported_because("attribute access", format!("'.{attr}' on a value that is not a module"), span)
     }
 
     fn exprs(&mut self, es: &[ast::Expr]) -> Result<Vec<hir::Expr>> {
@@ -428,7 +420,9 @@ impl<'a> Lowerer<'a> {
                 }
             }
             A::Attribute { value, attr } => match &value.kind {
-                A::Name(m) if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "math") => {
+                A::Name(m)
+                    if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "math") =>
+                {
                     match hir::math_constant(attr) {
                         Some(v) => H::Float(v),
                         None if MathFn::from_name(attr).is_some() => {
@@ -448,11 +442,9 @@ impl<'a> Lowerer<'a> {
             }
             A::Unary { op, operand } => H::Unary { op: *op, operand: Box::new(self.expr(operand)?) },
             A::BoolOp { op, values } => H::BoolOp { op: *op, values: self.exprs(values)? },
-            A::Compare { left, ops, comparators } => H::Compare {
-                left: Box::new(self.expr(left)?),
-                ops: ops.clone(),
-                comparators: self.exprs(comparators)?,
-            },
+            A::Compare { left, ops, comparators } => {
+                H::Compare { left: Box::new(self.expr(left)?), ops: ops.clone(), comparators: self.exprs(comparators)? }
+            }
             A::IfExp { test, body, orelse } => H::IfExp {
                 test: Box::new(self.expr(test)?),
                 body: Box::new(self.expr(body)?),
@@ -555,9 +547,8 @@ fn builtin(name: &str) -> Option<Callee> {
 }
 
 fn math_fn(name: &str, span: Span) -> Result<MathFn> {
-    MathFn::from_name(name).ok_or_else(|| {
-        CompileError::unsupported_because("math function", format!("'math.{name}' is not supported"), span)
-    })
+    MathFn::from_name(name)
+        .ok_or_else(|| CompileError::unsupported_because("math function", format!("'math.{name}' is not supported"), span))
 }
 
 fn check_arity(f: Intrinsic, n: usize, span: Span) -> Result<()> {
@@ -623,7 +614,8 @@ mod tests {
 
     #[test]
     fn globals_are_the_names_not_assigned() {
-        let lines: Vec<String> = "def f(a):\n    b = a + G\n    return math.sqrt(b)\n".lines().map(|l| format!("{l}\n")).collect();
+        let lines: Vec<String> =
+            "def f(a):\n    b = a + G\n    return math.sqrt(b)\n".lines().map(|l| format!("{l}\n")).collect();
         let f = parse_function(&SourceFunction { lines: &lines, first_line: 1, filename: "t.py" }).unwrap();
         assert_eq!(global_names(&f), vec!["G".to_string(), "math".to_string()]);
     }
@@ -644,7 +636,11 @@ mod tests {
 
     #[test]
     fn read_after_a_maybe_empty_loop_is_checked_at_run_time() {
-        let h = lower_src("def f(n):\n    for i in range(n):\n        last = i\n    return last\n", &[("range", GlobalValue::Builtin("range".into()))]).unwrap();
+        let h = lower_src(
+            "def f(n):\n    for i in range(n):\n        last = i\n    return last\n",
+            &[("range", GlobalValue::Builtin("range".into()))],
+        )
+        .unwrap();
         let hir::StmtKind::Return(Some(e)) = &h.body[1].kind else { panic!() };
         assert!(matches!(e.kind, H::Local { check_bound: true, .. }));
     }

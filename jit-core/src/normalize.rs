@@ -245,7 +245,8 @@ mod tests {
     #[test]
     fn comments_docstrings_formatting_do_not_change_either_hash() {
         let a = fp("def f(n):\n    s = 0\n    for i in range(n):\n        s += i\n    return s\n");
-        let b = fp("@jit\ndef f(n):\n    '''doc'''\n    s=0 # zero\n\n    for i in range( n ):\n        s += i\n    return (s)\n");
+        let b =
+            fp("@jit\ndef f(n):\n    '''doc'''\n    s=0 # zero\n\n    for i in range( n ):\n        s += i\n    return (s)\n");
         assert_eq!(a, b);
     }
 

@@ -32,7 +32,8 @@ pub struct TargetIdentity {
 pub const CODEGEN_FLAGS: &[&str] = &["-disable-post-ra"];
 
 fn set_codegen_flags() {
-    let args: Vec<CString> = std::iter::once("stickyjit").chain(CODEGEN_FLAGS.iter().copied()).map(|a| CString::new(a).expect("no NUL")).collect();
+    let args: Vec<CString> =
+        std::iter::once("stickyjit").chain(CODEGEN_FLAGS.iter().copied()).map(|a| CString::new(a).expect("no NUL")).collect();
     let ptrs: Vec<*const c_char> = args.iter().map(|c| c.as_ptr()).collect();
     // SAFETY: argv-style array of NUL-terminated strings that outlive the call; called once,
     // under HOST's initialisation, before any codegen.

@@ -115,9 +115,7 @@ impl Converter {
         for stmt in m.body {
             match stmt {
                 PyStmt::FunctionDef(f) => return self.function(f),
-                PyStmt::AsyncFunctionDef(f) => {
-                    return Err(CompileError::unsupported("async function", self.span(&f)))
-                }
+                PyStmt::AsyncFunctionDef(f) => return Err(CompileError::unsupported("async function", self.span(&f))),
                 PyStmt::Assign(a) if find_lambda(&a.value).is_some() => {
                     return Err(CompileError::unsupported("lambda", self.span(find_lambda(&a.value).unwrap())))
                 }
@@ -177,11 +175,9 @@ impl Converter {
                 Some(v) => StmtKind::Assign { targets: vec![self.target(*a.target)?], value: self.expr(*v)? },
                 None => return Ok(None),
             },
-            PyStmt::AugAssign(a) => StmtKind::AugAssign {
-                target: self.target(*a.target)?,
-                op: self.binop(a.op, span)?,
-                value: self.expr(*a.value)?,
-            },
+            PyStmt::AugAssign(a) => {
+                StmtKind::AugAssign { target: self.target(*a.target)?, op: self.binop(a.op, span)?, value: self.expr(*a.value)? }
+            }
             PyStmt::Expr(e) => {
                 // A bare string is a comment in disguise (e.g. a second docstring); it computes nothing.
                 if matches!(&*e.value, PyExpr::Constant(c) if matches!(c.value, py::Constant::Str(_))) {
@@ -189,16 +185,10 @@ impl Converter {
                 }
                 StmtKind::Expr(self.expr(*e.value)?)
             }
-            PyStmt::If(i) => StmtKind::If {
-                test: self.expr(*i.test)?,
-                body: self.block(i.body)?,
-                orelse: self.block(i.orelse)?,
-            },
-            PyStmt::While(w) => StmtKind::While {
-                test: self.expr(*w.test)?,
-                body: self.block(w.body)?,
-                orelse: self.block(w.orelse)?,
-            },
+            PyStmt::If(i) => StmtKind::If { test: self.expr(*i.test)?, body: self.block(i.body)?, orelse: self.block(i.orelse)? },
+            PyStmt::While(w) => {
+                StmtKind::While { test: self.expr(*w.test)?, body: self.block(w.body)?, orelse: self.block(w.orelse)? }
+            }
             PyStmt::For(f) => StmtKind::For {
                 target: self.target(*f.target)?,
                 iter: self.expr(*f.iter)?,
@@ -218,9 +208,7 @@ impl Converter {
         let span = self.span(&t);
         match t {
             PyExpr::Name(n) => Ok(Target::Name(n.id.to_string(), span)),
-            PyExpr::Tuple(tp) => {
-                Ok(Target::Tuple(tp.elts.into_iter().map(|e| self.target(e)).collect::<Result<_>>()?, span))
-            }
+            PyExpr::Tuple(tp) => Ok(Target::Tuple(tp.elts.into_iter().map(|e| self.target(e)).collect::<Result<_>>()?, span)),
             PyExpr::List(_) => Err(CompileError::unsupported("list unpacking target", span)),
             PyExpr::Subscript(_) => Err(CompileError::unsupported("subscript assignment", span)),
             PyExpr::Attribute(_) => Err(CompileError::unsupported("attribute assignment", span)),
@@ -255,9 +243,11 @@ impl Converter {
         let span = self.span(&e);
         let kind = match e {
             PyExpr::Constant(c) => match c.value {
-                py::Constant::Int(i) => ExprKind::Int(i.to_string().parse::<i64>().map_err(|_| {
-                    CompileError::unsupported_because("integer literal", "outside the 64-bit range", span)
-                })?),
+                py::Constant::Int(i) => ExprKind::Int(
+                    i.to_string()
+                        .parse::<i64>()
+                        .map_err(|_| CompileError::unsupported_because("integer literal", "outside the 64-bit range", span))?,
+                ),
                 py::Constant::Float(f) => ExprKind::Float(f),
                 py::Constant::Bool(b) => ExprKind::Bool(b),
                 py::Constant::None => ExprKind::None,
@@ -268,9 +258,7 @@ impl Converter {
                 py::Constant::Tuple(_) => return Err(CompileError::unsupported("constant tuple", span)),
             },
             PyExpr::Name(n) => ExprKind::Name(n.id.to_string()),
-            PyExpr::Attribute(a) => {
-                ExprKind::Attribute { value: Box::new(self.expr(*a.value)?), attr: a.attr.to_string() }
-            }
+            PyExpr::Attribute(a) => ExprKind::Attribute { value: Box::new(self.expr(*a.value)?), attr: a.attr.to_string() },
             PyExpr::BinOp(b) => ExprKind::Binary {
                 op: self.binop(b.op, span)?,
                 left: Box::new(self.expr(*b.left)?),
@@ -304,20 +292,12 @@ impl Converter {
                             py::CmpOp::LtE => CmpOp::Le,
                             py::CmpOp::Gt => CmpOp::Gt,
                             py::CmpOp::GtE => CmpOp::Ge,
-                            py::CmpOp::Is | py::CmpOp::IsNot => {
-                                return Err(CompileError::unsupported("'is' comparison", span))
-                            }
-                            py::CmpOp::In | py::CmpOp::NotIn => {
-                                return Err(CompileError::unsupported("'in' comparison", span))
-                            }
+                            py::CmpOp::Is | py::CmpOp::IsNot => return Err(CompileError::unsupported("'is' comparison", span)),
+                            py::CmpOp::In | py::CmpOp::NotIn => return Err(CompileError::unsupported("'in' comparison", span)),
                         })
                     })
                     .collect::<Result<_>>()?;
-                ExprKind::Compare {
-                    left: Box::new(self.expr(*c.left)?),
-                    ops,
-                    comparators: self.exprs(c.comparators)?,
-                }
+                ExprKind::Compare { left: Box::new(self.expr(*c.left)?), ops, comparators: self.exprs(c.comparators)? }
             }
             PyExpr::IfExp(i) => ExprKind::IfExp {
                 test: Box::new(self.expr(*i.test)?),
@@ -343,7 +323,8 @@ impl Converter {
                     let (start, end) = (g.range().start().to_usize(), g.range().end().to_usize());
                     let own_parens = self.text.as_bytes()[start] == b'(' && matching_paren(&self.text, start) == Some(end - 1);
                     let after_func = c.func.range().end().to_usize();
-                    let paren = if own_parens { start } else { self.text[after_func..].find('(').map_or(start, |i| after_func + i) };
+                    let paren =
+                        if own_parens { start } else { self.text[after_func..].find('(').map_or(start, |i| after_func + i) };
                     return Err(CompileError::unsupported("generator expression", self.span_at(paren)));
                 }
                 ExprKind::Call { func: Box::new(self.expr(*c.func)?), args: self.exprs(c.args)?, keywords }

@@ -18,11 +18,8 @@ pub fn typed_program(p: &TypedProgram) -> String {
 }
 
 fn typed_function(out: &mut String, f: &hir::Function, s: &TypedFunction, idx: usize) {
-    let params: Vec<String> = f
-        .params
-        .iter()
-        .map(|p| format!("{}: {}", f.locals[*p as usize].name, s.local_types[*p as usize]))
-        .collect();
+    let params: Vec<String> =
+        f.params.iter().map(|p| format!("{}: {}", f.locals[*p as usize].name, s.local_types[*p as usize])).collect();
     let _ = writeln!(out, "def {}#{}({}) -> {}:", f.name, idx, params.join(", "), s.ret);
     let locals: Vec<String> = f
         .locals
@@ -128,7 +125,13 @@ impl Printer<'_> {
         let body = match &e.kind {
             H::Int(i) => i.to_string(),
             H::Float(f) => format!("{f:?}"),
-            H::Bool(b) => if *b { "True".into() } else { "False".into() },
+            H::Bool(b) => {
+                if *b {
+                    "True".into()
+                } else {
+                    "False".into()
+                }
+            }
             H::None => "None".into(),
             H::Local { id, check_bound } => {
                 format!("{}{}", self.local(*id), if *check_bound { "?" } else { "" })

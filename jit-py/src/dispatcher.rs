@@ -270,11 +270,7 @@ impl Dispatcher {
 
     fn compile_for(&self, py: Python<'_>, kinds: &[Kind]) -> PyResult<()> {
         let dump = std::env::var("STICKYJIT_DUMP").unwrap_or_default();
-        let capture = Capture {
-            typed_ir: dump.contains("ir"),
-            llvm_ir: dump.contains("llvm"),
-            asm: dump.contains("asm"),
-        };
+        let capture = Capture { typed_ir: dump.contains("ir"), llvm_ir: dump.contains("llvm"), asm: dump.contains("asm") };
         let t0 = Instant::now();
         let c = self.compile_with(py, kinds, capture)?;
         COMPILES.fetch_add(1, Ordering::Relaxed);
@@ -336,7 +332,10 @@ impl Dispatcher {
     #[pyo3(signature = (py_func, opt_level = 3))]
     fn new(py: Python<'_>, py_func: Bound<'_, PyAny>, opt_level: u8) -> PyResult<Self> {
         let code = py_func.getattr("__code__").map_err(|_| {
-            PyTypeError::new_err(format!("@jit needs a Python function, not {}", py_func.get_type().name().map(|n| n.to_string()).unwrap_or_default()))
+            PyTypeError::new_err(format!(
+                "@jit needs a Python function, not {}",
+                py_func.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+            ))
         })?;
         let flags: u32 = code.getattr("co_flags")?.extract()?;
         let kwonly: usize = code.getattr("co_kwonlyargcount")?.extract()?;
@@ -370,7 +369,10 @@ impl Dispatcher {
         if self.unsupported_signature {
             let mut guard = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
             self.parsed(py, &mut guard)?;
-            return Err(PyTypeError::new_err(format!("{}() has *args, **kwargs or keyword-only parameters, which are not compiled", self.name)));
+            return Err(PyTypeError::new_err(format!(
+                "{}() has *args, **kwargs or keyword-only parameters, which are not compiled",
+                self.name
+            )));
         }
         if args.len() == self.param_names.len() && kwargs.is_none_or(|k| k.is_empty()) {
             let a: Vec<Bound<'_, PyAny>> = args.iter().collect();

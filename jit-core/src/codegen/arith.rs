@@ -1,0 +1,287 @@
+//! Codegen of arithmetic with CPython's semantics: true and floor division, modulo and powers on
+//! int and float, with CPython's ZeroDivisionError/ValueError/OverflowError as statuses.
+
+use inkwell::values::{BasicValueEnum, FloatValue, IntValue};
+use inkwell::{FloatPredicate, IntPredicate};
+
+use super::{Built, Fx};
+use crate::ast::{BinOp, UnaryOp};
+use crate::error::Result;
+use crate::hir::{self, ExprKind as H};
+use crate::runtime::Status;
+use crate::types::Type;
+
+impl<'a, 'ctx> Fx<'a, 'ctx> {
+    /// `l op r`; returns the value and its type.
+    pub(super) fn binary(
+        &mut self,
+        op: BinOp,
+        l: BasicValueEnum<'ctx>,
+        lt: &Type,
+        r: BasicValueEnum<'ctx>,
+        rt: &Type,
+        right: &hir::Expr,
+    ) -> Result<(BasicValueEnum<'ctx>, Type)> {
+        let float = *lt == Type::Float || *rt == Type::Float;
+        let b = self.b();
+        if op == BinOp::Div {
+            if float {
+                let x = self.cast(l, lt, &Type::Float).into_float_value();
+                let y = self.cast(r, rt, &Type::Float).into_float_value();
+                let z = b.build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();
+                self.fail_if(z, Status::FloatDivZero as u32);
+                return Ok((self.b().build_float_div(x, y, "div").u().into(), Type::Float));
+            }
+            let x = self.cast(l, lt, &Type::Int).into_int_value();
+            let y = self.cast(r, rt, &Type::Int).into_int_value();
+            return Ok((self.int_truediv(x, y).into(), Type::Float));
+        }
+        if op == BinOp::Pow {
+            if float || matches!(self.ty(right), Type::Int | Type::Bool) && self.spec_pow_is_float(right) {
+                let x = self.cast(l, lt, &Type::Float).into_float_value();
+                let y = self.cast(r, rt, &Type::Float).into_float_value();
+                return Ok((self.float_pow(x, y).into(), Type::Float));
+            }
+            let x = self.cast(l, lt, &Type::Int).into_int_value();
+            let y = self.cast(r, rt, &Type::Int).into_int_value();
+            let neg = self.b().build_int_compare(IntPredicate::SLT, y, self.i64(0), "negexp").u();
+            self.fail_if(neg, Status::IntPowNegativeExponent as u32);
+            let f = self.helper("sj_rt_ipow", self.ctx().i64_type().fn_type(&[self.ctx().i64_type().into(); 2], false));
+            let v = self.call_basic(f, &[x.into(), y.into()]);
+            return Ok((v, Type::Int));
+        }
+        if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) && *lt == Type::Bool && *rt == Type::Bool {
+            let (x, y) = (l.into_int_value(), r.into_int_value());
+            let v = match op {
+                BinOp::BitAnd => b.build_and(x, y, "and").u(),
+                BinOp::BitOr => b.build_or(x, y, "or").u(),
+                _ => b.build_xor(x, y, "xor").u(),
+            };
+            return Ok((v.into(), Type::Bool));
+        }
+        if float {
+            let x = self.cast(l, lt, &Type::Float).into_float_value();
+            let y = self.cast(r, rt, &Type::Float).into_float_value();
+            let v = match op {
+                BinOp::Add => b.build_float_add(x, y, "add").u(),
+                BinOp::Sub => b.build_float_sub(x, y, "sub").u(),
+                BinOp::Mul => b.build_float_mul(x, y, "mul").u(),
+                BinOp::FloorDiv => self.float_divmod(x, y, true),
+                BinOp::Mod => self.float_divmod(x, y, false),
+                _ => unreachable!("inference rejects {op:?} on floats"),
+            };
+            return Ok((v.into(), Type::Float));
+        }
+        let x = self.cast(l, lt, &Type::Int).into_int_value();
+        let y = self.cast(r, rt, &Type::Int).into_int_value();
+        let v = match op {
+            BinOp::Add => b.build_int_add(x, y, "add").u(),
+            BinOp::Sub => b.build_int_sub(x, y, "sub").u(),
+            BinOp::Mul => b.build_int_mul(x, y, "mul").u(),
+            BinOp::FloorDiv => self.int_divmod(x, y, true),
+            BinOp::Mod => self.int_divmod(x, y, false),
+            BinOp::BitAnd => b.build_and(x, y, "and").u(),
+            BinOp::BitOr => b.build_or(x, y, "or").u(),
+            BinOp::BitXor => b.build_xor(x, y, "xor").u(),
+            BinOp::LShift | BinOp::RShift => {
+                let neg = b.build_int_compare(IntPredicate::SLT, y, self.i64(0), "negshift").u();
+                self.fail_if(neg, Status::NegativeShift as u32);
+                let b = self.b();
+                let big = b.build_int_compare(IntPredicate::SGE, y, self.i64(64), "bigshift").u();
+                if op == BinOp::LShift {
+                    let amt = b.build_and(y, self.i64(63), "amt").u();
+                    let s = b.build_left_shift(x, amt, "shl").u();
+                    b.build_select(big, self.i64(0), s, "shl").u().into_int_value()
+                } else {
+                    let amt = b.build_select(big, self.i64(63), y, "amt").u().into_int_value();
+                    b.build_right_shift(x, amt, true, "shr").u()
+                }
+            }
+            BinOp::Div | BinOp::Pow => unreachable!("handled above"),
+        };
+        Ok((v.into(), Type::Int))
+    }
+
+    /// Whether inference typed this `**` as float although both sides are integers (a negative literal exponent).
+    pub(super) fn spec_pow_is_float(&self, right: &hir::Expr) -> bool {
+        match &right.kind {
+            H::Int(i) => *i < 0,
+            H::Unary { op: UnaryOp::Neg, operand } => matches!(operand.kind, H::Int(i) if i > 0),
+            _ => false,
+        }
+    }
+
+    pub(super) fn int_truediv(&mut self, x: IntValue<'ctx>, y: IntValue<'ctx>) -> FloatValue<'ctx> {
+        let z = self.b().build_int_compare(IntPredicate::EQ, y, self.i64(0), "z").u();
+        self.fail_if(z, Status::IntTrueDivZero as u32);
+        let b = self.b();
+        let f64t = self.ctx().f64_type();
+        // Both in [-2**53, 2**53]: conversion is exact, so one IEEE division is correctly rounded.
+        let lim = self.i64(1 << 54);
+        let off = self.i64(1 << 53);
+        let xs = b.build_int_add(x, off, "xs").u();
+        let ys = b.build_int_add(y, off, "ys").u();
+        let xok = b.build_int_compare(IntPredicate::ULE, xs, lim, "xok").u();
+        let yok = b.build_int_compare(IntPredicate::ULE, ys, lim, "yok").u();
+        let fast = b.build_and(xok, yok, "fast").u();
+        let fast_bb = self.block_named("div.fast");
+        let slow_bb = self.block_named("div.slow");
+        let end = self.block_named("div.end");
+        b.build_conditional_branch(fast, fast_bb, slow_bb).u();
+        b.position_at_end(fast_bb);
+        let fx = b.build_signed_int_to_float(x, f64t, "fx").u();
+        let fy = b.build_signed_int_to_float(y, f64t, "fy").u();
+        let q1 = b.build_float_div(fx, fy, "q").u();
+        b.build_unconditional_branch(end).u();
+        b.position_at_end(slow_bb);
+        let helper = self.helper("sj_rt_int_truediv", f64t.fn_type(&[self.ctx().i64_type().into(); 2], false));
+        let q2 = self.call_basic(helper, &[x.into(), y.into()]).into_float_value();
+        let b = self.b();
+        b.build_unconditional_branch(end).u();
+        b.position_at_end(end);
+        let phi = b.build_phi(f64t, "tdiv").u();
+        phi.add_incoming(&[(&q1, fast_bb), (&q2, slow_bb)]);
+        phi.as_basic_value().into_float_value()
+    }
+
+    /// Python's `//` (floor) or `%` (sign of the divisor) on int64; `MIN // -1` wraps.
+    pub(super) fn int_divmod(&mut self, x: IntValue<'ctx>, y: IntValue<'ctx>, want_div: bool) -> IntValue<'ctx> {
+        let z = self.b().build_int_compare(IntPredicate::EQ, y, self.i64(0), "z").u();
+        self.fail_if(z, if want_div { Status::IntFloorDivZero } else { Status::IntModZero } as u32);
+        let b = self.b();
+        let (q, r, adj) = match y.get_sign_extended_constant().map(|c| c as i64) {
+            // A literal divisor other than -1 (the common case): no trap to avoid, and the
+            // remainder needs adjusting exactly when its sign is not the divisor's.
+            Some(c) if c != -1 => {
+                let q = b.build_int_signed_div(x, y, "q").u();
+                let r = b.build_int_signed_rem(x, y, "r").u();
+                let wrong_sign = if c > 0 { IntPredicate::SLT } else { IntPredicate::SGT };
+                let adj = b.build_int_compare(wrong_sign, r, self.i64(0), "adj").u();
+                (q, r, adj)
+            }
+            _ => {
+                // y == -1 would trap for MIN; the answer is -x (wrapping) with remainder 0.
+                let m1 = b.build_int_compare(IntPredicate::EQ, y, self.i64(-1), "m1").u();
+                let safe_y = b.build_select(m1, self.i64(1), y, "sy").u().into_int_value();
+                let q = b.build_int_signed_div(x, safe_y, "q").u();
+                let r = b.build_int_signed_rem(x, safe_y, "r").u();
+                let negx = b.build_int_sub(self.i64(0), x, "negx").u();
+                let q = b.build_select(m1, negx, q, "q").u().into_int_value();
+                let r = b.build_select(m1, self.i64(0), r, "r").u().into_int_value();
+                // Adjust toward floor when the remainder's sign differs from the divisor's.
+                let rnz = b.build_int_compare(IntPredicate::NE, r, self.i64(0), "rnz").u();
+                let x_r_y = b.build_xor(r, y, "rxy").u();
+                let diff = b.build_int_compare(IntPredicate::SLT, x_r_y, self.i64(0), "diff").u();
+                (q, r, b.build_and(rnz, diff, "adj").u())
+            }
+        };
+        if want_div {
+            let q1 = b.build_int_sub(q, self.i64(1), "q1").u();
+            b.build_select(adj, q1, q, "fdiv").u().into_int_value()
+        } else {
+            let r1 = b.build_int_add(r, y, "r1").u();
+            b.build_select(adj, r1, r, "fmod").u().into_int_value()
+        }
+    }
+
+    /// CPython's `float_floor_div` / `float_rem`, step for step.
+    pub(super) fn float_divmod(&mut self, x: FloatValue<'ctx>, y: FloatValue<'ctx>, want_div: bool) -> FloatValue<'ctx> {
+        let z = self.b().build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();
+        self.fail_if(z, if want_div { Status::FloatFloorDivZero } else { Status::FloatModZero } as u32);
+        let b = self.b();
+        let zero = self.f64(0.0);
+        let m = b.build_float_rem(x, y, "fmod").u();
+        let mnz = b.build_float_compare(FloatPredicate::UNE, m, zero, "mnz").u();
+        let yneg = b.build_float_compare(FloatPredicate::OLT, y, zero, "yneg").u();
+        let mneg = b.build_float_compare(FloatPredicate::OLT, m, zero, "mneg").u();
+        let signs_differ = b.build_xor(yneg, mneg, "sd").u();
+        let adj = b.build_and(mnz, signs_differ, "adj").u();
+        let m_adj = b.build_float_add(m, y, "madj").u();
+        let copysign = self.intrinsic_fn("llvm.copysign.f64", 2);
+        let signed_zero = self.call_basic(copysign, &[zero.into(), y.into()]).into_float_value();
+        let b = self.b();
+        let mod_nz = b.build_select(adj, m_adj, m, "m1").u().into_float_value();
+        let modv = b.build_select(mnz, mod_nz, signed_zero, "mod").u().into_float_value();
+        if !want_div {
+            return modv;
+        }
+        let xm = b.build_float_sub(x, m, "xm").u();
+        let div = b.build_float_div(xm, y, "div").u();
+        let div1 = b.build_float_sub(div, self.f64(1.0), "div1").u();
+        let div = b.build_select(adj, div1, div, "div").u().into_float_value();
+        let floor = self.intrinsic_fn("llvm.floor.f64", 1);
+        let fl = self.call_basic(floor, &[div.into()]).into_float_value();
+        let b = self.b();
+        let frac = b.build_float_sub(div, fl, "frac").u();
+        let gt_half = b.build_float_compare(FloatPredicate::OGT, frac, self.f64(0.5), "gth").u();
+        let fl1 = b.build_float_add(fl, self.f64(1.0), "fl1").u();
+        let fl = b.build_select(gt_half, fl1, fl, "fl").u().into_float_value();
+        let dnz = b.build_float_compare(FloatPredicate::UNE, div, zero, "dnz").u();
+        let q = b.build_float_div(x, y, "q").u();
+        let zdiv = self.call_basic(copysign, &[zero.into(), q.into()]).into_float_value();
+        self.b().build_select(dnz, fl, zdiv, "floordiv").u().into_float_value()
+    }
+
+    /// Python's `x ** y` for floats: libm `pow` plus CPython's errors.
+    pub(super) fn float_pow(&mut self, x: FloatValue<'ctx>, y: FloatValue<'ctx>) -> FloatValue<'ctx> {
+        let b = self.b();
+        let zero = self.f64(0.0);
+        let xz = b.build_float_compare(FloatPredicate::OEQ, x, zero, "xz").u();
+        let yneg = b.build_float_compare(FloatPredicate::OLT, y, zero, "yneg").u();
+        let xfin = self.is_finite(x);
+        let yfin = self.is_finite(y);
+        let b = self.b();
+        // CPython answers an infinite exponent before looking at a zero base: 0.0 ** -inf is inf.
+        let zneg = b.build_and(xz, yneg, "zneg").u();
+        let zneg = b.build_and(zneg, yfin, "zneg").u();
+        self.fail_if(zneg, Status::ZeroToNegativePower as u32);
+        let b = self.b();
+        let xneg = b.build_float_compare(FloatPredicate::OLT, x, zero, "xneg").u();
+        let floor = self.intrinsic_fn("llvm.floor.f64", 1);
+        let fy = self.call_basic(floor, &[y.into()]).into_float_value();
+        let b = self.b();
+        let frac = b.build_float_compare(FloatPredicate::ONE, fy, y, "frac").u();
+        let c1 = b.build_and(xneg, xfin, "c1").u();
+        let c2 = b.build_and(c1, yfin, "c2").u();
+        let complex = b.build_and(c2, frac, "complex").u();
+        self.fail_if(complex, Status::NegativeToFractionalPower as u32);
+        let r = self.call_pow(x, y);
+        let rinf = self.is_inf(r);
+        let b = self.b();
+        let fin = b.build_and(xfin, yfin, "fin").u();
+        let ovf = b.build_and(rinf, fin, "ovf").u();
+        self.fail_if(ovf, Status::PowOverflow as u32);
+        r
+    }
+
+    pub(super) fn is_finite(&self, x: FloatValue<'ctx>) -> IntValue<'ctx> {
+        let fabs = self.intrinsic_fn("llvm.fabs.f64", 1);
+        let a = self.call_basic(fabs, &[x.into()]).into_float_value();
+        self.b().build_float_compare(FloatPredicate::OLT, a, self.f64(f64::INFINITY), "finite").u()
+    }
+
+    pub(super) fn is_inf(&self, x: FloatValue<'ctx>) -> IntValue<'ctx> {
+        let fabs = self.intrinsic_fn("llvm.fabs.f64", 1);
+        let a = self.call_basic(fabs, &[x.into()]).into_float_value();
+        self.b().build_float_compare(FloatPredicate::OEQ, a, self.f64(f64::INFINITY), "isinf").u()
+    }
+
+    pub(super) fn is_nan(&self, x: FloatValue<'ctx>) -> IntValue<'ctx> {
+        self.b().build_float_compare(FloatPredicate::UNO, x, x, "isnan").u()
+    }
+
+    /// float → int64 as Python's `int()`: NaN is a ValueError, infinities and values outside
+    /// int64 an OverflowError.
+    pub(super) fn float_to_int(&mut self, x: FloatValue<'ctx>) -> IntValue<'ctx> {
+        let nan = self.is_nan(x);
+        self.fail_if(nan, Status::FloatNanToInt as u32);
+        let inf = self.is_inf(x);
+        self.fail_if(inf, Status::FloatInfToInt as u32);
+        let b = self.b();
+        let hi = b.build_float_compare(FloatPredicate::OGE, x, self.f64(9223372036854775808.0), "hi").u();
+        let lo = b.build_float_compare(FloatPredicate::OLT, x, self.f64(-9223372036854775808.0), "lo").u();
+        let out = b.build_or(hi, lo, "out").u();
+        self.fail_if(out, Status::FloatTooLargeForInt as u32);
+        self.b().build_float_to_signed_int(x, self.ctx().i64_type(), "f2i").u()
+    }
+}

@@ -1,0 +1,297 @@
+//! Codegen of calls: builtins (`abs`, `min`, `max`, `int`, `float`, `bool`, `round`), the `math`
+//! module with CPython's error rules, and the libm, LLVM-intrinsic and runtime-helper calls they use.
+
+use inkwell::module::Linkage;
+use inkwell::values::{BasicValueEnum, FloatValue, FunctionValue};
+use inkwell::{AddressSpace, FloatPredicate, IntPredicate};
+
+use super::{Built, Fx};
+use crate::ast::CmpOp;
+use crate::error::Result;
+use crate::hir::{self, Intrinsic, MathFn};
+use crate::runtime::Status;
+use crate::types::Type;
+
+impl<'a, 'ctx> Fx<'a, 'ctx> {
+    pub(super) fn intrinsic_fn(&self, name: &str, arity: usize) -> FunctionValue<'ctx> {
+        let f64t = self.ctx().f64_type();
+        inkwell::intrinsics::Intrinsic::find(name)
+            .and_then(|i| i.get_declaration(self.cg.module, &vec![f64t.into(); arity.min(1)]))
+            .unwrap_or_else(|| panic!("LLVM intrinsic {name}"))
+    }
+
+    pub(super) fn libm(&self, name: &str, arity: usize) -> FunctionValue<'ctx> {
+        if let Some(f) = self.cg.module.get_function(name) {
+            return f;
+        }
+        let f64t = self.ctx().f64_type();
+        let fty = f64t.fn_type(&vec![f64t.into(); arity], false);
+        let f = self.cg.module.add_function(name, fty, Some(Linkage::External));
+        self.cg.nounwind(f);
+        f
+    }
+
+    /// The C library's `pow`, called as CPython calls it: `nobuiltin`, so that LLVM does not
+    /// rewrite `pow(x, 2.0)` into `x * x` or `pow(2.0, y)` into `exp2(y)`, which can differ
+    /// from `pow` in the last bit.
+    pub(super) fn call_pow(&self, x: FloatValue<'ctx>, y: FloatValue<'ctx>) -> FloatValue<'ctx> {
+        let pow = self.libm("pow", 2);
+        let call = self.b().build_call(pow, &[x.into(), y.into()], "pow").u();
+        let kind = inkwell::attributes::Attribute::get_named_enum_kind_id("nobuiltin");
+        call.add_attribute(inkwell::attributes::AttributeLoc::Function, self.ctx().create_enum_attribute(kind, 0));
+        match call.try_as_basic_value() {
+            inkwell::values::ValueKind::Basic(v) => v.into_float_value(),
+            _ => unreachable!("pow returns a double"),
+        }
+    }
+
+    pub(super) fn helper(&self, name: &str, fty: inkwell::types::FunctionType<'ctx>) -> FunctionValue<'ctx> {
+        if let Some(f) = self.cg.module.get_function(name) {
+            return f;
+        }
+        let f = self.cg.module.add_function(name, fty, Some(Linkage::External));
+        self.cg.nounwind(f);
+        f
+    }
+
+    pub(super) fn call_basic(
+        &self,
+        f: FunctionValue<'ctx>,
+        args: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
+    ) -> BasicValueEnum<'ctx> {
+        match self.b().build_call(f, args, "c").u().try_as_basic_value() {
+            inkwell::values::ValueKind::Basic(v) => v,
+            _ => unreachable!("helpers return values"),
+        }
+    }
+
+    pub(super) fn float_arg(&mut self, e: &hir::Expr) -> Result<FloatValue<'ctx>> {
+        let v = self.expr(e)?;
+        Ok(self.cast(v, &self.ty(e), &Type::Float).into_float_value())
+    }
+
+    pub(super) fn intrinsic(&mut self, f: Intrinsic, args: &[hir::Expr], ty: &Type) -> Result<BasicValueEnum<'ctx>> {
+        Ok(match f {
+            Intrinsic::Abs => {
+                let v = self.expr(&args[0])?;
+                let at = self.ty(&args[0]);
+                if *ty == Type::Float {
+                    let fabs = self.intrinsic_fn("llvm.fabs.f64", 1);
+                    self.call_basic(fabs, &[v.into()])
+                } else {
+                    let iv = self.cast(v, &at, &Type::Int).into_int_value();
+                    let b = self.b();
+                    let neg = b.build_int_compare(IntPredicate::SLT, iv, self.i64(0), "neg").u();
+                    let n = b.build_int_sub(self.i64(0), iv, "n").u();
+                    b.build_select(neg, n, iv, "abs").u()
+                }
+            }
+            Intrinsic::Min | Intrinsic::Max => {
+                let mut acc = self.expr(&args[0])?;
+                acc = self.cast(acc, &self.ty(&args[0]), ty);
+                for a in &args[1..] {
+                    let v = self.expr(a)?;
+                    let v = self.cast(v, &self.ty(a), ty);
+                    // CPython keeps the first of equal (or unordered) items: replace only on a strict win.
+                    let op = if f == Intrinsic::Max { CmpOp::Gt } else { CmpOp::Lt };
+                    let wins = self.compare(op, v, ty, acc, ty);
+                    acc = self.b().build_select(wins, v, acc, "minmax").u();
+                }
+                acc
+            }
+            Intrinsic::Int => match args.first() {
+                None => self.i64(0).into(),
+                Some(a) => {
+                    let v = self.expr(a)?;
+                    match self.ty(a) {
+                        Type::Float => self.float_to_int(v.into_float_value()).into(),
+                        t => self.cast(v, &t, &Type::Int),
+                    }
+                }
+            },
+            Intrinsic::Float => match args.first() {
+                None => self.f64(0.0).into(),
+                Some(a) => self.float_arg(a)?.into(),
+            },
+            Intrinsic::Bool => match args.first() {
+                None => self.ctx().bool_type().const_zero().into(),
+                Some(a) => self.truth_of(a)?.into(),
+            },
+            Intrinsic::Round => self.round(args, ty)?,
+            Intrinsic::Math(m) => self.math(m, args)?,
+        })
+    }
+
+    pub(super) fn round(&mut self, args: &[hir::Expr], ty: &Type) -> Result<BasicValueEnum<'ctx>> {
+        let v = self.expr(&args[0])?;
+        let at = self.ty(&args[0]);
+        if args.len() == 1 {
+            return Ok(match at {
+                Type::Float => {
+                    let re = self.intrinsic_fn("llvm.roundeven.f64", 1);
+                    let r = self.call_basic(re, &[v.into()]).into_float_value();
+                    self.float_to_int(r).into()
+                }
+                t => self.cast(v, &t, &Type::Int),
+            });
+        }
+        let nd = self.int_operand(&args[1])?;
+        let i64t = self.ctx().i64_type();
+        if *ty == Type::Float {
+            let f64t = self.ctx().f64_type();
+            let ptr = self.ctx().ptr_type(AddressSpace::default());
+            let status = self.b().build_alloca(self.ctx().i32_type(), "rst").u();
+            self.b().build_store(status, self.ctx().i32_type().const_zero()).u();
+            let h = self.helper("sj_rt_round_f64", f64t.fn_type(&[f64t.into(), i64t.into(), ptr.into()], false));
+            let r = self.call_basic(h, &[v.into(), nd.into(), status.into()]);
+            let st = self.b().build_load(self.ctx().i32_type(), status, "st").u().into_int_value();
+            let bad = self.b().build_int_compare(IntPredicate::NE, st, self.ctx().i32_type().const_zero(), "bad").u();
+            self.fail_if(bad, Status::RoundedTooLarge as u32);
+            return Ok(r);
+        }
+        let x = self.cast(v, &at, &Type::Int);
+        let h = self.helper("sj_rt_round_i64", i64t.fn_type(&[i64t.into(), i64t.into()], false));
+        Ok(self.call_basic(h, &[x.into(), nd.into()]))
+    }
+
+    /// A `math` function with CPython's error rules: a NaN from non-NaN input is a ValueError;
+    /// an infinity from finite input is an OverflowError where the function can overflow, else
+    /// a ValueError.
+    pub(super) fn math(&mut self, m: MathFn, args: &[hir::Expr]) -> Result<BasicValueEnum<'ctx>> {
+        let mut raw = Vec::new();
+        for a in args {
+            raw.push((self.expr(a)?, self.ty(a)));
+        }
+        let xs: Vec<FloatValue<'ctx>> = raw.iter().map(|(v, t)| self.cast(*v, t, &Type::Float).into_float_value()).collect();
+        let x = xs.first().copied().unwrap_or(self.f64(0.0));
+        let one = |s: &mut Self, name: &str| -> BasicValueEnum<'ctx> {
+            let f = s.libm(name, 1);
+            s.call_basic(f, &[x.into()])
+        };
+        if matches!(m, MathFn::Floor | MathFn::Ceil | MathFn::Trunc) && raw[0].1 != Type::Float {
+            return Ok(self.cast(raw[0].0, &raw[0].1, &Type::Int));
+        }
+        Ok(match m {
+            MathFn::Floor | MathFn::Ceil | MathFn::Trunc => {
+                let name = match m {
+                    MathFn::Floor => "llvm.floor.f64",
+                    MathFn::Ceil => "llvm.ceil.f64",
+                    _ => "llvm.trunc.f64",
+                };
+                let f = self.intrinsic_fn(name, 1);
+                let r = self.call_basic(f, &[x.into()]).into_float_value();
+                self.float_to_int(r).into()
+            }
+            MathFn::Fabs => {
+                let f = self.intrinsic_fn("llvm.fabs.f64", 1);
+                self.call_basic(f, &[x.into()])
+            }
+            MathFn::Sqrt => {
+                let f = self.intrinsic_fn("llvm.sqrt.f64", 1);
+                let r = self.call_basic(f, &[x.into()]).into_float_value();
+                self.check_math1(m, x, r);
+                r.into()
+            }
+            MathFn::Isnan => self.is_nan(x).into(),
+            MathFn::Isinf => self.is_inf(x).into(),
+            MathFn::Isfinite => self.is_finite(x).into(),
+            MathFn::Copysign => {
+                let f = self.intrinsic_fn("llvm.copysign.f64", 2);
+                self.call_basic(f, &[xs[0].into(), xs[1].into()])
+            }
+            MathFn::Atan2 => {
+                let f = self.libm("atan2", 2);
+                self.call_basic(f, &[xs[0].into(), xs[1].into()])
+            }
+            MathFn::Fmod => {
+                let f = self.libm("fmod", 2);
+                let r = self.call_basic(f, &[xs[0].into(), xs[1].into()]).into_float_value();
+                let rn = self.is_nan(r);
+                let xn = self.is_nan(xs[0]);
+                let yn = self.is_nan(xs[1]);
+                let b = self.b();
+                let anyn = b.build_or(xn, yn, "anyn").u();
+                let notn = b.build_not(anyn, "notn").u();
+                let bad = b.build_and(rn, notn, "bad").u();
+                self.fail_if(bad, Status::MathDomain as u32);
+                r.into()
+            }
+            MathFn::Pow => {
+                let (a, c) = (xs[0], xs[1]);
+                let r = self.call_pow(a, c);
+                let afin = self.is_finite(a);
+                let cfin = self.is_finite(c);
+                let rn = self.is_nan(r);
+                let ri = self.is_inf(r);
+                let b = self.b();
+                let fin = b.build_and(afin, cfin, "fin").u();
+                let az = b.build_float_compare(FloatPredicate::OEQ, a, self.f64(0.0), "az").u();
+                let dom1 = b.build_and(fin, rn, "dom1").u();
+                let inf_fin = b.build_and(fin, ri, "inffin").u();
+                let dom2 = b.build_and(inf_fin, az, "dom2").u();
+                let dom = b.build_or(dom1, dom2, "dom").u();
+                self.fail_if(dom, Status::MathDomain as u32);
+                self.fail_if(inf_fin, Status::MathRange as u32);
+                r.into()
+            }
+            MathFn::Hypot => {
+                if xs.is_empty() {
+                    return Ok(self.f64(0.0).into());
+                }
+                let f = self.libm("hypot", 2);
+                let fabs = self.intrinsic_fn("llvm.fabs.f64", 1);
+                let mut acc = self.call_basic(fabs, &[xs[0].into()]);
+                for y in &xs[1..] {
+                    acc = self.call_basic(f, &[acc.into(), (*y).into()]);
+                }
+                acc
+            }
+            MathFn::Log if xs.len() == 2 => {
+                // log(x, base) = log(x) / log(base), each checked like math.log(x).
+                let lg = self.libm("log", 1);
+                let num = self.call_basic(lg, &[xs[0].into()]).into_float_value();
+                self.check_math1(MathFn::Log, xs[0], num);
+                let den = self.call_basic(lg, &[xs[1].into()]).into_float_value();
+                self.check_math1(MathFn::Log, xs[1], den);
+                let z = self.b().build_float_compare(FloatPredicate::OEQ, den, self.f64(0.0), "z").u();
+                self.fail_if(z, Status::LogBaseOne as u32);
+                self.b().build_float_div(num, den, "logb").u().into()
+            }
+            _ => {
+                let r = one(self, m.name()).into_float_value();
+                self.check_math1(m, x, r);
+                r.into()
+            }
+        })
+    }
+
+    /// CPython's `math_1` checks after `r = m(x)`, for the ones `m` can trip: a NaN from a
+    /// non-NaN argument is a ValueError; an infinity from a finite argument is an OverflowError
+    /// (exp, expm1, cosh, sinh) or a ValueError (the log family's pole at 0). Checks that cannot
+    /// fire for `m` (sqrt never gives an infinity, exp never a NaN, ...) are not emitted.
+    pub(super) fn check_math1(&mut self, m: MathFn, x: FloatValue<'ctx>, r: FloatValue<'ctx>) {
+        use MathFn as M;
+        let can_nan =
+            matches!(m, M::Sqrt | M::Log | M::Log2 | M::Log10 | M::Log1p | M::Sin | M::Cos | M::Tan | M::Asin | M::Acos);
+        let (can_inf, inf_status) = match m {
+            M::Exp | M::Expm1 | M::Cosh | M::Sinh => (true, Status::MathRange),
+            M::Log | M::Log2 | M::Log10 | M::Log1p => (true, Status::MathDomain),
+            M::Sqrt | M::Sin | M::Cos | M::Tan | M::Asin | M::Acos | M::Atan | M::Tanh => (false, Status::MathDomain),
+            _ => (true, Status::MathDomain),
+        };
+        if can_nan {
+            let rn = self.is_nan(r);
+            let xn = self.is_nan(x);
+            let b = self.b();
+            let xnn = b.build_not(xn, "xnn").u();
+            let dom = b.build_and(rn, xnn, "dom").u();
+            self.fail_if(dom, Status::MathDomain as u32);
+        }
+        if can_inf {
+            let ri = self.is_inf(r);
+            let xf = self.is_finite(x);
+            let ovf = self.b().build_and(ri, xf, "ovf").u();
+            self.fail_if(ovf, inf_status as u32);
+        }
+    }
+}

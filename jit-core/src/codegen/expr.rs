@@ -1,0 +1,295 @@
+//! Codegen of expressions: conversions between int, float and bool, truth values, `and`/`or`,
+//! conditional expressions, and comparisons (chained; int against float exactly, as CPython).
+
+use inkwell::basic_block::BasicBlock;
+use inkwell::values::{BasicValueEnum, FloatValue, IntValue};
+use inkwell::{FloatPredicate, IntPredicate};
+
+use super::{Built, Fx};
+use crate::ast::{BoolOpKind, CmpOp, UnaryOp};
+use crate::error::Result;
+use crate::hir::{self, ExprKind as H};
+use crate::runtime::UNBOUND_LOCAL_BASE;
+use crate::types::Type;
+
+impl<'a, 'ctx> Fx<'a, 'ctx> {
+    pub(super) fn cast(&self, v: BasicValueEnum<'ctx>, from: &Type, to: &Type) -> BasicValueEnum<'ctx> {
+        let b = self.b();
+        match (from, to) {
+            (a, b2) if a == b2 => v,
+            (Type::Bool, Type::Int) => b.build_int_z_extend(v.into_int_value(), self.ctx().i64_type(), "b2i").u().into(),
+            (Type::Bool, Type::Float) => {
+                b.build_unsigned_int_to_float(v.into_int_value(), self.ctx().f64_type(), "b2f").u().into()
+            }
+            (Type::Int, Type::Float) => b.build_signed_int_to_float(v.into_int_value(), self.ctx().f64_type(), "i2f").u().into(),
+            (Type::Tuple(fs), Type::Tuple(ts)) => {
+                let sv = v.into_struct_value();
+                let mut out = self.cg.llty(to).into_struct_type().get_undef();
+                for (i, (f, t)) in fs.iter().zip(ts).enumerate() {
+                    let x = b.build_extract_value(sv, i as u32, "tf").u();
+                    let x = self.cast(x, f, t);
+                    out = b.build_insert_value(out, x, i as u32, "tc").u().into_struct_value();
+                }
+                out.into()
+            }
+            (Type::Unknown, _) | (_, Type::Unknown) => self.cg.llty(to).const_zero(),
+            _ => unreachable!("inference never asks to cast {from} to {to}"),
+        }
+    }
+
+    pub(super) fn truth(&self, v: BasicValueEnum<'ctx>, t: &Type) -> IntValue<'ctx> {
+        let b = self.b();
+        match t {
+            Type::Bool => v.into_int_value(),
+            Type::Int => b.build_int_compare(IntPredicate::NE, v.into_int_value(), self.i64(0), "t").u(),
+            // NaN is true in Python: unordered-or-not-equal.
+            Type::Float => b.build_float_compare(FloatPredicate::UNE, v.into_float_value(), self.f64(0.0), "t").u(),
+            Type::None => self.ctx().bool_type().const_zero(),
+            Type::Tuple(ts) => self.ctx().bool_type().const_int(!ts.is_empty() as u64, false),
+            Type::Unknown => self.ctx().bool_type().const_zero(),
+        }
+    }
+
+    pub(super) fn truth_of(&mut self, e: &hir::Expr) -> Result<IntValue<'ctx>> {
+        let v = self.expr(e)?;
+        Ok(self.truth(v, &self.ty(e)))
+    }
+
+    pub(super) fn expr(&mut self, e: &hir::Expr) -> Result<BasicValueEnum<'ctx>> {
+        let ty = self.ty(e);
+        Ok(match &e.kind {
+            H::Int(i) => self.i64(*i).into(),
+            H::Float(f) => self.f64(*f).into(),
+            H::Bool(v) => self.ctx().bool_type().const_int(*v as u64, false).into(),
+            H::None => self.ctx().i8_type().const_zero().into(),
+            H::Local { id, check_bound } => {
+                if *check_bound {
+                    let flag = self.bound[*id as usize].expect("flow marked this local as checked");
+                    let flag = self.b().build_load(self.ctx().bool_type(), flag, "isbound").u();
+                    let unbound = self.b().build_not(flag.into_int_value(), "unbound").u();
+                    self.fail_if(unbound, UNBOUND_LOCAL_BASE + id);
+                }
+                let lt = self.cg.llty(&self.spec.local_types[*id as usize]);
+                self.b().build_load(lt, self.locals[*id as usize], &self.hf.locals[*id as usize].name).u()
+            }
+            H::Binary { op, left, right } => {
+                let l = self.expr(left)?;
+                let r = self.expr(right)?;
+                self.binary(*op, l, &self.ty(left), r, &self.ty(right), right)?.0
+            }
+            H::Unary { op, operand } => {
+                let v = self.expr(operand)?;
+                let ot = self.ty(operand);
+                let b = self.b();
+                match op {
+                    UnaryOp::Not => b.build_not(self.truth(v, &ot), "not").u().into(),
+                    UnaryOp::Pos => self.cast(v, &ot, &ty),
+                    UnaryOp::Neg => match ty {
+                        Type::Float => b.build_float_neg(v.into_float_value(), "neg").u().into(),
+                        _ => {
+                            let iv = self.cast(v, &ot, &Type::Int).into_int_value();
+                            b.build_int_sub(self.i64(0), iv, "neg").u().into()
+                        }
+                    },
+                    UnaryOp::Invert => {
+                        let iv = self.cast(v, &ot, &Type::Int).into_int_value();
+                        b.build_xor(iv, self.i64(-1), "inv").u().into()
+                    }
+                }
+            }
+            H::BoolOp { op, values } => self.bool_op(*op, values, &ty)?,
+            H::Compare { left, ops, comparators } => self.compare_chain(left, ops, comparators)?,
+            H::IfExp { test, body, orelse } => {
+                let c = self.truth_of(test)?;
+                let then_bb = self.block_named("ifx.then");
+                let else_bb = self.block_named("ifx.else");
+                let end = self.block_named("ifx.end");
+                self.b().build_conditional_branch(c, then_bb, else_bb).u();
+                self.b().position_at_end(then_bb);
+                let a = self.expr(body)?;
+                let a = self.cast(a, &self.ty(body), &ty);
+                let a_bb = self.b().get_insert_block().unwrap();
+                self.b().build_unconditional_branch(end).u();
+                self.b().position_at_end(else_bb);
+                let c2 = self.expr(orelse)?;
+                let c2 = self.cast(c2, &self.ty(orelse), &ty);
+                let c_bb = self.b().get_insert_block().unwrap();
+                self.b().build_unconditional_branch(end).u();
+                self.b().position_at_end(end);
+                let phi = self.b().build_phi(self.cg.llty(&ty), "ifx").u();
+                phi.add_incoming(&[(&a, a_bb), (&c2, c_bb)]);
+                phi.as_basic_value()
+            }
+            H::Intrinsic { f, args } => self.intrinsic(*f, args, &ty)?,
+            H::Call { args, .. } => {
+                let target = self.spec.call_targets[&e.id];
+                let mut vals = Vec::new();
+                for a in args {
+                    vals.push(self.expr(a)?.into());
+                }
+                let callee = self.funcs[target];
+                let r = self.b().build_call(callee, &vals, "call").u().try_as_basic_value();
+                let inkwell::values::ValueKind::Basic(r) = r else { unreachable!() };
+                let r = r.into_struct_value();
+                let status = self.b().build_extract_value(r, 1, "cst").u().into_int_value();
+                let failed =
+                    self.b().build_int_compare(IntPredicate::NE, status, self.ctx().i32_type().const_zero(), "cfail").u();
+                let bad = self.block_named("propagate");
+                let good = self.block_named("ok");
+                self.b().build_conditional_branch(failed, bad, good).u();
+                self.b().position_at_end(bad);
+                self.ret_status(status);
+                self.b().position_at_end(good);
+                self.b().build_extract_value(r, 0, "cv").u()
+            }
+            H::Tuple(items) => {
+                let mut agg = self.cg.llty(&ty).into_struct_type().get_undef();
+                for (i, it) in items.iter().enumerate() {
+                    let v = self.expr(it)?;
+                    agg = self.b().build_insert_value(agg, v, i as u32, "tup").u().into_struct_value();
+                }
+                agg.into()
+            }
+        })
+    }
+
+    pub(super) fn bool_op(&mut self, op: BoolOpKind, values: &[hir::Expr], ty: &Type) -> Result<BasicValueEnum<'ctx>> {
+        let end = self.block_named("boolop.end");
+        let mut incoming: Vec<(BasicValueEnum<'ctx>, BasicBlock<'ctx>)> = Vec::new();
+        for (i, v) in values.iter().enumerate() {
+            let x = self.expr(v)?;
+            let vt = self.ty(v);
+            let cx = self.cast(x, &vt, ty);
+            if i + 1 == values.len() {
+                incoming.push((cx, self.b().get_insert_block().unwrap()));
+                self.b().build_unconditional_branch(end).u();
+                break;
+            }
+            let t = self.truth(x, &vt);
+            let next = self.block_named("boolop.next");
+            incoming.push((cx, self.b().get_insert_block().unwrap()));
+            match op {
+                // `a and b`: a falsy value is the answer; else go on.
+                BoolOpKind::And => self.b().build_conditional_branch(t, next, end).u(),
+                BoolOpKind::Or => self.b().build_conditional_branch(t, end, next).u(),
+            };
+            self.b().position_at_end(next);
+        }
+        self.b().position_at_end(end);
+        let phi = self.b().build_phi(self.cg.llty(ty), "boolop").u();
+        for (v, bb) in &incoming {
+            phi.add_incoming(&[(v, *bb)]);
+        }
+        Ok(phi.as_basic_value())
+    }
+
+    pub(super) fn compare_chain(&mut self, left: &hir::Expr, ops: &[CmpOp], comps: &[hir::Expr]) -> Result<BasicValueEnum<'ctx>> {
+        let mut l = self.expr(left)?;
+        let mut lt = self.ty(left);
+        if ops.len() == 1 {
+            let r = self.expr(&comps[0])?;
+            return Ok(self.compare(ops[0], l, &lt, r, &self.ty(&comps[0])).into());
+        }
+        let end = self.block_named("cmp.end");
+        let mut incoming = Vec::new();
+        for (i, (op, c)) in ops.iter().zip(comps).enumerate() {
+            let r = self.expr(c)?;
+            let rt = self.ty(c);
+            let res = self.compare(*op, l, &lt, r, &rt);
+            let bb = self.b().get_insert_block().unwrap();
+            if i + 1 == ops.len() {
+                incoming.push((res, bb));
+                self.b().build_unconditional_branch(end).u();
+            } else {
+                incoming.push((self.ctx().bool_type().const_zero(), bb));
+                let next = self.block_named("cmp.next");
+                self.b().build_conditional_branch(res, next, end).u();
+                self.b().position_at_end(next);
+            }
+            l = r;
+            lt = rt;
+        }
+        self.b().position_at_end(end);
+        let phi = self.b().build_phi(self.ctx().bool_type(), "chain").u();
+        for (v, bb) in &incoming {
+            phi.add_incoming(&[(v, *bb)]);
+        }
+        Ok(phi.as_basic_value())
+    }
+
+    pub(super) fn int_pred(op: CmpOp) -> IntPredicate {
+        match op {
+            CmpOp::Eq => IntPredicate::EQ,
+            CmpOp::Ne => IntPredicate::NE,
+            CmpOp::Lt => IntPredicate::SLT,
+            CmpOp::Le => IntPredicate::SLE,
+            CmpOp::Gt => IntPredicate::SGT,
+            CmpOp::Ge => IntPredicate::SGE,
+        }
+    }
+
+    pub(super) fn float_pred(op: CmpOp) -> FloatPredicate {
+        match op {
+            CmpOp::Eq => FloatPredicate::OEQ,
+            CmpOp::Ne => FloatPredicate::UNE,
+            CmpOp::Lt => FloatPredicate::OLT,
+            CmpOp::Le => FloatPredicate::OLE,
+            CmpOp::Gt => FloatPredicate::OGT,
+            CmpOp::Ge => FloatPredicate::OGE,
+        }
+    }
+
+    /// `l op r` with Python's exact comparison between an int and a float.
+    pub(super) fn compare(
+        &self,
+        op: CmpOp,
+        l: BasicValueEnum<'ctx>,
+        lt: &Type,
+        r: BasicValueEnum<'ctx>,
+        rt: &Type,
+    ) -> IntValue<'ctx> {
+        let b = self.b();
+        match (lt, rt) {
+            (Type::Float, Type::Float) => {
+                b.build_float_compare(Self::float_pred(op), l.into_float_value(), r.into_float_value(), "fcmp").u()
+            }
+            (Type::Float, _) => {
+                let swapped = match op {
+                    CmpOp::Lt => CmpOp::Gt,
+                    CmpOp::Le => CmpOp::Ge,
+                    CmpOp::Gt => CmpOp::Lt,
+                    CmpOp::Ge => CmpOp::Le,
+                    o => o,
+                };
+                let ri = self.cast(r, rt, &Type::Int).into_int_value();
+                self.compare_int_float(swapped, ri, l.into_float_value())
+            }
+            (_, Type::Float) => {
+                let li = self.cast(l, lt, &Type::Int).into_int_value();
+                self.compare_int_float(op, li, r.into_float_value())
+            }
+            _ => {
+                let li = self.cast(l, lt, &Type::Int).into_int_value();
+                let ri = self.cast(r, rt, &Type::Int).into_int_value();
+                b.build_int_compare(Self::int_pred(op), li, ri, "icmp").u()
+            }
+        }
+    }
+
+    /// Exact `i op f`: if float(i) != f, their order is i's order; if equal, f is integral and
+    /// the comparison is done in integers (f == 2**63 is above every int64).
+    pub(super) fn compare_int_float(&self, op: CmpOp, i: IntValue<'ctx>, f: FloatValue<'ctx>) -> IntValue<'ctx> {
+        let b = self.b();
+        let fi = b.build_signed_int_to_float(i, self.ctx().f64_type(), "fi").u();
+        let by_float = b.build_float_compare(Self::float_pred(op), fi, f, "byf").u();
+        let same = b.build_float_compare(FloatPredicate::OEQ, fi, f, "same").u();
+        let two63 = b.build_float_compare(FloatPredicate::OGE, f, self.f64(9223372036854775808.0), "big").u();
+        let fclamped = b.build_select(two63, self.f64(0.0), f, "fc").u().into_float_value();
+        let fint = b.build_float_to_signed_int(fclamped, self.ctx().i64_type(), "fint").u();
+        let by_int = b.build_int_compare(Self::int_pred(op), i, fint, "byi").u();
+        // f == 2**63 and fi == f means i is near the top: i < f.
+        let top = self.ctx().bool_type().const_int(matches!(op, CmpOp::Lt | CmpOp::Le | CmpOp::Ne) as u64, false);
+        let exact = b.build_select(two63, top, by_int, "exact").u().into_int_value();
+        b.build_select(same, exact, by_float, "cmpif").u().into_int_value()
+    }
+}

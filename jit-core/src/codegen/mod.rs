@@ -1,0 +1,260 @@
+//! Codegen stage (Numba's "lowering"): [`TypedProgram`] → an LLVM module (inkwell), unoptimized.
+//!
+//! Each specialization becomes an internal function returning `{value, i32 status}`; a status
+//! other than 0 propagates up to the exported entry `i32 SYMBOL(ptr args, ptr ret)`, which reads
+//! its arguments from and writes its result to 8-byte slots. Python's semantics for floor
+//! division, modulo, powers, comparisons between int and float, and math-library errors are
+//! spelled out here, one helper per operation.
+
+mod arith;
+mod calls;
+mod expr;
+mod stmt;
+
+use inkwell::attributes::{Attribute, AttributeLoc};
+use inkwell::basic_block::BasicBlock;
+use inkwell::builder::Builder;
+use inkwell::context::Context;
+use inkwell::module::{Linkage, Module};
+use inkwell::types::{BasicMetadataTypeEnum, BasicTypeEnum, StructType};
+use inkwell::values::{BasicValue, BasicValueEnum, FloatValue, FunctionValue, IntValue, PointerValue};
+use inkwell::{AddressSpace, IntPredicate};
+
+use crate::error::Result;
+use crate::hir;
+use crate::infer::{TypedFunction, TypedProgram};
+use crate::types::Type;
+
+/// Builds the module for `prog`, exporting its entry point as `symbol`.
+pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str) -> Result<Module<'ctx>> {
+    let module = ctx.create_module(symbol);
+    let builder = ctx.create_builder();
+    let cg = Cg { ctx, module: &module, builder: &builder, prog };
+    let funcs: Vec<FunctionValue> = prog.specs.iter().enumerate().map(|(i, s)| cg.declare_inner(i, s)).collect();
+    for (i, spec) in prog.specs.iter().enumerate() {
+        cg.define_inner(funcs[i], spec, &funcs)?;
+    }
+    cg.define_entry(symbol, funcs[0], prog.entry());
+    Ok(module)
+}
+
+/// Every builder call only fails on a misuse of the builder: a bug here, never the user's input.
+trait Built<T> {
+    fn u(self) -> T;
+}
+impl<T, E: std::fmt::Debug> Built<T> for std::result::Result<T, E> {
+    fn u(self) -> T {
+        self.expect("LLVM builder misuse in codegen")
+    }
+}
+
+struct Cg<'a, 'ctx> {
+    ctx: &'ctx Context,
+    module: &'a Module<'ctx>,
+    builder: &'a Builder<'ctx>,
+    prog: &'a TypedProgram,
+}
+
+impl<'a, 'ctx> Cg<'a, 'ctx> {
+    fn llty(&self, t: &Type) -> BasicTypeEnum<'ctx> {
+        match t {
+            Type::Int => self.ctx.i64_type().into(),
+            Type::Float => self.ctx.f64_type().into(),
+            Type::Bool => self.ctx.bool_type().into(),
+            Type::None | Type::Unknown => self.ctx.i8_type().into(),
+            Type::Tuple(ts) => {
+                let fields: Vec<BasicTypeEnum> = ts.iter().map(|t| self.llty(t)).collect();
+                self.ctx.struct_type(&fields, false).into()
+            }
+        }
+    }
+
+    fn ret_struct(&self, t: &Type) -> StructType<'ctx> {
+        self.ctx.struct_type(&[self.llty(t), self.ctx.i32_type().into()], false)
+    }
+
+    fn nounwind(&self, f: FunctionValue<'ctx>) {
+        let kind = Attribute::get_named_enum_kind_id("nounwind");
+        f.add_attribute(AttributeLoc::Function, self.ctx.create_enum_attribute(kind, 0));
+    }
+
+    fn declare_inner(&self, i: usize, spec: &TypedFunction) -> FunctionValue<'ctx> {
+        let params: Vec<BasicMetadataTypeEnum> = spec.arg_types.iter().map(|t| self.llty(t).into()).collect();
+        let fty = self.ret_struct(&spec.ret).fn_type(&params, false);
+        let name = format!("{}.{}", self.prog.func(spec).name, i);
+        let f = self.module.add_function(&name, fty, Some(Linkage::Internal));
+        self.nounwind(f);
+        if self.prog.is_leaf() {
+            // The optimizer's leaf pipeline inlines it into the entry before anything else.
+            let kind = Attribute::get_named_enum_kind_id("alwaysinline");
+            f.add_attribute(AttributeLoc::Function, self.ctx.create_enum_attribute(kind, 0));
+        }
+        f
+    }
+
+    fn define_entry(&self, symbol: &str, inner: FunctionValue<'ctx>, spec: &TypedFunction) {
+        let ptr = self.ctx.ptr_type(AddressSpace::default());
+        let i64t = self.ctx.i64_type();
+        let fty = self.ctx.i32_type().fn_type(&[ptr.into(), ptr.into()], false);
+        let f = self.module.add_function(symbol, fty, Some(Linkage::External));
+        self.nounwind(f);
+        let b = self.builder;
+        b.position_at_end(self.ctx.append_basic_block(f, "entry"));
+        let args_ptr = f.get_nth_param(0).unwrap().into_pointer_value();
+        let ret_ptr = f.get_nth_param(1).unwrap().into_pointer_value();
+        let mut args = Vec::new();
+        for (i, t) in spec.arg_types.iter().enumerate() {
+            let slot = unsafe { b.build_in_bounds_gep(i64t, args_ptr, &[i64t.const_int(i as u64, false)], "slot") }.u();
+            let v: BasicValueEnum = match t {
+                Type::Float => b.build_load(self.ctx.f64_type(), slot, "a").u(),
+                Type::Bool => {
+                    let raw = b.build_load(i64t, slot, "a").u().into_int_value();
+                    b.build_int_compare(IntPredicate::NE, raw, i64t.const_zero(), "b").u().into()
+                }
+                _ => b.build_load(i64t, slot, "a").u(),
+            };
+            args.push(v.into());
+        }
+        let r = b.build_call(inner, &args, "r").u().try_as_basic_value();
+        let inkwell::values::ValueKind::Basic(r) = r else { unreachable!("inner returns a struct") };
+        let r = r.into_struct_value();
+        let value = b.build_extract_value(r, 0, "v").u();
+        let status = b.build_extract_value(r, 1, "st").u();
+        match &spec.ret {
+            Type::Float => {
+                b.build_store(ret_ptr, value).u();
+            }
+            Type::Bool => {
+                let z = b.build_int_z_extend(value.into_int_value(), i64t, "z").u();
+                b.build_store(ret_ptr, z).u();
+            }
+            Type::Int => {
+                b.build_store(ret_ptr, value).u();
+            }
+            _ => {}
+        }
+        b.build_return(Some(&status)).u();
+    }
+
+    fn define_inner(&self, f: FunctionValue<'ctx>, spec: &'a TypedFunction, funcs: &[FunctionValue<'ctx>]) -> Result<()> {
+        let hf = self.prog.func(spec);
+        let entry = self.ctx.append_basic_block(f, "entry");
+        self.builder.position_at_end(entry);
+        let mut locals = Vec::new();
+        let mut bound = Vec::new();
+        for (i, l) in hf.locals.iter().enumerate() {
+            let t = &spec.local_types[i];
+            locals.push(self.builder.build_alloca(self.llty(t), &l.name).u());
+            // Only locals that some read may find unassigned carry an "is bound" flag.
+            bound.push(l.checked.then(|| {
+                let flag = self.builder.build_alloca(self.ctx.bool_type(), &format!("{}.bound", l.name)).u();
+                self.builder.build_store(flag, self.ctx.bool_type().const_zero()).u();
+                flag
+            }));
+        }
+        let mut fx = Fx { cg: self, f, spec, hf, funcs, locals, bound, loops: Vec::new() };
+        for (i, p) in hf.params.iter().enumerate() {
+            let v = f.get_nth_param(i as u32).unwrap();
+            fx.store_local(*p, v, &spec.arg_types[i].clone());
+        }
+        fx.block(&hf.body)?;
+        if !fx.terminated() {
+            // Falling off the end returns None (inference made sure that is the return type).
+            if spec.ret == Type::None {
+                let none = self.ctx.i8_type().const_zero().into();
+                fx.ret_ok(none);
+            } else {
+                self.builder.build_unreachable().u();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Per-function codegen state.
+struct Fx<'a, 'ctx> {
+    cg: &'a Cg<'a, 'ctx>,
+    f: FunctionValue<'ctx>,
+    spec: &'a TypedFunction,
+    hf: &'a hir::Function,
+    funcs: &'a [FunctionValue<'ctx>],
+    locals: Vec<PointerValue<'ctx>>,
+    bound: Vec<Option<PointerValue<'ctx>>>,
+    /// (continue target, break target) of each enclosing loop.
+    loops: Vec<(BasicBlock<'ctx>, BasicBlock<'ctx>)>,
+}
+
+impl<'a, 'ctx> Fx<'a, 'ctx> {
+    fn b(&self) -> &'a Builder<'ctx> {
+        self.cg.builder
+    }
+    fn ctx(&self) -> &'ctx Context {
+        self.cg.ctx
+    }
+    fn i64(&self, v: i64) -> IntValue<'ctx> {
+        self.ctx().i64_type().const_int(v as u64, true)
+    }
+    fn f64(&self, v: f64) -> FloatValue<'ctx> {
+        self.ctx().f64_type().const_float(v)
+    }
+    fn block_named(&self, name: &str) -> BasicBlock<'ctx> {
+        self.ctx().append_basic_block(self.f, name)
+    }
+    fn terminated(&self) -> bool {
+        self.b().get_insert_block().and_then(|bb| bb.get_terminator()).is_some()
+    }
+    fn ty(&self, e: &hir::Expr) -> Type {
+        self.spec.expr_types[e.id as usize].clone()
+    }
+
+    fn ret_ok(&self, v: BasicValueEnum<'ctx>) {
+        let st = self.cg.ret_struct(&self.spec.ret);
+        let agg = st.get_undef();
+        let agg = self.b().build_insert_value(agg, v, 0, "rv").u();
+        let agg = self.b().build_insert_value(agg, self.ctx().i32_type().const_zero(), 1, "rs").u();
+        self.b().build_return(Some(&agg.as_basic_value_enum())).u();
+    }
+
+    fn ret_status(&self, status: IntValue<'ctx>) {
+        let st = self.cg.ret_struct(&self.spec.ret);
+        let agg = st.get_undef();
+        let agg = self.b().build_insert_value(agg, status, 1, "rs").u();
+        self.b().build_return(Some(&agg.as_basic_value_enum())).u();
+    }
+
+    /// If `failed`, return `status` from the function; code after this runs only when it did not.
+    fn fail_if(&self, failed: IntValue<'ctx>, status: u32) {
+        if failed.get_zero_extended_constant() == Some(0) {
+            return; // cannot fail: no branch for the optimizer to remove
+        }
+        let bad = self.block_named("raise");
+        let good = self.block_named("ok");
+        self.b().build_conditional_branch(failed, bad, good).u();
+        self.b().position_at_end(bad);
+        self.ret_status(self.ctx().i32_type().const_int(status as u64, false));
+        self.b().position_at_end(good);
+    }
+
+    fn store_local(&mut self, id: u32, v: BasicValueEnum<'ctx>, from: &Type) {
+        let to = self.spec.local_types[id as usize].clone();
+        let v = self.cast(v, from, &to);
+        self.b().build_store(self.locals[id as usize], v).u();
+        if let Some(flag) = self.bound[id as usize] {
+            self.b().build_store(flag, self.ctx().bool_type().const_int(1, false)).u();
+        }
+    }
+
+    fn assign(&mut self, t: &hir::Target, v: BasicValueEnum<'ctx>, ty: &Type) {
+        match t {
+            hir::Target::Local(id, _) => self.store_local(*id, v, ty),
+            hir::Target::Tuple(ts, _) => {
+                let Type::Tuple(items) = ty else { unreachable!("inference checked tuple unpacking") };
+                let sv = v.into_struct_value();
+                for (i, (t, ity)) in ts.iter().zip(items).enumerate() {
+                    let x = self.b().build_extract_value(sv, i as u32, "unpack").u();
+                    self.assign(t, x, ity);
+                }
+            }
+        }
+    }
+}

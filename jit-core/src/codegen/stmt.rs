@@ -1,0 +1,192 @@
+//! Codegen of statements: assignment, `if`, `while` and `for ... in range` (with `else`),
+//! `break`, `continue`, `return`.
+
+use inkwell::values::IntValue;
+use inkwell::IntPredicate;
+
+use super::{Built, Fx};
+use crate::error::Result;
+use crate::hir::{self, StmtKind as S};
+use crate::runtime::Status;
+use crate::types::Type;
+
+impl<'a, 'ctx> Fx<'a, 'ctx> {
+    pub(super) fn block(&mut self, stmts: &[hir::Stmt]) -> Result<()> {
+        for s in stmts {
+            if self.terminated() {
+                // Unreachable code after return/break/continue: emit into a dead block.
+                let dead = self.block_named("dead");
+                self.b().position_at_end(dead);
+            }
+            self.stmt(s)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn stmt(&mut self, s: &hir::Stmt) -> Result<()> {
+        match &s.kind {
+            S::Assign { targets, value } => {
+                let v = self.expr(value)?;
+                let t = self.ty(value);
+                for target in targets {
+                    self.assign(target, v, &t);
+                }
+            }
+            S::AugAssign { target, op, value, read } => {
+                let l = self.expr(read)?;
+                let r = self.expr(value)?;
+                let (v, t) = self.binary(*op, l, &self.ty(read), r, &self.ty(value), value)?;
+                self.store_local(*target, v, &t);
+            }
+            S::Expr(e) => {
+                self.expr(e)?;
+            }
+            S::If { test, body, orelse } => {
+                let c = self.truth_of(test)?;
+                let then_bb = self.block_named("then");
+                let else_bb = self.block_named("else");
+                let end = self.block_named("endif");
+                self.b().build_conditional_branch(c, then_bb, else_bb).u();
+                self.b().position_at_end(then_bb);
+                self.block(body)?;
+                if !self.terminated() {
+                    self.b().build_unconditional_branch(end).u();
+                }
+                self.b().position_at_end(else_bb);
+                self.block(orelse)?;
+                if !self.terminated() {
+                    self.b().build_unconditional_branch(end).u();
+                }
+                self.b().position_at_end(end);
+            }
+            S::While { test, body, orelse } => {
+                let head = self.block_named("while.head");
+                let body_bb = self.block_named("while.body");
+                let else_bb = self.block_named("while.else");
+                let exit = self.block_named("while.exit");
+                self.b().build_unconditional_branch(head).u();
+                self.b().position_at_end(head);
+                let c = self.truth_of(test)?;
+                self.b().build_conditional_branch(c, body_bb, else_bb).u();
+                self.b().position_at_end(body_bb);
+                self.loops.push((head, exit));
+                self.block(body)?;
+                self.loops.pop();
+                if !self.terminated() {
+                    self.b().build_unconditional_branch(head).u();
+                }
+                self.b().position_at_end(else_bb);
+                self.block(orelse)?;
+                if !self.terminated() {
+                    self.b().build_unconditional_branch(exit).u();
+                }
+                self.b().position_at_end(exit);
+            }
+            S::ForRange { target, start, stop, step, body, orelse } => self.for_range(target, start, stop, step, body, orelse)?,
+            S::Return(v) => {
+                let rv = match v {
+                    Some(v) => {
+                        let x = self.expr(v)?;
+                        self.cast(x, &self.ty(v), &self.spec.ret.clone())
+                    }
+                    None => self.ctx().i8_type().const_zero().into(),
+                };
+                self.ret_ok(rv);
+            }
+            S::Break => {
+                let (_, brk) = *self.loops.last().expect("break inside a loop (CPython checks this)");
+                self.b().build_unconditional_branch(brk).u();
+            }
+            S::Continue => {
+                let (cont, _) = *self.loops.last().expect("continue inside a loop (CPython checks this)");
+                self.b().build_unconditional_branch(cont).u();
+            }
+            S::Pass => {}
+        }
+        Ok(())
+    }
+
+    pub(super) fn int_operand(&mut self, e: &hir::Expr) -> Result<IntValue<'ctx>> {
+        let v = self.expr(e)?;
+        Ok(self.cast(v, &self.ty(e), &Type::Int).into_int_value())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn for_range(
+        &mut self,
+        target: &hir::Target,
+        start: &hir::Expr,
+        stop: &hir::Expr,
+        step: &hir::Expr,
+        body: &[hir::Stmt],
+        orelse: &[hir::Stmt],
+    ) -> Result<()> {
+        let b = self.b();
+        let i64t = self.ctx().i64_type();
+        let start = self.int_operand(start)?;
+        let stop = self.int_operand(stop)?;
+        let step = self.int_operand(step)?;
+        let zero = self.i64(0);
+        let step_zero = b.build_int_compare(IntPredicate::EQ, step, zero, "step0").u();
+        self.fail_if(step_zero, Status::RangeStepZero as u32);
+        // Trip count as CPython's range length, computed in unsigned arithmetic so that no
+        // intermediate overflows: n = (hi - lo - 1) / |step| + 1 when lo < hi.
+        let (lo, hi, abs_step) = match step.get_sign_extended_constant().map(|c| c as i64) {
+            // A literal step (the common case) needs no selects.
+            Some(c) if c > 0 => (start, stop, step),
+            Some(c) if c < 0 => (stop, start, self.i64(c.wrapping_neg())),
+            _ => {
+                let pos = b.build_int_compare(IntPredicate::SGT, step, zero, "pos").u();
+                let lo = b.build_select(pos, start, stop, "lo").u().into_int_value();
+                let hi = b.build_select(pos, stop, start, "hi").u().into_int_value();
+                let neg_step = b.build_int_sub(zero, step, "negstep").u();
+                (lo, hi, b.build_select(pos, step, neg_step, "absstep").u().into_int_value())
+            }
+        };
+        let nonempty = b.build_int_compare(IntPredicate::SLT, lo, hi, "nonempty").u();
+        let span = b.build_int_sub(hi, lo, "span").u();
+        let count = if abs_step.get_zero_extended_constant() == Some(1) {
+            span
+        } else {
+            let span1 = b.build_int_sub(span, self.i64(1), "span1").u();
+            let q = b.build_int_unsigned_div(span1, abs_step, "q").u();
+            b.build_int_add(q, self.i64(1), "q1").u()
+        };
+        let n = b.build_select(nonempty, count, zero, "n").u().into_int_value();
+        let k = b.build_alloca(i64t, "k").u();
+        b.build_store(k, zero).u();
+        let head = self.block_named("for.head");
+        let body_bb = self.block_named("for.body");
+        let latch = self.block_named("for.latch");
+        let else_bb = self.block_named("for.else");
+        let exit = self.block_named("for.exit");
+        b.build_unconditional_branch(head).u();
+        b.position_at_end(head);
+        let kv = b.build_load(i64t, k, "kv").u().into_int_value();
+        let more = b.build_int_compare(IntPredicate::ULT, kv, n, "more").u();
+        b.build_conditional_branch(more, body_bb, else_bb).u();
+        b.position_at_end(body_bb);
+        let off = b.build_int_mul(kv, step, "off").u();
+        let i = b.build_int_add(start, off, "i").u();
+        self.assign(target, i.into(), &Type::Int);
+        self.loops.push((latch, exit));
+        self.block(body)?;
+        self.loops.pop();
+        if !self.terminated() {
+            self.b().build_unconditional_branch(latch).u();
+        }
+        let b = self.b();
+        b.position_at_end(latch);
+        let kv = b.build_load(i64t, k, "kv").u().into_int_value();
+        let k1 = b.build_int_add(kv, self.i64(1), "k1").u();
+        b.build_store(k, k1).u();
+        b.build_unconditional_branch(head).u();
+        b.position_at_end(else_bb);
+        self.block(orelse)?;
+        if !self.terminated() {
+            self.b().build_unconditional_branch(exit).u();
+        }
+        self.b().position_at_end(exit);
+        Ok(())
+    }
+}
