@@ -1,5 +1,5 @@
-//! Build script: compiles the C++ codegen emitter (cpp/emitter.cpp) against the LLVM that
-//! llvm-sys links (found through `LLVM_SYS_191_PREFIX` or `llvm-config-19` on the PATH).
+//! Build script: compiles the C++ parts of jit-core, the codegen emitter (cpp/emitter.cpp) and
+//! the recursion guard (cpp/guard.cpp), against the LLVM that llvm-sys links (found through `LLVM_SYS_191_PREFIX` or `llvm-config-19` on the PATH).
 
 use std::process::Command;
 
@@ -17,12 +17,13 @@ fn llvm_config() -> String {
 
 fn main() {
     println!("cargo:rerun-if-changed=cpp/emitter.cpp");
+    println!("cargo:rerun-if-changed=cpp/guard.cpp");
     println!("cargo:rerun-if-env-changed=LLVM_SYS_191_PREFIX");
     let config = llvm_config();
     let out = Command::new(&config).arg("--cxxflags").output().expect("run llvm-config --cxxflags");
     let flags = String::from_utf8(out.stdout).expect("llvm-config prints UTF-8");
     let mut build = cc::Build::new();
-    build.cpp(true).file("cpp/emitter.cpp").warnings(false);
+    build.cpp(true).file("cpp/emitter.cpp").file("cpp/guard.cpp").warnings(false);
     for flag in flags.split_whitespace() {
         // LLVM's own flags (include path, -std=c++17, -fno-exceptions, defines); drop the
         // optimisation and debug choices of LLVM's build.
@@ -30,5 +31,5 @@ fn main() {
             build.flag(flag);
         }
     }
-    build.compile("sj_emitter");
+    build.compile("sj_cpp");
 }

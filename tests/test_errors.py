@@ -522,3 +522,58 @@ def test_unsupported_math_function():
         math_unknown(1.0)
     assert info.value.lineno == marker_line("math-unknown")
     assert "gamma" in str(info.value)
+
+
+# =============================================================================================
+# recursion deeper than the stack: RecursionError, never a crash (run in a child process, so
+# that a regression cannot take the test run down with it)
+
+DEEP_RECURSION = r'''
+import sys, threading
+from stickyjit import jit
+
+@jit
+def depth(n):
+    if n == 0:
+        return 0
+    return 1 + depth(n - 1)
+
+def py_depth(n):
+    return 0 if n == 0 else 1 + py_depth(n - 1)
+
+assert depth(900) == py_depth(900)
+assert depth(100_000) == 100_000
+for n in (10**7, 10**9):
+    try:
+        depth(n)
+    except RecursionError as e:
+        assert "maximum recursion depth exceeded" in str(e)
+    else:
+        raise AssertionError("no RecursionError")
+assert depth(50) == 50  # the thread is usable after the error
+
+results = []
+def worker():
+    try:
+        depth(10**7)
+    except RecursionError:
+        results.append(depth(100))
+for size in (64 * 1024, 512 * 1024):
+    threading.stack_size(size)
+    t = threading.Thread(target=worker)
+    t.start()
+    t.join()
+assert results == [100, 100], results
+print("ok")
+'''
+
+
+def test_recursion_deeper_than_the_stack_is_a_recursion_error(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "deep_recursion.py"
+    script.write_text(DEEP_RECURSION)
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok"

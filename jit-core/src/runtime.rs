@@ -28,6 +28,7 @@ pub enum Status {
     IntPowNegativeExponent = 17,
     RoundedTooLarge = 18,
     LogBaseOne = 19,
+    RecursionTooDeep = 20,
 }
 
 /// Status codes at and above this say "local number `code - UNBOUND_LOCAL_BASE` read while unassigned".
@@ -40,6 +41,7 @@ pub enum PyExceptionKind {
     ValueError,
     OverflowError,
     UnboundLocalError,
+    RecursionError,
 }
 
 /// The exception class and message CPython gives for the same failure.
@@ -70,9 +72,64 @@ pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, S
         17 => (ValueError, "integer ** negative integer: compiled code types int ** int as int; write float(x) ** n"),
         18 => (OverflowError, "rounded value too large to represent"),
         19 => (ZeroDivisionError, "float division by zero"),
+        20 => (RecursionError, "maximum recursion depth exceeded (the thread's stack is nearly full)"),
         _ => (ValueError, "unknown error in compiled code"),
     };
     (k, m.to_string())
+}
+
+/// Stack left free below the limit compiled recursion stops at: room for the frames that raise
+/// and for the libm and runtime calls a function makes.
+const STACK_HEADROOM: usize = 256 * 1024;
+
+extern "C" {
+    // cpp/guard.cpp
+    fn sj_rt_call_guarded(body: *const (), args: *const u64, ret: *mut u64, overflow_status: i32) -> i32;
+    fn sj_rt_stack_overflow() -> !;
+}
+
+thread_local! {
+    static STACK_LIMIT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The lowest stack address compiled code of the calling thread may use: its stack's low end
+/// plus [`STACK_HEADROOM`] (a quarter of the stack for small thread stacks). Asked once per call
+/// of a function that may recurse, found once per thread. Where the stack's extent cannot be
+/// known, only 64 KiB below the caller's frame: a RecursionError early rather than a crash.
+pub extern "C" fn sj_rt_stack_limit() -> u64 {
+    STACK_LIMIT.with(|cell| {
+        if cell.get() == 0 {
+            let here = approximate_stack_pointer();
+            let limit = match thread_stack() {
+                Some((low, size)) if low < here && here <= low + size => low + STACK_HEADROOM.min(size / 4),
+                _ => here.saturating_sub(64 * 1024),
+            };
+            cell.set(limit);
+        }
+        cell.get() as u64
+    })
+}
+
+fn approximate_stack_pointer() -> usize {
+    let probe = 0u8;
+    std::hint::black_box(std::ptr::addr_of!(probe)) as usize
+}
+
+/// (low end, size) of the calling thread's stack, from pthread_getattr_np (for the main thread
+/// glibc derives it from the stack rlimit).
+fn thread_stack() -> Option<(usize, usize)> {
+    // SAFETY: attr is initialised by pthread_getattr_np before use and destroyed after.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+            return None;
+        }
+        let mut addr: *mut libc::c_void = std::ptr::null_mut();
+        let mut size: libc::size_t = 0;
+        let ok = libc::pthread_attr_getstack(&attr, &mut addr, &mut size) == 0;
+        libc::pthread_attr_destroy(&mut attr);
+        ok.then_some((addr as usize, size))
+    }
 }
 
 /// `a / b` for int64 operands, correctly rounded like CPython's `long_true_divide` (b != 0).
@@ -199,6 +256,9 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_ipow", sj_rt_ipow as *const () as usize),
         ("sj_rt_round_f64", sj_rt_round_f64 as *const () as usize),
         ("sj_rt_round_i64", sj_rt_round_i64 as *const () as usize),
+        ("sj_rt_stack_limit", sj_rt_stack_limit as *const () as usize),
+        ("sj_rt_call_guarded", sj_rt_call_guarded as *const () as usize),
+        ("sj_rt_stack_overflow", sj_rt_stack_overflow as *const () as usize),
     ]
 }
 

@@ -44,5 +44,6 @@ pub fn status_error(status: u32, local_names: &[String]) -> PyErr {
         PyExceptionKind::ValueError => PyValueError::new_err(msg),
         PyExceptionKind::OverflowError => PyOverflowError::new_err(msg),
         PyExceptionKind::UnboundLocalError => pyo3::exceptions::PyUnboundLocalError::new_err(msg),
+        PyExceptionKind::RecursionError => pyo3::exceptions::PyRecursionError::new_err(msg),
     }
 }

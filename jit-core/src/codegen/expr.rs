@@ -127,6 +127,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 for a in args {
                     vals.push(self.expr(a)?.into());
                 }
+                if let Some(limit) = self.stack_limit {
+                    vals.push(limit.into());
+                }
                 let callee = self.funcs[target];
                 let r = self.b().build_call(callee, &vals, "call").u().try_as_basic_value();
                 let inkwell::values::ValueKind::Basic(r) = r else { unreachable!() };

@@ -23,6 +23,7 @@ use inkwell::{AddressSpace, IntPredicate};
 use crate::error::Result;
 use crate::hir;
 use crate::infer::{TypedFunction, TypedProgram};
+use crate::runtime::Status;
 use crate::types::Type;
 
 /// Builds the module for `prog`, exporting its entry point as `symbol`.
@@ -79,7 +80,11 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     fn declare_inner(&self, i: usize, spec: &TypedFunction) -> FunctionValue<'ctx> {
-        let params: Vec<BasicMetadataTypeEnum> = spec.arg_types.iter().map(|t| self.llty(t).into()).collect();
+        let mut params: Vec<BasicMetadataTypeEnum> = spec.arg_types.iter().map(|t| self.llty(t).into()).collect();
+        if !self.prog.is_leaf() {
+            // Functions that call functions take the thread's stack limit (see `check_stack`).
+            params.push(self.ctx.i64_type().into());
+        }
         let fty = self.ret_struct(&spec.ret).fn_type(&params, false);
         let name = format!("{}.{}", self.prog.func(spec).name, i);
         let f = self.module.add_function(&name, fty, Some(Linkage::Internal));
@@ -95,9 +100,29 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     fn define_entry(&self, symbol: &str, inner: FunctionValue<'ctx>, spec: &TypedFunction) {
         let ptr = self.ctx.ptr_type(AddressSpace::default());
         let i64t = self.ctx.i64_type();
-        let fty = self.ctx.i32_type().fn_type(&[ptr.into(), ptr.into()], false);
-        let f = self.module.add_function(symbol, fty, Some(Linkage::External));
-        self.nounwind(f);
+        let i32t = self.ctx.i32_type();
+        let fty = i32t.fn_type(&[ptr.into(), ptr.into()], false);
+        let exported = self.module.add_function(symbol, fty, Some(Linkage::External));
+        self.nounwind(exported);
+        let f = if self.prog.is_leaf() {
+            exported
+        } else {
+            // Code that may recurse runs under the runtime's recursion guard (cpp/guard.cpp):
+            // SYMBOL(args, ret) = sj_rt_call_guarded(SYMBOL.body, args, ret, RecursionTooDeep).
+            let body = self.module.add_function(&format!("{symbol}.body"), fty, Some(Linkage::Internal));
+            self.nounwind(body);
+            let guard_ty = i32t.fn_type(&[ptr.into(), ptr.into(), ptr.into(), i32t.into()], false);
+            let guard = self.module.add_function("sj_rt_call_guarded", guard_ty, Some(Linkage::External));
+            let b = self.builder;
+            b.position_at_end(self.ctx.append_basic_block(exported, "entry"));
+            let (args, ret) = (exported.get_nth_param(0).unwrap(), exported.get_nth_param(1).unwrap());
+            let status_arg = i32t.const_int(Status::RecursionTooDeep as u64, false);
+            let call_args = [body.as_global_value().as_pointer_value().into(), args.into(), ret.into(), status_arg.into()];
+            let status = b.build_call(guard, &call_args, "status").u().try_as_basic_value();
+            let inkwell::values::ValueKind::Basic(status) = status else { unreachable!("the guard returns an i32") };
+            b.build_return(Some(&status)).u();
+            body
+        };
         let b = self.builder;
         b.position_at_end(self.ctx.append_basic_block(f, "entry"));
         let args_ptr = f.get_nth_param(0).unwrap().into_pointer_value();
@@ -114,6 +139,16 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 _ => b.build_load(i64t, slot, "a").u(),
             };
             args.push(v.into());
+        }
+        if !self.prog.is_leaf() {
+            let helper = self.module.get_function("sj_rt_stack_limit").unwrap_or_else(|| {
+                let f = self.module.add_function("sj_rt_stack_limit", i64t.fn_type(&[], false), Some(Linkage::External));
+                self.nounwind(f);
+                f
+            });
+            let limit = b.build_call(helper, &[], "stack_limit").u().try_as_basic_value();
+            let inkwell::values::ValueKind::Basic(limit) = limit else { unreachable!("the helper returns an i64") };
+            args.push(limit.into());
         }
         let r = b.build_call(inner, &args, "r").u().try_as_basic_value();
         let inkwell::values::ValueKind::Basic(r) = r else { unreachable!("inner returns a struct") };
@@ -152,7 +187,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 flag
             }));
         }
-        let mut fx = Fx { cg: self, f, spec, hf, funcs, locals, bound, loops: Vec::new() };
+        let stack_limit = (!self.prog.is_leaf()).then(|| f.get_nth_param(spec.arg_types.len() as u32).unwrap().into_int_value());
+        let mut fx = Fx { cg: self, f, spec, hf, funcs, locals, bound, loops: Vec::new(), stack_limit };
+        fx.check_stack();
         for (i, p) in hf.params.iter().enumerate() {
             let v = f.get_nth_param(i as u32).unwrap();
             fx.store_local(*p, v, &spec.arg_types[i].clone());
@@ -182,6 +219,8 @@ struct Fx<'a, 'ctx> {
     bound: Vec<Option<PointerValue<'ctx>>>,
     /// (continue target, break target) of each enclosing loop.
     loops: Vec<(BasicBlock<'ctx>, BasicBlock<'ctx>)>,
+    /// In a function that may recurse: the lowest stack address it may use, passed on to callees.
+    stack_limit: Option<IntValue<'ctx>>,
 }
 
 impl<'a, 'ctx> Fx<'a, 'ctx> {
@@ -233,6 +272,40 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         self.b().position_at_end(bad);
         self.ret_status(self.ctx().i32_type().const_int(status as u64, false));
         self.b().position_at_end(good);
+    }
+
+    /// Recursion as deep as the stack allows raises RecursionError instead of overflowing it:
+    /// a function that may recurse first compares the stack pointer with the stack limit the
+    /// entry got from the runtime (`runtime::sj_rt_stack_limit`) and, below it, calls
+    /// `sj_rt_stack_overflow`, which does not return (cpp/guard.cpp): not a status to check.
+    fn check_stack(&mut self) {
+        let Some(limit) = self.stack_limit else { return };
+        let i64t = self.ctx().i64_type();
+        let module = self.cg.module;
+        let read_register = module.get_function("llvm.read_register.i64").unwrap_or_else(|| {
+            module.add_function("llvm.read_register.i64", i64t.fn_type(&[self.ctx().metadata_type().into()], false), None)
+        });
+        // Code is compiled for the host, so the host's name of the stack pointer register.
+        let sp_name = if cfg!(target_arch = "aarch64") { "sp" } else { "rsp" };
+        let reg = self.ctx().metadata_node(&[self.ctx().metadata_string(sp_name).into()]);
+        let sp = self.b().build_call(read_register, &[reg.into()], "sp").u();
+        let inkwell::values::ValueKind::Basic(sp) = sp.try_as_basic_value() else { unreachable!() };
+        let deep = self.b().build_int_compare(IntPredicate::ULT, sp.into_int_value(), limit, "too_deep").u();
+        let overflow = self.block_named("stack.overflow");
+        let ok = self.block_named("stack.ok");
+        self.b().build_conditional_branch(deep, overflow, ok).u();
+        self.b().position_at_end(overflow);
+        let handler = module.get_function("sj_rt_stack_overflow").unwrap_or_else(|| {
+            let f = module.add_function("sj_rt_stack_overflow", self.ctx().void_type().fn_type(&[], false), Some(Linkage::External));
+            for attr in ["noreturn", "nounwind", "cold"] {
+                let kind = Attribute::get_named_enum_kind_id(attr);
+                f.add_attribute(AttributeLoc::Function, self.ctx().create_enum_attribute(kind, 0));
+            }
+            f
+        });
+        self.b().build_call(handler, &[], "").u();
+        self.b().build_unreachable().u();
+        self.b().position_at_end(ok);
     }
 
     fn store_local(&mut self, id: u32, v: BasicValueEnum<'ctx>, from: &Type) {
