@@ -150,6 +150,10 @@ def test_dump_everything_at_compile_time(tmp_path):
         ("ir", ["typed IR"], ["LLVM IR", "assembly"]),
         ("llvm", ["LLVM IR", "define"], ["typed IR", "assembly"]),
         ("asm", ["assembly"], ["typed IR", "LLVM IR"]),
+        ("asm, IR", ["assembly", "typed IR"], ["LLVM IR"]),
+        ("all", ["typed IR", "LLVM IR", "assembly"], []),
+        # Whole words only: "tir" and "llvmir" are not "ir" or "llvm".
+        ("tir,llvmir", [], ["typed IR", "LLVM IR", "assembly"]),
         (None, [], ["typed IR", "LLVM IR", "assembly"]),
     ],
 )

@@ -270,7 +270,8 @@ impl Dispatcher {
 
     fn compile_for(&self, py: Python<'_>, kinds: &[Kind]) -> PyResult<()> {
         let dump = std::env::var("STICKYJIT_DUMP").unwrap_or_default();
-        let capture = Capture { typed_ir: dump.contains("ir"), llvm_ir: dump.contains("llvm"), asm: dump.contains("asm") };
+        let wants = |what: &str| dump.split(',').any(|w| w.trim().eq_ignore_ascii_case(what) || w.trim() == "all");
+        let capture = Capture { typed_ir: wants("ir"), llvm_ir: wants("llvm"), asm: wants("asm") };
         let t0 = Instant::now();
         let c = self.compile_with(py, kinds, capture)?;
         COMPILES.fetch_add(1, Ordering::Relaxed);
