@@ -105,8 +105,8 @@ pub enum OptLevel {
 // `instcombine` runs one iteration per invocation, as in `default<O3>`.
 const IC: &str = "instcombine<max-iterations=1;no-verify-fixpoint>";
 
-/// What the optimizer is given: one function that calls nothing (its inner function marked
-/// `alwaysinline` by codegen), or functions that call each other.
+/// What the optimizer is given: one function that calls nothing (codegen makes its body the
+/// exported entry), or functions that call each other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shape {
     Leaf,
@@ -122,10 +122,10 @@ pub fn pipeline(level: OptLevel, shape: Shape) -> String {
         OptLevel::O3 => Some(format!("loop-vectorize,{IC},slp-vectorizer,loop-unroll<O3>,{IC},simplifycfg")),
     };
     match shape {
-        // Inline the body into the entry, then one function pipeline: no call graph to walk.
+        // The body is the entry (codegen): one function pipeline, no call graph to walk.
         Shape::Leaf => {
             let tail = vectorize.map(|v| format!(",{v}")).unwrap_or_default();
-            format!("always-inline,globaldce,function({first},{loops}{tail})")
+            format!("function({first},{loops}{tail})")
         }
         // ipsccp first, before simplifycfg merges the returns: it proves the status a function
         // returns constant (0 for code that cannot raise), so callers drop their checks (fib).

@@ -140,7 +140,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         if *ty == Type::Float {
             let f64t = self.ctx().f64_type();
             let ptr = self.ctx().ptr_type(AddressSpace::default());
-            let status = self.b().build_alloca(self.ctx().i32_type(), "rst").u();
+            let status = self.entry_alloca(self.ctx().i32_type(), "rst");
             self.b().build_store(status, self.ctx().i32_type().const_zero()).u();
             let h = self.helper("sj_rt_round_f64", f64t.fn_type(&[f64t.into(), i64t.into(), ptr.into()], false));
             let r = self.call_basic(h, &[v.into(), nd.into(), status.into()]);

@@ -31,9 +31,16 @@ pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str) -> R
     let module = ctx.create_module(symbol);
     let builder = ctx.create_builder();
     let cg = Cg { ctx, module: &module, builder: &builder, prog };
+    if prog.is_leaf() {
+        // One function that calls nothing: its body is the exported entry itself (no inner
+        // function for the optimizer to inline first).
+        let entry = cg.declare_entry(symbol);
+        cg.define_inner(entry, prog.entry(), &[entry], true)?;
+        return Ok(module);
+    }
     let funcs: Vec<FunctionValue> = prog.specs.iter().enumerate().map(|(i, s)| cg.declare_inner(i, s)).collect();
     for (i, spec) in prog.specs.iter().enumerate() {
-        cg.define_inner(funcs[i], spec, &funcs)?;
+        cg.define_inner(funcs[i], spec, &funcs, false)?;
     }
     cg.define_entry(symbol, funcs[0], prog.entry());
     Ok(module)
@@ -81,97 +88,103 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
 
     fn declare_inner(&self, i: usize, spec: &TypedFunction) -> FunctionValue<'ctx> {
         let mut params: Vec<BasicMetadataTypeEnum> = spec.arg_types.iter().map(|t| self.llty(t).into()).collect();
-        if !self.prog.is_leaf() {
-            // Functions that call functions take the thread's stack limit (see `check_stack`).
-            params.push(self.ctx.i64_type().into());
-        }
+        // Functions that call functions take the thread's stack limit (see `check_stack`).
+        params.push(self.ctx.i64_type().into());
         let fty = self.ret_struct(&spec.ret).fn_type(&params, false);
         let name = format!("{}.{}", self.prog.func(spec).name, i);
         let f = self.module.add_function(&name, fty, Some(Linkage::Internal));
         self.nounwind(f);
-        if self.prog.is_leaf() {
-            // The optimizer's leaf pipeline inlines it into the entry before anything else.
-            let kind = Attribute::get_named_enum_kind_id("alwaysinline");
-            f.add_attribute(AttributeLoc::Function, self.ctx.create_enum_attribute(kind, 0));
-        }
         f
     }
 
-    fn define_entry(&self, symbol: &str, inner: FunctionValue<'ctx>, spec: &TypedFunction) {
+    /// The exported entry `i32 SYMBOL(ptr args, ptr ret)`.
+    fn declare_entry(&self, symbol: &str) -> FunctionValue<'ctx> {
         let ptr = self.ctx.ptr_type(AddressSpace::default());
-        let i64t = self.ctx.i64_type();
-        let i32t = self.ctx.i32_type();
-        let fty = i32t.fn_type(&[ptr.into(), ptr.into()], false);
-        let exported = self.module.add_function(symbol, fty, Some(Linkage::External));
-        self.nounwind(exported);
-        let f = if self.prog.is_leaf() {
-            exported
-        } else {
-            // Code that may recurse runs under the runtime's recursion guard (cpp/guard.cpp):
-            // SYMBOL(args, ret) = sj_rt_call_guarded(SYMBOL.body, args, ret, RecursionTooDeep).
-            let body = self.module.add_function(&format!("{symbol}.body"), fty, Some(Linkage::Internal));
-            self.nounwind(body);
-            let guard_ty = i32t.fn_type(&[ptr.into(), ptr.into(), ptr.into(), i32t.into()], false);
-            let guard = self.module.add_function("sj_rt_call_guarded", guard_ty, Some(Linkage::External));
-            let b = self.builder;
-            b.position_at_end(self.ctx.append_basic_block(exported, "entry"));
-            let (args, ret) = (exported.get_nth_param(0).unwrap(), exported.get_nth_param(1).unwrap());
-            let status_arg = i32t.const_int(Status::RecursionTooDeep as u64, false);
-            let call_args = [body.as_global_value().as_pointer_value().into(), args.into(), ret.into(), status_arg.into()];
-            let status = b.build_call(guard, &call_args, "status").u().try_as_basic_value();
-            let inkwell::values::ValueKind::Basic(status) = status else { unreachable!("the guard returns an i32") };
-            b.build_return(Some(&status)).u();
-            body
-        };
-        let b = self.builder;
-        b.position_at_end(self.ctx.append_basic_block(f, "entry"));
-        let args_ptr = f.get_nth_param(0).unwrap().into_pointer_value();
-        let ret_ptr = f.get_nth_param(1).unwrap().into_pointer_value();
+        let fty = self.ctx.i32_type().fn_type(&[ptr.into(), ptr.into()], false);
+        let f = self.module.add_function(symbol, fty, Some(Linkage::External));
+        self.nounwind(f);
+        f
+    }
+
+    /// The arguments of `spec`, read from the entry's 8-byte slots.
+    fn load_args(&self, args_ptr: PointerValue<'ctx>, spec: &TypedFunction) -> Vec<BasicValueEnum<'ctx>> {
+        let (b, i64t) = (self.builder, self.ctx.i64_type());
         let mut args = Vec::new();
         for (i, t) in spec.arg_types.iter().enumerate() {
             let slot = unsafe { b.build_in_bounds_gep(i64t, args_ptr, &[i64t.const_int(i as u64, false)], "slot") }.u();
-            let v: BasicValueEnum = match t {
+            args.push(match t {
                 Type::Float => b.build_load(self.ctx.f64_type(), slot, "a").u(),
                 Type::Bool => {
                     let raw = b.build_load(i64t, slot, "a").u().into_int_value();
                     b.build_int_compare(IntPredicate::NE, raw, i64t.const_zero(), "b").u().into()
                 }
                 _ => b.build_load(i64t, slot, "a").u(),
-            };
-            args.push(v.into());
-        }
-        if !self.prog.is_leaf() {
-            let helper = self.module.get_function("sj_rt_stack_limit").unwrap_or_else(|| {
-                let f = self.module.add_function("sj_rt_stack_limit", i64t.fn_type(&[], false), Some(Linkage::External));
-                self.nounwind(f);
-                f
             });
-            let limit = b.build_call(helper, &[], "stack_limit").u().try_as_basic_value();
-            let inkwell::values::ValueKind::Basic(limit) = limit else { unreachable!("the helper returns an i64") };
-            args.push(limit.into());
         }
+        args
+    }
+
+    /// Writes a result of type `ret` to the entry's result slot (nothing for None).
+    fn store_result(&self, ret_ptr: PointerValue<'ctx>, value: BasicValueEnum<'ctx>, ret: &Type) {
+        let b = self.builder;
+        match ret {
+            Type::Float | Type::Int => {
+                b.build_store(ret_ptr, value).u();
+            }
+            Type::Bool => {
+                let z = b.build_int_z_extend(value.into_int_value(), self.ctx.i64_type(), "z").u();
+                b.build_store(ret_ptr, z).u();
+            }
+            _ => {}
+        }
+    }
+
+    /// The entry of functions that call functions: reads the arguments, calls the inner
+    /// function of `spec` under the recursion guard, writes the result.
+    fn define_entry(&self, symbol: &str, inner: FunctionValue<'ctx>, spec: &TypedFunction) {
+        let ptr = self.ctx.ptr_type(AddressSpace::default());
+        let i64t = self.ctx.i64_type();
+        let i32t = self.ctx.i32_type();
+        let exported = self.declare_entry(symbol);
+        // SYMBOL(args, ret) = sj_rt_call_guarded(SYMBOL.body, args, ret, RecursionTooDeep)
+        // (cpp/guard.cpp: recursion deeper than the stack becomes a RecursionError).
+        let f = self.module.add_function(&format!("{symbol}.body"), exported.get_type(), Some(Linkage::Internal));
+        self.nounwind(f);
+        let guard_ty = i32t.fn_type(&[ptr.into(), ptr.into(), ptr.into(), i32t.into()], false);
+        let guard = self.module.add_function("sj_rt_call_guarded", guard_ty, Some(Linkage::External));
+        let b = self.builder;
+        b.position_at_end(self.ctx.append_basic_block(exported, "entry"));
+        let (args, ret) = (exported.get_nth_param(0).unwrap(), exported.get_nth_param(1).unwrap());
+        let status_arg = i32t.const_int(Status::RecursionTooDeep as u64, false);
+        let call_args = [f.as_global_value().as_pointer_value().into(), args.into(), ret.into(), status_arg.into()];
+        let status = b.build_call(guard, &call_args, "status").u().try_as_basic_value();
+        let inkwell::values::ValueKind::Basic(status) = status else { unreachable!("the guard returns an i32") };
+        b.build_return(Some(&status)).u();
+
+        b.position_at_end(self.ctx.append_basic_block(f, "entry"));
+        let args_ptr = f.get_nth_param(0).unwrap().into_pointer_value();
+        let ret_ptr = f.get_nth_param(1).unwrap().into_pointer_value();
+        let mut args: Vec<inkwell::values::BasicMetadataValueEnum> = self.load_args(args_ptr, spec).into_iter().map(Into::into).collect();
+        let helper = self.module.get_function("sj_rt_stack_limit").unwrap_or_else(|| {
+            let f = self.module.add_function("sj_rt_stack_limit", i64t.fn_type(&[], false), Some(Linkage::External));
+            self.nounwind(f);
+            f
+        });
+        let limit = b.build_call(helper, &[], "stack_limit").u().try_as_basic_value();
+        let inkwell::values::ValueKind::Basic(limit) = limit else { unreachable!("the helper returns an i64") };
+        args.push(limit.into());
         let r = b.build_call(inner, &args, "r").u().try_as_basic_value();
         let inkwell::values::ValueKind::Basic(r) = r else { unreachable!("inner returns a struct") };
         let r = r.into_struct_value();
         let value = b.build_extract_value(r, 0, "v").u();
         let status = b.build_extract_value(r, 1, "st").u();
-        match &spec.ret {
-            Type::Float => {
-                b.build_store(ret_ptr, value).u();
-            }
-            Type::Bool => {
-                let z = b.build_int_z_extend(value.into_int_value(), i64t, "z").u();
-                b.build_store(ret_ptr, z).u();
-            }
-            Type::Int => {
-                b.build_store(ret_ptr, value).u();
-            }
-            _ => {}
-        }
+        self.store_result(ret_ptr, value, &spec.ret);
         b.build_return(Some(&status)).u();
     }
 
-    fn define_inner(&self, f: FunctionValue<'ctx>, spec: &'a TypedFunction, funcs: &[FunctionValue<'ctx>]) -> Result<()> {
+    /// The body of `spec` in `f`: an inner function (arguments as values, returns `{value,
+    /// status}`), or when `is_entry` the exported entry itself (arguments and result in slots).
+    fn define_inner(&self, f: FunctionValue<'ctx>, spec: &'a TypedFunction, funcs: &[FunctionValue<'ctx>], is_entry: bool) -> Result<()> {
         let hf = self.prog.func(spec);
         let entry = self.ctx.append_basic_block(f, "entry");
         self.builder.position_at_end(entry);
@@ -187,12 +200,18 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 flag
             }));
         }
-        let stack_limit = (!self.prog.is_leaf()).then(|| f.get_nth_param(spec.arg_types.len() as u32).unwrap().into_int_value());
-        let mut fx = Fx { cg: self, f, spec, hf, funcs, locals, bound, loops: Vec::new(), stack_limit };
+        let (params, ret_ptr, stack_limit) = if is_entry {
+            let args = self.load_args(f.get_nth_param(0).unwrap().into_pointer_value(), spec);
+            (args, Some(f.get_nth_param(1).unwrap().into_pointer_value()), None)
+        } else {
+            let n = spec.arg_types.len() as u32;
+            let params = (0..n).map(|i| f.get_nth_param(i).unwrap()).collect();
+            (params, None, Some(f.get_nth_param(n).unwrap().into_int_value()))
+        };
+        let mut fx = Fx { cg: self, f, spec, hf, funcs, locals, bound, loops: Vec::new(), stack_limit, ret_ptr };
         fx.check_stack();
         for (i, p) in hf.params.iter().enumerate() {
-            let v = f.get_nth_param(i as u32).unwrap();
-            fx.store_local(*p, v, &spec.arg_types[i].clone());
+            fx.store_local(*p, params[i], &spec.arg_types[i].clone());
         }
         fx.block(&hf.body)?;
         if !fx.terminated() {
@@ -221,6 +240,8 @@ struct Fx<'a, 'ctx> {
     loops: Vec<(BasicBlock<'ctx>, BasicBlock<'ctx>)>,
     /// In a function that may recurse: the lowest stack address it may use, passed on to callees.
     stack_limit: Option<IntValue<'ctx>>,
+    /// When the function is the exported entry itself: where its result goes.
+    ret_ptr: Option<PointerValue<'ctx>>,
 }
 
 impl<'a, 'ctx> Fx<'a, 'ctx> {
@@ -246,7 +267,24 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         self.spec.expr_types[e.id as usize].clone()
     }
 
+    /// A stack slot allocated in the entry block, where the optimizer promotes it to a register
+    /// (an alloca inside a loop would also grow the stack on every iteration).
+    fn entry_alloca(&self, ty: impl inkwell::types::BasicType<'ctx>, name: &str) -> PointerValue<'ctx> {
+        let entry = self.f.get_first_basic_block().expect("the entry block exists");
+        let b = self.ctx().create_builder();
+        match entry.get_first_instruction() {
+            Some(first) => b.position_before(&first),
+            None => b.position_at_end(entry),
+        }
+        b.build_alloca(ty, name).u()
+    }
+
     fn ret_ok(&self, v: BasicValueEnum<'ctx>) {
+        if let Some(ret_ptr) = self.ret_ptr {
+            self.cg.store_result(ret_ptr, v, &self.spec.ret);
+            self.b().build_return(Some(&self.ctx().i32_type().const_zero())).u();
+            return;
+        }
         let st = self.cg.ret_struct(&self.spec.ret);
         let agg = st.get_undef();
         let agg = self.b().build_insert_value(agg, v, 0, "rv").u();
@@ -255,6 +293,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     }
 
     fn ret_status(&self, status: IntValue<'ctx>) {
+        if self.ret_ptr.is_some() {
+            self.b().build_return(Some(&status)).u();
+            return;
+        }
         let st = self.cg.ret_struct(&self.spec.ret);
         let agg = st.get_undef();
         let agg = self.b().build_insert_value(agg, status, 1, "rs").u();

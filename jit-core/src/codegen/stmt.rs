@@ -153,7 +153,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             b.build_int_add(q, self.i64(1), "q1").u()
         };
         let n = b.build_select(nonempty, count, zero, "n").u().into_int_value();
-        let k = b.build_alloca(i64t, "k").u();
+        let k = self.entry_alloca(i64t, "k");
         b.build_store(k, zero).u();
         let head = self.block_named("for.head");
         let body_bb = self.block_named("for.body");
