@@ -71,10 +71,11 @@ impl Kind {
 }
 
 /// The hot path: exact `int`, `float`, `bool`. `None` sends the value to [`classify_slow`].
+///
+/// # Safety
+/// `p` is a live object the caller holds a reference to, and the GIL is held.
 #[inline(always)]
-pub fn classify_fast(ob: &Bound<'_, PyAny>) -> Option<(Kind, u64)> {
-    let p = ob.as_ptr();
-    // SAFETY: `p` is a live object (borrowed from the call's argument tuple), the GIL is held.
+pub unsafe fn classify_fast(p: *mut ffi::PyObject) -> Option<(Kind, u64)> {
     unsafe {
         let t = ffi::Py_TYPE(p);
         if t == &raw mut ffi::PyFloat_Type {

@@ -41,6 +41,10 @@ struct Parsed {
 
 #[pyclass(module = "stickyjit._native", name = "Dispatcher", frozen, dict, weakref)]
 pub struct Dispatcher {
+    /// CPython calls the dispatcher through this pointer (the vectorcall protocol: arguments
+    /// in a C array, no tuple): `vectorcall::call`. Its offset in the object is set on the type
+    /// at import (`vectorcall::install`).
+    pub(crate) vectorcall: Option<ffi::vectorcallfunc>,
     py_func: Py<PyAny>,
     name: String,
     param_names: Vec<String>,
@@ -57,6 +61,22 @@ pub struct Dispatcher {
 }
 
 impl Dispatcher {
+    /// A dispatcher of nothing, for `vectorcall::install` to measure the object's layout with.
+    pub(crate) fn placeholder(py: Python<'_>) -> Self {
+        Dispatcher {
+            vectorcall: None,
+            py_func: py.None(),
+            name: String::new(),
+            param_names: Vec::new(),
+            posonly: 0,
+            unsupported_signature: true,
+            options: Options::default(),
+            table: AtomicPtr::new(std::ptr::null_mut()),
+            snapshots: Mutex::new(Vec::new()),
+            parsed: Mutex::new(None),
+        }
+    }
+
     fn specs(&self) -> &[Spec] {
         // SAFETY: the pointer is null or points into a Box kept in `snapshots` for our lifetime.
         unsafe { self.table.load(Ordering::Acquire).as_ref().map(|v| v.as_slice()).unwrap_or(&[]) }
@@ -109,6 +129,13 @@ impl Dispatcher {
 
     /// Types every argument, then runs (compiling first if needed).
     fn dispatch(&self, py: Python<'_>, args: &[Bound<'_, PyAny>]) -> PyResult<Py<PyAny>> {
+        let ptrs: Vec<*mut ffi::PyObject> = args.iter().map(|a| a.as_ptr()).collect();
+        self.dispatch_ptrs(py, &ptrs)
+    }
+
+    /// `dispatch` on borrowed object pointers (the vectorcall fast path: no allocation when
+    /// there are at most MAX_FAST_ARGS arguments and the specialization exists).
+    pub(crate) fn dispatch_ptrs(&self, py: Python<'_>, args: &[*mut ffi::PyObject]) -> PyResult<Py<PyAny>> {
         let n = args.len();
         let mut kinds_buf = [Kind::Int64; MAX_FAST_ARGS];
         let mut slots_buf = [0u64; MAX_FAST_ARGS];
@@ -121,10 +148,11 @@ impl Dispatcher {
             slots_vec = vec![0u64; n];
             (&mut kinds_vec[..], &mut slots_vec[..])
         };
-        for (i, a) in args.iter().enumerate() {
-            let (k, s) = match classify_fast(a) {
+        for (i, &a) in args.iter().enumerate() {
+            // SAFETY: the caller holds a reference to every argument for the whole call.
+            let (k, s) = match unsafe { classify_fast(a) } {
                 Some(x) => x,
-                None => classify_slow(py, a, &self.name, &self.param_names[i])?,
+                None => classify_slow(py, unsafe { &Bound::from_borrowed_ptr(py, a) }, &self.name, &self.param_names[i])?,
             };
             kinds[i] = k;
             slots[i] = s;
@@ -135,6 +163,32 @@ impl Dispatcher {
         self.compile_for(py, kinds)?;
         let spec = self.find(kinds).expect("just compiled");
         self.call_spec(py, spec, slots)
+    }
+
+    /// The call with exactly one positional argument per parameter (no keywords), or `None`
+    /// when the call needs binding.
+    pub(crate) fn fast_call(&self, py: Python<'_>, args: &[*mut ffi::PyObject]) -> Option<PyResult<Py<PyAny>>> {
+        (args.len() == self.param_names.len() && !self.unsupported_signature).then(|| self.dispatch_ptrs(py, args))
+    }
+
+    /// A call with a tuple of positional arguments and a dict of keyword arguments.
+    pub(crate) fn call_impl(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+        if self.unsupported_signature {
+            let mut guard = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
+            self.parsed(py, &mut guard)?;
+            return Err(PyTypeError::new_err(format!(
+                "{}() has *args, **kwargs or keyword-only parameters, which are not compiled",
+                self.name
+            )));
+        }
+        if args.len() == self.param_names.len() && kwargs.is_none_or(|k| k.is_empty()) {
+            let a: Vec<Bound<'_, PyAny>> = args.iter().collect();
+            return self.dispatch(py, &a);
+        }
+        match self.bind(py, args, kwargs)? {
+            Ok(bound) => self.dispatch(py, &bound),
+            Err(()) => self.py_func.bind(py).call(args, kwargs).map(Bound::unbind),
+        }
     }
 
     /// Binds keyword arguments and defaults as CPython would; on any mismatch, lets CPython
@@ -240,15 +294,12 @@ impl Dispatcher {
         env.defaults = vec![None; n];
         for (i, d) in defaults.iter().enumerate() {
             let slot = n - defaults.len() + i;
-            env.defaults[slot] = if let Some((_, s)) = classify_fast(d) {
-                Some(match classify_fast(d).unwrap().0 {
-                    Kind::Float64 => ConstValue::Float(f64::from_bits(s)),
-                    Kind::Bool => ConstValue::Bool(s != 0),
-                    _ => ConstValue::Int(s as i64),
-                })
-            } else {
-                None
-            };
+            // SAFETY: `d` is alive (held by `defaults`) and the GIL is held.
+            env.defaults[slot] = unsafe { classify_fast(d.as_ptr()) }.map(|(kind, s)| match kind {
+                Kind::Float64 => ConstValue::Float(f64::from_bits(s)),
+                Kind::Bool => ConstValue::Bool(s != 0),
+                _ => ConstValue::Int(s as i64),
+            });
         }
         Ok(env)
     }
@@ -353,6 +404,7 @@ impl Dispatcher {
         let name: String = py_func.getattr("__name__")?.extract()?;
         let _ = py;
         Ok(Dispatcher {
+            vectorcall: Some(crate::vectorcall::call),
             py_func: py_func.unbind(),
             name,
             param_names: varnames.into_iter().take(nargs).collect(),
@@ -365,24 +417,11 @@ impl Dispatcher {
         })
     }
 
+    /// Calls through `tp_call` (C code calling with a tuple); Python code calls through
+    /// `vectorcall::call`. Both end in `call_impl` or its fast path.
     #[pyo3(signature = (*args, **kwargs))]
     fn __call__(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
-        if self.unsupported_signature {
-            let mut guard = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
-            self.parsed(py, &mut guard)?;
-            return Err(PyTypeError::new_err(format!(
-                "{}() has *args, **kwargs or keyword-only parameters, which are not compiled",
-                self.name
-            )));
-        }
-        if args.len() == self.param_names.len() && kwargs.is_none_or(|k| k.is_empty()) {
-            let a: Vec<Bound<'_, PyAny>> = args.iter().collect();
-            return self.dispatch(py, &a);
-        }
-        match self.bind(py, args, kwargs)? {
-            Ok(bound) => self.dispatch(py, &bound),
-            Err(()) => self.py_func.bind(py).call(args, kwargs).map(Bound::unbind),
-        }
+        self.call_impl(py, args, kwargs)
     }
 
     /// The argument-type signatures compiled so far, as tuples of type names.

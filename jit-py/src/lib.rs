@@ -3,6 +3,7 @@
 mod args;
 mod dispatcher;
 mod errors;
+mod vectorcall;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -19,6 +20,7 @@ fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_class::<dispatcher::Dispatcher>()?;
+    vectorcall::install(py)?;
     m.add("StickyJitError", py.get_type::<errors::StickyJitError>())?;
     m.add("CompileError", py.get_type::<errors::CompileError>())?;
     m.add_function(wrap_pyfunction!(stats, m)?)?;

@@ -1,0 +1,95 @@
+//! The dispatcher's call path through CPython's vectorcall protocol (PEP 590): arguments arrive
+//! as a C array, so a call with positional arguments allocates nothing on its way to the
+//! compiled code. PyO3 0.30 has no vectorcall for `__call__` (PyO3 issue #4252), so `install`
+//! sets the slot on the Dispatcher type itself, once, at import.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use pyo3::exceptions::PySystemError;
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use crate::dispatcher::Dispatcher;
+
+/// Points the Dispatcher type's `tp_vectorcall_offset` at the `vectorcall` field of its
+/// instances and sets `Py_TPFLAGS_HAVE_VECTORCALL`; `tp_call` stays PyO3's `__call__`, which
+/// gives the same answers (C code that calls with a tuple uses it).
+pub fn install(py: Python<'_>) -> PyResult<()> {
+    let probe = Bound::new(py, Dispatcher::placeholder(py))?;
+    let object = probe.as_ptr() as usize;
+    let field = std::ptr::addr_of!(probe.get().vectorcall) as usize;
+    let offset = field.checked_sub(object).ok_or_else(|| PySystemError::new_err("unexpected Dispatcher layout"))?;
+    let ty = probe.get_type();
+    let tp = ty.as_type_ptr();
+    // SAFETY: the type is stickyjit's own heap type, not yet visible to Python code (the module
+    // is being initialised); both fields are plain data CPython reads on every call.
+    unsafe {
+        (*tp).tp_vectorcall_offset = offset as ffi::Py_ssize_t;
+        (*tp).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL;
+        ffi::PyType_Modified(tp);
+    }
+    Ok(())
+}
+
+/// `vectorcallfunc` of every Dispatcher.
+///
+/// # Safety
+/// Called by CPython with the GIL held, `callable` a Dispatcher, `args` holding `nargs`
+/// positional arguments followed by one value per name in `kwnames` (a tuple, or null).
+pub unsafe extern "C" fn call(
+    callable: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargsf: usize,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: per this function's contract.
+    let py = unsafe { Python::assume_attached() };
+    let outcome = catch_unwind(AssertUnwindSafe(|| unsafe { call_inner(py, callable, args, nargsf, kwnames) }));
+    match outcome {
+        Ok(Ok(obj)) => obj.into_ptr(),
+        Ok(Err(e)) => {
+            e.restore(py);
+            std::ptr::null_mut()
+        }
+        Err(_) => {
+            PySystemError::new_err("stickyjit: internal error (panic) in the dispatcher").restore(py);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+unsafe fn call_inner(
+    py: Python<'_>,
+    callable: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargsf: usize,
+    kwnames: *mut ffi::PyObject,
+) -> PyResult<Py<PyAny>> {
+    // SAFETY: per `call`'s contract.
+    unsafe {
+        let dispatcher = Borrowed::from_ptr(py, callable).cast_unchecked::<Dispatcher>();
+        let d = dispatcher.get();
+        let nargs = ffi::PyVectorcall_NARGS(nargsf) as usize;
+        let nkw = if kwnames.is_null() { 0 } else { ffi::PyTuple_GET_SIZE(kwnames) as usize };
+        let argv: &[*mut ffi::PyObject] = if nargs + nkw == 0 { &[] } else { std::slice::from_raw_parts(args, nargs + nkw) };
+        if nkw == 0 {
+            if let Some(result) = d.fast_call(py, &argv[..nargs]) {
+                return result;
+            }
+        }
+        // Keywords, a wrong number of arguments, or an unsupported signature: the tuple path.
+        let positional = PyTuple::new(py, argv[..nargs].iter().map(|&p| Borrowed::from_ptr(py, p)))?;
+        let kwargs = if nkw == 0 {
+            None
+        } else {
+            let names = Borrowed::from_ptr(py, kwnames).cast_unchecked::<PyTuple>();
+            let dict = PyDict::new(py);
+            for (i, name) in names.iter().enumerate() {
+                dict.set_item(name, Borrowed::from_ptr(py, argv[nargs + i]))?;
+            }
+            Some(dict)
+        };
+        d.call_impl(py, &positional, kwargs.as_ref())
+    }
+}
