@@ -45,6 +45,7 @@ build: venv
 
 rust-test: deps
 	cargo test --release -p jit-core -p stickyjit-cache
+	cargo bench --no-run -q -p jit-core
 
 py-test: build
 	$(VPY) -m pytest -q tests

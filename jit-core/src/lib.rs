@@ -165,14 +165,11 @@ pub fn compile(
     Ok(Compiled { symbol, object, entry, ret, local_names, typed_ir, llvm_ir: unopt.zip(opt_ir), asm, timings })
 }
 
-/// Compiles a whole source text (the first `def` in it) for `arg_types` with no globals:
-/// the convenience used by tests and benches.
-pub fn compile_source(src: &str, arg_types: &[Type], capture: Capture) -> Result<Compiled, CompileError> {
-    let lines: Vec<String> = src.lines().map(|l| format!("{l}\n")).collect();
-    let func = parse::parse_function(&parse::SourceFunction { lines: &lines, first_line: 1, filename: "<test>" })?;
-    let fp = normalize::fingerprint(&func);
-    let mut env = lower::Env { filename: "<test>".into(), ..Default::default() };
-    for name in lower::global_names(&func) {
+/// The environment a function sees when compiled on its own, without Python: `math`, the
+/// builtins, itself; every other global undefined; no defaults. For tests and benches.
+pub fn standalone_env(func: &ast::FunctionDef, filename: &str) -> lower::Env {
+    let mut env = lower::Env { filename: filename.into(), ..Default::default() };
+    for name in lower::global_names(func) {
         let v = match name.as_str() {
             "math" => lower::GlobalValue::Module("math".into()),
             "abs" | "min" | "max" | "int" | "float" | "bool" | "round" | "range" => lower::GlobalValue::Builtin(name.clone()),
@@ -182,5 +179,15 @@ pub fn compile_source(src: &str, arg_types: &[Type], capture: Capture) -> Result
         env.globals.insert(name, v);
     }
     env.defaults = vec![None; func.params.len()];
+    env
+}
+
+/// Compiles a whole source text (the first `def` in it) for `arg_types` with no globals:
+/// the convenience used by tests and benches.
+pub fn compile_source(src: &str, arg_types: &[Type], capture: Capture) -> Result<Compiled, CompileError> {
+    let lines: Vec<String> = src.lines().map(|l| format!("{l}\n")).collect();
+    let func = parse::parse_function(&parse::SourceFunction { lines: &lines, first_line: 1, filename: "<test>" })?;
+    let fp = normalize::fingerprint(&func);
+    let env = standalone_env(&func, "<test>");
     compile(&func, &fp, &env, arg_types, &Options::default(), capture)
 }

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
@@ -37,6 +37,8 @@ struct Parsed {
     first_line: u32,
     ast: FunctionDef,
     fingerprint: Fingerprint,
+    /// How long reading the source, parsing and normalizing took (STICKYJIT_TIMINGS).
+    timings: Vec<(&'static str, Duration)>,
 }
 
 #[pyclass(module = "stickyjit._native", name = "Dispatcher", frozen, dict, weakref)]
@@ -233,9 +235,11 @@ impl Dispatcher {
         if let Some(p) = slot {
             return Ok(p.clone());
         }
+        let t0 = Instant::now();
         let support = py.import("stickyjit._support")?;
         let (filename, lines, first_line): (String, Option<Vec<String>>, u32) =
             support.call_method1("source_lines", (self.py_func.bind(py),))?.extract()?;
+        let t1 = Instant::now();
         let Some(lines) = lines else {
             let e = jit_core::CompileError::unsupported_because(
                 "function without source",
@@ -252,8 +256,10 @@ impl Dispatcher {
             Ok(a) => a,
             Err(e) => return Err(self.error_at(py, &e, &filename, &lines, first_line)),
         };
+        let t2 = Instant::now();
         let fingerprint = jit_core::normalize::fingerprint(&ast);
-        let p = Arc::new(Parsed { filename, lines, first_line, ast, fingerprint });
+        let timings = vec![("source", t1 - t0), ("parse", t2 - t1), ("normalize", t2.elapsed())];
+        let p = Arc::new(Parsed { filename, lines, first_line, ast, fingerprint, timings });
         *slot = Some(p.clone());
         Ok(p)
     }
@@ -313,10 +319,17 @@ impl Dispatcher {
             Some(d) if !d.is_none() => d,
             _ => self.py_func.bind(py).clone(),
         };
+        let t0 = Instant::now();
         let env = self.env(py, &me, &parsed)?;
+        let globals = t0.elapsed();
         let types: Vec<Type> = kinds.iter().map(|k| k.core_type()).collect();
-        jit_core::compile(&parsed.ast, &parsed.fingerprint, &env, &types, &self.options, capture)
-            .map_err(|e| self.error_at(py, &e, &parsed.filename, &parsed.lines, parsed.first_line))
+        let mut c = jit_core::compile(&parsed.ast, &parsed.fingerprint, &env, &types, &self.options, capture)
+            .map_err(|e| self.error_at(py, &e, &parsed.filename, &parsed.lines, parsed.first_line))?;
+        // The stage names of docs/architecture.md and of the criterion benches (benches/stages);
+        // reading the source, parsing and normalizing happen at the function's first compile.
+        let first = if self.specs().is_empty() { parsed.timings.clone() } else { Vec::new() };
+        c.timings.splice(0..0, first.into_iter().chain([("globals", globals)]));
+        Ok(c)
     }
 
     fn compile_for(&self, py: Python<'_>, kinds: &[Kind]) -> PyResult<()> {

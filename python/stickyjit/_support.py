@@ -5,8 +5,8 @@ Imported at the first compile, never by ``import stickyjit``.
 from __future__ import annotations
 
 import builtins
-import linecache
 import math
+import sys
 import types
 
 _BUILTIN_NAMES = ("abs", "min", "max", "int", "float", "bool", "round", "range")
@@ -14,14 +14,45 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 def source_lines(func):
-    """(filename, lines from the def's first line on, first line number) via linecache."""
+    """(filename, lines from the def's first line on, first line number) via linecache.
+
+    linecache imports tokenize and re (about 2.5 ms, a quarter of a first compile) to read a
+    file; when no one has imported it yet and the function comes from a UTF-8 file, the file is
+    read here directly, which is what linecache would do.
+    """
     code = func.__code__
     filename = code.co_filename
-    lines = linecache.getlines(filename, getattr(func, "__globals__", None))
     first = code.co_firstlineno
+    lines = None
+    linecache = sys.modules.get("linecache")
+    if linecache is None and not filename.startswith("<"):
+        lines = _read_utf8_lines(filename)
+    if lines is None:
+        import linecache
+
+        lines = linecache.getlines(filename, getattr(func, "__globals__", None))
     if not lines or first > len(lines):
         return filename, None, first
     return filename, lines[first - 1 :], first
+
+
+def _read_utf8_lines(filename):
+    """The file's lines as linecache would give them, or None to let linecache decide."""
+    try:
+        with open(filename, "rb") as f:
+            data = f.read()
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    head = text.split("\n", 2)[:2]
+    if any("coding" in line and line.lstrip().startswith("#") for line in head):
+        return None  # an encoding declaration: let linecache (tokenize) honour it
+    lines = text.splitlines(True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    return lines
 
 
 def _describe(value) -> str:
