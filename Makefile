@@ -50,6 +50,13 @@ rust-test: deps
 py-test: build
 	$(VPY) -m pytest -q tests
 
+# Benchmarks: Numba and matplotlib are installed into .venv here only (never a dependency of
+# stickyjit). The criterion stage benches run with short settings; then the side-by-side harness.
+bench: build
+	$(VPY) -m pip install -q numba matplotlib
+	set -o pipefail; cargo bench -q -p jit-core --benches -- --warm-up-time 0.5 --measurement-time 2 2>&1 | grep -E 'time:|^[a-z_]+/'
+	$(VPY) benches/harness.py $(BENCH_ARGS)
+
 clean:
 	cargo clean
 	rm -rf $(VENV) bench-results

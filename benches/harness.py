@@ -1,0 +1,542 @@
+"""Side-by-side benchmark harness: CPython, Numba (``njit(cache=True)``) and stickyjit.
+
+    make bench                                   # set-up, criterion stage benches, then this
+    .venv/bin/python benches/harness.py --quick  # a one-minute run while developing
+
+Every figure comes from a fresh process (``harness.py --child SPEC`` prints one JSON line):
+
+* ``import``: time of ``import numba`` / ``import stickyjit`` (best of ``--repeat`` processes);
+* ``cold``: first call (compile + run) of a kernel with an empty cache directory;
+* ``warm``: first call in a new process given the cache directory the cold run filled
+  ("n/a" for stickyjit until it has an on-disk cache);
+* ``steady``: best of ``--repeat`` calls after the first;
+* the answer, which must equal CPython's (a wrong one is printed in red and fails the run);
+* ``overhead``: ns per call of ``add1(x)`` (``return x + 1``) in a loop of 10^6, beside a plain
+  ``def``;
+* ``cell``: re-running an unchanged notebook cell that defines and calls the kernel (``exec`` of
+  the same source under a new ``<cell-N>`` filename registered in linecache, as IPython does).
+
+Results go to ``bench-results/``: ``results.json`` (every figure, with machine, CPU, versions
+and date), ``results.md`` (the table) and ``results.png`` (stickyjit's time as a ratio of
+Numba's and of CPython's, per kernel and phase, log scale). The kernels live in kernels.py.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from kernels import BY_NAME, KERNELS  # noqa: E402
+
+ENGINES = ("cpython", "numba", "stickyjit")
+RED, GREEN, BOLD, RESET = "\033[31m", "\033[32m", "\033[1m", "\033[0m"
+
+# The targets of the benchmark issue, as ratios of stickyjit's figure to Numba's.
+TARGETS = {
+    "import": ("import stickyjit / import numba", "<=", 0.1),
+    "overhead": ("call overhead, stickyjit / numba", "<=", 0.6),
+    "cold": ("cold first call, median over the suite, stickyjit / numba", "<=", 0.1),
+    "steady_geomean": ("steady speed, geometric mean, stickyjit vs numba", ">=", 1.0),
+    "steady_min": ("steady speed, slowest kernel, stickyjit vs numba", ">=", 0.8),
+}
+
+# ---------------------------------------------------------------------------------------------
+# child processes
+
+
+def module_source(engine: str, kernel_source: str) -> str:
+    """The module a child imports: the kernel decorated for `engine`."""
+    head = {
+        "cpython": "def _dec(f):\n    return f\n",
+        "numba": "from numba import njit\n_dec = njit(cache=True)\n",
+        "stickyjit": "from stickyjit import jit as _dec\n",
+    }[engine]
+    return "import math\n" + head + kernel_source.replace("\ndef ", "\n@_dec\ndef ", 1)
+
+
+def child_main(spec: dict) -> dict:
+    """Runs one measurement in this (fresh) process; returns its figures."""
+    mode = spec["mode"]
+    engine = spec["engine"]
+    if mode == "import":
+        t0 = time.perf_counter()
+        __import__({"numba": "numba", "stickyjit": "stickyjit", "cpython": "math"}[engine])
+        return {"import": time.perf_counter() - t0}
+    if mode == "compile20":
+        return compile_twenty_lines(engine, spec["copies"])
+    sys.path.insert(0, spec["dir"])
+    if mode == "overhead":
+        t0 = time.perf_counter()
+        mod = __import__(spec["module"])
+        f = mod.add1
+        f(1)
+        n = spec["calls"]
+        best = math.inf
+        for _ in range(3):
+            t = time.perf_counter()
+            for i in range(n):
+                f(i)
+            best = min(best, time.perf_counter() - t)
+        return {"overhead_ns": best / n * 1e9}
+    kernel = BY_NAME[spec["kernel"]]
+    if mode == "cell":
+        return run_cells(engine, kernel, spec["repeat"])
+    mod = __import__(spec["module"])
+    f = getattr(mod, kernel.name)
+    args = eval(kernel.setup, vars(mod)) if kernel.setup else kernel.args
+    t0 = time.perf_counter()
+    result = f(*args)
+    first = time.perf_counter() - t0
+    out = {"first": first, "result": repr(result), "result_type": type(result).__name__}
+    if mode == "cold":
+        # Best of `repeat` batches, each of enough calls to last about 20 ms.
+        t = time.perf_counter()
+        f(*args)
+        once = max(time.perf_counter() - t, 1e-7)
+        batch = max(1, min(10_000, int(0.02 / once)))
+        best = math.inf
+        for _ in range(spec["repeat"]):
+            t = time.perf_counter()
+            for _ in range(batch):
+                f(*args)
+            best = min(best, (time.perf_counter() - t) / batch)
+        out["steady"] = best
+    return out
+
+
+def run_cells(engine: str, kernel, repeat: int) -> dict:
+    """Defines and calls the kernel in cell <cell-1>, then re-runs the same cell text as
+    <cell-2>, <cell-3>, ... (IPython registers each run's text in linecache under a new name);
+    the figure is the best re-run."""
+    import linecache
+
+    cell = module_source(engine, kernel.source).replace("cache=True", "") + (
+        f"\n_result = {kernel.name}(*{kernel.args!r})\n"
+    )
+    times = []
+    for n in range(1, repeat + 2):
+        filename = f"<cell-{n}>"
+        linecache.cache[filename] = (len(cell), None, cell.splitlines(True), filename)
+        ns = {"__name__": "__main__"}
+        t0 = time.perf_counter()
+        exec(compile(cell, filename, "exec"), ns)
+        times.append(time.perf_counter() - t0)
+    return {"cell_first": times[0], "cell_rerun": min(times[1:]), "result": repr(ns["_result"])}
+
+
+# The yardstick of the compiler issue: a 20-line function with loops, branches and a math call.
+TWENTY_LINES = """
+def kernel(n, x0):
+    s = 0.0
+    t = {seed}
+    x = x0
+    for i in range(n):
+        if i % 3 == 0:
+            s += math.sqrt(x * x + 1.0)
+        elif i % 3 == 1:
+            s -= x / (i + 1)
+        else:
+            t = (t * 7 + i) % 1009
+        j = 0
+        while j < 3:
+            x = x * 0.5 + 0.25 * j
+            j += 1
+        if s > 1e6:
+            break
+    else:
+        s += 1
+    return s + t
+"""
+
+
+def compile_twenty_lines(engine: str, copies: int) -> dict:
+    """Median first-call time of `copies` distinct 20-line functions (after one untimed compile
+    that pays for initialising the compiler)."""
+    import linecache
+
+    times = []
+    for seed in range(copies + 1):
+        src = module_source(engine, TWENTY_LINES.format(seed=seed)).replace("cache=True", "")
+        filename = f"<twenty-lines-{seed}>"
+        linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+        ns: dict = {}
+        exec(compile(src, filename, "exec"), ns)
+        t0 = time.perf_counter()
+        ns["kernel"](3, 1.0)
+        if seed:
+            times.append(time.perf_counter() - t0)
+    return {"compile20": statistics.median(times)}
+
+
+def child_env(cache_dir: str) -> dict:
+    env = dict(os.environ)
+    # Measure as users run: with bytecode caches (this machine's shell disables them).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["NUMBA_CACHE_DIR"] = cache_dir
+    env["STICKYJIT_CACHE_DIR"] = cache_dir
+    env.pop("STICKYJIT_TIMINGS", None)
+    env.pop("STICKYJIT_DUMP", None)
+    return env
+
+
+def run_child(spec: dict, cache_dir: str, timeout: float = 600) -> dict:
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        env=child_env(cache_dir),
+        timeout=timeout,
+        cwd=spec.get("dir") or HERE,
+    )
+    if proc.returncode != 0:
+        return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["failed"]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------------------------
+# the parent: plan, progress, results
+
+
+class Progress:
+    def __init__(self, total: int):
+        self.total, self.done, self.t0 = total, 0, time.perf_counter()
+
+    def step(self, label: str):
+        self.done += 1
+        width = 30
+        filled = int(width * self.done / self.total)
+        elapsed = time.perf_counter() - self.t0
+        bar = "#" * filled + "-" * (width - filled)
+        sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} {elapsed:5.0f}s {label[:40]:40}")
+        sys.stderr.flush()
+        if self.done == self.total:
+            sys.stderr.write("\n")
+
+
+def geomean(xs):
+    xs = [x for x in xs if x and x > 0]
+    return math.exp(sum(map(math.log, xs)) / len(xs)) if xs else None
+
+
+def machine_info() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {"python": platform.python_version()}
+    for mod in ("numba", "llvmlite", "numpy", "stickyjit"):
+        try:
+            m = __import__(mod)
+            versions[mod] = getattr(m, "__version__", "?")
+        except ImportError:
+            versions[mod] = None
+    return {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": platform.machine(),
+        "system": f"{platform.system()} {platform.release()}",
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "versions": versions,
+    }
+
+
+def measure(kernels, engines, repeat: int, import_repeat: int, overhead_calls: int) -> dict:
+    work = tempfile.mkdtemp(prefix="sj-bench-")
+    compilers = [e for e in engines if e != "cpython"]
+    steps = len(compilers) * (import_repeat + 1) + len(engines) + len(kernels) * len(engines) * 3
+    progress = Progress(steps)
+    results: dict = {"kernels": {}, "import": {}, "overhead_ns": {}, "compile20": {}}
+    try:
+        for engine in engines:
+            times = []
+            for _ in range(import_repeat if engine != "cpython" else 0):
+                r = run_child({"mode": "import", "engine": engine}, os.path.join(work, "import-cache"))
+                if "import" in r:
+                    times.append(r["import"])
+                progress.step(f"import {engine}")
+            if engine != "cpython":
+                results["import"][engine] = min(times) if times else None
+        for engine in engines:
+            d = os.path.join(work, f"overhead-{engine}")
+            os.makedirs(d)
+            src = module_source(engine, "\ndef add1(x):\n    return x + 1\n").replace("cache=True", "")
+            Path(d, f"ovh_{engine}.py").write_text(src)
+            r = run_child({"mode": "overhead", "engine": engine, "dir": d, "module": f"ovh_{engine}", "calls": overhead_calls}, d)
+            results["overhead_ns"][engine] = r.get("overhead_ns")
+            progress.step(f"call overhead {engine}")
+        for engine in compilers:
+            r = run_child({"mode": "compile20", "engine": engine, "copies": 5 if engine == "numba" else 20}, work)
+            results["compile20"][engine] = r.get("compile20")
+            progress.step(f"compile a 20-line function, {engine}")
+        for kernel in kernels:
+            row = results["kernels"].setdefault(kernel.name, {"category": kernel.category})
+            for engine in engines:
+                d = os.path.join(work, f"{kernel.name}-{engine}")
+                cache = os.path.join(d, "cache")
+                os.makedirs(cache)
+                module = f"k_{kernel.name}_{engine}"
+                Path(d, f"{module}.py").write_text(module_source(engine, kernel.source))
+                spec = {"engine": engine, "dir": d, "module": module, "kernel": kernel.name, "repeat": repeat}
+                cold = run_child({**spec, "mode": "cold"}, cache)
+                progress.step(f"{kernel.name} {engine} cold")
+                warm = run_child({**spec, "mode": "warm"}, cache)
+                progress.step(f"{kernel.name} {engine} warm")
+                cell = run_child({**spec, "mode": "cell", "repeat": min(repeat, 3)}, os.path.join(d, "cell-cache"))
+                progress.step(f"{kernel.name} {engine} cell")
+                row[engine] = {
+                    "cold": cold.get("first"),
+                    "warm": warm.get("first"),
+                    "steady": cold.get("steady"),
+                    "result": cold.get("result"),
+                    "result_type": cold.get("result_type"),
+                    "cell_rerun": cell.get("cell_rerun"),
+                    "cell_first": cell.get("cell_first"),
+                    "error": cold.get("error") or warm.get("error") or cell.get("error"),
+                }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    # stickyjit has no on-disk cache yet: a "warm" process compiles again, which is no cache hit.
+    for row in results["kernels"].values():
+        if "stickyjit" in row:
+            row["stickyjit"]["warm_note"] = "n/a: no on-disk cache yet"
+    return results
+
+
+def check_answers(results: dict) -> list[str]:
+    wrong = []
+    for name, row in results["kernels"].items():
+        ref = row.get("cpython", {})
+        for engine in ENGINES:
+            r = row.get(engine)
+            if r is None or engine == "cpython":
+                continue
+            ok = r.get("error") is None and r.get("result") == ref.get("result") and r.get("result_type") == ref.get("result_type")
+            r["correct"] = ok if "cpython" in row else None
+            if "cpython" in row and not ok:
+                wrong.append(f"{name}/{engine}: {r.get('result')} ({r.get('error')}) != CPython's {ref.get('result')}")
+    return wrong
+
+
+def summarize(results: dict) -> dict:
+    k = results["kernels"]
+    s: dict = {}
+
+    def ratio(a, b):
+        return a / b if a and b else None
+
+    imp = results["import"]
+    s["import"] = ratio(imp.get("stickyjit"), imp.get("numba"))
+    ovh = results["overhead_ns"]
+    s["overhead"] = ratio(ovh.get("stickyjit"), ovh.get("numba"))
+    colds = [ratio(r["stickyjit"]["cold"], r["numba"]["cold"]) for r in k.values() if "stickyjit" in r and "numba" in r]
+    colds = [c for c in colds if c]
+    s["cold"] = statistics.median(colds) if colds else None
+    speeds = {n: ratio(r["numba"]["steady"], r["stickyjit"]["steady"]) for n, r in k.items() if "stickyjit" in r and "numba" in r}
+    s["steady_by_kernel"] = speeds
+    s["steady_geomean"] = geomean(speeds.values())
+    s["steady_min"] = min((v for v in speeds.values() if v), default=None)
+    s["targets"] = {}
+    for key, (label, op, bound) in TARGETS.items():
+        v = s.get(key)
+        met = None if v is None else (v <= bound if op == "<=" else v >= bound)
+        s["targets"][key] = {"label": label, "value": v, "bound": f"{op} {bound}", "met": met}
+    return s
+
+
+def fmt_time(t):
+    if t is None:
+        return "n/a"
+    if t >= 1:
+        return f"{t:.2f} s"
+    if t >= 1e-3:
+        return f"{t * 1e3:.1f} ms"
+    return f"{t * 1e6:.0f} µs"
+
+
+def fmt_ratio(x):
+    return "n/a" if x is None else f"{x:.2f}x"
+
+
+def table_md(results: dict, color: bool = False) -> str:
+    k = results["kernels"]
+    s = results["summary"]
+    out = []
+    out.append("| kernel | category | CPython steady | Numba steady | stickyjit steady | speed vs Numba | speed vs CPython "
+               "| Numba cold | stickyjit cold | Numba warm | stickyjit warm | Numba cell re-run | stickyjit cell re-run | answer |")
+    out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for name, row in k.items():
+        py, nb, sj = row.get("cpython", {}), row.get("numba", {}), row.get("stickyjit", {})
+        vs_nb = nb.get("steady") / sj["steady"] if nb.get("steady") and sj.get("steady") else None
+        vs_py = py.get("steady") / sj["steady"] if py.get("steady") and sj.get("steady") else None
+        correct = all(row.get(e, {}).get("correct") is not False for e in ("numba", "stickyjit"))
+        answer = "ok" if correct else "WRONG"
+        if color:
+            answer = f"{GREEN}ok{RESET}" if correct else f"{RED}WRONG{RESET}"
+        sj_warm = "n/a" if sj.get("warm_note") else fmt_time(sj.get("warm"))
+        out.append(
+            f"| {name} | {row['category']} | {fmt_time(py.get('steady'))} | {fmt_time(nb.get('steady'))} | "
+            f"{fmt_time(sj.get('steady'))} | {fmt_ratio(vs_nb)} | {fmt_ratio(vs_py)} | {fmt_time(nb.get('cold'))} | "
+            f"{fmt_time(sj.get('cold'))} | {fmt_time(nb.get('warm'))} | {sj_warm} | {fmt_time(nb.get('cell_rerun'))} | "
+            f"{fmt_time(sj.get('cell_rerun'))} | {answer} |"
+        )
+    out.append("")
+    imp, ovh = results["import"], results["overhead_ns"]
+    out.append("| figure | CPython | Numba | stickyjit |")
+    out.append("| --- | ---: | ---: | ---: |")
+    out.append(f"| `import` | — | {fmt_time(imp.get('numba'))} | {fmt_time(imp.get('stickyjit'))} |")
+    o = {e: (f"{ovh[e]:.0f} ns" if ovh.get(e) else "n/a") for e in ENGINES}
+    out.append(f"| call overhead, `add1(x)` | {o['cpython']} (plain def) | {o['numba']} | {o['stickyjit']} |")
+    c20 = results.get("compile20", {})
+    out.append(f"| first call of a 20-line function (median; compile) | — | {fmt_time(c20.get('numba'))} | {fmt_time(c20.get('stickyjit'))} |")
+    out.append("")
+    out.append("| target | measured | bound | met |")
+    out.append("| --- | ---: | ---: | --- |")
+    for t in s["targets"].values():
+        met = {True: "yes", False: "NO", None: "n/a"}[t["met"]]
+        if color and t["met"] is not None:
+            met = f"{GREEN}yes{RESET}" if t["met"] else f"{RED}NO{RESET}"
+        v = "n/a" if t["value"] is None else f"{t['value']:.3f}"
+        out.append(f"| {t['label']} | {v} | {t['bound']} | {met} |")
+    return "\n".join(out)
+
+
+def chart(results: dict, path: Path) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    k = results["kernels"]
+    names = [n for n, r in k.items() if "stickyjit" in r]
+    phases = [("steady", "steady call"), ("cold", "cold first call"), ("cell_rerun", "cell re-run")]
+    fig, axes = plt.subplots(1, 2, figsize=(14, 0.45 * len(names) + 2.5), sharey=True)
+    for ax, ref, title in ((axes[0], "numba", "stickyjit time / Numba time"), (axes[1], "cpython", "stickyjit time / CPython time")):
+        h = 0.8 / len(phases)
+        for i, (phase, label) in enumerate(phases):
+            vals = []
+            for n in names:
+                a, b = k[n]["stickyjit"].get(phase), k[n].get(ref, {}).get(phase)
+                vals.append(a / b if a and b else float("nan"))
+            ys = [j + i * h for j in range(len(names))]
+            ax.barh(ys, vals, height=h, label=label)
+        ax.axvline(1.0, color="black", linewidth=0.8)
+        ax.set_xscale("log")
+        ax.set_title(title + " (log; < 1 is faster)")
+        ax.set_yticks([j + h for j in range(len(names))])
+        ax.set_yticklabels(names)
+        ax.invert_yaxis()
+        ax.legend(loc="best", fontsize="small", framealpha=0.8)
+    fig.suptitle(f"stickyjit vs Numba and CPython — {results['machine']['cpu']}, {results['machine']['date'][:10]}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    return True
+
+
+def write_docs(results: dict, table: str, png: Path | None) -> None:
+    docs = HERE.parent / "docs"
+    (docs / "img").mkdir(parents=True, exist_ok=True)
+    chart_md = ""
+    if png is not None:
+        shutil.copy(png, docs / "img" / "performance.png")
+        chart_md = "![stickyjit time as a ratio of Numba's and CPython's](img/performance.png)\n\n"
+    opts = results["options"]
+    text = f"""# Performance
+
+The latest run of the benchmark harness (`benches/harness.py`, kernels in `benches/kernels.py`),
+every figure measured in a fresh process on the machine named below. Ratios are only meaningful
+within one run: the machines this project runs on are shared and noisy.
+
+## How to reproduce
+
+    make bench                                   # installs Numba and matplotlib into .venv,
+                                                 # runs the criterion stage benches and the harness
+    .venv/bin/python benches/harness.py --quick  # about a minute
+    .venv/bin/python benches/harness.py --kernels fib,tak --engines numba,stickyjit --repeat 9
+    .venv/bin/python benches/harness.py --docs   # also rewrite this page
+
+Columns: *steady* is the best of {opts['repeat']} batches of calls after the first; *cold* the first
+call (compile + run) in a new process with an empty cache directory; *warm* the first call in
+a new process given the cache directory the cold run filled (stickyjit has no on-disk cache yet:
+n/a); *cell re-run* the re-run of an unchanged notebook cell that defines and calls the kernel.
+*Speed vs Numba* is Numba's steady time divided by stickyjit's (above 1: stickyjit is faster).
+
+## Latest results
+
+{table}
+
+{chart_md}"""
+    (docs / "performance.md").write_text(text)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--kernels", help="comma-separated kernel names (default: all)")
+    ap.add_argument("--engines", default=",".join(ENGINES), help="comma-separated: cpython,numba,stickyjit")
+    ap.add_argument("--repeat", type=int, default=7, help="calls for the best-of steady figure, and import processes")
+    ap.add_argument("--quick", action="store_true", help="a one-minute run: five kernels, fewer repeats")
+    ap.add_argument("--out", default=str(HERE.parent / "bench-results"), help="directory for results.{json,md,png}")
+    ap.add_argument("--docs", action="store_true", help="also write docs/performance.md and docs/img/performance.png")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.child:
+        print(json.dumps(child_main(json.loads(a.child))))
+        return 0
+    engines = [e for e in a.engines.split(",") if e]
+    for e in engines:
+        if e not in ENGINES:
+            ap.error(f"unknown engine {e!r}; choose from {', '.join(ENGINES)}")
+    if a.kernels:
+        unknown = [n for n in a.kernels.split(",") if n not in BY_NAME]
+        if unknown:
+            ap.error(f"unknown kernel(s) {', '.join(unknown)}; choose from {', '.join(BY_NAME)}")
+        kernels = [BY_NAME[n] for n in a.kernels.split(",")]
+    elif a.quick:
+        kernels = [BY_NAME[n] for n in ("int_arith", "float_accum", "collatz_total", "math_calls", "fib")]
+    else:
+        kernels = KERNELS
+    repeat = 3 if a.quick else a.repeat
+    results = {"machine": machine_info(), "options": {"kernels": [k.name for k in kernels], "engines": engines, "repeat": repeat}}
+    results.update(measure(kernels, engines, repeat, import_repeat=3 if a.quick else a.repeat, overhead_calls=10**6))
+    wrong = check_answers(results)
+    results["summary"] = summarize(results)
+    results["wrong_answers"] = wrong
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, indent=1))
+    md = table_md(results)
+    header = (f"Measured {results['machine']['date']} on {results['machine']['cpu']} ({results['machine']['cpus']} CPUs), "
+              f"Python {results['machine']['versions']['python']}, Numba {results['machine']['versions']['numba']}, "
+              f"stickyjit {results['machine']['versions']['stickyjit']}.\n\n")
+    (out / "results.md").write_text(header + md + "\n")
+    has_png = chart(results, out / "results.png")
+    print()
+    print(table_md(results, color=sys.stdout.isatty()))
+    print(f"\nwritten: {out / 'results.json'}, {out / 'results.md'}" + (f", {out / 'results.png'}" if has_png else " (no matplotlib: no chart)"))
+    if a.docs:
+        write_docs(results, header + md, out / "results.png" if has_png else None)
+    for w in wrong:
+        print(f"{RED}{BOLD}wrong answer: {w}{RESET}")
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
