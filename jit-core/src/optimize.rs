@@ -26,10 +26,12 @@ pub struct TargetIdentity {
     pub codegen_flags: String,
 }
 
-/// LLVM codegen options set once per process (LLVM is linked into stickyjit alone, so they
-/// touch no one else). The post-RA scheduler costs about 8% of emitting a small function and
-/// buys nothing measurable on out-of-order x86 cores.
-pub const CODEGEN_FLAGS: &[&str] = &["-disable-post-ra"];
+/// LLVM options set once per process (LLVM is linked into stickyjit alone, so they touch no
+/// one else). The post-RA scheduler costs about 8% of emitting a small function and buys
+/// nothing measurable on out-of-order x86 cores. Full unrolling stops at 16 iterations: a
+/// 20-iteration inner loop with a division check fully unrolled took 180 ms to compile
+/// (benches/kernels.py, newton_sqrt), partially unrolled it takes 10 and runs as fast.
+pub const CODEGEN_FLAGS: &[&str] = &["-disable-post-ra", "-unroll-full-max-count=16"];
 
 fn set_codegen_flags() {
     let args: Vec<CString> =
@@ -116,10 +118,19 @@ pub enum Shape {
 /// The pass pipeline text of `level` for a module of `shape` (part of every code key).
 pub fn pipeline(level: OptLevel, shape: Shape) -> String {
     let first = format!("sroa,early-cse,simplifycfg,{IC}");
-    let loops = format!("loop-mssa(licm,loop-rotate,licm),simplifycfg,{IC},loop(indvars,loop-deletion),gvn,{IC},simplifycfg");
+    // loop-idiom turns bit loops into ctpop/ctlz; correlated-propagation uses loop conditions
+    // (a divisor known non-zero, operands known non-negative); the instcombine after the last
+    // simplifycfg cleans up the selects it makes, so that reductions are recognised.
+    let loops = format!(
+        "loop-mssa(licm,loop-rotate,licm),simplifycfg,{IC},loop(loop-idiom,indvars,loop-deletion),gvn,\
+         correlated-propagation,{IC},simplifycfg,{IC}"
+    );
+    // Full unrolling is capped by CODEGEN_FLAGS (-unroll-full-max-count).
     let vectorize = match level {
         OptLevel::O2 => None,
-        OptLevel::O3 => Some(format!("loop-vectorize,{IC},slp-vectorizer,loop-unroll<O3>,{IC},simplifycfg")),
+        OptLevel::O3 => Some(format!(
+            "loop(loop-rotate,loop-deletion),loop-vectorize,{IC},slp-vectorizer,loop-unroll<O3>,{IC},simplifycfg"
+        )),
     };
     match shape {
         // The body is the entry (codegen): one function pipeline, no call graph to walk.

@@ -160,14 +160,26 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 (q, r, adj)
             }
             _ => {
-                // y == -1 would trap for MIN; the answer is -x (wrapping) with remainder 0.
+                // y == -1 would trap for MIN; the answer is -x (wrapping) with remainder 0. A
+                // branch, not a select: the division then does not wait for the comparison.
                 let m1 = b.build_int_compare(IntPredicate::EQ, y, self.i64(-1), "m1").u();
-                let safe_y = b.build_select(m1, self.i64(1), y, "sy").u().into_int_value();
-                let q = b.build_int_signed_div(x, safe_y, "q").u();
-                let r = b.build_int_signed_rem(x, safe_y, "r").u();
+                let minus_one = self.block_named("divmod.m1");
+                let general = self.block_named("divmod");
+                let join = self.block_named("divmod.end");
+                b.build_conditional_branch(m1, minus_one, general).u();
+                b.position_at_end(minus_one);
                 let negx = b.build_int_sub(self.i64(0), x, "negx").u();
-                let q = b.build_select(m1, negx, q, "q").u().into_int_value();
-                let r = b.build_select(m1, self.i64(0), r, "r").u().into_int_value();
+                b.build_unconditional_branch(join).u();
+                b.position_at_end(general);
+                let q0 = b.build_int_signed_div(x, y, "q").u();
+                let r0 = b.build_int_signed_rem(x, y, "r").u();
+                b.build_unconditional_branch(join).u();
+                b.position_at_end(join);
+                let q = b.build_phi(self.ctx().i64_type(), "q").u();
+                q.add_incoming(&[(&negx, minus_one), (&q0, general)]);
+                let r = b.build_phi(self.ctx().i64_type(), "r").u();
+                r.add_incoming(&[(&self.i64(0), minus_one), (&r0, general)]);
+                let (q, r) = (q.as_basic_value().into_int_value(), r.as_basic_value().into_int_value());
                 // Adjust toward floor when the remainder's sign differs from the divisor's.
                 let rnz = b.build_int_compare(IntPredicate::NE, r, self.i64(0), "rnz").u();
                 let x_r_y = b.build_xor(r, y, "rxy").u();
