@@ -2070,3 +2070,55 @@ def test_py_func_is_the_original_function():
     assert add.py_func(2, 3) == 5
     assert add.py_func is not add
     assert add.__name__ == "add"
+
+
+# =============================================================================================
+# `x % y == 0` / `!= 0`: compiled as a divisibility test (no floor fix-up); same answers and
+# the same ZeroDivisionError.
+
+
+@jit
+def divisible(x, y):
+    return x % y == 0
+
+
+@jit
+def not_divisible(x, y):
+    return x % y != 0
+
+
+@jit
+def divisible_by_literal(x):
+    return x % 7 == 0 or x % -3 == 0 or x % -1 == 0
+
+
+@jit
+def count_divisors(n):
+    c = 0
+    for d in range(-n, n + 1):
+        if d != 0 and n % d == 0:
+            c += 1
+    return c
+
+
+@given(x=ints, y=ints)
+@example(INT64_MIN, -1)
+@example(INT64_MIN, 1)
+@example(-6, 3)
+@example(7, 0)
+@example(0, 0)
+@example(True, True)
+def test_divisibility_test(x, y):
+    check(divisible, x, y)
+    check(not_divisible, x, y)
+
+
+@given(x=ints)
+@example(INT64_MIN)
+def test_divisibility_by_literals(x):
+    check(divisible_by_literal, x)
+
+
+@pytest.mark.parametrize("n", [1, 2, 12, 97, 360])
+def test_divisibility_in_a_loop(n):
+    check(count_divisors, n)

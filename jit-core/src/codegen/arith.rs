@@ -196,6 +196,33 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
     }
 
+    /// `x % y == 0` for int64 (ZeroDivisionError when y is 0).
+    pub(super) fn int_divisible(&mut self, x: IntValue<'ctx>, y: IntValue<'ctx>) -> IntValue<'ctx> {
+        let z = self.b().build_int_compare(IntPredicate::EQ, y, self.i64(0), "z").u();
+        self.fail_if(z, Status::IntModZero as u32);
+        let b = self.b();
+        if y.get_sign_extended_constant().is_some_and(|c| c as i64 != -1) {
+            let r = b.build_int_signed_rem(x, y, "r").u();
+            return b.build_int_compare(IntPredicate::EQ, r, self.i64(0), "divisible").u();
+        }
+        // Everything is divisible by -1 (and srem by -1 would trap for MIN).
+        let m1 = b.build_int_compare(IntPredicate::EQ, y, self.i64(-1), "m1").u();
+        let minus_one = self.block_named("divisible.m1");
+        let general = self.block_named("divisible");
+        let join = self.block_named("divisible.end");
+        b.build_conditional_branch(m1, minus_one, general).u();
+        b.position_at_end(minus_one);
+        b.build_unconditional_branch(join).u();
+        b.position_at_end(general);
+        let r = b.build_int_signed_rem(x, y, "r").u();
+        let d = b.build_int_compare(IntPredicate::EQ, r, self.i64(0), "d").u();
+        b.build_unconditional_branch(join).u();
+        b.position_at_end(join);
+        let phi = b.build_phi(self.ctx().bool_type(), "divisible").u();
+        phi.add_incoming(&[(&self.ctx().bool_type().const_int(1, false), minus_one), (&d, general)]);
+        phi.as_basic_value().into_int_value()
+    }
+
     /// CPython's `float_floor_div` / `float_rem`, step for step.
     pub(super) fn float_divmod(&mut self, x: FloatValue<'ctx>, y: FloatValue<'ctx>, want_div: bool) -> FloatValue<'ctx> {
         let z = self.b().build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();

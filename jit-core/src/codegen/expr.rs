@@ -6,7 +6,7 @@ use inkwell::values::{BasicValueEnum, FloatValue, IntValue};
 use inkwell::{FloatPredicate, IntPredicate};
 
 use super::{Built, Fx};
-use crate::ast::{BoolOpKind, CmpOp, UnaryOp};
+use crate::ast::{BinOp, BoolOpKind, CmpOp, UnaryOp};
 use crate::error::Result;
 use crate::hir::{self, ExprKind as H};
 use crate::runtime::UNBOUND_LOCAL_BASE;
@@ -187,6 +187,16 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     }
 
     pub(super) fn compare_chain(&mut self, left: &hir::Expr, ops: &[CmpOp], comps: &[hir::Expr]) -> Result<BasicValueEnum<'ctx>> {
+        if let ([op @ (CmpOp::Eq | CmpOp::Ne)], [zero], H::Binary { op: BinOp::Mod, left: x, right: y }) = (ops, comps, &left.kind) {
+            // `x % y == 0` on ints: a divisibility test, whatever the signs (the floor modulo
+            // is 0 exactly when the truncating remainder is), so without the sign fix-up.
+            let ints = |e: &hir::Expr| matches!(self.ty(e), Type::Int | Type::Bool);
+            if matches!(zero.kind, H::Int(0)) && ints(x) && ints(y) {
+                let (x, y) = (self.int_operand(x)?, self.int_operand(y)?);
+                let divisible = self.int_divisible(x, y);
+                return Ok(if *op == CmpOp::Eq { divisible } else { self.b().build_not(divisible, "ndiv").u() }.into());
+            }
+        }
         let mut l = self.expr(left)?;
         let mut lt = self.ty(left);
         if ops.len() == 1 {
