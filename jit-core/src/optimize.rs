@@ -129,7 +129,7 @@ pub fn pipeline(level: OptLevel, shape: Shape) -> String {
     let vectorize = match level {
         OptLevel::O2 => None,
         OptLevel::O3 => Some(format!(
-            "loop(loop-rotate,loop-deletion),loop-vectorize,{IC},slp-vectorizer,loop-unroll<O3>,{IC},simplifycfg"
+            "loop(loop-rotate,loop-deletion),loop-vectorize,{IC},slp-vectorizer,loop-unroll<O3>,{IC},div-rem-pairs,simplifycfg"
         )),
     };
     match shape {
