@@ -54,7 +54,8 @@ py-test: build
 # stickyjit). The criterion stage benches run with short settings; then the side-by-side harness.
 bench: build
 	$(VPY) -m pip install -q numba matplotlib
-	set -o pipefail; cargo bench -q -p jit-core --benches -- --warm-up-time 0.5 --measurement-time 2 2>&1 | grep -E 'time:|^[a-z_]+/'
+	mkdir -p bench-results
+	set -o pipefail; cargo bench -q -p jit-core --benches -- --warm-up-time 0.5 --measurement-time 2 2>&1 | grep -E 'time:|^[a-z_]+/' | tee bench-results/criterion.txt
 	$(VPY) benches/harness.py $(BENCH_ARGS)
 
 clean:

@@ -498,6 +498,15 @@ n/a); *cell re-run* the re-run of an unchanged notebook cell that defines and ca
 {table}
 
 {chart_md}"""
+    criterion = HERE.parent / "bench-results" / "criterion.txt"
+    if criterion.exists():
+        text += (
+            "## Compiler stages (criterion, `benches/stages/`)\n\n"
+            "Time of each stage for three functions (`add1`, the 20-line kernel, recursive `fib`),\n"
+            "from the same `make bench` run (`[low estimate, estimate, high estimate]`):\n\n"
+            + "\n".join("    " + line.strip() for line in criterion.read_text().splitlines() if line.strip())
+            + "\n"
+        )
     (docs / "performance.md").write_text(text)
 
 
