@@ -7,8 +7,7 @@ Every figure comes from a fresh process (``harness.py --child SPEC`` prints one 
 
 * ``import``: time of ``import numba`` / ``import stickyjit`` (best of ``--repeat`` processes);
 * ``cold``: first call (compile + run) of a kernel with an empty cache directory;
-* ``warm``: first call in a new process given the cache directory the cold run filled
-  ("n/a" for stickyjit until it has an on-disk cache);
+* ``warm``: first call in a new process given the cache directory the cold run filled;
 * ``steady``: best of ``--repeat`` batches of calls after the first, best over ``--rounds``
   fresh processes per engine, run in turn so that all engines see the same machine noise;
 * the answer, which must equal CPython's (a wrong one is printed in red and fails the run);
@@ -325,10 +324,6 @@ def measure(kernels, engines, repeat: int, import_repeat: int, overhead_calls: i
                     progress.step(f"{kernel.name} {engine} steady")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    # stickyjit has no on-disk cache yet: a "warm" process compiles again, which is no cache hit.
-    for row in results["kernels"].values():
-        if "stickyjit" in row:
-            row["stickyjit"]["warm_note"] = "n/a: no on-disk cache yet"
     return results
 
 
@@ -489,8 +484,7 @@ within one run: the machines this project runs on are shared and noisy.
 Columns: *steady* is the best of {opts['repeat']} batches of calls (each about 20 ms) after the first call, in
 the best of {opts.get('rounds', 1)} fresh processes per engine run in turn; *cold* the first
 call (compile + run) in a new process with an empty cache directory; *warm* the first call in
-a new process given the cache directory the cold run filled (stickyjit has no on-disk cache yet:
-n/a); *cell re-run* the re-run of an unchanged notebook cell that defines and calls the kernel.
+a new process given the cache directory the cold run filled; *cell re-run* the re-run of an unchanged notebook cell that defines and calls the kernel.
 *Speed vs Numba* is Numba's steady time divided by stickyjit's (above 1: stickyjit is faster).
 
 ## Latest results

@@ -21,7 +21,12 @@ from __future__ import annotations
 import math
 import os
 import struct
+import tempfile
 import types
+
+# The tests compile with a private, empty on-disk cache (never the user's ~/.cache/stickyjit);
+# set before stickyjit opens it, at its first compile. Child processes inherit it.
+os.environ["STICKYJIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="stickyjit-tests-")
 
 import pytest
 from hypothesis import HealthCheck, settings

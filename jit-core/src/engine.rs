@@ -44,8 +44,8 @@ fn jit() -> Result<&'static Mutex<Jit>, String> {
 }
 
 unsafe fn create() -> Result<Jit, String> {
-    // The target machine's setup initialises the native target LLJIT needs.
-    let _ = crate::optimize::target_identity();
+    // LLJIT needs the native target (and its asm printer) registered; idempotent.
+    inkwell::targets::Target::initialize_native(&inkwell::targets::InitializationConfig::default())?;
     let mut jit = std::ptr::null_mut();
     // SAFETY: plain LLVM C API calls; every error is taken and reported.
     unsafe {

@@ -106,47 +106,68 @@ pub fn code_key(
     normalize::hex(&h.finalize().as_bytes()[..20])
 }
 
-/// Lowers, infers, generates, optimizes and loads `func` for `arg_types`.
-pub fn compile(
+/// A specialization typed and keyed, before any LLVM work: what decides whether a cached
+/// object can serve it ([`Prepared::code_key`]).
+pub struct Prepared {
+    /// The entry symbol: `sj_` + the code key.
+    pub symbol: String,
+    pub code_key: String,
+    pub ret: Type,
+    pub local_names: Vec<String>,
+    pub typed_ir: Option<String>,
+    pub timings: Vec<(&'static str, Duration)>,
+    typed: infer::TypedProgram,
+    shape: optimize::Shape,
+    span: ast::Span,
+}
+
+/// Lowers and infers `func` for `arg_types` and computes its code key.
+pub fn prepare(
     func: &ast::FunctionDef,
     fp: &normalize::Fingerprint,
     env: &lower::Env,
     arg_types: &[Type],
     options: &Options,
     capture: Capture,
-) -> Result<Compiled, CompileError> {
-    let mut timings = Vec::new();
+) -> Result<Prepared, CompileError> {
+    let t = Instant::now();
+    let hir = lower::lower(func, env)?;
+    let lowered = t.elapsed();
+    let local_names = hir.locals.iter().map(|l| l.name.clone()).collect();
+    let typed = infer::infer(vec![hir], arg_types.to_vec())?;
+    let timings = vec![("lower", lowered), ("infer", t.elapsed() - lowered)];
+    let typed_ir = capture.typed_ir.then(|| pretty::typed_program(&typed));
+    let ret = typed.entry().ret.clone();
+    let shape = if typed.is_leaf() { optimize::Shape::Leaf } else { optimize::Shape::Calls };
+    let code_key = code_key(fp, env, arg_types, options, shape, &optimize::target_identity());
+    Ok(Prepared { symbol: format!("sj_{code_key}"), code_key, ret, local_names, typed_ir, timings, typed, shape, span: func.span })
+}
+
+/// Loads an object made earlier for `p` (from the on-disk cache) into the engine.
+pub fn load_object(p: Prepared, object: Vec<u8>) -> Result<Compiled, CompileError> {
+    let t = Instant::now();
+    let entry = match engine::lookup_loaded(&p.symbol) {
+        Some(e) => e,
+        None => engine::load(&object, &p.symbol).map_err(|message| CompileError::Internal { message, span: p.span })?,
+    };
+    let mut timings = p.timings;
+    timings.push(("engine", t.elapsed()));
+    Ok(Compiled { symbol: p.symbol, object, entry, ret: p.ret, local_names: p.local_names, typed_ir: p.typed_ir, llvm_ir: None, asm: None, timings })
+}
+
+/// Generates, optimizes, emits and loads `p`.
+pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compiled, CompileError> {
+    let Prepared { symbol, ret, local_names, typed_ir, mut timings, typed, shape, span, .. } = p;
     let mut t = Instant::now();
     let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
         let now = Instant::now();
         timings.push((name, now - t));
         t = now;
     };
-    let hir = lower::lower(func, env)?;
-    lap("lower", &mut timings);
-    let local_names = hir.locals.iter().map(|l| l.name.clone()).collect();
-    let typed = infer::infer(vec![hir], arg_types.to_vec())?;
-    lap("infer", &mut timings);
-    let typed_ir = capture.typed_ir.then(|| pretty::typed_program(&typed));
-    let ret = typed.entry().ret.clone();
-    let target = optimize::target_identity();
-    let shape = if typed.is_leaf() { optimize::Shape::Leaf } else { optimize::Shape::Calls };
-    let symbol = format!("sj_{}", code_key(fp, env, arg_types, options, shape, &target));
-    let internal = |message: String| CompileError::Internal { message, span: func.span };
-
+    let internal = |message: String| CompileError::Internal { message, span };
     if let Some(entry) = engine::lookup_loaded(&symbol) {
         if !capture.llvm_ir && !capture.asm {
-            return Ok(Compiled {
-                symbol,
-                object: Vec::new(),
-                entry,
-                ret,
-                local_names,
-                typed_ir,
-                llvm_ir: None,
-                asm: None,
-                timings,
-            });
+            return Ok(Compiled { symbol, object: Vec::new(), entry, ret, local_names, typed_ir, llvm_ir: None, asm: None, timings });
         }
     }
     let ctx = inkwell::context::Context::create();
@@ -163,6 +184,19 @@ pub fn compile(
     let entry = engine::load(&object, &symbol).map_err(internal)?;
     lap("engine", &mut timings);
     Ok(Compiled { symbol, object, entry, ret, local_names, typed_ir, llvm_ir: unopt.zip(opt_ir), asm, timings })
+}
+
+/// Lowers, infers, generates, optimizes and loads `func` for `arg_types` ([`prepare`], then
+/// [`finish`]).
+pub fn compile(
+    func: &ast::FunctionDef,
+    fp: &normalize::Fingerprint,
+    env: &lower::Env,
+    arg_types: &[Type],
+    options: &Options,
+    capture: Capture,
+) -> Result<Compiled, CompileError> {
+    finish(prepare(func, fp, env, arg_types, options, capture)?, options, capture)
 }
 
 /// The environment a function sees when compiled on its own, without Python: `math`, the

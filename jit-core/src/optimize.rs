@@ -44,7 +44,6 @@ fn set_codegen_flags() {
 
 struct Host {
     tm: TargetMachine,
-    id: TargetIdentity,
     /// The reusable codegen pipeline (cpp/emitter.cpp), made at the first emit.
     emitter: Option<Emitter>,
 }
@@ -65,30 +64,32 @@ fn host() -> &'static Mutex<Host> {
     HOST.get_or_init(|| {
         Target::initialize_native(&InitializationConfig::default()).expect("LLVM supports the host target");
         set_codegen_flags();
-        let triple = TargetMachine::get_default_triple();
-        let cpu = TargetMachine::get_host_cpu_name().to_string();
-        let features = TargetMachine::get_host_cpu_features().to_string();
+        // The machine code is made for exactly the identity that goes into the code key.
+        let id = target_identity();
+        let triple = inkwell::targets::TargetTriple::create(&id.triple);
         let target = Target::from_triple(&triple).expect("host triple is known to LLVM");
         let tm = target
-            .create_target_machine(&triple, &cpu, &features, OptimizationLevel::Default, RelocMode::PIC, CodeModel::Small)
+            .create_target_machine(&triple, &id.cpu, &id.features, OptimizationLevel::Default, RelocMode::PIC, CodeModel::Small)
             .expect("target machine for the host");
-        let id = TargetIdentity {
-            llvm_version: {
-                let (a, b, c) = inkwell::support::get_llvm_version();
-                format!("{a}.{b}.{c}")
-            },
-            triple: triple.as_str().to_string_lossy().into_owned(),
-            cpu,
-            features,
-            codegen_flags: CODEGEN_FLAGS.join(" "),
-        };
-        Mutex::new(Host { tm, id, emitter: None })
+        Mutex::new(Host { tm, emitter: None })
     })
 }
 
-/// The host's identity; initialises LLVM's native target on first use.
+/// The host's identity. Cheap: asks LLVM for the host's triple, CPU and features without creating a target machine
+/// (a cache hit needs the key, not LLVM's code generator).
 pub fn target_identity() -> TargetIdentity {
-    host().lock().unwrap_or_else(|e| e.into_inner()).id.clone()
+    static ID: OnceLock<TargetIdentity> = OnceLock::new();
+    ID.get_or_init(|| {
+        let (a, b, c) = inkwell::support::get_llvm_version();
+        TargetIdentity {
+            llvm_version: format!("{a}.{b}.{c}"),
+            triple: TargetMachine::get_default_triple().as_str().to_string_lossy().into_owned(),
+            cpu: TargetMachine::get_host_cpu_name().to_string(),
+            features: TargetMachine::get_host_cpu_features().to_string(),
+            codegen_flags: CODEGEN_FLAGS.join(" "),
+        }
+    })
+    .clone()
 }
 
 /// Optimization level of the pass pipeline.

@@ -54,6 +54,8 @@ pub struct Dispatcher {
     /// `*args`, `**kwargs` or keyword-only parameters: never compiled; every call reports why.
     unsupported_signature: bool,
     options: Options,
+    /// Whether compiled code is looked up in and written to the on-disk cache (`cache=`).
+    use_cache: bool,
     /// Immutable snapshot of the specializations, swapped whole on each compile; readers never lock.
     table: AtomicPtr<Vec<Spec>>,
     /// Every snapshot ever published, kept alive so a reader's pointer stays valid.
@@ -73,6 +75,7 @@ impl Dispatcher {
             posonly: 0,
             unsupported_signature: true,
             options: Options::default(),
+            use_cache: false,
             table: AtomicPtr::new(std::ptr::null_mut()),
             snapshots: Mutex::new(Vec::new()),
             parsed: Mutex::new(None),
@@ -323,8 +326,37 @@ impl Dispatcher {
         let env = self.env(py, &me, &parsed)?;
         let globals = t0.elapsed();
         let types: Vec<Type> = kinds.iter().map(|k| k.core_type()).collect();
-        let mut c = jit_core::compile(&parsed.ast, &parsed.fingerprint, &env, &types, &self.options, capture)
-            .map_err(|e| self.error_at(py, &e, &parsed.filename, &parsed.lines, parsed.first_line))?;
+        let err = |e: jit_core::CompileError| self.error_at(py, &e, &parsed.filename, &parsed.lines, parsed.first_line);
+        let p = jit_core::prepare(&parsed.ast, &parsed.fingerprint, &env, &types, &self.options, capture).map_err(err)?;
+        // The on-disk cache serves plain compiles (not the ones that capture IR or assembly).
+        let store = (self.use_cache && !capture.llvm_ir && !capture.asm).then(|| crate::disk::store(py)).flatten();
+        let key = p.code_key.clone();
+        let mut from_disk = None;
+        if let Some(store) = store {
+            if jit_core::engine::lookup_loaded(&p.symbol).is_none() {
+                from_disk = crate::disk::lookup(py, store, &key);
+            }
+        }
+        let mut c = match from_disk {
+            Some(entry) => jit_core::load_object(p, entry.object).map_err(err)?,
+            None => {
+                let c = jit_core::finish(p, &self.options, capture).map_err(err)?;
+                if let Some(store) = store {
+                    if !c.object.is_empty() {
+                        let meta = vec![
+                            ("function".to_string(), self.name.clone()),
+                            ("file".to_string(), parsed.filename.clone()),
+                            ("signature".to_string(), signature_text(kinds)),
+                            ("return".to_string(), c.ret.to_string()),
+                            ("symbol".to_string(), c.symbol.clone()),
+                            ("stickyjit".to_string(), jit_core::VERSION.to_string()),
+                        ];
+                        crate::disk::save(py, store, &key, &cache::Entry { meta, object: c.object.clone() });
+                    }
+                }
+                c
+            }
+        };
         // The stage names of docs/architecture.md and of the criterion benches (benches/stages);
         // reading the source, parsing and normalizing happen at the function's first compile.
         let first = if self.specs().is_empty() { parsed.timings.clone() } else { Vec::new() };
@@ -338,7 +370,11 @@ impl Dispatcher {
         let capture = Capture { typed_ir: wants("ir"), llvm_ir: wants("llvm"), asm: wants("asm") };
         let t0 = Instant::now();
         let c = self.compile_with(py, kinds, capture)?;
-        COMPILES.fetch_add(1, Ordering::Relaxed);
+        // Only code LLVM made here counts (not an object loaded from the cache or already in
+        // the JIT).
+        if c.timings.iter().any(|(stage, _)| *stage == "emit") {
+            COMPILES.fetch_add(1, Ordering::Relaxed);
+        }
         let sig = signature_text(kinds);
         if let Some(t) = &c.typed_ir {
             eprintln!("--- stickyjit typed IR: {}{sig} ---\n{t}", self.name);
@@ -394,8 +430,8 @@ fn signature_text(kinds: &[Kind]) -> String {
 #[pymethods]
 impl Dispatcher {
     #[new]
-    #[pyo3(signature = (py_func, opt_level = 3))]
-    fn new(py: Python<'_>, py_func: Bound<'_, PyAny>, opt_level: u8) -> PyResult<Self> {
+    #[pyo3(signature = (py_func, opt_level = 3, cache = true))]
+    fn new(py: Python<'_>, py_func: Bound<'_, PyAny>, opt_level: u8, cache: bool) -> PyResult<Self> {
         let code = py_func.getattr("__code__").map_err(|_| {
             PyTypeError::new_err(format!(
                 "@jit needs a Python function, not {}",
@@ -424,6 +460,7 @@ impl Dispatcher {
             posonly,
             unsupported_signature,
             options: Options { opt_level },
+            use_cache: cache,
             table: AtomicPtr::new(std::ptr::null_mut()),
             snapshots: Mutex::new(Vec::new()),
             parsed: Mutex::new(None),

@@ -16,6 +16,13 @@ pyo3::create_exception!(
     "Code outside the compiled subset; `filename`, `lineno`, `col_offset` and `construct` say where and what."
 );
 
+pyo3::create_exception!(
+    stickyjit._native,
+    CacheWarning,
+    pyo3::exceptions::PyUserWarning,
+    "The on-disk cache could not be used (a damaged entry, an unusable directory); stickyjit compiled instead."
+);
+
 /// `file:line:col: message`, the source line, and a caret under the column.
 pub fn compile_error(py: Python<'_>, e: &CoreError, filename: &str, source_line: Option<&str>) -> PyErr {
     let span = e.span();

@@ -2,17 +2,23 @@
 
 mod args;
 mod dispatcher;
+mod disk;
 mod errors;
 mod vectorcall;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-/// Process-wide counters: `compiles` is the number of specializations compiled so far.
+/// Process-wide counters: `compiles` (specializations compiled, not loaded from the cache),
+/// `cache_hits`, `cache_misses`, `cache_writes` (the on-disk cache).
 #[pyfunction]
 fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
-    d.set_item("compiles", dispatcher::COMPILES.load(std::sync::atomic::Ordering::Relaxed))?;
+    use std::sync::atomic::Ordering::Relaxed;
+    d.set_item("compiles", dispatcher::COMPILES.load(Relaxed))?;
+    d.set_item("cache_hits", disk::HITS.load(Relaxed))?;
+    d.set_item("cache_misses", disk::MISSES.load(Relaxed))?;
+    d.set_item("cache_writes", disk::WRITES.load(Relaxed))?;
     Ok(d)
 }
 
@@ -23,6 +29,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     vectorcall::install(py)?;
     m.add("StickyJitError", py.get_type::<errors::StickyJitError>())?;
     m.add("CompileError", py.get_type::<errors::CompileError>())?;
+    m.add("CacheWarning", py.get_type::<errors::CacheWarning>())?;
     m.add_function(wrap_pyfunction!(stats, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

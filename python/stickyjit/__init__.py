@@ -10,19 +10,20 @@ types run the native code.
 """
 from __future__ import annotations
 
-from ._native import CompileError, Dispatcher, StickyJitError, __version__, stats
+from ._native import CacheWarning, CompileError, Dispatcher, StickyJitError, __version__, stats
 
-__all__ = ["jit", "CompileError", "StickyJitError", "Dispatcher", "stats", "__version__"]
+__all__ = ["jit", "CompileError", "CacheWarning", "StickyJitError", "Dispatcher", "stats", "__version__"]
 
-_OPTIONS = {"opt_level", "nopython"}
+_OPTIONS = {"opt_level", "nopython", "cache"}
 
 
 def jit(func=None, /, **options):
     """Compile ``func`` on its first call. Use as ``@jit`` or ``@jit(opt_level=2)``.
 
-    Options: ``opt_level`` (2 or 3, default 3); ``nopython`` (accepted for Numba
-    compatibility; stickyjit always compiles without the interpreter, so it must be true).
-    An unknown option is a ``TypeError``.
+    Options: ``opt_level`` (2 or 3, default 3); ``cache`` (default true: compiled code is kept
+    in and loaded from the on-disk cache, see docs/caching.md; ``STICKYJIT_CACHE=0`` turns it
+    off for the process); ``nopython`` (accepted for Numba compatibility; stickyjit always
+    compiles without the interpreter, so it must be true). An unknown option is a ``TypeError``.
     """
     unknown = set(options) - _OPTIONS
     if unknown:
@@ -33,9 +34,12 @@ def jit(func=None, /, **options):
     if options.get("nopython", True) is not True:
         raise TypeError("jit(nopython=False) is not supported: stickyjit always compiles in nopython mode")
     opt_level = options.get("opt_level", 3)
+    cache = options.get("cache", True)
+    if not isinstance(cache, bool):
+        raise TypeError(f"jit(cache=...) takes True or False, not {cache!r}")
 
     def decorate(f):
-        d = Dispatcher(f, opt_level)
+        d = Dispatcher(f, opt_level, cache)
         for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
             try:
                 setattr(d, attr, getattr(f, attr))

@@ -1,0 +1,165 @@
+"""The on-disk cache, tested with real processes: a later process loads instead of compiling,
+faults lose nothing and never give a wrong answer, and the key is the same in every process.
+"""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = '''
+import json, math, sys, warnings
+warnings.simplefilter("always")
+caught = []
+warnings.showwarning = lambda message, category, *a, **k: caught.append((category.__name__, str(message)))
+import stickyjit
+from stickyjit import jit
+
+@jit{options}
+def kernel(n, x):
+    s = 0.0
+    for i in range(n):
+        s += math.sqrt(i * x + 1.0) - i % 7
+    return s
+
+def plain(n, x):
+    s = 0.0
+    for i in range(n):
+        s += math.sqrt(i * x + 1.0) - i % 7
+    return s
+
+got = kernel(1000, 0.5)
+print(json.dumps({{"ok": got == plain(1000, 0.5), "stats": stickyjit.stats(), "warnings": caught}}))
+'''
+
+
+def run(tmp_path: Path, cache_dir: Path, options: str = "", env_extra: dict | None = None) -> dict:
+    script = tmp_path / "cached_kernel.py"
+    script.write_text(SCRIPT.format(options=options))
+    env = dict(os.environ)
+    env["STICKYJIT_CACHE_DIR"] = str(cache_dir)
+    env.pop("STICKYJIT_CACHE", None)
+    env.update(env_extra or {})
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def entries(cache_dir: Path) -> list[Path]:
+    return sorted(cache_dir.rglob("*.sjo"))
+
+
+def test_a_later_process_loads_instead_of_compiling(tmp_path):
+    cache = tmp_path / "cache"
+    first = run(tmp_path, cache)
+    assert first["ok"] and first["stats"]["compiles"] == 1 and first["stats"]["cache_writes"] == 1
+    assert first["warnings"] == []
+    assert len(entries(cache)) == 1
+    second = run(tmp_path, cache)
+    assert second["ok"]
+    assert second["stats"]["compiles"] == 0 and second["stats"]["cache_hits"] == 1
+    assert second["warnings"] == []
+
+
+def test_directory_and_files_are_private(tmp_path):
+    cache = tmp_path / "cache"
+    run(tmp_path, cache)
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    (entry,) = entries(cache)
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "version", "empty"])
+def test_a_damaged_entry_is_warned_about_recompiled_and_replaced(tmp_path, damage):
+    cache = tmp_path / "cache"
+    run(tmp_path, cache)
+    (entry,) = entries(cache)
+    data = bytearray(entry.read_bytes())
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    elif damage == "flip":
+        data[len(data) // 2] ^= 0x10
+    elif damage == "version":
+        data[8] ^= 0xFF
+    else:
+        data = bytearray()
+    entry.write_bytes(bytes(data))
+    r = run(tmp_path, cache)
+    assert r["ok"] and r["stats"]["compiles"] == 1
+    assert [w[0] for w in r["warnings"]] == ["CacheWarning"], r["warnings"]
+    again = run(tmp_path, cache)
+    assert again["ok"] and again["stats"]["compiles"] == 0 and again["warnings"] == []
+
+
+def test_an_unwritable_directory_is_one_warning_and_compiling_goes_on(tmp_path):
+    if os.geteuid() == 0:
+        # root writes anywhere: make the "directory" a file instead.
+        cache = tmp_path / "not-a-directory"
+        cache.write_text("")
+    else:
+        cache = tmp_path / "cache"
+        cache.mkdir(mode=0o500)
+    r = run(tmp_path, cache)
+    assert r["ok"] and r["stats"]["compiles"] == 1
+    assert [w[0] for w in r["warnings"]] == ["CacheWarning"], r["warnings"]
+
+
+def test_a_directory_writable_by_others_is_not_used(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    cache.chmod(0o777)
+    r = run(tmp_path, cache)
+    assert r["ok"] and r["stats"]["compiles"] == 1 and r["stats"]["cache_writes"] == 0
+    assert [w[0] for w in r["warnings"]] == ["CacheWarning"]
+    assert "writable by others" in r["warnings"][0][1]
+    assert entries(cache) == []
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_the_cache_can_be_turned_off(tmp_path, how):
+    cache = tmp_path / "cache"
+    if how == "option":
+        r = run(tmp_path, cache, options="(cache=False)")
+    else:
+        r = run(tmp_path, cache, env_extra={"STICKYJIT_CACHE": "0"})
+    assert r["ok"] and r["stats"]["compiles"] == 1 and r["stats"]["cache_writes"] == 0
+    assert entries(cache) == []
+
+
+def test_the_key_is_the_same_for_every_hash_seed(tmp_path):
+    names = set()
+    for seed in ("0", "1", "12345", "random"):
+        cache = tmp_path / f"cache-{seed}"
+        run(tmp_path, cache, env_extra={"PYTHONHASHSEED": seed})
+        names.update(p.name for p in entries(cache))
+    assert len(names) == 1, names
+
+
+def test_eight_processes_compiling_the_same_key_at_once(tmp_path):
+    cache = tmp_path / "cache"
+    script = tmp_path / "cached_kernel.py"
+    script.write_text(SCRIPT.format(options=""))
+    env = dict(os.environ, STICKYJIT_CACHE_DIR=str(cache))
+    procs = [subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(8)]
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    assert all(r["ok"] and r["warnings"] == [] for r in results)
+    assert len(entries(cache)) == 1
+    assert not list(cache.rglob("*.tmp"))
+    after = run(tmp_path, cache)
+    assert after["ok"] and after["stats"]["compiles"] == 0
+
+
+def test_jit_rejects_a_non_bool_cache_option():
+    from stickyjit import jit
+
+    with pytest.raises(TypeError, match="cache"):
+        jit(cache="yes")
