@@ -4,6 +4,7 @@ mod args;
 mod dispatcher;
 mod disk;
 mod errors;
+mod sticky;
 mod vectorcall;
 
 use pyo3::prelude::*;
@@ -31,6 +32,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CompileError", py.get_type::<errors::CompileError>())?;
     m.add("CacheWarning", py.get_type::<errors::CacheWarning>())?;
     m.add_function(wrap_pyfunction!(stats, m)?)?;
+    m.add_function(wrap_pyfunction!(sticky::sticky_identity, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -10,11 +10,18 @@ types run the native code.
 """
 from __future__ import annotations
 
-from ._native import CacheWarning, CompileError, Dispatcher, StickyJitError, __version__, stats
+import weakref
 
-__all__ = ["jit", "CompileError", "CacheWarning", "StickyJitError", "Dispatcher", "stats", "__version__"]
+from ._native import CacheWarning, CompileError, Dispatcher, StickyJitError, __version__, stats, sticky_identity
+
+__all__ = ["jit", "CompileError", "CacheWarning", "StickyJitError", "Dispatcher", "stats", "sticky_identity", "__version__"]
 
 _OPTIONS = {"opt_level", "nopython", "cache"}
+
+# Sticky identity -> the dispatcher made for it (while something still holds that dispatcher).
+# Re-running an unchanged cell decorates a new function object with the same identity and gets
+# the same dispatcher back, with everything it already compiled (docs/caching.md).
+_STICKY: "weakref.WeakValueDictionary[str, Dispatcher]" = weakref.WeakValueDictionary()
 
 
 def jit(func=None, /, **options):
@@ -39,6 +46,13 @@ def jit(func=None, /, **options):
         raise TypeError(f"jit(cache=...) takes True or False, not {cache!r}")
 
     def decorate(f):
+        code = getattr(f, "__code__", None)
+        identity = sticky_identity(f, (opt_level, cache)) if code is not None else None
+        if identity is not None:
+            d = _STICKY.get(identity)
+            if d is not None:
+                f.__stickyjit_dispatcher__ = d
+                return d
         d = Dispatcher(f, opt_level, cache)
         for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
             try:
@@ -47,6 +61,8 @@ def jit(func=None, /, **options):
                 pass
         d.__wrapped__ = f
         f.__stickyjit_dispatcher__ = d
+        if identity is not None:
+            _STICKY[identity] = d
         return d
 
     if func is None:

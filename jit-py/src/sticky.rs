@@ -1,0 +1,116 @@
+//! The sticky identity of a decorated function: what makes re-running an unchanged notebook
+//! cell hand back the dispatcher it made before.
+//!
+//! It is computed from the function's code object, which CPython has just made anyway, so no
+//! parse is needed: the bytecode, the constants and the names the code uses are the normalized
+//! tree (comments, blank lines, formatting and type annotations leave no trace in them; local
+//! variables are numbered, not named; the docstring is the first constant and is left out).
+//! To those are added the module and qualified name, the parameter names, the defaults, the
+//! options and the Python version. Never the globals dict's identity: a notebook may exec each
+//! cell into a fresh one. blake3, so identical in every process whatever PYTHONHASHSEED is.
+
+use pyo3::prelude::*;
+use pyo3::intern;
+use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyString, PyTuple};
+
+struct Hasher(blake3::Hasher);
+
+impl Hasher {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+    fn put_str(&mut self, s: &str) {
+        self.put(s.as_bytes());
+    }
+}
+
+/// Constants by type and value (`1`, `1.0` and `True` are three constants; `-0.0` is not `0.0`).
+fn put_const(h: &mut Hasher, c: &Bound<'_, PyAny>) -> PyResult<()> {
+    if c.is_none() {
+        h.put(b"N");
+    } else if let Ok(b) = c.cast_exact::<PyBool>() {
+        h.put(if b.is_true() { b"T" } else { b"F" });
+    } else if let Ok(i) = c.cast_exact::<PyInt>() {
+        match i.extract::<i64>() {
+            Ok(v) => {
+                h.put(b"i");
+                h.put(&v.to_le_bytes());
+            }
+            Err(_) => {
+                h.put(b"I");
+                h.put_str(&i.repr()?.to_string());
+            }
+        }
+    } else if let Ok(f) = c.cast_exact::<PyFloat>() {
+        h.put(b"f");
+        h.put(&f.value().to_bits().to_le_bytes());
+    } else if let Ok(s) = c.cast_exact::<PyString>() {
+        h.put(b"s");
+        h.put_str(&s.to_cow()?);
+    } else if let Ok(t) = c.cast_exact::<PyTuple>() {
+        h.put(b"t");
+        h.put(&(t.len() as u64).to_le_bytes());
+        for item in t.iter() {
+            put_const(h, &item)?;
+        }
+    } else if c.hasattr(intern!(c.py(), "co_code"))? {
+        h.put(b"c");
+        put_code(h, c, false)?;
+    } else {
+        h.put_str(&c.get_type().name()?.to_string());
+        h.put_str(&c.repr()?.to_string());
+    }
+    Ok(())
+}
+
+fn put_code(h: &mut Hasher, code: &Bound<'_, PyAny>, skip_docstring: bool) -> PyResult<()> {
+    let py = code.py();
+    h.put(code.getattr(intern!(py, "co_code"))?.cast::<PyBytes>()?.as_bytes());
+    for attr in [intern!(py, "co_argcount"), intern!(py, "co_posonlyargcount"), intern!(py, "co_kwonlyargcount"), intern!(py, "co_flags")] {
+        h.put(&code.getattr(attr)?.extract::<i64>()?.to_le_bytes());
+    }
+    let consts = code.getattr(intern!(py, "co_consts"))?;
+    for (i, c) in consts.cast::<PyTuple>()?.iter().enumerate() {
+        if i == 0 && skip_docstring {
+            continue; // a function's docstring slot (None when it has none)
+        }
+        put_const(h, &c)?;
+    }
+    h.put(b"names");
+    for n in code.getattr(intern!(py, "co_names"))?.cast::<PyTuple>()?.iter() {
+        h.put_str(&n.cast::<PyString>()?.to_cow()?);
+    }
+    Ok(())
+}
+
+/// The sticky identity of `func` decorated with `options` (a tuple of option values), as hex.
+#[pyfunction]
+pub fn sticky_identity(func: &Bound<'_, PyAny>, options: &Bound<'_, PyAny>) -> PyResult<String> {
+    let mut h = Hasher(blake3::Hasher::new());
+    h.put_str("stickyjit sticky identity v1");
+    h.put_str(env!("CARGO_PKG_VERSION"));
+    h.put_str(Python::version_str());
+    let py = func.py();
+    for attr in [intern!(py, "__module__"), intern!(py, "__qualname__")] {
+        match func.getattr(attr) {
+            Ok(v) if !v.is_none() => h.put_str(&v.str()?.to_cow()?),
+            _ => h.put(b""),
+        }
+    }
+    let code = func.getattr(intern!(py, "__code__"))?;
+    let nparams = code.getattr(intern!(py, "co_argcount"))?.extract::<usize>()? + code.getattr(intern!(py, "co_kwonlyargcount"))?.extract::<usize>()?;
+    let varnames = code.getattr(intern!(py, "co_varnames"))?;
+    for name in varnames.cast::<PyTuple>()?.iter().take(nparams) {
+        h.put_str(&name.cast::<PyString>()?.to_cow()?);
+    }
+    h.put(b"defaults");
+    let defaults = func.getattr(intern!(py, "__defaults__"))?;
+    if !defaults.is_none() {
+        put_const(&mut h, &defaults)?;
+    }
+    h.put(b"options");
+    put_const(&mut h, options)?;
+    put_code(&mut h, &code, true)?;
+    Ok(h.0.finalize().to_hex().to_string())
+}
