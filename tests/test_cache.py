@@ -163,3 +163,80 @@ def test_jit_rejects_a_non_bool_cache_option():
 
     with pytest.raises(TypeError, match="cache"):
         jit(cache="yes")
+
+
+def cli(cache_dir: Path, *args: str, env_extra: dict | None = None) -> str:
+    env = dict(os.environ, STICKYJIT_CACHE_DIR=str(cache_dir), **(env_extra or {}))
+    proc = subprocess.run([sys.executable, "-m", "stickyjit", "cache", *args], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_the_command_line(tmp_path):
+    cache = tmp_path / "cache"
+    run(tmp_path, cache)
+    info = cli(cache, "info")
+    assert str(cache) in info and "entries:   1" in info
+    listing = cli(cache, "list")
+    assert "kernel" in listing and "(int64, float64)" in listing and "cached_kernel.py" in listing
+    assert "removed 0 entries" in cli(cache, "prune")
+    assert "removed 1 entries" in cli(cache, "prune", "--size", "10")
+    run(tmp_path, cache)
+    assert "removed 1 entries" in cli(cache, "clear")
+    assert entries(cache) == []
+
+
+MANY = '''
+import linecache, sys
+from stickyjit import jit
+for k in range(int(sys.argv[1]), int(sys.argv[2])):
+    src = f"def f{{k}}(x):\\n    return x * {{k}} + {{k % 7}}\\n"
+    fn = f"<many-{{k}}>"
+    linecache.cache[fn] = (len(src), None, src.splitlines(True), fn)
+    ns = {{}}
+    exec(compile(src, fn, "exec"), ns)
+    assert jit(ns[f"f{{k}}"])(3) == 3 * k + k % 7
+print("done")
+'''
+
+
+def test_the_size_cap_is_applied_after_writes(tmp_path):
+    cache = tmp_path / "cache"
+    script = tmp_path / "many.py"
+    script.write_text(MANY.format())
+    env = dict(os.environ, STICKYJIT_CACHE_DIR=str(cache), STICKYJIT_CACHE_SIZE="8K")
+    proc = subprocess.run([sys.executable, str(script), "0", "40"], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    # Pruning runs beside the writes; the last one may still be finishing: one more prune.
+    cli(cache, "prune", env_extra={"STICKYJIT_CACHE_SIZE": "8K"})
+    total = sum(p.stat().st_size for p in entries(cache))
+    assert 0 < total <= 8 * 1024, total
+
+
+def test_a_writer_killed_mid_write_leaves_nothing_that_is_read_as_valid(tmp_path):
+    import signal
+    import time
+
+    cache = tmp_path / "cache"
+    script = tmp_path / "many.py"
+    script.write_text(MANY.format())
+    env = dict(os.environ, STICKYJIT_CACHE_DIR=str(cache))
+    for attempt in range(3):
+        proc = subprocess.Popen([sys.executable, str(script), "0", "400"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        time.sleep(0.4 + 0.2 * attempt)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert entries(cache), "the writer was killed before writing anything: nothing tested"
+    # Every entry that exists is whole: a later process uses them without a single warning.
+    check = tmp_path / "check.py"
+    check.write_text(
+        "import warnings, stickyjit\nwarnings.simplefilter('always')\ncaught = []\n"
+        "warnings.showwarning = lambda m, c, *a, **k: caught.append(str(m))\n"
+        + MANY.format()
+        + "print(len(caught), stickyjit.stats()['cache_hits'])\n"
+    )
+    proc = subprocess.run([sys.executable, str(check), "0", "400"], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    done, counts = proc.stdout.strip().splitlines()
+    warnings_seen, hits = map(int, counts.split())
+    assert done == "done" and warnings_seen == 0 and hits > 0, proc.stdout

@@ -163,6 +163,108 @@ impl Store {
     }
 }
 
+/// One entry as `list` and `prune` see it.
+#[derive(Clone, Debug)]
+pub struct EntryInfo {
+    pub key: String,
+    pub path: PathBuf,
+    pub size: u64,
+    /// Last use (the file's modification time, set on every hit), seconds since the epoch.
+    pub last_use: u64,
+    /// The entry's metadata, when it can be read (a damaged entry has none).
+    pub meta: Option<Vec<(String, String)>>,
+}
+
+/// The default size cap: `STICKYJIT_CACHE_SIZE` (bytes, or with a K/M/G suffix), else 1 GiB.
+pub fn default_cap() -> u64 {
+    std::env::var("STICKYJIT_CACHE_SIZE").ok().and_then(|v| parse_size(&v)).unwrap_or(1 << 30)
+}
+
+/// `1024`, `64K`, `512M`, `1G` (binary multiples).
+pub fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let (num, mult) = match t.chars().last()?.to_ascii_uppercase() {
+        'K' => (&t[..t.len() - 1], 1u64 << 10),
+        'M' => (&t[..t.len() - 1], 1 << 20),
+        'G' => (&t[..t.len() - 1], 1 << 30),
+        _ => (t, 1),
+    };
+    num.trim().parse::<u64>().ok()?.checked_mul(mult)
+}
+
+impl Store {
+    /// Every entry, with its size and last use (metadata read when `with_meta`).
+    pub fn entries(&self, with_meta: bool) -> Vec<EntryInfo> {
+        let mut out = Vec::new();
+        let Ok(shards) = fs::read_dir(&self.dir) else { return out };
+        for shard in shards.flatten() {
+            let Ok(files) = fs::read_dir(shard.path()) else { continue };
+            for f in files.flatten() {
+                let path = f.path();
+                if path.extension().and_then(|e| e.to_str()) != Some("sjo") {
+                    continue;
+                }
+                let Ok(md) = f.metadata() else { continue };
+                let key = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+                let last_use = md.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_secs());
+                let meta = if with_meta { fs::read(&path).ok().and_then(|b| decode(&b).ok()).map(|e| e.meta) } else { None };
+                out.push(EntryInfo { key, path, size: md.len(), last_use, meta });
+            }
+        }
+        out
+    }
+
+    /// Removes every entry (and leftover temporary files); returns how many entries.
+    pub fn clear(&self) -> usize {
+        let mut n = 0;
+        for e in self.entries(false) {
+            if fs::remove_file(&e.path).is_ok() {
+                n += 1;
+            }
+        }
+        self.remove_stale_temporaries(0);
+        n
+    }
+
+    /// Evicts the least recently used entries until the total size is at most `cap`; returns
+    /// (entries removed, bytes freed). Temporary files older than an hour (a writer that was
+    /// killed) go too.
+    pub fn prune(&self, cap: u64) -> (usize, u64) {
+        self.remove_stale_temporaries(3600);
+        let mut entries = self.entries(false);
+        let mut total: u64 = entries.iter().map(|e| e.size).sum();
+        entries.sort_by_key(|e| e.last_use);
+        let (mut removed, mut freed) = (0, 0);
+        for e in entries {
+            if total <= cap {
+                break;
+            }
+            if fs::remove_file(&e.path).is_ok() {
+                total -= e.size;
+                freed += e.size;
+                removed += 1;
+            }
+        }
+        (removed, freed)
+    }
+
+    fn remove_stale_temporaries(&self, older_than_secs: u64) {
+        let Ok(shards) = fs::read_dir(&self.dir) else { return };
+        let now = std::time::SystemTime::now();
+        for shard in shards.flatten() {
+            let Ok(files) = fs::read_dir(shard.path()) else { continue };
+            for f in files.flatten() {
+                let p = f.path();
+                let is_tmp = p.extension().and_then(|e| e.to_str()) == Some("tmp");
+                let age = f.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| now.duration_since(t).ok());
+                if is_tmp && age.is_some_and(|a| a.as_secs() >= older_than_secs) {
+                    let _ = fs::remove_file(p);
+                }
+            }
+        }
+    }
+}
+
 enum Decode {
     Version(u32),
     Corrupt(String),
@@ -302,6 +404,33 @@ mod tests {
         b[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
         fs::write(&p, &b).unwrap();
         assert!(matches!(s.get(KEY), Err(CacheError::Version { .. })));
+    }
+
+    #[test]
+    fn prune_evicts_the_least_recently_used_first() {
+        let d = tmpdir("prune");
+        let s = Store::open(&d).unwrap();
+        let big = Entry { meta: vec![], object: vec![7; 1000] };
+        for (i, key) in ["aa01", "bb02", "cc03"].iter().enumerate() {
+            let p = s.put(key, &big).unwrap();
+            let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000 + i as u64);
+            File::options().write(true).open(&p).unwrap().set_modified(t).unwrap();
+        }
+        let size = s.entries(false)[0].size;
+        assert_eq!(s.prune(2 * size), (1, size));
+        let mut left: Vec<String> = s.entries(false).into_iter().map(|e| e.key).collect();
+        left.sort();
+        assert_eq!(left, ["bb02", "cc03"]);
+        assert_eq!(s.clear(), 2);
+        assert!(s.entries(false).is_empty());
+    }
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("1024"), Some(1024));
+        assert_eq!(parse_size("64K"), Some(65536));
+        assert_eq!(parse_size("2g"), Some(2 << 30));
+        assert_eq!(parse_size("lots"), None);
     }
 
     #[test]

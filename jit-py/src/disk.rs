@@ -77,11 +77,76 @@ pub fn lookup(py: Python<'_>, store: &Store, key: &str) -> Option<Entry> {
 }
 
 /// Writes `entry` under `key`; a failure (a full or read-only disk) is a warning.
-pub fn save(py: Python<'_>, store: &Store, key: &str, entry: &Entry) {
+pub fn save(py: Python<'_>, store: &'static Store, key: &str, entry: &Entry) {
     match store.put(key, entry) {
         Ok(_) => {
             WRITES.fetch_add(1, Ordering::Relaxed);
+            prune_in_background(store);
         }
         Err(e) => warn(py, &format!("stickyjit: could not write the cache: {e}; the compiled code is used from memory")),
     }
+}
+
+/// After a write: keeps the directory under its size cap, on a thread of its own so that the
+/// call that wrote does not wait (one pruning at a time).
+pub fn prune_in_background(store: &'static Store) {
+    static RUNNING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if RUNNING.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let spawned = std::thread::Builder::new().name("stickyjit-prune".into()).spawn(move || {
+        store.prune(cache::default_cap());
+        RUNNING.store(false, Ordering::Release);
+    });
+    if spawned.is_err() {
+        RUNNING.store(false, Ordering::Release);
+    }
+}
+
+/// `python -m stickyjit cache ...`: the cache directory and its entries.
+#[pyfunction]
+pub fn cache_entries(py: Python<'_>) -> PyResult<Bound<'_, pyo3::types::PyDict>> {
+    let d = pyo3::types::PyDict::new(py);
+    let dir = cache::default_dir();
+    d.set_item("directory", dir.as_ref().map(|p| p.display().to_string()))?;
+    d.set_item("cap", cache::default_cap())?;
+    d.set_item("enabled", enabled())?;
+    let list = pyo3::types::PyList::empty(py);
+    if let Some(dir) = dir.filter(|d| d.exists()) {
+        match Store::open(&dir) {
+            Ok(store) => {
+                for e in store.entries(true) {
+                    let item = pyo3::types::PyDict::new(py);
+                    item.set_item("key", &e.key)?;
+                    item.set_item("size", e.size)?;
+                    item.set_item("last_use", e.last_use)?;
+                    for (k, v) in e.meta.unwrap_or_default() {
+                        item.set_item(k, v)?;
+                    }
+                    list.append(item)?;
+                }
+            }
+            Err(e) => d.set_item("error", e.to_string())?,
+        }
+    }
+    d.set_item("entries", list)?;
+    Ok(d)
+}
+
+/// Removes every entry; returns how many.
+#[pyfunction]
+pub fn cache_clear() -> PyResult<usize> {
+    let Some(dir) = cache::default_dir().filter(|d| d.exists()) else { return Ok(0) };
+    let store = Store::open(&dir).map_err(|e| pyo3::exceptions::PyOSError::new_err(e.to_string()))?;
+    Ok(store.clear())
+}
+
+/// Evicts least recently used entries down to `cap` bytes (default: STICKYJIT_CACHE_SIZE or
+/// 1 GiB); returns (entries removed, bytes freed).
+#[pyfunction]
+#[pyo3(signature = (cap = None))]
+pub fn cache_prune(cap: Option<u64>) -> PyResult<(usize, u64)> {
+    let Some(dir) = cache::default_dir().filter(|d| d.exists()) else { return Ok((0, 0)) };
+    let store = Store::open(&dir).map_err(|e| pyo3::exceptions::PyOSError::new_err(e.to_string()))?;
+    Ok(store.prune(cap.unwrap_or_else(cache::default_cap)))
 }

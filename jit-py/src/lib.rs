@@ -33,6 +33,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CacheWarning", py.get_type::<errors::CacheWarning>())?;
     m.add_function(wrap_pyfunction!(stats, m)?)?;
     m.add_function(wrap_pyfunction!(sticky::sticky_identity, m)?)?;
+    m.add_function(wrap_pyfunction!(disk::cache_entries, m)?)?;
+    m.add_function(wrap_pyfunction!(disk::cache_clear, m)?)?;
+    m.add_function(wrap_pyfunction!(disk::cache_prune, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
