@@ -240,3 +240,44 @@ def test_a_writer_killed_mid_write_leaves_nothing_that_is_read_as_valid(tmp_path
     done, counts = proc.stdout.strip().splitlines()
     warnings_seen, hits = map(int, counts.split())
     assert done == "done" and warnings_seen == 0 and hits > 0, proc.stdout
+
+
+EXPLAIN = '''
+import math, sys
+from stickyjit import jit
+G = {g}
+
+@jit{options}
+def kernel(n, x):
+    s = 0.0
+    for i in range(n):
+        s += math.sqrt(i * x + 1.0) - i % {k} + G
+    return s
+
+kernel({args})
+print(kernel.explain())
+'''
+
+
+def explain(tmp_path, cache, g=1, options="", k=7, args="10, 0.5", env_extra=None):
+    script = tmp_path / "explained.py"
+    script.write_text(EXPLAIN.format(g=g, options=options, k=k, args=args))
+    env = dict(os.environ, STICKYJIT_CACHE_DIR=str(cache), **(env_extra or {}))
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip().splitlines()[-1], proc.stderr
+
+
+def test_explain_says_which_part_of_the_key_differed(tmp_path):
+    cache = tmp_path / "cache"
+    first, _ = explain(tmp_path, cache)
+    assert "no earlier entry" in first
+    assert "loaded from the cache" in explain(tmp_path, cache)[0]
+    assert "arguments (int64, float64 → int64, int64)" in explain(tmp_path, cache, args="10, 2")[0]
+    assert "globals" in explain(tmp_path, cache, g=2)[0]
+    assert "options" in explain(tmp_path, cache, options="(opt_level=2)")[0]
+    changed = explain(tmp_path, cache, k=5)[0]
+    assert "source" in changed and "arguments" not in changed
+    assert "cache=False" in explain(tmp_path, cache, options="(cache=False)")[0]
+    _, stderr = explain(tmp_path, cache, k=3, env_extra={"STICKYJIT_EXPLAIN": "1"})
+    assert "stickyjit: kernel(int64, float64) was compiled" in stderr and "source" in stderr

@@ -71,7 +71,56 @@ pub struct Compiled {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// The code key of one specialization: everything that can change its machine code.
+/// The parts of the code key, each a short text, by what they stand for: `compiler`
+/// (stickyjit, LLVM, flags, pipeline), `cpu` (triple, CPU name and features), `options`,
+/// `source` (the normalized tree, locals alpha-renamed), `arguments`, `globals` (frozen values
+/// and defaults), `callees` (the calls issue fills it). `explain` compares them part by part.
+pub fn key_parts(
+    fp: &normalize::Fingerprint,
+    env: &lower::Env,
+    arg_types: &[Type],
+    options: &Options,
+    shape: optimize::Shape,
+    target: &optimize::TargetIdentity,
+) -> Vec<(&'static str, String)> {
+    let mut globals: Vec<_> = env.globals.iter().collect();
+    globals.sort_by(|a, b| a.0.cmp(b.0));
+    let globals: Vec<String> = globals.iter().map(|(n, v)| format!("{n}={v:?}")).collect();
+    vec![
+        (
+            "compiler",
+            format!(
+                "stickyjit {VERSION}, LLVM {}, flags [{}], pipeline {}",
+                target.llvm_version,
+                target.codegen_flags,
+                optimize::pipeline(options.opt_level, shape)
+            ),
+        ),
+        ("cpu", format!("{} {} {}", target.triple, target.cpu, target.features)),
+        ("options", format!("{options:?}")),
+        ("source", normalize::hex(&fp.code)),
+        ("arguments", arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")),
+        ("globals", format!("{}; defaults {:?}", globals.join(", "), env.defaults)),
+        ("callees", String::new()),
+    ]
+}
+
+/// The code key: blake3 of the key format and of every part of [`key_parts`].
+pub fn code_key_of(parts: &[(&'static str, String)]) -> String {
+    let mut h = blake3::Hasher::new();
+    let mut put = |s: &str| {
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    put("stickyjit code key v2");
+    for (name, value) in parts {
+        put(name);
+        put(value);
+    }
+    normalize::hex(&h.finalize().as_bytes()[..20])
+}
+
+/// The code key of a specialization ([`key_parts`], hashed).
 pub fn code_key(
     fp: &normalize::Fingerprint,
     env: &lower::Env,
@@ -80,30 +129,7 @@ pub fn code_key(
     shape: optimize::Shape,
     target: &optimize::TargetIdentity,
 ) -> String {
-    let mut h = blake3::Hasher::new();
-    let mut put = |s: &str| {
-        h.update(&(s.len() as u64).to_le_bytes());
-        h.update(s.as_bytes());
-    };
-    put("stickyjit code key v1");
-    put(VERSION);
-    put(&target.llvm_version);
-    put(&target.triple);
-    put(&target.cpu);
-    put(&target.features);
-    put(&target.codegen_flags);
-    put(&format!("{options:?}"));
-    put(&optimize::pipeline(options.opt_level, shape));
-    put(&normalize::hex(&fp.code));
-    put(&arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(","));
-    let mut globals: Vec<_> = env.globals.iter().collect();
-    globals.sort_by(|a, b| a.0.cmp(b.0));
-    for (name, value) in globals {
-        put(name);
-        put(&format!("{value:?}"));
-    }
-    put(&format!("{:?}", env.defaults));
-    normalize::hex(&h.finalize().as_bytes()[..20])
+    code_key_of(&key_parts(fp, env, arg_types, options, shape, target))
 }
 
 /// A specialization typed and keyed, before any LLVM work: what decides whether a cached
@@ -112,6 +138,8 @@ pub struct Prepared {
     /// The entry symbol: `sj_` + the code key.
     pub symbol: String,
     pub code_key: String,
+    /// What the key is made of ([`key_parts`]), for the cache's metadata and `explain`.
+    pub key_parts: Vec<(&'static str, String)>,
     pub ret: Type,
     pub local_names: Vec<String>,
     pub typed_ir: Option<String>,
@@ -139,8 +167,9 @@ pub fn prepare(
     let typed_ir = capture.typed_ir.then(|| pretty::typed_program(&typed));
     let ret = typed.entry().ret.clone();
     let shape = if typed.is_leaf() { optimize::Shape::Leaf } else { optimize::Shape::Calls };
-    let code_key = code_key(fp, env, arg_types, options, shape, &optimize::target_identity());
-    Ok(Prepared { symbol: format!("sj_{code_key}"), code_key, ret, local_names, typed_ir, timings, typed, shape, span: func.span })
+    let key_parts = key_parts(fp, env, arg_types, options, shape, &optimize::target_identity());
+    let code_key = code_key_of(&key_parts);
+    Ok(Prepared { symbol: format!("sj_{code_key}"), code_key, key_parts, ret, local_names, typed_ir, timings, typed, shape, span: func.span })
 }
 
 /// Loads an object made earlier for `p` (from the on-disk cache) into the engine.

@@ -150,3 +150,43 @@ pub fn cache_prune(cap: Option<u64>) -> PyResult<(usize, u64)> {
     let store = Store::open(&dir).map_err(|e| pyo3::exceptions::PyOSError::new_err(e.to_string()))?;
     Ok(store.prune(cap.unwrap_or_else(cache::default_cap)))
 }
+
+/// Why `parts` (the key of a specialization of `function` in `file` that was not in the cache)
+/// missed: the parts in which it differs from the nearest earlier entry for the same function.
+/// Reads the whole directory: called when asked (`explain()`, `STICKYJIT_EXPLAIN=1`), not on
+/// every miss. The entry under `key` itself (written by the compile being explained) is skipped.
+pub fn explain_miss(store: &Store, key: &str, function: &str, file: &str, signature: &str, parts: &[(&'static str, String)]) -> String {
+    let mut best: Option<(usize, Vec<String>, String)> = None;
+    for e in store.entries(true) {
+        if e.key == key {
+            continue;
+        }
+        let Some(meta) = e.meta else { continue };
+        let get = |k: &str| meta.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        if get("function") != Some(function) || get("file") != Some(file) {
+            continue;
+        }
+        let mut diffs = Vec::new();
+        for (name, value) in parts {
+            let old = get(&format!("part:{name}")).unwrap_or("?");
+            if old != value {
+                diffs.push(if name == &"source" || name == &"compiler" || name == &"cpu" {
+                    (*name).to_string()
+                } else {
+                    format!("{name} ({old} → {value})")
+                });
+            }
+        }
+        let sig = get("signature").unwrap_or("?").to_string();
+        if best.as_ref().is_none_or(|(n, _, _)| diffs.len() < *n) {
+            best = Some((diffs.len(), diffs, sig));
+        }
+    }
+    match best {
+        None => format!("{function}{signature} was compiled: the cache had no earlier entry for {function} from {file}"),
+        Some((_, diffs, sig)) => format!(
+            "{function}{signature} was compiled: the nearest cache entry for {function} from {file} (signature {sig}) differs in {}",
+            if diffs.is_empty() { "nothing (it was written meanwhile)".to_string() } else { diffs.join("; ") }
+        ),
+    }
+}

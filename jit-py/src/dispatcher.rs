@@ -30,6 +30,22 @@ struct Spec {
     local_names: Arc<Vec<String>>,
 }
 
+/// What `explain()` says about the last compile; a miss is explained when asked (it reads the
+/// cache directory).
+enum Explain {
+    Said(String),
+    Miss { store: &'static cache::Store, key: String, file: String, sig: String, parts: Vec<(&'static str, String)> },
+}
+
+impl Explain {
+    fn text(&self, function: &str) -> String {
+        match self {
+            Explain::Said(s) => s.clone(),
+            Explain::Miss { store, key, file, sig, parts } => crate::disk::explain_miss(store, key, function, file, sig, parts),
+        }
+    }
+}
+
 /// What the first compile learns about the function and keeps.
 struct Parsed {
     filename: String,
@@ -60,6 +76,8 @@ pub struct Dispatcher {
     table: AtomicPtr<Vec<Spec>>,
     /// Every snapshot ever published, kept alive so a reader's pointer stays valid.
     snapshots: Mutex<Vec<Box<Vec<Spec>>>>,
+    /// Why the last compile was or was not served by the on-disk cache (`explain()`).
+    last_explain: Mutex<Option<Explain>>,
     /// Serializes compiles and holds what the first one parsed.
     parsed: Mutex<Option<Arc<Parsed>>>,
 }
@@ -78,6 +96,7 @@ impl Dispatcher {
             use_cache: false,
             table: AtomicPtr::new(std::ptr::null_mut()),
             snapshots: Mutex::new(Vec::new()),
+            last_explain: Mutex::new(None),
             parsed: Mutex::new(None),
         }
     }
@@ -337,6 +356,14 @@ impl Dispatcher {
                 from_disk = crate::disk::lookup(py, store, &key);
             }
         }
+        let sig = signature_text(kinds);
+        let explanation = match (&from_disk, store) {
+            (Some(_), _) => Explain::Said(format!("{}{sig} was loaded from the cache (entry {key})", self.name)),
+            (None, Some(store)) => Explain::Miss { store, key: key.clone(), file: parsed.filename.clone(), sig: sig.clone(), parts: p.key_parts.clone() },
+            (None, None) if !self.use_cache => Explain::Said(format!("{}{sig} was compiled: cache=False", self.name)),
+            (None, None) => Explain::Said(format!("{}{sig} was compiled: the cache is off or unusable (STICKYJIT_CACHE, or a warning said why)", self.name)),
+        };
+        let parts = p.key_parts.clone();
         let mut c = match from_disk {
             Some(entry) => jit_core::load_object(p, entry.object).map_err(err)?,
             None => {
@@ -351,6 +378,7 @@ impl Dispatcher {
                             ("symbol".to_string(), c.symbol.clone()),
                             ("stickyjit".to_string(), jit_core::VERSION.to_string()),
                         ];
+                        let meta = meta.into_iter().chain(parts.iter().map(|(n, v)| (format!("part:{n}"), v.clone()))).collect();
                         crate::disk::save(py, store, &key, &cache::Entry { meta, object: c.object.clone() });
                     }
                 }
@@ -359,6 +387,10 @@ impl Dispatcher {
         };
         // The stage names of docs/architecture.md and of the criterion benches (benches/stages);
         // reading the source, parsing and normalizing happen at the function's first compile.
+        if std::env::var("STICKYJIT_EXPLAIN").is_ok_and(|v| v != "0" && !v.is_empty()) {
+            eprintln!("stickyjit: {}", explanation.text(&self.name));
+        }
+        *self.last_explain.lock().unwrap_or_else(|e| e.into_inner()) = Some(explanation);
         let first = if self.specs().is_empty() { parsed.timings.clone() } else { Vec::new() };
         c.timings.splice(0..0, first.into_iter().chain([("globals", globals)]));
         Ok(c)
@@ -463,6 +495,7 @@ impl Dispatcher {
             use_cache: cache,
             table: AtomicPtr::new(std::ptr::null_mut()),
             snapshots: Mutex::new(Vec::new()),
+            last_explain: Mutex::new(None),
             parsed: Mutex::new(None),
         })
     }
@@ -472,6 +505,17 @@ impl Dispatcher {
     #[pyo3(signature = (*args, **kwargs))]
     fn __call__(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
         self.call_impl(py, args, kwargs)
+    }
+
+    /// Why the last compile of this function was (or was not) a cache hit: which parts of the
+    /// code key differ from the nearest earlier cache entry for the same function.
+    fn explain(&self) -> String {
+        self.last_explain
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(|e| e.text(&self.name))
+            .unwrap_or_else(|| format!("{} has not been compiled yet", self.name))
     }
 
     /// The argument-type signatures compiled so far, as tuples of type names.
