@@ -128,3 +128,20 @@ def test_the_sticky_identity_is_the_same_in_every_process(tmp_path):
         assert proc.returncode == 0, proc.stderr
         outs.add(proc.stdout.strip())
     assert len(outs) == 1 and len(outs.pop()) == 64
+
+
+def test_a_changed_numeric_global_is_a_real_change():
+    # The compiled code freezes G: the object made when G was 1 must not come back when it is 2.
+    ns: dict = {}
+    run_cell("G = 1\n", ns)
+    cell = "from stickyjit import jit\n\n@jit\ndef with_global(x):\n    return x + G\n"
+    first = run_cell(cell, ns)["with_global"]
+    assert first(1) == 2
+    assert run_cell(cell, ns)["with_global"] is first
+    run_cell("G = 2\n", ns)
+    second = run_cell(cell, ns)["with_global"]
+    assert second is not first
+    assert second(1) == 3
+    run_cell("G = 2.0\n", ns)
+    third = run_cell(cell, ns)["with_global"]
+    assert third is not second and third(1) == 3.0

@@ -6,7 +6,8 @@
 //! tree (comments, blank lines, formatting and type annotations leave no trace in them; local
 //! variables are numbered, not named; the docstring is the first constant and is left out).
 //! To those are added the module and qualified name, the parameter names, the defaults, the
-//! options and the Python version. Never the globals dict's identity: a notebook may exec each
+//! options, the Python version, and the values of the numeric globals the code reads (they are
+//! frozen into the machine code). Never the globals dict's identity: a notebook may exec each
 //! cell into a fresh one. blake3, so identical in every process whatever PYTHONHASHSEED is.
 
 use pyo3::prelude::*;
@@ -64,6 +65,11 @@ fn put_const(h: &mut Hasher, c: &Bound<'_, PyAny>) -> PyResult<()> {
     Ok(())
 }
 
+/// Values a compile freezes into the machine code (numbers, and tuples of them).
+fn is_frozen_kind(v: &Bound<'_, PyAny>) -> bool {
+    v.is_instance_of::<PyBool>() || v.is_instance_of::<PyInt>() || v.is_instance_of::<PyFloat>() || v.is_instance_of::<PyTuple>()
+}
+
 fn put_code(h: &mut Hasher, code: &Bound<'_, PyAny>, skip_docstring: bool) -> PyResult<()> {
     let py = code.py();
     h.put(code.getattr(intern!(py, "co_code"))?.cast::<PyBytes>()?.as_bytes());
@@ -111,6 +117,19 @@ pub fn sticky_identity(func: &Bound<'_, PyAny>, options: &Bound<'_, PyAny>) -> P
     }
     h.put(b"options");
     put_const(&mut h, options)?;
+    // The values the compiled code would freeze: numbers (and tuples of them) among the globals
+    // the function reads. Re-running a cell after such a global changed is a real change; the
+    // old object, frozen with the old value, must not be handed back.
+    h.put(b"globals");
+    let globals = func.getattr(intern!(py, "__globals__"))?;
+    let globals = globals.cast::<pyo3::types::PyDict>()?;
+    for name in code.getattr(intern!(py, "co_names"))?.cast::<PyTuple>()?.iter() {
+        match globals.get_item(&name)? {
+            Some(v) if is_frozen_kind(&v) => put_const(&mut h, &v)?,
+            Some(v) => h.put_str(&v.get_type().name()?.to_cow()?),
+            None => h.put(b"-"),
+        }
+    }
     put_code(&mut h, &code, true)?;
     Ok(h.0.finalize().to_hex().to_string())
 }
