@@ -31,7 +31,12 @@ def jit(func=None, /, **options):
     in and loaded from the on-disk cache, see docs/caching.md; ``STICKYJIT_CACHE=0`` turns it
     off for the process); ``nopython`` (accepted for Numba compatibility; stickyjit always
     compiles without the interpreter, so it must be true). An unknown option is a ``TypeError``.
+
+    Decorating a function whose sticky identity (docs/caching.md) matches one decorated before
+    returns the same dispatcher: re-running an unchanged cell keeps its compiled code.
     """
+    if func is not None and not options and getattr(func, "__code__", None) is not None:
+        return _decorate(func, 3, True)  # plain @jit: the path every re-run cell takes
     unknown = set(options) - _OPTIONS
     if unknown:
         raise TypeError(
@@ -46,27 +51,30 @@ def jit(func=None, /, **options):
         raise TypeError(f"jit(cache=...) takes True or False, not {cache!r}")
 
     def decorate(f):
-        code = getattr(f, "__code__", None)
-        identity = sticky_identity(f, (opt_level, cache)) if code is not None else None
-        if identity is not None:
-            d = _STICKY.get(identity)
-            if d is not None:
-                f.__stickyjit_dispatcher__ = d
-                return d
-        d = Dispatcher(f, opt_level, cache)
-        for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
-            try:
-                setattr(d, attr, getattr(f, attr))
-            except AttributeError:
-                pass
-        d.__wrapped__ = f
-        f.__stickyjit_dispatcher__ = d
-        if identity is not None:
-            _STICKY[identity] = d
-        return d
+        return _decorate(f, opt_level, cache)
 
     if func is None:
         return decorate
     if not callable(func):
         raise TypeError(f"jit() takes a function, not {type(func).__name__}")
     return decorate(func)
+
+
+def _decorate(f, opt_level, cache):
+    identity = sticky_identity(f, (opt_level, cache)) if getattr(f, "__code__", None) is not None else None
+    if identity is not None:
+        d = _STICKY.get(identity)
+        if d is not None:
+            f.__stickyjit_dispatcher__ = d
+            return d
+    d = Dispatcher(f, opt_level, cache)
+    for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+        try:
+            setattr(d, attr, getattr(f, attr))
+        except AttributeError:
+            pass
+    d.__wrapped__ = f
+    f.__stickyjit_dispatcher__ = d
+    if identity is not None:
+        _STICKY[identity] = d
+    return d
