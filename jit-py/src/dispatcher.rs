@@ -357,42 +357,68 @@ impl Dispatcher {
             }
         }
         let sig = signature_text(kinds);
-        let explanation = match (&from_disk, store) {
+        let mut explanation = match (&from_disk, store) {
             (Some(_), _) => Explain::Said(format!("{}{sig} was loaded from the cache (entry {key})", self.name)),
             (None, Some(store)) => Explain::Miss { store, key: key.clone(), file: parsed.filename.clone(), sig: sig.clone(), parts: p.key_parts.clone() },
             (None, None) if !self.use_cache => Explain::Said(format!("{}{sig} was compiled: cache=False", self.name)),
             (None, None) => Explain::Said(format!("{}{sig} was compiled: the cache is off or unusable (STICKYJIT_CACHE, or a warning said why)", self.name)),
         };
-        let parts = p.key_parts.clone();
-        let mut c = match from_disk {
-            Some(entry) => jit_core::load_object(p, entry.object).map_err(err)?,
-            None => {
-                let c = jit_core::finish(p, &self.options, capture).map_err(err)?;
-                if let Some(store) = store {
-                    if !c.object.is_empty() {
-                        let meta = vec![
-                            ("function".to_string(), self.name.clone()),
-                            ("file".to_string(), parsed.filename.clone()),
-                            ("signature".to_string(), signature_text(kinds)),
-                            ("return".to_string(), c.ret.to_string()),
-                            ("symbol".to_string(), c.symbol.clone()),
-                            ("stickyjit".to_string(), jit_core::VERSION.to_string()),
-                        ];
-                        let meta = meta.into_iter().chain(parts.iter().map(|(n, v)| (format!("part:{n}"), v.clone()))).collect();
-                        crate::disk::save(py, store, &key, &cache::Entry { meta, object: c.object.clone() });
-                    }
+        let mut c = match (from_disk, store) {
+            (Some(entry), Some(store)) => match jit_core::load_object(p, entry.object) {
+                Ok(c) => c,
+                Err(e) => {
+                    // An entry that passed its checksum but does not load: never an error for
+                    // the caller; drop it and compile.
+                    crate::disk::warn(py, &format!("stickyjit: cache entry {key} could not be loaded ({e}); recompiling"));
+                    store.remove(&key);
+                    explanation = Explain::Said(format!("{}{sig} was compiled: its cache entry could not be loaded", self.name));
+                    let p = jit_core::prepare(&parsed.ast, &parsed.fingerprint, &env, &types, &self.options, capture).map_err(err)?;
+                    self.compile_and_store(py, p, Some(store), &parsed, kinds, capture).map_err(err)?
                 }
-                c
-            }
+            },
+            _ => self.compile_and_store(py, p, store, &parsed, kinds, capture).map_err(err)?,
         };
+        if !capture.llvm_ir && !capture.asm {
+            if std::env::var("STICKYJIT_EXPLAIN").is_ok_and(|v| v != "0" && !v.is_empty()) {
+                eprintln!("stickyjit: {}", explanation.text(&self.name));
+            }
+            *self.last_explain.lock().unwrap_or_else(|e| e.into_inner()) = Some(explanation);
+        }
         // The stage names of docs/architecture.md and of the criterion benches (benches/stages);
         // reading the source, parsing and normalizing happen at the function's first compile.
-        if std::env::var("STICKYJIT_EXPLAIN").is_ok_and(|v| v != "0" && !v.is_empty()) {
-            eprintln!("stickyjit: {}", explanation.text(&self.name));
-        }
-        *self.last_explain.lock().unwrap_or_else(|e| e.into_inner()) = Some(explanation);
         let first = if self.specs().is_empty() { parsed.timings.clone() } else { Vec::new() };
         c.timings.splice(0..0, first.into_iter().chain([("globals", globals)]));
+        Ok(c)
+    }
+
+    /// Generates, optimizes, emits and loads `p`; writes the object to `store`.
+    fn compile_and_store(
+        &self,
+        py: Python<'_>,
+        p: jit_core::Prepared,
+        store: Option<&'static cache::Store>,
+        parsed: &Parsed,
+        kinds: &[Kind],
+        capture: Capture,
+    ) -> Result<jit_core::Compiled, jit_core::CompileError> {
+        let key = p.code_key.clone();
+        let parts = p.key_parts.clone();
+        let c = jit_core::finish(p, &self.options, capture)?;
+        if let (Some(store), false) = (store, c.object.is_empty()) {
+            let meta = [
+                ("function", self.name.clone()),
+                ("file", parsed.filename.clone()),
+                ("signature", signature_text(kinds)),
+                ("return", c.ret.to_string()),
+                ("symbol", c.symbol.clone()),
+                ("stickyjit", jit_core::VERSION.to_string()),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .chain(parts.into_iter().map(|(n, v)| (format!("part:{n}"), v)))
+            .collect();
+            crate::disk::save(py, store, &key, &cache::Entry { meta, object: c.object.clone() });
+        }
         Ok(c)
     }
 
