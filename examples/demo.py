@@ -4,7 +4,8 @@
 
 For each kernel it prints the compiled answer next to CPython's (``f.py_func``, the undecorated
 function, run with its recursive calls kept in CPython), the time of the first call (which
-compiles), and the steady-state speed-up over CPython (best of a few runs, timed with
+compiles, or loads the machine code from the on-disk cache when an earlier run compiled it), and
+the steady-state speed-up over CPython (best of a few runs, timed with
 ``time.perf_counter``). It exits with status 1 if any
 answer differs from CPython's, in value or in type.
 """
@@ -133,11 +134,11 @@ def main() -> int:
             f"{t_py / t_jit:8.0f}x{'' if ok else '   <-- DIFFERS FROM CPYTHON'}"
         )
     print()
-    print("first call = f(1): compiles f for (int64,), then runs it on 1")
+    print("first call = f(1): compiles f for (int64,) (or loads it from the on-disk cache), then runs it on 1")
     print("speed-up = CPython time / compiled time for the workload (best of 2 and of 5 runs);")
     print("  collatz_steps is called from a Python loop once per start value, so its time includes the call path")
     print(f"signatures compiled: {', '.join(f'{f.__name__}{f.signatures}' for _, f, _, _ in KERNELS)}")
-    print(f"stickyjit.stats(): {stickyjit.stats()}")
+    print(f"stickyjit.stats(): {stickyjit.stats()}  (run it again: the cache serves every function)")
     if failures:
         print(f"\n{failures} kernel(s) gave an answer different from CPython's", file=sys.stderr)
         return 1
