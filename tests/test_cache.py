@@ -205,9 +205,13 @@ def test_the_size_cap_is_applied_after_writes(tmp_path):
     script = tmp_path / "many.py"
     script.write_text(MANY.format())
     env = dict(os.environ, STICKYJIT_CACHE_DIR=str(cache), STICKYJIT_CACHE_SIZE="8K")
-    proc = subprocess.run([sys.executable, str(script), "0", "40"], capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run([sys.executable, str(script), "0", "70"], capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    # Pruning runs beside the writes; the last one may still be finishing: one more prune.
+    # The process pruned after its 1st and 65th writes (on a background thread): of 70 entries
+    # at most the cap plus the five written after the last prune remain.
+    sizes = [p.stat().st_size for p in entries(cache)]
+    assert 0 < len(sizes) < 70
+    assert sum(sizes) <= 8 * 1024 + 5 * max(sizes), (len(sizes), sum(sizes))
     cli(cache, "prune", env_extra={"STICKYJIT_CACHE_SIZE": "8K"})
     total = sum(p.stat().st_size for p in entries(cache))
     assert 0 < total <= 8 * 1024, total

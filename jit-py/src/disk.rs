@@ -80,8 +80,11 @@ pub fn lookup(py: Python<'_>, store: &Store, key: &str) -> Option<Entry> {
 pub fn save(py: Python<'_>, store: &'static Store, key: &str, entry: &Entry) {
     match store.put(key, entry) {
         Ok(_) => {
-            WRITES.fetch_add(1, Ordering::Relaxed);
-            prune_in_background(store);
+            // The cap is checked after the process's first write and every 64th after it: a
+            // prune reads the whole directory, which should not compete with compiles.
+            if WRITES.fetch_add(1, Ordering::Relaxed) % 64 == 0 {
+                prune_in_background(store);
+            }
         }
         Err(e) => warn(py, &format!("stickyjit: could not write the cache: {e}; the compiled code is used from memory")),
     }
