@@ -18,15 +18,18 @@ outside int64 (a test design error, not a compiler bug).
 """
 from __future__ import annotations
 
+import atexit
 import math
 import os
+import shutil
 import struct
 import tempfile
 import types
 
 # The tests compile with a private, empty on-disk cache (never the user's ~/.cache/stickyjit);
 # set before stickyjit opens it, at its first compile. Child processes inherit it.
-os.environ["STICKYJIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="stickyjit-tests-")
+os.environ["STICKYJIT_CACHE_DIR"] = _CACHE_DIR = tempfile.mkdtemp(prefix="stickyjit-tests-")
+atexit.register(shutil.rmtree, _CACHE_DIR, True)
 
 import pytest
 from hypothesis import HealthCheck, settings
