@@ -577,3 +577,20 @@ def test_recursion_deeper_than_the_stack_is_a_recursion_error(tmp_path):
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "ok"
+
+
+G_BAD_TUPLE = (1, "two")
+
+
+@jit
+def bad_tuple_global(x):
+    a, b = G_BAD_TUPLE  # MARK: bad-tuple
+    return a + x
+
+
+def test_a_tuple_global_holding_a_string_names_it():
+    with pytest.raises(CompileError) as info:
+        bad_tuple_global(1)
+    assert info.value.construct == "global of an unsupported type"
+    assert info.value.lineno == marker_line("bad-tuple")
+    assert "G_BAD_TUPLE" in str(info.value) and "tuple" in str(info.value)

@@ -1886,6 +1886,22 @@ def test_numeric_globals(x):
     check(uses_negative_global_exponent, x)
 
 
+G_TUPLE = (1.5, -3, True)
+G_NESTED = ((1, 2), (0.5, -0.25))
+
+
+@jit
+def uses_tuple_globals(x):
+    a, b, c = G_TUPLE
+    (p, q), (r, s) = G_NESTED
+    return (a * x + b) * (c + p) - q * r + s * x
+
+
+@given(x=st.one_of(st.integers(-(2**40), 2**40), floats))
+def test_tuple_globals(x):
+    check(uses_tuple_globals, x)
+
+
 def test_globals_are_frozen_at_compile_time(monkeypatch):
     import test_semantics as me
 

@@ -145,3 +145,14 @@ def test_a_changed_numeric_global_is_a_real_change():
     run_cell("G = 2.0\n", ns)
     third = run_cell(cell, ns)["with_global"]
     assert third is not second and third(1) == 3.0
+
+
+def test_a_changed_tuple_global_is_a_real_change():
+    ns: dict = {}
+    run_cell("W = (1.0, 2.0)\n", ns)
+    cell = "from stickyjit import jit\n\n@jit\ndef affine_w(x):\n    a, b = W\n    return a * x + b\n"
+    first = run_cell(cell, ns)["affine_w"]
+    assert first(3.0) == 5.0
+    run_cell("W = (1.0, 2.5)\n", ns)
+    second = run_cell(cell, ns)["affine_w"]
+    assert second is not first and second(3.0) == 5.5

@@ -17,6 +17,8 @@ pub enum GlobalValue {
     Int(i64),
     Float(f64),
     Bool(bool),
+    /// A tuple of numbers (or of such tuples), frozen like the numbers.
+    Tuple(Vec<GlobalValue>),
     /// A module the compiler knows (`"math"`).
     Module(String),
     /// A function from the `math` module, e.g. `from math import sqrt`.
@@ -226,6 +228,31 @@ impl<'a> Lowerer<'a> {
         id
     }
 
+    /// A frozen tuple global as a tuple expression of constants.
+    fn frozen_tuple(&mut self, name: &str, items: &[GlobalValue], span: Span) -> Result<hir::Expr> {
+        let mut out = Vec::new();
+        for item in items {
+            let kind = match item {
+                GlobalValue::Int(i) => H::Int(*i),
+                GlobalValue::Float(f) => H::Float(*f),
+                GlobalValue::Bool(b) => H::Bool(*b),
+                GlobalValue::Tuple(inner) => {
+                    out.push(self.frozen_tuple(name, inner, span)?);
+                    continue;
+                }
+                _ => {
+                    return Err(CompileError::unsupported_because(
+                        "global of an unsupported type",
+                        format!("'{name}' is a tuple holding {}; only numbers and tuples of them are compiled", describe(item)),
+                        span,
+                    ))
+                }
+            };
+            out.push(self.mk(kind, span));
+        }
+        Ok(self.mk(H::Tuple(out), span))
+    }
+
     fn mk(&mut self, kind: H, span: Span) -> hir::Expr {
         let id = self.next_expr;
         self.next_expr += 1;
@@ -401,11 +428,15 @@ impl<'a> Lowerer<'a> {
                         GlobalValue::Int(i) => H::Int(*i),
                         GlobalValue::Float(f) => H::Float(*f),
                         GlobalValue::Bool(b) => H::Bool(*b),
+                        GlobalValue::Tuple(items) => {
+                            let items = items.clone();
+                            return self.frozen_tuple(n, &items, span);
+                        }
                         GlobalValue::Undefined => return Err(undefined(n, span)),
                         GlobalValue::Unsupported { description, .. } => {
                             return Err(CompileError::unsupported_because(
                                 "global of an unsupported type",
-                                format!("'{n}' is {description}; only int, float and bool globals are compiled"),
+                                format!("'{n}' is {description}; only int, float and bool globals, and tuples of them, are compiled"),
                                 span,
                             ))
                         }
@@ -593,6 +624,7 @@ fn describe(g: &GlobalValue) -> String {
         GlobalValue::OtherJitted(g) => format!("the jitted function '{g}'"),
         GlobalValue::Unsupported { description, .. } => description.clone(),
         GlobalValue::Int(_) | GlobalValue::Float(_) | GlobalValue::Bool(_) => "a number".to_string(),
+        GlobalValue::Tuple(_) => "a tuple".to_string(),
         GlobalValue::Undefined => "undefined".to_string(),
     }
 }

@@ -305,6 +305,7 @@ impl Dispatcher {
                 "int" => GlobalValue::Int(payload.extract()?),
                 "float" => GlobalValue::Float(payload.extract()?),
                 "bool" => GlobalValue::Bool(payload.extract()?),
+                "tuple" => frozen_tuple(&payload)?,
                 "module" => GlobalValue::Module(payload.extract()?),
                 "math" => GlobalValue::MathFunction(payload.extract()?),
                 "builtin" | "unsupported_builtin" => GlobalValue::Builtin(payload.extract()?),
@@ -479,6 +480,21 @@ impl Dispatcher {
         }
         Ok(out.into_any().unbind())
     }
+}
+
+/// A tuple global as `_support.resolve_globals` describes it: `[(tag, payload), ...]`.
+fn frozen_tuple(payload: &Bound<'_, PyAny>) -> PyResult<GlobalValue> {
+    let mut items = Vec::new();
+    for item in payload.try_iter()? {
+        let (tag, value): (String, Bound<'_, PyAny>) = item?.extract()?;
+        items.push(match tag.as_str() {
+            "int" => GlobalValue::Int(value.extract()?),
+            "float" => GlobalValue::Float(value.extract()?),
+            "bool" => GlobalValue::Bool(value.extract()?),
+            _ => frozen_tuple(&value)?,
+        });
+    }
+    Ok(GlobalValue::Tuple(items))
 }
 
 fn signature_text(kinds: &[Kind]) -> String {

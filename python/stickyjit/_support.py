@@ -63,10 +63,32 @@ def _describe(value) -> str:
     return f"a {type(value).__name__}"
 
 
+def _frozen_tuple(value):
+    """[(tag, payload), ...] for a tuple of int64, float, bool (or such tuples), else None."""
+    items = []
+    for v in value:
+        t = type(v)
+        if t is bool:
+            items.append(("bool", v))
+        elif t is int and INT64_MIN <= v <= INT64_MAX:
+            items.append(("int", v))
+        elif t is float:
+            items.append(("float", v))
+        elif t is tuple:
+            inner = _frozen_tuple(v)
+            if inner is None:
+                return None
+            items.append(("tuple", inner))
+        else:
+            return None
+    return items
+
+
 def resolve_globals(func, names, dispatcher, dispatcher_type):
     """For each global name the function reads: (name, tag, payload) for the compiler.
 
-    Tags: int, float, bool, module, math, builtin, self, jitted, unsupported, unsupported_fn, undefined.
+    Tags: int, float, bool, tuple (payload: [(tag, payload), ...]), module, math, builtin, self,
+    jitted, unsupported, unsupported_fn, undefined.
     """
     g = func.__globals__
     out = []
@@ -93,6 +115,12 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
                 out.append((name, "unsupported", "an int outside the int64 range"))
         elif t is float:
             out.append((name, "float", value))
+        elif t is tuple:
+            frozen = _frozen_tuple(value)
+            if frozen is None:
+                out.append((name, "unsupported", "a tuple holding something other than int, float or bool"))
+            else:
+                out.append((name, "tuple", frozen))
         elif value is math:
             out.append((name, "module", "math"))
         elif isinstance(value, types.ModuleType):
