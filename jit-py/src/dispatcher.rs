@@ -374,10 +374,10 @@ impl Dispatcher {
                     store.remove(&key);
                     explanation = Explain::Said(format!("{}{sig} was compiled: its cache entry could not be loaded", self.name));
                     let p = jit_core::prepare(&parsed.ast, &parsed.fingerprint, &env, &types, &self.options, capture).map_err(err)?;
-                    self.compile_and_store(py, p, Some(store), &parsed, kinds, capture).map_err(err)?
+                    self.compile_and_store(py, p, Some(store), &parsed, &sig, capture).map_err(err)?
                 }
             },
-            _ => self.compile_and_store(py, p, store, &parsed, kinds, capture).map_err(err)?,
+            _ => self.compile_and_store(py, p, store, &parsed, &sig, capture).map_err(err)?,
         };
         if !capture.llvm_ir && !capture.asm {
             if std::env::var("STICKYJIT_EXPLAIN").is_ok_and(|v| v != "0" && !v.is_empty()) {
@@ -399,7 +399,7 @@ impl Dispatcher {
         p: jit_core::Prepared,
         store: Option<&'static cache::Store>,
         parsed: &Parsed,
-        kinds: &[Kind],
+        signature: &str,
         capture: Capture,
     ) -> Result<jit_core::Compiled, jit_core::CompileError> {
         let key = p.code_key.clone();
@@ -409,7 +409,7 @@ impl Dispatcher {
             let meta = [
                 ("function", self.name.clone()),
                 ("file", parsed.filename.clone()),
-                ("signature", signature_text(kinds)),
+                ("signature", signature.to_string()),
                 ("return", c.ret.to_string()),
                 ("symbol", c.symbol.clone()),
                 ("stickyjit", jit_core::VERSION.to_string()),

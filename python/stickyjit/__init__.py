@@ -35,8 +35,8 @@ def jit(func=None, /, **options):
     Decorating a function whose sticky identity (docs/caching.md) matches one decorated before
     returns the same dispatcher: re-running an unchanged cell keeps its compiled code.
     """
-    if func is not None and not options and getattr(func, "__code__", None) is not None:
-        return _decorate(func, 3, True)  # plain @jit: the path every re-run cell takes
+    if func is not None and not options and hasattr(func, "__code__"):
+        return _decorate(func, 3, True, sticky_identity(func, (3, True)))  # plain @jit: every re-run cell
     unknown = set(options) - _OPTIONS
     if unknown:
         raise TypeError(
@@ -51,7 +51,8 @@ def jit(func=None, /, **options):
         raise TypeError(f"jit(cache=...) takes True or False, not {cache!r}")
 
     def decorate(f):
-        return _decorate(f, opt_level, cache)
+        identity = sticky_identity(f, (opt_level, cache)) if hasattr(f, "__code__") else None
+        return _decorate(f, opt_level, cache, identity)
 
     if func is None:
         return decorate
@@ -60,8 +61,8 @@ def jit(func=None, /, **options):
     return decorate(func)
 
 
-def _decorate(f, opt_level, cache):
-    identity = sticky_identity(f, (opt_level, cache)) if getattr(f, "__code__", None) is not None else None
+def _decorate(f, opt_level, cache, identity):
+    """The dispatcher of `f`: the one made before for the same sticky identity, or a new one."""
     if identity is not None:
         d = _STICKY.get(identity)
         if d is not None:
