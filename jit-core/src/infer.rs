@@ -43,28 +43,64 @@ impl TypedProgram {
     pub fn func(&self, spec: &TypedFunction) -> &hir::Function {
         &self.funcs[spec.func as usize]
     }
+    /// Where the locals of function `func` start in [`TypedProgram::local_names`] (the numbering
+    /// run-time "unbound local" statuses use).
+    pub fn local_offset(&self, func: FuncId) -> u32 {
+        self.funcs[..func as usize].iter().map(|f| f.locals.len() as u32).sum()
+    }
+    /// The names of the locals of every function, one after the other.
+    pub fn local_names(&self) -> Vec<String> {
+        self.funcs.iter().flat_map(|f| f.locals.iter().map(|l| l.name.clone())).collect()
+    }
+    /// For each specialization: whether it can call itself again (it is on a cycle of calls),
+    /// so may recurse as deep as the stack goes.
+    pub fn recursive_specs(&self) -> Vec<bool> {
+        let n = self.specs.len();
+        (0..n)
+            .map(|start| {
+                // Is `start` reachable from its own callees?
+                let mut seen = vec![false; n];
+                let mut stack: Vec<SpecId> = self.specs[start].call_targets.values().copied().collect();
+                while let Some(s) = stack.pop() {
+                    if s == start {
+                        return true;
+                    }
+                    if !std::mem::replace(&mut seen[s], true) {
+                        stack.extend(self.specs[s].call_targets.values().copied());
+                    }
+                }
+                false
+            })
+            .collect()
+    }
 }
 
 pub fn infer(funcs: Vec<hir::Function>, arg_types: Vec<Type>) -> Result<TypedProgram> {
+    infer_program(funcs, arg_types).map_err(|(_, e)| e)
+}
+
+/// [`infer`], saying on error which function the error's span is in.
+pub fn infer_program(funcs: Vec<hir::Function>, arg_types: Vec<Type>) -> std::result::Result<TypedProgram, (FuncId, CompileError)> {
     let root = &funcs[0];
     let mut specs = vec![new_spec(root, 0, arg_types)];
     for _round in 0..64 {
         let mut changed = false;
         let mut i = 0;
         while i < specs.len() {
+            let func = specs[i].func;
             let mut cx = Cx { funcs: &funcs, specs: &mut specs, me: i, changed: false };
-            cx.function()?;
+            cx.function().map_err(|e| (func, e))?;
             changed |= cx.changed;
             i += 1;
         }
         if !changed {
             for s in &specs {
-                validate(&funcs[s.func as usize], s)?;
+                validate(&funcs[s.func as usize], s).map_err(|e| (s.func, e))?;
             }
             return Ok(TypedProgram { funcs, specs });
         }
     }
-    Err(CompileError::typing("type inference", "types did not settle", funcs[0].span))
+    Err((0, CompileError::typing("type inference", "types did not settle", funcs[0].span)))
 }
 
 fn new_spec(f: &hir::Function, id: FuncId, arg_types: Vec<Type>) -> TypedFunction {

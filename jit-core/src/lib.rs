@@ -71,21 +71,55 @@ pub struct Compiled {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+/// One function of a program being compiled: its tree, its fingerprint and what its globals
+/// are bound to. `units[0]` of a program is the function called from Python; the others are
+/// the jitted functions it reaches, which its [`lower::GlobalValue::Jitted`] globals index.
+#[derive(Clone, Copy)]
+pub struct Unit<'a> {
+    pub func: &'a ast::FunctionDef,
+    pub fp: &'a normalize::Fingerprint,
+    pub env: &'a lower::Env,
+}
+
+/// A unit's frozen globals and defaults as key text (sorted by name).
+fn globals_text(env: &lower::Env) -> String {
+    let mut globals: Vec<_> = env.globals.iter().collect();
+    globals.sort_by(|a, b| a.0.cmp(b.0));
+    let globals: Vec<String> = globals.iter().map(|(n, v)| format!("{n}={v:?}")).collect();
+    format!("{}; defaults {:?}", globals.join(", "), env.defaults)
+}
+
+/// The `callees` key part: one line per function the program reaches besides its root, in
+/// unit order, `#k name: <hash of its source, globals and defaults>`. The globals of each unit
+/// (the root's in the `globals` part) name their callees by unit number, so the lines describe
+/// the whole call graph, cycles included: a change anywhere below the root changes the key.
+pub fn callees_text(units: &[Unit]) -> String {
+    units
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(k, u)| {
+            let mut h = blake3::Hasher::new();
+            h.update(&u.fp.code);
+            h.update(globals_text(u.env).as_bytes());
+            format!("#{k} {}: {}", u.func.name, normalize::hex(&h.finalize().as_bytes()[..16]))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The parts of the code key, each a short text, by what they stand for: `compiler`
 /// (stickyjit, LLVM, flags, pipeline), `cpu` (triple, CPU name and features), `options`,
 /// `source` (the normalized tree, locals alpha-renamed), `arguments`, `globals` (frozen values
-/// and defaults), `callees` (the calls issue fills it). `explain` compares them part by part.
+/// and defaults), `callees` ([`callees_text`]). `explain` compares them part by part.
 pub fn key_parts(
-    fp: &normalize::Fingerprint,
-    env: &lower::Env,
+    units: &[Unit],
     arg_types: &[Type],
     options: &Options,
     shape: optimize::Shape,
     target: &optimize::TargetIdentity,
 ) -> Vec<(&'static str, String)> {
-    let mut globals: Vec<_> = env.globals.iter().collect();
-    globals.sort_by(|a, b| a.0.cmp(b.0));
-    let globals: Vec<String> = globals.iter().map(|(n, v)| format!("{n}={v:?}")).collect();
+    let root = &units[0];
     vec![
         (
             "compiler",
@@ -98,10 +132,10 @@ pub fn key_parts(
         ),
         ("cpu", format!("{} {} {}", target.triple, target.cpu, target.features)),
         ("options", format!("{options:?}")),
-        ("source", normalize::hex(&fp.code)),
+        ("source", normalize::hex(&root.fp.code)),
         ("arguments", arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")),
-        ("globals", format!("{}; defaults {:?}", globals.join(", "), env.defaults)),
-        ("callees", String::new()),
+        ("globals", globals_text(root.env)),
+        ("callees", callees_text(units)),
     ]
 }
 
@@ -112,24 +146,12 @@ pub fn code_key_of(parts: &[(&'static str, String)]) -> String {
         h.update(&(s.len() as u64).to_le_bytes());
         h.update(s.as_bytes());
     };
-    put("stickyjit code key v2");
+    put("stickyjit code key v3");
     for (name, value) in parts {
         put(name);
         put(value);
     }
     normalize::hex(&h.finalize().as_bytes()[..20])
-}
-
-/// The code key of a specialization ([`key_parts`], hashed).
-pub fn code_key(
-    fp: &normalize::Fingerprint,
-    env: &lower::Env,
-    arg_types: &[Type],
-    options: &Options,
-    shape: optimize::Shape,
-    target: &optimize::TargetIdentity,
-) -> String {
-    code_key_of(&key_parts(fp, env, arg_types, options, shape, target))
 }
 
 /// A specialization typed and keyed, before any LLVM work: what decides whether a cached
@@ -141,6 +163,8 @@ pub struct Prepared {
     /// What the key is made of ([`key_parts`]), for the cache's metadata and `explain`.
     pub key_parts: Vec<(&'static str, String)>,
     pub ret: Type,
+    /// The locals of every function of the program, one after the other (run-time statuses
+    /// name them by this numbering).
     pub local_names: Vec<String>,
     pub typed_ir: Option<String>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -149,7 +173,7 @@ pub struct Prepared {
     span: ast::Span,
 }
 
-/// Lowers and infers `func` for `arg_types` and computes its code key.
+/// Lowers and infers `func` (calling nothing but itself) for `arg_types` and computes its code key.
 pub fn prepare(
     func: &ast::FunctionDef,
     fp: &normalize::Fingerprint,
@@ -158,18 +182,26 @@ pub fn prepare(
     options: &Options,
     capture: Capture,
 ) -> Result<Prepared, CompileError> {
+    prepare_program(&[Unit { func, fp, env }], arg_types, options, capture).map_err(|(_, e)| e)
+}
+
+/// Lowers and infers a program (`units[0]` called with `arg_types`, the jitted functions it
+/// reaches after it) and computes its code key. An error says which unit its span is in.
+pub fn prepare_program(units: &[Unit], arg_types: &[Type], options: &Options, capture: Capture) -> Result<Prepared, (usize, CompileError)> {
     let t = Instant::now();
-    let hir = lower::lower(func, env)?;
+    let pairs: Vec<(&ast::FunctionDef, &lower::Env)> = units.iter().map(|u| (u.func, u.env)).collect();
+    let funcs = lower::lower_program(&pairs)?;
     let lowered = t.elapsed();
-    let local_names = hir.locals.iter().map(|l| l.name.clone()).collect();
-    let typed = infer::infer(vec![hir], arg_types.to_vec())?;
+    let typed = infer::infer_program(funcs, arg_types.to_vec()).map_err(|(f, e)| (f as usize, e))?;
+    let local_names = typed.local_names();
     let timings = vec![("lower", lowered), ("infer", t.elapsed() - lowered)];
     let typed_ir = capture.typed_ir.then(|| pretty::typed_program(&typed));
     let ret = typed.entry().ret.clone();
     let shape = if typed.is_leaf() { optimize::Shape::Leaf } else { optimize::Shape::Calls };
-    let key_parts = key_parts(fp, env, arg_types, options, shape, &optimize::target_identity());
+    let key_parts = key_parts(units, arg_types, options, shape, &optimize::target_identity());
     let code_key = code_key_of(&key_parts);
-    Ok(Prepared { symbol: format!("sj_{code_key}"), code_key, key_parts, ret, local_names, typed_ir, timings, typed, shape, span: func.span })
+    let span = units[0].func.span;
+    Ok(Prepared { symbol: format!("sj_{code_key}"), code_key, key_parts, ret, local_names, typed_ir, timings, typed, shape, span })
 }
 
 /// Loads an object made earlier for `p` (from the on-disk cache) into the engine.

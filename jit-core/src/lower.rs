@@ -27,8 +27,9 @@ pub enum GlobalValue {
     Builtin(String),
     /// The jitted function being compiled (direct recursion).
     SelfFunction,
-    /// Another jitted function (calls between jitted functions are not compiled yet).
-    OtherJitted(String),
+    /// Another jitted function: `unit` is its index in the program being compiled
+    /// ([`lower_program`]); `name` is its `__qualname__`, for messages.
+    Jitted { name: String, unit: u32 },
     /// Anything else: `description` says what it is, for the error message.
     Unsupported {
         description: String,
@@ -61,14 +62,21 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     let mut visit = |name: &str| {
-        if !locals.contains(name) && seen.insert(name.to_string()) {
+        let base = name.split('.').next().unwrap_or(name);
+        if !locals.contains(base) && seen.insert(name.to_string()) {
             out.push(name.to_string());
         }
     };
     fn walk_expr(e: &ast::Expr, visit: &mut dyn FnMut(&str)) {
         match &e.kind {
             A::Name(n) => visit(n),
-            A::Attribute { value, .. } => walk_expr(value, visit),
+            A::Attribute { value, attr } => {
+                walk_expr(value, visit);
+                // `m.f`, `m.G`: the caller resolves the attribute when `m` is a module.
+                if let A::Name(m) = &value.kind {
+                    visit(&format!("{m}.{attr}"))
+                }
+            }
             A::Binary { left, right, .. } => {
                 walk_expr(left, visit);
                 walk_expr(right, visit)
@@ -150,7 +158,19 @@ pub fn local_names(f: &ast::FunctionDef) -> HashSet<String> {
 }
 
 pub fn lower(f: &ast::FunctionDef, env: &Env) -> Result<hir::Function> {
-    let mut l = Lowerer { env, f, locals: Vec::new(), by_name: HashMap::new(), next_expr: 0 };
+    lower_unit(&[(f, env)], 0)
+}
+
+/// Lowers every function of a program: `units[0]` is the function called from Python, the
+/// others the jitted functions it reaches ([`GlobalValue::Jitted`] indexes this list). On error,
+/// also says which unit it is in (its span is in that unit's file).
+pub fn lower_program(units: &[(&ast::FunctionDef, &Env)]) -> std::result::Result<Vec<hir::Function>, (usize, CompileError)> {
+    (0..units.len()).map(|i| lower_unit(units, i).map_err(|e| (i, e))).collect()
+}
+
+fn lower_unit(units: &[(&ast::FunctionDef, &Env)], me: usize) -> Result<hir::Function> {
+    let (f, env) = units[me];
+    let mut l = Lowerer { env, units, me: me as u32, locals: Vec::new(), by_name: HashMap::new(), next_expr: 0 };
     for p in &f.params {
         l.local(&p.name, p.span);
     }
@@ -205,7 +225,9 @@ fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<(String, Span)>) {
 
 struct Lowerer<'a> {
     env: &'a Env,
-    f: &'a ast::FunctionDef,
+    /// The whole program (for binding the arguments of calls to the other functions).
+    units: &'a [(&'a ast::FunctionDef, &'a Env)],
+    me: u32,
     locals: Vec<hir::Local>,
     by_name: HashMap<String, LocalId>,
     next_expr: u32,
@@ -214,7 +236,8 @@ struct Lowerer<'a> {
 enum Callee {
     Intrinsic(Intrinsic),
     Range,
-    SelfFunction,
+    /// A function of the program (itself or another jitted function), by unit index.
+    Function(u32),
 }
 
 impl<'a> Lowerer<'a> {
@@ -261,6 +284,47 @@ impl<'a> Lowerer<'a> {
 
     fn global(&self, name: &str) -> &GlobalValue {
         self.env.globals.get(name).unwrap_or(&GlobalValue::Undefined)
+    }
+
+    /// `m.attr` where `m` is a global module other than `math`: the value the caller resolved
+    /// for the attribute (as the global named `"m.attr"`).
+    fn dotted(&self, m: &str, attr: &str) -> Option<&GlobalValue> {
+        if self.by_name.contains_key(m) {
+            return None;
+        }
+        match self.global(m) {
+            GlobalValue::Module(x) if x != "math" => self.env.globals.get(&format!("{m}.{attr}")),
+            _ => None,
+        }
+    }
+
+    /// A global (or a module attribute `m.attr`) read as a value: a frozen constant.
+    fn global_value(&mut self, n: &str, span: Span) -> Result<hir::Expr> {
+        let kind = match self.global(n) {
+            GlobalValue::Int(i) => H::Int(*i),
+            GlobalValue::Float(f) => H::Float(*f),
+            GlobalValue::Bool(b) => H::Bool(*b),
+            GlobalValue::Tuple(items) => {
+                let items = items.clone();
+                return self.frozen_tuple(n, &items, span);
+            }
+            GlobalValue::Undefined => return Err(undefined(n, span)),
+            GlobalValue::Unsupported { description, .. } => {
+                return Err(CompileError::unsupported_because(
+                    "global of an unsupported type",
+                    format!("'{n}' is {description}; only int, float and bool globals, and tuples of them, are compiled"),
+                    span,
+                ))
+            }
+            other => {
+                return Err(CompileError::unsupported_because(
+                    "function or module used as a value",
+                    format!("'{n}' is {}", describe(other)),
+                    span,
+                ))
+            }
+        };
+        Ok(self.mk(kind, span))
     }
 
     fn block(&mut self, stmts: &[ast::Stmt]) -> Result<Vec<hir::Stmt>> {
@@ -356,42 +420,43 @@ impl<'a> Lowerer<'a> {
                 format!("'{n}' is a local variable, not a function"),
                 func.span,
             )),
-            A::Name(n) => match self.global(n) {
-                GlobalValue::Builtin(b) => builtin(b).ok_or_else(|| {
-                    CompileError::unsupported_because(
-                        "call to an unsupported builtin",
-                        format!("'{b}' is not compiled; supported builtins: abs, min, max, int, float, bool, round, range"),
-                        func.span,
-                    )
-                }),
-                GlobalValue::MathFunction(m) => math_fn(m, func.span).map(|m| Callee::Intrinsic(Intrinsic::Math(m))),
-                GlobalValue::SelfFunction => Ok(Callee::SelfFunction),
-                GlobalValue::OtherJitted(g) => Err(CompileError::unsupported_because(
-                    "call to another jitted function",
-                    format!("'{n}' is the jitted function '{g}'; calls between jitted functions are not supported yet"),
-                    func.span,
-                )),
-                GlobalValue::Unsupported { description, is_function: true } => Err(CompileError::unsupported_because(
-                    "call to a function that is not jitted",
-                    format!("'{n}' is {description}; decorate it with @jit to call it from jitted code"),
-                    func.span,
-                )),
-                GlobalValue::Undefined => Err(undefined(n, func.span)),
-                other => Err(CompileError::unsupported_because(
-                    "call of a non-function",
-                    format!("'{n}' is {}", describe(other)),
-                    func.span,
-                )),
-            },
+            A::Name(n) => self.callee_global(n, self.global(n), func.span),
             A::Attribute { value, attr } => match &value.kind {
                 A::Name(m)
                     if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "math") =>
                 {
                     math_fn(attr, func.span).map(|m| Callee::Intrinsic(Intrinsic::Math(m)))
                 }
+                A::Name(m) => match self.dotted(m, attr) {
+                    Some(v) => self.callee_global(&format!("{m}.{attr}"), v, func.span),
+                    None => Err(self.bad_attribute(value, attr, func.span)),
+                },
                 _ => Err(self.bad_attribute(value, attr, func.span)),
             },
             _ => Err(CompileError::unsupported("call of a computed function", func.span)),
+        }
+    }
+
+    /// The function a global name (or `m.attr`) bound to `v` calls.
+    fn callee_global(&self, n: &str, v: &GlobalValue, span: Span) -> Result<Callee> {
+        match v {
+            GlobalValue::Builtin(b) => builtin(b).ok_or_else(|| {
+                CompileError::unsupported_because(
+                    "call to an unsupported builtin",
+                    format!("'{b}' is not compiled; supported builtins: abs, min, max, int, float, bool, round, range"),
+                    span,
+                )
+            }),
+            GlobalValue::MathFunction(m) => math_fn(m, span).map(|m| Callee::Intrinsic(Intrinsic::Math(m))),
+            GlobalValue::SelfFunction => Ok(Callee::Function(self.me)),
+            GlobalValue::Jitted { unit, .. } => Ok(Callee::Function(*unit)),
+            GlobalValue::Unsupported { description, is_function: true } => Err(CompileError::unsupported_because(
+                "call to a function that is not jitted",
+                format!("'{n}' is {description}; decorate it with @jit to call it from jitted code"),
+                span,
+            )),
+            GlobalValue::Undefined => Err(undefined(n, span)),
+            other => Err(CompileError::unsupported_because("call of a non-function", format!("'{n}' is {}", describe(other)), span)),
         }
     }
 
@@ -420,36 +485,10 @@ impl<'a> Lowerer<'a> {
             A::Float(f) => H::Float(*f),
             A::Bool(b) => H::Bool(*b),
             A::None => H::None,
-            A::Name(n) => {
-                if let Some(&id) = self.by_name.get(n) {
-                    H::Local { id, check_bound: false }
-                } else {
-                    match self.global(n) {
-                        GlobalValue::Int(i) => H::Int(*i),
-                        GlobalValue::Float(f) => H::Float(*f),
-                        GlobalValue::Bool(b) => H::Bool(*b),
-                        GlobalValue::Tuple(items) => {
-                            let items = items.clone();
-                            return self.frozen_tuple(n, &items, span);
-                        }
-                        GlobalValue::Undefined => return Err(undefined(n, span)),
-                        GlobalValue::Unsupported { description, .. } => {
-                            return Err(CompileError::unsupported_because(
-                                "global of an unsupported type",
-                                format!("'{n}' is {description}; only int, float and bool globals, and tuples of them, are compiled"),
-                                span,
-                            ))
-                        }
-                        other => {
-                            return Err(CompileError::unsupported_because(
-                                "function or module used as a value",
-                                format!("'{n}' is {}", describe(other)),
-                                span,
-                            ))
-                        }
-                    }
-                }
-            }
+            A::Name(n) => match self.by_name.get(n) {
+                Some(&id) => H::Local { id, check_bound: false },
+                None => return self.global_value(n, span),
+            },
             A::Attribute { value, attr } => match &value.kind {
                 A::Name(m)
                     if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "math") =>
@@ -466,6 +505,7 @@ impl<'a> Lowerer<'a> {
                         None => return Err(self.bad_attribute(value, attr, span)),
                     }
                 }
+                A::Name(m) if self.dotted(m, attr).is_some() => return self.global_value(&format!("{m}.{attr}"), span),
                 _ => return Err(self.bad_attribute(value, attr, span)),
             },
             A::Binary { op, left, right } => {
@@ -501,16 +541,18 @@ impl<'a> Lowerer<'a> {
                     check_arity(f, args.len(), span)?;
                     H::Intrinsic { f, args: self.exprs(args)? }
                 }
-                Callee::SelfFunction => H::Call { func: 0, args: self.bind_self_call(args, keywords, span)? },
+                Callee::Function(unit) => H::Call { func: unit, args: self.bind_call(unit, args, keywords, span)? },
             },
         };
         Ok(self.mk(kind, span))
     }
 
-    /// Binds positional and keyword arguments to the parameters as CPython would, filling defaults.
-    fn bind_self_call(&mut self, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<Vec<hir::Expr>> {
-        let params = &self.f.params;
-        let name = &self.f.name;
+    /// Binds positional and keyword arguments to the parameters of function `unit` of the
+    /// program as CPython would, filling in its defaults.
+    fn bind_call(&mut self, unit: u32, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<Vec<hir::Expr>> {
+        let (callee, callee_env) = self.units[unit as usize];
+        let params = &callee.params;
+        let name = &callee.name;
         if args.len() > params.len() {
             return Err(CompileError::typing(
                 "call with wrong arguments",
@@ -544,7 +586,7 @@ impl<'a> Lowerer<'a> {
         for (i, b) in bound.into_iter().enumerate() {
             let e = match b {
                 Some(e) => e,
-                None => match self.env.defaults.get(i).copied().flatten() {
+                None => match callee_env.defaults.get(i).copied().flatten() {
                     Some(ConstValue::Int(v)) => self.mk(H::Int(v), span),
                     Some(ConstValue::Float(v)) => self.mk(H::Float(v), span),
                     Some(ConstValue::Bool(v)) => self.mk(H::Bool(v), span),
@@ -612,6 +654,9 @@ fn check_arity(f: Intrinsic, n: usize, span: Span) -> Result<()> {
 }
 
 fn undefined(name: &str, span: Span) -> CompileError {
+    if let Some((m, attr)) = name.split_once('.') {
+        return CompileError::name("undefined name", format!("module '{m}' has no attribute '{attr}'"), span);
+    }
     CompileError::name("undefined name", format!("name '{name}' is not defined"), span)
 }
 
@@ -621,7 +666,7 @@ fn describe(g: &GlobalValue) -> String {
         GlobalValue::MathFunction(m) => format!("the function math.{m}"),
         GlobalValue::Builtin(b) => format!("the builtin '{b}'"),
         GlobalValue::SelfFunction => "the function being compiled".to_string(),
-        GlobalValue::OtherJitted(g) => format!("the jitted function '{g}'"),
+        GlobalValue::Jitted { name, .. } => format!("the jitted function '{name}'"),
         GlobalValue::Unsupported { description, .. } => description.clone(),
         GlobalValue::Int(_) | GlobalValue::Float(_) | GlobalValue::Bool(_) => "a number".to_string(),
         GlobalValue::Tuple(_) => "a tuple".to_string(),
@@ -649,7 +694,7 @@ mod tests {
         let lines: Vec<String> =
             "def f(a):\n    b = a + G\n    return math.sqrt(b)\n".lines().map(|l| format!("{l}\n")).collect();
         let f = parse_function(&SourceFunction { lines: &lines, first_line: 1, filename: "t.py" }).unwrap();
-        assert_eq!(global_names(&f), vec!["G".to_string(), "math".to_string()]);
+        assert_eq!(global_names(&f), vec!["G".to_string(), "math".to_string(), "math.sqrt".to_string()]);
     }
 
     #[test]
@@ -686,5 +731,28 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.construct(), "call to a function that is not jitted");
         assert!(e.to_string().contains("@jit"));
+    }
+
+    #[test]
+    fn call_to_another_unit_binds_keywords_and_its_defaults() {
+        let parse = |src: &str| {
+            let lines: Vec<String> = src.lines().map(|l| format!("{l}\n")).collect();
+            parse_function(&SourceFunction { lines: &lines, first_line: 1, filename: "t.py" }).unwrap()
+        };
+        let caller = parse("def f(a):\n    return g(c=a, b=a)\n");
+        let callee = parse("def g(b, c, d=5):\n    return b + c + d\n");
+        let mut caller_env = Env { defaults: vec![None], ..Default::default() };
+        caller_env.globals.insert("g".into(), GlobalValue::Jitted { name: "g".into(), unit: 1 });
+        let callee_env = Env { defaults: vec![None, None, Some(ConstValue::Int(5))], ..Default::default() };
+        let funcs = lower_program(&[(&caller, &caller_env), (&callee, &callee_env)]).unwrap();
+        let hir::StmtKind::Return(Some(e)) = &funcs[0].body[0].kind else { panic!() };
+        let H::Call { func: 1, args } = &e.kind else { panic!("{e:?}") };
+        assert!(matches!(args[0].kind, H::Local { id: 0, .. }));
+        assert!(matches!(args[1].kind, H::Local { id: 0, .. }));
+        assert_eq!(args[2].kind, H::Int(5));
+        // An error in the callee says which unit it is in.
+        let bad = parse("def g(b, c, d=5):\n    return b + nope\n");
+        let (unit, e) = lower_program(&[(&caller, &caller_env), (&bad, &callee_env)]).unwrap_err();
+        assert_eq!((unit, e.construct()), (1, "undefined name"));
     }
 }

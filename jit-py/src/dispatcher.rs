@@ -17,6 +17,7 @@ use jit_core::{engine::EntryFn, Capture, Options, Type};
 
 use crate::args::{classify_fast, classify_slow, Kind};
 use crate::errors::{compile_error, status_error};
+use crate::program::{Dep, DEFINITIONS};
 
 /// Process-wide count of specializations compiled (for `stickyjit.stats()`).
 pub static COMPILES: AtomicU64 = AtomicU64::new(0);
@@ -28,12 +29,16 @@ struct Spec {
     entry: EntryFn,
     ret: Type,
     local_names: Arc<Vec<String>>,
+    /// The bindings to other jitted functions the code was compiled against.
+    deps: Arc<Vec<Dep>>,
 }
 
 /// What `explain()` says about the last compile; a miss is explained when asked (it reads the
 /// cache directory).
 enum Explain {
     Said(String),
+    /// The specializations were dropped first (a callee was redefined), then this happened.
+    Because(String, Box<Explain>),
     Miss { store: &'static cache::Store, key: String, file: String, sig: String, parts: Vec<(&'static str, String)> },
 }
 
@@ -41,18 +46,19 @@ impl Explain {
     fn text(&self, function: &str) -> String {
         match self {
             Explain::Said(s) => s.clone(),
+            Explain::Because(reason, then) => format!("{} ({reason})", then.text(function)),
             Explain::Miss { store, key, file, sig, parts } => crate::disk::explain_miss(store, key, function, file, sig, parts),
         }
     }
 }
 
 /// What the first compile learns about the function and keeps.
-struct Parsed {
+pub(crate) struct Parsed {
     filename: String,
     lines: Vec<String>,
     first_line: u32,
-    ast: FunctionDef,
-    fingerprint: Fingerprint,
+    pub ast: FunctionDef,
+    pub fingerprint: Fingerprint,
     /// How long reading the source, parsing and normalizing took (STICKYJIT_TIMINGS).
     timings: Vec<(&'static str, Duration)>,
 }
@@ -80,6 +86,11 @@ pub struct Dispatcher {
     last_explain: Mutex<Option<Explain>>,
     /// Serializes compiles and holds what the first one parsed.
     parsed: Mutex<Option<Arc<Parsed>>>,
+    /// The value of `program::DEFINITIONS` when the specializations' dependencies were last
+    /// known to hold.
+    checked_definitions: AtomicU64,
+    /// Why the specializations were dropped, for the next compile's `explain()`.
+    stale_reason: Mutex<Option<String>>,
 }
 
 impl Dispatcher {
@@ -98,6 +109,8 @@ impl Dispatcher {
             snapshots: Mutex::new(Vec::new()),
             last_explain: Mutex::new(None),
             parsed: Mutex::new(None),
+            checked_definitions: AtomicU64::new(0),
+            stale_reason: Mutex::new(None),
         }
     }
 
@@ -111,13 +124,24 @@ impl Dispatcher {
     }
 
     fn publish(&self, spec: Spec) {
+        self.replace_specs(|specs| specs.push(spec));
+    }
+
+    /// Publishes a new snapshot: the current specializations, changed by `edit`.
+    fn replace_specs(&self, edit: impl FnOnce(&mut Vec<Spec>)) {
         let mut snaps = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
         let mut next: Vec<Spec> = self
             .specs()
             .iter()
-            .map(|s| Spec { kinds: s.kinds.clone(), entry: s.entry, ret: s.ret.clone(), local_names: s.local_names.clone() })
+            .map(|s| Spec {
+                kinds: s.kinds.clone(),
+                entry: s.entry,
+                ret: s.ret.clone(),
+                local_names: s.local_names.clone(),
+                deps: s.deps.clone(),
+            })
             .collect();
-        next.push(spec);
+        edit(&mut next);
         let mut boxed = Box::new(next);
         let ptr: *mut Vec<Spec> = &mut *boxed;
         snaps.push(boxed);
@@ -160,6 +184,10 @@ impl Dispatcher {
     /// `dispatch` on borrowed object pointers (the vectorcall fast path: no allocation when
     /// there are at most MAX_FAST_ARGS arguments and the specialization exists).
     pub(crate) fn dispatch_ptrs(&self, py: Python<'_>, args: &[*mut ffi::PyObject]) -> PyResult<Py<PyAny>> {
+        let definitions = DEFINITIONS.load(Ordering::Relaxed);
+        if self.checked_definitions.load(Ordering::Relaxed) != definitions {
+            self.recheck_dependencies(py, definitions);
+        }
         let n = args.len();
         let mut kinds_buf = [Kind::Int64; MAX_FAST_ARGS];
         let mut slots_buf = [0u64; MAX_FAST_ARGS];
@@ -253,6 +281,35 @@ impl Dispatcher {
         Ok(Ok(out))
     }
 
+    /// Some function was decorated since the dependencies were last checked: drops every
+    /// specialization compiled against a jitted function that a global name no longer refers
+    /// to (the next call compiles it again, or finds it in the cache).
+    #[cold]
+    fn recheck_dependencies(&self, py: Python<'_>, definitions: u64) {
+        let stale: Vec<String> =
+            self.specs().iter().flat_map(|s| s.deps.iter()).filter(|d| !d.holds(py)).map(|d| d.name().to_string()).collect();
+        if !stale.is_empty() {
+            self.replace_specs(|specs| specs.retain(|s| s.deps.iter().all(|d| d.holds(py))));
+            let mut names: Vec<String> = stale.into_iter().map(|n| format!("'{n}'")).collect();
+            names.sort();
+            names.dedup();
+            *self.stale_reason.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some(format!("the jitted function {} it calls was redefined", names.join(", ")));
+        }
+        self.checked_definitions.store(definitions, Ordering::Relaxed);
+    }
+
+    /// The function's source, parsed (once).
+    pub(crate) fn parsed_arc(&self, py: Python<'_>) -> PyResult<Arc<Parsed>> {
+        let mut guard = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
+        self.parsed(py, &mut guard)
+    }
+
+    /// The decorated function's `__globals__`.
+    pub(crate) fn py_func_globals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        Ok(self.py_func.bind(py).getattr("__globals__")?.cast_into::<PyDict>()?)
+    }
+
     fn parsed(&self, py: Python<'_>, slot: &mut Option<Arc<Parsed>>) -> PyResult<Arc<Parsed>> {
         if let Some(p) = slot {
             return Ok(p.clone());
@@ -291,7 +348,15 @@ impl Dispatcher {
         compile_error(py, e, filename, line)
     }
 
-    fn env(&self, py: Python<'_>, slf_obj: &Bound<'_, PyAny>, parsed: &Parsed) -> PyResult<Env> {
+    /// What the globals the function reads are bound to. A jitted function (itself included) is
+    /// numbered by `jitted(name, dispatcher)`, its index in the program being collected.
+    pub(crate) fn env<'py>(
+        &self,
+        py: Python<'py>,
+        slf_obj: &Bound<'py, PyAny>,
+        parsed: &Parsed,
+        jitted: &mut dyn FnMut(&str, &Bound<'py, PyAny>) -> u32,
+    ) -> PyResult<Env> {
         let names = jit_core::lower::global_names(&parsed.ast);
         let support = py.import("stickyjit._support")?;
         let resolved = support.call_method1(
@@ -309,8 +374,19 @@ impl Dispatcher {
                 "module" => GlobalValue::Module(payload.extract()?),
                 "math" => GlobalValue::MathFunction(payload.extract()?),
                 "builtin" | "unsupported_builtin" => GlobalValue::Builtin(payload.extract()?),
-                "self" => GlobalValue::SelfFunction,
-                "jitted" => GlobalValue::OtherJitted(payload.extract()?),
+                "self" => {
+                    jitted(&name, slf_obj);
+                    GlobalValue::SelfFunction
+                }
+                "jitted" if payload.is(slf_obj) => {
+                    jitted(&name, slf_obj);
+                    GlobalValue::SelfFunction
+                }
+                "jitted" => {
+                    let unit = jitted(&name, &payload);
+                    let qualname = payload.getattr("__qualname__").and_then(|q| q.extract()).unwrap_or_else(|_| name.clone());
+                    GlobalValue::Jitted { name: qualname, unit }
+                }
                 "unsupported" => GlobalValue::Unsupported { description: payload.extract()?, is_function: false },
                 "unsupported_fn" => GlobalValue::Unsupported { description: payload.extract()?, is_function: true },
                 _ => GlobalValue::Undefined,
@@ -333,21 +409,28 @@ impl Dispatcher {
         Ok(env)
     }
 
-    fn compile_with(&self, py: Python<'_>, kinds: &[Kind], capture: Capture) -> PyResult<jit_core::Compiled> {
-        let mut guard = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
-        let parsed = self.parsed(py, &mut guard)?;
-        drop(guard);
+    fn compile_with(&self, py: Python<'_>, kinds: &[Kind], capture: Capture) -> PyResult<(jit_core::Compiled, Arc<Vec<Dep>>)> {
+        let parsed = self.parsed_arc(py)?;
         let me = self.py_func.bind(py).getattr("__stickyjit_dispatcher__").ok();
         let me = match me {
             Some(d) if !d.is_none() => d,
             _ => self.py_func.bind(py).clone(),
         };
         let t0 = Instant::now();
-        let env = self.env(py, &me, &parsed)?;
+        let program = crate::program::collect(py, self, &me)?;
         let globals = t0.elapsed();
         let types: Vec<Type> = kinds.iter().map(|k| k.core_type()).collect();
-        let err = |e: jit_core::CompileError| self.error_at(py, &e, &parsed.filename, &parsed.lines, parsed.first_line);
-        let p = jit_core::prepare(&parsed.ast, &parsed.fingerprint, &env, &types, &self.options, capture).map_err(err)?;
+        let units: Vec<jit_core::Unit> = program
+            .members
+            .iter()
+            .map(|m| jit_core::Unit { func: &m.parsed.ast, fp: &m.parsed.fingerprint, env: &m.env })
+            .collect();
+        let unit_err = |(unit, e): (usize, jit_core::CompileError)| {
+            let at = &program.members[unit].parsed;
+            self.error_at(py, &e, &at.filename, &at.lines, at.first_line)
+        };
+        let err = |e: jit_core::CompileError| unit_err((0, e));
+        let p = jit_core::prepare_program(&units, &types, &self.options, capture).map_err(unit_err)?;
         // The on-disk cache serves plain compiles (not the ones that capture IR or assembly).
         let store = (self.use_cache && !capture.llvm_ir && !capture.asm).then(|| crate::disk::store(py)).flatten();
         let key = p.code_key.clone();
@@ -373,12 +456,15 @@ impl Dispatcher {
                     crate::disk::warn(py, &format!("stickyjit: cache entry {key} could not be loaded ({e}); recompiling"));
                     store.remove(&key);
                     explanation = Explain::Said(format!("{}{sig} was compiled: its cache entry could not be loaded", self.name));
-                    let p = jit_core::prepare(&parsed.ast, &parsed.fingerprint, &env, &types, &self.options, capture).map_err(err)?;
+                    let p = jit_core::prepare_program(&units, &types, &self.options, capture).map_err(unit_err)?;
                     self.compile_and_store(py, p, Some(store), &parsed, &sig, capture).map_err(err)?
                 }
             },
             _ => self.compile_and_store(py, p, store, &parsed, &sig, capture).map_err(err)?,
         };
+        if let Some(reason) = self.stale_reason.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            explanation = Explain::Because(reason, Box::new(explanation));
+        }
         if !capture.llvm_ir && !capture.asm {
             if std::env::var("STICKYJIT_EXPLAIN").is_ok_and(|v| v != "0" && !v.is_empty()) {
                 eprintln!("stickyjit: {}", explanation.text(&self.name));
@@ -389,7 +475,7 @@ impl Dispatcher {
         // reading the source, parsing and normalizing happen at the function's first compile.
         let first = if self.specs().is_empty() { parsed.timings.clone() } else { Vec::new() };
         c.timings.splice(0..0, first.into_iter().chain([("globals", globals)]));
-        Ok(c)
+        Ok((c, Arc::new(program.deps)))
     }
 
     /// Generates, optimizes, emits and loads `p`; writes the object to `store`.
@@ -428,7 +514,7 @@ impl Dispatcher {
         let wants = |what: &str| dump.split(',').any(|w| w.trim().eq_ignore_ascii_case(what) || w.trim() == "all");
         let capture = Capture { typed_ir: wants("ir"), llvm_ir: wants("llvm"), asm: wants("asm") };
         let t0 = Instant::now();
-        let c = self.compile_with(py, kinds, capture)?;
+        let (c, deps) = self.compile_with(py, kinds, capture)?;
         // Only code LLVM made here counts (not an object loaded from the cache or already in
         // the JIT).
         if c.timings.iter().any(|(stage, _)| *stage == "emit") {
@@ -449,7 +535,7 @@ impl Dispatcher {
             let parts: Vec<String> = c.timings.iter().map(|(n, d)| format!("{n}={:.3}ms", d.as_secs_f64() * 1e3)).collect();
             eprintln!("stickyjit: compiled {}{sig} in {:.3}ms: {}", self.name, t0.elapsed().as_secs_f64() * 1e3, parts.join(" "));
         }
-        self.publish(Spec { kinds: kinds.to_vec(), entry: c.entry, ret: c.ret, local_names: Arc::new(c.local_names) });
+        self.publish(Spec { kinds: kinds.to_vec(), entry: c.entry, ret: c.ret, local_names: Arc::new(c.local_names), deps });
         Ok(())
     }
 
@@ -464,7 +550,7 @@ impl Dispatcher {
                     continue;
                 }
             }
-            let c = self.compile_with(py, &kinds, capture)?;
+            let (c, _) = self.compile_with(py, &kinds, capture)?;
             let text = match which {
                 "types" => c.typed_ir.unwrap_or_default(),
                 "llvm" => c.llvm_ir.map(|(_, o)| o).unwrap_or_default(),
@@ -539,6 +625,8 @@ impl Dispatcher {
             snapshots: Mutex::new(Vec::new()),
             last_explain: Mutex::new(None),
             parsed: Mutex::new(None),
+            checked_definitions: AtomicU64::new(DEFINITIONS.load(Ordering::Relaxed)),
+            stale_reason: Mutex::new(None),
         })
     }
 

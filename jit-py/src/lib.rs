@@ -4,6 +4,7 @@ mod args;
 mod dispatcher;
 mod disk;
 mod errors;
+mod program;
 mod sticky;
 mod vectorcall;
 
@@ -32,6 +33,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CompileError", py.get_type::<errors::CompileError>())?;
     m.add("CacheWarning", py.get_type::<errors::CacheWarning>())?;
     m.add_function(wrap_pyfunction!(stats, m)?)?;
+    m.add_function(wrap_pyfunction!(program::note_definition, m)?)?;
     m.add_function(wrap_pyfunction!(sticky::sticky_identity, m)?)?;
     m.add_function(wrap_pyfunction!(disk::cache_entries, m)?)?;
     m.add_function(wrap_pyfunction!(disk::cache_clear, m)?)?;

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import weakref
 
-from ._native import CacheWarning, CompileError, Dispatcher, StickyJitError, __version__, stats, sticky_identity
+from ._native import CacheWarning, CompileError, Dispatcher, StickyJitError, __version__, note_definition, stats, sticky_identity
 
 __all__ = ["jit", "CompileError", "CacheWarning", "StickyJitError", "Dispatcher", "stats", "sticky_identity", "__version__"]
 
@@ -63,6 +63,9 @@ def jit(func=None, /, **options):
 
 def _decorate(f, opt_level, cache, identity):
     """The dispatcher of `f`: the one made before for the same sticky identity, or a new one."""
+    # A global name may be about to refer to another jitted function: callers compiled against
+    # the old one re-check their bindings on their next call (docs/caching.md).
+    note_definition()
     if identity is not None:
         d = _STICKY.get(identity)
         if d is not None:

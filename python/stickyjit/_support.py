@@ -88,12 +88,23 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
     """For each global name the function reads: (name, tag, payload) for the compiler.
 
     Tags: int, float, bool, tuple (payload: [(tag, payload), ...]), module, math, builtin, self,
-    jitted, unsupported, unsupported_fn, undefined.
+    jitted (payload: the dispatcher), unsupported, unsupported_fn, undefined. A dotted name
+    ``m.attr`` (an attribute of a global) is resolved when ``m`` is a module other than math,
+    and left out otherwise.
     """
     g = func.__globals__
     out = []
     for name in names:
-        if name in g:
+        if "." in name:
+            base, attr = name.split(".", 1)
+            module = g.get(base)
+            if not isinstance(module, types.ModuleType) or module is math:
+                continue
+            if not hasattr(module, attr):
+                out.append((name, "undefined", None))
+                continue
+            value = getattr(module, attr)
+        elif name in g:
             value = g[name]
         elif hasattr(builtins, name):
             value = getattr(builtins, name)
@@ -128,7 +139,7 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
         elif value is dispatcher:
             out.append((name, "self", None))
         elif isinstance(value, dispatcher_type):
-            out.append((name, "jitted", getattr(value, "__name__", name)))
+            out.append((name, "jitted", value))
         elif isinstance(value, types.BuiltinFunctionType) and getattr(math, getattr(value, "__name__", ""), None) is value:
             out.append((name, "math", value.__name__))
         elif any(value is getattr(builtins, b) for b in _BUILTIN_NAMES):

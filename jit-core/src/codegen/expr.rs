@@ -67,7 +67,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                     let flag = self.bound[*id as usize].expect("flow marked this local as checked");
                     let flag = self.b().build_load(self.ctx().bool_type(), flag, "isbound").u();
                     let unbound = self.b().build_not(flag.into_int_value(), "unbound").u();
-                    self.fail_if(unbound, UNBOUND_LOCAL_BASE + id);
+                    self.fail_if(unbound, UNBOUND_LOCAL_BASE + self.cg.prog.local_offset(self.spec.func) + id);
                 }
                 let lt = self.cg.llty(&self.spec.local_types[*id as usize]);
                 self.b().build_load(lt, self.locals[*id as usize], &self.hf.locals[*id as usize].name).u()

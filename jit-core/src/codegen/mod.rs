@@ -35,14 +35,15 @@ pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str) -> R
         // One function that calls nothing: its body is the exported entry itself (no inner
         // function for the optimizer to inline first).
         let entry = cg.declare_entry(symbol);
-        cg.define_inner(entry, prog.entry(), &[entry], true)?;
+        cg.define_inner(entry, prog.entry(), &[entry], true, false)?;
         return Ok(module);
     }
     let funcs: Vec<FunctionValue> = prog.specs.iter().enumerate().map(|(i, s)| cg.declare_inner(i, s)).collect();
+    let recursive = prog.recursive_specs();
     for (i, spec) in prog.specs.iter().enumerate() {
-        cg.define_inner(funcs[i], spec, &funcs, false)?;
+        cg.define_inner(funcs[i], spec, &funcs, false, recursive[i])?;
     }
-    cg.define_entry(symbol, funcs[0], prog.entry());
+    cg.define_entry(symbol, funcs[0], prog.entry(), recursive.contains(&true));
     Ok(module)
 }
 
@@ -140,12 +141,25 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     /// The entry of functions that call functions: reads the arguments, calls the inner
-    /// function of `spec` under the recursion guard, writes the result.
-    fn define_entry(&self, symbol: &str, inner: FunctionValue<'ctx>, spec: &TypedFunction) {
+    /// function of `spec` (under the recursion guard when some function may recurse), writes
+    /// the result.
+    fn define_entry(&self, symbol: &str, inner: FunctionValue<'ctx>, spec: &TypedFunction, recursion: bool) {
         let ptr = self.ctx.ptr_type(AddressSpace::default());
         let i64t = self.ctx.i64_type();
         let i32t = self.ctx.i32_type();
         let exported = self.declare_entry(symbol);
+        if !recursion {
+            // No cycle of calls: the depth is bounded, no stack checks, no guard (limit 0).
+            let b = self.builder;
+            b.position_at_end(self.ctx.append_basic_block(exported, "entry"));
+            let args_ptr = exported.get_nth_param(0).unwrap().into_pointer_value();
+            let ret_ptr = exported.get_nth_param(1).unwrap().into_pointer_value();
+            let mut args: Vec<inkwell::values::BasicMetadataValueEnum> =
+                self.load_args(args_ptr, spec).into_iter().map(Into::into).collect();
+            args.push(i64t.const_zero().into());
+            self.call_inner_and_return(inner, &args, ret_ptr, spec);
+            return;
+        }
         // SYMBOL(args, ret) = sj_rt_call_guarded(SYMBOL.body, args, ret, RecursionTooDeep)
         // (cpp/guard.cpp: recursion deeper than the stack becomes a RecursionError).
         let f = self.module.add_function(&format!("{symbol}.body"), exported.get_type(), Some(Linkage::Internal));
@@ -173,7 +187,19 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let limit = b.build_call(helper, &[], "stack_limit").u().try_as_basic_value();
         let inkwell::values::ValueKind::Basic(limit) = limit else { unreachable!("the helper returns an i64") };
         args.push(limit.into());
-        let r = b.build_call(inner, &args, "r").u().try_as_basic_value();
+        self.call_inner_and_return(inner, &args, ret_ptr, spec);
+    }
+
+    /// `r = inner(args)`; writes r's value to `ret_ptr` and returns r's status.
+    fn call_inner_and_return(
+        &self,
+        inner: FunctionValue<'ctx>,
+        args: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
+        ret_ptr: PointerValue<'ctx>,
+        spec: &TypedFunction,
+    ) {
+        let b = self.builder;
+        let r = b.build_call(inner, args, "r").u().try_as_basic_value();
         let inkwell::values::ValueKind::Basic(r) = r else { unreachable!("inner returns a struct") };
         let r = r.into_struct_value();
         let value = b.build_extract_value(r, 0, "v").u();
@@ -184,7 +210,14 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
 
     /// The body of `spec` in `f`: an inner function (arguments as values, returns `{value,
     /// status}`), or when `is_entry` the exported entry itself (arguments and result in slots).
-    fn define_inner(&self, f: FunctionValue<'ctx>, spec: &'a TypedFunction, funcs: &[FunctionValue<'ctx>], is_entry: bool) -> Result<()> {
+    fn define_inner(
+        &self,
+        f: FunctionValue<'ctx>,
+        spec: &'a TypedFunction,
+        funcs: &[FunctionValue<'ctx>],
+        is_entry: bool,
+        recursive: bool,
+    ) -> Result<()> {
         let hf = self.prog.func(spec);
         let entry = self.ctx.append_basic_block(f, "entry");
         self.builder.position_at_end(entry);
@@ -209,7 +242,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             (params, None, Some(f.get_nth_param(n).unwrap().into_int_value()))
         };
         let mut fx = Fx { cg: self, f, spec, hf, funcs, locals, bound, loops: Vec::new(), stack_limit, ret_ptr };
-        fx.check_stack();
+        if recursive {
+            fx.check_stack();
+        }
         for (i, p) in hf.params.iter().enumerate() {
             fx.store_local(*p, params[i], &spec.arg_types[i].clone());
         }
@@ -238,7 +273,8 @@ struct Fx<'a, 'ctx> {
     bound: Vec<Option<PointerValue<'ctx>>>,
     /// (continue target, break target) of each enclosing loop.
     loops: Vec<(BasicBlock<'ctx>, BasicBlock<'ctx>)>,
-    /// In a function that may recurse: the lowest stack address it may use, passed on to callees.
+    /// In an inner function: the lowest stack address recursion may use (0 when nothing in the
+    /// program recurses), checked when the function is on a cycle of calls and passed on to callees.
     stack_limit: Option<IntValue<'ctx>>,
     /// When the function is the exported entry itself: where its result goes.
     ret_ptr: Option<PointerValue<'ctx>>,
