@@ -24,7 +24,7 @@ import os
 import shutil
 import struct
 import tempfile
-import types
+from purepy import pure_python  # noqa: F401 - re-exported for the tests
 
 # The tests compile with a private, empty on-disk cache (never the user's ~/.cache/stickyjit);
 # set before stickyjit opens it, at its first compile. Child processes inherit it.
@@ -139,21 +139,6 @@ def _assert_fits_int64(value, args) -> None:
             f"test design error: CPython's result {value} for {args!r} is outside int64 "
             "(int64 wraparound is a documented deviation; restrict the inputs)"
         )
-
-
-def pure_python(f):
-    """A copy of ``f.py_func`` that runs entirely in CPython.
-
-    ``f.py_func`` looks its own name up in the module's globals, where it finds the jitted
-    function, so its *recursive* calls would run compiled code. The copy gets a snapshot of
-    the globals in which that name is bound to the copy itself.
-    """
-    fn = f.py_func
-    g = dict(fn.__globals__)
-    copy = types.FunctionType(fn.__code__, g, fn.__name__, fn.__defaults__, fn.__closure__)
-    copy.__kwdefaults__ = fn.__kwdefaults__
-    g[fn.__name__] = copy
-    return copy
 
 
 def run_py(f, args, kwargs, py_args=None):

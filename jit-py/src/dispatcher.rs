@@ -69,7 +69,9 @@ pub struct Dispatcher {
     /// in a C array, no tuple): `vectorcall::call`. Its offset in the object is set on the type
     /// at import (`vectorcall::install`).
     pub(crate) vectorcall: Option<ffi::vectorcallfunc>,
-    py_func: Py<PyAny>,
+    /// The decorated function. A sticky hit from another namespace swaps in the new function
+    /// (`adopt`), so that globals are looked up where the latest definition lives.
+    py_func: Mutex<Py<PyAny>>,
     name: String,
     param_names: Vec<String>,
     posonly: usize,
@@ -98,7 +100,7 @@ impl Dispatcher {
     pub(crate) fn placeholder(py: Python<'_>) -> Self {
         Dispatcher {
             vectorcall: None,
-            py_func: py.None(),
+            py_func: Mutex::new(py.None()),
             name: String::new(),
             param_names: Vec::new(),
             posonly: 0,
@@ -239,7 +241,7 @@ impl Dispatcher {
         }
         match self.bind(py, args, kwargs)? {
             Ok(bound) => self.dispatch(py, &bound),
-            Err(()) => self.py_func.bind(py).call(args, kwargs).map(Bound::unbind),
+            Err(()) => self.func(py).call(args, kwargs).map(Bound::unbind),
         }
     }
 
@@ -267,7 +269,7 @@ impl Dispatcher {
                 }
             }
         }
-        let defaults = self.py_func.bind(py).getattr("__defaults__")?;
+        let defaults = self.func(py).getattr("__defaults__")?;
         let defaults: Vec<Bound<'py, PyAny>> = if defaults.is_none() { Vec::new() } else { defaults.extract()? };
         let first_default = n - defaults.len();
         let mut out = Vec::with_capacity(n);
@@ -299,6 +301,11 @@ impl Dispatcher {
         self.checked_definitions.store(definitions, Ordering::Relaxed);
     }
 
+    /// The decorated function (the latest adopted one).
+    fn func<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.py_func.lock().unwrap_or_else(|e| e.into_inner()).bind(py).clone()
+    }
+
     /// The function's source, parsed (once).
     pub(crate) fn parsed_arc(&self, py: Python<'_>) -> PyResult<Arc<Parsed>> {
         let mut guard = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
@@ -307,7 +314,7 @@ impl Dispatcher {
 
     /// The decorated function's `__globals__`.
     pub(crate) fn py_func_globals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        Ok(self.py_func.bind(py).getattr("__globals__")?.cast_into::<PyDict>()?)
+        Ok(self.func(py).getattr("__globals__")?.cast_into::<PyDict>()?)
     }
 
     fn parsed(&self, py: Python<'_>, slot: &mut Option<Arc<Parsed>>) -> PyResult<Arc<Parsed>> {
@@ -317,7 +324,7 @@ impl Dispatcher {
         let t0 = Instant::now();
         let support = py.import("stickyjit._support")?;
         let (filename, lines, first_line): (String, Option<Vec<String>>, u32) =
-            support.call_method1("source_lines", (self.py_func.bind(py),))?.extract()?;
+            support.call_method1("source_lines", (self.func(py),))?.extract()?;
         let t1 = Instant::now();
         let Some(lines) = lines else {
             let e = jit_core::CompileError::unsupported_because(
@@ -361,7 +368,7 @@ impl Dispatcher {
         let support = py.import("stickyjit._support")?;
         let resolved = support.call_method1(
             "resolve_globals",
-            (self.py_func.bind(py), PyList::new(py, &names)?, slf_obj, py.get_type::<Dispatcher>()),
+            (self.func(py), PyList::new(py, &names)?, slf_obj, py.get_type::<Dispatcher>()),
         )?;
         let mut env = Env { filename: parsed.filename.clone(), ..Default::default() };
         for item in resolved.try_iter()? {
@@ -393,7 +400,7 @@ impl Dispatcher {
             };
             env.globals.insert(name, v);
         }
-        let defaults = self.py_func.bind(py).getattr("__defaults__")?;
+        let defaults = self.func(py).getattr("__defaults__")?;
         let defaults: Vec<Bound<'_, PyAny>> = if defaults.is_none() { Vec::new() } else { defaults.extract()? };
         let n = self.param_names.len();
         env.defaults = vec![None; n];
@@ -411,10 +418,10 @@ impl Dispatcher {
 
     fn compile_with(&self, py: Python<'_>, kinds: &[Kind], capture: Capture) -> PyResult<(jit_core::Compiled, Arc<Vec<Dep>>)> {
         let parsed = self.parsed_arc(py)?;
-        let me = self.py_func.bind(py).getattr("__stickyjit_dispatcher__").ok();
+        let me = self.func(py).getattr("__stickyjit_dispatcher__").ok();
         let me = match me {
             Some(d) if !d.is_none() => d,
-            _ => self.py_func.bind(py).clone(),
+            _ => self.func(py).clone(),
         };
         let t0 = Instant::now();
         let program = crate::program::collect(py, self, &me)?;
@@ -614,7 +621,7 @@ impl Dispatcher {
         let _ = py;
         Ok(Dispatcher {
             vectorcall: Some(crate::vectorcall::call),
-            py_func: py_func.unbind(),
+            py_func: Mutex::new(py_func.unbind()),
             name,
             param_names: varnames.into_iter().take(nargs).collect(),
             posonly,
@@ -635,6 +642,24 @@ impl Dispatcher {
     #[pyo3(signature = (*args, **kwargs))]
     fn __call__(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
         self.call_impl(py, args, kwargs)
+    }
+
+    /// A sticky hit: `func` (same sticky identity) was just decorated. When it lives in another
+    /// globals dict (a notebook that runs each cell in a fresh namespace), it becomes the
+    /// function whose globals are read, and specializations that call other jitted functions,
+    /// resolved in the old dict, are dropped.
+    fn _adopt(&self, py: Python<'_>, func: Bound<'_, PyAny>) -> PyResult<()> {
+        let old = self.func(py);
+        if old.getattr("__globals__")?.is(&func.getattr("__globals__")?) {
+            return Ok(());
+        }
+        *self.py_func.lock().unwrap_or_else(|e| e.into_inner()) = func.unbind();
+        if self.specs().iter().any(|s| !s.deps.is_empty()) {
+            self.replace_specs(|specs| specs.retain(|s| s.deps.is_empty()));
+            *self.stale_reason.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some("it was redefined in another namespace, where the functions it calls may differ".to_string());
+        }
+        Ok(())
     }
 
     /// Why the last compile of this function was (or was not) a cache hit: which parts of the
@@ -660,7 +685,7 @@ impl Dispatcher {
 
     #[getter]
     fn py_func(&self, py: Python<'_>) -> Py<PyAny> {
-        self.py_func.clone_ref(py)
+        self.func(py).unbind()
     }
 
     /// The typed IR of each specialization: `{signature: text}`, or one text for `signature`.

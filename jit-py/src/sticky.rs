@@ -6,9 +6,10 @@
 //! tree (comments, blank lines, formatting and type annotations leave no trace in them; local
 //! variables are numbered, not named; the docstring is the first constant and is left out).
 //! To those are added the module and qualified name, the parameter names, the defaults, the
-//! options, the Python version, and the values of the numeric globals the code reads (they are
-//! frozen into the machine code). Never the globals dict's identity: a notebook may exec each
-//! cell into a fresh one. blake3, so identical in every process whatever PYTHONHASHSEED is.
+//! options, the Python version, and the values of the numeric globals the code reads, directly
+//! or as `module.NAME` (they are frozen into the machine code). Never the globals dict's
+//! identity: a notebook may exec each cell into a fresh one (the dispatcher then adopts the new
+//! function: `Dispatcher::_adopt`). blake3, so identical in every process whatever PYTHONHASHSEED is.
 
 use pyo3::prelude::*;
 use pyo3::intern;
@@ -123,9 +124,26 @@ pub fn sticky_identity(func: &Bound<'_, PyAny>, options: &Bound<'_, PyAny>) -> P
     h.put(b"globals");
     let globals = func.getattr(intern!(py, "__globals__"))?;
     let globals = globals.cast::<pyo3::types::PyDict>()?;
-    for name in code.getattr(intern!(py, "co_names"))?.cast::<PyTuple>()?.iter() {
+    let names = code.getattr(intern!(py, "co_names"))?;
+    let names = names.cast::<PyTuple>()?;
+    for name in names.iter() {
         match globals.get_item(&name)? {
             Some(v) if is_frozen_kind(&v) => put_const(&mut h, &v)?,
+            Some(v) if v.is_instance_of::<pyo3::types::PyModule>() => {
+                // `m.G`: numbers read through a module are frozen too. Which of the code's
+                // names are attributes of `m` is not known without a parse, so every name that
+                // is a number attribute of `m` counts (a superset: at worst a spurious change).
+                h.put(b"module");
+                h.put_str(&v.getattr(intern!(py, "__name__"))?.str()?.to_cow()?);
+                for attr in names.iter() {
+                    if let Ok(a) = v.getattr(attr.cast::<PyString>()?) {
+                        if is_frozen_kind(&a) {
+                            h.put_str(&attr.cast::<PyString>()?.to_cow()?);
+                            put_const(&mut h, &a)?;
+                        }
+                    }
+                }
+            }
             Some(v) => h.put_str(&v.get_type().name()?.to_cow()?),
             None => h.put(b"-"),
         }

@@ -69,6 +69,7 @@ def _decorate(f, opt_level, cache, identity):
     if identity is not None:
         d = _STICKY.get(identity)
         if d is not None:
+            d._adopt(f)
             f.__stickyjit_dispatcher__ = d
             return d
     d = Dispatcher(f, opt_level, cache)
