@@ -250,7 +250,7 @@ def total_attr(n, r):
     s = 0.0
     d0, d1 = {mod}.DIMS
     for i in range(n - 1):
-        s += {mod}.force(i + 1.0, m2=i + 2.0) * {mod}.G / r + d0 - d1
+        s += {mod}.force(i + 1.0, m2=i + 2.0) * {mod}.G / r + d0 - d1 + {mod}.DIMS[-1] * len({mod}.DIMS)
     return s
 '''
 

@@ -129,6 +129,11 @@ pub enum ExprKind {
         keywords: Vec<Keyword>,
     },
     Tuple(Vec<Expr>),
+    /// `value[index]` (`value[i, j]` has a tuple index).
+    Subscript {
+        value: Box<Expr>,
+        index: Box<Expr>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -129,6 +129,24 @@ pub enum ExprKind {
         args: Vec<Expr>,
     },
     Tuple(Vec<Expr>),
+    /// `value[index]`: a tuple element (a constant index, or any index into a tuple whose
+    /// elements all have one type).
+    Subscript {
+        value: Box<Expr>,
+        index: Box<Expr>,
+    },
+}
+
+/// The value of an index that is an integer literal (`2`, `-1`).
+pub fn const_index(e: &Expr) -> Option<i64> {
+    match &e.kind {
+        ExprKind::Int(i) => Some(*i),
+        ExprKind::Unary { op: UnaryOp::Neg, operand } => match operand.kind {
+            ExprKind::Int(i) => i.checked_neg(),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Builtins and `math` functions the compiler implements itself.
@@ -141,6 +159,7 @@ pub enum Intrinsic {
     Float,
     Bool,
     Round,
+    Len,
     Math(MathFn),
 }
 

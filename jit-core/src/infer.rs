@@ -97,10 +97,31 @@ pub fn infer_program(funcs: Vec<hir::Function>, arg_types: Vec<Type>) -> std::re
             for s in &specs {
                 validate(&funcs[s.func as usize], s).map_err(|e| (s.func, e))?;
             }
+            if let Type::Tuple(items) = &specs[0].ret {
+                if !items.iter().all(returnable) {
+                    let f = &funcs[0];
+                    return Err((
+                        0,
+                        CompileError::typing(
+                            "tuple return value",
+                            format!("'{}' returns {}; tuples returned to Python hold numbers and tuples of numbers", f.name, specs[0].ret),
+                            f.span,
+                        ),
+                    ));
+                }
+            }
             return Ok(TypedProgram { funcs, specs });
         }
     }
     Err((0, CompileError::typing("type inference", "types did not settle", funcs[0].span)))
+}
+
+/// A value the entry can hand back to Python inside a tuple.
+fn returnable(t: &Type) -> bool {
+    match t {
+        Type::Tuple(items) => items.iter().all(returnable),
+        t => t.is_numeric(),
+    }
 }
 
 fn new_spec(f: &hir::Function, id: FuncId, arg_types: Vec<Type>) -> TypedFunction {
@@ -366,6 +387,7 @@ impl<'a> Cx<'a> {
                 }
                 Type::Tuple(ts)
             }
+            H::Subscript { value, index } => self.subscript(value, index, e.span)?,
         };
         let slot = &mut self.specs[self.me].expr_types[e.id as usize];
         if *slot != t {
@@ -384,7 +406,55 @@ impl<'a> Cx<'a> {
         self.specs.len() - 1
     }
 
+    /// `value[index]` on a tuple: a literal index picks its element (negative counts from the
+    /// end); any other integer index needs a tuple whose elements have one type.
+    fn subscript(&mut self, value: &hir::Expr, index: &hir::Expr, span: Span) -> Result<Type> {
+        let vt = self.expr(value)?;
+        let it = self.expr(index)?;
+        let Type::Tuple(items) = vt else {
+            if vt == Type::Unknown {
+                return Ok(Type::Unknown);
+            }
+            return Err(CompileError::typing("subscript", format!("{} cannot be indexed; only tuples can", type_name(&vt)), span));
+        };
+        if let Some(i) = hir::const_index(index) {
+            let n = items.len() as i64;
+            let at = if i < 0 { i + n } else { i };
+            if !(0..n).contains(&at) {
+                return Err(CompileError::typing(
+                    "tuple index out of range",
+                    format!("index {i} into a tuple of length {n}"),
+                    index.span,
+                ));
+            }
+            return Ok(items[at as usize].clone());
+        }
+        if !(it == Type::Int || it == Type::Bool || it == Type::Unknown) {
+            return Err(CompileError::typing("tuple index", format!("tuple indices must be integers, not {}", type_name(&it)), index.span));
+        }
+        let Some(first) = items.first() else {
+            // Always an IndexError at run time; int64 lets `for x in ()` type its dead body.
+            return Ok(Type::Int);
+        };
+        if items.iter().any(|t| t != first) {
+            let tys: Vec<String> = items.iter().map(type_name).collect();
+            return Err(CompileError::typing(
+                "variable index into a tuple of mixed types",
+                format!("the elements are {}; index it with a literal, or make them one type", tys.join(", ")),
+                span,
+            ));
+        }
+        Ok(first.clone())
+    }
+
     fn intrinsic(&mut self, f: Intrinsic, args: &[hir::Expr], span: Span) -> Result<Type> {
+        if f == Intrinsic::Len {
+            return match self.expr(&args[0])? {
+                Type::Tuple(_) => Ok(Type::Int),
+                Type::Unknown => Ok(Type::Unknown),
+                t => Err(CompileError::typing("len() argument", format!("len() of {}; only tuples have a length here", type_name(&t)), args[0].span)),
+            };
+        }
         let name = match f {
             Intrinsic::Abs => "abs()",
             Intrinsic::Min => "min()",
@@ -393,6 +463,7 @@ impl<'a> Cx<'a> {
             Intrinsic::Float => "float()",
             Intrinsic::Bool => "bool()",
             Intrinsic::Round => "round()",
+            Intrinsic::Len => "len()",
             Intrinsic::Math(_) => "math function",
         };
         let mut tys = Vec::new();
@@ -411,7 +482,7 @@ impl<'a> Cx<'a> {
                 }
             }
             Intrinsic::Min | Intrinsic::Max => tys.iter().fold(Type::Unknown, |a, b| a.unify(b).unwrap_or(Type::Float)),
-            Intrinsic::Int => Type::Int,
+            Intrinsic::Int | Intrinsic::Len => Type::Int,
             Intrinsic::Float => Type::Float,
             Intrinsic::Bool => Type::Bool,
             Intrinsic::Round => {
@@ -530,14 +601,6 @@ fn validate(f: &hir::Function, s: &TypedFunction) -> Result<()> {
         return Err(CompileError::typing(
             "recursive function whose return type cannot be inferred",
             format!("'{}' only ever returns the result of calling itself", f.name),
-            f.span,
-        ));
-    }
-    if let Type::Tuple(_) = s.ret {
-        // Tuples are values inside a function; returning them to Python comes with tuple support.
-        return Err(CompileError::unsupported_because(
-            "tuple return value",
-            format!("'{}' returns a tuple; returning tuples is not supported yet", f.name),
             f.span,
         ));
     }

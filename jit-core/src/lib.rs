@@ -267,7 +267,7 @@ pub fn standalone_env(func: &ast::FunctionDef, filename: &str) -> lower::Env {
     for name in lower::global_names(func) {
         let v = match name.as_str() {
             "math" => lower::GlobalValue::Module("math".into()),
-            "abs" | "min" | "max" | "int" | "float" | "bool" | "round" | "range" => lower::GlobalValue::Builtin(name.clone()),
+            "abs" | "min" | "max" | "int" | "float" | "bool" | "round" | "range" | "len" => lower::GlobalValue::Builtin(name.clone()),
             n if n == func.name => lower::GlobalValue::SelfFunction,
             _ => lower::GlobalValue::Undefined,
         };

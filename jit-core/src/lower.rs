@@ -83,6 +83,10 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
             }
             A::Unary { operand, .. } => walk_expr(operand, visit),
             A::BoolOp { values, .. } | A::Tuple(values) => values.iter().for_each(|v| walk_expr(v, visit)),
+            A::Subscript { value, index } => {
+                walk_expr(value, visit);
+                walk_expr(index, visit)
+            }
             A::Compare { left, comparators, .. } => {
                 walk_expr(left, visit);
                 comparators.iter().for_each(|v| walk_expr(v, visit))
@@ -328,7 +332,56 @@ impl<'a> Lowerer<'a> {
     }
 
     fn block(&mut self, stmts: &[ast::Stmt]) -> Result<Vec<hir::Stmt>> {
-        stmts.iter().map(|s| self.stmt(s)).collect()
+        let mut out = Vec::with_capacity(stmts.len());
+        for s in stmts {
+            match &s.kind {
+                S::For { target, iter, body, orelse } if !self.is_range_call(iter) => {
+                    out.extend(self.for_each(target, iter, body, orelse, s.span)?)
+                }
+                _ => out.push(self.stmt(s)?),
+            }
+        }
+        Ok(out)
+    }
+
+    fn is_range_call(&self, e: &ast::Expr) -> bool {
+        matches!(&e.kind, A::Call { func, .. } if matches!(self.callee(func), Ok(Callee::Range)))
+    }
+
+    /// `for x in t` over a tuple, as `$iterN = t` then `for $iN in range(len($iterN)):
+    /// x = $iterN[$iN]; body` (`infer` checks that `t` is a tuple whose elements have one type).
+    fn for_each(
+        &mut self,
+        target: &ast::Target,
+        iter: &ast::Expr,
+        body: &[ast::Stmt],
+        orelse: &[ast::Stmt],
+        span: Span,
+    ) -> Result<Vec<hir::Stmt>> {
+        let n = self.locals.len();
+        let seq = self.local(&format!("$iter{n}"), iter.span);
+        let index = self.local(&format!("$i{n}"), iter.span);
+        let value = self.expr(iter)?;
+        let init = hir::Stmt { kind: hir::StmtKind::Assign { targets: vec![hir::Target::Local(seq, iter.span)], value }, span };
+        let read_seq = |l: &mut Self| l.mk(H::Local { id: seq, check_bound: false }, iter.span);
+        let len_arg = read_seq(self);
+        let stop = self.mk(H::Intrinsic { f: Intrinsic::Len, args: vec![len_arg] }, iter.span);
+        let item_seq = read_seq(self);
+        let item_index = self.mk(H::Local { id: index, check_bound: false }, iter.span);
+        let item = self.mk(H::Subscript { value: Box::new(item_seq), index: Box::new(item_index) }, iter.span);
+        let mut loop_body =
+            vec![hir::Stmt { kind: hir::StmtKind::Assign { targets: vec![self.target(target)], value: item }, span: target.span() }];
+        loop_body.extend(self.block(body)?);
+        let (start, step) = (self.mk(H::Int(0), iter.span), self.mk(H::Int(1), iter.span));
+        let kind = hir::StmtKind::ForRange {
+            target: hir::Target::Local(index, iter.span),
+            start,
+            stop,
+            step,
+            body: loop_body,
+            orelse: self.block(orelse)?,
+        };
+        Ok(vec![init, hir::Stmt { kind, span }])
     }
 
     fn target(&mut self, t: &ast::Target) -> hir::Target {
@@ -443,7 +496,7 @@ impl<'a> Lowerer<'a> {
             GlobalValue::Builtin(b) => builtin(b).ok_or_else(|| {
                 CompileError::unsupported_because(
                     "call to an unsupported builtin",
-                    format!("'{b}' is not compiled; supported builtins: abs, min, max, int, float, bool, round, range"),
+                    format!("'{b}' is not compiled; supported builtins: abs, min, max, int, float, bool, round, range, len"),
                     span,
                 )
             }),
@@ -522,6 +575,7 @@ impl<'a> Lowerer<'a> {
                 orelse: Box::new(self.expr(orelse)?),
             },
             A::Tuple(items) => H::Tuple(self.exprs(items)?),
+            A::Subscript { value, index } => H::Subscript { value: Box::new(self.expr(value)?), index: Box::new(self.expr(index)?) },
             A::Call { func, args, keywords } => match self.callee(func)? {
                 Callee::Range => {
                     return Err(CompileError::unsupported_because(
@@ -614,6 +668,7 @@ fn builtin(name: &str) -> Option<Callee> {
         "float" => Callee::Intrinsic(Intrinsic::Float),
         "bool" => Callee::Intrinsic(Intrinsic::Bool),
         "round" => Callee::Intrinsic(Intrinsic::Round),
+        "len" => Callee::Intrinsic(Intrinsic::Len),
         "range" => Callee::Range,
         _ => return None,
     })
@@ -632,6 +687,7 @@ fn check_arity(f: Intrinsic, n: usize, span: Span) -> Result<()> {
         Intrinsic::Float => (n <= 1, "0 or 1 argument", "float"),
         Intrinsic::Bool => (n <= 1, "0 or 1 argument", "bool"),
         Intrinsic::Round => (n == 1 || n == 2, "1 or 2 arguments", "round"),
+        Intrinsic::Len => (n == 1, "exactly one argument", "len"),
         Intrinsic::Math(m) => (m.arity().contains(&n), "", m.name()),
     };
     if ok {

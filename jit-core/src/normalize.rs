@@ -228,6 +228,11 @@ impl Writer {
                 self.u64(items.len() as u64);
                 items.iter().for_each(|v| self.expr(v));
             }
+            ExprKind::Subscript { value, index } => {
+                self.tag(32);
+                self.expr(value);
+                self.expr(index);
+            }
         }
     }
 }

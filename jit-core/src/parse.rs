@@ -330,6 +330,7 @@ impl Converter {
                 ExprKind::Call { func: Box::new(self.expr(*c.func)?), args: self.exprs(c.args)?, keywords }
             }
             PyExpr::Tuple(t) => ExprKind::Tuple(self.exprs(t.elts)?),
+            PyExpr::Subscript(s) => ExprKind::Subscript { value: Box::new(self.expr(*s.value)?), index: Box::new(self.expr(*s.slice)?) },
             other => return Err(CompileError::unsupported(expr_name(&other), span)),
         };
         Ok(Expr { kind, span })

@@ -169,6 +169,7 @@ impl Printer<'_> {
                     Intrinsic::Float => "float".to_string(),
                     Intrinsic::Bool => "bool".to_string(),
                     Intrinsic::Round => "round".to_string(),
+                    Intrinsic::Len => "len".to_string(),
                     Intrinsic::Math(m) => format!("math.{}", m.name()),
                 };
                 format!("{name}({})", args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
@@ -178,6 +179,7 @@ impl Printer<'_> {
                 format!("{}{target}({})", self.f.name, args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
             }
             H::Tuple(items) => format!("({})", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
+            H::Subscript { value, index } => format!("{}[{}]", self.expr(value), self.expr(index)),
         };
         format!("({body} : {ty})")
     }

@@ -29,6 +29,7 @@ pub enum Status {
     RoundedTooLarge = 18,
     LogBaseOne = 19,
     RecursionTooDeep = 20,
+    TupleIndexOutOfRange = 21,
 }
 
 /// Status codes at and above this say "local number `code - UNBOUND_LOCAL_BASE` read while unassigned".
@@ -42,6 +43,7 @@ pub enum PyExceptionKind {
     OverflowError,
     UnboundLocalError,
     RecursionError,
+    IndexError,
 }
 
 /// The exception class and message CPython gives for the same failure.
@@ -73,6 +75,7 @@ pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, S
         18 => (OverflowError, "rounded value too large to represent"),
         19 => (ZeroDivisionError, "float division by zero"),
         20 => (RecursionError, "maximum recursion depth exceeded (the thread's stack is nearly full)"),
+        21 => (IndexError, "tuple index out of range"),
         _ => (ValueError, "unknown error in compiled code"),
     };
     (k, m.to_string())

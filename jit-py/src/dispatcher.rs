@@ -15,7 +15,7 @@ use jit_core::lower::{ConstValue, Env, GlobalValue};
 use jit_core::normalize::Fingerprint;
 use jit_core::{engine::EntryFn, Capture, Options, Type};
 
-use crate::args::{classify_fast, classify_slow, Kind};
+use crate::args::{classify_arg, classify_fast, Kind};
 use crate::errors::{compile_error, status_error};
 use crate::program::{Dep, DEFINITIONS};
 
@@ -151,30 +151,24 @@ impl Dispatcher {
     }
 
     fn call_spec(&self, py: Python<'_>, spec: &Spec, slots: &[u64]) -> PyResult<Py<PyAny>> {
+        if let Type::Tuple(_) = spec.ret {
+            // A tuple comes back flattened, one slot per number.
+            let mut ret = vec![0u64; flat_len(&spec.ret)];
+            // SAFETY: the entry was compiled for exactly these argument kinds and slot layout,
+            // and writes `flat_len(ret)` slots.
+            let status = unsafe { (spec.entry)(slots.as_ptr(), ret.as_mut_ptr()) };
+            if status != 0 {
+                return Err(status_error(status, &spec.local_names));
+            }
+            return to_python(py, &spec.ret, &ret, &mut 0).map(Bound::unbind);
+        }
         let mut ret = 0u64;
         // SAFETY: the entry was compiled for exactly these argument kinds and slot layout.
         let status = unsafe { (spec.entry)(slots.as_ptr(), &mut ret) };
         if status != 0 {
             return Err(status_error(status, &spec.local_names));
         }
-        // SAFETY: the constructors return new references (or NULL with an exception set).
-        unsafe {
-            let p = match spec.ret {
-                Type::Int => ffi::PyLong_FromLongLong(ret as i64),
-                Type::Float => ffi::PyFloat_FromDouble(f64::from_bits(ret)),
-                Type::Bool => {
-                    let b = if ret != 0 { ffi::Py_True() } else { ffi::Py_False() };
-                    ffi::Py_IncRef(b);
-                    b
-                }
-                _ => {
-                    let n = ffi::Py_None();
-                    ffi::Py_IncRef(n);
-                    n
-                }
-            };
-            Bound::from_owned_ptr_or_err(py, p).map(Bound::unbind)
-        }
+        to_python(py, &spec.ret, &[ret], &mut 0).map(Bound::unbind)
     }
 
     /// Types every argument, then runs (compiling first if needed).
@@ -202,11 +196,13 @@ impl Dispatcher {
             slots_vec = vec![0u64; n];
             (&mut kinds_vec[..], &mut slots_vec[..])
         };
+        // Tuple arguments' elements (the slot holds a pointer into one of these).
+        let mut buffers: Vec<Vec<u64>> = Vec::new();
         for (i, &a) in args.iter().enumerate() {
             // SAFETY: the caller holds a reference to every argument for the whole call.
             let (k, s) = match unsafe { classify_fast(a) } {
                 Some(x) => x,
-                None => classify_slow(py, unsafe { &Bound::from_borrowed_ptr(py, a) }, &self.name, &self.param_names[i])?,
+                None => classify_arg(py, unsafe { &Bound::from_borrowed_ptr(py, a) }, &self.name, &self.param_names[i], &mut buffers)?,
             };
             kinds[i] = k;
             slots[i] = s;
@@ -588,6 +584,45 @@ fn frozen_tuple(payload: &Bound<'_, PyAny>) -> PyResult<GlobalValue> {
         });
     }
     Ok(GlobalValue::Tuple(items))
+}
+
+/// How many 8-byte slots a value of type `t` takes flattened (a tuple: one per number).
+fn flat_len(t: &Type) -> usize {
+    match t {
+        Type::Tuple(items) => items.iter().map(flat_len).sum(),
+        _ => 1,
+    }
+}
+
+/// The Python value of type `t` in `slots[*at..]` (advancing `*at`).
+fn to_python<'py>(py: Python<'py>, t: &Type, slots: &[u64], at: &mut usize) -> PyResult<Bound<'py, PyAny>> {
+    if let Type::Tuple(items) = t {
+        let mut values = Vec::with_capacity(items.len());
+        for it in items {
+            values.push(to_python(py, it, slots, at)?);
+        }
+        return Ok(PyTuple::new(py, values)?.into_any());
+    }
+    let v = slots[*at];
+    *at += 1;
+    // SAFETY: the constructors return new references (or NULL with an exception set).
+    unsafe {
+        let p = match t {
+            Type::Int => ffi::PyLong_FromLongLong(v as i64),
+            Type::Float => ffi::PyFloat_FromDouble(f64::from_bits(v)),
+            Type::Bool => {
+                let b = if v != 0 { ffi::Py_True() } else { ffi::Py_False() };
+                ffi::Py_IncRef(b);
+                b
+            }
+            _ => {
+                let n = ffi::Py_None();
+                ffi::Py_IncRef(n);
+                n
+            }
+        };
+        Bound::from_owned_ptr_or_err(py, p)
+    }
 }
 
 fn signature_text(kinds: &[Kind]) -> String {

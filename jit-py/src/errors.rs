@@ -52,5 +52,6 @@ pub fn status_error(status: u32, local_names: &[String]) -> PyErr {
         PyExceptionKind::OverflowError => PyOverflowError::new_err(msg),
         PyExceptionKind::UnboundLocalError => pyo3::exceptions::PyUnboundLocalError::new_err(msg),
         PyExceptionKind::RecursionError => pyo3::exceptions::PyRecursionError::new_err(msg),
+        PyExceptionKind::IndexError => pyo3::exceptions::PyIndexError::new_err(msg),
     }
 }

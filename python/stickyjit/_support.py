@@ -9,7 +9,7 @@ import math
 import sys
 import types
 
-_BUILTIN_NAMES = ("abs", "min", "max", "int", "float", "bool", "round", "range")
+_BUILTIN_NAMES = ("abs", "min", "max", "int", "float", "bool", "round", "range", "len")
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 

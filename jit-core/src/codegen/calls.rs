@@ -118,6 +118,11 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 Some(a) => self.truth_of(a)?.into(),
             },
             Intrinsic::Round => self.round(args, ty)?,
+            Intrinsic::Len => {
+                self.expr(&args[0])?;
+                let Type::Tuple(items) = self.ty(&args[0]) else { unreachable!("inference allows tuples only") };
+                self.i64(items.len() as i64).into()
+            }
             Intrinsic::Math(m) => self.math(m, args)?,
         })
     }

@@ -2,6 +2,7 @@
 //! conditional expressions, and comparisons (chained; int against float exactly, as CPython).
 
 use inkwell::basic_block::BasicBlock;
+use inkwell::types::BasicType;
 use inkwell::values::{BasicValueEnum, FloatValue, IntValue};
 use inkwell::{FloatPredicate, IntPredicate};
 
@@ -9,7 +10,7 @@ use super::{Built, Fx};
 use crate::ast::{BinOp, BoolOpKind, CmpOp, UnaryOp};
 use crate::error::Result;
 use crate::hir::{self, ExprKind as H};
-use crate::runtime::UNBOUND_LOCAL_BASE;
+use crate::runtime::{Status, UNBOUND_LOCAL_BASE};
 use crate::types::Type;
 
 impl<'a, 'ctx> Fx<'a, 'ctx> {
@@ -153,7 +154,37 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 }
                 agg.into()
             }
+            H::Subscript { value, index } => self.subscript(value, index)?,
         })
+    }
+
+    /// A tuple element: `extractvalue` for a literal index; otherwise the tuple goes to a stack
+    /// slot read as an array (its elements have one type), after a bounds check → IndexError.
+    fn subscript(&mut self, value: &hir::Expr, index: &hir::Expr) -> Result<BasicValueEnum<'ctx>> {
+        let Type::Tuple(items) = self.ty(value) else { unreachable!("inference allows tuples only") };
+        let tuple = self.expr(value)?.into_struct_value();
+        let n = items.len() as i64;
+        if let Some(i) = hir::const_index(index) {
+            let at = if i < 0 { i + n } else { i };
+            return Ok(self.b().build_extract_value(tuple, at as u32, "item").u());
+        }
+        let i = self.expr(index)?;
+        let i = self.cast(i, &self.ty(index), &Type::Int).into_int_value();
+        let b = self.b();
+        let negative = b.build_int_compare(IntPredicate::SLT, i, self.i64(0), "neg").u();
+        let wrapped = b.build_int_add(i, self.i64(n), "wrapped").u();
+        let at = b.build_select(negative, wrapped, i, "at").u().into_int_value();
+        let outside = b.build_int_compare(IntPredicate::UGE, at, self.i64(n), "outside").u();
+        self.fail_if(outside, Status::TupleIndexOutOfRange as u32);
+        let Some(first) = items.first() else {
+            return Ok(self.i64(0).into()); // unreachable at run time: every index is outside ()
+        };
+        let elem = self.cg.llty(first);
+        let slot = self.entry_alloca(tuple.get_type(), "tuple.slot");
+        self.b().build_store(slot, tuple).u();
+        let array = elem.array_type(n as u32);
+        let ptr = unsafe { self.b().build_in_bounds_gep(array, slot, &[self.i64(0), at], "elem") }.u();
+        Ok(self.b().build_load(elem, ptr, "item").u())
     }
 
     pub(super) fn bool_op(&mut self, op: BoolOpKind, values: &[hir::Expr], ty: &Type) -> Result<BasicValueEnum<'ctx>> {

@@ -107,34 +107,79 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         f
     }
 
-    /// The arguments of `spec`, read from the entry's 8-byte slots.
+    /// The arguments of `spec`, read from the entry's 8-byte slots. A tuple's slot holds a
+    /// pointer to its elements, flattened into slots of their own (nested tuples inline).
     fn load_args(&self, args_ptr: PointerValue<'ctx>, spec: &TypedFunction) -> Vec<BasicValueEnum<'ctx>> {
-        let (b, i64t) = (self.builder, self.ctx.i64_type());
         let mut args = Vec::new();
         for (i, t) in spec.arg_types.iter().enumerate() {
-            let slot = unsafe { b.build_in_bounds_gep(i64t, args_ptr, &[i64t.const_int(i as u64, false)], "slot") }.u();
+            let slot = self.slot(args_ptr, i as u64);
             args.push(match t {
-                Type::Float => b.build_load(self.ctx.f64_type(), slot, "a").u(),
-                Type::Bool => {
-                    let raw = b.build_load(i64t, slot, "a").u().into_int_value();
-                    b.build_int_compare(IntPredicate::NE, raw, i64t.const_zero(), "b").u().into()
+                Type::Tuple(_) => {
+                    let ptr = self.ctx.ptr_type(AddressSpace::default());
+                    let items = self.builder.build_load(ptr, slot, "tuple.items").u().into_pointer_value();
+                    self.load_flat(items, &mut 0, t)
                 }
-                _ => b.build_load(i64t, slot, "a").u(),
+                _ => self.load_flat(slot, &mut 0, t),
             });
         }
         args
     }
 
-    /// Writes a result of type `ret` to the entry's result slot (nothing for None).
+    /// The address of 8-byte slot `i` after `base`.
+    fn slot(&self, base: PointerValue<'ctx>, i: u64) -> PointerValue<'ctx> {
+        if i == 0 {
+            return base;
+        }
+        let i64t = self.ctx.i64_type();
+        unsafe { self.builder.build_in_bounds_gep(i64t, base, &[i64t.const_int(i, false)], "slot") }.u()
+    }
+
+    /// A value of type `t` read from the slots at `base[*at..]`, advancing `*at`.
+    fn load_flat(&self, base: PointerValue<'ctx>, at: &mut u64, t: &Type) -> BasicValueEnum<'ctx> {
+        let (b, i64t) = (self.builder, self.ctx.i64_type());
+        if let Type::Tuple(items) = t {
+            let mut agg = self.llty(t).into_struct_type().get_undef();
+            for (k, it) in items.iter().enumerate() {
+                let v = self.load_flat(base, at, it);
+                agg = b.build_insert_value(agg, v, k as u32, "tup").u().into_struct_value();
+            }
+            return agg.into();
+        }
+        let slot = self.slot(base, *at);
+        *at += 1;
+        match t {
+            Type::Float => b.build_load(self.ctx.f64_type(), slot, "a").u(),
+            Type::Bool => {
+                let raw = b.build_load(i64t, slot, "a").u().into_int_value();
+                b.build_int_compare(IntPredicate::NE, raw, i64t.const_zero(), "b").u().into()
+            }
+            _ => b.build_load(i64t, slot, "a").u(),
+        }
+    }
+
+    /// Writes a result of type `ret` to the entry's result slots (nothing for None; a tuple's
+    /// elements flattened, one slot each).
     fn store_result(&self, ret_ptr: PointerValue<'ctx>, value: BasicValueEnum<'ctx>, ret: &Type) {
+        self.store_flat(ret_ptr, &mut 0, value, ret)
+    }
+
+    fn store_flat(&self, base: PointerValue<'ctx>, at: &mut u64, value: BasicValueEnum<'ctx>, t: &Type) {
         let b = self.builder;
-        match ret {
+        match t {
             Type::Float | Type::Int => {
-                b.build_store(ret_ptr, value).u();
+                b.build_store(self.slot(base, *at), value).u();
+                *at += 1;
             }
             Type::Bool => {
                 let z = b.build_int_z_extend(value.into_int_value(), self.ctx.i64_type(), "z").u();
-                b.build_store(ret_ptr, z).u();
+                b.build_store(self.slot(base, *at), z).u();
+                *at += 1;
+            }
+            Type::Tuple(items) => {
+                for (k, it) in items.iter().enumerate() {
+                    let v = b.build_extract_value(value.into_struct_value(), k as u32, "item").u();
+                    self.store_flat(base, at, v, it);
+                }
             }
             _ => {}
         }
