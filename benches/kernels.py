@@ -1,6 +1,7 @@
 """The benchmark harness's kernels: each a plain Python function in source form, with the
-arguments it is timed on. Add a kernel by appending to KERNELS; later issues (arrays, calls)
-add theirs here, with a `setup` expression for arguments that are not literals.
+arguments it is timed on. Add a kernel by appending to KERNELS; later issues (arrays) add
+theirs here, with a `setup` expression for arguments that are not literals. Every top-level
+`def` of a kernel's source is decorated (helpers too); the kernel is the one named `name`.
 
 `args` are sized so that CPython takes a fraction of a second; every engine runs the same
 arguments, and every answer must equal CPython's.
@@ -162,6 +163,27 @@ def tak(x, y, z):
         return tak(tak(x - 1, y, z), tak(y - 1, z, x), tak(z - 1, x, y))
     return z
 ''', (18, 12, 6)),
+    # A pair: the same work with a small jitted helper called in the loop, and written inline.
+    # The calls issue's target: the call costs nothing measurable (harness figure `call_pair`).
+    Kernel("call_helper", "calls", '''
+def call_helper(n):
+    s = 0.0
+    for i in range(n):
+        s += kinetic(i * 0.001, 1.5 + (i % 7))
+    return s
+
+def kinetic(v, m):
+    return 0.5 * m * v * v + math.sqrt(m)
+''', (300_000,)),
+    Kernel("call_inline", "calls", '''
+def call_inline(n):
+    s = 0.0
+    for i in range(n):
+        v = i * 0.001
+        m = 1.5 + (i % 7)
+        s += 0.5 * m * v * v + math.sqrt(m)
+    return s
+''', (300_000,)),
 ]
 
 BY_NAME = {k.name: k for k in KERNELS}

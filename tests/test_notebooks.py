@@ -49,12 +49,12 @@ NOTEBOOK_CELLS = [
 ]
 
 
-def run_notebook(cache_dir: str):
+def run_notebook(cache_dir: str, cells=NOTEBOOK_CELLS):
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in NOTEBOOK_CELLS]
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
     env = dict(os.environ, STICKYJIT_CACHE_DIR=cache_dir)
     old = dict(os.environ)
     os.environ.update(env)  # the kernel inherits the environment of this process
@@ -64,6 +64,8 @@ def run_notebook(cache_dir: str):
         os.environ.clear()
         os.environ.update(old)
     out = nb.cells[-1].outputs[0]["text"].split()
+    if cells is not NOTEBOOK_CELLS:
+        return out
     return out[0] == "True", int(out[1]), int(out[2]), int(out[3])
 
 
@@ -73,3 +75,22 @@ def test_a_notebook_run_twice_in_fresh_kernels_loads_everything_the_second_time(
     assert ok and fib20 == 6765 and compiles == 2 and hits == 0
     ok, fib20, compiles, hits = run_notebook(cache)
     assert ok and fib20 == 6765 and compiles == 0 and hits == 2
+
+
+REDEFINITION_CELLS = [
+    "import stickyjit\nfrom stickyjit import jit",
+    "@jit\ndef helper(x):\n    return x * 2.0 + 1.0",
+    "@jit\ndef caller(n):\n    s = 0.0\n    for i in range(n):\n        s += helper(i * 0.5)\n    return s\n\nr1 = caller(100)",
+    "@jit\ndef helper(x):\n    return x * 3.0 - 1.0",  # a real change; the caller's cell is not re-run
+    "r2 = caller(100)",
+    "print(r1 == sum(i * 0.5 * 2.0 + 1.0 for i in range(100)), r2 == sum(i * 0.5 * 3.0 - 1.0 for i in range(100)),"
+    " \"'helper'\" in caller.explain(), stickyjit.stats()['compiles'])",
+]
+
+
+def test_redefining_a_helper_in_a_notebook_changes_its_callers_next_call(tmp_path):
+    out = run_notebook(str(tmp_path / "cache"), REDEFINITION_CELLS)
+    assert out == ["True", "True", "True", "2"]  # caller compiled against each helper
+    # A fresh kernel running the same notebook loads both callers from the cache.
+    out = run_notebook(str(tmp_path / "cache"), REDEFINITION_CELLS)
+    assert out == ["True", "True", "True", "0"]

@@ -8,9 +8,10 @@ import importlib
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
-from conftest import check, finite_floats, small_ints
+from conftest import check, finite_floats, pure_python, small_ints
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -283,3 +284,31 @@ def test_calls_are_inlined_where_llvm_chooses():
     calls = [line for line in llvm.splitlines() if " call " in line]
     assert all("@llvm." in line for line in calls), calls  # clamp was inlined: only intrinsics left
     assert llvm.count("define ") == 1
+
+
+def test_a_helper_called_in_a_loop_compiles_to_the_same_instructions_as_its_body_inline():
+    # The benchmark pair of benches/kernels.py: the call costs nothing because none is left.
+    import linecache
+    import re
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benches"))
+    try:
+        from harness import module_source
+        from kernels import BY_NAME
+    finally:
+        sys.path.pop(0)
+    ns: dict = {}
+    for name in ("call_helper", "call_inline"):
+        src = module_source("stickyjit", BY_NAME[name].source)
+        filename = f"<bench-{name}>"
+        linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+        exec(compile(src, filename, "exec"), ns)
+    helper, inline = ns["call_helper"], ns["call_inline"]
+    assert helper(1000) == inline(1000) == pure_python(helper)(1000)
+
+    def opcodes(f):
+        asm = f.inspect_asm(("int64",))
+        lines = [line.split("#")[0].strip() for line in asm.splitlines()]
+        return sorted(re.split(r"\s", line)[0] for line in lines if line and not line.startswith(".") and not line.endswith(":"))
+
+    assert opcodes(helper) == opcodes(inline)  # the same instructions; registers may differ
