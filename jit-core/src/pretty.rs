@@ -12,12 +12,12 @@ pub fn typed_program(p: &TypedProgram) -> String {
         if i > 0 {
             out.push('\n');
         }
-        typed_function(&mut out, p.func(spec), spec, i);
+        typed_function(&mut out, p, p.func(spec), spec, i);
     }
     out
 }
 
-fn typed_function(out: &mut String, f: &hir::Function, s: &TypedFunction, idx: usize) {
+fn typed_function(out: &mut String, prog: &TypedProgram, f: &hir::Function, s: &TypedFunction, idx: usize) {
     let params: Vec<String> =
         f.params.iter().map(|p| format!("{}: {}", f.locals[*p as usize].name, s.local_types[*p as usize])).collect();
     let _ = writeln!(out, "def {}#{}({}) -> {}:", f.name, idx, params.join(", "), s.ret);
@@ -31,11 +31,12 @@ fn typed_function(out: &mut String, f: &hir::Function, s: &TypedFunction, idx: u
     if !locals.is_empty() {
         let _ = writeln!(out, "    # locals: {}", locals.join(", "));
     }
-    let p = Printer { f, s };
+    let p = Printer { prog, f, s };
     p.block(out, &f.body, 1);
 }
 
 struct Printer<'a> {
+    prog: &'a TypedProgram,
     f: &'a hir::Function,
     s: &'a TypedFunction,
 }
@@ -174,9 +175,9 @@ impl Printer<'_> {
                 };
                 format!("{name}({})", args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
             }
-            H::Call { args, .. } => {
+            H::Call { func, args } => {
                 let target = self.s.call_targets.get(&e.id).map(|t| format!("#{t}")).unwrap_or_default();
-                format!("{}{target}({})", self.f.name, args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
+                format!("{}{target}({})", self.prog.funcs[*func as usize].name, args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
             }
             H::Tuple(items) => format!("({})", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
             H::Subscript { value, index } => format!("{}[{}]", self.expr(value), self.expr(index)),

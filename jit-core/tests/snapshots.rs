@@ -50,3 +50,46 @@ fn unoptimized_llvm_ir() {
     insta::assert_snapshot!("fib_llvm", llvm(FIB, &[Type::Int]));
     insta::assert_snapshot!("harmonic_llvm", llvm(HARMONIC, &[Type::Int]));
 }
+
+/// A program of three functions: `total` calls `clamp` with two signatures and `ping`, which
+/// recurses through `pong` (units 0..3 as `jit-py` would number them).
+#[test]
+fn typed_ir_of_a_program_with_calls() {
+    let sources = [
+        "def total(n):\n    s = 0.0\n    for i in range(n):\n        s += clamp(i, 0, 5) + clamp(i * 0.5, lo=0.0, hi=2.0)\n    t = (s, ping(n))\n    return t\n",
+        "def clamp(x, lo, hi=1):\n    return min(max(x, lo), hi)\n",
+        "def ping(n):\n    if n == 0:\n        return 0\n    return pong(n - 1) + 1\n",
+        "def pong(n):\n    if n == 0:\n        return 0\n    return ping(n - 1)\n",
+    ];
+    let funcs: Vec<_> = sources
+        .iter()
+        .map(|src| {
+            let lines: Vec<String> = src.lines().map(|l| format!("{l}\n")).collect();
+            parse_function(&SourceFunction { lines: &lines, first_line: 1, filename: "snap.py" }).unwrap()
+        })
+        .collect();
+    let unit_of = |name: &str| sources.iter().position(|s| s.starts_with(&format!("def {name}("))).map(|i| i as u32);
+    let envs: Vec<Env> = funcs
+        .iter()
+        .map(|f| {
+            let mut env = Env { filename: "snap.py".into(), defaults: vec![None; f.params.len()], ..Default::default() };
+            if f.name == "clamp" {
+                env.defaults[2] = Some(lower::ConstValue::Int(1));
+            }
+            for n in lower::global_names(f) {
+                let v = match (n.as_str(), unit_of(&n)) {
+                    ("range" | "min" | "max", _) => GlobalValue::Builtin(n.clone()),
+                    (x, Some(_)) if x == f.name => GlobalValue::SelfFunction,
+                    (_, Some(unit)) => GlobalValue::Jitted { name: n.clone(), unit },
+                    _ => GlobalValue::Undefined,
+                };
+                env.globals.insert(n, v);
+            }
+            env
+        })
+        .collect();
+    let units: Vec<_> = funcs.iter().zip(&envs).map(|(f, e)| (f, e)).collect();
+    let p = infer::infer(lower::lower_program(&units).unwrap(), vec![Type::Int]).unwrap();
+    assert_eq!(p.recursive_specs(), vec![false, false, false, true, true]);
+    insta::assert_snapshot!("program_typed", pretty::typed_program(&p));
+}
