@@ -326,8 +326,8 @@ impl Dispatcher {
             let e = jit_core::CompileError::unsupported_because(
                 "function without source",
                 format!(
-                    "no source for '{}' in linecache (functions typed at a plain prompt or exec'd from an unregistered string have none; register the text with linecache.cache[filename] = (len(src), None, src.splitlines(True), filename))",
-                    self.name
+                    "no source for '{}': not in linecache under '{}', nor in the history of a ptpython or plain python prompt (a string passed to exec has none unless registered first: linecache.cache[filename] = (len(src), None, src.splitlines(True), filename))",
+                    self.name, filename
                 ),
                 jit_core::ast::Span { line: first_line, col: 0 },
             );

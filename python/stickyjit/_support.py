@@ -5,6 +5,7 @@ Imported at the first compile, never by ``import stickyjit``.
 from __future__ import annotations
 
 import builtins
+import itertools
 import math
 import sys
 import types
@@ -14,11 +15,14 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 def source_lines(func):
-    """(filename, lines from the def's first line on, first line number) via linecache.
+    """(filename, lines from the def's first line on, first line number), or lines None.
 
-    linecache imports tokenize and re (about 2.5 ms, a quarter of a first compile) to read a
-    file; when no one has imported it yet and the function comes from a UTF-8 file, the file is
-    read here directly, which is what linecache would do.
+    Files, and cells IPython and Jupyter register, come from linecache. linecache imports
+    tokenize and re (about 2.5 ms, a quarter of a first compile) to read a file; when no one has
+    imported it yet and the function comes from a UTF-8 file, the file is read here directly,
+    which is what linecache would do. A function typed at a prompt that registers nothing
+    (ptpython, the plain ``python`` prompt: filename ``<stdin>``) is looked up in that prompt's
+    history (``recover_source``).
     """
     code = func.__code__
     filename = code.co_filename
@@ -31,9 +35,120 @@ def source_lines(func):
         import linecache
 
         lines = linecache.getlines(filename, getattr(func, "__globals__", None))
+    if filename.startswith("<"):
+        # A pseudo-file (a notebook cell, an exec'd string, a prompt): its text is used only if
+        # it reproduces the function's code, else the prompt's history is searched.
+        if lines and _reproduces(func, "".join(lines)):
+            return filename, lines[first - 1 :], first
+        block = recover_source(func)
+        if block is not None:
+            return filename, block[first - 1 :], first
+        return filename, None, first
     if not lines or first > len(lines):
         return filename, None, first
     return filename, lines[first - 1 :], first
+
+
+# ---------------------------------------------------------------------------------------------
+# source recovery for prompts that register nothing: every candidate text is accepted only if
+# compiling it reproduces the function's own code object
+
+
+# CO_FUTURE_DIVISION ... CO_FUTURE_ANNOTATIONS: inherited from the code that called compile().
+_FUTURE_FLAGS = 0x1FE0000
+
+
+def _same_code(a, b) -> bool:
+    """Code objects equal in what the compiler produced (bytecode, constants, names), nested
+    code objects compared the same way; line numbers and the filename are not compared."""
+    if a.co_code != b.co_code or a.co_names != b.co_names or a.co_name != b.co_name:
+        return False
+    if (a.co_argcount, a.co_posonlyargcount, a.co_kwonlyargcount, a.co_flags & ~_FUTURE_FLAGS) != (
+        b.co_argcount, b.co_posonlyargcount, b.co_kwonlyargcount, b.co_flags & ~_FUTURE_FLAGS
+    ):
+        return False
+    if a.co_varnames != b.co_varnames or len(a.co_consts) != len(b.co_consts):
+        return False
+    for x, y in zip(a.co_consts, b.co_consts):
+        if isinstance(x, types.CodeType) or isinstance(y, types.CodeType):
+            if not (isinstance(x, types.CodeType) and isinstance(y, types.CodeType) and _same_code(x, y)):
+                return False
+        elif type(x) is not type(y) or x != y:
+            if not (isinstance(x, float) and x != x and y != y):  # NaN constants
+                return False
+    return True
+
+
+def _codes(code):
+    yield code
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            yield from _codes(c)
+
+
+def _reproduces(func, text: str) -> bool:
+    """Whether compiling `text` (as the prompt did) yields `func`'s code at its first line."""
+    target = func.__code__
+    try:
+        # Prompts compile with top-level await allowed (ptpython, IPython); it changes no
+        # function's code, and lets an input that awaits at top level compile here too.
+        # The function's own __future__ flags are applied too.
+        top = compile(text, target.co_filename, "exec", flags=0x2000 | (target.co_flags & _FUTURE_FLAGS), dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return any(
+        c.co_name == target.co_name and c.co_firstlineno == target.co_firstlineno and _same_code(c, target)
+        for c in _codes(top)
+    )
+
+
+def _ptpython_inputs(func):
+    """The inputs of the running ptpython REPL (newest first), reached through the
+    ``get_ptpython`` it puts in the namespace."""
+    get = getattr(func, "__globals__", {}).get("get_ptpython")
+    if get is None:
+        return []
+    try:
+        strings = list(get().history.get_strings())
+    except Exception:  # noqa: BLE001 - any failure: no candidates from here
+        return []
+    return strings[::-1][:1000]
+
+
+def _readline_blocks():
+    """Blocks of the lines the plain prompt's readline history holds (newest first): each
+    top-level line with the indented lines after it, at every possible end."""
+    readline = sys.modules.get("readline")
+    if readline is None:
+        return
+    try:
+        n = readline.get_current_history_length()
+        lines = [readline.get_history_item(i) or "" for i in range(max(1, n - 2000), n + 1)]
+    except Exception:  # noqa: BLE001
+        return
+    for start in range(len(lines) - 1, -1, -1):
+        head = lines[start]
+        if not head or head[0].isspace():
+            continue
+        block = [head]
+        for line in lines[start + 1 :]:
+            if line and not line[0].isspace() and not line.startswith(("else", "elif", "except", "finally", ")", "]", "}")):
+                break
+            block.append(line)
+            yield "\n".join(block) + "\n"
+        if len(block) == 1:
+            yield head + "\n"
+
+
+def recover_source(func):
+    """The text of the input that defined `func` at a prompt, as lines, or None: the newest
+    candidate from ptpython's history or readline's whose compilation reproduces
+    ``func.__code__`` exactly (so a wrong or edited text is never used)."""
+    candidates = itertools.chain(_ptpython_inputs(func), _readline_blocks())
+    for text in candidates:
+        if func.__code__.co_name in text and _reproduces(func, text):
+            return text.splitlines(True)
+    return None
 
 
 def _read_utf8_lines(filename):
