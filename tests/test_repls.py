@@ -44,6 +44,8 @@ class Repl:
         env.pop("STICKYJIT_CACHE", None)
         argv = {
             "python": [str(BIN / "python"), "-q"],
+            # A script's command first, then its prompt (the way `python -i script.py` is used).
+            "python -i": [str(BIN / "python"), "-q", "-i", "-c", "import math"],
             "ptpython": [str(BIN / "ptpython")],
             "ipython": [str(BIN / "ipython"), "--no-banner", "--colors=NoColor", "--no-confirm-exit"],
         }[kind]
@@ -57,7 +59,7 @@ class Repl:
 
     def run(self, line: str):
         """Types one line and runs it."""
-        if self.kind == "python":
+        if self.kind.startswith("python"):
             self.p.sendline(line)
         else:
             self.p.send(line)
@@ -68,7 +70,7 @@ class Repl:
     def define(self, block: str):
         """Types a block as a person would: line by line at the plain prompt (which does not
         indent), as a paste in the prompt_toolkit REPLs (which indent by themselves)."""
-        if self.kind == "python":
+        if self.kind.startswith("python"):
             for line in block.splitlines():
                 self.p.sendline(line)
             self.p.sendline("")
@@ -84,7 +86,7 @@ class Repl:
         """Re-runs an earlier input: up-arrow `back` times and enter (prompt_toolkit REPLs recall
         a whole block); the plain prompt's readline recalls single lines, so there it is typed
         again."""
-        if self.kind == "python":
+        if self.kind.startswith("python"):
             return self.define(block)
         for _ in range(back):
             self.p.send(UP)
@@ -99,7 +101,7 @@ class Repl:
         self.n += 1
         tag = f"Q{self.n}Q"
         line = f"print('{tag}', *({expr}))"
-        if self.kind == "python":
+        if self.kind.startswith("python"):
             self.p.sendline(line)
         else:
             self.p.send(line)
@@ -121,7 +123,7 @@ class Repl:
 STATS = "work(10_000), stickyjit.stats()['compiles'], stickyjit.stats()['cache_hits']"
 
 
-@pytest.mark.parametrize("kind", ["python", "ptpython", "ipython"])
+@pytest.mark.parametrize("kind", ["python", "python -i", "ptpython", "ipython"])
 def test_define_call_rerun_change_and_a_new_session(kind, tmp_path):
     home, cache = tmp_path / "home", tmp_path / "cache"
     home.mkdir()
