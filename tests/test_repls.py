@@ -57,14 +57,18 @@ class Repl:
     def prompt(self):
         self.p.expect(r"In \[\d+\]|>>>")
 
-    def run(self, line: str):
-        """Types one line and runs it."""
+    def type_line(self, line: str):
+        """Types one line and enter."""
         if self.kind.startswith("python"):
             self.p.sendline(line)
         else:
             self.p.send(line)
             time.sleep(0.2)
             self.p.send("\r")
+
+    def run(self, line: str):
+        """Types one line and runs it."""
+        self.type_line(line)
         self.prompt()
 
     def define(self, block: str):
@@ -100,13 +104,7 @@ class Repl:
         """Evaluates `expr` (a tuple) in the REPL and returns its printed fields."""
         self.n += 1
         tag = f"Q{self.n}Q"
-        line = f"print('{tag}', *({expr}))"
-        if self.kind.startswith("python"):
-            self.p.sendline(line)
-        else:
-            self.p.send(line)
-            time.sleep(0.2)
-            self.p.send("\r")
+        self.type_line(f"print('{tag}', *({expr}))")
         self.p.expect(tag + r" ([^\r\n]*)\r?\n")
         fields = self.p.match.group(1).split()
         self.prompt()
