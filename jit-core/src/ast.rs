@@ -72,12 +72,14 @@ pub enum StmtKind {
 pub enum Target {
     Name(String, Span),
     Tuple(Vec<Target>, Span),
+    /// `value[index] = ...` (an array element).
+    Subscript { value: Box<Expr>, index: Box<Expr>, span: Span },
 }
 
 impl Target {
     pub fn span(&self) -> Span {
         match self {
-            Target::Name(_, s) | Target::Tuple(_, s) => *s,
+            Target::Name(_, s) | Target::Tuple(_, s) | Target::Subscript { span: s, .. } => *s,
         }
     }
 }

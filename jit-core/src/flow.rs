@@ -51,6 +51,19 @@ fn assign_target(t: &hir::Target, flow: &mut Flow) {
     match t {
         hir::Target::Local(id, _) => flow.assign(*id),
         hir::Target::Tuple(ts, _) => ts.iter().for_each(|t| assign_target(t, flow)),
+        hir::Target::Index { .. } => {}
+    }
+}
+
+/// The reads a target makes (an array element's array and index), in order.
+fn flow_target(t: &mut hir::Target, flow: &Flow, locals: &mut [hir::Local]) -> Result<()> {
+    match t {
+        hir::Target::Local(..) => Ok(()),
+        hir::Target::Tuple(ts, _) => ts.iter_mut().try_for_each(|t| flow_target(t, flow, locals)),
+        hir::Target::Index { array, index, .. } => {
+            flow_expr(array, flow, locals)?;
+            flow_expr(index, flow, locals)
+        }
     }
 }
 
@@ -87,6 +100,7 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
             *check_bound = !flow.must.as_ref().map_or(true, |m| m[i]);
             locals[i].checked |= *check_bound;
         }
+        H::Attr { value, .. } => flow_expr(value, flow, locals)?,
         H::Binary { left, right, .. } | H::Subscript { value: left, index: right } => {
             flow_expr(left, flow, locals)?;
             flow_expr(right, flow, locals)?
@@ -124,7 +138,10 @@ fn flow_block(stmts: &mut [hir::Stmt], mut flow: Flow, locals: &mut [hir::Local]
         match &mut s.kind {
             hir::StmtKind::Assign { targets, value } => {
                 flow_expr(value, &flow, locals)?;
-                targets.iter().for_each(|t| assign_target(t, &mut flow));
+                for t in targets.iter_mut() {
+                    flow_target(t, &flow, locals)?;
+                    assign_target(t, &mut flow);
+                }
             }
             hir::StmtKind::AugAssign { target, value, read, .. } => {
                 flow_expr(read, &flow, locals)?;

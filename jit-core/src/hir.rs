@@ -76,6 +76,8 @@ pub enum StmtKind {
 pub enum Target {
     Local(LocalId, Span),
     Tuple(Vec<Target>, Span),
+    /// An array element: `array[index] = ...`.
+    Index { array: Box<Expr>, index: Box<Expr>, span: Span },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -129,12 +131,43 @@ pub enum ExprKind {
         args: Vec<Expr>,
     },
     Tuple(Vec<Expr>),
-    /// `value[index]`: a tuple element (a constant index, or any index into a tuple whose
+    /// `value.shape`, `.ndim`, `.size` of an array.
+    Attr {
+        value: Box<Expr>,
+        attr: Attr,
+    },
+    /// `value[index]`: an array element, or a tuple element (a constant index, or any index into a tuple whose
     /// elements all have one type).
     Subscript {
         value: Box<Expr>,
         index: Box<Expr>,
     },
+}
+
+/// The attributes of an array compiled code reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Attr {
+    Shape,
+    Ndim,
+    Size,
+}
+
+impl Attr {
+    pub fn from_name(name: &str) -> Option<Attr> {
+        Some(match name {
+            "shape" => Attr::Shape,
+            "ndim" => Attr::Ndim,
+            "size" => Attr::Size,
+            _ => return None,
+        })
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Attr::Shape => "shape",
+            Attr::Ndim => "ndim",
+            Attr::Size => "size",
+        }
+    }
 }
 
 /// The value of an index that is an integer literal (`2`, `-1`).

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use crate::ast::{BinOp, Span, UnaryOp};
 use crate::error::{CompileError, Result};
 use crate::hir::{self, ExprId, ExprKind as H, FuncId, Intrinsic, MathFn, StmtKind as S};
-use crate::types::Type;
+use crate::types::{ArrayType, Type};
 
 pub type SpecId = usize;
 
@@ -96,6 +96,17 @@ pub fn infer_program(funcs: Vec<hir::Function>, arg_types: Vec<Type>) -> std::re
         if !changed {
             for s in &specs {
                 validate(&funcs[s.func as usize], s).map_err(|e| (s.func, e))?;
+            }
+            if let Type::Array(_) = &specs[0].ret {
+                let f = &funcs[0];
+                return Err((
+                    0,
+                    CompileError::unsupported_because(
+                        "array return value",
+                        format!("'{}' returns an array; returning arrays is not compiled yet (write into an array argument)", f.name),
+                        f.span,
+                    ),
+                ));
             }
             if let Type::Tuple(items) = &specs[0].ret {
                 if !items.iter().all(returnable) {
@@ -224,7 +235,58 @@ impl<'a> Cx<'a> {
                     Err(CompileError::typing("tuple unpacking", format!("cannot unpack a {} value", type_name(other)), *span))
                 }
             },
+            hir::Target::Index { array, index, span } => {
+                let at = self.expr(array)?;
+                if at == Type::Unknown {
+                    self.expr(index)?;
+                    return Ok(());
+                }
+                let Some(a) = at.array() else {
+                    return Err(CompileError::typing(
+                        "subscript assignment",
+                        format!("cannot assign to an element of {}; only arrays are written", type_name(&at)),
+                        *span,
+                    ));
+                };
+                self.element_index(a, index, *span)?;
+                if !(ty.is_numeric() || *ty == Type::Unknown) {
+                    return Err(CompileError::typing(
+                        "array element assignment",
+                        format!("cannot store {} into an array of {}", type_name(ty), a.dtype.name()),
+                        *span,
+                    ));
+                }
+                Ok(())
+            }
         }
+    }
+
+    /// Checks a full index into `a` (one integer per axis) and gives the element's type.
+    fn element_index(&mut self, a: ArrayType, index: &hir::Expr, span: Span) -> Result<Type> {
+        let idx: Vec<&hir::Expr> = match &index.kind {
+            H::Tuple(items) => items.iter().collect(),
+            _ => vec![index],
+        };
+        for i in &idx {
+            let t = self.expr(i)?;
+            if !matches!(t, Type::Int | Type::Bool | Type::Unknown) {
+                return Err(CompileError::typing("array index", format!("array indices must be integers, not {}", type_name(&t)), i.span));
+            }
+        }
+        if idx.len() != a.ndim as usize {
+            let what = if idx.len() < a.ndim as usize { "fewer" } else { "more" };
+            return Err(CompileError::typing(
+                "array index",
+                format!(
+                    "{} index{} into a {}-dimensional array: {what} indices than axes (views of rows and slices are not compiled yet)",
+                    idx.len(),
+                    if idx.len() == 1 { "" } else { "es" },
+                    a.ndim
+                ),
+                span,
+            ));
+        }
+        Ok(a.dtype.element())
     }
 
     fn block(&mut self, stmts: &[hir::Stmt]) -> Result<()> {
@@ -388,6 +450,20 @@ impl<'a> Cx<'a> {
                 Type::Tuple(ts)
             }
             H::Subscript { value, index } => self.subscript(value, index, e.span)?,
+            H::Attr { value, attr } => match self.expr(value)? {
+                Type::Array(a) => match attr {
+                    hir::Attr::Shape => Type::Tuple(vec![Type::Int; a.ndim as usize]),
+                    hir::Attr::Ndim | hir::Attr::Size => Type::Int,
+                },
+                Type::Unknown => Type::Unknown,
+                t => {
+                    return Err(CompileError::typing(
+                        "attribute access",
+                        format!("{} has no attribute '{}'", type_name(&t), attr.name()),
+                        e.span,
+                    ))
+                }
+            },
         };
         let slot = &mut self.specs[self.me].expr_types[e.id as usize];
         if *slot != t {
@@ -410,12 +486,15 @@ impl<'a> Cx<'a> {
     /// end); any other integer index needs a tuple whose elements have one type.
     fn subscript(&mut self, value: &hir::Expr, index: &hir::Expr, span: Span) -> Result<Type> {
         let vt = self.expr(value)?;
+        if let Some(a) = vt.array() {
+            return self.element_index(a, index, span);
+        }
         let it = self.expr(index)?;
         let Type::Tuple(items) = vt else {
             if vt == Type::Unknown {
                 return Ok(Type::Unknown);
             }
-            return Err(CompileError::typing("subscript", format!("{} cannot be indexed; only tuples can", type_name(&vt)), span));
+            return Err(CompileError::typing("subscript", format!("{} cannot be indexed; only arrays and tuples can", type_name(&vt)), span));
         };
         if let Some(i) = hir::const_index(index) {
             let n = items.len() as i64;
@@ -451,8 +530,9 @@ impl<'a> Cx<'a> {
         if f == Intrinsic::Len {
             return match self.expr(&args[0])? {
                 Type::Tuple(_) => Ok(Type::Int),
+                Type::Array(a) if a.ndim > 0 => Ok(Type::Int),
                 Type::Unknown => Ok(Type::Unknown),
-                t => Err(CompileError::typing("len() argument", format!("len() of {}; only tuples have a length here", type_name(&t)), args[0].span)),
+                t => Err(CompileError::typing("len() argument", format!("len() of {}; only tuples and arrays have a length here", type_name(&t)), args[0].span)),
             };
         }
         let name = match f {

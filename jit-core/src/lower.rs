@@ -104,12 +104,28 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
             A::Int(_) | A::Float(_) | A::Bool(_) | A::None => {}
         }
     }
+    fn walk_target(t: &ast::Target, visit: &mut dyn FnMut(&str)) {
+        match t {
+            ast::Target::Name(..) => {}
+            ast::Target::Tuple(ts, _) => ts.iter().for_each(|t| walk_target(t, visit)),
+            ast::Target::Subscript { value, index, .. } => {
+                walk_expr(value, visit);
+                walk_expr(index, visit)
+            }
+        }
+    }
     fn walk(stmts: &[ast::Stmt], visit: &mut dyn FnMut(&str)) {
         for s in stmts {
             match &s.kind {
-                S::Assign { value, .. } | S::AugAssign { value, .. } | S::Expr(value) | S::Return(Some(value)) => {
+                S::Assign { targets, value } => {
+                    walk_expr(value, visit);
+                    targets.iter().for_each(|t| walk_target(t, visit))
+                }
+                S::AugAssign { target, value, .. } => {
+                    walk_target(target, visit);
                     walk_expr(value, visit)
                 }
+                S::Expr(value) | S::Return(Some(value)) => walk_expr(value, visit),
                 S::If { test, body, orelse } | S::While { test, body, orelse } => {
                     walk_expr(test, visit);
                     walk(body, visit);
@@ -136,6 +152,7 @@ pub fn local_names(f: &ast::FunctionDef) -> HashSet<String> {
                 out.insert(n.clone());
             }
             ast::Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, out)),
+            ast::Target::Subscript { .. } => {}
         }
     }
     fn walk(stmts: &[ast::Stmt], out: &mut HashSet<String>) {
@@ -207,6 +224,7 @@ fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<(String, Span)>) {
                 }
             }
             ast::Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, out)),
+            ast::Target::Subscript { .. } => {}
         }
     }
     for s in stmts {
@@ -338,6 +356,9 @@ impl<'a> Lowerer<'a> {
                 S::For { target, iter, body, orelse } if !self.is_range_call(iter) => {
                     out.extend(self.for_each(target, iter, body, orelse, s.span)?)
                 }
+                S::AugAssign { target: ast::Target::Subscript { value, index, .. }, op, value: rhs } => {
+                    out.extend(self.aug_assign_index(value, index, *op, rhs, s.span)?)
+                }
                 _ => out.push(self.stmt(s)?),
             }
         }
@@ -370,7 +391,7 @@ impl<'a> Lowerer<'a> {
         let item_index = self.mk(H::Local { id: index, check_bound: false }, iter.span);
         let item = self.mk(H::Subscript { value: Box::new(item_seq), index: Box::new(item_index) }, iter.span);
         let mut loop_body =
-            vec![hir::Stmt { kind: hir::StmtKind::Assign { targets: vec![self.target(target)], value: item }, span: target.span() }];
+            vec![hir::Stmt { kind: hir::StmtKind::Assign { targets: vec![self.target(target)?], value: item }, span: target.span() }];
         loop_body.extend(self.block(body)?);
         let (start, step) = (self.mk(H::Int(0), iter.span), self.mk(H::Int(1), iter.span));
         let kind = hir::StmtKind::ForRange {
@@ -384,17 +405,44 @@ impl<'a> Lowerer<'a> {
         Ok(vec![init, hir::Stmt { kind, span }])
     }
 
-    fn target(&mut self, t: &ast::Target) -> hir::Target {
-        match t {
+    fn target(&mut self, t: &ast::Target) -> Result<hir::Target> {
+        Ok(match t {
             ast::Target::Name(n, s) => hir::Target::Local(self.by_name[n], *s),
-            ast::Target::Tuple(ts, s) => hir::Target::Tuple(ts.iter().map(|t| self.target(t)).collect(), *s),
-        }
+            ast::Target::Tuple(ts, s) => hir::Target::Tuple(ts.iter().map(|t| self.target(t)).collect::<Result<_>>()?, *s),
+            ast::Target::Subscript { value, index, span } => {
+                hir::Target::Index { array: Box::new(self.expr(value)?), index: Box::new(self.expr(index)?), span: *span }
+            }
+        })
+    }
+
+    /// `a[i] op= v` as `$aN = a; $iN = i; $aN[$iN] = $aN[$iN] op v` (`a` and `i` evaluated once).
+    fn aug_assign_index(&mut self, value: &ast::Expr, index: &ast::Expr, op: ast::BinOp, rhs: &ast::Expr, span: Span) -> Result<Vec<hir::Stmt>> {
+        let n = self.locals.len();
+        let (arr, idx) = (self.local(&format!("$a{n}"), value.span), self.local(&format!("$i{n}"), index.span));
+        let (av, iv) = (self.expr(value)?, self.expr(index)?);
+        let assign = |l: LocalId, v: hir::Expr, sp: Span| hir::Stmt {
+            kind: hir::StmtKind::Assign { targets: vec![hir::Target::Local(l, sp)], value: v },
+            span,
+        };
+        let mut out = vec![assign(arr, av, value.span), assign(idx, iv, index.span)];
+        let read = |l: &mut Self, id: LocalId, sp: Span| Box::new(l.mk(H::Local { id, check_bound: false }, sp));
+        let (ra, ri) = (read(self, arr, value.span), read(self, idx, index.span));
+        let current = self.mk(H::Subscript { value: ra, index: ri }, span);
+        let rhs = self.expr(rhs)?;
+        let new = self.mk(H::Binary { op, left: Box::new(current), right: Box::new(rhs) }, span);
+        let (ta, ti) = (read(self, arr, value.span), read(self, idx, index.span));
+        out.push(hir::Stmt {
+            kind: hir::StmtKind::Assign { targets: vec![hir::Target::Index { array: ta, index: ti, span }], value: new },
+            span,
+        });
+        Ok(out)
     }
 
     fn stmt(&mut self, s: &ast::Stmt) -> Result<hir::Stmt> {
         let kind = match &s.kind {
             S::Assign { targets, value } => {
-                hir::StmtKind::Assign { targets: targets.iter().map(|t| self.target(t)).collect(), value: self.expr(value)? }
+                let value = self.expr(value)?;
+                hir::StmtKind::Assign { targets: targets.iter().map(|t| self.target(t)).collect::<Result<_>>()?, value }
             }
             S::AugAssign { target, op, value } => {
                 let ast::Target::Name(n, tspan) = target else {
@@ -450,7 +498,7 @@ impl<'a> Lowerer<'a> {
                     }
                 };
                 hir::StmtKind::ForRange {
-                    target: self.target(target),
+                    target: self.target(target)?,
                     start,
                     stop,
                     step,
@@ -559,7 +607,17 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 A::Name(m) if self.dotted(m, attr).is_some() => return self.global_value(&format!("{m}.{attr}"), span),
-                _ => return Err(self.bad_attribute(value, attr, span)),
+                A::Name(m) if !self.by_name.contains_key(m) => return Err(self.bad_attribute(value, attr, span)),
+                _ => {
+                    let Some(a) = hir::Attr::from_name(attr) else {
+                        return Err(CompileError::unsupported_because(
+                            "attribute access",
+                            format!("'.{attr}' is not supported; arrays have .shape, .ndim and .size"),
+                            span,
+                        ));
+                    };
+                    H::Attr { value: Box::new(self.expr(value)?), attr: a }
+                }
             },
             A::Binary { op, left, right } => {
                 H::Binary { op: *op, left: Box::new(self.expr(left)?), right: Box::new(self.expr(right)?) }

@@ -106,6 +106,11 @@ impl Writer {
                 self.u64(ts.len() as u64);
                 ts.iter().for_each(|t| self.target(t));
             }
+            Target::Subscript { value, index, .. } => {
+                self.tag(b'S');
+                self.expr(value);
+                self.expr(index);
+            }
         }
     }
 

@@ -210,7 +210,9 @@ impl Converter {
             PyExpr::Name(n) => Ok(Target::Name(n.id.to_string(), span)),
             PyExpr::Tuple(tp) => Ok(Target::Tuple(tp.elts.into_iter().map(|e| self.target(e)).collect::<Result<_>>()?, span)),
             PyExpr::List(_) => Err(CompileError::unsupported("list unpacking target", span)),
-            PyExpr::Subscript(_) => Err(CompileError::unsupported("subscript assignment", span)),
+            PyExpr::Subscript(s) => {
+                Ok(Target::Subscript { value: Box::new(self.expr(*s.value)?), index: Box::new(self.expr(*s.slice)?), span })
+            }
             PyExpr::Attribute(_) => Err(CompileError::unsupported("attribute assignment", span)),
             PyExpr::Starred(_) => Err(CompileError::unsupported("starred assignment", span)),
             other => Err(CompileError::unsupported(expr_name(&other), span)),

@@ -117,6 +117,7 @@ impl Printer<'_> {
         match t {
             hir::Target::Local(id, _) => self.local(*id),
             hir::Target::Tuple(ts, _) => format!("({})", ts.iter().map(|t| self.target(t)).collect::<Vec<_>>().join(", ")),
+            hir::Target::Index { array, index, .. } => format!("{}[{}]", self.expr(array), self.expr(index)),
         }
     }
 
@@ -181,6 +182,7 @@ impl Printer<'_> {
             }
             H::Tuple(items) => format!("({})", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
             H::Subscript { value, index } => format!("{}[{}]", self.expr(value), self.expr(index)),
+            H::Attr { value, attr } => format!("{}.{}", self.expr(value), attr.name()),
         };
         format!("({body} : {ty})")
     }

@@ -30,6 +30,9 @@ pub enum Status {
     LogBaseOne = 19,
     RecursionTooDeep = 20,
     TupleIndexOutOfRange = 21,
+    /// An array index outside its axis; `sj_rt_index_error` recorded which.
+    ArrayIndexOutOfBounds = 22,
+    ReadOnlyArray = 23,
 }
 
 /// Status codes at and above this say "local number `code - UNBOUND_LOCAL_BASE` read while unassigned".
@@ -76,6 +79,11 @@ pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, S
         19 => (ZeroDivisionError, "float division by zero"),
         20 => (RecursionError, "maximum recursion depth exceeded (the thread's stack is nearly full)"),
         21 => (IndexError, "tuple index out of range"),
+        22 => {
+            let (index, axis, size) = LAST_INDEX_ERROR.with(|c| c.get());
+            return (IndexError, format!("index {index} is out of bounds for axis {axis} with size {size}"));
+        }
+        23 => (ValueError, "assignment destination is read-only"),
         _ => (ValueError, "unknown error in compiled code"),
     };
     (k, m.to_string())
@@ -93,6 +101,14 @@ extern "C" {
 
 thread_local! {
     static STACK_LIMIT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// (index as written, axis, size) of the last out-of-bounds array index on this thread.
+    static LAST_INDEX_ERROR: std::cell::Cell<(i64, i64, i64)> = const { std::cell::Cell::new((0, 0, 0)) };
+}
+
+/// Records an out-of-bounds array index for the message of status 22 (compiled code returns
+/// that status right after calling this).
+pub extern "C" fn sj_rt_index_error(index: i64, axis: i64, size: i64) {
+    LAST_INDEX_ERROR.with(|c| c.set((index, axis, size)));
 }
 
 /// The lowest stack address compiled code of the calling thread may use: its stack's low end
@@ -262,6 +278,7 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_stack_limit", sj_rt_stack_limit as *const () as usize),
         ("sj_rt_call_guarded", sj_rt_call_guarded as *const () as usize),
         ("sj_rt_stack_overflow", sj_rt_stack_overflow as *const () as usize),
+        ("sj_rt_index_error", sj_rt_index_error as *const () as usize),
     ]
 }
 

@@ -11,11 +11,118 @@ pub enum Type {
     Float,
     None,
     Tuple(Vec<Type>),
+    /// A NumPy array: what its elements are, how many axes, how its memory is laid out, and
+    /// whether it may be written (a read-only array is a type of its own, so that a store into
+    /// it raises at run time as NumPy does).
+    Array(ArrayType),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ArrayType {
+    pub dtype: Dtype,
+    pub ndim: u8,
+    pub layout: Layout,
+    pub readonly: bool,
+}
+
+/// The element types of the arrays compiled code takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dtype {
+    Bool,
+    Int8,
+    Int16,
+    Int32,
+    Int64,
+    UInt8,
+    UInt16,
+    UInt32,
+    UInt64,
+    Float32,
+    Float64,
+}
+
+/// Memory layout classes (Numba's names): C-contiguous, Fortran-contiguous, or any strides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Layout {
+    C,
+    F,
+    A,
+}
+
+impl Dtype {
+    pub const ALL: [Dtype; 11] = [
+        Dtype::Bool,
+        Dtype::Int8,
+        Dtype::Int16,
+        Dtype::Int32,
+        Dtype::Int64,
+        Dtype::UInt8,
+        Dtype::UInt16,
+        Dtype::UInt32,
+        Dtype::UInt64,
+        Dtype::Float32,
+        Dtype::Float64,
+    ];
+
+    /// NumPy's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dtype::Bool => "bool",
+            Dtype::Int8 => "int8",
+            Dtype::Int16 => "int16",
+            Dtype::Int32 => "int32",
+            Dtype::Int64 => "int64",
+            Dtype::UInt8 => "uint8",
+            Dtype::UInt16 => "uint16",
+            Dtype::UInt32 => "uint32",
+            Dtype::UInt64 => "uint64",
+            Dtype::Float32 => "float32",
+            Dtype::Float64 => "float64",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Dtype> {
+        Dtype::ALL.into_iter().find(|d| d.name() == name)
+    }
+
+    pub fn size(self) -> u64 {
+        match self {
+            Dtype::Bool | Dtype::Int8 | Dtype::UInt8 => 1,
+            Dtype::Int16 | Dtype::UInt16 => 2,
+            Dtype::Int32 | Dtype::UInt32 | Dtype::Float32 => 4,
+            Dtype::Int64 | Dtype::UInt64 | Dtype::Float64 => 8,
+        }
+    }
+
+    pub fn is_float(self) -> bool {
+        matches!(self, Dtype::Float32 | Dtype::Float64)
+    }
+
+    pub fn is_signed(self) -> bool {
+        matches!(self, Dtype::Int8 | Dtype::Int16 | Dtype::Int32 | Dtype::Int64)
+    }
+
+    /// The type an element has once read: integers are widened to int64 (uint64 reinterpreted),
+    /// floats to float64.
+    pub fn element(self) -> Type {
+        match self {
+            Dtype::Bool => Type::Bool,
+            Dtype::Float32 | Dtype::Float64 => Type::Float,
+            _ => Type::Int,
+        }
+    }
 }
 
 impl Type {
     pub fn is_numeric(&self) -> bool {
         matches!(self, Type::Bool | Type::Int | Type::Float)
+    }
+
+    pub fn array(&self) -> Option<ArrayType> {
+        match self {
+            Type::Array(a) => Some(*a),
+            _ => None,
+        }
     }
 
     pub fn is_known(&self) -> bool {
@@ -60,6 +167,14 @@ impl fmt::Display for Type {
             Type::Int => f.write_str("int64"),
             Type::Float => f.write_str("float64"),
             Type::None => f.write_str("none"),
+            Type::Array(a) => {
+                let layout = match a.layout {
+                    Layout::C => "C",
+                    Layout::F => "F",
+                    Layout::A => "A",
+                };
+                write!(f, "array({}, {}d, {layout}{})", a.dtype.name(), a.ndim, if a.readonly { ", readonly" } else { "" })
+            }
             Type::Tuple(ts) => {
                 f.write_str("tuple(")?;
                 for (i, t) in ts.iter().enumerate() {

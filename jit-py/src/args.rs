@@ -9,7 +9,9 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
+use jit_core::types::{ArrayType, Dtype, Layout};
 use jit_core::Type;
+use numpy::{PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods};
 
 /// The kinds of argument a specialization is keyed on. Python `int` and `numpy.int64` are one
 /// kind, as are `float`/`numpy.float64` and `bool`/`numpy.bool_`; narrower NumPy scalars are
@@ -29,7 +31,12 @@ pub enum Kind {
     UInt64,
     Float32,
     Tuple(u32),
+    /// A NumPy array, by index into a process-wide table of array types (`Kind::array`).
+    Array(u32),
 }
+
+/// Every array type seen, by `Kind::Array` index (only ever appended to).
+static ARRAY_KINDS: Mutex<Vec<ArrayType>> = Mutex::new(Vec::new());
 
 /// The element kinds of every tuple kind seen, by `Kind::Tuple` index (only ever appended to).
 static TUPLE_KINDS: Mutex<Vec<Vec<Kind>>> = Mutex::new(Vec::new());
@@ -45,6 +52,20 @@ impl Kind {
         Kind::Tuple(i as u32)
     }
 
+    /// The kind of an array of this type.
+    pub fn array(t: ArrayType) -> Kind {
+        let mut table = ARRAY_KINDS.lock().unwrap_or_else(|e| e.into_inner());
+        let i = table.iter().position(|a| *a == t).unwrap_or_else(|| {
+            table.push(t);
+            table.len() - 1
+        });
+        Kind::Array(i as u32)
+    }
+
+    fn array_type(i: u32) -> ArrayType {
+        ARRAY_KINDS.lock().unwrap_or_else(|e| e.into_inner())[i as usize]
+    }
+
     /// The element kinds of a tuple kind.
     pub fn items(i: u32) -> Vec<Kind> {
         TUPLE_KINDS.lock().unwrap_or_else(|e| e.into_inner())[i as usize].clone()
@@ -52,6 +73,7 @@ impl Kind {
 
     pub fn name(self) -> Cow<'static, str> {
         Cow::Borrowed(match self {
+            Kind::Array(i) => return Cow::Owned(Type::Array(Kind::array_type(i)).to_string()),
             Kind::Tuple(i) => {
                 let items: Vec<Cow<str>> = Kind::items(i).into_iter().map(Kind::name).collect();
                 return Cow::Owned(format!("tuple({})", items.join(", ")));
@@ -91,6 +113,7 @@ impl Kind {
     pub fn core_type(self) -> Type {
         match self {
             Kind::Tuple(i) => Type::Tuple(Kind::items(i).into_iter().map(Kind::core_type).collect()),
+            Kind::Array(i) => Type::Array(Kind::array_type(i)),
             Kind::Float64 | Kind::Float32 => Type::Float,
             Kind::Bool => Type::Bool,
             _ => Type::Int,
@@ -134,7 +157,71 @@ pub fn classify_arg(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &s
         buffers.push(flat);
         return Ok((kind, ptr));
     }
+    // Only objects whose type comes from NumPy are asked whether they are arrays (asking
+    // imports NumPy's C API).
+    let from_numpy = ob.get_type().module().is_ok_and(|m| m.to_str().is_ok_and(|m| m == "numpy"));
+    if from_numpy {
+        if let Ok(a) = ob.cast::<PyUntypedArray>() {
+            let (kind, desc) = classify_array(a, func, param)?;
+            let ptr = desc.as_ptr() as u64;
+            buffers.push(desc);
+            return Ok((kind, ptr));
+        }
+    }
     classify_slow(py, ob, func, param)
+}
+
+/// An array's kind and its descriptor `[data, shape..., strides...]` (no copy of the data).
+fn classify_array(a: &Bound<'_, PyUntypedArray>, func: &str, param: &str) -> PyResult<(Kind, Vec<u64>)> {
+    let dtype = a.dtype();
+    let unsupported = |what: String| {
+        PyTypeError::new_err(format!(
+            "{func}() argument '{param}' is an array of {what}; supported dtypes: bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64"
+        ))
+    };
+    if dtype.has_fields() || dtype.has_subarray() {
+        return Err(unsupported("a structured dtype".into()));
+    }
+    let kind_char = dtype.kind();
+    let d = match (kind_char, dtype.itemsize()) {
+        (b'b', 1) => Dtype::Bool,
+        (b'i', 1) => Dtype::Int8,
+        (b'i', 2) => Dtype::Int16,
+        (b'i', 4) => Dtype::Int32,
+        (b'i', 8) => Dtype::Int64,
+        (b'u', 1) => Dtype::UInt8,
+        (b'u', 2) => Dtype::UInt16,
+        (b'u', 4) => Dtype::UInt32,
+        (b'u', 8) => Dtype::UInt64,
+        (b'f', 4) => Dtype::Float32,
+        (b'f', 8) => Dtype::Float64,
+        _ => return Err(unsupported(format!("dtype '{}'", dtype.str().map(|s| s.to_string()).unwrap_or_default()))),
+    };
+    if dtype.is_native_byteorder() == Some(false) {
+        return Err(unsupported(format!("non-native byte order ('{}')", dtype.str().map(|s| s.to_string()).unwrap_or_default())));
+    }
+    let ndim = a.ndim();
+    if ndim > 32 {
+        return Err(unsupported(format!("{ndim} dimensions")));
+    }
+    let layout = if a.is_c_contiguous() {
+        Layout::C
+    } else if a.is_fortran_contiguous() {
+        Layout::F
+    } else {
+        Layout::A
+    };
+    // SAFETY: `a` is a live ndarray; its struct is read, not changed.
+    let (data, writeable) = unsafe {
+        let raw = a.as_array_ptr();
+        ((*raw).fields.data as u64, (*raw).fields.flags & numpy::npyffi::NPY_ARRAY_WRITEABLE != 0)
+    };
+    let mut desc = Vec::with_capacity(1 + 2 * ndim);
+    desc.push(data);
+    desc.extend(a.shape().iter().map(|&n| n as u64));
+    desc.extend(a.strides().iter().map(|&s| s as i64 as u64));
+    let t = ArrayType { dtype: d, ndim: ndim as u8, layout, readonly: !writeable };
+    Ok((Kind::array(t), desc))
 }
 
 /// A tuple's kind; its elements appended to `flat` (nested tuples inline).

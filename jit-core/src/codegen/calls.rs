@@ -118,6 +118,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 Some(a) => self.truth_of(a)?.into(),
             },
             Intrinsic::Round => self.round(args, ty)?,
+            Intrinsic::Len if matches!(self.ty(&args[0]), Type::Array(_)) => self.array_len(&args[0])?,
             Intrinsic::Len => {
                 self.expr(&args[0])?;
                 let Type::Tuple(items) = self.ty(&args[0]) else { unreachable!("inference allows tuples only") };

@@ -47,7 +47,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             Type::Float => b.build_float_compare(FloatPredicate::UNE, v.into_float_value(), self.f64(0.0), "t").u(),
             Type::None => self.ctx().bool_type().const_zero(),
             Type::Tuple(ts) => self.ctx().bool_type().const_int(!ts.is_empty() as u64, false),
-            Type::Unknown => self.ctx().bool_type().const_zero(),
+            Type::Unknown | Type::Array(_) => self.ctx().bool_type().const_zero(),
         }
     }
 
@@ -154,7 +154,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 }
                 agg.into()
             }
+            H::Subscript { value, index } if matches!(self.ty(value), Type::Array(_)) => self.array_load(value, index)?,
             H::Subscript { value, index } => self.subscript(value, index)?,
+            H::Attr { value, attr } => self.array_attr(value, *attr)?,
         })
     }
 

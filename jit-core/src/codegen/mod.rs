@@ -7,6 +7,7 @@
 //! spelled out here, one helper per operation.
 
 mod arith;
+mod array;
 mod calls;
 mod expr;
 mod stmt;
@@ -75,6 +76,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 let fields: Vec<BasicTypeEnum> = ts.iter().map(|t| self.llty(t)).collect();
                 self.ctx.struct_type(&fields, false).into()
             }
+            Type::Array(a) => self.array_llty(a),
         }
     }
 
@@ -118,6 +120,11 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                     let ptr = self.ctx.ptr_type(AddressSpace::default());
                     let items = self.builder.build_load(ptr, slot, "tuple.items").u().into_pointer_value();
                     self.load_flat(items, &mut 0, t)
+                }
+                Type::Array(a) => {
+                    let ptr = self.ctx.ptr_type(AddressSpace::default());
+                    let items = self.builder.build_load(ptr, slot, "array.desc").u().into_pointer_value();
+                    self.load_array(items, a)
                 }
                 _ => self.load_flat(slot, &mut 0, t),
             });
@@ -440,17 +447,19 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
     }
 
-    fn assign(&mut self, t: &hir::Target, v: BasicValueEnum<'ctx>, ty: &Type) {
+    fn assign(&mut self, t: &hir::Target, v: BasicValueEnum<'ctx>, ty: &Type) -> Result<()> {
         match t {
             hir::Target::Local(id, _) => self.store_local(*id, v, ty),
+            hir::Target::Index { array, index, .. } => self.array_store(array, index, v, ty)?,
             hir::Target::Tuple(ts, _) => {
                 let Type::Tuple(items) = ty else { unreachable!("inference checked tuple unpacking") };
                 let sv = v.into_struct_value();
                 for (i, (t, ity)) in ts.iter().zip(items).enumerate() {
                     let x = self.b().build_extract_value(sv, i as u32, "unpack").u();
-                    self.assign(t, x, ity);
+                    self.assign(t, x, ity)?;
                 }
             }
         }
+        Ok(())
     }
 }

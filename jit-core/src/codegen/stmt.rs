@@ -29,7 +29,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let v = self.expr(value)?;
                 let t = self.ty(value);
                 for target in targets {
-                    self.assign(target, v, &t);
+                    self.assign(target, v, &t)?;
                 }
             }
             S::AugAssign { target, op, value, read } => {
@@ -168,7 +168,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         b.position_at_end(body_bb);
         let off = b.build_int_mul(kv, step, "off").u();
         let i = b.build_int_add(start, off, "i").u();
-        self.assign(target, i.into(), &Type::Int);
+        self.assign(target, i.into(), &Type::Int)?;
         self.loops.push((latch, exit));
         self.block(body)?;
         self.loops.pop();

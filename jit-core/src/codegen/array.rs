@@ -1,0 +1,200 @@
+//! Codegen of NumPy arrays: an array value is `{ptr data, [n x i64] shape, [n x i64] strides}`
+//! (strides in bytes, as NumPy keeps them); element addresses with bounds checks, element loads
+//! widened to the compute types and stores narrowed to the array's dtype, and the attributes.
+
+use inkwell::types::BasicTypeEnum;
+use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
+use inkwell::{AddressSpace, IntPredicate};
+
+use super::{Built, Cg, Fx};
+use crate::error::Result;
+use crate::hir::{self, ExprKind as H};
+use crate::runtime::Status;
+use crate::types::{ArrayType, Dtype, Type};
+
+impl<'a, 'ctx> Cg<'a, 'ctx> {
+    /// The LLVM struct of an array value.
+    pub(super) fn array_llty(&self, a: &ArrayType) -> BasicTypeEnum<'ctx> {
+        let n = a.ndim as u32;
+        let dims = self.ctx.i64_type().array_type(n);
+        self.ctx.struct_type(&[self.ctx.ptr_type(AddressSpace::default()).into(), dims.into(), dims.into()], false).into()
+    }
+
+    /// The memory type of one element.
+    pub(super) fn dtype_llty(&self, d: Dtype) -> BasicTypeEnum<'ctx> {
+        match d {
+            Dtype::Bool | Dtype::Int8 | Dtype::UInt8 => self.ctx.i8_type().into(),
+            Dtype::Int16 | Dtype::UInt16 => self.ctx.i16_type().into(),
+            Dtype::Int32 | Dtype::UInt32 => self.ctx.i32_type().into(),
+            Dtype::Int64 | Dtype::UInt64 => self.ctx.i64_type().into(),
+            Dtype::Float32 => self.ctx.f32_type().into(),
+            Dtype::Float64 => self.ctx.f64_type().into(),
+        }
+    }
+
+    /// An array argument from the entry's slots: `items` points to `[data, shape..., strides...]`.
+    pub(super) fn load_array(&self, items: PointerValue<'ctx>, a: &ArrayType) -> BasicValueEnum<'ctx> {
+        let b = self.builder;
+        let i64t = self.ctx.i64_type();
+        let ptr_t = self.ctx.ptr_type(AddressSpace::default());
+        let st = self.array_llty(a).into_struct_type();
+        let data = b.build_load(ptr_t, items, "data").u();
+        let mut agg = b.build_insert_value(st.get_undef(), data, 0, "arr").u().into_struct_value();
+        let n = a.ndim as u64;
+        for field in [1u32, 2] {
+            let mut dims = i64t.array_type(n as u32).get_undef();
+            for k in 0..n {
+                let slot = self.slot(items, 1 + (field as u64 - 1) * n + k);
+                let v = b.build_load(i64t, slot, "dim").u().into_int_value();
+                dims = b.build_insert_value(dims, v, k as u32, "dims").u().into_array_value();
+            }
+            agg = b.build_insert_value(agg, dims, field, "arr").u().into_struct_value();
+        }
+        agg.into()
+    }
+}
+
+impl<'a, 'ctx> Fx<'a, 'ctx> {
+    fn dim(&self, arr: StructValue<'ctx>, field: u32, k: u32) -> IntValue<'ctx> {
+        let dims = self.b().build_extract_value(arr, field, "dims").u().into_array_value();
+        self.b().build_extract_value(dims, k, "dim").u().into_int_value()
+    }
+
+    /// `a.shape`, `a.ndim`, `a.size`.
+    pub(super) fn array_attr(&mut self, value: &hir::Expr, attr: hir::Attr) -> Result<BasicValueEnum<'ctx>> {
+        let Type::Array(a) = self.ty(value) else { unreachable!("inference allows arrays only") };
+        let arr = self.expr(value)?.into_struct_value();
+        Ok(match attr {
+            hir::Attr::Ndim => self.i64(a.ndim as i64).into(),
+            hir::Attr::Size => {
+                let mut n = self.i64(1);
+                for k in 0..a.ndim as u32 {
+                    n = self.b().build_int_mul(n, self.dim(arr, 1, k), "size").u();
+                }
+                n.into()
+            }
+            hir::Attr::Shape => {
+                let st = self.cg.llty(&Type::Tuple(vec![Type::Int; a.ndim as usize])).into_struct_type();
+                let mut t = st.get_undef();
+                for k in 0..a.ndim as u32 {
+                    t = self.b().build_insert_value(t, self.dim(arr, 1, k), k, "shape").u().into_struct_value();
+                }
+                t.into()
+            }
+        })
+    }
+
+    /// `len(a)`: the length of the first axis.
+    pub(super) fn array_len(&mut self, value: &hir::Expr) -> Result<BasicValueEnum<'ctx>> {
+        let arr = self.expr(value)?.into_struct_value();
+        Ok(self.dim(arr, 1, 0).into())
+    }
+
+    /// The address of `array[index]` (one integer per axis; negative ones count from the end),
+    /// or a return of IndexError naming the index, the axis and its size.
+    fn element_ptr(&mut self, array: &hir::Expr, index: &hir::Expr) -> Result<(PointerValue<'ctx>, ArrayType)> {
+        let Type::Array(a) = self.ty(array) else { unreachable!("inference allows arrays only") };
+        let arr = self.expr(array)?.into_struct_value();
+        let idx: Vec<&hir::Expr> = match &index.kind {
+            H::Tuple(items) => items.iter().collect(),
+            _ => vec![index],
+        };
+        let mut offset = self.i64(0);
+        for (k, e) in idx.into_iter().enumerate() {
+            let v = self.expr(e)?;
+            let i = self.cast(v, &self.ty(e), &Type::Int).into_int_value();
+            let size = self.dim(arr, 1, k as u32);
+            let stride = self.dim(arr, 2, k as u32);
+            let b = self.b();
+            let negative = b.build_int_compare(IntPredicate::SLT, i, self.i64(0), "neg").u();
+            let wrapped = b.build_int_add(i, size, "wrapped").u();
+            let at = b.build_select(negative, wrapped, i, "at").u().into_int_value();
+            let outside = b.build_int_compare(IntPredicate::UGE, at, size, "outside").u();
+            self.index_error_if(outside, i, k as i64, size);
+            let term = self.b().build_int_mul(at, stride, "term").u();
+            offset = self.b().build_int_add(offset, term, "offset").u();
+        }
+        let data = self.b().build_extract_value(arr, 0, "data").u().into_pointer_value();
+        let ptr = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[offset], "elem") }.u();
+        Ok((ptr, a))
+    }
+
+    fn index_error_if(&self, outside: IntValue<'ctx>, index: IntValue<'ctx>, axis: i64, size: IntValue<'ctx>) {
+        let bad = self.block_named("index.error");
+        let good = self.block_named("index.ok");
+        self.b().build_conditional_branch(outside, bad, good).u();
+        self.b().position_at_end(bad);
+        let module = self.cg.module;
+        let i64t = self.ctx().i64_type();
+        let helper = module.get_function("sj_rt_index_error").unwrap_or_else(|| {
+            let fty = self.ctx().void_type().fn_type(&[i64t.into(), i64t.into(), i64t.into()], false);
+            let f = module.add_function("sj_rt_index_error", fty, Some(inkwell::module::Linkage::External));
+            self.cg.nounwind(f);
+            f
+        });
+        self.b().build_call(helper, &[index.into(), self.i64(axis).into(), size.into()], "").u();
+        self.ret_status(self.ctx().i32_type().const_int(Status::ArrayIndexOutOfBounds as u64, false));
+        self.b().position_at_end(good);
+    }
+
+    /// `array[index]`, read and widened to int64, float64 or bool.
+    pub(super) fn array_load(&mut self, array: &hir::Expr, index: &hir::Expr) -> Result<BasicValueEnum<'ctx>> {
+        let (ptr, a) = self.element_ptr(array, index)?;
+        let raw = self.b().build_load(self.cg.dtype_llty(a.dtype), ptr, "raw").u();
+        let b = self.b();
+        let (i64t, f64t) = (self.ctx().i64_type(), self.ctx().f64_type());
+        Ok(match a.dtype {
+            Dtype::Bool => b.build_int_compare(IntPredicate::NE, raw.into_int_value(), self.ctx().i8_type().const_zero(), "b").u().into(),
+            Dtype::Float64 | Dtype::Int64 | Dtype::UInt64 => raw,
+            Dtype::Float32 => b.build_float_ext(raw.into_float_value(), f64t, "f").u().into(),
+            d if d.is_signed() => b.build_int_s_extend(raw.into_int_value(), i64t, "i").u().into(),
+            _ => b.build_int_z_extend(raw.into_int_value(), i64t, "u").u().into(),
+        })
+    }
+
+    /// `array[index] = v`: `v` (of type `from`) converted to the dtype as NumPy's assignment
+    /// does (a float stored into an integer array is truncated toward zero, saturating).
+    pub(super) fn array_store(&mut self, array: &hir::Expr, index: &hir::Expr, v: BasicValueEnum<'ctx>, from: &Type) -> Result<()> {
+        let (ptr, a) = self.element_ptr(array, index)?;
+        if a.readonly {
+            self.ret_status(self.ctx().i32_type().const_int(Status::ReadOnlyArray as u64, false));
+            // Code after this point is unreachable; give the builder a block to continue in.
+            let after = self.block_named("after.readonly");
+            self.b().position_at_end(after);
+            return Ok(());
+        }
+        let b = self.b();
+        let mem = self.cg.dtype_llty(a.dtype);
+        let value: BasicValueEnum = match (a.dtype, from) {
+            (Dtype::Bool, _) => {
+                let t = self.truth(v, from);
+                b.build_int_z_extend(t, self.ctx().i8_type(), "b8").u().into()
+            }
+            (Dtype::Float64, _) => self.cast(v, from, &Type::Float),
+            (Dtype::Float32, _) => {
+                let f = self.cast(v, from, &Type::Float).into_float_value();
+                self.b().build_float_trunc(f, self.ctx().f32_type(), "f32").u().into()
+            }
+            (d, Type::Float) => {
+                // NumPy truncates toward zero; out-of-range values saturate here (NumPy leaves
+                // them undefined).
+                let name = if d.is_signed() || d == Dtype::Int64 { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
+                let it = mem.into_int_type();
+                let f = inkwell::intrinsics::Intrinsic::find(name)
+                    .and_then(|i| i.get_declaration(self.cg.module, &[it.into(), self.ctx().f64_type().into()]))
+                    .expect("LLVM has the saturating conversions");
+                self.call_basic(f, &[v.into()])
+            }
+            (_, t) => {
+                let i = self.cast(v, t, &Type::Int).into_int_value();
+                if mem.into_int_type().get_bit_width() == 64 {
+                    i.into()
+                } else {
+                    self.b().build_int_truncate(i, mem.into_int_type(), "narrow").u().into()
+                }
+            }
+        };
+        self.b().build_store(ptr, value).u();
+        Ok(())
+    }
+}
