@@ -1,0 +1,246 @@
+"""NumPy arrays: differential tests against CPython running the same function on the same
+arrays (hypothesis-generated: every supported dtype, 1 to 3 dimensions, C or Fortran order,
+reversed, strided and broadcast views), and the errors of bad input, each in a child process
+so that a crash fails the test instead of the run.
+
+Elements read by compiled code are int64, float64 or bool (docs/language.md, "Arrays"); the
+kernels here convert what they read with int()/float() where NumPy's own scalar arithmetic
+would differ from that (float32 arithmetic, small-integer wraparound).
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from conftest import pure_python
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from stickyjit import jit
+
+DTYPES = ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64"]
+
+
+def elements(dtype: np.dtype):
+    if dtype.kind == "f":
+        return hnp.from_dtype(dtype, allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
+    if dtype == np.uint64:
+        return st.integers(0, 2**63 - 1)  # uint64 elements are read as int64 (docs/language.md)
+    return hnp.from_dtype(dtype)
+
+
+@st.composite
+def arrays(draw, ndim=None, dtypes=DTYPES):
+    """An array of any supported dtype and the given (or any 1-3) ndim, as some view: C or F
+    order, reversed axes, steps, a transpose, or a broadcast (zero strides, read-only)."""
+    dtype = np.dtype(draw(st.sampled_from(dtypes)))
+    nd = ndim or draw(st.integers(1, 3))
+    shape = draw(hnp.array_shapes(min_dims=nd, max_dims=nd, min_side=0, max_side=5))
+    base = draw(hnp.arrays(dtype, shape, elements=elements(dtype)))
+    how = draw(st.sampled_from(["c", "f", "reversed", "stepped", "transposed", "broadcast"]))
+    if how == "f":
+        return np.asfortranarray(base)
+    if how == "reversed":
+        return base[tuple(slice(None, None, -1) for _ in range(nd))]
+    if how == "stepped":
+        bigger = np.repeat(base, 2, axis=0)
+        return bigger[::2]
+    if how == "transposed":
+        return base.T
+    if how == "broadcast" and nd >= 2 and shape[0] > 0:
+        return np.broadcast_to(base[:1], shape)
+    return base
+
+
+@jit
+def weighted_sum_1d(a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += float(a[i]) * (i + 1)
+    return s
+
+
+@jit
+def weighted_sum_2d(a):
+    n, m = a.shape
+    s = 0.0
+    for i in range(n):
+        for j in range(m):
+            s += float(a[i, j]) * (i * 7 + j + 1)
+    return s
+
+
+@jit
+def weighted_sum_3d(a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            for k in range(a.shape[2]):
+                s += float(a[i, j, k]) * (i * 31 + j * 7 + k + 1)
+    return s
+
+
+SUMS = {1: weighted_sum_1d, 2: weighted_sum_2d, 3: weighted_sum_3d}
+
+
+@given(arrays())
+def test_reads_of_every_dtype_ndim_and_layout(a):
+    f = SUMS[a.ndim]
+    assert f(a) == pure_python(f)(a)
+
+
+@jit
+def shape_facts(a):
+    return a.ndim, a.size, len(a), a.shape[0], a.shape[-1]
+
+
+@given(arrays())
+def test_shape_ndim_size_len(a):
+    if a.shape[0] == 0:
+        return
+    assert shape_facts(a) == pure_python(shape_facts)(a)
+
+
+@jit
+def iterate(a):
+    s = 0.0
+    k = 0
+    for x in a:
+        s += float(x) * (k + 3)
+        k += 1
+    return s
+
+
+@given(arrays(ndim=1))
+def test_for_over_a_1d_array(a):
+    assert iterate(a) == pure_python(iterate)(a)
+
+
+@jit
+def copy_plus_one_2d(a, out):
+    n, m = a.shape
+    for i in range(n):
+        for j in range(m):
+            out[i, j] = a[i, j] + 1
+    return n * m
+
+
+def writable(a):
+    return a.copy(order="F" if a.flags.f_contiguous and not a.flags.c_contiguous else "C")
+
+
+@given(arrays(ndim=2, dtypes=["int8", "int16", "int32", "int64", "uint8", "uint16", "float32", "float64"]), st.booleans())
+def test_writes_convert_as_numpy_does(a, reverse):
+    out = np.zeros(a.shape, dtype=a.dtype)
+    ref = np.zeros(a.shape, dtype=a.dtype)
+    if reverse:
+        out, ref = out[::-1], ref[::-1]
+    with np.errstate(over="ignore"):
+        expected = pure_python(copy_plus_one_2d)(a, ref)
+    assert copy_plus_one_2d(a, out) == expected
+    np.testing.assert_array_equal(out, ref)
+
+
+@jit
+def store_floats(out, v, first):
+    for i in range(out.shape[0]):
+        out[i] = v * (i + first)
+    return out.shape[0]
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "int32", "int64", "uint8", "uint16", "float32", "float64"])
+def test_a_float_stored_into_an_int_array_truncates(dtype):
+    # Unsigned arrays get values >= 0 only: NumPy leaves negative float -> unsigned undefined.
+    first = 0 if dtype.startswith("uint") else -2
+    out, ref = np.zeros(5, dtype=dtype), np.zeros(5, dtype=dtype)
+    pure_python(store_floats)(ref, 1.75, first)
+    store_floats(out, 1.75, first)
+    np.testing.assert_array_equal(out, ref)
+
+
+@jit
+def aug(a, i, v):
+    a[i] += v
+    a[-1] *= 2
+    return a[i]
+
+
+@given(st.integers(-6, 5), st.integers(-100, 100))
+def test_augmented_assignment_and_negative_indices(i, v):
+    a, b = np.arange(6, dtype=np.int64), np.arange(6, dtype=np.int64)
+    assert aug(a, i, v) == pure_python(aug)(b, i, v)
+    np.testing.assert_array_equal(a, b)
+
+
+@jit
+def get(a, i):
+    return a[i]
+
+
+@jit
+def get2(a, i, j):
+    return a[i, j]
+
+
+@pytest.mark.parametrize("i", [5, 6, -6, -7, 10**12, -(10**12), 2**62])
+def test_out_of_bounds_is_numpys_index_error(i):
+    a = np.arange(5.0)
+    with pytest.raises(IndexError) as expected:
+        pure_python(get)(a, i)
+    with pytest.raises(IndexError) as got:
+        get(a, i)
+    assert str(got.value) == str(expected.value)
+
+
+def test_out_of_bounds_names_the_axis():
+    a = np.zeros((3, 4))
+    for i, j in [(3, 0), (0, 4), (-4, 0), (0, -5)]:
+        with pytest.raises(IndexError) as expected:
+            pure_python(get2)(a, i, j)
+        with pytest.raises(IndexError) as got:
+            get2(a, i, j)
+        assert str(got.value) == str(expected.value)
+
+
+# --- bad input, each in a child process -----------------------------------------------------
+
+CHILD = """
+import numpy as np
+from stickyjit import jit
+
+@jit
+def put(a, i, v):
+    a[i] = v
+    return a[i]
+
+{body}
+"""
+
+BAD = {
+    "read-only array": ("a = np.zeros(3); a.flags.writeable = False\nput(a, 0, 1.0)", "ValueError", "assignment destination is read-only"),
+    "broadcast view": ("a = np.broadcast_to(np.zeros(1), (3,))\nput(a, 0, 1.0)", "ValueError", "assignment destination is read-only"),
+    "object array": ("put(np.array([1, 'x'], dtype=object), 0, 1)", "TypeError", "argument 'a' is an array of dtype 'object'"),
+    "string array": ("put(np.array(['ab']), 0, 1)", "TypeError", "argument 'a' is an array of dtype '<U2'"),
+    "structured array": ("put(np.zeros(2, dtype=[('x', 'f8')]), 0, 1)", "TypeError", "argument 'a' is an array of a structured dtype"),
+    "complex array": ("put(np.zeros(2, dtype=complex), 0, 1)", "TypeError", "argument 'a' is an array of dtype 'complex128'"),
+    "float16 array": ("put(np.zeros(2, dtype=np.float16), 0, 1)", "TypeError", "argument 'a' is an array of dtype 'float16'"),
+    "big-endian array": ("put(np.zeros(2, dtype='>f8'), 0, 1)", "TypeError", "non-native byte order"),
+    "a list where an array was used": ("a = np.zeros(3)\nput(a, 0, 1.0)\nput([0.0, 1.0], 0, 1.0)", "TypeError", "argument 'a' has unsupported type 'list'"),
+    "index out of range": ("put(np.zeros(3), 3, 1.0)", "IndexError", "index 3 is out of bounds for axis 0 with size 3"),
+    "huge negative index": ("put(np.zeros(3), -10**12, 1.0)", "IndexError", "index -1000000000000 is out of bounds for axis 0 with size 3"),
+}
+
+
+@pytest.mark.parametrize("case", BAD, ids=BAD)
+def test_bad_input_raises_and_never_crashes(case, tmp_path):
+    body, exc, message = BAD[case]
+    script = tmp_path / "bad.py"
+    script.write_text(CHILD.format(body=textwrap.indent(
+        f"try:\n    {body.replace(chr(10), chr(10) + '    ')}\nexcept {exc} as e:\n    print('RAISED', e)\n", "")))
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr  # a crash (a signal) fails here
+    assert "RAISED" in proc.stdout and message in proc.stdout, proc.stdout + proc.stderr
