@@ -168,6 +168,7 @@ def run_cells(engine: str, kernel, repeat: int) -> dict:
     import linecache
 
     cell = module_source(engine, kernel.source).replace("cache=True", "")
+    args = eval(kernel.setup, {}) if kernel.setup else kernel.args
     defines, calls = [], []
     runs = 3 if engine == "numba" else 30  # Numba recompiles on every re-run: ~0.1 s each
     for n in range(1, runs + 2):
@@ -177,7 +178,7 @@ def run_cells(engine: str, kernel, repeat: int) -> dict:
         t0 = time.perf_counter()
         exec(compile(cell, filename, "exec"), ns)
         t1 = time.perf_counter()
-        result = ns[kernel.name](*kernel.args)
+        result = ns[kernel.name](*args)
         t2 = time.perf_counter()
         defines.append(t1 - t0)
         calls.append(t2 - t1)

@@ -184,6 +184,104 @@ def call_inline(n):
         s += 0.5 * m * v * v + math.sqrt(m)
     return s
 ''', (300_000,)),
+    # Array kernels (the arrays issue). `setup` makes the arguments in the child process, the
+    # same for every engine; in-place kernels reset what they write, so every call does the same
+    # work, and return a checksum.
+    Kernel("dot", "arrays", '''
+def dot(a, b):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i] * b[i]
+    return s
+''', (), setup="(__import__('numpy').random.default_rng(1).random(200_000), __import__('numpy').random.default_rng(2).random(200_000))"),
+    Kernel("matmul", "arrays", '''
+def matmul(a, b, c):
+    n, m = a.shape
+    p = b.shape[1]
+    for i in range(n):
+        for j in range(p):
+            s = 0.0
+            for k in range(m):
+                s += a[i, k] * b[k, j]
+            c[i, j] = s
+    t = 0.0
+    for i in range(n):
+        for j in range(p):
+            t += c[i, j] * (i + 1)
+    return t
+''', (), setup="(__import__('numpy').random.default_rng(3).random((60, 60)), __import__('numpy').random.default_rng(4).random((60, 60)), __import__('numpy').zeros((60, 60)))"),
+    Kernel("stencil2d", "arrays", '''
+def stencil2d(u, out):
+    n, m = u.shape
+    for i in range(1, n - 1):
+        for j in range(1, m - 1):
+            out[i, j] = 0.25 * (u[i - 1, j] + u[i + 1, j] + u[i, j - 1] + u[i, j + 1])
+    t = 0.0
+    for i in range(n):
+        t += out[i, i]
+    return t
+''', (), setup="(__import__('numpy').random.default_rng(5).random((200, 200)), __import__('numpy').zeros((200, 200)))"),
+    Kernel("nbody", "arrays", '''
+def nbody(pos, vel, mass, steps, dt):
+    n = pos.shape[0]
+    for k in range(n):
+        for d in range(3):
+            vel[k, d] = 0.0
+    for _ in range(steps):
+        for i in range(n):
+            for j in range(n):
+                if i != j:
+                    dx = pos[j, 0] - pos[i, 0]
+                    dy = pos[j, 1] - pos[i, 1]
+                    dz = pos[j, 2] - pos[i, 2]
+                    r2 = dx * dx + dy * dy + dz * dz + 0.01
+                    f = mass[j] / (r2 * math.sqrt(r2))
+                    vel[i, 0] += dt * f * dx
+                    vel[i, 1] += dt * f * dy
+                    vel[i, 2] += dt * f * dz
+    e = 0.0
+    for i in range(n):
+        e += 0.5 * mass[i] * (vel[i, 0] ** 2 + vel[i, 1] ** 2 + vel[i, 2] ** 2)
+    return e
+''', (), setup="(__import__('numpy').random.default_rng(6).random((80, 3)), __import__('numpy').zeros((80, 3)), __import__('numpy').random.default_rng(7).random(80), 10, 0.01)"),
+    Kernel("bubble_sort", "arrays", '''
+def bubble_sort(src, a):
+    n = src.shape[0]
+    for i in range(n):
+        a[i] = src[i]
+    for i in range(n):
+        for j in range(n - 1 - i):
+            if a[j] > a[j + 1]:
+                a[j], a[j + 1] = a[j + 1], a[j]
+    return a[0] + a[n // 2] * 3 + a[n - 1] * 7
+''', (), setup="(__import__('numpy').random.default_rng(8).integers(-10**6, 10**6, 700), __import__('numpy').zeros(700, dtype='int64'))"),
+    Kernel("cumsum_view", "arrays", '''
+def cumsum_view(v, out):
+    acc = 0.0
+    for i in range(v.shape[0]):
+        acc += v[i]
+        out[i] = acc
+    return acc + out[v.shape[0] // 2]
+''', (), setup="(__import__('numpy').random.default_rng(9).random(400_000)[::-2], __import__('numpy').zeros(200_000))"),
+    Kernel("float32_sum", "arrays", '''
+def float32_sum(a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += float(a[i]) * float(a[i])
+    return s
+''', (), setup="(__import__('numpy').random.default_rng(10).random(300_000).astype('float32'),)"),
+    Kernel("histogram", "arrays", '''
+def histogram(x, counts):
+    nbins = counts.shape[0]
+    for b in range(nbins):
+        counts[b] = 0
+    for i in range(x.shape[0]):
+        counts[int(x[i] * nbins)] += 1
+    t = 0
+    for b in range(nbins):
+        t += counts[b] * (b + 1)
+    return t
+''', (), setup="(__import__('numpy').random.default_rng(11).random(300_000), __import__('numpy').zeros(50, dtype='int64'))"),
 ]
 
 BY_NAME = {k.name: k for k in KERNELS}

@@ -263,14 +263,15 @@ impl<'a> Cx<'a> {
 
     /// Checks a full index into `a` (one integer per axis) and gives the element's type.
     fn element_index(&mut self, a: ArrayType, index: &hir::Expr, span: Span) -> Result<Type> {
-        let idx: Vec<&hir::Expr> = match &index.kind {
-            H::Tuple(items) => items.iter().collect(),
-            _ => vec![index],
+        // `a[i, j]`, or an index held in a tuple value (`a[t]`, and `a[i, j] += v`).
+        let idx: Vec<Type> = match self.expr(index)? {
+            Type::Tuple(items) => items,
+            Type::Unknown => return Ok(Type::Unknown),
+            t => vec![t],
         };
-        for i in &idx {
-            let t = self.expr(i)?;
+        for t in &idx {
             if !matches!(t, Type::Int | Type::Bool | Type::Unknown) {
-                return Err(CompileError::typing("array index", format!("array indices must be integers, not {}", type_name(&t)), i.span));
+                return Err(CompileError::typing("array index", format!("array indices must be integers, not {}", type_name(t)), index.span));
             }
         }
         if idx.len() != a.ndim as usize {

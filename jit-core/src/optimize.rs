@@ -120,11 +120,13 @@ pub enum Shape {
 pub fn pipeline(level: OptLevel, shape: Shape) -> String {
     let first = format!("sroa,early-cse,simplifycfg,{IC}");
     // loop-idiom turns bit loops into ctpop/ctlz; correlated-propagation uses loop conditions
-    // (a divisor known non-zero, operands known non-negative); the instcombine after the last
+    // (a divisor known non-zero, operands known non-negative); constraint-elimination removes
+    // array bounds checks the loop bounds prove (`i < n - 1` with `n` the axis' size); the
+    // instcombine after the last
     // simplifycfg cleans up the selects it makes, so that reductions are recognised.
     let loops = format!(
         "loop-mssa(licm,loop-rotate,licm),simplifycfg,{IC},loop(loop-idiom,indvars,loop-deletion),gvn,\
-         correlated-propagation,{IC},simplifycfg,{IC}"
+         correlated-propagation,constraint-elimination,{IC},simplifycfg,{IC}"
     );
     // Full unrolling is capped by CODEGEN_FLAGS (-unroll-full-max-count).
     let vectorize = match level {

@@ -10,7 +10,7 @@ use super::{Built, Cg, Fx};
 use crate::error::Result;
 use crate::hir::{self, ExprKind as H};
 use crate::runtime::Status;
-use crate::types::{ArrayType, Dtype, Type};
+use crate::types::{ArrayType, Dtype, Layout, Type};
 
 impl<'a, 'ctx> Cg<'a, 'ctx> {
     /// The LLVM struct of an array value.
@@ -60,6 +60,32 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         self.b().build_extract_value(dims, k, "dim").u().into_int_value()
     }
 
+    /// The byte strides of each axis. A contiguous array's are computed from its shape and
+    /// item size (so the innermost is a constant LLVM can vectorize with); others are read.
+    fn strides(&self, arr: StructValue<'ctx>, a: &ArrayType) -> Vec<IntValue<'ctx>> {
+        let n = a.ndim as usize;
+        let item = self.i64(a.dtype.size() as i64);
+        let mut out = vec![item; n];
+        match a.layout {
+            Layout::C => {
+                for k in (0..n.saturating_sub(1)).rev() {
+                    out[k] = self.b().build_int_mul(out[k + 1], self.dim(arr, 1, k as u32 + 1), "cstride").u();
+                }
+            }
+            Layout::F => {
+                for k in 1..n {
+                    out[k] = self.b().build_int_mul(out[k - 1], self.dim(arr, 1, k as u32 - 1), "fstride").u();
+                }
+            }
+            Layout::A => {
+                for (k, s) in out.iter_mut().enumerate() {
+                    *s = self.dim(arr, 2, k as u32);
+                }
+            }
+        }
+        out
+    }
+
     /// `a.shape`, `a.ndim`, `a.size`.
     pub(super) fn array_attr(&mut self, value: &hir::Expr, attr: hir::Attr) -> Result<BasicValueEnum<'ctx>> {
         let Type::Array(a) = self.ty(value) else { unreachable!("inference allows arrays only") };
@@ -95,16 +121,22 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     fn element_ptr(&mut self, array: &hir::Expr, index: &hir::Expr) -> Result<(PointerValue<'ctx>, ArrayType)> {
         let Type::Array(a) = self.ty(array) else { unreachable!("inference allows arrays only") };
         let arr = self.expr(array)?.into_struct_value();
-        let idx: Vec<&hir::Expr> = match &index.kind {
-            H::Tuple(items) => items.iter().collect(),
-            _ => vec![index],
+        // One (value, type) per axis: `a[i, j]` written out, or a tuple value.
+        let idx: Vec<(BasicValueEnum<'ctx>, Type)> = match (&index.kind, self.ty(index)) {
+            (H::Tuple(items), _) => items.iter().map(|e| Ok((self.expr(e)?, self.ty(e)))).collect::<Result<_>>()?,
+            (_, Type::Tuple(types)) => {
+                let t = self.expr(index)?.into_struct_value();
+                let b = self.b();
+                types.into_iter().enumerate().map(|(k, ty)| (b.build_extract_value(t, k as u32, "ix").u(), ty)).collect()
+            }
+            (_, ty) => vec![(self.expr(index)?, ty)],
         };
+        let strides = self.strides(arr, &a);
         let mut offset = self.i64(0);
-        for (k, e) in idx.into_iter().enumerate() {
-            let v = self.expr(e)?;
-            let i = self.cast(v, &self.ty(e), &Type::Int).into_int_value();
+        for (k, (v, ty)) in idx.into_iter().enumerate() {
+            let i = self.cast(v, &ty, &Type::Int).into_int_value();
             let size = self.dim(arr, 1, k as u32);
-            let stride = self.dim(arr, 2, k as u32);
+            let stride = strides[k];
             let b = self.b();
             let negative = b.build_int_compare(IntPredicate::SLT, i, self.i64(0), "neg").u();
             let wrapped = b.build_int_add(i, size, "wrapped").u();

@@ -127,34 +127,44 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let stop = self.int_operand(stop)?;
         let step = self.int_operand(step)?;
         let zero = self.i64(0);
-        let step_zero = b.build_int_compare(IntPredicate::EQ, step, zero, "step0").u();
-        self.fail_if(step_zero, Status::RangeStepZero as u32);
-        // Trip count as CPython's range length, computed in unsigned arithmetic so that no
-        // intermediate overflows: n = (hi - lo - 1) / |step| + 1 when lo < hi.
-        let (lo, hi, abs_step) = match step.get_sign_extended_constant().map(|c| c as i64) {
-            // A literal step (the common case) needs no selects.
-            Some(c) if c > 0 => (start, stop, step),
-            Some(c) if c < 0 => (stop, start, self.i64(c.wrapping_neg())),
-            _ => {
-                let pos = b.build_int_compare(IntPredicate::SGT, step, zero, "pos").u();
-                let lo = b.build_select(pos, start, stop, "lo").u().into_int_value();
-                let hi = b.build_select(pos, stop, start, "hi").u().into_int_value();
-                let neg_step = b.build_int_sub(zero, step, "negstep").u();
-                (lo, hi, b.build_select(pos, step, neg_step, "absstep").u().into_int_value())
-            }
-        };
-        let nonempty = b.build_int_compare(IntPredicate::SLT, lo, hi, "nonempty").u();
-        let span = b.build_int_sub(hi, lo, "span").u();
-        let count = if abs_step.get_zero_extended_constant() == Some(1) {
-            span
+        // The loop counts with `c`: from `start` while `c < stop` when the step is the literal 1
+        // (then `c` is `i` itself, and LLVM knows start <= i < stop: array bounds checks on `i`
+        // fold away), else from 0 to the trip count, with i = start + c * step.
+        let unit_step = step.get_sign_extended_constant() == Some(1);
+        let (init, n) = if unit_step {
+            (start, stop)
         } else {
-            let span1 = b.build_int_sub(span, self.i64(1), "span1").u();
-            let q = b.build_int_unsigned_div(span1, abs_step, "q").u();
-            b.build_int_add(q, self.i64(1), "q1").u()
+            let step_zero = b.build_int_compare(IntPredicate::EQ, step, zero, "step0").u();
+            self.fail_if(step_zero, Status::RangeStepZero as u32);
+            let b = self.b();
+            // Trip count as CPython's range length, computed in unsigned arithmetic so that no
+            // intermediate overflows: n = (hi - lo - 1) / |step| + 1 when lo < hi.
+            let (lo, hi, abs_step) = match step.get_sign_extended_constant().map(|c| c as i64) {
+                // A literal step (the common case) needs no selects.
+                Some(c) if c > 0 => (start, stop, step),
+                Some(c) if c < 0 => (stop, start, self.i64(c.wrapping_neg())),
+                _ => {
+                    let pos = b.build_int_compare(IntPredicate::SGT, step, zero, "pos").u();
+                    let lo = b.build_select(pos, start, stop, "lo").u().into_int_value();
+                    let hi = b.build_select(pos, stop, start, "hi").u().into_int_value();
+                    let neg_step = b.build_int_sub(zero, step, "negstep").u();
+                    (lo, hi, b.build_select(pos, step, neg_step, "absstep").u().into_int_value())
+                }
+            };
+            let nonempty = b.build_int_compare(IntPredicate::SLT, lo, hi, "nonempty").u();
+            let span = b.build_int_sub(hi, lo, "span").u();
+            let count = if abs_step.get_zero_extended_constant() == Some(1) {
+                span
+            } else {
+                let span1 = b.build_int_sub(span, self.i64(1), "span1").u();
+                let q = b.build_int_unsigned_div(span1, abs_step, "q").u();
+                b.build_int_add(q, self.i64(1), "q1").u()
+            };
+            (zero, b.build_select(nonempty, count, zero, "n").u().into_int_value())
         };
-        let n = b.build_select(nonempty, count, zero, "n").u().into_int_value();
+        let b = self.b();
         let k = self.entry_alloca(i64t, "k");
-        b.build_store(k, zero).u();
+        b.build_store(k, init).u();
         let head = self.block_named("for.head");
         let body_bb = self.block_named("for.body");
         let latch = self.block_named("for.latch");
@@ -163,11 +173,16 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         b.build_unconditional_branch(head).u();
         b.position_at_end(head);
         let kv = b.build_load(i64t, k, "kv").u().into_int_value();
-        let more = b.build_int_compare(IntPredicate::ULT, kv, n, "more").u();
+        let pred = if unit_step { IntPredicate::SLT } else { IntPredicate::ULT };
+        let more = b.build_int_compare(pred, kv, n, "more").u();
         b.build_conditional_branch(more, body_bb, else_bb).u();
         b.position_at_end(body_bb);
-        let off = b.build_int_mul(kv, step, "off").u();
-        let i = b.build_int_add(start, off, "i").u();
+        let i = if unit_step {
+            kv
+        } else {
+            let off = b.build_int_mul(kv, step, "off").u();
+            b.build_int_add(start, off, "i").u()
+        };
         self.assign(target, i.into(), &Type::Int)?;
         self.loops.push((latch, exit));
         self.block(body)?;
@@ -178,7 +193,8 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let b = self.b();
         b.position_at_end(latch);
         let kv = b.build_load(i64t, k, "kv").u().into_int_value();
-        let k1 = b.build_int_add(kv, self.i64(1), "k1").u();
+        // c < stop <= i64::MAX (or c < n) before the increment: it cannot overflow.
+        let k1 = if unit_step { b.build_int_nsw_add(kv, self.i64(1), "k1") } else { b.build_int_nuw_add(kv, self.i64(1), "k1") }.u();
         b.build_store(k, k1).u();
         b.build_unconditional_branch(head).u();
         b.position_at_end(else_bb);
