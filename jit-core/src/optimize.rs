@@ -31,7 +31,7 @@ pub struct TargetIdentity {
 /// nothing measurable on out-of-order x86 cores. Full unrolling stops at 16 iterations: a
 /// 20-iteration inner loop with a division check fully unrolled took 180 ms to compile
 /// (benches/kernels.py, newton_sqrt), partially unrolled it takes 10 and runs as fast.
-pub const CODEGEN_FLAGS: &[&str] = &["-disable-post-ra", "-unroll-full-max-count=16"];
+pub const CODEGEN_FLAGS: &[&str] = &["-disable-post-ra", "-unroll-full-max-count=16", "-irce-skip-profitability-checks"];
 
 fn set_codegen_flags() {
     let args: Vec<CString> =
@@ -121,18 +121,19 @@ pub fn pipeline(level: OptLevel, shape: Shape) -> String {
     let first = format!("sroa,early-cse,simplifycfg,{IC}");
     // loop-idiom turns bit loops into ctpop/ctlz; correlated-propagation uses loop conditions
     // (a divisor known non-zero, operands known non-negative); constraint-elimination removes
-    // array bounds checks the loop bounds prove (`i < n - 1` with `n` the axis' size); the
-    // instcombine after the last
+    // array bounds checks the loop bounds prove (`i < n - 1` with `n` the axis' size), before
+    // indvars rewrites the loop conditions; simple-loop-unswitch takes the checks that do not
+    // depend on the inner loop out of it; the instcombine after the last
     // simplifycfg cleans up the selects it makes, so that reductions are recognised.
     let loops = format!(
-        "loop-mssa(licm,loop-rotate,licm),simplifycfg,{IC},loop(loop-idiom,indvars,loop-deletion),gvn,\
-         correlated-propagation,constraint-elimination,{IC},simplifycfg,{IC}"
+        "constraint-elimination,loop-mssa(licm,loop-rotate,licm,simple-loop-unswitch),simplifycfg,{IC},\
+         loop(loop-idiom,indvars,loop-deletion),gvn,correlated-propagation,{IC},simplifycfg,{IC}"
     );
     // Full unrolling is capped by CODEGEN_FLAGS (-unroll-full-max-count).
     let vectorize = match level {
         OptLevel::O2 => None,
         OptLevel::O3 => Some(format!(
-            "loop(loop-rotate,loop-deletion),loop-vectorize,{IC},slp-vectorizer,loop-unroll<O3>,{IC},div-rem-pairs,simplifycfg"
+            "loop(loop-rotate,loop-deletion),irce,simplifycfg,{IC},loop-vectorize,{IC},slp-vectorizer,loop-unroll<O3>,{IC},div-rem-pairs,simplifycfg"
         )),
     };
     match shape {

@@ -312,15 +312,25 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// float → int64 as Python's `int()`: NaN is a ValueError, infinities and values outside
     /// int64 an OverflowError.
     pub(super) fn float_to_int(&mut self, x: FloatValue<'ctx>) -> IntValue<'ctx> {
-        let nan = self.is_nan(x);
-        self.fail_if(nan, Status::FloatNanToInt as u32);
-        let inf = self.is_inf(x);
-        self.fail_if(inf, Status::FloatInfToInt as u32);
+        // One test on the hot path (ordered compares are false for NaN and the infinities);
+        // which error it is gets sorted out on the cold path.
         let b = self.b();
-        let hi = b.build_float_compare(FloatPredicate::OGE, x, self.f64(9223372036854775808.0), "hi").u();
-        let lo = b.build_float_compare(FloatPredicate::OLT, x, self.f64(-9223372036854775808.0), "lo").u();
-        let out = b.build_or(hi, lo, "out").u();
-        self.fail_if(out, Status::FloatTooLargeForInt as u32);
+        let below = b.build_float_compare(FloatPredicate::OLT, x, self.f64(9223372036854775808.0), "below").u();
+        let above = b.build_float_compare(FloatPredicate::OGE, x, self.f64(-9223372036854775808.0), "above").u();
+        let fits = b.build_and(below, above, "fits").u();
+        let bad = self.block_named("f2i.bad");
+        let good = self.block_named("f2i.ok");
+        self.b().build_conditional_branch(fits, good, bad).u();
+        self.b().position_at_end(bad);
+        let nan = self.is_nan(x);
+        let inf = self.is_inf(x);
+        let i32t = self.ctx().i32_type();
+        let status = |s: Status| i32t.const_int(s as u64, false);
+        let b = self.b();
+        let not_nan = b.build_select(inf, status(Status::FloatInfToInt), status(Status::FloatTooLargeForInt), "st").u();
+        let st = b.build_select(nan, status(Status::FloatNanToInt), not_nan.into_int_value(), "st").u();
+        self.ret_status(st.into_int_value());
+        self.b().position_at_end(good);
         self.b().build_float_to_signed_int(x, self.ctx().i64_type(), "f2i").u()
     }
 }

@@ -46,6 +46,13 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             for k in 0..n {
                 let slot = self.slot(items, 1 + (field as u64 - 1) * n + k);
                 let v = b.build_load(i64t, slot, "dim").u().into_int_value();
+                if field == 1 {
+                    // A size is never negative: with that known, `i < n - 1` proves `i + 1 < n`
+                    // and the optimizer drops the bounds check.
+                    let range = self.ctx.metadata_node(&[i64t.const_zero().into(), i64t.const_int(i64::MAX as u64, false).into()]);
+                    let load = v.as_instruction().expect("a load is an instruction");
+                    load.set_metadata(range, self.ctx.get_kind_id("range")).expect("range metadata on a load");
+                }
                 dims = b.build_insert_value(dims, v, k as u32, "dims").u().into_array_value();
             }
             agg = b.build_insert_value(agg, dims, field, "arr").u().into_struct_value();
@@ -137,12 +144,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             let i = self.cast(v, &ty, &Type::Int).into_int_value();
             let size = self.dim(arr, 1, k as u32);
             let stride = strides[k];
-            let b = self.b();
-            let negative = b.build_int_compare(IntPredicate::SLT, i, self.i64(0), "neg").u();
-            let wrapped = b.build_int_add(i, size, "wrapped").u();
-            let at = b.build_select(negative, wrapped, i, "at").u().into_int_value();
-            let outside = b.build_int_compare(IntPredicate::UGE, at, size, "outside").u();
-            self.index_error_if(outside, i, k as i64, size);
+            let at = self.checked_index(i, k as i64, size);
             let term = self.b().build_int_mul(at, stride, "term").u();
             offset = self.b().build_int_add(offset, term, "offset").u();
         }
@@ -151,11 +153,32 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         Ok((ptr, a))
     }
 
-    fn index_error_if(&self, outside: IntValue<'ctx>, index: IntValue<'ctx>, axis: i64, size: IntValue<'ctx>) {
-        let bad = self.block_named("index.error");
-        let good = self.block_named("index.ok");
-        self.b().build_conditional_branch(outside, bad, good).u();
-        self.b().position_at_end(bad);
+    /// `i` as a position on an axis of `size`: `i` itself when `0 <= i < size` (one unsigned
+    /// compare on the hot path), else `i + size` when that is in range (a negative index), else
+    /// a return of IndexError.
+    fn checked_index(&self, i: IntValue<'ctx>, axis: i64, size: IntValue<'ctx>) -> IntValue<'ctx> {
+        let b = self.b();
+        let from = b.get_insert_block().expect("positioned");
+        let inside = b.build_int_compare(IntPredicate::ULT, i, size, "inside").u();
+        let negative = self.block_named("index.negative");
+        let ok = self.block_named("index.ok");
+        b.build_conditional_branch(inside, ok, negative).u();
+        b.position_at_end(negative);
+        let wrapped = b.build_int_add(i, size, "wrapped").u();
+        let wrapped_inside = b.build_int_compare(IntPredicate::ULT, wrapped, size, "wrapped.inside").u();
+        let error = self.block_named("index.error");
+        b.build_conditional_branch(wrapped_inside, ok, error).u();
+        b.position_at_end(error);
+        self.index_error(i, axis, size);
+        let b = self.b();
+        b.position_at_end(ok);
+        let at = b.build_phi(self.ctx().i64_type(), "at").u();
+        at.add_incoming(&[(&i, from), (&wrapped, negative)]);
+        at.as_basic_value().into_int_value()
+    }
+
+    /// Records the out-of-range index and returns its status.
+    fn index_error(&self, index: IntValue<'ctx>, axis: i64, size: IntValue<'ctx>) {
         let module = self.cg.module;
         let i64t = self.ctx().i64_type();
         let helper = module.get_function("sj_rt_index_error").unwrap_or_else(|| {
@@ -166,7 +189,6 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         });
         self.b().build_call(helper, &[index.into(), self.i64(axis).into(), size.into()], "").u();
         self.ret_status(self.ctx().i32_type().const_int(Status::ArrayIndexOutOfBounds as u64, false));
-        self.b().position_at_end(good);
     }
 
     /// `array[index]`, read and widened to int64, float64 or bool.
