@@ -43,6 +43,9 @@ sys.path.insert(0, str(HERE))
 from kernels import BY_NAME, KERNELS  # noqa: E402
 
 ENGINES = ("cpython", "numba", "stickyjit")
+# stickyjit with @jit(boundscheck=False), measured on the array kernels only (steady speed):
+# the arrays issue's targets compare it with Numba, whose default does not check indices.
+NOBC = "stickyjit-nobc"
 RED, GREEN, BOLD, RESET = "\033[31m", "\033[32m", "\033[1m", "\033[0m"
 
 # The targets of the benchmark issue, as ratios of stickyjit's figure to Numba's.
@@ -58,6 +61,12 @@ TARGETS = {
     # work with the helper written inline). The machine code is the same (tests/test_program.py
     # compares it); the bound leaves room for process-to-process noise.
     "call_pair": ("helper call in a loop vs the same body inline, stickyjit time ratio", "<=", 1.05),
+    # The arrays issue: the array kernels, stickyjit with bounds checks (its default) and
+    # without, against Numba (which does not check).
+    "arrays_geomean": ("array kernels, steady speed, geometric mean, stickyjit (checked) vs numba", ">=", 0.9),
+    "arrays_min": ("array kernels, steady speed, slowest kernel, stickyjit (checked) vs numba", ">=", 0.75),
+    "arrays_nobc_geomean": ("array kernels, geometric mean, stickyjit boundscheck=False vs numba", ">=", 1.0),
+    "bounds_cost": ("array kernels, cost of the bounds checks (checked / unchecked time), geometric mean", "<=", 1.15),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -70,6 +79,7 @@ def module_source(engine: str, kernel_source: str) -> str:
         "cpython": "def _dec(f):\n    return f\n",
         "numba": "from numba import njit\n_dec = njit(cache=True)\n",
         "stickyjit": "from stickyjit import jit as _dec\n",
+        NOBC: "from stickyjit import jit as _jit\n_dec = _jit(boundscheck=False)\n",
     }[engine]
     return "import math\n" + head + kernel_source.replace("\ndef ", "\n@_dec\ndef ")
 
@@ -348,7 +358,8 @@ def measure(kernels, engines, repeat: int, import_repeat: int, overhead_calls: i
             progress.step(f"compile a 20-line function, {engine}")
         for kernel in kernels:
             row = results["kernels"].setdefault(kernel.name, {"category": kernel.category})
-            for engine in engines:
+            kernel_engines = engines + ([NOBC] if kernel.category == "arrays" and "stickyjit" in engines else [])
+            for engine in kernel_engines:
                 d = os.path.join(work, f"{kernel.name}-{engine}")
                 cache = os.path.join(d, "cache")
                 os.makedirs(cache)
@@ -357,10 +368,13 @@ def measure(kernels, engines, repeat: int, import_repeat: int, overhead_calls: i
                 spec = {"engine": engine, "dir": d, "module": module, "kernel": kernel.name, "repeat": repeat}
                 cold = run_child({**spec, "mode": "cold"}, cache)
                 progress.step(f"{kernel.name} {engine} cold")
-                warm = run_child({**spec, "mode": "warm"}, cache)
-                progress.step(f"{kernel.name} {engine} warm")
-                cell = run_child({**spec, "mode": "cell", "repeat": min(repeat, 3)}, os.path.join(d, "cell-cache"))
-                progress.step(f"{kernel.name} {engine} cell")
+                if engine == NOBC:  # only its steady speed is of interest
+                    warm = cell = {}
+                else:
+                    warm = run_child({**spec, "mode": "warm"}, cache)
+                    progress.step(f"{kernel.name} {engine} warm")
+                    cell = run_child({**spec, "mode": "cell", "repeat": min(repeat, 3)}, os.path.join(d, "cell-cache"))
+                    progress.step(f"{kernel.name} {engine} cell")
                 row[engine] = {
                     "cold": cold.get("first"),
                     "warm": warm.get("first"),
@@ -377,7 +391,7 @@ def measure(kernels, engines, repeat: int, import_repeat: int, overhead_calls: i
             # More steady figures, each engine in turn in a fresh process, so that all engines
             # see the machine's slow and fast moments alike; the best is kept.
             for _ in range(rounds - 1):
-                for engine in engines:
+                for engine in kernel_engines:
                     d = os.path.join(work, f"{kernel.name}-{engine}")
                     spec = {"engine": engine, "dir": d, "module": f"k_{kernel.name}_{engine}", "kernel": kernel.name, "repeat": repeat}
                     r = run_child({**spec, "mode": "steady"}, os.path.join(d, "cache"))
@@ -394,7 +408,7 @@ def check_answers(results: dict) -> list[str]:
     wrong = []
     for name, row in results["kernels"].items():
         ref = row.get("cpython", {})
-        for engine in ENGINES:
+        for engine in (*ENGINES, NOBC):
             r = row.get(engine)
             if r is None or engine == "cpython":
                 continue
@@ -436,6 +450,15 @@ def summarize(results: dict) -> dict:
     s["steady_by_kernel"] = speeds
     s["steady_geomean"] = geomean(speeds.values())
     s["steady_min"] = min((v for v in speeds.values() if v), default=None)
+    arrays = {n: r for n, r in k.items() if r.get("category") == "arrays" and "stickyjit" in r and "numba" in r}
+    checked = {n: ratio(r["numba"]["steady"], r["stickyjit"]["steady"]) for n, r in arrays.items()}
+    unchecked = {n: ratio(r["numba"]["steady"], r.get(NOBC, {}).get("steady")) for n, r in arrays.items()}
+    cost = {n: ratio(r["stickyjit"]["steady"], r.get(NOBC, {}).get("steady")) for n, r in arrays.items()}
+    s["arrays_by_kernel"] = {n: {"checked": checked[n], "unchecked": unchecked[n], "cost": cost[n]} for n in arrays}
+    s["arrays_geomean"] = geomean(checked.values()) if arrays else None
+    s["arrays_min"] = min((v for v in checked.values() if v), default=None)
+    s["arrays_nobc_geomean"] = geomean(unchecked.values()) if arrays else None
+    s["bounds_cost"] = geomean(cost.values()) if arrays else None
     pair = [k.get(n, {}).get("stickyjit", {}).get("steady") for n in ("call_helper", "call_inline")]
     s["call_pair"] = ratio(pair[0], pair[1])
     s["targets"] = {}
@@ -483,6 +506,17 @@ def table_md(results: dict, color: bool = False) -> str:
             f"{fmt_time(sj.get('cell_rerun'))} | {answer} |"
         )
     out.append("")
+    if s.get("arrays_by_kernel"):
+        out.append("| array kernel | Numba steady | stickyjit steady (bounds checked) | stickyjit `boundscheck=False` | checked vs Numba | unchecked vs Numba | cost of the checks |")
+        out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for name, a in s["arrays_by_kernel"].items():
+            row = k[name]
+            cost = "n/a" if a["cost"] is None else f"{(a['cost'] - 1) * 100:+.0f}%"
+            out.append(
+                f"| {name} | {fmt_time(row['numba'].get('steady'))} | {fmt_time(row['stickyjit'].get('steady'))} | "
+                f"{fmt_time(row.get(NOBC, {}).get('steady'))} | {fmt_ratio(a['checked'])} | {fmt_ratio(a['unchecked'])} | {cost} |"
+            )
+        out.append("")
     imp, ovh = results["import"], results["overhead_ns"]
     out.append("| figure | CPython | Numba | stickyjit |")
     out.append("| --- | ---: | ---: | ---: |")

@@ -40,11 +40,14 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 #[derive(Clone, Debug, PartialEq)]
 pub struct Options {
     pub opt_level: optimize::OptLevel,
+    /// Array indices are checked (IndexError when out of range); `@jit(boundscheck=False)`
+    /// only wraps negative ones, as Numba does.
+    pub boundscheck: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { opt_level: optimize::OptLevel::O3 }
+        Options { opt_level: optimize::OptLevel::O3, boundscheck: true }
     }
 }
 
@@ -232,7 +235,7 @@ pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compil
         }
     }
     let ctx = inkwell::context::Context::create();
-    let module = codegen::codegen(&ctx, &typed, &symbol)?;
+    let module = codegen::codegen(&ctx, &typed, &symbol, options.boundscheck)?;
     lap("codegen", &mut timings);
     let unopt = capture.llvm_ir.then(|| module.print_to_string().to_string());
     module.verify().map_err(|e| internal(format!("invalid LLVM IR: {e}")))?;

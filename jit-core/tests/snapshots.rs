@@ -24,7 +24,7 @@ fn typed(src: &str, args: &[Type]) -> infer::TypedProgram {
 fn llvm(src: &str, args: &[Type]) -> String {
     let p = typed(src, args);
     let ctx = inkwell::context::Context::create();
-    let m = codegen::codegen(&ctx, &p, "sj_snapshot").unwrap();
+    let m = codegen::codegen(&ctx, &p, "sj_snapshot", true).unwrap();
     m.verify().unwrap();
     m.print_to_string().to_string()
 }

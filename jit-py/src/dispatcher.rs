@@ -632,8 +632,8 @@ fn signature_text(kinds: &[Kind]) -> String {
 #[pymethods]
 impl Dispatcher {
     #[new]
-    #[pyo3(signature = (py_func, opt_level = 3, cache = true))]
-    fn new(py: Python<'_>, py_func: Bound<'_, PyAny>, opt_level: u8, cache: bool) -> PyResult<Self> {
+    #[pyo3(signature = (py_func, opt_level = 3, cache = true, boundscheck = true))]
+    fn new(py: Python<'_>, py_func: Bound<'_, PyAny>, opt_level: u8, cache: bool, boundscheck: bool) -> PyResult<Self> {
         let code = py_func.getattr("__code__").map_err(|_| {
             PyTypeError::new_err(format!(
                 "@jit needs a Python function, not {}",
@@ -661,7 +661,7 @@ impl Dispatcher {
             param_names: varnames.into_iter().take(nargs).collect(),
             posonly,
             unsupported_signature,
-            options: Options { opt_level },
+            options: Options { opt_level, boundscheck },
             use_cache: cache,
             table: AtomicPtr::new(std::ptr::null_mut()),
             snapshots: Mutex::new(Vec::new()),

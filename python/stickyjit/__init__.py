@@ -16,7 +16,7 @@ from ._native import CacheWarning, CompileError, Dispatcher, StickyJitError, __v
 
 __all__ = ["jit", "CompileError", "CacheWarning", "StickyJitError", "Dispatcher", "stats", "sticky_identity", "__version__"]
 
-_OPTIONS = {"opt_level", "nopython", "cache"}
+_OPTIONS = {"opt_level", "nopython", "cache", "boundscheck"}
 
 # Sticky identity -> the dispatcher made for it (while something still holds that dispatcher).
 # Re-running an unchanged cell decorates a new function object with the same identity and gets
@@ -29,14 +29,15 @@ def jit(func=None, /, **options):
 
     Options: ``opt_level`` (2 or 3, default 3); ``cache`` (default true: compiled code is kept
     in and loaded from the on-disk cache, see docs/caching.md; ``STICKYJIT_CACHE=0`` turns it
-    off for the process); ``nopython`` (accepted for Numba compatibility; stickyjit always
+    off for the process); ``boundscheck`` (default true: an array index out of range raises
+    IndexError; false leaves indices unchecked, as Numba's default does); ``nopython`` (accepted for Numba compatibility; stickyjit always
     compiles without the interpreter, so it must be true). An unknown option is a ``TypeError``.
 
     Decorating a function whose sticky identity (docs/caching.md) matches one decorated before
     returns the same dispatcher: re-running an unchanged cell keeps its compiled code.
     """
     if func is not None and not options and hasattr(func, "__code__"):
-        return _decorate(func, 3, True, sticky_identity(func, (3, True)))  # plain @jit: every re-run cell
+        return _decorate(func, 3, True, True, sticky_identity(func, (3, True, True)))  # plain @jit: every re-run cell
     unknown = set(options) - _OPTIONS
     if unknown:
         raise TypeError(
@@ -47,12 +48,14 @@ def jit(func=None, /, **options):
         raise TypeError("jit(nopython=False) is not supported: stickyjit always compiles in nopython mode")
     opt_level = options.get("opt_level", 3)
     cache = options.get("cache", True)
-    if not isinstance(cache, bool):
-        raise TypeError(f"jit(cache=...) takes True or False, not {cache!r}")
+    boundscheck = options.get("boundscheck", True)
+    for name, value in (("cache", cache), ("boundscheck", boundscheck)):
+        if not isinstance(value, bool):
+            raise TypeError(f"jit({name}=...) takes True or False, not {value!r}")
 
     def decorate(f):
-        identity = sticky_identity(f, (opt_level, cache)) if hasattr(f, "__code__") else None
-        return _decorate(f, opt_level, cache, identity)
+        identity = sticky_identity(f, (opt_level, cache, boundscheck)) if hasattr(f, "__code__") else None
+        return _decorate(f, opt_level, cache, boundscheck, identity)
 
     if func is None:
         return decorate
@@ -61,7 +64,7 @@ def jit(func=None, /, **options):
     return decorate(func)
 
 
-def _decorate(f, opt_level, cache, identity):
+def _decorate(f, opt_level, cache, boundscheck, identity):
     """The dispatcher of `f`: the one made before for the same sticky identity, or a new one."""
     # A global name may be about to refer to another jitted function: callers compiled against
     # the old one re-check their bindings on their next call (docs/caching.md).
@@ -72,7 +75,7 @@ def _decorate(f, opt_level, cache, identity):
             d._adopt(f)
             f.__stickyjit_dispatcher__ = d
             return d
-    d = Dispatcher(f, opt_level, cache)
+    d = Dispatcher(f, opt_level, cache, boundscheck)
     for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
         try:
             setattr(d, attr, getattr(f, attr))

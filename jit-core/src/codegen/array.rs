@@ -158,6 +158,12 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// a return of IndexError.
     fn checked_index(&self, i: IntValue<'ctx>, axis: i64, size: IntValue<'ctx>) -> IntValue<'ctx> {
         let b = self.b();
+        if !self.cg.boundscheck {
+            // boundscheck=False: negative indices still count from the end (as in Numba).
+            let negative = b.build_int_compare(IntPredicate::SLT, i, self.i64(0), "neg").u();
+            let wrapped = b.build_int_add(i, size, "wrapped").u();
+            return b.build_select(negative, wrapped, i, "at").u().into_int_value();
+        }
         let from = b.get_insert_block().expect("positioned");
         let inside = b.build_int_compare(IntPredicate::ULT, i, size, "inside").u();
         let negative = self.block_named("index.negative");

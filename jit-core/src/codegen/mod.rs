@@ -27,11 +27,12 @@ use crate::infer::{TypedFunction, TypedProgram};
 use crate::runtime::Status;
 use crate::types::Type;
 
-/// Builds the module for `prog`, exporting its entry point as `symbol`.
-pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str) -> Result<Module<'ctx>> {
+/// Builds the module for `prog`, exporting its entry point as `symbol`; array indices are
+/// checked when `boundscheck`.
+pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str, boundscheck: bool) -> Result<Module<'ctx>> {
     let module = ctx.create_module(symbol);
     let builder = ctx.create_builder();
-    let cg = Cg { ctx, module: &module, builder: &builder, prog };
+    let cg = Cg { ctx, module: &module, builder: &builder, prog, boundscheck };
     if prog.is_leaf() {
         // One function that calls nothing: its body is the exported entry itself (no inner
         // function for the optimizer to inline first).
@@ -63,6 +64,8 @@ struct Cg<'a, 'ctx> {
     module: &'a Module<'ctx>,
     builder: &'a Builder<'ctx>,
     prog: &'a TypedProgram,
+    /// Whether array indices are checked against the axis sizes.
+    boundscheck: bool,
 }
 
 impl<'a, 'ctx> Cg<'a, 'ctx> {
