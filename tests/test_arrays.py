@@ -244,3 +244,29 @@ def test_bad_input_raises_and_never_crashes(case, tmp_path):
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr  # a crash (a signal) fails here
     assert "RAISED" in proc.stdout and message in proc.stdout, proc.stdout + proc.stderr
+
+
+@jit(boundscheck=False)
+def get_unchecked(a, i):
+    return a[i]
+
+
+@given(arrays(ndim=1, dtypes=["int32", "float64"]), st.integers(-5, 5))
+def test_boundscheck_false_still_wraps_negative_indices(a, i):
+    if not -a.shape[0] <= i < a.shape[0]:
+        return  # out of range is undefined without the checks (as in Numba); never done here
+    assert get_unchecked(a, i) == pure_python(get_unchecked)(a, i)
+
+
+def test_boundscheck_takes_a_bool():
+    with pytest.raises(TypeError, match=r"jit\(boundscheck=...\) takes True or False"):
+        jit(boundscheck=1)
+
+
+def test_boundscheck_false_compiles_without_checks():
+    a = np.arange(5.0)
+    get_unchecked(a, 1)
+    llvm = get_unchecked.inspect_llvm(get_unchecked.signatures[-1])
+    assert "sj_rt_index_error" not in llvm
+    get(a, 1)
+    assert "sj_rt_index_error" in get.inspect_llvm(get.signatures[-1])
