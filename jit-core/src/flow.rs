@@ -148,6 +148,11 @@ fn flow_block(stmts: &mut [hir::Stmt], mut flow: Flow, locals: &mut [hir::Local]
                 flow_expr(value, &flow, locals)?;
                 flow.assign(*target);
             }
+            hir::StmtKind::AugAssignIndex { array, index, value, .. } => {
+                flow_expr(array, &flow, locals)?;
+                flow_expr(index, &flow, locals)?;
+                flow_expr(value, &flow, locals)?;
+            }
             hir::StmtKind::Expr(e) => flow_expr(e, &flow, locals)?,
             hir::StmtKind::If { test, body, orelse } => {
                 flow_expr(test, &flow, locals)?;

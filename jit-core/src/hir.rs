@@ -46,6 +46,13 @@ pub enum StmtKind {
         value: Expr,
         read: Box<Expr>,
     },
+    /// `array[index] op= value`: the element's address computed (and checked) once.
+    AugAssignIndex {
+        array: Expr,
+        index: Expr,
+        op: BinOp,
+        value: Expr,
+    },
     Expr(Expr),
     If {
         test: Expr,

@@ -311,6 +311,29 @@ impl<'a> Cx<'a> {
                 let t = binary_type(*op, &l, &r, value, s.span)?;
                 self.assign_local(*target, &t, s.span)?;
             }
+            S::AugAssignIndex { array, index, op, value } => {
+                let at = self.expr(array)?;
+                let Some(a) = at.array() else {
+                    if at == Type::Unknown {
+                        return Ok(());
+                    }
+                    return Err(CompileError::typing(
+                        "subscript assignment",
+                        format!("cannot assign to an element of {}; only arrays are written", type_name(&at)),
+                        s.span,
+                    ));
+                };
+                let l = self.element_index(a, index, s.span)?;
+                let r = self.expr(value)?;
+                let t = binary_type(*op, &l, &r, value, s.span)?;
+                if !(t.is_numeric() || t == Type::Unknown) {
+                    return Err(CompileError::typing(
+                        "array element assignment",
+                        format!("cannot store {} into an array of {}", type_name(&t), a.dtype.name()),
+                        s.span,
+                    ));
+                }
+            }
             S::Expr(e) => {
                 self.expr(e)?;
             }

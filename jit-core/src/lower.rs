@@ -415,7 +415,8 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    /// `a[i] op= v` as `$aN = a; $iN = i; $aN[$iN] = $aN[$iN] op v` (`a` and `i` evaluated once).
+    /// `a[i] op= v` as `$aN = a; $iN = i; $aN[$iN] op= v` (`a` and `i` evaluated once, before
+    /// the element is read and `v` evaluated, as CPython does).
     fn aug_assign_index(&mut self, value: &ast::Expr, index: &ast::Expr, op: ast::BinOp, rhs: &ast::Expr, span: Span) -> Result<Vec<hir::Stmt>> {
         let n = self.locals.len();
         let (arr, idx) = (self.local(&format!("$a{n}"), value.span), self.local(&format!("$i{n}"), index.span));
@@ -425,16 +426,10 @@ impl<'a> Lowerer<'a> {
             span,
         };
         let mut out = vec![assign(arr, av, value.span), assign(idx, iv, index.span)];
-        let read = |l: &mut Self, id: LocalId, sp: Span| Box::new(l.mk(H::Local { id, check_bound: false }, sp));
-        let (ra, ri) = (read(self, arr, value.span), read(self, idx, index.span));
-        let current = self.mk(H::Subscript { value: ra, index: ri }, span);
-        let rhs = self.expr(rhs)?;
-        let new = self.mk(H::Binary { op, left: Box::new(current), right: Box::new(rhs) }, span);
-        let (ta, ti) = (read(self, arr, value.span), read(self, idx, index.span));
-        out.push(hir::Stmt {
-            kind: hir::StmtKind::Assign { targets: vec![hir::Target::Index { array: ta, index: ti, span }], value: new },
-            span,
-        });
+        let array = self.mk(H::Local { id: arr, check_bound: false }, value.span);
+        let index = self.mk(H::Local { id: idx, check_bound: false }, index.span);
+        let value = self.expr(rhs)?;
+        out.push(hir::Stmt { kind: hir::StmtKind::AugAssignIndex { array, index, op, value }, span });
         Ok(out)
     }
 

@@ -56,6 +56,9 @@ impl Printer<'_> {
                 S::AugAssign { target, op, value, .. } => {
                     let _ = writeln!(out, "{pad}{} {}= {}", self.local(*target), op.symbol(), self.expr(value));
                 }
+                S::AugAssignIndex { array, index, op, value } => {
+                    let _ = writeln!(out, "{pad}{}[{}] {}= {}", self.expr(array), self.expr(index), op.symbol(), self.expr(value));
+                }
                 S::Expr(e) => {
                     let _ = writeln!(out, "{pad}{}", self.expr(e));
                 }

@@ -312,6 +312,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// float → int64 as Python's `int()`: NaN is a ValueError, infinities and values outside
     /// int64 an OverflowError.
     pub(super) fn float_to_int(&mut self, x: FloatValue<'ctx>) -> IntValue<'ctx> {
+        if cfg!(target_arch = "x86_64") {
+            return self.float_to_int_x86(x);
+        }
         // One test on the hot path (ordered compares are false for NaN and the infinities);
         // which error it is gets sorted out on the cold path.
         let b = self.b();
@@ -322,6 +325,39 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let good = self.block_named("f2i.ok");
         self.b().build_conditional_branch(fits, good, bad).u();
         self.b().position_at_end(bad);
+        self.float_to_int_error(x);
+        self.b().position_at_end(good);
+        self.b().build_float_to_signed_int(x, self.ctx().i64_type(), "f2i").u()
+    }
+
+    /// x86-64: `cvttsd2si` gives i64::MIN for NaN, the infinities and everything out of range,
+    /// so the hot path is the conversion and one integer compare; -2**63 itself, the one valid
+    /// input with that result, is told apart on the cold path.
+    fn float_to_int_x86(&mut self, x: FloatValue<'ctx>) -> IntValue<'ctx> {
+        let (f64t, i64t) = (self.ctx().f64_type(), self.ctx().i64_type());
+        let cvt = inkwell::intrinsics::Intrinsic::find("llvm.x86.sse2.cvttsd2si64")
+            .and_then(|i| i.get_declaration(self.cg.module, &[]))
+            .expect("the x86 backend has cvttsd2si64");
+        let b = self.b();
+        let v = b.build_insert_element(f64t.vec_type(2).get_undef(), x, i64t.const_zero(), "v").u();
+        let i = self.call_basic(cvt, &[v.into()]).into_int_value();
+        let b = self.b();
+        let invalid = b.build_int_compare(IntPredicate::EQ, i, i64t.const_int(i64::MIN as u64, true), "f2i.invalid").u();
+        let check = self.block_named("f2i.check");
+        let bad = self.block_named("f2i.bad");
+        let good = self.block_named("f2i.ok");
+        b.build_conditional_branch(invalid, check, good).u();
+        b.position_at_end(check);
+        let exact = b.build_float_compare(FloatPredicate::OEQ, x, self.f64(-9223372036854775808.0), "f2i.min").u();
+        b.build_conditional_branch(exact, good, bad).u();
+        b.position_at_end(bad);
+        self.float_to_int_error(x);
+        self.b().position_at_end(good);
+        i
+    }
+
+    /// Returns the status of a float that has no int64: NaN, an infinity, or too large.
+    fn float_to_int_error(&mut self, x: FloatValue<'ctx>) {
         let nan = self.is_nan(x);
         let inf = self.is_inf(x);
         let i32t = self.ctx().i32_type();
@@ -330,7 +366,6 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let not_nan = b.build_select(inf, status(Status::FloatInfToInt), status(Status::FloatTooLargeForInt), "st").u();
         let st = b.build_select(nan, status(Status::FloatNanToInt), not_nan.into_int_value(), "st").u();
         self.ret_status(st.into_int_value());
-        self.b().position_at_end(good);
-        self.b().build_float_to_signed_int(x, self.ctx().i64_type(), "f2i").u()
     }
+
 }

@@ -7,6 +7,7 @@ use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
 use inkwell::{AddressSpace, IntPredicate};
 
 use super::{Built, Cg, Fx};
+use crate::ast::BinOp;
 use crate::error::Result;
 use crate::hir::{self, ExprKind as H};
 use crate::runtime::Status;
@@ -154,12 +155,14 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     }
 
     /// `i` as a position on an axis of `size`: `i` itself when `0 <= i < size` (one unsigned
-    /// compare on the hot path), else `i + size` when that is in range (a negative index), else
-    /// a return of IndexError.
+    /// compare on the hot path, a branch the processor predicts), else `i + size` when that is
+    /// in range (a negative index), else a return of IndexError.
     fn checked_index(&self, i: IntValue<'ctx>, axis: i64, size: IntValue<'ctx>) -> IntValue<'ctx> {
         let b = self.b();
         if !self.cg.boundscheck {
-            // boundscheck=False: negative indices still count from the end (as in Numba).
+            // boundscheck=False: a negative index still counts from the end (as in Numba); one
+            // out of range is not checked. A select, not a branch: where the optimizer cannot
+            // prove the index non-negative, it still vectorizes.
             let negative = b.build_int_compare(IntPredicate::SLT, i, self.i64(0), "neg").u();
             let wrapped = b.build_int_add(i, size, "wrapped").u();
             return b.build_select(negative, wrapped, i, "at").u().into_int_value();
@@ -200,28 +203,48 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// `array[index]`, read and widened to int64, float64 or bool.
     pub(super) fn array_load(&mut self, array: &hir::Expr, index: &hir::Expr) -> Result<BasicValueEnum<'ctx>> {
         let (ptr, a) = self.element_ptr(array, index)?;
-        let raw = self.b().build_load(self.cg.dtype_llty(a.dtype), ptr, "raw").u();
+        Ok(self.load_element(ptr, a.dtype))
+    }
+
+    /// `array[index] op= value`: one address (one bounds check) for the read and the write.
+    pub(super) fn array_aug_assign(&mut self, array: &hir::Expr, index: &hir::Expr, op: BinOp, value: &hir::Expr) -> Result<()> {
+        let (ptr, a) = self.element_ptr(array, index)?;
+        let current = self.load_element(ptr, a.dtype);
+        let r = self.expr(value)?;
+        let (v, t) = self.binary(op, current, &a.dtype.element(), r, &self.ty(value), value)?;
+        self.store_element(ptr, a, v, &t);
+        Ok(())
+    }
+
+    fn load_element(&self, ptr: PointerValue<'ctx>, dtype: Dtype) -> BasicValueEnum<'ctx> {
+        let a_dtype = dtype;
+        let raw = self.b().build_load(self.cg.dtype_llty(a_dtype), ptr, "raw").u();
         let b = self.b();
         let (i64t, f64t) = (self.ctx().i64_type(), self.ctx().f64_type());
-        Ok(match a.dtype {
+        match a_dtype {
             Dtype::Bool => b.build_int_compare(IntPredicate::NE, raw.into_int_value(), self.ctx().i8_type().const_zero(), "b").u().into(),
             Dtype::Float64 | Dtype::Int64 | Dtype::UInt64 => raw,
             Dtype::Float32 => b.build_float_ext(raw.into_float_value(), f64t, "f").u().into(),
             d if d.is_signed() => b.build_int_s_extend(raw.into_int_value(), i64t, "i").u().into(),
             _ => b.build_int_z_extend(raw.into_int_value(), i64t, "u").u().into(),
-        })
+        }
     }
 
     /// `array[index] = v`: `v` (of type `from`) converted to the dtype as NumPy's assignment
     /// does (a float stored into an integer array is truncated toward zero, saturating).
     pub(super) fn array_store(&mut self, array: &hir::Expr, index: &hir::Expr, v: BasicValueEnum<'ctx>, from: &Type) -> Result<()> {
         let (ptr, a) = self.element_ptr(array, index)?;
+        self.store_element(ptr, a, v, from);
+        Ok(())
+    }
+
+    fn store_element(&mut self, ptr: PointerValue<'ctx>, a: ArrayType, v: BasicValueEnum<'ctx>, from: &Type) {
         if a.readonly {
             self.ret_status(self.ctx().i32_type().const_int(Status::ReadOnlyArray as u64, false));
             // Code after this point is unreachable; give the builder a block to continue in.
             let after = self.block_named("after.readonly");
             self.b().position_at_end(after);
-            return Ok(());
+            return;
         }
         let b = self.b();
         let mem = self.cg.dtype_llty(a.dtype);
@@ -255,6 +278,5 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             }
         };
         self.b().build_store(ptr, value).u();
-        Ok(())
     }
 }

@@ -38,6 +38,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let (v, t) = self.binary(*op, l, &self.ty(read), r, &self.ty(value), value)?;
                 self.store_local(*target, v, &t);
             }
+            S::AugAssignIndex { array, index, op, value } => self.array_aug_assign(array, index, *op, value)?,
             S::Expr(e) => {
                 self.expr(e)?;
             }
