@@ -270,3 +270,39 @@ def test_boundscheck_false_compiles_without_checks():
     assert "sj_rt_index_error" not in llvm
     get(a, 1)
     assert "sj_rt_index_error" in get.inspect_llvm(get.signatures[-1])
+
+
+CACHED = """
+import json, numpy as np, stickyjit
+from stickyjit import jit
+
+@jit
+def scaled_sum(a, k):
+    s = 0.0
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            s += a[i, j] * k
+    return s
+
+a = np.arange(12.0).reshape(3, 4)
+print(json.dumps({"c": scaled_sum(a, 2.0), "f": scaled_sum(np.asfortranarray(a), 2.0), "stats": stickyjit.stats()}))
+"""
+
+
+def test_array_specializations_are_cached_across_processes(tmp_path):
+    import json
+    import os
+
+    script = tmp_path / "cached_arrays.py"
+    script.write_text(CACHED)
+    env = dict(os.environ, STICKYJIT_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop("STICKYJIT_CACHE", None)
+    runs = []
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    expected = float(np.arange(12.0).sum() * 2.0)
+    assert runs[0]["c"] == runs[0]["f"] == runs[1]["c"] == runs[1]["f"] == expected
+    assert runs[0]["stats"]["compiles"] == 2  # C and F layouts: two specializations
+    assert runs[1]["stats"]["compiles"] == 0 and runs[1]["stats"]["cache_hits"] == 2
