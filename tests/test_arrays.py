@@ -15,7 +15,7 @@ import textwrap
 
 import numpy as np
 import pytest
-from conftest import pure_python
+from conftest import close_ulp, pure_python
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -306,3 +306,87 @@ def test_array_specializations_are_cached_across_processes(tmp_path):
     assert runs[0]["c"] == runs[0]["f"] == runs[1]["c"] == runs[1]["f"] == expected
     assert runs[0]["stats"]["compiles"] == 2  # C and F layouts: two specializations
     assert runs[1]["stats"]["compiles"] == 0 and runs[1]["stats"]["cache_hits"] == 2
+
+
+# --- reductions and NumPy functions on scalars ------------------------------------------------
+
+
+def py_scalar(x):
+    """A NumPy scalar as the Python number compiled code returns (tuples element-wise)."""
+    if isinstance(x, tuple):
+        return tuple(py_scalar(v) for v in x)
+    if isinstance(x, np.bool_):
+        return bool(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, np.floating):
+        return float(x)
+    return x
+
+
+def exact_elements(dtype: np.dtype):
+    """Elements whose sums are exact in float64 (so that NumPy's pairwise summation and a
+    running sum agree), and whose int64 sums do not wrap."""
+    if dtype.kind == "f":
+        return st.integers(-4000, 4000).map(lambda v: v / 4)
+    if dtype.kind == "b":
+        return st.booleans()
+    info = np.iinfo(dtype)
+    return st.integers(max(info.min, -(2**40)), min(info.max, 2**40))
+
+
+@st.composite
+def reducible(draw):
+    dtype = np.dtype(draw(st.sampled_from(DTYPES)))
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5))
+    a = draw(hnp.arrays(dtype, shape, elements=exact_elements(dtype)))
+    return draw(st.sampled_from([a, a.T, a[::-1], np.asfortranarray(a)]))
+
+
+@jit
+def reductions(a):
+    return a.sum(), a.min(), a.max(), a.mean(), np.sum(a), np.min(a), np.max(a), np.mean(a)
+
+
+@given(reducible())
+def test_reductions_of_every_dtype_and_layout(a):
+    # float32 elements are read as float64 (docs/language.md, "Arrays": float32 arithmetic is
+    # not compiled yet), so the float32 case is compared with NumPy on the widened array.
+    reference = a.astype(np.float64) if a.dtype == np.float32 else a
+    expected = py_scalar(pure_python(reductions)(reference))
+    got = reductions(a)
+    assert got == expected, (got, expected)
+    assert [type(v) for v in got] == [type(v) for v in expected]
+
+
+def test_reductions_propagate_nan_and_refuse_empty_arrays():
+    a = np.array([1.0, np.nan, -2.0])
+    got, expected = reductions(a), py_scalar(pure_python(reductions)(a))
+    assert all(np.isnan(v) for v in got) and all(np.isnan(v) for v in expected)
+    with pytest.raises(ValueError) as expected_error:
+        pure_python(reductions)(np.zeros(0))
+    with pytest.raises(ValueError) as got_error:
+        reductions(np.zeros(0))
+    assert str(got_error.value) == str(expected_error.value)
+
+
+@jit
+def numpy_on_scalars(x):
+    return np.sqrt(x), np.exp(x), np.log(x), np.sin(x), np.cos(x), np.tan(x), np.abs(x), np.floor(x), np.ceil(x), np.pi, np.inf
+
+
+@given(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-1000, 1000)))
+def test_numpy_functions_on_scalars_follow_numpy(x):
+    with np.errstate(all="ignore"):
+        expected = py_scalar(pure_python(numpy_on_scalars)(x))
+    got = numpy_on_scalars(x)
+    assert len(got) == len(expected)
+    # exp, log, sin, cos, tan: NumPy has its own (vectorized) implementations, the C library's
+    # may differ from them in the last bit; sqrt, abs, floor, ceil are exact everywhere.
+    transcendental = {1, 2, 3, 4, 5}
+    for k, (e, g) in enumerate(zip(expected, got)):
+        assert type(e) is type(g), (x, expected, got)
+        if k in transcendental:
+            close_ulp(e, g, ulps=2)
+        else:
+            assert (np.isnan(e) and np.isnan(g)) or e == g, (x, expected, got)

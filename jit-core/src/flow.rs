@@ -100,7 +100,7 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
             *check_bound = !flow.must.as_ref().map_or(true, |m| m[i]);
             locals[i].checked |= *check_bound;
         }
-        H::Attr { value, .. } => flow_expr(value, flow, locals)?,
+        H::Attr { value, .. } | H::Reduce { value, .. } => flow_expr(value, flow, locals)?,
         H::Binary { left, right, .. } | H::Subscript { value: left, index: right } => {
             flow_expr(left, flow, locals)?;
             flow_expr(right, flow, locals)?

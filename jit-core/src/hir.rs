@@ -138,6 +138,11 @@ pub enum ExprKind {
         args: Vec<Expr>,
     },
     Tuple(Vec<Expr>),
+    /// `a.sum()`, `np.min(a)`, ...: a reduction over every element of an array.
+    Reduce {
+        f: Reduction,
+        value: Box<Expr>,
+    },
     /// `value.shape`, `.ndim`, `.size` of an array.
     Attr {
         value: Box<Expr>,
@@ -149,6 +154,79 @@ pub enum ExprKind {
         value: Box<Expr>,
         index: Box<Expr>,
     },
+}
+
+/// Reductions over a whole array (`axis=` is not compiled).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reduction {
+    Sum,
+    Min,
+    Max,
+    Mean,
+}
+
+impl Reduction {
+    pub fn from_name(name: &str) -> Option<Reduction> {
+        Some(match name {
+            "sum" => Reduction::Sum,
+            "min" | "amin" => Reduction::Min,
+            "max" | "amax" => Reduction::Max,
+            "mean" => Reduction::Mean,
+            _ => return None,
+        })
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Reduction::Sum => "sum",
+            Reduction::Min => "min",
+            Reduction::Max => "max",
+            Reduction::Mean => "mean",
+        }
+    }
+}
+
+/// NumPy functions compiled on scalars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NpFn {
+    Sqrt,
+    Exp,
+    Log,
+    Sin,
+    Cos,
+    Tan,
+    Abs,
+    Floor,
+    Ceil,
+}
+
+impl NpFn {
+    pub fn from_name(name: &str) -> Option<NpFn> {
+        Some(match name {
+            "sqrt" => NpFn::Sqrt,
+            "exp" => NpFn::Exp,
+            "log" => NpFn::Log,
+            "sin" => NpFn::Sin,
+            "cos" => NpFn::Cos,
+            "tan" => NpFn::Tan,
+            "abs" | "absolute" => NpFn::Abs,
+            "floor" => NpFn::Floor,
+            "ceil" => NpFn::Ceil,
+            _ => return None,
+        })
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            NpFn::Sqrt => "sqrt",
+            NpFn::Exp => "exp",
+            NpFn::Log => "log",
+            NpFn::Sin => "sin",
+            NpFn::Cos => "cos",
+            NpFn::Tan => "tan",
+            NpFn::Abs => "abs",
+            NpFn::Floor => "floor",
+            NpFn::Ceil => "ceil",
+        }
+    }
 }
 
 /// The attributes of an array compiled code reads.
@@ -201,6 +279,8 @@ pub enum Intrinsic {
     Round,
     Len,
     Math(MathFn),
+    /// A NumPy function on a scalar (`np.sqrt(x)`): NumPy's semantics, NaN instead of errors.
+    Np(NpFn),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -474,6 +474,27 @@ impl<'a> Cx<'a> {
                 Type::Tuple(ts)
             }
             H::Subscript { value, index } => self.subscript(value, index, e.span)?,
+            H::Reduce { f, value } => match self.expr(value)? {
+                Type::Array(a) => match f {
+                    hir::Reduction::Sum => {
+                        if a.dtype.is_float() {
+                            Type::Float
+                        } else {
+                            Type::Int
+                        }
+                    }
+                    hir::Reduction::Min | hir::Reduction::Max => a.dtype.element(),
+                    hir::Reduction::Mean => Type::Float,
+                },
+                Type::Unknown => Type::Unknown,
+                t => {
+                    return Err(CompileError::typing(
+                        "reduction of a non-array",
+                        format!("{}() of {}; reductions take an array", f.name(), type_name(&t)),
+                        e.span,
+                    ))
+                }
+            },
             H::Attr { value, attr } => match self.expr(value)? {
                 Type::Array(a) => match attr {
                     hir::Attr::Shape => Type::Tuple(vec![Type::Int; a.ndim as usize]),
@@ -568,6 +589,7 @@ impl<'a> Cx<'a> {
             Intrinsic::Bool => "bool()",
             Intrinsic::Round => "round()",
             Intrinsic::Len => "len()",
+            Intrinsic::Np(_) => "NumPy function",
             Intrinsic::Math(_) => "math function",
         };
         let mut tys = Vec::new();
@@ -587,6 +609,14 @@ impl<'a> Cx<'a> {
             }
             Intrinsic::Min | Intrinsic::Max => tys.iter().fold(Type::Unknown, |a, b| a.unify(b).unwrap_or(Type::Float)),
             Intrinsic::Int | Intrinsic::Len => Type::Int,
+            Intrinsic::Np(hir::NpFn::Abs | hir::NpFn::Floor | hir::NpFn::Ceil) => {
+                if tys[0] == Type::Float {
+                    Type::Float
+                } else {
+                    Type::Int
+                }
+            }
+            Intrinsic::Np(_) => Type::Float,
             Intrinsic::Float => Type::Float,
             Intrinsic::Bool => Type::Bool,
             Intrinsic::Round => {

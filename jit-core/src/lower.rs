@@ -25,6 +25,8 @@ pub enum GlobalValue {
     MathFunction(String),
     /// A builtin such as `abs` or `range`.
     Builtin(String),
+    /// A NumPy function (`np.sqrt`, `np.sum`; reached as `np.sqrt` or imported by name).
+    NumpyFunction(String),
     /// The jitted function being compiled (direct recursion).
     SelfFunction,
     /// Another jitted function: `unit` is its index in the program being compiled
@@ -257,6 +259,7 @@ struct Lowerer<'a> {
 
 enum Callee {
     Intrinsic(Intrinsic),
+    Reduce(hir::Reduction),
     Range,
     /// A function of the program (itself or another jitted function), by unit index.
     Function(u32),
@@ -544,6 +547,15 @@ impl<'a> Lowerer<'a> {
                 )
             }),
             GlobalValue::MathFunction(m) => math_fn(m, span).map(|m| Callee::Intrinsic(Intrinsic::Math(m))),
+            GlobalValue::NumpyFunction(f) => match (hir::Reduction::from_name(f), hir::NpFn::from_name(f)) {
+                (Some(r), _) => Ok(Callee::Reduce(r)),
+                (None, Some(np)) => Ok(Callee::Intrinsic(Intrinsic::Np(np))),
+                _ => Err(CompileError::unsupported_because(
+                    "NumPy function",
+                    format!("'{n}' (numpy.{f}) is not compiled; compiled: sum, min, max, mean, amin, amax on arrays; sqrt, exp, log, sin, cos, tan, abs, floor, ceil on numbers"),
+                    span,
+                )),
+            },
             GlobalValue::SelfFunction => Ok(Callee::Function(self.me)),
             GlobalValue::Jitted { unit, .. } => Ok(Callee::Function(*unit)),
             GlobalValue::Unsupported { description, is_function: true } => Err(CompileError::unsupported_because(
@@ -554,6 +566,17 @@ impl<'a> Lowerer<'a> {
             GlobalValue::Undefined => Err(undefined(n, span)),
             other => Err(CompileError::unsupported_because("call of a non-function", format!("'{n}' is {}", describe(other)), span)),
         }
+    }
+
+    /// `value.sum()` and the other reductions, called on a value that is not a module.
+    fn array_method<'e>(&self, func: &'e ast::Expr) -> Option<(&'e ast::Expr, hir::Reduction)> {
+        let A::Attribute { value, attr } = &func.kind else { return None };
+        if let A::Name(m) = &value.kind {
+            if !self.by_name.contains_key(m) {
+                return None; // a global: a module's function, resolved as a callee
+            }
+        }
+        hir::Reduction::from_name(attr).filter(|_| attr != "amin" && attr != "amax").map(|r| (&**value, r))
     }
 
     fn bad_attribute(&self, value: &ast::Expr, attr: &str, span: Span) -> CompileError {
@@ -629,7 +652,26 @@ impl<'a> Lowerer<'a> {
             },
             A::Tuple(items) => H::Tuple(self.exprs(items)?),
             A::Subscript { value, index } => H::Subscript { value: Box::new(self.expr(value)?), index: Box::new(self.expr(index)?) },
+            A::Call { func, args, keywords } if self.array_method(func).is_some() => {
+                let (value, r) = self.array_method(func).expect("just checked");
+                if let Some(k) = keywords.first() {
+                    return Err(CompileError::unsupported_because("keyword argument to an array method", format!("'.{}({}=...)' is not compiled yet", r.name(), k.name), k.span));
+                }
+                if !args.is_empty() {
+                    return Err(CompileError::unsupported_because("array method argument", format!("'.{}()' takes no arguments here (axis is not compiled yet)", r.name()), args[0].span));
+                }
+                H::Reduce { f: r, value: Box::new(self.expr(value)?) }
+            }
             A::Call { func, args, keywords } => match self.callee(func)? {
+                Callee::Reduce(r) => {
+                    if let Some(k) = keywords.first() {
+                        return Err(CompileError::unsupported_because("keyword argument to a NumPy function", format!("'{}=' is not compiled yet", k.name), k.span));
+                    }
+                    if args.len() != 1 {
+                        return Err(CompileError::typing("call with wrong arguments", format!("{}() takes one array here, {} given", r.name(), args.len()), span));
+                    }
+                    H::Reduce { f: r, value: Box::new(self.expr(&args[0])?) }
+                }
                 Callee::Range => {
                     return Err(CompileError::unsupported_because(
                         "range() outside a for loop",
@@ -741,6 +783,7 @@ fn check_arity(f: Intrinsic, n: usize, span: Span) -> Result<()> {
         Intrinsic::Bool => (n <= 1, "0 or 1 argument", "bool"),
         Intrinsic::Round => (n == 1 || n == 2, "1 or 2 arguments", "round"),
         Intrinsic::Len => (n == 1, "exactly one argument", "len"),
+        Intrinsic::Np(f) => (n == 1, "exactly one argument", f.name()),
         Intrinsic::Math(m) => (m.arity().contains(&n), "", m.name()),
     };
     if ok {
@@ -773,6 +816,7 @@ fn describe(g: &GlobalValue) -> String {
     match g {
         GlobalValue::Module(m) => format!("the module '{m}'"),
         GlobalValue::MathFunction(m) => format!("the function math.{m}"),
+        GlobalValue::NumpyFunction(f) => format!("the function numpy.{f}"),
         GlobalValue::Builtin(b) => format!("the builtin '{b}'"),
         GlobalValue::SelfFunction => "the function being compiled".to_string(),
         GlobalValue::Jitted { name, .. } => format!("the jitted function '{name}'"),

@@ -175,6 +175,7 @@ impl Printer<'_> {
                     Intrinsic::Bool => "bool".to_string(),
                     Intrinsic::Round => "round".to_string(),
                     Intrinsic::Len => "len".to_string(),
+                    Intrinsic::Np(f) => format!("np.{}", f.name()),
                     Intrinsic::Math(m) => format!("math.{}", m.name()),
                 };
                 format!("{name}({})", args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
@@ -186,6 +187,7 @@ impl Printer<'_> {
             H::Tuple(items) => format!("({})", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
             H::Subscript { value, index } => format!("{}[{}]", self.expr(value), self.expr(index)),
             H::Attr { value, attr } => format!("{}.{}", self.expr(value), attr.name()),
+            H::Reduce { f, value } => format!("{}.{}()", self.expr(value), f.name()),
         };
         format!("({body} : {ty})")
     }

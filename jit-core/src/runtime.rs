@@ -33,6 +33,8 @@ pub enum Status {
     /// An array index outside its axis; `sj_rt_index_error` recorded which.
     ArrayIndexOutOfBounds = 22,
     ReadOnlyArray = 23,
+    EmptyMinimum = 24,
+    EmptyMaximum = 25,
 }
 
 /// Status codes at and above this say "local number `code - UNBOUND_LOCAL_BASE` read while unassigned".
@@ -84,6 +86,8 @@ pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, S
             return (IndexError, format!("index {index} is out of bounds for axis {axis} with size {size}"));
         }
         23 => (ValueError, "assignment destination is read-only"),
+        24 => (ValueError, "zero-size array to reduction operation minimum which has no identity"),
+        25 => (ValueError, "zero-size array to reduction operation maximum which has no identity"),
         _ => (ValueError, "unknown error in compiled code"),
     };
     (k, m.to_string())

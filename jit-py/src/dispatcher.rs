@@ -376,6 +376,7 @@ impl Dispatcher {
                 "tuple" => frozen_tuple(&payload)?,
                 "module" => GlobalValue::Module(payload.extract()?),
                 "math" => GlobalValue::MathFunction(payload.extract()?),
+                "numpy" => GlobalValue::NumpyFunction(payload.extract()?),
                 "builtin" | "unsupported_builtin" => GlobalValue::Builtin(payload.extract()?),
                 "self" => {
                     jitted(&name, slf_obj);

@@ -199,6 +199,22 @@ def _frozen_tuple(value):
     return items
 
 
+_NUMPY_FUNCTIONS = ("sum", "min", "max", "mean", "amin", "amax", "sqrt", "exp", "log", "sin", "cos", "tan",
+                    "abs", "absolute", "floor", "ceil")
+
+
+def _numpy_name(value):
+    """The name of a NumPy function the compiler knows that `value` is, else None (NumPy is
+    never imported here: a function of it can only be bound when it is)."""
+    numpy = sys.modules.get("numpy")
+    if numpy is None or not callable(value):
+        return None
+    for n in _NUMPY_FUNCTIONS:
+        if getattr(numpy, n, None) is value:
+            return n
+    return None
+
+
 def resolve_globals(func, names, dispatcher, dispatcher_type):
     """For each global name the function reads: (name, tag, payload) for the compiler.
 
@@ -255,6 +271,8 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             out.append((name, "self", None))
         elif isinstance(value, dispatcher_type):
             out.append((name, "jitted", value))
+        elif _numpy_name(value) is not None:
+            out.append((name, "numpy", _numpy_name(value)))
         elif isinstance(value, types.BuiltinFunctionType) and getattr(math, getattr(value, "__name__", ""), None) is value:
             out.append((name, "math", value.__name__))
         elif any(value is getattr(builtins, b) for b in _BUILTIN_NAMES):

@@ -9,7 +9,7 @@ use inkwell::{AddressSpace, IntPredicate};
 use super::{Built, Cg, Fx};
 use crate::ast::BinOp;
 use crate::error::Result;
-use crate::hir::{self, ExprKind as H};
+use crate::hir::{self, ExprKind as H, Reduction};
 use crate::runtime::Status;
 use crate::types::{ArrayType, Dtype, Layout, Type};
 
@@ -278,5 +278,120 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             }
         };
         self.b().build_store(ptr, value).u();
+    }
+}
+
+impl<'a, 'ctx> Fx<'a, 'ctx> {
+    /// `a.sum()`, `a.min()`, `a.max()`, `a.mean()` over every element, in C order (Numba's
+    /// order: NumPy's pairwise float summation may round differently in the last bits).
+    pub(super) fn array_reduce(&mut self, f: Reduction, value: &hir::Expr) -> Result<BasicValueEnum<'ctx>> {
+        let Type::Array(a) = self.ty(value) else { unreachable!("inference allows arrays only") };
+        let arr = self.expr(value)?.into_struct_value();
+        let strides = self.strides(arr, &a);
+        let n = a.ndim as usize;
+        let shapes: Vec<IntValue<'ctx>> = (0..n).map(|k| self.dim(arr, 1, k as u32)).collect();
+        let elem_t = a.dtype.element();
+        let acc_t = match f {
+            Reduction::Sum if !a.dtype.is_float() => Type::Int,
+            Reduction::Sum | Reduction::Mean => Type::Float,
+            Reduction::Min | Reduction::Max => elem_t.clone(),
+        };
+        let i64t = self.ctx().i64_type();
+        let mut size = self.i64(1);
+        for s in &shapes {
+            size = self.b().build_int_mul(size, *s, "size").u();
+        }
+        if matches!(f, Reduction::Min | Reduction::Max) {
+            let empty = self.b().build_int_compare(IntPredicate::EQ, size, self.i64(0), "empty").u();
+            let status = if f == Reduction::Min { Status::EmptyMinimum } else { Status::EmptyMaximum };
+            self.fail_if(empty, status as u32);
+        }
+        // The identity of the operation (min/max: the first element is never compared with it
+        // wrongly, since every element is combined and the array is not empty).
+        let init: BasicValueEnum = match (f, &acc_t) {
+            (_, Type::Float) => self
+                .f64(match f {
+                    Reduction::Min => f64::INFINITY,
+                    Reduction::Max => f64::NEG_INFINITY,
+                    _ => 0.0,
+                })
+                .into(),
+            (_, Type::Bool) => self.ctx().bool_type().const_int((f == Reduction::Min) as u64, false).into(),
+            _ => self
+                .i64(match f {
+                    Reduction::Min => i64::MAX,
+                    Reduction::Max => i64::MIN,
+                    _ => 0,
+                })
+                .into(),
+        };
+        let acc = self.entry_alloca(self.cg.llty(&acc_t), "acc");
+        self.b().build_store(acc, init).u();
+        // One loop per axis, outermost first.
+        let idx: Vec<PointerValue<'ctx>> = (0..n).map(|_| self.entry_alloca(i64t, "red.i")).collect();
+        let mut heads = Vec::new();
+        let mut exits = Vec::new();
+        for k in 0..n {
+            self.b().build_store(idx[k], self.i64(0)).u();
+            let (head, body, exit) = (self.block_named("red.head"), self.block_named("red.body"), self.block_named("red.exit"));
+            self.b().build_unconditional_branch(head).u();
+            self.b().position_at_end(head);
+            let i = self.b().build_load(i64t, idx[k], "i").u().into_int_value();
+            let more = self.b().build_int_compare(IntPredicate::SLT, i, shapes[k], "more").u();
+            self.b().build_conditional_branch(more, body, exit).u();
+            self.b().position_at_end(body);
+            heads.push(head);
+            exits.push(exit);
+        }
+        let mut offset = self.i64(0);
+        for k in 0..n {
+            let i = self.b().build_load(i64t, idx[k], "i").u().into_int_value();
+            let term = self.b().build_int_mul(i, strides[k], "term").u();
+            offset = self.b().build_int_add(offset, term, "offset").u();
+        }
+        let data = self.b().build_extract_value(arr, 0, "data").u().into_pointer_value();
+        let ptr = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[offset], "elem") }.u();
+        let x = self.load_element(ptr, a.dtype);
+        let x = self.cast(x, &elem_t, &acc_t);
+        let cur = self.b().build_load(self.cg.llty(&acc_t), acc, "acc.v").u();
+        let next = self.combine(f, &acc_t, cur, x);
+        self.b().build_store(acc, next).u();
+        for k in (0..n).rev() {
+            let i = self.b().build_load(i64t, idx[k], "i").u().into_int_value();
+            let i1 = self.b().build_int_nsw_add(i, self.i64(1), "i1").u();
+            self.b().build_store(idx[k], i1).u();
+            self.b().build_unconditional_branch(heads[k]).u();
+            self.b().position_at_end(exits[k]);
+        }
+        let total = self.b().build_load(self.cg.llty(&acc_t), acc, "acc.v").u();
+        if f == Reduction::Mean {
+            let count = self.b().build_signed_int_to_float(size, self.ctx().f64_type(), "count").u();
+            // An empty array gives 0/0 = NaN, as NumPy does (which also warns).
+            return Ok(self.b().build_float_div(total.into_float_value(), count, "mean").u().into());
+        }
+        Ok(total)
+    }
+
+    fn combine(&self, f: Reduction, t: &Type, cur: BasicValueEnum<'ctx>, x: BasicValueEnum<'ctx>) -> BasicValueEnum<'ctx> {
+        let b = self.b();
+        match (f, t) {
+            (Reduction::Sum | Reduction::Mean, Type::Float) => b.build_float_add(cur.into_float_value(), x.into_float_value(), "sum").u().into(),
+            (Reduction::Sum | Reduction::Mean, _) => b.build_int_add(cur.into_int_value(), x.into_int_value(), "sum").u().into(),
+            (_, Type::Float) => {
+                // NaN propagates, as in NumPy.
+                let name = if f == Reduction::Min { "llvm.minimum.f64" } else { "llvm.maximum.f64" };
+                let func = self.intrinsic_fn(name, 2);
+                self.call_basic(func, &[cur.into(), x.into()])
+            }
+            (_, Type::Bool) => {
+                let (c, v) = (cur.into_int_value(), x.into_int_value());
+                if f == Reduction::Min { b.build_and(c, v, "all") } else { b.build_or(c, v, "any") }.u().into()
+            }
+            _ => {
+                let pred = if f == Reduction::Min { IntPredicate::SLT } else { IntPredicate::SGT };
+                let better = b.build_int_compare(pred, x.into_int_value(), cur.into_int_value(), "better").u();
+                b.build_select(better, x, cur, "best").u()
+            }
+        }
     }
 }

@@ -157,6 +157,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             H::Subscript { value, index } if matches!(self.ty(value), Type::Array(_)) => self.array_load(value, index)?,
             H::Subscript { value, index } => self.subscript(value, index)?,
             H::Attr { value, attr } => self.array_attr(value, *attr)?,
+            H::Reduce { f, value } => self.array_reduce(*f, value)?,
         })
     }
 
