@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use crate::ast::{BinOp, Span, UnaryOp};
 use crate::error::{CompileError, Result};
 use crate::hir::{self, ExprId, ExprKind as H, FuncId, Intrinsic, MathFn, StmtKind as S};
-use crate::types::{ArrayType, Type};
+use crate::types::Type;
+
+mod arrays;
 
 pub type SpecId = usize;
 
@@ -259,35 +261,6 @@ impl<'a> Cx<'a> {
                 Ok(())
             }
         }
-    }
-
-    /// Checks a full index into `a` (one integer per axis) and gives the element's type.
-    fn element_index(&mut self, a: ArrayType, index: &hir::Expr, span: Span) -> Result<Type> {
-        // `a[i, j]`, or an index held in a tuple value (`a[t]`, and `a[i, j] += v`).
-        let idx: Vec<Type> = match self.expr(index)? {
-            Type::Tuple(items) => items,
-            Type::Unknown => return Ok(Type::Unknown),
-            t => vec![t],
-        };
-        for t in &idx {
-            if !matches!(t, Type::Int | Type::Bool | Type::Unknown) {
-                return Err(CompileError::typing("array index", format!("array indices must be integers, not {}", type_name(t)), index.span));
-            }
-        }
-        if idx.len() != a.ndim as usize {
-            let what = if idx.len() < a.ndim as usize { "fewer" } else { "more" };
-            return Err(CompileError::typing(
-                "array index",
-                format!(
-                    "{} index{} into a {}-dimensional array: {what} indices than axes (views of rows and slices are not compiled yet)",
-                    idx.len(),
-                    if idx.len() == 1 { "" } else { "es" },
-                    a.ndim
-                ),
-                span,
-            ));
-        }
-        Ok(a.dtype.element())
     }
 
     fn block(&mut self, stmts: &[hir::Stmt]) -> Result<()> {
@@ -751,63 +724,4 @@ fn validate(f: &hir::Function, s: &TypedFunction) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::lower::{lower, Env, GlobalValue};
-    use crate::parse::{parse_function, SourceFunction};
-
-    fn program(src: &str, args: &[Type]) -> Result<TypedProgram> {
-        let lines: Vec<String> = src.lines().map(|l| format!("{l}\n")).collect();
-        let f = parse_function(&SourceFunction { lines: &lines, first_line: 1, filename: "t.py" })?;
-        let mut env = Env { defaults: vec![None; f.params.len()], ..Default::default() };
-        env.globals.insert(f.name.clone(), GlobalValue::SelfFunction);
-        env.globals.insert("range".into(), GlobalValue::Builtin("range".into()));
-        infer(vec![lower(&f, &env)?], args.to_vec())
-    }
-
-    #[test]
-    fn int_and_float_paths_give_float() {
-        let p = program("def f(a):\n    x = 1\n    if a:\n        x = 2.5\n    return x\n", &[Type::Bool]).unwrap();
-        assert_eq!(p.entry().ret, Type::Float);
-    }
-
-    #[test]
-    fn recursion_return_type_is_found() {
-        let p = program("def f(n):\n    if n < 2:\n        return n\n    return f(n - 1) + f(n - 2)\n", &[Type::Int]).unwrap();
-        assert_eq!(p.entry().ret, Type::Int);
-    }
-
-    #[test]
-    fn recursion_with_other_argument_types_adds_a_specialization() {
-        let p = program("def f(n):\n    if n < 1:\n        return n\n    return f(n / 2)\n", &[Type::Int]).unwrap();
-        assert_eq!(p.specs.len(), 2);
-        assert_eq!(p.specs[1].arg_types, vec![Type::Float]);
-    }
-
-    #[test]
-    fn unresolvable_recursion_is_an_error() {
-        let e = program("def f(n):\n    return f(n)\n", &[Type::Int]).unwrap_err();
-        assert_eq!(e.construct(), "recursive function whose return type cannot be inferred");
-    }
-
-    #[test]
-    fn loop_else_that_returns_does_not_fall_through() {
-        let src = "def f(n):\n    for i in range(n):\n        if i > 5:\n            return i\n    else:\n        return -1\n";
-        assert_eq!(program(src, &[Type::Int]).unwrap().entry().ret, Type::Int);
-        let src = "def f(n):\n    while n > 0:\n        n -= 1\n    else:\n        return 7\n";
-        assert_eq!(program(src, &[Type::Int]).unwrap().entry().ret, Type::Int);
-    }
-
-    #[test]
-    fn break_in_inner_loop_else_leaves_the_outer_loop() {
-        let src = "def f(n):\n    while True:\n        if n > 100:\n            return 1\n        for i in range(n):\n            pass\n        else:\n            break\n";
-        let e = program(src, &[Type::Int]).unwrap_err();
-        assert_eq!(e.construct(), "return of None on one path and a value on another");
-    }
-
-    #[test]
-    fn none_and_number_returns_are_an_error() {
-        let e = program("def f(n):\n    if n:\n        return 1\n", &[Type::Int]).unwrap_err();
-        assert_eq!(e.construct(), "return of None on one path and a value on another");
-    }
-}
+mod tests;

@@ -4,11 +4,15 @@
 //! binds call arguments to parameters, and checks that no local is read before any assignment
 //! can reach it (reads that only *some* paths leave unassigned get a runtime check).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::ast::{self, ExprKind as A, Span, StmtKind as S};
 use crate::error::{CompileError, Result};
 use crate::flow;
+
+mod names;
+use names::collect_assigned;
+pub use names::{global_names, local_names};
 use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
 
 /// What a global name referenced by the function is bound to, as the caller (jit-py) found it.
@@ -57,129 +61,6 @@ pub struct Env {
     pub defaults: Vec<Option<ConstValue>>,
 }
 
-/// The names the function reads that are not its own locals, in first-use order: the caller
-/// looks these up in the function's globals and builtins to build [`Env::globals`].
-pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
-    let locals = local_names(f);
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    let mut visit = |name: &str| {
-        let base = name.split('.').next().unwrap_or(name);
-        if !locals.contains(base) && seen.insert(name.to_string()) {
-            out.push(name.to_string());
-        }
-    };
-    fn walk_expr(e: &ast::Expr, visit: &mut dyn FnMut(&str)) {
-        match &e.kind {
-            A::Name(n) => visit(n),
-            A::Attribute { value, attr } => {
-                walk_expr(value, visit);
-                // `m.f`, `m.G`: the caller resolves the attribute when `m` is a module.
-                if let A::Name(m) = &value.kind {
-                    visit(&format!("{m}.{attr}"))
-                }
-            }
-            A::Binary { left, right, .. } => {
-                walk_expr(left, visit);
-                walk_expr(right, visit)
-            }
-            A::Unary { operand, .. } => walk_expr(operand, visit),
-            A::BoolOp { values, .. } | A::Tuple(values) => values.iter().for_each(|v| walk_expr(v, visit)),
-            A::Subscript { value, index } => {
-                walk_expr(value, visit);
-                walk_expr(index, visit)
-            }
-            A::Compare { left, comparators, .. } => {
-                walk_expr(left, visit);
-                comparators.iter().for_each(|v| walk_expr(v, visit))
-            }
-            A::IfExp { test, body, orelse } => {
-                walk_expr(test, visit);
-                walk_expr(body, visit);
-                walk_expr(orelse, visit)
-            }
-            A::Call { func, args, keywords } => {
-                walk_expr(func, visit);
-                args.iter().for_each(|v| walk_expr(v, visit));
-                keywords.iter().for_each(|k| walk_expr(&k.value, visit))
-            }
-            A::Int(_) | A::Float(_) | A::Bool(_) | A::None => {}
-        }
-    }
-    fn walk_target(t: &ast::Target, visit: &mut dyn FnMut(&str)) {
-        match t {
-            ast::Target::Name(..) => {}
-            ast::Target::Tuple(ts, _) => ts.iter().for_each(|t| walk_target(t, visit)),
-            ast::Target::Subscript { value, index, .. } => {
-                walk_expr(value, visit);
-                walk_expr(index, visit)
-            }
-        }
-    }
-    fn walk(stmts: &[ast::Stmt], visit: &mut dyn FnMut(&str)) {
-        for s in stmts {
-            match &s.kind {
-                S::Assign { targets, value } => {
-                    walk_expr(value, visit);
-                    targets.iter().for_each(|t| walk_target(t, visit))
-                }
-                S::AugAssign { target, value, .. } => {
-                    walk_target(target, visit);
-                    walk_expr(value, visit)
-                }
-                S::Expr(value) | S::Return(Some(value)) => walk_expr(value, visit),
-                S::If { test, body, orelse } | S::While { test, body, orelse } => {
-                    walk_expr(test, visit);
-                    walk(body, visit);
-                    walk(orelse, visit)
-                }
-                S::For { iter, body, orelse, .. } => {
-                    walk_expr(iter, visit);
-                    walk(body, visit);
-                    walk(orelse, visit)
-                }
-                S::Return(None) | S::Break | S::Continue | S::Pass => {}
-            }
-        }
-    }
-    walk(&f.body, &mut visit);
-    out
-}
-
-/// Parameters and every name assigned anywhere in the body: Python's rule for what is local.
-pub fn local_names(f: &ast::FunctionDef) -> HashSet<String> {
-    fn target(t: &ast::Target, out: &mut HashSet<String>) {
-        match t {
-            ast::Target::Name(n, _) => {
-                out.insert(n.clone());
-            }
-            ast::Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, out)),
-            ast::Target::Subscript { .. } => {}
-        }
-    }
-    fn walk(stmts: &[ast::Stmt], out: &mut HashSet<String>) {
-        for s in stmts {
-            match &s.kind {
-                S::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
-                S::AugAssign { target: t, .. } => target(t, out),
-                S::For { target: t, body, orelse, .. } => {
-                    target(t, out);
-                    walk(body, out);
-                    walk(orelse, out)
-                }
-                S::If { body, orelse, .. } | S::While { body, orelse, .. } => {
-                    walk(body, out);
-                    walk(orelse, out)
-                }
-                _ => {}
-            }
-        }
-    }
-    let mut out: HashSet<String> = f.params.iter().map(|p| p.name.clone()).collect();
-    walk(&f.body, &mut out);
-    out
-}
-
 pub fn lower(f: &ast::FunctionDef, env: &Env) -> Result<hir::Function> {
     lower_unit(&[(f, env)], 0)
 }
@@ -215,36 +96,6 @@ fn lower_unit(units: &[(&ast::FunctionDef, &Env)], me: usize) -> Result<hir::Fun
     };
     flow::check_assignment(&mut func)?;
     Ok(func)
-}
-
-fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<(String, Span)>) {
-    fn target(t: &ast::Target, out: &mut Vec<(String, Span)>) {
-        match t {
-            ast::Target::Name(n, s) => {
-                if !out.iter().any(|(m, _)| m == n) {
-                    out.push((n.clone(), *s))
-                }
-            }
-            ast::Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, out)),
-            ast::Target::Subscript { .. } => {}
-        }
-    }
-    for s in stmts {
-        match &s.kind {
-            S::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
-            S::AugAssign { target: t, .. } => target(t, out),
-            S::For { target: t, body, orelse, .. } => {
-                target(t, out);
-                collect_assigned(body, out);
-                collect_assigned(orelse, out)
-            }
-            S::If { body, orelse, .. } | S::While { body, orelse, .. } => {
-                collect_assigned(body, out);
-                collect_assigned(orelse, out)
-            }
-            _ => {}
-        }
-    }
 }
 
 struct Lowerer<'a> {
@@ -828,84 +679,4 @@ fn describe(g: &GlobalValue) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::parse::{parse_function, SourceFunction};
-
-    fn lower_src(src: &str, globals: &[(&str, GlobalValue)]) -> Result<hir::Function> {
-        let lines: Vec<String> = src.lines().map(|l| format!("{l}\n")).collect();
-        let f = parse_function(&SourceFunction { lines: &lines, first_line: 1, filename: "t.py" })?;
-        let mut env = Env { defaults: vec![None; f.params.len()], ..Default::default() };
-        for (n, v) in globals {
-            env.globals.insert(n.to_string(), v.clone());
-        }
-        lower(&f, &env)
-    }
-
-    #[test]
-    fn globals_are_the_names_not_assigned() {
-        let lines: Vec<String> =
-            "def f(a):\n    b = a + G\n    return math.sqrt(b)\n".lines().map(|l| format!("{l}\n")).collect();
-        let f = parse_function(&SourceFunction { lines: &lines, first_line: 1, filename: "t.py" }).unwrap();
-        assert_eq!(global_names(&f), vec!["G".to_string(), "math".to_string(), "math.sqrt".to_string()]);
-    }
-
-    #[test]
-    fn frozen_global_becomes_a_constant() {
-        let h = lower_src("def f(a):\n    return a + G\n", &[("G", GlobalValue::Int(7))]).unwrap();
-        let hir::StmtKind::Return(Some(e)) = &h.body[0].kind else { panic!() };
-        let H::Binary { right, .. } = &e.kind else { panic!() };
-        assert_eq!(right.kind, H::Int(7));
-    }
-
-    #[test]
-    fn read_before_any_assignment_is_an_error() {
-        let e = lower_src("def f(a):\n    y = x + 1\n    x = 2\n    return y\n", &[]).unwrap_err();
-        assert_eq!(e.construct(), "variable used before assignment");
-    }
-
-    #[test]
-    fn read_after_a_maybe_empty_loop_is_checked_at_run_time() {
-        let h = lower_src(
-            "def f(n):\n    for i in range(n):\n        last = i\n    return last\n",
-            &[("range", GlobalValue::Builtin("range".into()))],
-        )
-        .unwrap();
-        let hir::StmtKind::Return(Some(e)) = &h.body[1].kind else { panic!() };
-        assert!(matches!(e.kind, H::Local { check_bound: true, .. }));
-    }
-
-    #[test]
-    fn calling_a_plain_python_function_names_it() {
-        let e = lower_src(
-            "def f(a):\n    return helper(a)\n",
-            &[("helper", GlobalValue::Unsupported { description: "the Python function 'helper'".into(), is_function: true })],
-        )
-        .unwrap_err();
-        assert_eq!(e.construct(), "call to a function that is not jitted");
-        assert!(e.to_string().contains("@jit"));
-    }
-
-    #[test]
-    fn call_to_another_unit_binds_keywords_and_its_defaults() {
-        let parse = |src: &str| {
-            let lines: Vec<String> = src.lines().map(|l| format!("{l}\n")).collect();
-            parse_function(&SourceFunction { lines: &lines, first_line: 1, filename: "t.py" }).unwrap()
-        };
-        let caller = parse("def f(a):\n    return g(c=a, b=a)\n");
-        let callee = parse("def g(b, c, d=5):\n    return b + c + d\n");
-        let mut caller_env = Env { defaults: vec![None], ..Default::default() };
-        caller_env.globals.insert("g".into(), GlobalValue::Jitted { name: "g".into(), unit: 1 });
-        let callee_env = Env { defaults: vec![None, None, Some(ConstValue::Int(5))], ..Default::default() };
-        let funcs = lower_program(&[(&caller, &caller_env), (&callee, &callee_env)]).unwrap();
-        let hir::StmtKind::Return(Some(e)) = &funcs[0].body[0].kind else { panic!() };
-        let H::Call { func: 1, args } = &e.kind else { panic!("{e:?}") };
-        assert!(matches!(args[0].kind, H::Local { id: 0, .. }));
-        assert!(matches!(args[1].kind, H::Local { id: 0, .. }));
-        assert_eq!(args[2].kind, H::Int(5));
-        // An error in the callee says which unit it is in.
-        let bad = parse("def g(b, c, d=5):\n    return b + nope\n");
-        let (unit, e) = lower_program(&[(&caller, &caller_env), (&bad, &callee_env)]).unwrap_err();
-        assert_eq!((unit, e.construct()), (1, "undefined name"));
-    }
-}
+mod tests;
