@@ -390,3 +390,72 @@ def test_numpy_functions_on_scalars_follow_numpy(x):
             close_ulp(e, g, ulps=2)
         else:
             assert (np.isnan(e) and np.isnan(g)) or e == g, (x, expected, got)
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+@jit
+def slice_1d(a, lo, hi, st):
+    v = a[lo:hi:st]
+    s = 0.0
+    for i in range(v.shape[0]):
+        s += float(v[i]) * (i + 1)
+    return v.shape[0], s
+
+
+slice_bounds = st.one_of(st.integers(-8, 8), st.sampled_from([-(10**12), 10**12]))
+
+
+@given(arrays(ndim=1), slice_bounds, slice_bounds, st.integers(-4, 4).filter(lambda s: s != 0))
+def test_slices_follow_pythons_rules(a, lo, hi, step):
+    assert slice_1d(a, lo, hi, step) == pure_python(slice_1d)(a, lo, hi, step)
+
+
+@jit
+def rows_and_columns(a, i, j):
+    row, col = a[i], a[:, j]
+    inner = a[1:-1, ::-1]
+    t = 0.0
+    for r in a:
+        t += r.sum()
+    return row.sum(), col.sum(), inner.sum(), t, len(row), len(col), inner.shape
+
+
+@given(
+    hnp.array_shapes(min_dims=2, max_dims=2, min_side=0, max_side=5).flatmap(
+        lambda shape: hnp.arrays(np.float64, shape, elements=exact_elements(np.dtype(np.float64)))
+    ),
+    st.integers(-3, 3),
+    st.integers(-3, 3),
+)
+def test_rows_columns_and_2d_iteration(a, i, j):  # exact sums: NumPy's summation order cannot matter
+    try:
+        expected = py_scalar(pure_python(rows_and_columns)(a, i, j))
+    except IndexError as e:
+        with pytest.raises(IndexError) as got:
+            rows_and_columns(a, i, j)
+        assert str(got.value) == str(e)
+        return
+    got = rows_and_columns(a, i, j)
+    assert got == expected
+
+
+def test_a_zero_slice_step_is_pythons_value_error():
+    @jit
+    def stepped(a, k):
+        return a[::k].shape[0]
+
+    with pytest.raises(ValueError) as expected:
+        pure_python(stepped)(np.zeros(3), 0)
+    with pytest.raises(ValueError) as got:
+        stepped(np.zeros(3), 0)
+    assert str(got.value) == str(expected.value)
+
+
+def test_views_of_contiguous_arrays_stay_contiguous():
+    a = np.arange(12.0).reshape(3, 4)
+    rows_and_columns(a, 0, 0)
+    typed = rows_and_columns.inspect_types(rows_and_columns.signatures[-1])
+    assert "row: array(float64, 1d, C)" in typed  # a row of a C array
+    assert "col: array(float64, 1d, A)" in typed  # a column is strided

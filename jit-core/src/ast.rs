@@ -131,6 +131,12 @@ pub enum ExprKind {
         keywords: Vec<Keyword>,
     },
     Tuple(Vec<Expr>),
+    /// `lower:upper:step` inside a subscript (each part optional).
+    Slice {
+        lower: Option<Box<Expr>>,
+        upper: Option<Box<Expr>>,
+        step: Option<Box<Expr>>,
+    },
     /// `value[index]` (`value[i, j]` has a tuple index).
     Subscript {
         value: Box<Expr>,

@@ -143,6 +143,12 @@ pub enum ExprKind {
         f: Reduction,
         value: Box<Expr>,
     },
+    /// `lower:upper:step` in an array index (typed by the subscript that holds it).
+    Slice {
+        lower: Option<Box<Expr>>,
+        upper: Option<Box<Expr>>,
+        step: Option<Box<Expr>>,
+    },
     /// `value.shape`, `.ndim`, `.size` of an array.
     Attr {
         value: Box<Expr>,

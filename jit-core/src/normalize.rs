@@ -233,6 +233,15 @@ impl Writer {
                 self.u64(items.len() as u64);
                 items.iter().for_each(|v| self.expr(v));
             }
+            ExprKind::Slice { lower, upper, step } => {
+                self.tag(33);
+                for part in [lower, upper, step] {
+                    match part {
+                        Some(e) => self.expr(e),
+                        None => self.tag(0),
+                    }
+                }
+            }
             ExprKind::Subscript { value, index } => {
                 self.tag(32);
                 self.expr(value);

@@ -332,6 +332,10 @@ impl Converter {
                 ExprKind::Call { func: Box::new(self.expr(*c.func)?), args: self.exprs(c.args)?, keywords }
             }
             PyExpr::Tuple(t) => ExprKind::Tuple(self.exprs(t.elts)?),
+            PyExpr::Slice(s) => {
+                let part = |e: Option<Box<PyExpr>>| e.map(|e| self.expr(*e).map(Box::new)).transpose();
+                ExprKind::Slice { lower: part(s.lower)?, upper: part(s.upper)?, step: part(s.step)? }
+            }
             PyExpr::Subscript(s) => ExprKind::Subscript { value: Box::new(self.expr(*s.value)?), index: Box::new(self.expr(*s.slice)?) },
             other => return Err(CompileError::unsupported(expr_name(&other), span)),
         };

@@ -188,6 +188,10 @@ impl Printer<'_> {
             H::Subscript { value, index } => format!("{}[{}]", self.expr(value), self.expr(index)),
             H::Attr { value, attr } => format!("{}.{}", self.expr(value), attr.name()),
             H::Reduce { f, value } => format!("{}.{}()", self.expr(value), f.name()),
+            H::Slice { lower, upper, step } => {
+                let part = |e: &Option<Box<hir::Expr>>| e.as_ref().map(|e| self.expr(e)).unwrap_or_default();
+                format!("{}:{}:{}", part(lower), part(upper), part(step))
+            }
         };
         format!("({body} : {ty})")
     }

@@ -35,6 +35,7 @@ pub enum Status {
     ReadOnlyArray = 23,
     EmptyMinimum = 24,
     EmptyMaximum = 25,
+    SliceStepZero = 26,
 }
 
 /// Status codes at and above this say "local number `code - UNBOUND_LOCAL_BASE` read while unassigned".
@@ -88,6 +89,7 @@ pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, S
         23 => (ValueError, "assignment destination is read-only"),
         24 => (ValueError, "zero-size array to reduction operation minimum which has no identity"),
         25 => (ValueError, "zero-size array to reduction operation maximum which has no identity"),
+        26 => (ValueError, "slice step cannot be zero"),
         _ => (ValueError, "unknown error in compiled code"),
     };
     (k, m.to_string())

@@ -395,3 +395,115 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
     }
 }
+
+impl<'a, 'ctx> Fx<'a, 'ctx> {
+    /// The view `array[index]`: integers drop their axis (checked like an element index),
+    /// slices keep theirs with Python's slice rules; axes not indexed are kept whole.
+    pub(super) fn array_view(&mut self, array: &hir::Expr, index: &hir::Expr, view_type: Type) -> Result<BasicValueEnum<'ctx>> {
+        let Type::Array(a) = self.ty(array) else { unreachable!("inference allows arrays only") };
+        let Type::Array(view) = view_type else { unreachable!("the subscript's type is the view's") };
+        let arr = self.expr(array)?.into_struct_value();
+        let strides = self.strides(arr, &a);
+        let items: Vec<&hir::Expr> = match &index.kind {
+            H::Tuple(items) => items.iter().collect(),
+            _ => vec![index],
+        };
+        let mut offset = self.i64(0);
+        let (mut shapes, mut new_strides) = (Vec::new(), Vec::new());
+        for k in 0..a.ndim as usize {
+            let size = self.dim(arr, 1, k as u32);
+            match items.get(k).map(|e| &e.kind) {
+                Some(H::Slice { lower, upper, step }) => {
+                    let (start, len, step) = self.slice(lower, upper, step, size)?;
+                    let term = self.b().build_int_mul(start, strides[k], "slice.off").u();
+                    offset = self.b().build_int_add(offset, term, "offset").u();
+                    shapes.push(len);
+                    new_strides.push(self.b().build_int_mul(strides[k], step, "slice.stride").u());
+                }
+                Some(_) => {
+                    let e = items[k];
+                    let v = self.expr(e)?;
+                    let i = self.cast(v, &self.ty(e), &Type::Int).into_int_value();
+                    let at = self.checked_index(i, k as i64, size);
+                    let term = self.b().build_int_mul(at, strides[k], "term").u();
+                    offset = self.b().build_int_add(offset, term, "offset").u();
+                }
+                None => {
+                    shapes.push(size);
+                    new_strides.push(strides[k]);
+                }
+            }
+        }
+        let data = self.b().build_extract_value(arr, 0, "data").u().into_pointer_value();
+        let data = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[offset], "view.data") }.u();
+        let st = self.cg.array_llty(&view).into_struct_type();
+        let mut out = self.b().build_insert_value(st.get_undef(), data, 0, "view").u().into_struct_value();
+        for (field, values) in [(1u32, &shapes), (2, &new_strides)] {
+            let mut dims = self.ctx().i64_type().array_type(view.ndim as u32).get_undef();
+            for (k, v) in values.iter().enumerate() {
+                dims = self.b().build_insert_value(dims, *v, k as u32, "dims").u().into_array_value();
+            }
+            out = self.b().build_insert_value(out, dims, field, "view").u().into_struct_value();
+        }
+        Ok(out.into())
+    }
+
+    /// Python's slice rules (`PySlice_AdjustIndices`) on an axis of `size`: the first position,
+    /// the number of positions and the step; a zero step raises ValueError.
+    fn slice(
+        &mut self,
+        lower: &Option<Box<hir::Expr>>,
+        upper: &Option<Box<hir::Expr>>,
+        step: &Option<Box<hir::Expr>>,
+        size: IntValue<'ctx>,
+    ) -> Result<(IntValue<'ctx>, IntValue<'ctx>, IntValue<'ctx>)> {
+        let int = |s: &mut Self, e: &Option<Box<hir::Expr>>| -> Result<Option<IntValue<'ctx>>> {
+            let Some(e) = e else { return Ok(None) };
+            let v = s.expr(e)?;
+            Ok(Some(s.cast(v, &s.ty(e), &Type::Int).into_int_value()))
+        };
+        let (lo, hi, st) = (int(self, lower)?, int(self, upper)?, int(self, step)?);
+        let step = st.unwrap_or(self.i64(1));
+        let zero = self.i64(0);
+        let is_zero = self.b().build_int_compare(IntPredicate::EQ, step, zero, "step0").u();
+        self.fail_if(is_zero, Status::SliceStepZero as u32);
+        let b = self.b();
+        let neg = b.build_int_compare(IntPredicate::SLT, step, zero, "neg.step").u();
+        let minus_one = self.i64(-1);
+        let last = b.build_int_sub(size, self.i64(1), "last").u();
+        // Bounds a position is clamped to: [0, size] for a positive step, [-1, size - 1] else.
+        let min = b.build_select(neg, minus_one, zero, "min").u().into_int_value();
+        let max = b.build_select(neg, last, size, "max").u().into_int_value();
+        let adjust = |s: &Self, x: IntValue<'ctx>| -> IntValue<'ctx> {
+            let b = s.b();
+            let is_neg = b.build_int_compare(IntPredicate::SLT, x, zero, "x.neg").u();
+            let plus = b.build_int_add(x, size, "x.wrapped").u();
+            let x = b.build_select(is_neg, plus, x, "x").u().into_int_value();
+            let below = b.build_int_compare(IntPredicate::SLT, x, min, "x.below").u();
+            let x = b.build_select(below, min, x, "x").u().into_int_value();
+            let above = b.build_int_compare(IntPredicate::SGT, x, max, "x.above").u();
+            b.build_select(above, max, x, "x").u().into_int_value()
+        };
+        let start = match lo {
+            Some(x) => adjust(self, x),
+            None => self.b().build_select(neg, last, zero, "start").u().into_int_value(),
+        };
+        let stop = match hi {
+            Some(x) => adjust(self, x),
+            None => self.b().build_select(neg, minus_one, size, "stop").u().into_int_value(),
+        };
+        // len = (stop - start - 1) / step + 1 when the range is not empty (signed division,
+        // both operands of one sign), else 0.
+        let b = self.b();
+        let span = b.build_int_sub(stop, start, "span").u();
+        let towards = b.build_select(neg, self.i64(1), minus_one, "towards").u().into_int_value();
+        let span1 = b.build_int_add(span, towards, "span1").u();
+        let q = b.build_int_signed_div(span1, step, "q").u();
+        let len = b.build_int_add(q, self.i64(1), "len").u();
+        let nonempty_pos = b.build_int_compare(IntPredicate::SGT, stop, start, "nonempty").u();
+        let nonempty_neg = b.build_int_compare(IntPredicate::SLT, stop, start, "nonempty").u();
+        let nonempty = b.build_select(neg, nonempty_neg, nonempty_pos, "nonempty").u().into_int_value();
+        let len = b.build_select(nonempty, len, zero, "len").u().into_int_value();
+        Ok((start, len, step))
+    }
+}

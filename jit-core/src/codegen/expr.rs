@@ -154,7 +154,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 }
                 agg.into()
             }
+            H::Subscript { value, index } if matches!(ty, Type::Array(_)) => self.array_view(value, index, ty.clone())?,
             H::Subscript { value, index } if matches!(self.ty(value), Type::Array(_)) => self.array_load(value, index)?,
+            H::Slice { .. } => unreachable!("inference allows slices only inside array indices"),
             H::Subscript { value, index } => self.subscript(value, index)?,
             H::Attr { value, attr } => self.array_attr(value, *attr)?,
             H::Reduce { f, value } => self.array_reduce(*f, value)?,

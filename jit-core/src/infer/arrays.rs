@@ -1,12 +1,69 @@
-//! Type inference of arrays: what indexing an array gives.
+//! Type inference of arrays: what indexing an array gives (an element, or a view).
 
 use super::{type_name, Cx};
 use crate::ast::Span;
 use crate::error::{CompileError, Result};
 use crate::hir;
-use crate::types::{ArrayType, Type};
+use crate::types::{ArrayType, Layout, Type};
+
+/// The items of an index written out (`a[i, 1:n]`): one per axis, in order.
+pub(super) fn index_items(index: &hir::Expr) -> Vec<&hir::Expr> {
+    match &index.kind {
+        hir::ExprKind::Tuple(items) => items.iter().collect(),
+        _ => vec![index],
+    }
+}
+
+/// Whether `a[index]` is a view (a slice somewhere, or fewer indices than axes) rather than an
+/// element.
+pub(super) fn is_view(a: &ArrayType, index: &hir::Expr, index_type: &Type) -> bool {
+    let items = index_items(index);
+    let written_out = matches!(index.kind, hir::ExprKind::Tuple(_)) || !matches!(index_type, Type::Tuple(_));
+    items.iter().any(|e| matches!(e.kind, hir::ExprKind::Slice { .. })) || (written_out && items.len() < a.ndim as usize)
+}
 
 impl Cx<'_> {
+    /// The type of the view `a[index]`: every integer drops its axis, every slice (and every
+    /// axis not indexed) keeps one.
+    pub(super) fn view_type(&mut self, a: ArrayType, index: &hir::Expr, span: Span) -> Result<Type> {
+        let items = index_items(index);
+        if items.len() > a.ndim as usize {
+            return Err(CompileError::typing(
+                "array index",
+                format!("{} indices into a {}-dimensional array", items.len(), a.ndim),
+                span,
+            ));
+        }
+        let mut kept = a.ndim as usize - items.len();
+        let mut contiguous_slice = false;
+        for (k, item) in items.iter().enumerate() {
+            if let hir::ExprKind::Slice { lower, upper, step } = &item.kind {
+                for part in [lower, upper, step].into_iter().flatten() {
+                    let t = self.expr(part)?;
+                    if !matches!(t, Type::Int | Type::Bool | Type::Unknown) {
+                        return Err(CompileError::typing("slice", format!("slice indices must be integers, not {}", type_name(&t)), part.span));
+                    }
+                }
+                kept += 1;
+                // `a[i:j]` over the first axis of a C array (step 1) keeps it contiguous.
+                contiguous_slice = k == 0 && items.len() == 1 && step.as_ref().is_none_or(|s| hir::const_index(s) == Some(1));
+            } else {
+                let t = self.expr(item)?;
+                if !matches!(t, Type::Int | Type::Bool | Type::Unknown) {
+                    return Err(CompileError::typing("array index", format!("array indices must be integers, not {}", type_name(&t)), item.span));
+                }
+            }
+        }
+        // Leading integers of a C array (`a[i]`, a row) or one contiguous slice of its first axis
+        // leave a C-contiguous view; anything else is strided.
+        let all_ints = items.iter().all(|e| !matches!(e.kind, hir::ExprKind::Slice { .. }));
+        let layout = match a.layout {
+            Layout::C if all_ints || contiguous_slice => Layout::C,
+            _ => Layout::A,
+        };
+        Ok(Type::Array(ArrayType { ndim: kept as u8, layout, ..a }))
+    }
+
     /// Checks a full index into `a` (one integer per axis) and gives the element's type.
     pub(super) fn element_index(&mut self, a: ArrayType, index: &hir::Expr, span: Span) -> Result<Type> {
         // `a[i, j]`, or an index held in a tuple value (`a[t]`, and `a[i, j] += v`).

@@ -447,6 +447,9 @@ impl<'a> Cx<'a> {
                 Type::Tuple(ts)
             }
             H::Subscript { value, index } => self.subscript(value, index, e.span)?,
+            H::Slice { .. } => {
+                return Err(CompileError::unsupported_because("slice", "a slice is compiled only inside an array index", e.span));
+            }
             H::Reduce { f, value } => match self.expr(value)? {
                 Type::Array(a) => match f {
                     hir::Reduction::Sum => {
@@ -505,6 +508,13 @@ impl<'a> Cx<'a> {
     fn subscript(&mut self, value: &hir::Expr, index: &hir::Expr, span: Span) -> Result<Type> {
         let vt = self.expr(value)?;
         if let Some(a) = vt.array() {
+            let it = match &index.kind {
+                H::Tuple(_) | H::Slice { .. } => Type::Unknown, // written out: typed item by item
+                _ => self.expr(index)?,
+            };
+            if arrays::is_view(&a, index, &it) {
+                return self.view_type(a, index, span);
+            }
             return self.element_index(a, index, span);
         }
         let it = self.expr(index)?;

@@ -503,6 +503,10 @@ impl<'a> Lowerer<'a> {
             },
             A::Tuple(items) => H::Tuple(self.exprs(items)?),
             A::Subscript { value, index } => H::Subscript { value: Box::new(self.expr(value)?), index: Box::new(self.expr(index)?) },
+            A::Slice { lower, upper, step } => {
+                let mut part = |e: &Option<Box<ast::Expr>>| e.as_ref().map(|e| self.expr(e).map(Box::new)).transpose();
+                H::Slice { lower: part(lower)?, upper: part(upper)?, step: part(step)? }
+            }
             A::Call { func, args, keywords } if self.array_method(func).is_some() => {
                 let (value, r) = self.array_method(func).expect("just checked");
                 if let Some(k) = keywords.first() {

@@ -37,6 +37,7 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                 walk_expr(value, visit);
                 walk_expr(index, visit)
             }
+            A::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().for_each(|e| walk_expr(e, visit)),
             A::Compare { left, comparators, .. } => {
                 walk_expr(left, visit);
                 comparators.iter().for_each(|v| walk_expr(v, visit))
