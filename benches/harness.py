@@ -606,6 +606,8 @@ the best of {opts.get('rounds', 1)} fresh processes per engine run in turn; *col
 call (compile + run) in a new process with an empty cache directory; *warm* the first call in
 a new process given the cache directory the cold run filled; *cell re-run* the re-run of an unchanged notebook cell that defines and calls the kernel.
 *Speed vs Numba* is Numba's steady time divided by stickyjit's (above 1: stickyjit is faster).
+The array kernels are also run with `@jit(boundscheck=False)` (the second table): stickyjit
+checks array indices by default, Numba does not.
 
 ## Latest results
 
