@@ -119,6 +119,8 @@ def child_main(spec: dict) -> dict:
     t0 = time.perf_counter()
     result = f(*args)
     first = time.perf_counter() - t0
+    if type(result).__module__ == "numpy" and hasattr(result, "item"):
+        result = result.item()  # CPython on array elements gives NumPy scalars: compare values
     out = {"first": first, "result": repr(result), "result_type": type(result).__name__}
     if mode in ("cold", "steady"):
         # Best of `repeat` batches, each of enough calls to last about 20 ms.
