@@ -350,8 +350,9 @@ def reductions(a):
 
 @given(reducible())
 def test_reductions_of_every_dtype_and_layout(a):
-    # float32 elements are read as float64 (docs/language.md, "Arrays": float32 arithmetic is
-    # not compiled yet), so the float32 case is compared with NumPy on the widened array.
+    # A float32 array's sum and mean are accumulated in float64 here (docs/language.md,
+    # "Arrays"); NumPy accumulates in float32. The float32 case is compared with NumPy on the
+    # widened array (its min and max are the same values either way).
     reference = a.astype(np.float64) if a.dtype == np.float32 else a
     expected = py_scalar(pure_python(reductions)(reference))
     got = reductions(a)
@@ -459,3 +460,47 @@ def test_views_of_contiguous_arrays_stay_contiguous():
     typed = rows_and_columns.inspect_types(rows_and_columns.signatures[-1])
     assert "row: array(float64, 1d, C)" in typed  # a row of a C array
     assert "col: array(float64, 1d, A)" in typed  # a column is strided
+
+
+# --- float32 ----------------------------------------------------------------------------------
+
+
+@jit
+def f32_ops(a, i, j):
+    x, y = a[i], a[j]
+    s = x + y
+    p = x * y
+    q = x / (y + y) if y != 0 else x
+    acc = a[0]
+    for k in range(a.shape[0]):
+        acc += a[k] * a[k]
+    return s, p, q, acc, x + True, -x
+
+
+f32 = st.floats(-1e3, 1e3, width=32)
+
+
+@given(st.lists(f32, min_size=2, max_size=8).map(lambda v: np.array(v, dtype=np.float32)), st.integers(0, 1), st.integers(0, 1))
+def test_float32_arithmetic_stays_float32(a, i, j):
+    # NumPy's float32 scalars give float32 results for float32 op float32 (and op bool);
+    # compiled code computes the same values (returned as Python floats).
+    with np.errstate(all="ignore"):
+        expected = py_scalar(pure_python(f32_ops)(a, i, j))
+    assert f32_ops(a, i, j) == expected
+
+
+@jit
+def f32_mixed(a):
+    return a[0] + 1, a[0] * 0.1, a[0] + a[1]
+
+
+def test_float32_with_an_int_or_a_float_is_float64():
+    # Numba's rule (NumPy 2 keeps float32 + 0.1 in float32): with an int64 or a float64
+    # operand the arithmetic is float64.
+    a = np.array([0.1, 0.2], dtype=np.float32)
+    one, tenth, both = f32_mixed(a)
+    assert one == float(a[0]) + 1
+    assert tenth == float(a[0]) * 0.1
+    assert both == float(np.float32(a[0] + a[1]))  # float32 + float32 stays float32
+    typed = f32_mixed.inspect_types(f32_mixed.signatures[-1])
+    assert "-> tuple(float64, float64, float32)" in typed

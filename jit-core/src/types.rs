@@ -9,6 +9,11 @@ pub enum Type {
     Bool,
     Int,
     Float,
+    /// A NumPy float32 (an element of a float32 array, or arithmetic between such elements).
+    /// Compiled code carries it in a double that always holds a float32 value: every operation
+    /// whose type is float32 is computed in double and rounded to float32, which gives
+    /// float32 arithmetic's results exactly for + - * / (and is within an ulp for the rest).
+    Float32,
     None,
     Tuple(Vec<Type>),
     /// A NumPy array: what its elements are, how many axes, how its memory is laid out, and
@@ -102,12 +107,13 @@ impl Dtype {
         matches!(self, Dtype::Int8 | Dtype::Int16 | Dtype::Int32 | Dtype::Int64)
     }
 
-    /// The type an element has once read: integers are widened to int64 (uint64 reinterpreted),
-    /// floats to float64.
+    /// The type an element has once read: integers are widened to int64 (uint64 reinterpreted);
+    /// float32 stays float32 (see [`Type::Float32`]).
     pub fn element(self) -> Type {
         match self {
             Dtype::Bool => Type::Bool,
-            Dtype::Float32 | Dtype::Float64 => Type::Float,
+            Dtype::Float32 => Type::Float32,
+            Dtype::Float64 => Type::Float,
             _ => Type::Int,
         }
     }
@@ -115,7 +121,21 @@ impl Dtype {
 
 impl Type {
     pub fn is_numeric(&self) -> bool {
-        matches!(self, Type::Bool | Type::Int | Type::Float)
+        matches!(self, Type::Bool | Type::Int | Type::Float | Type::Float32)
+    }
+
+    pub fn is_float(&self) -> bool {
+        matches!(self, Type::Float | Type::Float32)
+    }
+
+    /// The type compiled code carries a value of this type in: float32 travels as float64
+    /// (tuples element by element).
+    pub fn carrier(&self) -> Type {
+        match self {
+            Type::Float32 => Type::Float,
+            Type::Tuple(ts) => Type::Tuple(ts.iter().map(Type::carrier).collect()),
+            t => t.clone(),
+        }
     }
 
     pub fn array(&self) -> Option<ArrayType> {
@@ -140,6 +160,10 @@ impl Type {
         Ok(match (self, other) {
             (Unknown, t) | (t, Unknown) => t.clone(),
             (a, b) if a == b => a.clone(),
+            // NumPy's (and Numba's) promotion: float32 with bool stays float32; with an int64 or
+            // a float64 it is float64.
+            (Bool, Float32) | (Float32, Bool) => Float32,
+            (Int | Float, Float32) | (Float32, Int | Float) => Float,
             (Bool, Int) | (Int, Bool) => Int,
             (Bool | Int, Float) | (Float, Bool | Int) => Float,
             (Tuple(a), Tuple(b)) if a.len() == b.len() => Tuple(
@@ -153,6 +177,8 @@ impl Type {
     pub fn arith(&self, other: &Type) -> Type {
         match (self, other) {
             (Type::Unknown, _) | (_, Type::Unknown) => Type::Unknown,
+            (Type::Float32, Type::Float32 | Type::Bool) | (Type::Bool, Type::Float32) => Type::Float32,
+            (Type::Float32, _) | (_, Type::Float32) => Type::Float,
             (Type::Float, _) | (_, Type::Float) => Type::Float,
             _ => Type::Int,
         }
@@ -166,6 +192,7 @@ impl fmt::Display for Type {
             Type::Bool => f.write_str("bool"),
             Type::Int => f.write_str("int64"),
             Type::Float => f.write_str("float64"),
+            Type::Float32 => f.write_str("float32"),
             Type::None => f.write_str("none"),
             Type::Array(a) => {
                 let layout = match a.layout {
@@ -199,5 +226,18 @@ mod tests {
         assert_eq!(Int.unify(&Float), Ok(Float));
         assert_eq!(Unknown.unify(&Bool), Ok(Bool));
         assert!(None.unify(&Int).is_err());
+    }
+
+    #[test]
+    fn float32_promotes_as_in_numpy_and_numba() {
+        assert_eq!(Float32.unify(&Float32), Ok(Float32));
+        assert_eq!(Float32.unify(&Bool), Ok(Float32));
+        assert_eq!(Float32.unify(&Int), Ok(Float));
+        assert_eq!(Float.unify(&Float32), Ok(Float));
+        assert_eq!(Float32.arith(&Float32), Float32);
+        assert_eq!(Bool.arith(&Float32), Float32);
+        assert_eq!(Float32.arith(&Int), Float);
+        assert_eq!(Float32.arith(&Float), Float);
+        assert_eq!(Tuple(vec![Float32, Int]).carrier(), Tuple(vec![Float, Int]));
     }
 }

@@ -211,7 +211,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let (ptr, a) = self.element_ptr(array, index)?;
         let current = self.load_element(ptr, a.dtype);
         let r = self.expr(value)?;
-        let (v, t) = self.binary(op, current, &a.dtype.element(), r, &self.ty(value), value)?;
+        let (v, t) = self.binary(op, current, &a.dtype.element().carrier(), r, &self.ty(value), value)?;
         self.store_element(ptr, a, v, &t);
         Ok(())
     }
@@ -224,6 +224,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         match a_dtype {
             Dtype::Bool => b.build_int_compare(IntPredicate::NE, raw.into_int_value(), self.ctx().i8_type().const_zero(), "b").u().into(),
             Dtype::Float64 | Dtype::Int64 | Dtype::UInt64 => raw,
+            // A float32 element is carried as the double holding it (Type::Float32).
             Dtype::Float32 => b.build_float_ext(raw.into_float_value(), f64t, "f").u().into(),
             d if d.is_signed() => b.build_int_s_extend(raw.into_int_value(), i64t, "i").u().into(),
             _ => b.build_int_z_extend(raw.into_int_value(), i64t, "u").u().into(),
@@ -290,7 +291,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let strides = self.strides(arr, &a);
         let n = a.ndim as usize;
         let shapes: Vec<IntValue<'ctx>> = (0..n).map(|k| self.dim(arr, 1, k as u32)).collect();
-        let elem_t = a.dtype.element();
+        let elem_t = a.dtype.element().carrier();
         let acc_t = match f {
             Reduction::Sum if !a.dtype.is_float() => Type::Int,
             Reduction::Sum | Reduction::Mean => Type::Float,

@@ -16,6 +16,7 @@ use crate::types::Type;
 impl<'a, 'ctx> Fx<'a, 'ctx> {
     pub(super) fn cast(&self, v: BasicValueEnum<'ctx>, from: &Type, to: &Type) -> BasicValueEnum<'ctx> {
         let b = self.b();
+        let (from, to) = (&from.carrier(), &to.carrier());
         match (from, to) {
             (a, b2) if a == b2 => v,
             (Type::Bool, Type::Int) => b.build_int_z_extend(v.into_int_value(), self.ctx().i64_type(), "b2i").u().into(),
@@ -40,6 +41,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 
     pub(super) fn truth(&self, v: BasicValueEnum<'ctx>, t: &Type) -> IntValue<'ctx> {
         let b = self.b();
+        let t = &t.carrier();
         match t {
             Type::Bool => v.into_int_value(),
             Type::Int => b.build_int_compare(IntPredicate::NE, v.into_int_value(), self.i64(0), "t").u(),
@@ -48,6 +50,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             Type::None => self.ctx().bool_type().const_zero(),
             Type::Tuple(ts) => self.ctx().bool_type().const_int(!ts.is_empty() as u64, false),
             Type::Unknown | Type::Array(_) => self.ctx().bool_type().const_zero(),
+            Type::Float32 => unreachable!("float32 is carried as float64 (Type::carrier above)"),
         }
     }
 
@@ -76,7 +79,12 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             H::Binary { op, left, right } => {
                 let l = self.expr(left)?;
                 let r = self.expr(right)?;
-                self.binary(*op, l, &self.ty(left), r, &self.ty(right), right)?.0
+                let v = self.binary(*op, l, &self.ty(left), r, &self.ty(right), right)?.0;
+                if self.is_float32(e) {
+                    self.round_f32(v)
+                } else {
+                    v
+                }
             }
             H::Unary { op, operand } => {
                 let v = self.expr(operand)?;

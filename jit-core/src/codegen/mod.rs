@@ -72,7 +72,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     fn llty(&self, t: &Type) -> BasicTypeEnum<'ctx> {
         match t {
             Type::Int => self.ctx.i64_type().into(),
-            Type::Float => self.ctx.f64_type().into(),
+            Type::Float | Type::Float32 => self.ctx.f64_type().into(),
             Type::Bool => self.ctx.bool_type().into(),
             Type::None | Type::Unknown => self.ctx.i8_type().into(),
             Type::Tuple(ts) => {
@@ -147,6 +147,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     /// A value of type `t` read from the slots at `base[*at..]`, advancing `*at`.
     fn load_flat(&self, base: PointerValue<'ctx>, at: &mut u64, t: &Type) -> BasicValueEnum<'ctx> {
         let (b, i64t) = (self.builder, self.ctx.i64_type());
+        let t = &t.carrier();
         if let Type::Tuple(items) = t {
             let mut agg = self.llty(t).into_struct_type().get_undef();
             for (k, it) in items.iter().enumerate() {
@@ -175,6 +176,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
 
     fn store_flat(&self, base: PointerValue<'ctx>, at: &mut u64, value: BasicValueEnum<'ctx>, t: &Type) {
         let b = self.builder;
+        let t = &t.carrier();
         match t {
             Type::Float | Type::Int => {
                 b.build_store(self.slot(base, *at), value).u();
@@ -354,8 +356,21 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     fn terminated(&self) -> bool {
         self.b().get_insert_block().and_then(|bb| bb.get_terminator()).is_some()
     }
+    /// The type codegen works with: float32 is carried as float64 ([`Type::carrier`]).
     fn ty(&self, e: &hir::Expr) -> Type {
-        self.spec.expr_types[e.id as usize].clone()
+        self.spec.expr_types[e.id as usize].carrier()
+    }
+
+    /// Whether `e` was typed float32: its value is rounded to float32 once computed.
+    fn is_float32(&self, e: &hir::Expr) -> bool {
+        self.spec.expr_types[e.id as usize] == Type::Float32
+    }
+
+    /// `v` (a double) rounded to the nearest float32, carried as a double again.
+    fn round_f32(&self, v: BasicValueEnum<'ctx>) -> BasicValueEnum<'ctx> {
+        let b = self.b();
+        let narrow = b.build_float_trunc(v.into_float_value(), self.ctx().f32_type(), "f32").u();
+        b.build_float_ext(narrow, self.ctx().f64_type(), "f32.carried").u().into()
     }
 
     /// A stack slot allocated in the entry block, where the optimizer promotes it to a register

@@ -386,11 +386,12 @@ impl<'a> Cx<'a> {
                 match (op, &t) {
                     (_, Type::Unknown) => Type::Unknown,
                     (UnaryOp::Not, _) => Type::Bool,
-                    (UnaryOp::Invert, Type::Float) => {
+                    (UnaryOp::Invert, Type::Float | Type::Float32) => {
                         return Err(CompileError::typing("unary operator", "bad operand type for unary ~: 'float'", e.span))
                     }
                     (UnaryOp::Invert, _) => Type::Int,
                     (_, Type::Float) => Type::Float,
+                    (_, Type::Float32) => Type::Float32,
                     _ => Type::Int,
                 }
             }
@@ -577,7 +578,8 @@ impl<'a> Cx<'a> {
         };
         let mut tys = Vec::new();
         for a in args {
-            tys.push(self.numeric(a, name)?);
+            // Builtins and math functions take a float32 as the float64 it is.
+            tys.push(self.numeric(a, name)?.carrier());
         }
         if tys.iter().any(|t| *t == Type::Unknown) {
             return Ok(Type::Unknown);
@@ -650,12 +652,17 @@ fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> 
     if *l == Type::Unknown || *r == Type::Unknown {
         return Ok(Type::Unknown);
     }
-    let float = *l == Type::Float || *r == Type::Float;
+    let float = l.is_float() || r.is_float();
+    // float32 op float32 (or bool) stays float32, as in NumPy and Numba.
+    let f32_result = l.arith(r) == Type::Float32;
     Ok(match op {
         BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::FloorDiv | BinOp::Mod => l.arith(r),
+        BinOp::Div if f32_result => Type::Float32,
         BinOp::Div => Type::Float,
         BinOp::Pow => {
-            if float || is_negative_literal(right) {
+            if f32_result {
+                Type::Float32
+            } else if float || is_negative_literal(right) {
                 Type::Float
             } else {
                 Type::Int
