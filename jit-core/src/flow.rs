@@ -101,6 +101,11 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
             locals[i].checked |= *check_bound;
         }
         H::Attr { value, .. } | H::Reduce { value, .. } => flow_expr(value, flow, locals)?,
+        H::New(n) => {
+            for e in n.operands_mut() {
+                flow_expr(e, flow, locals)?
+            }
+        }
         H::Slice { lower, upper, step } => {
             for part in [lower, upper, step].into_iter().flatten() {
                 flow_expr(part, flow, locals)?

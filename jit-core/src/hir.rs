@@ -17,6 +17,9 @@ pub struct Function {
     pub body: Vec<Stmt>,
     /// Number of expression ids handed out (the size of `infer`'s type table).
     pub n_exprs: u32,
+    /// The function makes new arrays (the dispatcher then looks at the runtime's arena after
+    /// each call).
+    pub allocates: bool,
     pub span: Span,
 }
 
@@ -138,6 +141,8 @@ pub enum ExprKind {
         args: Vec<Expr>,
     },
     Tuple(Vec<Expr>),
+    /// A new array: `np.zeros(...)`, `np.arange(...)`, `a.copy()`, ...
+    New(NewArray),
     /// `a.sum()`, `np.min(a)`, ...: a reduction over every element of an array.
     Reduce {
         f: Reduction,
@@ -160,6 +165,60 @@ pub enum ExprKind {
         value: Box<Expr>,
         index: Box<Expr>,
     },
+}
+
+/// How a new array is made. `dtype` is the `dtype=` given, if any.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NewArray {
+    /// `np.zeros(shape)`, `np.ones`, `np.empty`, `np.full(shape, value)`: `shape` an int or a
+    /// tuple of ints.
+    Filled { shape: Box<Expr>, fill: Fill, dtype: Option<crate::types::Dtype> },
+    /// `np.zeros_like(a)`, `np.empty_like(a)`, `np.ones_like(a)`, `np.full_like(a, value)`.
+    Like { array: Box<Expr>, fill: Fill, dtype: Option<crate::types::Dtype> },
+    /// `np.arange(stop)`, `np.arange(start, stop[, step])`.
+    Arange { start: Box<Expr>, stop: Box<Expr>, step: Box<Expr>, dtype: Option<crate::types::Dtype> },
+    /// `a.copy()`: a C-contiguous copy.
+    Copy { array: Box<Expr> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fill {
+    Zero,
+    One,
+    Uninit,
+    Value(Box<Expr>),
+}
+
+impl NewArray {
+    /// The expressions it evaluates, in order.
+    pub fn operands(&self) -> Vec<&Expr> {
+        fn fill(f: &Fill) -> Option<&Expr> {
+            match f {
+                Fill::Value(v) => Some(v),
+                _ => None,
+            }
+        }
+        match self {
+            NewArray::Filled { shape, fill: f, .. } => std::iter::once(&**shape).chain(fill(f)).collect(),
+            NewArray::Like { array, fill: f, .. } => std::iter::once(&**array).chain(fill(f)).collect(),
+            NewArray::Arange { start, stop, step, .. } => vec![start, stop, step],
+            NewArray::Copy { array } => vec![array],
+        }
+    }
+
+    pub fn operands_mut(&mut self) -> Vec<&mut Expr> {
+        match self {
+            NewArray::Filled { shape, fill, .. } | NewArray::Like { array: shape, fill, .. } => {
+                let mut v = vec![&mut **shape];
+                if let Fill::Value(x) = fill {
+                    v.push(&mut **x);
+                }
+                v
+            }
+            NewArray::Arange { start, stop, step, .. } => vec![&mut **start, &mut **stop, &mut **step],
+            NewArray::Copy { array } => vec![&mut **array],
+        }
+    }
 }
 
 /// Reductions over a whole array (`axis=` is not compiled).

@@ -66,6 +66,8 @@ pub struct Compiled {
     pub entry: engine::EntryFn,
     pub ret: Type,
     pub local_names: Vec<String>,
+    /// Some function of the program makes new arrays ([`runtime::arena_take`] after a call).
+    pub allocates: bool,
     pub typed_ir: Option<String>,
     /// Unoptimized and optimized LLVM IR.
     pub llvm_ir: Option<(String, String)>,
@@ -169,6 +171,7 @@ pub struct Prepared {
     /// The locals of every function of the program, one after the other (run-time statuses
     /// name them by this numbering).
     pub local_names: Vec<String>,
+    pub allocates: bool,
     pub typed_ir: Option<String>,
     pub timings: Vec<(&'static str, Duration)>,
     typed: infer::TypedProgram,
@@ -197,6 +200,7 @@ pub fn prepare_program(units: &[Unit], arg_types: &[Type], options: &Options, ca
     let lowered = t.elapsed();
     let typed = infer::infer_program(funcs, arg_types.to_vec()).map_err(|(f, e)| (f as usize, e))?;
     let local_names = typed.local_names();
+    let allocates = typed.funcs.iter().any(|f| f.allocates);
     let timings = vec![("lower", lowered), ("infer", t.elapsed() - lowered)];
     let typed_ir = capture.typed_ir.then(|| pretty::typed_program(&typed));
     let ret = typed.entry().ret.clone();
@@ -204,7 +208,7 @@ pub fn prepare_program(units: &[Unit], arg_types: &[Type], options: &Options, ca
     let key_parts = key_parts(units, arg_types, options, shape, &optimize::target_identity());
     let code_key = code_key_of(&key_parts);
     let span = units[0].func.span;
-    Ok(Prepared { symbol: format!("sj_{code_key}"), code_key, key_parts, ret, local_names, typed_ir, timings, typed, shape, span })
+    Ok(Prepared { symbol: format!("sj_{code_key}"), code_key, key_parts, ret, local_names, allocates, typed_ir, timings, typed, shape, span })
 }
 
 /// Loads an object made earlier for `p` (from the on-disk cache) into the engine.
@@ -216,12 +220,23 @@ pub fn load_object(p: Prepared, object: Vec<u8>) -> Result<Compiled, CompileErro
     };
     let mut timings = p.timings;
     timings.push(("engine", t.elapsed()));
-    Ok(Compiled { symbol: p.symbol, object, entry, ret: p.ret, local_names: p.local_names, typed_ir: p.typed_ir, llvm_ir: None, asm: None, timings })
+    Ok(Compiled {
+        symbol: p.symbol,
+        object,
+        entry,
+        ret: p.ret,
+        local_names: p.local_names,
+        allocates: p.allocates,
+        typed_ir: p.typed_ir,
+        llvm_ir: None,
+        asm: None,
+        timings,
+    })
 }
 
 /// Generates, optimizes, emits and loads `p`.
 pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compiled, CompileError> {
-    let Prepared { symbol, ret, local_names, typed_ir, mut timings, typed, shape, span, .. } = p;
+    let Prepared { symbol, ret, local_names, allocates, typed_ir, mut timings, typed, shape, span, .. } = p;
     let mut t = Instant::now();
     let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
         let now = Instant::now();
@@ -231,7 +246,7 @@ pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compil
     let internal = |message: String| CompileError::Internal { message, span };
     if let Some(entry) = engine::lookup_loaded(&symbol) {
         if !capture.llvm_ir && !capture.asm {
-            return Ok(Compiled { symbol, object: Vec::new(), entry, ret, local_names, typed_ir, llvm_ir: None, asm: None, timings });
+            return Ok(Compiled { symbol, object: Vec::new(), entry, ret, local_names, allocates, typed_ir, llvm_ir: None, asm: None, timings });
         }
     }
     let ctx = inkwell::context::Context::create();
@@ -247,7 +262,7 @@ pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compil
     let asm = if capture.asm { Some(optimize::emit_asm(&module).map_err(internal)?) } else { None };
     let entry = engine::load(&object, &symbol).map_err(internal)?;
     lap("engine", &mut timings);
-    Ok(Compiled { symbol, object, entry, ret, local_names, typed_ir, llvm_ir: unopt.zip(opt_ir), asm, timings })
+    Ok(Compiled { symbol, object, entry, ret, local_names, allocates, typed_ir, llvm_ir: unopt.zip(opt_ir), asm, timings })
 }
 
 /// Lowers, infers, generates, optimizes and loads `func` for `arg_types` ([`prepare`], then

@@ -36,6 +36,8 @@ pub enum Status {
     EmptyMinimum = 24,
     EmptyMaximum = 25,
     SliceStepZero = 26,
+    NegativeDimensions = 27,
+    OutOfMemory = 28,
 }
 
 /// Status codes at and above this say "local number `code - UNBOUND_LOCAL_BASE` read while unassigned".
@@ -50,6 +52,7 @@ pub enum PyExceptionKind {
     UnboundLocalError,
     RecursionError,
     IndexError,
+    MemoryError,
 }
 
 /// The exception class and message CPython gives for the same failure.
@@ -90,6 +93,8 @@ pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, S
         24 => (ValueError, "zero-size array to reduction operation minimum which has no identity"),
         25 => (ValueError, "zero-size array to reduction operation maximum which has no identity"),
         26 => (ValueError, "slice step cannot be zero"),
+        27 => (ValueError, "negative dimensions are not allowed"),
+        28 => (MemoryError, "compiled code could not allocate an array"),
         _ => (ValueError, "unknown error in compiled code"),
     };
     (k, m.to_string())
@@ -109,6 +114,48 @@ thread_local! {
     static STACK_LIMIT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     /// (index as written, axis, size) of the last out-of-bounds array index on this thread.
     static LAST_INDEX_ERROR: std::cell::Cell<(i64, i64, i64)> = const { std::cell::Cell::new((0, 0, 0)) };
+}
+
+// The arrays compiled code allocated during the current call on this thread: (address, bytes).
+// The dispatcher takes them after the call (`arena_take`): blocks that back a returned array
+// are handed to NumPy, the others freed, whatever the call's status (so a RecursionError's
+// jump over frames loses nothing either).
+thread_local! {
+    static ARENA: std::cell::RefCell<Vec<(usize, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+const ARRAY_ALIGN: usize = 64;
+
+fn block_layout(bytes: usize) -> Option<std::alloc::Layout> {
+    std::alloc::Layout::from_size_align(bytes.max(1), ARRAY_ALIGN).ok()
+}
+
+/// `bytes` of array memory (zeroed when `zero`), 64-byte aligned, recorded in the arena; null
+/// when the size is impossible or memory is exhausted (compiled code raises MemoryError).
+pub extern "C" fn sj_rt_alloc(bytes: i64, zero: bool) -> *mut u8 {
+    let Some(layout) = usize::try_from(bytes).ok().and_then(block_layout) else { return std::ptr::null_mut() };
+    // SAFETY: the layout has a non-zero size.
+    let p = unsafe { if zero { std::alloc::alloc_zeroed(layout) } else { std::alloc::alloc(layout) } };
+    if !p.is_null() {
+        ARENA.with(|a| a.borrow_mut().push((p as usize, bytes as usize)));
+    }
+    p
+}
+
+/// The blocks allocated on this thread since the last call, emptying the arena.
+pub fn arena_take() -> Vec<(usize, usize)> {
+    ARENA.with(|a| std::mem::take(&mut *a.borrow_mut()))
+}
+
+/// Frees a block [`sj_rt_alloc`] made.
+///
+/// # Safety
+/// `(ptr, bytes)` came from [`arena_take`] and is freed once.
+pub unsafe fn arena_free(ptr: usize, bytes: usize) {
+    if let Some(layout) = block_layout(bytes) {
+        // SAFETY: allocated by sj_rt_alloc with this layout (the caller's contract).
+        unsafe { std::alloc::dealloc(ptr as *mut u8, layout) }
+    }
 }
 
 /// Records an out-of-bounds array index for the message of status 22 (compiled code returns
@@ -285,6 +332,7 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_call_guarded", sj_rt_call_guarded as *const () as usize),
         ("sj_rt_stack_overflow", sj_rt_stack_overflow as *const () as usize),
         ("sj_rt_index_error", sj_rt_index_error as *const () as usize),
+        ("sj_rt_alloc", sj_rt_alloc as *const () as usize),
     ]
 }
 

@@ -18,6 +18,7 @@ use jit_core::{engine::EntryFn, Capture, Options, Type};
 use crate::args::{classify_arg, classify_fast, Kind};
 use crate::errors::{compile_error, status_error};
 use crate::program::{Dep, DEFINITIONS};
+use crate::returned::{flat_len, holds_array, to_python, Owners};
 
 /// Process-wide count of specializations compiled (for `stickyjit.stats()`).
 pub static COMPILES: AtomicU64 = AtomicU64::new(0);
@@ -29,6 +30,8 @@ struct Spec {
     entry: EntryFn,
     ret: Type,
     local_names: Arc<Vec<String>>,
+    /// The code makes new arrays: the arena is looked at after each call.
+    allocates: bool,
     /// The bindings to other jitted functions the code was compiled against.
     deps: Arc<Vec<Dep>>,
 }
@@ -140,6 +143,7 @@ impl Dispatcher {
                 entry: s.entry,
                 ret: s.ret.clone(),
                 local_names: s.local_names.clone(),
+                allocates: s.allocates,
                 deps: s.deps.clone(),
             })
             .collect();
@@ -150,17 +154,29 @@ impl Dispatcher {
         self.table.store(ptr, Ordering::Release);
     }
 
-    fn call_spec(&self, py: Python<'_>, spec: &Spec, slots: &[u64]) -> PyResult<Py<PyAny>> {
-        if let Type::Tuple(_) = spec.ret {
-            // A tuple comes back flattened, one slot per number.
+    fn call_spec(&self, py: Python<'_>, spec: &Spec, slots: &[u64], args: &[*mut ffi::PyObject]) -> PyResult<Py<PyAny>> {
+        if spec.allocates || holds_array(&spec.ret) {
+            // Arrays: made from the arena (freed here for whatever is not returned, whatever
+            // the status) or views of the arguments.
             let mut ret = vec![0u64; flat_len(&spec.ret)];
             // SAFETY: the entry was compiled for exactly these argument kinds and slot layout,
             // and writes `flat_len(ret)` slots.
             let status = unsafe { (spec.entry)(slots.as_ptr(), ret.as_mut_ptr()) };
+            let mut owners = Some(Owners::take(args));
             if status != 0 {
                 return Err(status_error(status, &spec.local_names));
             }
-            return to_python(py, &spec.ret, &ret, &mut 0).map(Bound::unbind);
+            return to_python(py, &spec.ret, &ret, &mut 0, &mut owners).map(Bound::unbind);
+        }
+        if let Type::Tuple(_) = spec.ret {
+            // A tuple comes back flattened, one slot per number.
+            let mut ret = vec![0u64; flat_len(&spec.ret)];
+            // SAFETY: as above.
+            let status = unsafe { (spec.entry)(slots.as_ptr(), ret.as_mut_ptr()) };
+            if status != 0 {
+                return Err(status_error(status, &spec.local_names));
+            }
+            return to_python(py, &spec.ret, &ret, &mut 0, &mut None).map(Bound::unbind);
         }
         let mut ret = 0u64;
         // SAFETY: the entry was compiled for exactly these argument kinds and slot layout.
@@ -168,7 +184,7 @@ impl Dispatcher {
         if status != 0 {
             return Err(status_error(status, &spec.local_names));
         }
-        to_python(py, &spec.ret, &[ret], &mut 0).map(Bound::unbind)
+        to_python(py, &spec.ret, &[ret], &mut 0, &mut None).map(Bound::unbind)
     }
 
     /// Types every argument, then runs (compiling first if needed).
@@ -208,11 +224,11 @@ impl Dispatcher {
             slots[i] = s;
         }
         if let Some(spec) = self.find(kinds) {
-            return self.call_spec(py, spec, slots);
+            return self.call_spec(py, spec, slots, args);
         }
         self.compile_for(py, kinds)?;
         let spec = self.find(kinds).expect("just compiled");
-        self.call_spec(py, spec, slots)
+        self.call_spec(py, spec, slots, args)
     }
 
     /// The call with exactly one positional argument per parameter (no keywords), or `None`
@@ -377,6 +393,7 @@ impl Dispatcher {
                 "module" => GlobalValue::Module(payload.extract()?),
                 "math" => GlobalValue::MathFunction(payload.extract()?),
                 "numpy" => GlobalValue::NumpyFunction(payload.extract()?),
+                "numpy_dtype" => GlobalValue::NumpyDtype(payload.extract()?),
                 "builtin" | "unsupported_builtin" => GlobalValue::Builtin(payload.extract()?),
                 "self" => {
                     jitted(&name, slf_obj);
@@ -539,7 +556,7 @@ impl Dispatcher {
             let parts: Vec<String> = c.timings.iter().map(|(n, d)| format!("{n}={:.3}ms", d.as_secs_f64() * 1e3)).collect();
             eprintln!("stickyjit: compiled {}{sig} in {:.3}ms: {}", self.name, t0.elapsed().as_secs_f64() * 1e3, parts.join(" "));
         }
-        self.publish(Spec { kinds: kinds.to_vec(), entry: c.entry, ret: c.ret, local_names: Arc::new(c.local_names), deps });
+        self.publish(Spec { kinds: kinds.to_vec(), entry: c.entry, ret: c.ret, local_names: Arc::new(c.local_names), allocates: c.allocates, deps });
         Ok(())
     }
 
@@ -585,45 +602,6 @@ fn frozen_tuple(payload: &Bound<'_, PyAny>) -> PyResult<GlobalValue> {
         });
     }
     Ok(GlobalValue::Tuple(items))
-}
-
-/// How many 8-byte slots a value of type `t` takes flattened (a tuple: one per number).
-fn flat_len(t: &Type) -> usize {
-    match t {
-        Type::Tuple(items) => items.iter().map(flat_len).sum(),
-        _ => 1,
-    }
-}
-
-/// The Python value of type `t` in `slots[*at..]` (advancing `*at`).
-fn to_python<'py>(py: Python<'py>, t: &Type, slots: &[u64], at: &mut usize) -> PyResult<Bound<'py, PyAny>> {
-    if let Type::Tuple(items) = t {
-        let mut values = Vec::with_capacity(items.len());
-        for it in items {
-            values.push(to_python(py, it, slots, at)?);
-        }
-        return Ok(PyTuple::new(py, values)?.into_any());
-    }
-    let v = slots[*at];
-    *at += 1;
-    // SAFETY: the constructors return new references (or NULL with an exception set).
-    unsafe {
-        let p = match t {
-            Type::Int => ffi::PyLong_FromLongLong(v as i64),
-            Type::Float | Type::Float32 => ffi::PyFloat_FromDouble(f64::from_bits(v)),
-            Type::Bool => {
-                let b = if v != 0 { ffi::Py_True() } else { ffi::Py_False() };
-                ffi::Py_IncRef(b);
-                b
-            }
-            _ => {
-                let n = ffi::Py_None();
-                ffi::Py_IncRef(n);
-                n
-            }
-        };
-        Bound::from_owned_ptr_or_err(py, p)
-    }
 }
 
 fn signature_text(kinds: &[Kind]) -> String {

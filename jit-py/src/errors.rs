@@ -53,5 +53,6 @@ pub fn status_error(status: u32, local_names: &[String]) -> PyErr {
         PyExceptionKind::UnboundLocalError => pyo3::exceptions::PyUnboundLocalError::new_err(msg),
         PyExceptionKind::RecursionError => pyo3::exceptions::PyRecursionError::new_err(msg),
         PyExceptionKind::IndexError => pyo3::exceptions::PyIndexError::new_err(msg),
+        PyExceptionKind::MemoryError => pyo3::exceptions::PyMemoryError::new_err(msg),
     }
 }

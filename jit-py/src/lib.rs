@@ -5,6 +5,7 @@ mod dispatcher;
 mod disk;
 mod errors;
 mod program;
+mod returned;
 mod sticky;
 mod vectorcall;
 

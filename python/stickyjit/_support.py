@@ -200,7 +200,21 @@ def _frozen_tuple(value):
 
 
 _NUMPY_FUNCTIONS = ("sum", "min", "max", "mean", "amin", "amax", "sqrt", "exp", "log", "sin", "cos", "tan",
-                    "abs", "absolute", "floor", "ceil")
+                    "abs", "absolute", "floor", "ceil", "zeros", "ones", "empty", "full", "zeros_like",
+                    "ones_like", "empty_like", "full_like", "arange")
+_NUMPY_DTYPES = ("float64", "float32", "int64", "int32", "int16", "int8", "uint64", "uint32", "uint16",
+                 "uint8", "bool_")
+
+
+def _numpy_dtype(value):
+    """The name of the NumPy scalar type `value` is (`np.float32` → "float32"), else None."""
+    numpy = sys.modules.get("numpy")
+    if numpy is None or not isinstance(value, type):
+        return None
+    for n in _NUMPY_DTYPES:
+        if getattr(numpy, n, None) is value:
+            return n
+    return None
 
 
 def _numpy_name(value):
@@ -273,6 +287,8 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             out.append((name, "jitted", value))
         elif _numpy_name(value) is not None:
             out.append((name, "numpy", _numpy_name(value)))
+        elif _numpy_dtype(value) is not None:
+            out.append((name, "numpy_dtype", _numpy_dtype(value)))
         elif isinstance(value, types.BuiltinFunctionType) and getattr(math, getattr(value, "__name__", ""), None) is value:
             out.append((name, "math", value.__name__))
         elif any(value is getattr(builtins, b) for b in _BUILTIN_NAMES):

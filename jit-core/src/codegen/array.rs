@@ -63,14 +63,14 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
 }
 
 impl<'a, 'ctx> Fx<'a, 'ctx> {
-    fn dim(&self, arr: StructValue<'ctx>, field: u32, k: u32) -> IntValue<'ctx> {
+    pub(super) fn dim(&self, arr: StructValue<'ctx>, field: u32, k: u32) -> IntValue<'ctx> {
         let dims = self.b().build_extract_value(arr, field, "dims").u().into_array_value();
         self.b().build_extract_value(dims, k, "dim").u().into_int_value()
     }
 
     /// The byte strides of each axis. A contiguous array's are computed from its shape and
     /// item size (so the innermost is a constant LLVM can vectorize with); others are read.
-    fn strides(&self, arr: StructValue<'ctx>, a: &ArrayType) -> Vec<IntValue<'ctx>> {
+    pub(super) fn strides(&self, arr: StructValue<'ctx>, a: &ArrayType) -> Vec<IntValue<'ctx>> {
         let n = a.ndim as usize;
         let item = self.i64(a.dtype.size() as i64);
         let mut out = vec![item; n];
@@ -216,7 +216,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         Ok(())
     }
 
-    fn load_element(&self, ptr: PointerValue<'ctx>, dtype: Dtype) -> BasicValueEnum<'ctx> {
+    pub(super) fn load_element(&self, ptr: PointerValue<'ctx>, dtype: Dtype) -> BasicValueEnum<'ctx> {
         let a_dtype = dtype;
         let raw = self.b().build_load(self.cg.dtype_llty(a_dtype), ptr, "raw").u();
         let b = self.b();
@@ -239,7 +239,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         Ok(())
     }
 
-    fn store_element(&mut self, ptr: PointerValue<'ctx>, a: ArrayType, v: BasicValueEnum<'ctx>, from: &Type) {
+    pub(super) fn store_element(&mut self, ptr: PointerValue<'ctx>, a: ArrayType, v: BasicValueEnum<'ctx>, from: &Type) {
         if a.readonly {
             self.ret_status(self.ctx().i32_type().const_int(Status::ReadOnlyArray as u64, false));
             // Code after this point is unreachable; give the builder a block to continue in.
@@ -297,7 +297,6 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             Reduction::Sum | Reduction::Mean => Type::Float,
             Reduction::Min | Reduction::Max => elem_t.clone(),
         };
-        let i64t = self.ctx().i64_type();
         let mut size = self.i64(1);
         for s in &shapes {
             size = self.b().build_int_mul(size, *s, "size").u();
@@ -328,42 +327,21 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         };
         let acc = self.entry_alloca(self.cg.llty(&acc_t), "acc");
         self.b().build_store(acc, init).u();
-        // One loop per axis, outermost first.
-        let idx: Vec<PointerValue<'ctx>> = (0..n).map(|_| self.entry_alloca(i64t, "red.i")).collect();
-        let mut heads = Vec::new();
-        let mut exits = Vec::new();
-        for k in 0..n {
-            self.b().build_store(idx[k], self.i64(0)).u();
-            let (head, body, exit) = (self.block_named("red.head"), self.block_named("red.body"), self.block_named("red.exit"));
-            self.b().build_unconditional_branch(head).u();
-            self.b().position_at_end(head);
-            let i = self.b().build_load(i64t, idx[k], "i").u().into_int_value();
-            let more = self.b().build_int_compare(IntPredicate::SLT, i, shapes[k], "more").u();
-            self.b().build_conditional_branch(more, body, exit).u();
-            self.b().position_at_end(body);
-            heads.push(head);
-            exits.push(exit);
-        }
-        let mut offset = self.i64(0);
-        for k in 0..n {
-            let i = self.b().build_load(i64t, idx[k], "i").u().into_int_value();
-            let term = self.b().build_int_mul(i, strides[k], "term").u();
-            offset = self.b().build_int_add(offset, term, "offset").u();
-        }
         let data = self.b().build_extract_value(arr, 0, "data").u().into_pointer_value();
-        let ptr = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[offset], "elem") }.u();
-        let x = self.load_element(ptr, a.dtype);
-        let x = self.cast(x, &elem_t, &acc_t);
-        let cur = self.b().build_load(self.cg.llty(&acc_t), acc, "acc.v").u();
-        let next = self.combine(f, &acc_t, cur, x);
-        self.b().build_store(acc, next).u();
-        for k in (0..n).rev() {
-            let i = self.b().build_load(i64t, idx[k], "i").u().into_int_value();
-            let i1 = self.b().build_int_nsw_add(i, self.i64(1), "i1").u();
-            self.b().build_store(idx[k], i1).u();
-            self.b().build_unconditional_branch(heads[k]).u();
-            self.b().position_at_end(exits[k]);
-        }
+        self.loop_nest(&shapes, &mut |fx, idx| {
+            let mut offset = fx.i64(0);
+            for (k, i) in idx.iter().enumerate() {
+                let term = fx.b().build_int_mul(*i, strides[k], "term").u();
+                offset = fx.b().build_int_add(offset, term, "offset").u();
+            }
+            let ptr = unsafe { fx.b().build_gep(fx.ctx().i8_type(), data, &[offset], "elem") }.u();
+            let x = fx.load_element(ptr, a.dtype);
+            let x = fx.cast(x, &elem_t, &acc_t);
+            let cur = fx.b().build_load(fx.cg.llty(&acc_t), acc, "acc.v").u();
+            let next = fx.combine(f, &acc_t, cur, x);
+            fx.b().build_store(acc, next).u();
+            Ok(())
+        })?;
         let total = self.b().build_load(self.cg.llty(&acc_t), acc, "acc.v").u();
         if f == Reduction::Mean {
             let count = self.b().build_signed_int_to_float(size, self.ctx().f64_type(), "count").u();
@@ -371,6 +349,55 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             return Ok(self.b().build_float_div(total.into_float_value(), count, "mean").u().into());
         }
         Ok(total)
+    }
+
+    /// Loops over every index of an array of `shape` in C order (outermost axis first),
+    /// calling `body` with the index of each axis.
+    pub(super) fn loop_nest(
+        &mut self,
+        shape: &[IntValue<'ctx>],
+        body: &mut dyn FnMut(&mut Self, &[IntValue<'ctx>]) -> Result<()>,
+    ) -> Result<()> {
+        let i64t = self.ctx().i64_type();
+        let idx: Vec<PointerValue<'ctx>> = shape.iter().map(|_| self.entry_alloca(i64t, "nest.i")).collect();
+        let mut heads = Vec::new();
+        let mut exits = Vec::new();
+        for (k, size) in shape.iter().enumerate() {
+            self.b().build_store(idx[k], self.i64(0)).u();
+            let (head, body_bb, exit) = (self.block_named("nest.head"), self.block_named("nest.body"), self.block_named("nest.exit"));
+            self.b().build_unconditional_branch(head).u();
+            self.b().position_at_end(head);
+            let i = self.b().build_load(i64t, idx[k], "i").u().into_int_value();
+            let more = self.b().build_int_compare(IntPredicate::SLT, i, *size, "more").u();
+            self.b().build_conditional_branch(more, body_bb, exit).u();
+            self.b().position_at_end(body_bb);
+            heads.push(head);
+            exits.push(exit);
+        }
+        let values: Vec<IntValue<'ctx>> = idx.iter().map(|p| self.b().build_load(i64t, *p, "i").u().into_int_value()).collect();
+        body(self, &values)?;
+        for k in (0..shape.len()).rev() {
+            let i = self.b().build_load(i64t, idx[k], "i").u().into_int_value();
+            let i1 = self.b().build_int_nsw_add(i, self.i64(1), "i1").u();
+            self.b().build_store(idx[k], i1).u();
+            self.b().build_unconditional_branch(heads[k]).u();
+            self.b().position_at_end(exits[k]);
+        }
+        Ok(())
+    }
+
+    /// An array value of type `a` from its parts.
+    pub(super) fn array_value(&self, a: &ArrayType, data: PointerValue<'ctx>, shape: &[IntValue<'ctx>], strides: &[IntValue<'ctx>]) -> BasicValueEnum<'ctx> {
+        let st = self.cg.array_llty(a).into_struct_type();
+        let mut out = self.b().build_insert_value(st.get_undef(), data, 0, "arr").u().into_struct_value();
+        for (field, values) in [(1u32, shape), (2, strides)] {
+            let mut dims = self.ctx().i64_type().array_type(a.ndim as u32).get_undef();
+            for (k, v) in values.iter().enumerate() {
+                dims = self.b().build_insert_value(dims, *v, k as u32, "dims").u().into_array_value();
+            }
+            out = self.b().build_insert_value(out, dims, field, "arr").u().into_struct_value();
+        }
+        out.into()
     }
 
     fn combine(&self, f: Reduction, t: &Type, cur: BasicValueEnum<'ctx>, x: BasicValueEnum<'ctx>) -> BasicValueEnum<'ctx> {

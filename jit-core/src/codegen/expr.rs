@@ -168,6 +168,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             H::Subscript { value, index } => self.subscript(value, index)?,
             H::Attr { value, attr } => self.array_attr(value, *attr)?,
             H::Reduce { f, value } => self.array_reduce(*f, value)?,
+            H::New(n) => {
+                let Type::Array(a) = ty else { unreachable!("inference types new arrays as arrays") };
+                self.array_new(n, a)?
+            }
         })
     }
 

@@ -6,6 +6,7 @@
 //! division, modulo, powers, comparisons between int and float, and math-library errors are
 //! spelled out here, one helper per operation.
 
+mod alloc;
 mod arith;
 mod array;
 mod calls;
@@ -191,6 +192,23 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 for (k, it) in items.iter().enumerate() {
                     let v = b.build_extract_value(value.into_struct_value(), k as u32, "item").u();
                     self.store_flat(base, at, v, it);
+                }
+            }
+            // An array returned: its data address, shape and strides (the dispatcher makes the
+            // ndarray; runtime::arena_take says which memory it may own).
+            Type::Array(a) => {
+                let sv = value.into_struct_value();
+                let data = b.build_extract_value(sv, 0, "data").u().into_pointer_value();
+                let addr = b.build_ptr_to_int(data, self.ctx.i64_type(), "addr").u();
+                b.build_store(self.slot(base, *at), addr).u();
+                *at += 1;
+                for field in [1u32, 2] {
+                    let dims = b.build_extract_value(sv, field, "dims").u().into_array_value();
+                    for k in 0..a.ndim as u32 {
+                        let v = b.build_extract_value(dims, k, "dim").u();
+                        b.build_store(self.slot(base, *at), v).u();
+                        *at += 1;
+                    }
                 }
             }
             _ => {}

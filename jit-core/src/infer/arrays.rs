@@ -23,6 +23,73 @@ pub(super) fn is_view(a: &ArrayType, index: &hir::Expr, index_type: &Type) -> bo
 }
 
 impl Cx<'_> {
+    /// The type of a new array: C-contiguous, writeable; the dtype from `dtype=`, else NumPy's
+    /// default (float64; `np.full` the fill value's type; `np.arange` int64 for ints; `*_like`
+    /// and `.copy()` the source's).
+    pub(super) fn new_array_type(&mut self, n: &hir::NewArray, span: Span) -> Result<Type> {
+        use hir::{Fill, NewArray};
+        use crate::types::Dtype;
+        let of = |t: &Type| match t {
+            Type::Bool => Dtype::Bool,
+            Type::Int => Dtype::Int64,
+            Type::Float32 => Dtype::Float32,
+            _ => Dtype::Float64,
+        };
+        let fill_type = |cx: &mut Self, f: &Fill| -> Result<Option<Type>> {
+            match f {
+                Fill::Value(v) => Ok(Some(cx.numeric(v, "fill value")?)),
+                _ => Ok(None),
+            }
+        };
+        let array = |ndim: usize, dtype: Dtype| Type::Array(ArrayType { dtype, ndim: ndim as u8, layout: Layout::C, readonly: false });
+        Ok(match n {
+            NewArray::Filled { shape, fill, dtype } => {
+                let ndim = match self.expr(shape)? {
+                    Type::Int | Type::Bool => 1,
+                    Type::Tuple(ts) if ts.iter().all(|t| matches!(t, Type::Int | Type::Bool | Type::Unknown)) => ts.len(),
+                    Type::Unknown => return Ok(Type::Unknown),
+                    t => {
+                        return Err(CompileError::typing(
+                            "array shape",
+                            format!("a shape is an int or a tuple of ints, not {}", type_name(&t)),
+                            shape.span,
+                        ))
+                    }
+                };
+                let ft = fill_type(self, fill)?;
+                if ft == Some(Type::Unknown) {
+                    return Ok(Type::Unknown);
+                }
+                array(ndim, dtype.unwrap_or_else(|| ft.as_ref().map(of).unwrap_or(Dtype::Float64)))
+            }
+            NewArray::Like { array: src, fill, dtype } => {
+                let st = self.expr(src)?;
+                fill_type(self, fill)?;
+                match st {
+                    Type::Array(a) => array(a.ndim as usize, dtype.unwrap_or(a.dtype)),
+                    Type::Unknown => Type::Unknown,
+                    t => return Err(CompileError::typing("array argument", format!("expected an array, not {}", type_name(&t)), span)),
+                }
+            }
+            NewArray::Arange { start, stop, step, dtype } => {
+                let mut any_float = false;
+                for e in [start, stop, step] {
+                    let t = self.numeric(e, "np.arange()")?;
+                    if t == Type::Unknown {
+                        return Ok(Type::Unknown);
+                    }
+                    any_float |= t.is_float();
+                }
+                array(1, dtype.unwrap_or(if any_float { Dtype::Float64 } else { Dtype::Int64 }))
+            }
+            NewArray::Copy { array: src } => match self.expr(src)? {
+                Type::Array(a) => array(a.ndim as usize, a.dtype),
+                Type::Unknown => Type::Unknown,
+                t => return Err(CompileError::typing("attribute access", format!("{} has no method 'copy'", type_name(&t)), span)),
+            },
+        })
+    }
+
     /// The type of the view `a[index]`: every integer drops its axis, every slice (and every
     /// axis not indexed) keeps one.
     pub(super) fn view_type(&mut self, a: ArrayType, index: &hir::Expr, span: Span) -> Result<Type> {

@@ -99,17 +99,6 @@ pub fn infer_program(funcs: Vec<hir::Function>, arg_types: Vec<Type>) -> std::re
             for s in &specs {
                 validate(&funcs[s.func as usize], s).map_err(|e| (s.func, e))?;
             }
-            if let Type::Array(_) = &specs[0].ret {
-                let f = &funcs[0];
-                return Err((
-                    0,
-                    CompileError::unsupported_because(
-                        "array return value",
-                        format!("'{}' returns an array; returning arrays is not compiled yet (write into an array argument)", f.name),
-                        f.span,
-                    ),
-                ));
-            }
             if let Type::Tuple(items) = &specs[0].ret {
                 if !items.iter().all(returnable) {
                     let f = &funcs[0];
@@ -133,6 +122,7 @@ pub fn infer_program(funcs: Vec<hir::Function>, arg_types: Vec<Type>) -> std::re
 fn returnable(t: &Type) -> bool {
     match t {
         Type::Tuple(items) => items.iter().all(returnable),
+        Type::Array(_) => true,
         t => t.is_numeric(),
     }
 }
@@ -451,6 +441,7 @@ impl<'a> Cx<'a> {
             H::Slice { .. } => {
                 return Err(CompileError::unsupported_because("slice", "a slice is compiled only inside an array index", e.span));
             }
+            H::New(n) => self.new_array_type(n, e.span)?,
             H::Reduce { f, value } => match self.expr(value)? {
                 Type::Array(a) => match f {
                     hir::Reduction::Sum => {

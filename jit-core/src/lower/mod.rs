@@ -31,6 +31,8 @@ pub enum GlobalValue {
     Builtin(String),
     /// A NumPy function (`np.sqrt`, `np.sum`; reached as `np.sqrt` or imported by name).
     NumpyFunction(String),
+    /// A NumPy scalar type used as a `dtype=` (`np.float32`).
+    NumpyDtype(String),
     /// The jitted function being compiled (direct recursion).
     SelfFunction,
     /// Another jitted function: `unit` is its index in the program being compiled
@@ -74,7 +76,7 @@ pub fn lower_program(units: &[(&ast::FunctionDef, &Env)]) -> std::result::Result
 
 fn lower_unit(units: &[(&ast::FunctionDef, &Env)], me: usize) -> Result<hir::Function> {
     let (f, env) = units[me];
-    let mut l = Lowerer { env, units, me: me as u32, locals: Vec::new(), by_name: HashMap::new(), next_expr: 0 };
+    let mut l = Lowerer { env, units, me: me as u32, locals: Vec::new(), by_name: HashMap::new(), next_expr: 0, allocates: false };
     for p in &f.params {
         l.local(&p.name, p.span);
     }
@@ -92,6 +94,7 @@ fn lower_unit(units: &[(&ast::FunctionDef, &Env)], me: usize) -> Result<hir::Fun
         locals: l.locals,
         body,
         n_exprs: l.next_expr,
+        allocates: l.allocates,
         span: f.span,
     };
     flow::check_assignment(&mut func)?;
@@ -103,6 +106,8 @@ struct Lowerer<'a> {
     /// The whole program (for binding the arguments of calls to the other functions).
     units: &'a [(&'a ast::FunctionDef, &'a Env)],
     me: u32,
+    /// Some expression makes a new array.
+    allocates: bool,
     locals: Vec<hir::Local>,
     by_name: HashMap<String, LocalId>,
     next_expr: u32,
@@ -111,6 +116,8 @@ struct Lowerer<'a> {
 enum Callee {
     Intrinsic(Intrinsic),
     Reduce(hir::Reduction),
+    /// `np.zeros`, `np.arange`, ...: by NumPy's name.
+    New(String),
     Range,
     /// A function of the program (itself or another jitted function), by unit index.
     Function(u32),
@@ -398,12 +405,13 @@ impl<'a> Lowerer<'a> {
                 )
             }),
             GlobalValue::MathFunction(m) => math_fn(m, span).map(|m| Callee::Intrinsic(Intrinsic::Math(m))),
+            GlobalValue::NumpyFunction(f) if NEW_ARRAY.contains(&f.as_str()) => Ok(Callee::New(f.clone())),
             GlobalValue::NumpyFunction(f) => match (hir::Reduction::from_name(f), hir::NpFn::from_name(f)) {
                 (Some(r), _) => Ok(Callee::Reduce(r)),
                 (None, Some(np)) => Ok(Callee::Intrinsic(Intrinsic::Np(np))),
                 _ => Err(CompileError::unsupported_because(
                     "NumPy function",
-                    format!("'{n}' (numpy.{f}) is not compiled; compiled: sum, min, max, mean, amin, amax on arrays; sqrt, exp, log, sin, cos, tan, abs, floor, ceil on numbers"),
+                    format!("'{n}' (numpy.{f}) is not compiled; compiled: zeros, ones, empty, full, zeros_like, ones_like, empty_like, full_like, arange; sum, min, max, mean, amin, amax on arrays; sqrt, exp, log, sin, cos, tan, abs, floor, ceil on numbers"),
                     span,
                 )),
             },
@@ -417,6 +425,94 @@ impl<'a> Lowerer<'a> {
             GlobalValue::Undefined => Err(undefined(n, span)),
             other => Err(CompileError::unsupported_because("call of a non-function", format!("'{n}' is {}", describe(other)), span)),
         }
+    }
+
+    /// `value.copy()` on a value that is not a module.
+    fn copy_method<'e>(&self, func: &'e ast::Expr) -> Option<&'e ast::Expr> {
+        let A::Attribute { value, attr } = &func.kind else { return None };
+        if let A::Name(m) = &value.kind {
+            if !self.by_name.contains_key(m) {
+                return None;
+            }
+        }
+        (attr == "copy").then_some(&**value)
+    }
+
+    /// `np.zeros(shape, dtype=...)` and the other array constructors.
+    fn new_array(&mut self, name: &str, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<hir::NewArray> {
+        let mut dtype = None;
+        for k in keywords {
+            if k.name != "dtype" {
+                return Err(CompileError::unsupported_because(
+                    "keyword argument to a NumPy function",
+                    format!("'{}=' is not compiled for np.{name} (only dtype=)", k.name),
+                    k.span,
+                ));
+            }
+            dtype = Some(self.dtype_of(&k.value)?);
+        }
+        let wrong = |want: &str| {
+            CompileError::typing("call with wrong arguments", format!("np.{name}() takes {want} here, {} given", args.len()), span)
+        };
+        let e = |l: &mut Self, i: usize| l.expr(&args[i]).map(Box::new);
+        Ok(match name {
+            "zeros" | "ones" | "empty" if args.len() == 1 => {
+                let fill = match name {
+                    "zeros" => hir::Fill::Zero,
+                    "ones" => hir::Fill::One,
+                    _ => hir::Fill::Uninit,
+                };
+                hir::NewArray::Filled { shape: e(self, 0)?, fill, dtype }
+            }
+            "full" if args.len() == 2 => hir::NewArray::Filled { shape: e(self, 0)?, fill: hir::Fill::Value(e(self, 1)?), dtype },
+            "zeros_like" | "ones_like" | "empty_like" if args.len() == 1 => {
+                let fill = match name {
+                    "zeros_like" => hir::Fill::Zero,
+                    "ones_like" => hir::Fill::One,
+                    _ => hir::Fill::Uninit,
+                };
+                hir::NewArray::Like { array: e(self, 0)?, fill, dtype }
+            }
+            "full_like" if args.len() == 2 => hir::NewArray::Like { array: e(self, 0)?, fill: hir::Fill::Value(e(self, 1)?), dtype },
+            "arange" if (1..=3).contains(&args.len()) => {
+                let (start, stop, step) = match args.len() {
+                    1 => (Box::new(self.mk(H::Int(0), span)), e(self, 0)?, Box::new(self.mk(H::Int(1), span))),
+                    2 => (e(self, 0)?, e(self, 1)?, Box::new(self.mk(H::Int(1), span))),
+                    _ => (e(self, 0)?, e(self, 1)?, e(self, 2)?),
+                };
+                hir::NewArray::Arange { start, stop, step, dtype }
+            }
+            "zeros" | "ones" | "empty" | "zeros_like" | "ones_like" | "empty_like" => return Err(wrong("one argument")),
+            "full" | "full_like" => return Err(wrong("two arguments")),
+            _ => return Err(wrong("one to three arguments")),
+        })
+    }
+
+    /// The dtype a `dtype=` names: a NumPy scalar type (`np.float32`), or `float`, `int`, `bool`.
+    fn dtype_of(&self, e: &ast::Expr) -> Result<crate::types::Dtype> {
+        use crate::types::Dtype;
+        let v = match &e.kind {
+            A::Name(n) if !self.by_name.contains_key(n) => self.global(n).clone(),
+            A::Attribute { value, attr } => match &value.kind {
+                A::Name(m) => self.dotted(m, attr).cloned().unwrap_or(GlobalValue::Undefined),
+                _ => GlobalValue::Undefined,
+            },
+            _ => GlobalValue::Undefined,
+        };
+        let d = match &v {
+            GlobalValue::NumpyDtype(n) => Dtype::from_name(if n == "bool_" { "bool" } else { n }),
+            GlobalValue::Builtin(b) if b == "float" => Some(Dtype::Float64),
+            GlobalValue::Builtin(b) if b == "int" => Some(Dtype::Int64),
+            GlobalValue::Builtin(b) if b == "bool" => Some(Dtype::Bool),
+            _ => None,
+        };
+        d.ok_or_else(|| {
+            CompileError::unsupported_because(
+                "dtype",
+                "dtype= must name a NumPy scalar type (np.float64, np.float32, np.int64, np.int32, np.bool_, ...) or float, int, bool",
+                e.span,
+            )
+        })
     }
 
     /// `value.sum()` and the other reductions, called on a value that is not a module.
@@ -507,6 +603,17 @@ impl<'a> Lowerer<'a> {
                 let mut part = |e: &Option<Box<ast::Expr>>| e.as_ref().map(|e| self.expr(e).map(Box::new)).transpose();
                 H::Slice { lower: part(lower)?, upper: part(upper)?, step: part(step)? }
             }
+            A::Call { func, args, keywords } if self.copy_method(func).is_some() => {
+                if let Some(a) = args.first() {
+                    return Err(CompileError::unsupported_because("array method argument", "'.copy()' takes no arguments here (order= is not compiled)", a.span));
+                }
+                if let Some(k) = keywords.first() {
+                    return Err(CompileError::unsupported_because("keyword argument to an array method", format!("'.copy({}=...)' is not compiled", k.name), k.span));
+                }
+                let value = self.copy_method(func).expect("just checked");
+                self.allocates = true;
+                H::New(hir::NewArray::Copy { array: Box::new(self.expr(value)?) })
+            }
             A::Call { func, args, keywords } if self.array_method(func).is_some() => {
                 let (value, r) = self.array_method(func).expect("just checked");
                 if let Some(k) = keywords.first() {
@@ -518,6 +625,10 @@ impl<'a> Lowerer<'a> {
                 H::Reduce { f: r, value: Box::new(self.expr(value)?) }
             }
             A::Call { func, args, keywords } => match self.callee(func)? {
+                Callee::New(name) => {
+                    self.allocates = true;
+                    H::New(self.new_array(&name, args, keywords, span)?)
+                }
                 Callee::Reduce(r) => {
                     if let Some(k) = keywords.first() {
                         return Err(CompileError::unsupported_because("keyword argument to a NumPy function", format!("'{}=' is not compiled yet", k.name), k.span));
@@ -609,6 +720,9 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// The NumPy functions that make a new array.
+const NEW_ARRAY: [&str; 9] = ["zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange"];
+
 fn builtin(name: &str) -> Option<Callee> {
     Some(match name {
         "abs" => Callee::Intrinsic(Intrinsic::Abs),
@@ -672,6 +786,7 @@ fn describe(g: &GlobalValue) -> String {
         GlobalValue::Module(m) => format!("the module '{m}'"),
         GlobalValue::MathFunction(m) => format!("the function math.{m}"),
         GlobalValue::NumpyFunction(f) => format!("the function numpy.{f}"),
+        GlobalValue::NumpyDtype(t) => format!("the type numpy.{t}"),
         GlobalValue::Builtin(b) => format!("the builtin '{b}'"),
         GlobalValue::SelfFunction => "the function being compiled".to_string(),
         GlobalValue::Jitted { name, .. } => format!("the jitted function '{name}'"),

@@ -1,0 +1,193 @@
+//! Codegen of new arrays (`np.zeros`, `np.full`, `np.arange`, `*_like`, `a.copy()`): memory
+//! from the runtime's per-call arena (`runtime::sj_rt_alloc`), C-contiguous, filled here.
+
+use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
+use inkwell::{AddressSpace, IntPredicate};
+
+use super::{Built, Fx};
+use crate::error::Result;
+use crate::hir::{self, Fill, NewArray};
+use crate::runtime::Status;
+use crate::types::{ArrayType, Type};
+
+impl<'a, 'ctx> Fx<'a, 'ctx> {
+    pub(super) fn array_new(&mut self, n: &NewArray, a: ArrayType) -> Result<BasicValueEnum<'ctx>> {
+        let ndim = a.ndim as usize;
+        // The shape, and what fills the new array.
+        let (shape, fill, source): (Vec<IntValue<'ctx>>, Option<&Fill>, Option<BasicValueEnum<'ctx>>) = match n {
+            NewArray::Filled { shape, fill, .. } => (self.shape_values(shape, ndim)?, Some(fill), None),
+            NewArray::Like { array, fill, .. } => {
+                let src = self.expr(array)?.into_struct_value();
+                ((0..ndim).map(|k| self.dim(src, 1, k as u32)).collect(), Some(fill), None)
+            }
+            NewArray::Copy { array } => {
+                let src = self.expr(array)?;
+                let s = src.into_struct_value();
+                ((0..ndim).map(|k| self.dim(s, 1, k as u32)).collect(), None, Some(src))
+            }
+            NewArray::Arange { start, stop, step, .. } => {
+                let len = self.arange_len(start, stop, step)?;
+                (vec![len], None, None)
+            }
+        };
+        let zero = self.i64(0);
+        let mut count = self.i64(1);
+        for s in &shape {
+            let negative = self.b().build_int_compare(IntPredicate::SLT, *s, zero, "negdim").u();
+            self.fail_if(negative, Status::NegativeDimensions as u32);
+            count = self.b().build_int_mul(count, *s, "count").u();
+        }
+        let item = a.dtype.size() as i64;
+        let bytes = self.b().build_int_mul(count, self.i64(item), "bytes").u();
+        let zeroed = matches!(fill, Some(Fill::Zero));
+        let data = self.call_alloc(bytes, zeroed);
+        // C strides.
+        let mut strides = vec![self.i64(item); ndim];
+        for k in (0..ndim.saturating_sub(1)).rev() {
+            strides[k] = self.b().build_int_mul(strides[k + 1], shape[k + 1], "stride").u();
+        }
+        let value = self.array_value(&a, data, &shape, &strides);
+        match (n, fill) {
+            (_, Some(Fill::Zero | Fill::Uninit)) => {}
+            (_, Some(Fill::One)) => {
+                let one = self.i64(1).into();
+                self.fill_linear(data, &a, count, &mut |_, _| Ok((one, Type::Int)))?;
+            }
+            (_, Some(Fill::Value(v))) => {
+                let x = self.expr(v)?;
+                let t = self.ty(v);
+                self.fill_linear(data, &a, count, &mut |_, _| Ok((x, t.clone())))?;
+            }
+            (NewArray::Arange { start, step, .. }, None) => {
+                let float = self.ty(start).is_float() || self.ty(step).is_float();
+                let (t, ty) = if float { (Type::Float, Type::Float) } else { (Type::Int, Type::Int) };
+                let s0 = self.expr(start)?;
+                let s0 = self.cast(s0, &self.ty(start), &t);
+                let st = self.expr(step)?;
+                let st = self.cast(st, &self.ty(step), &t);
+                self.fill_linear(data, &a, count, &mut |fx, i| {
+                    let b = fx.b();
+                    Ok(if float {
+                        let fi = b.build_signed_int_to_float(i, fx.ctx().f64_type(), "i").u();
+                        let off = b.build_float_mul(fi, st.into_float_value(), "off").u();
+                        (b.build_float_add(s0.into_float_value(), off, "x").u().into(), ty.clone())
+                    } else {
+                        let off = b.build_int_mul(i, st.into_int_value(), "off").u();
+                        (b.build_int_add(s0.into_int_value(), off, "x").u().into(), ty.clone())
+                    })
+                })?;
+            }
+            (NewArray::Copy { array }, None) => {
+                let Type::Array(src_t) = self.ty(array) else { unreachable!("a copy is of an array") };
+                let src = source.expect("evaluated above").into_struct_value();
+                let src_strides = self.strides(src, &src_t);
+                let src_data = self.b().build_extract_value(src, 0, "src.data").u().into_pointer_value();
+                let dst = self.entry_alloca(self.ctx().i64_type(), "dst");
+                self.b().build_store(dst, self.i64(0)).u();
+                self.loop_nest(&shape, &mut |fx, idx| {
+                    let mut off = fx.i64(0);
+                    for (k, i) in idx.iter().enumerate() {
+                        let t = fx.b().build_int_mul(*i, src_strides[k], "t").u();
+                        off = fx.b().build_int_add(off, t, "off").u();
+                    }
+                    let from = unsafe { fx.b().build_gep(fx.ctx().i8_type(), src_data, &[off], "from") }.u();
+                    let x = fx.load_element(from, src_t.dtype);
+                    let j = fx.b().build_load(fx.ctx().i64_type(), dst, "j").u().into_int_value();
+                    let to_off = fx.b().build_int_mul(j, fx.i64(item), "to.off").u();
+                    let to = unsafe { fx.b().build_gep(fx.ctx().i8_type(), data, &[to_off], "to") }.u();
+                    fx.store_element(to, a, x, &src_t.dtype.element().carrier());
+                    let j1 = fx.b().build_int_nsw_add(j, fx.i64(1), "j1").u();
+                    fx.b().build_store(dst, j1).u();
+                    Ok(())
+                })?;
+            }
+            _ => unreachable!("every new array is filled one way"),
+        }
+        Ok(value)
+    }
+
+    /// The values of a shape written as an int or a tuple of ints.
+    fn shape_values(&mut self, shape: &hir::Expr, ndim: usize) -> Result<Vec<IntValue<'ctx>>> {
+        let t = self.ty(shape);
+        let v = self.expr(shape)?;
+        Ok(match t {
+            Type::Tuple(items) => {
+                let sv = v.into_struct_value();
+                (0..ndim)
+                    .map(|k| {
+                        let x = self.b().build_extract_value(sv, k as u32, "dim").u();
+                        self.cast(x, &items[k], &Type::Int).into_int_value()
+                    })
+                    .collect()
+            }
+            t => vec![self.cast(v, &t, &Type::Int).into_int_value()],
+        })
+    }
+
+    /// `len(range(start, stop, step))` as NumPy's arange computes it: `ceil((stop - start) / step)`,
+    /// at least 0.
+    fn arange_len(&mut self, start: &hir::Expr, stop: &hir::Expr, step: &hir::Expr) -> Result<IntValue<'ctx>> {
+        let float = [start, stop, step].iter().any(|e| self.ty(e).is_float());
+        let vals: Vec<(BasicValueEnum<'ctx>, Type)> =
+            [start, stop, step].iter().map(|e| Ok((self.expr(e)?, self.ty(e)))).collect::<Result<_>>()?;
+        if float {
+            let f: Vec<_> = vals.iter().map(|(v, t)| self.cast(*v, t, &Type::Float).into_float_value()).collect();
+            let b = self.b();
+            let span = b.build_float_sub(f[1], f[0], "span").u();
+            let q = b.build_float_div(span, f[2], "q").u();
+            let ceil = self.intrinsic_fn("llvm.ceil.f64", 1);
+            let c = self.call_basic(ceil, &[q.into()]).into_float_value();
+            let c = self.b().build_float_to_signed_int(c, self.ctx().i64_type(), "len").u();
+            let negative = self.b().build_int_compare(IntPredicate::SLT, c, self.i64(0), "neg").u();
+            return Ok(self.b().build_select(negative, self.i64(0), c, "len").u().into_int_value());
+        }
+        let i: Vec<IntValue<'ctx>> = vals.iter().map(|(v, t)| self.cast(*v, t, &Type::Int).into_int_value()).collect();
+        let step_zero = self.b().build_int_compare(IntPredicate::EQ, i[2], self.i64(0), "step0").u();
+        self.fail_if(step_zero, Status::RangeStepZero as u32);
+        let b = self.b();
+        // ceil((stop - start) / step) with truncating division: (span + step - sign(step)) / step.
+        let span = b.build_int_sub(i[1], i[0], "span").u();
+        let pos = b.build_int_compare(IntPredicate::SGT, i[2], self.i64(0), "pos").u();
+        let adjust = b.build_select(pos, self.i64(-1), self.i64(1), "adj").u().into_int_value();
+        let num = b.build_int_add(span, i[2], "num").u();
+        let num = b.build_int_add(num, adjust, "num").u();
+        let len = b.build_int_signed_div(num, i[2], "len").u();
+        let negative = b.build_int_compare(IntPredicate::SLT, len, self.i64(0), "neg").u();
+        Ok(b.build_select(negative, self.i64(0), len, "len").u().into_int_value())
+    }
+
+    fn call_alloc(&self, bytes: IntValue<'ctx>, zeroed: bool) -> PointerValue<'ctx> {
+        let module = self.cg.module;
+        let ptr = self.ctx().ptr_type(AddressSpace::default());
+        let f = module.get_function("sj_rt_alloc").unwrap_or_else(|| {
+            let fty = ptr.fn_type(&[self.ctx().i64_type().into(), self.ctx().bool_type().into()], false);
+            let f = module.add_function("sj_rt_alloc", fty, Some(inkwell::module::Linkage::External));
+            self.cg.nounwind(f);
+            f
+        });
+        let z = self.ctx().bool_type().const_int(zeroed as u64, false);
+        let p = self.call_basic(f, &[bytes.into(), z.into()]).into_pointer_value();
+        let null = self.b().build_is_null(p, "oom").u();
+        self.fail_if(null, Status::OutOfMemory as u32);
+        p
+    }
+
+    /// `data[i] = value(i)` for i in 0..count, in a C-contiguous array of `a`'s dtype.
+    fn fill_linear(
+        &mut self,
+        data: PointerValue<'ctx>,
+        a: &ArrayType,
+        count: IntValue<'ctx>,
+        value: &mut dyn FnMut(&mut Self, IntValue<'ctx>) -> Result<(BasicValueEnum<'ctx>, Type)>,
+    ) -> Result<()> {
+        let item = a.dtype.size() as i64;
+        let a = *a;
+        self.loop_nest(&[count], &mut |fx, idx| {
+            let (v, t) = value(fx, idx[0])?;
+            let off = fx.b().build_int_mul(idx[0], fx.i64(item), "off").u();
+            let at = unsafe { fx.b().build_gep(fx.ctx().i8_type(), data, &[off], "at") }.u();
+            fx.store_element(at, a, v, &t);
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,196 @@
+//! What a compiled call hands back, made into Python objects: numbers, tuples, and arrays,
+//! which become ndarrays owning the runtime arena's memory they live in (a capsule frees it) or
+//! keeping alive the argument they are a view of. Arena memory nothing returned is freed.
+
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyCapsule, PyTuple};
+
+use jit_core::types::{ArrayType, Dtype};
+use jit_core::Type;
+use numpy::npyffi::{self, NpyTypes, PY_ARRAY_API};
+use numpy::{PyUntypedArray, PyUntypedArrayMethods};
+
+/// How many 8-byte slots a value of type `t` takes flattened (a tuple: one per number; an
+/// array: its address, shape and strides).
+pub fn flat_len(t: &Type) -> usize {
+    match t {
+        Type::Tuple(items) => items.iter().map(flat_len).sum(),
+        Type::Array(a) => 1 + 2 * a.ndim as usize,
+        _ => 1,
+    }
+}
+
+/// The memory returned arrays may own or view.
+pub struct Owners<'a, 'py> {
+    /// Arena blocks (address, bytes) not claimed by a returned array yet.
+    blocks: Vec<(usize, usize)>,
+    /// Blocks claimed, with the capsule that frees each (shared by arrays in the same block).
+    /// `Bound`, not `Py`: dropped while attached, the reference is released at once (a `Py`
+    /// dropped on the vectorcall path would wait in PyO3's pool, and the memory with it).
+    claimed: Vec<(usize, usize, Bound<'py, PyAny>)>,
+    /// The call's arguments (a returned view of one keeps it alive).
+    args: &'a [*mut ffi::PyObject],
+}
+
+impl<'a, 'py> Owners<'a, 'py> {
+    /// Takes the arena of the call that just ran on this thread.
+    pub fn take(args: &'a [*mut ffi::PyObject]) -> Self {
+        Owners { blocks: jit_core::runtime::arena_take(), claimed: Vec::new(), args }
+    }
+
+    /// The object that must stay alive for memory at `addr`: a capsule owning the arena block
+    /// holding it, or the argument array it lies in.
+    fn owner_of(&mut self, py: Python<'py>, addr: usize) -> PyResult<Bound<'py, PyAny>> {
+        let inside = |start: usize, bytes: usize| start <= addr && addr < start + bytes.max(1);
+        if let Some((_, _, cap)) = self.claimed.iter().find(|(s, b, _)| inside(*s, *b)) {
+            return Ok(cap.clone());
+        }
+        if let Some(i) = self.blocks.iter().position(|(s, b)| inside(*s, *b)) {
+            let (start, bytes) = self.blocks.swap_remove(i);
+            let cap = PyCapsule::new_with_value_and_destructor(py, (start, bytes), c"stickyjit array memory", |(start, bytes), _| {
+                // SAFETY: the block came from the arena and this capsule is its only owner.
+                unsafe { jit_core::runtime::arena_free(start, bytes) }
+            })?;
+            let cap = cap.into_any();
+            self.claimed.push((start, bytes, cap.clone()));
+            return Ok(cap);
+        }
+        for &arg in self.args {
+            // SAFETY: the caller holds a reference to every argument for the whole call.
+            let arg = unsafe { Bound::from_borrowed_ptr(py, arg) };
+            let Ok(a) = arg.cast::<PyUntypedArray>() else { continue };
+            let (lo, hi) = extent(a);
+            if lo <= addr && addr < hi.max(lo + 1) {
+                return Ok(arg);
+            }
+        }
+        Err(pyo3::exceptions::PySystemError::new_err("stickyjit: a returned array's memory has no owner (a compiler bug)"))
+    }
+}
+
+impl Drop for Owners<'_, '_> {
+    fn drop(&mut self) {
+        for (start, bytes) in self.blocks.drain(..) {
+            // SAFETY: arena blocks nothing returned: freed once, here.
+            unsafe { jit_core::runtime::arena_free(start, bytes) }
+        }
+    }
+}
+
+/// The addresses an array's elements span: [lowest, highest + item size).
+fn extent(a: &Bound<'_, PyUntypedArray>) -> (usize, usize) {
+    // SAFETY: a live ndarray's data pointer.
+    let data = unsafe { (*a.as_array_ptr()).fields.data } as isize;
+    let item = numpy::PyUntypedArrayMethods::dtype(a);
+    let item = numpy::PyArrayDescrMethods::itemsize(&item) as isize;
+    let (mut lo, mut hi) = (data, data);
+    for (&n, &s) in a.shape().iter().zip(a.strides()) {
+        if n == 0 {
+            return (data as usize, data as usize);
+        }
+        let span = (n as isize - 1) * s;
+        if span < 0 {
+            lo += span;
+        } else {
+            hi += span;
+        }
+    }
+    (lo as usize, (hi + item) as usize)
+}
+
+fn typenum(d: Dtype) -> std::ffi::c_int {
+    use npyffi::NPY_TYPES as T;
+    (match d {
+        Dtype::Bool => T::NPY_BOOL,
+        Dtype::Int8 => T::NPY_BYTE,
+        Dtype::Int16 => T::NPY_SHORT,
+        Dtype::Int32 => T::NPY_INT,
+        Dtype::Int64 => T::NPY_LONG,
+        Dtype::UInt8 => T::NPY_UBYTE,
+        Dtype::UInt16 => T::NPY_USHORT,
+        Dtype::UInt32 => T::NPY_UINT,
+        Dtype::UInt64 => T::NPY_ULONG,
+        Dtype::Float32 => T::NPY_FLOAT,
+        Dtype::Float64 => T::NPY_DOUBLE,
+    }) as std::ffi::c_int
+}
+
+fn to_array<'py>(py: Python<'py>, a: &ArrayType, slots: &[u64], at: &mut usize, owners: &mut Owners<'_, 'py>) -> PyResult<Bound<'py, PyAny>> {
+    let n = a.ndim as usize;
+    let addr = slots[*at] as usize;
+    let mut dims: Vec<npyffi::npy_intp> = slots[*at + 1..*at + 1 + n].iter().map(|&v| v as npyffi::npy_intp).collect();
+    let mut strides: Vec<npyffi::npy_intp> = slots[*at + 1 + n..*at + 1 + 2 * n].iter().map(|&v| v as npyffi::npy_intp).collect();
+    *at += 1 + 2 * n;
+    let base = owners.owner_of(py, addr)?;
+    let flags = if a.readonly { 0 } else { npyffi::NPY_ARRAY_WRITEABLE };
+    // SAFETY: the descriptor, shape and strides describe memory that `base` keeps alive;
+    // NewFromDescr steals the descriptor reference, SetBaseObject the base reference.
+    unsafe {
+        let descr = PY_ARRAY_API.PyArray_DescrFromType(py, typenum(a.dtype));
+        let array_type = npyffi::get_type_object(py, NpyTypes::PyArray_Type);
+        let arr = PY_ARRAY_API.PyArray_NewFromDescr(
+            py,
+            array_type,
+            descr,
+            n as std::ffi::c_int,
+            dims.as_mut_ptr(),
+            strides.as_mut_ptr(),
+            addr as *mut std::ffi::c_void,
+            flags,
+            std::ptr::null_mut(),
+        );
+        let arr = Bound::from_owned_ptr_or_err(py, arr)?;
+        if PY_ARRAY_API.PyArray_SetBaseObject(py, arr.as_ptr() as *mut npyffi::PyArrayObject, base.into_ptr()) != 0 {
+            return Err(PyErr::fetch(py));
+        }
+        Ok(arr)
+    }
+}
+
+/// The Python value of type `t` in `slots[*at..]` (advancing `*at`).
+pub fn to_python<'py>(py: Python<'py>, t: &Type, slots: &[u64], at: &mut usize, owners: &mut Option<Owners<'_, 'py>>) -> PyResult<Bound<'py, PyAny>> {
+    match t {
+        Type::Tuple(items) => {
+            let mut values = Vec::with_capacity(items.len());
+            for it in items {
+                values.push(to_python(py, it, slots, at, owners)?);
+            }
+            return Ok(PyTuple::new(py, values)?.into_any());
+        }
+        Type::Array(a) => {
+            let owners = owners.as_mut().expect("a call returning arrays takes the arena");
+            return to_array(py, a, slots, at, owners);
+        }
+        _ => {}
+    }
+    let v = slots[*at];
+    *at += 1;
+    // SAFETY: the constructors return new references (or NULL with an exception set).
+    unsafe {
+        let p = match t {
+            Type::Int => ffi::PyLong_FromLongLong(v as i64),
+            Type::Float | Type::Float32 => ffi::PyFloat_FromDouble(f64::from_bits(v)),
+            Type::Bool => {
+                let b = if v != 0 { ffi::Py_True() } else { ffi::Py_False() };
+                ffi::Py_IncRef(b);
+                b
+            }
+            _ => {
+                let n = ffi::Py_None();
+                ffi::Py_IncRef(n);
+                n
+            }
+        };
+        Bound::from_owned_ptr_or_err(py, p)
+    }
+}
+
+/// Whether a value of type `t` holds an array (the call then needs the arena and arguments).
+pub fn holds_array(t: &Type) -> bool {
+    match t {
+        Type::Array(_) => true,
+        Type::Tuple(items) => items.iter().any(holds_array),
+        _ => false,
+    }
+}
