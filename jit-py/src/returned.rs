@@ -122,7 +122,11 @@ fn to_array<'py>(py: Python<'py>, a: &ArrayType, slots: &[u64], at: &mut usize, 
     let mut dims: Vec<npyffi::npy_intp> = slots[*at + 1..*at + 1 + n].iter().map(|&v| v as npyffi::npy_intp).collect();
     let mut strides: Vec<npyffi::npy_intp> = slots[*at + 1 + n..*at + 1 + 2 * n].iter().map(|&v| v as npyffi::npy_intp).collect();
     *at += 1 + 2 * n;
-    let base = owners.owner_of(py, addr)?;
+    // An empty array's address means nothing (a view of an empty axis may point outside any
+    // block): NumPy gets no memory to keep alive and makes its own.
+    let empty = dims.contains(&0);
+    let base = if empty { None } else { Some(owners.owner_of(py, addr)?) };
+    let addr = if empty { 0 } else { addr };
     let flags = if a.readonly { 0 } else { npyffi::NPY_ARRAY_WRITEABLE };
     // SAFETY: the descriptor, shape and strides describe memory that `base` keeps alive;
     // NewFromDescr steals the descriptor reference, SetBaseObject the base reference.
@@ -141,8 +145,10 @@ fn to_array<'py>(py: Python<'py>, a: &ArrayType, slots: &[u64], at: &mut usize, 
             std::ptr::null_mut(),
         );
         let arr = Bound::from_owned_ptr_or_err(py, arr)?;
-        if PY_ARRAY_API.PyArray_SetBaseObject(py, arr.as_ptr() as *mut npyffi::PyArrayObject, base.into_ptr()) != 0 {
-            return Err(PyErr::fetch(py));
+        if let Some(base) = base {
+            if PY_ARRAY_API.PyArray_SetBaseObject(py, arr.as_ptr() as *mut npyffi::PyArrayObject, base.into_ptr()) != 0 {
+                return Err(PyErr::fetch(py));
+            }
         }
         Ok(arr)
     }
