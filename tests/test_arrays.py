@@ -606,3 +606,22 @@ def test_allocating_calls_leak_nothing(tmp_path):
     assert proc.returncode == 0, proc.stderr
     before, after = map(int, proc.stdout.split())
     assert after - before < 20_000, (before, after)  # KB: flat, not 9.6 GB
+
+
+@jit
+def inner_sum(v):
+    s = 0.0
+    for x in v:
+        s += x
+    return s
+
+
+@jit
+def passes_views(a):
+    return inner_sum(a[1:-1]), inner_sum(a[::-2]), inner_sum(a[2:5]), np.nan, np.e
+
+
+def test_views_passed_to_another_jitted_function():
+    a = np.arange(7.0)
+    got, expected = passes_views(a), py_scalar(pure_python(passes_views)(a))
+    assert got[:3] == expected[:3] and np.isnan(got[3]) and got[4] == expected[4]
