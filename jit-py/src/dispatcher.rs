@@ -30,8 +30,9 @@ struct Spec {
     entry: EntryFn,
     ret: Type,
     local_names: Arc<Vec<String>>,
-    /// The code makes new arrays: the arena is looked at after each call.
-    allocates: bool,
+    /// The code makes new arrays or returns arrays: the arena (and the arguments) are looked at
+    /// after each call.
+    arrays: bool,
     /// The bindings to other jitted functions the code was compiled against.
     deps: Arc<Vec<Dep>>,
 }
@@ -143,7 +144,7 @@ impl Dispatcher {
                 entry: s.entry,
                 ret: s.ret.clone(),
                 local_names: s.local_names.clone(),
-                allocates: s.allocates,
+                arrays: s.arrays,
                 deps: s.deps.clone(),
             })
             .collect();
@@ -155,7 +156,7 @@ impl Dispatcher {
     }
 
     fn call_spec(&self, py: Python<'_>, spec: &Spec, slots: &[u64], args: &[*mut ffi::PyObject]) -> PyResult<Py<PyAny>> {
-        if spec.allocates || holds_array(&spec.ret) {
+        if spec.arrays {
             // Arrays: made from the arena (freed here for whatever is not returned, whatever
             // the status) or views of the arguments.
             let mut ret = vec![0u64; flat_len(&spec.ret)];
@@ -556,7 +557,8 @@ impl Dispatcher {
             let parts: Vec<String> = c.timings.iter().map(|(n, d)| format!("{n}={:.3}ms", d.as_secs_f64() * 1e3)).collect();
             eprintln!("stickyjit: compiled {}{sig} in {:.3}ms: {}", self.name, t0.elapsed().as_secs_f64() * 1e3, parts.join(" "));
         }
-        self.publish(Spec { kinds: kinds.to_vec(), entry: c.entry, ret: c.ret, local_names: Arc::new(c.local_names), allocates: c.allocates, deps });
+        let arrays = c.allocates || holds_array(&c.ret);
+        self.publish(Spec { kinds: kinds.to_vec(), entry: c.entry, ret: c.ret, local_names: Arc::new(c.local_names), arrays, deps });
         Ok(())
     }
 
