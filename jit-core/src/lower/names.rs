@@ -97,38 +97,13 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
 
 /// Parameters and every name assigned anywhere in the body: Python's rule for what is local.
 pub fn local_names(f: &ast::FunctionDef) -> HashSet<String> {
-    fn target(t: &ast::Target, out: &mut HashSet<String>) {
-        match t {
-            ast::Target::Name(n, _) => {
-                out.insert(n.clone());
-            }
-            ast::Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, out)),
-            ast::Target::Subscript { .. } => {}
-        }
-    }
-    fn walk(stmts: &[ast::Stmt], out: &mut HashSet<String>) {
-        for s in stmts {
-            match &s.kind {
-                S::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
-                S::AugAssign { target: t, .. } => target(t, out),
-                S::For { target: t, body, orelse, .. } => {
-                    target(t, out);
-                    walk(body, out);
-                    walk(orelse, out)
-                }
-                S::If { body, orelse, .. } | S::While { body, orelse, .. } => {
-                    walk(body, out);
-                    walk(orelse, out)
-                }
-                _ => {}
-            }
-        }
-    }
-    let mut out: HashSet<String> = f.params.iter().map(|p| p.name.clone()).collect();
-    walk(&f.body, &mut out);
-    out
+    let mut assigned = Vec::new();
+    collect_assigned(&f.body, &mut assigned);
+    f.params.iter().map(|p| p.name.clone()).chain(assigned.into_iter().map(|(n, _)| n)).collect()
 }
 
+/// The names assigned in `stmts` (targets of assignments and `for` loops), in first-assignment
+/// order, with where each is first assigned.
 pub(super) fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<(String, Span)>) {
     fn target(t: &ast::Target, out: &mut Vec<(String, Span)>) {
         match t {
