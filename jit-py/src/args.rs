@@ -31,12 +31,10 @@ pub enum Kind {
     UInt64,
     Float32,
     Tuple(u32),
-    /// A NumPy array, by index into a process-wide table of array types (`Kind::array`).
-    Array(u32),
+    /// A NumPy array: its dtype, dimensions, layout and writeability, held in the kind itself
+    /// (no table to look up on the call path).
+    Array(ArrayType),
 }
-
-/// Every array type seen, by `Kind::Array` index (only ever appended to).
-static ARRAY_KINDS: Mutex<Vec<ArrayType>> = Mutex::new(Vec::new());
 
 /// The element kinds of every tuple kind seen, by `Kind::Tuple` index (only ever appended to).
 static TUPLE_KINDS: Mutex<Vec<Vec<Kind>>> = Mutex::new(Vec::new());
@@ -52,20 +50,6 @@ impl Kind {
         Kind::Tuple(i as u32)
     }
 
-    /// The kind of an array of this type.
-    pub fn array(t: ArrayType) -> Kind {
-        let mut table = ARRAY_KINDS.lock().unwrap_or_else(|e| e.into_inner());
-        let i = table.iter().position(|a| *a == t).unwrap_or_else(|| {
-            table.push(t);
-            table.len() - 1
-        });
-        Kind::Array(i as u32)
-    }
-
-    fn array_type(i: u32) -> ArrayType {
-        ARRAY_KINDS.lock().unwrap_or_else(|e| e.into_inner())[i as usize]
-    }
-
     /// The element kinds of a tuple kind.
     pub fn items(i: u32) -> Vec<Kind> {
         TUPLE_KINDS.lock().unwrap_or_else(|e| e.into_inner())[i as usize].clone()
@@ -73,7 +57,7 @@ impl Kind {
 
     pub fn name(self) -> Cow<'static, str> {
         Cow::Borrowed(match self {
-            Kind::Array(i) => return Cow::Owned(Type::Array(Kind::array_type(i)).to_string()),
+            Kind::Array(a) => return Cow::Owned(Type::Array(a).to_string()),
             Kind::Tuple(i) => {
                 let items: Vec<Cow<str>> = Kind::items(i).into_iter().map(Kind::name).collect();
                 return Cow::Owned(format!("tuple({})", items.join(", ")));
@@ -113,7 +97,7 @@ impl Kind {
     pub fn core_type(self) -> Type {
         match self {
             Kind::Tuple(i) => Type::Tuple(Kind::items(i).into_iter().map(Kind::core_type).collect()),
-            Kind::Array(i) => Type::Array(Kind::array_type(i)),
+            Kind::Array(a) => Type::Array(a),
             Kind::Float64 | Kind::Float32 => Type::Float,
             Kind::Bool => Type::Bool,
             _ => Type::Int,
@@ -222,7 +206,7 @@ fn classify_array(a: &Bound<'_, PyUntypedArray>, func: &str, param: &str) -> PyR
     desc.extend(a.shape().iter().map(|&n| n as u64));
     desc.extend(a.strides().iter().map(|&s| s as i64 as u64));
     let t = ArrayType { dtype: d, ndim: ndim as u8, layout, readonly: !writeable };
-    Ok((Kind::array(t), desc))
+    Ok((Kind::Array(t), desc))
 }
 
 /// A tuple's kind; its elements appended to `flat` (nested tuples inline).
