@@ -625,3 +625,26 @@ def test_views_passed_to_another_jitted_function():
     a = np.arange(7.0)
     got, expected = passes_views(a), py_scalar(pure_python(passes_views)(a))
     assert got[:3] == expected[:3] and np.isnan(got[3]) and got[4] == expected[4]
+
+
+@pytest.mark.parametrize("shape", [(2**32, 2**32), (2**62, 4), (2**61, 2**3, 2)])
+def test_a_shape_too_big_is_numpys_value_error_not_a_small_buffer(shape):
+    @jit
+    def big(s):
+        return np.zeros(s, dtype=np.float64)
+
+    with pytest.raises(ValueError) as expected:
+        np.zeros(shape)
+    with pytest.raises((ValueError, MemoryError)) as got:
+        big(shape)
+    if isinstance(got.value, ValueError):
+        assert str(got.value) == str(expected.value)
+
+
+def test_an_array_larger_than_memory_is_a_memory_error():
+    @jit
+    def huge(n):
+        return np.empty(n, dtype=np.int8)
+
+    with pytest.raises(MemoryError):
+        huge(2**62)

@@ -38,6 +38,7 @@ pub enum Status {
     SliceStepZero = 26,
     NegativeDimensions = 27,
     OutOfMemory = 28,
+    ArrayTooBig = 29,
 }
 
 /// Status codes at and above this say "local number `code - UNBOUND_LOCAL_BASE` read while unassigned".
@@ -95,6 +96,7 @@ pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, S
         26 => (ValueError, "slice step cannot be zero"),
         27 => (ValueError, "negative dimensions are not allowed"),
         28 => (MemoryError, "compiled code could not allocate an array"),
+        29 => (ValueError, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size."),
         _ => (ValueError, "unknown error in compiled code"),
     };
     (k, m.to_string())

@@ -35,10 +35,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         for s in &shape {
             let negative = self.b().build_int_compare(IntPredicate::SLT, *s, zero, "negdim").u();
             self.fail_if(negative, Status::NegativeDimensions as u32);
-            count = self.b().build_int_mul(count, *s, "count").u();
+            count = self.checked_mul(count, *s);
         }
         let item = a.dtype.size() as i64;
-        let bytes = self.b().build_int_mul(count, self.i64(item), "bytes").u();
+        let bytes = self.checked_mul(count, self.i64(item));
         let zeroed = matches!(fill, Some(Fill::Zero));
         let data = self.call_alloc(bytes, zeroed);
         // C strides.
@@ -154,6 +154,20 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let len = b.build_int_signed_div(num, i[2], "len").u();
         let negative = b.build_int_compare(IntPredicate::SLT, len, self.i64(0), "neg").u();
         Ok(b.build_select(negative, self.i64(0), len, "len").u().into_int_value())
+    }
+
+    /// `a * b` for sizes; an overflow is NumPy's "array is too big" ValueError (a wrapped size
+    /// would make a buffer smaller than the shape says).
+    fn checked_mul(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> IntValue<'ctx> {
+        let i64t = self.ctx().i64_type();
+        let f = inkwell::intrinsics::Intrinsic::find("llvm.smul.with.overflow")
+            .and_then(|i| i.get_declaration(self.cg.module, &[i64t.into()]))
+            .expect("LLVM has smul.with.overflow");
+        let r = self.call_basic(f, &[a.into(), b.into()]).into_struct_value();
+        let product = self.b().build_extract_value(r, 0, "size").u().into_int_value();
+        let overflow = self.b().build_extract_value(r, 1, "size.overflow").u().into_int_value();
+        self.fail_if(overflow, Status::ArrayTooBig as u32);
+        product
     }
 
     fn call_alloc(&self, bytes: IntValue<'ctx>, zeroed: bool) -> PointerValue<'ctx> {
