@@ -648,3 +648,21 @@ def test_an_array_larger_than_memory_is_a_memory_error():
 
     with pytest.raises(MemoryError):
         huge(2**62)
+
+
+@pytest.mark.parametrize(
+    "args", [(0, 1, 0), (0.0, 1.0, 0.0), (0.0, 1e30, 1e-30), (0.0, float("nan"), 1.0), (0.0, float("inf"), 1.0), (5, 1, 1), (1.0, 0.0, -0.25)]
+)
+def test_arange_lengths_and_errors_are_numpys(args):
+    @jit
+    def ar(a, b, c):
+        return np.arange(a, b, c)
+
+    try:
+        expected = np.arange(*args)
+    except Exception as e:  # noqa: BLE001 - NumPy's exception is the expectation
+        with pytest.raises(type(e)) as got:
+            ar(*args)
+        assert str(got.value) == str(e)
+        return
+    assert_same_array(ar(*args), expected)

@@ -39,6 +39,8 @@ pub enum Status {
     NegativeDimensions = 27,
     OutOfMemory = 28,
     ArrayTooBig = 29,
+    ArangeLength = 30,
+    ArangeTooBig = 31,
 }
 
 /// Status codes at and above this say "local number `code - UNBOUND_LOCAL_BASE` read while unassigned".
@@ -97,6 +99,8 @@ pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, S
         27 => (ValueError, "negative dimensions are not allowed"),
         28 => (MemoryError, "compiled code could not allocate an array"),
         29 => (ValueError, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size."),
+        30 => (ValueError, "arange: cannot compute length"),
+        31 => (ValueError, "Maximum allowed size exceeded"),
         _ => (ValueError, "unknown error in compiled code"),
     };
     (k, m.to_string())

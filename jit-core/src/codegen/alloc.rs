@@ -132,18 +132,25 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             [start, stop, step].iter().map(|e| Ok((self.expr(e)?, self.ty(e)))).collect::<Result<_>>()?;
         if float {
             let f: Vec<_> = vals.iter().map(|(v, t)| self.cast(*v, t, &Type::Float).into_float_value()).collect();
+            let step_zero = self.b().build_float_compare(inkwell::FloatPredicate::OEQ, f[2], self.f64(0.0), "step0").u();
+            self.fail_if(step_zero, Status::FloatDivZero as u32);
             let b = self.b();
             let span = b.build_float_sub(f[1], f[0], "span").u();
             let q = b.build_float_div(span, f[2], "q").u();
             let ceil = self.intrinsic_fn("llvm.ceil.f64", 1);
             let c = self.call_basic(ceil, &[q.into()]).into_float_value();
+            // NumPy's errors: a NaN length cannot be computed; an infinite or huge one is too big.
+            let nan = self.b().build_float_compare(inkwell::FloatPredicate::UNO, c, c, "len.nan").u();
+            self.fail_if(nan, Status::ArangeLength as u32);
+            let huge = self.b().build_float_compare(inkwell::FloatPredicate::OGE, c, self.f64(9.2e18), "len.huge").u();
+            self.fail_if(huge, Status::ArangeTooBig as u32);
             let c = self.b().build_float_to_signed_int(c, self.ctx().i64_type(), "len").u();
             let negative = self.b().build_int_compare(IntPredicate::SLT, c, self.i64(0), "neg").u();
             return Ok(self.b().build_select(negative, self.i64(0), c, "len").u().into_int_value());
         }
         let i: Vec<IntValue<'ctx>> = vals.iter().map(|(v, t)| self.cast(*v, t, &Type::Int).into_int_value()).collect();
         let step_zero = self.b().build_int_compare(IntPredicate::EQ, i[2], self.i64(0), "step0").u();
-        self.fail_if(step_zero, Status::RangeStepZero as u32);
+        self.fail_if(step_zero, Status::IntTrueDivZero as u32); // NumPy: "division by zero"
         let b = self.b();
         // ceil((stop - start) / step) with truncating division: (span + step - sign(step)) / step.
         let span = b.build_int_sub(i[1], i[0], "span").u();
