@@ -163,7 +163,6 @@ def returns_none_inside(n):
         (literal_index_out_of_range, ((1, 2),), "tuple index out of range"),
         (variable_index_mixed, ((1, 2.0), 0), "variable index into a tuple of mixed types"),
         (iterate_int, (3,), "len() argument"),
-        (len_of_int, (3,), "len() argument"),
         (returns_none_inside, (1,), "tuple return value"),
     ],
 )
@@ -171,3 +170,11 @@ def test_misuses_are_compile_errors_naming_the_construct(func, args, construct):
     e = compile_error(func, *args)
     assert e.construct == construct, str(e)
     assert e.lineno >= func.py_func.__code__.co_firstlineno
+
+
+def test_len_of_a_number_argument_is_a_type_error_as_in_cpython():
+    with pytest.raises(TypeError) as expected:
+        pure_python(len_of_int)(3)
+    with pytest.raises(TypeError, match="argument 'n'") as got:
+        len_of_int(3)
+    assert type(got.value) is type(expected.value)

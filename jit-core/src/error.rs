@@ -16,6 +16,10 @@ pub enum CompileError {
     /// LLVM refused the module or the object (a compiler bug, reported rather than crashing).
     #[error("internal compiler error: {message}")]
     Internal { message: String, span: Span },
+    /// A parameter used as an array was given something else (the dispatcher raises TypeError:
+    /// the call's argument is wrong, not the code).
+    #[error("{message}")]
+    ArgumentType { message: String, span: Span },
     /// A name that is neither a local, a parameter, nor a global the compiler understands.
     #[error("{construct}: {message}")]
     Name { construct: String, message: String, span: Span },
@@ -49,6 +53,7 @@ impl CompileError {
             | CompileError::Syntax { span, .. }
             | CompileError::Typing { span, .. }
             | CompileError::Name { span, .. }
+            | CompileError::ArgumentType { span, .. }
             | CompileError::Internal { span, .. } => *span,
         }
     }
@@ -60,6 +65,7 @@ impl CompileError {
             | CompileError::Typing { construct, .. }
             | CompileError::Name { construct, .. } => construct,
             CompileError::Syntax { .. } => "syntax error",
+            CompileError::ArgumentType { .. } => "argument type",
             CompileError::Internal { .. } => "internal compiler error",
         }
     }

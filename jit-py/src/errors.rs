@@ -26,6 +26,10 @@ pyo3::create_exception!(
 /// `file:line:col: message`, the source line, and a caret under the column.
 pub fn compile_error(py: Python<'_>, e: &CoreError, filename: &str, source_line: Option<&str>) -> PyErr {
     let span = e.span();
+    if let CoreError::ArgumentType { message, .. } = e {
+        // The call's argument is wrong, not the code: CPython's exception for that.
+        return pyo3::exceptions::PyTypeError::new_err(format!("{message} (used as one at {filename}:{}:{})", span.line, span.col));
+    }
     let mut msg = format!("{filename}:{}:{}: {e}", span.line, span.col);
     if let Some(line) = source_line {
         let line = line.trim_end_matches(['\n', '\r']);

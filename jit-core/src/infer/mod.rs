@@ -234,11 +234,13 @@ impl<'a> Cx<'a> {
                     return Ok(());
                 }
                 let Some(a) = at.array() else {
-                    return Err(CompileError::typing(
-                        "subscript assignment",
-                        format!("cannot assign to an element of {}; only arrays are written", type_name(&at)),
-                        *span,
-                    ));
+                    return Err(self.not_an_array(array, &at).unwrap_or_else(|| {
+                        CompileError::typing(
+                            "subscript assignment",
+                            format!("cannot assign to an element of {}; only arrays are written", type_name(&at)),
+                            *span,
+                        )
+                    }));
                 };
                 self.element_index(a, index, *span)?;
                 if !(ty.is_numeric() || *ty == Type::Unknown) {
@@ -280,11 +282,13 @@ impl<'a> Cx<'a> {
                     if at == Type::Unknown {
                         return Ok(());
                     }
-                    return Err(CompileError::typing(
-                        "subscript assignment",
-                        format!("cannot assign to an element of {}; only arrays are written", type_name(&at)),
-                        s.span,
-                    ));
+                    return Err(self.not_an_array(array, &at).unwrap_or_else(|| {
+                        CompileError::typing(
+                            "subscript assignment",
+                            format!("cannot assign to an element of {}; only arrays are written", type_name(&at)),
+                            s.span,
+                        )
+                    }));
                 };
                 let l = self.element_index(a, index, s.span)?;
                 let r = self.expr(value)?;
@@ -456,11 +460,13 @@ impl<'a> Cx<'a> {
                 },
                 Type::Unknown => Type::Unknown,
                 t => {
-                    return Err(CompileError::typing(
-                        "reduction of a non-array",
-                        format!("{}() of {}; reductions take an array", f.name(), type_name(&t)),
-                        e.span,
-                    ))
+                    return Err(self.not_an_array(value, &t).unwrap_or_else(|| {
+                        CompileError::typing(
+                            "reduction of a non-array",
+                            format!("{}() of {}; reductions take an array", f.name(), type_name(&t)),
+                            e.span,
+                        )
+                    }))
                 }
             },
             H::Attr { value, attr } => match self.expr(value)? {
@@ -470,11 +476,9 @@ impl<'a> Cx<'a> {
                 },
                 Type::Unknown => Type::Unknown,
                 t => {
-                    return Err(CompileError::typing(
-                        "attribute access",
-                        format!("{} has no attribute '{}'", type_name(&t), attr.name()),
-                        e.span,
-                    ))
+                    return Err(self.not_an_array(value, &t).unwrap_or_else(|| {
+                        CompileError::typing("attribute access", format!("{} has no attribute '{}'", type_name(&t), attr.name()), e.span)
+                    }))
                 }
             },
         };
@@ -514,7 +518,9 @@ impl<'a> Cx<'a> {
             if vt == Type::Unknown {
                 return Ok(Type::Unknown);
             }
-            return Err(CompileError::typing("subscript", format!("{} cannot be indexed; only arrays and tuples can", type_name(&vt)), span));
+            return Err(self.not_an_array(value, &vt).unwrap_or_else(|| {
+                CompileError::typing("subscript", format!("{} cannot be indexed; only arrays and tuples can", type_name(&vt)), span)
+            }));
         };
         if let Some(i) = hir::const_index(index) {
             let n = items.len() as i64;
@@ -546,13 +552,27 @@ impl<'a> Cx<'a> {
         Ok(first.clone())
     }
 
+    /// When `value` is a parameter (read as it came in) that code uses as an array but that was
+    /// given a number: the error is the argument's, a TypeError naming the parameter.
+    fn not_an_array(&self, value: &hir::Expr, got: &Type) -> Option<CompileError> {
+        let f = self.f();
+        let H::Local { id, .. } = value.kind else { return None };
+        let is_param = f.params.contains(&id) && self.specs[self.me].arg_types.get(id as usize) == Some(got);
+        is_param.then(|| CompileError::ArgumentType {
+            message: format!("{}() argument '{}' must be an array here, not {}", f.name, f.locals[id as usize].name, type_name(got)),
+            span: value.span,
+        })
+    }
+
     fn intrinsic(&mut self, f: Intrinsic, args: &[hir::Expr], span: Span) -> Result<Type> {
         if f == Intrinsic::Len {
             return match self.expr(&args[0])? {
                 Type::Tuple(_) => Ok(Type::Int),
                 Type::Array(a) if a.ndim > 0 => Ok(Type::Int),
                 Type::Unknown => Ok(Type::Unknown),
-                t => Err(CompileError::typing("len() argument", format!("len() of {}; only tuples and arrays have a length here", type_name(&t)), args[0].span)),
+                t => Err(self.not_an_array(&args[0], &t).unwrap_or_else(|| {
+                    CompileError::typing("len() argument", format!("len() of {}; only tuples and arrays have a length here", type_name(&t)), args[0].span)
+                })),
             };
         }
         let name = match f {
