@@ -301,10 +301,18 @@ impl Dispatcher {
     /// to (the next call compiles it again, or finds it in the cache).
     #[cold]
     fn recheck_dependencies(&self, py: Python<'_>, definitions: u64) {
-        let stale: Vec<String> =
-            self.specs().iter().flat_map(|s| s.deps.iter()).filter(|d| !d.holds(py)).map(|d| d.name().to_string()).collect();
+        // Each specialization's bindings are looked up once.
+        let keep: Vec<bool> = self.specs().iter().map(|s| s.deps.iter().all(|d| d.holds(py))).collect();
+        let stale: Vec<String> = self
+            .specs()
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| !**k)
+            .flat_map(|(s, _)| s.deps.iter().filter(|d| !d.holds(py)).map(|d| d.name().to_string()))
+            .collect();
         if !stale.is_empty() {
-            self.replace_specs(|specs| specs.retain(|s| s.deps.iter().all(|d| d.holds(py))));
+            let mut keep = keep.into_iter();
+            self.replace_specs(|specs| specs.retain(|_| keep.next().unwrap_or(true)));
             let mut names: Vec<String> = stale.into_iter().map(|n| format!("'{n}'")).collect();
             names.sort();
             names.dedup();

@@ -85,12 +85,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let dst = self.entry_alloca(self.ctx().i64_type(), "dst");
                 self.b().build_store(dst, self.i64(0)).u();
                 self.loop_nest(&shape, &mut |fx, idx| {
-                    let mut off = fx.i64(0);
-                    for (k, i) in idx.iter().enumerate() {
-                        let t = fx.b().build_int_mul(*i, src_strides[k], "t").u();
-                        off = fx.b().build_int_add(off, t, "off").u();
-                    }
-                    let from = unsafe { fx.b().build_gep(fx.ctx().i8_type(), src_data, &[off], "from") }.u();
+                    let from = fx.address(src_data, idx, &src_strides);
                     let x = fx.load_element(from, src_t.dtype);
                     let j = fx.b().build_load(fx.ctx().i64_type(), dst, "j").u().into_int_value();
                     let to_off = fx.b().build_int_mul(j, fx.i64(item), "to.off").u();

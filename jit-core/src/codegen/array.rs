@@ -329,12 +329,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         self.b().build_store(acc, init).u();
         let data = self.b().build_extract_value(arr, 0, "data").u().into_pointer_value();
         self.loop_nest(&shapes, &mut |fx, idx| {
-            let mut offset = fx.i64(0);
-            for (k, i) in idx.iter().enumerate() {
-                let term = fx.b().build_int_mul(*i, strides[k], "term").u();
-                offset = fx.b().build_int_add(offset, term, "offset").u();
-            }
-            let ptr = unsafe { fx.b().build_gep(fx.ctx().i8_type(), data, &[offset], "elem") }.u();
+            let ptr = fx.address(data, idx, &strides);
             let x = fx.load_element(ptr, a.dtype);
             let x = fx.cast(x, &elem_t, &acc_t);
             let cur = fx.b().build_load(fx.cg.llty(&acc_t), acc, "acc.v").u();
@@ -384,6 +379,16 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             self.b().position_at_end(exits[k]);
         }
         Ok(())
+    }
+
+    /// The address of the element at `idx` (positions already in range) of data with `strides`.
+    pub(super) fn address(&self, data: PointerValue<'ctx>, idx: &[IntValue<'ctx>], strides: &[IntValue<'ctx>]) -> PointerValue<'ctx> {
+        let mut offset = self.i64(0);
+        for (i, stride) in idx.iter().zip(strides) {
+            let term = self.b().build_int_mul(*i, *stride, "term").u();
+            offset = self.b().build_int_add(offset, term, "offset").u();
+        }
+        unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[offset], "elem") }.u()
     }
 
     /// An array value of type `a` from its parts.
