@@ -4,7 +4,7 @@
 use inkwell::values::{BasicValueEnum, FloatValue, IntValue};
 use inkwell::{FloatPredicate, IntPredicate};
 
-use super::{Built, Fx};
+use super::{Built, Cold, Fx};
 use crate::ast::{BinOp, UnaryOp};
 use crate::error::Result;
 use crate::hir::{self, ExprKind as H};
@@ -323,7 +323,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let fits = b.build_and(below, above, "fits").u();
         let bad = self.block_named("f2i.bad");
         let good = self.block_named("f2i.ok");
-        self.b().build_conditional_branch(fits, good, bad).u();
+        self.branch_cold(fits, good, bad, Cold::Else);
         self.b().position_at_end(bad);
         self.float_to_int_error(x);
         self.b().position_at_end(good);
@@ -346,7 +346,8 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let check = self.block_named("f2i.check");
         let bad = self.block_named("f2i.bad");
         let good = self.block_named("f2i.ok");
-        b.build_conditional_branch(invalid, check, good).u();
+        self.branch_cold(invalid, check, good, Cold::Then);
+        let b = self.b();
         b.position_at_end(check);
         let exact = b.build_float_compare(FloatPredicate::OEQ, x, self.f64(-9223372036854775808.0), "f2i.min").u();
         b.build_conditional_branch(exact, good, bad).u();

@@ -6,7 +6,7 @@ use inkwell::types::BasicTypeEnum;
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
 use inkwell::{AddressSpace, IntPredicate};
 
-use super::{Built, Cg, Fx};
+use super::{Built, Cg, Cold, Fx};
 use crate::ast::BinOp;
 use crate::error::Result;
 use crate::hir::{self, ExprKind as H, Reduction};
@@ -161,22 +161,39 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let b = self.b();
         if !self.cg.boundscheck {
             // boundscheck=False: a negative index still counts from the end (as in Numba); one
-            // out of range is not checked. A select, not a branch: where the optimizer cannot
-            // prove the index non-negative, it still vectorizes.
+            // out of range is not checked. The hot path is the checked one's, `index < size`
+            // unsigned, without the error: the other path is a select, so where the index is
+            // known non-negative both paths give it and the branch folds away (the loop still
+            // vectorizes), and elsewhere no arithmetic sits between the index and the address
+            // (a histogram's scattered increments ran 30% slower behind a select).
+            let from = b.get_insert_block().expect("positioned");
+            let inside = b.build_int_compare(IntPredicate::ULT, i, size, "inside").u();
+            let outside = self.block_named("index.outside");
+            let ok = self.block_named("index.ok");
+            self.branch_cold(inside, ok, outside, Cold::Else);
+            let b = self.b();
+            b.position_at_end(outside);
             let negative = b.build_int_compare(IntPredicate::SLT, i, self.i64(0), "neg").u();
             let wrapped = b.build_int_add(i, size, "wrapped").u();
-            return b.build_select(negative, wrapped, i, "at").u().into_int_value();
+            let wrapped = b.build_select(negative, wrapped, i, "wrapped.at").u().into_int_value();
+            b.build_unconditional_branch(ok).u();
+            b.position_at_end(ok);
+            let at = b.build_phi(self.ctx().i64_type(), "at").u();
+            at.add_incoming(&[(&i, from), (&wrapped, outside)]);
+            return at.as_basic_value().into_int_value();
         }
         let from = b.get_insert_block().expect("positioned");
         let inside = b.build_int_compare(IntPredicate::ULT, i, size, "inside").u();
         let negative = self.block_named("index.negative");
         let ok = self.block_named("index.ok");
-        b.build_conditional_branch(inside, ok, negative).u();
+        self.branch_cold(inside, ok, negative, Cold::Else);
+        let b = self.b();
         b.position_at_end(negative);
         let wrapped = b.build_int_add(i, size, "wrapped").u();
         let wrapped_inside = b.build_int_compare(IntPredicate::ULT, wrapped, size, "wrapped.inside").u();
         let error = self.block_named("index.error");
-        b.build_conditional_branch(wrapped_inside, ok, error).u();
+        self.branch_cold(wrapped_inside, ok, error, Cold::Else);
+        let b = self.b();
         b.position_at_end(error);
         self.index_error(i, axis, size);
         let b = self.b();

@@ -6,7 +6,7 @@ use inkwell::types::BasicType;
 use inkwell::values::{BasicValueEnum, FloatValue, IntValue};
 use inkwell::{FloatPredicate, IntPredicate};
 
-use super::{Built, Fx};
+use super::{Built, Cold, Fx};
 use crate::ast::{BinOp, BoolOpKind, CmpOp, UnaryOp};
 use crate::error::Result;
 use crate::hir::{self, ExprKind as H};
@@ -148,7 +148,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                     self.b().build_int_compare(IntPredicate::NE, status, self.ctx().i32_type().const_zero(), "cfail").u();
                 let bad = self.block_named("propagate");
                 let good = self.block_named("ok");
-                self.b().build_conditional_branch(failed, bad, good).u();
+                self.branch_cold(failed, bad, good, Cold::Then);
                 self.b().position_at_end(bad);
                 self.ret_status(status);
                 self.b().position_at_end(good);

@@ -28,6 +28,14 @@ use crate::infer::{TypedFunction, TypedProgram};
 use crate::runtime::Status;
 use crate::types::Type;
 
+
+/// Which side of a conditional branch is the rarely taken one ([`Fx::branch_cold`]).
+#[derive(Clone, Copy)]
+enum Cold {
+    Then,
+    Else,
+}
+
 /// Builds the module for `prog`, exporting its entry point as `symbol`; array indices are
 /// checked when `boundscheck`.
 pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str, boundscheck: bool) -> Result<Module<'ctx>> {
@@ -427,6 +435,31 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         self.b().build_return(Some(&agg.as_basic_value_enum())).u();
     }
 
+    /// A conditional branch whose `cold` side is an error path (or, for boundscheck=False, a
+    /// negative index): branch weights tell LLVM so, which lays that side out of line, keeps
+    /// it from being turned into a select, and lets the loop unroller treat the exit as rare.
+    fn branch_cold(
+        &self,
+        cond: IntValue<'ctx>,
+        then_bb: BasicBlock<'ctx>,
+        else_bb: BasicBlock<'ctx>,
+        cold: Cold,
+    ) {
+        let br = self.b().build_conditional_branch(cond, then_bb, else_bb).u();
+        let i32t = self.ctx().i32_type();
+        // __builtin_expect's weights (LLVM's LikelyBranchWeight).
+        let (then_w, else_w) = match cold {
+            Cold::Then => (1, 2000),
+            Cold::Else => (2000, 1),
+        };
+        let weights = self.ctx().metadata_node(&[
+            self.ctx().metadata_string("branch_weights").into(),
+            i32t.const_int(then_w, false).into(),
+            i32t.const_int(else_w, false).into(),
+        ]);
+        br.set_metadata(weights, self.ctx().get_kind_id("prof")).expect("branch weights on a branch");
+    }
+
     /// If `failed`, return `status` from the function; code after this runs only when it did not.
     fn fail_if(&self, failed: IntValue<'ctx>, status: u32) {
         if failed.get_zero_extended_constant() == Some(0) {
@@ -434,7 +467,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
         let bad = self.block_named("raise");
         let good = self.block_named("ok");
-        self.b().build_conditional_branch(failed, bad, good).u();
+        self.branch_cold(failed, bad, good, Cold::Then);
         self.b().position_at_end(bad);
         self.ret_status(self.ctx().i32_type().const_int(status as u64, false));
         self.b().position_at_end(good);
@@ -459,7 +492,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let deep = self.b().build_int_compare(IntPredicate::ULT, sp.into_int_value(), limit, "too_deep").u();
         let overflow = self.block_named("stack.overflow");
         let ok = self.block_named("stack.ok");
-        self.b().build_conditional_branch(deep, overflow, ok).u();
+        self.branch_cold(deep, overflow, ok, Cold::Then);
         self.b().position_at_end(overflow);
         let handler = module.get_function("sj_rt_stack_overflow").unwrap_or_else(|| {
             let f = module.add_function("sj_rt_stack_overflow", self.ctx().void_type().fn_type(&[], false), Some(Linkage::External));
