@@ -3,7 +3,8 @@ arrays (hypothesis-generated: every supported dtype, 1 to 3 dimensions, C or For
 reversed, strided and broadcast views), and the errors of bad input, each in a child process
 so that a crash fails the test instead of the run.
 
-Elements read by compiled code are int64, float64 or bool (docs/language.md, "Arrays"); the
+Elements read by compiled code are int64, uint64, float64, float32 or bool (docs/language.md,
+"Arrays"; uint64 has tests/test_uint64.py of its own); the
 kernels here convert what they read with int()/float() where NumPy's own scalar arithmetic
 would differ from that (float32 arithmetic, small-integer wraparound).
 """
@@ -28,8 +29,6 @@ DTYPES = ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32"
 def elements(dtype: np.dtype):
     if dtype.kind == "f":
         return hnp.from_dtype(dtype, allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
-    if dtype == np.uint64:
-        return st.integers(0, 2**63 - 1)  # uint64 elements are read as int64 (docs/language.md)
     return hnp.from_dtype(dtype)
 
 

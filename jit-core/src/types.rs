@@ -14,6 +14,14 @@ pub enum Type {
     /// whose type is float32 is computed in double and rounded to float32, which gives
     /// float32 arithmetic's results exactly for + - * / (and is within an ulp for the rest).
     Float32,
+    /// A NumPy uint64 (an element of a uint64 array, a `numpy.uint64` argument, or an int
+    /// argument between 2**63 and 2**64). NumPy's promotion: uint64 with uint64 (or bool, or an
+    /// integer literal: NEP 50's weak Python int) stays uint64, wrapping; with an int64 value
+    /// or a float it is float64. Where NumPy has no rule (bitwise operators with an int64)
+    /// Numba's: int64; shifts keep the left operand's type. Carried in
+    /// an i64 whose bits are the value; comparisons, division, conversions to float and the
+    /// value returned to Python treat it as unsigned.
+    UInt64,
     None,
     Tuple(Vec<Type>),
     /// A NumPy array: what its elements are, how many axes, how its memory is laid out, and
@@ -107,11 +115,13 @@ impl Dtype {
         matches!(self, Dtype::Int8 | Dtype::Int16 | Dtype::Int32 | Dtype::Int64)
     }
 
-    /// The type an element has once read: integers are widened to int64 (uint64 reinterpreted);
-    /// float32 stays float32 (see [`Type::Float32`]).
+    /// The type an element has once read: integers are widened to int64 (as Numba's arithmetic
+    /// does with every narrower integer) except uint64, which stays [`Type::UInt64`]; float32
+    /// stays float32 (see [`Type::Float32`]).
     pub fn element(self) -> Type {
         match self {
             Dtype::Bool => Type::Bool,
+            Dtype::UInt64 => Type::UInt64,
             Dtype::Float32 => Type::Float32,
             Dtype::Float64 => Type::Float,
             _ => Type::Int,
@@ -121,7 +131,13 @@ impl Dtype {
 
 impl Type {
     pub fn is_numeric(&self) -> bool {
-        matches!(self, Type::Bool | Type::Int | Type::Float | Type::Float32)
+        matches!(self, Type::Bool | Type::Int | Type::UInt64 | Type::Float | Type::Float32)
+    }
+
+    /// bool, int64 or uint64: what may index, count a range or give a shape (Unknown too,
+    /// during inference).
+    pub fn is_integer_or_unknown(&self) -> bool {
+        matches!(self, Type::Bool | Type::Int | Type::UInt64 | Type::Unknown)
     }
 
     pub fn is_float(&self) -> bool {
@@ -165,7 +181,12 @@ impl Type {
             (Bool, Float32) | (Float32, Bool) => Float32,
             (Int | Float, Float32) | (Float32, Int | Float) => Float,
             (Bool, Int) | (Int, Bool) => Int,
-            (Bool | Int, Float) | (Float, Bool | Int) => Float,
+            // A variable holding a uint64 or an int64 is a float64 (NumPy's promote_types and
+            // Numba's unification agree).
+            (Bool, UInt64) | (UInt64, Bool) => UInt64,
+            (Int, UInt64) | (UInt64, Int) => Float,
+            (UInt64, Float32) | (Float32, UInt64) => Float,
+            (Bool | Int | UInt64, Float) | (Float, Bool | Int | UInt64) => Float,
             (Tuple(a), Tuple(b)) if a.len() == b.len() => Tuple(
                 a.iter().zip(b).map(|(x, y)| x.unify(y)).collect::<Result<_, _>>().map_err(|_| (self.clone(), other.clone()))?,
             ),
@@ -180,7 +201,30 @@ impl Type {
             (Type::Float32, Type::Float32 | Type::Bool) | (Type::Bool, Type::Float32) => Type::Float32,
             (Type::Float32, _) | (_, Type::Float32) => Type::Float,
             (Type::Float, _) | (_, Type::Float) => Type::Float,
+            (Type::UInt64, Type::UInt64 | Type::Bool) | (Type::Bool, Type::UInt64) => Type::UInt64,
+            // NumPy: no integer type holds both, so float64.
+            (Type::UInt64, Type::Int) | (Type::Int, Type::UInt64) => Type::Float,
             _ => Type::Int,
+        }
+    }
+
+    /// The type of `& | ^` between integers: uint64 between unsigned operands, else int64
+    /// (NumPy refuses uint64 with int64; Numba gives int64).
+    pub fn bitwise(&self, other: &Type) -> Type {
+        match (self, other) {
+            (Type::UInt64, Type::UInt64 | Type::Bool) | (Type::Bool, Type::UInt64) => Type::UInt64,
+            _ => Type::Int,
+        }
+    }
+
+    /// NEP 50: an integer literal next to a uint64 takes the uint64's type (`u + 1` is a
+    /// uint64, not the float64 a uint64 and an int64 value make). `*_literal` says whether that
+    /// side is an integer literal.
+    pub fn weak_literals(l: &Type, l_literal: bool, r: &Type, r_literal: bool) -> (Type, Type) {
+        match (l, r) {
+            (Type::UInt64, Type::Int) if r_literal => (Type::UInt64, Type::UInt64),
+            (Type::Int, Type::UInt64) if l_literal => (Type::UInt64, Type::UInt64),
+            _ => (l.clone(), r.clone()),
         }
     }
 }
@@ -193,6 +237,7 @@ impl fmt::Display for Type {
             Type::Int => f.write_str("int64"),
             Type::Float => f.write_str("float64"),
             Type::Float32 => f.write_str("float32"),
+            Type::UInt64 => f.write_str("uint64"),
             Type::None => f.write_str("none"),
             Type::Array(a) => {
                 let layout = match a.layout {
@@ -239,5 +284,21 @@ mod tests {
         assert_eq!(Float32.arith(&Int), Float);
         assert_eq!(Float32.arith(&Float), Float);
         assert_eq!(Tuple(vec![Float32, Int]).carrier(), Tuple(vec![Float, Int]));
+    }
+
+    #[test]
+    fn uint64_follows_numpys_promotion() {
+        assert_eq!(UInt64.arith(&UInt64), UInt64);
+        assert_eq!(UInt64.arith(&Bool), UInt64);
+        assert_eq!(UInt64.arith(&Int), Float);
+        assert_eq!(Int.arith(&UInt64), Float);
+        assert_eq!(UInt64.bitwise(&Int), Int);
+        assert_eq!(UInt64.bitwise(&Bool), UInt64);
+        assert_eq!(super::Type::weak_literals(&UInt64, false, &Int, true), (UInt64, UInt64));
+        assert_eq!(super::Type::weak_literals(&UInt64, false, &Int, false), (UInt64, Int));
+        assert_eq!(UInt64.arith(&Float32), Float);
+        assert_eq!(UInt64.unify(&Int), Ok(Float));
+        assert_eq!(Bool.unify(&UInt64), Ok(UInt64));
+        assert_eq!(UInt64.unify(&Float), Ok(Float));
     }
 }

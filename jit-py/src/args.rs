@@ -100,6 +100,7 @@ impl Kind {
             Kind::Array(a) => Type::Array(a),
             Kind::Float64 | Kind::Float32 => Type::Float,
             Kind::Bool => Type::Bool,
+            Kind::UInt64 => Type::UInt64,
             _ => Type::Int,
         }
     }
@@ -231,6 +232,10 @@ fn classify_tuple(py: Python<'_>, t: &Bound<'_, PyTuple>, func: &str, param: &st
 /// Everything else: an int outside int64, a NumPy scalar, or a value of an unsupported type.
 pub fn classify_slow(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &str) -> PyResult<(Kind, u64)> {
     if ob.get_type().is(py.get_type::<pyo3::types::PyInt>()) {
+        // Between 2**63 and 2**64: a uint64, as Numba types it.
+        if let Ok(v) = ob.extract::<u64>() {
+            return Ok((Kind::UInt64, v));
+        }
         return Err(PyOverflowError::new_err(format!(
             "{func}() argument '{param}': {} does not fit in a 64-bit integer",
             ob.repr()?
@@ -244,6 +249,7 @@ pub fn classify_slow(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &
             let slot = match kind.core_type() {
                 Type::Float => value.extract::<f64>()?.to_bits(),
                 Type::Bool => value.extract::<bool>()? as u64,
+                Type::UInt64 => value.extract::<u64>()?,
                 _ => match value.extract::<i64>() {
                     Ok(v) => v as u64,
                     Err(_) => {

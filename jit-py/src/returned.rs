@@ -176,6 +176,7 @@ pub fn to_python<'py>(py: Python<'py>, t: &Type, slots: &[u64], at: &mut usize, 
     unsafe {
         let p = match t {
             Type::Int => ffi::PyLong_FromLongLong(v as i64),
+            Type::UInt64 => ffi::PyLong_FromUnsignedLongLong(v),
             Type::Float | Type::Float32 => ffi::PyFloat_FromDouble(f64::from_bits(v)),
             Type::Bool => {
                 let b = if v != 0 { ffi::Py_True() } else { ffi::Py_False() };

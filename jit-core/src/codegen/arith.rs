@@ -12,7 +12,9 @@ use crate::runtime::Status;
 use crate::types::Type;
 
 impl<'a, 'ctx> Fx<'a, 'ctx> {
-    /// `l op r`; returns the value and its type.
+    /// `l op r`; returns the value and its type. `left` is None for an augmented assignment's
+    /// target (never a literal).
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn binary(
         &mut self,
         op: BinOp,
@@ -20,11 +22,25 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         lt: &Type,
         r: BasicValueEnum<'ctx>,
         rt: &Type,
+        left: Option<&hir::Expr>,
         right: &hir::Expr,
     ) -> Result<(BasicValueEnum<'ctx>, Type)> {
-        let float = *lt == Type::Float || *rt == Type::Float;
+        // The same rules as inference (infer::binary_type): a literal next to a uint64 is one
+        // (the bits are shared, so no conversion), and a uint64 with an int64 is float64.
+        let (lt, rt) = &Type::weak_literals(lt, left.and_then(hir::const_index).is_some(), rt, hir::const_index(right).is_some());
+        let bitwise = matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::LShift | BinOp::RShift);
+        let float = !bitwise && lt.arith(rt) == Type::Float;
         let b = self.b();
         if op == BinOp::Div {
+            if (*lt == Type::UInt64 || *rt == Type::UInt64) && !lt.is_float() && !rt.is_float() {
+                // NumPy's uint64 true division (with a uint64 or an int64): both sides to float64,
+                // then divide; dividing by zero is Python's ZeroDivisionError, as in Numba.
+                let x = self.cast(l, lt, &Type::Float).into_float_value();
+                let y = self.cast(r, rt, &Type::Float).into_float_value();
+                let z = b.build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();
+                self.fail_if(z, Status::IntTrueDivZero as u32);
+                return Ok((self.b().build_float_div(x, y, "div").u().into(), Type::Float));
+            }
             if float {
                 let x = self.cast(l, lt, &Type::Float).into_float_value();
                 let y = self.cast(r, rt, &Type::Float).into_float_value();
@@ -44,11 +60,14 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             }
             let x = self.cast(l, lt, &Type::Int).into_int_value();
             let y = self.cast(r, rt, &Type::Int).into_int_value();
-            let neg = self.b().build_int_compare(IntPredicate::SLT, y, self.i64(0), "negexp").u();
-            self.fail_if(neg, Status::IntPowNegativeExponent as u32);
+            if *rt != Type::UInt64 {
+                let neg = self.b().build_int_compare(IntPredicate::SLT, y, self.i64(0), "negexp").u();
+                self.fail_if(neg, Status::IntPowNegativeExponent as u32);
+            }
+            // Wrapping multiplication gives the same bits for uint64 as for int64.
             let f = self.helper("sj_rt_ipow", self.ctx().i64_type().fn_type(&[self.ctx().i64_type().into(); 2], false));
             let v = self.call_basic(f, &[x.into(), y.into()]);
-            return Ok((v, Type::Int));
+            return Ok((v, lt.arith(rt)));
         }
         if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) && *lt == Type::Bool && *rt == Type::Bool {
             let (x, y) = (l.into_int_value(), r.into_int_value());
@@ -72,26 +91,44 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             };
             return Ok((v.into(), Type::Float));
         }
+        // int64, or uint64 between unsigned operands and for a uint64 shifted (Numba's rules;
+        // the two share their bits).
+        let ty = match op {
+            BinOp::LShift | BinOp::RShift if *lt == Type::UInt64 => Type::UInt64,
+            BinOp::LShift | BinOp::RShift => Type::Int,
+            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => lt.bitwise(rt),
+            _ => lt.arith(rt),
+        };
+        let unsigned = ty == Type::UInt64;
         let x = self.cast(l, lt, &Type::Int).into_int_value();
         let y = self.cast(r, rt, &Type::Int).into_int_value();
         let v = match op {
             BinOp::Add => b.build_int_add(x, y, "add").u(),
             BinOp::Sub => b.build_int_sub(x, y, "sub").u(),
             BinOp::Mul => b.build_int_mul(x, y, "mul").u(),
+            BinOp::FloorDiv | BinOp::Mod if unsigned => self.uint_divmod(x, y, op == BinOp::FloorDiv),
             BinOp::FloorDiv => self.int_divmod(x, y, true),
             BinOp::Mod => self.int_divmod(x, y, false),
             BinOp::BitAnd => b.build_and(x, y, "and").u(),
             BinOp::BitOr => b.build_or(x, y, "or").u(),
             BinOp::BitXor => b.build_xor(x, y, "xor").u(),
             BinOp::LShift | BinOp::RShift => {
-                let neg = b.build_int_compare(IntPredicate::SLT, y, self.i64(0), "negshift").u();
-                self.fail_if(neg, Status::NegativeShift as u32);
+                // A uint64 count is never negative.
+                let count_unsigned = *rt == Type::UInt64;
+                if !count_unsigned {
+                    let neg = b.build_int_compare(IntPredicate::SLT, y, self.i64(0), "negshift").u();
+                    self.fail_if(neg, Status::NegativeShift as u32);
+                }
                 let b = self.b();
-                let big = b.build_int_compare(IntPredicate::SGE, y, self.i64(64), "bigshift").u();
+                let pred = if count_unsigned { IntPredicate::UGE } else { IntPredicate::SGE };
+                let big = b.build_int_compare(pred, y, self.i64(64), "bigshift").u();
+                let amt = b.build_and(y, self.i64(63), "amt").u();
                 if op == BinOp::LShift {
-                    let amt = b.build_and(y, self.i64(63), "amt").u();
                     let s = b.build_left_shift(x, amt, "shl").u();
                     b.build_select(big, self.i64(0), s, "shl").u().into_int_value()
+                } else if unsigned {
+                    let s = b.build_right_shift(x, amt, false, "lshr").u();
+                    b.build_select(big, self.i64(0), s, "lshr").u().into_int_value()
                 } else {
                     let amt = b.build_select(big, self.i64(63), y, "amt").u().into_int_value();
                     b.build_right_shift(x, amt, true, "shr").u()
@@ -99,7 +136,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             }
             BinOp::Div | BinOp::Pow => unreachable!("handled above"),
         };
-        Ok((v.into(), Type::Int))
+        Ok((v.into(), ty))
     }
 
     /// Whether inference typed this `**` as float although both sides are integers (a negative literal exponent).
@@ -193,6 +230,19 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         } else {
             let r1 = b.build_int_add(r, y, "r1").u();
             b.build_select(adj, r1, r, "fmod").u().into_int_value()
+        }
+    }
+
+    /// uint64 `x // y` or `x % y` (ZeroDivisionError when y is 0, as Numba; NumPy gives 0 and
+    /// warns).
+    fn uint_divmod(&mut self, x: IntValue<'ctx>, y: IntValue<'ctx>, want_div: bool) -> IntValue<'ctx> {
+        let z = self.b().build_int_compare(IntPredicate::EQ, y, self.i64(0), "z").u();
+        self.fail_if(z, if want_div { Status::IntFloorDivZero } else { Status::IntModZero } as u32);
+        let b = self.b();
+        if want_div {
+            b.build_int_unsigned_div(x, y, "udiv").u()
+        } else {
+            b.build_int_unsigned_rem(x, y, "urem").u()
         }
     }
 

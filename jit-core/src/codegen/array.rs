@@ -142,7 +142,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let strides = self.strides(arr, &a);
         let mut offset = self.i64(0);
         for (k, (v, ty)) in idx.into_iter().enumerate() {
-            let i = self.cast(v, &ty, &Type::Int).into_int_value();
+            let i = self.as_index(v, &ty);
             let size = self.dim(arr, 1, k as u32);
             let stride = strides[k];
             let at = self.checked_index(i, k as i64, size);
@@ -228,7 +228,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let (ptr, a) = self.element_ptr(array, index)?;
         let current = self.load_element(ptr, a.dtype);
         let r = self.expr(value)?;
-        let (v, t) = self.binary(op, current, &a.dtype.element().carrier(), r, &self.ty(value), value)?;
+        let (v, t) = self.binary(op, current, &a.dtype.element().carrier(), r, &self.ty(value), None, value)?;
         self.store_element(ptr, a, v, &t);
         Ok(())
     }
@@ -287,6 +287,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 self.call_basic(f, &[v.into()])
             }
             (_, t) => {
+                // Integers keep their low bits, as NumPy's casts (uint64 and int64 share theirs).
                 let i = self.cast(v, t, &Type::Int).into_int_value();
                 if mem.into_int_type().get_bit_width() == 64 {
                     i.into()
@@ -310,6 +311,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let shapes: Vec<IntValue<'ctx>> = (0..n).map(|k| self.dim(arr, 1, k as u32)).collect();
         let elem_t = a.dtype.element().carrier();
         let acc_t = match f {
+            Reduction::Sum if a.dtype == Dtype::UInt64 => Type::UInt64,
             Reduction::Sum if !a.dtype.is_float() => Type::Int,
             Reduction::Sum | Reduction::Mean => Type::Float,
             Reduction::Min | Reduction::Max => elem_t.clone(),
@@ -334,6 +336,12 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 })
                 .into(),
             (_, Type::Bool) => self.ctx().bool_type().const_int((f == Reduction::Min) as u64, false).into(),
+            (_, Type::UInt64) => self
+                .i64(match f {
+                    Reduction::Min => -1, // u64::MAX
+                    _ => 0,
+                })
+                .into(),
             _ => self
                 .i64(match f {
                     Reduction::Min => i64::MAX,
@@ -438,7 +446,12 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 if f == Reduction::Min { b.build_and(c, v, "all") } else { b.build_or(c, v, "any") }.u().into()
             }
             _ => {
-                let pred = if f == Reduction::Min { IntPredicate::SLT } else { IntPredicate::SGT };
+                let pred = match (f, t) {
+                    (Reduction::Min, Type::UInt64) => IntPredicate::ULT,
+                    (_, Type::UInt64) => IntPredicate::UGT,
+                    (Reduction::Min, _) => IntPredicate::SLT,
+                    _ => IntPredicate::SGT,
+                };
                 let better = b.build_int_compare(pred, x.into_int_value(), cur.into_int_value(), "better").u();
                 b.build_select(better, x, cur, "best").u()
             }
@@ -473,7 +486,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 Some(_) => {
                     let e = items[k];
                     let v = self.expr(e)?;
-                    let i = self.cast(v, &self.ty(e), &Type::Int).into_int_value();
+                    let i = self.as_index(v, &self.ty(e));
                     let at = self.checked_index(i, k as i64, size);
                     let term = self.b().build_int_mul(at, strides[k], "term").u();
                     offset = self.b().build_int_add(offset, term, "offset").u();
@@ -510,7 +523,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let int = |s: &mut Self, e: &Option<Box<hir::Expr>>| -> Result<Option<IntValue<'ctx>>> {
             let Some(e) = e else { return Ok(None) };
             let v = s.expr(e)?;
-            Ok(Some(s.cast(v, &s.ty(e), &Type::Int).into_int_value()))
+            Ok(Some(s.as_index(v, &s.ty(e))))
         };
         let (lo, hi, st) = (int(self, lower)?, int(self, upper)?, int(self, step)?);
         let step = st.unwrap_or(self.i64(1));

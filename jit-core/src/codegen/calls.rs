@@ -78,6 +78,8 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 if *ty == Type::Float {
                     let fabs = self.intrinsic_fn("llvm.fabs.f64", 1);
                     self.call_basic(fabs, &[v.into()])
+                } else if *ty == Type::UInt64 {
+                    v
                 } else {
                     let iv = self.cast(v, &at, &Type::Int).into_int_value();
                     let b = self.b();
@@ -105,7 +107,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                     let v = self.expr(a)?;
                     match self.ty(a) {
                         Type::Float => self.float_to_int(v.into_float_value()).into(),
-                        t => self.cast(v, &t, &Type::Int),
+                        t => self.cast(v, &t, ty),
                     }
                 }
             },
@@ -127,9 +129,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             Intrinsic::Math(m) => self.math(m, args)?,
             Intrinsic::Np(hir::NpFn::Abs) => self.intrinsic(Intrinsic::Abs, args, ty)?,
             // NumPy 2: floor and ceil of an integer are that integer.
-            Intrinsic::Np(hir::NpFn::Floor | hir::NpFn::Ceil) if *ty == Type::Int => {
+            Intrinsic::Np(hir::NpFn::Floor | hir::NpFn::Ceil) if matches!(ty, Type::Int | Type::UInt64) => {
                 let v = self.expr(&args[0])?;
-                self.cast(v, &self.ty(&args[0]), &Type::Int)
+                self.cast(v, &self.ty(&args[0]), ty)
             }
             Intrinsic::Np(f) => {
                 // NumPy's semantics: IEEE results (NaN, infinities), never an exception.
@@ -161,7 +163,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                     let r = self.call_basic(re, &[v.into()]).into_float_value();
                     self.float_to_int(r).into()
                 }
-                t => self.cast(v, &t, &Type::Int),
+                t => self.cast(v, &t, ty),
             });
         }
         let nd = self.int_operand(&args[1])?;
@@ -198,7 +200,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             s.call_basic(f, &[x.into()])
         };
         if matches!(m, MathFn::Floor | MathFn::Ceil | MathFn::Trunc) && raw[0].1 != Type::Float {
-            return Ok(self.cast(raw[0].0, &raw[0].1, &Type::Int));
+            // Of an integer, the integer itself (a uint64 stays one, as inference typed it).
+            let to = if raw[0].1 == Type::UInt64 { Type::UInt64 } else { Type::Int };
+            return Ok(self.cast(raw[0].0, &raw[0].1, &to));
         }
         Ok(match m {
             MathFn::Floor | MathFn::Ceil | MathFn::Trunc => {

@@ -24,6 +24,12 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 b.build_unsigned_int_to_float(v.into_int_value(), self.ctx().f64_type(), "b2f").u().into()
             }
             (Type::Int, Type::Float) => b.build_signed_int_to_float(v.into_int_value(), self.ctx().f64_type(), "i2f").u().into(),
+            // uint64 and int64 share their bits (Numba's conversion between them).
+            (Type::Bool, Type::UInt64) => b.build_int_z_extend(v.into_int_value(), self.ctx().i64_type(), "b2u").u().into(),
+            (Type::UInt64, Type::Int) | (Type::Int, Type::UInt64) => v,
+            (Type::UInt64, Type::Float) => {
+                b.build_unsigned_int_to_float(v.into_int_value(), self.ctx().f64_type(), "u2f").u().into()
+            }
             (Type::Tuple(fs), Type::Tuple(ts)) => {
                 let sv = v.into_struct_value();
                 let mut out = self.cg.llty(to).into_struct_type().get_undef();
@@ -39,12 +45,25 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
     }
 
+    /// An integer as int64 for an index, a count or a size: a uint64 beyond int64's range
+    /// becomes int64's largest (out of range for every axis, so an IndexError rather than the
+    /// negative index its bits would make).
+    pub(super) fn as_index(&self, v: BasicValueEnum<'ctx>, t: &Type) -> IntValue<'ctx> {
+        let i = self.cast(v, t, &Type::Int).into_int_value();
+        if t.carrier() != Type::UInt64 {
+            return i;
+        }
+        let b = self.b();
+        let high = b.build_int_compare(IntPredicate::SLT, i, self.i64(0), "u.high").u();
+        b.build_select(high, self.i64(i64::MAX), i, "u.index").u().into_int_value()
+    }
+
     pub(super) fn truth(&self, v: BasicValueEnum<'ctx>, t: &Type) -> IntValue<'ctx> {
         let b = self.b();
         let t = &t.carrier();
         match t {
             Type::Bool => v.into_int_value(),
-            Type::Int => b.build_int_compare(IntPredicate::NE, v.into_int_value(), self.i64(0), "t").u(),
+            Type::Int | Type::UInt64 => b.build_int_compare(IntPredicate::NE, v.into_int_value(), self.i64(0), "t").u(),
             // NaN is true in Python: unordered-or-not-equal.
             Type::Float => b.build_float_compare(FloatPredicate::UNE, v.into_float_value(), self.f64(0.0), "t").u(),
             Type::None => self.ctx().bool_type().const_zero(),
@@ -79,7 +98,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             H::Binary { op, left, right } => {
                 let l = self.expr(left)?;
                 let r = self.expr(right)?;
-                let v = self.binary(*op, l, &self.ty(left), r, &self.ty(right), right)?.0;
+                let v = self.binary(*op, l, &self.ty(left), r, &self.ty(right), Some(left), right)?.0;
                 if self.is_float32(e) {
                     self.round_f32(v)
                 } else {
@@ -96,12 +115,12 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                     UnaryOp::Neg => match ty {
                         Type::Float => b.build_float_neg(v.into_float_value(), "neg").u().into(),
                         _ => {
-                            let iv = self.cast(v, &ot, &Type::Int).into_int_value();
+                            let iv = self.cast(v, &ot, &ty).into_int_value();
                             b.build_int_sub(self.i64(0), iv, "neg").u().into()
                         }
                     },
                     UnaryOp::Invert => {
-                        let iv = self.cast(v, &ot, &Type::Int).into_int_value();
+                        let iv = self.cast(v, &ot, &ty).into_int_value();
                         b.build_xor(iv, self.i64(-1), "inv").u().into()
                     }
                 }
@@ -186,7 +205,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             return Ok(self.b().build_extract_value(tuple, at as u32, "item").u());
         }
         let i = self.expr(index)?;
-        let i = self.cast(i, &self.ty(index), &Type::Int).into_int_value();
+        let i = self.as_index(i, &self.ty(index));
         let b = self.b();
         let negative = b.build_int_compare(IntPredicate::SLT, i, self.i64(0), "neg").u();
         let wrapped = b.build_int_add(i, self.i64(n), "wrapped").u();
@@ -300,7 +319,19 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
     }
 
-    /// `l op r` with Python's exact comparison between an int and a float.
+    pub(super) fn uint_pred(op: CmpOp) -> IntPredicate {
+        match op {
+            CmpOp::Eq => IntPredicate::EQ,
+            CmpOp::Ne => IntPredicate::NE,
+            CmpOp::Lt => IntPredicate::ULT,
+            CmpOp::Le => IntPredicate::ULE,
+            CmpOp::Gt => IntPredicate::UGT,
+            CmpOp::Ge => IntPredicate::UGE,
+        }
+    }
+
+    /// `l op r` with Python's exact comparison between an int and a float; a uint64 against an
+    /// int64 is exact too, against a float it is converted to float64 (NumPy's rule).
     pub(super) fn compare(
         &self,
         op: CmpOp,
@@ -314,16 +345,35 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             (Type::Float, Type::Float) => {
                 b.build_float_compare(Self::float_pred(op), l.into_float_value(), r.into_float_value(), "fcmp").u()
             }
-            (Type::Float, _) => {
-                let swapped = match op {
-                    CmpOp::Lt => CmpOp::Gt,
-                    CmpOp::Le => CmpOp::Ge,
-                    CmpOp::Gt => CmpOp::Lt,
-                    CmpOp::Ge => CmpOp::Le,
-                    o => o,
+            (Type::UInt64, Type::Float) | (Type::Float, Type::UInt64) => {
+                // NumPy's (and Numba's) rule: the uint64 is converted to float64 first.
+                let lf = self.cast(l, lt, &Type::Float).into_float_value();
+                let rf = self.cast(r, rt, &Type::Float).into_float_value();
+                b.build_float_compare(Self::float_pred(op), lf, rf, "ufcmp").u()
+            }
+            (Type::UInt64, Type::UInt64 | Type::Bool) | (Type::Bool, Type::UInt64) => {
+                let li = self.cast(l, lt, &Type::UInt64).into_int_value();
+                let ri = self.cast(r, rt, &Type::UInt64).into_int_value();
+                b.build_int_compare(Self::uint_pred(op), li, ri, "ucmp").u()
+            }
+            (Type::UInt64, _) | (_, Type::UInt64) => {
+                // A uint64 against an int64: both fit in 65 signed bits.
+                let i65 = self.ctx().custom_width_int_type(std::num::NonZeroU32::new(65).expect("65 > 0")).u();
+                let wide = |v: BasicValueEnum<'ctx>, t: &Type| {
+                    let v = v.into_int_value();
+                    if *t == Type::UInt64 {
+                        b.build_int_z_extend(v, i65, "u65").u()
+                    } else {
+                        let v = self.cast(v.into(), t, &Type::Int).into_int_value();
+                        b.build_int_s_extend(v, i65, "s65").u()
+                    }
                 };
+                let (li, ri) = (wide(l, lt), wide(r, rt));
+                b.build_int_compare(Self::int_pred(op), li, ri, "cmp65").u()
+            }
+            (Type::Float, _) => {
                 let ri = self.cast(r, rt, &Type::Int).into_int_value();
-                self.compare_int_float(swapped, ri, l.into_float_value())
+                self.compare_int_float(op.swapped(), ri, l.into_float_value())
             }
             (_, Type::Float) => {
                 let li = self.cast(l, lt, &Type::Int).into_int_value();

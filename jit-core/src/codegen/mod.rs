@@ -80,7 +80,7 @@ struct Cg<'a, 'ctx> {
 impl<'a, 'ctx> Cg<'a, 'ctx> {
     fn llty(&self, t: &Type) -> BasicTypeEnum<'ctx> {
         match t {
-            Type::Int => self.ctx.i64_type().into(),
+            Type::Int | Type::UInt64 => self.ctx.i64_type().into(),
             Type::Float | Type::Float32 => self.ctx.f64_type().into(),
             Type::Bool => self.ctx.bool_type().into(),
             Type::None | Type::Unknown => self.ctx.i8_type().into(),
@@ -187,7 +187,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let b = self.builder;
         let t = &t.carrier();
         match t {
-            Type::Float | Type::Int => {
+            Type::Float | Type::Int | Type::UInt64 => {
                 b.build_store(self.slot(base, *at), value).u();
                 *at += 1;
             }

@@ -35,7 +35,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             S::AugAssign { target, op, value, read } => {
                 let l = self.expr(read)?;
                 let r = self.expr(value)?;
-                let (v, t) = self.binary(*op, l, &self.ty(read), r, &self.ty(value), value)?;
+                let (v, t) = self.binary(*op, l, &self.ty(read), r, &self.ty(value), None, value)?;
                 // A float32 variable holds float32 values: `s += x` rounds like NumPy's float32.
                 let v = if self.spec.local_types[*target as usize] == Type::Float32 { self.round_f32(v) } else { v };
                 self.store_local(*target, v, &t);
@@ -111,7 +111,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 
     pub(super) fn int_operand(&mut self, e: &hir::Expr) -> Result<IntValue<'ctx>> {
         let v = self.expr(e)?;
-        Ok(self.cast(v, &self.ty(e), &Type::Int).into_int_value())
+        Ok(self.as_index(v, &self.ty(e)))
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -32,6 +32,7 @@ impl Cx<'_> {
         let of = |t: &Type| match t {
             Type::Bool => Dtype::Bool,
             Type::Int => Dtype::Int64,
+            Type::UInt64 => Dtype::UInt64,
             Type::Float32 => Dtype::Float32,
             _ => Dtype::Float64,
         };
@@ -45,8 +46,8 @@ impl Cx<'_> {
         Ok(match n {
             NewArray::Filled { shape, fill, dtype } => {
                 let ndim = match self.expr(shape)? {
-                    Type::Int | Type::Bool => 1,
-                    Type::Tuple(ts) if ts.iter().all(|t| matches!(t, Type::Int | Type::Bool | Type::Unknown)) => ts.len(),
+                    Type::Int | Type::UInt64 | Type::Bool => 1,
+                    Type::Tuple(ts) if ts.iter().all(|t| t.is_integer_or_unknown()) => ts.len(),
                     Type::Unknown => return Ok(Type::Unknown),
                     t => {
                         return Err(CompileError::typing(
@@ -107,7 +108,7 @@ impl Cx<'_> {
             if let hir::ExprKind::Slice { lower, upper, step } = &item.kind {
                 for part in [lower, upper, step].into_iter().flatten() {
                     let t = self.expr(part)?;
-                    if !matches!(t, Type::Int | Type::Bool | Type::Unknown) {
+                    if !t.is_integer_or_unknown() {
                         return Err(CompileError::typing("slice", format!("slice indices must be integers, not {}", type_name(&t)), part.span));
                     }
                 }
@@ -116,7 +117,7 @@ impl Cx<'_> {
                 contiguous_slice = k == 0 && items.len() == 1 && step.as_ref().is_none_or(|s| hir::const_index(s) == Some(1));
             } else {
                 let t = self.expr(item)?;
-                if !matches!(t, Type::Int | Type::Bool | Type::Unknown) {
+                if !t.is_integer_or_unknown() {
                     return Err(CompileError::typing("array index", format!("array indices must be integers, not {}", type_name(&t)), item.span));
                 }
             }
@@ -140,7 +141,7 @@ impl Cx<'_> {
             t => vec![t],
         };
         for t in &idx {
-            if !matches!(t, Type::Int | Type::Bool | Type::Unknown) {
+            if !t.is_integer_or_unknown() {
                 return Err(CompileError::typing("array index", format!("array indices must be integers, not {}", type_name(t)), index.span));
             }
         }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use crate::ast::{BinOp, Span, UnaryOp};
 use crate::error::{CompileError, Result};
 use crate::hir::{self, ExprId, ExprKind as H, FuncId, Intrinsic, MathFn, StmtKind as S};
-use crate::types::Type;
+use crate::types::{Dtype, Type};
 
 mod arrays;
 
@@ -273,7 +273,7 @@ impl<'a> Cx<'a> {
             S::AugAssign { target, op, value, read } => {
                 let l = self.expr(read)?;
                 let r = self.expr(value)?;
-                let t = binary_type(*op, &l, &r, value, s.span)?;
+                let t = binary_type(*op, (&l, None), (&r, value), s.span)?;
                 self.assign_local(*target, &t, s.span)?;
             }
             S::AugAssignIndex { array, index, op, value } => {
@@ -292,7 +292,7 @@ impl<'a> Cx<'a> {
                 };
                 let l = self.element_index(a, index, s.span)?;
                 let r = self.expr(value)?;
-                let t = binary_type(*op, &l, &r, value, s.span)?;
+                let t = binary_type(*op, (&l, None), (&r, value), s.span)?;
                 if !(t.is_numeric() || t == Type::Unknown) {
                     return Err(CompileError::typing(
                         "array element assignment",
@@ -312,7 +312,7 @@ impl<'a> Cx<'a> {
             S::ForRange { target, start, stop, step, body, orelse } => {
                 for e in [start, stop, step] {
                     let t = self.expr(e)?;
-                    if !matches!(t, Type::Int | Type::Bool | Type::Unknown) {
+                    if !t.is_integer_or_unknown() {
                         return Err(CompileError::typing(
                             "range() argument",
                             format!("range() arguments must be integers, not {}", type_name(&t)),
@@ -366,7 +366,7 @@ impl<'a> Cx<'a> {
             H::Binary { op, left, right } => {
                 let l = self.expr(left)?;
                 let r = self.expr(right)?;
-                binary_type(*op, &l, &r, right, e.span)?
+                binary_type(*op, (&l, Some(left)), (&r, right), e.span)?
             }
             H::Unary { op, operand } => {
                 let t = self.expr(operand)?;
@@ -383,6 +383,8 @@ impl<'a> Cx<'a> {
                     (UnaryOp::Invert, Type::Float | Type::Float32) => {
                         return Err(CompileError::typing("unary operator", "bad operand type for unary ~: 'float'", e.span))
                     }
+                    // Numba: -u and ~u of a uint64 are uint64 (wrapping).
+                    (_, Type::UInt64) => Type::UInt64,
                     (UnaryOp::Invert, _) => Type::Int,
                     (_, Type::Float) => Type::Float,
                     (_, Type::Float32) => Type::Float32,
@@ -448,13 +450,11 @@ impl<'a> Cx<'a> {
             H::New(n) => self.new_array_type(n, e.span)?,
             H::Reduce { f, value } => match self.expr(value)? {
                 Type::Array(a) => match f {
-                    hir::Reduction::Sum => {
-                        if a.dtype.is_float() {
-                            Type::Float
-                        } else {
-                            Type::Int
-                        }
-                    }
+                    hir::Reduction::Sum => match a.dtype {
+                        d if d.is_float() => Type::Float,
+                        Dtype::UInt64 => Type::UInt64,
+                        _ => Type::Int,
+                    },
                     hir::Reduction::Min | hir::Reduction::Max => a.dtype.element(),
                     hir::Reduction::Mean => Type::Float,
                 },
@@ -534,7 +534,7 @@ impl<'a> Cx<'a> {
             }
             return Ok(items[at as usize].clone());
         }
-        if !(it == Type::Int || it == Type::Bool || it == Type::Unknown) {
+        if !it.is_integer_or_unknown() {
             return Err(CompileError::typing("tuple index", format!("tuple indices must be integers, not {}", type_name(&it)), index.span));
         }
         let Some(first) = items.first() else {
@@ -596,6 +596,17 @@ impl<'a> Cx<'a> {
             return Ok(Type::Unknown);
         }
         Ok(match f {
+            // The integer builtins keep a uint64 a uint64 (Numba's `int(u)` is u).
+            Intrinsic::Abs | Intrinsic::Int | Intrinsic::Np(hir::NpFn::Abs | hir::NpFn::Floor | hir::NpFn::Ceil)
+                if tys.first() == Some(&Type::UInt64) =>
+            {
+                Type::UInt64
+            }
+            Intrinsic::Round | Intrinsic::Math(MathFn::Floor | MathFn::Ceil | MathFn::Trunc)
+                if tys.len() == 1 && tys[0] == Type::UInt64 =>
+            {
+                Type::UInt64
+            }
             Intrinsic::Abs => {
                 if tys[0] == Type::Float {
                     Type::Float
@@ -650,7 +661,8 @@ fn is_negative_literal(e: &hir::Expr) -> bool {
     }
 }
 
-fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> Result<Type> {
+/// The type of `left op right`; `left` is None for an augmented assignment's target.
+fn binary_type(op: BinOp, (l, left): (&Type, Option<&hir::Expr>), (r, right): (&Type, &hir::Expr), span: Span) -> Result<Type> {
     for t in [l, r] {
         if !(t.is_numeric() || *t == Type::Unknown) {
             return Err(CompileError::typing(
@@ -663,6 +675,7 @@ fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> 
     if *l == Type::Unknown || *r == Type::Unknown {
         return Ok(Type::Unknown);
     }
+    let (l, r) = &Type::weak_literals(l, left.and_then(hir::const_index).is_some(), r, hir::const_index(right).is_some());
     let float = l.is_float() || r.is_float();
     // float32 op float32 (or bool) stays float32, as in NumPy and Numba.
     let f32_result = l.arith(r) == Type::Float32;
@@ -673,10 +686,10 @@ fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> 
         BinOp::Pow => {
             if f32_result {
                 Type::Float32
-            } else if float || is_negative_literal(right) {
+            } else if l.arith(r) == Type::Float || is_negative_literal(right) {
                 Type::Float
             } else {
-                Type::Int
+                l.arith(r)
             }
         }
         BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if float => {
@@ -687,7 +700,11 @@ fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> 
             ))
         }
         BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if *l == Type::Bool && *r == Type::Bool => Type::Bool,
-        _ => Type::Int,
+        // Shifts keep the left operand's type; bitwise operators are int64, or uint64 between
+        // unsigned operands (Numba's rules).
+        BinOp::LShift | BinOp::RShift if *l == Type::UInt64 => Type::UInt64,
+        BinOp::LShift | BinOp::RShift => Type::Int,
+        _ => l.bitwise(r),
     })
 }
 
