@@ -216,6 +216,11 @@ def put(a, i, v):
     a[i] = v
     return a[i]
 
+@jit
+def bump(a, i):
+    a[i] += 1
+    return a[i]
+
 {body}
 """
 
@@ -230,6 +235,7 @@ BAD = {
     "big-endian array": ("put(np.zeros(2, dtype='>f8'), 0, 1)", "TypeError", "non-native byte order"),
     "a list where an array was used": ("a = np.zeros(3)\nput(a, 0, 1.0)\nput([0.0, 1.0], 0, 1.0)", "TypeError", "argument 'a' has unsupported type 'list'"),
     "an int where an array was used": ("a = np.zeros(3)\nput(a, 0, 1.0)\nput(5, 0, 1.0)", "TypeError", "put() argument 'a' must be an array here, not int64"),
+    "an int where an array is incremented": ("bump(5, 0)", "TypeError", "bump() argument 'a' must be an array here, not int64"),
     "a tuple where an array was used": ("put((1.0, 2.0), 0, 1.0)", "TypeError", "put() argument 'a' must be an array here, not tuple(float64, float64)"),
     "index out of range": ("put(np.zeros(3), 3, 1.0)", "IndexError", "index 3 is out of bounds for axis 0 with size 3"),
     "huge negative index": ("put(np.zeros(3), -10**12, 1.0)", "IndexError", "index -1000000000000 is out of bounds for axis 0 with size 3"),

@@ -279,17 +279,24 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `a[i] op= v` as `$aN = a; $iN = i; $aN[$iN] op= v` (`a` and `i` evaluated once, before
-    /// the element is read and `v` evaluated, as CPython does).
+    /// the element is read and `v` evaluated, as CPython does; a plain name `a` needs no copy).
     fn aug_assign_index(&mut self, value: &ast::Expr, index: &ast::Expr, op: ast::BinOp, rhs: &ast::Expr, span: Span) -> Result<Vec<hir::Stmt>> {
         let n = self.locals.len();
-        let (arr, idx) = (self.local(&format!("$a{n}"), value.span), self.local(&format!("$i{n}"), index.span));
+        let idx = self.local(&format!("$i{n}"), index.span);
         let (av, iv) = (self.expr(value)?, self.expr(index)?);
         let assign = |l: LocalId, v: hir::Expr, sp: Span| hir::Stmt {
             kind: hir::StmtKind::Assign { targets: vec![hir::Target::Local(l, sp)], value: v },
             span,
         };
-        let mut out = vec![assign(arr, av, value.span), assign(idx, iv, index.span)];
-        let array = self.mk(H::Local { id: arr, check_bound: false }, value.span);
+        // A plain name is read in place: nothing in `i` or `v` can rebind it, and a parameter
+        // used as an array then keeps its name for the argument's TypeError.
+        let (mut out, array) = if matches!(value.kind, ast::ExprKind::Name(_)) {
+            (vec![], av)
+        } else {
+            let arr = self.local(&format!("$a{n}"), value.span);
+            (vec![assign(arr, av, value.span)], self.mk(H::Local { id: arr, check_bound: false }, value.span))
+        };
+        out.push(assign(idx, iv, index.span));
         let index = self.mk(H::Local { id: idx, check_bound: false }, index.span);
         let value = self.expr(rhs)?;
         out.push(hir::Stmt { kind: hir::StmtKind::AugAssignIndex { array, index, op, value }, span });
