@@ -156,50 +156,40 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 
     /// `i` as a position on an axis of `size`: `i` itself when `0 <= i < size` (one unsigned
     /// compare on the hot path, a branch the processor predicts), else `i + size` when that is
-    /// in range (a negative index), else a return of IndexError.
+    /// in range (a negative index), else a return of IndexError. With boundscheck=False the
+    /// same shape without the error: a negative `i` gives `i + size`, anything else `i`.
     fn checked_index(&self, i: IntValue<'ctx>, axis: i64, size: IntValue<'ctx>) -> IntValue<'ctx> {
         let b = self.b();
-        if !self.cg.boundscheck {
-            // boundscheck=False: a negative index still counts from the end (as in Numba); one
-            // out of range is not checked. The hot path is the checked one's, `index < size`
-            // unsigned, without the error: the other path is a select, so where the index is
-            // known non-negative both paths give it and the branch folds away (the loop still
-            // vectorizes), and elsewhere no arithmetic sits between the index and the address
-            // (a histogram's scattered increments ran 30% slower behind a select).
-            let from = b.get_insert_block().expect("positioned");
-            let inside = b.build_int_compare(IntPredicate::ULT, i, size, "inside").u();
-            let outside = self.block_named("index.outside");
-            let ok = self.block_named("index.ok");
-            self.branch_cold(inside, ok, outside, Cold::Else);
-            let b = self.b();
-            b.position_at_end(outside);
-            let negative = b.build_int_compare(IntPredicate::SLT, i, self.i64(0), "neg").u();
-            let wrapped = b.build_int_add(i, size, "wrapped").u();
-            let wrapped = b.build_select(negative, wrapped, i, "wrapped.at").u().into_int_value();
-            b.build_unconditional_branch(ok).u();
-            b.position_at_end(ok);
-            let at = b.build_phi(self.ctx().i64_type(), "at").u();
-            at.add_incoming(&[(&i, from), (&wrapped, outside)]);
-            return at.as_basic_value().into_int_value();
-        }
         let from = b.get_insert_block().expect("positioned");
         let inside = b.build_int_compare(IntPredicate::ULT, i, size, "inside").u();
-        let negative = self.block_named("index.negative");
+        let outside = self.block_named("index.outside");
         let ok = self.block_named("index.ok");
-        self.branch_cold(inside, ok, negative, Cold::Else);
+        self.branch_cold(inside, ok, outside, Cold::Else);
         let b = self.b();
-        b.position_at_end(negative);
+        b.position_at_end(outside);
         let wrapped = b.build_int_add(i, size, "wrapped").u();
-        let wrapped_inside = b.build_int_compare(IntPredicate::ULT, wrapped, size, "wrapped.inside").u();
-        let error = self.block_named("index.error");
-        self.branch_cold(wrapped_inside, ok, error, Cold::Else);
-        let b = self.b();
-        b.position_at_end(error);
-        self.index_error(i, axis, size);
+        let at_outside = if self.cg.boundscheck {
+            let wrapped_inside = b.build_int_compare(IntPredicate::ULT, wrapped, size, "wrapped.inside").u();
+            let error = self.block_named("index.error");
+            self.branch_cold(wrapped_inside, ok, error, Cold::Else);
+            self.b().position_at_end(error);
+            self.index_error(i, axis, size);
+            wrapped
+        } else {
+            // boundscheck=False: a negative index still counts from the end (as in Numba); one
+            // out of range is not checked. The hot path stays the checked one's: where the
+            // index is known non-negative both paths give it and the branch folds away (the
+            // loop still vectorizes), and elsewhere no arithmetic sits between the index and
+            // the address (a histogram's scattered increments ran 30% slower behind a select).
+            let negative = b.build_int_compare(IntPredicate::SLT, i, self.i64(0), "neg").u();
+            let at = b.build_select(negative, wrapped, i, "wrapped.at").u().into_int_value();
+            b.build_unconditional_branch(ok).u();
+            at
+        };
         let b = self.b();
         b.position_at_end(ok);
         let at = b.build_phi(self.ctx().i64_type(), "at").u();
-        at.add_incoming(&[(&i, from), (&wrapped, negative)]);
+        at.add_incoming(&[(&i, from), (&at_outside, outside)]);
         at.as_basic_value().into_int_value()
     }
 
