@@ -15,7 +15,7 @@ from conftest import pure_python, same
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stickyjit import jit
+from stickyjit import CompileError, jit
 
 U64 = st.integers(0, 2**64 - 1)
 I64 = st.integers(-(2**63), 2**63 - 1)
@@ -107,10 +107,30 @@ def mean(a):
 @jit
 def fnv1a(data):
     # A 64-bit hash: the kind of loop uint64 arrays are for (wrapping multiply, xor).
-    h = data[0] * 0 + 1469598103934665603
+    h = data[0] * 0 + 14695981039346656037
     for i in range(data.shape[0]):
         h = (h ^ data[i]) * 1099511628211
     return h
+
+
+@jit
+def splitmix64(seeds, out):
+    # The constants are above 2**63: uint64 literals (Numba types them so).
+    for i in range(seeds.shape[0]):
+        z = seeds[i] + 0x9E3779B97F4A7C15
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EB
+        out[i] = z ^ (z >> 31)
+    return out[0]
+
+
+@jit
+def int64_times_big_literal(h):
+    return h * 0x9E3779B97F4A7C15 + 1
+
+
+def wrap64(v: int) -> int:
+    return (v + 2**63) % 2**64 - 2**63
 
 
 @jit
@@ -177,6 +197,24 @@ def test_hash_loop_matches_numpy(values):
     check(fnv1a, u64(*values))
 
 
+@given(st.lists(U64, min_size=1, max_size=8))
+def test_uint64_literals_in_a_mixing_function(values):
+    seeds = u64(*values)
+    out, py_out = np.zeros_like(seeds), np.zeros_like(seeds)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = plain(pure_python(splitmix64)(seeds, py_out))
+    same(expected, splitmix64(seeds, out))
+    assert (out == py_out).all()
+
+
+@given(I64)
+def test_a_big_literal_with_an_int64_wraps_as_int64(h):
+    # Documented: the literal takes the int64's type (Numba's answer); CPython's exact product
+    # wraps to it.
+    same(wrap64(pure_python(int64_times_big_literal)(h)), int64_times_big_literal(h))
+
+
 def test_augmented_store_into_uint64_array_keeps_every_bit():
     c = u64(2**64 - 2, 2**63)
     assert counts_up(c, 0) == 2**64 - 1 and c[0] == np.uint64(2**64 - 1)
@@ -190,6 +228,16 @@ def test_uint64_arguments(x):
     assert echo(x) == int(x) and type(echo(x)) is int
     check(echo_plus_one, x)
     assert ("uint64",) in echo.signatures
+
+
+@jit
+def beyond_uint64():
+    return 18446744073709551616
+
+
+def test_a_literal_beyond_uint64_is_a_compile_error_naming_it():
+    with pytest.raises(CompileError, match="integer literal"):
+        beyond_uint64()
 
 
 def test_int_beyond_uint64_is_still_an_overflow_error():

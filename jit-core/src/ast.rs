@@ -93,6 +93,8 @@ pub struct Expr {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     Int(i64),
+    /// An integer literal from 2**63 to 2**64 - 1: a uint64 (Numba types such constants so).
+    UInt(u64),
     Float(f64),
     Bool(bool),
     None,

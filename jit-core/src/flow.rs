@@ -132,13 +132,13 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
             flow_expr(body, flow, locals)?;
             flow_expr(orelse, flow, locals)?
         }
-        H::Int(_) | H::Float(_) | H::Bool(_) | H::None => {}
+        H::Int(_) | H::UInt(_) | H::Float(_) | H::Bool(_) | H::None => {}
     }
     Ok(())
 }
 
 fn is_const_true(e: &hir::Expr) -> bool {
-    matches!(e.kind, H::Bool(true)) || matches!(e.kind, H::Int(i) if i != 0)
+    matches!(e.kind, H::Bool(true) | H::UInt(_)) || matches!(e.kind, H::Int(i) if i != 0)
 }
 
 /// Returns the flow at the fall-through exit of `stmts`.

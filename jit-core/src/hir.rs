@@ -100,6 +100,8 @@ pub struct Expr {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     Int(i64),
+    /// A uint64 literal (2**63 to 2**64 - 1).
+    UInt(u64),
     Float(f64),
     Bool(bool),
     None,
@@ -330,6 +332,11 @@ pub fn const_index(e: &Expr) -> Option<i64> {
         },
         _ => None,
     }
+}
+
+/// Whether `e` is an integer literal (an int64 one, negated or not, or a uint64 one).
+pub fn is_int_literal(e: &Expr) -> bool {
+    const_index(e).is_some() || matches!(e.kind, ExprKind::UInt(_))
 }
 
 /// Builtins and `math` functions the compiler implements itself.

@@ -170,6 +170,10 @@ impl Writer {
                 self.tag(20);
                 self.u64(*i as u64);
             }
+            ExprKind::UInt(u) => {
+                self.tag(34);
+                self.u64(*u);
+            }
             ExprKind::Float(f) => {
                 self.tag(21);
                 self.u64(f.to_bits());
@@ -283,5 +287,29 @@ mod tests {
         let b = fp("def f(n):\n    return n + 2\n");
         assert_ne!(a.sticky, b.sticky);
         assert_ne!(a.code, b.code);
+    }
+
+    #[test]
+    fn every_expression_kind_has_its_own_tag() {
+        // A uint64 literal against an int64 one with the same bits, and against the other
+        // expressions whose tags neighbour it.
+        let big = fp("def f(n):\n    return 9223372036854775808\n");
+        let neg = fp("def f(n):\n    return -9223372036854775807 - 1\n");
+        let bits = fp("def f(n):\n    return (-9223372036854775807 - 1)\n");
+        assert_eq!(neg, bits);
+        assert_ne!(big.code, neg.code);
+        let boolop = fp("def f(n):\n    return n and n\n");
+        assert_ne!(big.code, boolop.code);
+        // Every node kind writes its own tag (0 marks an absent optional part).
+        let text = include_str!("normalize.rs");
+        let code = &text[..text.find("#[cfg(test)]").expect("tests below the code")];
+        let mut seen = std::collections::HashSet::new();
+        for (at, _) in code.match_indices("self.tag(") {
+            let digits: String = code[at + "self.tag(".len()..].chars().take_while(char::is_ascii_digit).collect();
+            if let Ok(n) = digits.parse::<u32>() {
+                assert!(n == 0 || seen.insert(n), "tag {n} is written for two kinds of node");
+            }
+        }
+        assert!(seen.len() > 20, "the scan finds the tags");
     }
 }

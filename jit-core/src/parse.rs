@@ -245,11 +245,14 @@ impl Converter {
         let span = self.span(&e);
         let kind = match e {
             PyExpr::Constant(c) => match c.value {
-                py::Constant::Int(i) => ExprKind::Int(
-                    i.to_string()
-                        .parse::<i64>()
-                        .map_err(|_| CompileError::unsupported_because("integer literal", "outside the 64-bit range", span))?,
-                ),
+                py::Constant::Int(i) => {
+                    let digits = i.to_string();
+                    match (digits.parse::<i64>(), digits.parse::<u64>()) {
+                        (Ok(v), _) => ExprKind::Int(v),
+                        (_, Ok(v)) => ExprKind::UInt(v),
+                        _ => return Err(CompileError::unsupported_because("integer literal", "outside the 64-bit range", span)),
+                    }
+                }
                 py::Constant::Float(f) => ExprKind::Float(f),
                 py::Constant::Bool(b) => ExprKind::Bool(b),
                 py::Constant::None => ExprKind::None,

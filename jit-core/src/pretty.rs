@@ -129,6 +129,7 @@ impl Printer<'_> {
         let ty = &self.s.expr_types[e.id as usize];
         let body = match &e.kind {
             H::Int(i) => i.to_string(),
+            H::UInt(u) => u.to_string(),
             H::Float(f) => format!("{f:?}"),
             H::Bool(b) => {
                 if *b {

@@ -217,13 +217,16 @@ impl Type {
         }
     }
 
-    /// NEP 50: an integer literal next to a uint64 takes the uint64's type (`u + 1` is a
-    /// uint64, not the float64 a uint64 and an int64 value make). `*_literal` says whether that
-    /// side is an integer literal.
+    /// NEP 50: an integer literal takes the type of the integer beside it, so that `u + 1` is a
+    /// uint64 (not the float64 a uint64 and an int64 value make), and `h * 0x9E3779B97F4A7C15`
+    /// with an int64 `h` is int64, wrapping (Numba's answer; NumPy refuses the literal).
+    /// `*_literal` says whether that side is an integer literal.
     pub fn weak_literals(l: &Type, l_literal: bool, r: &Type, r_literal: bool) -> (Type, Type) {
         match (l, r) {
             (Type::UInt64, Type::Int) if r_literal => (Type::UInt64, Type::UInt64),
             (Type::Int, Type::UInt64) if l_literal => (Type::UInt64, Type::UInt64),
+            (Type::Int, Type::UInt64) if r_literal => (Type::Int, Type::Int),
+            (Type::UInt64, Type::Int) if l_literal => (Type::Int, Type::Int),
             _ => (l.clone(), r.clone()),
         }
     }
@@ -296,6 +299,7 @@ mod tests {
         assert_eq!(UInt64.bitwise(&Bool), UInt64);
         assert_eq!(super::Type::weak_literals(&UInt64, false, &Int, true), (UInt64, UInt64));
         assert_eq!(super::Type::weak_literals(&UInt64, false, &Int, false), (UInt64, Int));
+        assert_eq!(super::Type::weak_literals(&Int, false, &UInt64, true), (Int, Int));
         assert_eq!(UInt64.arith(&Float32), Float);
         assert_eq!(UInt64.unify(&Int), Ok(Float));
         assert_eq!(Bool.unify(&UInt64), Ok(UInt64));

@@ -27,7 +27,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     ) -> Result<(BasicValueEnum<'ctx>, Type)> {
         // The same rules as inference (infer::binary_type): a literal next to a uint64 is one
         // (the bits are shared, so no conversion), and a uint64 with an int64 is float64.
-        let (lt, rt) = &Type::weak_literals(lt, left.and_then(hir::const_index).is_some(), rt, hir::const_index(right).is_some());
+        let (lt, rt) = &Type::weak_literals(lt, left.is_some_and(hir::is_int_literal), rt, hir::is_int_literal(right));
         let bitwise = matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::LShift | BinOp::RShift);
         let float = !bitwise && lt.arith(rt) == Type::Float;
         let b = self.b();

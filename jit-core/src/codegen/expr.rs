@@ -82,6 +82,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let ty = self.ty(e);
         Ok(match &e.kind {
             H::Int(i) => self.i64(*i).into(),
+            H::UInt(u) => self.i64(*u as i64).into(),
             H::Float(f) => self.f64(*f).into(),
             H::Bool(v) => self.ctx().bool_type().const_int(*v as u64, false).into(),
             H::None => self.ctx().i8_type().const_zero().into(),

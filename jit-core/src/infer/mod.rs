@@ -359,6 +359,7 @@ impl<'a> Cx<'a> {
     fn expr(&mut self, e: &hir::Expr) -> Result<Type> {
         let t = match &e.kind {
             H::Int(_) => Type::Int,
+            H::UInt(_) => Type::UInt64,
             H::Float(_) => Type::Float,
             H::Bool(_) => Type::Bool,
             H::None => Type::None,
@@ -675,7 +676,7 @@ fn binary_type(op: BinOp, (l, left): (&Type, Option<&hir::Expr>), (r, right): (&
     if *l == Type::Unknown || *r == Type::Unknown {
         return Ok(Type::Unknown);
     }
-    let (l, r) = &Type::weak_literals(l, left.and_then(hir::const_index).is_some(), r, hir::const_index(right).is_some());
+    let (l, r) = &Type::weak_literals(l, left.is_some_and(hir::is_int_literal), r, hir::is_int_literal(right));
     let float = l.is_float() || r.is_float();
     // float32 op float32 (or bool) stays float32, as in NumPy and Numba.
     let f32_result = l.arith(r) == Type::Float32;
@@ -720,7 +721,7 @@ pub fn falls_through(stmts: &[hir::Stmt]) -> bool {
             }
             // A loop is left by a `break` or, when its test fails, through its `else` clause.
             S::While { test, body, orelse } => {
-                let forever = matches!(test.kind, H::Bool(true)) || matches!(test.kind, H::Int(i) if i != 0);
+                let forever = matches!(test.kind, H::Bool(true) | H::UInt(_)) || matches!(test.kind, H::Int(i) if i != 0);
                 let normal_exit = !forever && falls_through(orelse);
                 if !normal_exit && !has_break(body) {
                     return false;

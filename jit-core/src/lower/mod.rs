@@ -458,6 +458,7 @@ impl<'a> Lowerer<'a> {
         let span = e.span;
         let kind = match &e.kind {
             A::Int(i) => H::Int(*i),
+            A::UInt(u) => H::UInt(*u),
             A::Float(f) => H::Float(*f),
             A::Bool(b) => H::Bool(*b),
             A::None => H::None,
