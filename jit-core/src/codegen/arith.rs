@@ -371,12 +371,8 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let below = b.build_float_compare(FloatPredicate::OLT, x, self.f64(9223372036854775808.0), "below").u();
         let above = b.build_float_compare(FloatPredicate::OGE, x, self.f64(-9223372036854775808.0), "above").u();
         let fits = b.build_and(below, above, "fits").u();
-        let bad = self.block_named("f2i.bad");
-        let good = self.block_named("f2i.ok");
-        self.branch_cold(fits, good, bad, Cold::Else);
-        self.b().position_at_end(bad);
-        self.float_to_int_error(x);
-        self.b().position_at_end(good);
+        let outside = b.build_not(fits, "f2i.outside").u();
+        self.on_failure(outside, |fx| fx.float_to_int_error(x));
         self.b().build_float_to_signed_int(x, self.ctx().i64_type(), "f2i").u()
     }
 
@@ -408,7 +404,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     }
 
     /// Returns the status of a float that has no int64: NaN, an infinity, or too large.
-    fn float_to_int_error(&mut self, x: FloatValue<'ctx>) {
+    fn float_to_int_error(&self, x: FloatValue<'ctx>) {
         let nan = self.is_nan(x);
         let inf = self.is_inf(x);
         let i32t = self.ctx().i32_type();

@@ -6,7 +6,7 @@ use inkwell::types::BasicType;
 use inkwell::values::{BasicValueEnum, FloatValue, IntValue};
 use inkwell::{FloatPredicate, IntPredicate};
 
-use super::{Built, Cold, Fx};
+use super::{Built, Fx};
 use crate::ast::{BinOp, BoolOpKind, CmpOp, UnaryOp};
 use crate::error::Result;
 use crate::hir::{self, ExprKind as H};
@@ -166,12 +166,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let status = self.b().build_extract_value(r, 1, "cst").u().into_int_value();
                 let failed =
                     self.b().build_int_compare(IntPredicate::NE, status, self.ctx().i32_type().const_zero(), "cfail").u();
-                let bad = self.block_named("propagate");
-                let good = self.block_named("ok");
-                self.branch_cold(failed, bad, good, Cold::Then);
-                self.b().position_at_end(bad);
-                self.ret_status(status);
-                self.b().position_at_end(good);
+                self.on_failure(failed, |fx| fx.ret_status(status));
                 self.b().build_extract_value(r, 0, "cv").u()
             }
             H::Tuple(items) => {

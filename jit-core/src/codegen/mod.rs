@@ -465,11 +465,17 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         if failed.get_zero_extended_constant() == Some(0) {
             return; // cannot fail: no branch for the optimizer to remove
         }
+        self.on_failure(failed, |fx| fx.ret_status(fx.ctx().i32_type().const_int(status as u64, false)));
+    }
+
+    /// If `failed`, run `raise` on a cold path (it ends the function: a returned status); code
+    /// after this runs only when it did not fail.
+    fn on_failure(&self, failed: IntValue<'ctx>, raise: impl FnOnce(&Self)) {
         let bad = self.block_named("raise");
         let good = self.block_named("ok");
         self.branch_cold(failed, bad, good, Cold::Then);
         self.b().position_at_end(bad);
-        self.ret_status(self.ctx().i32_type().const_int(status as u64, false));
+        raise(self);
         self.b().position_at_end(good);
     }
 
