@@ -22,7 +22,9 @@ const HEADER_LEN: usize = 8 + 4 + 8 + 32;
 pub enum CacheError {
     #[error("cache directory {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("cache directory {0} is not owned by this user or is writable by others: not used (a cache entry is code that will run)")]
+    #[error(
+        "cache directory {0} is not owned by this user or is writable by others: not used (a cache entry is code that will run)"
+    )]
     Unsafe(PathBuf),
     #[error("cache entry {path} is damaged ({why}): ignored, it will be recompiled")]
     Corrupt { path: PathBuf, why: String },
@@ -207,7 +209,8 @@ impl Store {
                 }
                 let Ok(md) = f.metadata() else { continue };
                 let key = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
-                let last_use = md.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_secs());
+                let last_use =
+                    md.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_secs());
                 let meta = if with_meta { fs::read(&path).ok().and_then(|b| decode(&b).ok()).map(|e| e.meta) } else { None };
                 out.push(EntryInfo { key, path, size: md.len(), last_use, meta });
             }
@@ -359,7 +362,10 @@ mod tests {
     }
 
     fn entry() -> Entry {
-        Entry { meta: vec![("function".into(), "f".into()), ("signature".into(), "(int64,)".into())], object: vec![0x7f, b'E', b'L', b'F', 1, 2, 3] }
+        Entry {
+            meta: vec![("function".into(), "f".into()), ("signature".into(), "(int64,)".into())],
+            object: vec![0x7f, b'E', b'L', b'F', 1, 2, 3],
+        }
     }
 
     const KEY: &str = "ab12cd";

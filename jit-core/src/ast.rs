@@ -73,7 +73,11 @@ pub enum Target {
     Name(String, Span),
     Tuple(Vec<Target>, Span),
     /// `value[index] = ...` (an array element).
-    Subscript { value: Box<Expr>, index: Box<Expr>, span: Span },
+    Subscript {
+        value: Box<Expr>,
+        index: Box<Expr>,
+        span: Span,
+    },
 }
 
 impl Target {

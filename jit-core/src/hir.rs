@@ -87,7 +87,11 @@ pub enum Target {
     Local(LocalId, Span),
     Tuple(Vec<Target>, Span),
     /// An array element: `array[index] = ...`.
-    Index { array: Box<Expr>, index: Box<Expr>, span: Span },
+    Index {
+        array: Box<Expr>,
+        index: Box<Expr>,
+        span: Span,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

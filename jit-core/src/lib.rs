@@ -193,7 +193,12 @@ pub fn prepare(
 
 /// Lowers and infers a program (`units[0]` called with `arg_types`, the jitted functions it
 /// reaches after it) and computes its code key. An error says which unit its span is in.
-pub fn prepare_program(units: &[Unit], arg_types: &[Type], options: &Options, capture: Capture) -> Result<Prepared, (usize, CompileError)> {
+pub fn prepare_program(
+    units: &[Unit],
+    arg_types: &[Type],
+    options: &Options,
+    capture: Capture,
+) -> Result<Prepared, (usize, CompileError)> {
     let t = Instant::now();
     let pairs: Vec<(&ast::FunctionDef, &lower::Env)> = units.iter().map(|u| (u.func, u.env)).collect();
     let funcs = lower::lower_program(&pairs)?;
@@ -208,7 +213,19 @@ pub fn prepare_program(units: &[Unit], arg_types: &[Type], options: &Options, ca
     let key_parts = key_parts(units, arg_types, options, shape, &optimize::target_identity());
     let code_key = code_key_of(&key_parts);
     let span = units[0].func.span;
-    Ok(Prepared { symbol: format!("sj_{code_key}"), code_key, key_parts, ret, local_names, allocates, typed_ir, timings, typed, shape, span })
+    Ok(Prepared {
+        symbol: format!("sj_{code_key}"),
+        code_key,
+        key_parts,
+        ret,
+        local_names,
+        allocates,
+        typed_ir,
+        timings,
+        typed,
+        shape,
+        span,
+    })
 }
 
 /// Loads an object made earlier for `p` (from the on-disk cache) into the engine.
@@ -246,7 +263,18 @@ pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compil
     let internal = |message: String| CompileError::Internal { message, span };
     if let Some(entry) = engine::lookup_loaded(&symbol) {
         if !capture.llvm_ir && !capture.asm {
-            return Ok(Compiled { symbol, object: Vec::new(), entry, ret, local_names, allocates, typed_ir, llvm_ir: None, asm: None, timings });
+            return Ok(Compiled {
+                symbol,
+                object: Vec::new(),
+                entry,
+                ret,
+                local_names,
+                allocates,
+                typed_ir,
+                llvm_ir: None,
+                asm: None,
+                timings,
+            });
         }
     }
     let ctx = inkwell::context::Context::create();
@@ -285,7 +313,9 @@ pub fn standalone_env(func: &ast::FunctionDef, filename: &str) -> lower::Env {
     for name in lower::global_names(func) {
         let v = match name.as_str() {
             "math" => lower::GlobalValue::Module("math".into()),
-            "abs" | "min" | "max" | "int" | "float" | "bool" | "round" | "range" | "len" => lower::GlobalValue::Builtin(name.clone()),
+            "abs" | "min" | "max" | "int" | "float" | "bool" | "round" | "range" | "len" => {
+                lower::GlobalValue::Builtin(name.clone())
+            }
             n if n == func.name => lower::GlobalValue::SelfFunction,
             _ => lower::GlobalValue::Undefined,
         };

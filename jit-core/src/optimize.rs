@@ -31,7 +31,8 @@ pub struct TargetIdentity {
 /// nothing measurable on out-of-order x86 cores. Full unrolling stops at 16 iterations: a
 /// 20-iteration inner loop with a division check fully unrolled took 180 ms to compile
 /// (benches/kernels.py, newton_sqrt), partially unrolled it takes 10 and runs as fast.
-pub const CODEGEN_FLAGS: &[&str] = &["-disable-post-ra", "-unroll-full-max-count=16", "-irce-skip-profitability-checks", "-unroll-runtime-multi-exit"];
+pub const CODEGEN_FLAGS: &[&str] =
+    &["-disable-post-ra", "-unroll-full-max-count=16", "-irce-skip-profitability-checks", "-unroll-runtime-multi-exit"];
 
 fn set_codegen_flags() {
     let args: Vec<CString> =

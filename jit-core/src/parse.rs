@@ -339,7 +339,9 @@ impl Converter {
                 let part = |e: Option<Box<PyExpr>>| e.map(|e| self.expr(*e).map(Box::new)).transpose();
                 ExprKind::Slice { lower: part(s.lower)?, upper: part(s.upper)?, step: part(s.step)? }
             }
-            PyExpr::Subscript(s) => ExprKind::Subscript { value: Box::new(self.expr(*s.value)?), index: Box::new(self.expr(*s.slice)?) },
+            PyExpr::Subscript(s) => {
+                ExprKind::Subscript { value: Box::new(self.expr(*s.value)?), index: Box::new(self.expr(*s.slice)?) }
+            }
             other => return Err(CompileError::unsupported(expr_name(&other), span)),
         };
         Ok(Expr { kind, span })

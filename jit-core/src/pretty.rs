@@ -57,7 +57,8 @@ impl Printer<'_> {
                     let _ = writeln!(out, "{pad}{} {}= {}", self.local(*target), op.symbol(), self.expr(value));
                 }
                 S::AugAssignIndex { array, index, op, value } => {
-                    let _ = writeln!(out, "{pad}{}[{}] {}= {}", self.expr(array), self.expr(index), op.symbol(), self.expr(value));
+                    let _ =
+                        writeln!(out, "{pad}{}[{}] {}= {}", self.expr(array), self.expr(index), op.symbol(), self.expr(value));
                 }
                 S::Expr(e) => {
                     let _ = writeln!(out, "{pad}{}", self.expr(e));
@@ -183,7 +184,11 @@ impl Printer<'_> {
             }
             H::Call { func, args } => {
                 let target = self.s.call_targets.get(&e.id).map(|t| format!("#{t}")).unwrap_or_default();
-                format!("{}{target}({})", self.prog.funcs[*func as usize].name, args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
+                format!(
+                    "{}{target}({})",
+                    self.prog.funcs[*func as usize].name,
+                    args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")
+                )
             }
             H::Tuple(items) => format!("({})", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
             H::Subscript { value, index } => format!("{}[{}]", self.expr(value), self.expr(index)),

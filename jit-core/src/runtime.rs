@@ -141,7 +141,13 @@ fn block_layout(bytes: usize) -> Option<std::alloc::Layout> {
 pub extern "C" fn sj_rt_alloc(bytes: i64, zero: bool) -> *mut u8 {
     let Some(layout) = usize::try_from(bytes).ok().and_then(block_layout) else { return std::ptr::null_mut() };
     // SAFETY: the layout has a non-zero size.
-    let p = unsafe { if zero { std::alloc::alloc_zeroed(layout) } else { std::alloc::alloc(layout) } };
+    let p = unsafe {
+        if zero {
+            std::alloc::alloc_zeroed(layout)
+        } else {
+            std::alloc::alloc(layout)
+        }
+    };
     if !p.is_null() {
         ARENA.with(|a| a.borrow_mut().push((p as usize, bytes as usize)));
     }

@@ -134,7 +134,13 @@ pub unsafe fn classify_fast(p: *mut ffi::PyObject) -> Option<(Kind, u64)> {
 
 /// An argument's kind and slot; a tuple's elements go, flattened, into a buffer of their own
 /// that the slot points to (`buffers` keeps it alive for the call).
-pub fn classify_arg(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &str, buffers: &mut Vec<Vec<u64>>) -> PyResult<(Kind, u64)> {
+pub fn classify_arg(
+    py: Python<'_>,
+    ob: &Bound<'_, PyAny>,
+    func: &str,
+    param: &str,
+    buffers: &mut Vec<Vec<u64>>,
+) -> PyResult<(Kind, u64)> {
     if let Ok(t) = ob.cast_exact::<PyTuple>() {
         let mut flat = Vec::new();
         let kind = classify_tuple(py, t, func, param, &mut flat)?;

@@ -16,7 +16,10 @@ pub static WRITES: AtomicU64 = AtomicU64::new(0);
 
 /// `STICKYJIT_CACHE=0` (or `off`, `false`, `no`) turns the on-disk cache off for the process.
 pub fn enabled() -> bool {
-    !matches!(std::env::var("STICKYJIT_CACHE").as_deref().map(str::to_ascii_lowercase).as_deref(), Ok("0" | "off" | "false" | "no"))
+    !matches!(
+        std::env::var("STICKYJIT_CACHE").as_deref().map(str::to_ascii_lowercase).as_deref(),
+        Ok("0" | "off" | "false" | "no")
+    )
 }
 
 pub fn warn(py: Python<'_>, message: &str) {
@@ -158,7 +161,14 @@ pub fn cache_prune(cap: Option<u64>) -> PyResult<(usize, u64)> {
 /// missed: the parts in which it differs from the nearest earlier entry for the same function.
 /// Reads the whole directory: called when asked (`explain()`, `STICKYJIT_EXPLAIN=1`), not on
 /// every miss. The entry under `key` itself (written by the compile being explained) is skipped.
-pub fn explain_miss(store: &Store, key: &str, function: &str, file: &str, signature: &str, parts: &[(&'static str, String)]) -> String {
+pub fn explain_miss(
+    store: &Store,
+    key: &str,
+    function: &str,
+    file: &str,
+    signature: &str,
+    parts: &[(&'static str, String)],
+) -> String {
     let mut best: Option<(usize, Vec<String>, String)> = None;
     for e in store.entries(true) {
         if e.key == key {

@@ -43,7 +43,13 @@ enum Explain {
     Said(String),
     /// The specializations were dropped first (a callee was redefined), then this happened.
     Because(String, Box<Explain>),
-    Miss { store: &'static cache::Store, key: String, file: String, sig: String, parts: Vec<(&'static str, String)> },
+    Miss {
+        store: &'static cache::Store,
+        key: String,
+        file: String,
+        sig: String,
+        parts: Vec<(&'static str, String)>,
+    },
 }
 
 impl Explain {
@@ -219,7 +225,9 @@ impl Dispatcher {
             // SAFETY: the caller holds a reference to every argument for the whole call.
             let (k, s) = match unsafe { classify_fast(a) } {
                 Some(x) => x,
-                None => classify_arg(py, unsafe { &Bound::from_borrowed_ptr(py, a) }, &self.name, &self.param_names[i], &mut buffers)?,
+                None => {
+                    classify_arg(py, unsafe { &Bound::from_borrowed_ptr(py, a) }, &self.name, &self.param_names[i], &mut buffers)?
+                }
             };
             kinds[i] = k;
             slots[i] = s;
@@ -239,7 +247,12 @@ impl Dispatcher {
     }
 
     /// A call with a tuple of positional arguments and a dict of keyword arguments.
-    pub(crate) fn call_impl(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+    pub(crate) fn call_impl(
+        &self,
+        py: Python<'_>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
         if self.unsupported_signature {
             let mut guard = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
             self.parsed(py, &mut guard)?;
@@ -387,10 +400,8 @@ impl Dispatcher {
     ) -> PyResult<Env> {
         let names = jit_core::lower::global_names(&parsed.ast);
         let support = py.import("stickyjit._support")?;
-        let resolved = support.call_method1(
-            "resolve_globals",
-            (self.func(py), PyList::new(py, &names)?, slf_obj, py.get_type::<Dispatcher>()),
-        )?;
+        let resolved = support
+            .call_method1("resolve_globals", (self.func(py), PyList::new(py, &names)?, slf_obj, py.get_type::<Dispatcher>()))?;
         let mut env = Env { filename: parsed.filename.clone(), ..Default::default() };
         for item in resolved.try_iter()? {
             let (name, tag, payload): (String, String, Bound<'_, PyAny>) = item?.extract()?;
@@ -473,9 +484,18 @@ impl Dispatcher {
         let sig = signature_text(kinds);
         let mut explanation = match (&from_disk, store) {
             (Some(_), _) => Explain::Said(format!("{}{sig} was loaded from the cache (entry {key})", self.name)),
-            (None, Some(store)) => Explain::Miss { store, key: key.clone(), file: parsed.filename.clone(), sig: sig.clone(), parts: p.key_parts.clone() },
+            (None, Some(store)) => Explain::Miss {
+                store,
+                key: key.clone(),
+                file: parsed.filename.clone(),
+                sig: sig.clone(),
+                parts: p.key_parts.clone(),
+            },
             (None, None) if !self.use_cache => Explain::Said(format!("{}{sig} was compiled: cache=False", self.name)),
-            (None, None) => Explain::Said(format!("{}{sig} was compiled: the cache is off or unusable (STICKYJIT_CACHE, or a warning said why)", self.name)),
+            (None, None) => Explain::Said(format!(
+                "{}{sig} was compiled: the cache is off or unusable (STICKYJIT_CACHE, or a warning said why)",
+                self.name
+            )),
         };
         let mut c = match (from_disk, store) {
             (Some(entry), Some(store)) => match jit_core::load_object(p, entry.object) {
@@ -566,7 +586,14 @@ impl Dispatcher {
             eprintln!("stickyjit: compiled {}{sig} in {:.3}ms: {}", self.name, t0.elapsed().as_secs_f64() * 1e3, parts.join(" "));
         }
         let arrays = c.allocates || holds_array(&c.ret);
-        self.publish(Spec { kinds: kinds.to_vec(), entry: c.entry, ret: c.ret, local_names: Arc::new(c.local_names), arrays, deps });
+        self.publish(Spec {
+            kinds: kinds.to_vec(),
+            entry: c.entry,
+            ret: c.ret,
+            local_names: Arc::new(c.local_names),
+            arrays,
+            deps,
+        });
         Ok(())
     }
 

@@ -28,7 +28,10 @@ pub fn compile_error(py: Python<'_>, e: &CoreError, filename: &str, source_line:
     let span = e.span();
     if let CoreError::ArgumentType { message, .. } = e {
         // The call's argument is wrong, not the code: CPython's exception for that.
-        return pyo3::exceptions::PyTypeError::new_err(format!("{message} (used as one at {filename}:{}:{})", span.line, span.col));
+        return pyo3::exceptions::PyTypeError::new_err(format!(
+            "{message} (used as one at {filename}:{}:{})",
+            span.line, span.col
+        ));
     }
     let mut msg = format!("{filename}:{}:{}: {e}", span.line, span.col);
     if let Some(line) = source_line {

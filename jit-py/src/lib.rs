@@ -1,8 +1,8 @@
 //! The `stickyjit._native` extension module: exposes the dispatcher, the exceptions and stats.
 
 mod args;
-mod dispatcher;
 mod disk;
+mod dispatcher;
 mod errors;
 mod program;
 mod returned;

@@ -48,10 +48,11 @@ impl<'a, 'py> Owners<'a, 'py> {
         }
         if let Some(i) = self.blocks.iter().position(|(s, b)| inside(*s, *b)) {
             let (start, bytes) = self.blocks.swap_remove(i);
-            let cap = PyCapsule::new_with_value_and_destructor(py, (start, bytes), c"stickyjit array memory", |(start, bytes), _| {
-                // SAFETY: the block came from the arena and this capsule is its only owner.
-                unsafe { jit_core::runtime::arena_free(start, bytes) }
-            })?;
+            let cap =
+                PyCapsule::new_with_value_and_destructor(py, (start, bytes), c"stickyjit array memory", |(start, bytes), _| {
+                    // SAFETY: the block came from the arena and this capsule is its only owner.
+                    unsafe { jit_core::runtime::arena_free(start, bytes) }
+                })?;
             let cap = cap.into_any();
             self.claimed.push((start, bytes, cap.clone()));
             return Ok(cap);
@@ -116,7 +117,13 @@ fn typenum(d: Dtype) -> std::ffi::c_int {
     }) as std::ffi::c_int
 }
 
-fn to_array<'py>(py: Python<'py>, a: &ArrayType, slots: &[u64], at: &mut usize, owners: &mut Owners<'_, 'py>) -> PyResult<Bound<'py, PyAny>> {
+fn to_array<'py>(
+    py: Python<'py>,
+    a: &ArrayType,
+    slots: &[u64],
+    at: &mut usize,
+    owners: &mut Owners<'_, 'py>,
+) -> PyResult<Bound<'py, PyAny>> {
     let n = a.ndim as usize;
     let addr = slots[*at] as usize;
     let mut dims: Vec<npyffi::npy_intp> = slots[*at + 1..*at + 1 + n].iter().map(|&v| v as npyffi::npy_intp).collect();
@@ -155,7 +162,13 @@ fn to_array<'py>(py: Python<'py>, a: &ArrayType, slots: &[u64], at: &mut usize, 
 }
 
 /// The Python value of type `t` in `slots[*at..]` (advancing `*at`).
-pub fn to_python<'py>(py: Python<'py>, t: &Type, slots: &[u64], at: &mut usize, owners: &mut Option<Owners<'_, 'py>>) -> PyResult<Bound<'py, PyAny>> {
+pub fn to_python<'py>(
+    py: Python<'py>,
+    t: &Type,
+    slots: &[u64],
+    at: &mut usize,
+    owners: &mut Option<Owners<'_, 'py>>,
+) -> PyResult<Bound<'py, PyAny>> {
     match t {
         Type::Tuple(items) => {
             let mut values = Vec::with_capacity(items.len());

@@ -11,8 +11,8 @@
 //! identity: a notebook may exec each cell into a fresh one (the dispatcher then adopts the new
 //! function: `Dispatcher::_adopt`). blake3, so identical in every process whatever PYTHONHASHSEED is.
 
-use pyo3::prelude::*;
 use pyo3::intern;
+use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyString, PyTuple};
 
 struct Hasher(blake3::Hasher);
@@ -74,7 +74,9 @@ fn is_frozen_kind(v: &Bound<'_, PyAny>) -> bool {
 fn put_code(h: &mut Hasher, code: &Bound<'_, PyAny>, skip_docstring: bool) -> PyResult<()> {
     let py = code.py();
     h.put(code.getattr(intern!(py, "co_code"))?.cast::<PyBytes>()?.as_bytes());
-    for attr in [intern!(py, "co_argcount"), intern!(py, "co_posonlyargcount"), intern!(py, "co_kwonlyargcount"), intern!(py, "co_flags")] {
+    for attr in
+        [intern!(py, "co_argcount"), intern!(py, "co_posonlyargcount"), intern!(py, "co_kwonlyargcount"), intern!(py, "co_flags")]
+    {
         h.put(&code.getattr(attr)?.extract::<i64>()?.to_le_bytes());
     }
     let consts = code.getattr(intern!(py, "co_consts"))?;
@@ -106,7 +108,8 @@ pub fn sticky_identity(func: &Bound<'_, PyAny>, options: &Bound<'_, PyAny>) -> P
         }
     }
     let code = func.getattr(intern!(py, "__code__"))?;
-    let nparams = code.getattr(intern!(py, "co_argcount"))?.extract::<usize>()? + code.getattr(intern!(py, "co_kwonlyargcount"))?.extract::<usize>()?;
+    let nparams = code.getattr(intern!(py, "co_argcount"))?.extract::<usize>()?
+        + code.getattr(intern!(py, "co_kwonlyargcount"))?.extract::<usize>()?;
     let varnames = code.getattr(intern!(py, "co_varnames"))?;
     for name in varnames.cast::<PyTuple>()?.iter().take(nparams) {
         h.put_str(&name.cast::<PyString>()?.to_cow()?);

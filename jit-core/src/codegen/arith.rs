@@ -414,5 +414,4 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let st = b.build_select(nan, status(Status::FloatNanToInt), not_nan.into_int_value(), "st").u();
         self.ret_status(st.into_int_value());
     }
-
 }

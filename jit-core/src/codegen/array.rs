@@ -50,7 +50,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 if field == 1 {
                     // A size is never negative: with that known, `i < n - 1` proves `i + 1 < n`
                     // and the optimizer drops the bounds check.
-                    let range = self.ctx.metadata_node(&[i64t.const_zero().into(), i64t.const_int(i64::MAX as u64, false).into()]);
+                    let range =
+                        self.ctx.metadata_node(&[i64t.const_zero().into(), i64t.const_int(i64::MAX as u64, false).into()]);
                     let load = v.as_instruction().expect("a load is an instruction");
                     load.set_metadata(range, self.ctx.get_kind_id("range")).expect("range metadata on a load");
                 }
@@ -229,7 +230,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let b = self.b();
         let (i64t, f64t) = (self.ctx().i64_type(), self.ctx().f64_type());
         match a_dtype {
-            Dtype::Bool => b.build_int_compare(IntPredicate::NE, raw.into_int_value(), self.ctx().i8_type().const_zero(), "b").u().into(),
+            Dtype::Bool => {
+                b.build_int_compare(IntPredicate::NE, raw.into_int_value(), self.ctx().i8_type().const_zero(), "b").u().into()
+            }
             Dtype::Float64 | Dtype::Int64 | Dtype::UInt64 => raw,
             // A float32 element is carried as the double holding it (Type::Float32).
             Dtype::Float32 => b.build_float_ext(raw.into_float_value(), f64t, "f").u().into(),
@@ -240,7 +243,13 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 
     /// `array[index] = v`: `v` (of type `from`) converted to the dtype as NumPy's assignment
     /// does (a float stored into an integer array is truncated toward zero, saturating).
-    pub(super) fn array_store(&mut self, array: &hir::Expr, index: &hir::Expr, v: BasicValueEnum<'ctx>, from: &Type) -> Result<()> {
+    pub(super) fn array_store(
+        &mut self,
+        array: &hir::Expr,
+        index: &hir::Expr,
+        v: BasicValueEnum<'ctx>,
+        from: &Type,
+    ) -> Result<()> {
         let (ptr, a) = self.element_ptr(array, index)?;
         self.store_element(ptr, a, v, from);
         Ok(())
@@ -374,7 +383,8 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let mut exits = Vec::new();
         for (k, size) in shape.iter().enumerate() {
             self.b().build_store(idx[k], self.i64(0)).u();
-            let (head, body_bb, exit) = (self.block_named("nest.head"), self.block_named("nest.body"), self.block_named("nest.exit"));
+            let (head, body_bb, exit) =
+                (self.block_named("nest.head"), self.block_named("nest.body"), self.block_named("nest.exit"));
             self.b().build_unconditional_branch(head).u();
             self.b().position_at_end(head);
             let i = self.b().build_load(i64t, idx[k], "i").u().into_int_value();
@@ -397,7 +407,12 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     }
 
     /// The address of the element at `idx` (positions already in range) of data with `strides`.
-    pub(super) fn address(&self, data: PointerValue<'ctx>, idx: &[IntValue<'ctx>], strides: &[IntValue<'ctx>]) -> PointerValue<'ctx> {
+    pub(super) fn address(
+        &self,
+        data: PointerValue<'ctx>,
+        idx: &[IntValue<'ctx>],
+        strides: &[IntValue<'ctx>],
+    ) -> PointerValue<'ctx> {
         let mut offset = self.i64(0);
         for (i, stride) in idx.iter().zip(strides) {
             let term = self.b().build_int_mul(*i, *stride, "term").u();
@@ -407,7 +422,13 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     }
 
     /// An array value of type `a` from its parts.
-    pub(super) fn array_value(&self, a: &ArrayType, data: PointerValue<'ctx>, shape: &[IntValue<'ctx>], strides: &[IntValue<'ctx>]) -> BasicValueEnum<'ctx> {
+    pub(super) fn array_value(
+        &self,
+        a: &ArrayType,
+        data: PointerValue<'ctx>,
+        shape: &[IntValue<'ctx>],
+        strides: &[IntValue<'ctx>],
+    ) -> BasicValueEnum<'ctx> {
         let st = self.cg.array_llty(a).into_struct_type();
         let mut out = self.b().build_insert_value(st.get_undef(), data, 0, "arr").u().into_struct_value();
         for (field, values) in [(1u32, shape), (2, strides)] {
@@ -423,7 +444,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     fn combine(&self, f: Reduction, t: &Type, cur: BasicValueEnum<'ctx>, x: BasicValueEnum<'ctx>) -> BasicValueEnum<'ctx> {
         let b = self.b();
         match (f, t) {
-            (Reduction::Sum | Reduction::Mean, Type::Float) => b.build_float_add(cur.into_float_value(), x.into_float_value(), "sum").u().into(),
+            (Reduction::Sum | Reduction::Mean, Type::Float) => {
+                b.build_float_add(cur.into_float_value(), x.into_float_value(), "sum").u().into()
+            }
             (Reduction::Sum | Reduction::Mean, _) => b.build_int_add(cur.into_int_value(), x.into_int_value(), "sum").u().into(),
             (_, Type::Float) => {
                 // NaN propagates, as in NumPy.

@@ -250,7 +250,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     }
 
     pub(super) fn compare_chain(&mut self, left: &hir::Expr, ops: &[CmpOp], comps: &[hir::Expr]) -> Result<BasicValueEnum<'ctx>> {
-        if let ([op @ (CmpOp::Eq | CmpOp::Ne)], [zero], H::Binary { op: BinOp::Mod, left: x, right: y }) = (ops, comps, &left.kind) {
+        if let ([op @ (CmpOp::Eq | CmpOp::Ne)], [zero], H::Binary { op: BinOp::Mod, left: x, right: y }) =
+            (ops, comps, &left.kind)
+        {
             // `x % y == 0` on ints: a divisibility test, whatever the signs (the floor modulo
             // is 0 exactly when the truncating remainder is), so without the sign fix-up.
             let ints = |e: &hir::Expr| matches!(self.ty(e), Type::Int | Type::Bool);

@@ -28,7 +28,6 @@ use crate::infer::{TypedFunction, TypedProgram};
 use crate::runtime::Status;
 use crate::types::Type;
 
-
 /// Which side of a conditional branch is the rarely taken one ([`Fx::branch_cold`]).
 #[derive(Clone, Copy)]
 enum Cold {
@@ -261,7 +260,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         b.position_at_end(self.ctx.append_basic_block(f, "entry"));
         let args_ptr = f.get_nth_param(0).unwrap().into_pointer_value();
         let ret_ptr = f.get_nth_param(1).unwrap().into_pointer_value();
-        let mut args: Vec<inkwell::values::BasicMetadataValueEnum> = self.load_args(args_ptr, spec).into_iter().map(Into::into).collect();
+        let mut args: Vec<inkwell::values::BasicMetadataValueEnum> =
+            self.load_args(args_ptr, spec).into_iter().map(Into::into).collect();
         let helper = self.module.get_function("sj_rt_stack_limit").unwrap_or_else(|| {
             let f = self.module.add_function("sj_rt_stack_limit", i64t.fn_type(&[], false), Some(Linkage::External));
             self.nounwind(f);
@@ -438,13 +438,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// A conditional branch whose `cold` side is an error path (or, for boundscheck=False, a
     /// negative index): branch weights tell LLVM so, which lays that side out of line, keeps
     /// it from being turned into a select, and lets the loop unroller treat the exit as rare.
-    fn branch_cold(
-        &self,
-        cond: IntValue<'ctx>,
-        then_bb: BasicBlock<'ctx>,
-        else_bb: BasicBlock<'ctx>,
-        cold: Cold,
-    ) {
+    fn branch_cold(&self, cond: IntValue<'ctx>, then_bb: BasicBlock<'ctx>, else_bb: BasicBlock<'ctx>, cold: Cold) {
         let br = self.b().build_conditional_branch(cond, then_bb, else_bb).u();
         let i32t = self.ctx().i32_type();
         // __builtin_expect's weights (LLVM's LikelyBranchWeight).
@@ -501,7 +495,8 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         self.branch_cold(deep, overflow, ok, Cold::Then);
         self.b().position_at_end(overflow);
         let handler = module.get_function("sj_rt_stack_overflow").unwrap_or_else(|| {
-            let f = module.add_function("sj_rt_stack_overflow", self.ctx().void_type().fn_type(&[], false), Some(Linkage::External));
+            let f =
+                module.add_function("sj_rt_stack_overflow", self.ctx().void_type().fn_type(&[], false), Some(Linkage::External));
             for attr in ["noreturn", "nounwind", "cold"] {
                 let kind = Attribute::get_named_enum_kind_id(attr);
                 f.add_attribute(AttributeLoc::Function, self.ctx().create_enum_attribute(kind, 0));

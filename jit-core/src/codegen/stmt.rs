@@ -197,7 +197,8 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         b.position_at_end(latch);
         let kv = b.build_load(i64t, k, "kv").u().into_int_value();
         // c < stop <= i64::MAX (or c < n) before the increment: it cannot overflow.
-        let k1 = if unit_step { b.build_int_nsw_add(kv, self.i64(1), "k1") } else { b.build_int_nuw_add(kv, self.i64(1), "k1") }.u();
+        let k1 =
+            if unit_step { b.build_int_nsw_add(kv, self.i64(1), "k1") } else { b.build_int_nuw_add(kv, self.i64(1), "k1") }.u();
         b.build_store(k, k1).u();
         b.build_unconditional_branch(head).u();
         b.position_at_end(else_bb);

@@ -27,8 +27,8 @@ impl Cx<'_> {
     /// default (float64; `np.full` the fill value's type; `np.arange` int64 for ints; `*_like`
     /// and `.copy()` the source's).
     pub(super) fn new_array_type(&mut self, n: &hir::NewArray, span: Span) -> Result<Type> {
-        use hir::{Fill, NewArray};
         use crate::types::Dtype;
+        use hir::{Fill, NewArray};
         let of = |t: &Type| match t {
             Type::Bool => Dtype::Bool,
             Type::Int => Dtype::Int64,
@@ -42,7 +42,8 @@ impl Cx<'_> {
                 _ => Ok(None),
             }
         };
-        let array = |ndim: usize, dtype: Dtype| Type::Array(ArrayType { dtype, ndim: ndim as u8, layout: Layout::C, readonly: false });
+        let array =
+            |ndim: usize, dtype: Dtype| Type::Array(ArrayType { dtype, ndim: ndim as u8, layout: Layout::C, readonly: false });
         Ok(match n {
             NewArray::Filled { shape, fill, dtype } => {
                 let ndim = match self.expr(shape)? {
@@ -69,7 +70,13 @@ impl Cx<'_> {
                 match st {
                     Type::Array(a) => array(a.ndim as usize, dtype.unwrap_or(a.dtype)),
                     Type::Unknown => Type::Unknown,
-                    t => return Err(CompileError::typing("array argument", format!("expected an array, not {}", type_name(&t)), span)),
+                    t => {
+                        return Err(CompileError::typing(
+                            "array argument",
+                            format!("expected an array, not {}", type_name(&t)),
+                            span,
+                        ))
+                    }
                 }
             }
             NewArray::Arange { start, stop, step, dtype } => {
@@ -86,7 +93,9 @@ impl Cx<'_> {
             NewArray::Copy { array: src } => match self.expr(src)? {
                 Type::Array(a) => array(a.ndim as usize, a.dtype),
                 Type::Unknown => Type::Unknown,
-                t => return Err(CompileError::typing("attribute access", format!("{} has no method 'copy'", type_name(&t)), span)),
+                t => {
+                    return Err(CompileError::typing("attribute access", format!("{} has no method 'copy'", type_name(&t)), span))
+                }
             },
         })
     }
@@ -109,7 +118,11 @@ impl Cx<'_> {
                 for part in [lower, upper, step].into_iter().flatten() {
                     let t = self.expr(part)?;
                     if !t.is_integer_or_unknown() {
-                        return Err(CompileError::typing("slice", format!("slice indices must be integers, not {}", type_name(&t)), part.span));
+                        return Err(CompileError::typing(
+                            "slice",
+                            format!("slice indices must be integers, not {}", type_name(&t)),
+                            part.span,
+                        ));
                     }
                 }
                 kept += 1;
@@ -118,7 +131,11 @@ impl Cx<'_> {
             } else {
                 let t = self.expr(item)?;
                 if !t.is_integer_or_unknown() {
-                    return Err(CompileError::typing("array index", format!("array indices must be integers, not {}", type_name(&t)), item.span));
+                    return Err(CompileError::typing(
+                        "array index",
+                        format!("array indices must be integers, not {}", type_name(&t)),
+                        item.span,
+                    ));
                 }
             }
         }
@@ -142,7 +159,11 @@ impl Cx<'_> {
         };
         for t in &idx {
             if !t.is_integer_or_unknown() {
-                return Err(CompileError::typing("array index", format!("array indices must be integers, not {}", type_name(t)), index.span));
+                return Err(CompileError::typing(
+                    "array index",
+                    format!("array indices must be integers, not {}", type_name(t)),
+                    index.span,
+                ));
             }
         }
         if idx.len() != a.ndim as usize {

@@ -6,12 +6,15 @@
 
 use std::collections::HashMap;
 
-use crate::ast::{BinOp, Span, UnaryOp};
+use crate::ast::{Span, UnaryOp};
 use crate::error::{CompileError, Result};
 use crate::hir::{self, ExprId, ExprKind as H, FuncId, Intrinsic, MathFn, StmtKind as S};
 use crate::types::{Dtype, Type};
 
 mod arrays;
+mod ops;
+
+use ops::binary_type;
 
 pub type SpecId = usize;
 
@@ -82,7 +85,10 @@ pub fn infer(funcs: Vec<hir::Function>, arg_types: Vec<Type>) -> Result<TypedPro
 }
 
 /// [`infer`], saying on error which function the error's span is in.
-pub fn infer_program(funcs: Vec<hir::Function>, arg_types: Vec<Type>) -> std::result::Result<TypedProgram, (FuncId, CompileError)> {
+pub fn infer_program(
+    funcs: Vec<hir::Function>,
+    arg_types: Vec<Type>,
+) -> std::result::Result<TypedProgram, (FuncId, CompileError)> {
     let root = &funcs[0];
     let mut specs = vec![new_spec(root, 0, arg_types)];
     for _round in 0..64 {
@@ -106,7 +112,10 @@ pub fn infer_program(funcs: Vec<hir::Function>, arg_types: Vec<Type>) -> std::re
                         0,
                         CompileError::typing(
                             "tuple return value",
-                            format!("'{}' returns {}; tuples returned to Python hold numbers and tuples of numbers", f.name, specs[0].ret),
+                            format!(
+                                "'{}' returns {}; tuples returned to Python hold numbers and tuples of numbers",
+                                f.name, specs[0].ret
+                            ),
                             f.span,
                         ),
                     ));
@@ -478,7 +487,11 @@ impl<'a> Cx<'a> {
                 Type::Unknown => Type::Unknown,
                 t => {
                     return Err(self.not_an_array(value, &t).unwrap_or_else(|| {
-                        CompileError::typing("attribute access", format!("{} has no attribute '{}'", type_name(&t), attr.name()), e.span)
+                        CompileError::typing(
+                            "attribute access",
+                            format!("{} has no attribute '{}'", type_name(&t), attr.name()),
+                            e.span,
+                        )
                     }))
                 }
             },
@@ -520,7 +533,11 @@ impl<'a> Cx<'a> {
                 return Ok(Type::Unknown);
             }
             return Err(self.not_an_array(value, &vt).unwrap_or_else(|| {
-                CompileError::typing("subscript", format!("{} cannot be indexed; only arrays and tuples can", type_name(&vt)), span)
+                CompileError::typing(
+                    "subscript",
+                    format!("{} cannot be indexed; only arrays and tuples can", type_name(&vt)),
+                    span,
+                )
             }));
         };
         if let Some(i) = hir::const_index(index) {
@@ -536,7 +553,11 @@ impl<'a> Cx<'a> {
             return Ok(items[at as usize].clone());
         }
         if !it.is_integer_or_unknown() {
-            return Err(CompileError::typing("tuple index", format!("tuple indices must be integers, not {}", type_name(&it)), index.span));
+            return Err(CompileError::typing(
+                "tuple index",
+                format!("tuple indices must be integers, not {}", type_name(&it)),
+                index.span,
+            ));
         }
         let Some(first) = items.first() else {
             // Always an IndexError at run time; int64 lets `for x in ()` type its dead body.
@@ -560,7 +581,12 @@ impl<'a> Cx<'a> {
         let H::Local { id, .. } = value.kind else { return None };
         let is_param = f.params.contains(&id) && self.specs[self.me].arg_types.get(id as usize) == Some(got);
         is_param.then(|| CompileError::ArgumentType {
-            message: format!("{}() argument '{}' must be an array here, not {}", f.name, f.locals[id as usize].name, type_name(got)),
+            message: format!(
+                "{}() argument '{}' must be an array here, not {}",
+                f.name,
+                f.locals[id as usize].name,
+                type_name(got)
+            ),
             span: value.span,
         })
     }
@@ -572,7 +598,11 @@ impl<'a> Cx<'a> {
                 Type::Array(a) if a.ndim > 0 => Ok(Type::Int),
                 Type::Unknown => Ok(Type::Unknown),
                 t => Err(self.not_an_array(&args[0], &t).unwrap_or_else(|| {
-                    CompileError::typing("len() argument", format!("len() of {}; only tuples and arrays have a length here", type_name(&t)), args[0].span)
+                    CompileError::typing(
+                        "len() argument",
+                        format!("len() of {}; only tuples and arrays have a length here", type_name(&t)),
+                        args[0].span,
+                    )
                 })),
             };
         }
@@ -651,62 +681,6 @@ impl<'a> Cx<'a> {
             },
         })
     }
-}
-
-/// Whether an exponent expression is a literal negative integer (`2 ** -1` is a float in Python).
-fn is_negative_literal(e: &hir::Expr) -> bool {
-    match &e.kind {
-        H::Int(i) => *i < 0,
-        H::Unary { op: UnaryOp::Neg, operand } => matches!(operand.kind, H::Int(i) if i > 0),
-        _ => false,
-    }
-}
-
-/// The type of `left op right`; `left` is None for an augmented assignment's target.
-fn binary_type(op: BinOp, (l, left): (&Type, Option<&hir::Expr>), (r, right): (&Type, &hir::Expr), span: Span) -> Result<Type> {
-    for t in [l, r] {
-        if !(t.is_numeric() || *t == Type::Unknown) {
-            return Err(CompileError::typing(
-                "binary operator",
-                format!("unsupported operand types for {}: {} and {}", op.symbol(), type_name(l), type_name(r)),
-                span,
-            ));
-        }
-    }
-    if *l == Type::Unknown || *r == Type::Unknown {
-        return Ok(Type::Unknown);
-    }
-    let (l, r) = &Type::weak_literals(l, left.is_some_and(hir::is_int_literal), r, hir::is_int_literal(right));
-    let float = l.is_float() || r.is_float();
-    // float32 op float32 (or bool) stays float32, as in NumPy and Numba.
-    let f32_result = l.arith(r) == Type::Float32;
-    Ok(match op {
-        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::FloorDiv | BinOp::Mod => l.arith(r),
-        BinOp::Div if f32_result => Type::Float32,
-        BinOp::Div => Type::Float,
-        BinOp::Pow => {
-            if f32_result {
-                Type::Float32
-            } else if l.arith(r) == Type::Float || is_negative_literal(right) {
-                Type::Float
-            } else {
-                l.arith(r)
-            }
-        }
-        BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if float => {
-            return Err(CompileError::typing(
-                "binary operator",
-                format!("unsupported operand types for {}: {} and {}", op.symbol(), type_name(l), type_name(r)),
-                span,
-            ))
-        }
-        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if *l == Type::Bool && *r == Type::Bool => Type::Bool,
-        // Shifts keep the left operand's type; bitwise operators are int64, or uint64 between
-        // unsigned operands (Numba's rules).
-        BinOp::LShift | BinOp::RShift if *l == Type::UInt64 => Type::UInt64,
-        BinOp::LShift | BinOp::RShift => Type::Int,
-        _ => l.bitwise(r),
-    })
 }
 
 /// Whether control can run off the end of `stmts`.

@@ -12,10 +12,10 @@ use crate::flow;
 
 mod names;
 mod numpy;
-use numpy::NEW_ARRAY;
+use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
 use names::collect_assigned;
 pub use names::{global_names, local_names};
-use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
+use numpy::NEW_ARRAY;
 
 /// What a global name referenced by the function is bound to, as the caller (jit-py) found it.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,7 +39,10 @@ pub enum GlobalValue {
     SelfFunction,
     /// Another jitted function: `unit` is its index in the program being compiled
     /// ([`lower_program`]); `name` is its `__qualname__`, for messages.
-    Jitted { name: String, unit: u32 },
+    Jitted {
+        name: String,
+        unit: u32,
+    },
     /// Anything else: `description` says what it is, for the error message.
     Unsupported {
         description: String,
@@ -78,7 +81,8 @@ pub fn lower_program(units: &[(&ast::FunctionDef, &Env)]) -> std::result::Result
 
 fn lower_unit(units: &[(&ast::FunctionDef, &Env)], me: usize) -> Result<hir::Function> {
     let (f, env) = units[me];
-    let mut l = Lowerer { env, units, me: me as u32, locals: Vec::new(), by_name: HashMap::new(), next_expr: 0, allocates: false };
+    let mut l =
+        Lowerer { env, units, me: me as u32, locals: Vec::new(), by_name: HashMap::new(), next_expr: 0, allocates: false };
     for p in &f.params {
         l.local(&p.name, p.span);
     }
@@ -253,8 +257,10 @@ impl<'a> Lowerer<'a> {
         let item_seq = read_seq(self);
         let item_index = self.mk(H::Local { id: index, check_bound: false }, iter.span);
         let item = self.mk(H::Subscript { value: Box::new(item_seq), index: Box::new(item_index) }, iter.span);
-        let mut loop_body =
-            vec![hir::Stmt { kind: hir::StmtKind::Assign { targets: vec![self.target(target)?], value: item }, span: target.span() }];
+        let mut loop_body = vec![hir::Stmt {
+            kind: hir::StmtKind::Assign { targets: vec![self.target(target)?], value: item },
+            span: target.span(),
+        }];
         loop_body.extend(self.block(body)?);
         let (start, step) = (self.mk(H::Int(0), iter.span), self.mk(H::Int(1), iter.span));
         let kind = hir::StmtKind::ForRange {
@@ -280,7 +286,14 @@ impl<'a> Lowerer<'a> {
 
     /// `a[i] op= v` as `$aN = a; $iN = i; $aN[$iN] op= v` (`a` and `i` evaluated once, before
     /// the element is read and `v` evaluated, as CPython does; a plain name `a` needs no copy).
-    fn aug_assign_index(&mut self, value: &ast::Expr, index: &ast::Expr, op: ast::BinOp, rhs: &ast::Expr, span: Span) -> Result<Vec<hir::Stmt>> {
+    fn aug_assign_index(
+        &mut self,
+        value: &ast::Expr,
+        index: &ast::Expr,
+        op: ast::BinOp,
+        rhs: &ast::Expr,
+        span: Span,
+    ) -> Result<Vec<hir::Stmt>> {
         let n = self.locals.len();
         let idx = self.local(&format!("$i{n}"), index.span);
         let (av, iv) = (self.expr(value)?, self.expr(index)?);
@@ -509,17 +522,27 @@ impl<'a> Lowerer<'a> {
                 orelse: Box::new(self.expr(orelse)?),
             },
             A::Tuple(items) => H::Tuple(self.exprs(items)?),
-            A::Subscript { value, index } => H::Subscript { value: Box::new(self.expr(value)?), index: Box::new(self.expr(index)?) },
+            A::Subscript { value, index } => {
+                H::Subscript { value: Box::new(self.expr(value)?), index: Box::new(self.expr(index)?) }
+            }
             A::Slice { lower, upper, step } => {
                 let mut part = |e: &Option<Box<ast::Expr>>| e.as_ref().map(|e| self.expr(e).map(Box::new)).transpose();
                 H::Slice { lower: part(lower)?, upper: part(upper)?, step: part(step)? }
             }
             A::Call { func, args, keywords } if self.copy_method(func).is_some() => {
                 if let Some(a) = args.first() {
-                    return Err(CompileError::unsupported_because("array method argument", "'.copy()' takes no arguments here (order= is not compiled)", a.span));
+                    return Err(CompileError::unsupported_because(
+                        "array method argument",
+                        "'.copy()' takes no arguments here (order= is not compiled)",
+                        a.span,
+                    ));
                 }
                 if let Some(k) = keywords.first() {
-                    return Err(CompileError::unsupported_because("keyword argument to an array method", format!("'.copy({}=...)' is not compiled", k.name), k.span));
+                    return Err(CompileError::unsupported_because(
+                        "keyword argument to an array method",
+                        format!("'.copy({}=...)' is not compiled", k.name),
+                        k.span,
+                    ));
                 }
                 let value = self.copy_method(func).expect("just checked");
                 self.allocates = true;
@@ -528,10 +551,18 @@ impl<'a> Lowerer<'a> {
             A::Call { func, args, keywords } if self.array_method(func).is_some() => {
                 let (value, r) = self.array_method(func).expect("just checked");
                 if let Some(k) = keywords.first() {
-                    return Err(CompileError::unsupported_because("keyword argument to an array method", format!("'.{}({}=...)' is not compiled yet", r.name(), k.name), k.span));
+                    return Err(CompileError::unsupported_because(
+                        "keyword argument to an array method",
+                        format!("'.{}({}=...)' is not compiled yet", r.name(), k.name),
+                        k.span,
+                    ));
                 }
                 if !args.is_empty() {
-                    return Err(CompileError::unsupported_because("array method argument", format!("'.{}()' takes no arguments here (axis is not compiled yet)", r.name()), args[0].span));
+                    return Err(CompileError::unsupported_because(
+                        "array method argument",
+                        format!("'.{}()' takes no arguments here (axis is not compiled yet)", r.name()),
+                        args[0].span,
+                    ));
                 }
                 H::Reduce { f: r, value: Box::new(self.expr(value)?) }
             }
@@ -542,10 +573,18 @@ impl<'a> Lowerer<'a> {
                 }
                 Callee::Reduce(r) => {
                     if let Some(k) = keywords.first() {
-                        return Err(CompileError::unsupported_because("keyword argument to a NumPy function", format!("'{}=' is not compiled yet", k.name), k.span));
+                        return Err(CompileError::unsupported_because(
+                            "keyword argument to a NumPy function",
+                            format!("'{}=' is not compiled yet", k.name),
+                            k.span,
+                        ));
                     }
                     if args.len() != 1 {
-                        return Err(CompileError::typing("call with wrong arguments", format!("{}() takes one array here, {} given", r.name(), args.len()), span));
+                        return Err(CompileError::typing(
+                            "call with wrong arguments",
+                            format!("{}() takes one array here, {} given", r.name(), args.len()),
+                            span,
+                        ));
                     }
                     H::Reduce { f: r, value: Box::new(self.expr(&args[0])?) }
                 }

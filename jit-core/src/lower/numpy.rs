@@ -7,7 +7,8 @@ use crate::error::{CompileError, Result};
 use crate::hir::{self, ExprKind as H};
 
 /// The NumPy functions that make a new array.
-pub(super) const NEW_ARRAY: [&str; 9] = ["zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange"];
+pub(super) const NEW_ARRAY: [&str; 9] =
+    ["zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange"];
 
 impl Lowerer<'_> {
     /// `value.copy()` on a value that is not a module.
@@ -22,7 +23,13 @@ impl Lowerer<'_> {
     }
 
     /// `np.zeros(shape, dtype=...)` and the other array constructors.
-    pub(super) fn new_array(&mut self, name: &str, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<hir::NewArray> {
+    pub(super) fn new_array(
+        &mut self,
+        name: &str,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<hir::NewArray> {
         let mut dtype = None;
         for k in keywords {
             if k.name != "dtype" {
@@ -35,7 +42,11 @@ impl Lowerer<'_> {
             dtype = Some(self.dtype_of(&k.value)?);
         }
         let wrong = |want: &str| {
-            CompileError::typing("call with wrong arguments", format!("np.{name}() takes {want} here, {} given", args.len()), span)
+            CompileError::typing(
+                "call with wrong arguments",
+                format!("np.{name}() takes {want} here, {} given", args.len()),
+                span,
+            )
         };
         let e = |l: &mut Self, i: usize| l.expr(&args[i]).map(Box::new);
         Ok(match name {
@@ -56,7 +67,9 @@ impl Lowerer<'_> {
                 };
                 hir::NewArray::Like { array: e(self, 0)?, fill, dtype }
             }
-            "full_like" if args.len() == 2 => hir::NewArray::Like { array: e(self, 0)?, fill: hir::Fill::Value(e(self, 1)?), dtype },
+            "full_like" if args.len() == 2 => {
+                hir::NewArray::Like { array: e(self, 0)?, fill: hir::Fill::Value(e(self, 1)?), dtype }
+            }
             "arange" if (1..=3).contains(&args.len()) => {
                 let (start, stop, step) = match args.len() {
                     1 => (Box::new(self.mk(H::Int(0), span)), e(self, 0)?, Box::new(self.mk(H::Int(1), span))),

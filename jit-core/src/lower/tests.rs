@@ -15,8 +15,7 @@ fn lower_src(src: &str, globals: &[(&str, GlobalValue)]) -> Result<hir::Function
 
 #[test]
 fn globals_are_the_names_not_assigned() {
-    let lines: Vec<String> =
-        "def f(a):\n    b = a + G\n    return math.sqrt(b)\n".lines().map(|l| format!("{l}\n")).collect();
+    let lines: Vec<String> = "def f(a):\n    b = a + G\n    return math.sqrt(b)\n".lines().map(|l| format!("{l}\n")).collect();
     let f = parse_function(&SourceFunction { lines: &lines, first_line: 1, filename: "t.py" }).unwrap();
     assert_eq!(global_names(&f), vec!["G".to_string(), "math".to_string(), "math.sqrt".to_string()]);
 }

@@ -1,0 +1,70 @@
+//! Typing of operators: the result type of `left op right` (NumPy's and Numba's promotion,
+//! integer literals taking the type of the integer beside them) and its errors.
+
+use crate::ast::{BinOp, Span, UnaryOp};
+use crate::error::{CompileError, Result};
+use crate::hir::{self, ExprKind as H};
+use crate::types::Type;
+
+use super::type_name;
+
+/// Whether an exponent expression is a literal negative integer (`2 ** -1` is a float in Python).
+fn is_negative_literal(e: &hir::Expr) -> bool {
+    match &e.kind {
+        H::Int(i) => *i < 0,
+        H::Unary { op: UnaryOp::Neg, operand } => matches!(operand.kind, H::Int(i) if i > 0),
+        _ => false,
+    }
+}
+
+/// The type of `left op right`; `left` is None for an augmented assignment's target.
+pub(super) fn binary_type(
+    op: BinOp,
+    (l, left): (&Type, Option<&hir::Expr>),
+    (r, right): (&Type, &hir::Expr),
+    span: Span,
+) -> Result<Type> {
+    for t in [l, r] {
+        if !(t.is_numeric() || *t == Type::Unknown) {
+            return Err(CompileError::typing(
+                "binary operator",
+                format!("unsupported operand types for {}: {} and {}", op.symbol(), type_name(l), type_name(r)),
+                span,
+            ));
+        }
+    }
+    if *l == Type::Unknown || *r == Type::Unknown {
+        return Ok(Type::Unknown);
+    }
+    let (l, r) = &Type::weak_literals(l, left.is_some_and(hir::is_int_literal), r, hir::is_int_literal(right));
+    let float = l.is_float() || r.is_float();
+    // float32 op float32 (or bool) stays float32, as in NumPy and Numba.
+    let f32_result = l.arith(r) == Type::Float32;
+    Ok(match op {
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::FloorDiv | BinOp::Mod => l.arith(r),
+        BinOp::Div if f32_result => Type::Float32,
+        BinOp::Div => Type::Float,
+        BinOp::Pow => {
+            if f32_result {
+                Type::Float32
+            } else if l.arith(r) == Type::Float || is_negative_literal(right) {
+                Type::Float
+            } else {
+                l.arith(r)
+            }
+        }
+        BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if float => {
+            return Err(CompileError::typing(
+                "binary operator",
+                format!("unsupported operand types for {}: {} and {}", op.symbol(), type_name(l), type_name(r)),
+                span,
+            ))
+        }
+        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if *l == Type::Bool && *r == Type::Bool => Type::Bool,
+        // Shifts keep the left operand's type; bitwise operators are int64, or uint64 between
+        // unsigned operands (Numba's rules).
+        BinOp::LShift | BinOp::RShift if *l == Type::UInt64 => Type::UInt64,
+        BinOp::LShift | BinOp::RShift => Type::Int,
+        _ => l.bitwise(r),
+    })
+}
