@@ -1,6 +1,7 @@
 """uint64: elements, arguments and arithmetic over the full 0..2**64-1 range, differential
-against CPython running the same function on the same NumPy values (NumPy's scalar rules;
-docs/language.md, "Arrays", for the table and the one documented difference).
+against CPython running the same function on the same NumPy values (NumPy 2's scalar rules;
+docs/language.md, "Arrays", for the table and the documented differences: an int64 beside a
+uint64 is taken as a Python int).
 
 CPython's NumPy scalars are turned into the Python int/float/bool the compiled code returns
 (`plain`), then compared exactly (`same`: type and value, floats bit for bit).
@@ -77,9 +78,32 @@ def with_literals(a):
 
 
 @jit
-def with_int64(a, b):
+def with_int(x, k):
+    return x + k, x - k, x * k, x & k, x | k, x > k, x < k, x == k, x >= k
+
+
+@jit
+def with_int64_element(a, b):
     x, k = a[0], b[0]
-    return x + k, x - k, x * k, x / k, x > k, x < k, x == k, x >= k
+    return x + k, x * k, x > k, x == k
+
+
+@jit
+def count_bits(a):
+    c = 0
+    for x in a:
+        while x > 0:
+            c += x & 1
+            x >>= 1
+    return c
+
+
+@jit
+def total(a):
+    t = 0
+    for x in a:
+        t += x
+    return t
 
 
 @jit
@@ -129,10 +153,6 @@ def int64_times_big_literal(h):
     return h * 0x9E3779B97F4A7C15 + 1
 
 
-def wrap64(v: int) -> int:
-    return (v + 2**63) % 2**64 - 2**63
-
-
 @jit
 def counts_up(c, k):
     c[k] += 1
@@ -165,9 +185,26 @@ def test_literals_take_the_uint64_type(x):
     check(with_literals, u64(x))
 
 
-@given(U64, I64.filter(lambda v: v != 0))
-def test_uint64_with_int64_is_float64_and_compares_exactly(x, k):
-    check(with_int64, u64(x), np.array([k], dtype=np.int64))
+@given(U64, st.integers(0, 2**63 - 1))
+def test_an_int_beside_a_uint64_is_taken_as_numpy_takes_a_python_int(x, k):
+    # NEP 50: CPython with numpy.uint64 and a non-negative Python int gives uint64.
+    check(with_int, np.uint64(x), k)
+
+
+@given(U64, I64)
+def test_an_int64_element_beside_a_uint64_wraps_and_compares_exactly(x, k):
+    # Documented: uint64 (NumPy gives float64 for two arrays' elements); the comparisons are
+    # CPython's exact ones between the two Python ints.
+    got = with_int64_element(u64(x), np.array([k], dtype=np.int64))
+    expected = pure_python(with_int64_element)(np.array([x], dtype=object), np.array([k], dtype=object))
+    assert got == ((expected[0]) % 2**64, expected[1] % 2**64, expected[2], expected[3])
+    assert all(type(v) is int for v in got[:2])
+
+
+@given(st.lists(U64, max_size=6))
+def test_a_sum_or_count_started_at_zero_stays_uint64(values):
+    check(count_bits, u64(*values))
+    check(total, u64(*values))
 
 
 @pytest.mark.parametrize("x", EDGES)
@@ -209,10 +246,10 @@ def test_uint64_literals_in_a_mixing_function(values):
 
 
 @given(I64)
-def test_a_big_literal_with_an_int64_wraps_as_int64(h):
-    # Documented: the literal takes the int64's type (Numba's answer); CPython's exact product
-    # wraps to it.
-    same(wrap64(pure_python(int64_times_big_literal)(h)), int64_times_big_literal(h))
+def test_a_big_literal_with_an_int64_is_uint64(h):
+    # The literal is a uint64 and the int64 beside it is taken as one: CPython's exact product
+    # modulo 2**64 (the bits Numba's int64 answer has too).
+    same(pure_python(int64_times_big_literal)(h) % 2**64, int64_times_big_literal(h))
 
 
 def test_augmented_store_into_uint64_array_keeps_every_bit():

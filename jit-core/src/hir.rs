@@ -338,11 +338,6 @@ pub fn const_index(e: &Expr) -> Option<i64> {
     }
 }
 
-/// Whether `e` is an integer literal (an int64 one, negated or not, or a uint64 one).
-pub fn is_int_literal(e: &Expr) -> bool {
-    const_index(e).is_some() || matches!(e.kind, ExprKind::UInt(_))
-}
-
 /// Builtins and `math` functions the compiler implements itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Intrinsic {

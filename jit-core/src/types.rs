@@ -14,11 +14,11 @@ pub enum Type {
     /// whose type is float32 is computed in double and rounded to float32, which gives
     /// float32 arithmetic's results exactly for + - * / (and is within an ulp for the rest).
     Float32,
-    /// A NumPy uint64 (an element of a uint64 array, a `numpy.uint64` argument, or an int
-    /// argument between 2**63 and 2**64). NumPy's promotion: uint64 with uint64 (or bool, or an
-    /// integer literal: NEP 50's weak Python int) stays uint64, wrapping; with an int64 value
-    /// or a float it is float64. Where NumPy has no rule (bitwise operators with an int64)
-    /// Numba's: int64; shifts keep the left operand's type. Carried in
+    /// A NumPy uint64 (an element of a uint64 array, a `numpy.uint64` argument, an int
+    /// argument or literal from 2**63 to 2**64 - 1). With uint64, bool or int64 it stays uint64,
+    /// wrapping: an int64 is taken as NumPy 2 takes a Python int beside a uint64 (NEP 50), which
+    /// is what nearly every int64 in compiled code is (literals, counters, sizes, accumulators);
+    /// with a float it is float64. Shifts keep the left operand's type. Carried in
     /// an i64 whose bits are the value; comparisons, division, conversions to float and the
     /// value returned to Python treat it as unsigned.
     UInt64,
@@ -181,10 +181,8 @@ impl Type {
             (Bool, Float32) | (Float32, Bool) => Float32,
             (Int | Float, Float32) | (Float32, Int | Float) => Float,
             (Bool, Int) | (Int, Bool) => Int,
-            // A variable holding a uint64 or an int64 is a float64 (NumPy's promote_types and
-            // Numba's unification agree).
-            (Bool, UInt64) | (UInt64, Bool) => UInt64,
-            (Int, UInt64) | (UInt64, Int) => Float,
+            // An int64 beside a uint64 is taken as a Python int (see `Type::UInt64`).
+            (Bool | Int, UInt64) | (UInt64, Bool | Int) => UInt64,
             (UInt64, Float32) | (Float32, UInt64) => Float,
             (Bool | Int | UInt64, Float) | (Float, Bool | Int | UInt64) => Float,
             (Tuple(a), Tuple(b)) if a.len() == b.len() => Tuple(
@@ -194,40 +192,15 @@ impl Type {
         })
     }
 
-    /// The type arithmetic is done in when `self` and `other` meet in `+ - * // %`.
+    /// The type arithmetic is done in when `self` and `other` meet in `+ - * // % & | ^`.
     pub fn arith(&self, other: &Type) -> Type {
         match (self, other) {
             (Type::Unknown, _) | (_, Type::Unknown) => Type::Unknown,
             (Type::Float32, Type::Float32 | Type::Bool) | (Type::Bool, Type::Float32) => Type::Float32,
             (Type::Float32, _) | (_, Type::Float32) => Type::Float,
             (Type::Float, _) | (_, Type::Float) => Type::Float,
-            (Type::UInt64, Type::UInt64 | Type::Bool) | (Type::Bool, Type::UInt64) => Type::UInt64,
-            // NumPy: no integer type holds both, so float64.
-            (Type::UInt64, Type::Int) | (Type::Int, Type::UInt64) => Type::Float,
+            (Type::UInt64, Type::UInt64 | Type::Int | Type::Bool) | (Type::Int | Type::Bool, Type::UInt64) => Type::UInt64,
             _ => Type::Int,
-        }
-    }
-
-    /// The type of `& | ^` between integers: uint64 between unsigned operands, else int64
-    /// (NumPy refuses uint64 with int64; Numba gives int64).
-    pub fn bitwise(&self, other: &Type) -> Type {
-        match (self, other) {
-            (Type::UInt64, Type::UInt64 | Type::Bool) | (Type::Bool, Type::UInt64) => Type::UInt64,
-            _ => Type::Int,
-        }
-    }
-
-    /// NEP 50: an integer literal takes the type of the integer beside it, so that `u + 1` is a
-    /// uint64 (not the float64 a uint64 and an int64 value make), and `h * 0x9E3779B97F4A7C15`
-    /// with an int64 `h` is int64, wrapping (Numba's answer; NumPy refuses the literal).
-    /// `*_literal` says whether that side is an integer literal.
-    pub fn weak_literals(l: &Type, l_literal: bool, r: &Type, r_literal: bool) -> (Type, Type) {
-        match (l, r) {
-            (Type::UInt64, Type::Int) if r_literal => (Type::UInt64, Type::UInt64),
-            (Type::Int, Type::UInt64) if l_literal => (Type::UInt64, Type::UInt64),
-            (Type::Int, Type::UInt64) if r_literal => (Type::Int, Type::Int),
-            (Type::UInt64, Type::Int) if l_literal => (Type::Int, Type::Int),
-            _ => (l.clone(), r.clone()),
         }
     }
 }
@@ -293,15 +266,11 @@ mod tests {
     fn uint64_follows_numpys_promotion() {
         assert_eq!(UInt64.arith(&UInt64), UInt64);
         assert_eq!(UInt64.arith(&Bool), UInt64);
-        assert_eq!(UInt64.arith(&Int), Float);
-        assert_eq!(Int.arith(&UInt64), Float);
-        assert_eq!(UInt64.bitwise(&Int), Int);
-        assert_eq!(UInt64.bitwise(&Bool), UInt64);
-        assert_eq!(super::Type::weak_literals(&UInt64, false, &Int, true), (UInt64, UInt64));
-        assert_eq!(super::Type::weak_literals(&UInt64, false, &Int, false), (UInt64, Int));
-        assert_eq!(super::Type::weak_literals(&Int, false, &UInt64, true), (Int, Int));
+        assert_eq!(UInt64.arith(&Int), UInt64);
+        assert_eq!(Int.arith(&UInt64), UInt64);
+        assert_eq!(UInt64.arith(&Float), Float);
         assert_eq!(UInt64.arith(&Float32), Float);
-        assert_eq!(UInt64.unify(&Int), Ok(Float));
+        assert_eq!(UInt64.unify(&Int), Ok(UInt64));
         assert_eq!(Bool.unify(&UInt64), Ok(UInt64));
         assert_eq!(UInt64.unify(&Float), Ok(Float));
     }

@@ -12,9 +12,7 @@ use crate::runtime::Status;
 use crate::types::Type;
 
 impl<'a, 'ctx> Fx<'a, 'ctx> {
-    /// `l op r`; returns the value and its type. `left` is None for an augmented assignment's
-    /// target (never a literal).
-    #[allow(clippy::too_many_arguments)]
+    /// `l op r`; returns the value and its type (the rules of `infer::ops::binary_type`).
     pub(super) fn binary(
         &mut self,
         op: BinOp,
@@ -22,18 +20,14 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         lt: &Type,
         r: BasicValueEnum<'ctx>,
         rt: &Type,
-        left: Option<&hir::Expr>,
         right: &hir::Expr,
     ) -> Result<(BasicValueEnum<'ctx>, Type)> {
-        // The same rules as inference (infer::binary_type): a literal next to a uint64 is one
-        // (the bits are shared, so no conversion), and a uint64 with an int64 is float64.
-        let (lt, rt) = &Type::weak_literals(lt, left.is_some_and(hir::is_int_literal), rt, hir::is_int_literal(right));
         let bitwise = matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::LShift | BinOp::RShift);
         let float = !bitwise && lt.arith(rt) == Type::Float;
         let b = self.b();
         if op == BinOp::Div {
             if (*lt == Type::UInt64 || *rt == Type::UInt64) && !lt.is_float() && !rt.is_float() {
-                // NumPy's uint64 true division (with a uint64 or an int64): both sides to float64,
+                // NumPy's uint64 true division (with a uint64 or an int): both sides to float64,
                 // then divide; dividing by zero is Python's ZeroDivisionError, as in Numba.
                 let x = self.cast(l, lt, &Type::Float).into_float_value();
                 let y = self.cast(r, rt, &Type::Float).into_float_value();
@@ -91,12 +85,11 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             };
             return Ok((v.into(), Type::Float));
         }
-        // int64, or uint64 between unsigned operands and for a uint64 shifted (Numba's rules;
-        // the two share their bits).
+        // int64, or uint64 when a uint64 is involved (see `Type::UInt64`) or shifted; the two
+        // share their bits.
         let ty = match op {
             BinOp::LShift | BinOp::RShift if *lt == Type::UInt64 => Type::UInt64,
             BinOp::LShift | BinOp::RShift => Type::Int,
-            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => lt.bitwise(rt),
             _ => lt.arith(rt),
         };
         let unsigned = ty == Type::UInt64;

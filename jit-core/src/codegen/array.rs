@@ -219,7 +219,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let (ptr, a) = self.element_ptr(array, index)?;
         let current = self.load_element(ptr, a.dtype);
         let r = self.expr(value)?;
-        let (v, t) = self.binary(op, current, &a.dtype.element().carrier(), r, &self.ty(value), None, value)?;
+        let (v, t) = self.binary(op, current, &a.dtype.element().carrier(), r, &self.ty(value), value)?;
         self.store_element(ptr, a, v, &t);
         Ok(())
     }

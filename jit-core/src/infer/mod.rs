@@ -282,7 +282,7 @@ impl<'a> Cx<'a> {
             S::AugAssign { target, op, value, read } => {
                 let l = self.expr(read)?;
                 let r = self.expr(value)?;
-                let t = binary_type(*op, (&l, None), (&r, value), s.span)?;
+                let t = binary_type(*op, &l, &r, value, s.span)?;
                 self.assign_local(*target, &t, s.span)?;
             }
             S::AugAssignIndex { array, index, op, value } => {
@@ -301,7 +301,7 @@ impl<'a> Cx<'a> {
                 };
                 let l = self.element_index(a, index, s.span)?;
                 let r = self.expr(value)?;
-                let t = binary_type(*op, (&l, None), (&r, value), s.span)?;
+                let t = binary_type(*op, &l, &r, value, s.span)?;
                 if !(t.is_numeric() || t == Type::Unknown) {
                     return Err(CompileError::typing(
                         "array element assignment",
@@ -376,7 +376,7 @@ impl<'a> Cx<'a> {
             H::Binary { op, left, right } => {
                 let l = self.expr(left)?;
                 let r = self.expr(right)?;
-                binary_type(*op, (&l, Some(left)), (&r, right), e.span)?
+                binary_type(*op, &l, &r, right, e.span)?
             }
             H::Unary { op, operand } => {
                 let t = self.expr(operand)?;

@@ -17,13 +17,8 @@ fn is_negative_literal(e: &hir::Expr) -> bool {
     }
 }
 
-/// The type of `left op right`; `left` is None for an augmented assignment's target.
-pub(super) fn binary_type(
-    op: BinOp,
-    (l, left): (&Type, Option<&hir::Expr>),
-    (r, right): (&Type, &hir::Expr),
-    span: Span,
-) -> Result<Type> {
+/// The type of `l op r` (`right` is the right operand, for `x ** -2`).
+pub(super) fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> Result<Type> {
     for t in [l, r] {
         if !(t.is_numeric() || *t == Type::Unknown) {
             return Err(CompileError::typing(
@@ -36,7 +31,6 @@ pub(super) fn binary_type(
     if *l == Type::Unknown || *r == Type::Unknown {
         return Ok(Type::Unknown);
     }
-    let (l, r) = &Type::weak_literals(l, left.is_some_and(hir::is_int_literal), r, hir::is_int_literal(right));
     let float = l.is_float() || r.is_float();
     // float32 op float32 (or bool) stays float32, as in NumPy and Numba.
     let f32_result = l.arith(r) == Type::Float32;
@@ -61,10 +55,9 @@ pub(super) fn binary_type(
             ))
         }
         BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if *l == Type::Bool && *r == Type::Bool => Type::Bool,
-        // Shifts keep the left operand's type; bitwise operators are int64, or uint64 between
-        // unsigned operands (Numba's rules).
+        // Shifts keep the left operand's type (Numba's rule); bitwise operators as arithmetic.
         BinOp::LShift | BinOp::RShift if *l == Type::UInt64 => Type::UInt64,
         BinOp::LShift | BinOp::RShift => Type::Int,
-        _ => l.bitwise(r),
+        _ => l.arith(r),
     })
 }
