@@ -1,6 +1,6 @@
 //! Type inference of arrays: what indexing an array gives (an element, or a view).
 
-use super::{type_name, Cx};
+use super::{require_integer, type_name, Cx};
 use crate::ast::Span;
 use crate::error::{CompileError, Result};
 use crate::hir;
@@ -117,26 +117,14 @@ impl Cx<'_> {
             if let hir::ExprKind::Slice { lower, upper, step } = &item.kind {
                 for part in [lower, upper, step].into_iter().flatten() {
                     let t = self.expr(part)?;
-                    if !t.is_integer_or_unknown() {
-                        return Err(CompileError::typing(
-                            "slice",
-                            format!("slice indices must be integers, not {}", type_name(&t)),
-                            part.span,
-                        ));
-                    }
+                    require_integer(&t, "slice", "slice indices", part.span)?;
                 }
                 kept += 1;
                 // `a[i:j]` over the first axis of a C array (step 1) keeps it contiguous.
                 contiguous_slice = k == 0 && items.len() == 1 && step.as_ref().is_none_or(|s| hir::const_index(s) == Some(1));
             } else {
                 let t = self.expr(item)?;
-                if !t.is_integer_or_unknown() {
-                    return Err(CompileError::typing(
-                        "array index",
-                        format!("array indices must be integers, not {}", type_name(&t)),
-                        item.span,
-                    ));
-                }
+                require_integer(&t, "array index", "array indices", item.span)?;
             }
         }
         // Leading integers of a C array (`a[i]`, a row) or one contiguous slice of its first axis
@@ -158,13 +146,7 @@ impl Cx<'_> {
             t => vec![t],
         };
         for t in &idx {
-            if !t.is_integer_or_unknown() {
-                return Err(CompileError::typing(
-                    "array index",
-                    format!("array indices must be integers, not {}", type_name(t)),
-                    index.span,
-                ));
-            }
+            require_integer(t, "array index", "array indices", index.span)?;
         }
         if idx.len() != a.ndim as usize {
             let what = if idx.len() < a.ndim as usize { "fewer" } else { "more" };

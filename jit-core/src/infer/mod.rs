@@ -158,6 +158,15 @@ struct Cx<'a> {
     changed: bool,
 }
 
+/// `t` where `construct` needs an integer (bool, int64 or uint64; Unknown while inferring):
+/// else the error "`what` must be integers, not T".
+fn require_integer(t: &Type, construct: &str, what: &str, span: Span) -> Result<()> {
+    if t.is_integer_or_unknown() {
+        return Ok(());
+    }
+    Err(CompileError::typing(construct.to_string(), format!("{what} must be integers, not {}", type_name(t)), span))
+}
+
 fn type_name(t: &Type) -> String {
     match t {
         Type::None => "None".into(),
@@ -321,13 +330,7 @@ impl<'a> Cx<'a> {
             S::ForRange { target, start, stop, step, body, orelse } => {
                 for e in [start, stop, step] {
                     let t = self.expr(e)?;
-                    if !t.is_integer_or_unknown() {
-                        return Err(CompileError::typing(
-                            "range() argument",
-                            format!("range() arguments must be integers, not {}", type_name(&t)),
-                            e.span,
-                        ));
-                    }
+                    require_integer(&t, "range() argument", "range() arguments", e.span)?;
                 }
                 self.assign_target(target, &Type::Int)?;
                 self.block(body)?;
@@ -552,13 +555,7 @@ impl<'a> Cx<'a> {
             }
             return Ok(items[at as usize].clone());
         }
-        if !it.is_integer_or_unknown() {
-            return Err(CompileError::typing(
-                "tuple index",
-                format!("tuple indices must be integers, not {}", type_name(&it)),
-                index.span,
-            ));
-        }
+        require_integer(&it, "tuple index", "tuple indices", index.span)?;
         let Some(first) = items.first() else {
             // Always an IndexError at run time; int64 lets `for x in ()` type its dead body.
             return Ok(Type::Int);
