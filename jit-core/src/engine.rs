@@ -83,6 +83,10 @@ unsafe fn create() -> Result<Jit, String> {
 }
 
 /// Loads `object` (unless `symbol` is already loaded) and returns the address of `symbol`.
+///
+/// The object goes in under a resource tracker of its own: when it does not load, or does not
+/// define `symbol` (a foreign or damaged cache entry), everything it defined is removed again, so
+/// a failed load leaves nothing behind that could clash with a later, valid object.
 pub fn load(object: &[u8], symbol: &str) -> Result<EntryFn, String> {
     let mut j = jit()?.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(&addr) = j.loaded.get(symbol) {
@@ -91,15 +95,24 @@ pub fn load(object: &[u8], symbol: &str) -> Result<EntryFn, String> {
     }
     let name = CString::new(symbol).map_err(|e| e.to_string())?;
     let mut addr: u64 = 0;
-    // SAFETY: the buffer is copied by LLVM and owned by the JIT after AddObjectFile.
+    // SAFETY: the buffer is copied by LLVM and owned by the JIT after AddObjectFileWithRT; the
+    // tracker is released on every path (removing its definitions first on failure).
     unsafe {
         let buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(object.as_ptr() as *const c_char, object.len(), name.as_ptr());
         let dylib = LLVMOrcLLJITGetMainJITDylib(j.jit);
-        take_error(LLVMOrcLLJITAddObjectFile(j.jit, dylib, buf))?;
-        take_error(LLVMOrcLLJITLookup(j.jit, &mut addr, name.as_ptr()))?;
-    }
-    if addr == 0 {
-        return Err(format!("symbol {symbol} not found after loading"));
+        let rt = LLVMOrcJITDylibCreateResourceTracker(dylib);
+        let loaded = take_error(LLVMOrcLLJITAddObjectFileWithRT(j.jit, rt, buf))
+            .and_then(|()| take_error(LLVMOrcLLJITLookup(j.jit, &mut addr, name.as_ptr())))
+            .and_then(|()| if addr == 0 { Err(format!("symbol {symbol} not found after loading")) } else { Ok(()) });
+        if let Err(e) = loaded {
+            let removed = take_error(LLVMOrcResourceTrackerRemove(rt));
+            LLVMOrcReleaseResourceTracker(rt);
+            return Err(match removed {
+                Ok(()) => e,
+                Err(r) => format!("{e}; removing what it defined failed too: {r}"),
+            });
+        }
+        LLVMOrcReleaseResourceTracker(rt);
     }
     j.loaded.insert(symbol.to_string(), addr as usize);
     // SAFETY: `symbol` is the entry point codegen emitted with exactly this signature.

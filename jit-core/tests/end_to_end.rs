@@ -58,3 +58,36 @@ fn floor_semantics_and_errors() {
     let (st, _) = call("def f(x):\n    return math.sqrt(x)\n", &[Type::Float], &[(-1.0f64).to_bits()]);
     assert_eq!(st, jit_core::runtime::Status::MathDomain as u32);
 }
+
+/// A copy of `object` whose symbol `from` is renamed `to` (same length): an object that
+/// defines a symbol the engine has not seen yet.
+fn renamed(object: &[u8], from: &str, to: &str) -> Vec<u8> {
+    assert_eq!(from.len(), to.len());
+    let mut out = object.to_vec();
+    let mut found = false;
+    for i in 0..=out.len() - from.len() {
+        if &out[i..i + from.len()] == from.as_bytes() {
+            out[i..i + from.len()].copy_from_slice(to.as_bytes());
+            found = true;
+        }
+    }
+    assert!(found, "symbol not in the object");
+    out
+}
+
+#[test]
+fn a_failed_load_leaves_nothing_behind() {
+    // An object defining sj_<A> loaded as if it were sj_<B> (a cache entry holding another
+    // function's object) fails; the definitions it brought are removed, so loading it later
+    // under its own symbol works (before: "Duplicate definition of symbol").
+    let c = compile_source("def twice(x):\n    return x * 2\n", &[Type::Int], Capture::default()).unwrap();
+    let sym_a = format!("sj_{}", "a".repeat(c.symbol.len() - 3));
+    let sym_b = format!("sj_{}", "b".repeat(c.symbol.len() - 3));
+    let foreign = renamed(&c.object, &c.symbol, &sym_a);
+    let err = jit_core::engine::load(&foreign, &sym_b).expect_err("a foreign object must not load");
+    assert!(err.contains(&sym_b) || err.to_lowercase().contains("not found"), "{err}");
+    let entry = jit_core::engine::load(&foreign, &sym_a).unwrap_or_else(|e| panic!("{e}"));
+    let mut ret = 0u64;
+    let st = unsafe { entry([21u64].as_ptr(), &mut ret) };
+    assert_eq!((st, ret), (0, 42));
+}

@@ -96,7 +96,7 @@ pub struct Dispatcher {
     snapshots: Mutex<Vec<Box<Vec<Spec>>>>,
     /// Why the last compile was or was not served by the on-disk cache (`explain()`).
     last_explain: Mutex<Option<Explain>>,
-    /// Serializes compiles and holds what the first one parsed.
+    /// What the first compile parsed. Never held across a call into Python (`parsed_arc`).
     parsed: Mutex<Option<Arc<Parsed>>>,
     /// The value of `program::DEFINITIONS` when the specializations' dependencies were last
     /// known to hold.
@@ -135,8 +135,14 @@ impl Dispatcher {
         self.specs().iter().find(|s| s.kinds == kinds)
     }
 
+    /// Adds a specialization, unless another thread published one for the same argument types
+    /// meanwhile (compiles are not serialized: see `parsed_arc`).
     fn publish(&self, spec: Spec) {
-        self.replace_specs(|specs| specs.push(spec));
+        self.replace_specs(|specs| {
+            if !specs.iter().any(|s| s.kinds == spec.kinds) {
+                specs.push(spec)
+            }
+        });
     }
 
     /// Publishes a new snapshot: the current specializations, changed by `edit`.
@@ -254,8 +260,7 @@ impl Dispatcher {
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
         if self.unsupported_signature {
-            let mut guard = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
-            self.parsed(py, &mut guard)?;
+            self.parsed_arc(py)?;
             return Err(PyTypeError::new_err(format!(
                 "{}() has *args, **kwargs or keyword-only parameters, which are not compiled",
                 self.name
@@ -340,10 +345,16 @@ impl Dispatcher {
         self.py_func.lock().unwrap_or_else(|e| e.into_inner()).bind(py).clone()
     }
 
-    /// The function's source, parsed (once).
+    /// The function's source, parsed (once). The lock is only held to read or set the slot:
+    /// reading the source runs Python code, which may release the GIL, and another thread
+    /// making the same first call must not wait on a lock the first one holds (it would hold
+    /// the GIL while waiting: a deadlock). Two threads may both parse; the first result wins.
     pub(crate) fn parsed_arc(&self, py: Python<'_>) -> PyResult<Arc<Parsed>> {
-        let mut guard = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
-        self.parsed(py, &mut guard)
+        if let Some(p) = self.parsed.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            return Ok(p.clone());
+        }
+        let fresh = self.parse_source(py)?;
+        Ok(self.parsed.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(fresh).clone())
     }
 
     /// The decorated function's `__globals__`.
@@ -351,10 +362,8 @@ impl Dispatcher {
         Ok(self.func(py).getattr("__globals__")?.cast_into::<PyDict>()?)
     }
 
-    fn parsed(&self, py: Python<'_>, slot: &mut Option<Arc<Parsed>>) -> PyResult<Arc<Parsed>> {
-        if let Some(p) = slot {
-            return Ok(p.clone());
-        }
+    /// Reads, parses and normalizes the source (no lock held: this calls Python).
+    fn parse_source(&self, py: Python<'_>) -> PyResult<Arc<Parsed>> {
         let t0 = Instant::now();
         let support = py.import("stickyjit._support")?;
         let (filename, lines, first_line): (String, Option<Vec<String>>, u32) =
@@ -379,9 +388,7 @@ impl Dispatcher {
         let t2 = Instant::now();
         let fingerprint = jit_core::normalize::fingerprint(&ast);
         let timings = vec![("source", t1 - t0), ("parse", t2 - t1), ("normalize", t2.elapsed())];
-        let p = Arc::new(Parsed { filename, lines, first_line, ast, fingerprint, timings });
-        *slot = Some(p.clone());
-        Ok(p)
+        Ok(Arc::new(Parsed { filename, lines, first_line, ast, fingerprint, timings }))
     }
 
     fn error_at(&self, py: Python<'_>, e: &jit_core::CompileError, filename: &str, lines: &[String], first: u32) -> PyErr {
@@ -482,6 +489,16 @@ impl Dispatcher {
             }
         }
         let sig = signature_text(kinds);
+        // An entry is only loaded when it says it is what is being loaded: its symbol, signature
+        // and every key part equal this compile's (an entry renamed or copied under another key
+        // is refused before any of it reaches the JIT, and the compile below replaces it).
+        if let Some(why) = from_disk.as_ref().and_then(|e| entry_mismatch(e, &p, &sig)) {
+            crate::disk::warn(
+                py,
+                &format!("stickyjit: cache entry {key} is not {}{sig}'s ({why}): ignored, recompiling", self.name),
+            );
+            from_disk = None;
+        }
         let mut explanation = match (&from_disk, store) {
             (Some(_), _) => Explain::Said(format!("{}{sig} was loaded from the cache (entry {key})", self.name)),
             (None, Some(store)) => Explain::Miss {
@@ -641,6 +658,25 @@ fn frozen_tuple(payload: &Bound<'_, PyAny>) -> PyResult<GlobalValue> {
     Ok(GlobalValue::Tuple(items))
 }
 
+/// Why a cache entry found under a specialization's key is not that specialization's: the
+/// first of its recorded symbol, signature and key parts that differs, or `None`. (The function's
+/// name is not checked: it is not part of the code key, so functions with the same body and
+/// globals share entries by design.)
+fn entry_mismatch(entry: &cache::Entry, p: &jit_core::Prepared, sig: &str) -> Option<String> {
+    let expect = [("symbol", p.symbol.as_str()), ("signature", sig)]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .chain(p.key_parts.iter().map(|(n, v)| (format!("part:{n}"), v.as_str())));
+    for (name, want) in expect {
+        match entry.get(&name) {
+            Some(got) if got == want => {}
+            Some(_) => return Some(format!("its {name} differs")),
+            None => return Some(format!("it records no {name}")),
+        }
+    }
+    None
+}
+
 fn signature_text(kinds: &[Kind]) -> String {
     format!("({})", kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join(", "))
 }
@@ -704,7 +740,10 @@ impl Dispatcher {
         if old.getattr("__globals__")?.is(&func.getattr("__globals__")?) {
             return Ok(());
         }
-        *self.py_func.lock().unwrap_or_else(|e| e.into_inner()) = func.unbind();
+        // The old function is released after the lock: its last reference going away may run
+        // Python code.
+        let old = std::mem::replace(&mut *self.py_func.lock().unwrap_or_else(|e| e.into_inner()), func.unbind());
+        drop(old);
         if self.specs().iter().any(|s| !s.deps.is_empty()) {
             self.replace_specs(|specs| specs.retain(|s| s.deps.is_empty()));
             *self.stale_reason.lock().unwrap_or_else(|e| e.into_inner()) =
