@@ -49,14 +49,24 @@ pub unsafe extern "C" fn call(
     match outcome {
         Ok(Ok(obj)) => obj.into_ptr(),
         Ok(Err(e)) => {
-            e.restore(py);
+            raise(e);
             std::ptr::null_mut()
         }
         Err(_) => {
-            PySystemError::new_err("stickyjit: internal error (panic) in the dispatcher").restore(py);
+            raise(PySystemError::new_err("stickyjit: internal error (panic) in the dispatcher"));
             std::ptr::null_mut()
         }
     }
+}
+
+/// Raises `e`, with the thread marked as attached for PyO3. `assume_attached` (the fast path's
+/// token) does not mark it, so every `Py` dropped under it waits in PyO3's deferred-release pool
+/// until some PyO3 method runs: raising an exception drops its type and message that way, and a
+/// million raising calls kept ~100 MB alive. `attach` releases them at once and also empties the
+/// pool of anything an earlier call (a compile) left there. Successful calls drop no `Py`.
+#[cold]
+fn raise(e: PyErr) {
+    Python::attach(|py| e.restore(py));
 }
 
 unsafe fn call_inner(
