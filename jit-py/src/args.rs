@@ -269,8 +269,14 @@ pub fn classify_slow(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &
             return Ok((kind, slot));
         }
     }
+    // A jitted function stored in a class is called as a method, with the instance first.
+    let method = if param == "self" {
+        "; a method's instance is not compiled: jit a function of the numbers and arrays it needs and call it from the method"
+    } else {
+        ""
+    };
     Err(PyTypeError::new_err(format!(
-        "{func}() argument '{param}' has unsupported type '{}'; supported: int, float, bool, NumPy integer, float and bool scalars, and tuples of those",
+        "{func}() argument '{param}' has unsupported type '{}'; supported: int, float, bool, NumPy integer, float and bool scalars, NumPy arrays of numbers, and tuples of those{method}",
         ob.get_type().name()?
     )))
 }

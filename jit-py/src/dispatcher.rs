@@ -752,6 +752,24 @@ impl Dispatcher {
         Ok(())
     }
 
+    /// A dispatcher stored in a class is a method, as a plain function would be (and as Numba's
+    /// dispatcher is): `obj.m(x)` calls it with `obj` first, whose type then says whether it
+    /// can be compiled (an instance of a class cannot: the TypeError names `self`).
+    fn __get__<'py>(
+        slf: Bound<'py, Self>,
+        obj: Option<Bound<'py, PyAny>>,
+        owner: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let _ = owner;
+        match obj {
+            Some(obj) if !obj.is_none() => {
+                let py = slf.py();
+                py.import("types")?.getattr("MethodType")?.call1((slf, obj))
+            }
+            _ => Ok(slf.into_any()),
+        }
+    }
+
     /// Why the last compile of this function was (or was not) a cache hit: which parts of the
     /// code key differ from the nearest earlier cache entry for the same function.
     fn explain(&self) -> String {

@@ -44,9 +44,12 @@ def jit(func=None, /, **options):
             f"jit() got unknown option(s): {', '.join(sorted(unknown))}; "
             f"supported: {', '.join(sorted(_OPTIONS))}"
         )
-    if options.get("nopython", True) is not True:
-        raise TypeError("jit(nopython=False) is not supported: stickyjit always compiles in nopython mode")
+    nopython = options.get("nopython", True)
+    if not nopython:  # Numba takes any true value (nopython=1)
+        raise TypeError(f"jit(nopython={nopython!r}) is not supported: stickyjit always compiles in nopython mode")
     opt_level = options.get("opt_level", 3)
+    if type(opt_level) is not int or opt_level not in (2, 3):
+        raise TypeError(f"jit(opt_level=...) takes 2 or 3, not {opt_level!r}")
     cache = options.get("cache", True)
     boundscheck = options.get("boundscheck", True)
     for name, value in (("cache", cache), ("boundscheck", boundscheck)):

@@ -238,8 +238,27 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
     and left out otherwise.
     """
     g = func.__globals__
+    code = func.__code__
+    closure = dict(zip(code.co_freevars, func.__closure__ or ()))
     out = []
     for name in names:
+        if name.split(".", 1)[0] in closure:
+            # A variable of an enclosing function: the compiler sees it as a global name.
+            base = name.split(".", 1)[0]
+            try:
+                is_function = callable(closure[base].cell_contents)
+            except ValueError:  # an empty cell: assigned later in the enclosing function
+                is_function = False
+            where = code.co_qualname.rsplit(".<locals>.", 1)[0] if hasattr(code, "co_qualname") else "an enclosing function"
+            out.append(
+                (
+                    base,
+                    "unsupported_fn" if is_function else "unsupported",
+                    f"a variable of the enclosing function '{where}' (a closure): closures are not compiled yet; "
+                    f"pass '{base}' as an argument or make it a module global",
+                )
+            )
+            continue
         if "." in name:
             base, attr = name.split(".", 1)
             module = g.get(base)
