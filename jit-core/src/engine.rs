@@ -76,6 +76,18 @@ unsafe fn create() -> Result<Jit, String> {
                 },
             })
             .collect();
+        // The interrupt flag compiled code polls (data: exported, not callable).
+        let flag = CString::new("sj_rt_interrupt").expect("no NUL");
+        pairs.push(LLVMOrcCSymbolMapPair {
+            Name: LLVMOrcLLJITMangleAndIntern(jit, flag.as_ptr()),
+            Sym: LLVMJITEvaluatedSymbol {
+                Address: crate::interrupt::SJ_RT_INTERRUPT.as_ptr() as u64,
+                Flags: LLVMJITSymbolFlags {
+                    GenericFlags: LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsExported as u8,
+                    TargetFlags: 0,
+                },
+            },
+        });
         let mu = LLVMOrcAbsoluteSymbols(pairs.as_mut_ptr(), pairs.len());
         take_error(LLVMOrcJITDylibDefine(dylib, mu))?;
     }

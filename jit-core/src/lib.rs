@@ -20,6 +20,7 @@ pub mod error;
 pub mod flow;
 pub mod hir;
 pub mod infer;
+pub mod interrupt;
 pub mod lower;
 pub mod normalize;
 pub mod optimize;
@@ -151,7 +152,7 @@ pub fn code_key_of(parts: &[(&'static str, String)]) -> String {
         h.update(&(s.len() as u64).to_le_bytes());
         h.update(s.as_bytes());
     };
-    put("stickyjit code key v4");
+    put("stickyjit code key v5");
     for (name, value) in parts {
         put(name);
         put(value);

@@ -345,6 +345,7 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_stack_overflow", sj_rt_stack_overflow as *const () as usize),
         ("sj_rt_index_error", sj_rt_index_error as *const () as usize),
         ("sj_rt_alloc", sj_rt_alloc as *const () as usize),
+        ("sj_rt_poll", crate::interrupt::sj_rt_poll as *const () as usize),
     ]
 }
 

@@ -577,6 +577,9 @@ impl Dispatcher {
     }
 
     fn compile_for(&self, py: Python<'_>, kinds: &[Kind]) -> PyResult<()> {
+        // Compiled loops poll a flag our SIGINT handler sets; put it back in front of a handler
+        // installed since (signal.signal replaces it).
+        jit_core::interrupt::install_sigint_chain();
         let dump = std::env::var("STICKYJIT_DUMP").unwrap_or_default();
         let wants = |what: &str| dump.split(',').any(|w| w.trim().eq_ignore_ascii_case(what) || w.trim() == "all");
         let capture = Capture { typed_ir: wants("ir"), llvm_ir: wants("llvm"), asm: wants("asm") };

@@ -52,6 +52,10 @@ pub fn compile_error(py: Python<'_>, e: &CoreError, filename: &str, source_line:
 
 /// The exception CPython raises for the failure a compiled function reported.
 pub fn status_error(status: u32, local_names: &[String]) -> PyErr {
+    if status == jit_core::interrupt::PENDING_EXCEPTION {
+        // A signal handler raised while compiled code polled (Ctrl-C: KeyboardInterrupt).
+        return Python::attach(PyErr::take).unwrap_or_else(|| pyo3::exceptions::PyKeyboardInterrupt::new_err(()));
+    }
     let (kind, msg) = describe_status(status, local_names);
     match kind {
         PyExceptionKind::ZeroDivisionError => PyZeroDivisionError::new_err(msg),

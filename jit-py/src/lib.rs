@@ -25,11 +25,25 @@ fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     Ok(d)
 }
 
+/// The poll compiled code calls after a SIGINT (`jit_core::interrupt`): runs Python's signal
+/// handlers, which only the main thread may do; nonzero when one raised (KeyboardInterrupt). Other
+/// threads leave the flag set for the main thread and go on. Compiled code holds the GIL.
+extern "C" fn check_signals() -> i32 {
+    // SAFETY: getpid/gettid cannot fail; on Linux the main thread's id is the process id.
+    if unsafe { libc::gettid() != libc::getpid() } {
+        return 0;
+    }
+    jit_core::interrupt::SJ_RT_INTERRUPT.store(0, std::sync::atomic::Ordering::Relaxed);
+    // SAFETY: compiled code runs with the GIL held; PyErr_CheckSignals needs nothing else.
+    unsafe { pyo3::ffi::PyErr_CheckSignals() }
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_class::<dispatcher::Dispatcher>()?;
     vectorcall::install(py)?;
+    jit_core::interrupt::set_poll_hook(check_signals);
     m.add("StickyJitError", py.get_type::<errors::StickyJitError>())?;
     m.add("CompileError", py.get_type::<errors::CompileError>())?;
     m.add("CacheWarning", py.get_type::<errors::CacheWarning>())?;

@@ -327,6 +327,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let mut fx = Fx { cg: self, f, spec, hf, funcs, locals, bound, loops: Vec::new(), stack_limit, ret_ptr };
         if recursive {
             fx.check_stack();
+            // A recursion that runs long without loops (fib(45)) can be interrupted too.
+            fx.poll_interrupt();
         }
         for (i, p) in hf.params.iter().enumerate() {
             fx.store_local(*p, params[i], &spec.arg_types[i].clone());
@@ -506,6 +508,42 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         self.b().build_call(handler, &[], "").u();
         self.b().build_unreachable().u();
         self.b().position_at_end(ok);
+    }
+
+    /// Ctrl-C: a `volatile` read of the runtime's interrupt flag (`interrupt::SJ_RT_INTERRUPT`,
+    /// set by the SIGINT handler) and, on the cold side when it is set, a call of `sj_rt_poll`,
+    /// which runs Python's signal handlers; when one raised, the function returns that status
+    /// and the exception reaches the caller (KeyboardInterrupt).
+    fn poll_interrupt(&mut self) {
+        let i32t = self.ctx().i32_type();
+        let module = self.cg.module;
+        let flag = module.get_global("sj_rt_interrupt").unwrap_or_else(|| {
+            let g = module.add_global(i32t, None, "sj_rt_interrupt");
+            g.set_linkage(Linkage::External);
+            g
+        });
+        let v = self.b().build_load(i32t, flag.as_pointer_value(), "interrupt").u();
+        v.as_instruction_value().expect("a load").set_volatile(true).expect("loads can be volatile");
+        let set = self.b().build_int_compare(IntPredicate::NE, v.into_int_value(), i32t.const_zero(), "interrupted").u();
+        let poll = self.block_named("interrupt.poll");
+        let go_on = self.block_named("interrupt.done");
+        self.branch_cold(set, poll, go_on, Cold::Then);
+        self.b().position_at_end(poll);
+        let poll_fn = module.get_function("sj_rt_poll").unwrap_or_else(|| {
+            let f = module.add_function("sj_rt_poll", i32t.fn_type(&[], false), Some(Linkage::External));
+            for attr in ["nounwind", "cold"] {
+                let kind = Attribute::get_named_enum_kind_id(attr);
+                f.add_attribute(AttributeLoc::Function, self.ctx().create_enum_attribute(kind, 0));
+            }
+            f
+        });
+        let st = self.b().build_call(poll_fn, &[], "poll").u();
+        let inkwell::values::ValueKind::Basic(st) = st.try_as_basic_value() else { unreachable!("sj_rt_poll returns i32") };
+        let st = st.into_int_value();
+        let raised = self.b().build_int_compare(IntPredicate::NE, st, i32t.const_zero(), "raised").u();
+        self.on_failure(raised, |fx| fx.ret_status(st));
+        self.b().build_unconditional_branch(go_on).u();
+        self.b().position_at_end(go_on);
     }
 
     fn store_local(&mut self, id: u32, v: BasicValueEnum<'ctx>, from: &Type) {

@@ -69,6 +69,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let exit = self.block_named("while.exit");
                 self.b().build_unconditional_branch(head).u();
                 self.b().position_at_end(head);
+                self.poll_interrupt();
                 let c = self.truth_of(test)?;
                 self.b().build_conditional_branch(c, body_bb, else_bb).u();
                 self.b().position_at_end(body_bb);
@@ -173,12 +174,45 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let latch = self.block_named("for.latch");
         let else_bb = self.block_named("for.else");
         let exit = self.block_named("for.exit");
-        b.build_unconditional_branch(head).u();
+        let pred = if unit_step { IntPredicate::SLT } else { IntPredicate::ULT };
+        let mut else_target = else_bb;
+        // Ctrl-C: the loop runs in chunks of interrupt::CHUNK iterations and polls before each
+        // (the inner loop stays a plain counted loop, which vectorizes). A loop of at most one
+        // chunk known at compile time needs no poll.
+        let known_trips = match (init.get_sign_extended_constant(), n.get_sign_extended_constant()) {
+            (Some(a), Some(z)) if unit_step => Some((z as i128 - a as i128).max(0) as u128),
+            (_, Some(z)) if !unit_step => Some(z as u64 as u128),
+            _ => None,
+        };
+        let end = if known_trips.is_some_and(|t| t <= crate::interrupt::CHUNK as u128) {
+            b.build_unconditional_branch(head).u();
+            n
+        } else {
+            let chunk = self.block_named("for.chunk");
+            let chunk_body = self.block_named("for.chunk.body");
+            b.build_unconditional_branch(chunk).u();
+            b.position_at_end(chunk);
+            let kv0 = b.build_load(i64t, k, "kv0").u().into_int_value();
+            let more0 = b.build_int_compare(pred, kv0, n, "more0").u();
+            b.build_conditional_branch(more0, chunk_body, else_bb).u();
+            b.position_at_end(chunk_body);
+            self.poll_interrupt();
+            let b = self.b();
+            // The chunk ends at min(kv0 + CHUNK, n): kv0 < n, so n - kv0 fits unsigned.
+            let left = b.build_int_sub(n, kv0, "left").u();
+            let chunk_len = self.i64(crate::interrupt::CHUNK as i64);
+            let whole = b.build_int_compare(IntPredicate::UGT, left, chunk_len, "whole").u();
+            let step_end = b.build_int_add(kv0, chunk_len, "chunk.end").u();
+            let ce = b.build_select(whole, step_end, n, "ce").u().into_int_value();
+            b.build_unconditional_branch(head).u();
+            else_target = chunk;
+            ce
+        };
+        let b = self.b();
         b.position_at_end(head);
         let kv = b.build_load(i64t, k, "kv").u().into_int_value();
-        let pred = if unit_step { IntPredicate::SLT } else { IntPredicate::ULT };
-        let more = b.build_int_compare(pred, kv, n, "more").u();
-        b.build_conditional_branch(more, body_bb, else_bb).u();
+        let more = b.build_int_compare(pred, kv, end, "more").u();
+        b.build_conditional_branch(more, body_bb, else_target).u();
         b.position_at_end(body_bb);
         let i = if unit_step {
             kv
