@@ -76,7 +76,12 @@ pub fn lookup(py: Python<'_>, store: &Store, key: &str) -> Option<Entry> {
             if matches!(e, CacheError::Corrupt { .. } | CacheError::Version { .. } | CacheError::Untrusted { .. }) {
                 store.remove(key);
             }
-            warn(py, &format!("stickyjit: {e}"));
+            if matches!(e, CacheError::Unsafe { what: "cache directory", .. }) {
+                // An unsafe shard directory fails every lookup and write in it the same way.
+                warn_once(py, failure_kind(&e), || format!("stickyjit: {e}"));
+            } else {
+                warn(py, &format!("stickyjit: {e}"));
+            }
             None
         }
     }
@@ -104,7 +109,7 @@ fn warn_once(py: Python<'_>, kind: String, message: impl FnOnce() -> String) {
 fn failure_kind(e: &CacheError) -> String {
     match e {
         CacheError::Io { source, .. } => format!("io {:?} {:?}", source.kind(), source.raw_os_error()),
-        CacheError::Unsafe { why, .. } => format!("unsafe {why}"),
+        CacheError::Unsafe { path, .. } => format!("unsafe {}", path.display()),
         other => format!("{:?}", std::mem::discriminant(other)),
     }
 }
