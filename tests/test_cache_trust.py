@@ -88,17 +88,17 @@ def test_a_shared_directory_loses_nothing_to_the_cache(tmp_path):
     shared.mkdir(mode=0o700)
     (shared / "other-program.sqlite").write_bytes(b"someone's database")
     files = foreign_files(shared)
-    # Compiles (the automatic prune runs after the first write: a 1-byte cap evicts everything
-    # it may), then the command line's prune and clear.
+    # Compiles (the automatic prune runs after the first write: a 1-byte cap would evict every
+    # entry it may), then the command line's prune and clear.
     first = many(tmp_path, shared, 0, 30, env_extra={"STICKYJIT_CACHE_SIZE": "1"})
+    commands = [cli(shared, *args) for args in (["prune"], ["prune", "--size", "0"], ["clear"])]
+    for path, data in files.items():
+        assert path.exists() and path.read_bytes() == data, f"{path} was changed or removed"
+    assert (shared / "other-program.sqlite").exists()
     assert first["stats"]["cache_writes"] == 30
     assert len(first["warnings"]) == 1 and "not created by stickyjit" in first["warnings"][0][1], first
-    for args in (["prune"], ["prune", "--size", "0"], ["clear"]):
-        r = cli(shared, *args)
+    for r in commands:
         assert r.returncode == 1 and "not created by stickyjit" in r.stderr and "Traceback" not in r.stderr, r
-    for path, data in files.items():
-        assert path.read_bytes() == data, f"{path} was changed or removed"
-    assert (shared / "other-program.sqlite").exists()
     # Its own entries are used there all the same: a second run compiles nothing.
     second = many(tmp_path, shared, 0, 30, env_extra={"STICKYJIT_CACHE_SIZE": "1"})
     assert second["stats"]["compiles"] == 0 and second["warnings"] == [], second
@@ -108,36 +108,85 @@ def test_a_shared_directory_loses_nothing_to_the_cache(tmp_path):
 def test_clear_and_prune_in_the_caches_own_directory_leave_other_files_alone(tmp_path):
     cache = tmp_path / "cache"
     run(tmp_path, cache)
-    assert (cache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
     files = foreign_files(cache)
-    r = cli(cache, "prune", "--size", "0")
-    assert r.returncode == 0 and "removed 1 entries" in r.stdout, r
+    pruned = cli(cache, "prune", "--size", "0")
     run(tmp_path, cache)
-    r = cli(cache, "clear")
-    assert r.returncode == 0 and "removed 1 entries" in r.stdout and "left" in r.stdout, r
+    cleared = cli(cache, "clear")
     for path, data in files.items():
-        assert path.read_bytes() == data, f"{path} was changed or removed"
+        assert path.exists() and path.read_bytes() == data, f"{path} was changed or removed"
     assert entries(cache) == sorted(p for p in files if p.suffix == ".sjo")
+    assert pruned.returncode == 0 and "removed 1 entries" in pruned.stdout, pruned
+    assert cleared.returncode == 0 and "removed 1 entries" in cleared.stdout and "left 4 files" in cleared.stdout, cleared
+    assert (cache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
 
 
 # --- B: what is loaded ----------------------------------------------------------------------------
 
 
-def test_an_entry_from_another_cache_is_refused_recompiled_and_replaced(tmp_path):
+PLANT = '''
+import json, math, warnings
+warnings.simplefilter("always")
+caught = []
+warnings.showwarning = lambda message, category, *a, **k: caught.append((category.__name__, str(message)))
+import stickyjit
+from stickyjit import jit
+K = {k}
+
+@jit
+def kernel(n, x):
+    s = 0.0
+    for i in range(n):
+        s += math.sqrt(i * x + 1.0) - i % K
+    return s
+
+def plain(n, x):
+    s = 0.0
+    for i in range(n):
+        s += math.sqrt(i * x + 1.0) - i % K
+    return s
+
+print(json.dumps({{"ok": kernel(1000, 0.5) == plain(1000, 0.5), "stats": stickyjit.stats(), "warnings": caught}}))
+'''
+
+
+def plant(tmp_path: Path, cache: Path, k: int, env_extra: dict | None = None) -> dict:
+    import json
+
+    script = tmp_path / f"plant_{k}.py"
+    script.write_text(PLANT.format(k=k))
+    env = dict(os.environ, STICKYJIT_CACHE_DIR=str(cache), **(env_extra or {}))
+    env.pop("STICKYJIT_CACHE", None)
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_code_planted_under_another_key_is_never_run(tmp_path):
+    mine, theirs = tmp_path / "mine", tmp_path / "theirs"
+    plant(tmp_path, mine, 7)
+    plant(tmp_path, theirs, 5)  # other code: K is frozen into it
+    ((entry,), (other,)) = entries(mine), entries(theirs)
+    # Someone who can write an entry (another user, a copied archive) puts other code under my
+    # function's key: a whole, well-formed entry, but not made with my key for that key.
+    shutil.copyfile(other, entry)
+    r = plant(tmp_path, mine, 7)
+    assert r["ok"], "the planted code ran"
+    assert r["stats"]["compiles"] == 1
+    assert [w[0] for w in r["warnings"]] == ["CacheWarning"], r["warnings"]
+    assert "integrity key" in r["warnings"][0][1]
+    again = plant(tmp_path, mine, 7)
+    assert again["ok"] and again["stats"]["compiles"] == 0 and again["warnings"] == []
+
+
+def test_an_entry_copied_from_another_users_cache_is_refused(tmp_path):
     mine, theirs = tmp_path / "mine", tmp_path / "theirs"
     run(tmp_path, mine)
     run(tmp_path, theirs)
     ((entry,), (other,)) = entries(mine), entries(theirs)
-    assert entry.name == other.name and entry.read_bytes() != other.read_bytes()
-    # Another user's (or machine's) entry for the same key, put in place of mine: it is whole
-    # and well-formed, but not made with my key.
-    shutil.copyfile(other, entry)
+    shutil.copyfile(other, entry)  # the same code, but signed with another user's key
     r = run(tmp_path, mine)
     assert r["ok"] and r["stats"]["compiles"] == 1
-    assert [w[0] for w in r["warnings"]] == ["CacheWarning"], r["warnings"]
-    assert "integrity key" in r["warnings"][0][1]
-    again = run(tmp_path, mine)
-    assert again["ok"] and again["stats"]["compiles"] == 0 and again["warnings"] == []
+    assert [w[0] for w in r["warnings"]] == ["CacheWarning"] and "integrity key" in r["warnings"][0][1], r["warnings"]
 
 
 def test_the_integrity_key_is_private_and_kept(tmp_path):
