@@ -1,12 +1,14 @@
 //! The dispatcher's use of the on-disk cache (crate `cache`): one store per process, opened at
 //! the first compile that may use it; every cache failure is one `stickyjit.CacheWarning` and a
-//! miss, never an error or a wrong answer.
+//! miss, never an error or a wrong answer; a failure that repeats (a full disk) is said once. Also
+//! the `cache` command line's functions (list, clear, prune) and `--version`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
-use cache::{CacheError, Entry, Store};
+use cache::{CacheError, Entry, Status, Store};
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
 
 use crate::errors::CacheWarning;
 
@@ -56,8 +58,9 @@ pub fn store(py: Python<'_>) -> Option<&'static Store> {
         .as_ref()
 }
 
-/// The cached entry of `key`, if there is a usable one. A damaged or foreign entry is removed
-/// (the compile that follows writes a good one) and warned about.
+/// The cached entry of `key`, if there is a usable one. A damaged, foreign-format or unverified
+/// entry is removed when it is provably the store's (the compile that follows writes a good one)
+/// and warned about.
 pub fn lookup(py: Python<'_>, store: &Store, key: &str) -> Option<Entry> {
     match store.get(key) {
         Ok(Some(e)) => {
@@ -70,38 +73,96 @@ pub fn lookup(py: Python<'_>, store: &Store, key: &str) -> Option<Entry> {
         }
         Err(e) => {
             MISSES.fetch_add(1, Ordering::Relaxed);
-            if matches!(e, CacheError::Corrupt { .. } | CacheError::Version { .. }) {
+            if matches!(e, CacheError::Corrupt { .. } | CacheError::Version { .. } | CacheError::Untrusted { .. }) {
                 store.remove(key);
             }
-            warn(py, &format!("stickyjit: {e}"));
+            if matches!(e, CacheError::Unsafe { what: "cache directory", .. }) {
+                // An unsafe shard directory fails every lookup and write in it the same way.
+                warn_once(py, failure_kind(&e), || format!("stickyjit: {e}"));
+            } else {
+                warn(py, &format!("stickyjit: {e}"));
+            }
             None
         }
     }
 }
 
-/// Writes `entry` under `key`; a failure (a full or read-only disk) is a warning.
+/// Says `message` once per process for each distinct `kind` (a full disk fails every write the
+/// same way: one warning, not one per compile). The lock is released before Python is called.
+fn warn_once(py: Python<'_>, kind: String, message: impl FnOnce() -> String) {
+    static SAID: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let first = {
+        let mut said = SAID.lock().unwrap_or_else(|p| p.into_inner());
+        if said.contains(&kind) {
+            false
+        } else {
+            said.push(kind);
+            true
+        }
+    };
+    if first {
+        warn(py, &message());
+    }
+}
+
+/// What kind of failure `e` is, for `warn_once`: the variant, and for I/O the OS error.
+fn failure_kind(e: &CacheError) -> String {
+    match e {
+        CacheError::Io { source, .. } => format!("io {:?} {:?}", source.kind(), source.raw_os_error()),
+        CacheError::Unsafe { path, .. } => format!("unsafe {}", path.display()),
+        other => format!("{:?}", std::mem::discriminant(other)),
+    }
+}
+
+/// The size cap, with one warning per process when `STICKYJIT_CACHE_SIZE` is not a size.
+fn cap(py: Python<'_>) -> u64 {
+    cache::cap_from_env().unwrap_or_else(|e| {
+        warn_once(py, "cap".into(), || format!("stickyjit: {e}"));
+        cache::DEFAULT_CAP
+    })
+}
+
+/// Writes `entry` under `key`; a failure (a full or read-only disk) is a warning, once per
+/// process for each kind of failure.
 pub fn save(py: Python<'_>, store: &'static Store, key: &str, entry: &Entry) {
     match store.put(key, entry) {
         Ok(_) => {
             // The cap is checked after the process's first write and every 64th after it: a
             // prune reads the whole directory, which should not compete with compiles.
             if WRITES.fetch_add(1, Ordering::Relaxed) % 64 == 0 {
-                prune_in_background(store);
+                if store.is_marked() {
+                    prune_in_background(store, cap(py));
+                } else {
+                    warn_once(py, "not ours".into(), || {
+                        format!(
+                            "stickyjit: the cache directory {} was not created by stickyjit (it has no CACHEDIR.TAG of \
+                             stickyjit's): entries are read and written there, but the size cap is not applied and nothing \
+                             is ever removed from it; point STICKYJIT_CACHE_DIR at a directory of its own",
+                            store.dir().display()
+                        )
+                    });
+                }
             }
         }
-        Err(e) => warn(py, &format!("stickyjit: could not write the cache: {e}; the compiled code is used from memory")),
+        Err(e) => warn_once(py, failure_kind(&e), || {
+            format!(
+                "stickyjit: could not write the cache: {e}; the compiled code is used from memory \
+                 (further write failures of this kind in this process are not reported)"
+            )
+        }),
     }
 }
 
 /// After a write: keeps the directory under its size cap, on a thread of its own so that the
-/// call that wrote does not wait (one pruning at a time).
-pub fn prune_in_background(store: &'static Store) {
+/// call that wrote does not wait (one pruning at a time). It removes only the store's own files
+/// (see `cache::Store::prune`); a failure is silent (the next prune tries again).
+pub fn prune_in_background(store: &'static Store, cap: u64) {
     static RUNNING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     if RUNNING.swap(true, Ordering::AcqRel) {
         return;
     }
     let spawned = std::thread::Builder::new().name("stickyjit-prune".into()).spawn(move || {
-        store.prune(cache::default_cap());
+        let _ = store.prune(cap);
         RUNNING.store(false, Ordering::Release);
     });
     if spawned.is_err() {
@@ -109,52 +170,123 @@ pub fn prune_in_background(store: &'static Store) {
     }
 }
 
-/// `python -m stickyjit cache ...`: the cache directory and its entries.
-#[pyfunction]
-pub fn cache_entries(py: Python<'_>) -> PyResult<Bound<'_, pyo3::types::PyDict>> {
-    let d = pyo3::types::PyDict::new(py);
+fn os_error(e: CacheError) -> PyErr {
+    pyo3::exceptions::PyOSError::new_err(e.to_string())
+}
+
+/// The configured cache directory, opened to inspect (creating nothing but, where provable, the
+/// marker); `None` when it does not exist. An unsafe directory is an `OSError`.
+fn inspect() -> PyResult<(Option<std::path::PathBuf>, Option<Store>)> {
     let dir = cache::default_dir();
+    let store = match &dir {
+        Some(d) => Store::inspect(d).map_err(os_error)?,
+        None => None,
+    };
+    Ok((dir, store))
+}
+
+/// `python -m stickyjit cache info|list`: the directory, whether stickyjit created it, its
+/// integrity key, the cap (and, when `STICKYJIT_CACHE_SIZE` is not a size, why it is the
+/// default), and every entry with its status (`ok`, `damaged`, `old format`, `refused`), why, and
+/// the metadata of the usable ones. `OSError` when the directory cannot be used.
+#[pyfunction]
+pub fn cache_entries(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let d = PyDict::new(py);
+    let (dir, store) = inspect()?;
     d.set_item("directory", dir.as_ref().map(|p| p.display().to_string()))?;
-    d.set_item("cap", cache::default_cap())?;
+    let cap = cache::cap_from_env();
+    d.set_item("cap_error", cap.as_ref().err().map(ToString::to_string))?;
+    d.set_item("cap", cap.unwrap_or(cache::DEFAULT_CAP))?;
     d.set_item("enabled", enabled())?;
-    let list = pyo3::types::PyList::empty(py);
-    if let Some(dir) = dir.filter(|d| d.exists()) {
-        match Store::open(&dir) {
-            Ok(store) => {
-                for e in store.entries(true) {
-                    let item = pyo3::types::PyDict::new(py);
-                    item.set_item("key", &e.key)?;
-                    item.set_item("size", e.size)?;
-                    item.set_item("last_use", e.last_use)?;
-                    for (k, v) in e.meta.unwrap_or_default() {
-                        item.set_item(k, v)?;
-                    }
-                    list.append(item)?;
-                }
+    d.set_item("exists", store.is_some())?;
+    d.set_item("created_by_stickyjit", store.as_ref().is_some_and(Store::is_marked))?;
+    let source = store.as_ref().and_then(|s| s.key_source()).map(|(p, shared)| (p.display().to_string(), shared));
+    d.set_item("key_file", source.as_ref().map(|(p, _)| p.clone()))?;
+    d.set_item("key_shared", source.is_some_and(|(_, shared)| shared))?;
+    let list = PyList::empty(py);
+    if let Some(store) = &store {
+        for e in store.entries(true) {
+            let item = PyDict::new(py);
+            item.set_item("key", &e.key)?;
+            item.set_item("path", e.path.display().to_string())?;
+            item.set_item("size", e.size)?;
+            item.set_item("last_use", e.last_use)?;
+            let (status, why) = match e.status {
+                Status::Ok | Status::Unread => ("ok", None),
+                Status::Damaged(why) => ("damaged", Some(why)),
+                Status::OtherVersion(v) => ("old format", Some(format!("format version {v}, this is {}", cache::FORMAT_VERSION))),
+                Status::Refused(why) => ("refused", Some(why)),
+            };
+            item.set_item("status", status)?;
+            item.set_item("why", why)?;
+            for (k, v) in e.meta.unwrap_or_default() {
+                item.set_item(k, v)?;
             }
-            Err(e) => d.set_item("error", e.to_string())?,
+            list.append(item)?;
         }
     }
     d.set_item("entries", list)?;
     Ok(d)
 }
 
-/// Removes every entry; returns how many.
+fn sweep_dict(py: Python<'_>, dir: Option<std::path::PathBuf>, sweep: cache::Sweep) -> PyResult<Bound<'_, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("directory", dir.map(|p| p.display().to_string()))?;
+    d.set_item("removed", sweep.removed)?;
+    d.set_item("freed", sweep.freed)?;
+    d.set_item("temporaries", sweep.temporaries)?;
+    d.set_item("left", sweep.left)?;
+    let failed: Vec<(String, String)> = sweep.failed.iter().map(|(p, e)| (p.display().to_string(), e.to_string())).collect();
+    d.set_item("failed", failed)?;
+    let unsafe_dirs: Vec<(String, String)> =
+        sweep.unsafe_dirs.iter().map(|(p, w)| (p.display().to_string(), w.clone())).collect();
+    d.set_item("unsafe_dirs", unsafe_dirs)?;
+    Ok(d)
+}
+
+/// Removes every entry; returns what it did: `removed`, `freed`, `temporaries`, `left` (files it
+/// did not write), `failed` ((path, why) of files it could not remove), `unsafe_dirs`. `OSError`
+/// when the directory is unsafe or was not created by stickyjit.
 #[pyfunction]
-pub fn cache_clear() -> PyResult<usize> {
-    let Some(dir) = cache::default_dir().filter(|d| d.exists()) else { return Ok(0) };
-    let store = Store::open(&dir).map_err(|e| pyo3::exceptions::PyOSError::new_err(e.to_string()))?;
-    Ok(store.clear())
+pub fn cache_clear(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let (dir, store) = inspect()?;
+    let sweep = match store {
+        Some(s) => s.clear().map_err(os_error)?,
+        None => cache::Sweep::default(),
+    };
+    sweep_dict(py, dir, sweep)
 }
 
 /// Evicts least recently used entries down to `cap` bytes (default: STICKYJIT_CACHE_SIZE or
-/// 1 GiB); returns (entries removed, bytes freed).
+/// 1 GiB); returns what it did, as `cache_clear`, and the `cap` used (with `cap_error` when
+/// STICKYJIT_CACHE_SIZE is not a size).
 #[pyfunction]
 #[pyo3(signature = (cap = None))]
-pub fn cache_prune(cap: Option<u64>) -> PyResult<(usize, u64)> {
-    let Some(dir) = cache::default_dir().filter(|d| d.exists()) else { return Ok((0, 0)) };
-    let store = Store::open(&dir).map_err(|e| pyo3::exceptions::PyOSError::new_err(e.to_string()))?;
-    Ok(store.prune(cap.unwrap_or_else(cache::default_cap)))
+pub fn cache_prune(py: Python<'_>, cap: Option<u64>) -> PyResult<Bound<'_, PyDict>> {
+    let (dir, store) = inspect()?;
+    let (cap, cap_error) = match cap.map(Ok).unwrap_or_else(cache::cap_from_env) {
+        Ok(cap) => (cap, None),
+        Err(e) => (cache::DEFAULT_CAP, Some(e.to_string())),
+    };
+    let sweep = match store {
+        Some(s) => s.prune(cap).map_err(os_error)?,
+        None => cache::Sweep::default(),
+    };
+    let d = sweep_dict(py, dir, sweep)?;
+    d.set_item("cap", cap)?;
+    d.set_item("cap_error", cap_error)?;
+    Ok(d)
+}
+
+/// `python -m stickyjit --version`: stickyjit's version and LLVM's (asked of LLVM without
+/// starting it), and the on-disk format version.
+#[pyfunction]
+pub fn versions(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("stickyjit", env!("CARGO_PKG_VERSION"))?;
+    d.set_item("llvm", jit_core::optimize::target_identity().llvm_version)?;
+    d.set_item("cache_format", cache::FORMAT_VERSION)?;
+    Ok(d)
 }
 
 /// Why `parts` (the key of a specialization of `function` in `file` that was not in the cache)

@@ -53,6 +53,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(disk::cache_entries, m)?)?;
     m.add_function(wrap_pyfunction!(disk::cache_clear, m)?)?;
     m.add_function(wrap_pyfunction!(disk::cache_prune, m)?)?;
+    m.add_function(wrap_pyfunction!(disk::versions, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
