@@ -38,24 +38,32 @@ pub fn warn(py: Python<'_>, message: &str) {
 /// once, when it is first asked for).
 pub fn store(py: Python<'_>) -> Option<&'static Store> {
     static STORE: OnceLock<Option<Store>> = OnceLock::new();
-    STORE
-        .get_or_init(|| {
-            if !enabled() {
-                return None;
-            }
-            let Some(dir) = cache::default_dir() else {
-                warn(py, "stickyjit: no cache directory (set STICKYJIT_CACHE_DIR or HOME); compiling in memory only");
-                return None;
-            };
-            match Store::open(&dir) {
-                Ok(s) => Some(s),
-                Err(e) => {
-                    warn(py, &format!("stickyjit: {e}; compiling in memory only"));
-                    None
-                }
-            }
-        })
-        .as_ref()
+    if let Some(s) = STORE.get() {
+        return s.as_ref();
+    }
+    // Opened outside the OnceLock and warned about after it is set: a warning runs Python code,
+    // which may release the GIL, and a thread waiting in `get_or_init` meanwhile would hold the
+    // GIL while blocked (a deadlock). Two threads may both open it; the first one is kept.
+    let (opened, why) = if !enabled() {
+        (None, None)
+    } else {
+        match cache::default_dir() {
+            None => (None, Some("stickyjit: no cache directory (set STICKYJIT_CACHE_DIR or HOME); compiling in memory only".to_string())),
+            Some(dir) => match Store::open(&dir) {
+                Ok(s) => (Some(s), None),
+                Err(e) => (None, Some(format!("stickyjit: {e}; compiling in memory only"))),
+            },
+        }
+    };
+    let mut first = false;
+    let s = STORE.get_or_init(|| {
+        first = true;
+        opened
+    });
+    if let (true, Some(why)) = (first, why) {
+        warn(py, &why);
+    }
+    s.as_ref()
 }
 
 /// The cached entry of `key`, if there is a usable one. A damaged, foreign-format or unverified

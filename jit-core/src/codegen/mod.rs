@@ -327,8 +327,6 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let mut fx = Fx { cg: self, f, spec, hf, funcs, locals, bound, loops: Vec::new(), stack_limit, ret_ptr };
         if recursive {
             fx.check_stack();
-            // A recursion that runs long without loops (fib(45)) can be interrupted too.
-            fx.poll_interrupt();
         }
         for (i, p) in hf.params.iter().enumerate() {
             fx.store_local(*p, params[i], &spec.arg_types[i].clone());

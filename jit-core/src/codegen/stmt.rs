@@ -69,7 +69,11 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let exit = self.block_named("while.exit");
                 self.b().build_unconditional_branch(head).u();
                 self.b().position_at_end(head);
-                self.poll_interrupt();
+                // Ctrl-C: the outermost loop of a function polls (inner loops stay free of it, so
+                // that they vectorize and keep their idioms).
+                if self.loops.is_empty() {
+                    self.poll_interrupt();
+                }
                 let c = self.truth_of(test)?;
                 self.b().build_conditional_branch(c, body_bb, else_bb).u();
                 self.b().position_at_end(body_bb);
@@ -176,15 +180,15 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let exit = self.block_named("for.exit");
         let pred = if unit_step { IntPredicate::SLT } else { IntPredicate::ULT };
         let mut else_target = else_bb;
-        // Ctrl-C: the loop runs in chunks of interrupt::CHUNK iterations and polls before each
-        // (the inner loop stays a plain counted loop, which vectorizes). A loop of at most one
-        // chunk known at compile time needs no poll.
+        // Ctrl-C: the outermost loop of a function runs in chunks of interrupt::CHUNK iterations
+        // and polls before each (the loop itself stays a plain counted loop, which vectorizes).
+        // Inner loops, and a loop of at most one chunk known at compile time, do not poll.
         let known_trips = match (init.get_sign_extended_constant(), n.get_sign_extended_constant()) {
             (Some(a), Some(z)) if unit_step => Some((z as i128 - a as i128).max(0) as u128),
             (_, Some(z)) if !unit_step => Some(z as u64 as u128),
             _ => None,
         };
-        let end = if known_trips.is_some_and(|t| t <= crate::interrupt::CHUNK as u128) {
+        let end = if !self.loops.is_empty() || known_trips.is_some_and(|t| t <= crate::interrupt::CHUNK as u128) {
             b.build_unconditional_branch(head).u();
             n
         } else {
