@@ -21,6 +21,7 @@ pub mod flow;
 pub mod hir;
 pub mod infer;
 pub mod lower;
+pub mod memory;
 pub mod normalize;
 pub mod optimize;
 pub mod parse;
@@ -66,7 +67,7 @@ pub struct Compiled {
     pub entry: engine::EntryFn,
     pub ret: Type,
     pub local_names: Vec<String>,
-    /// Some function of the program makes new arrays ([`runtime::arena_take`] after a call).
+    /// Some function of the program makes new arrays ([`memory::take_live`] after a call).
     pub allocates: bool,
     pub typed_ir: Option<String>,
     /// Unoptimized and optimized LLVM IR.
@@ -151,7 +152,7 @@ pub fn code_key_of(parts: &[(&'static str, String)]) -> String {
         h.update(&(s.len() as u64).to_le_bytes());
         h.update(s.as_bytes());
     };
-    put("stickyjit code key v4");
+    put("stickyjit code key v5");
     for (name, value) in parts {
         put(name);
         put(value);

@@ -18,7 +18,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let dead = self.block_named("dead");
                 self.b().position_at_end(dead);
             }
-            self.stmt(s)?;
+            self.stmt_releasing(s)?;
         }
         Ok(())
     }
