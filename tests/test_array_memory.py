@@ -338,3 +338,26 @@ def test_a_store_into_a_read_only_array_checks_writeability_as_numpy_does(f, i):
         f(a, i, 1.0)
     assert type(got.value) is type(expected.value)
     assert str(got.value) == str(expected.value)
+
+
+
+SWAPS = """
+@jit
+def swaps(n):
+    a = np.zeros(n)
+    b = np.ones(n)
+    for i in range(3):
+        a, b = b, a  # the old a is held by the value being unpacked while a is rebound
+        c = np.full(n, 7.0)
+        a, (b, c) = c, (a, b)
+    return a.sum() + 10 * b.sum() + 100 * c.sum() + 1000 * a[0] + 10000 * b[0]
+"""
+
+
+def test_unpacking_keeps_the_unpacked_value_alive(tmp_path):
+    # In a child: a use after free may crash. Freed memory is reused by the next allocations,
+    # so one reads someone else's data.
+    out = run_child(tmp_path, PRELUDE + SWAPS + "print(*[swaps(n) for n in (3, 100, 5000)])")
+    ns: dict = {}
+    exec("import numpy as np\njit = lambda f: f\n" + SWAPS, ns)
+    assert [float(x) for x in out] == [ns["swaps"](n) for n in (3, 100, 5000)]

@@ -563,11 +563,15 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             hir::Target::Index { array, index, .. } => self.array_store(array, index, v, ty)?,
             hir::Target::Tuple(ts, _) => {
                 let Type::Tuple(items) = ty else { unreachable!("inference checked tuple unpacking") };
+                // The value may borrow from a local rebound before its last element is stored
+                // (`a, b = b, a`): it holds references of its own meanwhile.
+                self.incref(v, ty);
                 let sv = v.into_struct_value();
                 for (i, (t, ity)) in ts.iter().zip(items).enumerate() {
                     let x = self.b().build_extract_value(sv, i as u32, "unpack").u();
                     self.assign(t, x, ity)?;
                 }
+                self.decref(v, ty);
             }
         }
         Ok(())
