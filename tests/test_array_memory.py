@@ -9,6 +9,7 @@ is compared with CPython running the same function.
 from __future__ import annotations
 
 import linecache
+import os
 import subprocess
 import sys
 import textwrap
@@ -361,3 +362,76 @@ def test_unpacking_keeps_the_unpacked_value_alive(tmp_path):
     ns: dict = {}
     exec("import numpy as np\njit = lambda f: f\n" + SWAPS, ns)
     assert [float(x) for x in out] == [ns["swaps"](n) for n in (3, 100, 5000)]
+
+
+MIXED = """
+@jit
+def ident(x):
+    return x
+
+@jit
+def rebind_param(x):
+    y = x
+    x = np.full(3, 9.0)
+    return y[1:]
+
+@jit
+def pair(n):
+    a = np.arange(0.0, n)
+    return a, a[::-1]
+
+@jit
+def build(k):
+    if k == 0:
+        return np.zeros(3)
+    a = build(k - 1)
+    a[0] += 1.0
+    return a
+
+@jit
+def tail(a):
+    return a[1:]
+
+@jit
+def main(n):
+    s = 0.0
+    for i in range(n):
+        t = ident(np.full(4, i * 1.0))
+        u = rebind_param(np.arange(0.0, 5.0))
+        a, b = pair(6)
+        c = build(5)
+        x = a if i % 2 == 0 else np.ones(6)
+        v = tail(np.arange(0.0, 5.0)[1:])
+        k = 0
+        while True:
+            if np.zeros(2).sum() + k > 3:
+                break
+            k += 1
+        p = (np.full(2, 3.0), c)
+        q = p
+        p = (q[1], q[0])
+        m = np.zeros((2, 3))
+        for row in m:
+            row[0] = 5.0
+        s += t.sum() + u.sum() + a.sum() + b[0] + c[0] + x.sum() + v.sum() + k + p[0][0] + p[1][1] + m.sum()
+    return s
+"""
+
+
+def test_every_way_of_holding_an_array_in_a_loop_is_exact_and_flat(tmp_path):
+    # Callees returning their argument, a view of it or a tuple; recursion returning arrays;
+    # conditional expressions; a while test left by break; tuples rebuilt from each other; rows
+    # of a 2-D array. In a child with glibc's MALLOC_PERTURB_, which fills freed memory with
+    # garbage: a use after free changes the result.
+    script = tmp_path / "mixed.py"
+    script.write_text(PRELUDE + MIXED + "print(main(300)); h = hwm(); main(100_000); print(hwm() - h)")
+    env = dict(os.environ, MALLOC_PERTURB_="165", MALLOC_CHECK_="3")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=240, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    value, grown_kb = proc.stdout.split()
+    src = "import numpy as np\nfrom stickyjit import jit\n" + MIXED
+    linecache.cache["<mixed>"] = (len(src), None, src.splitlines(True), "<mixed>")
+    ns: dict = {}
+    exec(compile(src, "<mixed>", "exec"), ns)
+    assert float(value) == pure_python(ns["main"])(300)
+    assert int(grown_kb) < 8_000
