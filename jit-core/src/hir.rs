@@ -17,8 +17,8 @@ pub struct Function {
     pub body: Vec<Stmt>,
     /// Number of expression ids handed out (the size of `infer`'s type table).
     pub n_exprs: u32,
-    /// The function makes new arrays (the dispatcher then looks at the runtime's arena after
-    /// each call).
+    /// The function makes new arrays (the dispatcher then takes the blocks still live after
+    /// each call, `memory::take_live`).
     pub allocates: bool,
     pub span: Span,
 }

@@ -39,7 +39,11 @@ pub extern "C" fn sj_rt_poll() -> u32 {
     }
     // SAFETY: only `set_poll_hook` stores here, always a function of this type.
     let hook: extern "C" fn() -> i32 = unsafe { std::mem::transmute::<usize, extern "C" fn() -> i32>(hook) };
-    if hook() != 0 {
+    // The hook runs Python code, which may call compiled code on this thread.
+    let saved = crate::memory::set_aside_live();
+    let raised = hook() != 0;
+    crate::memory::restore_live(saved);
+    if raised {
         PENDING_EXCEPTION
     } else {
         0

@@ -22,6 +22,7 @@ pub mod hir;
 pub mod infer;
 pub mod interrupt;
 pub mod lower;
+pub mod memory;
 pub mod normalize;
 pub mod optimize;
 pub mod parse;
@@ -67,7 +68,7 @@ pub struct Compiled {
     pub entry: engine::EntryFn,
     pub ret: Type,
     pub local_names: Vec<String>,
-    /// Some function of the program makes new arrays ([`runtime::arena_take`] after a call).
+    /// Some function of the program makes new arrays ([`memory::take_live`] after a call).
     pub allocates: bool,
     pub typed_ir: Option<String>,
     /// Unoptimized and optimized LLVM IR.

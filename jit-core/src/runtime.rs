@@ -122,54 +122,6 @@ thread_local! {
     static LAST_INDEX_ERROR: std::cell::Cell<(i64, i64, i64)> = const { std::cell::Cell::new((0, 0, 0)) };
 }
 
-// The arrays compiled code allocated during the current call on this thread: (address, bytes).
-// The dispatcher takes them after the call (`arena_take`): blocks that back a returned array
-// are handed to NumPy, the others freed, whatever the call's status (so a RecursionError's
-// jump over frames loses nothing either).
-thread_local! {
-    static ARENA: std::cell::RefCell<Vec<(usize, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-const ARRAY_ALIGN: usize = 64;
-
-fn block_layout(bytes: usize) -> Option<std::alloc::Layout> {
-    std::alloc::Layout::from_size_align(bytes.max(1), ARRAY_ALIGN).ok()
-}
-
-/// `bytes` of array memory (zeroed when `zero`), 64-byte aligned, recorded in the arena; null
-/// when the size is impossible or memory is exhausted (compiled code raises MemoryError).
-pub extern "C" fn sj_rt_alloc(bytes: i64, zero: bool) -> *mut u8 {
-    let Some(layout) = usize::try_from(bytes).ok().and_then(block_layout) else { return std::ptr::null_mut() };
-    // SAFETY: the layout has a non-zero size.
-    let p = unsafe {
-        if zero {
-            std::alloc::alloc_zeroed(layout)
-        } else {
-            std::alloc::alloc(layout)
-        }
-    };
-    if !p.is_null() {
-        ARENA.with(|a| a.borrow_mut().push((p as usize, bytes as usize)));
-    }
-    p
-}
-
-/// The blocks allocated on this thread since the last call, emptying the arena.
-pub fn arena_take() -> Vec<(usize, usize)> {
-    ARENA.with(|a| std::mem::take(&mut *a.borrow_mut()))
-}
-
-/// Frees a block [`sj_rt_alloc`] made.
-///
-/// # Safety
-/// `(ptr, bytes)` came from [`arena_take`] and is freed once.
-pub unsafe fn arena_free(ptr: usize, bytes: usize) {
-    if let Some(layout) = block_layout(bytes) {
-        // SAFETY: allocated by sj_rt_alloc with this layout (the caller's contract).
-        unsafe { std::alloc::dealloc(ptr as *mut u8, layout) }
-    }
-}
-
 /// Records an out-of-bounds array index for the message of status 22 (compiled code returns
 /// that status right after calling this).
 pub extern "C" fn sj_rt_index_error(index: i64, axis: i64, size: i64) {
@@ -344,7 +296,8 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_call_guarded", sj_rt_call_guarded as *const () as usize),
         ("sj_rt_stack_overflow", sj_rt_stack_overflow as *const () as usize),
         ("sj_rt_index_error", sj_rt_index_error as *const () as usize),
-        ("sj_rt_alloc", sj_rt_alloc as *const () as usize),
+        ("sj_rt_new_block", crate::memory::sj_rt_new_block as *const () as usize),
+        ("sj_rt_release", crate::memory::sj_rt_release as *const () as usize),
         ("sj_rt_poll", crate::interrupt::sj_rt_poll as *const () as usize),
     ]
 }

@@ -48,7 +48,10 @@ pub fn store(py: Python<'_>) -> Option<&'static Store> {
         (None, None)
     } else {
         match cache::default_dir() {
-            None => (None, Some("stickyjit: no cache directory (set STICKYJIT_CACHE_DIR or HOME); compiling in memory only".to_string())),
+            None => (
+                None,
+                Some("stickyjit: no cache directory (set STICKYJIT_CACHE_DIR or HOME); compiling in memory only".to_string()),
+            ),
             Some(dir) => match Store::open(&dir) {
                 Ok(s) => (Some(s), None),
                 Err(e) => (None, Some(format!("stickyjit: {e}; compiling in memory only"))),

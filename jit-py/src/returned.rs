@@ -1,11 +1,13 @@
 //! What a compiled call hands back, made into Python objects: numbers, tuples, and arrays,
-//! which become ndarrays owning the runtime arena's memory they live in (a capsule frees it) or
-//! keeping alive the argument they are a view of. Arena memory nothing returned is freed.
+//! which become ndarrays owning the block of compiled code's memory they live in (a capsule
+//! frees it; `jit_core::memory`) or keeping alive the argument they are a view of. Blocks still
+//! live after the call that nothing returned are freed.
 
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple};
 
+use jit_core::memory::{self, Detached};
 use jit_core::types::{ArrayType, Dtype};
 use jit_core::Type;
 use numpy::npyffi::{self, NpyTypes, PY_ARRAY_API};
@@ -23,8 +25,8 @@ pub fn flat_len(t: &Type) -> usize {
 
 /// The memory returned arrays may own or view.
 pub struct Owners<'a, 'py> {
-    /// Arena blocks (address, bytes) not claimed by a returned array yet.
-    blocks: Vec<(usize, usize)>,
+    /// Blocks still live after the call, not claimed by a returned array yet.
+    blocks: Vec<Detached>,
     /// Blocks claimed, with the capsule that frees each (shared by arrays in the same block).
     /// `Bound`, not `Py`: dropped while attached, the reference is released at once (a `Py`
     /// dropped on the vectorcall path would wait in PyO3's pool, and the memory with it).
@@ -34,27 +36,33 @@ pub struct Owners<'a, 'py> {
 }
 
 impl<'a, 'py> Owners<'a, 'py> {
-    /// Takes the arena of the call that just ran on this thread.
+    /// Takes the live blocks of the call that just ran on this thread.
     pub fn take(args: &'a [*mut ffi::PyObject]) -> Self {
-        Owners { blocks: jit_core::runtime::arena_take(), claimed: Vec::new(), args }
+        Owners { blocks: memory::take_live(), claimed: Vec::new(), args }
     }
 
-    /// The object that must stay alive for memory at `addr`: a capsule owning the arena block
+    /// The object that must stay alive for memory at `addr`: a capsule owning the block
     /// holding it, or the argument array it lies in.
     fn owner_of(&mut self, py: Python<'py>, addr: usize) -> PyResult<Bound<'py, PyAny>> {
         let inside = |start: usize, bytes: usize| start <= addr && addr < start + bytes.max(1);
         if let Some((_, _, cap)) = self.claimed.iter().find(|(s, b, _)| inside(*s, *b)) {
             return Ok(cap.clone());
         }
-        if let Some(i) = self.blocks.iter().position(|(s, b)| inside(*s, *b)) {
-            let (start, bytes) = self.blocks.swap_remove(i);
-            let cap =
-                PyCapsule::new_with_value_and_destructor(py, (start, bytes), c"stickyjit array memory", |(start, bytes), _| {
-                    // SAFETY: the block came from the arena and this capsule is its only owner.
-                    unsafe { jit_core::runtime::arena_free(start, bytes) }
-                })?;
-            let cap = cap.into_any();
-            self.claimed.push((start, bytes, cap.clone()));
+        if let Some(i) = self.blocks.iter().position(|d| inside(d.data, d.bytes)) {
+            let block = self.blocks.swap_remove(i);
+            let cap = PyCapsule::new_with_value_and_destructor(py, block.header, c"stickyjit array memory", |header, _| {
+                // SAFETY: a detached block, and this capsule is its only owner.
+                unsafe { memory::free_detached(header) }
+            });
+            let cap = match cap {
+                Ok(cap) => cap.into_any(),
+                Err(e) => {
+                    // SAFETY: not made into a capsule: freed here, once.
+                    unsafe { memory::free_detached(block.header) };
+                    return Err(e);
+                }
+            };
+            self.claimed.push((block.data, block.bytes, cap.clone()));
             return Ok(cap);
         }
         for &arg in self.args {
@@ -72,9 +80,9 @@ impl<'a, 'py> Owners<'a, 'py> {
 
 impl Drop for Owners<'_, '_> {
     fn drop(&mut self) {
-        for (start, bytes) in self.blocks.drain(..) {
-            // SAFETY: arena blocks nothing returned: freed once, here.
-            unsafe { jit_core::runtime::arena_free(start, bytes) }
+        for block in self.blocks.drain(..) {
+            // SAFETY: blocks nothing returned: freed once, here.
+            unsafe { memory::free_detached(block.header) }
         }
     }
 }
@@ -178,7 +186,7 @@ pub fn to_python<'py>(
             return Ok(PyTuple::new(py, values)?.into_any());
         }
         Type::Array(a) => {
-            let owners = owners.as_mut().expect("a call returning arrays takes the arena");
+            let owners = owners.as_mut().expect("a call returning arrays takes the live blocks");
             return to_array(py, a, slots, at, owners);
         }
         _ => {}
@@ -206,7 +214,7 @@ pub fn to_python<'py>(
     }
 }
 
-/// Whether a value of type `t` holds an array (the call then needs the arena and arguments).
+/// Whether a value of type `t` holds an array (the call then needs the live blocks and arguments).
 pub fn holds_array(t: &Type) -> bool {
     match t {
         Type::Array(_) => true,

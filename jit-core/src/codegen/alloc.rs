@@ -1,5 +1,6 @@
-//! Codegen of new arrays (`np.zeros`, `np.full`, `np.arange`, `*_like`, `a.copy()`): memory
-//! from the runtime's per-call arena (`runtime::sj_rt_alloc`), C-contiguous, filled here.
+//! Codegen of new arrays (`np.zeros`, `np.full`, `np.arange`, `*_like`, `a.copy()`): a block
+//! from the C allocator (`memory::sj_rt_new_block`: `calloc` for zeros, whose untouched pages
+//! cost nothing, as NumPy's), C-contiguous, filled here; the caller holds its one reference.
 
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
 use inkwell::{AddressSpace, IntPredicate};
@@ -7,6 +8,7 @@ use inkwell::{AddressSpace, IntPredicate};
 use super::{Built, Fx};
 use crate::error::Result;
 use crate::hir::{self, Fill, NewArray};
+use crate::memory;
 use crate::runtime::Status;
 use crate::types::{ArrayType, Type};
 
@@ -40,13 +42,13 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let item = a.dtype.size() as i64;
         let bytes = self.checked_mul(count, self.i64(item));
         let zeroed = matches!(fill, Some(Fill::Zero));
-        let data = self.call_alloc(bytes, zeroed);
+        let (header, data) = self.call_alloc(bytes, zeroed);
         // C strides.
         let mut strides = vec![self.i64(item); ndim];
         for k in (0..ndim.saturating_sub(1)).rev() {
             strides[k] = self.b().build_int_mul(strides[k + 1], shape[k + 1], "stride").u();
         }
-        let value = self.array_value(&a, data, &shape, &strides);
+        let value = self.array_value(&a, data, &shape, &strides, header);
         match (n, fill) {
             (_, Some(Fill::Zero | Fill::Uninit)) => {}
             (_, Some(Fill::One)) => {
@@ -172,20 +174,19 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         product
     }
 
-    fn call_alloc(&self, bytes: IntValue<'ctx>, zeroed: bool) -> PointerValue<'ctx> {
-        let module = self.cg.module;
+    /// A new block of `bytes`: its header (the array's meminfo) and the address of its elements;
+    /// MemoryError when there is no memory for it.
+    fn call_alloc(&self, bytes: IntValue<'ctx>, zeroed: bool) -> (PointerValue<'ctx>, PointerValue<'ctx>) {
         let ptr = self.ctx().ptr_type(AddressSpace::default());
-        let f = module.get_function("sj_rt_alloc").unwrap_or_else(|| {
-            let fty = ptr.fn_type(&[self.ctx().i64_type().into(), self.ctx().bool_type().into()], false);
-            let f = module.add_function("sj_rt_alloc", fty, Some(inkwell::module::Linkage::External));
-            self.cg.nounwind(f);
-            f
-        });
+        let fty = ptr.fn_type(&[self.ctx().i64_type().into(), self.ctx().bool_type().into()], false);
+        let f = self.helper("sj_rt_new_block", fty);
         let z = self.ctx().bool_type().const_int(zeroed as u64, false);
-        let p = self.call_basic(f, &[bytes.into(), z.into()]).into_pointer_value();
-        let null = self.b().build_is_null(p, "oom").u();
+        let header = self.call_basic(f, &[bytes.into(), z.into()]).into_pointer_value();
+        let null = self.b().build_is_null(header, "oom").u();
         self.fail_if(null, Status::OutOfMemory as u32);
-        p
+        let off = self.i64(memory::DATA_OFFSET as i64);
+        let data = unsafe { self.b().build_in_bounds_gep(self.ctx().i8_type(), header, &[off], "data") }.u();
+        (header, data)
     }
 
     /// `data[i] = value(i)` for i in 0..count, in a C-contiguous array of `a`'s dtype.

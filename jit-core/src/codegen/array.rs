@@ -1,6 +1,8 @@
-//! Codegen of NumPy arrays: an array value is `{ptr data, [n x i64] shape, [n x i64] strides}`
-//! (strides in bytes, as NumPy keeps them); element addresses with bounds checks, element loads
-//! widened to the compute types and stores narrowed to the array's dtype, and the attributes.
+//! Codegen of NumPy arrays: an array value is `{ptr data, [n x i64] shape, [n x i64] strides,
+//! ptr meminfo}` (strides in bytes, as NumPy keeps them; meminfo: the header of the block of
+//! compiled code's memory the elements lie in, null for memory the caller owns, see `refs`);
+//! element addresses with bounds checks, element loads widened to the compute types and stores
+//! narrowed to the array's dtype, and the attributes.
 
 use inkwell::types::BasicTypeEnum;
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
@@ -18,7 +20,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     pub(super) fn array_llty(&self, a: &ArrayType) -> BasicTypeEnum<'ctx> {
         let n = a.ndim as u32;
         let dims = self.ctx.i64_type().array_type(n);
-        self.ctx.struct_type(&[self.ctx.ptr_type(AddressSpace::default()).into(), dims.into(), dims.into()], false).into()
+        let ptr = self.ctx.ptr_type(AddressSpace::default());
+        self.ctx.struct_type(&[ptr.into(), dims.into(), dims.into(), ptr.into()], false).into()
     }
 
     /// The memory type of one element.
@@ -33,7 +36,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         }
     }
 
-    /// An array argument from the entry's slots: `items` points to `[data, shape..., strides...]`.
+    /// An array argument from the entry's slots: `items` points to `[data, shape..., strides...]`
+    /// (the caller's memory: no meminfo).
     pub(super) fn load_array(&self, items: PointerValue<'ctx>, a: &ArrayType) -> BasicValueEnum<'ctx> {
         let b = self.builder;
         let i64t = self.ctx.i64_type();
@@ -59,7 +63,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             }
             agg = b.build_insert_value(agg, dims, field, "arr").u().into_struct_value();
         }
-        agg.into()
+        b.build_insert_value(agg, ptr_t.const_null(), super::refs::MEMINFO, "arr").u().into_struct_value().into()
     }
 }
 
@@ -126,8 +130,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     }
 
     /// The address of `array[index]` (one integer per axis; negative ones count from the end),
-    /// or a return of IndexError naming the index, the axis and its size.
-    fn element_ptr(&mut self, array: &hir::Expr, index: &hir::Expr) -> Result<(PointerValue<'ctx>, ArrayType)> {
+    /// or a return of IndexError naming the index, the axis and its size. For a `store` into a
+    /// read-only array, NumPy's ValueError comes first, whatever the index (`a[i] op= v` reads
+    /// the element first, and is checked like a read).
+    fn element_ptr(&mut self, array: &hir::Expr, index: &hir::Expr, store: bool) -> Result<(PointerValue<'ctx>, ArrayType)> {
         let Type::Array(a) = self.ty(array) else { unreachable!("inference allows arrays only") };
         let arr = self.expr(array)?.into_struct_value();
         // One (value, type) per axis: `a[i, j]` written out, or a tuple value.
@@ -140,6 +146,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             }
             (_, ty) => vec![(self.expr(index)?, ty)],
         };
+        if store && a.readonly {
+            self.read_only_error();
+        }
         let strides = self.strides(arr, &a);
         let mut offset = self.i64(0);
         for (k, (v, ty)) in idx.into_iter().enumerate() {
@@ -210,13 +219,13 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 
     /// `array[index]`, read and widened to int64, float64 or bool.
     pub(super) fn array_load(&mut self, array: &hir::Expr, index: &hir::Expr) -> Result<BasicValueEnum<'ctx>> {
-        let (ptr, a) = self.element_ptr(array, index)?;
+        let (ptr, a) = self.element_ptr(array, index, false)?;
         Ok(self.load_element(ptr, a.dtype))
     }
 
     /// `array[index] op= value`: one address (one bounds check) for the read and the write.
     pub(super) fn array_aug_assign(&mut self, array: &hir::Expr, index: &hir::Expr, op: BinOp, value: &hir::Expr) -> Result<()> {
-        let (ptr, a) = self.element_ptr(array, index)?;
+        let (ptr, a) = self.element_ptr(array, index, false)?;
         let current = self.load_element(ptr, a.dtype);
         let r = self.expr(value)?;
         let (v, t) = self.binary(op, current, &a.dtype.element().carrier(), r, &self.ty(value), value)?;
@@ -250,17 +259,22 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         v: BasicValueEnum<'ctx>,
         from: &Type,
     ) -> Result<()> {
-        let (ptr, a) = self.element_ptr(array, index)?;
+        let (ptr, a) = self.element_ptr(array, index, true)?;
         self.store_element(ptr, a, v, from);
         Ok(())
     }
 
+    /// Returns NumPy's "assignment destination is read-only"; the builder continues in a block
+    /// nothing reaches.
+    fn read_only_error(&self) {
+        self.ret_status(self.ctx().i32_type().const_int(Status::ReadOnlyArray as u64, false));
+        let after = self.block_named("after.readonly");
+        self.b().position_at_end(after);
+    }
+
     pub(super) fn store_element(&mut self, ptr: PointerValue<'ctx>, a: ArrayType, v: BasicValueEnum<'ctx>, from: &Type) {
         if a.readonly {
-            self.ret_status(self.ctx().i32_type().const_int(Status::ReadOnlyArray as u64, false));
-            // Code after this point is unreachable; give the builder a block to continue in.
-            let after = self.block_named("after.readonly");
-            self.b().position_at_end(after);
+            self.read_only_error();
             return;
         }
         let b = self.b();
@@ -428,6 +442,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         data: PointerValue<'ctx>,
         shape: &[IntValue<'ctx>],
         strides: &[IntValue<'ctx>],
+        meminfo: PointerValue<'ctx>,
     ) -> BasicValueEnum<'ctx> {
         let st = self.cg.array_llty(a).into_struct_type();
         let mut out = self.b().build_insert_value(st.get_undef(), data, 0, "arr").u().into_struct_value();
@@ -438,7 +453,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             }
             out = self.b().build_insert_value(out, dims, field, "arr").u().into_struct_value();
         }
-        out.into()
+        self.b().build_insert_value(out, meminfo, super::refs::MEMINFO, "arr").u().into_struct_value().into()
     }
 
     fn combine(&self, f: Reduction, t: &Type, cur: BasicValueEnum<'ctx>, x: BasicValueEnum<'ctx>) -> BasicValueEnum<'ctx> {
@@ -521,7 +536,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             }
             out = self.b().build_insert_value(out, dims, field, "view").u().into_struct_value();
         }
-        Ok(out.into())
+        // A view shares its base's block (the reference counts are the holders' business).
+        let meminfo = self.b().build_extract_value(arr, super::refs::MEMINFO, "meminfo").u();
+        Ok(self.b().build_insert_value(out, meminfo, super::refs::MEMINFO, "view").u().into_struct_value().into())
     }
 
     /// Python's slice rules (`PySlice_AdjustIndices`) on an axis of `size`: the first position,

@@ -167,7 +167,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let failed =
                     self.b().build_int_compare(IntPredicate::NE, status, self.ctx().i32_type().const_zero(), "cfail").u();
                 self.on_failure(failed, |fx| fx.ret_status(status));
-                self.b().build_extract_value(r, 0, "cv").u()
+                let v = self.b().build_extract_value(r, 0, "cv").u();
+                // The callee returned a reference to each array in its result.
+                self.own_temp(e.id, v, &ty);
+                v
             }
             H::Tuple(items) => {
                 let mut agg = self.cg.llty(&ty).into_struct_type().get_undef();
@@ -177,7 +180,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 }
                 agg.into()
             }
-            H::Subscript { value, index } if matches!(ty, Type::Array(_)) => self.array_view(value, index, ty.clone())?,
+            H::Subscript { value, index } if matches!(ty, Type::Array(_)) && matches!(self.ty(value), Type::Array(_)) => {
+                self.array_view(value, index, ty.clone())?
+            }
             H::Subscript { value, index } if matches!(self.ty(value), Type::Array(_)) => self.array_load(value, index)?,
             H::Slice { .. } => unreachable!("inference allows slices only inside array indices"),
             H::Subscript { value, index } => self.subscript(value, index)?,
@@ -185,7 +190,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             H::Reduce { f, value } => self.array_reduce(*f, value)?,
             H::New(n) => {
                 let Type::Array(a) = ty else { unreachable!("inference types new arrays as arrays") };
-                self.array_new(n, a)?
+                let v = self.array_new(n, a)?;
+                self.own_temp(e.id, v, &ty);
+                v
             }
         })
     }

@@ -11,6 +11,7 @@ mod arith;
 mod array;
 mod calls;
 mod expr;
+mod refs;
 mod stmt;
 
 use inkwell::attributes::{Attribute, AttributeLoc};
@@ -202,7 +203,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 }
             }
             // An array returned: its data address, shape and strides (the dispatcher makes the
-            // ndarray; runtime::arena_take says which memory it may own).
+            // ndarray; memory::take_live says which block it may own).
             Type::Array(a) => {
                 let sv = value.into_struct_value();
                 let data = b.build_extract_value(sv, 0, "data").u().into_pointer_value();
@@ -308,7 +309,12 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let mut bound = Vec::new();
         for (i, l) in hf.locals.iter().enumerate() {
             let t = &spec.local_types[i];
-            locals.push(self.builder.build_alloca(self.llty(t), &l.name).u());
+            let slot = self.builder.build_alloca(self.llty(t), &l.name).u();
+            if refs::holds_arrays(t) {
+                // Null meminfos until assigned (a store drops what the local held: nothing).
+                self.builder.build_store(slot, self.llty(t).const_zero()).u();
+            }
+            locals.push(slot);
             // Only locals that some read may find unassigned carry an "is bound" flag.
             bound.push(l.checked.then(|| {
                 let flag = self.builder.build_alloca(self.ctx.bool_type(), &format!("{}.bound", l.name)).u();
@@ -324,7 +330,13 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             let params = (0..n).map(|i| f.get_nth_param(i).unwrap()).collect();
             (params, None, Some(f.get_nth_param(n).unwrap().into_int_value()))
         };
-        let mut fx = Fx { cg: self, f, spec, hf, funcs, locals, bound, loops: Vec::new(), stack_limit, ret_ptr };
+        let mut fx =
+            Fx { cg: self, f, spec, hf, funcs, locals, bound, loops: Vec::new(), stack_limit, ret_ptr, refs: Default::default() };
+        // A function that holds arrays returns through one exit block, which drops its references.
+        if spec.local_types.iter().chain(&spec.expr_types).any(refs::holds_arrays) {
+            let value = fx.entry_alloca(self.llty(&spec.ret), "ret.value");
+            fx.refs.exit = Some((self.ctx.append_basic_block(f, "exit"), value));
+        }
         if recursive {
             fx.check_stack();
         }
@@ -340,6 +352,12 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             } else {
                 self.builder.build_unreachable().u();
             }
+        }
+        if let Some((exit, value)) = fx.refs.exit {
+            self.builder.position_at_end(exit);
+            fx.release_all();
+            let v = self.builder.build_load(self.llty(&spec.ret), value, "ret.v").u();
+            fx.emit_return(v);
         }
         Ok(())
     }
@@ -361,6 +379,8 @@ struct Fx<'a, 'ctx> {
     stack_limit: Option<IntValue<'ctx>>,
     /// When the function is the exported entry itself: where its result goes.
     ret_ptr: Option<PointerValue<'ctx>>,
+    /// The references to array blocks it holds (`refs`).
+    refs: refs::Refs<'ctx>,
 }
 
 impl<'a, 'ctx> Fx<'a, 'ctx> {
@@ -411,7 +431,19 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         b.build_alloca(ty, name).u()
     }
 
+    /// Returns `v` with status 0 (through the exit block, with a reference to each array in
+    /// it for the caller, when the function holds arrays).
     fn ret_ok(&self, v: BasicValueEnum<'ctx>) {
+        if let Some((exit, value)) = self.refs.exit {
+            self.incref(v, &self.spec.ret);
+            self.b().build_store(value, v).u();
+            self.b().build_unconditional_branch(exit).u();
+            return;
+        }
+        self.emit_return(v);
+    }
+
+    fn emit_return(&self, v: BasicValueEnum<'ctx>) {
         if let Some(ret_ptr) = self.ret_ptr {
             self.cg.store_result(ret_ptr, v, &self.spec.ret);
             self.b().build_return(Some(&self.ctx().i32_type().const_zero())).u();
@@ -547,7 +579,15 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     fn store_local(&mut self, id: u32, v: BasicValueEnum<'ctx>, from: &Type) {
         let to = self.spec.local_types[id as usize].clone();
         let v = self.cast(v, from, &to);
-        self.b().build_store(self.locals[id as usize], v).u();
+        if refs::holds_arrays(&to) {
+            // The new value's references first: `t = t` must not free t.
+            self.incref(v, &to);
+            let old = self.b().build_load(self.cg.llty(&to), self.locals[id as usize], "old").u();
+            self.b().build_store(self.locals[id as usize], v).u();
+            self.decref(old, &to);
+        } else {
+            self.b().build_store(self.locals[id as usize], v).u();
+        }
         if let Some(flag) = self.bound[id as usize] {
             self.b().build_store(flag, self.ctx().bool_type().const_int(1, false)).u();
         }
@@ -559,11 +599,15 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             hir::Target::Index { array, index, .. } => self.array_store(array, index, v, ty)?,
             hir::Target::Tuple(ts, _) => {
                 let Type::Tuple(items) = ty else { unreachable!("inference checked tuple unpacking") };
+                // The value may borrow from a local rebound before its last element is stored
+                // (`a, b = b, a`): it holds references of its own meanwhile.
+                self.incref(v, ty);
                 let sv = v.into_struct_value();
                 for (i, (t, ity)) in ts.iter().zip(items).enumerate() {
                     let x = self.b().build_extract_value(sv, i as u32, "unpack").u();
                     self.assign(t, x, ity)?;
                 }
+                self.decref(v, ty);
             }
         }
         Ok(())
