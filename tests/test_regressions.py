@@ -29,6 +29,8 @@
    CompileError labelled "return of None on one path and a value on another"; they unify to
    the general layout, read-only if either is (Numba's rule), and a real mismatch of two
    values is "return of mixed types".
+10. A line indented with spaces then a tab (``"    \\tif x:"``) was a syntax error ("Tabs not
+    allowed as part of indentation after spaces"); CPython reads tabs to the next multiple of 8.
 """
 from __future__ import annotations
 
@@ -408,3 +410,20 @@ def test_return_of_mixed_types_names_them():
         mixed(True)
     assert e.value.construct == "return of mixed types"
     assert "None" not in str(e.value)
+
+
+# =============================================================================================
+# 10. A line indented with spaces then a tab
+
+
+def test_indentation_of_spaces_then_a_tab_parses_as_cpython():
+    # CPython: a tab moves to the next multiple of 8 (and the indentation must read the same
+    # with tabs of 1); the parser rejected "Tabs not allowed as part of indentation after spaces".
+    src = "def tabbed(x):\n    \tif x:\n    \t    return 1\n    \treturn 2\n"
+    name = "<regression-tabs>"
+    linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+    g = {}
+    exec(compile(src, name, "exec"), g)
+    f = jit(g["tabbed"])
+    for x in (0, 1):
+        assert f(x) == g["tabbed"](x)
