@@ -10,7 +10,7 @@ APT_PKGS := llvm-19-dev libpolly-19-dev libzstd-dev zlib1g-dev g++
 export LLVM_SYS_191_PREFIX := /usr/lib/llvm-19
 export CARGO_TERM_PROGRESS_WHEN := never
 
-.PHONY: all demo test build deps venv rust-test py-test bench clean
+.PHONY: all demo test build deps venv rust-test py-test bench clean fuzz
 
 all: build
 
@@ -49,6 +49,14 @@ rust-test: deps
 
 py-test: build
 	$(VPY) -m pytest -q tests
+
+# Long differential runs: FUZZ_COUNT random programs from FUZZ_SEED against CPython, and the
+# parse stage over every function of the standard library.
+FUZZ_COUNT ?= 20000
+FUZZ_SEED ?= 1
+fuzz: build
+	STICKYJIT_FUZZ_COUNT=$(FUZZ_COUNT) STICKYJIT_FUZZ_SEED=$(FUZZ_SEED) STICKYJIT_STDLIB_FILES=all \
+	  $(VPY) -m pytest -q tests/test_fuzz.py tests/test_parse_stdlib.py
 
 # Benchmarks: Numba and matplotlib are installed into .venv here only (never a dependency of
 # stickyjit). The criterion stage benches run with short settings; then the side-by-side harness.

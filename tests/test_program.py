@@ -282,7 +282,8 @@ def test_calls_are_inlined_where_llvm_chooses():
     clamp_sum(3, 1, 2)
     llvm = clamp_sum.inspect_llvm(("int64", "int64", "int64"))
     calls = [line for line in llvm.splitlines() if " call " in line]
-    assert all("@llvm." in line for line in calls), calls  # clamp was inlined: only intrinsics left
+    # clamp was inlined: only intrinsics left, and the Ctrl-C poll on its cold path
+    assert all("@llvm." in line or "@sj_rt_poll()" in line for line in calls), calls
     assert llvm.count("define ") == 1
 
 
@@ -311,4 +312,12 @@ def test_a_helper_called_in_a_loop_compiles_to_the_same_instructions_as_its_body
         lines = [line.split("#")[0].strip() for line in asm.splitlines()]
         return sorted(re.split(r"\s", line)[0] for line in lines if line and not line.startswith(".") and not line.endswith(":"))
 
-    assert opcodes(helper) == opcodes(inline)  # the same instructions; registers may differ
+    # The same instructions (registers may differ), except the Ctrl-C poll: the helper's loop is
+    # the outermost loop of its own function, so it polls once per chunk of 2^16 iterations (a
+    # compare and a cold call, docs/architecture.md), where the inline copy, an inner loop, does
+    # not. The harness times the two equal (call_pair).
+    from collections import Counter
+
+    h, i = Counter(opcodes(helper)), Counter(opcodes(inline))
+    assert sum((h - i).values()) <= 8 and sum((i - h).values()) <= 8, (h - i, i - h)
+    assert any("sj_rt_poll" in line for line in helper.inspect_asm(("int64",)).splitlines())

@@ -13,6 +13,24 @@
    (``pow(x, 2.0)`` -> ``x * x``, ``pow(x, -1.0)`` -> ``1.0 / x``, ``pow(2.0, x)`` ->
    ``exp2(x)``), while CPython calls the C library's ``pow``; results differed by 1 ulp for
    about 1 input in 1000. The call is now marked ``nobuiltin``.
+5. ``np.arange(start, stop, float_step)`` filled ``start + i * step``; NumPy stores ``start`` and
+   ``start + step``, then fills ``b[0] + i * (b[1] - b[0])`` (``np.arange(0.5, 1, 0.1)[3]`` is
+   ``0.7999999999999999``), in the dtype's own arithmetic.
+6. ``np.arange`` with int64 bounds far apart computed ``stop - start`` in 64 bits (wrapping):
+   ``np.arange(0, 2**63 - 1, 2**62)`` was empty, ``np.arange(2, -2**63, 2)`` raised "array is
+   too big". The difference needs 65 bits and the division is rounded as Python's.
+7. ``np.full(-1, 0 ** -1)`` raised the shape's ValueError before the fill value's
+   ZeroDivisionError: the fill value was evaluated after the shape checks (CPython evaluates
+   every argument first). ``np.arange`` also evaluated its operands twice.
+8. Spurious CompileErrors while a callee's type was still unknown: slicing the array a callee
+   returns (``v = h(x); w = v[1:]``), and a variable index into (or ``for`` over) a tuple that
+   holds a callee's result.
+9. Two arrays of one dtype and ndim but different layout or writeability on two paths were a
+   CompileError labelled "return of None on one path and a value on another"; they unify to
+   the general layout, read-only if either is (Numba's rule), and a real mismatch of two
+   values is "return of mixed types".
+10. A line indented with spaces then a tab (``"    \\tif x:"``) was a syntax error ("Tabs not
+    allowed as part of indentation after spaces"); CPython reads tabs to the next multiple of 8.
 """
 from __future__ import annotations
 
@@ -21,10 +39,11 @@ import linecache
 import math
 import random
 
+import numpy as np
 import pytest
 from hypothesis import assume, example, given
 
-from conftest import check, floats, ints, same
+from conftest import check, floats, ints, pure_python, same
 from stickyjit import CompileError, jit
 
 HERE = __file__
@@ -112,7 +131,7 @@ def test_lambda_passed_to_jit_position():
     f = jit(lambda x: x + 1)  # MARK: jit-lambda
     with pytest.raises(CompileError) as info:
         f(3)
-    assert info.value.construct == "lambda"
+    assert info.value.construct == "lambda", str(info.value)
     assert (info.value.lineno, info.value.col_offset) == _node("jit-lambda", ast.Lambda)
 
 
@@ -194,3 +213,217 @@ def test_pow_with_constant_two_or_minus_one_many_inputs(f):
 def test_pow_reciprocal_of_ints():
     for i in range(1, 20000):
         check(reciprocal_i, i)
+
+
+# =============================================================================================
+# 5, 6. np.arange as NumPy computes it
+
+
+def _same_array_or_error(f, args, numpy_call):
+    """``f(*args)`` gives NumPy's array (dtype, shape, bytes) or raises NumPy's exception."""
+    try:
+        expected = numpy_call(*args)
+    except MemoryError:
+        with pytest.raises(MemoryError):
+            f(*args)
+        return
+    except Exception as e:  # noqa: BLE001 - NumPy's exception is the expectation
+        with pytest.raises(type(e)) as got:
+            f(*args)
+        assert str(got.value) == str(e)
+        return
+    got = f(*args)
+    assert got.dtype == expected.dtype and got.shape == expected.shape, (args, got, expected)
+    assert got.tobytes() == expected.tobytes(), (args, got, expected)
+
+
+@jit
+def arange3(a, b, c):
+    return np.arange(a, b, c)
+
+
+@jit
+def arange3_f32(a, b, c):
+    return np.arange(a, b, c, dtype=np.float32)
+
+
+@jit
+def arange3_i64(a, b, c):
+    return np.arange(a, b, c, dtype=np.int64)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [(0.5, 1, 0.1), (1, 2, 0.3), (0.1, 1.0, 0.1), (-1.0, 1.0, 0.2), (0, 1, 0.1), (3.0, 0.0, -0.7), (1e16, 1e16 + 64, 3.0)],
+)
+def test_arange_float_step_elements_are_numpys(args):
+    _same_array_or_error(arange3, args, lambda a, b, c: np.arange(a, b, c))
+    _same_array_or_error(arange3_f32, args, lambda a, b, c: np.arange(a, b, c, dtype=np.float32))
+    _same_array_or_error(arange3_i64, args, lambda a, b, c: np.arange(a, b, c, dtype=np.int64))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (0, 2**63 - 1, 2**62),
+        (2, -(2**63), 2),
+        (0, 2**62 + 1, 2**61),  # 2 + 2**-61 rounds to 2.0: NumPy's length is 2
+        (-(2**63), 2**63 - 1, 2**62),
+        (-(2**63), 2**63 - 1, 1),  # Maximum allowed size exceeded
+        (2**63 - 1, -(2**63), -1),
+        (-(2**63), 0, 1),  # the length rounds to exactly 2**63: NumPy gives an empty array
+        (2**63 - 1, -(2**63), 1),
+        (-3, 2**63 - 1, 2**62),
+        (0.0, 2**63 - 1, 2**62),
+        (0, 2**63 - 1, 2.0**62),
+    ],
+)
+def test_arange_far_apart_int64_bounds_are_numpys(args):
+    _same_array_or_error(arange3, args, lambda a, b, c: np.arange(a, b, c))
+
+
+def test_arange_many_operands_match_numpy():
+    rng = random.Random(14)
+    pool_i = [0, 1, -1, 2, 3, 7, -10, 2**62, 2**63 - 1, -(2**63), 2**62 + 1, 2**53 + 1, 3 * 2**51, 10**6]
+    pool_f = [0.5, 0.1, -0.1, 0.3, 2.5, 1e-300, 1e300, math.inf, math.nan, -0.0, 1e-320, 1 / 3, 2.0**63]
+    for _ in range(400):
+        args = []
+        for _k in range(3):
+            if rng.random() < 0.5:
+                args.append(rng.choice(pool_i) if rng.random() < 0.5 else rng.randint(-20, 20))
+            else:
+                args.append(rng.choice(pool_f) if rng.random() < 0.4 else round(rng.uniform(-10, 10), rng.randint(0, 3)))
+        _same_array_or_error(arange3, tuple(args), lambda a, b, c: np.arange(a, b, c))
+
+
+# =============================================================================================
+# 7. Arguments of NumPy constructors are evaluated before any check
+
+
+def test_fill_value_is_evaluated_before_the_shape_is_checked():
+    @jit
+    def full_bad(n, z):
+        return np.full(n, 0.0 ** z)
+
+    @jit
+    def full_like_bad(a, z):
+        return np.full_like(a, 1 // z)
+
+    for f, args in [(full_bad, (-1, -1)), (full_like_bad, (np.zeros(3), 0))]:
+        with pytest.raises(ZeroDivisionError) as expected:
+            pure_python(f)(*args)
+        with pytest.raises(ZeroDivisionError) as got:
+            f(*args)
+        assert str(got.value) == str(expected.value)
+
+
+def test_arange_operands_are_evaluated_once():
+    @jit
+    def count_calls(t):
+        a = np.arange(_bump(t), 10, _bump(t))
+        return a.sum() + t[0] * 1000
+
+    t = np.zeros(1, dtype=np.int64)
+    expected = pure_python(count_calls)(t.copy())
+    assert count_calls(t) == expected
+
+
+# =============================================================================================
+# 8. A callee's result used before its type is known
+
+
+@jit
+def _callee_array(x):
+    return x.copy()
+
+
+@jit
+def _bump(t):
+    t[0] += 1
+    return t[0]
+
+
+@jit
+def _callee_scalar(x):
+    return x + 1
+
+
+def test_slicing_an_array_a_callee_returns():
+    @jit
+    def slice_result(x):
+        v = _callee_array(x)
+        w = v[1:]
+        return w.sum() + v[::2].sum()
+
+    x = np.arange(5.0)
+    assert slice_result(x) == pure_python(slice_result)(x)
+
+
+def test_tuple_holding_a_callee_result_iterated_and_indexed():
+    @jit
+    def tuple_of_results(n, i):
+        t = (_callee_scalar(n), n, 3)
+        s = 0
+        for x in t:
+            s += x
+        return s * 10 + t[i]
+
+    for i in range(-3, 3):
+        assert tuple_of_results(4, i) == pure_python(tuple_of_results)(4, i)
+
+
+# =============================================================================================
+# 9. Arrays of different layout or writeability on two paths
+
+
+def test_arrays_of_two_layouts_unify_to_the_general_layout():
+    @jit
+    def pick(c, a):
+        if c:
+            return np.zeros(3)
+        return a
+
+    @jit
+    def pick_var(c, a):
+        v = a
+        if c:
+            v = np.ones(3)
+        return v.sum() + v[1]
+
+    a = np.arange(6.0)[::2]
+    ro = np.arange(3.0)
+    ro.flags.writeable = False
+    for arg in (a, ro):
+        for c in (True, False):
+            np.testing.assert_array_equal(pick(c, arg), pure_python(pick)(c, arg))
+            assert pick_var(c, arg) == pure_python(pick_var)(c, arg)
+
+
+def test_return_of_mixed_types_names_them():
+    @jit
+    def mixed(c):
+        if c:
+            return (1, 2)
+        return 1.5
+
+    with pytest.raises(CompileError) as e:
+        mixed(True)
+    assert e.value.construct == "return of mixed types"
+    assert "None" not in str(e.value)
+
+
+# =============================================================================================
+# 10. A line indented with spaces then a tab
+
+
+def test_indentation_of_spaces_then_a_tab_parses_as_cpython():
+    # CPython: a tab moves to the next multiple of 8 (and the indentation must read the same
+    # with tabs of 1); the parser rejected "Tabs not allowed as part of indentation after spaces".
+    src = "def tabbed(x):\n    \tif x:\n    \t    return 1\n    \treturn 2\n"
+    name = "<regression-tabs>"
+    linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+    g = {}
+    exec(compile(src, name, "exec"), g)
+    f = jit(g["tabbed"])
+    for x in (0, 1):
+        assert f(x) == g["tabbed"](x)

@@ -21,21 +21,31 @@ pub struct SourceFunction<'a> {
 
 /// Parses the first function definition in `src`.
 pub fn parse_function(src: &SourceFunction<'_>) -> Result<FunctionDef> {
-    let base = indent_of(src.lines.first().map(String::as_str).unwrap_or(""));
-    let ends = candidate_ends(src.lines, base);
-    let mut last_err = None;
-    for &end in &ends {
-        let text = dedented(&src.lines[..end], base);
-        match parse(&text, Mode::Module, src.filename) {
-            Ok(module) => {
-                let conv = Converter::new(&text, src.first_line, base as u32);
-                return conv.module(module);
+    // Tabs in indentation become spaces (CPython's columns); spans map back to the bytes.
+    let (lines, indents) = crate::tabs::expand(src.lines).map_err(|i| CompileError::Syntax {
+        message: crate::tabs::TAB_ERROR.to_string(),
+        span: Span { line: src.first_line + i as u32, col: 0 },
+    })?;
+    let base = indent_of(lines.first().map(String::as_str).unwrap_or(""));
+    let ends = candidate_ends(&lines, &indents, base);
+    let mut first_err = None;
+    // The text as it is; then with f-strings blanked (the parser rejects some CPython accepts).
+    for lines in [lines.clone(), crate::tabs::blank_fstrings(&lines)] {
+        for &end in &ends {
+            let text = dedented(&lines[..end], base);
+            match parse(&text, Mode::Module, src.filename) {
+                Ok(module) => {
+                    let conv = Converter::new(&text, src.first_line, base as u32, &indents);
+                    return conv.module(module);
+                }
+                Err(e) => {
+                    first_err.get_or_insert((text, e));
+                }
             }
-            Err(e) => last_err = Some((text, e)),
         }
     }
-    let (text, e) = last_err.expect("at least one candidate end");
-    let conv = Converter::new(&text, src.first_line, base as u32);
+    let (text, e) = first_err.expect("at least one candidate end");
+    let conv = Converter::new(&text, src.first_line, base as u32, &indents);
     Err(CompileError::Syntax { message: e.error.to_string(), span: conv.span_at(e.offset.to_usize()) })
 }
 
@@ -48,24 +58,31 @@ fn is_blank_or_comment(line: &str) -> bool {
     t.is_empty() || t.starts_with('#')
 }
 
-/// Line counts at which the `def` may end, shortest first: each line after the header whose
-/// indentation returns to the def's own, then the whole text (for bodies that hold dedented
-/// string continuation lines, which the indentation rule misreads).
-fn candidate_ends(lines: &[String], base: usize) -> Vec<usize> {
-    let def_line = lines
-        .iter()
-        .position(|l| {
-            let t = l.trim_start();
-            indent_of(l) == base && (t.starts_with("def ") || t.starts_with("async def "))
-        })
-        .unwrap_or(0);
+/// Line counts at which the `def` may end, shortest first: the first line after the header
+/// that starts a logical line at the def's own indentation or less, then (for safety) the whole
+/// text.
+fn candidate_ends(lines: &[String], indents: &[crate::tabs::Indent], base: usize) -> Vec<usize> {
+    // The `def` after the decorators; none (a lambda's line) when another statement at the
+    // base indentation comes first.
+    let mut def_line = 0;
+    for (i, l) in lines.iter().enumerate() {
+        let t = l.trim_start();
+        if is_blank_or_comment(l) || indent_of(l) > base || !indents[i].logical {
+            continue;
+        }
+        if t.starts_with("def ") || t.starts_with("async def ") {
+            def_line = i;
+            break;
+        }
+        if !t.starts_with('@') {
+            break;
+        }
+    }
     let mut ends = Vec::new();
     for (i, line) in lines.iter().enumerate().skip(def_line + 1) {
-        if !is_blank_or_comment(line) && indent_of(line) <= base {
+        if indents[i].logical && !is_blank_or_comment(line) && indent_of(line) <= base {
             ends.push(i);
-            if ends.len() >= 8 {
-                break;
-            }
+            break;
         }
     }
     ends.push(lines.len());
@@ -89,21 +106,25 @@ struct Converter {
     line_starts: Vec<usize>,
     first_line: u32,
     base: u32,
+    /// Each line's indentation before and after tabs were expanded.
+    indents: Vec<crate::tabs::Indent>,
 }
 
 type PyExpr = py::Expr;
 type PyStmt = py::Stmt;
 
 impl Converter {
-    fn new(text: &str, first_line: u32, base: u32) -> Self {
+    fn new(text: &str, first_line: u32, base: u32, indents: &[crate::tabs::Indent]) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Converter { text: text.to_string(), line_starts, first_line, base }
+        Converter { text: text.to_string(), line_starts, first_line, base, indents: indents.to_vec() }
     }
 
     fn span_at(&self, offset: usize) -> Span {
         let idx = self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
-        Span { line: self.first_line + idx as u32, col: (offset - self.line_starts[idx]) as u32 + self.base }
+        let col = (offset - self.line_starts[idx]) as u32 + self.base;
+        let col = self.indents.get(idx).map_or(col, |i| i.original_col(col));
+        Span { line: self.first_line + idx as u32, col }
     }
 
     fn span(&self, node: &impl Ranged) -> Span {
@@ -129,7 +150,7 @@ impl Converter {
         Err(CompileError::unsupported_because(
             "function source",
             "no `def` statement found where the function's code says it starts",
-            Span { line: self.first_line, col: self.base },
+            Span { line: self.first_line, col: self.indents.first().map_or(self.base, |i| i.original) },
         ))
     }
 

@@ -185,6 +185,13 @@ impl Type {
             (Bool | Int, UInt64) | (UInt64, Bool | Int) => UInt64,
             (UInt64, Float32) | (Float32, UInt64) => Float,
             (Bool | Int | UInt64, Float) | (Float, Bool | Int | UInt64) => Float,
+            // Two arrays of one dtype and ndim: the general layout, read-only if either is
+            // (Numba's rule).
+            (Array(a), Array(b)) if a.dtype == b.dtype && a.ndim == b.ndim => Array(ArrayType {
+                layout: if a.layout == b.layout { a.layout } else { Layout::A },
+                readonly: a.readonly || b.readonly,
+                ..*a
+            }),
             (Tuple(a), Tuple(b)) if a.len() == b.len() => Tuple(
                 a.iter().zip(b).map(|(x, y)| x.unify(y)).collect::<Result<_, _>>().map_err(|_| (self.clone(), other.clone()))?,
             ),

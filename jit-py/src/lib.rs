@@ -38,6 +38,18 @@ extern "C" fn check_signals() -> i32 {
     unsafe { pyo3::ffi::PyErr_CheckSignals() }
 }
 
+/// Runs only the parse stage over `lines` (a file's lines from a function's first line on, as
+/// the dispatcher hands them over): `None` when it parses, else `(construct, line, col,
+/// message)`. For tests (the standard-library sweep); never used on a call path.
+#[pyfunction]
+fn _parse_function(lines: Vec<String>, first_line: u32, filename: &str) -> Option<(String, u32, u32, String)> {
+    let src = jit_core::parse::SourceFunction { lines: &lines, first_line, filename };
+    jit_core::parse::parse_function(&src).err().map(|e| {
+        let span = e.span();
+        (e.construct().to_string(), span.line, span.col, e.to_string())
+    })
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -48,6 +60,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CompileError", py.get_type::<errors::CompileError>())?;
     m.add("CacheWarning", py.get_type::<errors::CacheWarning>())?;
     m.add_function(wrap_pyfunction!(stats, m)?)?;
+    m.add_function(wrap_pyfunction!(_parse_function, m)?)?;
     m.add_function(wrap_pyfunction!(program::note_definition, m)?)?;
     m.add_function(wrap_pyfunction!(sticky::sticky_identity, m)?)?;
     m.add_function(wrap_pyfunction!(disk::cache_entries, m)?)?;

@@ -15,6 +15,7 @@ use crate::types::{ArrayType, Type};
 impl<'a, 'ctx> Fx<'a, 'ctx> {
     pub(super) fn array_new(&mut self, n: &NewArray, a: ArrayType) -> Result<BasicValueEnum<'ctx>> {
         let ndim = a.ndim as usize;
+        let mut arange = None;
         // The shape, and what fills the new array.
         let (shape, fill, source): (Vec<IntValue<'ctx>>, Option<&Fill>, Option<BasicValueEnum<'ctx>>) = match n {
             NewArray::Filled { shape, fill, .. } => (self.shape_values(shape, ndim)?, Some(fill), None),
@@ -28,9 +29,17 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 ((0..ndim).map(|k| self.dim(s, 1, k as u32)).collect(), None, Some(src))
             }
             NewArray::Arange { start, stop, step, .. } => {
-                let len = self.arange_len(start, stop, step)?;
+                let r = self.arange_len(start, stop, step)?;
+                let len = r.len;
+                arange = Some(r);
                 (vec![len], None, None)
             }
+        };
+        // A fill value is an operand too: evaluated before any check, as Python evaluates every
+        // argument before NumPy looks at the shape.
+        let fill_value = match fill {
+            Some(Fill::Value(v)) => Some((self.expr(v)?, self.ty(v))),
+            _ => None,
         };
         let zero = self.i64(0);
         let mut count = self.i64(1);
@@ -55,29 +64,12 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let one = self.i64(1).into();
                 self.fill_linear(data, &a, count, &mut |_, _| Ok((one, Type::Int)))?;
             }
-            (_, Some(Fill::Value(v))) => {
-                let x = self.expr(v)?;
-                let t = self.ty(v);
+            (_, Some(Fill::Value(_))) => {
+                let (x, t) = fill_value.expect("evaluated above");
                 self.fill_linear(data, &a, count, &mut |_, _| Ok((x, t.clone())))?;
             }
-            (NewArray::Arange { start, step, .. }, None) => {
-                let float = self.ty(start).is_float() || self.ty(step).is_float();
-                let (t, ty) = if float { (Type::Float, Type::Float) } else { (Type::Int, Type::Int) };
-                let s0 = self.expr(start)?;
-                let s0 = self.cast(s0, &self.ty(start), &t);
-                let st = self.expr(step)?;
-                let st = self.cast(st, &self.ty(step), &t);
-                self.fill_linear(data, &a, count, &mut |fx, i| {
-                    let b = fx.b();
-                    Ok(if float {
-                        let fi = b.build_signed_int_to_float(i, fx.ctx().f64_type(), "i").u();
-                        let off = b.build_float_mul(fi, st.into_float_value(), "off").u();
-                        (b.build_float_add(s0.into_float_value(), off, "x").u().into(), ty.clone())
-                    } else {
-                        let off = b.build_int_mul(i, st.into_int_value(), "off").u();
-                        (b.build_int_add(s0.into_int_value(), off, "x").u().into(), ty.clone())
-                    })
-                })?;
+            (NewArray::Arange { .. }, None) => {
+                self.arange_fill(arange.as_ref().expect("computed above"), data, &a, count)?;
             }
             (NewArray::Copy { array }, None) => {
                 let Type::Array(src_t) = self.ty(array) else { unreachable!("a copy is of an array") };
@@ -119,45 +111,6 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             }
             t => vec![self.cast(v, &t, &Type::Int).into_int_value()],
         })
-    }
-
-    /// `len(range(start, stop, step))` as NumPy's arange computes it: `ceil((stop - start) / step)`,
-    /// at least 0.
-    fn arange_len(&mut self, start: &hir::Expr, stop: &hir::Expr, step: &hir::Expr) -> Result<IntValue<'ctx>> {
-        let float = [start, stop, step].iter().any(|e| self.ty(e).is_float());
-        let vals: Vec<(BasicValueEnum<'ctx>, Type)> =
-            [start, stop, step].iter().map(|e| Ok((self.expr(e)?, self.ty(e)))).collect::<Result<_>>()?;
-        if float {
-            let f: Vec<_> = vals.iter().map(|(v, t)| self.cast(*v, t, &Type::Float).into_float_value()).collect();
-            let step_zero = self.b().build_float_compare(inkwell::FloatPredicate::OEQ, f[2], self.f64(0.0), "step0").u();
-            self.fail_if(step_zero, Status::FloatDivZero as u32);
-            let b = self.b();
-            let span = b.build_float_sub(f[1], f[0], "span").u();
-            let q = b.build_float_div(span, f[2], "q").u();
-            let ceil = self.intrinsic_fn("llvm.ceil.f64", 1);
-            let c = self.call_basic(ceil, &[q.into()]).into_float_value();
-            // NumPy's errors: a NaN length cannot be computed; an infinite or huge one is too big.
-            let nan = self.b().build_float_compare(inkwell::FloatPredicate::UNO, c, c, "len.nan").u();
-            self.fail_if(nan, Status::ArangeLength as u32);
-            let huge = self.b().build_float_compare(inkwell::FloatPredicate::OGE, c, self.f64(9.2e18), "len.huge").u();
-            self.fail_if(huge, Status::ArangeTooBig as u32);
-            let c = self.b().build_float_to_signed_int(c, self.ctx().i64_type(), "len").u();
-            let negative = self.b().build_int_compare(IntPredicate::SLT, c, self.i64(0), "neg").u();
-            return Ok(self.b().build_select(negative, self.i64(0), c, "len").u().into_int_value());
-        }
-        let i: Vec<IntValue<'ctx>> = vals.iter().map(|(v, t)| self.cast(*v, t, &Type::Int).into_int_value()).collect();
-        let step_zero = self.b().build_int_compare(IntPredicate::EQ, i[2], self.i64(0), "step0").u();
-        self.fail_if(step_zero, Status::IntTrueDivZero as u32); // NumPy: "division by zero"
-        let b = self.b();
-        // ceil((stop - start) / step) with truncating division: (span + step - sign(step)) / step.
-        let span = b.build_int_sub(i[1], i[0], "span").u();
-        let pos = b.build_int_compare(IntPredicate::SGT, i[2], self.i64(0), "pos").u();
-        let adjust = b.build_select(pos, self.i64(-1), self.i64(1), "adj").u().into_int_value();
-        let num = b.build_int_add(span, i[2], "num").u();
-        let num = b.build_int_add(num, adjust, "num").u();
-        let len = b.build_int_signed_div(num, i[2], "len").u();
-        let negative = b.build_int_compare(IntPredicate::SLT, len, self.i64(0), "neg").u();
-        Ok(b.build_select(negative, self.i64(0), len, "len").u().into_int_value())
     }
 
     /// `a * b` for sizes; an overflow is NumPy's "array is too big" ValueError (a wrapped size

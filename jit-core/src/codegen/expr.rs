@@ -40,6 +40,16 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 }
                 out.into()
             }
+            // An array to the general layout (or read-only): the same memory, strides spelled out.
+            (Type::Array(fa), Type::Array(ta)) if fa.dtype == ta.dtype && fa.ndim == ta.ndim => {
+                let sv = v.into_struct_value();
+                let strides = self.strides(sv, fa);
+                let data = b.build_extract_value(sv, 0, "data").u().into_pointer_value();
+                let shape: Vec<_> = (0..fa.ndim as u32).map(|k| self.dim(sv, 1, k)).collect();
+                // The same block: its meminfo goes along (the cast borrows, as any expression).
+                let meminfo = b.build_extract_value(sv, super::refs::MEMINFO, "meminfo").u().into_pointer_value();
+                self.array_value(ta, data, &shape, &strides, meminfo)
+            }
             (Type::Unknown, _) | (_, Type::Unknown) => self.cg.llty(to).const_zero(),
             _ => unreachable!("inference never asks to cast {from} to {to}"),
         }

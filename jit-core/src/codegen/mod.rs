@@ -7,6 +7,7 @@
 //! spelled out here, one helper per operation.
 
 mod alloc;
+mod arange;
 mod arith;
 mod array;
 mod calls;

@@ -86,7 +86,21 @@ impl Cx<'_> {
                     if t == Type::Unknown {
                         return Ok(Type::Unknown);
                     }
+                    if t == Type::UInt64 {
+                        return Err(CompileError::unsupported_because(
+                            "np.arange() argument",
+                            "np.arange() of a uint64 is not compiled (NumPy mixes it with int64 into float64); convert it with int() or float()",
+                            e.span,
+                        ));
+                    }
                     any_float |= t.is_float();
+                }
+                if *dtype == Some(Dtype::Bool) {
+                    return Err(CompileError::unsupported_because(
+                        "dtype",
+                        "np.arange(..., dtype=bool) is not compiled (NumPy allows it for at most two elements)",
+                        span,
+                    ));
                 }
                 array(1, dtype.unwrap_or(if any_float { Dtype::Float64 } else { Dtype::Int64 }))
             }

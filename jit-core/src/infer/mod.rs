@@ -191,8 +191,13 @@ impl<'a> Cx<'a> {
     fn unify_ret(&mut self, t: &Type, span: Span) -> Result<()> {
         let cur = &self.specs[self.me].ret;
         let new = cur.unify(t).map_err(|(a, b)| {
+            let construct = if a == Type::None || b == Type::None {
+                "return of None on one path and a value on another"
+            } else {
+                "return of mixed types"
+            };
             CompileError::typing(
-                "return of None on one path and a value on another",
+                construct,
                 format!("'{}' returns {} on one path and {} on another", self.f().name, type_name(&a), type_name(&b)),
                 span,
             )
@@ -530,11 +535,25 @@ impl<'a> Cx<'a> {
             }
             return self.element_index(a, index, span);
         }
+        if vt == Type::Unknown {
+            // A callee's result not typed yet: type the index's parts (a slice included) and wait
+            // for the next round.
+            for item in arrays::index_items(index) {
+                match &item.kind {
+                    H::Slice { lower, upper, step } => {
+                        for part in [lower, upper, step].into_iter().flatten() {
+                            self.expr(part)?;
+                        }
+                    }
+                    _ => {
+                        self.expr(item)?;
+                    }
+                }
+            }
+            return Ok(Type::Unknown);
+        }
         let it = self.expr(index)?;
         let Type::Tuple(items) = vt else {
-            if vt == Type::Unknown {
-                return Ok(Type::Unknown);
-            }
             return Err(self.not_an_array(value, &vt).unwrap_or_else(|| {
                 CompileError::typing(
                     "subscript",
@@ -560,6 +579,9 @@ impl<'a> Cx<'a> {
             // Always an IndexError at run time; int64 lets `for x in ()` type its dead body.
             return Ok(Type::Int);
         };
+        if !items.iter().all(Type::is_known) {
+            return Ok(Type::Unknown); // an element a callee gives, not typed yet
+        }
         if items.iter().any(|t| t != first) {
             let tys: Vec<String> = items.iter().map(type_name).collect();
             return Err(CompileError::typing(
