@@ -346,3 +346,22 @@ pub fn explain_miss(
         ),
     }
 }
+
+/// Why a cache entry found under a specialization's key is not that specialization's: the
+/// first of its recorded symbol, signature and key parts that differs, or `None`. (The function's
+/// name is not checked: it is not part of the code key, so functions with the same body and
+/// globals share entries by design.)
+pub fn entry_mismatch(entry: &cache::Entry, p: &jit_core::Prepared, sig: &str) -> Option<String> {
+    let expect = [("symbol", p.symbol.as_str()), ("signature", sig)]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .chain(p.key_parts.iter().map(|(n, v)| (format!("part:{n}"), v.as_str())));
+    for (name, want) in expect {
+        match entry.get(&name) {
+            Some(got) if got == want => {}
+            Some(_) => return Some(format!("its {name} differs")),
+            None => return Some(format!("it records no {name}")),
+        }
+    }
+    None
+}

@@ -416,7 +416,7 @@ impl Dispatcher {
                 "int" => GlobalValue::Int(payload.extract()?),
                 "float" => GlobalValue::Float(payload.extract()?),
                 "bool" => GlobalValue::Bool(payload.extract()?),
-                "tuple" => frozen_tuple(&payload)?,
+                "tuple" => crate::program::frozen_tuple(&payload)?,
                 "module" => GlobalValue::Module(payload.extract()?),
                 "math" => GlobalValue::MathFunction(payload.extract()?),
                 "numpy" => GlobalValue::NumpyFunction(payload.extract()?),
@@ -492,7 +492,7 @@ impl Dispatcher {
         // An entry is only loaded when it says it is what is being loaded: its symbol, signature
         // and every key part equal this compile's (an entry renamed or copied under another key
         // is refused before any of it reaches the JIT, and the compile below replaces it).
-        if let Some(why) = from_disk.as_ref().and_then(|e| entry_mismatch(e, &p, &sig)) {
+        if let Some(why) = from_disk.as_ref().and_then(|e| crate::disk::entry_mismatch(e, &p, &sig)) {
             crate::disk::warn(
                 py,
                 &format!("stickyjit: cache entry {key} is not {}{sig}'s ({why}): ignored, recompiling", self.name),
@@ -644,40 +644,6 @@ impl Dispatcher {
         }
         Ok(out.into_any().unbind())
     }
-}
-
-/// A tuple global as `_support.resolve_globals` describes it: `[(tag, payload), ...]`.
-fn frozen_tuple(payload: &Bound<'_, PyAny>) -> PyResult<GlobalValue> {
-    let mut items = Vec::new();
-    for item in payload.try_iter()? {
-        let (tag, value): (String, Bound<'_, PyAny>) = item?.extract()?;
-        items.push(match tag.as_str() {
-            "int" => GlobalValue::Int(value.extract()?),
-            "float" => GlobalValue::Float(value.extract()?),
-            "bool" => GlobalValue::Bool(value.extract()?),
-            _ => frozen_tuple(&value)?,
-        });
-    }
-    Ok(GlobalValue::Tuple(items))
-}
-
-/// Why a cache entry found under a specialization's key is not that specialization's: the
-/// first of its recorded symbol, signature and key parts that differs, or `None`. (The function's
-/// name is not checked: it is not part of the code key, so functions with the same body and
-/// globals share entries by design.)
-fn entry_mismatch(entry: &cache::Entry, p: &jit_core::Prepared, sig: &str) -> Option<String> {
-    let expect = [("symbol", p.symbol.as_str()), ("signature", sig)]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .chain(p.key_parts.iter().map(|(n, v)| (format!("part:{n}"), v.as_str())));
-    for (name, want) in expect {
-        match entry.get(&name) {
-            Some(got) if got == want => {}
-            Some(_) => return Some(format!("its {name} differs")),
-            None => return Some(format!("it records no {name}")),
-        }
-    }
-    None
 }
 
 fn signature_text(kinds: &[Kind]) -> String {

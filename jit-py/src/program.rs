@@ -8,7 +8,7 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use jit_core::lower::Env;
+use jit_core::lower::{Env, GlobalValue};
 
 use crate::dispatcher::{Dispatcher, Parsed};
 
@@ -92,4 +92,19 @@ pub(crate) fn collect<'py>(py: Python<'py>, root: &Dispatcher, root_obj: &Bound<
         i += 1;
     }
     Ok(Program { members, deps })
+}
+
+/// A tuple global as `_support.resolve_globals` describes it: `[(tag, payload), ...]`.
+pub(crate) fn frozen_tuple(payload: &Bound<'_, PyAny>) -> PyResult<GlobalValue> {
+    let mut items = Vec::new();
+    for item in payload.try_iter()? {
+        let (tag, value): (String, Bound<'_, PyAny>) = item?.extract()?;
+        items.push(match tag.as_str() {
+            "int" => GlobalValue::Int(value.extract()?),
+            "float" => GlobalValue::Float(value.extract()?),
+            "bool" => GlobalValue::Bool(value.extract()?),
+            _ => frozen_tuple(&value)?,
+        });
+    }
+    Ok(GlobalValue::Tuple(items))
 }
