@@ -6,16 +6,21 @@ real SIGINT from the parent, under timeouts.
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
 
 CHILD = '''
 import signal, sys, time
+# As at an interactive prompt: a process started in the background by a non-interactive shell
+# (CI) inherits SIGINT ignored, and Python then installs no handler.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import numpy as np
 from stickyjit import jit
 
@@ -77,18 +82,34 @@ except KeyboardInterrupt:
 '''
 
 
+class Lines:
+    """A pipe's lines, read on a thread: every wait has a timeout (a child that ignores the signal
+    fails the test instead of hanging it)."""
+
+    def __init__(self, pipe):
+        self.q: queue.Queue = queue.Queue()
+        threading.Thread(target=lambda: [self.q.put(line) for line in pipe] + [self.q.put("")], daemon=True).start()
+
+    def next(self, timeout: float = 60) -> str:
+        try:
+            return self.q.get(timeout=timeout)
+        except queue.Empty:
+            pytest.fail(f"no line from the child in {timeout} s")
+
+
 def interrupt(tmp_path, which: str, *extra: str, signals: int = 1) -> tuple[str, float]:
     script = tmp_path / "interrupt_child.py"
     script.write_text(textwrap.dedent(CHILD))
     proc = subprocess.Popen([sys.executable, str(script), which, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out = Lines(proc.stdout)
     try:
-        assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
+        assert out.next().strip() == "ready"
         time.sleep(0.3)  # inside the compiled loop by now
         sent = time.perf_counter()
         for _ in range(signals):
             os.kill(proc.pid, signal.SIGINT)
             time.sleep(0.05)
-        line = proc.stdout.readline().strip()
+        line = out.next(timeout=20).strip()
         took = time.perf_counter() - sent
         return line, took
     finally:
@@ -110,12 +131,64 @@ def test_a_handler_that_does_not_raise_lets_the_loop_go_on(tmp_path):
     script = tmp_path / "interrupt_child.py"
     script.write_text(textwrap.dedent(CHILD))
     proc = subprocess.Popen([sys.executable, str(script), "while", "own-handler"], stdout=subprocess.PIPE, text=True)
+    out = Lines(proc.stdout)
     try:
-        assert proc.stdout.readline().strip() == "ready"
+        assert out.next().strip() == "ready"
         time.sleep(0.3)
         os.kill(proc.pid, signal.SIGINT)
         with pytest.raises(subprocess.TimeoutExpired):
             proc.wait(timeout=1.0)  # still running: neither killed nor interrupted
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
+SLOW_COMPILE = '''
+import linecache, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
+from stickyjit import jit
+lines = ["def big(x, n):", "    s = 0.0", "    for i in range(n):"]
+for k in range(1500):  # about 10 s of LLVM on this machine
+    lines.append(f"        if x > {k}.5:\\n            s += x * {k + 1}.25 - i\\n        else:\\n            s -= x / {k + 2}.5 + i")
+lines.append("    return s")
+src = "\\n".join(lines) + "\\n"
+linecache.cache["<big>"] = (len(src), None, src.splitlines(True), "<big>")
+ns = {}
+exec(compile(src, "<big>", "exec"), ns)
+big = jit(cache=False)(ns["big"])
+print("ready", flush=True)
+try:
+    big(1.5, 3)
+    print("finished", flush=True)
+except KeyboardInterrupt:
+    print("KeyboardInterrupt", flush=True)
+@jit(cache=False)
+def small(x):
+    return x + 1
+print("after", small(41), flush=True)  # the process compiles and runs on afterwards
+'''
+
+
+def test_a_long_compile_says_what_it_compiles_and_ctrl_c_interrupts_it(tmp_path):
+    script = tmp_path / "slow_compile.py"
+    script.write_text(SLOW_COMPILE)
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = Lines(proc.stdout), Lines(proc.stderr)
+    try:
+        assert out.next().strip() == "ready"
+        # After ~2 s, one line on stderr says what is compiling.
+        said = err.next()
+        assert said.startswith("stickyjit: compiling big(float64, int64) has taken"), said
+        assert "Ctrl-C interrupts" in said
+        sent = time.perf_counter()
+        os.kill(proc.pid, signal.SIGINT)
+        line = out.next(timeout=20).strip()
+        took = time.perf_counter() - sent
+        assert line == "KeyboardInterrupt"
+        assert took < 2.0, f"KeyboardInterrupt came {took:.3f} s after SIGINT"
+        assert out.next().strip() == "after 42"
+        assert proc.wait(timeout=60) == 0
+        assert err.next(timeout=10) == ""  # said once: nothing more on stderr
     finally:
         proc.kill()
         proc.wait(timeout=30)

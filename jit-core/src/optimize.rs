@@ -5,7 +5,7 @@
 
 use std::ffi::{c_char, c_void, CString};
 use std::ptr::NonNull;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Mutex, MutexGuard, Once, OnceLock, TryLockError};
 
 use llvm_sys::prelude::LLVMModuleRef;
 use llvm_sys::target_machine::LLVMTargetMachineRef;
@@ -39,7 +39,7 @@ fn set_codegen_flags() {
         std::iter::once("stickyjit").chain(CODEGEN_FLAGS.iter().copied()).map(|a| CString::new(a).expect("no NUL")).collect();
     let ptrs: Vec<*const c_char> = args.iter().map(|c| c.as_ptr()).collect();
     // SAFETY: argv-style array of NUL-terminated strings that outlive the call; called once,
-    // under HOST's initialisation, before any codegen.
+    // once (`host`'s initialisation), before any codegen.
     unsafe { llvm_sys::support::LLVMParseCommandLineOptions(ptrs.len() as i32, ptrs.as_ptr(), std::ptr::null()) };
 }
 
@@ -60,20 +60,36 @@ extern "C" {
 // SAFETY: the target machine is only used while holding the mutex around it.
 unsafe impl Send for Host {}
 
-fn host() -> &'static Mutex<Host> {
-    static HOST: OnceLock<Mutex<Host>> = OnceLock::new();
-    HOST.get_or_init(|| {
+/// A host target machine (and its emitter) no other thread is using. Usually the first one;
+/// another is made when every one is busy: a compile abandoned after Ctrl-C may run on for
+/// seconds in the background, and the next compile must not wait for it (nor two threads'
+/// compiles for each other). Each lives for the process; there are at most as many as compiles
+/// ever ran at once.
+fn host() -> MutexGuard<'static, Host> {
+    static INIT: Once = Once::new();
+    static HOSTS: Mutex<Vec<&'static Mutex<Host>>> = Mutex::new(Vec::new());
+    INIT.call_once(|| {
         Target::initialize_native(&InitializationConfig::default()).expect("LLVM supports the host target");
         set_codegen_flags();
-        // The machine code is made for exactly the identity that goes into the code key.
-        let id = target_identity();
-        let triple = inkwell::targets::TargetTriple::create(&id.triple);
-        let target = Target::from_triple(&triple).expect("host triple is known to LLVM");
-        let tm = target
-            .create_target_machine(&triple, &id.cpu, &id.features, OptimizationLevel::Default, RelocMode::PIC, CodeModel::Small)
-            .expect("target machine for the host");
-        Mutex::new(Host { tm, emitter: None })
-    })
+    });
+    let mut hosts = HOSTS.lock().unwrap_or_else(|e| e.into_inner());
+    for h in hosts.iter() {
+        match h.try_lock() {
+            Ok(g) => return g,
+            Err(TryLockError::Poisoned(e)) => return e.into_inner(),
+            Err(TryLockError::WouldBlock) => {}
+        }
+    }
+    // The machine code is made for exactly the identity that goes into the code key.
+    let id = target_identity();
+    let triple = inkwell::targets::TargetTriple::create(&id.triple);
+    let target = Target::from_triple(&triple).expect("host triple is known to LLVM");
+    let tm = target
+        .create_target_machine(&triple, &id.cpu, &id.features, OptimizationLevel::Default, RelocMode::PIC, CodeModel::Small)
+        .expect("target machine for the host");
+    let h: &'static Mutex<Host> = Box::leak(Box::new(Mutex::new(Host { tm, emitter: None })));
+    hosts.push(h);
+    h.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The host's identity. Cheap: asks LLVM for the host's triple, CPU and features without creating a target machine
@@ -154,7 +170,7 @@ pub fn pipeline(level: OptLevel, shape: Shape) -> String {
 
 /// Runs the pass pipeline of `level` for `shape` on `module`, in place.
 pub fn optimize(module: &Module<'_>, level: OptLevel, shape: Shape) -> Result<(), String> {
-    let h = host().lock().unwrap_or_else(|e| e.into_inner());
+    let h = host();
     h.tm.set_asm_verbosity(false);
     module.set_triple(&h.tm.get_triple());
     module.set_data_layout(&h.tm.get_target_data().get_data_layout());
@@ -163,7 +179,7 @@ pub fn optimize(module: &Module<'_>, level: OptLevel, shape: Shape) -> Result<()
 
 /// Emits `module` as a relocatable object file, through the process's reusable codegen pipeline.
 pub fn emit_object(module: &Module<'_>) -> Result<Vec<u8>, String> {
-    let mut h = host().lock().unwrap_or_else(|e| e.into_inner());
+    let mut h = host();
     if h.emitter.is_none() {
         // SAFETY: the target machine outlives the emitter (both live in HOST for the process).
         let e = unsafe { sj_emitter_create(h.tm.as_mut_ptr()) };
@@ -182,14 +198,14 @@ pub fn emit_object(module: &Module<'_>) -> Result<Vec<u8>, String> {
 /// Emits `module` as an object file through LLVM's C API, which builds the codegen pipeline
 /// anew: the reference `emit_object` is tested against.
 pub fn emit_object_fresh(module: &Module<'_>) -> Result<Vec<u8>, String> {
-    let h = host().lock().unwrap_or_else(|e| e.into_inner());
+    let h = host();
     let buf = h.tm.write_to_memory_buffer(module, FileType::Object).map_err(|e| e.to_string())?;
     Ok(buf.as_slice().to_vec())
 }
 
 /// Emits `module` as assembly text (for `inspect_asm`).
 pub fn emit_asm(module: &Module<'_>) -> Result<String, String> {
-    let h = host().lock().unwrap_or_else(|e| e.into_inner());
+    let h = host();
     let buf = h.tm.write_to_memory_buffer(module, FileType::Assembly).map_err(|e| e.to_string())?;
     Ok(String::from_utf8_lossy(buf.as_slice()).into_owned())
 }

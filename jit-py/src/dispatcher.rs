@@ -524,10 +524,11 @@ impl Dispatcher {
                     store.remove(&key);
                     explanation = Explain::Said(format!("{}{sig} was compiled: its cache entry could not be loaded", self.name));
                     let p = jit_core::prepare_program(&units, &types, &self.options, capture).map_err(unit_err)?;
-                    self.compile_and_store(py, p, Some(store), &parsed, &sig, capture).map_err(err)?
+                    self.compile_and_store(py, p, Some(store), &parsed, &sig, capture)
+                        .map_err(|e| e.map_or_else(|py_err| py_err, err))?
                 }
             },
-            _ => self.compile_and_store(py, p, store, &parsed, &sig, capture).map_err(err)?,
+            _ => self.compile_and_store(py, p, store, &parsed, &sig, capture).map_err(|e| e.map_or_else(|py_err| py_err, err))?,
         };
         if let Some(reason) = self.stale_reason.lock().unwrap_or_else(|e| e.into_inner()).take() {
             explanation = Explain::Because(reason, Box::new(explanation));
@@ -545,7 +546,8 @@ impl Dispatcher {
         Ok((c, Arc::new(program.deps)))
     }
 
-    /// Generates, optimizes, emits and loads `p`; writes the object to `store`.
+    /// Generates, optimizes, emits and loads `p` (on a worker thread: Ctrl-C interrupts it, and
+    /// Python's exception is the `Err(Err(_))`); writes the object to `store`.
     fn compile_and_store(
         &self,
         py: Python<'_>,
@@ -554,10 +556,11 @@ impl Dispatcher {
         parsed: &Parsed,
         signature: &str,
         capture: Capture,
-    ) -> Result<jit_core::Compiled, jit_core::CompileError> {
+    ) -> Result<jit_core::Compiled, Result<jit_core::CompileError, PyErr>> {
         let key = p.code_key.clone();
         let parts = p.key_parts.clone();
-        let c = jit_core::finish(p, &self.options, capture)?;
+        let what = format!("{}{signature}", self.name);
+        let c = crate::interruptible::finish(py, p, &self.options, capture, &what)?;
         if let (Some(store), false) = (store, c.object.is_empty()) {
             let meta = [
                 ("function", self.name.clone()),

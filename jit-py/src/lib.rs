@@ -4,6 +4,7 @@ mod args;
 mod disk;
 mod dispatcher;
 mod errors;
+mod interruptible;
 mod program;
 mod returned;
 mod sticky;

@@ -1,0 +1,117 @@
+//! LLVM's part of a compile (`jit_core::finish`) on a worker thread, so that Ctrl-C interrupts a
+//! long compile and someone waiting is told once what is being compiled.
+//!
+//! The calling thread waits with the GIL released (other Python threads run meanwhile) and,
+//! every 50 ms, takes the GIL back to run Python's signal handlers: a handler that raises
+//! (KeyboardInterrupt) ends the wait with that exception. The worker is then left to finish on
+//! its own (a compile that finds the warm worker busy gets a thread of its own); its result is dropped (an object it loads into the JIT is correct code under its
+//! own key, used if the same specialization is compiled again). A compile still running after
+//! [`SAY_AFTER`] prints one line on stderr naming the function and signature.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use pyo3::prelude::*;
+
+use jit_core::{Capture, CompileError, Compiled, Options, Prepared};
+
+/// How long a compile runs before stderr says what it is compiling.
+const SAY_AFTER: Duration = Duration::from_secs(2);
+const POLL: Duration = Duration::from_millis(50);
+/// LLVM recurses over large functions; the default 2 MiB is not always enough.
+const WORKER_STACK: usize = 64 << 20;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The worker is running a job.
+static BUSY: AtomicBool = AtomicBool::new(false);
+
+/// The process's compile thread (started at the first compile and kept warm: a thread per
+/// compile cost up to 1 ms of a 9 ms compile).
+fn worker() -> Result<&'static Mutex<mpsc::Sender<Job>>, String> {
+    static WORKER: OnceLock<Result<Mutex<mpsc::Sender<Job>>, String>> = OnceLock::new();
+    WORKER
+        .get_or_init(|| {
+            let (tx, rx) = mpsc::channel::<Job>();
+            std::thread::Builder::new()
+                .name("stickyjit-compile".into())
+                .stack_size(WORKER_STACK)
+                .spawn(move || {
+                    for job in rx {
+                        // A panic ends that compile (its sender is dropped: the waiting call
+                        // reports it), not the thread every later compile needs.
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                        BUSY.store(false, Ordering::Release);
+                    }
+                })
+                .map(|_| Mutex::new(tx))
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// `jit_core::finish(p, options, capture)`, interruptible. `what` names the compile
+/// (`f(int64, float64)`) for the message. `Err(Err(e))` is Python's exception from a signal
+/// handler; `Err(Ok(e))` the compiler's error.
+pub fn finish(
+    py: Python<'_>,
+    p: Prepared,
+    options: &Options,
+    capture: Capture,
+    what: &str,
+) -> Result<Compiled, Result<CompileError, PyErr>> {
+    let (tx, rx) = mpsc::channel();
+    let options = options.clone();
+    let job: Job = Box::new(move || {
+        let _ = tx.send(jit_core::finish(p, &options, capture));
+    });
+    // The warm worker when it is free; else (another thread's compile, or one abandoned after
+    // Ctrl-C, still running there) a thread of this compile's own.
+    let sent = if BUSY.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+        worker().and_then(|w| w.lock().unwrap_or_else(|e| e.into_inner()).send(job).map_err(|e| e.to_string()))
+    } else {
+        std::thread::Builder::new()
+            .name("stickyjit-compile".into())
+            .stack_size(WORKER_STACK)
+            .spawn(job)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    };
+    if let Err(e) = sent {
+        return Err(Ok(CompileError::Internal {
+            message: format!("no compile thread: {e}"),
+            span: jit_core::ast::Span { line: 0, col: 0 },
+        }));
+    }
+    let start = Instant::now();
+    let mut said = false;
+    let mut rx = rx;
+    loop {
+        // The receiver moves into the GIL-free closure and back (it is Send, not Sync).
+        let (got, back) = py.detach(move || (rx.recv_timeout(POLL), rx));
+        rx = back;
+        match got {
+            Ok(result) => return result.map_err(Ok),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Ok(CompileError::Internal {
+                    message: "the compile thread ended without a result (a panic in LLVM's part of the compile)".into(),
+                    span: jit_core::ast::Span { line: 0, col: 0 },
+                }))
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        // SAFETY: the GIL is held here (outside `detach`).
+        if unsafe { pyo3::ffi::PyErr_CheckSignals() } != 0 {
+            return Err(Err(PyErr::fetch(py)));
+        }
+        if !said && start.elapsed() >= SAY_AFTER {
+            said = true;
+            eprintln!(
+                "stickyjit: compiling {what} has taken {:.0} s so far (LLVM is optimizing it; Ctrl-C interrupts)",
+                start.elapsed().as_secs_f64()
+            );
+        }
+    }
+}
