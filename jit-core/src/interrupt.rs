@@ -2,8 +2,9 @@
 //! when they see it set, which runs the embedder's signal check (Python's handlers).
 //!
 //! Compiled code reads [`SJ_RT_INTERRUPT`] (a plain word, loaded `volatile`) in the outermost
-//! loop of each function: once per chunk of a `for` loop, once per iteration of a `while` loop.
-//! Inner loops do not poll (a poll in a loop keeps LLVM from vectorizing it or recognizing its
+//! loop of each function: once per chunk of a flat `for` loop ([`CHUNK`]) or of a `for` loop
+//! around a `while` loop ([`SHORT_CHUNK`]), once per iteration of a `for` loop around `for`
+//! loops or of a `while` loop (docs/architecture.md says why each). Inner loops do not poll (a poll in a loop keeps LLVM from vectorizing it or recognizing its
 //! idiom: polls in every loop cost up to 8x on the harness), nor does recursion without loops.
 //! The poll runs only after a signal. The handler chains to the one installed before it
 //! (Python's), so Python still sees every signal.
@@ -20,6 +21,11 @@ pub const PENDING_EXCEPTION: u32 = 0xFFFF;
 /// `for` loops poll once per this many iterations (a chunk), so that their inner loop stays a
 /// plain counted loop that vectorizes.
 pub const CHUNK: u64 = 1 << 16;
+
+/// The chunk of an outermost `for` loop around a `while` loop: long enough to vectorize the
+/// loop once LLVM has turned the inner one into an idiom, short enough to poll every few
+/// thousand runs of the inner loop (256 cost bit_count 13%, 4096 about 1%).
+pub const SHORT_CHUNK: u64 = 4096;
 
 static HOOK: AtomicUsize = AtomicUsize::new(0);
 

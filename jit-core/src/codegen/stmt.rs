@@ -188,11 +188,16 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             (_, Some(z)) if !unit_step => Some(z as u64 as u128),
             _ => None,
         };
-        // A loop around other loops polls once per iteration instead: chunking it would change
-        // the shape of the nest (stencil2d ran 5x slower), a poll at the top of its body does not.
+        // A loop around `for` loops polls once per iteration instead: chunking it changed the
+        // shape of the nest (stencil2d ran 5x slower), a poll at the top of its body does not. A
+        // loop around a `while` loop runs in short chunks (interrupt::SHORT_CHUNK): a call in it
+        // would keep LLVM from vectorizing it once the inner loop became an idiom (bit_count,
+        // whose inner loop is a popcount, ran 10x slower with a poll per iteration).
         let outermost = self.loops.is_empty();
-        let poll_each = outermost && holds_loop(body);
-        let end = if !outermost || poll_each || known_trips.is_some_and(|t| t <= crate::interrupt::CHUNK as u128) {
+        let nest = if outermost { inner_loops(body) } else { InnerLoops::None };
+        let poll_each = nest == InnerLoops::For;
+        let chunk_len = if nest == InnerLoops::While { crate::interrupt::SHORT_CHUNK } else { crate::interrupt::CHUNK };
+        let end = if !outermost || poll_each || known_trips.is_some_and(|t| t <= chunk_len as u128) {
             b.build_unconditional_branch(head).u();
             n
         } else {
@@ -206,9 +211,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             b.position_at_end(chunk_body);
             self.poll_interrupt();
             let b = self.b();
-            // The chunk ends at min(kv0 + CHUNK, n): kv0 < n, so n - kv0 fits unsigned.
+            // The chunk ends at min(kv0 + chunk_len, n): kv0 < n, so n - kv0 fits unsigned.
             let left = b.build_int_sub(n, kv0, "left").u();
-            let chunk_len = self.i64(crate::interrupt::CHUNK as i64);
+            let chunk_len = self.i64(chunk_len as i64);
             let whole = b.build_int_compare(IntPredicate::UGT, left, chunk_len, "whole").u();
             let step_end = b.build_int_add(kv0, chunk_len, "chunk.end").u();
             let ce = b.build_select(whole, step_end, n, "ce").u().into_int_value();
@@ -257,11 +262,26 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     }
 }
 
-/// Whether `stmts` hold a loop (not counting loops inside called functions).
-fn holds_loop(stmts: &[hir::Stmt]) -> bool {
-    stmts.iter().any(|s| match &s.kind {
-        S::While { .. } | S::ForRange { .. } => true,
-        S::If { body, orelse, .. } => holds_loop(body) || holds_loop(orelse),
-        _ => false,
-    })
+/// The loops inside a loop's body (not counting loops inside called functions), ordered: a
+/// `while` anywhere counts over `for` loops.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum InnerLoops {
+    None,
+    /// Only `for` loops.
+    For,
+    /// At least one `while` loop.
+    While,
+}
+
+fn inner_loops(stmts: &[hir::Stmt]) -> InnerLoops {
+    stmts
+        .iter()
+        .map(|s| match &s.kind {
+            S::While { .. } => InnerLoops::While,
+            S::ForRange { body, .. } => inner_loops(body).max(InnerLoops::For),
+            S::If { body, orelse, .. } => inner_loops(body).max(inner_loops(orelse)),
+            _ => InnerLoops::None,
+        })
+        .max()
+        .unwrap_or(InnerLoops::None)
 }
