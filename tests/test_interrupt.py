@@ -47,6 +47,30 @@ def long_nest(n):
     return s
 
 @jit
+def popcounts(n):
+    # A loop around a while loop, no early exit: runs in chunks of 4096.
+    total = 0
+    for k in range(n):
+        x = k
+        while x:
+            x &= x - 1
+            total += 1
+    return total
+
+@jit
+def nest_with_break(n):
+    # A loop around a while loop that may break out: polls on each iteration.
+    s = 0
+    for i in range(n):
+        j = 0
+        while j < 1000:
+            s += (i ^ j) & 3
+            j += 1
+        if s < 0:
+            break
+    return s
+
+@jit
 def helper_loop(a):
     s = 0.0
     while True:
@@ -63,6 +87,8 @@ calls = {
     "while": (spin_while, (1,), (0,)),
     "for": (long_for, (10**15,), (10,)),
     "nest": (long_nest, (10**14,), (10,)),
+    "popcounts": (popcounts, (10**15,), (10,)),
+    "nest_with_break": (nest_with_break, (10**14,), (10,)),
     "callee": (calls_helper, (np.ones(1000),), None),
 }
 f, args, warm = calls[which]
@@ -117,7 +143,7 @@ def interrupt(tmp_path, which: str, *extra: str, signals: int = 1) -> tuple[str,
         proc.wait(timeout=30)
 
 
-@pytest.mark.parametrize("which", ["while", "for", "nest", "callee"])
+@pytest.mark.parametrize("which", ["while", "for", "nest", "popcounts", "nest_with_break", "callee"])
 def test_sigint_stops_a_long_compiled_loop(tmp_path, which):
     line, took = interrupt(tmp_path, which)
     assert line == "KeyboardInterrupt"

@@ -125,3 +125,31 @@ def test_threads_racing_on_sticky_redefinitions(tmp_path):
                           "one_dispatcher": len({i for i, _ in out}) == 1}))
     ''')
     assert r == {"ok": True, "errors": [], "one_dispatcher": True}
+
+
+def test_a_forked_child_compiles(tmp_path):
+    # multiprocessing's default start method here is fork: the child has the parent's compile
+    # queue but not its compile thread, and must start its own (a first version hung forever).
+    r = run_child(tmp_path, """
+        import multiprocessing as mp
+
+        @jit(cache=False)
+        def parent_side(x):
+            return x + 1
+
+        def child(q):
+            @jit(cache=False)
+            def child_side(x):
+                return x * 3 - 17
+            q.put(child_side(5) + parent_side(2))
+
+        parent_side(1)  # the parent's compile thread exists
+        ctx = mp.get_context("fork")
+        q = ctx.Queue()
+        p = ctx.Process(target=child, args=(q,))
+        p.start()
+        got = q.get(timeout=60)
+        p.join(timeout=60)
+        print(json.dumps({"got": got, "want": (5 * 3 - 17) + (2 + 1), "exitcode": p.exitcode}))
+    """)
+    assert r["got"] == r["want"] and r["exitcode"] == 0

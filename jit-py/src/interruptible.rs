@@ -3,13 +3,14 @@
 //!
 //! The calling thread waits with the GIL released (other Python threads run meanwhile) and,
 //! every 50 ms, takes the GIL back to run Python's signal handlers: a handler that raises
-//! (KeyboardInterrupt) ends the wait with that exception. The worker is then left to finish on
-//! its own (a compile that finds the warm worker busy gets a thread of its own); its result is dropped (an object it loads into the JIT is correct code under its
-//! own key, used if the same specialization is compiled again). A compile still running after
+//! (KeyboardInterrupt) ends the wait with that exception. The compile is then left to finish on
+//! its own and its result is dropped (an object it loads into the JIT is correct code under its
+//! own key, used if the same specialization is compiled again); a compile that finds the warm
+//! compile thread busy gets a thread of its own. A compile still running after
 //! [`SAY_AFTER`] prints one line on stderr naming the function and signature.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Mutex, OnceLock};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
@@ -24,32 +25,52 @@ const WORKER_STACK: usize = 64 << 20;
 
 type Job = Box<dyn FnOnce() + Send>;
 
-/// The worker is running a job.
-static BUSY: AtomicBool = AtomicBool::new(false);
+/// The process's compile thread: its queue and whether it is running a job. Started at the
+/// first compile and kept warm (a thread per compile cost up to 1 ms of a 9 ms compile); keyed
+/// by process id, since a child made by `fork` (multiprocessing's default here) has the
+/// parent's queue but not its thread, and must start its own.
+struct Worker {
+    pid: u32,
+    queue: mpsc::Sender<Job>,
+    busy: Arc<AtomicBool>,
+}
 
-/// The process's compile thread (started at the first compile and kept warm: a thread per
-/// compile cost up to 1 ms of a 9 ms compile).
-fn worker() -> Result<&'static Mutex<mpsc::Sender<Job>>, String> {
-    static WORKER: OnceLock<Result<Mutex<mpsc::Sender<Job>>, String>> = OnceLock::new();
-    WORKER
-        .get_or_init(|| {
-            let (tx, rx) = mpsc::channel::<Job>();
-            std::thread::Builder::new()
-                .name("stickyjit-compile".into())
-                .stack_size(WORKER_STACK)
-                .spawn(move || {
-                    for job in rx {
-                        // A panic ends that compile (its sender is dropped: the waiting call
-                        // reports it), not the thread every later compile needs.
-                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
-                        BUSY.store(false, Ordering::Release);
-                    }
-                })
-                .map(|_| Mutex::new(tx))
-                .map_err(|e| e.to_string())
-        })
-        .as_ref()
-        .map_err(Clone::clone)
+static WORKER: Mutex<Option<Worker>> = Mutex::new(None);
+
+/// Runs `job` on the warm compile thread when it is free; else (another thread's compile, or one
+/// abandoned after Ctrl-C, still running there) on a thread of its own.
+fn run(job: Job) -> Result<(), String> {
+    let mut w = WORKER.lock().unwrap_or_else(|e| e.into_inner());
+    let pid = std::process::id();
+    if w.as_ref().is_none_or(|w| w.pid != pid) {
+        let (queue, jobs) = mpsc::channel::<Job>();
+        let busy = Arc::new(AtomicBool::new(false));
+        let flag = busy.clone();
+        std::thread::Builder::new()
+            .name("stickyjit-compile".into())
+            .stack_size(WORKER_STACK)
+            .spawn(move || {
+                for job in jobs {
+                    // A panic ends that compile (its sender is dropped: the waiting call
+                    // reports it), not the thread every later compile needs.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                    flag.store(false, Ordering::Release);
+                }
+            })
+            .map_err(|e| e.to_string())?;
+        *w = Some(Worker { pid, queue, busy });
+    }
+    let worker = w.as_ref().expect("set above");
+    if worker.busy.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+        return worker.queue.send(job).map_err(|e| e.to_string());
+    }
+    drop(w);
+    std::thread::Builder::new()
+        .name("stickyjit-compile".into())
+        .stack_size(WORKER_STACK)
+        .spawn(job)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 /// `jit_core::finish(p, options, capture)`, interruptible. `what` names the compile
@@ -67,18 +88,7 @@ pub fn finish(
     let job: Job = Box::new(move || {
         let _ = tx.send(jit_core::finish(p, &options, capture));
     });
-    // The warm worker when it is free; else (another thread's compile, or one abandoned after
-    // Ctrl-C, still running there) a thread of this compile's own.
-    let sent = if BUSY.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_ok() {
-        worker().and_then(|w| w.lock().unwrap_or_else(|e| e.into_inner()).send(job).map_err(|e| e.to_string()))
-    } else {
-        std::thread::Builder::new()
-            .name("stickyjit-compile".into())
-            .stack_size(WORKER_STACK)
-            .spawn(job)
-            .map(drop)
-            .map_err(|e| e.to_string())
-    };
+    let sent = run(job);
     if let Err(e) = sent {
         return Err(Ok(CompileError::Internal {
             message: format!("no compile thread: {e}"),

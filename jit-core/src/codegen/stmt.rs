@@ -188,13 +188,16 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             (_, Some(z)) if !unit_step => Some(z as u64 as u128),
             _ => None,
         };
-        // A loop around `for` loops polls once per iteration instead: chunking it changed the
-        // shape of the nest (stencil2d ran 5x slower), a poll at the top of its body does not. A
-        // loop around a `while` loop runs in short chunks (interrupt::SHORT_CHUNK): a call in it
-        // would keep LLVM from vectorizing it once the inner loop became an idiom (bit_count,
-        // whose inner loop is a popcount, ran 10x slower with a poll per iteration).
+        // A loop around other loops polls once per iteration instead: chunking it changed the
+        // shape of the nest (stencil2d ran 5x slower) and costs compile time (a 20-line function
+        // took 11 ms instead of 6), a poll at the top of its body does neither. Except a loop
+        // around a `while` loop that LLVM may vectorize (no early exit): it runs in short chunks
+        // (interrupt::SHORT_CHUNK), since a call in it would keep LLVM from vectorizing it once
+        // the inner loop became an idiom (bit_count, whose inner loop is a popcount, ran 10x
+        // slower with a poll per iteration).
         let outermost = self.loops.is_empty();
         let nest = if outermost { inner_loops(body) } else { InnerLoops::None };
+        let nest = if nest == InnerLoops::While && exits_early(body) { InnerLoops::For } else { nest };
         let poll_each = nest == InnerLoops::For;
         let chunk_len = if nest == InnerLoops::While { crate::interrupt::SHORT_CHUNK } else { crate::interrupt::CHUNK };
         let end = if !outermost || poll_each || known_trips.is_some_and(|t| t <= chunk_len as u128) {
@@ -284,4 +287,28 @@ fn inner_loops(stmts: &[hir::Stmt]) -> InnerLoops {
         })
         .max()
         .unwrap_or(InnerLoops::None)
+}
+
+/// Whether `stmts`, as a loop's body, may leave the loop before its end: a `return` anywhere, or a
+/// `break` that is not inside an inner loop.
+fn exits_early(stmts: &[hir::Stmt]) -> bool {
+    fn returns(stmts: &[hir::Stmt]) -> bool {
+        stmts.iter().any(|s| match &s.kind {
+            S::Return(_) => true,
+            S::If { body, orelse, .. } | S::While { body, orelse, .. } | S::ForRange { body, orelse, .. } => {
+                returns(body) || returns(orelse)
+            }
+            _ => false,
+        })
+    }
+    fn breaks(stmts: &[hir::Stmt]) -> bool {
+        stmts.iter().any(|s| match &s.kind {
+            S::Break => true,
+            S::If { body, orelse, .. } => breaks(body) || breaks(orelse),
+            // A loop's `else` runs after it, in the enclosing loop.
+            S::While { orelse, .. } | S::ForRange { orelse, .. } => breaks(orelse),
+            _ => false,
+        })
+    }
+    returns(stmts) || breaks(stmts)
 }
