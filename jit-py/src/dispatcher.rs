@@ -524,11 +524,10 @@ impl Dispatcher {
                     store.remove(&key);
                     explanation = Explain::Said(format!("{}{sig} was compiled: its cache entry could not be loaded", self.name));
                     let p = jit_core::prepare_program(&units, &types, &self.options, capture).map_err(unit_err)?;
-                    self.compile_and_store(py, p, Some(store), &parsed, &sig, capture)
-                        .map_err(|e| e.map_or_else(|py_err| py_err, err))?
+                    self.compile_and_store(py, p, Some(store), &parsed, &sig, capture).map_err(|e| e.into_py(err))?
                 }
             },
-            _ => self.compile_and_store(py, p, store, &parsed, &sig, capture).map_err(|e| e.map_or_else(|py_err| py_err, err))?,
+            _ => self.compile_and_store(py, p, store, &parsed, &sig, capture).map_err(|e| e.into_py(err))?,
         };
         if let Some(reason) = self.stale_reason.lock().unwrap_or_else(|e| e.into_inner()).take() {
             explanation = Explain::Because(reason, Box::new(explanation));
@@ -546,8 +545,8 @@ impl Dispatcher {
         Ok((c, Arc::new(program.deps)))
     }
 
-    /// Generates, optimizes, emits and loads `p` (on a worker thread: Ctrl-C interrupts it, and
-    /// Python's exception is the `Err(Err(_))`); writes the object to `store`.
+    /// Generates, optimizes, emits and loads `p` (on the compile thread: Ctrl-C interrupts it);
+    /// writes the object to `store`.
     fn compile_and_store(
         &self,
         py: Python<'_>,
@@ -556,7 +555,7 @@ impl Dispatcher {
         parsed: &Parsed,
         signature: &str,
         capture: Capture,
-    ) -> Result<jit_core::Compiled, Result<jit_core::CompileError, PyErr>> {
+    ) -> Result<jit_core::Compiled, crate::interruptible::Stopped> {
         let key = p.code_key.clone();
         let parts = p.key_parts.clone();
         let what = format!("{}{signature}", self.name);

@@ -73,16 +73,27 @@ fn run(job: Job) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// Why an interruptible compile did not finish.
+pub enum Stopped {
+    /// The compiler's error.
+    Compile(CompileError),
+    /// The exception a signal handler raised while the caller waited (KeyboardInterrupt).
+    Python(PyErr),
+}
+
+impl Stopped {
+    /// The Python exception: a compiler error made into one by `compile_error`.
+    pub fn into_py(self, compile_error: impl FnOnce(CompileError) -> PyErr) -> PyErr {
+        match self {
+            Stopped::Compile(e) => compile_error(e),
+            Stopped::Python(e) => e,
+        }
+    }
+}
+
 /// `jit_core::finish(p, options, capture)`, interruptible. `what` names the compile
-/// (`f(int64, float64)`) for the message. `Err(Err(e))` is Python's exception from a signal
-/// handler; `Err(Ok(e))` the compiler's error.
-pub fn finish(
-    py: Python<'_>,
-    p: Prepared,
-    options: &Options,
-    capture: Capture,
-    what: &str,
-) -> Result<Compiled, Result<CompileError, PyErr>> {
+/// (`f(int64, float64)`) for the message.
+pub fn finish(py: Python<'_>, p: Prepared, options: &Options, capture: Capture, what: &str) -> Result<Compiled, Stopped> {
     let (tx, rx) = mpsc::channel();
     let options = options.clone();
     let job: Job = Box::new(move || {
@@ -90,7 +101,7 @@ pub fn finish(
     });
     let sent = run(job);
     if let Err(e) = sent {
-        return Err(Ok(CompileError::Internal {
+        return Err(Stopped::Compile(CompileError::Internal {
             message: format!("no compile thread: {e}"),
             span: jit_core::ast::Span { line: 0, col: 0 },
         }));
@@ -103,9 +114,9 @@ pub fn finish(
         let (got, back) = py.detach(move || (rx.recv_timeout(POLL), rx));
         rx = back;
         match got {
-            Ok(result) => return result.map_err(Ok),
+            Ok(result) => return result.map_err(Stopped::Compile),
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(Ok(CompileError::Internal {
+                return Err(Stopped::Compile(CompileError::Internal {
                     message: "the compile thread ended without a result (a panic in LLVM's part of the compile)".into(),
                     span: jit_core::ast::Span { line: 0, col: 0 },
                 }))
@@ -114,7 +125,7 @@ pub fn finish(
         }
         // SAFETY: the GIL is held here (outside `detach`).
         if unsafe { pyo3::ffi::PyErr_CheckSignals() } != 0 {
-            return Err(Err(PyErr::fetch(py)));
+            return Err(Stopped::Python(PyErr::fetch(py)));
         }
         if !said && start.elapsed() >= SAY_AFTER {
             said = true;
