@@ -3,11 +3,12 @@
 //!
 //! Compiled code reads [`SJ_RT_INTERRUPT`] (a plain word, loaded `volatile`) in the outermost
 //! loop of each function: once per chunk of a flat `for` loop ([`CHUNK`]) or of a `for` loop
-//! around a `while` loop ([`SHORT_CHUNK`]), once per iteration of a `for` loop around `for`
-//! loops or of a `while` loop (docs/architecture.md says why each). Inner loops do not poll (a poll in a loop keeps LLVM from vectorizing it or recognizing its
-//! idiom: polls in every loop cost up to 8x on the harness), nor does recursion without loops.
-//! The poll runs only after a signal. The handler chains to the one installed before it
-//! (Python's), so Python still sees every signal.
+//! around a `while` loop without early exits ([`SHORT_CHUNK`]), once per iteration of any other
+//! loop around loops and of a `while` loop (docs/architecture.md says why each). Inner loops do
+//! not poll (a poll in a loop keeps LLVM from vectorizing it or recognizing its idiom: polls in
+//! every loop cost up to 90x on the harness), nor does recursion without loops. The poll runs
+//! only after a signal. The handler chains to the one installed before it (Python's), so Python
+//! still sees every signal.
 
 use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 
