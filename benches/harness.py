@@ -21,6 +21,7 @@ Results go to ``bench-results/``: ``results.json`` (every figure, with machine, 
 and date), ``results.md`` (the table) and ``results.png`` (stickyjit's time as a ratio of
 Numba's and of CPython's, per kernel and phase, log scale). The kernels live in kernels.py.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -318,7 +319,7 @@ def machine_info() -> dict:
         except ImportError:
             versions[mod] = None
     return {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": platform.machine(),
         "system": f"{platform.system()} {platform.release()}",
         "cpu": cpu,
@@ -348,7 +349,9 @@ def measure(kernels, engines, repeat: int, import_repeat: int, overhead_calls: i
             os.makedirs(d)
             src = module_source(engine, "\ndef add1(x):\n    return x + 1\n").replace("cache=True", "")
             Path(d, f"ovh_{engine}.py").write_text(src)
-            r = run_child({"mode": "overhead", "engine": engine, "dir": d, "module": f"ovh_{engine}", "calls": overhead_calls}, d)
+            r = run_child(
+                {"mode": "overhead", "engine": engine, "dir": d, "module": f"ovh_{engine}", "calls": overhead_calls}, d
+            )
             results["overhead_ns"][engine] = r.get("overhead_ns")
             progress.step(f"call overhead {engine}")
         if "stickyjit" in engines:
@@ -395,7 +398,13 @@ def measure(kernels, engines, repeat: int, import_repeat: int, overhead_calls: i
             for _ in range(rounds - 1):
                 for engine in kernel_engines:
                     d = os.path.join(work, f"{kernel.name}-{engine}")
-                    spec = {"engine": engine, "dir": d, "module": f"k_{kernel.name}_{engine}", "kernel": kernel.name, "repeat": repeat}
+                    spec = {
+                        "engine": engine,
+                        "dir": d,
+                        "module": f"k_{kernel.name}_{engine}",
+                        "kernel": kernel.name,
+                        "repeat": repeat,
+                    }
                     r = run_child({**spec, "mode": "steady"}, os.path.join(d, "cache"))
                     entry = row[engine]
                     entry["steady_runs"].append(r.get("steady"))
@@ -414,7 +423,11 @@ def check_answers(results: dict) -> list[str]:
             r = row.get(engine)
             if r is None or engine == "cpython":
                 continue
-            ok = r.get("error") is None and r.get("result") == ref.get("result") and r.get("result_type") == ref.get("result_type")
+            ok = (
+                r.get("error") is None
+                and r.get("result") == ref.get("result")
+                and r.get("result_type") == ref.get("result_type")
+            )
             r["correct"] = ok if "cpython" in row else None
             if "cpython" in row and not ok:
                 wrong.append(f"{name}/{engine}: {r.get('result')} ({r.get('error')}) != CPython's {ref.get('result')}")
@@ -445,10 +458,17 @@ def summarize(results: dict) -> dict:
     wc = results.get("work_cell", {}).get("work_cell_rerun")
     s["cell_us"] = wc * 1e6 if wc else None
     # What stickyjit adds to CPython's own compile of the cell (the sticky lookup, the exec).
-    extra = [r["stickyjit"]["cell_define"] - r["stickyjit"]["cell_compile"] for r in k.values()
-             if "stickyjit" in r and r["stickyjit"].get("cell_compile") is not None]
+    extra = [
+        r["stickyjit"]["cell_define"] - r["stickyjit"]["cell_compile"]
+        for r in k.values()
+        if "stickyjit" in r and r["stickyjit"].get("cell_compile") is not None
+    ]
     s["cell_extra_us"] = max(extra) * 1e6 if extra else None
-    speeds = {n: ratio(r["numba"]["steady"], r["stickyjit"]["steady"]) for n, r in k.items() if "stickyjit" in r and "numba" in r}
+    speeds = {
+        n: ratio(r["numba"]["steady"], r["stickyjit"]["steady"])
+        for n, r in k.items()
+        if "stickyjit" in r and "numba" in r
+    }
     s["steady_by_kernel"] = speeds
     s["steady_geomean"] = geomean(speeds.values())
     s["steady_min"] = min((v for v in speeds.values() if v), default=None)
@@ -489,8 +509,10 @@ def table_md(results: dict, color: bool = False) -> str:
     k = results["kernels"]
     s = results["summary"]
     out = []
-    out.append("| kernel | category | CPython steady | Numba steady | stickyjit steady | speed vs Numba | speed vs CPython "
-               "| Numba cold | stickyjit cold | Numba warm | stickyjit warm | Numba cell re-run | stickyjit cell re-run | answer |")
+    out.append(
+        "| kernel | category | CPython steady | Numba steady | stickyjit steady | speed vs Numba | speed vs CPython "
+        "| Numba cold | stickyjit cold | Numba warm | stickyjit warm | Numba cell re-run | stickyjit cell re-run | answer |"
+    )
     out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for name, row in k.items():
         py, nb, sj = row.get("cpython", {}), row.get("numba", {}), row.get("stickyjit", {})
@@ -509,7 +531,9 @@ def table_md(results: dict, color: bool = False) -> str:
         )
     out.append("")
     if s.get("arrays_by_kernel"):
-        out.append("| array kernel | Numba steady | stickyjit steady (bounds checked) | stickyjit `boundscheck=False` | checked vs Numba | unchecked vs Numba | cost of the checks |")
+        out.append(
+            "| array kernel | Numba steady | stickyjit steady (bounds checked) | stickyjit `boundscheck=False` | checked vs Numba | unchecked vs Numba | cost of the checks |"
+        )
         out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         for name, a in s["arrays_by_kernel"].items():
             row = k[name]
@@ -532,9 +556,13 @@ def table_md(results: dict, color: bool = False) -> str:
             f"{wc['work_cell_rerun'] * 1e6:.0f} µs, {wc.get('work_cell_compile', 0) * 1e6:.0f} µs |"
         )
     extra = s.get("cell_extra_us")
-    out.append(f"| cell re-run beyond CPython's own `compile` of the cell (worst kernel) | — | — | {'n/a' if extra is None else f'{extra:.0f} µs'} |")
+    out.append(
+        f"| cell re-run beyond CPython's own `compile` of the cell (worst kernel) | — | — | {'n/a' if extra is None else f'{extra:.0f} µs'} |"
+    )
     c20 = results.get("compile20", {})
-    out.append(f"| first call of a 20-line function (median; compile) | — | {fmt_time(c20.get('numba'))} | {fmt_time(c20.get('stickyjit'))} |")
+    out.append(
+        f"| first call of a 20-line function (median; compile) | — | {fmt_time(c20.get('numba'))} | {fmt_time(c20.get('stickyjit'))} |"
+    )
     out.append("")
     out.append("| target | measured | bound | met |")
     out.append("| --- | ---: | ---: | --- |")
@@ -559,7 +587,10 @@ def chart(results: dict, path: Path) -> bool:
     names = [n for n, r in k.items() if "stickyjit" in r]
     phases = [("steady", "steady call"), ("cold", "cold first call"), ("cell_rerun", "cell re-run")]
     fig, axes = plt.subplots(1, 2, figsize=(14, 0.45 * len(names) + 2.5), sharey=True)
-    for ax, ref, title in ((axes[0], "numba", "stickyjit time / Numba time"), (axes[1], "cpython", "stickyjit time / CPython time")):
+    for ax, ref, title in (
+        (axes[0], "numba", "stickyjit time / Numba time"),
+        (axes[1], "cpython", "stickyjit time / CPython time"),
+    ):
         h = 0.8 / len(phases)
         for i, (phase, label) in enumerate(phases):
             vals = []
@@ -603,8 +634,8 @@ within one run: the machines this project runs on are shared and noisy.
     .venv/bin/python benches/harness.py --kernels fib,tak --engines numba,stickyjit --repeat 9
     .venv/bin/python benches/harness.py --docs   # also rewrite this page
 
-Columns: *steady* is the best of {opts['repeat']} batches of calls (each about 20 ms) after the first call, in
-the best of {opts.get('rounds', 1)} fresh processes per engine run in turn; *cold* the first
+Columns: *steady* is the best of {opts["repeat"]} batches of calls (each about 20 ms) after the first call, in
+the best of {opts.get("rounds", 1)} fresh processes per engine run in turn; *cold* the first
 call (compile + run) in a new process with an empty cache directory; *warm* the first call in
 a new process given the cache directory the cold run filled; *cell re-run* the re-run of an unchanged notebook cell that defines and calls the kernel.
 *Speed vs Numba* is Numba's steady time divided by stickyjit's (above 1: stickyjit is faster).
@@ -656,10 +687,15 @@ def main(argv=None) -> int:
     else:
         kernels = KERNELS
     repeat = 3 if a.quick else a.repeat
-    results = {"machine": machine_info(), "options": {"kernels": [k.name for k in kernels], "engines": engines, "repeat": repeat}}
+    results = {
+        "machine": machine_info(),
+        "options": {"kernels": [k.name for k in kernels], "engines": engines, "repeat": repeat},
+    }
     rounds = 1 if a.quick else max(1, a.rounds)
     results["options"]["rounds"] = rounds
-    results.update(measure(kernels, engines, repeat, import_repeat=3 if a.quick else a.repeat, overhead_calls=10**6, rounds=rounds))
+    results.update(
+        measure(kernels, engines, repeat, import_repeat=3 if a.quick else a.repeat, overhead_calls=10**6, rounds=rounds)
+    )
     wrong = check_answers(results)
     results["summary"] = summarize(results)
     results["wrong_answers"] = wrong
@@ -667,14 +703,19 @@ def main(argv=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=1))
     md = table_md(results)
-    header = (f"Measured {results['machine']['date']} on {results['machine']['cpu']} ({results['machine']['cpus']} CPUs), "
-              f"Python {results['machine']['versions']['python']}, Numba {results['machine']['versions']['numba']}, "
-              f"stickyjit {results['machine']['versions']['stickyjit']}.\n\n")
+    header = (
+        f"Measured {results['machine']['date']} on {results['machine']['cpu']} ({results['machine']['cpus']} CPUs), "
+        f"Python {results['machine']['versions']['python']}, Numba {results['machine']['versions']['numba']}, "
+        f"stickyjit {results['machine']['versions']['stickyjit']}.\n\n"
+    )
     (out / "results.md").write_text(header + md + "\n")
     has_png = chart(results, out / "results.png")
     print()
     print(table_md(results, color=sys.stdout.isatty()))
-    print(f"\nwritten: {out / 'results.json'}, {out / 'results.md'}" + (f", {out / 'results.png'}" if has_png else " (no matplotlib: no chart)"))
+    print(
+        f"\nwritten: {out / 'results.json'}, {out / 'results.md'}"
+        + (f", {out / 'results.png'}" if has_png else " (no matplotlib: no chart)")
+    )
     if a.docs:
         write_docs(results, header + md, out / "results.png" if has_png else None)
     for w in wrong:

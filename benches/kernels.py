@@ -6,6 +6,7 @@ theirs here, with a `setup` expression for arguments that are not literals. Ever
 `args` are sized so that CPython takes a fraction of a second; every engine runs the same
 arguments, and every answer must equal CPython's.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,15 +24,23 @@ class Kernel:
 
 
 KERNELS: list[Kernel] = [
-    Kernel("int_arith", "integer arithmetic", '''
+    Kernel(
+        "int_arith",
+        "integer arithmetic",
+        """
 def int_arith(n):
     acc = 0
     for i in range(n):
         acc = (acc * 31 + i) % 1000003
         acc ^= i << 3
     return acc
-''', (300_000,)),
-    Kernel("digit_sum", "integer arithmetic", '''
+""",
+        (300_000,),
+    ),
+    Kernel(
+        "digit_sum",
+        "integer arithmetic",
+        """
 def digit_sum(n):
     total = 0
     for k in range(n):
@@ -40,8 +49,13 @@ def digit_sum(n):
             total += m % 10
             m //= 10
     return total
-''', (60_000,)),
-    Kernel("bit_count", "integer arithmetic", '''
+""",
+        (60_000,),
+    ),
+    Kernel(
+        "bit_count",
+        "integer arithmetic",
+        """
 def bit_count(n):
     total = 0
     for k in range(n):
@@ -50,15 +64,25 @@ def bit_count(n):
             x &= x - 1
             total += 1
     return total
-''', (100_000,)),
-    Kernel("float_accum", "float accumulation", '''
+""",
+        (100_000,),
+    ),
+    Kernel(
+        "float_accum",
+        "float accumulation",
+        """
 def float_accum(n):
     s = 0.0
     for i in range(1, n + 1):
         s += 1.0 / i - 0.5 / (i + 1.0)
     return s
-''', (300_000,)),
-    Kernel("leibniz_pi", "float accumulation", '''
+""",
+        (300_000,),
+    ),
+    Kernel(
+        "leibniz_pi",
+        "float accumulation",
+        """
 def leibniz_pi(n):
     s = 0.0
     sign = 1.0
@@ -66,8 +90,13 @@ def leibniz_pi(n):
         s += sign / (2 * k + 1)
         sign = -sign
     return 4.0 * s
-''', (400_000,)),
-    Kernel("nested_while", "nested while loops", '''
+""",
+        (400_000,),
+    ),
+    Kernel(
+        "nested_while",
+        "nested while loops",
+        """
 def nested_while(n):
     total = 0
     i = 0
@@ -78,8 +107,13 @@ def nested_while(n):
             j += 1
         i += 1
     return total
-''', (10_000,)),
-    Kernel("collatz_total", "nested while loops", '''
+""",
+        (10_000,),
+    ),
+    Kernel(
+        "collatz_total",
+        "nested while loops",
+        """
 def collatz_total(n):
     total = 0
     for k in range(1, n):
@@ -88,8 +122,13 @@ def collatz_total(n):
             m = m // 2 if m % 2 == 0 else 3 * m + 1
             total += 1
     return total
-''', (10_000,)),
-    Kernel("gcd_sum", "nested while loops", '''
+""",
+        (10_000,),
+    ),
+    Kernel(
+        "gcd_sum",
+        "nested while loops",
+        """
 def gcd_sum(n):
     total = 0
     for a in range(1, n):
@@ -99,8 +138,13 @@ def gcd_sum(n):
                 x, y = y, x % y
             total += x
     return total
-''', (300,)),
-    Kernel("prime_count", "nested loops", '''
+""",
+        (300,),
+    ),
+    Kernel(
+        "prime_count",
+        "nested loops",
+        """
 def prime_count(n):
     count = 0
     for k in range(2, n):
@@ -114,8 +158,13 @@ def prime_count(n):
         if prime:
             count += 1
     return count
-''', (40_000,)),
-    Kernel("mandelbrot", "nested loops", '''
+""",
+        (40_000,),
+    ),
+    Kernel(
+        "mandelbrot",
+        "nested loops",
+        """
 def mandelbrot(size, max_iter):
     inside = 0
     for py in range(size):
@@ -131,16 +180,26 @@ def mandelbrot(size, max_iter):
             if k == max_iter:
                 inside += 1
     return inside
-''', (120, 50)),
-    Kernel("math_calls", "math-library calls", '''
+""",
+        (120, 50),
+    ),
+    Kernel(
+        "math_calls",
+        "math-library calls",
+        """
 def math_calls(n):
     s = 0.0
     for i in range(n):
         x = i * 0.001
         s += math.sin(x) * math.exp(-x * 0.01) + math.sqrt(x + 1.0)
     return s
-''', (100_000,)),
-    Kernel("newton_sqrt", "math-library calls", '''
+""",
+        (100_000,),
+    ),
+    Kernel(
+        "newton_sqrt",
+        "math-library calls",
+        """
 def newton_sqrt(n):
     err = 0.0
     for k in range(1, n):
@@ -150,22 +209,37 @@ def newton_sqrt(n):
             g = 0.5 * (g + x / g)
         err = max(err, abs(g - math.sqrt(x)))
     return err
-''', (20_000,)),
-    Kernel("fib", "recursion", '''
+""",
+        (20_000,),
+    ),
+    Kernel(
+        "fib",
+        "recursion",
+        """
 def fib(n):
     if n < 2:
         return n
     return fib(n - 1) + fib(n - 2)
-''', (24,)),
-    Kernel("tak", "recursion", '''
+""",
+        (24,),
+    ),
+    Kernel(
+        "tak",
+        "recursion",
+        """
 def tak(x, y, z):
     if y < x:
         return tak(tak(x - 1, y, z), tak(y - 1, z, x), tak(z - 1, x, y))
     return z
-''', (18, 12, 6)),
+""",
+        (18, 12, 6),
+    ),
     # A pair: the same work with a small jitted helper called in the loop, and written inline.
     # The calls issue's target: the call costs nothing measurable (harness figure `call_pair`).
-    Kernel("call_helper", "calls", '''
+    Kernel(
+        "call_helper",
+        "calls",
+        """
 def call_helper(n):
     s = 0.0
     for i in range(n):
@@ -174,8 +248,13 @@ def call_helper(n):
 
 def kinetic(v, m):
     return 0.5 * m * v * v + math.sqrt(m)
-''', (300_000,)),
-    Kernel("call_inline", "calls", '''
+""",
+        (300_000,),
+    ),
+    Kernel(
+        "call_inline",
+        "calls",
+        """
 def call_inline(n):
     s = 0.0
     for i in range(n):
@@ -183,18 +262,29 @@ def call_inline(n):
         m = 1.5 + (i % 7)
         s += 0.5 * m * v * v + math.sqrt(m)
     return s
-''', (300_000,)),
+""",
+        (300_000,),
+    ),
     # Array kernels (the arrays issue). `setup` makes the arguments in the child process, the
     # same for every engine; in-place kernels reset what they write, so every call does the same
     # work, and return a checksum.
-    Kernel("dot", "arrays", '''
+    Kernel(
+        "dot",
+        "arrays",
+        """
 def dot(a, b):
     s = 0.0
     for i in range(a.shape[0]):
         s += a[i] * b[i]
     return s
-''', (), setup="(__import__('numpy').random.default_rng(1).random(200_000), __import__('numpy').random.default_rng(2).random(200_000))"),
-    Kernel("matmul", "arrays", '''
+""",
+        (),
+        setup="(__import__('numpy').random.default_rng(1).random(200_000), __import__('numpy').random.default_rng(2).random(200_000))",
+    ),
+    Kernel(
+        "matmul",
+        "arrays",
+        """
 def matmul(a, b, c):
     n, m = a.shape
     p = b.shape[1]
@@ -209,8 +299,14 @@ def matmul(a, b, c):
         for j in range(p):
             t += c[i, j] * (i + 1)
     return t
-''', (), setup="(__import__('numpy').random.default_rng(3).random((60, 60)), __import__('numpy').random.default_rng(4).random((60, 60)), __import__('numpy').zeros((60, 60)))"),
-    Kernel("stencil2d", "arrays", '''
+""",
+        (),
+        setup="(__import__('numpy').random.default_rng(3).random((60, 60)), __import__('numpy').random.default_rng(4).random((60, 60)), __import__('numpy').zeros((60, 60)))",
+    ),
+    Kernel(
+        "stencil2d",
+        "arrays",
+        """
 def stencil2d(u, out):
     n, m = u.shape
     for i in range(1, n - 1):
@@ -220,8 +316,14 @@ def stencil2d(u, out):
     for i in range(n):
         t += out[i, i]
     return t
-''', (), setup="(__import__('numpy').random.default_rng(5).random((200, 200)), __import__('numpy').zeros((200, 200)))"),
-    Kernel("nbody", "arrays", '''
+""",
+        (),
+        setup="(__import__('numpy').random.default_rng(5).random((200, 200)), __import__('numpy').zeros((200, 200)))",
+    ),
+    Kernel(
+        "nbody",
+        "arrays",
+        """
 def nbody(pos, vel, mass, steps, dt):
     n = pos.shape[0]
     for k in range(n):
@@ -243,8 +345,14 @@ def nbody(pos, vel, mass, steps, dt):
     for i in range(n):
         e += 0.5 * mass[i] * (vel[i, 0] ** 2 + vel[i, 1] ** 2 + vel[i, 2] ** 2)
     return e
-''', (), setup="(__import__('numpy').random.default_rng(6).random((80, 3)), __import__('numpy').zeros((80, 3)), __import__('numpy').random.default_rng(7).random(80), 10, 0.01)"),
-    Kernel("bubble_sort", "arrays", '''
+""",
+        (),
+        setup="(__import__('numpy').random.default_rng(6).random((80, 3)), __import__('numpy').zeros((80, 3)), __import__('numpy').random.default_rng(7).random(80), 10, 0.01)",
+    ),
+    Kernel(
+        "bubble_sort",
+        "arrays",
+        """
 def bubble_sort(src, a):
     n = src.shape[0]
     for i in range(n):
@@ -254,23 +362,41 @@ def bubble_sort(src, a):
             if a[j] > a[j + 1]:
                 a[j], a[j + 1] = a[j + 1], a[j]
     return a[0] + a[n // 2] * 3 + a[n - 1] * 7
-''', (), setup="(__import__('numpy').random.default_rng(8).integers(-10**6, 10**6, 700), __import__('numpy').zeros(700, dtype='int64'))"),
-    Kernel("cumsum_view", "arrays", '''
+""",
+        (),
+        setup="(__import__('numpy').random.default_rng(8).integers(-10**6, 10**6, 700), __import__('numpy').zeros(700, dtype='int64'))",
+    ),
+    Kernel(
+        "cumsum_view",
+        "arrays",
+        """
 def cumsum_view(v, out):
     acc = 0.0
     for i in range(v.shape[0]):
         acc += v[i]
         out[i] = acc
     return acc + out[v.shape[0] // 2]
-''', (), setup="(__import__('numpy').random.default_rng(9).random(400_000)[::-2], __import__('numpy').zeros(200_000))"),
-    Kernel("float32_sum", "arrays", '''
+""",
+        (),
+        setup="(__import__('numpy').random.default_rng(9).random(400_000)[::-2], __import__('numpy').zeros(200_000))",
+    ),
+    Kernel(
+        "float32_sum",
+        "arrays",
+        """
 def float32_sum(a):
     s = 0.0
     for i in range(a.shape[0]):
         s += float(a[i]) - 0.5  # no multiply: Numba would fuse `s + x * x` into an FMA
     return s
-''', (), setup="(__import__('numpy').random.default_rng(10).random(300_000).astype('float32'),)"),
-    Kernel("histogram", "arrays", '''
+""",
+        (),
+        setup="(__import__('numpy').random.default_rng(10).random(300_000).astype('float32'),)",
+    ),
+    Kernel(
+        "histogram",
+        "arrays",
+        """
 def histogram(x, counts):
     nbins = counts.shape[0]
     for b in range(nbins):
@@ -281,7 +407,10 @@ def histogram(x, counts):
     for b in range(nbins):
         t += counts[b] * (b + 1)
     return t
-''', (), setup="(__import__('numpy').random.default_rng(11).random(300_000), __import__('numpy').zeros(50, dtype='int64'))"),
+""",
+        (),
+        setup="(__import__('numpy').random.default_rng(11).random(300_000), __import__('numpy').zeros(50, dtype='int64'))",
+    ),
 ]
 
 BY_NAME = {k.name: k for k in KERNELS}

@@ -9,6 +9,7 @@ the steady-state speed-up over CPython (best of a few runs, timed with
 ``time.perf_counter``). It exits with status 1 if any
 answer differs from CPython's, in value or in type.
 """
+
 from __future__ import annotations
 
 import math
@@ -125,8 +126,8 @@ def main() -> int:
         t0 = time.perf_counter()
         small = f(1)  # the first call compiles f for (int64,); running it on 1 takes no time
         first_call = time.perf_counter() - t0
-        t_jit, got = best_of(lambda: run(f, arg), 5)
-        t_py, expected = best_of(lambda: run(py, arg), 2)
+        t_jit, got = best_of(lambda run=run, f=f, arg=arg: run(f, arg), 5)
+        t_py, expected = best_of(lambda run=run, py=py, arg=arg: run(py, arg), 2)
         ok = same(got, expected) and same(small, py(1))
         failures += not ok
         print(

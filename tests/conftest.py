@@ -16,6 +16,7 @@ Ints: int64 wraparound is stickyjit's one documented deviation, so tests generat
 which CPython's results stay inside int64. ``check`` fails loudly if CPython's answer is an int
 outside int64 (a test design error, not a compiler bug).
 """
+
 from __future__ import annotations
 
 import atexit
@@ -24,6 +25,7 @@ import os
 import shutil
 import struct
 import tempfile
+
 from purepy import pure_python  # noqa: F401 - re-exported for the tests
 
 # The tests compile with a private, empty on-disk cache (never the user's ~/.cache/stickyjit);
@@ -70,16 +72,12 @@ def same(expected, actual) -> None:
     Floats must be bit-for-bit equal, except that any NaN equals any NaN; -0.0 != 0.0.
     """
     assert type(expected) in _SCALAR_TYPES, f"CPython gave an unexpected type: {_describe(expected)}"
-    assert type(actual) is type(expected), (
-        f"type differs: CPython {_describe(expected)}, compiled {_describe(actual)}"
-    )
+    assert type(actual) is type(expected), f"type differs: CPython {_describe(expected)}, compiled {_describe(actual)}"
     if isinstance(expected, float):
         if math.isnan(expected):
             assert math.isnan(actual), f"CPython {_describe(expected)}, compiled {_describe(actual)}"
         else:
-            assert _bits(expected) == _bits(actual), (
-                f"CPython {_describe(expected)}, compiled {_describe(actual)}"
-            )
+            assert _bits(expected) == _bits(actual), f"CPython {_describe(expected)}, compiled {_describe(actual)}"
     elif isinstance(expected, int):
         assert expected == actual, f"CPython {_describe(expected)}, compiled {_describe(actual)}"
 
@@ -120,7 +118,9 @@ def loose_equal(expected, actual) -> None:
     mixing int and float give float): the values are equal as numbers, NaN matching NaN."""
     assert type(actual) in (int, float, bool), f"compiled gave {_describe(actual)}"
     if isinstance(expected, float) and math.isnan(expected):
-        assert isinstance(actual, float) and math.isnan(actual), f"CPython {_describe(expected)}, compiled {_describe(actual)}"
+        assert isinstance(actual, float) and math.isnan(actual), (
+            f"CPython {_describe(expected)}, compiled {_describe(actual)}"
+        )
         return
     if isinstance(actual, float) and not isinstance(expected, float):
         # The compiled value is the int converted to float (rounded like float(int)).
@@ -195,17 +195,64 @@ def check(f, *args, ulps: int | None = None, loose: bool = False, py_args=None, 
 # strategies
 
 SPECIAL_FLOATS = [
-    0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1.5, 2.5, -2.5, 3.0, 0.1, -0.1,
-    math.inf, -math.inf, math.nan,
-    5e-324, -5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, -1.7976931348623157e308,
-    2.0**52, 2.0**53, -(2.0**53), 2.0**63, -(2.0**63), 1e300, -1e300, 1e-300,
-    math.pi, -math.pi, math.e,
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.5,
+    -0.5,
+    1.5,
+    2.5,
+    -2.5,
+    3.0,
+    0.1,
+    -0.1,
+    math.inf,
+    -math.inf,
+    math.nan,
+    5e-324,
+    -5e-324,
+    2.2250738585072014e-308,
+    1.7976931348623157e308,
+    -1.7976931348623157e308,
+    2.0**52,
+    2.0**53,
+    -(2.0**53),
+    2.0**63,
+    -(2.0**63),
+    1e300,
+    -1e300,
+    1e-300,
+    math.pi,
+    -math.pi,
+    math.e,
 ]
 
 EDGE_INTS = [
-    0, 1, -1, 2, -2, 3, 7, -7, 10, 255, 256, -256,
-    2**31 - 1, -(2**31), 2**32, 2**53, 2**53 + 1, -(2**53) - 1,
-    2**62, -(2**62), INT64_MAX, INT64_MIN, INT64_MAX - 1, INT64_MIN + 1,
+    0,
+    1,
+    -1,
+    2,
+    -2,
+    3,
+    7,
+    -7,
+    10,
+    255,
+    256,
+    -256,
+    2**31 - 1,
+    -(2**31),
+    2**32,
+    2**53,
+    2**53 + 1,
+    -(2**53) - 1,
+    2**62,
+    -(2**62),
+    INT64_MAX,
+    INT64_MIN,
+    INT64_MAX - 1,
+    INT64_MIN + 1,
 ]
 
 int64s = st.integers(INT64_MIN, INT64_MAX)

@@ -18,6 +18,7 @@ Documented deviations are kept out by construction:
 * int64 wraparound: the CPython run checks every int result (operators, ``int``, ``round``,
   ``math.floor``...) and a program whose ints leave int64 is skipped.
 """
+
 from __future__ import annotations
 
 import ast
@@ -96,7 +97,11 @@ class Gen:
         f = lambda: self.float_expr(d + 1)  # noqa: E731
         if k < 4:
             op = self.choice("+", "-", "*", "/", "//", "%")
-            left, right = (f(), f()) if self.rng.random() < 0.7 else self.choice((f(), self.int_expr(d + 1)), (self.int_expr(d + 1), f()))
+            left, right = (
+                (f(), f())
+                if self.rng.random() < 0.7
+                else self.choice((f(), self.int_expr(d + 1)), (self.int_expr(d + 1), f()))
+            )
             return f"({left} {op} {right})"
         if k == 4:
             i = lambda: self.int_expr(d + 1)  # noqa: E731
@@ -108,13 +113,17 @@ class Gen:
             fn = self.choice("atan2", "copysign", "fmod", "pow")
             return f"math.{fn}({f()}, {f()})"
         if k == 7:
-            return self.choice(f"(abs({f()}) ** {f()})", f"({f()} ** {self.rng.randint(0, 3)})", f"(-{f()})", f"abs({f()})")
+            return self.choice(
+                f"(abs({f()}) ** {f()})", f"({f()} ** {self.rng.randint(0, 3)})", f"(-{f()})", f"abs({f()})"
+            )
         if k == 8:
             return self.choice(f"float({self.int_expr(d + 1)})", f"min({f()}, {f()})", f"max({f()}, {f()})")
         if k == 9:
             return f"float(a[{self.index(d, 'len(a)')}])"
         if k == 10:
-            return self.choice("float(a.sum())", "float(a.min())", "float(a.max())", "float(a.mean())", "float(b.mean())")
+            return self.choice(
+                "float(a.sum())", "float(a.min())", "float(a.max())", "float(a.mean())", "float(b.mean())"
+            )
         if k == 11:
             return f"({f()} if {self.bool_expr(d + 1)} else {f()})"
         return f"round({f()}, {self.rng.randint(-2, 3)})"
@@ -160,7 +169,9 @@ class Gen:
                 self.block()
         elif k == 8 and self.depth < 2:
             lv = f"k{next(_counter) % 1000}"
-            self.emit(f"for {lv} in range({self.choice('(' + self.int_expr() + ') % 6', 'len(a)', '3', 'b.shape[1]')}):")
+            self.emit(
+                f"for {lv} in range({self.choice('(' + self.int_expr() + ') % 6', 'len(a)', '3', 'b.shape[1]')}):"
+            )
             self.loop_vars.append(lv)
             self.in_loop += 1
             self.block()
@@ -185,15 +196,26 @@ class Gen:
             if self.rng.random() < 0.5:
                 self.emit(f"a[{self.index(0, 'len(a)')}] {self.choice('=', '+=', '*=')} {self.float_expr()}")
             else:
-                self.emit(f"b[{self.index(0, 'b.shape[0]')}, {self.index(0, 'b.shape[1]')}] {self.choice('=', '+=', '-=')} {self.int_expr()}")
+                self.emit(
+                    f"b[{self.index(0, 'b.shape[0]')}, {self.index(0, 'b.shape[1]')}] {self.choice('=', '+=', '-=')} {self.int_expr()}"
+                )
         elif k == 12:
             self.emit(f"t = ({self.int_expr()}, {self.int_expr()}, {self.int_expr()})")
         else:
             v = self.rng.choice(["v1", "v2"])
             ctor = self.choice(
-                "np.zeros(len(a))", "np.ones(3)", f"np.full(2, {self.float_expr()})", "a.copy()", "a[1:]", "a[::-1]",
-                "a[::2]", "np.zeros_like(a)", f"np.arange(float(({self.int_expr()}) % 5), 4.0, 0.75)",
-                "np.full_like(a, 2.5)", f"np.arange({self.rng.randint(0, 5)}, dtype=np.float64)", f"np.arange(0.5, 2.0, {self.choice('0.1', '0.3', '0.25')})",
+                "np.zeros(len(a))",
+                "np.ones(3)",
+                f"np.full(2, {self.float_expr()})",
+                "a.copy()",
+                "a[1:]",
+                "a[::-1]",
+                "a[::2]",
+                "np.zeros_like(a)",
+                f"np.arange(float(({self.int_expr()}) % 5), 4.0, 0.75)",
+                "np.full_like(a, 2.5)",
+                f"np.arange({self.rng.randint(0, 5)}, dtype=np.float64)",
+                f"np.arange(0.5, 2.0, {self.choice('0.1', '0.3', '0.25')})",
             )
             # Views and new arrays: read back through a scalar.
             self.emit(f"{v} = {ctor}")

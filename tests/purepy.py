@@ -1,5 +1,6 @@
 """``pure_python(f)``: a jitted function as CPython alone would run it (for differential tests,
 imported by conftest and by the child processes of the cache tests)."""
+
 from __future__ import annotations
 
 import types

@@ -6,6 +6,7 @@ returned arrays and views keep their memory alive, and an error mid-call frees e
 Memory is measured in child processes (under a timeout) from /proc/self/status; every result
 is compared with CPython running the same function.
 """
+
 from __future__ import annotations
 
 import linecache
@@ -16,8 +17,8 @@ import textwrap
 
 import numpy as np
 import pytest
-from conftest import pure_python
 
+from conftest import pure_python
 from stickyjit import jit
 
 
@@ -83,7 +84,7 @@ print("zeros_inside", time.perf_counter() - t0, rss() - r0, x)
 r0 = rss(); t0 = time.perf_counter()
 b = np.zeros(n)
 print("numpy", time.perf_counter() - t0, rss() - r0, b.shape[0])
-"""
+""",
     )
     rows = {out[i]: (float(out[i + 1]), int(out[i + 2]), float(out[i + 3])) for i in range(0, len(out), 4)}
     numpy_kb = rows["numpy"][1]
@@ -309,7 +310,7 @@ for f, args, exc, calls in cases:
         except exc:
             pass
     print(f.__name__, rss() - before)
-"""
+""",
     )
     for i in range(0, len(out), 2):
         assert int(out[i + 1]) < 30_000, (out[i], out[i + 1])
@@ -339,7 +340,6 @@ def test_a_store_into_a_read_only_array_checks_writeability_as_numpy_does(f, i):
         f(a, i, 1.0)
     assert type(got.value) is type(expected.value)
     assert str(got.value) == str(expected.value)
-
 
 
 SWAPS = """

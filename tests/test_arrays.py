@@ -8,6 +8,7 @@ Elements read by compiled code are int64, uint64, float64, float32 or bool (docs
 kernels here convert what they read with int()/float() where NumPy's own scalar arithmetic
 would differ from that (float32 arithmetic, small-integer wraparound).
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -16,11 +17,11 @@ import textwrap
 
 import numpy as np
 import pytest
-from conftest import close_ulp, pure_python
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from conftest import close_ulp, pure_python
 from stickyjit import jit
 
 DTYPES = ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64"]
@@ -132,7 +133,9 @@ def writable(a):
     return a.copy(order="F" if a.flags.f_contiguous and not a.flags.c_contiguous else "C")
 
 
-@given(arrays(ndim=2, dtypes=["int8", "int16", "int32", "int64", "uint8", "uint16", "float32", "float64"]), st.booleans())
+@given(
+    arrays(ndim=2, dtypes=["int8", "int16", "int32", "int64", "uint8", "uint16", "float32", "float64"]), st.booleans()
+)
 def test_writes_convert_as_numpy_does(a, reverse):
     out = np.zeros(a.shape, dtype=a.dtype)
     ref = np.zeros(a.shape, dtype=a.dtype)
@@ -225,20 +228,64 @@ def bump(a, i):
 """
 
 BAD = {
-    "read-only array": ("a = np.zeros(3); a.flags.writeable = False\nput(a, 0, 1.0)", "ValueError", "assignment destination is read-only"),
-    "broadcast view": ("a = np.broadcast_to(np.zeros(1), (3,))\nput(a, 0, 1.0)", "ValueError", "assignment destination is read-only"),
-    "object array": ("put(np.array([1, 'x'], dtype=object), 0, 1)", "TypeError", "argument 'a' is an array of dtype 'object'"),
+    "read-only array": (
+        "a = np.zeros(3); a.flags.writeable = False\nput(a, 0, 1.0)",
+        "ValueError",
+        "assignment destination is read-only",
+    ),
+    "broadcast view": (
+        "a = np.broadcast_to(np.zeros(1), (3,))\nput(a, 0, 1.0)",
+        "ValueError",
+        "assignment destination is read-only",
+    ),
+    "object array": (
+        "put(np.array([1, 'x'], dtype=object), 0, 1)",
+        "TypeError",
+        "argument 'a' is an array of dtype 'object'",
+    ),
     "string array": ("put(np.array(['ab']), 0, 1)", "TypeError", "argument 'a' is an array of dtype '<U2'"),
-    "structured array": ("put(np.zeros(2, dtype=[('x', 'f8')]), 0, 1)", "TypeError", "argument 'a' is an array of a structured dtype"),
-    "complex array": ("put(np.zeros(2, dtype=complex), 0, 1)", "TypeError", "argument 'a' is an array of dtype 'complex128'"),
-    "float16 array": ("put(np.zeros(2, dtype=np.float16), 0, 1)", "TypeError", "argument 'a' is an array of dtype 'float16'"),
+    "structured array": (
+        "put(np.zeros(2, dtype=[('x', 'f8')]), 0, 1)",
+        "TypeError",
+        "argument 'a' is an array of a structured dtype",
+    ),
+    "complex array": (
+        "put(np.zeros(2, dtype=complex), 0, 1)",
+        "TypeError",
+        "argument 'a' is an array of dtype 'complex128'",
+    ),
+    "float16 array": (
+        "put(np.zeros(2, dtype=np.float16), 0, 1)",
+        "TypeError",
+        "argument 'a' is an array of dtype 'float16'",
+    ),
     "big-endian array": ("put(np.zeros(2, dtype='>f8'), 0, 1)", "TypeError", "non-native byte order"),
-    "a list where an array was used": ("a = np.zeros(3)\nput(a, 0, 1.0)\nput([0.0, 1.0], 0, 1.0)", "TypeError", "argument 'a' has unsupported type 'list'"),
-    "an int where an array was used": ("a = np.zeros(3)\nput(a, 0, 1.0)\nput(5, 0, 1.0)", "TypeError", "put() argument 'a' must be an array here, not int64"),
-    "an int where an array is incremented": ("bump(5, 0)", "TypeError", "bump() argument 'a' must be an array here, not int64"),
-    "a tuple where an array was used": ("put((1.0, 2.0), 0, 1.0)", "TypeError", "put() argument 'a' must be an array here, not tuple(float64, float64)"),
+    "a list where an array was used": (
+        "a = np.zeros(3)\nput(a, 0, 1.0)\nput([0.0, 1.0], 0, 1.0)",
+        "TypeError",
+        "argument 'a' has unsupported type 'list'",
+    ),
+    "an int where an array was used": (
+        "a = np.zeros(3)\nput(a, 0, 1.0)\nput(5, 0, 1.0)",
+        "TypeError",
+        "put() argument 'a' must be an array here, not int64",
+    ),
+    "an int where an array is incremented": (
+        "bump(5, 0)",
+        "TypeError",
+        "bump() argument 'a' must be an array here, not int64",
+    ),
+    "a tuple where an array was used": (
+        "put((1.0, 2.0), 0, 1.0)",
+        "TypeError",
+        "put() argument 'a' must be an array here, not tuple(float64, float64)",
+    ),
     "index out of range": ("put(np.zeros(3), 3, 1.0)", "IndexError", "index 3 is out of bounds for axis 0 with size 3"),
-    "huge negative index": ("put(np.zeros(3), -10**12, 1.0)", "IndexError", "index -1000000000000 is out of bounds for axis 0 with size 3"),
+    "huge negative index": (
+        "put(np.zeros(3), -10**12, 1.0)",
+        "IndexError",
+        "index -1000000000000 is out of bounds for axis 0 with size 3",
+    ),
 }
 
 
@@ -246,8 +293,13 @@ BAD = {
 def test_bad_input_raises_and_never_crashes(case, tmp_path):
     body, exc, message = BAD[case]
     script = tmp_path / "bad.py"
-    script.write_text(CHILD.format(body=textwrap.indent(
-        f"try:\n    {body.replace(chr(10), chr(10) + '    ')}\nexcept {exc} as e:\n    print('RAISED', e)\n", "")))
+    script.write_text(
+        CHILD.format(
+            body=textwrap.indent(
+                f"try:\n    {body.replace(chr(10), chr(10) + '    ')}\nexcept {exc} as e:\n    print('RAISED', e)\n", ""
+            )
+        )
+    )
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr  # a crash (a signal) fails here
     assert "RAISED" in proc.stdout and message in proc.stdout, proc.stdout + proc.stderr
@@ -380,7 +432,19 @@ def test_reductions_propagate_nan_and_refuse_empty_arrays():
 
 @jit
 def numpy_on_scalars(x):
-    return np.sqrt(x), np.exp(x), np.log(x), np.sin(x), np.cos(x), np.tan(x), np.abs(x), np.floor(x), np.ceil(x), np.pi, np.inf
+    return (
+        np.sqrt(x),
+        np.exp(x),
+        np.log(x),
+        np.sin(x),
+        np.cos(x),
+        np.tan(x),
+        np.abs(x),
+        np.floor(x),
+        np.ceil(x),
+        np.pi,
+        np.inf,
+    )
 
 
 @given(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-1000, 1000)))
@@ -487,7 +551,11 @@ def f32_ops(a, i, j):
 f32 = st.floats(-1e3, 1e3, width=32)
 
 
-@given(st.lists(f32, min_size=2, max_size=8).map(lambda v: np.array(v, dtype=np.float32)), st.integers(0, 1), st.integers(0, 1))
+@given(
+    st.lists(f32, min_size=2, max_size=8).map(lambda v: np.array(v, dtype=np.float32)),
+    st.integers(0, 1),
+    st.integers(0, 1),
+)
 def test_float32_arithmetic_stays_float32(a, i, j):
     # NumPy's float32 scalars give float32 results for float32 op float32 (and op bool);
     # compiled code computes the same values (returned as Python floats).
@@ -658,7 +726,16 @@ def test_an_array_larger_than_memory_is_a_memory_error():
 
 
 @pytest.mark.parametrize(
-    "args", [(0, 1, 0), (0.0, 1.0, 0.0), (0.0, 1e30, 1e-30), (0.0, float("nan"), 1.0), (0.0, float("inf"), 1.0), (5, 1, 1), (1.0, 0.0, -0.25)]
+    "args",
+    [
+        (0, 1, 0),
+        (0.0, 1.0, 0.0),
+        (0.0, 1e30, 1e-30),
+        (0.0, float("nan"), 1.0),
+        (0.0, float("inf"), 1.0),
+        (5, 1, 1),
+        (1.0, 0.0, -0.25),
+    ],
 )
 def test_arange_lengths_and_errors_are_numpys(args):
     @jit

@@ -1,4 +1,5 @@
 """The built extension: LLVM linked statically, package layout as promised."""
+
 import pathlib
 import shutil
 import subprocess

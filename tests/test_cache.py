@@ -1,6 +1,7 @@
 """The on-disk cache, tested with real processes: a later process loads instead of compiling,
 faults lose nothing and never give a wrong answer, and the key is the same in every process.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = '''
+SCRIPT = """
 import json, math, sys, warnings
 warnings.simplefilter("always")
 caught = []
@@ -35,7 +36,7 @@ def plain(n, x):
 
 got = kernel(1000, 0.5)
 print(json.dumps({{"ok": got == plain(1000, 0.5), "stats": stickyjit.stats(), "warnings": caught}}))
-'''
+"""
 
 
 def run(tmp_path: Path, cache_dir: Path, options: str = "", env_extra: dict | None = None) -> dict:
@@ -145,7 +146,12 @@ def test_eight_processes_compiling_the_same_key_at_once(tmp_path):
     script = tmp_path / "cached_kernel.py"
     script.write_text(SCRIPT.format(options=""))
     env = dict(os.environ, STICKYJIT_CACHE_DIR=str(cache))
-    procs = [subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(8)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        for _ in range(8)
+    ]
     results = []
     for p in procs:
         out, err = p.communicate(timeout=120)
@@ -167,7 +173,9 @@ def test_jit_rejects_a_non_bool_cache_option():
 
 def cli(cache_dir: Path, *args: str, env_extra: dict | None = None) -> str:
     env = dict(os.environ, STICKYJIT_CACHE_DIR=str(cache_dir), **(env_extra or {}))
-    proc = subprocess.run([sys.executable, "-m", "stickyjit", "cache", *args], capture_output=True, text=True, env=env, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "stickyjit", "cache", *args], capture_output=True, text=True, env=env, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
@@ -186,7 +194,7 @@ def test_the_command_line(tmp_path):
     assert entries(cache) == []
 
 
-MANY = '''
+MANY = """
 import linecache, sys
 from stickyjit import jit
 for k in range(int(sys.argv[1]), int(sys.argv[2])):
@@ -197,7 +205,7 @@ for k in range(int(sys.argv[1]), int(sys.argv[2])):
     exec(compile(src, fn, "exec"), ns)
     assert jit(ns[f"f{{k}}"])(3) == 3 * k + k % 7
 print("done")
-'''
+"""
 
 
 def test_the_size_cap_is_applied_after_writes(tmp_path):
@@ -205,7 +213,9 @@ def test_the_size_cap_is_applied_after_writes(tmp_path):
     script = tmp_path / "many.py"
     script.write_text(MANY.format())
     env = dict(os.environ, STICKYJIT_CACHE_DIR=str(cache), STICKYJIT_CACHE_SIZE="8K")
-    proc = subprocess.run([sys.executable, str(script), "0", "70"], capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(script), "0", "70"], capture_output=True, text=True, env=env, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     # The process pruned after its 1st and 65th writes (on a background thread): of 70 entries
     # at most the cap plus the five written after the last prune remain.
@@ -226,7 +236,9 @@ def test_a_writer_killed_mid_write_leaves_nothing_that_is_read_as_valid(tmp_path
     script.write_text(MANY.format())
     env = dict(os.environ, STICKYJIT_CACHE_DIR=str(cache))
     for attempt in range(3):
-        proc = subprocess.Popen([sys.executable, str(script), "0", "400"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        proc = subprocess.Popen(
+            [sys.executable, str(script), "0", "400"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        )
         time.sleep(0.4 + 0.2 * attempt)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
@@ -239,14 +251,16 @@ def test_a_writer_killed_mid_write_leaves_nothing_that_is_read_as_valid(tmp_path
         + MANY.format()
         + "print(len(caught), stickyjit.stats()['cache_hits'])\n"
     )
-    proc = subprocess.run([sys.executable, str(check), "0", "400"], capture_output=True, text=True, env=env, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, str(check), "0", "400"], capture_output=True, text=True, env=env, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     done, counts = proc.stdout.strip().splitlines()
     warnings_seen, hits = map(int, counts.split())
     assert done == "done" and warnings_seen == 0 and hits > 0, proc.stdout
 
 
-EXPLAIN = '''
+EXPLAIN = """
 import math, sys
 from stickyjit import jit
 G = {g}
@@ -260,7 +274,7 @@ def kernel(n, x):
 
 kernel({args})
 print(kernel.explain())
-'''
+"""
 
 
 def explain(tmp_path, cache, g=1, options="", k=7, args="10, 0.5", env_extra=None):

@@ -1,6 +1,7 @@
 """The cache's command line and its warnings (issue 14, C): clean errors and exit statuses instead
 of tracebacks, failures reported instead of a false success, one warning where one is enough.
 """
+
 from __future__ import annotations
 
 import os
@@ -8,13 +9,12 @@ import resource
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
-import stickyjit
 from test_cache import entries, run
 from test_cache_trust import ROOT, cli, many
+
+import stickyjit
 
 
 def no_traceback(r: subprocess.CompletedProcess) -> None:
@@ -67,7 +67,13 @@ def test_clear_and_prune_report_what_they_could_not_remove(tmp_path, command):
         shard.chmod(0o500)
     try:
         env = dict(os.environ, STICKYJIT_CACHE_DIR=str(cache))
-        r = subprocess.run(unprivileged([sys.executable, "-m", "stickyjit", "cache", *command]), capture_output=True, text=True, env=env, timeout=60)
+        r = subprocess.run(
+            unprivileged([sys.executable, "-m", "stickyjit", "cache", *command]),
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
     finally:
         for shard in shards:
             shard.chmod(0o700)
@@ -83,7 +89,9 @@ def test_output_into_a_closed_pipe_ends_quietly(tmp_path):
     run(tmp_path, cache)
     env = dict(os.environ, STICKYJIT_CACHE_DIR=str(cache))
     # `python -m stickyjit cache list | head -1`, with the reader gone before the first write.
-    p = subprocess.Popen([sys.executable, "-m", "stickyjit", "cache", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "stickyjit", "cache", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
     p.stdout.close()
     err = p.stderr.read().decode()
     assert p.wait(timeout=60) == 141 and err == "", err

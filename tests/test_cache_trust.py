@@ -5,6 +5,7 @@ user's, copied, forged), symlinks, and directories others can write to or own ar
 one warning and a recompile, never loaded. And the cache removes only files it wrote, from a
 directory it created: other programs' files in a shared directory are never touched.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,12 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from test_cache import entries, run
 
 ROOT = os.geteuid() == 0
 
-MANY = '''
+MANY = """
 import linecache, sys, warnings
 warnings.simplefilter("always")
 caught = []
@@ -35,7 +35,7 @@ for k in range(int(sys.argv[1]), int(sys.argv[2])):
     assert jit(ns[f"f{k}"])(3) == 3 * k + k % 7
 import json, stickyjit
 print(json.dumps({"warnings": caught, "stats": stickyjit.stats()}))
-'''
+"""
 
 
 def many(tmp_path: Path, cache: Path, start: int, stop: int, env_extra: dict | None = None, **popen) -> dict:
@@ -47,14 +47,23 @@ def many(tmp_path: Path, cache: Path, start: int, stop: int, env_extra: dict | N
     script.write_text(MANY)
     env = dict(os.environ, STICKYJIT_CACHE_DIR=str(cache), **(env_extra or {}))
     env.pop("STICKYJIT_CACHE", None)
-    proc = subprocess.run([sys.executable, str(script), str(start), str(stop)], capture_output=True, text=True, env=env, timeout=120, **popen)
+    proc = subprocess.run(
+        [sys.executable, str(script), str(start), str(stop)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        **popen,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def cli(cache: Path, *args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, STICKYJIT_CACHE_DIR=str(cache), **(env_extra or {}))
-    return subprocess.run([sys.executable, "-m", "stickyjit", "cache", *args], capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "stickyjit", "cache", *args], capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 def age(path: Path, seconds: int = 7200) -> None:
@@ -116,14 +125,16 @@ def test_clear_and_prune_in_the_caches_own_directory_leave_other_files_alone(tmp
         assert path.exists() and path.read_bytes() == data, f"{path} was changed or removed"
     assert entries(cache) == sorted(p for p in files if p.suffix == ".sjo")
     assert pruned.returncode == 0 and "removed 1 entries" in pruned.stdout, pruned
-    assert cleared.returncode == 0 and "removed 1 entries" in cleared.stdout and "left 4 files" in cleared.stdout, cleared
+    assert cleared.returncode == 0 and "removed 1 entries" in cleared.stdout and "left 4 files" in cleared.stdout, (
+        cleared
+    )
     assert (cache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
 
 
 # --- B: what is loaded ----------------------------------------------------------------------------
 
 
-PLANT = '''
+PLANT = """
 import json, math, warnings
 warnings.simplefilter("always")
 caught = []
@@ -146,7 +157,7 @@ def plain(n, x):
     return s
 
 print(json.dumps({{"ok": kernel(1000, 0.5) == plain(1000, 0.5), "stats": stickyjit.stats(), "warnings": caught}}))
-'''
+"""
 
 
 def plant(tmp_path: Path, cache: Path, k: int, env_extra: dict | None = None) -> dict:

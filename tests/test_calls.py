@@ -4,13 +4,15 @@ CPython calls a dispatcher through the vectorcall protocol (arguments in a C arr
 where C code calls it with a tuple and a dict (``tp_call``: ``type(f).__call__(f, ...)``,
 ``PyObject_Call``); both paths must agree with each other and with the Python function.
 """
+
 from __future__ import annotations
 
 import functools
 import operator
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stickyjit import jit
 

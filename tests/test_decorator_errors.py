@@ -1,6 +1,7 @@
 """Bad input around the decorator: methods, closures and Numba's option values (issue 14, item 11).
 Each answer is compared with what CPython does with the same plain function.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -38,7 +39,9 @@ def test_a_closure_variable_is_named_as_a_closure():
 
         return inner
 
-    with pytest.raises(CompileError, match=r"'k' is a variable of the enclosing function .*outer.* closures are not compiled yet"):
+    with pytest.raises(
+        CompileError, match=r"'k' is a variable of the enclosing function .*outer.* closures are not compiled yet"
+    ):
         outer(3)(4)
 
 

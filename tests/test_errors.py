@@ -5,12 +5,13 @@ pointing at it: ``lineno``/``col_offset`` must be where CPython's own ``ast`` pu
 this file. The offending line of each function carries a ``# MARK: <name>`` comment; expected
 positions are computed from it (and the file's ``ast``), never hard-coded.
 """
+
 from __future__ import annotations
 
 import ast
 import linecache
 import math
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -19,7 +20,7 @@ from stickyjit import CompileError, jit
 HERE = __file__
 
 
-@lru_cache(maxsize=None)
+@cache
 def _module_ast():
     return ast.parse("".join(linecache.getlines(HERE)), HERE)
 
@@ -210,9 +211,7 @@ SYNTAX_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    "f,construct,marker,node_type", SYNTAX_CASES, ids=[c[2] for c in SYNTAX_CASES]
-)
+@pytest.mark.parametrize("f,construct,marker,node_type", SYNTAX_CASES, ids=[c[2] for c in SYNTAX_CASES])
 def test_unsupported_syntax(f, construct, marker, node_type):
     assert_compile_error(f, (3,), construct, node_position(marker, node_type))
 
@@ -319,7 +318,9 @@ def falls_off_or_number(n):  # MARK: falls-off
 
 def test_call_to_plain_python_function_suggests_jit():
     pos = node_position("plain-call", ast.Name, pick=lambda n: n.id == "plain_python")
-    e = assert_compile_error(calls_plain, (3,), "call to a function that is not jitted", pos, message_has=("plain_python",))
+    e = assert_compile_error(
+        calls_plain, (3,), "call to a function that is not jitted", pos, message_has=("plain_python",)
+    )
     assert "@jit" in str(e)
 
 
@@ -402,7 +403,9 @@ def takes_two(a, b=1):
     return a + b
 
 
-@pytest.mark.parametrize("value,type_name", [("s", "str"), ([1], "list"), (None, "NoneType"), (1j, "complex"), ((1, "x"), "str")])
+@pytest.mark.parametrize(
+    "value,type_name", [("s", "str"), ([1], "list"), (None, "NoneType"), (1j, "complex"), ((1, "x"), "str")]
+)
 def test_unsupported_argument_type_is_a_type_error_naming_the_parameter(value, type_name):
     with pytest.raises(TypeError) as info:
         takes_two(value)
@@ -528,7 +531,7 @@ def test_unsupported_math_function():
 # recursion deeper than the stack: RecursionError, never a crash (run in a child process, so
 # that a regression cannot take the test run down with it)
 
-DEEP_RECURSION = r'''
+DEEP_RECURSION = r"""
 import sys, threading
 from stickyjit import jit
 
@@ -565,7 +568,7 @@ for size in (64 * 1024, 512 * 1024):
     t.join()
 assert results == [100, 100], results
 print("ok")
-'''
+"""
 
 
 def test_recursion_deeper_than_the_stack_is_a_recursion_error(tmp_path):

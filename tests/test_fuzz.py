@@ -5,6 +5,7 @@ message).
 ``make test`` runs ``STICKYJIT_FUZZ_COUNT`` programs (default 300) from seed
 ``STICKYJIT_FUZZ_SEED`` (default 14); ``make fuzz`` runs many more.
 """
+
 from __future__ import annotations
 
 import os

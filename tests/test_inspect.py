@@ -1,4 +1,5 @@
 """inspect_types / inspect_llvm / inspect_asm, and STICKYJIT_DUMP at compile time."""
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@ a while loop ran on for 10 s after SIGINT). A handler a program installs with si
 as CPython would run it, and compiled code goes on when it does not raise. Child processes, a
 real SIGINT from the parent, under timeouts.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,7 +17,7 @@ import time
 
 import pytest
 
-CHILD = '''
+CHILD = """
 import signal, sys, time
 # As at an interactive prompt: a process started in the background by a non-interactive shell
 # (CI) inherits SIGINT ignored, and Python then installs no handler.
@@ -105,7 +106,7 @@ try:
     print("finished", r, flush=True)
 except KeyboardInterrupt:
     print("KeyboardInterrupt", flush=True)
-'''
+"""
 
 
 class Lines:
@@ -126,7 +127,9 @@ class Lines:
 def interrupt(tmp_path, which: str, *extra: str, signals: int = 1) -> tuple[str, float]:
     script = tmp_path / "interrupt_child.py"
     script.write_text(textwrap.dedent(CHILD))
-    proc = subprocess.Popen([sys.executable, str(script), which, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), which, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     out = Lines(proc.stdout)
     try:
         assert out.next().strip() == "ready"
@@ -169,7 +172,7 @@ def test_a_handler_that_does_not_raise_lets_the_loop_go_on(tmp_path):
         proc.wait(timeout=30)
 
 
-SLOW_COMPILE = '''
+SLOW_COMPILE = """
 import linecache, signal, sys
 signal.signal(signal.SIGINT, signal.default_int_handler)
 from stickyjit import jit
@@ -192,7 +195,7 @@ except KeyboardInterrupt:
 def small(x):
     return x + 1
 print("after", small(41), flush=True)  # the process compiles and runs on afterwards
-'''
+"""
 
 
 def test_a_long_compile_says_what_it_compiles_and_ctrl_c_interrupts_it(tmp_path):

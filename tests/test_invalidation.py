@@ -5,6 +5,7 @@ re-running theirs); across processes, the code key of a caller covers every func
 while anything unchanged still loads from the cache. Cells are run as IPython runs them
 (linecache-registered text, exec'd); files are real modules run by child processes.
 """
+
 from __future__ import annotations
 
 import json

@@ -3,6 +3,7 @@ each exception class compiled code raises, and over 10^6 argument TypeErrors (is
 exception raised through the vectorcall path leaked its message, +107 MB per 10^6 calls).
 Child processes under a timeout; every exception is also checked against CPython's.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,7 @@ import textwrap
 
 import pytest
 
-CHILD = '''
+CHILD = """
 import json, math, sys
 import numpy as np
 from stickyjit import jit
@@ -99,7 +100,7 @@ assert go(n // 10)
 r0 = rss()
 assert go(n)
 print(json.dumps({"growth": rss() - r0}))
-'''
+"""
 
 
 @pytest.mark.parametrize(
@@ -118,7 +119,9 @@ print(json.dumps({"growth": rss() - r0}))
 def test_raising_calls_leak_nothing(tmp_path, exception):
     script = tmp_path / "leak_child.py"
     script.write_text(textwrap.dedent(CHILD))
-    proc = subprocess.run([sys.executable, str(script), exception, "1000000"], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, str(script), exception, "1000000"], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     growth = json.loads(proc.stdout.strip().splitlines()[-1])["growth"]
     # Before the fix: ~100-240 bytes per call, 100+ MB here.

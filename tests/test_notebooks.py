@@ -1,10 +1,11 @@
 """Stickiness and the cache through the real programs: IPython's InteractiveShell running the
 same cell twice, and a notebook executed twice by nbclient in two fresh ipykernel kernels."""
+
 from __future__ import annotations
 
 import os
 
-CELL = '''
+CELL = """
 from stickyjit import jit
 
 @jit
@@ -15,7 +16,7 @@ def work(n):
     return s
 
 result = work(10_000)
-'''
+"""
 
 
 def test_ipython_shell_rerunning_a_cell_keeps_the_object_and_compiles_nothing():

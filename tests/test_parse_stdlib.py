@@ -10,6 +10,7 @@ does. A construct stickyjit does not compile may be reported as an unsupported c
 plus files that hold tabs or form feeds in their indentation); ``make fuzz`` sweeps them all
 (``STICKYJIT_STDLIB_FILES=all``).
 """
+
 from __future__ import annotations
 
 import ast
@@ -19,8 +20,6 @@ import random
 import sysconfig
 import warnings
 from pathlib import Path
-
-import pytest
 
 from stickyjit import _native
 

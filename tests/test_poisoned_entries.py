@@ -3,6 +3,7 @@ copied into place) is refused before it reaches the JIT, and leaves nothing behi
 function still loads its own entry afterwards (issue 14: it used to fail with "Duplicate
 definition of symbol" and lose its valid entry). Real processes, as in test_cache.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SCRIPT = '''
+SCRIPT = """
 import json, sys, warnings
 warnings.simplefilter("always")
 caught = []
@@ -32,7 +33,7 @@ order = sys.argv[1].split(",")
 got = {name: globals()[name](5) for name in order}
 print(json.dumps({"got": got, "want": {"good": 11, "other": 4993}, "stats": stickyjit.stats(),
                   "warnings": caught, "keys": {n: globals()[n].explain() for n in order}}))
-'''
+"""
 
 
 def run(tmp_path: Path, cache: Path, order: str) -> dict:

@@ -2,6 +2,7 @@
 run by CPython as plain functions: conftest.pure_python), errors that name the callee and its
 file, and functions imported from other modules.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -11,11 +12,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import check, finite_floats, pure_python, small_ints
 from hypothesis import given
 from hypothesis import strategies as st
 
-import stickyjit
+from conftest import check, finite_floats, pure_python, small_ints
 from stickyjit import CompileError, jit
 
 SCALE = 3
@@ -147,8 +147,9 @@ def test_an_unbound_local_in_the_callee_is_named():
 
 def test_deep_mutual_recursion_raises_recursion_error_in_a_child(tmp_path):
     script = tmp_path / "pingpong.py"
-    script.write_text(textwrap.dedent(
-        """
+    script.write_text(
+        textwrap.dedent(
+            """
         from stickyjit import jit
         @jit
         def ping(n):
@@ -167,7 +168,8 @@ def test_deep_mutual_recursion_raises_recursion_error_in_a_child(tmp_path):
             print("RecursionError")
         assert pong(101) == 101
         """
-    ))
+        )
+    )
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "RecursionError"
@@ -224,7 +226,7 @@ def test_a_global_of_another_type_is_named():
     assert "'TABLE' is a list" in str(info.value)
 
 
-PHYSICS = '''
+PHYSICS = """
 from stickyjit import jit
 G = 6.674e-11
 DIMS = (3, 2.5)
@@ -232,9 +234,9 @@ DIMS = (3, 2.5)
 @jit
 def force(m1, m2, r=1.0):
     return G * m1 * m2 / (r * r)
-'''
+"""
 
-SIM = '''
+SIM = """
 from stickyjit import jit
 import {mod}
 from {mod} import force
@@ -253,7 +255,7 @@ def total_attr(n, r):
     for i in range(n - 1):
         s += {mod}.force(i + 1.0, m2=i + 2.0) * {mod}.G / r + d0 - d1 + {mod}.DIMS[-1] * len({mod}.DIMS)
     return s
-'''
+"""
 
 
 def test_functions_and_constants_imported_from_another_module(tmp_path, monkeypatch):
@@ -295,6 +297,7 @@ def test_a_helper_called_in_a_loop_compiles_to_the_same_instructions_as_its_body
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benches"))
     try:
         from harness import module_source
+
         from kernels import BY_NAME
     finally:
         sys.path.pop(0)
@@ -310,7 +313,9 @@ def test_a_helper_called_in_a_loop_compiles_to_the_same_instructions_as_its_body
     def opcodes(f):
         asm = f.inspect_asm(("int64",))
         lines = [line.split("#")[0].strip() for line in asm.splitlines()]
-        return sorted(re.split(r"\s", line)[0] for line in lines if line and not line.startswith(".") and not line.endswith(":"))
+        return sorted(
+            re.split(r"\s", line)[0] for line in lines if line and not line.startswith(".") and not line.endswith(":")
+        )
 
     # The same instructions (registers may differ), except the Ctrl-C poll: the helper's loop is
     # the outermost loop of its own function, so it polls once per chunk of 2^16 iterations (a

@@ -32,6 +32,7 @@
 10. A line indented with spaces then a tab (``"    \\tif x:"``) was a syntax error ("Tabs not
     allowed as part of indentation after spaces"); CPython reads tabs to the next multiple of 8.
 """
+
 from __future__ import annotations
 
 import ast
@@ -55,7 +56,7 @@ HERE = __file__
 
 @jit
 def power(a, b):
-    return a ** b
+    return a**b
 
 
 def _complex_pow(a, b) -> bool:
@@ -73,7 +74,7 @@ def test_zero_to_the_minus_infinity():
 def test_zero_to_the_minus_infinity_with_a_literal():
     @jit
     def literal(x):
-        return x ** -math.inf
+        return x**-math.inf
 
     same(math.inf, literal.py_func(0.0))
     check(literal, 0.0)
@@ -141,27 +142,27 @@ def test_lambda_passed_to_jit_position():
 
 @jit
 def square_f(x):
-    return x ** 2.0
+    return x**2.0
 
 
 @jit
 def square_i(x):
-    return x ** 2
+    return x**2
 
 
 @jit
 def reciprocal_f(x):
-    return x ** -1.0
+    return x**-1.0
 
 
 @jit
 def reciprocal_i(x):
-    return x ** -1
+    return x**-1
 
 
 @jit
 def two_to_the(y):
-    return 2.0 ** y
+    return 2.0**y
 
 
 @jit
@@ -254,7 +255,15 @@ def arange3_i64(a, b, c):
 
 @pytest.mark.parametrize(
     "args",
-    [(0.5, 1, 0.1), (1, 2, 0.3), (0.1, 1.0, 0.1), (-1.0, 1.0, 0.2), (0, 1, 0.1), (3.0, 0.0, -0.7), (1e16, 1e16 + 64, 3.0)],
+    [
+        (0.5, 1, 0.1),
+        (1, 2, 0.3),
+        (0.1, 1.0, 0.1),
+        (-1.0, 1.0, 0.2),
+        (0, 1, 0.1),
+        (3.0, 0.0, -0.7),
+        (1e16, 1e16 + 64, 3.0),
+    ],
 )
 def test_arange_float_step_elements_are_numpys(args):
     _same_array_or_error(arange3, args, lambda a, b, c: np.arange(a, b, c))
@@ -292,7 +301,9 @@ def test_arange_many_operands_match_numpy():
             if rng.random() < 0.5:
                 args.append(rng.choice(pool_i) if rng.random() < 0.5 else rng.randint(-20, 20))
             else:
-                args.append(rng.choice(pool_f) if rng.random() < 0.4 else round(rng.uniform(-10, 10), rng.randint(0, 3)))
+                args.append(
+                    rng.choice(pool_f) if rng.random() < 0.4 else round(rng.uniform(-10, 10), rng.randint(0, 3))
+                )
         _same_array_or_error(arange3, tuple(args), lambda a, b, c: np.arange(a, b, c))
 
 
@@ -303,7 +314,7 @@ def test_arange_many_operands_match_numpy():
 def test_fill_value_is_evaluated_before_the_shape_is_checked():
     @jit
     def full_bad(n, z):
-        return np.full(n, 0.0 ** z)
+        return np.full(n, 0.0**z)
 
     @jit
     def full_like_bad(a, z):

@@ -8,6 +8,7 @@ ptpython and the plain prompt compile every input as ``<stdin>`` and register no
 function's source is found in the REPL's history and accepted only if compiling it reproduces
 the function's code object (``stickyjit._support.recover_source``).
 """
+
 from __future__ import annotations
 
 import os
@@ -38,9 +39,16 @@ class Repl:
 
     def __init__(self, kind: str, home: Path, cache: Path):
         self.kind = kind
-        env = dict(os.environ, STICKYJIT_CACHE_DIR=str(cache), HOME=str(home), TERM="xterm",
-                   XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"),
-                   IPYTHONDIR=str(home / "ipython"), PYTHONSTARTUP="")
+        env = dict(
+            os.environ,
+            STICKYJIT_CACHE_DIR=str(cache),
+            HOME=str(home),
+            TERM="xterm",
+            XDG_DATA_HOME=str(home / "data"),
+            XDG_CONFIG_HOME=str(home / "config"),
+            IPYTHONDIR=str(home / "ipython"),
+            PYTHONSTARTUP="",
+        )
         env.pop("STICKYJIT_CACHE", None)
         argv = {
             "python": [str(BIN / "python"), "-q"],

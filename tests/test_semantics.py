@@ -10,6 +10,7 @@ int64 wraparound; a value that is int on one path and float on another is float;
 with a runtime int ``n < 0`` raises ValueError; a negative float to a fractional power raises
 ValueError; min/max mixing int and float give float.
 """
+
 from __future__ import annotations
 
 import math
@@ -35,9 +36,9 @@ from conftest import (
     int_pair_for,
     int_pow_pairs,
     int_range_floats,
-    pure_python,
     ints,
     numbers,
+    pure_python,
     same,
     small_ints,
 )
@@ -81,7 +82,7 @@ def mod(a, b):
 
 @jit
 def power(a, b):
-    return a ** b
+    return a**b
 
 
 ARITH = [(add, "+"), (sub, "-"), (mul, "*")]
@@ -200,7 +201,18 @@ def test_floor_division_sign_combinations(a, b, conv):
 
 @pytest.mark.parametrize(
     "a,b",
-    [(1, 0), (0, 0), (-5, 0), (1.0, 0.0), (1.0, -0.0), (1, 0.0), (1.0, 0), (math.nan, 0.0), (math.inf, 0), (True, False)],
+    [
+        (1, 0),
+        (0, 0),
+        (-5, 0),
+        (1.0, 0.0),
+        (1.0, -0.0),
+        (1, 0.0),
+        (1.0, 0),
+        (math.nan, 0.0),
+        (math.inf, 0),
+        (True, False),
+    ],
 )
 @pytest.mark.parametrize("f", [truediv, floordiv, mod], ids=lambda f: f.__name__)
 def test_division_by_zero_messages(f, a, b):
@@ -270,17 +282,17 @@ def test_pow_zero_to_negative_raises(a, b):
 
 @jit
 def pow_neg_literal():
-    return 2 ** -1
+    return 2**-1
 
 
 @jit
 def pow_neg_literal_x(x):
-    return x ** -2
+    return x**-2
 
 
 @jit
 def pow_neg_zero_literal(x):
-    return x ** -0
+    return x**-0
 
 
 def test_pow_negative_literal_exponent_is_float():
@@ -299,17 +311,17 @@ def test_pow_negative_literal_exponent_runtime_base(x):
 
 @jit
 def pow_const_half(x):
-    return x ** 0.5
+    return x**0.5
 
 
 @jit
 def pow_const_three(x):
-    return x ** 3.0
+    return x**3.0
 
 
 @jit
 def pow_const_minus_two(x):
-    return x ** -2
+    return x**-2
 
 
 # (A constant exponent of 2 or -1, or a constant base of 2: see test_regressions.py.)
@@ -1873,7 +1885,7 @@ def uses_globals(x):
 
 @jit
 def uses_negative_global_exponent(x):
-    return x ** G_NEG
+    return x**G_NEG
 
 
 @jit
@@ -2069,17 +2081,14 @@ def test_functions_defined_in_odd_places():
     @jit(
         opt_level=2,
     )
-    def inner(x,
-              y=3):
+    def inner(x, y=3):
         """Doc
-with a dedented line
+        with a dedented line
         """
-        s = (x +
-y)
-# a comment at column 0
+        s = x + y
+        # a comment at column 0
         if s > 0:
-            s = s \
-* 2
+            s = s * 2
         return s
 
     for args in [(5,), (-5,), (1.5, 2), (True, False)]:

@@ -2,6 +2,7 @@
 compiled; a real change gives a new one. Cells are run as IPython runs them: the text is
 registered in linecache under a new ``<cell-N>`` name and exec'd.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -120,7 +121,9 @@ def test_reload_of_a_module_keeps_its_jitted_functions(tmp_path, monkeypatch):
 
 def test_the_sticky_identity_is_the_same_in_every_process(tmp_path):
     script = tmp_path / "ident.py"
-    script.write_text(BASE + "\nfrom stickyjit import sticky_identity\nprint(sticky_identity(work.py_func, (3, True)))\n")
+    script.write_text(
+        BASE + "\nfrom stickyjit import sticky_identity\nprint(sticky_identity(work.py_func, (3, True)))\n"
+    )
     outs = set()
     for seed in ("0", "1", "4242", "random"):
         env = dict(os.environ, PYTHONHASHSEED=seed)

@@ -2,6 +2,7 @@
 hang and always give CPython's answer (issue 14: a lock held while Python code ran deadlocked
 two threads making the same first call). Each scenario runs in a child process under a timeout.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,7 +51,9 @@ def run_child(tmp_path, body: str, timeout: float = 90) -> dict:
 
 @pytest.mark.parametrize("threads", [2, 4, 16])
 def test_threads_racing_on_the_first_call(tmp_path, threads):
-    r = run_child(tmp_path, f'''
+    r = run_child(
+        tmp_path,
+        f"""
         @jit
         def total(n):
             s = 0
@@ -64,12 +67,15 @@ def test_threads_racing_on_the_first_call(tmp_path, threads):
         out, errors = race({threads}, lambda k: total(1000 + k))
         print(json.dumps({{"ok": out == [expected(1000 + k) for k in range({threads})], "errors": errors,
                           "signatures": len(total.signatures)}}))
-    ''')
+    """,
+    )
     assert r == {"ok": True, "errors": [], "signatures": 1}
 
 
 def test_threads_racing_on_compiles_of_new_signatures(tmp_path):
-    r = run_child(tmp_path, '''
+    r = run_child(
+        tmp_path,
+        """
         @jit
         def scale(x, y):
             return x * 3 + y
@@ -80,12 +86,15 @@ def test_threads_racing_on_compiles_of_new_signatures(tmp_path):
         want = [x * 3 + y for x, y in args]
         print(json.dumps({"ok": [float(v) for v in out] == [float(v) for v in want], "errors": errors,
                           "distinct_signatures": len(scale.signatures) == len(set(scale.signatures))}))
-    ''')
+    """,
+    )
     assert r == {"ok": True, "errors": [], "distinct_signatures": True}
 
 
 def test_threads_racing_on_first_calls_of_a_program_with_callees_and_arrays(tmp_path):
-    r = run_child(tmp_path, '''
+    r = run_child(
+        tmp_path,
+        """
         @jit
         def helper(a, i):
             return a[i] * 2.0
@@ -100,14 +109,17 @@ def test_threads_racing_on_first_calls_of_a_program_with_callees_and_arrays(tmp_
         a = np.arange(100.0)
         out, errors = race(12, lambda k: outer(a[k:]))
         print(json.dumps({"ok": out == [float((a[k:] * 2.0).sum()) for k in range(12)], "errors": errors}))
-    ''')
+    """,
+    )
     assert r == {"ok": True, "errors": []}
 
 
 def test_threads_racing_on_sticky_redefinitions(tmp_path):
     # Each thread runs the same cell (a definition) in a fresh namespace and calls the result:
     # every one gets the same dispatcher back, and the answer is CPython's.
-    r = run_child(tmp_path, '''
+    r = run_child(
+        tmp_path,
+        """
         import linecache
         cell = "from stickyjit import jit\\n@jit\\ndef work(n):\\n    s = 1\\n    for i in range(n):\\n        s = (s * 31 + i) % 1000003\\n    return s\\n"
         linecache.cache["<cell-1>"] = (len(cell), None, cell.splitlines(True), "<cell-1>")
@@ -123,14 +135,17 @@ def test_threads_racing_on_sticky_redefinitions(tmp_path):
         out, errors = race(8, run_cell)
         print(json.dumps({"ok": [v for _, v in out] == [plain(500 + k) for k in range(8)], "errors": errors,
                           "one_dispatcher": len({i for i, _ in out}) == 1}))
-    ''')
+    """,
+    )
     assert r == {"ok": True, "errors": [], "one_dispatcher": True}
 
 
 def test_a_forked_child_compiles(tmp_path):
     # multiprocessing's default start method here is fork: the child has the parent's compile
     # queue but not its compile thread, and must start its own (a first version hung forever).
-    r = run_child(tmp_path, """
+    r = run_child(
+        tmp_path,
+        """
         import multiprocessing as mp
 
         @jit(cache=False)
@@ -151,5 +166,6 @@ def test_a_forked_child_compiles(tmp_path):
         got = q.get(timeout=60)
         p.join(timeout=60)
         print(json.dumps({"got": got, "want": (5 * 3 - 17) + (2 + 1), "exitcode": p.exitcode}))
-    """)
+    """,
+    )
     assert r["got"] == r["want"] and r["exitcode"] == 0

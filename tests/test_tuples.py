@@ -2,14 +2,15 @@
 len(), iteration, and tuple arguments (homogeneous, mixed, nested, NumPy scalars), each
 checked against CPython running the same function; and the errors each misuse gets.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import floats, pure_python, same, small_ints
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import floats, pure_python, same, small_ints
 from stickyjit import CompileError, jit
 
 

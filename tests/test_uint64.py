@@ -6,16 +6,17 @@ uint64 is taken as a Python int).
 CPython's NumPy scalars are turned into the Python int/float/bool the compiled code returns
 (`plain`), then compared exactly (`same`: type and value, floats bit for bit).
 """
+
 from __future__ import annotations
 
 import warnings
 
 import numpy as np
 import pytest
-from conftest import pure_python, same
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import pure_python, same
 from stickyjit import CompileError, jit
 
 U64 = st.integers(0, 2**64 - 1)

@@ -97,7 +97,7 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
                     e.span,
                 ));
             }
-            *check_bound = !flow.must.as_ref().map_or(true, |m| m[i]);
+            *check_bound = !flow.must.as_ref().is_none_or(|m| m[i]);
             locals[i].checked |= *check_bound;
         }
         H::Attr { value, .. } | H::Reduce { value, .. } => flow_expr(value, flow, locals)?,

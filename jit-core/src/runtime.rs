@@ -180,7 +180,7 @@ pub extern "C" fn sj_rt_int_truediv(a: i64, b: i64) -> f64 {
     let shift = 128 - (128 - n.leading_zeros()) as i32;
     let big = n << shift;
     let q = big / d;
-    let sticky = (big % d != 0) as u128;
+    let sticky = !big.is_multiple_of(d) as u128;
     let r = ((q | sticky) as f64) * 2f64.powi(-shift);
     if neg {
         -r
@@ -203,8 +203,9 @@ pub extern "C" fn sj_rt_ipow(mut base: i64, mut exp: i64) -> i64 {
 }
 
 /// `round(x, ndigits)` for a float, exactly as CPython (correctly rounded, ties to even on the
-/// exact binary value). Sets `*status` on overflow.
-pub extern "C" fn sj_rt_round_f64(x: f64, ndigits: i64, status: *mut u32) -> f64 {
+/// exact binary value). Sets `*status` on overflow. Compiled code passes a pointer to its own
+/// live stack slot, which is what a `&mut u32` is in the C ABI.
+pub extern "C" fn sj_rt_round_f64(x: f64, ndigits: i64, status: &mut u32) -> f64 {
     if !x.is_finite() || x == 0.0 {
         return x;
     }
@@ -242,8 +243,7 @@ pub extern "C" fn sj_rt_round_f64(x: f64, ndigits: i64, status: *mut u32) -> f64
         }
     };
     if r.is_infinite() {
-        // SAFETY: compiled code passes a pointer to its own live stack slot.
-        unsafe { *status = Status::RoundedTooLarge as u32 };
+        *status = Status::RoundedTooLarge as u32;
     }
     r
 }

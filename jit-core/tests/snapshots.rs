@@ -88,7 +88,7 @@ fn typed_ir_of_a_program_with_calls() {
             env
         })
         .collect();
-    let units: Vec<_> = funcs.iter().zip(&envs).map(|(f, e)| (f, e)).collect();
+    let units: Vec<_> = funcs.iter().zip(&envs).collect();
     let p = infer::infer(lower::lower_program(&units).unwrap(), vec![Type::Int]).unwrap();
     assert_eq!(p.recursive_specs(), vec![false, false, false, true, true]);
     insta::assert_snapshot!("program_typed", pretty::typed_program(&p));

@@ -140,7 +140,7 @@ pub fn save(py: Python<'_>, store: &'static Store, key: &str, entry: &Entry) {
         Ok(_) => {
             // The cap is checked after the process's first write and every 64th after it: a
             // prune reads the whole directory, which should not compete with compiles.
-            if WRITES.fetch_add(1, Ordering::Relaxed) % 64 == 0 {
+            if WRITES.fetch_add(1, Ordering::Relaxed).is_multiple_of(64) {
                 if store.is_marked() {
                     prune_in_background(store, cap(py));
                 } else {

@@ -92,7 +92,9 @@ pub struct Dispatcher {
     use_cache: bool,
     /// Immutable snapshot of the specializations, swapped whole on each compile; readers never lock.
     table: AtomicPtr<Vec<Spec>>,
-    /// Every snapshot ever published, kept alive so a reader's pointer stays valid.
+    /// Every snapshot ever published, kept alive so a reader's pointer stays valid. Boxed: `table`
+    /// points at the `Vec` header itself, which must not move when this list grows.
+    #[allow(clippy::vec_box)]
     snapshots: Mutex<Vec<Box<Vec<Spec>>>>,
     /// Why the last compile was or was not served by the on-disk cache (`explain()`).
     last_explain: Mutex<Option<Explain>>,

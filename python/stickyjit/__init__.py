@@ -8,20 +8,39 @@
 The first call compiles ``f`` for the argument types it sees; later calls with the same
 types run the native code.
 """
+
 from __future__ import annotations
 
 import weakref
 
-from ._native import CacheWarning, CompileError, Dispatcher, StickyJitError, __version__, note_definition, stats, sticky_identity
+from ._native import (
+    CacheWarning,
+    CompileError,
+    Dispatcher,
+    StickyJitError,
+    __version__,
+    note_definition,
+    stats,
+    sticky_identity,
+)
 
-__all__ = ["jit", "CompileError", "CacheWarning", "StickyJitError", "Dispatcher", "stats", "sticky_identity", "__version__"]
+__all__ = [
+    "jit",
+    "CompileError",
+    "CacheWarning",
+    "StickyJitError",
+    "Dispatcher",
+    "stats",
+    "sticky_identity",
+    "__version__",
+]
 
 _OPTIONS = {"opt_level", "nopython", "cache", "boundscheck"}
 
 # Sticky identity -> the dispatcher made for it (while something still holds that dispatcher).
 # Re-running an unchanged cell decorates a new function object with the same identity and gets
 # the same dispatcher back, with everything it already compiled (docs/caching.md).
-_STICKY: "weakref.WeakValueDictionary[str, Dispatcher]" = weakref.WeakValueDictionary()
+_STICKY: weakref.WeakValueDictionary[str, Dispatcher] = weakref.WeakValueDictionary()
 
 
 def jit(func=None, /, **options):
@@ -41,8 +60,7 @@ def jit(func=None, /, **options):
     unknown = set(options) - _OPTIONS
     if unknown:
         raise TypeError(
-            f"jit() got unknown option(s): {', '.join(sorted(unknown))}; "
-            f"supported: {', '.join(sorted(_OPTIONS))}"
+            f"jit() got unknown option(s): {', '.join(sorted(unknown))}; supported: {', '.join(sorted(_OPTIONS))}"
         )
     nopython = options.get("nopython", True)
     if not nopython:  # Numba takes any true value (nopython=1)

@@ -4,6 +4,7 @@ Exit status: 0 on success; 1 when the cache directory cannot be used (unsafe, no
 or some files could not be removed; 2 for a bad command line (argparse's); 141 (as a tool killed
 by SIGPIPE) when the reader of the output went away (``... | head -1``), quietly.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,7 +57,10 @@ def _report(result: dict, what: str) -> int:
     """Prints what clear/prune did; 1 when some files could not be removed."""
     if result.get("cap_error"):
         _error(result["cap_error"])
-    print(f"removed {result['removed']} entries, {_size(result['freed'])}" + (f", {result['temporaries']} temporary files" if result["temporaries"] else ""))
+    print(
+        f"removed {result['removed']} entries, {_size(result['freed'])}"
+        + (f", {result['temporaries']} temporary files" if result["temporaries"] else "")
+    )
     if result["left"]:
         print(f"left {result['left']} files stickyjit did not write (or cannot prove it did)")
     code = 0
@@ -113,11 +117,16 @@ def main(argv=None) -> int:
             where += " (not created by stickyjit: its entries are used, but nothing is ever removed from it)"
         print(f"directory: {where}")
         if info["key_file"]:
-            print(f"integrity key: {info['key_file']}" + (" (shared: STICKYJIT_CACHE_KEY_FILE)" if info["key_shared"] else ""))
+            print(
+                f"integrity key: {info['key_file']}"
+                + (" (shared: STICKYJIT_CACHE_KEY_FILE)" if info["key_shared"] else "")
+            )
         counts = {}
         for e in entries:
             counts[e["status"]] = counts.get(e["status"], 0) + 1
-        detail = ", ".join(f"{n} {'usable' if s == 'ok' else s}" for s, n in sorted(counts.items(), key=lambda kv: kv[0] != "ok"))
+        detail = ", ".join(
+            f"{n} {'usable' if s == 'ok' else s}" for s, n in sorted(counts.items(), key=lambda kv: kv[0] != "ok")
+        )
         print(f"entries:   {len(entries)}" + (f" ({detail})" if detail else ""))
         print(f"size:      {_size(sum(e['size'] for e in entries))} of a {_size(info['cap'])} cap")
         return 0

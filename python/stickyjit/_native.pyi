@@ -1,5 +1,7 @@
 """Type stubs for the native extension ``stickyjit._native``."""
-from typing import Any, Callable
+
+from collections.abc import Callable
+from typing import Any
 
 __version__: str
 
@@ -14,7 +16,9 @@ class CompileError(StickyJitError):
 class CacheWarning(UserWarning): ...
 
 class Dispatcher:
-    def __init__(self, py_func: Callable[..., Any], opt_level: int = 3, cache: bool = True, boundscheck: bool = True) -> None: ...
+    def __init__(
+        self, py_func: Callable[..., Any], opt_level: int = 3, cache: bool = True, boundscheck: bool = True
+    ) -> None: ...
     def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
     @property
     def signatures(self) -> list[tuple[str, ...]]: ...
@@ -30,11 +34,15 @@ def stats() -> dict[str, int]: ...
 def sticky_identity(func: Callable[..., Any], options: tuple[Any, ...]) -> str: ...
 def note_definition() -> None:
     """Called by `jit()` for each decoration: callers re-check the jitted functions they call."""
+
 def cache_entries() -> dict[str, Any]:
     """The cache directory and every entry (with its status); OSError when the directory is unsafe."""
+
 def cache_clear() -> dict[str, Any]:
     """removed, freed, temporaries, left, failed [(path, why)], unsafe_dirs; OSError when not stickyjit's."""
+
 def cache_prune(cap: int | None = None) -> dict[str, Any]:
     """As cache_clear, plus cap and cap_error (STICKYJIT_CACHE_SIZE not a size)."""
+
 def versions() -> dict[str, Any]:
     """stickyjit, llvm and cache_format versions."""

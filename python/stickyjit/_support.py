@@ -2,6 +2,7 @@
 
 Imported at the first compile, never by ``import stickyjit``.
 """
+
 from __future__ import annotations
 
 import builtins
@@ -64,7 +65,10 @@ def _same_code(a, b) -> bool:
     if a.co_code != b.co_code or a.co_names != b.co_names or a.co_name != b.co_name:
         return False
     if (a.co_argcount, a.co_posonlyargcount, a.co_kwonlyargcount, a.co_flags & ~_FUTURE_FLAGS) != (
-        b.co_argcount, b.co_posonlyargcount, b.co_kwonlyargcount, b.co_flags & ~_FUTURE_FLAGS
+        b.co_argcount,
+        b.co_posonlyargcount,
+        b.co_kwonlyargcount,
+        b.co_flags & ~_FUTURE_FLAGS,
     ):
         return False
     if a.co_varnames != b.co_varnames or len(a.co_consts) != len(b.co_consts):
@@ -93,7 +97,9 @@ def _reproduces(func, text: str) -> bool:
         # Prompts compile with top-level await allowed (ptpython, IPython); it changes no
         # function's code, and lets an input that awaits at top level compile here too.
         # The function's own __future__ flags are applied too.
-        top = compile(text, target.co_filename, "exec", flags=0x2000 | (target.co_flags & _FUTURE_FLAGS), dont_inherit=True)
+        top = compile(
+            text, target.co_filename, "exec", flags=0x2000 | (target.co_flags & _FUTURE_FLAGS), dont_inherit=True
+        )
     except (SyntaxError, ValueError):
         return False
     return any(
@@ -132,7 +138,11 @@ def _readline_blocks():
             continue
         block = [head]
         for line in lines[start + 1 :]:
-            if line and not line[0].isspace() and not line.startswith(("else", "elif", "except", "finally", ")", "]", "}")):
+            if (
+                line
+                and not line[0].isspace()
+                and not line.startswith(("else", "elif", "except", "finally", ")", "]", "}"))
+            ):
                 break
             block.append(line)
             yield "\n".join(block) + "\n"
@@ -199,11 +209,46 @@ def _frozen_tuple(value):
     return items
 
 
-_NUMPY_FUNCTIONS = ("sum", "min", "max", "mean", "amin", "amax", "sqrt", "exp", "log", "sin", "cos", "tan",
-                    "abs", "absolute", "floor", "ceil", "zeros", "ones", "empty", "full", "zeros_like",
-                    "ones_like", "empty_like", "full_like", "arange")
-_NUMPY_DTYPES = ("float64", "float32", "int64", "int32", "int16", "int8", "uint64", "uint32", "uint16",
-                 "uint8", "bool_")
+_NUMPY_FUNCTIONS = (
+    "sum",
+    "min",
+    "max",
+    "mean",
+    "amin",
+    "amax",
+    "sqrt",
+    "exp",
+    "log",
+    "sin",
+    "cos",
+    "tan",
+    "abs",
+    "absolute",
+    "floor",
+    "ceil",
+    "zeros",
+    "ones",
+    "empty",
+    "full",
+    "zeros_like",
+    "ones_like",
+    "empty_like",
+    "full_like",
+    "arange",
+)
+_NUMPY_DTYPES = (
+    "float64",
+    "float32",
+    "int64",
+    "int32",
+    "int16",
+    "int8",
+    "uint64",
+    "uint32",
+    "uint16",
+    "uint8",
+    "bool_",
+)
 
 
 def _numpy_dtype(value):
@@ -249,7 +294,9 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
                 is_function = callable(closure[base].cell_contents)
             except ValueError:  # an empty cell: assigned later in the enclosing function
                 is_function = False
-            where = code.co_qualname.rsplit(".<locals>.", 1)[0] if hasattr(code, "co_qualname") else "an enclosing function"
+            where = (
+                code.co_qualname.rsplit(".<locals>.", 1)[0] if hasattr(code, "co_qualname") else "an enclosing function"
+            )
             out.append(
                 (
                     base,
@@ -308,7 +355,10 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             out.append((name, "numpy", _numpy_name(value)))
         elif _numpy_dtype(value) is not None:
             out.append((name, "numpy_dtype", _numpy_dtype(value)))
-        elif isinstance(value, types.BuiltinFunctionType) and getattr(math, getattr(value, "__name__", ""), None) is value:
+        elif (
+            isinstance(value, types.BuiltinFunctionType)
+            and getattr(math, getattr(value, "__name__", ""), None) is value
+        ):
             out.append((name, "math", value.__name__))
         elif any(value is getattr(builtins, b) for b in _BUILTIN_NAMES):
             out.append((name, "builtin", next(b for b in _BUILTIN_NAMES if value is getattr(builtins, b))))
@@ -318,9 +368,18 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
 
 
 _NUMPY_SCALARS = {
-    "int8": "int", "int16": "int", "int32": "int", "int64": "int",
-    "uint8": "int", "uint16": "int", "uint32": "int", "uint64": "int",
-    "float32": "float", "float64": "float", "bool": "bool", "bool_": "bool",
+    "int8": "int",
+    "int16": "int",
+    "int32": "int",
+    "int64": "int",
+    "uint8": "int",
+    "uint16": "int",
+    "uint32": "int",
+    "uint64": "int",
+    "float32": "float",
+    "float64": "float",
+    "bool": "bool",
+    "bool_": "bool",
 }
 
 

@@ -12,6 +12,9 @@ use crate::memory;
 use crate::runtime::Status;
 use crate::types::{ArrayType, Type};
 
+/// Computes the value of element `i` (and its type) while an array is filled.
+type ElementFn<'f, 'a, 'ctx> = dyn FnMut(&mut Fx<'a, 'ctx>, IntValue<'ctx>) -> Result<(BasicValueEnum<'ctx>, Type)> + 'f;
+
 impl<'a, 'ctx> Fx<'a, 'ctx> {
     pub(super) fn array_new(&mut self, n: &NewArray, a: ArrayType) -> Result<BasicValueEnum<'ctx>> {
         let ndim = a.ndim as usize;
@@ -148,7 +151,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         data: PointerValue<'ctx>,
         a: &ArrayType,
         count: IntValue<'ctx>,
-        value: &mut dyn FnMut(&mut Self, IntValue<'ctx>) -> Result<(BasicValueEnum<'ctx>, Type)>,
+        value: &mut ElementFn<'_, 'a, 'ctx>,
     ) -> Result<()> {
         let item = a.dtype.size() as i64;
         let a = *a;

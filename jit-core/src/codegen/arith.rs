@@ -179,7 +179,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let z = self.b().build_int_compare(IntPredicate::EQ, y, self.i64(0), "z").u();
         self.fail_if(z, if want_div { Status::IntFloorDivZero } else { Status::IntModZero } as u32);
         let b = self.b();
-        let (q, r, adj) = match y.get_sign_extended_constant().map(|c| c as i64) {
+        let (q, r, adj) = match y.get_sign_extended_constant() {
             // A literal divisor other than -1 (the common case): no trap to avoid, and the
             // remainder needs adjusting exactly when its sign is not the divisor's.
             Some(c) if c != -1 => {
@@ -244,7 +244,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let z = self.b().build_int_compare(IntPredicate::EQ, y, self.i64(0), "z").u();
         self.fail_if(z, Status::IntModZero as u32);
         let b = self.b();
-        if y.get_sign_extended_constant().is_some_and(|c| c as i64 != -1) {
+        if y.get_sign_extended_constant().is_some_and(|c| c != -1) {
             let r = b.build_int_signed_rem(x, y, "r").u();
             return b.build_int_compare(IntPredicate::EQ, r, self.i64(0), "divisible").u();
         }

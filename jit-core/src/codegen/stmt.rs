@@ -147,7 +147,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             let b = self.b();
             // Trip count as CPython's range length, computed in unsigned arithmetic so that no
             // intermediate overflows: n = (hi - lo - 1) / |step| + 1 when lo < hi.
-            let (lo, hi, abs_step) = match step.get_sign_extended_constant().map(|c| c as i64) {
+            let (lo, hi, abs_step) = match step.get_sign_extended_constant() {
                 // A literal step (the common case) needs no selects.
                 Some(c) if c > 0 => (start, stop, step),
                 Some(c) if c < 0 => (stop, start, self.i64(c.wrapping_neg())),

@@ -642,7 +642,7 @@ impl<'a> Cx<'a> {
             // Builtins and math functions take a float32 as the float64 it is.
             tys.push(self.numeric(a, name)?.carrier());
         }
-        if tys.iter().any(|t| *t == Type::Unknown) {
+        if tys.contains(&Type::Unknown) {
             return Ok(Type::Unknown);
         }
         Ok(match f {
@@ -707,10 +707,8 @@ pub fn falls_through(stmts: &[hir::Stmt]) -> bool {
     for s in stmts {
         match &s.kind {
             S::Return(_) | S::Break | S::Continue => return false,
-            S::If { body, orelse, .. } => {
-                if !falls_through(body) && !falls_through(orelse) {
-                    return false;
-                }
+            S::If { body, orelse, .. } if !falls_through(body) && !falls_through(orelse) => {
+                return false;
             }
             // A loop is left by a `break` or, when its test fails, through its `else` clause.
             S::While { test, body, orelse } => {
@@ -720,10 +718,8 @@ pub fn falls_through(stmts: &[hir::Stmt]) -> bool {
                     return false;
                 }
             }
-            S::ForRange { body, orelse, .. } => {
-                if !falls_through(orelse) && !has_break(body) {
-                    return false;
-                }
+            S::ForRange { body, orelse, .. } if !falls_through(orelse) && !has_break(body) => {
+                return false;
             }
             _ => {}
         }
