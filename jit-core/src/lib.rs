@@ -1,17 +1,21 @@
 //! stickyjit's compiler: the source of one Python function → native code, one stage per module.
 //!
+//! The stages (docs/architecture.md has the same table, with what each stage does):
+//!
 //! | stage | module | entry point | output |
 //! | --- | --- | --- | --- |
 //! | parse | [`parse`] | [`parse::parse_function`] | [`ast::FunctionDef`] |
 //! | normalize + fingerprint | [`normalize`] | [`normalize::fingerprint`] | [`normalize::Fingerprint`] |
-//! | lower (name resolution) | [`lower`] | [`lower::lower`] | [`hir::Function`] |
-//! | … definite assignment | [`flow`] | [`flow::check_assignment`] | run-time checks marked in the HIR |
-//! | type inference | [`infer`] | [`infer::infer`] | [`infer::TypedProgram`] |
+//! | lower (name resolution) | [`lower`] | [`lower::lower_program`] | `Vec<`[`hir::Function`]`>` |
+//! | … definite assignment, run by `lower` on each function | [`flow`] | [`flow::check_assignment`] | run-time checks marked in the HIR |
+//! | type inference | [`infer`] | [`infer::infer_program`] | [`infer::TypedProgram`] |
 //! | codegen | [`codegen`] | [`codegen::codegen`] | LLVM module |
 //! | optimize + emit | [`optimize`] | [`optimize::optimize`], [`optimize::emit_object`] | object bytes |
 //! | engine | [`engine`] | [`engine::load`] | [`engine::EntryFn`] |
 //!
-//! [`compile`] runs lower → engine for one argument-type signature.
+//! [`prepare_program`] runs lower → infer and computes the code key; [`finish`] runs codegen →
+//! engine (or [`load_object`] loads a cached object instead). [`compile`] runs both for one
+//! function and one argument-type signature.
 
 pub mod ast;
 pub mod codegen;
