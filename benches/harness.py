@@ -45,11 +45,12 @@ from kernels import BY_NAME, KERNELS  # noqa: E402
 
 ENGINES = ("cpython", "numba", "stickyjit")
 # stickyjit with @jit(boundscheck=False), measured on the array kernels only (steady speed):
-# the arrays issue's targets compare it with Numba, whose default does not check indices.
+# stickyjit checks indices by default and Numba does not, so both are compared with Numba.
 NOBC = "stickyjit-nobc"
 RED, GREEN, BOLD, RESET = "\033[31m", "\033[32m", "\033[1m", "\033[0m"
 
-# The targets of the benchmark issue, as ratios of stickyjit's figure to Numba's.
+# The bounds each run is checked against, mostly as ratios of stickyjit's figure to Numba's
+# (docs/performance-design.md says where they come from).
 TARGETS = {
     "import": ("import stickyjit / import numba", "<=", 0.1),
     "overhead": ("call overhead, stickyjit / numba", "<=", 0.6),
@@ -62,8 +63,8 @@ TARGETS = {
     # work with the helper written inline). The machine code is the same (tests/test_program.py
     # compares it); the bound leaves room for process-to-process noise.
     "call_pair": ("helper call in a loop vs the same body inline, stickyjit time ratio", "<=", 1.05),
-    # The arrays issue: the array kernels, stickyjit with bounds checks (its default) and
-    # without, against Numba (which does not check).
+    # The array kernels, stickyjit with bounds checks (its default) and without, against Numba
+    # (which does not check).
     "arrays_geomean": ("array kernels, steady speed, geometric mean, stickyjit (checked) vs numba", ">=", 0.9),
     "arrays_min": ("array kernels, steady speed, slowest kernel, stickyjit (checked) vs numba", ">=", 0.75),
     "arrays_nobc_geomean": ("array kernels, geometric mean, stickyjit boundscheck=False vs numba", ">=", 1.0),
@@ -139,7 +140,7 @@ def child_main(spec: dict) -> dict:
     return out
 
 
-# The cell of the cache issue: a five-line function defined and called once.
+# The cell re-run figure: a five-line function defined and called once, as a notebook cell.
 WORK_CELL = """
 from stickyjit import jit
 
@@ -183,7 +184,7 @@ def run_cells(engine: str, kernel, repeat: int) -> dict:
     cell = module_source(engine, kernel.source).replace("cache=True", "")
     args = eval(kernel.setup, {}) if kernel.setup else kernel.args
     defines, calls = [], []
-    runs = 3 if engine == "numba" else 30  # Numba recompiles on every re-run: ~0.1 s each
+    runs = 3 if engine == "numba" else 30  # Numba recompiles on every re-run, a tenth of a second
     for n in range(1, runs + 2):
         filename = f"<cell-{n}>"
         linecache.cache[filename] = (len(cell), None, cell.splitlines(True), filename)
@@ -208,7 +209,7 @@ def run_cells(engine: str, kernel, repeat: int) -> dict:
     }
 
 
-# The yardstick of the compiler issue: a 20-line function with loops, branches and a math call.
+# The compile-time yardstick: a 20-line function with loops, branches and a math call.
 TWENTY_LINES = """
 def kernel(n, x0):
     s = 0.0
@@ -612,6 +613,8 @@ def chart(results: dict, path: Path) -> bool:
     return True
 
 
+# docs/performance.md is written whole here, from the latest run: hand-written measurements
+# (the ones behind design choices) belong in docs/performance-design.md, which this never touches.
 def write_docs(results: dict, table: str, png: Path | None) -> None:
     docs = HERE.parent / "docs"
     (docs / "img").mkdir(parents=True, exist_ok=True)

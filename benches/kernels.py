@@ -1,6 +1,6 @@
 """The benchmark harness's kernels: each a plain Python function in source form, with the
-arguments it is timed on. Add a kernel by appending to KERNELS; later issues (arrays) add
-theirs here, with a `setup` expression for arguments that are not literals. Every top-level
+arguments it is timed on. Add a kernel by appending to KERNELS, with a `setup` expression for
+arguments that are not literals (arrays). Every top-level
 `def` of a kernel's source is decorated (helpers too); the kernel is the one named `name`.
 
 `args` are sized so that CPython takes a fraction of a second; every engine runs the same
@@ -235,7 +235,8 @@ def tak(x, y, z):
         (18, 12, 6),
     ),
     # A pair: the same work with a small jitted helper called in the loop, and written inline.
-    # The calls issue's target: the call costs nothing measurable (harness figure `call_pair`).
+    # Callees are compiled into their caller, so the call should cost nothing measurable
+    # (harness figure `call_pair`).
     Kernel(
         "call_helper",
         "calls",
@@ -265,7 +266,7 @@ def call_inline(n):
 """,
         (300_000,),
     ),
-    # Array kernels (the arrays issue). `setup` makes the arguments in the child process, the
+    # Array kernels. `setup` makes the arguments in the child process, the
     # same for every engine; in-place kernels reset what they write, so every call does the same
     # work, and return a checksum.
     Kernel(

@@ -27,10 +27,12 @@ pub struct TargetIdentity {
 }
 
 /// LLVM options set once per process (LLVM is linked into stickyjit alone, so they touch no
-/// one else). The post-RA scheduler costs about 8% of emitting a small function and buys
-/// nothing measurable on out-of-order x86 cores. Full unrolling stops at 16 iterations: a
-/// 20-iteration inner loop with a division check fully unrolled took 180 ms to compile
-/// (benches/kernels.py, newton_sqrt), partially unrolled it takes 10 and runs as fast.
+/// one else). The post-RA scheduler is a noticeable part of emitting a small function and buys
+/// nothing measurable on out-of-order x86 cores. Full unrolling stops at 16 iterations: fully
+/// unrolling a 20-iteration inner loop with a division check multiplies its compile time for
+/// no speed. IRCE without its profitability check and multi-exit runtime unrolling let loops
+/// whose only other exits are bounds-check errors be split and unrolled. The measurements:
+/// docs/performance-design.md.
 pub const CODEGEN_FLAGS: &[&str] =
     &["-disable-post-ra", "-unroll-full-max-count=16", "-irce-skip-profitability-checks", "-unroll-runtime-multi-exit"];
 
@@ -120,8 +122,8 @@ pub enum OptLevel {
 }
 
 // The passes of LLVM's `default<O3>` that pay off on the code codegen produces, in O3's order,
-// once each: `default<O3>` costs twice the time (8-9 ms for a 20-line loop kernel here, over the
-// 10 ms budget of a whole compile) and its code is no faster on the benchmark kernels.
+// once each: `default<O3>` runs many of them several times, which costs about twice the compile
+// time, and its code is no faster on the benchmark kernels (docs/performance-design.md).
 // `instcombine` runs one iteration per invocation, as in `default<O3>`.
 const IC: &str = "instcombine<max-iterations=1;no-verify-fixpoint>";
 
