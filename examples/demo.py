@@ -184,7 +184,7 @@ def section_cache() -> None:
             f"   process {n}: {s['compiles']} compiles, {s['cache_hits']} cache hits; "
             f"first call of relax {ms(r['first_calls'][0])}, of harmonic {ms(r['first_calls'][1])}"
         )
-    print("   (a process's first load also starts LLVM's JIT; later loads are the one above)")
+    print("   (relax is each process's first compile or load, which also starts LLVM's JIT)")
     ok = runs[0]["stats"]["compiles"] == 2 and runs[1]["stats"]["compiles"] == 0
     ok = ok and runs[1]["stats"]["cache_hits"] == 2
     print(f"   the second process compiled nothing  {claim(ok, 'the second process loaded from the cache')}")
