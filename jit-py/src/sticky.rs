@@ -15,6 +15,8 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyString, PyTuple};
 
+use crate::program::freeze;
+
 struct Hasher(blake3::Hasher);
 
 impl Hasher {
@@ -66,9 +68,9 @@ fn put_const(h: &mut Hasher, c: &Bound<'_, PyAny>) -> PyResult<()> {
     Ok(())
 }
 
-/// Values a compile freezes into the machine code (numbers, and tuples of them).
+/// Values a compile freezes into the machine code, or would but cannot ([`freeze`] decides).
 fn is_frozen_kind(v: &Bound<'_, PyAny>) -> bool {
-    v.is_instance_of::<PyBool>() || v.is_instance_of::<PyInt>() || v.is_instance_of::<PyFloat>() || v.is_instance_of::<PyTuple>()
+    freeze(v).is_some()
 }
 
 fn put_code(h: &mut Hasher, code: &Bound<'_, PyAny>, skip_docstring: bool) -> PyResult<()> {
