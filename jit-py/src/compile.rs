@@ -61,7 +61,7 @@ pub(crate) struct Compiler {
 
 /// The result of one compile: the code, and the bindings to other jitted functions it was
 /// compiled against.
-pub(crate) type Made = (Compiled, Arc<Vec<Dep>>);
+pub(crate) type CompiledWithDeps = (Compiled, Arc<Vec<Dep>>);
 
 impl Compiler {
     pub fn new(options: Options, use_cache: bool) -> Self {
@@ -86,7 +86,13 @@ impl Compiler {
     /// Compiles (or loads) `function` for `kinds`, says what `STICKYJIT_DUMP` and
     /// `STICKYJIT_TIMINGS` ask for, and counts it. `first`: no specialization exists yet (the
     /// timings then include reading the source, parsing and normalizing).
-    pub fn compile_for<J: Jitted>(&self, py: Python<'_>, function: &Function, kinds: &[Kind], first: bool) -> PyResult<Made> {
+    pub fn compile_for<J: Jitted>(
+        &self,
+        py: Python<'_>,
+        function: &Function,
+        kinds: &[Kind],
+        first: bool,
+    ) -> PyResult<CompiledWithDeps> {
         // Compiled loops poll a flag our SIGINT handler sets; put it back in front of a handler
         // installed since (signal.signal replaces it).
         jit_core::interrupt::install_sigint_chain();
@@ -127,14 +133,15 @@ impl Compiler {
         kinds: &[Kind],
         capture: Capture,
         first: bool,
-    ) -> PyResult<Made> {
+    ) -> PyResult<CompiledWithDeps> {
         let parsed = function.parsed(py)?;
-        let me = match function.func(py).getattr("__stickyjit_dispatcher__").ok() {
+        // The object the function's globals refer to it by (its dispatcher), to recognize recursion.
+        let root_obj = match function.func(py).getattr("__stickyjit_dispatcher__").ok() {
             Some(d) if !d.is_none() => d,
             _ => function.func(py),
         };
         let t0 = Instant::now();
-        let program = crate::program::collect::<J>(py, function, &me)?;
+        let program = crate::program::collect::<J>(py, function, &root_obj)?;
         let globals = t0.elapsed();
         let types: Vec<Type> = kinds.iter().map(|k| k.core_type()).collect();
         let units: Vec<jit_core::Unit> = program

@@ -29,11 +29,11 @@ pub fn enabled() -> bool {
 
 pub fn warn(py: Python<'_>, message: &str) {
     let category = py.get_type::<CacheWarning>();
-    // A warning turned into an error by the warnings filter surfaces at the next Python call;
-    // the cache itself never fails the compile.
-    if let Err(e) = PyErr::warn(py, &category, &std::ffi::CString::new(message.replace('\0', " ")).unwrap_or_default(), 1) {
-        e.restore(py);
-        let _ = PyErr::take(py);
+    // The cache never fails the compile: a warning the warnings filter turns into an error is
+    // dropped.
+    let message = std::ffi::CString::new(message.replace('\0', " ")).unwrap_or_default();
+    if let Err(error_from_filter) = PyErr::warn(py, &category, &message, 1) {
+        drop(error_from_filter);
     }
 }
 
