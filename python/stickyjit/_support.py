@@ -300,6 +300,9 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             out.append((name, Global.MODULE, "math"))
         elif isinstance(value, types.ModuleType):
             out.append((name, Global.MODULE, value.__name__))
+        elif not callable(value):
+            # Data (numbers, tuples, anything else): whether it is frozen is the compiler's call.
+            out.append((name, Global.VALUE, value))
         elif value is dispatcher:
             out.append((name, Global.SELF, None))
         elif isinstance(value, dispatcher_type):
