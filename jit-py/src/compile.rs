@@ -11,7 +11,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
-use jit_core::{Capture, Compiled, Options, Type};
+use jit_core::{Capture, Compiled, Options, Prepared, Type};
 
 use crate::args::Kind;
 use crate::disk::Label;
@@ -100,29 +100,30 @@ impl Compiler {
         let wants = |what: &str| dump.split(',').any(|w| w.trim().eq_ignore_ascii_case(what) || w.trim() == "all");
         let capture = Capture { typed_ir: wants("ir"), llvm_ir: wants("llvm"), asm: wants("asm") };
         let t0 = Instant::now();
-        let (c, deps) = self.compile_with::<J>(py, function, kinds, capture, first)?;
+        let (compiled, deps) = self.compile_with::<J>(py, function, kinds, capture, first)?;
         // Only code LLVM made here counts (not an object loaded from the cache or already in
         // the JIT).
-        if c.timings.iter().any(|(stage, _)| *stage == "emit") {
+        if compiled.timings.iter().any(|(stage, _)| *stage == "emit") {
             COMPILES.fetch_add(1, Ordering::Relaxed);
         }
         let name = &function.name;
         let sig = signature_text(kinds);
-        if let Some(t) = &c.typed_ir {
+        if let Some(t) = &compiled.typed_ir {
             eprintln!("--- stickyjit typed IR: {name}{sig} ---\n{t}");
         }
-        if let Some((unopt, opt)) = &c.llvm_ir {
+        if let Some((unopt, opt)) = &compiled.llvm_ir {
             eprintln!("--- stickyjit LLVM IR (unoptimized): {name}{sig} ---\n{unopt}");
             eprintln!("--- stickyjit LLVM IR (optimized): {name}{sig} ---\n{opt}");
         }
-        if let Some(a) = &c.asm {
+        if let Some(a) = &compiled.asm {
             eprintln!("--- stickyjit assembly: {name}{sig} ---\n{a}");
         }
         if std::env::var("STICKYJIT_TIMINGS").is_ok_and(|v| v != "0" && !v.is_empty()) {
-            let parts: Vec<String> = c.timings.iter().map(|(n, d)| format!("{n}={:.3}ms", d.as_secs_f64() * 1e3)).collect();
+            let parts: Vec<String> =
+                compiled.timings.iter().map(|(n, d)| format!("{n}={:.3}ms", d.as_secs_f64() * 1e3)).collect();
             eprintln!("stickyjit: compiled {name}{sig} in {:.3}ms: {}", t0.elapsed().as_secs_f64() * 1e3, parts.join(" "));
         }
-        Ok((c, deps))
+        Ok((compiled, deps))
     }
 
     /// Collects the program, prepares it, then loads it from the cache or compiles it.
@@ -150,53 +151,68 @@ impl Compiler {
             .map(|m| jit_core::Unit { func: &m.parsed.ast, fp: &m.parsed.fingerprint, env: &m.env })
             .collect();
         let unit_err = |(unit, e): (usize, jit_core::CompileError)| program.members[unit].parsed.error(py, &e);
-        let p = jit_core::prepare_program(&units, &types, &self.options, capture).map_err(unit_err)?;
+        let prepared = jit_core::prepare_program(&units, &types, &self.options, capture).map_err(unit_err)?;
         let store = crate::disk::store_for(py, self.use_cache, capture);
-        let key = p.code_key.clone();
+        let key = prepared.code_key.clone();
         let sig = signature_text(kinds);
         let label = Label { function: &function.name, file: &parsed.filename, signature: &sig };
-        let from_disk = store.and_then(|store| crate::disk::entry_for(py, store, &p, &label));
+        let from_disk = store.and_then(|store| crate::disk::entry_for(py, store, &prepared, &label));
         let name = &function.name;
-        let mut explanation = match (&from_disk, store) {
-            (Some(_), _) => Explain::Said(format!("{name}{sig} was loaded from the cache (entry {key})")),
-            (None, Some(store)) => Explain::Miss {
-                store,
-                key: key.clone(),
-                file: parsed.filename.clone(),
-                sig: sig.clone(),
-                parts: p.key_parts.clone(),
-            },
-            (None, None) if !self.use_cache => Explain::Said(format!("{name}{sig} was compiled: cache=False")),
-            (None, None) => Explain::Said(format!(
-                "{name}{sig} was compiled: the cache is off or unusable (STICKYJIT_CACHE, or a warning said why)"
-            )),
-        };
-        let mut c = match (from_disk, store) {
-            (Some(entry), Some(store)) => match jit_core::load_object(p, entry.object) {
-                Ok(c) => c,
+        let mut explanation = self.explanation(from_disk.is_some(), store, &label, &prepared);
+        let mut compiled = match (from_disk, store) {
+            (Some(entry), Some(store)) => match jit_core::load_object(prepared, entry.object) {
+                Ok(compiled) => compiled,
                 Err(e) => {
                     crate::disk::discard_unloadable(py, store, &key, &e);
                     explanation = Explain::Said(format!("{name}{sig} was compiled: its cache entry could not be loaded"));
-                    let p = jit_core::prepare_program(&units, &types, &self.options, capture).map_err(unit_err)?;
-                    self.compile_and_store(py, p, Some(store), &parsed, &label, capture)?
+                    let prepared = jit_core::prepare_program(&units, &types, &self.options, capture).map_err(unit_err)?;
+                    self.compile_and_store(py, prepared, Some(store), &parsed, &label, capture)?
                 }
             },
-            _ => self.compile_and_store(py, p, store, &parsed, &label, capture)?,
+            _ => self.compile_and_store(py, prepared, store, &parsed, &label, capture)?,
         };
-        if let Some(reason) = self.stale_reason.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            explanation = Explain::Because(reason, Box::new(explanation));
+        self.record(explanation, name, capture);
+        // The stage names of docs/architecture.md and of the criterion benches (benches/stages);
+        // reading the source, parsing and normalizing happen at the function's first compile.
+        let first = if first { parsed.timings.clone() } else { Vec::new() };
+        compiled.timings.splice(0..0, first.into_iter().chain([("globals", globals)]));
+        Ok((compiled, Arc::new(program.deps)))
+    }
+
+    /// What `explain()` says about a compile of `label` (keyed as `prepared` says) that found
+    /// an entry in the cache (`hit`) or not, in `store` (none: the cache was not used).
+    fn explanation(&self, hit: bool, store: Option<&'static cache::Store>, label: &Label<'_>, prepared: &Prepared) -> Explain {
+        let (name, sig, key) = (label.function, label.signature, &prepared.code_key);
+        match (hit, store) {
+            (true, _) => Explain::Said(format!("{name}{sig} was loaded from the cache (entry {key})")),
+            (false, Some(store)) => Explain::Miss {
+                store,
+                key: key.clone(),
+                file: label.file.to_string(),
+                sig: sig.to_string(),
+                parts: prepared.key_parts.clone(),
+            },
+            (false, None) if !self.use_cache => Explain::Said(format!("{name}{sig} was compiled: cache=False")),
+            (false, None) => Explain::Said(format!(
+                "{name}{sig} was compiled: the cache is off or unusable (STICKYJIT_CACHE, or a warning said why)"
+            )),
         }
+    }
+
+    /// Keeps `explanation` (after the reason the specializations were dropped, if they were) for
+    /// `explain()`, and prints it under `STICKYJIT_EXPLAIN`; a compile that captures LLVM IR or
+    /// assembly (`inspect_*`) leaves the last one in place.
+    fn record(&self, explanation: Explain, name: &str, capture: Capture) {
+        let explanation = match self.stale_reason.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            Some(reason) => Explain::Because(reason, Box::new(explanation)),
+            None => explanation,
+        };
         if !capture.llvm_ir && !capture.asm {
             if std::env::var("STICKYJIT_EXPLAIN").is_ok_and(|v| v != "0" && !v.is_empty()) {
                 eprintln!("stickyjit: {}", explanation.text(name));
             }
             *self.last_explain.lock().unwrap_or_else(|e| e.into_inner()) = Some(explanation);
         }
-        // The stage names of docs/architecture.md and of the criterion benches (benches/stages);
-        // reading the source, parsing and normalizing happen at the function's first compile.
-        let first = if first { parsed.timings.clone() } else { Vec::new() };
-        c.timings.splice(0..0, first.into_iter().chain([("globals", globals)]));
-        Ok((c, Arc::new(program.deps)))
     }
 
     /// Generates, optimizes, emits and loads `p` (on the compile thread: Ctrl-C interrupts it);
@@ -204,21 +220,21 @@ impl Compiler {
     fn compile_and_store(
         &self,
         py: Python<'_>,
-        p: jit_core::Prepared,
+        prepared: jit_core::Prepared,
         store: Option<&'static cache::Store>,
         parsed: &Parsed,
         label: &Label<'_>,
         capture: Capture,
     ) -> PyResult<Compiled> {
-        let key = p.code_key.clone();
-        let parts = p.key_parts.clone();
+        let key = prepared.code_key.clone();
+        let parts = prepared.key_parts.clone();
         let what = format!("{}{}", label.function, label.signature);
-        let c = crate::interruptible::finish(py, p, &self.options, capture, &what)
+        let compiled = crate::interruptible::finish(py, prepared, &self.options, capture, &what)
             .map_err(|e| e.into_py(|e| parsed.error(py, &e)))?;
         if let Some(store) = store {
-            crate::disk::write(py, store, &key, parts, label, &c);
+            crate::disk::write(py, store, &key, parts, label, &compiled);
         }
-        Ok(c)
+        Ok(compiled)
     }
 
     /// The typed IR (`which` = "types"), optimized LLVM IR ("llvm") or assembly ("asm") of each
@@ -241,11 +257,11 @@ impl Compiler {
                     continue;
                 }
             }
-            let (c, _) = self.compile_with::<J>(py, function, &kinds, capture, false)?;
+            let (compiled, _) = self.compile_with::<J>(py, function, &kinds, capture, false)?;
             let text = match which {
-                "types" => c.typed_ir.unwrap_or_default(),
-                "llvm" => c.llvm_ir.map(|(_, o)| o).unwrap_or_default(),
-                _ => c.asm.unwrap_or_default(),
+                "types" => compiled.typed_ir.unwrap_or_default(),
+                "llvm" => compiled.llvm_ir.map(|(_, o)| o).unwrap_or_default(),
+                _ => compiled.asm.unwrap_or_default(),
             };
             if signature.is_some() {
                 return Ok(PyString::new(py, &text).into_any().unbind());

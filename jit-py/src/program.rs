@@ -230,17 +230,23 @@ fn resolve<'py, J: Jitted>(
         };
         env.globals.insert(name, v);
     }
+    env.defaults = defaults(py, function)?;
+    Ok(env)
+}
+
+/// Each parameter's default, when it is a number (`None`: no default, or not a number).
+fn defaults(py: Python<'_>, function: &Function) -> PyResult<Vec<Option<ConstValue>>> {
     let defaults = function.defaults(py)?;
     let n = function.param_names.len();
-    env.defaults = vec![None; n];
+    let mut out = vec![None; n];
     for (i, d) in defaults.iter().enumerate() {
         let slot = n - defaults.len() + i;
         // SAFETY: `d` is alive (held by `defaults`) and the GIL is held.
-        env.defaults[slot] = unsafe { classify_fast(d.as_ptr()) }.map(|(kind, s)| match kind {
+        out[slot] = unsafe { classify_fast(d.as_ptr()) }.map(|(kind, s)| match kind {
             Kind::Float64 => ConstValue::Float(f64::from_bits(s)),
             Kind::Bool => ConstValue::Bool(s != 0),
             _ => ConstValue::Int(s as i64),
         });
     }
-    Ok(env)
+    Ok(out)
 }
