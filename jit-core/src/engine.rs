@@ -131,8 +131,9 @@ pub fn load(object: &[u8], symbol: &str) -> Result<EntryFn, String> {
     Ok(unsafe { std::mem::transmute::<usize, EntryFn>(addr as usize) })
 }
 
-/// Whether an entry symbol is already in the JIT (then no object needs loading).
-pub fn lookup_loaded(symbol: &str) -> Option<EntryFn> {
+/// Whether an entry symbol is already in the JIT (then no object needs loading). Crate-private:
+/// the extension asks [`crate::Prepared::is_loaded`].
+pub(crate) fn lookup_loaded(symbol: &str) -> Option<EntryFn> {
     let j = jit().ok()?.lock().unwrap_or_else(|e| e.into_inner());
     // SAFETY: as in `load`.
     j.loaded.get(symbol).map(|&a| unsafe { std::mem::transmute::<usize, EntryFn>(a) })

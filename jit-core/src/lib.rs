@@ -186,6 +186,13 @@ pub struct Prepared {
     span: ast::Span,
 }
 
+impl Prepared {
+    /// Whether its code is already loaded in this process (then no cached object need be read).
+    pub fn is_loaded(&self) -> bool {
+        engine::lookup_loaded(&self.symbol).is_some()
+    }
+}
+
 /// Lowers and infers `func` (calling nothing but itself) for `arg_types` and computes its code key.
 pub fn prepare(
     func: &ast::FunctionDef,

@@ -1,12 +1,15 @@
-//! The dispatcher's use of the on-disk cache (crate `cache`): one store per process, opened at
-//! the first compile that may use it; every cache failure is one `stickyjit.CacheWarning` and a
-//! miss, never an error or a wrong answer; a failure that repeats (a full disk) is said once. Also
-//! the `cache` command line's functions (list, clear, prune) and `--version`.
+//! The dispatcher's use of the on-disk cache (crate `cache`), and its policy: which compiles read
+//! and write it ([`store_for`]), what an entry must match to be loaded ([`entry_for`]), what it
+//! records ([`write`]). One store per process, opened at the first compile that may use it; every
+//! cache failure is one `stickyjit.CacheWarning` and a miss, never an error or a wrong answer; a
+//! failure that repeats (a full disk) is said once. Also the `cache` command line's functions
+//! (list, clear, prune) and `--version`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use cache::{CacheError, Entry, Status, Store};
+use jit_core::{Capture, Compiled, Prepared};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -26,11 +29,11 @@ pub fn enabled() -> bool {
 
 pub fn warn(py: Python<'_>, message: &str) {
     let category = py.get_type::<CacheWarning>();
-    // A warning turned into an error by the warnings filter surfaces at the next Python call;
-    // the cache itself never fails the compile.
-    if let Err(e) = PyErr::warn(py, &category, &std::ffi::CString::new(message.replace('\0', " ")).unwrap_or_default(), 1) {
-        e.restore(py);
-        let _ = PyErr::take(py);
+    // The cache never fails the compile: a warning the warnings filter turns into an error is
+    // dropped.
+    let message = std::ffi::CString::new(message.replace('\0', " ")).unwrap_or_default();
+    if let Err(error_from_filter) = PyErr::warn(py, &category, &message, 1) {
+        drop(error_from_filter);
     }
 }
 
@@ -67,6 +70,78 @@ pub fn store(py: Python<'_>) -> Option<&'static Store> {
         warn(py, &why);
     }
     s.as_ref()
+}
+
+/// What a specialization is, as its cache entry records it.
+pub struct Label<'a> {
+    /// The function's name.
+    pub function: &'a str,
+    /// The file it was defined in.
+    pub file: &'a str,
+    /// Its argument types: `(int64, float64)`.
+    pub signature: &'a str,
+}
+
+/// The store a compile reads and writes: none with `cache=False`, for a compile that captures
+/// LLVM IR or assembly (`inspect_llvm`, `STICKYJIT_DUMP`), or when the cache is off or unusable.
+pub fn store_for(py: Python<'_>, use_cache: bool, capture: Capture) -> Option<&'static Store> {
+    (use_cache && !capture.llvm_ir && !capture.asm).then(|| store(py)).flatten()
+}
+
+/// The entry to load for `p` (the specialization `label`), if any: none when its code is
+/// already loaded in this process. An entry is only loaded when it says it is what is being
+/// loaded: its symbol, signature and every key part equal this compile's (an entry renamed or
+/// copied under another key is refused before any of it reaches the JIT, and the compile that
+/// follows replaces it).
+pub fn entry_for(py: Python<'_>, store: &Store, p: &Prepared, label: &Label<'_>) -> Option<Entry> {
+    if p.is_loaded() {
+        return None;
+    }
+    let key = &p.code_key;
+    let entry = lookup(py, store, key)?;
+    if let Some(why) = entry_mismatch(&entry, p, label.signature) {
+        warn(
+            py,
+            &format!("stickyjit: cache entry {key} is not {}{}'s ({why}): ignored, recompiling", label.function, label.signature),
+        );
+        return None;
+    }
+    Some(entry)
+}
+
+/// An entry that passed its checksum but does not load: never an error for the caller; it is
+/// dropped (and the caller compiles).
+pub fn discard_unloadable(py: Python<'_>, store: &Store, key: &str, e: &jit_core::CompileError) {
+    warn(py, &format!("stickyjit: cache entry {key} could not be loaded ({e}); recompiling"));
+    store.remove(key);
+}
+
+/// Writes `c`, compiled under `key` (made of `parts`), with what [`entry_for`] checks and
+/// [`explain_miss`] reads.
+pub fn write(
+    py: Python<'_>,
+    store: &'static Store,
+    key: &str,
+    parts: Vec<(&'static str, String)>,
+    label: &Label<'_>,
+    c: &Compiled,
+) {
+    if c.object.is_empty() {
+        return; // already loaded in this process: no object was made
+    }
+    let meta = [
+        ("function", label.function.to_string()),
+        ("file", label.file.to_string()),
+        ("signature", label.signature.to_string()),
+        ("return", c.ret.to_string()),
+        ("symbol", c.symbol.clone()),
+        ("stickyjit", jit_core::VERSION.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .chain(parts.into_iter().map(|(n, v)| (format!("part:{n}"), v)))
+    .collect();
+    save(py, store, key, &Entry { meta, object: c.object.clone() });
 }
 
 /// The cached entry of `key`, if there is a usable one. A damaged, foreign-format or unverified
@@ -300,18 +375,12 @@ pub fn versions(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     Ok(d)
 }
 
-/// Why `parts` (the key of a specialization of `function` in `file` that was not in the cache)
+/// Why `parts` (the key of the specialization `label` that was not in the cache)
 /// missed: the parts in which it differs from the nearest earlier entry for the same function.
 /// Reads the whole directory: called when asked (`explain()`, `STICKYJIT_EXPLAIN=1`), not on
 /// every miss. The entry under `key` itself (written by the compile being explained) is skipped.
-pub fn explain_miss(
-    store: &Store,
-    key: &str,
-    function: &str,
-    file: &str,
-    signature: &str,
-    parts: &[(&'static str, String)],
-) -> String {
+pub fn explain_miss(store: &Store, key: &str, label: &Label<'_>, parts: &[(&'static str, String)]) -> String {
+    let Label { function, file, signature } = *label;
     let mut best: Option<(usize, Vec<String>, String)> = None;
     for e in store.entries(true) {
         if e.key == key {
@@ -351,7 +420,7 @@ pub fn explain_miss(
 /// first of its recorded symbol, signature and key parts that differs, or `None`. (The function's
 /// name is not checked: it is not part of the code key, so functions with the same body and
 /// globals share entries by design.)
-pub fn entry_mismatch(entry: &cache::Entry, p: &jit_core::Prepared, sig: &str) -> Option<String> {
+fn entry_mismatch(entry: &cache::Entry, p: &jit_core::Prepared, sig: &str) -> Option<String> {
     let expect = [("symbol", p.symbol.as_str()), ("signature", sig)]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))

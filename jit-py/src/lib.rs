@@ -1,12 +1,31 @@
 //! The `stickyjit._native` extension module: exposes the dispatcher, the exceptions and stats.
+//!
+//! Modules, each using only those below it (`grep -n 'use crate::' jit-py/src/*.rs`):
+//!
+//! | module | job | uses |
+//! | --- | --- | --- |
+//! | `lib` | the Python module: registers the rest | all |
+//! | [`dispatcher`] | the object `@jit` returns: call path, binding, specialization table | args, compile, errors, program, returned, source, vectorcall |
+//! | [`compile`] | one compile: program → cache or LLVM → code; dumps, `inspect_*`, `explain()` | args, disk, interruptible, program, source |
+//! | [`program`] | the program a compile needs: global resolution, frozen values, dependencies | args, source |
+//! | [`source`] | the decorated function, its source parsed once | errors |
+//! | [`disk`] | the on-disk cache: policy (what is read, written, matched), `cache` CLI | errors |
+//! | [`vectorcall`] | CPython's vectorcall protocol for a pyclass | — |
+//! | [`interruptible`] | LLVM's part of a compile on a thread Ctrl-C can leave | — |
+//! | [`sticky`] | the sticky identity of a decorated function | program |
+//! | [`args`] | Python arguments → kinds and slots | — |
+//! | [`returned`] | result slots → Python objects | — |
+//! | [`errors`] | exceptions; compiler errors and statuses → exceptions | — |
 
 mod args;
+mod compile;
 mod disk;
 mod dispatcher;
 mod errors;
 mod interruptible;
 mod program;
 mod returned;
+mod source;
 mod sticky;
 mod vectorcall;
 
@@ -19,7 +38,7 @@ use pyo3::types::PyDict;
 fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
     use std::sync::atomic::Ordering::Relaxed;
-    d.set_item("compiles", dispatcher::COMPILES.load(Relaxed))?;
+    d.set_item("compiles", compile::COMPILES.load(Relaxed))?;
     d.set_item("cache_hits", disk::HITS.load(Relaxed))?;
     d.set_item("cache_misses", disk::MISSES.load(Relaxed))?;
     d.set_item("cache_writes", disk::WRITES.load(Relaxed))?;
@@ -55,7 +74,8 @@ fn _parse_function(lines: Vec<String>, first_line: u32, filename: &str) -> Optio
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_class::<dispatcher::Dispatcher>()?;
-    vectorcall::install(py)?;
+    m.add_class::<program::Global>()?;
+    vectorcall::install(&Bound::new(py, dispatcher::Dispatcher::placeholder(py))?)?;
     jit_core::interrupt::set_poll_hook(check_signals);
     m.add("StickyJitError", py.get_type::<errors::StickyJitError>())?;
     m.add("CompileError", py.get_type::<errors::CompileError>())?;

@@ -1,16 +1,18 @@
 //! Collects the program one compile needs: the function called, every jitted function it
-//! reaches through its globals (transitively), their environments, and the global bindings the
+//! reaches through its globals (transitively), their environments (what each global name is
+//! bound to, and which values are frozen into the code: [`freeze`]), and the global bindings the
 //! compiled code depends on (checked again after a redefinition: [`Dep::holds`]).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyTuple};
 
-use jit_core::lower::{Env, GlobalValue};
+use jit_core::lower::{ConstValue, Env, GlobalValue};
 
-use crate::dispatcher::{Dispatcher, Parsed};
+use crate::args::{classify_fast, Kind};
+use crate::source::{Function, Parsed};
 
 /// Counts decorations (`jit()` calls) in this process. A dispatcher whose compiled code calls
 /// other jitted functions re-checks the bindings it depends on when this moved since it last
@@ -22,6 +24,92 @@ pub static DEFINITIONS: AtomicU64 = AtomicU64::new(0);
 #[pyfunction]
 pub fn note_definition() {
     DEFINITIONS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// What `_support.resolve_globals` found a global name bound to: the middle of each
+/// `(name, Global, payload)` it returns (payload in brackets). A value of another type (a string
+/// tag) is a `TypeError`, never a guess. Which values are frozen is not decided there but here
+/// ([`freeze`]), from the `VALUE` payload.
+#[pyclass(module = "stickyjit._native", name = "Global", frozen, eq, eq_int)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Global {
+    /// Any other value (the value): frozen when [`freeze`] says so, else unsupported.
+    #[pyo3(name = "VALUE")]
+    Value,
+    /// A module (its `__name__`).
+    #[pyo3(name = "MODULE")]
+    Module,
+    /// A function of the `math` module (its name).
+    #[pyo3(name = "MATH")]
+    Math,
+    /// A NumPy function the compiler knows (its name).
+    #[pyo3(name = "NUMPY")]
+    Numpy,
+    /// A NumPy scalar type (its name: "float32").
+    #[pyo3(name = "NUMPY_DTYPE")]
+    NumpyDtype,
+    /// A builtin (its name); whether it is compiled is the compiler's business.
+    #[pyo3(name = "BUILTIN")]
+    Builtin,
+    /// The function being compiled (None).
+    #[pyo3(name = "SELF")]
+    SelfFunction,
+    /// A jitted function (its dispatcher).
+    #[pyo3(name = "JITTED")]
+    Jitted,
+    /// Something the compiler cannot use (why, for the message).
+    #[pyo3(name = "UNSUPPORTED")]
+    Unsupported,
+    /// A function the compiler cannot call (why, for the message).
+    #[pyo3(name = "UNSUPPORTED_FUNCTION")]
+    UnsupportedFunction,
+    /// Bound to nothing (None).
+    #[pyo3(name = "UNDEFINED")]
+    Undefined,
+}
+
+/// The one place that decides which global values are frozen into the machine code: exact
+/// `bool`, `int` (in int64's range), `float`, and tuples of them. `None` when `value` is of none
+/// of those types; `Some(Err(why))` when it is but cannot be frozen. The sticky identity hashes
+/// the value of every global for which this is `Some` (`sticky.rs`).
+pub(crate) fn freeze(value: &Bound<'_, PyAny>) -> Option<Result<GlobalValue, &'static str>> {
+    if let Ok(b) = value.cast_exact::<PyBool>() {
+        return Some(Ok(GlobalValue::Bool(b.is_true())));
+    }
+    if let Ok(i) = value.cast_exact::<PyInt>() {
+        return Some(i.extract::<i64>().map(GlobalValue::Int).map_err(|_| "an int outside the int64 range"));
+    }
+    if let Ok(f) = value.cast_exact::<PyFloat>() {
+        return Some(Ok(GlobalValue::Float(f.value())));
+    }
+    if let Ok(t) = value.cast_exact::<PyTuple>() {
+        let items: Option<Vec<GlobalValue>> = t.iter().map(|item| freeze(&item).and_then(Result::ok)).collect();
+        return Some(items.map(GlobalValue::Tuple).ok_or("a tuple holding something other than int, float or bool"));
+    }
+    None
+}
+
+/// What an unsupported global is, for the compiler's message ("the Python function 'f'").
+fn describe(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let py = value.py();
+    let types = py.import("types")?;
+    for function_type in ["FunctionType", "BuiltinFunctionType", "MethodType"] {
+        if value.is_instance(&types.getattr(function_type)?)? {
+            let name = value.getattr("__qualname__").or_else(|_| value.getattr("__name__"));
+            let name = match name {
+                Ok(n) => n.str()?.to_string(),
+                Err(_) => "?".to_string(),
+            };
+            return Ok(format!("the Python function '{name}'"));
+        }
+    }
+    Ok(format!("a {}", value.get_type().name()?))
+}
+
+/// A Python class whose instances are jitted functions (the dispatcher): how the program is
+/// walked from one function to the functions it calls.
+pub(crate) trait Jitted: pyo3::PyClass<Frozen = pyo3::pyclass::boolean_struct::True> + Sync {
+    fn function(&self) -> &Function;
 }
 
 /// One function of the program.
@@ -63,19 +151,20 @@ pub(crate) struct Program {
     pub deps: Vec<Dep>,
 }
 
-/// The program rooted at `root` (whose Python object, for recognizing recursion, is `root_obj`).
-pub(crate) fn collect<'py>(py: Python<'py>, root: &Dispatcher, root_obj: &Bound<'py, PyAny>) -> PyResult<Program> {
+/// The program rooted at `root` (whose Python object, for recognizing recursion, is `root_obj`);
+/// the jitted functions it calls are instances of `J`.
+pub(crate) fn collect<'py, J: Jitted>(py: Python<'py>, root: &Function, root_obj: &Bound<'py, PyAny>) -> PyResult<Program> {
     let mut objs: Vec<Bound<'py, PyAny>> = vec![root_obj.clone()];
     let mut members = Vec::new();
     let mut deps = Vec::new();
     let mut i = 0;
     while i < objs.len() {
         let obj = objs[i].clone();
-        let d: &Dispatcher = if i == 0 { root } else { obj.cast::<Dispatcher>()?.get() };
-        let parsed = d.parsed_arc(py)?;
-        let globals = d.py_func_globals(py)?;
+        let function: &Function = if i == 0 { root } else { obj.cast::<J>()?.get().function() };
+        let parsed = function.parsed(py)?;
+        let globals = function.globals(py)?;
         let mut reached = Vec::new();
-        let env = d.env(py, &obj, &parsed, &mut |name: &str, callee: &Bound<'py, PyAny>| {
+        let env = resolve::<J>(py, function, &obj, &parsed, &mut |name: &str, callee: &Bound<'py, PyAny>| {
             reached.push((name.to_string(), callee.clone()));
             match objs.iter().position(|o| o.is(callee)) {
                 Some(k) => k as u32,
@@ -94,17 +183,70 @@ pub(crate) fn collect<'py>(py: Python<'py>, root: &Dispatcher, root_obj: &Bound<
     Ok(Program { members, deps })
 }
 
-/// A tuple global as `_support.resolve_globals` describes it: `[(tag, payload), ...]`.
-pub(crate) fn frozen_tuple(payload: &Bound<'_, PyAny>) -> PyResult<GlobalValue> {
-    let mut items = Vec::new();
-    for item in payload.try_iter()? {
-        let (tag, value): (String, Bound<'_, PyAny>) = item?.extract()?;
-        items.push(match tag.as_str() {
-            "int" => GlobalValue::Int(value.extract()?),
-            "float" => GlobalValue::Float(value.extract()?),
-            "bool" => GlobalValue::Bool(value.extract()?),
-            _ => frozen_tuple(&value)?,
+/// What the globals `function` reads are bound to, and its parameters' defaults. A jitted
+/// function (itself, `slf_obj`, included) is numbered by `jitted(name, dispatcher)`, its index in
+/// the program being collected.
+fn resolve<'py, J: Jitted>(
+    py: Python<'py>,
+    function: &Function,
+    slf_obj: &Bound<'py, PyAny>,
+    parsed: &Parsed,
+    jitted: &mut dyn FnMut(&str, &Bound<'py, PyAny>) -> u32,
+) -> PyResult<Env> {
+    let names = jit_core::lower::global_names(&parsed.ast);
+    let support = py.import("stickyjit._support")?;
+    let resolved =
+        support.call_method1("resolve_globals", (function.func(py), PyList::new(py, &names)?, slf_obj, py.get_type::<J>()))?;
+    let mut env = Env { filename: parsed.filename.clone(), ..Default::default() };
+    for item in resolved.try_iter()? {
+        let (name, category, payload): (String, Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+        let v = match *category.cast::<Global>()?.get() {
+            Global::Value => match freeze(&payload) {
+                Some(Ok(frozen)) => frozen,
+                Some(Err(why)) => GlobalValue::Unsupported { description: why.to_string(), is_function: false },
+                None => GlobalValue::Unsupported { description: describe(&payload)?, is_function: payload.is_callable() },
+            },
+            Global::Module => GlobalValue::Module(payload.extract()?),
+            Global::Math => GlobalValue::MathFunction(payload.extract()?),
+            Global::Numpy => GlobalValue::NumpyFunction(payload.extract()?),
+            Global::NumpyDtype => GlobalValue::NumpyDtype(payload.extract()?),
+            Global::Builtin => GlobalValue::Builtin(payload.extract()?),
+            Global::SelfFunction => {
+                jitted(&name, slf_obj);
+                GlobalValue::SelfFunction
+            }
+            Global::Jitted if payload.is(slf_obj) => {
+                jitted(&name, slf_obj);
+                GlobalValue::SelfFunction
+            }
+            Global::Jitted => {
+                let unit = jitted(&name, &payload);
+                let qualname = payload.getattr("__qualname__").and_then(|q| q.extract()).unwrap_or_else(|_| name.clone());
+                GlobalValue::Jitted { name: qualname, unit }
+            }
+            Global::Unsupported => GlobalValue::Unsupported { description: payload.extract()?, is_function: false },
+            Global::UnsupportedFunction => GlobalValue::Unsupported { description: payload.extract()?, is_function: true },
+            Global::Undefined => GlobalValue::Undefined,
+        };
+        env.globals.insert(name, v);
+    }
+    env.defaults = defaults(py, function)?;
+    Ok(env)
+}
+
+/// Each parameter's default, when it is a number (`None`: no default, or not a number).
+fn defaults(py: Python<'_>, function: &Function) -> PyResult<Vec<Option<ConstValue>>> {
+    let defaults = function.defaults(py)?;
+    let n = function.param_names.len();
+    let mut out = vec![None; n];
+    for (i, d) in defaults.iter().enumerate() {
+        let slot = n - defaults.len() + i;
+        // SAFETY: `d` is alive (held by `defaults`) and the GIL is held.
+        out[slot] = unsafe { classify_fast(d.as_ptr()) }.map(|(kind, s)| match kind {
+            Kind::Float64 => ConstValue::Float(f64::from_bits(s)),
+            Kind::Bool => ConstValue::Bool(s != 0),
+            _ => ConstValue::Int(s as i64),
         });
     }
-    Ok(GlobalValue::Tuple(items))
+    Ok(out)
 }

@@ -15,6 +15,8 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyString, PyTuple};
 
+use crate::program::freeze;
+
 struct Hasher(blake3::Hasher);
 
 impl Hasher {
@@ -66,9 +68,9 @@ fn put_const(h: &mut Hasher, c: &Bound<'_, PyAny>) -> PyResult<()> {
     Ok(())
 }
 
-/// Values a compile freezes into the machine code (numbers, and tuples of them).
+/// Values a compile freezes into the machine code, or would but cannot ([`freeze`] decides).
 fn is_frozen_kind(v: &Bound<'_, PyAny>) -> bool {
-    v.is_instance_of::<PyBool>() || v.is_instance_of::<PyInt>() || v.is_instance_of::<PyFloat>() || v.is_instance_of::<PyTuple>()
+    freeze(v).is_some()
 }
 
 fn put_code(h: &mut Hasher, code: &Bound<'_, PyAny>, skip_docstring: bool) -> PyResult<()> {
@@ -121,17 +123,24 @@ pub fn sticky_identity(func: &Bound<'_, PyAny>, options: &Bound<'_, PyAny>) -> P
     }
     h.put(b"options");
     put_const(&mut h, options)?;
-    // The values the compiled code would freeze: numbers (and tuples of them) among the globals
-    // the function reads. Re-running a cell after such a global changed is a real change; the
-    // old object, frozen with the old value, must not be handed back.
+    put_frozen_globals(&mut h, func, &code)?;
+    put_code(&mut h, &code, true)?;
+    Ok(h.0.finalize().to_hex().to_string())
+}
+
+/// The values the compiled code would freeze: numbers (and tuples of them) among the globals
+/// the function reads. Re-running a cell after such a global changed is a real change; the
+/// old object, frozen with the old value, must not be handed back.
+fn put_frozen_globals(h: &mut Hasher, func: &Bound<'_, PyAny>, code: &Bound<'_, PyAny>) -> PyResult<()> {
     h.put(b"globals");
+    let py = func.py();
     let globals = func.getattr(intern!(py, "__globals__"))?;
     let globals = globals.cast::<pyo3::types::PyDict>()?;
     let names = code.getattr(intern!(py, "co_names"))?;
     let names = names.cast::<PyTuple>()?;
     for name in names.iter() {
         match globals.get_item(&name)? {
-            Some(v) if is_frozen_kind(&v) => put_const(&mut h, &v)?,
+            Some(v) if is_frozen_kind(&v) => put_const(h, &v)?,
             Some(v) if v.is_instance_of::<pyo3::types::PyModule>() => {
                 // `m.G`: numbers read through a module are frozen too. Which of the code's
                 // names are attributes of `m` is not known without a parse, so every name that
@@ -142,7 +151,7 @@ pub fn sticky_identity(func: &Bound<'_, PyAny>, options: &Bound<'_, PyAny>) -> P
                     if let Ok(a) = v.getattr(attr.cast::<PyString>()?) {
                         if is_frozen_kind(&a) {
                             h.put_str(&attr.cast::<PyString>()?.to_cow()?);
-                            put_const(&mut h, &a)?;
+                            put_const(h, &a)?;
                         }
                     }
                 }
@@ -151,6 +160,5 @@ pub fn sticky_identity(func: &Bound<'_, PyAny>, options: &Bound<'_, PyAny>) -> P
             None => h.put(b"-"),
         }
     }
-    put_code(&mut h, &code, true)?;
-    Ok(h.0.finalize().to_hex().to_string())
+    Ok(())
 }

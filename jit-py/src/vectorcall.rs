@@ -1,7 +1,8 @@
-//! The dispatcher's call path through CPython's vectorcall protocol (PEP 590): arguments arrive
-//! as a C array, so a call with positional arguments allocates nothing on its way to the
+//! CPython's vectorcall protocol (PEP 590) for a frozen pyclass (the dispatcher): arguments
+//! arrive as a C array, so a call with positional arguments allocates nothing on its way to the
 //! compiled code. PyO3 0.30 has no vectorcall for `__call__` (PyO3 issue #4252), so `install`
-//! sets the slot on the Dispatcher type itself, once, at import.
+//! sets the slot on the type itself, once, at import. Knows nothing of the dispatcher but the
+//! [`VectorCall`] trait it implements.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -10,17 +11,26 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use crate::dispatcher::Dispatcher;
+/// A pyclass CPython calls through [`call`].
+pub(crate) trait VectorCall: pyo3::PyClass<Frozen = pyo3::pyclass::boolean_struct::True> + Sync {
+    /// The field CPython reads the function pointer from (set to `Some(call::<Self>)` in every
+    /// instance that can be called).
+    fn vectorcall_field(&self) -> &Option<ffi::vectorcallfunc>;
+    /// The call with exactly one positional argument per parameter, or `None` when the call
+    /// needs the general path.
+    fn fast_call(&self, py: Python<'_>, args: &[*mut ffi::PyObject]) -> Option<PyResult<Py<PyAny>>>;
+    /// A call with a tuple of positional arguments and a dict of keyword arguments.
+    fn call_impl(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>>;
+}
 
-/// Points the Dispatcher type's `tp_vectorcall_offset` at the `vectorcall` field of its
-/// instances and sets `Py_TPFLAGS_HAVE_VECTORCALL`; `tp_call` stays PyO3's `__call__`, which
-/// gives the same answers (C code that calls with a tuple uses it).
-pub fn install(py: Python<'_>) -> PyResult<()> {
-    let probe = Bound::new(py, Dispatcher::placeholder(py))?;
+/// Points `T`'s `tp_vectorcall_offset` at the [`VectorCall::vectorcall_field`] of its instances
+/// (measured on `probe`) and sets `Py_TPFLAGS_HAVE_VECTORCALL`; `tp_call` stays PyO3's
+/// `__call__`, which gives the same answers (C code that calls with a tuple uses it).
+pub fn install<T: VectorCall>(probe: &Bound<'_, T>) -> PyResult<()> {
     let object = probe.as_ptr() as usize;
-    let field = std::ptr::addr_of!(probe.get().vectorcall) as usize;
+    let field = std::ptr::from_ref(probe.get().vectorcall_field()) as usize;
     let offset = field.checked_sub(object).ok_or_else(|| PySystemError::new_err("unexpected Dispatcher layout"))?;
-    let ty = probe.get_type();
+    let ty = probe.py().get_type::<T>();
     let tp = ty.as_type_ptr();
     // SAFETY: the type is stickyjit's own heap type, not yet visible to Python code (the module
     // is being initialised); both fields are plain data CPython reads on every call.
@@ -32,12 +42,12 @@ pub fn install(py: Python<'_>) -> PyResult<()> {
     Ok(())
 }
 
-/// `vectorcallfunc` of every Dispatcher.
+/// `vectorcallfunc` of every `T` (every Dispatcher).
 ///
 /// # Safety
-/// Called by CPython with the GIL held, `callable` a Dispatcher, `args` holding `nargs`
+/// Called by CPython with the GIL held, `callable` a `T`, `args` holding `nargs`
 /// positional arguments followed by one value per name in `kwnames` (a tuple, or null).
-pub unsafe extern "C" fn call(
+pub unsafe extern "C" fn call<T: VectorCall>(
     callable: *mut ffi::PyObject,
     args: *const *mut ffi::PyObject,
     nargsf: usize,
@@ -45,7 +55,7 @@ pub unsafe extern "C" fn call(
 ) -> *mut ffi::PyObject {
     // SAFETY: per this function's contract.
     let py = unsafe { Python::assume_attached() };
-    let outcome = catch_unwind(AssertUnwindSafe(|| unsafe { call_inner(py, callable, args, nargsf, kwnames) }));
+    let outcome = catch_unwind(AssertUnwindSafe(|| unsafe { call_inner::<T>(py, callable, args, nargsf, kwnames) }));
     match outcome {
         Ok(Ok(obj)) => obj.into_ptr(),
         Ok(Err(e)) => {
@@ -69,7 +79,7 @@ fn raise(e: PyErr) {
     Python::attach(|py| e.restore(py));
 }
 
-unsafe fn call_inner(
+unsafe fn call_inner<T: VectorCall>(
     py: Python<'_>,
     callable: *mut ffi::PyObject,
     args: *const *mut ffi::PyObject,
@@ -78,7 +88,7 @@ unsafe fn call_inner(
 ) -> PyResult<Py<PyAny>> {
     // SAFETY: per `call`'s contract.
     unsafe {
-        let dispatcher = Borrowed::from_ptr(py, callable).cast_unchecked::<Dispatcher>();
+        let dispatcher = Borrowed::from_ptr(py, callable).cast_unchecked::<T>();
         let d = dispatcher.get();
         let nargs = ffi::PyVectorcall_NARGS(nargsf) as usize;
         let nkw = if kwnames.is_null() { 0 } else { ffi::PyTuple_GET_SIZE(kwnames) as usize };

@@ -30,6 +30,21 @@ class Dispatcher:
     def explain(self) -> str: ...
     def _adopt(self, func: Callable[..., Any]) -> None: ...
 
+class Global:
+    """What a global name is bound to, as `_support.resolve_globals` tells the compiler."""
+
+    VALUE: Global
+    MODULE: Global
+    MATH: Global
+    NUMPY: Global
+    NUMPY_DTYPE: Global
+    BUILTIN: Global
+    SELF: Global
+    JITTED: Global
+    UNSUPPORTED: Global
+    UNSUPPORTED_FUNCTION: Global
+    UNDEFINED: Global
+
 def stats() -> dict[str, int]: ...
 def sticky_identity(func: Callable[..., Any], options: tuple[Any, ...]) -> str: ...
 def note_definition() -> None:

@@ -11,8 +11,9 @@ import math
 import sys
 import types
 
+from ._native import Global
+
 _BUILTIN_NAMES = ("abs", "min", "max", "int", "float", "bool", "round", "range", "len")
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 def source_lines(func):
@@ -180,35 +181,6 @@ def _read_utf8_lines(filename):
     return lines
 
 
-def _describe(value) -> str:
-    if isinstance(value, types.ModuleType):
-        return f"the module '{value.__name__}'"
-    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
-        return f"the Python function '{getattr(value, '__qualname__', getattr(value, '__name__', '?'))}'"
-    return f"a {type(value).__name__}"
-
-
-def _frozen_tuple(value):
-    """[(tag, payload), ...] for a tuple of int64, float, bool (or such tuples), else None."""
-    items = []
-    for v in value:
-        t = type(v)
-        if t is bool:
-            items.append(("bool", v))
-        elif t is int and INT64_MIN <= v <= INT64_MAX:
-            items.append(("int", v))
-        elif t is float:
-            items.append(("float", v))
-        elif t is tuple:
-            inner = _frozen_tuple(v)
-            if inner is None:
-                return None
-            items.append(("tuple", inner))
-        else:
-            return None
-    return items
-
-
 _NUMPY_FUNCTIONS = (
     "sum",
     "min",
@@ -275,12 +247,13 @@ def _numpy_name(value):
 
 
 def resolve_globals(func, names, dispatcher, dispatcher_type):
-    """For each global name the function reads: (name, tag, payload) for the compiler.
+    """For each global name the function reads: (name, Global member, payload) for the compiler.
 
-    Tags: int, float, bool, tuple (payload: [(tag, payload), ...]), module, math, builtin, self,
-    jitted (payload: the dispatcher), unsupported, unsupported_fn, undefined. A dotted name
-    ``m.attr`` (an attribute of a global) is resolved when ``m`` is a module other than math,
-    and left out otherwise.
+    ``Global`` (``stickyjit._native``) says what the name is bound to, and the payload what the
+    compiler needs of it: VALUE (the value: the compiler decides whether it is frozen into the
+    code), MODULE, MATH, NUMPY, NUMPY_DTYPE, BUILTIN (a name), SELF, JITTED (the dispatcher),
+    UNSUPPORTED, UNSUPPORTED_FUNCTION (why), UNDEFINED. A dotted name ``m.attr`` (an attribute
+    of a global) is resolved when ``m`` is a module other than math, and left out otherwise.
     """
     g = func.__globals__
     code = func.__code__
@@ -300,7 +273,7 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             out.append(
                 (
                     base,
-                    "unsupported_fn" if is_function else "unsupported",
+                    Global.UNSUPPORTED_FUNCTION if is_function else Global.UNSUPPORTED,
                     f"a variable of the enclosing function '{where}' (a closure): closures are not compiled yet; "
                     f"pass '{base}' as an argument or make it a module global",
                 )
@@ -312,58 +285,41 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             if not isinstance(module, types.ModuleType) or module is math:
                 continue
             if not hasattr(module, attr):
-                out.append((name, "undefined", None))
+                out.append((name, Global.UNDEFINED, None))
                 continue
             value = getattr(module, attr)
         elif name in g:
             value = g[name]
         elif hasattr(builtins, name):
-            value = getattr(builtins, name)
-            if name in _BUILTIN_NAMES:
-                out.append((name, "builtin", name))
-                continue
-            out.append((name, "unsupported_builtin", name))
+            out.append((name, Global.BUILTIN, name))
             continue
         else:
-            out.append((name, "undefined", None))
+            out.append((name, Global.UNDEFINED, None))
             continue
-        t = type(value)
-        if t is bool:
-            out.append((name, "bool", value))
-        elif t is int:
-            if INT64_MIN <= value <= INT64_MAX:
-                out.append((name, "int", value))
-            else:
-                out.append((name, "unsupported", "an int outside the int64 range"))
-        elif t is float:
-            out.append((name, "float", value))
-        elif t is tuple:
-            frozen = _frozen_tuple(value)
-            if frozen is None:
-                out.append((name, "unsupported", "a tuple holding something other than int, float or bool"))
-            else:
-                out.append((name, "tuple", frozen))
-        elif value is math:
-            out.append((name, "module", "math"))
+        if value is math:
+            out.append((name, Global.MODULE, "math"))
         elif isinstance(value, types.ModuleType):
-            out.append((name, "module", value.__name__))
+            out.append((name, Global.MODULE, value.__name__))
+        elif not callable(value):
+            # Data (numbers, tuples, anything else): whether it is frozen is the compiler's call.
+            out.append((name, Global.VALUE, value))
         elif value is dispatcher:
-            out.append((name, "self", None))
+            out.append((name, Global.SELF, None))
         elif isinstance(value, dispatcher_type):
-            out.append((name, "jitted", value))
+            out.append((name, Global.JITTED, value))
         elif _numpy_name(value) is not None:
-            out.append((name, "numpy", _numpy_name(value)))
+            out.append((name, Global.NUMPY, _numpy_name(value)))
         elif _numpy_dtype(value) is not None:
-            out.append((name, "numpy_dtype", _numpy_dtype(value)))
+            out.append((name, Global.NUMPY_DTYPE, _numpy_dtype(value)))
         elif (
             isinstance(value, types.BuiltinFunctionType)
             and getattr(math, getattr(value, "__name__", ""), None) is value
         ):
-            out.append((name, "math", value.__name__))
+            out.append((name, Global.MATH, value.__name__))
         elif any(value is getattr(builtins, b) for b in _BUILTIN_NAMES):
-            out.append((name, "builtin", next(b for b in _BUILTIN_NAMES if value is getattr(builtins, b))))
+            out.append((name, Global.BUILTIN, next(b for b in _BUILTIN_NAMES if value is getattr(builtins, b))))
         else:
-            out.append((name, "unsupported_fn" if callable(value) else "unsupported", _describe(value)))
+            out.append((name, Global.VALUE, value))
     return out
 
 

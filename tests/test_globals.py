@@ -1,0 +1,114 @@
+"""What a global name is bound to crosses from Python (``_support.resolve_globals``) to the
+compiler as a typed ``stickyjit._native.Global``, never a string tag; which values are frozen
+into the code is decided in one place (the extension's ``program::freeze``), and the values it
+refuses keep their messages."""
+
+from __future__ import annotations
+
+import enum
+import linecache
+
+import pytest
+
+import stickyjit._support as support
+from conftest import check
+from stickyjit import CompileError, jit
+from stickyjit._native import Global
+
+BIG = 2**70
+MIXED = (1, "a")
+NESTED_BIG = (1, (2, 2**70))
+NESTED = ((1, 2.5), True, (-(2**63), 2**63 - 1))
+SCALE = 2.5
+FLAG = True
+
+
+class Box:
+    pass
+
+
+BOX = Box()
+
+
+class Color(enum.IntEnum):
+    RED = 1
+
+
+RED = Color.RED
+
+
+def helper():
+    return 1
+
+
+@pytest.mark.parametrize("tag", ["int", "intt", "undefined", 5])
+def test_a_category_that_is_not_a_global_member_is_refused(monkeypatch, tag):
+    # Before, a string tag was matched by text: "int" worked, and a mistyped one ("intt")
+    # silently meant "undefined". Now anything but a Global member is a TypeError.
+    def f():
+        return SCALE
+
+    real = support.resolve_globals
+
+    def with_tags(func, names, dispatcher, dispatcher_type):
+        return [(name, tag, value) for name, _, value in real(func, names, dispatcher, dispatcher_type)]
+
+    monkeypatch.setattr(support, "resolve_globals", with_tags)
+    with pytest.raises(TypeError, match="Global"):
+        jit(cache=False)(f)()
+
+
+def test_global_members_are_the_categories_the_compiler_matches():
+    names = {n for n in dir(Global) if n.isupper()}
+    assert names == {
+        "VALUE",
+        "MODULE",
+        "MATH",
+        "NUMPY",
+        "NUMPY_DTYPE",
+        "BUILTIN",
+        "SELF",
+        "JITTED",
+        "UNSUPPORTED",
+        "UNSUPPORTED_FUNCTION",
+        "UNDEFINED",
+    }
+    with pytest.raises(AttributeError):
+        Global.INT  # noqa: B018 - a category that does not exist is an error where it is written
+
+
+def test_numbers_and_tuples_of_them_are_frozen():
+    @jit
+    def f(x):
+        return NESTED[0][1] * x + SCALE if FLAG else 0.0
+
+    @jit
+    def g():
+        return NESTED
+
+    check(f, 3.0)
+    # repr tells 1, 1.0 and True apart, at every level of the tuple.
+    assert repr(g()) == repr(g.py_func())
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ("return BIG", "'BIG' is an int outside the int64 range"),
+        ("return MIXED", "'MIXED' is a tuple holding something other than int, float or bool"),
+        ("return NESTED_BIG", "'NESTED_BIG' is a tuple holding something other than int, float or bool"),
+        ("return BOX", "'BOX' is a Box;"),
+        ("return RED", "'RED' is a Color;"),
+        ("return helper()", "'helper' is the Python function 'helper';"),
+    ],
+)
+def test_values_that_are_not_frozen_say_what_they_are(body, said):
+    # A function reading this module's globals, with its source registered where stickyjit reads it.
+    src = f"def f():\n    {body}\n"
+    filename = f"<test_globals {body}>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    namespace = {}
+    exec(compile(src, filename, "exec"), globals(), namespace)  # noqa: S102
+    with pytest.raises(CompileError) as info:
+        jit(cache=False)(namespace["f"])()
+    assert said in str(info.value)
