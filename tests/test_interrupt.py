@@ -217,7 +217,30 @@ def test_a_long_compile_says_what_it_compiles_and_ctrl_c_interrupts_it(tmp_path)
         assert took < 2.0, f"KeyboardInterrupt came {took:.3f} s after SIGINT"
         assert out.next().strip() == "after 42"
         assert proc.wait(timeout=60) == 0
-        assert err.next(timeout=10) == ""  # said once: nothing more on stderr
+        # Said once; then exit waits for the abandoned compile (LLVM's static destructors run at
+        # exit) and says so.
+        assert err.next(timeout=10).startswith("stickyjit: waiting for an interrupted compile to finish before exit")
+        assert err.next(timeout=10) == ""
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
+def test_exit_right_after_an_interrupted_compile_waits_for_it(tmp_path):
+    # The compile goes on after Ctrl-C; exiting at once must not run LLVM's static destructors
+    # under it (that crashed the process at exit, now and then, with SIGSEGV).
+    script = tmp_path / "exit_now.py"
+    script.write_text(SLOW_COMPILE.replace("@jit(cache=False)\ndef small", "raise SystemExit(3)\ndef small"))
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = Lines(proc.stdout), Lines(proc.stderr)
+    try:
+        assert out.next().strip() == "ready"
+        assert err.next().startswith("stickyjit: compiling big(float64, int64)")
+        os.kill(proc.pid, signal.SIGINT)
+        assert out.next(timeout=20).strip() == "KeyboardInterrupt"
+        assert err.next(timeout=20).startswith("stickyjit: waiting for an interrupted compile to finish before exit")
+        assert proc.wait(timeout=60) == 3  # the script's own exit status, after the compile ended
+        assert err.next(timeout=10) == ""
     finally:
         proc.kill()
         proc.wait(timeout=30)

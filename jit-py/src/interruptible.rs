@@ -7,9 +7,11 @@
 //! its own and its result is dropped (an object it loads into the JIT is correct code under its
 //! own key, used if the same specialization is compiled again); a compile that finds the warm
 //! compile thread busy gets a thread of its own. A compile still running after
-//! [`SAY_AFTER`] prints one line on stderr naming the function and signature.
+//! [`SAY_AFTER`] prints one line on stderr naming the function and signature. At exit,
+//! [`wait_for_compiles`] (registered with `atexit`) waits for compiles still running: LLVM's
+//! static destructors run when the process exits, and a compile still using them crashes it.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -24,6 +26,64 @@ const POLL: Duration = Duration::from_millis(50);
 const WORKER_STACK: usize = 64 << 20;
 
 type Job = Box<dyn FnOnce() + Send>;
+
+/// Compiles started and not yet finished in this process (abandoned ones included), packed as
+/// `pid << 32 | count` so that a child made by `fork`, which has the parent's count but none of
+/// its threads, starts from zero.
+static IN_FLIGHT: AtomicU64 = AtomicU64::new(0);
+
+/// This process's share of [`IN_FLIGHT`].
+fn in_flight() -> u64 {
+    let v = IN_FLIGHT.load(Ordering::Acquire);
+    if v >> 32 == u64::from(std::process::id()) {
+        v & 0xFFFF_FFFF
+    } else {
+        0
+    }
+}
+
+/// Counts one compile in [`IN_FLIGHT`] while it lives (dropped when the compile ends, panics
+/// included).
+struct Running;
+
+impl Running {
+    fn start() -> Running {
+        let pid = u64::from(std::process::id());
+        let _ = IN_FLIGHT
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |v| Some(if v >> 32 == pid { v + 1 } else { pid << 32 | 1 }));
+        Running
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let pid = u64::from(std::process::id());
+        let _ = IN_FLIGHT
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |v| (v >> 32 == pid && v & 0xFFFF_FFFF > 0).then(|| v - 1));
+    }
+}
+
+/// Registered with `atexit` when the module loads: returns once no compile is running (a compile
+/// abandoned after Ctrl-C finishes first; after 100 ms stderr says why exit waits). A signal
+/// handler that raises meanwhile (Ctrl-C again) ends the wait with its exception.
+#[pyfunction]
+#[pyo3(name = "_wait_for_compiles")]
+pub fn wait_for_compiles(py: Python<'_>) -> PyResult<()> {
+    let start = Instant::now();
+    let mut said = false;
+    while in_flight() > 0 {
+        py.detach(|| std::thread::sleep(Duration::from_millis(5)));
+        // SAFETY: the GIL is held here (outside `detach`).
+        if unsafe { pyo3::ffi::PyErr_CheckSignals() } != 0 {
+            return Err(PyErr::fetch(py));
+        }
+        if !said && start.elapsed() >= Duration::from_millis(100) {
+            said = true;
+            eprintln!("stickyjit: waiting for an interrupted compile to finish before exit (Ctrl-C again exits now)");
+        }
+    }
+    Ok(())
+}
 
 /// The process's compile thread: its queue and whether it is running a job. Started at the
 /// first compile and kept warm (a thread per compile cost up to 1 ms of a 9 ms compile); keyed
@@ -96,7 +156,9 @@ impl Stopped {
 pub fn finish(py: Python<'_>, p: Prepared, options: &Options, capture: Capture, what: &str) -> Result<Compiled, Stopped> {
     let (tx, rx) = mpsc::channel();
     let options = options.clone();
+    let running = Running::start();
     let job: Job = Box::new(move || {
+        let _running = running;
         let _ = tx.send(jit_core::finish(p, &options, capture));
     });
     let sent = run(job);

@@ -88,6 +88,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(disk::cache_clear, m)?)?;
     m.add_function(wrap_pyfunction!(disk::cache_prune, m)?)?;
     m.add_function(wrap_pyfunction!(disk::versions, m)?)?;
+    m.add_function(wrap_pyfunction!(interruptible::wait_for_compiles, m)?)?;
+    // A compile abandoned after Ctrl-C must end before LLVM's static destructors run at exit.
+    py.import("atexit")?.call_method1("register", (m.getattr("_wait_for_compiles")?,))?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
