@@ -227,7 +227,7 @@ impl NewArray {
     }
 }
 
-/// Reductions over a whole array (`axis=` is not compiled).
+/// Reductions over a whole array (`axis=` is not compiled); names in [`crate::registry`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Reduction {
     Sum,
@@ -236,27 +236,7 @@ pub enum Reduction {
     Mean,
 }
 
-impl Reduction {
-    pub fn from_name(name: &str) -> Option<Reduction> {
-        Some(match name {
-            "sum" => Reduction::Sum,
-            "min" | "amin" => Reduction::Min,
-            "max" | "amax" => Reduction::Max,
-            "mean" => Reduction::Mean,
-            _ => return None,
-        })
-    }
-    pub fn name(self) -> &'static str {
-        match self {
-            Reduction::Sum => "sum",
-            Reduction::Min => "min",
-            Reduction::Max => "max",
-            Reduction::Mean => "mean",
-        }
-    }
-}
-
-/// NumPy functions compiled on scalars.
+/// NumPy functions compiled on scalars; names in [`crate::registry`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NpFn {
     Sqrt,
@@ -270,60 +250,12 @@ pub enum NpFn {
     Ceil,
 }
 
-impl NpFn {
-    pub fn from_name(name: &str) -> Option<NpFn> {
-        Some(match name {
-            "sqrt" => NpFn::Sqrt,
-            "exp" => NpFn::Exp,
-            "log" => NpFn::Log,
-            "sin" => NpFn::Sin,
-            "cos" => NpFn::Cos,
-            "tan" => NpFn::Tan,
-            "abs" | "absolute" => NpFn::Abs,
-            "floor" => NpFn::Floor,
-            "ceil" => NpFn::Ceil,
-            _ => return None,
-        })
-    }
-    pub fn name(self) -> &'static str {
-        match self {
-            NpFn::Sqrt => "sqrt",
-            NpFn::Exp => "exp",
-            NpFn::Log => "log",
-            NpFn::Sin => "sin",
-            NpFn::Cos => "cos",
-            NpFn::Tan => "tan",
-            NpFn::Abs => "abs",
-            NpFn::Floor => "floor",
-            NpFn::Ceil => "ceil",
-        }
-    }
-}
-
-/// The attributes of an array compiled code reads.
+/// The attributes of an array compiled code reads; names in [`crate::registry`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Attr {
     Shape,
     Ndim,
     Size,
-}
-
-impl Attr {
-    pub fn from_name(name: &str) -> Option<Attr> {
-        Some(match name {
-            "shape" => Attr::Shape,
-            "ndim" => Attr::Ndim,
-            "size" => Attr::Size,
-            _ => return None,
-        })
-    }
-    pub fn name(self) -> &'static str {
-        match self {
-            Attr::Shape => "shape",
-            Attr::Ndim => "ndim",
-            Attr::Size => "size",
-        }
-    }
 }
 
 /// The value of an index that is an integer literal (`2`, `-1`).

@@ -6,6 +6,7 @@ mod dispatcher;
 mod errors;
 mod interruptible;
 mod program;
+mod registry;
 mod returned;
 mod sticky;
 mod vectorcall;
@@ -68,6 +69,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(disk::cache_clear, m)?)?;
     m.add_function(wrap_pyfunction!(disk::cache_prune, m)?)?;
     m.add_function(wrap_pyfunction!(disk::versions, m)?)?;
+    m.add_function(wrap_pyfunction!(registry::registry, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -11,7 +11,21 @@ import math
 import sys
 import types
 
-_BUILTIN_NAMES = ("abs", "min", "max", "int", "float", "bool", "round", "range", "len")
+from stickyjit import _native
+
+# The names the compiler gives a meaning to come from its registry (jit-core/src/registry.rs).
+_REGISTRY = _native.registry()
+_BUILTIN_NAMES = _REGISTRY["builtins"]
+# In the registry's order: where two names are one function object (np.absolute is np.abs),
+# the first names it.
+_NUMPY_FUNCTIONS = tuple(name for name, _kind in _REGISTRY["numpy_functions"])
+_NUMPY_DTYPES = tuple(attr for _name, attr, _kind, _size in _REGISTRY["dtypes"])
+# A NumPy scalar type's __name__ (its dtype's name, or its numpy attribute: bool_ before NumPy 2)
+# -> (the dtype's name, the Python type its value is handed over as).
+_PYTHON_KIND = {"b": bool, "i": int, "u": int, "f": float}
+_NUMPY_SCALARS = {
+    n: (name, _PYTHON_KIND[kind]) for name, attr, kind, _size in _REGISTRY["dtypes"] for n in (name, attr)
+}
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
@@ -209,48 +223,6 @@ def _frozen_tuple(value):
     return items
 
 
-_NUMPY_FUNCTIONS = (
-    "sum",
-    "min",
-    "max",
-    "mean",
-    "amin",
-    "amax",
-    "sqrt",
-    "exp",
-    "log",
-    "sin",
-    "cos",
-    "tan",
-    "abs",
-    "absolute",
-    "floor",
-    "ceil",
-    "zeros",
-    "ones",
-    "empty",
-    "full",
-    "zeros_like",
-    "ones_like",
-    "empty_like",
-    "full_like",
-    "arange",
-)
-_NUMPY_DTYPES = (
-    "float64",
-    "float32",
-    "int64",
-    "int32",
-    "int16",
-    "int8",
-    "uint64",
-    "uint32",
-    "uint16",
-    "uint8",
-    "bool_",
-)
-
-
 def _numpy_dtype(value):
     """The name of the NumPy scalar type `value` is (`np.float32` → "float32"), else None."""
     numpy = sys.modules.get("numpy")
@@ -367,35 +339,13 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
     return out
 
 
-_NUMPY_SCALARS = {
-    "int8": "int",
-    "int16": "int",
-    "int32": "int",
-    "int64": "int",
-    "uint8": "int",
-    "uint16": "int",
-    "uint32": "int",
-    "uint64": "int",
-    "float32": "float",
-    "float64": "float",
-    "bool": "bool",
-    "bool_": "bool",
-}
-
-
 def classify_scalar(value):
     """(kind name, python value) for a NumPy scalar, or None for anything else."""
     t = type(value)
     if getattr(t, "__module__", None) != "numpy":
         return None
-    name = t.__name__
-    kind = _NUMPY_SCALARS.get(name)
-    if kind is None:
+    entry = _NUMPY_SCALARS.get(t.__name__)
+    if entry is None:
         return None
-    if name == "bool_":
-        name = "bool"
-    if kind == "int":
-        return name, int(value)
-    if kind == "float":
-        return name, float(value)
-    return name, bool(value)
+    name, kind = entry
+    return name, kind(value)
