@@ -78,6 +78,17 @@ pub fn builtin_names() -> impl Iterator<Item = &'static str> {
     BUILTINS.iter().map(|r| r.name)
 }
 
+impl Intrinsic {
+    /// How the typed IR names it: `abs`, `np.sqrt`, `math.floor`.
+    pub fn qualified_name(self) -> String {
+        match self {
+            Intrinsic::Np(f) => format!("np.{}", f.name()),
+            Intrinsic::Math(m) => format!("math.{}", m.name()),
+            builtin => builtin_of(builtin).expect("every builtin intrinsic has a registry row").name.to_string(),
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // NumPy functions, array attributes and methods
 
