@@ -2,6 +2,7 @@
 //! expression numbered so that `infer` can give it a type in a side table.
 
 use crate::ast::{BinOp, BoolOpKind, CmpOp, Span, UnaryOp};
+pub use crate::registry::{Attr, NpFn, Reduction};
 
 pub type LocalId = u32;
 pub type ExprId = u32;
@@ -225,37 +226,6 @@ impl NewArray {
             NewArray::Copy { array } => vec![&mut **array],
         }
     }
-}
-
-/// Reductions over a whole array (`axis=` is not compiled); names in [`crate::registry`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Reduction {
-    Sum,
-    Min,
-    Max,
-    Mean,
-}
-
-/// NumPy functions compiled on scalars; names in [`crate::registry`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum NpFn {
-    Sqrt,
-    Exp,
-    Log,
-    Sin,
-    Cos,
-    Tan,
-    Abs,
-    Floor,
-    Ceil,
-}
-
-/// The attributes of an array compiled code reads; names in [`crate::registry`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Attr {
-    Shape,
-    Ndim,
-    Size,
 }
 
 /// The value of an index that is an integer literal (`2`, `-1`).

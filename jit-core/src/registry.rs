@@ -7,7 +7,7 @@
 //! names), its typing rule in `infer` and its codegen: the compiler points at the match arms
 //! that are missing. Adding a dtype is one [`Dtype`] variant and one row in [`DTYPES`].
 
-use crate::hir::{Attr, Intrinsic, NpFn, Reduction};
+use crate::hir::Intrinsic;
 use crate::types::Type;
 
 // ---------------------------------------------------------------------------------------------
@@ -91,6 +91,37 @@ impl Intrinsic {
 
 // ---------------------------------------------------------------------------------------------
 // NumPy functions, array attributes and methods
+
+/// Reductions over a whole array (`axis=` is not compiled).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reduction {
+    Sum,
+    Min,
+    Max,
+    Mean,
+}
+
+/// NumPy functions compiled on scalars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NpFn {
+    Sqrt,
+    Exp,
+    Log,
+    Sin,
+    Cos,
+    Tan,
+    Abs,
+    Floor,
+    Ceil,
+}
+
+/// The attributes of an array compiled code reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Attr {
+    Shape,
+    Ndim,
+    Size,
+}
 
 /// What a NumPy function name compiles to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -267,22 +298,6 @@ pub fn array_attributes_text() -> String {
 // ---------------------------------------------------------------------------------------------
 // dtypes
 
-/// The element types of the arrays compiled code takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Dtype {
-    Bool,
-    Int8,
-    Int16,
-    Int32,
-    Int64,
-    UInt8,
-    UInt16,
-    UInt32,
-    UInt64,
-    Float32,
-    Float64,
-}
-
 /// One dtype: its names, NumPy's description of its elements, and the types compiled code
 /// gives them.
 pub struct DtypeRow {
@@ -292,7 +307,9 @@ pub struct DtypeRow {
     /// Its scalar type's attribute on the `numpy` module (`np.bool_`).
     pub numpy_attr: &'static str,
     /// NumPy's kind character (`dtype.kind`: `b`, `i`, `u`, `f`) and item size in bytes:
-    /// together they say how an element is stored, read and written.
+    /// together they say how an element is stored, and so how it is read and written (an
+    /// integer sign- or zero-extended to its [`DtypeRow::element`] type and truncated back, a
+    /// float32 widened to double and rounded back, a bool a byte that is 0 or 1).
     pub kind: u8,
     pub size: u64,
     /// The type an element has once read from an array (see [`Dtype::element`]).
@@ -300,34 +317,49 @@ pub struct DtypeRow {
     /// The type a scalar argument of this dtype (`np.int8(3)`) has in compiled code: integers
     /// widened to int64 except uint64; float32 widened to float64.
     pub argument: Type,
+    /// The Python type a scalar of it is handed over as (`int(np.int8(3))`), by its name in
+    /// `builtins`.
+    pub python: &'static str,
 }
 
-const fn dtype_row(
-    dtype: Dtype,
-    name: &'static str,
-    numpy_attr: &'static str,
-    kind: u8,
-    size: u64,
-    element: Type,
-    argument: Type,
-) -> DtypeRow {
-    DtypeRow { dtype, name, numpy_attr, kind, size, element, argument }
+/// Declares [`Dtype`] and [`DTYPES`] from one row per dtype, so that neither can lack the other.
+macro_rules! dtypes {
+    ($($variant:ident: $name:literal, $attr:literal, $kind:literal, $size:literal,
+       $element:ident, $argument:ident, $python:literal;)*) => {
+        /// The element types of the arrays compiled code takes (one [`DTYPES`] row each).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Dtype {
+            $($variant),*
+        }
+
+        /// Every dtype, in [`Dtype`] order (the order messages list them in).
+        pub static DTYPES: [DtypeRow; [$($name),*].len()] = [$(DtypeRow {
+            dtype: Dtype::$variant,
+            name: $name,
+            numpy_attr: $attr,
+            kind: $kind,
+            size: $size,
+            element: Type::$element,
+            argument: Type::$argument,
+            python: $python,
+        }),*];
+    };
 }
 
-/// Every dtype, in [`Dtype`] order (the order messages list them in).
-pub static DTYPES: [DtypeRow; 11] = [
-    dtype_row(Dtype::Bool, "bool", "bool_", b'b', 1, Type::Bool, Type::Bool),
-    dtype_row(Dtype::Int8, "int8", "int8", b'i', 1, Type::Int, Type::Int),
-    dtype_row(Dtype::Int16, "int16", "int16", b'i', 2, Type::Int, Type::Int),
-    dtype_row(Dtype::Int32, "int32", "int32", b'i', 4, Type::Int, Type::Int),
-    dtype_row(Dtype::Int64, "int64", "int64", b'i', 8, Type::Int, Type::Int),
-    dtype_row(Dtype::UInt8, "uint8", "uint8", b'u', 1, Type::Int, Type::Int),
-    dtype_row(Dtype::UInt16, "uint16", "uint16", b'u', 2, Type::Int, Type::Int),
-    dtype_row(Dtype::UInt32, "uint32", "uint32", b'u', 4, Type::Int, Type::Int),
-    dtype_row(Dtype::UInt64, "uint64", "uint64", b'u', 8, Type::UInt64, Type::UInt64),
-    dtype_row(Dtype::Float32, "float32", "float32", b'f', 4, Type::Float32, Type::Float),
-    dtype_row(Dtype::Float64, "float64", "float64", b'f', 8, Type::Float, Type::Float),
-];
+dtypes! {
+//  variant  name       numpy attr  kind  size  element  argument  python
+    Bool:    "bool",    "bool_",    b'b', 1,    Bool,    Bool,     "bool";
+    Int8:    "int8",    "int8",     b'i', 1,    Int,     Int,      "int";
+    Int16:   "int16",   "int16",    b'i', 2,    Int,     Int,      "int";
+    Int32:   "int32",   "int32",    b'i', 4,    Int,     Int,      "int";
+    Int64:   "int64",   "int64",    b'i', 8,    Int,     Int,      "int";
+    UInt8:   "uint8",   "uint8",    b'u', 1,    Int,     Int,      "int";
+    UInt16:  "uint16",  "uint16",   b'u', 2,    Int,     Int,      "int";
+    UInt32:  "uint32",  "uint32",   b'u', 4,    Int,     Int,      "int";
+    UInt64:  "uint64",  "uint64",   b'u', 8,    UInt64,  UInt64,   "int";
+    Float32: "float32", "float32",  b'f', 4,    Float32, Float,    "float";
+    Float64: "float64", "float64",  b'f', 8,    Float,   Float,    "float";
+}
 
 impl Dtype {
     pub fn row(self) -> &'static DtypeRow {
@@ -386,46 +418,6 @@ pub fn dtype_names_text() -> String {
 // ---------------------------------------------------------------------------------------------
 // run-time statuses
 
-/// What a compiled function reports besides its value. `0` is success; each code's exception
-/// and message are in [`Status::exception_and_message`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u32)]
-pub enum Status {
-    Ok = 0,
-    IntTrueDivZero = 1,
-    IntFloorDivZero = 2,
-    IntModZero = 3,
-    FloatDivZero = 4,
-    FloatFloorDivZero = 5,
-    FloatModZero = 6,
-    MathDomain = 7,
-    MathRange = 8,
-    ZeroToNegativePower = 9,
-    NegativeToFractionalPower = 10,
-    PowOverflow = 11,
-    NegativeShift = 12,
-    FloatNanToInt = 13,
-    FloatInfToInt = 14,
-    FloatTooLargeForInt = 15,
-    RangeStepZero = 16,
-    IntPowNegativeExponent = 17,
-    RoundedTooLarge = 18,
-    LogBaseOne = 19,
-    RecursionTooDeep = 20,
-    TupleIndexOutOfRange = 21,
-    /// An array index outside its axis; `sj_rt_index_error` recorded which.
-    ArrayIndexOutOfBounds = 22,
-    ReadOnlyArray = 23,
-    EmptyMinimum = 24,
-    EmptyMaximum = 25,
-    SliceStepZero = 26,
-    NegativeDimensions = 27,
-    OutOfMemory = 28,
-    ArrayTooBig = 29,
-    ArangeLength = 30,
-    ArangeTooBig = 31,
-}
-
 /// The Python exception class a status maps to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PyExceptionKind {
@@ -456,100 +448,87 @@ impl PyExceptionKind {
 /// The message of a status no row describes (a code compiled code never returns).
 pub const UNKNOWN_STATUS_MESSAGE: &str = "unknown error in compiled code";
 
-impl Status {
-    /// Every status, in code order.
-    pub const ALL: [Status; 32] = {
-        use Status::*;
-        [
-            Ok,
-            IntTrueDivZero,
-            IntFloorDivZero,
-            IntModZero,
-            FloatDivZero,
-            FloatFloorDivZero,
-            FloatModZero,
-            MathDomain,
-            MathRange,
-            ZeroToNegativePower,
-            NegativeToFractionalPower,
-            PowOverflow,
-            NegativeShift,
-            FloatNanToInt,
-            FloatInfToInt,
-            FloatTooLargeForInt,
-            RangeStepZero,
-            IntPowNegativeExponent,
-            RoundedTooLarge,
-            LogBaseOne,
-            RecursionTooDeep,
-            TupleIndexOutOfRange,
-            ArrayIndexOutOfBounds,
-            ReadOnlyArray,
-            EmptyMinimum,
-            EmptyMaximum,
-            SliceStepZero,
-            NegativeDimensions,
-            OutOfMemory,
-            ArrayTooBig,
-            ArangeLength,
-            ArangeTooBig,
-        ]
-    };
+/// Declares [`Status`], [`Status::ALL`] and [`Status::exception_and_message`] from one row per
+/// status: its code, the Python exception class and the message.
+macro_rules! statuses {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal => ($exception:ident, $message:expr),)*) => {
+        /// What a compiled function reports besides its value. `0` is success.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u32)]
+        pub enum Status {
+            $($(#[$doc])* $variant = $code),*
+        }
 
+        impl Status {
+            /// Every status, in code order.
+            pub const ALL: [Status; [$($code),*].len()] = [$(Status::$variant),*];
+
+            /// The exception class and message CPython (or NumPy) gives for the same failure.
+            /// The message of [`Status::ArrayIndexOutOfBounds`] is a template: `{index}`, `{axis}`
+            /// and `{size}` are filled in from what `sj_rt_index_error` recorded.
+            pub fn exception_and_message(self) -> (PyExceptionKind, &'static str) {
+                match self {
+                    $(Status::$variant => (PyExceptionKind::$exception, $message)),*
+                }
+            }
+        }
+    };
+}
+
+statuses! {
+    /// Success (never raised).
+    Ok = 0 => (ValueError, UNKNOWN_STATUS_MESSAGE),
+    IntTrueDivZero = 1 => (ZeroDivisionError, "division by zero"),
+    IntFloorDivZero = 2 => (ZeroDivisionError, "integer division or modulo by zero"),
+    IntModZero = 3 => (ZeroDivisionError, "integer modulo by zero"),
+    FloatDivZero = 4 => (ZeroDivisionError, "float division by zero"),
+    FloatFloorDivZero = 5 => (ZeroDivisionError, "float floor division by zero"),
+    FloatModZero = 6 => (ZeroDivisionError, "float modulo"),
+    MathDomain = 7 => (ValueError, "math domain error"),
+    MathRange = 8 => (OverflowError, "math range error"),
+    ZeroToNegativePower = 9 => (ZeroDivisionError, "0.0 cannot be raised to a negative power"),
+    NegativeToFractionalPower = 10 => (
+        ValueError,
+        "negative number cannot be raised to a fractional power (the result would be complex)"
+    ),
+    PowOverflow = 11 => (OverflowError, "(34, 'Numerical result out of range')"),
+    NegativeShift = 12 => (ValueError, "negative shift count"),
+    FloatNanToInt = 13 => (ValueError, "cannot convert float NaN to integer"),
+    FloatInfToInt = 14 => (OverflowError, "cannot convert float infinity to integer"),
+    FloatTooLargeForInt = 15 => (OverflowError, "float too large to convert to a 64-bit int"),
+    RangeStepZero = 16 => (ValueError, "range() arg 3 must not be zero"),
+    IntPowNegativeExponent = 17 => (
+        ValueError,
+        "integer ** negative integer: compiled code types int ** int as int; write float(x) ** n"
+    ),
+    RoundedTooLarge = 18 => (OverflowError, "rounded value too large to represent"),
+    LogBaseOne = 19 => (ZeroDivisionError, "float division by zero"),
+    RecursionTooDeep = 20 => (RecursionError, "maximum recursion depth exceeded (the thread's stack is nearly full)"),
+    TupleIndexOutOfRange = 21 => (IndexError, "tuple index out of range"),
+    /// An array index outside its axis; `sj_rt_index_error` recorded which.
+    ArrayIndexOutOfBounds = 22 => (IndexError, "index {index} is out of bounds for axis {axis} with size {size}"),
+    ReadOnlyArray = 23 => (ValueError, "assignment destination is read-only"),
+    EmptyMinimum = 24 => (ValueError, "zero-size array to reduction operation minimum which has no identity"),
+    EmptyMaximum = 25 => (ValueError, "zero-size array to reduction operation maximum which has no identity"),
+    SliceStepZero = 26 => (ValueError, "slice step cannot be zero"),
+    NegativeDimensions = 27 => (ValueError, "negative dimensions are not allowed"),
+    OutOfMemory = 28 => (MemoryError, "compiled code could not allocate an array"),
+    ArrayTooBig = 29 => (
+        ValueError,
+        "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size."
+    ),
+    ArangeLength = 30 => (ValueError, "arange: cannot compute length"),
+    ArangeTooBig = 31 => (ValueError, "Maximum allowed size exceeded"),
+}
+
+impl Status {
     pub fn code(self) -> u32 {
         self as u32
     }
 
+    /// The status compiled code returned as `code` (`None` for a code no row has).
     pub fn from_code(code: u32) -> Option<Status> {
         Status::ALL.get(code as usize).copied()
-    }
-
-    /// The exception class and message CPython (or NumPy) gives for the same failure. The
-    /// message of [`Status::ArrayIndexOutOfBounds`] is a template: `{index}`, `{axis}` and
-    /// `{size}` are filled in from what `sj_rt_index_error` recorded.
-    pub fn exception_and_message(self) -> (PyExceptionKind, &'static str) {
-        use PyExceptionKind::*;
-        use Status as S;
-        match self {
-            S::Ok => (ValueError, UNKNOWN_STATUS_MESSAGE),
-            S::IntTrueDivZero => (ZeroDivisionError, "division by zero"),
-            S::IntFloorDivZero => (ZeroDivisionError, "integer division or modulo by zero"),
-            S::IntModZero => (ZeroDivisionError, "integer modulo by zero"),
-            S::FloatDivZero => (ZeroDivisionError, "float division by zero"),
-            S::FloatFloorDivZero => (ZeroDivisionError, "float floor division by zero"),
-            S::FloatModZero => (ZeroDivisionError, "float modulo"),
-            S::MathDomain => (ValueError, "math domain error"),
-            S::MathRange => (OverflowError, "math range error"),
-            S::ZeroToNegativePower => (ZeroDivisionError, "0.0 cannot be raised to a negative power"),
-            S::NegativeToFractionalPower => {
-                (ValueError, "negative number cannot be raised to a fractional power (the result would be complex)")
-            }
-            S::PowOverflow => (OverflowError, "(34, 'Numerical result out of range')"),
-            S::NegativeShift => (ValueError, "negative shift count"),
-            S::FloatNanToInt => (ValueError, "cannot convert float NaN to integer"),
-            S::FloatInfToInt => (OverflowError, "cannot convert float infinity to integer"),
-            S::FloatTooLargeForInt => (OverflowError, "float too large to convert to a 64-bit int"),
-            S::RangeStepZero => (ValueError, "range() arg 3 must not be zero"),
-            S::IntPowNegativeExponent => {
-                (ValueError, "integer ** negative integer: compiled code types int ** int as int; write float(x) ** n")
-            }
-            S::RoundedTooLarge => (OverflowError, "rounded value too large to represent"),
-            S::LogBaseOne => (ZeroDivisionError, "float division by zero"),
-            S::RecursionTooDeep => (RecursionError, "maximum recursion depth exceeded (the thread's stack is nearly full)"),
-            S::TupleIndexOutOfRange => (IndexError, "tuple index out of range"),
-            S::ArrayIndexOutOfBounds => (IndexError, "index {index} is out of bounds for axis {axis} with size {size}"),
-            S::ReadOnlyArray => (ValueError, "assignment destination is read-only"),
-            S::EmptyMinimum => (ValueError, "zero-size array to reduction operation minimum which has no identity"),
-            S::EmptyMaximum => (ValueError, "zero-size array to reduction operation maximum which has no identity"),
-            S::SliceStepZero => (ValueError, "slice step cannot be zero"),
-            S::NegativeDimensions => (ValueError, "negative dimensions are not allowed"),
-            S::OutOfMemory => (MemoryError, "compiled code could not allocate an array"),
-            S::ArrayTooBig => {
-                (ValueError, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.")
-            }
-            S::ArangeLength => (ValueError, "arange: cannot compute length"),
-            S::ArangeTooBig => (ValueError, "Maximum allowed size exceeded"),
-        }
     }
 }
 

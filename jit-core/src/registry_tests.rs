@@ -65,7 +65,13 @@ fn dtype_columns_agree_with_the_types_compiled_code_uses() {
         let row = d.row();
         assert_eq!(d.is_float(), matches!(row.element, Type::Float | Type::Float32));
         assert_eq!(row.argument, row.element.carrier(), "{}", row.name);
-        assert!(matches!(row.kind, b'b' | b'i' | b'u' | b'f'));
+        let python = match row.kind {
+            b'b' => "bool",
+            b'i' | b'u' => "int",
+            b'f' => "float",
+            k => panic!("{}: kind {}", row.name, k as char),
+        };
+        assert_eq!(row.python, python, "{}", row.name);
         assert!(row.size.is_power_of_two() && row.size <= 8);
     }
 }

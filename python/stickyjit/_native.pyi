@@ -49,5 +49,5 @@ def versions() -> dict[str, Any]:
 
 def registry() -> dict[str, tuple[Any, ...]]:
     """The compiler's registry: builtins, numpy_functions ((name, kind)), array_attributes,
-    array_methods, dtypes ((name, numpy attribute, kind character, item size)), statuses
+    array_methods, dtypes ((name, numpy attribute, kind character, item size, Python type name)), statuses
     ((code, name, exception class name, message))."""

@@ -19,12 +19,13 @@ _BUILTIN_NAMES = _REGISTRY["builtins"]
 # In the registry's order: where two names are one function object (np.absolute is np.abs),
 # the first names it.
 _NUMPY_FUNCTIONS = tuple(name for name, _kind in _REGISTRY["numpy_functions"])
-_NUMPY_DTYPES = tuple(attr for _name, attr, _kind, _size in _REGISTRY["dtypes"])
+_NUMPY_DTYPES = tuple(attr for _name, attr, _kind, _size, _python in _REGISTRY["dtypes"])
 # A NumPy scalar type's __name__ (its dtype's name, or its numpy attribute: bool_ before NumPy 2)
 # -> (the dtype's name, the Python type its value is handed over as).
-_PYTHON_KIND = {"b": bool, "i": int, "u": int, "f": float}
 _NUMPY_SCALARS = {
-    n: (name, _PYTHON_KIND[kind]) for name, attr, kind, _size in _REGISTRY["dtypes"] for n in (name, attr)
+    n: (name, getattr(builtins, python))
+    for name, attr, _kind, _size, python in _REGISTRY["dtypes"]
+    for n in (name, attr)
 }
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
