@@ -330,3 +330,14 @@ def test_every_status_is_cpythons_or_listed_as_compiled_codes_own():
                 assert message.format(index=5, axis=0, size=3) == text
             else:
                 assert text == message, name
+
+
+def _unbound(c):
+    if c:
+        x = 1
+    return x  # noqa: F821 - unbound when c is false, on purpose
+
+
+def test_the_unbound_local_status_is_cpythons():
+    _base, exception, template = REGISTRY["unbound_local"]
+    assert same(_unbound, False) == (exception, template.format(name="x"))

@@ -448,6 +448,14 @@ impl PyExceptionKind {
 /// The message of a status no row describes (a code compiled code never returns).
 pub const UNKNOWN_STATUS_MESSAGE: &str = "unknown error in compiled code";
 
+/// Status codes at and above this say "local number `code - UNBOUND_LOCAL_BASE` read while
+/// unassigned" (the locals of every function of the program, numbered one after the other).
+pub const UNBOUND_LOCAL_BASE: u32 = 0x1_0000;
+
+/// The exception and message of an unbound local's status: `{name}` is the local's name.
+pub const UNBOUND_LOCAL: (PyExceptionKind, &str) =
+    (PyExceptionKind::UnboundLocalError, "cannot access local variable '{name}' where it is not associated with a value");
+
 /// Declares [`Status`], [`Status::ALL`] and [`Status::exception_and_message`] from one row per
 /// status: its code, the Python exception class and the message.
 macro_rules! statuses {

@@ -4,10 +4,7 @@
 //! Helpers are `extern "C"` and reach the JIT as absolute symbols (see `engine`), so a compiled
 //! object names them and stays relocatable.
 
-pub use crate::registry::{PyExceptionKind, Status};
-
-/// Status codes at and above this say "local number `code - UNBOUND_LOCAL_BASE` read while unassigned".
-pub const UNBOUND_LOCAL_BASE: u32 = 0x1_0000;
+pub use crate::registry::{PyExceptionKind, Status, UNBOUND_LOCAL_BASE};
 
 /// The exception class and message CPython gives for the same failure (the table is
 /// [`Status::exception_and_message`]).
@@ -15,10 +12,8 @@ pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, S
     if code >= UNBOUND_LOCAL_BASE {
         let i = (code - UNBOUND_LOCAL_BASE) as usize;
         let name = local_names.get(i).map(String::as_str).unwrap_or("?");
-        return (
-            PyExceptionKind::UnboundLocalError,
-            format!("cannot access local variable '{name}' where it is not associated with a value"),
-        );
+        let (kind, message) = crate::registry::UNBOUND_LOCAL;
+        return (kind, message.replace("{name}", name));
     }
     let Some(status) = Status::from_code(code).filter(|s| *s != Status::Ok) else {
         return (PyExceptionKind::ValueError, crate::registry::UNKNOWN_STATUS_MESSAGE.to_string());

@@ -9,7 +9,8 @@ use jit_core::registry::{self as r, NumpyFn, Status};
 /// A dict of tuples: `builtins` (names), `numpy_functions` ((name, "new" | "reduce" |
 /// "scalar")), `array_attributes` and `array_methods` (names), `dtypes` ((name, numpy
 /// attribute, kind character, item size, Python type name)), `statuses` ((code, name,
-/// exception class name, message)). The order of each is the registry's.
+/// exception class name, message)), `unbound_local` ((first code, exception class name,
+/// message template)). The order of each is the registry's.
 #[pyfunction]
 pub fn registry(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
@@ -33,5 +34,7 @@ pub fn registry(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     });
     let statuses: Vec<_> = statuses.collect();
     d.set_item("statuses", PyTuple::new(py, statuses)?)?;
+    let (kind, message) = r::UNBOUND_LOCAL;
+    d.set_item("unbound_local", (r::UNBOUND_LOCAL_BASE, kind.name(), message))?;
     Ok(d)
 }
