@@ -2,6 +2,7 @@
 //! expression numbered so that `infer` can give it a type in a side table.
 
 use crate::ast::{BinOp, BoolOpKind, CmpOp, Span, UnaryOp};
+pub use crate::registry::{Attr, NpFn, Reduction};
 
 pub type LocalId = u32;
 pub type ExprId = u32;
@@ -223,105 +224,6 @@ impl NewArray {
             }
             NewArray::Arange { start, stop, step, .. } => vec![&mut **start, &mut **stop, &mut **step],
             NewArray::Copy { array } => vec![&mut **array],
-        }
-    }
-}
-
-/// Reductions over a whole array (`axis=` is not compiled).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Reduction {
-    Sum,
-    Min,
-    Max,
-    Mean,
-}
-
-impl Reduction {
-    pub fn from_name(name: &str) -> Option<Reduction> {
-        Some(match name {
-            "sum" => Reduction::Sum,
-            "min" | "amin" => Reduction::Min,
-            "max" | "amax" => Reduction::Max,
-            "mean" => Reduction::Mean,
-            _ => return None,
-        })
-    }
-    pub fn name(self) -> &'static str {
-        match self {
-            Reduction::Sum => "sum",
-            Reduction::Min => "min",
-            Reduction::Max => "max",
-            Reduction::Mean => "mean",
-        }
-    }
-}
-
-/// NumPy functions compiled on scalars.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum NpFn {
-    Sqrt,
-    Exp,
-    Log,
-    Sin,
-    Cos,
-    Tan,
-    Abs,
-    Floor,
-    Ceil,
-}
-
-impl NpFn {
-    pub fn from_name(name: &str) -> Option<NpFn> {
-        Some(match name {
-            "sqrt" => NpFn::Sqrt,
-            "exp" => NpFn::Exp,
-            "log" => NpFn::Log,
-            "sin" => NpFn::Sin,
-            "cos" => NpFn::Cos,
-            "tan" => NpFn::Tan,
-            "abs" | "absolute" => NpFn::Abs,
-            "floor" => NpFn::Floor,
-            "ceil" => NpFn::Ceil,
-            _ => return None,
-        })
-    }
-    pub fn name(self) -> &'static str {
-        match self {
-            NpFn::Sqrt => "sqrt",
-            NpFn::Exp => "exp",
-            NpFn::Log => "log",
-            NpFn::Sin => "sin",
-            NpFn::Cos => "cos",
-            NpFn::Tan => "tan",
-            NpFn::Abs => "abs",
-            NpFn::Floor => "floor",
-            NpFn::Ceil => "ceil",
-        }
-    }
-}
-
-/// The attributes of an array compiled code reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Attr {
-    Shape,
-    Ndim,
-    Size,
-}
-
-impl Attr {
-    pub fn from_name(name: &str) -> Option<Attr> {
-        Some(match name {
-            "shape" => Attr::Shape,
-            "ndim" => Attr::Ndim,
-            "size" => Attr::Size,
-            _ => return None,
-        })
-    }
-    pub fn name(self) -> &'static str {
-        match self {
-            Attr::Shape => "shape",
-            Attr::Ndim => "ndim",
-            Attr::Size => "size",
         }
     }
 }

@@ -31,6 +31,7 @@ pub mod normalize;
 pub mod optimize;
 pub mod parse;
 pub mod pretty;
+pub mod registry;
 pub mod runtime;
 pub mod tabs;
 pub mod types;
@@ -327,9 +328,7 @@ pub fn standalone_env(func: &ast::FunctionDef, filename: &str) -> lower::Env {
     for name in lower::global_names(func) {
         let v = match name.as_str() {
             "math" => lower::GlobalValue::Module("math".into()),
-            "abs" | "min" | "max" | "int" | "float" | "bool" | "round" | "range" | "len" => {
-                lower::GlobalValue::Builtin(name.clone())
-            }
+            n if registry::builtin(n).is_some() => lower::GlobalValue::Builtin(name.clone()),
             n if n == func.name => lower::GlobalValue::SelfFunction,
             _ => lower::GlobalValue::Undefined,
         };

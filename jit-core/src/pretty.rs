@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::ast::{BinOp, BoolOpKind, UnaryOp};
-use crate::hir::{self, ExprKind as H, Intrinsic, StmtKind as S};
+use crate::hir::{self, ExprKind as H, StmtKind as S};
 use crate::infer::{TypedFunction, TypedProgram};
 
 pub fn typed_program(p: &TypedProgram) -> String {
@@ -168,19 +168,7 @@ impl Printer<'_> {
                 format!("{} if {} else {}", self.expr(body), self.expr(test), self.expr(orelse))
             }
             H::Intrinsic { f, args } => {
-                let name = match f {
-                    Intrinsic::Abs => "abs".to_string(),
-                    Intrinsic::Min => "min".to_string(),
-                    Intrinsic::Max => "max".to_string(),
-                    Intrinsic::Int => "int".to_string(),
-                    Intrinsic::Float => "float".to_string(),
-                    Intrinsic::Bool => "bool".to_string(),
-                    Intrinsic::Round => "round".to_string(),
-                    Intrinsic::Len => "len".to_string(),
-                    Intrinsic::Np(f) => format!("np.{}", f.name()),
-                    Intrinsic::Math(m) => format!("math.{}", m.name()),
-                };
-                format!("{name}({})", args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
+                format!("{}({})", f.qualified_name(), args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
             }
             H::Call { func, args } => {
                 let target = self.s.call_targets.get(&e.id).map(|t| format!("#{t}")).unwrap_or_default();

@@ -4,106 +4,27 @@
 //! Helpers are `extern "C"` and reach the JIT as absolute symbols (see `engine`), so a compiled
 //! object names them and stays relocatable.
 
-/// What a compiled function reports besides its value. `0` is success.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u32)]
-pub enum Status {
-    Ok = 0,
-    IntTrueDivZero = 1,
-    IntFloorDivZero = 2,
-    IntModZero = 3,
-    FloatDivZero = 4,
-    FloatFloorDivZero = 5,
-    FloatModZero = 6,
-    MathDomain = 7,
-    MathRange = 8,
-    ZeroToNegativePower = 9,
-    NegativeToFractionalPower = 10,
-    PowOverflow = 11,
-    NegativeShift = 12,
-    FloatNanToInt = 13,
-    FloatInfToInt = 14,
-    FloatTooLargeForInt = 15,
-    RangeStepZero = 16,
-    IntPowNegativeExponent = 17,
-    RoundedTooLarge = 18,
-    LogBaseOne = 19,
-    RecursionTooDeep = 20,
-    TupleIndexOutOfRange = 21,
-    /// An array index outside its axis; `sj_rt_index_error` recorded which.
-    ArrayIndexOutOfBounds = 22,
-    ReadOnlyArray = 23,
-    EmptyMinimum = 24,
-    EmptyMaximum = 25,
-    SliceStepZero = 26,
-    NegativeDimensions = 27,
-    OutOfMemory = 28,
-    ArrayTooBig = 29,
-    ArangeLength = 30,
-    ArangeTooBig = 31,
-}
+pub use crate::registry::{PyExceptionKind, Status, UNBOUND_LOCAL_BASE};
 
-/// Status codes at and above this say "local number `code - UNBOUND_LOCAL_BASE` read while unassigned".
-pub const UNBOUND_LOCAL_BASE: u32 = 0x1_0000;
-
-/// The Python exception class a status maps to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PyExceptionKind {
-    ZeroDivisionError,
-    ValueError,
-    OverflowError,
-    UnboundLocalError,
-    RecursionError,
-    IndexError,
-    MemoryError,
-}
-
-/// The exception class and message CPython gives for the same failure.
+/// The exception class and message CPython gives for the same failure (the table is
+/// [`Status::exception_and_message`]).
 pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, String) {
-    use PyExceptionKind::*;
     if code >= UNBOUND_LOCAL_BASE {
         let i = (code - UNBOUND_LOCAL_BASE) as usize;
         let name = local_names.get(i).map(String::as_str).unwrap_or("?");
-        return (UnboundLocalError, format!("cannot access local variable '{name}' where it is not associated with a value"));
+        let (kind, message) = crate::registry::UNBOUND_LOCAL;
+        return (kind, message.replace("{name}", name));
     }
-    let (k, m) = match code {
-        1 => (ZeroDivisionError, "division by zero"),
-        2 => (ZeroDivisionError, "integer division or modulo by zero"),
-        3 => (ZeroDivisionError, "integer modulo by zero"),
-        4 => (ZeroDivisionError, "float division by zero"),
-        5 => (ZeroDivisionError, "float floor division by zero"),
-        6 => (ZeroDivisionError, "float modulo"),
-        7 => (ValueError, "math domain error"),
-        8 => (OverflowError, "math range error"),
-        9 => (ZeroDivisionError, "0.0 cannot be raised to a negative power"),
-        10 => (ValueError, "negative number cannot be raised to a fractional power (the result would be complex)"),
-        11 => (OverflowError, "(34, 'Numerical result out of range')"),
-        12 => (ValueError, "negative shift count"),
-        13 => (ValueError, "cannot convert float NaN to integer"),
-        14 => (OverflowError, "cannot convert float infinity to integer"),
-        15 => (OverflowError, "float too large to convert to a 64-bit int"),
-        16 => (ValueError, "range() arg 3 must not be zero"),
-        17 => (ValueError, "integer ** negative integer: compiled code types int ** int as int; write float(x) ** n"),
-        18 => (OverflowError, "rounded value too large to represent"),
-        19 => (ZeroDivisionError, "float division by zero"),
-        20 => (RecursionError, "maximum recursion depth exceeded (the thread's stack is nearly full)"),
-        21 => (IndexError, "tuple index out of range"),
-        22 => {
-            let (index, axis, size) = LAST_INDEX_ERROR.with(|c| c.get());
-            return (IndexError, format!("index {index} is out of bounds for axis {axis} with size {size}"));
-        }
-        23 => (ValueError, "assignment destination is read-only"),
-        24 => (ValueError, "zero-size array to reduction operation minimum which has no identity"),
-        25 => (ValueError, "zero-size array to reduction operation maximum which has no identity"),
-        26 => (ValueError, "slice step cannot be zero"),
-        27 => (ValueError, "negative dimensions are not allowed"),
-        28 => (MemoryError, "compiled code could not allocate an array"),
-        29 => (ValueError, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size."),
-        30 => (ValueError, "arange: cannot compute length"),
-        31 => (ValueError, "Maximum allowed size exceeded"),
-        _ => (ValueError, "unknown error in compiled code"),
+    let Some(status) = Status::from_code(code).filter(|s| *s != Status::Ok) else {
+        return (PyExceptionKind::ValueError, crate::registry::UNKNOWN_STATUS_MESSAGE.to_string());
     };
-    (k, m.to_string())
+    let (kind, message) = status.exception_and_message();
+    if status == Status::ArrayIndexOutOfBounds {
+        let (index, axis, size) = LAST_INDEX_ERROR.with(|c| c.get());
+        let message = message.replace("{index}", &index.to_string()).replace("{axis}", &axis.to_string());
+        return (kind, message.replace("{size}", &size.to_string()));
+    }
+    (kind, message.to_string())
 }
 
 /// Stack left free below the limit compiled recursion stops at: room for the frames that raise
@@ -122,8 +43,8 @@ thread_local! {
     static LAST_INDEX_ERROR: std::cell::Cell<(i64, i64, i64)> = const { std::cell::Cell::new((0, 0, 0)) };
 }
 
-/// Records an out-of-bounds array index for the message of status 22 (compiled code returns
-/// that status right after calling this).
+/// Records an out-of-bounds array index for the message of [`Status::ArrayIndexOutOfBounds`]
+/// (compiled code returns that status right after calling this).
 pub extern "C" fn sj_rt_index_error(index: i64, axis: i64, size: i64) {
     LAST_INDEX_ERROR.with(|c| c.set((index, axis, size)));
 }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+pub use crate::registry::Dtype;
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Type {
     /// Not known yet (only during inference; never reaches codegen).
@@ -38,95 +40,12 @@ pub struct ArrayType {
     pub readonly: bool,
 }
 
-/// The element types of the arrays compiled code takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Dtype {
-    Bool,
-    Int8,
-    Int16,
-    Int32,
-    Int64,
-    UInt8,
-    UInt16,
-    UInt32,
-    UInt64,
-    Float32,
-    Float64,
-}
-
 /// Memory layout classes (Numba's names): C-contiguous, Fortran-contiguous, or any strides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Layout {
     C,
     F,
     A,
-}
-
-impl Dtype {
-    pub const ALL: [Dtype; 11] = [
-        Dtype::Bool,
-        Dtype::Int8,
-        Dtype::Int16,
-        Dtype::Int32,
-        Dtype::Int64,
-        Dtype::UInt8,
-        Dtype::UInt16,
-        Dtype::UInt32,
-        Dtype::UInt64,
-        Dtype::Float32,
-        Dtype::Float64,
-    ];
-
-    /// NumPy's name for it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Dtype::Bool => "bool",
-            Dtype::Int8 => "int8",
-            Dtype::Int16 => "int16",
-            Dtype::Int32 => "int32",
-            Dtype::Int64 => "int64",
-            Dtype::UInt8 => "uint8",
-            Dtype::UInt16 => "uint16",
-            Dtype::UInt32 => "uint32",
-            Dtype::UInt64 => "uint64",
-            Dtype::Float32 => "float32",
-            Dtype::Float64 => "float64",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Dtype> {
-        Dtype::ALL.into_iter().find(|d| d.name() == name)
-    }
-
-    pub fn size(self) -> u64 {
-        match self {
-            Dtype::Bool | Dtype::Int8 | Dtype::UInt8 => 1,
-            Dtype::Int16 | Dtype::UInt16 => 2,
-            Dtype::Int32 | Dtype::UInt32 | Dtype::Float32 => 4,
-            Dtype::Int64 | Dtype::UInt64 | Dtype::Float64 => 8,
-        }
-    }
-
-    pub fn is_float(self) -> bool {
-        matches!(self, Dtype::Float32 | Dtype::Float64)
-    }
-
-    pub fn is_signed(self) -> bool {
-        matches!(self, Dtype::Int8 | Dtype::Int16 | Dtype::Int32 | Dtype::Int64)
-    }
-
-    /// The type an element has once read: integers are widened to int64 (as Numba's arithmetic
-    /// does with every narrower integer) except uint64, which stays [`Type::UInt64`]; float32
-    /// stays float32 (see [`Type::Float32`]).
-    pub fn element(self) -> Type {
-        match self {
-            Dtype::Bool => Type::Bool,
-            Dtype::UInt64 => Type::UInt64,
-            Dtype::Float32 => Type::Float32,
-            Dtype::Float64 => Type::Float,
-            _ => Type::Int,
-        }
-    }
 }
 
 impl Type {

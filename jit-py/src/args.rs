@@ -9,6 +9,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
+use jit_core::registry;
 use jit_core::types::{ArrayType, Dtype, Layout};
 use jit_core::Type;
 use numpy::{PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods};
@@ -55,42 +56,50 @@ impl Kind {
         TUPLE_KINDS.lock().unwrap_or_else(|e| e.into_inner())[i as usize].clone()
     }
 
-    pub fn name(self) -> Cow<'static, str> {
-        Cow::Borrowed(match self {
-            Kind::Array(a) => return Cow::Owned(Type::Array(a).to_string()),
-            Kind::Tuple(i) => {
-                let items: Vec<Cow<str>> = Kind::items(i).into_iter().map(Kind::name).collect();
-                return Cow::Owned(format!("tuple({})", items.join(", ")));
-            }
-            Kind::Int64 => "int64",
-            Kind::Float64 => "float64",
-            Kind::Bool => "bool",
-            Kind::Int8 => "int8",
-            Kind::Int16 => "int16",
-            Kind::Int32 => "int32",
-            Kind::UInt8 => "uint8",
-            Kind::UInt16 => "uint16",
-            Kind::UInt32 => "uint32",
-            Kind::UInt64 => "uint64",
-            Kind::Float32 => "float32",
+    /// The kind of a scalar of dtype `d`.
+    fn scalar(d: Dtype) -> Kind {
+        match d {
+            Dtype::Bool => Kind::Bool,
+            Dtype::Int8 => Kind::Int8,
+            Dtype::Int16 => Kind::Int16,
+            Dtype::Int32 => Kind::Int32,
+            Dtype::Int64 => Kind::Int64,
+            Dtype::UInt8 => Kind::UInt8,
+            Dtype::UInt16 => Kind::UInt16,
+            Dtype::UInt32 => Kind::UInt32,
+            Dtype::UInt64 => Kind::UInt64,
+            Dtype::Float32 => Kind::Float32,
+            Dtype::Float64 => Kind::Float64,
+        }
+    }
+
+    /// The dtype of a scalar kind (`None` for tuples and arrays).
+    fn dtype(self) -> Option<Dtype> {
+        Some(match self {
+            Kind::Bool => Dtype::Bool,
+            Kind::Int8 => Dtype::Int8,
+            Kind::Int16 => Dtype::Int16,
+            Kind::Int32 => Dtype::Int32,
+            Kind::Int64 => Dtype::Int64,
+            Kind::UInt8 => Dtype::UInt8,
+            Kind::UInt16 => Dtype::UInt16,
+            Kind::UInt32 => Dtype::UInt32,
+            Kind::UInt64 => Dtype::UInt64,
+            Kind::Float32 => Dtype::Float32,
+            Kind::Float64 => Dtype::Float64,
+            Kind::Tuple(_) | Kind::Array(_) => return None,
         })
     }
 
-    fn from_numpy_name(name: &str) -> Option<Kind> {
-        Some(match name {
-            "int8" => Kind::Int8,
-            "int16" => Kind::Int16,
-            "int32" => Kind::Int32,
-            "int64" => Kind::Int64,
-            "uint8" => Kind::UInt8,
-            "uint16" => Kind::UInt16,
-            "uint32" => Kind::UInt32,
-            "uint64" => Kind::UInt64,
-            "float32" => Kind::Float32,
-            "float64" => Kind::Float64,
-            "bool" => Kind::Bool,
-            _ => return None,
-        })
+    pub fn name(self) -> Cow<'static, str> {
+        match self {
+            Kind::Array(a) => Cow::Owned(Type::Array(a).to_string()),
+            Kind::Tuple(i) => {
+                let items: Vec<Cow<str>> = Kind::items(i).into_iter().map(Kind::name).collect();
+                Cow::Owned(format!("tuple({})", items.join(", ")))
+            }
+            scalar => Cow::Borrowed(scalar.dtype().expect("a scalar kind").name()),
+        }
     }
 
     /// The type compiled code sees.
@@ -98,10 +107,7 @@ impl Kind {
         match self {
             Kind::Tuple(i) => Type::Tuple(Kind::items(i).into_iter().map(Kind::core_type).collect()),
             Kind::Array(a) => Type::Array(a),
-            Kind::Float64 | Kind::Float32 => Type::Float,
-            Kind::Bool => Type::Bool,
-            Kind::UInt64 => Type::UInt64,
-            _ => Type::Int,
+            scalar => scalar.dtype().expect("a scalar kind").row().argument.clone(),
         }
     }
 }
@@ -168,26 +174,15 @@ fn classify_array(a: &Bound<'_, PyUntypedArray>, func: &str, param: &str) -> PyR
     let dtype = a.dtype();
     let unsupported = |what: String| {
         PyTypeError::new_err(format!(
-            "{func}() argument '{param}' is an array of {what}; supported dtypes: bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64"
+            "{func}() argument '{param}' is an array of {what}; supported dtypes: {}",
+            registry::dtype_names_text()
         ))
     };
     if dtype.has_fields() || dtype.has_subarray() {
         return Err(unsupported("a structured dtype".into()));
     }
-    let kind_char = dtype.kind();
-    let d = match (kind_char, dtype.itemsize()) {
-        (b'b', 1) => Dtype::Bool,
-        (b'i', 1) => Dtype::Int8,
-        (b'i', 2) => Dtype::Int16,
-        (b'i', 4) => Dtype::Int32,
-        (b'i', 8) => Dtype::Int64,
-        (b'u', 1) => Dtype::UInt8,
-        (b'u', 2) => Dtype::UInt16,
-        (b'u', 4) => Dtype::UInt32,
-        (b'u', 8) => Dtype::UInt64,
-        (b'f', 4) => Dtype::Float32,
-        (b'f', 8) => Dtype::Float64,
-        _ => return Err(unsupported(format!("dtype '{}'", dtype.str().map(|s| s.to_string()).unwrap_or_default()))),
+    let Some(d) = Dtype::from_kind_size(dtype.kind(), dtype.itemsize() as u64) else {
+        return Err(unsupported(format!("dtype '{}'", dtype.str().map(|s| s.to_string()).unwrap_or_default())));
     };
     if dtype.is_native_byteorder() == Some(false) {
         return Err(unsupported(format!("non-native byte order ('{}')", dtype.str().map(|s| s.to_string()).unwrap_or_default())));
@@ -251,7 +246,7 @@ pub fn classify_slow(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &
     let r = support.call_method1("classify_scalar", (ob,))?;
     if !r.is_none() {
         let (name, value): (String, Bound<'_, PyAny>) = r.extract()?;
-        if let Some(kind) = Kind::from_numpy_name(&name) {
+        if let Some(kind) = Dtype::from_name(&name).map(Kind::scalar) {
             let slot = match kind.core_type() {
                 Type::Float => value.extract::<f64>()?.to_bits(),
                 Type::Bool => value.extract::<bool>()? as u64,

@@ -16,6 +16,7 @@
 //! | [`args`] | Python arguments → kinds and slots | — |
 //! | [`returned`] | result slots → Python objects | — |
 //! | [`errors`] | exceptions; compiler errors and statuses → exceptions | — |
+//! | [`registry`] | the compiler's registry of names (builtins, NumPy, dtypes) for `_support.py` | — |
 
 mod args;
 mod compile;
@@ -24,6 +25,7 @@ mod dispatcher;
 mod errors;
 mod interruptible;
 mod program;
+mod registry;
 mod returned;
 mod source;
 mod sticky;
@@ -91,6 +93,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(interruptible::wait_for_compiles, m)?)?;
     // A compile abandoned after Ctrl-C must end before LLVM's static destructors run at exit.
     py.import("atexit")?.call_method1("register", (m.getattr("_wait_for_compiles")?,))?;
+    m.add_function(wrap_pyfunction!(registry::registry, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -62,3 +62,9 @@ def cache_prune(cap: int | None = None) -> dict[str, Any]:
 
 def versions() -> dict[str, Any]:
     """stickyjit, llvm and cache_format versions."""
+
+def registry() -> dict[str, tuple[Any, ...]]:
+    """The compiler's registry: builtins, numpy_functions ((name, kind)), array_attributes,
+    array_methods, dtypes ((name, numpy attribute, kind character, item size, Python type
+    name)), statuses ((code, name, exception class name, message)), unbound_local ((first
+    code, exception class name, message template))."""

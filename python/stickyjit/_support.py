@@ -11,9 +11,24 @@ import math
 import sys
 import types
 
+from stickyjit import _native
+
 from ._native import Global
 
-_BUILTIN_NAMES = ("abs", "min", "max", "int", "float", "bool", "round", "range", "len")
+# The names the compiler gives a meaning to come from its registry (jit-core/src/registry.rs).
+_REGISTRY = _native.registry()
+_BUILTIN_NAMES = _REGISTRY["builtins"]
+# In the registry's order: where two names are one function object (np.absolute is np.abs),
+# the first names it.
+_NUMPY_FUNCTIONS = tuple(name for name, _kind in _REGISTRY["numpy_functions"])
+_NUMPY_DTYPES = tuple(attr for _name, attr, _kind, _size, _python in _REGISTRY["dtypes"])
+# A NumPy scalar type's __name__ (its dtype's name, or its numpy attribute: bool_ before NumPy 2)
+# -> (the dtype's name, the Python type its value is handed over as).
+_NUMPY_SCALARS = {
+    n: (name, getattr(builtins, python))
+    for name, attr, _kind, _size, python in _REGISTRY["dtypes"]
+    for n in (name, attr)
+}
 
 
 def source_lines(func):
@@ -181,48 +196,6 @@ def _read_utf8_lines(filename):
     return lines
 
 
-_NUMPY_FUNCTIONS = (
-    "sum",
-    "min",
-    "max",
-    "mean",
-    "amin",
-    "amax",
-    "sqrt",
-    "exp",
-    "log",
-    "sin",
-    "cos",
-    "tan",
-    "abs",
-    "absolute",
-    "floor",
-    "ceil",
-    "zeros",
-    "ones",
-    "empty",
-    "full",
-    "zeros_like",
-    "ones_like",
-    "empty_like",
-    "full_like",
-    "arange",
-)
-_NUMPY_DTYPES = (
-    "float64",
-    "float32",
-    "int64",
-    "int32",
-    "int16",
-    "int8",
-    "uint64",
-    "uint32",
-    "uint16",
-    "uint8",
-    "bool_",
-)
-
-
 def _numpy_dtype(value):
     """The name of the NumPy scalar type `value` is (`np.float32` → "float32"), else None."""
     numpy = sys.modules.get("numpy")
@@ -323,35 +296,13 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
     return out
 
 
-_NUMPY_SCALARS = {
-    "int8": "int",
-    "int16": "int",
-    "int32": "int",
-    "int64": "int",
-    "uint8": "int",
-    "uint16": "int",
-    "uint32": "int",
-    "uint64": "int",
-    "float32": "float",
-    "float64": "float",
-    "bool": "bool",
-    "bool_": "bool",
-}
-
-
 def classify_scalar(value):
     """(kind name, python value) for a NumPy scalar, or None for anything else."""
     t = type(value)
     if getattr(t, "__module__", None) != "numpy":
         return None
-    name = t.__name__
-    kind = _NUMPY_SCALARS.get(name)
-    if kind is None:
+    entry = _NUMPY_SCALARS.get(t.__name__)
+    if entry is None:
         return None
-    if name == "bool_":
-        name = "bool"
-    if kind == "int":
-        return name, int(value)
-    if kind == "float":
-        return name, float(value)
-    return name, bool(value)
+    name, kind = entry
+    return name, kind(value)

@@ -626,21 +626,14 @@ impl<'a> Cx<'a> {
             };
         }
         let name = match f {
-            Intrinsic::Abs => "abs()",
-            Intrinsic::Min => "min()",
-            Intrinsic::Max => "max()",
-            Intrinsic::Int => "int()",
-            Intrinsic::Float => "float()",
-            Intrinsic::Bool => "bool()",
-            Intrinsic::Round => "round()",
-            Intrinsic::Len => "len()",
-            Intrinsic::Np(_) => "NumPy function",
-            Intrinsic::Math(_) => "math function",
+            Intrinsic::Np(_) => "NumPy function".to_string(),
+            Intrinsic::Math(_) => "math function".to_string(),
+            builtin => format!("{}()", builtin.qualified_name()),
         };
         let mut tys = Vec::new();
         for a in args {
             // Builtins and math functions take a float32 as the float64 it is.
-            tys.push(self.numeric(a, name)?.carrier());
+            tys.push(self.numeric(a, &name)?.carrier());
         }
         if tys.contains(&Type::Unknown) {
             return Ok(Type::Unknown);

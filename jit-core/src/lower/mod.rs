@@ -13,9 +13,9 @@ use crate::flow;
 mod names;
 mod numpy;
 use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
+use crate::registry::{self, Builtin, NewFn, NumpyFn};
 use names::collect_assigned;
 pub use names::{global_names, local_names};
-use numpy::NEW_ARRAY;
 
 /// What a global name referenced by the function is bound to, as the caller (jit-py) found it.
 #[derive(Clone, Debug, PartialEq)]
@@ -122,8 +122,8 @@ struct Lowerer<'a> {
 enum Callee {
     Intrinsic(Intrinsic),
     Reduce(hir::Reduction),
-    /// `np.zeros`, `np.arange`, ...: by NumPy's name.
-    New(String),
+    /// `np.zeros`, `np.arange`, ...
+    New(NewFn),
     Range,
     /// A function of the program (itself or another jitted function), by unit index.
     Function(u32),
@@ -419,21 +419,28 @@ impl<'a> Lowerer<'a> {
     /// The function a global name (or `m.attr`) bound to `v` calls.
     fn callee_global(&self, n: &str, v: &GlobalValue, span: Span) -> Result<Callee> {
         match v {
-            GlobalValue::Builtin(b) => builtin(b).ok_or_else(|| {
-                CompileError::unsupported_because(
+            GlobalValue::Builtin(b) => match registry::builtin(b) {
+                Some(row) => Ok(match row.builtin {
+                    Builtin::Intrinsic(f) => Callee::Intrinsic(f),
+                    Builtin::Range => Callee::Range,
+                }),
+                None => Err(CompileError::unsupported_because(
                     "call to an unsupported builtin",
-                    format!("'{b}' is not compiled; supported builtins: abs, min, max, int, float, bool, round, range, len"),
+                    format!(
+                        "'{b}' is not compiled; supported builtins: {}",
+                        registry::builtin_names().collect::<Vec<_>>().join(", ")
+                    ),
                     span,
-                )
-            }),
+                )),
+            },
             GlobalValue::MathFunction(m) => math_fn(m, span).map(|m| Callee::Intrinsic(Intrinsic::Math(m))),
-            GlobalValue::NumpyFunction(f) if NEW_ARRAY.contains(&f.as_str()) => Ok(Callee::New(f.clone())),
-            GlobalValue::NumpyFunction(f) => match (hir::Reduction::from_name(f), hir::NpFn::from_name(f)) {
-                (Some(r), _) => Ok(Callee::Reduce(r)),
-                (None, Some(np)) => Ok(Callee::Intrinsic(Intrinsic::Np(np))),
-                _ => Err(CompileError::unsupported_because(
+            GlobalValue::NumpyFunction(f) => match registry::numpy_function(f).map(|row| row.f) {
+                Some(NumpyFn::New(new)) => Ok(Callee::New(new)),
+                Some(NumpyFn::Reduce(r)) => Ok(Callee::Reduce(r)),
+                Some(NumpyFn::Scalar(np)) => Ok(Callee::Intrinsic(Intrinsic::Np(np))),
+                None => Err(CompileError::unsupported_because(
                     "NumPy function",
-                    format!("'{n}' (numpy.{f}) is not compiled; compiled: zeros, ones, empty, full, zeros_like, ones_like, empty_like, full_like, arange; sum, min, max, mean, amin, amax on arrays; sqrt, exp, log, sin, cos, tan, abs, floor, ceil on numbers"),
+                    format!("'{n}' (numpy.{f}) is not compiled; compiled: {}", registry::numpy_functions_text()),
                     span,
                 )),
             },
@@ -445,7 +452,9 @@ impl<'a> Lowerer<'a> {
                 span,
             )),
             GlobalValue::Undefined => Err(undefined(n, span)),
-            other => Err(CompileError::unsupported_because("call of a non-function", format!("'{n}' is {}", describe(other)), span)),
+            other => {
+                Err(CompileError::unsupported_because("call of a non-function", format!("'{n}' is {}", describe(other)), span))
+            }
         }
     }
 
@@ -501,7 +510,7 @@ impl<'a> Lowerer<'a> {
                     let Some(a) = hir::Attr::from_name(attr) else {
                         return Err(CompileError::unsupported_because(
                             "attribute access",
-                            format!("'.{attr}' is not supported; arrays have .shape, .ndim and .size"),
+                            format!("'.{attr}' is not supported; arrays have {}", registry::array_attributes_text()),
                             span,
                         ));
                     };
@@ -567,9 +576,9 @@ impl<'a> Lowerer<'a> {
                 H::Reduce { f: r, value: Box::new(self.expr(value)?) }
             }
             A::Call { func, args, keywords } => match self.callee(func)? {
-                Callee::New(name) => {
+                Callee::New(f) => {
                     self.allocates = true;
-                    H::New(self.new_array(&name, args, keywords, span)?)
+                    H::New(self.new_array(f, args, keywords, span)?)
                 }
                 Callee::Reduce(r) => {
                     if let Some(k) = keywords.first() {
@@ -579,10 +588,10 @@ impl<'a> Lowerer<'a> {
                             k.span,
                         ));
                     }
-                    if args.len() != 1 {
+                    if !r.arity().accepts(args.len()) {
                         return Err(CompileError::typing(
                             "call with wrong arguments",
-                            format!("{}() takes one array here, {} given", r.name(), args.len()),
+                            format!("{}() takes {} here, {} given", r.name(), r.arity().text, args.len()),
                             span,
                         ));
                     }
@@ -670,53 +679,34 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-fn builtin(name: &str) -> Option<Callee> {
-    Some(match name {
-        "abs" => Callee::Intrinsic(Intrinsic::Abs),
-        "min" => Callee::Intrinsic(Intrinsic::Min),
-        "max" => Callee::Intrinsic(Intrinsic::Max),
-        "int" => Callee::Intrinsic(Intrinsic::Int),
-        "float" => Callee::Intrinsic(Intrinsic::Float),
-        "bool" => Callee::Intrinsic(Intrinsic::Bool),
-        "round" => Callee::Intrinsic(Intrinsic::Round),
-        "len" => Callee::Intrinsic(Intrinsic::Len),
-        "range" => Callee::Range,
-        _ => return None,
-    })
-}
-
 fn math_fn(name: &str, span: Span) -> Result<MathFn> {
     MathFn::from_name(name)
         .ok_or_else(|| CompileError::unsupported_because("math function", format!("'math.{name}' is not supported"), span))
 }
 
 fn check_arity(f: Intrinsic, n: usize, span: Span) -> Result<()> {
-    let (ok, want, name) = match f {
-        Intrinsic::Abs => (n == 1, "1 argument", "abs"),
-        Intrinsic::Min | Intrinsic::Max => (n >= 2, "2 or more arguments", if f == Intrinsic::Min { "min" } else { "max" }),
-        Intrinsic::Int => (n <= 1, "0 or 1 argument", "int"),
-        Intrinsic::Float => (n <= 1, "0 or 1 argument", "float"),
-        Intrinsic::Bool => (n <= 1, "0 or 1 argument", "bool"),
-        Intrinsic::Round => (n == 1 || n == 2, "1 or 2 arguments", "round"),
-        Intrinsic::Len => (n == 1, "exactly one argument", "len"),
-        Intrinsic::Np(f) => (n == 1, "exactly one argument", f.name()),
-        Intrinsic::Math(m) => (m.arity().contains(&n), "", m.name()),
-    };
-    if ok {
-        return Ok(());
-    }
-    let want = if want.is_empty() {
-        let r = match f {
-            Intrinsic::Math(m) => m.arity(),
-            _ => 0..=0,
-        };
-        if r.start() == r.end() {
-            format!("{} argument{}", r.start(), if *r.start() == 1 { "" } else { "s" })
-        } else {
-            format!("{} to {} arguments", r.start(), r.end())
+    let (name, want) = match f {
+        Intrinsic::Math(m) => {
+            let r = m.arity();
+            if r.contains(&n) {
+                return Ok(());
+            }
+            let want = if r.start() == r.end() {
+                format!("{} argument{}", r.start(), if *r.start() == 1 { "" } else { "s" })
+            } else {
+                format!("{} to {} arguments", r.start(), r.end())
+            };
+            (m.name(), want)
         }
-    } else {
-        want.to_string()
+        Intrinsic::Np(f) if f.arity().accepts(n) => return Ok(()),
+        Intrinsic::Np(f) => (f.name(), f.arity().text.to_string()),
+        _ => {
+            let row = registry::builtin_of(f).expect("every builtin intrinsic has a registry row");
+            if row.arity.accepts(n) {
+                return Ok(());
+            }
+            (row.name, row.arity.text.to_string())
+        }
     };
     Err(CompileError::typing("call with wrong arguments", format!("{name}() takes {want}, {n} given"), span))
 }

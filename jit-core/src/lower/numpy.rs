@@ -5,10 +5,7 @@ use super::{GlobalValue, Lowerer};
 use crate::ast::{self, ExprKind as A, Span};
 use crate::error::{CompileError, Result};
 use crate::hir::{self, ExprKind as H};
-
-/// The NumPy functions that make a new array.
-pub(super) const NEW_ARRAY: [&str; 9] =
-    ["zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange"];
+use crate::registry::{self, ArrayMethod, NewFn};
 
 impl Lowerer<'_> {
     /// `value.copy()` on a value that is not a module.
@@ -19,17 +16,18 @@ impl Lowerer<'_> {
                 return None;
             }
         }
-        (attr == "copy").then_some(&**value)
+        (registry::array_method(attr) == Some(ArrayMethod::Copy)).then_some(&**value)
     }
 
     /// `np.zeros(shape, dtype=...)` and the other array constructors.
     pub(super) fn new_array(
         &mut self,
-        name: &str,
+        f: NewFn,
         args: &[ast::Expr],
         keywords: &[ast::Keyword],
         span: Span,
     ) -> Result<hir::NewArray> {
+        let name = f.name();
         let mut dtype = None;
         for k in keywords {
             if k.name != "dtype" {
@@ -41,36 +39,24 @@ impl Lowerer<'_> {
             }
             dtype = Some(self.dtype_of(&k.value)?);
         }
-        let wrong = |want: &str| {
-            CompileError::typing(
+        if !f.arity().accepts(args.len()) {
+            return Err(CompileError::typing(
                 "call with wrong arguments",
-                format!("np.{name}() takes {want} here, {} given", args.len()),
+                format!("np.{name}() takes {} here, {} given", f.arity().text, args.len()),
                 span,
-            )
-        };
+            ));
+        }
         let e = |l: &mut Self, i: usize| l.expr(&args[i]).map(Box::new);
-        Ok(match name {
-            "zeros" | "ones" | "empty" if args.len() == 1 => {
-                let fill = match name {
-                    "zeros" => hir::Fill::Zero,
-                    "ones" => hir::Fill::One,
-                    _ => hir::Fill::Uninit,
-                };
-                hir::NewArray::Filled { shape: e(self, 0)?, fill, dtype }
-            }
-            "full" if args.len() == 2 => hir::NewArray::Filled { shape: e(self, 0)?, fill: hir::Fill::Value(e(self, 1)?), dtype },
-            "zeros_like" | "ones_like" | "empty_like" if args.len() == 1 => {
-                let fill = match name {
-                    "zeros_like" => hir::Fill::Zero,
-                    "ones_like" => hir::Fill::One,
-                    _ => hir::Fill::Uninit,
-                };
-                hir::NewArray::Like { array: e(self, 0)?, fill, dtype }
-            }
-            "full_like" if args.len() == 2 => {
-                hir::NewArray::Like { array: e(self, 0)?, fill: hir::Fill::Value(e(self, 1)?), dtype }
-            }
-            "arange" if (1..=3).contains(&args.len()) => {
+        Ok(match f {
+            NewFn::Zeros => hir::NewArray::Filled { shape: e(self, 0)?, fill: hir::Fill::Zero, dtype },
+            NewFn::Ones => hir::NewArray::Filled { shape: e(self, 0)?, fill: hir::Fill::One, dtype },
+            NewFn::Empty => hir::NewArray::Filled { shape: e(self, 0)?, fill: hir::Fill::Uninit, dtype },
+            NewFn::Full => hir::NewArray::Filled { shape: e(self, 0)?, fill: hir::Fill::Value(e(self, 1)?), dtype },
+            NewFn::ZerosLike => hir::NewArray::Like { array: e(self, 0)?, fill: hir::Fill::Zero, dtype },
+            NewFn::OnesLike => hir::NewArray::Like { array: e(self, 0)?, fill: hir::Fill::One, dtype },
+            NewFn::EmptyLike => hir::NewArray::Like { array: e(self, 0)?, fill: hir::Fill::Uninit, dtype },
+            NewFn::FullLike => hir::NewArray::Like { array: e(self, 0)?, fill: hir::Fill::Value(e(self, 1)?), dtype },
+            NewFn::Arange => {
                 let (start, stop, step) = match args.len() {
                     1 => (Box::new(self.mk(H::Int(0), span)), e(self, 0)?, Box::new(self.mk(H::Int(1), span))),
                     2 => (e(self, 0)?, e(self, 1)?, Box::new(self.mk(H::Int(1), span))),
@@ -78,9 +64,6 @@ impl Lowerer<'_> {
                 };
                 hir::NewArray::Arange { start, stop, step, dtype }
             }
-            "zeros" | "ones" | "empty" | "zeros_like" | "ones_like" | "empty_like" => return Err(wrong("one argument")),
-            "full" | "full_like" => return Err(wrong("two arguments")),
-            _ => return Err(wrong("one to three arguments")),
         })
     }
 
@@ -96,10 +79,8 @@ impl Lowerer<'_> {
             _ => GlobalValue::Undefined,
         };
         let d = match &v {
-            GlobalValue::NumpyDtype(n) => Dtype::from_name(if n == "bool_" { "bool" } else { n }),
-            GlobalValue::Builtin(b) if b == "float" => Some(Dtype::Float64),
-            GlobalValue::Builtin(b) if b == "int" => Some(Dtype::Int64),
-            GlobalValue::Builtin(b) if b == "bool" => Some(Dtype::Bool),
+            GlobalValue::NumpyDtype(n) => Dtype::from_numpy_attr(n),
+            GlobalValue::Builtin(b) => registry::builtin(b).and_then(|row| row.dtype),
             _ => None,
         };
         d.ok_or_else(|| {
@@ -119,6 +100,9 @@ impl Lowerer<'_> {
                 return None; // a global: a module's function, resolved as a callee
             }
         }
-        hir::Reduction::from_name(attr).filter(|_| attr != "amin" && attr != "amax").map(|r| (&**value, r))
+        match registry::array_method(attr)? {
+            ArrayMethod::Reduce(r) => Some((&**value, r)),
+            ArrayMethod::Copy => None,
+        }
     }
 }

@@ -1,0 +1,545 @@
+//! The registry: every name the compiler gives a meaning to (builtins, NumPy functions, array
+//! attributes and methods, dtypes) and every run-time status with its Python exception and
+//! message, one row each. Lower, infer, codegen and jit-py read these tables; the Python side
+//! gets the names it needs from them through `_native.registry()`.
+//!
+//! Adding a NumPy function is one row in [`NUMPY_FUNCTIONS`] (with a variant of the enum it
+//! names), its typing rule in `infer` and its codegen: the compiler points at the match arms
+//! that are missing. Adding a dtype is one [`Dtype`] variant and one row in [`DTYPES`].
+
+use crate::hir::Intrinsic;
+use crate::types::Type;
+
+// ---------------------------------------------------------------------------------------------
+// builtins
+
+/// What a builtin name compiles to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    Intrinsic(Intrinsic),
+    /// `range`: only as the iterable of a `for` loop.
+    Range,
+}
+
+/// How many positional arguments a function takes, and how a message says it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arity {
+    pub min: usize,
+    pub max: usize,
+    pub text: &'static str,
+}
+
+impl Arity {
+    const fn new(min: usize, max: usize, text: &'static str) -> Arity {
+        Arity { min, max, text }
+    }
+
+    pub fn accepts(&self, n: usize) -> bool {
+        (self.min..=self.max).contains(&n)
+    }
+}
+
+pub struct BuiltinRow {
+    pub name: &'static str,
+    pub builtin: Builtin,
+    pub arity: Arity,
+    /// The dtype the builtin type names in `dtype=` (`float` → float64).
+    pub dtype: Option<Dtype>,
+}
+
+const fn builtin_row(name: &'static str, builtin: Builtin, arity: Arity, dtype: Option<Dtype>) -> BuiltinRow {
+    BuiltinRow { name, builtin, arity, dtype }
+}
+
+/// The builtins compiled code may call, in the order messages list them.
+pub static BUILTINS: [BuiltinRow; 9] = [
+    builtin_row("abs", Builtin::Intrinsic(Intrinsic::Abs), Arity::new(1, 1, "1 argument"), None),
+    builtin_row("min", Builtin::Intrinsic(Intrinsic::Min), Arity::new(2, usize::MAX, "2 or more arguments"), None),
+    builtin_row("max", Builtin::Intrinsic(Intrinsic::Max), Arity::new(2, usize::MAX, "2 or more arguments"), None),
+    builtin_row("int", Builtin::Intrinsic(Intrinsic::Int), Arity::new(0, 1, "0 or 1 argument"), Some(Dtype::Int64)),
+    builtin_row("float", Builtin::Intrinsic(Intrinsic::Float), Arity::new(0, 1, "0 or 1 argument"), Some(Dtype::Float64)),
+    builtin_row("bool", Builtin::Intrinsic(Intrinsic::Bool), Arity::new(0, 1, "0 or 1 argument"), Some(Dtype::Bool)),
+    builtin_row("round", Builtin::Intrinsic(Intrinsic::Round), Arity::new(1, 2, "1 or 2 arguments"), None),
+    builtin_row("range", Builtin::Range, Arity::new(1, 3, "1 to 3 arguments"), None),
+    builtin_row("len", Builtin::Intrinsic(Intrinsic::Len), Arity::new(1, 1, "exactly one argument"), None),
+];
+
+/// The builtin called `name`, if it is compiled.
+pub fn builtin(name: &str) -> Option<&'static BuiltinRow> {
+    BUILTINS.iter().find(|r| r.name == name)
+}
+
+/// The row of the builtin that compiles to `f` (`None` for `math` and NumPy functions).
+pub fn builtin_of(f: Intrinsic) -> Option<&'static BuiltinRow> {
+    BUILTINS.iter().find(|r| r.builtin == Builtin::Intrinsic(f))
+}
+
+pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+    BUILTINS.iter().map(|r| r.name)
+}
+
+impl Intrinsic {
+    /// How the typed IR names it: `abs`, `np.sqrt`, `math.floor`.
+    pub fn qualified_name(self) -> String {
+        match self {
+            Intrinsic::Np(f) => format!("np.{}", f.name()),
+            Intrinsic::Math(m) => format!("math.{}", m.name()),
+            builtin => builtin_of(builtin).expect("every builtin intrinsic has a registry row").name.to_string(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// NumPy functions, array attributes and methods
+
+/// Reductions over a whole array (`axis=` is not compiled).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reduction {
+    Sum,
+    Min,
+    Max,
+    Mean,
+}
+
+/// NumPy functions compiled on scalars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NpFn {
+    Sqrt,
+    Exp,
+    Log,
+    Sin,
+    Cos,
+    Tan,
+    Abs,
+    Floor,
+    Ceil,
+}
+
+/// The attributes of an array compiled code reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Attr {
+    Shape,
+    Ndim,
+    Size,
+}
+
+/// What a NumPy function name compiles to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumpyFn {
+    /// Makes a new array.
+    New(NewFn),
+    /// Reduces a whole array.
+    Reduce(Reduction),
+    /// Applies to one number (NumPy's semantics: NaN instead of errors).
+    Scalar(NpFn),
+}
+
+/// The NumPy functions that make a new array.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NewFn {
+    Zeros,
+    Ones,
+    Empty,
+    Full,
+    ZerosLike,
+    OnesLike,
+    EmptyLike,
+    FullLike,
+    Arange,
+}
+
+pub struct NumpyRow {
+    /// The function's attribute name on the `numpy` module.
+    pub name: &'static str,
+    pub f: NumpyFn,
+    pub arity: Arity,
+    /// Another name of a function listed under its first name (`absolute` for `abs`): left out
+    /// of the list messages give.
+    pub alias: bool,
+}
+
+const fn np_row(name: &'static str, f: NumpyFn, arity: Arity) -> NumpyRow {
+    NumpyRow { name, f, arity, alias: false }
+}
+
+const ONE: Arity = Arity::new(1, 1, "one argument");
+const TWO: Arity = Arity::new(2, 2, "two arguments");
+const REDUCE: Arity = Arity::new(1, 1, "one array");
+const SCALAR: Arity = Arity::new(1, 1, "exactly one argument");
+
+/// The NumPy functions compiled code may call. The order matters where two names are one
+/// function object (`np.absolute is np.abs`): the Python side names the object by the first.
+pub static NUMPY_FUNCTIONS: [NumpyRow; 25] = [
+    np_row("sum", NumpyFn::Reduce(Reduction::Sum), REDUCE),
+    np_row("min", NumpyFn::Reduce(Reduction::Min), REDUCE),
+    np_row("max", NumpyFn::Reduce(Reduction::Max), REDUCE),
+    np_row("mean", NumpyFn::Reduce(Reduction::Mean), REDUCE),
+    np_row("amin", NumpyFn::Reduce(Reduction::Min), REDUCE),
+    np_row("amax", NumpyFn::Reduce(Reduction::Max), REDUCE),
+    np_row("sqrt", NumpyFn::Scalar(NpFn::Sqrt), SCALAR),
+    np_row("exp", NumpyFn::Scalar(NpFn::Exp), SCALAR),
+    np_row("log", NumpyFn::Scalar(NpFn::Log), SCALAR),
+    np_row("sin", NumpyFn::Scalar(NpFn::Sin), SCALAR),
+    np_row("cos", NumpyFn::Scalar(NpFn::Cos), SCALAR),
+    np_row("tan", NumpyFn::Scalar(NpFn::Tan), SCALAR),
+    np_row("abs", NumpyFn::Scalar(NpFn::Abs), SCALAR),
+    NumpyRow { alias: true, ..np_row("absolute", NumpyFn::Scalar(NpFn::Abs), SCALAR) },
+    np_row("floor", NumpyFn::Scalar(NpFn::Floor), SCALAR),
+    np_row("ceil", NumpyFn::Scalar(NpFn::Ceil), SCALAR),
+    np_row("zeros", NumpyFn::New(NewFn::Zeros), ONE),
+    np_row("ones", NumpyFn::New(NewFn::Ones), ONE),
+    np_row("empty", NumpyFn::New(NewFn::Empty), ONE),
+    np_row("full", NumpyFn::New(NewFn::Full), TWO),
+    np_row("zeros_like", NumpyFn::New(NewFn::ZerosLike), ONE),
+    np_row("ones_like", NumpyFn::New(NewFn::OnesLike), ONE),
+    np_row("empty_like", NumpyFn::New(NewFn::EmptyLike), ONE),
+    np_row("full_like", NumpyFn::New(NewFn::FullLike), TWO),
+    np_row("arange", NumpyFn::New(NewFn::Arange), Arity::new(1, 3, "one to three arguments")),
+];
+
+/// The NumPy function called `name`, if it is compiled.
+pub fn numpy_function(name: &str) -> Option<&'static NumpyRow> {
+    NUMPY_FUNCTIONS.iter().find(|r| r.name == name)
+}
+
+/// The first row for `f`: its canonical name and arity.
+fn numpy_row_of(f: NumpyFn) -> &'static NumpyRow {
+    NUMPY_FUNCTIONS.iter().find(|r| r.f == f).expect("every NumPy function has a registry row")
+}
+
+/// `"zeros, ones, ...; sum, ... on arrays; sqrt, ... on numbers"`: what messages say is compiled.
+pub fn numpy_functions_text() -> String {
+    let group = |want: fn(NumpyFn) -> bool| {
+        NUMPY_FUNCTIONS.iter().filter(|r| !r.alias && want(r.f)).map(|r| r.name).collect::<Vec<_>>().join(", ")
+    };
+    format!(
+        "{}; {} on arrays; {} on numbers",
+        group(|f| matches!(f, NumpyFn::New(_))),
+        group(|f| matches!(f, NumpyFn::Reduce(_))),
+        group(|f| matches!(f, NumpyFn::Scalar(_))),
+    )
+}
+
+impl NewFn {
+    pub fn name(self) -> &'static str {
+        numpy_row_of(NumpyFn::New(self)).name
+    }
+
+    pub fn arity(self) -> Arity {
+        numpy_row_of(NumpyFn::New(self)).arity
+    }
+}
+
+impl NpFn {
+    pub fn name(self) -> &'static str {
+        numpy_row_of(NumpyFn::Scalar(self)).name
+    }
+
+    pub fn arity(self) -> Arity {
+        numpy_row_of(NumpyFn::Scalar(self)).arity
+    }
+}
+
+impl Reduction {
+    /// The NumPy name (also the array method's name).
+    pub fn name(self) -> &'static str {
+        numpy_row_of(NumpyFn::Reduce(self)).name
+    }
+
+    pub fn arity(self) -> Arity {
+        numpy_row_of(NumpyFn::Reduce(self)).arity
+    }
+}
+
+/// What a method called on an array compiles to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArrayMethod {
+    Reduce(Reduction),
+    /// `a.copy()`: a new C-contiguous array.
+    Copy,
+}
+
+/// The array methods compiled code may call.
+pub static ARRAY_METHODS: [(&str, ArrayMethod); 5] = [
+    ("sum", ArrayMethod::Reduce(Reduction::Sum)),
+    ("min", ArrayMethod::Reduce(Reduction::Min)),
+    ("max", ArrayMethod::Reduce(Reduction::Max)),
+    ("mean", ArrayMethod::Reduce(Reduction::Mean)),
+    ("copy", ArrayMethod::Copy),
+];
+
+pub fn array_method(name: &str) -> Option<ArrayMethod> {
+    ARRAY_METHODS.iter().find(|(n, _)| *n == name).map(|&(_, m)| m)
+}
+
+/// The array attributes compiled code reads.
+pub static ARRAY_ATTRIBUTES: [(&str, Attr); 3] = [("shape", Attr::Shape), ("ndim", Attr::Ndim), ("size", Attr::Size)];
+
+impl Attr {
+    pub fn from_name(name: &str) -> Option<Attr> {
+        ARRAY_ATTRIBUTES.iter().find(|(n, _)| *n == name).map(|&(_, a)| a)
+    }
+
+    pub fn name(self) -> &'static str {
+        ARRAY_ATTRIBUTES.iter().find(|(_, a)| *a == self).map(|(n, _)| *n).expect("every attribute has a registry row")
+    }
+}
+
+/// `".shape, .ndim and .size"`: the array attributes, as messages list them.
+pub fn array_attributes_text() -> String {
+    let names: Vec<String> = ARRAY_ATTRIBUTES.iter().map(|(n, _)| format!(".{n}")).collect();
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// dtypes
+
+/// One dtype: its names, NumPy's description of its elements, and the types compiled code
+/// gives them.
+pub struct DtypeRow {
+    pub dtype: Dtype,
+    /// NumPy's name for it (`np.dtype(name)`), as messages and type names print it.
+    pub name: &'static str,
+    /// Its scalar type's attribute on the `numpy` module (`np.bool_`).
+    pub numpy_attr: &'static str,
+    /// NumPy's kind character (`dtype.kind`: `b`, `i`, `u`, `f`) and item size in bytes:
+    /// together they say how an element is stored, and so how it is read and written (an
+    /// integer sign- or zero-extended to its [`DtypeRow::element`] type and truncated back, a
+    /// float32 widened to double and rounded back, a bool a byte that is 0 or 1).
+    pub kind: u8,
+    pub size: u64,
+    /// The type an element has once read from an array (see [`Dtype::element`]).
+    pub element: Type,
+    /// The type a scalar argument of this dtype (`np.int8(3)`) has in compiled code: integers
+    /// widened to int64 except uint64; float32 widened to float64.
+    pub argument: Type,
+    /// The Python type a scalar of it is handed over as (`int(np.int8(3))`), by its name in
+    /// `builtins`.
+    pub python: &'static str,
+}
+
+/// Declares [`Dtype`] and [`DTYPES`] from one row per dtype, so that neither can lack the other.
+macro_rules! dtypes {
+    ($($variant:ident: $name:literal, $attr:literal, $kind:literal, $size:literal,
+       $element:ident, $argument:ident, $python:literal;)*) => {
+        /// The element types of the arrays compiled code takes (one [`DTYPES`] row each).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Dtype {
+            $($variant),*
+        }
+
+        /// Every dtype, in [`Dtype`] order (the order messages list them in).
+        pub static DTYPES: [DtypeRow; [$($name),*].len()] = [$(DtypeRow {
+            dtype: Dtype::$variant,
+            name: $name,
+            numpy_attr: $attr,
+            kind: $kind,
+            size: $size,
+            element: Type::$element,
+            argument: Type::$argument,
+            python: $python,
+        }),*];
+    };
+}
+
+dtypes! {
+//  variant  name       numpy attr  kind  size  element  argument  python
+    Bool:    "bool",    "bool_",    b'b', 1,    Bool,    Bool,     "bool";
+    Int8:    "int8",    "int8",     b'i', 1,    Int,     Int,      "int";
+    Int16:   "int16",   "int16",    b'i', 2,    Int,     Int,      "int";
+    Int32:   "int32",   "int32",    b'i', 4,    Int,     Int,      "int";
+    Int64:   "int64",   "int64",    b'i', 8,    Int,     Int,      "int";
+    UInt8:   "uint8",   "uint8",    b'u', 1,    Int,     Int,      "int";
+    UInt16:  "uint16",  "uint16",   b'u', 2,    Int,     Int,      "int";
+    UInt32:  "uint32",  "uint32",   b'u', 4,    Int,     Int,      "int";
+    UInt64:  "uint64",  "uint64",   b'u', 8,    UInt64,  UInt64,   "int";
+    Float32: "float32", "float32",  b'f', 4,    Float32, Float,    "float";
+    Float64: "float64", "float64",  b'f', 8,    Float,   Float,    "float";
+}
+
+impl Dtype {
+    pub fn row(self) -> &'static DtypeRow {
+        &DTYPES[self as usize]
+    }
+
+    /// Every dtype, in order.
+    pub fn all() -> impl Iterator<Item = Dtype> {
+        DTYPES.iter().map(|r| r.dtype)
+    }
+
+    /// NumPy's name for it.
+    pub fn name(self) -> &'static str {
+        self.row().name
+    }
+
+    pub fn from_name(name: &str) -> Option<Dtype> {
+        DTYPES.iter().find(|r| r.name == name).map(|r| r.dtype)
+    }
+
+    /// The dtype whose scalar type is `numpy.<attr>` (`"bool_"` → bool).
+    pub fn from_numpy_attr(attr: &str) -> Option<Dtype> {
+        DTYPES.iter().find(|r| r.numpy_attr == attr).map(|r| r.dtype)
+    }
+
+    /// The dtype NumPy describes by `kind` (`dtype.kind`) and `size` (`dtype.itemsize`).
+    pub fn from_kind_size(kind: u8, size: u64) -> Option<Dtype> {
+        DTYPES.iter().find(|r| r.kind == kind && r.size == size).map(|r| r.dtype)
+    }
+
+    pub fn size(self) -> u64 {
+        self.row().size
+    }
+
+    pub fn is_float(self) -> bool {
+        self.row().kind == b'f'
+    }
+
+    pub fn is_signed(self) -> bool {
+        self.row().kind == b'i'
+    }
+
+    /// The type an element has once read: integers are widened to int64 (as Numba's arithmetic
+    /// does with every narrower integer) except uint64, which stays [`Type::UInt64`]; float32
+    /// stays float32 (see [`Type::Float32`]).
+    pub fn element(self) -> Type {
+        self.row().element.clone()
+    }
+}
+
+/// `"bool, int8, ..., float64"`: the dtypes, as messages list them.
+pub fn dtype_names_text() -> String {
+    DTYPES.iter().map(|r| r.name).collect::<Vec<_>>().join(", ")
+}
+
+// ---------------------------------------------------------------------------------------------
+// run-time statuses
+
+/// The Python exception class a status maps to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PyExceptionKind {
+    ZeroDivisionError,
+    ValueError,
+    OverflowError,
+    UnboundLocalError,
+    RecursionError,
+    IndexError,
+    MemoryError,
+}
+
+impl PyExceptionKind {
+    /// The class's name in `builtins`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PyExceptionKind::ZeroDivisionError => "ZeroDivisionError",
+            PyExceptionKind::ValueError => "ValueError",
+            PyExceptionKind::OverflowError => "OverflowError",
+            PyExceptionKind::UnboundLocalError => "UnboundLocalError",
+            PyExceptionKind::RecursionError => "RecursionError",
+            PyExceptionKind::IndexError => "IndexError",
+            PyExceptionKind::MemoryError => "MemoryError",
+        }
+    }
+}
+
+/// The message of a status no row describes (a code compiled code never returns).
+pub const UNKNOWN_STATUS_MESSAGE: &str = "unknown error in compiled code";
+
+/// Status codes at and above this say "local number `code - UNBOUND_LOCAL_BASE` read while
+/// unassigned" (the locals of every function of the program, numbered one after the other).
+pub const UNBOUND_LOCAL_BASE: u32 = 0x1_0000;
+
+/// The exception and message of an unbound local's status: `{name}` is the local's name.
+pub const UNBOUND_LOCAL: (PyExceptionKind, &str) =
+    (PyExceptionKind::UnboundLocalError, "cannot access local variable '{name}' where it is not associated with a value");
+
+/// Declares [`Status`], [`Status::ALL`] and [`Status::exception_and_message`] from one row per
+/// status: its code, the Python exception class and the message.
+macro_rules! statuses {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal => ($exception:ident, $message:expr),)*) => {
+        /// What a compiled function reports besides its value. `0` is success.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u32)]
+        pub enum Status {
+            $($(#[$doc])* $variant = $code),*
+        }
+
+        impl Status {
+            /// Every status, in code order.
+            pub const ALL: [Status; [$($code),*].len()] = [$(Status::$variant),*];
+
+            /// The exception class and message CPython (or NumPy) gives for the same failure.
+            /// The message of [`Status::ArrayIndexOutOfBounds`] is a template: `{index}`, `{axis}`
+            /// and `{size}` are filled in from what `sj_rt_index_error` recorded.
+            pub fn exception_and_message(self) -> (PyExceptionKind, &'static str) {
+                match self {
+                    $(Status::$variant => (PyExceptionKind::$exception, $message)),*
+                }
+            }
+        }
+    };
+}
+
+statuses! {
+    /// Success (never raised).
+    Ok = 0 => (ValueError, UNKNOWN_STATUS_MESSAGE),
+    IntTrueDivZero = 1 => (ZeroDivisionError, "division by zero"),
+    IntFloorDivZero = 2 => (ZeroDivisionError, "integer division or modulo by zero"),
+    IntModZero = 3 => (ZeroDivisionError, "integer modulo by zero"),
+    FloatDivZero = 4 => (ZeroDivisionError, "float division by zero"),
+    FloatFloorDivZero = 5 => (ZeroDivisionError, "float floor division by zero"),
+    FloatModZero = 6 => (ZeroDivisionError, "float modulo"),
+    MathDomain = 7 => (ValueError, "math domain error"),
+    MathRange = 8 => (OverflowError, "math range error"),
+    ZeroToNegativePower = 9 => (ZeroDivisionError, "0.0 cannot be raised to a negative power"),
+    NegativeToFractionalPower = 10 => (
+        ValueError,
+        "negative number cannot be raised to a fractional power (the result would be complex)"
+    ),
+    PowOverflow = 11 => (OverflowError, "(34, 'Numerical result out of range')"),
+    NegativeShift = 12 => (ValueError, "negative shift count"),
+    FloatNanToInt = 13 => (ValueError, "cannot convert float NaN to integer"),
+    FloatInfToInt = 14 => (OverflowError, "cannot convert float infinity to integer"),
+    FloatTooLargeForInt = 15 => (OverflowError, "float too large to convert to a 64-bit int"),
+    RangeStepZero = 16 => (ValueError, "range() arg 3 must not be zero"),
+    IntPowNegativeExponent = 17 => (
+        ValueError,
+        "integer ** negative integer: compiled code types int ** int as int; write float(x) ** n"
+    ),
+    RoundedTooLarge = 18 => (OverflowError, "rounded value too large to represent"),
+    LogBaseOne = 19 => (ZeroDivisionError, "float division by zero"),
+    RecursionTooDeep = 20 => (RecursionError, "maximum recursion depth exceeded (the thread's stack is nearly full)"),
+    TupleIndexOutOfRange = 21 => (IndexError, "tuple index out of range"),
+    /// An array index outside its axis; `sj_rt_index_error` recorded which.
+    ArrayIndexOutOfBounds = 22 => (IndexError, "index {index} is out of bounds for axis {axis} with size {size}"),
+    ReadOnlyArray = 23 => (ValueError, "assignment destination is read-only"),
+    EmptyMinimum = 24 => (ValueError, "zero-size array to reduction operation minimum which has no identity"),
+    EmptyMaximum = 25 => (ValueError, "zero-size array to reduction operation maximum which has no identity"),
+    SliceStepZero = 26 => (ValueError, "slice step cannot be zero"),
+    NegativeDimensions = 27 => (ValueError, "negative dimensions are not allowed"),
+    OutOfMemory = 28 => (MemoryError, "compiled code could not allocate an array"),
+    ArrayTooBig = 29 => (
+        ValueError,
+        "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size."
+    ),
+    ArangeLength = 30 => (ValueError, "arange: cannot compute length"),
+    ArangeTooBig = 31 => (ValueError, "Maximum allowed size exceeded"),
+}
+
+impl Status {
+    pub fn code(self) -> u32 {
+        self as u32
+    }
+
+    /// The status compiled code returned as `code` (`None` for a code no row has).
+    pub fn from_code(code: u32) -> Option<Status> {
+        Status::ALL.get(code as usize).copied()
+    }
+}
+
+#[cfg(test)]
+#[path = "registry_tests.rs"]
+mod tests;

@@ -1,0 +1,95 @@
+//! Tests of the registry: every table is consistent with its enum, and the texts messages are
+//! built from stay what they were when each message was written out by hand.
+
+use super::*;
+
+#[test]
+fn tables_are_indexed_by_their_enums() {
+    for (i, row) in DTYPES.iter().enumerate() {
+        assert_eq!(row.dtype as usize, i, "{}", row.name);
+        assert_eq!(Dtype::from_name(row.name), Some(row.dtype));
+        assert_eq!(Dtype::from_numpy_attr(row.numpy_attr), Some(row.dtype));
+        assert_eq!(Dtype::from_kind_size(row.kind, row.size), Some(row.dtype));
+    }
+    for (i, s) in Status::ALL.iter().enumerate() {
+        assert_eq!(s.code() as usize, i);
+        assert_eq!(Status::from_code(i as u32), Some(*s));
+    }
+    assert_eq!(Status::from_code(Status::ALL.len() as u32), None);
+}
+
+#[test]
+fn every_name_finds_its_row_and_every_enum_value_its_name() {
+    for row in &BUILTINS {
+        assert!(std::ptr::eq(builtin(row.name).unwrap(), row));
+        if let Builtin::Intrinsic(f) = row.builtin {
+            assert_eq!(builtin_of(f).unwrap().name, row.name);
+        }
+    }
+    for row in &NUMPY_FUNCTIONS {
+        assert!(std::ptr::eq(numpy_function(row.name).unwrap(), row));
+        // What the row names is named by its first row (`amin` is `min`; `absolute` is `abs`).
+        let canonical = match row.f {
+            NumpyFn::New(f) => f.name(),
+            NumpyFn::Reduce(r) => r.name(),
+            NumpyFn::Scalar(f) => f.name(),
+        };
+        assert_eq!(numpy_function(canonical).unwrap().f, row.f);
+        assert!(!row.alias || canonical != row.name, "{}", row.name);
+    }
+    for (name, a) in ARRAY_ATTRIBUTES {
+        assert_eq!(Attr::from_name(name), Some(a));
+        assert_eq!(a.name(), name);
+    }
+    for (name, m) in ARRAY_METHODS {
+        if let ArrayMethod::Reduce(r) = m {
+            assert_eq!(r.name(), name);
+        }
+    }
+}
+
+#[test]
+fn texts_are_the_ones_messages_always_gave() {
+    assert_eq!(
+        numpy_functions_text(),
+        "zeros, ones, empty, full, zeros_like, ones_like, empty_like, full_like, arange; sum, min, max, mean, amin, amax on arrays; sqrt, exp, log, sin, cos, tan, abs, floor, ceil on numbers"
+    );
+    assert_eq!(array_attributes_text(), ".shape, .ndim and .size");
+    assert_eq!(dtype_names_text(), "bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64");
+    assert_eq!(builtin_names().collect::<Vec<_>>().join(", "), "abs, min, max, int, float, bool, round, range, len");
+}
+
+#[test]
+fn dtype_columns_agree_with_the_types_compiled_code_uses() {
+    for d in Dtype::all() {
+        let row = d.row();
+        assert_eq!(d.is_float(), matches!(row.element, Type::Float | Type::Float32));
+        assert_eq!(row.argument, row.element.carrier(), "{}", row.name);
+        let python = match row.kind {
+            b'b' => "bool",
+            b'i' | b'u' => "int",
+            b'f' => "float",
+            k => panic!("{}: kind {}", row.name, k as char),
+        };
+        assert_eq!(row.python, python, "{}", row.name);
+        assert!(row.size.is_power_of_two() && row.size <= 8);
+    }
+}
+
+#[test]
+fn statuses_describe_as_before() {
+    use crate::runtime::describe_status;
+    assert_eq!(describe_status(1, &[]), (PyExceptionKind::ZeroDivisionError, "division by zero".to_string()));
+    assert_eq!(describe_status(31, &[]), (PyExceptionKind::ValueError, "Maximum allowed size exceeded".to_string()));
+    assert_eq!(describe_status(0, &[]), (PyExceptionKind::ValueError, "unknown error in compiled code".to_string()));
+    assert_eq!(describe_status(32, &[]), (PyExceptionKind::ValueError, "unknown error in compiled code".to_string()));
+    crate::runtime::sj_rt_index_error(-7, 1, 5);
+    assert_eq!(
+        describe_status(Status::ArrayIndexOutOfBounds.code(), &[]),
+        (PyExceptionKind::IndexError, "index -7 is out of bounds for axis 1 with size 5".to_string())
+    );
+    let names = ["x".to_string()];
+    let (kind, msg) = describe_status(crate::runtime::UNBOUND_LOCAL_BASE, &names);
+    assert_eq!(kind, PyExceptionKind::UnboundLocalError);
+    assert_eq!(msg, "cannot access local variable 'x' where it is not associated with a value");
+}

@@ -1,0 +1,40 @@
+//! `_native.registry()`: the compiler's registry (builtins, NumPy functions, array attributes
+//! and methods, dtypes, run-time statuses) as Python data, for `_support.py` and the tests.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use jit_core::registry::{self as r, NumpyFn, Status};
+
+/// A dict of tuples: `builtins` (names), `numpy_functions` ((name, "new" | "reduce" |
+/// "scalar")), `array_attributes` and `array_methods` (names), `dtypes` ((name, numpy
+/// attribute, kind character, item size, Python type name)), `statuses` ((code, name,
+/// exception class name, message)), `unbound_local` ((first code, exception class name,
+/// message template)). The order of each is the registry's.
+#[pyfunction]
+pub fn registry(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("builtins", PyTuple::new(py, r::builtin_names().collect::<Vec<_>>())?)?;
+    let numpy = r::NUMPY_FUNCTIONS.iter().map(|row| {
+        let kind = match row.f {
+            NumpyFn::New(_) => "new",
+            NumpyFn::Reduce(_) => "reduce",
+            NumpyFn::Scalar(_) => "scalar",
+        };
+        (row.name, kind)
+    });
+    d.set_item("numpy_functions", PyTuple::new(py, numpy)?)?;
+    d.set_item("array_attributes", PyTuple::new(py, r::ARRAY_ATTRIBUTES.iter().map(|(n, _)| *n))?)?;
+    d.set_item("array_methods", PyTuple::new(py, r::ARRAY_METHODS.iter().map(|(n, _)| *n))?)?;
+    let dtypes = r::DTYPES.iter().map(|row| (row.name, row.numpy_attr, (row.kind as char).to_string(), row.size, row.python));
+    d.set_item("dtypes", PyTuple::new(py, dtypes)?)?;
+    let statuses = Status::ALL.iter().filter(|s| **s != Status::Ok).map(|s| {
+        let (kind, message) = s.exception_and_message();
+        (s.code(), format!("{s:?}"), kind.name(), message)
+    });
+    let statuses: Vec<_> = statuses.collect();
+    d.set_item("statuses", PyTuple::new(py, statuses)?)?;
+    let (kind, message) = r::UNBOUND_LOCAL;
+    d.set_item("unbound_local", (r::UNBOUND_LOCAL_BASE, kind.name(), message))?;
+    Ok(d)
+}

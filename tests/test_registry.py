@@ -1,0 +1,343 @@
+"""The compiler's registry (jit-core/src/registry.rs, as ``_native.registry()``) and the Python
+side agree: every name the registry lists is what Python and NumPy call it and compiles to what
+CPython or NumPy computes, and every name ``_support`` treats specially comes from the registry."""
+
+import builtins
+import linecache
+import math
+
+import numpy as np
+
+from stickyjit import _native, _support, jit
+
+REGISTRY = _native.registry()
+
+
+def outcome(f, *args):
+    """('ok', value) or (exception class name, message)."""
+    try:
+        return "ok", f(*args)
+    except Exception as e:  # noqa: BLE001 - the outcome itself is compared
+        return type(e).__name__, str(e)
+
+
+def same(f, *args):
+    """Compiles `f`, checks it returns (or raises) what CPython does, and returns the outcome."""
+    want = outcome(f, *args)
+    got = outcome(jit(f), *args)
+    if want[0] == "ok" and isinstance(want[1], np.ndarray):
+        assert got[0] == "ok" and got[1].dtype == want[1].dtype and got[1].shape == want[1].shape
+    else:
+        assert got == want
+    return want
+
+
+def define(src, filename):
+    """The function `src` defines, its source registered under `filename` (as a notebook does)."""
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    ns = {"np": np}
+    exec(compile(src, filename, "exec"), ns)
+    return ns["f"]
+
+
+# ---------------------------------------------------------------------------------------------
+# the Python side takes its names from the registry
+
+
+def test_support_names_come_from_the_registry():
+    assert _support._BUILTIN_NAMES == REGISTRY["builtins"]
+    assert _support._NUMPY_FUNCTIONS == tuple(n for n, _ in REGISTRY["numpy_functions"])
+    assert _support._NUMPY_DTYPES == tuple(attr for _, attr, _, _, _ in REGISTRY["dtypes"])
+
+
+def test_support_classifies_every_registry_name():
+    for name in REGISTRY["builtins"]:
+        assert hasattr(builtins, name), name
+    for name, _ in REGISTRY["numpy_functions"]:
+        # Two names of one object (np.absolute is np.abs) resolve to the first.
+        first = next(n for n, _ in REGISTRY["numpy_functions"] if getattr(np, n) is getattr(np, name))
+        assert _support._numpy_name(getattr(np, name)) == first
+    for name, attr, _, _, python in REGISTRY["dtypes"]:
+        assert _support._numpy_dtype(getattr(np, attr)) == attr
+        value = getattr(np, attr)(1)
+        assert _support.classify_scalar(value) == (name, value.item())
+        assert type(value.item()).__name__ == python
+    assert _support._numpy_name(np.tanh) is None
+    assert _support._numpy_dtype(np.float16) is None
+    assert _support.classify_scalar(np.float16(1)) is None
+
+
+def test_dtypes_are_numpys():
+    for name, attr, kind, size, _ in REGISTRY["dtypes"]:
+        d = np.dtype(name)
+        assert (d.name, d.kind, d.itemsize) == (name, kind, size)
+        assert getattr(np, attr) is d.type
+
+
+# ---------------------------------------------------------------------------------------------
+# every registry name compiles to what CPython or NumPy computes
+
+
+def _abs(x):
+    return abs(x)
+
+
+def _min(x, y):
+    return min(x, y)
+
+
+def _max(x, y):
+    return max(x, y)
+
+
+def _int(x):
+    return int(x)
+
+
+def _float(x):
+    return float(x)
+
+
+def _bool(x):
+    return bool(x)
+
+
+def _round(x):
+    return round(x, 1)
+
+
+def _range(n):
+    s = 0
+    for i in range(1, n, 2):
+        s += i
+    return s
+
+
+def _len(t):
+    return len(t)
+
+
+BUILTIN_CASES = {
+    "abs": (_abs, -2.5),
+    "min": (_min, 3, -1),
+    "max": (_max, 3.5, 4),
+    "int": (_int, -7.9),
+    "float": (_float, 3),
+    "bool": (_bool, 0.0),
+    "round": (_round, 2.675),
+    "range": (_range, 10),
+    "len": (_len, (1, 2.0, True)),
+}
+
+
+def test_every_builtin_compiles_as_cpython_runs_it():
+    assert set(BUILTIN_CASES) == set(REGISTRY["builtins"])
+    for name, (f, *args) in BUILTIN_CASES.items():
+        assert same(f, *args)[0] == "ok", name
+
+
+def _numpy_case(name, kind):
+    """A function calling np.<name> (reached as an attribute of the module), and its arguments."""
+    a = np.array([[0.5, -1.5, 2.0], [3.25, 0.0, -0.75]])
+    if kind == "scalar":
+        src, args = f"def f(x):\n    return np.{name}(x)\n", (0.7,)
+    elif kind == "reduce":
+        src, args = f"def f(a):\n    return np.{name}(a)\n", (a,)
+    elif name.endswith("_like"):
+        fill = ", 2.5" if name.startswith("full") else ""
+        src, args = f"def f(a):\n    return np.{name}(a{fill})\n", (a,)
+    elif name == "full":
+        src, args = "def f(n):\n    return np.full(n, 2.5)\n", (4,)
+    elif name == "arange":
+        src, args = "def f(n):\n    return np.arange(1, n, 2)\n", (9,)
+    else:
+        src, args = f"def f(n):\n    return np.{name}(n)\n", (4,)
+    return define(src, f"<registry np.{name}>"), args
+
+
+def test_every_numpy_function_compiles_as_numpy_runs_it():
+    kinds = dict(REGISTRY["numpy_functions"])
+    assert set(kinds.values()) == {"new", "reduce", "scalar"}
+    for name, kind in REGISTRY["numpy_functions"]:
+        f, args = _numpy_case(name, kind)
+        want = f(*args)
+        got = jit(f)(*args)
+        assert type(got) is type(want) or np.asarray(got).dtype == np.asarray(want).dtype, name
+        if name.startswith("empty"):
+            assert (got.shape, got.dtype) == (want.shape, want.dtype), name
+        else:
+            np.testing.assert_array_equal(got, want, err_msg=name)
+
+
+def test_every_array_attribute_and_method_compiles_as_numpy_runs_it():
+    a = np.arange(6.0).reshape(2, 3)
+    for name in REGISTRY["array_attributes"]:
+        f = define(f"def f(a):\n    return a.{name}\n", f"<registry a.{name}>")
+        assert jit(f)(a) == getattr(a, name), name
+    for name in REGISTRY["array_methods"]:
+        f = define(f"def f(a):\n    return a.{name}()\n", f"<registry a.{name}()>")
+        np.testing.assert_array_equal(jit(f)(a), getattr(a, name)(), err_msg=name)
+
+
+def _first(a):
+    return a[0]
+
+
+def _zeros_of(attr):
+    return define(f"def f(n):\n    return np.zeros(n, dtype=np.{attr})\n", f"<registry dtype {attr}>")
+
+
+def test_every_dtype_is_read_and_made_as_numpy_does():
+    for name, attr, _, _, _ in REGISTRY["dtypes"]:
+        a = np.array([1, 0, 1], dtype=name)
+        assert jit(_first)(a) == a[0], name
+        assert jit(_zeros_of(attr))(3).dtype == np.dtype(name), name
+        assert jit(_abs)(getattr(np, attr)(1)) == 1, name
+
+
+# ---------------------------------------------------------------------------------------------
+# every status: the registry's exception and message are CPython's (or NumPy's) for the same code
+
+
+def _truediv(a, b):
+    return a / b
+
+
+def _floordiv(a, b):
+    return a // b
+
+
+def _mod(a, b):
+    return a % b
+
+
+def _sqrt(x):
+    return math.sqrt(x)
+
+
+def _exp(x):
+    return math.exp(x)
+
+
+def _pow(x, y):
+    return x**y
+
+
+def _shift(x, n):
+    return x << n
+
+
+def _range_step(n, step):
+    s = 0
+    for i in range(0, n, step):
+        s += i
+    return s
+
+
+def _log(x, base):
+    return math.log(x, base)
+
+
+def _index(t, i):
+    return t[i]
+
+
+def _store(a):
+    a[0] = 1.0
+    return 0
+
+
+def _min_of(a):
+    return a.min()
+
+
+def _max_of(a):
+    return a.max()
+
+
+def _step(a, s):
+    return a[::s].sum()
+
+
+def _zeros(n):
+    return np.zeros(n)
+
+
+def _arange(stop):
+    return np.arange(0.0, stop)
+
+
+def _readonly():
+    a = np.zeros(3)
+    a.flags.writeable = False
+    return a
+
+
+STATUS_CASES = {
+    "IntTrueDivZero": (_truediv, 1, 0),
+    "IntFloorDivZero": (_floordiv, 1, 0),
+    "IntModZero": (_mod, 1, 0),
+    "FloatDivZero": (_truediv, 1.0, 0.0),
+    "FloatFloorDivZero": (_floordiv, 1.0, 0.0),
+    "FloatModZero": (_mod, 1.0, 0.0),
+    "MathDomain": (_sqrt, -1.0),
+    "MathRange": (_exp, 1000.0),
+    "ZeroToNegativePower": (_pow, 0.0, -1.0),
+    "PowOverflow": (_pow, 10.0, 400.0),
+    "NegativeShift": (_shift, 1, -1),
+    "FloatNanToInt": (_int, float("nan")),
+    "FloatInfToInt": (_int, float("inf")),
+    "RangeStepZero": (_range_step, 5, 0),
+    "LogBaseOne": (_log, 2.0, 1.0),
+    "TupleIndexOutOfRange": (_index, (1, 2), 5),
+    "ArrayIndexOutOfBounds": (_index, np.arange(3.0), 5),
+    "ReadOnlyArray": (_store, _readonly()),
+    "EmptyMinimum": (_min_of, np.zeros(0)),
+    "EmptyMaximum": (_max_of, np.zeros(0)),
+    "SliceStepZero": (_step, np.arange(3.0), 0),
+    "NegativeDimensions": (_zeros, -1),
+    "ArangeLength": (_arange, float("nan")),
+}
+# Failures CPython or NumPy do not have, or cannot be made to happen here: compiled code's own
+# message (a float too large for int64, int ** negative int typed as int, a negative base to a
+# fractional power giving a complex, a value rounded past float range, a full stack, a failed
+# allocation, an array or arange larger than memory).
+OWN_MESSAGES = {
+    "FloatTooLargeForInt",
+    "IntPowNegativeExponent",
+    "NegativeToFractionalPower",
+    "RoundedTooLarge",
+    "RecursionTooDeep",
+    "OutOfMemory",
+    "ArrayTooBig",
+    "ArangeTooBig",
+}
+
+
+def test_every_status_is_cpythons_or_listed_as_compiled_codes_own():
+    names = {name for _, name, _, _ in REGISTRY["statuses"]}
+    assert set(STATUS_CASES) | OWN_MESSAGES == names
+    assert not set(STATUS_CASES) & OWN_MESSAGES
+    codes = [code for code, _, _, _ in REGISTRY["statuses"]]
+    assert codes == list(range(1, len(codes) + 1))
+    for code, name, exception, message in REGISTRY["statuses"]:
+        assert issubclass(getattr(builtins, exception), Exception), name
+        if name in STATUS_CASES:
+            f, *args = STATUS_CASES[name]
+            kind, text = same(f, *args)
+            assert kind == exception, name
+            if name == "ArrayIndexOutOfBounds":
+                assert message.format(index=5, axis=0, size=3) == text
+            else:
+                assert text == message, name
+
+
+def _unbound(c):
+    if c:
+        x = 1
+    return x  # noqa: F821 - unbound when c is false, on purpose
+
+
+def test_the_unbound_local_status_is_cpythons():
+    _base, exception, template = REGISTRY["unbound_local"]
+    assert same(_unbound, False) == (exception, template.format(name="x"))
