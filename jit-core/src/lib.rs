@@ -13,6 +13,7 @@
 //!
 //! [`compile`] runs lower → engine for one argument-type signature.
 
+pub mod abi;
 pub mod ast;
 pub mod codegen;
 pub mod engine;

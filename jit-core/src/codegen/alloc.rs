@@ -3,9 +3,10 @@
 //! cost nothing, as NumPy's), C-contiguous, filled here; the caller holds its one reference.
 
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
-use inkwell::{AddressSpace, IntPredicate};
+use inkwell::IntPredicate;
 
-use super::{Built, Fx};
+use super::{Built, Fx, Helper};
+use crate::abi::array_value as field;
 use crate::error::Result;
 use crate::hir::{self, Fill, NewArray};
 use crate::memory;
@@ -24,12 +25,12 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             NewArray::Filled { shape, fill, .. } => (self.shape_values(shape, ndim)?, Some(fill), None),
             NewArray::Like { array, fill, .. } => {
                 let src = self.expr(array)?.into_struct_value();
-                ((0..ndim).map(|k| self.dim(src, 1, k as u32)).collect(), Some(fill), None)
+                ((0..ndim).map(|k| self.dim(src, field::SHAPE, k as u32)).collect(), Some(fill), None)
             }
             NewArray::Copy { array } => {
                 let src = self.expr(array)?;
                 let s = src.into_struct_value();
-                ((0..ndim).map(|k| self.dim(s, 1, k as u32)).collect(), None, Some(src))
+                ((0..ndim).map(|k| self.dim(s, field::SHAPE, k as u32)).collect(), None, Some(src))
             }
             NewArray::Arange { start, stop, step, .. } => {
                 let r = self.arange_len(start, stop, step)?;
@@ -78,7 +79,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let Type::Array(src_t) = self.ty(array) else { unreachable!("a copy is of an array") };
                 let src = source.expect("evaluated above").into_struct_value();
                 let src_strides = self.strides(src, &src_t);
-                let src_data = self.b().build_extract_value(src, 0, "src.data").u().into_pointer_value();
+                let src_data = self.b().build_extract_value(src, field::DATA, "src.data").u().into_pointer_value();
                 let dst = self.entry_alloca(self.ctx().i64_type(), "dst");
                 self.b().build_store(dst, self.i64(0)).u();
                 self.loop_nest(&shape, &mut |fx, idx| {
@@ -133,9 +134,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// A new block of `bytes`: its header (the array's meminfo) and the address of its elements;
     /// MemoryError when there is no memory for it.
     fn call_alloc(&self, bytes: IntValue<'ctx>, zeroed: bool) -> (PointerValue<'ctx>, PointerValue<'ctx>) {
-        let ptr = self.ctx().ptr_type(AddressSpace::default());
-        let fty = ptr.fn_type(&[self.ctx().i64_type().into(), self.ctx().bool_type().into()], false);
-        let f = self.helper("sj_rt_new_block", fty);
+        let f = self.helper(Helper::NewBlock);
         let z = self.ctx().bool_type().const_int(zeroed as u64, false);
         let header = self.call_basic(f, &[bytes.into(), z.into()]).into_pointer_value();
         let null = self.b().build_is_null(header, "oom").u();
