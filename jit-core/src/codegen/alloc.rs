@@ -13,9 +13,6 @@ use crate::memory;
 use crate::runtime::Status;
 use crate::types::{ArrayType, Type};
 
-/// Computes the value of element `i` (and its type) while an array is filled.
-type ElementFn<'f, 'a, 'ctx> = dyn FnMut(&mut Fx<'a, 'ctx>, IntValue<'ctx>) -> Result<(BasicValueEnum<'ctx>, Type)> + 'f;
-
 impl<'a, 'ctx> Fx<'a, 'ctx> {
     pub(super) fn array_new(&mut self, n: &NewArray, a: ArrayType) -> Result<BasicValueEnum<'ctx>> {
         let ndim = a.ndim as usize;
@@ -65,15 +62,14 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         match (n, fill) {
             (_, Some(Fill::Zero | Fill::Uninit)) => {}
             (_, Some(Fill::One)) => {
-                let one = self.i64(1).into();
-                self.fill_linear(data, &a, count, &mut |_, _| Ok((one, Type::Int)))?;
+                self.fill_linear(data, &a, count, self.i64(1).into(), &Type::Int);
             }
             (_, Some(Fill::Value(_))) => {
                 let (x, t) = fill_value.expect("evaluated above");
-                self.fill_linear(data, &a, count, &mut |_, _| Ok((x, t.clone())))?;
+                self.fill_linear(data, &a, count, x, &t);
             }
             (NewArray::Arange { .. }, None) => {
-                self.arange_fill(arange.as_ref().expect("computed above"), data, &a, count)?;
+                self.arange_fill(arange.as_ref().expect("computed above"), data, &a, count);
             }
             (NewArray::Copy { array }, None) => {
                 let Type::Array(src_t) = self.ty(array) else { unreachable!("a copy is of an array") };
@@ -91,8 +87,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                     fx.store_element(to, a, x, &src_t.dtype.element().carrier());
                     let j1 = fx.b().build_int_nsw_add(j, fx.i64(1), "j1").u();
                     fx.b().build_store(dst, j1).u();
-                    Ok(())
-                })?;
+                });
             }
             _ => unreachable!("every new array is filled one way"),
         }
@@ -144,22 +139,14 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         (header, data)
     }
 
-    /// `data[i] = value(i)` for i in 0..count, in a C-contiguous array of `a`'s dtype.
-    fn fill_linear(
-        &mut self,
-        data: PointerValue<'ctx>,
-        a: &ArrayType,
-        count: IntValue<'ctx>,
-        value: &mut ElementFn<'_, 'a, 'ctx>,
-    ) -> Result<()> {
+    /// `data[i] = v` (of type `t`) for i in 0..count, in a C-contiguous array of `a`'s dtype.
+    fn fill_linear(&mut self, data: PointerValue<'ctx>, a: &ArrayType, count: IntValue<'ctx>, v: BasicValueEnum<'ctx>, t: &Type) {
         let item = a.dtype.size() as i64;
         let a = *a;
         self.loop_nest(&[count], &mut |fx, idx| {
-            let (v, t) = value(fx, idx[0])?;
             let off = fx.b().build_int_mul(idx[0], fx.i64(item), "off").u();
             let at = unsafe { fx.b().build_gep(fx.ctx().i8_type(), data, &[off], "at") }.u();
-            fx.store_element(at, a, v, &t);
-            Ok(())
+            fx.store_element(at, a, v, t);
         })
     }
 }

@@ -206,13 +206,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// Fills `data` (`count` elements of `a`'s dtype) as NumPy does: `b[0] = start`,
     /// `b[1] = start + step` (Python arithmetic), then `b[i] = b[0] + i * (b[1] - b[0])` in the
     /// dtype's own arithmetic.
-    pub(super) fn arange_fill(
-        &mut self,
-        r: &Arange<'ctx>,
-        data: PointerValue<'ctx>,
-        a: &ArrayType,
-        count: IntValue<'ctx>,
-    ) -> Result<()> {
+    pub(super) fn arange_fill(&mut self, r: &Arange<'ctx>, data: PointerValue<'ctx>, a: &ArrayType, count: IntValue<'ctx>) {
         let (s0, t0) = r.start.clone();
         let (st, ts) = r.step.clone();
         let f64t = self.ctx().f64_type();
@@ -307,7 +301,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         a: &ArrayType,
         count: IntValue<'ctx>,
         value: &mut dyn FnMut(&mut Self, IntValue<'ctx>) -> (BasicValueEnum<'ctx>, Type),
-    ) -> Result<()> {
+    ) {
         let item = a.dtype.size() as i64;
         let a = *a;
         self.loop_nest(&[count], &mut |fx, idx| {
@@ -315,7 +309,6 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             let off = fx.b().build_int_mul(idx[0], fx.i64(item), "off").u();
             let at = unsafe { fx.b().build_gep(fx.ctx().i8_type(), data, &[off], "at") }.u();
             fx.store_element(at, a, v, &t);
-            Ok(())
         })
     }
 }

@@ -373,8 +373,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             let cur = fx.b().build_load(fx.cg.llty(&acc_t), acc, "acc.v").u();
             let next = fx.combine(f, &acc_t, cur, x);
             fx.b().build_store(acc, next).u();
-            Ok(())
-        })?;
+        });
         let total = self.b().build_load(self.cg.llty(&acc_t), acc, "acc.v").u();
         if f == Reduction::Mean {
             let count = self.b().build_signed_int_to_float(size, self.ctx().f64_type(), "count").u();
@@ -386,11 +385,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 
     /// Loops over every index of an array of `shape` in C order (outermost axis first),
     /// calling `body` with the index of each axis.
-    pub(super) fn loop_nest(
-        &mut self,
-        shape: &[IntValue<'ctx>],
-        body: &mut dyn FnMut(&mut Self, &[IntValue<'ctx>]) -> Result<()>,
-    ) -> Result<()> {
+    pub(super) fn loop_nest(&mut self, shape: &[IntValue<'ctx>], body: &mut dyn FnMut(&mut Self, &[IntValue<'ctx>])) {
         let i64t = self.ctx().i64_type();
         let idx: Vec<PointerValue<'ctx>> = shape.iter().map(|_| self.entry_alloca(i64t, "nest.i")).collect();
         let mut heads = Vec::new();
@@ -409,7 +404,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             exits.push(exit);
         }
         let values: Vec<IntValue<'ctx>> = idx.iter().map(|p| self.b().build_load(i64t, *p, "i").u().into_int_value()).collect();
-        body(self, &values)?;
+        body(self, &values);
         for k in (0..shape.len()).rev() {
             let i = self.b().build_load(i64t, idx[k], "i").u().into_int_value();
             let i1 = self.b().build_int_nsw_add(i, self.i64(1), "i1").u();
@@ -417,7 +412,6 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             self.b().build_unconditional_branch(heads[k]).u();
             self.b().position_at_end(exits[k]);
         }
-        Ok(())
     }
 
     /// The address of the element at `idx` (positions already in range) of data with `strides`.
