@@ -170,9 +170,10 @@ pub fn to_python<'py>(
     *at += abi::slots_of(t);
     match t {
         Type::Tuple(items) => {
-            let mut values = Vec::with_capacity(items.len());
-            for (it, off) in items.iter().zip(abi::tuple_offsets(items)) {
-                values.push(to_python(py, it, slots, &mut (start + off), owners)?);
+            // Each element where the one before ends (`abi::tuple_offsets`, without a Vec).
+            let (mut item_at, mut values) = (start, Vec::with_capacity(items.len()));
+            for it in items {
+                values.push(to_python(py, it, slots, &mut item_at, owners)?);
             }
             return Ok(PyTuple::new(py, values)?.into_any());
         }
