@@ -116,9 +116,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// would make a buffer smaller than the shape says).
     fn checked_mul(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> IntValue<'ctx> {
         let i64t = self.ctx().i64_type();
-        let f = inkwell::intrinsics::Intrinsic::find("llvm.smul.with.overflow")
-            .and_then(|i| i.get_declaration(self.cg.module, &[i64t.into()]))
-            .expect("LLVM has smul.with.overflow");
+        let f = self.cg.llvm_intrinsic("llvm.smul.with.overflow", &[i64t.into()]);
         let r = self.call_basic(f, &[a.into(), b.into()]).into_struct_value();
         let product = self.b().build_extract_value(r, 0, "size").u().into_int_value();
         let overflow = self.b().build_extract_value(r, 1, "size.overflow").u().into_int_value();

@@ -294,9 +294,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 // them undefined).
                 let name = if d.is_signed() || d == Dtype::Int64 { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
                 let it = mem.into_int_type();
-                let f = inkwell::intrinsics::Intrinsic::find(name)
-                    .and_then(|i| i.get_declaration(self.cg.module, &[it.into(), self.ctx().f64_type().into()]))
-                    .expect("LLVM has the saturating conversions");
+                let f = self.cg.llvm_intrinsic(name, &[it.into(), self.ctx().f64_type().into()]);
                 self.call_basic(f, &[v.into()])
             }
             (_, t) => {

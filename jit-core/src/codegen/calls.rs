@@ -4,7 +4,7 @@
 
 use inkwell::attributes::{Attribute, AttributeLoc};
 use inkwell::module::Linkage;
-use inkwell::types::{BasicMetadataTypeEnum, FunctionType};
+use inkwell::types::{BasicMetadataTypeEnum, BasicTypeEnum, FunctionType};
 use inkwell::values::{BasicValueEnum, FloatValue, FunctionValue};
 use inkwell::{AddressSpace, FloatPredicate, IntPredicate};
 
@@ -126,6 +126,14 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         }
         f
     }
+
+    /// The declaration of LLVM's intrinsic `name` (e.g. `llvm.ctlz`) for the overload types
+    /// `overloads` (LLVM gives it its name and attributes).
+    pub(super) fn llvm_intrinsic(&self, name: &str, overloads: &[BasicTypeEnum<'ctx>]) -> FunctionValue<'ctx> {
+        inkwell::intrinsics::Intrinsic::find(name)
+            .and_then(|i| i.get_declaration(self.module, overloads))
+            .unwrap_or_else(|| panic!("LLVM intrinsic {name}"))
+    }
 }
 
 impl<'a, 'ctx> Fx<'a, 'ctx> {
@@ -136,9 +144,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 
     pub(super) fn intrinsic_fn(&self, name: &str, arity: usize) -> FunctionValue<'ctx> {
         let f64t = self.ctx().f64_type();
-        inkwell::intrinsics::Intrinsic::find(name)
-            .and_then(|i| i.get_declaration(self.cg.module, &vec![f64t.into(); arity.min(1)]))
-            .unwrap_or_else(|| panic!("LLVM intrinsic {name}"))
+        self.cg.llvm_intrinsic(name, &vec![f64t.into(); arity.min(1)])
     }
 
     pub(super) fn libm(&self, name: &'static str, arity: usize) -> FunctionValue<'ctx> {

@@ -523,10 +523,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     fn check_stack(&mut self) {
         let Some(limit) = self.stack_limit else { return };
         let i64t = self.ctx().i64_type();
-        let module = self.cg.module;
-        let read_register = module.get_function("llvm.read_register.i64").unwrap_or_else(|| {
-            module.add_function("llvm.read_register.i64", i64t.fn_type(&[self.ctx().metadata_type().into()], false), None)
-        });
+        let read_register = self.cg.llvm_intrinsic("llvm.read_register", &[i64t.into()]);
         // Code is compiled for the host, so the host's name of the stack pointer register.
         let sp_name = if cfg!(target_arch = "aarch64") { "sp" } else { "rsp" };
         let reg = self.ctx().metadata_node(&[self.ctx().metadata_string(sp_name).into()]);
