@@ -92,6 +92,20 @@ impl Helper {
     }
 }
 
+// The Rust side of each runtime helper has the signature its row above says: changing one
+// without the other fails here (sj_rt_call_guarded and sj_rt_stack_overflow are C++).
+const _: () = {
+    let _: extern "C" fn(i64, i64, i64) = crate::runtime::sj_rt_index_error;
+    let _: extern "C" fn() -> u64 = crate::runtime::sj_rt_stack_limit;
+    let _: extern "C" fn() -> u32 = crate::interrupt::sj_rt_poll;
+    let _: extern "C" fn(i64, bool) -> *mut crate::memory::Header = crate::memory::sj_rt_new_block;
+    let _: unsafe extern "C" fn(*mut crate::memory::Header) = crate::memory::sj_rt_release;
+    let _: extern "C" fn(f64, i64, &mut u32) -> f64 = crate::runtime::sj_rt_round_f64;
+    let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_round_i64;
+    let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_ipow;
+    let _: extern "C" fn(i64, i64) -> f64 = crate::runtime::sj_rt_int_truediv;
+};
+
 impl<'a, 'ctx> Cg<'a, 'ctx> {
     /// The declaration of `h` in the module (added on first use, as the table says).
     pub(super) fn helper(&self, h: Helper) -> FunctionValue<'ctx> {
@@ -434,5 +448,55 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             let ovf = self.b().build_and(ri, xf, "ovf").u();
             self.fail_if(ovf, inf_status as u32);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Helper;
+
+    /// Every runtime helper (every variant but libm's; the match fails to compile when one is
+    /// added and not listed).
+    fn runtime_helpers() -> Vec<Helper> {
+        let all = [
+            Helper::IndexError,
+            Helper::StackLimit,
+            Helper::StackOverflow,
+            Helper::Poll,
+            Helper::CallGuarded,
+            Helper::NewBlock,
+            Helper::Release,
+            Helper::RoundF64,
+            Helper::RoundI64,
+            Helper::Ipow,
+            Helper::IntTruediv,
+        ];
+        for h in all {
+            match h {
+                Helper::IndexError
+                | Helper::StackLimit
+                | Helper::StackOverflow
+                | Helper::Poll
+                | Helper::CallGuarded
+                | Helper::NewBlock
+                | Helper::Release
+                | Helper::RoundF64
+                | Helper::RoundI64
+                | Helper::Ipow
+                | Helper::IntTruediv => {}
+                Helper::Libm(..) => unreachable!(),
+            }
+        }
+        all.to_vec()
+    }
+
+    #[test]
+    fn the_table_declares_exactly_the_symbols_the_engine_resolves() {
+        let mut declared: Vec<&str> = runtime_helpers().into_iter().map(|h| h.decl().name).collect();
+        let mut resolved: Vec<&str> = crate::runtime::helper_symbols().into_iter().map(|(n, _)| n).collect();
+        declared.sort_unstable();
+        resolved.sort_unstable();
+        assert_eq!(declared, resolved);
+        assert_eq!(Helper::Libm("atan2", 2).decl().params.len(), 2);
     }
 }
