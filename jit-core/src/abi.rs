@@ -203,16 +203,22 @@ impl ArrayDesc {
         1 + 2 * self.ndim
     }
 
-    /// Appends the descriptor of an array at `data` with these sizes and strides to `out`.
-    pub fn push(out: &mut Vec<Slot>, data: Slot, shape: &[isize], strides: &[isize]) {
-        debug_assert_eq!(shape.len(), strides.len());
+    /// Appends the descriptor of an array at `data` with these sizes and strides (one per
+    /// axis each) to `out`.
+    pub fn push(
+        out: &mut Vec<Slot>,
+        data: Slot,
+        shape: impl ExactSizeIterator<Item = i64>,
+        strides: impl ExactSizeIterator<Item = i64>,
+    ) {
+        assert_eq!(shape.len(), strides.len(), "a size and a stride per axis");
         let d = ArrayDesc { ndim: shape.len() };
         let start = out.len();
         out.resize(start + d.slots(), 0);
         out[start + Self::DATA] = data;
-        for (k, (&n, &s)) in shape.iter().zip(strides).enumerate() {
-            out[start + d.shape(k)] = int_slot(n as i64);
-            out[start + d.stride(k)] = int_slot(s as i64);
+        for (k, (n, s)) in shape.zip(strides).enumerate() {
+            out[start + d.shape(k)] = int_slot(n);
+            out[start + d.stride(k)] = int_slot(s);
         }
     }
 
@@ -301,7 +307,7 @@ mod tests {
     #[test]
     fn array_descriptor_round_trips() {
         let mut out = vec![99];
-        ArrayDesc::push(&mut out, 0x1000, &[3, 4], &[32, -8]);
+        ArrayDesc::push(&mut out, 0x1000, [3, 4].into_iter(), [32, -8].into_iter());
         assert_eq!(out, vec![99, 0x1000, 3, 4, 32, (-8i64) as u64]);
         assert_eq!(ArrayDesc::new(2).read(&out[1..]), (0x1000, vec![3, 4], vec![32, -8]));
     }

@@ -30,7 +30,7 @@ fn nested_tuple_and_array_in_tuple_and_array_out() {
     flatten(&t, &mut leaves.into_iter(), &mut tuple);
     let data: Vec<f64> = (0..12).map(f64::from).collect();
     let mut desc = Vec::new();
-    ArrayDesc::push(&mut desc, abi::ptr_slot(data.as_ptr()), &[3, 4], &[32, 8]);
+    ArrayDesc::push(&mut desc, abi::ptr_slot(data.as_ptr()), [3, 4].into_iter(), [32, 8].into_iter());
     assert_eq!(abi::passing(&t), abi::Passing::Indirect);
     assert_eq!(abi::passing(&a), abi::Passing::Indirect);
     let mut args = [0; 2];

@@ -209,9 +209,9 @@ fn classify_array(a: &Bound<'_, PyUntypedArray>, func: &str, param: &str) -> PyR
         let raw = a.as_array_ptr();
         (abi::ptr_slot((*raw).fields.data), (*raw).fields.flags & numpy::npyffi::NPY_ARRAY_WRITEABLE != 0)
     };
-    let shape: Vec<isize> = a.shape().iter().map(|&n| n as isize).collect();
     let mut desc = Vec::with_capacity(ArrayDesc::new(ndim as u8).slots());
-    ArrayDesc::push(&mut desc, data, &shape, a.strides());
+    let (shape, strides) = (a.shape().iter().map(|&n| n as i64), a.strides().iter().map(|&s| s as i64));
+    ArrayDesc::push(&mut desc, data, shape, strides);
     let t = ArrayType { dtype: d, ndim: ndim as u8, layout, readonly: !writeable };
     Ok((Kind::Array(t), desc))
 }
