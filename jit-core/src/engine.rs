@@ -14,8 +14,8 @@ use llvm_sys::error::{LLVMDisposeErrorMessage, LLVMErrorRef, LLVMGetErrorMessage
 use llvm_sys::orc2::lljit::*;
 use llvm_sys::orc2::*;
 
-/// The address of a compiled entry point: `extern "C" fn(args: *const u64, ret: *mut u64) -> u32`.
-pub type EntryFn = unsafe extern "C" fn(*const u64, *mut u64) -> u32;
+/// The address of a compiled entry point (the calling convention is [`crate::abi`]'s).
+pub use crate::abi::EntryFn;
 
 struct Jit {
     jit: LLVMOrcLLJITRef,

@@ -17,6 +17,7 @@
 //! engine (or [`load_object`] loads a cached object instead). [`compile`] runs both for one
 //! function and one argument-type signature.
 
+pub mod abi;
 pub mod ast;
 pub mod codegen;
 pub mod engine;

@@ -1,5 +1,5 @@
 //! Argument typing at the call boundary: each Python value → a kind code (part of the
-//! specialization key) and an 8-byte slot the compiled entry reads.
+//! specialization key) and the slot the compiled entry reads, packed as `jit_core::abi` says.
 
 use std::borrow::Cow;
 use std::sync::Mutex;
@@ -9,6 +9,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
+use jit_core::abi::{self, ArrayDesc, Scalar, Slot};
 use jit_core::registry;
 use jit_core::types::{ArrayType, Dtype, Layout};
 use jit_core::Type;
@@ -117,11 +118,11 @@ impl Kind {
 /// # Safety
 /// `p` is a live object the caller holds a reference to, and the GIL is held.
 #[inline(always)]
-pub unsafe fn classify_fast(p: *mut ffi::PyObject) -> Option<(Kind, u64)> {
+pub unsafe fn classify_fast(p: *mut ffi::PyObject) -> Option<(Kind, Slot)> {
     unsafe {
         let t = ffi::Py_TYPE(p);
         if t == &raw mut ffi::PyFloat_Type {
-            return Some((Kind::Float64, ffi::PyFloat_AS_DOUBLE(p).to_bits()));
+            return Some((Kind::Float64, abi::float_slot(ffi::PyFloat_AS_DOUBLE(p))));
         }
         if t == &raw mut ffi::PyLong_Type {
             let mut overflow = 0;
@@ -129,28 +130,28 @@ pub unsafe fn classify_fast(p: *mut ffi::PyObject) -> Option<(Kind, u64)> {
             if overflow != 0 {
                 return None;
             }
-            return Some((Kind::Int64, v as u64));
+            return Some((Kind::Int64, abi::int_slot(v)));
         }
         if t == &raw mut ffi::PyBool_Type {
-            return Some((Kind::Bool, (p == ffi::Py_True()) as u64));
+            return Some((Kind::Bool, abi::bool_slot(p == ffi::Py_True())));
         }
     }
     None
 }
 
-/// An argument's kind and slot; a tuple's elements go, flattened, into a buffer of their own
-/// that the slot points to (`buffers` keeps it alive for the call).
+/// An argument's kind and slot; a tuple or an array goes, flattened, into a buffer of its own
+/// that the slot points to (`abi::Passing::Indirect`; `buffers` keeps it alive for the call).
 pub fn classify_arg(
     py: Python<'_>,
     ob: &Bound<'_, PyAny>,
     func: &str,
     param: &str,
-    buffers: &mut Vec<Vec<u64>>,
-) -> PyResult<(Kind, u64)> {
+    buffers: &mut Vec<Vec<Slot>>,
+) -> PyResult<(Kind, Slot)> {
     if let Ok(t) = ob.cast_exact::<PyTuple>() {
         let mut flat = Vec::new();
         let kind = classify_tuple(py, t, func, param, &mut flat)?;
-        let ptr = flat.as_ptr() as u64; // the heap block does not move when `flat` does
+        let ptr = abi::ptr_slot(flat.as_ptr()); // the heap block does not move when `flat` does
         buffers.push(flat);
         return Ok((kind, ptr));
     }
@@ -161,7 +162,7 @@ pub fn classify_arg(
     if from_numpy {
         if let Ok(a) = ob.cast::<PyUntypedArray>() {
             let (kind, desc) = classify_array(a, func, param)?;
-            let ptr = desc.as_ptr() as u64;
+            let ptr = abi::ptr_slot(desc.as_ptr());
             buffers.push(desc);
             return Ok((kind, ptr));
         }
@@ -169,8 +170,8 @@ pub fn classify_arg(
     classify_slow(py, ob, func, param)
 }
 
-/// An array's kind and its descriptor `[data, shape..., strides...]` (no copy of the data).
-fn classify_array(a: &Bound<'_, PyUntypedArray>, func: &str, param: &str) -> PyResult<(Kind, Vec<u64>)> {
+/// An array's kind and its descriptor (`abi::ArrayDesc`; no copy of the data).
+fn classify_array(a: &Bound<'_, PyUntypedArray>, func: &str, param: &str) -> PyResult<(Kind, Vec<Slot>)> {
     let dtype = a.dtype();
     let unsupported = |what: String| {
         PyTypeError::new_err(format!(
@@ -201,18 +202,18 @@ fn classify_array(a: &Bound<'_, PyUntypedArray>, func: &str, param: &str) -> PyR
     // SAFETY: `a` is a live ndarray; its struct is read, not changed.
     let (data, writeable) = unsafe {
         let raw = a.as_array_ptr();
-        ((*raw).fields.data as u64, (*raw).fields.flags & numpy::npyffi::NPY_ARRAY_WRITEABLE != 0)
+        (abi::ptr_slot((*raw).fields.data), (*raw).fields.flags & numpy::npyffi::NPY_ARRAY_WRITEABLE != 0)
     };
-    let mut desc = Vec::with_capacity(1 + 2 * ndim);
-    desc.push(data);
-    desc.extend(a.shape().iter().map(|&n| n as u64));
-    desc.extend(a.strides().iter().map(|&s| s as i64 as u64));
+    let mut desc = Vec::with_capacity(ArrayDesc::new(ndim as u8).slots());
+    let (shape, strides) = (a.shape().iter().map(|&n| n as i64), a.strides().iter().map(|&s| s as i64));
+    ArrayDesc::push(&mut desc, data, shape, strides);
     let t = ArrayType { dtype: d, ndim: ndim as u8, layout, readonly: !writeable };
     Ok((Kind::Array(t), desc))
 }
 
-/// A tuple's kind; its elements appended to `flat` (nested tuples inline).
-fn classify_tuple(py: Python<'_>, t: &Bound<'_, PyTuple>, func: &str, param: &str, flat: &mut Vec<u64>) -> PyResult<Kind> {
+/// A tuple's kind; its elements appended to `flat`, flattened as `abi::tuple_offsets` lays them
+/// out (one slot per number, nested tuples inline).
+fn classify_tuple(py: Python<'_>, t: &Bound<'_, PyTuple>, func: &str, param: &str, flat: &mut Vec<Slot>) -> PyResult<Kind> {
     let mut kinds = Vec::with_capacity(t.len());
     for item in t.iter() {
         if let Ok(inner) = item.cast_exact::<PyTuple>() {
@@ -231,11 +232,11 @@ fn classify_tuple(py: Python<'_>, t: &Bound<'_, PyTuple>, func: &str, param: &st
 }
 
 /// Everything else: an int outside int64, a NumPy scalar, or a value of an unsupported type.
-pub fn classify_slow(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &str) -> PyResult<(Kind, u64)> {
+pub fn classify_slow(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &str) -> PyResult<(Kind, Slot)> {
     if ob.get_type().is(py.get_type::<pyo3::types::PyInt>()) {
         // Between 2**63 and 2**64: a uint64, as Numba types it.
         if let Ok(v) = ob.extract::<u64>() {
-            return Ok((Kind::UInt64, v));
+            return Ok((Kind::UInt64, abi::uint_slot(v)));
         }
         return Err(PyOverflowError::new_err(format!(
             "{func}() argument '{param}': {} does not fit in a 64-bit integer",
@@ -247,12 +248,12 @@ pub fn classify_slow(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &
     if !r.is_none() {
         let (name, value): (String, Bound<'_, PyAny>) = r.extract()?;
         if let Some(kind) = Dtype::from_name(&name).map(Kind::scalar) {
-            let slot = match kind.core_type() {
-                Type::Float => value.extract::<f64>()?.to_bits(),
-                Type::Bool => value.extract::<bool>()? as u64,
-                Type::UInt64 => value.extract::<u64>()?,
-                _ => match value.extract::<i64>() {
-                    Ok(v) => v as u64,
+            let slot = match Scalar::of(&kind.core_type()).expect("a NumPy scalar's kind is a scalar") {
+                Scalar::Float => abi::float_slot(value.extract::<f64>()?),
+                Scalar::Bool => abi::bool_slot(value.extract::<bool>()?),
+                Scalar::UInt => abi::uint_slot(value.extract::<u64>()?),
+                Scalar::Int => match value.extract::<i64>() {
+                    Ok(v) => abi::int_slot(v),
                     Err(_) => {
                         return Err(PyOverflowError::new_err(format!(
                             "{func}() argument '{param}': {} does not fit in a 64-bit integer",

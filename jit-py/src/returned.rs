@@ -7,20 +7,16 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple};
 
+use jit_core::abi::{self, ArrayDesc, Scalar, Slot};
 use jit_core::memory::{self, Detached};
 use jit_core::types::{ArrayType, Dtype};
 use jit_core::Type;
 use numpy::npyffi::{self, NpyTypes, PY_ARRAY_API};
 use numpy::{PyUntypedArray, PyUntypedArrayMethods};
 
-/// How many 8-byte slots a value of type `t` takes flattened (a tuple: one per number; an
-/// array: its address, shape and strides).
+/// How many slots the result buffer of a call returning `t` has (`abi::result_slots`).
 pub fn flat_len(t: &Type) -> usize {
-    match t {
-        Type::Tuple(items) => items.iter().map(flat_len).sum(),
-        Type::Array(a) => 1 + 2 * a.ndim as usize,
-        _ => 1,
-    }
+    abi::result_slots(t)
 }
 
 /// The memory returned arrays may own or view.
@@ -125,18 +121,10 @@ fn typenum(d: Dtype) -> std::ffi::c_int {
     }) as std::ffi::c_int
 }
 
-fn to_array<'py>(
-    py: Python<'py>,
-    a: &ArrayType,
-    slots: &[u64],
-    at: &mut usize,
-    owners: &mut Owners<'_, 'py>,
-) -> PyResult<Bound<'py, PyAny>> {
+/// The ndarray whose descriptor (`abi::ArrayDesc`) starts at `slots[0]`.
+fn to_array<'py>(py: Python<'py>, a: &ArrayType, slots: &[Slot], owners: &mut Owners<'_, 'py>) -> PyResult<Bound<'py, PyAny>> {
     let n = a.ndim as usize;
-    let addr = slots[*at] as usize;
-    let mut dims: Vec<npyffi::npy_intp> = slots[*at + 1..*at + 1 + n].iter().map(|&v| v as npyffi::npy_intp).collect();
-    let mut strides: Vec<npyffi::npy_intp> = slots[*at + 1 + n..*at + 1 + 2 * n].iter().map(|&v| v as npyffi::npy_intp).collect();
-    *at += 1 + 2 * n;
+    let (addr, mut dims, mut strides): (usize, Vec<npyffi::npy_intp>, Vec<npyffi::npy_intp>) = ArrayDesc::new(a.ndim).read(slots);
     // An empty array's address means nothing (a view of an empty axis may point outside any
     // block): NumPy gets no memory to keep alive and makes its own.
     let empty = dims.contains(&0);
@@ -169,42 +157,45 @@ fn to_array<'py>(
     }
 }
 
-/// The Python value of type `t` in `slots[*at..]` (advancing `*at`).
+/// The Python value of type `t` flattened in `slots[*at..]` (advancing `*at` past it;
+/// `abi::slots_of`).
 pub fn to_python<'py>(
     py: Python<'py>,
     t: &Type,
-    slots: &[u64],
+    slots: &[Slot],
     at: &mut usize,
     owners: &mut Option<Owners<'_, 'py>>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let start = *at;
+    *at += abi::slots_of(t);
     match t {
         Type::Tuple(items) => {
-            let mut values = Vec::with_capacity(items.len());
+            // Each element where the one before ends (`abi::tuple_offsets`, without a Vec).
+            let (mut item_at, mut values) = (start, Vec::with_capacity(items.len()));
             for it in items {
-                values.push(to_python(py, it, slots, at, owners)?);
+                values.push(to_python(py, it, slots, &mut item_at, owners)?);
             }
             return Ok(PyTuple::new(py, values)?.into_any());
         }
         Type::Array(a) => {
             let owners = owners.as_mut().expect("a call returning arrays takes the live blocks");
-            return to_array(py, a, slots, at, owners);
+            return to_array(py, a, &slots[start..], owners);
         }
         _ => {}
     }
-    let v = slots[*at];
-    *at += 1;
     // SAFETY: the constructors return new references (or NULL with an exception set).
     unsafe {
-        let p = match t {
-            Type::Int => ffi::PyLong_FromLongLong(v as i64),
-            Type::UInt64 => ffi::PyLong_FromUnsignedLongLong(v),
-            Type::Float | Type::Float32 => ffi::PyFloat_FromDouble(f64::from_bits(v)),
-            Type::Bool => {
-                let b = if v != 0 { ffi::Py_True() } else { ffi::Py_False() };
+        let p = match Scalar::of(t) {
+            Some(Scalar::Int) => ffi::PyLong_FromLongLong(abi::slot_int(slots[start])),
+            Some(Scalar::UInt) => ffi::PyLong_FromUnsignedLongLong(slots[start]),
+            Some(Scalar::Float) => ffi::PyFloat_FromDouble(abi::slot_float(slots[start])),
+            Some(Scalar::Bool) => {
+                let b = if abi::slot_bool(slots[start]) { ffi::Py_True() } else { ffi::Py_False() };
                 ffi::Py_IncRef(b);
                 b
             }
-            _ => {
+            // None takes no slot.
+            None => {
                 let n = ffi::Py_None();
                 ffi::Py_IncRef(n);
                 n

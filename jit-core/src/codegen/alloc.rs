@@ -3,17 +3,15 @@
 //! cost nothing, as NumPy's), C-contiguous, filled here; the caller holds its one reference.
 
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
-use inkwell::{AddressSpace, IntPredicate};
+use inkwell::IntPredicate;
 
-use super::{Built, Fx};
+use super::{Built, Fx, Helper};
+use crate::abi::array_value as field;
 use crate::error::Result;
 use crate::hir::{self, Fill, NewArray};
 use crate::memory;
 use crate::runtime::Status;
 use crate::types::{ArrayType, Type};
-
-/// Computes the value of element `i` (and its type) while an array is filled.
-type ElementFn<'f, 'a, 'ctx> = dyn FnMut(&mut Fx<'a, 'ctx>, IntValue<'ctx>) -> Result<(BasicValueEnum<'ctx>, Type)> + 'f;
 
 impl<'a, 'ctx> Fx<'a, 'ctx> {
     pub(super) fn array_new(&mut self, n: &NewArray, a: ArrayType) -> Result<BasicValueEnum<'ctx>> {
@@ -24,12 +22,12 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             NewArray::Filled { shape, fill, .. } => (self.shape_values(shape, ndim)?, Some(fill), None),
             NewArray::Like { array, fill, .. } => {
                 let src = self.expr(array)?.into_struct_value();
-                ((0..ndim).map(|k| self.dim(src, 1, k as u32)).collect(), Some(fill), None)
+                ((0..ndim).map(|k| self.dim(src, field::SHAPE, k as u32)).collect(), Some(fill), None)
             }
             NewArray::Copy { array } => {
                 let src = self.expr(array)?;
                 let s = src.into_struct_value();
-                ((0..ndim).map(|k| self.dim(s, 1, k as u32)).collect(), None, Some(src))
+                ((0..ndim).map(|k| self.dim(s, field::SHAPE, k as u32)).collect(), None, Some(src))
             }
             NewArray::Arange { start, stop, step, .. } => {
                 let r = self.arange_len(start, stop, step)?;
@@ -64,21 +62,20 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         match (n, fill) {
             (_, Some(Fill::Zero | Fill::Uninit)) => {}
             (_, Some(Fill::One)) => {
-                let one = self.i64(1).into();
-                self.fill_linear(data, &a, count, &mut |_, _| Ok((one, Type::Int)))?;
+                self.fill_linear(data, &a, count, self.i64(1).into(), &Type::Int);
             }
             (_, Some(Fill::Value(_))) => {
                 let (x, t) = fill_value.expect("evaluated above");
-                self.fill_linear(data, &a, count, &mut |_, _| Ok((x, t.clone())))?;
+                self.fill_linear(data, &a, count, x, &t);
             }
             (NewArray::Arange { .. }, None) => {
-                self.arange_fill(arange.as_ref().expect("computed above"), data, &a, count)?;
+                self.arange_fill(arange.as_ref().expect("computed above"), data, &a, count);
             }
             (NewArray::Copy { array }, None) => {
                 let Type::Array(src_t) = self.ty(array) else { unreachable!("a copy is of an array") };
                 let src = source.expect("evaluated above").into_struct_value();
                 let src_strides = self.strides(src, &src_t);
-                let src_data = self.b().build_extract_value(src, 0, "src.data").u().into_pointer_value();
+                let src_data = self.b().build_extract_value(src, field::DATA, "src.data").u().into_pointer_value();
                 let dst = self.entry_alloca(self.ctx().i64_type(), "dst");
                 self.b().build_store(dst, self.i64(0)).u();
                 self.loop_nest(&shape, &mut |fx, idx| {
@@ -90,8 +87,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                     fx.store_element(to, a, x, &src_t.dtype.element().carrier());
                     let j1 = fx.b().build_int_nsw_add(j, fx.i64(1), "j1").u();
                     fx.b().build_store(dst, j1).u();
-                    Ok(())
-                })?;
+                });
             }
             _ => unreachable!("every new array is filled one way"),
         }
@@ -120,9 +116,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// would make a buffer smaller than the shape says).
     fn checked_mul(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> IntValue<'ctx> {
         let i64t = self.ctx().i64_type();
-        let f = inkwell::intrinsics::Intrinsic::find("llvm.smul.with.overflow")
-            .and_then(|i| i.get_declaration(self.cg.module, &[i64t.into()]))
-            .expect("LLVM has smul.with.overflow");
+        let f = self.cg.llvm_intrinsic("llvm.smul.with.overflow", &[i64t.into()]);
         let r = self.call_basic(f, &[a.into(), b.into()]).into_struct_value();
         let product = self.b().build_extract_value(r, 0, "size").u().into_int_value();
         let overflow = self.b().build_extract_value(r, 1, "size.overflow").u().into_int_value();
@@ -133,9 +127,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// A new block of `bytes`: its header (the array's meminfo) and the address of its elements;
     /// MemoryError when there is no memory for it.
     fn call_alloc(&self, bytes: IntValue<'ctx>, zeroed: bool) -> (PointerValue<'ctx>, PointerValue<'ctx>) {
-        let ptr = self.ctx().ptr_type(AddressSpace::default());
-        let fty = ptr.fn_type(&[self.ctx().i64_type().into(), self.ctx().bool_type().into()], false);
-        let f = self.helper("sj_rt_new_block", fty);
+        let f = self.helper(Helper::NewBlock);
         let z = self.ctx().bool_type().const_int(zeroed as u64, false);
         let header = self.call_basic(f, &[bytes.into(), z.into()]).into_pointer_value();
         let null = self.b().build_is_null(header, "oom").u();
@@ -145,22 +137,14 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         (header, data)
     }
 
-    /// `data[i] = value(i)` for i in 0..count, in a C-contiguous array of `a`'s dtype.
-    fn fill_linear(
-        &mut self,
-        data: PointerValue<'ctx>,
-        a: &ArrayType,
-        count: IntValue<'ctx>,
-        value: &mut ElementFn<'_, 'a, 'ctx>,
-    ) -> Result<()> {
+    /// `data[i] = v` (of type `t`) for i in 0..count, in a C-contiguous array of `a`'s dtype.
+    fn fill_linear(&mut self, data: PointerValue<'ctx>, a: &ArrayType, count: IntValue<'ctx>, v: BasicValueEnum<'ctx>, t: &Type) {
         let item = a.dtype.size() as i64;
         let a = *a;
         self.loop_nest(&[count], &mut |fx, idx| {
-            let (v, t) = value(fx, idx[0])?;
             let off = fx.b().build_int_mul(idx[0], fx.i64(item), "off").u();
             let at = unsafe { fx.b().build_gep(fx.ctx().i8_type(), data, &[off], "at") }.u();
-            fx.store_element(at, a, v, &t);
-            Ok(())
+            fx.store_element(at, a, v, t);
         })
     }
 }

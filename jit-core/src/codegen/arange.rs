@@ -78,9 +78,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         // q < 2**53: q is exact as a double and the next double above it is at most q + 1, so
         // ceil(fl(q + r/d)) is q + 1 unless r/d rounds away: r/d below half an ulp of q, or at
         // exactly half an ulp with q's last mantissa bit even.
-        let ctlz = inkwell::intrinsics::Intrinsic::find("llvm.ctlz")
-            .and_then(|i| i.get_declaration(self.cg.module, &[self.ctx().i64_type().into()]))
-            .expect("LLVM has ctlz");
+        let ctlz = self.cg.llvm_intrinsic("llvm.ctlz", &[self.ctx().i64_type().into()]);
         let lz = self.call_basic(ctlz, &[q.into(), self.ctx().bool_type().const_zero().into()]).into_int_value();
         let b = self.b();
         let e = b.build_int_sub(self.i64(63), lz, "e").u(); // q's exponent (-1 for q == 0)
@@ -176,9 +174,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// `(x op y, overflowed)` for one of LLVM's `*.with.overflow` intrinsics on int64.
     fn overflowing(&self, name: &str, x: IntValue<'ctx>, y: IntValue<'ctx>) -> (IntValue<'ctx>, IntValue<'ctx>) {
         let i64t = self.ctx().i64_type();
-        let f = inkwell::intrinsics::Intrinsic::find(name)
-            .and_then(|i| i.get_declaration(self.cg.module, &[i64t.into()]))
-            .expect("LLVM has the overflow intrinsics");
+        let f = self.cg.llvm_intrinsic(name, &[i64t.into()]);
         let r = self.call_basic(f, &[x.into(), y.into()]).into_struct_value();
         let v = self.b().build_extract_value(r, 0, "v").u().into_int_value();
         let o = self.b().build_extract_value(r, 1, "o").u().into_int_value();
@@ -206,13 +202,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// Fills `data` (`count` elements of `a`'s dtype) as NumPy does: `b[0] = start`,
     /// `b[1] = start + step` (Python arithmetic), then `b[i] = b[0] + i * (b[1] - b[0])` in the
     /// dtype's own arithmetic.
-    pub(super) fn arange_fill(
-        &mut self,
-        r: &Arange<'ctx>,
-        data: PointerValue<'ctx>,
-        a: &ArrayType,
-        count: IntValue<'ctx>,
-    ) -> Result<()> {
+    pub(super) fn arange_fill(&mut self, r: &Arange<'ctx>, data: PointerValue<'ctx>, a: &ArrayType, count: IntValue<'ctx>) {
         let (s0, t0) = r.start.clone();
         let (st, ts) = r.step.clone();
         let f64t = self.ctx().f64_type();
@@ -259,9 +249,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let to_int = |fx: &Self, v: BasicValueEnum<'ctx>, t: &Type| -> IntValue<'ctx> {
                     if *t == Type::Float {
                         let i64t = fx.ctx().i64_type();
-                        let sat = inkwell::intrinsics::Intrinsic::find("llvm.fptosi.sat")
-                            .and_then(|i| i.get_declaration(fx.cg.module, &[i64t.into(), f64t.into()]))
-                            .expect("LLVM has the saturating conversions");
+                        let sat = fx.cg.llvm_intrinsic("llvm.fptosi.sat", &[i64t.into(), f64t.into()]);
                         fx.call_basic(sat, &[v.into()]).into_int_value()
                     } else {
                         fx.cast(v, t, &Type::Int).into_int_value()
@@ -307,7 +295,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         a: &ArrayType,
         count: IntValue<'ctx>,
         value: &mut dyn FnMut(&mut Self, IntValue<'ctx>) -> (BasicValueEnum<'ctx>, Type),
-    ) -> Result<()> {
+    ) {
         let item = a.dtype.size() as i64;
         let a = *a;
         self.loop_nest(&[count], &mut |fx, idx| {
@@ -315,7 +303,6 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             let off = fx.b().build_int_mul(idx[0], fx.i64(item), "off").u();
             let at = unsafe { fx.b().build_gep(fx.ctx().i8_type(), data, &[off], "at") }.u();
             fx.store_element(at, a, v, &t);
-            Ok(())
         })
     }
 }

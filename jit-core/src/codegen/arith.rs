@@ -59,7 +59,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 self.fail_if(neg, Status::IntPowNegativeExponent as u32);
             }
             // Wrapping multiplication gives the same bits for uint64 as for int64.
-            let f = self.helper("sj_rt_ipow", self.ctx().i64_type().fn_type(&[self.ctx().i64_type().into(); 2], false));
+            let f = self.helper(super::Helper::Ipow);
             let v = self.call_basic(f, &[x.into(), y.into()]);
             return Ok((v, lt.arith(rt)));
         }
@@ -164,7 +164,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let q1 = b.build_float_div(fx, fy, "q").u();
         b.build_unconditional_branch(end).u();
         b.position_at_end(slow_bb);
-        let helper = self.helper("sj_rt_int_truediv", f64t.fn_type(&[self.ctx().i64_type().into(); 2], false));
+        let helper = self.helper(super::Helper::IntTruediv);
         let q2 = self.call_basic(helper, &[x.into(), y.into()]).into_float_value();
         let b = self.b();
         b.build_unconditional_branch(end).u();

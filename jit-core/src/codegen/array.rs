@@ -1,14 +1,15 @@
 //! Codegen of NumPy arrays: an array value is `{ptr data, [n x i64] shape, [n x i64] strides,
-//! ptr meminfo}` (strides in bytes, as NumPy keeps them; meminfo: the header of the block of
-//! compiled code's memory the elements lie in, null for memory the caller owns, see `refs`);
-//! element addresses with bounds checks, element loads widened to the compute types and stores
-//! narrowed to the array's dtype, and the attributes.
+//! ptr meminfo}` ([`crate::abi::array_value`]: strides in bytes, as NumPy keeps them; meminfo: the
+//! header of the block of compiled code's memory the elements lie in, null for memory the caller
+//! owns, see `refs`); element addresses with bounds checks, element loads widened to the compute
+//! types and stores narrowed to the array's dtype, and the attributes.
 
 use inkwell::types::BasicTypeEnum;
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
 use inkwell::{AddressSpace, IntPredicate};
 
-use super::{Built, Cg, Cold, Fx};
+use super::{Built, Cg, Cold, Fx, Helper};
+use crate::abi::{array_value as field, ArrayDesc};
 use crate::ast::BinOp;
 use crate::error::Result;
 use crate::hir::{self, ExprKind as H, Reduction};
@@ -18,6 +19,10 @@ use crate::types::{ArrayType, Dtype, Layout, Type};
 impl<'a, 'ctx> Cg<'a, 'ctx> {
     /// The LLVM struct of an array value.
     pub(super) fn array_llty(&self, a: &ArrayType) -> BasicTypeEnum<'ctx> {
+        const _: () = assert!(
+            field::DATA == 0 && field::SHAPE == 1 && field::STRIDES == 2 && field::MEMINFO == 3 && field::FIELDS == 4,
+            "the fields below are in this order"
+        );
         let n = a.ndim as u32;
         let dims = self.ctx.i64_type().array_type(n);
         let ptr = self.ctx.ptr_type(AddressSpace::default());
@@ -36,22 +41,23 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         }
     }
 
-    /// An array argument from the entry's slots: `items` points to `[data, shape..., strides...]`
-    /// (the caller's memory: no meminfo).
-    pub(super) fn load_array(&self, items: PointerValue<'ctx>, a: &ArrayType) -> BasicValueEnum<'ctx> {
+    /// An array argument from its descriptor in the slots at `base[at..]` ([`ArrayDesc`]; the
+    /// caller's memory: no meminfo).
+    pub(super) fn load_array(&self, base: PointerValue<'ctx>, at: usize, a: &ArrayType) -> BasicValueEnum<'ctx> {
         let b = self.builder;
         let i64t = self.ctx.i64_type();
         let ptr_t = self.ctx.ptr_type(AddressSpace::default());
         let st = self.array_llty(a).into_struct_type();
-        let data = b.build_load(ptr_t, items, "data").u();
-        let mut agg = b.build_insert_value(st.get_undef(), data, 0, "arr").u().into_struct_value();
-        let n = a.ndim as u64;
-        for field in [1u32, 2] {
+        let desc = ArrayDesc::new(a.ndim);
+        let data = b.build_load(ptr_t, self.slot(base, at + ArrayDesc::DATA), "data").u();
+        let mut agg = b.build_insert_value(st.get_undef(), data, field::DATA, "arr").u().into_struct_value();
+        let n = a.ndim as usize;
+        for which in [field::SHAPE, field::STRIDES] {
             let mut dims = i64t.array_type(n as u32).get_undef();
             for k in 0..n {
-                let slot = self.slot(items, 1 + (field as u64 - 1) * n + k);
+                let slot = self.slot(base, at + desc.axis(which, k));
                 let v = b.build_load(i64t, slot, "dim").u().into_int_value();
-                if field == 1 {
+                if which == field::SHAPE {
                     // A size is never negative: with that known, `i < n - 1` proves `i + 1 < n`
                     // and the optimizer drops the bounds check.
                     let range =
@@ -61,15 +67,16 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 }
                 dims = b.build_insert_value(dims, v, k as u32, "dims").u().into_array_value();
             }
-            agg = b.build_insert_value(agg, dims, field, "arr").u().into_struct_value();
+            agg = b.build_insert_value(agg, dims, which, "arr").u().into_struct_value();
         }
-        b.build_insert_value(agg, ptr_t.const_null(), super::refs::MEMINFO, "arr").u().into_struct_value().into()
+        b.build_insert_value(agg, ptr_t.const_null(), field::MEMINFO, "arr").u().into_struct_value().into()
     }
 }
 
 impl<'a, 'ctx> Fx<'a, 'ctx> {
-    pub(super) fn dim(&self, arr: StructValue<'ctx>, field: u32, k: u32) -> IntValue<'ctx> {
-        let dims = self.b().build_extract_value(arr, field, "dims").u().into_array_value();
+    /// Axis `k`'s size (`which` = [`field::SHAPE`]) or stride ([`field::STRIDES`]) in `arr`.
+    pub(super) fn dim(&self, arr: StructValue<'ctx>, which: u32, k: u32) -> IntValue<'ctx> {
+        let dims = self.b().build_extract_value(arr, which, "dims").u().into_array_value();
         self.b().build_extract_value(dims, k, "dim").u().into_int_value()
     }
 
@@ -82,17 +89,17 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         match a.layout {
             Layout::C => {
                 for k in (0..n.saturating_sub(1)).rev() {
-                    out[k] = self.b().build_int_mul(out[k + 1], self.dim(arr, 1, k as u32 + 1), "cstride").u();
+                    out[k] = self.b().build_int_mul(out[k + 1], self.dim(arr, field::SHAPE, k as u32 + 1), "cstride").u();
                 }
             }
             Layout::F => {
                 for k in 1..n {
-                    out[k] = self.b().build_int_mul(out[k - 1], self.dim(arr, 1, k as u32 - 1), "fstride").u();
+                    out[k] = self.b().build_int_mul(out[k - 1], self.dim(arr, field::SHAPE, k as u32 - 1), "fstride").u();
                 }
             }
             Layout::A => {
                 for (k, s) in out.iter_mut().enumerate() {
-                    *s = self.dim(arr, 2, k as u32);
+                    *s = self.dim(arr, field::STRIDES, k as u32);
                 }
             }
         }
@@ -108,7 +115,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             hir::Attr::Size => {
                 let mut n = self.i64(1);
                 for k in 0..a.ndim as u32 {
-                    n = self.b().build_int_mul(n, self.dim(arr, 1, k), "size").u();
+                    n = self.b().build_int_mul(n, self.dim(arr, field::SHAPE, k), "size").u();
                 }
                 n.into()
             }
@@ -116,7 +123,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let st = self.cg.llty(&Type::Tuple(vec![Type::Int; a.ndim as usize])).into_struct_type();
                 let mut t = st.get_undef();
                 for k in 0..a.ndim as u32 {
-                    t = self.b().build_insert_value(t, self.dim(arr, 1, k), k, "shape").u().into_struct_value();
+                    t = self.b().build_insert_value(t, self.dim(arr, field::SHAPE, k), k, "shape").u().into_struct_value();
                 }
                 t.into()
             }
@@ -126,7 +133,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// `len(a)`: the length of the first axis.
     pub(super) fn array_len(&mut self, value: &hir::Expr) -> Result<BasicValueEnum<'ctx>> {
         let arr = self.expr(value)?.into_struct_value();
-        Ok(self.dim(arr, 1, 0).into())
+        Ok(self.dim(arr, field::SHAPE, 0).into())
     }
 
     /// The address of `array[index]` (one integer per axis; negative ones count from the end),
@@ -153,13 +160,13 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let mut offset = self.i64(0);
         for (k, (v, ty)) in idx.into_iter().enumerate() {
             let i = self.as_index(v, &ty);
-            let size = self.dim(arr, 1, k as u32);
+            let size = self.dim(arr, field::SHAPE, k as u32);
             let stride = strides[k];
             let at = self.checked_index(i, k as i64, size);
             let term = self.b().build_int_mul(at, stride, "term").u();
             offset = self.b().build_int_add(offset, term, "offset").u();
         }
-        let data = self.b().build_extract_value(arr, 0, "data").u().into_pointer_value();
+        let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
         let ptr = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[offset], "elem") }.u();
         Ok((ptr, a))
     }
@@ -205,16 +212,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 
     /// Records the out-of-range index and returns its status.
     fn index_error(&self, index: IntValue<'ctx>, axis: i64, size: IntValue<'ctx>) {
-        let module = self.cg.module;
-        let i64t = self.ctx().i64_type();
-        let helper = module.get_function("sj_rt_index_error").unwrap_or_else(|| {
-            let fty = self.ctx().void_type().fn_type(&[i64t.into(), i64t.into(), i64t.into()], false);
-            let f = module.add_function("sj_rt_index_error", fty, Some(inkwell::module::Linkage::External));
-            self.cg.nounwind(f);
-            f
-        });
+        let helper = self.helper(Helper::IndexError);
         self.b().build_call(helper, &[index.into(), self.i64(axis).into(), size.into()], "").u();
-        self.ret_status(self.ctx().i32_type().const_int(Status::ArrayIndexOutOfBounds as u64, false));
+        self.ret_status(self.cg.status_llty().const_int(Status::ArrayIndexOutOfBounds as u64, false));
     }
 
     /// `array[index]`, read and widened to int64, float64 or bool.
@@ -267,7 +267,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// Returns NumPy's "assignment destination is read-only"; the builder continues in a block
     /// nothing reaches.
     fn read_only_error(&self) {
-        self.ret_status(self.ctx().i32_type().const_int(Status::ReadOnlyArray as u64, false));
+        self.ret_status(self.cg.status_llty().const_int(Status::ReadOnlyArray as u64, false));
         let after = self.block_named("after.readonly");
         self.b().position_at_end(after);
     }
@@ -294,9 +294,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 // them undefined).
                 let name = if d.is_signed() || d == Dtype::Int64 { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
                 let it = mem.into_int_type();
-                let f = inkwell::intrinsics::Intrinsic::find(name)
-                    .and_then(|i| i.get_declaration(self.cg.module, &[it.into(), self.ctx().f64_type().into()]))
-                    .expect("LLVM has the saturating conversions");
+                let f = self.cg.llvm_intrinsic(name, &[it.into(), self.ctx().f64_type().into()]);
                 self.call_basic(f, &[v.into()])
             }
             (_, t) => {
@@ -321,7 +319,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let arr = self.expr(value)?.into_struct_value();
         let strides = self.strides(arr, &a);
         let n = a.ndim as usize;
-        let shapes: Vec<IntValue<'ctx>> = (0..n).map(|k| self.dim(arr, 1, k as u32)).collect();
+        let shapes: Vec<IntValue<'ctx>> = (0..n).map(|k| self.dim(arr, field::SHAPE, k as u32)).collect();
         let elem_t = a.dtype.element().carrier();
         let acc_t = match f {
             Reduction::Sum if a.dtype == Dtype::UInt64 => Type::UInt64,
@@ -365,7 +363,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         };
         let acc = self.entry_alloca(self.cg.llty(&acc_t), "acc");
         self.b().build_store(acc, init).u();
-        let data = self.b().build_extract_value(arr, 0, "data").u().into_pointer_value();
+        let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
         self.loop_nest(&shapes, &mut |fx, idx| {
             let ptr = fx.address(data, idx, &strides);
             let x = fx.load_element(ptr, a.dtype);
@@ -373,8 +371,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             let cur = fx.b().build_load(fx.cg.llty(&acc_t), acc, "acc.v").u();
             let next = fx.combine(f, &acc_t, cur, x);
             fx.b().build_store(acc, next).u();
-            Ok(())
-        })?;
+        });
         let total = self.b().build_load(self.cg.llty(&acc_t), acc, "acc.v").u();
         if f == Reduction::Mean {
             let count = self.b().build_signed_int_to_float(size, self.ctx().f64_type(), "count").u();
@@ -386,11 +383,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 
     /// Loops over every index of an array of `shape` in C order (outermost axis first),
     /// calling `body` with the index of each axis.
-    pub(super) fn loop_nest(
-        &mut self,
-        shape: &[IntValue<'ctx>],
-        body: &mut dyn FnMut(&mut Self, &[IntValue<'ctx>]) -> Result<()>,
-    ) -> Result<()> {
+    pub(super) fn loop_nest(&mut self, shape: &[IntValue<'ctx>], body: &mut dyn FnMut(&mut Self, &[IntValue<'ctx>])) {
         let i64t = self.ctx().i64_type();
         let idx: Vec<PointerValue<'ctx>> = shape.iter().map(|_| self.entry_alloca(i64t, "nest.i")).collect();
         let mut heads = Vec::new();
@@ -409,7 +402,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             exits.push(exit);
         }
         let values: Vec<IntValue<'ctx>> = idx.iter().map(|p| self.b().build_load(i64t, *p, "i").u().into_int_value()).collect();
-        body(self, &values)?;
+        body(self, &values);
         for k in (0..shape.len()).rev() {
             let i = self.b().build_load(i64t, idx[k], "i").u().into_int_value();
             let i1 = self.b().build_int_nsw_add(i, self.i64(1), "i1").u();
@@ -417,7 +410,6 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             self.b().build_unconditional_branch(heads[k]).u();
             self.b().position_at_end(exits[k]);
         }
-        Ok(())
     }
 
     /// The address of the element at `idx` (positions already in range) of data with `strides`.
@@ -445,15 +437,15 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         meminfo: PointerValue<'ctx>,
     ) -> BasicValueEnum<'ctx> {
         let st = self.cg.array_llty(a).into_struct_type();
-        let mut out = self.b().build_insert_value(st.get_undef(), data, 0, "arr").u().into_struct_value();
-        for (field, values) in [(1u32, shape), (2, strides)] {
+        let mut out = self.b().build_insert_value(st.get_undef(), data, field::DATA, "arr").u().into_struct_value();
+        for (which, values) in [(field::SHAPE, shape), (field::STRIDES, strides)] {
             let mut dims = self.ctx().i64_type().array_type(a.ndim as u32).get_undef();
             for (k, v) in values.iter().enumerate() {
                 dims = self.b().build_insert_value(dims, *v, k as u32, "dims").u().into_array_value();
             }
-            out = self.b().build_insert_value(out, dims, field, "arr").u().into_struct_value();
+            out = self.b().build_insert_value(out, dims, which, "arr").u().into_struct_value();
         }
-        self.b().build_insert_value(out, meminfo, super::refs::MEMINFO, "arr").u().into_struct_value().into()
+        self.b().build_insert_value(out, meminfo, field::MEMINFO, "arr").u().into_struct_value().into()
     }
 
     fn combine(&self, f: Reduction, t: &Type, cur: BasicValueEnum<'ctx>, x: BasicValueEnum<'ctx>) -> BasicValueEnum<'ctx> {
@@ -502,7 +494,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let mut offset = self.i64(0);
         let (mut shapes, mut new_strides) = (Vec::new(), Vec::new());
         for k in 0..a.ndim as usize {
-            let size = self.dim(arr, 1, k as u32);
+            let size = self.dim(arr, field::SHAPE, k as u32);
             match items.get(k).map(|e| &e.kind) {
                 Some(H::Slice { lower, upper, step }) => {
                     let (start, len, step) = self.slice(lower, upper, step, size)?;
@@ -525,20 +517,20 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 }
             }
         }
-        let data = self.b().build_extract_value(arr, 0, "data").u().into_pointer_value();
+        let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
         let data = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[offset], "view.data") }.u();
         let st = self.cg.array_llty(&view).into_struct_type();
-        let mut out = self.b().build_insert_value(st.get_undef(), data, 0, "view").u().into_struct_value();
-        for (field, values) in [(1u32, &shapes), (2, &new_strides)] {
+        let mut out = self.b().build_insert_value(st.get_undef(), data, field::DATA, "view").u().into_struct_value();
+        for (which, values) in [(field::SHAPE, &shapes), (field::STRIDES, &new_strides)] {
             let mut dims = self.ctx().i64_type().array_type(view.ndim as u32).get_undef();
             for (k, v) in values.iter().enumerate() {
                 dims = self.b().build_insert_value(dims, *v, k as u32, "dims").u().into_array_value();
             }
-            out = self.b().build_insert_value(out, dims, field, "view").u().into_struct_value();
+            out = self.b().build_insert_value(out, dims, which, "view").u().into_struct_value();
         }
         // A view shares its base's block (the reference counts are the holders' business).
-        let meminfo = self.b().build_extract_value(arr, super::refs::MEMINFO, "meminfo").u();
-        Ok(self.b().build_insert_value(out, meminfo, super::refs::MEMINFO, "view").u().into_struct_value().into())
+        let meminfo = self.b().build_extract_value(arr, field::MEMINFO, "meminfo").u();
+        Ok(self.b().build_insert_value(out, meminfo, field::MEMINFO, "view").u().into_struct_value().into())
     }
 
     /// Python's slice rules (`PySlice_AdjustIndices`) on an axis of `size`: the first position,

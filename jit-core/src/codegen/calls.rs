@@ -1,34 +1,168 @@
 //! Codegen of calls: builtins (`abs`, `min`, `max`, `int`, `float`, `bool`, `round`), the `math`
-//! module with CPython's error rules, and the libm, LLVM-intrinsic and runtime-helper calls they use.
+//! module with CPython's error rules, and the libm, LLVM-intrinsic and runtime-helper calls they
+//! use. Every external function compiled code calls is declared from one table ([`Helper`]).
 
+use inkwell::attributes::{Attribute, AttributeLoc};
 use inkwell::module::Linkage;
+use inkwell::types::{BasicMetadataTypeEnum, BasicTypeEnum, FunctionType};
 use inkwell::values::{BasicValueEnum, FloatValue, FunctionValue};
 use inkwell::{AddressSpace, FloatPredicate, IntPredicate};
 
-use super::{Built, Fx};
+use super::{Built, Cg, Fx};
 use crate::ast::CmpOp;
 use crate::error::Result;
 use crate::hir::{self, Intrinsic, MathFn};
 use crate::runtime::Status;
 use crate::types::Type;
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
-    pub(super) fn intrinsic_fn(&self, name: &str, arity: usize) -> FunctionValue<'ctx> {
-        let f64t = self.ctx().f64_type();
-        inkwell::intrinsics::Intrinsic::find(name)
-            .and_then(|i| i.get_declaration(self.cg.module, &vec![f64t.into(); arity.min(1)]))
-            .unwrap_or_else(|| panic!("LLVM intrinsic {name}"))
-    }
+/// An external function compiled code calls: a runtime helper (`runtime`, `memory`,
+/// `interrupt`, cpp/guard.cpp) or a C math library function. [`Helper::decl`] is the table.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Helper {
+    /// `void sj_rt_index_error(i64 index, i64 axis, i64 size)`: records an IndexError.
+    IndexError,
+    /// `i64 sj_rt_stack_limit()`: the lowest stack address recursion may use.
+    StackLimit,
+    /// `void sj_rt_stack_overflow()`: raises RecursionError; does not return.
+    StackOverflow,
+    /// `i32 sj_rt_poll()`: runs Python's signal handlers (Ctrl-C); a status.
+    Poll,
+    /// `i32 sj_rt_call_guarded(ptr body, ptr args, ptr ret, i32 status)`: calls an entry-shaped
+    /// body, turning a stack overflow into `status`.
+    CallGuarded,
+    /// `ptr sj_rt_new_block(i64 bytes, i1 zero)`: a new array block, or null.
+    NewBlock,
+    /// `void sj_rt_release(ptr header)`: frees a block whose count reached 0.
+    Release,
+    /// `double sj_rt_round_f64(double x, i64 ndigits, ptr status)`.
+    RoundF64,
+    /// `i64 sj_rt_round_i64(i64 x, i64 ndigits)`.
+    RoundI64,
+    /// `i64 sj_rt_ipow(i64 base, i64 exp)`.
+    Ipow,
+    /// `double sj_rt_int_truediv(i64 a, i64 b)`.
+    IntTruediv,
+    /// A libm function of `arity` (1 or 2) doubles returning a double.
+    Libm(&'static str, usize),
+}
 
-    pub(super) fn libm(&self, name: &str, arity: usize) -> FunctionValue<'ctx> {
-        if let Some(f) = self.cg.module.get_function(name) {
+/// An LLVM type in a helper's signature.
+#[derive(Clone, Copy)]
+enum T {
+    Void,
+    Bool,
+    I32,
+    I64,
+    F64,
+    Ptr,
+}
+
+/// One row of the helper table: the symbol, its signature and its function attributes.
+struct Decl {
+    name: &'static str,
+    params: &'static [T],
+    ret: T,
+    attrs: &'static [&'static str],
+}
+
+const NOUNWIND: &[&str] = &["nounwind"];
+
+impl Helper {
+    /// The table.
+    fn decl(self) -> Decl {
+        use T::*;
+        let d = |name, params, ret, attrs| Decl { name, params, ret, attrs };
+        match self {
+            Helper::IndexError => d("sj_rt_index_error", &[I64, I64, I64], Void, NOUNWIND),
+            Helper::StackLimit => d("sj_rt_stack_limit", &[], I64, NOUNWIND),
+            Helper::StackOverflow => d("sj_rt_stack_overflow", &[], Void, &["noreturn", "nounwind", "cold"]),
+            Helper::Poll => d("sj_rt_poll", &[], I32, &["nounwind", "cold"]),
+            // No attributes: the one call of it is the entry's whole body (cpp/guard.cpp).
+            Helper::CallGuarded => d("sj_rt_call_guarded", &[Ptr, Ptr, Ptr, I32], I32, &[]),
+            Helper::NewBlock => d("sj_rt_new_block", &[I64, Bool], Ptr, NOUNWIND),
+            Helper::Release => d("sj_rt_release", &[Ptr], Void, NOUNWIND),
+            Helper::RoundF64 => d("sj_rt_round_f64", &[F64, I64, Ptr], F64, NOUNWIND),
+            Helper::RoundI64 => d("sj_rt_round_i64", &[I64, I64], I64, NOUNWIND),
+            Helper::Ipow => d("sj_rt_ipow", &[I64, I64], I64, NOUNWIND),
+            Helper::IntTruediv => d("sj_rt_int_truediv", &[I64, I64], F64, NOUNWIND),
+            Helper::Libm(name, 1) => d(name, &[F64], F64, NOUNWIND),
+            Helper::Libm(name, 2) => d(name, &[F64, F64], F64, NOUNWIND),
+            Helper::Libm(name, arity) => unreachable!("libm {name} of {arity} arguments"),
+        }
+    }
+}
+
+// The Rust side of each runtime helper has the signature its row above says: changing one
+// without the other fails here (sj_rt_call_guarded and sj_rt_stack_overflow are C++).
+const _: () = {
+    let _: extern "C" fn(i64, i64, i64) = crate::runtime::sj_rt_index_error;
+    let _: extern "C" fn() -> u64 = crate::runtime::sj_rt_stack_limit;
+    let _: extern "C" fn() -> u32 = crate::interrupt::sj_rt_poll;
+    let _: extern "C" fn(i64, bool) -> *mut crate::memory::Header = crate::memory::sj_rt_new_block;
+    let _: unsafe extern "C" fn(*mut crate::memory::Header) = crate::memory::sj_rt_release;
+    let _: extern "C" fn(f64, i64, &mut u32) -> f64 = crate::runtime::sj_rt_round_f64;
+    let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_round_i64;
+    let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_ipow;
+    let _: extern "C" fn(i64, i64) -> f64 = crate::runtime::sj_rt_int_truediv;
+};
+
+impl<'a, 'ctx> Cg<'a, 'ctx> {
+    /// The declaration of `h` in the module (added on first use, as the table says).
+    pub(super) fn helper(&self, h: Helper) -> FunctionValue<'ctx> {
+        let d = h.decl();
+        if let Some(f) = self.module.get_function(d.name) {
             return f;
         }
-        let f64t = self.ctx().f64_type();
-        let fty = f64t.fn_type(&vec![f64t.into(); arity], false);
-        let f = self.cg.module.add_function(name, fty, Some(Linkage::External));
-        self.cg.nounwind(f);
+        let ptr = self.ctx.ptr_type(AddressSpace::default());
+        let ty = |t: T| -> BasicMetadataTypeEnum<'ctx> {
+            match t {
+                T::Bool => self.ctx.bool_type().into(),
+                T::I32 => self.ctx.i32_type().into(),
+                T::I64 => self.ctx.i64_type().into(),
+                T::F64 => self.ctx.f64_type().into(),
+                T::Ptr => ptr.into(),
+                T::Void => unreachable!("void is only a return type"),
+            }
+        };
+        let params: Vec<BasicMetadataTypeEnum> = d.params.iter().map(|&t| ty(t)).collect();
+        let fty: FunctionType<'ctx> = match d.ret {
+            T::Void => self.ctx.void_type().fn_type(&params, false),
+            T::Bool => self.ctx.bool_type().fn_type(&params, false),
+            T::I32 => self.ctx.i32_type().fn_type(&params, false),
+            T::I64 => self.ctx.i64_type().fn_type(&params, false),
+            T::F64 => self.ctx.f64_type().fn_type(&params, false),
+            T::Ptr => ptr.fn_type(&params, false),
+        };
+        let f = self.module.add_function(d.name, fty, Some(Linkage::External));
+        for attr in d.attrs {
+            let kind = Attribute::get_named_enum_kind_id(attr);
+            f.add_attribute(AttributeLoc::Function, self.ctx.create_enum_attribute(kind, 0));
+        }
         f
+    }
+
+    /// The declaration of LLVM's intrinsic `name` (e.g. `llvm.ctlz`) for the overload types
+    /// `overloads` (LLVM gives it its name and attributes).
+    pub(super) fn llvm_intrinsic(&self, name: &str, overloads: &[BasicTypeEnum<'ctx>]) -> FunctionValue<'ctx> {
+        inkwell::intrinsics::Intrinsic::find(name)
+            .and_then(|i| i.get_declaration(self.module, overloads))
+            .unwrap_or_else(|| panic!("LLVM intrinsic {name}"))
+    }
+}
+
+impl<'a, 'ctx> Fx<'a, 'ctx> {
+    /// The declaration of `h` ([`Cg::helper`]).
+    pub(super) fn helper(&self, h: Helper) -> FunctionValue<'ctx> {
+        self.cg.helper(h)
+    }
+
+    pub(super) fn intrinsic_fn(&self, name: &str, arity: usize) -> FunctionValue<'ctx> {
+        let f64t = self.ctx().f64_type();
+        self.cg.llvm_intrinsic(name, &vec![f64t.into(); arity.min(1)])
+    }
+
+    pub(super) fn libm(&self, name: &'static str, arity: usize) -> FunctionValue<'ctx> {
+        self.helper(Helper::Libm(name, arity))
     }
 
     /// The C library's `pow`, called as CPython calls it: `nobuiltin`, so that LLVM does not
@@ -43,15 +177,6 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             inkwell::values::ValueKind::Basic(v) => v.into_float_value(),
             _ => unreachable!("pow returns a double"),
         }
-    }
-
-    pub(super) fn helper(&self, name: &str, fty: inkwell::types::FunctionType<'ctx>) -> FunctionValue<'ctx> {
-        if let Some(f) = self.cg.module.get_function(name) {
-            return f;
-        }
-        let f = self.cg.module.add_function(name, fty, Some(Linkage::External));
-        self.cg.nounwind(f);
-        f
     }
 
     pub(super) fn call_basic(
@@ -167,13 +292,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             });
         }
         let nd = self.int_operand(&args[1])?;
-        let i64t = self.ctx().i64_type();
         if *ty == Type::Float {
-            let f64t = self.ctx().f64_type();
-            let ptr = self.ctx().ptr_type(AddressSpace::default());
             let status = self.entry_alloca(self.ctx().i32_type(), "rst");
             self.b().build_store(status, self.ctx().i32_type().const_zero()).u();
-            let h = self.helper("sj_rt_round_f64", f64t.fn_type(&[f64t.into(), i64t.into(), ptr.into()], false));
+            let h = self.helper(Helper::RoundF64);
             let r = self.call_basic(h, &[v.into(), nd.into(), status.into()]);
             let st = self.b().build_load(self.ctx().i32_type(), status, "st").u().into_int_value();
             let bad = self.b().build_int_compare(IntPredicate::NE, st, self.ctx().i32_type().const_zero(), "bad").u();
@@ -181,7 +303,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             return Ok(r);
         }
         let x = self.cast(v, &at, &Type::Int);
-        let h = self.helper("sj_rt_round_i64", i64t.fn_type(&[i64t.into(), i64t.into()], false));
+        let h = self.helper(Helper::RoundI64);
         Ok(self.call_basic(h, &[x.into(), nd.into()]))
     }
 
@@ -195,7 +317,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
         let xs: Vec<FloatValue<'ctx>> = raw.iter().map(|(v, t)| self.cast(*v, t, &Type::Float).into_float_value()).collect();
         let x = xs.first().copied().unwrap_or(self.f64(0.0));
-        let one = |s: &mut Self, name: &str| -> BasicValueEnum<'ctx> {
+        let one = |s: &mut Self, name: &'static str| -> BasicValueEnum<'ctx> {
             let f = s.libm(name, 1);
             s.call_basic(f, &[x.into()])
         };
@@ -326,5 +448,55 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             let ovf = self.b().build_and(ri, xf, "ovf").u();
             self.fail_if(ovf, inf_status as u32);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Helper;
+
+    /// Every runtime helper (every variant but libm's; the match fails to compile when one is
+    /// added and not listed).
+    fn runtime_helpers() -> Vec<Helper> {
+        let all = [
+            Helper::IndexError,
+            Helper::StackLimit,
+            Helper::StackOverflow,
+            Helper::Poll,
+            Helper::CallGuarded,
+            Helper::NewBlock,
+            Helper::Release,
+            Helper::RoundF64,
+            Helper::RoundI64,
+            Helper::Ipow,
+            Helper::IntTruediv,
+        ];
+        for h in all {
+            match h {
+                Helper::IndexError
+                | Helper::StackLimit
+                | Helper::StackOverflow
+                | Helper::Poll
+                | Helper::CallGuarded
+                | Helper::NewBlock
+                | Helper::Release
+                | Helper::RoundF64
+                | Helper::RoundI64
+                | Helper::Ipow
+                | Helper::IntTruediv => {}
+                Helper::Libm(..) => unreachable!(),
+            }
+        }
+        all.to_vec()
+    }
+
+    #[test]
+    fn the_table_declares_exactly_the_symbols_the_engine_resolves() {
+        let mut declared: Vec<&str> = runtime_helpers().into_iter().map(|h| h.decl().name).collect();
+        let mut resolved: Vec<&str> = crate::runtime::helper_symbols().into_iter().map(|(n, _)| n).collect();
+        declared.sort_unstable();
+        resolved.sort_unstable();
+        assert_eq!(declared, resolved);
+        assert_eq!(Helper::Libm("atan2", 2).decl().params.len(), 2);
     }
 }

@@ -44,8 +44,8 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             (Type::Array(fa), Type::Array(ta)) if fa.dtype == ta.dtype && fa.ndim == ta.ndim => {
                 let sv = v.into_struct_value();
                 let strides = self.strides(sv, fa);
-                let data = b.build_extract_value(sv, 0, "data").u().into_pointer_value();
-                let shape: Vec<_> = (0..fa.ndim as u32).map(|k| self.dim(sv, 1, k)).collect();
+                let data = b.build_extract_value(sv, crate::abi::array_value::DATA, "data").u().into_pointer_value();
+                let shape: Vec<_> = (0..fa.ndim as u32).map(|k| self.dim(sv, crate::abi::array_value::SHAPE, k)).collect();
                 // The same block: its meminfo goes along (the cast borrows, as any expression).
                 let meminfo = b.build_extract_value(sv, super::refs::MEMINFO, "meminfo").u().into_pointer_value();
                 self.array_value(ta, data, &shape, &strides, meminfo)
@@ -173,11 +173,11 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let r = self.b().build_call(callee, &vals, "call").u().try_as_basic_value();
                 let inkwell::values::ValueKind::Basic(r) = r else { unreachable!() };
                 let r = r.into_struct_value();
-                let status = self.b().build_extract_value(r, 1, "cst").u().into_int_value();
+                let status = self.b().build_extract_value(r, crate::abi::inner::STATUS, "cst").u().into_int_value();
                 let failed =
                     self.b().build_int_compare(IntPredicate::NE, status, self.ctx().i32_type().const_zero(), "cfail").u();
                 self.on_failure(failed, |fx| fx.ret_status(status));
-                let v = self.b().build_extract_value(r, 0, "cv").u();
+                let v = self.b().build_extract_value(r, crate::abi::inner::VALUE, "cv").u();
                 // The callee returned a reference to each array in its result.
                 self.own_temp(e.id, v, &ty);
                 v

@@ -2,9 +2,9 @@
 //!
 //! Each specialization becomes an internal function returning `{value, i32 status}`; a status
 //! other than 0 propagates up to the exported entry `i32 SYMBOL(ptr args, ptr ret)`, which reads
-//! its arguments from and writes its result to 8-byte slots. Python's semantics for floor
-//! division, modulo, powers, comparisons between int and float, and math-library errors are
-//! spelled out here, one helper per operation.
+//! its arguments from and writes its result to 8-byte slots, as [`crate::abi`] lays them out.
+//! Python's semantics for floor division, modulo, powers, comparisons between int and float, and
+//! math-library errors are spelled out here, one helper per operation.
 
 mod alloc;
 mod arange;
@@ -15,15 +15,18 @@ mod expr;
 mod refs;
 mod stmt;
 
+use calls::Helper;
+
 use inkwell::attributes::{Attribute, AttributeLoc};
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::context::Context;
 use inkwell::module::{Linkage, Module};
-use inkwell::types::{BasicMetadataTypeEnum, BasicTypeEnum, StructType};
+use inkwell::types::{BasicMetadataTypeEnum, BasicTypeEnum, IntType, StructType};
 use inkwell::values::{BasicValue, BasicValueEnum, FloatValue, FunctionValue, IntValue, PointerValue};
 use inkwell::{AddressSpace, IntPredicate};
 
+use crate::abi::{self, ArrayDesc, Passing, Scalar};
 use crate::error::Result;
 use crate::hir;
 use crate::infer::{TypedFunction, TypedProgram};
@@ -93,8 +96,16 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         }
     }
 
+    /// The status word's LLVM type (`i32`).
+    fn status_llty(&self) -> IntType<'ctx> {
+        const _: () = assert!(abi::STATUS_BITS == 32, "the status word is an i32");
+        self.ctx.i32_type()
+    }
+
+    /// What an inner function returns: `{value, status}` ([`abi::inner`]).
     fn ret_struct(&self, t: &Type) -> StructType<'ctx> {
-        self.ctx.struct_type(&[self.llty(t), self.ctx.i32_type().into()], false)
+        const _: () = assert!(abi::inner::VALUE == 0 && abi::inner::STATUS == 1, "the fields below are in this order");
+        self.ctx.struct_type(&[self.llty(t), self.status_llty().into()], false)
     }
 
     fn nounwind(&self, f: FunctionValue<'ctx>) {
@@ -113,131 +124,135 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         f
     }
 
-    /// The exported entry `i32 SYMBOL(ptr args, ptr ret)`.
+    /// The exported entry `i32 SYMBOL(ptr args, ptr ret)` ([`abi::EntryFn`]).
     fn declare_entry(&self, symbol: &str) -> FunctionValue<'ctx> {
         let ptr = self.ctx.ptr_type(AddressSpace::default());
-        let fty = self.ctx.i32_type().fn_type(&[ptr.into(), ptr.into()], false);
+        let fty = self.status_llty().fn_type(&[ptr.into(); abi::ENTRY_PARAMS as usize], false);
         let f = self.module.add_function(symbol, fty, Some(Linkage::External));
         self.nounwind(f);
         f
     }
 
-    /// The arguments of `spec`, read from the entry's 8-byte slots. A tuple's slot holds a
-    /// pointer to its elements, flattened into slots of their own (nested tuples inline).
+    /// The arguments of `spec`, read from the entry's slots ([`abi::passing`]: a scalar in its
+    /// slot, a tuple or an array flattened into a buffer its slot points to).
     fn load_args(&self, args_ptr: PointerValue<'ctx>, spec: &TypedFunction) -> Vec<BasicValueEnum<'ctx>> {
         let mut args = Vec::new();
         for (i, t) in spec.arg_types.iter().enumerate() {
-            let slot = self.slot(args_ptr, i as u64);
-            args.push(match t {
-                Type::Tuple(_) => {
+            let slot = self.slot(args_ptr, abi::arg_slot(i));
+            args.push(match abi::passing(t) {
+                Passing::Indirect => {
                     let ptr = self.ctx.ptr_type(AddressSpace::default());
-                    let items = self.builder.build_load(ptr, slot, "tuple.items").u().into_pointer_value();
-                    self.load_flat(items, &mut 0, t)
+                    let name = if matches!(t, Type::Array(_)) { "array.desc" } else { "tuple.items" };
+                    let items = self.builder.build_load(ptr, slot, name).u().into_pointer_value();
+                    self.load_flat(items, 0, t)
                 }
-                Type::Array(a) => {
-                    let ptr = self.ctx.ptr_type(AddressSpace::default());
-                    let items = self.builder.build_load(ptr, slot, "array.desc").u().into_pointer_value();
-                    self.load_array(items, a)
-                }
-                _ => self.load_flat(slot, &mut 0, t),
+                Passing::Direct => self.load_flat(slot, 0, t),
             });
         }
         args
     }
 
-    /// The address of 8-byte slot `i` after `base`.
-    fn slot(&self, base: PointerValue<'ctx>, i: u64) -> PointerValue<'ctx> {
+    /// The address of slot `i` after `base`.
+    fn slot(&self, base: PointerValue<'ctx>, i: usize) -> PointerValue<'ctx> {
         if i == 0 {
             return base;
         }
         let i64t = self.ctx.i64_type();
-        unsafe { self.builder.build_in_bounds_gep(i64t, base, &[i64t.const_int(i, false)], "slot") }.u()
+        const _: () = assert!(abi::SLOT_BYTES == 8, "slots are addressed as i64s");
+        unsafe { self.builder.build_in_bounds_gep(i64t, base, &[i64t.const_int(i as u64, false)], "slot") }.u()
     }
 
-    /// A value of type `t` read from the slots at `base[*at..]`, advancing `*at`.
-    fn load_flat(&self, base: PointerValue<'ctx>, at: &mut u64, t: &Type) -> BasicValueEnum<'ctx> {
+    /// A value of type `t` read from its flattened slots at `base[at..]` ([`abi::slots_of`]).
+    fn load_flat(&self, base: PointerValue<'ctx>, at: usize, t: &Type) -> BasicValueEnum<'ctx> {
         let (b, i64t) = (self.builder, self.ctx.i64_type());
         let t = &t.carrier();
-        if let Type::Tuple(items) = t {
-            let mut agg = self.llty(t).into_struct_type().get_undef();
-            for (k, it) in items.iter().enumerate() {
-                let v = self.load_flat(base, at, it);
-                agg = b.build_insert_value(agg, v, k as u32, "tup").u().into_struct_value();
-            }
-            return agg.into();
-        }
-        let slot = self.slot(base, *at);
-        *at += 1;
         match t {
-            Type::Float => b.build_load(self.ctx.f64_type(), slot, "a").u(),
-            Type::Bool => {
+            Type::Tuple(items) => {
+                let mut agg = self.llty(t).into_struct_type().get_undef();
+                for (k, (it, off)) in items.iter().zip(abi::tuple_offsets(items)).enumerate() {
+                    let v = self.load_flat(base, at + off, it);
+                    agg = b.build_insert_value(agg, v, k as u32, "tup").u().into_struct_value();
+                }
+                return agg.into();
+            }
+            Type::Array(a) => return self.load_array(base, at, a),
+            _ => {}
+        }
+        let Some(scalar) = Scalar::of(t) else {
+            return self.llty(t).const_zero(); // None: no slot
+        };
+        let slot = self.slot(base, at);
+        match scalar {
+            Scalar::Float => b.build_load(self.ctx.f64_type(), slot, "a").u(),
+            Scalar::Bool => {
                 let raw = b.build_load(i64t, slot, "a").u().into_int_value();
                 b.build_int_compare(IntPredicate::NE, raw, i64t.const_zero(), "b").u().into()
             }
-            _ => b.build_load(i64t, slot, "a").u(),
+            Scalar::Int | Scalar::UInt => b.build_load(i64t, slot, "a").u(),
         }
     }
 
-    /// Writes a result of type `ret` to the entry's result slots (nothing for None; a tuple's
-    /// elements flattened, one slot each).
+    /// Writes a result of type `ret` to the entry's result slots, flattened ([`abi::slots_of`]).
     fn store_result(&self, ret_ptr: PointerValue<'ctx>, value: BasicValueEnum<'ctx>, ret: &Type) {
-        self.store_flat(ret_ptr, &mut 0, value, ret)
+        self.store_flat(ret_ptr, 0, value, ret)
     }
 
-    fn store_flat(&self, base: PointerValue<'ctx>, at: &mut u64, value: BasicValueEnum<'ctx>, t: &Type) {
+    fn store_flat(&self, base: PointerValue<'ctx>, at: usize, value: BasicValueEnum<'ctx>, t: &Type) {
         let b = self.builder;
         let t = &t.carrier();
         match t {
-            Type::Float | Type::Int | Type::UInt64 => {
-                b.build_store(self.slot(base, *at), value).u();
-                *at += 1;
-            }
-            Type::Bool => {
-                let z = b.build_int_z_extend(value.into_int_value(), self.ctx.i64_type(), "z").u();
-                b.build_store(self.slot(base, *at), z).u();
-                *at += 1;
-            }
             Type::Tuple(items) => {
-                for (k, it) in items.iter().enumerate() {
+                for (k, (it, off)) in items.iter().zip(abi::tuple_offsets(items)).enumerate() {
                     let v = b.build_extract_value(value.into_struct_value(), k as u32, "item").u();
-                    self.store_flat(base, at, v, it);
+                    self.store_flat(base, at + off, v, it);
                 }
             }
-            // An array returned: its data address, shape and strides (the dispatcher makes the
-            // ndarray; memory::take_live says which block it may own).
+            // An array returned: its descriptor (the dispatcher makes the ndarray;
+            // memory::take_live says which block it may own).
             Type::Array(a) => {
+                let desc = ArrayDesc::new(a.ndim);
                 let sv = value.into_struct_value();
-                let data = b.build_extract_value(sv, 0, "data").u().into_pointer_value();
+                let data = b.build_extract_value(sv, abi::array_value::DATA, "data").u().into_pointer_value();
                 let addr = b.build_ptr_to_int(data, self.ctx.i64_type(), "addr").u();
-                b.build_store(self.slot(base, *at), addr).u();
-                *at += 1;
-                for field in [1u32, 2] {
-                    let dims = b.build_extract_value(sv, field, "dims").u().into_array_value();
-                    for k in 0..a.ndim as u32 {
-                        let v = b.build_extract_value(dims, k, "dim").u();
-                        b.build_store(self.slot(base, *at), v).u();
-                        *at += 1;
+                b.build_store(self.slot(base, at + ArrayDesc::DATA), addr).u();
+                for which in [abi::array_value::SHAPE, abi::array_value::STRIDES] {
+                    let dims = b.build_extract_value(sv, which, "dims").u().into_array_value();
+                    for k in 0..a.ndim as usize {
+                        let v = b.build_extract_value(dims, k as u32, "dim").u();
+                        b.build_store(self.slot(base, at + desc.axis(which, k)), v).u();
                     }
                 }
             }
-            _ => {}
+            _ => match Scalar::of(t) {
+                Some(Scalar::Bool) => {
+                    let z = b.build_int_z_extend(value.into_int_value(), self.ctx.i64_type(), "z").u();
+                    b.build_store(self.slot(base, at), z).u();
+                }
+                Some(Scalar::Int | Scalar::UInt | Scalar::Float) => {
+                    b.build_store(self.slot(base, at), value).u();
+                }
+                None => {} // None: no slot
+            },
         }
+    }
+
+    /// The argument and result pointers of an entry-shaped function `f` ([`abi::EntryFn`]).
+    fn entry_params(f: FunctionValue<'ctx>) -> (PointerValue<'ctx>, PointerValue<'ctx>) {
+        let param = |i| f.get_nth_param(i).expect("an entry takes two pointers").into_pointer_value();
+        (param(abi::ENTRY_ARGS_PARAM), param(abi::ENTRY_RESULT_PARAM))
     }
 
     /// The entry of functions that call functions: reads the arguments, calls the inner
     /// function of `spec` (under the recursion guard when some function may recurse), writes
     /// the result.
     fn define_entry(&self, symbol: &str, inner: FunctionValue<'ctx>, spec: &TypedFunction, recursion: bool) {
-        let ptr = self.ctx.ptr_type(AddressSpace::default());
         let i64t = self.ctx.i64_type();
-        let i32t = self.ctx.i32_type();
         let exported = self.declare_entry(symbol);
         if !recursion {
             // No cycle of calls: the depth is bounded, no stack checks, no guard (limit 0).
             let b = self.builder;
             b.position_at_end(self.ctx.append_basic_block(exported, "entry"));
-            let args_ptr = exported.get_nth_param(0).unwrap().into_pointer_value();
-            let ret_ptr = exported.get_nth_param(1).unwrap().into_pointer_value();
+            let (args_ptr, ret_ptr) = Self::entry_params(exported);
             let mut args: Vec<inkwell::values::BasicMetadataValueEnum> =
                 self.load_args(args_ptr, spec).into_iter().map(Into::into).collect();
             args.push(i64t.const_zero().into());
@@ -248,27 +263,21 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         // (cpp/guard.cpp: recursion deeper than the stack becomes a RecursionError).
         let f = self.module.add_function(&format!("{symbol}.body"), exported.get_type(), Some(Linkage::Internal));
         self.nounwind(f);
-        let guard_ty = i32t.fn_type(&[ptr.into(), ptr.into(), ptr.into(), i32t.into()], false);
-        let guard = self.module.add_function("sj_rt_call_guarded", guard_ty, Some(Linkage::External));
+        let guard = self.helper(Helper::CallGuarded);
         let b = self.builder;
         b.position_at_end(self.ctx.append_basic_block(exported, "entry"));
-        let (args, ret) = (exported.get_nth_param(0).unwrap(), exported.get_nth_param(1).unwrap());
-        let status_arg = i32t.const_int(Status::RecursionTooDeep as u64, false);
+        let (args, ret) = Self::entry_params(exported);
+        let status_arg = self.status_llty().const_int(Status::RecursionTooDeep as u64, false);
         let call_args = [f.as_global_value().as_pointer_value().into(), args.into(), ret.into(), status_arg.into()];
         let status = b.build_call(guard, &call_args, "status").u().try_as_basic_value();
         let inkwell::values::ValueKind::Basic(status) = status else { unreachable!("the guard returns an i32") };
         b.build_return(Some(&status)).u();
 
         b.position_at_end(self.ctx.append_basic_block(f, "entry"));
-        let args_ptr = f.get_nth_param(0).unwrap().into_pointer_value();
-        let ret_ptr = f.get_nth_param(1).unwrap().into_pointer_value();
+        let (args_ptr, ret_ptr) = Self::entry_params(f);
         let mut args: Vec<inkwell::values::BasicMetadataValueEnum> =
             self.load_args(args_ptr, spec).into_iter().map(Into::into).collect();
-        let helper = self.module.get_function("sj_rt_stack_limit").unwrap_or_else(|| {
-            let f = self.module.add_function("sj_rt_stack_limit", i64t.fn_type(&[], false), Some(Linkage::External));
-            self.nounwind(f);
-            f
-        });
+        let helper = self.helper(Helper::StackLimit);
         let limit = b.build_call(helper, &[], "stack_limit").u().try_as_basic_value();
         let inkwell::values::ValueKind::Basic(limit) = limit else { unreachable!("the helper returns an i64") };
         args.push(limit.into());
@@ -287,8 +296,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let r = b.build_call(inner, args, "r").u().try_as_basic_value();
         let inkwell::values::ValueKind::Basic(r) = r else { unreachable!("inner returns a struct") };
         let r = r.into_struct_value();
-        let value = b.build_extract_value(r, 0, "v").u();
-        let status = b.build_extract_value(r, 1, "st").u();
+        let value = b.build_extract_value(r, abi::inner::VALUE, "v").u();
+        let status = b.build_extract_value(r, abi::inner::STATUS, "st").u();
         self.store_result(ret_ptr, value, &spec.ret);
         b.build_return(Some(&status)).u();
     }
@@ -324,8 +333,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             }));
         }
         let (params, ret_ptr, stack_limit) = if is_entry {
-            let args = self.load_args(f.get_nth_param(0).unwrap().into_pointer_value(), spec);
-            (args, Some(f.get_nth_param(1).unwrap().into_pointer_value()), None)
+            let (args_ptr, ret_ptr) = Self::entry_params(f);
+            (self.load_args(args_ptr, spec), Some(ret_ptr), None)
         } else {
             let n = spec.arg_types.len() as u32;
             let params = (0..n).map(|i| f.get_nth_param(i).unwrap()).collect();
@@ -447,13 +456,14 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     fn emit_return(&self, v: BasicValueEnum<'ctx>) {
         if let Some(ret_ptr) = self.ret_ptr {
             self.cg.store_result(ret_ptr, v, &self.spec.ret);
-            self.b().build_return(Some(&self.ctx().i32_type().const_zero())).u();
+            self.b().build_return(Some(&self.cg.status_llty().const_int(abi::STATUS_OK as u64, false))).u();
             return;
         }
         let st = self.cg.ret_struct(&self.spec.ret);
         let agg = st.get_undef();
-        let agg = self.b().build_insert_value(agg, v, 0, "rv").u();
-        let agg = self.b().build_insert_value(agg, self.ctx().i32_type().const_zero(), 1, "rs").u();
+        let agg = self.b().build_insert_value(agg, v, abi::inner::VALUE, "rv").u();
+        let ok = self.cg.status_llty().const_int(abi::STATUS_OK as u64, false);
+        let agg = self.b().build_insert_value(agg, ok, abi::inner::STATUS, "rs").u();
         self.b().build_return(Some(&agg.as_basic_value_enum())).u();
     }
 
@@ -464,7 +474,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
         let st = self.cg.ret_struct(&self.spec.ret);
         let agg = st.get_undef();
-        let agg = self.b().build_insert_value(agg, status, 1, "rs").u();
+        let agg = self.b().build_insert_value(agg, status, abi::inner::STATUS, "rs").u();
         self.b().build_return(Some(&agg.as_basic_value_enum())).u();
     }
 
@@ -492,7 +502,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         if failed.get_zero_extended_constant() == Some(0) {
             return; // cannot fail: no branch for the optimizer to remove
         }
-        self.on_failure(failed, |fx| fx.ret_status(fx.ctx().i32_type().const_int(status as u64, false)));
+        self.on_failure(failed, |fx| fx.ret_status(fx.cg.status_llty().const_int(status as u64, false)));
     }
 
     /// If `failed`, run `raise` on a cold path (it ends the function: a returned status); code
@@ -513,10 +523,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     fn check_stack(&mut self) {
         let Some(limit) = self.stack_limit else { return };
         let i64t = self.ctx().i64_type();
-        let module = self.cg.module;
-        let read_register = module.get_function("llvm.read_register.i64").unwrap_or_else(|| {
-            module.add_function("llvm.read_register.i64", i64t.fn_type(&[self.ctx().metadata_type().into()], false), None)
-        });
+        let read_register = self.cg.llvm_intrinsic("llvm.read_register", &[i64t.into()]);
         // Code is compiled for the host, so the host's name of the stack pointer register.
         let sp_name = if cfg!(target_arch = "aarch64") { "sp" } else { "rsp" };
         let reg = self.ctx().metadata_node(&[self.ctx().metadata_string(sp_name).into()]);
@@ -527,15 +534,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let ok = self.block_named("stack.ok");
         self.branch_cold(deep, overflow, ok, Cold::Then);
         self.b().position_at_end(overflow);
-        let handler = module.get_function("sj_rt_stack_overflow").unwrap_or_else(|| {
-            let f =
-                module.add_function("sj_rt_stack_overflow", self.ctx().void_type().fn_type(&[], false), Some(Linkage::External));
-            for attr in ["noreturn", "nounwind", "cold"] {
-                let kind = Attribute::get_named_enum_kind_id(attr);
-                f.add_attribute(AttributeLoc::Function, self.ctx().create_enum_attribute(kind, 0));
-            }
-            f
-        });
+        let handler = self.cg.helper(Helper::StackOverflow);
         self.b().build_call(handler, &[], "").u();
         self.b().build_unreachable().u();
         self.b().position_at_end(ok);
@@ -560,14 +559,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let go_on = self.block_named("interrupt.done");
         self.branch_cold(set, poll, go_on, Cold::Then);
         self.b().position_at_end(poll);
-        let poll_fn = module.get_function("sj_rt_poll").unwrap_or_else(|| {
-            let f = module.add_function("sj_rt_poll", i32t.fn_type(&[], false), Some(Linkage::External));
-            for attr in ["nounwind", "cold"] {
-                let kind = Attribute::get_named_enum_kind_id(attr);
-                f.add_attribute(AttributeLoc::Function, self.ctx().create_enum_attribute(kind, 0));
-            }
-            f
-        });
+        let poll_fn = self.cg.helper(Helper::Poll);
         let st = self.b().build_call(poll_fn, &[], "poll").u();
         let inkwell::values::ValueKind::Basic(st) = st.try_as_basic_value() else { unreachable!("sj_rt_poll returns i32") };
         let st = st.into_int_value();

@@ -23,15 +23,15 @@ use std::collections::HashMap;
 
 use inkwell::basic_block::BasicBlock;
 use inkwell::values::{BasicValueEnum, PointerValue};
-use inkwell::{AddressSpace, IntPredicate};
+use inkwell::IntPredicate;
 
-use super::{Built, Fx};
+use super::{Built, Fx, Helper};
 use crate::error::Result;
 use crate::hir::{self, ExprId};
 use crate::types::Type;
 
 /// The field of an array value holding its block's header (`memory::Header`), or null.
-pub(super) const MEMINFO: u32 = 3;
+pub(super) const MEMINFO: u32 = crate::abi::array_value::MEMINFO;
 
 /// Whether a value of type `t` holds arrays (whose references are counted).
 pub(super) fn holds_arrays(t: &Type) -> bool {
@@ -111,8 +111,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             let last = b.build_int_compare(IntPredicate::EQ, rc1, self.i64(0), "last").u();
             b.build_conditional_branch(last, free, done).u();
             b.position_at_end(free);
-            let ptr = self.ctx().ptr_type(AddressSpace::default());
-            let release = self.helper("sj_rt_release", self.ctx().void_type().fn_type(&[ptr.into()], false));
+            let release = self.helper(Helper::Release);
             b.build_call(release, &[m.into()], "").u();
         }
         b.build_unconditional_branch(done).u();
