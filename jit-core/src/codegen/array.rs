@@ -228,8 +228,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let (ptr, a) = self.element_ptr(array, index, false)?;
         let current = self.load_element(ptr, a.dtype);
         let r = self.expr(value)?;
-        let (v, t) = self.binary(op, current, &a.dtype.element().carrier(), r, &self.ty(value), value)?;
-        self.store_element(ptr, a, v, &t);
+        let t = self.aug_type(value);
+        let v = self.binary(op, current, &a.dtype.element().carrier(), r, &self.ty(value), &t)?;
+        self.store_element(ptr, a, v, &t.carrier());
         Ok(())
     }
 

@@ -109,7 +109,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             H::Binary { op, left, right } => {
                 let l = self.expr(left)?;
                 let r = self.expr(right)?;
-                let v = self.binary(*op, l, &self.ty(left), r, &self.ty(right), right)?.0;
+                let v = self.binary(*op, l, &self.ty(left), r, &self.ty(right), &ty)?;
                 if self.is_float32(e) {
                     self.round_f32(v)
                 } else {

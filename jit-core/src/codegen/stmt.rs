@@ -35,9 +35,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             S::AugAssign { target, op, value, read } => {
                 let l = self.expr(read)?;
                 let r = self.expr(value)?;
-                let (v, t) = self.binary(*op, l, &self.ty(read), r, &self.ty(value), value)?;
-                // A float32 variable holds float32 values: `s += x` rounds like NumPy's float32.
-                let v = if self.spec.local_types[*target as usize] == Type::Float32 { self.round_f32(v) } else { v };
+                let t = self.aug_type(value);
+                let v = self.binary(*op, l, &self.ty(read), r, &self.ty(value), &t)?;
+                // Rounded like NumPy's float32, as `x = x op v` is.
+                let v = if t == Type::Float32 { self.round_f32(v) } else { v };
                 self.store_local(*target, v, &t);
             }
             S::AugAssignIndex { array, index, op, value } => self.array_aug_assign(array, index, *op, value)?,

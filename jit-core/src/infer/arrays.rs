@@ -151,8 +151,9 @@ impl Cx<'_> {
         Ok(Type::Array(ArrayType { ndim: kept as u8, layout, ..a }))
     }
 
-    /// Checks a full index into `a` (one integer per axis) and gives the element's type.
-    pub(super) fn element_index(&mut self, a: ArrayType, index: &hir::Expr, span: Span) -> Result<Type> {
+    /// Checks a full index into `a` (one integer per axis) and gives the element's type;
+    /// `write` when the element is assigned to.
+    pub(super) fn element_index(&mut self, a: ArrayType, index: &hir::Expr, write: bool, span: Span) -> Result<Type> {
         // `a[i, j]`, or an index held in a tuple value (`a[t]`, and `a[i, j] += v`).
         let idx: Vec<Type> = match self.expr(index)? {
             Type::Tuple(items) => items,
@@ -163,11 +164,19 @@ impl Cx<'_> {
             require_integer(t, "array index", "array indices", index.span)?;
         }
         if idx.len() != a.ndim as usize {
-            let what = if idx.len() < a.ndim as usize { "fewer" } else { "more" };
+            // Fewer indices than axes reach here only where no view is made: an assignment (to a
+            // row or a slice), or an index held in a tuple value (`a[t]`; `a[i]` written out is a view).
+            let why = if idx.len() > a.ndim as usize {
+                "more indices than axes"
+            } else if write {
+                "fewer indices than axes (assignment to a row or a slice of an array is not compiled yet: assign its elements)"
+            } else {
+                "fewer indices than axes (an index held in a tuple value must give one index per axis: a view is made only by an index written out, as in a[i] or a[i, :])"
+            };
             return Err(CompileError::typing(
                 "array index",
                 format!(
-                    "{} index{} into a {}-dimensional array: {what} indices than axes (views of rows and slices are not compiled yet)",
+                    "{} index{} into a {}-dimensional array: {why}",
                     idx.len(),
                     if idx.len() == 1 { "" } else { "es" },
                     a.ndim

@@ -6,7 +6,7 @@ use crate::error::{CompileError, Result};
 use crate::hir::{self, ExprKind as H};
 use crate::types::Type;
 
-use super::type_name;
+use super::{type_name, Cx};
 
 /// Whether an exponent expression is a literal negative integer (`2 ** -1` is a float in Python).
 fn is_negative_literal(e: &hir::Expr) -> bool {
@@ -18,7 +18,7 @@ fn is_negative_literal(e: &hir::Expr) -> bool {
 }
 
 /// The type of `l op r` (`right` is the right operand, for `x ** -2`).
-pub(super) fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> Result<Type> {
+fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> Result<Type> {
     for t in [l, r] {
         if !(t.is_numeric() || *t == Type::Unknown) {
             return Err(CompileError::typing(
@@ -60,4 +60,13 @@ pub(super) fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span
         BinOp::LShift | BinOp::RShift => Type::Int,
         _ => l.arith(r),
     })
+}
+
+impl Cx<'_> {
+    /// The type of `left op right` where `left` has type `l` (an expression's, or the element or
+    /// variable an augmented assignment reads): types `right`, then [`binary_type`].
+    pub(super) fn binary(&mut self, op: BinOp, l: &Type, right: &hir::Expr, span: Span) -> Result<Type> {
+        let r = self.expr(right)?;
+        binary_type(op, l, &r, right, span)
+    }
 }
