@@ -28,6 +28,7 @@ pub mod optimize;
 pub mod parse;
 pub mod pretty;
 pub mod runtime;
+pub mod scope;
 pub mod tabs;
 pub mod types;
 

@@ -32,7 +32,7 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 pub fn fingerprint(f: &FunctionDef) -> Fingerprint {
-    let locals = crate::lower::local_names(f);
+    let locals = crate::scope::local_names(f);
     let sticky = {
         let mut w = Writer { h: blake3::Hasher::new(), rename: None };
         w.h.update(b"sticky");

@@ -12,8 +12,8 @@ use crate::error::{CompileError, Result};
 mod names;
 mod numpy;
 use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
-use names::collect_assigned;
-pub use names::{global_names, local_names};
+use crate::scope::collect_assigned;
+pub use names::global_names;
 use numpy::NEW_ARRAY;
 
 /// What a global name referenced by the function is bound to, as the caller (jit-py) found it.
