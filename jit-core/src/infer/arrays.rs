@@ -1,10 +1,11 @@
-//! Type inference of arrays: what indexing an array gives (an element, or a view).
+//! Type inference of arrays: what indexing an array gives (an element, or a view), new arrays,
+//! reductions and attributes.
 
 use super::{require_integer, type_name, Cx};
 use crate::ast::Span;
 use crate::error::{CompileError, Result};
 use crate::hir;
-use crate::types::{ArrayType, Layout, Type};
+use crate::types::{ArrayType, Dtype, Layout, Type};
 
 /// The items of an index written out (`a[i, 1:n]`): one per axis, in order.
 pub(super) fn index_items(index: &hir::Expr) -> Vec<&hir::Expr> {
@@ -27,7 +28,6 @@ impl Cx<'_> {
     /// default (float64; `np.full` the fill value's type; `np.arange` int64 for ints; `*_like`
     /// and `.copy()` the source's).
     pub(super) fn new_array_type(&mut self, n: &hir::NewArray, span: Span) -> Result<Type> {
-        use crate::types::Dtype;
         use hir::{Fill, NewArray};
         let of = |t: &Type| match t {
             Type::Bool => Dtype::Bool,
@@ -185,5 +185,50 @@ impl Cx<'_> {
             ));
         }
         Ok(a.dtype.element())
+    }
+
+    /// The type of a reduction (`a.sum()`, `np.mean(a)`, ...) of `value`.
+    pub(super) fn reduce(&mut self, f: hir::Reduction, value: &hir::Expr, span: Span) -> Result<Type> {
+        Ok(match self.expr(value)? {
+            Type::Array(a) => match f {
+                hir::Reduction::Sum => match a.dtype {
+                    d if d.is_float() => Type::Float,
+                    Dtype::UInt64 => Type::UInt64,
+                    _ => Type::Int,
+                },
+                hir::Reduction::Min | hir::Reduction::Max => a.dtype.element(),
+                hir::Reduction::Mean => Type::Float,
+            },
+            Type::Unknown => Type::Unknown,
+            t => {
+                return Err(self.not_an_array(value, &t).unwrap_or_else(|| {
+                    CompileError::typing(
+                        "reduction of a non-array",
+                        format!("{}() of {}; reductions take an array", f.name(), type_name(&t)),
+                        span,
+                    )
+                }))
+            }
+        })
+    }
+
+    /// The type of an array attribute (`a.shape`, `a.ndim`, `a.size`) of `value`.
+    pub(super) fn attr(&mut self, attr: hir::Attr, value: &hir::Expr, span: Span) -> Result<Type> {
+        Ok(match self.expr(value)? {
+            Type::Array(a) => match attr {
+                hir::Attr::Shape => Type::Tuple(vec![Type::Int; a.ndim as usize]),
+                hir::Attr::Ndim | hir::Attr::Size => Type::Int,
+            },
+            Type::Unknown => Type::Unknown,
+            t => {
+                return Err(self.not_an_array(value, &t).unwrap_or_else(|| {
+                    CompileError::typing(
+                        "attribute access",
+                        format!("{} has no attribute '{}'", type_name(&t), attr.name()),
+                        span,
+                    )
+                }))
+            }
+        })
     }
 }

@@ -6,11 +6,11 @@
 
 use std::collections::HashMap;
 
-use crate::ast::{Span, UnaryOp};
+use crate::ast::Span;
 use crate::error::{CompileError, Result};
 use crate::flow;
 use crate::hir::{self, ExprId, ExprKind as H, FuncId, Intrinsic, MathFn, StmtKind as S};
-use crate::types::{Dtype, Type};
+use crate::types::Type;
 
 mod arrays;
 mod ops;
@@ -392,29 +392,7 @@ impl<'a> Cx<'a> {
                 let l = self.expr(left)?;
                 self.binary(*op, &l, right, e.span)?
             }
-            H::Unary { op, operand } => {
-                let t = self.expr(operand)?;
-                if !(t.is_numeric() || t == Type::Unknown) {
-                    return Err(CompileError::typing(
-                        "unary operator",
-                        format!("bad operand type for unary operator: {}", type_name(&t)),
-                        e.span,
-                    ));
-                }
-                match (op, &t) {
-                    (_, Type::Unknown) => Type::Unknown,
-                    (UnaryOp::Not, _) => Type::Bool,
-                    (UnaryOp::Invert, Type::Float | Type::Float32) => {
-                        return Err(CompileError::typing("unary operator", "bad operand type for unary ~: 'float'", e.span))
-                    }
-                    // Numba: -u and ~u of a uint64 are uint64 (wrapping).
-                    (_, Type::UInt64) => Type::UInt64,
-                    (UnaryOp::Invert, _) => Type::Int,
-                    (_, Type::Float) => Type::Float,
-                    (_, Type::Float32) => Type::Float32,
-                    _ => Type::Int,
-                }
-            }
+            H::Unary { op, operand } => self.unary(*op, operand, e.span)?,
             H::BoolOp { values, .. } => {
                 let mut t = Type::Unknown;
                 for v in values {
@@ -472,43 +450,8 @@ impl<'a> Cx<'a> {
                 return Err(CompileError::unsupported_because("slice", "a slice is compiled only inside an array index", e.span));
             }
             H::New(n) => self.new_array_type(n, e.span)?,
-            H::Reduce { f, value } => match self.expr(value)? {
-                Type::Array(a) => match f {
-                    hir::Reduction::Sum => match a.dtype {
-                        d if d.is_float() => Type::Float,
-                        Dtype::UInt64 => Type::UInt64,
-                        _ => Type::Int,
-                    },
-                    hir::Reduction::Min | hir::Reduction::Max => a.dtype.element(),
-                    hir::Reduction::Mean => Type::Float,
-                },
-                Type::Unknown => Type::Unknown,
-                t => {
-                    return Err(self.not_an_array(value, &t).unwrap_or_else(|| {
-                        CompileError::typing(
-                            "reduction of a non-array",
-                            format!("{}() of {}; reductions take an array", f.name(), type_name(&t)),
-                            e.span,
-                        )
-                    }))
-                }
-            },
-            H::Attr { value, attr } => match self.expr(value)? {
-                Type::Array(a) => match attr {
-                    hir::Attr::Shape => Type::Tuple(vec![Type::Int; a.ndim as usize]),
-                    hir::Attr::Ndim | hir::Attr::Size => Type::Int,
-                },
-                Type::Unknown => Type::Unknown,
-                t => {
-                    return Err(self.not_an_array(value, &t).unwrap_or_else(|| {
-                        CompileError::typing(
-                            "attribute access",
-                            format!("{} has no attribute '{}'", type_name(&t), attr.name()),
-                            e.span,
-                        )
-                    }))
-                }
-            },
+            H::Reduce { f, value } => self.reduce(*f, value, e.span)?,
+            H::Attr { value, attr } => self.attr(*attr, value, e.span)?,
         };
         let slot = &mut self.specs[self.me].expr_types[e.id as usize];
         if *slot != t {

@@ -1,5 +1,6 @@
 //! Typing of operators: the result type of `left op right` (NumPy's and Numba's promotion,
-//! integer literals taking the type of the integer beside them) and its errors.
+//! integer literals taking the type of the integer beside them) and of `op operand`, and their
+//! errors.
 
 use crate::ast::{BinOp, Span, UnaryOp};
 use crate::error::{CompileError, Result};
@@ -68,5 +69,30 @@ impl Cx<'_> {
     pub(super) fn binary(&mut self, op: BinOp, l: &Type, right: &hir::Expr, span: Span) -> Result<Type> {
         let r = self.expr(right)?;
         binary_type(op, l, &r, right, span)
+    }
+
+    /// The type of `op operand` (Numba's rules: `-u` and `~u` of a uint64 are uint64, wrapping).
+    pub(super) fn unary(&mut self, op: UnaryOp, operand: &hir::Expr, span: Span) -> Result<Type> {
+        let t = self.expr(operand)?;
+        if !(t.is_numeric() || t == Type::Unknown) {
+            return Err(CompileError::typing(
+                "unary operator",
+                format!("bad operand type for unary operator: {}", type_name(&t)),
+                span,
+            ));
+        }
+        Ok(match (op, &t) {
+            (_, Type::Unknown) => Type::Unknown,
+            (UnaryOp::Not, _) => Type::Bool,
+            (UnaryOp::Invert, Type::Float | Type::Float32) => {
+                return Err(CompileError::typing("unary operator", "bad operand type for unary ~: 'float'", span))
+            }
+            // Numba: -u and ~u of a uint64 are uint64 (wrapping).
+            (_, Type::UInt64) => Type::UInt64,
+            (UnaryOp::Invert, _) => Type::Int,
+            (_, Type::Float) => Type::Float,
+            (_, Type::Float32) => Type::Float32,
+            _ => Type::Int,
+        })
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 use crate::lower::{Env, GlobalValue};
 use crate::parse::{parse_function, SourceFunction};
-use crate::types::{ArrayType, Layout};
+use crate::types::{ArrayType, Dtype, Layout};
 
 fn program(src: &str, args: &[Type]) -> Result<TypedProgram> {
     let lines: Vec<String> = src.lines().map(|l| format!("{l}\n")).collect();
