@@ -197,7 +197,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             H::Slice { .. } => unreachable!("inference allows slices only inside array indices"),
             H::Subscript { value, index } => self.subscript(value, index)?,
             H::Attr { value, attr } => self.array_attr(value, *attr)?,
-            H::Reduce { f, value } => self.array_reduce(*f, value)?,
+            H::Reduce { f, value } => self.array_reduce(*f, value, &ty)?,
             H::New(n) => {
                 let Type::Array(a) = ty else { unreachable!("inference types new arrays as arrays") };
                 let v = self.array_new(n, a)?;
