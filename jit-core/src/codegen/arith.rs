@@ -101,31 +101,42 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             BinOp::BitAnd => b.build_and(x, y, "and").u(),
             BinOp::BitOr => b.build_or(x, y, "or").u(),
             BinOp::BitXor => b.build_xor(x, y, "xor").u(),
-            BinOp::LShift | BinOp::RShift => {
-                // A uint64 count is never negative.
-                let count_unsigned = *rt == Type::UInt64;
-                if !count_unsigned {
-                    let neg = b.build_int_compare(IntPredicate::SLT, y, self.i64(0), "negshift").u();
-                    self.fail_if(neg, Status::NegativeShift as u32);
-                }
-                let b = self.b();
-                let pred = if count_unsigned { IntPredicate::UGE } else { IntPredicate::SGE };
-                let big = b.build_int_compare(pred, y, self.i64(64), "bigshift").u();
-                let amt = b.build_and(y, self.i64(63), "amt").u();
-                if op == BinOp::LShift {
-                    let s = b.build_left_shift(x, amt, "shl").u();
-                    b.build_select(big, self.i64(0), s, "shl").u().into_int_value()
-                } else if unsigned {
-                    let s = b.build_right_shift(x, amt, false, "lshr").u();
-                    b.build_select(big, self.i64(0), s, "lshr").u().into_int_value()
-                } else {
-                    let amt = b.build_select(big, self.i64(63), y, "amt").u().into_int_value();
-                    b.build_right_shift(x, amt, true, "shr").u()
-                }
-            }
+            BinOp::LShift | BinOp::RShift => self.shift(op == BinOp::LShift, x, y, *rt == Type::UInt64, unsigned),
             BinOp::Div | BinOp::Pow => unreachable!("handled above"),
         };
         Ok(v.into())
+    }
+
+    /// `x << y` (`left`) or `x >> y` as Python's (a negative count is a ValueError, a count of 64
+    /// or more shifts everything out); `count_unsigned` when `y` is a uint64, `unsigned` when
+    /// `x` is (a logical right shift).
+    fn shift(
+        &mut self,
+        left: bool,
+        x: IntValue<'ctx>,
+        y: IntValue<'ctx>,
+        count_unsigned: bool,
+        unsigned: bool,
+    ) -> IntValue<'ctx> {
+        // A uint64 count is never negative.
+        if !count_unsigned {
+            let neg = self.b().build_int_compare(IntPredicate::SLT, y, self.i64(0), "negshift").u();
+            self.fail_if(neg, Status::NegativeShift as u32);
+        }
+        let b = self.b();
+        let pred = if count_unsigned { IntPredicate::UGE } else { IntPredicate::SGE };
+        let big = b.build_int_compare(pred, y, self.i64(64), "bigshift").u();
+        let amt = b.build_and(y, self.i64(63), "amt").u();
+        if left {
+            let s = b.build_left_shift(x, amt, "shl").u();
+            b.build_select(big, self.i64(0), s, "shl").u().into_int_value()
+        } else if unsigned {
+            let s = b.build_right_shift(x, amt, false, "lshr").u();
+            b.build_select(big, self.i64(0), s, "lshr").u().into_int_value()
+        } else {
+            let amt = b.build_select(big, self.i64(63), y, "amt").u().into_int_value();
+            b.build_right_shift(x, amt, true, "shr").u()
+        }
     }
 
     /// The type inference gave the augmented assignment whose right-hand side is `value`.
