@@ -32,7 +32,7 @@ pub fn env(func: &ast::FunctionDef) -> lower::Env {
 
 pub fn lowered(src: &str) -> hir::Function {
     let f = parsed(src);
-    lower::lower(&f, &env(&f)).unwrap()
+    jit_core::lower_and_flow(&[(&f, &env(&f))]).unwrap().remove(0)
 }
 
 pub fn typed(src: &str, args: &[Type]) -> infer::TypedProgram {

@@ -1,5 +1,7 @@
-//! Definite assignment: every read of a local must follow an assignment on some path; reads
-//! that some path reaches unassigned are marked for a run-time check (UnboundLocalError).
+//! Control flow of the HIR, the stage between lower and infer. Definite assignment: every read
+//! of a local must follow an assignment on some path; reads that some path reaches unassigned
+//! are marked for a run-time check (UnboundLocalError). And the facts inference needs about
+//! where control goes: whether a block can run off its end, whether a loop runs forever.
 
 use crate::error::{CompileError, Result};
 use crate::hir::{self, ExprKind as H, LocalId};
@@ -36,6 +38,8 @@ struct LoopExits {
     breaks: Flow,
 }
 
+/// The stage's entry point: checks the reads of `f`'s locals and marks the ones to check at run
+/// time ([`hir::ExprKind::Local`]'s `check_bound`, [`hir::Local`]'s `checked`).
 pub fn check_assignment(f: &mut hir::Function) -> Result<()> {
     let n = f.locals.len();
     let mut start = Flow { must: Some(vec![false; n]), may: vec![false; n] };
@@ -137,7 +141,8 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
     Ok(())
 }
 
-fn is_const_true(e: &hir::Expr) -> bool {
+/// Whether a loop test is a constant that is always true (`while True:`, `while 1:`).
+pub fn is_const_true(e: &hir::Expr) -> bool {
     matches!(e.kind, H::Bool(true) | H::UInt(_)) || matches!(e.kind, H::Int(i) if i != 0)
 }
 
@@ -222,4 +227,76 @@ fn flow_block(stmts: &mut [hir::Stmt], mut flow: Flow, locals: &mut [hir::Local]
         }
     }
     Ok(flow)
+}
+
+/// Whether control can run off the end of `stmts`.
+pub fn falls_through(stmts: &[hir::Stmt]) -> bool {
+    for s in stmts {
+        match &s.kind {
+            hir::StmtKind::Return(_) | hir::StmtKind::Break | hir::StmtKind::Continue => return false,
+            hir::StmtKind::If { body, orelse, .. } if !falls_through(body) && !falls_through(orelse) => {
+                return false;
+            }
+            // A loop is left by a `break` or, when its test fails, through its `else` clause.
+            hir::StmtKind::While { test, body, orelse } => {
+                let normal_exit = !is_const_true(test) && falls_through(orelse);
+                if !normal_exit && !has_break(body) {
+                    return false;
+                }
+            }
+            hir::StmtKind::ForRange { body, orelse, .. } if !falls_through(orelse) && !has_break(body) => {
+                return false;
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
+/// Whether a `break` in `stmts` leaves the loop these statements are the body of. A `break` in
+/// an inner loop's body leaves that inner loop; one in its `else` clause leaves this one.
+fn has_break(stmts: &[hir::Stmt]) -> bool {
+    stmts.iter().any(|s| match &s.kind {
+        hir::StmtKind::Break => true,
+        hir::StmtKind::If { body, orelse, .. } => has_break(body) || has_break(orelse),
+        hir::StmtKind::While { orelse, .. } | hir::StmtKind::ForRange { orelse, .. } => has_break(orelse),
+        _ => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lower::{lower, Env, GlobalValue};
+    use crate::parse::{parse_function, SourceFunction};
+
+    /// `src` lowered (with `globals`), then through this stage.
+    fn lower_src(src: &str, globals: &[(&str, GlobalValue)]) -> Result<hir::Function> {
+        let lines: Vec<String> = src.lines().map(|l| format!("{l}\n")).collect();
+        let f = parse_function(&SourceFunction { lines: &lines, first_line: 1, filename: "t.py" })?;
+        let mut env = Env { defaults: vec![None; f.params.len()], ..Default::default() };
+        for (n, v) in globals {
+            env.globals.insert(n.to_string(), v.clone());
+        }
+        let mut h = lower(&f, &env)?;
+        check_assignment(&mut h)?;
+        Ok(h)
+    }
+
+    #[test]
+    fn read_before_any_assignment_is_an_error() {
+        let e = lower_src("def f(a):\n    y = x + 1\n    x = 2\n    return y\n", &[]).unwrap_err();
+        assert_eq!(e.construct(), "variable used before assignment");
+    }
+
+    #[test]
+    fn read_after_a_maybe_empty_loop_is_checked_at_run_time() {
+        let h = lower_src(
+            "def f(n):\n    for i in range(n):\n        last = i\n    return last\n",
+            &[("range", GlobalValue::Builtin("range".into()))],
+        )
+        .unwrap();
+        let hir::StmtKind::Return(Some(e)) = &h.body[1].kind else { panic!() };
+        assert!(matches!(e.kind, H::Local { check_bound: true, .. }));
+    }
 }

@@ -34,6 +34,7 @@ pub mod parse;
 pub mod pretty;
 pub mod registry;
 pub mod runtime;
+pub mod scope;
 pub mod tabs;
 pub mod types;
 
@@ -195,6 +196,20 @@ impl Prepared {
     }
 }
 
+/// The lower and flow stages over a program (`units[0]` the function called from Python, the
+/// jitted functions it reaches after it): each unit lowered, then its definite assignment
+/// checked, so that a unit's errors come before the next unit's. An error says which unit its
+/// span is in.
+pub fn lower_and_flow(units: &[(&ast::FunctionDef, &lower::Env)]) -> Result<Vec<hir::Function>, (usize, CompileError)> {
+    let mut funcs = Vec::with_capacity(units.len());
+    for i in 0..units.len() {
+        let mut f = lower::lower_unit(units, i).map_err(|e| (i, e))?;
+        flow::check_assignment(&mut f).map_err(|e| (i, e))?;
+        funcs.push(f);
+    }
+    Ok(funcs)
+}
+
 /// Lowers and infers `func` (calling nothing but itself) for `arg_types` and computes its code key.
 pub fn prepare(
     func: &ast::FunctionDef,
@@ -217,7 +232,8 @@ pub fn prepare_program(
 ) -> Result<Prepared, (usize, CompileError)> {
     let t = Instant::now();
     let pairs: Vec<(&ast::FunctionDef, &lower::Env)> = units.iter().map(|u| (u.func, u.env)).collect();
-    let funcs = lower::lower_program(&pairs)?;
+    // The "lower" timing counts flow too.
+    let funcs = lower_and_flow(&pairs)?;
     let lowered = t.elapsed();
     let typed = infer::infer_program(funcs, arg_types.to_vec()).map_err(|(f, e)| (f as usize, e))?;
     let local_names = typed.local_names();

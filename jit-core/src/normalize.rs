@@ -2,9 +2,9 @@
 //! normalized tree.
 //!
 //! Spans, docstrings, comments, formatting and annotations are already gone after `parse`; here
-//! the tree is written in a canonical byte form. The *sticky* form keeps every name; the *code*
-//! form renames locals and parameters by order of first appearance, so renaming `s` to `total`
-//! gives the same code hash.
+//! the tree is written in a canonical byte form that renames locals and parameters by order of
+//! first appearance, so renaming `s` to `total` gives the same code hash. (The sticky identity,
+//! which keeps the names, is jit-py's.)
 
 use std::collections::HashMap;
 
@@ -15,16 +15,8 @@ pub const NORMAL_FORM_VERSION: u32 = 1;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Fingerprint {
-    /// Hash of the tree with its names (function, parameters, locals) as written.
-    pub sticky: [u8; 32],
     /// Hash of the tree with locals and parameters alpha-renamed.
     pub code: [u8; 32],
-}
-
-impl Fingerprint {
-    pub fn code_hex(&self) -> String {
-        hex(&self.code)
-    }
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -32,32 +24,68 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 pub fn fingerprint(f: &FunctionDef) -> Fingerprint {
-    let locals = crate::lower::local_names(f);
-    let sticky = {
-        let mut w = Writer { h: blake3::Hasher::new(), rename: None };
-        w.h.update(b"sticky");
-        w.str(&f.name);
-        w.function(f);
-        *w.h.finalize().as_bytes()
-    };
-    let code = {
-        let mut w = Writer { h: blake3::Hasher::new(), rename: Some((HashMap::new(), locals)) };
-        w.h.update(b"code");
-        w.function(f);
-        *w.h.finalize().as_bytes()
-    };
-    Fingerprint { sticky, code }
+    let mut w = Writer { h: blake3::Hasher::new(), renamed: HashMap::new(), locals: crate::scope::local_names(f) };
+    w.h.update(b"code");
+    w.function(f);
+    Fingerprint { code: *w.h.finalize().as_bytes() }
+}
+
+/// The byte that starts each node of the canonical form. Distinct by construction (the compiler
+/// rejects two variants with one value); the values are part of every code key, so they never
+/// change (a new kind of node takes a new value).
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tag {
+    /// An absent optional part (`return` without a value, a slice bound left out).
+    Absent = 0,
+    Assign = 1,
+    AugAssign = 2,
+    ExprStmt = 3,
+    If = 4,
+    While = 5,
+    For = 6,
+    Return = 7,
+    Break = 8,
+    Continue = 9,
+    Pass = 10,
+    Int = 20,
+    Float = 21,
+    Bool = 22,
+    NoneLit = 23,
+    Attribute = 24,
+    Binary = 25,
+    Unary = 26,
+    BoolOp = 27,
+    Compare = 28,
+    IfExp = 29,
+    Call = 30,
+    Tuple = 31,
+    Subscript = 32,
+    Slice = 33,
+    UInt = 34,
+    /// A local or parameter in the code form, by its index of first appearance.
+    Local = b'L',
+    /// A name that is not local, as written (a global, a module's attribute).
+    Name = b'N',
+    TupleTarget = b'T',
+    SubscriptTarget = b'S',
 }
 
 struct Writer {
     h: blake3::Hasher,
-    /// For the code form: local name → index by first appearance, and the set of local names.
-    rename: Option<(HashMap<String, u32>, std::collections::HashSet<String>)>,
+    /// Local name → index by first appearance.
+    renamed: HashMap<String, u32>,
+    /// The names local to the function (parameters included).
+    locals: std::collections::HashSet<String>,
 }
 
 impl Writer {
-    fn tag(&mut self, t: u8) {
-        self.h.update(&[t]);
+    fn tag(&mut self, t: Tag) {
+        self.h.update(&[t as u8]);
+    }
+    /// A small value (a flag, an operator's discriminant), not a node kind.
+    fn byte(&mut self, b: u8) {
+        self.h.update(&[b]);
     }
     fn u64(&mut self, v: u64) {
         self.h.update(&v.to_le_bytes());
@@ -67,17 +95,14 @@ impl Writer {
         self.h.update(s.as_bytes());
     }
     fn name(&mut self, n: &str) {
-        match &mut self.rename {
-            Some((map, locals)) if locals.contains(n) => {
-                let next = map.len() as u32;
-                let i = *map.entry(n.to_string()).or_insert(next);
-                self.tag(b'L');
-                self.u64(i as u64);
-            }
-            _ => {
-                self.tag(b'N');
-                self.str(n);
-            }
+        if self.locals.contains(n) {
+            let next = self.renamed.len() as u32;
+            let i = *self.renamed.entry(n.to_string()).or_insert(next);
+            self.tag(Tag::Local);
+            self.u64(i as u64);
+        } else {
+            self.tag(Tag::Name);
+            self.str(n);
         }
     }
 
@@ -86,7 +111,7 @@ impl Writer {
         self.u64(f.params.len() as u64);
         for p in &f.params {
             self.name(&p.name);
-            self.tag(p.has_default as u8);
+            self.byte(p.has_default as u8);
         }
         self.block(&f.body);
     }
@@ -102,12 +127,12 @@ impl Writer {
         match t {
             Target::Name(n, _) => self.name(n),
             Target::Tuple(ts, _) => {
-                self.tag(b'T');
+                self.tag(Tag::TupleTarget);
                 self.u64(ts.len() as u64);
                 ts.iter().for_each(|t| self.target(t));
             }
             Target::Subscript { value, index, .. } => {
-                self.tag(b'S');
+                self.tag(Tag::SubscriptTarget);
                 self.expr(value);
                 self.expr(index);
             }
@@ -117,97 +142,97 @@ impl Writer {
     fn stmt(&mut self, s: &Stmt) {
         match &s.kind {
             StmtKind::Assign { targets, value } => {
-                self.tag(1);
+                self.tag(Tag::Assign);
                 self.u64(targets.len() as u64);
                 targets.iter().for_each(|t| self.target(t));
                 self.expr(value);
             }
             StmtKind::AugAssign { target, op, value } => {
-                self.tag(2);
+                self.tag(Tag::AugAssign);
                 self.target(target);
                 self.str(op.symbol());
                 self.expr(value);
             }
             StmtKind::Expr(e) => {
-                self.tag(3);
+                self.tag(Tag::ExprStmt);
                 self.expr(e);
             }
             StmtKind::If { test, body, orelse } => {
-                self.tag(4);
+                self.tag(Tag::If);
                 self.expr(test);
                 self.block(body);
                 self.block(orelse);
             }
             StmtKind::While { test, body, orelse } => {
-                self.tag(5);
+                self.tag(Tag::While);
                 self.expr(test);
                 self.block(body);
                 self.block(orelse);
             }
             StmtKind::For { target, iter, body, orelse } => {
-                self.tag(6);
+                self.tag(Tag::For);
                 self.target(target);
                 self.expr(iter);
                 self.block(body);
                 self.block(orelse);
             }
             StmtKind::Return(v) => {
-                self.tag(7);
+                self.tag(Tag::Return);
                 match v {
                     Some(v) => self.expr(v),
-                    None => self.tag(0),
+                    None => self.tag(Tag::Absent),
                 }
             }
-            StmtKind::Break => self.tag(8),
-            StmtKind::Continue => self.tag(9),
-            StmtKind::Pass => self.tag(10),
+            StmtKind::Break => self.tag(Tag::Break),
+            StmtKind::Continue => self.tag(Tag::Continue),
+            StmtKind::Pass => self.tag(Tag::Pass),
         }
     }
 
     fn expr(&mut self, e: &Expr) {
         match &e.kind {
             ExprKind::Int(i) => {
-                self.tag(20);
+                self.tag(Tag::Int);
                 self.u64(*i as u64);
             }
             ExprKind::UInt(u) => {
-                self.tag(34);
+                self.tag(Tag::UInt);
                 self.u64(*u);
             }
             ExprKind::Float(f) => {
-                self.tag(21);
+                self.tag(Tag::Float);
                 self.u64(f.to_bits());
             }
             ExprKind::Bool(b) => {
-                self.tag(22);
-                self.tag(*b as u8);
+                self.tag(Tag::Bool);
+                self.byte(*b as u8);
             }
-            ExprKind::None => self.tag(23),
+            ExprKind::None => self.tag(Tag::NoneLit),
             ExprKind::Name(n) => self.name(n),
             ExprKind::Attribute { value, attr } => {
-                self.tag(24);
+                self.tag(Tag::Attribute);
                 self.expr(value);
                 self.str(attr);
             }
             ExprKind::Binary { op, left, right } => {
-                self.tag(25);
+                self.tag(Tag::Binary);
                 self.str(op.symbol());
                 self.expr(left);
                 self.expr(right);
             }
             ExprKind::Unary { op, operand } => {
-                self.tag(26);
-                self.tag(*op as u8);
+                self.tag(Tag::Unary);
+                self.byte(*op as u8);
                 self.expr(operand);
             }
             ExprKind::BoolOp { op, values } => {
-                self.tag(27);
-                self.tag(*op as u8);
+                self.tag(Tag::BoolOp);
+                self.byte(*op as u8);
                 self.u64(values.len() as u64);
                 values.iter().for_each(|v| self.expr(v));
             }
             ExprKind::Compare { left, ops, comparators } => {
-                self.tag(28);
+                self.tag(Tag::Compare);
                 self.expr(left);
                 self.u64(ops.len() as u64);
                 for (op, c) in ops.iter().zip(comparators) {
@@ -216,13 +241,13 @@ impl Writer {
                 }
             }
             ExprKind::IfExp { test, body, orelse } => {
-                self.tag(29);
+                self.tag(Tag::IfExp);
                 self.expr(test);
                 self.expr(body);
                 self.expr(orelse);
             }
             ExprKind::Call { func, args, keywords } => {
-                self.tag(30);
+                self.tag(Tag::Call);
                 self.expr(func);
                 self.u64(args.len() as u64);
                 args.iter().for_each(|a| self.expr(a));
@@ -233,21 +258,21 @@ impl Writer {
                 }
             }
             ExprKind::Tuple(items) => {
-                self.tag(31);
+                self.tag(Tag::Tuple);
                 self.u64(items.len() as u64);
                 items.iter().for_each(|v| self.expr(v));
             }
             ExprKind::Slice { lower, upper, step } => {
-                self.tag(33);
+                self.tag(Tag::Slice);
                 for part in [lower, upper, step] {
                     match part {
                         Some(e) => self.expr(e),
-                        None => self.tag(0),
+                        None => self.tag(Tag::Absent),
                     }
                 }
             }
             ExprKind::Subscript { value, index } => {
-                self.tag(32);
+                self.tag(Tag::Subscript);
                 self.expr(value);
                 self.expr(index);
             }
@@ -274,18 +299,16 @@ mod tests {
     }
 
     #[test]
-    fn renaming_a_local_changes_only_the_sticky_hash() {
+    fn renaming_a_local_keeps_the_code_hash() {
         let a = fp("def f(n):\n    s = 0\n    s += n\n    return s\n");
         let b = fp("def f(n):\n    total = 0\n    total += n\n    return total\n");
-        assert_ne!(a.sticky, b.sticky);
         assert_eq!(a.code, b.code);
     }
 
     #[test]
-    fn a_real_change_changes_both() {
+    fn a_real_change_changes_the_code_hash() {
         let a = fp("def f(n):\n    return n + 1\n");
         let b = fp("def f(n):\n    return n + 2\n");
-        assert_ne!(a.sticky, b.sticky);
         assert_ne!(a.code, b.code);
     }
 
@@ -300,16 +323,17 @@ mod tests {
         assert_ne!(big.code, neg.code);
         let boolop = fp("def f(n):\n    return n and n\n");
         assert_ne!(big.code, boolop.code);
-        // Every node kind writes its own tag (0 marks an absent optional part).
-        let text = include_str!("normalize.rs");
-        let code = &text[..text.find("#[cfg(test)]").expect("tests below the code")];
-        let mut seen = std::collections::HashSet::new();
-        for (at, _) in code.match_indices("self.tag(") {
-            let digits: String = code[at + "self.tag(".len()..].chars().take_while(char::is_ascii_digit).collect();
-            if let Ok(n) = digits.parse::<u32>() {
-                assert!(n == 0 || seen.insert(n), "tag {n} is written for two kinds of node");
-            }
-        }
-        assert!(seen.len() > 20, "the scan finds the tags");
+        // Every node kind writes its own tag: a `Tag` variant, distinct by construction.
+    }
+
+    #[test]
+    fn tag_values_are_the_ones_code_keys_were_made_with() {
+        use Tag::*;
+        let stmts = [Assign, AugAssign, ExprStmt, If, While, For, Return, Break, Continue, Pass];
+        assert_eq!(stmts.map(|t| t as u8), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        let exprs =
+            [Int, Float, Bool, NoneLit, Attribute, Binary, Unary, BoolOp, Compare, IfExp, Call, Tuple, Subscript, Slice, UInt];
+        assert_eq!(exprs.map(|t| t as u8), [20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34]);
+        assert_eq!([Absent, Local, Name, TupleTarget, SubscriptTarget].map(|t| t as u8), [0, b'L', b'N', b'T', b'S']);
     }
 }

@@ -89,21 +89,16 @@ impl Type {
     }
 
     /// The type of a variable or expression that may hold a value of `self` or of `other`:
-    /// bool ⊂ int ⊂ float. `None` mixes with nothing but itself; `Err` carries the pair for the message.
+    /// numbers as [`promote`] says. `None` mixes with nothing but itself; `Err` carries the pair
+    /// for the message.
     pub fn unify(&self, other: &Type) -> Result<Type, (Type, Type)> {
         use Type::*;
+        if let Some(t) = promote(self, other) {
+            return Ok(t);
+        }
         Ok(match (self, other) {
             (Unknown, t) | (t, Unknown) => t.clone(),
             (a, b) if a == b => a.clone(),
-            // NumPy's (and Numba's) promotion: float32 with bool stays float32; with an int64 or
-            // a float64 it is float64.
-            (Bool, Float32) | (Float32, Bool) => Float32,
-            (Int | Float, Float32) | (Float32, Int | Float) => Float,
-            (Bool, Int) | (Int, Bool) => Int,
-            // An int64 beside a uint64 is taken as a Python int (see `Type::UInt64`).
-            (Bool | Int, UInt64) | (UInt64, Bool | Int) => UInt64,
-            (UInt64, Float32) | (Float32, UInt64) => Float,
-            (Bool | Int | UInt64, Float) | (Float, Bool | Int | UInt64) => Float,
             // Two arrays of one dtype and ndim: the general layout, read-only if either is
             // (Numba's rule).
             (Array(a), Array(b)) if a.dtype == b.dtype && a.ndim == b.ndim => Array(ArrayType {
@@ -118,17 +113,39 @@ impl Type {
         })
     }
 
-    /// The type arithmetic is done in when `self` and `other` meet in `+ - * // % & | ^`.
+    /// The type arithmetic is done in when the numbers `self` and `other` meet in
+    /// `+ - * // % & | ^`: their [`promote`]d type, except that two bools compute in int64.
+    /// Unknown while either is.
     pub fn arith(&self, other: &Type) -> Type {
-        match (self, other) {
-            (Type::Unknown, _) | (_, Type::Unknown) => Type::Unknown,
-            (Type::Float32, Type::Float32 | Type::Bool) | (Type::Bool, Type::Float32) => Type::Float32,
-            (Type::Float32, _) | (_, Type::Float32) => Type::Float,
-            (Type::Float, _) | (_, Type::Float) => Type::Float,
-            (Type::UInt64, Type::UInt64 | Type::Int | Type::Bool) | (Type::Int | Type::Bool, Type::UInt64) => Type::UInt64,
-            _ => Type::Int,
+        match promote(self, other) {
+            Some(Type::Bool) => Type::Int,
+            Some(t) => t,
+            None if *self == Type::Unknown || *other == Type::Unknown => Type::Unknown,
+            None => Type::Int,
         }
     }
+}
+
+/// The promotion table: the one type that holds a value of either of two numeric types
+/// (NumPy's and Numba's rules, `bool ⊂ int64 ⊂ float64`, with float32 and uint64 beside them);
+/// `None` when either is not a number. [`Type::unify`] (where control flow merges) and
+/// [`Type::arith`] (where an operator meets its operands) both read it.
+pub fn promote(a: &Type, b: &Type) -> Option<Type> {
+    use Type::*;
+    if !(a.is_numeric() && b.is_numeric()) {
+        return Option::None;
+    }
+    Some(match (a, b) {
+        (a, b) if a == b => a.clone(),
+        // float32 with bool stays float32; with an int64, a uint64 or a float64 it is float64.
+        (Bool, Float32) | (Float32, Bool) => Float32,
+        (Int | UInt64 | Float, Float32) | (Float32, Int | UInt64 | Float) => Float,
+        (Bool, Int) | (Int, Bool) => Int,
+        // An int64 beside a uint64 is taken as a Python int (see `Type::UInt64`).
+        (Bool | Int, UInt64) | (UInt64, Bool | Int) => UInt64,
+        (Bool | Int | UInt64, Float) | (Float, Bool | Int | UInt64) => Float,
+        _ => unreachable!("every pair of numeric types is listed"),
+    })
 }
 
 impl fmt::Display for Type {

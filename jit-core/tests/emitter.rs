@@ -28,7 +28,7 @@ fn objects(src: &str, args: &[Type]) -> (Vec<u8>, Vec<u8>) {
         };
         env.globals.insert(n, v);
     }
-    let typed = infer::infer(vec![lower::lower(&f, &env).unwrap()], args.to_vec()).unwrap();
+    let typed = infer::infer(jit_core::lower_and_flow(&[(&f, &env)]).unwrap(), args.to_vec()).unwrap();
     // Codegen's IR passes change the module they run on, and a cloned module can differ in
     // use-list order: each path gets a module made from scratch.
     let emit = |fresh: bool| {

@@ -18,7 +18,7 @@ fn typed(src: &str, args: &[Type]) -> infer::TypedProgram {
         };
         env.globals.insert(n, v);
     }
-    infer::infer(vec![lower::lower(&f, &env).unwrap()], args.to_vec()).unwrap()
+    infer::infer(jit_core::lower_and_flow(&[(&f, &env)]).unwrap(), args.to_vec()).unwrap()
 }
 
 fn llvm(src: &str, args: &[Type]) -> String {
@@ -89,7 +89,7 @@ fn typed_ir_of_a_program_with_calls() {
         })
         .collect();
     let units: Vec<_> = funcs.iter().zip(&envs).collect();
-    let p = infer::infer(lower::lower_program(&units).unwrap(), vec![Type::Int]).unwrap();
+    let p = infer::infer(jit_core::lower_and_flow(&units).unwrap(), vec![Type::Int]).unwrap();
     assert_eq!(p.recursive_specs(), vec![false, false, false, true, true]);
     insta::assert_snapshot!("program_typed", pretty::typed_program(&p));
 }

@@ -5,14 +5,17 @@ use inkwell::values::{BasicValueEnum, FloatValue, IntValue};
 use inkwell::{FloatPredicate, IntPredicate};
 
 use super::{Built, Cold, Fx};
-use crate::ast::{BinOp, UnaryOp};
+use crate::ast::BinOp;
 use crate::error::Result;
-use crate::hir::{self, ExprKind as H};
+use crate::hir;
 use crate::runtime::Status;
 use crate::types::Type;
 
 impl<'a, 'ctx> Fx<'a, 'ctx> {
-    /// `l op r`; returns the value and its type (the rules of `infer::ops::binary_type`).
+    /// `l op r`, computed in `ty`, the type inference gave it (an expression's type in the
+    /// [`crate::infer::TypedProgram`], or an augmented assignment's): a float64 (or float32) `+ - * // % **`
+    /// in doubles, an int64 or uint64 one in integers (uint64 unsigned), `& | ^` of two bools on
+    /// bools. `/` is a float whatever its operands; they say how it divides.
     pub(super) fn binary(
         &mut self,
         op: BinOp,
@@ -20,10 +23,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         lt: &Type,
         r: BasicValueEnum<'ctx>,
         rt: &Type,
-        right: &hir::Expr,
-    ) -> Result<(BasicValueEnum<'ctx>, Type)> {
-        let bitwise = matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::LShift | BinOp::RShift);
-        let float = !bitwise && lt.arith(rt) == Type::Float;
+        ty: &Type,
+    ) -> Result<BasicValueEnum<'ctx>> {
+        let ty = ty.carrier();
         let b = self.b();
         if op == BinOp::Div {
             if (*lt == Type::UInt64 || *rt == Type::UInt64) && !lt.is_float() && !rt.is_float() {
@@ -33,24 +35,25 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let y = self.cast(r, rt, &Type::Float).into_float_value();
                 let z = b.build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();
                 self.fail_if(z, Status::IntTrueDivZero as u32);
-                return Ok((self.b().build_float_div(x, y, "div").u().into(), Type::Float));
+                return Ok(self.b().build_float_div(x, y, "div").u().into());
             }
-            if float {
+            if lt.is_float() || rt.is_float() {
                 let x = self.cast(l, lt, &Type::Float).into_float_value();
                 let y = self.cast(r, rt, &Type::Float).into_float_value();
                 let z = b.build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();
                 self.fail_if(z, Status::FloatDivZero as u32);
-                return Ok((self.b().build_float_div(x, y, "div").u().into(), Type::Float));
+                return Ok(self.b().build_float_div(x, y, "div").u().into());
             }
             let x = self.cast(l, lt, &Type::Int).into_int_value();
             let y = self.cast(r, rt, &Type::Int).into_int_value();
-            return Ok((self.int_truediv(x, y).into(), Type::Float));
+            return Ok(self.int_truediv(x, y).into());
         }
         if op == BinOp::Pow {
-            if float || matches!(self.ty(right), Type::Int | Type::Bool) && self.spec_pow_is_float(right) {
+            // A float power also when both sides are integers but the exponent is a negative literal.
+            if ty == Type::Float {
                 let x = self.cast(l, lt, &Type::Float).into_float_value();
                 let y = self.cast(r, rt, &Type::Float).into_float_value();
-                return Ok((self.float_pow(x, y).into(), Type::Float));
+                return Ok(self.float_pow(x, y).into());
             }
             let x = self.cast(l, lt, &Type::Int).into_int_value();
             let y = self.cast(r, rt, &Type::Int).into_int_value();
@@ -60,19 +63,18 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             }
             // Wrapping multiplication gives the same bits for uint64 as for int64.
             let f = self.helper(super::Helper::Ipow);
-            let v = self.call_basic(f, &[x.into(), y.into()]);
-            return Ok((v, lt.arith(rt)));
+            return Ok(self.call_basic(f, &[x.into(), y.into()]));
         }
-        if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) && *lt == Type::Bool && *rt == Type::Bool {
+        if ty == Type::Bool {
             let (x, y) = (l.into_int_value(), r.into_int_value());
             let v = match op {
                 BinOp::BitAnd => b.build_and(x, y, "and").u(),
                 BinOp::BitOr => b.build_or(x, y, "or").u(),
                 _ => b.build_xor(x, y, "xor").u(),
             };
-            return Ok((v.into(), Type::Bool));
+            return Ok(v.into());
         }
-        if float {
+        if ty == Type::Float {
             let x = self.cast(l, lt, &Type::Float).into_float_value();
             let y = self.cast(r, rt, &Type::Float).into_float_value();
             let v = match op {
@@ -83,15 +85,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 BinOp::Mod => self.float_divmod(x, y, false),
                 _ => unreachable!("inference rejects {op:?} on floats"),
             };
-            return Ok((v.into(), Type::Float));
+            return Ok(v.into());
         }
-        // int64, or uint64 when a uint64 is involved (see `Type::UInt64`) or shifted; the two
-        // share their bits.
-        let ty = match op {
-            BinOp::LShift | BinOp::RShift if *lt == Type::UInt64 => Type::UInt64,
-            BinOp::LShift | BinOp::RShift => Type::Int,
-            _ => lt.arith(rt),
-        };
+        // int64, or uint64 (see `Type::UInt64`); the two share their bits.
         let unsigned = ty == Type::UInt64;
         let x = self.cast(l, lt, &Type::Int).into_int_value();
         let y = self.cast(r, rt, &Type::Int).into_int_value();
@@ -105,40 +101,47 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             BinOp::BitAnd => b.build_and(x, y, "and").u(),
             BinOp::BitOr => b.build_or(x, y, "or").u(),
             BinOp::BitXor => b.build_xor(x, y, "xor").u(),
-            BinOp::LShift | BinOp::RShift => {
-                // A uint64 count is never negative.
-                let count_unsigned = *rt == Type::UInt64;
-                if !count_unsigned {
-                    let neg = b.build_int_compare(IntPredicate::SLT, y, self.i64(0), "negshift").u();
-                    self.fail_if(neg, Status::NegativeShift as u32);
-                }
-                let b = self.b();
-                let pred = if count_unsigned { IntPredicate::UGE } else { IntPredicate::SGE };
-                let big = b.build_int_compare(pred, y, self.i64(64), "bigshift").u();
-                let amt = b.build_and(y, self.i64(63), "amt").u();
-                if op == BinOp::LShift {
-                    let s = b.build_left_shift(x, amt, "shl").u();
-                    b.build_select(big, self.i64(0), s, "shl").u().into_int_value()
-                } else if unsigned {
-                    let s = b.build_right_shift(x, amt, false, "lshr").u();
-                    b.build_select(big, self.i64(0), s, "lshr").u().into_int_value()
-                } else {
-                    let amt = b.build_select(big, self.i64(63), y, "amt").u().into_int_value();
-                    b.build_right_shift(x, amt, true, "shr").u()
-                }
-            }
+            BinOp::LShift | BinOp::RShift => self.shift(op == BinOp::LShift, x, y, *rt == Type::UInt64, unsigned),
             BinOp::Div | BinOp::Pow => unreachable!("handled above"),
         };
-        Ok((v.into(), ty))
+        Ok(v.into())
     }
 
-    /// Whether inference typed this `**` as float although both sides are integers (a negative literal exponent).
-    pub(super) fn spec_pow_is_float(&self, right: &hir::Expr) -> bool {
-        match &right.kind {
-            H::Int(i) => *i < 0,
-            H::Unary { op: UnaryOp::Neg, operand } => matches!(operand.kind, H::Int(i) if i > 0),
-            _ => false,
+    /// `x << y` (`left`) or `x >> y` as Python's (a negative count is a ValueError, a count of 64
+    /// or more shifts everything out); `count_unsigned` when `y` is a uint64, `unsigned` when
+    /// `x` is (a logical right shift).
+    fn shift(
+        &mut self,
+        left: bool,
+        x: IntValue<'ctx>,
+        y: IntValue<'ctx>,
+        count_unsigned: bool,
+        unsigned: bool,
+    ) -> IntValue<'ctx> {
+        // A uint64 count is never negative.
+        if !count_unsigned {
+            let neg = self.b().build_int_compare(IntPredicate::SLT, y, self.i64(0), "negshift").u();
+            self.fail_if(neg, Status::NegativeShift as u32);
         }
+        let b = self.b();
+        let pred = if count_unsigned { IntPredicate::UGE } else { IntPredicate::SGE };
+        let big = b.build_int_compare(pred, y, self.i64(64), "bigshift").u();
+        let amt = b.build_and(y, self.i64(63), "amt").u();
+        if left {
+            let s = b.build_left_shift(x, amt, "shl").u();
+            b.build_select(big, self.i64(0), s, "shl").u().into_int_value()
+        } else if unsigned {
+            let s = b.build_right_shift(x, amt, false, "lshr").u();
+            b.build_select(big, self.i64(0), s, "lshr").u().into_int_value()
+        } else {
+            let amt = b.build_select(big, self.i64(63), y, "amt").u().into_int_value();
+            b.build_right_shift(x, amt, true, "shr").u()
+        }
+    }
+
+    /// The type inference gave the augmented assignment whose right-hand side is `value`.
+    pub(super) fn aug_type(&self, value: &hir::Expr) -> Type {
+        self.spec.aug_types[&value.id].clone()
     }
 
     pub(super) fn int_truediv(&mut self, x: IntValue<'ctx>, y: IntValue<'ctx>) -> FloatValue<'ctx> {

@@ -228,8 +228,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let (ptr, a) = self.element_ptr(array, index, false)?;
         let current = self.load_element(ptr, a.dtype);
         let r = self.expr(value)?;
-        let (v, t) = self.binary(op, current, &a.dtype.element().carrier(), r, &self.ty(value), value)?;
-        self.store_element(ptr, a, v, &t);
+        let t = self.aug_type(value);
+        let v = self.binary(op, current, &a.dtype.element().carrier(), r, &self.ty(value), &t)?;
+        self.store_element(ptr, a, v, &t.carrier());
         Ok(())
     }
 
@@ -314,19 +315,14 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// `a.sum()`, `a.min()`, `a.max()`, `a.mean()` over every element, in C order (Numba's
     /// order: NumPy's pairwise float summation may round differently in the last bits).
-    pub(super) fn array_reduce(&mut self, f: Reduction, value: &hir::Expr) -> Result<BasicValueEnum<'ctx>> {
+    pub(super) fn array_reduce(&mut self, f: Reduction, value: &hir::Expr, ty: &Type) -> Result<BasicValueEnum<'ctx>> {
         let Type::Array(a) = self.ty(value) else { unreachable!("inference allows arrays only") };
         let arr = self.expr(value)?.into_struct_value();
         let strides = self.strides(arr, &a);
         let n = a.ndim as usize;
         let shapes: Vec<IntValue<'ctx>> = (0..n).map(|k| self.dim(arr, field::SHAPE, k as u32)).collect();
         let elem_t = a.dtype.element().carrier();
-        let acc_t = match f {
-            Reduction::Sum if a.dtype == Dtype::UInt64 => Type::UInt64,
-            Reduction::Sum if !a.dtype.is_float() => Type::Int,
-            Reduction::Sum | Reduction::Mean => Type::Float,
-            Reduction::Min | Reduction::Max => elem_t.clone(),
-        };
+        let acc_t = ty.carrier(); // the reduction's type, from inference
         let mut size = self.i64(1);
         for s in &shapes {
             size = self.b().build_int_mul(size, *s, "size").u();

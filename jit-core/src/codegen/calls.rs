@@ -251,7 +251,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let Type::Tuple(items) = self.ty(&args[0]) else { unreachable!("inference allows tuples only") };
                 self.i64(items.len() as i64).into()
             }
-            Intrinsic::Math(m) => self.math(m, args)?,
+            Intrinsic::Math(m) => self.math(m, args, ty)?,
             Intrinsic::Np(hir::NpFn::Abs) => self.intrinsic(Intrinsic::Abs, args, ty)?,
             // NumPy 2: floor and ceil of an integer are that integer.
             Intrinsic::Np(hir::NpFn::Floor | hir::NpFn::Ceil) if matches!(ty, Type::Int | Type::UInt64) => {
@@ -310,7 +310,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// A `math` function with CPython's error rules: a NaN from non-NaN input is a ValueError;
     /// an infinity from finite input is an OverflowError where the function can overflow, else
     /// a ValueError.
-    pub(super) fn math(&mut self, m: MathFn, args: &[hir::Expr]) -> Result<BasicValueEnum<'ctx>> {
+    pub(super) fn math(&mut self, m: MathFn, args: &[hir::Expr], ty: &Type) -> Result<BasicValueEnum<'ctx>> {
         let mut raw = Vec::new();
         for a in args {
             raw.push((self.expr(a)?, self.ty(a)));
@@ -323,8 +323,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         };
         if matches!(m, MathFn::Floor | MathFn::Ceil | MathFn::Trunc) && raw[0].1 != Type::Float {
             // Of an integer, the integer itself (a uint64 stays one, as inference typed it).
-            let to = if raw[0].1 == Type::UInt64 { Type::UInt64 } else { Type::Int };
-            return Ok(self.cast(raw[0].0, &raw[0].1, &to));
+            return Ok(self.cast(raw[0].0, &raw[0].1, ty));
         }
         Ok(match m {
             MathFn::Floor | MathFn::Ceil | MathFn::Trunc => {

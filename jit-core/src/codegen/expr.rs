@@ -109,7 +109,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             H::Binary { op, left, right } => {
                 let l = self.expr(left)?;
                 let r = self.expr(right)?;
-                let v = self.binary(*op, l, &self.ty(left), r, &self.ty(right), right)?.0;
+                let v = self.binary(*op, l, &self.ty(left), r, &self.ty(right), &ty)?;
                 if self.is_float32(e) {
                     self.round_f32(v)
                 } else {
@@ -138,50 +138,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             }
             H::BoolOp { op, values } => self.bool_op(*op, values, &ty)?,
             H::Compare { left, ops, comparators } => self.compare_chain(left, ops, comparators)?,
-            H::IfExp { test, body, orelse } => {
-                let c = self.truth_of(test)?;
-                let then_bb = self.block_named("ifx.then");
-                let else_bb = self.block_named("ifx.else");
-                let end = self.block_named("ifx.end");
-                self.b().build_conditional_branch(c, then_bb, else_bb).u();
-                self.b().position_at_end(then_bb);
-                let a = self.expr(body)?;
-                let a = self.cast(a, &self.ty(body), &ty);
-                let a_bb = self.b().get_insert_block().unwrap();
-                self.b().build_unconditional_branch(end).u();
-                self.b().position_at_end(else_bb);
-                let c2 = self.expr(orelse)?;
-                let c2 = self.cast(c2, &self.ty(orelse), &ty);
-                let c_bb = self.b().get_insert_block().unwrap();
-                self.b().build_unconditional_branch(end).u();
-                self.b().position_at_end(end);
-                let phi = self.b().build_phi(self.cg.llty(&ty), "ifx").u();
-                phi.add_incoming(&[(&a, a_bb), (&c2, c_bb)]);
-                phi.as_basic_value()
-            }
+            H::IfExp { test, body, orelse } => self.if_exp(test, body, orelse, &ty)?,
             H::Intrinsic { f, args } => self.intrinsic(*f, args, &ty)?,
-            H::Call { args, .. } => {
-                let target = self.spec.call_targets[&e.id];
-                let mut vals = Vec::new();
-                for a in args {
-                    vals.push(self.expr(a)?.into());
-                }
-                if let Some(limit) = self.stack_limit {
-                    vals.push(limit.into());
-                }
-                let callee = self.funcs[target];
-                let r = self.b().build_call(callee, &vals, "call").u().try_as_basic_value();
-                let inkwell::values::ValueKind::Basic(r) = r else { unreachable!() };
-                let r = r.into_struct_value();
-                let status = self.b().build_extract_value(r, crate::abi::inner::STATUS, "cst").u().into_int_value();
-                let failed =
-                    self.b().build_int_compare(IntPredicate::NE, status, self.ctx().i32_type().const_zero(), "cfail").u();
-                self.on_failure(failed, |fx| fx.ret_status(status));
-                let v = self.b().build_extract_value(r, crate::abi::inner::VALUE, "cv").u();
-                // The callee returned a reference to each array in its result.
-                self.own_temp(e.id, v, &ty);
-                v
-            }
+            H::Call { args, .. } => self.call_jitted(e, args, &ty)?,
             H::Tuple(items) => {
                 let mut agg = self.cg.llty(&ty).into_struct_type().get_undef();
                 for (i, it) in items.iter().enumerate() {
@@ -197,7 +156,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             H::Slice { .. } => unreachable!("inference allows slices only inside array indices"),
             H::Subscript { value, index } => self.subscript(value, index)?,
             H::Attr { value, attr } => self.array_attr(value, *attr)?,
-            H::Reduce { f, value } => self.array_reduce(*f, value)?,
+            H::Reduce { f, value } => self.array_reduce(*f, value, &ty)?,
             H::New(n) => {
                 let Type::Array(a) = ty else { unreachable!("inference types new arrays as arrays") };
                 let v = self.array_new(n, a)?;
@@ -205,6 +164,52 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 v
             }
         })
+    }
+
+    /// `body if test else orelse`, in `ty` (the type inference gave it).
+    fn if_exp(&mut self, test: &hir::Expr, body: &hir::Expr, orelse: &hir::Expr, ty: &Type) -> Result<BasicValueEnum<'ctx>> {
+        let c = self.truth_of(test)?;
+        let then_bb = self.block_named("ifx.then");
+        let else_bb = self.block_named("ifx.else");
+        let end = self.block_named("ifx.end");
+        self.b().build_conditional_branch(c, then_bb, else_bb).u();
+        self.b().position_at_end(then_bb);
+        let a = self.expr(body)?;
+        let a = self.cast(a, &self.ty(body), ty);
+        let a_bb = self.b().get_insert_block().unwrap();
+        self.b().build_unconditional_branch(end).u();
+        self.b().position_at_end(else_bb);
+        let c2 = self.expr(orelse)?;
+        let c2 = self.cast(c2, &self.ty(orelse), ty);
+        let c_bb = self.b().get_insert_block().unwrap();
+        self.b().build_unconditional_branch(end).u();
+        self.b().position_at_end(end);
+        let phi = self.b().build_phi(self.cg.llty(ty), "ifx").u();
+        phi.add_incoming(&[(&a, a_bb), (&c2, c_bb)]);
+        Ok(phi.as_basic_value())
+    }
+
+    /// A call `e` of a jitted function (the specialization inference picked), whose result has type `ty`.
+    fn call_jitted(&mut self, e: &hir::Expr, args: &[hir::Expr], ty: &Type) -> Result<BasicValueEnum<'ctx>> {
+        let target = self.spec.call_targets[&e.id];
+        let mut vals = Vec::new();
+        for a in args {
+            vals.push(self.expr(a)?.into());
+        }
+        if let Some(limit) = self.stack_limit {
+            vals.push(limit.into());
+        }
+        let callee = self.funcs[target];
+        let r = self.b().build_call(callee, &vals, "call").u().try_as_basic_value();
+        let inkwell::values::ValueKind::Basic(r) = r else { unreachable!() };
+        let r = r.into_struct_value();
+        let status = self.b().build_extract_value(r, crate::abi::inner::STATUS, "cst").u().into_int_value();
+        let failed = self.b().build_int_compare(IntPredicate::NE, status, self.ctx().i32_type().const_zero(), "cfail").u();
+        self.on_failure(failed, |fx| fx.ret_status(status));
+        let v = self.b().build_extract_value(r, crate::abi::inner::VALUE, "cv").u();
+        // The callee returned a reference to each array in its result.
+        self.own_temp(e.id, v, ty);
+        Ok(v)
     }
 
     /// A tuple element: `extractvalue` for a literal index; otherwise the tuple goes to a stack

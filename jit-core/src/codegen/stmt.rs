@@ -35,9 +35,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             S::AugAssign { target, op, value, read } => {
                 let l = self.expr(read)?;
                 let r = self.expr(value)?;
-                let (v, t) = self.binary(*op, l, &self.ty(read), r, &self.ty(value), value)?;
-                // A float32 variable holds float32 values: `s += x` rounds like NumPy's float32.
-                let v = if self.spec.local_types[*target as usize] == Type::Float32 { self.round_f32(v) } else { v };
+                let t = self.aug_type(value);
+                let v = self.binary(*op, l, &self.ty(read), r, &self.ty(value), &t)?;
+                // Rounded like NumPy's float32, as `x = x op v` is.
+                let v = if t == Type::Float32 { self.round_f32(v) } else { v };
                 self.store_local(*target, v, &t);
             }
             S::AugAssignIndex { array, index, op, value } => self.array_aug_assign(array, index, *op, value)?,
@@ -119,6 +120,39 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         Ok(self.as_index(v, &self.ty(e)))
     }
 
+    /// The length of `range(start, stop, step)` (ValueError when the step is 0).
+    fn range_len(&mut self, start: IntValue<'ctx>, stop: IntValue<'ctx>, step: IntValue<'ctx>) -> IntValue<'ctx> {
+        let b = self.b();
+        let zero = self.i64(0);
+        let step_zero = b.build_int_compare(IntPredicate::EQ, step, zero, "step0").u();
+        self.fail_if(step_zero, Status::RangeStepZero as u32);
+        let b = self.b();
+        // Trip count as CPython's range length, computed in unsigned arithmetic so that no
+        // intermediate overflows: n = (hi - lo - 1) / |step| + 1 when lo < hi.
+        let (lo, hi, abs_step) = match step.get_sign_extended_constant() {
+            // A literal step (the common case) needs no selects.
+            Some(c) if c > 0 => (start, stop, step),
+            Some(c) if c < 0 => (stop, start, self.i64(c.wrapping_neg())),
+            _ => {
+                let pos = b.build_int_compare(IntPredicate::SGT, step, zero, "pos").u();
+                let lo = b.build_select(pos, start, stop, "lo").u().into_int_value();
+                let hi = b.build_select(pos, stop, start, "hi").u().into_int_value();
+                let neg_step = b.build_int_sub(zero, step, "negstep").u();
+                (lo, hi, b.build_select(pos, step, neg_step, "absstep").u().into_int_value())
+            }
+        };
+        let nonempty = b.build_int_compare(IntPredicate::SLT, lo, hi, "nonempty").u();
+        let span = b.build_int_sub(hi, lo, "span").u();
+        let count = if abs_step.get_zero_extended_constant() == Some(1) {
+            span
+        } else {
+            let span1 = b.build_int_sub(span, self.i64(1), "span1").u();
+            let q = b.build_int_unsigned_div(span1, abs_step, "q").u();
+            b.build_int_add(q, self.i64(1), "q1").u()
+        };
+        b.build_select(nonempty, count, zero, "n").u().into_int_value()
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(super) fn for_range(
         &mut self,
@@ -129,47 +163,15 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         body: &[hir::Stmt],
         orelse: &[hir::Stmt],
     ) -> Result<()> {
-        let b = self.b();
         let i64t = self.ctx().i64_type();
         let start = self.int_operand(start)?;
         let stop = self.int_operand(stop)?;
         let step = self.int_operand(step)?;
-        let zero = self.i64(0);
         // The loop counts with `c`: from `start` while `c < stop` when the step is the literal 1
         // (then `c` is `i` itself, and LLVM knows start <= i < stop: array bounds checks on `i`
         // fold away), else from 0 to the trip count, with i = start + c * step.
         let unit_step = step.get_sign_extended_constant() == Some(1);
-        let (init, n) = if unit_step {
-            (start, stop)
-        } else {
-            let step_zero = b.build_int_compare(IntPredicate::EQ, step, zero, "step0").u();
-            self.fail_if(step_zero, Status::RangeStepZero as u32);
-            let b = self.b();
-            // Trip count as CPython's range length, computed in unsigned arithmetic so that no
-            // intermediate overflows: n = (hi - lo - 1) / |step| + 1 when lo < hi.
-            let (lo, hi, abs_step) = match step.get_sign_extended_constant() {
-                // A literal step (the common case) needs no selects.
-                Some(c) if c > 0 => (start, stop, step),
-                Some(c) if c < 0 => (stop, start, self.i64(c.wrapping_neg())),
-                _ => {
-                    let pos = b.build_int_compare(IntPredicate::SGT, step, zero, "pos").u();
-                    let lo = b.build_select(pos, start, stop, "lo").u().into_int_value();
-                    let hi = b.build_select(pos, stop, start, "hi").u().into_int_value();
-                    let neg_step = b.build_int_sub(zero, step, "negstep").u();
-                    (lo, hi, b.build_select(pos, step, neg_step, "absstep").u().into_int_value())
-                }
-            };
-            let nonempty = b.build_int_compare(IntPredicate::SLT, lo, hi, "nonempty").u();
-            let span = b.build_int_sub(hi, lo, "span").u();
-            let count = if abs_step.get_zero_extended_constant() == Some(1) {
-                span
-            } else {
-                let span1 = b.build_int_sub(span, self.i64(1), "span1").u();
-                let q = b.build_int_unsigned_div(span1, abs_step, "q").u();
-                b.build_int_add(q, self.i64(1), "q1").u()
-            };
-            (zero, b.build_select(nonempty, count, zero, "n").u().into_int_value())
-        };
+        let (init, n) = if unit_step { (start, stop) } else { (self.i64(0), self.range_len(start, stop, step)) };
         let b = self.b();
         let k = self.entry_alloca(i64t, "k");
         b.build_store(k, init).u();

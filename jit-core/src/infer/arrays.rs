@@ -1,10 +1,11 @@
-//! Type inference of arrays: what indexing an array gives (an element, or a view).
+//! Type inference of arrays: what indexing an array gives (an element, or a view), new arrays,
+//! reductions and attributes.
 
 use super::{require_integer, type_name, Cx};
 use crate::ast::Span;
 use crate::error::{CompileError, Result};
 use crate::hir;
-use crate::types::{ArrayType, Layout, Type};
+use crate::types::{ArrayType, Dtype, Layout, Type};
 
 /// The items of an index written out (`a[i, 1:n]`): one per axis, in order.
 pub(super) fn index_items(index: &hir::Expr) -> Vec<&hir::Expr> {
@@ -27,7 +28,6 @@ impl Cx<'_> {
     /// default (float64; `np.full` the fill value's type; `np.arange` int64 for ints; `*_like`
     /// and `.copy()` the source's).
     pub(super) fn new_array_type(&mut self, n: &hir::NewArray, span: Span) -> Result<Type> {
-        use crate::types::Dtype;
         use hir::{Fill, NewArray};
         let of = |t: &Type| match t {
             Type::Bool => Dtype::Bool,
@@ -151,8 +151,9 @@ impl Cx<'_> {
         Ok(Type::Array(ArrayType { ndim: kept as u8, layout, ..a }))
     }
 
-    /// Checks a full index into `a` (one integer per axis) and gives the element's type.
-    pub(super) fn element_index(&mut self, a: ArrayType, index: &hir::Expr, span: Span) -> Result<Type> {
+    /// Checks a full index into `a` (one integer per axis) and gives the element's type;
+    /// `write` when the element is assigned to.
+    pub(super) fn element_index(&mut self, a: ArrayType, index: &hir::Expr, write: bool, span: Span) -> Result<Type> {
         // `a[i, j]`, or an index held in a tuple value (`a[t]`, and `a[i, j] += v`).
         let idx: Vec<Type> = match self.expr(index)? {
             Type::Tuple(items) => items,
@@ -163,11 +164,19 @@ impl Cx<'_> {
             require_integer(t, "array index", "array indices", index.span)?;
         }
         if idx.len() != a.ndim as usize {
-            let what = if idx.len() < a.ndim as usize { "fewer" } else { "more" };
+            // Fewer indices than axes reach here only where no view is made: an assignment (to a
+            // row or a slice), or an index held in a tuple value (`a[t]`; `a[i]` written out is a view).
+            let why = if idx.len() > a.ndim as usize {
+                "more indices than axes"
+            } else if write {
+                "fewer indices than axes (assignment to a row or a slice of an array is not compiled yet: assign its elements)"
+            } else {
+                "fewer indices than axes (an index held in a tuple value must give one index per axis: a view is made only by an index written out, as in a[i] or a[i, :])"
+            };
             return Err(CompileError::typing(
                 "array index",
                 format!(
-                    "{} index{} into a {}-dimensional array: {what} indices than axes (views of rows and slices are not compiled yet)",
+                    "{} index{} into a {}-dimensional array: {why}",
                     idx.len(),
                     if idx.len() == 1 { "" } else { "es" },
                     a.ndim
@@ -176,5 +185,50 @@ impl Cx<'_> {
             ));
         }
         Ok(a.dtype.element())
+    }
+
+    /// The type of a reduction (`a.sum()`, `np.mean(a)`, ...) of `value`.
+    pub(super) fn reduce(&mut self, f: hir::Reduction, value: &hir::Expr, span: Span) -> Result<Type> {
+        Ok(match self.expr(value)? {
+            Type::Array(a) => match f {
+                hir::Reduction::Sum => match a.dtype {
+                    d if d.is_float() => Type::Float,
+                    Dtype::UInt64 => Type::UInt64,
+                    _ => Type::Int,
+                },
+                hir::Reduction::Min | hir::Reduction::Max => a.dtype.element(),
+                hir::Reduction::Mean => Type::Float,
+            },
+            Type::Unknown => Type::Unknown,
+            t => {
+                return Err(self.not_an_array(value, &t).unwrap_or_else(|| {
+                    CompileError::typing(
+                        "reduction of a non-array",
+                        format!("{}() of {}; reductions take an array", f.name(), type_name(&t)),
+                        span,
+                    )
+                }))
+            }
+        })
+    }
+
+    /// The type of an array attribute (`a.shape`, `a.ndim`, `a.size`) of `value`.
+    pub(super) fn attr(&mut self, attr: hir::Attr, value: &hir::Expr, span: Span) -> Result<Type> {
+        Ok(match self.expr(value)? {
+            Type::Array(a) => match attr {
+                hir::Attr::Shape => Type::Tuple(vec![Type::Int; a.ndim as usize]),
+                hir::Attr::Ndim | hir::Attr::Size => Type::Int,
+            },
+            Type::Unknown => Type::Unknown,
+            t => {
+                return Err(self.not_an_array(value, &t).unwrap_or_else(|| {
+                    CompileError::typing(
+                        "attribute access",
+                        format!("{} has no attribute '{}'", type_name(&t), attr.name()),
+                        span,
+                    )
+                }))
+            }
+        })
     }
 }

@@ -6,15 +6,14 @@
 
 use std::collections::HashMap;
 
-use crate::ast::{Span, UnaryOp};
+use crate::ast::Span;
 use crate::error::{CompileError, Result};
+use crate::flow;
 use crate::hir::{self, ExprId, ExprKind as H, FuncId, Intrinsic, MathFn, StmtKind as S};
-use crate::types::{Dtype, Type};
+use crate::types::Type;
 
 mod arrays;
 mod ops;
-
-use ops::binary_type;
 
 pub type SpecId = usize;
 
@@ -24,7 +23,13 @@ pub struct TypedFunction {
     pub func: FuncId,
     pub arg_types: Vec<Type>,
     pub local_types: Vec<Type>,
+    /// The type of every expression, by [`ExprId`]. For an operator or a call it is the type its
+    /// result is computed in (a `**` typed float64 is a float power), which codegen reads and
+    /// never works out again.
     pub expr_types: Vec<Type>,
+    /// For each augmented assignment (`x op= v` and `a[i] op= v`), keyed by the id of `v`: the
+    /// type of `x op v`, typed as that binary expression would be (it has no id of its own).
+    pub aug_types: HashMap<ExprId, Type>,
     pub ret: Type,
     /// For each call expression: the specialization it calls.
     pub call_targets: HashMap<ExprId, SpecId>,
@@ -146,6 +151,7 @@ fn new_spec(f: &hir::Function, id: FuncId, arg_types: Vec<Type>) -> TypedFunctio
         arg_types,
         local_types,
         expr_types: vec![Type::Unknown; f.n_exprs as usize],
+        aug_types: HashMap::new(),
         ret: Type::Unknown,
         call_targets: HashMap::new(),
     }
@@ -182,7 +188,7 @@ impl<'a> Cx<'a> {
     fn function(&mut self) -> Result<()> {
         let f = self.f();
         self.block(&f.body)?;
-        if falls_through(&f.body) {
+        if flow::falls_through(&f.body) {
             self.unify_ret(&Type::None, f.span)?;
         }
         Ok(())
@@ -265,7 +271,7 @@ impl<'a> Cx<'a> {
                         )
                     }));
                 };
-                self.element_index(a, index, *span)?;
+                self.element_index(a, index, true, *span)?;
                 if !(ty.is_numeric() || *ty == Type::Unknown) {
                     return Err(CompileError::typing(
                         "array element assignment",
@@ -294,9 +300,10 @@ impl<'a> Cx<'a> {
                 }
             }
             S::AugAssign { target, op, value, read } => {
+                // Typed as `x = x op v`.
                 let l = self.expr(read)?;
-                let r = self.expr(value)?;
-                let t = binary_type(*op, &l, &r, value, s.span)?;
+                let t = self.binary(*op, &l, value, s.span)?;
+                self.specs[self.me].aug_types.insert(value.id, t.clone());
                 self.assign_local(*target, &t, s.span)?;
             }
             S::AugAssignIndex { array, index, op, value } => {
@@ -313,9 +320,9 @@ impl<'a> Cx<'a> {
                         )
                     }));
                 };
-                let l = self.element_index(a, index, s.span)?;
-                let r = self.expr(value)?;
-                let t = binary_type(*op, &l, &r, value, s.span)?;
+                let l = self.element_index(a, index, true, s.span)?;
+                let t = self.binary(*op, &l, value, s.span)?;
+                self.specs[self.me].aug_types.insert(value.id, t.clone());
                 if !(t.is_numeric() || t == Type::Unknown) {
                     return Err(CompileError::typing(
                         "array element assignment",
@@ -383,32 +390,9 @@ impl<'a> Cx<'a> {
             H::Local { id, .. } => self.specs[self.me].local_types[*id as usize].clone(),
             H::Binary { op, left, right } => {
                 let l = self.expr(left)?;
-                let r = self.expr(right)?;
-                binary_type(*op, &l, &r, right, e.span)?
+                self.binary(*op, &l, right, e.span)?
             }
-            H::Unary { op, operand } => {
-                let t = self.expr(operand)?;
-                if !(t.is_numeric() || t == Type::Unknown) {
-                    return Err(CompileError::typing(
-                        "unary operator",
-                        format!("bad operand type for unary operator: {}", type_name(&t)),
-                        e.span,
-                    ));
-                }
-                match (op, &t) {
-                    (_, Type::Unknown) => Type::Unknown,
-                    (UnaryOp::Not, _) => Type::Bool,
-                    (UnaryOp::Invert, Type::Float | Type::Float32) => {
-                        return Err(CompileError::typing("unary operator", "bad operand type for unary ~: 'float'", e.span))
-                    }
-                    // Numba: -u and ~u of a uint64 are uint64 (wrapping).
-                    (_, Type::UInt64) => Type::UInt64,
-                    (UnaryOp::Invert, _) => Type::Int,
-                    (_, Type::Float) => Type::Float,
-                    (_, Type::Float32) => Type::Float32,
-                    _ => Type::Int,
-                }
-            }
+            H::Unary { op, operand } => self.unary(*op, operand, e.span)?,
             H::BoolOp { values, .. } => {
                 let mut t = Type::Unknown;
                 for v in values {
@@ -466,43 +450,8 @@ impl<'a> Cx<'a> {
                 return Err(CompileError::unsupported_because("slice", "a slice is compiled only inside an array index", e.span));
             }
             H::New(n) => self.new_array_type(n, e.span)?,
-            H::Reduce { f, value } => match self.expr(value)? {
-                Type::Array(a) => match f {
-                    hir::Reduction::Sum => match a.dtype {
-                        d if d.is_float() => Type::Float,
-                        Dtype::UInt64 => Type::UInt64,
-                        _ => Type::Int,
-                    },
-                    hir::Reduction::Min | hir::Reduction::Max => a.dtype.element(),
-                    hir::Reduction::Mean => Type::Float,
-                },
-                Type::Unknown => Type::Unknown,
-                t => {
-                    return Err(self.not_an_array(value, &t).unwrap_or_else(|| {
-                        CompileError::typing(
-                            "reduction of a non-array",
-                            format!("{}() of {}; reductions take an array", f.name(), type_name(&t)),
-                            e.span,
-                        )
-                    }))
-                }
-            },
-            H::Attr { value, attr } => match self.expr(value)? {
-                Type::Array(a) => match attr {
-                    hir::Attr::Shape => Type::Tuple(vec![Type::Int; a.ndim as usize]),
-                    hir::Attr::Ndim | hir::Attr::Size => Type::Int,
-                },
-                Type::Unknown => Type::Unknown,
-                t => {
-                    return Err(self.not_an_array(value, &t).unwrap_or_else(|| {
-                        CompileError::typing(
-                            "attribute access",
-                            format!("{} has no attribute '{}'", type_name(&t), attr.name()),
-                            e.span,
-                        )
-                    }))
-                }
-            },
+            H::Reduce { f, value } => self.reduce(*f, value, e.span)?,
+            H::Attr { value, attr } => self.attr(*attr, value, e.span)?,
         };
         let slot = &mut self.specs[self.me].expr_types[e.id as usize];
         if *slot != t {
@@ -533,7 +482,7 @@ impl<'a> Cx<'a> {
             if arrays::is_view(&a, index, &it) {
                 return self.view_type(a, index, span);
             }
-            return self.element_index(a, index, span);
+            return self.element_index(a, index, false, span);
         }
         if vt == Type::Unknown {
             // A callee's result not typed yet: type the index's parts (a slice included) and wait
@@ -693,42 +642,6 @@ impl<'a> Cx<'a> {
             },
         })
     }
-}
-
-/// Whether control can run off the end of `stmts`.
-pub fn falls_through(stmts: &[hir::Stmt]) -> bool {
-    for s in stmts {
-        match &s.kind {
-            S::Return(_) | S::Break | S::Continue => return false,
-            S::If { body, orelse, .. } if !falls_through(body) && !falls_through(orelse) => {
-                return false;
-            }
-            // A loop is left by a `break` or, when its test fails, through its `else` clause.
-            S::While { test, body, orelse } => {
-                let forever = matches!(test.kind, H::Bool(true) | H::UInt(_)) || matches!(test.kind, H::Int(i) if i != 0);
-                let normal_exit = !forever && falls_through(orelse);
-                if !normal_exit && !has_break(body) {
-                    return false;
-                }
-            }
-            S::ForRange { body, orelse, .. } if !falls_through(orelse) && !has_break(body) => {
-                return false;
-            }
-            _ => {}
-        }
-    }
-    true
-}
-
-/// Whether a `break` in `stmts` leaves the loop these statements are the body of. A `break` in
-/// an inner loop's body leaves that inner loop; one in its `else` clause leaves this one.
-fn has_break(stmts: &[hir::Stmt]) -> bool {
-    stmts.iter().any(|s| match &s.kind {
-        S::Break => true,
-        S::If { body, orelse, .. } => has_break(body) || has_break(orelse),
-        S::While { orelse, .. } | S::ForRange { orelse, .. } => has_break(orelse),
-        _ => false,
-    })
 }
 
 fn validate(f: &hir::Function, s: &TypedFunction) -> Result<()> {

@@ -1,12 +1,13 @@
 //! Typing of operators: the result type of `left op right` (NumPy's and Numba's promotion,
-//! integer literals taking the type of the integer beside them) and its errors.
+//! integer literals taking the type of the integer beside them) and of `op operand`, and their
+//! errors.
 
 use crate::ast::{BinOp, Span, UnaryOp};
 use crate::error::{CompileError, Result};
 use crate::hir::{self, ExprKind as H};
 use crate::types::Type;
 
-use super::type_name;
+use super::{type_name, Cx};
 
 /// Whether an exponent expression is a literal negative integer (`2 ** -1` is a float in Python).
 fn is_negative_literal(e: &hir::Expr) -> bool {
@@ -18,7 +19,7 @@ fn is_negative_literal(e: &hir::Expr) -> bool {
 }
 
 /// The type of `l op r` (`right` is the right operand, for `x ** -2`).
-pub(super) fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> Result<Type> {
+fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> Result<Type> {
     for t in [l, r] {
         if !(t.is_numeric() || *t == Type::Unknown) {
             return Err(CompileError::typing(
@@ -60,4 +61,38 @@ pub(super) fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span
         BinOp::LShift | BinOp::RShift => Type::Int,
         _ => l.arith(r),
     })
+}
+
+impl Cx<'_> {
+    /// The type of `left op right` where `left` has type `l` (an expression's, or the element or
+    /// variable an augmented assignment reads): types `right`, then [`binary_type`].
+    pub(super) fn binary(&mut self, op: BinOp, l: &Type, right: &hir::Expr, span: Span) -> Result<Type> {
+        let r = self.expr(right)?;
+        binary_type(op, l, &r, right, span)
+    }
+
+    /// The type of `op operand` (Numba's rules: `-u` and `~u` of a uint64 are uint64, wrapping).
+    pub(super) fn unary(&mut self, op: UnaryOp, operand: &hir::Expr, span: Span) -> Result<Type> {
+        let t = self.expr(operand)?;
+        if !(t.is_numeric() || t == Type::Unknown) {
+            return Err(CompileError::typing(
+                "unary operator",
+                format!("bad operand type for unary operator: {}", type_name(&t)),
+                span,
+            ));
+        }
+        Ok(match (op, &t) {
+            (_, Type::Unknown) => Type::Unknown,
+            (UnaryOp::Not, _) => Type::Bool,
+            (UnaryOp::Invert, Type::Float | Type::Float32) => {
+                return Err(CompileError::typing("unary operator", "bad operand type for unary ~: 'float'", span))
+            }
+            // Numba: -u and ~u of a uint64 are uint64 (wrapping).
+            (_, Type::UInt64) => Type::UInt64,
+            (UnaryOp::Invert, _) => Type::Int,
+            (_, Type::Float) => Type::Float,
+            (_, Type::Float32) => Type::Float32,
+            _ => Type::Int,
+        })
+    }
 }

@@ -1,8 +1,9 @@
 //! Unit tests of the type inference stage.
 
 use super::*;
-use crate::lower::{lower, Env, GlobalValue};
+use crate::lower::{Env, GlobalValue};
 use crate::parse::{parse_function, SourceFunction};
+use crate::types::{ArrayType, Dtype, Layout};
 
 fn program(src: &str, args: &[Type]) -> Result<TypedProgram> {
     let lines: Vec<String> = src.lines().map(|l| format!("{l}\n")).collect();
@@ -10,7 +11,7 @@ fn program(src: &str, args: &[Type]) -> Result<TypedProgram> {
     let mut env = Env { defaults: vec![None; f.params.len()], ..Default::default() };
     env.globals.insert(f.name.clone(), GlobalValue::SelfFunction);
     env.globals.insert("range".into(), GlobalValue::Builtin("range".into()));
-    infer(vec![lower(&f, &env)?], args.to_vec())
+    infer(crate::lower_and_flow(&[(&f, &env)]).map_err(|(_, e)| e)?, args.to_vec())
 }
 
 #[test]
@@ -57,4 +58,49 @@ fn break_in_inner_loop_else_leaves_the_outer_loop() {
 fn none_and_number_returns_are_an_error() {
     let e = program("def f(n):\n    if n:\n        return 1\n", &[Type::Int]).unwrap_err();
     assert_eq!(e.construct(), "return of None on one path and a value on another");
+}
+
+/// The right-hand side of the first augmented assignment in `f`'s body.
+fn aug_value(p: &TypedProgram) -> ExprId {
+    p.funcs[0]
+        .body
+        .iter()
+        .find_map(|s| match &s.kind {
+            S::AugAssign { value, .. } | S::AugAssignIndex { value, .. } => Some(value.id),
+            _ => None,
+        })
+        .expect("an augmented assignment")
+}
+
+#[test]
+fn augmented_assignment_records_the_type_of_its_operation() {
+    // Typed as `x = x op v`: what codegen computes the operation in.
+    let p = program("def f(n):\n    x = n\n    x **= -1\n    return x\n", &[Type::Int]).unwrap();
+    assert_eq!(p.entry().aug_types[&aug_value(&p)], Type::Float);
+    let p = program("def f(n):\n    x = n\n    x //= 2\n    return x\n", &[Type::UInt64]).unwrap();
+    assert_eq!(p.entry().aug_types[&aug_value(&p)], Type::UInt64);
+    let p = program("def f(n):\n    x = n\n    x += n\n    return x\n", &[Type::Float32]).unwrap();
+    assert_eq!(p.entry().aug_types[&aug_value(&p)], Type::Float32);
+    let a = Type::Array(ArrayType { dtype: Dtype::Int8, ndim: 1, layout: Layout::C, readonly: false });
+    let p = program("def f(a, v):\n    a[0] += v\n    return 0\n", &[a, Type::Float32]).unwrap();
+    assert_eq!(p.entry().aug_types[&aug_value(&p)], Type::Float);
+}
+
+#[test]
+fn fewer_indices_than_axes_says_what_is_not_compiled() {
+    let a = Type::Array(ArrayType { dtype: Dtype::Float64, ndim: 2, layout: Layout::C, readonly: false });
+    let msg = |src: &str| program(src, std::slice::from_ref(&a)).unwrap_err().to_string();
+    let row = "array index: 1 index into a 2-dimensional array: fewer indices than axes (assignment to a row or a slice of an array is not compiled yet: assign its elements)";
+    assert_eq!(msg("def f(a):\n    a[1] = 1.0\n    return 0\n"), row);
+    assert_eq!(msg("def f(a):\n    a[1] += 1.0\n    return 0\n"), row);
+    assert_eq!(
+        msg("def f(a):\n    t = (1,)\n    return a[t]\n"),
+        "array index: 1 index into a 2-dimensional array: fewer indices than axes (an index held in a tuple value must give one index per axis: a view is made only by an index written out, as in a[i] or a[i, :])"
+    );
+    assert_eq!(
+        msg("def f(a):\n    t = (1, 2, 3)\n    return a[t]\n"),
+        "array index: 3 indexes into a 2-dimensional array: more indices than axes"
+    );
+    // Reading a row is a view, not an error.
+    assert!(program("def f(a):\n    return a[1]\n", &[a]).is_ok());
 }

@@ -8,14 +8,13 @@ use std::collections::HashMap;
 
 use crate::ast::{self, ExprKind as A, Span, StmtKind as S};
 use crate::error::{CompileError, Result};
-use crate::flow;
 
 mod names;
 mod numpy;
 use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
 use crate::registry::{self, Builtin, NewFn, NumpyFn};
-use names::collect_assigned;
-pub use names::{global_names, local_names};
+use crate::scope::collect_assigned;
+pub use names::global_names;
 
 /// What a global name referenced by the function is bound to, as the caller (jit-py) found it.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,7 +78,8 @@ pub fn lower_program(units: &[(&ast::FunctionDef, &Env)]) -> std::result::Result
     (0..units.len()).map(|i| lower_unit(units, i).map_err(|e| (i, e))).collect()
 }
 
-fn lower_unit(units: &[(&ast::FunctionDef, &Env)], me: usize) -> Result<hir::Function> {
+/// Lowers `units[me]`, the others being the functions it may call.
+pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], me: usize) -> Result<hir::Function> {
     let (f, env) = units[me];
     let mut l =
         Lowerer { env, units, me: me as u32, locals: Vec::new(), by_name: HashMap::new(), next_expr: 0, allocates: false };
@@ -93,7 +93,7 @@ fn lower_unit(units: &[(&ast::FunctionDef, &Env)], me: usize) -> Result<hir::Fun
         l.local(&n, s);
     }
     let body = l.block(&f.body)?;
-    let mut func = hir::Function {
+    Ok(hir::Function {
         name: f.name.clone(),
         filename: env.filename.clone(),
         params: (0..f.params.len() as u32).collect(),
@@ -102,9 +102,7 @@ fn lower_unit(units: &[(&ast::FunctionDef, &Env)], me: usize) -> Result<hir::Fun
         n_exprs: l.next_expr,
         allocates: l.allocates,
         span: f.span,
-    };
-    flow::check_assignment(&mut func)?;
-    Ok(func)
+    })
 }
 
 struct Lowerer<'a> {

@@ -1,9 +1,10 @@
-//! Name analysis for lowering: which names a function reads from its globals, which are its
-//! locals (Python's rule), and the order locals are first assigned in.
+//! Name analysis for lowering: which names a function reads from its globals (the names that
+//! are not its locals by Python's rule, [`crate::scope`]).
 
 use std::collections::HashSet;
 
-use crate::ast::{self, ExprKind as A, Span, StmtKind as S};
+use crate::ast::{self, ExprKind as A, StmtKind as S};
+use crate::scope::local_names;
 
 /// The names the function reads that are not its own locals, in first-use order: the caller
 /// looks these up in the function's globals and builtins to build [`Env::globals`].
@@ -93,43 +94,4 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
     }
     walk(&f.body, &mut visit);
     out
-}
-
-/// Parameters and every name assigned anywhere in the body: Python's rule for what is local.
-pub fn local_names(f: &ast::FunctionDef) -> HashSet<String> {
-    let mut assigned = Vec::new();
-    collect_assigned(&f.body, &mut assigned);
-    f.params.iter().map(|p| p.name.clone()).chain(assigned.into_iter().map(|(n, _)| n)).collect()
-}
-
-/// The names assigned in `stmts` (targets of assignments and `for` loops), in first-assignment
-/// order, with where each is first assigned.
-pub(super) fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<(String, Span)>) {
-    fn target(t: &ast::Target, out: &mut Vec<(String, Span)>) {
-        match t {
-            ast::Target::Name(n, s) => {
-                if !out.iter().any(|(m, _)| m == n) {
-                    out.push((n.clone(), *s))
-                }
-            }
-            ast::Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, out)),
-            ast::Target::Subscript { .. } => {}
-        }
-    }
-    for s in stmts {
-        match &s.kind {
-            S::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
-            S::AugAssign { target: t, .. } => target(t, out),
-            S::For { target: t, body, orelse, .. } => {
-                target(t, out);
-                collect_assigned(body, out);
-                collect_assigned(orelse, out)
-            }
-            S::If { body, orelse, .. } | S::While { body, orelse, .. } => {
-                collect_assigned(body, out);
-                collect_assigned(orelse, out)
-            }
-            _ => {}
-        }
-    }
 }

@@ -29,23 +29,6 @@ fn frozen_global_becomes_a_constant() {
 }
 
 #[test]
-fn read_before_any_assignment_is_an_error() {
-    let e = lower_src("def f(a):\n    y = x + 1\n    x = 2\n    return y\n", &[]).unwrap_err();
-    assert_eq!(e.construct(), "variable used before assignment");
-}
-
-#[test]
-fn read_after_a_maybe_empty_loop_is_checked_at_run_time() {
-    let h = lower_src(
-        "def f(n):\n    for i in range(n):\n        last = i\n    return last\n",
-        &[("range", GlobalValue::Builtin("range".into()))],
-    )
-    .unwrap();
-    let hir::StmtKind::Return(Some(e)) = &h.body[1].kind else { panic!() };
-    assert!(matches!(e.kind, H::Local { check_bound: true, .. }));
-}
-
-#[test]
 fn calling_a_plain_python_function_names_it() {
     let e = lower_src(
         "def f(a):\n    return helper(a)\n",
