@@ -29,6 +29,8 @@ pub mod parse;
 pub mod pretty;
 pub mod runtime;
 pub mod tabs;
+#[doc(hidden)]
+pub mod testing;
 pub mod types;
 
 use std::time::{Duration, Instant};
