@@ -286,7 +286,8 @@ pub fn array(dtype: Dtype, ndim: u8) -> Type {
 
 /// One snapshot per line: `snapshot!("name", "def f(a):\n    return a", [Int])` asserts (with
 /// insta, in the calling crate) the text of [`snapshot`] for that source and argument types.
-/// The types are [`Type`]'s variants by name, or [`array`]`(Dtype::Float32, 1)`.
+/// The types are [`Type`]'s variants by name, or [`array`]`(Dtype::Float32, 1)`; or, instead of
+/// the list, any expression that is a `Vec<Type>`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! snapshot {
@@ -299,6 +300,10 @@ macro_rules! snapshot {
             vec![$($t),*]
         };
         let text = $crate::testing::snapshot($src, &args);
+        insta::assert_snapshot!($name, text);
+    }};
+    ($name:expr, $src:expr, $args:expr) => {{
+        let text = $crate::testing::snapshot($src, &$args);
         insta::assert_snapshot!($name, text);
     }};
 }

@@ -1,6 +1,10 @@
 //! Snapshot tests at stage boundaries: the typed IR `infer` produces and the unoptimized LLVM IR
 //! `codegen` produces, for a handful of functions. Review changes with `cargo insta review`.
 
+// The snapshot tables, one module per kind (their .snap files in tests/snap/snapshots/).
+#[path = "snap/ops.rs"]
+mod ops;
+
 use jit_core::lower::ConstValue;
 use jit_core::testing::{self, TestProgram};
 use jit_core::{infer, pretty, Type};
