@@ -187,13 +187,25 @@ pub fn snapshot(src: &str, args: &[Type]) -> String {
 }
 
 /// The module codegen makes of `p` (entry symbol `sj_snapshot`, bounds checked), verified, and
-/// optimized as `compile` optimizes it when `optimized`.
+/// when `optimized`, run through the pass pipeline `compile` runs ([`optimize::pipeline`]) for a
+/// generic x86-64 CPU rather than the host's, so that its text is the same on every machine
+/// (the host's vector width would otherwise show in every vectorized loop).
 pub fn module<'ctx>(ctx: &'ctx Context, p: &TypedProgram, optimized: bool) -> Module<'ctx> {
     let m = built(codegen::codegen(ctx, p, "sj_snapshot", true));
     m.verify().unwrap_or_else(|e| panic!("invalid LLVM IR: {e}"));
     if optimized {
+        use inkwell::targets::{CodeModel, InitializationConfig, RelocMode, Target, TargetMachine};
+        Target::initialize_native(&InitializationConfig::default()).expect("LLVM supports the host target");
+        let triple = TargetMachine::get_default_triple();
+        let target = Target::from_triple(&triple).unwrap_or_else(|e| panic!("the host triple: {e}"));
+        let tm = target
+            .create_target_machine(&triple, "x86-64", "", inkwell::OptimizationLevel::Default, RelocMode::PIC, CodeModel::Small)
+            .expect("a generic x86-64 target machine");
+        m.set_triple(&triple);
+        m.set_data_layout(&tm.get_target_data().get_data_layout());
         let shape = if p.is_leaf() { optimize::Shape::Leaf } else { optimize::Shape::Calls };
-        optimize::optimize(&m, optimize::OptLevel::O3, shape).unwrap_or_else(|e| panic!("optimize: {e}"));
+        let pipeline = optimize::pipeline(optimize::OptLevel::O3, shape);
+        m.run_passes(&pipeline, &tm, inkwell::passes::PassBuilderOptions::create()).unwrap_or_else(|e| panic!("optimize: {e}"));
     }
     m
 }

@@ -2,6 +2,8 @@
 //! `codegen` produces, for a handful of functions. Review changes with `cargo insta review`.
 
 // The snapshot tables, one module per kind (their .snap files in tests/snap/snapshots/).
+#[path = "snap/builtins.rs"]
+mod builtins;
 #[path = "snap/ops.rs"]
 mod ops;
 
