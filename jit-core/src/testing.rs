@@ -181,7 +181,7 @@ pub fn snapshot(src: &str, args: &[Type]) -> String {
         Ok(p) => p.snapshot(args),
         Err((_, e)) => {
             let p = TestProgram { funcs: Vec::new(), envs: Vec::new(), lines: vec![lines_of(src)] };
-            format!("{src}\n== error\n{}\n", p.error_text(0, &e))
+            format!("{}== error\n{}\n", lines_of(src).concat(), p.error_text(0, &e))
         }
     }
 }

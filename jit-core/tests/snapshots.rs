@@ -4,6 +4,8 @@
 // The snapshot tables, one module per kind (their .snap files in tests/snap/snapshots/).
 #[path = "snap/builtins.rs"]
 mod builtins;
+#[path = "snap/errors.rs"]
+mod errors;
 #[path = "snap/ops.rs"]
 mod ops;
 
