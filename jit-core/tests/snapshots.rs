@@ -1,5 +1,8 @@
 //! Snapshot tests at stage boundaries: the typed IR `infer` produces and the unoptimized LLVM IR
-//! `codegen` produces, for a handful of functions. Review changes with `cargo insta review`.
+//! `codegen` produces for a handful of functions; and the tables of `jit_core::snapshot!` lines
+//! (typed IR, optimized LLVM IR or the error text of one small function each) in `snap/`.
+//! After a deliberate change, `INSTA_UPDATE=always cargo test -p jit-core --test snapshots` (or
+//! `cargo insta review`) rewrites them; review every changed `.snap` before committing it.
 
 // The snapshot tables, one module per kind (their .snap files in tests/snap/snapshots/).
 #[path = "snap/builtins.rs"]
