@@ -49,6 +49,8 @@ fn statements() {
     snapshot!("global", "def f(a):\n    global G\n    return a", [Int]);
     snapshot!("nonlocal", "def f(a):\n    nonlocal a\n    return a", [Int]);
     snapshot!("await", "def f(a):\n    return await a", [Int]);
+    snapshot!("type_alias", "def f(a):\n    type T = int\n    return a", [Int]);
+    snapshot!("aug_assign_tuple", "def f(a):\n    a, b += 1\n    return a", [Int]);
     snapshot!("match", "def f(a):\n    match a:\n        case 1:\n            pass\n    return a", [Int]);
     snapshot!("list_target", "def f(a):\n    [x, y] = a\n    return x", [Int]);
     snapshot!("attribute_target", "def f(a):\n    a.x = 1\n    return a", [Int]);
@@ -68,6 +70,8 @@ fn expressions() {
     snapshot!("call_kwargs", "def f(a):\n    return abs(**a)", [Int]);
     snapshot!("call_starred", "def f(a):\n    return abs(*a)", [Int]);
     snapshot!("call_generator", "def f(a):\n    return sum(i for i in a)", [Int]);
+    snapshot!("lambda_expression", "def f(a):\n    return (lambda: a)", [Int]);
+    snapshot!("generator_expression", "def f(a):\n    g = (i for i in range(a))\n    return a", [Int]);
     snapshot!("walrus", "def f(a):\n    return (b := a)", [Int]);
     snapshot!("dict_literal", "def f(a):\n    return {a: 1}", [Int]);
     snapshot!("set_literal", "def f(a):\n    return {a}", [Int]);
@@ -157,6 +161,7 @@ fn numpy() {
     snapshot!("np_arange_no_argument", "def f(a):\n    return np.arange()", [Int]);
     snapshot!("np_arange_uint64", "def f(a):\n    return np.arange(a)", [UInt64]);
     snapshot!("np_arange_dtype_bool", "def f(a):\n    return np.arange(a, dtype=np.bool_)", [Int]);
+    snapshot!("np_arange_tuple", "def f(a):\n    return np.arange((a, a))", [Int]);
     snapshot!("np_shape_float", "def f(a):\n    return np.zeros(a)", [Float]);
     snapshot!("np_fill_tuple", "def f(a):\n    return np.full(3, (a, a))", [Int]);
     snapshot!("np_like_of_a_number", "def f(a):\n    x = 1\n    return np.zeros_like(x)", [Int]);
@@ -205,6 +210,7 @@ fn typing() {
     let uninferable = ["def f(n):\n    x = g(n)\n    return 1", "def g(n):\n    return g(n)"];
     insta::assert_snapshot!("variable_uninferable", TestProgram::new(&uninferable).unwrap().snapshot(&[Int]));
     snapshot!("array_too_many_indices", "def f(a):\n    return a[0, 0]", [f64s()]);
+    snapshot!("array_view_too_many_indices", "def f(a):\n    return a[0, 1:]", [f64s()]);
     snapshot!("array_index_float", "def f(a, x):\n    return a[x]", [f64s(), Float]);
     snapshot!("array_slice_float", "def f(a, x):\n    return a[x:]", [f64s(), Float]);
     snapshot!("array_fewer_indices_in_a_tuple", "def f(a):\n    t = (0,)\n    return a[t]", [array(Dtype::Float64, 2)]);
