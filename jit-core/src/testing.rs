@@ -138,6 +138,9 @@ impl TestProgram {
 
 /// What jit-py binds a global `name` of function `me` to, where that differs from
 /// [`crate::standalone_env`]: NumPy, the program's other functions, unsupported builtins.
+/// Every `np.name` that is not a dtype is a NumPy function here, so that lower decides what is
+/// compiled (jit-py binds only the names it knows; another NumPy callable is an unsupported
+/// function to it).
 fn bind(name: &str, program: &[String], me: &str) -> Option<GlobalValue> {
     if let Some((m, attr)) = name.split_once('.') {
         if m != "np" && m != "numpy" {

@@ -116,6 +116,9 @@ fn calls() {
     snapshot!("call_of_a_computed_function", "def f(a):\n    return (a or a)(1)", [Int]);
     snapshot!("call_unsupported_builtin", "def f(a):\n    print(a)", [Int]);
     snapshot!("call_unsupported_math", "def f(a):\n    return math.gamma(a)", [Float]);
+    // What lower says of a NumPy function it does not compile. jit-py binds only the NumPy
+    // functions it knows as such today, so a user calling np.dot is told "call to a function
+    // that is not jitted ('np.dot' is a _ArrayFunctionDispatcher; decorate it with @jit ...)".
     snapshot!("call_unsupported_numpy", "def f(a):\n    return np.dot(a, a)", [array(Dtype::Float64, 1)]);
     snapshot!("call_keyword_to_builtin", "def f(a):\n    return abs(x=a)", [Int]);
     snapshot!("range_outside_for", "def f(a):\n    r = range(a)\n    return a", [Int]);
