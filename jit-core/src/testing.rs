@@ -243,6 +243,10 @@ pub fn llvm_ir(p: &TypedProgram, optimized: bool) -> String {
     }
     let mut f = m.get_first_function();
     while let Some(func) = f {
+        f = func.get_next_function();
+        if func.get_first_basic_block().is_none() {
+            continue; // a declaration (whose parameters may be metadata, not values)
+        }
         for param in func.get_param_iter() {
             param.set_name("");
         }
@@ -252,7 +256,6 @@ pub fn llvm_ir(p: &TypedProgram, optimized: bool) -> String {
                 let _void_has_no_name = inst.set_name("");
             }
         }
-        f = func.get_next_function();
     }
     let text = m.print_to_string().to_string();
     text.lines()

@@ -115,3 +115,13 @@ fn tuples() {
     snapshot!("tuple_index", "def f(t):\n    return t[1] + t[-1]", [Tuple(vec![Int, Float, Int])]);
     snapshot!("tuple_for", "def f(t):\n    s = 0\n    for x in t:\n        s += x\n    return s", [Tuple(vec![Int, Int])]);
 }
+
+/// Calls between jitted functions (inlined by the optimizer) and recursion.
+#[test]
+fn calls() {
+    let program = ["def f(a):\n    return g(a, c=2.5)", "def g(b, c, d=1):\n    return b * c + d"];
+    let defaults = [None, None, Some(jit_core::lower::ConstValue::Int(1))];
+    let p = jit_core::testing::TestProgram::new(&program).unwrap().defaults(1, &defaults);
+    insta::assert_snapshot!("call_with_keyword_and_default", p.snapshot(&[Type::Int]));
+    snapshot!("recursion", "def f(n):\n    if n < 2:\n        return n\n    return f(n - 1) + f(n - 2)", [Int]);
+}
