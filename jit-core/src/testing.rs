@@ -325,3 +325,32 @@ macro_rules! snapshot {
         insta::assert_snapshot!($name, text);
     }};
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attribute_lines_lose_the_host_cpu_only() {
+        let line = r#"attributes #0 = { nounwind "target-cpu"="znver3" "target-features"="+avx,+sse2" "frame-pointer"="none" }"#;
+        assert_eq!(host_free(line), r#"attributes #0 = { nounwind "frame-pointer"="none" }"#);
+        assert_eq!(host_free(r#"  call void @f() "target-cpu""#), r#"  call void @f() "target-cpu""#);
+    }
+
+    #[test]
+    fn globals_are_bound_as_jit_py_binds_them() {
+        let p = TestProgram::new(&[
+            "def f(a):\n    return g(np.sqrt(a), np.float32, math.pi) + f(a)",
+            "def g(x, y, z):\n    print(x)",
+        ])
+        .unwrap();
+        let g = &p.envs[0].globals;
+        assert_eq!(g["np"], GlobalValue::Module("numpy".into()));
+        assert_eq!(g["np.sqrt"], GlobalValue::NumpyFunction("sqrt".into()));
+        assert_eq!(g["np.float32"], GlobalValue::NumpyDtype("float32".into()));
+        assert_eq!(g["math"], GlobalValue::Module("math".into()));
+        assert_eq!(g["g"], GlobalValue::Jitted { name: "g".into(), unit: 1 });
+        assert_eq!(g["f"], GlobalValue::SelfFunction);
+        assert_eq!(p.envs[1].globals["print"], GlobalValue::Builtin("print".into()));
+    }
+}
