@@ -36,6 +36,8 @@ pub mod registry;
 pub mod runtime;
 pub mod scope;
 pub mod tabs;
+#[doc(hidden)]
+pub mod testing;
 pub mod types;
 
 use std::time::{Duration, Instant};

@@ -1,10 +1,8 @@
 //! The optimize stage's reusable codegen pipeline (cpp/emitter.cpp) must make the very bytes
 //! LLVM's C API makes with a fresh pipeline, for any sequence of modules run through it.
 
-use jit_core::lower::{Env, GlobalValue};
 use jit_core::optimize::{self, OptLevel, Shape};
-use jit_core::parse::{parse_function, SourceFunction};
-use jit_core::{codegen, infer, lower, Type};
+use jit_core::{codegen, testing, Type};
 
 const FUNCTIONS: &[(&str, &[Type])] = &[
     ("def collatz_steps(n):\n    steps = 0\n    while n != 1:\n        n = n // 2 if n % 2 == 0 else 3 * n + 1\n        steps += 1\n    return steps\n", &[Type::Int]),
@@ -16,19 +14,7 @@ const FUNCTIONS: &[(&str, &[Type])] = &[
 
 /// Both object files of one function: (reused pipeline, fresh pipeline).
 fn objects(src: &str, args: &[Type]) -> (Vec<u8>, Vec<u8>) {
-    let lines: Vec<String> = src.lines().map(|l| format!("{l}\n")).collect();
-    let f = parse_function(&SourceFunction { lines: &lines, first_line: 1, filename: "emit.py" }).unwrap();
-    let mut env = Env { filename: "emit.py".into(), defaults: vec![None; f.params.len()], ..Default::default() };
-    for n in lower::global_names(&f) {
-        let v = match n.as_str() {
-            "math" => GlobalValue::Module("math".into()),
-            "range" | "abs" => GlobalValue::Builtin(n.clone()),
-            x if x == f.name => GlobalValue::SelfFunction,
-            _ => GlobalValue::Undefined,
-        };
-        env.globals.insert(n, v);
-    }
-    let typed = infer::infer(jit_core::lower_and_flow(&[(&f, &env)]).unwrap(), args.to_vec()).unwrap();
+    let typed = testing::typed(src, args).unwrap();
     // Codegen's IR passes change the module they run on, and a cloned module can differ in
     // use-list order: each path gets a module made from scratch.
     let emit = |fresh: bool| {

@@ -1,32 +1,27 @@
 //! Snapshot tests at stage boundaries: the typed IR `infer` produces and the unoptimized LLVM IR
-//! `codegen` produces, for a handful of functions. Review changes with `cargo insta review`.
+//! `codegen` produces for a handful of functions; and the tables of `jit_core::snapshot!` lines
+//! (typed IR, optimized LLVM IR or the error text of one small function each) in `snap/`.
+//! After a deliberate change, `INSTA_UPDATE=always cargo test -p jit-core --test snapshots` (or
+//! `cargo insta review`) rewrites them; review every changed `.snap` before committing it.
 
-use jit_core::lower::{Env, GlobalValue};
-use jit_core::parse::{parse_function, SourceFunction};
-use jit_core::{codegen, infer, lower, pretty, Type};
+// The snapshot tables, one module per kind (their .snap files in tests/snap/snapshots/).
+#[path = "snap/builtins.rs"]
+mod builtins;
+#[path = "snap/errors.rs"]
+mod errors;
+#[path = "snap/ops.rs"]
+mod ops;
+
+use jit_core::lower::ConstValue;
+use jit_core::testing::{self, TestProgram};
+use jit_core::{infer, pretty, Type};
 
 fn typed(src: &str, args: &[Type]) -> infer::TypedProgram {
-    let lines: Vec<String> = src.lines().map(|l| format!("{l}\n")).collect();
-    let f = parse_function(&SourceFunction { lines: &lines, first_line: 1, filename: "snap.py" }).unwrap();
-    let mut env = Env { filename: "snap.py".into(), defaults: vec![None; f.params.len()], ..Default::default() };
-    for n in lower::global_names(&f) {
-        let v = match n.as_str() {
-            "math" => GlobalValue::Module("math".into()),
-            "range" | "abs" | "min" | "max" | "int" | "float" | "round" => GlobalValue::Builtin(n.clone()),
-            x if x == f.name => GlobalValue::SelfFunction,
-            _ => GlobalValue::Undefined,
-        };
-        env.globals.insert(n, v);
-    }
-    infer::infer(jit_core::lower_and_flow(&[(&f, &env)]).unwrap(), args.to_vec()).unwrap()
+    testing::typed(src, args).unwrap()
 }
 
 fn llvm(src: &str, args: &[Type]) -> String {
-    let p = typed(src, args);
-    let ctx = inkwell::context::Context::create();
-    let m = codegen::codegen(&ctx, &p, "sj_snapshot", true).unwrap();
-    m.verify().unwrap();
-    m.print_to_string().to_string()
+    testing::llvm_ir(&typed(src, args), false)
 }
 
 const COLLATZ: &str = "def collatz_steps(n):\n    steps = 0\n    while n != 1:\n        n = n // 2 if n % 2 == 0 else 3 * n + 1\n        steps += 1\n    return steps\n";
@@ -61,35 +56,8 @@ fn typed_ir_of_a_program_with_calls() {
         "def ping(n):\n    if n == 0:\n        return 0\n    return pong(n - 1) + 1\n",
         "def pong(n):\n    if n == 0:\n        return 0\n    return ping(n - 1)\n",
     ];
-    let funcs: Vec<_> = sources
-        .iter()
-        .map(|src| {
-            let lines: Vec<String> = src.lines().map(|l| format!("{l}\n")).collect();
-            parse_function(&SourceFunction { lines: &lines, first_line: 1, filename: "snap.py" }).unwrap()
-        })
-        .collect();
-    let unit_of = |name: &str| sources.iter().position(|s| s.starts_with(&format!("def {name}("))).map(|i| i as u32);
-    let envs: Vec<Env> = funcs
-        .iter()
-        .map(|f| {
-            let mut env = Env { filename: "snap.py".into(), defaults: vec![None; f.params.len()], ..Default::default() };
-            if f.name == "clamp" {
-                env.defaults[2] = Some(lower::ConstValue::Int(1));
-            }
-            for n in lower::global_names(f) {
-                let v = match (n.as_str(), unit_of(&n)) {
-                    ("range" | "min" | "max", _) => GlobalValue::Builtin(n.clone()),
-                    (x, Some(_)) if x == f.name => GlobalValue::SelfFunction,
-                    (_, Some(unit)) => GlobalValue::Jitted { name: n.clone(), unit },
-                    _ => GlobalValue::Undefined,
-                };
-                env.globals.insert(n, v);
-            }
-            env
-        })
-        .collect();
-    let units: Vec<_> = funcs.iter().zip(&envs).collect();
-    let p = infer::infer(jit_core::lower_and_flow(&units).unwrap(), vec![Type::Int]).unwrap();
+    let program = TestProgram::new(&sources).unwrap().defaults(1, &[None, None, Some(ConstValue::Int(1))]);
+    let p = program.infer(&[Type::Int]).unwrap();
     assert_eq!(p.recursive_specs(), vec![false, false, false, true, true]);
     insta::assert_snapshot!("program_typed", pretty::typed_program(&p));
 }

@@ -1,18 +1,8 @@
 //! Unit tests of the type inference stage.
 
 use super::*;
-use crate::lower::{Env, GlobalValue};
-use crate::parse::{parse_function, SourceFunction};
+use crate::testing::typed as program;
 use crate::types::{ArrayType, Dtype, Layout};
-
-fn program(src: &str, args: &[Type]) -> Result<TypedProgram> {
-    let lines: Vec<String> = src.lines().map(|l| format!("{l}\n")).collect();
-    let f = parse_function(&SourceFunction { lines: &lines, first_line: 1, filename: "t.py" })?;
-    let mut env = Env { defaults: vec![None; f.params.len()], ..Default::default() };
-    env.globals.insert(f.name.clone(), GlobalValue::SelfFunction);
-    env.globals.insert("range".into(), GlobalValue::Builtin("range".into()));
-    infer(crate::lower_and_flow(&[(&f, &env)]).map_err(|(_, e)| e)?, args.to_vec())
-}
 
 #[test]
 fn int_and_float_paths_give_float() {
