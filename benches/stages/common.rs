@@ -8,13 +8,13 @@ use jit_core::{ast, codegen, hir, infer, lower, normalize, optimize, parse, Type
 
 /// (name, source, argument types): small, medium (20 lines) and recursive.
 pub const KERNELS: &[(&str, &str, &[Type])] = &[
-    ("add1", "def add1(x):\n    return x + 1\n", &[Type::Int]),
+    ("add1", "def add1(x):\n    return x + 1\n", &[Type::Int64]),
     (
         "twenty_lines",
         "def kernel(n, x0):\n    s = 0.0\n    t = 0\n    x = x0\n    for i in range(n):\n        if i % 3 == 0:\n            s += math.sqrt(x * x + 1.0)\n        elif i % 3 == 1:\n            s -= x / (i + 1)\n        else:\n            t = (t * 7 + i) % 1009\n        j = 0\n        while j < 3:\n            x = x * 0.5 + 0.25 * j\n            j += 1\n        if s > 1e6:\n            break\n    else:\n        s += 1\n    return s + t\n",
-        &[Type::Int, Type::Float],
+        &[Type::Int64, Type::Float64],
     ),
-    ("fib", "def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n", &[Type::Int]),
+    ("fib", "def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n", &[Type::Int64]),
 ];
 
 pub fn lines(src: &str) -> Vec<String> {

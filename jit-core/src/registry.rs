@@ -349,16 +349,16 @@ macro_rules! dtypes {
 dtypes! {
 //  variant  name       numpy attr  kind  size  element  argument  python
     Bool:    "bool",    "bool_",    b'b', 1,    Bool,    Bool,     "bool";
-    Int8:    "int8",    "int8",     b'i', 1,    Int,     Int,      "int";
-    Int16:   "int16",   "int16",    b'i', 2,    Int,     Int,      "int";
-    Int32:   "int32",   "int32",    b'i', 4,    Int,     Int,      "int";
-    Int64:   "int64",   "int64",    b'i', 8,    Int,     Int,      "int";
-    UInt8:   "uint8",   "uint8",    b'u', 1,    Int,     Int,      "int";
-    UInt16:  "uint16",  "uint16",   b'u', 2,    Int,     Int,      "int";
-    UInt32:  "uint32",  "uint32",   b'u', 4,    Int,     Int,      "int";
+    Int8:    "int8",    "int8",     b'i', 1,    Int64,   Int64,    "int";
+    Int16:   "int16",   "int16",    b'i', 2,    Int64,   Int64,    "int";
+    Int32:   "int32",   "int32",    b'i', 4,    Int64,   Int64,    "int";
+    Int64:   "int64",   "int64",    b'i', 8,    Int64,   Int64,    "int";
+    UInt8:   "uint8",   "uint8",    b'u', 1,    Int64,   Int64,    "int";
+    UInt16:  "uint16",  "uint16",   b'u', 2,    Int64,   Int64,    "int";
+    UInt32:  "uint32",  "uint32",   b'u', 4,    Int64,   Int64,    "int";
     UInt64:  "uint64",  "uint64",   b'u', 8,    UInt64,  UInt64,   "int";
-    Float32: "float32", "float32",  b'f', 4,    Float32, Float,    "float";
-    Float64: "float64", "float64",  b'f', 8,    Float,   Float,    "float";
+    Float32: "float32", "float32",  b'f', 4,    Float32, Float64,  "float";
+    Float64: "float64", "float64",  b'f', 8,    Float64, Float64,  "float";
 }
 
 impl Dtype {

@@ -5,7 +5,7 @@
 //! One snapshot is one line ([`snapshot!`](crate::snapshot)):
 //!
 //! ```text
-//! jit_core::snapshot!("add_int64", "def f(a, b):\n    return a + b", [Int, Int]);
+//! jit_core::snapshot!("add_int64", "def f(a, b):\n    return a + b", [Int64, Int64]);
 //! ```
 
 use inkwell::context::Context;
@@ -303,7 +303,7 @@ pub fn array(dtype: Dtype, ndim: u8) -> Type {
     Type::Array(ArrayType { dtype, ndim, layout: Layout::C, readonly: false })
 }
 
-/// One snapshot per line: `snapshot!("name", "def f(a):\n    return a", [Int])` asserts (with
+/// One snapshot per line: `snapshot!("name", "def f(a):\n    return a", [Int64])` asserts (with
 /// insta, in the calling crate) the text of [`snapshot`] for that source and argument types.
 /// The types are [`Type`]'s variants by name, or [`array`]`(Dtype::Float32, 1)`; or, instead of
 /// the list, any expression that is a `Vec<Type>`.

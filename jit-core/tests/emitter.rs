@@ -5,10 +5,10 @@ use jit_core::optimize::{self, OptLevel, Shape};
 use jit_core::{codegen, testing, Type};
 
 const FUNCTIONS: &[(&str, &[Type])] = &[
-    ("def collatz_steps(n):\n    steps = 0\n    while n != 1:\n        n = n // 2 if n % 2 == 0 else 3 * n + 1\n        steps += 1\n    return steps\n", &[Type::Int]),
-    ("def harmonic(n):\n    s = 0\n    for i in range(1, n + 1):\n        s += 1.0 / i\n    return s\n", &[Type::Int]),
-    ("def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n", &[Type::Int]),
-    ("def f(a, b):\n    x = math.sin(a) * math.exp(b)\n    return math.sqrt(abs(x)) + a ** b\n", &[Type::Float, Type::Float]),
+    ("def collatz_steps(n):\n    steps = 0\n    while n != 1:\n        n = n // 2 if n % 2 == 0 else 3 * n + 1\n        steps += 1\n    return steps\n", &[Type::Int64]),
+    ("def harmonic(n):\n    s = 0\n    for i in range(1, n + 1):\n        s += 1.0 / i\n    return s\n", &[Type::Int64]),
+    ("def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n", &[Type::Int64]),
+    ("def f(a, b):\n    x = math.sin(a) * math.exp(b)\n    return math.sqrt(abs(x)) + a ** b\n", &[Type::Float64, Type::Float64]),
     ("def g(x):\n    return x\n", &[Type::Bool]),
 ];
 

@@ -62,7 +62,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         match (n, fill) {
             (_, Some(Fill::Zero | Fill::Uninit)) => {}
             (_, Some(Fill::One)) => {
-                self.fill_linear(data, &a, count, self.i64(1).into(), &Type::Int);
+                self.fill_linear(data, &a, count, self.i64(1).into(), &Type::Int64);
             }
             (_, Some(Fill::Value(_))) => {
                 let (x, t) = fill_value.expect("evaluated above");
@@ -104,11 +104,11 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 (0..ndim)
                     .map(|k| {
                         let x = self.b().build_extract_value(sv, k as u32, "dim").u();
-                        self.cast(x, &items[k], &Type::Int).into_int_value()
+                        self.cast(x, &items[k], &Type::Int64).into_int_value()
                     })
                     .collect()
             }
-            t => vec![self.cast(v, &t, &Type::Int).into_int_value()],
+            t => vec![self.cast(v, &t, &Type::Int64).into_int_value()],
         })
     }
 

@@ -34,10 +34,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         for e in [start, stop, step] {
             vals.push((self.expr(e)?, self.ty(e).carrier()));
         }
-        let len = if vals.iter().any(|(_, t)| *t == Type::Float) {
+        let len = if vals.iter().any(|(_, t)| *t == Type::Float64) {
             self.arange_len_float(&vals)
         } else {
-            let i: Vec<IntValue<'ctx>> = vals.iter().map(|(v, t)| self.cast(*v, t, &Type::Int).into_int_value()).collect();
+            let i: Vec<IntValue<'ctx>> = vals.iter().map(|(v, t)| self.cast(*v, t, &Type::Int64).into_int_value()).collect();
             self.arange_len_int(i[0], i[1], i[2])
         };
         let step = vals.pop().expect("three operands");
@@ -120,10 +120,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// An operand is a float: `val = (stop - start) / step` as Python computes it (an int
     /// difference exactly, then a float division), then NumPy's `_calc_length`.
     fn arange_len_float(&mut self, vals: &[(BasicValueEnum<'ctx>, Type)]) -> IntValue<'ctx> {
-        let f: Vec<FloatValue<'ctx>> = vals.iter().map(|(v, t)| self.cast(*v, t, &Type::Float).into_float_value()).collect();
-        let span = if vals[0].1 != Type::Float && vals[1].1 != Type::Float {
-            let i0 = self.cast(vals[0].0, &vals[0].1, &Type::Int).into_int_value();
-            let i1 = self.cast(vals[1].0, &vals[1].1, &Type::Int).into_int_value();
+        let f: Vec<FloatValue<'ctx>> = vals.iter().map(|(v, t)| self.cast(*v, t, &Type::Float64).into_float_value()).collect();
+        let span = if vals[0].1 != Type::Float64 && vals[1].1 != Type::Float64 {
+            let i0 = self.cast(vals[0].0, &vals[0].1, &Type::Int64).into_int_value();
+            let i1 = self.cast(vals[1].0, &vals[1].1, &Type::Int64).into_int_value();
             self.int_sum_as_float("llvm.ssub.with.overflow", i1, i0, f[1], f[0])
         } else {
             self.b().build_float_sub(f[1], f[0], "span").u()
@@ -206,14 +206,14 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let (s0, t0) = r.start.clone();
         let (st, ts) = r.step.clone();
         let f64t = self.ctx().f64_type();
-        let ints = t0 != Type::Float && ts != Type::Float;
+        let ints = t0 != Type::Float64 && ts != Type::Float64;
         // start and next as Python values would be: ints (exact) or floats.
         let next_f = |fx: &Self| -> FloatValue<'ctx> {
-            let f0 = fx.cast(s0, &t0, &Type::Float).into_float_value();
-            let fs = fx.cast(st, &ts, &Type::Float).into_float_value();
+            let f0 = fx.cast(s0, &t0, &Type::Float64).into_float_value();
+            let fs = fx.cast(st, &ts, &Type::Float64).into_float_value();
             if ints {
-                let i0 = fx.cast(s0, &t0, &Type::Int).into_int_value();
-                let is = fx.cast(st, &ts, &Type::Int).into_int_value();
+                let i0 = fx.cast(s0, &t0, &Type::Int64).into_int_value();
+                let is = fx.cast(st, &ts, &Type::Int64).into_int_value();
                 fx.int_sum_as_float("llvm.sadd.with.overflow", i0, is, f0, fs)
             } else {
                 fx.b().build_float_add(f0, fs, "next").u()
@@ -222,7 +222,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         match a.dtype {
             Dtype::Float64 | Dtype::Float32 => {
                 let single = a.dtype == Dtype::Float32;
-                let b0 = self.cast(s0, &t0, &Type::Float).into_float_value();
+                let b0 = self.cast(s0, &t0, &Type::Float64).into_float_value();
                 let b1 = next_f(self);
                 let ft = if single { self.ctx().f32_type() } else { f64t };
                 let (b0, b1) = if single {
@@ -239,7 +239,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                     let x = b.build_float_add(b0, off, "x").u();
                     let x = fx.first_two(i, b0.into(), b1.into(), x.into()).into_float_value();
                     let x = if single { fx.b().build_float_ext(x, f64t, "x64").u() } else { x };
-                    (x.into(), Type::Float)
+                    (x.into(), Type::Float64)
                 })
             }
             _ => {
@@ -247,28 +247,28 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 // float truncated toward zero), then wrapping integer arithmetic (the store keeps
                 // the dtype's low bits, as C's conversion does).
                 let to_int = |fx: &Self, v: BasicValueEnum<'ctx>, t: &Type| -> IntValue<'ctx> {
-                    if *t == Type::Float {
+                    if *t == Type::Float64 {
                         let i64t = fx.ctx().i64_type();
                         let sat = fx.cg.llvm_intrinsic("llvm.fptosi.sat", &[i64t.into(), f64t.into()]);
                         fx.call_basic(sat, &[v.into()]).into_int_value()
                     } else {
-                        fx.cast(v, t, &Type::Int).into_int_value()
+                        fx.cast(v, t, &Type::Int64).into_int_value()
                     }
                 };
                 let b0 = to_int(self, s0, &t0);
                 let b1 = if ints {
-                    let is = self.cast(st, &ts, &Type::Int).into_int_value();
+                    let is = self.cast(st, &ts, &Type::Int64).into_int_value();
                     self.b().build_int_add(b0, is, "next").u() // exact whenever count > 1
                 } else {
                     let n = next_f(self);
-                    to_int(self, n.into(), &Type::Float)
+                    to_int(self, n.into(), &Type::Float64)
                 };
                 let delta = self.b().build_int_sub(b1, b0, "delta").u();
                 self.arange_loop(data, a, count, &mut |fx, i| {
                     let b = fx.b();
                     let off = b.build_int_mul(i, delta, "off").u();
                     let x = b.build_int_add(b0, off, "x").u();
-                    (fx.first_two(i, b0.into(), b1.into(), x.into()), Type::Int)
+                    (fx.first_two(i, b0.into(), b1.into(), x.into()), Type::Int64)
                 })
             }
         }

@@ -31,32 +31,32 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             if (*lt == Type::UInt64 || *rt == Type::UInt64) && !lt.is_float() && !rt.is_float() {
                 // NumPy's uint64 true division (with a uint64 or an int): both sides to float64,
                 // then divide; dividing by zero is Python's ZeroDivisionError, as in Numba.
-                let x = self.cast(l, lt, &Type::Float).into_float_value();
-                let y = self.cast(r, rt, &Type::Float).into_float_value();
+                let x = self.cast(l, lt, &Type::Float64).into_float_value();
+                let y = self.cast(r, rt, &Type::Float64).into_float_value();
                 let z = b.build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();
                 self.fail_if(z, Status::IntTrueDivZero as u32);
                 return Ok(self.b().build_float_div(x, y, "div").u().into());
             }
             if lt.is_float() || rt.is_float() {
-                let x = self.cast(l, lt, &Type::Float).into_float_value();
-                let y = self.cast(r, rt, &Type::Float).into_float_value();
+                let x = self.cast(l, lt, &Type::Float64).into_float_value();
+                let y = self.cast(r, rt, &Type::Float64).into_float_value();
                 let z = b.build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();
                 self.fail_if(z, Status::FloatDivZero as u32);
                 return Ok(self.b().build_float_div(x, y, "div").u().into());
             }
-            let x = self.cast(l, lt, &Type::Int).into_int_value();
-            let y = self.cast(r, rt, &Type::Int).into_int_value();
+            let x = self.cast(l, lt, &Type::Int64).into_int_value();
+            let y = self.cast(r, rt, &Type::Int64).into_int_value();
             return Ok(self.int_truediv(x, y).into());
         }
         if op == BinOp::Pow {
             // A float power also when both sides are integers but the exponent is a negative literal.
-            if ty == Type::Float {
-                let x = self.cast(l, lt, &Type::Float).into_float_value();
-                let y = self.cast(r, rt, &Type::Float).into_float_value();
+            if ty == Type::Float64 {
+                let x = self.cast(l, lt, &Type::Float64).into_float_value();
+                let y = self.cast(r, rt, &Type::Float64).into_float_value();
                 return Ok(self.float_pow(x, y).into());
             }
-            let x = self.cast(l, lt, &Type::Int).into_int_value();
-            let y = self.cast(r, rt, &Type::Int).into_int_value();
+            let x = self.cast(l, lt, &Type::Int64).into_int_value();
+            let y = self.cast(r, rt, &Type::Int64).into_int_value();
             if *rt != Type::UInt64 {
                 let neg = self.b().build_int_compare(IntPredicate::SLT, y, self.i64(0), "negexp").u();
                 self.fail_if(neg, Status::IntPowNegativeExponent as u32);
@@ -74,9 +74,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             };
             return Ok(v.into());
         }
-        if ty == Type::Float {
-            let x = self.cast(l, lt, &Type::Float).into_float_value();
-            let y = self.cast(r, rt, &Type::Float).into_float_value();
+        if ty == Type::Float64 {
+            let x = self.cast(l, lt, &Type::Float64).into_float_value();
+            let y = self.cast(r, rt, &Type::Float64).into_float_value();
             let v = match op {
                 BinOp::Add => b.build_float_add(x, y, "add").u(),
                 BinOp::Sub => b.build_float_sub(x, y, "sub").u(),
@@ -89,8 +89,8 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
         // int64, or uint64 (see `Type::UInt64`); the two share their bits.
         let unsigned = ty == Type::UInt64;
-        let x = self.cast(l, lt, &Type::Int).into_int_value();
-        let y = self.cast(r, rt, &Type::Int).into_int_value();
+        let x = self.cast(l, lt, &Type::Int64).into_int_value();
+        let y = self.cast(r, rt, &Type::Int64).into_int_value();
         let v = match op {
             BinOp::Add => b.build_int_add(x, y, "add").u(),
             BinOp::Sub => b.build_int_sub(x, y, "sub").u(),

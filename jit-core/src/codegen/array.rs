@@ -120,7 +120,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 n.into()
             }
             hir::Attr::Shape => {
-                let st = self.cg.llty(&Type::Tuple(vec![Type::Int; a.ndim as usize])).into_struct_type();
+                let st = self.cg.llty(&Type::Tuple(vec![Type::Int64; a.ndim as usize])).into_struct_type();
                 let mut t = st.get_undef();
                 for k in 0..a.ndim as u32 {
                     t = self.b().build_insert_value(t, self.dim(arr, field::SHAPE, k), k, "shape").u().into_struct_value();
@@ -285,12 +285,12 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let t = self.truth(v, from);
                 b.build_int_z_extend(t, self.ctx().i8_type(), "b8").u().into()
             }
-            (Dtype::Float64, _) => self.cast(v, from, &Type::Float),
+            (Dtype::Float64, _) => self.cast(v, from, &Type::Float64),
             (Dtype::Float32, _) => {
-                let f = self.cast(v, from, &Type::Float).into_float_value();
+                let f = self.cast(v, from, &Type::Float64).into_float_value();
                 self.b().build_float_trunc(f, self.ctx().f32_type(), "f32").u().into()
             }
-            (d, Type::Float) => {
+            (d, Type::Float64) => {
                 // NumPy truncates toward zero; out-of-range values saturate here (NumPy leaves
                 // them undefined).
                 let name = if d.is_signed() || d == Dtype::Int64 { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
@@ -300,7 +300,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             }
             (_, t) => {
                 // Integers keep their low bits, as NumPy's casts (uint64 and int64 share theirs).
-                let i = self.cast(v, t, &Type::Int).into_int_value();
+                let i = self.cast(v, t, &Type::Int64).into_int_value();
                 if mem.into_int_type().get_bit_width() == 64 {
                     i.into()
                 } else {
@@ -335,7 +335,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         // The identity of the operation (min/max: the first element is never compared with it
         // wrongly, since every element is combined and the array is not empty).
         let init: BasicValueEnum = match (f, &acc_t) {
-            (_, Type::Float) => self
+            (_, Type::Float64) => self
                 .f64(match f {
                     Reduction::Min => f64::INFINITY,
                     Reduction::Max => f64::NEG_INFINITY,
@@ -447,11 +447,11 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     fn combine(&self, f: Reduction, t: &Type, cur: BasicValueEnum<'ctx>, x: BasicValueEnum<'ctx>) -> BasicValueEnum<'ctx> {
         let b = self.b();
         match (f, t) {
-            (Reduction::Sum | Reduction::Mean, Type::Float) => {
+            (Reduction::Sum | Reduction::Mean, Type::Float64) => {
                 b.build_float_add(cur.into_float_value(), x.into_float_value(), "sum").u().into()
             }
             (Reduction::Sum | Reduction::Mean, _) => b.build_int_add(cur.into_int_value(), x.into_int_value(), "sum").u().into(),
-            (_, Type::Float) => {
+            (_, Type::Float64) => {
                 // NaN propagates, as in NumPy.
                 let name = if f == Reduction::Min { "llvm.minimum.f64" } else { "llvm.maximum.f64" };
                 let func = self.intrinsic_fn(name, 2);

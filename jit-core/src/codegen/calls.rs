@@ -192,7 +192,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 
     pub(super) fn float_arg(&mut self, e: &hir::Expr) -> Result<FloatValue<'ctx>> {
         let v = self.expr(e)?;
-        Ok(self.cast(v, &self.ty(e), &Type::Float).into_float_value())
+        Ok(self.cast(v, &self.ty(e), &Type::Float64).into_float_value())
     }
 
     pub(super) fn intrinsic(&mut self, f: Intrinsic, args: &[hir::Expr], ty: &Type) -> Result<BasicValueEnum<'ctx>> {
@@ -200,13 +200,13 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             Intrinsic::Abs => {
                 let v = self.expr(&args[0])?;
                 let at = self.ty(&args[0]);
-                if *ty == Type::Float {
+                if *ty == Type::Float64 {
                     let fabs = self.intrinsic_fn("llvm.fabs.f64", 1);
                     self.call_basic(fabs, &[v.into()])
                 } else if *ty == Type::UInt64 {
                     v
                 } else {
-                    let iv = self.cast(v, &at, &Type::Int).into_int_value();
+                    let iv = self.cast(v, &at, &Type::Int64).into_int_value();
                     let b = self.b();
                     let neg = b.build_int_compare(IntPredicate::SLT, iv, self.i64(0), "neg").u();
                     let n = b.build_int_sub(self.i64(0), iv, "n").u();
@@ -231,7 +231,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 Some(a) => {
                     let v = self.expr(a)?;
                     match self.ty(a) {
-                        Type::Float => self.float_to_int(v.into_float_value()).into(),
+                        Type::Float64 => self.float_to_int(v.into_float_value()).into(),
                         t => self.cast(v, &t, ty),
                     }
                 }
@@ -254,7 +254,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             Intrinsic::Math(m) => self.math(m, args, ty)?,
             Intrinsic::Np(hir::NpFn::Abs) => self.intrinsic(Intrinsic::Abs, args, ty)?,
             // NumPy 2: floor and ceil of an integer are that integer.
-            Intrinsic::Np(hir::NpFn::Floor | hir::NpFn::Ceil) if matches!(ty, Type::Int | Type::UInt64) => {
+            Intrinsic::Np(hir::NpFn::Floor | hir::NpFn::Ceil) if matches!(ty, Type::Int64 | Type::UInt64) => {
                 let v = self.expr(&args[0])?;
                 self.cast(v, &self.ty(&args[0]), ty)
             }
@@ -283,7 +283,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let at = self.ty(&args[0]);
         if args.len() == 1 {
             return Ok(match at {
-                Type::Float => {
+                Type::Float64 => {
                     let re = self.intrinsic_fn("llvm.roundeven.f64", 1);
                     let r = self.call_basic(re, &[v.into()]).into_float_value();
                     self.float_to_int(r).into()
@@ -292,7 +292,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             });
         }
         let nd = self.int_operand(&args[1])?;
-        if *ty == Type::Float {
+        if *ty == Type::Float64 {
             let status = self.entry_alloca(self.ctx().i32_type(), "rst");
             self.b().build_store(status, self.ctx().i32_type().const_zero()).u();
             let h = self.helper(Helper::RoundF64);
@@ -302,7 +302,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             self.fail_if(bad, Status::RoundedTooLarge as u32);
             return Ok(r);
         }
-        let x = self.cast(v, &at, &Type::Int);
+        let x = self.cast(v, &at, &Type::Int64);
         let h = self.helper(Helper::RoundI64);
         Ok(self.call_basic(h, &[x.into(), nd.into()]))
     }
@@ -315,13 +315,13 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         for a in args {
             raw.push((self.expr(a)?, self.ty(a)));
         }
-        let xs: Vec<FloatValue<'ctx>> = raw.iter().map(|(v, t)| self.cast(*v, t, &Type::Float).into_float_value()).collect();
+        let xs: Vec<FloatValue<'ctx>> = raw.iter().map(|(v, t)| self.cast(*v, t, &Type::Float64).into_float_value()).collect();
         let x = xs.first().copied().unwrap_or(self.f64(0.0));
         let one = |s: &mut Self, name: &'static str| -> BasicValueEnum<'ctx> {
             let f = s.libm(name, 1);
             s.call_basic(f, &[x.into()])
         };
-        if matches!(m, MathFn::Floor | MathFn::Ceil | MathFn::Trunc) && raw[0].1 != Type::Float {
+        if matches!(m, MathFn::Floor | MathFn::Ceil | MathFn::Trunc) && raw[0].1 != Type::Float64 {
             // Of an integer, the integer itself (a uint64 stays one, as inference typed it).
             return Ok(self.cast(raw[0].0, &raw[0].1, ty));
         }

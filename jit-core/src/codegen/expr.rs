@@ -19,15 +19,17 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let (from, to) = (&from.carrier(), &to.carrier());
         match (from, to) {
             (a, b2) if a == b2 => v,
-            (Type::Bool, Type::Int) => b.build_int_z_extend(v.into_int_value(), self.ctx().i64_type(), "b2i").u().into(),
-            (Type::Bool, Type::Float) => {
+            (Type::Bool, Type::Int64) => b.build_int_z_extend(v.into_int_value(), self.ctx().i64_type(), "b2i").u().into(),
+            (Type::Bool, Type::Float64) => {
                 b.build_unsigned_int_to_float(v.into_int_value(), self.ctx().f64_type(), "b2f").u().into()
             }
-            (Type::Int, Type::Float) => b.build_signed_int_to_float(v.into_int_value(), self.ctx().f64_type(), "i2f").u().into(),
+            (Type::Int64, Type::Float64) => {
+                b.build_signed_int_to_float(v.into_int_value(), self.ctx().f64_type(), "i2f").u().into()
+            }
             // uint64 and int64 share their bits (Numba's conversion between them).
             (Type::Bool, Type::UInt64) => b.build_int_z_extend(v.into_int_value(), self.ctx().i64_type(), "b2u").u().into(),
-            (Type::UInt64, Type::Int) | (Type::Int, Type::UInt64) => v,
-            (Type::UInt64, Type::Float) => {
+            (Type::UInt64, Type::Int64) | (Type::Int64, Type::UInt64) => v,
+            (Type::UInt64, Type::Float64) => {
                 b.build_unsigned_int_to_float(v.into_int_value(), self.ctx().f64_type(), "u2f").u().into()
             }
             (Type::Tuple(fs), Type::Tuple(ts)) => {
@@ -59,7 +61,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// becomes int64's largest (out of range for every axis, so an IndexError rather than the
     /// negative index its bits would make).
     pub(super) fn as_index(&self, v: BasicValueEnum<'ctx>, t: &Type) -> IntValue<'ctx> {
-        let i = self.cast(v, t, &Type::Int).into_int_value();
+        let i = self.cast(v, t, &Type::Int64).into_int_value();
         if t.carrier() != Type::UInt64 {
             return i;
         }
@@ -73,9 +75,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let t = &t.carrier();
         match t {
             Type::Bool => v.into_int_value(),
-            Type::Int | Type::UInt64 => b.build_int_compare(IntPredicate::NE, v.into_int_value(), self.i64(0), "t").u(),
+            Type::Int64 | Type::UInt64 => b.build_int_compare(IntPredicate::NE, v.into_int_value(), self.i64(0), "t").u(),
             // NaN is true in Python: unordered-or-not-equal.
-            Type::Float => b.build_float_compare(FloatPredicate::UNE, v.into_float_value(), self.f64(0.0), "t").u(),
+            Type::Float64 => b.build_float_compare(FloatPredicate::UNE, v.into_float_value(), self.f64(0.0), "t").u(),
             Type::None => self.ctx().bool_type().const_zero(),
             Type::Tuple(ts) => self.ctx().bool_type().const_int(!ts.is_empty() as u64, false),
             Type::Unknown | Type::Array(_) => self.ctx().bool_type().const_zero(),
@@ -124,7 +126,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                     UnaryOp::Not => b.build_not(self.truth(v, &ot), "not").u().into(),
                     UnaryOp::Pos => self.cast(v, &ot, &ty),
                     UnaryOp::Neg => match ty {
-                        Type::Float => b.build_float_neg(v.into_float_value(), "neg").u().into(),
+                        Type::Float64 => b.build_float_neg(v.into_float_value(), "neg").u().into(),
                         _ => {
                             let iv = self.cast(v, &ot, &ty).into_int_value();
                             b.build_int_sub(self.i64(0), iv, "neg").u().into()
@@ -277,7 +279,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         {
             // `x % y == 0` on ints: a divisibility test, whatever the signs (the floor modulo
             // is 0 exactly when the truncating remainder is), so without the sign fix-up.
-            let ints = |e: &hir::Expr| matches!(self.ty(e), Type::Int | Type::Bool);
+            let ints = |e: &hir::Expr| matches!(self.ty(e), Type::Int64 | Type::Bool);
             if matches!(zero.kind, H::Int(0)) && ints(x) && ints(y) {
                 let (x, y) = (self.int_operand(x)?, self.int_operand(y)?);
                 let divisible = self.int_divisible(x, y);
@@ -362,13 +364,13 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     ) -> IntValue<'ctx> {
         let b = self.b();
         match (lt, rt) {
-            (Type::Float, Type::Float) => {
+            (Type::Float64, Type::Float64) => {
                 b.build_float_compare(Self::float_pred(op), l.into_float_value(), r.into_float_value(), "fcmp").u()
             }
-            (Type::UInt64, Type::Float) | (Type::Float, Type::UInt64) => {
+            (Type::UInt64, Type::Float64) | (Type::Float64, Type::UInt64) => {
                 // NumPy's (and Numba's) rule: the uint64 is converted to float64 first.
-                let lf = self.cast(l, lt, &Type::Float).into_float_value();
-                let rf = self.cast(r, rt, &Type::Float).into_float_value();
+                let lf = self.cast(l, lt, &Type::Float64).into_float_value();
+                let rf = self.cast(r, rt, &Type::Float64).into_float_value();
                 b.build_float_compare(Self::float_pred(op), lf, rf, "ufcmp").u()
             }
             (Type::UInt64, Type::UInt64 | Type::Bool) | (Type::Bool, Type::UInt64) => {
@@ -384,24 +386,24 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                     if *t == Type::UInt64 {
                         b.build_int_z_extend(v, i65, "u65").u()
                     } else {
-                        let v = self.cast(v.into(), t, &Type::Int).into_int_value();
+                        let v = self.cast(v.into(), t, &Type::Int64).into_int_value();
                         b.build_int_s_extend(v, i65, "s65").u()
                     }
                 };
                 let (li, ri) = (wide(l, lt), wide(r, rt));
                 b.build_int_compare(Self::int_pred(op), li, ri, "cmp65").u()
             }
-            (Type::Float, _) => {
-                let ri = self.cast(r, rt, &Type::Int).into_int_value();
+            (Type::Float64, _) => {
+                let ri = self.cast(r, rt, &Type::Int64).into_int_value();
                 self.compare_int_float(op.swapped(), ri, l.into_float_value())
             }
-            (_, Type::Float) => {
-                let li = self.cast(l, lt, &Type::Int).into_int_value();
+            (_, Type::Float64) => {
+                let li = self.cast(l, lt, &Type::Int64).into_int_value();
                 self.compare_int_float(op, li, r.into_float_value())
             }
             _ => {
-                let li = self.cast(l, lt, &Type::Int).into_int_value();
-                let ri = self.cast(r, rt, &Type::Int).into_int_value();
+                let li = self.cast(l, lt, &Type::Int64).into_int_value();
+                let ri = self.cast(r, rt, &Type::Int64).into_int_value();
                 b.build_int_compare(Self::int_pred(op), li, ri, "icmp").u()
             }
         }

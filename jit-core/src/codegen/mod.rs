@@ -84,8 +84,8 @@ struct Cg<'a, 'ctx> {
 impl<'a, 'ctx> Cg<'a, 'ctx> {
     fn llty(&self, t: &Type) -> BasicTypeEnum<'ctx> {
         match t {
-            Type::Int | Type::UInt64 => self.ctx.i64_type().into(),
-            Type::Float | Type::Float32 => self.ctx.f64_type().into(),
+            Type::Int64 | Type::UInt64 => self.ctx.i64_type().into(),
+            Type::Float64 | Type::Float32 => self.ctx.f64_type().into(),
             Type::Bool => self.ctx.bool_type().into(),
             Type::None | Type::Unknown => self.ctx.i8_type().into(),
             Type::Tuple(ts) => {
@@ -183,12 +183,12 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         };
         let slot = self.slot(base, at);
         match scalar {
-            Scalar::Float => b.build_load(self.ctx.f64_type(), slot, "a").u(),
+            Scalar::Float64 => b.build_load(self.ctx.f64_type(), slot, "a").u(),
             Scalar::Bool => {
                 let raw = b.build_load(i64t, slot, "a").u().into_int_value();
                 b.build_int_compare(IntPredicate::NE, raw, i64t.const_zero(), "b").u().into()
             }
-            Scalar::Int | Scalar::UInt => b.build_load(i64t, slot, "a").u(),
+            Scalar::Int64 | Scalar::UInt64 => b.build_load(i64t, slot, "a").u(),
         }
     }
 
@@ -228,7 +228,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                     let z = b.build_int_z_extend(value.into_int_value(), self.ctx.i64_type(), "z").u();
                     b.build_store(self.slot(base, at), z).u();
                 }
-                Some(Scalar::Int | Scalar::UInt | Scalar::Float) => {
+                Some(Scalar::Int64 | Scalar::UInt64 | Scalar::Float64) => {
                     b.build_store(self.slot(base, at), value).u();
                 }
                 None => {} // None: no slot

@@ -242,7 +242,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             let off = b.build_int_mul(kv, step, "off").u();
             b.build_int_add(start, off, "i").u()
         };
-        self.assign(target, i.into(), &Type::Int)?;
+        self.assign(target, i.into(), &Type::Int64)?;
         self.loops.push((latch, exit));
         self.block(body)?;
         self.loops.pop();

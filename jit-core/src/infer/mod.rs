@@ -344,7 +344,7 @@ impl<'a> Cx<'a> {
                     let t = self.expr(e)?;
                     require_integer(&t, "range() argument", "range() arguments", e.span)?;
                 }
-                self.assign_target(target, &Type::Int)?;
+                self.assign_target(target, &Type::Int64)?;
                 self.block(body)?;
                 self.block(orelse)?;
             }
@@ -382,9 +382,9 @@ impl<'a> Cx<'a> {
 
     fn expr(&mut self, e: &hir::Expr) -> Result<Type> {
         let t = match &e.kind {
-            H::Int(_) => Type::Int,
+            H::Int(_) => Type::Int64,
             H::UInt(_) => Type::UInt64,
-            H::Float(_) => Type::Float,
+            H::Float(_) => Type::Float64,
             H::Bool(_) => Type::Bool,
             H::None => Type::None,
             H::Local { id, .. } => self.specs[self.me].local_types[*id as usize].clone(),
@@ -397,7 +397,7 @@ impl<'a> Cx<'a> {
                 let mut t = Type::Unknown;
                 for v in values {
                     let vt = self.test(v)?;
-                    t = t.unify(&vt).unwrap_or(Type::Float);
+                    t = t.unify(&vt).unwrap_or(Type::Float64);
                 }
                 t
             }
@@ -526,7 +526,7 @@ impl<'a> Cx<'a> {
         require_integer(&it, "tuple index", "tuple indices", index.span)?;
         let Some(first) = items.first() else {
             // Always an IndexError at run time; int64 lets `for x in ()` type its dead body.
-            return Ok(Type::Int);
+            return Ok(Type::Int64);
         };
         if !items.iter().all(Type::is_known) {
             return Ok(Type::Unknown); // an element a callee gives, not typed yet
@@ -562,8 +562,8 @@ impl<'a> Cx<'a> {
     fn intrinsic(&mut self, f: Intrinsic, args: &[hir::Expr], span: Span) -> Result<Type> {
         if f == Intrinsic::Len {
             return match self.expr(&args[0])? {
-                Type::Tuple(_) => Ok(Type::Int),
-                Type::Array(a) if a.ndim > 0 => Ok(Type::Int),
+                Type::Tuple(_) => Ok(Type::Int64),
+                Type::Array(a) if a.ndim > 0 => Ok(Type::Int64),
                 Type::Unknown => Ok(Type::Unknown),
                 t => Err(self.not_an_array(&args[0], &t).unwrap_or_else(|| {
                     CompileError::typing(
@@ -600,44 +600,44 @@ impl<'a> Cx<'a> {
                 Type::UInt64
             }
             Intrinsic::Abs => {
-                if tys[0] == Type::Float {
-                    Type::Float
+                if tys[0] == Type::Float64 {
+                    Type::Float64
                 } else {
-                    Type::Int
+                    Type::Int64
                 }
             }
-            Intrinsic::Min | Intrinsic::Max => tys.iter().fold(Type::Unknown, |a, b| a.unify(b).unwrap_or(Type::Float)),
-            Intrinsic::Int | Intrinsic::Len => Type::Int,
+            Intrinsic::Min | Intrinsic::Max => tys.iter().fold(Type::Unknown, |a, b| a.unify(b).unwrap_or(Type::Float64)),
+            Intrinsic::Int | Intrinsic::Len => Type::Int64,
             Intrinsic::Np(hir::NpFn::Abs | hir::NpFn::Floor | hir::NpFn::Ceil) => {
-                if tys[0] == Type::Float {
-                    Type::Float
+                if tys[0] == Type::Float64 {
+                    Type::Float64
                 } else {
-                    Type::Int
+                    Type::Int64
                 }
             }
-            Intrinsic::Np(_) => Type::Float,
-            Intrinsic::Float => Type::Float,
+            Intrinsic::Np(_) => Type::Float64,
+            Intrinsic::Float => Type::Float64,
             Intrinsic::Bool => Type::Bool,
             Intrinsic::Round => {
-                if tys.len() == 2 && tys[1] == Type::Float {
+                if tys.len() == 2 && tys[1] == Type::Float64 {
                     return Err(CompileError::typing(
                         "round() ndigits",
                         "round() ndigits must be an integer, not float64",
                         args[1].span,
                     ));
                 }
-                if tys.len() == 2 && tys[0] == Type::Float {
-                    Type::Float
+                if tys.len() == 2 && tys[0] == Type::Float64 {
+                    Type::Float64
                 } else {
-                    Type::Int
+                    Type::Int64
                 }
             }
             Intrinsic::Math(m) => match m {
-                MathFn::Floor | MathFn::Ceil | MathFn::Trunc => Type::Int,
+                MathFn::Floor | MathFn::Ceil | MathFn::Trunc => Type::Int64,
                 MathFn::Isnan | MathFn::Isinf | MathFn::Isfinite => Type::Bool,
                 _ => {
                     let _ = span;
-                    Type::Float
+                    Type::Float64
                 }
             },
         })

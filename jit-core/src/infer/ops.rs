@@ -38,12 +38,12 @@ fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> 
     Ok(match op {
         BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::FloorDiv | BinOp::Mod => l.arith(r),
         BinOp::Div if f32_result => Type::Float32,
-        BinOp::Div => Type::Float,
+        BinOp::Div => Type::Float64,
         BinOp::Pow => {
             if f32_result {
                 Type::Float32
-            } else if l.arith(r) == Type::Float || is_negative_literal(right) {
-                Type::Float
+            } else if l.arith(r) == Type::Float64 || is_negative_literal(right) {
+                Type::Float64
             } else {
                 l.arith(r)
             }
@@ -58,7 +58,7 @@ fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> 
         BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if *l == Type::Bool && *r == Type::Bool => Type::Bool,
         // Shifts keep the left operand's type (Numba's rule); bitwise operators as arithmetic.
         BinOp::LShift | BinOp::RShift if *l == Type::UInt64 => Type::UInt64,
-        BinOp::LShift | BinOp::RShift => Type::Int,
+        BinOp::LShift | BinOp::RShift => Type::Int64,
         _ => l.arith(r),
     })
 }
@@ -84,15 +84,15 @@ impl Cx<'_> {
         Ok(match (op, &t) {
             (_, Type::Unknown) => Type::Unknown,
             (UnaryOp::Not, _) => Type::Bool,
-            (UnaryOp::Invert, Type::Float | Type::Float32) => {
+            (UnaryOp::Invert, Type::Float64 | Type::Float32) => {
                 return Err(CompileError::typing("unary operator", "bad operand type for unary ~: 'float'", span))
             }
             // Numba: -u and ~u of a uint64 are uint64 (wrapping).
             (_, Type::UInt64) => Type::UInt64,
-            (UnaryOp::Invert, _) => Type::Int,
-            (_, Type::Float) => Type::Float,
+            (UnaryOp::Invert, _) => Type::Int64,
+            (_, Type::Float64) => Type::Float64,
             (_, Type::Float32) => Type::Float32,
-            _ => Type::Int,
+            _ => Type::Int64,
         })
     }
 }
