@@ -49,7 +49,7 @@ pub fn shape(p: &infer::TypedProgram) -> optimize::Shape {
 
 /// The unoptimized module of a kernel under `symbol`.
 pub fn module<'ctx>(ctx: &'ctx Context, p: &infer::TypedProgram, symbol: &str) -> Module<'ctx> {
-    codegen::codegen(ctx, p, symbol, true).unwrap()
+    codegen::codegen(ctx, p, symbol, true)
 }
 
 /// The object file of a kernel under `symbol`.

@@ -195,7 +195,7 @@ pub fn snapshot(src: &str, args: &[Type]) -> String {
 /// generic x86-64 CPU rather than the host's, so that its text is the same on every machine
 /// (the host's vector width would otherwise show in every vectorized loop).
 pub fn module<'ctx>(ctx: &'ctx Context, p: &TypedProgram, optimized: bool) -> Module<'ctx> {
-    let m = built(codegen::codegen(ctx, p, "sj_snapshot", true));
+    let m = codegen::codegen(ctx, p, "sj_snapshot", true);
     m.verify().unwrap_or_else(|e| panic!("invalid LLVM IR: {e}"));
     if optimized {
         use inkwell::targets::{CodeModel, InitializationConfig, RelocMode, Target, TargetMachine};
@@ -212,25 +212,6 @@ pub fn module<'ctx>(ctx: &'ctx Context, p: &TypedProgram, optimized: bool) -> Mo
         m.run_passes(&pipeline, &tm, inkwell::passes::PassBuilderOptions::create()).unwrap_or_else(|e| panic!("optimize: {e}"));
     }
     m
-}
-
-/// Codegen's module, whether codegen returns it or a `Result` of it.
-fn built<'ctx, M: IntoModule<'ctx>>(m: M) -> Module<'ctx> {
-    m.into_module()
-}
-
-trait IntoModule<'ctx> {
-    fn into_module(self) -> Module<'ctx>;
-}
-impl<'ctx> IntoModule<'ctx> for Module<'ctx> {
-    fn into_module(self) -> Module<'ctx> {
-        self
-    }
-}
-impl<'ctx, E: std::fmt::Display> IntoModule<'ctx> for Result<Module<'ctx>, E> {
-    fn into_module(self) -> Module<'ctx> {
-        self.unwrap_or_else(|e| panic!("codegen: {e}"))
-    }
 }
 
 /// The LLVM IR of `p` as text: unoptimized, exactly as codegen names its values; optimized,

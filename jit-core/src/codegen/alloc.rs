@@ -7,30 +7,29 @@ use inkwell::IntPredicate;
 
 use super::{Built, Fx, Helper};
 use crate::abi::array_value as field;
-use crate::error::Result;
 use crate::hir::{self, Fill, NewArray};
 use crate::memory;
 use crate::runtime::Status;
 use crate::types::{ArrayType, Type};
 
 impl<'a, 'ctx> Fx<'a, 'ctx> {
-    pub(super) fn array_new(&mut self, n: &NewArray, a: ArrayType) -> Result<BasicValueEnum<'ctx>> {
+    pub(super) fn array_new(&mut self, n: &NewArray, a: ArrayType) -> BasicValueEnum<'ctx> {
         let ndim = a.ndim as usize;
         let mut arange = None;
         // The shape, and what fills the new array.
         let (shape, fill, source): (Vec<IntValue<'ctx>>, Option<&Fill>, Option<BasicValueEnum<'ctx>>) = match n {
-            NewArray::Filled { shape, fill, .. } => (self.shape_values(shape, ndim)?, Some(fill), None),
+            NewArray::Filled { shape, fill, .. } => (self.shape_values(shape, ndim), Some(fill), None),
             NewArray::Like { array, fill, .. } => {
-                let src = self.expr(array)?.into_struct_value();
+                let src = self.expr(array).into_struct_value();
                 ((0..ndim).map(|k| self.dim(src, field::SHAPE, k as u32)).collect(), Some(fill), None)
             }
             NewArray::Copy { array } => {
-                let src = self.expr(array)?;
+                let src = self.expr(array);
                 let s = src.into_struct_value();
                 ((0..ndim).map(|k| self.dim(s, field::SHAPE, k as u32)).collect(), None, Some(src))
             }
             NewArray::Arange { start, stop, step, .. } => {
-                let r = self.arange_len(start, stop, step)?;
+                let r = self.arange_len(start, stop, step);
                 let len = r.len;
                 arange = Some(r);
                 (vec![len], None, None)
@@ -39,7 +38,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         // A fill value is an operand too: evaluated before any check, as Python evaluates every
         // argument before NumPy looks at the shape.
         let fill_value = match fill {
-            Some(Fill::Value(v)) => Some((self.expr(v)?, self.ty(v))),
+            Some(Fill::Value(v)) => Some((self.expr(v), self.ty(v))),
             _ => None,
         };
         let zero = self.i64(0);
@@ -91,14 +90,14 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             }
             _ => unreachable!("every new array is filled one way"),
         }
-        Ok(value)
+        value
     }
 
     /// The values of a shape written as an int or a tuple of ints.
-    fn shape_values(&mut self, shape: &hir::Expr, ndim: usize) -> Result<Vec<IntValue<'ctx>>> {
+    fn shape_values(&mut self, shape: &hir::Expr, ndim: usize) -> Vec<IntValue<'ctx>> {
         let t = self.ty(shape);
-        let v = self.expr(shape)?;
-        Ok(match t {
+        let v = self.expr(shape);
+        match t {
             Type::Tuple(items) => {
                 let sv = v.into_struct_value();
                 (0..ndim)
@@ -109,7 +108,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                     .collect()
             }
             t => vec![self.cast(v, &t, &Type::Int64).into_int_value()],
-        })
+        }
     }
 
     /// `a * b` for sizes; an overflow is NumPy's "array is too big" ValueError (a wrapped size

@@ -12,7 +12,6 @@ use inkwell::values::{BasicValueEnum, FloatValue, IntValue, PointerValue};
 use inkwell::{FloatPredicate, IntPredicate};
 
 use super::{Built, Fx};
-use crate::error::Result;
 use crate::hir;
 use crate::runtime::Status;
 use crate::types::{ArrayType, Dtype, Type};
@@ -29,10 +28,10 @@ const TWO_63: f64 = 9_223_372_036_854_775_808.0;
 impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// Evaluates `start`, `stop`, `step` and computes the length (at least 0), raising NumPy's
     /// errors for a zero step and a length that cannot be computed or is too big.
-    pub(super) fn arange_len(&mut self, start: &hir::Expr, stop: &hir::Expr, step: &hir::Expr) -> Result<Arange<'ctx>> {
+    pub(super) fn arange_len(&mut self, start: &hir::Expr, stop: &hir::Expr, step: &hir::Expr) -> Arange<'ctx> {
         let mut vals = Vec::with_capacity(3);
         for e in [start, stop, step] {
-            vals.push((self.expr(e)?, self.ty(e).carrier()));
+            vals.push((self.expr(e), self.ty(e).carrier()));
         }
         let len = if vals.iter().any(|(_, t)| *t == Type::Float64) {
             self.arange_len_float(&vals)
@@ -43,7 +42,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let step = vals.pop().expect("three operands");
         vals.pop();
         let start = vals.pop().expect("three operands");
-        Ok(Arange { len, start, step })
+        Arange { len, start, step }
     }
 
     /// All three operands integers: `ceil(float(stop - start) / step)`, the division correctly

@@ -6,7 +6,6 @@ use inkwell::{FloatPredicate, IntPredicate};
 
 use super::{Built, Cold, Fx};
 use crate::ast::BinOp;
-use crate::error::Result;
 use crate::hir;
 use crate::runtime::Status;
 use crate::types::Type;
@@ -24,7 +23,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         r: BasicValueEnum<'ctx>,
         rt: &Type,
         ty: &Type,
-    ) -> Result<BasicValueEnum<'ctx>> {
+    ) -> BasicValueEnum<'ctx> {
         let ty = ty.carrier();
         let b = self.b();
         if op == BinOp::Div {
@@ -35,25 +34,25 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let y = self.cast(r, rt, &Type::Float64).into_float_value();
                 let z = b.build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();
                 self.fail_if(z, Status::IntTrueDivZero as u32);
-                return Ok(self.b().build_float_div(x, y, "div").u().into());
+                return self.b().build_float_div(x, y, "div").u().into();
             }
             if lt.is_float() || rt.is_float() {
                 let x = self.cast(l, lt, &Type::Float64).into_float_value();
                 let y = self.cast(r, rt, &Type::Float64).into_float_value();
                 let z = b.build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();
                 self.fail_if(z, Status::FloatDivZero as u32);
-                return Ok(self.b().build_float_div(x, y, "div").u().into());
+                return self.b().build_float_div(x, y, "div").u().into();
             }
             let x = self.cast(l, lt, &Type::Int64).into_int_value();
             let y = self.cast(r, rt, &Type::Int64).into_int_value();
-            return Ok(self.int_truediv(x, y).into());
+            return self.int_truediv(x, y).into();
         }
         if op == BinOp::Pow {
             // A float power also when both sides are integers but the exponent is a negative literal.
             if ty == Type::Float64 {
                 let x = self.cast(l, lt, &Type::Float64).into_float_value();
                 let y = self.cast(r, rt, &Type::Float64).into_float_value();
-                return Ok(self.float_pow(x, y).into());
+                return self.float_pow(x, y).into();
             }
             let x = self.cast(l, lt, &Type::Int64).into_int_value();
             let y = self.cast(r, rt, &Type::Int64).into_int_value();
@@ -63,7 +62,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             }
             // Wrapping multiplication gives the same bits for uint64 as for int64.
             let f = self.helper(super::Helper::Ipow);
-            return Ok(self.call_basic(f, &[x.into(), y.into()]));
+            return self.call_basic(f, &[x.into(), y.into()]);
         }
         if ty == Type::Bool {
             let (x, y) = (l.into_int_value(), r.into_int_value());
@@ -72,7 +71,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 BinOp::BitOr => b.build_or(x, y, "or").u(),
                 _ => b.build_xor(x, y, "xor").u(),
             };
-            return Ok(v.into());
+            return v.into();
         }
         if ty == Type::Float64 {
             let x = self.cast(l, lt, &Type::Float64).into_float_value();
@@ -85,7 +84,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 BinOp::Mod => self.float_divmod(x, y, false),
                 _ => unreachable!("inference rejects {op:?} on floats"),
             };
-            return Ok(v.into());
+            return v.into();
         }
         // int64, or uint64 (see `Type::UInt64`); the two share their bits.
         let unsigned = ty == Type::UInt64;
@@ -104,7 +103,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             BinOp::LShift | BinOp::RShift => self.shift(op == BinOp::LShift, x, y, *rt == Type::UInt64, unsigned),
             BinOp::Div | BinOp::Pow => unreachable!("handled above"),
         };
-        Ok(v.into())
+        v.into()
     }
 
     /// `x << y` (`left`) or `x >> y` as Python's (a negative count is a ValueError, a count of 64

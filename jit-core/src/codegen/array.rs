@@ -11,7 +11,6 @@ use inkwell::{AddressSpace, IntPredicate};
 use super::{Built, Cg, Cold, Fx, Helper};
 use crate::abi::{array_value as field, ArrayDesc};
 use crate::ast::BinOp;
-use crate::error::Result;
 use crate::hir::{self, ExprKind as H, Reduction};
 use crate::runtime::Status;
 use crate::types::{ArrayType, Dtype, Layout, Type};
@@ -107,10 +106,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     }
 
     /// `a.shape`, `a.ndim`, `a.size`.
-    pub(super) fn array_attr(&mut self, value: &hir::Expr, attr: hir::Attr) -> Result<BasicValueEnum<'ctx>> {
+    pub(super) fn array_attr(&mut self, value: &hir::Expr, attr: hir::Attr) -> BasicValueEnum<'ctx> {
         let Type::Array(a) = self.ty(value) else { unreachable!("inference allows arrays only") };
-        let arr = self.expr(value)?.into_struct_value();
-        Ok(match attr {
+        let arr = self.expr(value).into_struct_value();
+        match attr {
             hir::Attr::Ndim => self.i64(a.ndim as i64).into(),
             hir::Attr::Size => {
                 let mut n = self.i64(1);
@@ -127,31 +126,31 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 }
                 t.into()
             }
-        })
+        }
     }
 
     /// `len(a)`: the length of the first axis.
-    pub(super) fn array_len(&mut self, value: &hir::Expr) -> Result<BasicValueEnum<'ctx>> {
-        let arr = self.expr(value)?.into_struct_value();
-        Ok(self.dim(arr, field::SHAPE, 0).into())
+    pub(super) fn array_len(&mut self, value: &hir::Expr) -> BasicValueEnum<'ctx> {
+        let arr = self.expr(value).into_struct_value();
+        self.dim(arr, field::SHAPE, 0).into()
     }
 
     /// The address of `array[index]` (one integer per axis; negative ones count from the end),
     /// or a return of IndexError naming the index, the axis and its size. For a `store` into a
     /// read-only array, NumPy's ValueError comes first, whatever the index (`a[i] op= v` reads
     /// the element first, and is checked like a read).
-    fn element_ptr(&mut self, array: &hir::Expr, index: &hir::Expr, store: bool) -> Result<(PointerValue<'ctx>, ArrayType)> {
+    fn element_ptr(&mut self, array: &hir::Expr, index: &hir::Expr, store: bool) -> (PointerValue<'ctx>, ArrayType) {
         let Type::Array(a) = self.ty(array) else { unreachable!("inference allows arrays only") };
-        let arr = self.expr(array)?.into_struct_value();
+        let arr = self.expr(array).into_struct_value();
         // One (value, type) per axis: `a[i, j]` written out, or a tuple value.
         let idx: Vec<(BasicValueEnum<'ctx>, Type)> = match (&index.kind, self.ty(index)) {
-            (H::Tuple(items), _) => items.iter().map(|e| Ok((self.expr(e)?, self.ty(e)))).collect::<Result<_>>()?,
+            (H::Tuple(items), _) => items.iter().map(|e| (self.expr(e), self.ty(e))).collect(),
             (_, Type::Tuple(types)) => {
-                let t = self.expr(index)?.into_struct_value();
+                let t = self.expr(index).into_struct_value();
                 let b = self.b();
                 types.into_iter().enumerate().map(|(k, ty)| (b.build_extract_value(t, k as u32, "ix").u(), ty)).collect()
             }
-            (_, ty) => vec![(self.expr(index)?, ty)],
+            (_, ty) => vec![(self.expr(index), ty)],
         };
         if store && a.readonly {
             self.read_only_error();
@@ -168,7 +167,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
         let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
         let ptr = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[offset], "elem") }.u();
-        Ok((ptr, a))
+        (ptr, a)
     }
 
     /// `i` as a position on an axis of `size`: `i` itself when `0 <= i < size` (one unsigned
@@ -218,20 +217,19 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     }
 
     /// `array[index]`, read and widened to int64, float64 or bool.
-    pub(super) fn array_load(&mut self, array: &hir::Expr, index: &hir::Expr) -> Result<BasicValueEnum<'ctx>> {
-        let (ptr, a) = self.element_ptr(array, index, false)?;
-        Ok(self.load_element(ptr, a.dtype))
+    pub(super) fn array_load(&mut self, array: &hir::Expr, index: &hir::Expr) -> BasicValueEnum<'ctx> {
+        let (ptr, a) = self.element_ptr(array, index, false);
+        self.load_element(ptr, a.dtype)
     }
 
     /// `array[index] op= value`: one address (one bounds check) for the read and the write.
-    pub(super) fn array_aug_assign(&mut self, array: &hir::Expr, index: &hir::Expr, op: BinOp, value: &hir::Expr) -> Result<()> {
-        let (ptr, a) = self.element_ptr(array, index, false)?;
+    pub(super) fn array_aug_assign(&mut self, array: &hir::Expr, index: &hir::Expr, op: BinOp, value: &hir::Expr) {
+        let (ptr, a) = self.element_ptr(array, index, false);
         let current = self.load_element(ptr, a.dtype);
-        let r = self.expr(value)?;
+        let r = self.expr(value);
         let t = self.aug_type(value);
-        let v = self.binary(op, current, &a.dtype.element().carrier(), r, &self.ty(value), &t)?;
+        let v = self.binary(op, current, &a.dtype.element().carrier(), r, &self.ty(value), &t);
         self.store_element(ptr, a, v, &t.carrier());
-        Ok(())
     }
 
     pub(super) fn load_element(&self, ptr: PointerValue<'ctx>, dtype: Dtype) -> BasicValueEnum<'ctx> {
@@ -253,16 +251,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 
     /// `array[index] = v`: `v` (of type `from`) converted to the dtype as NumPy's assignment
     /// does (a float stored into an integer array is truncated toward zero, saturating).
-    pub(super) fn array_store(
-        &mut self,
-        array: &hir::Expr,
-        index: &hir::Expr,
-        v: BasicValueEnum<'ctx>,
-        from: &Type,
-    ) -> Result<()> {
-        let (ptr, a) = self.element_ptr(array, index, true)?;
+    pub(super) fn array_store(&mut self, array: &hir::Expr, index: &hir::Expr, v: BasicValueEnum<'ctx>, from: &Type) {
+        let (ptr, a) = self.element_ptr(array, index, true);
         self.store_element(ptr, a, v, from);
-        Ok(())
     }
 
     /// Returns NumPy's "assignment destination is read-only"; the builder continues in a block
@@ -315,9 +306,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// `a.sum()`, `a.min()`, `a.max()`, `a.mean()` over every element, in C order (Numba's
     /// order: NumPy's pairwise float summation may round differently in the last bits).
-    pub(super) fn array_reduce(&mut self, f: Reduction, value: &hir::Expr, ty: &Type) -> Result<BasicValueEnum<'ctx>> {
+    pub(super) fn array_reduce(&mut self, f: Reduction, value: &hir::Expr, ty: &Type) -> BasicValueEnum<'ctx> {
         let Type::Array(a) = self.ty(value) else { unreachable!("inference allows arrays only") };
-        let arr = self.expr(value)?.into_struct_value();
+        let arr = self.expr(value).into_struct_value();
         let strides = self.strides(arr, &a);
         let n = a.ndim as usize;
         let shapes: Vec<IntValue<'ctx>> = (0..n).map(|k| self.dim(arr, field::SHAPE, k as u32)).collect();
@@ -372,9 +363,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         if f == Reduction::Mean {
             let count = self.b().build_signed_int_to_float(size, self.ctx().f64_type(), "count").u();
             // An empty array gives 0/0 = NaN, as NumPy does (which also warns).
-            return Ok(self.b().build_float_div(total.into_float_value(), count, "mean").u().into());
+            return self.b().build_float_div(total.into_float_value(), count, "mean").u().into();
         }
-        Ok(total)
+        total
     }
 
     /// Loops over every index of an array of `shape` in C order (outermost axis first),
@@ -478,10 +469,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// The view `array[index]`: integers drop their axis (checked like an element index),
     /// slices keep theirs with Python's slice rules; axes not indexed are kept whole.
-    pub(super) fn array_view(&mut self, array: &hir::Expr, index: &hir::Expr, view_type: Type) -> Result<BasicValueEnum<'ctx>> {
+    pub(super) fn array_view(&mut self, array: &hir::Expr, index: &hir::Expr, view_type: Type) -> BasicValueEnum<'ctx> {
         let Type::Array(a) = self.ty(array) else { unreachable!("inference allows arrays only") };
         let Type::Array(view) = view_type else { unreachable!("the subscript's type is the view's") };
-        let arr = self.expr(array)?.into_struct_value();
+        let arr = self.expr(array).into_struct_value();
         let strides = self.strides(arr, &a);
         let items: Vec<&hir::Expr> = match &index.kind {
             H::Tuple(items) => items.iter().collect(),
@@ -493,7 +484,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             let size = self.dim(arr, field::SHAPE, k as u32);
             match items.get(k).map(|e| &e.kind) {
                 Some(H::Slice { lower, upper, step }) => {
-                    let (start, len, step) = self.slice(lower, upper, step, size)?;
+                    let (start, len, step) = self.slice(lower, upper, step, size);
                     let term = self.b().build_int_mul(start, strides[k], "slice.off").u();
                     offset = self.b().build_int_add(offset, term, "offset").u();
                     shapes.push(len);
@@ -501,7 +492,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 }
                 Some(_) => {
                     let e = items[k];
-                    let v = self.expr(e)?;
+                    let v = self.expr(e);
                     let i = self.as_index(v, &self.ty(e));
                     let at = self.checked_index(i, k as i64, size);
                     let term = self.b().build_int_mul(at, strides[k], "term").u();
@@ -526,7 +517,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
         // A view shares its base's block (the reference counts are the holders' business).
         let meminfo = self.b().build_extract_value(arr, field::MEMINFO, "meminfo").u();
-        Ok(self.b().build_insert_value(out, meminfo, field::MEMINFO, "view").u().into_struct_value().into())
+        self.b().build_insert_value(out, meminfo, field::MEMINFO, "view").u().into_struct_value().into()
     }
 
     /// Python's slice rules (`PySlice_AdjustIndices`) on an axis of `size`: the first position,
@@ -537,13 +528,13 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         upper: &Option<Box<hir::Expr>>,
         step: &Option<Box<hir::Expr>>,
         size: IntValue<'ctx>,
-    ) -> Result<(IntValue<'ctx>, IntValue<'ctx>, IntValue<'ctx>)> {
-        let int = |s: &mut Self, e: &Option<Box<hir::Expr>>| -> Result<Option<IntValue<'ctx>>> {
-            let Some(e) = e else { return Ok(None) };
-            let v = s.expr(e)?;
-            Ok(Some(s.as_index(v, &s.ty(e))))
+    ) -> (IntValue<'ctx>, IntValue<'ctx>, IntValue<'ctx>) {
+        let int = |s: &mut Self, e: &Option<Box<hir::Expr>>| -> Option<IntValue<'ctx>> {
+            let Some(e) = e else { return None };
+            let v = s.expr(e);
+            Some(s.as_index(v, &s.ty(e)))
         };
-        let (lo, hi, st) = (int(self, lower)?, int(self, upper)?, int(self, step)?);
+        let (lo, hi, st) = (int(self, lower), int(self, upper), int(self, step));
         let step = st.unwrap_or(self.i64(1));
         let zero = self.i64(0);
         let is_zero = self.b().build_int_compare(IntPredicate::EQ, step, zero, "step0").u();
@@ -585,6 +576,6 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let nonempty_neg = b.build_int_compare(IntPredicate::SLT, stop, start, "nonempty").u();
         let nonempty = b.build_select(neg, nonempty_neg, nonempty_pos, "nonempty").u().into_int_value();
         let len = b.build_select(nonempty, len, zero, "len").u().into_int_value();
-        Ok((start, len, step))
+        (start, len, step)
     }
 }

@@ -8,7 +8,6 @@ use inkwell::{FloatPredicate, IntPredicate};
 
 use super::{Built, Fx};
 use crate::ast::{BinOp, BoolOpKind, CmpOp, UnaryOp};
-use crate::error::Result;
 use crate::hir::{self, ExprKind as H};
 use crate::runtime::{Status, UNBOUND_LOCAL_BASE};
 use crate::types::Type;
@@ -85,14 +84,14 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
     }
 
-    pub(super) fn truth_of(&mut self, e: &hir::Expr) -> Result<IntValue<'ctx>> {
-        let v = self.expr(e)?;
-        Ok(self.truth(v, &self.ty(e)))
+    pub(super) fn truth_of(&mut self, e: &hir::Expr) -> IntValue<'ctx> {
+        let v = self.expr(e);
+        self.truth(v, &self.ty(e))
     }
 
-    pub(super) fn expr(&mut self, e: &hir::Expr) -> Result<BasicValueEnum<'ctx>> {
+    pub(super) fn expr(&mut self, e: &hir::Expr) -> BasicValueEnum<'ctx> {
         let ty = self.ty(e);
-        Ok(match &e.kind {
+        match &e.kind {
             H::Int(i) => self.i64(*i).into(),
             H::UInt(u) => self.i64(*u as i64).into(),
             H::Float(f) => self.f64(*f).into(),
@@ -109,9 +108,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 self.b().build_load(lt, self.locals[*id as usize], &self.hf.locals[*id as usize].name).u()
             }
             H::Binary { op, left, right } => {
-                let l = self.expr(left)?;
-                let r = self.expr(right)?;
-                let v = self.binary(*op, l, &self.ty(left), r, &self.ty(right), &ty)?;
+                let l = self.expr(left);
+                let r = self.expr(right);
+                let v = self.binary(*op, l, &self.ty(left), r, &self.ty(right), &ty);
                 if self.is_float32(e) {
                     self.round_f32(v)
                 } else {
@@ -119,7 +118,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 }
             }
             H::Unary { op, operand } => {
-                let v = self.expr(operand)?;
+                let v = self.expr(operand);
                 let ot = self.ty(operand);
                 let b = self.b();
                 match op {
@@ -138,65 +137,65 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                     }
                 }
             }
-            H::BoolOp { op, values } => self.bool_op(*op, values, &ty)?,
-            H::Compare { left, ops, comparators } => self.compare_chain(left, ops, comparators)?,
-            H::IfExp { test, body, orelse } => self.if_exp(test, body, orelse, &ty)?,
-            H::Intrinsic { f, args } => self.intrinsic(*f, args, &ty)?,
-            H::Call { args, .. } => self.call_jitted(e, args, &ty)?,
+            H::BoolOp { op, values } => self.bool_op(*op, values, &ty),
+            H::Compare { left, ops, comparators } => self.compare_chain(left, ops, comparators),
+            H::IfExp { test, body, orelse } => self.if_exp(test, body, orelse, &ty),
+            H::Intrinsic { f, args } => self.intrinsic(*f, args, &ty),
+            H::Call { args, .. } => self.call_jitted(e, args, &ty),
             H::Tuple(items) => {
                 let mut agg = self.cg.llty(&ty).into_struct_type().get_undef();
                 for (i, it) in items.iter().enumerate() {
-                    let v = self.expr(it)?;
+                    let v = self.expr(it);
                     agg = self.b().build_insert_value(agg, v, i as u32, "tup").u().into_struct_value();
                 }
                 agg.into()
             }
             H::Subscript { value, index } if matches!(ty, Type::Array(_)) && matches!(self.ty(value), Type::Array(_)) => {
-                self.array_view(value, index, ty.clone())?
+                self.array_view(value, index, ty.clone())
             }
-            H::Subscript { value, index } if matches!(self.ty(value), Type::Array(_)) => self.array_load(value, index)?,
+            H::Subscript { value, index } if matches!(self.ty(value), Type::Array(_)) => self.array_load(value, index),
             H::Slice { .. } => unreachable!("inference allows slices only inside array indices"),
-            H::Subscript { value, index } => self.subscript(value, index)?,
-            H::Attr { value, attr } => self.array_attr(value, *attr)?,
-            H::Reduce { f, value } => self.array_reduce(*f, value, &ty)?,
+            H::Subscript { value, index } => self.subscript(value, index),
+            H::Attr { value, attr } => self.array_attr(value, *attr),
+            H::Reduce { f, value } => self.array_reduce(*f, value, &ty),
             H::New(n) => {
                 let Type::Array(a) = ty else { unreachable!("inference types new arrays as arrays") };
-                let v = self.array_new(n, a)?;
+                let v = self.array_new(n, a);
                 self.own_temp(e.id, v, &ty);
                 v
             }
-        })
+        }
     }
 
     /// `body if test else orelse`, in `ty` (the type inference gave it).
-    fn if_exp(&mut self, test: &hir::Expr, body: &hir::Expr, orelse: &hir::Expr, ty: &Type) -> Result<BasicValueEnum<'ctx>> {
-        let c = self.truth_of(test)?;
+    fn if_exp(&mut self, test: &hir::Expr, body: &hir::Expr, orelse: &hir::Expr, ty: &Type) -> BasicValueEnum<'ctx> {
+        let c = self.truth_of(test);
         let then_bb = self.block_named("ifx.then");
         let else_bb = self.block_named("ifx.else");
         let end = self.block_named("ifx.end");
         self.b().build_conditional_branch(c, then_bb, else_bb).u();
         self.b().position_at_end(then_bb);
-        let a = self.expr(body)?;
+        let a = self.expr(body);
         let a = self.cast(a, &self.ty(body), ty);
         let a_bb = self.b().get_insert_block().unwrap();
         self.b().build_unconditional_branch(end).u();
         self.b().position_at_end(else_bb);
-        let c2 = self.expr(orelse)?;
+        let c2 = self.expr(orelse);
         let c2 = self.cast(c2, &self.ty(orelse), ty);
         let c_bb = self.b().get_insert_block().unwrap();
         self.b().build_unconditional_branch(end).u();
         self.b().position_at_end(end);
         let phi = self.b().build_phi(self.cg.llty(ty), "ifx").u();
         phi.add_incoming(&[(&a, a_bb), (&c2, c_bb)]);
-        Ok(phi.as_basic_value())
+        phi.as_basic_value()
     }
 
     /// A call `e` of a jitted function (the specialization inference picked), whose result has type `ty`.
-    fn call_jitted(&mut self, e: &hir::Expr, args: &[hir::Expr], ty: &Type) -> Result<BasicValueEnum<'ctx>> {
+    fn call_jitted(&mut self, e: &hir::Expr, args: &[hir::Expr], ty: &Type) -> BasicValueEnum<'ctx> {
         let target = self.spec.call_targets[&e.id];
         let mut vals = Vec::new();
         for a in args {
-            vals.push(self.expr(a)?.into());
+            vals.push(self.expr(a).into());
         }
         if let Some(limit) = self.stack_limit {
             vals.push(limit.into());
@@ -211,20 +210,20 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let v = self.b().build_extract_value(r, crate::abi::inner::VALUE, "cv").u();
         // The callee returned a reference to each array in its result.
         self.own_temp(e.id, v, ty);
-        Ok(v)
+        v
     }
 
     /// A tuple element: `extractvalue` for a literal index; otherwise the tuple goes to a stack
     /// slot read as an array (its elements have one type), after a bounds check → IndexError.
-    fn subscript(&mut self, value: &hir::Expr, index: &hir::Expr) -> Result<BasicValueEnum<'ctx>> {
+    fn subscript(&mut self, value: &hir::Expr, index: &hir::Expr) -> BasicValueEnum<'ctx> {
         let Type::Tuple(items) = self.ty(value) else { unreachable!("inference allows tuples only") };
-        let tuple = self.expr(value)?.into_struct_value();
+        let tuple = self.expr(value).into_struct_value();
         let n = items.len() as i64;
         if let Some(i) = hir::const_index(index) {
             let at = if i < 0 { i + n } else { i };
-            return Ok(self.b().build_extract_value(tuple, at as u32, "item").u());
+            return self.b().build_extract_value(tuple, at as u32, "item").u();
         }
-        let i = self.expr(index)?;
+        let i = self.expr(index);
         let i = self.as_index(i, &self.ty(index));
         let b = self.b();
         let negative = b.build_int_compare(IntPredicate::SLT, i, self.i64(0), "neg").u();
@@ -233,21 +232,21 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let outside = b.build_int_compare(IntPredicate::UGE, at, self.i64(n), "outside").u();
         self.fail_if(outside, Status::TupleIndexOutOfRange as u32);
         let Some(first) = items.first() else {
-            return Ok(self.i64(0).into()); // unreachable at run time: every index is outside ()
+            return self.i64(0).into(); // unreachable at run time: every index is outside ()
         };
         let elem = self.cg.llty(first);
         let slot = self.entry_alloca(tuple.get_type(), "tuple.slot");
         self.b().build_store(slot, tuple).u();
         let array = elem.array_type(n as u32);
         let ptr = unsafe { self.b().build_in_bounds_gep(array, slot, &[self.i64(0), at], "elem") }.u();
-        Ok(self.b().build_load(elem, ptr, "item").u())
+        self.b().build_load(elem, ptr, "item").u()
     }
 
-    pub(super) fn bool_op(&mut self, op: BoolOpKind, values: &[hir::Expr], ty: &Type) -> Result<BasicValueEnum<'ctx>> {
+    pub(super) fn bool_op(&mut self, op: BoolOpKind, values: &[hir::Expr], ty: &Type) -> BasicValueEnum<'ctx> {
         let end = self.block_named("boolop.end");
         let mut incoming: Vec<(BasicValueEnum<'ctx>, BasicBlock<'ctx>)> = Vec::new();
         for (i, v) in values.iter().enumerate() {
-            let x = self.expr(v)?;
+            let x = self.expr(v);
             let vt = self.ty(v);
             let cx = self.cast(x, &vt, ty);
             if i + 1 == values.len() {
@@ -270,10 +269,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         for (v, bb) in &incoming {
             phi.add_incoming(&[(v, *bb)]);
         }
-        Ok(phi.as_basic_value())
+        phi.as_basic_value()
     }
 
-    pub(super) fn compare_chain(&mut self, left: &hir::Expr, ops: &[CmpOp], comps: &[hir::Expr]) -> Result<BasicValueEnum<'ctx>> {
+    pub(super) fn compare_chain(&mut self, left: &hir::Expr, ops: &[CmpOp], comps: &[hir::Expr]) -> BasicValueEnum<'ctx> {
         if let ([op @ (CmpOp::Eq | CmpOp::Ne)], [zero], H::Binary { op: BinOp::Mod, left: x, right: y }) =
             (ops, comps, &left.kind)
         {
@@ -281,21 +280,21 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             // is 0 exactly when the truncating remainder is), so without the sign fix-up.
             let ints = |e: &hir::Expr| matches!(self.ty(e), Type::Int64 | Type::Bool);
             if matches!(zero.kind, H::Int(0)) && ints(x) && ints(y) {
-                let (x, y) = (self.int_operand(x)?, self.int_operand(y)?);
+                let (x, y) = (self.int_operand(x), self.int_operand(y));
                 let divisible = self.int_divisible(x, y);
-                return Ok(if *op == CmpOp::Eq { divisible } else { self.b().build_not(divisible, "ndiv").u() }.into());
+                return if *op == CmpOp::Eq { divisible } else { self.b().build_not(divisible, "ndiv").u() }.into();
             }
         }
-        let mut l = self.expr(left)?;
+        let mut l = self.expr(left);
         let mut lt = self.ty(left);
         if ops.len() == 1 {
-            let r = self.expr(&comps[0])?;
-            return Ok(self.compare(ops[0], l, &lt, r, &self.ty(&comps[0])).into());
+            let r = self.expr(&comps[0]);
+            return self.compare(ops[0], l, &lt, r, &self.ty(&comps[0])).into();
         }
         let end = self.block_named("cmp.end");
         let mut incoming = Vec::new();
         for (i, (op, c)) in ops.iter().zip(comps).enumerate() {
-            let r = self.expr(c)?;
+            let r = self.expr(c);
             let rt = self.ty(c);
             let res = self.compare(*op, l, &lt, r, &rt);
             let bb = self.b().get_insert_block().unwrap();
@@ -316,7 +315,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         for (v, bb) in &incoming {
             phi.add_incoming(&[(v, *bb)]);
         }
-        Ok(phi.as_basic_value())
+        phi.as_basic_value()
     }
 
     pub(super) fn int_pred(op: CmpOp) -> IntPredicate {

@@ -27,7 +27,6 @@ use inkwell::values::{BasicValue, BasicValueEnum, FloatValue, FunctionValue, Int
 use inkwell::{AddressSpace, IntPredicate};
 
 use crate::abi::{self, ArrayDesc, Passing, Scalar};
-use crate::error::Result;
 use crate::hir;
 use crate::infer::{TypedFunction, TypedProgram};
 use crate::runtime::Status;
@@ -42,7 +41,7 @@ enum Cold {
 
 /// Builds the module for `prog`, exporting its entry point as `symbol`; array indices are
 /// checked when `boundscheck`.
-pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str, boundscheck: bool) -> Result<Module<'ctx>> {
+pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str, boundscheck: bool) -> Module<'ctx> {
     let module = ctx.create_module(symbol);
     let builder = ctx.create_builder();
     let cg = Cg { ctx, module: &module, builder: &builder, prog, boundscheck };
@@ -50,16 +49,16 @@ pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str, boun
         // One function that calls nothing: its body is the exported entry itself (no inner
         // function for the optimizer to inline first).
         let entry = cg.declare_entry(symbol);
-        cg.define_inner(entry, prog.entry(), &[entry], true, false)?;
-        return Ok(module);
+        cg.define_inner(entry, prog.entry(), &[entry], true, false);
+        return module;
     }
     let funcs: Vec<FunctionValue> = prog.specs.iter().enumerate().map(|(i, s)| cg.declare_inner(i, s)).collect();
     let recursive = prog.recursive_specs();
     for (i, spec) in prog.specs.iter().enumerate() {
-        cg.define_inner(funcs[i], spec, &funcs, false, recursive[i])?;
+        cg.define_inner(funcs[i], spec, &funcs, false, recursive[i]);
     }
     cg.define_entry(symbol, funcs[0], prog.entry(), recursive.contains(&true));
-    Ok(module)
+    module
 }
 
 /// Every builder call only fails on a misuse of the builder: a bug here, never the user's input.
@@ -311,7 +310,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         funcs: &[FunctionValue<'ctx>],
         is_entry: bool,
         recursive: bool,
-    ) -> Result<()> {
+    ) {
         let hf = self.prog.func(spec);
         let entry = self.ctx.append_basic_block(f, "entry");
         self.builder.position_at_end(entry);
@@ -353,7 +352,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         for (i, p) in hf.params.iter().enumerate() {
             fx.store_local(*p, params[i], &spec.arg_types[i].clone());
         }
-        fx.block(&hf.body)?;
+        fx.block(&hf.body);
         if !fx.terminated() {
             // Falling off the end returns None (inference made sure that is the return type).
             if spec.ret == Type::None {
@@ -369,7 +368,6 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             let v = self.builder.build_load(self.llty(&spec.ret), value, "ret.v").u();
             fx.emit_return(v);
         }
-        Ok(())
     }
 }
 
@@ -586,10 +584,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
     }
 
-    fn assign(&mut self, t: &hir::Target, v: BasicValueEnum<'ctx>, ty: &Type) -> Result<()> {
+    fn assign(&mut self, t: &hir::Target, v: BasicValueEnum<'ctx>, ty: &Type) {
         match t {
             hir::Target::Local(id, _) => self.store_local(*id, v, ty),
-            hir::Target::Index { array, index, .. } => self.array_store(array, index, v, ty)?,
+            hir::Target::Index { array, index, .. } => self.array_store(array, index, v, ty),
             hir::Target::Tuple(ts, _) => {
                 let Type::Tuple(items) = ty else { unreachable!("inference checked tuple unpacking") };
                 // The value may borrow from a local rebound before its last element is stored
@@ -598,11 +596,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let sv = v.into_struct_value();
                 for (i, (t, ity)) in ts.iter().zip(items).enumerate() {
                     let x = self.b().build_extract_value(sv, i as u32, "unpack").u();
-                    self.assign(t, x, ity)?;
+                    self.assign(t, x, ity);
                 }
                 self.decref(v, ty);
             }
         }
-        Ok(())
     }
 }

@@ -26,7 +26,6 @@ use inkwell::values::{BasicValueEnum, PointerValue};
 use inkwell::IntPredicate;
 
 use super::{Built, Fx, Helper};
-use crate::error::Result;
 use crate::hir::{self, ExprId};
 use crate::types::Type;
 
@@ -143,17 +142,15 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 
     /// Generates `s`, then drops the temporaries its own expressions made (those of nested
     /// statements are dropped at their end).
-    pub(super) fn stmt_releasing(&mut self, s: &hir::Stmt) -> Result<()> {
+    pub(super) fn stmt_releasing(&mut self, s: &hir::Stmt) {
         self.refs.frames.push(Vec::new());
-        let r = self.stmt(s);
+        self.stmt(s);
         let frame = self.refs.frames.pop().unwrap_or_default();
-        r?;
         if !self.terminated() {
             for (slot, t) in frame {
                 self.release_slot(slot, &t);
             }
         }
-        Ok(())
     }
 
     fn release_slot(&self, slot: PointerValue<'ctx>, t: &Type) {
