@@ -94,6 +94,7 @@ pub struct Compiled {
 #[derive(Clone, Copy)]
 pub struct Unit<'a> {
     pub func: &'a ast::FunctionDef,
+    /// Its fingerprint (the hash of its normalized tree, [`normalize::fingerprint`]).
     pub fp: &'a normalize::Fingerprint,
     pub env: &'a lower::Env,
 }

@@ -29,12 +29,12 @@ fn every_name_finds_its_row_and_every_enum_value_its_name() {
     for row in &NUMPY_FUNCTIONS {
         assert!(std::ptr::eq(numpy_function(row.name).unwrap(), row));
         // What the row names is named by its first row (`amin` is `min`; `absolute` is `abs`).
-        let canonical = match row.f {
+        let canonical = match row.function {
             NumpyFn::New(f) => f.name(),
             NumpyFn::Reduce(r) => r.name(),
             NumpyFn::Scalar(f) => f.name(),
         };
-        assert_eq!(numpy_function(canonical).unwrap().f, row.f);
+        assert_eq!(numpy_function(canonical).unwrap().function, row.function);
         assert!(!row.alias || canonical != row.name, "{}", row.name);
     }
     for (name, a) in ARRAY_ATTRIBUTES {

@@ -5,14 +5,14 @@
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
 use inkwell::IntPredicate;
 
-use super::{Built, Fx, Helper};
+use super::{Built, FnGen, Helper};
 use crate::abi::array_value as field;
 use crate::hir::{self, Fill, NewArray};
 use crate::memory;
 use crate::runtime::Status;
 use crate::types::{ArrayType, Type};
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
     pub(super) fn array_new(&mut self, n: &NewArray, a: ArrayType) -> BasicValueEnum<'ctx> {
         let ndim = a.ndim as usize;
         let mut arange = None;
@@ -77,15 +77,15 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let src_data = self.b().build_extract_value(src, field::DATA, "src.data").u().into_pointer_value();
                 let dst = self.entry_alloca(self.ctx().i64_type(), "dst");
                 self.b().build_store(dst, self.i64(0)).u();
-                self.loop_nest(&shape, &mut |fx, idx| {
-                    let from = fx.address(src_data, idx, &src_strides);
-                    let x = fx.load_element(from, src_t.dtype);
-                    let j = fx.b().build_load(fx.ctx().i64_type(), dst, "j").u().into_int_value();
-                    let to_off = fx.b().build_int_mul(j, fx.i64(item), "to.off").u();
-                    let to = unsafe { fx.b().build_gep(fx.ctx().i8_type(), data, &[to_off], "to") }.u();
-                    fx.store_element(to, a, x, &src_t.dtype.element().carrier());
-                    let j1 = fx.b().build_int_nsw_add(j, fx.i64(1), "j1").u();
-                    fx.b().build_store(dst, j1).u();
+                self.loop_nest(&shape, &mut |fn_gen, idx| {
+                    let from = fn_gen.address(src_data, idx, &src_strides);
+                    let x = fn_gen.load_element(from, src_t.dtype);
+                    let j = fn_gen.b().build_load(fn_gen.ctx().i64_type(), dst, "j").u().into_int_value();
+                    let to_off = fn_gen.b().build_int_mul(j, fn_gen.i64(item), "to.off").u();
+                    let to = unsafe { fn_gen.b().build_gep(fn_gen.ctx().i8_type(), data, &[to_off], "to") }.u();
+                    fn_gen.store_element(to, a, x, &src_t.dtype.element().carrier());
+                    let j1 = fn_gen.b().build_int_nsw_add(j, fn_gen.i64(1), "j1").u();
+                    fn_gen.b().build_store(dst, j1).u();
                 });
             }
             _ => unreachable!("every new array is filled one way"),
@@ -115,7 +115,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// would make a buffer smaller than the shape says).
     fn checked_mul(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> IntValue<'ctx> {
         let i64t = self.ctx().i64_type();
-        let f = self.cg.llvm_intrinsic("llvm.smul.with.overflow", &[i64t.into()]);
+        let f = self.module_gen.llvm_intrinsic("llvm.smul.with.overflow", &[i64t.into()]);
         let r = self.call_basic(f, &[a.into(), b.into()]).into_struct_value();
         let product = self.b().build_extract_value(r, 0, "size").u().into_int_value();
         let overflow = self.b().build_extract_value(r, 1, "size.overflow").u().into_int_value();
@@ -140,10 +140,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     fn fill_linear(&mut self, data: PointerValue<'ctx>, a: &ArrayType, count: IntValue<'ctx>, v: BasicValueEnum<'ctx>, t: &Type) {
         let item = a.dtype.size() as i64;
         let a = *a;
-        self.loop_nest(&[count], &mut |fx, idx| {
-            let off = fx.b().build_int_mul(idx[0], fx.i64(item), "off").u();
-            let at = unsafe { fx.b().build_gep(fx.ctx().i8_type(), data, &[off], "at") }.u();
-            fx.store_element(at, a, v, t);
+        self.loop_nest(&[count], &mut |fn_gen, idx| {
+            let off = fn_gen.b().build_int_mul(idx[0], fn_gen.i64(item), "off").u();
+            let at = unsafe { fn_gen.b().build_gep(fn_gen.ctx().i8_type(), data, &[off], "at") }.u();
+            fn_gen.store_element(at, a, v, t);
         })
     }
 }

@@ -4,13 +4,13 @@
 use inkwell::values::{BasicValueEnum, FloatValue, IntValue};
 use inkwell::{FloatPredicate, IntPredicate};
 
-use super::{Built, Cold, Fx};
+use super::{Built, Cold, FnGen};
 use crate::ast::BinOp;
 use crate::hir;
 use crate::runtime::Status;
 use crate::types::Type;
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// `l op r`, computed in `ty`, the type inference gave it (an expression's type in the
     /// [`crate::infer::TypedProgram`], or an augmented assignment's): a float64 (or float32) `+ - * // % **`
     /// in doubles, an int64 or uint64 one in integers (uint64 unsigned), `& | ^` of two bools on
@@ -161,9 +161,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let end = self.block_named("div.end");
         b.build_conditional_branch(fast, fast_bb, slow_bb).u();
         b.position_at_end(fast_bb);
-        let fx = b.build_signed_int_to_float(x, f64t, "fx").u();
+        let fn_gen = b.build_signed_int_to_float(x, f64t, "fn_gen").u();
         let fy = b.build_signed_int_to_float(y, f64t, "fy").u();
-        let q1 = b.build_float_div(fx, fy, "q").u();
+        let q1 = b.build_float_div(fn_gen, fy, "q").u();
         b.build_unconditional_branch(end).u();
         b.position_at_end(slow_bb);
         let helper = self.helper(super::Helper::IntTruediv);
@@ -367,7 +367,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let above = b.build_float_compare(FloatPredicate::OGE, x, self.f64(-9223372036854775808.0), "above").u();
         let fits = b.build_and(below, above, "fits").u();
         let outside = b.build_not(fits, "f2i.outside").u();
-        self.on_failure(outside, |fx| fx.float_to_int_error(x));
+        self.on_failure(outside, |fn_gen| fn_gen.float_to_int_error(x));
         self.b().build_float_to_signed_int(x, self.ctx().i64_type(), "f2i").u()
     }
 
@@ -377,7 +377,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     fn float_to_int_x86(&mut self, x: FloatValue<'ctx>) -> IntValue<'ctx> {
         let (f64t, i64t) = (self.ctx().f64_type(), self.ctx().i64_type());
         let cvt = inkwell::intrinsics::Intrinsic::find("llvm.x86.sse2.cvttsd2si64")
-            .and_then(|i| i.get_declaration(self.cg.module, &[]))
+            .and_then(|i| i.get_declaration(self.module_gen.module, &[]))
             .expect("the x86 backend has cvttsd2si64");
         let b = self.b();
         let v = b.build_insert_element(f64t.vec_type(2).get_undef(), x, i64t.const_zero(), "v").u();

@@ -8,14 +8,14 @@ use inkwell::types::BasicTypeEnum;
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
 use inkwell::{AddressSpace, IntPredicate};
 
-use super::{Built, Cg, Cold, Fx, Helper};
+use super::{Built, Cold, FnGen, Helper, ModuleGen};
 use crate::abi::{array_value as field, ArrayDesc};
 use crate::ast::BinOp;
 use crate::hir::{self, ExprKind as H, Reduction};
 use crate::runtime::Status;
 use crate::types::{ArrayType, Dtype, Layout, Type};
 
-impl<'a, 'ctx> Cg<'a, 'ctx> {
+impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
     /// The LLVM struct of an array value.
     pub(super) fn array_llty(&self, a: &ArrayType) -> BasicTypeEnum<'ctx> {
         const _: () = assert!(
@@ -72,7 +72,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 }
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// Axis `k`'s size (`which` = [`field::SHAPE`]) or stride ([`field::STRIDES`]) in `arr`.
     pub(super) fn dim(&self, arr: StructValue<'ctx>, which: u32, k: u32) -> IntValue<'ctx> {
         let dims = self.b().build_extract_value(arr, which, "dims").u().into_array_value();
@@ -119,7 +119,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 n.into()
             }
             hir::Attr::Shape => {
-                let st = self.cg.llty(&Type::Tuple(vec![Type::Int64; a.ndim as usize])).into_struct_type();
+                let st = self.module_gen.llty(&Type::Tuple(vec![Type::Int64; a.ndim as usize])).into_struct_type();
                 let mut t = st.get_undef();
                 for k in 0..a.ndim as u32 {
                     t = self.b().build_insert_value(t, self.dim(arr, field::SHAPE, k), k, "shape").u().into_struct_value();
@@ -184,7 +184,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let b = self.b();
         b.position_at_end(outside);
         let wrapped = b.build_int_add(i, size, "wrapped").u();
-        let at_outside = if self.cg.boundscheck {
+        let at_outside = if self.module_gen.boundscheck {
             let wrapped_inside = b.build_int_compare(IntPredicate::ULT, wrapped, size, "wrapped.inside").u();
             let error = self.block_named("index.error");
             self.branch_cold(wrapped_inside, ok, error, Cold::Else);
@@ -213,7 +213,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     fn index_error(&self, index: IntValue<'ctx>, axis: i64, size: IntValue<'ctx>) {
         let helper = self.helper(Helper::IndexError);
         self.b().build_call(helper, &[index.into(), self.i64(axis).into(), size.into()], "").u();
-        self.ret_status(self.cg.status_llty().const_int(Status::ArrayIndexOutOfBounds as u64, false));
+        self.ret_status(self.module_gen.status_llty().const_int(Status::ArrayIndexOutOfBounds as u64, false));
     }
 
     /// `array[index]`, read and widened to int64, float64 or bool.
@@ -234,7 +234,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 
     pub(super) fn load_element(&self, ptr: PointerValue<'ctx>, dtype: Dtype) -> BasicValueEnum<'ctx> {
         let a_dtype = dtype;
-        let raw = self.b().build_load(self.cg.dtype_llty(a_dtype), ptr, "raw").u();
+        let raw = self.b().build_load(self.module_gen.dtype_llty(a_dtype), ptr, "raw").u();
         let b = self.b();
         let (i64t, f64t) = (self.ctx().i64_type(), self.ctx().f64_type());
         match a_dtype {
@@ -259,7 +259,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// Returns NumPy's "assignment destination is read-only"; the builder continues in a block
     /// nothing reaches.
     fn read_only_error(&self) {
-        self.ret_status(self.cg.status_llty().const_int(Status::ReadOnlyArray as u64, false));
+        self.ret_status(self.module_gen.status_llty().const_int(Status::ReadOnlyArray as u64, false));
         let after = self.block_named("after.readonly");
         self.b().position_at_end(after);
     }
@@ -270,7 +270,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             return;
         }
         let b = self.b();
-        let mem = self.cg.dtype_llty(a.dtype);
+        let mem = self.module_gen.dtype_llty(a.dtype);
         let value: BasicValueEnum = match (a.dtype, from) {
             (Dtype::Bool, _) => {
                 let t = self.truth(v, from);
@@ -286,7 +286,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 // them undefined).
                 let name = if d.is_signed() || d == Dtype::Int64 { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
                 let it = mem.into_int_type();
-                let f = self.cg.llvm_intrinsic(name, &[it.into(), self.ctx().f64_type().into()]);
+                let f = self.module_gen.llvm_intrinsic(name, &[it.into(), self.ctx().f64_type().into()]);
                 self.call_basic(f, &[v.into()])
             }
             (_, t) => {
@@ -303,7 +303,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     }
 }
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// `a.sum()`, `a.min()`, `a.max()`, `a.mean()` over every element, in C order (Numba's
     /// order: NumPy's pairwise float summation may round differently in the last bits).
     pub(super) fn array_reduce(&mut self, f: Reduction, value: &hir::Expr, ty: &Type) -> BasicValueEnum<'ctx> {
@@ -348,18 +348,18 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 })
                 .into(),
         };
-        let acc = self.entry_alloca(self.cg.llty(&acc_t), "acc");
+        let acc = self.entry_alloca(self.module_gen.llty(&acc_t), "acc");
         self.b().build_store(acc, init).u();
         let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
-        self.loop_nest(&shapes, &mut |fx, idx| {
-            let ptr = fx.address(data, idx, &strides);
-            let x = fx.load_element(ptr, a.dtype);
-            let x = fx.cast(x, &elem_t, &acc_t);
-            let cur = fx.b().build_load(fx.cg.llty(&acc_t), acc, "acc.v").u();
-            let next = fx.combine(f, &acc_t, cur, x);
-            fx.b().build_store(acc, next).u();
+        self.loop_nest(&shapes, &mut |fn_gen, idx| {
+            let ptr = fn_gen.address(data, idx, &strides);
+            let x = fn_gen.load_element(ptr, a.dtype);
+            let x = fn_gen.cast(x, &elem_t, &acc_t);
+            let cur = fn_gen.b().build_load(fn_gen.module_gen.llty(&acc_t), acc, "acc.v").u();
+            let next = fn_gen.combine(f, &acc_t, cur, x);
+            fn_gen.b().build_store(acc, next).u();
         });
-        let total = self.b().build_load(self.cg.llty(&acc_t), acc, "acc.v").u();
+        let total = self.b().build_load(self.module_gen.llty(&acc_t), acc, "acc.v").u();
         if f == Reduction::Mean {
             let count = self.b().build_signed_int_to_float(size, self.ctx().f64_type(), "count").u();
             // An empty array gives 0/0 = NaN, as NumPy does (which also warns).
@@ -423,7 +423,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         strides: &[IntValue<'ctx>],
         meminfo: PointerValue<'ctx>,
     ) -> BasicValueEnum<'ctx> {
-        let st = self.cg.array_llty(a).into_struct_type();
+        let st = self.module_gen.array_llty(a).into_struct_type();
         let mut out = self.b().build_insert_value(st.get_undef(), data, field::DATA, "arr").u().into_struct_value();
         for (which, values) in [(field::SHAPE, shape), (field::STRIDES, strides)] {
             let mut dims = self.ctx().i64_type().array_type(a.ndim as u32).get_undef();
@@ -466,7 +466,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     }
 }
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// The view `array[index]`: integers drop their axis (checked like an element index),
     /// slices keep theirs with Python's slice rules; axes not indexed are kept whole.
     pub(super) fn array_view(&mut self, array: &hir::Expr, index: &hir::Expr, view_type: Type) -> BasicValueEnum<'ctx> {
@@ -506,7 +506,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
         let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
         let data = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[offset], "view.data") }.u();
-        let st = self.cg.array_llty(&view).into_struct_type();
+        let st = self.module_gen.array_llty(&view).into_struct_type();
         let mut out = self.b().build_insert_value(st.get_undef(), data, field::DATA, "view").u().into_struct_value();
         for (which, values) in [(field::SHAPE, &shapes), (field::STRIDES, &new_strides)] {
             let mut dims = self.ctx().i64_type().array_type(view.ndim as u32).get_undef();

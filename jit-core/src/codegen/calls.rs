@@ -8,7 +8,7 @@ use inkwell::types::{BasicMetadataTypeEnum, BasicTypeEnum, FunctionType};
 use inkwell::values::{BasicValueEnum, FloatValue, FunctionValue};
 use inkwell::{AddressSpace, FloatPredicate, IntPredicate};
 
-use super::{Built, Cg, Fx};
+use super::{Built, FnGen, ModuleGen};
 use crate::ast::CmpOp;
 use crate::hir::{self, Intrinsic, MathFn};
 use crate::runtime::Status;
@@ -105,7 +105,7 @@ const _: () = {
     let _: extern "C" fn(i64, i64) -> f64 = crate::runtime::sj_rt_int_truediv;
 };
 
-impl<'a, 'ctx> Cg<'a, 'ctx> {
+impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
     /// The declaration of `h` in the module (added on first use, as the table says).
     pub(super) fn helper(&self, h: Helper) -> FunctionValue<'ctx> {
         let d = h.decl();
@@ -149,15 +149,15 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 }
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
-    /// The declaration of `h` ([`Cg::helper`]).
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// The declaration of `h` ([`ModuleGen::helper`]).
     pub(super) fn helper(&self, h: Helper) -> FunctionValue<'ctx> {
-        self.cg.helper(h)
+        self.module_gen.helper(h)
     }
 
     pub(super) fn intrinsic_fn(&self, name: &str, arity: usize) -> FunctionValue<'ctx> {
         let f64t = self.ctx().f64_type();
-        self.cg.llvm_intrinsic(name, &vec![f64t.into(); arity.min(1)])
+        self.module_gen.llvm_intrinsic(name, &vec![f64t.into(); arity.min(1)])
     }
 
     pub(super) fn libm(&self, name: &'static str, arity: usize) -> FunctionValue<'ctx> {

@@ -6,13 +6,13 @@ use inkwell::types::BasicType;
 use inkwell::values::{BasicValueEnum, FloatValue, IntValue};
 use inkwell::{FloatPredicate, IntPredicate};
 
-use super::{Built, Fx};
+use super::{Built, FnGen};
 use crate::ast::{BinOp, BoolOpKind, CmpOp, UnaryOp};
 use crate::hir::{self, ExprKind as H};
 use crate::runtime::{Status, UNBOUND_LOCAL_BASE};
 use crate::types::Type;
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
     pub(super) fn cast(&self, v: BasicValueEnum<'ctx>, from: &Type, to: &Type) -> BasicValueEnum<'ctx> {
         let b = self.b();
         let (from, to) = (&from.carrier(), &to.carrier());
@@ -33,7 +33,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             }
             (Type::Tuple(fs), Type::Tuple(ts)) => {
                 let sv = v.into_struct_value();
-                let mut out = self.cg.llty(to).into_struct_type().get_undef();
+                let mut out = self.module_gen.llty(to).into_struct_type().get_undef();
                 for (i, (f, t)) in fs.iter().zip(ts).enumerate() {
                     let x = b.build_extract_value(sv, i as u32, "tf").u();
                     let x = self.cast(x, f, t);
@@ -51,7 +51,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let meminfo = b.build_extract_value(sv, super::refs::MEMINFO, "meminfo").u().into_pointer_value();
                 self.array_value(ta, data, &shape, &strides, meminfo)
             }
-            (Type::Unknown, _) | (_, Type::Unknown) => self.cg.llty(to).const_zero(),
+            (Type::Unknown, _) | (_, Type::Unknown) => self.module_gen.llty(to).const_zero(),
             _ => unreachable!("inference never asks to cast {from} to {to}"),
         }
     }
@@ -102,10 +102,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                     let flag = self.bound[*id as usize].expect("flow marked this local as checked");
                     let flag = self.b().build_load(self.ctx().bool_type(), flag, "isbound").u();
                     let unbound = self.b().build_not(flag.into_int_value(), "unbound").u();
-                    self.fail_if(unbound, UNBOUND_LOCAL_BASE + self.cg.prog.local_offset(self.spec.func) + id);
+                    self.fail_if(unbound, UNBOUND_LOCAL_BASE + self.module_gen.prog.local_offset(self.spec.func) + id);
                 }
-                let lt = self.cg.llty(&self.spec.local_types[*id as usize]);
-                self.b().build_load(lt, self.locals[*id as usize], &self.hf.locals[*id as usize].name).u()
+                let lt = self.module_gen.llty(&self.spec.local_types[*id as usize]);
+                self.b().build_load(lt, self.locals[*id as usize], &self.hir_fn.locals[*id as usize].name).u()
             }
             H::Binary { op, left, right } => {
                 let l = self.expr(left);
@@ -143,7 +143,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             H::Intrinsic { f, args } => self.intrinsic(*f, args, &ty),
             H::Call { args, .. } => self.call_jitted(e, args, &ty),
             H::Tuple(items) => {
-                let mut agg = self.cg.llty(&ty).into_struct_type().get_undef();
+                let mut agg = self.module_gen.llty(&ty).into_struct_type().get_undef();
                 for (i, it) in items.iter().enumerate() {
                     let v = self.expr(it);
                     agg = self.b().build_insert_value(agg, v, i as u32, "tup").u().into_struct_value();
@@ -185,7 +185,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let c_bb = self.b().get_insert_block().unwrap();
         self.b().build_unconditional_branch(end).u();
         self.b().position_at_end(end);
-        let phi = self.b().build_phi(self.cg.llty(ty), "ifx").u();
+        let phi = self.b().build_phi(self.module_gen.llty(ty), "ifx").u();
         phi.add_incoming(&[(&a, a_bb), (&c2, c_bb)]);
         phi.as_basic_value()
     }
@@ -206,7 +206,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let r = r.into_struct_value();
         let status = self.b().build_extract_value(r, crate::abi::inner::STATUS, "cst").u().into_int_value();
         let failed = self.b().build_int_compare(IntPredicate::NE, status, self.ctx().i32_type().const_zero(), "cfail").u();
-        self.on_failure(failed, |fx| fx.ret_status(status));
+        self.on_failure(failed, |fn_gen| fn_gen.ret_status(status));
         let v = self.b().build_extract_value(r, crate::abi::inner::VALUE, "cv").u();
         // The callee returned a reference to each array in its result.
         self.own_temp(e.id, v, ty);
@@ -234,7 +234,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let Some(first) = items.first() else {
             return self.i64(0).into(); // unreachable at run time: every index is outside ()
         };
-        let elem = self.cg.llty(first);
+        let elem = self.module_gen.llty(first);
         let slot = self.entry_alloca(tuple.get_type(), "tuple.slot");
         self.b().build_store(slot, tuple).u();
         let array = elem.array_type(n as u32);
@@ -265,7 +265,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             self.b().position_at_end(next);
         }
         self.b().position_at_end(end);
-        let phi = self.b().build_phi(self.cg.llty(ty), "boolop").u();
+        let phi = self.b().build_phi(self.module_gen.llty(ty), "boolop").u();
         for (v, bb) in &incoming {
             phi.add_incoming(&[(v, *bb)]);
         }

@@ -4,12 +4,12 @@
 use inkwell::values::IntValue;
 use inkwell::IntPredicate;
 
-use super::{Built, Fx};
+use super::{Built, FnGen};
 use crate::hir::{self, StmtKind as S};
 use crate::runtime::Status;
 use crate::types::Type;
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
     pub(super) fn block(&mut self, stmts: &[hir::Stmt]) {
         for s in stmts {
             if self.terminated() {

@@ -1,7 +1,7 @@
 //! Type inference of arrays: what indexing an array gives (an element, or a view), new arrays,
 //! reductions and attributes.
 
-use super::{require_integer, type_name, Cx};
+use super::{require_integer, type_name, InferCx};
 use crate::ast::Span;
 use crate::error::{CompileError, Result};
 use crate::hir;
@@ -23,7 +23,7 @@ pub(super) fn is_view(a: &ArrayType, index: &hir::Expr, index_type: &Type) -> bo
     items.iter().any(|e| matches!(e.kind, hir::ExprKind::Slice { .. })) || (written_out && items.len() < a.ndim as usize)
 }
 
-impl Cx<'_> {
+impl InferCx<'_> {
     /// The type of a new array: C-contiguous, writeable; the dtype from `dtype=`, else NumPy's
     /// default (float64; `np.full` the fill value's type; `np.arange` int64 for ints; `*_like`
     /// and `.copy()` the source's).

@@ -7,7 +7,7 @@ use crate::error::{CompileError, Result};
 use crate::hir::{self, ExprKind as H};
 use crate::types::Type;
 
-use super::{type_name, Cx};
+use super::{type_name, InferCx};
 
 /// Whether an exponent expression is a literal negative integer (`2 ** -1` is a float in Python).
 fn is_negative_literal(e: &hir::Expr) -> bool {
@@ -63,7 +63,7 @@ fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> 
     })
 }
 
-impl Cx<'_> {
+impl InferCx<'_> {
     /// The type of `left op right` where `left` has type `l` (an expression's, or the element or
     /// variable an augmented assignment reads): types `right`, then [`binary_type`].
     pub(super) fn binary(&mut self, op: BinOp, l: &Type, right: &hir::Expr, span: Span) -> Result<Type> {
