@@ -14,11 +14,6 @@ use jit_core::Type;
 use numpy::npyffi::{self, NpyTypes, PY_ARRAY_API};
 use numpy::{PyUntypedArray, PyUntypedArrayMethods};
 
-/// How many slots the result buffer of a call returning `t` has (`abi::result_slots`).
-pub fn flat_len(t: &Type) -> usize {
-    abi::result_slots(t)
-}
-
 /// The memory returned arrays may own or view.
 pub struct Owners<'a, 'py> {
     /// Blocks still live after the call, not claimed by a returned array yet.
