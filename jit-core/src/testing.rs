@@ -96,22 +96,16 @@ impl TestProgram {
         infer::infer_program(self.lower()?, args.to_vec()).map_err(|(f, e)| (f as usize, e))
     }
 
-    /// The error as the user sees it (jit-py's `CompileError` text, `jit-py/src/errors.rs`):
-    /// `file:line:col: message`, the source line and a caret under the column; an argument
-    /// error is the `TypeError` the call raises. The construct the exception carries first.
+    /// The error as the user sees it ([`CompileError::render`], as jit-py raises it): the
+    /// exception's class (`TypeError` for an argument error; `CompileError` with the construct
+    /// it carries), then its text.
     pub fn error_text(&self, unit: usize, e: &CompileError) -> String {
-        let span = e.span();
-        if let CompileError::ArgumentType { message, .. } = e {
-            return format!("TypeError: {message} (used as one at {FILENAME}:{}:{})", span.line, span.col);
+        let line = e.span().line.checked_sub(1).and_then(|i| self.lines[unit].get(i as usize));
+        let text = e.render(FILENAME, line.map(String::as_str));
+        match e {
+            CompileError::ArgumentType { .. } => format!("TypeError: {text}"),
+            _ => format!("CompileError [{}]\n{text}", e.construct()),
         }
-        let mut msg = format!("CompileError [{}]\n{FILENAME}:{}:{}: {e}", e.construct(), span.line, span.col);
-        if let Some(line) = span.line.checked_sub(1).and_then(|i| self.lines[unit].get(i as usize)) {
-            let line = line.trim_end_matches(['\n', '\r']);
-            let trimmed = line.trim_start();
-            let caret = (span.col as usize).saturating_sub(line.len() - trimmed.len());
-            msg.push_str(&format!("\n    {trimmed}\n    {}^", " ".repeat(caret)));
-        }
-        msg
     }
 
     /// The snapshot of compiling the program for `args`: the sources and argument types, then
