@@ -33,7 +33,7 @@ pub struct TestProgram {
 }
 
 /// Source text as the lines jit-py reads (each ending in a newline).
-fn lines_of(src: &str) -> Vec<String> {
+pub fn lines_of(src: &str) -> Vec<String> {
     src.lines().map(|l| format!("{l}\n")).collect()
 }
 
