@@ -1,5 +1,6 @@
 //! Text form of the typed IR: what `inspect_types()` prints and the snapshot tests compare.
 
+// `let _ = writeln!(out, ..)`: writing to a String cannot fail; the `Ok` is dropped.
 use std::fmt::Write;
 
 use crate::ast::{BinOp, BoolOpKind, UnaryOp};

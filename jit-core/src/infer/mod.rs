@@ -425,7 +425,7 @@ impl<'a> InferCx<'a> {
                     )
                 })?
             }
-            H::Intrinsic { f, args } => self.intrinsic(*f, args, e.span)?,
+            H::Intrinsic { f, args } => self.intrinsic(*f, args)?,
             H::Call { func, args } => {
                 let mut tys = Vec::new();
                 for a in args {
@@ -564,7 +564,7 @@ impl<'a> InferCx<'a> {
         })
     }
 
-    fn intrinsic(&mut self, f: Intrinsic, args: &[hir::Expr], span: Span) -> Result<Type> {
+    fn intrinsic(&mut self, f: Intrinsic, args: &[hir::Expr]) -> Result<Type> {
         if f == Intrinsic::Len {
             return match self.expr(&args[0])? {
                 Type::Tuple(_) => Ok(Type::Int64),
@@ -640,10 +640,7 @@ impl<'a> InferCx<'a> {
             Intrinsic::Math(m) => match m {
                 MathFn::Floor | MathFn::Ceil | MathFn::Trunc => Type::Int64,
                 MathFn::Isnan | MathFn::Isinf | MathFn::Isfinite => Type::Bool,
-                _ => {
-                    let _ = span;
-                    Type::Float64
-                }
+                _ => Type::Float64,
             },
         })
     }
