@@ -181,21 +181,20 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// `float(x op y)` for Python ints `x`, `y`: the exact result correctly rounded when it fits
-    /// int64; beyond, `fn_gen op fy` (the same double but for rounding of operands above 2**53).
+    /// int64; beyond, `fx op fy` (the same double but for rounding of operands above 2**53).
     fn int_sum_as_float(
         &self,
         name: &str,
         x: IntValue<'ctx>,
         y: IntValue<'ctx>,
-        fn_gen: FloatValue<'ctx>,
+        fx: FloatValue<'ctx>,
         fy: FloatValue<'ctx>,
     ) -> FloatValue<'ctx> {
         let (v, o) = self.overflowing(name, x, y);
         let b = self.b();
         let exact = b.build_signed_int_to_float(v, self.ctx().f64_type(), "exact").u();
         let approx =
-            if name.contains("sub") { b.build_float_sub(fn_gen, fy, "approx") } else { b.build_float_add(fn_gen, fy, "approx") }
-                .u();
+            if name.contains("sub") { b.build_float_sub(fx, fy, "approx") } else { b.build_float_add(fx, fy, "approx") }.u();
         b.build_select(o, approx, exact, "sum").u().into_float_value()
     }
 

@@ -161,9 +161,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let end = self.block_named("div.end");
         b.build_conditional_branch(fast, fast_bb, slow_bb).u();
         b.position_at_end(fast_bb);
-        let fn_gen = b.build_signed_int_to_float(x, f64t, "fn_gen").u();
+        let fx = b.build_signed_int_to_float(x, f64t, "fx").u();
         let fy = b.build_signed_int_to_float(y, f64t, "fy").u();
-        let q1 = b.build_float_div(fn_gen, fy, "q").u();
+        let q1 = b.build_float_div(fx, fy, "q").u();
         b.build_unconditional_branch(end).u();
         b.position_at_end(slow_bb);
         let helper = self.helper(super::Helper::IntTruediv);
