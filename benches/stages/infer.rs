@@ -8,9 +8,9 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("lower");
     for (name, src, _) in common::KERNELS {
-        let f = common::parsed(src);
-        let env = common::env(&f);
-        g.bench_function(*name, |b| b.iter(|| black_box(jit_core::lower::lower(&f, &env).unwrap())));
+        let p = common::program(src);
+        let (f, env) = (&p.funcs[0], &p.envs[0]);
+        g.bench_function(*name, |b| b.iter(|| black_box(jit_core::lower::lower(f, env).unwrap())));
     }
     g.finish();
     let mut g = c.benchmark_group("infer");

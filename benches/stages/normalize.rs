@@ -7,7 +7,7 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("normalize");
     for (name, src, _) in common::KERNELS {
-        let f = common::parsed(src);
+        let f = jit_core::testing::parse(src).unwrap();
         g.bench_function(*name, |b| b.iter(|| black_box(jit_core::normalize::fingerprint(&f))));
     }
     g.finish();

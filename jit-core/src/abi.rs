@@ -75,11 +75,11 @@ pub fn passing(t: &Type) -> Passing {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scalar {
     /// Two's complement (int64).
-    Int,
+    Int64,
     /// The unsigned value (uint64).
-    UInt,
+    UInt64,
     /// The IEEE bits of a double (float64, and float32 carried as the double holding it).
-    Float,
+    Float64,
     /// 0 or 1; a nonzero slot reads as true.
     Bool,
 }
@@ -88,9 +88,9 @@ impl Scalar {
     /// How a value of type `t` sits in a slot, when it takes one slot of its own.
     pub fn of(t: &Type) -> Option<Scalar> {
         Some(match t {
-            Type::Int => Scalar::Int,
-            Type::UInt64 => Scalar::UInt,
-            Type::Float | Type::Float32 => Scalar::Float,
+            Type::Int64 => Scalar::Int64,
+            Type::UInt64 => Scalar::UInt64,
+            Type::Float64 | Type::Float32 => Scalar::Float64,
             Type::Bool => Scalar::Bool,
             Type::None | Type::Unknown | Type::Tuple(_) | Type::Array(_) => return None,
         })
@@ -144,7 +144,7 @@ pub fn slots_of(t: &Type) -> usize {
         Type::Tuple(items) => items.iter().map(slots_of).sum(),
         Type::Array(a) => ArrayDesc::new(a.ndim).slots(),
         Type::None | Type::Unknown => 0,
-        Type::Int | Type::UInt64 | Type::Float | Type::Float32 | Type::Bool => 1,
+        Type::Int64 | Type::UInt64 | Type::Float64 | Type::Float32 | Type::Bool => 1,
     }
 }
 
@@ -268,25 +268,25 @@ mod tests {
 
     #[test]
     fn scalars_take_one_slot_and_none_takes_none() {
-        for t in [Type::Int, Type::UInt64, Type::Float, Type::Float32, Type::Bool] {
+        for t in [Type::Int64, Type::UInt64, Type::Float64, Type::Float32, Type::Bool] {
             assert_eq!(slots_of(&t), 1, "{t:?}");
             assert_eq!(passing(&t), Passing::Direct);
             assert!(Scalar::of(&t).is_some());
         }
         assert_eq!(slots_of(&Type::None), 0);
         assert_eq!(result_slots(&Type::None), 1);
-        assert_eq!(Scalar::of(&Type::Float32), Some(Scalar::Float));
+        assert_eq!(Scalar::of(&Type::Float32), Some(Scalar::Float64));
     }
 
     #[test]
     fn nested_tuple_with_an_array_inside() {
         // (int, (float, 2-d array), bool): 1 + (1 + 5) + 1 slots.
-        let inner = Type::Tuple(vec![Type::Float, array(2)]);
-        let t = Type::Tuple(vec![Type::Int, inner.clone(), Type::Bool]);
+        let inner = Type::Tuple(vec![Type::Float64, array(2)]);
+        let t = Type::Tuple(vec![Type::Int64, inner.clone(), Type::Bool]);
         assert_eq!(slots_of(&t), 8);
         assert_eq!(result_slots(&t), 8);
-        assert_eq!(tuple_offsets(&[Type::Int, inner.clone(), Type::Bool]), vec![0, 1, 7]);
-        assert_eq!(tuple_offsets(&[Type::Float, array(2)]), vec![0, 1]);
+        assert_eq!(tuple_offsets(&[Type::Int64, inner.clone(), Type::Bool]), vec![0, 1, 7]);
+        assert_eq!(tuple_offsets(&[Type::Float64, array(2)]), vec![0, 1]);
         assert_eq!(passing(&t), Passing::Indirect);
         assert_eq!(passing(&array(0)), Passing::Indirect);
         assert_eq!(slots_of(&Type::Tuple(vec![])), 0);

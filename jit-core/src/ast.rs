@@ -32,6 +32,8 @@ pub struct Stmt {
     pub span: Span,
 }
 
+/// A statement of the tree, by kind. Modules that match on it import it as `S` (one letter, as nearly
+/// every match arm names it).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
     /// `a = b = value` (targets in source order).
@@ -94,6 +96,8 @@ pub struct Expr {
     pub span: Span,
 }
 
+/// An expression of the tree, by kind. Modules that match on it import it as `A` (one letter, as nearly
+/// every match arm names it).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     Int(i64),

@@ -69,6 +69,26 @@ impl CompileError {
             CompileError::Internal { .. } => "internal compiler error",
         }
     }
+
+    /// The error's text as the user reads it, `source_line` being the line of `filename` it
+    /// points at (when known). An [`CompileError::ArgumentType`] (raised as a TypeError: the
+    /// call's argument is wrong, not the code) reads `message (used as one at file:line:col)`;
+    /// any other `file:line:col: message`, then the source line and a caret under the column.
+    pub fn render(&self, filename: &str, source_line: Option<&str>) -> String {
+        let span = self.span();
+        if let CompileError::ArgumentType { message, .. } = self {
+            return format!("{message} (used as one at {filename}:{}:{})", span.line, span.col);
+        }
+        let mut msg = format!("{filename}:{}:{}: {self}", span.line, span.col);
+        if let Some(line) = source_line {
+            let line = line.trim_end_matches(['\n', '\r']);
+            let trimmed = line.trim_start();
+            let indent = line.len() - trimmed.len();
+            let caret = (span.col as usize).saturating_sub(indent);
+            msg.push_str(&format!("\n    {trimmed}\n    {}^", " ".repeat(caret)));
+        }
+        msg
+    }
 }
 
 pub type Result<T, E = CompileError> = std::result::Result<T, E>;

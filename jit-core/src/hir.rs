@@ -38,6 +38,8 @@ pub struct Stmt {
     pub span: Span,
 }
 
+/// A HIR statement, by kind. Modules that match on it import it as `S` (one letter, as nearly
+/// every match arm names it).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
     Assign {
@@ -102,6 +104,8 @@ pub struct Expr {
     pub span: Span,
 }
 
+/// A HIR expression, by kind. Modules that match on it import it as `H` (one letter, as nearly
+/// every match arm names it).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     Int(i64),

@@ -94,6 +94,7 @@ pub struct Compiled {
 #[derive(Clone, Copy)]
 pub struct Unit<'a> {
     pub func: &'a ast::FunctionDef,
+    /// Its fingerprint (the hash of its normalized tree, [`normalize::fingerprint`]).
     pub fp: &'a normalize::Fingerprint,
     pub env: &'a lower::Env,
 }
@@ -312,7 +313,7 @@ pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compil
         }
     }
     let ctx = inkwell::context::Context::create();
-    let module = codegen::codegen(&ctx, &typed, &symbol, options.boundscheck)?;
+    let module = codegen::codegen(&ctx, &typed, &symbol, options.boundscheck);
     lap("codegen", &mut timings);
     let unopt = capture.llvm_ir.then(|| module.print_to_string().to_string());
     module.verify().map_err(|e| internal(format!("invalid LLVM IR: {e}")))?;

@@ -24,10 +24,10 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 pub fn fingerprint(f: &FunctionDef) -> Fingerprint {
-    let mut w = Writer { h: blake3::Hasher::new(), renamed: HashMap::new(), locals: crate::scope::local_names(f) };
-    w.h.update(b"code");
+    let mut w = Writer { hasher: blake3::Hasher::new(), renamed: HashMap::new(), locals: crate::scope::local_names(f) };
+    w.hasher.update(b"code");
     w.function(f);
-    Fingerprint { code: *w.h.finalize().as_bytes() }
+    Fingerprint { code: *w.hasher.finalize().as_bytes() }
 }
 
 /// The byte that starts each node of the canonical form. Distinct by construction (the compiler
@@ -72,7 +72,7 @@ enum Tag {
 }
 
 struct Writer {
-    h: blake3::Hasher,
+    hasher: blake3::Hasher,
     /// Local name → index by first appearance.
     renamed: HashMap<String, u32>,
     /// The names local to the function (parameters included).
@@ -81,18 +81,18 @@ struct Writer {
 
 impl Writer {
     fn tag(&mut self, t: Tag) {
-        self.h.update(&[t as u8]);
+        self.hasher.update(&[t as u8]);
     }
     /// A small value (a flag, an operator's discriminant), not a node kind.
     fn byte(&mut self, b: u8) {
-        self.h.update(&[b]);
+        self.hasher.update(&[b]);
     }
     fn u64(&mut self, v: u64) {
-        self.h.update(&v.to_le_bytes());
+        self.hasher.update(&v.to_le_bytes());
     }
     fn str(&mut self, s: &str) {
         self.u64(s.len() as u64);
-        self.h.update(s.as_bytes());
+        self.hasher.update(s.as_bytes());
     }
     fn name(&mut self, n: &str) {
         if self.locals.contains(n) {

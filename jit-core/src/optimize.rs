@@ -46,6 +46,7 @@ fn set_codegen_flags() {
 }
 
 struct Host {
+    /// The target machine for the host CPU.
     tm: TargetMachine,
     /// The reusable codegen pipeline (cpp/emitter.cpp), made at the first emit.
     emitter: Option<Emitter>,

@@ -1,5 +1,6 @@
 //! Text form of the typed IR: what `inspect_types()` prints and the snapshot tests compare.
 
+// `let _ = writeln!(out, ..)`: writing to a String cannot fail; the `Ok` is dropped.
 use std::fmt::Write;
 
 use crate::ast::{BinOp, BoolOpKind, UnaryOp};
@@ -31,14 +32,14 @@ fn typed_function(out: &mut String, prog: &TypedProgram, f: &hir::Function, s: &
     if !locals.is_empty() {
         let _ = writeln!(out, "    # locals: {}", locals.join(", "));
     }
-    let p = Printer { prog, f, s };
+    let p = Printer { prog, hir_fn: f, spec: s };
     p.block(out, &f.body, 1);
 }
 
 struct Printer<'a> {
     prog: &'a TypedProgram,
-    f: &'a hir::Function,
-    s: &'a TypedFunction,
+    hir_fn: &'a hir::Function,
+    spec: &'a TypedFunction,
 }
 
 impl Printer<'_> {
@@ -114,7 +115,7 @@ impl Printer<'_> {
     }
 
     fn local(&self, id: u32) -> String {
-        self.f.locals[id as usize].name.clone()
+        self.hir_fn.locals[id as usize].name.clone()
     }
 
     fn target(&self, t: &hir::Target) -> String {
@@ -127,7 +128,7 @@ impl Printer<'_> {
 
     /// An expression with its type: `(a + b : float64)`.
     fn expr(&self, e: &hir::Expr) -> String {
-        let ty = &self.s.expr_types[e.id as usize];
+        let ty = &self.spec.expr_types[e.id as usize];
         let body = match &e.kind {
             H::Int(i) => i.to_string(),
             H::UInt(u) => u.to_string(),
@@ -171,7 +172,7 @@ impl Printer<'_> {
                 format!("{}({})", f.qualified_name(), args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
             }
             H::Call { func, args } => {
-                let target = self.s.call_targets.get(&e.id).map(|t| format!("#{t}")).unwrap_or_default();
+                let target = self.spec.call_targets.get(&e.id).map(|t| format!("#{t}")).unwrap_or_default();
                 format!(
                     "{}{target}({})",
                     self.prog.funcs[*func as usize].name,

@@ -151,7 +151,8 @@ pub enum NewFn {
 pub struct NumpyRow {
     /// The function's attribute name on the `numpy` module.
     pub name: &'static str,
-    pub f: NumpyFn,
+    /// Which function it is (what lowering and inference match on).
+    pub function: NumpyFn,
     pub arity: Arity,
     /// Another name of a function listed under its first name (`absolute` for `abs`): left out
     /// of the list messages give.
@@ -159,7 +160,7 @@ pub struct NumpyRow {
 }
 
 const fn np_row(name: &'static str, f: NumpyFn, arity: Arity) -> NumpyRow {
-    NumpyRow { name, f, arity, alias: false }
+    NumpyRow { name, function: f, arity, alias: false }
 }
 
 const ONE: Arity = Arity::new(1, 1, "one argument");
@@ -204,13 +205,13 @@ pub fn numpy_function(name: &str) -> Option<&'static NumpyRow> {
 
 /// The first row for `f`: its canonical name and arity.
 fn numpy_row_of(f: NumpyFn) -> &'static NumpyRow {
-    NUMPY_FUNCTIONS.iter().find(|r| r.f == f).expect("every NumPy function has a registry row")
+    NUMPY_FUNCTIONS.iter().find(|r| r.function == f).expect("every NumPy function has a registry row")
 }
 
 /// `"zeros, ones, ...; sum, ... on arrays; sqrt, ... on numbers"`: what messages say is compiled.
 pub fn numpy_functions_text() -> String {
     let group = |want: fn(NumpyFn) -> bool| {
-        NUMPY_FUNCTIONS.iter().filter(|r| !r.alias && want(r.f)).map(|r| r.name).collect::<Vec<_>>().join(", ")
+        NUMPY_FUNCTIONS.iter().filter(|r| !r.alias && want(r.function)).map(|r| r.name).collect::<Vec<_>>().join(", ")
     };
     format!(
         "{}; {} on arrays; {} on numbers",
@@ -349,16 +350,16 @@ macro_rules! dtypes {
 dtypes! {
 //  variant  name       numpy attr  kind  size  element  argument  python
     Bool:    "bool",    "bool_",    b'b', 1,    Bool,    Bool,     "bool";
-    Int8:    "int8",    "int8",     b'i', 1,    Int,     Int,      "int";
-    Int16:   "int16",   "int16",    b'i', 2,    Int,     Int,      "int";
-    Int32:   "int32",   "int32",    b'i', 4,    Int,     Int,      "int";
-    Int64:   "int64",   "int64",    b'i', 8,    Int,     Int,      "int";
-    UInt8:   "uint8",   "uint8",    b'u', 1,    Int,     Int,      "int";
-    UInt16:  "uint16",  "uint16",   b'u', 2,    Int,     Int,      "int";
-    UInt32:  "uint32",  "uint32",   b'u', 4,    Int,     Int,      "int";
+    Int8:    "int8",    "int8",     b'i', 1,    Int64,   Int64,    "int";
+    Int16:   "int16",   "int16",    b'i', 2,    Int64,   Int64,    "int";
+    Int32:   "int32",   "int32",    b'i', 4,    Int64,   Int64,    "int";
+    Int64:   "int64",   "int64",    b'i', 8,    Int64,   Int64,    "int";
+    UInt8:   "uint8",   "uint8",    b'u', 1,    Int64,   Int64,    "int";
+    UInt16:  "uint16",  "uint16",   b'u', 2,    Int64,   Int64,    "int";
+    UInt32:  "uint32",  "uint32",   b'u', 4,    Int64,   Int64,    "int";
     UInt64:  "uint64",  "uint64",   b'u', 8,    UInt64,  UInt64,   "int";
-    Float32: "float32", "float32",  b'f', 4,    Float32, Float,    "float";
-    Float64: "float64", "float64",  b'f', 8,    Float,   Float,    "float";
+    Float32: "float32", "float32",  b'f', 4,    Float32, Float64,  "float";
+    Float64: "float64", "float64",  b'f', 8,    Float64, Float64,  "float";
 }
 
 impl Dtype {

@@ -29,12 +29,12 @@ fn every_name_finds_its_row_and_every_enum_value_its_name() {
     for row in &NUMPY_FUNCTIONS {
         assert!(std::ptr::eq(numpy_function(row.name).unwrap(), row));
         // What the row names is named by its first row (`amin` is `min`; `absolute` is `abs`).
-        let canonical = match row.f {
+        let canonical = match row.function {
             NumpyFn::New(f) => f.name(),
             NumpyFn::Reduce(r) => r.name(),
             NumpyFn::Scalar(f) => f.name(),
         };
-        assert_eq!(numpy_function(canonical).unwrap().f, row.f);
+        assert_eq!(numpy_function(canonical).unwrap().function, row.function);
         assert!(!row.alias || canonical != row.name, "{}", row.name);
     }
     for (name, a) in ARRAY_ATTRIBUTES {
@@ -63,7 +63,7 @@ fn texts_are_the_ones_messages_always_gave() {
 fn dtype_columns_agree_with_the_types_compiled_code_uses() {
     for d in Dtype::all() {
         let row = d.row();
-        assert_eq!(d.is_float(), matches!(row.element, Type::Float | Type::Float32));
+        assert_eq!(d.is_float(), matches!(row.element, Type::Float64 | Type::Float32));
         assert_eq!(row.argument, row.element.carrier(), "{}", row.name);
         let python = match row.kind {
             b'b' => "bool",

@@ -5,7 +5,7 @@
 //! One snapshot is one line ([`snapshot!`](crate::snapshot)):
 //!
 //! ```text
-//! jit_core::snapshot!("add_int64", "def f(a, b):\n    return a + b", [Int, Int]);
+//! jit_core::snapshot!("add_int64", "def f(a, b):\n    return a + b", [Int64, Int64]);
 //! ```
 
 use inkwell::context::Context;
@@ -33,7 +33,7 @@ pub struct TestProgram {
 }
 
 /// Source text as the lines jit-py reads (each ending in a newline).
-fn lines_of(src: &str) -> Vec<String> {
+pub fn lines_of(src: &str) -> Vec<String> {
     src.lines().map(|l| format!("{l}\n")).collect()
 }
 
@@ -96,22 +96,16 @@ impl TestProgram {
         infer::infer_program(self.lower()?, args.to_vec()).map_err(|(f, e)| (f as usize, e))
     }
 
-    /// The error as the user sees it (jit-py's `CompileError` text, `jit-py/src/errors.rs`):
-    /// `file:line:col: message`, the source line and a caret under the column; an argument
-    /// error is the `TypeError` the call raises. The construct the exception carries first.
+    /// The error as the user sees it ([`CompileError::render`], as jit-py raises it): the
+    /// exception's class (`TypeError` for an argument error; `CompileError` with the construct
+    /// it carries), then its text.
     pub fn error_text(&self, unit: usize, e: &CompileError) -> String {
-        let span = e.span();
-        if let CompileError::ArgumentType { message, .. } = e {
-            return format!("TypeError: {message} (used as one at {FILENAME}:{}:{})", span.line, span.col);
+        let line = e.span().line.checked_sub(1).and_then(|i| self.lines[unit].get(i as usize));
+        let text = e.render(FILENAME, line.map(String::as_str));
+        match e {
+            CompileError::ArgumentType { .. } => format!("TypeError: {text}"),
+            _ => format!("CompileError [{}]\n{text}", e.construct()),
         }
-        let mut msg = format!("CompileError [{}]\n{FILENAME}:{}:{}: {e}", e.construct(), span.line, span.col);
-        if let Some(line) = span.line.checked_sub(1).and_then(|i| self.lines[unit].get(i as usize)) {
-            let line = line.trim_end_matches(['\n', '\r']);
-            let trimmed = line.trim_start();
-            let caret = (span.col as usize).saturating_sub(line.len() - trimmed.len());
-            msg.push_str(&format!("\n    {trimmed}\n    {}^", " ".repeat(caret)));
-        }
-        msg
     }
 
     /// The snapshot of compiling the program for `args`: the sources and argument types, then
@@ -195,7 +189,7 @@ pub fn snapshot(src: &str, args: &[Type]) -> String {
 /// generic x86-64 CPU rather than the host's, so that its text is the same on every machine
 /// (the host's vector width would otherwise show in every vectorized loop).
 pub fn module<'ctx>(ctx: &'ctx Context, p: &TypedProgram, optimized: bool) -> Module<'ctx> {
-    let m = built(codegen::codegen(ctx, p, "sj_snapshot", true));
+    let m = codegen::codegen(ctx, p, "sj_snapshot", true);
     m.verify().unwrap_or_else(|e| panic!("invalid LLVM IR: {e}"));
     if optimized {
         use inkwell::targets::{CodeModel, InitializationConfig, RelocMode, Target, TargetMachine};
@@ -212,25 +206,6 @@ pub fn module<'ctx>(ctx: &'ctx Context, p: &TypedProgram, optimized: bool) -> Mo
         m.run_passes(&pipeline, &tm, inkwell::passes::PassBuilderOptions::create()).unwrap_or_else(|e| panic!("optimize: {e}"));
     }
     m
-}
-
-/// Codegen's module, whether codegen returns it or a `Result` of it.
-fn built<'ctx, M: IntoModule<'ctx>>(m: M) -> Module<'ctx> {
-    m.into_module()
-}
-
-trait IntoModule<'ctx> {
-    fn into_module(self) -> Module<'ctx>;
-}
-impl<'ctx> IntoModule<'ctx> for Module<'ctx> {
-    fn into_module(self) -> Module<'ctx> {
-        self
-    }
-}
-impl<'ctx, E: std::fmt::Display> IntoModule<'ctx> for Result<Module<'ctx>, E> {
-    fn into_module(self) -> Module<'ctx> {
-        self.unwrap_or_else(|e| panic!("codegen: {e}"))
-    }
 }
 
 /// The LLVM IR of `p` as text: unoptimized, exactly as codegen names its values; optimized,
@@ -303,7 +278,7 @@ pub fn array(dtype: Dtype, ndim: u8) -> Type {
     Type::Array(ArrayType { dtype, ndim, layout: Layout::C, readonly: false })
 }
 
-/// One snapshot per line: `snapshot!("name", "def f(a):\n    return a", [Int])` asserts (with
+/// One snapshot per line: `snapshot!("name", "def f(a):\n    return a", [Int64])` asserts (with
 /// insta, in the calling crate) the text of [`snapshot`] for that source and argument types.
 /// The types are [`Type`]'s variants by name, or [`array`]`(Dtype::Float32, 1)`; or, instead of
 /// the list, any expression that is a `Vec<Type>`.

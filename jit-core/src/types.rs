@@ -9,8 +9,8 @@ pub enum Type {
     /// Not known yet (only during inference; never reaches codegen).
     Unknown,
     Bool,
-    Int,
-    Float,
+    Int64,
+    Float64,
     /// A NumPy float32 (an element of a float32 array, or arithmetic between such elements).
     /// Compiled code carries it in a double that always holds a float32 value: every operation
     /// whose type is float32 is computed in double and rounded to float32, which gives
@@ -50,24 +50,24 @@ pub enum Layout {
 
 impl Type {
     pub fn is_numeric(&self) -> bool {
-        matches!(self, Type::Bool | Type::Int | Type::UInt64 | Type::Float | Type::Float32)
+        matches!(self, Type::Bool | Type::Int64 | Type::UInt64 | Type::Float64 | Type::Float32)
     }
 
     /// bool, int64 or uint64: what may index, count a range or give a shape (Unknown too,
     /// during inference).
     pub fn is_integer_or_unknown(&self) -> bool {
-        matches!(self, Type::Bool | Type::Int | Type::UInt64 | Type::Unknown)
+        matches!(self, Type::Bool | Type::Int64 | Type::UInt64 | Type::Unknown)
     }
 
     pub fn is_float(&self) -> bool {
-        matches!(self, Type::Float | Type::Float32)
+        matches!(self, Type::Float64 | Type::Float32)
     }
 
     /// The type compiled code carries a value of this type in: float32 travels as float64
     /// (tuples element by element).
     pub fn carrier(&self) -> Type {
         match self {
-            Type::Float32 => Type::Float,
+            Type::Float32 => Type::Float64,
             Type::Tuple(ts) => Type::Tuple(ts.iter().map(Type::carrier).collect()),
             t => t.clone(),
         }
@@ -118,10 +118,10 @@ impl Type {
     /// Unknown while either is.
     pub fn arith(&self, other: &Type) -> Type {
         match promote(self, other) {
-            Some(Type::Bool) => Type::Int,
+            Some(Type::Bool) => Type::Int64,
             Some(t) => t,
             None if *self == Type::Unknown || *other == Type::Unknown => Type::Unknown,
-            None => Type::Int,
+            None => Type::Int64,
         }
     }
 }
@@ -139,11 +139,11 @@ pub fn promote(a: &Type, b: &Type) -> Option<Type> {
         (a, b) if a == b => a.clone(),
         // float32 with bool stays float32; with an int64, a uint64 or a float64 it is float64.
         (Bool, Float32) | (Float32, Bool) => Float32,
-        (Int | UInt64 | Float, Float32) | (Float32, Int | UInt64 | Float) => Float,
-        (Bool, Int) | (Int, Bool) => Int,
+        (Int64 | UInt64 | Float64, Float32) | (Float32, Int64 | UInt64 | Float64) => Float64,
+        (Bool, Int64) | (Int64, Bool) => Int64,
         // An int64 beside a uint64 is taken as a Python int (see `Type::UInt64`).
-        (Bool | Int, UInt64) | (UInt64, Bool | Int) => UInt64,
-        (Bool | Int | UInt64, Float) | (Float, Bool | Int | UInt64) => Float,
+        (Bool | Int64, UInt64) | (UInt64, Bool | Int64) => UInt64,
+        (Bool | Int64 | UInt64, Float64) | (Float64, Bool | Int64 | UInt64) => Float64,
         _ => unreachable!("every pair of numeric types is listed"),
     })
 }
@@ -153,8 +153,8 @@ impl fmt::Display for Type {
         match self {
             Type::Unknown => f.write_str("?"),
             Type::Bool => f.write_str("bool"),
-            Type::Int => f.write_str("int64"),
-            Type::Float => f.write_str("float64"),
+            Type::Int64 => f.write_str("int64"),
+            Type::Float64 => f.write_str("float64"),
             Type::Float32 => f.write_str("float32"),
             Type::UInt64 => f.write_str("uint64"),
             Type::None => f.write_str("none"),
@@ -186,35 +186,35 @@ mod tests {
 
     #[test]
     fn unify_widens_along_bool_int_float() {
-        assert_eq!(Bool.unify(&Int), Ok(Int));
-        assert_eq!(Int.unify(&Float), Ok(Float));
+        assert_eq!(Bool.unify(&Int64), Ok(Int64));
+        assert_eq!(Int64.unify(&Float64), Ok(Float64));
         assert_eq!(Unknown.unify(&Bool), Ok(Bool));
-        assert!(None.unify(&Int).is_err());
+        assert!(None.unify(&Int64).is_err());
     }
 
     #[test]
     fn float32_promotes_as_in_numpy_and_numba() {
         assert_eq!(Float32.unify(&Float32), Ok(Float32));
         assert_eq!(Float32.unify(&Bool), Ok(Float32));
-        assert_eq!(Float32.unify(&Int), Ok(Float));
-        assert_eq!(Float.unify(&Float32), Ok(Float));
+        assert_eq!(Float32.unify(&Int64), Ok(Float64));
+        assert_eq!(Float64.unify(&Float32), Ok(Float64));
         assert_eq!(Float32.arith(&Float32), Float32);
         assert_eq!(Bool.arith(&Float32), Float32);
-        assert_eq!(Float32.arith(&Int), Float);
-        assert_eq!(Float32.arith(&Float), Float);
-        assert_eq!(Tuple(vec![Float32, Int]).carrier(), Tuple(vec![Float, Int]));
+        assert_eq!(Float32.arith(&Int64), Float64);
+        assert_eq!(Float32.arith(&Float64), Float64);
+        assert_eq!(Tuple(vec![Float32, Int64]).carrier(), Tuple(vec![Float64, Int64]));
     }
 
     #[test]
     fn uint64_follows_numpys_promotion() {
         assert_eq!(UInt64.arith(&UInt64), UInt64);
         assert_eq!(UInt64.arith(&Bool), UInt64);
-        assert_eq!(UInt64.arith(&Int), UInt64);
-        assert_eq!(Int.arith(&UInt64), UInt64);
-        assert_eq!(UInt64.arith(&Float), Float);
-        assert_eq!(UInt64.arith(&Float32), Float);
-        assert_eq!(UInt64.unify(&Int), Ok(UInt64));
+        assert_eq!(UInt64.arith(&Int64), UInt64);
+        assert_eq!(Int64.arith(&UInt64), UInt64);
+        assert_eq!(UInt64.arith(&Float64), Float64);
+        assert_eq!(UInt64.arith(&Float32), Float64);
+        assert_eq!(UInt64.unify(&Int64), Ok(UInt64));
         assert_eq!(Bool.unify(&UInt64), Ok(UInt64));
-        assert_eq!(UInt64.unify(&Float), Ok(Float));
+        assert_eq!(UInt64.unify(&Float64), Ok(Float64));
     }
 }

@@ -20,7 +20,7 @@ fn flatten(t: &Type, leaves: &mut impl Iterator<Item = Slot>, out: &mut [Slot]) 
 #[test]
 fn nested_tuple_and_array_in_tuple_and_array_out() {
     let src = "def f(t, a):\n    x, (y, flag) = t\n    s = 0.0\n    for i in range(a.shape[0]):\n        s += a[i, 1]\n    return (x + 1, (s * y, not flag), a[1:, ::2], a.shape)\n";
-    let t = Type::Tuple(vec![Type::Int, Type::Tuple(vec![Type::Float, Type::Bool])]);
+    let t = Type::Tuple(vec![Type::Int64, Type::Tuple(vec![Type::Float64, Type::Bool])]);
     let a = Type::Array(ArrayType { dtype: Dtype::Float64, ndim: 2, layout: Layout::C, readonly: false });
     let c = compile_source(src, &[t.clone(), a.clone()], Capture::default()).unwrap_or_else(|e| panic!("{e}"));
 
@@ -44,7 +44,7 @@ fn nested_tuple_and_array_in_tuple_and_array_out() {
 
     let Type::Tuple(items) = &c.ret else { panic!("a tuple is returned, not {}", c.ret) };
     let offs = abi::tuple_offsets(items);
-    assert_eq!(Scalar::of(&items[0]), Some(Scalar::Int));
+    assert_eq!(Scalar::of(&items[0]), Some(Scalar::Int64));
     assert_eq!(abi::slot_int(ret[offs[0]]), 4);
     let Type::Tuple(inner) = &items[1] else { panic!("{}", items[1]) };
     let inner_offs = abi::tuple_offsets(inner);

@@ -10,7 +10,7 @@ fn call(src: &str, types: &[Type], args: &[u64]) -> (u32, u64) {
 }
 
 fn int(src: &str, args: &[i64]) -> i64 {
-    let types = vec![Type::Int; args.len()];
+    let types = vec![Type::Int64; args.len()];
     let a: Vec<u64> = args.iter().map(|&x| x as u64).collect();
     let (st, r) = call(src, &types, &a);
     assert_eq!(st, 0, "status");
@@ -18,7 +18,7 @@ fn int(src: &str, args: &[i64]) -> i64 {
 }
 
 fn float(src: &str, args: &[f64]) -> f64 {
-    let types = vec![Type::Float; args.len()];
+    let types = vec![Type::Float64; args.len()];
     let a: Vec<u64> = args.iter().map(|x| x.to_bits()).collect();
     let (st, r) = call(src, &types, &a);
     assert_eq!(st, 0, "status");
@@ -40,7 +40,7 @@ fn fib_recursion() {
 #[test]
 fn harmonic_float_loop() {
     let src = "def h(n):\n    s = 0.0\n    for i in range(1, n + 1):\n        s += 1.0 / i\n    return s\n";
-    let types = [Type::Int];
+    let types = [Type::Int64];
     let (st, r) = call(src, &types, &[10]);
     assert_eq!(st, 0);
     let expect: f64 = (1..=10).fold(0.0, |s, i| s + 1.0 / i as f64);
@@ -52,10 +52,10 @@ fn floor_semantics_and_errors() {
     assert_eq!(int("def f(a, b):\n    return a // b\n", &[-7, 2]), -4);
     assert_eq!(int("def f(a, b):\n    return a % b\n", &[-7, 2]), 1);
     assert_eq!(int("def f(a, b):\n    return a % b\n", &[7, -2]), -1);
-    let (st, _) = call("def f(a, b):\n    return a // b\n", &[Type::Int, Type::Int], &[1, 0]);
+    let (st, _) = call("def f(a, b):\n    return a // b\n", &[Type::Int64, Type::Int64], &[1, 0]);
     assert_eq!(st, jit_core::runtime::Status::IntFloorDivZero as u32);
     assert_eq!(float("def f(x):\n    return math.sqrt(x)\n", &[4.0]), 2.0);
-    let (st, _) = call("def f(x):\n    return math.sqrt(x)\n", &[Type::Float], &[(-1.0f64).to_bits()]);
+    let (st, _) = call("def f(x):\n    return math.sqrt(x)\n", &[Type::Float64], &[(-1.0f64).to_bits()]);
     assert_eq!(st, jit_core::runtime::Status::MathDomain as u32);
 }
 
@@ -80,7 +80,7 @@ fn a_failed_load_leaves_nothing_behind() {
     // An object defining sj_<A> loaded as if it were sj_<B> (a cache entry holding another
     // function's object) fails; the definitions it brought are removed, so loading it later
     // under its own symbol works (before: "Duplicate definition of symbol").
-    let c = compile_source("def twice(x):\n    return x * 2\n", &[Type::Int], Capture::default()).unwrap();
+    let c = compile_source("def twice(x):\n    return x * 2\n", &[Type::Int64], Capture::default()).unwrap();
     let sym_a = format!("sj_{}", "a".repeat(c.symbol.len() - 3));
     let sym_b = format!("sj_{}", "b".repeat(c.symbol.len() - 3));
     let foreign = renamed(&c.object, &c.symbol, &sym_a);

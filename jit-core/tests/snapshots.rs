@@ -32,18 +32,18 @@ const MAYBE_UNBOUND: &str = "def g(n):\n    for i in range(n):\n        last = i
 
 #[test]
 fn typed_ir() {
-    insta::assert_snapshot!("collatz_typed", pretty::typed_program(&typed(COLLATZ, &[Type::Int])));
-    insta::assert_snapshot!("harmonic_typed", pretty::typed_program(&typed(HARMONIC, &[Type::Int])));
-    insta::assert_snapshot!("fib_typed", pretty::typed_program(&typed(FIB, &[Type::Int])));
-    insta::assert_snapshot!("mixed_typed", pretty::typed_program(&typed(MIXED, &[Type::Int, Type::Float])));
-    insta::assert_snapshot!("maybe_unbound_typed", pretty::typed_program(&typed(MAYBE_UNBOUND, &[Type::Int])));
+    insta::assert_snapshot!("collatz_typed", pretty::typed_program(&typed(COLLATZ, &[Type::Int64])));
+    insta::assert_snapshot!("harmonic_typed", pretty::typed_program(&typed(HARMONIC, &[Type::Int64])));
+    insta::assert_snapshot!("fib_typed", pretty::typed_program(&typed(FIB, &[Type::Int64])));
+    insta::assert_snapshot!("mixed_typed", pretty::typed_program(&typed(MIXED, &[Type::Int64, Type::Float64])));
+    insta::assert_snapshot!("maybe_unbound_typed", pretty::typed_program(&typed(MAYBE_UNBOUND, &[Type::Int64])));
 }
 
 #[test]
 fn unoptimized_llvm_ir() {
-    insta::assert_snapshot!("collatz_llvm", llvm(COLLATZ, &[Type::Int]));
-    insta::assert_snapshot!("fib_llvm", llvm(FIB, &[Type::Int]));
-    insta::assert_snapshot!("harmonic_llvm", llvm(HARMONIC, &[Type::Int]));
+    insta::assert_snapshot!("collatz_llvm", llvm(COLLATZ, &[Type::Int64]));
+    insta::assert_snapshot!("fib_llvm", llvm(FIB, &[Type::Int64]));
+    insta::assert_snapshot!("harmonic_llvm", llvm(HARMONIC, &[Type::Int64]));
 }
 
 /// A program of three functions: `total` calls `clamp` with two signatures and `ping`, which
@@ -57,7 +57,7 @@ fn typed_ir_of_a_program_with_calls() {
         "def pong(n):\n    if n == 0:\n        return 0\n    return ping(n - 1)\n",
     ];
     let program = TestProgram::new(&sources).unwrap().defaults(1, &[None, None, Some(ConstValue::Int(1))]);
-    let p = program.infer(&[Type::Int]).unwrap();
+    let p = program.infer(&[Type::Int64]).unwrap();
     assert_eq!(p.recursive_specs(), vec![false, false, false, true, true]);
     insta::assert_snapshot!("program_typed", pretty::typed_program(&p));
 }

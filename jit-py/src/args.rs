@@ -249,10 +249,10 @@ pub fn classify_slow(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &
         let (name, value): (String, Bound<'_, PyAny>) = r.extract()?;
         if let Some(kind) = Dtype::from_name(&name).map(Kind::scalar) {
             let slot = match Scalar::of(&kind.core_type()).expect("a NumPy scalar's kind is a scalar") {
-                Scalar::Float => abi::float_slot(value.extract::<f64>()?),
+                Scalar::Float64 => abi::float_slot(value.extract::<f64>()?),
                 Scalar::Bool => abi::bool_slot(value.extract::<bool>()?),
-                Scalar::UInt => abi::uint_slot(value.extract::<u64>()?),
-                Scalar::Int => match value.extract::<i64>() {
+                Scalar::UInt64 => abi::uint_slot(value.extract::<u64>()?),
+                Scalar::Int64 => match value.extract::<i64>() {
                     Ok(v) => abi::int_slot(v),
                     Err(_) => {
                         return Err(PyOverflowError::new_err(format!(

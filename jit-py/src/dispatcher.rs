@@ -10,13 +10,14 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
-use jit_core::{engine::EntryFn, Options, Type};
+use jit_core::abi::{self, EntryFn, Slot};
+use jit_core::{Options, Type};
 
 use crate::args::{classify_arg, classify_fast, Kind};
 use crate::compile::Compiler;
 use crate::errors::status_error;
 use crate::program::{Dep, Jitted, DEFINITIONS};
-use crate::returned::{flat_len, holds_array, to_python, Owners};
+use crate::returned::{holds_array, to_python, Owners};
 use crate::source::Function;
 use crate::vectorcall::VectorCall;
 
@@ -28,7 +29,7 @@ struct Spec {
     kinds: Vec<Kind>,
     entry: EntryFn,
     ret: Type,
-    /// How many `u64` slots the result takes (`flat_len(ret)`: a tuple comes back flattened).
+    /// How many slots the result takes (`abi::result_slots(ret)`: a tuple comes back flattened).
     ret_slots: usize,
     local_names: Arc<Vec<String>>,
     /// The code makes new arrays or returns arrays: the arena (and the arguments) are looked at
@@ -141,14 +142,14 @@ impl Dispatcher {
         self.table.store(ptr, Ordering::Release);
     }
 
-    fn call_spec(&self, py: Python<'_>, spec: &Spec, slots: &[u64], args: &[*mut ffi::PyObject]) -> PyResult<Py<PyAny>> {
-        // One slot per number of the result (no allocation for a scalar).
-        let mut scalar = 0u64;
+    fn call_spec(&self, py: Python<'_>, spec: &Spec, slots: &[Slot], args: &[*mut ffi::PyObject]) -> PyResult<Py<PyAny>> {
+        // The result's slots (no allocation for a scalar, which takes one).
+        let mut scalar: Slot = 0;
         let mut flat;
-        let ret: &mut [u64] = if spec.ret_slots <= 1 {
+        let ret: &mut [Slot] = if spec.ret_slots <= 1 {
             std::slice::from_mut(&mut scalar)
         } else {
-            flat = vec![0u64; spec.ret_slots];
+            flat = vec![0; spec.ret_slots];
             &mut flat
         };
         // SAFETY: the entry was compiled for exactly these argument kinds and slot layout, and
@@ -157,7 +158,7 @@ impl Dispatcher {
         // Arrays: made from the arena (freed here for whatever is not returned, whatever the
         // status) or views of the arguments.
         let mut owners = spec.arrays.then(|| Owners::take(args));
-        if status != 0 {
+        if status != abi::STATUS_OK {
             return Err(status_error(status, &spec.local_names));
         }
         to_python(py, &spec.ret, ret, &mut 0, &mut owners).map(Bound::unbind)
@@ -178,18 +179,18 @@ impl Dispatcher {
         }
         let n = args.len();
         let mut kinds_buf = [Kind::Int64; MAX_FAST_ARGS];
-        let mut slots_buf = [0u64; MAX_FAST_ARGS];
+        let mut slots_buf: [Slot; MAX_FAST_ARGS] = [0; MAX_FAST_ARGS];
         let mut kinds_vec;
         let mut slots_vec;
-        let (kinds, slots): (&mut [Kind], &mut [u64]) = if n <= MAX_FAST_ARGS {
+        let (kinds, slots): (&mut [Kind], &mut [Slot]) = if n <= MAX_FAST_ARGS {
             (&mut kinds_buf[..n], &mut slots_buf[..n])
         } else {
             kinds_vec = vec![Kind::Int64; n];
-            slots_vec = vec![0u64; n];
+            slots_vec = vec![0; n];
             (&mut kinds_vec[..], &mut slots_vec[..])
         };
         // Tuple arguments' elements (the slot holds a pointer into one of these).
-        let mut buffers: Vec<Vec<u64>> = Vec::new();
+        let mut buffers: Vec<Vec<Slot>> = Vec::new();
         for (i, &a) in args.iter().enumerate() {
             // SAFETY: the caller holds a reference to every argument for the whole call.
             let (k, s) = match unsafe { classify_fast(a) } {
@@ -203,7 +204,7 @@ impl Dispatcher {
                 )?,
             };
             kinds[i] = k;
-            slots[i] = s;
+            slots[abi::arg_slot(i)] = s;
         }
         if let Some(spec) = self.find(kinds) {
             return self.call_spec(py, spec, slots, args);
@@ -220,7 +221,7 @@ impl Dispatcher {
         self.publish(Spec {
             kinds: kinds.to_vec(),
             entry: c.entry,
-            ret_slots: flat_len(&c.ret),
+            ret_slots: abi::result_slots(&c.ret),
             arrays: c.allocates || holds_array(&c.ret),
             ret: c.ret,
             local_names: Arc::new(c.local_names),

@@ -23,24 +23,15 @@ pyo3::create_exception!(
     "The on-disk cache could not be used (a damaged entry, an unusable directory); stickyjit compiled instead."
 );
 
-/// `file:line:col: message`, the source line, and a caret under the column.
+/// The Python exception for a compile error, its text as [`CoreError::render`] writes it: a
+/// TypeError for an argument of the wrong type (the call is wrong, not the code), else a
+/// CompileError carrying where and what.
 pub fn compile_error(py: Python<'_>, e: &CoreError, filename: &str, source_line: Option<&str>) -> PyErr {
+    let msg = e.render(filename, source_line);
+    if let CoreError::ArgumentType { .. } = e {
+        return pyo3::exceptions::PyTypeError::new_err(msg);
+    }
     let span = e.span();
-    if let CoreError::ArgumentType { message, .. } = e {
-        // The call's argument is wrong, not the code: CPython's exception for that.
-        return pyo3::exceptions::PyTypeError::new_err(format!(
-            "{message} (used as one at {filename}:{}:{})",
-            span.line, span.col
-        ));
-    }
-    let mut msg = format!("{filename}:{}:{}: {e}", span.line, span.col);
-    if let Some(line) = source_line {
-        let line = line.trim_end_matches(['\n', '\r']);
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        let caret = (span.col as usize).saturating_sub(indent);
-        msg.push_str(&format!("\n    {trimmed}\n    {}^", " ".repeat(caret)));
-    }
     let err = CompileError::new_err(msg);
     let value = err.value(py);
     let _ = value.setattr("filename", PyString::new(py, filename));

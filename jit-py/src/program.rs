@@ -9,6 +9,7 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyTuple};
 
+use jit_core::abi;
 use jit_core::lower::{ConstValue, Env, GlobalValue};
 
 use crate::args::{classify_fast, Kind};
@@ -243,9 +244,9 @@ fn defaults(py: Python<'_>, function: &Function) -> PyResult<Vec<Option<ConstVal
         let slot = n - defaults.len() + i;
         // SAFETY: `d` is alive (held by `defaults`) and the GIL is held.
         out[slot] = unsafe { classify_fast(d.as_ptr()) }.map(|(kind, s)| match kind {
-            Kind::Float64 => ConstValue::Float(f64::from_bits(s)),
-            Kind::Bool => ConstValue::Bool(s != 0),
-            _ => ConstValue::Int(s as i64),
+            Kind::Float64 => ConstValue::Float(abi::slot_float(s)),
+            Kind::Bool => ConstValue::Bool(abi::slot_bool(s)),
+            _ => ConstValue::Int(abi::slot_int(s)),
         });
     }
     Ok(out)

@@ -16,7 +16,7 @@ pub fn registry(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("builtins", PyTuple::new(py, r::builtin_names().collect::<Vec<_>>())?)?;
     let numpy = r::NUMPY_FUNCTIONS.iter().map(|row| {
-        let kind = match row.f {
+        let kind = match row.function {
             NumpyFn::New(_) => "new",
             NumpyFn::Reduce(_) => "reduce",
             NumpyFn::Scalar(_) => "scalar",

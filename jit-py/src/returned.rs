@@ -14,11 +14,6 @@ use jit_core::Type;
 use numpy::npyffi::{self, NpyTypes, PY_ARRAY_API};
 use numpy::{PyUntypedArray, PyUntypedArrayMethods};
 
-/// How many slots the result buffer of a call returning `t` has (`abi::result_slots`).
-pub fn flat_len(t: &Type) -> usize {
-    abi::result_slots(t)
-}
-
 /// The memory returned arrays may own or view.
 pub struct Owners<'a, 'py> {
     /// Blocks still live after the call, not claimed by a returned array yet.
@@ -186,9 +181,9 @@ pub fn to_python<'py>(
     // SAFETY: the constructors return new references (or NULL with an exception set).
     unsafe {
         let p = match Scalar::of(t) {
-            Some(Scalar::Int) => ffi::PyLong_FromLongLong(abi::slot_int(slots[start])),
-            Some(Scalar::UInt) => ffi::PyLong_FromUnsignedLongLong(slots[start]),
-            Some(Scalar::Float) => ffi::PyFloat_FromDouble(abi::slot_float(slots[start])),
+            Some(Scalar::Int64) => ffi::PyLong_FromLongLong(abi::slot_int(slots[start])),
+            Some(Scalar::UInt64) => ffi::PyLong_FromUnsignedLongLong(slots[start]),
+            Some(Scalar::Float64) => ffi::PyFloat_FromDouble(abi::slot_float(slots[start])),
             Some(Scalar::Bool) => {
                 let b = if abi::slot_bool(slots[start]) { ffi::Py_True() } else { ffi::Py_False() };
                 ffi::Py_IncRef(b);

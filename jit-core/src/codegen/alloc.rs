@@ -5,32 +5,31 @@
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
 use inkwell::IntPredicate;
 
-use super::{Built, Fx, Helper};
+use super::{Built, FnGen, Helper};
 use crate::abi::array_value as field;
-use crate::error::Result;
 use crate::hir::{self, Fill, NewArray};
 use crate::memory;
 use crate::runtime::Status;
 use crate::types::{ArrayType, Type};
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
-    pub(super) fn array_new(&mut self, n: &NewArray, a: ArrayType) -> Result<BasicValueEnum<'ctx>> {
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    pub(super) fn array_new(&mut self, n: &NewArray, a: ArrayType) -> BasicValueEnum<'ctx> {
         let ndim = a.ndim as usize;
         let mut arange = None;
         // The shape, and what fills the new array.
         let (shape, fill, source): (Vec<IntValue<'ctx>>, Option<&Fill>, Option<BasicValueEnum<'ctx>>) = match n {
-            NewArray::Filled { shape, fill, .. } => (self.shape_values(shape, ndim)?, Some(fill), None),
+            NewArray::Filled { shape, fill, .. } => (self.shape_values(shape, ndim), Some(fill), None),
             NewArray::Like { array, fill, .. } => {
-                let src = self.expr(array)?.into_struct_value();
+                let src = self.expr(array).into_struct_value();
                 ((0..ndim).map(|k| self.dim(src, field::SHAPE, k as u32)).collect(), Some(fill), None)
             }
             NewArray::Copy { array } => {
-                let src = self.expr(array)?;
+                let src = self.expr(array);
                 let s = src.into_struct_value();
                 ((0..ndim).map(|k| self.dim(s, field::SHAPE, k as u32)).collect(), None, Some(src))
             }
             NewArray::Arange { start, stop, step, .. } => {
-                let r = self.arange_len(start, stop, step)?;
+                let r = self.arange_len(start, stop, step);
                 let len = r.len;
                 arange = Some(r);
                 (vec![len], None, None)
@@ -39,7 +38,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         // A fill value is an operand too: evaluated before any check, as Python evaluates every
         // argument before NumPy looks at the shape.
         let fill_value = match fill {
-            Some(Fill::Value(v)) => Some((self.expr(v)?, self.ty(v))),
+            Some(Fill::Value(v)) => Some((self.expr(v), self.ty(v))),
             _ => None,
         };
         let zero = self.i64(0);
@@ -62,7 +61,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         match (n, fill) {
             (_, Some(Fill::Zero | Fill::Uninit)) => {}
             (_, Some(Fill::One)) => {
-                self.fill_linear(data, &a, count, self.i64(1).into(), &Type::Int);
+                self.fill_linear(data, &a, count, self.i64(1).into(), &Type::Int64);
             }
             (_, Some(Fill::Value(_))) => {
                 let (x, t) = fill_value.expect("evaluated above");
@@ -78,45 +77,45 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let src_data = self.b().build_extract_value(src, field::DATA, "src.data").u().into_pointer_value();
                 let dst = self.entry_alloca(self.ctx().i64_type(), "dst");
                 self.b().build_store(dst, self.i64(0)).u();
-                self.loop_nest(&shape, &mut |fx, idx| {
-                    let from = fx.address(src_data, idx, &src_strides);
-                    let x = fx.load_element(from, src_t.dtype);
-                    let j = fx.b().build_load(fx.ctx().i64_type(), dst, "j").u().into_int_value();
-                    let to_off = fx.b().build_int_mul(j, fx.i64(item), "to.off").u();
-                    let to = unsafe { fx.b().build_gep(fx.ctx().i8_type(), data, &[to_off], "to") }.u();
-                    fx.store_element(to, a, x, &src_t.dtype.element().carrier());
-                    let j1 = fx.b().build_int_nsw_add(j, fx.i64(1), "j1").u();
-                    fx.b().build_store(dst, j1).u();
+                self.loop_nest(&shape, &mut |fn_gen, idx| {
+                    let from = fn_gen.address(src_data, idx, &src_strides);
+                    let x = fn_gen.load_element(from, src_t.dtype);
+                    let j = fn_gen.b().build_load(fn_gen.ctx().i64_type(), dst, "j").u().into_int_value();
+                    let to_off = fn_gen.b().build_int_mul(j, fn_gen.i64(item), "to.off").u();
+                    let to = unsafe { fn_gen.b().build_gep(fn_gen.ctx().i8_type(), data, &[to_off], "to") }.u();
+                    fn_gen.store_element(to, a, x, &src_t.dtype.element().carrier());
+                    let j1 = fn_gen.b().build_int_nsw_add(j, fn_gen.i64(1), "j1").u();
+                    fn_gen.b().build_store(dst, j1).u();
                 });
             }
             _ => unreachable!("every new array is filled one way"),
         }
-        Ok(value)
+        value
     }
 
     /// The values of a shape written as an int or a tuple of ints.
-    fn shape_values(&mut self, shape: &hir::Expr, ndim: usize) -> Result<Vec<IntValue<'ctx>>> {
+    fn shape_values(&mut self, shape: &hir::Expr, ndim: usize) -> Vec<IntValue<'ctx>> {
         let t = self.ty(shape);
-        let v = self.expr(shape)?;
-        Ok(match t {
+        let v = self.expr(shape);
+        match t {
             Type::Tuple(items) => {
                 let sv = v.into_struct_value();
                 (0..ndim)
                     .map(|k| {
                         let x = self.b().build_extract_value(sv, k as u32, "dim").u();
-                        self.cast(x, &items[k], &Type::Int).into_int_value()
+                        self.cast(x, &items[k], &Type::Int64).into_int_value()
                     })
                     .collect()
             }
-            t => vec![self.cast(v, &t, &Type::Int).into_int_value()],
-        })
+            t => vec![self.cast(v, &t, &Type::Int64).into_int_value()],
+        }
     }
 
     /// `a * b` for sizes; an overflow is NumPy's "array is too big" ValueError (a wrapped size
     /// would make a buffer smaller than the shape says).
     fn checked_mul(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> IntValue<'ctx> {
         let i64t = self.ctx().i64_type();
-        let f = self.cg.llvm_intrinsic("llvm.smul.with.overflow", &[i64t.into()]);
+        let f = self.module_gen.llvm_intrinsic("llvm.smul.with.overflow", &[i64t.into()]);
         let r = self.call_basic(f, &[a.into(), b.into()]).into_struct_value();
         let product = self.b().build_extract_value(r, 0, "size").u().into_int_value();
         let overflow = self.b().build_extract_value(r, 1, "size.overflow").u().into_int_value();
@@ -141,10 +140,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     fn fill_linear(&mut self, data: PointerValue<'ctx>, a: &ArrayType, count: IntValue<'ctx>, v: BasicValueEnum<'ctx>, t: &Type) {
         let item = a.dtype.size() as i64;
         let a = *a;
-        self.loop_nest(&[count], &mut |fx, idx| {
-            let off = fx.b().build_int_mul(idx[0], fx.i64(item), "off").u();
-            let at = unsafe { fx.b().build_gep(fx.ctx().i8_type(), data, &[off], "at") }.u();
-            fx.store_element(at, a, v, t);
+        self.loop_nest(&[count], &mut |fn_gen, idx| {
+            let off = fn_gen.b().build_int_mul(idx[0], fn_gen.i64(item), "off").u();
+            let at = unsafe { fn_gen.b().build_gep(fn_gen.ctx().i8_type(), data, &[off], "at") }.u();
+            fn_gen.store_element(at, a, v, t);
         })
     }
 }

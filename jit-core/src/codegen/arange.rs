@@ -11,8 +11,7 @@
 use inkwell::values::{BasicValueEnum, FloatValue, IntValue, PointerValue};
 use inkwell::{FloatPredicate, IntPredicate};
 
-use super::{Built, Fx};
-use crate::error::Result;
+use super::{Built, FnGen};
 use crate::hir;
 use crate::runtime::Status;
 use crate::types::{ArrayType, Dtype, Type};
@@ -26,24 +25,24 @@ pub(super) struct Arange<'ctx> {
 
 const TWO_63: f64 = 9_223_372_036_854_775_808.0;
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// Evaluates `start`, `stop`, `step` and computes the length (at least 0), raising NumPy's
     /// errors for a zero step and a length that cannot be computed or is too big.
-    pub(super) fn arange_len(&mut self, start: &hir::Expr, stop: &hir::Expr, step: &hir::Expr) -> Result<Arange<'ctx>> {
+    pub(super) fn arange_len(&mut self, start: &hir::Expr, stop: &hir::Expr, step: &hir::Expr) -> Arange<'ctx> {
         let mut vals = Vec::with_capacity(3);
         for e in [start, stop, step] {
-            vals.push((self.expr(e)?, self.ty(e).carrier()));
+            vals.push((self.expr(e), self.ty(e).carrier()));
         }
-        let len = if vals.iter().any(|(_, t)| *t == Type::Float) {
+        let len = if vals.iter().any(|(_, t)| *t == Type::Float64) {
             self.arange_len_float(&vals)
         } else {
-            let i: Vec<IntValue<'ctx>> = vals.iter().map(|(v, t)| self.cast(*v, t, &Type::Int).into_int_value()).collect();
+            let i: Vec<IntValue<'ctx>> = vals.iter().map(|(v, t)| self.cast(*v, t, &Type::Int64).into_int_value()).collect();
             self.arange_len_int(i[0], i[1], i[2])
         };
         let step = vals.pop().expect("three operands");
         vals.pop();
         let start = vals.pop().expect("three operands");
-        Ok(Arange { len, start, step })
+        Arange { len, start, step }
     }
 
     /// All three operands integers: `ceil(float(stop - start) / step)`, the division correctly
@@ -78,7 +77,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         // q < 2**53: q is exact as a double and the next double above it is at most q + 1, so
         // ceil(fl(q + r/d)) is q + 1 unless r/d rounds away: r/d below half an ulp of q, or at
         // exactly half an ulp with q's last mantissa bit even.
-        let ctlz = self.cg.llvm_intrinsic("llvm.ctlz", &[self.ctx().i64_type().into()]);
+        let ctlz = self.module_gen.llvm_intrinsic("llvm.ctlz", &[self.ctx().i64_type().into()]);
         let lz = self.call_basic(ctlz, &[q.into(), self.ctx().bool_type().const_zero().into()]).into_int_value();
         let b = self.b();
         let e = b.build_int_sub(self.i64(63), lz, "e").u(); // q's exponent (-1 for q == 0)
@@ -120,10 +119,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// An operand is a float: `val = (stop - start) / step` as Python computes it (an int
     /// difference exactly, then a float division), then NumPy's `_calc_length`.
     fn arange_len_float(&mut self, vals: &[(BasicValueEnum<'ctx>, Type)]) -> IntValue<'ctx> {
-        let f: Vec<FloatValue<'ctx>> = vals.iter().map(|(v, t)| self.cast(*v, t, &Type::Float).into_float_value()).collect();
-        let span = if vals[0].1 != Type::Float && vals[1].1 != Type::Float {
-            let i0 = self.cast(vals[0].0, &vals[0].1, &Type::Int).into_int_value();
-            let i1 = self.cast(vals[1].0, &vals[1].1, &Type::Int).into_int_value();
+        let f: Vec<FloatValue<'ctx>> = vals.iter().map(|(v, t)| self.cast(*v, t, &Type::Float64).into_float_value()).collect();
+        let span = if vals[0].1 != Type::Float64 && vals[1].1 != Type::Float64 {
+            let i0 = self.cast(vals[0].0, &vals[0].1, &Type::Int64).into_int_value();
+            let i1 = self.cast(vals[1].0, &vals[1].1, &Type::Int64).into_int_value();
             self.int_sum_as_float("llvm.ssub.with.overflow", i1, i0, f[1], f[0])
         } else {
             self.b().build_float_sub(f[1], f[0], "span").u()
@@ -174,7 +173,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// `(x op y, overflowed)` for one of LLVM's `*.with.overflow` intrinsics on int64.
     fn overflowing(&self, name: &str, x: IntValue<'ctx>, y: IntValue<'ctx>) -> (IntValue<'ctx>, IntValue<'ctx>) {
         let i64t = self.ctx().i64_type();
-        let f = self.cg.llvm_intrinsic(name, &[i64t.into()]);
+        let f = self.module_gen.llvm_intrinsic(name, &[i64t.into()]);
         let r = self.call_basic(f, &[x.into(), y.into()]).into_struct_value();
         let v = self.b().build_extract_value(r, 0, "v").u().into_int_value();
         let o = self.b().build_extract_value(r, 1, "o").u().into_int_value();
@@ -206,23 +205,23 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let (s0, t0) = r.start.clone();
         let (st, ts) = r.step.clone();
         let f64t = self.ctx().f64_type();
-        let ints = t0 != Type::Float && ts != Type::Float;
+        let ints = t0 != Type::Float64 && ts != Type::Float64;
         // start and next as Python values would be: ints (exact) or floats.
-        let next_f = |fx: &Self| -> FloatValue<'ctx> {
-            let f0 = fx.cast(s0, &t0, &Type::Float).into_float_value();
-            let fs = fx.cast(st, &ts, &Type::Float).into_float_value();
+        let next_f = |fn_gen: &Self| -> FloatValue<'ctx> {
+            let f0 = fn_gen.cast(s0, &t0, &Type::Float64).into_float_value();
+            let fs = fn_gen.cast(st, &ts, &Type::Float64).into_float_value();
             if ints {
-                let i0 = fx.cast(s0, &t0, &Type::Int).into_int_value();
-                let is = fx.cast(st, &ts, &Type::Int).into_int_value();
-                fx.int_sum_as_float("llvm.sadd.with.overflow", i0, is, f0, fs)
+                let i0 = fn_gen.cast(s0, &t0, &Type::Int64).into_int_value();
+                let is = fn_gen.cast(st, &ts, &Type::Int64).into_int_value();
+                fn_gen.int_sum_as_float("llvm.sadd.with.overflow", i0, is, f0, fs)
             } else {
-                fx.b().build_float_add(f0, fs, "next").u()
+                fn_gen.b().build_float_add(f0, fs, "next").u()
             }
         };
         match a.dtype {
             Dtype::Float64 | Dtype::Float32 => {
                 let single = a.dtype == Dtype::Float32;
-                let b0 = self.cast(s0, &t0, &Type::Float).into_float_value();
+                let b0 = self.cast(s0, &t0, &Type::Float64).into_float_value();
                 let b1 = next_f(self);
                 let ft = if single { self.ctx().f32_type() } else { f64t };
                 let (b0, b1) = if single {
@@ -232,43 +231,43 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                     (b0, b1)
                 };
                 let delta = self.b().build_float_sub(b1, b0, "delta").u();
-                self.arange_loop(data, a, count, &mut |fx, i| {
-                    let b = fx.b();
+                self.arange_loop(data, a, count, &mut |fn_gen, i| {
+                    let b = fn_gen.b();
                     let fi = b.build_signed_int_to_float(i, ft, "fi").u();
                     let off = b.build_float_mul(fi, delta, "off").u();
                     let x = b.build_float_add(b0, off, "x").u();
-                    let x = fx.first_two(i, b0.into(), b1.into(), x.into()).into_float_value();
-                    let x = if single { fx.b().build_float_ext(x, f64t, "x64").u() } else { x };
-                    (x.into(), Type::Float)
+                    let x = fn_gen.first_two(i, b0.into(), b1.into(), x.into()).into_float_value();
+                    let x = if single { fn_gen.b().build_float_ext(x, f64t, "x64").u() } else { x };
+                    (x.into(), Type::Float64)
                 })
             }
             _ => {
                 // Integer dtypes: the first two values converted as NumPy's setitem does (a
                 // float truncated toward zero), then wrapping integer arithmetic (the store keeps
                 // the dtype's low bits, as C's conversion does).
-                let to_int = |fx: &Self, v: BasicValueEnum<'ctx>, t: &Type| -> IntValue<'ctx> {
-                    if *t == Type::Float {
-                        let i64t = fx.ctx().i64_type();
-                        let sat = fx.cg.llvm_intrinsic("llvm.fptosi.sat", &[i64t.into(), f64t.into()]);
-                        fx.call_basic(sat, &[v.into()]).into_int_value()
+                let to_int = |fn_gen: &Self, v: BasicValueEnum<'ctx>, t: &Type| -> IntValue<'ctx> {
+                    if *t == Type::Float64 {
+                        let i64t = fn_gen.ctx().i64_type();
+                        let sat = fn_gen.module_gen.llvm_intrinsic("llvm.fptosi.sat", &[i64t.into(), f64t.into()]);
+                        fn_gen.call_basic(sat, &[v.into()]).into_int_value()
                     } else {
-                        fx.cast(v, t, &Type::Int).into_int_value()
+                        fn_gen.cast(v, t, &Type::Int64).into_int_value()
                     }
                 };
                 let b0 = to_int(self, s0, &t0);
                 let b1 = if ints {
-                    let is = self.cast(st, &ts, &Type::Int).into_int_value();
+                    let is = self.cast(st, &ts, &Type::Int64).into_int_value();
                     self.b().build_int_add(b0, is, "next").u() // exact whenever count > 1
                 } else {
                     let n = next_f(self);
-                    to_int(self, n.into(), &Type::Float)
+                    to_int(self, n.into(), &Type::Float64)
                 };
                 let delta = self.b().build_int_sub(b1, b0, "delta").u();
-                self.arange_loop(data, a, count, &mut |fx, i| {
-                    let b = fx.b();
+                self.arange_loop(data, a, count, &mut |fn_gen, i| {
+                    let b = fn_gen.b();
                     let off = b.build_int_mul(i, delta, "off").u();
                     let x = b.build_int_add(b0, off, "x").u();
-                    (fx.first_two(i, b0.into(), b1.into(), x.into()), Type::Int)
+                    (fn_gen.first_two(i, b0.into(), b1.into(), x.into()), Type::Int64)
                 })
             }
         }
@@ -298,11 +297,11 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     ) {
         let item = a.dtype.size() as i64;
         let a = *a;
-        self.loop_nest(&[count], &mut |fx, idx| {
-            let (v, t) = value(fx, idx[0]);
-            let off = fx.b().build_int_mul(idx[0], fx.i64(item), "off").u();
-            let at = unsafe { fx.b().build_gep(fx.ctx().i8_type(), data, &[off], "at") }.u();
-            fx.store_element(at, a, v, &t);
+        self.loop_nest(&[count], &mut |fn_gen, idx| {
+            let (v, t) = value(fn_gen, idx[0]);
+            let off = fn_gen.b().build_int_mul(idx[0], fn_gen.i64(item), "off").u();
+            let at = unsafe { fn_gen.b().build_gep(fn_gen.ctx().i8_type(), data, &[off], "at") }.u();
+            fn_gen.store_element(at, a, v, &t);
         })
     }
 }

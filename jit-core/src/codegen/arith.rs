@@ -4,14 +4,13 @@
 use inkwell::values::{BasicValueEnum, FloatValue, IntValue};
 use inkwell::{FloatPredicate, IntPredicate};
 
-use super::{Built, Cold, Fx};
+use super::{Built, Cold, FnGen};
 use crate::ast::BinOp;
-use crate::error::Result;
 use crate::hir;
 use crate::runtime::Status;
 use crate::types::Type;
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// `l op r`, computed in `ty`, the type inference gave it (an expression's type in the
     /// [`crate::infer::TypedProgram`], or an augmented assignment's): a float64 (or float32) `+ - * // % **`
     /// in doubles, an int64 or uint64 one in integers (uint64 unsigned), `& | ^` of two bools on
@@ -24,46 +23,46 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         r: BasicValueEnum<'ctx>,
         rt: &Type,
         ty: &Type,
-    ) -> Result<BasicValueEnum<'ctx>> {
+    ) -> BasicValueEnum<'ctx> {
         let ty = ty.carrier();
         let b = self.b();
         if op == BinOp::Div {
             if (*lt == Type::UInt64 || *rt == Type::UInt64) && !lt.is_float() && !rt.is_float() {
                 // NumPy's uint64 true division (with a uint64 or an int): both sides to float64,
                 // then divide; dividing by zero is Python's ZeroDivisionError, as in Numba.
-                let x = self.cast(l, lt, &Type::Float).into_float_value();
-                let y = self.cast(r, rt, &Type::Float).into_float_value();
+                let x = self.cast(l, lt, &Type::Float64).into_float_value();
+                let y = self.cast(r, rt, &Type::Float64).into_float_value();
                 let z = b.build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();
                 self.fail_if(z, Status::IntTrueDivZero as u32);
-                return Ok(self.b().build_float_div(x, y, "div").u().into());
+                return self.b().build_float_div(x, y, "div").u().into();
             }
             if lt.is_float() || rt.is_float() {
-                let x = self.cast(l, lt, &Type::Float).into_float_value();
-                let y = self.cast(r, rt, &Type::Float).into_float_value();
+                let x = self.cast(l, lt, &Type::Float64).into_float_value();
+                let y = self.cast(r, rt, &Type::Float64).into_float_value();
                 let z = b.build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();
                 self.fail_if(z, Status::FloatDivZero as u32);
-                return Ok(self.b().build_float_div(x, y, "div").u().into());
+                return self.b().build_float_div(x, y, "div").u().into();
             }
-            let x = self.cast(l, lt, &Type::Int).into_int_value();
-            let y = self.cast(r, rt, &Type::Int).into_int_value();
-            return Ok(self.int_truediv(x, y).into());
+            let x = self.cast(l, lt, &Type::Int64).into_int_value();
+            let y = self.cast(r, rt, &Type::Int64).into_int_value();
+            return self.int_truediv(x, y).into();
         }
         if op == BinOp::Pow {
             // A float power also when both sides are integers but the exponent is a negative literal.
-            if ty == Type::Float {
-                let x = self.cast(l, lt, &Type::Float).into_float_value();
-                let y = self.cast(r, rt, &Type::Float).into_float_value();
-                return Ok(self.float_pow(x, y).into());
+            if ty == Type::Float64 {
+                let x = self.cast(l, lt, &Type::Float64).into_float_value();
+                let y = self.cast(r, rt, &Type::Float64).into_float_value();
+                return self.float_pow(x, y).into();
             }
-            let x = self.cast(l, lt, &Type::Int).into_int_value();
-            let y = self.cast(r, rt, &Type::Int).into_int_value();
+            let x = self.cast(l, lt, &Type::Int64).into_int_value();
+            let y = self.cast(r, rt, &Type::Int64).into_int_value();
             if *rt != Type::UInt64 {
                 let neg = self.b().build_int_compare(IntPredicate::SLT, y, self.i64(0), "negexp").u();
                 self.fail_if(neg, Status::IntPowNegativeExponent as u32);
             }
             // Wrapping multiplication gives the same bits for uint64 as for int64.
             let f = self.helper(super::Helper::Ipow);
-            return Ok(self.call_basic(f, &[x.into(), y.into()]));
+            return self.call_basic(f, &[x.into(), y.into()]);
         }
         if ty == Type::Bool {
             let (x, y) = (l.into_int_value(), r.into_int_value());
@@ -72,11 +71,11 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 BinOp::BitOr => b.build_or(x, y, "or").u(),
                 _ => b.build_xor(x, y, "xor").u(),
             };
-            return Ok(v.into());
+            return v.into();
         }
-        if ty == Type::Float {
-            let x = self.cast(l, lt, &Type::Float).into_float_value();
-            let y = self.cast(r, rt, &Type::Float).into_float_value();
+        if ty == Type::Float64 {
+            let x = self.cast(l, lt, &Type::Float64).into_float_value();
+            let y = self.cast(r, rt, &Type::Float64).into_float_value();
             let v = match op {
                 BinOp::Add => b.build_float_add(x, y, "add").u(),
                 BinOp::Sub => b.build_float_sub(x, y, "sub").u(),
@@ -85,12 +84,12 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 BinOp::Mod => self.float_divmod(x, y, false),
                 _ => unreachable!("inference rejects {op:?} on floats"),
             };
-            return Ok(v.into());
+            return v.into();
         }
         // int64, or uint64 (see `Type::UInt64`); the two share their bits.
         let unsigned = ty == Type::UInt64;
-        let x = self.cast(l, lt, &Type::Int).into_int_value();
-        let y = self.cast(r, rt, &Type::Int).into_int_value();
+        let x = self.cast(l, lt, &Type::Int64).into_int_value();
+        let y = self.cast(r, rt, &Type::Int64).into_int_value();
         let v = match op {
             BinOp::Add => b.build_int_add(x, y, "add").u(),
             BinOp::Sub => b.build_int_sub(x, y, "sub").u(),
@@ -104,7 +103,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             BinOp::LShift | BinOp::RShift => self.shift(op == BinOp::LShift, x, y, *rt == Type::UInt64, unsigned),
             BinOp::Div | BinOp::Pow => unreachable!("handled above"),
         };
-        Ok(v.into())
+        v.into()
     }
 
     /// `x << y` (`left`) or `x >> y` as Python's (a negative count is a ValueError, a count of 64
@@ -368,7 +367,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let above = b.build_float_compare(FloatPredicate::OGE, x, self.f64(-9223372036854775808.0), "above").u();
         let fits = b.build_and(below, above, "fits").u();
         let outside = b.build_not(fits, "f2i.outside").u();
-        self.on_failure(outside, |fx| fx.float_to_int_error(x));
+        self.on_failure(outside, |fn_gen| fn_gen.float_to_int_error(x));
         self.b().build_float_to_signed_int(x, self.ctx().i64_type(), "f2i").u()
     }
 
@@ -378,7 +377,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     fn float_to_int_x86(&mut self, x: FloatValue<'ctx>) -> IntValue<'ctx> {
         let (f64t, i64t) = (self.ctx().f64_type(), self.ctx().i64_type());
         let cvt = inkwell::intrinsics::Intrinsic::find("llvm.x86.sse2.cvttsd2si64")
-            .and_then(|i| i.get_declaration(self.cg.module, &[]))
+            .and_then(|i| i.get_declaration(self.module_gen.module, &[]))
             .expect("the x86 backend has cvttsd2si64");
         let b = self.b();
         let v = b.build_insert_element(f64t.vec_type(2).get_undef(), x, i64t.const_zero(), "v").u();

@@ -8,15 +8,14 @@ use inkwell::types::BasicTypeEnum;
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
 use inkwell::{AddressSpace, IntPredicate};
 
-use super::{Built, Cg, Cold, Fx, Helper};
+use super::{Built, Cold, FnGen, Helper, ModuleGen};
 use crate::abi::{array_value as field, ArrayDesc};
 use crate::ast::BinOp;
-use crate::error::Result;
 use crate::hir::{self, ExprKind as H, Reduction};
 use crate::runtime::Status;
 use crate::types::{ArrayType, Dtype, Layout, Type};
 
-impl<'a, 'ctx> Cg<'a, 'ctx> {
+impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
     /// The LLVM struct of an array value.
     pub(super) fn array_llty(&self, a: &ArrayType) -> BasicTypeEnum<'ctx> {
         const _: () = assert!(
@@ -73,7 +72,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 }
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// Axis `k`'s size (`which` = [`field::SHAPE`]) or stride ([`field::STRIDES`]) in `arr`.
     pub(super) fn dim(&self, arr: StructValue<'ctx>, which: u32, k: u32) -> IntValue<'ctx> {
         let dims = self.b().build_extract_value(arr, which, "dims").u().into_array_value();
@@ -107,10 +106,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     }
 
     /// `a.shape`, `a.ndim`, `a.size`.
-    pub(super) fn array_attr(&mut self, value: &hir::Expr, attr: hir::Attr) -> Result<BasicValueEnum<'ctx>> {
+    pub(super) fn array_attr(&mut self, value: &hir::Expr, attr: hir::Attr) -> BasicValueEnum<'ctx> {
         let Type::Array(a) = self.ty(value) else { unreachable!("inference allows arrays only") };
-        let arr = self.expr(value)?.into_struct_value();
-        Ok(match attr {
+        let arr = self.expr(value).into_struct_value();
+        match attr {
             hir::Attr::Ndim => self.i64(a.ndim as i64).into(),
             hir::Attr::Size => {
                 let mut n = self.i64(1);
@@ -120,38 +119,38 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 n.into()
             }
             hir::Attr::Shape => {
-                let st = self.cg.llty(&Type::Tuple(vec![Type::Int; a.ndim as usize])).into_struct_type();
+                let st = self.module_gen.llty(&Type::Tuple(vec![Type::Int64; a.ndim as usize])).into_struct_type();
                 let mut t = st.get_undef();
                 for k in 0..a.ndim as u32 {
                     t = self.b().build_insert_value(t, self.dim(arr, field::SHAPE, k), k, "shape").u().into_struct_value();
                 }
                 t.into()
             }
-        })
+        }
     }
 
     /// `len(a)`: the length of the first axis.
-    pub(super) fn array_len(&mut self, value: &hir::Expr) -> Result<BasicValueEnum<'ctx>> {
-        let arr = self.expr(value)?.into_struct_value();
-        Ok(self.dim(arr, field::SHAPE, 0).into())
+    pub(super) fn array_len(&mut self, value: &hir::Expr) -> BasicValueEnum<'ctx> {
+        let arr = self.expr(value).into_struct_value();
+        self.dim(arr, field::SHAPE, 0).into()
     }
 
     /// The address of `array[index]` (one integer per axis; negative ones count from the end),
     /// or a return of IndexError naming the index, the axis and its size. For a `store` into a
     /// read-only array, NumPy's ValueError comes first, whatever the index (`a[i] op= v` reads
     /// the element first, and is checked like a read).
-    fn element_ptr(&mut self, array: &hir::Expr, index: &hir::Expr, store: bool) -> Result<(PointerValue<'ctx>, ArrayType)> {
+    fn element_ptr(&mut self, array: &hir::Expr, index: &hir::Expr, store: bool) -> (PointerValue<'ctx>, ArrayType) {
         let Type::Array(a) = self.ty(array) else { unreachable!("inference allows arrays only") };
-        let arr = self.expr(array)?.into_struct_value();
+        let arr = self.expr(array).into_struct_value();
         // One (value, type) per axis: `a[i, j]` written out, or a tuple value.
         let idx: Vec<(BasicValueEnum<'ctx>, Type)> = match (&index.kind, self.ty(index)) {
-            (H::Tuple(items), _) => items.iter().map(|e| Ok((self.expr(e)?, self.ty(e)))).collect::<Result<_>>()?,
+            (H::Tuple(items), _) => items.iter().map(|e| (self.expr(e), self.ty(e))).collect(),
             (_, Type::Tuple(types)) => {
-                let t = self.expr(index)?.into_struct_value();
+                let t = self.expr(index).into_struct_value();
                 let b = self.b();
                 types.into_iter().enumerate().map(|(k, ty)| (b.build_extract_value(t, k as u32, "ix").u(), ty)).collect()
             }
-            (_, ty) => vec![(self.expr(index)?, ty)],
+            (_, ty) => vec![(self.expr(index), ty)],
         };
         if store && a.readonly {
             self.read_only_error();
@@ -168,7 +167,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
         let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
         let ptr = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[offset], "elem") }.u();
-        Ok((ptr, a))
+        (ptr, a)
     }
 
     /// `i` as a position on an axis of `size`: `i` itself when `0 <= i < size` (one unsigned
@@ -185,7 +184,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let b = self.b();
         b.position_at_end(outside);
         let wrapped = b.build_int_add(i, size, "wrapped").u();
-        let at_outside = if self.cg.boundscheck {
+        let at_outside = if self.module_gen.boundscheck {
             let wrapped_inside = b.build_int_compare(IntPredicate::ULT, wrapped, size, "wrapped.inside").u();
             let error = self.block_named("index.error");
             self.branch_cold(wrapped_inside, ok, error, Cold::Else);
@@ -214,29 +213,28 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     fn index_error(&self, index: IntValue<'ctx>, axis: i64, size: IntValue<'ctx>) {
         let helper = self.helper(Helper::IndexError);
         self.b().build_call(helper, &[index.into(), self.i64(axis).into(), size.into()], "").u();
-        self.ret_status(self.cg.status_llty().const_int(Status::ArrayIndexOutOfBounds as u64, false));
+        self.ret_status(self.module_gen.status_llty().const_int(Status::ArrayIndexOutOfBounds as u64, false));
     }
 
     /// `array[index]`, read and widened to int64, float64 or bool.
-    pub(super) fn array_load(&mut self, array: &hir::Expr, index: &hir::Expr) -> Result<BasicValueEnum<'ctx>> {
-        let (ptr, a) = self.element_ptr(array, index, false)?;
-        Ok(self.load_element(ptr, a.dtype))
+    pub(super) fn array_load(&mut self, array: &hir::Expr, index: &hir::Expr) -> BasicValueEnum<'ctx> {
+        let (ptr, a) = self.element_ptr(array, index, false);
+        self.load_element(ptr, a.dtype)
     }
 
     /// `array[index] op= value`: one address (one bounds check) for the read and the write.
-    pub(super) fn array_aug_assign(&mut self, array: &hir::Expr, index: &hir::Expr, op: BinOp, value: &hir::Expr) -> Result<()> {
-        let (ptr, a) = self.element_ptr(array, index, false)?;
+    pub(super) fn array_aug_assign(&mut self, array: &hir::Expr, index: &hir::Expr, op: BinOp, value: &hir::Expr) {
+        let (ptr, a) = self.element_ptr(array, index, false);
         let current = self.load_element(ptr, a.dtype);
-        let r = self.expr(value)?;
+        let r = self.expr(value);
         let t = self.aug_type(value);
-        let v = self.binary(op, current, &a.dtype.element().carrier(), r, &self.ty(value), &t)?;
+        let v = self.binary(op, current, &a.dtype.element().carrier(), r, &self.ty(value), &t);
         self.store_element(ptr, a, v, &t.carrier());
-        Ok(())
     }
 
     pub(super) fn load_element(&self, ptr: PointerValue<'ctx>, dtype: Dtype) -> BasicValueEnum<'ctx> {
         let a_dtype = dtype;
-        let raw = self.b().build_load(self.cg.dtype_llty(a_dtype), ptr, "raw").u();
+        let raw = self.b().build_load(self.module_gen.dtype_llty(a_dtype), ptr, "raw").u();
         let b = self.b();
         let (i64t, f64t) = (self.ctx().i64_type(), self.ctx().f64_type());
         match a_dtype {
@@ -253,22 +251,15 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 
     /// `array[index] = v`: `v` (of type `from`) converted to the dtype as NumPy's assignment
     /// does (a float stored into an integer array is truncated toward zero, saturating).
-    pub(super) fn array_store(
-        &mut self,
-        array: &hir::Expr,
-        index: &hir::Expr,
-        v: BasicValueEnum<'ctx>,
-        from: &Type,
-    ) -> Result<()> {
-        let (ptr, a) = self.element_ptr(array, index, true)?;
+    pub(super) fn array_store(&mut self, array: &hir::Expr, index: &hir::Expr, v: BasicValueEnum<'ctx>, from: &Type) {
+        let (ptr, a) = self.element_ptr(array, index, true);
         self.store_element(ptr, a, v, from);
-        Ok(())
     }
 
     /// Returns NumPy's "assignment destination is read-only"; the builder continues in a block
     /// nothing reaches.
     fn read_only_error(&self) {
-        self.ret_status(self.cg.status_llty().const_int(Status::ReadOnlyArray as u64, false));
+        self.ret_status(self.module_gen.status_llty().const_int(Status::ReadOnlyArray as u64, false));
         let after = self.block_named("after.readonly");
         self.b().position_at_end(after);
     }
@@ -279,28 +270,28 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             return;
         }
         let b = self.b();
-        let mem = self.cg.dtype_llty(a.dtype);
+        let mem = self.module_gen.dtype_llty(a.dtype);
         let value: BasicValueEnum = match (a.dtype, from) {
             (Dtype::Bool, _) => {
                 let t = self.truth(v, from);
                 b.build_int_z_extend(t, self.ctx().i8_type(), "b8").u().into()
             }
-            (Dtype::Float64, _) => self.cast(v, from, &Type::Float),
+            (Dtype::Float64, _) => self.cast(v, from, &Type::Float64),
             (Dtype::Float32, _) => {
-                let f = self.cast(v, from, &Type::Float).into_float_value();
+                let f = self.cast(v, from, &Type::Float64).into_float_value();
                 self.b().build_float_trunc(f, self.ctx().f32_type(), "f32").u().into()
             }
-            (d, Type::Float) => {
+            (d, Type::Float64) => {
                 // NumPy truncates toward zero; out-of-range values saturate here (NumPy leaves
                 // them undefined).
                 let name = if d.is_signed() || d == Dtype::Int64 { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
                 let it = mem.into_int_type();
-                let f = self.cg.llvm_intrinsic(name, &[it.into(), self.ctx().f64_type().into()]);
+                let f = self.module_gen.llvm_intrinsic(name, &[it.into(), self.ctx().f64_type().into()]);
                 self.call_basic(f, &[v.into()])
             }
             (_, t) => {
                 // Integers keep their low bits, as NumPy's casts (uint64 and int64 share theirs).
-                let i = self.cast(v, t, &Type::Int).into_int_value();
+                let i = self.cast(v, t, &Type::Int64).into_int_value();
                 if mem.into_int_type().get_bit_width() == 64 {
                     i.into()
                 } else {
@@ -312,12 +303,12 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     }
 }
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// `a.sum()`, `a.min()`, `a.max()`, `a.mean()` over every element, in C order (Numba's
     /// order: NumPy's pairwise float summation may round differently in the last bits).
-    pub(super) fn array_reduce(&mut self, f: Reduction, value: &hir::Expr, ty: &Type) -> Result<BasicValueEnum<'ctx>> {
+    pub(super) fn array_reduce(&mut self, f: Reduction, value: &hir::Expr, ty: &Type) -> BasicValueEnum<'ctx> {
         let Type::Array(a) = self.ty(value) else { unreachable!("inference allows arrays only") };
-        let arr = self.expr(value)?.into_struct_value();
+        let arr = self.expr(value).into_struct_value();
         let strides = self.strides(arr, &a);
         let n = a.ndim as usize;
         let shapes: Vec<IntValue<'ctx>> = (0..n).map(|k| self.dim(arr, field::SHAPE, k as u32)).collect();
@@ -335,7 +326,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         // The identity of the operation (min/max: the first element is never compared with it
         // wrongly, since every element is combined and the array is not empty).
         let init: BasicValueEnum = match (f, &acc_t) {
-            (_, Type::Float) => self
+            (_, Type::Float64) => self
                 .f64(match f {
                     Reduction::Min => f64::INFINITY,
                     Reduction::Max => f64::NEG_INFINITY,
@@ -357,24 +348,24 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 })
                 .into(),
         };
-        let acc = self.entry_alloca(self.cg.llty(&acc_t), "acc");
+        let acc = self.entry_alloca(self.module_gen.llty(&acc_t), "acc");
         self.b().build_store(acc, init).u();
         let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
-        self.loop_nest(&shapes, &mut |fx, idx| {
-            let ptr = fx.address(data, idx, &strides);
-            let x = fx.load_element(ptr, a.dtype);
-            let x = fx.cast(x, &elem_t, &acc_t);
-            let cur = fx.b().build_load(fx.cg.llty(&acc_t), acc, "acc.v").u();
-            let next = fx.combine(f, &acc_t, cur, x);
-            fx.b().build_store(acc, next).u();
+        self.loop_nest(&shapes, &mut |fn_gen, idx| {
+            let ptr = fn_gen.address(data, idx, &strides);
+            let x = fn_gen.load_element(ptr, a.dtype);
+            let x = fn_gen.cast(x, &elem_t, &acc_t);
+            let cur = fn_gen.b().build_load(fn_gen.module_gen.llty(&acc_t), acc, "acc.v").u();
+            let next = fn_gen.combine(f, &acc_t, cur, x);
+            fn_gen.b().build_store(acc, next).u();
         });
-        let total = self.b().build_load(self.cg.llty(&acc_t), acc, "acc.v").u();
+        let total = self.b().build_load(self.module_gen.llty(&acc_t), acc, "acc.v").u();
         if f == Reduction::Mean {
             let count = self.b().build_signed_int_to_float(size, self.ctx().f64_type(), "count").u();
             // An empty array gives 0/0 = NaN, as NumPy does (which also warns).
-            return Ok(self.b().build_float_div(total.into_float_value(), count, "mean").u().into());
+            return self.b().build_float_div(total.into_float_value(), count, "mean").u().into();
         }
-        Ok(total)
+        total
     }
 
     /// Loops over every index of an array of `shape` in C order (outermost axis first),
@@ -432,7 +423,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         strides: &[IntValue<'ctx>],
         meminfo: PointerValue<'ctx>,
     ) -> BasicValueEnum<'ctx> {
-        let st = self.cg.array_llty(a).into_struct_type();
+        let st = self.module_gen.array_llty(a).into_struct_type();
         let mut out = self.b().build_insert_value(st.get_undef(), data, field::DATA, "arr").u().into_struct_value();
         for (which, values) in [(field::SHAPE, shape), (field::STRIDES, strides)] {
             let mut dims = self.ctx().i64_type().array_type(a.ndim as u32).get_undef();
@@ -447,11 +438,11 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     fn combine(&self, f: Reduction, t: &Type, cur: BasicValueEnum<'ctx>, x: BasicValueEnum<'ctx>) -> BasicValueEnum<'ctx> {
         let b = self.b();
         match (f, t) {
-            (Reduction::Sum | Reduction::Mean, Type::Float) => {
+            (Reduction::Sum | Reduction::Mean, Type::Float64) => {
                 b.build_float_add(cur.into_float_value(), x.into_float_value(), "sum").u().into()
             }
             (Reduction::Sum | Reduction::Mean, _) => b.build_int_add(cur.into_int_value(), x.into_int_value(), "sum").u().into(),
-            (_, Type::Float) => {
+            (_, Type::Float64) => {
                 // NaN propagates, as in NumPy.
                 let name = if f == Reduction::Min { "llvm.minimum.f64" } else { "llvm.maximum.f64" };
                 let func = self.intrinsic_fn(name, 2);
@@ -475,13 +466,13 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     }
 }
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// The view `array[index]`: integers drop their axis (checked like an element index),
     /// slices keep theirs with Python's slice rules; axes not indexed are kept whole.
-    pub(super) fn array_view(&mut self, array: &hir::Expr, index: &hir::Expr, view_type: Type) -> Result<BasicValueEnum<'ctx>> {
+    pub(super) fn array_view(&mut self, array: &hir::Expr, index: &hir::Expr, view_type: Type) -> BasicValueEnum<'ctx> {
         let Type::Array(a) = self.ty(array) else { unreachable!("inference allows arrays only") };
         let Type::Array(view) = view_type else { unreachable!("the subscript's type is the view's") };
-        let arr = self.expr(array)?.into_struct_value();
+        let arr = self.expr(array).into_struct_value();
         let strides = self.strides(arr, &a);
         let items: Vec<&hir::Expr> = match &index.kind {
             H::Tuple(items) => items.iter().collect(),
@@ -493,7 +484,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             let size = self.dim(arr, field::SHAPE, k as u32);
             match items.get(k).map(|e| &e.kind) {
                 Some(H::Slice { lower, upper, step }) => {
-                    let (start, len, step) = self.slice(lower, upper, step, size)?;
+                    let (start, len, step) = self.slice(lower, upper, step, size);
                     let term = self.b().build_int_mul(start, strides[k], "slice.off").u();
                     offset = self.b().build_int_add(offset, term, "offset").u();
                     shapes.push(len);
@@ -501,7 +492,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 }
                 Some(_) => {
                     let e = items[k];
-                    let v = self.expr(e)?;
+                    let v = self.expr(e);
                     let i = self.as_index(v, &self.ty(e));
                     let at = self.checked_index(i, k as i64, size);
                     let term = self.b().build_int_mul(at, strides[k], "term").u();
@@ -515,7 +506,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
         let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
         let data = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[offset], "view.data") }.u();
-        let st = self.cg.array_llty(&view).into_struct_type();
+        let st = self.module_gen.array_llty(&view).into_struct_type();
         let mut out = self.b().build_insert_value(st.get_undef(), data, field::DATA, "view").u().into_struct_value();
         for (which, values) in [(field::SHAPE, &shapes), (field::STRIDES, &new_strides)] {
             let mut dims = self.ctx().i64_type().array_type(view.ndim as u32).get_undef();
@@ -526,7 +517,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
         // A view shares its base's block (the reference counts are the holders' business).
         let meminfo = self.b().build_extract_value(arr, field::MEMINFO, "meminfo").u();
-        Ok(self.b().build_insert_value(out, meminfo, field::MEMINFO, "view").u().into_struct_value().into())
+        self.b().build_insert_value(out, meminfo, field::MEMINFO, "view").u().into_struct_value().into()
     }
 
     /// Python's slice rules (`PySlice_AdjustIndices`) on an axis of `size`: the first position,
@@ -537,13 +528,13 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         upper: &Option<Box<hir::Expr>>,
         step: &Option<Box<hir::Expr>>,
         size: IntValue<'ctx>,
-    ) -> Result<(IntValue<'ctx>, IntValue<'ctx>, IntValue<'ctx>)> {
-        let int = |s: &mut Self, e: &Option<Box<hir::Expr>>| -> Result<Option<IntValue<'ctx>>> {
-            let Some(e) = e else { return Ok(None) };
-            let v = s.expr(e)?;
-            Ok(Some(s.as_index(v, &s.ty(e))))
+    ) -> (IntValue<'ctx>, IntValue<'ctx>, IntValue<'ctx>) {
+        let int = |s: &mut Self, e: &Option<Box<hir::Expr>>| -> Option<IntValue<'ctx>> {
+            let Some(e) = e else { return None };
+            let v = s.expr(e);
+            Some(s.as_index(v, &s.ty(e)))
         };
-        let (lo, hi, st) = (int(self, lower)?, int(self, upper)?, int(self, step)?);
+        let (lo, hi, st) = (int(self, lower), int(self, upper), int(self, step));
         let step = st.unwrap_or(self.i64(1));
         let zero = self.i64(0);
         let is_zero = self.b().build_int_compare(IntPredicate::EQ, step, zero, "step0").u();
@@ -585,6 +576,6 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let nonempty_neg = b.build_int_compare(IntPredicate::SLT, stop, start, "nonempty").u();
         let nonempty = b.build_select(neg, nonempty_neg, nonempty_pos, "nonempty").u().into_int_value();
         let len = b.build_select(nonempty, len, zero, "len").u().into_int_value();
-        Ok((start, len, step))
+        (start, len, step)
     }
 }

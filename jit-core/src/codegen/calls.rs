@@ -8,9 +8,8 @@ use inkwell::types::{BasicMetadataTypeEnum, BasicTypeEnum, FunctionType};
 use inkwell::values::{BasicValueEnum, FloatValue, FunctionValue};
 use inkwell::{AddressSpace, FloatPredicate, IntPredicate};
 
-use super::{Built, Cg, Fx};
+use super::{Built, FnGen, ModuleGen};
 use crate::ast::CmpOp;
-use crate::error::Result;
 use crate::hir::{self, Intrinsic, MathFn};
 use crate::runtime::Status;
 use crate::types::Type;
@@ -106,7 +105,7 @@ const _: () = {
     let _: extern "C" fn(i64, i64) -> f64 = crate::runtime::sj_rt_int_truediv;
 };
 
-impl<'a, 'ctx> Cg<'a, 'ctx> {
+impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
     /// The declaration of `h` in the module (added on first use, as the table says).
     pub(super) fn helper(&self, h: Helper) -> FunctionValue<'ctx> {
         let d = h.decl();
@@ -150,15 +149,15 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 }
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
-    /// The declaration of `h` ([`Cg::helper`]).
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// The declaration of `h` ([`ModuleGen::helper`]).
     pub(super) fn helper(&self, h: Helper) -> FunctionValue<'ctx> {
-        self.cg.helper(h)
+        self.module_gen.helper(h)
     }
 
     pub(super) fn intrinsic_fn(&self, name: &str, arity: usize) -> FunctionValue<'ctx> {
         let f64t = self.ctx().f64_type();
-        self.cg.llvm_intrinsic(name, &vec![f64t.into(); arity.min(1)])
+        self.module_gen.llvm_intrinsic(name, &vec![f64t.into(); arity.min(1)])
     }
 
     pub(super) fn libm(&self, name: &'static str, arity: usize) -> FunctionValue<'ctx> {
@@ -190,23 +189,23 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
     }
 
-    pub(super) fn float_arg(&mut self, e: &hir::Expr) -> Result<FloatValue<'ctx>> {
-        let v = self.expr(e)?;
-        Ok(self.cast(v, &self.ty(e), &Type::Float).into_float_value())
+    pub(super) fn float_arg(&mut self, e: &hir::Expr) -> FloatValue<'ctx> {
+        let v = self.expr(e);
+        self.cast(v, &self.ty(e), &Type::Float64).into_float_value()
     }
 
-    pub(super) fn intrinsic(&mut self, f: Intrinsic, args: &[hir::Expr], ty: &Type) -> Result<BasicValueEnum<'ctx>> {
-        Ok(match f {
+    pub(super) fn intrinsic(&mut self, f: Intrinsic, args: &[hir::Expr], ty: &Type) -> BasicValueEnum<'ctx> {
+        match f {
             Intrinsic::Abs => {
-                let v = self.expr(&args[0])?;
+                let v = self.expr(&args[0]);
                 let at = self.ty(&args[0]);
-                if *ty == Type::Float {
+                if *ty == Type::Float64 {
                     let fabs = self.intrinsic_fn("llvm.fabs.f64", 1);
                     self.call_basic(fabs, &[v.into()])
                 } else if *ty == Type::UInt64 {
                     v
                 } else {
-                    let iv = self.cast(v, &at, &Type::Int).into_int_value();
+                    let iv = self.cast(v, &at, &Type::Int64).into_int_value();
                     let b = self.b();
                     let neg = b.build_int_compare(IntPredicate::SLT, iv, self.i64(0), "neg").u();
                     let n = b.build_int_sub(self.i64(0), iv, "n").u();
@@ -214,10 +213,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 }
             }
             Intrinsic::Min | Intrinsic::Max => {
-                let mut acc = self.expr(&args[0])?;
+                let mut acc = self.expr(&args[0]);
                 acc = self.cast(acc, &self.ty(&args[0]), ty);
                 for a in &args[1..] {
-                    let v = self.expr(a)?;
+                    let v = self.expr(a);
                     let v = self.cast(v, &self.ty(a), ty);
                     // CPython keeps the first of equal (or unordered) items: replace only on a strict win.
                     let op = if f == Intrinsic::Max { CmpOp::Gt } else { CmpOp::Lt };
@@ -229,38 +228,38 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             Intrinsic::Int => match args.first() {
                 None => self.i64(0).into(),
                 Some(a) => {
-                    let v = self.expr(a)?;
+                    let v = self.expr(a);
                     match self.ty(a) {
-                        Type::Float => self.float_to_int(v.into_float_value()).into(),
+                        Type::Float64 => self.float_to_int(v.into_float_value()).into(),
                         t => self.cast(v, &t, ty),
                     }
                 }
             },
             Intrinsic::Float => match args.first() {
                 None => self.f64(0.0).into(),
-                Some(a) => self.float_arg(a)?.into(),
+                Some(a) => self.float_arg(a).into(),
             },
             Intrinsic::Bool => match args.first() {
                 None => self.ctx().bool_type().const_zero().into(),
-                Some(a) => self.truth_of(a)?.into(),
+                Some(a) => self.truth_of(a).into(),
             },
-            Intrinsic::Round => self.round(args, ty)?,
-            Intrinsic::Len if matches!(self.ty(&args[0]), Type::Array(_)) => self.array_len(&args[0])?,
+            Intrinsic::Round => self.round(args, ty),
+            Intrinsic::Len if matches!(self.ty(&args[0]), Type::Array(_)) => self.array_len(&args[0]),
             Intrinsic::Len => {
-                self.expr(&args[0])?;
+                self.expr(&args[0]);
                 let Type::Tuple(items) = self.ty(&args[0]) else { unreachable!("inference allows tuples only") };
                 self.i64(items.len() as i64).into()
             }
-            Intrinsic::Math(m) => self.math(m, args, ty)?,
-            Intrinsic::Np(hir::NpFn::Abs) => self.intrinsic(Intrinsic::Abs, args, ty)?,
+            Intrinsic::Math(m) => self.math(m, args, ty),
+            Intrinsic::Np(hir::NpFn::Abs) => self.intrinsic(Intrinsic::Abs, args, ty),
             // NumPy 2: floor and ceil of an integer are that integer.
-            Intrinsic::Np(hir::NpFn::Floor | hir::NpFn::Ceil) if matches!(ty, Type::Int | Type::UInt64) => {
-                let v = self.expr(&args[0])?;
+            Intrinsic::Np(hir::NpFn::Floor | hir::NpFn::Ceil) if matches!(ty, Type::Int64 | Type::UInt64) => {
+                let v = self.expr(&args[0]);
                 self.cast(v, &self.ty(&args[0]), ty)
             }
             Intrinsic::Np(f) => {
                 // NumPy's semantics: IEEE results (NaN, infinities), never an exception.
-                let x = self.float_arg(&args[0])?;
+                let x = self.float_arg(&args[0]);
                 let (name, llvm) = match f {
                     hir::NpFn::Sqrt => ("llvm.sqrt.f64", true),
                     hir::NpFn::Floor => ("llvm.floor.f64", true),
@@ -275,24 +274,24 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let func = if llvm { self.intrinsic_fn(name, 1) } else { self.libm(name, 1) };
                 self.call_basic(func, &[x.into()])
             }
-        })
+        }
     }
 
-    pub(super) fn round(&mut self, args: &[hir::Expr], ty: &Type) -> Result<BasicValueEnum<'ctx>> {
-        let v = self.expr(&args[0])?;
+    pub(super) fn round(&mut self, args: &[hir::Expr], ty: &Type) -> BasicValueEnum<'ctx> {
+        let v = self.expr(&args[0]);
         let at = self.ty(&args[0]);
         if args.len() == 1 {
-            return Ok(match at {
-                Type::Float => {
+            return match at {
+                Type::Float64 => {
                     let re = self.intrinsic_fn("llvm.roundeven.f64", 1);
                     let r = self.call_basic(re, &[v.into()]).into_float_value();
                     self.float_to_int(r).into()
                 }
                 t => self.cast(v, &t, ty),
-            });
+            };
         }
-        let nd = self.int_operand(&args[1])?;
-        if *ty == Type::Float {
+        let nd = self.int_operand(&args[1]);
+        if *ty == Type::Float64 {
             let status = self.entry_alloca(self.ctx().i32_type(), "rst");
             self.b().build_store(status, self.ctx().i32_type().const_zero()).u();
             let h = self.helper(Helper::RoundF64);
@@ -300,32 +299,32 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             let st = self.b().build_load(self.ctx().i32_type(), status, "st").u().into_int_value();
             let bad = self.b().build_int_compare(IntPredicate::NE, st, self.ctx().i32_type().const_zero(), "bad").u();
             self.fail_if(bad, Status::RoundedTooLarge as u32);
-            return Ok(r);
+            return r;
         }
-        let x = self.cast(v, &at, &Type::Int);
+        let x = self.cast(v, &at, &Type::Int64);
         let h = self.helper(Helper::RoundI64);
-        Ok(self.call_basic(h, &[x.into(), nd.into()]))
+        self.call_basic(h, &[x.into(), nd.into()])
     }
 
     /// A `math` function with CPython's error rules: a NaN from non-NaN input is a ValueError;
     /// an infinity from finite input is an OverflowError where the function can overflow, else
     /// a ValueError.
-    pub(super) fn math(&mut self, m: MathFn, args: &[hir::Expr], ty: &Type) -> Result<BasicValueEnum<'ctx>> {
+    pub(super) fn math(&mut self, m: MathFn, args: &[hir::Expr], ty: &Type) -> BasicValueEnum<'ctx> {
         let mut raw = Vec::new();
         for a in args {
-            raw.push((self.expr(a)?, self.ty(a)));
+            raw.push((self.expr(a), self.ty(a)));
         }
-        let xs: Vec<FloatValue<'ctx>> = raw.iter().map(|(v, t)| self.cast(*v, t, &Type::Float).into_float_value()).collect();
+        let xs: Vec<FloatValue<'ctx>> = raw.iter().map(|(v, t)| self.cast(*v, t, &Type::Float64).into_float_value()).collect();
         let x = xs.first().copied().unwrap_or(self.f64(0.0));
         let one = |s: &mut Self, name: &'static str| -> BasicValueEnum<'ctx> {
             let f = s.libm(name, 1);
             s.call_basic(f, &[x.into()])
         };
-        if matches!(m, MathFn::Floor | MathFn::Ceil | MathFn::Trunc) && raw[0].1 != Type::Float {
+        if matches!(m, MathFn::Floor | MathFn::Ceil | MathFn::Trunc) && raw[0].1 != Type::Float64 {
             // Of an integer, the integer itself (a uint64 stays one, as inference typed it).
-            return Ok(self.cast(raw[0].0, &raw[0].1, ty));
+            return self.cast(raw[0].0, &raw[0].1, ty);
         }
-        Ok(match m {
+        match m {
             MathFn::Floor | MathFn::Ceil | MathFn::Trunc => {
                 let name = match m {
                     MathFn::Floor => "llvm.floor.f64",
@@ -390,7 +389,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             }
             MathFn::Hypot => {
                 if xs.is_empty() {
-                    return Ok(self.f64(0.0).into());
+                    return self.f64(0.0).into();
                 }
                 let f = self.libm("hypot", 2);
                 let fabs = self.intrinsic_fn("llvm.fabs.f64", 1);
@@ -416,7 +415,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 self.check_math1(m, x, r);
                 r.into()
             }
-        })
+        }
     }
 
     /// CPython's `math_1` checks after `r = m(x)`, for the ones `m` can trip: a NaN from a

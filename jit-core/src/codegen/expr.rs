@@ -6,33 +6,34 @@ use inkwell::types::BasicType;
 use inkwell::values::{BasicValueEnum, FloatValue, IntValue};
 use inkwell::{FloatPredicate, IntPredicate};
 
-use super::{Built, Fx};
+use super::{Built, FnGen};
 use crate::ast::{BinOp, BoolOpKind, CmpOp, UnaryOp};
-use crate::error::Result;
 use crate::hir::{self, ExprKind as H};
 use crate::runtime::{Status, UNBOUND_LOCAL_BASE};
 use crate::types::Type;
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
     pub(super) fn cast(&self, v: BasicValueEnum<'ctx>, from: &Type, to: &Type) -> BasicValueEnum<'ctx> {
         let b = self.b();
         let (from, to) = (&from.carrier(), &to.carrier());
         match (from, to) {
             (a, b2) if a == b2 => v,
-            (Type::Bool, Type::Int) => b.build_int_z_extend(v.into_int_value(), self.ctx().i64_type(), "b2i").u().into(),
-            (Type::Bool, Type::Float) => {
+            (Type::Bool, Type::Int64) => b.build_int_z_extend(v.into_int_value(), self.ctx().i64_type(), "b2i").u().into(),
+            (Type::Bool, Type::Float64) => {
                 b.build_unsigned_int_to_float(v.into_int_value(), self.ctx().f64_type(), "b2f").u().into()
             }
-            (Type::Int, Type::Float) => b.build_signed_int_to_float(v.into_int_value(), self.ctx().f64_type(), "i2f").u().into(),
+            (Type::Int64, Type::Float64) => {
+                b.build_signed_int_to_float(v.into_int_value(), self.ctx().f64_type(), "i2f").u().into()
+            }
             // uint64 and int64 share their bits (Numba's conversion between them).
             (Type::Bool, Type::UInt64) => b.build_int_z_extend(v.into_int_value(), self.ctx().i64_type(), "b2u").u().into(),
-            (Type::UInt64, Type::Int) | (Type::Int, Type::UInt64) => v,
-            (Type::UInt64, Type::Float) => {
+            (Type::UInt64, Type::Int64) | (Type::Int64, Type::UInt64) => v,
+            (Type::UInt64, Type::Float64) => {
                 b.build_unsigned_int_to_float(v.into_int_value(), self.ctx().f64_type(), "u2f").u().into()
             }
             (Type::Tuple(fs), Type::Tuple(ts)) => {
                 let sv = v.into_struct_value();
-                let mut out = self.cg.llty(to).into_struct_type().get_undef();
+                let mut out = self.module_gen.llty(to).into_struct_type().get_undef();
                 for (i, (f, t)) in fs.iter().zip(ts).enumerate() {
                     let x = b.build_extract_value(sv, i as u32, "tf").u();
                     let x = self.cast(x, f, t);
@@ -50,7 +51,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let meminfo = b.build_extract_value(sv, super::refs::MEMINFO, "meminfo").u().into_pointer_value();
                 self.array_value(ta, data, &shape, &strides, meminfo)
             }
-            (Type::Unknown, _) | (_, Type::Unknown) => self.cg.llty(to).const_zero(),
+            (Type::Unknown, _) | (_, Type::Unknown) => self.module_gen.llty(to).const_zero(),
             _ => unreachable!("inference never asks to cast {from} to {to}"),
         }
     }
@@ -59,7 +60,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// becomes int64's largest (out of range for every axis, so an IndexError rather than the
     /// negative index its bits would make).
     pub(super) fn as_index(&self, v: BasicValueEnum<'ctx>, t: &Type) -> IntValue<'ctx> {
-        let i = self.cast(v, t, &Type::Int).into_int_value();
+        let i = self.cast(v, t, &Type::Int64).into_int_value();
         if t.carrier() != Type::UInt64 {
             return i;
         }
@@ -73,9 +74,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let t = &t.carrier();
         match t {
             Type::Bool => v.into_int_value(),
-            Type::Int | Type::UInt64 => b.build_int_compare(IntPredicate::NE, v.into_int_value(), self.i64(0), "t").u(),
+            Type::Int64 | Type::UInt64 => b.build_int_compare(IntPredicate::NE, v.into_int_value(), self.i64(0), "t").u(),
             // NaN is true in Python: unordered-or-not-equal.
-            Type::Float => b.build_float_compare(FloatPredicate::UNE, v.into_float_value(), self.f64(0.0), "t").u(),
+            Type::Float64 => b.build_float_compare(FloatPredicate::UNE, v.into_float_value(), self.f64(0.0), "t").u(),
             Type::None => self.ctx().bool_type().const_zero(),
             Type::Tuple(ts) => self.ctx().bool_type().const_int(!ts.is_empty() as u64, false),
             Type::Unknown | Type::Array(_) => self.ctx().bool_type().const_zero(),
@@ -83,14 +84,14 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
     }
 
-    pub(super) fn truth_of(&mut self, e: &hir::Expr) -> Result<IntValue<'ctx>> {
-        let v = self.expr(e)?;
-        Ok(self.truth(v, &self.ty(e)))
+    pub(super) fn truth_of(&mut self, e: &hir::Expr) -> IntValue<'ctx> {
+        let v = self.expr(e);
+        self.truth(v, &self.ty(e))
     }
 
-    pub(super) fn expr(&mut self, e: &hir::Expr) -> Result<BasicValueEnum<'ctx>> {
+    pub(super) fn expr(&mut self, e: &hir::Expr) -> BasicValueEnum<'ctx> {
         let ty = self.ty(e);
-        Ok(match &e.kind {
+        match &e.kind {
             H::Int(i) => self.i64(*i).into(),
             H::UInt(u) => self.i64(*u as i64).into(),
             H::Float(f) => self.f64(*f).into(),
@@ -101,15 +102,15 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                     let flag = self.bound[*id as usize].expect("flow marked this local as checked");
                     let flag = self.b().build_load(self.ctx().bool_type(), flag, "isbound").u();
                     let unbound = self.b().build_not(flag.into_int_value(), "unbound").u();
-                    self.fail_if(unbound, UNBOUND_LOCAL_BASE + self.cg.prog.local_offset(self.spec.func) + id);
+                    self.fail_if(unbound, UNBOUND_LOCAL_BASE + self.module_gen.prog.local_offset(self.spec.func) + id);
                 }
-                let lt = self.cg.llty(&self.spec.local_types[*id as usize]);
-                self.b().build_load(lt, self.locals[*id as usize], &self.hf.locals[*id as usize].name).u()
+                let lt = self.module_gen.llty(&self.spec.local_types[*id as usize]);
+                self.b().build_load(lt, self.locals[*id as usize], &self.hir_fn.locals[*id as usize].name).u()
             }
             H::Binary { op, left, right } => {
-                let l = self.expr(left)?;
-                let r = self.expr(right)?;
-                let v = self.binary(*op, l, &self.ty(left), r, &self.ty(right), &ty)?;
+                let l = self.expr(left);
+                let r = self.expr(right);
+                let v = self.binary(*op, l, &self.ty(left), r, &self.ty(right), &ty);
                 if self.is_float32(e) {
                     self.round_f32(v)
                 } else {
@@ -117,14 +118,14 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 }
             }
             H::Unary { op, operand } => {
-                let v = self.expr(operand)?;
+                let v = self.expr(operand);
                 let ot = self.ty(operand);
                 let b = self.b();
                 match op {
                     UnaryOp::Not => b.build_not(self.truth(v, &ot), "not").u().into(),
                     UnaryOp::Pos => self.cast(v, &ot, &ty),
                     UnaryOp::Neg => match ty {
-                        Type::Float => b.build_float_neg(v.into_float_value(), "neg").u().into(),
+                        Type::Float64 => b.build_float_neg(v.into_float_value(), "neg").u().into(),
                         _ => {
                             let iv = self.cast(v, &ot, &ty).into_int_value();
                             b.build_int_sub(self.i64(0), iv, "neg").u().into()
@@ -136,65 +137,65 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                     }
                 }
             }
-            H::BoolOp { op, values } => self.bool_op(*op, values, &ty)?,
-            H::Compare { left, ops, comparators } => self.compare_chain(left, ops, comparators)?,
-            H::IfExp { test, body, orelse } => self.if_exp(test, body, orelse, &ty)?,
-            H::Intrinsic { f, args } => self.intrinsic(*f, args, &ty)?,
-            H::Call { args, .. } => self.call_jitted(e, args, &ty)?,
+            H::BoolOp { op, values } => self.bool_op(*op, values, &ty),
+            H::Compare { left, ops, comparators } => self.compare_chain(left, ops, comparators),
+            H::IfExp { test, body, orelse } => self.if_exp(test, body, orelse, &ty),
+            H::Intrinsic { f, args } => self.intrinsic(*f, args, &ty),
+            H::Call { args, .. } => self.call_jitted(e, args, &ty),
             H::Tuple(items) => {
-                let mut agg = self.cg.llty(&ty).into_struct_type().get_undef();
+                let mut agg = self.module_gen.llty(&ty).into_struct_type().get_undef();
                 for (i, it) in items.iter().enumerate() {
-                    let v = self.expr(it)?;
+                    let v = self.expr(it);
                     agg = self.b().build_insert_value(agg, v, i as u32, "tup").u().into_struct_value();
                 }
                 agg.into()
             }
             H::Subscript { value, index } if matches!(ty, Type::Array(_)) && matches!(self.ty(value), Type::Array(_)) => {
-                self.array_view(value, index, ty.clone())?
+                self.array_view(value, index, ty.clone())
             }
-            H::Subscript { value, index } if matches!(self.ty(value), Type::Array(_)) => self.array_load(value, index)?,
+            H::Subscript { value, index } if matches!(self.ty(value), Type::Array(_)) => self.array_load(value, index),
             H::Slice { .. } => unreachable!("inference allows slices only inside array indices"),
-            H::Subscript { value, index } => self.subscript(value, index)?,
-            H::Attr { value, attr } => self.array_attr(value, *attr)?,
-            H::Reduce { f, value } => self.array_reduce(*f, value, &ty)?,
+            H::Subscript { value, index } => self.subscript(value, index),
+            H::Attr { value, attr } => self.array_attr(value, *attr),
+            H::Reduce { f, value } => self.array_reduce(*f, value, &ty),
             H::New(n) => {
                 let Type::Array(a) = ty else { unreachable!("inference types new arrays as arrays") };
-                let v = self.array_new(n, a)?;
+                let v = self.array_new(n, a);
                 self.own_temp(e.id, v, &ty);
                 v
             }
-        })
+        }
     }
 
     /// `body if test else orelse`, in `ty` (the type inference gave it).
-    fn if_exp(&mut self, test: &hir::Expr, body: &hir::Expr, orelse: &hir::Expr, ty: &Type) -> Result<BasicValueEnum<'ctx>> {
-        let c = self.truth_of(test)?;
+    fn if_exp(&mut self, test: &hir::Expr, body: &hir::Expr, orelse: &hir::Expr, ty: &Type) -> BasicValueEnum<'ctx> {
+        let c = self.truth_of(test);
         let then_bb = self.block_named("ifx.then");
         let else_bb = self.block_named("ifx.else");
         let end = self.block_named("ifx.end");
         self.b().build_conditional_branch(c, then_bb, else_bb).u();
         self.b().position_at_end(then_bb);
-        let a = self.expr(body)?;
+        let a = self.expr(body);
         let a = self.cast(a, &self.ty(body), ty);
         let a_bb = self.b().get_insert_block().unwrap();
         self.b().build_unconditional_branch(end).u();
         self.b().position_at_end(else_bb);
-        let c2 = self.expr(orelse)?;
+        let c2 = self.expr(orelse);
         let c2 = self.cast(c2, &self.ty(orelse), ty);
         let c_bb = self.b().get_insert_block().unwrap();
         self.b().build_unconditional_branch(end).u();
         self.b().position_at_end(end);
-        let phi = self.b().build_phi(self.cg.llty(ty), "ifx").u();
+        let phi = self.b().build_phi(self.module_gen.llty(ty), "ifx").u();
         phi.add_incoming(&[(&a, a_bb), (&c2, c_bb)]);
-        Ok(phi.as_basic_value())
+        phi.as_basic_value()
     }
 
     /// A call `e` of a jitted function (the specialization inference picked), whose result has type `ty`.
-    fn call_jitted(&mut self, e: &hir::Expr, args: &[hir::Expr], ty: &Type) -> Result<BasicValueEnum<'ctx>> {
+    fn call_jitted(&mut self, e: &hir::Expr, args: &[hir::Expr], ty: &Type) -> BasicValueEnum<'ctx> {
         let target = self.spec.call_targets[&e.id];
         let mut vals = Vec::new();
         for a in args {
-            vals.push(self.expr(a)?.into());
+            vals.push(self.expr(a).into());
         }
         if let Some(limit) = self.stack_limit {
             vals.push(limit.into());
@@ -205,24 +206,24 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let r = r.into_struct_value();
         let status = self.b().build_extract_value(r, crate::abi::inner::STATUS, "cst").u().into_int_value();
         let failed = self.b().build_int_compare(IntPredicate::NE, status, self.ctx().i32_type().const_zero(), "cfail").u();
-        self.on_failure(failed, |fx| fx.ret_status(status));
+        self.on_failure(failed, |fn_gen| fn_gen.ret_status(status));
         let v = self.b().build_extract_value(r, crate::abi::inner::VALUE, "cv").u();
         // The callee returned a reference to each array in its result.
         self.own_temp(e.id, v, ty);
-        Ok(v)
+        v
     }
 
     /// A tuple element: `extractvalue` for a literal index; otherwise the tuple goes to a stack
     /// slot read as an array (its elements have one type), after a bounds check → IndexError.
-    fn subscript(&mut self, value: &hir::Expr, index: &hir::Expr) -> Result<BasicValueEnum<'ctx>> {
+    fn subscript(&mut self, value: &hir::Expr, index: &hir::Expr) -> BasicValueEnum<'ctx> {
         let Type::Tuple(items) = self.ty(value) else { unreachable!("inference allows tuples only") };
-        let tuple = self.expr(value)?.into_struct_value();
+        let tuple = self.expr(value).into_struct_value();
         let n = items.len() as i64;
         if let Some(i) = hir::const_index(index) {
             let at = if i < 0 { i + n } else { i };
-            return Ok(self.b().build_extract_value(tuple, at as u32, "item").u());
+            return self.b().build_extract_value(tuple, at as u32, "item").u();
         }
-        let i = self.expr(index)?;
+        let i = self.expr(index);
         let i = self.as_index(i, &self.ty(index));
         let b = self.b();
         let negative = b.build_int_compare(IntPredicate::SLT, i, self.i64(0), "neg").u();
@@ -231,21 +232,21 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let outside = b.build_int_compare(IntPredicate::UGE, at, self.i64(n), "outside").u();
         self.fail_if(outside, Status::TupleIndexOutOfRange as u32);
         let Some(first) = items.first() else {
-            return Ok(self.i64(0).into()); // unreachable at run time: every index is outside ()
+            return self.i64(0).into(); // unreachable at run time: every index is outside ()
         };
-        let elem = self.cg.llty(first);
+        let elem = self.module_gen.llty(first);
         let slot = self.entry_alloca(tuple.get_type(), "tuple.slot");
         self.b().build_store(slot, tuple).u();
         let array = elem.array_type(n as u32);
         let ptr = unsafe { self.b().build_in_bounds_gep(array, slot, &[self.i64(0), at], "elem") }.u();
-        Ok(self.b().build_load(elem, ptr, "item").u())
+        self.b().build_load(elem, ptr, "item").u()
     }
 
-    pub(super) fn bool_op(&mut self, op: BoolOpKind, values: &[hir::Expr], ty: &Type) -> Result<BasicValueEnum<'ctx>> {
+    pub(super) fn bool_op(&mut self, op: BoolOpKind, values: &[hir::Expr], ty: &Type) -> BasicValueEnum<'ctx> {
         let end = self.block_named("boolop.end");
         let mut incoming: Vec<(BasicValueEnum<'ctx>, BasicBlock<'ctx>)> = Vec::new();
         for (i, v) in values.iter().enumerate() {
-            let x = self.expr(v)?;
+            let x = self.expr(v);
             let vt = self.ty(v);
             let cx = self.cast(x, &vt, ty);
             if i + 1 == values.len() {
@@ -264,36 +265,36 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             self.b().position_at_end(next);
         }
         self.b().position_at_end(end);
-        let phi = self.b().build_phi(self.cg.llty(ty), "boolop").u();
+        let phi = self.b().build_phi(self.module_gen.llty(ty), "boolop").u();
         for (v, bb) in &incoming {
             phi.add_incoming(&[(v, *bb)]);
         }
-        Ok(phi.as_basic_value())
+        phi.as_basic_value()
     }
 
-    pub(super) fn compare_chain(&mut self, left: &hir::Expr, ops: &[CmpOp], comps: &[hir::Expr]) -> Result<BasicValueEnum<'ctx>> {
+    pub(super) fn compare_chain(&mut self, left: &hir::Expr, ops: &[CmpOp], comps: &[hir::Expr]) -> BasicValueEnum<'ctx> {
         if let ([op @ (CmpOp::Eq | CmpOp::Ne)], [zero], H::Binary { op: BinOp::Mod, left: x, right: y }) =
             (ops, comps, &left.kind)
         {
             // `x % y == 0` on ints: a divisibility test, whatever the signs (the floor modulo
             // is 0 exactly when the truncating remainder is), so without the sign fix-up.
-            let ints = |e: &hir::Expr| matches!(self.ty(e), Type::Int | Type::Bool);
+            let ints = |e: &hir::Expr| matches!(self.ty(e), Type::Int64 | Type::Bool);
             if matches!(zero.kind, H::Int(0)) && ints(x) && ints(y) {
-                let (x, y) = (self.int_operand(x)?, self.int_operand(y)?);
+                let (x, y) = (self.int_operand(x), self.int_operand(y));
                 let divisible = self.int_divisible(x, y);
-                return Ok(if *op == CmpOp::Eq { divisible } else { self.b().build_not(divisible, "ndiv").u() }.into());
+                return if *op == CmpOp::Eq { divisible } else { self.b().build_not(divisible, "ndiv").u() }.into();
             }
         }
-        let mut l = self.expr(left)?;
+        let mut l = self.expr(left);
         let mut lt = self.ty(left);
         if ops.len() == 1 {
-            let r = self.expr(&comps[0])?;
-            return Ok(self.compare(ops[0], l, &lt, r, &self.ty(&comps[0])).into());
+            let r = self.expr(&comps[0]);
+            return self.compare(ops[0], l, &lt, r, &self.ty(&comps[0])).into();
         }
         let end = self.block_named("cmp.end");
         let mut incoming = Vec::new();
         for (i, (op, c)) in ops.iter().zip(comps).enumerate() {
-            let r = self.expr(c)?;
+            let r = self.expr(c);
             let rt = self.ty(c);
             let res = self.compare(*op, l, &lt, r, &rt);
             let bb = self.b().get_insert_block().unwrap();
@@ -314,7 +315,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         for (v, bb) in &incoming {
             phi.add_incoming(&[(v, *bb)]);
         }
-        Ok(phi.as_basic_value())
+        phi.as_basic_value()
     }
 
     pub(super) fn int_pred(op: CmpOp) -> IntPredicate {
@@ -362,13 +363,13 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     ) -> IntValue<'ctx> {
         let b = self.b();
         match (lt, rt) {
-            (Type::Float, Type::Float) => {
+            (Type::Float64, Type::Float64) => {
                 b.build_float_compare(Self::float_pred(op), l.into_float_value(), r.into_float_value(), "fcmp").u()
             }
-            (Type::UInt64, Type::Float) | (Type::Float, Type::UInt64) => {
+            (Type::UInt64, Type::Float64) | (Type::Float64, Type::UInt64) => {
                 // NumPy's (and Numba's) rule: the uint64 is converted to float64 first.
-                let lf = self.cast(l, lt, &Type::Float).into_float_value();
-                let rf = self.cast(r, rt, &Type::Float).into_float_value();
+                let lf = self.cast(l, lt, &Type::Float64).into_float_value();
+                let rf = self.cast(r, rt, &Type::Float64).into_float_value();
                 b.build_float_compare(Self::float_pred(op), lf, rf, "ufcmp").u()
             }
             (Type::UInt64, Type::UInt64 | Type::Bool) | (Type::Bool, Type::UInt64) => {
@@ -384,24 +385,24 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                     if *t == Type::UInt64 {
                         b.build_int_z_extend(v, i65, "u65").u()
                     } else {
-                        let v = self.cast(v.into(), t, &Type::Int).into_int_value();
+                        let v = self.cast(v.into(), t, &Type::Int64).into_int_value();
                         b.build_int_s_extend(v, i65, "s65").u()
                     }
                 };
                 let (li, ri) = (wide(l, lt), wide(r, rt));
                 b.build_int_compare(Self::int_pred(op), li, ri, "cmp65").u()
             }
-            (Type::Float, _) => {
-                let ri = self.cast(r, rt, &Type::Int).into_int_value();
+            (Type::Float64, _) => {
+                let ri = self.cast(r, rt, &Type::Int64).into_int_value();
                 self.compare_int_float(op.swapped(), ri, l.into_float_value())
             }
-            (_, Type::Float) => {
-                let li = self.cast(l, lt, &Type::Int).into_int_value();
+            (_, Type::Float64) => {
+                let li = self.cast(l, lt, &Type::Int64).into_int_value();
                 self.compare_int_float(op, li, r.into_float_value())
             }
             _ => {
-                let li = self.cast(l, lt, &Type::Int).into_int_value();
-                let ri = self.cast(r, rt, &Type::Int).into_int_value();
+                let li = self.cast(l, lt, &Type::Int64).into_int_value();
+                let ri = self.cast(r, rt, &Type::Int64).into_int_value();
                 b.build_int_compare(Self::int_pred(op), li, ri, "icmp").u()
             }
         }

@@ -27,13 +27,12 @@ use inkwell::values::{BasicValue, BasicValueEnum, FloatValue, FunctionValue, Int
 use inkwell::{AddressSpace, IntPredicate};
 
 use crate::abi::{self, ArrayDesc, Passing, Scalar};
-use crate::error::Result;
 use crate::hir;
 use crate::infer::{TypedFunction, TypedProgram};
 use crate::runtime::Status;
 use crate::types::Type;
 
-/// Which side of a conditional branch is the rarely taken one ([`Fx::branch_cold`]).
+/// Which side of a conditional branch is the rarely taken one ([`FnGen::branch_cold`]).
 #[derive(Clone, Copy)]
 enum Cold {
     Then,
@@ -42,28 +41,30 @@ enum Cold {
 
 /// Builds the module for `prog`, exporting its entry point as `symbol`; array indices are
 /// checked when `boundscheck`.
-pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str, boundscheck: bool) -> Result<Module<'ctx>> {
+pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str, boundscheck: bool) -> Module<'ctx> {
     let module = ctx.create_module(symbol);
     let builder = ctx.create_builder();
-    let cg = Cg { ctx, module: &module, builder: &builder, prog, boundscheck };
+    let module_gen = ModuleGen { ctx, module: &module, builder: &builder, prog, boundscheck };
     if prog.is_leaf() {
         // One function that calls nothing: its body is the exported entry itself (no inner
         // function for the optimizer to inline first).
-        let entry = cg.declare_entry(symbol);
-        cg.define_inner(entry, prog.entry(), &[entry], true, false)?;
-        return Ok(module);
+        let entry = module_gen.declare_entry(symbol);
+        module_gen.define_inner(entry, prog.entry(), &[entry], true, false);
+        return module;
     }
-    let funcs: Vec<FunctionValue> = prog.specs.iter().enumerate().map(|(i, s)| cg.declare_inner(i, s)).collect();
+    let funcs: Vec<FunctionValue> = prog.specs.iter().enumerate().map(|(i, s)| module_gen.declare_inner(i, s)).collect();
     let recursive = prog.recursive_specs();
     for (i, spec) in prog.specs.iter().enumerate() {
-        cg.define_inner(funcs[i], spec, &funcs, false, recursive[i])?;
+        module_gen.define_inner(funcs[i], spec, &funcs, false, recursive[i]);
     }
-    cg.define_entry(symbol, funcs[0], prog.entry(), recursive.contains(&true));
-    Ok(module)
+    module_gen.define_entry(symbol, funcs[0], prog.entry(), recursive.contains(&true));
+    module
 }
 
 /// Every builder call only fails on a misuse of the builder: a bug here, never the user's input.
 trait Built<T> {
+    /// Unwraps the result of an LLVM builder call, which fails only on a compiler bug (short
+    /// because nearly every builder call ends in it).
     fn u(self) -> T;
 }
 impl<T, E: std::fmt::Debug> Built<T> for std::result::Result<T, E> {
@@ -72,7 +73,9 @@ impl<T, E: std::fmt::Debug> Built<T> for std::result::Result<T, E> {
     }
 }
 
-struct Cg<'a, 'ctx> {
+/// Codegen state for the whole module: the LLVM context, module and builder, and the program
+/// being generated.
+struct ModuleGen<'a, 'ctx> {
     ctx: &'ctx Context,
     module: &'a Module<'ctx>,
     builder: &'a Builder<'ctx>,
@@ -81,11 +84,11 @@ struct Cg<'a, 'ctx> {
     boundscheck: bool,
 }
 
-impl<'a, 'ctx> Cg<'a, 'ctx> {
+impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
     fn llty(&self, t: &Type) -> BasicTypeEnum<'ctx> {
         match t {
-            Type::Int | Type::UInt64 => self.ctx.i64_type().into(),
-            Type::Float | Type::Float32 => self.ctx.f64_type().into(),
+            Type::Int64 | Type::UInt64 => self.ctx.i64_type().into(),
+            Type::Float64 | Type::Float32 => self.ctx.f64_type().into(),
             Type::Bool => self.ctx.bool_type().into(),
             Type::None | Type::Unknown => self.ctx.i8_type().into(),
             Type::Tuple(ts) => {
@@ -183,12 +186,12 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         };
         let slot = self.slot(base, at);
         match scalar {
-            Scalar::Float => b.build_load(self.ctx.f64_type(), slot, "a").u(),
+            Scalar::Float64 => b.build_load(self.ctx.f64_type(), slot, "a").u(),
             Scalar::Bool => {
                 let raw = b.build_load(i64t, slot, "a").u().into_int_value();
                 b.build_int_compare(IntPredicate::NE, raw, i64t.const_zero(), "b").u().into()
             }
-            Scalar::Int | Scalar::UInt => b.build_load(i64t, slot, "a").u(),
+            Scalar::Int64 | Scalar::UInt64 => b.build_load(i64t, slot, "a").u(),
         }
     }
 
@@ -228,7 +231,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                     let z = b.build_int_z_extend(value.into_int_value(), self.ctx.i64_type(), "z").u();
                     b.build_store(self.slot(base, at), z).u();
                 }
-                Some(Scalar::Int | Scalar::UInt | Scalar::Float) => {
+                Some(Scalar::Int64 | Scalar::UInt64 | Scalar::Float64) => {
                     b.build_store(self.slot(base, at), value).u();
                 }
                 None => {} // None: no slot
@@ -311,13 +314,13 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         funcs: &[FunctionValue<'ctx>],
         is_entry: bool,
         recursive: bool,
-    ) -> Result<()> {
-        let hf = self.prog.func(spec);
+    ) {
+        let hir_fn = self.prog.func(spec);
         let entry = self.ctx.append_basic_block(f, "entry");
         self.builder.position_at_end(entry);
         let mut locals = Vec::new();
         let mut bound = Vec::new();
-        for (i, l) in hf.locals.iter().enumerate() {
+        for (i, l) in hir_fn.locals.iter().enumerate() {
             let t = &spec.local_types[i];
             let slot = self.builder.build_alloca(self.llty(t), &l.name).u();
             if refs::holds_arrays(t) {
@@ -340,47 +343,63 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             let params = (0..n).map(|i| f.get_nth_param(i).unwrap()).collect();
             (params, None, Some(f.get_nth_param(n).unwrap().into_int_value()))
         };
-        let mut fx =
-            Fx { cg: self, f, spec, hf, funcs, locals, bound, loops: Vec::new(), stack_limit, ret_ptr, refs: Default::default() };
+        let mut fn_gen = FnGen {
+            module_gen: self,
+            function: f,
+            spec,
+            hir_fn,
+            funcs,
+            locals,
+            bound,
+            loops: Vec::new(),
+            stack_limit,
+            ret_ptr,
+            refs: Default::default(),
+        };
         // A function that holds arrays returns through one exit block, which drops its references.
         if spec.local_types.iter().chain(&spec.expr_types).any(refs::holds_arrays) {
-            let value = fx.entry_alloca(self.llty(&spec.ret), "ret.value");
-            fx.refs.exit = Some((self.ctx.append_basic_block(f, "exit"), value));
+            let value = fn_gen.entry_alloca(self.llty(&spec.ret), "ret.value");
+            fn_gen.refs.exit = Some((self.ctx.append_basic_block(f, "exit"), value));
         }
         if recursive {
-            fx.check_stack();
+            fn_gen.check_stack();
         }
-        for (i, p) in hf.params.iter().enumerate() {
-            fx.store_local(*p, params[i], &spec.arg_types[i].clone());
+        for (i, p) in hir_fn.params.iter().enumerate() {
+            fn_gen.store_local(*p, params[i], &spec.arg_types[i].clone());
         }
-        fx.block(&hf.body)?;
-        if !fx.terminated() {
+        fn_gen.block(&hir_fn.body);
+        if !fn_gen.terminated() {
             // Falling off the end returns None (inference made sure that is the return type).
             if spec.ret == Type::None {
                 let none = self.ctx.i8_type().const_zero().into();
-                fx.ret_ok(none);
+                fn_gen.ret_ok(none);
             } else {
                 self.builder.build_unreachable().u();
             }
         }
-        if let Some((exit, value)) = fx.refs.exit {
+        if let Some((exit, value)) = fn_gen.refs.exit {
             self.builder.position_at_end(exit);
-            fx.release_all();
+            fn_gen.release_all();
             let v = self.builder.build_load(self.llty(&spec.ret), value, "ret.v").u();
-            fx.emit_return(v);
+            fn_gen.emit_return(v);
         }
-        Ok(())
     }
 }
 
-/// Per-function codegen state.
-struct Fx<'a, 'ctx> {
-    cg: &'a Cg<'a, 'ctx>,
-    f: FunctionValue<'ctx>,
+/// Codegen state for one function (one specialization) of the module.
+struct FnGen<'a, 'ctx> {
+    module_gen: &'a ModuleGen<'a, 'ctx>,
+    /// The LLVM function being built.
+    function: FunctionValue<'ctx>,
+    /// The specialization it is built from: the types inference gave its locals and expressions.
     spec: &'a TypedFunction,
-    hf: &'a hir::Function,
+    /// The HIR function it is built from.
+    hir_fn: &'a hir::Function,
+    /// The LLVM function of each specialization of the program, by `SpecId` (the call targets).
     funcs: &'a [FunctionValue<'ctx>],
+    /// The stack slot of each local, by `LocalId`.
     locals: Vec<PointerValue<'ctx>>,
+    /// The "is bound" flag of each local that a read may find unassigned (None for the others).
     bound: Vec<Option<PointerValue<'ctx>>>,
     /// (continue target, break target) of each enclosing loop.
     loops: Vec<(BasicBlock<'ctx>, BasicBlock<'ctx>)>,
@@ -393,12 +412,13 @@ struct Fx<'a, 'ctx> {
     refs: refs::Refs<'ctx>,
 }
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// The builder (short because nearly every line of codegen calls it).
     fn b(&self) -> &'a Builder<'ctx> {
-        self.cg.builder
+        self.module_gen.builder
     }
     fn ctx(&self) -> &'ctx Context {
-        self.cg.ctx
+        self.module_gen.ctx
     }
     fn i64(&self, v: i64) -> IntValue<'ctx> {
         self.ctx().i64_type().const_int(v as u64, true)
@@ -407,7 +427,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         self.ctx().f64_type().const_float(v)
     }
     fn block_named(&self, name: &str) -> BasicBlock<'ctx> {
-        self.ctx().append_basic_block(self.f, name)
+        self.ctx().append_basic_block(self.function, name)
     }
     fn terminated(&self) -> bool {
         self.b().get_insert_block().and_then(|bb| bb.get_terminator()).is_some()
@@ -432,7 +452,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// A stack slot allocated in the entry block, where the optimizer promotes it to a register
     /// (an alloca inside a loop would also grow the stack on every iteration).
     fn entry_alloca(&self, ty: impl inkwell::types::BasicType<'ctx>, name: &str) -> PointerValue<'ctx> {
-        let entry = self.f.get_first_basic_block().expect("the entry block exists");
+        let entry = self.function.get_first_basic_block().expect("the entry block exists");
         let b = self.ctx().create_builder();
         match entry.get_first_instruction() {
             Some(first) => b.position_before(&first),
@@ -455,14 +475,14 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
 
     fn emit_return(&self, v: BasicValueEnum<'ctx>) {
         if let Some(ret_ptr) = self.ret_ptr {
-            self.cg.store_result(ret_ptr, v, &self.spec.ret);
-            self.b().build_return(Some(&self.cg.status_llty().const_int(abi::STATUS_OK as u64, false))).u();
+            self.module_gen.store_result(ret_ptr, v, &self.spec.ret);
+            self.b().build_return(Some(&self.module_gen.status_llty().const_int(abi::STATUS_OK as u64, false))).u();
             return;
         }
-        let st = self.cg.ret_struct(&self.spec.ret);
+        let st = self.module_gen.ret_struct(&self.spec.ret);
         let agg = st.get_undef();
         let agg = self.b().build_insert_value(agg, v, abi::inner::VALUE, "rv").u();
-        let ok = self.cg.status_llty().const_int(abi::STATUS_OK as u64, false);
+        let ok = self.module_gen.status_llty().const_int(abi::STATUS_OK as u64, false);
         let agg = self.b().build_insert_value(agg, ok, abi::inner::STATUS, "rs").u();
         self.b().build_return(Some(&agg.as_basic_value_enum())).u();
     }
@@ -472,7 +492,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             self.b().build_return(Some(&status)).u();
             return;
         }
-        let st = self.cg.ret_struct(&self.spec.ret);
+        let st = self.module_gen.ret_struct(&self.spec.ret);
         let agg = st.get_undef();
         let agg = self.b().build_insert_value(agg, status, abi::inner::STATUS, "rs").u();
         self.b().build_return(Some(&agg.as_basic_value_enum())).u();
@@ -502,7 +522,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         if failed.get_zero_extended_constant() == Some(0) {
             return; // cannot fail: no branch for the optimizer to remove
         }
-        self.on_failure(failed, |fx| fx.ret_status(fx.cg.status_llty().const_int(status as u64, false)));
+        self.on_failure(failed, |fn_gen| fn_gen.ret_status(fn_gen.module_gen.status_llty().const_int(status as u64, false)));
     }
 
     /// If `failed`, run `raise` on a cold path (it ends the function: a returned status); code
@@ -523,7 +543,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     fn check_stack(&mut self) {
         let Some(limit) = self.stack_limit else { return };
         let i64t = self.ctx().i64_type();
-        let read_register = self.cg.llvm_intrinsic("llvm.read_register", &[i64t.into()]);
+        let read_register = self.module_gen.llvm_intrinsic("llvm.read_register", &[i64t.into()]);
         // Code is compiled for the host, so the host's name of the stack pointer register.
         let sp_name = if cfg!(target_arch = "aarch64") { "sp" } else { "rsp" };
         let reg = self.ctx().metadata_node(&[self.ctx().metadata_string(sp_name).into()]);
@@ -534,7 +554,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let ok = self.block_named("stack.ok");
         self.branch_cold(deep, overflow, ok, Cold::Then);
         self.b().position_at_end(overflow);
-        let handler = self.cg.helper(Helper::StackOverflow);
+        let handler = self.module_gen.helper(Helper::StackOverflow);
         self.b().build_call(handler, &[], "").u();
         self.b().build_unreachable().u();
         self.b().position_at_end(ok);
@@ -546,7 +566,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     /// and the exception reaches the caller (KeyboardInterrupt).
     fn poll_interrupt(&mut self) {
         let i32t = self.ctx().i32_type();
-        let module = self.cg.module;
+        let module = self.module_gen.module;
         let flag = module.get_global("sj_rt_interrupt").unwrap_or_else(|| {
             let g = module.add_global(i32t, None, "sj_rt_interrupt");
             g.set_linkage(Linkage::External);
@@ -559,12 +579,12 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         let go_on = self.block_named("interrupt.done");
         self.branch_cold(set, poll, go_on, Cold::Then);
         self.b().position_at_end(poll);
-        let poll_fn = self.cg.helper(Helper::Poll);
+        let poll_fn = self.module_gen.helper(Helper::Poll);
         let st = self.b().build_call(poll_fn, &[], "poll").u();
         let inkwell::values::ValueKind::Basic(st) = st.try_as_basic_value() else { unreachable!("sj_rt_poll returns i32") };
         let st = st.into_int_value();
         let raised = self.b().build_int_compare(IntPredicate::NE, st, i32t.const_zero(), "raised").u();
-        self.on_failure(raised, |fx| fx.ret_status(st));
+        self.on_failure(raised, |fn_gen| fn_gen.ret_status(st));
         self.b().build_unconditional_branch(go_on).u();
         self.b().position_at_end(go_on);
     }
@@ -575,7 +595,7 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         if refs::holds_arrays(&to) {
             // The new value's references first: `t = t` must not free t.
             self.incref(v, &to);
-            let old = self.b().build_load(self.cg.llty(&to), self.locals[id as usize], "old").u();
+            let old = self.b().build_load(self.module_gen.llty(&to), self.locals[id as usize], "old").u();
             self.b().build_store(self.locals[id as usize], v).u();
             self.decref(old, &to);
         } else {
@@ -586,10 +606,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         }
     }
 
-    fn assign(&mut self, t: &hir::Target, v: BasicValueEnum<'ctx>, ty: &Type) -> Result<()> {
+    fn assign(&mut self, t: &hir::Target, v: BasicValueEnum<'ctx>, ty: &Type) {
         match t {
             hir::Target::Local(id, _) => self.store_local(*id, v, ty),
-            hir::Target::Index { array, index, .. } => self.array_store(array, index, v, ty)?,
+            hir::Target::Index { array, index, .. } => self.array_store(array, index, v, ty),
             hir::Target::Tuple(ts, _) => {
                 let Type::Tuple(items) = ty else { unreachable!("inference checked tuple unpacking") };
                 // The value may borrow from a local rebound before its last element is stored
@@ -598,11 +618,10 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 let sv = v.into_struct_value();
                 for (i, (t, ity)) in ts.iter().zip(items).enumerate() {
                     let x = self.b().build_extract_value(sv, i as u32, "unpack").u();
-                    self.assign(t, x, ity)?;
+                    self.assign(t, x, ity);
                 }
                 self.decref(v, ty);
             }
         }
-        Ok(())
     }
 }

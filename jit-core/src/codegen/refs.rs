@@ -25,8 +25,7 @@ use inkwell::basic_block::BasicBlock;
 use inkwell::values::{BasicValueEnum, PointerValue};
 use inkwell::IntPredicate;
 
-use super::{Built, Fx, Helper};
-use crate::error::Result;
+use super::{Built, FnGen, Helper};
 use crate::hir::{self, ExprId};
 use crate::types::Type;
 
@@ -56,7 +55,7 @@ pub(super) struct Refs<'ctx> {
     pub(super) exit: Option<(BasicBlock<'ctx>, PointerValue<'ctx>)>,
 }
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// The meminfos of the arrays inside `v` (of type `t`).
     fn meminfos(&self, v: BasicValueEnum<'ctx>, t: &Type, out: &mut Vec<PointerValue<'ctx>>) {
         match t {
@@ -136,28 +135,26 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 s
             }
         };
-        let old = self.b().build_load(self.cg.llty(t), slot, "temp.old").u();
+        let old = self.b().build_load(self.module_gen.llty(t), slot, "temp.old").u();
         self.b().build_store(slot, v).u();
         self.decref(old, t);
     }
 
     /// Generates `s`, then drops the temporaries its own expressions made (those of nested
     /// statements are dropped at their end).
-    pub(super) fn stmt_releasing(&mut self, s: &hir::Stmt) -> Result<()> {
+    pub(super) fn stmt_releasing(&mut self, s: &hir::Stmt) {
         self.refs.frames.push(Vec::new());
-        let r = self.stmt(s);
+        self.stmt(s);
         let frame = self.refs.frames.pop().unwrap_or_default();
-        r?;
         if !self.terminated() {
             for (slot, t) in frame {
                 self.release_slot(slot, &t);
             }
         }
-        Ok(())
     }
 
     fn release_slot(&self, slot: PointerValue<'ctx>, t: &Type) {
-        let ty = self.cg.llty(t);
+        let ty = self.module_gen.llty(t);
         let v = self.b().build_load(ty, slot, "held").u();
         self.b().build_store(slot, ty.const_zero()).u();
         self.decref(v, t);
@@ -167,25 +164,25 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
     pub(super) fn release_all(&self) {
         for (i, t) in self.spec.local_types.iter().enumerate() {
             if holds_arrays(t) {
-                let v = self.b().build_load(self.cg.llty(t), self.locals[i], "local").u();
+                let v = self.b().build_load(self.module_gen.llty(t), self.locals[i], "local").u();
                 self.decref(v, t);
             }
         }
         for (slot, t) in &self.refs.all {
-            let v = self.b().build_load(self.cg.llty(t), *slot, "held").u();
+            let v = self.b().build_load(self.module_gen.llty(t), *slot, "held").u();
             self.decref(v, t);
         }
     }
 
     /// A stack slot in the entry block holding zero (null meminfos) from the function's start.
     fn zeroed_slot(&self, t: &Type, name: &str) -> PointerValue<'ctx> {
-        let entry = self.f.get_first_basic_block().expect("the entry block exists");
+        let entry = self.function.get_first_basic_block().expect("the entry block exists");
         let b = self.ctx().create_builder();
         match entry.get_first_instruction() {
             Some(first) => b.position_before(&first),
             None => b.position_at_end(entry),
         }
-        let ty = self.cg.llty(t);
+        let ty = self.module_gen.llty(t);
         let slot = b.build_alloca(ty, name).u();
         b.build_store(slot, ty.const_zero()).u();
         slot

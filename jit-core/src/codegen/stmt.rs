@@ -4,60 +4,58 @@
 use inkwell::values::IntValue;
 use inkwell::IntPredicate;
 
-use super::{Built, Fx};
-use crate::error::Result;
+use super::{Built, FnGen};
 use crate::hir::{self, StmtKind as S};
 use crate::runtime::Status;
 use crate::types::Type;
 
-impl<'a, 'ctx> Fx<'a, 'ctx> {
-    pub(super) fn block(&mut self, stmts: &[hir::Stmt]) -> Result<()> {
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    pub(super) fn block(&mut self, stmts: &[hir::Stmt]) {
         for s in stmts {
             if self.terminated() {
                 // Unreachable code after return/break/continue: emit into a dead block.
                 let dead = self.block_named("dead");
                 self.b().position_at_end(dead);
             }
-            self.stmt_releasing(s)?;
+            self.stmt_releasing(s);
         }
-        Ok(())
     }
 
-    pub(super) fn stmt(&mut self, s: &hir::Stmt) -> Result<()> {
+    pub(super) fn stmt(&mut self, s: &hir::Stmt) {
         match &s.kind {
             S::Assign { targets, value } => {
-                let v = self.expr(value)?;
+                let v = self.expr(value);
                 let t = self.ty(value);
                 for target in targets {
-                    self.assign(target, v, &t)?;
+                    self.assign(target, v, &t);
                 }
             }
             S::AugAssign { target, op, value, read } => {
-                let l = self.expr(read)?;
-                let r = self.expr(value)?;
+                let l = self.expr(read);
+                let r = self.expr(value);
                 let t = self.aug_type(value);
-                let v = self.binary(*op, l, &self.ty(read), r, &self.ty(value), &t)?;
+                let v = self.binary(*op, l, &self.ty(read), r, &self.ty(value), &t);
                 // Rounded like NumPy's float32, as `x = x op v` is.
                 let v = if t == Type::Float32 { self.round_f32(v) } else { v };
                 self.store_local(*target, v, &t);
             }
-            S::AugAssignIndex { array, index, op, value } => self.array_aug_assign(array, index, *op, value)?,
+            S::AugAssignIndex { array, index, op, value } => self.array_aug_assign(array, index, *op, value),
             S::Expr(e) => {
-                self.expr(e)?;
+                self.expr(e);
             }
             S::If { test, body, orelse } => {
-                let c = self.truth_of(test)?;
+                let c = self.truth_of(test);
                 let then_bb = self.block_named("then");
                 let else_bb = self.block_named("else");
                 let end = self.block_named("endif");
                 self.b().build_conditional_branch(c, then_bb, else_bb).u();
                 self.b().position_at_end(then_bb);
-                self.block(body)?;
+                self.block(body);
                 if !self.terminated() {
                     self.b().build_unconditional_branch(end).u();
                 }
                 self.b().position_at_end(else_bb);
-                self.block(orelse)?;
+                self.block(orelse);
                 if !self.terminated() {
                     self.b().build_unconditional_branch(end).u();
                 }
@@ -75,27 +73,27 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
                 if self.loops.is_empty() {
                     self.poll_interrupt();
                 }
-                let c = self.truth_of(test)?;
+                let c = self.truth_of(test);
                 self.b().build_conditional_branch(c, body_bb, else_bb).u();
                 self.b().position_at_end(body_bb);
                 self.loops.push((head, exit));
-                self.block(body)?;
+                self.block(body);
                 self.loops.pop();
                 if !self.terminated() {
                     self.b().build_unconditional_branch(head).u();
                 }
                 self.b().position_at_end(else_bb);
-                self.block(orelse)?;
+                self.block(orelse);
                 if !self.terminated() {
                     self.b().build_unconditional_branch(exit).u();
                 }
                 self.b().position_at_end(exit);
             }
-            S::ForRange { target, start, stop, step, body, orelse } => self.for_range(target, start, stop, step, body, orelse)?,
+            S::ForRange { target, start, stop, step, body, orelse } => self.for_range(target, start, stop, step, body, orelse),
             S::Return(v) => {
                 let rv = match v {
                     Some(v) => {
-                        let x = self.expr(v)?;
+                        let x = self.expr(v);
                         self.cast(x, &self.ty(v), &self.spec.ret.clone())
                     }
                     None => self.ctx().i8_type().const_zero().into(),
@@ -112,12 +110,11 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             }
             S::Pass => {}
         }
-        Ok(())
     }
 
-    pub(super) fn int_operand(&mut self, e: &hir::Expr) -> Result<IntValue<'ctx>> {
-        let v = self.expr(e)?;
-        Ok(self.as_index(v, &self.ty(e)))
+    pub(super) fn int_operand(&mut self, e: &hir::Expr) -> IntValue<'ctx> {
+        let v = self.expr(e);
+        self.as_index(v, &self.ty(e))
     }
 
     /// The length of `range(start, stop, step)` (ValueError when the step is 0).
@@ -162,11 +159,11 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         step: &hir::Expr,
         body: &[hir::Stmt],
         orelse: &[hir::Stmt],
-    ) -> Result<()> {
+    ) {
         let i64t = self.ctx().i64_type();
-        let start = self.int_operand(start)?;
-        let stop = self.int_operand(stop)?;
-        let step = self.int_operand(step)?;
+        let start = self.int_operand(start);
+        let stop = self.int_operand(stop);
+        let step = self.int_operand(step);
         // The loop counts with `c`: from `start` while `c < stop` when the step is the literal 1
         // (then `c` is `i` itself, and LLVM knows start <= i < stop: array bounds checks on `i`
         // fold away), else from 0 to the trip count, with i = start + c * step.
@@ -242,9 +239,9 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
             let off = b.build_int_mul(kv, step, "off").u();
             b.build_int_add(start, off, "i").u()
         };
-        self.assign(target, i.into(), &Type::Int)?;
+        self.assign(target, i.into(), &Type::Int64);
         self.loops.push((latch, exit));
-        self.block(body)?;
+        self.block(body);
         self.loops.pop();
         if !self.terminated() {
             self.b().build_unconditional_branch(latch).u();
@@ -258,12 +255,11 @@ impl<'a, 'ctx> Fx<'a, 'ctx> {
         b.build_store(k, k1).u();
         b.build_unconditional_branch(head).u();
         b.position_at_end(else_bb);
-        self.block(orelse)?;
+        self.block(orelse);
         if !self.terminated() {
             self.b().build_unconditional_branch(exit).u();
         }
         self.b().position_at_end(exit);
-        Ok(())
     }
 }
 

@@ -1,7 +1,7 @@
 //! Type inference of arrays: what indexing an array gives (an element, or a view), new arrays,
 //! reductions and attributes.
 
-use super::{require_integer, type_name, Cx};
+use super::{require_integer, type_name, InferCx};
 use crate::ast::Span;
 use crate::error::{CompileError, Result};
 use crate::hir;
@@ -23,7 +23,7 @@ pub(super) fn is_view(a: &ArrayType, index: &hir::Expr, index_type: &Type) -> bo
     items.iter().any(|e| matches!(e.kind, hir::ExprKind::Slice { .. })) || (written_out && items.len() < a.ndim as usize)
 }
 
-impl Cx<'_> {
+impl InferCx<'_> {
     /// The type of a new array: C-contiguous, writeable; the dtype from `dtype=`, else NumPy's
     /// default (float64; `np.full` the fill value's type; `np.arange` int64 for ints; `*_like`
     /// and `.copy()` the source's).
@@ -31,7 +31,7 @@ impl Cx<'_> {
         use hir::{Fill, NewArray};
         let of = |t: &Type| match t {
             Type::Bool => Dtype::Bool,
-            Type::Int => Dtype::Int64,
+            Type::Int64 => Dtype::Int64,
             Type::UInt64 => Dtype::UInt64,
             Type::Float32 => Dtype::Float32,
             _ => Dtype::Float64,
@@ -47,7 +47,7 @@ impl Cx<'_> {
         Ok(match n {
             NewArray::Filled { shape, fill, dtype } => {
                 let ndim = match self.expr(shape)? {
-                    Type::Int | Type::UInt64 | Type::Bool => 1,
+                    Type::Int64 | Type::UInt64 | Type::Bool => 1,
                     Type::Tuple(ts) if ts.iter().all(|t| t.is_integer_or_unknown()) => ts.len(),
                     Type::Unknown => return Ok(Type::Unknown),
                     t => {
@@ -192,12 +192,12 @@ impl Cx<'_> {
         Ok(match self.expr(value)? {
             Type::Array(a) => match f {
                 hir::Reduction::Sum => match a.dtype {
-                    d if d.is_float() => Type::Float,
+                    d if d.is_float() => Type::Float64,
                     Dtype::UInt64 => Type::UInt64,
-                    _ => Type::Int,
+                    _ => Type::Int64,
                 },
                 hir::Reduction::Min | hir::Reduction::Max => a.dtype.element(),
-                hir::Reduction::Mean => Type::Float,
+                hir::Reduction::Mean => Type::Float64,
             },
             Type::Unknown => Type::Unknown,
             t => {
@@ -216,8 +216,8 @@ impl Cx<'_> {
     pub(super) fn attr(&mut self, attr: hir::Attr, value: &hir::Expr, span: Span) -> Result<Type> {
         Ok(match self.expr(value)? {
             Type::Array(a) => match attr {
-                hir::Attr::Shape => Type::Tuple(vec![Type::Int; a.ndim as usize]),
-                hir::Attr::Ndim | hir::Attr::Size => Type::Int,
+                hir::Attr::Shape => Type::Tuple(vec![Type::Int64; a.ndim as usize]),
+                hir::Attr::Ndim | hir::Attr::Size => Type::Int64,
             },
             Type::Unknown => Type::Unknown,
             t => {

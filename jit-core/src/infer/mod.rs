@@ -101,9 +101,9 @@ pub fn infer_program(
         let mut i = 0;
         while i < specs.len() {
             let func = specs[i].func;
-            let mut cx = Cx { funcs: &funcs, specs: &mut specs, me: i, changed: false };
-            cx.function().map_err(|e| (func, e))?;
-            changed |= cx.changed;
+            let mut infer_cx = InferCx { funcs: &funcs, specs: &mut specs, current: i, changed: false };
+            infer_cx.function().map_err(|e| (func, e))?;
+            changed |= infer_cx.changed;
             i += 1;
         }
         if !changed {
@@ -157,10 +157,14 @@ fn new_spec(f: &hir::Function, id: FuncId, arg_types: Vec<Type>) -> TypedFunctio
     }
 }
 
-struct Cx<'a> {
+/// Inference state while one specialization is typed: every function and specialization of the
+/// program (a call may add specializations), which one is being typed, and whether this pass
+/// changed any type (inference repeats until a pass changes none).
+struct InferCx<'a> {
     funcs: &'a [hir::Function],
     specs: &'a mut Vec<TypedFunction>,
-    me: SpecId,
+    /// The specialization being typed.
+    current: SpecId,
     changed: bool,
 }
 
@@ -180,13 +184,14 @@ fn type_name(t: &Type) -> String {
     }
 }
 
-impl<'a> Cx<'a> {
-    fn f(&self) -> &'a hir::Function {
-        &self.funcs[self.specs[self.me].func as usize]
+impl<'a> InferCx<'a> {
+    /// The HIR function of the specialization being typed.
+    fn hir_fn(&self) -> &'a hir::Function {
+        &self.funcs[self.specs[self.current].func as usize]
     }
 
     fn function(&mut self) -> Result<()> {
-        let f = self.f();
+        let f = self.hir_fn();
         self.block(&f.body)?;
         if flow::falls_through(&f.body) {
             self.unify_ret(&Type::None, f.span)?;
@@ -195,7 +200,7 @@ impl<'a> Cx<'a> {
     }
 
     fn unify_ret(&mut self, t: &Type, span: Span) -> Result<()> {
-        let cur = &self.specs[self.me].ret;
+        let cur = &self.specs[self.current].ret;
         let new = cur.unify(t).map_err(|(a, b)| {
             let construct = if a == Type::None || b == Type::None {
                 "return of None on one path and a value on another"
@@ -204,25 +209,25 @@ impl<'a> Cx<'a> {
             };
             CompileError::typing(
                 construct,
-                format!("'{}' returns {} on one path and {} on another", self.f().name, type_name(&a), type_name(&b)),
+                format!("'{}' returns {} on one path and {} on another", self.hir_fn().name, type_name(&a), type_name(&b)),
                 span,
             )
         })?;
         if &new != cur {
-            self.specs[self.me].ret = new;
+            self.specs[self.current].ret = new;
             self.changed = true;
         }
         Ok(())
     }
 
     fn assign_local(&mut self, id: u32, t: &Type, span: Span) -> Result<()> {
-        let cur = &self.specs[self.me].local_types[id as usize];
+        let cur = &self.specs[self.current].local_types[id as usize];
         let new = cur.unify(t).map_err(|(a, b)| {
             CompileError::typing(
                 "variable of mixed types",
                 format!(
                     "'{}' holds {} on one path and {} on another",
-                    self.f().locals[id as usize].name,
+                    self.hir_fn().locals[id as usize].name,
                     type_name(&a),
                     type_name(&b)
                 ),
@@ -230,7 +235,7 @@ impl<'a> Cx<'a> {
             )
         })?;
         if &new != cur {
-            self.specs[self.me].local_types[id as usize] = new;
+            self.specs[self.current].local_types[id as usize] = new;
             self.changed = true;
         }
         Ok(())
@@ -303,7 +308,7 @@ impl<'a> Cx<'a> {
                 // Typed as `x = x op v`.
                 let l = self.expr(read)?;
                 let t = self.binary(*op, &l, value, s.span)?;
-                self.specs[self.me].aug_types.insert(value.id, t.clone());
+                self.specs[self.current].aug_types.insert(value.id, t.clone());
                 self.assign_local(*target, &t, s.span)?;
             }
             S::AugAssignIndex { array, index, op, value } => {
@@ -322,7 +327,7 @@ impl<'a> Cx<'a> {
                 };
                 let l = self.element_index(a, index, true, s.span)?;
                 let t = self.binary(*op, &l, value, s.span)?;
-                self.specs[self.me].aug_types.insert(value.id, t.clone());
+                self.specs[self.current].aug_types.insert(value.id, t.clone());
                 if !(t.is_numeric() || t == Type::Unknown) {
                     return Err(CompileError::typing(
                         "array element assignment",
@@ -344,7 +349,7 @@ impl<'a> Cx<'a> {
                     let t = self.expr(e)?;
                     require_integer(&t, "range() argument", "range() arguments", e.span)?;
                 }
-                self.assign_target(target, &Type::Int)?;
+                self.assign_target(target, &Type::Int64)?;
                 self.block(body)?;
                 self.block(orelse)?;
             }
@@ -382,12 +387,12 @@ impl<'a> Cx<'a> {
 
     fn expr(&mut self, e: &hir::Expr) -> Result<Type> {
         let t = match &e.kind {
-            H::Int(_) => Type::Int,
+            H::Int(_) => Type::Int64,
             H::UInt(_) => Type::UInt64,
-            H::Float(_) => Type::Float,
+            H::Float(_) => Type::Float64,
             H::Bool(_) => Type::Bool,
             H::None => Type::None,
-            H::Local { id, .. } => self.specs[self.me].local_types[*id as usize].clone(),
+            H::Local { id, .. } => self.specs[self.current].local_types[*id as usize].clone(),
             H::Binary { op, left, right } => {
                 let l = self.expr(left)?;
                 self.binary(*op, &l, right, e.span)?
@@ -397,7 +402,7 @@ impl<'a> Cx<'a> {
                 let mut t = Type::Unknown;
                 for v in values {
                     let vt = self.test(v)?;
-                    t = t.unify(&vt).unwrap_or(Type::Float);
+                    t = t.unify(&vt).unwrap_or(Type::Float64);
                 }
                 t
             }
@@ -420,7 +425,7 @@ impl<'a> Cx<'a> {
                     )
                 })?
             }
-            H::Intrinsic { f, args } => self.intrinsic(*f, args, e.span)?,
+            H::Intrinsic { f, args } => self.intrinsic(*f, args)?,
             H::Call { func, args } => {
                 let mut tys = Vec::new();
                 for a in args {
@@ -432,7 +437,7 @@ impl<'a> Cx<'a> {
                 }
                 if tys.iter().all(Type::is_known) {
                     let target = self.spec_for(*func, tys);
-                    self.specs[self.me].call_targets.insert(e.id, target);
+                    self.specs[self.current].call_targets.insert(e.id, target);
                     self.specs[target].ret.clone()
                 } else {
                     Type::Unknown
@@ -453,7 +458,7 @@ impl<'a> Cx<'a> {
             H::Reduce { f, value } => self.reduce(*f, value, e.span)?,
             H::Attr { value, attr } => self.attr(*attr, value, e.span)?,
         };
-        let slot = &mut self.specs[self.me].expr_types[e.id as usize];
+        let slot = &mut self.specs[self.current].expr_types[e.id as usize];
         if *slot != t {
             *slot = t.clone();
         }
@@ -526,7 +531,7 @@ impl<'a> Cx<'a> {
         require_integer(&it, "tuple index", "tuple indices", index.span)?;
         let Some(first) = items.first() else {
             // Always an IndexError at run time; int64 lets `for x in ()` type its dead body.
-            return Ok(Type::Int);
+            return Ok(Type::Int64);
         };
         if !items.iter().all(Type::is_known) {
             return Ok(Type::Unknown); // an element a callee gives, not typed yet
@@ -545,9 +550,9 @@ impl<'a> Cx<'a> {
     /// When `value` is a parameter (read as it came in) that code uses as an array but that was
     /// given a number: the error is the argument's, a TypeError naming the parameter.
     fn not_an_array(&self, value: &hir::Expr, got: &Type) -> Option<CompileError> {
-        let f = self.f();
+        let f = self.hir_fn();
         let H::Local { id, .. } = value.kind else { return None };
-        let is_param = f.params.contains(&id) && self.specs[self.me].arg_types.get(id as usize) == Some(got);
+        let is_param = f.params.contains(&id) && self.specs[self.current].arg_types.get(id as usize) == Some(got);
         is_param.then(|| CompileError::ArgumentType {
             message: format!(
                 "{}() argument '{}' must be an array here, not {}",
@@ -559,11 +564,11 @@ impl<'a> Cx<'a> {
         })
     }
 
-    fn intrinsic(&mut self, f: Intrinsic, args: &[hir::Expr], span: Span) -> Result<Type> {
+    fn intrinsic(&mut self, f: Intrinsic, args: &[hir::Expr]) -> Result<Type> {
         if f == Intrinsic::Len {
             return match self.expr(&args[0])? {
-                Type::Tuple(_) => Ok(Type::Int),
-                Type::Array(a) if a.ndim > 0 => Ok(Type::Int),
+                Type::Tuple(_) => Ok(Type::Int64),
+                Type::Array(a) if a.ndim > 0 => Ok(Type::Int64),
                 Type::Unknown => Ok(Type::Unknown),
                 t => Err(self.not_an_array(&args[0], &t).unwrap_or_else(|| {
                     CompileError::typing(
@@ -600,45 +605,42 @@ impl<'a> Cx<'a> {
                 Type::UInt64
             }
             Intrinsic::Abs => {
-                if tys[0] == Type::Float {
-                    Type::Float
+                if tys[0] == Type::Float64 {
+                    Type::Float64
                 } else {
-                    Type::Int
+                    Type::Int64
                 }
             }
-            Intrinsic::Min | Intrinsic::Max => tys.iter().fold(Type::Unknown, |a, b| a.unify(b).unwrap_or(Type::Float)),
-            Intrinsic::Int | Intrinsic::Len => Type::Int,
+            Intrinsic::Min | Intrinsic::Max => tys.iter().fold(Type::Unknown, |a, b| a.unify(b).unwrap_or(Type::Float64)),
+            Intrinsic::Int | Intrinsic::Len => Type::Int64,
             Intrinsic::Np(hir::NpFn::Abs | hir::NpFn::Floor | hir::NpFn::Ceil) => {
-                if tys[0] == Type::Float {
-                    Type::Float
+                if tys[0] == Type::Float64 {
+                    Type::Float64
                 } else {
-                    Type::Int
+                    Type::Int64
                 }
             }
-            Intrinsic::Np(_) => Type::Float,
-            Intrinsic::Float => Type::Float,
+            Intrinsic::Np(_) => Type::Float64,
+            Intrinsic::Float => Type::Float64,
             Intrinsic::Bool => Type::Bool,
             Intrinsic::Round => {
-                if tys.len() == 2 && tys[1] == Type::Float {
+                if tys.len() == 2 && tys[1] == Type::Float64 {
                     return Err(CompileError::typing(
                         "round() ndigits",
                         "round() ndigits must be an integer, not float64",
                         args[1].span,
                     ));
                 }
-                if tys.len() == 2 && tys[0] == Type::Float {
-                    Type::Float
+                if tys.len() == 2 && tys[0] == Type::Float64 {
+                    Type::Float64
                 } else {
-                    Type::Int
+                    Type::Int64
                 }
             }
             Intrinsic::Math(m) => match m {
-                MathFn::Floor | MathFn::Ceil | MathFn::Trunc => Type::Int,
+                MathFn::Floor | MathFn::Ceil | MathFn::Trunc => Type::Int64,
                 MathFn::Isnan | MathFn::Isinf | MathFn::Isfinite => Type::Bool,
-                _ => {
-                    let _ = span;
-                    Type::Float
-                }
+                _ => Type::Float64,
             },
         })
     }

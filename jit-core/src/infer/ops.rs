@@ -7,7 +7,7 @@ use crate::error::{CompileError, Result};
 use crate::hir::{self, ExprKind as H};
 use crate::types::Type;
 
-use super::{type_name, Cx};
+use super::{type_name, InferCx};
 
 /// Whether an exponent expression is a literal negative integer (`2 ** -1` is a float in Python).
 fn is_negative_literal(e: &hir::Expr) -> bool {
@@ -38,12 +38,12 @@ fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> 
     Ok(match op {
         BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::FloorDiv | BinOp::Mod => l.arith(r),
         BinOp::Div if f32_result => Type::Float32,
-        BinOp::Div => Type::Float,
+        BinOp::Div => Type::Float64,
         BinOp::Pow => {
             if f32_result {
                 Type::Float32
-            } else if l.arith(r) == Type::Float || is_negative_literal(right) {
-                Type::Float
+            } else if l.arith(r) == Type::Float64 || is_negative_literal(right) {
+                Type::Float64
             } else {
                 l.arith(r)
             }
@@ -58,12 +58,12 @@ fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> 
         BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if *l == Type::Bool && *r == Type::Bool => Type::Bool,
         // Shifts keep the left operand's type (Numba's rule); bitwise operators as arithmetic.
         BinOp::LShift | BinOp::RShift if *l == Type::UInt64 => Type::UInt64,
-        BinOp::LShift | BinOp::RShift => Type::Int,
+        BinOp::LShift | BinOp::RShift => Type::Int64,
         _ => l.arith(r),
     })
 }
 
-impl Cx<'_> {
+impl InferCx<'_> {
     /// The type of `left op right` where `left` has type `l` (an expression's, or the element or
     /// variable an augmented assignment reads): types `right`, then [`binary_type`].
     pub(super) fn binary(&mut self, op: BinOp, l: &Type, right: &hir::Expr, span: Span) -> Result<Type> {
@@ -84,15 +84,15 @@ impl Cx<'_> {
         Ok(match (op, &t) {
             (_, Type::Unknown) => Type::Unknown,
             (UnaryOp::Not, _) => Type::Bool,
-            (UnaryOp::Invert, Type::Float | Type::Float32) => {
+            (UnaryOp::Invert, Type::Float64 | Type::Float32) => {
                 return Err(CompileError::typing("unary operator", "bad operand type for unary ~: 'float'", span))
             }
             // Numba: -u and ~u of a uint64 are uint64 (wrapping).
             (_, Type::UInt64) => Type::UInt64,
-            (UnaryOp::Invert, _) => Type::Int,
-            (_, Type::Float) => Type::Float,
+            (UnaryOp::Invert, _) => Type::Int64,
+            (_, Type::Float64) => Type::Float64,
             (_, Type::Float32) => Type::Float32,
-            _ => Type::Int,
+            _ => Type::Int64,
         })
     }
 }

@@ -78,11 +78,11 @@ pub fn lower_program(units: &[(&ast::FunctionDef, &Env)]) -> std::result::Result
     (0..units.len()).map(|i| lower_unit(units, i).map_err(|e| (i, e))).collect()
 }
 
-/// Lowers `units[me]`, the others being the functions it may call.
-pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], me: usize) -> Result<hir::Function> {
-    let (f, env) = units[me];
+/// Lowers `units[unit]`, the others being the functions it may call.
+pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hir::Function> {
+    let (f, env) = units[unit];
     let mut l =
-        Lowerer { env, units, me: me as u32, locals: Vec::new(), by_name: HashMap::new(), next_expr: 0, allocates: false };
+        Lowerer { env, units, unit: unit as u32, locals: Vec::new(), by_name: HashMap::new(), next_expr: 0, allocates: false };
     for p in &f.params {
         l.local(&p.name, p.span);
     }
@@ -109,7 +109,8 @@ struct Lowerer<'a> {
     env: &'a Env,
     /// The whole program (for binding the arguments of calls to the other functions).
     units: &'a [(&'a ast::FunctionDef, &'a Env)],
-    me: u32,
+    /// The index in `units` of the function being lowered.
+    unit: u32,
     /// Some expression makes a new array.
     allocates: bool,
     locals: Vec<hir::Local>,
@@ -432,7 +433,7 @@ impl<'a> Lowerer<'a> {
                 )),
             },
             GlobalValue::MathFunction(m) => math_fn(m, span).map(|m| Callee::Intrinsic(Intrinsic::Math(m))),
-            GlobalValue::NumpyFunction(f) => match registry::numpy_function(f).map(|row| row.f) {
+            GlobalValue::NumpyFunction(f) => match registry::numpy_function(f).map(|row| row.function) {
                 Some(NumpyFn::New(new)) => Ok(Callee::New(new)),
                 Some(NumpyFn::Reduce(r)) => Ok(Callee::Reduce(r)),
                 Some(NumpyFn::Scalar(np)) => Ok(Callee::Intrinsic(Intrinsic::Np(np))),
@@ -442,7 +443,7 @@ impl<'a> Lowerer<'a> {
                     span,
                 )),
             },
-            GlobalValue::SelfFunction => Ok(Callee::Function(self.me)),
+            GlobalValue::SelfFunction => Ok(Callee::Function(self.unit)),
             GlobalValue::Jitted { unit, .. } => Ok(Callee::Function(*unit)),
             GlobalValue::Unsupported { description, is_function: true } => Err(CompileError::unsupported_because(
                 "call to a function that is not jitted",

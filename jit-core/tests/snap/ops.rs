@@ -10,12 +10,12 @@ use jit_core::Type::{self, *};
 fn families() -> [(&'static str, Vec<Type>, [&'static str; 2]); 6] {
     let f32s = || vec![array(Dtype::Float32, 1)];
     [
-        ("int64", vec![Int, Int], ["a", "b"]),
-        ("float64", vec![Float, Float], ["a", "b"]),
+        ("int64", vec![Int64, Int64], ["a", "b"]),
+        ("float64", vec![Float64, Float64], ["a", "b"]),
         ("bool", vec![Bool, Bool], ["a", "b"]),
         ("uint64", vec![UInt64, UInt64], ["a", "b"]),
         ("float32", f32s(), ["a[0]", "a[1]"]),
-        ("mixed", vec![Int, Float], ["a", "b"]),
+        ("mixed", vec![Int64, Float64], ["a", "b"]),
     ]
 }
 
@@ -154,9 +154,9 @@ fn literals_and_chains() {
     jit_core::snapshot!("literal_uint64_plus_int", "def f(a):\n    return a + 1", [UInt64]);
     jit_core::snapshot!("literal_float32_times_int", "def f(a):\n    return a[0] * 2", [array(Dtype::Float32, 1)]);
     jit_core::snapshot!("literal_float32_plus_float", "def f(a):\n    return a[0] + 1.5", [array(Dtype::Float32, 1)]);
-    jit_core::snapshot!("literal_int_pow_negative", "def f(a):\n    return a ** -1", [Int]);
-    jit_core::snapshot!("literal_int_pow_two", "def f(a):\n    return a ** 2", [Int]);
-    jit_core::snapshot!("literal_float_pow_half", "def f(a):\n    return a ** 0.5", [Float]);
-    jit_core::snapshot!("chained_comparison", "def f(a, b, c):\n    return a < b <= c", [Int, Float, Int]);
-    jit_core::snapshot!("conditional_expression", "def f(a, b):\n    return a if a > b else b", [Int, Float]);
+    jit_core::snapshot!("literal_int_pow_negative", "def f(a):\n    return a ** -1", [Int64]);
+    jit_core::snapshot!("literal_int_pow_two", "def f(a):\n    return a ** 2", [Int64]);
+    jit_core::snapshot!("literal_float_pow_half", "def f(a):\n    return a ** 0.5", [Float64]);
+    jit_core::snapshot!("chained_comparison", "def f(a, b, c):\n    return a < b <= c", [Int64, Float64, Int64]);
+    jit_core::snapshot!("conditional_expression", "def f(a, b):\n    return a if a > b else b", [Int64, Float64]);
 }
