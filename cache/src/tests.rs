@@ -321,6 +321,35 @@ fn a_directory_the_store_did_not_create_is_never_cleaned() {
 }
 
 #[test]
+fn a_directory_another_process_is_marking_is_the_stores() {
+    // Process A created the directory and is writing the marker (its temporary file is there,
+    // half written) and the key; process B opening it now must not take it for someone else's.
+    let d = tmpdir("being-marked");
+    fs::create_dir_all(d.join("ab")).unwrap();
+    chmod(&d, 0o700);
+    chmod(&d.join("ab"), 0o700);
+    let half = &trust::marker_text_for_tests()[..10];
+    fs::write(d.join(".CACHEDIR.TAG.4242.0.tmp"), half).unwrap();
+    chmod(&d.join(".CACHEDIR.TAG.4242.0.tmp"), 0o600);
+    fs::write(d.join(".integrity.key.4242.1.tmp"), [7u8; 32]).unwrap();
+    chmod(&d.join(".integrity.key.4242.1.tmp"), 0o600);
+    let s = open(&d);
+    assert!(s.is_marked(), "the store's own files being written are the store's");
+    // Anything else in the root still makes the directory someone else's.
+    let e = tmpdir("being-marked-not");
+    fs::create_dir_all(&e).unwrap();
+    chmod(&e, 0o700);
+    fs::write(e.join(".CACHEDIR.TAG.4242.0.tmp.bak"), half).unwrap();
+    assert!(!open(&e).is_marked());
+    let f = tmpdir("being-marked-long");
+    fs::create_dir_all(&f).unwrap();
+    chmod(&f, 0o700);
+    fs::write(f.join(".integrity.key.1.2.tmp"), [7u8; 33]).unwrap();
+    chmod(&f.join(".integrity.key.1.2.tmp"), 0o600);
+    assert!(!open(&f).is_marked());
+}
+
+#[test]
 fn a_cache_of_the_previous_format_is_adopted() {
     let d = tmpdir("v1");
     fs::create_dir_all(d.join("ab")).unwrap();

@@ -287,6 +287,11 @@ pub(crate) fn key_file_from_env() -> Option<PathBuf> {
     std::env::var_os(KEY_FILE_VAR).filter(|v| !v.is_empty()).map(PathBuf::from)
 }
 
+#[cfg(test)]
+pub(crate) fn marker_text_for_tests() -> String {
+    marker_text()
+}
+
 fn marker_text() -> String {
     format!(
         "{TAG_SIGNATURE}{TAG_OWNER} (cache format {FORMAT_VERSION}).\n\
@@ -311,9 +316,33 @@ pub(crate) fn has_marker(dir: &Path) -> bool {
     head.starts_with(format!("{TAG_SIGNATURE}{TAG_OWNER}").as_bytes())
 }
 
+/// Whether `name` is the temporary file another process of the store writes in the root while
+/// it creates the marker or the key (`.CACHEDIR.TAG.<pid>.<n>.tmp`, `.integrity.key.<pid>.<n>.tmp`),
+/// and `md` fits what it writes there: a private regular file no longer than the marker or the key.
+fn is_root_tmp(name: &str, md: &fs::Metadata) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let named = |stem: &str| {
+        name.strip_prefix('.')
+            .and_then(|n| n.strip_prefix(stem))
+            .and_then(|n| n.strip_prefix('.'))
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .and_then(|n| n.split_once('.'))
+            .is_some_and(|(pid, k)| digits(pid) && digits(k))
+    };
+    let longest = if named(MARKER) {
+        marker_text().len() as u64
+    } else if named(SECRET) {
+        32
+    } else {
+        return false;
+    };
+    file_problem(md).is_none() && md.len() <= longest
+}
+
 /// Whether every file in `dir` is provably the store's: shard directories holding only entries
-/// and temporary files with the store's names and header, and the store's key. A cache made by
-/// an earlier format (which wrote no marker) is such a directory.
+/// and temporary files with the store's names and header, the store's key, and the temporary
+/// files of another process creating the marker or the key at this moment. A cache made by an
+/// earlier format (which wrote no marker) is such a directory.
 fn only_ours(dir: &Path) -> bool {
     let Ok(items) = fs::read_dir(dir) else { return false };
     for item in items {
@@ -321,7 +350,7 @@ fn only_ours(dir: &Path) -> bool {
         let Ok(md) = item.metadata() else { return false };
         let name = item.file_name();
         let Some(name) = name.to_str() else { return false };
-        if name == SECRET && file_problem(&md).is_none() && md.len() == 32 {
+        if (name == SECRET && file_problem(&md).is_none() && md.len() == 32) || is_root_tmp(name, &md) {
             continue;
         }
         if !is_shard_name(name) || dir_problem(&md).is_some() {
