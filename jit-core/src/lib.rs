@@ -7,13 +7,16 @@
 //! | parse | [`parse`] | [`parse::parse_function`] | [`ast::FunctionDef`] |
 //! | normalize + fingerprint | [`normalize`] | [`normalize::fingerprint`] | [`normalize::Fingerprint`] |
 //! | lower (name resolution) | [`lower`] | [`lower::lower_program`] | `Vec<`[`hir::Function`]`>` |
-//! | … definite assignment, run by `lower` on each function | [`flow`] | [`flow::check_assignment`] | run-time checks marked in the HIR |
+//! | definite assignment ([`lower_and_flow`] runs it after lowering each function) | [`flow`] | [`flow::check_assignment`] | run-time checks marked in the HIR |
 //! | type inference | [`infer`] | [`infer::infer_program`] | [`infer::TypedProgram`] |
 //! | codegen | [`codegen`] | [`codegen::codegen`] | LLVM module |
 //! | optimize + emit | [`optimize`] | [`optimize::optimize`], [`optimize::emit_object`] | object bytes |
-//! | engine | [`engine`] | [`engine::load`] | [`engine::EntryFn`] |
+//! | engine | [`engine`] | [`engine::load`] | [`abi::EntryFn`] |
 //!
-//! [`prepare_program`] runs lower → infer and computes the code key; [`finish`] runs codegen →
+//! Beside the stages, each the one place for its facts: [`abi`] (the calling convention),
+//! [`registry`] (names, dtypes, run-time statuses), [`types`] (types and their promotion).
+//!
+//! [`prepare_program`] runs lower → flow → infer and computes the code key; [`finish`] runs codegen →
 //! engine (or [`load_object`] loads a cached object instead). [`compile`] runs both for one
 //! function and one argument-type signature.
 
