@@ -10,7 +10,7 @@ APT_PKGS := llvm-19-dev libpolly-19-dev libzstd-dev zlib1g-dev g++
 export LLVM_SYS_191_PREFIX := /usr/lib/llvm-19
 export CARGO_TERM_PROGRESS_WHEN := never
 
-.PHONY: all demo test lint fmt build deps venv rust-test py-test bench clean fuzz
+.PHONY: all demo test lint fmt build deps venv rust-test py-test bench bench-realcode clean fuzz
 
 all: build
 
@@ -80,6 +80,12 @@ bench: build
 	mkdir -p bench-results
 	set -o pipefail; cargo bench -q -p jit-core --benches -- --warm-up-time 0.5 --measurement-time 2 2>&1 | grep -E 'time:|^[a-z_]+/' | tee bench-results/criterion.txt
 	$(VPY) benches/harness.py $(BENCH_ARGS)
+
+# The real-code suite (benches/realcode.py, issue 16) beside Numba and CPython: steady speed,
+# with and without bounds checks; results in bench-results/realcode/.
+bench-realcode: build
+	$(VPY) -m pip install -q numba matplotlib
+	$(VPY) benches/harness.py --suite realcode $(BENCH_ARGS)
 
 clean:
 	cargo clean
