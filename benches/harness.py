@@ -451,6 +451,9 @@ def check_answers(results: dict) -> list[str]:
     wrong = []
     for name, row in results["kernels"].items():
         ref = row.get("cpython", {})
+        # A real-code kernel tagged numba_inexact: Numba's float answer may differ from
+        # CPython's in the last bits (the kernel's header says why); it is marked, not wrong.
+        inexact = "numba_inexact" in ALL_BY_NAME[name].tags
         for engine in (*ENGINES, NOBC):
             r = row.get(engine)
             if r is None or engine == "cpython":
@@ -460,6 +463,8 @@ def check_answers(results: dict) -> list[str]:
                 and r.get("result") == ref.get("result")
                 and r.get("result_type") == ref.get("result_type")
             )
+            if not ok and inexact and engine == "numba" and r.get("result_type") == "float" == ref.get("result_type"):
+                ok = r["inexact"] = math.isclose(float(r["result"]), float(ref["result"]), rel_tol=1e-12)
             r["correct"] = ok if "cpython" in row else None
             if "cpython" in row and not ok:
                 wrong.append(f"{name}/{engine}: {r.get('result')} ({r.get('error')}) != CPython's {ref.get('result')}")
@@ -626,7 +631,7 @@ def table_realcode(results: dict, color: bool = False) -> str:
         py, nb, sj, nc = (row.get(e, {}) for e in ("cpython", "numba", "stickyjit", NOBC))
         vs_py = py.get("steady") / sj["steady"] if py.get("steady") and sj.get("steady") else None
         correct = all(row.get(e, {}).get("correct") is not False for e in ("numba", "stickyjit", NOBC))
-        answer = "ok" if correct else "WRONG"
+        answer = ("ok (Numba's to 1e-12)" if nb.get("inexact") else "ok") if correct else "WRONG"
         if color:
             answer = f"{GREEN}ok{RESET}" if correct else f"{RED}WRONG{RESET}"
         out.append(
