@@ -193,7 +193,7 @@ def ising(x0, x, draws, sweeps):
                 k += 1
     return x.sum()
 """,
-    f"({RNG}(105).integers(0, 2, (100, 100)) * 2 - 1, np.zeros((100, 100), dtype=np.int64), {RNG}(106).random(20_000), 2)",
+    f"({RNG}(105).integers(0, 2, (100, 100)) * 2 - 1, np.zeros((100, 100), dtype=np.int64), {RNG}(106).random(30_000), 3)",
     f"({RNG}(105).integers(0, 2, (8, 8)) * 2 - 1, np.zeros((8, 8), dtype=np.int64), {RNG}(106).random(128), 2)",
 )
 
@@ -335,7 +335,7 @@ def bubblesort(src, X):
                 X[i], X[i + 1] = X[i + 1], X[i]
     return X[0] + 3 * X[N // 2] + 7 * X[N - 1]
 """,
-    f"({RNG}(110).integers(-10**6, 10**6, 650), np.zeros(650, dtype=np.int64))",
+    f"({RNG}(110).integers(-10**6, 10**6, 800), np.zeros(800, dtype=np.int64))",
     f"({RNG}(110).integers(-10**6, 10**6, 17), np.zeros(17, dtype=np.int64))",
 )
 
@@ -483,7 +483,7 @@ def fbcorr(imgs, filters, output):
                                 output[ii, ff, rr, cc] += imgval * filterval
     return total4(output)
 """,
-    f"({RNG}(115).standard_normal((4, 12, 12, 3)), {RNG}(116).standard_normal((6, 3, 3, 3)), np.zeros((4, 6, 10, 10)))",
+    f"({RNG}(115).standard_normal((6, 12, 12, 3)), {RNG}(116).standard_normal((6, 3, 3, 3)), np.zeros((6, 6, 10, 10)))",
     f"({RNG}(115).standard_normal((1, 4, 4, 2)), {RNG}(116).standard_normal((2, 2, 2, 2)), np.zeros((1, 2, 3, 3)))",
 )
 
@@ -665,7 +665,7 @@ def sum2d(arr):
             result += arr[i, j]
     return result
 """,
-    f"({RNG}(125).standard_normal((600, 600)),)",
+    f"({RNG}(125).standard_normal((800, 800)),)",
     f"({RNG}(125).standard_normal((5, 6)),)",
 )
 
@@ -870,7 +870,7 @@ def nanmean(a):
     else:
         return np.nan
 """,
-    f"(np.where({RNG}(133).random((300, 1000)) < 0.15, np.nan, {RNG}(134).standard_normal((300, 1000))),)",
+    f"(np.where({RNG}(133).random((400, 1200)) < 0.15, np.nan, {RNG}(134).standard_normal((400, 1200))),)",
     f"(np.where({RNG}(133).random((4, 7)) < 0.15, np.nan, {RNG}(134).standard_normal((4, 7))),)",
 )
 
@@ -965,7 +965,7 @@ def jacobi_1d(TSTEPS, src, A, B):
             A[i] = 0.33333 * (B[i - 1] + B[i] + B[i + 1])
     return total1(A)
 """,
-    f"(20, {RNG}(202).random(4000), np.zeros(4000), np.zeros(4000))",
+    f"(30, {RNG}(202).random(4000), np.zeros(4000), np.zeros(4000))",
     f"(4, {RNG}(202).random(20), np.zeros(20), np.zeros(20))",
 )
 
@@ -1244,7 +1244,7 @@ def covariance(M, float_n, src, data):
             cov[j, i] = cov[i, j]
     return total2(cov)
 """,
-    f"(60, 80.0, {RNG}(215).random((80, 60)), np.zeros((80, 60)))",
+    f"(70, 100.0, {RNG}(215).random((100, 70)), np.zeros((100, 70)))",
     f"(4, 5.0, {RNG}(215).random((5, 4)), np.zeros((5, 4)))",
 )
 
@@ -1684,7 +1684,7 @@ def markov_paths(P_cdfs, init_states, random_values, out):
             out[i, t + 1] = k
     return out.sum()
 """,
-    f"((lambda p: np.cumsum(p / p.sum(axis=1)[:, None], axis=1))({RNG}(308).random((20, 20))), {RNG}(309).integers(0, 20, 200), {RNG}(310).random((200, 250)), np.zeros((200, 251), dtype=np.int64))",
+    f"((lambda p: np.cumsum(p / p.sum(axis=1)[:, None], axis=1))({RNG}(308).random((20, 20))), {RNG}(309).integers(0, 20, 300), {RNG}(310).random((300, 250)), np.zeros((300, 251), dtype=np.int64))",
     f"((lambda p: np.cumsum(p / p.sum(axis=1)[:, None], axis=1))({RNG}(308).random((4, 4))), {RNG}(309).integers(0, 4, 3), {RNG}(310).random((3, 6)), np.zeros((3, 7), dtype=np.int64))",
 )
 
@@ -1702,7 +1702,7 @@ def gini(y):
             i_sum[i] += abs(y[i] - y[j])
     return total1(i_sum) / (2 * n * total1(y))
 """,
-    f"({RNG}(311).pareto(3.0, 400),)",
+    f"({RNG}(311).pareto(3.0, 500),)",
     f"({RNG}(311).pareto(3.0, 9),)",
 )
 
@@ -1747,7 +1747,7 @@ def bisect_roots(cs):
         s += bisect(1.5, 10.0, cs[i], 2e-12, 8.881784197001252e-16, 100)
     return s
 """,
-    f"({RNG}(312).uniform(1.0, 50.0, 3000),)",
+    f"({RNG}(312).uniform(1.0, 50.0, 5000),)",
     f"({RNG}(312).uniform(1.0, 50.0, 5),)",
 )
 
@@ -1793,7 +1793,7 @@ def newton_roots(cs):
         s += newton(0.5, cs[i], 1.48e-8, 50)
     return s
 """,
-    f"({RNG}(313).uniform(0.1, 0.9, 20_000),)",
+    f"({RNG}(313).uniform(0.1, 0.9, 30_000),)",
     f"({RNG}(313).uniform(0.1, 0.9, 5),)",
 )
 
@@ -1863,4 +1863,25 @@ def edit_distance(s, t):
 """,
     f"({RNG}(401).integers(0, 4, 300), {RNG}(402).integers(0, 4, 300))",
     f"({RNG}(401).integers(0, 4, 9), {RNG}(402).integers(0, 4, 11))",
+)
+
+add(
+    "lcs",
+    "dynamic programming",
+    """
+# dougmercer-yt/dougmercer-yt, 2023/0611-compiled-python/lcs/numpy.py (the NumPy version of a
+# comparison of Python compilers, Numba among them), lcs_numpy: the length of the longest common
+# subsequence of two int arrays by dynamic programming (int64 table, int32 there; dp[-1, -1]).
+def lcs(a, b):
+    dp = np.zeros((len(a) + 1, len(b) + 1), dtype=np.int64)
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            if a[i - 1] == b[j - 1]:
+                dp[i, j] = dp[i - 1, j - 1] + 1
+            else:
+                dp[i, j] = max(dp[i - 1, j], dp[i, j - 1])
+    return dp[-1, -1]
+""",
+    f"({RNG}(403).integers(0, 6, 350), {RNG}(404).integers(0, 6, 350))",
+    f"({RNG}(403).integers(0, 6, 9), {RNG}(404).integers(0, 6, 12))",
 )
