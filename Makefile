@@ -10,7 +10,7 @@ APT_PKGS := llvm-19-dev libpolly-19-dev libzstd-dev zlib1g-dev g++
 export LLVM_SYS_191_PREFIX := /usr/lib/llvm-19
 export CARGO_TERM_PROGRESS_WHEN := never
 
-.PHONY: all demo test lint fmt build deps venv rust-test py-test bench bench-realcode clean fuzz
+.PHONY: all demo test lint fmt build deps venv rust-test py-test bench clean fuzz
 
 all: build
 
