@@ -81,6 +81,12 @@ bench: build
 	set -o pipefail; cargo bench -q -p jit-core --benches -- --warm-up-time 0.5 --measurement-time 2 2>&1 | grep -E 'time:|^[a-z_]+/' | tee bench-results/criterion.txt
 	$(VPY) benches/harness.py $(BENCH_ARGS)
 
+# The real-code suite (benches/realcode.py, issue 16) beside Numba and CPython: steady speed,
+# with and without bounds checks; results in bench-results/realcode/.
+bench-realcode: build
+	$(VPY) -m pip install -q numba matplotlib
+	$(VPY) benches/harness.py --suite realcode $(BENCH_ARGS)
+
 clean:
 	cargo clean
 	rm -rf $(VENV) bench-results
