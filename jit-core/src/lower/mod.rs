@@ -487,35 +487,7 @@ impl<'a> Lowerer<'a> {
                 Some(&id) => H::Local { id, check_bound: false },
                 None => return self.global_value(n, span),
             },
-            A::Attribute { value, attr } => match &value.kind {
-                A::Name(m)
-                    if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "math") =>
-                {
-                    match hir::math_constant(attr) {
-                        Some(v) => H::Float(v),
-                        None if MathFn::from_name(attr).is_some() => {
-                            return Err(CompileError::unsupported_because(
-                                "function used as a value",
-                                format!("'math.{attr}' can only be called"),
-                                span,
-                            ))
-                        }
-                        None => return Err(self.bad_attribute(value, attr, span)),
-                    }
-                }
-                A::Name(m) if self.dotted(m, attr).is_some() => return self.global_value(&format!("{m}.{attr}"), span),
-                A::Name(m) if !self.by_name.contains_key(m) => return Err(self.bad_attribute(value, attr, span)),
-                _ => {
-                    let Some(a) = hir::Attr::from_name(attr) else {
-                        return Err(CompileError::unsupported_because(
-                            "attribute access",
-                            format!("'.{attr}' is not supported; arrays have {}", registry::array_attributes_text()),
-                            span,
-                        ));
-                    };
-                    H::Attr { value: Box::new(self.expr(value)?), attr: a }
-                }
-            },
+            A::Attribute { value, attr } => return self.attribute(value, attr, span),
             A::Binary { op, left, right } => {
                 H::Binary { op: *op, left: Box::new(self.expr(left)?), right: Box::new(self.expr(right)?) }
             }
@@ -537,44 +509,82 @@ impl<'a> Lowerer<'a> {
                 let mut part = |e: &Option<Box<ast::Expr>>| e.as_ref().map(|e| self.expr(e).map(Box::new)).transpose();
                 H::Slice { lower: part(lower)?, upper: part(upper)?, step: part(step)? }
             }
-            A::Call { func, args, keywords } if self.copy_method(func).is_some() => {
-                if let Some(a) = args.first() {
-                    return Err(CompileError::unsupported_because(
-                        "array method argument",
-                        "'.copy()' takes no arguments here (order= is not compiled)",
-                        a.span,
-                    ));
+            A::Call { func, args, keywords } => return self.call(func, args, keywords, span),
+        };
+        Ok(self.mk(kind, span))
+    }
+
+    /// `value.attr`: a `math` constant, a global reached through a module (`np.pi`), or an
+    /// array attribute.
+    fn attribute(&mut self, value: &ast::Expr, attr: &str, span: Span) -> Result<hir::Expr> {
+        let kind = match &value.kind {
+            A::Name(m) if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "math") => {
+                match hir::math_constant(attr) {
+                    Some(v) => H::Float(v),
+                    None if MathFn::from_name(attr).is_some() => {
+                        return Err(CompileError::unsupported_because(
+                            "function used as a value",
+                            format!("'math.{attr}' can only be called"),
+                            span,
+                        ))
+                    }
+                    None => return Err(self.bad_attribute(value, attr, span)),
                 }
-                if let Some(k) = keywords.first() {
-                    return Err(CompileError::unsupported_because(
-                        "keyword argument to an array method",
-                        format!("'.copy({}=...)' is not compiled", k.name),
-                        k.span,
-                    ));
-                }
-                let value = self.copy_method(func).expect("just checked");
-                self.allocates = true;
-                H::New(hir::NewArray::Copy { array: Box::new(self.expr(value)?) })
             }
-            A::Call { func, args, keywords } if self.array_method(func).is_some() => {
-                let (value, r) = self.array_method(func).expect("just checked");
-                if let Some(k) = keywords.first() {
+            A::Name(m) if self.dotted(m, attr).is_some() => return self.global_value(&format!("{m}.{attr}"), span),
+            A::Name(m) if !self.by_name.contains_key(m) => return Err(self.bad_attribute(value, attr, span)),
+            _ => {
+                let Some(a) = hir::Attr::from_name(attr) else {
                     return Err(CompileError::unsupported_because(
-                        "keyword argument to an array method",
-                        format!("'.{}({}=...)' is not compiled yet", r.name(), k.name),
-                        k.span,
+                        "attribute access",
+                        format!("'.{attr}' is not supported; arrays have {}", registry::array_attributes_text()),
+                        span,
                     ));
-                }
-                if !args.is_empty() {
-                    return Err(CompileError::unsupported_because(
-                        "array method argument",
-                        format!("'.{}()' takes no arguments here (axis is not compiled yet)", r.name()),
-                        args[0].span,
-                    ));
-                }
-                H::Reduce { f: r, value: Box::new(self.expr(value)?) }
+                };
+                H::Attr { value: Box::new(self.expr(value)?), attr: a }
             }
-            A::Call { func, args, keywords } => match self.callee(func)? {
+        };
+        Ok(self.mk(kind, span))
+    }
+
+    /// A call: an array method (`a.copy()`, `a.sum()`), a new array, a reduction, a builtin,
+    /// `math` or NumPy function, or another function of the program.
+    fn call(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<hir::Expr> {
+        let kind = if let Some(value) = self.copy_method(func) {
+            if let Some(a) = args.first() {
+                return Err(CompileError::unsupported_because(
+                    "array method argument",
+                    "'.copy()' takes no arguments here (order= is not compiled)",
+                    a.span,
+                ));
+            }
+            if let Some(k) = keywords.first() {
+                return Err(CompileError::unsupported_because(
+                    "keyword argument to an array method",
+                    format!("'.copy({}=...)' is not compiled", k.name),
+                    k.span,
+                ));
+            }
+            self.allocates = true;
+            H::New(hir::NewArray::Copy { array: Box::new(self.expr(value)?) })
+        } else if let Some((value, r)) = self.array_method(func) {
+            if let Some(k) = keywords.first() {
+                return Err(CompileError::unsupported_because(
+                    "keyword argument to an array method",
+                    format!("'.{}({}=...)' is not compiled yet", r.name(), k.name),
+                    k.span,
+                ));
+            }
+            if !args.is_empty() {
+                return Err(CompileError::unsupported_because(
+                    "array method argument",
+                    format!("'.{}()' takes no arguments here (axis is not compiled yet)", r.name()),
+                    args[0].span,
+                ));
+            }
+            H::Reduce { f: r, value: Box::new(self.expr(value)?) }
+        } else {
+            match self.callee(func)? {
                 Callee::New(f) => {
                     self.allocates = true;
                     H::New(self.new_array(f, args, keywords, span)?)
@@ -615,7 +625,7 @@ impl<'a> Lowerer<'a> {
                     H::Intrinsic { f, args: self.exprs(args)? }
                 }
                 Callee::Function(unit) => H::Call { func: unit, args: self.bind_call(unit, args, keywords, span)? },
-            },
+            }
         };
         Ok(self.mk(kind, span))
     }
