@@ -9,6 +9,7 @@
 #include <llvm-c/Core.h>
 #include <llvm-c/TargetMachine.h>
 #include <llvm/ADT/SmallVector.h>
+#include <llvm/Analysis/TargetLibraryInfo.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
 #include <llvm/Support/CodeGen.h>
@@ -37,6 +38,9 @@ void *sj_emitter_create(LLVMTargetMachineRef tm) {
     if (e == nullptr) {
         return nullptr;
     }
+    // The C library of the target's triple, as llc has it: without it, instruction selection
+    // does not know `sin` and `cos` (it cannot pair them into one `sincos`).
+    e->passes.add(new llvm::TargetLibraryInfoWrapperPass(llvm::TargetLibraryInfoImpl(e->tm->getTargetTriple())));
     if (e->tm->addPassesToEmitFile(e->passes, e->out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
         delete e;
         return nullptr;
@@ -53,6 +57,36 @@ void sj_emitter_run(void *emitter, LLVMModuleRef module, const char **data, size
     e->passes.run(*m);
     *data = e->buffer.data();
     *len = e->buffer.size();
+}
+
+// Emits `module` through a codegen pipeline built for this call alone (the reference the reusable
+// one is tested against, and the assembly `inspect_asm` shows), with the same target library
+// info: as an object file, or as assembly text when `assembly` is not 0. Returns the buffer
+// holding the bytes (free it with sj_emit_free), or null on failure.
+void *sj_emit_fresh(LLVMTargetMachineRef tm, LLVMModuleRef module, int assembly, const char **data, size_t *len) {
+    auto *target = reinterpret_cast<llvm::TargetMachine *>(tm);
+    auto *buffer = new (std::nothrow) llvm::SmallVector<char, 0>();
+    if (buffer == nullptr) {
+        return nullptr;
+    }
+    llvm::raw_svector_ostream out(*buffer);
+    llvm::legacy::PassManager passes;
+    passes.add(new llvm::TargetLibraryInfoWrapperPass(llvm::TargetLibraryInfoImpl(target->getTargetTriple())));
+    auto type = assembly != 0 ? llvm::CodeGenFileType::AssemblyFile : llvm::CodeGenFileType::ObjectFile;
+    if (target->addPassesToEmitFile(passes, out, nullptr, type)) {
+        delete buffer;
+        return nullptr;
+    }
+    llvm::Module *m = llvm::unwrap(module);
+    m->setDataLayout(target->createDataLayout());
+    passes.run(*m);
+    *data = buffer->data();
+    *len = buffer->size();
+    return buffer;
+}
+
+void sj_emit_free(void *buffer) {
+    delete static_cast<llvm::SmallVector<char, 0> *>(buffer);
 }
 
 }  // extern "C"

@@ -12,7 +12,7 @@ use llvm_sys::target_machine::LLVMTargetMachineRef;
 
 use inkwell::module::Module;
 use inkwell::passes::PassBuilderOptions;
-use inkwell::targets::{CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine};
+use inkwell::targets::{CodeModel, InitializationConfig, RelocMode, Target, TargetMachine};
 use inkwell::OptimizationLevel;
 
 /// What identifies the machine code LLVM makes here (part of every code key).
@@ -58,6 +58,14 @@ struct Emitter(NonNull<c_void>);
 extern "C" {
     fn sj_emitter_create(tm: LLVMTargetMachineRef) -> *mut c_void;
     fn sj_emitter_run(emitter: *mut c_void, module: LLVMModuleRef, data: *mut *const u8, len: *mut usize);
+    fn sj_emit_fresh(
+        tm: LLVMTargetMachineRef,
+        module: LLVMModuleRef,
+        assembly: i32,
+        data: *mut *const u8,
+        len: *mut usize,
+    ) -> *mut c_void;
+    fn sj_emit_free(buffer: *mut c_void);
 }
 
 // SAFETY: the target machine is only used while holding the mutex around it.
@@ -198,19 +206,33 @@ pub fn emit_object(module: &Module<'_>) -> Result<Vec<u8>, String> {
     }
 }
 
-/// Emits `module` as an object file through LLVM's C API, which builds the codegen pipeline
-/// anew: the reference `emit_object` is tested against.
-pub fn emit_object_fresh(module: &Module<'_>) -> Result<Vec<u8>, String> {
+/// `module` through a codegen pipeline built for this call alone (cpp/emitter.cpp), as an
+/// object file or as assembly text.
+fn emit_fresh(module: &Module<'_>, assembly: bool) -> Result<Vec<u8>, String> {
     let h = host();
-    let buf = h.tm.write_to_memory_buffer(module, FileType::Object).map_err(|e| e.to_string())?;
-    Ok(buf.as_slice().to_vec())
+    let (mut data, mut len) = (std::ptr::null(), 0usize);
+    // SAFETY: the lock serialises every use of the target machine; the bytes are copied out of
+    // the buffer before it is freed.
+    unsafe {
+        let buffer = sj_emit_fresh(h.tm.as_mut_ptr(), module.as_mut_ptr(), i32::from(assembly), &mut data, &mut len);
+        if buffer.is_null() {
+            return Err("the host target cannot emit this file type".into());
+        }
+        let bytes = std::slice::from_raw_parts(data, len).to_vec();
+        sj_emit_free(buffer);
+        Ok(bytes)
+    }
 }
 
-/// Emits `module` as assembly text (for `inspect_asm`).
+/// Emits `module` as an object file through a codegen pipeline built anew: the reference
+/// `emit_object` is tested against.
+pub fn emit_object_fresh(module: &Module<'_>) -> Result<Vec<u8>, String> {
+    emit_fresh(module, false)
+}
+
+/// Emits `module` as assembly text (for `inspect_asm`), with the codegen `emit_object` runs.
 pub fn emit_asm(module: &Module<'_>) -> Result<String, String> {
-    let h = host();
-    let buf = h.tm.write_to_memory_buffer(module, FileType::Assembly).map_err(|e| e.to_string())?;
-    Ok(String::from_utf8_lossy(buf.as_slice()).into_owned())
+    emit_fresh(module, true).map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ mod builtins;
 mod errors;
 #[path = "snap/ops.rs"]
 mod ops;
+#[path = "snap/patterns.rs"]
+mod patterns;
 
 use jit_core::lower::ConstValue;
 use jit_core::testing::{self, TestProgram};

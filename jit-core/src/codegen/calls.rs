@@ -65,6 +65,12 @@ struct Decl {
 }
 
 const NOUNWIND: &[&str] = &["nounwind"];
+/// A C math function as compiled code uses it: a pure function of its arguments. It may set
+/// `errno` and the floating-point flags, which compiled code never reads, so LLVM may hoist it
+/// out of a loop, compute it once for equal arguments, and pair `sin` and `cos` of one value
+/// into one `sincos` (`memory` with value 0 is `memory(none)`). `pow` call sites are still
+/// `nobuiltin` ([`FnGen::call_pow`]): LLVM's rewrites of `pow` are not always CPython's answer.
+const PURE_LIBM: &[&str] = &["nounwind", "willreturn", "nosync", "nofree", "speculatable", "memory"];
 
 impl Helper {
     /// The table.
@@ -84,8 +90,8 @@ impl Helper {
             Helper::RoundI64 => d("sj_rt_round_i64", &[I64, I64], I64, NOUNWIND),
             Helper::Ipow => d("sj_rt_ipow", &[I64, I64], I64, NOUNWIND),
             Helper::IntTruediv => d("sj_rt_int_truediv", &[I64, I64], F64, NOUNWIND),
-            Helper::Libm(name, 1) => d(name, &[F64], F64, NOUNWIND),
-            Helper::Libm(name, 2) => d(name, &[F64, F64], F64, NOUNWIND),
+            Helper::Libm(name, 1) => d(name, &[F64], F64, PURE_LIBM),
+            Helper::Libm(name, 2) => d(name, &[F64, F64], F64, PURE_LIBM),
             Helper::Libm(name, arity) => unreachable!("libm {name} of {arity} arguments"),
         }
     }
@@ -167,7 +173,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// The C library's `pow`, called as CPython calls it: `nobuiltin`, so that LLVM does not
     /// rewrite `pow(x, 2.0)` into `x * x` or `pow(2.0, y)` into `exp2(y)`, which can differ
     /// from `pow` in the last bit.
+    /// Constant operands are folded here, with the process's own `pow` (the one compiled code
+    /// calls), as CPython folds `1.5 ** 2`: LLVM does not fold a `nobuiltin` call.
     pub(super) fn call_pow(&self, x: FloatValue<'ctx>, y: FloatValue<'ctx>) -> FloatValue<'ctx> {
+        if let (Some(a), Some(b)) = (const_f64(x), const_f64(y)) {
+            return self.f64(libm_pow(a, b));
+        }
         let pow = self.libm("pow", 2);
         let call = self.b().build_call(pow, &[x.into(), y.into()], "pow").u();
         let kind = inkwell::attributes::Attribute::get_named_enum_kind_id("nobuiltin");
@@ -410,6 +421,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.fail_if(z, Status::LogBaseOne as u32);
                 self.b().build_float_div(num, den, "logb").u().into()
             }
+            MathFn::Sin | MathFn::Cos | MathFn::Tan => {
+                // Their NaN from a non-NaN argument comes only from ±inf: checking the argument
+                // before the call leaves nothing between the calls on one value, which LLVM then
+                // makes one `sincos` (glibc's gives sin's and cos's bits exactly).
+                let inf = self.is_inf(x);
+                self.fail_if(inf, Status::MathDomain as u32);
+                one(self, m.name())
+            }
             _ => {
                 let r = one(self, m.name()).into_float_value();
                 self.check_math1(m, x, r);
@@ -447,6 +466,23 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             self.fail_if(ovf, inf_status as u32);
         }
     }
+}
+
+/// The value of `v` when it is a floating-point constant (not an undef, poison or expression).
+fn const_f64(v: FloatValue<'_>) -> Option<f64> {
+    use inkwell::values::AsValueRef;
+    // SAFETY: LLVMIsAConstantFP only inspects the value's kind.
+    let is_fp = unsafe { !llvm_sys::core::LLVMIsAConstantFP(v.as_value_ref()).is_null() };
+    v.get_constant().filter(|&(_, lossy)| is_fp && !lossy).map(|(c, _)| c)
+}
+
+/// The C library's `pow`, called at run time (never folded by the Rust compiler).
+fn libm_pow(x: f64, y: f64) -> f64 {
+    extern "C" {
+        fn pow(x: f64, y: f64) -> f64;
+    }
+    // SAFETY: pow is a pure function of two doubles.
+    unsafe { pow(std::hint::black_box(x), std::hint::black_box(y)) }
 }
 
 #[cfg(test)]

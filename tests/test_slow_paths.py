@@ -1,0 +1,133 @@
+"""The slow paths of real code closed for speed (issue 16) keep CPython's exact answers and its
+exceptions at the same point: a loop-invariant `dx ** 2` computed once before the loop (pow is
+pure to LLVM), `sin` and `cos` of one value paired into one `sincos` call, `sin`/`cos`/`tan`
+checking their argument for an infinity before the call."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import pure_python, same
+from stickyjit import jit
+
+
+class Floats(list):
+    """The CPython side's array: a list of Python floats with the `shape` the functions read,
+    so that CPython computes with floats (an ndarray's elements are NumPy scalars, whose
+    division by zero is a warning, not Python's ZeroDivisionError that compiled code raises)."""
+
+    @property
+    def shape(self):
+        return (len(self),)
+
+
+def outcome(f, *args):
+    """(result, None) or (None, (exception type, message)), for comparing with CPython."""
+    try:
+        return f(*args), None
+    except Exception as e:  # noqa: BLE001 - any exception is the outcome being compared
+        return None, (type(e), str(e))
+
+
+@jit
+def scaled_sum(a, dx):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i] / dx**2
+    return s
+
+
+@jit
+def sin_cos(a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        t = a[i] * 0.5
+        s += math.sin(t) * math.cos(t)
+    return s
+
+
+@jit
+def tan_sum(a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += math.tan(a[i])
+    return s
+
+
+FLOATS = st.floats(allow_nan=True, allow_infinity=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6), max_size=20), FLOATS)
+def test_a_loop_invariant_pow_gives_cpythons_answer(xs, dx):
+    a = np.array(xs, dtype=np.float64)
+    r, e = outcome(pure_python(scaled_sum), Floats(xs), dx)
+    got, got_e = outcome(scaled_sum, a, dx)
+    assert got_e == e
+    if e is None:
+        same(r, got)
+
+
+@pytest.mark.parametrize("dx", [1e200, -1e200, 0.0, -0.0, math.inf, math.nan, 3.0])
+@pytest.mark.parametrize("n", [0, 1, 5])
+def test_pow_errors_come_where_cpython_raises_them(dx, n):
+    # 1e200 ** 2 overflows and 1 / 0.0 ** 2 divides by zero: only once the loop runs (n > 0).
+    a = np.arange(n, dtype=np.float64)
+    expected, expected_e = outcome(pure_python(scaled_sum), Floats(a.tolist()), dx)
+    got, got_e = outcome(scaled_sum, a, dx)
+    assert got_e == expected_e
+    if expected_e is None:
+        same(expected, got)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(FLOATS, max_size=20))
+def test_sin_and_cos_paired_give_cpythons_answer(xs):
+    a = np.array(xs, dtype=np.float64)
+    r, e = outcome(pure_python(sin_cos), Floats(xs))
+    got, got_e = outcome(sin_cos, a)
+    assert got_e == e
+    if e is None:
+        same(r, got)
+
+
+@pytest.mark.parametrize("x", [math.inf, -math.inf, math.nan, 1e300, -0.0, 1.5707963267948966])
+def test_tan_of_an_infinity_is_cpythons_value_error(x):
+    xs = [0.25, x, 1.0]
+    expected, expected_e = outcome(pure_python(tan_sum), Floats(xs))
+    got, got_e = outcome(tan_sum, np.array(xs))
+    assert got_e == expected_e
+    if expected_e is None:
+        same(expected, got)
+
+
+@jit
+def constant_powers():
+    return 1.1**2, 2.0**0.5, 0.1**3.0, 1e-5**-2
+
+
+@jit
+def constant_overflow(n):
+    s = 0.0
+    for i in range(n):
+        s += 10.0**400
+    return s
+
+
+def test_powers_of_constants_fold_to_cpythons_values():
+    for expected, got in zip(pure_python(constant_powers)(), constant_powers(), strict=True):
+        same(expected, got)
+    assert outcome(constant_overflow, 0) == outcome(pure_python(constant_overflow), 0)
+    assert (
+        outcome(constant_overflow, 3)[1]
+        == outcome(pure_python(constant_overflow), 3)[1]
+        == (
+            OverflowError,
+            "(34, 'Numerical result out of range')",
+        )
+    )
