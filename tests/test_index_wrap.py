@@ -98,6 +98,39 @@ def from_other(a):
     return float(s)
 
 
+def narrowed(a):
+    # j runs from 0 in one loop and from 1 in the other: j - 1 needs no wrap in the second only.
+    s = 0.0
+    for j in range(a.shape[0]):
+        s = s * 0.5 + a[j - 1]
+    for j in range(1, a.shape[0]):
+        s = s * 0.25 + a[j - 1]
+    return float(s)
+
+
+def inner_loop_reuses_the_variable(a):
+    # The inner loop leaves i at 0: a[i - 1] is the last element although the outer i >= 1.
+    s = 0.0
+    for i in range(1, a.shape[0]):
+        for i in range(0, 1):
+            s = s * 0.5 + a[i]
+        s = s * 0.5 + a[i - 1]
+    return float(s)
+
+
+def tuple_index_aug(a):
+    # `a[i, j] op= v` indexes with a tuple local ($i = (i, j)); j - 1 at j = 0 wraps.
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            a[i, j - 1] += a[i, j] * 0.5
+            a[i - 1, j] -= 0.25
+    s = 0.0
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            s = s * 0.5 + a[i, j]
+    return float(s)
+
+
 def plus_two(a):
     s = 0.0
     for i in range(a.shape[0] - 2):
@@ -123,7 +156,21 @@ def stencil_2d_edge(u, di, dj):
     return float(s)
 
 
-FUNCS = [diff, prev, prev_from_one, down, reassigned, assigned_too, two_loops, from_other, plus_two, stencil_2d]
+FUNCS = [
+    diff,
+    prev,
+    prev_from_one,
+    down,
+    reassigned,
+    assigned_too,
+    two_loops,
+    from_other,
+    narrowed,
+    inner_loop_reuses_the_variable,
+    tuple_index_aug,
+    plus_two,
+    stencil_2d,
+]
 
 
 @pytest.fixture(params=[True, False], ids=["checked", "boundscheck_false"])
@@ -138,6 +185,12 @@ def test_in_range_indices_match_numpy(f, n, boundscheck):
     rng = np.random.default_rng(n)
     if f is stencil_2d:
         args = (rng.random((n, n + 1)),)
+    elif f is tuple_index_aug:
+        # (the function writes into its argument: each side gets its own copy)
+        m = rng.random((n, n + 2))
+        g_args, py = (m.copy(),), (m.copy(),)
+        check(g, *g_args, py_args=py)
+        return
     elif f is diff:
         args = (rng.random(n), np.zeros(n))
     else:

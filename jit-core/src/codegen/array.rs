@@ -146,10 +146,21 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         // (value, type, proven non-negative) per axis.
         let idx: Vec<(BasicValueEnum<'ctx>, Type, bool)> = match (&index.kind, self.ty(index)) {
             (H::Tuple(items), _) => items.iter().map(|e| (self.expr(e), self.ty(e), self.nonneg(e))).collect(),
-            (_, Type::Tuple(types)) => {
+            (kind, Type::Tuple(types)) => {
+                let proven = match kind {
+                    H::Local { id, .. } => self.floors.tuples.get(id).cloned().unwrap_or_default(),
+                    _ => Vec::new(),
+                };
                 let t = self.expr(index).into_struct_value();
                 let b = self.b();
-                types.into_iter().enumerate().map(|(k, ty)| (b.build_extract_value(t, k as u32, "ix").u(), ty, false)).collect()
+                types
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, ty)| {
+                        let nonneg = ty == Type::Int64 && proven.get(k).copied().unwrap_or(false);
+                        (b.build_extract_value(t, k as u32, "ix").u(), ty, nonneg)
+                    })
+                    .collect()
             }
             (_, ty) => vec![(self.expr(index), ty, self.nonneg(index))],
         };
@@ -230,7 +241,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// `e` is an int64 proven `>= 0` (`nonneg`): as an index it needs no wrap.
     fn nonneg(&self, e: &hir::Expr) -> bool {
-        self.ty(e) == Type::Int64 && super::nonneg::lower_bound(e, &self.floors).is_some_and(|lo| lo >= 0)
+        self.ty(e) == Type::Int64 && super::nonneg::lower_bound(e, &self.floors.floors).is_some_and(|lo| lo >= 0)
     }
 
     /// Records the out-of-range index and returns its status.

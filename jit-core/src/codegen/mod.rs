@@ -412,8 +412,9 @@ struct FnGen<'a, 'ctx> {
     ret_ptr: Option<PointerValue<'ctx>>,
     /// The references to array blocks it holds (`refs`).
     refs: refs::Refs<'ctx>,
-    /// The least value of each local proven never negative (`nonneg`): indices need no wrap.
-    floors: std::collections::HashMap<hir::LocalId, i64>,
+    /// The locals (and tuple locals' items) proven never negative (`nonneg`): as indices they
+    /// need no wrap.
+    floors: nonneg::Floors,
 }
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {

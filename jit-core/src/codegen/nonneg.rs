@@ -2,7 +2,8 @@
 //! negative-index wrap): a `for` variable of `range(start, stop, step)` with a literal positive
 //! step whose start is proven `>= floor` is at least `floor` wherever it is read (when it is its
 //! only kind of assignment), and below `stop <= i64::MAX`, so `i + 1` and `i - c` (c <= floor)
-//! cannot wrap.
+//! cannot wrap. A tuple local only assigned tuple displays (`a[i, j] op= v` lowers its index to
+//! one) has the proofs of its items.
 
 use std::collections::HashMap;
 
@@ -10,14 +11,16 @@ use crate::ast::{BinOp, UnaryOp};
 use crate::hir::{self, ExprKind as H, LocalId, StmtKind as S, Target};
 
 /// The least value of each local that only `for ... in range` loops with a literal positive step
-/// and a start proven non-negative assign (and that is not a parameter).
-pub(super) fn range_floors(f: &hir::Function) -> HashMap<LocalId, i64> {
-    // Every local's `range` starts, or None when something else assigns it.
-    let mut starts: HashMap<LocalId, Option<Vec<&hir::Expr>>> = HashMap::new();
+/// and a start proven non-negative assign (and that is not a parameter), and the items proven
+/// non-negative of the tuple locals only tuple displays assign.
+pub(super) fn range_floors(f: &hir::Function) -> Floors {
+    let mut c = Collected::default();
     for p in &f.params {
-        starts.insert(*p, None);
+        c.starts.insert(*p, None);
+        c.tuples.insert(*p, None);
     }
-    collect(&f.body, &mut starts);
+    collect(&f.body, &mut c);
+    let Collected { starts, tuples } = c;
     let mut floors: HashMap<LocalId, i64> = HashMap::new();
     // Proven in dependency order (a start may read another such variable: `range(i + 1, n)`);
     // a floor, once set, depends only on floors set before it and never changes.
@@ -37,9 +40,40 @@ pub(super) fn range_floors(f: &hir::Function) -> HashMap<LocalId, i64> {
             }
         }
         if !changed {
-            return floors;
+            break;
         }
     }
+    // A tuple local only ever assigned tuple displays (`$i = (i, j)`, what `a[i, j] op= v`
+    // lowers to): which of its items are proven non-negative in every one of them.
+    let tuples = tuples
+        .into_iter()
+        .filter_map(|(id, values)| {
+            let values = values?;
+            let n = values.first()?.len();
+            let items = (0..n)
+                .map(|k| values.iter().all(|v| v.len() == n && lower_bound(&v[k], &floors).is_some_and(|lo| lo >= 0)))
+                .collect();
+            Some((id, items))
+        })
+        .collect();
+    Floors { floors, tuples }
+}
+
+/// What `range_floors` proves about a function's locals.
+#[derive(Default)]
+pub(super) struct Floors {
+    /// The least value of each local proven never negative.
+    pub floors: HashMap<LocalId, i64>,
+    /// For a tuple local, whether each item is proven non-negative.
+    pub tuples: HashMap<LocalId, Vec<bool>>,
+}
+
+/// Every local's `range` starts, and the tuple displays assigned to it (None for a local that
+/// something else assigns).
+#[derive(Default)]
+struct Collected<'h> {
+    starts: HashMap<LocalId, Option<Vec<&'h hir::Expr>>>,
+    tuples: HashMap<LocalId, Option<Vec<&'h [hir::Expr]>>>,
 }
 
 /// A lower bound of the int64 value of `e` that no wrap-around can break, if one is proven:
@@ -70,6 +104,18 @@ pub(super) fn lower_bound(e: &hir::Expr, floors: &HashMap<LocalId, i64>) -> Opti
     (d <= 1 && low >= 0).then_some(low as i64)
 }
 
+/// Whether a `for` loop in `body` (at any depth) assigns `id`: when none does, a `range`
+/// variable keeps its own loop's floor throughout that loop's body.
+pub(super) fn loops_over(body: &[hir::Stmt], id: LocalId) -> bool {
+    body.iter().any(|s| match &s.kind {
+        S::ForRange { target, body, orelse, .. } => {
+            matches!(target, Target::Local(t, _) if *t == id) || loops_over(body, id) || loops_over(orelse, id)
+        }
+        S::If { body, orelse, .. } | S::While { body, orelse, .. } => loops_over(body, id) || loops_over(orelse, id),
+        _ => false,
+    })
+}
+
 /// An int64 literal, or the negation of one.
 fn literal(e: &hir::Expr) -> Option<i64> {
     match &e.kind {
@@ -82,41 +128,53 @@ fn literal(e: &hir::Expr) -> Option<i64> {
     }
 }
 
-fn collect<'h>(body: &'h [hir::Stmt], starts: &mut HashMap<LocalId, Option<Vec<&'h hir::Expr>>>) {
+fn collect<'h>(body: &'h [hir::Stmt], c: &mut Collected<'h>) {
     for s in body {
         match &s.kind {
-            S::Assign { targets, .. } => targets.iter().for_each(|t| other(t, starts)),
-            S::AugAssign { target, .. } => {
-                starts.insert(*target, None);
+            S::Assign { targets, value } => {
+                for t in targets {
+                    match (t, &value.kind) {
+                        (Target::Local(id, _), H::Tuple(items)) => {
+                            c.starts.insert(*id, None);
+                            if let Some(v) = c.tuples.entry(*id).or_insert_with(|| Some(Vec::new())) {
+                                v.push(items);
+                            }
+                        }
+                        _ => other(t, c),
+                    }
+                }
             }
+            S::AugAssign { target, .. } => other(&Target::Local(*target, s.span), c),
             S::If { body, orelse, .. } | S::While { body, orelse, .. } => {
-                collect(body, starts);
-                collect(orelse, starts);
+                collect(body, c);
+                collect(orelse, c);
             }
             S::ForRange { target, start, step, body, orelse, .. } => {
                 match (target, literal(step)) {
                     (Target::Local(id, _), Some(st)) if st > 0 => {
-                        if let Some(v) = starts.entry(*id).or_insert_with(|| Some(Vec::new())) {
+                        c.tuples.insert(*id, None);
+                        if let Some(v) = c.starts.entry(*id).or_insert_with(|| Some(Vec::new())) {
                             v.push(start);
                         }
                     }
-                    (t, _) => other(t, starts),
+                    (t, _) => other(t, c),
                 }
-                collect(body, starts);
-                collect(orelse, starts);
+                collect(body, c);
+                collect(orelse, c);
             }
             S::AugAssignIndex { .. } | S::Expr(_) | S::Return(_) | S::Break | S::Continue | S::Pass => {}
         }
     }
 }
 
-/// A target assigned anything but a `range` value: its locals have no floor.
-fn other(t: &Target, starts: &mut HashMap<LocalId, Option<Vec<&hir::Expr>>>) {
+/// A target assigned anything but a `range` value or a tuple display: nothing is proven of it.
+fn other(t: &Target, c: &mut Collected<'_>) {
     match t {
         Target::Local(id, _) => {
-            starts.insert(*id, None);
+            c.starts.insert(*id, None);
+            c.tuples.insert(*id, None);
         }
-        Target::Tuple(items, _) => items.iter().for_each(|t| other(t, starts)),
+        Target::Tuple(items, _) => items.iter().for_each(|t| other(t, c)),
         Target::Index { .. } => {}
     }
 }
