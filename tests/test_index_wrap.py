@@ -118,6 +118,28 @@ def inner_loop_reuses_the_variable(a):
     return float(s)
 
 
+def copy_in_body(a):
+    # i is copied from k (0) inside its own loop: a[i - 1] is a[-1], whatever the loop's start.
+    k = 0
+    s = 0.0
+    for i in range(1, a.shape[0]):
+        i = k
+        s = s * 0.5 + a[i - 1]
+    return float(s)
+
+
+def aug_1d(a):
+    # `a[j] op= v` indexes with a copy of j ($i = j); a[j - 1] at j = 0 is the last element.
+    for j in range(a.shape[0]):
+        a[j - 1] += a[j] * 0.5
+    for j in range(1, a.shape[0]):
+        a[j] -= a[j - 1] * 0.25
+    s = 0.0
+    for j in range(a.shape[0]):
+        s = s * 0.5 + a[j]
+    return float(s)
+
+
 def tuple_index_aug(a):
     # `a[i, j] op= v` indexes with a tuple local ($i = (i, j)); j - 1 at j = 0 wraps.
     for i in range(a.shape[0]):
@@ -167,6 +189,8 @@ FUNCS = [
     from_other,
     narrowed,
     inner_loop_reuses_the_variable,
+    copy_in_body,
+    aug_1d,
     tuple_index_aug,
     plus_two,
     stencil_2d,
@@ -185,9 +209,9 @@ def test_in_range_indices_match_numpy(f, n, boundscheck):
     rng = np.random.default_rng(n)
     if f is stencil_2d:
         args = (rng.random((n, n + 1)),)
-    elif f is tuple_index_aug:
+    elif f in (tuple_index_aug, aug_1d):
         # (the function writes into its argument: each side gets its own copy)
-        m = rng.random((n, n + 2))
+        m = rng.random((n, n + 2)) if f is tuple_index_aug else rng.random(n)
         g_args, py = (m.copy(),), (m.copy(),)
         check(g, *g_args, py_args=py)
         return

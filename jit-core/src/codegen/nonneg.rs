@@ -2,7 +2,7 @@
 //! negative-index wrap): a `for` variable of `range(start, stop, step)` with a literal positive
 //! step whose start is proven `>= floor` is at least `floor` wherever it is read (when it is its
 //! only kind of assignment), and below `stop <= i64::MAX`, so `i + 1` and `i - c` (c <= floor)
-//! cannot wrap. A tuple local only assigned tuple displays (`a[i, j] op= v` lowers its index to
+//! cannot wrap. A copy `x = i` (how `a[i] op= v` lowers its index) is proven as `i` is. A tuple local only assigned tuple displays (`a[i, j] op= v` lowers its index to
 //! one) has the proofs of its items.
 
 use std::collections::HashMap;
@@ -68,7 +68,9 @@ pub(super) struct Floors {
     pub tuples: HashMap<LocalId, Vec<bool>>,
 }
 
-/// Every local's `range` starts, and the tuple displays assigned to it (None for a local that
+const I64_BELOW_MAX: i64 = i64::MAX - 1;
+
+/// Every local's `range` starts (and copies), and the tuple displays assigned to it (None for a local that
 /// something else assigns).
 #[derive(Default)]
 struct Collected<'h> {
@@ -104,14 +106,21 @@ pub(super) fn lower_bound(e: &hir::Expr, floors: &HashMap<LocalId, i64>) -> Opti
     (d <= 1 && low >= 0).then_some(low as i64)
 }
 
-/// Whether a `for` loop in `body` (at any depth) assigns `id`: when none does, a `range`
+/// Whether anything in `body` (at any depth) assigns `id`: when nothing does, a `range`
 /// variable keeps its own loop's floor throughout that loop's body.
-pub(super) fn loops_over(body: &[hir::Stmt], id: LocalId) -> bool {
-    body.iter().any(|s| match &s.kind {
-        S::ForRange { target, body, orelse, .. } => {
-            matches!(target, Target::Local(t, _) if *t == id) || loops_over(body, id) || loops_over(orelse, id)
+pub(super) fn assigned_in(body: &[hir::Stmt], id: LocalId) -> bool {
+    fn names(t: &Target, id: LocalId) -> bool {
+        match t {
+            Target::Local(t, _) => *t == id,
+            Target::Tuple(items, _) => items.iter().any(|t| names(t, id)),
+            Target::Index { .. } => false,
         }
-        S::If { body, orelse, .. } | S::While { body, orelse, .. } => loops_over(body, id) || loops_over(orelse, id),
+    }
+    body.iter().any(|s| match &s.kind {
+        S::ForRange { target, body, orelse, .. } => names(target, id) || assigned_in(body, id) || assigned_in(orelse, id),
+        S::If { body, orelse, .. } | S::While { body, orelse, .. } => assigned_in(body, id) || assigned_in(orelse, id),
+        S::Assign { targets, .. } => targets.iter().any(|t| names(t, id)),
+        S::AugAssign { target, .. } => *target == id,
         _ => false,
     })
 }
@@ -134,6 +143,15 @@ fn collect<'h>(body: &'h [hir::Stmt], c: &mut Collected<'h>) {
             S::Assign { targets, value } => {
                 for t in targets {
                     match (t, &value.kind) {
+                        // A copy of a proven variable or a literal below i64::MAX (what
+                        // `a[j] op= v` lowers its index to: `$i = j`): as a range variable,
+                        // at least its floor and below i64::MAX.
+                        (Target::Local(id, _), H::Local { .. }) | (Target::Local(id, _), H::Int(0..=I64_BELOW_MAX)) => {
+                            c.tuples.insert(*id, None);
+                            if let Some(v) = c.starts.entry(*id).or_insert_with(|| Some(Vec::new())) {
+                                v.push(value);
+                            }
+                        }
                         (Target::Local(id, _), H::Tuple(items)) => {
                             c.starts.insert(*id, None);
                             if let Some(v) = c.tuples.entry(*id).or_insert_with(|| Some(Vec::new())) {

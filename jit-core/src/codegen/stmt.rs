@@ -244,7 +244,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         // In its own body (where nothing else assigns it) a `range` variable is at least this
         // loop's start: `j - 1` of `range(1, ..)` is proven even if another loop runs j from 0.
         let narrowed = match target {
-            hir::Target::Local(id, _) if !super::nonneg::loops_over(body, *id) => {
+            hir::Target::Local(id, _) if !super::nonneg::assigned_in(body, *id) => {
                 let own = super::nonneg::lower_bound(start_expr, &self.floors.floors);
                 match (self.floors.floors.get(id).copied(), own) {
                     (Some(all), Some(own)) if own > all => {
