@@ -9,6 +9,8 @@
 mod builtins;
 #[path = "snap/errors.rs"]
 mod errors;
+#[path = "snap/index.rs"]
+mod index;
 #[path = "snap/ops.rs"]
 mod ops;
 #[path = "snap/patterns.rs"]

@@ -12,6 +12,7 @@ mod arith;
 mod array;
 mod calls;
 mod expr;
+mod nonneg;
 mod refs;
 mod stmt;
 
@@ -355,6 +356,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             stack_limit,
             ret_ptr,
             refs: Default::default(),
+            floors: nonneg::range_floors(hir_fn),
         };
         // A function that holds arrays returns through one exit block, which drops its references.
         if spec.local_types.iter().chain(&spec.expr_types).any(refs::holds_arrays) {
@@ -410,6 +412,9 @@ struct FnGen<'a, 'ctx> {
     ret_ptr: Option<PointerValue<'ctx>>,
     /// The references to array blocks it holds (`refs`).
     refs: refs::Refs<'ctx>,
+    /// The locals (and tuple locals' items) proven never negative (`nonneg`): as indices they
+    /// need no wrap.
+    floors: nonneg::Floors,
 }
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {

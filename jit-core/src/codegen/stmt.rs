@@ -161,6 +161,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         orelse: &[hir::Stmt],
     ) {
         let i64t = self.ctx().i64_type();
+        let start_expr = start;
         let start = self.int_operand(start);
         let stop = self.int_operand(stop);
         let step = self.int_operand(step);
@@ -240,9 +241,27 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             b.build_int_add(start, off, "i").u()
         };
         self.assign(target, i.into(), &Type::Int64);
+        // In its own body (where nothing else assigns it) a `range` variable is at least this
+        // loop's start: `j - 1` of `range(1, ..)` is proven even if another loop runs j from 0.
+        let narrowed = match target {
+            hir::Target::Local(id, _) if !super::nonneg::assigned_in(body, *id) => {
+                let own = super::nonneg::lower_bound(start_expr, &self.floors.floors);
+                match (self.floors.floors.get(id).copied(), own) {
+                    (Some(all), Some(own)) if own > all => {
+                        self.floors.floors.insert(*id, own);
+                        Some((*id, all))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
         self.loops.push((latch, exit));
         self.block(body);
         self.loops.pop();
+        if let Some((id, all)) = narrowed {
+            self.floors.floors.insert(id, all);
+        }
         if !self.terminated() {
             self.b().build_unconditional_branch(latch).u();
         }

@@ -1,0 +1,198 @@
+//! Which array indices are proven non-negative before codegen (so that they need no
+//! negative-index wrap): a `for` variable of `range(start, stop, step)` with a literal positive
+//! step whose start is proven `>= floor` is at least `floor` wherever it is read (when it is its
+//! only kind of assignment), and below `stop <= i64::MAX`, so `i + 1` and `i - c` (c <= floor)
+//! cannot wrap. A copy `x = i` (how `a[i] op= v` lowers its index) is proven as `i` is. A tuple local only assigned tuple displays (`a[i, j] op= v` lowers its index to
+//! one) has the proofs of its items.
+
+use std::collections::HashMap;
+
+use crate::ast::{BinOp, UnaryOp};
+use crate::hir::{self, ExprKind as H, LocalId, StmtKind as S, Target};
+
+/// The least value of each local that only `for ... in range` loops with a literal positive step
+/// and a start proven non-negative assign (and that is not a parameter), and the items proven
+/// non-negative of the tuple locals only tuple displays assign.
+pub(super) fn range_floors(f: &hir::Function) -> Floors {
+    let mut c = Collected::default();
+    for p in &f.params {
+        c.starts.insert(*p, None);
+        c.tuples.insert(*p, None);
+    }
+    collect(&f.body, &mut c);
+    let Collected { starts, tuples } = c;
+    let mut floors: HashMap<LocalId, i64> = HashMap::new();
+    // Proven in dependency order (a start may read another such variable: `range(i + 1, n)`);
+    // a floor, once set, depends only on floors set before it and never changes.
+    loop {
+        let mut changed = false;
+        for (id, s) in &starts {
+            let Some(s) = s else { continue };
+            if floors.contains_key(id) {
+                continue;
+            }
+            let lows: Option<Vec<i64>> = s.iter().map(|e| lower_bound(e, &floors)).collect();
+            if let Some(low) = lows.and_then(|l| l.into_iter().min()) {
+                if low >= 0 {
+                    floors.insert(*id, low);
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // A tuple local only ever assigned tuple displays (`$i = (i, j)`, what `a[i, j] op= v`
+    // lowers to): which of its items are proven non-negative in every one of them.
+    let tuples = tuples
+        .into_iter()
+        .filter_map(|(id, values)| {
+            let values = values?;
+            let n = values.first()?.len();
+            let items = (0..n)
+                .map(|k| values.iter().all(|v| v.len() == n && lower_bound(&v[k], &floors).is_some_and(|lo| lo >= 0)))
+                .collect();
+            Some((id, items))
+        })
+        .collect();
+    Floors { floors, tuples }
+}
+
+/// What `range_floors` proves about a function's locals.
+#[derive(Default)]
+pub(super) struct Floors {
+    /// The least value of each local proven never negative.
+    pub floors: HashMap<LocalId, i64>,
+    /// For a tuple local, whether each item is proven non-negative.
+    pub tuples: HashMap<LocalId, Vec<bool>>,
+}
+
+const I64_BELOW_MAX: i64 = i64::MAX - 1;
+
+/// Every local's `range` starts (and copies), and the tuple displays assigned to it (None for a local that
+/// something else assigns).
+#[derive(Default)]
+struct Collected<'h> {
+    starts: HashMap<LocalId, Option<Vec<&'h hir::Expr>>>,
+    tuples: HashMap<LocalId, Option<Vec<&'h [hir::Expr]>>>,
+}
+
+/// A lower bound of the int64 value of `e` that no wrap-around can break, if one is proven:
+/// a literal, a variable of `floors`, or one of them plus or minus a literal.
+pub(super) fn lower_bound(e: &hir::Expr, floors: &HashMap<LocalId, i64>) -> Option<i64> {
+    if let Some(c) = literal(e) {
+        return Some(c);
+    }
+    let var = |x: &hir::Expr| match x.kind {
+        H::Local { id, .. } => floors.get(&id).copied(),
+        _ => None,
+    };
+    if let Some(lo) = var(e) {
+        return Some(lo);
+    }
+    let H::Binary { op, left, right } = &e.kind else { return None };
+    // `v + c` / `c + v` / `v - c`, as v + d: v lies in [floor, i64::MAX - 1] (below a range's
+    // stop), so v + d cannot wrap for d <= 1, nor for d < 0 while floor + d stays >= 0.
+    let (lo, d) = match op {
+        BinOp::Add => match (var(left), literal(right), literal(left), var(right)) {
+            (Some(lo), Some(d), _, _) | (_, _, Some(d), Some(lo)) => (lo, d as i128),
+            _ => return None,
+        },
+        BinOp::Sub => (var(left)?, -(literal(right)? as i128)),
+        _ => return None,
+    };
+    let low = lo as i128 + d;
+    (d <= 1 && low >= 0).then_some(low as i64)
+}
+
+/// Whether anything in `body` (at any depth) assigns `id`: when nothing does, a `range`
+/// variable keeps its own loop's floor throughout that loop's body.
+pub(super) fn assigned_in(body: &[hir::Stmt], id: LocalId) -> bool {
+    fn names(t: &Target, id: LocalId) -> bool {
+        match t {
+            Target::Local(t, _) => *t == id,
+            Target::Tuple(items, _) => items.iter().any(|t| names(t, id)),
+            Target::Index { .. } => false,
+        }
+    }
+    body.iter().any(|s| match &s.kind {
+        S::ForRange { target, body, orelse, .. } => names(target, id) || assigned_in(body, id) || assigned_in(orelse, id),
+        S::If { body, orelse, .. } | S::While { body, orelse, .. } => assigned_in(body, id) || assigned_in(orelse, id),
+        S::Assign { targets, .. } => targets.iter().any(|t| names(t, id)),
+        S::AugAssign { target, .. } => *target == id,
+        _ => false,
+    })
+}
+
+/// An int64 literal, or the negation of one.
+fn literal(e: &hir::Expr) -> Option<i64> {
+    match &e.kind {
+        H::Int(c) => Some(*c),
+        H::Unary { op: UnaryOp::Neg, operand } => match operand.kind {
+            H::Int(c) => c.checked_neg(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn collect<'h>(body: &'h [hir::Stmt], c: &mut Collected<'h>) {
+    for s in body {
+        match &s.kind {
+            S::Assign { targets, value } => {
+                for t in targets {
+                    match (t, &value.kind) {
+                        // A copy of a proven variable or a literal below i64::MAX (what
+                        // `a[j] op= v` lowers its index to: `$i = j`): as a range variable,
+                        // at least its floor and below i64::MAX.
+                        (Target::Local(id, _), H::Local { .. }) | (Target::Local(id, _), H::Int(0..=I64_BELOW_MAX)) => {
+                            c.tuples.insert(*id, None);
+                            if let Some(v) = c.starts.entry(*id).or_insert_with(|| Some(Vec::new())) {
+                                v.push(value);
+                            }
+                        }
+                        (Target::Local(id, _), H::Tuple(items)) => {
+                            c.starts.insert(*id, None);
+                            if let Some(v) = c.tuples.entry(*id).or_insert_with(|| Some(Vec::new())) {
+                                v.push(items);
+                            }
+                        }
+                        _ => other(t, c),
+                    }
+                }
+            }
+            S::AugAssign { target, .. } => other(&Target::Local(*target, s.span), c),
+            S::If { body, orelse, .. } | S::While { body, orelse, .. } => {
+                collect(body, c);
+                collect(orelse, c);
+            }
+            S::ForRange { target, start, step, body, orelse, .. } => {
+                match (target, literal(step)) {
+                    (Target::Local(id, _), Some(st)) if st > 0 => {
+                        c.tuples.insert(*id, None);
+                        if let Some(v) = c.starts.entry(*id).or_insert_with(|| Some(Vec::new())) {
+                            v.push(start);
+                        }
+                    }
+                    (t, _) => other(t, c),
+                }
+                collect(body, c);
+                collect(orelse, c);
+            }
+            S::AugAssignIndex { .. } | S::Expr(_) | S::Return(_) | S::Break | S::Continue | S::Pass => {}
+        }
+    }
+}
+
+/// A target assigned anything but a `range` value or a tuple display: nothing is proven of it.
+fn other(t: &Target, c: &mut Collected<'_>) {
+    match t {
+        Target::Local(id, _) => {
+            c.starts.insert(*id, None);
+            c.tuples.insert(*id, None);
+        }
+        Target::Tuple(items, _) => items.iter().for_each(|t| other(t, c)),
+        Target::Index { .. } => {}
+    }
+}
