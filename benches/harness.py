@@ -607,15 +607,20 @@ def table_md(results: dict, color: bool = False) -> str:
         f"| first call of a 20-line function (median; compile) | — | {fmt_time(c20.get('numba'))} | {fmt_time(c20.get('stickyjit'))} |"
     )
     out.append("")
-    out.append("| target | measured | bound | met |")
-    out.append("| --- | ---: | ---: | --- |")
-    for t in s["targets"].values():
+    out += targets_md(s["targets"], color)
+    return "\n".join(out)
+
+
+def targets_md(targets: dict, color: bool = False) -> list[str]:
+    """The table of targets: each figure, its bound, and whether it is met."""
+    out = ["| target | measured | bound | met |", "| --- | ---: | ---: | --- |"]
+    for t in targets.values():
         met = {True: "yes", False: "NO", None: "n/a"}[t["met"]]
         if color and t["met"] is not None:
             met = f"{GREEN}yes{RESET}" if t["met"] else f"{RED}NO{RESET}"
         v = "n/a" if t["value"] is None else f"{t['value']:.3f}"
         out.append(f"| {t['label']} | {v} | {t['bound']} | {met} |")
-    return "\n".join(out)
+    return out
 
 
 def table_realcode(results: dict, color: bool = False) -> str:
@@ -649,13 +654,7 @@ def table_realcode(results: dict, color: bool = False) -> str:
         + ".",
         "",
     ]
-    out += ["| target | measured | bound | met |", "| --- | ---: | ---: | --- |"]
-    for t in s["targets"].values():
-        met = {True: "yes", False: "NO", None: "n/a"}[t["met"]]
-        if color and t["met"] is not None:
-            met = f"{GREEN}yes{RESET}" if t["met"] else f"{RED}NO{RESET}"
-        v = "n/a" if t["value"] is None else f"{t['value']:.3f}"
-        out.append(f"| {t['label']} | {v} | {t['bound']} | {met} |")
+    out += targets_md(s["targets"], color)
     return "\n".join(out)
 
 
