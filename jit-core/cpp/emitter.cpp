@@ -28,6 +28,15 @@ struct Emitter {
     llvm::legacy::PassManager passes;
 };
 
+// Adds to `passes` the codegen of `tm` writing `type` to `out`, with the C library of the
+// target's triple as llc has it (without it, instruction selection does not know `sin` and
+// `cos` and cannot pair them into one `sincos`). False when the target cannot emit `type`.
+bool add_codegen(llvm::legacy::PassManager &passes, llvm::TargetMachine *tm, llvm::raw_pwrite_stream &out,
+                 llvm::CodeGenFileType type) {
+    passes.add(new llvm::TargetLibraryInfoWrapperPass(llvm::TargetLibraryInfoImpl(tm->getTargetTriple())));
+    return !tm->addPassesToEmitFile(passes, out, nullptr, type);
+}
+
 }  // namespace
 
 extern "C" {
@@ -38,10 +47,7 @@ void *sj_emitter_create(LLVMTargetMachineRef tm) {
     if (e == nullptr) {
         return nullptr;
     }
-    // The C library of the target's triple, as llc has it: without it, instruction selection
-    // does not know `sin` and `cos` (it cannot pair them into one `sincos`).
-    e->passes.add(new llvm::TargetLibraryInfoWrapperPass(llvm::TargetLibraryInfoImpl(e->tm->getTargetTriple())));
-    if (e->tm->addPassesToEmitFile(e->passes, e->out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
+    if (!add_codegen(e->passes, e->tm, e->out, llvm::CodeGenFileType::ObjectFile)) {
         delete e;
         return nullptr;
     }
@@ -71,9 +77,8 @@ void *sj_emit_fresh(LLVMTargetMachineRef tm, LLVMModuleRef module, int assembly,
     }
     llvm::raw_svector_ostream out(*buffer);
     llvm::legacy::PassManager passes;
-    passes.add(new llvm::TargetLibraryInfoWrapperPass(llvm::TargetLibraryInfoImpl(target->getTargetTriple())));
     auto type = assembly != 0 ? llvm::CodeGenFileType::AssemblyFile : llvm::CodeGenFileType::ObjectFile;
-    if (target->addPassesToEmitFile(passes, out, nullptr, type)) {
+    if (!add_codegen(passes, target, out, type)) {
         delete buffer;
         return nullptr;
     }
