@@ -173,12 +173,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             let i = self.as_index(v, &ty);
             let size = self.dim(arr, field::SHAPE, k as u32);
             let stride = strides[k];
-            let at = self.checked_index(i, nonneg, k as i64, size);
-            let term = self.b().build_int_mul(at, stride, "term").u();
-            offset = self.b().build_int_add(offset, term, "offset").u();
+            // In the fast copy of a versioned loop, an index its test covers is in range.
+            let covered = self.versions.iter().any(|p| p.covers(array, index, k as u32));
+            let at = if covered { i } else { self.checked_index(i, nonneg, k as i64, size) };
+            let term = self.b().build_int_nsw_mul(at, stride, "term").u();
+            offset = self.b().build_int_nsw_add(offset, term, "offset").u();
         }
         let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
-        let ptr = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[offset], "elem") }.u();
+        // In bounds (checked above; unchecked, an index outside is the user's undefined
+        // behaviour): LLVM may then treat the address as an affine function of the index that does
+        // not wrap, which loop-load-elim and the vectorizer's dependence checks need.
+        let ptr = unsafe { self.b().build_in_bounds_gep(self.ctx().i8_type(), data, &[offset], "elem") }.u();
         (ptr, a)
     }
 
@@ -240,7 +245,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// `e` is an int64 proven `>= 0` (`nonneg`): as an index it needs no wrap.
-    fn nonneg(&self, e: &hir::Expr) -> bool {
+    pub(super) fn nonneg(&self, e: &hir::Expr) -> bool {
         self.ty(e) == Type::Int64 && super::nonneg::lower_bound(e, &self.floors.floors).is_some_and(|lo| lo >= 0)
     }
 
@@ -443,10 +448,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     ) -> PointerValue<'ctx> {
         let mut offset = self.i64(0);
         for (i, stride) in idx.iter().zip(strides) {
-            let term = self.b().build_int_mul(*i, *stride, "term").u();
-            offset = self.b().build_int_add(offset, term, "offset").u();
+            let term = self.b().build_int_nsw_mul(*i, *stride, "term").u();
+            offset = self.b().build_int_nsw_add(offset, term, "offset").u();
         }
-        unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[offset], "elem") }.u()
+        unsafe { self.b().build_in_bounds_gep(self.ctx().i8_type(), data, &[offset], "elem") }.u()
     }
 
     /// An array value of type `a` from its parts.

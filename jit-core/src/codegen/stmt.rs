@@ -160,11 +160,87 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         body: &[hir::Stmt],
         orelse: &[hir::Stmt],
     ) {
-        let i64t = self.ctx().i64_type();
         let start_expr = start;
         let start = self.int_operand(start);
         let stop = self.int_operand(stop);
         let step = self.int_operand(step);
+        let unit_step = step.get_sign_extended_constant() == Some(1);
+        let plan = match target {
+            hir::Target::Local(var, _) if unit_step && self.module_gen.boundscheck => self.version_plan(*var, body),
+            _ => None,
+        };
+        let Some(plan) = plan else {
+            return self.range_loop(target, start_expr, (start, stop, step), body, orelse, None);
+        };
+        // Versioned (`version`): the fast copy when every covered index stays in range.
+        let test = self.version_test(&plan, start, stop);
+        let fast = self.block_named("for.fast");
+        let checked = self.block_named("for.checked");
+        let joined = self.block_named("for.joined");
+        self.b().build_conditional_branch(test, fast, checked).u();
+        for (bb, p) in [(fast, Some(plan)), (checked, None)] {
+            self.b().position_at_end(bb);
+            self.range_loop(target, start_expr, (start, stop, step), body, orelse, p);
+            if !self.terminated() {
+                self.b().build_unconditional_branch(joined).u();
+            }
+        }
+        self.b().position_at_end(joined);
+    }
+
+    /// The plan to version `for var in range(start, stop)` over `body` (`version::plan`).
+    fn version_plan(&self, var: hir::LocalId, body: &[hir::Stmt]) -> Option<super::version::Plan> {
+        let locals = &self.hir_fn.locals;
+        let is_temp = |id: hir::LocalId| {
+            let name = &locals[id as usize].name;
+            name.strip_prefix("$i").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        };
+        let always_bound = |id: hir::LocalId| !locals[id as usize].checked;
+        let ndim = |id: hir::LocalId| match &self.spec.local_types[id as usize] {
+            Type::Array(a) => Some(a.ndim as u32),
+            _ => None,
+        };
+        super::version::plan(var, body, is_temp, always_bound, ndim)
+    }
+
+    /// True when every access `plan` covers is in range for `start <= i < stop`:
+    /// `start + c >= 0` and `stop - 1 + c < a.shape[k]`, in 128 bits.
+    fn version_test(&mut self, plan: &super::version::Plan, start: IntValue<'ctx>, stop: IntValue<'ctx>) -> IntValue<'ctx> {
+        let i128t = self.ctx().i128_type();
+        let wide = |fg: &Self, v: IntValue<'ctx>| fg.b().build_int_s_extend(v, i128t, "wide").u();
+        let c128 = |c: i64| i128t.const_int(c as u64, true);
+        let (lo, hi) = (wide(self, start), wide(self, stop));
+        let mut ok = self.ctx().bool_type().const_all_ones();
+        for a in &plan.accesses {
+            let id = a.array as usize;
+            let lt = self.module_gen.llty(&self.spec.local_types[id]);
+            let arr = self.b().build_load(lt, self.locals[id], "versioned").u().into_struct_value();
+            let size = self.dim(arr, crate::abi::array_value::SHAPE, a.axis);
+            let size = wide(self, size);
+            let b = self.b();
+            let first = b.build_int_add(lo, c128(a.offset), "first").u();
+            let last = b.build_int_add(hi, c128(a.offset - 1), "last").u();
+            let low_ok = b.build_int_compare(IntPredicate::SGE, first, c128(0), "low.ok").u();
+            let high_ok = b.build_int_compare(IntPredicate::SLT, last, size, "high.ok").u();
+            let both = b.build_and(low_ok, high_ok, "in.range").u();
+            ok = b.build_and(ok, both, "all.in.range").u();
+        }
+        ok
+    }
+
+    /// `for target in range(..)` with its operands' values (`start`, `stop`, `step`) computed,
+    /// and, in the fast copy of a versioned loop, its plan.
+    #[allow(clippy::too_many_arguments)]
+    fn range_loop(
+        &mut self,
+        target: &hir::Target,
+        start_expr: &hir::Expr,
+        (start, stop, step): (IntValue<'ctx>, IntValue<'ctx>, IntValue<'ctx>),
+        body: &[hir::Stmt],
+        orelse: &[hir::Stmt],
+        plan: Option<super::version::Plan>,
+    ) {
+        let i64t = self.ctx().i64_type();
         // The loop counts with `c`: from `start` while `c < stop` when the step is the literal 1
         // (then `c` is `i` itself, and LLVM knows start <= i < stop: array bounds checks on `i`
         // fold away), else from 0 to the trip count, with i = start + c * step.
@@ -200,6 +276,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let nest = if nest == InnerLoops::While && exits_early(body) { InnerLoops::For } else { nest };
         let poll_each = nest == InnerLoops::For;
         let chunk_len = if nest == InnerLoops::While { crate::interrupt::SHORT_CHUNK } else { crate::interrupt::CHUNK };
+        // Inside a chunk of a `range` whose start is proven non-negative, kv0 <= k < n are all
+        // non-negative, so the loop compares unsigned: `k <u min(.., n) <=u n` is what
+        // constraint elimination needs to drop an unsigned bounds check `k <u a.shape[0]`.
+        let nonneg_start = super::nonneg::lower_bound(start_expr, &self.floors.floors).is_some_and(|lo| lo >= 0);
+        let mut signed_head = unit_step;
         let end = if !outermost || poll_each || known_trips.is_some_and(|t| t <= chunk_len as u128) {
             b.build_unconditional_branch(head).u();
             n
@@ -214,12 +295,26 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             b.position_at_end(chunk_body);
             self.poll_interrupt();
             let b = self.b();
-            // The chunk ends at min(kv0 + chunk_len, n): kv0 < n, so n - kv0 fits unsigned.
+            // The chunk ends at min(kv0 + min(n - kv0, chunk_len), n): kv0 < n, so n - kv0 fits
+            // unsigned and the sum cannot overflow. The outer min is the end itself, written so
+            // that LLVM sees `end <= n`: constraint elimination then removes the bounds checks of
+            // `a[i]` in `for i in range(a.shape[0])` as it does in an unchunked loop (a select
+            // between kv0 + chunk_len and n hid that).
             let left = b.build_int_sub(n, kv0, "left").u();
             let chunk_len = self.i64(chunk_len as i64);
-            let whole = b.build_int_compare(IntPredicate::UGT, left, chunk_len, "whole").u();
-            let step_end = b.build_int_add(kv0, chunk_len, "chunk.end").u();
-            let ce = b.build_select(whole, step_end, n, "ce").u().into_int_value();
+            signed_head = unit_step && !nonneg_start;
+            let i64t = self.ctx().i64_type().into();
+            let umin = self.module_gen.llvm_intrinsic("llvm.umin", &[i64t]);
+            let min = self.module_gen.llvm_intrinsic(if signed_head { "llvm.smin" } else { "llvm.umin" }, &[i64t]);
+            let len = self.call_basic(umin, &[left.into(), chunk_len.into()]).into_int_value();
+            // kv0 + len <= n: no overflow, signed (a `range` from a negative start) or unsigned
+            // (a trip count from 0).
+            let b = self.b();
+            let step_end =
+                if unit_step { b.build_int_nsw_add(kv0, len, "chunk.end") } else { b.build_int_nuw_add(kv0, len, "chunk.end") }
+                    .u();
+            let ce = self.call_basic(min, &[step_end.into(), n.into()]).into_int_value();
+            let b = self.b();
             b.build_unconditional_branch(head).u();
             else_target = chunk;
             ce
@@ -227,7 +322,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let b = self.b();
         b.position_at_end(head);
         let kv = b.build_load(i64t, k, "kv").u().into_int_value();
-        let more = b.build_int_compare(pred, kv, end, "more").u();
+        let head_pred = if signed_head { IntPredicate::SLT } else { IntPredicate::ULT };
+        let more = b.build_int_compare(head_pred, kv, end, "more").u();
         b.build_conditional_branch(more, body_bb, else_target).u();
         b.position_at_end(body_bb);
         if poll_each {
@@ -257,7 +353,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             _ => None,
         };
         self.loops.push((latch, exit));
+        let versioned = plan.is_some();
+        self.versions.extend(plan);
         self.block(body);
+        if versioned {
+            self.versions.pop();
+        }
         self.loops.pop();
         if let Some((id, all)) = narrowed {
             self.floors.floors.insert(id, all);

@@ -21,11 +21,12 @@ fn pow_args() -> Vec<Type> {
 fn a_loop_invariant_pow_is_computed_once_before_the_loop() {
     jit_core::snapshot!("pattern_pow_hoisted", POW_INVARIANT, pow_args());
     let ir = testing::llvm_ir(&testing::typed(POW_INVARIANT, &pow_args()).unwrap(), true);
-    let call = ir.find("call double @pow(").expect("pow is called");
+    let call = ir.rfind("call double @pow(").expect("pow is called");
     let first_phi = ir.find(" = phi ").expect("the loop has an induction variable");
     assert!(call < first_phi, "pow is called inside the loop:\n{ir}");
-    // One call, still to the C library's pow (CPython's answer), not rewritten.
-    assert_eq!(ir.matches("call double @pow(").count(), 1, "{ir}");
+    // One call in front of each copy of the loop (it is versioned: `codegen/version.rs`), still
+    // to the C library's pow (CPython's answer), not rewritten.
+    assert_eq!(ir.matches("call double @pow(").count(), 2, "{ir}");
 }
 
 #[test]
@@ -44,4 +45,59 @@ fn a_power_of_constants_is_folded_with_the_c_librarys_pow() {
     jit_core::snapshot!("pattern_pow_constant", src, []);
     let ir = testing::llvm_ir(&testing::typed(src, &[]).unwrap(), true);
     assert!(!ir.contains("call double @pow("), "{ir}");
+}
+
+/// `a[i] / d` with `d` loop-invariant: the zero-division check is taken out of the loop (one
+/// test before it), and the loop vectorizes.
+const DIV_INVARIANT: &str = "def f(a, b, d):\n    for i in range(a.shape[0]):\n        b[i] = a[i] / d\n";
+
+#[test]
+fn an_invariant_division_check_is_unswitched_and_the_loop_vectorizes() {
+    let args = vec![array(Dtype::Float64, 1), array(Dtype::Float64, 1), Type::Float64];
+    jit_core::snapshot!("pattern_div_unswitched", DIV_INVARIANT, args.clone());
+    let ir = testing::llvm_ir(&testing::typed(DIV_INVARIANT, &args).unwrap(), true);
+    assert!(ir.contains("fdiv <"), "the division is not vectorized:\n{ir}");
+    // The zero test is made in front of each copy of the (versioned) loop, in none of them.
+    let last_test = ir.rfind("fcmp une double").expect("the divisor is tested");
+    assert!(last_test < ir.find(" = phi ").expect("a loop"), "the test is inside a loop:\n{ir}");
+}
+
+/// `x[t + 1] = f(x[t])`: the value stored in one iteration is the next one's operand, not
+/// reloaded from memory (loop-load-elim; the element addresses are `inbounds`).
+const RECURRENCE: &str = "def f(x0, n):\n    x = np.empty(n + 1)\n    x[0] = x0\n    for t in range(n):\n        x[t + 1] = 4.0 * x[t] * (1.0 - x[t])\n    return x[n]\n";
+
+#[test]
+fn a_recurrence_forwards_its_store_to_the_next_iteration() {
+    let args = vec![Type::Float64, Type::Int64];
+    jit_core::snapshot!("pattern_load_forwarded", RECURRENCE, args.clone());
+    let ir = testing::llvm_ir(&testing::typed(RECURRENCE, &args).unwrap(), true);
+    // Without forwarding, nothing in this function is a float phi: x[t] would be a load.
+    assert!(ir.contains(" = phi double "), "x[t] is reloaded:\n{ir}");
+}
+
+/// A three-line helper with four checked accesses, called from several places: inlined.
+const SWAP: &str = "def swap(a, i, j):\n    t = a[i]\n    a[i] = a[j]\n    a[j] = t\n";
+const SWAPS: &str =
+    "def f(a, n):\n    for i in range(n):\n        swap(a, i, n - 1 - i)\n        swap(a, 0, i)\n        swap(a, i, 1)\n";
+
+#[test]
+fn a_small_helper_is_inlined_at_every_call() {
+    let program = testing::TestProgram::new(&[SWAPS, SWAP]).unwrap();
+    let args = [array(Dtype::Float64, 1), Type::Int64];
+    insta::assert_snapshot!("pattern_helper_inlined", program.snapshot(&args));
+    let ir = testing::llvm_ir(&program.infer(&args).unwrap(), true);
+    assert!(!ir.contains("@swap"), "swap is still called:\n{ir}");
+}
+
+/// `out[i]` in a loop over another array's length: the loop is versioned on one test before it
+/// (`codegen/version.rs`), and its fast copy, without the checks, vectorizes.
+const VERSIONED: &str = "def f(values, out):\n    for i in range(values.shape[0]):\n        out[i] = values[i] * 2.0 + 1.0\n";
+
+#[test]
+fn a_loop_over_another_arrays_length_is_versioned_and_vectorizes() {
+    let args = vec![array(Dtype::Float64, 1), array(Dtype::Float64, 1)];
+    jit_core::snapshot!("pattern_loop_versioned", VERSIONED, args.clone());
+    let ir = testing::llvm_ir(&testing::typed(VERSIONED, &args).unwrap(), true);
+    assert!(ir.contains("x double>"), "the fast copy does not vectorize:\n{ir}");
+    assert!(ir.contains("sj_rt_index_error"), "the checked copy is gone:\n{ir}");
 }

@@ -1,0 +1,246 @@
+//! Loop versioning: an innermost `range` loop whose array indices are its variable plus a
+//! constant runs a copy without their bounds checks when one test before the loop shows that
+//! every such index stays in range for the whole loop; otherwise the checked loop runs.
+//!
+//! `for i in range(start, stop)` (step 1) reads `i` from `start` to `stop - 1`, so `a[i + c]` is
+//! in range on every iteration exactly when `start + c >= 0` and `stop - 1 + c < a.shape[k]`.
+//! The test is computed in 128 bits (no overflow), once per entry into the loop. Which accesses
+//! qualify:
+//! - the loop is innermost (no loop in its body) and its variable is a local nothing in the body
+//!   assigns;
+//! - the array is a local that nothing in the body assigns and that is always bound there, so
+//!   its shape is the same on every iteration;
+//! - on some axis the index is `i`, `i + c`, `c + i` or `i - c` with `c` an int literal (|c| <
+//!   2**20), written in the subscript or in the `$iN` temporary `a[...] op= v` lowers its index to
+//!   (assigned once, just before its one use, `lower::aug_assign_index`); a tuple index `(i, j)`
+//!   is looked at item by item;
+//! - the body has at most 200 statements (it is built twice).
+//!
+//! An index that qualifies in the fast copy is used as is: no wrap, no compare. LLVM's own passes
+//! (constraint elimination, IRCE) remove such checks only where the loop's bound is the array's
+//! own size; this covers `out[i]` in a loop over `values.shape[0]`, `x[t + 1]` of
+//! `x = np.empty(n + 1)` in `range(n)`, and a stencil's second axis.
+
+use std::collections::HashMap;
+
+use crate::ast::{BinOp, UnaryOp};
+use crate::hir::{self, ExprKind as H, LocalId, StmtKind as S, Target};
+
+/// Largest offset `c` in `i + c` considered (keeps the 128-bit test trivially exact).
+const MAX_OFFSET: i64 = 1 << 20;
+
+/// Largest loop body (in statements, nested ones counted) built twice: the copy costs compile
+/// time in proportion to its size, and a long body gains little from dropping its checks.
+const MAX_STATEMENTS: usize = 200;
+
+/// One qualifying access: `array[..., var + offset, ...]` on `axis`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) struct Access {
+    pub array: LocalId,
+    pub axis: u32,
+    pub offset: i64,
+}
+
+/// A versioned loop: its variable, the accesses its test covers, and the `$iN` temporaries of
+/// its body (by local) with the index expression each holds.
+#[derive(Clone, Debug)]
+pub(super) struct Plan {
+    pub var: LocalId,
+    pub accesses: Vec<Access>,
+    pub temps: HashMap<LocalId, hir::Expr>,
+}
+
+impl Plan {
+    /// Whether `array[index]`'s position on `axis` is covered by this loop's test. `index` is the
+    /// whole subscript (a tuple display, a temporary holding one, or one expression).
+    pub(super) fn covers(&self, array: &hir::Expr, index: &hir::Expr, axis: u32) -> bool {
+        let H::Local { id: array, .. } = array.kind else { return false };
+        let Some(item) = self.item(index, axis) else { return false };
+        offset_of(item, self.var).is_some_and(|offset| self.accesses.contains(&Access { array, axis, offset }))
+    }
+
+    /// The index expression of `axis` in the subscript `index`.
+    fn item<'e>(&'e self, index: &'e hir::Expr, axis: u32) -> Option<&'e hir::Expr> {
+        let index = match &index.kind {
+            H::Local { id, .. } => self.temps.get(id).unwrap_or(index),
+            _ => index,
+        };
+        match &index.kind {
+            H::Tuple(items) => items.get(axis as usize),
+            _ if axis == 0 => Some(index),
+            _ => None,
+        }
+    }
+}
+
+/// The plan for `for var in range(..)` over `body` (step 1), if any access qualifies. `is_temp`
+/// says which locals are `$iN` temporaries; `always_bound` which locals every read finds bound;
+/// `ndim` the number of axes of an array local (None for any other local).
+pub(super) fn plan(
+    var: LocalId,
+    body: &[hir::Stmt],
+    is_temp: impl Fn(LocalId) -> bool,
+    always_bound: impl Fn(LocalId) -> bool,
+    ndim: impl Fn(LocalId) -> Option<u32>,
+) -> Option<Plan> {
+    if has_loop(body) || super::nonneg::assigned_in(body, var) || statements(body) > MAX_STATEMENTS {
+        return None;
+    }
+    let mut temps = HashMap::new();
+    collect_temps(body, &is_temp, &mut temps);
+    let mut p = Plan { var, accesses: Vec::new(), temps };
+    let mut subscripts = Vec::new();
+    for s in body {
+        subscripts_of_stmt(s, &mut subscripts);
+    }
+    for (array, index) in subscripts {
+        let H::Local { id, .. } = array.kind else { continue };
+        let Some(n) = ndim(id) else { continue };
+        if !always_bound(id) || super::nonneg::assigned_in(body, id) {
+            continue;
+        }
+        for axis in 0..n {
+            if let Some(offset) = p.item(index, axis).and_then(|e| offset_of(e, var)) {
+                let a = Access { array: id, axis, offset };
+                if !p.accesses.contains(&a) {
+                    p.accesses.push(a);
+                }
+            }
+        }
+    }
+    (!p.accesses.is_empty()).then_some(p)
+}
+
+/// `c` when `e` is `var`, `var + c`, `c + var` or `var - c` (c an int literal, |c| < 2**20).
+fn offset_of(e: &hir::Expr, var: LocalId) -> Option<i64> {
+    let is_var = |x: &hir::Expr| matches!(x.kind, H::Local { id, .. } if id == var);
+    let c = match &e.kind {
+        H::Local { id, .. } if *id == var => 0,
+        H::Binary { op: BinOp::Add, left, right } if is_var(left) => literal(right)?,
+        H::Binary { op: BinOp::Add, left, right } if is_var(right) => literal(left)?,
+        H::Binary { op: BinOp::Sub, left, right } if is_var(left) => literal(right)?.checked_neg()?,
+        _ => return None,
+    };
+    (c.abs() < MAX_OFFSET).then_some(c)
+}
+
+fn literal(e: &hir::Expr) -> Option<i64> {
+    match &e.kind {
+        H::Int(c) => Some(*c),
+        H::Unary { op: UnaryOp::Neg, operand } => match operand.kind {
+            H::Int(c) => c.checked_neg(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn statements(body: &[hir::Stmt]) -> usize {
+    body.iter()
+        .map(|s| match &s.kind {
+            S::If { body, orelse, .. } | S::While { body, orelse, .. } | S::ForRange { body, orelse, .. } => {
+                1 + statements(body) + statements(orelse)
+            }
+            _ => 1,
+        })
+        .sum()
+}
+
+fn has_loop(body: &[hir::Stmt]) -> bool {
+    body.iter().any(|s| match &s.kind {
+        S::ForRange { .. } | S::While { .. } => true,
+        S::If { body, orelse, .. } => has_loop(body) || has_loop(orelse),
+        _ => false,
+    })
+}
+
+/// The `$iN = index` assignments of `body` (each temporary is assigned once, in front of its use).
+fn collect_temps(body: &[hir::Stmt], is_temp: &impl Fn(LocalId) -> bool, temps: &mut HashMap<LocalId, hir::Expr>) {
+    for s in body {
+        match &s.kind {
+            S::Assign { targets, value } => {
+                if let [Target::Local(id, _)] = targets.as_slice() {
+                    if is_temp(*id) {
+                        temps.insert(*id, value.clone());
+                    }
+                }
+            }
+            S::If { body, orelse, .. } => {
+                collect_temps(body, is_temp, temps);
+                collect_temps(orelse, is_temp, temps);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every array subscript (array, index) in `s`: reads, stores and `op=` targets.
+fn subscripts_of_stmt<'h>(s: &'h hir::Stmt, out: &mut Vec<(&'h hir::Expr, &'h hir::Expr)>) {
+    match &s.kind {
+        S::Assign { targets, value } => {
+            for t in targets {
+                subscripts_of_target(t, out);
+            }
+            subscripts_of_expr(value, out);
+        }
+        S::AugAssign { value, .. } => subscripts_of_expr(value, out),
+        S::AugAssignIndex { array, index, value, .. } => {
+            out.push((array, index));
+            subscripts_of_expr(index, out);
+            subscripts_of_expr(value, out);
+        }
+        S::Expr(e) | S::Return(Some(e)) => subscripts_of_expr(e, out),
+        S::If { test, body, orelse } | S::While { test, body, orelse } => {
+            subscripts_of_expr(test, out);
+            body.iter().chain(orelse).for_each(|s| subscripts_of_stmt(s, out));
+        }
+        S::ForRange { start, stop, step, body, orelse, .. } => {
+            for e in [start, stop, step] {
+                subscripts_of_expr(e, out);
+            }
+            body.iter().chain(orelse).for_each(|s| subscripts_of_stmt(s, out));
+        }
+        S::Return(None) | S::Break | S::Continue | S::Pass => {}
+    }
+}
+
+fn subscripts_of_target<'h>(t: &'h Target, out: &mut Vec<(&'h hir::Expr, &'h hir::Expr)>) {
+    match t {
+        Target::Local(..) => {}
+        Target::Tuple(items, _) => items.iter().for_each(|t| subscripts_of_target(t, out)),
+        Target::Index { array, index, .. } => {
+            out.push((array, index));
+            subscripts_of_expr(index, out);
+        }
+    }
+}
+
+fn subscripts_of_expr<'h>(e: &'h hir::Expr, out: &mut Vec<(&'h hir::Expr, &'h hir::Expr)>) {
+    match &e.kind {
+        H::Subscript { value, index } => {
+            out.push((value, index));
+            subscripts_of_expr(value, out);
+            subscripts_of_expr(index, out);
+        }
+        H::Binary { left, right, .. } => {
+            subscripts_of_expr(left, out);
+            subscripts_of_expr(right, out);
+        }
+        H::Unary { operand, .. } => subscripts_of_expr(operand, out),
+        H::BoolOp { values, .. } | H::Tuple(values) => values.iter().for_each(|v| subscripts_of_expr(v, out)),
+        H::Compare { left, comparators, .. } => {
+            subscripts_of_expr(left, out);
+            comparators.iter().for_each(|v| subscripts_of_expr(v, out));
+        }
+        H::IfExp { test, body, orelse } => {
+            for v in [test, body, orelse] {
+                subscripts_of_expr(v, out);
+            }
+        }
+        H::Intrinsic { args, .. } | H::Call { args, .. } => args.iter().for_each(|v| subscripts_of_expr(v, out)),
+        H::Reduce { value, .. } | H::Attr { value, .. } => subscripts_of_expr(value, out),
+        // Anything else holds no subscript the test needs (a subscript not collected is
+        // simply checked).
+        _ => {}
+    }
+}
