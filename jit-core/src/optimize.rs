@@ -37,12 +37,8 @@ pub const CODEGEN_FLAGS: &[&str] =
     &["-disable-post-ra", "-unroll-full-max-count=16", "-irce-skip-profitability-checks", "-unroll-runtime-multi-exit"];
 
 fn set_codegen_flags() {
-    let extra = std::env::var("SJ_EXTRA").unwrap_or_default();
-    let args: Vec<CString> = std::iter::once("stickyjit")
-        .chain(CODEGEN_FLAGS.iter().copied())
-        .chain(extra.split_whitespace())
-        .map(|a| CString::new(a).expect("no NUL"))
-        .collect();
+    let args: Vec<CString> =
+        std::iter::once("stickyjit").chain(CODEGEN_FLAGS.iter().copied()).map(|a| CString::new(a).expect("no NUL")).collect();
     let ptrs: Vec<*const c_char> = args.iter().map(|c| c.as_ptr()).collect();
     // SAFETY: argv-style array of NUL-terminated strings that outlive the call; called once,
     // once (`host`'s initialisation), before any codegen.
@@ -189,14 +185,7 @@ pub fn optimize(module: &Module<'_>, level: OptLevel, shape: Shape) -> Result<()
     h.tm.set_asm_verbosity(false);
     module.set_triple(&h.tm.get_triple());
     module.set_data_layout(&h.tm.get_target_data().get_data_layout());
-    let pipe = match (shape, std::env::var("SJ_PIPE")) {
-        (Shape::Leaf, Ok(p)) if !p.is_empty() => p,
-        _ => pipeline(level, shape),
-    };
-    if std::env::var("SJ_PIPE_SHOW").is_ok() {
-        eprintln!("{pipe}");
-    }
-    module.run_passes(&pipe, &h.tm, PassBuilderOptions::create()).map_err(|e| e.to_string())
+    module.run_passes(&pipeline(level, shape), &h.tm, PassBuilderOptions::create()).map_err(|e| e.to_string())
 }
 
 /// Emits `module` as a relocatable object file, through the process's reusable codegen pipeline.
