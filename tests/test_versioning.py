@@ -169,3 +169,16 @@ def test_random_offsets_and_bounds(size, start, stop, c1, c2):
     linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
     exec(compile(src, filename, "exec"), ns)
     assert_same(ns["k"], np.arange(float(size)), np.zeros(size), start, stop)
+
+
+def test_a_row_index_fixed_in_the_inner_loop():
+    # `i + 1` is the same on every iteration of the `j` loop: tested once at the loop's entry.
+    def rows(a, out, n, m):
+        for i in range(n):
+            for j in range(1, m):
+                out[i + 1, j] = a[i, j - 1] + a[i - 2, j]
+        return out[0, 0]
+
+    a = np.arange(20.0).reshape(4, 5)
+    for n, m in [(3, 5), (4, 5), (5, 5), (2, 6), (0, 5), (3, 1)]:
+        assert_same(rows, a, np.zeros((4, 5)), n, m)

@@ -200,11 +200,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Type::Array(a) => Some(a.ndim as u32),
             _ => None,
         };
-        super::version::plan(var, body, is_temp, always_bound, ndim)
+        let is_int = |id: hir::LocalId| self.spec.local_types[id as usize] == Type::Int64;
+        super::version::plan(var, body, is_temp, always_bound, ndim, is_int)
     }
 
     /// True when every access `plan` covers is in range for `start <= i < stop`:
-    /// `start + c >= 0` and `stop - 1 + c < a.shape[k]`, in 128 bits.
+    /// `start + c >= 0` and `stop - 1 + c < a.shape[k]` for the loop's variable, `0 <= v + c <
+    /// a.shape[k]` for another local `v`, in 128 bits.
     fn version_test(&mut self, plan: &super::version::Plan, start: IntValue<'ctx>, stop: IntValue<'ctx>) -> IntValue<'ctx> {
         let i128t = self.ctx().i128_type();
         let wide = |fg: &Self, v: IntValue<'ctx>| fg.b().build_int_s_extend(v, i128t, "wide").u();
@@ -217,6 +219,15 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             let arr = self.b().build_load(lt, self.locals[id], "versioned").u().into_struct_value();
             let size = self.dim(arr, crate::abi::array_value::SHAPE, a.axis);
             let size = wide(self, size);
+            // The loop's variable runs over [start, stop); any other local is read once here
+            // (nothing in the body assigns it).
+            let (lo, hi) = if a.var == plan.var {
+                (lo, hi)
+            } else {
+                let v = self.b().build_load(self.ctx().i64_type(), self.locals[a.var as usize], "invariant").u().into_int_value();
+                let v = wide(self, v);
+                (v, self.b().build_int_add(v, c128(1), "next").u())
+            };
             let b = self.b();
             let first = b.build_int_add(lo, c128(a.offset), "first").u();
             let last = b.build_int_add(hi, c128(a.offset - 1), "last").u();

@@ -10,8 +10,10 @@
 //!   assigns;
 //! - the array is a local that nothing in the body assigns and that is always bound there, so
 //!   its shape is the same on every iteration;
-//! - on some axis the index is `i`, `i + c`, `c + i` or `i - c` with `c` an int literal (|c| <
-//!   2**20), written in the subscript or in the `$iN` temporary `a[...] op= v` lowers its index to
+//! - on some axis the index is `v`, `v + c`, `c + v` or `v - c` with `c` an int literal (|c| <
+//!   2**20) and `v` the loop's variable (tested over the loop's range) or an int64 local the body
+//!   does not assign, always bound (tested at its value at entry: the row `i` of `a[i, j]` in a
+//!   `j` loop, whose check LLVM would otherwise have to take out of the loop itself), written in the subscript or in the `$iN` temporary `a[...] op= v` lowers its index to
 //!   (assigned once, just before its one use, `lower::aug_assign_index`); a tuple index `(i, j)`
 //!   is looked at item by item;
 //! - the body has at most 200 statements (it is built twice).
@@ -33,11 +35,14 @@ const MAX_OFFSET: i64 = 1 << 20;
 /// time in proportion to its size, and a long body gains little from dropping its checks.
 const MAX_STATEMENTS: usize = 200;
 
-/// One qualifying access: `array[..., var + offset, ...]` on `axis`.
+/// One qualifying access: `array[..., var + offset, ...]` on `axis`, where `var` is the loop's
+/// variable (tested over the loop's range) or an int local the body does not assign (its value
+/// at the loop's entry tested: `a[i, j]` in the `j` loop of a stencil).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) struct Access {
     pub array: LocalId,
     pub axis: u32,
+    pub var: LocalId,
     pub offset: i64,
 }
 
@@ -56,7 +61,7 @@ impl Plan {
     pub(super) fn covers(&self, array: &hir::Expr, index: &hir::Expr, axis: u32) -> bool {
         let H::Local { id: array, .. } = array.kind else { return false };
         let Some(item) = self.item(index, axis) else { return false };
-        offset_of(item, self.var).is_some_and(|offset| self.accesses.contains(&Access { array, axis, offset }))
+        index_term(item).is_some_and(|(var, offset)| self.accesses.contains(&Access { array, axis, var, offset }))
     }
 
     /// The index expression of `axis` in the subscript `index`.
@@ -75,13 +80,15 @@ impl Plan {
 
 /// The plan for `for var in range(..)` over `body` (step 1), if any access qualifies. `is_temp`
 /// says which locals are `$iN` temporaries; `always_bound` which locals every read finds bound;
-/// `ndim` the number of axes of an array local (None for any other local).
+/// `ndim` the number of axes of an array local (None for any other local); `is_int` which
+/// locals are int64.
 pub(super) fn plan(
     var: LocalId,
     body: &[hir::Stmt],
     is_temp: impl Fn(LocalId) -> bool,
     always_bound: impl Fn(LocalId) -> bool,
     ndim: impl Fn(LocalId) -> Option<u32>,
+    is_int: impl Fn(LocalId) -> bool,
 ) -> Option<Plan> {
     if has_loop(body) || super::nonneg::assigned_in(body, var) || statements(body) > MAX_STATEMENTS {
         return None;
@@ -100,8 +107,10 @@ pub(super) fn plan(
             continue;
         }
         for axis in 0..n {
-            if let Some(offset) = p.item(index, axis).and_then(|e| offset_of(e, var)) {
-                let a = Access { array: id, axis, offset };
+            let Some((w, offset)) = p.item(index, axis).and_then(index_term) else { continue };
+            let invariant = || is_int(w) && always_bound(w) && !is_temp(w) && !super::nonneg::assigned_in(body, w);
+            if w == var || invariant() {
+                let a = Access { array: id, axis, var: w, offset };
                 if !p.accesses.contains(&a) {
                     p.accesses.push(a);
                 }
@@ -111,17 +120,24 @@ pub(super) fn plan(
     (!p.accesses.is_empty()).then_some(p)
 }
 
-/// `c` when `e` is `var`, `var + c`, `c + var` or `var - c` (c an int literal, |c| < 2**20).
-fn offset_of(e: &hir::Expr, var: LocalId) -> Option<i64> {
-    let is_var = |x: &hir::Expr| matches!(x.kind, H::Local { id, .. } if id == var);
-    let c = match &e.kind {
-        H::Local { id, .. } if *id == var => 0,
-        H::Binary { op: BinOp::Add, left, right } if is_var(left) => literal(right)?,
-        H::Binary { op: BinOp::Add, left, right } if is_var(right) => literal(left)?,
-        H::Binary { op: BinOp::Sub, left, right } if is_var(left) => literal(right)?.checked_neg()?,
+/// `(v, c)` when `e` is `v`, `v + c`, `c + v` or `v - c` (v a local, c an int literal, |c| <
+/// 2**20).
+fn index_term(e: &hir::Expr) -> Option<(LocalId, i64)> {
+    let local = |x: &hir::Expr| match x.kind {
+        H::Local { id, .. } => Some(id),
+        _ => None,
+    };
+    let (v, c) = match &e.kind {
+        H::Local { id, .. } => (*id, 0),
+        H::Binary { op: BinOp::Add, left, right } => match (local(left), local(right)) {
+            (Some(v), _) => (v, literal(right)?),
+            (None, Some(v)) => (v, literal(left)?),
+            _ => return None,
+        },
+        H::Binary { op: BinOp::Sub, left, right } => (local(left)?, literal(right)?.checked_neg()?),
         _ => return None,
     };
-    (c.abs() < MAX_OFFSET).then_some(c)
+    (c.abs() < MAX_OFFSET).then_some((v, c))
 }
 
 fn literal(e: &hir::Expr) -> Option<i64> {
