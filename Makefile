@@ -6,8 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 # g++: jit-core/cpp/emitter.cpp (the reusable codegen pipeline) is C++ against LLVM's headers.
-APT_PKGS := llvm-19-dev libpolly-19-dev libzstd-dev zlib1g-dev g++
-export LLVM_SYS_191_PREFIX := /usr/lib/llvm-19
+APT_PKGS := llvm-22-dev libpolly-22-dev libzstd-dev zlib1g-dev g++
+export LLVM_SYS_221_PREFIX := /usr/lib/llvm-22
 export CARGO_TERM_PROGRESS_WHEN := never
 
 .PHONY: all demo test lint fmt build deps venv rust-test py-test bench clean fuzz
@@ -34,7 +34,7 @@ fmt: venv
 	$(VENV)/bin/ruff check --fix $(RUFF_PATHS)
 	$(VENV)/bin/ruff format $(RUFF_PATHS)
 
-# System packages: LLVM 19 (linked statically), a C++ compiler, and what a bare Debian lacks
+# System packages: LLVM 22 (linked statically), a C++ compiler, and what a bare Debian lacks
 # for a venv.
 deps:
 	@missing=""; \

@@ -1,24 +1,28 @@
 //! Build script: compiles the C++ parts of jit-core, the codegen emitter (cpp/emitter.cpp) and
-//! the recursion guard (cpp/guard.cpp), against the LLVM that llvm-sys links (found through `LLVM_SYS_191_PREFIX` or `llvm-config-19` on the PATH).
+//! the recursion guard (cpp/guard.cpp), against the LLVM that llvm-sys links (found through
+//! `LLVM_SYS_221_PREFIX`, or an `llvm-config-22` / `llvm-config` of LLVM 22 on the PATH).
 
 use std::process::Command;
 
 fn llvm_config() -> String {
-    if let Ok(prefix) = std::env::var("LLVM_SYS_191_PREFIX") {
+    if let Ok(prefix) = std::env::var("LLVM_SYS_221_PREFIX") {
         return format!("{prefix}/bin/llvm-config");
     }
-    for candidate in ["llvm-config-19", "llvm-config"] {
-        if Command::new(candidate).arg("--version").output().is_ok() {
-            return candidate.to_string();
+    // Only an LLVM 22 llvm-config: the C++ must see the headers of the LLVM that is linked.
+    for candidate in ["llvm-config-22", "llvm-config"] {
+        if let Ok(out) = Command::new(candidate).arg("--version").output() {
+            if String::from_utf8_lossy(&out.stdout).starts_with("22.") {
+                return candidate.to_string();
+            }
         }
     }
-    panic!("llvm-config for LLVM 19 not found: set LLVM_SYS_191_PREFIX (the Makefile does)");
+    panic!("llvm-config for LLVM 22 not found: set LLVM_SYS_221_PREFIX (the Makefile does)");
 }
 
 fn main() {
     println!("cargo:rerun-if-changed=cpp/emitter.cpp");
     println!("cargo:rerun-if-changed=cpp/guard.cpp");
-    println!("cargo:rerun-if-env-changed=LLVM_SYS_191_PREFIX");
+    println!("cargo:rerun-if-env-changed=LLVM_SYS_221_PREFIX");
     let config = llvm_config();
     let out = Command::new(&config).arg("--cxxflags").output().expect("run llvm-config --cxxflags");
     let flags = String::from_utf8(out.stdout).expect("llvm-config prints UTF-8");

@@ -130,7 +130,7 @@ def test_damaged_entries_are_listed_as_damaged(tmp_path):
 def test_version():
     r = subprocess.run([sys.executable, "-m", "stickyjit", "--version"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r
-    assert r.stdout.startswith(f"stickyjit {stickyjit.__version__} (LLVM 19."), r.stdout
+    assert r.stdout.startswith(f"stickyjit {stickyjit.__version__} (LLVM 22."), r.stdout
 
 
 def test_info_shows_only_what_is_true_of_the_directory(tmp_path):
