@@ -72,6 +72,23 @@ def nest_with_break(n):
     return s
 
 @jit
+def short_outer(n):
+    # A loop of three known iterations does not poll; the long loops inside it do.
+    s = 0
+    for d in (-1, 0, 1):
+        for i in range(n):
+            s += (i ^ d) & 3
+    return s
+
+@jit
+def short_outer_while(n):
+    s = 0
+    for d in range(3):
+        while n > 0:
+            s = (s * 31 + d) % 1000003
+    return s
+
+@jit
 def helper_loop(a):
     s = 0.0
     while True:
@@ -91,6 +108,8 @@ calls = {
     "popcounts": (popcounts, (10**15,), (10,)),
     "nest_with_break": (nest_with_break, (10**14,), (10,)),
     "callee": (calls_helper, (np.ones(1000),), None),
+    "short_outer": (short_outer, (10**15,), (10,)),
+    "short_outer_while": (short_outer_while, (1,), (0,)),
 }
 f, args, warm = calls[which]
 if warm is not None:
@@ -146,7 +165,9 @@ def interrupt(tmp_path, which: str, *extra: str, signals: int = 1) -> tuple[str,
         proc.wait(timeout=30)
 
 
-@pytest.mark.parametrize("which", ["while", "for", "nest", "popcounts", "nest_with_break", "callee"])
+@pytest.mark.parametrize(
+    "which", ["while", "for", "nest", "popcounts", "nest_with_break", "callee", "short_outer", "short_outer_while"]
+)
 def test_sigint_stops_a_long_compiled_loop(tmp_path, which):
     line, took = interrupt(tmp_path, which)
     assert line == "KeyboardInterrupt"

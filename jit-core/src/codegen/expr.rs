@@ -225,8 +225,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         v
     }
 
-    /// A tuple element: `extractvalue` for a literal index; otherwise the tuple goes to a stack
-    /// slot read as an array (its elements have one type), after a bounds check → IndexError.
+    /// A tuple element: `extractvalue` for a literal index; otherwise, after a bounds check →
+    /// IndexError, a select among the items (up to 16 of them), or the tuple goes to a stack slot
+    /// read as an array (its elements have one type).
     fn subscript(&mut self, value: &hir::Expr, index: &hir::Expr) -> BasicValueEnum<'ctx> {
         let Type::Tuple(items) = self.ty(value) else { unreachable!("inference allows tuples only") };
         let tuple = self.expr(value).into_struct_value();
@@ -246,6 +247,19 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let Some(first) = items.first() else {
             return self.i64(0).into(); // unreachable at run time: every index is outside ()
         };
+        // A short tuple: a chain of selects, no stack slot. When the loop over it is unrolled
+        // (`for d in (-1, 0, 1)`) each select folds to its item; a stack slot would stay, and its
+        // loads would keep the items from being constants.
+        if n <= 16 {
+            let b = self.b();
+            let mut v = b.build_extract_value(tuple, (n - 1) as u32, "item").u();
+            for k in (0..n - 1).rev() {
+                let item = b.build_extract_value(tuple, k as u32, "item").u();
+                let here = b.build_int_compare(IntPredicate::EQ, at, self.i64(k), "here").u();
+                v = b.build_select(here, item, v, "item").u();
+            }
+            return v;
+        }
         let elem = self.module_gen.llty(first);
         let slot = self.entry_alloca(tuple.get_type(), "tuple.slot");
         self.b().build_store(slot, tuple).u();

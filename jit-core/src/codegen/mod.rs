@@ -364,6 +364,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             refs: Default::default(),
             floors: nonneg::range_floors(hir_fn),
             versions: Vec::new(),
+            short_loops: 0,
         };
         // A function that holds arrays returns through one exit block, which drops its references.
         if spec.local_types.iter().chain(&spec.expr_types).any(refs::holds_arrays) {
@@ -425,6 +426,10 @@ struct FnGen<'a, 'ctx> {
     /// The versioned loops (`version`) whose fast copy is being built, innermost last: the
     /// accesses their tests cover need no bounds check.
     versions: Vec<version::Plan>,
+    /// How many of the enclosing loops are short outermost loops that leave polling for Ctrl-C
+    /// to the loops inside them (`stmt.rs`, `SHORT_TRIPS`): a loop is outermost for polling when
+    /// every loop around it is one.
+    short_loops: usize,
 }
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {

@@ -70,7 +70,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.b().position_at_end(head);
                 // Ctrl-C: the outermost loop of a function polls (inner loops stay free of it, so
                 // that they vectorize and keep their idioms).
-                if self.loops.is_empty() {
+                if self.loops.len() == self.short_loops {
                     self.poll_interrupt();
                 }
                 let c = self.truth_of(test);
@@ -282,8 +282,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         // (interrupt::SHORT_CHUNK), since a call in it would keep LLVM from vectorizing it once
         // the inner loop became an idiom (bit_count, whose inner loop is a popcount, ran 10x
         // slower with a poll per iteration).
-        let outermost = self.loops.is_empty();
-        let nest = if outermost { inner_loops(body) } else { InnerLoops::None };
+        // A loop of a few iterations known at compile time (`for d in (-1, 0, 1)`) around other
+        // loops does not poll: its inner loops poll as outermost loops would (a poll in each of
+        // its iterations kept LLVM from unrolling it: game_of_life's neighbour loops).
+        let outermost = self.loops.len() == self.short_loops;
+        let short = outermost && known_trips.is_some_and(|t| t <= SHORT_TRIPS);
+        let nest = if outermost && !short { inner_loops(body) } else { InnerLoops::None };
         let nest = if nest == InnerLoops::While && exits_early(body) { InnerLoops::For } else { nest };
         let poll_each = nest == InnerLoops::For;
         let chunk_len = if nest == InnerLoops::While { crate::interrupt::SHORT_CHUNK } else { crate::interrupt::CHUNK };
@@ -364,12 +368,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             _ => None,
         };
         self.loops.push((latch, exit));
+        self.short_loops += usize::from(short);
         let versioned = plan.is_some();
         self.versions.extend(plan);
         self.block(body);
         if versioned {
             self.versions.pop();
         }
+        self.short_loops -= usize::from(short);
         self.loops.pop();
         if let Some((id, all)) = narrowed {
             self.floors.floors.insert(id, all);
@@ -393,6 +399,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.b().position_at_end(exit);
     }
 }
+
+/// Most iterations of a loop known at compile time to be short enough not to poll itself (its
+/// inner loops poll instead).
+const SHORT_TRIPS: u128 = 16;
 
 /// The loops inside a loop's body (not counting loops inside called functions), ordered: a
 /// `while` anywhere counts over `for` loops.

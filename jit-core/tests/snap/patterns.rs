@@ -101,3 +101,16 @@ fn a_loop_over_another_arrays_length_is_versioned_and_vectorizes() {
     assert!(ir.contains("x double>"), "the fast copy does not vectorize:\n{ir}");
     assert!(ir.contains("sj_rt_index_error"), "the checked copy is gone:\n{ir}");
 }
+
+/// A loop over a short tuple display (`for d in (-1, 0, 1)`) around another loop: its items are
+/// selected, not read from a stack slot, and it does not poll for Ctrl-C (its inner loop does),
+/// so LLVM unrolls it and each `d` is a constant.
+const TUPLE_LOOP: &str = "def f(a, n):\n    s = 0.0\n    for d in (-1, 0, 1):\n        for i in range(1, n - 1):\n            s += a[i + d] * d\n    return s\n";
+
+#[test]
+fn a_loop_over_a_short_tuple_is_unrolled_to_constants() {
+    let args = vec![array(Dtype::Float64, 1), Type::Int64];
+    jit_core::snapshot!("pattern_tuple_loop", TUPLE_LOOP, args.clone());
+    let ir = testing::llvm_ir(&testing::typed(TUPLE_LOOP, &args).unwrap(), true);
+    assert!(!ir.contains("alloca"), "the tuple is still in a stack slot:\n{ir}");
+}
