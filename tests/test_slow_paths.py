@@ -131,3 +131,39 @@ def test_powers_of_constants_fold_to_cpythons_values():
             "(34, 'Numerical result out of range')",
         )
     )
+
+
+def compare_literals(x):
+    # A float against int literals: a plain float compare where the literal is a double exactly
+    # (|c| <= 2**53), the exact int/float comparison beyond.
+    r = 0
+    if x == 0:
+        r += 1
+    if x != 0:
+        r += 2
+    if x < -3:
+        r += 4
+    if x >= 1:
+        r += 8
+    if 0 < x:
+        r += 16
+    if x > 9007199254740992:
+        r += 32
+    if x == 9007199254740993:
+        r += 64
+    if x <= -9007199254740993:
+        r += 128
+    return r
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.sampled_from(
+            [0.0, -0.0, 1.0, -3.0, 2.0**53, 2.0**53 + 2, -(2.0**53) - 2, math.nan, math.inf, -math.inf, 5e-324]
+        ),
+    )
+)
+def test_float_against_int_literals_is_cpythons_comparison(x):
+    assert jit(compare_literals)(x) == compare_literals(x)

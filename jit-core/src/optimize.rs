@@ -31,10 +31,17 @@ pub struct TargetIdentity {
 /// nothing measurable on out-of-order x86 cores. Full unrolling stops at 16 iterations: fully
 /// unrolling a 20-iteration inner loop with a division check multiplies its compile time for
 /// no speed. IRCE without its profitability check and multi-exit runtime unrolling let loops
-/// whose only other exits are bounds-check errors be split and unrolled. The measurements:
-/// docs/performance-design.md.
-pub const CODEGEN_FLAGS: &[&str] =
-    &["-disable-post-ra", "-unroll-full-max-count=16", "-irce-skip-profitability-checks", "-unroll-runtime-multi-exit"];
+/// whose only other exits are bounds-check errors be split and unrolled. The SLP vectorizer
+/// schedules regions of at most 1000 instructions (LLVM's default, 100000, made its scheduler
+/// quadratic in a huge block: 3000 `if`s in a loop took 5.4 s to compile, now 2.7 s; no kernel
+/// ran slower). The measurements: docs/performance-design.md.
+pub const CODEGEN_FLAGS: &[&str] = &[
+    "-disable-post-ra",
+    "-unroll-full-max-count=16",
+    "-irce-skip-profitability-checks",
+    "-unroll-runtime-multi-exit",
+    "-slp-schedule-budget=1000",
+];
 
 fn set_codegen_flags() {
     let args: Vec<CString> =

@@ -438,6 +438,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// the comparison is done in integers (f == 2**63 is above every int64).
     pub(super) fn compare_int_float(&self, op: CmpOp, i: IntValue<'ctx>, f: FloatValue<'ctx>) -> IntValue<'ctx> {
         let b = self.b();
+        // An int constant a double holds exactly (|c| <= 2**53: `x == 0`, `fm * fa >= 0`): the
+        // exact comparison is the float comparison with it, NaN included.
+        if let Some(c) = i.get_sign_extended_constant().filter(|c| c.unsigned_abs() <= 1 << 53) {
+            return b.build_float_compare(Self::float_pred(op), self.f64(c as f64), f, "fcmpc").u();
+        }
         let fi = b.build_signed_int_to_float(i, self.ctx().f64_type(), "fi").u();
         let by_float = b.build_float_compare(Self::float_pred(op), fi, f, "byf").u();
         let same = b.build_float_compare(FloatPredicate::OEQ, fi, f, "same").u();
