@@ -182,3 +182,59 @@ def test_a_row_index_fixed_in_the_inner_loop():
     a = np.arange(20.0).reshape(4, 5)
     for n, m in [(3, 5), (4, 5), (5, 5), (2, 6), (0, 5), (3, 1)]:
         assert_same(rows, a, np.zeros((4, 5)), n, m)
+
+
+def test_linear_indices_with_invariant_parts():
+    def reversed_dot(r, y, k):
+        s = 0.0
+        for i in range(k):
+            s += r[k - i - 1] * y[i]
+        return s
+
+    def window(image, filt, i, j, h, w):
+        num = 0.0
+        for jj in range(filt.shape[1]):
+            num += filt[0, w - 1 - jj] * image[i - h, j - w + jj]
+        return num
+
+    def negated(a, k, n):
+        s = 0.0
+        for i in range(n):
+            s = s * 0.5 + a[-i + k]
+        return s
+
+    r, y = np.arange(6.0), np.arange(6.0) * 0.5
+    for k in [0, 3, 6, 7]:
+        assert_same(reversed_dot, r, y, k)
+    image, filt = np.arange(30.0).reshape(5, 6), np.arange(3.0).reshape(1, 3)
+    for i, j, h, w in [(2, 2, 1, 1), (0, 0, 1, 1), (4, 5, 0, 3), (2, 3, 2, 3), (2, 4, 1, -1)]:
+        assert_same(window, image, filt, i, j, h, w)
+    for k, n in [(5, 6), (5, 7), (3, 2), (8, 4), (0, 1)]:
+        assert_same(negated, np.arange(6.0), k, n)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    size=st.integers(0, 10),
+    start=st.integers(-12, 12),
+    stop=st.integers(-12, 12),
+    p=st.integers(-12, 12),
+    sign=st.sampled_from(["+", "-"]),
+    c=st.integers(-3, 3),
+)
+def test_random_linear_indices(size, start, stop, p, sign, c):
+    src = (
+        "def k(x, y, start, stop, p):\n"
+        "    s = 0.0\n"
+        "    for i in range(start, stop):\n"
+        f"        y[p {sign} i + {c}] = x[i - p + {c}] + s\n"
+        "        s += 1.0\n"
+        "    return s\n"
+    )
+    ns: dict = {}
+    import linecache
+
+    filename = f"<versioning-linear-{sign}-{c}>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    exec(compile(src, filename, "exec"), ns)
+    assert_same(ns["k"], np.arange(float(size)), np.zeros(size), start, stop, p)

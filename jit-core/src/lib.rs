@@ -167,7 +167,7 @@ pub fn code_key_of(parts: &[(&'static str, String)]) -> String {
         h.update(&(s.len() as u64).to_le_bytes());
         h.update(s.as_bytes());
     };
-    put("stickyjit code key v9");
+    put("stickyjit code key v10");
     for (name, value) in parts {
         put(name);
         put(value);

@@ -204,14 +204,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         super::version::plan(var, body, is_temp, always_bound, ndim, is_int)
     }
 
-    /// True when every access `plan` covers is in range for `start <= i < stop`:
-    /// `start + c >= 0` and `stop - 1 + c < a.shape[k]` for the loop's variable, `0 <= v + c <
-    /// a.shape[k]` for another local `v`, in 128 bits.
+    /// True when every access `plan` covers is in range for `start <= i < stop`: an index
+    /// `coef * i + p` (`p` its invariant part, read here: nothing in the body assigns it) runs
+    /// from `start + p` to `stop - 1 + p` (coef 1), from `p - (stop - 1)` to `p - start`
+    /// (coef -1), or is `p` (coef 0); the least must be `>= 0` and the greatest below the
+    /// axis' size. In 128 bits: the int64 index equals the exact value whenever that is in range.
     fn version_test(&mut self, plan: &super::version::Plan, start: IntValue<'ctx>, stop: IntValue<'ctx>) -> IntValue<'ctx> {
         let i128t = self.ctx().i128_type();
         let wide = |fg: &Self, v: IntValue<'ctx>| fg.b().build_int_s_extend(v, i128t, "wide").u();
         let c128 = |c: i64| i128t.const_int(c as u64, true);
-        let (lo, hi) = (wide(self, start), wide(self, stop));
+        let (first, last) = (wide(self, start), self.b().build_int_sub(wide(self, stop), c128(1), "last.i").u());
         let mut ok = self.ctx().bool_type().const_all_ones();
         for a in &plan.accesses {
             let id = a.array as usize;
@@ -219,20 +221,21 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             let arr = self.b().build_load(lt, self.locals[id], "versioned").u().into_struct_value();
             let size = self.dim(arr, crate::abi::array_value::SHAPE, a.axis);
             let size = wide(self, size);
-            // The loop's variable runs over [start, stop); any other local is read once here
-            // (nothing in the body assigns it).
-            let (lo, hi) = if a.var == plan.var {
-                (lo, hi)
-            } else {
-                let v = self.b().build_load(self.ctx().i64_type(), self.locals[a.var as usize], "invariant").u().into_int_value();
+            let mut p = c128(a.form.offset);
+            for &(sign, w) in &a.form.terms {
+                let v = self.b().build_load(self.ctx().i64_type(), self.locals[w as usize], "invariant").u().into_int_value();
                 let v = wide(self, v);
-                (v, self.b().build_int_add(v, c128(1), "next").u())
-            };
+                let b = self.b();
+                p = if sign > 0 { b.build_int_add(p, v, "p") } else { b.build_int_sub(p, v, "p") }.u();
+            }
             let b = self.b();
-            let first = b.build_int_add(lo, c128(a.offset), "first").u();
-            let last = b.build_int_add(hi, c128(a.offset - 1), "last").u();
-            let low_ok = b.build_int_compare(IntPredicate::SGE, first, c128(0), "low.ok").u();
-            let high_ok = b.build_int_compare(IntPredicate::SLT, last, size, "high.ok").u();
+            let (lo, hi) = match a.form.coef {
+                1 => (b.build_int_add(first, p, "lo").u(), b.build_int_add(last, p, "hi").u()),
+                -1 => (b.build_int_sub(p, last, "lo").u(), b.build_int_sub(p, first, "hi").u()),
+                _ => (p, p),
+            };
+            let low_ok = b.build_int_compare(IntPredicate::SGE, lo, c128(0), "low.ok").u();
+            let high_ok = b.build_int_compare(IntPredicate::SLT, hi, size, "high.ok").u();
             let both = b.build_and(low_ok, high_ok, "in.range").u();
             ok = b.build_and(ok, both, "all.in.range").u();
         }

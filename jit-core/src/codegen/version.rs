@@ -1,56 +1,64 @@
-//! Loop versioning: an innermost `range` loop whose array indices are its variable plus a
-//! constant runs a copy without their bounds checks when one test before the loop shows that
-//! every such index stays in range for the whole loop; otherwise the checked loop runs.
+//! Loop versioning: an innermost `range` loop whose array indices are linear in its variable
+//! runs a copy without their bounds checks when one test before the loop shows that every such
+//! index stays in range for the whole loop; otherwise the checked loop runs.
 //!
-//! `for i in range(start, stop)` (step 1) reads `i` from `start` to `stop - 1`, so `a[i + c]` is
-//! in range on every iteration exactly when `start + c >= 0` and `stop - 1 + c < a.shape[k]`.
-//! The test is computed in 128 bits (no overflow), once per entry into the loop. Which accesses
-//! qualify:
-//! - the loop is innermost (no loop in its body) and its variable is a local nothing in the body
-//!   assigns;
+//! `for i in range(start, stop)` (step 1) reads `i` from `start` to `stop - 1`, so an index
+//! `i + p` is in range on every iteration exactly when `start + p >= 0` and `stop - 1 + p <
+//! a.shape[k]` (and `p - i` likewise, from `p - (stop - 1)` to `p - start`), where `p` is a
+//! literal plus or minus int64 locals the body does not assign (read once, before the loop). The
+//! test is computed in 128 bits (no overflow; where the exact value of an index is in range, the
+//! wrapping int64 one the code computes equals it), once per entry into the loop. Which
+//! accesses qualify:
+//! - the loop is innermost (no loop in its body), its variable a local nothing in the body
+//!   assigns, and the body has at most 200 statements (it is built twice);
 //! - the array is a local that nothing in the body assigns and that is always bound there, so
 //!   its shape is the same on every iteration;
-//! - on some axis the index is `v`, `v + c`, `c + v` or `v - c` with `c` an int literal (|c| <
-//!   2**20) and `v` the loop's variable (tested over the loop's range) or an int64 local the body
-//!   does not assign, always bound (tested at its value at entry: the row `i` of `a[i, j]` in a
-//!   `j` loop, whose check LLVM would otherwise have to take out of the loop itself), written in the subscript or in the `$iN` temporary `a[...] op= v` lowers its index to
+//! - on some axis the index is built of the loop's variable (coefficient -1, 0 or 1), int
+//!   literals (|sum| < 2**20) and such locals with `+`, `-` and unary `-`: `a[i]`, `x[t + 1]`,
+//!   `r[k - i - 1]`, `image[i - h + ii, j - w + jj]`, the row `i` of `a[i, j]` in a `j` loop;
+//!   written in the subscript or in the `$iN` temporary `a[...] op= v` lowers its index to
 //!   (assigned once, just before its one use, `lower::aug_assign_index`); a tuple index `(i, j)`
-//!   is looked at item by item;
-//! - the body has at most 200 statements (it is built twice).
+//!   is looked at item by item.
 //!
-//! An index that qualifies in the fast copy is used as is: no wrap, no compare. LLVM's own passes
-//! (constraint elimination, IRCE) remove such checks only where the loop's bound is the array's
-//! own size; this covers `out[i]` in a loop over `values.shape[0]`, `x[t + 1]` of
-//! `x = np.empty(n + 1)` in `range(n)`, and a stencil's second axis.
+//! An index that qualifies is recognised in the fast copy by its expression's id, and used as
+//! is: no wrap, no compare. LLVM's own passes (constraint elimination, IRCE) remove such checks
+//! only where the loop's bound is the array's own size.
 
 use std::collections::HashMap;
 
 use crate::ast::{BinOp, UnaryOp};
 use crate::hir::{self, ExprKind as H, LocalId, StmtKind as S, Target};
 
-/// Largest offset `c` in `i + c` considered (keeps the 128-bit test trivially exact).
+/// Largest literal in an index's linear form (keeps the 128-bit test trivially exact).
 const MAX_OFFSET: i64 = 1 << 20;
 
 /// Largest loop body (in statements, nested ones counted) built twice: the copy costs compile
 /// time in proportion to its size, and a long body gains little from dropping its checks.
 const MAX_STATEMENTS: usize = 200;
 
-/// One qualifying access: `array[..., var + offset, ...]` on `axis`, where `var` is the loop's
-/// variable (tested over the loop's range) or an int local the body does not assign (its value
-/// at the loop's entry tested: `a[i, j]` in the `j` loop of a stencil).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(super) struct Access {
-    pub array: LocalId,
-    pub axis: u32,
-    pub var: LocalId,
+/// An index in linear form: `coef * var + sum(sign * local) + offset`, with `var` the loop's
+/// variable (`coef` -1, 0 or 1) and the locals int64 ones the body does not assign.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Linear {
+    pub coef: i64,
+    pub terms: Vec<(i64, LocalId)>,
     pub offset: i64,
 }
 
-/// A versioned loop: its variable, the accesses its test covers, and the `$iN` temporaries of
-/// its body (by local) with the index expression each holds.
+/// One qualifying access: the index expression `item` (by id) on `axis` of `array`, in linear
+/// form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Access {
+    pub array: LocalId,
+    pub axis: u32,
+    pub item: hir::ExprId,
+    pub form: Linear,
+}
+
+/// A versioned loop: the accesses its test covers, and the `$iN` temporaries of its body (by
+/// local) with the index expression each holds.
 #[derive(Clone, Debug)]
 pub(super) struct Plan {
-    pub var: LocalId,
     pub accesses: Vec<Access>,
     pub temps: HashMap<LocalId, hir::Expr>,
 }
@@ -61,7 +69,7 @@ impl Plan {
     pub(super) fn covers(&self, array: &hir::Expr, index: &hir::Expr, axis: u32) -> bool {
         let H::Local { id: array, .. } = array.kind else { return false };
         let Some(item) = self.item(index, axis) else { return false };
-        index_term(item).is_some_and(|(var, offset)| self.accesses.contains(&Access { array, axis, var, offset }))
+        self.accesses.iter().any(|a| a.array == array && a.axis == axis && a.item == item.id)
     }
 
     /// The index expression of `axis` in the subscript `index`.
@@ -95,11 +103,12 @@ pub(super) fn plan(
     }
     let mut temps = HashMap::new();
     collect_temps(body, &is_temp, &mut temps);
-    let mut p = Plan { var, accesses: Vec::new(), temps };
+    let mut p = Plan { accesses: Vec::new(), temps };
     let mut subscripts = Vec::new();
     for s in body {
         subscripts_of_stmt(s, &mut subscripts);
     }
+    let invariant = |w: LocalId| is_int(w) && always_bound(w) && !is_temp(w) && !super::nonneg::assigned_in(body, w);
     for (array, index) in subscripts {
         let H::Local { id, .. } = array.kind else { continue };
         let Some(n) = ndim(id) else { continue };
@@ -107,48 +116,44 @@ pub(super) fn plan(
             continue;
         }
         for axis in 0..n {
-            let Some((w, offset)) = p.item(index, axis).and_then(index_term) else { continue };
-            let invariant = || is_int(w) && always_bound(w) && !is_temp(w) && !super::nonneg::assigned_in(body, w);
-            if w == var || invariant() {
-                let a = Access { array: id, axis, var: w, offset };
-                if !p.accesses.contains(&a) {
-                    p.accesses.push(a);
-                }
+            let Some(item) = p.item(index, axis) else { continue };
+            let Some(form) = linear(item, var, &invariant) else { continue };
+            if form.coef.abs() > 1 || form.offset.abs() >= MAX_OFFSET {
+                continue;
+            }
+            let a = Access { array: id, axis, item: item.id, form };
+            if !p.accesses.contains(&a) {
+                p.accesses.push(a);
             }
         }
     }
     (!p.accesses.is_empty()).then_some(p)
 }
 
-/// `(v, c)` when `e` is `v`, `v + c`, `c + v` or `v - c` (v a local, c an int literal, |c| <
-/// 2**20).
-fn index_term(e: &hir::Expr) -> Option<(LocalId, i64)> {
-    let local = |x: &hir::Expr| match x.kind {
-        H::Local { id, .. } => Some(id),
-        _ => None,
-    };
-    let (v, c) = match &e.kind {
-        H::Local { id, .. } => (*id, 0),
-        H::Binary { op: BinOp::Add, left, right } => match (local(left), local(right)) {
-            (Some(v), _) => (v, literal(right)?),
-            (None, Some(v)) => (v, literal(left)?),
+/// `e` as `coef * var + sum(sign * local) + offset`, when it is built of `var`, int literals and
+/// locals `invariant` accepts with `+`, `-` and unary `-` only (at most 8 terms).
+fn linear(e: &hir::Expr, var: LocalId, invariant: &impl Fn(LocalId) -> bool) -> Option<Linear> {
+    let mut out = Linear { coef: 0, terms: Vec::new(), offset: 0 };
+    fn walk(e: &hir::Expr, sign: i64, var: LocalId, inv: &impl Fn(LocalId) -> bool, out: &mut Linear) -> Option<()> {
+        match &e.kind {
+            H::Int(c) => out.offset = out.offset.checked_add(sign.checked_mul(*c)?)?,
+            H::Local { id, .. } if *id == var => out.coef += sign,
+            H::Local { id, .. } if inv(*id) && out.terms.len() < 8 => out.terms.push((sign, *id)),
+            H::Binary { op: BinOp::Add, left, right } => {
+                walk(left, sign, var, inv, out)?;
+                walk(right, sign, var, inv, out)?;
+            }
+            H::Binary { op: BinOp::Sub, left, right } => {
+                walk(left, sign, var, inv, out)?;
+                walk(right, -sign, var, inv, out)?;
+            }
+            H::Unary { op: UnaryOp::Neg, operand } => walk(operand, -sign, var, inv, out)?,
             _ => return None,
-        },
-        H::Binary { op: BinOp::Sub, left, right } => (local(left)?, literal(right)?.checked_neg()?),
-        _ => return None,
-    };
-    (c.abs() < MAX_OFFSET).then_some((v, c))
-}
-
-fn literal(e: &hir::Expr) -> Option<i64> {
-    match &e.kind {
-        H::Int(c) => Some(*c),
-        H::Unary { op: UnaryOp::Neg, operand } => match operand.kind {
-            H::Int(c) => c.checked_neg(),
-            _ => None,
-        },
-        _ => None,
+        }
+        Some(())
     }
+    walk(e, 1, var, invariant, &mut out)?;
+    Some(out)
 }
 
 fn statements(body: &[hir::Stmt]) -> usize {
