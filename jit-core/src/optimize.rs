@@ -84,12 +84,8 @@ unsafe impl Send for Host {}
 /// compiles for each other). Each lives for the process; there are at most as many as compiles
 /// ever ran at once.
 fn host() -> MutexGuard<'static, Host> {
-    static INIT: Once = Once::new();
     static HOSTS: Mutex<Vec<&'static Mutex<Host>>> = Mutex::new(Vec::new());
-    INIT.call_once(|| {
-        Target::initialize_native(&InitializationConfig::default()).expect("LLVM supports the host target");
-        set_codegen_flags();
-    });
+    init();
     let mut hosts = HOSTS.lock().unwrap_or_else(|e| e.into_inner());
     for h in hosts.iter() {
         match h.try_lock() {
@@ -108,6 +104,17 @@ fn host() -> MutexGuard<'static, Host> {
     let h: &'static Mutex<Host> = Box::leak(Box::new(Mutex::new(Host { tm, emitter: None })));
     hosts.push(h);
     h.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Initialises LLVM's native target and sets [`CODEGEN_FLAGS`], once per process. Everything
+/// that runs passes calls it first (the flags are process-wide: a test that optimized a module
+/// before the first compile would otherwise see different passes).
+pub fn init() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        Target::initialize_native(&InitializationConfig::default()).expect("LLVM supports the host target");
+        set_codegen_flags();
+    });
 }
 
 /// The host's identity. Cheap: asks LLVM for the host's triple, CPU and features without creating a target machine

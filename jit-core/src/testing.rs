@@ -192,8 +192,9 @@ pub fn module<'ctx>(ctx: &'ctx Context, p: &TypedProgram, optimized: bool) -> Mo
     let m = codegen::codegen(ctx, p, "sj_snapshot", true);
     m.verify().unwrap_or_else(|e| panic!("invalid LLVM IR: {e}"));
     if optimized {
-        use inkwell::targets::{CodeModel, InitializationConfig, RelocMode, Target, TargetMachine};
-        Target::initialize_native(&InitializationConfig::default()).expect("LLVM supports the host target");
+        use inkwell::targets::{CodeModel, RelocMode, Target, TargetMachine};
+        // The process-wide codegen flags, as every compile has them, whichever test runs first.
+        optimize::init();
         let triple = TargetMachine::get_default_triple();
         let target = Target::from_triple(&triple).unwrap_or_else(|e| panic!("the host triple: {e}"));
         let tm = target
