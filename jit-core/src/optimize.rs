@@ -32,15 +32,16 @@ pub struct TargetIdentity {
 /// unrolling a 20-iteration inner loop with a division check multiplies its compile time for
 /// no speed. IRCE without its profitability check and multi-exit runtime unrolling let loops
 /// whose only other exits are bounds-check errors be split and unrolled. The SLP vectorizer
-/// schedules regions of at most 1000 instructions (LLVM's default, 100000, made its scheduler
-/// quadratic in a huge block: 3000 `if`s in a loop took 5.4 s to compile, now 2.7 s; no kernel
-/// ran slower). The measurements: docs/performance-design.md.
+/// schedules regions of at most 10000 instructions (LLVM's default, 100000, made its scheduler
+/// quadratic in a huge block: 3000 `if`s in a loop took 5.4 s to compile, now 2.7 s; a budget
+/// of 1000 or 3000 made 3000 `if`s in a row 8-14x slower to compile instead). The
+/// measurements: docs/performance-design.md.
 pub const CODEGEN_FLAGS: &[&str] = &[
     "-disable-post-ra",
     "-unroll-full-max-count=16",
     "-irce-skip-profitability-checks",
     "-unroll-runtime-multi-exit",
-    "-slp-schedule-budget=1000",
+    "-slp-schedule-budget=10000",
 ];
 
 fn set_codegen_flags() {
