@@ -80,6 +80,10 @@ TARGETS = {
     "arrays_min": ("array kernels, steady speed, slowest kernel, stickyjit (checked) vs numba", ">=", 0.75),
     "arrays_nobc_geomean": ("array kernels, geometric mean, stickyjit boundscheck=False vs numba", ">=", 1.0),
     "bounds_cost": ("array kernels, cost of the bounds checks (checked / unchecked time), geometric mean", "<=", 1.15),
+    # Issue 16: a generated function of 3,000 branches (the slowest of the BRANCHY shapes), and
+    # its growth from 1,000 branches (3 is linear; the bound leaves room for noise).
+    "compile_3000": ("first call of a generated 3,000-branch function, slowest shape, s", "<=", 2.0),
+    "compile_growth": ("its time over the 1,000-branch function's, slowest-growing shape", "<=", 3.5),
 }
 
 # The real-code suite's bounds (issue 16): steady speed only, every kernel.
@@ -116,6 +120,8 @@ def child_main(spec: dict) -> dict:
         return run_work_cell()
     if mode == "compile20":
         return compile_twenty_lines(engine, spec["copies"])
+    if mode == "compile_scaling":
+        return compile_scaling()
     sys.path.insert(0, spec["dir"])
     if mode == "overhead":
         t0 = time.perf_counter()
@@ -271,6 +277,57 @@ def compile_twenty_lines(engine: str, copies: int) -> dict:
     return {"compile20": statistics.median(times)}
 
 
+# Compile-time scaling (issue 16: a generated function of 3,000 branches compiled in at most 2 s,
+# and growing no faster than linearly with its size): four shapes of `n` branches each.
+BRANCHY = {
+    "in a row": ("(5, 2.0)", "    s = 0.0\n", "    if x > {k}:\n        s += {k} * y\n"),
+    "on array elements": (
+        "(np.arange(10.0), 2.0)",
+        "    s = 0.0\n",
+        "    if x[{k7}] > {k}.5:\n        s += x[{k5}] * y + {k}\n",
+    ),
+    "in a loop over an array": (
+        "(np.arange(10.0), 2.0)",
+        "    s = 0.0\n    for i in range(x.shape[0]):\n",
+        "        if x[i] > {k}.5:\n            s += x[i] / {k1}.0\n",
+    ),
+    "in an integer loop": (
+        "(5, 2)",
+        "    s = 0\n    for i in range(x):\n",
+        "        if i % {k2} == 0:\n            s += {k}\n",
+    ),
+}
+
+
+def branchy_source(shape: str, n: int) -> str:
+    """A function `f(x, y)` of `n` branches of the given BRANCHY shape."""
+    _, head, branch = BRANCHY[shape]
+    body = "".join(branch.format(k=k, k1=k + 1, k2=k + 2, k5=k % 5, k7=k % 7) for k in range(n))
+    return "import numpy as np\n\ndef f(x, y):\n" + head + body + "    return s\n"
+
+
+def compile_scaling(sizes=(1000, 3000)) -> dict:
+    """stickyjit's first-call time of each BRANCHY shape at each size (the compile, nearly all)."""
+    import linecache
+
+    import stickyjit
+
+    out: dict = {}
+    for shape, (args, _, _) in BRANCHY.items():
+        for n in sizes:
+            src = branchy_source(shape, n)
+            filename = f"<branchy-{shape}-{n}>"
+            linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+            ns: dict = {}
+            exec(compile(src, filename, "exec"), ns)
+            f = stickyjit.jit(ns["f"])
+            a = eval(args, ns)
+            t0 = time.perf_counter()
+            f(*a)
+            out.setdefault(shape, {})[str(n)] = time.perf_counter() - t0
+    return {"compile_scaling": out}
+
+
 def child_env(cache_dir: str) -> dict:
     env = dict(os.environ)
     # Measure as users run: with bytecode caches (this machine's shell disables them).
@@ -393,6 +450,9 @@ def measure(
             r = run_child({"mode": "compile20", "engine": engine, "copies": 5 if engine == "numba" else 20}, work)
             results["compile20"][engine] = r.get("compile20")
             progress.step(f"compile a 20-line function, {engine}")
+        if "stickyjit" in compilers and not steady_only:
+            r = run_child({"mode": "compile_scaling", "engine": "stickyjit"}, os.path.join(work, "scaling-cache"))
+            results["compile_scaling"] = r.get("compile_scaling")
         for kernel in kernels:
             row = results["kernels"].setdefault(kernel.name, {"category": kernel.category})
             kernel_engines = engines_of(kernel)
@@ -525,6 +585,9 @@ def summarize(results: dict) -> dict:
     s["nobc_by_kernel"] = nobc
     s["nobc_geomean"] = geomean(nobc.values()) if nobc else None
     s["slowest"] = sorted((n for n, v in speeds.items() if v), key=speeds.get)[:5]
+    scaling = results.get("compile_scaling") or {}
+    s["compile_3000"] = max((t["3000"] for t in scaling.values()), default=None)
+    s["compile_growth"] = max((t["3000"] / t["1000"] for t in scaling.values()), default=None)
     s["targets"] = {}
     targets = REALCODE_TARGETS if results.get("options", {}).get("suite") == "realcode" else TARGETS
     for key, (label, op, bound) in targets.items():
@@ -606,6 +669,11 @@ def table_md(results: dict, color: bool = False) -> str:
     out.append(
         f"| first call of a 20-line function (median; compile) | — | {fmt_time(c20.get('numba'))} | {fmt_time(c20.get('stickyjit'))} |"
     )
+    for shape, t in (results.get("compile_scaling") or {}).items():
+        out.append(
+            f"| first call of a generated function of 1,000 / 3,000 branches, {shape} | — | — | "
+            f"{fmt_time(t['1000'])} / {fmt_time(t['3000'])} |"
+        )
     out.append("")
     out += targets_md(s["targets"], color)
     return "\n".join(out)
