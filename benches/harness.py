@@ -258,18 +258,24 @@ def kernel(n, x0):
 """
 
 
+def define(src: str, filename: str) -> dict:
+    """The namespace of `src` run as a module named `filename`, its text in linecache (where
+    the compilers read a function's source)."""
+    import linecache
+
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    ns: dict = {}
+    exec(compile(src, filename, "exec"), ns)
+    return ns
+
+
 def compile_twenty_lines(engine: str, copies: int) -> dict:
     """Median first-call time of `copies` distinct 20-line functions (after one untimed compile
     that pays for initialising the compiler)."""
-    import linecache
-
     times = []
     for seed in range(copies + 1):
         src = module_source(engine, TWENTY_LINES.format(seed=seed)).replace("cache=True", "")
-        filename = f"<twenty-lines-{seed}>"
-        linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
-        ns: dict = {}
-        exec(compile(src, filename, "exec"), ns)
+        ns = define(src, f"<twenty-lines-{seed}>")
         t0 = time.perf_counter()
         ns["kernel"](3, 1.0)
         if seed:
@@ -308,18 +314,12 @@ def branchy_source(shape: str, n: int) -> str:
 
 def compile_scaling(sizes=(1000, 3000)) -> dict:
     """stickyjit's first-call time of each BRANCHY shape at each size (the compile, nearly all)."""
-    import linecache
-
     import stickyjit
 
     out: dict = {}
     for shape, (args, _, _) in BRANCHY.items():
         for n in sizes:
-            src = branchy_source(shape, n)
-            filename = f"<branchy-{shape}-{n}>"
-            linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
-            ns: dict = {}
-            exec(compile(src, filename, "exec"), ns)
+            ns = define(branchy_source(shape, n), f"<branchy-{shape}-{n}>")
             f = stickyjit.jit(ns["f"])
             a = eval(args, ns)
             t0 = time.perf_counter()

@@ -3,11 +3,22 @@ its variable plus constants runs without those bounds checks when one test befor
 shows them all in range, and the checked loop otherwise. Whichever copy runs, the answer, the
 exception and everything written before it must be CPython's."""
 
+import linecache
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stickyjit import jit
+
+
+def define(src, filename):
+    """The function `k` of `src`, run as a module named `filename` (its text in linecache, where
+    the compiler reads it)."""
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    ns: dict = {}
+    exec(compile(src, filename, "exec"), ns)
+    return ns["k"]
 
 
 def run_both(f, *args):
@@ -162,13 +173,7 @@ def test_random_offsets_and_bounds(size, start, stop, c1, c2):
         "        s += 1.0\n"
         "    return s\n"
     )
-    ns: dict = {}
-    import linecache
-
-    filename = f"<versioning-{c1}-{c2}>"
-    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
-    exec(compile(src, filename, "exec"), ns)
-    assert_same(ns["k"], np.arange(float(size)), np.zeros(size), start, stop)
+    assert_same(define(src, f"<versioning-{c1}-{c2}>"), np.arange(float(size)), np.zeros(size), start, stop)
 
 
 def test_a_row_index_fixed_in_the_inner_loop():
@@ -231,10 +236,4 @@ def test_random_linear_indices(size, start, stop, p, sign, c):
         "        s += 1.0\n"
         "    return s\n"
     )
-    ns: dict = {}
-    import linecache
-
-    filename = f"<versioning-linear-{sign}-{c}>"
-    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
-    exec(compile(src, filename, "exec"), ns)
-    assert_same(ns["k"], np.arange(float(size)), np.zeros(size), start, stop, p)
+    assert_same(define(src, f"<versioning-linear-{sign}-{c}>"), np.arange(float(size)), np.zeros(size), start, stop, p)

@@ -30,6 +30,9 @@ pub struct Local {
     pub span: Span,
     /// Some read of it may find it unassigned: codegen keeps an "is bound" flag for it.
     pub checked: bool,
+    /// The `$iN` temporary `a[i] op= v` evaluates its index into: assigned once, just before
+    /// its one use (`codegen/version.rs` looks through it to the index it holds).
+    pub index_temp: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

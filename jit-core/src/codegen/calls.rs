@@ -2,7 +2,7 @@
 //! module with CPython's error rules, and the libm, LLVM-intrinsic and runtime-helper calls they
 //! use. Every external function compiled code calls is declared from one table ([`Helper`]).
 
-use inkwell::attributes::{Attribute, AttributeLoc};
+use inkwell::attributes::AttributeLoc;
 use inkwell::module::Linkage;
 use inkwell::types::{BasicMetadataTypeEnum, BasicTypeEnum, FunctionType};
 use inkwell::values::{BasicValueEnum, FloatValue, FunctionValue};
@@ -140,8 +140,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
         };
         let f = self.module.add_function(d.name, fty, Some(Linkage::External));
         for attr in d.attrs {
-            let kind = Attribute::get_named_enum_kind_id(attr);
-            f.add_attribute(AttributeLoc::Function, self.ctx.create_enum_attribute(kind, 0));
+            f.add_attribute(AttributeLoc::Function, self.fn_attr(attr));
         }
         f
     }
@@ -181,8 +180,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
         let pow = self.libm("pow", 2);
         let call = self.b().build_call(pow, &[x.into(), y.into()], "pow").u();
-        let kind = inkwell::attributes::Attribute::get_named_enum_kind_id("nobuiltin");
-        call.add_attribute(inkwell::attributes::AttributeLoc::Function, self.ctx().create_enum_attribute(kind, 0));
+        call.add_attribute(AttributeLoc::Function, self.module_gen.fn_attr("nobuiltin"));
         match call.try_as_basic_value() {
             inkwell::values::ValueKind::Basic(v) => v.into_float_value(),
             _ => unreachable!("pow returns a double"),

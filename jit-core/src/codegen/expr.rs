@@ -107,22 +107,19 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let lt = self.module_gen.llty(&self.spec.local_types[*id as usize]);
                 self.b().build_load(lt, self.locals[*id as usize], &self.hir_fn.locals[*id as usize].name).u()
             }
-            // `i + 1`, `i - 1` of a `range` variable proven non-negative (`nonneg.rs`) cannot
-            // wrap: `nsw` tells LLVM so. Early CSE merges the loop's own `i + 1` (which has it) with
-            // this one, and would otherwise drop the flag from both, and IRCE then no longer sees
-            // an induction variable that does not wrap.
-            H::Binary { op: op @ (BinOp::Add | BinOp::Sub), left, right }
-                if ty == Type::Int64 && self.ty(left) == Type::Int64 && self.ty(right) == Type::Int64 && self.nonneg(e) =>
-            {
-                let l = self.expr(left).into_int_value();
-                let r = self.expr(right).into_int_value();
-                let b = self.b();
-                if *op == BinOp::Add { b.build_int_nsw_add(l, r, "add") } else { b.build_int_nsw_sub(l, r, "sub") }.u().into()
-            }
             H::Binary { op, left, right } => {
                 let l = self.expr(left);
                 let r = self.expr(right);
                 let v = self.binary(*op, l, &self.ty(left), r, &self.ty(right), &ty);
+                // `i + 1`, `i - 1` of a `range` variable proven non-negative (`nonneg.rs`) cannot
+                // wrap: `nsw` tells LLVM so. Early CSE merges the loop's own `i + 1` (which has
+                // it) with this one, and would otherwise drop the flag from both, and IRCE then no
+                // longer sees an induction variable that does not wrap.
+                if matches!(op, BinOp::Add | BinOp::Sub) && ty == Type::Int64 && self.nonneg(e) {
+                    if let Some(inst) = v.into_int_value().as_instruction() {
+                        inst.set_no_signed_wrap_flag(true).expect("an add or sub takes nsw");
+                    }
+                }
                 if self.is_float32(e) {
                     self.round_f32(v)
                 } else {

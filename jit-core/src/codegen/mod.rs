@@ -113,9 +113,13 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
         self.ctx.struct_type(&[self.llty(t), self.status_llty().into()], false)
     }
 
+    /// The function attribute `name` (an enum attribute: `nounwind`, `inlinehint`, ...).
+    fn fn_attr(&self, name: &str) -> Attribute {
+        self.ctx.create_enum_attribute(Attribute::get_named_enum_kind_id(name), 0)
+    }
+
     fn nounwind(&self, f: FunctionValue<'ctx>) {
-        let kind = Attribute::get_named_enum_kind_id("nounwind");
-        f.add_attribute(AttributeLoc::Function, self.ctx.create_enum_attribute(kind, 0));
+        f.add_attribute(AttributeLoc::Function, self.fn_attr("nounwind"));
     }
 
     fn declare_inner(&self, i: usize, spec: &TypedFunction) -> FunctionValue<'ctx> {
@@ -129,8 +133,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
         // A jitted helper is worth inlining where LLVM's default threshold says no: every array
         // access in it carries a cold error path that counts against its size (a three-line
         // `swap(a, i, j)` with four checked accesses costs 260 against 225; the hint gives 325).
-        let hint = Attribute::get_named_enum_kind_id("inlinehint");
-        f.add_attribute(AttributeLoc::Function, self.ctx.create_enum_attribute(hint, 0));
+        f.add_attribute(AttributeLoc::Function, self.fn_attr("inlinehint"));
         f
     }
 

@@ -191,10 +191,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// The plan to version `for var in range(start, stop)` over `body` (`version::plan`).
     fn version_plan(&self, var: hir::LocalId, body: &[hir::Stmt]) -> Option<super::version::Plan> {
         let locals = &self.hir_fn.locals;
-        let is_temp = |id: hir::LocalId| {
-            let name = &locals[id as usize].name;
-            name.strip_prefix("$i").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        };
+        let is_temp = |id: hir::LocalId| locals[id as usize].index_temp;
         let always_bound = |id: hir::LocalId| !locals[id as usize].checked;
         let ndim = |id: hir::LocalId| match &self.spec.local_types[id as usize] {
             Type::Array(a) => Some(a.ndim as u32),
@@ -215,7 +212,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let c128 = |c: i64| i128t.const_int(c as u64, true);
         let (first, last) = (wide(self, start), self.b().build_int_sub(wide(self, stop), c128(1), "last.i").u());
         let mut ok = self.ctx().bool_type().const_all_ones();
-        for a in &plan.accesses {
+        for a in &plan.checks {
             let id = a.array as usize;
             let lt = self.module_gen.llty(&self.spec.local_types[id]);
             let arr = self.b().build_load(lt, self.locals[id], "versioned").u().into_struct_value();

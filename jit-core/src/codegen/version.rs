@@ -45,22 +45,22 @@ pub(super) struct Linear {
     pub offset: i64,
 }
 
-/// One qualifying access: the index expression `item` (by id) on `axis` of `array`, in linear
-/// form.
+/// What the test before the loop checks: the index `form` on `axis` of `array` stays in range.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Access {
+pub(super) struct Check {
     pub array: LocalId,
     pub axis: u32,
-    pub item: hir::ExprId,
     pub form: Linear,
 }
 
-/// A versioned loop: the accesses its test covers, and the `$iN` temporaries of its body (by
-/// local) with the index expression each holds.
+/// A versioned loop: the checks of its test (one per distinct array, axis and index form), the
+/// index expressions they cover (array, axis, the index expression's id), and the `$iN`
+/// temporaries of its body (by local) with the index expression each holds.
 #[derive(Clone, Debug)]
 pub(super) struct Plan {
-    pub accesses: Vec<Access>,
-    pub temps: HashMap<LocalId, hir::Expr>,
+    pub checks: Vec<Check>,
+    covered: Vec<(LocalId, u32, hir::ExprId)>,
+    temps: HashMap<LocalId, hir::Expr>,
 }
 
 impl Plan {
@@ -69,7 +69,7 @@ impl Plan {
     pub(super) fn covers(&self, array: &hir::Expr, index: &hir::Expr, axis: u32) -> bool {
         let H::Local { id: array, .. } = array.kind else { return false };
         let Some(item) = self.item(index, axis) else { return false };
-        self.accesses.iter().any(|a| a.array == array && a.axis == axis && a.item == item.id)
+        self.covered.contains(&(array, axis, item.id))
     }
 
     /// The index expression of `axis` in the subscript `index`.
@@ -103,7 +103,7 @@ pub(super) fn plan(
     }
     let mut temps = HashMap::new();
     collect_temps(body, &is_temp, &mut temps);
-    let mut p = Plan { accesses: Vec::new(), temps };
+    let mut p = Plan { checks: Vec::new(), covered: Vec::new(), temps };
     let mut subscripts = Vec::new();
     for s in body {
         subscripts_of_stmt(s, &mut subscripts);
@@ -121,13 +121,14 @@ pub(super) fn plan(
             if form.coef.abs() > 1 || form.offset.abs() >= MAX_OFFSET {
                 continue;
             }
-            let a = Access { array: id, axis, item: item.id, form };
-            if !p.accesses.contains(&a) {
-                p.accesses.push(a);
+            p.covered.push((id, axis, item.id));
+            let check = Check { array: id, axis, form };
+            if !p.checks.contains(&check) {
+                p.checks.push(check);
             }
         }
     }
-    (!p.accesses.is_empty()).then_some(p)
+    (!p.checks.is_empty()).then_some(p)
 }
 
 /// `e` as `coef * var + sum(sign * local) + offset`, when it is built of `var`, int literals and

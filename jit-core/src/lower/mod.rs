@@ -134,7 +134,7 @@ impl<'a> Lowerer<'a> {
             return id;
         }
         let id = self.locals.len() as LocalId;
-        self.locals.push(hir::Local { name: name.to_string(), span, checked: false });
+        self.locals.push(hir::Local { name: name.to_string(), span, checked: false, index_temp: false });
         self.by_name.insert(name.to_string(), id);
         id
     }
@@ -295,6 +295,7 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Vec<hir::Stmt>> {
         let n = self.locals.len();
         let idx = self.local(&format!("$i{n}"), index.span);
+        self.locals[idx as usize].index_temp = true;
         let (av, iv) = (self.expr(value)?, self.expr(index)?);
         let assign = |l: LocalId, v: hir::Expr, sp: Span| hir::Stmt {
             kind: hir::StmtKind::Assign { targets: vec![hir::Target::Local(l, sp)], value: v },
