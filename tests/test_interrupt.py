@@ -88,6 +88,14 @@ def short_outer_while(n):
             s = (s * 31 + d) % 1000003
     return s
 
+@jit(nogil=True)
+def spin_while_nogil(n):
+    # Runs with the GIL released: the poll takes it back to run Python's handler.
+    x = 0
+    while n > 0:
+        x = (x * 31 + 7) % 1000003
+    return x
+
 @jit
 def helper_loop(a):
     s = 0.0
@@ -110,6 +118,7 @@ calls = {
     "callee": (calls_helper, (np.ones(1000),), None),
     "short_outer": (short_outer, (10**15,), (10,)),
     "short_outer_while": (short_outer_while, (1,), (0,)),
+    "while_nogil": (spin_while_nogil, (1,), (0,)),
 }
 f, args, warm = calls[which]
 if warm is not None:
@@ -166,7 +175,18 @@ def interrupt(tmp_path, which: str, *extra: str, signals: int = 1) -> tuple[str,
 
 
 @pytest.mark.parametrize(
-    "which", ["while", "for", "nest", "popcounts", "nest_with_break", "callee", "short_outer", "short_outer_while"]
+    "which",
+    [
+        "while",
+        "for",
+        "nest",
+        "popcounts",
+        "nest_with_break",
+        "callee",
+        "short_outer",
+        "short_outer_while",
+        "while_nogil",
+    ],
 )
 def test_sigint_stops_a_long_compiled_loop(tmp_path, which):
     line, took = interrupt(tmp_path, which)

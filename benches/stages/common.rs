@@ -42,7 +42,7 @@ pub fn shape(p: &infer::TypedProgram) -> optimize::Shape {
 
 /// The unoptimized module of a kernel under `symbol`.
 pub fn module<'ctx>(ctx: &'ctx Context, p: &infer::TypedProgram, symbol: &str) -> Module<'ctx> {
-    codegen::codegen(ctx, p, symbol, true)
+    codegen::codegen(ctx, p, symbol, &jit_core::Options::default())
 }
 
 /// The object file of a kernel under `symbol`.

@@ -58,11 +58,76 @@ pub struct Options {
     /// Array indices are checked (IndexError when out of range); `@jit(boundscheck=False)`
     /// only wraps negative ones, as Numba does.
     pub boundscheck: bool,
+    /// `@jit(fastmath=...)`: the LLVM fast-math flags put on every float operation and float
+    /// call of the program (none by default: CPython's exact answers).
+    pub fastmath: FastMath,
+    /// `@jit(error_model=...)`: what a division by zero does.
+    pub error_model: ErrorModel,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { opt_level: optimize::OptLevel::O3, boundscheck: true }
+        Options {
+            opt_level: optimize::OptLevel::O3,
+            boundscheck: true,
+            fastmath: FastMath::NONE,
+            error_model: ErrorModel::Python,
+        }
+    }
+}
+
+/// Numba's `error_model` option: what dividing by zero does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ErrorModel {
+    /// CPython's ZeroDivisionError (the default).
+    #[default]
+    Python,
+    /// NumPy's answer, no exception: a float division gives inf or nan; an integer `//` or `%`
+    /// gives 0.
+    Numpy,
+}
+
+/// A set of LLVM fast-math flags, by Numba's names (`@jit(fastmath={"nnan", "arcp"})`;
+/// `fastmath=True` is `fast`, every flag).
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub struct FastMath(u8);
+
+impl FastMath {
+    pub const NONE: FastMath = FastMath(0);
+    /// The flag names Numba accepts, in bit order (`fast` is all of them).
+    pub const NAMES: [&'static str; 7] = ["reassoc", "nnan", "ninf", "nsz", "arcp", "contract", "afn"];
+
+    /// The set named by `names` (Numba's and LLVM's names; `fast` means all), or the first
+    /// name that is not a flag.
+    pub fn from_names<'n>(names: impl IntoIterator<Item = &'n str>) -> Result<FastMath, &'n str> {
+        let mut bits = 0u8;
+        for n in names {
+            bits |= match n {
+                "fast" => 0x7f,
+                _ => 1 << Self::NAMES.iter().position(|f| *f == n).ok_or(n)?,
+            };
+        }
+        Ok(FastMath(bits))
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn has(self, name: &str) -> bool {
+        FastMath::from_names([name]).is_ok_and(|f| f.0 & self.0 == f.0 && f.0 != 0)
+    }
+
+    /// The flags that are set, by name.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        Self::NAMES.into_iter().enumerate().filter(move |(i, _)| self.0 & (1 << i) != 0).map(|(_, n)| n)
+    }
+}
+
+/// The flag names (part of the code key's options text).
+impl std::fmt::Debug for FastMath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{{{}}}", self.names().collect::<Vec<_>>().join(", "))
     }
 }
 
@@ -136,6 +201,7 @@ pub fn callees_text(units: &[Unit]) -> String {
 pub fn key_parts(
     units: &[Unit],
     arg_types: &[Type],
+    declared_ret: Option<&Type>,
     options: &Options,
     shape: optimize::Shape,
     target: &optimize::TargetIdentity,
@@ -154,7 +220,13 @@ pub fn key_parts(
         ("cpu", format!("{} {} {}", target.triple, target.cpu, target.features)),
         ("options", format!("{options:?}")),
         ("source", normalize::hex(&root.fp.code)),
-        ("arguments", arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")),
+        ("arguments", {
+            let args = arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
+            match declared_ret {
+                Some(t) => format!("{args} -> {t}"),
+                None => args,
+            }
+        }),
         ("globals", globals_text(root.env)),
         ("callees", callees_text(units)),
     ]
@@ -167,7 +239,7 @@ pub fn code_key_of(parts: &[(&'static str, String)]) -> String {
         h.update(&(s.len() as u64).to_le_bytes());
         h.update(s.as_bytes());
     };
-    put("stickyjit code key v10");
+    put("stickyjit code key v11");
     for (name, value) in parts {
         put(name);
         put(value);
@@ -225,14 +297,16 @@ pub fn prepare(
     options: &Options,
     capture: Capture,
 ) -> Result<Prepared, CompileError> {
-    prepare_program(&[Unit { func, fp, env }], arg_types, options, capture).map_err(|(_, e)| e)
+    prepare_program(&[Unit { func, fp, env }], arg_types, None, options, capture).map_err(|(_, e)| e)
 }
 
-/// Lowers and infers a program (`units[0]` called with `arg_types`, the jitted functions it
-/// reaches after it) and computes its code key. An error says which unit its span is in.
+/// Lowers and infers a program (`units[0]` called with `arg_types`, returning `declared_ret` when
+/// a signature gave one, else what it returns; the jitted functions it reaches after it) and
+/// computes its code key. An error says which unit its span is in.
 pub fn prepare_program(
     units: &[Unit],
     arg_types: &[Type],
+    declared_ret: Option<&Type>,
     options: &Options,
     capture: Capture,
 ) -> Result<Prepared, (usize, CompileError)> {
@@ -241,14 +315,14 @@ pub fn prepare_program(
     // The "lower" timing counts flow too.
     let funcs = lower_and_flow(&pairs)?;
     let lowered = t.elapsed();
-    let typed = infer::infer_program(funcs, arg_types.to_vec()).map_err(|(f, e)| (f as usize, e))?;
+    let typed = infer::infer_program(funcs, arg_types.to_vec(), declared_ret.cloned()).map_err(|(f, e)| (f as usize, e))?;
     let local_names = typed.local_names();
     let allocates = typed.funcs.iter().any(|f| f.allocates);
     let timings = vec![("lower", lowered), ("infer", t.elapsed() - lowered)];
     let typed_ir = capture.typed_ir.then(|| pretty::typed_program(&typed));
     let ret = typed.entry().ret.clone();
     let shape = if typed.is_leaf() { optimize::Shape::Leaf } else { optimize::Shape::Calls };
-    let key_parts = key_parts(units, arg_types, options, shape, &optimize::target_identity());
+    let key_parts = key_parts(units, arg_types, declared_ret, options, shape, &optimize::target_identity());
     let code_key = code_key_of(&key_parts);
     let span = units[0].func.span;
     Ok(Prepared {
@@ -316,7 +390,7 @@ pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compil
         }
     }
     let ctx = inkwell::context::Context::create();
-    let module = codegen::codegen(&ctx, &typed, &symbol, options.boundscheck);
+    let module = codegen::codegen(&ctx, &typed, &symbol, options);
     lap("codegen", &mut timings);
     let unopt = capture.llvm_ir.then(|| module.print_to_string().to_string());
     module.verify().map_err(|e| internal(format!("invalid LLVM IR: {e}")))?;

@@ -93,7 +93,7 @@ impl TestProgram {
 
     /// Lower and infer, the first function called with `args`.
     pub fn infer(&self, args: &[Type]) -> Result<TypedProgram, (usize, CompileError)> {
-        infer::infer_program(self.lower()?, args.to_vec()).map_err(|(f, e)| (f as usize, e))
+        infer::infer_program(self.lower()?, args.to_vec(), None).map_err(|(f, e)| (f as usize, e))
     }
 
     /// The error as the user sees it ([`CompileError::render`], as jit-py raises it): the
@@ -189,7 +189,7 @@ pub fn snapshot(src: &str, args: &[Type]) -> String {
 /// generic x86-64 CPU rather than the host's, so that its text is the same on every machine
 /// (the host's vector width would otherwise show in every vectorized loop).
 pub fn module<'ctx>(ctx: &'ctx Context, p: &TypedProgram, optimized: bool) -> Module<'ctx> {
-    let m = codegen::codegen(ctx, p, "sj_snapshot", true);
+    let m = codegen::codegen(ctx, p, "sj_snapshot", &crate::Options::default());
     m.verify().unwrap_or_else(|e| panic!("invalid LLVM IR: {e}"));
     if optimized {
         use inkwell::targets::{CodeModel, RelocMode, Target, TargetMachine};

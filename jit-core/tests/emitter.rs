@@ -19,7 +19,7 @@ fn objects(src: &str, args: &[Type]) -> (Vec<u8>, Vec<u8>) {
     // use-list order: each path gets a module made from scratch.
     let emit = |fresh: bool| {
         let ctx = inkwell::context::Context::create();
-        let module = codegen::codegen(&ctx, &typed, "sj_emitter_test", true);
+        let module = codegen::codegen(&ctx, &typed, "sj_emitter_test", &jit_core::Options::default());
         let shape = if typed.is_leaf() { Shape::Leaf } else { Shape::Calls };
         optimize::optimize(&module, OptLevel::O3, shape).unwrap();
         if fresh { optimize::emit_object_fresh(&module) } else { optimize::emit_object(&module) }.unwrap()

@@ -276,3 +276,107 @@ pub fn classify_slow(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &
         ob.get_type().name()?
     )))
 }
+
+/// The kind a signature's descriptor names (`stickyjit.types.native`): a dtype name, or
+/// `("array", dtype, ndim, layout, readonly)`, or `("tuple", [items])`.
+pub fn kind_of_descriptor(d: &Bound<'_, PyAny>) -> PyResult<Kind> {
+    if let Ok(name) = d.extract::<String>() {
+        return Dtype::from_name(&name)
+            .map(Kind::scalar)
+            .ok_or_else(|| PyTypeError::new_err(format!("a signature's argument cannot be of type {name}")));
+    }
+    let (tag, rest): (String, Bound<'_, PyTuple>) = {
+        let t = d.cast::<PyTuple>()?;
+        (t.get_item(0)?.extract()?, t.get_slice(1, t.len()))
+    };
+    match tag.as_str() {
+        "array" => {
+            let (dtype, ndim, layout, readonly): (String, u8, String, bool) = rest.extract()?;
+            let dtype = Dtype::from_name(&dtype).ok_or_else(|| PyTypeError::new_err(format!("no arrays of {dtype}")))?;
+            let layout = match layout.as_str() {
+                // A contiguous 1-d array is C (the dispatcher classifies it so).
+                "C" => Layout::C,
+                "F" if ndim == 1 => Layout::C,
+                "F" => Layout::F,
+                _ => Layout::A,
+            };
+            Ok(Kind::Array(ArrayType { dtype, ndim, layout, readonly }))
+        }
+        "tuple" => {
+            let items: Vec<Bound<'_, PyAny>> = rest.get_item(0)?.extract()?;
+            Ok(Kind::tuple(items.iter().map(kind_of_descriptor).collect::<PyResult<_>>()?))
+        }
+        other => Err(PyTypeError::new_err(format!("unknown type descriptor {other:?}"))),
+    }
+}
+
+/// The return type a signature's descriptor names (`"none"` too).
+pub fn return_type_of_descriptor(d: &Bound<'_, PyAny>) -> PyResult<Type> {
+    if d.extract::<String>().is_ok_and(|s| s == "none") {
+        return Ok(Type::None);
+    }
+    let k = kind_of_descriptor(d)?;
+    Ok(match k {
+        // A declared float32 result is rounded to float32 (the argument carrier is float64).
+        Kind::Float32 => Type::Float32,
+        k => k.core_type(),
+    })
+}
+
+/// Passing an argument of kind `from` to a parameter a signature declares `to`: `None` when
+/// the kinds do not convert (a float to an int, an array of another dtype, dimension count or
+/// a stricter layout, a read-only array to a writable one, a tuple of other kinds), else the
+/// slot for `to` (an error when an int does not fit a narrower declared integer). What
+/// converts: bool to any number, an integer to a wider integer or to a float, an int to a
+/// narrower integer when its value fits, float32 and float64 to each other (rounded to
+/// float32), an array to the same array with layout A or read-only.
+pub fn convert(from: Kind, to: Kind, slot: Slot) -> Option<Result<Slot, String>> {
+    if from == to {
+        return Some(Ok(slot));
+    }
+    let (Some(fd), Some(td)) = (from.dtype(), to.dtype()) else {
+        return match (from, to) {
+            (Kind::Array(a), Kind::Array(b))
+                if a.dtype == b.dtype
+                    && a.ndim == b.ndim
+                    && (b.layout == Layout::A || a.layout == b.layout)
+                    && (b.readonly || !a.readonly) =>
+            {
+                Some(Ok(slot))
+            }
+            _ => None,
+        };
+    };
+    // The value, from the slot as `from`'s core type holds it.
+    enum V {
+        I(i128),
+        F(f64),
+    }
+    let v = match fd {
+        Dtype::Bool => V::I(abi::slot_bool(slot) as i128),
+        Dtype::UInt64 => V::I(slot as i128),
+        Dtype::Float32 | Dtype::Float64 => V::F(abi::slot_float(slot)),
+        _ => V::I(abi::slot_int(slot) as i128),
+    };
+    Some(Ok(match (v, td) {
+        (V::F(_), t) if !t.is_float() => return None,
+        (V::F(x), Dtype::Float32) => abi::float_slot(x as f32 as f64),
+        (V::F(x), _) => abi::float_slot(x),
+        (V::I(i), Dtype::Float32) => abi::float_slot(i as f32 as f64),
+        (V::I(i), Dtype::Float64) => abi::float_slot(i as f64),
+        (V::I(_), Dtype::Bool) => return None,
+        (V::I(i), t) => {
+            let bits = 8 * t.size() as u32;
+            let (lo, hi) =
+                if t.is_signed() { (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1) } else { (0, (1i128 << bits) - 1) };
+            if i < lo || i > hi {
+                return Some(Err(format!("{i} does not fit in {}", t.name())));
+            }
+            if t == Dtype::UInt64 {
+                abi::uint_slot(i as u64)
+            } else {
+                abi::int_slot(i as i64)
+            }
+        }
+    }))
+}

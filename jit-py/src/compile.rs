@@ -48,9 +48,21 @@ impl Explain {
     }
 }
 
-/// How a dispatcher compiles: its options, and what its last compile did.
+/// A signature given to the decorator (`@jit("float64(float64[:], int64)")`): its argument
+/// kinds, its return type when it names one, and its text as the user wrote it, for messages.
+#[derive(Clone)]
+pub(crate) struct Declared {
+    pub kinds: Vec<Kind>,
+    pub ret: Option<Type>,
+    pub text: String,
+}
+
+/// How a dispatcher compiles: its options, the signatures it was given, and what its last
+/// compile did.
 pub(crate) struct Compiler {
     options: Options,
+    /// The signatures given to the decorator (none: any argument types compile).
+    pub declared: Vec<Declared>,
     /// Whether compiled code is looked up in and written to the on-disk cache (`cache=`).
     use_cache: bool,
     /// Why the last compile was or was not served by the on-disk cache (`explain()`).
@@ -64,8 +76,13 @@ pub(crate) struct Compiler {
 pub(crate) type CompiledWithDeps = (Compiled, Arc<Vec<Dep>>);
 
 impl Compiler {
-    pub fn new(options: Options, use_cache: bool) -> Self {
-        Compiler { options, use_cache, last_explain: Mutex::new(None), stale_reason: Mutex::new(None) }
+    pub fn new(options: Options, use_cache: bool, declared: Vec<Declared>) -> Self {
+        Compiler { options, declared, use_cache, last_explain: Mutex::new(None), stale_reason: Mutex::new(None) }
+    }
+
+    /// The return type a given signature declares for `kinds`.
+    fn declared_ret(&self, kinds: &[Kind]) -> Option<&Type> {
+        self.declared.iter().find(|d| d.kinds == kinds).and_then(|d| d.ret.as_ref())
     }
 
     /// The specializations were dropped because of `reason`; the next compile's `explain()` says so.
@@ -151,7 +168,8 @@ impl Compiler {
             .map(|m| jit_core::Unit { func: &m.parsed.ast, fp: &m.parsed.fingerprint, env: &m.env })
             .collect();
         let unit_err = |(unit, e): (usize, jit_core::CompileError)| program.members[unit].parsed.error(py, &e);
-        let prepared = jit_core::prepare_program(&units, &types, &self.options, capture).map_err(unit_err)?;
+        let ret = self.declared_ret(kinds);
+        let prepared = jit_core::prepare_program(&units, &types, ret, &self.options, capture).map_err(unit_err)?;
         let store = crate::disk::store_for(py, self.use_cache, capture);
         let key = prepared.code_key.clone();
         let sig = signature_text(kinds);
@@ -165,7 +183,7 @@ impl Compiler {
                 Err(e) => {
                     crate::disk::discard_unloadable(py, store, &key, &e);
                     explanation = Explain::Said(format!("{name}{sig} was compiled: its cache entry could not be loaded"));
-                    let prepared = jit_core::prepare_program(&units, &types, &self.options, capture).map_err(unit_err)?;
+                    let prepared = jit_core::prepare_program(&units, &types, ret, &self.options, capture).map_err(unit_err)?;
                     self.compile_and_store(py, prepared, Some(store), &parsed, &label, capture)?
                 }
             },

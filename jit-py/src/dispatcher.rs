@@ -14,7 +14,7 @@ use jit_core::abi::{self, EntryFn, Slot};
 use jit_core::{Options, Type};
 
 use crate::args::{classify_arg, classify_fast, Kind};
-use crate::compile::Compiler;
+use crate::compile::{Compiler, Declared};
 use crate::errors::status_error;
 use crate::program::{Dep, Jitted, DEFINITIONS};
 use crate::returned::{holds_array, to_python, Owners};
@@ -22,6 +22,10 @@ use crate::source::Function;
 use crate::vectorcall::VectorCall;
 
 const MAX_FAST_ARGS: usize = 8;
+
+/// A signature as `jit()` hands it over: its argument type descriptors
+/// (`stickyjit.types.native`), its return type's (or None), and its text.
+type DeclaredDescriptor<'py> = (Vec<Bound<'py, PyAny>>, Option<Bound<'py, PyAny>>, String);
 
 /// One specialization: the code compiled for one tuple of argument kinds.
 #[derive(Clone)]
@@ -60,6 +64,8 @@ pub struct Dispatcher {
     /// The value of `program::DEFINITIONS` when the specializations' dependencies were last
     /// known to hold.
     checked_definitions: AtomicU64,
+    /// `nogil=True`: compiled code runs with the GIL released.
+    nogil: bool,
 }
 
 impl Jitted for Dispatcher {
@@ -105,10 +111,11 @@ impl Dispatcher {
             vectorcall: None,
             function: Function::new(py.None(), String::new(), Vec::new(), 0),
             unsupported_signature: true,
-            compiler: Compiler::new(Options::default(), false),
+            compiler: Compiler::new(Options::default(), false, Vec::new()),
             table: AtomicPtr::new(std::ptr::null_mut()),
             snapshots: Mutex::new(Vec::new()),
             checked_definitions: AtomicU64::new(0),
+            nogil: false,
         }
     }
 
@@ -154,7 +161,14 @@ impl Dispatcher {
         };
         // SAFETY: the entry was compiled for exactly these argument kinds and slot layout, and
         // writes `ret_slots` slots.
-        let status = unsafe { (spec.entry)(slots.as_ptr(), ret.as_mut_ptr()) };
+        let status = if self.nogil {
+            // Compiled code touches no Python object (its Ctrl-C poll takes the GIL back to run
+            // the signal handlers: `check_signals`); the caller keeps every argument alive.
+            let (entry, args_at, ret_at) = (spec.entry, slots.as_ptr() as usize, ret.as_mut_ptr() as usize);
+            py.detach(move || unsafe { entry(args_at as *const Slot, ret_at as *mut Slot) })
+        } else {
+            unsafe { (spec.entry)(slots.as_ptr(), ret.as_mut_ptr()) }
+        };
         // Arrays: made from the arena (freed here for whatever is not returned, whatever the
         // status) or views of the arguments.
         let mut owners = spec.arrays.then(|| Owners::take(args));
@@ -209,9 +223,54 @@ impl Dispatcher {
         if let Some(spec) = self.find(kinds) {
             return self.call_spec(py, spec, slots, args);
         }
+        if !self.compiler.declared.is_empty() {
+            return self.call_declared(py, kinds, slots, args);
+        }
         self.compile_for(py, kinds)?;
         let spec = self.find(kinds).expect("just compiled");
         self.call_spec(py, spec, slots, args)
+    }
+
+    /// A call of a function given signatures, whose argument kinds are none of them: runs the
+    /// signature its arguments convert to with the fewest conversions (the first of those), or
+    /// raises TypeError naming the signatures (Numba's "No matching definition").
+    #[cold]
+    fn call_declared(&self, py: Python<'_>, kinds: &[Kind], slots: &[Slot], args: &[*mut ffi::PyObject]) -> PyResult<Py<PyAny>> {
+        let mut best: Option<(usize, &Spec)> = None;
+        for spec in self.specs() {
+            let mut cost = 0;
+            let fits = spec.kinds.iter().zip(kinds).enumerate().all(|(i, (&to, &from))| {
+                cost += usize::from(to != from);
+                crate::args::convert(from, to, slots[abi::arg_slot(i)]).is_some()
+            });
+            if fits && best.is_none_or(|(c, _)| cost < c) {
+                best = Some((cost, spec));
+            }
+        }
+        let Some((_, spec)) = best else {
+            let given: Vec<String> = self.compiler.declared.iter().map(|d| d.text.clone()).collect();
+            return Err(PyTypeError::new_err(format!(
+                "No matching definition for argument type(s) {} of {}(): its signatures are {}",
+                crate::compile::signature_text(kinds),
+                self.function.name,
+                given.join(", ")
+            )));
+        };
+        let mut converted = slots.to_vec();
+        for (i, (&to, &from)) in spec.kinds.iter().zip(kinds).enumerate() {
+            let at = abi::arg_slot(i);
+            match crate::args::convert(from, to, slots[at]).expect("checked above") {
+                Ok(s) => converted[at] = s,
+                Err(why) => {
+                    return Err(pyo3::exceptions::PyOverflowError::new_err(format!(
+                        "{}() argument '{}': {why} (the signature's type)",
+                        self.function.name, self.function.param_names[i]
+                    )))
+                }
+            }
+        }
+        let spec = spec.clone();
+        self.call_spec(py, &spec, &converted, args)
     }
 
     /// Compiles (or loads) the specialization for `kinds` and publishes it.
@@ -297,8 +356,18 @@ impl Dispatcher {
 #[pymethods]
 impl Dispatcher {
     #[new]
-    #[pyo3(signature = (py_func, opt_level = 3, cache = true, boundscheck = true))]
-    fn new(py_func: Bound<'_, PyAny>, opt_level: u8, cache: bool, boundscheck: bool) -> PyResult<Self> {
+    #[pyo3(signature = (py_func, opt_level = 3, cache = true, boundscheck = true, fastmath = Vec::new(), error_model = "python", nogil = false, signatures = Vec::new()))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py_func: Bound<'_, PyAny>,
+        opt_level: u8,
+        cache: bool,
+        boundscheck: bool,
+        fastmath: Vec<String>,
+        error_model: &str,
+        nogil: bool,
+        signatures: Vec<DeclaredDescriptor<'_>>,
+    ) -> PyResult<Self> {
         let code = py_func.getattr("__code__").map_err(|_| {
             PyTypeError::new_err(format!(
                 "@jit needs a Python function, not {}",
@@ -317,17 +386,48 @@ impl Dispatcher {
             3 => jit_core::optimize::OptLevel::O3,
             other => return Err(PyTypeError::new_err(format!("opt_level must be 2 or 3, not {other}"))),
         };
+        let fastmath = jit_core::FastMath::from_names(fastmath.iter().map(String::as_str))
+            .map_err(|bad| PyTypeError::new_err(format!("Unrecognized fastmath flag {bad:?}")))?;
+        let error_model = match error_model {
+            "python" => jit_core::ErrorModel::Python,
+            "numpy" => jit_core::ErrorModel::Numpy,
+            other => return Err(PyTypeError::new_err(format!("error_model must be 'python' or 'numpy', not {other:?}"))),
+        };
         let name: String = py_func.getattr("__name__")?.extract()?;
+        let mut declared = Vec::with_capacity(signatures.len());
+        for (arg_descs, ret, text) in &signatures {
+            if arg_descs.len() != nargs || unsupported_signature {
+                return Err(PyTypeError::new_err(format!(
+                    "the signature {text} has {} argument type(s); {name}() takes {nargs} parameter(s)",
+                    arg_descs.len()
+                )));
+            }
+            let kinds = arg_descs.iter().map(crate::args::kind_of_descriptor).collect::<PyResult<Vec<_>>>()?;
+            let ret = ret.as_ref().map(crate::args::return_type_of_descriptor).transpose()?;
+            declared.push(Declared { kinds, ret, text: text.clone() });
+        }
         let param_names = varnames.into_iter().take(nargs).collect();
         Ok(Dispatcher {
             vectorcall: Some(crate::vectorcall::call::<Dispatcher>),
             function: Function::new(py_func.unbind(), name, param_names, posonly),
             unsupported_signature,
-            compiler: Compiler::new(Options { opt_level, boundscheck }, cache),
+            compiler: Compiler::new(Options { opt_level, boundscheck, fastmath, error_model }, cache, declared),
             table: AtomicPtr::new(std::ptr::null_mut()),
             snapshots: Mutex::new(Vec::new()),
             checked_definitions: AtomicU64::new(DEFINITIONS.load(Ordering::Relaxed)),
+            nogil,
         })
+    }
+
+    /// Compiles every signature given to the decorator that is not compiled yet (`jit` calls it
+    /// when it decorates, as Numba compiles them eagerly).
+    fn _compile_declared(&self, py: Python<'_>) -> PyResult<()> {
+        for d in &self.compiler.declared {
+            if self.find(&d.kinds).is_none() {
+                self.compile_for(py, &d.kinds)?;
+            }
+        }
+        Ok(())
     }
 
     /// Calls through `tp_call` (C code calling with a tuple); Python code calls through

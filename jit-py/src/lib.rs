@@ -49,15 +49,25 @@ fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 
 /// The poll compiled code calls after a SIGINT (`jit_core::interrupt`): runs Python's signal
 /// handlers, which only the main thread may do; nonzero when one raised (KeyboardInterrupt). Other
-/// threads leave the flag set for the main thread and go on. Compiled code holds the GIL.
+/// threads leave the flag set for the main thread and go on. Compiled code holds the GIL, except
+/// under `nogil=True`, where the poll takes it back for the handlers and releases it again.
 extern "C" fn check_signals() -> i32 {
     // SAFETY: getpid/gettid cannot fail; on Linux the main thread's id is the process id.
     if unsafe { libc::gettid() != libc::getpid() } {
         return 0;
     }
     jit_core::interrupt::SJ_RT_INTERRUPT.store(0, std::sync::atomic::Ordering::Relaxed);
-    // SAFETY: compiled code runs with the GIL held; PyErr_CheckSignals needs nothing else.
-    unsafe { pyo3::ffi::PyErr_CheckSignals() }
+    // SAFETY: the calling thread is a Python thread (it called compiled code from Python), so
+    // PyGILState_Ensure gives it the GIL with its own thread state when it released it.
+    unsafe {
+        if pyo3::ffi::PyGILState_Check() != 0 {
+            return pyo3::ffi::PyErr_CheckSignals();
+        }
+        let state = pyo3::ffi::PyGILState_Ensure();
+        let raised = pyo3::ffi::PyErr_CheckSignals();
+        pyo3::ffi::PyGILState_Release(state);
+        raised
+    }
 }
 
 /// Runs only the parse stage over `lines` (a file's lines from a function's first line on, as

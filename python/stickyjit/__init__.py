@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import weakref
 
+from . import types
 from ._native import (
     CacheWarning,
     CompileError,
@@ -24,8 +25,15 @@ from ._native import (
     sticky_identity,
 )
 
+# Numba's scalar type names at the top level, as `numba.float64`: `stickyjit.float64[:, ::1]`.
+_TYPE_NAMES = [*types._SCALAR_NAMES, "none", "void"]
+globals().update({name: getattr(types, name) for name in _TYPE_NAMES})
+
 __all__ = [
     "jit",
+    "njit",
+    "prange",
+    "types",
     "CompileError",
     "CacheWarning",
     "StickyJitError",
@@ -33,30 +41,97 @@ __all__ = [
     "stats",
     "sticky_identity",
     "__version__",
+    *_TYPE_NAMES,
 ]
 
-_OPTIONS = {"opt_level", "nopython", "cache", "boundscheck"}
+# Numba's options for CPU code (docs/language.md, "Decorator options"), and stickyjit's opt_level.
+_OPTIONS = {
+    "opt_level",
+    "nopython",
+    "forceobj",
+    "looplift",
+    "cache",
+    "boundscheck",
+    "fastmath",
+    "error_model",
+    "nogil",
+    "parallel",
+    "inline",
+    "locals",
+    "debug",
+}
+_FASTMATH_FLAGS = {"fast", "reassoc", "nnan", "ninf", "nsz", "arcp", "contract", "afn"}
 
 # Sticky identity -> the dispatcher made for it (while something still holds that dispatcher).
 # Re-running an unchanged cell decorates a new function object with the same identity and gets
 # the same dispatcher back, with everything it already compiled (docs/caching.md).
 _STICKY: weakref.WeakValueDictionary[str, Dispatcher] = weakref.WeakValueDictionary()
 
+# The options of a plain @jit, as _options returns them.
+_DEFAULTS = (3, True, True, (), "python", False, False, "never")
 
-def jit(func=None, /, **options):
-    """Compile ``func`` on its first call. Use as ``@jit`` or ``@jit(opt_level=2)``.
 
-    Options: ``opt_level`` (2 or 3, default 3); ``cache`` (default true: compiled code is kept
-    in and loaded from the on-disk cache, see docs/caching.md; ``STICKYJIT_CACHE=0`` turns it
-    off for the process); ``boundscheck`` (default true: an array index out of range raises
-    IndexError; false leaves indices unchecked, as Numba's default does); ``nopython`` (accepted for Numba compatibility; stickyjit always
-    compiles without the interpreter, so it must be true). An unknown option is a ``TypeError``.
+def prange(*args):
+    """Numba's parallel ``range``. Loops over it run serially (as ``range``) until stickyjit
+    runs them on threads (docs/language.md, "Decorator options")."""
+    return range(*args)
+
+
+prange.__stickyjit_builtin__ = "range"
+
+
+def jit(signature_or_function=None, /, **options):
+    """Compile a function on its first call. Use as ``@jit``, ``@jit(**options)``, or with
+    Numba's signatures: ``@jit("float64(float64[:], int64)")``, a list of them, or type objects
+    (``@jit(float64(float64[:, ::1], int32))``), which compile when the function is decorated;
+    a call then runs the signature its argument types convert to, or raises TypeError.
+
+    Options (Numba's, docs/language.md): ``cache`` (default true: compiled code is kept in and
+    loaded from the on-disk cache, docs/caching.md); ``boundscheck`` (default true: an index
+    out of range raises IndexError; false leaves indices unchecked, Numba's default);
+    ``fastmath`` (True, or a set of LLVM fast-math flag names: inexact float rewrites such as
+    ``x ** 2`` into ``x * x``); ``error_model`` (``'python'``: division by zero raises
+    ZeroDivisionError; ``'numpy'``: it gives inf, nan or 0 as NumPy does); ``nogil`` (compiled
+    code runs with the GIL released); ``parallel`` (accepted: ``prange`` loops run serially for
+    now); ``inline``, ``looplift``, ``debug`` (accepted, no effect: LLVM decides inlining);
+    ``nopython`` (must be true) and ``forceobj`` (must be false): stickyjit has no object mode;
+    ``opt_level`` (2 or 3, default 3). An unknown option is a ``TypeError``.
 
     Decorating a function whose sticky identity (docs/caching.md) matches one decorated before
     returns the same dispatcher: re-running an unchanged cell keeps its compiled code.
     """
+    func = signature_or_function
     if func is not None and not options and hasattr(func, "__code__"):
-        return _decorate(func, 3, True, True, sticky_identity(func, (3, True, True)))  # plain @jit: every re-run cell
+        # Plain @jit: every re-run cell.
+        return _decorate(func, _DEFAULTS, [], sticky_identity(func, _DEFAULTS))
+    signatures = []
+    if func is not None and not callable(func) or isinstance(func, types.Type):
+        signatures = [(types.native_signature(sig), str(sig)) for sig in types.parse_signatures(func)]
+        func = None
+    opts = _options(options)
+
+    def decorate(f):
+        identity = None
+        if hasattr(f, "__code__"):
+            identity = sticky_identity(f, (*opts, tuple(text for _, text in signatures)))
+        d = _decorate(f, opts, signatures, identity)
+        if signatures:
+            d._compile_declared()
+        return d
+
+    if func is None:
+        return decorate
+    return decorate(func)
+
+
+def njit(signature_or_function=None, /, **options):
+    """``jit`` (stickyjit always compiles without the interpreter, as Numba's ``njit`` does)."""
+    return jit(signature_or_function, **options)
+
+
+def _options(options):
+    """The options as one tuple (opt_level, cache, boundscheck, fastmath flags, error_model,
+    nogil, parallel, inline), checked as Numba checks them."""
     unknown = set(options) - _OPTIONS
     if unknown:
         raise TypeError(
@@ -65,27 +140,61 @@ def jit(func=None, /, **options):
     nopython = options.get("nopython", True)
     if not nopython:  # Numba takes any true value (nopython=1)
         raise TypeError(f"jit(nopython={nopython!r}) is not supported: stickyjit always compiles in nopython mode")
+    if options.get("forceobj", False):
+        raise TypeError("jit(forceobj=True) is not supported: stickyjit has no object mode")
     opt_level = options.get("opt_level", 3)
     if type(opt_level) is not int or opt_level not in (2, 3):
         raise TypeError(f"jit(opt_level=...) takes 2 or 3, not {opt_level!r}")
-    cache = options.get("cache", True)
     boundscheck = options.get("boundscheck", True)
-    for name, value in (("cache", cache), ("boundscheck", boundscheck)):
+    if boundscheck is None:  # Numba's default: its environment variable decides; ours is on
+        boundscheck = True
+    for name in ("cache", "boundscheck", "nogil", "looplift", "debug"):
+        value = boundscheck if name == "boundscheck" else options.get(name, False)
         if not isinstance(value, bool):
             raise TypeError(f"jit({name}=...) takes True or False, not {value!r}")
+    parallel = options.get("parallel", False)
+    if not isinstance(parallel, (bool, dict)):
+        raise TypeError(f"jit(parallel=...) takes True, False or a dict of options, not {parallel!r}")
+    error_model = options.get("error_model", "python")
+    if error_model not in ("python", "numpy"):
+        raise ValueError(f"jit(error_model=...) takes 'python' or 'numpy', not {error_model!r}")
+    inline = options.get("inline", "never")
+    if inline not in ("never", "always"):
+        raise TypeError(f"jit(inline=...) takes 'never' or 'always', not {inline!r}")
+    local_types = options.get("locals", {})
+    if not isinstance(local_types, dict):
+        raise TypeError(f"jit(locals=...) takes a dict of variable names to types, not {local_types!r}")
+    if local_types:
+        raise TypeError("jit(locals={...}) is not supported yet: leave the variables' types to inference")
+    return (
+        opt_level,
+        options.get("cache", True),
+        boundscheck,
+        _fastmath(options.get("fastmath", False)),
+        error_model,
+        options.get("nogil", False),
+        bool(parallel),
+        inline,
+    )
 
-    def decorate(f):
-        identity = sticky_identity(f, (opt_level, cache, boundscheck)) if hasattr(f, "__code__") else None
-        return _decorate(f, opt_level, cache, boundscheck, identity)
 
-    if func is None:
-        return decorate
-    if not callable(func):
-        raise TypeError(f"jit() takes a function, not {type(func).__name__}")
-    return decorate(func)
+def _fastmath(value):
+    """Numba's fastmath option as a sorted tuple of flag names (True is ``fast``, every flag)."""
+    if value is True:
+        return ("fast",)
+    if value is False:
+        return ()
+    if isinstance(value, dict):
+        value = {flag for flag, on in value.items() if on}
+    if not isinstance(value, (set, frozenset)):
+        raise ValueError(f"Expected fastmath option(s) to be either a bool, dict or set, not {value!r}")
+    bad = {str(v) for v in value} - _FASTMATH_FLAGS if all(isinstance(v, str) for v in value) else value
+    if bad:
+        raise ValueError(f"Unrecognized fastmath flags: {sorted(map(str, bad))}; known: {sorted(_FASTMATH_FLAGS)}")
+    return tuple(sorted(value))
 
 
-def _decorate(f, opt_level, cache, boundscheck, identity):
+def _decorate(f, opts, signatures, identity):
     """The dispatcher of `f`: the one made before for the same sticky identity, or a new one."""
     # A global name may be about to refer to another jitted function: callers compiled against
     # the old one re-check their bindings on their next call (docs/caching.md).
@@ -96,7 +205,19 @@ def _decorate(f, opt_level, cache, boundscheck, identity):
             d._adopt(f)
             f.__stickyjit_dispatcher__ = d
             return d
-    d = Dispatcher(f, opt_level, cache, boundscheck)
+    if not callable(f):
+        raise TypeError(f"jit() takes a function, not {type(f).__name__}")
+    opt_level, cache, boundscheck, fastmath, error_model, nogil, _parallel, _inline = opts
+    d = Dispatcher(
+        f,
+        opt_level,
+        cache,
+        boundscheck,
+        list(fastmath),
+        error_model,
+        nogil,
+        [(args, ret, text) for (args, ret), text in signatures],
+    )
     for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
         try:
             setattr(d, attr, getattr(f, attr))

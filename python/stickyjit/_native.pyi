@@ -17,8 +17,17 @@ class CacheWarning(UserWarning): ...
 
 class Dispatcher:
     def __init__(
-        self, py_func: Callable[..., Any], opt_level: int = 3, cache: bool = True, boundscheck: bool = True
+        self,
+        py_func: Callable[..., Any],
+        opt_level: int = 3,
+        cache: bool = True,
+        boundscheck: bool = True,
+        fastmath: list[str] = ...,
+        error_model: str = "python",
+        nogil: bool = False,
+        signatures: list[tuple[list[Any], Any, str]] = ...,
     ) -> None: ...
+    def _compile_declared(self) -> None: ...
     def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
     @property
     def signatures(self) -> list[tuple[str, ...]]: ...

@@ -280,6 +280,9 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             out.append((name, Global.SELF, None))
         elif isinstance(value, dispatcher_type):
             out.append((name, Global.JITTED, value))
+        elif isinstance(getattr(value, "__stickyjit_builtin__", None), str):
+            # stickyjit.prange: the builtin it compiles as.
+            out.append((name, Global.BUILTIN, value.__stickyjit_builtin__))
         elif _numpy_name(value) is not None:
             out.append((name, Global.NUMPY, _numpy_name(value)))
         elif _numpy_dtype(value) is not None:

@@ -9,6 +9,7 @@ use crate::ast::BinOp;
 use crate::hir;
 use crate::runtime::Status;
 use crate::types::Type;
+use crate::ErrorModel;
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// `l op r`, computed in `ty`, the type inference gave it (an expression's type in the
@@ -32,15 +33,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 // then divide; dividing by zero is Python's ZeroDivisionError, as in Numba.
                 let x = self.cast(l, lt, &Type::Float64).into_float_value();
                 let y = self.cast(r, rt, &Type::Float64).into_float_value();
-                let z = b.build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();
-                self.fail_if(z, Status::IntTrueDivZero as u32);
+                self.float_zero_divisor(y, Status::IntTrueDivZero);
                 return self.b().build_float_div(x, y, "div").u().into();
             }
             if lt.is_float() || rt.is_float() {
                 let x = self.cast(l, lt, &Type::Float64).into_float_value();
                 let y = self.cast(r, rt, &Type::Float64).into_float_value();
-                let z = b.build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();
-                self.fail_if(z, Status::FloatDivZero as u32);
+                self.float_zero_divisor(y, Status::FloatDivZero);
                 return self.b().build_float_div(x, y, "div").u().into();
             }
             let x = self.cast(l, lt, &Type::Int64).into_int_value();
@@ -143,9 +142,44 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.spec.aug_types[&value.id].clone()
     }
 
+    /// A float divisor of zero: Python's ZeroDivisionError (`status`), or under
+    /// `error_model='numpy'` nothing (IEEE division gives NumPy's inf or nan). The zero test.
+    fn float_zero_divisor(&mut self, y: FloatValue<'ctx>, status: Status) -> IntValue<'ctx> {
+        let z = self.b().build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();
+        if self.module_gen.error_model == ErrorModel::Python {
+            self.fail_if(z, status as u32);
+        }
+        z
+    }
+
+    /// An integer divisor of zero: Python's ZeroDivisionError (`status`), or under
+    /// `error_model='numpy'` NumPy's answer 0. Returns the divisor to divide by (1 in place of
+    /// a zero, so nothing traps) and, for NumPy's model, the zero test to pick 0 by
+    /// ([`FnGen::numpy_zero`]).
+    fn int_zero_divisor(&mut self, y: IntValue<'ctx>, status: Status) -> (IntValue<'ctx>, Option<IntValue<'ctx>>) {
+        let z = self.b().build_int_compare(IntPredicate::EQ, y, self.i64(0), "z").u();
+        match self.module_gen.error_model {
+            ErrorModel::Python => {
+                self.fail_if(z, status as u32);
+                (y, None)
+            }
+            ErrorModel::Numpy => (self.b().build_select(z, self.i64(1), y, "y1").u().into_int_value(), Some(z)),
+        }
+    }
+
+    /// `v`, or `zero_value` where [`FnGen::int_zero_divisor`] found a zero divisor.
+    fn numpy_zero(&self, zero: Option<IntValue<'ctx>>, zero_value: IntValue<'ctx>, v: IntValue<'ctx>) -> IntValue<'ctx> {
+        match zero {
+            Some(z) => self.b().build_select(z, zero_value, v, "npzero").u().into_int_value(),
+            None => v,
+        }
+    }
+
     pub(super) fn int_truediv(&mut self, x: IntValue<'ctx>, y: IntValue<'ctx>) -> FloatValue<'ctx> {
         let z = self.b().build_int_compare(IntPredicate::EQ, y, self.i64(0), "z").u();
-        self.fail_if(z, Status::IntTrueDivZero as u32);
+        if self.module_gen.error_model == ErrorModel::Python {
+            self.fail_if(z, Status::IntTrueDivZero as u32);
+        }
         let b = self.b();
         let f64t = self.ctx().f64_type();
         // Both in [-2**53, 2**53]: conversion is exact, so one IEEE division is correctly rounded.
@@ -155,7 +189,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let ys = b.build_int_add(y, off, "ys").u();
         let xok = b.build_int_compare(IntPredicate::ULE, xs, lim, "xok").u();
         let yok = b.build_int_compare(IntPredicate::ULE, ys, lim, "yok").u();
-        let fast = b.build_and(xok, yok, "fast").u();
+        let mut fast = b.build_and(xok, yok, "fast").u();
+        if self.module_gen.error_model == ErrorModel::Numpy {
+            // A zero divisor takes the fast path, whose IEEE division gives NumPy's inf or nan.
+            fast = b.build_or(fast, z, "fast").u();
+        }
         let fast_bb = self.block_named("div.fast");
         let slow_bb = self.block_named("div.slow");
         let end = self.block_named("div.end");
@@ -178,8 +216,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// Python's `//` (floor) or `%` (sign of the divisor) on int64; `MIN // -1` wraps.
     pub(super) fn int_divmod(&mut self, x: IntValue<'ctx>, y: IntValue<'ctx>, want_div: bool) -> IntValue<'ctx> {
-        let z = self.b().build_int_compare(IntPredicate::EQ, y, self.i64(0), "z").u();
-        self.fail_if(z, if want_div { Status::IntFloorDivZero } else { Status::IntModZero } as u32);
+        let (y, zero) = self.int_zero_divisor(y, if want_div { Status::IntFloorDivZero } else { Status::IntModZero });
+        let v = self.int_divmod_nonzero(x, y, want_div);
+        self.numpy_zero(zero, self.i64(0), v)
+    }
+
+    /// [`FnGen::int_divmod`] by a divisor that is not zero.
+    fn int_divmod_nonzero(&mut self, x: IntValue<'ctx>, y: IntValue<'ctx>, want_div: bool) -> IntValue<'ctx> {
         let b = self.b();
         let (q, r, adj) = match y.get_sign_extended_constant() {
             // A literal divisor other than -1 (the common case): no trap to avoid, and the
@@ -231,20 +274,22 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// uint64 `x // y` or `x % y` (ZeroDivisionError when y is 0, as Numba; NumPy gives 0 and
     /// warns).
     fn uint_divmod(&mut self, x: IntValue<'ctx>, y: IntValue<'ctx>, want_div: bool) -> IntValue<'ctx> {
-        let z = self.b().build_int_compare(IntPredicate::EQ, y, self.i64(0), "z").u();
-        self.fail_if(z, if want_div { Status::IntFloorDivZero } else { Status::IntModZero } as u32);
+        let (y, zero) = self.int_zero_divisor(y, if want_div { Status::IntFloorDivZero } else { Status::IntModZero });
         let b = self.b();
-        if want_div {
-            b.build_int_unsigned_div(x, y, "udiv").u()
-        } else {
-            b.build_int_unsigned_rem(x, y, "urem").u()
-        }
+        let v = if want_div { b.build_int_unsigned_div(x, y, "udiv").u() } else { b.build_int_unsigned_rem(x, y, "urem").u() };
+        self.numpy_zero(zero, self.i64(0), v)
     }
 
     /// `x % y == 0` for int64 (ZeroDivisionError when y is 0).
     pub(super) fn int_divisible(&mut self, x: IntValue<'ctx>, y: IntValue<'ctx>) -> IntValue<'ctx> {
-        let z = self.b().build_int_compare(IntPredicate::EQ, y, self.i64(0), "z").u();
-        self.fail_if(z, Status::IntModZero as u32);
+        let (y, zero) = self.int_zero_divisor(y, Status::IntModZero);
+        let d = self.int_divisible_nonzero(x, y);
+        // NumPy's `x % 0` is 0: divisible.
+        self.numpy_zero(zero, self.ctx().bool_type().const_int(1, false), d)
+    }
+
+    /// [`FnGen::int_divisible`] by a divisor that is not zero.
+    fn int_divisible_nonzero(&mut self, x: IntValue<'ctx>, y: IntValue<'ctx>) -> IntValue<'ctx> {
         let b = self.b();
         if y.get_sign_extended_constant().is_some_and(|c| c != -1) {
             let r = b.build_int_signed_rem(x, y, "r").u();
@@ -269,9 +314,21 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// CPython's `float_floor_div` / `float_rem`, step for step.
+    /// Under `error_model='numpy'`, a zero divisor gives NumPy's answers: `x / y` for `//`
+    /// (inf or nan), `fmod(x, y)` (nan) for `%`.
     pub(super) fn float_divmod(&mut self, x: FloatValue<'ctx>, y: FloatValue<'ctx>, want_div: bool) -> FloatValue<'ctx> {
-        let z = self.b().build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();
-        self.fail_if(z, if want_div { Status::FloatFloorDivZero } else { Status::FloatModZero } as u32);
+        let z = self.float_zero_divisor(y, if want_div { Status::FloatFloorDivZero } else { Status::FloatModZero });
+        let v = self.float_divmod_nonzero(x, y, want_div);
+        if self.module_gen.error_model == ErrorModel::Python {
+            return v;
+        }
+        let b = self.b();
+        let numpy = if want_div { b.build_float_div(x, y, "npdiv").u() } else { b.build_float_rem(x, y, "npmod").u() };
+        b.build_select(z, numpy, v, "npzero").u().into_float_value()
+    }
+
+    /// [`FnGen::float_divmod`] by a divisor that is not zero.
+    fn float_divmod_nonzero(&mut self, x: FloatValue<'ctx>, y: FloatValue<'ctx>, want_div: bool) -> FloatValue<'ctx> {
         let b = self.b();
         let zero = self.f64(0.0);
         let m = b.build_float_rem(x, y, "fmod").u();

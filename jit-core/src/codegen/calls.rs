@@ -173,14 +173,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// rewrite `pow(x, 2.0)` into `x * x` or `pow(2.0, y)` into `exp2(y)`, which can differ
     /// from `pow` in the last bit.
     /// Constant operands are folded here, with the process's own `pow` (the one compiled code
-    /// calls), as CPython folds `1.5 ** 2`: LLVM does not fold a `nobuiltin` call.
+    /// calls), as CPython folds `1.5 ** 2`: LLVM does not fold a `nobuiltin` call. With
+    /// `fastmath` allowing approximate functions (`afn`) it is a plain call LLVM may rewrite.
     pub(super) fn call_pow(&self, x: FloatValue<'ctx>, y: FloatValue<'ctx>) -> FloatValue<'ctx> {
         if let (Some(a), Some(b)) = (const_f64(x), const_f64(y)) {
             return self.f64(libm_pow(a, b));
         }
         let pow = self.libm("pow", 2);
         let call = self.b().build_call(pow, &[x.into(), y.into()], "pow").u();
-        call.add_attribute(AttributeLoc::Function, self.module_gen.fn_attr("nobuiltin"));
+        if !self.module_gen.fastmath.has("afn") {
+            call.add_attribute(AttributeLoc::Function, self.module_gen.fn_attr("nobuiltin"));
+        }
         match call.try_as_basic_value() {
             inkwell::values::ValueKind::Basic(v) => v.into_float_value(),
             _ => unreachable!("pow returns a double"),

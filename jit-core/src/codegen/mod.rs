@@ -12,6 +12,7 @@ mod arith;
 mod array;
 mod calls;
 mod expr;
+mod fastmath;
 mod nonneg;
 mod refs;
 mod stmt;
@@ -33,6 +34,7 @@ use crate::hir;
 use crate::infer::{TypedFunction, TypedProgram};
 use crate::runtime::Status;
 use crate::types::Type;
+use crate::{ErrorModel, FastMath, Options};
 
 /// Which side of a conditional branch is the rarely taken one ([`FnGen::branch_cold`]).
 #[derive(Clone, Copy)]
@@ -41,17 +43,26 @@ enum Cold {
     Else,
 }
 
-/// Builds the module for `prog`, exporting its entry point as `symbol`; array indices are
-/// checked when `boundscheck`.
-pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str, boundscheck: bool) -> Module<'ctx> {
+/// Builds the module for `prog`, exporting its entry point as `symbol`, as `options` say (array
+/// indices checked when `boundscheck`, what division by zero does, fast-math flags).
+pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str, options: &Options) -> Module<'ctx> {
     let module = ctx.create_module(symbol);
     let builder = ctx.create_builder();
-    let module_gen = ModuleGen { ctx, module: &module, builder: &builder, prog, boundscheck };
+    let module_gen = ModuleGen {
+        ctx,
+        module: &module,
+        builder: &builder,
+        prog,
+        boundscheck: options.boundscheck,
+        error_model: options.error_model,
+        fastmath: options.fastmath,
+    };
     if prog.is_leaf() {
         // One function that calls nothing: its body is the exported entry itself (no inner
         // function for the optimizer to inline first).
         let entry = module_gen.declare_entry(symbol);
         module_gen.define_inner(entry, prog.entry(), &[entry], true, false);
+        fastmath::apply(&module, options.fastmath);
         return module;
     }
     let funcs: Vec<FunctionValue> = prog.specs.iter().enumerate().map(|(i, s)| module_gen.declare_inner(i, s)).collect();
@@ -60,6 +71,7 @@ pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str, boun
         module_gen.define_inner(funcs[i], spec, &funcs, false, recursive[i]);
     }
     module_gen.define_entry(symbol, funcs[0], prog.entry(), recursive.contains(&true));
+    fastmath::apply(&module, options.fastmath);
     module
 }
 
@@ -84,6 +96,11 @@ struct ModuleGen<'a, 'ctx> {
     prog: &'a TypedProgram,
     /// Whether array indices are checked against the axis sizes.
     boundscheck: bool,
+    /// What division by zero does.
+    error_model: ErrorModel,
+    /// The fast-math flags of the program (`pow` is a builtin LLVM may rewrite when they allow
+    /// approximate functions).
+    fastmath: FastMath,
 }
 
 impl<'a, 'ctx> ModuleGen<'a, 'ctx> {

@@ -94,7 +94,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let rv = match v {
                     Some(v) => {
                         let x = self.expr(v);
-                        self.cast(x, &self.ty(v), &self.spec.ret.clone())
+                        let x = self.cast(x, &self.ty(v), &self.spec.ret.clone());
+                        // A float32 return type declared by a signature rounds what is returned.
+                        if self.spec.ret == Type::Float32 && !self.is_float32(v) {
+                            self.round_f32(x)
+                        } else {
+                            x
+                        }
                     }
                     None => self.ctx().i8_type().const_zero().into(),
                 };

@@ -86,22 +86,30 @@ impl TypedProgram {
 }
 
 pub fn infer(funcs: Vec<hir::Function>, arg_types: Vec<Type>) -> Result<TypedProgram> {
-    infer_program(funcs, arg_types).map_err(|(_, e)| e)
+    infer_program(funcs, arg_types, None).map_err(|(_, e)| e)
 }
 
-/// [`infer`], saying on error which function the error's span is in.
+/// [`infer`], saying on error which function the error's span is in. `declared_ret` is the
+/// return type a signature gave the entry (`@jit("float64(int64)")`): each value it returns must
+/// convert to it without loss of kind (int to float, bool to int, an array to a more general
+/// layout), and is converted.
 pub fn infer_program(
     funcs: Vec<hir::Function>,
     arg_types: Vec<Type>,
+    declared_ret: Option<Type>,
 ) -> std::result::Result<TypedProgram, (FuncId, CompileError)> {
     let root = &funcs[0];
     let mut specs = vec![new_spec(root, 0, arg_types)];
+    let declared = declared_ret.is_some();
+    if let Some(t) = declared_ret {
+        specs[0].ret = t;
+    }
     for _round in 0..64 {
         let mut changed = false;
         let mut i = 0;
         while i < specs.len() {
             let func = specs[i].func;
-            let mut infer_cx = InferCx { funcs: &funcs, specs: &mut specs, current: i, changed: false };
+            let mut infer_cx = InferCx { funcs: &funcs, specs: &mut specs, current: i, changed: false, declared };
             infer_cx.function().map_err(|e| (func, e))?;
             changed |= infer_cx.changed;
             i += 1;
@@ -166,6 +174,8 @@ struct InferCx<'a> {
     /// The specialization being typed.
     current: SpecId,
     changed: bool,
+    /// The entry's return type was declared by a signature: its returns convert to it.
+    declared: bool,
 }
 
 /// `t` where `construct` needs an integer (bool, int64 or uint64; Unknown while inferring):
@@ -201,6 +211,17 @@ impl<'a> InferCx<'a> {
 
     fn unify_ret(&mut self, t: &Type, span: Span) -> Result<()> {
         let cur = &self.specs[self.current].ret;
+        if self.declared && self.current == 0 {
+            // A float64 rounds to a declared float32, as Numba casts it.
+            if !t.is_known() || cur.unify(t).as_ref() == Ok(cur) || (*cur == Type::Float32 && *t == Type::Float64) {
+                return Ok(());
+            }
+            return Err(CompileError::typing(
+                "return value of another type than the signature's",
+                format!("'{}' returns {} where its signature declares {}", self.hir_fn().name, type_name(t), type_name(cur)),
+                span,
+            ));
+        }
         let new = cur.unify(t).map_err(|(a, b)| {
             let construct = if a == Type::None || b == Type::None {
                 "return of None on one path and a value on another"
