@@ -301,8 +301,10 @@ STATUS_CASES = {
 # Failures CPython or NumPy do not have, or cannot be made to happen here: compiled code's own
 # message (a float too large for int64, int ** negative int typed as int, a negative base to a
 # fractional power giving a complex, a value rounded past float range, a full stack, a failed
-# allocation, an array or arange larger than memory).
+# allocation, an array or arange larger than memory, shapes that do not broadcast: NumPy's message
+# names the shapes).
 OWN_MESSAGES = {
+    "BroadcastShapes",
     "FloatTooLargeForInt",
     "IntPowNegativeExponent",
     "NegativeToFractionalPower",

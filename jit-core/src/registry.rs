@@ -528,6 +528,7 @@ statuses! {
     ),
     ArangeLength = 30 => (ValueError, "arange: cannot compute length"),
     ArangeTooBig = 31 => (ValueError, "Maximum allowed size exceeded"),
+    BroadcastShapes = 32 => (ValueError, "operands could not be broadcast together (their shapes differ in an axis where neither is 1)"),
 }
 
 impl Status {

@@ -82,7 +82,8 @@ fn statuses_describe_as_before() {
     assert_eq!(describe_status(1, &[]), (PyExceptionKind::ZeroDivisionError, "division by zero".to_string()));
     assert_eq!(describe_status(31, &[]), (PyExceptionKind::ValueError, "Maximum allowed size exceeded".to_string()));
     assert_eq!(describe_status(0, &[]), (PyExceptionKind::ValueError, "unknown error in compiled code".to_string()));
-    assert_eq!(describe_status(32, &[]), (PyExceptionKind::ValueError, "unknown error in compiled code".to_string()));
+    let past_the_last = Status::ALL.len() as u32;
+    assert_eq!(describe_status(past_the_last, &[]), (PyExceptionKind::ValueError, "unknown error in compiled code".to_string()));
     crate::runtime::sj_rt_index_error(-7, 1, 5);
     assert_eq!(
         describe_status(Status::ArrayIndexOutOfBounds.code(), &[]),

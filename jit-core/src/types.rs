@@ -148,6 +148,51 @@ pub fn promote(a: &Type, b: &Type) -> Option<Type> {
     })
 }
 
+/// NumPy's `promote_types` for two dtypes: the smallest dtype that holds both (a signed and an
+/// unsigned integer of the same size need the next signed size, uint64 with a signed integer
+/// float64; an integer of up to 16 bits fits float32).
+pub fn promote_dtypes(a: Dtype, b: Dtype) -> Dtype {
+    use Dtype::*;
+    let (sa, sb) = (a.size(), b.size());
+    match (a, b) {
+        _ if a == b => a,
+        (Bool, x) | (x, Bool) => x,
+        (Float64, _) | (_, Float64) => Float64,
+        (Float32, x) | (x, Float32) => {
+            if x.size() <= 2 {
+                Float32
+            } else {
+                Float64
+            }
+        }
+        _ if a.is_signed() == b.is_signed() => {
+            if sa >= sb {
+                a
+            } else {
+                b
+            }
+        }
+        // One signed, one unsigned.
+        _ => {
+            let (signed, unsigned) = if a.is_signed() { (sa, sb) } else { (sb, sa) };
+            if unsigned < signed {
+                Dtype::signed_of_size(signed).expect("a signed size")
+            } else if unsigned == 8 {
+                Float64
+            } else {
+                Dtype::signed_of_size(2 * unsigned).expect("a signed size")
+            }
+        }
+    }
+}
+
+impl Dtype {
+    /// The signed integer dtype of `size` bytes.
+    pub fn signed_of_size(size: u64) -> Option<Dtype> {
+        Dtype::from_kind_size(b'i', size)
+    }
+}
+
 impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -183,6 +228,33 @@ impl fmt::Display for Type {
 #[cfg(test)]
 mod tests {
     use super::Type::*;
+
+    #[test]
+    fn promote_dtypes_is_numpys() {
+        use super::promote_dtypes;
+        use crate::registry::Dtype;
+        // Every pair against NumPy 2's np.promote_types, by name.
+        let cases = [
+            ("int8", "uint8", "int16"),
+            ("int16", "uint8", "int16"),
+            ("int32", "uint32", "int64"),
+            ("int64", "uint64", "float64"),
+            ("uint8", "uint16", "uint16"),
+            ("int8", "float32", "float32"),
+            ("uint16", "float32", "float32"),
+            ("int32", "float32", "float64"),
+            ("bool", "int8", "int8"),
+            ("bool", "bool", "bool"),
+            ("float32", "float64", "float64"),
+            ("uint32", "int8", "int64"),
+            ("uint64", "int8", "float64"),
+        ];
+        for (a, b, r) in cases {
+            let (a, b) = (Dtype::from_name(a).unwrap(), Dtype::from_name(b).unwrap());
+            assert_eq!(promote_dtypes(a, b).name(), r, "{a:?} {b:?}");
+            assert_eq!(promote_dtypes(b, a).name(), r, "{b:?} {a:?}");
+        }
+    }
 
     #[test]
     fn unify_widens_along_bool_int_float() {

@@ -41,23 +41,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Some(Fill::Value(v)) => Some((self.expr(v), self.ty(v))),
             _ => None,
         };
-        let zero = self.i64(0);
-        let mut count = self.i64(1);
-        for s in &shape {
-            let negative = self.b().build_int_compare(IntPredicate::SLT, *s, zero, "negdim").u();
-            self.fail_if(negative, Status::NegativeDimensions as u32);
-            count = self.checked_mul(count, *s);
-        }
-        let item = a.dtype.size() as i64;
-        let bytes = self.checked_mul(count, self.i64(item));
         let zeroed = matches!(fill, Some(Fill::Zero));
-        let (header, data) = self.call_alloc(bytes, zeroed);
-        // C strides.
-        let mut strides = vec![self.i64(item); ndim];
-        for k in (0..ndim.saturating_sub(1)).rev() {
-            strides[k] = self.b().build_int_mul(strides[k + 1], shape[k + 1], "stride").u();
-        }
-        let value = self.array_value(&a, data, &shape, &strides, header);
+        let (value, data, count) = self.alloc_c(&a, &shape, zeroed);
+        let item = a.dtype.size() as i64;
         match (n, fill) {
             (_, Some(Fill::Zero | Fill::Uninit)) => {}
             (_, Some(Fill::One)) => {
@@ -91,6 +77,34 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             _ => unreachable!("every new array is filled one way"),
         }
         value
+    }
+
+    /// A new C-contiguous array of type `a` and `shape` (zero-filled when `zeroed`, else
+    /// uninitialized): its value, the address of its elements and their count. A negative
+    /// dimension, a size that overflows and a failed allocation are NumPy's errors.
+    pub(super) fn alloc_c(
+        &mut self,
+        a: &ArrayType,
+        shape: &[IntValue<'ctx>],
+        zeroed: bool,
+    ) -> (BasicValueEnum<'ctx>, PointerValue<'ctx>, IntValue<'ctx>) {
+        let zero = self.i64(0);
+        let mut count = self.i64(1);
+        for s in shape {
+            let negative = self.b().build_int_compare(IntPredicate::SLT, *s, zero, "negdim").u();
+            self.fail_if(negative, Status::NegativeDimensions as u32);
+            count = self.checked_mul(count, *s);
+        }
+        let item = a.dtype.size() as i64;
+        let bytes = self.checked_mul(count, self.i64(item));
+        let (header, data) = self.call_alloc(bytes, zeroed);
+        // C strides.
+        let ndim = shape.len();
+        let mut strides = vec![self.i64(item); ndim];
+        for k in (0..ndim.saturating_sub(1)).rev() {
+            strides[k] = self.b().build_int_mul(strides[k + 1], shape[k + 1], "stride").u();
+        }
+        (self.array_value(a, data, shape, &strides, header), data, count)
     }
 
     /// The values of a shape written as an int or a tuple of ints.

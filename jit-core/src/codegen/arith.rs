@@ -146,7 +146,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// `error_model='numpy'` nothing (IEEE division gives NumPy's inf or nan). The zero test.
     fn float_zero_divisor(&mut self, y: FloatValue<'ctx>, status: Status) -> IntValue<'ctx> {
         let z = self.b().build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();
-        if self.module_gen.error_model == ErrorModel::Python {
+        if self.error_model() == ErrorModel::Python {
             self.fail_if(z, status as u32);
         }
         z
@@ -158,7 +158,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// ([`FnGen::numpy_zero`]).
     fn int_zero_divisor(&mut self, y: IntValue<'ctx>, status: Status) -> (IntValue<'ctx>, Option<IntValue<'ctx>>) {
         let z = self.b().build_int_compare(IntPredicate::EQ, y, self.i64(0), "z").u();
-        match self.module_gen.error_model {
+        match self.error_model() {
             ErrorModel::Python => {
                 self.fail_if(z, status as u32);
                 (y, None)
@@ -177,7 +177,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     pub(super) fn int_truediv(&mut self, x: IntValue<'ctx>, y: IntValue<'ctx>) -> FloatValue<'ctx> {
         let z = self.b().build_int_compare(IntPredicate::EQ, y, self.i64(0), "z").u();
-        if self.module_gen.error_model == ErrorModel::Python {
+        if self.error_model() == ErrorModel::Python {
             self.fail_if(z, Status::IntTrueDivZero as u32);
         }
         let b = self.b();
@@ -190,7 +190,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let xok = b.build_int_compare(IntPredicate::ULE, xs, lim, "xok").u();
         let yok = b.build_int_compare(IntPredicate::ULE, ys, lim, "yok").u();
         let mut fast = b.build_and(xok, yok, "fast").u();
-        if self.module_gen.error_model == ErrorModel::Numpy {
+        if self.error_model() == ErrorModel::Numpy {
             // A zero divisor takes the fast path, whose IEEE division gives NumPy's inf or nan.
             fast = b.build_or(fast, z, "fast").u();
         }
@@ -319,7 +319,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     pub(super) fn float_divmod(&mut self, x: FloatValue<'ctx>, y: FloatValue<'ctx>, want_div: bool) -> FloatValue<'ctx> {
         let z = self.float_zero_divisor(y, if want_div { Status::FloatFloorDivZero } else { Status::FloatModZero });
         let v = self.float_divmod_nonzero(x, y, want_div);
-        if self.module_gen.error_model == ErrorModel::Python {
+        if self.error_model() == ErrorModel::Python {
             return v;
         }
         let b = self.b();
@@ -363,8 +363,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.b().build_select(dnz, fl, zdiv, "floordiv").u().into_float_value()
     }
 
-    /// Python's `x ** y` for floats: libm `pow` plus CPython's errors.
+    /// Python's `x ** y` for floats: libm `pow` plus CPython's errors (NumPy's `pow` alone, with
+    /// no errors, in an array expression).
     pub(super) fn float_pow(&mut self, x: FloatValue<'ctx>, y: FloatValue<'ctx>) -> FloatValue<'ctx> {
+        if self.elementwise {
+            return self.call_pow(x, y);
+        }
         let b = self.b();
         let zero = self.f64(0.0);
         let xz = b.build_float_compare(FloatPredicate::OEQ, x, zero, "xz").u();

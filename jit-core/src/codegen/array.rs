@@ -298,7 +298,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// Returns NumPy's "assignment destination is read-only"; the builder continues in a block
     /// nothing reaches.
-    fn read_only_error(&self) {
+    pub(super) fn read_only_error(&self) {
         self.ret_status(self.module_gen.status_llty().const_int(Status::ReadOnlyArray as u64, false));
         let after = self.block_named("after.readonly");
         self.b().position_at_end(after);

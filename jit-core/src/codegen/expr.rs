@@ -91,6 +91,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     pub(super) fn expr(&mut self, e: &hir::Expr) -> BasicValueEnum<'ctx> {
         let ty = self.ty(e);
+        if let (true, Type::Array(a)) = (self.is_elementwise(e), &ty) {
+            return self.elementwise_new(e, *a);
+        }
         match &e.kind {
             H::Int(i) => self.i64(*i).into(),
             H::UInt(u) => self.i64(*u as i64).into(),

@@ -11,6 +11,7 @@ mod arange;
 mod arith;
 mod array;
 mod calls;
+mod elementwise;
 mod expr;
 mod fastmath;
 mod nonneg;
@@ -385,6 +386,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             floors: nonneg::range_floors(hir_fn),
             versions: Vec::new(),
             short_loops: 0,
+            elementwise: false,
         };
         // A function that holds arrays returns through one exit block, which drops its references.
         if spec.local_types.iter().chain(&spec.expr_types).any(refs::holds_arrays) {
@@ -450,12 +452,24 @@ struct FnGen<'a, 'ctx> {
     /// to the loops inside them (`stmt.rs`, `SHORT_TRIPS`): a loop is outermost for polling when
     /// every loop around it is one.
     short_loops: usize,
+    /// Inside the loop of an array expression (`elementwise`): each element follows NumPy's
+    /// rules (division by zero gives inf, nan or 0; `**` is `pow` alone).
+    elementwise: bool,
 }
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// The builder (short because nearly every line of codegen calls it).
     fn b(&self) -> &'a Builder<'ctx> {
         self.module_gen.builder
+    }
+
+    /// What division by zero does here: the option's model, NumPy's in an array expression.
+    fn error_model(&self) -> ErrorModel {
+        if self.elementwise {
+            ErrorModel::Numpy
+        } else {
+            self.module_gen.error_model
+        }
     }
     fn ctx(&self) -> &'ctx Context {
         self.module_gen.ctx
@@ -649,6 +663,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     fn assign(&mut self, t: &hir::Target, v: BasicValueEnum<'ctx>, ty: &Type) {
         match t {
             hir::Target::Local(id, _) => self.store_local(*id, v, ty),
+            hir::Target::Index { array, index, .. } if self.target_is_view(array, index) => {
+                self.assign_view(array, index, elementwise::Rhs::Value(v, ty.clone()))
+            }
             hir::Target::Index { array, index, .. } => self.array_store(array, index, v, ty),
             hir::Target::Tuple(ts, _) => {
                 let Type::Tuple(items) = ty else { unreachable!("inference checked tuple unpacking") };

@@ -24,6 +24,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     pub(super) fn stmt(&mut self, s: &hir::Stmt) {
         match &s.kind {
             S::Assign { targets, value } => {
+                // One slice target (`b[1:-1] = 0.5 * (a[2:] + a[:-2])`): the value's elementwise
+                // operators write straight into it.
+                if let [hir::Target::Index { array, index, .. }] = &targets[..] {
+                    if self.target_is_view(array, index) {
+                        self.assign_view(array, index, super::elementwise::Rhs::Expr(value));
+                        return;
+                    }
+                }
                 let v = self.expr(value);
                 let t = self.ty(value);
                 for target in targets {

@@ -17,7 +17,7 @@ pub(super) fn index_items(index: &hir::Expr) -> Vec<&hir::Expr> {
 
 /// Whether `a[index]` is a view (a slice somewhere, or fewer indices than axes) rather than an
 /// element.
-pub(super) fn is_view(a: &ArrayType, index: &hir::Expr, index_type: &Type) -> bool {
+pub(crate) fn is_view(a: &ArrayType, index: &hir::Expr, index_type: &Type) -> bool {
     let items = index_items(index);
     let written_out = matches!(index.kind, hir::ExprKind::Tuple(_)) || !matches!(index_type, Type::Tuple(_));
     items.iter().any(|e| matches!(e.kind, hir::ExprKind::Slice { .. })) || (written_out && items.len() < a.ndim as usize)
@@ -151,6 +151,28 @@ impl InferCx<'_> {
         Ok(Type::Array(ArrayType { ndim: kept as u8, layout, ..a }))
     }
 
+    /// Checks `a[index] = value` where `a[index]` is a view (slices, or fewer integers than
+    /// axes): `value` (of type `ty`) is a number, stored into every element, or an array that
+    /// broadcasts to the view (no more axes than it), converted to its dtype as NumPy assigns.
+    pub(super) fn assign_view(&mut self, a: ArrayType, index: &hir::Expr, ty: &Type, span: Span) -> Result<()> {
+        let Type::Array(view) = self.view_type(a, index, span)? else { unreachable!("a view of an array") };
+        match ty {
+            Type::Unknown => Ok(()),
+            t if t.is_numeric() => Ok(()),
+            Type::Array(v) if v.ndim <= view.ndim => Ok(()),
+            Type::Array(v) => Err(CompileError::typing(
+                "slice assignment",
+                format!("could not broadcast a {}-dimensional array into a {}-dimensional view", v.ndim, view.ndim),
+                span,
+            )),
+            t => Err(CompileError::typing(
+                "slice assignment",
+                format!("cannot store {} into an array of {}", type_name(t), a.dtype.name()),
+                span,
+            )),
+        }
+    }
+
     /// Checks a full index into `a` (one integer per axis) and gives the element's type;
     /// `write` when the element is assigned to.
     pub(super) fn element_index(&mut self, a: ArrayType, index: &hir::Expr, write: bool, span: Span) -> Result<Type> {
@@ -169,7 +191,7 @@ impl InferCx<'_> {
             let why = if idx.len() > a.ndim as usize {
                 "more indices than axes"
             } else if write {
-                "fewer indices than axes (assignment to a row or a slice of an array is not compiled yet: assign its elements)"
+                "fewer indices than axes (augmented assignment to a row or a slice of an array is not compiled yet: write a[i] = a[i] + v)"
             } else {
                 "fewer indices than axes (an index held in a tuple value must give one index per axis: a view is made only by an index written out, as in a[i] or a[i, :])"
             };

@@ -15,6 +15,9 @@ use crate::types::Type;
 mod arrays;
 mod ops;
 
+pub(crate) use arrays::is_view;
+pub(crate) use ops::elementwise_dtype;
+
 pub type SpecId = usize;
 
 /// One function compiled for one tuple of argument types.
@@ -297,6 +300,13 @@ impl<'a> InferCx<'a> {
                         )
                     }));
                 };
+                let it = match &index.kind {
+                    H::Tuple(_) | H::Slice { .. } => Type::Unknown, // written out: typed item by item
+                    _ => self.expr(index)?,
+                };
+                if arrays::is_view(&a, index, &it) {
+                    return self.assign_view(a, index, ty, *span);
+                }
                 self.element_index(a, index, true, *span)?;
                 if !(ty.is_numeric() || *ty == Type::Unknown) {
                     return Err(CompileError::typing(
@@ -329,6 +339,14 @@ impl<'a> InferCx<'a> {
                 // Typed as `x = x op v`.
                 let l = self.expr(read)?;
                 let t = self.binary(*op, &l, value, s.span)?;
+                if l.array().is_some() || t.array().is_some() {
+                    // NumPy's `a += b` writes into `a`'s memory, which `a = a + b` would not.
+                    return Err(CompileError::unsupported_because(
+                        "augmented assignment of an array",
+                        "`a op= b` on an array (in place) is not compiled yet; write a loop over its elements",
+                        s.span,
+                    ));
+                }
                 self.specs[self.current].aug_types.insert(value.id, t.clone());
                 self.assign_local(*target, &t, s.span)?;
             }
@@ -427,13 +445,7 @@ impl<'a> InferCx<'a> {
                 }
                 t
             }
-            H::Compare { left, comparators, .. } => {
-                self.numeric(left, "comparison")?;
-                for c in comparators {
-                    self.numeric(c, "comparison")?;
-                }
-                Type::Bool
-            }
+            H::Compare { left, comparators, .. } => self.compare(left, comparators, e.span)?,
             H::IfExp { test, body, orelse } => {
                 self.test(test)?;
                 let a = self.expr(body)?;

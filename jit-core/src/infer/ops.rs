@@ -5,7 +5,8 @@
 use crate::ast::{BinOp, Span, UnaryOp};
 use crate::error::{CompileError, Result};
 use crate::hir::{self, ExprKind as H};
-use crate::types::Type;
+use crate::registry::Dtype;
+use crate::types::{promote_dtypes, ArrayType, Layout, Type};
 
 use super::{type_name, InferCx};
 
@@ -18,8 +19,84 @@ fn is_negative_literal(e: &hir::Expr) -> bool {
     }
 }
 
+/// The dtype of an array expression's operands together, NumPy 2's way (NEP 50): arrays (and
+/// float32 scalars, which only come from float32 arrays) are strong and promote as
+/// [`promote_dtypes`] says; the other scalars of compiled code (bool, int, float, whatever they
+/// came from) are weak, as Python's numbers are: they take the array's dtype unless they are of
+/// a higher kind (bool < integer < float), then int64 or float64. `None` when neither operand
+/// is an array or a float32.
+pub(crate) fn elementwise_dtype(l: &Type, r: &Type) -> Option<Dtype> {
+    /// A strong dtype, or a weak scalar's kind rank and its default dtype.
+    fn strength(t: &Type) -> Option<Result<Dtype, (u8, Dtype)>> {
+        Some(match t {
+            Type::Array(a) => Ok(a.dtype),
+            Type::Float32 => Ok(Dtype::Float32),
+            Type::UInt64 => Ok(Dtype::UInt64),
+            Type::Bool => Err((0, Dtype::Bool)),
+            Type::Int64 => Err((1, Dtype::Int64)),
+            Type::Float64 => Err((2, Dtype::Float64)),
+            _ => return None,
+        })
+    }
+    fn rank(d: Dtype) -> u8 {
+        match d {
+            Dtype::Bool => 0,
+            d if d.is_float() => 2,
+            _ => 1,
+        }
+    }
+    match (strength(l)?, strength(r)?) {
+        (Ok(a), Ok(b)) => Some(promote_dtypes(a, b)),
+        (Ok(d), Err((k, default))) | (Err((k, default)), Ok(d)) => Some(if k <= rank(d) { d } else { default }),
+        (Err(_), Err(_)) => None,
+    }
+}
+
+/// The array an elementwise operation on operands of types `ts` makes: dtype `dtype`, as many
+/// dimensions as its operand with the most, C-contiguous.
+fn elementwise_array(dtype: Dtype, ts: &[&Type]) -> Type {
+    let ndim = ts.iter().filter_map(|t| t.array()).map(|a| a.ndim).max().unwrap_or(0);
+    Type::Array(ArrayType { dtype, ndim, layout: Layout::C, readonly: false })
+}
+
+/// The type of `l op r` where one side is an array: an array of NumPy's result dtype (the
+/// operands' [`elementwise_dtype`]; `/` of integers float64; comparisons bool; `+` and `*` of
+/// bools are bool, as NumPy's `or` and `and`).
+fn array_binary_type(op: BinOp, l: &Type, r: &Type, span: Span) -> Result<Type> {
+    let unsupported = |why: &str| {
+        CompileError::typing(
+            "binary operator on arrays",
+            format!("unsupported operand types for {}: {} and {}{why}", op.symbol(), type_name(l), type_name(r)),
+            span,
+        )
+    };
+    for t in [l, r] {
+        if !(t.is_numeric() || t.array().is_some() || *t == Type::Unknown) {
+            return Err(unsupported(""));
+        }
+    }
+    if *l == Type::Unknown || *r == Type::Unknown {
+        return Ok(Type::Unknown);
+    }
+    let d = elementwise_dtype(l, r).expect("one operand is an array");
+    let dtype = match op {
+        BinOp::Div if !d.is_float() => Dtype::Float64,
+        BinOp::Div => d,
+        BinOp::Add | BinOp::Mul | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if d == Dtype::Bool => Dtype::Bool,
+        _ if d == Dtype::Bool => return Err(unsupported(" (NumPy gives no such operator on bool arrays: convert with astype)")),
+        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::LShift | BinOp::RShift if d.is_float() => {
+            return Err(unsupported(""))
+        }
+        _ => d,
+    };
+    Ok(elementwise_array(dtype, &[l, r]))
+}
+
 /// The type of `l op r` (`right` is the right operand, for `x ** -2`).
 fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> Result<Type> {
+    if l.array().is_some() || r.array().is_some() {
+        return array_binary_type(op, l, r, span);
+    }
     for t in [l, r] {
         if !(t.is_numeric() || *t == Type::Unknown) {
             return Err(CompileError::typing(
@@ -74,6 +151,19 @@ impl InferCx<'_> {
     /// The type of `op operand` (Numba's rules: `-u` and `~u` of a uint64 are uint64, wrapping).
     pub(super) fn unary(&mut self, op: UnaryOp, operand: &hir::Expr, span: Span) -> Result<Type> {
         let t = self.expr(operand)?;
+        if let Some(a) = t.array() {
+            let bad = match op {
+                UnaryOp::Not => Some("the truth value of an array is ambiguous: use a.any() or a.all()"),
+                UnaryOp::Neg if a.dtype == Dtype::Bool => Some("NumPy has no - of a bool array: use ~ or logical_not"),
+                UnaryOp::Pos if a.dtype == Dtype::Bool => Some("NumPy has no unary + of a bool array"),
+                UnaryOp::Invert if a.dtype.is_float() => Some("bad operand type for unary ~: a float array"),
+                _ => None,
+            };
+            if let Some(why) = bad {
+                return Err(CompileError::typing("unary operator on an array", why, span));
+            }
+            return Ok(elementwise_array(a.dtype, &[&t]));
+        }
         if !(t.is_numeric() || t == Type::Unknown) {
             return Err(CompileError::typing(
                 "unary operator",
@@ -94,5 +184,40 @@ impl InferCx<'_> {
             (_, Type::Float32) => Type::Float32,
             _ => Type::Int64,
         })
+    }
+}
+
+impl InferCx<'_> {
+    /// The type of a comparison `left op right ...`: bool for numbers; a bool array when an
+    /// operand is an array (one operator only: a chain would need the truth of an array).
+    pub(super) fn compare(&mut self, left: &hir::Expr, comparators: &[hir::Expr], span: Span) -> Result<Type> {
+        let mut types = vec![self.expr(left)?];
+        for c in comparators {
+            types.push(self.expr(c)?);
+        }
+        let arrays = types.iter().any(|t| t.array().is_some());
+        for (t, e) in types.iter().zip(std::iter::once(left).chain(comparators)) {
+            if !(t.is_numeric() || *t == Type::Unknown || (arrays && t.array().is_some())) {
+                return Err(CompileError::typing(
+                    "comparison",
+                    format!("comparison takes a number, not {}", type_name(t)),
+                    e.span,
+                ));
+            }
+        }
+        if !arrays {
+            return Ok(Type::Bool);
+        }
+        if comparators.len() > 1 {
+            return Err(CompileError::typing(
+                "chained comparison of arrays",
+                "a chained comparison of arrays needs the truth value of an array, which is ambiguous: use (a < b) & (b < c)",
+                span,
+            ));
+        }
+        if types.contains(&Type::Unknown) {
+            return Ok(Type::Unknown);
+        }
+        Ok(elementwise_array(Dtype::Bool, &[&types[0], &types[1]]))
     }
 }

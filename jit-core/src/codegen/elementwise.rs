@@ -1,0 +1,563 @@
+//! Codegen of NumPy array expressions: the elementwise operators of one expression (`+ - * / //
+//! % ** & | ^ << >>`, unary `- + ~`, a comparison) fused into one loop nest over the operands'
+//! broadcast shape, each element computed with NumPy's rules.
+//!
+//! The tree's leaves (arrays, and scalars, which are evaluated once) are evaluated first, left to
+//! right, as Python evaluates operands; the result is a new C-contiguous array, the only memory
+//! the expression allocates. Each intermediate value is wrapped to its dtype (an int8 sum wraps at
+//! 8 bits, a float32 product is rounded to float32), so fusing gives what NumPy's one operation
+//! at a time gives. When every array operand's last axis is contiguous, the loop nest runs a
+//! copy whose innermost loop addresses elements by index, which LLVM vectorizes.
+
+use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
+use inkwell::IntPredicate;
+
+use super::{Built, FnGen};
+use crate::abi::array_value as field;
+use crate::ast::{BinOp, UnaryOp};
+use crate::hir::{self, ExprId, ExprKind as H};
+use crate::registry::Dtype;
+use crate::runtime::Status;
+use crate::types::{ArrayType, Type};
+
+/// What the loop computes per element: an expression tree, or the value of one leaf (a copy).
+#[derive(Clone, Copy)]
+enum Tree<'e> {
+    Expr(&'e hir::Expr),
+    Leaf(ExprId),
+}
+
+/// What `target[index] = rhs` stores into a view: an expression not evaluated yet (its
+/// elementwise operators are fused into the loop), or a value of a type, evaluated.
+pub(super) enum Rhs<'e, 'ctx> {
+    Expr(&'e hir::Expr),
+    Value(BasicValueEnum<'ctx>, Type),
+}
+
+/// The leaf id an evaluated value is read by (no expression has it).
+const VALUE_LEAF: ExprId = ExprId::MAX;
+
+/// A leaf of an array expression, evaluated before its loop.
+enum Leaf<'ctx> {
+    /// A scalar: its value and type.
+    Scalar(BasicValueEnum<'ctx>, Type),
+    /// An array: its value and type.
+    Array(BasicValueEnum<'ctx>, ArrayType),
+}
+
+/// An array leaf as the loop reads it: where its elements are, its dtype, and its stride along
+/// each axis of the result (0 along the axes it is broadcast on).
+struct Operand<'ctx> {
+    data: PointerValue<'ctx>,
+    dtype: Dtype,
+    strides: Vec<IntValue<'ctx>>,
+    /// Whether its last axis is broadcast (size 1), and whether it steps by the item size: the
+    /// contiguous copy runs when no operand's is broadcast and every one steps by its item size.
+    last_broadcast: IntValue<'ctx>,
+    last_unit: IntValue<'ctx>,
+}
+
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// Whether `e` is an elementwise operator node: an operator whose result is an array.
+    pub(super) fn is_elementwise(&self, e: &hir::Expr) -> bool {
+        matches!(self.spec.expr_types[e.id as usize], Type::Array(_))
+            && matches!(e.kind, H::Binary { .. } | H::Unary { .. } | H::Compare { .. })
+    }
+
+    /// The elementwise expression `e`, of array type `a`: a new array holding it.
+    pub(super) fn elementwise_new(&mut self, e: &hir::Expr, a: ArrayType) -> BasicValueEnum<'ctx> {
+        let mut leaves = Vec::new();
+        self.eval_leaves(e, &mut leaves);
+        let shape = self.broadcast_shape(&leaves, a.ndim as usize);
+        let (out, data, _) = self.alloc_c(&a, &shape, false);
+        self.own_temp(e.id, out, &Type::Array(a));
+        let out_strides = self.strides(out.into_struct_value(), &a);
+        let target = self.operand_of(data, a.dtype, out_strides, &shape);
+        self.fill(Tree::Expr(e), &leaves, &shape, &target, a);
+        out
+    }
+
+    /// Whether the assignment target `array[index]` is a view (slices, or fewer integers than
+    /// axes), as inference decided.
+    pub(super) fn target_is_view(&self, array: &hir::Expr, index: &hir::Expr) -> bool {
+        let Type::Array(a) = self.ty(array) else { return false };
+        let it = match index.kind {
+            H::Tuple(_) | H::Slice { .. } => Type::Unknown,
+            _ => self.spec.expr_types[index.id as usize].clone(),
+        };
+        crate::infer::is_view(&a, index, &it)
+    }
+
+    /// `array[index] = rhs` into the view `array[index]`: a number into every element, or an
+    /// array broadcast to the view's shape (NumPy's ValueError when it does not), converted to
+    /// its dtype. When an array read overlaps the view other than element for element, the value
+    /// is made in a temporary first, as NumPy's assignment sees it whole before writing.
+    pub(super) fn assign_view(&mut self, array: &hir::Expr, index: &hir::Expr, rhs: Rhs<'_, 'ctx>) {
+        // The value first, then the target, as Python evaluates them.
+        let mut leaves = Vec::new();
+        let tree = match rhs {
+            Rhs::Expr(e) => {
+                self.eval_leaves(e, &mut leaves);
+                Tree::Expr(e)
+            }
+            Rhs::Value(v, t) => {
+                let leaf = match t {
+                    Type::Array(a) => Leaf::Array(v, a),
+                    t => Leaf::Scalar(v, t.carrier()),
+                };
+                leaves.push((VALUE_LEAF, leaf));
+                Tree::Leaf(VALUE_LEAF)
+            }
+        };
+        let Type::Array(a) = self.ty(array) else { unreachable!("inference allows arrays only") };
+        let items = match &index.kind {
+            H::Tuple(items) => items.len(),
+            _ => 1,
+        };
+        let slices = hir_slices(index);
+        let view_t = ArrayType { ndim: a.ndim - items as u8 + slices, layout: crate::types::Layout::A, ..a };
+        let view = self.array_view(array, index, Type::Array(view_t));
+        if a.readonly {
+            self.read_only_error();
+            return;
+        }
+        let ndim = view_t.ndim as usize;
+        let sv = view.into_struct_value();
+        let shape: Vec<IntValue<'ctx>> = (0..ndim).map(|k| self.dim(sv, field::SHAPE, k as u32)).collect();
+        let target = self.operand(view, &view_t, ndim);
+        self.check_broadcast_into(&leaves, &shape);
+        let Some(value_t) = self.spec_array_type(tree, &leaves) else {
+            // A number: nothing it reads can overlap.
+            self.fill(tree, &leaves, &shape, &target, view_t);
+            return;
+        };
+        let overlap = self.overlaps(&leaves, sv, &view_t);
+        let (direct, via_temp, done) =
+            (self.block_named("assign.direct"), self.block_named("assign.temp"), self.block_named("assign.done"));
+        self.branch_cold(overlap, via_temp, direct, super::Cold::Then);
+        self.b().position_at_end(direct);
+        self.fill(tree, &leaves, &shape, &target, view_t);
+        self.b().build_unconditional_branch(done).u();
+        self.b().position_at_end(via_temp);
+        let temp_t = ArrayType { ndim: ndim as u8, layout: crate::types::Layout::C, readonly: false, dtype: value_t.dtype };
+        let (temp, temp_data, _) = self.alloc_c(&temp_t, &shape, false);
+        let temp_strides = self.strides(temp.into_struct_value(), &temp_t);
+        let temp_op = self.operand_of(temp_data, temp_t.dtype, temp_strides, &shape);
+        self.fill(tree, &leaves, &shape, &temp_op, temp_t);
+        // The temporary's block is freed after the copy (nothing else holds it).
+        let copy_id = match tree {
+            Tree::Expr(e) => e.id,
+            Tree::Leaf(id) => id,
+        };
+        let copy_leaves = vec![(copy_id, Leaf::Array(temp, temp_t))];
+        self.fill(Tree::Leaf(copy_id), &copy_leaves, &shape, &target, view_t);
+        self.decref(temp, &Type::Array(temp_t));
+        self.b().build_unconditional_branch(done).u();
+        self.b().position_at_end(done);
+    }
+
+    /// The array type of what `tree` computes (`None` for a number).
+    fn spec_array_type(&self, tree: Tree<'_>, leaves: &[(ExprId, Leaf<'ctx>)]) -> Option<ArrayType> {
+        match tree {
+            Tree::Expr(e) => self.spec.expr_types[e.id as usize].array(),
+            Tree::Leaf(id) => leaves.iter().find(|(i, _)| *i == id).and_then(|(_, l)| match l {
+                Leaf::Array(_, a) => Some(*a),
+                Leaf::Scalar(..) => None,
+            }),
+        }
+    }
+
+    /// Fails with NumPy's broadcast error unless every array leaf broadcasts to `shape`
+    /// exactly (each of its axes, aligned at the right, is 1 or the view's size).
+    fn check_broadcast_into(&mut self, leaves: &[(ExprId, Leaf<'ctx>)], shape: &[IntValue<'ctx>]) {
+        let ndim = shape.len();
+        for (_, leaf) in leaves {
+            if let Leaf::Array(v, a) = leaf {
+                let sv = v.into_struct_value();
+                for k in 0..a.ndim as usize {
+                    let d = self.dim(sv, field::SHAPE, k as u32);
+                    let b = self.b();
+                    let same = b.build_int_compare(IntPredicate::EQ, d, shape[ndim - a.ndim as usize + k], "bsame").u();
+                    let one = b.build_int_compare(IntPredicate::EQ, d, self.i64(1), "bone").u();
+                    let fits = b.build_or(same, one, "bfits").u();
+                    let bad = b.build_not(fits, "bbad").u();
+                    self.fail_if(bad, Status::BroadcastShapes as u32);
+                }
+            }
+        }
+    }
+
+    /// Whether an array leaf shares memory with the view `target` (of type `t`) other than
+    /// element for element (the same data, shape and strides).
+    fn overlaps(
+        &self,
+        leaves: &[(ExprId, Leaf<'ctx>)],
+        target: inkwell::values::StructValue<'ctx>,
+        t: &ArrayType,
+    ) -> IntValue<'ctx> {
+        let (tlo, thi) = self.extent(target, t);
+        let mut any = self.ctx().bool_type().const_zero();
+        for (_, leaf) in leaves {
+            let Leaf::Array(v, a) = leaf else { continue };
+            let sv = v.into_struct_value();
+            let (lo, hi) = self.extent(sv, a);
+            let b = self.b();
+            let meet = b.build_int_compare(IntPredicate::ULT, lo, thi, "ov.a").u();
+            let meet2 = b.build_int_compare(IntPredicate::ULT, tlo, hi, "ov.b").u();
+            let shared = b.build_and(meet, meet2, "ov").u();
+            let same = self.same_layout(sv, a, target, t);
+            let b = self.b();
+            let not_same = b.build_not(same, "ov.notsame").u();
+            let bad = b.build_and(shared, not_same, "ov.bad").u();
+            any = b.build_or(any, bad, "ov.any").u();
+        }
+        any
+    }
+
+    /// The addresses `[lo, hi)` an array's elements lie in (`lo == hi` when it is empty).
+    fn extent(&self, v: inkwell::values::StructValue<'ctx>, a: &ArrayType) -> (IntValue<'ctx>, IntValue<'ctx>) {
+        let b = self.b();
+        let i64t = self.ctx().i64_type();
+        let data = b.build_extract_value(v, field::DATA, "data").u().into_pointer_value();
+        let base = b.build_ptr_to_int(data, i64t, "base").u();
+        let strides = self.strides(v, a);
+        let (mut lo, mut hi) = (base, b.build_int_add(base, self.i64(a.dtype.size() as i64), "end").u());
+        let mut empty = self.ctx().bool_type().const_zero();
+        for (k, s) in strides.iter().enumerate() {
+            let d = self.dim(v, field::SHAPE, k as u32);
+            let b = self.b();
+            let zero = b.build_int_compare(IntPredicate::EQ, d, self.i64(0), "empty").u();
+            empty = b.build_or(empty, zero, "empty").u();
+            let last = b.build_int_sub(d, self.i64(1), "last").u();
+            let span = b.build_int_mul(last, *s, "span").u();
+            let neg = b.build_int_compare(IntPredicate::SLT, span, self.i64(0), "negspan").u();
+            let down = b.build_select(neg, span, self.i64(0), "down").u().into_int_value();
+            let up = b.build_select(neg, self.i64(0), span, "up").u().into_int_value();
+            lo = b.build_int_add(lo, down, "lo").u();
+            hi = b.build_int_add(hi, up, "hi").u();
+        }
+        let hi = self.b().build_select(empty, lo, hi, "hi").u().into_int_value();
+        (lo, hi)
+    }
+
+    /// Whether two arrays have the same data address, shape and strides.
+    fn same_layout(
+        &self,
+        x: inkwell::values::StructValue<'ctx>,
+        xt: &ArrayType,
+        y: inkwell::values::StructValue<'ctx>,
+        yt: &ArrayType,
+    ) -> IntValue<'ctx> {
+        if xt.ndim != yt.ndim || xt.dtype.size() != yt.dtype.size() {
+            return self.ctx().bool_type().const_zero();
+        }
+        let b = self.b();
+        let xd = b.build_extract_value(x, field::DATA, "xd").u().into_pointer_value();
+        let yd = b.build_extract_value(y, field::DATA, "yd").u().into_pointer_value();
+        let i64t = self.ctx().i64_type();
+        let (xi, yi) = (b.build_ptr_to_int(xd, i64t, "xi").u(), b.build_ptr_to_int(yd, i64t, "yi").u());
+        let mut all = b.build_int_compare(IntPredicate::EQ, xi, yi, "samedata").u();
+        let (xs, ys) = (self.strides(x, xt), self.strides(y, yt));
+        for k in 0..xt.ndim as usize {
+            let (dx, dy) = (self.dim(x, field::SHAPE, k as u32), self.dim(y, field::SHAPE, k as u32));
+            let b = self.b();
+            let same_d = b.build_int_compare(IntPredicate::EQ, dx, dy, "samedim").u();
+            let same_s = b.build_int_compare(IntPredicate::EQ, xs[k], ys[k], "samestride").u();
+            all = b.build_and(all, same_d, "same").u();
+            all = b.build_and(all, same_s, "same").u();
+        }
+        all
+    }
+
+    /// Evaluates the leaves of the tree under `e` (the subexpressions that are not elementwise
+    /// operators), left to right, into `out`.
+    fn eval_leaves(&mut self, e: &hir::Expr, out: &mut Vec<(ExprId, Leaf<'ctx>)>) {
+        if self.is_elementwise(e) {
+            match &e.kind {
+                H::Binary { left, right, .. } => {
+                    self.eval_leaves(left, out);
+                    self.eval_leaves(right, out);
+                }
+                H::Unary { operand, .. } => self.eval_leaves(operand, out),
+                H::Compare { left, comparators, .. } => {
+                    self.eval_leaves(left, out);
+                    self.eval_leaves(&comparators[0], out);
+                }
+                _ => unreachable!("is_elementwise"),
+            }
+            return;
+        }
+        let v = self.expr(e);
+        let leaf = match self.spec.expr_types[e.id as usize] {
+            Type::Array(a) => Leaf::Array(v, a),
+            _ => Leaf::Scalar(v, self.ty(e)),
+        };
+        out.push((e.id, leaf));
+    }
+
+    /// The shape the array leaves broadcast to, with `ndim` axes (NumPy's rule: axes aligned at
+    /// the right; along each, the sizes are equal or 1). Other sizes are NumPy's ValueError.
+    fn broadcast_shape(&mut self, leaves: &[(ExprId, Leaf<'ctx>)], ndim: usize) -> Vec<IntValue<'ctx>> {
+        let mut shape = vec![self.i64(1); ndim];
+        let mut dims = Vec::new();
+        for (_, leaf) in leaves {
+            if let Leaf::Array(v, a) = leaf {
+                let sv = v.into_struct_value();
+                for k in 0..a.ndim as usize {
+                    let d = self.dim(sv, field::SHAPE, k as u32);
+                    let axis = ndim - a.ndim as usize + k;
+                    let one = self.b().build_int_compare(IntPredicate::EQ, d, self.i64(1), "isone").u();
+                    shape[axis] = self.b().build_select(one, shape[axis], d, "bdim").u().into_int_value();
+                    dims.push((axis, d));
+                }
+            }
+        }
+        for (axis, d) in dims {
+            let b = self.b();
+            let same = b.build_int_compare(IntPredicate::EQ, d, shape[axis], "bsame").u();
+            let one = b.build_int_compare(IntPredicate::EQ, d, self.i64(1), "bone").u();
+            let fits = b.build_or(same, one, "bfits").u();
+            let bad = b.build_not(fits, "bbad").u();
+            self.fail_if(bad, Status::BroadcastShapes as u32);
+        }
+        shape
+    }
+
+    /// The array leaf `v` (of type `a`) read along the `ndim` axes of the result.
+    fn operand(&self, v: BasicValueEnum<'ctx>, a: &ArrayType, ndim: usize) -> Operand<'ctx> {
+        let sv = v.into_struct_value();
+        let strides = self.strides(sv, a);
+        let mut out = vec![self.i64(0); ndim];
+        let mut shape = vec![self.i64(1); ndim];
+        for k in 0..a.ndim as usize {
+            let d = self.dim(sv, field::SHAPE, k as u32);
+            let one = self.b().build_int_compare(IntPredicate::EQ, d, self.i64(1), "bcast").u();
+            out[ndim - a.ndim as usize + k] = self.b().build_select(one, self.i64(0), strides[k], "bstride").u().into_int_value();
+            shape[ndim - a.ndim as usize + k] = d;
+        }
+        let data = self.b().build_extract_value(sv, field::DATA, "data").u().into_pointer_value();
+        self.operand_of(data, a.dtype, out, &shape)
+    }
+
+    /// An operand from its data, dtype, strides and sizes along the result's axes.
+    fn operand_of(
+        &self,
+        data: PointerValue<'ctx>,
+        dtype: Dtype,
+        strides: Vec<IntValue<'ctx>>,
+        shape: &[IntValue<'ctx>],
+    ) -> Operand<'ctx> {
+        let (last_broadcast, last_unit) = match (shape.last(), strides.last()) {
+            (Some(d), Some(s)) => {
+                let b = self.b();
+                (
+                    b.build_int_compare(IntPredicate::EQ, *d, self.i64(1), "lastone").u(),
+                    b.build_int_compare(IntPredicate::EQ, *s, self.i64(dtype.size() as i64), "lastunit").u(),
+                )
+            }
+            _ => (self.ctx().bool_type().const_zero(), self.ctx().bool_type().const_zero()),
+        };
+        Operand { data, dtype, strides, last_broadcast, last_unit }
+    }
+
+    /// Writes the tree `e` over `shape` into `target` (of type `out`), reading `leaves`.
+    fn fill(
+        &mut self,
+        e: Tree<'_>,
+        leaves: &[(ExprId, Leaf<'ctx>)],
+        shape: &[IntValue<'ctx>],
+        target: &Operand<'ctx>,
+        out: ArrayType,
+    ) {
+        let ndim = shape.len();
+        let operands: Vec<(ExprId, Option<Operand<'ctx>>)> = leaves
+            .iter()
+            .map(|(id, leaf)| match leaf {
+                Leaf::Array(v, a) => (*id, Some(self.operand(*v, a, ndim))),
+                Leaf::Scalar(..) => (*id, None),
+            })
+            .collect();
+        let scalars: Vec<(ExprId, BasicValueEnum<'ctx>, Type)> = leaves
+            .iter()
+            .filter_map(|(id, leaf)| match leaf {
+                Leaf::Scalar(v, t) => Some((*id, *v, t.clone())),
+                Leaf::Array(..) => None,
+            })
+            .collect();
+        // The contiguous copy: every array's last axis (and the target's) steps by its item size.
+        // (A broadcast last axis takes the strided copy: read through a select there, LLVM makes
+        // gathers of the contiguous loop, which ran slower.)
+        let contiguous = ndim > 0 && {
+            let mut all = self.ctx().bool_type().const_int(1, false);
+            for op in operands.iter().filter_map(|(_, o)| o.as_ref()).chain(std::iter::once(target)) {
+                let not_broadcast = self.b().build_not(op.last_broadcast, "lastnb").u();
+                let ok = self.b().build_and(not_broadcast, op.last_unit, "lastok").u();
+                all = self.b().build_and(all, ok, "contig").u();
+            }
+            let (fast, general, done) =
+                (self.block_named("ew.contig"), self.block_named("ew.strided"), self.block_named("ew.done"));
+            self.b().build_conditional_branch(all, fast, general).u();
+            self.b().position_at_end(fast);
+            self.fill_nest(e, &operands, &scalars, shape, target, out, true);
+            self.b().build_unconditional_branch(done).u();
+            self.b().position_at_end(general);
+            self.fill_nest(e, &operands, &scalars, shape, target, out, false);
+            self.b().build_unconditional_branch(done).u();
+            self.b().position_at_end(done);
+            true
+        };
+        if !contiguous {
+            self.fill_nest(e, &operands, &scalars, shape, target, out, false);
+        }
+    }
+
+    /// One loop nest of [`FnGen::fill`]; `contiguous`: the last axis of every array steps by its
+    /// item size, and is addressed by element index.
+    #[allow(clippy::too_many_arguments)]
+    fn fill_nest(
+        &mut self,
+        e: Tree<'_>,
+        operands: &[(ExprId, Option<Operand<'ctx>>)],
+        scalars: &[(ExprId, BasicValueEnum<'ctx>, Type)],
+        shape: &[IntValue<'ctx>],
+        target: &Operand<'ctx>,
+        out: ArrayType,
+        contiguous: bool,
+    ) {
+        let was = std::mem::replace(&mut self.elementwise, true);
+        self.loop_nest(shape, &mut |fn_gen, idx| {
+            let mut values: Vec<(ExprId, BasicValueEnum<'ctx>, Type)> = scalars.to_vec();
+            for (id, op) in operands {
+                if let Some(op) = op {
+                    let at = fn_gen.element_at(op, idx, contiguous);
+                    let v = fn_gen.load_element(at, op.dtype);
+                    values.push((*id, v, op.dtype.element().carrier()));
+                }
+            }
+            let (v, t) = match e {
+                Tree::Expr(e) => fn_gen.element(e, &values),
+                Tree::Leaf(id) => {
+                    let (_, v, t) = values.iter().find(|(i, ..)| *i == id).expect("the leaf was read");
+                    (*v, t.clone())
+                }
+            };
+            let at = fn_gen.element_at(target, idx, contiguous);
+            fn_gen.store_element(at, out, v, &t);
+        });
+        self.elementwise = was;
+    }
+
+    /// The address of `op`'s element at `idx`.
+    fn element_at(&self, op: &Operand<'ctx>, idx: &[IntValue<'ctx>], contiguous: bool) -> PointerValue<'ctx> {
+        let n = idx.len();
+        if !contiguous {
+            return self.address(op.data, idx, &op.strides);
+        }
+        let row = self.address(op.data, &idx[..n - 1], &op.strides[..n - 1]);
+        let elem = self.module_gen.dtype_llty(op.dtype);
+        unsafe { self.b().build_in_bounds_gep(elem, row, &[idx[n - 1]], "elem") }.u()
+    }
+
+    /// One element of the tree `e`, from its leaves' `values`: its value and compute type.
+    fn element(&mut self, e: &hir::Expr, values: &[(ExprId, BasicValueEnum<'ctx>, Type)]) -> (BasicValueEnum<'ctx>, Type) {
+        if !self.is_elementwise(e) {
+            let (_, v, t) = values.iter().find(|(id, ..)| *id == e.id).expect("every leaf was read");
+            return (*v, t.clone());
+        }
+        let Type::Array(a) = self.spec.expr_types[e.id as usize] else { unreachable!("is_elementwise") };
+        let ty = a.dtype.element().carrier();
+        let v = match &e.kind {
+            H::Binary { op, left, right } => {
+                let ((l, lt), (r, rt)) = self.operands_of(left, right, values, Some(a.dtype));
+                // NumPy's `+` and `*` of bools are `or` and `and`.
+                let op = match (a.dtype, op) {
+                    (Dtype::Bool, BinOp::Add) => BinOp::BitOr,
+                    (Dtype::Bool, BinOp::Mul) => BinOp::BitAnd,
+                    _ => *op,
+                };
+                self.binary(op, l, &lt, r, &rt, &ty)
+            }
+            H::Unary { op, operand } => {
+                let (x, xt) = self.element(operand, values);
+                let x = self.cast(x, &xt, &ty);
+                let b = self.b();
+                match (op, &ty) {
+                    (UnaryOp::Pos, _) => x,
+                    (UnaryOp::Neg, Type::Float64) => b.build_float_neg(x.into_float_value(), "neg").u().into(),
+                    (UnaryOp::Neg, _) => b.build_int_sub(self.i64(0), x.into_int_value(), "neg").u().into(),
+                    (UnaryOp::Invert, Type::Bool) => b.build_not(x.into_int_value(), "not").u().into(),
+                    (UnaryOp::Invert, _) => b.build_xor(x.into_int_value(), self.i64(-1), "inv").u().into(),
+                    (UnaryOp::Not, _) => unreachable!("inference rejects `not` of an array"),
+                }
+            }
+            H::Compare { left, ops, comparators } => {
+                let ((l, lt), (r, rt)) = self.operands_of(left, &comparators[0], values, None);
+                return (self.compare(ops[0], l, &lt, r, &rt).into(), Type::Bool);
+            }
+            _ => unreachable!("is_elementwise"),
+        };
+        (self.wrap(v, a.dtype), ty)
+    }
+
+    /// The elements of a binary node's two operands. A scalar operand beside an array is first
+    /// converted to the dtype NumPy's loop computes in, as NumPy converts a Python number:
+    /// `loop_dtype`, the operation's result dtype (`float32_array * 1.1` multiplies by float32(1.1);
+    /// `uint8_array / -1` divides in float64 by -1.0), or for a comparison (`loop_dtype` None) the
+    /// operands' common dtype when it is a float (`float32_array == 1.1` is true where the
+    /// element is float32(1.1)); a comparison with an integer dtype compares the number exactly
+    /// (NumPy 2: `uint8_array < -1` is false).
+    #[allow(clippy::type_complexity)]
+    fn operands_of(
+        &mut self,
+        left: &hir::Expr,
+        right: &hir::Expr,
+        values: &[(ExprId, BasicValueEnum<'ctx>, Type)],
+        loop_dtype: Option<Dtype>,
+    ) -> ((BasicValueEnum<'ctx>, Type), (BasicValueEnum<'ctx>, Type)) {
+        let (lt, rt) = (self.spec.expr_types[left.id as usize].clone(), self.spec.expr_types[right.id as usize].clone());
+        let common = loop_dtype.or_else(|| crate::infer::elementwise_dtype(&lt, &rt).filter(|d| d.is_float()));
+        let side = |fn_gen: &mut Self, e: &hir::Expr, t: &Type| {
+            let (v, vt) = fn_gen.element(e, values);
+            match common {
+                Some(d) if t.array().is_none() => {
+                    let ct = d.element().carrier();
+                    let v = fn_gen.cast(v, &vt, &ct);
+                    (fn_gen.wrap(v, d), ct)
+                }
+                _ => (v, vt),
+            }
+        };
+        let l = side(self, left, &lt);
+        let r = side(self, right, &rt);
+        (l, r)
+    }
+
+    /// `v`, computed in `dtype`'s compute type, as a value of `dtype`: an integer narrower than
+    /// 64 bits keeps its low bits (sign- or zero-extended again), a float32 is rounded.
+    fn wrap(&self, v: BasicValueEnum<'ctx>, dtype: Dtype) -> BasicValueEnum<'ctx> {
+        match dtype {
+            Dtype::Float32 => self.round_f32(v),
+            Dtype::Bool | Dtype::Int64 | Dtype::UInt64 | Dtype::Float64 => v,
+            d => {
+                let narrow = self.module_gen.dtype_llty(d).into_int_type();
+                let b = self.b();
+                let t = b.build_int_truncate(v.into_int_value(), narrow, "wrap").u();
+                let i64t = self.ctx().i64_type();
+                if d.is_signed() {
+                    b.build_int_s_extend(t, i64t, "wrap.s").u().into()
+                } else {
+                    b.build_int_z_extend(t, i64t, "wrap.u").u().into()
+                }
+            }
+        }
+    }
+}
+
+/// How many slices an index holds.
+fn hir_slices(index: &hir::Expr) -> u8 {
+    let items: Vec<&hir::Expr> = match &index.kind {
+        H::Tuple(items) => items.iter().collect(),
+        _ => vec![index],
+    };
+    items.iter().filter(|e| matches!(e.kind, H::Slice { .. })).count() as u8
+}

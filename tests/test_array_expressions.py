@@ -1,0 +1,367 @@
+"""Array expressions (issue 17, item 2): elementwise operators on arrays and scalars with NumPy's
+broadcasting and result dtypes, fused into one loop; assignment into slices and rows (with
+NumPy's overlap semantics). Every answer is NumPy's own for the same function run by CPython.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from stickyjit import CompileError, njit
+
+DTYPES = ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64"]
+
+
+def add(a, b):
+    return a + b
+
+
+def sub(a, b):
+    return a - b
+
+
+def mul(a, b):
+    return a * b
+
+
+def div(a, b):
+    return a / b
+
+
+def floordiv(a, b):
+    return a // b
+
+
+def mod(a, b):
+    return a % b
+
+
+def power(a, b):
+    return a**b
+
+
+def bit_and(a, b):
+    return a & b
+
+
+def bit_or(a, b):
+    return a | b
+
+
+def bit_xor(a, b):
+    return a ^ b
+
+
+def lt(a, b):
+    return a < b
+
+
+def le(a, b):
+    return a <= b
+
+
+def eq(a, b):
+    return a == b
+
+
+def ne(a, b):
+    return a != b
+
+
+def gt(a, b):
+    return a > b
+
+
+def ge(a, b):
+    return a >= b
+
+
+def neg(a):
+    return -a
+
+
+def pos(a):
+    return +a
+
+
+def invert(a):
+    return ~a
+
+
+def fused(a, b):
+    # Intermediate values wrap to their dtype (an int8 sum wraps before the division).
+    return ((a + b) * 3 - a * b) // 5
+
+
+BINARY = [add, sub, mul, div, floordiv, mod, power, bit_and, bit_or, bit_xor, lt, le, eq, ne, gt, ge]
+JIT = {f.__name__: njit(f) for f in [*BINARY, neg, pos, invert, fused]}
+
+
+def numpy_outcome(f, *args):
+    """NumPy's ('ok', array) or ('raise', exception class)."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return "ok", f(*args)
+        except (TypeError, ValueError, OverflowError, ZeroDivisionError) as e:
+            return "raise", type(e)
+
+
+def same_array(expected, got, loose=False):
+    expected = np.asarray(expected)
+    assert isinstance(got, np.ndarray), f"got {type(got)}"
+    assert got.dtype == expected.dtype, f"dtype: NumPy {expected.dtype}, compiled {got.dtype}"
+    assert got.shape == expected.shape, f"shape: NumPy {expected.shape}, compiled {got.shape}"
+    if loose and expected.dtype.kind == "f":
+        np.testing.assert_allclose(got, expected, rtol=2e-6, equal_nan=True)
+    else:
+        np.testing.assert_array_equal(got, expected)
+
+
+def elements(dtype):
+    """Values of `dtype` where NumPy's and Python's semantics agree: integers within ±2**40 when
+    they may meet floats (NumPy converts an int64 to float64 before comparing or dividing)."""
+    d = np.dtype(dtype)
+    if d.kind == "f":
+        return st.floats(width=d.itemsize * 8, allow_nan=True, allow_infinity=True)
+    if d.kind == "b":
+        return st.booleans()
+    info = np.iinfo(d)
+    return st.integers(max(info.min, -(2**40)), min(info.max, 2**40))
+
+
+@st.composite
+def operands(draw):
+    """Two arrays (or an array and a Python scalar) of broadcastable shapes and any dtypes."""
+    da, db = draw(st.sampled_from(DTYPES)), draw(st.sampled_from(DTYPES))
+    shapes = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=1, max_dims=3, max_side=4))
+    a = draw(hnp.arrays(da, shapes.input_shapes[0], elements=elements(da)))
+    kind = draw(st.sampled_from(["array", "array", "int", "float", "bool"]))
+    if kind == "array":
+        b = draw(hnp.arrays(db, shapes.input_shapes[1], elements=elements(db)))
+    elif kind == "int":
+        b = draw(st.integers(-100, 100))
+    elif kind == "float":
+        b = draw(st.floats(-1e3, 1e3))
+    else:
+        b = draw(st.booleans())
+    if draw(st.booleans()):
+        a, b = b, a
+    return a, b
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(BINARY), operands())
+def test_binary_operators_equal_numpy(f, ab):
+    a, b = ab
+    expected = numpy_outcome(f, a, b)
+    if expected == ("raise", OverflowError):
+        return  # a Python int outside the array's dtype: NumPy raises, stickyjit wraps (documented)
+    all_bool = all(np.asarray(x).dtype == np.bool_ for x in (a, b))
+    if all_bool and f in (floordiv, mod, power):
+        return  # NumPy computes these of bools in int8; stickyjit refuses them (documented)
+    if expected[0] == "raise":
+        # NumPy rejects the operand types (a float bitwise op, bool subtract, ...): stickyjit
+        # refuses them at compile time, or at run time for negative integer powers.
+        with pytest.raises((CompileError, ValueError, TypeError)):
+            JIT[f.__name__](a, b)
+        return
+    result = expected[1]
+    if np.ndim(result) == 0:
+        return  # two scalars: not an array expression
+    got = JIT[f.__name__](a, b)
+    loose = f in (power, floordiv, mod) and result.dtype == np.float32
+    same_array(result, got, loose=loose)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(DTYPES), st.data())
+def test_unary_operators_equal_numpy(dtype, data):
+    a = data.draw(hnp.arrays(dtype, hnp.array_shapes(min_dims=1, max_dims=3, max_side=4), elements=elements(dtype)))
+    for f in (neg, pos, invert):
+        kind, expected = numpy_outcome(f, a)
+        if kind == "raise":
+            with pytest.raises(CompileError):
+                JIT[f.__name__](a)
+        else:
+            same_array(expected, JIT[f.__name__](a))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["int8", "uint8", "int16", "int32", "int64", "float32", "float64"]), st.data())
+def test_fused_intermediates_wrap_like_numpy(dtype, data):
+    shape = data.draw(hnp.array_shapes(min_dims=1, max_dims=2, max_side=5))
+    a = data.draw(hnp.arrays(dtype, shape, elements=elements(dtype)))
+    b = data.draw(hnp.arrays(dtype, shape, elements=elements(dtype)))
+    kind, expected = numpy_outcome(fused, a, b)
+    same_array(expected, JIT["fused"](a, b), loose=dtype == "float32")
+
+
+def stencil(a):
+    return 0.2 * (a[1:-1] + a[:-2] + a[2:])
+
+
+def test_views_strided_reversed_and_fortran_operands():
+    a = np.arange(24.0).reshape(4, 6)
+    f = njit(add)
+    for x, y in [
+        (a[::2, ::-1], a[1::2, :]),
+        (np.asfortranarray(a), a),
+        (a.T, a.T.copy()),
+        (a[:, 1:2], a[0]),
+        (a[:0], a[:0]),
+    ]:
+        same_array(x + y, f(x, y))
+    same_array(stencil(np.linspace(0, 1, 11)), njit(stencil)(np.linspace(0, 1, 11)))
+
+
+def test_shape_mismatch_is_numpys_value_error():
+    with pytest.raises(ValueError, match="could not be broadcast"):
+        JIT["add"](np.ones(3), np.ones(4))
+    with pytest.raises(ValueError, match="could not be broadcast"):
+        JIT["mul"](np.ones((2, 3)), np.ones((3, 2)))
+
+
+def not_array(a):
+    return not a
+
+
+def chained(a, b):
+    return a < b < 1.0
+
+
+def bool_sub(a, b):
+    return a - b
+
+
+def test_what_numpy_rejects_is_a_compile_error():
+    with pytest.raises(CompileError, match="truth value of an array is ambiguous"):
+        njit(not_array)(np.ones(2))
+    with pytest.raises(CompileError, match="chained comparison of arrays"):
+        njit(chained)(np.ones(2), np.ones(2))
+    with pytest.raises(CompileError, match="bool arrays"):
+        njit(bool_sub)(np.ones(2, bool), np.ones(2, bool))
+
+
+# ---------------------------------------------------------------------------------------------
+# assignment into views
+
+
+def assign_slice(a, i, j, v):
+    a[i:j] = v
+
+
+def assign_expr(a, b):
+    a[1:-1] = 0.5 * (b[2:] - b[:-2])
+
+
+def shift_right(a):
+    a[1:] = a[:-1] * 2 + 1
+
+
+def shift_left(a):
+    a[:-1] = a[1:] + a[:-1]
+
+
+def reverse_into(a):
+    a[:] = a[::-1]
+
+
+def rows_and_columns(m, v):
+    m[0] = v
+    m[:, 1] = m[:, 0] * 2
+    m[1:, 2:] = m[:-1, :-2] + 1
+    m[-1, :] = 7
+
+
+def broadcast_row(m, row):
+    m[:, :] = row
+
+
+def chain_targets(a, b):
+    a[:] = b[:] = 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["int8", "int32", "int64", "uint16", "float32", "float64", "bool"]),
+    st.integers(0, 12),
+    st.integers(-14, 14),
+    st.integers(-14, 14),
+    st.one_of(st.integers(-3, 3), st.floats(-5, 5), st.booleans()),
+)
+def test_slice_assignment_of_a_number_equals_numpy(dtype, n, i, j, v):
+    a = np.arange(n).astype(dtype)
+    expected, got = a.copy(), a.copy()
+    if numpy_outcome(assign_slice, expected, i, j, v) == ("raise", OverflowError):
+        return  # a negative int into an unsigned array: NumPy raises, stickyjit wraps (documented)
+    njit(assign_slice)(got, i, j, v)
+    same_array(expected, got)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(["int16", "int64", "float32", "float64"]), st.integers(2, 12), st.data())
+def test_overlapping_assignments_equal_numpy(dtype, n, data):
+    a = data.draw(hnp.arrays(dtype, n, elements=elements(dtype).filter(lambda x: abs(x) < 1e6)))
+    for f in (shift_right, shift_left, reverse_into):
+        expected, got = a.copy(), a.copy()
+        numpy_outcome(f, expected)
+        njit(f)(got)
+        same_array(expected, got)
+    b = a.astype(np.float64)
+    expected, got = np.zeros(n, dtype), np.zeros(n, dtype)
+    numpy_outcome(assign_expr, expected, b)
+    njit(assign_expr)(got, b)
+    same_array(expected, got)
+
+
+def test_rows_columns_and_broadcast_rows_equal_numpy():
+    for dtype in ("int32", "float64"):
+        m = np.arange(20).reshape(4, 5).astype(dtype)
+        expected, got = m.copy(), m.copy()
+        rows_and_columns(expected, 9)
+        njit(rows_and_columns)(got, 9)
+        same_array(expected, got)
+        expected, got = m.copy(), m.copy()
+        row = np.arange(5.0) / 3
+        broadcast_row(expected, row)
+        njit(broadcast_row)(got, row)
+        same_array(expected, got)
+        f = np.asfortranarray(m)
+        expected, got = f.copy(order="F"), f.copy(order="F")
+        rows_and_columns(expected, -1)
+        njit(rows_and_columns)(got, -1)
+        same_array(expected, got)
+    a, b = np.zeros(3), np.zeros(3)
+    njit(chain_targets)(a, b)
+    assert a.tolist() == b.tolist() == [3.0, 3.0, 3.0]
+
+
+def test_assignment_errors_are_numpys():
+    with pytest.raises(ValueError, match="could not be broadcast"):
+        njit(broadcast_row)(np.zeros((3, 4)), np.ones(5))
+    ro = np.zeros(4)
+    ro.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        njit(assign_slice)(ro, 0, 2, 1.0)
+    with pytest.raises(CompileError, match="could not broadcast a 2-dimensional array"):
+        njit(assign_all)(np.zeros(3), np.ones((3, 3)))
+
+
+def assign_all(a, v):
+    a[:] = v
+
+
+def aug_array(a, b):
+    a += b
+
+
+def test_augmented_assignment_of_an_array_is_a_clear_error_for_now():
+    with pytest.raises(CompileError, match="augmented assignment of an array"):
+        njit(aug_array)(np.ones(2), np.ones(2))
