@@ -189,14 +189,16 @@ def run_child(spec: dict, cache_dir: str, timeout: float) -> dict:
 
 
 def validate(ref: list, val: list, info: dict) -> tuple[bool, str | None]:
-    """NPBench's rule: every output close (np.allclose) or within `norm_error` relative error.
-    Unlike NPBench, outputs that cannot be compared (a different count or shape) do not validate."""
+    """NPBench's rule: outputs paired in order (returned values, then output arguments; the
+    longer list cut to the shorter, as NPBench's zip does), each pair close (np.allclose) or
+    within `norm_error` relative error. Unlike NPBench, nothing to compare, or outputs that
+    cannot be compared (shapes that do not broadcast), do not validate."""
     import numpy as np
 
     rtol, atol = info.get("rtol", 1e-5), info.get("atol", 1e-8)
     norm_error = info.get("norm_error", 1e-5)
-    if len(ref) != len(val):
-        return False, f"{len(val)} outputs, NumPy's reference has {len(ref)}"
+    if ref and not val:
+        return False, f"no outputs, NumPy's reference has {len(ref)}"
     for i, (r, v) in enumerate(zip(ref, val)):
         try:
             if np.allclose(r, v, rtol=rtol, atol=atol):
@@ -286,12 +288,25 @@ def cell(r: dict) -> list[str]:
     return ["yes" if r["validates"] else "**no**", fmt_time(r["first"]), fmt_time(r["steady"])]
 
 
+def stop_text(r: dict | None) -> str:
+    """The exception and its first line (with the source line of a CompileError), or why the
+    answer did not validate; "" when the kernel runs and validates."""
+    if not r or (r["runs"] and r["validates"]):
+        return ""
+    if r["runs"]:
+        return f"wrong answer ({r.get('mismatch')})"
+    text = f"{r['error_type']}: {r['error']}"
+    if r.get("error_source"):
+        text += f" — `{r['error_source']}`"
+    return text.replace("|", "\\|")
+
+
 def table_md(results: dict, frameworks) -> str:
     head = ["kernel", "NumPy steady"]
     for fw in frameworks:
         head += [f"{fw} validates", f"{fw} first call", f"{fw} steady"]
-    rows = ["| " + " | ".join(head + ["speed vs Numba", "what stops stickyjit"]) + " |"]
-    rows.append("|" + " --- |" * (len(head) + 2))
+    head += ["speed vs Numba"] + [f"what stops {fw}" for fw in frameworks]
+    rows = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for name, r in results["kernels"].items():
         npr = r["numpy"]
         np_time = fmt_time(npr["steady"]) if npr["runs"] else f"fails in {npr.get('stage')}: {npr['error']}"
@@ -299,15 +314,8 @@ def table_md(results: dict, frameworks) -> str:
         for fw in frameworks:
             line += cell(r[fw])
         line.append(fmt_ratio(r.get("ratio")) if r.get("ratio") else "")
-        sj = r.get("stickyjit")
-        stop = ""
-        if sj and not sj["runs"]:
-            stop = f"{sj['error_type']}: {sj['error']}".replace("|", "\\|")
-            if sj.get("error_source"):
-                stop += f" — `{sj['error_source']}`"
-        elif sj and not sj["validates"]:
-            stop = f"wrong answer ({sj.get('mismatch')})"
-        rows.append("| " + " | ".join(line + [stop]) + " |")
+        line += [stop_text(r.get(fw)) for fw in frameworks]
+        rows.append("| " + " | ".join(line) + " |")
     return "\n".join(rows)
 
 
@@ -347,11 +355,13 @@ Python {v["python"]}, NumPy {v["numpy"]}, Numba {v["numba"]}, stickyjit {v["stic
 Each framework runs each kernel in a fresh process. *first call* is compile + run; for
 stickyjit with an empty cache directory, so a cold compile. *steady* is the median of
 {o["repeat"]} calls after the first, each on fresh copies of the array arguments (not timed).
-*validates*: every output within `np.allclose(rtol=1e-5, atol=1e-8)` of NumPy's, else within a
-relative error of 1e-5 (a benchmark may set its own bounds). *speed vs Numba* is Numba's
+*validates*: the outputs (returned values, then output arguments) paired in order with NumPy's
+as NPBench pairs them, each within `np.allclose(rtol=1e-5, atol=1e-8)`, else within a relative
+error of 1e-5 (a benchmark may set its own bounds). *speed vs Numba* is Numba's
 steady time divided by stickyjit's (above 1: stickyjit is faster), where both validate.
-*what stops stickyjit* is the exception and the first line of its message (for a
-CompileError, the construct it names and the source line).
+*what stops* a framework is the exception and the first line of its message (for a
+stickyjit CompileError, the construct it names and the source line), or why its answer does
+not validate.
 
 {body}
 """

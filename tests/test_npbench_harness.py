@@ -120,6 +120,9 @@ def test_validate_follows_npbench_rule():
     assert npbench.validate(ref, [np.ones(100) * 1.01], {"norm_error": 0.1})[0]
     assert not npbench.validate(ref, [np.ones(99)], {})[0]
     assert not npbench.validate(ref, [], {})[0]
+    # Paired in order, the longer list cut, as NPBench does: a reference that returns the array
+    # it also writes (NPBench's adi) against a kernel that only writes it.
+    assert npbench.validate([np.ones(3), np.ones(3)], [np.ones(3)], {})[0]
 
 
 def test_failure_reason_names_the_construct():
