@@ -361,7 +361,7 @@ error of 1e-5 (a benchmark may set its own bounds). *speed vs Numba* is Numba's
 steady time divided by stickyjit's (above 1: stickyjit is faster), where both validate.
 *what stops* a framework is the exception and the first line of its message (for a
 stickyjit CompileError, the construct it names and the source line), or why its answer does
-not validate.
+not validate. Only the first construct that stops a kernel is seen: there may be more behind it.
 
 {body}
 """
