@@ -48,7 +48,7 @@ def kernel(a):
 WRONG_KERNEL = NUMBA_KERNEL.replace(" + 1.0", "")
 
 
-def fake_benchmark(root: Path, name: str, numba_source: str) -> None:
+def fake_benchmark(root: Path, name: str, numba_source: str, init: str = INIT) -> None:
     info = {
         "benchmark": {
             "name": name,
@@ -67,7 +67,7 @@ def fake_benchmark(root: Path, name: str, numba_source: str) -> None:
     (root / "bench_info" / f"{name}.json").write_text(json.dumps(info))
     kdir = root / "npbench" / "benchmarks" / "fake" / name
     kdir.mkdir(parents=True)
-    (kdir / f"{name}.py").write_text(textwrap.dedent(INIT))
+    (kdir / f"{name}.py").write_text(textwrap.dedent(init))
     (kdir / f"{name}_numpy.py").write_text(textwrap.dedent(NUMPY_REF))
     (kdir / f"{name}_numba_n.py").write_text(textwrap.dedent(numba_source))
 
@@ -92,6 +92,26 @@ def test_fake_npbench_kernel_validates_under_stickyjit(tmp_path):
     summary = results["summary"]
     assert summary["stickyjit"] == {"runs": 2, "validates": 1}
     assert summary["stickyjit_reasons"] == {"wrong answer": {"kernels": 1, "details": {}}}
+
+
+def test_a_crash_or_a_hang_stops_one_kernel_only(tmp_path):
+    root = tmp_path / "npbench"
+    crash = "import os\nimport signal\n\n\ndef initialize(N):\n    os.kill(os.getpid(), signal.SIGSEGV)\n"
+    hang = "import time\n\n\ndef initialize(N):\n    time.sleep(60)\n"
+    fake_benchmark(root, "crash", NUMBA_KERNEL, crash)
+    fake_benchmark(root, "hang", NUMBA_KERNEL, hang)
+    fake_benchmark(root, "twice", NUMBA_KERNEL)
+    out = tmp_path / "out"
+    cmd = [sys.executable, str(BENCHES / "npbench.py"), "--npbench", str(root), "--kernels", "crash,hang,twice"]
+    cmd += ["--repeat", "1", "--frameworks", "stickyjit", "--timeout", "3", "--out", str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    kernels = json.loads((out / "results.json").read_text())["kernels"]
+    assert kernels["crash"]["numpy"] == {"runs": False, "error_type": "Crash", "error": "killed by SIGSEGV"}
+    assert kernels["hang"]["numpy"]["error_type"] == "Timeout"
+    for name in ("crash", "hang"):
+        assert kernels[name]["stickyjit"]["error_type"] == "NoInputs"
+    assert kernels["twice"]["stickyjit"]["validates"]
 
 
 def test_swap_imports_keeps_lines_and_only_swaps_numba():
