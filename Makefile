@@ -10,7 +10,7 @@ APT_PKGS := llvm-22-dev libpolly-22-dev libzstd-dev zlib1g-dev g++
 export LLVM_SYS_221_PREFIX := /usr/lib/llvm-22
 export CARGO_TERM_PROGRESS_WHEN := never
 
-.PHONY: all demo test lint fmt build deps venv rust-test py-test bench clean fuzz
+.PHONY: all demo test lint fmt build deps venv rust-test py-test bench bench-realcode bench-npbench npbench-dir clean fuzz
 
 all: build
 
@@ -86,6 +86,19 @@ bench: build
 bench-realcode: build
 	$(VPY) -m pip install -q numba matplotlib
 	$(VPY) benches/harness.py --suite realcode $(BENCH_ARGS)
+
+# NPBench's Numba kernels (benches/npbench.py) under stickyjit and Numba, checked against its
+# NumPy reference: give a checkout of github.com/spcl/npbench (never copied into this
+# repository), e.g. `make bench-npbench NPBENCH=~/npbench BENCH_ARGS="--preset S --docs"`.
+# SciPy: NPBench's spmv makes its inputs with scipy.sparse. Results in bench-results/npbench/.
+# npbench-dir comes first, so that a missing NPBENCH fails before the build.
+bench-npbench: npbench-dir build
+	$(VPY) -m pip install -q numba matplotlib scipy
+	$(VPY) benches/npbench.py --npbench $(NPBENCH) $(BENCH_ARGS)
+
+npbench-dir:
+	@[ -n "$(NPBENCH)" ] || { echo "make bench-npbench needs NPBENCH=/path/to/npbench (a checkout of github.com/spcl/npbench)"; exit 2; }
+	@[ -d "$(NPBENCH)/bench_info" ] || { echo "NPBENCH=$(NPBENCH) is not an NPBench checkout (no bench_info/)"; exit 2; }
 
 clean:
 	cargo clean

@@ -777,7 +777,8 @@ def write_docs(results: dict, table: str, png: Path | None) -> None:
 
 The latest run of the benchmark harness (`benches/harness.py`, kernels in `benches/kernels.py`),
 every figure measured in a fresh process on the machine named below. Ratios are only meaningful
-within one run: the machines this project runs on are shared and noisy.
+within one run: the machines this project runs on are shared and noisy. NPBench's Numba
+kernels under stickyjit and Numba (`make bench-npbench`) are in [npbench.md](npbench.md).
 
 ## How to reproduce
 
