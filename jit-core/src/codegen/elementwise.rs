@@ -25,6 +25,13 @@ use crate::types::{ArrayType, Type};
 enum Tree<'e> {
     Expr(&'e hir::Expr),
     Leaf(ExprId),
+    /// `target op value` of an augmented assignment (`a += b`): the target is the leaf
+    /// [`TARGET_LEAF`], the operation computes in `dtype` (the type inference gave `a op b`).
+    Aug {
+        op: BinOp,
+        dtype: Dtype,
+        value: &'e hir::Expr,
+    },
 }
 
 /// What `target[index] = rhs` stores into a view: an expression not evaluated yet (its
@@ -36,6 +43,10 @@ pub(super) enum Rhs<'e, 'ctx> {
 
 /// The leaf id an evaluated value is read by (no expression has it).
 const VALUE_LEAF: ExprId = ExprId::MAX;
+/// The leaf id the target of an augmented assignment is read by.
+const TARGET_LEAF: ExprId = ExprId::MAX - 1;
+/// The leaf id the temporary of an overlapping assignment is copied from.
+const TEMP_LEAF: ExprId = ExprId::MAX - 2;
 
 /// A leaf of an array expression, evaluated before its loop.
 enum Leaf<'ctx> {
@@ -73,7 +84,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.own_temp(e.id, out, &Type::Array(a));
         let out_strides = self.strides(out.into_struct_value(), &a);
         let target = self.operand_of(data, a.dtype, out_strides, &shape);
-        self.fill(Tree::Expr(e), &leaves, &shape, &target, a);
+        self.fill(Tree::Expr(e), &leaves, &shape, &target, a, false);
         out
     }
 
@@ -109,6 +120,30 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 Tree::Leaf(VALUE_LEAF)
             }
         };
+        let (view, view_t) = self.target_view(array, index);
+        self.write_view(view, view_t, &leaves, tree);
+    }
+
+    /// `target op= value` for an array target: the local array itself (`array` with no
+    /// `index`) or the view `array[index]`, written in place as NumPy's `np.add(a, b, out=a)`
+    /// writes (through a temporary when `value` overlaps it other than element for element).
+    pub(super) fn aug_assign_view(&mut self, array: &hir::Expr, index: Option<&hir::Expr>, op: BinOp, value: &hir::Expr) {
+        // The target first, then the value, as Python evaluates them.
+        let (view, view_t) = match index {
+            Some(index) => self.target_view(array, index),
+            None => {
+                let Type::Array(a) = self.ty(array) else { unreachable!("inference allows arrays only") };
+                (self.expr(array), a)
+            }
+        };
+        let mut leaves = vec![(TARGET_LEAF, Leaf::Array(view, view_t))];
+        self.eval_leaves(value, &mut leaves);
+        let Type::Array(result) = self.aug_type(value) else { unreachable!("an array's augmented assignment is an array") };
+        self.write_view(view, view_t, &leaves, Tree::Aug { op, dtype: result.dtype, value });
+    }
+
+    /// The view `array[index]` an assignment writes into, and its type.
+    fn target_view(&mut self, array: &hir::Expr, index: &hir::Expr) -> (BasicValueEnum<'ctx>, ArrayType) {
         let Type::Array(a) = self.ty(array) else { unreachable!("inference allows arrays only") };
         let items = match &index.kind {
             H::Tuple(items) => items.len(),
@@ -116,8 +151,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         };
         let slices = hir_slices(index);
         let view_t = ArrayType { ndim: a.ndim - items as u8 + slices, layout: crate::types::Layout::A, ..a };
-        let view = self.array_view(array, index, Type::Array(view_t));
-        if a.readonly {
+        (self.array_view(array, index, Type::Array(view_t)), view_t)
+    }
+
+    /// Writes what `tree` computes from `leaves` into the view `view` (of type `view_t`).
+    fn write_view(&mut self, view: BasicValueEnum<'ctx>, view_t: ArrayType, leaves: &[(ExprId, Leaf<'ctx>)], tree: Tree<'_>) {
+        if view_t.readonly {
             self.read_only_error();
             return;
         }
@@ -125,32 +164,29 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let sv = view.into_struct_value();
         let shape: Vec<IntValue<'ctx>> = (0..ndim).map(|k| self.dim(sv, field::SHAPE, k as u32)).collect();
         let target = self.operand(view, &view_t, ndim);
-        self.check_broadcast_into(&leaves, &shape);
-        let Some(value_t) = self.spec_array_type(tree, &leaves) else {
+        self.check_broadcast_into(leaves, &shape);
+        let Some(value_t) = self.spec_array_type(tree, leaves) else {
             // A number: nothing it reads can overlap.
-            self.fill(tree, &leaves, &shape, &target, view_t);
+            self.fill(tree, leaves, &shape, &target, view_t, false);
             return;
         };
-        let overlap = self.overlaps(&leaves, sv, &view_t);
+        let overlap = self.overlaps(leaves, sv, &view_t);
         let (direct, via_temp, done) =
             (self.block_named("assign.direct"), self.block_named("assign.temp"), self.block_named("assign.done"));
         self.branch_cold(overlap, via_temp, direct, super::Cold::Then);
         self.b().position_at_end(direct);
-        self.fill(tree, &leaves, &shape, &target, view_t);
+        self.fill(tree, leaves, &shape, &target, view_t, false);
         self.b().build_unconditional_branch(done).u();
         self.b().position_at_end(via_temp);
         let temp_t = ArrayType { ndim: ndim as u8, layout: crate::types::Layout::C, readonly: false, dtype: value_t.dtype };
         let (temp, temp_data, _) = self.alloc_c(&temp_t, &shape, false);
         let temp_strides = self.strides(temp.into_struct_value(), &temp_t);
         let temp_op = self.operand_of(temp_data, temp_t.dtype, temp_strides, &shape);
-        self.fill(tree, &leaves, &shape, &temp_op, temp_t);
+        // The temporary's path is rare: one strided loop nest for each step keeps the code small.
+        self.fill(tree, leaves, &shape, &temp_op, temp_t, true);
         // The temporary's block is freed after the copy (nothing else holds it).
-        let copy_id = match tree {
-            Tree::Expr(e) => e.id,
-            Tree::Leaf(id) => id,
-        };
-        let copy_leaves = vec![(copy_id, Leaf::Array(temp, temp_t))];
-        self.fill(Tree::Leaf(copy_id), &copy_leaves, &shape, &target, view_t);
+        let copy_leaves = vec![(TEMP_LEAF, Leaf::Array(temp, temp_t))];
+        self.fill(Tree::Leaf(TEMP_LEAF), &copy_leaves, &shape, &target, view_t, true);
         self.decref(temp, &Type::Array(temp_t));
         self.b().build_unconditional_branch(done).u();
         self.b().position_at_end(done);
@@ -164,6 +200,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 Leaf::Array(_, a) => Some(*a),
                 Leaf::Scalar(..) => None,
             }),
+            Tree::Aug { dtype, .. } => Some(ArrayType { dtype, ndim: 0, layout: crate::types::Layout::C, readonly: false }),
         }
     }
 
@@ -368,6 +405,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         shape: &[IntValue<'ctx>],
         target: &Operand<'ctx>,
         out: ArrayType,
+        strided_only: bool,
     ) {
         let ndim = shape.len();
         let operands: Vec<(ExprId, Option<Operand<'ctx>>)> = leaves
@@ -387,7 +425,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         // The contiguous copy: every array's last axis (and the target's) steps by its item size.
         // (A broadcast last axis takes the strided copy: read through a select there, LLVM makes
         // gathers of the contiguous loop, which ran slower.)
-        let contiguous = ndim > 0 && {
+        let contiguous = ndim > 0 && !strided_only && {
             let mut all = self.ctx().bool_type().const_int(1, false);
             for op in operands.iter().filter_map(|(_, o)| o.as_ref()).chain(std::iter::once(target)) {
                 let not_broadcast = self.b().build_not(op.last_broadcast, "lastnb").u();
@@ -440,6 +478,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     let (_, v, t) = values.iter().find(|(i, ..)| *i == id).expect("the leaf was read");
                     (*v, t.clone())
                 }
+                Tree::Aug { op, dtype, value } => fn_gen.aug_element(op, dtype, value, &values),
             };
             let at = fn_gen.element_at(target, idx, contiguous);
             fn_gen.store_element(at, out, v, &t);
@@ -497,6 +536,33 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             _ => unreachable!("is_elementwise"),
         };
         (self.wrap(v, a.dtype), ty)
+    }
+
+    /// One element of `target op value` computed in `dtype` (the target's element is the leaf
+    /// [`TARGET_LEAF`]; a number `value` is converted to `dtype` first, as NumPy converts it).
+    fn aug_element(
+        &mut self,
+        op: BinOp,
+        dtype: Dtype,
+        value: &hir::Expr,
+        values: &[(ExprId, BasicValueEnum<'ctx>, Type)],
+    ) -> (BasicValueEnum<'ctx>, Type) {
+        let (_, l, lt) = values.iter().find(|(i, ..)| *i == TARGET_LEAF).expect("the target was read").clone();
+        let (r, rt) = self.element(value, values);
+        let ty = dtype.element().carrier();
+        let (r, rt) = if self.spec.expr_types[value.id as usize].array().is_none() {
+            let r = self.cast(r, &rt, &ty);
+            (self.wrap(r, dtype), ty.clone())
+        } else {
+            (r, rt)
+        };
+        let op = match (dtype, op) {
+            (Dtype::Bool, BinOp::Add) => BinOp::BitOr,
+            (Dtype::Bool, BinOp::Mul) => BinOp::BitAnd,
+            _ => op,
+        };
+        let v = self.binary(op, l, &lt, r, &rt, &ty);
+        (self.wrap(v, dtype), ty)
     }
 
     /// The elements of a binary node's two operands. A scalar operand beside an array is first

@@ -38,6 +38,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     self.assign(target, v, &t);
                 }
             }
+            S::AugAssign { read, op, value, .. } if self.ty(read).array().is_some() => {
+                self.aug_assign_view(read, None, *op, value);
+            }
+            S::AugAssignIndex { array, index, op, value } if self.target_is_view(array, index) => {
+                self.aug_assign_view(array, Some(index), *op, value);
+            }
             S::AugAssign { target, op, value, read } => {
                 let l = self.expr(read);
                 let r = self.expr(value);

@@ -173,9 +173,8 @@ impl InferCx<'_> {
         }
     }
 
-    /// Checks a full index into `a` (one integer per axis) and gives the element's type;
-    /// `write` when the element is assigned to.
-    pub(super) fn element_index(&mut self, a: ArrayType, index: &hir::Expr, write: bool, span: Span) -> Result<Type> {
+    /// Checks a full index into `a` (one integer per axis) and gives the element's type.
+    pub(super) fn element_index(&mut self, a: ArrayType, index: &hir::Expr, span: Span) -> Result<Type> {
         // `a[i, j]`, or an index held in a tuple value (`a[t]`, and `a[i, j] += v`).
         let idx: Vec<Type> = match self.expr(index)? {
             Type::Tuple(items) => items,
@@ -186,12 +185,10 @@ impl InferCx<'_> {
             require_integer(t, "array index", "array indices", index.span)?;
         }
         if idx.len() != a.ndim as usize {
-            // Fewer indices than axes reach here only where no view is made: an assignment (to a
-            // row or a slice), or an index held in a tuple value (`a[t]`; `a[i]` written out is a view).
+            // Fewer indices than axes reach here only where no view is made: an index held in a
+            // tuple value (`a[t]`; `a[i]` written out is a view).
             let why = if idx.len() > a.ndim as usize {
                 "more indices than axes"
-            } else if write {
-                "fewer indices than axes (augmented assignment to a row or a slice of an array is not compiled yet: write a[i] = a[i] + v)"
             } else {
                 "fewer indices than axes (an index held in a tuple value must give one index per axis: a view is made only by an index written out, as in a[i] or a[i, :])"
             };

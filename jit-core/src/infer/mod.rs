@@ -307,7 +307,7 @@ impl<'a> InferCx<'a> {
                 if arrays::is_view(&a, index, &it) {
                     return self.assign_view(a, index, ty, *span);
                 }
-                self.element_index(a, index, true, *span)?;
+                self.element_index(a, index, *span)?;
                 if !(ty.is_numeric() || *ty == Type::Unknown) {
                     return Err(CompileError::typing(
                         "array element assignment",
@@ -339,11 +339,23 @@ impl<'a> InferCx<'a> {
                 // Typed as `x = x op v`.
                 let l = self.expr(read)?;
                 let t = self.binary(*op, &l, value, s.span)?;
-                if l.array().is_some() || t.array().is_some() {
-                    // NumPy's `a += b` writes into `a`'s memory, which `a = a + b` would not.
-                    return Err(CompileError::unsupported_because(
-                        "augmented assignment of an array",
-                        "`a op= b` on an array (in place) is not compiled yet; write a loop over its elements",
+                if let Some(a) = l.array() {
+                    // NumPy's `a += b` writes into `a`'s memory (`a = a + b` would not): `a`
+                    // keeps its type.
+                    ops::check_same_kind(*op, &t, a, s.span)?;
+                    self.specs[self.current].aug_types.insert(value.id, t);
+                    return Ok(());
+                }
+                if t.array().is_some() {
+                    return Err(CompileError::typing(
+                        "augmented assignment of an array to a number",
+                        format!(
+                            "'{}' holds {} and `{}=` would make it an array: write x = x {} a",
+                            self.hir_fn().locals[*target as usize].name,
+                            type_name(&l),
+                            op.symbol(),
+                            op.symbol()
+                        ),
                         s.span,
                     ));
                 }
@@ -364,7 +376,19 @@ impl<'a> InferCx<'a> {
                         )
                     }));
                 };
-                let l = self.element_index(a, index, true, s.span)?;
+                let it = match &index.kind {
+                    H::Tuple(_) | H::Slice { .. } => Type::Unknown, // written out: typed item by item
+                    _ => self.expr(index)?,
+                };
+                if arrays::is_view(&a, index, &it) {
+                    let view = self.view_type(a, index, s.span)?;
+                    let t = self.binary(*op, &view, value, s.span)?;
+                    let Type::Array(v) = view else { unreachable!("a view of an array") };
+                    ops::check_same_kind(*op, &t, v, s.span)?;
+                    self.specs[self.current].aug_types.insert(value.id, t);
+                    return Ok(());
+                }
+                let l = self.element_index(a, index, s.span)?;
                 let t = self.binary(*op, &l, value, s.span)?;
                 self.specs[self.current].aug_types.insert(value.id, t.clone());
                 if !(t.is_numeric() || t == Type::Unknown) {
@@ -520,7 +544,7 @@ impl<'a> InferCx<'a> {
             if arrays::is_view(&a, index, &it) {
                 return self.view_type(a, index, span);
             }
-            return self.element_index(a, index, false, span);
+            return self.element_index(a, index, span);
         }
         if vt == Type::Unknown {
             // A callee's result not typed yet: type the index's parts (a slice included) and wait

@@ -92,6 +92,61 @@ fn array_binary_type(op: BinOp, l: &Type, r: &Type, span: Span) -> Result<Type> 
     Ok(elementwise_array(dtype, &[l, r]))
 }
 
+/// NumPy's `same_kind` rule for `a op= v` into array `a`: the result (type `t`) may be stored
+/// into `a`'s dtype only if its kind is not higher (bool < unsigned < signed < float, as
+/// `np.can_cast(..., 'same_kind')` says): `int_array += 1.5` and `uint8_array += int8_array`
+/// are NumPy's UFuncTypeError, a CompileError here. An array result of more dimensions than `a`
+/// does not fit either.
+pub(super) fn check_same_kind(op: BinOp, t: &Type, a: ArrayType, span: Span) -> Result<()> {
+    fn rank(d: Dtype) -> u8 {
+        match d {
+            Dtype::Bool => 0,
+            d if d.is_float() => 3,
+            d if d.is_signed() => 2,
+            _ => 1,
+        }
+    }
+    let Type::Array(r) = t else { return Ok(()) };
+    if rank(r.dtype) > rank(a.dtype) {
+        return Err(CompileError::typing(
+            "augmented assignment of an array",
+            format!(
+                "Cannot cast ufunc '{}' output from dtype('{}') to dtype('{}') with casting rule 'same_kind'",
+                ufunc_name(op),
+                r.dtype.name(),
+                a.dtype.name()
+            ),
+            span,
+        ));
+    }
+    if r.ndim > a.ndim {
+        return Err(CompileError::typing(
+            "augmented assignment of an array",
+            format!("could not broadcast a {}-dimensional result into a {}-dimensional array", r.ndim, a.ndim),
+            span,
+        ));
+    }
+    Ok(())
+}
+
+/// NumPy's name for the ufunc of an operator.
+fn ufunc_name(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "add",
+        BinOp::Sub => "subtract",
+        BinOp::Mul => "multiply",
+        BinOp::Div => "divide",
+        BinOp::FloorDiv => "floor_divide",
+        BinOp::Mod => "remainder",
+        BinOp::Pow => "power",
+        BinOp::BitAnd => "bitwise_and",
+        BinOp::BitOr => "bitwise_or",
+        BinOp::BitXor => "bitwise_xor",
+        BinOp::LShift => "left_shift",
+        BinOp::RShift => "right_shift",
+    }
+}
+
 /// The type of `l op r` (`right` is the right operand, for `x ** -2`).
 fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> Result<Type> {
     if l.array().is_some() || r.array().is_some() {

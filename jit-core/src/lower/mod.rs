@@ -293,7 +293,19 @@ impl<'a> Lowerer<'a> {
         rhs: &ast::Expr,
         span: Span,
     ) -> Result<Vec<hir::Stmt>> {
+        // A slice in the index (`a[1:] *= 2`, `C[i, :i + 1] *= beta`) makes a view, which is not a
+        // value a local can hold: the index stays in the statement, and codegen evaluates it
+        // once, before `v`.
+        let is_slice = |e: &ast::Expr| matches!(e.kind, ast::ExprKind::Slice { .. });
+        let view = match &index.kind {
+            ast::ExprKind::Tuple(items) => items.iter().any(is_slice),
+            _ => is_slice(index),
+        };
         let n = self.locals.len();
+        if view {
+            let (array, index, value) = (self.expr(value)?, self.expr(index)?, self.expr(rhs)?);
+            return Ok(vec![hir::Stmt { kind: hir::StmtKind::AugAssignIndex { array, index, op, value }, span }]);
+        }
         let idx = self.local(&format!("$i{n}"), index.span);
         self.locals[idx as usize].index_temp = true;
         let (av, iv) = (self.expr(value)?, self.expr(index)?);
