@@ -101,7 +101,8 @@ pub enum Reduction {
     Mean,
 }
 
-/// NumPy functions compiled on scalars.
+/// NumPy's element functions (ufuncs and `np.where`), compiled on numbers and on arrays
+/// (elementwise, with broadcasting).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NpFn {
     Sqrt,
@@ -113,6 +114,31 @@ pub enum NpFn {
     Abs,
     Floor,
     Ceil,
+    Tanh,
+    Sinh,
+    Cosh,
+    Arcsin,
+    Arccos,
+    Arctan,
+    Log2,
+    Log10,
+    Log1p,
+    Expm1,
+    Square,
+    Arctan2,
+    Hypot,
+    Minimum,
+    Maximum,
+    Fmin,
+    Fmax,
+    LogicalAnd,
+    LogicalOr,
+    LogicalXor,
+    LogicalNot,
+    Isnan,
+    Isinf,
+    Isfinite,
+    Where,
 }
 
 /// The attributes of an array compiled code reads.
@@ -167,10 +193,12 @@ const ONE: Arity = Arity::new(1, 1, "one argument");
 const TWO: Arity = Arity::new(2, 2, "two arguments");
 const REDUCE: Arity = Arity::new(1, 1, "one array");
 const SCALAR: Arity = Arity::new(1, 1, "exactly one argument");
+const BINARY: Arity = Arity::new(2, 2, "exactly two arguments");
+const WHERE: Arity = Arity::new(3, 3, "three arguments (np.where with one argument is not compiled)");
 
 /// The NumPy functions compiled code may call. The order matters where two names are one
 /// function object (`np.absolute is np.abs`): the Python side names the object by the first.
-pub static NUMPY_FUNCTIONS: [NumpyRow; 25] = [
+pub static NUMPY_FUNCTIONS: [NumpyRow; 50] = [
     np_row("sum", NumpyFn::Reduce(Reduction::Sum), REDUCE),
     np_row("min", NumpyFn::Reduce(Reduction::Min), REDUCE),
     np_row("max", NumpyFn::Reduce(Reduction::Max), REDUCE),
@@ -187,6 +215,31 @@ pub static NUMPY_FUNCTIONS: [NumpyRow; 25] = [
     NumpyRow { alias: true, ..np_row("absolute", NumpyFn::Scalar(NpFn::Abs), SCALAR) },
     np_row("floor", NumpyFn::Scalar(NpFn::Floor), SCALAR),
     np_row("ceil", NumpyFn::Scalar(NpFn::Ceil), SCALAR),
+    np_row("tanh", NumpyFn::Scalar(NpFn::Tanh), SCALAR),
+    np_row("sinh", NumpyFn::Scalar(NpFn::Sinh), SCALAR),
+    np_row("cosh", NumpyFn::Scalar(NpFn::Cosh), SCALAR),
+    np_row("arcsin", NumpyFn::Scalar(NpFn::Arcsin), SCALAR),
+    np_row("arccos", NumpyFn::Scalar(NpFn::Arccos), SCALAR),
+    np_row("arctan", NumpyFn::Scalar(NpFn::Arctan), SCALAR),
+    np_row("log2", NumpyFn::Scalar(NpFn::Log2), SCALAR),
+    np_row("log10", NumpyFn::Scalar(NpFn::Log10), SCALAR),
+    np_row("log1p", NumpyFn::Scalar(NpFn::Log1p), SCALAR),
+    np_row("expm1", NumpyFn::Scalar(NpFn::Expm1), SCALAR),
+    np_row("square", NumpyFn::Scalar(NpFn::Square), SCALAR),
+    np_row("arctan2", NumpyFn::Scalar(NpFn::Arctan2), BINARY),
+    np_row("hypot", NumpyFn::Scalar(NpFn::Hypot), BINARY),
+    np_row("minimum", NumpyFn::Scalar(NpFn::Minimum), BINARY),
+    np_row("maximum", NumpyFn::Scalar(NpFn::Maximum), BINARY),
+    np_row("fmin", NumpyFn::Scalar(NpFn::Fmin), BINARY),
+    np_row("fmax", NumpyFn::Scalar(NpFn::Fmax), BINARY),
+    np_row("logical_and", NumpyFn::Scalar(NpFn::LogicalAnd), BINARY),
+    np_row("logical_or", NumpyFn::Scalar(NpFn::LogicalOr), BINARY),
+    np_row("logical_xor", NumpyFn::Scalar(NpFn::LogicalXor), BINARY),
+    np_row("logical_not", NumpyFn::Scalar(NpFn::LogicalNot), SCALAR),
+    np_row("isnan", NumpyFn::Scalar(NpFn::Isnan), SCALAR),
+    np_row("isinf", NumpyFn::Scalar(NpFn::Isinf), SCALAR),
+    np_row("isfinite", NumpyFn::Scalar(NpFn::Isfinite), SCALAR),
+    np_row("where", NumpyFn::Scalar(NpFn::Where), WHERE),
     np_row("zeros", NumpyFn::New(NewFn::Zeros), ONE),
     np_row("ones", NumpyFn::New(NewFn::Ones), ONE),
     np_row("empty", NumpyFn::New(NewFn::Empty), ONE),
@@ -214,7 +267,7 @@ pub fn numpy_functions_text() -> String {
         NUMPY_FUNCTIONS.iter().filter(|r| !r.alias && want(r.function)).map(|r| r.name).collect::<Vec<_>>().join(", ")
     };
     format!(
-        "{}; {} on arrays; {} on numbers",
+        "{}; {} on arrays; {} on numbers and arrays",
         group(|f| matches!(f, NumpyFn::New(_))),
         group(|f| matches!(f, NumpyFn::Reduce(_))),
         group(|f| matches!(f, NumpyFn::Scalar(_))),

@@ -264,27 +264,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             Intrinsic::Math(m) => self.math(m, args, ty),
             Intrinsic::Np(hir::NpFn::Abs) => self.intrinsic(Intrinsic::Abs, args, ty),
-            // NumPy 2: floor and ceil of an integer are that integer.
-            Intrinsic::Np(hir::NpFn::Floor | hir::NpFn::Ceil) if matches!(ty, Type::Int64 | Type::UInt64) => {
-                let v = self.expr(&args[0]);
-                self.cast(v, &self.ty(&args[0]), ty)
-            }
             Intrinsic::Np(f) => {
                 // NumPy's semantics: IEEE results (NaN, infinities), never an exception.
-                let x = self.float_arg(&args[0]);
-                let (name, llvm) = match f {
-                    hir::NpFn::Sqrt => ("llvm.sqrt.f64", true),
-                    hir::NpFn::Floor => ("llvm.floor.f64", true),
-                    hir::NpFn::Ceil => ("llvm.ceil.f64", true),
-                    hir::NpFn::Exp => ("exp", false),
-                    hir::NpFn::Log => ("log", false),
-                    hir::NpFn::Sin => ("sin", false),
-                    hir::NpFn::Cos => ("cos", false),
-                    hir::NpFn::Tan => ("tan", false),
-                    hir::NpFn::Abs => unreachable!("above"),
-                };
-                let func = if llvm { self.intrinsic_fn(name, 1) } else { self.libm(name, 1) };
-                self.call_basic(func, &[x.into()])
+                let vals: Vec<(BasicValueEnum<'ctx>, Type)> = args.iter().map(|a| (self.expr(a), self.ty(a))).collect();
+                self.np_value(f, &vals, ty)
             }
         }
     }

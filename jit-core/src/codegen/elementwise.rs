@@ -15,7 +15,7 @@ use inkwell::IntPredicate;
 use super::{Built, FnGen};
 use crate::abi::array_value as field;
 use crate::ast::{BinOp, UnaryOp};
-use crate::hir::{self, ExprId, ExprKind as H};
+use crate::hir::{self, ExprId, ExprKind as H, Intrinsic};
 use crate::registry::Dtype;
 use crate::runtime::Status;
 use crate::types::{ArrayType, Type};
@@ -72,7 +72,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// Whether `e` is an elementwise operator node: an operator whose result is an array.
     pub(super) fn is_elementwise(&self, e: &hir::Expr) -> bool {
         matches!(self.spec.expr_types[e.id as usize], Type::Array(_))
-            && matches!(e.kind, H::Binary { .. } | H::Unary { .. } | H::Compare { .. })
+            && matches!(e.kind, H::Binary { .. } | H::Unary { .. } | H::Compare { .. } | H::Intrinsic { f: Intrinsic::Np(_), .. })
     }
 
     /// The elementwise expression `e`, of array type `a`: a new array holding it.
@@ -320,6 +320,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     self.eval_leaves(left, out);
                     self.eval_leaves(&comparators[0], out);
                 }
+                H::Intrinsic { args, .. } => args.iter().for_each(|a| self.eval_leaves(a, out)),
                 _ => unreachable!("is_elementwise"),
             }
             return;
@@ -532,6 +533,25 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             H::Compare { left, ops, comparators } => {
                 let ((l, lt), (r, rt)) = self.operands_of(left, &comparators[0], values, None);
                 return (self.compare(ops[0], l, &lt, r, &rt).into(), Type::Bool);
+            }
+            H::Intrinsic { f: Intrinsic::Np(f), args } => {
+                // A number beside arrays is converted to the dtype the function computes in, as
+                // NumPy converts it (not the condition of `where`, nor a logical function's).
+                let kind = crate::infer::ufunc_kind(*f);
+                let mut vals = Vec::with_capacity(args.len());
+                for (k, arg) in args.iter().enumerate() {
+                    let (v, vt) = self.element(arg, values);
+                    let number = self.spec.expr_types[arg.id as usize].array().is_none();
+                    let converted =
+                        number && kind != crate::infer::UfuncKind::Bool && !(kind == crate::infer::UfuncKind::Where && k == 0);
+                    if converted {
+                        let v = self.cast(v, &vt, &ty);
+                        vals.push((self.wrap(v, a.dtype), ty.clone()));
+                    } else {
+                        vals.push((v, vt));
+                    }
+                }
+                self.np_value(*f, &vals, &ty)
             }
             _ => unreachable!("is_elementwise"),
         };

@@ -17,6 +17,7 @@ mod fastmath;
 mod nonneg;
 mod refs;
 mod stmt;
+mod ufuncs;
 mod version;
 
 use calls::Helper;

@@ -14,9 +14,11 @@ use crate::types::Type;
 
 mod arrays;
 mod ops;
+mod ufuncs;
 
 pub(crate) use arrays::is_view;
 pub(crate) use ops::elementwise_dtype;
+pub(crate) use ufuncs::{kind as ufunc_kind, Kind as UfuncKind};
 
 pub type SpecId = usize;
 
@@ -635,6 +637,9 @@ impl<'a> InferCx<'a> {
                     )
                 })),
             };
+        }
+        if let Intrinsic::Np(np) = f {
+            return self.numpy_call(np, args);
         }
         let name = match f {
             Intrinsic::Np(_) => "NumPy function".to_string(),

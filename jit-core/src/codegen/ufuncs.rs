@@ -1,0 +1,158 @@
+//! Codegen of NumPy's element functions (`np.sqrt`, `np.minimum`, `np.where`, ...) on one
+//! element: the values of its arguments in, NumPy's answer out (IEEE results, never an
+//! exception). Array expressions call it once per element (`elementwise`), scalar calls once.
+
+use inkwell::values::BasicValueEnum;
+use inkwell::{FloatPredicate, IntPredicate};
+
+use super::{Built, FnGen};
+use crate::hir::NpFn;
+use crate::types::Type;
+
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// `np.f(args)` for argument values `args` (with their compute types), in `ty` (the result's
+    /// compute type: float64 for a float function, whose float32 result the caller rounds).
+    pub(super) fn np_value(&mut self, f: NpFn, args: &[(BasicValueEnum<'ctx>, Type)], ty: &Type) -> BasicValueEnum<'ctx> {
+        use NpFn::*;
+        let float = |fn_gen: &Self, k: usize| fn_gen.cast(args[k].0, &args[k].1, &Type::Float64).into_float_value();
+        match f {
+            Sqrt | Exp | Log | Sin | Cos | Tan | Tanh | Sinh | Cosh | Arcsin | Arccos | Arctan | Log2 | Log10 | Log1p | Expm1 => {
+                let x = float(self, 0);
+                let func = match f {
+                    Sqrt => self.intrinsic_fn("llvm.sqrt.f64", 1),
+                    _ => self.libm(libm_name(f), 1),
+                };
+                self.call_basic(func, &[x.into()])
+            }
+            Floor | Ceil if *ty == Type::Float64 => {
+                let name = if f == Floor { "llvm.floor.f64" } else { "llvm.ceil.f64" };
+                let func = self.intrinsic_fn(name, 1);
+                let x = float(self, 0);
+                self.call_basic(func, &[x.into()])
+            }
+            // NumPy 2: the floor and ceiling of an integer (or a bool) are itself.
+            Floor | Ceil => self.cast(args[0].0, &args[0].1, ty),
+            Abs => {
+                let v = self.cast(args[0].0, &args[0].1, ty);
+                match ty {
+                    Type::Float64 => {
+                        let fabs = self.intrinsic_fn("llvm.fabs.f64", 1);
+                        self.call_basic(fabs, &[v.into()])
+                    }
+                    Type::Int64 => {
+                        let iv = v.into_int_value();
+                        let b = self.b();
+                        let neg = b.build_int_compare(IntPredicate::SLT, iv, self.i64(0), "neg").u();
+                        let n = b.build_int_sub(self.i64(0), iv, "n").u();
+                        b.build_select(neg, n, iv, "abs").u()
+                    }
+                    _ => v,
+                }
+            }
+            Square => {
+                let v = self.cast(args[0].0, &args[0].1, ty);
+                let b = self.b();
+                match ty {
+                    Type::Float64 => b.build_float_mul(v.into_float_value(), v.into_float_value(), "sq").u().into(),
+                    _ => b.build_int_mul(v.into_int_value(), v.into_int_value(), "sq").u().into(),
+                }
+            }
+            Arctan2 | Hypot => {
+                let (x, y) = (float(self, 0), float(self, 1));
+                let func = self.libm(if f == Arctan2 { "atan2" } else { "hypot" }, 2);
+                self.call_basic(func, &[x.into(), y.into()])
+            }
+            Minimum | Maximum | Fmin | Fmax => {
+                let x = self.cast(args[0].0, &args[0].1, ty);
+                let y = self.cast(args[1].0, &args[1].1, ty);
+                let less = matches!(f, Minimum | Fmin);
+                let take_x = match ty {
+                    Type::Float64 => {
+                        // NumPy's loops: minimum is `x < y || isnan(x) ? x : y` (a NaN wins; of
+                        // equal values, y), fmin is `x <= y || isnan(y) ? x : y` (a NaN loses;
+                        // of equal values, x): what decides the sign of a zero result.
+                        let pred = match (f, less) {
+                            (Minimum, _) => FloatPredicate::OLT,
+                            (Maximum, _) => FloatPredicate::OGT,
+                            (_, true) => FloatPredicate::OLE,
+                            (_, false) => FloatPredicate::OGE,
+                        };
+                        let (xf, yf) = (x.into_float_value(), y.into_float_value());
+                        let wins = self.b().build_float_compare(pred, xf, yf, "wins").u();
+                        let nan = if matches!(f, Minimum | Maximum) { self.is_nan(xf) } else { self.is_nan(yf) };
+                        self.b().build_or(wins, nan, "takex").u()
+                    }
+                    Type::Bool => {
+                        let (xi, yi) = (x.into_int_value(), y.into_int_value());
+                        let b = self.b();
+                        return if less { b.build_and(xi, yi, "min").u().into() } else { b.build_or(xi, yi, "max").u().into() };
+                    }
+                    _ => {
+                        let pred = match (ty, less) {
+                            (Type::UInt64, true) => IntPredicate::ULT,
+                            (Type::UInt64, false) => IntPredicate::UGT,
+                            (_, true) => IntPredicate::SLT,
+                            (_, false) => IntPredicate::SGT,
+                        };
+                        self.b().build_int_compare(pred, x.into_int_value(), y.into_int_value(), "takex").u()
+                    }
+                };
+                self.b().build_select(take_x, x, y, "minmax").u()
+            }
+            LogicalAnd | LogicalOr | LogicalXor => {
+                let x = self.truth(args[0].0, &args[0].1);
+                let y = self.truth(args[1].0, &args[1].1);
+                let b = self.b();
+                match f {
+                    LogicalAnd => b.build_and(x, y, "land").u().into(),
+                    LogicalOr => b.build_or(x, y, "lor").u().into(),
+                    _ => b.build_xor(x, y, "lxor").u().into(),
+                }
+            }
+            LogicalNot => {
+                let x = self.truth(args[0].0, &args[0].1);
+                self.b().build_not(x, "lnot").u().into()
+            }
+            Isnan | Isinf | Isfinite => {
+                if !args[0].1.is_float() {
+                    // An integer is never NaN or infinite.
+                    return self.ctx().bool_type().const_int((f == Isfinite) as u64, false).into();
+                }
+                let x = float(self, 0);
+                match f {
+                    Isnan => self.is_nan(x).into(),
+                    Isinf => self.is_inf(x).into(),
+                    _ => self.is_finite(x).into(),
+                }
+            }
+            Where => {
+                let c = self.truth(args[0].0, &args[0].1);
+                let x = self.cast(args[1].0, &args[1].1, ty);
+                let y = self.cast(args[2].0, &args[2].1, ty);
+                self.b().build_select(c, x, y, "where").u()
+            }
+        }
+    }
+}
+
+/// The C library's name of a float function.
+fn libm_name(f: NpFn) -> &'static str {
+    match f {
+        NpFn::Exp => "exp",
+        NpFn::Log => "log",
+        NpFn::Sin => "sin",
+        NpFn::Cos => "cos",
+        NpFn::Tan => "tan",
+        NpFn::Tanh => "tanh",
+        NpFn::Sinh => "sinh",
+        NpFn::Cosh => "cosh",
+        NpFn::Arcsin => "asin",
+        NpFn::Arccos => "acos",
+        NpFn::Arctan => "atan",
+        NpFn::Log2 => "log2",
+        NpFn::Log10 => "log10",
+        NpFn::Log1p => "log1p",
+        NpFn::Expm1 => "expm1",
+        other => unreachable!("{other:?} is not a C library function"),
+    }
+}

@@ -1,0 +1,113 @@
+//! Typing of NumPy's element functions (`np.sqrt`, `np.minimum`, `np.where`, ...) on numbers
+//! and on arrays: on numbers the types compiled code computes scalars in, on arrays NumPy's
+//! result dtypes (a float function of an integer array is float64, float32 for the integers of
+//! up to 16 bits, as Numba resolves it where NumPy would give float16).
+
+use crate::error::{CompileError, Result};
+use crate::hir::{self, NpFn};
+use crate::registry::Dtype;
+use crate::types::{promote, ArrayType, Layout, Type};
+
+use super::{ops::elementwise_dtype, type_name, InferCx};
+
+/// What an element function computes, for its result type.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A float function of one or two numbers (`sqrt`, `tanh`, `arctan2`).
+    Float,
+    /// The argument's own type (`abs`, `floor`, `ceil`, `square`).
+    Same,
+    /// The arguments' common type (`minimum`, `maximum`, `fmin`, `fmax`).
+    Common,
+    /// A bool (`logical_and`, `isnan`, ...).
+    Bool,
+    /// `where(c, x, y)`: the common type of `x` and `y`.
+    Where,
+}
+
+pub(crate) fn kind(f: NpFn) -> Kind {
+    use NpFn::*;
+    match f {
+        Abs | Floor | Ceil | Square => Kind::Same,
+        Minimum | Maximum | Fmin | Fmax => Kind::Common,
+        LogicalAnd | LogicalOr | LogicalXor | LogicalNot | Isnan | Isinf | Isfinite => Kind::Bool,
+        Where => Kind::Where,
+        Sqrt | Exp | Log | Sin | Cos | Tan | Tanh | Sinh | Cosh | Arcsin | Arccos | Arctan | Log2 | Log10 | Log1p | Expm1
+        | Arctan2 | Hypot => Kind::Float,
+    }
+}
+
+/// The float dtype a float function of `d` computes in.
+fn float_of(d: Dtype) -> Dtype {
+    match d {
+        Dtype::Float64 => Dtype::Float64,
+        Dtype::Float32 | Dtype::Bool | Dtype::Int8 | Dtype::UInt8 | Dtype::Int16 | Dtype::UInt16 => Dtype::Float32,
+        _ => Dtype::Float64,
+    }
+}
+
+/// The dtype of a scalar type (compiled code's bool, int64, uint64, float64, float32).
+fn dtype_of(t: &Type) -> Dtype {
+    match t {
+        Type::Bool => Dtype::Bool,
+        Type::Int64 => Dtype::Int64,
+        Type::UInt64 => Dtype::UInt64,
+        Type::Float32 => Dtype::Float32,
+        _ => Dtype::Float64,
+    }
+}
+
+impl InferCx<'_> {
+    /// The type of `np.f(args...)`.
+    pub(super) fn numpy_call(&mut self, f: NpFn, args: &[hir::Expr]) -> Result<Type> {
+        let mut tys = Vec::with_capacity(args.len());
+        for a in args {
+            let t = self.expr(a)?;
+            if !(t.is_numeric() || t.array().is_some() || t == Type::Unknown) {
+                return Err(CompileError::typing(
+                    "NumPy function",
+                    format!("numpy.{}() takes numbers and arrays, not {}", f.name(), type_name(&t)),
+                    a.span,
+                ));
+            }
+            tys.push(t);
+        }
+        if tys.contains(&Type::Unknown) {
+            return Ok(Type::Unknown);
+        }
+        if tys.iter().all(|t| t.array().is_none()) {
+            return Ok(scalar_type(f, &tys));
+        }
+        let strong = |ts: &[Type]| -> Dtype {
+            match ts {
+                [t] => t.array().map(|a| a.dtype).unwrap_or_else(|| dtype_of(t)),
+                [a, b] => elementwise_dtype(a, b)
+                    .unwrap_or_else(|| promote(&a.carrier(), &b.carrier()).map(|t| dtype_of(&t)).unwrap_or(Dtype::Float64)),
+                _ => unreachable!("one or two operands"),
+            }
+        };
+        let dtype = match kind(f) {
+            Kind::Float => float_of(strong(&tys)),
+            Kind::Same if f == NpFn::Square && strong(&tys) == Dtype::Bool => Dtype::Int8,
+            Kind::Same | Kind::Common => strong(&tys),
+            Kind::Bool => Dtype::Bool,
+            Kind::Where => strong(&tys[1..]),
+        };
+        let ndim = tys.iter().filter_map(|t| t.array()).map(|a| a.ndim).max().unwrap_or(0);
+        Ok(Type::Array(ArrayType { dtype, ndim, layout: Layout::C, readonly: false }))
+    }
+}
+
+/// The type of an element function of numbers (compiled code's scalar types).
+fn scalar_type(f: NpFn, tys: &[Type]) -> Type {
+    let tys: Vec<Type> = tys.iter().map(Type::carrier).collect();
+    match kind(f) {
+        Kind::Float => Type::Float64,
+        Kind::Same if tys[0] == Type::UInt64 => Type::UInt64,
+        Kind::Same if tys[0] == Type::Float64 => Type::Float64,
+        Kind::Same => Type::Int64,
+        Kind::Common => promote(&tys[0], &tys[1]).unwrap_or(Type::Float64),
+        Kind::Bool => Type::Bool,
+        Kind::Where => promote(&tys[1], &tys[2]).unwrap_or(Type::Float64),
+    }
+}

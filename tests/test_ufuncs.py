@@ -1,0 +1,303 @@
+"""NumPy's element functions (issue 17, item 3, first part): `np.sqrt`, `np.tanh`, `np.arctan2`,
+`np.minimum`, `np.logical_and`, `np.where`, ... on numbers and on arrays (elementwise, with
+broadcasting), each compared with NumPy's own answer for the same call.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from stickyjit import CompileError, njit
+
+UNARY_FLOAT = ["sqrt", "exp", "log", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arcsin", "arccos", "arctan"]
+UNARY_FLOAT += ["log2", "log10", "log1p", "expm1"]
+UNARY_SAME = ["abs", "absolute", "floor", "ceil", "square"]
+UNARY_BOOL = ["logical_not", "isnan", "isinf", "isfinite"]
+BINARY = ["arctan2", "hypot", "minimum", "maximum", "fmin", "fmax", "logical_and", "logical_or", "logical_xor"]
+DTYPES = ["bool", "int8", "uint8", "int16", "int32", "int64", "uint32", "uint64", "float32", "float64"]
+
+
+# One jitted function per NumPy function, written out so that stickyjit reads their source.
+def f_sqrt(x):
+    return np.sqrt(x)
+
+
+def f_exp(x):
+    return np.exp(x)
+
+
+def f_log(x):
+    return np.log(x)
+
+
+def f_sin(x):
+    return np.sin(x)
+
+
+def f_cos(x):
+    return np.cos(x)
+
+
+def f_tan(x):
+    return np.tan(x)
+
+
+def f_tanh(x):
+    return np.tanh(x)
+
+
+def f_sinh(x):
+    return np.sinh(x)
+
+
+def f_cosh(x):
+    return np.cosh(x)
+
+
+def f_arcsin(x):
+    return np.arcsin(x)
+
+
+def f_arccos(x):
+    return np.arccos(x)
+
+
+def f_arctan(x):
+    return np.arctan(x)
+
+
+def f_log2(x):
+    return np.log2(x)
+
+
+def f_log10(x):
+    return np.log10(x)
+
+
+def f_log1p(x):
+    return np.log1p(x)
+
+
+def f_expm1(x):
+    return np.expm1(x)
+
+
+def f_abs(x):
+    return np.abs(x)
+
+
+def f_absolute(x):
+    return np.absolute(x)
+
+
+def f_floor(x):
+    return np.floor(x)
+
+
+def f_ceil(x):
+    return np.ceil(x)
+
+
+def f_square(x):
+    return np.square(x)
+
+
+def f_logical_not(x):
+    return np.logical_not(x)
+
+
+def f_isnan(x):
+    return np.isnan(x)
+
+
+def f_isinf(x):
+    return np.isinf(x)
+
+
+def f_isfinite(x):
+    return np.isfinite(x)
+
+
+def f_arctan2(x, y):
+    return np.arctan2(x, y)
+
+
+def f_hypot(x, y):
+    return np.hypot(x, y)
+
+
+def f_minimum(x, y):
+    return np.minimum(x, y)
+
+
+def f_maximum(x, y):
+    return np.maximum(x, y)
+
+
+def f_fmin(x, y):
+    return np.fmin(x, y)
+
+
+def f_fmax(x, y):
+    return np.fmax(x, y)
+
+
+def f_logical_and(x, y):
+    return np.logical_and(x, y)
+
+
+def f_logical_or(x, y):
+    return np.logical_or(x, y)
+
+
+def f_logical_xor(x, y):
+    return np.logical_xor(x, y)
+
+
+def f_where(c, x, y):
+    return np.where(c, x, y)
+
+
+PY = {name: globals()[f"f_{name}"] for name in UNARY_FLOAT + UNARY_SAME + UNARY_BOOL + BINARY + ["where"]}
+JIT = {name: njit(f) for name, f in PY.items()}
+
+
+def numpy_answer(f, *args):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return f(*args)
+
+
+def expected_dtype(name, result):
+    """NumPy's result dtype, except float16 (not compiled): float32 there, as Numba gives."""
+    d = np.asarray(result).dtype
+    return np.dtype(np.float32) if d == np.float16 else d
+
+
+def close(name, expected, got):
+    expected = np.asarray(expected)
+    got_arr = np.asarray(got)
+    assert got_arr.shape == expected.shape
+    if expected.dtype.kind == "f" and name in UNARY_FLOAT + ["arctan2", "hypot"]:
+        # NumPy's own SIMD routines and the C library's differ in the last bits (float32 ones
+        # are computed in float64 here and rounded).
+        rtol = 2e-6 if expected.dtype == np.float32 else 4e-15
+        np.testing.assert_allclose(
+            got_arr.astype(np.float64), expected.astype(np.float64), rtol=rtol, atol=0, equal_nan=True
+        )
+    else:
+        np.testing.assert_array_equal(got_arr, expected)
+
+
+def elements(dtype):
+    d = np.dtype(dtype)
+    if d.kind == "f":
+        return st.floats(width=d.itemsize * 8, allow_nan=True, allow_infinity=True)
+    if d.kind == "b":
+        return st.booleans()
+    info = np.iinfo(d)
+    return st.integers(max(info.min, -(2**40)), min(info.max, 2**40))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(UNARY_FLOAT + UNARY_SAME + UNARY_BOOL), st.sampled_from(DTYPES), st.data())
+def test_unary_functions_on_arrays_equal_numpy(name, dtype, data):
+    x = data.draw(hnp.arrays(dtype, hnp.array_shapes(min_dims=1, max_dims=3, max_side=4), elements=elements(dtype)))
+    expected = numpy_answer(PY[name], x)
+    if expected.dtype == np.float16:
+        # NumPy computes small integers in float16, which is not compiled: float32 here, as
+        # Numba resolves it, so NumPy's float32 answer is the oracle.
+        expected = numpy_answer(PY[name], x.astype(np.float32))
+    got = JIT[name](x)
+    assert got.dtype == expected_dtype(name, expected), f"{name}({x.dtype}): {got.dtype} vs {expected.dtype}"
+    close(name, expected, got)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(BINARY), st.sampled_from(DTYPES), st.sampled_from(DTYPES), st.data())
+def test_binary_functions_on_arrays_equal_numpy(name, da, db, data):
+    shapes = data.draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=1, max_dims=3, max_side=4))
+    x = data.draw(hnp.arrays(da, shapes.input_shapes[0], elements=elements(da)))
+    y = data.draw(
+        st.one_of(
+            hnp.arrays(db, shapes.input_shapes[1], elements=elements(db)),
+            st.floats(-10, 10),
+            st.integers(0, 100),
+        )
+    )
+    if data.draw(st.booleans()):
+        x, y = y, x
+    expected = numpy_answer(PY[name], x, y)
+    if expected.dtype == np.float16:
+        wide = [v.astype(np.float32) if isinstance(v, np.ndarray) else v for v in (x, y)]
+        expected = numpy_answer(PY[name], *wide)
+    got = JIT[name](x, y)
+    assert got.dtype == expected_dtype(name, expected), f"{name}: {got.dtype} vs {expected.dtype}"
+    close(name, expected, got)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(DTYPES), st.sampled_from(DTYPES), st.data())
+def test_where_equals_numpy(dx, dy, data):
+    shapes = data.draw(hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=1, max_dims=2, max_side=4))
+    c = data.draw(hnp.arrays("bool", shapes.input_shapes[0]))
+    x = data.draw(hnp.arrays(dx, shapes.input_shapes[1], elements=elements(dx)))
+    y = data.draw(st.one_of(hnp.arrays(dy, shapes.input_shapes[2], elements=elements(dy)), st.floats(-5, 5)))
+    expected = np.where(c, x, y)
+    got = JIT["where"](c, x, y)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("name", UNARY_FLOAT + UNARY_SAME + UNARY_BOOL)
+@pytest.mark.parametrize("x", [0.0, -0.0, 0.5, -2.5, 3, -7, True, float("nan"), float("inf"), 1e300])
+def test_functions_of_numbers_equal_numpy(name, x):
+    # A bool in compiled code is a number: NumPy's float16 answer for a Python bool is not
+    # compiled, its float64 one is the oracle.
+    expected = numpy_answer(PY[name], float(x) if x is True and name in UNARY_FLOAT else x)
+    got = JIT[name](x)
+    close(name, expected, got)
+
+
+@pytest.mark.parametrize("name", BINARY)
+@pytest.mark.parametrize(
+    "x, y", [(0.0, -0.0), (-0.0, 0.0), (1.5, float("nan")), (float("nan"), 2), (3, 4), (-1, 2.5), (True, 0)]
+)
+def test_binary_functions_of_numbers_and_signed_zeros_equal_numpy(name, x, y):
+    expected = numpy_answer(PY[name], x, y)
+    got = JIT[name](x, y)
+    close(name, expected, got)
+    if isinstance(expected, np.floating) and expected == 0:
+        assert np.signbit(expected) == np.signbit(got), f"{name}({x}, {y}): the sign of zero"
+
+
+def kernel(a, b):
+    # compute (NPBench) and arc_distance's shape: functions fused with operators.
+    return np.minimum(np.maximum(a, 2), 10) * 3 + 2 * np.arctan2(np.sqrt(np.abs(b)), np.sqrt(1 + np.abs(b)))
+
+
+def test_functions_fuse_with_operators():
+    a = np.arange(-5, 20).reshape(5, 5)
+    b = np.linspace(-1, 1, 25).reshape(5, 5)
+    np.testing.assert_allclose(njit(kernel)(a, b), kernel(a, b), rtol=1e-15)
+
+
+def where_one(c):
+    return np.where(c)
+
+
+def takes_tuple(t):
+    return np.sqrt(t)
+
+
+def test_what_is_not_compiled_says_so():
+    with pytest.raises(CompileError, match=r"where\(\) takes three arguments"):
+        njit(where_one)(np.ones(2))
+    with pytest.raises(CompileError, match=r"numpy.sqrt\(\) takes numbers and arrays, not tuple"):
+        njit(takes_tuple)((1.0, 2.0))
