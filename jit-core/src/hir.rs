@@ -186,13 +186,21 @@ pub enum ExprKind {
 pub enum NewArray {
     /// `np.zeros(shape)`, `np.ones`, `np.empty`, `np.full(shape, value)`: `shape` an int or a
     /// tuple of ints.
-    Filled { shape: Box<Expr>, fill: Fill, dtype: Option<crate::types::Dtype> },
+    Filled { shape: Box<Expr>, fill: Fill, dtype: Option<DtypeArg> },
     /// `np.zeros_like(a)`, `np.empty_like(a)`, `np.ones_like(a)`, `np.full_like(a, value)`.
-    Like { array: Box<Expr>, fill: Fill, dtype: Option<crate::types::Dtype> },
+    Like { array: Box<Expr>, fill: Fill, dtype: Option<DtypeArg> },
     /// `np.arange(stop)`, `np.arange(start, stop[, step])`.
-    Arange { start: Box<Expr>, stop: Box<Expr>, step: Box<Expr>, dtype: Option<crate::types::Dtype> },
+    Arange { start: Box<Expr>, stop: Box<Expr>, step: Box<Expr>, dtype: Option<DtypeArg> },
     /// `a.copy()`: a C-contiguous copy.
     Copy { array: Box<Expr> },
+}
+
+/// A `dtype` argument: a dtype the source names (`np.float32`, `float`, `np.dtype(np.int8)`), or
+/// the dtype of an array local (`a.dtype`), known once inference has typed the local.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DtypeArg {
+    Named(crate::types::Dtype),
+    OfLocal(LocalId),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -189,8 +189,8 @@ const fn np_row(name: &'static str, f: NumpyFn, arity: Arity) -> NumpyRow {
     NumpyRow { name, function: f, arity, alias: false }
 }
 
-const ONE: Arity = Arity::new(1, 1, "one argument");
-const TWO: Arity = Arity::new(2, 2, "two arguments");
+const SHAPE_DTYPE: Arity = Arity::new(1, 2, "one argument and an optional dtype");
+const FILL_DTYPE: Arity = Arity::new(2, 3, "two arguments and an optional dtype");
 const REDUCE: Arity = Arity::new(1, 1, "one array");
 const SCALAR: Arity = Arity::new(1, 1, "exactly one argument");
 const BINARY: Arity = Arity::new(2, 2, "exactly two arguments");
@@ -240,15 +240,15 @@ pub static NUMPY_FUNCTIONS: [NumpyRow; 50] = [
     np_row("isinf", NumpyFn::Scalar(NpFn::Isinf), SCALAR),
     np_row("isfinite", NumpyFn::Scalar(NpFn::Isfinite), SCALAR),
     np_row("where", NumpyFn::Scalar(NpFn::Where), WHERE),
-    np_row("zeros", NumpyFn::New(NewFn::Zeros), ONE),
-    np_row("ones", NumpyFn::New(NewFn::Ones), ONE),
-    np_row("empty", NumpyFn::New(NewFn::Empty), ONE),
-    np_row("full", NumpyFn::New(NewFn::Full), TWO),
-    np_row("zeros_like", NumpyFn::New(NewFn::ZerosLike), ONE),
-    np_row("ones_like", NumpyFn::New(NewFn::OnesLike), ONE),
-    np_row("empty_like", NumpyFn::New(NewFn::EmptyLike), ONE),
-    np_row("full_like", NumpyFn::New(NewFn::FullLike), TWO),
-    np_row("arange", NumpyFn::New(NewFn::Arange), Arity::new(1, 3, "one to three arguments")),
+    np_row("zeros", NumpyFn::New(NewFn::Zeros), SHAPE_DTYPE),
+    np_row("ones", NumpyFn::New(NewFn::Ones), SHAPE_DTYPE),
+    np_row("empty", NumpyFn::New(NewFn::Empty), SHAPE_DTYPE),
+    np_row("full", NumpyFn::New(NewFn::Full), FILL_DTYPE),
+    np_row("zeros_like", NumpyFn::New(NewFn::ZerosLike), SHAPE_DTYPE),
+    np_row("ones_like", NumpyFn::New(NewFn::OnesLike), SHAPE_DTYPE),
+    np_row("empty_like", NumpyFn::New(NewFn::EmptyLike), SHAPE_DTYPE),
+    np_row("full_like", NumpyFn::New(NewFn::FullLike), FILL_DTYPE),
+    np_row("arange", NumpyFn::New(NewFn::Arange), Arity::new(1, 4, "one to three arguments and an optional dtype")),
 ];
 
 /// The NumPy function called `name`, if it is compiled.

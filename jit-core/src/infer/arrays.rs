@@ -46,6 +46,7 @@ impl InferCx<'_> {
             |ndim: usize, dtype: Dtype| Type::Array(ArrayType { dtype, ndim: ndim as u8, layout: Layout::C, readonly: false });
         Ok(match n {
             NewArray::Filled { shape, fill, dtype } => {
+                let Some(dtype) = self.dtype_arg(dtype, span)? else { return Ok(Type::Unknown) };
                 let ndim = match self.expr(shape)? {
                     Type::Int64 | Type::UInt64 | Type::Bool => 1,
                     Type::Tuple(ts) if ts.iter().all(|t| t.is_integer_or_unknown()) => ts.len(),
@@ -65,6 +66,7 @@ impl InferCx<'_> {
                 array(ndim, dtype.unwrap_or_else(|| ft.as_ref().map(of).unwrap_or(Dtype::Float64)))
             }
             NewArray::Like { array: src, fill, dtype } => {
+                let Some(dtype) = self.dtype_arg(dtype, span)? else { return Ok(Type::Unknown) };
                 let st = self.expr(src)?;
                 fill_type(self, fill)?;
                 match st {
@@ -80,6 +82,7 @@ impl InferCx<'_> {
                 }
             }
             NewArray::Arange { start, stop, step, dtype } => {
+                let Some(dtype) = self.dtype_arg(dtype, span)? else { return Ok(Type::Unknown) };
                 let mut any_float = false;
                 for e in [start, stop, step] {
                     let t = self.numeric(e, "np.arange()")?;
@@ -95,7 +98,7 @@ impl InferCx<'_> {
                     }
                     any_float |= t.is_float();
                 }
-                if *dtype == Some(Dtype::Bool) {
+                if dtype == Some(Dtype::Bool) {
                     return Err(CompileError::unsupported_because(
                         "dtype",
                         "np.arange(..., dtype=bool) is not compiled (NumPy allows it for at most two elements)",
@@ -112,6 +115,30 @@ impl InferCx<'_> {
                 }
             },
         })
+    }
+
+    /// The dtype a `dtype` argument gives: `Some(None)` when none was given, `None` while the
+    /// array local it names is not typed yet.
+    fn dtype_arg(&self, d: &Option<hir::DtypeArg>, span: Span) -> Result<Option<Option<Dtype>>> {
+        Ok(Some(match d {
+            None => None,
+            Some(hir::DtypeArg::Named(d)) => Some(*d),
+            Some(hir::DtypeArg::OfLocal(id)) => match &self.specs[self.current].local_types[*id as usize] {
+                Type::Array(a) => Some(a.dtype),
+                Type::Unknown => return Ok(None),
+                t => {
+                    return Err(CompileError::typing(
+                        "dtype",
+                        format!(
+                            "'{}' holds {}, which has no .dtype; dtype= takes an array's .dtype",
+                            self.hir_fn().locals[*id as usize].name,
+                            type_name(t)
+                        ),
+                        span,
+                    ))
+                }
+            },
+        }))
     }
 
     /// The type of the view `a[index]`: every integer drops its axis, every slice (and every

@@ -46,6 +46,25 @@ impl Lowerer<'_> {
                 span,
             ));
         }
+        // The dtype given by position: after the shape (or array), the fill value, arange's step.
+        let dtype_at = match f {
+            NewFn::Zeros | NewFn::Ones | NewFn::Empty | NewFn::ZerosLike | NewFn::OnesLike | NewFn::EmptyLike => 1,
+            NewFn::Full | NewFn::FullLike => 2,
+            NewFn::Arange => 3,
+        };
+        let args = if args.len() > dtype_at {
+            if dtype.is_some() {
+                return Err(CompileError::typing(
+                    "call with wrong arguments",
+                    format!("np.{name}() got multiple values for argument 'dtype'"),
+                    span,
+                ));
+            }
+            dtype = Some(self.dtype_of(&args[dtype_at])?);
+            &args[..dtype_at]
+        } else {
+            args
+        };
         let e = |l: &mut Self, i: usize| l.expr(&args[i]).map(Box::new);
         Ok(match f {
             NewFn::Zeros => hir::NewArray::Filled { shape: e(self, 0)?, fill: hir::Fill::Zero, dtype },
@@ -67,9 +86,29 @@ impl Lowerer<'_> {
         })
     }
 
-    /// The dtype a `dtype=` names: a NumPy scalar type (`np.float32`), or `float`, `int`, `bool`.
-    fn dtype_of(&self, e: &ast::Expr) -> Result<crate::types::Dtype> {
+    /// The dtype a `dtype` argument names: a NumPy scalar type (`np.float32`), `float`, `int`,
+    /// `bool`, `np.dtype(...)` of one of these, or an array local's `.dtype`.
+    fn dtype_of(&self, e: &ast::Expr) -> Result<hir::DtypeArg> {
         use crate::types::Dtype;
+        match &e.kind {
+            A::Attribute { value, attr } if attr == "dtype" => {
+                if let A::Name(n) = &value.kind {
+                    if let Some(&id) = self.by_name.get(n) {
+                        return Ok(hir::DtypeArg::OfLocal(id));
+                    }
+                }
+            }
+            A::Call { func, args, keywords } if args.len() == 1 && keywords.is_empty() => {
+                if let A::Attribute { value, attr } = &func.kind {
+                    if let A::Name(m) = &value.kind {
+                        if attr == "dtype" && matches!(self.global(m), GlobalValue::Module(x) if x == "numpy") {
+                            return self.dtype_of(&args[0]);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
         let v = match &e.kind {
             A::Name(n) if !self.by_name.contains_key(n) => self.global(n).clone(),
             A::Attribute { value, attr } => match &value.kind {
@@ -83,10 +122,10 @@ impl Lowerer<'_> {
             GlobalValue::Builtin(b) => registry::builtin(b).and_then(|row| row.dtype),
             _ => None,
         };
-        d.ok_or_else(|| {
+        d.map(hir::DtypeArg::Named).ok_or_else(|| {
             CompileError::unsupported_because(
                 "dtype",
-                "dtype= must name a NumPy scalar type (np.float64, np.float32, np.int64, np.int32, np.bool_, ...) or float, int, bool",
+                "a dtype must name a NumPy scalar type (np.float64, np.float32, np.int64, np.int32, np.bool_, ...), float, int, bool, np.dtype(...) of one, or an array variable's .dtype (a string is not compiled yet)",
                 e.span,
             )
         })

@@ -1,0 +1,78 @@
+"""The forms of a `dtype` argument (issue 17, item 4, first part): a NumPy scalar type by keyword
+or by position, `np.dtype(...)`, a global bound to a type, a builtin, and another array's
+`.dtype`; each array compared with the one NumPy makes for the same call.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy import int32
+
+from stickyjit import CompileError, njit
+
+DT = np.float32
+
+
+def by_position(n):
+    return (
+        np.zeros((n, 2), np.int32),
+        np.ones(n, np.uint8),
+        np.full(n, 2.5, np.float32),
+        np.full_like(np.zeros(n), 7, np.int16),
+        np.zeros_like(np.ones(n), np.bool_),
+        np.arange(0, n, 1, np.int8),
+    )
+
+
+def by_keyword_and_global(n):
+    return (
+        np.zeros(n, dtype=np.dtype(np.int64)),
+        np.ones(n, dtype=int32),
+        np.full(n, 3, dtype=DT),
+        np.ones((n, n), dtype=float),
+        np.arange(n, dtype=np.dtype(np.float32)),
+    )
+
+
+def like_another(u, n):
+    v = np.empty(u.shape, dtype=u.dtype)
+    r = np.zeros((n, n), dtype=u.dtype)
+    v[:] = 1
+    return v, r, np.full(n, 1.5, u.dtype)
+
+
+def same(expected, got):
+    assert len(expected) == len(got)
+    for e, g in zip(expected, got):
+        assert g.dtype == e.dtype, (g.dtype, e.dtype)
+        np.testing.assert_array_equal(g, e)
+
+
+def test_dtype_by_position():
+    same(by_position(4), njit(by_position)(4))
+
+
+def test_dtype_by_keyword_np_dtype_and_globals():
+    same(by_keyword_and_global(3), njit(by_keyword_and_global)(3))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int16", "uint64", "bool", "float64"])
+def test_dtype_of_another_array(dtype):
+    u = np.ones((2, 3), dtype)
+    same(like_another(u, 2), njit(like_another)(u, 2))
+
+
+def twice(n):
+    return np.zeros(n, np.float64, dtype=np.float32)
+
+
+def of_a_number(x):
+    return np.zeros(3, dtype=x.dtype)
+
+
+def test_bad_dtype_arguments():
+    with pytest.raises(CompileError, match="got multiple values for argument 'dtype'"):
+        njit(twice)(2)
+    with pytest.raises(CompileError, match="'x' holds float64, which has no .dtype"):
+        njit(of_a_number)(1.5)
