@@ -411,6 +411,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// Loops over every index of an array of `shape` in C order (outermost axis first),
     /// calling `body` with the index of each axis.
     pub(super) fn loop_nest(&mut self, shape: &[IntValue<'ctx>], body: &mut dyn FnMut(&mut Self, &[IntValue<'ctx>])) {
+        self.loop_nest_with(shape, false, body)
+    }
+
+    /// [`FnGen::loop_nest`]; `plain`: LLVM neither vectorizes nor unrolls the innermost loop (a
+    /// rarely run or strided nest, kept small: each vectorized loop costs compile time).
+    pub(super) fn loop_nest_with(
+        &mut self,
+        shape: &[IntValue<'ctx>],
+        plain: bool,
+        body: &mut dyn FnMut(&mut Self, &[IntValue<'ctx>]),
+    ) {
         let i64t = self.ctx().i64_type();
         let idx: Vec<PointerValue<'ctx>> = shape.iter().map(|_| self.entry_alloca(i64t, "nest.i")).collect();
         let mut heads = Vec::new();
@@ -434,7 +445,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             let i = self.b().build_load(i64t, idx[k], "i").u().into_int_value();
             let i1 = self.b().build_int_nsw_add(i, self.i64(1), "i1").u();
             self.b().build_store(idx[k], i1).u();
-            self.b().build_unconditional_branch(heads[k]).u();
+            let latch = self.b().build_unconditional_branch(heads[k]).u();
+            if plain && k + 1 == shape.len() {
+                self.module_gen.plain_loop(latch);
+            }
             self.b().position_at_end(exits[k]);
         }
     }

@@ -182,8 +182,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let (temp, temp_data, _) = self.alloc_c(&temp_t, &shape, false);
         let temp_strides = self.strides(temp.into_struct_value(), &temp_t);
         let temp_op = self.operand_of(temp_data, temp_t.dtype, temp_strides, &shape);
-        // The temporary's path is rare: one strided loop nest for each step keeps the code small.
-        self.fill(tree, leaves, &shape, &temp_op, temp_t, true);
+        // The copy back is a plain strided loop (one nest, small code); the value's loop is the
+        // fast one where it can be, as the direct path's.
+        self.fill(tree, leaves, &shape, &temp_op, temp_t, false);
         // The temporary's block is freed after the copy (nothing else holds it).
         let copy_leaves = vec![(TEMP_LEAF, Leaf::Array(temp, temp_t))];
         self.fill(Tree::Leaf(TEMP_LEAF), &copy_leaves, &shape, &target, view_t, true);
@@ -464,7 +465,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         contiguous: bool,
     ) {
         let was = std::mem::replace(&mut self.elementwise, true);
-        self.loop_nest(shape, &mut |fn_gen, idx| {
+        self.loop_nest_with(shape, !contiguous, &mut |fn_gen, idx| {
             let mut values: Vec<(ExprId, BasicValueEnum<'ctx>, Type)> = scalars.to_vec();
             for (id, op) in operands {
                 if let Some(op) = op {

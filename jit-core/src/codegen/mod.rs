@@ -106,6 +106,31 @@ struct ModuleGen<'a, 'ctx> {
 }
 
 impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
+    /// Marks the loop whose latch branch is `latch` as one LLVM neither vectorizes nor unrolls
+    /// (`!llvm.loop` metadata: `llvm.loop.vectorize.enable` false, `llvm.loop.unroll.disable`).
+    fn plain_loop(&self, latch: inkwell::values::InstructionValue<'ctx>) {
+        use inkwell::values::AsValueRef;
+        use llvm_sys::core::*;
+        // SAFETY: plain LLVM C API calls on this module's context; the loop ID is made
+        // self-referential as LangRef requires (a temporary node replaced by the node itself).
+        unsafe {
+            let ctx = self.ctx.raw();
+            let md = |s: &str| LLVMMDStringInContext2(ctx, s.as_ptr().cast(), s.len());
+            let i1 = LLVMInt1TypeInContext(ctx);
+            let off = LLVMValueAsMetadata(LLVMConstInt(i1, 0, 0));
+            let mut vectorize = [md("llvm.loop.vectorize.enable"), off];
+            let vectorize = LLVMMDNodeInContext2(ctx, vectorize.as_mut_ptr(), 2);
+            let mut unroll = [md("llvm.loop.unroll.disable")];
+            let unroll = LLVMMDNodeInContext2(ctx, unroll.as_mut_ptr(), 1);
+            let temp = llvm_sys::debuginfo::LLVMTemporaryMDNode(ctx, std::ptr::null_mut(), 0);
+            let mut ops = [temp, vectorize, unroll];
+            let id = LLVMMDNodeInContext2(ctx, ops.as_mut_ptr(), 3);
+            llvm_sys::debuginfo::LLVMMetadataReplaceAllUsesWith(temp, id);
+            let kind = LLVMGetMDKindIDInContext(ctx, "llvm.loop".as_ptr().cast(), "llvm.loop".len() as u32);
+            LLVMSetMetadata(latch.as_value_ref(), kind, LLVMMetadataAsValue(ctx, id));
+        }
+    }
+
     fn llty(&self, t: &Type) -> BasicTypeEnum<'ctx> {
         match t {
             Type::Int64 | Type::UInt64 => self.ctx.i64_type().into(),
