@@ -206,6 +206,69 @@ pub extern "C" fn sj_rt_round_i64(x: i64, ndigits: i64) -> i64 {
     (q * p) as i64
 }
 
+/// Copies the elements of an array (`ndim` axes of sizes `shape`, byte `strides`, elements of
+/// `itemsize` bytes from `src`) in C order into `dst`, a block of their size: the snapshot an
+/// array assignment takes of a value that overlaps its target.
+///
+/// # Safety
+/// `shape` and `strides` hold `ndim` values describing memory readable from `src`; `dst` has
+/// room for every element.
+pub unsafe extern "C" fn sj_rt_copy_strided(
+    dst: *mut u8,
+    src: *const u8,
+    ndim: i64,
+    shape: *const i64,
+    strides: *const i64,
+    itemsize: i64,
+) {
+    let n = ndim.max(0) as usize;
+    // SAFETY: the caller's contract.
+    let (shape, strides) = unsafe { (std::slice::from_raw_parts(shape, n), std::slice::from_raw_parts(strides, n)) };
+    if shape.contains(&0) {
+        return;
+    }
+    let item = itemsize as usize;
+    // The last axis is copied as one run when its elements are adjacent, else one by one; the
+    // outer axes are walked in C order.
+    let (inner, inner_stride) = match n {
+        0 => (1, 0),
+        _ => (shape[n - 1], strides[n - 1]),
+    };
+    let outer = n.saturating_sub(1);
+    let mut index = vec![0i64; outer];
+    let mut out = dst;
+    loop {
+        let offset: i64 = index.iter().zip(strides).map(|(i, s)| i * s).sum();
+        // SAFETY: `index` is within `shape`, so every element read is one of the array's; `out`
+        // stays within the `dst` block, which holds every element.
+        unsafe {
+            let row = src.offset(offset as isize);
+            if inner_stride == itemsize {
+                std::ptr::copy_nonoverlapping(row, out, item * inner as usize);
+                out = out.add(item * inner as usize);
+            } else {
+                for j in 0..inner {
+                    std::ptr::copy_nonoverlapping(row.offset((j * inner_stride) as isize), out, item);
+                    out = out.add(item);
+                }
+            }
+        }
+        // The next row in C order.
+        let mut k = outer;
+        loop {
+            if k == 0 {
+                return;
+            }
+            k -= 1;
+            index[k] += 1;
+            if index[k] < shape[k] {
+                break;
+            }
+            index[k] = 0;
+        }
+    }
+}
+
 /// The helpers compiled code may call, by symbol name.
 pub fn helper_symbols() -> Vec<(&'static str, usize)> {
     vec![
@@ -220,12 +283,42 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_new_block", crate::memory::sj_rt_new_block as *const () as usize),
         ("sj_rt_release", crate::memory::sj_rt_release as *const () as usize),
         ("sj_rt_poll", crate::interrupt::sj_rt_poll as *const () as usize),
+        ("sj_rt_copy_strided", sj_rt_copy_strided as *const () as usize),
     ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `sj_rt_copy_strided` of the view `a[::sa, ::sb]` (strides may be negative) of a 3×4
+    /// array of i16, against the elements read by index.
+    #[test]
+    fn copy_strided_copies_views_in_c_order() {
+        let a: Vec<i16> = (0..12).collect();
+        let base = a.as_ptr() as *const u8;
+        // (offset of the first element, shape, strides in bytes)
+        let views: [(isize, [i64; 2], [i64; 2]); 4] = [
+            (0, [3, 4], [8, 2]),    // the whole array (rows contiguous)
+            (0, [3, 2], [8, 4]),    // every other column
+            (22, [3, 4], [-8, -2]), // reversed both ways
+            (0, [0, 4], [8, 2]),    // empty
+        ];
+        for (off, shape, strides) in views {
+            let n = (shape[0] * shape[1]) as usize;
+            let mut out = vec![-1i16; n];
+            // SAFETY: every element the view names lies inside `a`; `out` holds them all.
+            unsafe { sj_rt_copy_strided(out.as_mut_ptr() as *mut u8, base.offset(off), 2, shape.as_ptr(), strides.as_ptr(), 2) };
+            let mut want = Vec::new();
+            for i in 0..shape[0] {
+                for j in 0..shape[1] {
+                    let byte = off as i64 + i * strides[0] + j * strides[1];
+                    want.push(a[(byte / 2) as usize]);
+                }
+            }
+            assert_eq!(out, want, "{shape:?} {strides:?}");
+        }
+    }
 
     #[test]
     fn int_truediv_is_correctly_rounded() {

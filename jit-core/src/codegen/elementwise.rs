@@ -45,8 +45,6 @@ pub(super) enum Rhs<'e, 'ctx> {
 const VALUE_LEAF: ExprId = ExprId::MAX;
 /// The leaf id the target of an augmented assignment is read by.
 const TARGET_LEAF: ExprId = ExprId::MAX - 1;
-/// The leaf id the temporary of an overlapping assignment is copied from.
-const TEMP_LEAF: ExprId = ExprId::MAX - 2;
 
 /// A leaf of an array expression, evaluated before its loop.
 enum Leaf<'ctx> {
@@ -165,32 +163,91 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let shape: Vec<IntValue<'ctx>> = (0..ndim).map(|k| self.dim(sv, field::SHAPE, k as u32)).collect();
         let target = self.operand(view, &view_t, ndim);
         self.check_broadcast_into(leaves, &shape);
-        let Some(value_t) = self.spec_array_type(tree, leaves) else {
+        let (mut operands, scalars) = self.operands_of_leaves(leaves, ndim);
+        if self.spec_array_type(tree, leaves).is_none() {
             // A number: nothing it reads can overlap.
-            self.fill(tree, leaves, &shape, &target, view_t, false);
+            self.fill_operands(tree, &operands, &scalars, &shape, &target, view_t, false);
             return;
-        };
+        }
+        // When the value reads memory the target covers (other than element for element), the
+        // arrays it reads are first copied (the rare path; a runtime helper, so no loop code
+        // of its own), and the one loop reads the copies: NumPy's whole value before any write.
         let overlap = self.overlaps(leaves, sv, &view_t);
-        let (direct, via_temp, done) =
-            (self.block_named("assign.direct"), self.block_named("assign.temp"), self.block_named("assign.done"));
-        self.branch_cold(overlap, via_temp, direct, super::Cold::Then);
-        self.b().position_at_end(direct);
-        self.fill(tree, leaves, &shape, &target, view_t, false);
-        self.b().build_unconditional_branch(done).u();
-        self.b().position_at_end(via_temp);
-        let temp_t = ArrayType { ndim: ndim as u8, layout: crate::types::Layout::C, readonly: false, dtype: value_t.dtype };
-        let (temp, temp_data, _) = self.alloc_c(&temp_t, &shape, false);
-        let temp_strides = self.strides(temp.into_struct_value(), &temp_t);
-        let temp_op = self.operand_of(temp_data, temp_t.dtype, temp_strides, &shape);
-        // The copy back is a plain strided loop (one nest, small code); the value's loop is the
-        // fast one where it can be, as the direct path's.
-        self.fill(tree, leaves, &shape, &temp_op, temp_t, false);
-        // The temporary's block is freed after the copy (nothing else holds it).
-        let copy_leaves = vec![(TEMP_LEAF, Leaf::Array(temp, temp_t))];
-        self.fill(Tree::Leaf(TEMP_LEAF), &copy_leaves, &shape, &target, view_t, true);
-        self.decref(temp, &Type::Array(temp_t));
-        self.b().build_unconditional_branch(done).u();
-        self.b().position_at_end(done);
+        let before = self.b().get_insert_block().expect("a current block");
+        let (snapshot, join) = (self.block_named("assign.snapshot"), self.block_named("assign.join"));
+        self.branch_cold(overlap, snapshot, join, super::Cold::Then);
+        self.b().position_at_end(snapshot);
+        let mut copies = Vec::new();
+        for (k, (id, leaf)) in leaves.iter().enumerate() {
+            if let (Leaf::Array(v, a), true) = (leaf, *id != TARGET_LEAF) {
+                let (copy, header) = self.snapshot(*v, a);
+                let c_t = ArrayType { layout: crate::types::Layout::C, readonly: false, ..*a };
+                copies.push((k, self.operand(copy, &c_t, ndim), header));
+            }
+        }
+        let after_copies = self.b().get_insert_block().expect("a current block");
+        self.b().build_unconditional_branch(join).u();
+        self.b().position_at_end(join);
+        let ptr_t = self.ctx().ptr_type(inkwell::AddressSpace::default());
+        let mut headers = Vec::new();
+        for (k, copy, header) in copies {
+            let Some(op) = operands[k].1.as_mut() else { continue };
+            let b = self.b();
+            let merge_ptr = |orig: PointerValue<'ctx>, new: PointerValue<'ctx>, name: &str| {
+                let phi = b.build_phi(ptr_t, name).u();
+                phi.add_incoming(&[(&orig, before), (&new, after_copies)]);
+                phi.as_basic_value().into_pointer_value()
+            };
+            let merge_int = |orig: IntValue<'ctx>, new: IntValue<'ctx>, name: &str| {
+                let phi = b.build_phi(orig.get_type(), name).u();
+                phi.add_incoming(&[(&orig, before), (&new, after_copies)]);
+                phi.as_basic_value().into_int_value()
+            };
+            op.data = merge_ptr(op.data, copy.data, "snap.data");
+            for (s, c) in op.strides.iter_mut().zip(&copy.strides) {
+                *s = merge_int(*s, *c, "snap.stride");
+            }
+            op.last_broadcast = merge_int(op.last_broadcast, copy.last_broadcast, "snap.lastone");
+            op.last_unit = merge_int(op.last_unit, copy.last_unit, "snap.lastunit");
+            headers.push(merge_ptr(ptr_t.const_null(), header, "snap.header"));
+        }
+        self.fill_operands(tree, &operands, &scalars, &shape, &target, view_t, false);
+        for h in headers {
+            self.count(h, true);
+        }
+    }
+
+    /// A C-contiguous copy of the array `v` (of type `a`) in a new block: the copy's value and
+    /// its block's header.
+    fn snapshot(&mut self, v: BasicValueEnum<'ctx>, a: &ArrayType) -> (BasicValueEnum<'ctx>, PointerValue<'ctx>) {
+        let sv = v.into_struct_value();
+        let n = a.ndim as usize;
+        let shape: Vec<IntValue<'ctx>> = (0..n).map(|k| self.dim(sv, field::SHAPE, k as u32)).collect();
+        let strides = self.strides(sv, a);
+        let c_t = ArrayType { layout: crate::types::Layout::C, readonly: false, ..*a };
+        let (copy, data, _) = self.alloc_c(&c_t, &shape, false);
+        let i64t = self.ctx().i64_type();
+        let arr_t = i64t.array_type(n as u32);
+        let (shape_at, strides_at) = (self.entry_alloca(arr_t, "snap.shape"), self.entry_alloca(arr_t, "snap.strides"));
+        for (k, (d, s)) in shape.iter().zip(&strides).enumerate() {
+            let b = self.b();
+            let at = |p: PointerValue<'ctx>| unsafe { b.build_in_bounds_gep(i64t, p, &[self.i64(k as i64)], "snap.at") }.u();
+            b.build_store(at(shape_at), *d).u();
+            b.build_store(at(strides_at), *s).u();
+        }
+        let src = self.b().build_extract_value(sv, field::DATA, "snap.src").u().into_pointer_value();
+        let f = self.helper(super::Helper::CopyStrided);
+        let args = [
+            data.into(),
+            src.into(),
+            self.i64(n as i64).into(),
+            shape_at.into(),
+            strides_at.into(),
+            self.i64(a.dtype.size() as i64).into(),
+        ];
+        self.b().build_call(f, &args, "").u();
+        let header = self.b().build_extract_value(copy.into_struct_value(), super::refs::MEMINFO, "snap.header").u();
+        (copy, header.into_pointer_value())
     }
 
     /// The array type of what `tree` computes (`None` for a number).
@@ -399,6 +456,31 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         Operand { data, dtype, strides, last_broadcast, last_unit }
     }
 
+    /// The loop's view of `leaves` along the `ndim` axes of the result: each array's operand (by
+    /// leaf), and the numbers.
+    #[allow(clippy::type_complexity)]
+    fn operands_of_leaves(
+        &self,
+        leaves: &[(ExprId, Leaf<'ctx>)],
+        ndim: usize,
+    ) -> (Vec<(ExprId, Option<Operand<'ctx>>)>, Vec<(ExprId, BasicValueEnum<'ctx>, Type)>) {
+        let operands = leaves
+            .iter()
+            .map(|(id, leaf)| match leaf {
+                Leaf::Array(v, a) => (*id, Some(self.operand(*v, a, ndim))),
+                Leaf::Scalar(..) => (*id, None),
+            })
+            .collect();
+        let scalars = leaves
+            .iter()
+            .filter_map(|(id, leaf)| match leaf {
+                Leaf::Scalar(v, t) => Some((*id, *v, t.clone())),
+                Leaf::Array(..) => None,
+            })
+            .collect();
+        (operands, scalars)
+    }
+
     /// Writes the tree `e` over `shape` into `target` (of type `out`), reading `leaves`.
     fn fill(
         &mut self,
@@ -409,21 +491,23 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         out: ArrayType,
         strided_only: bool,
     ) {
+        let (operands, scalars) = self.operands_of_leaves(leaves, shape.len());
+        self.fill_operands(e, &operands, &scalars, shape, target, out, strided_only);
+    }
+
+    /// [`FnGen::fill`] from the loop's view of the leaves (`operands_of_leaves`).
+    #[allow(clippy::too_many_arguments)]
+    fn fill_operands(
+        &mut self,
+        e: Tree<'_>,
+        operands: &[(ExprId, Option<Operand<'ctx>>)],
+        scalars: &[(ExprId, BasicValueEnum<'ctx>, Type)],
+        shape: &[IntValue<'ctx>],
+        target: &Operand<'ctx>,
+        out: ArrayType,
+        strided_only: bool,
+    ) {
         let ndim = shape.len();
-        let operands: Vec<(ExprId, Option<Operand<'ctx>>)> = leaves
-            .iter()
-            .map(|(id, leaf)| match leaf {
-                Leaf::Array(v, a) => (*id, Some(self.operand(*v, a, ndim))),
-                Leaf::Scalar(..) => (*id, None),
-            })
-            .collect();
-        let scalars: Vec<(ExprId, BasicValueEnum<'ctx>, Type)> = leaves
-            .iter()
-            .filter_map(|(id, leaf)| match leaf {
-                Leaf::Scalar(v, t) => Some((*id, *v, t.clone())),
-                Leaf::Array(..) => None,
-            })
-            .collect();
         // The contiguous copy: every array's last axis (and the target's) steps by its item size.
         // (A broadcast last axis takes the strided copy: read through a select there, LLVM makes
         // gathers of the contiguous loop, which ran slower.)
@@ -438,16 +522,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 (self.block_named("ew.contig"), self.block_named("ew.strided"), self.block_named("ew.done"));
             self.b().build_conditional_branch(all, fast, general).u();
             self.b().position_at_end(fast);
-            self.fill_nest(e, &operands, &scalars, shape, target, out, true);
+            self.fill_nest(e, operands, scalars, shape, target, out, true);
             self.b().build_unconditional_branch(done).u();
             self.b().position_at_end(general);
-            self.fill_nest(e, &operands, &scalars, shape, target, out, false);
+            self.fill_nest(e, operands, scalars, shape, target, out, false);
             self.b().build_unconditional_branch(done).u();
             self.b().position_at_end(done);
             true
         };
         if !contiguous {
-            self.fill_nest(e, &operands, &scalars, shape, target, out, false);
+            self.fill_nest(e, operands, scalars, shape, target, out, false);
         }
     }
 

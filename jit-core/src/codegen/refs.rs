@@ -94,7 +94,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// `if m: m.refcount ±= 1` (and `sj_rt_release(m)` when a decrement reaches 0).
-    fn count(&self, m: PointerValue<'ctx>, down: bool) {
+    pub(super) fn count(&self, m: PointerValue<'ctx>, down: bool) {
         let i64t = self.ctx().i64_type();
         let counted = self.block_named(if down { "decref" } else { "incref" });
         let done = self.block_named("refs.done");
