@@ -59,6 +59,11 @@ def store(a, i):
     a[i] = 1.0
     return a[i]
 
+@jit
+def expr_then_raise(a, i):
+    t = a * 2.0  # an array expression's new array, then an IndexError
+    return t[i]
+
 a = np.zeros(3)
 frozen = np.zeros(3)
 frozen.flags.writeable = False
@@ -69,6 +74,7 @@ CASES = {
     "ValueError": (value_error, (-1.0,)),
     "OverflowError": (overflow, (1000.0,)),
     "IndexError": (index_error, (a, 5)),
+    "ArrayExprIndexError": (expr_then_raise, (np.zeros(16), 99)),
     "UnboundLocalError": (unbound, (False,)),
     "TypeError": (typed, ("text",)),
 }
@@ -76,7 +82,7 @@ name = sys.argv[1]
 n = int(sys.argv[2])
 f, args = CASES[name]
 import builtins
-kind = getattr(builtins, name.replace("ReadOnly", ""))
+kind = getattr(builtins, name.replace("ReadOnly", "").replace("ArrayExpr", ""))
 
 def expected():
     try:
@@ -114,6 +120,7 @@ print(json.dumps({"growth": rss() - r0}))
         "TypeError",
         "MemoryError",
         "ReadOnlyValueError",
+        "ArrayExprIndexError",
     ],
 )
 def test_raising_calls_leak_nothing(tmp_path, exception):

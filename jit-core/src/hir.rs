@@ -161,6 +161,9 @@ pub enum ExprKind {
     Reduce {
         f: Reduction,
         value: Box<Expr>,
+        /// `axis=` (an int literal; negative counts from the last axis): the reduction along
+        /// that axis only.
+        axis: Option<i64>,
     },
     /// `lower:upper:step` in an array index (typed by the subscript that holds it).
     Slice {

@@ -317,7 +317,7 @@ pub fn prepare_program(
     let lowered = t.elapsed();
     let typed = infer::infer_program(funcs, arg_types.to_vec(), declared_ret.cloned()).map_err(|(f, e)| (f as usize, e))?;
     let local_names = typed.local_names();
-    let allocates = typed.funcs.iter().any(|f| f.allocates);
+    let allocates = typed.funcs.iter().any(|f| f.allocates) || typed.specs.iter().any(|s| s.allocates);
     let timings = vec![("lower", lowered), ("infer", t.elapsed() - lowered)];
     let typed_ir = capture.typed_ir.then(|| pretty::typed_program(&typed));
     let ret = typed.entry().ret.clone();

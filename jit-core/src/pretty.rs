@@ -182,7 +182,8 @@ impl Printer<'_> {
             H::Tuple(items) => format!("({})", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
             H::Subscript { value, index } => format!("{}[{}]", self.expr(value), self.expr(index)),
             H::Attr { value, attr } => format!("{}.{}", self.expr(value), attr.name()),
-            H::Reduce { f, value } => format!("{}.{}()", self.expr(value), f.name()),
+            H::Reduce { f, value, axis: None } => format!("{}.{}()", self.expr(value), f.name()),
+            H::Reduce { f, value, axis: Some(k) } => format!("{}.{}(axis={k})", self.expr(value), f.name()),
             H::New(n) => format!("new({})", n.operands().iter().map(|e| self.expr(e)).collect::<Vec<_>>().join(", ")),
             H::Slice { lower, upper, step } => {
                 let part = |e: &Option<Box<hir::Expr>>| e.as_ref().map(|e| self.expr(e)).unwrap_or_default();

@@ -365,29 +365,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
         // The identity of the operation (min/max: the first element is never compared with it
         // wrongly, since every element is combined and the array is not empty).
-        let init: BasicValueEnum = match (f, &acc_t) {
-            (_, Type::Float64) => self
-                .f64(match f {
-                    Reduction::Min => f64::INFINITY,
-                    Reduction::Max => f64::NEG_INFINITY,
-                    _ => 0.0,
-                })
-                .into(),
-            (_, Type::Bool) => self.ctx().bool_type().const_int((f == Reduction::Min) as u64, false).into(),
-            (_, Type::UInt64) => self
-                .i64(match f {
-                    Reduction::Min => -1, // u64::MAX
-                    _ => 0,
-                })
-                .into(),
-            _ => self
-                .i64(match f {
-                    Reduction::Min => i64::MAX,
-                    Reduction::Max => i64::MIN,
-                    _ => 0,
-                })
-                .into(),
-        };
+        let init = self.reduction_identity(f, &acc_t);
         let acc = self.entry_alloca(self.module_gen.llty(&acc_t), "acc");
         self.b().build_store(acc, init).u();
         let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
@@ -406,6 +384,84 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             return self.b().build_float_div(total.into_float_value(), count, "mean").u().into();
         }
         total
+    }
+
+    /// `a.sum(axis=k)` (and `min`, `max`, `mean`) of an array of two or more axes: a new array
+    /// of type `out` (the other axes), each element the reduction along axis `axis` (negative
+    /// counts from the end), combined in order as [`FnGen::array_reduce`] combines.
+    pub(super) fn array_reduce_axis(
+        &mut self,
+        f: Reduction,
+        value: &hir::Expr,
+        axis: i64,
+        out: ArrayType,
+    ) -> BasicValueEnum<'ctx> {
+        let Type::Array(a) = self.ty(value) else { unreachable!("inference allows arrays only") };
+        let axis = if axis < 0 { axis + a.ndim as i64 } else { axis } as usize;
+        let arr = self.expr(value).into_struct_value();
+        let strides = self.strides(arr, &a);
+        let shapes: Vec<IntValue<'ctx>> = (0..a.ndim as u32).map(|k| self.dim(arr, field::SHAPE, k)).collect();
+        let n = shapes[axis];
+        let mut out_shape = shapes.clone();
+        out_shape.remove(axis);
+        if matches!(f, Reduction::Min | Reduction::Max) {
+            // NumPy refuses an empty axis even when the result is empty.
+            let empty = self.b().build_int_compare(IntPredicate::EQ, n, self.i64(0), "empty").u();
+            let status = if f == Reduction::Min { Status::EmptyMinimum } else { Status::EmptyMaximum };
+            self.fail_if(empty, status as u32);
+        }
+        let (result, rdata, _) = self.alloc_c(&out, &out_shape, false);
+        let out_strides = self.strides(result.into_struct_value(), &out);
+        let elem_t = a.dtype.element().carrier();
+        let acc_t = out.dtype.element().carrier();
+        let acc_t = if f == Reduction::Mean { Type::Float64 } else { acc_t };
+        let acc = self.entry_alloca(self.module_gen.llty(&acc_t), "acc");
+        let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
+        self.loop_nest(&out_shape, &mut |fn_gen, idx| {
+            let init = fn_gen.reduction_identity(f, &acc_t);
+            fn_gen.b().build_store(acc, init).u();
+            fn_gen.loop_nest(&[n], &mut |g, j| {
+                let mut at: Vec<IntValue<'ctx>> = idx.to_vec();
+                at.insert(axis, j[0]);
+                let ptr = g.address(data, &at, &strides);
+                let x = g.load_element(ptr, a.dtype);
+                let x = g.cast(x, &elem_t, &acc_t);
+                let cur = g.b().build_load(g.module_gen.llty(&acc_t), acc, "acc.v").u();
+                let next = g.combine(f, &acc_t, cur, x);
+                g.b().build_store(acc, next).u();
+            });
+            let mut total = fn_gen.b().build_load(fn_gen.module_gen.llty(&acc_t), acc, "acc.v").u();
+            if f == Reduction::Mean {
+                let count = fn_gen.b().build_signed_int_to_float(n, fn_gen.ctx().f64_type(), "count").u();
+                total = fn_gen.b().build_float_div(total.into_float_value(), count, "mean").u().into();
+            }
+            let to = fn_gen.address(rdata, idx, &out_strides);
+            fn_gen.store_element(to, out, total, &acc_t);
+        });
+        result
+    }
+
+    /// The value a reduction starts from: 0 for sums, the largest value for `min` and the
+    /// smallest for `max` (every element is combined, so it never wins wrongly).
+    fn reduction_identity(&self, f: Reduction, acc_t: &Type) -> BasicValueEnum<'ctx> {
+        match (f, acc_t) {
+            (_, Type::Float64) => self
+                .f64(match f {
+                    Reduction::Min => f64::INFINITY,
+                    Reduction::Max => f64::NEG_INFINITY,
+                    _ => 0.0,
+                })
+                .into(),
+            (_, Type::Bool) => self.ctx().bool_type().const_int((f == Reduction::Min) as u64, false).into(),
+            (_, Type::UInt64) => self.i64(if f == Reduction::Min { -1 } else { 0 }).into(),
+            _ => self
+                .i64(match f {
+                    Reduction::Min => i64::MAX,
+                    Reduction::Max => i64::MIN,
+                    _ => 0,
+                })
+                .into(),
+        }
     }
 
     /// Loops over every index of an array of `shape` in C order (outermost axis first),

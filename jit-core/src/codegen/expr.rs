@@ -169,7 +169,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             H::Slice { .. } => unreachable!("inference allows slices only inside array indices"),
             H::Subscript { value, index } => self.subscript(value, index),
             H::Attr { value, attr } => self.array_attr(value, *attr),
-            H::Reduce { f, value } => self.array_reduce(*f, value, &ty),
+            H::Reduce { f, value, axis: Some(axis) } if ty.array().is_some() => {
+                let Type::Array(out) = ty else { unreachable!("checked") };
+                let v = self.array_reduce_axis(*f, value, *axis, out);
+                self.own_temp(e.id, v, &ty);
+                v
+            }
+            H::Reduce { f, value, .. } => self.array_reduce(*f, value, &ty),
             H::New(n) => {
                 let Type::Array(a) = ty else { unreachable!("inference types new arrays as arrays") };
                 let v = self.array_new(n, a);

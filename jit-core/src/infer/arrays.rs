@@ -234,17 +234,46 @@ impl InferCx<'_> {
     }
 
     /// The type of a reduction (`a.sum()`, `np.mean(a)`, ...) of `value`.
-    pub(super) fn reduce(&mut self, f: hir::Reduction, value: &hir::Expr, span: Span) -> Result<Type> {
+    pub(super) fn reduce(&mut self, f: hir::Reduction, value: &hir::Expr, axis: Option<i64>, span: Span) -> Result<Type> {
         Ok(match self.expr(value)? {
-            Type::Array(a) => match f {
-                hir::Reduction::Sum => match a.dtype {
-                    d if d.is_float() => Type::Float64,
-                    Dtype::UInt64 => Type::UInt64,
-                    _ => Type::Int64,
-                },
-                hir::Reduction::Min | hir::Reduction::Max => a.dtype.element(),
-                hir::Reduction::Mean => Type::Float64,
-            },
+            Type::Array(a) => {
+                let scalar = match f {
+                    hir::Reduction::Sum => match a.dtype {
+                        d if d.is_float() => Type::Float64,
+                        Dtype::UInt64 => Type::UInt64,
+                        _ => Type::Int64,
+                    },
+                    hir::Reduction::Min | hir::Reduction::Max => a.dtype.element(),
+                    hir::Reduction::Mean => Type::Float64,
+                };
+                let Some(k) = axis else { return Ok(scalar) };
+                let n = a.ndim as i64;
+                if !(-n..n).contains(&k) {
+                    // NumPy's AxisError (a ValueError and an IndexError), known from the types.
+                    return Err(CompileError::typing(
+                        "axis out of bounds",
+                        format!("axis {k} is out of bounds for array of dimension {n}"),
+                        span,
+                    ));
+                }
+                if n == 1 {
+                    return Ok(scalar);
+                }
+                let dtype = match scalar {
+                    // NumPy's dtypes: min and max keep the array's; a float32 array's sum and
+                    // mean stay float32 (computed here in float64, rounded once); an unsigned
+                    // array sums to uint64.
+                    _ if matches!(f, hir::Reduction::Min | hir::Reduction::Max) => a.dtype,
+                    _ if a.dtype == Dtype::Float32 => Dtype::Float32,
+                    _ if f == hir::Reduction::Sum && a.dtype.row().kind == b'u' => Dtype::UInt64,
+                    Type::Int64 => Dtype::Int64,
+                    Type::UInt64 => Dtype::UInt64,
+                    Type::Bool => Dtype::Bool,
+                    Type::Float32 => Dtype::Float32,
+                    _ => Dtype::Float64,
+                };
+                Type::Array(ArrayType { dtype, ndim: a.ndim - 1, layout: Layout::C, readonly: false })
+            }
             Type::Unknown => Type::Unknown,
             t => {
                 return Err(self.not_an_array(value, &t).unwrap_or_else(|| {

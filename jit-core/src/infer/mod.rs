@@ -38,6 +38,9 @@ pub struct TypedFunction {
     pub ret: Type,
     /// For each call expression: the specialization it calls.
     pub call_targets: HashMap<ExprId, SpecId>,
+    /// It makes arrays lowering could not see: an array expression's result, a reduction along
+    /// an axis, the snapshot an overlapping assignment takes (see [`hir::Function::allocates`]).
+    pub allocates: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -167,6 +170,7 @@ fn new_spec(f: &hir::Function, id: FuncId, arg_types: Vec<Type>) -> TypedFunctio
         aug_types: HashMap::new(),
         ret: Type::Unknown,
         call_targets: HashMap::new(),
+        allocates: false,
     }
 }
 
@@ -307,6 +311,7 @@ impl<'a> InferCx<'a> {
                     _ => self.expr(index)?,
                 };
                 if arrays::is_view(&a, index, &it) {
+                    self.specs[self.current].allocates = true; // an overlapping value's snapshot
                     return self.assign_view(a, index, ty, *span);
                 }
                 self.element_index(a, index, *span)?;
@@ -342,8 +347,9 @@ impl<'a> InferCx<'a> {
                 let l = self.expr(read)?;
                 let t = self.binary(*op, &l, value, s.span)?;
                 if let Some(a) = l.array() {
-                    // NumPy's `a += b` writes into `a`'s memory (`a = a + b` would not): `a`
-                    // keeps its type.
+                    self.specs[self.current].allocates = true; // an overlapping value's snapshot
+                                                               // NumPy's `a += b` writes into `a`'s memory (`a = a + b` would not): `a`
+                                                               // keeps its type.
                     ops::check_same_kind(*op, &t, a, s.span)?;
                     self.specs[self.current].aug_types.insert(value.id, t);
                     return Ok(());
@@ -383,6 +389,7 @@ impl<'a> InferCx<'a> {
                     _ => self.expr(index)?,
                 };
                 if arrays::is_view(&a, index, &it) {
+                    self.specs[self.current].allocates = true; // an overlapping value's snapshot
                     let view = self.view_type(a, index, s.span)?;
                     let t = self.binary(*op, &view, value, s.span)?;
                     let Type::Array(v) = view else { unreachable!("a view of an array") };
@@ -514,9 +521,14 @@ impl<'a> InferCx<'a> {
                 return Err(CompileError::unsupported_because("slice", "a slice is compiled only inside an array index", e.span));
             }
             H::New(n) => self.new_array_type(n, e.span)?,
-            H::Reduce { f, value } => self.reduce(*f, value, e.span)?,
+            H::Reduce { f, value, axis } => self.reduce(*f, value, *axis, e.span)?,
             H::Attr { value, attr } => self.attr(*attr, value, e.span)?,
         };
+        if t.array().is_some()
+            && matches!(e.kind, H::Binary { .. } | H::Unary { .. } | H::Compare { .. } | H::Intrinsic { .. } | H::Reduce { .. })
+        {
+            self.specs[self.current].allocates = true;
+        }
         let slot = &mut self.specs[self.current].expr_types[e.id as usize];
         if *slot != t {
             *slot = t.clone();

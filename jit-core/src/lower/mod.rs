@@ -283,6 +283,49 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// The `axis` of a reduction: the argument at position `at` (after the array, for
+    /// `np.sum(a, 1)`; the first, for `a.sum(1)`) or `axis=`, an int literal.
+    fn reduce_axis(
+        &self,
+        r: hir::Reduction,
+        args: &[ast::Expr],
+        at: usize,
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<Option<i64>> {
+        let mut given = args.get(at);
+        if args.len() > at + 1 {
+            return Err(CompileError::typing(
+                "call with wrong arguments",
+                format!("{}() takes an array and an optional axis here, {} arguments given", r.name(), args.len()),
+                span,
+            ));
+        }
+        for k in keywords {
+            if k.name != "axis" || given.is_some() {
+                return Err(CompileError::unsupported_because(
+                    "keyword argument to a reduction",
+                    format!("'{}=' is not compiled for {}() (only axis=, once)", k.name, r.name()),
+                    k.span,
+                ));
+            }
+            given = Some(&k.value);
+        }
+        let Some(e) = given else { return Ok(None) };
+        let literal = match &e.kind {
+            ast::ExprKind::Int(i) => Some(*i),
+            ast::ExprKind::Unary { op: ast::UnaryOp::Neg, operand } => match operand.kind {
+                ast::ExprKind::Int(i) => Some(-i),
+                _ => None,
+            },
+            ast::ExprKind::None => return Ok(None),
+            _ => None,
+        };
+        literal.map(Some).ok_or_else(|| {
+            CompileError::unsupported_because("axis", "axis= must be an integer literal (axis=0, axis=-1)", e.span)
+        })
+    }
+
     /// `a[i] op= v` as `$aN = a; $iN = i; $aN[$iN] op= v` (`a` and `i` evaluated once, before
     /// the element is read and `v` evaluated, as CPython does; a plain name `a` needs no copy).
     fn aug_assign_index(
@@ -581,21 +624,11 @@ impl<'a> Lowerer<'a> {
             self.allocates = true;
             H::New(hir::NewArray::Copy { array: Box::new(self.expr(value)?) })
         } else if let Some((value, r)) = self.array_method(func) {
-            if let Some(k) = keywords.first() {
-                return Err(CompileError::unsupported_because(
-                    "keyword argument to an array method",
-                    format!("'.{}({}=...)' is not compiled yet", r.name(), k.name),
-                    k.span,
-                ));
+            let axis = self.reduce_axis(r, args, 0, keywords, span)?;
+            if axis.is_some() {
+                self.allocates = true;
             }
-            if !args.is_empty() {
-                return Err(CompileError::unsupported_because(
-                    "array method argument",
-                    format!("'.{}()' takes no arguments here (axis is not compiled yet)", r.name()),
-                    args[0].span,
-                ));
-            }
-            H::Reduce { f: r, value: Box::new(self.expr(value)?) }
+            H::Reduce { f: r, value: Box::new(self.expr(value)?), axis }
         } else {
             match self.callee(func)? {
                 Callee::New(f) => {
@@ -603,21 +636,15 @@ impl<'a> Lowerer<'a> {
                     H::New(self.new_array(f, args, keywords, span)?)
                 }
                 Callee::Reduce(r) => {
-                    if let Some(k) = keywords.first() {
-                        return Err(CompileError::unsupported_because(
-                            "keyword argument to a NumPy function",
-                            format!("'{}=' is not compiled yet", k.name),
-                            k.span,
-                        ));
-                    }
-                    if !r.arity().accepts(args.len()) {
+                    if args.is_empty() {
                         return Err(CompileError::typing(
                             "call with wrong arguments",
-                            format!("{}() takes {} here, {} given", r.name(), r.arity().text, args.len()),
+                            format!("{}() takes {} here, 0 given", r.name(), r.arity().text),
                             span,
                         ));
                     }
-                    H::Reduce { f: r, value: Box::new(self.expr(&args[0])?) }
+                    let axis = self.reduce_axis(r, args, 1, keywords, span)?;
+                    H::Reduce { f: r, value: Box::new(self.expr(&args[0])?), axis }
                 }
                 Callee::Range => {
                     return Err(CompileError::unsupported_because(
