@@ -441,3 +441,32 @@ def test_augmented_assignment_errors():
     ro.flags.writeable = False
     with pytest.raises(ValueError, match="read-only"):
         njit(aug_add)(ro, 1.0)
+
+
+def new_axes(a, b):
+    return a[:, None] * b[None, :], a[:, np.newaxis] - b, a[None], a[None, :, None]
+
+
+def new_axis_2d(x, i):
+    y = x[:, None, :]
+    return y, y[i, 0, 1:], x[i, None], x[None, ::-1, i]
+
+
+def outer_into(out, a, b):
+    out[:, :] = a[:, None] + b
+
+
+def test_new_axes_equal_numpy():
+    a, b = np.arange(3.0), np.arange(4.0) * 0.5
+    for e, g in zip(new_axes(a, b), njit(new_axes)(a, b)):
+        same_array(e, g)
+    x = np.arange(12).reshape(3, 4)
+    for i in (0, 2, -1):
+        for e, g in zip(new_axis_2d(x, i), njit(new_axis_2d)(x, i)):
+            same_array(e, g)
+    expected, got = np.zeros((3, 4)), np.zeros((3, 4))
+    outer_into(expected, a, b)
+    njit(outer_into)(got, a, b)
+    same_array(expected, got)
+    with pytest.raises(IndexError):
+        njit(new_axis_2d)(x, 3)

@@ -590,29 +590,36 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         };
         let mut offset = self.i64(0);
         let (mut shapes, mut new_strides) = (Vec::new(), Vec::new());
-        for k in 0..a.ndim as usize {
+        // `k`: the array's axis the next item indexes (`None`, a new axis, indexes none).
+        let mut k = 0;
+        for e in &items {
+            if matches!(e.kind, H::None) {
+                shapes.push(self.i64(1));
+                new_strides.push(self.i64(0));
+                continue;
+            }
             let size = self.dim(arr, field::SHAPE, k as u32);
-            match items.get(k).map(|e| &e.kind) {
-                Some(H::Slice { lower, upper, step }) => {
+            match &e.kind {
+                H::Slice { lower, upper, step } => {
                     let (start, len, step) = self.slice(lower, upper, step, size);
                     let term = self.b().build_int_mul(start, strides[k], "slice.off").u();
                     offset = self.b().build_int_add(offset, term, "offset").u();
                     shapes.push(len);
                     new_strides.push(self.b().build_int_mul(strides[k], step, "slice.stride").u());
                 }
-                Some(_) => {
-                    let e = items[k];
+                _ => {
                     let v = self.expr(e);
                     let i = self.as_index(v, &self.ty(e));
                     let at = self.checked_index(i, self.nonneg(e), k as i64, size);
                     let term = self.b().build_int_mul(at, strides[k], "term").u();
                     offset = self.b().build_int_add(offset, term, "offset").u();
                 }
-                None => {
-                    shapes.push(size);
-                    new_strides.push(strides[k]);
-                }
             }
+            k += 1;
+        }
+        for (axis, stride) in strides.iter().enumerate().skip(k) {
+            shapes.push(self.dim(arr, field::SHAPE, axis as u32));
+            new_strides.push(*stride);
         }
         let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
         let data = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[offset], "view.data") }.u();

@@ -147,8 +147,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             H::Tuple(items) => items.len(),
             _ => 1,
         };
-        let slices = hir_slices(index);
-        let view_t = ArrayType { ndim: a.ndim - items as u8 + slices, layout: crate::types::Layout::A, ..a };
+        let (slices, new) = (hir_slices(index), crate::infer::new_axes(index) as u8);
+        let view_t = ArrayType { ndim: a.ndim - (items as u8 - new) + slices + new, layout: crate::types::Layout::A, ..a };
         (self.array_view(array, index, Type::Array(view_t)), view_t)
     }
 

@@ -79,7 +79,10 @@ impl Plan {
             _ => index,
         };
         match &index.kind {
+            // A new axis (`None`) shifts which item indexes which axis: not analyzed.
+            H::Tuple(items) if items.iter().any(|e| matches!(e.kind, H::None)) => None,
             H::Tuple(items) => items.get(axis as usize),
+            H::None => None,
             _ if axis == 0 => Some(index),
             _ => None,
         }

@@ -20,7 +20,14 @@ pub(super) fn index_items(index: &hir::Expr) -> Vec<&hir::Expr> {
 pub(crate) fn is_view(a: &ArrayType, index: &hir::Expr, index_type: &Type) -> bool {
     let items = index_items(index);
     let written_out = matches!(index.kind, hir::ExprKind::Tuple(_)) || !matches!(index_type, Type::Tuple(_));
-    items.iter().any(|e| matches!(e.kind, hir::ExprKind::Slice { .. })) || (written_out && items.len() < a.ndim as usize)
+    items.iter().any(|e| matches!(e.kind, hir::ExprKind::Slice { .. } | hir::ExprKind::None))
+        || (written_out && items.len() < a.ndim as usize)
+}
+
+/// How many of an index's items are `None` (`np.newaxis`): new axes of size 1, which index no
+/// axis of the array.
+pub(crate) fn new_axes(index: &hir::Expr) -> usize {
+    index_items(index).iter().filter(|e| matches!(e.kind, hir::ExprKind::None)).count()
 }
 
 impl InferCx<'_> {
@@ -145,16 +152,20 @@ impl InferCx<'_> {
     /// axis not indexed) keeps one.
     pub(super) fn view_type(&mut self, a: ArrayType, index: &hir::Expr, span: Span) -> Result<Type> {
         let items = index_items(index);
-        if items.len() > a.ndim as usize {
+        let new = new_axes(index);
+        if items.len() - new > a.ndim as usize {
             return Err(CompileError::typing(
                 "array index",
-                format!("{} indices into a {}-dimensional array", items.len(), a.ndim),
+                format!("{} indices into a {}-dimensional array", items.len() - new, a.ndim),
                 span,
             ));
         }
-        let mut kept = a.ndim as usize - items.len();
+        let mut kept = a.ndim as usize - (items.len() - new) + new;
         let mut contiguous_slice = false;
         for (k, item) in items.iter().enumerate() {
+            if matches!(item.kind, hir::ExprKind::None) {
+                continue;
+            }
             if let hir::ExprKind::Slice { lower, upper, step } = &item.kind {
                 for part in [lower, upper, step].into_iter().flatten() {
                     let t = self.expr(part)?;
@@ -170,7 +181,7 @@ impl InferCx<'_> {
         }
         // Leading integers of a C array (`a[i]`, a row) or one contiguous slice of its first axis
         // leave a C-contiguous view; anything else is strided.
-        let all_ints = items.iter().all(|e| !matches!(e.kind, hir::ExprKind::Slice { .. }));
+        let all_ints = new == 0 && items.iter().all(|e| !matches!(e.kind, hir::ExprKind::Slice { .. }));
         let layout = match a.layout {
             Layout::C if all_ints || contiguous_slice => Layout::C,
             _ => Layout::A,

@@ -16,7 +16,7 @@ mod arrays;
 mod ops;
 mod ufuncs;
 
-pub(crate) use arrays::is_view;
+pub(crate) use arrays::{is_view, new_axes};
 pub(crate) use ops::elementwise_dtype;
 pub(crate) use ufuncs::{kind as ufunc_kind, Kind as UfuncKind};
 

@@ -587,6 +587,14 @@ impl<'a> Lowerer<'a> {
                     None => return Err(self.bad_attribute(value, attr, span)),
                 }
             }
+            // `np.newaxis` is None (a new axis of size 1 in an index).
+            A::Name(m)
+                if attr == "newaxis"
+                    && !self.by_name.contains_key(m)
+                    && matches!(self.global(m), GlobalValue::Module(x) if x == "numpy") =>
+            {
+                H::None
+            }
             A::Name(m) if self.dotted(m, attr).is_some() => return self.global_value(&format!("{m}.{attr}"), span),
             A::Name(m) if !self.by_name.contains_key(m) => return Err(self.bad_attribute(value, attr, span)),
             _ => {
