@@ -470,3 +470,32 @@ def test_new_axes_equal_numpy():
     same_array(expected, got)
     with pytest.raises(IndexError):
         njit(new_axis_2d)(x, 3)
+
+
+def column_updates(q):
+    for j in range(1, q.shape[1]):
+        q[:, j] = q[:, j - 1] * 2 + 1
+
+
+def strided_pairs(m, r0, c0, r1, c1, step):
+    # Two 1-D views of one array, of one stride: element-disjoint, or sharing elements.
+    m[r0:, c0][::step] = m[r1:, c1][::step][: len(m[r0:, c0][::step])] + 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 6), st.integers(2, 6), st.data())
+def test_interleaved_views_equal_numpy(rows, cols, data):
+    m = np.arange(rows * cols, dtype=np.float64).reshape(rows, cols)
+    expected, got = m.copy(), m.copy()
+    column_updates(expected)
+    njit(column_updates)(got)
+    same_array(expected, got)
+    r0, r1 = data.draw(st.integers(0, rows - 1)), data.draw(st.integers(0, rows - 1))
+    c0, c1 = data.draw(st.integers(0, cols - 1)), data.draw(st.integers(0, cols - 1))
+    step = data.draw(st.integers(1, 2))
+    if len(m[r1:, c1][::step]) < len(m[r0:, c0][::step]):
+        return
+    expected, got = m.copy(), m.copy()
+    strided_pairs(expected, r0, c0, r1, c1, step)
+    njit(strided_pairs)(got, r0, c0, r1, c1, step)
+    same_array(expected, got)

@@ -301,12 +301,54 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             let meet2 = b.build_int_compare(IntPredicate::ULT, tlo, hi, "ov.b").u();
             let shared = b.build_and(meet, meet2, "ov").u();
             let same = self.same_layout(sv, a, target, t);
+            let apart = self.interleaved(sv, a, target, t);
             let b = self.b();
-            let not_same = b.build_not(same, "ov.notsame").u();
-            let bad = b.build_and(shared, not_same, "ov.bad").u();
+            let fine = b.build_or(same, apart, "ov.fine").u();
+            let not_fine = b.build_not(fine, "ov.notfine").u();
+            let bad = b.build_and(shared, not_fine, "ov.bad").u();
             any = b.build_or(any, bad, "ov.any").u();
         }
         any
+    }
+
+    /// Whether two 1-D views with one stride `s` interleave without sharing an element (two
+    /// columns of one C array: `q[:, j]` and `q[:, j - 1]`): their addresses differ by `d`
+    /// with `d mod |s|` at least an element from 0 and from `|s|`, so no element of one meets an
+    /// element of the other whatever their lengths. False when not both 1-D of one item size.
+    fn interleaved(
+        &self,
+        x: inkwell::values::StructValue<'ctx>,
+        xt: &ArrayType,
+        y: inkwell::values::StructValue<'ctx>,
+        yt: &ArrayType,
+    ) -> IntValue<'ctx> {
+        if xt.ndim != 1 || yt.ndim != 1 || xt.dtype.size() != yt.dtype.size() {
+            return self.ctx().bool_type().const_zero();
+        }
+        let w = self.i64(xt.dtype.size() as i64);
+        let (sx, sy) = (self.strides(x, xt)[0], self.strides(y, yt)[0]);
+        let b = self.b();
+        let i64t = self.ctx().i64_type();
+        let xd = b.build_extract_value(x, field::DATA, "xd").u().into_pointer_value();
+        let yd = b.build_extract_value(y, field::DATA, "yd").u().into_pointer_value();
+        let d = b.build_int_sub(b.build_ptr_to_int(xd, i64t, "xi").u(), b.build_ptr_to_int(yd, i64t, "yi").u(), "d").u();
+        let same_stride = b.build_int_compare(IntPredicate::EQ, sx, sy, "ilv.same").u();
+        let neg = b.build_int_compare(IntPredicate::SLT, sx, self.i64(0), "ilv.neg").u();
+        let minus = b.build_int_sub(self.i64(0), sx, "ilv.minus").u();
+        let period = b.build_select(neg, minus, sx, "ilv.period").u().into_int_value();
+        // A period shorter than two elements leaves no room between them (and 0 cannot divide).
+        let roomy = b.build_int_compare(IntPredicate::SGE, period, b.build_int_add(w, w, "ilv.2w").u(), "ilv.roomy").u();
+        let safe_period = b.build_select(roomy, period, self.i64(1), "ilv.safe").u().into_int_value();
+        let r = b.build_int_signed_rem(d, safe_period, "ilv.r").u();
+        let r_neg = b.build_int_compare(IntPredicate::SLT, r, self.i64(0), "ilv.rneg").u();
+        let r_pos = b.build_int_add(r, safe_period, "ilv.rpos").u();
+        let r = b.build_select(r_neg, r_pos, r, "ilv.rem").u().into_int_value();
+        let above = b.build_int_compare(IntPredicate::SGE, r, w, "ilv.above").u();
+        let room = b.build_int_sub(safe_period, w, "ilv.room").u();
+        let below = b.build_int_compare(IntPredicate::SLE, r, room, "ilv.below").u();
+        let mut all = b.build_and(same_stride, roomy, "ilv").u();
+        all = b.build_and(all, above, "ilv").u();
+        b.build_and(all, below, "ilv").u()
     }
 
     /// The addresses `[lo, hi)` an array's elements lie in (`lo == hi` when it is empty).
