@@ -187,6 +187,18 @@ pub fn promote_dtypes(a: Dtype, b: Dtype) -> Dtype {
 }
 
 impl Dtype {
+    /// The dtype of an array holding values of the scalar type `t` (compiled code's bool,
+    /// int64, uint64, float32; float64 for anything else).
+    pub fn of_scalar(t: &Type) -> Dtype {
+        match t {
+            Type::Bool => Dtype::Bool,
+            Type::Int64 => Dtype::Int64,
+            Type::UInt64 => Dtype::UInt64,
+            Type::Float32 => Dtype::Float32,
+            _ => Dtype::Float64,
+        }
+    }
+
     /// The signed integer dtype of `size` bytes.
     pub fn signed_of_size(size: u64) -> Option<Dtype> {
         Dtype::from_kind_size(b'i', size)

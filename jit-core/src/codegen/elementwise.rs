@@ -82,7 +82,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.own_temp(e.id, out, &Type::Array(a));
         let out_strides = self.strides(out.into_struct_value(), &a);
         let target = self.operand_of(data, a.dtype, out_strides, &shape);
-        self.fill(Tree::Expr(e), &leaves, &shape, &target, a, false);
+        self.fill(Tree::Expr(e), &leaves, &shape, &target, a);
         out
     }
 
@@ -166,7 +166,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let (mut operands, scalars) = self.operands_of_leaves(leaves, ndim);
         if self.spec_array_type(tree, leaves).is_none() {
             // A number: nothing it reads can overlap.
-            self.fill_operands(tree, &operands, &scalars, &shape, &target, view_t, false);
+            self.fill_operands(tree, &operands, &scalars, &shape, &target, view_t);
             return;
         }
         // When the value reads memory the target covers (other than element for element), the
@@ -211,7 +211,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             op.last_unit = merge_int(op.last_unit, copy.last_unit, "snap.lastunit");
             headers.push(merge_ptr(ptr_t.const_null(), header, "snap.header"));
         }
-        self.fill_operands(tree, &operands, &scalars, &shape, &target, view_t, false);
+        self.fill_operands(tree, &operands, &scalars, &shape, &target, view_t);
         for h in headers {
             self.count(h, true);
         }
@@ -531,10 +531,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         shape: &[IntValue<'ctx>],
         target: &Operand<'ctx>,
         out: ArrayType,
-        strided_only: bool,
     ) {
         let (operands, scalars) = self.operands_of_leaves(leaves, shape.len());
-        self.fill_operands(e, &operands, &scalars, shape, target, out, strided_only);
+        self.fill_operands(e, &operands, &scalars, shape, target, out);
     }
 
     /// [`FnGen::fill`] from the loop's view of the leaves (`operands_of_leaves`).
@@ -547,13 +546,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         shape: &[IntValue<'ctx>],
         target: &Operand<'ctx>,
         out: ArrayType,
-        strided_only: bool,
     ) {
         let ndim = shape.len();
         // The contiguous copy: every array's last axis (and the target's) steps by its item size.
         // (A broadcast last axis takes the strided copy: read through a select there, LLVM makes
         // gathers of the contiguous loop, which ran slower.)
-        let contiguous = ndim > 0 && !strided_only && {
+        let contiguous = ndim > 0 && {
             let mut all = self.ctx().bool_type().const_int(1, false);
             for op in operands.iter().filter_map(|(_, o)| o.as_ref()).chain(std::iter::once(target)) {
                 let not_broadcast = self.b().build_not(op.last_broadcast, "lastnb").u();
@@ -636,13 +634,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let v = match &e.kind {
             H::Binary { op, left, right } => {
                 let ((l, lt), (r, rt)) = self.operands_of(left, right, values, Some(a.dtype));
-                // NumPy's `+` and `*` of bools are `or` and `and`.
-                let op = match (a.dtype, op) {
-                    (Dtype::Bool, BinOp::Add) => BinOp::BitOr,
-                    (Dtype::Bool, BinOp::Mul) => BinOp::BitAnd,
-                    _ => *op,
-                };
-                self.binary(op, l, &lt, r, &rt, &ty)
+                self.binary(numpy_op(a.dtype, *op), l, &lt, r, &rt, &ty)
             }
             H::Unary { op, operand } => {
                 let (x, xt) = self.element(operand, values);
@@ -703,12 +695,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         } else {
             (r, rt)
         };
-        let op = match (dtype, op) {
-            (Dtype::Bool, BinOp::Add) => BinOp::BitOr,
-            (Dtype::Bool, BinOp::Mul) => BinOp::BitAnd,
-            _ => op,
-        };
-        let v = self.binary(op, l, &lt, r, &rt, &ty);
+        let v = self.binary(numpy_op(dtype, op), l, &lt, r, &rt, &ty);
         (self.wrap(v, dtype), ty)
     }
 
@@ -763,6 +750,15 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 }
             }
         }
+    }
+}
+
+/// The operator NumPy applies for `op` in `dtype`: `+` and `*` of bools are `or` and `and`.
+fn numpy_op(dtype: Dtype, op: BinOp) -> BinOp {
+    match (dtype, op) {
+        (Dtype::Bool, BinOp::Add) => BinOp::BitOr,
+        (Dtype::Bool, BinOp::Mul) => BinOp::BitAnd,
+        _ => op,
     }
 }
 

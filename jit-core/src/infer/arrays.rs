@@ -36,13 +36,7 @@ impl InferCx<'_> {
     /// and `.copy()` the source's).
     pub(super) fn new_array_type(&mut self, n: &hir::NewArray, span: Span) -> Result<Type> {
         use hir::{Fill, NewArray};
-        let of = |t: &Type| match t {
-            Type::Bool => Dtype::Bool,
-            Type::Int64 => Dtype::Int64,
-            Type::UInt64 => Dtype::UInt64,
-            Type::Float32 => Dtype::Float32,
-            _ => Dtype::Float64,
-        };
+        let of = Dtype::of_scalar;
         let fill_type = |cx: &mut Self, f: &Fill| -> Result<Option<Type>> {
             match f {
                 Fill::Value(v) => Ok(Some(cx.numeric(v, "fill value")?)),
@@ -277,11 +271,7 @@ impl InferCx<'_> {
                     _ if matches!(f, hir::Reduction::Min | hir::Reduction::Max) => a.dtype,
                     _ if a.dtype == Dtype::Float32 => Dtype::Float32,
                     _ if f == hir::Reduction::Sum && a.dtype.row().kind == b'u' => Dtype::UInt64,
-                    Type::Int64 => Dtype::Int64,
-                    Type::UInt64 => Dtype::UInt64,
-                    Type::Bool => Dtype::Bool,
-                    Type::Float32 => Dtype::Float32,
-                    _ => Dtype::Float64,
+                    t => Dtype::of_scalar(&t),
                 };
                 Type::Array(ArrayType { dtype, ndim: a.ndim - 1, layout: Layout::C, readonly: false })
             }

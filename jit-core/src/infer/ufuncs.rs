@@ -46,17 +46,6 @@ fn float_of(d: Dtype) -> Dtype {
     }
 }
 
-/// The dtype of a scalar type (compiled code's bool, int64, uint64, float64, float32).
-fn dtype_of(t: &Type) -> Dtype {
-    match t {
-        Type::Bool => Dtype::Bool,
-        Type::Int64 => Dtype::Int64,
-        Type::UInt64 => Dtype::UInt64,
-        Type::Float32 => Dtype::Float32,
-        _ => Dtype::Float64,
-    }
-}
-
 impl InferCx<'_> {
     /// The type of `np.f(args...)`.
     pub(super) fn numpy_call(&mut self, f: NpFn, args: &[hir::Expr]) -> Result<Type> {
@@ -80,9 +69,10 @@ impl InferCx<'_> {
         }
         let strong = |ts: &[Type]| -> Dtype {
             match ts {
-                [t] => t.array().map(|a| a.dtype).unwrap_or_else(|| dtype_of(t)),
-                [a, b] => elementwise_dtype(a, b)
-                    .unwrap_or_else(|| promote(&a.carrier(), &b.carrier()).map(|t| dtype_of(&t)).unwrap_or(Dtype::Float64)),
+                [t] => t.array().map(|a| a.dtype).unwrap_or_else(|| Dtype::of_scalar(t)),
+                [a, b] => elementwise_dtype(a, b).unwrap_or_else(|| {
+                    promote(&a.carrier(), &b.carrier()).map(|t| Dtype::of_scalar(&t)).unwrap_or(Dtype::Float64)
+                }),
                 _ => unreachable!("one or two operands"),
             }
         };
