@@ -158,6 +158,18 @@ pub enum NumpyFn {
     Reduce(Reduction),
     /// Applies to one number (NumPy's semantics: NaN instead of errors).
     Scalar(NpFn),
+    /// Takes an array and gives it reshaped, transposed or copied.
+    Array(ArrayFn),
+}
+
+/// The NumPy functions that take an array and give it another shape or a copy of it (their
+/// array-method forms are in [`ARRAY_METHODS`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArrayFn {
+    Reshape,
+    Ravel,
+    Transpose,
+    Copy,
 }
 
 /// The NumPy functions that make a new array.
@@ -198,7 +210,7 @@ const WHERE: Arity = Arity::new(3, 3, "three arguments (np.where with one argume
 
 /// The NumPy functions compiled code may call. The order matters where two names are one
 /// function object (`np.absolute is np.abs`): the Python side names the object by the first.
-pub static NUMPY_FUNCTIONS: [NumpyRow; 50] = [
+pub static NUMPY_FUNCTIONS: [NumpyRow; 54] = [
     np_row("sum", NumpyFn::Reduce(Reduction::Sum), REDUCE),
     np_row("min", NumpyFn::Reduce(Reduction::Min), REDUCE),
     np_row("max", NumpyFn::Reduce(Reduction::Max), REDUCE),
@@ -249,6 +261,10 @@ pub static NUMPY_FUNCTIONS: [NumpyRow; 50] = [
     np_row("empty_like", NumpyFn::New(NewFn::EmptyLike), SHAPE_DTYPE),
     np_row("full_like", NumpyFn::New(NewFn::FullLike), FILL_DTYPE),
     np_row("arange", NumpyFn::New(NewFn::Arange), Arity::new(1, 4, "one to three arguments and an optional dtype")),
+    np_row("reshape", NumpyFn::Array(ArrayFn::Reshape), Arity::new(2, 2, "an array and a shape")),
+    np_row("ravel", NumpyFn::Array(ArrayFn::Ravel), Arity::new(1, 1, "one array")),
+    np_row("transpose", NumpyFn::Array(ArrayFn::Transpose), Arity::new(1, 2, "an array and optional axes")),
+    np_row("copy", NumpyFn::Array(ArrayFn::Copy), Arity::new(1, 1, "one array")),
 ];
 
 /// The NumPy function called `name`, if it is compiled.
@@ -267,10 +283,11 @@ pub fn numpy_functions_text() -> String {
         NUMPY_FUNCTIONS.iter().filter(|r| !r.alias && want(r.function)).map(|r| r.name).collect::<Vec<_>>().join(", ")
     };
     format!(
-        "{}; {} on arrays; {} on numbers and arrays",
+        "{}; {} on arrays; {} on numbers and arrays; {}",
         group(|f| matches!(f, NumpyFn::New(_))),
         group(|f| matches!(f, NumpyFn::Reduce(_))),
         group(|f| matches!(f, NumpyFn::Scalar(_))),
+        group(|f| matches!(f, NumpyFn::Array(_))),
     )
 }
 
@@ -294,6 +311,16 @@ impl NpFn {
     }
 }
 
+impl ArrayFn {
+    pub fn name(self) -> &'static str {
+        numpy_row_of(NumpyFn::Array(self)).name
+    }
+
+    pub fn arity(self) -> Arity {
+        numpy_row_of(NumpyFn::Array(self)).arity
+    }
+}
+
 impl Reduction {
     /// The NumPy name (also the array method's name).
     pub fn name(self) -> &'static str {
@@ -309,17 +336,26 @@ impl Reduction {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ArrayMethod {
     Reduce(Reduction),
-    /// `a.copy()`: a new C-contiguous array.
-    Copy,
+    /// `a.copy()`, `a.reshape(...)`, `a.ravel()`, `a.transpose(...)`: as the NumPy function.
+    Array(ArrayFn),
+    /// `a.flatten()`: a 1-D copy.
+    Flatten,
+    /// `a.astype(dtype)`: a copy of another dtype.
+    Astype,
 }
 
 /// The array methods compiled code may call.
-pub static ARRAY_METHODS: [(&str, ArrayMethod); 5] = [
+pub static ARRAY_METHODS: [(&str, ArrayMethod); 10] = [
     ("sum", ArrayMethod::Reduce(Reduction::Sum)),
     ("min", ArrayMethod::Reduce(Reduction::Min)),
     ("max", ArrayMethod::Reduce(Reduction::Max)),
     ("mean", ArrayMethod::Reduce(Reduction::Mean)),
-    ("copy", ArrayMethod::Copy),
+    ("copy", ArrayMethod::Array(ArrayFn::Copy)),
+    ("reshape", ArrayMethod::Array(ArrayFn::Reshape)),
+    ("ravel", ArrayMethod::Array(ArrayFn::Ravel)),
+    ("transpose", ArrayMethod::Array(ArrayFn::Transpose)),
+    ("flatten", ArrayMethod::Flatten),
+    ("astype", ArrayMethod::Astype),
 ];
 
 pub fn array_method(name: &str) -> Option<ArrayMethod> {
@@ -582,6 +618,13 @@ statuses! {
     ArangeLength = 30 => (ValueError, "arange: cannot compute length"),
     ArangeTooBig = 31 => (ValueError, "Maximum allowed size exceeded"),
     BroadcastShapes = 32 => (ValueError, "operands could not be broadcast together (their shapes differ in an axis where neither is 1)"),
+    ReshapeSize = 33 => (ValueError, "cannot reshape array: the new shape does not have the array's size"),
+    ReshapeUnknown = 34 => (ValueError, "can only specify one unknown dimension"),
+    MaskShape = 35 => (IndexError, "boolean index did not match indexed array (their shapes differ)"),
+    IndexedStoreSize = 36 => (
+        ValueError,
+        "cannot assign the value array: its length is neither 1 nor the number of elements selected"
+    ),
 }
 
 impl Status {

@@ -195,7 +195,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// constraint elimination and IRCE remove (the loop vectorizes); unchecked, the index as is.
     /// Any other index: `i` itself when `0 <= i < size` (one unsigned compare on the hot path, a
     /// branch the processor predicts), else, in a cold block, the wrap and its check.
-    fn checked_index(&self, i: IntValue<'ctx>, nonneg: bool, axis: i64, size: IntValue<'ctx>) -> IntValue<'ctx> {
+    pub(super) fn checked_index(&self, i: IntValue<'ctx>, nonneg: bool, axis: i64, size: IntValue<'ctx>) -> IntValue<'ctx> {
         let checked = self.module_gen.boundscheck;
         if nonneg && !checked {
             return i;

@@ -90,6 +90,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// axes), as inference decided.
     pub(super) fn target_is_view(&self, array: &hir::Expr, index: &hir::Expr) -> bool {
         let Type::Array(a) = self.ty(array) else { return false };
+        if matches!(self.spec.expr_types[index.id as usize], Type::Array(_)) {
+            return false; // an index array: `codegen::fancy`
+        }
         let it = match index.kind {
             H::Tuple(_) | H::Slice { .. } => Type::Unknown,
             _ => self.spec.expr_types[index.id as usize].clone(),

@@ -13,9 +13,11 @@ mod array;
 mod calls;
 mod elementwise;
 mod expr;
+mod fancy;
 mod fastmath;
 mod nonneg;
 mod refs;
+mod reshape;
 mod stmt;
 mod ufuncs;
 mod version;
@@ -689,6 +691,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     fn assign(&mut self, t: &hir::Target, v: BasicValueEnum<'ctx>, ty: &Type) {
         match t {
             hir::Target::Local(id, _) => self.store_local(*id, v, ty),
+            hir::Target::Index { array, index, .. } if self.ty(index).array().is_some() => self.fancy_store(array, index, v, ty),
             hir::Target::Index { array, index, .. } if self.target_is_view(array, index) => {
                 self.assign_view(array, index, elementwise::Rhs::Value(v, ty.clone()))
             }
