@@ -11,6 +11,7 @@ use crate::error::{CompileError, Result};
 
 mod names;
 mod numpy;
+mod versions;
 use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
 use crate::registry::{self, Builtin, NewFn, NumpyFn};
 use crate::scope::collect_assigned;
@@ -93,7 +94,7 @@ pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hi
         l.local(&n, s);
     }
     let body = l.block(&f.body)?;
-    let f = hir::Function {
+    let mut f = hir::Function {
         name: f.name.clone(),
         filename: env.filename.clone(),
         params: (0..f.params.len() as u32).collect(),
@@ -103,6 +104,7 @@ pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hi
         allocates: l.allocates,
         span: f.span,
     };
+    versions::split(&mut f);
     Ok(f)
 }
 
