@@ -62,7 +62,7 @@ def test_support_classifies_every_registry_name():
         value = getattr(np, attr)(1)
         assert _support.classify_scalar(value) == (name, value.item())
         assert type(value.item()).__name__ == python
-    assert _support._numpy_name(np.cbrt) is None
+    assert _support._numpy_name(np.kron) is None
     assert _support._numpy_dtype(np.float16) is None
     assert _support.classify_scalar(np.float16(1)) is None
 
@@ -141,7 +141,11 @@ def _numpy_case(name, kind):
     a = np.array([[0.5, -1.5, 2.0], [3.25, 0.0, -0.75]])
     if kind == "scalar" and name == "where":
         src, args = "def f(x):\n    return np.where(x > 0.5, x, -x)\n", (0.7,)
-    elif kind == "scalar" and name in ("arctan2", "hypot", "minimum", "maximum", "fmin", "fmax") or "logical_" in name:
+    elif (
+        kind == "scalar"
+        and name in ("arctan2", "hypot", "minimum", "maximum", "fmin", "fmax", "fmod", "float_power")
+        or ("logical_" in name)
+    ):
         arg = "x" if name == "logical_not" else "x, 0.25"
         src, args = f"def f(x):\n    return np.{name}({arg})\n", (0.7,)
     elif kind == "scalar":
@@ -150,6 +154,10 @@ def _numpy_case(name, kind):
         src, args = f"def f(a):\n    return np.{name}(a)\n", (a,)
     elif kind == "array":
         src, args = f"def f(a):\n    return np.{name}(a, (3, 2))\n", (a,)
+    elif kind == "operator" and name in ("negative", "positive", "invert"):
+        src, args = f"def f(a):\n    return np.{name}(a)\n", ((a * 4).astype(np.int64),)
+    elif kind == "operator":
+        src, args = f"def f(a):\n    return np.{name}(a, a * 0 + 2)\n", ((a * 4).astype(np.int64),)
     elif name.endswith("_like"):
         fill = ", 2.5" if name.startswith("full") else ""
         src, args = f"def f(a):\n    return np.{name}(a{fill})\n", (a,)
@@ -164,7 +172,7 @@ def _numpy_case(name, kind):
 
 def test_every_numpy_function_compiles_as_numpy_runs_it():
     kinds = dict(REGISTRY["numpy_functions"])
-    assert set(kinds.values()) == {"new", "reduce", "scalar", "array"}
+    assert set(kinds.values()) == {"new", "reduce", "scalar", "array", "operator"}
     for name, kind in REGISTRY["numpy_functions"]:
         f, args = _numpy_case(name, kind)
         want = f(*args)

@@ -12,6 +12,7 @@
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
 use inkwell::IntPredicate;
 
+use super::array::NestKind;
 use super::{Built, FnGen};
 use crate::abi::array_value as field;
 use crate::ast::{BinOp, UnaryOp};
@@ -592,7 +593,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         contiguous: bool,
     ) {
         let was = std::mem::replace(&mut self.elementwise, true);
-        self.loop_nest_with(shape, !contiguous, &mut |fn_gen, idx| {
+        let kind = if contiguous { NestKind::Parallel } else { NestKind::Plain };
+        self.loop_nest_with(shape, kind, &mut |fn_gen, idx| {
             let mut values: Vec<(ExprId, BasicValueEnum<'ctx>, Type)> = scalars.to_vec();
             for (id, op) in operands {
                 if let Some(op) = op {

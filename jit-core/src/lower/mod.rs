@@ -128,6 +128,8 @@ enum Callee {
     New(NewFn),
     /// `np.reshape`, `np.transpose`, ...
     Array(registry::ArrayFn),
+    /// `np.add`, `np.greater`, ...: the operator (and the name called, for messages).
+    Operator(registry::OperatorFn, String),
     Range,
     /// A function of the program (itself or another jitted function), by unit index.
     Function(u32),
@@ -499,6 +501,7 @@ impl<'a> Lowerer<'a> {
                 Some(NumpyFn::Reduce(r)) => Ok(Callee::Reduce(r)),
                 Some(NumpyFn::Scalar(np)) => Ok(Callee::Intrinsic(Intrinsic::Np(np))),
                 Some(NumpyFn::Array(f)) => Ok(Callee::Array(f)),
+                Some(NumpyFn::Operator(op)) => Ok(Callee::Operator(op, n.to_string())),
                 None => Err(CompileError::unsupported_because(
                     "NumPy function",
                     format!("'{n}' (numpy.{f}) is not compiled; compiled: {}", registry::numpy_functions_text()),
@@ -635,6 +638,7 @@ impl<'a> Lowerer<'a> {
         } else {
             match self.callee(func)? {
                 Callee::Array(f) => self.array_function(registry::ArrayMethod::Array(f), None, args, keywords, span)?,
+                Callee::Operator(op, name) => self.operator_call(op, &name, args, keywords, span)?,
                 Callee::New(f) => {
                     self.allocates = true;
                     H::New(self.new_array(f, args, keywords, span)?)

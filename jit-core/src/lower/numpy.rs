@@ -266,4 +266,39 @@ impl Lowerer<'_> {
             ArrayMethod::Reduce(_) => unreachable!("handled above"),
         })
     }
+
+    /// `np.add(a, b)` and the other operator ufuncs: the operator itself. `out=` and the other
+    /// ufunc keywords are not compiled.
+    pub(super) fn operator_call(
+        &mut self,
+        op: registry::OperatorFn,
+        name: &str,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<H> {
+        use registry::OperatorFn as O;
+        if let Some(k) = keywords.first() {
+            return Err(CompileError::unsupported_because(
+                "keyword argument to a NumPy function",
+                format!("'{}=' is not compiled for {name}()", k.name),
+                k.span,
+            ));
+        }
+        let want = if matches!(op, O::Unary(_)) { 1 } else { 2 };
+        if args.len() != want {
+            return Err(CompileError::typing(
+                "call with wrong arguments",
+                format!("{name}() takes {want} argument{} here, {} given", if want == 1 { "" } else { "s" }, args.len()),
+                span,
+            ));
+        }
+        let mut e = args.iter().map(|a| self.expr(a).map(Box::new)).collect::<Result<Vec<_>>>()?.into_iter();
+        let mut next = || e.next().expect("arity checked");
+        Ok(match op {
+            O::Binary(op) => H::Binary { op, left: next(), right: next() },
+            O::Compare(op) => H::Compare { left: next(), ops: vec![op], comparators: vec![*next()] },
+            O::Unary(op) => H::Unary { op, operand: next() },
+        })
+    }
 }
