@@ -98,6 +98,24 @@ impl Lowerer<'_> {
             }
             _ => {}
         }
+        if let A::Str(s) = &e.kind {
+            // NumPy's names of the compiled dtypes ('float32', 'int64', 'bool') and their
+            // one-letter codes with a size ('f8', 'i4', 'u1'); '<'/'=' byte orders are the host's.
+            let name = s.trim_start_matches(['<', '=', '|']);
+            return Dtype::from_name(name)
+                .or_else(|| Dtype::from_numpy_attr(name))
+                .or_else(|| dtype_code(name))
+                .map(hir::DtypeArg::Named)
+                .ok_or_else(|| {
+                    CompileError::unsupported_because(
+                        "dtype",
+                        format!(
+                            "'{s}' is not a dtype compiled code has (bool, int8 ... int64, uint8 ... uint64, float32, float64)"
+                        ),
+                        e.span,
+                    )
+                });
+        }
         let v = match &e.kind {
             A::Name(n) if !self.by_name.contains_key(n) => self.global(n).clone(),
             A::Attribute { value, attr } => match &value.kind {
@@ -114,7 +132,7 @@ impl Lowerer<'_> {
         d.map(hir::DtypeArg::Named).ok_or_else(|| {
             CompileError::unsupported_because(
                 "dtype",
-                "a dtype must name a NumPy scalar type (np.float64, np.float32, np.int64, np.int32, np.bool_, ...), float, int, bool, np.dtype(...) of one, or an array variable's .dtype (a string is not compiled yet)",
+                "a dtype must name a NumPy scalar type (np.float64, np.float32, np.int64, np.int32, np.bool_, ...), float, int, bool, a string naming one ('float32', 'f4'), np.dtype(...) of one, or an array variable's .dtype",
                 e.span,
             )
         })
@@ -301,4 +319,15 @@ impl Lowerer<'_> {
             O::Unary(op) => H::Unary { op, operand: next() },
         })
     }
+}
+
+/// The dtype of a NumPy type code with a size: `'f8'`, `'i4'`, `'u1'`, `'b1'`, `'?'`.
+fn dtype_code(code: &str) -> Option<crate::types::Dtype> {
+    use crate::types::Dtype;
+    if code == "?" {
+        return Some(Dtype::Bool);
+    }
+    let (kind, size) = code.split_at_checked(1)?;
+    let size: u64 = size.parse().ok()?;
+    Dtype::from_kind_size(kind.as_bytes()[0], size)
 }
