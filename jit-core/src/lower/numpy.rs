@@ -242,6 +242,27 @@ impl Lowerer<'_> {
                 self.allocates = true;
                 H::Reshape { value: Box::new(array_e), shape: Box::new(shape) }
             }
+            ArrayMethod::Array(ArrayFn::ExpandDims) => {
+                // `a[:, ..., :, None]`: a view with a new axis of size 1 at `axis`.
+                let axis = match rest[..] {
+                    [e] => match &e.kind {
+                        A::Int(k) => *k,
+                        _ => {
+                            return Err(CompileError::unsupported_because(
+                                "axis",
+                                "np.expand_dims() takes an axis that is a non-negative integer literal here",
+                                e.span,
+                            ))
+                        }
+                    },
+                    _ => return Err(wrong(format!("takes an array and an axis, {} arguments given", args.len()))),
+                };
+                let mut items: Vec<hir::Expr> =
+                    (0..axis).map(|_| self.mk(H::Slice { lower: None, upper: None, step: None }, span)).collect();
+                items.push(self.mk(H::None, span));
+                let index = self.mk(H::Tuple(items), span);
+                H::Subscript { value: Box::new(array_e), index: Box::new(index) }
+            }
             ArrayMethod::Array(ArrayFn::Transpose) => {
                 let literal = |e: &ast::Expr| -> Option<i64> {
                     match &e.kind {
