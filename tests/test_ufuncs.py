@@ -436,3 +436,43 @@ def test_operator_ufuncs_equal_numpy(data):
     for want, got in zip(numpy_answer(operator_ufuncs, a, b), njit(operator_ufuncs)(a, b)):
         assert got.dtype == want.dtype
         np.testing.assert_array_equal(got, want)
+
+
+def with_out(a, b, o):
+    np.sqrt(a, out=o)
+    r = np.add(o, b, out=o)
+    np.multiply(a[1:], 2, out=o[1:])
+    return r
+
+
+def with_out_number(o):
+    np.sqrt(4.0, out=o)
+    return o
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 6), st.sampled_from(["float64", "float32"]), st.data())
+def test_out_argument_writes_into_the_array_as_numpy(n, dtype, data):
+    a = data.draw(hnp.arrays("float64", n, elements=st.floats(0, 100)))
+    b = data.draw(hnp.arrays("float64", 1, elements=st.floats(-5, 5)))
+    want_o, got_o = np.zeros(n, dtype), np.zeros(n, dtype)
+    want = numpy_answer(with_out, a, b, want_o)
+    got = njit(with_out)(a, b, got_o)
+    np.testing.assert_allclose(got_o, want_o, rtol=1e-6 if dtype == "float32" else 0)
+    assert np.shares_memory(got, got_o) and got.dtype == want.dtype
+    np.testing.assert_array_equal(njit(with_out_number)(np.zeros(3)), with_out_number(np.zeros(3)))
+
+
+def out_int(a, o):
+    return np.sqrt(a, out=o)
+
+
+def out_not_array(a):
+    return np.sqrt(a, out=1.0)
+
+
+def test_bad_out_arguments_are_compile_errors():
+    with pytest.raises(CompileError, match="Cannot cast ufunc output from dtype\\('float64'\\) to dtype\\('int64'\\)"):
+        njit(out_int)(np.ones(3), np.zeros(3, np.int64))
+    with pytest.raises(CompileError, match="out= must be an array"):
+        njit(out_not_array)(np.ones(3))

@@ -105,9 +105,9 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
             locals[i].checked |= *check_bound;
         }
         H::Attr { value, .. } | H::Reduce { value, .. } | H::Transpose { value, .. } => flow_expr(value, flow, locals)?,
-        H::Reshape { value, shape } => {
+        H::Reshape { value, shape: other } | H::Out { value, out: other } => {
             flow_expr(value, flow, locals)?;
-            flow_expr(shape, flow, locals)?
+            flow_expr(other, flow, locals)?
         }
         H::New(n) => {
             for e in n.operands_mut() {

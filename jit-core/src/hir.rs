@@ -189,6 +189,13 @@ pub enum ExprKind {
         value: Box<Expr>,
         axes: Option<Vec<i64>>,
     },
+    /// `np.sqrt(x, out=o)`, `np.add(a, b, out=o)`: `value` (the ufunc's call without `out=`)
+    /// written into the array `out` as an assignment `out[...] = value` writes (broadcast,
+    /// converted), and `out` the result.
+    Out {
+        value: Box<Expr>,
+        out: Box<Expr>,
+    },
     /// `value[index]`: an array element, or a tuple element (a constant index, or any index into a tuple whose
     /// elements all have one type).
     Subscript {
@@ -199,15 +206,39 @@ pub enum ExprKind {
 
 impl ExprKind {
     /// The expressions directly inside this one, in evaluation order.
+    pub fn children(&self) -> Vec<&Expr> {
+        use ExprKind as H;
+        match self {
+            H::Int(_) | H::UInt(_) | H::Float(_) | H::Bool(_) | H::None | H::Local { .. } => Vec::new(),
+            H::Binary { left, right, .. }
+            | H::Subscript { value: left, index: right }
+            | H::Reshape { value: left, shape: right }
+            | H::Out { value: left, out: right } => vec![&**left, &**right],
+            H::Unary { operand: e, .. }
+            | H::Attr { value: e, .. }
+            | H::Reduce { value: e, .. }
+            | H::Transpose { value: e, .. } => {
+                vec![&**e]
+            }
+            H::BoolOp { values, .. } | H::Tuple(values) | H::Intrinsic { args: values, .. } | H::Call { args: values, .. } => {
+                values.iter().collect()
+            }
+            H::Compare { left, comparators, .. } => std::iter::once(&**left).chain(comparators.iter()).collect(),
+            H::IfExp { test, body, orelse } => vec![&**test, &**body, &**orelse],
+            H::New(n) => n.operands(),
+            H::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().map(|e| &**e).collect(),
+        }
+    }
+
+    /// The expressions directly inside this one, in evaluation order.
     pub fn children_mut(&mut self) -> Vec<&mut Expr> {
         use ExprKind as H;
         match self {
             H::Int(_) | H::UInt(_) | H::Float(_) | H::Bool(_) | H::None | H::Local { .. } => Vec::new(),
             H::Binary { left, right, .. }
             | H::Subscript { value: left, index: right }
-            | H::Reshape { value: left, shape: right } => {
-                vec![&mut **left, &mut **right]
-            }
+            | H::Reshape { value: left, shape: right }
+            | H::Out { value: left, out: right } => vec![&mut **left, &mut **right],
             H::Unary { operand: e, .. }
             | H::Attr { value: e, .. }
             | H::Reduce { value: e, .. }

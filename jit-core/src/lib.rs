@@ -239,7 +239,7 @@ pub fn code_key_of(parts: &[(&'static str, String)]) -> String {
         h.update(&(s.len() as u64).to_le_bytes());
         h.update(s.as_bytes());
     };
-    put("stickyjit code key v11");
+    put("stickyjit code key v12");
     for (name, value) in parts {
         put(name);
         put(value);

@@ -206,14 +206,15 @@ pub extern "C" fn sj_rt_round_i64(x: i64, ndigits: i64) -> i64 {
     (q * p) as i64
 }
 
-/// Copies the elements of an array (`ndim` axes of sizes `shape`, byte `strides`, elements of
-/// `itemsize` bytes from `src`) in C order into `dst`, a block of their size: the snapshot an
-/// array assignment takes of a value that overlaps its target.
+/// Copies `src`, a block of elements in C order, into the array at `dst` (`ndim` axes of sizes
+/// `shape`, byte `strides`, elements of `itemsize` bytes): an array assignment whose value
+/// overlaps its target computes it into `src` first, as NumPy sees the whole value before any
+/// write.
 ///
 /// # Safety
-/// `shape` and `strides` hold `ndim` values describing memory readable from `src`; `dst` has
-/// room for every element.
-pub unsafe extern "C" fn sj_rt_copy_strided(
+/// `shape` and `strides` hold `ndim` values describing memory writable at `dst`; `src` holds
+/// every element.
+pub unsafe extern "C" fn sj_rt_store_strided(
     dst: *mut u8,
     src: *const u8,
     ndim: i64,
@@ -236,20 +237,21 @@ pub unsafe extern "C" fn sj_rt_copy_strided(
     };
     let outer = n.saturating_sub(1);
     let mut index = vec![0i64; outer];
-    let mut out = dst;
+    let mut at = src;
     loop {
         let offset: i64 = index.iter().zip(strides).map(|(i, s)| i * s).sum();
-        // SAFETY: `index` is within `shape`, so every element read is one of the array's; `out`
-        // stays within the `dst` block, which holds every element.
+        // SAFETY: `index` is within `shape`, so every element written is one of the array's;
+        // `at` stays within the `src` block, which holds every element (and lies apart from
+        // the array: a new block).
         unsafe {
-            let row = src.offset(offset as isize);
+            let row = dst.offset(offset as isize);
             if inner_stride == itemsize {
-                std::ptr::copy_nonoverlapping(row, out, item * inner as usize);
-                out = out.add(item * inner as usize);
+                std::ptr::copy_nonoverlapping(at, row, item * inner as usize);
+                at = at.add(item * inner as usize);
             } else {
                 for j in 0..inner {
-                    std::ptr::copy_nonoverlapping(row.offset((j * inner_stride) as isize), out, item);
-                    out = out.add(item);
+                    std::ptr::copy_nonoverlapping(at, row.offset((j * inner_stride) as isize), item);
+                    at = at.add(item);
                 }
             }
         }
@@ -283,7 +285,7 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_new_block", crate::memory::sj_rt_new_block as *const () as usize),
         ("sj_rt_release", crate::memory::sj_rt_release as *const () as usize),
         ("sj_rt_poll", crate::interrupt::sj_rt_poll as *const () as usize),
-        ("sj_rt_copy_strided", sj_rt_copy_strided as *const () as usize),
+        ("sj_rt_store_strided", sj_rt_store_strided as *const () as usize),
     ]
 }
 
@@ -291,32 +293,29 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
 mod tests {
     use super::*;
 
-    /// `sj_rt_copy_strided` of the view `a[::sa, ::sb]` (strides may be negative) of a 3×4
-    /// array of i16, against the elements read by index.
+    /// `sj_rt_store_strided` into the view `a[::sa, ::sb]` (strides may be negative) of a 3×4
+    /// array of i16 writes each element where indexing puts it, and nothing else.
     #[test]
-    fn copy_strided_copies_views_in_c_order() {
-        let a: Vec<i16> = (0..12).collect();
-        let base = a.as_ptr() as *const u8;
-        // (offset of the first element, shape, strides in bytes)
-        let views: [(isize, [i64; 2], [i64; 2]); 4] = [
-            (0, [3, 4], [8, 2]),    // the whole array (rows contiguous)
-            (0, [3, 2], [8, 4]),    // every other column
-            (22, [3, 4], [-8, -2]), // reversed both ways
-            (0, [0, 4], [8, 2]),    // empty
-        ];
+    fn store_strided_stores_views_in_c_order() {
+        let views: [(isize, [i64; 2], [i64; 2]); 4] =
+            [(0, [3, 4], [8, 2]), (0, [3, 2], [8, 4]), (22, [3, 4], [-8, -2]), (0, [0, 4], [8, 2])];
         for (off, shape, strides) in views {
+            let mut a = vec![-1i16; 12];
             let n = (shape[0] * shape[1]) as usize;
-            let mut out = vec![-1i16; n];
-            // SAFETY: every element the view names lies inside `a`; `out` holds them all.
-            unsafe { sj_rt_copy_strided(out.as_mut_ptr() as *mut u8, base.offset(off), 2, shape.as_ptr(), strides.as_ptr(), 2) };
-            let mut want = Vec::new();
+            let flat: Vec<i16> = (100..100 + n as i16).collect();
+            let base = a.as_mut_ptr() as *mut u8;
+            // SAFETY: every element the view names lies inside `a`; `flat` holds them all.
+            unsafe { sj_rt_store_strided(base.offset(off), flat.as_ptr() as *const u8, 2, shape.as_ptr(), strides.as_ptr(), 2) };
+            let mut want = vec![-1i16; 12];
+            let mut k = 0;
             for i in 0..shape[0] {
                 for j in 0..shape[1] {
                     let byte = off as i64 + i * strides[0] + j * strides[1];
-                    want.push(a[(byte / 2) as usize]);
+                    want[(byte / 2) as usize] = flat[k];
+                    k += 1;
                 }
             }
-            assert_eq!(out, want, "{shape:?} {strides:?}");
+            assert_eq!(a, want, "{shape:?} {strides:?}");
         }
     }
 

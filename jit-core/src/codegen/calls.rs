@@ -41,8 +41,8 @@ pub(super) enum Helper {
     Ipow,
     /// `double sj_rt_int_truediv(i64 a, i64 b)`.
     IntTruediv,
-    /// `void sj_rt_copy_strided(ptr dst, ptr src, i64 ndim, ptr shape, ptr strides, i64 itemsize)`.
-    CopyStrided,
+    /// `void sj_rt_store_strided(ptr dst, ptr src, i64 ndim, ptr shape, ptr strides, i64 itemsize)`.
+    StoreStrided,
     /// A libm function of `arity` (1 or 2) doubles returning a double.
     Libm(&'static str, usize),
 }
@@ -92,7 +92,7 @@ impl Helper {
             Helper::RoundI64 => d("sj_rt_round_i64", &[I64, I64], I64, NOUNWIND),
             Helper::Ipow => d("sj_rt_ipow", &[I64, I64], I64, NOUNWIND),
             Helper::IntTruediv => d("sj_rt_int_truediv", &[I64, I64], F64, NOUNWIND),
-            Helper::CopyStrided => d("sj_rt_copy_strided", &[Ptr, Ptr, I64, Ptr, Ptr, I64], Void, NOUNWIND),
+            Helper::StoreStrided => d("sj_rt_store_strided", &[Ptr, Ptr, I64, Ptr, Ptr, I64], Void, NOUNWIND),
             Helper::Libm(name, 1) => d(name, &[F64], F64, PURE_LIBM),
             Helper::Libm(name, 2) => d(name, &[F64, F64], F64, PURE_LIBM),
             Helper::Libm(name, arity) => unreachable!("libm {name} of {arity} arguments"),
@@ -112,7 +112,7 @@ const _: () = {
     let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_round_i64;
     let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_ipow;
     let _: extern "C" fn(i64, i64) -> f64 = crate::runtime::sj_rt_int_truediv;
-    let _: unsafe extern "C" fn(*mut u8, *const u8, i64, *const i64, *const i64, i64) = crate::runtime::sj_rt_copy_strided;
+    let _: unsafe extern "C" fn(*mut u8, *const u8, i64, *const i64, *const i64, i64) = crate::runtime::sj_rt_store_strided;
 };
 
 impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
@@ -492,7 +492,7 @@ mod tests {
             Helper::RoundI64,
             Helper::Ipow,
             Helper::IntTruediv,
-            Helper::CopyStrided,
+            Helper::StoreStrided,
         ];
         for h in all {
             match h {
@@ -507,7 +507,7 @@ mod tests {
                 | Helper::RoundI64
                 | Helper::Ipow
                 | Helper::IntTruediv
-                | Helper::CopyStrided => {}
+                | Helper::StoreStrided => {}
                 Helper::Libm(..) => unreachable!(),
             }
         }

@@ -57,6 +57,7 @@ enum Leaf<'ctx> {
 
 /// An array leaf as the loop reads it: where its elements are, its dtype, and its stride along
 /// each axis of the result (0 along the axes it is broadcast on).
+#[derive(Clone)]
 struct Operand<'ctx> {
     data: PointerValue<'ctx>,
     dtype: Dtype,
@@ -159,6 +160,18 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.decref(gathered, &Type::Array(gathered_t));
     }
 
+    /// `np.f(..., out=o)`: the value's operands evaluated (before `o`, as Python evaluates the
+    /// positional arguments before the keyword), then written into `o` as `o[...] = value`
+    /// writes; `o` is the result (borrowed, as a local's value).
+    pub(super) fn write_out(&mut self, value: &hir::Expr, out: &hir::Expr) -> BasicValueEnum<'ctx> {
+        let Type::Array(out_t) = self.ty(out) else { unreachable!("inference checked out=") };
+        let mut leaves = Vec::new();
+        self.eval_leaves(value, &mut leaves);
+        let o = self.expr(out);
+        self.write_view(o, out_t, &leaves, Tree::Expr(value));
+        o
+    }
+
     /// The view `array[index]` an assignment writes into, and its type.
     fn target_view(&mut self, array: &hir::Expr, index: &hir::Expr) -> (BasicValueEnum<'ctx>, ArrayType) {
         let Type::Array(a) = self.ty(array) else { unreachable!("inference allows arrays only") };
@@ -182,91 +195,91 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let shape: Vec<IntValue<'ctx>> = (0..ndim).map(|k| self.dim(sv, field::SHAPE, k as u32)).collect();
         let target = self.operand(view, &view_t, ndim);
         self.check_broadcast_into(leaves, &shape);
-        let (mut operands, scalars) = self.operands_of_leaves(leaves, ndim);
+        let (operands, scalars) = self.operands_of_leaves(leaves, ndim);
         if self.spec_array_type(tree, leaves).is_none() {
             // A number: nothing it reads can overlap.
             self.fill_operands(tree, &operands, &scalars, &shape, &target, view_t);
             return;
         }
         // When the value reads memory the target covers (other than element for element), the
-        // arrays it reads are first copied (the rare path; a runtime helper, so no loop code
-        // of its own), and the one loop reads the copies: NumPy's whole value before any write.
+        // loop writes a new C-contiguous array instead, copied into the target afterwards (the
+        // rare path; one allocation and one runtime helper call however many arrays the value
+        // reads): NumPy's whole value before any write.
         let overlap = self.overlaps(leaves, sv, &view_t);
         let before = self.b().get_insert_block().expect("a current block");
-        let (snapshot, join) = (self.block_named("assign.snapshot"), self.block_named("assign.join"));
-        self.branch_cold(overlap, snapshot, join, super::Cold::Then);
-        self.b().position_at_end(snapshot);
-        let mut copies = Vec::new();
-        for (k, (id, leaf)) in leaves.iter().enumerate() {
-            if let (Leaf::Array(v, a), true) = (leaf, *id != TARGET_LEAF) {
-                let (copy, header) = self.snapshot(*v, a);
-                let c_t = ArrayType { layout: crate::types::Layout::C, readonly: false, ..*a };
-                copies.push((k, self.operand(copy, &c_t, ndim), header));
-            }
-        }
-        let after_copies = self.b().get_insert_block().expect("a current block");
+        let (temp_bb, join) = (self.block_named("assign.temp"), self.block_named("assign.join"));
+        self.branch_cold(overlap, temp_bb, join, super::Cold::Then);
+        self.b().position_at_end(temp_bb);
+        let temp_t = ArrayType { layout: crate::types::Layout::C, readonly: false, ..view_t };
+        let (temp, _, _) = self.alloc_c(&temp_t, &shape, false);
+        let temp_op = self.operand(temp, &temp_t, ndim);
+        let temp_header = self.b().build_extract_value(temp.into_struct_value(), super::refs::MEMINFO, "temp.header").u();
+        let after_alloc = self.b().get_insert_block().expect("a current block");
         self.b().build_unconditional_branch(join).u();
         self.b().position_at_end(join);
         let ptr_t = self.ctx().ptr_type(inkwell::AddressSpace::default());
-        let mut headers = Vec::new();
-        for (k, copy, header) in copies {
-            let Some(op) = operands[k].1.as_mut() else { continue };
-            let b = self.b();
-            let merge_ptr = |orig: PointerValue<'ctx>, new: PointerValue<'ctx>, name: &str| {
-                let phi = b.build_phi(ptr_t, name).u();
-                phi.add_incoming(&[(&orig, before), (&new, after_copies)]);
-                phi.as_basic_value().into_pointer_value()
-            };
-            let merge_int = |orig: IntValue<'ctx>, new: IntValue<'ctx>, name: &str| {
-                let phi = b.build_phi(orig.get_type(), name).u();
-                phi.add_incoming(&[(&orig, before), (&new, after_copies)]);
-                phi.as_basic_value().into_int_value()
-            };
-            op.data = merge_ptr(op.data, copy.data, "snap.data");
-            for (s, c) in op.strides.iter_mut().zip(&copy.strides) {
-                *s = merge_int(*s, *c, "snap.stride");
-            }
-            op.last_broadcast = merge_int(op.last_broadcast, copy.last_broadcast, "snap.lastone");
-            op.last_unit = merge_int(op.last_unit, copy.last_unit, "snap.lastunit");
-            headers.push(merge_ptr(ptr_t.const_null(), header, "snap.header"));
+        let b = self.b();
+        let merge_ptr = |orig: PointerValue<'ctx>, new: PointerValue<'ctx>, name: &str| {
+            let phi = b.build_phi(ptr_t, name).u();
+            phi.add_incoming(&[(&orig, before), (&new, after_alloc)]);
+            phi.as_basic_value().into_pointer_value()
+        };
+        let merge_int = |orig: IntValue<'ctx>, new: IntValue<'ctx>, name: &str| {
+            let phi = b.build_phi(orig.get_type(), name).u();
+            phi.add_incoming(&[(&orig, before), (&new, after_alloc)]);
+            phi.as_basic_value().into_int_value()
+        };
+        let mut dest = target.clone();
+        dest.data = merge_ptr(target.data, temp_op.data, "dest.data");
+        for (s, t) in dest.strides.iter_mut().zip(&temp_op.strides) {
+            *s = merge_int(*s, *t, "dest.stride");
         }
-        self.fill_operands(tree, &operands, &scalars, &shape, &target, view_t);
-        for h in headers {
-            self.count(h, true);
-        }
+        dest.last_broadcast = merge_int(target.last_broadcast, temp_op.last_broadcast, "dest.lastone");
+        dest.last_unit = merge_int(target.last_unit, temp_op.last_unit, "dest.lastunit");
+        let header = merge_ptr(ptr_t.const_null(), temp_header.into_pointer_value(), "temp.held");
+        self.fill_operands(tree, &operands, &scalars, &shape, &dest, view_t);
+        // The temporary's elements into the target, and the temporary freed.
+        let (store_bb, done) = (self.block_named("assign.store"), self.block_named("assign.done"));
+        let used = self.b().build_is_not_null(header, "temp.used").u();
+        self.branch_cold(used, store_bb, done, super::Cold::Then);
+        self.b().position_at_end(store_bb);
+        let temp_data = dest.data;
+        self.store_strided(target.data, temp_data, &shape, &target.strides, view_t.dtype.size());
+        self.count(header, true);
+        self.b().build_unconditional_branch(done).u();
+        self.b().position_at_end(done);
     }
 
-    /// A C-contiguous copy of the array `v` (of type `a`) in a new block: the copy's value and
-    /// its block's header.
-    fn snapshot(&mut self, v: BasicValueEnum<'ctx>, a: &ArrayType) -> (BasicValueEnum<'ctx>, PointerValue<'ctx>) {
-        let sv = v.into_struct_value();
-        let n = a.ndim as usize;
-        let shape: Vec<IntValue<'ctx>> = (0..n).map(|k| self.dim(sv, field::SHAPE, k as u32)).collect();
-        let strides = self.strides(sv, a);
-        let c_t = ArrayType { layout: crate::types::Layout::C, readonly: false, ..*a };
-        let (copy, data, _) = self.alloc_c(&c_t, &shape, false);
+    /// Calls `sj_rt_store_strided`: the C-ordered block `flat` into the strided array at
+    /// `strided` (of `shape` and byte `strides`).
+    fn store_strided(
+        &mut self,
+        strided: PointerValue<'ctx>,
+        flat: PointerValue<'ctx>,
+        shape: &[IntValue<'ctx>],
+        strides: &[IntValue<'ctx>],
+        item: u64,
+    ) {
+        let n = shape.len();
         let i64t = self.ctx().i64_type();
         let arr_t = i64t.array_type(n as u32);
-        let (shape_at, strides_at) = (self.entry_alloca(arr_t, "snap.shape"), self.entry_alloca(arr_t, "snap.strides"));
-        for (k, (d, s)) in shape.iter().zip(&strides).enumerate() {
+        let (shape_at, strides_at) = (self.entry_alloca(arr_t, "strided.shape"), self.entry_alloca(arr_t, "strided.strides"));
+        for (k, (d, s)) in shape.iter().zip(strides).enumerate() {
             let b = self.b();
-            let at = |p: PointerValue<'ctx>| unsafe { b.build_in_bounds_gep(i64t, p, &[self.i64(k as i64)], "snap.at") }.u();
+            let at = |p: PointerValue<'ctx>| unsafe { b.build_in_bounds_gep(i64t, p, &[self.i64(k as i64)], "strided.at") }.u();
             b.build_store(at(shape_at), *d).u();
             b.build_store(at(strides_at), *s).u();
         }
-        let src = self.b().build_extract_value(sv, field::DATA, "snap.src").u().into_pointer_value();
-        let f = self.helper(super::Helper::CopyStrided);
+        let f = self.helper(super::Helper::StoreStrided);
         let args = [
-            data.into(),
-            src.into(),
+            strided.into(),
+            flat.into(),
             self.i64(n as i64).into(),
             shape_at.into(),
             strides_at.into(),
-            self.i64(a.dtype.size() as i64).into(),
+            self.i64(item as i64).into(),
         ];
         self.b().build_call(f, &args, "").u();
-        let header = self.b().build_extract_value(copy.into_struct_value(), super::refs::MEMINFO, "snap.header").u();
-        (copy, header.into_pointer_value())
     }
 
     /// The array type of what `tree` computes (`None` for a number).

@@ -181,6 +181,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.own_temp(e.id, v, &ty);
                 v
             }
+            H::Out { value, out } => self.write_out(value, out),
             H::Transpose { value, axes } => {
                 let Type::Array(out) = ty else { unreachable!("inference types a transpose as an array") };
                 self.transpose(value, axes.as_deref(), out)

@@ -171,6 +171,33 @@ fn statements(body: &[hir::Stmt]) -> usize {
         .sum()
 }
 
+/// Whether some expression of `body` (nested statements included) satisfies `pred`.
+pub(super) fn any_expr(body: &[hir::Stmt], pred: &dyn Fn(&hir::Expr) -> bool) -> bool {
+    fn expr(e: &hir::Expr, pred: &dyn Fn(&hir::Expr) -> bool) -> bool {
+        pred(e) || e.kind.children().into_iter().any(|c| expr(c, pred))
+    }
+    fn target(t: &Target, pred: &dyn Fn(&hir::Expr) -> bool) -> bool {
+        match t {
+            Target::Local(..) => false,
+            Target::Tuple(ts, _) => ts.iter().any(|t| target(t, pred)),
+            Target::Index { array, index, .. } => expr(array, pred) || expr(index, pred),
+        }
+    }
+    body.iter().any(|s| match &s.kind {
+        S::Assign { targets, value } => expr(value, pred) || targets.iter().any(|t| target(t, pred)),
+        S::AugAssign { value, read, .. } => expr(value, pred) || expr(read, pred),
+        S::AugAssignIndex { array, index, value, .. } => expr(array, pred) || expr(index, pred) || expr(value, pred),
+        S::Expr(e) | S::Return(Some(e)) => expr(e, pred),
+        S::If { test, body, orelse } | S::While { test, body, orelse } => {
+            expr(test, pred) || any_expr(body, pred) || any_expr(orelse, pred)
+        }
+        S::ForRange { target: t, start, stop, step, body, orelse } => {
+            target(t, pred) || [start, stop, step].iter().any(|e| expr(e, pred)) || any_expr(body, pred) || any_expr(orelse, pred)
+        }
+        S::Return(None) | S::Break | S::Continue | S::Pass => false,
+    })
+}
+
 fn has_loop(body: &[hir::Stmt]) -> bool {
     body.iter().any(|s| match &s.kind {
         S::ForRange { .. } | S::While { .. } => true,
@@ -264,9 +291,9 @@ fn subscripts_of_expr<'h>(e: &'h hir::Expr, out: &mut Vec<(&'h hir::Expr, &'h hi
         }
         H::Intrinsic { args, .. } | H::Call { args, .. } => args.iter().for_each(|v| subscripts_of_expr(v, out)),
         H::Reduce { value, .. } | H::Attr { value, .. } | H::Transpose { value, .. } => subscripts_of_expr(value, out),
-        H::Reshape { value, shape } => {
+        H::Reshape { value, shape: other } | H::Out { value, out: other } => {
             subscripts_of_expr(value, out);
-            subscripts_of_expr(shape, out);
+            subscripts_of_expr(other, out);
         }
         // Anything else holds no subscript the test needs (a subscript not collected is
         // simply checked).

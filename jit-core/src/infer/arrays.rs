@@ -69,6 +69,38 @@ pub(crate) fn check_fancy_store(a: ArrayType, ix: ArrayType, v: &Type, span: Spa
     }
 }
 
+/// Checks `np.f(..., out=o)`: NumPy's `same_kind` casting from the result's dtype `v` to the
+/// out array's, and no more axes than it has.
+pub(crate) fn check_out(v: ArrayType, o: ArrayType, span: Span) -> Result<()> {
+    fn rank(d: Dtype) -> u8 {
+        match d {
+            Dtype::Bool => 0,
+            d if d.is_float() => 3,
+            d if d.is_signed() => 2,
+            _ => 1,
+        }
+    }
+    if rank(v.dtype) > rank(o.dtype) {
+        return Err(CompileError::typing(
+            "out= argument",
+            format!(
+                "Cannot cast ufunc output from dtype('{}') to dtype('{}') with casting rule 'same_kind'",
+                v.dtype.name(),
+                o.dtype.name()
+            ),
+            span,
+        ));
+    }
+    if v.ndim > o.ndim {
+        return Err(CompileError::typing(
+            "out= argument",
+            format!("could not broadcast a {}-dimensional result into a {}-dimensional out array", v.ndim, o.ndim),
+            span,
+        ));
+    }
+    Ok(())
+}
+
 /// How many of an index's items are `None` (`np.newaxis`): new axes of size 1, which index no
 /// axis of the array.
 pub(crate) fn new_axes(index: &hir::Expr) -> usize {

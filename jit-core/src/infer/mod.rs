@@ -540,6 +540,27 @@ impl<'a> InferCx<'a> {
             H::Attr { value, attr } => self.attr(*attr, value, e.span)?,
             H::Reshape { value, shape } => self.reshape(value, shape, e.span)?,
             H::Transpose { value, axes } => self.transpose(value, axes, e.span)?,
+            H::Out { value, out } => {
+                let vt = self.expr(value)?;
+                let ot = self.expr(out)?;
+                match (&vt, &ot) {
+                    (Type::Unknown, _) | (_, Type::Unknown) => Type::Unknown,
+                    (_, Type::Array(o)) => {
+                        if let Type::Array(v) = &vt {
+                            arrays::check_out(*v, *o, out.span)?;
+                        }
+                        self.specs[self.current].allocates = true; // an overlapping value's temporary
+                        ot.clone()
+                    }
+                    (_, t) => {
+                        return Err(CompileError::typing(
+                            "out= argument",
+                            format!("out= must be an array, not {}", type_name(t)),
+                            out.span,
+                        ))
+                    }
+                }
+            }
         };
         if t.array().is_some()
             && matches!(e.kind, H::Binary { .. } | H::Unary { .. } | H::Compare { .. } | H::Intrinsic { .. } | H::Reduce { .. })

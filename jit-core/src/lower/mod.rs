@@ -645,6 +645,9 @@ impl<'a> Lowerer<'a> {
         } else {
             match self.callee(func)? {
                 Callee::Array(f) => self.array_function(registry::ArrayMethod::Array(f), None, args, keywords, span)?,
+                Callee::Operator(_, name) if keywords.iter().any(|k| k.name == "out") => {
+                    return self.with_out(func, args, keywords, span, &name);
+                }
                 Callee::Operator(op, name) => self.operator_call(op, &name, args, keywords, span)?,
                 Callee::New(f) => {
                     self.allocates = true;
@@ -668,6 +671,9 @@ impl<'a> Lowerer<'a> {
                         span,
                     ))
                 }
+                Callee::Intrinsic(Intrinsic::Np(np)) if np != hir::NpFn::Where && keywords.iter().any(|k| k.name == "out") => {
+                    return self.with_out(func, args, keywords, span, &format!("np.{}", np.name()));
+                }
                 Callee::Intrinsic(f) => {
                     if let Some(k) = keywords.first() {
                         return Err(CompileError::unsupported_because(
@@ -683,6 +689,34 @@ impl<'a> Lowerer<'a> {
             }
         };
         Ok(self.mk(kind, span))
+    }
+
+    /// `np.f(args..., out=o)`: the call without `out=`, written into `o` ([`H::Out`]).
+    fn with_out(
+        &mut self,
+        func: &ast::Expr,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+        name: &str,
+    ) -> Result<hir::Expr> {
+        if let Some(k) = keywords.iter().find(|k| k.name != "out") {
+            return Err(CompileError::unsupported_because(
+                "keyword argument to a NumPy function",
+                format!("'{}=' is not compiled for {name}() (only out=)", k.name),
+                k.span,
+            ));
+        }
+        let [out_kw] = keywords else {
+            return Err(CompileError::typing(
+                "call with wrong arguments",
+                format!("{name}() got multiple values for argument 'out'"),
+                span,
+            ));
+        };
+        let value = self.call(func, args, &[], span)?;
+        let out = self.expr(&out_kw.value)?;
+        Ok(self.mk(H::Out { value: Box::new(value), out: Box::new(out) }, span))
     }
 
     /// Binds positional and keyword arguments to the parameters of function `unit` of the
