@@ -1,0 +1,580 @@
+"""NumPy functions implemented in the compiled subset itself.
+
+Each function here is an ordinary ``@jit`` function; when jitted code calls the NumPy function
+it stands for (``np.histogram(a, 10)``, ``from numpy import cumsum``), the compiler calls the
+implementation instead (``_support.resolve_globals``, ``Global.LIBRARY``), compiled into the
+caller's program like any jitted callee. ``IMPLEMENTATIONS`` maps each NumPy function object to
+its implementation. The first line of each docstring says which inputs it supports: a compile
+error inside an implementation is prefixed with it (docs/language.md, "NumPy functions
+compiled from stickyjit's library").
+
+Conventions: an array parameter is used only through the operations the subset compiles, so
+an input outside what an implementation supports (another number of dimensions, a tuple) is a
+CompileError (or TypeError) naming the NumPy function. NumPy's errors for bad values are raised
+as ValueError through ``_value_error`` (the subset has no ``raise``), with another message.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import jit
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+@jit
+def _value_error():
+    """Raises ValueError ("negative dimensions are not allowed"): the subset has no raise."""
+    return np.empty(-1)
+
+
+@jit
+def _check_1d(a):
+    """A CompileError (tuple unpacking) unless `a` is a 1-D array."""
+    (n,) = a.shape
+    return n
+
+
+@jit
+def _check_2d(a):
+    """A CompileError (tuple unpacking) unless `a` is a 2-D array."""
+    n, m = a.shape
+    return n
+
+
+@jit
+def _acc(a, v):
+    """A 1-element array holding v in the dtype NumPy accumulates a's elements in (sum, cumsum,
+    prod): int64 for bool and signed integers, uint64 for unsigned, float32, float64."""
+    return np.full((1, 1), v, dtype=a.dtype).sum(axis=0)
+
+
+@jit
+def _lt(x, y):
+    """NumPy's sort order: NaN after every number."""
+    return x < y or (y != y and x == x)
+
+
+@jit
+def _fill_linspace(y, start, stop):
+    """Fills y with NumPy's linspace(start, stop, len(y)) computed in y's dtype."""
+    num = len(y)
+    div = num - 1
+    c = np.empty(4, dtype=y.dtype)
+    c[0] = start
+    c[1] = stop
+    lo = c[0]
+    hi = c[1]
+    delta = hi - lo
+    if div > 0:
+        c[2] = div
+        d = c[2]
+        step = delta / d
+        if step == 0:
+            for i in range(num):
+                c[3] = i
+                y[i] = c[3] / d * delta + lo
+        else:
+            for i in range(num):
+                c[3] = i
+                y[i] = c[3] * step + lo
+        y[num - 1] = hi
+    else:
+        for i in range(num):
+            c[3] = i
+            y[i] = c[3] * delta + lo
+
+
+# ---------------------------------------------------------------------------------------------
+# the implementations
+
+
+@jit
+def linspace(start, stop, num=50):
+    """numbers start and stop, an int num (endpoint=True); float64 result."""
+    if num < 0:
+        _value_error()
+    y = np.empty(num)
+    _fill_linspace(y, start, stop)
+    return y
+
+
+@jit
+def histogram(a, bins=10):
+    """a 1-D array of numbers, an int bins (range= and weights= are not supported)."""
+    if bins < 1:
+        _value_error()
+    n = len(a)
+    # The edges' dtype is NumPy's: float32 for a float32 array, else float64. `c` holds values
+    # converted to it, so that the arithmetic below is done in that dtype, as NumPy does.
+    proto = np.zeros(1, dtype=a.dtype) * 0.5
+    c = np.empty(4, dtype=proto.dtype)
+    if n == 0:
+        c[0] = 0
+        c[1] = 1
+    else:
+        c[0] = a.min()
+        c[1] = a.max()
+    lo = c[0]
+    hi = c[1]
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        _value_error()
+    if lo == hi:
+        c[2] = 0.5
+        lo = lo - c[2]
+        hi = hi + c[2]
+    edges = np.empty(bins + 1, dtype=proto.dtype)
+    if n == 0:
+        # NumPy's edges of an empty array come from the Python ints 0 and 1: float64 arithmetic.
+        e64 = np.empty(bins + 1)
+        _fill_linspace(e64, 0, 1)
+        edges[:] = e64
+    else:
+        _fill_linspace(edges, lo, hi)
+    hist = np.zeros(bins, dtype=np.int64)
+    denom = hi - lo
+    c[3] = bins
+    nbins = c[3]
+    last = bins - 1
+    for i in range(n):
+        x = a[i]
+        if x >= lo and x <= hi:
+            c[2] = x
+            xf = c[2]
+            k = int((xf - lo) / denom * nbins)
+            if k == bins:
+                k = last
+            if xf < edges[k]:
+                k -= 1
+            elif k != last and xf >= edges[k + 1]:
+                k += 1
+            hist[k] += 1
+    return hist, edges
+
+
+@jit
+def cumsum(a):
+    """a 1-D array (axis= and dtype= are not supported)."""
+    n = _check_1d(a)
+    p = _acc(a, 0)
+    out = np.empty(n, dtype=p.dtype)
+    if n > 0:
+        s = p[0]
+        for i in range(n):
+            s = s + a[i]
+            out[i] = s
+    return out
+
+
+@jit
+def cumprod(a):
+    """a 1-D array (axis= and dtype= are not supported)."""
+    n = _check_1d(a)
+    p = _acc(a, 1)
+    out = np.empty(n, dtype=p.dtype)
+    if n > 0:
+        s = p[0]
+        for i in range(n):
+            s = s * a[i]
+            out[i] = s
+    return out
+
+
+@jit
+def diff(a):
+    """a 1-D array (n=1; axis=, prepend=, append= are not supported)."""
+    n = _check_1d(a)
+    m = n - 1
+    if m < 0:
+        m = 0
+    out = np.empty(m, dtype=a.dtype)
+    for i in range(m):
+        out[i] = a[i + 1] - a[i]
+    return out
+
+
+@jit
+def argmin(a):
+    """a non-empty 1-D array (axis= is not supported)."""
+    n = _check_1d(a)
+    if n == 0:
+        _value_error()
+    k = 0
+    best = a[0]
+    if best == best:
+        for i in range(1, n):
+            x = a[i]
+            if x != x:
+                k = i
+                break
+            if x < best:
+                best = x
+                k = i
+    return k
+
+
+@jit
+def argmax(a):
+    """a non-empty 1-D array (axis= is not supported)."""
+    n = _check_1d(a)
+    if n == 0:
+        _value_error()
+    k = 0
+    best = a[0]
+    if best == best:
+        for i in range(1, n):
+            x = a[i]
+            if x != x:
+                k = i
+                break
+            if x > best:
+                best = x
+                k = i
+    return k
+
+
+@jit
+def any(a):
+    """an array of any number of dimensions (axis= is not supported)."""
+    return (a != 0).sum() > 0
+
+
+@jit
+def all(a):
+    """an array of any number of dimensions (axis= is not supported)."""
+    return (a == 0).sum() == 0
+
+
+@jit
+def count_nonzero(a):
+    """an array of any number of dimensions (axis= is not supported)."""
+    return (a != 0).sum()
+
+
+@jit
+def clip(a, a_min, a_max):
+    """arrays (broadcast together) or numbers; a_min and a_max must both be given."""
+    return np.minimum(np.maximum(a, a_min), a_max)
+
+
+@jit
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """arrays (broadcast together) or numbers."""
+    y = b * 1.0
+    r = ((np.abs(a - y) <= atol + rtol * np.abs(y)) & np.isfinite(y)) | (a == y)
+    if equal_nan:
+        r = r | (np.isnan(a) & np.isnan(y))
+    return r
+
+
+@jit
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """arrays (broadcast together; at least one of a and b an array)."""
+    return all(isclose(a, b, rtol, atol, equal_nan))
+
+
+@jit
+def eye(N, M=-1, k=0):
+    """ints N, M (-1, the default, stands for NumPy's None: M = N) and k; float64 result
+    (dtype= is not supported)."""
+    m = M
+    if M == -1:
+        m = N
+    out = np.zeros((N, m))
+    for i in range(N):
+        j = i + k
+        if j >= 0 and j < m:
+            out[i, j] = 1.0
+    return out
+
+
+@jit
+def identity(n):
+    """an int n; float64 result (dtype= is not supported)."""
+    return eye(n)
+
+
+@jit
+def trace(a):
+    """a 2-D array (offset=, axis1=, axis2=, dtype= are not supported)."""
+    _check_2d(a)
+    n, m = a.shape
+    s = _acc(a, 0)[0]
+    for i in range(min(n, m)):
+        s = s + a[i, i]
+    return s
+
+
+@jit
+def triu(m, k=0):
+    """a 2-D array and an int k."""
+    _check_2d(m)
+    r, c = m.shape
+    out = m.copy()
+    for i in range(r):
+        for j in range(min(c, i + k)):
+            out[i, j] = 0
+    return out
+
+
+@jit
+def tril(m, k=0):
+    """a 2-D array and an int k."""
+    _check_2d(m)
+    r, c = m.shape
+    out = m.copy()
+    for i in range(r):
+        for j in range(max(0, i + k + 1), c):
+            out[i, j] = 0
+    return out
+
+
+@jit
+def flip(m):
+    """a 1-D array (axis= is not supported); a view, as NumPy's."""
+    _check_1d(m)
+    return m[::-1]
+
+
+@jit
+def argsort(a):
+    """a 1-D array (axis=, kind=, order= are not supported): a stable sort, NaN last."""
+    n = _check_1d(a)
+    idx = np.arange(n)
+    width = 1
+    tmp = np.empty(n, dtype=np.int64)
+    src = idx
+    dst = tmp
+    while width < n:
+        lo = 0
+        while lo < n:
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            i = lo
+            j = mid
+            for k in range(lo, hi):
+                if i < mid and (j >= hi or not _lt(a[src[j]], a[src[i]])):
+                    dst[k] = src[i]
+                    i += 1
+                else:
+                    dst[k] = src[j]
+                    j += 1
+            lo = hi
+        t = src
+        src = dst
+        dst = t
+        width *= 2
+    return src
+
+
+@jit
+def sort(a):
+    """a 1-D array (axis=, kind=, order= are not supported): a new sorted array, NaN last."""
+    n = _check_1d(a)
+    src = a.copy()
+    dst = np.empty(n, dtype=a.dtype)
+    width = 1
+    while width < n:
+        lo = 0
+        while lo < n:
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            i = lo
+            j = mid
+            for k in range(lo, hi):
+                if i < mid and (j >= hi or not _lt(src[j], src[i])):
+                    dst[k] = src[i]
+                    i += 1
+                else:
+                    dst[k] = src[j]
+                    j += 1
+            lo = hi
+        t = src
+        src = dst
+        dst = t
+        width *= 2
+    return src
+
+
+@jit
+def searchsorted(a, v):
+    """a sorted 1-D array and a number v (side='left'; an array v is not supported)."""
+    n = _check_1d(a)
+    lo = 0
+    hi = n
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _lt(a[mid], v):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@jit
+def median(a):
+    """a 1-D array (axis= is not supported); float64 result."""
+    n = _check_1d(a)
+    if n == 0:
+        return math.nan
+    s = sort(a)
+    last = s[n - 1]
+    if last != last:
+        return math.nan
+    h = n // 2
+    if n % 2 == 1:
+        return s[h] * 1.0
+    return (s[h - 1] * 1.0 + s[h]) / 2.0
+
+
+@jit
+def bincount(x, minlength=0):
+    """a 1-D array of non-negative integers and an int minlength (weights= is not supported)."""
+    n = _check_1d(x)
+    top = -1
+    for i in range(n):
+        v = x[i]
+        if v < 0:
+            _value_error()
+        if v > top:
+            top = v
+    size = top + 1
+    if minlength > size:
+        size = minlength
+    out = np.zeros(size, dtype=np.int64)
+    for i in range(n):
+        out[x[i]] += 1
+    return out
+
+
+@jit
+def prod(a):
+    """a 1-D array (axis= and dtype= are not supported); multiplied in order."""
+    n = _check_1d(a)
+    s = _acc(a, 1)[0]
+    for i in range(n):
+        s = s * a[i]
+    return s
+
+
+@jit
+def var(a):
+    """an array of any number of dimensions (ddof=0; axis= and dtype= are not supported)."""
+    n = a.size
+    if n == 0:
+        return math.nan
+    d = a - a.mean()
+    return (d * d).sum() / n
+
+
+@jit
+def std(a):
+    """an array of any number of dimensions (ddof=0; axis= and dtype= are not supported)."""
+    return math.sqrt(var(a))
+
+
+@jit
+def nansum(a):
+    """a 1-D array (axis= is not supported); summed in order."""
+    n = _check_1d(a)
+    s = _acc(a, 0)[0]
+    for i in range(n):
+        x = a[i]
+        if x == x:
+            s = s + x
+    return s
+
+
+@jit
+def nanmean(a):
+    """a 1-D array (axis= is not supported); float64 result, NaN when every element is NaN."""
+    n = _check_1d(a)
+    s = 0.0
+    k = 0
+    for i in range(n):
+        x = a[i]
+        if x == x:
+            s += x
+            k += 1
+    if k == 0:
+        return math.nan
+    return s / k
+
+
+@jit
+def nanmin(a):
+    """a non-empty 1-D array (axis= is not supported); NaN when every element is NaN."""
+    n = _check_1d(a)
+    if n == 0:
+        _value_error()
+    best = a[0]
+    for i in range(1, n):
+        x = a[i]
+        if x < best or best != best:
+            best = x
+    return best
+
+
+@jit
+def nanmax(a):
+    """a non-empty 1-D array (axis= is not supported); NaN when every element is NaN."""
+    n = _check_1d(a)
+    if n == 0:
+        _value_error()
+    best = a[0]
+    for i in range(1, n):
+        x = a[i]
+        if x > best or best != best:
+            best = x
+    return best
+
+
+IMPLEMENTATIONS = {
+    np.histogram: histogram,
+    np.linspace: linspace,
+    np.cumsum: cumsum,
+    np.cumprod: cumprod,
+    np.diff: diff,
+    np.argmin: argmin,
+    np.argmax: argmax,
+    np.any: any,
+    np.all: all,
+    np.count_nonzero: count_nonzero,
+    np.clip: clip,
+    np.isclose: isclose,
+    np.allclose: allclose,
+    np.eye: eye,
+    np.identity: identity,
+    np.trace: trace,
+    np.triu: triu,
+    np.tril: tril,
+    np.flip: flip,
+    np.sort: sort,
+    np.argsort: argsort,
+    np.searchsorted: searchsorted,
+    np.median: median,
+    np.bincount: bincount,
+    np.prod: prod,
+    np.var: var,
+    np.std: std,
+    np.nansum: nansum,
+    np.nanmean: nanmean,
+    np.nanmin: nanmin,
+    np.nanmax: nanmax,
+}
+
+# id(NumPy function) -> (the function, its implementation): looked up by identity, since a
+# global may be bound to anything (unhashable objects included).
+_BY_ID = {id(f): (f, impl) for f, impl in IMPLEMENTATIONS.items()}
+
+
+def implementation(value):
+    """The implementation of the NumPy function `value` is, or None."""
+    entry = _BY_ID.get(id(value))
+    if entry is not None and entry[0] is value:
+        return entry[1]
+    return None
