@@ -196,6 +196,8 @@ pub(crate) fn collect<'py, J: Jitted>(py: Python<'py>, root: &Function, root_obj
         let parsed = function.parsed(py)?;
         let globals = function.globals(py)?;
         let mut reached = Vec::new();
+        // The helpers a library implementation calls report their errors under its label too.
+        let here = library[i].clone();
         let env = resolve::<J>(
             py,
             function,
@@ -207,7 +209,7 @@ pub(crate) fn collect<'py, J: Jitted>(py: Python<'py>, root: &Function, root_obj
                     Some(k) => k as u32,
                     None => {
                         objs.push(callee.clone());
-                        library.push((!callee.is(bound)).then(|| library_label(name, callee)));
+                        library.push((!callee.is(bound)).then(|| library_label(name, callee)).or_else(|| here.clone()));
                         (objs.len() - 1) as u32
                     }
                 }

@@ -135,6 +135,9 @@ def histogram(a, bins=10):
         edges[:] = e64
     else:
         _fill_linspace(edges, lo, hi)
+    for i in range(bins):
+        if edges[i] >= edges[i + 1]:
+            _value_error()  # NumPy: "Too many bins for data range"
     hist = np.zeros(bins, dtype=np.int64)
     denom = hi - lo
     c[3] = bins
