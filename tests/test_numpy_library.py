@@ -289,6 +289,22 @@ def test_histogram_large_and_equal_values():
             check_histogram(a, n)
 
 
+@given(
+    st.sampled_from(FLOAT_DTYPES),
+    st.sampled_from([0.0, 1.0, 1000.0, -3e4, 1.7e9, 1e15]),
+    st.sampled_from([1e-6, 1e-3, 1.0, 1e3]),
+    st.sampled_from([1, 3, 10, 100, 1000, 10**5]),
+    st.integers(0, 2**32 - 1),
+)
+def test_histogram_narrow_ranges_at_large_offsets(dt, offset, spread, bins, seed):
+    """Bins a few ulps wide (where the edges' rounding decides) and many bins: the estimate of
+    the bin and NumPy's correction of it must agree with NumPy in every regime."""
+    rng = np.random.default_rng(seed)
+    a = (offset + spread * rng.random(rng.integers(1, 300))).astype(dt)
+    a[: a.size // 4] = a[-1]  # ties
+    check_histogram(a, bins)
+
+
 def test_histogram_keyword_and_default_bins():
     a = np.random.default_rng(1).normal(size=500)
     for got, want in zip(call_histogram_kw(a, 7), np.histogram(a, bins=7)):
