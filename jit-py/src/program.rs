@@ -284,19 +284,28 @@ fn resolve<'py, J: Jitted>(
     Ok(env)
 }
 
-/// Each parameter's default, when it is a number (`None`: no default, or not a number).
+/// Each parameter's default, when it is a number or a tuple of them (`None`: no default, or
+/// another value).
 fn defaults(py: Python<'_>, function: &Function) -> PyResult<Vec<Option<ConstValue>>> {
     let defaults = function.defaults(py)?;
     let n = function.param_names.len();
     let mut out = vec![None; n];
     for (i, d) in defaults.iter().enumerate() {
         let slot = n - defaults.len() + i;
-        // SAFETY: `d` is alive (held by `defaults`) and the GIL is held.
-        out[slot] = unsafe { classify_fast(d.as_ptr()) }.map(|(kind, s)| match kind {
-            Kind::Float64 => ConstValue::Float(abi::slot_float(s)),
-            Kind::Bool => ConstValue::Bool(abi::slot_bool(s)),
-            _ => ConstValue::Int(abi::slot_int(s)),
-        });
+        out[slot] = default_value(&d);
     }
     Ok(out)
+}
+
+/// A default value as a constant: a number, or an exact tuple of numbers (nested too).
+fn default_value(d: &Bound<'_, PyAny>) -> Option<ConstValue> {
+    if let Ok(t) = d.cast_exact::<PyTuple>() {
+        return t.iter().map(|item| default_value(&item)).collect::<Option<Vec<_>>>().map(ConstValue::Tuple);
+    }
+    // SAFETY: `d` is alive (held by the caller) and the GIL is held.
+    unsafe { classify_fast(d.as_ptr()) }.map(|(kind, s)| match kind {
+        Kind::Float64 => ConstValue::Float(abi::slot_float(s)),
+        Kind::Bool => ConstValue::Bool(abi::slot_bool(s)),
+        _ => ConstValue::Int(abi::slot_int(s)),
+    })
 }

@@ -104,8 +104,97 @@ def linspace(start, stop, num=50):
 
 
 @jit
-def histogram(a, bins=10):
-    """a 1-D array of numbers, an int bins (range= and weights= are not supported)."""
+def histogram(a, bins=10, range=(math.nan, math.nan)):
+    """a 1-D array of numbers, an int bins, range= a tuple of two numbers (weights= and
+    density= are not supported)."""
+    # `range` is NumPy's parameter name; (nan, nan) stands for NumPy's default None.
+    first = range[0]
+    last = range[1]
+    if first == first or last == last:
+        return _histogram_range(a, bins, first, last)
+    return _histogram_auto(a, bins)
+
+
+@jit
+def _count_bins(a, hist, edges, klo, khi, lo, scale, tol):
+    """Counts a's elements from klo to khi into the bins `edges` bound (lo, edges[0], in the
+    edges' dtype), as NumPy does: an estimate of the bin, then one step down or up where the edges say
+    so, which gives the bin whose edges hold x whenever the estimate is within one bin of it.
+    The estimate and the edges are within a few rounding errors of the exact position, less
+    than `tol` bins, so an estimate further than `tol` from a bin boundary needs no look at the
+    edges (`tol` 1: always look)."""
+    c = np.empty(1, dtype=edges.dtype)
+    bins = len(hist)
+    last = bins - 1
+    for i in range(len(a)):
+        x = a[i]
+        if x >= klo and x <= khi:
+            c[0] = x
+            xf = c[0]
+            f = (xf - lo) * scale
+            k = int(f)
+            r = f - k
+            if r <= tol or r >= 1.0 - tol or k >= last:
+                if k >= bins:
+                    k = last
+                if xf < edges[k]:
+                    k -= 1
+                elif k != last and xf >= edges[k + 1]:
+                    k += 1
+            hist[k] += 1
+
+
+@jit
+def _histogram_tol(bins, lo, hi):
+    """A bound, in bins, of the rounding errors of the bin estimate and of the edges (float32's
+    epsilon with a margin: it bounds both dtypes'), or 1 when that is not small."""
+    tol = 64 * 1.2e-7 * (bins + max(abs(lo), abs(hi)) / (hi - lo) * bins + 1)
+    if tol >= 0.25:
+        return 1.0
+    return tol
+
+
+@jit
+def _too_many_bins(edges):
+    """NumPy's ValueError ("Too many bins for data range") unless the edges increase."""
+    for i in range(len(edges) - 1):
+        if edges[i] >= edges[i + 1]:
+            _value_error()
+
+
+@jit
+def _histogram_range(a, bins, first, last):
+    """histogram with range=(first, last)."""
+    if bins < 1:
+        _value_error()
+    if first > last:
+        _value_error()
+    lo64 = first * 1.0
+    hi64 = last * 1.0
+    if not (math.isfinite(lo64) and math.isfinite(hi64)):
+        _value_error()
+    if lo64 == hi64:
+        lo64 = lo64 - 0.5
+        hi64 = hi64 + 0.5
+    # NumPy's edges: linspace of the Python numbers (float64), cast to the edges' dtype
+    # (float32 for a float32 array, else float64); a is compared with the bounds in that dtype.
+    proto = np.zeros(1, dtype=a.dtype) * 0.5
+    e64 = np.empty(bins + 1)
+    _fill_linspace(e64, lo64, hi64)
+    edges = np.empty(bins + 1, dtype=proto.dtype)
+    edges[:] = e64
+    _too_many_bins(edges)
+    c = np.empty(2, dtype=proto.dtype)
+    c[0] = lo64
+    c[1] = hi64
+    hist = np.zeros(bins, dtype=np.int64)
+    _count_bins(a, hist, edges, c[0], c[1], c[0], bins / (hi64 - lo64), _histogram_tol(bins, lo64, hi64))
+    return hist, edges
+
+
+@jit
+def _histogram_auto(a, bins):
+    """histogram with the range of a's values."""
     if bins < 1:
         _value_error()
     n = len(a)
@@ -135,56 +224,31 @@ def histogram(a, bins=10):
         edges[:] = e64
     else:
         _fill_linspace(edges, lo, hi)
-    for i in range(bins):
-        if edges[i] >= edges[i + 1]:
-            _value_error()  # NumPy: "Too many bins for data range"
+    _too_many_bins(edges)
     hist = np.zeros(bins, dtype=np.int64)
     denom = hi - lo
+    tol = _histogram_tol(bins, lo, hi)
+    if tol < 1.0:
+        # Every element is in range (an int beyond 2**53 may not be, converted).
+        _count_bins(a, hist, edges, -math.inf, math.inf, lo, bins / (hi - lo), tol)
+        return hist, edges
+    # Rounding errors may exceed a bin: NumPy's own steps, in the edges' dtype.
     c[3] = bins
     nbins = c[3]
     last = bins - 1
-    # NumPy's bin index: int((x - lo) / denom * bins), then one step down or up where the
-    # edges (computed by linspace) say so. That gives the bin whose edges hold x whenever the
-    # estimate is within one bin of it. Both the estimate and the edges are within a few
-    # rounding errors of the exact position, less than `tol` bins (float32's epsilon with a
-    # margin bounds both dtypes' errors); then (tol < 0.25) the estimate may be computed with a
-    # multiplication instead of NumPy's division, and an estimate further than `tol` from a bin
-    # boundary needs no look at the edges. Otherwise NumPy's own steps are taken.
-    big = max(abs(lo), abs(hi))
-    tol = 64 * 1.2e-7 * (bins + big / denom * bins + 1)
-    if tol < 0.25:
-        c[3] = nbins / denom
-        scale = c[3]
-        for i in range(n):
-            x = a[i]
-            if x >= lo and x <= hi:
-                c[2] = x
-                xf = c[2]
-                f = (xf - lo) * scale
-                k = int(f)
-                r = f - k
-                if r <= tol or r >= 1.0 - tol or k >= last:
-                    if k >= bins:
-                        k = last
-                    if xf < edges[k]:
-                        k -= 1
-                    elif k != last and xf >= edges[k + 1]:
-                        k += 1
-                hist[k] += 1
-    else:
-        for i in range(n):
-            x = a[i]
-            if x >= lo and x <= hi:
-                c[2] = x
-                xf = c[2]
-                k = int((xf - lo) / denom * nbins)
-                if k == bins:
-                    k = last
-                if xf < edges[k]:
-                    k -= 1
-                elif k != last and xf >= edges[k + 1]:
-                    k += 1
-                hist[k] += 1
+    for i in range(n):
+        x = a[i]
+        if x >= lo and x <= hi:
+            c[2] = x
+            xf = c[2]
+            k = int((xf - lo) / denom * nbins)
+            if k == bins:
+                k = last
+            if xf < edges[k]:
+                k -= 1
+            elif k != last and xf >= edges[k + 1]:
+                k += 1
+            hist[k] += 1
     return hist, edges
 
 
