@@ -655,8 +655,11 @@ def test_trace_triu_tril_match_numpy(a, k):
 
 
 def test_wrong_dimensions_are_compile_errors_naming_the_function():
-    with pytest.raises(CompileError, match=r"np\.histogram\(\) is compiled from stickyjit's implementation.*1-D"):
+    with pytest.raises(CompileError, match=r"np\.histogram\(\) is compiled from stickyjit's implementation.*1-D") as e:
         call_histogram(np.zeros((2, 2)), 3)
+    # The docstring's whole first paragraph says what is supported.
+    assert "(weights= and density= are not supported). Here: " in str(e.value)
+    assert "_numpy_lib.py" in str(e.value)
     for f, arg in [(call_cumsum, np.zeros((2, 2))), (call_sort, np.zeros((2, 2))), (call_trace, np.zeros(3))]:
         with pytest.raises(CompileError, match=r"np\.\w+\(\) is compiled from stickyjit's implementation"):
             f(arg)

@@ -27,6 +27,11 @@ pub fn note_definition() {
     DEFINITIONS.fetch_add(1, Ordering::Relaxed);
 }
 
+/// Numbers a jitted callee in the program being collected: `(name, dispatcher, bound)`, `bound`
+/// being what the name refers to (the dispatcher, or the NumPy function a library dispatcher
+/// implements), which the code then depends on.
+type Numbering<'a, 'py> = dyn FnMut(&str, &Bound<'py, PyAny>, &Bound<'py, PyAny>) -> u32 + 'a;
+
 /// What `_support.resolve_globals` found a global name bound to: the middle of each
 /// `(name, Global, payload)` it returns (payload in brackets). A value of another type (a string
 /// tag) is a `TypeError`, never a guess. Which values are frozen is not decided there but here
@@ -162,10 +167,14 @@ pub(crate) struct Program {
 }
 
 /// What a compile error inside a library implementation says first: the NumPy function the
-/// caller called and what the implementation accepts (the first line of its docstring).
+/// caller called and what the implementation accepts (the first paragraph of its docstring).
 fn library_label(name: &str, dispatcher: &Bound<'_, PyAny>) -> String {
     let doc: Option<String> = dispatcher.getattr("__doc__").ok().and_then(|d| d.extract().ok());
-    match doc.as_deref().and_then(|d| d.trim().lines().next()).map(|l| l.trim_end_matches('.')).filter(|l| !l.is_empty()) {
+    let first = doc.as_deref().map(|d| {
+        let paragraph = d.trim().split("\n\n").next().unwrap_or("");
+        paragraph.split_whitespace().collect::<Vec<_>>().join(" ").trim_end_matches('.').to_string()
+    });
+    match first.filter(|f| !f.is_empty()) {
         Some(first) => format!("{name}() is compiled from stickyjit's implementation, which supports: {first}"),
         None => format!("{name}() is compiled from stickyjit's implementation"),
     }
@@ -233,7 +242,7 @@ fn resolve<'py, J: Jitted>(
     function: &Function,
     slf_obj: &Bound<'py, PyAny>,
     parsed: &Parsed,
-    jitted: &mut dyn FnMut(&str, &Bound<'py, PyAny>, &Bound<'py, PyAny>) -> u32,
+    jitted: &mut Numbering<'_, 'py>,
 ) -> PyResult<Env> {
     let names = jit_core::lower::global_names(&parsed.ast);
     let support = py.import("stickyjit._support")?;
@@ -292,7 +301,7 @@ fn defaults(py: Python<'_>, function: &Function) -> PyResult<Vec<Option<ConstVal
     let mut out = vec![None; n];
     for (i, d) in defaults.iter().enumerate() {
         let slot = n - defaults.len() + i;
-        out[slot] = default_value(&d);
+        out[slot] = default_value(d);
     }
     Ok(out)
 }
