@@ -824,6 +824,41 @@ def test_rebinding_the_numpy_name_is_seen():
     assert f(a) == 5.0
 
 
+STICKY_CELL = """
+import numpy as np
+from stickyjit import jit
+
+@jit
+def binned(r, n):
+    return np.histogram(r, n)[0].sum()
+"""
+
+
+def test_rerunning_a_cell_that_calls_the_library_keeps_its_code():
+    import itertools
+    import linecache
+
+    ns = {}  # one notebook's namespace
+
+    def run_cell(src, k):
+        name = f"<lib-cell-{k}>"
+        linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+        exec(compile(src, name, "exec"), ns)
+        return ns["binned"]
+
+    counter = itertools.count()
+    r = np.linspace(0.0, 1.0, 101)
+    first = run_cell(STICKY_CELL, next(counter))
+    assert first(r, 7) == np.histogram(r, 7)[0].sum()
+    before = stickyjit.stats()
+    again = run_cell(STICKY_CELL + "\n# a comment\n", next(counter))
+    assert again is first
+    assert again(r, 7) == np.histogram(r, 7)[0].sum()
+    after = stickyjit.stats()
+    assert (after["compiles"], after["cache_hits"]) == (before["compiles"], before["cache_hits"])
+    assert "redefined" not in again.explain()
+
+
 CACHE_SCRIPT = """
 import json
 import numpy as np
