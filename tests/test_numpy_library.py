@@ -552,6 +552,19 @@ def test_nanmin_nanmax_match_numpy(a):
         same_scalar(g, w)
 
 
+def test_nanmin_nanmax_skip_leading_nans():
+    for a in (
+        np.array([np.nan, 1.0, -2.0]),
+        np.array([np.nan, np.nan, 3.0]),
+        np.array([np.nan] * 3),
+        np.array([2.0, np.nan, 5.0]),
+    ):
+        with _warnings_ignored():
+            want = (np.nanmin(a), np.nanmax(a))
+        for g, w in zip(call_nanmin_nanmax(a), want):
+            same_scalar(g, w)
+
+
 class _warnings_ignored:
     def __enter__(self):
         import warnings
@@ -570,6 +583,125 @@ def test_flip_matches_numpy_and_is_a_view(a):
     same_array(got, np.flip(a))
     if a.size:
         assert np.shares_memory(got, a)
+
+
+@jit
+def call_unique(a):
+    return np.unique(a)
+
+
+@jit
+def call_roll(a, k):
+    return np.roll(a, k)
+
+
+@jit
+def call_outer(a, b):
+    return np.outer(a, b)
+
+
+@jit
+def call_ptp(a):
+    return np.ptp(a)
+
+
+@jit
+def call_flatnonzero(a):
+    return np.flatnonzero(a)
+
+
+@jit
+def call_concatenate(a, b):
+    return np.concatenate((a, b)), np.concatenate((b, a, b))
+
+
+@jit
+def call_quantile(a, q):
+    return np.quantile(a, q)
+
+
+@jit
+def call_percentile(a, q):
+    return np.percentile(a, q)
+
+
+@given(arrays())
+def test_unique_flatnonzero_match_numpy(a):
+    check_elementwise(call_unique, np.unique, a)
+    check_elementwise(call_flatnonzero, np.flatnonzero, a)
+
+
+@given(arrays(), st.integers(-50, 50))
+def test_roll_matches_numpy(a, k):
+    same_array(call_roll(a, k), np.roll(a, k))
+
+
+@given(arrays(max_size=8), st.data())
+def test_outer_matches_numpy(a, data):
+    b = data.draw(hnp.arrays(a.dtype, st.integers(0, 8)))
+    with np.errstate(all="ignore"):
+        same_array(call_outer(a, b), np.outer(a, b))
+
+
+@given(
+    st.sampled_from([np.float64, np.float32, np.int64, np.int32, np.int8, np.uint8]).flatmap(
+        lambda dt: hnp.arrays(dt, hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5))
+    )
+)
+def test_ptp_matches_numpy(a):
+    # Narrow integers wrap, as NumPy's.
+    with np.errstate(all="ignore"):
+        check_elementwise(call_ptp, np.ptp, a)
+
+
+@given(arrays(), st.data())
+def test_concatenate_matches_numpy(a, data):
+    b = data.draw(hnp.arrays(a.dtype, st.integers(0, 10)))
+    got = call_concatenate(a, b)
+    same_array(got[0], np.concatenate((a, b)))
+    same_array(got[1], np.concatenate((b, a, b)))
+
+
+QS = st.one_of(st.floats(0.0, 1.0), st.sampled_from([0.0, 0.25, 0.5, 1.0, 0.49999999999999994, 0.5000000000000001]))
+
+
+@given(arrays(dtypes=[np.float64, np.float32, np.int64, np.int32], width=32), QS)
+def test_quantile_percentile_match_numpy(a, q):
+    for ours, theirs, qq in ((call_quantile, np.quantile, q), (call_percentile, np.percentile, q * 100)):
+        try:
+            with np.errstate(all="ignore"):
+                want = theirs(a, qq)
+        except IndexError:
+            with pytest.raises(IndexError):
+                ours(a, qq)
+            continue
+        got = ours(a, qq)
+        assert type(got) is float
+        assert got == float(want) or (math.isnan(got) and math.isnan(want)), (got, want)
+
+
+def test_quantile_interpolates_as_numpy_on_both_sides_of_one_half():
+    """NumPy's _lerp computes a + (b - a) * t below t = 0.5 and b - (b - a) * (1 - t) from it
+    on; the two differ in the last bit for many inputs."""
+    rng = np.random.default_rng(7)
+    for dt in (np.float64, np.float32, np.int64):
+        for _ in range(200):
+            a = (rng.normal(size=int(rng.integers(2, 9))) * 1000).astype(dt)
+            q = float(rng.random())
+            assert call_quantile(a, q) == float(np.quantile(a, q)), (a, q)
+            assert call_percentile(a, q * 100) == float(np.percentile(a, q * 100)), (a, q)
+
+
+def test_unique_collapses_nans_and_keeps_one():
+    a = np.array([np.nan, 2.0, np.nan, -1.0, 2.0, np.nan])
+    same_array(call_unique(a), np.unique(a))
+    same_array(call_unique(a.astype(np.float32)), np.unique(a.astype(np.float32)))
+
+
+def test_quantile_out_of_range_is_a_value_error():
+    for q in (-0.1, 1.5, math.nan):
+        raises_like(lambda: np.quantile(np.zeros(3), q), lambda: call_quantile(np.zeros(3), q))
+    raises_like(lambda: np.percentile(np.zeros(3), 101.0), lambda: call_percentile(np.zeros(3), 101.0))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -629,6 +629,134 @@ def nanmax(a):
     return best
 
 
+@jit
+def unique(ar):
+    """a 1-D array (return_index=, return_inverse=, return_counts=, axis= are not supported):
+    the sorted distinct values, NaNs collapsed into one at the end (NumPy's equal_nan=True)."""
+    s = sort(ar)
+    n = len(s)
+    out = np.empty(n, dtype=s.dtype)
+    m = 0
+    for i in range(n):
+        x = s[i]
+        if m == 0:
+            out[0] = x
+            m = 1
+        else:
+            y = out[m - 1]
+            if x != y and not (x != x and y != y):
+                out[m] = x
+                m += 1
+    return out[:m].copy()
+
+
+@jit
+def roll(a, shift):
+    """a 1-D array and an int shift (axis= and tuple shifts are not supported)."""
+    n = _check_1d(a)
+    out = np.empty(n, dtype=a.dtype)
+    if n > 0:
+        k = shift % n
+        for i in range(n):
+            j = i - k
+            if j < 0:
+                j += n
+            out[i] = a[j]
+    return out
+
+
+@jit
+def outer(a, b):
+    """two 1-D arrays."""
+    _check_1d(a)
+    _check_1d(b)
+    return a[:, None] * b[None, :]
+
+
+@jit
+def ptp(a):
+    """an array of any number of dimensions, not bool (axis= is not supported): max - min in
+    a's dtype (narrow integers wrap, as NumPy's)."""
+    c = np.empty(1, dtype=a.dtype)
+    c[0] = a.max() - a.min()
+    return c[0]
+
+
+@jit
+def flatnonzero(a):
+    """a 1-D array: the indices of its non-zero elements (NaN is non-zero)."""
+    n = _check_1d(a)
+    m = 0
+    for i in range(n):
+        if a[i] != 0:
+            m += 1
+    out = np.empty(m, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        if a[i] != 0:
+            out[m] = i
+            m += 1
+    return out
+
+
+@jit
+def concatenate(arrays):
+    """a tuple of 1-D arrays of one dtype and layout (axis= is not supported)."""
+    total = 0
+    for x in arrays:
+        total += _check_1d(x)
+    first = arrays[0]
+    out = np.empty(total, dtype=first.dtype)
+    k = 0
+    for x in arrays:
+        m = len(x)
+        out[k : k + m] = x
+        k += m
+    return out
+
+
+@jit
+def quantile(a, q):
+    """a 1-D array of numbers (not bool) and a number q in [0, 1] (method="linear"; an array
+    q, axis=, weights= are not supported)."""
+    n = _check_1d(a)
+    if not (q >= 0.0 and q <= 1.0):
+        _value_error()
+    s = sort(a)
+    # NumPy's _quantile and _lerp for one weak (Python) q: the result in float32 for a
+    # float32 array, else float64.
+    vi = (n - 1) * (q * 1.0)
+    prev = math.floor(vi)
+    nxt = prev + 1
+    if vi >= n - 1:
+        prev = -1
+        nxt = -1
+    gamma = vi - prev
+    proto = np.zeros(1, dtype=a.dtype) * 0.5
+    c = np.empty(4, dtype=proto.dtype)
+    c[0] = s[prev]
+    c[1] = s[nxt]
+    c[2] = gamma
+    c[3] = 1 - gamma
+    lo = c[0]
+    hi = c[1]
+    diff = hi - lo
+    r = lo + diff * c[2]
+    if gamma >= 0.5:
+        r = hi - diff * c[3]
+    last = s[n - 1]
+    if last != last:
+        return math.nan
+    return r * 1.0
+
+
+@jit
+def percentile(a, q):
+    """a 1-D array of numbers (not bool) and a number q in [0, 100] (method="linear"; an array
+    q, axis=, weights= are not supported)."""
+    return quantile(a, q / 100)
+
+
 IMPLEMENTATIONS = {
     np.histogram: histogram,
     np.linspace: linspace,
@@ -661,6 +789,14 @@ IMPLEMENTATIONS = {
     np.nanmean: nanmean,
     np.nanmin: nanmin,
     np.nanmax: nanmax,
+    np.unique: unique,
+    np.roll: roll,
+    np.outer: outer,
+    np.ptp: ptp,
+    np.flatnonzero: flatnonzero,
+    np.concatenate: concatenate,
+    np.quantile: quantile,
+    np.percentile: percentile,
 }
 
 # id(NumPy function) -> (the function, its implementation): looked up by identity, since a
