@@ -116,9 +116,9 @@ def histogram(a, bins=10, range=(math.nan, math.nan)):
 
 
 @jit
-def _count_bins(a, hist, edges, klo, khi, lo, scale, tol):
-    """Counts a's elements from klo to khi into the bins `edges` bound (lo, edges[0], in the
-    edges' dtype), as NumPy does: an estimate of the bin, then one step down or up where the edges say
+def _count_bins(a, hist, edges, checked, klo, khi, lo, scale, tol):
+    """Counts a's elements from klo to khi (all of them unless `checked`) into the bins `edges`
+    bound (lo, edges[0], in the edges' dtype), as NumPy does: an estimate of the bin, then one step down or up where the edges say
     so, which gives the bin whose edges hold x whenever the estimate is within one bin of it.
     The estimate and the edges are within a few rounding errors of the exact position, less
     than `tol` bins, so an estimate further than `tol` from a bin boundary needs no look at the
@@ -128,7 +128,7 @@ def _count_bins(a, hist, edges, klo, khi, lo, scale, tol):
     last = bins - 1
     for i in range(len(a)):
         x = a[i]
-        if x >= klo and x <= khi:
+        if not checked or (x >= klo and x <= khi):
             c[0] = x
             xf = c[0]
             f = (xf - lo) * scale
@@ -188,7 +188,7 @@ def _histogram_range(a, bins, first, last):
     c[0] = lo64
     c[1] = hi64
     hist = np.zeros(bins, dtype=np.int64)
-    _count_bins(a, hist, edges, c[0], c[1], c[0], bins / (hi64 - lo64), _histogram_tol(bins, lo64, hi64))
+    _count_bins(a, hist, edges, True, c[0], c[1], c[0], bins / (hi64 - lo64), _histogram_tol(bins, lo64, hi64))
     return hist, edges
 
 
@@ -229,8 +229,9 @@ def _histogram_auto(a, bins):
     denom = hi - lo
     tol = _histogram_tol(bins, lo, hi)
     if tol < 1.0:
-        # Every element is in range (an int beyond 2**53 may not be, converted).
-        _count_bins(a, hist, edges, -math.inf, math.inf, lo, bins / (hi - lo), tol)
+        # Every element is in range (a is free of NaN, and an int beyond 2**53 converted may
+        # be beyond lo or hi).
+        _count_bins(a, hist, edges, False, lo, hi, lo, bins / (hi - lo), tol)
         return hist, edges
     # Rounding errors may exceed a bin: NumPy's own steps, in the edges' dtype.
     c[3] = bins
