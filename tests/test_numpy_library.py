@@ -782,6 +782,23 @@ def test_trace_triu_tril_match_numpy(a, k):
             same_array(g, w)
 
 
+@given(arrays(dtypes=[np.float64, np.int64, np.float32], min_size=1, nan=False, inf=False, width=16))
+def test_strided_reversed_and_read_only_arrays(a):
+    """Views of any layout, and read-only arrays, are inputs like any other."""
+    ro = a.copy()
+    ro.flags.writeable = False
+    for v in (a[::2], a[::-1], ro):
+        same_array(call_cumsum(v), np.cumsum(v))
+        same_array(call_sort(v), np.sort(v))
+        same_array(call_diff(v), np.diff(v))
+        for got, want in zip(call_histogram(v, 5), np.histogram(v, 5)):
+            same_array(got, want)
+        same_scalar(call_argmax(v), np.argmax(v))
+    m = np.asfortranarray(np.arange(12.0).reshape(3, 4))
+    for got, want in zip(call_tri(m, 1), (np.triu(m), np.tril(m), np.triu(m, 1), np.tril(m, 1))):
+        same_array(got, want)
+
+
 # ---------------------------------------------------------------------------------------------
 # errors
 
