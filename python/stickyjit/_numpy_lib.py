@@ -437,64 +437,203 @@ def flip(m):
     return m[::-1]
 
 
+# Sorting: NaNs are set apart first (NumPy puts them last, in their order), then the numbers are
+# sorted with plain comparisons by a stable merge sort over insertion-sorted runs.
+_RUN = 24
+
+
+@jit
+def _merge_sort(v, m):
+    """Sorts v[:m] (numbers, no NaN) in place, stably."""
+    for lo in range(0, m, _RUN):
+        hi = min(lo + _RUN, m)
+        for i in range(lo + 1, hi):
+            x = v[i]
+            j = i - 1
+            while j >= lo and x < v[j]:
+                v[j + 1] = v[j]
+                j -= 1
+            v[j + 1] = x
+    src = v
+    dst = np.empty(len(v), dtype=v.dtype)
+    in_v = True
+    width = _RUN
+    while width < m:
+        for lo in range(0, m, 2 * width):
+            mid = min(lo + width, m)
+            hi = min(lo + 2 * width, m)
+            i = lo
+            j = mid
+            k = lo
+            while i < mid and j < hi:
+                # Branch-free: a random input mispredicts half of the branches otherwise.
+                x = src[i]
+                y = src[j]
+                b = y < x
+                dst[k] = y if b else x
+                j += b
+                i += 1 - b
+                k += 1
+            while i < mid:
+                dst[k] = src[i]
+                i += 1
+                k += 1
+            while j < hi:
+                dst[k] = src[j]
+                j += 1
+                k += 1
+        t = src
+        src = dst
+        dst = t
+        in_v = not in_v
+        width *= 2
+    if not in_v:
+        v[:m] = src[:m]
+
+
+@jit
+def _merge_argsort(a, idx, m):
+    """Sorts the indices idx[:m] (of numbers of a, no NaN) by a's elements, stably."""
+    for lo in range(0, m, _RUN):
+        hi = min(lo + _RUN, m)
+        for i in range(lo + 1, hi):
+            p = idx[i]
+            x = a[p]
+            j = i - 1
+            while j >= lo and x < a[idx[j]]:
+                idx[j + 1] = idx[j]
+                j -= 1
+            idx[j + 1] = p
+    src = idx
+    dst = np.empty(len(idx), dtype=np.int64)
+    in_idx = True
+    width = _RUN
+    while width < m:
+        for lo in range(0, m, 2 * width):
+            mid = min(lo + width, m)
+            hi = min(lo + 2 * width, m)
+            i = lo
+            j = mid
+            k = lo
+            while i < mid and j < hi:
+                if a[src[j]] < a[src[i]]:
+                    dst[k] = src[j]
+                    j += 1
+                else:
+                    dst[k] = src[i]
+                    i += 1
+                k += 1
+            while i < mid:
+                dst[k] = src[i]
+                i += 1
+                k += 1
+            while j < hi:
+                dst[k] = src[j]
+                j += 1
+                k += 1
+        t = src
+        src = dst
+        dst = t
+        in_idx = not in_idx
+        width *= 2
+    if not in_idx:
+        idx[:m] = src[:m]
+
+
 @jit
 def argsort(a):
     """a 1-D array (axis=, kind=, order= are not supported): a stable sort, NaN last."""
     n = _check_1d(a)
-    idx = np.arange(n)
-    width = 1
-    tmp = np.empty(n, dtype=np.int64)
-    src = idx
-    dst = tmp
-    while width < n:
-        lo = 0
-        while lo < n:
-            mid = min(lo + width, n)
-            hi = min(lo + 2 * width, n)
-            i = lo
-            j = mid
-            for k in range(lo, hi):
-                if i < mid and (j >= hi or not _lt(a[src[j]], a[src[i]])):
-                    dst[k] = src[i]
-                    i += 1
-                else:
-                    dst[k] = src[j]
-                    j += 1
-            lo = hi
-        t = src
-        src = dst
-        dst = t
-        width *= 2
-    return src
+    idx = np.empty(n, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        if a[i] == a[i]:
+            idx[m] = i
+            m += 1
+    k = m
+    for i in range(n):
+        if a[i] != a[i]:
+            idx[k] = i
+            k += 1
+    _merge_argsort(a, idx, m)
+    return idx
 
 
 @jit
 def sort(a):
     """a 1-D array (axis=, kind=, order= are not supported): a new sorted array, NaN last."""
     n = _check_1d(a)
-    src = a.copy()
-    dst = np.empty(n, dtype=a.dtype)
-    width = 1
-    while width < n:
-        lo = 0
-        while lo < n:
-            mid = min(lo + width, n)
-            hi = min(lo + 2 * width, n)
-            i = lo
-            j = mid
-            for k in range(lo, hi):
-                if i < mid and (j >= hi or not _lt(src[j], src[i])):
-                    dst[k] = src[i]
-                    i += 1
-                else:
-                    dst[k] = src[j]
-                    j += 1
-            lo = hi
-        t = src
-        src = dst
-        dst = t
-        width *= 2
-    return src
+    out = np.empty(n, dtype=a.dtype)
+    m = 0
+    for i in range(n):
+        x = a[i]
+        if x == x:
+            out[m] = x
+            m += 1
+    k = m
+    for i in range(n):
+        x = a[i]
+        if x != x:
+            out[k] = x
+            k += 1
+    _merge_sort(out, m)
+    return out
+
+
+@jit
+def _select(s, k):
+    """Reorders s (numbers, no NaN) so that s[k] is the element a sort would put there, with no
+    larger element before it and no smaller one after: quickselect with median-of-three
+    pivots, and a sort of what is left after 100 rounds (an adversarial input)."""
+    lo = 0
+    hi = len(s) - 1
+    rounds = 0
+    while hi > lo:
+        rounds += 1
+        if rounds > 100:
+            _merge_sort(s[lo : hi + 1], hi + 1 - lo)
+            return
+        mid = (lo + hi) // 2
+        if s[mid] < s[lo]:
+            t = s[mid]
+            s[mid] = s[lo]
+            s[lo] = t
+        if s[hi] < s[lo]:
+            t = s[hi]
+            s[hi] = s[lo]
+            s[lo] = t
+        if s[hi] < s[mid]:
+            t = s[hi]
+            s[hi] = s[mid]
+            s[mid] = t
+        pivot = s[mid]
+        i = lo
+        j = hi
+        while i <= j:
+            while s[i] < pivot:
+                i += 1
+            while pivot < s[j]:
+                j -= 1
+            if i <= j:
+                t = s[i]
+                s[i] = s[j]
+                s[j] = t
+                i += 1
+                j -= 1
+        if k <= j:
+            hi = j
+        elif k >= i:
+            lo = i
+        else:
+            return
+
+
+@jit
+def _has_nan(a):
+    for i in range(len(a)):
+        if a[i] != a[i]:
+            return True
+    return False
 
 
 @jit
@@ -516,16 +655,18 @@ def searchsorted(a, v):
 def median(a):
     """a 1-D array (axis= is not supported); float64 result."""
     n = _check_1d(a)
-    if n == 0:
+    if n == 0 or _has_nan(a):
         return math.nan
-    s = sort(a)
-    last = s[n - 1]
-    if last != last:
-        return math.nan
+    s = a.copy()
     h = n // 2
+    _select(s, h)
     if n % 2 == 1:
         return s[h] * 1.0
-    return (s[h - 1] * 1.0 + s[h]) / 2.0
+    below = s[0]
+    for i in range(1, h):
+        if s[i] > below:
+            below = s[i]
+    return (below * 1.0 + s[h]) / 2.0
 
 
 @jit
@@ -723,7 +864,9 @@ def quantile(a, q):
     n = _check_1d(a)
     if not (q >= 0.0 and q <= 1.0):
         _value_error()
-    s = sort(a)
+    if _has_nan(a):
+        return math.nan
+    s = a.copy()
     # NumPy's _quantile and _lerp for one weak (Python) q: the result in float32 for a
     # float32 array, else float64.
     vi = (n - 1) * (q * 1.0)
@@ -735,8 +878,18 @@ def quantile(a, q):
     gamma = vi - prev
     proto = np.zeros(1, dtype=a.dtype) * 0.5
     c = np.empty(4, dtype=proto.dtype)
-    c[0] = s[prev]
-    c[1] = s[nxt]
+    kp = prev
+    if prev < 0:
+        kp = n - 1
+    _select(s, kp)
+    c[0] = s[kp]
+    c[1] = s[kp]
+    if nxt > 0:
+        above = s[nxt]
+        for i in range(nxt + 1, n):
+            if s[i] < above:
+                above = s[i]
+        c[1] = above
     c[2] = gamma
     c[3] = 1 - gamma
     lo = c[0]
@@ -745,9 +898,6 @@ def quantile(a, q):
     r = lo + diff * c[2]
     if gamma >= 0.5:
         r = hi - diff * c[3]
-    last = s[n - 1]
-    if last != last:
-        return math.nan
     return r * 1.0
 
 
