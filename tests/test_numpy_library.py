@@ -348,6 +348,22 @@ def test_histogram_with_range_and_nan_values():
         same_array(got, want)
 
 
+def test_histogram_of_subnormal_ranges():
+    """Bins so narrow that bins / (hi - lo) overflows: NumPy's division, not a reciprocal
+    (found by hypothesis: an OverflowError converting inf to int)."""
+    for a in (np.array([2.22507386e-309, 0.0]), np.array([5e-324, 0.0, 1e-323, 2e-323])):
+        for n in (1, 2, 3):
+            check_histogram(a, n)
+            try:
+                want = np.histogram(a, n, (0.0, 2e-323))
+            except ValueError:
+                with pytest.raises(ValueError):
+                    call_histogram_range(a, n, 0.0, 2e-323)
+                continue
+            for got, w in zip(call_histogram_range(a, n, 0.0, 2e-323), want):
+                same_array(got, w)
+
+
 def test_histogram_keyword_and_default_bins():
     a = np.random.default_rng(1).normal(size=500)
     for got, want in zip(call_histogram_kw(a, 7), np.histogram(a, bins=7)):
@@ -720,6 +736,82 @@ def test_quantile_out_of_range_is_a_value_error():
     for q in (-0.1, 1.5, math.nan):
         raises_like(lambda: np.quantile(np.zeros(3), q), lambda: call_quantile(np.zeros(3), q))
     raises_like(lambda: np.percentile(np.zeros(3), 101.0), lambda: call_percentile(np.zeros(3), 101.0))
+
+
+@jit
+def call_dot(a, b):
+    return np.dot(a, b)
+
+
+@jit
+def call_sign(a):
+    return np.sign(a)
+
+
+@jit
+def call_stacks(a, b):
+    return np.vstack((a, b)), np.stack((a, b, a)), np.hstack((a, b))
+
+
+@jit
+def call_meshgrid(x, y):
+    return np.meshgrid(x, y)
+
+
+@jit
+def call_nonzero(a):
+    return np.nonzero(a)
+
+
+@given(st.data(), st.sampled_from([np.int64, np.int32, np.int8, np.bool_, np.float64, np.float32]), st.integers(0, 30))
+def test_dot_of_vectors_matches_numpy(data, dt, n):
+    # Integer-valued floats: exact in any order of summation (NumPy's BLAS pairs them otherwise).
+    el = st.integers(-1000, 1000).map(float) if np.dtype(dt).kind == "f" else None
+    a = data.draw(hnp.arrays(dt, n, elements=el))
+    b = data.draw(hnp.arrays(dt, n, elements=el))
+    with np.errstate(all="ignore"):
+        same_scalar(call_dot(a, b), np.dot(a, b))
+
+
+def test_dot_of_random_floats_and_mismatched_lengths():
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=1000), rng.normal(size=1000)
+    assert call_dot(a, b) == pytest.approx(float(np.dot(a, b)), rel=1e-12)
+    raises_like(lambda: np.dot(a, b[:-1]), lambda: call_dot(a, b[:-1]))
+
+
+@given(arrays(dtypes=[np.float64, np.float32, np.int64, np.int32, np.int8]))
+def test_sign_matches_numpy(a):
+    got = call_sign(a)
+    want = np.sign(a)
+    same_array(got, want)
+    assert np.signbit(got).tolist() == np.signbit(want).tolist()  # sign(-0.0) is +0.0
+
+
+def test_sign_of_numbers():
+    for x in (-0.0, 0.0, 3, -2, 0, 2.5, -math.inf, math.nan):
+        same_scalar(call_sign(x), np.sign(x))
+
+
+@given(arrays(), st.data())
+def test_stacks_match_numpy(a, data):
+    b = data.draw(hnp.arrays(a.dtype, a.shape))
+    got = call_stacks(a, b)
+    for g, w in zip(got, (np.vstack((a, b)), np.stack((a, b, a)), np.hstack((a, b)))):
+        same_array(g, w)
+
+
+def test_vstack_of_different_lengths_is_a_value_error():
+    raises_like(lambda: np.vstack((np.zeros(2), np.zeros(3))), lambda: call_stacks(np.zeros(2), np.zeros(3)))
+
+
+@given(arrays(max_size=10), arrays(max_size=10))
+def test_meshgrid_and_nonzero_match_numpy(x, y):
+    for g, w in zip(call_meshgrid(x, y), np.meshgrid(x, y)):
+        same_array(g, w)
+    (got,) = call_nonzero(x)
+    (want,) = np.nonzero(x)
+    same_array(got, want)
 
 
 # ---------------------------------------------------------------------------------------------

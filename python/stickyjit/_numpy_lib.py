@@ -147,11 +147,34 @@ def _count_bins(a, hist, edges, checked, klo, khi, lo, scale, tol):
 @jit
 def _histogram_tol(bins, lo, hi):
     """A bound, in bins, of the rounding errors of the bin estimate and of the edges (float32's
-    epsilon with a margin: it bounds both dtypes'), or 1 when that is not small."""
+    epsilon with a margin: it bounds both dtypes'), or 1 when that is not small or the bins
+    are too narrow for their reciprocal (subnormal)."""
     tol = 64 * 1.2e-7 * (bins + max(abs(lo), abs(hi)) / (hi - lo) * bins + 1)
-    if tol >= 0.25:
+    if tol >= 0.25 or not math.isfinite(bins / (hi - lo)):
         return 1.0
     return tol
+
+
+@jit
+def _count_bins_exact(a, hist, edges, checked, klo, khi, lo, denom, nbins):
+    """_count_bins by NumPy's own steps: int((x - lo) / denom * nbins), x and lo in the edges'
+    dtype, denom and nbins in the dtypes NumPy has them in."""
+    c = np.empty(1, dtype=edges.dtype)
+    bins = len(hist)
+    last = bins - 1
+    for i in range(len(a)):
+        x = a[i]
+        if not checked or (x >= klo and x <= khi):
+            c[0] = x
+            xf = c[0]
+            k = int((xf - lo) / denom * nbins)
+            if k == bins:
+                k = last
+            if xf < edges[k]:
+                k -= 1
+            elif k != last and xf >= edges[k + 1]:
+                k += 1
+            hist[k] += 1
 
 
 @jit
@@ -188,7 +211,12 @@ def _histogram_range(a, bins, first, last):
     c[0] = lo64
     c[1] = hi64
     hist = np.zeros(bins, dtype=np.int64)
-    _count_bins(a, hist, edges, True, c[0], c[1], c[0], bins / (hi64 - lo64), _histogram_tol(bins, lo64, hi64))
+    tol = _histogram_tol(bins, lo64, hi64)
+    if tol < 1.0:
+        _count_bins(a, hist, edges, True, c[0], c[1], c[0], bins / (hi64 - lo64), tol)
+    else:
+        # NumPy: (x - lo, in the edges' dtype) / (hi - lo of the Python numbers) * bins
+        _count_bins_exact(a, hist, edges, True, c[0], c[1], c[0], hi64 - lo64, bins * 1.0)
     return hist, edges
 
 
@@ -235,21 +263,7 @@ def _histogram_auto(a, bins):
         return hist, edges
     # Rounding errors may exceed a bin: NumPy's own steps, in the edges' dtype.
     c[3] = bins
-    nbins = c[3]
-    last = bins - 1
-    for i in range(n):
-        x = a[i]
-        if x >= lo and x <= hi:
-            c[2] = x
-            xf = c[2]
-            k = int((xf - lo) / denom * nbins)
-            if k == bins:
-                k = last
-            if xf < edges[k]:
-                k -= 1
-            elif k != last and xf >= edges[k + 1]:
-                k += 1
-            hist[k] += 1
+    _count_bins_exact(a, hist, edges, False, lo, hi, lo, denom, c[3])
     return hist, edges
 
 
@@ -908,6 +922,75 @@ def percentile(a, q):
     return quantile(a, q / 100)
 
 
+@jit
+def dot(a, b):
+    """two 1-D arrays of one length (2-D arrays, matrix products, are not supported); summed
+    in order."""
+    n = _check_1d(a)
+    if _check_1d(b) != n:
+        _value_error()
+    c = np.zeros(1, dtype=a.dtype) * np.zeros(1, dtype=b.dtype)
+    s = c[0]
+    for i in range(n):
+        s = s + a[i] * b[i]
+    c[0] = s
+    return c[0]
+
+
+@jit
+def sign(x):
+    """numbers and arrays of numbers (not bool); sign(-0.0) is 0.0 and sign(nan) nan, as
+    NumPy's."""
+    return np.where(x > 0, 1, np.where(x < 0, -1, x - x))
+
+
+@jit
+def vstack(tup):
+    """a tuple of 1-D arrays of one length, dtype and layout: a 2-D array of them as rows."""
+    first = tup[0]
+    n = len(first)
+    out = np.empty((len(tup), n), dtype=first.dtype)
+    i = 0
+    for x in tup:
+        if _check_1d(x) != n:
+            _value_error()
+        out[i] = x
+        i += 1
+    return out
+
+
+@jit
+def stack(arrays):
+    """a tuple of 1-D arrays of one length, dtype and layout (axis=0 only)."""
+    return vstack(arrays)
+
+
+@jit
+def hstack(tup):
+    """a tuple of 1-D arrays of one dtype and layout."""
+    return concatenate(tup)
+
+
+@jit
+def meshgrid(x, y):
+    """two 1-D arrays (indexing="xy"; more arrays, sparse= and copy= are not supported)."""
+    nx = _check_1d(x)
+    ny = _check_1d(y)
+    xx = np.empty((ny, nx), dtype=x.dtype)
+    yy = np.empty((ny, nx), dtype=y.dtype)
+    for i in range(ny):
+        for j in range(nx):
+            xx[i, j] = x[j]
+            yy[i, j] = y[i]
+    return xx, yy
+
+
+@jit
+def nonzero(a):
+    """a 1-D array: a tuple of one array, the indices of its non-zero elements."""
+    return (flatnonzero(a),)
+
+
 IMPLEMENTATIONS = {
     np.histogram: histogram,
     np.linspace: linspace,
@@ -948,6 +1031,13 @@ IMPLEMENTATIONS = {
     np.concatenate: concatenate,
     np.quantile: quantile,
     np.percentile: percentile,
+    np.dot: dot,
+    np.sign: sign,
+    np.vstack: vstack,
+    np.stack: stack,
+    np.hstack: hstack,
+    np.meshgrid: meshgrid,
+    np.nonzero: nonzero,
 }
 
 # id(NumPy function) -> (the function, its implementation): looked up by identity, since a
