@@ -62,7 +62,7 @@ def test_support_classifies_every_registry_name():
         value = getattr(np, attr)(1)
         assert _support.classify_scalar(value) == (name, value.item())
         assert type(value.item()).__name__ == python
-    assert _support._numpy_name(np.cbrt) is None
+    assert _support._numpy_name(np.kron) is None
     assert _support._numpy_dtype(np.float16) is None
     assert _support.classify_scalar(np.float16(1)) is None
 
@@ -141,13 +141,23 @@ def _numpy_case(name, kind):
     a = np.array([[0.5, -1.5, 2.0], [3.25, 0.0, -0.75]])
     if kind == "scalar" and name == "where":
         src, args = "def f(x):\n    return np.where(x > 0.5, x, -x)\n", (0.7,)
-    elif kind == "scalar" and name in ("arctan2", "hypot", "minimum", "maximum", "fmin", "fmax") or "logical_" in name:
+    elif (
+        kind == "scalar"
+        and name in ("arctan2", "hypot", "minimum", "maximum", "fmin", "fmax", "fmod", "float_power")
+        or ("logical_" in name)
+    ):
         arg = "x" if name == "logical_not" else "x, 0.25"
         src, args = f"def f(x):\n    return np.{name}({arg})\n", (0.7,)
     elif kind == "scalar":
         src, args = f"def f(x):\n    return np.{name}(x)\n", (0.7,)
-    elif kind == "reduce":
+    elif kind == "reduce" or kind == "array" and name != "reshape":
         src, args = f"def f(a):\n    return np.{name}(a)\n", (a,)
+    elif kind == "array":
+        src, args = f"def f(a):\n    return np.{name}(a, (3, 2))\n", (a,)
+    elif kind == "operator" and name in ("negative", "positive", "invert"):
+        src, args = f"def f(a):\n    return np.{name}(a)\n", ((a * 4).astype(np.int64),)
+    elif kind == "operator":
+        src, args = f"def f(a):\n    return np.{name}(a, a * 0 + 2)\n", ((a * 4).astype(np.int64),)
     elif name.endswith("_like"):
         fill = ", 2.5" if name.startswith("full") else ""
         src, args = f"def f(a):\n    return np.{name}(a{fill})\n", (a,)
@@ -162,7 +172,7 @@ def _numpy_case(name, kind):
 
 def test_every_numpy_function_compiles_as_numpy_runs_it():
     kinds = dict(REGISTRY["numpy_functions"])
-    assert set(kinds.values()) == {"new", "reduce", "scalar"}
+    assert set(kinds.values()) == {"new", "reduce", "scalar", "array", "operator"}
     for name, kind in REGISTRY["numpy_functions"]:
         f, args = _numpy_case(name, kind)
         want = f(*args)
@@ -182,9 +192,13 @@ def test_every_array_attribute_and_method_compiles_as_numpy_runs_it():
     for name in REGISTRY["array_attributes"]:
         f = define(f"def f(a):\n    return a.{name}\n", f"<registry a.{name}>")
         assert jit(f)(a) == getattr(a, name), name
+    # The methods that need an argument get one NumPy accepts.
+    needed = {"reshape": "3, 2", "astype": "np.int8"}
     for name in REGISTRY["array_methods"]:
-        f = define(f"def f(a):\n    return a.{name}()\n", f"<registry a.{name}()>")
-        np.testing.assert_array_equal(jit(f)(a), getattr(a, name)(), err_msg=name)
+        arg = needed.get(name, "")
+        f = define(f"def f(a):\n    return a.{name}({arg})\n", f"<registry a.{name}()>")
+        want = getattr(a, name)(*([np.int8] if name == "astype" else [3, 2] if name == "reshape" else []))
+        np.testing.assert_array_equal(jit(f)(a), want, err_msg=name)
 
 
 def _first(a):
@@ -275,6 +289,10 @@ def _arange(stop):
     return np.arange(0.0, stop)
 
 
+def _reshape_twice_unknown(a):
+    return a.reshape(-1, -1)
+
+
 def _readonly():
     a = np.zeros(3)
     a.flags.writeable = False
@@ -305,14 +323,18 @@ STATUS_CASES = {
     "SliceStepZero": (_step, np.arange(3.0), 0),
     "NegativeDimensions": (_zeros, -1),
     "ArangeLength": (_arange, float("nan")),
+    "ReshapeUnknown": (_reshape_twice_unknown, np.zeros(4)),
 }
 # Failures CPython or NumPy do not have, or cannot be made to happen here: compiled code's own
 # message (a float too large for int64, int ** negative int typed as int, a negative base to a
 # fractional power giving a complex, a value rounded past float range, a full stack, a failed
-# allocation, an array or arange larger than memory, shapes that do not broadcast: NumPy's message
-# names the shapes).
+# allocation, an array or arange larger than memory, shapes that do not broadcast or reshape:
+# NumPy's message names the shapes).
 OWN_MESSAGES = {
     "BroadcastShapes",
+    "ReshapeSize",
+    "MaskShape",
+    "IndexedStoreSize",
     "FloatTooLargeForInt",
     "IntPowNegativeExponent",
     "NegativeToFractionalPower",

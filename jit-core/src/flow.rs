@@ -104,7 +104,11 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
             *check_bound = !flow.must.as_ref().is_none_or(|m| m[i]);
             locals[i].checked |= *check_bound;
         }
-        H::Attr { value, .. } | H::Reduce { value, .. } => flow_expr(value, flow, locals)?,
+        H::Attr { value, .. } | H::Reduce { value, .. } | H::Transpose { value, .. } => flow_expr(value, flow, locals)?,
+        H::Reshape { value, shape } => {
+            flow_expr(value, flow, locals)?;
+            flow_expr(shape, flow, locals)?
+        }
         H::New(n) => {
             for e in n.operands_mut() {
                 flow_expr(e, flow, locals)?

@@ -176,12 +176,53 @@ pub enum ExprKind {
         value: Box<Expr>,
         attr: Attr,
     },
+    /// `a.reshape(shape)`, `np.reshape(a, shape)`, `a.ravel()`: the array's elements in C order
+    /// under a new shape (an int or a tuple of ints, one of them may be -1). A view when the
+    /// array is C-contiguous (known, or found at run time), else a C-contiguous copy.
+    Reshape {
+        value: Box<Expr>,
+        shape: Box<Expr>,
+    },
+    /// `a.T`, `np.transpose(a[, axes])`, `a.transpose(...)`: a view with the axes permuted
+    /// (reversed when `axes` is `None`; a permutation of `0..ndim` otherwise, checked by infer).
+    Transpose {
+        value: Box<Expr>,
+        axes: Option<Vec<i64>>,
+    },
     /// `value[index]`: an array element, or a tuple element (a constant index, or any index into a tuple whose
     /// elements all have one type).
     Subscript {
         value: Box<Expr>,
         index: Box<Expr>,
     },
+}
+
+impl ExprKind {
+    /// The expressions directly inside this one, in evaluation order.
+    pub fn children_mut(&mut self) -> Vec<&mut Expr> {
+        use ExprKind as H;
+        match self {
+            H::Int(_) | H::UInt(_) | H::Float(_) | H::Bool(_) | H::None | H::Local { .. } => Vec::new(),
+            H::Binary { left, right, .. }
+            | H::Subscript { value: left, index: right }
+            | H::Reshape { value: left, shape: right } => {
+                vec![&mut **left, &mut **right]
+            }
+            H::Unary { operand: e, .. }
+            | H::Attr { value: e, .. }
+            | H::Reduce { value: e, .. }
+            | H::Transpose { value: e, .. } => {
+                vec![&mut **e]
+            }
+            H::BoolOp { values, .. } | H::Tuple(values) | H::Intrinsic { args: values, .. } | H::Call { args: values, .. } => {
+                values.iter_mut().collect()
+            }
+            H::Compare { left, comparators, .. } => std::iter::once(&mut **left).chain(comparators.iter_mut()).collect(),
+            H::IfExp { test, body, orelse } => vec![&mut **test, &mut **body, &mut **orelse],
+            H::New(n) => n.operands_mut(),
+            H::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().map(|e| &mut **e).collect(),
+        }
+    }
 }
 
 /// How a new array is made. `dtype` is the `dtype=` given, if any.
@@ -194,8 +235,9 @@ pub enum NewArray {
     Like { array: Box<Expr>, fill: Fill, dtype: Option<DtypeArg> },
     /// `np.arange(stop)`, `np.arange(start, stop[, step])`.
     Arange { start: Box<Expr>, stop: Box<Expr>, step: Box<Expr>, dtype: Option<DtypeArg> },
-    /// `a.copy()`: a C-contiguous copy.
-    Copy { array: Box<Expr> },
+    /// `a.copy()`, `np.copy(a)`, `a.astype(dtype)`: a C-contiguous copy (of `dtype` when given,
+    /// each element converted as NumPy's `astype` converts it).
+    Copy { array: Box<Expr>, dtype: Option<DtypeArg> },
 }
 
 /// A `dtype` argument: a dtype the source names (`np.float32`, `float`, `np.dtype(np.int8)`), or
@@ -227,7 +269,7 @@ impl NewArray {
             NewArray::Filled { shape, fill: f, .. } => std::iter::once(&**shape).chain(fill(f)).collect(),
             NewArray::Like { array, fill: f, .. } => std::iter::once(&**array).chain(fill(f)).collect(),
             NewArray::Arange { start, stop, step, .. } => vec![start, stop, step],
-            NewArray::Copy { array } => vec![array],
+            NewArray::Copy { array, .. } => vec![array],
         }
     }
 
@@ -241,7 +283,7 @@ impl NewArray {
                 v
             }
             NewArray::Arange { start, stop, step, .. } => vec![&mut **start, &mut **stop, &mut **step],
-            NewArray::Copy { array } => vec![&mut **array],
+            NewArray::Copy { array, .. } => vec![&mut **array],
         }
     }
 }

@@ -184,6 +184,9 @@ impl Printer<'_> {
             H::Attr { value, attr } => format!("{}.{}", self.expr(value), attr.name()),
             H::Reduce { f, value, axis: None } => format!("{}.{}()", self.expr(value), f.name()),
             H::Reduce { f, value, axis: Some(k) } => format!("{}.{}(axis={k})", self.expr(value), f.name()),
+            H::Reshape { value, shape } => format!("{}.reshape({})", self.expr(value), self.expr(shape)),
+            H::Transpose { value, axes: None } => format!("{}.T", self.expr(value)),
+            H::Transpose { value, axes: Some(axes) } => format!("{}.transpose({axes:?})", self.expr(value)),
             H::New(n) => format!("new({})", n.operands().iter().map(|e| self.expr(e)).collect::<Vec<_>>().join(", ")),
             H::Slice { lower, upper, step } => {
                 let part = |e: &Option<Box<hir::Expr>>| e.as_ref().map(|e| self.expr(e)).unwrap_or_default();

@@ -7,6 +7,7 @@
 //! names), its typing rule in `infer` and its codegen: the compiler points at the match arms
 //! that are missing. Adding a dtype is one [`Dtype`] variant and one row in [`DTYPES`].
 
+use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::hir::Intrinsic;
 use crate::types::Type;
 
@@ -139,6 +140,28 @@ pub enum NpFn {
     Isinf,
     Isfinite,
     Where,
+    Exp2,
+    Cbrt,
+    Arcsinh,
+    Arccosh,
+    Arctanh,
+    Rint,
+    Fabs,
+    Deg2rad,
+    Rad2deg,
+    Trunc,
+    Sign,
+    Signbit,
+    Fmod,
+    FloatPower,
+}
+
+/// The NumPy ufuncs that are Python's operators (`np.add(a, b)` is `a + b`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperatorFn {
+    Binary(crate::ast::BinOp),
+    Compare(crate::ast::CmpOp),
+    Unary(crate::ast::UnaryOp),
 }
 
 /// The attributes of an array compiled code reads.
@@ -158,6 +181,20 @@ pub enum NumpyFn {
     Reduce(Reduction),
     /// Applies to one number (NumPy's semantics: NaN instead of errors).
     Scalar(NpFn),
+    /// Takes an array and gives it reshaped, transposed or copied.
+    Array(ArrayFn),
+    /// A Python operator (`np.add` is `+`).
+    Operator(OperatorFn),
+}
+
+/// The NumPy functions that take an array and give it another shape or a copy of it (their
+/// array-method forms are in [`ARRAY_METHODS`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArrayFn {
+    Reshape,
+    Ravel,
+    Transpose,
+    Copy,
 }
 
 /// The NumPy functions that make a new array.
@@ -198,7 +235,7 @@ const WHERE: Arity = Arity::new(3, 3, "three arguments (np.where with one argume
 
 /// The NumPy functions compiled code may call. The order matters where two names are one
 /// function object (`np.absolute is np.abs`): the Python side names the object by the first.
-pub static NUMPY_FUNCTIONS: [NumpyRow; 50] = [
+pub static NUMPY_FUNCTIONS: [NumpyRow; 93] = [
     np_row("sum", NumpyFn::Reduce(Reduction::Sum), REDUCE),
     np_row("min", NumpyFn::Reduce(Reduction::Min), REDUCE),
     np_row("max", NumpyFn::Reduce(Reduction::Max), REDUCE),
@@ -249,6 +286,49 @@ pub static NUMPY_FUNCTIONS: [NumpyRow; 50] = [
     np_row("empty_like", NumpyFn::New(NewFn::EmptyLike), SHAPE_DTYPE),
     np_row("full_like", NumpyFn::New(NewFn::FullLike), FILL_DTYPE),
     np_row("arange", NumpyFn::New(NewFn::Arange), Arity::new(1, 4, "one to three arguments and an optional dtype")),
+    np_row("reshape", NumpyFn::Array(ArrayFn::Reshape), Arity::new(2, 2, "an array and a shape")),
+    np_row("ravel", NumpyFn::Array(ArrayFn::Ravel), Arity::new(1, 1, "one array")),
+    np_row("transpose", NumpyFn::Array(ArrayFn::Transpose), Arity::new(1, 2, "an array and optional axes")),
+    np_row("copy", NumpyFn::Array(ArrayFn::Copy), Arity::new(1, 1, "one array")),
+    np_row("exp2", NumpyFn::Scalar(NpFn::Exp2), SCALAR),
+    np_row("cbrt", NumpyFn::Scalar(NpFn::Cbrt), SCALAR),
+    np_row("arcsinh", NumpyFn::Scalar(NpFn::Arcsinh), SCALAR),
+    np_row("arccosh", NumpyFn::Scalar(NpFn::Arccosh), SCALAR),
+    np_row("arctanh", NumpyFn::Scalar(NpFn::Arctanh), SCALAR),
+    np_row("rint", NumpyFn::Scalar(NpFn::Rint), SCALAR),
+    np_row("fabs", NumpyFn::Scalar(NpFn::Fabs), SCALAR),
+    np_row("deg2rad", NumpyFn::Scalar(NpFn::Deg2rad), SCALAR),
+    np_row("rad2deg", NumpyFn::Scalar(NpFn::Rad2deg), SCALAR),
+    np_row("trunc", NumpyFn::Scalar(NpFn::Trunc), SCALAR),
+    np_row("sign", NumpyFn::Scalar(NpFn::Sign), SCALAR),
+    np_row("signbit", NumpyFn::Scalar(NpFn::Signbit), SCALAR),
+    np_row("fmod", NumpyFn::Scalar(NpFn::Fmod), BINARY),
+    np_row("float_power", NumpyFn::Scalar(NpFn::FloatPower), BINARY),
+    NumpyRow { alias: true, ..np_row("radians", NumpyFn::Scalar(NpFn::Deg2rad), SCALAR) },
+    NumpyRow { alias: true, ..np_row("degrees", NumpyFn::Scalar(NpFn::Rad2deg), SCALAR) },
+    np_row("add", NumpyFn::Operator(OperatorFn::Binary(BinOp::Add)), BINARY),
+    np_row("subtract", NumpyFn::Operator(OperatorFn::Binary(BinOp::Sub)), BINARY),
+    np_row("multiply", NumpyFn::Operator(OperatorFn::Binary(BinOp::Mul)), BINARY),
+    np_row("divide", NumpyFn::Operator(OperatorFn::Binary(BinOp::Div)), BINARY),
+    np_row("floor_divide", NumpyFn::Operator(OperatorFn::Binary(BinOp::FloorDiv)), BINARY),
+    np_row("remainder", NumpyFn::Operator(OperatorFn::Binary(BinOp::Mod)), BINARY),
+    np_row("power", NumpyFn::Operator(OperatorFn::Binary(BinOp::Pow)), BINARY),
+    np_row("bitwise_and", NumpyFn::Operator(OperatorFn::Binary(BinOp::BitAnd)), BINARY),
+    np_row("bitwise_or", NumpyFn::Operator(OperatorFn::Binary(BinOp::BitOr)), BINARY),
+    np_row("bitwise_xor", NumpyFn::Operator(OperatorFn::Binary(BinOp::BitXor)), BINARY),
+    np_row("left_shift", NumpyFn::Operator(OperatorFn::Binary(BinOp::LShift)), BINARY),
+    np_row("right_shift", NumpyFn::Operator(OperatorFn::Binary(BinOp::RShift)), BINARY),
+    np_row("negative", NumpyFn::Operator(OperatorFn::Unary(UnaryOp::Neg)), SCALAR),
+    np_row("positive", NumpyFn::Operator(OperatorFn::Unary(UnaryOp::Pos)), SCALAR),
+    np_row("invert", NumpyFn::Operator(OperatorFn::Unary(UnaryOp::Invert)), SCALAR),
+    np_row("greater", NumpyFn::Operator(OperatorFn::Compare(CmpOp::Gt)), BINARY),
+    np_row("greater_equal", NumpyFn::Operator(OperatorFn::Compare(CmpOp::Ge)), BINARY),
+    np_row("less", NumpyFn::Operator(OperatorFn::Compare(CmpOp::Lt)), BINARY),
+    np_row("less_equal", NumpyFn::Operator(OperatorFn::Compare(CmpOp::Le)), BINARY),
+    np_row("equal", NumpyFn::Operator(OperatorFn::Compare(CmpOp::Eq)), BINARY),
+    np_row("not_equal", NumpyFn::Operator(OperatorFn::Compare(CmpOp::Ne)), BINARY),
+    NumpyRow { alias: true, ..np_row("true_divide", NumpyFn::Operator(OperatorFn::Binary(BinOp::Div)), BINARY) },
+    NumpyRow { alias: true, ..np_row("mod", NumpyFn::Operator(OperatorFn::Binary(BinOp::Mod)), BINARY) },
 ];
 
 /// The NumPy function called `name`, if it is compiled.
@@ -267,10 +347,12 @@ pub fn numpy_functions_text() -> String {
         NUMPY_FUNCTIONS.iter().filter(|r| !r.alias && want(r.function)).map(|r| r.name).collect::<Vec<_>>().join(", ")
     };
     format!(
-        "{}; {} on arrays; {} on numbers and arrays",
+        "{}; {} on arrays; {} on numbers and arrays; {}; {} (the operators)",
         group(|f| matches!(f, NumpyFn::New(_))),
         group(|f| matches!(f, NumpyFn::Reduce(_))),
         group(|f| matches!(f, NumpyFn::Scalar(_))),
+        group(|f| matches!(f, NumpyFn::Array(_))),
+        group(|f| matches!(f, NumpyFn::Operator(_))),
     )
 }
 
@@ -294,6 +376,16 @@ impl NpFn {
     }
 }
 
+impl ArrayFn {
+    pub fn name(self) -> &'static str {
+        numpy_row_of(NumpyFn::Array(self)).name
+    }
+
+    pub fn arity(self) -> Arity {
+        numpy_row_of(NumpyFn::Array(self)).arity
+    }
+}
+
 impl Reduction {
     /// The NumPy name (also the array method's name).
     pub fn name(self) -> &'static str {
@@ -309,17 +401,26 @@ impl Reduction {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ArrayMethod {
     Reduce(Reduction),
-    /// `a.copy()`: a new C-contiguous array.
-    Copy,
+    /// `a.copy()`, `a.reshape(...)`, `a.ravel()`, `a.transpose(...)`: as the NumPy function.
+    Array(ArrayFn),
+    /// `a.flatten()`: a 1-D copy.
+    Flatten,
+    /// `a.astype(dtype)`: a copy of another dtype.
+    Astype,
 }
 
 /// The array methods compiled code may call.
-pub static ARRAY_METHODS: [(&str, ArrayMethod); 5] = [
+pub static ARRAY_METHODS: [(&str, ArrayMethod); 10] = [
     ("sum", ArrayMethod::Reduce(Reduction::Sum)),
     ("min", ArrayMethod::Reduce(Reduction::Min)),
     ("max", ArrayMethod::Reduce(Reduction::Max)),
     ("mean", ArrayMethod::Reduce(Reduction::Mean)),
-    ("copy", ArrayMethod::Copy),
+    ("copy", ArrayMethod::Array(ArrayFn::Copy)),
+    ("reshape", ArrayMethod::Array(ArrayFn::Reshape)),
+    ("ravel", ArrayMethod::Array(ArrayFn::Ravel)),
+    ("transpose", ArrayMethod::Array(ArrayFn::Transpose)),
+    ("flatten", ArrayMethod::Flatten),
+    ("astype", ArrayMethod::Astype),
 ];
 
 pub fn array_method(name: &str) -> Option<ArrayMethod> {
@@ -582,6 +683,13 @@ statuses! {
     ArangeLength = 30 => (ValueError, "arange: cannot compute length"),
     ArangeTooBig = 31 => (ValueError, "Maximum allowed size exceeded"),
     BroadcastShapes = 32 => (ValueError, "operands could not be broadcast together (their shapes differ in an axis where neither is 1)"),
+    ReshapeSize = 33 => (ValueError, "cannot reshape array: the new shape does not have the array's size"),
+    ReshapeUnknown = 34 => (ValueError, "can only specify one unknown dimension"),
+    MaskShape = 35 => (IndexError, "boolean index did not match indexed array (their shapes differ)"),
+    IndexedStoreSize = 36 => (
+        ValueError,
+        "cannot assign the value array: its length is neither 1 nor the number of elements selected"
+    ),
 }
 
 impl Status {

@@ -7,7 +7,7 @@ use pyo3::types::{PyDict, PyTuple};
 use jit_core::registry::{self as r, NumpyFn, Status};
 
 /// A dict of tuples: `builtins` (names), `numpy_functions` ((name, "new" | "reduce" |
-/// "scalar")), `array_attributes` and `array_methods` (names), `dtypes` ((name, numpy
+/// "scalar" | "array" | "operator")), `array_attributes` and `array_methods` (names), `dtypes` ((name, numpy
 /// attribute, kind character, item size, Python type name)), `statuses` ((code, name,
 /// exception class name, message)), `unbound_local` ((first code, exception class name,
 /// message template)). The order of each is the registry's.
@@ -20,6 +20,8 @@ pub fn registry(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
             NumpyFn::New(_) => "new",
             NumpyFn::Reduce(_) => "reduce",
             NumpyFn::Scalar(_) => "scalar",
+            NumpyFn::Array(_) => "array",
+            NumpyFn::Operator(_) => "operator",
         };
         (row.name, kind)
     });

@@ -2,7 +2,7 @@
 //! from the C allocator (`memory::sj_rt_new_block`: `calloc` for zeros, whose untouched pages
 //! cost nothing, as NumPy's), C-contiguous, filled here; the caller holds its one reference.
 
-use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
+use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
 use inkwell::IntPredicate;
 
 use super::{Built, FnGen, Helper};
@@ -23,7 +23,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let src = self.expr(array).into_struct_value();
                 ((0..ndim).map(|k| self.dim(src, field::SHAPE, k as u32)).collect(), Some(fill), None)
             }
-            NewArray::Copy { array } => {
+            NewArray::Copy { array, .. } => {
                 let src = self.expr(array);
                 let s = src.into_struct_value();
                 ((0..ndim).map(|k| self.dim(s, field::SHAPE, k as u32)).collect(), None, Some(src))
@@ -43,7 +43,6 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         };
         let zeroed = matches!(fill, Some(Fill::Zero));
         let (value, data, count) = self.alloc_c(&a, &shape, zeroed);
-        let item = a.dtype.size() as i64;
         match (n, fill) {
             (_, Some(Fill::Zero | Fill::Uninit)) => {}
             (_, Some(Fill::One)) => {
@@ -56,27 +55,50 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             (NewArray::Arange { .. }, None) => {
                 self.arange_fill(arange.as_ref().expect("computed above"), data, &a, count);
             }
-            (NewArray::Copy { array }, None) => {
+            (NewArray::Copy { array, .. }, None) => {
                 let Type::Array(src_t) = self.ty(array) else { unreachable!("a copy is of an array") };
                 let src = source.expect("evaluated above").into_struct_value();
-                let src_strides = self.strides(src, &src_t);
-                let src_data = self.b().build_extract_value(src, field::DATA, "src.data").u().into_pointer_value();
-                let dst = self.entry_alloca(self.ctx().i64_type(), "dst");
-                self.b().build_store(dst, self.i64(0)).u();
-                self.loop_nest(&shape, &mut |fn_gen, idx| {
-                    let from = fn_gen.address(src_data, idx, &src_strides);
-                    let x = fn_gen.load_element(from, src_t.dtype);
-                    let j = fn_gen.b().build_load(fn_gen.ctx().i64_type(), dst, "j").u().into_int_value();
-                    let to_off = fn_gen.b().build_int_mul(j, fn_gen.i64(item), "to.off").u();
-                    let to = unsafe { fn_gen.b().build_gep(fn_gen.ctx().i8_type(), data, &[to_off], "to") }.u();
-                    fn_gen.store_element(to, a, x, &src_t.dtype.element().carrier());
-                    let j1 = fn_gen.b().build_int_nsw_add(j, fn_gen.i64(1), "j1").u();
-                    fn_gen.b().build_store(dst, j1).u();
-                });
+                self.copy_elements(src, &src_t, &shape, data, a);
             }
             _ => unreachable!("every new array is filled one way"),
         }
         value
+    }
+
+    /// A C-contiguous copy of `src` (of type `src_t`) as a new array of type `a`.
+    pub(super) fn copy_c(&mut self, src: StructValue<'ctx>, src_t: &ArrayType, a: ArrayType) -> BasicValueEnum<'ctx> {
+        let shape: Vec<IntValue<'ctx>> = (0..src_t.ndim as u32).map(|k| self.dim(src, field::SHAPE, k)).collect();
+        let (value, data, _) = self.alloc_c(&a, &shape, false);
+        self.copy_elements(src, src_t, &shape, data, a);
+        value
+    }
+
+    /// Writes the elements of `src` (of `shape`), in C order, to the C-contiguous elements at
+    /// `data` of an array of type `a` (converted to its dtype).
+    fn copy_elements(
+        &mut self,
+        src: StructValue<'ctx>,
+        src_t: &ArrayType,
+        shape: &[IntValue<'ctx>],
+        data: PointerValue<'ctx>,
+        a: ArrayType,
+    ) {
+        let item = a.dtype.size() as i64;
+        let src_t = *src_t;
+        let src_strides = self.strides(src, &src_t);
+        let src_data = self.b().build_extract_value(src, field::DATA, "src.data").u().into_pointer_value();
+        let dst = self.entry_alloca(self.ctx().i64_type(), "dst");
+        self.b().build_store(dst, self.i64(0)).u();
+        self.loop_nest(shape, &mut |fn_gen, idx| {
+            let from = fn_gen.address(src_data, idx, &src_strides);
+            let x = fn_gen.load_element(from, src_t.dtype);
+            let j = fn_gen.b().build_load(fn_gen.ctx().i64_type(), dst, "j").u().into_int_value();
+            let to_off = fn_gen.b().build_int_mul(j, fn_gen.i64(item), "to.off").u();
+            let to = unsafe { fn_gen.b().build_gep(fn_gen.ctx().i8_type(), data, &[to_off], "to") }.u();
+            fn_gen.store_element(to, a, x, &src_t.dtype.element().carrier());
+            let j1 = fn_gen.b().build_int_nsw_add(j, fn_gen.i64(1), "j1").u();
+            fn_gen.b().build_store(dst, j1).u();
+        });
     }
 
     /// A new C-contiguous array of type `a` and `shape` (zero-filled when `zeroed`, else
@@ -108,7 +130,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// The values of a shape written as an int or a tuple of ints.
-    fn shape_values(&mut self, shape: &hir::Expr, ndim: usize) -> Vec<IntValue<'ctx>> {
+    pub(super) fn shape_values(&mut self, shape: &hir::Expr, ndim: usize) -> Vec<IntValue<'ctx>> {
         let t = self.ty(shape);
         let v = self.expr(shape);
         match t {
@@ -127,7 +149,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// `a * b` for sizes; an overflow is NumPy's "array is too big" ValueError (a wrapped size
     /// would make a buffer smaller than the shape says).
-    fn checked_mul(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> IntValue<'ctx> {
+    pub(super) fn checked_mul(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> IntValue<'ctx> {
         let i64t = self.ctx().i64_type();
         let f = self.module_gen.llvm_intrinsic("llvm.smul.with.overflow", &[i64t.into()]);
         let r = self.call_basic(f, &[a.into(), b.into()]).into_struct_value();

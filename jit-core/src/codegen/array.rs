@@ -15,6 +15,20 @@ use crate::hir::{self, ExprKind as H, Reduction};
 use crate::runtime::Status;
 use crate::types::{ArrayType, Dtype, Layout, Type};
 
+/// How the innermost loop of a loop nest is annotated for LLVM's loop passes (the outer loops
+/// of a nest not `Default` are not unrolled).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum NestKind {
+    /// No annotation.
+    Default,
+    /// Neither vectorized nor unrolled (a rarely run or strided nest, kept small: each
+    /// vectorized loop costs compile time).
+    Plain,
+    /// Iterations independent through memory, one vector per iteration
+    /// ([`ModuleGen::parallel_loop`]).
+    Parallel,
+}
+
 impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
     /// The LLVM struct of an array value.
     pub(super) fn array_llty(&self, a: &ArrayType) -> BasicTypeEnum<'ctx> {
@@ -195,7 +209,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// constraint elimination and IRCE remove (the loop vectorizes); unchecked, the index as is.
     /// Any other index: `i` itself when `0 <= i < size` (one unsigned compare on the hot path, a
     /// branch the processor predicts), else, in a cold block, the wrap and its check.
-    fn checked_index(&self, i: IntValue<'ctx>, nonneg: bool, axis: i64, size: IntValue<'ctx>) -> IntValue<'ctx> {
+    pub(super) fn checked_index(&self, i: IntValue<'ctx>, nonneg: bool, axis: i64, size: IntValue<'ctx>) -> IntValue<'ctx> {
         let checked = self.module_gen.boundscheck;
         if nonneg && !checked {
             return i;
@@ -467,15 +481,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// Loops over every index of an array of `shape` in C order (outermost axis first),
     /// calling `body` with the index of each axis.
     pub(super) fn loop_nest(&mut self, shape: &[IntValue<'ctx>], body: &mut dyn FnMut(&mut Self, &[IntValue<'ctx>])) {
-        self.loop_nest_with(shape, false, body)
+        self.loop_nest_with(shape, NestKind::Default, body)
     }
 
-    /// [`FnGen::loop_nest`]; `plain`: LLVM neither vectorizes nor unrolls the innermost loop (a
-    /// rarely run or strided nest, kept small: each vectorized loop costs compile time).
+    /// [`FnGen::loop_nest`], its innermost loop annotated as `kind` says.
     pub(super) fn loop_nest_with(
         &mut self,
         shape: &[IntValue<'ctx>],
-        plain: bool,
+        kind: NestKind,
         body: &mut dyn FnMut(&mut Self, &[IntValue<'ctx>]),
     ) {
         let i64t = self.ctx().i64_type();
@@ -496,14 +509,22 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             exits.push(exit);
         }
         let values: Vec<IntValue<'ctx>> = idx.iter().map(|p| self.b().build_load(i64t, *p, "i").u().into_int_value()).collect();
+        // The innermost body: its first block, and the blocks the body makes after it.
+        let body_start = self.b().get_insert_block().expect("positioned");
+        let made_before = self.function.count_basic_blocks() as usize;
         body(self, &values);
+        let mut body_blocks = vec![body_start];
+        body_blocks.extend(self.function.get_basic_blocks().into_iter().skip(made_before));
         for k in (0..shape.len()).rev() {
             let i = self.b().build_load(i64t, idx[k], "i").u().into_int_value();
             let i1 = self.b().build_int_nsw_add(i, self.i64(1), "i1").u();
             self.b().build_store(idx[k], i1).u();
             let latch = self.b().build_unconditional_branch(heads[k]).u();
-            if plain && k + 1 == shape.len() {
-                self.module_gen.plain_loop(latch);
+            match kind {
+                NestKind::Default => {}
+                _ if k + 1 < shape.len() => self.module_gen.no_unroll_loop(latch),
+                NestKind::Plain => self.module_gen.plain_loop(latch),
+                NestKind::Parallel => self.module_gen.parallel_loop(latch, &body_blocks),
             }
             self.b().position_at_end(exits[k]);
         }

@@ -12,6 +12,7 @@
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
 use inkwell::IntPredicate;
 
+use super::array::NestKind;
 use super::{Built, FnGen};
 use crate::abi::array_value as field;
 use crate::ast::{BinOp, UnaryOp};
@@ -90,6 +91,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// axes), as inference decided.
     pub(super) fn target_is_view(&self, array: &hir::Expr, index: &hir::Expr) -> bool {
         let Type::Array(a) = self.ty(array) else { return false };
+        if matches!(self.spec.expr_types[index.id as usize], Type::Array(_)) {
+            return false; // an index array: `codegen::fancy`
+        }
         let it = match index.kind {
             H::Tuple(_) | H::Slice { .. } => Type::Unknown,
             _ => self.spec.expr_types[index.id as usize].clone(),
@@ -589,7 +593,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         contiguous: bool,
     ) {
         let was = std::mem::replace(&mut self.elementwise, true);
-        self.loop_nest_with(shape, !contiguous, &mut |fn_gen, idx| {
+        let kind = if contiguous { NestKind::Parallel } else { NestKind::Plain };
+        self.loop_nest_with(shape, kind, &mut |fn_gen, idx| {
             let mut values: Vec<(ExprId, BasicValueEnum<'ctx>, Type)> = scalars.to_vec();
             for (id, op) in operands {
                 if let Some(op) = op {

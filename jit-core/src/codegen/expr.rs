@@ -162,6 +162,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 }
                 agg.into()
             }
+            H::Subscript { value, index } if self.ty(index).array().is_some() => {
+                let Type::Array(out) = ty else { unreachable!("inference types an indexed read as an array") };
+                let v = self.fancy_load(value, index, out);
+                self.own_temp(e.id, v, &ty);
+                v
+            }
             H::Subscript { value, index } if matches!(ty, Type::Array(_)) && matches!(self.ty(value), Type::Array(_)) => {
                 self.array_view(value, index, ty.clone())
             }
@@ -169,6 +175,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             H::Slice { .. } => unreachable!("inference allows slices only inside array indices"),
             H::Subscript { value, index } => self.subscript(value, index),
             H::Attr { value, attr } => self.array_attr(value, *attr),
+            H::Reshape { value, shape } => {
+                let Type::Array(out) = ty else { unreachable!("inference types a reshape as an array") };
+                let v = self.reshape(value, shape, out);
+                self.own_temp(e.id, v, &ty);
+                v
+            }
+            H::Transpose { value, axes } => {
+                let Type::Array(out) = ty else { unreachable!("inference types a transpose as an array") };
+                self.transpose(value, axes.as_deref(), out)
+            }
             H::Reduce { f, value, axis: Some(axis) } if ty.array().is_some() => {
                 let Type::Array(out) = ty else { unreachable!("checked") };
                 let v = self.array_reduce_axis(*f, value, *axis, out);

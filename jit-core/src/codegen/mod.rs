@@ -13,9 +13,11 @@ mod array;
 mod calls;
 mod elementwise;
 mod expr;
+mod fancy;
 mod fastmath;
 mod nonneg;
 mod refs;
+mod reshape;
 mod stmt;
 mod ufuncs;
 mod version;
@@ -108,6 +110,69 @@ struct ModuleGen<'a, 'ctx> {
 impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
     /// Marks the loop whose latch branch is `latch` as one LLVM neither vectorizes nor unrolls
     /// (`!llvm.loop` metadata: `llvm.loop.vectorize.enable` false, `llvm.loop.unroll.disable`).
+    /// Marks the loop whose latch is `latch` as free of dependences between its iterations
+    /// through memory (`llvm.loop.parallel_accesses`), for the memory accesses of `blocks` (its
+    /// body), with no interleaving: an elementwise loop whose operands were checked not to
+    /// overlap its target other than element for element. The vectorizer then needs no run-time
+    /// alias checks (nor the scalar copy of the loop they guard), and one vector per iteration
+    /// keeps the code small and short rows vectorized.
+    fn parallel_loop(&self, latch: inkwell::values::InstructionValue<'ctx>, blocks: &[inkwell::basic_block::BasicBlock<'ctx>]) {
+        use inkwell::values::{AsValueRef, InstructionOpcode};
+        use llvm_sys::core::*;
+        extern "C" {
+            fn sj_distinct_empty_node(ctx: llvm_sys::prelude::LLVMContextRef) -> llvm_sys::prelude::LLVMMetadataRef;
+        }
+        // SAFETY: plain LLVM C API calls on this module's context (and cpp/metadata.cpp's one
+        // node constructor); the loop ID is made self-referential as LangRef requires.
+        unsafe {
+            let ctx = self.ctx.raw();
+            let group = sj_distinct_empty_node(ctx);
+            let group_kind = LLVMGetMDKindIDInContext(ctx, "llvm.access.group".as_ptr().cast(), "llvm.access.group".len() as u32);
+            for bb in blocks {
+                let mut inst = bb.get_first_instruction();
+                while let Some(i) = inst {
+                    if matches!(i.get_opcode(), InstructionOpcode::Load | InstructionOpcode::Store) {
+                        LLVMSetMetadata(i.as_value_ref(), group_kind, LLVMMetadataAsValue(ctx, group));
+                    }
+                    inst = i.get_next_instruction();
+                }
+            }
+            let md = |s: &str| LLVMMDStringInContext2(ctx, s.as_ptr().cast(), s.len());
+            let mut parallel = [md("llvm.loop.parallel_accesses"), group];
+            let parallel = LLVMMDNodeInContext2(ctx, parallel.as_mut_ptr(), 2);
+            let i32t = LLVMInt32TypeInContext(ctx);
+            let mut interleave = [md("llvm.loop.interleave.count"), LLVMValueAsMetadata(LLVMConstInt(i32t, 1, 0))];
+            let interleave = LLVMMDNodeInContext2(ctx, interleave.as_mut_ptr(), 2);
+            let temp = llvm_sys::debuginfo::LLVMTemporaryMDNode(ctx, std::ptr::null_mut(), 0);
+            let mut ops = [temp, parallel, interleave];
+            let id = LLVMMDNodeInContext2(ctx, ops.as_mut_ptr(), 3);
+            llvm_sys::debuginfo::LLVMMetadataReplaceAllUsesWith(temp, id);
+            let kind = LLVMGetMDKindIDInContext(ctx, "llvm.loop".as_ptr().cast(), "llvm.loop".len() as u32);
+            LLVMSetMetadata(latch.as_value_ref(), kind, LLVMMetadataAsValue(ctx, id));
+        }
+    }
+
+    /// Marks the loop whose latch is `latch` not to be unrolled: an outer loop of an
+    /// elementwise nest, which unrolling would copy the inner loop for (more code to emit, no
+    /// speed: the inner loop does the work).
+    fn no_unroll_loop(&self, latch: inkwell::values::InstructionValue<'ctx>) {
+        use inkwell::values::AsValueRef;
+        use llvm_sys::core::*;
+        // SAFETY: as in `plain_loop`.
+        unsafe {
+            let ctx = self.ctx.raw();
+            let md = |s: &str| LLVMMDStringInContext2(ctx, s.as_ptr().cast(), s.len());
+            let mut unroll = [md("llvm.loop.unroll.disable")];
+            let unroll = LLVMMDNodeInContext2(ctx, unroll.as_mut_ptr(), 1);
+            let temp = llvm_sys::debuginfo::LLVMTemporaryMDNode(ctx, std::ptr::null_mut(), 0);
+            let mut ops = [temp, unroll];
+            let id = LLVMMDNodeInContext2(ctx, ops.as_mut_ptr(), 2);
+            llvm_sys::debuginfo::LLVMMetadataReplaceAllUsesWith(temp, id);
+            let kind = LLVMGetMDKindIDInContext(ctx, "llvm.loop".as_ptr().cast(), "llvm.loop".len() as u32);
+            LLVMSetMetadata(latch.as_value_ref(), kind, LLVMMetadataAsValue(ctx, id));
+        }
+    }
+
     fn plain_loop(&self, latch: inkwell::values::InstructionValue<'ctx>) {
         use inkwell::values::AsValueRef;
         use llvm_sys::core::*;
@@ -689,6 +754,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     fn assign(&mut self, t: &hir::Target, v: BasicValueEnum<'ctx>, ty: &Type) {
         match t {
             hir::Target::Local(id, _) => self.store_local(*id, v, ty),
+            hir::Target::Index { array, index, .. } if self.ty(index).array().is_some() => self.fancy_store(array, index, v, ty),
             hir::Target::Index { array, index, .. } if self.target_is_view(array, index) => {
                 self.assign_view(array, index, elementwise::Rhs::Value(v, ty.clone()))
             }

@@ -16,13 +16,100 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         use NpFn::*;
         let float = |fn_gen: &Self, k: usize| fn_gen.cast(args[k].0, &args[k].1, &Type::Float64).into_float_value();
         match f {
-            Sqrt | Exp | Log | Sin | Cos | Tan | Tanh | Sinh | Cosh | Arcsin | Arccos | Arctan | Log2 | Log10 | Log1p | Expm1 => {
+            Sqrt | Exp | Log | Sin | Cos | Tan | Tanh | Sinh | Cosh | Arcsin | Arccos | Arctan | Log2 | Log10 | Log1p | Expm1
+            | Exp2 | Cbrt | Arcsinh | Arccosh | Arctanh | Rint | Fabs => {
                 let x = float(self, 0);
                 let func = match f {
                     Sqrt => self.intrinsic_fn("llvm.sqrt.f64", 1),
+                    Rint => self.intrinsic_fn("llvm.rint.f64", 1),
+                    Fabs => self.intrinsic_fn("llvm.fabs.f64", 1),
                     _ => self.libm(libm_name(f), 1),
                 };
                 self.call_basic(func, &[x.into()])
+            }
+            // NumPy's npy_deg2rad and npy_rad2deg: one multiplication by the rounded constant.
+            Deg2rad | Rad2deg => {
+                let x = float(self, 0);
+                let k = if f == Deg2rad { std::f64::consts::PI / 180.0 } else { 180.0 / std::f64::consts::PI };
+                let k = self.ctx().f64_type().const_float(k);
+                self.b().build_float_mul(x, k, "deg").u().into()
+            }
+            FloatPower => {
+                let (x, y) = (float(self, 0), float(self, 1));
+                self.call_pow(x, y).into()
+            }
+            Trunc if *ty == Type::Float64 => {
+                let func = self.intrinsic_fn("llvm.trunc.f64", 1);
+                let x = float(self, 0);
+                self.call_basic(func, &[x.into()])
+            }
+            Trunc => self.cast(args[0].0, &args[0].1, ty),
+            Sign => {
+                let v = self.cast(args[0].0, &args[0].1, ty);
+                let b = self.b();
+                match ty {
+                    Type::Float64 => {
+                        // 1, -1, 0 (for both zeros) or NaN, as NumPy's loop.
+                        let x = v.into_float_value();
+                        let f64t = self.ctx().f64_type();
+                        let pos = b.build_float_compare(FloatPredicate::OGT, x, f64t.const_zero(), "pos").u();
+                        let neg = b.build_float_compare(FloatPredicate::OLT, x, f64t.const_zero(), "neg").u();
+                        let zero = b.build_float_compare(FloatPredicate::OEQ, x, f64t.const_zero(), "zero").u();
+                        let z = b.build_select(zero, f64t.const_zero(), x, "z").u().into_float_value();
+                        let n = b.build_select(neg, f64t.const_float(-1.0), z, "n").u().into_float_value();
+                        b.build_select(pos, f64t.const_float(1.0), n, "sign").u()
+                    }
+                    Type::UInt64 => {
+                        let x = v.into_int_value();
+                        let nz = b.build_int_compare(IntPredicate::NE, x, self.i64(0), "nz").u();
+                        b.build_int_z_extend(nz, self.ctx().i64_type(), "sign").u().into()
+                    }
+                    _ => {
+                        let x = v.into_int_value();
+                        let pos = b.build_int_compare(IntPredicate::SGT, x, self.i64(0), "pos").u();
+                        let neg = b.build_int_compare(IntPredicate::SLT, x, self.i64(0), "neg").u();
+                        let p = b.build_int_z_extend(pos, self.ctx().i64_type(), "p").u();
+                        let n = b.build_int_z_extend(neg, self.ctx().i64_type(), "n").u();
+                        b.build_int_sub(p, n, "sign").u().into()
+                    }
+                }
+            }
+            Signbit => match &args[0].1 {
+                t if t.is_float() => {
+                    let x = float(self, 0);
+                    let bits = self.b().build_bit_cast(x, self.ctx().i64_type(), "bits").u().into_int_value();
+                    self.b().build_int_compare(IntPredicate::SLT, bits, self.i64(0), "signbit").u().into()
+                }
+                Type::Int64 => {
+                    let x = args[0].0.into_int_value();
+                    self.b().build_int_compare(IntPredicate::SLT, x, self.i64(0), "signbit").u().into()
+                }
+                _ => self.ctx().bool_type().const_zero().into(),
+            },
+            Fmod => {
+                let x = self.cast(args[0].0, &args[0].1, ty);
+                let y = self.cast(args[1].0, &args[1].1, ty);
+                match ty {
+                    Type::Float64 => self.b().build_float_rem(x.into_float_value(), y.into_float_value(), "fmod").u().into(),
+                    _ => {
+                        // C's `%` (the sign of the dividend); NumPy gives 0 for a zero divisor
+                        // (with a warning) and for the one overflowing case, MIN % -1.
+                        let (xi, yi) = (x.into_int_value(), y.into_int_value());
+                        let unsigned = *ty == Type::UInt64;
+                        let b = self.b();
+                        let zero = b.build_int_compare(IntPredicate::EQ, yi, self.i64(0), "zero").u();
+                        let minus_one = b.build_int_compare(IntPredicate::EQ, yi, self.i64(-1), "m1").u();
+                        let trivial = if unsigned { zero } else { b.build_or(zero, minus_one, "trivial").u() };
+                        let safe = b.build_select(trivial, self.i64(1), yi, "safe").u().into_int_value();
+                        let r = if unsigned {
+                            b.build_int_unsigned_rem(xi, safe, "rem")
+                        } else {
+                            b.build_int_signed_rem(xi, safe, "rem")
+                        }
+                        .u();
+                        b.build_select(trivial, self.i64(0), r, "fmod").u()
+                    }
+                }
             }
             Floor | Ceil if *ty == Type::Float64 => {
                 let name = if f == Floor { "llvm.floor.f64" } else { "llvm.ceil.f64" };
@@ -153,6 +240,11 @@ fn libm_name(f: NpFn) -> &'static str {
         NpFn::Log10 => "log10",
         NpFn::Log1p => "log1p",
         NpFn::Expm1 => "expm1",
+        NpFn::Exp2 => "exp2",
+        NpFn::Cbrt => "cbrt",
+        NpFn::Arcsinh => "asinh",
+        NpFn::Arccosh => "acosh",
+        NpFn::Arctanh => "atanh",
         other => unreachable!("{other:?} is not a C library function"),
     }
 }

@@ -263,7 +263,11 @@ fn subscripts_of_expr<'h>(e: &'h hir::Expr, out: &mut Vec<(&'h hir::Expr, &'h hi
             }
         }
         H::Intrinsic { args, .. } | H::Call { args, .. } => args.iter().for_each(|v| subscripts_of_expr(v, out)),
-        H::Reduce { value, .. } | H::Attr { value, .. } => subscripts_of_expr(value, out),
+        H::Reduce { value, .. } | H::Attr { value, .. } | H::Transpose { value, .. } => subscripts_of_expr(value, out),
+        H::Reshape { value, shape } => {
+            subscripts_of_expr(value, out);
+            subscripts_of_expr(shape, out);
+        }
         // Anything else holds no subscript the test needs (a subscript not collected is
         // simply checked).
         _ => {}

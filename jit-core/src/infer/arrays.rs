@@ -24,6 +24,51 @@ pub(crate) fn is_view(a: &ArrayType, index: &hir::Expr, index_type: &Type) -> bo
         || (written_out && items.len() < a.ndim as usize)
 }
 
+/// The type of `a[ix]` with an array `ix` as the index: a boolean mask of `a`'s shape gives the
+/// elements where it is true (1-D); an integer array the elements (rows, of a 2-D or more `a`)
+/// at its positions along the first axis, in its shape. Always a new C-contiguous array.
+pub(crate) fn fancy_index_type(a: ArrayType, ix: ArrayType, span: Span) -> Result<ArrayType> {
+    let ndim = match ix.dtype {
+        Dtype::Bool if ix.ndim == a.ndim => 1,
+        Dtype::Bool => {
+            return Err(CompileError::unsupported_because(
+                "boolean mask index",
+                format!(
+                    "a mask of {} axes indexing an array of {}: only a mask with the array's number of axes is compiled",
+                    ix.ndim, a.ndim
+                ),
+                span,
+            ))
+        }
+        Dtype::Float32 | Dtype::Float64 => {
+            return Err(CompileError::typing(
+                "array index",
+                "arrays used as indices must be of integer (or boolean) type".to_string(),
+                span,
+            ))
+        }
+        _ => ix.ndim as usize + a.ndim as usize - 1,
+    };
+    Ok(ArrayType { dtype: a.dtype, ndim: ndim as u8, layout: Layout::C, readonly: false })
+}
+
+/// Checks `a[ix] = v` (an index array `ix`): `v` a number, or a 1-D array whose elements go to
+/// the selected positions in order (an integer index into a 1-D array only).
+pub(crate) fn check_fancy_store(a: ArrayType, ix: ArrayType, v: &Type, span: Span) -> Result<()> {
+    match v {
+        t if t.is_numeric() || *t == Type::Unknown => Ok(()),
+        Type::Array(va) if va.ndim == 1 && (ix.dtype == Dtype::Bool || (a.ndim == 1 && ix.ndim == 1)) => Ok(()),
+        t => Err(CompileError::unsupported_because(
+            "assignment through an index array",
+            format!(
+                "`a[mask] = v` and `a[idx] = v` take a number or a 1-D array (`a[idx] = v` with an array only for 1-D a and idx), not {}",
+                super::type_name(t)
+            ),
+            span,
+        )),
+    }
+}
+
 /// How many of an index's items are `None` (`np.newaxis`): new axes of size 1, which index no
 /// axis of the array.
 pub(crate) fn new_axes(index: &hir::Expr) -> usize {
@@ -108,8 +153,11 @@ impl InferCx<'_> {
                 }
                 array(1, dtype.unwrap_or(if any_float { Dtype::Float64 } else { Dtype::Int64 }))
             }
-            NewArray::Copy { array: src } => match self.expr(src)? {
-                Type::Array(a) => array(a.ndim as usize, a.dtype),
+            NewArray::Copy { array: src, dtype } => match self.expr(src)? {
+                Type::Array(a) => {
+                    let Some(dtype) = self.dtype_arg(dtype, span)? else { return Ok(Type::Unknown) };
+                    array(a.ndim as usize, dtype.unwrap_or(a.dtype))
+                }
                 Type::Unknown => Type::Unknown,
                 t => {
                     return Err(CompileError::typing("attribute access", format!("{} has no method 'copy'", type_name(&t)), span))
@@ -307,4 +355,83 @@ impl InferCx<'_> {
             }
         })
     }
+
+    /// `a.reshape(shape)`: C-contiguous, of as many axes as the shape has items.
+    pub(super) fn reshape(&mut self, value: &hir::Expr, shape: &hir::Expr, span: Span) -> Result<Type> {
+        let vt = self.expr(value)?;
+        let ndim = match self.expr(shape)? {
+            t if t.is_integer_or_unknown() => 1,
+            Type::Tuple(ts) if ts.iter().all(|t| t.is_integer_or_unknown()) => ts.len(),
+            t => {
+                return Err(CompileError::typing(
+                    "array shape",
+                    format!("a shape is an int or a tuple of ints, not {}", type_name(&t)),
+                    shape.span,
+                ))
+            }
+        };
+        if ndim > u8::MAX as usize {
+            return Err(CompileError::typing("array shape", format!("a shape of {ndim} axes"), shape.span));
+        }
+        Ok(match vt {
+            Type::Array(a) => Type::Array(ArrayType { ndim: ndim as u8, layout: Layout::C, ..a }),
+            Type::Unknown => Type::Unknown,
+            t => return Err(self.array_only(value, &t, "reshape", span)),
+        })
+    }
+
+    /// `a.T`, `np.transpose(a, axes)`: the axes permuted; C and F swap when they are reversed.
+    pub(super) fn transpose(&mut self, value: &hir::Expr, axes: &Option<Vec<i64>>, span: Span) -> Result<Type> {
+        let a = match self.expr(value)? {
+            Type::Array(a) => a,
+            Type::Unknown => return Ok(Type::Unknown),
+            t => return Err(self.array_only(value, &t, "transpose", span)),
+        };
+        let n = a.ndim as usize;
+        let reversed = match axes {
+            None => true,
+            Some(axes) => {
+                let perm = normalized_axes(axes, n).map_err(|why| CompileError::typing("transpose axes", why, span))?;
+                if perm.iter().enumerate().all(|(i, &p)| p == i) {
+                    return Ok(Type::Array(a));
+                }
+                perm.iter().enumerate().all(|(i, &p)| p == n - 1 - i)
+            }
+        };
+        let layout = match (a.layout, reversed || n <= 1) {
+            (_, _) if n <= 1 => a.layout,
+            (Layout::C, true) => Layout::F,
+            (Layout::F, true) => Layout::C,
+            _ => Layout::A,
+        };
+        Ok(Type::Array(ArrayType { layout, ..a }))
+    }
+
+    /// The error for an array function given something else.
+    fn array_only(&self, value: &hir::Expr, t: &Type, what: &str, span: Span) -> CompileError {
+        self.not_an_array(value, t).unwrap_or_else(|| {
+            CompileError::typing("array function", format!("{what} takes an array, not {}", type_name(t)), span)
+        })
+    }
+}
+
+/// `axes` (negative ones counted from the end) as a permutation of `0..ndim`, or why it is not
+/// one (NumPy's messages).
+pub(crate) fn normalized_axes(axes: &[i64], ndim: usize) -> std::result::Result<Vec<usize>, String> {
+    if axes.len() != ndim {
+        return Err("axes don't match array".to_string());
+    }
+    let mut seen = vec![false; ndim];
+    let mut out = Vec::new();
+    for &x in axes {
+        let k = if x < 0 { x + ndim as i64 } else { x };
+        if k < 0 || k >= ndim as i64 {
+            return Err(format!("axis {x} is out of bounds for array of dimension {ndim}"));
+        }
+        if std::mem::replace(&mut seen[k as usize], true) {
+            return Err("repeated axis in transpose".to_string());
+        }
+        out.push(k as usize);
+    }
+    Ok(out)
 }

@@ -13,6 +13,7 @@ use crate::hir::{self, ExprId, ExprKind as H, FuncId, Intrinsic, MathFn, StmtKin
 use crate::types::Type;
 
 mod arrays;
+pub(crate) use arrays::normalized_axes;
 mod ops;
 mod ufuncs;
 
@@ -310,6 +311,11 @@ impl<'a> InferCx<'a> {
                     H::Tuple(_) | H::Slice { .. } => Type::Unknown, // written out: typed item by item
                     _ => self.expr(index)?,
                 };
+                if let Some(ix) = it.array() {
+                    self.specs[self.current].allocates = true; // the copies `codegen::fancy` takes
+                    arrays::fancy_index_type(a, ix, index.span)?;
+                    return arrays::check_fancy_store(a, ix, ty, *span);
+                }
                 if arrays::is_view(&a, index, &it) {
                     self.specs[self.current].allocates = true; // an overlapping value's snapshot
                     return self.assign_view(a, index, ty, *span);
@@ -388,6 +394,13 @@ impl<'a> InferCx<'a> {
                     H::Tuple(_) | H::Slice { .. } => Type::Unknown, // written out: typed item by item
                     _ => self.expr(index)?,
                 };
+                if it.array().is_some() {
+                    return Err(CompileError::unsupported_because(
+                        "augmented assignment through an index array",
+                        "`a[mask] op= v` and `a[idx] op= v` are not compiled yet; write `a[mask] = a[mask] op v`",
+                        s.span,
+                    ));
+                }
                 if arrays::is_view(&a, index, &it) {
                     self.specs[self.current].allocates = true; // an overlapping value's snapshot
                     let view = self.view_type(a, index, s.span)?;
@@ -523,6 +536,8 @@ impl<'a> InferCx<'a> {
             H::New(n) => self.new_array_type(n, e.span)?,
             H::Reduce { f, value, axis } => self.reduce(*f, value, *axis, e.span)?,
             H::Attr { value, attr } => self.attr(*attr, value, e.span)?,
+            H::Reshape { value, shape } => self.reshape(value, shape, e.span)?,
+            H::Transpose { value, axes } => self.transpose(value, axes, e.span)?,
         };
         if t.array().is_some()
             && matches!(e.kind, H::Binary { .. } | H::Unary { .. } | H::Compare { .. } | H::Intrinsic { .. } | H::Reduce { .. })
@@ -555,6 +570,10 @@ impl<'a> InferCx<'a> {
                 H::Tuple(_) | H::Slice { .. } => Type::Unknown, // written out: typed item by item
                 _ => self.expr(index)?,
             };
+            if let Some(ix) = it.array() {
+                self.specs[self.current].allocates = true;
+                return arrays::fancy_index_type(a, ix, index.span).map(Type::Array);
+            }
             if arrays::is_view(&a, index, &it) {
                 return self.view_type(a, index, span);
             }

@@ -23,17 +23,20 @@ pub(crate) enum Kind {
     Bool,
     /// `where(c, x, y)`: the common type of `x` and `y`.
     Where,
+    /// float64 whatever the arguments (`float_power`).
+    Float64,
 }
 
 pub(crate) fn kind(f: NpFn) -> Kind {
     use NpFn::*;
     match f {
-        Abs | Floor | Ceil | Square => Kind::Same,
-        Minimum | Maximum | Fmin | Fmax => Kind::Common,
-        LogicalAnd | LogicalOr | LogicalXor | LogicalNot | Isnan | Isinf | Isfinite => Kind::Bool,
+        Abs | Floor | Ceil | Square | Trunc | Sign => Kind::Same,
+        Minimum | Maximum | Fmin | Fmax | Fmod => Kind::Common,
+        LogicalAnd | LogicalOr | LogicalXor | LogicalNot | Isnan | Isinf | Isfinite | Signbit => Kind::Bool,
         Where => Kind::Where,
+        FloatPower => Kind::Float64,
         Sqrt | Exp | Log | Sin | Cos | Tan | Tanh | Sinh | Cosh | Arcsin | Arccos | Arctan | Log2 | Log10 | Log1p | Expm1
-        | Arctan2 | Hypot => Kind::Float,
+        | Arctan2 | Hypot | Exp2 | Cbrt | Arcsinh | Arccosh | Arctanh | Rint | Fabs | Deg2rad | Rad2deg => Kind::Float,
     }
 }
 
@@ -64,6 +67,13 @@ impl InferCx<'_> {
         if tys.contains(&Type::Unknown) {
             return Ok(Type::Unknown);
         }
+        if f == NpFn::Sign && tys.iter().any(|t| *t == Type::Bool || t.array().is_some_and(|a| a.dtype == Dtype::Bool)) {
+            return Err(CompileError::typing(
+                "NumPy function",
+                "numpy.sign() of a bool: NumPy has no loop for bool (ufunc 'sign' did not contain a loop)".to_string(),
+                args[0].span,
+            ));
+        }
         if tys.iter().all(|t| t.array().is_none()) {
             return Ok(scalar_type(f, &tys));
         }
@@ -78,8 +88,9 @@ impl InferCx<'_> {
         };
         let dtype = match kind(f) {
             Kind::Float => float_of(strong(&tys)),
-            Kind::Same if f == NpFn::Square && strong(&tys) == Dtype::Bool => Dtype::Int8,
+            Kind::Same | Kind::Common if matches!(f, NpFn::Square | NpFn::Fmod) && strong(&tys) == Dtype::Bool => Dtype::Int8,
             Kind::Same | Kind::Common => strong(&tys),
+            Kind::Float64 => Dtype::Float64,
             Kind::Bool => Dtype::Bool,
             Kind::Where => strong(&tys[1..]),
         };
@@ -92,7 +103,8 @@ impl InferCx<'_> {
 fn scalar_type(f: NpFn, tys: &[Type]) -> Type {
     let tys: Vec<Type> = tys.iter().map(Type::carrier).collect();
     match kind(f) {
-        Kind::Float => Type::Float64,
+        Kind::Float | Kind::Float64 => Type::Float64,
+        Kind::Common if f == NpFn::Fmod && tys.iter().all(|t| *t == Type::Bool) => Type::Int64,
         Kind::Same if tys[0] == Type::UInt64 => Type::UInt64,
         Kind::Same if tys[0] == Type::Float64 => Type::Float64,
         Kind::Same => Type::Int64,

@@ -11,6 +11,7 @@ use crate::error::{CompileError, Result};
 
 mod names;
 mod numpy;
+mod versions;
 use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
 use crate::registry::{self, Builtin, NewFn, NumpyFn};
 use crate::scope::collect_assigned;
@@ -95,7 +96,7 @@ pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hi
         l.local(&n, s);
     }
     let body = l.block(&f.body)?;
-    Ok(hir::Function {
+    let mut f = hir::Function {
         name: f.name.clone(),
         filename: env.filename.clone(),
         params: (0..f.params.len() as u32).collect(),
@@ -104,7 +105,9 @@ pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hi
         n_exprs: l.next_expr,
         allocates: l.allocates,
         span: f.span,
-    })
+    };
+    versions::split(&mut f);
+    Ok(f)
 }
 
 struct Lowerer<'a> {
@@ -125,6 +128,10 @@ enum Callee {
     Reduce(hir::Reduction),
     /// `np.zeros`, `np.arange`, ...
     New(NewFn),
+    /// `np.reshape`, `np.transpose`, ...
+    Array(registry::ArrayFn),
+    /// `np.add`, `np.greater`, ...: the operator (and the name called, for messages).
+    Operator(registry::OperatorFn, String),
     Range,
     /// A function of the program (itself or another jitted function), by unit index.
     Function(u32),
@@ -506,6 +513,8 @@ impl<'a> Lowerer<'a> {
                 Some(NumpyFn::New(new)) => Ok(Callee::New(new)),
                 Some(NumpyFn::Reduce(r)) => Ok(Callee::Reduce(r)),
                 Some(NumpyFn::Scalar(np)) => Ok(Callee::Intrinsic(Intrinsic::Np(np))),
+                Some(NumpyFn::Array(f)) => Ok(Callee::Array(f)),
+                Some(NumpyFn::Operator(op)) => Ok(Callee::Operator(op, n.to_string())),
                 None => Err(CompileError::unsupported_because(
                     "NumPy function",
                     format!("'{n}' (numpy.{f}) is not compiled; compiled: {}", registry::numpy_functions_text()),
@@ -610,6 +619,7 @@ impl<'a> Lowerer<'a> {
             }
             A::Name(m) if self.dotted(m, attr).is_some() => return self.global_value(&format!("{m}.{attr}"), span),
             A::Name(m) if !self.by_name.contains_key(m) => return Err(self.bad_attribute(value, attr, span)),
+            _ if attr == "T" => H::Transpose { value: Box::new(self.expr(value)?), axes: None },
             _ => {
                 let Some(a) = hir::Attr::from_name(attr) else {
                     return Err(CompileError::unsupported_because(
@@ -627,31 +637,21 @@ impl<'a> Lowerer<'a> {
     /// A call: an array method (`a.copy()`, `a.sum()`), a new array, a reduction, a builtin,
     /// `math` or NumPy function, or another function of the program.
     fn call(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<hir::Expr> {
-        let kind = if let Some(value) = self.copy_method(func) {
-            if let Some(a) = args.first() {
-                return Err(CompileError::unsupported_because(
-                    "array method argument",
-                    "'.copy()' takes no arguments here (order= is not compiled)",
-                    a.span,
-                ));
+        let kind = if let Some((value, m)) = self.array_method(func) {
+            match m {
+                registry::ArrayMethod::Reduce(r) => {
+                    let axis = self.reduce_axis(r, args, 0, keywords, span)?;
+                    if axis.is_some() {
+                        self.allocates = true;
+                    }
+                    H::Reduce { f: r, value: Box::new(self.expr(value)?), axis }
+                }
+                m => self.array_function(m, Some(value), args, keywords, span)?,
             }
-            if let Some(k) = keywords.first() {
-                return Err(CompileError::unsupported_because(
-                    "keyword argument to an array method",
-                    format!("'.copy({}=...)' is not compiled", k.name),
-                    k.span,
-                ));
-            }
-            self.allocates = true;
-            H::New(hir::NewArray::Copy { array: Box::new(self.expr(value)?) })
-        } else if let Some((value, r)) = self.array_method(func) {
-            let axis = self.reduce_axis(r, args, 0, keywords, span)?;
-            if axis.is_some() {
-                self.allocates = true;
-            }
-            H::Reduce { f: r, value: Box::new(self.expr(value)?), axis }
         } else {
             match self.callee(func)? {
+                Callee::Array(f) => self.array_function(registry::ArrayMethod::Array(f), None, args, keywords, span)?,
+                Callee::Operator(op, name) => self.operator_call(op, &name, args, keywords, span)?,
                 Callee::New(f) => {
                     self.allocates = true;
                     H::New(self.new_array(f, args, keywords, span)?)

@@ -1,24 +1,13 @@
-//! Lowering of NumPy: the array constructors (`np.zeros`, ..., `a.copy()`), their `dtype=`,
-//! and the reductions called as array methods (`a.sum()`).
+//! Lowering of NumPy: the array constructors (`np.zeros`, ...), their `dtype=`, and the array
+//! methods and functions (`a.sum()`, `a.copy()`, `a.reshape(...)`, `np.transpose(a)`, ...).
 
 use super::{GlobalValue, Lowerer};
 use crate::ast::{self, ExprKind as A, Span};
 use crate::error::{CompileError, Result};
 use crate::hir::{self, ExprKind as H};
-use crate::registry::{self, ArrayMethod, NewFn};
+use crate::registry::{self, ArrayFn, ArrayMethod, NewFn};
 
 impl Lowerer<'_> {
-    /// `value.copy()` on a value that is not a module.
-    pub(super) fn copy_method<'e>(&self, func: &'e ast::Expr) -> Option<&'e ast::Expr> {
-        let A::Attribute { value, attr } = &func.kind else { return None };
-        if let A::Name(m) = &value.kind {
-            if !self.by_name.contains_key(m) {
-                return None;
-            }
-        }
-        (registry::array_method(attr) == Some(ArrayMethod::Copy)).then_some(&**value)
-    }
-
     /// `np.zeros(shape, dtype=...)` and the other array constructors.
     pub(super) fn new_array(
         &mut self,
@@ -131,17 +120,185 @@ impl Lowerer<'_> {
         })
     }
 
-    /// `value.sum()` and the other reductions, called on a value that is not a module.
-    pub(super) fn array_method<'e>(&self, func: &'e ast::Expr) -> Option<(&'e ast::Expr, hir::Reduction)> {
+    /// `value.sum()`, `value.copy()` and the other array methods, called on a value that is not
+    /// a module.
+    pub(super) fn array_method<'e>(&self, func: &'e ast::Expr) -> Option<(&'e ast::Expr, ArrayMethod)> {
         let A::Attribute { value, attr } = &func.kind else { return None };
         if let A::Name(m) = &value.kind {
             if !self.by_name.contains_key(m) {
                 return None; // a global: a module's function, resolved as a callee
             }
         }
-        match registry::array_method(attr)? {
-            ArrayMethod::Reduce(r) => Some((&**value, r)),
-            ArrayMethod::Copy => None,
+        Some((&**value, registry::array_method(attr)?))
+    }
+
+    /// A call of an array function: `np.reshape(a, shape)` (`value` None: the array is the
+    /// first argument) or the method `a.reshape(shape)` (`value` the array), and the others.
+    pub(super) fn array_function(
+        &mut self,
+        f: ArrayMethod,
+        value: Option<&ast::Expr>,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<H> {
+        let shown = match f {
+            ArrayMethod::Array(a) if value.is_some() => format!("'.{}()'", a.name()),
+            ArrayMethod::Array(a) => format!("'np.{}()'", a.name()),
+            ArrayMethod::Flatten => "'.flatten()'".to_string(),
+            ArrayMethod::Astype => "'.astype()'".to_string(),
+            ArrayMethod::Reduce(_) => unreachable!("reductions are lowered by `reduce_axis`"),
+        };
+        let wrong = |why: String| CompileError::typing("call with wrong arguments", format!("{shown} {why}"), span);
+        if let Some(k) = keywords.first() {
+            let ok = matches!(
+                (f, k.name.as_str()),
+                (ArrayMethod::Astype, "dtype") | (ArrayMethod::Array(ArrayFn::Reshape), "newshape" | "shape")
+            ) && keywords.len() == 1;
+            if !ok {
+                return Err(CompileError::unsupported_because(
+                    "keyword argument to an array function",
+                    format!("'{}=' is not compiled for {shown}", k.name),
+                    k.span,
+                ));
+            }
         }
+        // The array, then the other arguments (a keyword's value last).
+        let (array, rest): (&ast::Expr, Vec<&ast::Expr>) = match value {
+            Some(v) => (v, args.iter().chain(keywords.iter().map(|k| &k.value)).collect()),
+            None => {
+                let Some((first, rest)) = args.split_first() else {
+                    return Err(wrong("takes an array, 0 arguments given".to_string()));
+                };
+                (first, rest.iter().chain(keywords.iter().map(|k| &k.value)).collect())
+            }
+        };
+        let array_e = self.expr(array)?;
+        Ok(match f {
+            ArrayMethod::Array(ArrayFn::Copy) | ArrayMethod::Flatten | ArrayMethod::Astype => {
+                let dtype = if f == ArrayMethod::Astype {
+                    let [d] = rest[..] else {
+                        return Err(wrong(format!("takes one dtype, {} given", rest.len())));
+                    };
+                    Some(self.dtype_of(d)?)
+                } else {
+                    if let Some(a) = rest.first() {
+                        return Err(CompileError::unsupported_because(
+                            "array method argument",
+                            format!("{shown} takes no arguments here (order= is not compiled)"),
+                            a.span,
+                        ));
+                    }
+                    None
+                };
+                self.allocates = true;
+                let copy = H::New(hir::NewArray::Copy { array: Box::new(array_e), dtype });
+                if f != ArrayMethod::Flatten {
+                    return Ok(copy);
+                }
+                let copy = self.mk(copy, span);
+                H::Reshape { value: Box::new(copy), shape: Box::new(self.mk(H::Int(-1), span)) }
+            }
+            ArrayMethod::Array(ArrayFn::Ravel) => {
+                if let Some(a) = rest.first() {
+                    return Err(CompileError::unsupported_because(
+                        "array function argument",
+                        format!("{shown} takes no order here (order= is not compiled)"),
+                        a.span,
+                    ));
+                }
+                self.allocates = true;
+                H::Reshape { value: Box::new(array_e), shape: Box::new(self.mk(H::Int(-1), span)) }
+            }
+            ArrayMethod::Array(ArrayFn::Reshape) => {
+                let shape = match rest[..] {
+                    [] => return Err(wrong("takes a shape".to_string())),
+                    [one] => self.expr(one)?,
+                    // `a.reshape(2, 3)`: the dimensions as separate arguments.
+                    ref many if value.is_some() => {
+                        let items = many.iter().map(|e| self.expr(e)).collect::<Result<Vec<_>>>()?;
+                        self.mk(H::Tuple(items), span)
+                    }
+                    _ => return Err(wrong(format!("takes an array and a shape, {} arguments given", args.len()))),
+                };
+                self.allocates = true;
+                H::Reshape { value: Box::new(array_e), shape: Box::new(shape) }
+            }
+            ArrayMethod::Array(ArrayFn::Transpose) => {
+                let literal = |e: &ast::Expr| -> Option<i64> {
+                    match &e.kind {
+                        A::Int(i) => Some(*i),
+                        A::Unary { op: ast::UnaryOp::Neg, operand } => match operand.kind {
+                            A::Int(i) => Some(-i),
+                            _ => None,
+                        },
+                        _ => None,
+                    }
+                };
+                let axes_of = |es: &[&ast::Expr]| -> Result<Vec<i64>> {
+                    es.iter()
+                        .map(|e| {
+                            literal(e).ok_or_else(|| {
+                                CompileError::unsupported_because("axes", "transpose axes must be integer literals", e.span)
+                            })
+                        })
+                        .collect()
+                };
+                let axes = match rest[..] {
+                    [] => None,
+                    [one] => match &one.kind {
+                        A::None => None,
+                        A::Tuple(items) => Some(axes_of(&items.iter().collect::<Vec<_>>())?),
+                        _ if value.is_some() => Some(axes_of(&[one])?),
+                        _ => {
+                            return Err(CompileError::unsupported_because(
+                                "axes",
+                                "transpose axes must be a tuple of integer literals",
+                                one.span,
+                            ))
+                        }
+                    },
+                    ref many if value.is_some() => Some(axes_of(many)?),
+                    _ => return Err(wrong(format!("takes an array and optional axes, {} arguments given", args.len()))),
+                };
+                H::Transpose { value: Box::new(array_e), axes }
+            }
+            ArrayMethod::Reduce(_) => unreachable!("handled above"),
+        })
+    }
+
+    /// `np.add(a, b)` and the other operator ufuncs: the operator itself. `out=` and the other
+    /// ufunc keywords are not compiled.
+    pub(super) fn operator_call(
+        &mut self,
+        op: registry::OperatorFn,
+        name: &str,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<H> {
+        use registry::OperatorFn as O;
+        if let Some(k) = keywords.first() {
+            return Err(CompileError::unsupported_because(
+                "keyword argument to a NumPy function",
+                format!("'{}=' is not compiled for {name}()", k.name),
+                k.span,
+            ));
+        }
+        let want = if matches!(op, O::Unary(_)) { 1 } else { 2 };
+        if args.len() != want {
+            return Err(CompileError::typing(
+                "call with wrong arguments",
+                format!("{name}() takes {want} argument{} here, {} given", if want == 1 { "" } else { "s" }, args.len()),
+                span,
+            ));
+        }
+        let mut e = args.iter().map(|a| self.expr(a).map(Box::new)).collect::<Result<Vec<_>>>()?.into_iter();
+        let mut next = || e.next().expect("arity checked");
+        Ok(match op {
+            O::Binary(op) => H::Binary { op, left: next(), right: next() },
+            O::Compare(op) => H::Compare { left: next(), ops: vec![op], comparators: vec![*next()] },
+            O::Unary(op) => H::Unary { op, operand: next() },
+        })
     }
 }

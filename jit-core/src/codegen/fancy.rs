@@ -1,0 +1,215 @@
+//! Codegen of indexing by an array: a boolean mask of the array's shape (`a[a > 0]`,
+//! `a[mask] = v`) and an integer array along the first axis (`x[idx]`, `x[idx] = v`). A read
+//! makes a new C-contiguous array; a write stores into each selected element in order.
+
+use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
+use inkwell::IntPredicate;
+
+use super::{Built, FnGen};
+use crate::abi::array_value as field;
+use crate::hir;
+use crate::runtime::Status;
+use crate::types::{ArrayType, Dtype, Layout, Type};
+
+/// An array value with its type, its data address, shape and strides read out.
+struct Parts<'ctx> {
+    t: ArrayType,
+    data: PointerValue<'ctx>,
+    shape: Vec<IntValue<'ctx>>,
+    strides: Vec<IntValue<'ctx>>,
+}
+
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    fn parts(&self, v: StructValue<'ctx>, t: ArrayType) -> Parts<'ctx> {
+        let data = self.b().build_extract_value(v, field::DATA, "data").u().into_pointer_value();
+        let shape = (0..t.ndim as u32).map(|k| self.dim(v, field::SHAPE, k)).collect();
+        Parts { t, data, shape, strides: self.strides(v, &t) }
+    }
+
+    /// `value[index]` with an array `index`: a new 1-D array of the elements where a mask is
+    /// true, or the elements (rows) at an integer array's positions, of type `out`.
+    pub(super) fn fancy_load(&mut self, value: &hir::Expr, index: &hir::Expr, out: ArrayType) -> BasicValueEnum<'ctx> {
+        let (Type::Array(at), Type::Array(it)) = (self.ty(value), self.ty(index)) else { unreachable!("inference checked") };
+        let a = self.expr(value).into_struct_value();
+        let ix = self.expr(index).into_struct_value();
+        let (a, ix) = (self.parts(a, at), self.parts(ix, it));
+        let item = self.i64(out.dtype.size() as i64);
+        let j = self.entry_alloca(self.ctx().i64_type(), "fancy.j");
+        self.b().build_store(j, self.i64(0)).u();
+        if it.dtype == Dtype::Bool {
+            self.check_mask_shape(&a, &ix);
+            let count = self.mask_count(&ix);
+            let (value, data, _) = self.alloc_c(&out, &[count], false);
+            self.for_each_selected(&ix, &mut |fn_gen, idx| {
+                let x = fn_gen.load_element(fn_gen.address(a.data, idx, &a.strides), at.dtype);
+                fn_gen.store_next(data, item, j, out, x, &at.dtype.element().carrier());
+            });
+            return value;
+        }
+        // The result's shape: the index array's, then the array's other axes.
+        let shape: Vec<IntValue<'ctx>> = ix.shape.iter().chain(&a.shape[1..]).copied().collect();
+        let (value, data, _) = self.alloc_c(&out, &shape, false);
+        let n = ix.t.ndim as usize;
+        self.loop_nest(&shape, &mut |fn_gen, idx| {
+            let at0 = fn_gen.position_at(&ix, &idx[..n], a.shape[0]);
+            let pos: Vec<IntValue<'ctx>> = std::iter::once(at0).chain(idx[n..].iter().copied()).collect();
+            let x = fn_gen.load_element(fn_gen.address(a.data, &pos, &a.strides), at.dtype);
+            fn_gen.store_next(data, item, j, out, x, &at.dtype.element().carrier());
+        });
+        value
+    }
+
+    /// `array[index] = v` with an array `index`: `v` (of type `vt`: a number, or a 1-D array of
+    /// the selected elements' number, or of length 1) stored into each selected element.
+    pub(super) fn fancy_store(&mut self, array: &hir::Expr, index: &hir::Expr, v: BasicValueEnum<'ctx>, vt: &Type) {
+        let (Type::Array(at), Type::Array(it)) = (self.ty(array), self.ty(index)) else { unreachable!("inference checked") };
+        let a = self.expr(array).into_struct_value();
+        let ix = self.expr(index).into_struct_value();
+        if at.readonly {
+            self.read_only_error();
+            return;
+        }
+        // Through an integer array, positions and values read from the array being written are
+        // copied first, as NumPy's assignment sees them before it writes (`x[x] = 0`,
+        // `a[idx] = a[::-1]`). Through a mask NumPy stores element by element as it reads the
+        // value (an overlapping value sees the stores before it), and so does this.
+        let ix = if it.dtype != Dtype::Bool && it.dtype == at.dtype {
+            self.copy_c(ix, &it, ArrayType { layout: Layout::C, readonly: false, ..it }).into_struct_value()
+        } else {
+            ix
+        };
+        let (a, ix) = (self.parts(a, at), self.parts(ix, it));
+        // The value: a number, or a 1-D array's data, stride and length.
+        let source = match vt {
+            Type::Array(vt) if vt.dtype == at.dtype && it.dtype != Dtype::Bool => {
+                let copy = self.copy_c(v.into_struct_value(), vt, ArrayType { layout: Layout::C, readonly: false, ..*vt });
+                Some((self.parts(copy.into_struct_value(), ArrayType { layout: Layout::C, readonly: false, ..*vt }), *vt))
+            }
+            Type::Array(vt) => Some((self.parts(v.into_struct_value(), *vt), *vt)),
+            _ => None,
+        };
+        let j = self.entry_alloca(self.ctx().i64_type(), "fancy.j");
+        self.b().build_store(j, self.i64(0)).u();
+        // Reads the value for the next selected element.
+        let next_value = |fn_gen: &mut Self, step: IntValue<'ctx>| -> (BasicValueEnum<'ctx>, Type) {
+            match &source {
+                None => (v, vt.clone()),
+                Some((p, t)) => {
+                    let k = fn_gen.b().build_load(fn_gen.ctx().i64_type(), j, "k").u().into_int_value();
+                    let k1 = fn_gen.b().build_int_add(k, step, "k1").u();
+                    fn_gen.b().build_store(j, k1).u();
+                    let x = fn_gen.load_element(fn_gen.address(p.data, &[k], &p.strides), t.dtype);
+                    (x, t.dtype.element().carrier())
+                }
+            }
+        };
+        if it.dtype == Dtype::Bool {
+            self.check_mask_shape(&a, &ix);
+            let step = match &source {
+                Some((p, _)) => {
+                    let count = self.mask_count(&ix);
+                    self.value_length_step(p.shape[0], count)
+                }
+                None => self.i64(0),
+            };
+            self.for_each_selected(&ix, &mut |fn_gen, idx| {
+                let (x, t) = next_value(fn_gen, step);
+                let ptr = fn_gen.address(a.data, idx, &a.strides);
+                fn_gen.store_element(ptr, at, x, &t);
+            });
+            return;
+        }
+        let n = ix.t.ndim as usize;
+        let step = match &source {
+            Some((p, _)) => self.value_length_step(p.shape[0], ix.shape[0]),
+            None => self.i64(0),
+        };
+        let shape: Vec<IntValue<'ctx>> = ix.shape.iter().chain(&a.shape[1..]).copied().collect();
+        self.loop_nest(&shape, &mut |fn_gen, idx| {
+            let at0 = fn_gen.position_at(&ix, &idx[..n], a.shape[0]);
+            let pos: Vec<IntValue<'ctx>> = std::iter::once(at0).chain(idx[n..].iter().copied()).collect();
+            let (x, t) = next_value(fn_gen, step);
+            let ptr = fn_gen.address(a.data, &pos, &a.strides);
+            fn_gen.store_element(ptr, at, x, &t);
+        });
+    }
+
+    /// How far to move in a value array per selected element: 1 when its `length` is the
+    /// `count` selected, 0 when it is 1 (broadcast), else NumPy's ValueError.
+    fn value_length_step(&self, length: IntValue<'ctx>, count: IntValue<'ctx>) -> IntValue<'ctx> {
+        let b = self.b();
+        let same = b.build_int_compare(IntPredicate::EQ, length, count, "same.len").u();
+        let one = b.build_int_compare(IntPredicate::EQ, length, self.i64(1), "one.value").u();
+        let ok = b.build_or(same, one, "len.ok").u();
+        let bad = b.build_not(ok, "len.bad").u();
+        self.fail_if(bad, Status::IndexedStoreSize as u32);
+        let b = self.b();
+        let step = b.build_select(same, self.i64(1), self.i64(0), "step").u();
+        step.into_int_value()
+    }
+
+    /// The position on axis 0 (of `size`) that element `idx` of the integer index array `ix`
+    /// names: negative counts from the end; outside, NumPy's IndexError.
+    fn position_at(&mut self, ix: &Parts<'ctx>, idx: &[IntValue<'ctx>], size: IntValue<'ctx>) -> IntValue<'ctx> {
+        let raw = self.load_element(self.address(ix.data, idx, &ix.strides), ix.t.dtype);
+        let i = self.as_index(raw, &ix.t.dtype.element());
+        self.checked_index(i, false, 0, size)
+    }
+
+    /// `data[j] = x` in a C-contiguous array of `out`'s dtype, then `j += 1`.
+    fn store_next(
+        &mut self,
+        data: PointerValue<'ctx>,
+        item: IntValue<'ctx>,
+        j: PointerValue<'ctx>,
+        out: ArrayType,
+        x: BasicValueEnum<'ctx>,
+        t: &Type,
+    ) {
+        let k = self.b().build_load(self.ctx().i64_type(), j, "j").u().into_int_value();
+        let off = self.b().build_int_nsw_mul(k, item, "off").u();
+        let to = unsafe { self.b().build_in_bounds_gep(self.ctx().i8_type(), data, &[off], "to") }.u();
+        self.store_element(to, out, x, t);
+        let k1 = self.b().build_int_nsw_add(k, self.i64(1), "j1").u();
+        self.b().build_store(j, k1).u();
+    }
+
+    /// NumPy's IndexError unless the mask has the array's shape.
+    fn check_mask_shape(&self, a: &Parts<'ctx>, mask: &Parts<'ctx>) {
+        let mut differs = self.ctx().bool_type().const_zero();
+        for (x, y) in a.shape.iter().zip(&mask.shape) {
+            let ne = self.b().build_int_compare(IntPredicate::NE, *x, *y, "mask.ne").u();
+            differs = self.b().build_or(differs, ne, "mask.differs").u();
+        }
+        self.fail_if(differs, Status::MaskShape as u32);
+    }
+
+    /// How many elements of `mask` are true.
+    fn mask_count(&mut self, mask: &Parts<'ctx>) -> IntValue<'ctx> {
+        let count = self.entry_alloca(self.ctx().i64_type(), "mask.count");
+        self.b().build_store(count, self.i64(0)).u();
+        let (data, strides) = (mask.data, mask.strides.clone());
+        self.loop_nest(&mask.shape, &mut |fn_gen, idx| {
+            let bit = fn_gen.load_element(fn_gen.address(data, idx, &strides), Dtype::Bool).into_int_value();
+            let one = fn_gen.b().build_int_z_extend(bit, fn_gen.ctx().i64_type(), "bit").u();
+            let c = fn_gen.b().build_load(fn_gen.ctx().i64_type(), count, "c").u().into_int_value();
+            let c1 = fn_gen.b().build_int_add(c, one, "c1").u();
+            fn_gen.b().build_store(count, c1).u();
+        });
+        self.b().build_load(self.ctx().i64_type(), count, "count").u().into_int_value()
+    }
+
+    /// Runs `body` with each index (in C order) where `mask` is true.
+    fn for_each_selected(&mut self, mask: &Parts<'ctx>, body: &mut dyn FnMut(&mut Self, &[IntValue<'ctx>])) {
+        let (data, strides) = (mask.data, mask.strides.clone());
+        self.loop_nest(&mask.shape, &mut |fn_gen, idx| {
+            let bit = fn_gen.load_element(fn_gen.address(data, idx, &strides), Dtype::Bool).into_int_value();
+            let (then, cont) = (fn_gen.block_named("mask.true"), fn_gen.block_named("mask.next"));
+            fn_gen.b().build_conditional_branch(bit, then, cont).u();
+            fn_gen.b().position_at_end(then);
+            body(fn_gen, idx);
+            fn_gen.b().build_unconditional_branch(cont).u();
+            fn_gen.b().position_at_end(cont);
+        });
+    }
+}

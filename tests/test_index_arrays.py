@@ -1,0 +1,196 @@
+"""Indexing by an array (issue 17, item 5): a boolean mask of the array's shape (`a[a > 0]`,
+`a[mask] = v`) and an integer array on the first axis (`x[idx]`, `x[idx] = v`), compared with
+NumPy's answer for the same call on every kind of view, with NumPy's errors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from test_arrays import arrays
+
+from stickyjit import CompileError, njit
+
+
+def masked(a, m):
+    return a[m]
+
+
+def positive(a):
+    return a[a > 0]
+
+
+def taken(a, idx):
+    return a[idx]
+
+
+def mask_store(a, m, v):
+    a[m] = v
+    return a
+
+
+def index_store(a, idx, v):
+    a[idx] = v
+    return a
+
+
+JIT = {f.__name__: njit(f) for f in [masked, positive, taken, mask_store, index_store]}
+
+
+def same(expected, got):
+    assert isinstance(got, np.ndarray)
+    assert (got.dtype, got.shape) == (expected.dtype, expected.shape)
+    np.testing.assert_array_equal(got, expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(arrays(), st.data())
+def test_mask_reads_equal_numpy(a, data):
+    m = data.draw(hnp.arrays(bool, a.shape))
+    same(masked(a, m), JIT["masked"](a, m))
+    # A mask that is itself a view (reversed) of another array.
+    m2 = np.ascontiguousarray(m[::-1])[::-1]
+    same(masked(a, m2), JIT["masked"](a, m2))
+    same(positive(a), JIT["positive"](a))
+
+
+@settings(max_examples=300, deadline=None)
+@given(arrays(), st.sampled_from(["int64", "int32", "uint8", "int8", "uint64"]), st.data())
+def test_integer_index_reads_equal_numpy(a, idx_dtype, data):
+    n = a.shape[0]
+    lo = -n if np.dtype(idx_dtype).kind == "i" else 0
+    if n == 0:
+        idx = np.zeros(0, idx_dtype)
+    else:
+        shape = data.draw(hnp.array_shapes(min_dims=1, max_dims=2, min_side=0, max_side=4))
+        idx = data.draw(hnp.arrays(idx_dtype, shape, elements=st.integers(max(lo, -128), min(n - 1, 127))))
+    same(taken(a, idx), JIT["taken"](a, idx))
+
+
+@settings(max_examples=300, deadline=None)
+@given(arrays(ndim=None, dtypes=["int16", "int64", "float32", "float64", "bool", "uint64"]), st.data())
+def test_mask_stores_equal_numpy(a, data):
+    if not a.flags.writeable:
+        a = a.copy()
+    m = data.draw(hnp.arrays(bool, a.shape))
+    kind = data.draw(st.sampled_from(["number", "array", "one"]))
+    if kind == "number":
+        v = data.draw(st.integers(0 if a.dtype.kind == "u" else -100, 100))
+    else:
+        length = 1 if kind == "one" else int(m.sum())
+        v = data.draw(
+            hnp.arrays(a.dtype, length, elements=st.integers(0, 1) if a.dtype == bool else st.integers(0, 50))
+        )
+    want, got = a.copy(), a.copy()
+    mask_store(want, m, v)
+    JIT["mask_store"](got, m, v)
+    same(want, got)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 8), st.sampled_from(["int64", "float64", "int32"]), st.data())
+def test_integer_index_stores_equal_numpy(n, dtype, data):
+    a = np.arange(n, dtype=dtype)
+    # Distinct positions (NumPy leaves the order of repeated stores unspecified), some negative.
+    positions = data.draw(
+        st.lists(st.tuples(st.integers(0, n - 1), st.booleans()), unique_by=lambda t: t[0], max_size=n)
+    )
+    idx = np.array([p - n if negative else p for p, negative in positions], dtype=np.int64)
+    kind = data.draw(st.sampled_from(["number", "array", "one"]))
+    v = 7 if kind == "number" else np.arange(100, 100 + (1 if kind == "one" else len(idx)), dtype=dtype)
+    want, got = a.copy(), a.copy()
+    index_store(want, idx, v)
+    JIT["index_store"](got, idx, v)
+    same(want, got)
+
+
+def test_a_2d_array_indexed_by_an_integer_array_gives_rows():
+    a = np.arange(12.0).reshape(4, 3)
+    idx = np.array([[3, 0], [-1, 1]])
+    same(taken(a, idx), JIT["taken"](a, idx))
+    want, got = a.copy(), a.copy()
+    index_store(want, np.array([0, 2]), -1.0)
+    JIT["index_store"](got, np.array([0, 2]), -1.0)
+    same(want, got)
+
+
+def test_stores_see_positions_and_values_as_they_were_before_the_store():
+    # `x[x] = 5` reads every position before writing (a store in place would index with 5).
+    x, y = np.array([1, 2, 0]), np.array([1, 2, 0])
+    index_store(x, x, 5)
+    JIT["index_store"](y, y, 5)
+    same(x, y)
+    # The value overlaps the array being written: through an integer array NumPy reads it
+    # whole first; through a mask it stores as it reads (a later value sees an earlier store).
+    for store, index in (("index_store", lambda a: np.array([3, 4, 5])), ("mask_store", lambda a: a > 2)):
+        a, b = np.arange(6.0), np.arange(6.0)
+        {"index_store": index_store, "mask_store": mask_store}[store](a, index(a), a[::-1][:3])
+        JIT[store](b, index(b), b[::-1][:3])
+        same(a, b)
+
+
+def azimint_naive(data, radius, npt):
+    rmax = radius.max()
+    res = np.zeros(npt, dtype=np.float64)
+    for i in range(npt):
+        r1 = rmax * i / npt
+        r2 = rmax * (i + 1) / npt
+        mask_r12 = np.logical_and((r1 <= radius), (radius < r2))
+        values_r12 = data[mask_r12]
+        res[i] = values_r12.mean()
+    return res
+
+
+def test_npbench_azimint_naive():
+    rng = np.random.default_rng(1)
+    data, radius = rng.random(2000), rng.random(2000)
+    np.testing.assert_allclose(njit(azimint_naive)(data, radius, 50), azimint_naive(data, radius, 50), rtol=1e-12)
+
+
+BAD_CALLS = [
+    (taken, lambda: (np.arange(3.0), np.array([3]))),
+    (taken, lambda: (np.arange(3.0), np.array([-4]))),
+    (masked, lambda: (np.arange(3.0), np.array([True, False]))),
+    (mask_store, lambda: (np.arange(3.0), np.array([True, True, False]), np.arange(3.0))),
+    (index_store, lambda: (np.arange(3.0), np.array([0, 1]), np.arange(3.0))),
+    (index_store, lambda: (np.arange(3.0), np.array([5]), 1.0)),
+]
+
+
+@pytest.mark.parametrize(("f", "args"), BAD_CALLS)
+def test_bad_indices_and_lengths_raise_numpys_exception_class(f, args):
+    with pytest.raises((IndexError, ValueError)) as want:
+        f(*args())
+    with pytest.raises(type(want.value)):
+        JIT[f.__name__](*args())
+
+
+def read_only(a, m):
+    a[m] = 1.0
+
+
+def test_store_into_a_read_only_array_is_numpys_value_error():
+    a = np.zeros(3)
+    a.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        njit(read_only)(a, np.array([False, False, False]))
+
+
+def float_index(a, f):
+    return a[f]
+
+
+def aug(a, m):
+    a[m] += 1.0
+
+
+def test_unsupported_forms_are_compile_errors():
+    with pytest.raises(CompileError, match="integer"):
+        njit(float_index)(np.zeros(3), np.zeros(2))
+    with pytest.raises(CompileError, match="not compiled yet"):
+        njit(aug)(np.zeros(3), np.zeros(3, bool))
+    with pytest.raises(CompileError, match="mask of 1 axes"):
+        njit(masked)(np.zeros((3, 2)), np.zeros(3, bool))
