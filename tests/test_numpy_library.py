@@ -744,11 +744,6 @@ def call_dot(a, b):
 
 
 @jit
-def call_sign(a):
-    return np.sign(a)
-
-
-@jit
 def call_stacks(a, b):
     return np.vstack((a, b)), np.stack((a, b, a)), np.hstack((a, b))
 
@@ -778,19 +773,6 @@ def test_dot_of_random_floats_and_mismatched_lengths():
     a, b = rng.normal(size=1000), rng.normal(size=1000)
     assert call_dot(a, b) == pytest.approx(float(np.dot(a, b)), rel=1e-12)
     raises_like(lambda: np.dot(a, b[:-1]), lambda: call_dot(a, b[:-1]))
-
-
-@given(arrays(dtypes=[np.float64, np.float32, np.int64, np.int32, np.int8]))
-def test_sign_matches_numpy(a):
-    got = call_sign(a)
-    want = np.sign(a)
-    same_array(got, want)
-    assert np.signbit(got).tolist() == np.signbit(want).tolist()  # sign(-0.0) is +0.0
-
-
-def test_sign_of_numbers():
-    for x in (-0.0, 0.0, 3, -2, 0, 2.5, -math.inf, math.nan):
-        same_scalar(call_sign(x), np.sign(x))
 
 
 @given(arrays(), st.data())

@@ -938,13 +938,6 @@ def dot(a, b):
 
 
 @jit
-def sign(x):
-    """numbers and arrays of numbers (not bool); sign(-0.0) is 0.0 and sign(nan) nan, as
-    NumPy's."""
-    return np.where(x > 0, 1, np.where(x < 0, -1, x - x))
-
-
-@jit
 def vstack(tup):
     """a tuple of 1-D arrays of one length, dtype and layout: a 2-D array of them as rows."""
     first = tup[0]
@@ -1032,7 +1025,6 @@ IMPLEMENTATIONS = {
     np.quantile: quantile,
     np.percentile: percentile,
     np.dot: dot,
-    np.sign: sign,
     np.vstack: vstack,
     np.stack: stack,
     np.hstack: hstack,
