@@ -105,14 +105,15 @@ def linspace(start, stop, num=50):
 
 @jit
 def histogram(a, bins=10, range=(math.nan, math.nan)):
-    """a 1-D array of numbers, an int bins, range= a tuple of two numbers (weights= and
-    density= are not supported)."""
+    """an array of numbers of any number of dimensions (flattened), an int bins, range= a tuple
+    of two numbers (weights= and density= are not supported)."""
     # `range` is NumPy's parameter name; (nan, nan) stands for NumPy's default None.
     first = range[0]
     last = range[1]
+    v = a.ravel()
     if first == first or last == last:
-        return _histogram_range(a, bins, first, last)
-    return _histogram_auto(a, bins)
+        return _histogram_range(v, bins, first, last)
+    return _histogram_auto(v, bins)
 
 
 @jit
@@ -269,6 +270,12 @@ def _histogram_auto(a, bins):
 
 @jit
 def cumsum(a):
+    """an array of any number of dimensions, flattened (axis= and dtype= are not supported)."""
+    return _cumsum1(a.ravel())
+
+
+@jit
+def _cumsum1(a):
     """a 1-D array (axis= and dtype= are not supported)."""
     n = _check_1d(a)
     p = _acc(a, 0)
@@ -283,6 +290,12 @@ def cumsum(a):
 
 @jit
 def cumprod(a):
+    """an array of any number of dimensions, flattened (axis= and dtype= are not supported)."""
+    return _cumprod1(a.ravel())
+
+
+@jit
+def _cumprod1(a):
     """a 1-D array (axis= and dtype= are not supported)."""
     n = _check_1d(a)
     p = _acc(a, 1)
@@ -310,6 +323,12 @@ def diff(a):
 
 @jit
 def argmin(a):
+    """a non-empty array of any number of dimensions: the index into it flattened (axis= is not supported)."""
+    return _argmin1(a.ravel())
+
+
+@jit
+def _argmin1(a):
     """a non-empty 1-D array (axis= is not supported)."""
     n = _check_1d(a)
     if n == 0:
@@ -330,6 +349,12 @@ def argmin(a):
 
 @jit
 def argmax(a):
+    """a non-empty array of any number of dimensions: the index into it flattened (axis= is not supported)."""
+    return _argmax1(a.ravel())
+
+
+@jit
+def _argmax1(a):
     """a non-empty 1-D array (axis= is not supported)."""
     n = _check_1d(a)
     if n == 0:
@@ -667,6 +692,12 @@ def searchsorted(a, v):
 
 @jit
 def median(a):
+    """an array of any number of dimensions, flattened (axis= is not supported); float64 result."""
+    return _median1(a.ravel())
+
+
+@jit
+def _median1(a):
     """a 1-D array (axis= is not supported); float64 result."""
     n = _check_1d(a)
     if n == 0 or _has_nan(a):
@@ -705,6 +736,13 @@ def bincount(x, minlength=0):
 
 @jit
 def prod(a):
+    """an array of any number of dimensions (axis= and dtype= are not supported); multiplied in
+    order."""
+    return _prod1(a.ravel())
+
+
+@jit
+def _prod1(a):
     """a 1-D array (axis= and dtype= are not supported); multiplied in order."""
     n = _check_1d(a)
     s = _acc(a, 1)[0]
@@ -731,6 +769,12 @@ def std(a):
 
 @jit
 def nansum(a):
+    """an array of any number of dimensions (axis= is not supported); summed in order."""
+    return _nansum1(a.ravel())
+
+
+@jit
+def _nansum1(a):
     """a 1-D array (axis= is not supported); summed in order."""
     n = _check_1d(a)
     s = _acc(a, 0)[0]
@@ -743,6 +787,13 @@ def nansum(a):
 
 @jit
 def nanmean(a):
+    """an array of any number of dimensions (axis= is not supported); float64 result, NaN when
+    every element is NaN."""
+    return _nanmean1(a.ravel())
+
+
+@jit
+def _nanmean1(a):
     """a 1-D array (axis= is not supported); float64 result, NaN when every element is NaN."""
     n = _check_1d(a)
     s = 0.0
@@ -759,6 +810,13 @@ def nanmean(a):
 
 @jit
 def nanmin(a):
+    """a non-empty array of any number of dimensions (axis= is not supported); NaN when every
+    element is NaN."""
+    return _nanmin1(a.ravel())
+
+
+@jit
+def _nanmin1(a):
     """a non-empty 1-D array (axis= is not supported); NaN when every element is NaN."""
     n = _check_1d(a)
     if n == 0:
@@ -773,6 +831,13 @@ def nanmin(a):
 
 @jit
 def nanmax(a):
+    """a non-empty array of any number of dimensions (axis= is not supported); NaN when every
+    element is NaN."""
+    return _nanmax1(a.ravel())
+
+
+@jit
+def _nanmax1(a):
     """a non-empty 1-D array (axis= is not supported); NaN when every element is NaN."""
     n = _check_1d(a)
     if n == 0:
@@ -787,6 +852,14 @@ def nanmax(a):
 
 @jit
 def unique(ar):
+    """an array of any number of dimensions, flattened (return_index=, return_inverse=,
+    return_counts=, axis= are not supported): the sorted distinct values, NaNs collapsed into one
+    at the end (NumPy's equal_nan=True)."""
+    return _unique1(ar.ravel())
+
+
+@jit
+def _unique1(ar):
     """a 1-D array (return_index=, return_inverse=, return_counts=, axis= are not supported):
     the sorted distinct values, NaNs collapsed into one at the end (NumPy's equal_nan=True)."""
     s = sort(ar)
@@ -808,6 +881,13 @@ def unique(ar):
 
 @jit
 def roll(a, shift):
+    """an array of any number of dimensions (rolled flattened, as NumPy's axis=None) and an int
+    shift (axis= and tuple shifts are not supported)."""
+    return _roll1(a.ravel(), shift).reshape(a.shape)
+
+
+@jit
+def _roll1(a, shift):
     """a 1-D array and an int shift (axis= and tuple shifts are not supported)."""
     n = _check_1d(a)
     out = np.empty(n, dtype=a.dtype)
@@ -823,6 +903,12 @@ def roll(a, shift):
 
 @jit
 def outer(a, b):
+    """two arrays of any number of dimensions, flattened."""
+    return _outer1(a.ravel(), b.ravel())
+
+
+@jit
+def _outer1(a, b):
     """two 1-D arrays."""
     _check_1d(a)
     _check_1d(b)
@@ -840,6 +926,13 @@ def ptp(a):
 
 @jit
 def flatnonzero(a):
+    """an array of any number of dimensions: the indices of its non-zero elements, flattened
+    (NaN is non-zero)."""
+    return _flatnonzero1(a.ravel())
+
+
+@jit
+def _flatnonzero1(a):
     """a 1-D array: the indices of its non-zero elements (NaN is non-zero)."""
     n = _check_1d(a)
     m = 0
@@ -873,6 +966,13 @@ def concatenate(arrays):
 
 @jit
 def quantile(a, q):
+    """an array of numbers (not bool) of any number of dimensions, flattened, and a number q in
+    [0, 1] (method="linear"; an array q, axis=, weights= are not supported)."""
+    return _quantile1(a.ravel(), q)
+
+
+@jit
+def _quantile1(a, q):
     """a 1-D array of numbers (not bool) and a number q in [0, 1] (method="linear"; an array
     q, axis=, weights= are not supported)."""
     n = _check_1d(a)
