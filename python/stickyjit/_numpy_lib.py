@@ -580,10 +580,10 @@ def _merge_argsort(a, idx, m):
 
 
 @jit
-def argsort(a):
-    """a 1-D array (axis=, kind=, order= are not supported): a stable sort, NaN last."""
-    n = _check_1d(a)
-    idx = np.empty(n, dtype=np.int64)
+def _argsort_row(a, idx):
+    """Writes into idx (int64, len(a) of them) the indices that sort the 1-D array a, stably,
+    NaN last."""
+    n = len(a)
     m = 0
     for i in range(n):
         if a[i] == a[i]:
@@ -595,14 +595,12 @@ def argsort(a):
             idx[k] = i
             k += 1
     _merge_argsort(a, idx, m)
-    return idx
 
 
 @jit
-def sort(a):
-    """a 1-D array (axis=, kind=, order= are not supported): a new sorted array, NaN last."""
-    n = _check_1d(a)
-    out = np.empty(n, dtype=a.dtype)
+def _sort_row(a, out):
+    """Writes the 1-D array a sorted into out, NaN last."""
+    n = len(a)
     m = 0
     for i in range(n):
         x = a[i]
@@ -616,7 +614,34 @@ def sort(a):
             out[k] = x
             k += 1
     _merge_sort(out, m)
-    return out
+
+
+@jit
+def argsort(a):
+    """an array of any number of dimensions, along its last axis (axis=-1; kind=, order= are
+    not supported): a stable sort, NaN last."""
+    if a.size == 0:
+        return np.zeros(a.shape, dtype=np.int64)
+    n = a.shape[-1]
+    v = a.reshape(-1, n)
+    out = np.empty((len(v), n), dtype=np.int64)
+    for i in range(len(v)):
+        _argsort_row(v[i], out[i])
+    return out.reshape(a.shape)
+
+
+@jit
+def sort(a):
+    """an array of any number of dimensions, sorted along its last axis (axis=-1; kind=, order=
+    are not supported): a new array, NaN last."""
+    if a.size == 0:
+        return np.zeros(a.shape, dtype=a.dtype)
+    n = a.shape[-1]
+    v = a.reshape(-1, n)
+    out = np.empty((len(v), n), dtype=a.dtype)
+    for i in range(len(v)):
+        _sort_row(v[i], out[i])
+    return out.reshape(a.shape)
 
 
 @jit
