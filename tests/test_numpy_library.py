@@ -239,6 +239,16 @@ def arrays(dtypes=DTYPES, min_size=0, max_size=40, nan=True, inf=True, width=Non
     )
 
 
+# Arrays of 2 and 3 dimensions, small integer values (exact in any order of arithmetic).
+ND = st.sampled_from([np.float64, np.int64, np.int32]).flatmap(
+    lambda dt: hnp.arrays(
+        dt,
+        hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=5),
+        elements=st.integers(-20, 20).map(float) if np.dtype(dt).kind == "f" else st.integers(-20, 20),
+    )
+)
+
+
 # Values with many ties and values on bin edges: the cases NumPy's rounding correction is for.
 def edgy_floats(dt):
     if np.dtype(dt).kind == "i":
@@ -807,6 +817,44 @@ def test_meshgrid_and_nonzero_match_numpy(x, y):
     same_array(got, want)
 
 
+@jit
+def call_repeat(a, k):
+    return np.repeat(a, k)
+
+
+@jit
+def call_array_equal(a, b):
+    return np.array_equal(a, b), np.array_equal(a, b, equal_nan=True)
+
+
+@given(st.one_of(arrays(), ND), st.integers(0, 4))
+def test_repeat_matches_numpy(a, k):
+    same_array(call_repeat(a, k), np.repeat(a, k))
+
+
+def test_repeat_negative_is_a_value_error():
+    raises_like(lambda: np.repeat(np.arange(3), -1), lambda: call_repeat(np.arange(3), -1))
+
+
+@given(arrays(dtypes=[np.float64, np.int64]), st.data())
+def test_array_equal_matches_numpy(a, data):
+    b = data.draw(st.one_of(st.just(a.copy()), hnp.arrays(a.dtype, st.integers(0, 3)), hnp.arrays(np.float64, a.shape)))
+    got = call_array_equal(a, b)
+    assert got == (np.array_equal(a, b), np.array_equal(a, b, equal_nan=True))
+
+
+def test_array_equal_of_other_shapes_and_dimensions():
+    pairs = [
+        (np.zeros(3), np.zeros((3, 1))),
+        (np.zeros((2, 3)), np.zeros((3, 2))),
+        (np.zeros((2, 3)), np.zeros((2, 3))),
+        (np.array([np.nan, 1.0]), np.array([np.nan, 1.0])),
+        (np.array([True, False]), np.array([1, 0])),
+    ]
+    for a, b in pairs:
+        assert call_array_equal(a, b) == (np.array_equal(a, b), np.array_equal(a, b, equal_nan=True))
+
+
 # ---------------------------------------------------------------------------------------------
 # clip, isclose, allclose
 
@@ -899,15 +947,6 @@ def test_strided_reversed_and_read_only_arrays(a):
     m = np.asfortranarray(np.arange(12.0).reshape(3, 4))
     for got, want in zip(call_tri(m, 1), (np.triu(m), np.tril(m), np.triu(m, 1), np.tril(m, 1))):
         same_array(got, want)
-
-
-ND = st.sampled_from([np.float64, np.int64, np.int32]).flatmap(
-    lambda dt: hnp.arrays(
-        dt,
-        hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=5),
-        elements=st.integers(-20, 20).map(float) if np.dtype(dt).kind == "f" else st.integers(-20, 20),
-    )
-)
 
 
 @given(ND, st.integers(-10, 10))

@@ -1109,6 +1109,35 @@ def nonzero(a):
     return (flatnonzero(a),)
 
 
+@jit
+def repeat(a, repeats):
+    """an array of any number of dimensions, flattened, and an int repeats (axis= and an array
+    of repeats are not supported)."""
+    v = a.ravel()
+    n = len(v)
+    out = np.empty(n * repeats, dtype=a.dtype)
+    k = 0
+    for i in range(n):
+        x = v[i]
+        for _j in range(repeats):
+            out[k] = x
+            k += 1
+    return out
+
+
+@jit
+def array_equal(a1, a2, equal_nan=False):
+    """two arrays: True when their shapes and elements are equal."""
+    if a1.ndim != a2.ndim:
+        return False
+    for i in range(a1.ndim):
+        if a1.shape[i] != a2.shape[i]:
+            return False
+    if equal_nan:
+        return all((a1 == a2) | (np.isnan(a1 * 1.0) & np.isnan(a2 * 1.0)))
+    return all(a1 == a2)
+
+
 IMPLEMENTATIONS = {
     np.histogram: histogram,
     np.linspace: linspace,
@@ -1155,6 +1184,8 @@ IMPLEMENTATIONS = {
     np.hstack: hstack,
     np.meshgrid: meshgrid,
     np.nonzero: nonzero,
+    np.repeat: repeat,
+    np.array_equal: array_equal,
 }
 
 # id(NumPy function) -> (the function, its implementation): looked up by identity, since a
