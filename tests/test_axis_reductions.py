@@ -39,7 +39,35 @@ def mean_last(a):
     return np.mean(a, -1)
 
 
-FUNCS = [sum0, sum_last, mean1, max0, min_last, mean_last]
+def prod0(a):
+    return a.prod(axis=0)
+
+
+def any_last(a):
+    return np.any(a, axis=-1)
+
+
+def all0(a):
+    return a.all(0)
+
+
+def argmin1(a):
+    return np.argmin(a, axis=1)
+
+
+def argmax0(a):
+    return a.argmax(axis=0)
+
+
+def var_last(a):
+    return a.var(axis=-1)
+
+
+def std0(a):
+    return np.std(a, 0)
+
+
+FUNCS = [sum0, sum_last, mean1, max0, min_last, mean_last, prod0, any_last, all0, argmin1, argmax0, var_last, std0]
 JIT = {f.__name__: njit(f) for f in FUNCS}
 
 
@@ -61,15 +89,65 @@ def test_axis_reductions_equal_numpy(f, dtype, data):
     )
     if data.draw(st.booleans()):
         a = a[..., ::-1]  # a strided view
-    expected = f(a)
+    if f in (prod0,):
+        a = small_factors(a)
+    with np.errstate(all="ignore"):
+        expected = f(a)
     got = JIT[f.__name__](a)
     assert got.dtype == expected.dtype, f"{f.__name__}({a.dtype}): {got.dtype} vs {expected.dtype}"
     assert got.shape == expected.shape
     if expected.dtype.kind == "f":
         # NumPy sums pairwise (float32 in float32); here in order, in float64.
-        np.testing.assert_allclose(got, expected, rtol=1e-5 if expected.dtype == np.float32 else 1e-12)
+        rtol = 1e-5 if expected.dtype == np.float32 else 1e-9
+        np.testing.assert_allclose(got, expected, rtol=rtol, atol=1e-6 * float(np.abs(a).max()), equal_nan=True)
     else:
         np.testing.assert_array_equal(got, expected)
+
+
+def small_factors(a):
+    """`a` with values whose products fit: integers wrap in int64 in both, and a float32
+    product is computed here in float64 (documented), so it does not overflow where NumPy's does."""
+    if a.dtype.kind in "iu":
+        return a % 7
+    if a.dtype.kind == "f":
+        return (a / max(1.0, float(np.abs(a).max())) * 3).astype(a.dtype)
+    return a
+
+
+def whole(a):
+    return a.prod(), np.any(a), a.all(), np.argmin(a), a.argmax(), a.var(), np.std(a)
+
+
+JIT["whole"] = njit(whole)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(DTYPES), st.data())
+def test_whole_array_reductions_equal_numpy(dtype, data):
+    a = data.draw(
+        hnp.arrays(dtype, hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4), elements=elements(dtype))
+    )
+    if data.draw(st.booleans()):
+        a = a[..., ::-1]
+    a = small_factors(a)
+    with np.errstate(all="ignore"):
+        expected = whole(a)
+    got = JIT["whole"](a)
+    for name, g, w in zip(["prod", "any", "all", "argmin", "argmax", "var", "std"], got, expected):
+        if isinstance(w, np.floating):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6 * float(np.abs(a).max()), err_msg=name)
+        else:
+            assert g == w, (name, g, w)
+
+
+def with_nan(a):
+    return a.argmin(), np.argmax(a), np.argmin(a, axis=0), a.any(), np.all(a)
+
+
+def test_argmin_and_argmax_find_the_first_nan_as_numpy():
+    a = np.array([[3.0, np.nan, 1.0], [np.nan, -1.0, 0.0]])
+    for g, w in zip(njit(with_nan)(a), with_nan(a)):
+        np.testing.assert_array_equal(g, w)
 
 
 def test_one_dimensional_and_empty_axes():
@@ -80,6 +158,10 @@ def test_one_dimensional_and_empty_axes():
     np.testing.assert_array_equal(JIT["sum0"](empty_rows), empty_rows.sum(axis=0))
     with pytest.raises(ValueError, match="zero-size array to reduction operation maximum"):
         JIT["max0"](empty_rows)
+    with pytest.raises(ValueError, match="attempt to get argmax of an empty sequence"):
+        JIT["argmax0"](empty_rows)
+    with pytest.raises(ValueError, match="attempt to get argmin of an empty sequence"):
+        JIT["whole"](np.zeros(0))
 
 
 def sum_axis2(a):

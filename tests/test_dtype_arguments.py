@@ -76,3 +76,36 @@ def test_bad_dtype_arguments():
         njit(twice)(2)
     with pytest.raises(CompileError, match="'x' holds float64, which has no .dtype"):
         njit(of_a_number)(1.5)
+
+
+def by_string(n):
+    return (
+        np.zeros(n, dtype="float32"),
+        np.ones((n, 2), "i4"),
+        np.arange(n, dtype=np.dtype("uint8")),
+        np.full(n, 3, "<f8"),
+        np.zeros(n, "?"),
+        np.zeros(n, "int16").astype("u2"),
+    )
+
+
+def test_dtype_named_by_a_string_as_numpy_names_it():
+    got, want = njit(by_string)(3), by_string(3)
+    for g, w in zip(got, want):
+        same(w, g)
+
+
+def complex_string(n):
+    return np.zeros(n, dtype="complex128")
+
+
+def string_value(n):
+    s = "text"
+    return n
+
+
+def test_strings_other_than_compiled_dtypes_are_compile_errors():
+    with pytest.raises(CompileError, match="'complex128' is not a dtype compiled code has"):
+        njit(complex_string)(2)
+    with pytest.raises(CompileError, match="string literal"):
+        njit(string_value)(2)

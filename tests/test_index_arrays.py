@@ -183,14 +183,45 @@ def float_index(a, f):
     return a[f]
 
 
-def aug(a, m):
-    a[m] += 1.0
+def mask_aug(a, m, v):
+    a[m] += v
+    a[a > 50] *= 2
+    return a
+
+
+def index_aug(a, idx, v):
+    a[idx] -= v
+    return a
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(dtypes=["int16", "int64", "float32", "float64"]), st.data())
+def test_augmented_assignment_through_a_mask_equals_numpy(a, data):
+    if not a.flags.writeable:
+        a = a.copy()
+    m = data.draw(hnp.arrays(bool, a.shape))
+    v = data.draw(st.integers(0, 40))
+    want, got = a.copy(), a.copy()
+    mask_aug(want, m, v)
+    njit(mask_aug)(got, m, v)
+    same(want, got)
+
+
+def test_augmented_assignment_through_integer_indices_equals_numpy():
+    # A repeated position: NumPy gathers, operates and stores back, so it is decremented once.
+    for a, idx, v in [
+        (np.arange(6.0), np.array([1, 1, -1]), 2.5),
+        (np.arange(12).reshape(4, 3), np.array([3, 0]), np.array([1, 2, 3])),
+        (np.arange(5), np.array([0, 4]), np.array([7, 8])),
+    ]:
+        want, got = a.copy(), a.copy()
+        index_aug(want, idx, v)
+        njit(index_aug)(got, idx, v)
+        same(want, got)
 
 
 def test_unsupported_forms_are_compile_errors():
     with pytest.raises(CompileError, match="integer"):
         njit(float_index)(np.zeros(3), np.zeros(2))
-    with pytest.raises(CompileError, match="not compiled yet"):
-        njit(aug)(np.zeros(3), np.zeros(3, bool))
     with pytest.raises(CompileError, match="mask of 1 axes"):
         njit(masked)(np.zeros((3, 2)), np.zeros(3, bool))

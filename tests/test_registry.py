@@ -150,8 +150,10 @@ def _numpy_case(name, kind):
         src, args = f"def f(x):\n    return np.{name}({arg})\n", (0.7,)
     elif kind == "scalar":
         src, args = f"def f(x):\n    return np.{name}(x)\n", (0.7,)
-    elif kind == "reduce" or kind == "array" and name != "reshape":
+    elif kind == "reduce" or kind == "array" and name not in ("reshape", "expand_dims"):
         src, args = f"def f(a):\n    return np.{name}(a)\n", (a,)
+    elif kind == "array" and name == "expand_dims":
+        src, args = "def f(a):\n    return np.expand_dims(a, 1)\n", (a,)
     elif kind == "array":
         src, args = f"def f(a):\n    return np.{name}(a, (3, 2))\n", (a,)
     elif kind == "operator" and name in ("negative", "positive", "invert"):
@@ -289,6 +291,14 @@ def _arange(stop):
     return np.arange(0.0, stop)
 
 
+def _argmin_of(a):
+    return a.argmin()
+
+
+def _argmax_of(a):
+    return np.argmax(a)
+
+
 def _reshape_twice_unknown(a):
     return a.reshape(-1, -1)
 
@@ -324,6 +334,8 @@ STATUS_CASES = {
     "NegativeDimensions": (_zeros, -1),
     "ArangeLength": (_arange, float("nan")),
     "ReshapeUnknown": (_reshape_twice_unknown, np.zeros(4)),
+    "EmptyArgmin": (_argmin_of, np.zeros(0)),
+    "EmptyArgmax": (_argmax_of, np.zeros(0)),
 }
 # Failures CPython or NumPy do not have, or cannot be made to happen here: compiled code's own
 # message (a float too large for int64, int ** negative int typed as int, a negative base to a

@@ -246,3 +246,14 @@ def test_bad_calls_are_compile_errors_naming_the_construct():
         njit(axes_not_literal)(np.zeros((2, 2)), 1)
     with pytest.raises(TypeError, match="must be an array"):
         njit(reshape_of_number)(1.5)
+
+
+def expand(a):
+    return np.expand_dims(a, 0), np.expand_dims(a, 1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(arrays())
+def test_expand_dims_equals_numpy(a):
+    for got, want in zip(njit(expand)(a), expand(a)):
+        same(want, got)

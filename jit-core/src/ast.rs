@@ -106,6 +106,8 @@ pub enum ExprKind {
     Float(f64),
     Bool(bool),
     None,
+    /// A string literal: compiled only where a dtype is named (`dtype='float32'`).
+    Str(String),
     Name(String),
     /// `value.attr` (only a module's attribute is compiled; `lower` checks that).
     Attribute {

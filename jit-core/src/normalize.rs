@@ -63,6 +63,7 @@ enum Tag {
     Subscript = 32,
     Slice = 33,
     UInt = 34,
+    Str = 35,
     /// A local or parameter in the code form, by its index of first appearance.
     Local = b'L',
     /// A name that is not local, as written (a global, a module's attribute).
@@ -208,6 +209,10 @@ impl Writer {
                 self.byte(*b as u8);
             }
             ExprKind::None => self.tag(Tag::NoneLit),
+            ExprKind::Str(s) => {
+                self.tag(Tag::Str);
+                self.str(s);
+            }
             ExprKind::Name(n) => self.name(n),
             ExprKind::Attribute { value, attr } => {
                 self.tag(Tag::Attribute);

@@ -277,7 +277,7 @@ impl Converter {
                 py::Constant::Float(f) => ExprKind::Float(f),
                 py::Constant::Bool(b) => ExprKind::Bool(b),
                 py::Constant::None => ExprKind::None,
-                py::Constant::Str(_) => return Err(CompileError::unsupported("string literal", span)),
+                py::Constant::Str(s) => ExprKind::Str(s.to_string()),
                 py::Constant::Bytes(_) => return Err(CompileError::unsupported("bytes literal", span)),
                 py::Constant::Complex { .. } => return Err(CompileError::unsupported("complex literal", span)),
                 py::Constant::Ellipsis => return Err(CompileError::unsupported("Ellipsis", span)),

@@ -93,13 +93,20 @@ impl Intrinsic {
 // ---------------------------------------------------------------------------------------------
 // NumPy functions, array attributes and methods
 
-/// Reductions over a whole array (`axis=` is not compiled).
+/// Reductions over a whole array or along one axis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Reduction {
     Sum,
     Min,
     Max,
     Mean,
+    Prod,
+    Any,
+    All,
+    Argmin,
+    Argmax,
+    Var,
+    Std,
 }
 
 /// NumPy's element functions (ufuncs and `np.where`), compiled on numbers and on arrays
@@ -195,6 +202,7 @@ pub enum ArrayFn {
     Ravel,
     Transpose,
     Copy,
+    ExpandDims,
 }
 
 /// The NumPy functions that make a new array.
@@ -235,13 +243,20 @@ const WHERE: Arity = Arity::new(3, 3, "three arguments (np.where with one argume
 
 /// The NumPy functions compiled code may call. The order matters where two names are one
 /// function object (`np.absolute is np.abs`): the Python side names the object by the first.
-pub static NUMPY_FUNCTIONS: [NumpyRow; 93] = [
+pub static NUMPY_FUNCTIONS: [NumpyRow; 101] = [
     np_row("sum", NumpyFn::Reduce(Reduction::Sum), REDUCE),
     np_row("min", NumpyFn::Reduce(Reduction::Min), REDUCE),
     np_row("max", NumpyFn::Reduce(Reduction::Max), REDUCE),
     np_row("mean", NumpyFn::Reduce(Reduction::Mean), REDUCE),
     np_row("amin", NumpyFn::Reduce(Reduction::Min), REDUCE),
     np_row("amax", NumpyFn::Reduce(Reduction::Max), REDUCE),
+    np_row("prod", NumpyFn::Reduce(Reduction::Prod), REDUCE),
+    np_row("any", NumpyFn::Reduce(Reduction::Any), REDUCE),
+    np_row("all", NumpyFn::Reduce(Reduction::All), REDUCE),
+    np_row("argmin", NumpyFn::Reduce(Reduction::Argmin), REDUCE),
+    np_row("argmax", NumpyFn::Reduce(Reduction::Argmax), REDUCE),
+    np_row("var", NumpyFn::Reduce(Reduction::Var), REDUCE),
+    np_row("std", NumpyFn::Reduce(Reduction::Std), REDUCE),
     np_row("sqrt", NumpyFn::Scalar(NpFn::Sqrt), SCALAR),
     np_row("exp", NumpyFn::Scalar(NpFn::Exp), SCALAR),
     np_row("log", NumpyFn::Scalar(NpFn::Log), SCALAR),
@@ -290,6 +305,7 @@ pub static NUMPY_FUNCTIONS: [NumpyRow; 93] = [
     np_row("ravel", NumpyFn::Array(ArrayFn::Ravel), Arity::new(1, 1, "one array")),
     np_row("transpose", NumpyFn::Array(ArrayFn::Transpose), Arity::new(1, 2, "an array and optional axes")),
     np_row("copy", NumpyFn::Array(ArrayFn::Copy), Arity::new(1, 1, "one array")),
+    np_row("expand_dims", NumpyFn::Array(ArrayFn::ExpandDims), Arity::new(2, 2, "an array and an axis")),
     np_row("exp2", NumpyFn::Scalar(NpFn::Exp2), SCALAR),
     np_row("cbrt", NumpyFn::Scalar(NpFn::Cbrt), SCALAR),
     np_row("arcsinh", NumpyFn::Scalar(NpFn::Arcsinh), SCALAR),
@@ -410,11 +426,18 @@ pub enum ArrayMethod {
 }
 
 /// The array methods compiled code may call.
-pub static ARRAY_METHODS: [(&str, ArrayMethod); 10] = [
+pub static ARRAY_METHODS: [(&str, ArrayMethod); 17] = [
     ("sum", ArrayMethod::Reduce(Reduction::Sum)),
     ("min", ArrayMethod::Reduce(Reduction::Min)),
     ("max", ArrayMethod::Reduce(Reduction::Max)),
     ("mean", ArrayMethod::Reduce(Reduction::Mean)),
+    ("prod", ArrayMethod::Reduce(Reduction::Prod)),
+    ("any", ArrayMethod::Reduce(Reduction::Any)),
+    ("all", ArrayMethod::Reduce(Reduction::All)),
+    ("argmin", ArrayMethod::Reduce(Reduction::Argmin)),
+    ("argmax", ArrayMethod::Reduce(Reduction::Argmax)),
+    ("var", ArrayMethod::Reduce(Reduction::Var)),
+    ("std", ArrayMethod::Reduce(Reduction::Std)),
     ("copy", ArrayMethod::Array(ArrayFn::Copy)),
     ("reshape", ArrayMethod::Array(ArrayFn::Reshape)),
     ("ravel", ArrayMethod::Array(ArrayFn::Ravel)),
@@ -690,6 +713,8 @@ statuses! {
         ValueError,
         "cannot assign the value array: its length is neither 1 nor the number of elements selected"
     ),
+    EmptyArgmin = 37 => (ValueError, "attempt to get argmin of an empty sequence"),
+    EmptyArgmax = 38 => (ValueError, "attempt to get argmax of an empty sequence"),
 }
 
 impl Status {

@@ -144,6 +144,21 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.write_view(view, view_t, &leaves, Tree::Aug { op, dtype: result.dtype, value });
     }
 
+    /// `array[index] op= value` with an index array: NumPy's `array[index] = array[index] op
+    /// value`: the selected elements gathered into a new array, `op value` applied to it in
+    /// place, and stored back (with an integer index repeating a position, the last store wins).
+    pub(super) fn fancy_aug(&mut self, array: &hir::Expr, index: &hir::Expr, op: BinOp, value: &hir::Expr) {
+        let (Type::Array(at), Type::Array(it)) = (self.ty(array), self.ty(index)) else { unreachable!("inference checked") };
+        let gathered_t = crate::infer::fancy_index_type(at, it, index.span).expect("inference checked the index");
+        let gathered = self.fancy_load(array, index, gathered_t);
+        let mut leaves = vec![(TARGET_LEAF, Leaf::Array(gathered, gathered_t))];
+        self.eval_leaves(value, &mut leaves);
+        let Type::Array(result) = self.aug_type(value) else { unreachable!("an array's augmented assignment is an array") };
+        self.write_view(gathered, gathered_t, &leaves, Tree::Aug { op, dtype: result.dtype, value });
+        self.fancy_store_from(array, index, gathered, &Type::Array(gathered_t), true);
+        self.decref(gathered, &Type::Array(gathered_t));
+    }
+
     /// The view `array[index]` an assignment writes into, and its type.
     fn target_view(&mut self, array: &hir::Expr, index: &hir::Expr) -> (BasicValueEnum<'ctx>, ArrayType) {
         let Type::Array(a) = self.ty(array) else { unreachable!("inference allows arrays only") };

@@ -62,6 +62,19 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// `array[index] = v` with an array `index`: `v` (of type `vt`: a number, or a 1-D array of
     /// the selected elements' number, or of length 1) stored into each selected element.
     pub(super) fn fancy_store(&mut self, array: &hir::Expr, index: &hir::Expr, v: BasicValueEnum<'ctx>, vt: &Type) {
+        self.fancy_store_from(array, index, v, vt, false)
+    }
+
+    /// [`FnGen::fancy_store`]; `fresh`: `v` is an array compiled code just made (nothing else
+    /// reads or writes it), C-contiguous, of the selected elements' shape.
+    pub(super) fn fancy_store_from(
+        &mut self,
+        array: &hir::Expr,
+        index: &hir::Expr,
+        v: BasicValueEnum<'ctx>,
+        vt: &Type,
+        fresh: bool,
+    ) {
         let (Type::Array(at), Type::Array(it)) = (self.ty(array), self.ty(index)) else { unreachable!("inference checked") };
         let a = self.expr(array).into_struct_value();
         let ix = self.expr(index).into_struct_value();
@@ -81,7 +94,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let (a, ix) = (self.parts(a, at), self.parts(ix, it));
         // The value: a number, or a 1-D array's data, stride and length.
         let source = match vt {
-            Type::Array(vt) if vt.dtype == at.dtype && it.dtype != Dtype::Bool => {
+            Type::Array(vt) if vt.dtype == at.dtype && it.dtype != Dtype::Bool && !fresh => {
                 let copy = self.copy_c(v.into_struct_value(), vt, ArrayType { layout: Layout::C, readonly: false, ..*vt });
                 Some((self.parts(copy.into_struct_value(), ArrayType { layout: Layout::C, readonly: false, ..*vt }), *vt))
             }
@@ -95,10 +108,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             match &source {
                 None => (v, vt.clone()),
                 Some((p, t)) => {
+                    // The value's elements in order: a 1-D array by its stride, a C-contiguous
+                    // one (a copy, or a fresh array) by its item size.
                     let k = fn_gen.b().build_load(fn_gen.ctx().i64_type(), j, "k").u().into_int_value();
                     let k1 = fn_gen.b().build_int_add(k, step, "k1").u();
                     fn_gen.b().build_store(j, k1).u();
-                    let x = fn_gen.load_element(fn_gen.address(p.data, &[k], &p.strides), t.dtype);
+                    let stride = *p.strides.last().expect("an array value has an axis");
+                    let x = fn_gen.load_element(fn_gen.address(p.data, &[k], &[stride]), t.dtype);
                     (x, t.dtype.element().carrier())
                 }
             }
@@ -120,11 +136,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             return;
         }
         let n = ix.t.ndim as usize;
+        let shape: Vec<IntValue<'ctx>> = ix.shape.iter().chain(&a.shape[1..]).copied().collect();
         let step = match &source {
-            Some((p, _)) => self.value_length_step(p.shape[0], ix.shape[0]),
+            Some((p, _)) => {
+                let (length, count) = (self.product(&p.shape), self.product(&shape));
+                self.value_length_step(length, count)
+            }
             None => self.i64(0),
         };
-        let shape: Vec<IntValue<'ctx>> = ix.shape.iter().chain(&a.shape[1..]).copied().collect();
         self.loop_nest(&shape, &mut |fn_gen, idx| {
             let at0 = fn_gen.position_at(&ix, &idx[..n], a.shape[0]);
             let pos: Vec<IntValue<'ctx>> = std::iter::once(at0).chain(idx[n..].iter().copied()).collect();
@@ -132,6 +151,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             let ptr = fn_gen.address(a.data, &pos, &a.strides);
             fn_gen.store_element(ptr, at, x, &t);
         });
+    }
+
+    fn product(&self, dims: &[IntValue<'ctx>]) -> IntValue<'ctx> {
+        dims.iter().fold(self.i64(1), |n, d| self.b().build_int_mul(n, *d, "n").u())
     }
 
     /// How far to move in a value array per selected element: 1 when its `length` is the

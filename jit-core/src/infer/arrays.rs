@@ -290,14 +290,17 @@ impl InferCx<'_> {
     pub(super) fn reduce(&mut self, f: hir::Reduction, value: &hir::Expr, axis: Option<i64>, span: Span) -> Result<Type> {
         Ok(match self.expr(value)? {
             Type::Array(a) => {
+                use hir::Reduction as R;
                 let scalar = match f {
-                    hir::Reduction::Sum => match a.dtype {
+                    R::Sum | R::Prod => match a.dtype {
                         d if d.is_float() => Type::Float64,
                         Dtype::UInt64 => Type::UInt64,
                         _ => Type::Int64,
                     },
-                    hir::Reduction::Min | hir::Reduction::Max => a.dtype.element(),
-                    hir::Reduction::Mean => Type::Float64,
+                    R::Min | R::Max => a.dtype.element(),
+                    R::Mean | R::Var | R::Std => Type::Float64,
+                    R::Any | R::All => Type::Bool,
+                    R::Argmin | R::Argmax => Type::Int64,
                 };
                 let Some(k) = axis else { return Ok(scalar) };
                 let n = a.ndim as i64;
@@ -313,12 +316,14 @@ impl InferCx<'_> {
                     return Ok(scalar);
                 }
                 let dtype = match scalar {
-                    // NumPy's dtypes: min and max keep the array's; a float32 array's sum and
-                    // mean stay float32 (computed here in float64, rounded once); an unsigned
-                    // array sums to uint64.
-                    _ if matches!(f, hir::Reduction::Min | hir::Reduction::Max) => a.dtype,
+                    // NumPy's dtypes: min and max keep the array's; any and all are bool, argmin
+                    // and argmax int64; a float32 array's sum, product, mean, var and std stay
+                    // float32 (computed here in float64, rounded once); an unsigned array sums
+                    // and multiplies to uint64.
+                    _ if matches!(f, R::Min | R::Max) => a.dtype,
+                    _ if matches!(f, R::Any | R::All | R::Argmin | R::Argmax) => Dtype::of_scalar(&scalar),
                     _ if a.dtype == Dtype::Float32 => Dtype::Float32,
-                    _ if f == hir::Reduction::Sum && a.dtype.row().kind == b'u' => Dtype::UInt64,
+                    _ if matches!(f, R::Sum | R::Prod) && a.dtype.row().kind == b'u' => Dtype::UInt64,
                     t => Dtype::of_scalar(&t),
                 };
                 Type::Array(ArrayType { dtype, ndim: a.ndim - 1, layout: Layout::C, readonly: false })

@@ -13,7 +13,7 @@ use crate::hir::{self, ExprId, ExprKind as H, FuncId, Intrinsic, MathFn, StmtKin
 use crate::types::Type;
 
 mod arrays;
-pub(crate) use arrays::normalized_axes;
+pub(crate) use arrays::{fancy_index_type, normalized_axes};
 mod ops;
 mod ufuncs;
 
@@ -394,12 +394,14 @@ impl<'a> InferCx<'a> {
                     H::Tuple(_) | H::Slice { .. } => Type::Unknown, // written out: typed item by item
                     _ => self.expr(index)?,
                 };
-                if it.array().is_some() {
-                    return Err(CompileError::unsupported_because(
-                        "augmented assignment through an index array",
-                        "`a[mask] op= v` and `a[idx] op= v` are not compiled yet; write `a[mask] = a[mask] op v`",
-                        s.span,
-                    ));
+                if let Some(ix) = it.array() {
+                    // `a[ix] = a[ix] op v`: the gathered elements' array, operated on in place.
+                    self.specs[self.current].allocates = true;
+                    let gathered = arrays::fancy_index_type(a, ix, index.span)?;
+                    let t = self.binary(*op, &Type::Array(gathered), value, s.span)?;
+                    ops::check_same_kind(*op, &t, gathered, s.span)?;
+                    self.specs[self.current].aug_types.insert(value.id, t);
+                    return Ok(());
                 }
                 if arrays::is_view(&a, index, &it) {
                     self.specs[self.current].allocates = true; // an overlapping value's snapshot

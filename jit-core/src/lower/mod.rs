@@ -561,6 +561,13 @@ impl<'a> Lowerer<'a> {
             A::Float(f) => H::Float(*f),
             A::Bool(b) => H::Bool(*b),
             A::None => H::None,
+            A::Str(_) => {
+                return Err(CompileError::unsupported_because(
+                    "string literal",
+                    "a string is compiled only as a dtype (dtype='float32')",
+                    span,
+                ))
+            }
             A::Name(n) => match self.by_name.get(n) {
                 Some(&id) => H::Local { id, check_bound: false },
                 None => return self.global_value(n, span),

@@ -53,7 +53,7 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                 args.iter().for_each(|v| walk_expr(v, visit));
                 keywords.iter().for_each(|k| walk_expr(&k.value, visit))
             }
-            A::Int(_) | A::UInt(_) | A::Float(_) | A::Bool(_) | A::None => {}
+            A::Int(_) | A::UInt(_) | A::Float(_) | A::Bool(_) | A::None | A::Str(_) => {}
         }
     }
     fn walk_target(t: &ast::Target, visit: &mut dyn FnMut(&str)) {

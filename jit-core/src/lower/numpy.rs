@@ -98,6 +98,24 @@ impl Lowerer<'_> {
             }
             _ => {}
         }
+        if let A::Str(s) = &e.kind {
+            // NumPy's names of the compiled dtypes ('float32', 'int64', 'bool') and their
+            // one-letter codes with a size ('f8', 'i4', 'u1'); '<'/'=' byte orders are the host's.
+            let name = s.trim_start_matches(['<', '=', '|']);
+            return Dtype::from_name(name)
+                .or_else(|| Dtype::from_numpy_attr(name))
+                .or_else(|| dtype_code(name))
+                .map(hir::DtypeArg::Named)
+                .ok_or_else(|| {
+                    CompileError::unsupported_because(
+                        "dtype",
+                        format!(
+                            "'{s}' is not a dtype compiled code has (bool, int8 ... int64, uint8 ... uint64, float32, float64)"
+                        ),
+                        e.span,
+                    )
+                });
+        }
         let v = match &e.kind {
             A::Name(n) if !self.by_name.contains_key(n) => self.global(n).clone(),
             A::Attribute { value, attr } => match &value.kind {
@@ -114,7 +132,7 @@ impl Lowerer<'_> {
         d.map(hir::DtypeArg::Named).ok_or_else(|| {
             CompileError::unsupported_because(
                 "dtype",
-                "a dtype must name a NumPy scalar type (np.float64, np.float32, np.int64, np.int32, np.bool_, ...), float, int, bool, np.dtype(...) of one, or an array variable's .dtype (a string is not compiled yet)",
+                "a dtype must name a NumPy scalar type (np.float64, np.float32, np.int64, np.int32, np.bool_, ...), float, int, bool, a string naming one ('float32', 'f4'), np.dtype(...) of one, or an array variable's .dtype",
                 e.span,
             )
         })
@@ -224,6 +242,27 @@ impl Lowerer<'_> {
                 self.allocates = true;
                 H::Reshape { value: Box::new(array_e), shape: Box::new(shape) }
             }
+            ArrayMethod::Array(ArrayFn::ExpandDims) => {
+                // `a[:, ..., :, None]`: a view with a new axis of size 1 at `axis`.
+                let axis = match rest[..] {
+                    [e] => match &e.kind {
+                        A::Int(k) => *k,
+                        _ => {
+                            return Err(CompileError::unsupported_because(
+                                "axis",
+                                "np.expand_dims() takes an axis that is a non-negative integer literal here",
+                                e.span,
+                            ))
+                        }
+                    },
+                    _ => return Err(wrong(format!("takes an array and an axis, {} arguments given", args.len()))),
+                };
+                let mut items: Vec<hir::Expr> =
+                    (0..axis).map(|_| self.mk(H::Slice { lower: None, upper: None, step: None }, span)).collect();
+                items.push(self.mk(H::None, span));
+                let index = self.mk(H::Tuple(items), span);
+                H::Subscript { value: Box::new(array_e), index: Box::new(index) }
+            }
             ArrayMethod::Array(ArrayFn::Transpose) => {
                 let literal = |e: &ast::Expr| -> Option<i64> {
                     match &e.kind {
@@ -301,4 +340,15 @@ impl Lowerer<'_> {
             O::Unary(op) => H::Unary { op, operand: next() },
         })
     }
+}
+
+/// The dtype of a NumPy type code with a size: `'f8'`, `'i4'`, `'u1'`, `'b1'`, `'?'`.
+fn dtype_code(code: &str) -> Option<crate::types::Dtype> {
+    use crate::types::Dtype;
+    if code == "?" {
+        return Some(Dtype::Bool);
+    }
+    let (kind, size) = code.split_at_checked(1)?;
+    let size: u64 = size.parse().ok()?;
+    Dtype::from_kind_size(kind.as_bytes()[0], size)
 }
