@@ -1,6 +1,10 @@
 """NumPy functions compiled from stickyjit's library of jitted implementations
 (python/stickyjit/_numpy_lib/): each checked against NumPy itself on the same inputs, plus
-errors, the dependency on the bound NumPy function (no recompiles), and the on-disk cache."""
+errors, the dependency on the bound NumPy function (no recompiles), and the on-disk cache.
+
+np.argmin, argmax, any, all, prod, var and std began in the library and are now compiled by
+the compiler itself (which wins: _support._numpy_name); their tests here stay, as differential
+tests of those."""
 
 from __future__ import annotations
 

@@ -41,11 +41,7 @@ from .arrays import (
 from .base import linspace
 from .histogram import histogram
 from .reductions import (
-    all,
     allclose,
-    any,
-    argmax,
-    argmin,
     array_equal,
     clip,
     count_nonzero,
@@ -57,10 +53,7 @@ from .reductions import (
     nanmean,
     nanmin,
     nansum,
-    prod,
     ptp,
-    std,
-    var,
 )
 from .sorting import argsort, median, percentile, quantile, searchsorted, sort, unique
 
@@ -70,10 +63,6 @@ IMPLEMENTATIONS = {
     np.cumsum: cumsum,
     np.cumprod: cumprod,
     np.diff: diff,
-    np.argmin: argmin,
-    np.argmax: argmax,
-    np.any: any,
-    np.all: all,
     np.count_nonzero: count_nonzero,
     np.clip: clip,
     np.isclose: isclose,
@@ -89,9 +78,6 @@ IMPLEMENTATIONS = {
     np.searchsorted: searchsorted,
     np.median: median,
     np.bincount: bincount,
-    np.prod: prod,
-    np.var: var,
-    np.std: std,
     np.nansum: nansum,
     np.nanmean: nanmean,
     np.nanmin: nanmin,

@@ -1,4 +1,4 @@
-"""Reductions and accumulations: cumsum, argmin, any, prod, var, the nan* functions, isclose, dot, ..."""
+"""Reductions and accumulations: cumsum, count_nonzero, the nan* functions, isclose, dot, ..."""
 
 from __future__ import annotations
 
@@ -51,70 +51,6 @@ def _cumprod1(a):
 
 
 @jit
-def argmin(a):
-    """a non-empty array of any number of dimensions: the index into it flattened (axis= is not supported)."""
-    return _argmin1(a.ravel())
-
-
-@jit
-def _argmin1(a):
-    """a non-empty 1-D array (axis= is not supported)."""
-    n = _check_1d(a)
-    if n == 0:
-        _value_error()
-    k = 0
-    best = a[0]
-    if best == best:
-        for i in range(1, n):
-            x = a[i]
-            if x != x:
-                k = i
-                break
-            if x < best:
-                best = x
-                k = i
-    return k
-
-
-@jit
-def argmax(a):
-    """a non-empty array of any number of dimensions: the index into it flattened (axis= is not supported)."""
-    return _argmax1(a.ravel())
-
-
-@jit
-def _argmax1(a):
-    """a non-empty 1-D array (axis= is not supported)."""
-    n = _check_1d(a)
-    if n == 0:
-        _value_error()
-    k = 0
-    best = a[0]
-    if best == best:
-        for i in range(1, n):
-            x = a[i]
-            if x != x:
-                k = i
-                break
-            if x > best:
-                best = x
-                k = i
-    return k
-
-
-@jit
-def any(a):
-    """an array of any number of dimensions (axis= is not supported)."""
-    return (a != 0).sum() > 0
-
-
-@jit
-def all(a):
-    """an array of any number of dimensions (axis= is not supported)."""
-    return (a == 0).sum() == 0
-
-
-@jit
 def count_nonzero(a):
     """an array of any number of dimensions (axis= is not supported)."""
     return (a != 0).sum()
@@ -139,40 +75,7 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 @jit
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """arrays (broadcast together; at least one of a and b an array)."""
-    return all(isclose(a, b, rtol, atol, equal_nan))
-
-
-@jit
-def prod(a):
-    """an array of any number of dimensions (axis= and dtype= are not supported); multiplied in
-    order."""
-    return _prod1(a.ravel())
-
-
-@jit
-def _prod1(a):
-    """a 1-D array (axis= and dtype= are not supported); multiplied in order."""
-    n = _check_1d(a)
-    s = _acc(a, 1)[0]
-    for i in range(n):
-        s = s * a[i]
-    return s
-
-
-@jit
-def var(a):
-    """an array of any number of dimensions (ddof=0; axis= and dtype= are not supported)."""
-    n = a.size
-    if n == 0:
-        return math.nan
-    d = a - a.mean()
-    return (d * d).sum() / n
-
-
-@jit
-def std(a):
-    """an array of any number of dimensions (ddof=0; axis= and dtype= are not supported)."""
-    return math.sqrt(var(a))
+    return np.all(isclose(a, b, rtol, atol, equal_nan))
 
 
 @jit
@@ -291,5 +194,5 @@ def array_equal(a1, a2, equal_nan=False):
         if a1.shape[i] != a2.shape[i]:
             return False
     if equal_nan:
-        return all((a1 == a2) | (np.isnan(a1 * 1.0) & np.isnan(a2 * 1.0)))
-    return all(a1 == a2)
+        return np.all((a1 == a2) | (np.isnan(a1 * 1.0) & np.isnan(a2 * 1.0)))
+    return np.all(a1 == a2)
