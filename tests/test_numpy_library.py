@@ -927,7 +927,8 @@ def test_eye_identity_match_numpy(n, m, k):
 )
 def test_trace_triu_tril_match_numpy(a, k):
     for b in (a, a.T, a[::-1]):
-        want = np.trace(b)
+        with np.errstate(all="ignore"):
+            want = np.trace(b)
         got = call_trace(b)
         if b.dtype.kind == "f" and b.size:
             assert got == pytest.approx(float(want), rel=1e-12, nan_ok=True)
