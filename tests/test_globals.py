@@ -69,6 +69,7 @@ def test_global_members_are_the_categories_the_compiler_matches():
         "BUILTIN",
         "SELF",
         "JITTED",
+        "LIBRARY",
         "UNSUPPORTED",
         "UNSUPPORTED_FUNCTION",
         "UNDEFINED",

@@ -167,7 +167,14 @@ impl Compiler {
             .iter()
             .map(|m| jit_core::Unit { func: &m.parsed.ast, fp: &m.parsed.fingerprint, env: &m.env })
             .collect();
-        let unit_err = |(unit, e): (usize, jit_core::CompileError)| program.members[unit].parsed.error(py, &e);
+        let unit_err = |(unit, e): (usize, jit_core::CompileError)| {
+            let member = &program.members[unit];
+            let err = member.parsed.error(py, &e);
+            match &member.library {
+                Some(label) => crate::program::in_library(py, err, label),
+                None => err,
+            }
+        };
         let ret = self.declared_ret(kinds);
         let prepared = jit_core::prepare_program(&units, &types, ret, &self.options, capture).map_err(unit_err)?;
         let store = crate::disk::store_for(py, self.use_cache, capture);

@@ -27,6 +27,11 @@ pub fn note_definition() {
     DEFINITIONS.fetch_add(1, Ordering::Relaxed);
 }
 
+/// Numbers a jitted callee in the program being collected: `(name, dispatcher, bound)`, `bound`
+/// being what the name refers to (the dispatcher, or the NumPy function a library dispatcher
+/// implements), which the code then depends on.
+type Numbering<'a, 'py> = dyn FnMut(&str, &Bound<'py, PyAny>, &Bound<'py, PyAny>) -> u32 + 'a;
+
 /// What `_support.resolve_globals` found a global name bound to: the middle of each
 /// `(name, Global, payload)` it returns (payload in brackets). A value of another type (a string
 /// tag) is a `TypeError`, never a guess. Which values are frozen is not decided there but here
@@ -58,6 +63,11 @@ pub enum Global {
     /// A jitted function (its dispatcher).
     #[pyo3(name = "JITTED")]
     Jitted,
+    /// A NumPy function stickyjit implements as a jitted function of `stickyjit._numpy_lib`
+    /// (`(the NumPy function bound, the implementation's dispatcher)`): compiled as a call of the
+    /// dispatcher, the dependency recorded on the NumPy function (which stays bound).
+    #[pyo3(name = "LIBRARY")]
+    Library,
     /// Something the compiler cannot use (why, for the message).
     #[pyo3(name = "UNSUPPORTED")]
     Unsupported,
@@ -117,10 +127,14 @@ pub(crate) trait Jitted: pyo3::PyClass<Frozen = pyo3::pyclass::boolean_struct::T
 pub(crate) struct Member {
     pub parsed: Arc<Parsed>,
     pub env: Env,
+    /// For a library implementation of a NumPy function (reached through [`Global::Library`]),
+    /// the name the caller used (`np.histogram`), for its compile errors.
+    pub library: Option<String>,
 }
 
 /// A global binding compiled code depends on: `name` (or `module.attr`) in a function's
-/// globals referred to `expected`, a dispatcher, when the code was made.
+/// globals referred to `expected`, a dispatcher (or the NumPy function a library
+/// implementation stands for), when the code was made.
 pub(crate) struct Dep {
     globals: Py<PyDict>,
     name: String,
@@ -152,10 +166,36 @@ pub(crate) struct Program {
     pub deps: Vec<Dep>,
 }
 
+/// What a compile error inside a library implementation says first: the NumPy function the
+/// caller called and what the implementation accepts (the first paragraph of its docstring).
+fn library_label(name: &str, dispatcher: &Bound<'_, PyAny>) -> String {
+    let doc: Option<String> = dispatcher.getattr("__doc__").ok().and_then(|d| d.extract().ok());
+    let first = doc.as_deref().map(|d| {
+        let paragraph = d.trim().split("\n\n").next().unwrap_or("");
+        paragraph.split_whitespace().collect::<Vec<_>>().join(" ").trim_end_matches('.').to_string()
+    });
+    match first.filter(|f| !f.is_empty()) {
+        Some(first) => format!("{name}() is compiled from stickyjit's implementation, which supports: {first}"),
+        None => format!("{name}() is compiled from stickyjit's implementation"),
+    }
+}
+
+/// `err`, a compile error raised in a library implementation, with `label` ([`library_label`])
+/// before its message.
+pub(crate) fn in_library(py: Python<'_>, err: PyErr, label: &str) -> PyErr {
+    let value = err.value(py);
+    if let Ok(Some(msg)) = value.getattr("args").and_then(|a| a.get_item(0)).map(|m| m.extract::<String>().ok()) {
+        let _ = value.setattr("args", (format!("{label}. Here: {msg}"),));
+    }
+    err
+}
+
 /// The program rooted at `root` (whose Python object, for recognizing recursion, is `root_obj`);
 /// the jitted functions it calls are instances of `J`.
 pub(crate) fn collect<'py, J: Jitted>(py: Python<'py>, root: &Function, root_obj: &Bound<'py, PyAny>) -> PyResult<Program> {
     let mut objs: Vec<Bound<'py, PyAny>> = vec![root_obj.clone()];
+    // Parallel to `objs`: the caller's name of the NumPy function a library member implements.
+    let mut library: Vec<Option<String>> = vec![None];
     let mut members = Vec::new();
     let mut deps = Vec::new();
     let mut i = 0;
@@ -165,34 +205,44 @@ pub(crate) fn collect<'py, J: Jitted>(py: Python<'py>, root: &Function, root_obj
         let parsed = function.parsed(py)?;
         let globals = function.globals(py)?;
         let mut reached = Vec::new();
-        let env = resolve::<J>(py, function, &obj, &parsed, &mut |name: &str, callee: &Bound<'py, PyAny>| {
-            reached.push((name.to_string(), callee.clone()));
-            match objs.iter().position(|o| o.is(callee)) {
-                Some(k) => k as u32,
-                None => {
-                    objs.push(callee.clone());
-                    (objs.len() - 1) as u32
+        // The helpers a library implementation calls report their errors under its label too.
+        let here = library[i].clone();
+        let env = resolve::<J>(
+            py,
+            function,
+            &obj,
+            &parsed,
+            &mut |name: &str, callee: &Bound<'py, PyAny>, bound: &Bound<'py, PyAny>| {
+                reached.push((name.to_string(), bound.clone()));
+                match objs.iter().position(|o| o.is(callee)) {
+                    Some(k) => k as u32,
+                    None => {
+                        objs.push(callee.clone());
+                        library.push((!callee.is(bound)).then(|| library_label(name, callee)).or_else(|| here.clone()));
+                        (objs.len() - 1) as u32
+                    }
                 }
-            }
-        })?;
-        for (name, callee) in reached {
-            deps.push(Dep { globals: globals.clone().unbind(), name, expected: callee.unbind() });
+            },
+        )?;
+        for (name, bound) in reached {
+            deps.push(Dep { globals: globals.clone().unbind(), name, expected: bound.unbind() });
         }
-        members.push(Member { parsed, env });
+        members.push(Member { parsed, env, library: library[i].clone() });
         i += 1;
     }
     Ok(Program { members, deps })
 }
 
 /// What the globals `function` reads are bound to, and its parameters' defaults. A jitted
-/// function (itself, `slf_obj`, included) is numbered by `jitted(name, dispatcher)`, its index in
-/// the program being collected.
+/// function (itself, `slf_obj`, included) is numbered by `jitted(name, dispatcher, bound)`, its
+/// index in the program being collected; `bound` is what the name refers to (the dispatcher, or
+/// the NumPy function a library dispatcher implements), which the code then depends on.
 fn resolve<'py, J: Jitted>(
     py: Python<'py>,
     function: &Function,
     slf_obj: &Bound<'py, PyAny>,
     parsed: &Parsed,
-    jitted: &mut dyn FnMut(&str, &Bound<'py, PyAny>) -> u32,
+    jitted: &mut Numbering<'_, 'py>,
 ) -> PyResult<Env> {
     let names = jit_core::lower::global_names(&parsed.ast);
     let support = py.import("stickyjit._support")?;
@@ -213,17 +263,25 @@ fn resolve<'py, J: Jitted>(
             Global::NumpyDtype => GlobalValue::NumpyDtype(payload.extract()?),
             Global::Builtin => GlobalValue::Builtin(payload.extract()?),
             Global::SelfFunction => {
-                jitted(&name, slf_obj);
+                jitted(&name, slf_obj, slf_obj);
                 GlobalValue::SelfFunction
             }
             Global::Jitted if payload.is(slf_obj) => {
-                jitted(&name, slf_obj);
+                jitted(&name, slf_obj, slf_obj);
                 GlobalValue::SelfFunction
             }
             Global::Jitted => {
-                let unit = jitted(&name, &payload);
+                let unit = jitted(&name, &payload, &payload);
                 let qualname = payload.getattr("__qualname__").and_then(|q| q.extract()).unwrap_or_else(|_| name.clone());
                 GlobalValue::Jitted { name: qualname, unit }
+            }
+            Global::Library => {
+                let (bound, dispatcher): (Bound<'_, PyAny>, Bound<'_, PyAny>) = payload.extract()?;
+                if !dispatcher.is_instance(&py.get_type::<J>())? {
+                    return Err(pyo3::exceptions::PyTypeError::new_err("Global.LIBRARY needs a jitted implementation"));
+                }
+                let unit = jitted(&name, &dispatcher, &bound);
+                GlobalValue::Jitted { name: name.clone(), unit }
             }
             Global::Unsupported => GlobalValue::Unsupported { description: payload.extract()?, is_function: false },
             Global::UnsupportedFunction => GlobalValue::Unsupported { description: payload.extract()?, is_function: true },
@@ -235,19 +293,28 @@ fn resolve<'py, J: Jitted>(
     Ok(env)
 }
 
-/// Each parameter's default, when it is a number (`None`: no default, or not a number).
+/// Each parameter's default, when it is a number or a tuple of them (`None`: no default, or
+/// another value).
 fn defaults(py: Python<'_>, function: &Function) -> PyResult<Vec<Option<ConstValue>>> {
     let defaults = function.defaults(py)?;
     let n = function.param_names.len();
     let mut out = vec![None; n];
     for (i, d) in defaults.iter().enumerate() {
         let slot = n - defaults.len() + i;
-        // SAFETY: `d` is alive (held by `defaults`) and the GIL is held.
-        out[slot] = unsafe { classify_fast(d.as_ptr()) }.map(|(kind, s)| match kind {
-            Kind::Float64 => ConstValue::Float(abi::slot_float(s)),
-            Kind::Bool => ConstValue::Bool(abi::slot_bool(s)),
-            _ => ConstValue::Int(abi::slot_int(s)),
-        });
+        out[slot] = default_value(d);
     }
     Ok(out)
+}
+
+/// A default value as a constant: a number, or an exact tuple of numbers (nested too).
+fn default_value(d: &Bound<'_, PyAny>) -> Option<ConstValue> {
+    if let Ok(t) = d.cast_exact::<PyTuple>() {
+        return t.iter().map(|item| default_value(&item)).collect::<Option<Vec<_>>>().map(ConstValue::Tuple);
+    }
+    // SAFETY: `d` is alive (held by the caller) and the GIL is held.
+    unsafe { classify_fast(d.as_ptr()) }.map(|(kind, s)| match kind {
+        Kind::Float64 => ConstValue::Float(abi::slot_float(s)),
+        Kind::Bool => ConstValue::Bool(abi::slot_bool(s)),
+        _ => ConstValue::Int(abi::slot_int(s)),
+    })
 }

@@ -50,6 +50,7 @@ class Global:
     BUILTIN: Global
     SELF: Global
     JITTED: Global
+    LIBRARY: Global
     UNSUPPORTED: Global
     UNSUPPORTED_FUNCTION: Global
     UNDEFINED: Global

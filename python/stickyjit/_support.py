@@ -225,6 +225,7 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
     ``Global`` (``stickyjit._native``) says what the name is bound to, and the payload what the
     compiler needs of it: VALUE (the value: the compiler decides whether it is frozen into the
     code), MODULE, MATH, NUMPY, NUMPY_DTYPE, BUILTIN (a name), SELF, JITTED (the dispatcher),
+    LIBRARY ((the NUMPY function, its jitted implementation)),
     UNSUPPORTED, UNSUPPORTED_FUNCTION (why), UNDEFINED. A dotted name ``m.attr`` (an attribute
     of a global) is resolved when ``m`` is a module other than math, and left out otherwise.
     """
@@ -294,9 +295,23 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             out.append((name, Global.MATH, value.__name__))
         elif any(value is getattr(builtins, b) for b in _BUILTIN_NAMES):
             out.append((name, Global.BUILTIN, next(b for b in _BUILTIN_NAMES if value is getattr(builtins, b))))
+        elif (impl := _library(value)) is not None:
+            # A NumPy function stickyjit implements in the subset (_numpy_lib): the code calls
+            # the implementation and depends on `name` still being bound to `value`.
+            out.append((name, Global.LIBRARY, (value, impl)))
         else:
             out.append((name, Global.VALUE, value))
     return out
+
+
+def _library(value):
+    """The jitted implementation (``_numpy_lib``) of the NumPy function `value` is, or None.
+    The library is imported the first time a NumPy function is looked up in it."""
+    if sys.modules.get("numpy") is None or not callable(value):
+        return None
+    from . import _numpy_lib
+
+    return _numpy_lib.implementation(value)
 
 
 def classify_scalar(value):

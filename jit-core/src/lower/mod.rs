@@ -52,11 +52,13 @@ pub enum GlobalValue {
 }
 
 /// A constant default value of a parameter.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ConstValue {
     Int(i64),
     Float(f64),
     Bool(bool),
+    /// A tuple of these (`range=(nan, nan)`).
+    Tuple(Vec<ConstValue>),
 }
 
 /// Everything outside the syntax tree that lowering needs.
@@ -144,6 +146,17 @@ impl<'a> Lowerer<'a> {
         self.locals.push(hir::Local { name: name.to_string(), span, checked: false, index_temp: false });
         self.by_name.insert(name.to_string(), id);
         id
+    }
+
+    /// A parameter's default value as an expression.
+    fn const_value(&mut self, c: &ConstValue, span: Span) -> hir::Expr {
+        let kind = match c {
+            ConstValue::Int(v) => H::Int(*v),
+            ConstValue::Float(v) => H::Float(*v),
+            ConstValue::Bool(v) => H::Bool(*v),
+            ConstValue::Tuple(items) => H::Tuple(items.iter().map(|c| self.const_value(c, span)).collect()),
+        };
+        self.mk(kind, span)
     }
 
     /// A frozen tuple global as a tuple expression of constants.
@@ -758,10 +771,8 @@ impl<'a> Lowerer<'a> {
         for (i, b) in bound.into_iter().enumerate() {
             let e = match b {
                 Some(e) => e,
-                None => match callee_env.defaults.get(i).copied().flatten() {
-                    Some(ConstValue::Int(v)) => self.mk(H::Int(v), span),
-                    Some(ConstValue::Float(v)) => self.mk(H::Float(v), span),
-                    Some(ConstValue::Bool(v)) => self.mk(H::Bool(v), span),
+                None => match callee_env.defaults.get(i).cloned().flatten() {
+                    Some(c) => self.const_value(&c, span),
                     None => {
                         return Err(CompileError::typing(
                             "call with wrong arguments",

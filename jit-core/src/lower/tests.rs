@@ -43,3 +43,21 @@ fn call_to_another_unit_binds_keywords_and_its_defaults() {
     let (unit, e) = program("def g(b, c, d=5):\n    return b + nope\n").lower().unwrap_err();
     assert_eq!((unit, e.construct()), (1, "undefined name"));
 }
+
+#[test]
+fn a_tuple_default_becomes_a_tuple_of_constants() {
+    let caller = "def f(a):\n    return g(a)\n";
+    let tuple =
+        ConstValue::Tuple(vec![ConstValue::Float(0.5), ConstValue::Tuple(vec![ConstValue::Int(2), ConstValue::Bool(true)])]);
+    let funcs = TestProgram::new(&[caller, "def g(b, r=(0.5, (2, True))):\n    return r\n"])
+        .unwrap()
+        .defaults(1, &[None, Some(tuple)])
+        .lower()
+        .unwrap();
+    let hir::StmtKind::Return(Some(e)) = &funcs[0].body[0].kind else { panic!() };
+    let H::Call { func: 1, args } = &e.kind else { panic!("{e:?}") };
+    let H::Tuple(items) = &args[1].kind else { panic!("{:?}", args[1]) };
+    assert_eq!(items[0].kind, H::Float(0.5));
+    let H::Tuple(inner) = &items[1].kind else { panic!("{:?}", items[1]) };
+    assert_eq!((&inner[0].kind, &inner[1].kind), (&H::Int(2), &H::Bool(true)));
+}

@@ -1,0 +1,113 @@
+"""NumPy functions implemented in the compiled subset itself.
+
+Each function here is an ordinary ``@jit`` function; when jitted code calls the NumPy function
+it stands for (``np.histogram(a, 10)``, ``from numpy import cumsum``), the compiler calls the
+implementation instead (``_support.resolve_globals``, ``Global.LIBRARY``), compiled into the
+caller's program like any jitted callee. ``IMPLEMENTATIONS`` maps each NumPy function object to
+its implementation. The first paragraph of each docstring says which inputs it supports: a compile
+error inside an implementation is prefixed with it (docs/language.md, "NumPy functions
+compiled from stickyjit's library").
+
+Conventions: an array parameter is used only through the operations the subset compiles, so
+an input outside what an implementation supports (another number of dimensions, a tuple) is a
+CompileError (or TypeError) naming the NumPy function. NumPy's errors for bad values are raised
+as ValueError through ``_value_error`` (the subset has no ``raise``), with another message.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .arrays import (
+    bincount,
+    concatenate,
+    diff,
+    eye,
+    flatnonzero,
+    flip,
+    hstack,
+    identity,
+    meshgrid,
+    nonzero,
+    outer,
+    repeat,
+    roll,
+    stack,
+    trace,
+    tril,
+    triu,
+    vstack,
+)
+from .base import linspace
+from .histogram import histogram
+from .reductions import (
+    allclose,
+    array_equal,
+    clip,
+    count_nonzero,
+    cumprod,
+    cumsum,
+    dot,
+    isclose,
+    nanmax,
+    nanmean,
+    nanmin,
+    nansum,
+    ptp,
+)
+from .sorting import argsort, median, percentile, quantile, searchsorted, sort, unique
+
+IMPLEMENTATIONS = {
+    np.histogram: histogram,
+    np.linspace: linspace,
+    np.cumsum: cumsum,
+    np.cumprod: cumprod,
+    np.diff: diff,
+    np.count_nonzero: count_nonzero,
+    np.clip: clip,
+    np.isclose: isclose,
+    np.allclose: allclose,
+    np.eye: eye,
+    np.identity: identity,
+    np.trace: trace,
+    np.triu: triu,
+    np.tril: tril,
+    np.flip: flip,
+    np.sort: sort,
+    np.argsort: argsort,
+    np.searchsorted: searchsorted,
+    np.median: median,
+    np.bincount: bincount,
+    np.nansum: nansum,
+    np.nanmean: nanmean,
+    np.nanmin: nanmin,
+    np.nanmax: nanmax,
+    np.unique: unique,
+    np.roll: roll,
+    np.outer: outer,
+    np.ptp: ptp,
+    np.flatnonzero: flatnonzero,
+    np.concatenate: concatenate,
+    np.quantile: quantile,
+    np.percentile: percentile,
+    np.dot: dot,
+    np.vstack: vstack,
+    np.stack: stack,
+    np.hstack: hstack,
+    np.meshgrid: meshgrid,
+    np.nonzero: nonzero,
+    np.repeat: repeat,
+    np.array_equal: array_equal,
+}
+
+# id(NumPy function) -> (the function, its implementation): looked up by identity, since a
+# global may be bound to anything (unhashable objects included).
+_BY_ID = {id(f): (f, impl) for f, impl in IMPLEMENTATIONS.items()}
+
+
+def implementation(value):
+    """The implementation of the NumPy function `value` is, or None."""
+    entry = _BY_ID.get(id(value))
+    if entry is not None and entry[0] is value:
+        return entry[1]
+    return None

@@ -1,0 +1,88 @@
+"""Helpers of the library implementations (the subset has no raise: `_value_error`), and linspace."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import jit
+
+
+@jit
+def _value_error():
+    """Raises ValueError ("negative dimensions are not allowed"): the subset has no raise."""
+    return np.empty(-1)
+
+
+@jit
+def _check_1d(a):
+    """A CompileError (tuple unpacking) unless `a` is a 1-D array."""
+    (n,) = a.shape
+    return n
+
+
+@jit
+def _check_2d(a):
+    """A CompileError (tuple unpacking) unless `a` is a 2-D array."""
+    n, m = a.shape
+    return n
+
+
+@jit
+def _acc(a, v):
+    """A 1-element array holding v in the dtype NumPy accumulates a's elements in (sum, cumsum,
+    prod): int64 for bool and signed integers, uint64 for unsigned, float32, float64."""
+    return np.full((1, 1), v, dtype=a.dtype).sum(axis=0)
+
+
+@jit
+def _lt(x, y):
+    """NumPy's sort order: NaN after every number."""
+    return x < y or (y != y and x == x)
+
+
+@jit
+def _fill_linspace(y, start, stop):
+    """Fills y with NumPy's linspace(start, stop, len(y)) computed in y's dtype."""
+    num = len(y)
+    div = num - 1
+    c = np.empty(4, dtype=y.dtype)
+    c[0] = start
+    c[1] = stop
+    lo = c[0]
+    hi = c[1]
+    delta = hi - lo
+    if div > 0:
+        c[2] = div
+        d = c[2]
+        step = delta / d
+        if step == 0:
+            for i in range(num):
+                c[3] = i
+                y[i] = c[3] / d * delta + lo
+        else:
+            for i in range(num):
+                c[3] = i
+                y[i] = c[3] * step + lo
+        y[num - 1] = hi
+    else:
+        for i in range(num):
+            c[3] = i
+            y[i] = c[3] * delta + lo
+
+
+@jit
+def _has_nan(a):
+    for i in range(len(a)):
+        if a[i] != a[i]:
+            return True
+    return False
+
+
+@jit
+def linspace(start, stop, num=50):
+    """numbers start and stop, an int num (endpoint=True); float64 result."""
+    if num < 0:
+        _value_error()
+    y = np.empty(num)
+    _fill_linspace(y, start, stop)
+    return y

@@ -1,0 +1,198 @@
+"""Reductions and accumulations: cumsum, count_nonzero, the nan* functions, isclose, dot, ..."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import jit
+from .base import _acc, _check_1d, _value_error
+
+
+@jit
+def cumsum(a):
+    """an array of any number of dimensions, flattened (axis= and dtype= are not supported)."""
+    return _cumsum1(a.ravel())
+
+
+@jit
+def _cumsum1(a):
+    """a 1-D array (axis= and dtype= are not supported)."""
+    n = _check_1d(a)
+    p = _acc(a, 0)
+    out = np.empty(n, dtype=p.dtype)
+    if n > 0:
+        s = p[0]
+        for i in range(n):
+            s = s + a[i]
+            out[i] = s
+    return out
+
+
+@jit
+def cumprod(a):
+    """an array of any number of dimensions, flattened (axis= and dtype= are not supported)."""
+    return _cumprod1(a.ravel())
+
+
+@jit
+def _cumprod1(a):
+    """a 1-D array (axis= and dtype= are not supported)."""
+    n = _check_1d(a)
+    p = _acc(a, 1)
+    out = np.empty(n, dtype=p.dtype)
+    if n > 0:
+        s = p[0]
+        for i in range(n):
+            s = s * a[i]
+            out[i] = s
+    return out
+
+
+@jit
+def count_nonzero(a):
+    """an array of any number of dimensions (axis= is not supported)."""
+    return (a != 0).sum()
+
+
+@jit
+def clip(a, a_min, a_max):
+    """arrays (broadcast together) or numbers; a_min and a_max must both be given."""
+    return np.minimum(np.maximum(a, a_min), a_max)
+
+
+@jit
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """arrays (broadcast together) or numbers."""
+    y = b * 1.0
+    r = ((np.abs(a - y) <= atol + rtol * np.abs(y)) & np.isfinite(y)) | (a == y)
+    if equal_nan:
+        r = r | (np.isnan(a) & np.isnan(y))
+    return r
+
+
+@jit
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """arrays (broadcast together; at least one of a and b an array)."""
+    return np.all(isclose(a, b, rtol, atol, equal_nan))
+
+
+@jit
+def nansum(a):
+    """an array of any number of dimensions (axis= is not supported); summed in order."""
+    return _nansum1(a.ravel())
+
+
+@jit
+def _nansum1(a):
+    """a 1-D array (axis= is not supported); summed in order."""
+    n = _check_1d(a)
+    s = _acc(a, 0)[0]
+    for i in range(n):
+        x = a[i]
+        if x == x:
+            s = s + x
+    return s
+
+
+@jit
+def nanmean(a):
+    """an array of any number of dimensions (axis= is not supported); float64 result, NaN when
+    every element is NaN."""
+    return _nanmean1(a.ravel())
+
+
+@jit
+def _nanmean1(a):
+    """a 1-D array (axis= is not supported); float64 result, NaN when every element is NaN."""
+    n = _check_1d(a)
+    s = 0.0
+    k = 0
+    for i in range(n):
+        x = a[i]
+        if x == x:
+            s += x
+            k += 1
+    if k == 0:
+        return math.nan
+    return s / k
+
+
+@jit
+def nanmin(a):
+    """a non-empty array of any number of dimensions (axis= is not supported); NaN when every
+    element is NaN."""
+    return _nanmin1(a.ravel())
+
+
+@jit
+def _nanmin1(a):
+    """a non-empty 1-D array (axis= is not supported); NaN when every element is NaN."""
+    n = _check_1d(a)
+    if n == 0:
+        _value_error()
+    best = a[0]
+    for i in range(1, n):
+        x = a[i]
+        if x < best or best != best:
+            best = x
+    return best
+
+
+@jit
+def nanmax(a):
+    """a non-empty array of any number of dimensions (axis= is not supported); NaN when every
+    element is NaN."""
+    return _nanmax1(a.ravel())
+
+
+@jit
+def _nanmax1(a):
+    """a non-empty 1-D array (axis= is not supported); NaN when every element is NaN."""
+    n = _check_1d(a)
+    if n == 0:
+        _value_error()
+    best = a[0]
+    for i in range(1, n):
+        x = a[i]
+        if x > best or best != best:
+            best = x
+    return best
+
+
+@jit
+def ptp(a):
+    """an array of any number of dimensions, not bool (axis= is not supported): max - min in
+    a's dtype (narrow integers wrap, as NumPy's)."""
+    c = np.empty(1, dtype=a.dtype)
+    c[0] = a.max() - a.min()
+    return c[0]
+
+
+@jit
+def dot(a, b):
+    """two 1-D arrays of one length (2-D arrays, matrix products, are not supported); summed
+    in order."""
+    n = _check_1d(a)
+    if _check_1d(b) != n:
+        _value_error()
+    c = np.zeros(1, dtype=a.dtype) * np.zeros(1, dtype=b.dtype)
+    s = c[0]
+    for i in range(n):
+        s = s + a[i] * b[i]
+    c[0] = s
+    return c[0]
+
+
+@jit
+def array_equal(a1, a2, equal_nan=False):
+    """two arrays: True when their shapes and elements are equal."""
+    if a1.ndim != a2.ndim:
+        return False
+    for i in range(a1.ndim):
+        if a1.shape[i] != a2.shape[i]:
+            return False
+    if equal_nan:
+        return np.all((a1 == a2) | (np.isnan(a1 * 1.0) & np.isnan(a2 * 1.0)))
+    return np.all(a1 == a2)

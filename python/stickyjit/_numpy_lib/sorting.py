@@ -1,0 +1,351 @@
+"""Sorting and selection: sort, argsort, searchsorted, median, quantile, percentile, unique."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import jit
+from .base import _check_1d, _has_nan, _lt, _value_error
+
+# Sorting: NaNs are set apart first (NumPy puts them last, in their order), then the numbers are
+# sorted with plain comparisons by a stable merge sort over insertion-sorted runs.
+_RUN = 24
+
+
+@jit
+def _merge_sort(v, m):
+    """Sorts v[:m] (numbers, no NaN) in place, stably."""
+    for lo in range(0, m, _RUN):
+        hi = min(lo + _RUN, m)
+        for i in range(lo + 1, hi):
+            x = v[i]
+            j = i - 1
+            while j >= lo and x < v[j]:
+                v[j + 1] = v[j]
+                j -= 1
+            v[j + 1] = x
+    src = v
+    dst = np.empty(len(v), dtype=v.dtype)
+    in_v = True
+    width = _RUN
+    while width < m:
+        for lo in range(0, m, 2 * width):
+            mid = min(lo + width, m)
+            hi = min(lo + 2 * width, m)
+            i = lo
+            j = mid
+            k = lo
+            while i < mid and j < hi:
+                # Branch-free: a random input mispredicts half of the branches otherwise.
+                x = src[i]
+                y = src[j]
+                b = y < x
+                dst[k] = y if b else x
+                j += b
+                i += 1 - b
+                k += 1
+            while i < mid:
+                dst[k] = src[i]
+                i += 1
+                k += 1
+            while j < hi:
+                dst[k] = src[j]
+                j += 1
+                k += 1
+        t = src
+        src = dst
+        dst = t
+        in_v = not in_v
+        width *= 2
+    if not in_v:
+        v[:m] = src[:m]
+
+
+@jit
+def _merge_argsort(a, idx, m):
+    """Sorts the indices idx[:m] (of numbers of a, no NaN) by a's elements, stably."""
+    for lo in range(0, m, _RUN):
+        hi = min(lo + _RUN, m)
+        for i in range(lo + 1, hi):
+            p = idx[i]
+            x = a[p]
+            j = i - 1
+            while j >= lo and x < a[idx[j]]:
+                idx[j + 1] = idx[j]
+                j -= 1
+            idx[j + 1] = p
+    src = idx
+    dst = np.empty(len(idx), dtype=np.int64)
+    in_idx = True
+    width = _RUN
+    while width < m:
+        for lo in range(0, m, 2 * width):
+            mid = min(lo + width, m)
+            hi = min(lo + 2 * width, m)
+            i = lo
+            j = mid
+            k = lo
+            while i < mid and j < hi:
+                if a[src[j]] < a[src[i]]:
+                    dst[k] = src[j]
+                    j += 1
+                else:
+                    dst[k] = src[i]
+                    i += 1
+                k += 1
+            while i < mid:
+                dst[k] = src[i]
+                i += 1
+                k += 1
+            while j < hi:
+                dst[k] = src[j]
+                j += 1
+                k += 1
+        t = src
+        src = dst
+        dst = t
+        in_idx = not in_idx
+        width *= 2
+    if not in_idx:
+        idx[:m] = src[:m]
+
+
+@jit
+def _argsort_row(a, idx):
+    """Writes into idx (int64, len(a) of them) the indices that sort the 1-D array a, stably,
+    NaN last."""
+    n = len(a)
+    m = 0
+    for i in range(n):
+        if a[i] == a[i]:
+            idx[m] = i
+            m += 1
+    k = m
+    for i in range(n):
+        if a[i] != a[i]:
+            idx[k] = i
+            k += 1
+    _merge_argsort(a, idx, m)
+
+
+@jit
+def _sort_row(a, out):
+    """Writes the 1-D array a sorted into out, NaN last."""
+    n = len(a)
+    m = 0
+    for i in range(n):
+        x = a[i]
+        if x == x:
+            out[m] = x
+            m += 1
+    k = m
+    for i in range(n):
+        x = a[i]
+        if x != x:
+            out[k] = x
+            k += 1
+    _merge_sort(out, m)
+
+
+@jit
+def argsort(a):
+    """an array of any number of dimensions, along its last axis (axis=-1; kind=, order= are
+    not supported): a stable sort, NaN last."""
+    if a.size == 0:
+        return np.zeros(a.shape, dtype=np.int64)
+    n = a.shape[-1]
+    v = a.reshape(-1, n)
+    out = np.empty((len(v), n), dtype=np.int64)
+    for i in range(len(v)):
+        _argsort_row(v[i], out[i])
+    return out.reshape(a.shape)
+
+
+@jit
+def sort(a):
+    """an array of any number of dimensions, sorted along its last axis (axis=-1; kind=, order=
+    are not supported): a new array, NaN last."""
+    if a.size == 0:
+        return np.zeros(a.shape, dtype=a.dtype)
+    n = a.shape[-1]
+    v = a.reshape(-1, n)
+    out = np.empty((len(v), n), dtype=a.dtype)
+    for i in range(len(v)):
+        _sort_row(v[i], out[i])
+    return out.reshape(a.shape)
+
+
+@jit
+def _select(s, k):
+    """Reorders s (numbers, no NaN) so that s[k] is the element a sort would put there, with no
+    larger element before it and no smaller one after: quickselect with median-of-three
+    pivots, and a sort of what is left after 100 rounds (an adversarial input)."""
+    lo = 0
+    hi = len(s) - 1
+    rounds = 0
+    while hi > lo:
+        rounds += 1
+        if rounds > 100:
+            _merge_sort(s[lo : hi + 1], hi + 1 - lo)
+            return
+        mid = (lo + hi) // 2
+        if s[mid] < s[lo]:
+            t = s[mid]
+            s[mid] = s[lo]
+            s[lo] = t
+        if s[hi] < s[lo]:
+            t = s[hi]
+            s[hi] = s[lo]
+            s[lo] = t
+        if s[hi] < s[mid]:
+            t = s[hi]
+            s[hi] = s[mid]
+            s[mid] = t
+        pivot = s[mid]
+        i = lo
+        j = hi
+        while i <= j:
+            while s[i] < pivot:
+                i += 1
+            while pivot < s[j]:
+                j -= 1
+            if i <= j:
+                t = s[i]
+                s[i] = s[j]
+                s[j] = t
+                i += 1
+                j -= 1
+        if k <= j:
+            hi = j
+        elif k >= i:
+            lo = i
+        else:
+            return
+
+
+@jit
+def searchsorted(a, v):
+    """a sorted 1-D array and a number v (side='left'; an array v is not supported)."""
+    n = _check_1d(a)
+    lo = 0
+    hi = n
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _lt(a[mid], v):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@jit
+def median(a):
+    """an array of any number of dimensions, flattened (axis= is not supported); float64 result."""
+    return _median1(a.ravel())
+
+
+@jit
+def _median1(a):
+    """a 1-D array (axis= is not supported); float64 result."""
+    n = _check_1d(a)
+    if n == 0 or _has_nan(a):
+        return math.nan
+    s = a.copy()
+    h = n // 2
+    _select(s, h)
+    if n % 2 == 1:
+        return s[h] * 1.0
+    below = s[0]
+    for i in range(1, h):
+        if s[i] > below:
+            below = s[i]
+    return (below * 1.0 + s[h]) / 2.0
+
+
+@jit
+def quantile(a, q):
+    """an array of numbers (not bool) of any number of dimensions, flattened, and a number q in
+    [0, 1] (method="linear"; an array q, axis=, weights= are not supported)."""
+    return _quantile1(a.ravel(), q)
+
+
+@jit
+def _quantile1(a, q):
+    """a 1-D array of numbers (not bool) and a number q in [0, 1] (method="linear"; an array
+    q, axis=, weights= are not supported)."""
+    n = _check_1d(a)
+    if not (q >= 0.0 and q <= 1.0):
+        _value_error()
+    if _has_nan(a):
+        return math.nan
+    s = a.copy()
+    # NumPy's _quantile and _lerp for one weak (Python) q: the result in float32 for a
+    # float32 array, else float64.
+    vi = (n - 1) * (q * 1.0)
+    prev = math.floor(vi)
+    nxt = prev + 1
+    if vi >= n - 1:
+        prev = -1
+        nxt = -1
+    gamma = vi - prev
+    proto = np.zeros(1, dtype=a.dtype) * 0.5
+    c = np.empty(4, dtype=proto.dtype)
+    kp = prev
+    if prev < 0:
+        kp = n - 1
+    _select(s, kp)
+    c[0] = s[kp]
+    c[1] = s[kp]
+    if nxt > 0:
+        above = s[nxt]
+        for i in range(nxt + 1, n):
+            if s[i] < above:
+                above = s[i]
+        c[1] = above
+    c[2] = gamma
+    c[3] = 1 - gamma
+    lo = c[0]
+    hi = c[1]
+    diff = hi - lo
+    r = lo + diff * c[2]
+    if gamma >= 0.5:
+        r = hi - diff * c[3]
+    return r * 1.0
+
+
+@jit
+def percentile(a, q):
+    """a 1-D array of numbers (not bool) and a number q in [0, 100] (method="linear"; an array
+    q, axis=, weights= are not supported)."""
+    return quantile(a, q / 100)
+
+
+@jit
+def unique(ar):
+    """an array of any number of dimensions, flattened (return_index=, return_inverse=,
+    return_counts=, axis= are not supported): the sorted distinct values, NaNs collapsed into one
+    at the end (NumPy's equal_nan=True)."""
+    return _unique1(ar.ravel())
+
+
+@jit
+def _unique1(ar):
+    """a 1-D array (return_index=, return_inverse=, return_counts=, axis= are not supported):
+    the sorted distinct values, NaNs collapsed into one at the end (NumPy's equal_nan=True)."""
+    s = sort(ar)
+    n = len(s)
+    out = np.empty(n, dtype=s.dtype)
+    m = 0
+    for i in range(n):
+        x = s[i]
+        if m == 0:
+            out[0] = x
+            m = 1
+        else:
+            y = out[m - 1]
+            if x != y and not (x != x and y != y):
+                out[m] = x
+                m += 1
+    return out[:m].copy()
