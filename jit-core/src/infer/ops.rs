@@ -83,6 +83,8 @@ fn array_binary_type(op: BinOp, l: &Type, r: &Type, span: Span) -> Result<Type> 
         BinOp::Div if !d.is_float() => Dtype::Float64,
         BinOp::Div => d,
         BinOp::Add | BinOp::Mul | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if d == Dtype::Bool => Dtype::Bool,
+        // NumPy computes these of bools in int8 (`a // a`, `a % True`, `a << a`, `a ** a`).
+        BinOp::FloorDiv | BinOp::Mod | BinOp::LShift | BinOp::RShift | BinOp::Pow if d == Dtype::Bool => Dtype::Int8,
         _ if d == Dtype::Bool => return Err(unsupported(" (NumPy gives no such operator on bool arrays: convert with astype)")),
         BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::LShift | BinOp::RShift if d.is_float() => {
             return Err(unsupported(""))
