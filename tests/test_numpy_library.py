@@ -1228,3 +1228,22 @@ def test_a_second_process_loads_the_cached_code(tmp_path):
     assert first["ok"] and first["stats"]["compiles"] == 1 and first["stats"]["cache_writes"] == 1
     second = run()
     assert second["ok"] and second["stats"]["compiles"] == 0 and second["stats"]["cache_hits"] == 1
+
+
+@jit(fastmath=True)
+def _histogram_under_fastmath(a, n):
+    return np.histogram(a, n)[0]
+
+
+@jit(fastmath=True)
+def _nanmax_under_fastmath(a):
+    return np.nanmax(a)
+
+
+def test_library_functions_keep_numpys_answers_under_the_callers_fastmath():
+    # The library tests for NaN (histogram's default range is a NaN sentinel, nanmax skips
+    # NaNs); fastmath's no-NaN flags on its code made every count 0 (NPBench azimint_hist).
+    a = np.random.default_rng(3).random(1000)
+    np.testing.assert_array_equal(_histogram_under_fastmath(a, 10), np.histogram(a, 10)[0])
+    b = np.array([1.0, np.nan, 3.0])
+    assert _nanmax_under_fastmath(b) == np.nanmax(b)

@@ -21,6 +21,9 @@ pub struct Function {
     /// The function makes new arrays (the dispatcher then takes the blocks still live after
     /// each call, `memory::take_live`).
     pub allocates: bool,
+    /// No fast-math flags on its float operations, whatever the options say
+    /// ([`crate::lower::Env::strict_math`]).
+    pub strict_math: bool,
     pub span: Span,
 }
 

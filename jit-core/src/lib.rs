@@ -172,7 +172,8 @@ fn globals_text(env: &lower::Env) -> String {
     let mut globals: Vec<_> = env.globals.iter().collect();
     globals.sort_by(|a, b| a.0.cmp(b.0));
     let globals: Vec<String> = globals.iter().map(|(n, v)| format!("{n}={v:?}")).collect();
-    format!("{}; defaults {:?}", globals.join(", "), env.defaults)
+    let strict = if env.strict_math { "; strict math" } else { "" };
+    format!("{}; defaults {:?}{strict}", globals.join(", "), env.defaults)
 }
 
 /// The `callees` key part: one line per function the program reaches besides its root, in

@@ -161,6 +161,8 @@ pub enum NpFn {
     Signbit,
     Fmod,
     FloatPower,
+    Round,
+    Reciprocal,
 }
 
 /// The NumPy ufuncs that are Python's operators (`np.add(a, b)` is `a + b`).
@@ -243,7 +245,7 @@ const WHERE: Arity = Arity::new(3, 3, "three arguments (np.where with one argume
 
 /// The NumPy functions compiled code may call. The order matters where two names are one
 /// function object (`np.absolute is np.abs`): the Python side names the object by the first.
-pub static NUMPY_FUNCTIONS: [NumpyRow; 101] = [
+pub static NUMPY_FUNCTIONS: [NumpyRow; 104] = [
     np_row("sum", NumpyFn::Reduce(Reduction::Sum), REDUCE),
     np_row("min", NumpyFn::Reduce(Reduction::Min), REDUCE),
     np_row("max", NumpyFn::Reduce(Reduction::Max), REDUCE),
@@ -320,6 +322,12 @@ pub static NUMPY_FUNCTIONS: [NumpyRow; 101] = [
     np_row("signbit", NumpyFn::Scalar(NpFn::Signbit), SCALAR),
     np_row("fmod", NumpyFn::Scalar(NpFn::Fmod), BINARY),
     np_row("float_power", NumpyFn::Scalar(NpFn::FloatPower), BINARY),
+    np_row("round", NumpyFn::Scalar(NpFn::Round), Arity::new(1, 2, "a number or an array and optional decimals")),
+    NumpyRow {
+        alias: true,
+        ..np_row("around", NumpyFn::Scalar(NpFn::Round), Arity::new(1, 2, "a number or an array and optional decimals"))
+    },
+    np_row("reciprocal", NumpyFn::Scalar(NpFn::Reciprocal), SCALAR),
     NumpyRow { alias: true, ..np_row("radians", NumpyFn::Scalar(NpFn::Deg2rad), SCALAR) },
     NumpyRow { alias: true, ..np_row("degrees", NumpyFn::Scalar(NpFn::Rad2deg), SCALAR) },
     np_row("add", NumpyFn::Operator(OperatorFn::Binary(BinOp::Add)), BINARY),

@@ -227,6 +227,8 @@ pub(crate) fn collect<'py, J: Jitted>(py: Python<'py>, root: &Function, root_obj
         for (name, bound) in reached {
             deps.push(Dep { globals: globals.clone().unbind(), name, expected: bound.unbind() });
         }
+        let mut env = env;
+        env.strict_math = library[i].is_some();
         members.push(Member { parsed, env, library: library[i].clone() });
         i += 1;
     }

@@ -694,8 +694,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 for (k, arg) in args.iter().enumerate() {
                     let (v, vt) = self.element(arg, values);
                     let number = self.spec.expr_types[arg.id as usize].array().is_none();
-                    let converted =
-                        number && kind != crate::infer::UfuncKind::Bool && !(kind == crate::infer::UfuncKind::Where && k == 0);
+                    let converted = number
+                        && kind != crate::infer::UfuncKind::Bool
+                        && !(kind == crate::infer::UfuncKind::Where && k == 0)
+                        && !(*f == hir::NpFn::Round && k == 1);
                     if converted {
                         let v = self.cast(v, &vt, &ty);
                         vals.push((self.wrap(v, a.dtype), ty.clone()));

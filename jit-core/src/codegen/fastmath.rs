@@ -7,7 +7,7 @@
 
 use inkwell::module::Module;
 use inkwell::types::AnyTypeEnum;
-use inkwell::values::{FastMathFlags, InstructionOpcode};
+use inkwell::values::{FastMathFlags, FunctionValue, InstructionOpcode};
 
 use crate::FastMath;
 
@@ -31,11 +31,17 @@ fn llvm_flags(f: FastMath) -> FastMathFlags {
 
 /// Puts the flags of `f` on every float operation and float-returning call in `module`.
 pub(super) fn apply(module: &Module<'_>, f: FastMath) {
+    apply_except(module, f, &[])
+}
+
+/// [`apply`], except in the functions `strict` (implementations that keep IEEE semantics,
+/// [`crate::lower::Env::strict_math`]; inlined into a caller, their operations keep no flags).
+pub(super) fn apply_except<'ctx>(module: &Module<'ctx>, f: FastMath, strict: &[FunctionValue<'ctx>]) {
     if f.is_empty() {
         return;
     }
     let flags = llvm_flags(f);
-    for func in module.get_functions() {
+    for func in module.get_functions().filter(|g| !strict.contains(g)) {
         for block in func.get_basic_block_iter() {
             let mut inst = block.get_first_instruction();
             while let Some(i) = inst {

@@ -75,7 +75,9 @@ pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str, opti
         module_gen.define_inner(funcs[i], spec, &funcs, false, recursive[i]);
     }
     module_gen.define_entry(symbol, funcs[0], prog.entry(), recursive.contains(&true));
-    fastmath::apply(&module, options.fastmath);
+    let strict: Vec<FunctionValue> =
+        prog.specs.iter().zip(&funcs).filter(|(s, _)| prog.funcs[s.func as usize].strict_math).map(|(_, f)| *f).collect();
+    fastmath::apply_except(&module, options.fastmath, &strict);
     module
 }
 

@@ -44,6 +44,66 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.call_basic(func, &[x.into()])
             }
             Trunc => self.cast(args[0].0, &args[0].1, ty),
+            // NumPy's rounding: half to even, at `decimals` places (scaled by a power of ten,
+            // as NumPy's `round` computes it); an integer with decimals >= 0 is itself.
+            Round => {
+                let decimals = match args.get(1) {
+                    Some((d, dt)) => self.cast(*d, dt, &Type::Int64).into_int_value(),
+                    None => self.i64(0),
+                };
+                let x = float(self, 0);
+                let rint = self.intrinsic_fn("llvm.rint.f64", 1);
+                let b = self.b();
+                let neg = b.build_int_compare(IntPredicate::SLT, decimals, self.i64(0), "neg.dec").u();
+                let n = b.build_int_sub(self.i64(0), decimals, "neg.d").u();
+                let mag = b.build_select(neg, n, decimals, "mag").u().into_int_value();
+                let magf = b.build_signed_int_to_float(mag, self.ctx().f64_type(), "magf").u();
+                let p = self.call_pow(self.f64(10.0), magf);
+                let b = self.b();
+                let scaled_up = b.build_float_mul(x, p, "up").u();
+                let scaled_down = b.build_float_div(x, p, "down").u();
+                let y = b.build_select(neg, scaled_down, scaled_up, "scaled").u().into_float_value();
+                let r = self.call_basic(rint, &[y.into()]).into_float_value();
+                let b = self.b();
+                let back_down = b.build_float_div(r, p, "back.down").u();
+                let back_up = b.build_float_mul(r, p, "back.up").u();
+                let rounded = b.build_select(neg, back_up, back_down, "rounded").u();
+                match ty {
+                    Type::Float64 => rounded,
+                    _ => {
+                        // An integer rounded to tens, hundreds, ... (decimals < 0): the rounded
+                        // float back to an integer (saturating; in range for any int64 value).
+                        let name = if *ty == Type::UInt64 { "llvm.fptoui.sat" } else { "llvm.fptosi.sat" };
+                        let i64t = self.ctx().i64_type();
+                        let f = self.module_gen.llvm_intrinsic(name, &[i64t.into(), self.ctx().f64_type().into()]);
+                        let as_int = self.call_basic(f, &[rounded.into()]);
+                        let same = self.cast(args[0].0, &args[0].1, ty);
+                        self.b().build_select(neg, as_int, same, "round.int").u()
+                    }
+                }
+            }
+            // 1 / x; of an integer C's division (toward zero; NumPy leaves 1 / 0 undefined, here
+            // 0 for unsigned and the smallest int64 for signed, what NumPy gives for int64).
+            Reciprocal => match ty {
+                Type::Float64 => {
+                    let x = float(self, 0);
+                    self.b().build_float_div(self.f64(1.0), x, "recip").u().into()
+                }
+                _ => {
+                    let x = self.cast(args[0].0, &args[0].1, ty).into_int_value();
+                    let b = self.b();
+                    let zero = b.build_int_compare(IntPredicate::EQ, x, self.i64(0), "zero").u();
+                    let safe = b.build_select(zero, self.i64(1), x, "safe").u().into_int_value();
+                    let q = if *ty == Type::UInt64 {
+                        b.build_int_unsigned_div(self.i64(1), safe, "recip")
+                    } else {
+                        b.build_int_signed_div(self.i64(1), safe, "recip")
+                    }
+                    .u();
+                    let at_zero = if *ty == Type::UInt64 { self.i64(0) } else { self.i64(i64::MIN) };
+                    self.b().build_select(zero, at_zero, q, "recip").u()
+                }
+            },
             Sign => {
                 let v = self.cast(args[0].0, &args[0].1, ty);
                 let b = self.b();

@@ -30,7 +30,7 @@ pub(crate) enum Kind {
 pub(crate) fn kind(f: NpFn) -> Kind {
     use NpFn::*;
     match f {
-        Abs | Floor | Ceil | Square | Trunc | Sign => Kind::Same,
+        Abs | Floor | Ceil | Square | Trunc | Sign | Round | Reciprocal => Kind::Same,
         Minimum | Maximum | Fmin | Fmax | Fmod => Kind::Common,
         LogicalAnd | LogicalOr | LogicalXor | LogicalNot | Isnan | Isinf | Isfinite | Signbit => Kind::Bool,
         Where => Kind::Where,
@@ -67,12 +67,23 @@ impl InferCx<'_> {
         if tys.contains(&Type::Unknown) {
             return Ok(Type::Unknown);
         }
-        if f == NpFn::Sign && tys.iter().any(|t| *t == Type::Bool || t.array().is_some_and(|a| a.dtype == Dtype::Bool)) {
+        let is_bool = |t: &Type| *t == Type::Bool || t.array().is_some_and(|a| a.dtype == Dtype::Bool);
+        if matches!(f, NpFn::Sign | NpFn::Round | NpFn::Reciprocal) && is_bool(&tys[0]) {
             return Err(CompileError::typing(
                 "NumPy function",
-                "numpy.sign() of a bool: NumPy has no loop for bool (ufunc 'sign' did not contain a loop)".to_string(),
+                format!("numpy.{}() of a bool is not compiled (NumPy has no bool loop for it)", f.name()),
                 args[0].span,
             ));
+        }
+        if f == NpFn::Round && tys.len() == 2 {
+            if !(matches!(tys[1], Type::Int64 | Type::Bool)) {
+                return Err(CompileError::typing(
+                    "NumPy function",
+                    format!("numpy.round() takes an integer number of decimals, not {}", type_name(&tys[1])),
+                    args[1].span,
+                ));
+            }
+            tys.truncate(1);
         }
         if tys.iter().all(|t| t.array().is_none()) {
             return Ok(scalar_type(f, &tys));

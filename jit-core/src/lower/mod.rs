@@ -68,6 +68,10 @@ pub struct Env {
     pub globals: HashMap<String, GlobalValue>,
     /// One entry per parameter: its default value, if it has one.
     pub defaults: Vec<Option<ConstValue>>,
+    /// The function keeps IEEE float semantics whatever `fastmath` the program is compiled
+    /// with: an implementation of a NumPy function (`stickyjit._numpy_lib`), which may test
+    /// for NaN and infinity as NumPy does.
+    pub strict_math: bool,
 }
 
 pub fn lower(f: &ast::FunctionDef, env: &Env) -> Result<hir::Function> {
@@ -104,6 +108,7 @@ pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hi
         body,
         n_exprs: l.next_expr,
         allocates: l.allocates,
+        strict_math: env.strict_math,
         span: f.span,
     };
     versions::split(&mut f);
