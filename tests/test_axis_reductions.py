@@ -106,11 +106,15 @@ def test_axis_reductions_equal_numpy(f, dtype, data):
 
 def small_factors(a):
     """`a` with values whose products fit: integers wrap in int64 in both, and a float32
-    product is computed here in float64 (documented), so it does not overflow where NumPy's does."""
+    product is computed here in float64 (documented), so it does not overflow where NumPy's does;
+    nor underflow, in var and std."""
     if a.dtype.kind in "iu":
         return a % 7
     if a.dtype.kind == "f":
-        return (a / max(1.0, float(np.abs(a).max())) * 3).astype(a.dtype)
+        a = (a / max(1.0, float(np.abs(a).max())) * 3).astype(a.dtype)
+        # Values whose squares underflow float32 (NumPy's var computes in float32, here in
+        # float64: documented) are zeroed.
+        return np.where(np.abs(a) < 1e-10, 0, a).astype(a.dtype)
     return a
 
 

@@ -182,4 +182,36 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             fn_gen.store_element(at, a, v, t);
         })
     }
+
+    /// Calls `sj_rt_store_strided`: the C-ordered block `flat` into the strided array at
+    /// `strided` (of `shape` and byte `strides`).
+    pub(super) fn store_strided(
+        &mut self,
+        strided: PointerValue<'ctx>,
+        flat: PointerValue<'ctx>,
+        shape: &[IntValue<'ctx>],
+        strides: &[IntValue<'ctx>],
+        item: u64,
+    ) {
+        let n = shape.len();
+        let i64t = self.ctx().i64_type();
+        let arr_t = i64t.array_type(n as u32);
+        let (shape_at, strides_at) = (self.entry_alloca(arr_t, "strided.shape"), self.entry_alloca(arr_t, "strided.strides"));
+        for (k, (d, s)) in shape.iter().zip(strides).enumerate() {
+            let b = self.b();
+            let at = |p: PointerValue<'ctx>| unsafe { b.build_in_bounds_gep(i64t, p, &[self.i64(k as i64)], "strided.at") }.u();
+            b.build_store(at(shape_at), *d).u();
+            b.build_store(at(strides_at), *s).u();
+        }
+        let f = self.helper(super::Helper::StoreStrided);
+        let args = [
+            strided.into(),
+            flat.into(),
+            self.i64(n as i64).into(),
+            shape_at.into(),
+            strides_at.into(),
+            self.i64(item as i64).into(),
+        ];
+        self.b().build_call(f, &args, "").u();
+    }
 }

@@ -16,6 +16,7 @@ mod expr;
 mod fancy;
 mod fastmath;
 mod nonneg;
+mod reduce;
 mod refs;
 mod reshape;
 mod stmt;

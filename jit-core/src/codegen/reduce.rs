@@ -1,0 +1,287 @@
+//! Codegen of the reductions of arrays (`sum prod min max mean any all argmin argmax var std`),
+//! over every element or along one axis: the loops that fold the elements, and NumPy's errors
+//! for the ones that have no value for an empty array.
+
+use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
+use inkwell::{FloatPredicate, IntPredicate};
+
+use super::{Built, FnGen};
+use crate::abi::array_value as field;
+use crate::hir::{self, Reduction};
+use crate::runtime::Status;
+use crate::types::{ArrayType, Type};
+
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// `a.sum()` and the other reductions of every element of an array, of type `ty` (from
+    /// inference), in C order (Numba's order: NumPy's pairwise float summation may round
+    /// differently in the last bits). NumPy's errors for the min, max, argmin and argmax of an
+    /// empty array.
+    pub(super) fn array_reduce(&mut self, f: Reduction, value: &hir::Expr, ty: &Type) -> BasicValueEnum<'ctx> {
+        let Type::Array(a) = self.ty(value) else { unreachable!("inference allows arrays only") };
+        let arr = self.expr(value).into_struct_value();
+        let strides = self.strides(arr, &a);
+        let n = a.ndim as usize;
+        let shapes: Vec<IntValue<'ctx>> = (0..n).map(|k| self.dim(arr, field::SHAPE, k as u32)).collect();
+        let mut size = self.i64(1);
+        for s in &shapes {
+            size = self.b().build_int_mul(size, *s, "size").u();
+        }
+        self.fail_if_empty(f, size);
+        let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
+        let place = |idx: &[IntValue<'ctx>]| idx.to_vec();
+        self.fold(f, &a, data, &strides, &shapes, &place, &ty.carrier(), size)
+    }
+
+    /// NumPy's ValueError for the reductions that have no value for an empty array (or axis).
+    fn fail_if_empty(&self, f: Reduction, size: IntValue<'ctx>) {
+        let status = match f {
+            Reduction::Min => Status::EmptyMinimum,
+            Reduction::Max => Status::EmptyMaximum,
+            Reduction::Argmin => Status::EmptyArgmin,
+            Reduction::Argmax => Status::EmptyArgmax,
+            _ => return,
+        };
+        let empty = self.b().build_int_compare(IntPredicate::EQ, size, self.i64(0), "empty").u();
+        self.fail_if(empty, status as u32);
+    }
+
+    /// Reduction `f` of the `count` elements of an array of type `a` (at `data`, with `strides`)
+    /// that a loop nest over `shape` reaches, `place` giving each one's index in the array: the
+    /// result in `out_t` (the compute type of the reduction's result). Elements are combined
+    /// in C order of the nest; `argmin`/`argmax` count positions in that order.
+    #[allow(clippy::too_many_arguments)]
+    fn fold(
+        &mut self,
+        f: Reduction,
+        a: &ArrayType,
+        data: PointerValue<'ctx>,
+        strides: &[IntValue<'ctx>],
+        shape: &[IntValue<'ctx>],
+        place: &dyn Fn(&[IntValue<'ctx>]) -> Vec<IntValue<'ctx>>,
+        out_t: &Type,
+        count: IntValue<'ctx>,
+    ) -> BasicValueEnum<'ctx> {
+        let a = *a;
+        let elem_t = a.dtype.element().carrier();
+        match f {
+            Reduction::Var | Reduction::Std => {
+                // Two passes, as NumPy: the mean, then the mean of the squared deviations from
+                // it (an empty array gives NaN, as NumPy does with a warning).
+                let mean = self.fold(Reduction::Mean, &a, data, strides, shape, place, &Type::Float64, count);
+                let acc = self.entry_alloca(self.ctx().f64_type(), "acc");
+                self.b().build_store(acc, self.f64(0.0)).u();
+                self.loop_nest(shape, &mut |g, idx| {
+                    let x = g.load_element(g.address(data, &place(idx), strides), a.dtype);
+                    let x = g.cast(x, &elem_t, &Type::Float64).into_float_value();
+                    let d = g.b().build_float_sub(x, mean.into_float_value(), "dev").u();
+                    let d2 = g.b().build_float_mul(d, d, "dev2").u();
+                    let cur = g.b().build_load(g.ctx().f64_type(), acc, "acc.v").u().into_float_value();
+                    let next = g.b().build_float_add(cur, d2, "ss").u();
+                    g.b().build_store(acc, next).u();
+                });
+                let ss = self.b().build_load(self.ctx().f64_type(), acc, "ss").u().into_float_value();
+                let n = self.b().build_signed_int_to_float(count, self.ctx().f64_type(), "count").u();
+                let var = self.b().build_float_div(ss, n, "var").u();
+                if f == Reduction::Var {
+                    return var.into();
+                }
+                let sqrt = self.intrinsic_fn("llvm.sqrt.f64", 1);
+                self.call_basic(sqrt, &[var.into()])
+            }
+            Reduction::Argmin | Reduction::Argmax => {
+                // The first position of the smallest (largest) element; a NaN wins at once and
+                // stays, as in NumPy.
+                let best = self.entry_alloca(self.module_gen.llty(&elem_t), "best");
+                let best_at = self.entry_alloca(self.ctx().i64_type(), "best.at");
+                let at = self.entry_alloca(self.ctx().i64_type(), "at");
+                let worst =
+                    self.reduction_identity(if f == Reduction::Argmin { Reduction::Min } else { Reduction::Max }, &elem_t);
+                self.b().build_store(best, worst).u();
+                self.b().build_store(best_at, self.i64(0)).u();
+                self.b().build_store(at, self.i64(0)).u();
+                self.loop_nest(shape, &mut |g, idx| {
+                    let x = g.load_element(g.address(data, &place(idx), strides), a.dtype);
+                    let cur = g.b().build_load(g.module_gen.llty(&elem_t), best, "best.v").u();
+                    let k = g.b().build_load(g.ctx().i64_type(), at, "k").u().into_int_value();
+                    let better = g.arg_better(f, &elem_t, cur, x);
+                    let b = g.b();
+                    let v = b.build_select(better, x, cur, "best.n").u();
+                    b.build_store(best, v).u();
+                    let old = b.build_load(g.ctx().i64_type(), best_at, "best.at.v").u().into_int_value();
+                    let k_at = b.build_select(better, k, old, "best.at.n").u();
+                    b.build_store(best_at, k_at).u();
+                    let k1 = b.build_int_add(k, g.i64(1), "k1").u();
+                    b.build_store(at, k1).u();
+                });
+                self.b().build_load(self.ctx().i64_type(), best_at, "argbest").u()
+            }
+            _ => {
+                let acc_t = if f == Reduction::Mean { Type::Float64 } else { out_t.clone() };
+                let init = self.reduction_identity(f, &acc_t);
+                let acc = self.entry_alloca(self.module_gen.llty(&acc_t), "acc");
+                self.b().build_store(acc, init).u();
+                self.loop_nest(shape, &mut |g, idx| {
+                    let x = g.load_element(g.address(data, &place(idx), strides), a.dtype);
+                    let x = if matches!(f, Reduction::Any | Reduction::All) {
+                        g.truth(x, &elem_t).into()
+                    } else {
+                        g.cast(x, &elem_t, &acc_t)
+                    };
+                    let cur = g.b().build_load(g.module_gen.llty(&acc_t), acc, "acc.v").u();
+                    let next = g.combine(f, &acc_t, cur, x);
+                    g.b().build_store(acc, next).u();
+                });
+                let total = self.b().build_load(self.module_gen.llty(&acc_t), acc, "acc.v").u();
+                if f != Reduction::Mean {
+                    return total;
+                }
+                let n = self.b().build_signed_int_to_float(count, self.ctx().f64_type(), "count").u();
+                // An empty array gives 0/0 = NaN, as NumPy does (which also warns).
+                self.b().build_float_div(total.into_float_value(), n, "mean").u().into()
+            }
+        }
+    }
+
+    /// Whether element `x` replaces the best so far `cur` in an argmin (argmax): strictly
+    /// smaller (larger), or a NaN where the best is not one.
+    fn arg_better(&self, f: Reduction, t: &Type, cur: BasicValueEnum<'ctx>, x: BasicValueEnum<'ctx>) -> IntValue<'ctx> {
+        let b = self.b();
+        match t {
+            Type::Float64 => {
+                let (c, v) = (cur.into_float_value(), x.into_float_value());
+                let pred = if f == Reduction::Argmin { FloatPredicate::OLT } else { FloatPredicate::OGT };
+                let strictly = b.build_float_compare(pred, v, c, "better").u();
+                let x_nan = b.build_float_compare(FloatPredicate::UNO, v, v, "x.nan").u();
+                let cur_nan = b.build_float_compare(FloatPredicate::UNO, c, c, "cur.nan").u();
+                let cur_ok = b.build_not(cur_nan, "cur.ok").u();
+                let either = b.build_or(strictly, x_nan, "either").u();
+                b.build_and(either, cur_ok, "better").u()
+            }
+            Type::Bool => {
+                let (c, v) = (cur.into_int_value(), x.into_int_value());
+                // False < True.
+                if f == Reduction::Argmin {
+                    let not_x = b.build_not(v, "nx").u();
+                    b.build_and(not_x, c, "better").u()
+                } else {
+                    let not_c = b.build_not(c, "nc").u();
+                    b.build_and(v, not_c, "better").u()
+                }
+            }
+            _ => {
+                let pred = match (f, t) {
+                    (Reduction::Argmin, Type::UInt64) => IntPredicate::ULT,
+                    (_, Type::UInt64) => IntPredicate::UGT,
+                    (Reduction::Argmin, _) => IntPredicate::SLT,
+                    _ => IntPredicate::SGT,
+                };
+                b.build_int_compare(pred, x.into_int_value(), cur.into_int_value(), "better").u()
+            }
+        }
+    }
+
+    /// `a.sum(axis=k)` (and the other reductions) of an array of two or more axes: a new array
+    /// of type `out` (the other axes), each element the reduction along axis `axis` (negative
+    /// counts from the end), combined in order as [`FnGen::array_reduce`] combines.
+    pub(super) fn array_reduce_axis(
+        &mut self,
+        f: Reduction,
+        value: &hir::Expr,
+        axis: i64,
+        out: ArrayType,
+    ) -> BasicValueEnum<'ctx> {
+        let Type::Array(a) = self.ty(value) else { unreachable!("inference allows arrays only") };
+        let axis = if axis < 0 { axis + a.ndim as i64 } else { axis } as usize;
+        let arr = self.expr(value).into_struct_value();
+        let strides = self.strides(arr, &a);
+        let shapes: Vec<IntValue<'ctx>> = (0..a.ndim as u32).map(|k| self.dim(arr, field::SHAPE, k)).collect();
+        let n = shapes[axis];
+        let mut out_shape = shapes.clone();
+        out_shape.remove(axis);
+        // NumPy refuses an empty axis even when the result is empty.
+        self.fail_if_empty(f, n);
+        let (result, rdata, _) = self.alloc_c(&out, &out_shape, false);
+        let out_strides = self.strides(result.into_struct_value(), &out);
+        let out_t = out.dtype.element().carrier();
+        let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
+        self.loop_nest(&out_shape, &mut |fn_gen, idx| {
+            let place = |j: &[IntValue<'ctx>]| {
+                let mut at: Vec<IntValue<'ctx>> = idx.to_vec();
+                at.insert(axis, j[0]);
+                at
+            };
+            let total = fn_gen.fold(f, &a, data, &strides, &[n], &place, &out_t, n);
+            let total_t = match f {
+                Reduction::Mean | Reduction::Var | Reduction::Std => Type::Float64,
+                Reduction::Argmin | Reduction::Argmax => Type::Int64,
+                _ => out_t.clone(),
+            };
+            let to = fn_gen.address(rdata, idx, &out_strides);
+            fn_gen.store_element(to, out, total, &total_t);
+        });
+        result
+    }
+
+    /// The value a reduction starts from: 0 for sums, the largest value for `min` and the
+    /// smallest for `max` (every element is combined, so it never wins wrongly).
+    fn reduction_identity(&self, f: Reduction, acc_t: &Type) -> BasicValueEnum<'ctx> {
+        match (f, acc_t) {
+            (_, Type::Float64) => self
+                .f64(match f {
+                    Reduction::Min => f64::INFINITY,
+                    Reduction::Max => f64::NEG_INFINITY,
+                    Reduction::Prod => 1.0,
+                    _ => 0.0,
+                })
+                .into(),
+            (_, Type::Bool) => {
+                self.ctx().bool_type().const_int(matches!(f, Reduction::Min | Reduction::All) as u64, false).into()
+            }
+            (Reduction::Prod, _) => self.i64(1).into(),
+            (_, Type::UInt64) => self.i64(if f == Reduction::Min { -1 } else { 0 }).into(),
+            _ => self
+                .i64(match f {
+                    Reduction::Min => i64::MAX,
+                    Reduction::Max => i64::MIN,
+                    _ => 0,
+                })
+                .into(),
+        }
+    }
+
+    fn combine(&self, f: Reduction, t: &Type, cur: BasicValueEnum<'ctx>, x: BasicValueEnum<'ctx>) -> BasicValueEnum<'ctx> {
+        let b = self.b();
+        match (f, t) {
+            (Reduction::Sum | Reduction::Mean, Type::Float64) => {
+                b.build_float_add(cur.into_float_value(), x.into_float_value(), "sum").u().into()
+            }
+            (Reduction::Sum | Reduction::Mean, _) => b.build_int_add(cur.into_int_value(), x.into_int_value(), "sum").u().into(),
+            (Reduction::Prod, Type::Float64) => {
+                b.build_float_mul(cur.into_float_value(), x.into_float_value(), "prod").u().into()
+            }
+            (Reduction::Prod, _) => b.build_int_mul(cur.into_int_value(), x.into_int_value(), "prod").u().into(),
+            (Reduction::Any, _) => b.build_or(cur.into_int_value(), x.into_int_value(), "any").u().into(),
+            (Reduction::All, _) => b.build_and(cur.into_int_value(), x.into_int_value(), "all").u().into(),
+            (_, Type::Float64) => {
+                // NaN propagates, as in NumPy.
+                let name = if f == Reduction::Min { "llvm.minimum.f64" } else { "llvm.maximum.f64" };
+                let func = self.intrinsic_fn(name, 2);
+                self.call_basic(func, &[cur.into(), x.into()])
+            }
+            (_, Type::Bool) => {
+                let (c, v) = (cur.into_int_value(), x.into_int_value());
+                if f == Reduction::Min { b.build_and(c, v, "all") } else { b.build_or(c, v, "any") }.u().into()
+            }
+            _ => {
+                let pred = match (f, t) {
+                    (Reduction::Min, Type::UInt64) => IntPredicate::ULT,
+                    (_, Type::UInt64) => IntPredicate::UGT,
+                    (Reduction::Min, _) => IntPredicate::SLT,
+                    _ => IntPredicate::SGT,
+                };
+                let better = b.build_int_compare(pred, x.into_int_value(), cur.into_int_value(), "better").u();
+                b.build_select(better, x, cur, "best").u()
+            }
+        }
+    }
+}
