@@ -72,15 +72,7 @@ pub(crate) fn check_fancy_store(a: ArrayType, ix: ArrayType, v: &Type, span: Spa
 /// Checks `np.f(..., out=o)`: NumPy's `same_kind` casting from the result's dtype `v` to the
 /// out array's, and no more axes than it has.
 pub(crate) fn check_out(v: ArrayType, o: ArrayType, span: Span) -> Result<()> {
-    fn rank(d: Dtype) -> u8 {
-        match d {
-            Dtype::Bool => 0,
-            d if d.is_float() => 3,
-            d if d.is_signed() => 2,
-            _ => 1,
-        }
-    }
-    if rank(v.dtype) > rank(o.dtype) {
+    if super::ops::kind_rank(v.dtype) > super::ops::kind_rank(o.dtype) {
         return Err(CompileError::typing(
             "out= argument",
             format!(

@@ -94,22 +94,25 @@ fn array_binary_type(op: BinOp, l: &Type, r: &Type, span: Span) -> Result<Type> 
     Ok(elementwise_array(dtype, &[l, r]))
 }
 
+/// The order of dtype kinds NumPy's `same_kind` casting follows: bool < unsigned < signed <
+/// float (a value may be stored into a dtype of its kind or a higher one).
+pub(super) fn kind_rank(d: Dtype) -> u8 {
+    match d {
+        Dtype::Bool => 0,
+        d if d.is_float() => 3,
+        d if d.is_signed() => 2,
+        _ => 1,
+    }
+}
+
 /// NumPy's `same_kind` rule for `a op= v` into array `a`: the result (type `t`) may be stored
 /// into `a`'s dtype only if its kind is not higher (bool < unsigned < signed < float, as
 /// `np.can_cast(..., 'same_kind')` says): `int_array += 1.5` and `uint8_array += int8_array`
 /// are NumPy's UFuncTypeError, a CompileError here. An array result of more dimensions than `a`
 /// does not fit either.
 pub(super) fn check_same_kind(op: BinOp, t: &Type, a: ArrayType, span: Span) -> Result<()> {
-    fn rank(d: Dtype) -> u8 {
-        match d {
-            Dtype::Bool => 0,
-            d if d.is_float() => 3,
-            d if d.is_signed() => 2,
-            _ => 1,
-        }
-    }
     let Type::Array(r) = t else { return Ok(()) };
-    if rank(r.dtype) > rank(a.dtype) {
+    if kind_rank(r.dtype) > kind_rank(a.dtype) {
         return Err(CompileError::typing(
             "augmented assignment of an array",
             format!(
