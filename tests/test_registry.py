@@ -160,6 +160,10 @@ def _numpy_case(name, kind):
         src, args = f"def f(a):\n    return np.{name}(a)\n", ((a * 4).astype(np.int64),)
     elif kind == "operator":
         src, args = f"def f(a):\n    return np.{name}(a, a * 0 + 2)\n", ((a * 4).astype(np.int64),)
+    elif kind == "iterator":
+        index = "idx, v in np.ndenumerate(a)" if name == "ndenumerate" else "idx in np.ndindex(a.shape)"
+        src = f"def f(a):\n    s = 0.0\n    for {index}:\n        s = s * 0.5 + a[idx] * (idx[1] + 1)\n    return s\n"
+        args = (a,)
     elif name.endswith("_like"):
         fill = ", 2.5" if name.startswith("full") else ""
         src, args = f"def f(a):\n    return np.{name}(a{fill})\n", (a,)
@@ -174,7 +178,7 @@ def _numpy_case(name, kind):
 
 def test_every_numpy_function_compiles_as_numpy_runs_it():
     kinds = dict(REGISTRY["numpy_functions"])
-    assert set(kinds.values()) == {"new", "reduce", "scalar", "array", "operator"}
+    assert set(kinds.values()) == {"new", "reduce", "scalar", "array", "operator", "iterator"}
     for name, kind in REGISTRY["numpy_functions"]:
         f, args = _numpy_case(name, kind)
         want = f(*args)

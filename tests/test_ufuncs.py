@@ -372,17 +372,11 @@ def test_functions_fuse_with_operators():
     np.testing.assert_allclose(njit(kernel)(a, b), kernel(a, b), rtol=1e-15)
 
 
-def where_one(c):
-    return np.where(c)
-
-
 def takes_tuple(t):
     return np.sqrt(t)
 
 
 def test_what_is_not_compiled_says_so():
-    with pytest.raises(CompileError, match=r"where\(\) takes three arguments"):
-        njit(where_one)(np.ones(2))
     with pytest.raises(CompileError, match=r"numpy.sqrt\(\) takes numbers and arrays, not tuple"):
         njit(takes_tuple)((1.0, 2.0))
     with pytest.raises(CompileError, match="no bool loop for it"):

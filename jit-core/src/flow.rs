@@ -104,8 +104,10 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
             *check_bound = !flow.must.as_ref().is_none_or(|m| m[i]);
             locals[i].checked |= *check_bound;
         }
-        H::Attr { value, .. } | H::Reduce { value, .. } | H::Transpose { value, .. } => flow_expr(value, flow, locals)?,
-        H::Reshape { value, shape: other } | H::Out { value, out: other } => {
+        H::Attr { value, .. } | H::Reduce { value, .. } | H::Transpose { value, .. } | H::ShapeSize(value) => {
+            flow_expr(value, flow, locals)?
+        }
+        H::Reshape { value, shape: other } | H::Unravel { flat: value, shape: other } | H::Out { value, out: other } => {
             flow_expr(value, flow, locals)?;
             flow_expr(other, flow, locals)?
         }

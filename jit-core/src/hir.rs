@@ -199,6 +199,15 @@ pub enum ExprKind {
         value: Box<Expr>,
         out: Box<Expr>,
     },
+    /// The index tuple of the `flat`-th element, in C order, of an array of shape `shape` (an
+    /// int or a tuple of ints): what `np.ndindex`, `np.ndenumerate` and `a.flat` iterate over.
+    Unravel {
+        flat: Box<Expr>,
+        shape: Box<Expr>,
+    },
+    /// The number of elements of shape `shape` (an int or a tuple of ints; a negative
+    /// dimension counts as 0).
+    ShapeSize(Box<Expr>),
     /// `value[index]`: an array element, or a tuple element (a constant index, or any index into a tuple whose
     /// elements all have one type).
     Subscript {
@@ -216,8 +225,10 @@ impl ExprKind {
             H::Binary { left, right, .. }
             | H::Subscript { value: left, index: right }
             | H::Reshape { value: left, shape: right }
+            | H::Unravel { flat: left, shape: right }
             | H::Out { value: left, out: right } => vec![&**left, &**right],
             H::Unary { operand: e, .. }
+            | H::ShapeSize(e)
             | H::Attr { value: e, .. }
             | H::Reduce { value: e, .. }
             | H::Transpose { value: e, .. } => {
@@ -241,8 +252,10 @@ impl ExprKind {
             H::Binary { left, right, .. }
             | H::Subscript { value: left, index: right }
             | H::Reshape { value: left, shape: right }
+            | H::Unravel { flat: left, shape: right }
             | H::Out { value: left, out: right } => vec![&mut **left, &mut **right],
             H::Unary { operand: e, .. }
+            | H::ShapeSize(e)
             | H::Attr { value: e, .. }
             | H::Reduce { value: e, .. }
             | H::Transpose { value: e, .. } => {

@@ -185,6 +185,8 @@ impl Printer<'_> {
             H::Reduce { f, value, axis: None } => format!("{}.{}()", self.expr(value), f.name()),
             H::Reduce { f, value, axis: Some(k) } => format!("{}.{}(axis={k})", self.expr(value), f.name()),
             H::Reshape { value, shape } => format!("{}.reshape({})", self.expr(value), self.expr(shape)),
+            H::Unravel { flat, shape } => format!("unravel({}, {})", self.expr(flat), self.expr(shape)),
+            H::ShapeSize(shape) => format!("size({})", self.expr(shape)),
             H::Out { value, out } => format!("({} -> out={})", self.expr(value), self.expr(out)),
             H::Transpose { value, axes: None } => format!("{}.T", self.expr(value)),
             H::Transpose { value, axes: Some(axes) } => format!("{}.transpose({axes:?})", self.expr(value)),

@@ -194,6 +194,16 @@ pub enum NumpyFn {
     Array(ArrayFn),
     /// A Python operator (`np.add` is `+`).
     Operator(OperatorFn),
+    /// An iterator, compiled only as the iterable of a `for` loop.
+    Iter(IterFn),
+}
+
+/// `np.ndindex(shape)` (each index tuple of the shape, in C order) and `np.ndenumerate(a)`
+/// (each index tuple with its element).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IterFn {
+    Ndindex,
+    Ndenumerate,
 }
 
 /// The NumPy functions that take an array and give it another shape or a copy of it (their
@@ -241,12 +251,14 @@ const FILL_DTYPE: Arity = Arity::new(2, 3, "two arguments and an optional dtype"
 const REDUCE: Arity = Arity::new(1, 1, "one array");
 const SCALAR: Arity = Arity::new(1, 1, "exactly one argument");
 const BINARY: Arity = Arity::new(2, 2, "exactly two arguments");
-const WHERE: Arity = Arity::new(3, 3, "three arguments (np.where with one argument is not compiled)");
+const WHERE: Arity = Arity::new(3, 3, "one argument (as np.nonzero) or three arguments");
 
 /// The NumPy functions compiled code may call. The order matters where two names are one
 /// function object (`np.absolute is np.abs`): the Python side names the object by the first.
-pub static NUMPY_FUNCTIONS: [NumpyRow; 104] = [
+pub static NUMPY_FUNCTIONS: [NumpyRow; 106] = [
     np_row("sum", NumpyFn::Reduce(Reduction::Sum), REDUCE),
+    np_row("ndindex", NumpyFn::Iter(IterFn::Ndindex), Arity::new(0, 32, "a shape (a tuple or ints)")),
+    np_row("ndenumerate", NumpyFn::Iter(IterFn::Ndenumerate), Arity::new(1, 1, "one array")),
     np_row("min", NumpyFn::Reduce(Reduction::Min), REDUCE),
     np_row("max", NumpyFn::Reduce(Reduction::Max), REDUCE),
     np_row("mean", NumpyFn::Reduce(Reduction::Mean), REDUCE),
@@ -371,12 +383,13 @@ pub fn numpy_functions_text() -> String {
         NUMPY_FUNCTIONS.iter().filter(|r| !r.alias && want(r.function)).map(|r| r.name).collect::<Vec<_>>().join(", ")
     };
     format!(
-        "{}; {} on arrays; {} on numbers and arrays; {}; {} (the operators)",
+        "{}; {} on arrays; {} on numbers and arrays; {}; {} (the operators); {} (in for loops)",
         group(|f| matches!(f, NumpyFn::New(_))),
         group(|f| matches!(f, NumpyFn::Reduce(_))),
         group(|f| matches!(f, NumpyFn::Scalar(_))),
         group(|f| matches!(f, NumpyFn::Array(_))),
         group(|f| matches!(f, NumpyFn::Operator(_))),
+        group(|f| matches!(f, NumpyFn::Iter(_))),
     )
 }
 
@@ -456,6 +469,27 @@ pub static ARRAY_METHODS: [(&str, ArrayMethod); 17] = [
 
 pub fn array_method(name: &str) -> Option<ArrayMethod> {
     ARRAY_METHODS.iter().find(|(n, _)| *n == name).map(|&(_, m)| m)
+}
+
+/// The array methods compiled from stickyjit's library of NumPy functions
+/// (`python/stickyjit/_numpy_lib`, its `METHODS`): `a.cumsum()` calls the implementation with
+/// `a` as its first argument. The caller resolves each as the global
+/// [`library_method_global`]`(name)`.
+pub static LIBRARY_METHODS: [&str; 12] =
+    ["argsort", "clip", "cumprod", "cumsum", "diagonal", "dot", "fill", "nonzero", "repeat", "searchsorted", "sort", "trace"];
+
+/// Whether `a.name(...)` is a method compiled from the library.
+pub fn is_library_method(name: &str) -> bool {
+    LIBRARY_METHODS.contains(&name)
+}
+
+/// The prefix of the global names under which the caller resolves library methods: not a
+/// Python identifier, so no global of the user's can have such a name.
+pub const LIBRARY_METHOD_PREFIX: &str = "<ndarray>.";
+
+/// `"<ndarray>.cumsum"`: the global name the library method `name` is resolved as.
+pub fn library_method_global(name: &str) -> String {
+    format!("{LIBRARY_METHOD_PREFIX}{name}")
 }
 
 /// The array attributes compiled code reads.

@@ -169,6 +169,8 @@ pub(crate) struct Program {
 /// What a compile error inside a library implementation says first: the NumPy function the
 /// caller called and what the implementation accepts (the first paragraph of its docstring).
 fn library_label(name: &str, dispatcher: &Bound<'_, PyAny>) -> String {
+    // `<ndarray>.cumsum`, an array method, is shown as `.cumsum`.
+    let name = name.strip_prefix(jit_core::registry::LIBRARY_METHOD_PREFIX).map_or(name.to_string(), |m| format!(".{m}"));
     let doc: Option<String> = dispatcher.getattr("__doc__").ok().and_then(|d| d.extract().ok());
     let first = doc.as_deref().map(|d| {
         let paragraph = d.trim().split("\n\n").next().unwrap_or("");
@@ -225,6 +227,10 @@ pub(crate) fn collect<'py, J: Jitted>(py: Python<'py>, root: &Function, root_obj
             },
         )?;
         for (name, bound) in reached {
+            if name.starts_with(jit_core::registry::LIBRARY_METHOD_PREFIX) {
+                // `a.cumsum()`: bound to NumPy's method, not to a global that could change.
+                continue;
+            }
             deps.push(Dep { globals: globals.clone().unbind(), name, expected: bound.unbind() });
         }
         let mut env = env;

@@ -22,6 +22,7 @@ pub fn registry(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
             NumpyFn::Scalar(_) => "scalar",
             NumpyFn::Array(_) => "array",
             NumpyFn::Operator(_) => "operator",
+            NumpyFn::Iter(_) => "iterator",
         };
         (row.name, kind)
     });

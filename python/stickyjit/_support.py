@@ -234,6 +234,16 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
     closure = dict(zip(code.co_freevars, func.__closure__ or ()))
     out = []
     for name in names:
+        if name.startswith(LIBRARY_METHOD_PREFIX):
+            # `a.cumsum()`: the library's implementation of the array method, if it has one.
+            method = name[len(LIBRARY_METHOD_PREFIX) :]
+            impl = _library_method(method)
+            bound = getattr(sys.modules.get("numpy") and sys.modules["numpy"].ndarray, method, None)
+            if impl is None or bound is None:
+                out.append((name, Global.UNDEFINED, None))
+            else:
+                out.append((name, Global.LIBRARY, (bound, impl)))
+            continue
         if name.split(".", 1)[0] in closure:
             # A variable of an enclosing function: the compiler sees it as a global name.
             base = name.split(".", 1)[0]
@@ -302,6 +312,20 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
         else:
             out.append((name, Global.VALUE, value))
     return out
+
+
+# The global names under which jitted code's `a.cumsum()` reaches the library's implementation
+# of the method (the compiler's registry::LIBRARY_METHOD_PREFIX).
+LIBRARY_METHOD_PREFIX = "<ndarray>."
+
+
+def _library_method(method):
+    """The jitted implementation (``_numpy_lib.METHODS``) of the ndarray method `method`, or None."""
+    if sys.modules.get("numpy") is None:
+        return None
+    from . import _numpy_lib
+
+    return getattr(_numpy_lib, "METHODS", {}).get(method)
 
 
 def _library(value):

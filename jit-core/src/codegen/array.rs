@@ -143,6 +143,63 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
     }
 
+    /// The dimensions of a shape (an int or a tuple of ints), as int64 values.
+    fn shape_dims(&mut self, shape: &hir::Expr) -> Vec<IntValue<'ctx>> {
+        let st = self.ty(shape);
+        let v = self.expr(shape);
+        match st {
+            Type::Tuple(items) => {
+                let t = v.into_struct_value();
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(k, ty)| {
+                        let x = self.b().build_extract_value(t, k as u32, "dim").u();
+                        self.cast(x, ty, &Type::Int64).into_int_value()
+                    })
+                    .collect()
+            }
+            t => vec![self.cast(v, &t, &Type::Int64).into_int_value()],
+        }
+    }
+
+    /// [`H::ShapeSize`]: the product of the dimensions, a negative one counting as 0.
+    pub(super) fn shape_size(&mut self, shape: &hir::Expr) -> BasicValueEnum<'ctx> {
+        let mut n = self.i64(1);
+        for d in self.shape_dims(shape) {
+            let b = self.b();
+            let neg = b.build_int_compare(IntPredicate::SLT, d, self.i64(0), "neg").u();
+            let d = b.build_select(neg, self.i64(0), d, "dim").u().into_int_value();
+            n = b.build_int_mul(n, d, "size").u();
+        }
+        n.into()
+    }
+
+    /// [`H::Unravel`]: the index tuple of element `flat` (in `0..size`) in C order.
+    pub(super) fn unravel(&mut self, flat: &hir::Expr, shape: &hir::Expr) -> BasicValueEnum<'ctx> {
+        let ft = self.ty(flat);
+        let k = self.expr(flat);
+        let mut k = self.cast(k, &ft, &Type::Int64).into_int_value();
+        let dims = self.shape_dims(shape);
+        let mut idx = vec![self.i64(0); dims.len()];
+        for axis in (0..dims.len()).rev() {
+            if axis == 0 {
+                idx[0] = k;
+                break;
+            }
+            // `flat` is below the size, so every dimension here is positive.
+            let b = self.b();
+            idx[axis] = b.build_int_unsigned_rem(k, dims[axis], "ix").u();
+            k = b.build_int_unsigned_div(k, dims[axis], "rest").u();
+        }
+        let st = self.module_gen.llty(&Type::Tuple(vec![Type::Int64; dims.len()])).into_struct_type();
+        let mut t = st.get_undef();
+        for (axis, v) in idx.into_iter().enumerate() {
+            t = self.b().build_insert_value(t, v, axis as u32, "index").u().into_struct_value();
+        }
+        t.into()
+    }
+
     /// `len(a)`: the length of the first axis.
     pub(super) fn array_len(&mut self, value: &hir::Expr) -> BasicValueEnum<'ctx> {
         let arr = self.expr(value).into_struct_value();

@@ -182,6 +182,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 v
             }
             H::Out { value, out } => self.write_out(value, out),
+            H::Unravel { flat, shape } => self.unravel(flat, shape),
+            H::ShapeSize(shape) => self.shape_size(shape),
             H::Transpose { value, axes } => {
                 let Type::Array(out) = ty else { unreachable!("inference types a transpose as an array") };
                 self.transpose(value, axes.as_deref(), out)

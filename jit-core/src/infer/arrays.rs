@@ -385,6 +385,21 @@ impl InferCx<'_> {
         })
     }
 
+    /// The number of axes of `shape` (an int: 1, or a tuple of ints); None while it is unknown.
+    pub(super) fn shape_axes(&mut self, shape: &hir::Expr) -> Result<Option<usize>> {
+        match self.expr(shape)? {
+            Type::Unknown => Ok(None),
+            t if t.is_integer_or_unknown() => Ok(Some(1)),
+            Type::Tuple(ts) if ts.iter().all(|t| t.is_integer_or_unknown() && t.is_known()) => Ok(Some(ts.len())),
+            Type::Tuple(ts) if ts.iter().all(|t| t.is_integer_or_unknown()) => Ok(None),
+            t => Err(CompileError::typing(
+                "array shape",
+                format!("a shape is an int or a tuple of ints, not {}", type_name(&t)),
+                shape.span,
+            )),
+        }
+    }
+
     /// `a.reshape(shape)`: C-contiguous, of as many axes as the shape has items.
     pub(super) fn reshape(&mut self, value: &hir::Expr, shape: &hir::Expr, span: Span) -> Result<Type> {
         let vt = self.expr(value)?;

@@ -1,10 +1,14 @@
 //! Lowering of the calls whose arguments need binding: a jitted function's parameters (with
-//! CPython's rules for keywords and defaults) and a ufunc's `out=`.
+//! CPython's rules for keywords and defaults), a ufunc's `out=`, and the array methods compiled
+//! from the library of NumPy functions.
 
-use super::Lowerer;
+use super::{check_arity, Lowerer};
+use crate::ast::ExprKind as A;
 use crate::ast::{self, Span};
 use crate::error::{CompileError, Result};
-use crate::hir::{self, ExprKind as H};
+use crate::hir::{self, ExprKind as H, Intrinsic};
+use crate::lower::GlobalValue;
+use crate::registry;
 
 impl Lowerer<'_> {
     /// `np.f(args..., out=o)`: the call without `out=`, written into `o` ([`H::Out`]).
@@ -94,5 +98,62 @@ impl Lowerer<'_> {
             out.push(e);
         }
         Ok(out)
+    }
+
+    /// `a.cumsum()`, `a.sort()`: an array method compiled from the library (its implementation
+    /// called with `a` first), and `a.round(decimals)` (`np.round`). None: not such a method.
+    pub(super) fn library_method(
+        &mut self,
+        func: &ast::Expr,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<Option<H>> {
+        let A::Attribute { value, attr } = &func.kind else { return Ok(None) };
+        if matches!(&value.kind, A::Name(m) if !self.by_name.contains_key(m)) {
+            return Ok(None); // a global: a module's function, resolved as a callee
+        }
+        let mut all: Vec<ast::Expr> = Vec::with_capacity(args.len() + 1);
+        all.push((**value).clone());
+        all.extend(args.iter().cloned());
+        if attr == "round" {
+            let f = Intrinsic::Np(hir::NpFn::Round);
+            if let Some(k) = keywords.iter().find(|k| k.name != "decimals") {
+                return Err(CompileError::unsupported_because(
+                    "keyword argument to an array method",
+                    format!("'{}=' is not compiled for '.round()'", k.name),
+                    k.span,
+                ));
+            }
+            all.extend(keywords.iter().map(|k| k.value.clone()));
+            check_arity(f, all.len(), span)?;
+            return Ok(Some(H::Intrinsic { f, args: self.exprs(&all)? }));
+        }
+        if !registry::is_library_method(attr) {
+            return Ok(None);
+        }
+        self.library_call(attr, &format!("'.{attr}()'"), &all, keywords, span).map(Some)
+    }
+
+    /// A call of the library's implementation of the array method `method` (the array first in
+    /// `args`), which the code names as `shown`.
+    pub(super) fn library_call(
+        &mut self,
+        method: &str,
+        shown: &str,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<H> {
+        match self.global(&registry::library_method_global(method)) {
+            &GlobalValue::Jitted { unit, .. } => Ok(H::Call { func: unit, args: self.bind_call(unit, args, keywords, span)? }),
+            _ => Err(CompileError::unsupported_because(
+                "array method",
+                format!(
+                    "{shown} is compiled from stickyjit's library of NumPy functions, which is not available to this compile"
+                ),
+                span,
+            )),
+        }
     }
 }

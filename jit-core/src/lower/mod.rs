@@ -10,6 +10,7 @@ use crate::ast::{self, ExprKind as A, Span, StmtKind as S};
 use crate::error::{CompileError, Result};
 
 mod calls;
+mod iterate;
 mod names;
 mod numpy;
 mod versions;
@@ -139,6 +140,8 @@ enum Callee {
     /// `np.add`, `np.greater`, ...: the operator (and the name called, for messages).
     Operator(registry::OperatorFn, String),
     Range,
+    /// `np.ndindex`, `np.ndenumerate`: only the iterable of a `for` loop.
+    Iter(registry::IterFn),
     /// A function of the program (itself or another jitted function), by unit index.
     Function(u32),
 }
@@ -271,6 +274,9 @@ impl<'a> Lowerer<'a> {
         orelse: &[ast::Stmt],
         span: Span,
     ) -> Result<Vec<hir::Stmt>> {
+        if let Some(it) = self.index_iter(iter)? {
+            return self.for_index(it, target, body, orelse, span);
+        }
         let n = self.locals.len();
         let seq = self.local(&format!("$iter{n}"), iter.span);
         let index = self.local(&format!("$i{n}"), iter.span);
@@ -521,6 +527,7 @@ impl<'a> Lowerer<'a> {
                 Some(NumpyFn::Scalar(np)) => Ok(Callee::Intrinsic(Intrinsic::Np(np))),
                 Some(NumpyFn::Array(f)) => Ok(Callee::Array(f)),
                 Some(NumpyFn::Operator(op)) => Ok(Callee::Operator(op, n.to_string())),
+                Some(NumpyFn::Iter(f)) => Ok(Callee::Iter(f)),
                 None => Err(CompileError::unsupported_because(
                     "NumPy function",
                     format!("'{n}' (numpy.{f}) is not compiled; compiled: {}", registry::numpy_functions_text()),
@@ -661,8 +668,14 @@ impl<'a> Lowerer<'a> {
                 }
                 m => self.array_function(m, Some(value), args, keywords, span)?,
             }
+        } else if let Some(kind) = self.library_method(func, args, keywords, span)? {
+            kind
         } else {
             match self.callee(func)? {
+                // `np.where(c)`: `c.nonzero()`.
+                Callee::Intrinsic(Intrinsic::Np(hir::NpFn::Where)) if args.len() == 1 && keywords.is_empty() => {
+                    self.library_call("nonzero", "np.where", args, keywords, span)?
+                }
                 Callee::Array(f) => self.array_function(registry::ArrayMethod::Array(f), None, args, keywords, span)?,
                 Callee::Operator(_, name) if keywords.iter().any(|k| k.name == "out") => {
                     return self.with_out(func, args, keywords, span, &name);
@@ -687,6 +700,13 @@ impl<'a> Lowerer<'a> {
                     return Err(CompileError::unsupported_because(
                         "range() outside a for loop",
                         "range() is compiled only as `for x in range(...)`",
+                        span,
+                    ))
+                }
+                Callee::Iter(_) => {
+                    return Err(CompileError::unsupported_because(
+                        "iterator outside a for loop",
+                        "np.ndindex() and np.ndenumerate() are compiled only as the iterable of a for loop",
                         span,
                     ))
                 }

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use crate::ast::{self, ExprKind as A, StmtKind as S};
+use crate::registry;
 use crate::scope::local_names;
 
 /// The names the function reads that are not its own locals, in first-use order: the caller
@@ -18,80 +19,97 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
             out.push(name.to_string());
         }
     };
-    fn walk_expr(e: &ast::Expr, visit: &mut dyn FnMut(&str)) {
+    fn walk_expr(e: &ast::Expr, locals: &HashSet<String>, visit: &mut dyn FnMut(&str)) {
         match &e.kind {
             A::Name(n) => visit(n),
             A::Attribute { value, attr } => {
-                walk_expr(value, visit);
+                walk_expr(value, locals, visit);
                 // `m.f`, `m.G`: the caller resolves the attribute when `m` is a module.
                 if let A::Name(m) = &value.kind {
                     visit(&format!("{m}.{attr}"))
                 }
             }
             A::Binary { left, right, .. } => {
-                walk_expr(left, visit);
-                walk_expr(right, visit)
+                walk_expr(left, locals, visit);
+                walk_expr(right, locals, visit)
             }
-            A::Unary { operand, .. } => walk_expr(operand, visit),
-            A::BoolOp { values, .. } | A::Tuple(values) => values.iter().for_each(|v| walk_expr(v, visit)),
+            A::Unary { operand, .. } => walk_expr(operand, locals, visit),
+            A::BoolOp { values, .. } | A::Tuple(values) => values.iter().for_each(|v| walk_expr(v, locals, visit)),
             A::Subscript { value, index } => {
-                walk_expr(value, visit);
-                walk_expr(index, visit)
+                walk_expr(value, locals, visit);
+                walk_expr(index, locals, visit)
             }
-            A::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().for_each(|e| walk_expr(e, visit)),
+            A::Slice { lower, upper, step } => {
+                [lower, upper, step].into_iter().flatten().for_each(|e| walk_expr(e, locals, visit))
+            }
             A::Compare { left, comparators, .. } => {
-                walk_expr(left, visit);
-                comparators.iter().for_each(|v| walk_expr(v, visit))
+                walk_expr(left, locals, visit);
+                comparators.iter().for_each(|v| walk_expr(v, locals, visit))
             }
             A::IfExp { test, body, orelse } => {
-                walk_expr(test, visit);
-                walk_expr(body, visit);
-                walk_expr(orelse, visit)
+                walk_expr(test, locals, visit);
+                walk_expr(body, locals, visit);
+                walk_expr(orelse, locals, visit)
             }
             A::Call { func, args, keywords } => {
-                walk_expr(func, visit);
-                args.iter().for_each(|v| walk_expr(v, visit));
-                keywords.iter().for_each(|k| walk_expr(&k.value, visit))
+                // `a.cumsum()`: a method the library implements is resolved as the global
+                // `<ndarray>.cumsum` (a name no Python global can have); `np.where(c)` is
+                // `c.nonzero()`. Whether `a` is an array is known only at inference.
+                if let A::Attribute { value, attr } = &func.kind {
+                    let on_local = match &value.kind {
+                        A::Name(m) => locals.contains(m),
+                        _ => true,
+                    };
+                    if on_local && registry::is_library_method(attr) {
+                        visit(&registry::library_method_global(attr));
+                    }
+                    if !on_local && attr == "where" && args.len() == 1 {
+                        visit(&registry::library_method_global("nonzero"));
+                    }
+                }
+                walk_expr(func, locals, visit);
+                args.iter().for_each(|v| walk_expr(v, locals, visit));
+                keywords.iter().for_each(|k| walk_expr(&k.value, locals, visit))
             }
             A::Int(_) | A::UInt(_) | A::Float(_) | A::Bool(_) | A::None | A::Str(_) => {}
         }
     }
-    fn walk_target(t: &ast::Target, visit: &mut dyn FnMut(&str)) {
+    fn walk_target(t: &ast::Target, locals: &HashSet<String>, visit: &mut dyn FnMut(&str)) {
         match t {
             ast::Target::Name(..) => {}
-            ast::Target::Tuple(ts, _) => ts.iter().for_each(|t| walk_target(t, visit)),
+            ast::Target::Tuple(ts, _) => ts.iter().for_each(|t| walk_target(t, locals, visit)),
             ast::Target::Subscript { value, index, .. } => {
-                walk_expr(value, visit);
-                walk_expr(index, visit)
+                walk_expr(value, locals, visit);
+                walk_expr(index, locals, visit)
             }
         }
     }
-    fn walk(stmts: &[ast::Stmt], visit: &mut dyn FnMut(&str)) {
+    fn walk(stmts: &[ast::Stmt], locals: &HashSet<String>, visit: &mut dyn FnMut(&str)) {
         for s in stmts {
             match &s.kind {
                 S::Assign { targets, value } => {
-                    walk_expr(value, visit);
-                    targets.iter().for_each(|t| walk_target(t, visit))
+                    walk_expr(value, locals, visit);
+                    targets.iter().for_each(|t| walk_target(t, locals, visit))
                 }
                 S::AugAssign { target, value, .. } => {
-                    walk_target(target, visit);
-                    walk_expr(value, visit)
+                    walk_target(target, locals, visit);
+                    walk_expr(value, locals, visit)
                 }
-                S::Expr(value) | S::Return(Some(value)) => walk_expr(value, visit),
+                S::Expr(value) | S::Return(Some(value)) => walk_expr(value, locals, visit),
                 S::If { test, body, orelse } | S::While { test, body, orelse } => {
-                    walk_expr(test, visit);
-                    walk(body, visit);
-                    walk(orelse, visit)
+                    walk_expr(test, locals, visit);
+                    walk(body, locals, visit);
+                    walk(orelse, locals, visit)
                 }
                 S::For { iter, body, orelse, .. } => {
-                    walk_expr(iter, visit);
-                    walk(body, visit);
-                    walk(orelse, visit)
+                    walk_expr(iter, locals, visit);
+                    walk(body, locals, visit);
+                    walk(orelse, locals, visit)
                 }
                 S::Return(None) | S::Break | S::Continue | S::Pass => {}
             }
         }
     }
-    walk(&f.body, &mut visit);
+    walk(&f.body, &locals, &mut visit);
     out
 }
