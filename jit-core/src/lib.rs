@@ -173,7 +173,8 @@ fn globals_text(env: &lower::Env) -> String {
     globals.sort_by(|a, b| a.0.cmp(b.0));
     let globals: Vec<String> = globals.iter().map(|(n, v)| format!("{n}={v:?}")).collect();
     let strict = if env.strict_math { "; strict math" } else { "" };
-    format!("{}; defaults {:?}{strict}", globals.join(", "), env.defaults)
+    let omitted = if env.omitted.contains(&true) { format!("; omitted {:?}", env.omitted) } else { String::new() };
+    format!("{}; defaults {:?}{strict}{omitted}", globals.join(", "), env.defaults)
 }
 
 /// The `callees` key part: one line per function the program reaches besides its root, in

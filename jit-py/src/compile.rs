@@ -11,6 +11,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
+use jit_core::lower::GlobalValue;
 use jit_core::{Capture, Compiled, Options, Prepared, Type};
 
 use crate::args::Kind;
@@ -108,6 +109,7 @@ impl Compiler {
         py: Python<'_>,
         function: &Function,
         kinds: &[Kind],
+        omitted: u64,
         first: bool,
     ) -> PyResult<CompiledWithDeps> {
         // Compiled loops poll a flag our SIGINT handler sets; put it back in front of a handler
@@ -117,14 +119,14 @@ impl Compiler {
         let wants = |what: &str| dump.split(',').any(|w| w.trim().eq_ignore_ascii_case(what) || w.trim() == "all");
         let capture = Capture { typed_ir: wants("ir"), llvm_ir: wants("llvm"), asm: wants("asm") };
         let t0 = Instant::now();
-        let (compiled, deps) = self.compile_with::<J>(py, function, kinds, capture, first)?;
+        let (compiled, deps) = self.compile_with::<J>(py, function, kinds, omitted, capture, first)?;
         // Only code LLVM made here counts (not an object loaded from the cache or already in
         // the JIT).
         if compiled.timings.iter().any(|(stage, _)| *stage == "emit") {
             COMPILES.fetch_add(1, Ordering::Relaxed);
         }
         let name = &function.name;
-        let sig = signature_text(kinds);
+        let sig = signature_text_omitted(kinds, omitted);
         if let Some(t) = &compiled.typed_ir {
             eprintln!("--- stickyjit typed IR: {name}{sig} ---\n{t}");
         }
@@ -149,6 +151,7 @@ impl Compiler {
         py: Python<'_>,
         function: &Function,
         kinds: &[Kind],
+        omitted: u64,
         capture: Capture,
         first: bool,
     ) -> PyResult<CompiledWithDeps> {
@@ -159,7 +162,19 @@ impl Compiler {
             _ => function.func(py),
         };
         let t0 = Instant::now();
-        let program = crate::program::collect::<J>(py, function, &root_obj)?;
+        let mut program = crate::program::collect::<J>(py, function, &root_obj)?;
+        // A program that calls its root back (recursion) calls it with every argument, so
+        // there the root cannot take a left-out argument as a constant.
+        let calls_root = program.members.iter().enumerate().any(|(i, m)| {
+            m.env
+                .globals
+                .values()
+                .any(|g| matches!(g, GlobalValue::Jitted { unit: 0, .. }) || (i == 0 && matches!(g, GlobalValue::SelfFunction)))
+        });
+        if omitted != 0 && !calls_root {
+            let env = &mut program.members[0].env;
+            env.omitted = (0..env.defaults.len()).map(|i| i < 64 && omitted >> i & 1 == 1).collect();
+        }
         let globals = t0.elapsed();
         let types: Vec<Type> = kinds.iter().map(|k| k.core_type()).collect();
         let units: Vec<jit_core::Unit> = program
@@ -179,7 +194,7 @@ impl Compiler {
         let prepared = jit_core::prepare_program(&units, &types, ret, &self.options, capture).map_err(unit_err)?;
         let store = crate::disk::store_for(py, self.use_cache, capture);
         let key = prepared.code_key.clone();
-        let sig = signature_text(kinds);
+        let sig = signature_text_omitted(kinds, omitted);
         let label = Label { function: &function.name, file: &parsed.filename, signature: &sig };
         let from_disk = store.and_then(|store| crate::disk::entry_for(py, store, &prepared, &label));
         let name = &function.name;
@@ -269,20 +284,20 @@ impl Compiler {
         &self,
         py: Python<'_>,
         function: &Function,
-        compiled: Vec<Vec<Kind>>,
+        compiled: Vec<(Vec<Kind>, u64)>,
         which: &str,
         signature: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let capture = Capture { typed_ir: which == "types", llvm_ir: which == "llvm", asm: which == "asm" };
         let out = PyDict::new(py);
-        for kinds in compiled {
-            let key = PyTuple::new(py, kinds.iter().map(|k| k.name()))?;
+        for (kinds, omitted) in compiled {
+            let key = PyTuple::new(py, kind_names(&kinds, omitted))?;
             if let Some(sig) = signature {
                 if !key.eq(sig)? {
                     continue;
                 }
             }
-            let (compiled, _) = self.compile_with::<J>(py, function, &kinds, capture, false)?;
+            let (compiled, _) = self.compile_with::<J>(py, function, &kinds, omitted, capture, false)?;
             let text = match which {
                 "types" => compiled.typed_ir.unwrap_or_default(),
                 "llvm" => compiled.llvm_ir.map(|(_, o)| o).unwrap_or_default(),
@@ -302,5 +317,20 @@ impl Compiler {
 
 /// `(int64, float64)`: argument types as messages and cache entries write them.
 pub(crate) fn signature_text(kinds: &[Kind]) -> String {
-    format!("({})", kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join(", "))
+    signature_text_omitted(kinds, 0)
+}
+
+/// The argument type names of a specialization; an argument left out (bit `i` of `omitted`),
+/// whose default is a constant of the code, is `omitted(int64)`.
+pub(crate) fn kind_names(kinds: &[Kind], omitted: u64) -> Vec<String> {
+    kinds
+        .iter()
+        .enumerate()
+        .map(|(i, k)| if i < 64 && omitted >> i & 1 == 1 { format!("omitted({})", k.name()) } else { k.name().to_string() })
+        .collect()
+}
+
+/// `(int64, omitted(float64))`: [`kind_names`] as the messages show a signature.
+pub(crate) fn signature_text_omitted(kinds: &[Kind], omitted: u64) -> String {
+    format!("({})", kind_names(kinds, omitted).join(", "))
 }

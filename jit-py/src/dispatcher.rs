@@ -41,6 +41,9 @@ struct Spec {
     arrays: bool,
     /// The bindings to other jitted functions the code was compiled against.
     deps: Arc<Vec<Dep>>,
+    /// Bit `i`: the call left out argument `i`, whose default is a constant of this code
+    /// (`program::omitted_mask`); a call that passes it finds another specialization.
+    omitted: u64,
 }
 
 #[pyclass(module = "stickyjit._native", name = "Dispatcher", frozen, dict, weakref)]
@@ -82,7 +85,7 @@ impl VectorCall for Dispatcher {
     /// The call with exactly one positional argument per parameter (no keywords), or `None`
     /// when the call needs binding.
     fn fast_call(&self, py: Python<'_>, args: &[*mut ffi::PyObject]) -> Option<PyResult<Py<PyAny>>> {
-        (args.len() == self.function.param_names.len() && !self.unsupported_signature).then(|| self.dispatch_ptrs(py, args))
+        (args.len() == self.function.param_names.len() && !self.unsupported_signature).then(|| self.dispatch_ptrs(py, args, 0))
     }
 
     fn call_impl(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
@@ -95,10 +98,10 @@ impl VectorCall for Dispatcher {
         }
         if args.len() == self.function.param_names.len() && kwargs.is_none_or(|k| k.is_empty()) {
             let a: Vec<Bound<'_, PyAny>> = args.iter().collect();
-            return self.dispatch(py, &a);
+            return self.dispatch(py, &a, 0);
         }
         match self.bind(py, args, kwargs)? {
-            Ok(bound) => self.dispatch(py, &bound),
+            Ok((bound, omitted)) => self.dispatch(py, &bound, omitted),
             Err(()) => self.function.func(py).call(args, kwargs).map(Bound::unbind),
         }
     }
@@ -124,15 +127,15 @@ impl Dispatcher {
         unsafe { self.table.load(Ordering::Acquire).as_ref().map(|v| v.as_slice()).unwrap_or(&[]) }
     }
 
-    fn find(&self, kinds: &[Kind]) -> Option<&Spec> {
-        self.specs().iter().find(|s| s.kinds == kinds)
+    fn find(&self, kinds: &[Kind], omitted: u64) -> Option<&Spec> {
+        self.specs().iter().find(|s| s.kinds == kinds && s.omitted == omitted)
     }
 
     /// Adds a specialization, unless another thread published one for the same argument types
     /// meanwhile (compiles are not serialized: see `Function::parsed`).
     fn publish(&self, spec: Spec) {
         self.replace_specs(|specs| {
-            if !specs.iter().any(|s| s.kinds == spec.kinds) {
+            if !specs.iter().any(|s| s.kinds == spec.kinds && s.omitted == spec.omitted) {
                 specs.push(spec)
             }
         });
@@ -178,15 +181,15 @@ impl Dispatcher {
         to_python(py, &spec.ret, ret, &mut 0, &mut owners).map(Bound::unbind)
     }
 
-    /// Types every argument, then runs (compiling first if needed).
-    fn dispatch(&self, py: Python<'_>, args: &[Bound<'_, PyAny>]) -> PyResult<Py<PyAny>> {
+    /// Types every argument, then runs (compiling first if needed); `omitted` as in [`Spec`].
+    fn dispatch(&self, py: Python<'_>, args: &[Bound<'_, PyAny>], omitted: u64) -> PyResult<Py<PyAny>> {
         let ptrs: Vec<*mut ffi::PyObject> = args.iter().map(|a| a.as_ptr()).collect();
-        self.dispatch_ptrs(py, &ptrs)
+        self.dispatch_ptrs(py, &ptrs, omitted)
     }
 
     /// `dispatch` on borrowed object pointers (the vectorcall fast path: no allocation when
     /// there are at most MAX_FAST_ARGS arguments and the specialization exists).
-    fn dispatch_ptrs(&self, py: Python<'_>, args: &[*mut ffi::PyObject]) -> PyResult<Py<PyAny>> {
+    fn dispatch_ptrs(&self, py: Python<'_>, args: &[*mut ffi::PyObject], omitted: u64) -> PyResult<Py<PyAny>> {
         let definitions = DEFINITIONS.load(Ordering::Relaxed);
         if self.checked_definitions.load(Ordering::Relaxed) != definitions {
             self.recheck_dependencies(py, definitions);
@@ -220,14 +223,14 @@ impl Dispatcher {
             kinds[i] = k;
             slots[abi::arg_slot(i)] = s;
         }
-        if let Some(spec) = self.find(kinds) {
+        if let Some(spec) = self.find(kinds, omitted) {
             return self.call_spec(py, spec, slots, args);
         }
         if !self.compiler.declared.is_empty() {
             return self.call_declared(py, kinds, slots, args);
         }
-        self.compile_for(py, kinds)?;
-        let spec = self.find(kinds).expect("just compiled");
+        self.compile_for(py, kinds, omitted)?;
+        let spec = self.find(kinds, omitted).expect("just compiled");
         self.call_spec(py, spec, slots, args)
     }
 
@@ -274,9 +277,9 @@ impl Dispatcher {
     }
 
     /// Compiles (or loads) the specialization for `kinds` and publishes it.
-    fn compile_for(&self, py: Python<'_>, kinds: &[Kind]) -> PyResult<()> {
+    fn compile_for(&self, py: Python<'_>, kinds: &[Kind], omitted: u64) -> PyResult<()> {
         let first = self.specs().is_empty();
-        let (c, deps) = self.compiler.compile_for::<Dispatcher>(py, &self.function, kinds, first)?;
+        let (c, deps) = self.compiler.compile_for::<Dispatcher>(py, &self.function, kinds, omitted, first)?;
         self.publish(Spec {
             kinds: kinds.to_vec(),
             entry: c.entry,
@@ -285,19 +288,22 @@ impl Dispatcher {
             ret: c.ret,
             local_names: Arc::new(c.local_names),
             deps,
+            omitted,
         });
         Ok(())
     }
 
     /// Binds keyword arguments and defaults as CPython would; on any mismatch, lets CPython
     /// raise its own TypeError by calling the Python function (its binding fails the same way,
-    /// so its body never runs).
+    /// so its body never runs). With the values, the mask of the arguments left out whose
+    /// defaults the code may take as constants (`Spec::omitted`).
+    #[allow(clippy::type_complexity)]
     fn bind<'py>(
         &self,
         py: Python<'py>,
         args: &Bound<'py, PyTuple>,
         kwargs: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Result<Vec<Bound<'py, PyAny>>, ()>> {
+    ) -> PyResult<Result<(Vec<Bound<'py, PyAny>>, u64), ()>> {
         let params = &self.function.param_names;
         let n = params.len();
         if args.len() > n {
@@ -317,14 +323,21 @@ impl Dispatcher {
         let defaults = self.function.defaults(py)?;
         let first_default = n - defaults.len();
         let mut out = Vec::with_capacity(n);
+        let mut omitted = 0u64;
         for (i, b) in bound.into_iter().enumerate() {
             match b {
                 Some(v) => out.push(v),
-                None if i >= first_default => out.push(defaults[i - first_default].clone()),
+                None if i >= first_default => {
+                    let d = &defaults[i - first_default];
+                    if i < 64 && crate::program::is_constant_default(d) {
+                        omitted |= 1 << i;
+                    }
+                    out.push(d.clone())
+                }
                 None => return Ok(Err(())),
             }
         }
-        Ok(Ok(out))
+        Ok(Ok((out, omitted)))
     }
 
     /// Some function was decorated since the dependencies were last checked: drops every
@@ -423,8 +436,8 @@ impl Dispatcher {
     /// when it decorates, as Numba compiles them eagerly).
     fn _compile_declared(&self, py: Python<'_>) -> PyResult<()> {
         for d in &self.compiler.declared {
-            if self.find(&d.kinds).is_none() {
-                self.compile_for(py, &d.kinds)?;
+            if self.find(&d.kinds, 0).is_none() {
+                self.compile_for(py, &d.kinds, 0)?;
             }
         }
         Ok(())
@@ -485,7 +498,7 @@ impl Dispatcher {
     fn signatures<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
         for s in self.specs() {
-            list.append(PyTuple::new(py, s.kinds.iter().map(|k| k.name()))?)?;
+            list.append(PyTuple::new(py, crate::compile::kind_names(&s.kinds, s.omitted))?)?;
         }
         Ok(list)
     }
@@ -520,7 +533,7 @@ impl Dispatcher {
 
 impl Dispatcher {
     fn inspect(&self, py: Python<'_>, which: &str, signature: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
-        let compiled = self.specs().iter().map(|s| s.kinds.clone()).collect();
+        let compiled = self.specs().iter().map(|s| (s.kinds.clone(), s.omitted)).collect();
         self.compiler.inspect::<Dispatcher>(py, &self.function, compiled, which, signature)
     }
 }

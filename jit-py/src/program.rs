@@ -314,6 +314,12 @@ fn defaults(py: Python<'_>, function: &Function) -> PyResult<Vec<Option<ConstVal
     Ok(out)
 }
 
+/// Whether a parameter's default `d` is a constant of code compiled for calls that leave the
+/// argument out (the default's value is then in the code key, as `Env::defaults`).
+pub(crate) fn is_constant_default(d: &Bound<'_, PyAny>) -> bool {
+    default_value(d).is_some()
+}
+
 /// A default value as a constant: a number, or an exact tuple of numbers (nested too).
 fn default_value(d: &Bound<'_, PyAny>) -> Option<ConstValue> {
     if let Ok(t) = d.cast_exact::<PyTuple>() {

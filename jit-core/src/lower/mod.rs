@@ -74,6 +74,10 @@ pub struct Env {
     /// with: an implementation of a NumPy function (`stickyjit._numpy_lib`), which may test
     /// for NaN and infinity as NumPy does.
     pub strict_math: bool,
+    /// One entry per parameter (or none): the caller left the argument out, so the parameter is
+    /// its default, a constant of the code (Numba's "omitted" arguments). The entry still
+    /// receives the default's value, which the code does not read.
+    pub omitted: Vec<bool>,
 }
 
 pub fn lower(f: &ast::FunctionDef, env: &Env) -> Result<hir::Function> {
@@ -101,7 +105,16 @@ pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hi
     for (n, s) in names {
         l.local(&n, s);
     }
-    let body = l.block(&f.body)?;
+    // An omitted argument: the parameter is its default from the start, as a constant.
+    let mut body = Vec::new();
+    for (i, p) in f.params.iter().enumerate() {
+        if let (Some(true), Some(Some(c))) = (env.omitted.get(i), env.defaults.get(i)) {
+            let value = l.const_value(c, p.span);
+            let kind = hir::StmtKind::Assign { targets: vec![hir::Target::Local(i as LocalId, p.span)], value };
+            body.push(hir::Stmt { kind, span: p.span });
+        }
+    }
+    body.extend(l.block(&f.body)?);
     let mut f = hir::Function {
         name: f.name.clone(),
         filename: env.filename.clone(),
