@@ -223,5 +223,43 @@ def test_augmented_assignment_through_integer_indices_equals_numpy():
 def test_unsupported_forms_are_compile_errors():
     with pytest.raises(CompileError, match="integer"):
         njit(float_index)(np.zeros(3), np.zeros(2))
-    with pytest.raises(CompileError, match="mask of 1 axes"):
-        njit(masked)(np.zeros((3, 2)), np.zeros(3, bool))
+    with pytest.raises(CompileError, match="too many indices for array"):
+        njit(masked)(np.zeros(3), np.zeros((3, 2), bool))
+    with pytest.raises(CompileError, match="a mask of a's shape"):
+        njit(mask_store)(np.zeros((3, 2)), np.ones(3, bool), np.zeros(2))
+
+
+def mask_rows_aug(a, m, v):
+    a[m] *= v
+    return a
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(dtypes=["int16", "int64", "float32", "float64", "bool"]), st.data())
+def test_a_mask_of_the_first_axes_selects_sub_arrays_as_numpy(a, data):
+    # `a[m]` with `m` of the shape of a's first k axes: the selected rows (sub-arrays), read,
+    # stored into with a number, and updated in place.
+    k = data.draw(st.integers(1, a.ndim))
+    m = data.draw(hnp.arrays(bool, a.shape[:k]))
+    same(masked(a, m), JIT["masked"](a, m))
+    if not a.flags.writeable:
+        a = a.copy()
+    v = data.draw(st.integers(0, 1) if a.dtype == bool else st.integers(0, 9))
+    want, got = a.copy(), a.copy()
+    mask_store(want, m, v)
+    JIT["mask_store"](got, m, v)
+    same(want, got)
+    if a.dtype != bool:
+        want, got = a.copy(), a.copy()
+        mask_rows_aug(want, m, v)
+        njit(mask_rows_aug)(got, m, v)
+        same(want, got)
+
+
+def test_a_mask_of_the_first_axes_of_another_length_is_numpys_index_error():
+    with pytest.raises(IndexError):
+        masked(np.ones((3, 4)), np.ones(4, bool))
+    with pytest.raises(IndexError, match="boolean index did not match"):
+        JIT["masked"](np.ones((3, 4)), np.ones(4, bool))
+    with pytest.raises(IndexError, match="boolean index did not match"):
+        JIT["mask_store"](np.ones((3, 4)), np.ones(2, bool), 1.0)

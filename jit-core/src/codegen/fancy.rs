@@ -1,5 +1,5 @@
-//! Codegen of indexing by an array: a boolean mask of the array's shape (`a[a > 0]`,
-//! `a[mask] = v`) and an integer array along the first axis (`x[idx]`, `x[idx] = v`). A read
+//! Codegen of indexing by an array: a boolean mask of the array's shape or of its first axes
+//! (`a[a > 0]`, `a[mask] = v`, `rows[keep]`) and an integer array along the first axis (`x[idx]`, `x[idx] = v`). A read
 //! makes a new C-contiguous array; a write stores into each selected element in order.
 
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
@@ -37,12 +37,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let j = self.entry_alloca(self.ctx().i64_type(), "fancy.j");
         self.b().build_store(j, self.i64(0)).u();
         if it.dtype == Dtype::Bool {
+            // A mask of the first k axes selects sub-arrays of the others, in C order.
             self.check_mask_shape(&a, &ix);
             let count = self.mask_count(&ix);
-            let (value, data, _) = self.alloc_c(&out, &[count], false);
+            let rest = a.shape[ix.t.ndim as usize..].to_vec();
+            let shape: Vec<IntValue<'ctx>> = std::iter::once(count).chain(rest.iter().copied()).collect();
+            let (value, data, _) = self.alloc_c(&out, &shape, false);
             self.for_each_selected(&ix, &mut |fn_gen, idx| {
-                let x = fn_gen.load_element(fn_gen.address(a.data, idx, &a.strides), at.dtype);
-                fn_gen.store_next(data, item, j, out, x, &at.dtype.element().carrier());
+                fn_gen.for_each_rest(idx, &rest, &mut |fn_gen, pos| {
+                    let x = fn_gen.load_element(fn_gen.address(a.data, pos, &a.strides), at.dtype);
+                    fn_gen.store_next(data, item, j, out, x, &at.dtype.element().carrier());
+                });
             });
             return value;
         }
@@ -121,17 +126,22 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         };
         if it.dtype == Dtype::Bool {
             self.check_mask_shape(&a, &ix);
+            let rest = a.shape[ix.t.ndim as usize..].to_vec();
             let step = match &source {
                 Some((p, _)) => {
+                    // The selected elements: the mask's count times the size of the other axes.
                     let count = self.mask_count(&ix);
-                    self.value_length_step(p.shape[0], count)
+                    let count = self.b().build_int_mul(count, self.product(&rest), "n").u();
+                    self.value_length_step(self.product(&p.shape), count)
                 }
                 None => self.i64(0),
             };
             self.for_each_selected(&ix, &mut |fn_gen, idx| {
-                let (x, t) = next_value(fn_gen, step);
-                let ptr = fn_gen.address(a.data, idx, &a.strides);
-                fn_gen.store_element(ptr, at, x, &t);
+                fn_gen.for_each_rest(idx, &rest, &mut |fn_gen, pos| {
+                    let (x, t) = next_value(fn_gen, step);
+                    let ptr = fn_gen.address(a.data, pos, &a.strides);
+                    fn_gen.store_element(ptr, at, x, &t);
+                });
             });
             return;
         }
@@ -197,7 +207,25 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.b().build_store(j, k1).u();
     }
 
-    /// NumPy's IndexError unless the mask has the array's shape.
+    /// Runs `body` with each full index that starts with `first` and goes on over the axes of
+    /// sizes `rest`, in C order (`first` alone when there are none).
+    fn for_each_rest(
+        &mut self,
+        first: &[IntValue<'ctx>],
+        rest: &[IntValue<'ctx>],
+        body: &mut dyn FnMut(&mut Self, &[IntValue<'ctx>]),
+    ) {
+        if rest.is_empty() {
+            return body(self, first);
+        }
+        let first = first.to_vec();
+        self.loop_nest(rest, &mut |fn_gen, idx| {
+            let pos: Vec<IntValue<'ctx>> = first.iter().chain(idx).copied().collect();
+            body(fn_gen, &pos);
+        });
+    }
+
+    /// NumPy's IndexError unless the mask has the shape of the array's first axes.
     fn check_mask_shape(&self, a: &Parts<'ctx>, mask: &Parts<'ctx>) {
         let mut differs = self.ctx().bool_type().const_zero();
         for (x, y) in a.shape.iter().zip(&mask.shape) {

@@ -29,14 +29,12 @@ pub(crate) fn is_view(a: &ArrayType, index: &hir::Expr, index_type: &Type) -> bo
 /// at its positions along the first axis, in its shape. Always a new C-contiguous array.
 pub(crate) fn fancy_index_type(a: ArrayType, ix: ArrayType, span: Span) -> Result<ArrayType> {
     let ndim = match ix.dtype {
-        Dtype::Bool if ix.ndim == a.ndim => 1,
+        // A mask of the first k axes: the selected elements (rows) along one new axis.
+        Dtype::Bool if ix.ndim >= 1 && ix.ndim <= a.ndim => a.ndim as usize - ix.ndim as usize + 1,
         Dtype::Bool => {
-            return Err(CompileError::unsupported_because(
+            return Err(CompileError::typing(
                 "boolean mask index",
-                format!(
-                    "a mask of {} axes indexing an array of {}: only a mask with the array's number of axes is compiled",
-                    ix.ndim, a.ndim
-                ),
+                format!("too many indices for array: array is {}-dimensional, but {} were indexed", a.ndim, ix.ndim),
                 span,
             ))
         }
@@ -57,11 +55,13 @@ pub(crate) fn fancy_index_type(a: ArrayType, ix: ArrayType, span: Span) -> Resul
 pub(crate) fn check_fancy_store(a: ArrayType, ix: ArrayType, v: &Type, span: Span) -> Result<()> {
     match v {
         t if t.is_numeric() || *t == Type::Unknown => Ok(()),
-        Type::Array(va) if va.ndim == 1 && (ix.dtype == Dtype::Bool || (a.ndim == 1 && ix.ndim == 1)) => Ok(()),
+        Type::Array(va) if va.ndim == 1 && ((ix.dtype == Dtype::Bool && ix.ndim == a.ndim) || (a.ndim == 1 && ix.ndim == 1)) => {
+            Ok(())
+        }
         t => Err(CompileError::unsupported_because(
             "assignment through an index array",
             format!(
-                "`a[mask] = v` and `a[idx] = v` take a number or a 1-D array (`a[idx] = v` with an array only for 1-D a and idx), not {}",
+                "`a[mask] = v` and `a[idx] = v` take a number or a 1-D array (`a[mask] = v` with an array only for a mask of a's shape, `a[idx] = v` only for 1-D a and idx), not {}",
                 super::type_name(t)
             ),
             span,
