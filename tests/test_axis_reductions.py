@@ -179,5 +179,79 @@ def sum_axis_variable(a, k):
 def test_bad_axes():
     with pytest.raises(CompileError, match="axis 2 is out of bounds for array of dimension 2"):
         njit(sum_axis2)(np.ones((2, 2)))
-    with pytest.raises(CompileError, match="axis= must be an integer literal"):
-        njit(sum_axis_variable)(np.ones((2, 2)), 0)
+    with pytest.raises(CompileError, match="axis must be an integer, not float64"):
+        njit(sum_axis_variable)(np.ones((2, 2)), 0.0)
+    with pytest.raises(CompileError, match="out of bounds for array of dimension 0"):
+        njit(sum_axis_variable)(np.ones(()), 0)
+
+
+def var_axis_sum(a, k):
+    return a.sum(axis=k)
+
+
+def var_axis_mean(a, k):
+    return np.mean(a, k)
+
+
+def var_axis_max(a, k):
+    return np.max(a, axis=k)
+
+
+def var_axis_argmin(a, k):
+    return a.argmin(axis=k)
+
+
+def var_axis_std(a, k):
+    return np.std(a, axis=k)
+
+
+def var_axis_any(a, k):
+    return a.any(k)
+
+
+def var_axis_prod(a, k):
+    return np.prod(a, axis=k)
+
+
+VAR_FUNCS = [var_axis_sum, var_axis_mean, var_axis_max, var_axis_argmin, var_axis_std, var_axis_any, var_axis_prod]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(VAR_FUNCS), st.sampled_from(DTYPES), st.data())
+def test_an_axis_known_only_at_run_time_equals_numpy(f, dtype, data):
+    # `axis=k` with `k` a variable: one specialization for every axis, checked when it runs.
+    a = data.draw(
+        hnp.arrays(dtype, hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4), elements=elements(dtype))
+    )
+    if data.draw(st.booleans()):
+        a = a[..., ::-1]
+    a = small_factors(a)
+    k = data.draw(st.integers(-a.ndim - 1, a.ndim))
+    try:
+        with np.errstate(all="ignore"):
+            expected = f(a, k)
+    except np.exceptions.AxisError:
+        with pytest.raises(np.exceptions.AxisError):
+            njit(f)(a, k)
+        return
+    got = njit(f)(a, k)
+    if a.ndim == 1:
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6 * float(np.abs(a).max()))
+        return
+    assert (got.dtype, got.shape) == (expected.dtype, expected.shape)
+    if expected.dtype.kind == "f":
+        rtol = 1e-5 if expected.dtype == np.float32 else 1e-9
+        np.testing.assert_allclose(got, expected, rtol=rtol, atol=1e-6 * float(np.abs(a).max()), equal_nan=True)
+    else:
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_a_run_time_axis_out_of_bounds_is_numpys_axis_error():
+    for a, k in [(np.ones((2, 3)), 2), (np.ones((2, 3)), -3), (np.ones(4), 1), (np.ones(4), -2)]:
+        with pytest.raises(np.exceptions.AxisError):
+            var_axis_sum(a, k)
+        with pytest.raises(np.exceptions.AxisError, match="axis is out of bounds"):
+            njit(var_axis_sum)(a, k)
+    # An AxisError is also a ValueError and an IndexError, as NumPy's is.
+    with pytest.raises(IndexError):
+        njit(var_axis_sum)(np.ones(2), 5)

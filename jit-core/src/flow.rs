@@ -104,6 +104,10 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
             *check_bound = !flow.must.as_ref().is_none_or(|m| m[i]);
             locals[i].checked |= *check_bound;
         }
+        H::Reduce { value, axis: Some(hir::Axis::Var(axis)), .. } => {
+            flow_expr(value, flow, locals)?;
+            flow_expr(axis, flow, locals)?
+        }
         H::Attr { value, .. } | H::Reduce { value, .. } | H::Transpose { value, .. } | H::ShapeSize(value) => {
             flow_expr(value, flow, locals)?
         }

@@ -164,9 +164,8 @@ pub enum ExprKind {
     Reduce {
         f: Reduction,
         value: Box<Expr>,
-        /// `axis=` (an int literal; negative counts from the last axis): the reduction along
-        /// that axis only.
-        axis: Option<i64>,
+        /// `axis=`: the reduction along that axis only.
+        axis: Option<Axis>,
     },
     /// `lower:upper:step` in an array index (typed by the subscript that holds it).
     Slice {
@@ -227,6 +226,7 @@ impl ExprKind {
             | H::Reshape { value: left, shape: right }
             | H::Unravel { flat: left, shape: right }
             | H::Out { value: left, out: right } => vec![&**left, &**right],
+            H::Reduce { value, axis: Some(Axis::Var(axis)), .. } => vec![&**value, &**axis],
             H::Unary { operand: e, .. }
             | H::ShapeSize(e)
             | H::Attr { value: e, .. }
@@ -254,6 +254,7 @@ impl ExprKind {
             | H::Reshape { value: left, shape: right }
             | H::Unravel { flat: left, shape: right }
             | H::Out { value: left, out: right } => vec![&mut **left, &mut **right],
+            H::Reduce { value, axis: Some(Axis::Var(axis)), .. } => vec![&mut **value, &mut **axis],
             H::Unary { operand: e, .. }
             | H::ShapeSize(e)
             | H::Attr { value: e, .. }
@@ -270,6 +271,17 @@ impl ExprKind {
             H::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().map(|e| &mut **e).collect(),
         }
     }
+}
+
+/// The `axis=` of a reduction.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Axis {
+    /// An int literal (negative counts from the last axis), checked against the array's
+    /// dimensions by inference.
+    Const(i64),
+    /// Any integer expression, evaluated after the array and checked at run time (NumPy's
+    /// `AxisError`).
+    Var(Box<Expr>),
 }
 
 /// How a new array is made. `dtype` is the `dtype=` given, if any.

@@ -183,7 +183,10 @@ impl Printer<'_> {
             H::Subscript { value, index } => format!("{}[{}]", self.expr(value), self.expr(index)),
             H::Attr { value, attr } => format!("{}.{}", self.expr(value), attr.name()),
             H::Reduce { f, value, axis: None } => format!("{}.{}()", self.expr(value), f.name()),
-            H::Reduce { f, value, axis: Some(k) } => format!("{}.{}(axis={k})", self.expr(value), f.name()),
+            H::Reduce { f, value, axis: Some(hir::Axis::Const(k)) } => format!("{}.{}(axis={k})", self.expr(value), f.name()),
+            H::Reduce { f, value, axis: Some(hir::Axis::Var(k)) } => {
+                format!("{}.{}(axis={})", self.expr(value), f.name(), self.expr(k))
+            }
             H::Reshape { value, shape } => format!("{}.reshape({})", self.expr(value), self.expr(shape)),
             H::Unravel { flat, shape } => format!("unravel({}, {})", self.expr(flat), self.expr(shape)),
             H::ShapeSize(shape) => format!("size({})", self.expr(shape)),

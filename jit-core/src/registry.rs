@@ -648,10 +648,12 @@ pub enum PyExceptionKind {
     RecursionError,
     IndexError,
     MemoryError,
+    /// NumPy's `numpy.exceptions.AxisError` (a ValueError and an IndexError).
+    AxisError,
 }
 
 impl PyExceptionKind {
-    /// The class's name in `builtins`.
+    /// The class's name in `builtins` (`AxisError`: in `numpy.exceptions`).
     pub fn name(self) -> &'static str {
         match self {
             PyExceptionKind::ZeroDivisionError => "ZeroDivisionError",
@@ -661,6 +663,7 @@ impl PyExceptionKind {
             PyExceptionKind::RecursionError => "RecursionError",
             PyExceptionKind::IndexError => "IndexError",
             PyExceptionKind::MemoryError => "MemoryError",
+            PyExceptionKind::AxisError => "AxisError",
         }
     }
 }
@@ -757,6 +760,7 @@ statuses! {
     ),
     EmptyArgmin = 37 => (ValueError, "attempt to get argmin of an empty sequence"),
     EmptyArgmax = 38 => (ValueError, "attempt to get argmax of an empty sequence"),
+    AxisOutOfBounds = 39 => (AxisError, "axis is out of bounds for the array's number of dimensions"),
 }
 
 impl Status {

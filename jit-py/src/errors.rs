@@ -56,5 +56,18 @@ pub fn status_error(status: u32, local_names: &[String]) -> PyErr {
         PyExceptionKind::RecursionError => pyo3::exceptions::PyRecursionError::new_err(msg),
         PyExceptionKind::IndexError => pyo3::exceptions::PyIndexError::new_err(msg),
         PyExceptionKind::MemoryError => pyo3::exceptions::PyMemoryError::new_err(msg),
+        PyExceptionKind::AxisError => axis_error(msg),
     }
+}
+
+/// NumPy's `AxisError` (compiled code that raises it has NumPy arrays, so NumPy is imported);
+/// a ValueError if it cannot be had.
+fn axis_error(msg: String) -> PyErr {
+    Python::attach(|py| {
+        let class = py.import("numpy.exceptions").and_then(|m| m.getattr("AxisError"));
+        match class.and_then(|c| c.call1((msg.clone(),))) {
+            Ok(e) => PyErr::from_value(e),
+            Err(_) => PyValueError::new_err(msg),
+        }
+    })
 }

@@ -190,10 +190,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             H::Reduce { f, value, axis: Some(axis) } if ty.array().is_some() => {
                 let Type::Array(out) = ty else { unreachable!("checked") };
-                let v = self.array_reduce_axis(*f, value, *axis, out);
+                let v = self.array_reduce_axis(*f, value, axis, out);
                 self.own_temp(e.id, v, &ty);
                 v
             }
+            // A run-time axis of a 1-D array: 0 or -1, and the whole array's reduction.
+            H::Reduce { f, value, axis: Some(hir::Axis::Var(axis)) } => self.array_reduce_checked(*f, value, axis, &ty),
             H::Reduce { f, value, .. } => self.array_reduce(*f, value, &ty),
             H::New(n) => {
                 let Type::Array(a) = ty else { unreachable!("inference types new arrays as arrays") };

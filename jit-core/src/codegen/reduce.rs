@@ -187,17 +187,27 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         &mut self,
         f: Reduction,
         value: &hir::Expr,
-        axis: i64,
+        axis: &hir::Axis,
         out: ArrayType,
     ) -> BasicValueEnum<'ctx> {
         let Type::Array(a) = self.ty(value) else { unreachable!("inference allows arrays only") };
-        let axis = if axis < 0 { axis + a.ndim as i64 } else { axis } as usize;
         let arr = self.expr(value).into_struct_value();
         let strides = self.strides(arr, &a);
         let shapes: Vec<IntValue<'ctx>> = (0..a.ndim as u32).map(|k| self.dim(arr, field::SHAPE, k)).collect();
-        let n = shapes[axis];
-        let mut out_shape = shapes.clone();
-        out_shape.remove(axis);
+        // The other axes (the result's), then the reduced one's size and stride.
+        let (out_shape, mut view_strides, n, stride) = match axis {
+            hir::Axis::Const(k) => {
+                let k = if *k < 0 { k + a.ndim as i64 } else { *k } as usize;
+                let (mut shape, mut st) = (shapes.clone(), strides.clone());
+                let (n, s) = (shape.remove(k), st.remove(k));
+                (shape, st, n, s)
+            }
+            hir::Axis::Var(e) => {
+                let k = self.runtime_axis(e, a.ndim);
+                self.without_axis(k, &shapes, &strides)
+            }
+        };
+        view_strides.push(stride);
         // NumPy refuses an empty axis even when the result is empty.
         self.fail_if_empty(f, n);
         let (result, rdata, _) = self.alloc_c(&out, &out_shape, false);
@@ -205,12 +215,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let out_t = out.dtype.element().carrier();
         let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
         self.loop_nest(&out_shape, &mut |fn_gen, idx| {
-            let place = |j: &[IntValue<'ctx>]| {
-                let mut at: Vec<IntValue<'ctx>> = idx.to_vec();
-                at.insert(axis, j[0]);
-                at
-            };
-            let total = fn_gen.fold(f, &a, data, &strides, &[n], &place, &out_t, n);
+            let place = |j: &[IntValue<'ctx>]| idx.iter().chain(j).copied().collect::<Vec<_>>();
+            let total = fn_gen.fold(f, &a, data, &view_strides, &[n], &place, &out_t, n);
             let total_t = match f {
                 Reduction::Mean | Reduction::Var | Reduction::Std => Type::Float64,
                 Reduction::Argmin | Reduction::Argmax => Type::Int64,
@@ -220,6 +226,69 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             fn_gen.store_element(to, out, total, &total_t);
         });
         result
+    }
+
+    /// A reduction of a 1-D array along a run-time `axis` (0 or -1, else NumPy's AxisError): the
+    /// whole array's, of type `ty`.
+    pub(super) fn array_reduce_checked(
+        &mut self,
+        f: Reduction,
+        value: &hir::Expr,
+        axis: &hir::Expr,
+        ty: &Type,
+    ) -> BasicValueEnum<'ctx> {
+        let Type::Array(a) = self.ty(value) else { unreachable!("inference allows arrays only") };
+        let arr = self.expr(value).into_struct_value();
+        self.runtime_axis(axis, a.ndim);
+        let n = self.dim(arr, field::SHAPE, 0);
+        self.fail_if_empty(f, n);
+        let strides = self.strides(arr, &a);
+        let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
+        let place = |idx: &[IntValue<'ctx>]| idx.to_vec();
+        self.fold(f, &a, data, &strides, &[n], &place, &ty.carrier(), n)
+    }
+
+    /// The axis `e` evaluates to, counted from the end when negative, in `0..ndim`; else a
+    /// return of NumPy's AxisError.
+    fn runtime_axis(&mut self, e: &hir::Expr, ndim: u8) -> IntValue<'ctx> {
+        let et = self.ty(e);
+        let v = self.expr(e);
+        let k = self.cast(v, &et, &Type::Int64).into_int_value();
+        let b = self.b();
+        let neg = b.build_int_compare(IntPredicate::SLT, k, self.i64(0), "axis.neg").u();
+        let from_end = b.build_int_add(k, self.i64(ndim as i64), "axis.end").u();
+        let k = b.build_select(neg, from_end, k, "axis").u().into_int_value();
+        // One unsigned compare: a negative axis still negative after the shift is huge.
+        let bad = b.build_int_compare(IntPredicate::UGE, k, self.i64(ndim as i64), "axis.bad").u();
+        self.fail_if(bad, Status::AxisOutOfBounds as u32);
+        k
+    }
+
+    /// The sizes and strides of the axes other than the run-time axis `k`, and axis `k`'s size
+    /// and stride.
+    #[allow(clippy::type_complexity)]
+    fn without_axis(
+        &self,
+        k: IntValue<'ctx>,
+        shapes: &[IntValue<'ctx>],
+        strides: &[IntValue<'ctx>],
+    ) -> (Vec<IntValue<'ctx>>, Vec<IntValue<'ctx>>, IntValue<'ctx>, IntValue<'ctx>) {
+        let b = self.b();
+        let pick = |at: usize, xs: &[IntValue<'ctx>]| {
+            // Position `at` of the axes without `k`: axis `at` before `k`, else axis `at + 1`.
+            let before = b.build_int_compare(IntPredicate::ULT, self.i64(at as i64), k, "axis.before").u();
+            b.build_select(before, xs[at], xs[at + 1], "axis.other").u().into_int_value()
+        };
+        let n = shapes.len();
+        let out_shape = (0..n - 1).map(|at| pick(at, shapes)).collect();
+        let out_strides = (0..n - 1).map(|at| pick(at, strides)).collect();
+        let (mut size, mut stride) = (shapes[0], strides[0]);
+        for q in 1..n {
+            let is = b.build_int_compare(IntPredicate::EQ, k, self.i64(q as i64), "axis.is").u();
+            size = b.build_select(is, shapes[q], size, "axis.size").u().into_int_value();
+            stride = b.build_select(is, strides[q], stride, "axis.stride").u().into_int_value();
+        }
+        (out_shape, out_strides, size, stride)
     }
 
     /// The value a reduction starts from: 0 for sums, the largest value for `min` and the

@@ -311,8 +311,21 @@ impl InferCx<'_> {
     }
 
     /// The type of a reduction (`a.sum()`, `np.mean(a)`, ...) of `value`.
-    pub(super) fn reduce(&mut self, f: hir::Reduction, value: &hir::Expr, axis: Option<i64>, span: Span) -> Result<Type> {
-        Ok(match self.expr(value)? {
+    pub(super) fn reduce(&mut self, f: hir::Reduction, value: &hir::Expr, axis: Option<&hir::Axis>, span: Span) -> Result<Type> {
+        let vt = self.expr(value)?;
+        // A run-time axis: an integer, checked against the dimensions when the code runs.
+        let axis = match axis {
+            None => None,
+            Some(hir::Axis::Const(k)) => Some(Some(*k)),
+            Some(hir::Axis::Var(e)) => {
+                let t = self.expr(e)?;
+                if !t.is_integer_or_unknown() {
+                    return Err(CompileError::typing("axis", format!("axis must be an integer, not {}", type_name(&t)), e.span));
+                }
+                Some(None)
+            }
+        };
+        Ok(match vt {
             Type::Array(a) => {
                 use hir::Reduction as R;
                 let scalar = match f {
@@ -328,11 +341,19 @@ impl InferCx<'_> {
                 };
                 let Some(k) = axis else { return Ok(scalar) };
                 let n = a.ndim as i64;
-                if !(-n..n).contains(&k) {
+                if k.is_some_and(|k| !(-n..n).contains(&k)) {
+                    let k = k.unwrap_or_default();
                     // NumPy's AxisError (a ValueError and an IndexError), known from the types.
                     return Err(CompileError::typing(
                         "axis out of bounds",
                         format!("axis {k} is out of bounds for array of dimension {n}"),
+                        span,
+                    ));
+                }
+                if n == 0 {
+                    return Err(CompileError::typing(
+                        "axis out of bounds",
+                        "axis is out of bounds for array of dimension 0".to_string(),
                         span,
                     ));
                 }

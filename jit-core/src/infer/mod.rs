@@ -536,7 +536,7 @@ impl<'a> InferCx<'a> {
                 return Err(CompileError::unsupported_because("slice", "a slice is compiled only inside an array index", e.span));
             }
             H::New(n) => self.new_array_type(n, e.span)?,
-            H::Reduce { f, value, axis } => self.reduce(*f, value, *axis, e.span)?,
+            H::Reduce { f, value, axis } => self.reduce(*f, value, axis.as_ref(), e.span)?,
             H::Attr { value, attr } => self.attr(*attr, value, e.span)?,
             H::Reshape { value, shape } => self.reshape(value, shape, e.span)?,
             H::Transpose { value, axes } => self.transpose(value, axes, e.span)?,

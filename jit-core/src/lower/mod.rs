@@ -331,13 +331,13 @@ impl<'a> Lowerer<'a> {
     /// The `axis` of a reduction: the argument at position `at` (after the array, for
     /// `np.sum(a, 1)`; the first, for `a.sum(1)`) or `axis=`, an int literal.
     fn reduce_axis(
-        &self,
+        &mut self,
         r: hir::Reduction,
         args: &[ast::Expr],
         at: usize,
         keywords: &[ast::Keyword],
         span: Span,
-    ) -> Result<Option<i64>> {
+    ) -> Result<Option<hir::Axis>> {
         let mut given = args.get(at);
         if args.len() > at + 1 {
             return Err(CompileError::typing(
@@ -366,9 +366,10 @@ impl<'a> Lowerer<'a> {
             ast::ExprKind::None => return Ok(None),
             _ => None,
         };
-        literal.map(Some).ok_or_else(|| {
-            CompileError::unsupported_because("axis", "axis= must be an integer literal (axis=0, axis=-1)", e.span)
-        })
+        Ok(Some(match literal {
+            Some(k) => hir::Axis::Const(k),
+            None => hir::Axis::Var(Box::new(self.expr(e)?)),
+        }))
     }
 
     /// `a[i] op= v` as `$aN = a; $iN = i; $aN[$iN] op= v` (`a` and `i` evaluated once, before
