@@ -498,3 +498,44 @@ def test_interleaved_views_equal_numpy(rows, cols, data):
     strided_pairs(expected, r0, c0, r1, c1, step)
     njit(strided_pairs)(got, r0, c0, r1, c1, step)
     same_array(expected, got)
+
+
+def outer_new_axes(a, b):
+    return a[:, None] * b[None, :]
+
+
+def outer_into_copy(a, b, out):
+    out[:] = a[:, None] + b
+    return out
+
+
+def outer_three(a, b, c):
+    return c + a[:, None, None] * b[:, None] + c[0, 0, :]
+
+
+def with_zero_d(a, z):
+    return a * z + 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(["float64", "float32", "int64", "int16", "bool"]),
+    st.integers(0, 6),
+    st.integers(0, 6),
+    st.sampled_from(["c", "reversed", "stepped"]),
+)
+def test_a_new_last_axis_is_read_once_per_row_as_numpy_broadcasts_it(dtype, n, m, how):
+    # `a[:, None]` has a last axis of size 1 by construction: the contiguous loop reads it once
+    # per row (with any strides of `a` and `b`).
+    rng = np.random.default_rng(n * 7 + m)
+    a = (rng.random(2 * n + 1) * 10).astype(dtype)
+    b = (rng.random(2 * m + 1) * 10).astype(dtype)
+    view = {"c": lambda x: x[: len(x) // 2 + 1], "reversed": lambda x: x[::-1], "stepped": lambda x: x[::2]}[how]
+    a, b = view(a), view(b)
+    same_array(outer_new_axes(a, b), njit(outer_new_axes)(a, b))
+    out = np.zeros((len(a), len(b)), dtype=np.float64)
+    same_array(outer_into_copy(a, b, out.copy()), njit(outer_into_copy)(a, b, out.copy()))
+    c = (rng.random((len(a), len(b), 3)) * 10).astype(dtype)
+    same_array(outer_three(a, b, c), njit(outer_three)(a, b, c))
+    z = np.array(3, dtype=dtype)
+    same_array(with_zero_d(a, z), njit(with_zero_d)(a, z))

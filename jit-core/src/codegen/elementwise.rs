@@ -51,8 +51,9 @@ const TARGET_LEAF: ExprId = ExprId::MAX - 1;
 enum Leaf<'ctx> {
     /// A scalar: its value and type.
     Scalar(BasicValueEnum<'ctx>, Type),
-    /// An array: its value and type.
-    Array(BasicValueEnum<'ctx>, ArrayType),
+    /// An array: its value and type, and whether its last axis has size 1 by construction
+    /// (`a[:, None]` of a 1-D `a`, a 0-d array): the loop reads it once per row.
+    Array(BasicValueEnum<'ctx>, ArrayType, bool),
 }
 
 /// An array leaf as the loop reads it: where its elements are, its dtype, and its stride along
@@ -66,6 +67,9 @@ struct Operand<'ctx> {
     /// contiguous copy runs when no operand's is broadcast and every one steps by its item size.
     last_broadcast: IntValue<'ctx>,
     last_unit: IntValue<'ctx>,
+    /// Its last axis has size 1 by construction ([`Leaf::Array`]): the contiguous copy takes it
+    /// too, reading it without the last index.
+    last_one: bool,
 }
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
@@ -116,7 +120,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             Rhs::Value(v, t) => {
                 let leaf = match t {
-                    Type::Array(a) => Leaf::Array(v, a),
+                    Type::Array(a) => Leaf::Array(v, a, a.ndim == 0),
                     t => Leaf::Scalar(v, t.carrier()),
                 };
                 leaves.push((VALUE_LEAF, leaf));
@@ -139,7 +143,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 (self.expr(array), a)
             }
         };
-        let mut leaves = vec![(TARGET_LEAF, Leaf::Array(view, view_t))];
+        let mut leaves = vec![(TARGET_LEAF, Leaf::Array(view, view_t, false))];
         self.eval_leaves(value, &mut leaves);
         let Type::Array(result) = self.aug_type(value) else { unreachable!("an array's augmented assignment is an array") };
         self.write_view(view, view_t, &leaves, Tree::Aug { op, dtype: result.dtype, value });
@@ -152,7 +156,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let (Type::Array(at), Type::Array(it)) = (self.ty(array), self.ty(index)) else { unreachable!("inference checked") };
         let gathered_t = crate::infer::fancy_index_type(at, it, index.span).expect("inference checked the index");
         let gathered = self.fancy_load(array, index, gathered_t);
-        let mut leaves = vec![(TARGET_LEAF, Leaf::Array(gathered, gathered_t))];
+        let mut leaves = vec![(TARGET_LEAF, Leaf::Array(gathered, gathered_t, false))];
         self.eval_leaves(value, &mut leaves);
         let Type::Array(result) = self.aug_type(value) else { unreachable!("an array's augmented assignment is an array") };
         self.write_view(gathered, gathered_t, &leaves, Tree::Aug { op, dtype: result.dtype, value });
@@ -255,7 +259,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         match tree {
             Tree::Expr(e) => self.spec.expr_types[e.id as usize].array(),
             Tree::Leaf(id) => leaves.iter().find(|(i, _)| *i == id).and_then(|(_, l)| match l {
-                Leaf::Array(_, a) => Some(*a),
+                Leaf::Array(_, a, _) => Some(*a),
                 Leaf::Scalar(..) => None,
             }),
             Tree::Aug { dtype, .. } => Some(ArrayType { dtype, ndim: 0, layout: crate::types::Layout::C, readonly: false }),
@@ -267,7 +271,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     fn check_broadcast_into(&mut self, leaves: &[(ExprId, Leaf<'ctx>)], shape: &[IntValue<'ctx>]) {
         let ndim = shape.len();
         for (_, leaf) in leaves {
-            if let Leaf::Array(v, a) = leaf {
+            if let Leaf::Array(v, a, _) = leaf {
                 let sv = v.into_struct_value();
                 for k in 0..a.ndim as usize {
                     let d = self.dim(sv, field::SHAPE, k as u32);
@@ -293,7 +297,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let (tlo, thi) = self.extent(target, t);
         let mut any = self.ctx().bool_type().const_zero();
         for (_, leaf) in leaves {
-            let Leaf::Array(v, a) = leaf else { continue };
+            let Leaf::Array(v, a, _) = leaf else { continue };
             let sv = v.into_struct_value();
             let (lo, hi) = self.extent(sv, a);
             let b = self.b();
@@ -427,10 +431,23 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
         let v = self.expr(e);
         let leaf = match self.spec.expr_types[e.id as usize] {
-            Type::Array(a) => Leaf::Array(v, a),
+            Type::Array(a) => Leaf::Array(v, a, a.ndim == 0 || self.last_axis_is_new(e)),
             _ => Leaf::Scalar(v, self.ty(e)),
         };
         out.push((e.id, leaf));
+    }
+
+    /// Whether the view `e` has a last axis of size 1 by construction: an index of all the
+    /// array's axes that ends with a new axis (`a[:, None]` of a 1-D `a`, `b[i, :, None]`).
+    fn last_axis_is_new(&self, e: &hir::Expr) -> bool {
+        let H::Subscript { value, index } = &e.kind else { return false };
+        let Type::Array(a) = self.ty(value) else { return false };
+        let items: Vec<&hir::Expr> = match &index.kind {
+            H::Tuple(items) => items.iter().collect(),
+            _ => vec![&**index],
+        };
+        let consumed = items.iter().filter(|i| !matches!(i.kind, H::None)).count();
+        matches!(items.last(), Some(i) if matches!(i.kind, H::None)) && consumed == a.ndim as usize
     }
 
     /// The shape the array leaves broadcast to, with `ndim` axes (NumPy's rule: axes aligned at
@@ -439,7 +456,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let mut shape = vec![self.i64(1); ndim];
         let mut dims = Vec::new();
         for (_, leaf) in leaves {
-            if let Leaf::Array(v, a) = leaf {
+            if let Leaf::Array(v, a, _) = leaf {
                 let sv = v.into_struct_value();
                 for k in 0..a.ndim as usize {
                     let d = self.dim(sv, field::SHAPE, k as u32);
@@ -495,7 +512,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             _ => (self.ctx().bool_type().const_zero(), self.ctx().bool_type().const_zero()),
         };
-        Operand { data, dtype, strides, last_broadcast, last_unit }
+        Operand { data, dtype, strides, last_broadcast, last_unit, last_one: false }
     }
 
     /// The loop's view of `leaves` along the `ndim` axes of the result: each array's operand (by
@@ -509,7 +526,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let operands = leaves
             .iter()
             .map(|(id, leaf)| match leaf {
-                Leaf::Array(v, a) => (*id, Some(self.operand(*v, a, ndim))),
+                Leaf::Array(v, a, last_one) => (*id, Some(Operand { last_one: *last_one, ..self.operand(*v, a, ndim) })),
                 Leaf::Scalar(..) => (*id, None),
             })
             .collect();
@@ -554,6 +571,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let contiguous = ndim > 0 && {
             let mut all = self.ctx().bool_type().const_int(1, false);
             for op in operands.iter().filter_map(|(_, o)| o.as_ref()).chain(std::iter::once(target)) {
+                if op.last_one {
+                    continue;
+                }
                 let not_broadcast = self.b().build_not(op.last_broadcast, "lastnb").u();
                 let ok = self.b().build_and(not_broadcast, op.last_unit, "lastok").u();
                 all = self.b().build_and(all, ok, "contig").u();
@@ -620,6 +640,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             return self.address(op.data, idx, &op.strides);
         }
         let row = self.address(op.data, &idx[..n - 1], &op.strides[..n - 1]);
+        if op.last_one {
+            return row;
+        }
         let elem = self.module_gen.dtype_llty(op.dtype);
         unsafe { self.b().build_in_bounds_gep(elem, row, &[idx[n - 1]], "elem") }.u()
     }
