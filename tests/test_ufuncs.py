@@ -504,3 +504,18 @@ def test_round_to_decimals_equals_numpy(dtype, d, data):
     assert got.dtype == want.dtype
     # float32 is rounded in float64 here, in float32 by NumPy: the scaled value may differ by an ulp.
     np.testing.assert_allclose(got, want, rtol=1e-6 if dtype == "float32" else 1e-15)
+
+
+def builtin_abs_of_array(a):
+    return abs(a), abs(a - 1) * 2, abs(a[::-1]).max()
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "int8", "uint16", "bool"])
+def test_the_builtin_abs_of_an_array_is_numpys_absolute(dtype):
+    a = (np.arange(-4, 5) * 1.5).astype(dtype)
+    want = builtin_abs_of_array(a)
+    got = njit(builtin_abs_of_array)(a)
+    for w, g in zip(want, got):
+        w = np.asarray(w)
+        assert np.asarray(g).dtype == w.dtype or w.ndim == 0
+        np.testing.assert_array_equal(g, w)

@@ -76,7 +76,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// Whether `e` is an elementwise operator node: an operator whose result is an array.
     pub(super) fn is_elementwise(&self, e: &hir::Expr) -> bool {
         matches!(self.spec.expr_types[e.id as usize], Type::Array(_))
-            && matches!(e.kind, H::Binary { .. } | H::Unary { .. } | H::Compare { .. } | H::Intrinsic { f: Intrinsic::Np(_), .. })
+            && matches!(
+                e.kind,
+                H::Binary { .. }
+                    | H::Unary { .. }
+                    | H::Compare { .. }
+                    | H::Intrinsic { f: Intrinsic::Np(_) | Intrinsic::Abs, .. }
+            )
     }
 
     /// The elementwise expression `e`, of array type `a`: a new array holding it.
@@ -697,6 +703,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     }
                 }
                 self.np_value(*f, &vals, &ty)
+            }
+            // The builtin `abs` of an array is NumPy's `absolute`.
+            H::Intrinsic { f: Intrinsic::Abs, args } => {
+                let (v, vt) = self.element(&args[0], values);
+                self.np_value(hir::NpFn::Abs, &[(v, vt)], &ty)
             }
             _ => unreachable!("is_elementwise"),
         };

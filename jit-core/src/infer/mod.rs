@@ -706,6 +706,10 @@ impl<'a> InferCx<'a> {
         if let Intrinsic::Np(np) = f {
             return self.numpy_call(np, args);
         }
+        // The builtin `abs` of an array is NumPy's `absolute` (Python calls `__abs__`).
+        if f == Intrinsic::Abs && matches!(self.expr(&args[0])?, Type::Array(_)) {
+            return self.numpy_call(hir::NpFn::Abs, args);
+        }
         let name = match f {
             Intrinsic::Np(_) => "NumPy function".to_string(),
             Intrinsic::Math(_) => "math function".to_string(),
