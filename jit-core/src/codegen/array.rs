@@ -200,6 +200,19 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         t.into()
     }
 
+    /// Whether the view `e` has a last axis of size 1 by construction: an index of all the
+    /// array's axes that ends with a new axis (`a[:, None]` of a 1-D `a`, `b[i, :, None]`).
+    pub(super) fn last_axis_is_new(&self, e: &hir::Expr) -> bool {
+        let H::Subscript { value, index } = &e.kind else { return false };
+        let Type::Array(a) = self.ty(value) else { return false };
+        let items: Vec<&hir::Expr> = match &index.kind {
+            H::Tuple(items) => items.iter().collect(),
+            _ => vec![&**index],
+        };
+        let consumed = items.iter().filter(|i| !matches!(i.kind, H::None)).count();
+        matches!(items.last(), Some(i) if matches!(i.kind, H::None)) && consumed == a.ndim as usize
+    }
+
     /// `len(a)`: the length of the first axis.
     pub(super) fn array_len(&mut self, value: &hir::Expr) -> BasicValueEnum<'ctx> {
         let arr = self.expr(value).into_struct_value();

@@ -443,19 +443,6 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         out.push((e.id, leaf));
     }
 
-    /// Whether the view `e` has a last axis of size 1 by construction: an index of all the
-    /// array's axes that ends with a new axis (`a[:, None]` of a 1-D `a`, `b[i, :, None]`).
-    fn last_axis_is_new(&self, e: &hir::Expr) -> bool {
-        let H::Subscript { value, index } = &e.kind else { return false };
-        let Type::Array(a) = self.ty(value) else { return false };
-        let items: Vec<&hir::Expr> = match &index.kind {
-            H::Tuple(items) => items.iter().collect(),
-            _ => vec![&**index],
-        };
-        let consumed = items.iter().filter(|i| !matches!(i.kind, H::None)).count();
-        matches!(items.last(), Some(i) if matches!(i.kind, H::None)) && consumed == a.ndim as usize
-    }
-
     /// The shape the array leaves broadcast to, with `ndim` axes (NumPy's rule: axes aligned at
     /// the right; along each, the sizes are equal or 1). Other sizes are NumPy's ValueError.
     fn broadcast_shape(&mut self, leaves: &[(ExprId, Leaf<'ctx>)], ndim: usize) -> Vec<IntValue<'ctx>> {

@@ -406,6 +406,17 @@ impl InferCx<'_> {
         })
     }
 
+    /// [`H::Unravel`]: a tuple of as many int64 as `shape` has axes.
+    pub(super) fn unravel(&mut self, flat: &hir::Expr, shape: &hir::Expr) -> Result<Type> {
+        if !self.expr(flat)?.is_integer_or_unknown() {
+            return Err(CompileError::typing("flat index", "a flat index must be an integer".to_string(), flat.span));
+        }
+        Ok(match self.shape_axes(shape)? {
+            Some(n) => Type::Tuple(vec![Type::Int64; n]),
+            None => Type::Unknown,
+        })
+    }
+
     /// The number of axes of `shape` (an int: 1, or a tuple of ints); None while it is unknown.
     pub(super) fn shape_axes(&mut self, shape: &hir::Expr) -> Result<Option<usize>> {
         match self.expr(shape)? {

@@ -540,13 +540,7 @@ impl<'a> InferCx<'a> {
             H::Attr { value, attr } => self.attr(*attr, value, e.span)?,
             H::Reshape { value, shape } => self.reshape(value, shape, e.span)?,
             H::Transpose { value, axes } => self.transpose(value, axes, e.span)?,
-            H::Unravel { flat, shape } => {
-                require_integer(&self.expr(flat)?, "flat index", "flat indices", flat.span)?;
-                match self.shape_axes(shape)? {
-                    Some(n) => Type::Tuple(vec![Type::Int64; n]),
-                    None => Type::Unknown,
-                }
-            }
+            H::Unravel { flat, shape } => self.unravel(flat, shape)?,
             H::ShapeSize(shape) => {
                 self.shape_axes(shape)?;
                 Type::Int64

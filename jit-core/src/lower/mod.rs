@@ -328,50 +328,6 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    /// The `axis` of a reduction: the argument at position `at` (after the array, for
-    /// `np.sum(a, 1)`; the first, for `a.sum(1)`) or `axis=`, an int literal.
-    fn reduce_axis(
-        &mut self,
-        r: hir::Reduction,
-        args: &[ast::Expr],
-        at: usize,
-        keywords: &[ast::Keyword],
-        span: Span,
-    ) -> Result<Option<hir::Axis>> {
-        let mut given = args.get(at);
-        if args.len() > at + 1 {
-            return Err(CompileError::typing(
-                "call with wrong arguments",
-                format!("{}() takes an array and an optional axis here, {} arguments given", r.name(), args.len()),
-                span,
-            ));
-        }
-        for k in keywords {
-            if k.name != "axis" || given.is_some() {
-                return Err(CompileError::unsupported_because(
-                    "keyword argument to a reduction",
-                    format!("'{}=' is not compiled for {}() (only axis=, once)", k.name, r.name()),
-                    k.span,
-                ));
-            }
-            given = Some(&k.value);
-        }
-        let Some(e) = given else { return Ok(None) };
-        let literal = match &e.kind {
-            ast::ExprKind::Int(i) => Some(*i),
-            ast::ExprKind::Unary { op: ast::UnaryOp::Neg, operand } => match operand.kind {
-                ast::ExprKind::Int(i) => Some(-i),
-                _ => None,
-            },
-            ast::ExprKind::None => return Ok(None),
-            _ => None,
-        };
-        Ok(Some(match literal {
-            Some(k) => hir::Axis::Const(k),
-            None => hir::Axis::Var(Box::new(self.expr(e)?)),
-        }))
-    }
-
     /// `a[i] op= v` as `$aN = a; $iN = i; $aN[$iN] op= v` (`a` and `i` evaluated once, before
     /// the element is read and `v` evaluated, as CPython does; a plain name `a` needs no copy).
     fn aug_assign_index(

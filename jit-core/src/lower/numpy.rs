@@ -352,3 +352,50 @@ fn dtype_code(code: &str) -> Option<crate::types::Dtype> {
     let size: u64 = size.parse().ok()?;
     Dtype::from_kind_size(kind.as_bytes()[0], size)
 }
+
+impl Lowerer<'_> {
+    /// The `axis` of a reduction: the argument at position `at` (after the array, for
+    /// `np.sum(a, 1)`; the first, for `a.sum(1)`) or `axis=`: an int literal, or an expression
+    /// whose value is checked when the code runs.
+    pub(super) fn reduce_axis(
+        &mut self,
+        r: hir::Reduction,
+        args: &[ast::Expr],
+        at: usize,
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<Option<hir::Axis>> {
+        let mut given = args.get(at);
+        if args.len() > at + 1 {
+            return Err(CompileError::typing(
+                "call with wrong arguments",
+                format!("{}() takes an array and an optional axis here, {} arguments given", r.name(), args.len()),
+                span,
+            ));
+        }
+        for k in keywords {
+            if k.name != "axis" || given.is_some() {
+                return Err(CompileError::unsupported_because(
+                    "keyword argument to a reduction",
+                    format!("'{}=' is not compiled for {}() (only axis=, once)", k.name, r.name()),
+                    k.span,
+                ));
+            }
+            given = Some(&k.value);
+        }
+        let Some(e) = given else { return Ok(None) };
+        let literal = match &e.kind {
+            ast::ExprKind::Int(i) => Some(*i),
+            ast::ExprKind::Unary { op: ast::UnaryOp::Neg, operand } => match operand.kind {
+                ast::ExprKind::Int(i) => Some(-i),
+                _ => None,
+            },
+            ast::ExprKind::None => return Ok(None),
+            _ => None,
+        };
+        Ok(Some(match literal {
+            Some(k) => hir::Axis::Const(k),
+            None => hir::Axis::Var(Box::new(self.expr(e)?)),
+        }))
+    }
+}
