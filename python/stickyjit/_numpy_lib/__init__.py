@@ -49,10 +49,15 @@ from .reductions import (
     cumsum,
     dot,
     isclose,
+    nancumprod,
+    nancumsum,
     nanmax,
     nanmean,
     nanmin,
+    nanprod,
+    nanstd,
     nansum,
+    nanvar,
     ptp,
 )
 from .sorting import argsort, median, percentile, quantile, searchsorted, sort, unique
@@ -98,6 +103,11 @@ IMPLEMENTATIONS = {
     np.nonzero: nonzero,
     np.repeat: repeat,
     np.array_equal: array_equal,
+    np.nanstd: nanstd,
+    np.nanvar: nanvar,
+    np.nanprod: nanprod,
+    np.nancumsum: nancumsum,
+    np.nancumprod: nancumprod,
 }
 
 # id(NumPy function) -> (the function, its implementation): looked up by identity, since a

@@ -196,3 +196,130 @@ def array_equal(a1, a2, equal_nan=False):
     if equal_nan:
         return np.all((a1 == a2) | (np.isnan(a1 * 1.0) & np.isnan(a2 * 1.0)))
     return np.all(a1 == a2)
+
+
+@jit
+def _is_float(a):
+    """True when a's dtype is a float dtype (0.5 survives conversion to it)."""
+    return np.full(1, 0.5, dtype=a.dtype)[0] == 0.5
+
+
+@jit
+def _unsupported(x):
+    """A TypeError (len() of a number) unless `x` is left at its default (), which stands for
+    a NumPy parameter that is not compiled (axis=, dtype=, out=)."""
+    return len(x)
+
+
+@jit
+def nanvar(a, axis=(), dtype=(), out=(), ddof=0):
+    """an array of any number of dimensions (axis=, dtype=, out= are not supported) and a number
+    ddof; float64 result, computed in float64, NaN ignored."""
+    _unsupported(axis)
+    _unsupported(dtype)
+    _unsupported(out)
+    return _nanvar1(a.ravel(), ddof)
+
+
+@jit
+def _nanvar1(a, ddof):
+    """a 1-D array and a number ddof: NumPy's nanvar (np.var for integers), in float64."""
+    n = _check_1d(a)
+    s = 0.0
+    k = 0
+    for i in range(n):
+        x = a[i]
+        if x == x:
+            s += x
+            k += 1
+    mean = math.nan
+    if k > 0:
+        mean = s / k
+    ss = 0.0
+    for i in range(n):
+        x = a[i]
+        if x == x:
+            d = x - mean
+            ss += d * d
+    dof = k - ddof
+    if dof > 0:
+        return ss / dof
+    # NumPy: NaN for floats (nanvar's own rule), ss / 0 for integers (np.var: inf, or NaN for 0).
+    if ss > 0 and not _is_float(a):
+        return math.inf
+    return math.nan
+
+
+@jit
+def nanstd(a, axis=(), dtype=(), out=(), ddof=0):
+    """an array of any number of dimensions (axis=, dtype=, out= are not supported) and a number
+    ddof; float64 result, computed in float64, NaN ignored."""
+    _unsupported(axis)
+    _unsupported(dtype)
+    _unsupported(out)
+    return math.sqrt(_nanvar1(a.ravel(), ddof))
+
+
+@jit
+def nanprod(a):
+    """an array of any number of dimensions (axis= is not supported); multiplied in order in
+    NumPy's prod dtype, NaN ignored (1 when every element is NaN)."""
+    return _nanprod1(a.ravel())
+
+
+@jit
+def _nanprod1(a):
+    """a 1-D array (axis= is not supported); multiplied in order, NaN ignored."""
+    n = _check_1d(a)
+    s = _acc(a, 1)[0]
+    for i in range(n):
+        x = a[i]
+        if x == x:
+            s = s * x
+    return s
+
+
+@jit
+def nancumsum(a):
+    """an array of any number of dimensions, flattened (axis= and dtype= are not supported);
+    NaN counts as 0."""
+    return _nancumsum1(a.ravel())
+
+
+@jit
+def _nancumsum1(a):
+    """a 1-D array (axis= and dtype= are not supported); NaN counts as 0."""
+    n = _check_1d(a)
+    p = _acc(a, 0)
+    out = np.empty(n, dtype=p.dtype)
+    if n > 0:
+        s = p[0]
+        for i in range(n):
+            x = a[i]
+            if x == x:
+                s = s + x
+            out[i] = s
+    return out
+
+
+@jit
+def nancumprod(a):
+    """an array of any number of dimensions, flattened (axis= and dtype= are not supported);
+    NaN counts as 1."""
+    return _nancumprod1(a.ravel())
+
+
+@jit
+def _nancumprod1(a):
+    """a 1-D array (axis= and dtype= are not supported); NaN counts as 1."""
+    n = _check_1d(a)
+    p = _acc(a, 1)
+    out = np.empty(n, dtype=p.dtype)
+    if n > 0:
+        s = p[0]
+        for i in range(n):
+            x = a[i]
+            if x == x:
+                s = s * x
+            out[i] = s
+    return out
