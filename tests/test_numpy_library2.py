@@ -122,3 +122,172 @@ def test_nan_accumulations_with_infinities_match_numpy(a):
     with np.errstate(all="ignore"):
         same_array(got[0], np.nancumsum(a))
         same_array(got[1], np.nancumprod(a))
+
+
+# ---------------------------------------------------------------------------------------------
+# axis= of cumsum/cumprod (1-D), concatenate, stack, vstack, hstack (1-D and 2-D)
+
+
+@jit
+def call_cum_axis(a, k):
+    return np.cumsum(a, axis=k), np.cumprod(a, k)
+
+
+@jit
+def call_concatenate_axis(a, b, k):
+    return np.concatenate((a, b), axis=k), np.concatenate((b, a, b), k)
+
+
+@jit
+def call_stack_axis(a, b, k):
+    return np.stack((a, b, a), axis=k)
+
+
+@jit
+def call_vstack(a, b):
+    return np.vstack((a, b))
+
+
+@jit
+def call_hstack(a, b):
+    return np.hstack((a, b, a))
+
+
+def raises_numpys_error(numpy_call, our_call):
+    """Both raise; ours is a ValueError where NumPy's error is one (an AxisError is a ValueError
+    and an IndexError: documented)."""
+    with pytest.raises(Exception) as want:
+        numpy_call()
+    assert isinstance(want.value, ValueError), want.value
+    with pytest.raises(ValueError):
+        our_call()
+
+
+DTS = [np.float64, np.float32, np.int64, np.int32, np.uint8, np.bool_]
+AXES = st.integers(-3, 2)
+
+
+@given(arrays(dtypes=[np.float64, np.int64, np.int32, np.uint8, np.bool_], nan=False, inf=False, width=16), AXES)
+def test_cumsum_cumprod_along_the_axis_of_a_1d_array_match_numpy(a, k):
+    try:
+        with np.errstate(all="ignore"):
+            want = (np.cumsum(a, axis=k), np.cumprod(a, axis=k))
+    except ValueError:
+        raises_numpys_error(lambda: np.cumsum(a, axis=k), lambda: call_cum_axis(a, k))
+        return
+    with np.errstate(all="ignore"):
+        got = call_cum_axis(a, k)
+    same_array(got[0], want[0])
+    same_array(got[1], want[1])
+
+
+def test_cumsum_along_an_axis_of_a_2d_array_is_a_value_error():
+    # Not supported (the result of the flattened default has another number of dimensions).
+    with pytest.raises(ValueError):
+        call_cum_axis(np.ones((2, 3)), 0)
+
+
+def two_d_pairs(dt, shape_a, shape_b):
+    return st.tuples(hnp.arrays(dt, shape_a), hnp.arrays(dt, shape_b))
+
+
+@given(st.data(), st.sampled_from(DTS), st.integers(0, 3), st.integers(0, 3), st.integers(0, 3), AXES)
+def test_concatenate_2d_along_each_axis_matches_numpy(data, dt, r, c, m, k):
+    # b matches a except (maybe) along axis k; some draws mismatch on purpose.
+    along = k % 2 if -2 <= k <= 1 else 0
+    shape_b = (m, c) if along == 0 else (r, m)
+    if data.draw(st.booleans()):
+        shape_b = (m, m + 1)
+    a, b = data.draw(two_d_pairs(dt, (r, c), shape_b))
+    try:
+        want = (np.concatenate((a, b), axis=k), np.concatenate((b, a, b), axis=k))
+    except ValueError:
+        raises_numpys_error(lambda: np.concatenate((a, b), axis=k), lambda: call_concatenate_axis(a, b, k))
+        return
+    got = call_concatenate_axis(a, b, k)
+    same_array(got[0], want[0])
+    same_array(got[1], want[1])
+    assert got[0].flags.c_contiguous
+
+
+@given(arrays(dtypes=DTS, max_size=6), st.data(), AXES)
+def test_concatenate_1d_with_an_axis_matches_numpy(a, data, k):
+    b = data.draw(hnp.arrays(a.dtype, st.integers(0, 6)))
+    try:
+        want = (np.concatenate((a, b), axis=k), np.concatenate((b, a, b), axis=k))
+    except ValueError:
+        raises_numpys_error(lambda: np.concatenate((a, b), axis=k), lambda: call_concatenate_axis(a, b, k))
+        return
+    got = call_concatenate_axis(a, b, k)
+    same_array(got[0], want[0])
+    same_array(got[1], want[1])
+
+
+def test_concatenate_of_strided_and_transposed_arrays():
+    x = np.arange(24.0).reshape(4, 6)
+    for a, b in ((x[:, ::2], x[:, 1::2]), (x.T[:3], x.T[3:]), (x[::-1], x[::2])):
+        for k in (0, 1, -1):
+            try:
+                want = np.concatenate((a, b), axis=k)
+            except ValueError:
+                continue
+            same_array(call_concatenate_axis(a, b, k)[0], want)
+
+
+@given(
+    st.sampled_from(DTS).flatmap(
+        lambda dt: hnp.arrays(dt, hnp.array_shapes(min_dims=1, max_dims=2, min_side=0, max_side=4))
+    ),
+    st.integers(-4, 3),
+)
+def test_stack_along_each_new_axis_matches_numpy(a, k):
+    b = a[::-1].copy() if a.size else a.copy()
+    try:
+        want = np.stack((a, b, a), axis=k)
+    except ValueError:
+        raises_numpys_error(lambda: np.stack((a, b, a), axis=k), lambda: call_stack_axis(a, b, k))
+        return
+    same_array(call_stack_axis(a, b, k), want)
+
+
+def test_stack_of_different_shapes_is_a_value_error():
+    raises_numpys_error(
+        lambda: np.stack((np.zeros((2, 2)), np.zeros((2, 3)))),
+        lambda: call_stack_axis(np.zeros((2, 2)), np.zeros((2, 3)), 0),
+    )
+
+
+@given(st.data(), st.sampled_from(DTS), st.integers(0, 3), st.integers(0, 3), st.integers(0, 3), st.integers(0, 3))
+def test_vstack_hstack_of_2d_arrays_match_numpy(data, dt, r, c, r2, c2):
+    a, b = data.draw(two_d_pairs(dt, (r, c), (r2, c2)))
+    for ours, theirs in (
+        (lambda: call_vstack(a, b), lambda: np.vstack((a, b))),
+        (lambda: call_hstack(a, b), lambda: np.hstack((a, b, a))),
+    ):
+        try:
+            want = theirs()
+        except ValueError:
+            raises_numpys_error(theirs, ours)
+            continue
+        same_array(ours(), want)
+
+
+@given(arrays(dtypes=DTS, max_size=6), st.data())
+def test_vstack_hstack_of_1d_arrays_match_numpy(a, data):
+    b = data.draw(hnp.arrays(a.dtype, st.integers(0, 6)))
+    same_array(call_hstack(a, b), np.hstack((a, b, a)))
+    if len(b) == len(a):
+        same_array(call_vstack(a, b), np.vstack((a, b)))
+    else:
+        raises_numpys_error(lambda: np.vstack((a, b)), lambda: call_vstack(a, b))
+
+
+def test_a_middle_axis_of_3d_arrays_is_a_value_error():
+    # Not supported (documented): NumPy answers.
+    a = np.zeros((2, 3, 4))
+    with pytest.raises(ValueError):
+        call_concatenate_axis(a, a, 1)
+    with pytest.raises(ValueError):
+        call_stack_axis(a, a, 2)
+    same_array(call_concatenate_axis(a, a + 1, 2)[0], np.concatenate((a, a + 1), axis=2))
+    same_array(call_stack_axis(a, a + 1, 1), np.stack((a, a + 1, a), axis=1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import jit
-from .base import _acc, _check_1d, _check_2d, _value_error
+from .base import _acc, _axis, _check_1d, _check_2d, _value_error
 
 
 @jit
@@ -165,46 +165,125 @@ def _flatnonzero1(a):
 
 
 @jit
-def concatenate(arrays):
-    """a tuple of 1-D arrays of one dtype and layout (axis= is not supported)."""
-    total = 0
-    for x in arrays:
-        total += _check_1d(x)
+def _outer_inner(shape, d, k):
+    """The products of the lengths before axis k and after it, of a shape of d lengths."""
+    outer = 1
+    for i in range(k):
+        outer *= shape[i]
+    inner = 1
+    for i in range(k + 1, d):
+        inner *= shape[i]
+    return outer, inner
+
+
+@jit
+def concatenate(arrays, axis=0):
+    """a tuple of arrays of one dtype, number of dimensions and layout, joined along axis 0 or
+    the last axis (every axis of 1-D and 2-D arrays; axis=None and a middle axis of 3-D arrays
+    are not supported)."""
     first = arrays[0]
-    out = np.empty(total, dtype=first.dtype)
-    k = 0
+    d = first.ndim
+    k = _axis(axis, d)
+    if k != 0 and k != d - 1:
+        _value_error()
+    total = 0
+    src = first
     for x in arrays:
-        m = len(x)
-        out[k : k + m] = x
-        k += m
+        for i in range(d):
+            if i != k and x.shape[i] != first.shape[i]:
+                _value_error()
+        m = x.shape[k]
+        total += m
+        if m > 0:
+            src = x
+    # The result's shape is first's with `total` at axis k: a tuple of d lengths, which the
+    # subset makes only as the shape of an array, here a broadcast of bools of a view of src
+    # (1 long along axis k: src is not empty along it unless total is 0) against `total` ones
+    # (a pass over bools of the result's shape; the subset has no tuple slicing or `+`).
+    z = np.zeros(total, dtype=np.bool_)
+    if k == 0:
+        out = np.empty(((src[0:1] != 0).T | z).T.shape, dtype=first.dtype)
+    else:
+        out = np.empty(((src.T[0:1].T != 0) | z).shape, dtype=first.dtype)
+    outer, inner = _outer_inner(out.shape, d, k)
+    o2 = out.reshape(outer, total * inner)
+    off = 0
+    for x in arrays:
+        m = x.shape[k] * inner
+        o2[:, off : off + m] = x.reshape(outer, m)
+        off += m
     return out
 
 
 @jit
 def vstack(tup):
-    """a tuple of 1-D arrays of one length, dtype and layout: a 2-D array of them as rows."""
+    """a tuple of 1-D or 2-D arrays of one dtype, number of dimensions and layout: 1-D arrays
+    become rows (of one length), 2-D arrays are joined along axis 0 (3-D arrays are not
+    supported)."""
     first = tup[0]
-    n = len(first)
-    out = np.empty((len(tup), n), dtype=first.dtype)
+    d = first.ndim
+    if d > 2:
+        _value_error()
+    cols = first.shape[d - 1]
+    rows = 0
+    for x in tup:
+        if x.shape[d - 1] != cols:
+            _value_error()
+        r = 1
+        if d == 2:
+            r = x.shape[0]
+        rows += r
+    out = np.empty((rows, cols), dtype=first.dtype)
     i = 0
     for x in tup:
-        if _check_1d(x) != n:
-            _value_error()
-        out[i] = x
-        i += 1
+        r = 1
+        if d == 2:
+            r = x.shape[0]
+        out[i : i + r, :] = x.reshape(r, cols)
+        i += r
     return out
 
 
 @jit
-def stack(arrays):
-    """a tuple of 1-D arrays of one length, dtype and layout (axis=0 only)."""
-    return vstack(arrays)
+def stack(arrays, axis=0):
+    """a tuple of arrays of one shape, dtype and layout, joined along a new axis 0 or last
+    (every axis of 1-D and 2-D arrays; a middle axis of 3-D arrays is not supported)."""
+    first = arrays[0]
+    d = first.ndim
+    k = _axis(axis, d + 1)
+    if k != 0 and k != d and (k != 1 or d != 2):
+        _value_error()
+    n = len(arrays)
+    for x in arrays:
+        for i in range(d):
+            if x.shape[i] != first.shape[i]:
+                _value_error()
+    # The result's shape (first's with n inserted at axis k), made as in concatenate.
+    z = np.zeros(n, dtype=np.bool_)
+    if k == d:
+        out = np.empty(((first.T[None].T != 0) | z).shape, dtype=first.dtype)
+    elif k == 0:
+        out = np.empty(((first[None] != 0).T | z).T.shape, dtype=first.dtype)
+    else:
+        # k == 1 of a 2-D array: (rows, 1, cols) against (n, 1).
+        out = np.empty(((first[:, None] != 0) | z.reshape(n, 1)).shape, dtype=first.dtype)
+    outer, inner = _outer_inner(out.shape, d + 1, k)
+    o2 = out.reshape(outer, n * inner)
+    j = 0
+    for x in arrays:
+        o2[:, j : j + inner] = x.reshape(outer, inner)
+        j += inner
+    return out
 
 
 @jit
 def hstack(tup):
-    """a tuple of 1-D arrays of one dtype and layout."""
-    return concatenate(tup)
+    """a tuple of 1-D arrays (joined along axis 0) or of arrays of more dimensions (joined
+    along axis 1, the last axis of 2-D arrays) of one dtype, number of dimensions and layout."""
+    k = 1
+    if tup[0].ndim == 1:
+        k = 0
+    return concatenate(tup, k)
 
 
 @jit

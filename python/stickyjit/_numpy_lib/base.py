@@ -28,6 +28,18 @@ def _check_2d(a):
 
 
 @jit
+def _axis(axis, d):
+    """axis (an int) normalized into [0, d): ValueError (NumPy's AxisError is a ValueError) when
+    it is outside [-d, d)."""
+    k = axis
+    if k < 0:
+        k += d
+    if k < 0 or k >= d:
+        _value_error()
+    return k
+
+
+@jit
 def _acc(a, v):
     """A 1-element array holding v in the dtype NumPy accumulates a's elements in (sum, cumsum,
     prod): int64 for bool and signed integers, uint64 for unsigned, float32, float64."""

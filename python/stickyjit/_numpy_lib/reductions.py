@@ -7,12 +7,29 @@ import math
 import numpy as np
 
 from .. import jit
-from .base import _acc, _check_1d, _value_error
+from .base import _acc, _axis, _check_1d, _value_error
+
+# NumPy's axis=None, the default of cumsum's and cumprod's axis (an int, the type of an axis).
+_NO_AXIS = -(2**63)
 
 
 @jit
-def cumsum(a):
-    """an array of any number of dimensions, flattened (axis= and dtype= are not supported)."""
+def _flat_axis(a, axis):
+    """Checks axis= of an accumulation of a (flattened unless a is 1-D): ValueError for an axis
+    outside [-ndim, ndim) (NumPy's AxisError) and for any axis of an array of 2 or more
+    dimensions (not supported: the result of one implementation has one number of
+    dimensions, and NumPy's flattened result and its result along an axis differ in it)."""
+    if axis != _NO_AXIS:
+        _axis(axis, a.ndim)
+        if a.ndim != 1:
+            _value_error()
+
+
+@jit
+def cumsum(a, axis=_NO_AXIS):
+    """an array of any number of dimensions, flattened (axis= only for a 1-D array: 0 or -1;
+    dtype= is not supported)."""
+    _flat_axis(a, axis)
     return _cumsum1(a.ravel())
 
 
@@ -31,8 +48,10 @@ def _cumsum1(a):
 
 
 @jit
-def cumprod(a):
-    """an array of any number of dimensions, flattened (axis= and dtype= are not supported)."""
+def cumprod(a, axis=_NO_AXIS):
+    """an array of any number of dimensions, flattened (axis= only for a 1-D array: 0 or -1;
+    dtype= is not supported)."""
+    _flat_axis(a, axis)
     return _cumprod1(a.ravel())
 
 
