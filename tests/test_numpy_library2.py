@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from test_numpy_library import _warnings_ignored, arrays, same_array, same_scalar
 
-from stickyjit import jit
+from stickyjit import CompileError, jit
 
 # ---------------------------------------------------------------------------------------------
 # nanvar, nanstd, nanprod, nancumsum, nancumprod
@@ -40,14 +40,14 @@ def call_nanvar_axis(a):
     return np.nanvar(a, 0)
 
 
-def close_to(got, want, rel):
+def close_to(got, want, rel, abs=0.0):
     """A Python float close to NumPy's scalar (NaN to NaN, inf to inf)."""
     assert type(got) is float, type(got)
     w = float(want)
     if math.isnan(w) or math.isinf(w):
         assert got == w or (math.isnan(got) and math.isnan(w)), (got, w)
     else:
-        assert got == pytest.approx(w, rel=rel, abs=rel * 1e-300), (got, w)
+        assert got == pytest.approx(w, rel=rel, abs=max(abs, rel * 1e-300)), (got, w)
 
 
 SMALL = st.sampled_from([np.float64, np.float32, np.int64, np.int32, np.uint8, np.bool_]).flatmap(
@@ -292,3 +292,284 @@ def test_a_middle_axis_of_3d_arrays_is_a_value_error():
             call_stack_axis(a, a, k)
     same_array(call_concatenate_axis(a, a + 1, 2)[0], np.concatenate((a, a + 1), axis=2))
     same_array(call_stack_axis(a, a + 1, 3), np.stack((a, a + 1, a), axis=3))
+
+
+# ---------------------------------------------------------------------------------------------
+# diag, diagonal, interp, trapezoid, asarray, ascontiguousarray, convolve, cross, average
+
+
+@jit
+def call_diag(v, k):
+    return np.diag(v, k), np.diag(v)
+
+
+@jit
+def call_diagonal(a, offset, axis1, axis2):
+    return np.diagonal(a, offset, axis1, axis2), np.diagonal(a), np.diagonal(a, offset=offset)
+
+
+@jit
+def call_interp(x, xp, fp):
+    return np.interp(x, xp, fp)
+
+
+@jit
+def call_interp_lr(x, xp, fp, left, right):
+    return np.interp(x, xp, fp, left=left, right=right), np.interp(x, xp, fp, left), np.interp(x, xp, fp, right=right)
+
+
+@jit
+def call_trapezoid(y, x, dx):
+    return np.trapezoid(y), np.trapezoid(y, x), np.trapezoid(y, dx=dx), np.trapezoid(y, x=x, axis=0)
+
+
+@jit
+def call_asarray(a):
+    return np.asarray(a), np.ascontiguousarray(a)
+
+
+@jit
+def call_convolve(a, v):
+    return np.convolve(a, v)
+
+
+@jit
+def call_cross(a, b):
+    return np.cross(a, b)
+
+
+@jit
+def call_average(a, w):
+    return np.average(a), np.average(a, weights=w)
+
+
+INT_DTS = [np.int64, np.int32, np.int8, np.uint8]
+
+
+@given(arrays(dtypes=DTS, max_size=6), st.integers(-8, 8))
+def test_diag_of_a_1d_array_matches_numpy(v, k):
+    got = call_diag(v, k)
+    same_array(got[0], np.diag(v, k))
+    same_array(got[1], np.diag(v))
+
+
+def test_diag_of_a_2d_array_is_a_compile_error_pointing_to_diagonal():
+    with pytest.raises(CompileError, match=r"np\.diag\(\) is compiled from stickyjit's implementation.*np\.diagonal"):
+        call_diag(np.zeros((2, 2)), 0)
+
+
+@given(
+    st.sampled_from(DTS).flatmap(
+        lambda dt: hnp.arrays(dt, hnp.array_shapes(min_dims=2, max_dims=2, min_side=0, max_side=5))
+    ),
+    st.integers(-6, 6),
+    st.integers(-3, 2),
+    st.integers(-3, 2),
+)
+def test_diagonal_matches_numpy(a, offset, axis1, axis2):
+    try:
+        want = np.diagonal(a, offset, axis1, axis2)
+    except ValueError:
+        raises_numpys_error(
+            lambda: np.diagonal(a, offset, axis1, axis2), lambda: call_diagonal(a, offset, axis1, axis2)
+        )
+        return
+    got = call_diagonal(a, offset, axis1, axis2)
+    same_array(got[0], want)
+    same_array(got[1], np.diagonal(a))
+    same_array(got[2], np.diagonal(a, offset=offset))
+    got[0][...] = 0  # a new array (NumPy's is a read-only view)
+
+
+FLOATS = st.floats(-1e6, 1e6)
+EDGY = st.one_of(FLOATS, st.sampled_from([math.nan, math.inf, -math.inf, 0.0, -0.0]))
+
+
+@st.composite
+def interp_tables(draw, dt=np.float64):
+    n = draw(st.integers(1, 8))
+    # xp increasing (NumPy's requirement; ties allowed), fp anything.
+    xp = np.sort(draw(hnp.arrays(dt, n, elements=st.integers(-20, 20) if np.dtype(dt).kind == "i" else FLOATS)))
+    fp = draw(hnp.arrays(np.float64, n, elements=EDGY))
+    return xp, fp
+
+
+@given(
+    interp_tables(),
+    hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=2, min_side=0, max_side=6), elements=EDGY),
+)
+def test_interp_matches_numpy(table, x):
+    xp, fp = table
+    same_array(call_interp(x, xp, fp), np.interp(x, xp, fp))
+
+
+@given(interp_tables(), st.data())
+def test_interp_at_and_between_the_sample_points_matches_numpy(table, data):
+    xp, fp = table
+    pts = np.concatenate((xp, (xp[:-1] + xp[1:]) / 2, xp - 1, xp + 1))
+    x = np.array(data.draw(st.permutations(pts)), dtype=np.float64)
+    same_array(call_interp(x, xp, fp), np.interp(x, xp, fp))
+
+
+@given(interp_tables(np.int64), hnp.arrays(np.int32, st.integers(0, 8), elements=st.integers(-25, 25)), EDGY, EDGY)
+def test_interp_of_integers_and_left_right_match_numpy(table, x, left, right):
+    xp, fp = table
+    got = call_interp_lr(x, xp, fp, left, right)
+    same_array(got[0], np.interp(x, xp, fp, left=left, right=right))
+    same_array(got[1], np.interp(x, xp, fp, left))
+    same_array(got[2], np.interp(x, xp, fp, right=right))
+
+
+def test_interp_errors_are_numpys():
+    x = np.array([0.5])
+    raises_numpys_error(
+        lambda: np.interp(x, np.array([]), np.array([])), lambda: call_interp(x, np.zeros(0), np.zeros(0))
+    )
+    raises_numpys_error(
+        lambda: np.interp(x, np.zeros(2), np.zeros(3)), lambda: call_interp(x, np.zeros(2), np.zeros(3))
+    )
+    # A number x is not supported (NumPy returns a number): the error names the function.
+    with pytest.raises((CompileError, TypeError), match=r"np\.interp\(\)"):
+        call_interp(0.5, np.zeros(2), np.zeros(2))
+
+
+@given(
+    arrays(dtypes=[np.float64, np.float32, np.int64, np.int32, np.bool_], max_size=12),
+    st.data(),
+    st.sampled_from([1.0, 0.5, 3, -2.0]),
+)
+def test_trapezoid_matches_numpy(y, data, dx):
+    x = data.draw(hnp.arrays(st.sampled_from([np.float64, np.int64]), len(y), elements=st.integers(-100, 100)))
+    with np.errstate(all="ignore"):
+        want = (np.trapezoid(y), np.trapezoid(y, x), np.trapezoid(y, dx=dx), np.trapezoid(y, x=x, axis=0))
+        got = call_trapezoid(y, x, dx)
+    # Summed in order (NumPy pairwise; a float32 y in float32): close, not always equal, the
+    # error relative to the terms' size.
+    rel = 1e-5 if y.dtype == np.float32 else 1e-12
+    with np.errstate(all="ignore"):
+        scale = rel * 100 * float(np.abs(y.astype(np.float64)).max(initial=0.0)) * len(y)
+    for g, w in zip(got, want):
+        close_to(g, w, rel, scale)
+
+
+def test_trapezoid_of_mismatched_lengths_and_a_bad_axis():
+    y = np.arange(4.0)
+    raises_numpys_error(lambda: np.trapezoid(y, np.arange(3.0)), lambda: call_trapezoid(y, np.arange(3.0), 1.0))
+
+    @jit
+    def axis1(y):
+        return np.trapezoid(y, axis=1)
+
+    # NumPy fails with an IndexError inside its own slicing; the library checks the axis first
+    # and raises ValueError (documented).
+    with pytest.raises(IndexError):
+        np.trapezoid(y, axis=1)
+    with pytest.raises(ValueError):
+        axis1(y)
+
+
+@given(st.one_of(arrays(dtypes=DTS), hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=3))))
+def test_asarray_and_ascontiguousarray_of_an_array(a):
+    for v in (a, a[::2], a.T, a[::-1]):
+        got = call_asarray(v)
+        same_array(got[0], np.asarray(v))
+        same_array(got[1], np.ascontiguousarray(v))
+        assert got[1].flags.c_contiguous
+        if v.size:
+            assert np.shares_memory(got[0], v)
+            # The array itself when C-contiguous, else a copy: as NumPy's.
+            assert np.shares_memory(got[1], v) == np.shares_memory(np.ascontiguousarray(v), v)
+
+
+@given(
+    arrays(dtypes=INT_DTS + [np.bool_], min_size=1, max_size=10),
+    arrays(dtypes=INT_DTS + [np.bool_], min_size=1, max_size=10),
+)
+def test_convolve_of_integers_matches_numpy(a, v):
+    with np.errstate(all="ignore"):
+        same_array(call_convolve(a, v), np.convolve(a, v))
+
+
+@given(
+    hnp.arrays(st.sampled_from([np.float64, np.float32]), st.integers(1, 12), elements=st.integers(-100, 100)),
+    hnp.arrays(st.sampled_from([np.float64, np.int64]), st.integers(1, 12), elements=st.integers(-100, 100)),
+)
+def test_convolve_of_floats_matches_numpy(a, v):
+    # Integer values: exact in any order of summation.
+    same_array(call_convolve(a, v), np.convolve(a, v))
+
+
+def test_convolve_of_random_floats_and_empty_inputs():
+    rng = np.random.default_rng(5)
+    a, v = rng.normal(size=300), rng.normal(size=40)
+    np.testing.assert_allclose(call_convolve(a, v), np.convolve(a, v), rtol=1e-12, atol=1e-12)
+    for x, y in ((np.zeros(0), np.ones(3)), (np.ones(3), np.zeros(0))):
+        raises_numpys_error(lambda: np.convolve(x, y), lambda: call_convolve(x, y))
+
+
+@given(
+    st.sampled_from([np.float64, np.float32, np.int64, np.int32, np.int8]),
+    st.sampled_from([np.float64, np.int64, np.int16]),
+    st.sampled_from([(3, 3), (2, 3), (3, 2)]),
+    st.data(),
+)
+def test_cross_matches_numpy(dt_a, dt_b, lengths, data):
+    el = lambda dt: EDGY if np.dtype(dt).kind == "f" else st.integers(-100, 100)  # noqa: E731
+    a = data.draw(hnp.arrays(dt_a, lengths[0], elements=el(dt_a)))
+    b = data.draw(hnp.arrays(dt_b, lengths[1], elements=el(dt_b)))
+    with np.errstate(all="ignore"), _warnings_ignored():
+        want = np.cross(a, b)
+    with np.errstate(all="ignore"):
+        same_array(call_cross(a, b), want)
+
+
+def test_cross_of_other_lengths_is_a_value_error():
+    raises_numpys_error(lambda: np.cross(np.ones(4), np.ones(3)), lambda: call_cross(np.ones(4), np.ones(3)))
+    raises_numpys_error(lambda: np.cross(np.ones(3), np.ones(1)), lambda: call_cross(np.ones(3), np.ones(1)))
+    # Two 2-vectors: NumPy's answer is a number (deprecated); not supported.
+    with pytest.raises(ValueError):
+        call_cross(np.ones(2), np.ones(2))
+
+
+@given(
+    arrays(dtypes=[np.float64, np.float32, np.int64, np.int32, np.bool_], max_size=12, nan=False, inf=False, width=16),
+    st.data(),
+)
+def test_average_matches_numpy(a, data):
+    w = data.draw(hnp.arrays(st.sampled_from([np.float64, np.int64]), len(a), elements=st.integers(0, 5)))
+    with np.errstate(all="ignore"), _warnings_ignored():
+        want0 = np.average(a)
+    try:
+        want = np.average(a, weights=w)
+    except ZeroDivisionError:
+        with pytest.raises(ZeroDivisionError):
+            call_average(a, w)
+        return
+    got = call_average(a, w)
+    # Summed in order (NumPy pairwise): the error is relative to the terms' size.
+    rel = 1e-5 if a.dtype == np.float32 else 1e-12
+    scale = rel * float(np.abs(a.astype(np.float64)).max(initial=0.0)) * 8
+    close_to(got[0], want0, rel, scale)
+    close_to(got[1], want, rel, scale)
+
+
+def test_average_with_weights_of_another_length_is_an_error():
+    # NumPy's is a TypeError ("Axis must be specified when shapes of a and weights differ"); the
+    # library raises ValueError (documented).
+    with pytest.raises(TypeError):
+        np.average(np.ones(3), weights=np.ones(2))
+    with pytest.raises(ValueError):
+        call_average(np.ones(3), np.ones(2))
+
+
+@jit
+def call_nonzero(a):
+    return np.nonzero(a)
+
+
+def test_nonzero_of_a_2d_array_is_a_compile_error_not_a_flattened_answer():
+    # It returned (flatnonzero(a),), one array, where NumPy returns one per axis.
+    with pytest.raises(CompileError, match=r"np\.nonzero\(\) is compiled from stickyjit's implementation"):
+        call_nonzero(np.eye(2))
+    (got,) = call_nonzero(np.array([0.0, 2.0, np.nan]))
+    same_array(got, np.nonzero(np.array([0.0, 2.0, np.nan]))[0])

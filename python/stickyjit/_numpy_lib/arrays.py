@@ -303,6 +303,7 @@ def meshgrid(x, y):
 @jit
 def nonzero(a):
     """a 1-D array: a tuple of one array, the indices of its non-zero elements."""
+    _check_1d(a)
     return (flatnonzero(a),)
 
 
@@ -320,3 +321,68 @@ def repeat(a, repeats):
             out[k] = x
             k += 1
     return out
+
+
+@jit
+def diag(v, k=0):
+    """a 1-D array v and an int k: the 2-D array with v on its k-th diagonal (a 2-D v is not
+    supported: the result of one implementation has one number of dimensions; take a 2-D
+    array's diagonal with np.diagonal(a, k))."""
+    n = _check_1d(v)
+    m = n + abs(k)
+    out = np.zeros((m, m), dtype=v.dtype)
+    for i in range(n):
+        if k >= 0:
+            out[i, i + k] = v[i]
+        else:
+            out[i - k, i] = v[i]
+    return out
+
+
+@jit
+def diagonal(a, offset=0, axis1=0, axis2=1):
+    """a 2-D array, an int offset and the axes axis1, axis2 (0 and 1, either way round): a new
+    array (NumPy's is a read-only view)."""
+    _check_2d(a)
+    a1 = _axis(axis1, 2)
+    a2 = _axis(axis2, 2)
+    if a1 == a2:
+        _value_error()
+    k = offset
+    if a1 == 1:
+        k = -offset
+    r, c = a.shape
+    i0 = 0
+    j0 = k
+    if k < 0:
+        i0 = -k
+        j0 = 0
+    m = min(r - i0, c - j0)
+    if m < 0:
+        m = 0
+    out = np.empty(m, dtype=a.dtype)
+    for i in range(m):
+        out[i] = a[i0 + i, j0 + i]
+    return out
+
+
+@jit
+def asarray(a):
+    """an array (of any number of dimensions; dtype= and order= are not supported): the array
+    itself, as NumPy's."""
+    a.ndim  # noqa: B018 - a CompileError unless `a` is an array
+    return a
+
+
+@jit
+def ascontiguousarray(a):
+    """an array of one or more dimensions (dtype= is not supported): the array itself when it
+    is C-contiguous, else a C-contiguous copy, as NumPy's."""
+    return a.reshape(a.shape)
+
+
+@jit
+def fill(a, value):
+    """ndarray.fill(value): an array of one or more dimensions and a number, set into every
+    element (converted to a's dtype as NumPy's); returns None."""
+    a[:] = value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import jit
@@ -37,6 +39,25 @@ def _axis(axis, d):
     if k < 0 or k >= d:
         _value_error()
     return k
+
+
+# NumPy's None for a number or an array parameter (interp's left=, trapezoid's x=): a NaN with
+# its sign bit set, which no computation gives (the subset has no None; a parameter takes one
+# type, so the default must be a number).
+NO_VALUE = -math.nan
+
+
+@jit
+def _is_no_value(v):
+    """True when the number v is NO_VALUE (a NaN with its sign bit set)."""
+    return v != v and math.copysign(1.0, v) < 0
+
+
+@jit
+def _unsupported(x):
+    """A TypeError (len() of a number) unless `x` is left at its default (), which stands for
+    a NumPy parameter that is not compiled (axis=, dtype=, out=)."""
+    return len(x)
 
 
 @jit

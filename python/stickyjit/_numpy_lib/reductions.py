@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from .. import jit
-from .base import _acc, _axis, _check_1d, _value_error
+from .base import _acc, _axis, _check_1d, _unsupported, _value_error
 
 # NumPy's axis=None, the default of cumsum's and cumprod's axis (an int, the type of an axis).
 _NO_AXIS = -(2**63)
@@ -224,13 +224,6 @@ def _is_float(a):
 
 
 @jit
-def _unsupported(x):
-    """A TypeError (len() of a number) unless `x` is left at its default (), which stands for
-    a NumPy parameter that is not compiled (axis=, dtype=, out=)."""
-    return len(x)
-
-
-@jit
 def nanvar(a, axis=(), dtype=(), out=(), ddof=0):
     """an array of any number of dimensions (axis=, dtype=, out= are not supported) and a number
     ddof; float64 result, computed in float64, NaN ignored."""
@@ -342,3 +335,10 @@ def _nancumprod1(a):
                 s = s * x
             out[i] = s
     return out
+
+
+@jit
+def clip_method(a, min, max):
+    """ndarray.clip(min, max): arrays (broadcast together) or numbers; min and max must both be
+    given."""
+    return clip(a, min, max)
