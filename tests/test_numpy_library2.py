@@ -12,9 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from test_numpy_library import _warnings_ignored, arrays, same_array, same_scalar
+from test_numpy_library import ND, _warnings_ignored, arrays, same_array, same_scalar
 
+import stickyjit
 from stickyjit import CompileError, jit
+from stickyjit._numpy_lib import METHODS
 
 # ---------------------------------------------------------------------------------------------
 # nanvar, nanstd, nanprod, nancumsum, nancumprod
@@ -573,3 +575,183 @@ def test_nonzero_of_a_2d_array_is_a_compile_error_not_a_flattened_answer():
         call_nonzero(np.eye(2))
     (got,) = call_nonzero(np.array([0.0, 2.0, np.nan]))
     same_array(got, np.nonzero(np.array([0.0, 2.0, np.nan]))[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# METHODS: ndarray method name -> implementation taking the array first, called directly here
+# (the compiler's a.name(...) syntax is wired separately).
+
+M_CUMSUM = METHODS["cumsum"]
+M_CUMPROD = METHODS["cumprod"]
+M_ARGSORT = METHODS["argsort"]
+M_NONZERO = METHODS["nonzero"]
+M_REPEAT = METHODS["repeat"]
+M_SEARCHSORTED = METHODS["searchsorted"]
+M_TRACE = METHODS["trace"]
+M_DOT = METHODS["dot"]
+M_CLIP = METHODS["clip"]
+M_DIAGONAL = METHODS["diagonal"]
+M_SORT = METHODS["sort"]
+M_FILL = METHODS["fill"]
+
+
+@jit
+def m_flat(a):
+    return M_CUMSUM(a), M_CUMPROD(a), M_ARGSORT(a), M_REPEAT(a, 2)
+
+
+@jit
+def m_1d(a, v):
+    return M_NONZERO(a), M_SEARCHSORTED(a, v), M_DOT(a, a), M_CUMSUM(a, 0), M_CUMPROD(a, -1)
+
+
+@jit
+def m_2d(a, k):
+    return M_TRACE(a), M_DIAGONAL(a), M_DIAGONAL(a, k), M_DIAGONAL(a, offset=k, axis1=1, axis2=0)
+
+
+@jit
+def m_clip(a, lo, hi):
+    return M_CLIP(a, lo, hi), M_CLIP(a, min=lo, max=hi)
+
+
+@jit
+def m_sort(a):
+    return M_SORT(a)
+
+
+@jit
+def m_fill(a, v):
+    return M_FILL(a, v)
+
+
+def test_methods_lists_the_method_names():
+    assert set(METHODS) == {
+        "cumsum",
+        "cumprod",
+        "argsort",
+        "nonzero",
+        "repeat",
+        "searchsorted",
+        "trace",
+        "dot",
+        "clip",
+        "diagonal",
+        "sort",
+        "fill",
+    }
+    for name, impl in METHODS.items():
+        assert hasattr(np.ndarray, name)
+        assert isinstance(impl, stickyjit.Dispatcher) or type(impl).__name__ == "Dispatcher", name
+    # The function and the method take the same parameters: the same implementation.
+    from stickyjit._numpy_lib import IMPLEMENTATIONS
+
+    for name in ("cumsum", "cumprod", "argsort", "nonzero", "repeat", "searchsorted", "trace", "dot", "diagonal"):
+        assert METHODS[name] is IMPLEMENTATIONS[getattr(np, name)], name
+
+
+@given(
+    st.one_of(arrays(dtypes=[np.float64, np.int64, np.int32, np.uint8, np.bool_], nan=False, inf=False, width=16), ND)
+)
+def test_flattening_and_sorting_methods_match_numpys(a):
+    got = m_flat(a)
+    with np.errstate(all="ignore"):
+        for g, w in zip(got, (a.cumsum(), a.cumprod(), a.argsort(kind="stable"), a.repeat(2))):
+            same_array(g, w)
+
+
+@given(arrays(dtypes=[np.float64, np.int64, np.int32, np.bool_], nan=False, inf=False, width=16), st.integers(-5, 5))
+def test_1d_methods_match_numpys(a, v):
+    s = np.sort(a)
+    got = m_1d(s, v)
+    same_array(got[0][0], s.nonzero()[0])
+    same_scalar(got[1], s.searchsorted(v))
+    with np.errstate(all="ignore"):
+        assert (
+            got[2] == pytest.approx(s.dot(s).item(), rel=1e-12)
+            if s.dtype.kind == "f"
+            else same_scalar(got[2], s.dot(s)) is None
+        )
+        same_array(got[3], s.cumsum(0))
+        same_array(got[4], s.cumprod(-1))
+
+
+@given(
+    st.sampled_from(DTS).flatmap(
+        lambda dt: hnp.arrays(dt, hnp.array_shapes(min_dims=2, max_dims=2, min_side=0, max_side=5))
+    ),
+    st.integers(-6, 6),
+)
+def test_2d_methods_match_numpys(a, k):
+    got = m_2d(a, k)
+    with np.errstate(all="ignore"):
+        want_trace = a.trace()
+    if a.dtype.kind == "f":
+        assert got[0] == pytest.approx(float(want_trace), rel=1e-5, nan_ok=True)
+    else:
+        same_scalar(got[0], want_trace)
+    same_array(got[1], a.diagonal())
+    same_array(got[2], a.diagonal(k))
+    same_array(got[3], a.diagonal(offset=k, axis1=1, axis2=0))
+
+
+@given(arrays(dtypes=[np.float64, np.int64, np.float32, np.int32]), st.integers(-5, 5), st.integers(-5, 5))
+def test_clip_method_matches_numpys(a, lo, hi):
+    got = m_clip(a, lo, hi)
+    same_array(got[0], a.clip(lo, hi))
+    same_array(got[1], a.clip(min=lo, max=hi))
+
+
+@given(
+    st.one_of(
+        arrays(),
+        st.sampled_from([np.float64, np.int32]).flatmap(
+            lambda dt: hnp.arrays(dt, hnp.array_shapes(min_dims=2, max_dims=3, min_side=0))
+        ),
+    )
+)
+def test_sort_method_sorts_in_place_as_numpys(a):
+    want = a.copy()
+    want.sort()
+    got = a.copy()
+    assert m_sort(got) is None
+    same_array(got, want)
+
+
+def test_sort_method_of_a_strided_view_sorts_the_viewed_elements():
+    base = np.array([[5.0, 1.0, np.nan, 3.0], [2.0, -1.0, 0.0, 7.0]])
+    want = base.copy()
+    want[:, ::2].sort()
+    want.T.sort()
+    got = base.copy()
+    m_sort(got[:, ::2])
+    m_sort(got.T)
+    same_array(got, want)
+
+
+@given(
+    st.sampled_from(DTS).flatmap(
+        lambda dt: hnp.arrays(dt, hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=4))
+    ),
+    st.sampled_from([0, 1, -3, 2.5, -0.5, True, math.nan, math.inf, -math.inf, 300, -3.0, 255.9, 1e30]),
+)
+def test_fill_method_sets_every_element_as_numpys(a, v):
+    want = a.copy()
+    try:
+        with np.errstate(all="ignore"):
+            want.fill(v)
+    except (ValueError, OverflowError) as e:
+        # NumPy refuses NaN (ValueError), an infinity or a value out of an integer dtype's
+        # range (OverflowError): the same error.
+        with pytest.raises(type(e)):
+            m_fill(a.copy(), v)
+        return
+    got = a.copy()
+    assert m_fill(got, v) is None
+    same_array(got, want)
+    strided = np.zeros((4, 6), dtype=a.dtype)
+    m_fill(strided[::2, 1::2], v)
+    want2 = np.zeros((4, 6), dtype=a.dtype)
+    with np.errstate(all="ignore"):
+        want2[::2, 1::2].fill(v)
+    same_array(strided, want2)

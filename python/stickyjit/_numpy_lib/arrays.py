@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import jit
@@ -382,7 +384,21 @@ def ascontiguousarray(a):
 
 
 @jit
+def _overflow_error(x):
+    """Raises OverflowError for x = inf (the subset has no raise: CPython's int(inf) error)."""
+    return int(x)
+
+
+@jit
 def fill(a, value):
     """ndarray.fill(value): an array of one or more dimensions and a number, set into every
     element (converted to a's dtype as NumPy's); returns None."""
+    if np.full(1, 0.5, dtype=a.dtype)[0] == 0:
+        # An integer array, as NumPy: int(value) (NaN: ValueError, an infinity: OverflowError),
+        # then OverflowError when that is out of the dtype's range.
+        t = int(value)
+        c = np.empty(1, dtype=a.dtype)
+        c[0] = t
+        if c[0] != t:
+            _overflow_error(math.inf)
     a[:] = value
