@@ -87,11 +87,20 @@ def trapezoid(y, x=NO_VALUE, dx=1.0, axis=-1):
     _axis(axis, 1)
     xa = x * np.ones(1, dtype=np.bool_)
     _check_1d(xa)
-    pairs = y[1:] + y[:-1]
+    # NumPy's d * (y[1:] + y[:-1]) in NumPy's dtypes (bools: or; integers wrap; d and the
+    # pairs broadcast), then each / 2.0 summed in order (a loop: an array `/ 2.0` is slower).
     if len(xa) == 1 and _is_no_value(xa[0] * 1.0):
-        return (dx * pairs / 2.0).sum() * 1.0
-    d = xa[1:] - xa[:-1]
-    return (d * pairs / 2.0).sum() * 1.0
+        return _half_sum(dx * (y[1:] + y[:-1]))
+    return _half_sum((xa[1:] - xa[:-1]) * (y[1:] + y[:-1]))
+
+
+@jit
+def _half_sum(t):
+    """The sum of t[i] / 2.0 over the 1-D array t, in order."""
+    s = 0.0
+    for i in range(len(t)):
+        s += t[i] / 2.0
+    return s
 
 
 @jit
