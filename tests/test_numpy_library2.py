@@ -132,7 +132,7 @@ def test_nan_accumulations_with_infinities_match_numpy(a):
 
 @jit
 def call_cum_axis(a, k):
-    return np.cumsum(a, axis=k), np.cumprod(a, k)
+    return np.cumsum(a, axis=k), np.cumprod(a, k), np.nancumsum(a, axis=k), np.nancumprod(a, k)
 
 
 @jit
@@ -170,17 +170,17 @@ AXES = st.integers(-3, 2)
 
 
 @given(arrays(dtypes=[np.float64, np.int64, np.int32, np.uint8, np.bool_], nan=False, inf=False, width=16), AXES)
-def test_cumsum_cumprod_along_the_axis_of_a_1d_array_match_numpy(a, k):
+def test_accumulations_along_the_axis_of_a_1d_array_match_numpy(a, k):
     try:
         with np.errstate(all="ignore"):
-            want = (np.cumsum(a, axis=k), np.cumprod(a, axis=k))
+            want = (np.cumsum(a, axis=k), np.cumprod(a, axis=k), np.nancumsum(a, axis=k), np.nancumprod(a, axis=k))
     except ValueError:
         raises_numpys_error(lambda: np.cumsum(a, axis=k), lambda: call_cum_axis(a, k))
         return
     with np.errstate(all="ignore"):
         got = call_cum_axis(a, k)
-    same_array(got[0], want[0])
-    same_array(got[1], want[1])
+    for g, w in zip(got, want):
+        same_array(g, w)
 
 
 def test_cumsum_along_an_axis_of_a_2d_array_is_a_value_error():

@@ -292,9 +292,10 @@ def _nanprod1(a):
 
 
 @jit
-def nancumsum(a):
-    """an array of any number of dimensions, flattened (axis= and dtype= are not supported);
-    NaN counts as 0."""
+def nancumsum(a, axis=_NO_AXIS):
+    """an array of any number of dimensions, flattened (axis= only for a 1-D array: 0 or -1;
+    dtype= is not supported); NaN counts as 0."""
+    _flat_axis(a, axis)
     return _nancumsum1(a.ravel())
 
 
@@ -315,9 +316,10 @@ def _nancumsum1(a):
 
 
 @jit
-def nancumprod(a):
-    """an array of any number of dimensions, flattened (axis= and dtype= are not supported);
-    NaN counts as 1."""
+def nancumprod(a, axis=_NO_AXIS):
+    """an array of any number of dimensions, flattened (axis= only for a 1-D array: 0 or -1;
+    dtype= is not supported); NaN counts as 1."""
+    _flat_axis(a, axis)
     return _nancumprod1(a.ravel())
 
 
