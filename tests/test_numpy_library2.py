@@ -755,3 +755,32 @@ def test_fill_method_sets_every_element_as_numpys(a, v):
     with np.errstate(all="ignore"):
         want2[::2, 1::2].fill(v)
     same_array(strided, want2)
+
+
+@jit
+def call_ascontiguousarray(a):
+    return np.ascontiguousarray(a)
+
+
+def test_ascontiguousarray_of_a_0d_array_is_a_compile_error():
+    # NumPy gives a 1-D array of one element: another number of dimensions, not compiled.
+    assert np.ascontiguousarray(np.array(5.0)).shape == (1,)
+    with pytest.raises(CompileError, match=r"np\.ascontiguousarray\(\) is compiled from stickyjit's implementation"):
+        call_ascontiguousarray(np.array(5.0))
+
+
+@jit(fastmath=True)
+def call_nan_functions_under_fastmath(a, xp, fp):
+    return np.nanvar(a), np.nanstd(a), np.nanprod(a), np.nancumsum(a), np.nancumprod(a), np.interp(a, xp, fp)
+
+
+def test_nan_functions_keep_numpys_answers_under_the_callers_fastmath():
+    a = np.array([1.0, np.nan, 3.0, np.nan, -2.0])
+    xp, fp = np.array([0.0, 2.0]), np.array([0.0, 1.0])
+    got = call_nan_functions_under_fastmath(a, xp, fp)
+    close_to(got[0], np.nanvar(a), 1e-12)
+    close_to(got[1], np.nanstd(a), 1e-12)
+    close_to(got[2], np.nanprod(a), 1e-12)
+    same_array(got[3], np.nancumsum(a))
+    same_array(got[4], np.nancumprod(a))
+    same_array(got[5], np.interp(a, xp, fp))

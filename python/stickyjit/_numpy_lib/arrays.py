@@ -380,6 +380,8 @@ def asarray(a):
 def ascontiguousarray(a):
     """an array of one or more dimensions (dtype= is not supported): the array itself when it
     is C-contiguous, else a C-contiguous copy, as NumPy's."""
+    # A CompileError (tuple index) for a 0-d array, which NumPy turns into a 1-D one.
+    a.shape[0]  # noqa: B018
     return a.reshape(a.shape)
 
 
