@@ -5,7 +5,11 @@ each checked against NumPy's own answer on the same inputs, and NumPy's error cl
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -531,6 +535,13 @@ def test_cross_of_other_lengths_is_a_value_error():
     # Two 2-vectors: NumPy's answer is a number (deprecated); not supported.
     with pytest.raises(ValueError):
         call_cross(np.ones(2), np.ones(2))
+    # Two bool arrays: NumPy's TypeError (bool subtraction), a ValueError here (documented).
+    t = np.array([True, False, True])
+    with pytest.raises(TypeError):
+        np.cross(t, t)
+    with pytest.raises(ValueError):
+        call_cross(t, t)
+    same_array(call_cross(t, np.arange(3)), np.cross(t, np.arange(3)))
 
 
 @given(
@@ -784,3 +795,44 @@ def test_nan_functions_keep_numpys_answers_under_the_callers_fastmath():
     same_array(got[3], np.nancumsum(a))
     same_array(got[4], np.nancumprod(a))
     same_array(got[5], np.interp(a, xp, fp))
+
+
+# The defaults that stand for NumPy's None (a NaN with its sign bit set) survive the on-disk
+# cache: a second process loads the code and gives NumPy's answers.
+CACHE_SCRIPT = """
+import json
+import numpy as np
+import stickyjit
+from stickyjit import jit
+
+@jit
+def f(x, xp, fp, y):
+    return np.interp(x, xp, fp), np.interp(x, xp, fp, left=-7.0), np.trapezoid(y), np.average(y)
+
+x = np.array([-1.0, 0.5, 9.0, np.nan])
+xp = np.array([0.0, 1.0])
+fp = np.array([3.0, 5.0])
+y = np.array([1.0, 2.0, 4.0])
+got = f(x, xp, fp, y)
+want = (np.interp(x, xp, fp), np.interp(x, xp, fp, left=-7.0), np.trapezoid(y), np.average(y))
+ok = all(np.array_equal(g, w, equal_nan=True) for g, w in zip(got, want))
+print(json.dumps({"ok": bool(ok), "stats": stickyjit.stats()}))
+"""
+
+
+def test_a_second_process_loads_the_cached_code_with_none_defaults(tmp_path):
+    script = tmp_path / "cached_interp.py"
+    script.write_text(CACHE_SCRIPT)
+    env = dict(os.environ)
+    env["STICKYJIT_CACHE_DIR"] = str(tmp_path / "cache")
+    env.pop("STICKYJIT_CACHE", None)
+
+    def run():
+        proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
+    first = run()
+    assert first["ok"] and first["stats"]["compiles"] == 1 and first["stats"]["cache_writes"] == 1
+    second = run()
+    assert second["ok"] and second["stats"]["compiles"] == 0 and second["stats"]["cache_hits"] == 1

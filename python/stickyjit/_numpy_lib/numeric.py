@@ -134,14 +134,18 @@ def convolve(a, v):
 
 @jit
 def cross(a, b):
-    """two 1-D arrays of 2 or 3 elements, at least one of 3 (two 2-vectors, whose NumPy cross
-    product is a number, are not supported): a 3-vector in NumPy's result dtype."""
+    """two 1-D arrays of numbers (not both bool) of 2 or 3 elements, at least one of 3 (two
+    2-vectors, whose NumPy cross product is a number, are not supported): a 3-vector in NumPy's
+    result dtype."""
     n = _check_1d(a)
     m = _check_1d(b)
     if (n != 2 and n != 3) or (m != 2 and m != 3) or (n == 2 and m == 2):
         _value_error()
     # Products and differences in NumPy's result dtype (float32 for float32 and int16).
     p = np.zeros(1, dtype=a.dtype) * np.zeros(1, dtype=b.dtype)
+    if np.full(1, 2, dtype=p.dtype)[0] == 1:
+        # Two bool arrays: NumPy's bool subtraction is a TypeError.
+        _value_error()
     c = np.zeros(6, dtype=p.dtype)
     c[:n] = a
     c[3 : 3 + m] = b
