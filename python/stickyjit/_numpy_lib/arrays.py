@@ -200,7 +200,7 @@ def concatenate(arrays, axis=0):
             src = x
     # The result's shape is first's with `total` at axis k: a tuple of d lengths, which the
     # subset makes only as the shape of an array, here a broadcast of bools of a view of src
-    # (1 long along axis k: src is not empty along it unless total is 0) against `total` ones
+    # (1 long along axis k: src is not empty along it unless total is 0) against `total` bools
     # (a pass over bools of the result's shape; the subset has no tuple slicing or `+`).
     z = np.zeros(total, dtype=np.bool_)
     if k == 0:
