@@ -21,6 +21,7 @@ from test_numpy_library import ND, _warnings_ignored, arrays, same_array, same_s
 import stickyjit
 from stickyjit import CompileError, jit
 from stickyjit._numpy_lib import METHODS
+from stickyjit._numpy_lib import reductions as _reductions
 
 # ---------------------------------------------------------------------------------------------
 # nanvar, nanstd, nanprod, nancumsum, nancumprod
@@ -836,3 +837,44 @@ def test_a_second_process_loads_the_cached_code_with_none_defaults(tmp_path):
     assert first["ok"] and first["stats"]["compiles"] == 1 and first["stats"]["cache_writes"] == 1
     second = run()
     assert second["ok"] and second["stats"]["compiles"] == 0 and second["stats"]["cache_hits"] == 1
+
+
+# The accumulation along an axis of an array of any number of dimensions, ready for np.cumsum's
+# axis= once the compiler can pick it (see _cum_along's docstring): called directly.
+_CUM_ALONG = _reductions._cum_along
+
+
+@jit
+def call_cum_along(a, k):
+    return (
+        _CUM_ALONG(a, k, False, False),
+        _CUM_ALONG(a, k, True, False),
+        _CUM_ALONG(a, k, False, True),
+        _CUM_ALONG(a, k, True, True),
+    )
+
+
+@given(
+    st.sampled_from([np.float64, np.float32, np.int64, np.int32, np.uint8, np.bool_]).flatmap(
+        lambda dt: hnp.arrays(
+            dt,
+            hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=4),
+            elements=(
+                st.one_of(st.just(math.nan), st.integers(-3, 3).map(float))
+                if np.dtype(dt).kind == "f"
+                else (st.booleans() if dt is np.bool_ else st.integers(0, 3))
+            ),
+        )
+    ),
+    st.integers(-4, 3),
+)
+def test_accumulation_along_an_axis_of_any_array_matches_numpy(a, k):
+    for v in (a, a.T):
+        try:
+            want = (np.cumsum(v, axis=k), np.cumprod(v, axis=k), np.nancumsum(v, axis=k), np.nancumprod(v, axis=k))
+        except ValueError:
+            with pytest.raises(ValueError):
+                call_cum_along(v, k)
+            continue
+        for g, w in zip(call_cum_along(v, k), want):
+            same_array(g, w)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from .. import jit
-from .base import _acc, _axis, _check_1d, _check_2d, _value_error
+from .base import _acc, _axis, _check_1d, _check_2d, _outer_inner, _value_error
 
 
 @jit
@@ -164,18 +164,6 @@ def _flatnonzero1(a):
             out[m] = i
             m += 1
     return out
-
-
-@jit
-def _outer_inner(shape, d, k):
-    """The products of the lengths before axis k and after it, of a shape of d lengths."""
-    outer = 1
-    for i in range(k):
-        outer *= shape[i]
-    inner = 1
-    for i in range(k + 1, d):
-        inner *= shape[i]
-    return outer, inner
 
 
 @jit

@@ -61,6 +61,18 @@ def _unsupported(x):
 
 
 @jit
+def _outer_inner(shape, d, k):
+    """The products of the lengths before axis k and after it, of a shape of d lengths."""
+    outer = 1
+    for i in range(k):
+        outer *= shape[i]
+    inner = 1
+    for i in range(k + 1, d):
+        inner *= shape[i]
+    return outer, inner
+
+
+@jit
 def _acc(a, v):
     """A 1-element array holding v in the dtype NumPy accumulates a's elements in (sum, cumsum,
     prod): int64 for bool and signed integers, uint64 for unsigned, float32, float64."""

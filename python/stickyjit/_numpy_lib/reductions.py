@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from .. import jit
-from .base import _acc, _axis, _check_1d, _unsupported, _value_error
+from .base import _acc, _axis, _check_1d, _outer_inner, _unsupported, _value_error
 
 # NumPy's axis=None, the default of cumsum's and cumprod's axis (an int, the type of an axis).
 _NO_AXIS = -(2**63)
@@ -23,6 +23,39 @@ def _flat_axis(a, axis):
         _axis(axis, a.ndim)
         if a.ndim != 1:
             _value_error()
+
+
+@jit
+def _cum_along(a, axis, mul, skip_nan):
+    """cumsum (cumprod when `mul`; NaN counting as 0 or 1 when `skip_nan`) of an array of one or
+    more dimensions along `axis` (ValueError outside [-ndim, ndim)): an array of a's shape in
+    NumPy's accumulation dtype. Not reachable from np.cumsum yet: NumPy's flattened default has
+    another number of dimensions, and one implementation has one result type (the compiler types
+    both branches of `if axis == ...`); ready for a compiler that picks it when axis= is given."""
+    d = a.ndim
+    k = _axis(axis, d)
+    outer, inner = _outer_inner(a.shape, d, k)
+    n = a.shape[k]
+    p = _acc(a, 0)
+    if mul:
+        p = _acc(a, 1)
+    out = np.empty(a.shape, dtype=p.dtype)
+    a3 = a.reshape(outer, n, inner)
+    o3 = out.reshape(outer, n, inner)
+    for i in range(outer):
+        for j in range(n):
+            for m in range(inner):
+                x = a3[i, j, m]
+                s = p[0]
+                if j > 0:
+                    s = o3[i, j - 1, m]
+                if not skip_nan or x == x:
+                    if mul:
+                        s = s * x
+                    else:
+                        s = s + x
+                o3[i, j, m] = s
+    return out
 
 
 @jit
