@@ -4,7 +4,8 @@ Each function here is an ordinary ``@jit`` function; when jitted code calls the 
 it stands for (``np.histogram(a, 10)``, ``from numpy import cumsum``), the compiler calls the
 implementation instead (``_support.resolve_globals``, ``Global.LIBRARY``), compiled into the
 caller's program like any jitted callee. ``IMPLEMENTATIONS`` maps each NumPy function object to
-its implementation. The first paragraph of each docstring says which inputs it supports: a compile
+its implementation; ``METHODS`` maps an ndarray method's name to its implementation (the array
+first). The first paragraph of each docstring says which inputs it supports: a compile
 error inside an implementation is prefixed with it (docs/language.md, "NumPy functions
 compiled from stickyjit's library").
 
@@ -19,10 +20,15 @@ from __future__ import annotations
 import numpy as np
 
 from .arrays import (
+    asarray,
+    ascontiguousarray,
     bincount,
     concatenate,
+    diag,
+    diagonal,
     diff,
     eye,
+    fill,
     flatnonzero,
     flip,
     hstack,
@@ -40,22 +46,29 @@ from .arrays import (
 )
 from .base import linspace
 from .histogram import histogram
+from .numeric import average, convolve, cross, interp, trapezoid
 from .reductions import (
     allclose,
     array_equal,
     clip,
+    clip_method,
     count_nonzero,
     cumprod,
     cumsum,
     dot,
     isclose,
+    nancumprod,
+    nancumsum,
     nanmax,
     nanmean,
     nanmin,
+    nanprod,
+    nanstd,
     nansum,
+    nanvar,
     ptp,
 )
-from .sorting import argsort, median, percentile, quantile, searchsorted, sort, unique
+from .sorting import argsort, median, percentile, quantile, searchsorted, sort, sort_method, unique
 
 IMPLEMENTATIONS = {
     np.histogram: histogram,
@@ -98,6 +111,41 @@ IMPLEMENTATIONS = {
     np.nonzero: nonzero,
     np.repeat: repeat,
     np.array_equal: array_equal,
+    np.nanstd: nanstd,
+    np.nanvar: nanvar,
+    np.nanprod: nanprod,
+    np.nancumsum: nancumsum,
+    np.nancumprod: nancumprod,
+    np.diag: diag,
+    np.diagonal: diagonal,
+    np.interp: interp,
+    np.trapezoid: trapezoid,
+    np.asarray: asarray,
+    np.ascontiguousarray: ascontiguousarray,
+    np.cross: cross,
+    np.convolve: convolve,
+    np.average: average,
+}
+# np.trapz (removed in NumPy 2.4) where the installed NumPy still has it.
+if hasattr(np, "trapz"):
+    IMPLEMENTATIONS[np.trapz] = trapezoid
+
+# ndarray method name -> its implementation, which takes the array first and then the method's
+# own arguments, as `a.name(...)` takes them: the compiler calls METHODS["cumsum"](a) for
+# a.cumsum() in jitted code. `sort` and `fill` work in place and return None, as NumPy's.
+METHODS: dict[str, object] = {
+    "cumsum": cumsum,
+    "cumprod": cumprod,
+    "argsort": argsort,
+    "nonzero": nonzero,
+    "repeat": repeat,
+    "searchsorted": searchsorted,
+    "trace": trace,
+    "dot": dot,
+    "clip": clip_method,
+    "diagonal": diagonal,
+    "sort": sort_method,
+    "fill": fill,
 }
 
 # id(NumPy function) -> (the function, its implementation): looked up by identity, since a

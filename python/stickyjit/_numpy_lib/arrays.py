@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import jit
-from .base import _acc, _check_1d, _check_2d, _value_error
+from .base import _acc, _axis, _check_1d, _check_2d, _outer_inner, _value_error
 
 
 @jit
@@ -165,46 +167,113 @@ def _flatnonzero1(a):
 
 
 @jit
-def concatenate(arrays):
-    """a tuple of 1-D arrays of one dtype and layout (axis= is not supported)."""
-    total = 0
-    for x in arrays:
-        total += _check_1d(x)
+def concatenate(arrays, axis=0):
+    """a tuple of arrays of one dtype, number of dimensions and layout, joined along axis 0 or
+    the last axis (every axis of 1-D and 2-D arrays; axis=None and a middle axis of 3-D arrays
+    are not supported)."""
     first = arrays[0]
-    out = np.empty(total, dtype=first.dtype)
-    k = 0
+    d = first.ndim
+    k = _axis(axis, d)
+    if k != 0 and k != d - 1:
+        _value_error()
+    total = 0
+    src = first
     for x in arrays:
-        m = len(x)
-        out[k : k + m] = x
-        k += m
+        for i in range(d):
+            if i != k and x.shape[i] != first.shape[i]:
+                _value_error()
+        m = x.shape[k]
+        total += m
+        if m > 0:
+            src = x
+    # The result's shape is first's with `total` at axis k: a tuple of d lengths, which the
+    # subset makes only as the shape of an array, here a broadcast of bools of a view of src
+    # (1 long along axis k: src is not empty along it unless total is 0) against `total` bools
+    # (a pass over bools of the result's shape; the subset has no tuple slicing or `+`).
+    z = np.zeros(total, dtype=np.bool_)
+    if k == 0:
+        out = np.empty(((src[0:1] != 0).T | z).T.shape, dtype=first.dtype)
+    else:
+        out = np.empty(((src.T[0:1].T != 0) | z).shape, dtype=first.dtype)
+    outer, inner = _outer_inner(out.shape, d, k)
+    o2 = out.reshape(outer, total * inner)
+    off = 0
+    for x in arrays:
+        m = x.shape[k] * inner
+        o2[:, off : off + m] = x.reshape(outer, m)
+        off += m
     return out
 
 
 @jit
 def vstack(tup):
-    """a tuple of 1-D arrays of one length, dtype and layout: a 2-D array of them as rows."""
+    """a tuple of 1-D or 2-D arrays of one dtype, number of dimensions and layout: 1-D arrays
+    become rows (of one length), 2-D arrays are joined along axis 0 (3-D arrays are not
+    supported)."""
     first = tup[0]
-    n = len(first)
-    out = np.empty((len(tup), n), dtype=first.dtype)
+    d = first.ndim
+    if d > 2:
+        _value_error()
+    cols = first.shape[d - 1]
+    rows = 0
+    for x in tup:
+        if x.shape[d - 1] != cols:
+            _value_error()
+        r = 1
+        if d == 2:
+            r = x.shape[0]
+        rows += r
+    out = np.empty((rows, cols), dtype=first.dtype)
     i = 0
     for x in tup:
-        if _check_1d(x) != n:
-            _value_error()
-        out[i] = x
-        i += 1
+        r = 1
+        if d == 2:
+            r = x.shape[0]
+        out[i : i + r, :] = x.reshape(r, cols)
+        i += r
     return out
 
 
 @jit
-def stack(arrays):
-    """a tuple of 1-D arrays of one length, dtype and layout (axis=0 only)."""
-    return vstack(arrays)
+def stack(arrays, axis=0):
+    """a tuple of arrays of one shape, dtype and layout, joined along a new axis 0 or last
+    (every axis of 1-D and 2-D arrays; a middle axis of 3-D arrays is not supported)."""
+    first = arrays[0]
+    d = first.ndim
+    k = _axis(axis, d + 1)
+    if k != 0 and k != d and (k != 1 or d != 2):
+        _value_error()
+    n = len(arrays)
+    for x in arrays:
+        for i in range(d):
+            if x.shape[i] != first.shape[i]:
+                _value_error()
+    # The result's shape (first's with n inserted at axis k), made as in concatenate.
+    z = np.zeros(n, dtype=np.bool_)
+    if k == d:
+        out = np.empty(((first.T[None].T != 0) | z).shape, dtype=first.dtype)
+    elif k == 0:
+        out = np.empty(((first[None] != 0).T | z).T.shape, dtype=first.dtype)
+    else:
+        # k == 1 of a 2-D array: (rows, 1, cols) against (n, 1).
+        out = np.empty(((first[:, None] != 0) | z.reshape(n, 1)).shape, dtype=first.dtype)
+    outer, inner = _outer_inner(out.shape, d + 1, k)
+    o2 = out.reshape(outer, n * inner)
+    j = 0
+    for x in arrays:
+        o2[:, j : j + inner] = x.reshape(outer, inner)
+        j += inner
+    return out
 
 
 @jit
 def hstack(tup):
-    """a tuple of 1-D arrays of one dtype and layout."""
-    return concatenate(tup)
+    """a tuple of 1-D arrays (joined along axis 0) or of arrays of more dimensions (joined
+    along axis 1, the last axis of 2-D arrays) of one dtype, number of dimensions and layout."""
+    k = 1
+    if tup[0].ndim == 1:
+        k = 0
+    return concatenate(tup, k)
 
 
 @jit
@@ -224,6 +293,7 @@ def meshgrid(x, y):
 @jit
 def nonzero(a):
     """a 1-D array: a tuple of one array, the indices of its non-zero elements."""
+    _check_1d(a)
     return (flatnonzero(a),)
 
 
@@ -241,3 +311,84 @@ def repeat(a, repeats):
             out[k] = x
             k += 1
     return out
+
+
+@jit
+def diag(v, k=0):
+    """a 1-D array v and an int k: the 2-D array with v on its k-th diagonal (a 2-D v is not
+    supported: the result of one implementation has one number of dimensions; take a 2-D
+    array's diagonal with np.diagonal(a, k))."""
+    n = _check_1d(v)
+    m = n + abs(k)
+    out = np.zeros((m, m), dtype=v.dtype)
+    for i in range(n):
+        if k >= 0:
+            out[i, i + k] = v[i]
+        else:
+            out[i - k, i] = v[i]
+    return out
+
+
+@jit
+def diagonal(a, offset=0, axis1=0, axis2=1):
+    """a 2-D array, an int offset and the axes axis1, axis2 (0 and 1, either way round): a new
+    array (NumPy's is a read-only view)."""
+    _check_2d(a)
+    a1 = _axis(axis1, 2)
+    a2 = _axis(axis2, 2)
+    if a1 == a2:
+        _value_error()
+    k = offset
+    if a1 == 1:
+        k = -offset
+    r, c = a.shape
+    i0 = 0
+    j0 = k
+    if k < 0:
+        i0 = -k
+        j0 = 0
+    m = min(r - i0, c - j0)
+    if m < 0:
+        m = 0
+    out = np.empty(m, dtype=a.dtype)
+    for i in range(m):
+        out[i] = a[i0 + i, j0 + i]
+    return out
+
+
+@jit
+def asarray(a):
+    """an array (of any number of dimensions; dtype= and order= are not supported): the array
+    itself, as NumPy's."""
+    a.ndim  # noqa: B018 - a CompileError unless `a` is an array
+    return a
+
+
+@jit
+def ascontiguousarray(a):
+    """an array of one or more dimensions (dtype= is not supported): the array itself when it
+    is C-contiguous, else a C-contiguous copy, as NumPy's."""
+    # A CompileError (tuple index) for a 0-d array, which NumPy turns into a 1-D one.
+    a.shape[0]  # noqa: B018
+    return a.reshape(a.shape)
+
+
+@jit
+def _overflow_error(x):
+    """Raises OverflowError for x = inf (the subset has no raise: CPython's int(inf) error)."""
+    return int(x)
+
+
+@jit
+def fill(a, value):
+    """ndarray.fill(value): an array of one or more dimensions and a number, set into every
+    element (converted to a's dtype as NumPy's); returns None."""
+    if np.full(1, 0.5, dtype=a.dtype)[0] == 0:
+        # An integer array, as NumPy: int(value) (NaN: ValueError, an infinity: OverflowError),
+        # then OverflowError when that is out of the dtype's range.
+        t = int(value)
+        c = np.empty(1, dtype=a.dtype)
+        c[0] = t
+        if c[0] != t:
+            _overflow_error(math.inf)
+    a[:] = value

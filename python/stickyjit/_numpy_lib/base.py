@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import jit
@@ -25,6 +27,49 @@ def _check_2d(a):
     """A CompileError (tuple unpacking) unless `a` is a 2-D array."""
     n, m = a.shape
     return n
+
+
+@jit
+def _axis(axis, d):
+    """axis (an int) normalized into [0, d): ValueError (NumPy's AxisError is a ValueError) when
+    it is outside [-d, d)."""
+    k = axis
+    if k < 0:
+        k += d
+    if k < 0 or k >= d:
+        _value_error()
+    return k
+
+
+# NumPy's None for a number or an array parameter (interp's left=, trapezoid's x=): a NaN with
+# its sign bit set, which no computation gives (the subset has no None; a parameter takes one
+# type, so the default must be a number).
+NO_VALUE = -math.nan
+
+
+@jit
+def _is_no_value(v):
+    """True when the number v is NO_VALUE (a NaN with its sign bit set)."""
+    return v != v and math.copysign(1.0, v) < 0
+
+
+@jit
+def _unsupported(x):
+    """A TypeError (len() of a number) unless `x` is left at its default (), which stands for
+    a NumPy parameter that is not compiled (axis=, dtype=, out=)."""
+    return len(x)
+
+
+@jit
+def _outer_inner(shape, d, k):
+    """The products of the lengths before axis k and after it, of a shape of d lengths."""
+    outer = 1
+    for i in range(k):
+        outer *= shape[i]
+    inner = 1
+    for i in range(k + 1, d):
+        inner *= shape[i]
+    return outer, inner
 
 
 @jit

@@ -7,12 +7,62 @@ import math
 import numpy as np
 
 from .. import jit
-from .base import _acc, _check_1d, _value_error
+from .base import _acc, _axis, _check_1d, _outer_inner, _unsupported, _value_error
+
+# NumPy's axis=None, the default of cumsum's and cumprod's axis (an int, the type of an axis).
+_NO_AXIS = -(2**63)
 
 
 @jit
-def cumsum(a):
-    """an array of any number of dimensions, flattened (axis= and dtype= are not supported)."""
+def _flat_axis(a, axis):
+    """Checks axis= of an accumulation of a (flattened unless a is 1-D): ValueError for an axis
+    outside [-ndim, ndim) (NumPy's AxisError) and for any axis of an array of 2 or more
+    dimensions (not supported: the result of one implementation has one number of
+    dimensions, and NumPy's flattened result and its result along an axis differ in it)."""
+    if axis != _NO_AXIS:
+        _axis(axis, a.ndim)
+        if a.ndim != 1:
+            _value_error()
+
+
+@jit
+def _cum_along(a, axis, mul, skip_nan):
+    """cumsum (cumprod when `mul`; NaN counting as 0 or 1 when `skip_nan`) of an array of one or
+    more dimensions along `axis` (ValueError outside [-ndim, ndim)): an array of a's shape in
+    NumPy's accumulation dtype. Not reachable from np.cumsum yet: NumPy's flattened default has
+    another number of dimensions, and one implementation has one result type (the compiler types
+    both branches of `if axis == ...`); ready for a compiler that picks it when axis= is given."""
+    d = a.ndim
+    k = _axis(axis, d)
+    outer, inner = _outer_inner(a.shape, d, k)
+    n = a.shape[k]
+    p = _acc(a, 0)
+    if mul:
+        p = _acc(a, 1)
+    out = np.empty(a.shape, dtype=p.dtype)
+    a3 = a.reshape(outer, n, inner)
+    o3 = out.reshape(outer, n, inner)
+    for i in range(outer):
+        for j in range(n):
+            for m in range(inner):
+                x = a3[i, j, m]
+                s = p[0]
+                if j > 0:
+                    s = o3[i, j - 1, m]
+                if not skip_nan or x == x:
+                    if mul:
+                        s = s * x
+                    else:
+                        s = s + x
+                o3[i, j, m] = s
+    return out
+
+
+@jit
+def cumsum(a, axis=_NO_AXIS):
+    """an array of any number of dimensions, flattened (axis= only for a 1-D array: 0 or -1;
+    dtype= is not supported)."""
+    _flat_axis(a, axis)
     return _cumsum1(a.ravel())
 
 
@@ -31,8 +81,10 @@ def _cumsum1(a):
 
 
 @jit
-def cumprod(a):
-    """an array of any number of dimensions, flattened (axis= and dtype= are not supported)."""
+def cumprod(a, axis=_NO_AXIS):
+    """an array of any number of dimensions, flattened (axis= only for a 1-D array: 0 or -1;
+    dtype= is not supported)."""
+    _flat_axis(a, axis)
     return _cumprod1(a.ravel())
 
 
@@ -196,3 +248,132 @@ def array_equal(a1, a2, equal_nan=False):
     if equal_nan:
         return np.all((a1 == a2) | (np.isnan(a1 * 1.0) & np.isnan(a2 * 1.0)))
     return np.all(a1 == a2)
+
+
+@jit
+def _is_float(a):
+    """True when a's dtype is a float dtype (0.5 survives conversion to it)."""
+    return np.full(1, 0.5, dtype=a.dtype)[0] == 0.5
+
+
+@jit
+def nanvar(a, axis=(), dtype=(), out=(), ddof=0):
+    """an array of any number of dimensions (axis=, dtype=, out= are not supported) and a number
+    ddof; float64 result, computed in float64, NaN ignored."""
+    _unsupported(axis)
+    _unsupported(dtype)
+    _unsupported(out)
+    return _nanvar1(a.ravel(), ddof)
+
+
+@jit
+def _nanvar1(a, ddof):
+    """a 1-D array and a number ddof: NumPy's nanvar (np.var for integers), in float64."""
+    n = _check_1d(a)
+    s = 0.0
+    k = 0
+    for i in range(n):
+        x = a[i]
+        if x == x:
+            s += x
+            k += 1
+    mean = math.nan
+    if k > 0:
+        mean = s / k
+    ss = 0.0
+    for i in range(n):
+        x = a[i]
+        if x == x:
+            d = x - mean
+            ss += d * d
+    dof = k - ddof
+    if dof > 0:
+        return ss / dof
+    # NumPy: NaN for floats (nanvar's own rule), ss / 0 for integers (np.var: inf, or NaN for 0).
+    if ss > 0 and not _is_float(a):
+        return math.inf
+    return math.nan
+
+
+@jit
+def nanstd(a, axis=(), dtype=(), out=(), ddof=0):
+    """an array of any number of dimensions (axis=, dtype=, out= are not supported) and a number
+    ddof; float64 result, computed in float64, NaN ignored."""
+    _unsupported(axis)
+    _unsupported(dtype)
+    _unsupported(out)
+    return math.sqrt(_nanvar1(a.ravel(), ddof))
+
+
+@jit
+def nanprod(a):
+    """an array of any number of dimensions (axis= is not supported); multiplied in order in
+    NumPy's prod dtype, NaN ignored (1 when every element is NaN)."""
+    return _nanprod1(a.ravel())
+
+
+@jit
+def _nanprod1(a):
+    """a 1-D array (axis= is not supported); multiplied in order, NaN ignored."""
+    n = _check_1d(a)
+    s = _acc(a, 1)[0]
+    for i in range(n):
+        x = a[i]
+        if x == x:
+            s = s * x
+    return s
+
+
+@jit
+def nancumsum(a, axis=_NO_AXIS):
+    """an array of any number of dimensions, flattened (axis= only for a 1-D array: 0 or -1;
+    dtype= is not supported); NaN counts as 0."""
+    _flat_axis(a, axis)
+    return _nancumsum1(a.ravel())
+
+
+@jit
+def _nancumsum1(a):
+    """a 1-D array (axis= and dtype= are not supported); NaN counts as 0."""
+    n = _check_1d(a)
+    p = _acc(a, 0)
+    out = np.empty(n, dtype=p.dtype)
+    if n > 0:
+        s = p[0]
+        for i in range(n):
+            x = a[i]
+            if x == x:
+                s = s + x
+            out[i] = s
+    return out
+
+
+@jit
+def nancumprod(a, axis=_NO_AXIS):
+    """an array of any number of dimensions, flattened (axis= only for a 1-D array: 0 or -1;
+    dtype= is not supported); NaN counts as 1."""
+    _flat_axis(a, axis)
+    return _nancumprod1(a.ravel())
+
+
+@jit
+def _nancumprod1(a):
+    """a 1-D array (axis= and dtype= are not supported); NaN counts as 1."""
+    n = _check_1d(a)
+    p = _acc(a, 1)
+    out = np.empty(n, dtype=p.dtype)
+    if n > 0:
+        s = p[0]
+        for i in range(n):
+            x = a[i]
+            if x == x:
+                s = s * x
+            out[i] = s
+    return out
+
+
+@jit
+def clip_method(a, min, max):
+    """ndarray.clip(min, max): arrays (broadcast together) or numbers; min and max must both be
+    given."""
+    return clip(a, min, max)

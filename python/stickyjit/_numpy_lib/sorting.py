@@ -349,3 +349,10 @@ def _unique1(ar):
                 out[m] = x
                 m += 1
     return out[:m].copy()
+
+
+@jit
+def sort_method(a):
+    """ndarray.sort(): an array of one or more dimensions sorted in place along its last axis
+    (axis=-1; kind=, order= are not supported), NaN last; returns None."""
+    a[:] = sort(a)

@@ -1,0 +1,195 @@
+"""Numerical routines of 1-D arrays: interp, trapezoid, convolve, cross, average."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import jit
+from .base import NO_VALUE, _axis, _check_1d, _is_no_value, _unsupported, _value_error
+
+
+@jit
+def interp(x, xp, fp, left=NO_VALUE, right=NO_VALUE, period=()):
+    """an array x of any number of dimensions (a number x is not supported), 1-D arrays xp
+    (increasing) and fp of one length, numbers left and right (left out: fp[0] and fp[-1]);
+    float64 result (period= is not supported)."""
+    _unsupported(period)
+    n = _check_1d(xp)
+    if _check_1d(fp) != n or n == 0:
+        _value_error()
+    lval = fp[0] * 1.0
+    if not _is_no_value(left):
+        lval = left * 1.0
+    rval = fp[n - 1] * 1.0
+    if not _is_no_value(right):
+        rval = right * 1.0
+    xs = x.ravel()
+    out = np.empty(len(xs))
+    if n == 1:
+        # NumPy's own branch for one point (a NaN x gives fp[0]).
+        x0 = xp[0] * 1.0
+        f0 = fp[0] * 1.0
+        for i in range(len(xs)):
+            v = xs[i] * 1.0
+            r = f0
+            if v < x0:
+                r = lval
+            elif v > x0:
+                r = rval
+            out[i] = r
+        return out.reshape(x.shape)
+    first = xp[0] * 1.0
+    last = xp[n - 1] * 1.0
+    for i in range(len(xs)):
+        v = xs[i] * 1.0
+        if v != v:
+            out[i] = v
+        elif v > last:
+            out[i] = rval
+        elif v < first:
+            out[i] = lval
+        else:
+            # j: the last index with xp[j] <= v (NumPy's binary_search_with_guess).
+            lo = 0
+            hi = n
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if v >= xp[mid]:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            j = lo - 1
+            if j == n - 1 or xp[j] == v:
+                out[i] = fp[j] * 1.0
+            else:
+                x0 = xp[j] * 1.0
+                x1 = xp[j + 1] * 1.0
+                f0 = fp[j] * 1.0
+                f1 = fp[j + 1] * 1.0
+                slope = (f1 - f0) / (x1 - x0)
+                r = slope * (v - x0) + f0
+                if r != r:
+                    # NumPy: NaN in one direction, try the other.
+                    r = slope * (v - x1) + f1
+                    if r != r and f0 == f1:
+                        r = f0
+                out[i] = r
+    return out.reshape(x.shape)
+
+
+@jit
+def trapezoid(y, x=NO_VALUE, dx=1.0, axis=-1):
+    """a 1-D array y, a 1-D array x of sample points or a number dx (x left out), axis 0 or -1;
+    the trapezoids summed in order, as a float."""
+    _check_1d(y)
+    _axis(axis, 1)
+    xa = x * np.ones(1, dtype=np.bool_)
+    _check_1d(xa)
+    # NumPy's d * (y[1:] + y[:-1]) in NumPy's dtypes (bools: or; integers wrap; d and the
+    # pairs broadcast), then each / 2.0 summed in order (a loop: an array `/ 2.0` is slower).
+    if len(xa) == 1 and _is_no_value(xa[0] * 1.0):
+        return _half_sum(dx * (y[1:] + y[:-1]))
+    return _half_sum((xa[1:] - xa[:-1]) * (y[1:] + y[:-1]))
+
+
+@jit
+def _half_sum(t):
+    """The sum of t[i] / 2.0 over the 1-D array t, in order."""
+    s = 0.0
+    for i in range(len(t)):
+        s += t[i] / 2.0
+    return s
+
+
+@jit
+def convolve(a, v):
+    """two non-empty 1-D arrays (mode="full" only: other modes are strings, which the subset
+    does not compile); summed in order in NumPy's result dtype."""
+    _check_1d(a)
+    _check_1d(v)
+    # len(), not _check_1d's result: `ac[:] = a` below into an array whose length is a jitted
+    # callee's result is a CompileError (slice) of the compiler's inference for now.
+    n = len(a)
+    m = len(v)
+    if n == 0 or m == 0:
+        _value_error()
+    # Products and sums in NumPy's result dtype (a float32 array times an int16 one: float32).
+    p = np.zeros(1, dtype=a.dtype) * np.zeros(1, dtype=v.dtype)
+    ac = np.empty(n, dtype=p.dtype)
+    ac[:] = a
+    vc = np.empty(m, dtype=p.dtype)
+    vc[:] = v
+    out = np.zeros(n + m - 1, dtype=p.dtype)
+    for k in range(n + m - 1):
+        lo = max(0, k - m + 1)
+        hi = min(n, k + 1)
+        s = p[0]
+        for j in range(lo, hi):
+            s = s + ac[j] * vc[k - j]
+        out[k] = s
+    return out
+
+
+@jit
+def cross(a, b):
+    """two 1-D arrays of numbers (not both bool) of 2 or 3 elements, at least one of 3 (two
+    2-vectors, whose NumPy cross product is a number, are not supported): a 3-vector in NumPy's
+    result dtype."""
+    n = _check_1d(a)
+    m = _check_1d(b)
+    if (n != 2 and n != 3) or (m != 2 and m != 3) or (n == 2 and m == 2):
+        _value_error()
+    # Products and differences in NumPy's result dtype (float32 for float32 and int16).
+    p = np.zeros(1, dtype=a.dtype) * np.zeros(1, dtype=b.dtype)
+    if np.full(1, 2, dtype=p.dtype)[0] == 1:
+        # Two bool arrays: NumPy's bool subtraction is a TypeError.
+        _value_error()
+    c = np.zeros(6, dtype=p.dtype)
+    c[:n] = a
+    c[3 : 3 + m] = b
+    a0 = c[0]
+    a1 = c[1]
+    a2 = c[2]
+    b0 = c[3]
+    b1 = c[4]
+    b2 = c[5]
+    out = np.empty(3, dtype=p.dtype)
+    out[2] = a0 * b1 - a1 * b0
+    if n == 3 and m == 3:
+        out[0] = a1 * b2 - a2 * b1
+        out[1] = a2 * b0 - a0 * b2
+    elif n == 2:
+        out[0] = a1 * b2
+        out[1] = -(a0 * b2)
+    else:
+        out[0] = -(a2 * b1)
+        out[1] = a2 * b0
+    return out
+
+
+@jit
+def average(a, axis=(), weights=NO_VALUE):
+    """a 1-D array and weights a 1-D array of its length (left out: the mean); float64 result,
+    summed in order (axis=, returned= are not supported)."""
+    _unsupported(axis)
+    n = _check_1d(a)
+    w = weights * np.ones(1, dtype=np.bool_)
+    _check_1d(w)
+    if len(w) == 1 and _is_no_value(w[0] * 1.0):
+        if n == 0:
+            return math.nan
+        return a.mean() * 1.0
+    if len(w) != n:
+        _value_error()
+    scl = 0.0
+    s = 0.0
+    for i in range(n):
+        wi = w[i] * 1.0
+        scl += wi
+        s += a[i] * wi
+    if scl == 0.0:
+        # NumPy: ZeroDivisionError("Weights sum to zero, can't be normalized").
+        return s / 0.0
+    return s / scl
