@@ -308,3 +308,26 @@ def test_a_method_call_does_not_depend_on_a_global_named_like_it():
     njit(fresh)  # a decoration: jitted functions check what their globals are bound to
     np.testing.assert_array_equal(f(a), np.cumsum(a))
     assert "redefined" not in f.explain()
+
+
+def m_sort_in_place(a):
+    a.sort()
+    return a
+
+
+def m_fill_rows(a, v):
+    a[1:].fill(v)
+    return a
+
+
+def test_in_place_methods_change_the_callers_array_as_numpy():
+    rng = np.random.default_rng(5)
+    for a in (rng.random(11), rng.random((3, 4)), rng.integers(-9, 9, 7), rng.random(12)[::-2]):
+        want, got = a.copy(), a.copy()
+        m_sort_in_place(want)
+        njit(m_sort_in_place)(got)
+        np.testing.assert_array_equal(got, want)
+        want, got = a.copy(), a.copy()
+        m_fill_rows(want, 3)
+        njit(m_fill_rows)(got, 3)
+        np.testing.assert_array_equal(got, want)

@@ -207,6 +207,36 @@ def test_every_array_attribute_and_method_compiles_as_numpy_runs_it():
         np.testing.assert_array_equal(jit(f)(a), want, err_msg=name)
 
 
+# The arguments each library method is called with here (after the array), NumPy's way.
+LIBRARY_METHOD_ARGS = {
+    "clip": "1.0, 2.5",
+    "repeat": "2",
+    "searchsorted": "1.5",
+    "fill": "7.0",
+    "dot": "a",
+}
+
+
+def test_every_library_method_is_in_the_library_and_compiles_as_numpy_runs_it():
+    from stickyjit import _numpy_lib
+
+    assert set(REGISTRY["library_methods"]) == set(_numpy_lib.METHODS)
+    for name in REGISTRY["library_methods"]:
+        arg = LIBRARY_METHOD_ARGS.get(name, "")
+        if name in ("sort", "fill"):
+            # In place: the array afterwards.
+            f = define(f"def f(a):\n    a.{name}({arg})\n    return a\n", f"<registry a.{name}()>")
+        else:
+            f = define(f"def f(a):\n    return a.{name}({arg})\n", f"<registry a.{name}()>")
+        a = np.array([3.0, 0.5, 2.0, -1.0]) if name not in ("trace", "diagonal") else np.arange(9.0).reshape(3, 3)
+        if name == "searchsorted":
+            a = np.sort(a)
+        want, got = f(a.copy()), jit(f)(a.copy())
+        if name == "nonzero":
+            want, got = want[0], got[0]
+        np.testing.assert_array_equal(got, want, err_msg=name)
+
+
 def _first(a):
     return a[0]
 

@@ -159,17 +159,3 @@ def implementation(value):
     if entry is not None and entry[0] is value:
         return entry[1]
     return None
-
-
-# ndarray method name -> the implementation of `a.name(...)`, taking `a` first.
-METHODS = {
-    "cumsum": cumsum,
-    "cumprod": cumprod,
-    "argsort": argsort,
-    "nonzero": nonzero,
-    "repeat": repeat,
-    "searchsorted": searchsorted,
-    "trace": trace,
-    "clip": clip,
-    "dot": dot,
-}
