@@ -435,3 +435,44 @@ def test_every_way_of_holding_an_array_in_a_loop_is_exact_and_flat(tmp_path):
     exec(compile(src, "<mixed>", "exec"), ns)
     assert float(value) == pure_python(ns["main"])(300)
     assert int(grown_kb) < 8_000
+
+
+@jit
+def _doubled(a):
+    return a * 2
+
+
+def store_into_array_typed_by_a_callee(a):
+    # `ac`'s dtype is known only once the callee's result is typed: the slice store into it
+    # waits for that (it was "slice is compiled only inside an array index").
+    p = _doubled(a)
+    ac = np.empty(len(a), dtype=p.dtype)
+    ac[:] = a
+    ac[1:] += p[1:]
+    return ac
+
+
+def test_a_slice_store_into_an_array_a_callee_types():
+    for a in (np.arange(5.0), np.arange(4, dtype=np.int32)):
+        want = a.copy()
+        want[1:] += (a * 2)[1:]
+        got = jit(store_into_array_typed_by_a_callee)(a)
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+
+
+def large_new_arrays(n):
+    z = np.zeros(n)
+    e = np.empty(n)
+    e[:] = 1.5
+    return z, e + z, (e * 2).sum()
+
+
+def test_large_arrays_asking_for_huge_pages_are_right():
+    # From 4 MiB on a block asks for transparent huge pages (memory::HUGE_PAGE_HINT): the
+    # zeros stay zero and the values are NumPy's.
+    n = (1 << 22) // 8 + 3
+    z, s, total = jit(large_new_arrays)(n)
+    assert z.shape == (n,) and not z.any()
+    np.testing.assert_array_equal(s, np.full(n, 1.5))
+    assert total == 3.0 * n

@@ -406,7 +406,25 @@ impl InferCx<'_> {
         })
     }
 
-    /// [`H::Unravel`]: a tuple of as many int64 as `shape` has axes.
+    /// Types the parts of an index into a value whose type is not known yet: each item, and
+    /// each bound of a slice.
+    pub(super) fn index_parts(&mut self, index: &hir::Expr) -> Result<()> {
+        for item in index_items(index) {
+            match &item.kind {
+                hir::ExprKind::Slice { lower, upper, step } => {
+                    for part in [lower, upper, step].into_iter().flatten() {
+                        self.expr(part)?;
+                    }
+                }
+                _ => {
+                    self.expr(item)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// [`hir::ExprKind::Unravel`]: a tuple of as many int64 as `shape` has axes.
     pub(super) fn unravel(&mut self, flat: &hir::Expr, shape: &hir::Expr) -> Result<Type> {
         if !self.expr(flat)?.is_integer_or_unknown() {
             return Err(CompileError::typing("flat index", "a flat index must be an integer".to_string(), flat.span));

@@ -295,8 +295,9 @@ impl<'a> InferCx<'a> {
             hir::Target::Index { array, index, span } => {
                 let at = self.expr(array)?;
                 if at == Type::Unknown {
-                    self.expr(index)?;
-                    return Ok(());
+                    // A callee's result not typed yet (`ac = np.empty(n, dtype=p.dtype)` with `p`
+                    // a callee's): type the index's parts, a slice included, and wait.
+                    return self.index_parts(index);
                 }
                 let Some(a) = at.array() else {
                     return Err(self.not_an_array(array, &at).unwrap_or_else(|| {
@@ -610,18 +611,7 @@ impl<'a> InferCx<'a> {
         if vt == Type::Unknown {
             // A callee's result not typed yet: type the index's parts (a slice included) and wait
             // for the next round.
-            for item in arrays::index_items(index) {
-                match &item.kind {
-                    H::Slice { lower, upper, step } => {
-                        for part in [lower, upper, step].into_iter().flatten() {
-                            self.expr(part)?;
-                        }
-                    }
-                    _ => {
-                        self.expr(item)?;
-                    }
-                }
-            }
+            self.index_parts(index)?;
             return Ok(Type::Unknown);
         }
         let it = self.expr(index)?;
