@@ -255,3 +255,33 @@ def test_a_run_time_axis_out_of_bounds_is_numpys_axis_error():
     # An AxisError is also a ValueError and an IndexError, as NumPy's is.
     with pytest.raises(IndexError):
         njit(var_axis_sum)(np.ones(2), 5)
+
+
+def builtin_sum(a):
+    return sum(a)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int64", "bool", "int32"])
+@pytest.mark.parametrize("shape", [(5,), (3, 4), (2, 3, 2), (0,), (0, 3)])
+def test_the_builtin_sum_of_an_array_adds_its_items_as_python_does(dtype, shape):
+    # Python's sum adds the items along the first axis: a number for 1-D, an array otherwise.
+    a = (np.arange(int(np.prod(shape))).reshape(shape) % 5).astype(dtype)
+    want, got = builtin_sum(a), njit(builtin_sum)(a)
+    if a.ndim > 1 and len(a) == 0:
+        # Python's sum of no rows is its start, 0; here np.sum(a, axis=0), zeros (documented).
+        assert want == 0
+        want = np.sum(a, axis=0)
+    if a.ndim == 1:
+        assert got == want
+    else:
+        np.testing.assert_array_equal(got, want)
+        assert got.shape == np.asarray(want).shape
+
+
+def builtin_sum_start(a):
+    return sum(a, 1.0)
+
+
+def test_the_builtin_sum_with_a_start_is_a_compile_error():
+    with pytest.raises(CompileError, match="a start value is not compiled"):
+        njit(builtin_sum_start)(np.ones(2))

@@ -117,6 +117,10 @@ def _len(t):
     return len(t)
 
 
+def _sum(a):
+    return sum(a)
+
+
 BUILTIN_CASES = {
     "abs": (_abs, -2.5),
     "min": (_min, 3, -1),
@@ -127,6 +131,7 @@ BUILTIN_CASES = {
     "round": (_round, 2.675),
     "range": (_range, 10),
     "len": (_len, (1, 2.0, True)),
+    "sum": (_sum, np.array([0.5, 2.0, -1.25])),
 }
 
 

@@ -2,7 +2,7 @@
 //! over every element or along one axis: the loops that fold the elements, and NumPy's errors
 //! for the ones that have no value for an empty array.
 
-use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
+use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
 use inkwell::{FloatPredicate, IntPredicate};
 
 use super::{Built, FnGen};
@@ -19,6 +19,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     pub(super) fn array_reduce(&mut self, f: Reduction, value: &hir::Expr, ty: &Type) -> BasicValueEnum<'ctx> {
         let Type::Array(a) = self.ty(value) else { unreachable!("inference allows arrays only") };
         let arr = self.expr(value).into_struct_value();
+        self.reduce_whole(f, arr, a, ty)
+    }
+
+    /// [`FnGen::array_reduce`] of the evaluated array `arr` (of type `a`).
+    fn reduce_whole(&mut self, f: Reduction, arr: StructValue<'ctx>, a: ArrayType, ty: &Type) -> BasicValueEnum<'ctx> {
         let strides = self.strides(arr, &a);
         let n = a.ndim as usize;
         let shapes: Vec<IntValue<'ctx>> = (0..n).map(|k| self.dim(arr, field::SHAPE, k as u32)).collect();
@@ -240,12 +245,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let Type::Array(a) = self.ty(value) else { unreachable!("inference allows arrays only") };
         let arr = self.expr(value).into_struct_value();
         self.runtime_axis(axis, a.ndim);
-        let n = self.dim(arr, field::SHAPE, 0);
-        self.fail_if_empty(f, n);
-        let strides = self.strides(arr, &a);
-        let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
-        let place = |idx: &[IntValue<'ctx>]| idx.to_vec();
-        self.fold(f, &a, data, &strides, &[n], &place, &ty.carrier(), n)
+        self.reduce_whole(f, arr, a, ty)
     }
 
     /// The axis `e` evaluates to, counted from the end when negative, in `0..ndim`; else a

@@ -153,6 +153,8 @@ enum Callee {
     /// `np.add`, `np.greater`, ...: the operator (and the name called, for messages).
     Operator(registry::OperatorFn, String),
     Range,
+    /// The builtin `sum` (of an array: along its first axis).
+    Sum,
     /// `np.ndindex`, `np.ndenumerate`: only the iterable of a `for` loop.
     Iter(registry::IterFn),
     /// A function of the program (itself or another jitted function), by unit index.
@@ -480,6 +482,7 @@ impl<'a> Lowerer<'a> {
                 Some(row) => Ok(match row.builtin {
                     Builtin::Intrinsic(f) => Callee::Intrinsic(f),
                     Builtin::Range => Callee::Range,
+                    Builtin::Sum => Callee::Sum,
                 }),
                 None => Err(CompileError::unsupported_because(
                     "call to an unsupported builtin",
@@ -672,6 +675,24 @@ impl<'a> Lowerer<'a> {
                         "range() is compiled only as `for x in range(...)`",
                         span,
                     ))
+                }
+                Callee::Sum => {
+                    if let Some(k) = keywords.first() {
+                        return Err(CompileError::unsupported_because(
+                            "keyword argument to a builtin",
+                            format!("'{}=' is not compiled for sum()", k.name),
+                            k.span,
+                        ));
+                    }
+                    let [a] = args else {
+                        return Err(CompileError::unsupported_because(
+                            "call to sum()",
+                            format!("sum() takes one array here (a start value is not compiled), {} arguments given", args.len()),
+                            span,
+                        ));
+                    };
+                    self.allocates = true;
+                    H::Reduce { f: hir::Reduction::Sum, value: Box::new(self.expr(a)?), axis: Some(hir::Axis::Const(0)) }
                 }
                 Callee::Iter(_) => {
                     return Err(CompileError::unsupported_because(
