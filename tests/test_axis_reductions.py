@@ -181,6 +181,10 @@ def test_bad_axes():
         njit(sum_axis2)(np.ones((2, 2)))
     with pytest.raises(CompileError, match="axis must be an integer, not float64"):
         njit(sum_axis_variable)(np.ones((2, 2)), 0.0)
+    with pytest.raises(TypeError):
+        sum_axis_variable(np.ones((2, 2)), True)
+    with pytest.raises(CompileError, match="axis must be an integer, not bool"):
+        njit(sum_axis_variable)(np.ones((2, 2)), True)
     with pytest.raises(CompileError, match="out of bounds for array of dimension 0"):
         njit(sum_axis_variable)(np.ones(()), 0)
 

@@ -319,7 +319,8 @@ impl InferCx<'_> {
             Some(hir::Axis::Const(k)) => Some(Some(*k)),
             Some(hir::Axis::Var(e)) => {
                 let t = self.expr(e)?;
-                if !t.is_integer_or_unknown() {
+                // NumPy takes no bool for an axis ("an integer is required").
+                if !t.is_integer_or_unknown() || t == Type::Bool {
                     return Err(CompileError::typing("axis", format!("axis must be an integer, not {}", type_name(&t)), e.span));
                 }
                 Some(None)
