@@ -167,3 +167,42 @@ def compare_literals(x):
 )
 def test_float_against_int_literals_is_cpythons_comparison(x):
     assert jit(compare_literals)(x) == compare_literals(x)
+
+
+@jit
+def exp_of_elements(a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        t = a[i] * 0.5
+        s += math.exp(t)
+    return s
+
+
+@jit
+def exp_of_a_constant(a, c):
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        out[i] = a[i] * math.exp(c)
+    return out
+
+
+@jit
+def sines(a):
+    return np.sin(a) + 1.0
+
+
+def vectorized(f):
+    asm = f.inspect_asm(f.signatures[-1])
+    return any(r in asm for r in ("%ymm", "%zmm"))
+
+
+def test_loops_calling_the_math_library_for_each_element_are_not_vectorized():
+    # LLVM would call exp once per vector lane with shuffles around, for no speed and much
+    # longer compiles; a call with invariant arguments is hoisted, and the loop vectorizes.
+    a = np.linspace(-3.0, 3.0, 101)
+    assert exp_of_elements(a) == pure_python(exp_of_elements)(a)
+    np.testing.assert_array_equal(exp_of_a_constant(a, 0.25), a * math.exp(0.25))
+    np.testing.assert_array_equal(sines(a), np.array([math.sin(x) for x in a]) + 1.0)
+    assert not vectorized(exp_of_elements)
+    assert not vectorized(sines)
+    assert vectorized(exp_of_a_constant)

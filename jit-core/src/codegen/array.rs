@@ -462,7 +462,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         // The innermost body: its first block, and the blocks the body makes after it.
         let body_start = self.b().get_insert_block().expect("positioned");
         let made_before = self.function.count_basic_blocks() as usize;
+        let libm_before = self.module_gen.libm_calls.get();
         body(self, &values);
+        // Every call in an elementwise body is made for each element (its numbers were
+        // evaluated before the loop).
+        let calls_libm = self.module_gen.libm_calls.get() != libm_before;
         let mut body_blocks = vec![body_start];
         body_blocks.extend(self.function.get_basic_blocks().into_iter().skip(made_before));
         for k in (0..shape.len()).rev() {
@@ -474,6 +478,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 NestKind::Default => {}
                 _ if k + 1 < shape.len() => self.module_gen.no_unroll_loop(latch),
                 NestKind::Plain => self.module_gen.plain_loop(latch),
+                _ if calls_libm => self.module_gen.plain_loop(latch),
                 NestKind::Parallel => self.module_gen.parallel_loop(latch, &body_blocks),
             }
             self.b().position_at_end(exits[k]);

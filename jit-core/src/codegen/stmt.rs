@@ -5,7 +5,7 @@ use inkwell::values::IntValue;
 use inkwell::IntPredicate;
 
 use super::{Built, FnGen};
-use crate::hir::{self, StmtKind as S};
+use crate::hir::{self, ExprKind as H, StmtKind as S};
 use crate::runtime::Status;
 use crate::types::Type;
 
@@ -405,7 +405,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.short_loops += usize::from(short);
         let versioned = plan.is_some();
         self.versions.extend(plan);
+        let libm_before = self.module_gen.libm_calls.get();
         self.block(body);
+        // Only calls whose arguments change from one iteration to the next count: an invariant
+        // one (`math.exp(c)`) is hoisted out of the loop, which then vectorizes.
+        let calls_libm = self.module_gen.libm_calls.get() != libm_before && varying_call(target, body);
         if versioned {
             self.versions.pop();
         }
@@ -424,7 +428,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let k1 =
             if unit_step { b.build_int_nsw_add(kv, self.i64(1), "k1") } else { b.build_int_nuw_add(kv, self.i64(1), "k1") }.u();
         b.build_store(k, k1).u();
-        b.build_unconditional_branch(head).u();
+        let back = b.build_unconditional_branch(head).u();
+        if calls_libm {
+            self.module_gen.plain_loop(back);
+        }
+        let b = self.b();
         b.position_at_end(else_bb);
         self.block(orelse);
         if !self.terminated() {
@@ -484,4 +492,68 @@ fn exits_early(stmts: &[hir::Stmt]) -> bool {
         })
     }
     returns(stmts) || breaks(stmts)
+}
+
+/// Whether the body of a loop over `target` calls a `math` or NumPy function with an argument
+/// that may change from one iteration to the next: one that reads the loop variable, a local the
+/// body assigns, or an array element.
+fn varying_call(target: &hir::Target, body: &[hir::Stmt]) -> bool {
+    let mut assigned = Vec::new();
+    target_locals(target, &mut assigned);
+    let mut stmts: Vec<&hir::Stmt> = body.iter().collect();
+    let mut exprs: Vec<&hir::Expr> = Vec::new();
+    while let Some(s) = stmts.pop() {
+        match &s.kind {
+            S::Assign { targets, value } => {
+                targets.iter().for_each(|t| target_locals(t, &mut assigned));
+                exprs.push(value);
+            }
+            S::AugAssign { target, value, .. } => {
+                assigned.push(*target);
+                exprs.push(value);
+            }
+            S::AugAssignIndex { array, index, value, .. } => exprs.extend([array, index, value]),
+            S::Expr(e) | S::Return(Some(e)) => exprs.push(e),
+            S::If { test, body, orelse } | S::While { test, body, orelse } => {
+                exprs.push(test);
+                stmts.extend(body.iter().chain(orelse));
+            }
+            S::ForRange { target, start, stop, step, body, orelse } => {
+                target_locals(target, &mut assigned);
+                exprs.extend([start, stop, step]);
+                stmts.extend(body.iter().chain(orelse));
+            }
+            _ => {}
+        }
+    }
+    let varies = |e: &hir::Expr| {
+        let mut todo = vec![e];
+        while let Some(e) = todo.pop() {
+            match &e.kind {
+                H::Local { id, .. } if assigned.contains(id) => return true,
+                H::Subscript { .. } | H::Call { .. } => return true,
+                k => todo.extend(k.children()),
+            }
+        }
+        false
+    };
+    let mut todo = exprs;
+    while let Some(e) = todo.pop() {
+        if let H::Intrinsic { f: hir::Intrinsic::Math(_) | hir::Intrinsic::Np(_), args } = &e.kind {
+            if args.iter().any(varies) {
+                return true;
+            }
+        }
+        todo.extend(e.kind.children());
+    }
+    false
+}
+
+/// The locals a target assigns (by unpacking too), added to `out`.
+fn target_locals(t: &hir::Target, out: &mut Vec<hir::LocalId>) {
+    match t {
+        hir::Target::Local(id, _) => out.push(*id),
+        hir::Target::Tuple(ts, _) => ts.iter().for_each(|t| target_locals(t, out)),
+        hir::Target::Index { .. } => {}
+    }
 }
