@@ -174,6 +174,8 @@ def _numpy_case(name, kind):
         src, args = f"def f(a):\n    return np.{name}(a{fill})\n", (a,)
     elif name == "full":
         src, args = "def f(n):\n    return np.full(n, 2.5)\n", (4,)
+    elif name == "array":
+        src, args = "def f(x):\n    return np.array([[x, 2.0], [3.0, x]])\n", (0.5,)
     elif name == "arange":
         src, args = "def f(n):\n    return np.arange(1, n, 2)\n", (9,)
     else:

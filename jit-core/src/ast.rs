@@ -143,6 +143,8 @@ pub enum ExprKind {
         keywords: Vec<Keyword>,
     },
     Tuple(Vec<Expr>),
+    /// `[a, b, c]`: compiled only as the contents of `np.array([...])`.
+    List(Vec<Expr>),
     /// `lower:upper:step` inside a subscript (each part optional).
     Slice {
         lower: Option<Box<Expr>>,

@@ -294,6 +294,8 @@ pub enum NewArray {
     Like { array: Box<Expr>, fill: Fill, dtype: Option<DtypeArg> },
     /// `np.arange(stop)`, `np.arange(start, stop[, step])`.
     Arange { start: Box<Expr>, stop: Box<Expr>, step: Box<Expr>, dtype: Option<DtypeArg> },
+    /// `np.array([[1, 2], [3, 4]])`: the numbers `items` in C order, of the static `shape`.
+    Items { items: Vec<Expr>, shape: Vec<usize>, dtype: Option<DtypeArg> },
     /// `a.copy()`, `np.copy(a)`, `a.astype(dtype)`: a C-contiguous copy (of `dtype` when given,
     /// each element converted as NumPy's `astype` converts it).
     Copy { array: Box<Expr>, dtype: Option<DtypeArg> },
@@ -329,6 +331,7 @@ impl NewArray {
             NewArray::Like { array, fill: f, .. } => std::iter::once(&**array).chain(fill(f)).collect(),
             NewArray::Arange { start, stop, step, .. } => vec![start, stop, step],
             NewArray::Copy { array, .. } => vec![array],
+            NewArray::Items { items, .. } => items.iter().collect(),
         }
     }
 
@@ -343,6 +346,7 @@ impl NewArray {
             }
             NewArray::Arange { start, stop, step, .. } => vec![&mut **start, &mut **stop, &mut **step],
             NewArray::Copy { array, .. } => vec![&mut **array],
+            NewArray::Items { items, .. } => items.iter_mut().collect(),
         }
     }
 }

@@ -64,6 +64,7 @@ enum Tag {
     Slice = 33,
     UInt = 34,
     Str = 35,
+    List = 36,
     /// A local or parameter in the code form, by its index of first appearance.
     Local = b'L',
     /// A name that is not local, as written (a global, a module's attribute).
@@ -264,6 +265,11 @@ impl Writer {
             }
             ExprKind::Tuple(items) => {
                 self.tag(Tag::Tuple);
+                self.u64(items.len() as u64);
+                items.iter().for_each(|v| self.expr(v));
+            }
+            ExprKind::List(items) => {
+                self.tag(Tag::List);
                 self.u64(items.len() as u64);
                 items.iter().for_each(|v| self.expr(v));
             }

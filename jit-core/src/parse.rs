@@ -356,6 +356,7 @@ impl Converter {
                 ExprKind::Call { func: Box::new(self.expr(*c.func)?), args: self.exprs(c.args)?, keywords }
             }
             PyExpr::Tuple(t) => ExprKind::Tuple(self.exprs(t.elts)?),
+            PyExpr::List(l) => ExprKind::List(self.exprs(l.elts)?),
             PyExpr::Slice(s) => {
                 let part = |e: Option<Box<PyExpr>>| e.map(|e| self.expr(*e).map(Box::new)).transpose();
                 ExprKind::Slice { lower: part(s.lower)?, upper: part(s.upper)?, step: part(s.step)? }
@@ -459,8 +460,8 @@ mod tests {
 
     #[test]
     fn names_unsupported_constructs_with_position() {
-        let e = parse_src("def f(a):\n    x = [1, 2]\n    return a\n").unwrap_err();
-        assert_eq!(e.construct(), "list literal");
+        let e = parse_src("def f(a):\n    x = {1: 2}\n    return a\n").unwrap_err();
+        assert_eq!(e.construct(), "dict literal");
         assert_eq!(e.span(), Span { line: 11, col: 8 });
         let e = parse_src("def f(a):\n    try:\n        pass\n    finally:\n        pass\n").unwrap_err();
         assert_eq!(e.construct(), "try statement");

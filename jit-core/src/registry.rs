@@ -233,6 +233,9 @@ pub enum NewFn {
     EmptyLike,
     FullLike,
     Arange,
+    /// `np.array([...])` of (nested) list or tuple literals of numbers, or `np.array(a)` of an
+    /// array (a copy).
+    Array,
 }
 
 pub struct NumpyRow {
@@ -259,7 +262,7 @@ const WHERE: Arity = Arity::new(3, 3, "one argument (as np.nonzero) or three arg
 
 /// The NumPy functions compiled code may call. The order matters where two names are one
 /// function object (`np.absolute is np.abs`): the Python side names the object by the first.
-pub static NUMPY_FUNCTIONS: [NumpyRow; 106] = [
+pub static NUMPY_FUNCTIONS: [NumpyRow; 107] = [
     np_row("sum", NumpyFn::Reduce(Reduction::Sum), REDUCE),
     np_row("ndindex", NumpyFn::Iter(IterFn::Ndindex), Arity::new(0, 32, "a shape (a tuple or ints)")),
     np_row("ndenumerate", NumpyFn::Iter(IterFn::Ndenumerate), Arity::new(1, 1, "one array")),
@@ -319,6 +322,7 @@ pub static NUMPY_FUNCTIONS: [NumpyRow; 106] = [
     np_row("empty_like", NumpyFn::New(NewFn::EmptyLike), SHAPE_DTYPE),
     np_row("full_like", NumpyFn::New(NewFn::FullLike), FILL_DTYPE),
     np_row("arange", NumpyFn::New(NewFn::Arange), Arity::new(1, 4, "one to three arguments and an optional dtype")),
+    np_row("array", NumpyFn::New(NewFn::Array), Arity::new(1, 2, "a list of numbers (or an array) and an optional dtype")),
     np_row("reshape", NumpyFn::Array(ArrayFn::Reshape), Arity::new(2, 2, "an array and a shape")),
     np_row("ravel", NumpyFn::Array(ArrayFn::Ravel), Arity::new(1, 1, "one array")),
     np_row("transpose", NumpyFn::Array(ArrayFn::Transpose), Arity::new(1, 2, "an array and optional axes")),

@@ -1,4 +1,5 @@
-//! Codegen of new arrays (`np.zeros`, `np.full`, `np.arange`, `*_like`, `a.copy()`): a block
+//! Codegen of new arrays (`np.zeros`, `np.full`, `np.arange`, `*_like`, `a.copy()`,
+//! `np.array([...])`): a block
 //! from the C allocator (`memory::sj_rt_new_block`: `calloc` for zeros, whose untouched pages
 //! cost nothing, as NumPy's), C-contiguous, filled here; the caller holds its one reference.
 
@@ -34,6 +35,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 arange = Some(r);
                 (vec![len], None, None)
             }
+            NewArray::Items { shape, .. } => (shape.iter().map(|&d| self.i64(d as i64)).collect(), None, None),
+        };
+        // `np.array([...])`'s numbers, evaluated (left to right) before the array is made.
+        let items: Vec<(BasicValueEnum<'ctx>, Type)> = match n {
+            NewArray::Items { items, .. } => items.iter().map(|i| (self.expr(i), self.ty(i))).collect(),
+            _ => Vec::new(),
         };
         // A fill value is an operand too: evaluated before any check, as Python evaluates every
         // argument before NumPy looks at the shape.
@@ -54,6 +61,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             (NewArray::Arange { .. }, None) => {
                 self.arange_fill(arange.as_ref().expect("computed above"), data, &a, count);
+            }
+            (NewArray::Items { .. }, None) => {
+                let item = a.dtype.size();
+                for (k, (v, t)) in items.iter().enumerate() {
+                    let off = self.i64((k as u64 * item) as i64);
+                    let at = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[off], "at") }.u();
+                    self.store_element(at, a, *v, t);
+                }
             }
             (NewArray::Copy { array, .. }, None) => {
                 let Type::Array(src_t) = self.ty(array) else { unreachable!("a copy is of an array") };

@@ -151,6 +151,18 @@ impl InferCx<'_> {
                     }
                 }
             }
+            NewArray::Items { items, shape, dtype } => {
+                let Some(dtype) = self.dtype_arg(dtype, span)? else { return Ok(Type::Unknown) };
+                let mut tys = Vec::with_capacity(items.len());
+                for i in items {
+                    let t = self.numeric(i, "np.array() element")?;
+                    if t == Type::Unknown {
+                        return Ok(Type::Unknown);
+                    }
+                    tys.push(t);
+                }
+                array(shape.len(), dtype.unwrap_or_else(|| literal_dtype(&tys)))
+            }
             NewArray::Arange { start, stop, step, dtype } => {
                 let Some(dtype) = self.dtype_arg(dtype, span)? else { return Ok(Type::Unknown) };
                 let mut any_float = false;
@@ -529,4 +541,24 @@ pub(crate) fn normalized_axes(axes: &[i64], ndim: usize) -> std::result::Result<
         out.push(k as usize);
     }
     Ok(out)
+}
+
+/// NumPy's dtype for `np.array` of numbers of these types: bool if all are bools, float32 if
+/// all are float32, float64 if any is a float (or a uint64 meets a signed int, as NumPy
+/// promotes them), uint64 for uint64s (with bools), else int64; float64 for no numbers.
+fn literal_dtype(tys: &[Type]) -> Dtype {
+    let any = |t: Type| tys.contains(&t);
+    if tys.is_empty() {
+        Dtype::Float64
+    } else if tys.iter().all(|t| *t == Type::Bool) {
+        Dtype::Bool
+    } else if tys.iter().all(|t| *t == Type::Float32) {
+        Dtype::Float32
+    } else if any(Type::Float64) || any(Type::Float32) || (any(Type::UInt64) && any(Type::Int64)) {
+        Dtype::Float64
+    } else if any(Type::UInt64) {
+        Dtype::UInt64
+    } else {
+        Dtype::Int64
+    }
 }

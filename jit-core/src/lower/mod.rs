@@ -573,6 +573,13 @@ impl<'a> Lowerer<'a> {
                 orelse: Box::new(self.expr(orelse)?),
             },
             A::Tuple(items) => H::Tuple(self.exprs(items)?),
+            A::List(_) => {
+                return Err(CompileError::unsupported_because(
+                    "list literal",
+                    "a list is compiled only as the numbers of np.array([...])",
+                    span,
+                ))
+            }
             A::Subscript { value, index } => {
                 H::Subscript { value: Box::new(self.expr(value)?), index: Box::new(self.expr(index)?) }
             }

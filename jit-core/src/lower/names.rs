@@ -34,7 +34,9 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                 walk_expr(right, locals, visit)
             }
             A::Unary { operand, .. } => walk_expr(operand, locals, visit),
-            A::BoolOp { values, .. } | A::Tuple(values) => values.iter().for_each(|v| walk_expr(v, locals, visit)),
+            A::BoolOp { values, .. } | A::Tuple(values) | A::List(values) => {
+                values.iter().for_each(|v| walk_expr(v, locals, visit))
+            }
             A::Subscript { value, index } => {
                 walk_expr(value, locals, visit);
                 walk_expr(index, locals, visit)

@@ -40,6 +40,7 @@ impl Lowerer<'_> {
             NewFn::Zeros | NewFn::Ones | NewFn::Empty | NewFn::ZerosLike | NewFn::OnesLike | NewFn::EmptyLike => 1,
             NewFn::Full | NewFn::FullLike => 2,
             NewFn::Arange => 3,
+            NewFn::Array => 1,
         };
         let args = if args.len() > dtype_at {
             if dtype.is_some() {
@@ -56,6 +57,15 @@ impl Lowerer<'_> {
         };
         let e = |l: &mut Self, i: usize| l.expr(&args[i]).map(Box::new);
         Ok(match f {
+            NewFn::Array => match &args[0].kind {
+                A::List(_) | A::Tuple(_) => {
+                    let mut items = Vec::new();
+                    let shape = literal_shape(&args[0], &mut items)?;
+                    let items = items.into_iter().map(|i| self.expr(i)).collect::<Result<_>>()?;
+                    hir::NewArray::Items { items, shape, dtype }
+                }
+                _ => hir::NewArray::Copy { array: e(self, 0)?, dtype },
+            },
             NewFn::Zeros => hir::NewArray::Filled { shape: e(self, 0)?, fill: hir::Fill::Zero, dtype },
             NewFn::Ones => hir::NewArray::Filled { shape: e(self, 0)?, fill: hir::Fill::One, dtype },
             NewFn::Empty => hir::NewArray::Filled { shape: e(self, 0)?, fill: hir::Fill::Uninit, dtype },
@@ -398,4 +408,31 @@ impl Lowerer<'_> {
             None => hir::Axis::Var(Box::new(self.expr(e)?)),
         }))
     }
+}
+
+/// The shape of the nested list (or tuple) literal `e`, its numbers appended to `items` in C
+/// order: as NumPy reads `np.array([[1, 2], [3, 4]])`. Rows of unequal lengths (NumPy's ragged
+/// "inhomogeneous shape" ValueError) are a CompileError.
+fn literal_shape<'e>(e: &'e ast::Expr, items: &mut Vec<&'e ast::Expr>) -> Result<Vec<usize>> {
+    let (A::List(parts) | A::Tuple(parts)) = &e.kind else {
+        items.push(e);
+        return Ok(Vec::new());
+    };
+    let mut inner: Option<Vec<usize>> = None;
+    for p in parts {
+        let s = literal_shape(p, items)?;
+        match &inner {
+            Some(first) if *first != s => {
+                return Err(CompileError::typing(
+                    "np.array() argument",
+                    "setting an array element with a sequence: the rows have different lengths (an inhomogeneous shape)",
+                    p.span,
+                ))
+            }
+            _ => inner = Some(s),
+        }
+    }
+    let mut shape = vec![parts.len()];
+    shape.extend(inner.unwrap_or_default());
+    Ok(shape)
 }
