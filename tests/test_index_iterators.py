@@ -331,3 +331,20 @@ def test_in_place_methods_change_the_callers_array_as_numpy():
         m_fill_rows(want, 3)
         njit(m_fill_rows)(got, 3)
         np.testing.assert_array_equal(got, want)
+
+
+def ndindex_nested_restarts(a, m):
+    # The inner loop restarts at position 0 on each outer iteration: its index tuple is
+    # recomputed, not carried on from where the last run stopped.
+    s = 0
+    for (i,) in np.ndindex(a.shape[0]):
+        for j, k in np.ndindex(m, 3):
+            if k == 1:
+                continue
+            s += (i + 1) * (10 * j + k)
+    return s
+
+
+@pytest.mark.parametrize("n, m", [(3, 4), (1, 1), (4, 0), (0, 2)])
+def test_ndindex_restarted_in_an_outer_loop(n, m):
+    same(ndindex_nested_restarts, np.zeros(n), m)

@@ -175,26 +175,69 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         n.into()
     }
 
-    /// [`H::Unravel`]: the index tuple of element `flat` (in `0..size`) in C order.
+    /// [`H::Unravel`]: the index tuple of element `flat` (in `0..size`) in C order. The loops
+    /// `np.ndindex` and its kin lower to ask for positions 0, 1, 2, ... in turn: the tuple of
+    /// the last position asked is kept, and the next one is it plus one, carried from the last
+    /// axis (Numba's iterator does the same), not a division per axis; any other position is
+    /// computed by division.
     pub(super) fn unravel(&mut self, flat: &hir::Expr, shape: &hir::Expr) -> BasicValueEnum<'ctx> {
         let ft = self.ty(flat);
         let k = self.expr(flat);
-        let mut k = self.cast(k, &ft, &Type::Int64).into_int_value();
+        let k = self.cast(k, &ft, &Type::Int64).into_int_value();
         let dims = self.shape_dims(shape);
-        let mut idx = vec![self.i64(0); dims.len()];
-        for axis in (0..dims.len()).rev() {
+        let n = dims.len();
+        let st = self.module_gen.llty(&Type::Tuple(vec![Type::Int64; n])).into_struct_type();
+        if n <= 1 {
+            let t = st.get_undef();
+            return if n == 1 { self.b().build_insert_value(t, k, 0, "index").u().into_struct_value().into() } else { t.into() };
+        }
+        let i64t = self.ctx().i64_type();
+        let digits: Vec<PointerValue<'ctx>> = (0..n).map(|_| self.entry_alloca(i64t, "unravel.digit")).collect();
+        // The position the digits hold; none at first (-2: its successor is no position).
+        let held = self.entry_alloca(i64t, "unravel.held");
+        self.entry_store(held, self.i64(-2).into());
+        let (carry_bb, divide_bb, done) =
+            (self.block_named("unravel.carry"), self.block_named("unravel.divide"), self.block_named("unravel.done"));
+        let b = self.b();
+        let before = b.build_load(i64t, held, "held").u().into_int_value();
+        let next = b.build_int_add(before, self.i64(1), "next").u();
+        let is_next = b.build_int_compare(IntPredicate::EQ, k, next, "is_next").u();
+        b.build_conditional_branch(is_next, carry_bb, divide_bb).u();
+        // The next position: the last digit plus one, carried left while a digit wraps.
+        self.b().position_at_end(carry_bb);
+        for axis in (0..n).rev() {
+            let b = self.b();
+            let d = b.build_load(i64t, digits[axis], "digit").u().into_int_value();
+            let d1 = b.build_int_nsw_add(d, self.i64(1), "digit1").u();
             if axis == 0 {
-                idx[0] = k;
+                b.build_store(digits[0], d1).u();
+                b.build_unconditional_branch(done).u();
                 break;
             }
-            // `flat` is below the size, so every dimension here is positive.
-            let b = self.b();
-            idx[axis] = b.build_int_unsigned_rem(k, dims[axis], "ix").u();
-            k = b.build_int_unsigned_div(k, dims[axis], "rest").u();
+            let wraps = b.build_int_compare(IntPredicate::EQ, d1, dims[axis], "wraps").u();
+            let kept = b.build_select(wraps, self.i64(0), d1, "digit.new").u();
+            b.build_store(digits[axis], kept).u();
+            let further = self.block_named("unravel.carry.more");
+            self.b().build_conditional_branch(wraps, further, done).u();
+            self.b().position_at_end(further);
         }
-        let st = self.module_gen.llty(&Type::Tuple(vec![Type::Int64; dims.len()])).into_struct_type();
+        // Any other position: its digits by division (`flat` is below the size, so every
+        // dimension divided by is positive).
+        self.b().position_at_end(divide_bb);
+        let mut rest = k;
+        for axis in (1..n).rev() {
+            let b = self.b();
+            let digit = b.build_int_unsigned_rem(rest, dims[axis], "ix").u();
+            b.build_store(digits[axis], digit).u();
+            rest = b.build_int_unsigned_div(rest, dims[axis], "rest").u();
+        }
+        self.b().build_store(digits[0], rest).u();
+        self.b().build_unconditional_branch(done).u();
+        self.b().position_at_end(done);
+        self.b().build_store(held, k).u();
         let mut t = st.get_undef();
-        for (axis, v) in idx.into_iter().enumerate() {
+        for (axis, p) in digits.iter().enumerate() {
+            let v = self.b().build_load(i64t, *p, "digit").u();
             t = self.b().build_insert_value(t, v, axis as u32, "index").u().into_struct_value();
         }
         t.into()

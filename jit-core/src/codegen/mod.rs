@@ -605,6 +605,18 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// A stack slot allocated in the entry block, where the optimizer promotes it to a register
     /// (an alloca inside a loop would also grow the stack on every iteration).
+    /// Stores `v` at `ptr` at the start of the function (before anything else runs): the first
+    /// value of a slot made by [`FnGen::entry_alloca`].
+    fn entry_store(&self, ptr: PointerValue<'ctx>, v: BasicValueEnum<'ctx>) {
+        let entry = self.function.get_first_basic_block().expect("the entry block exists");
+        let b = self.ctx().create_builder();
+        match ptr.as_instruction().and_then(|i| i.get_next_instruction()) {
+            Some(after) => b.position_before(&after),
+            None => b.position_at_end(entry),
+        }
+        b.build_store(ptr, v).u();
+    }
+
     fn entry_alloca(&self, ty: impl inkwell::types::BasicType<'ctx>, name: &str) -> PointerValue<'ctx> {
         let entry = self.function.get_first_basic_block().expect("the entry block exists");
         let b = self.ctx().create_builder();
