@@ -3,7 +3,8 @@
 //! step whose start is proven `>= floor` is at least `floor` wherever it is read (when it is its
 //! only kind of assignment), and below `stop <= i64::MAX`, so `i + 1` and `i - c` (c <= floor)
 //! cannot wrap. A copy `x = i` (how `a[i] op= v` lowers its index) is proven as `i` is. A tuple local only assigned tuple displays (`a[i, j] op= v` lowers its index to
-//! one) has the proofs of its items.
+//! one) has the proofs of its items; one assigned `np.ndindex`'s index tuples (`Unravel`) has
+//! every item proven.
 
 use std::collections::HashMap;
 
@@ -49,9 +50,24 @@ pub(super) fn range_floors(f: &hir::Function) -> Floors {
         .into_iter()
         .filter_map(|(id, values)| {
             let values = values?;
-            let n = values.first()?.len();
+            // A display says the arity; an index tuple alone proves as many items as any array
+            // may have axes (the index reads only the first ones).
+            let n = values
+                .iter()
+                .find_map(|v| match v {
+                    TupleValue::Display(items) => Some(items.len()),
+                    TupleValue::Unravel => None,
+                })
+                .unwrap_or(u8::MAX as usize);
             let items = (0..n)
-                .map(|k| values.iter().all(|v| v.len() == n && lower_bound(&v[k], &floors).is_some_and(|lo| lo >= 0)))
+                .map(|k| {
+                    values.iter().all(|v| match v {
+                        TupleValue::Display(items) => {
+                            items.len() == n && lower_bound(&items[k], &floors).is_some_and(|lo| lo >= 0)
+                        }
+                        TupleValue::Unravel => true,
+                    })
+                })
                 .collect();
             Some((id, items))
         })
@@ -75,7 +91,16 @@ const I64_BELOW_MAX: i64 = i64::MAX - 1;
 #[derive(Default)]
 struct Collected<'h> {
     starts: HashMap<LocalId, Option<Vec<&'h hir::Expr>>>,
-    tuples: HashMap<LocalId, Option<Vec<&'h [hir::Expr]>>>,
+    tuples: HashMap<LocalId, Option<Vec<TupleValue<'h>>>>,
+}
+
+/// A value assigned to a tuple local that proofs can see into.
+enum TupleValue<'h> {
+    /// A tuple display: its items.
+    Display(&'h [hir::Expr]),
+    /// An index tuple of `np.ndindex` and its kin ([`H::Unravel`]): every item is an index in
+    /// `0..dimension`.
+    Unravel,
 }
 
 /// A lower bound of the int64 value of `e` that no wrap-around can break, if one is proven:
@@ -155,7 +180,13 @@ fn collect<'h>(body: &'h [hir::Stmt], c: &mut Collected<'h>) {
                         (Target::Local(id, _), H::Tuple(items)) => {
                             c.starts.insert(*id, None);
                             if let Some(v) = c.tuples.entry(*id).or_insert_with(|| Some(Vec::new())) {
-                                v.push(items);
+                                v.push(TupleValue::Display(items));
+                            }
+                        }
+                        (Target::Local(id, _), H::Unravel { .. }) => {
+                            c.starts.insert(*id, None);
+                            if let Some(v) = c.tuples.entry(*id).or_insert_with(|| Some(Vec::new())) {
+                                v.push(TupleValue::Unravel);
                             }
                         }
                         _ => other(t, c),
