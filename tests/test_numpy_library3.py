@@ -604,3 +604,23 @@ def test_every_new_function_is_registered():
         "polyval",
     ]:
         assert getattr(np, name) in IMPLEMENTATIONS, name
+
+
+MIXED = [np.int8, np.uint8, np.int32, np.int64, np.uint64, np.float32, np.bool_]
+
+
+@pytest.mark.parametrize("dp", MIXED)
+@pytest.mark.parametrize("dx", MIXED)
+def test_mixed_dtypes_and_narrow_integer_wrapping_match_numpy(dp, dx):
+    # Values up to 119: int8 and uint8 products and Horner sums wrap, as NumPy's do.
+    rng = np.random.default_rng(MIXED.index(dp) * 10 + MIXED.index(dx))
+    p = rng.integers(0, 120, 4).astype(dp)
+    x = rng.integers(0, 120, 3).astype(dx)
+    for f, ours in ((np.polyval, call_polyval), (np.kron, call_kron), (np.append, call_append)):
+        check_like_numpy(f, ours, p, x)
+    if dp is not np.bool_ and dx is not np.bool_:
+        check_like_numpy(np.vdot, call_vdot, p[:3], x)
+    for v in (7, -3, 1.25):
+        check_like_numpy(np.polyval, call_polyval, p, v)
+    for v in (300, -1, 2.5):
+        check_like_numpy(np.append, call_append, p, v)
