@@ -498,7 +498,7 @@ def take(a, indices):
     v = a.ravel()
     # ia has the indices' shape, () for an int: `[()]` makes a 0-d result its element.
     ia = indices + np.zeros((), dtype=np.bool_)
-    ix = (indices * np.ones(1, dtype=np.bool_)).ravel()
+    ix = ia.ravel()
     out = np.empty(len(ix), dtype=a.dtype)
     for i in range(len(ix)):
         out[i] = v[ix[i] + 0]

@@ -416,7 +416,7 @@ def digitize(x, bins, right=False):
     # xa has x's shape, () for a number: the result is reshaped to it and `[()]` makes a 0-d
     # result the number it holds (an array's `[()]` is the array).
     xa = x + np.zeros((), dtype=np.bool_)
-    xs = (x * np.ones(1, dtype=np.bool_)).ravel()
+    xs = xa.ravel()
     out = np.empty(len(xs), dtype=np.int64)
     if mono == 1:
         for i in range(len(xs)):
