@@ -624,3 +624,30 @@ def test_mixed_dtypes_and_narrow_integer_wrapping_match_numpy(dp, dx):
         check_like_numpy(np.polyval, call_polyval, p, v)
     for v in (300, -1, 2.5):
         check_like_numpy(np.append, call_append, p, v)
+
+
+def test_inputs_of_other_dimensions_are_compile_errors_where_numpy_raises_value_error():
+    one_d = np.ones(3)
+    for numpy_f, ours in (
+        (lambda a: np.fill_diagonal(a, 1.0), lambda a: call_fill_diagonal(a, 1.0)),
+        (lambda a: np.rot90(a, 1), lambda a: call_rot90(a, 1)),
+    ):
+        with pytest.raises(ValueError):
+            numpy_f(one_d.copy())
+        with pytest.raises(CompileError, match=r"is compiled from stickyjit's implementation, which supports"):
+            ours(one_d.copy())
+    with pytest.raises(ValueError):
+        np.flipud(np.float64(1.0))
+    # A number: a TypeError naming the function (it must be an array).
+    with pytest.raises(TypeError, match=r"np.flipud\(\) is compiled"):
+        call_flipud(1.0)
+
+
+def test_fill_diagonal_of_a_read_only_array_is_numpys_value_error():
+    a = np.zeros((3, 3))
+    a.flags.writeable = False
+    with pytest.raises(ValueError):
+        np.fill_diagonal(a, 1.0)
+    with pytest.raises(ValueError):
+        call_fill_diagonal(a, 1.0)
+    same_array(a, np.zeros((3, 3)))
