@@ -327,9 +327,16 @@ def test_flipud_fliplr_rot90_match_numpy(m):
         same_array(call_rot90(m, k), np.rot90(m, k))
 
 
-def test_flipud_of_1d_and_3d_arrays_and_flips_of_too_few_dimensions():
+@jit
+def call_fliplr(m):
+    return np.fliplr(m)
+
+
+def test_flipud_of_1d_and_3d_arrays_fliplr_of_3d_arrays_and_flips_of_too_few_dimensions():
     for a in ONE_D_VIEWS + [np.arange(24).reshape(2, 3, 4)]:
         same_array(call_flipud(a), np.flipud(a))
+    for a in (np.arange(24).reshape(2, 3, 4), np.arange(24.0).reshape(2, 3, 4)[:, ::-1, 1:]):
+        same_array(call_fliplr(a), np.fliplr(a))
     # NumPy's ValueError for fliplr of a 1-D array: not compiled here (the 2-D unpacking).
     with pytest.raises(ValueError):
         np.fliplr(np.ones(3))
