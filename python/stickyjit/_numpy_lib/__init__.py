@@ -20,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 
 from .arrays import (
+    append,
+    argwhere,
     asarray,
     ascontiguousarray,
     bincount,
@@ -29,8 +31,11 @@ from .arrays import (
     diff,
     eye,
     fill,
+    fill_diagonal,
     flatnonzero,
     flip,
+    fliplr,
+    flipud,
     hstack,
     identity,
     meshgrid,
@@ -38,15 +43,18 @@ from .arrays import (
     outer,
     repeat,
     roll,
+    rot90,
     stack,
+    take,
+    tile,
     trace,
     tril,
     triu,
     vstack,
 )
-from .base import linspace
+from .base import geomspace, linspace, logspace
 from .histogram import histogram
-from .numeric import average, convolve, cross, interp, trapezoid
+from .numeric import average, convolve, cross, ediff1d, interp, kron, polyval, trapezoid, vdot
 from .reductions import (
     allclose,
     array_equal,
@@ -68,7 +76,20 @@ from .reductions import (
     nanvar,
     ptp,
 )
-from .sorting import argsort, median, percentile, quantile, searchsorted, sort, sort_method, unique
+from .sorting import (
+    argsort,
+    digitize,
+    median,
+    nanmedian,
+    nanpercentile,
+    nanquantile,
+    percentile,
+    quantile,
+    searchsorted,
+    sort,
+    sort_method,
+    unique,
+)
 
 IMPLEMENTATIONS = {
     np.histogram: histogram,
@@ -125,6 +146,24 @@ IMPLEMENTATIONS = {
     np.cross: cross,
     np.convolve: convolve,
     np.average: average,
+    np.digitize: digitize,
+    np.logspace: logspace,
+    np.geomspace: geomspace,
+    np.tile: tile,
+    np.append: append,
+    np.take: take,
+    np.flipud: flipud,
+    np.fliplr: fliplr,
+    np.rot90: rot90,
+    np.fill_diagonal: fill_diagonal,
+    np.ediff1d: ediff1d,
+    np.vdot: vdot,
+    np.kron: kron,
+    np.nanmedian: nanmedian,
+    np.nanpercentile: nanpercentile,
+    np.nanquantile: nanquantile,
+    np.argwhere: argwhere,
+    np.polyval: polyval,
 }
 # np.trapz (removed in NumPy 2.4) where the installed NumPy still has it.
 if hasattr(np, "trapz"):

@@ -1,4 +1,4 @@
-"""Functions that make or rearrange arrays: eye, triu, flip, roll, concatenate, stack, meshgrid, ..."""
+"""Functions that make or rearrange arrays: eye, triu, flip, roll, concatenate, stack, tile, take, rot90, ..."""
 
 from __future__ import annotations
 
@@ -392,3 +392,114 @@ def fill(a, value):
         if c[0] != t:
             _overflow_error(math.inf)
     a[:] = value
+
+
+@jit
+def tile(a, reps):
+    """a 1-D array and an int reps (a tuple of reps is not supported): a new array."""
+    n = _check_1d(a)
+    r = reps
+    if r < 0:
+        # NumPy: a ValueError from repeat, unless a is empty.
+        if n > 0:
+            _value_error()
+        r = 0
+    out = np.empty(n * r, dtype=a.dtype)
+    for k in range(r):
+        out[k * n : k * n + n] = a
+    return out
+
+
+@jit
+def _as_1d(v):
+    """An array or a number v as a 1-D array (a number: of one element), in NumPy's dtype for
+    it (a Python int: int64, a float: float64)."""
+    return (v * np.ones(1, dtype=np.bool_)).ravel()
+
+
+@jit
+def append(arr, values):
+    """arrays of any number of dimensions or numbers, flattened (axis= is not supported):
+    a 1-D array of NumPy's common dtype."""
+    a = _as_1d(arr)
+    b = _as_1d(values)
+    p = np.zeros(1, dtype=a.dtype) + np.zeros(1, dtype=b.dtype)
+    n = len(a)
+    m = len(b)
+    out = np.empty(n + m, dtype=p.dtype)
+    out[:n] = a
+    out[n:] = b
+    return out
+
+
+@jit
+def flipud(m):
+    """an array of one or more dimensions: a view with its first axis reversed."""
+    m.shape[0]  # noqa: B018 - a CompileError (tuple index) for a 0-d array or a number
+    return m[::-1]
+
+
+@jit
+def fliplr(m):
+    """an array of two or more dimensions: a view with its second axis reversed."""
+    m.shape[1]  # noqa: B018 - a CompileError (tuple index) for fewer dimensions
+    return m[:, ::-1]
+
+
+@jit
+def rot90(m, k=1):
+    """a 2-D array and an int k (axes= is not supported): a view, as NumPy's."""
+    _check_2d(m)
+    j = k % 4
+    if j == 1:
+        return m[:, ::-1].T
+    if j == 2:
+        return m[::-1, ::-1]
+    if j == 3:
+        return m.T[:, ::-1]
+    return m[:, :]
+
+
+@jit
+def fill_diagonal(a, val):
+    """a 2-D array, filled in place (wrap=False), and a number or an array val (flattened and
+    repeated along the diagonal, as NumPy's); returns None."""
+    _check_2d(a)
+    r, c = a.shape
+    v = _as_1d(val)
+    k = len(v)
+    if k > 0:
+        for i in range(min(r, c)):
+            a[i, i] = v[i % k]
+
+
+@jit
+def argwhere(a):
+    """an array of one or more dimensions: the int64 indices of its non-zero elements, one row
+    of ndim of them per element (NaN is non-zero)."""
+    d = a.ndim
+    idx = _flatnonzero1(a.ravel())
+    m = len(idx)
+    out = np.empty((m, d), dtype=np.int64)
+    for i in range(m):
+        f = idx[i]
+        for j in range(d - 1, -1, -1):
+            s = a.shape[j]
+            out[i, j] = f % s
+            f = f // s
+    return out
+
+
+@jit
+def take(a, indices):
+    """an array of any number of dimensions, flattened (axis=None), and an integer array of
+    any number of dimensions or an int (mode="raise"; axis=, out=, mode= are not supported):
+    a's elements at those indices, in an array of the indices' shape (an int: one element)."""
+    v = a.ravel()
+    # ia has the indices' shape, () for an int: `[()]` makes a 0-d result its element.
+    ia = indices + np.zeros((), dtype=np.bool_)
+    ix = ia.ravel()
+    out = np.empty(len(ix), dtype=a.dtype)
+    for i in range(len(ix)):
+        out[i] = v[ix[i] + 0]
+    return out.reshape(ia.shape)[()]

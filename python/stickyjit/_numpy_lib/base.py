@@ -1,4 +1,4 @@
-"""Helpers of the library implementations (the subset has no raise: `_value_error`), and linspace."""
+"""Helpers of the library implementations (the subset has no raise: `_value_error`), linspace, logspace, geomspace."""
 
 from __future__ import annotations
 
@@ -130,4 +130,33 @@ def linspace(start, stop, num=50):
         _value_error()
     y = np.empty(num)
     _fill_linspace(y, start, stop)
+    return y
+
+
+@jit
+def logspace(start, stop, num=50, base=10.0):
+    """numbers start, stop and base, an int num (endpoint=True); float64 result, NumPy's
+    power(base, linspace(start, stop, num))."""
+    return np.power(base * 1.0, linspace(start, stop, num))
+
+
+@jit
+def geomspace(start, stop, num=50):
+    """non-zero numbers start and stop (real), an int num (endpoint=True); float64 result."""
+    if start == 0 or stop == 0 or num < 0:
+        _value_error()
+    sign = 1.0
+    if start < 0:
+        sign = -1.0
+    if start != start:
+        sign = start * 1.0
+    s = start / sign
+    t = stop / sign
+    y = logspace(np.log10(s), np.log10(t), num, 10.0)
+    if num > 0:
+        y[0] = s
+        if num > 1:
+            y[num - 1] = t
+    for i in range(num):
+        y[i] = y[i] * sign
     return y

@@ -1,4 +1,4 @@
-"""Numerical routines of 1-D arrays: interp, trapezoid, convolve, cross, average."""
+"""Numerical routines of 1-D arrays: interp, trapezoid, convolve, cross, average, vdot, kron, polyval."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import jit
 from .base import NO_VALUE, _axis, _check_1d, _is_no_value, _unsupported, _value_error
+from .reductions import dot
 
 
 @jit
@@ -193,3 +194,50 @@ def average(a, axis=(), weights=NO_VALUE):
         # NumPy: ZeroDivisionError("Weights sum to zero, can't be normalized").
         return s / 0.0
     return s / scl
+
+
+@jit
+def ediff1d(ary):
+    """an array of any number of dimensions, flattened (to_end=, to_begin= are not supported):
+    the differences of consecutive elements in its dtype."""
+    v = ary.ravel()
+    return v[1:] - v[:-1]
+
+
+@jit
+def vdot(a, b):
+    """two real arrays of any number of dimensions, flattened, of one size (else ValueError):
+    their dot product in NumPy's result dtype."""
+    return dot(a.ravel(), b.ravel())
+
+
+@jit
+def kron(a, b):
+    """two 1-D arrays: a 1-D array of their products a[i] * b[j], in NumPy's result dtype."""
+    _check_1d(a)
+    _check_1d(b)
+    return (a[:, None] * b[None, :]).ravel()
+
+
+@jit
+def polyval(p, x):
+    """p a 1-D array of coefficients (the highest power first), x an array of any number of
+    dimensions or a number: Horner's rule in NumPy's result dtype, of x's shape (a number x:
+    a number)."""
+    n = _check_1d(p)
+    # xa has x's shape, () for a number: `[()]` makes a 0-d result the number it holds.
+    xa = x + np.zeros((), dtype=np.bool_)
+    xs = (x * np.ones(1, dtype=np.bool_)).ravel()
+    proto = np.zeros(1, dtype=p.dtype) + np.zeros(1, dtype=xs.dtype)
+    pc = np.empty(n, dtype=proto.dtype)
+    pc[:] = p
+    xc = np.empty(len(xs), dtype=proto.dtype)
+    xc[:] = xs
+    out = np.empty(len(xs), dtype=proto.dtype)
+    for j in range(len(xs)):
+        xv = xc[j]
+        y = proto[0]
+        for i in range(n):
+            y = y * xv + pc[i]
+        out[j] = y
+    return out.reshape(xa.shape)[()]

@@ -1,4 +1,4 @@
-"""Sorting and selection: sort, argsort, searchsorted, median, quantile, percentile, unique."""
+"""Sorting and selection: sort, argsort, searchsorted, digitize, median, quantile, percentile, their nan* forms, unique."""
 
 from __future__ import annotations
 
@@ -356,3 +356,119 @@ def sort_method(a):
     """ndarray.sort(): an array of one or more dimensions sorted in place along its last axis
     (axis=-1; kind=, order= are not supported), NaN last; returns None."""
     a[:] = sort(a)
+
+
+@jit
+def _monotonicity(bins):
+    """NumPy's _monotonicity of a 1-D array, its elements compared as float64: 1 when
+    increasing (all equal and empty included), -1 when decreasing, 0 otherwise."""
+    n = _check_1d(bins)
+    if n == 0:
+        return 1
+    last = bins[0] * 1.0
+    i = 1
+    while i < n and bins[i] * 1.0 == last:
+        i += 1
+    if i == n:
+        return 1
+    nxt = bins[i] * 1.0
+    if last < nxt:
+        for j in range(i + 1, n):
+            last = nxt
+            nxt = bins[j] * 1.0
+            if last > nxt:
+                return 0
+        return 1
+    for j in range(i + 1, n):
+        last = nxt
+        nxt = bins[j] * 1.0
+        if last < nxt:
+            return 0
+    return -1
+
+
+@jit
+def _search_side(a, v, right):
+    """searchsorted(a, v, side="right" if right else "left") of the sorted 1-D array a (NaN
+    last) and a number v."""
+    lo = 0
+    hi = len(a)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        go = _lt(a[mid], v)
+        if right:
+            go = not _lt(v, a[mid])
+        if go:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@jit
+def digitize(x, bins, right=False):
+    """x an array of any number of dimensions or a number, bins a 1-D array, increasing or
+    decreasing, and a bool right: int64 bin indices of x's shape."""
+    mono = _monotonicity(bins)
+    if mono == 0:
+        _value_error()
+    n = len(bins)
+    # xa has x's shape, () for a number: the result is reshaped to it and `[()]` makes a 0-d
+    # result the number it holds (an array's `[()]` is the array).
+    xa = x + np.zeros((), dtype=np.bool_)
+    xs = xa.ravel()
+    out = np.empty(len(xs), dtype=np.int64)
+    if mono == 1:
+        for i in range(len(xs)):
+            out[i] = _search_side(bins, xs[i], not right)
+    else:
+        rev = bins[::-1]
+        for i in range(len(xs)):
+            out[i] = n - _search_side(rev, xs[i], not right)
+    return out.reshape(xa.shape)[()]
+
+
+@jit
+def _non_nan(a):
+    """The elements of the 1-D array a that are not NaN, in order, in a new array."""
+    n = len(a)
+    m = 0
+    for i in range(n):
+        if a[i] == a[i]:
+            m += 1
+    out = np.empty(m, dtype=a.dtype)
+    m = 0
+    for i in range(n):
+        x = a[i]
+        if x == x:
+            out[m] = x
+            m += 1
+    return out
+
+
+@jit
+def nanmedian(a):
+    """an array of any number of dimensions, flattened (axis= is not supported), NaN ignored;
+    float64 result, NaN when every element is NaN."""
+    return _median1(_non_nan(a.ravel()))
+
+
+@jit
+def nanquantile(a, q):
+    """an array of numbers (not bool) of any number of dimensions, flattened, NaN ignored, and
+    a number q in [0, 1] (method="linear"; an array q, axis=, weights= are not supported); NaN
+    when every element is NaN."""
+    if not (q >= 0.0 and q <= 1.0):
+        _value_error()
+    v = _non_nan(a.ravel())
+    if len(v) == 0:
+        return math.nan
+    return _quantile1(v, q)
+
+
+@jit
+def nanpercentile(a, q):
+    """an array of numbers (not bool) of any number of dimensions, flattened, NaN ignored, and
+    a number q in [0, 100] (method="linear"; an array q, axis=, weights= are not supported);
+    NaN when every element is NaN."""
+    return nanquantile(a, q / 100)
