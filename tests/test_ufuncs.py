@@ -519,3 +519,19 @@ def test_the_builtin_abs_of_an_array_is_numpys_absolute(dtype):
         w = np.asarray(w)
         assert np.asarray(g).dtype == w.dtype or w.ndim == 0
         np.testing.assert_array_equal(g, w)
+
+
+def round_elements(x, d):
+    return np.round(x, d), x.round(d)
+
+
+@pytest.mark.parametrize("d", [0, 1, 2, -1])
+def test_round_of_float32_is_computed_in_float32_as_numpy(d):
+    # 1.15f * 10 is exactly 11.5 in float32 (NumPy rounds it to even, 12: 1.2); in float64 it
+    # is 11.4999997..., which would give 1.1.
+    x = np.array([1.15, 2.675, 0.125, 1234.5, -3.45, 0.5, 1.25e-3, 7.5e5], dtype=np.float32)
+    want = round_elements(x, d)
+    got = njit(round_elements)(x, d)
+    for g, w in zip(got, want):
+        assert g.dtype == np.float32
+        np.testing.assert_array_equal(g, w)

@@ -689,6 +689,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                         vals.push((v, vt));
                     }
                 }
+                if *f == hir::NpFn::Round && a.dtype == Dtype::Float32 {
+                    // Its element, carried as float64: `round` computes in float32 as NumPy.
+                    vals[0].1 = Type::Float32;
+                }
                 self.np_value(*f, &vals, &ty)
             }
             // The builtin `abs` of an array is NumPy's `absolute`.

@@ -59,15 +59,26 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let mag = b.build_select(neg, n, decimals, "mag").u().into_int_value();
                 let magf = b.build_signed_int_to_float(mag, self.ctx().f64_type(), "magf").u();
                 let p = self.call_pow(self.f64(10.0), magf);
+                // A float32 element is scaled, rounded and scaled back in float32, each step
+                // rounded to it, as NumPy computes it (in float64, `1.15f` rounds to 1.1 where
+                // NumPy gives 1.2: its float32 product is exactly 11.5).
+                let single = args[0].1 == Type::Float32;
+                let narrow = |fn_gen: &Self, v: inkwell::values::FloatValue<'ctx>| {
+                    if single {
+                        fn_gen.round_f32(v.into()).into_float_value()
+                    } else {
+                        v
+                    }
+                };
+                let p = narrow(self, p);
                 let b = self.b();
-                let scaled_up = b.build_float_mul(x, p, "up").u();
-                let scaled_down = b.build_float_div(x, p, "down").u();
-                let y = b.build_select(neg, scaled_down, scaled_up, "scaled").u().into_float_value();
+                let scaled_up = narrow(self, b.build_float_mul(x, p, "up").u());
+                let scaled_down = narrow(self, self.b().build_float_div(x, p, "down").u());
+                let y = self.b().build_select(neg, scaled_down, scaled_up, "scaled").u().into_float_value();
                 let r = self.call_basic(rint, &[y.into()]).into_float_value();
-                let b = self.b();
-                let back_down = b.build_float_div(r, p, "back.down").u();
-                let back_up = b.build_float_mul(r, p, "back.up").u();
-                let rounded = b.build_select(neg, back_up, back_down, "rounded").u();
+                let back_down = narrow(self, self.b().build_float_div(r, p, "back.down").u());
+                let back_up = narrow(self, self.b().build_float_mul(r, p, "back.up").u());
+                let rounded = self.b().build_select(neg, back_up, back_down, "rounded").u();
                 match ty {
                     Type::Float64 => rounded,
                     _ => {
