@@ -43,6 +43,12 @@ pub(super) enum Helper {
     IntTruediv,
     /// `void sj_rt_store_strided(ptr dst, ptr src, i64 ndim, ptr shape, ptr strides, i64 itemsize)`.
     StoreStrided,
+    /// `i32 sj_rt_matmul(i32 dtype, i64 m, i64 n, i64 k, ptr a, i64 as0, i64 as1, ptr b, i64 bs0,
+    /// i64 bs1, ptr c)`: a matrix product into a new C-contiguous block; a status.
+    Matmul,
+    /// `void sj_rt_matmul_shapes(i1 dot, i64 ndim_a, i64 a0, i64 a1, i64 ndim_b, i64 b0, i64 b1)`:
+    /// records a product's mismatched shapes.
+    MatmulShapes,
     /// A libm function of `arity` (1 or 2) doubles returning a double.
     Libm(&'static str, usize),
 }
@@ -93,6 +99,8 @@ impl Helper {
             Helper::Ipow => d("sj_rt_ipow", &[I64, I64], I64, NOUNWIND),
             Helper::IntTruediv => d("sj_rt_int_truediv", &[I64, I64], F64, NOUNWIND),
             Helper::StoreStrided => d("sj_rt_store_strided", &[Ptr, Ptr, I64, Ptr, Ptr, I64], Void, NOUNWIND),
+            Helper::Matmul => d("sj_rt_matmul", &[I32, I64, I64, I64, Ptr, I64, I64, Ptr, I64, I64, Ptr], I32, NOUNWIND),
+            Helper::MatmulShapes => d("sj_rt_matmul_shapes", &[Bool, I64, I64, I64, I64, I64, I64], Void, &["nounwind", "cold"]),
             Helper::Libm(name, 1) => d(name, &[F64], F64, PURE_LIBM),
             Helper::Libm(name, 2) => d(name, &[F64, F64], F64, PURE_LIBM),
             Helper::Libm(name, arity) => unreachable!("libm {name} of {arity} arguments"),
@@ -113,6 +121,9 @@ const _: () = {
     let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_ipow;
     let _: extern "C" fn(i64, i64) -> f64 = crate::runtime::sj_rt_int_truediv;
     let _: unsafe extern "C" fn(*mut u8, *const u8, i64, *const i64, *const i64, i64) = crate::runtime::sj_rt_store_strided;
+    let _: unsafe extern "C" fn(i32, i64, i64, i64, *const u8, i64, i64, *const u8, i64, i64, *mut u8) -> u32 =
+        crate::linalg::sj_rt_matmul;
+    let _: extern "C" fn(bool, i64, i64, i64, i64, i64, i64) = crate::linalg::sj_rt_matmul_shapes;
 };
 
 impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
@@ -503,6 +514,8 @@ mod tests {
             Helper::Ipow,
             Helper::IntTruediv,
             Helper::StoreStrided,
+            Helper::Matmul,
+            Helper::MatmulShapes,
         ];
         for h in all {
             match h {
@@ -517,7 +530,9 @@ mod tests {
                 | Helper::RoundI64
                 | Helper::Ipow
                 | Helper::IntTruediv
-                | Helper::StoreStrided => {}
+                | Helper::StoreStrided
+                | Helper::Matmul
+                | Helper::MatmulShapes => {}
                 Helper::Libm(..) => unreachable!(),
             }
         }
