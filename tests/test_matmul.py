@@ -92,11 +92,16 @@ def views(a):
 
 
 # (left shape, right shape): every combination of vectors and matrices, empty axes, and sizes
-# above the cut-off below which products are loops rather than BLAS calls (4096 products).
+# on both sides of the cut-offs below which products are loops rather than BLAS calls (dot
+# products of 32 elements, matrix-vector products of 512 multiplications, matrix products of 4096).
 SHAPES = [
     ((3,), (3,)),
     ((0,), (0,)),
+    ((21,), (21,)),
+    ((33,), (33,)),
     ((5000,), (5000,)),
+    ((8, 40), (40,)),
+    ((40,), (40, 8)),
     ((2, 3), (3,)),
     ((3,), (3, 4)),
     ((2, 3), (3, 4)),
@@ -304,12 +309,14 @@ def test_no_blas_is_looked_up_at_import():
             @stickyjit.njit
             def f(a, b):
                 return a @ b
-            f(np.ones((2, 2)), np.ones((2, 2)))
-            print(before, n._blas_looked_up(), stickyjit.blas_library() is not None)
+            f(np.ones((2, 2)), np.ones((2, 2)))  # small: loops, no lookup
+            small = n._blas_looked_up()
+            f(np.ones((50, 50)), np.ones((50, 50)))
+            print(before, small, n._blas_looked_up(), stickyjit.blas_library() is not None)
             """
         )
     )
-    assert out.split() == ["False", "False", "False", "True", "True"]
+    assert out.split() == ["False", "False", "False", "False", "True", "True"]
 
 
 def test_another_blas_named_by_the_environment():

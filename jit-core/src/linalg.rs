@@ -56,14 +56,14 @@ fn blas() -> Option<&'static Blas> {
     if let Some(b) = BLAS.get() {
         return Some(b);
     }
-    let objects = loaded_objects();
-    if NOT_FOUND_AT.load(Ordering::Relaxed) == objects.len() {
+    let count = object_count();
+    if NOT_FOUND_AT.load(Ordering::Relaxed) == count {
         return None;
     }
-    match find_blas(objects.clone()) {
+    match find_blas(loaded_objects()) {
         Some(b) => Some(BLAS.get_or_init(|| b)),
         None => {
-            NOT_FOUND_AT.store(objects.len(), Ordering::Relaxed);
+            NOT_FOUND_AT.store(count, Ordering::Relaxed);
             None
         }
     }
@@ -126,6 +126,19 @@ fn defining_object(address: usize) -> Option<String> {
     }
 }
 
+/// How many shared objects are loaded in the process.
+fn object_count() -> usize {
+    unsafe extern "C" fn each(_info: *mut libc::dl_phdr_info, _size: libc::size_t, data: *mut c_void) -> c_int {
+        // SAFETY: dl_iterate_phdr passes our counter as data.
+        unsafe { *(data as *mut usize) += 1 };
+        0
+    }
+    let mut n = 0usize;
+    // SAFETY: the callback only increments the counter it is given.
+    unsafe { libc::dl_iterate_phdr(Some(each), &mut n as *mut usize as *mut c_void) };
+    n
+}
+
 /// The paths of the shared objects loaded in the process, in load order.
 fn loaded_objects() -> Vec<String> {
     unsafe extern "C" fn each(info: *mut libc::dl_phdr_info, _size: libc::size_t, data: *mut c_void) -> c_int {
@@ -156,18 +169,27 @@ const TRANS: c_int = 112;
 /// Products with at most this many multiplications go through the loops here: a BLAS call
 /// costs more than such a product (a 3×3 or 4×4 matrix in an inner loop).
 const SMALL: i64 = 4096;
+/// The same for a dot product (its length) and a matrix-vector product.
+const SMALL_DOT: i64 = 32;
+const SMALL_GEMV: i64 = 512;
 
 /// An element type the loops multiply: NumPy's arithmetic in that type (integers wrap; bools
 /// are `or` of `and`s).
 trait Elem: Copy {
     const ZERO: Self;
     fn mul_add(acc: Self, x: Self, y: Self) -> Self;
+    /// `x + y` (for bools `x or y`): partial sums combined.
+    fn add(x: Self, y: Self) -> Self {
+        Self::mul_add(x, y, Self::ONE)
+    }
+    const ONE: Self;
 }
 
 macro_rules! int_elem {
     ($($t:ty),*) => {$(
         impl Elem for $t {
             const ZERO: Self = 0;
+            const ONE: Self = 1;
             fn mul_add(acc: Self, x: Self, y: Self) -> Self {
                 acc.wrapping_add(x.wrapping_mul(y))
             }
@@ -178,6 +200,7 @@ int_elem!(i8, i16, i32, i64, u8, u16, u32, u64);
 
 impl Elem for f32 {
     const ZERO: Self = 0.0;
+    const ONE: Self = 1.0;
     fn mul_add(acc: Self, x: Self, y: Self) -> Self {
         acc + x * y
     }
@@ -185,6 +208,7 @@ impl Elem for f32 {
 
 impl Elem for f64 {
     const ZERO: Self = 0.0;
+    const ONE: Self = 1.0;
     fn mul_add(acc: Self, x: Self, y: Self) -> Self {
         acc + x * y
     }
@@ -197,6 +221,7 @@ struct B(u8);
 
 impl Elem for B {
     const ZERO: Self = B(0);
+    const ONE: Self = B(1);
     fn mul_add(acc: Self, x: Self, y: Self) -> Self {
         B(acc.0 | (x.0 & y.0))
     }
@@ -301,25 +326,88 @@ pub unsafe extern "C" fn sj_rt_matmul(
     }
 }
 
-/// The product by loops: each row of `c` zeroed, then `c[i, :] += a[i, p] * b[p, :]`.
+/// The product by loops: a dot product for two vectors, else each row of `c` zeroed, then
+/// `c[i, :] += a[i, p] * b[p, :]` (over a contiguous row of `b` when it is one, which LLVM
+/// vectorizes).
 ///
 /// # Safety
 /// As [`sj_rt_matmul`].
 unsafe fn loops<T: Elem>(a: Mat, b: Mat, c: *mut u8) -> bool {
     let (m, k, n) = (a.rows, a.cols, b.cols);
     let c = c as *mut T;
+    if m == 1 && n == 1 {
+        // SAFETY: the row of `a` and the column of `b` have k elements.
+        unsafe { c.write(dot_loop::<T>(k, a.data, a.s1, b.data, b.s0)) };
+        return true;
+    }
+    let item = std::mem::size_of::<T>() as i64;
     for i in 0..m {
         // SAFETY: row i of the m × n result.
         let row = unsafe { std::slice::from_raw_parts_mut(c.add((i * n) as usize), n as usize) };
         row.fill(T::ZERO);
         for p in 0..k {
             let x: T = unsafe { a.at(i, p) };
-            for (j, r) in row.iter_mut().enumerate() {
-                *r = T::mul_add(*r, x, unsafe { b.at(p, j as i64) });
+            if b.s1 == item {
+                // SAFETY: row p of `b`, n contiguous elements.
+                let brow = unsafe { std::slice::from_raw_parts(b.data.offset((p * b.s0) as isize) as *const T, n as usize) };
+                for (r, &y) in row.iter_mut().zip(brow) {
+                    *r = T::mul_add(*r, x, y);
+                }
+            } else {
+                for (j, r) in row.iter_mut().enumerate() {
+                    *r = T::mul_add(*r, x, unsafe { b.at(p, j as i64) });
+                }
             }
         }
     }
     true
+}
+
+/// `Σ x[i] y[i]` over `n` elements at byte strides `sx`, `sy`, in four interleaved partial
+/// sums (as BLAS keeps them: four additions in flight rather than one chain).
+///
+/// # Safety
+/// Both vectors have `n` live elements at those strides.
+unsafe fn dot_loop<T: Elem>(n: i64, x: *const u8, sx: i64, y: *const u8, sy: i64) -> T {
+    let item = std::mem::size_of::<T>() as i64;
+    if sx == item
+        && sy == item
+        && n > 0
+        && (x as usize).is_multiple_of(std::mem::align_of::<T>())
+        && (y as usize).is_multiple_of(std::mem::align_of::<T>())
+    {
+        // SAFETY: n contiguous, aligned elements each.
+        let (xs, ys) = unsafe {
+            (std::slice::from_raw_parts(x as *const T, n as usize), std::slice::from_raw_parts(y as *const T, n as usize))
+        };
+        let mut acc = [T::ZERO; 4];
+        let (xc, yc) = (xs.chunks_exact(4), ys.chunks_exact(4));
+        let (xr, yr) = (xc.remainder(), yc.remainder());
+        for (xq, yq) in xc.zip(yc) {
+            for l in 0..4 {
+                acc[l] = T::mul_add(acc[l], xq[l], yq[l]);
+            }
+        }
+        for (&p, &q) in xr.iter().zip(yr) {
+            acc[0] = T::mul_add(acc[0], p, q);
+        }
+        return T::add(T::add(acc[0], acc[1]), T::add(acc[2], acc[3]));
+    }
+    let at = |p: *const u8, s: i64, i: i64| -> T { unsafe { (p.offset((i * s) as isize) as *const T).read_unaligned() } };
+    let mut acc = [T::ZERO; 4];
+    let full = n - n % 4;
+    let mut i = 0;
+    while i < full {
+        for (l, a) in acc.iter_mut().enumerate() {
+            let j = i + l as i64;
+            *a = T::mul_add(*a, at(x, sx, j), at(y, sy, j));
+        }
+        i += 4;
+    }
+    for j in full..n {
+        acc[0] = T::mul_add(acc[0], at(x, sx, j), at(y, sy, j));
+    }
+    T::add(T::add(acc[0], acc[1]), T::add(acc[2], acc[3]))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -337,9 +425,19 @@ unsafe fn float_product<T: Elem>(a: Mat, b: Mat, c: *mut u8, kind: Kind) -> bool
     if m == 0 || n == 0 {
         return true;
     }
-    let blas = match blas() {
-        Some(blas) if k > 0 && m.saturating_mul(n).saturating_mul(k) > SMALL => blas,
-        _ => return unsafe { loops::<T>(a, b, c) },
+    // A BLAS call pays from a few dozen multiplications for a dot product or a
+    // matrix-vector product, from a few thousand for a matrix product.
+    let work = m.saturating_mul(n).saturating_mul(k);
+    let worth = if m == 1 && n == 1 {
+        k >= SMALL_DOT
+    } else if m == 1 || n == 1 {
+        work >= SMALL_GEMV
+    } else {
+        work > SMALL
+    };
+    let blas = match (k > 0 && worth).then(blas).flatten() {
+        Some(blas) => blas,
+        None => return unsafe { loops::<T>(a, b, c) },
     };
     if !blas.ilp64 && [m, n, k].iter().any(|&d| d > i32::MAX as i64 / 2) {
         return unsafe { loops::<T>(a, b, c) };
