@@ -377,6 +377,8 @@ pub enum Intrinsic {
     Math(MathFn),
     /// A NumPy function on a scalar (`np.sqrt(x)`): NumPy's semantics, NaN instead of errors.
     Np(NpFn),
+    /// A function of `np.linalg` (`np.linalg.solve(a, b)`), of arrays.
+    Linalg(crate::registry::linalg::LinalgFn),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

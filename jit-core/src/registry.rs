@@ -7,6 +7,8 @@
 //! names), its typing rule in `infer` and its codegen: the compiler points at the match arms
 //! that are missing. Adding a dtype is one [`Dtype`] variant and one row in [`DTYPES`].
 
+pub mod linalg;
+
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::hir::Intrinsic;
 use crate::types::Type;
@@ -663,6 +665,8 @@ pub enum PyExceptionKind {
     MemoryError,
     /// NumPy's `numpy.exceptions.AxisError` (a ValueError and an IndexError).
     AxisError,
+    /// NumPy's `numpy.linalg.LinAlgError` (a ValueError).
+    LinAlgError,
 }
 
 impl PyExceptionKind {
@@ -677,6 +681,7 @@ impl PyExceptionKind {
             PyExceptionKind::IndexError => "IndexError",
             PyExceptionKind::MemoryError => "MemoryError",
             PyExceptionKind::AxisError => "AxisError",
+            PyExceptionKind::LinAlgError => "LinAlgError",
         }
     }
 }
@@ -777,6 +782,11 @@ statuses! {
     /// A matrix product's inner sizes differ; `sj_rt_matmul_shapes` recorded the shapes (the
     /// message is NumPy's, `linalg::shapes_message`).
     MatmulShapes = 40 => (ValueError, "matmul: the operands' inner dimensions differ"),
+    /// A `np.linalg` function failed as NumPy's does; `lapack.rs` recorded NumPy's message.
+    LinAlg = 41 => (LinAlgError, "linear algebra error"),
+    /// A `np.linalg` function's operands do not fit (NumPy's ValueError); `lapack.rs` recorded
+    /// NumPy's message.
+    LinAlgValue = 42 => (ValueError, "linear algebra operands do not fit"),
 }
 
 impl Status {

@@ -27,6 +27,9 @@ pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, S
     if status == Status::MatmulShapes {
         return (kind, crate::linalg::shapes_message());
     }
+    if matches!(status, Status::LinAlg | Status::LinAlgValue) {
+        return (kind, crate::lapack::last_message());
+    }
     (kind, message.to_string())
 }
 
@@ -291,6 +294,7 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_store_strided", sj_rt_store_strided as *const () as usize),
         ("sj_rt_matmul", crate::linalg::sj_rt_matmul as *const () as usize),
         ("sj_rt_matmul_shapes", crate::linalg::sj_rt_matmul_shapes as *const () as usize),
+        ("sj_rt_lapack", crate::lapack::sj_rt_lapack as *const () as usize),
     ]
 }
 

@@ -49,6 +49,10 @@ pub(super) enum Helper {
     /// `void sj_rt_matmul_shapes(i1 dot, i64 ndim_a, i64 a0, i64 a1, i64 ndim_b, i64 b0, i64 b1)`:
     /// records a product's mismatched shapes.
     MatmulShapes,
+    /// `i32 sj_rt_lapack(i32 op, i32 dtype, i64 rows, i64 cols, ptr a, i64 as0, i64 as1, i64
+    /// b_rows, i64 nrhs, i1 b_vector, ptr b, i64 bs0, i64 bs1, ptr out1, ptr out2)`: an
+    /// `np.linalg` function; a status.
+    Lapack,
     /// A libm function of `arity` (1 or 2) doubles returning a double.
     Libm(&'static str, usize),
 }
@@ -101,6 +105,9 @@ impl Helper {
             Helper::StoreStrided => d("sj_rt_store_strided", &[Ptr, Ptr, I64, Ptr, Ptr, I64], Void, NOUNWIND),
             Helper::Matmul => d("sj_rt_matmul", &[I32, I64, I64, I64, Ptr, I64, I64, Ptr, I64, I64, Ptr], I32, NOUNWIND),
             Helper::MatmulShapes => d("sj_rt_matmul_shapes", &[Bool, I64, I64, I64, I64, I64, I64], Void, &["nounwind", "cold"]),
+            Helper::Lapack => {
+                d("sj_rt_lapack", &[I32, I32, I64, I64, Ptr, I64, I64, I64, I64, Bool, Ptr, I64, I64, Ptr, Ptr], I32, NOUNWIND)
+            }
             Helper::Libm(name, 1) => d(name, &[F64], F64, PURE_LIBM),
             Helper::Libm(name, 2) => d(name, &[F64, F64], F64, PURE_LIBM),
             Helper::Libm(name, arity) => unreachable!("libm {name} of {arity} arguments"),
@@ -124,6 +131,24 @@ const _: () = {
     let _: unsafe extern "C" fn(i32, i64, i64, i64, *const u8, i64, i64, *const u8, i64, i64, *mut u8) -> u32 =
         crate::linalg::sj_rt_matmul;
     let _: extern "C" fn(bool, i64, i64, i64, i64, i64, i64) = crate::linalg::sj_rt_matmul_shapes;
+    #[allow(clippy::type_complexity)]
+    let _: unsafe extern "C" fn(
+        i32,
+        i32,
+        i64,
+        i64,
+        *const u8,
+        i64,
+        i64,
+        i64,
+        i64,
+        bool,
+        *const u8,
+        i64,
+        i64,
+        *mut u8,
+        *mut u8,
+    ) -> u32 = crate::lapack::sj_rt_lapack;
 };
 
 impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
@@ -289,6 +314,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             Intrinsic::Math(m) => self.math(m, args, ty),
             Intrinsic::Np(hir::NpFn::Abs) => self.intrinsic(Intrinsic::Abs, args, ty),
+            Intrinsic::Linalg(_) => unreachable!("made by FnGen::linalg (it owns its results)"),
             Intrinsic::Np(f) => {
                 // NumPy's semantics: IEEE results (NaN, infinities), never an exception.
                 let vals: Vec<(BasicValueEnum<'ctx>, Type)> = args.iter().map(|a| (self.expr(a), self.ty(a))).collect();
@@ -516,6 +542,7 @@ mod tests {
             Helper::StoreStrided,
             Helper::Matmul,
             Helper::MatmulShapes,
+            Helper::Lapack,
         ];
         for h in all {
             match h {
@@ -532,7 +559,8 @@ mod tests {
                 | Helper::IntTruediv
                 | Helper::StoreStrided
                 | Helper::Matmul
-                | Helper::MatmulShapes => {}
+                | Helper::MatmulShapes
+                | Helper::Lapack => {}
                 Helper::Libm(..) => unreachable!(),
             }
         }
