@@ -286,3 +286,44 @@ def test_errors_in_a_child_process():
         p = subprocess.run([sys.executable, path], capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines() == ["LinAlgError Singular matrix", "[[0.5, 0.0], [0.0, 0.5]]"]
+
+
+@njit
+def covs(m, ddof):
+    return (
+        np.cov(m),
+        np.cov(m, rowvar=False),
+        np.cov(m, bias=True),
+        np.cov(m, ddof=ddof),
+        np.corrcoef(m),
+        np.corrcoef(m, rowvar=False),
+    )
+
+
+@given(
+    rows=st.integers(2, 6),
+    cols=st.integers(2, 8),
+    seed=st.integers(0, 2**16),
+    dtype=st.sampled_from([np.float64, np.float32, np.int64, np.int8]),
+    ddof=st.integers(0, 3),
+)
+@settings(max_examples=60, deadline=None)
+def test_cov_and_corrcoef_match_numpy(rows, cols, seed, dtype, ddof):
+    """np.cov and np.corrcoef (from the library, with `@`) of 2-D arrays give NumPy's float64
+    answer (to rounding: NumPy's mean sums pairwise), NaN where NumPy's is (a constant row)."""
+    rng = np.random.default_rng(seed)
+    m = (rng.standard_normal((rows, cols)) * 4).astype(dtype)
+    got = covs(m, ddof)
+    with np.errstate(all="ignore"), __import__("warnings").catch_warnings():
+        __import__("warnings").simplefilter("ignore")
+        want = (
+            np.cov(m),
+            np.cov(m, rowvar=False),
+            np.cov(m, bias=True),
+            np.cov(m, ddof=ddof),
+            np.corrcoef(m),
+            np.corrcoef(m, rowvar=False),
+        )
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype and g.shape == w.shape
+        np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-12, equal_nan=True)

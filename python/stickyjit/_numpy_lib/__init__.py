@@ -54,7 +54,7 @@ from .arrays import (
 )
 from .base import geomspace, linspace, logspace
 from .histogram import histogram
-from .numeric import average, convolve, cross, ediff1d, interp, kron, polyval, trapezoid, vdot
+from .numeric import average, convolve, corrcoef, cov, cross, ediff1d, interp, kron, polyval, trapezoid, vdot
 from .reductions import (
     allclose,
     array_equal,
@@ -162,6 +162,8 @@ IMPLEMENTATIONS = {
     np.nanquantile: nanquantile,
     np.argwhere: argwhere,
     np.polyval: polyval,
+    np.cov: cov,
+    np.corrcoef: corrcoef,
 }
 # np.trapz (removed in NumPy 2.4) where the installed NumPy still has it.
 if hasattr(np, "trapz"):

@@ -1,4 +1,5 @@
-"""Numerical routines of 1-D arrays: interp, trapezoid, convolve, cross, average, vdot, kron, polyval."""
+"""Numerical routines: interp, trapezoid, convolve, cross, average, vdot, kron, polyval (1-D
+arrays), cov and corrcoef (2-D)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import math
 import numpy as np
 
 from .. import jit
-from .base import NO_VALUE, _axis, _check_1d, _is_no_value, _unsupported, _value_error
+from .base import NO_VALUE, _axis, _check_1d, _check_2d, _is_no_value, _unsupported, _value_error
 
 
 @jit
@@ -240,3 +241,56 @@ def polyval(p, x):
             y = y * xv + pc[i]
         out[j] = y
     return out.reshape(xa.shape)[()]
+
+
+@jit
+def cov(m, y=(), rowvar=True, bias=False, ddof=NO_VALUE, fweights=(), aweights=(), dtype=()):
+    """a 2-D array of variables (its rows; its columns with rowvar=False), rowvar, bias and an
+    int ddof; a 2-D float64 result, computed as NumPy does (y=, fweights=, aweights=, dtype= are
+    not supported; NumPy squeezes the result of a single variable to 0-d: here it stays 1x1)."""
+    _unsupported(y)
+    _unsupported(fweights)
+    _unsupported(aweights)
+    _unsupported(dtype)
+    _check_2d(m)
+    if rowvar:
+        x = m.astype(np.float64)
+    else:
+        x = m.T.astype(np.float64)
+    nvar, nobs = x.shape
+    d = ddof * 1.0
+    if _is_no_value(d):
+        d = 0.0
+        if not bias:
+            d = 1.0
+    fact = nobs - d
+    if fact <= 0:
+        fact = 0.0
+    avg = x.sum(axis=1) / nobs
+    x -= avg.reshape(nvar, 1)
+    c = x @ x.T
+    if fact == 0.0:
+        c *= math.inf  # NumPy's 1 / 0 (with a warning)
+    else:
+        c *= 1.0 / fact
+    return c
+
+
+@jit
+def corrcoef(x, y=(), rowvar=True, dtype=()):
+    """as cov: the correlation coefficients of the rows of a 2-D array (its columns with
+    rowvar=False), clipped to [-1, 1] as NumPy clips them."""
+    c = cov(x, y, rowvar, False, NO_VALUE, (), (), dtype)
+    n = c.shape[0]
+    s = np.empty(n)
+    for i in range(n):
+        s[i] = np.sqrt(c[i, i])
+    c /= s.reshape(n, 1)
+    c /= s.reshape(1, n)
+    for i in range(n):
+        for j in range(n):
+            if c[i, j] > 1.0:
+                c[i, j] = 1.0
+            elif c[i, j] < -1.0:
+                c[i, j] = -1.0
+    return c
