@@ -659,3 +659,30 @@ def test_fill_diagonal_of_a_read_only_array_is_numpys_value_error():
     with pytest.raises(ValueError):
         call_fill_diagonal(a, 1.0)
     same_array(a, np.zeros((3, 3)))
+
+
+@jit
+def eyes_with_dtypes(a, n, k):
+    return (
+        np.eye(n, dtype=a.dtype),
+        np.eye(n, n + 2, k, np.int8),
+        np.eye(n, M=n - 1, k=k, dtype=np.float32),
+        np.identity(n, dtype=np.uint16),
+        np.identity(n, np.bool_),
+    )
+
+
+@given(st.integers(1, 6), st.integers(-3, 3), st.sampled_from([np.float32, np.int64, np.uint8, np.bool_]))
+def test_eye_and_identity_take_numpys_dtype_arguments(n, k, dt):
+    """dtype= (keyword or positional, a NumPy type or another array's .dtype) of np.eye and
+    np.identity, as NumPy makes them (correlation's `np.eye(M, dtype=data.dtype)`)."""
+    got = eyes_with_dtypes(np.ones(1, dt), n, k)
+    want = (
+        np.eye(n, dtype=dt),
+        np.eye(n, n + 2, k, np.int8),
+        np.eye(n, M=n - 1, k=k, dtype=np.float32),
+        np.identity(n, dtype=np.uint16),
+        np.identity(n, np.bool_),
+    )
+    for g, w in zip(got, want):
+        same_array(g, w)

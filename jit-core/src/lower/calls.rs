@@ -225,4 +225,35 @@ impl Lowerer<'_> {
         self.allocates = true;
         Ok(Some(H::Intrinsic { f: Intrinsic::Linalg(row.function), args: self.exprs(args)? }))
     }
+
+    /// `np.eye(..., dtype=d)` and `np.identity(n, dtype=d)` (keyword or positional): the
+    /// library's float64 implementation converted to `d` (its 0s and 1s are exact in every
+    /// dtype), or None for another call.
+    pub(super) fn eye_with_dtype(
+        &mut self,
+        func: &ast::Expr,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<Option<H>> {
+        let A::Attribute { value, attr } = &func.kind else { return Ok(None) };
+        let dtype_at = match attr.as_str() {
+            "eye" => 3,
+            "identity" => 1,
+            _ => return Ok(None),
+        };
+        let A::Name(m) = &value.kind else { return Ok(None) };
+        let Some(&GlobalValue::Jitted { unit, .. }) = self.dotted(m, attr) else { return Ok(None) };
+        let (mut args, mut keywords) = (args.to_vec(), keywords.to_vec());
+        let d = match keywords.iter().position(|k| k.name == "dtype") {
+            Some(i) => keywords.remove(i).value,
+            None if args.len() > dtype_at => args.remove(dtype_at),
+            None => return Ok(None),
+        };
+        let dtype = self.dtype_of(&d)?;
+        let call = H::Call { func: unit, args: self.bind_call(unit, &args, &keywords, span)? };
+        let call = self.mk(call, span);
+        self.allocates = true;
+        Ok(Some(H::New(hir::NewArray::Copy { array: Box::new(call), dtype: Some(dtype) })))
+    }
 }

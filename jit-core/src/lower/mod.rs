@@ -653,6 +653,8 @@ impl<'a> Lowerer<'a> {
             kind
         } else if let Some(kind) = self.linalg_call(func, args, keywords, span)? {
             kind
+        } else if let Some(kind) = self.eye_with_dtype(func, args, keywords, span)? {
+            kind
         } else {
             match self.callee(func)? {
                 // `np.where(c)`: `c.nonzero()`.

@@ -87,7 +87,7 @@ impl Lowerer<'_> {
 
     /// The dtype a `dtype` argument names: a NumPy scalar type (`np.float32`), `float`, `int`,
     /// `bool`, `np.dtype(...)` of one of these, or an array local's `.dtype`.
-    fn dtype_of(&self, e: &ast::Expr) -> Result<hir::DtypeArg> {
+    pub(super) fn dtype_of(&self, e: &ast::Expr) -> Result<hir::DtypeArg> {
         use crate::types::Dtype;
         match &e.kind {
             A::Attribute { value, attr } if attr == "dtype" => {

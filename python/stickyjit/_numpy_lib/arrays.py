@@ -26,7 +26,7 @@ def diff(a):
 @jit
 def eye(N, M=-1, k=0):
     """ints N, M (-1, the default, stands for NumPy's None: M = N) and k; float64 result
-    (dtype= is not supported)."""
+    (np.eye(..., dtype=d) is this converted to d: the compiler's `eye_with_dtype`)."""
     m = M
     if M == -1:
         m = N
@@ -40,7 +40,7 @@ def eye(N, M=-1, k=0):
 
 @jit
 def identity(n):
-    """an int n; float64 result (dtype= is not supported)."""
+    """an int n; float64 result (np.identity(n, dtype=d): converted to d, as np.eye)."""
     return eye(n)
 
 
