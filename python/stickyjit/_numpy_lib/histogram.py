@@ -53,11 +53,16 @@ def _count_bins(a, hist, edges, checked, klo, khi, lo, scale, tol):
 
 
 @jit
-def _histogram_tol(bins, lo, hi):
-    """A bound, in bins, of the rounding errors of the bin estimate and of the edges (float32's
-    epsilon with a margin: it bounds both dtypes'), or 1 when that is not small or the bins
-    are too narrow for their reciprocal (subnormal)."""
-    tol = 64 * 1.2e-7 * (bins + max(abs(lo), abs(hi)) / (hi - lo) * bins + 1)
+def _histogram_tol(bins, lo, hi, edges):
+    """A bound, in bins, of the rounding errors of the bin estimate and of the edges (64 times
+    the epsilon of the edges' dtype, float32's or float64's), or 1 when that is not small or the
+    bins are too narrow for their reciprocal (subnormal)."""
+    eps = 2.3e-16
+    c = np.empty(1, dtype=edges.dtype)
+    c[0] = 1.0 + 2.0**-40
+    if c[0] == 1.0:
+        eps = 1.2e-7  # float32 edges: 1 + 2**-40 rounded to 1
+    tol = 64 * eps * (bins + max(abs(lo), abs(hi)) / (hi - lo) * bins + 1)
     if tol >= 0.25 or not math.isfinite(bins / (hi - lo)):
         return 1.0
     return tol
@@ -119,7 +124,7 @@ def _histogram_range(a, bins, first, last):
     c[0] = lo64
     c[1] = hi64
     hist = np.zeros(bins, dtype=np.int64)
-    tol = _histogram_tol(bins, lo64, hi64)
+    tol = _histogram_tol(bins, lo64, hi64, edges)
     if tol < 1.0:
         _count_bins(a, hist, edges, True, c[0], c[1], c[0], bins / (hi64 - lo64), tol)
     else:
@@ -163,7 +168,7 @@ def _histogram_auto(a, bins):
     _too_many_bins(edges)
     hist = np.zeros(bins, dtype=np.int64)
     denom = hi - lo
-    tol = _histogram_tol(bins, lo, hi)
+    tol = _histogram_tol(bins, lo, hi, edges)
     if tol < 1.0:
         # Every element is in range (a is free of NaN, and an int beyond 2**53 converted may
         # be beyond lo or hi).
