@@ -11,6 +11,8 @@ use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::hir::Intrinsic;
 use crate::types::Type;
 
+pub mod random;
+
 // ---------------------------------------------------------------------------------------------
 // builtins
 
@@ -89,6 +91,7 @@ impl Intrinsic {
         match self {
             Intrinsic::Np(f) => format!("np.{}", f.name()),
             Intrinsic::Math(m) => format!("math.{}", m.name()),
+            Intrinsic::Random(f) => format!("np.random.{}", f.name()),
             builtin => builtin_of(builtin).expect("every builtin intrinsic has a registry row").name.to_string(),
         }
     }
@@ -769,6 +772,10 @@ statuses! {
     EmptyArgmin = 37 => (ValueError, "attempt to get argmin of an empty sequence"),
     EmptyArgmax = 38 => (ValueError, "attempt to get argmax of an empty sequence"),
     AxisOutOfBounds = 39 => (AxisError, "axis is out of bounds for the array's number of dimensions"),
+    /// A bad parameter of an `np.random` function: NumPy's ValueError, its message recorded by
+    /// the runtime (`random::last_error`).
+    RandomValue = 40 => (ValueError, "{message}"),
+    RandomRange = 41 => (OverflowError, "Range exceeds valid bounds"),
 }
 
 impl Status {

@@ -24,6 +24,9 @@ pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, S
         let message = message.replace("{index}", &index.to_string()).replace("{axis}", &axis.to_string());
         return (kind, message.replace("{size}", &size.to_string()));
     }
+    if status == Status::RandomValue {
+        return (kind, message.replace("{message}", crate::random::last_error()));
+    }
     (kind, message.to_string())
 }
 
@@ -286,6 +289,11 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_release", crate::memory::sj_rt_release as *const () as usize),
         ("sj_rt_poll", crate::interrupt::sj_rt_poll as *const () as usize),
         ("sj_rt_store_strided", sj_rt_store_strided as *const () as usize),
+        ("sj_rt_random_seed", crate::random::sj_rt_random_seed as *const () as usize),
+        ("sj_rt_random_f64", crate::random::sj_rt_random_f64 as *const () as usize),
+        ("sj_rt_random_i64", crate::random::sj_rt_random_i64 as *const () as usize),
+        ("sj_rt_random_fill_f64", crate::random::sj_rt_random_fill_f64 as *const () as usize),
+        ("sj_rt_random_fill_i64", crate::random::sj_rt_random_fill_i64 as *const () as usize),
     ]
 }
 

@@ -43,6 +43,16 @@ pub(super) enum Helper {
     IntTruediv,
     /// `void sj_rt_store_strided(ptr dst, ptr src, i64 ndim, ptr shape, ptr strides, i64 itemsize)`.
     StoreStrided,
+    /// `i32 sj_rt_random_seed(i64 seed, i1 from_os)`: seeds this thread's generator; a status.
+    RandomSeed,
+    /// `double sj_rt_random_f64(i32 kind, double a, double b, double c, ptr status)`: one draw.
+    RandomF64,
+    /// `i64 sj_rt_random_i64(i32 kind, i64 a, i64 b, double x, ptr status)`: one draw.
+    RandomI64,
+    /// `i32 sj_rt_random_fill_f64(i32 kind, ptr out, i64 n, double a, double b, double c)`.
+    RandomFillF64,
+    /// `i32 sj_rt_random_fill_i64(i32 kind, ptr out, i64 n, i64 a, i64 b, double x)`.
+    RandomFillI64,
     /// A libm function of `arity` (1 or 2) doubles returning a double.
     Libm(&'static str, usize),
 }
@@ -93,6 +103,11 @@ impl Helper {
             Helper::Ipow => d("sj_rt_ipow", &[I64, I64], I64, NOUNWIND),
             Helper::IntTruediv => d("sj_rt_int_truediv", &[I64, I64], F64, NOUNWIND),
             Helper::StoreStrided => d("sj_rt_store_strided", &[Ptr, Ptr, I64, Ptr, Ptr, I64], Void, NOUNWIND),
+            Helper::RandomSeed => d("sj_rt_random_seed", &[I64, Bool], I32, NOUNWIND),
+            Helper::RandomF64 => d("sj_rt_random_f64", &[I32, F64, F64, F64, Ptr], F64, NOUNWIND),
+            Helper::RandomI64 => d("sj_rt_random_i64", &[I32, I64, I64, F64, Ptr], I64, NOUNWIND),
+            Helper::RandomFillF64 => d("sj_rt_random_fill_f64", &[I32, Ptr, I64, F64, F64, F64], I32, NOUNWIND),
+            Helper::RandomFillI64 => d("sj_rt_random_fill_i64", &[I32, Ptr, I64, I64, I64, F64], I32, NOUNWIND),
             Helper::Libm(name, 1) => d(name, &[F64], F64, PURE_LIBM),
             Helper::Libm(name, 2) => d(name, &[F64, F64], F64, PURE_LIBM),
             Helper::Libm(name, arity) => unreachable!("libm {name} of {arity} arguments"),
@@ -113,6 +128,11 @@ const _: () = {
     let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_ipow;
     let _: extern "C" fn(i64, i64) -> f64 = crate::runtime::sj_rt_int_truediv;
     let _: unsafe extern "C" fn(*mut u8, *const u8, i64, *const i64, *const i64, i64) = crate::runtime::sj_rt_store_strided;
+    let _: extern "C" fn(i64, bool) -> u32 = crate::random::sj_rt_random_seed;
+    let _: extern "C" fn(u32, f64, f64, f64, &mut u32) -> f64 = crate::random::sj_rt_random_f64;
+    let _: extern "C" fn(u32, i64, i64, f64, &mut u32) -> i64 = crate::random::sj_rt_random_i64;
+    let _: unsafe extern "C" fn(u32, *mut f64, i64, f64, f64, f64) -> u32 = crate::random::sj_rt_random_fill_f64;
+    let _: unsafe extern "C" fn(u32, *mut i64, i64, i64, i64, f64) -> u32 = crate::random::sj_rt_random_fill_i64;
 };
 
 impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
@@ -277,6 +297,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.i64(items.len() as i64).into()
             }
             Intrinsic::Math(m) => self.math(m, args, ty),
+            Intrinsic::Random(f) => self.random_draw(f, args),
             Intrinsic::Np(hir::NpFn::Abs) => self.intrinsic(Intrinsic::Abs, args, ty),
             Intrinsic::Np(f) => {
                 // NumPy's semantics: IEEE results (NaN, infinities), never an exception.
@@ -503,6 +524,11 @@ mod tests {
             Helper::Ipow,
             Helper::IntTruediv,
             Helper::StoreStrided,
+            Helper::RandomSeed,
+            Helper::RandomF64,
+            Helper::RandomI64,
+            Helper::RandomFillF64,
+            Helper::RandomFillI64,
         ];
         for h in all {
             match h {
@@ -517,7 +543,12 @@ mod tests {
                 | Helper::RoundI64
                 | Helper::Ipow
                 | Helper::IntTruediv
-                | Helper::StoreStrided => {}
+                | Helper::StoreStrided
+                | Helper::RandomSeed
+                | Helper::RandomF64
+                | Helper::RandomI64
+                | Helper::RandomFillF64
+                | Helper::RandomFillI64 => {}
                 Helper::Libm(..) => unreachable!(),
             }
         }

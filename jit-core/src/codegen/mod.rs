@@ -16,6 +16,7 @@ mod expr;
 mod fancy;
 mod fastmath;
 mod nonneg;
+mod random;
 mod reduce;
 mod refs;
 mod reshape;

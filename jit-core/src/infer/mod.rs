@@ -15,6 +15,7 @@ use crate::types::Type;
 mod arrays;
 pub(crate) use arrays::{fancy_index_type, normalized_axes};
 mod ops;
+mod random;
 mod ufuncs;
 
 pub(crate) use arrays::{is_view, new_axes};
@@ -690,12 +691,15 @@ impl<'a> InferCx<'a> {
         if let Intrinsic::Np(np) = f {
             return self.numpy_call(np, args);
         }
+        if let Intrinsic::Random(r) = f {
+            return self.random_draw(r, args);
+        }
         // The builtin `abs` of an array is NumPy's `absolute` (Python calls `__abs__`).
         if f == Intrinsic::Abs && matches!(self.expr(&args[0])?, Type::Array(_)) {
             return self.numpy_call(hir::NpFn::Abs, args);
         }
         let name = match f {
-            Intrinsic::Np(_) => "NumPy function".to_string(),
+            Intrinsic::Np(_) | Intrinsic::Random(_) => "NumPy function".to_string(),
             Intrinsic::Math(_) => "math function".to_string(),
             builtin => format!("{}()", builtin.qualified_name()),
         };
@@ -735,7 +739,7 @@ impl<'a> InferCx<'a> {
                     Type::Int64
                 }
             }
-            Intrinsic::Np(_) => Type::Float64,
+            Intrinsic::Np(_) | Intrinsic::Random(_) => Type::Float64,
             Intrinsic::Float => Type::Float64,
             Intrinsic::Bool => Type::Bool,
             Intrinsic::Round => {

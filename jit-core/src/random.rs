@@ -1,0 +1,824 @@
+//! The random number generator compiled code draws from: NumPy's legacy `RandomState` (the
+//! MT19937 Mersenne Twister, `np.random.seed(int)` seeding and NumPy's legacy algorithm for
+//! each distribution), so that after `np.random.seed(s)` compiled code draws exactly the values
+//! NumPy draws after `np.random.seed(s)`.
+//!
+//! Each thread has its own generator (`thread_local`), apart from NumPy's: seeding or drawing in
+//! Python does not move it, nor the reverse (as Numba). A thread that draws before any
+//! `np.random.seed` in compiled code gets a generator seeded from the operating system's entropy
+//! (`getrandom`), as `np.random.seed()` without a seed does.
+//!
+//! The helpers are `extern "C"` (`sj_rt_random_*`, resolved by the engine through
+//! [`crate::runtime::helper_symbols`]); a bad parameter is NumPy's exception, as a status whose
+//! message [`last_error`] gives.
+
+use std::cell::{Cell, UnsafeCell};
+
+use crate::registry::random::RandomFn;
+use crate::runtime::Status;
+
+const N: usize = 624;
+const M: usize = 397;
+const MATRIX_A: u32 = 0x9908_b0df;
+const UPPER_MASK: u32 = 0x8000_0000;
+const LOWER_MASK: u32 = 0x7fff_ffff;
+
+/// One generator's state: MT19937's key and position, the cached second value of the polar
+/// Box–Muller method (`legacy_gauss`), and whether it has been seeded yet.
+struct State {
+    key: [u32; N],
+    pos: usize,
+    has_gauss: bool,
+    gauss: f64,
+    seeded: bool,
+}
+
+thread_local! {
+    static STATE: UnsafeCell<State> =
+        const { UnsafeCell::new(State { key: [0; N], pos: N, has_gauss: false, gauss: 0.0, seeded: false }) };
+    /// The message of the last [`Status::RandomValue`] on this thread.
+    static LAST_ERROR: Cell<&'static str> = const { Cell::new("") };
+}
+
+/// Runs `f` on the calling thread's generator, seeding it from the OS first if it never was.
+fn with_state<T>(f: impl FnOnce(&mut State) -> T) -> T {
+    STATE.with(|s| {
+        // SAFETY: the state is the calling thread's own, and no helper re-enters another while
+        // it holds the reference.
+        let st = unsafe { &mut *s.get() };
+        if !st.seeded {
+            st.seed_from_os();
+        }
+        f(st)
+    })
+}
+
+/// The message of the last bad parameter a helper reported on this thread.
+pub fn last_error() -> &'static str {
+    LAST_ERROR.with(|c| c.get())
+}
+
+fn value_error(message: &'static str) -> Status {
+    LAST_ERROR.with(|c| c.set(message));
+    Status::RandomValue
+}
+
+impl State {
+    /// `mt19937_seed`: Knuth's initialisation, as `np.random.seed(s)` for an int `s`.
+    fn seed(&mut self, seed: u32) {
+        let mut s = seed;
+        for pos in 0..N {
+            self.key[pos] = s;
+            s = 1_812_433_253u32.wrapping_mul(s ^ (s >> 30)).wrapping_add(pos as u32 + 1);
+        }
+        self.pos = N;
+        self.has_gauss = false;
+        self.gauss = 0.0;
+        self.seeded = true;
+    }
+
+    /// As `np.random.seed()` without a seed: the key from the OS's entropy, its first word's
+    /// top bit set (never all zero).
+    fn seed_from_os(&mut self) {
+        let mut key = [0u32; N];
+        let bytes = std::mem::size_of_val(&key);
+        let mut filled = 0;
+        while filled < bytes {
+            // SAFETY: writes at most the `bytes - filled` bytes left in `key`.
+            let n = unsafe { libc::getrandom((key.as_mut_ptr() as *mut u8).add(filled).cast(), bytes - filled, 0) };
+            if n <= 0 {
+                break;
+            }
+            filled += n as usize;
+        }
+        if filled < bytes {
+            // No entropy from the kernel: the clock and the thread's address, mixed by seeding.
+            let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+            self.seed((t as u32) ^ ((t >> 32) as u32) ^ (self as *const State as usize as u32));
+            return;
+        }
+        self.key = key;
+        self.key[0] = 0x8000_0000;
+        self.pos = N;
+        self.has_gauss = false;
+        self.gauss = 0.0;
+        self.seeded = true;
+    }
+
+    fn generate(&mut self) {
+        let k = &mut self.key;
+        let mix = |a: u32, b: u32| (a & UPPER_MASK) | (b & LOWER_MASK);
+        let twist = |y: u32| (y >> 1) ^ ((y & 1).wrapping_neg() & MATRIX_A);
+        for i in 0..N - M {
+            k[i] = k[i + M] ^ twist(mix(k[i], k[i + 1]));
+        }
+        for i in N - M..N - 1 {
+            k[i] = k[i + M - N] ^ twist(mix(k[i], k[i + 1]));
+        }
+        k[N - 1] = k[M - 1] ^ twist(mix(k[N - 1], k[0]));
+        self.pos = 0;
+    }
+
+    #[inline]
+    fn next_u32(&mut self) -> u32 {
+        if self.pos >= N {
+            self.generate();
+        }
+        let mut y = self.key[self.pos];
+        self.pos += 1;
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c_5680;
+        y ^= (y << 15) & 0xefc6_0000;
+        y ^ (y >> 18)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        let hi = self.next_u32() as u64;
+        (hi << 32) | self.next_u32() as u64
+    }
+
+    /// A double in [0, 1) from 53 random bits (`mt19937_next_double`).
+    #[inline]
+    fn next_double(&mut self) -> f64 {
+        let a = (self.next_u32() >> 5) as f64;
+        let b = (self.next_u32() >> 6) as f64;
+        (a * 67_108_864.0 + b) / 9_007_199_254_740_992.0
+    }
+
+    /// `legacy_gauss`: the polar Box–Muller method, the second value kept for the next call.
+    fn gauss(&mut self) -> f64 {
+        if self.has_gauss {
+            self.has_gauss = false;
+            let g = self.gauss;
+            self.gauss = 0.0;
+            return g;
+        }
+        let (x1, x2, r2) = loop {
+            let x1 = 2.0 * self.next_double() - 1.0;
+            let x2 = 2.0 * self.next_double() - 1.0;
+            let r2 = x1 * x1 + x2 * x2;
+            if r2 < 1.0 && r2 != 0.0 {
+                break (x1, x2, r2);
+            }
+        };
+        let f = (-2.0 * r2.ln() / r2).sqrt();
+        self.gauss = f * x1;
+        self.has_gauss = true;
+        f * x2
+    }
+
+    fn standard_exponential(&mut self) -> f64 {
+        -(1.0 - self.next_double()).ln()
+    }
+
+    /// `legacy_standard_gamma`.
+    fn standard_gamma(&mut self, shape: f64) -> f64 {
+        if shape == 1.0 {
+            return self.standard_exponential();
+        }
+        if shape == 0.0 {
+            return 0.0;
+        }
+        if shape < 1.0 {
+            loop {
+                let u = self.next_double();
+                let v = self.standard_exponential();
+                if u <= 1.0 - shape {
+                    let x = u.powf(1.0 / shape);
+                    if x <= v {
+                        return x;
+                    }
+                } else {
+                    let y = -((1.0 - u) / shape).ln();
+                    let x = (1.0 - shape + shape * y).powf(1.0 / shape);
+                    if x <= v + y {
+                        return x;
+                    }
+                }
+            }
+        }
+        let b = shape - 1.0 / 3.0;
+        let c = 1.0 / (9.0 * b).sqrt();
+        loop {
+            let (x, mut v) = loop {
+                let x = self.gauss();
+                let v = 1.0 + c * x;
+                if v > 0.0 {
+                    break (x, v);
+                }
+            };
+            v = v * v * v;
+            let u = self.next_double();
+            if u < 1.0 - 0.0331 * (x * x) * (x * x) {
+                return b * v;
+            }
+            if u.ln() < 0.5 * x * x + b * (1.0 - v + v.ln()) {
+                return b * v;
+            }
+        }
+    }
+
+    /// `legacy_beta`.
+    fn beta(&mut self, a: f64, b: f64) -> f64 {
+        if a <= 1.0 && b <= 1.0 {
+            loop {
+                let u = self.next_double();
+                let v = self.next_double();
+                let x = u.powf(1.0 / a);
+                let y = v.powf(1.0 / b);
+                if x + y <= 1.0 {
+                    if x + y > 0.0 {
+                        return x / (x + y);
+                    }
+                    let mut log_x = u.ln() / a;
+                    let mut log_y = v.ln() / b;
+                    let log_m = if log_x > log_y { log_x } else { log_y };
+                    log_x -= log_m;
+                    log_y -= log_m;
+                    return (log_x - (log_x.exp() + log_y.exp()).ln()).exp();
+                }
+            }
+        }
+        let ga = self.standard_gamma(a);
+        let gb = self.standard_gamma(b);
+        ga / (ga + gb)
+    }
+
+    /// `random_laplace` (U == 0 drawn again).
+    fn laplace(&mut self, loc: f64, scale: f64) -> f64 {
+        loop {
+            let u = self.next_double();
+            if u >= 0.5 {
+                return loc - scale * (2.0 - u - u).ln();
+            }
+            if u > 0.0 {
+                return loc + scale * (u + u).ln();
+            }
+        }
+    }
+
+    /// `random_gumbel` (U == 1 drawn again).
+    fn gumbel(&mut self, loc: f64, scale: f64) -> f64 {
+        loop {
+            let u = 1.0 - self.next_double();
+            if u < 1.0 {
+                return loc - scale * (-u.ln()).ln();
+            }
+        }
+    }
+
+    /// `random_logistic` (U == 0 drawn again).
+    fn logistic(&mut self, loc: f64, scale: f64) -> f64 {
+        loop {
+            let u = self.next_double();
+            if u > 0.0 {
+                return loc + scale * (u / (1.0 - u)).ln();
+            }
+        }
+    }
+
+    fn triangular(&mut self, left: f64, mode: f64, right: f64) -> f64 {
+        let base = right - left;
+        let leftbase = mode - left;
+        let ratio = leftbase / base;
+        let leftprod = leftbase * base;
+        let rightprod = (right - mode) * base;
+        let u = self.next_double();
+        if u <= ratio {
+            left + (u * leftprod).sqrt()
+        } else {
+            right - ((1.0 - u) * rightprod).sqrt()
+        }
+    }
+
+    /// `random_poisson`: multiplication below 10, else Hörmann's PTRS.
+    fn poisson(&mut self, lam: f64) -> i64 {
+        if lam >= 10.0 {
+            let slam = lam.sqrt();
+            let loglam = lam.ln();
+            let b = 0.931 + 2.53 * slam;
+            let a = -0.059 + 0.02483 * b;
+            let invalpha = 1.1239 + 1.1328 / (b - 3.4);
+            let vr = 0.9277 - 3.6224 / (b - 2.0);
+            loop {
+                let u = self.next_double() - 0.5;
+                let v = self.next_double();
+                let us = 0.5 - u.abs();
+                let k = ((2.0 * a / us + b) * u + lam + 0.43).floor() as i64;
+                if us >= 0.07 && v <= vr {
+                    return k;
+                }
+                if k < 0 || (us < 0.013 && v > us) {
+                    continue;
+                }
+                if v.ln() + invalpha.ln() - (a / (us * us) + b).ln() <= -lam + k as f64 * loglam - loggam(k as f64 + 1.0) {
+                    return k;
+                }
+            }
+        }
+        if lam == 0.0 {
+            return 0;
+        }
+        let enlam = (-lam).exp();
+        let mut x = 0;
+        let mut prod = 1.0;
+        loop {
+            prod *= self.next_double();
+            if prod > enlam {
+                x += 1;
+            } else {
+                return x;
+            }
+        }
+    }
+
+    /// `legacy_random_geometric`.
+    fn geometric(&mut self, p: f64) -> i64 {
+        if p >= 0.333_333_333_333_333_3 {
+            let mut x = 1;
+            let mut sum = p;
+            let mut prod = p;
+            let q = 1.0 - p;
+            let u = self.next_double();
+            while u > sum {
+                prod *= q;
+                sum += prod;
+                x += 1;
+            }
+            return x;
+        }
+        ((-self.next_double()).ln_1p() / (1.0 - p).ln()).ceil() as i64
+    }
+
+    /// `legacy_random_binomial`: inversion when `n * min(p, 1 - p) <= 30`, else BTPE.
+    fn binomial(&mut self, n: i64, p: f64) -> i64 {
+        if p <= 0.5 {
+            if p * n as f64 <= 30.0 {
+                self.binomial_inversion(n, p)
+            } else {
+                self.binomial_btpe(n, p)
+            }
+        } else {
+            let q = 1.0 - p;
+            if q * n as f64 <= 30.0 {
+                n - self.binomial_inversion(n, q)
+            } else {
+                n - self.binomial_btpe(n, q)
+            }
+        }
+    }
+
+    fn binomial_inversion(&mut self, n: i64, p: f64) -> i64 {
+        let q = 1.0 - p;
+        let qn = (n as f64 * q.ln()).exp();
+        let np = n as f64 * p;
+        let bound = (n as f64).min(np + 10.0 * (np * q + 1.0).sqrt()) as i64;
+        let mut x = 0;
+        let mut px = qn;
+        let mut u = self.next_double();
+        while u > px {
+            x += 1;
+            if x > bound {
+                x = 0;
+                px = qn;
+                u = self.next_double();
+            } else {
+                u -= px;
+                px = ((n - x + 1) as f64 * p * px) / (x as f64 * q);
+            }
+        }
+        x
+    }
+
+    /// `legacy_random_binomial_btpe` (with its historical Stirling terms).
+    fn binomial_btpe(&mut self, n: i64, p: f64) -> i64 {
+        let nf = n as f64;
+        let r = p.min(1.0 - p);
+        let q = 1.0 - r;
+        let fm = nf * r + r;
+        let m = fm.floor() as i64;
+        let mf = m as f64;
+        let p1 = (2.195 * (nf * r * q).sqrt() - 4.6 * q).floor() + 0.5;
+        let xm = mf + 0.5;
+        let xl = xm - p1;
+        let xr = xm + p1;
+        let c = 0.134 + 20.5 / (15.3 + mf);
+        let a = (fm - xl) / (fm - xl * r);
+        let laml = a * (1.0 + a / 2.0);
+        let a = (xr - fm) / (xr * q);
+        let lamr = a * (1.0 + a / 2.0);
+        let p2 = p1 * (1.0 + 2.0 * c);
+        let p3 = p2 + c / laml;
+        let p4 = p3 + c / lamr;
+        let stirling = |v: f64| {
+            let v2 = v * v;
+            (13680. - (462. - (132. - (99. - 140. / v2) / v2) / v2) / v2) / v / 166320.
+        };
+        let y = 'step10: loop {
+            let nrq = nf * r * q;
+            let u = self.next_double() * p4;
+            let mut v = self.next_double();
+            let y;
+            if u <= p1 {
+                break 'step10 (xm - p1 * v + u).floor() as i64;
+            } else if u <= p2 {
+                let x = xl + (u - p1) / c;
+                v = v * c + 1.0 - (mf - x + 0.5).abs() / p1;
+                if v > 1.0 {
+                    continue;
+                }
+                y = x.floor() as i64;
+            } else if u <= p3 {
+                y = (xl + v.ln() / laml).floor() as i64;
+                if y < 0 || v == 0.0 {
+                    continue;
+                }
+                v = v * (u - p2) * laml;
+            } else {
+                y = (xr - v.ln() / lamr).floor() as i64;
+                if y > n || v == 0.0 {
+                    continue;
+                }
+                v = v * (u - p3) * lamr;
+            }
+            // Step 50.
+            let k = (y - m).abs();
+            if !(k > 20 && (k as f64) < nrq / 2.0 - 1.0) {
+                let s = r / q;
+                let a = s * (nf + 1.0);
+                let mut f = 1.0;
+                if m < y {
+                    for i in m + 1..=y {
+                        f *= a / i as f64 - s;
+                    }
+                } else if m > y {
+                    for i in y + 1..=m {
+                        f /= a / i as f64 - s;
+                    }
+                }
+                if v > f {
+                    continue;
+                }
+                break y;
+            }
+            // Step 52.
+            let kf = k as f64;
+            let rho = (kf / nrq) * ((kf * (kf / 3.0 + 0.625) + 0.166_666_666_666_666_66) / nrq + 0.5);
+            let t = -kf * kf / (2.0 * nrq);
+            let big_a = v.ln();
+            if big_a < t - rho {
+                break y;
+            }
+            if big_a > t + rho {
+                continue;
+            }
+            let x1 = y as f64 + 1.0;
+            let f1 = mf + 1.0;
+            let z = nf + 1.0 - mf;
+            let w = nf - y as f64 + 1.0;
+            let bound = xm * (f1 / x1).ln()
+                + ((n - m) as f64 + 0.5) * (z / w).ln()
+                + (y - m) as f64 * (w * r / (x1 * q)).ln()
+                + stirling(f1)
+                + stirling(z)
+                + stirling(x1)
+                + stirling(w);
+            if big_a > bound {
+                continue;
+            }
+            break y;
+        };
+        if p > 0.5 {
+            n - y
+        } else {
+            y
+        }
+    }
+
+    /// `random_bounded_uint64` with masked rejection, as `RandomState.randint` for int64: a
+    /// value in `[off, off + rng]` (wrapping).
+    fn bounded(&mut self, off: u64, rng: u64) -> u64 {
+        if rng == 0 {
+            return off;
+        }
+        if rng <= 0xffff_ffff {
+            if rng == 0xffff_ffff {
+                return off.wrapping_add(self.next_u32() as u64);
+            }
+            let mask = gen_mask(rng) as u32;
+            loop {
+                let v = self.next_u32() & mask;
+                if v as u64 <= rng {
+                    return off.wrapping_add(v as u64);
+                }
+            }
+        }
+        if rng == u64::MAX {
+            return off.wrapping_add(self.next_u64());
+        }
+        let mask = gen_mask(rng);
+        loop {
+            let v = self.next_u64() & mask;
+            if v <= rng {
+                return off.wrapping_add(v);
+            }
+        }
+    }
+
+    /// One float draw of `f` (its parameters checked already).
+    fn draw_f64(&mut self, f: RandomFn, a: f64, b: f64, c: f64) -> f64 {
+        use RandomFn::*;
+        match f {
+            Random | RandomSample | Rand => self.next_double(),
+            Randn | StandardNormal => self.gauss(),
+            Normal => a + b * self.gauss(),
+            // `b` is the range `high - low`.
+            Uniform => a + b * self.next_double(),
+            StandardExponential => self.standard_exponential(),
+            Exponential => a * self.standard_exponential(),
+            StandardGamma => self.standard_gamma(a),
+            Gamma => b * self.standard_gamma(a),
+            Beta => self.beta(a, b),
+            Chisquare => 2.0 * self.standard_gamma(a / 2.0),
+            Lognormal => (a + b * self.gauss()).exp(),
+            Laplace => self.laplace(a, b),
+            Logistic => self.logistic(a, b),
+            Gumbel => self.gumbel(a, b),
+            Weibull if a == 0.0 => 0.0,
+            Weibull => self.standard_exponential().powf(1.0 / a),
+            Pareto => (self.standard_exponential() / a).exp() - 1.0,
+            Rayleigh => a * (-2.0 * (-self.next_double()).ln_1p()).sqrt(),
+            Triangular => self.triangular(a, b, c),
+            Seed | Randint | Poisson | Binomial | Geometric => unreachable!("not a float distribution"),
+        }
+    }
+
+    /// One integer draw of `f`: randint's `[low, high]` as (offset, range) in `ia`, `ib`.
+    fn draw_i64(&mut self, f: RandomFn, ia: i64, ib: i64, x: f64) -> i64 {
+        match f {
+            RandomFn::Randint => self.bounded(ia as u64, ib as u64) as i64,
+            RandomFn::Poisson => self.poisson(x),
+            RandomFn::Binomial => self.binomial(ia, x),
+            RandomFn::Geometric => self.geometric(x),
+            _ => unreachable!("not an integer distribution"),
+        }
+    }
+}
+
+/// The smallest bit mask covering `max`.
+fn gen_mask(max: u64) -> u64 {
+    let mut mask = max;
+    for s in [1, 2, 4, 8, 16, 32] {
+        mask |= mask >> s;
+    }
+    mask
+}
+
+/// `random_loggam`: log(Γ(x)).
+fn loggam(x: f64) -> f64 {
+    const A: [f64; 10] = [
+        8.333333333333333e-02,
+        -2.777777777777778e-03,
+        7.936507936507937e-04,
+        -5.952380952380952e-04,
+        8.417508417508418e-04,
+        -1.917526917526918e-03,
+        6.410256410256410e-03,
+        -2.955065359477124e-02,
+        1.796443723688307e-01,
+        -1.39243221690590e+00,
+    ];
+    if x == 1.0 || x == 2.0 {
+        return 0.0;
+    }
+    let n = if x < 7.0 { (7.0 - x) as i64 } else { 0 };
+    let mut x0 = x + n as f64;
+    let x2 = (1.0 / x0) * (1.0 / x0);
+    let lg2pi = 1.8378770664093453e+00;
+    let mut gl0 = A[9];
+    for k in (0..=8).rev() {
+        gl0 *= x2;
+        gl0 += A[k];
+    }
+    let mut gl = gl0 / x0 + 0.5 * lg2pi + (x0 - 0.5) * x0.ln() - x0;
+    if x < 7.0 {
+        for _ in 1..=n {
+            gl -= (x0 - 1.0).ln();
+            x0 -= 1.0;
+        }
+    }
+    gl
+}
+
+/// NumPy's `CONS_NON_NEGATIVE`: a negative number (-0.0 too), NaN allowed.
+fn negative(x: f64) -> bool {
+    !x.is_nan() && x.is_sign_negative()
+}
+
+/// Checks the parameters of a float distribution as NumPy does before drawing, and gives them
+/// as the draw takes them (uniform's `(low, high)` as `(low, high - low)`).
+fn check_f64(f: RandomFn, a: f64, b: f64, c: f64) -> Result<(f64, f64, f64), Status> {
+    use RandomFn::*;
+    let fail = |bad: bool, message: &'static str| if bad { Err(value_error(message)) } else { Ok(()) };
+    match f {
+        Normal | Laplace | Logistic | Gumbel => fail(negative(b), "scale < 0")?,
+        Lognormal => fail(negative(b), "sigma < 0")?,
+        Exponential | Rayleigh => fail(negative(a), "scale < 0")?,
+        StandardGamma => fail(negative(a), "shape < 0")?,
+        Gamma => {
+            fail(negative(a), "shape < 0")?;
+            fail(negative(b), "scale < 0")?
+        }
+        Beta => {
+            fail(a <= 0.0, "a <= 0")?;
+            fail(b <= 0.0, "b <= 0")?
+        }
+        Chisquare => fail(a <= 0.0, "df <= 0")?,
+        Weibull => fail(negative(a), "a < 0")?,
+        Pareto => fail(a <= 0.0, "a <= 0")?,
+        Triangular => {
+            fail(a > b, "left > mode")?;
+            fail(b > c, "mode > right")?;
+            fail(a == c, "left == right")?
+        }
+        Uniform => {
+            let range = b - a;
+            if !range.is_finite() {
+                return Err(Status::RandomRange);
+            }
+            return Ok((a, range, c));
+        }
+        _ => {}
+    }
+    Ok((a, b, c))
+}
+
+/// Checks the parameters of an integer distribution as NumPy does; randint's `(low, high)`
+/// become the (offset, range) of its closed interval.
+fn check_i64(f: RandomFn, ia: i64, ib: i64, x: f64) -> Result<(i64, i64, f64), Status> {
+    let fail = |bad: bool, message: &'static str| if bad { Err(value_error(message)) } else { Ok(()) };
+    match f {
+        RandomFn::Randint => {
+            let (low, high) = (ia as i128, ib as i128 - 1);
+            if low > high {
+                return Err(value_error(if low == 0 { "high <= 0" } else { "low >= high" }));
+            }
+            return Ok((ia, (high - low) as u64 as i64, x));
+        }
+        RandomFn::Poisson => {
+            let max = i64::MAX as f64 - (i64::MAX as f64).sqrt() * 10.0;
+            fail(!(x >= 0.0), "lam < 0 or lam is NaN")?;
+            fail(!(x <= max), "lam value too large")?
+        }
+        RandomFn::Binomial => {
+            fail(!(0.0..=1.0).contains(&x), "p < 0, p > 1 or p is NaN")?;
+            fail(ia < 0, "n < 0")?
+        }
+        RandomFn::Geometric => fail(!(x > 0.0 && x <= 1.0), "p <= 0, p > 1 or p contains NaNs")?,
+        _ => {}
+    }
+    Ok((ia, ib, x))
+}
+
+fn function(kind: u32) -> RandomFn {
+    RandomFn::from_code(kind).expect("compiled code passes a RandomFn code")
+}
+
+/// `np.random.seed(seed)`: an int in [0, 2**32 - 1], or (`from_os`) fresh entropy from the OS.
+/// A status.
+pub extern "C" fn sj_rt_random_seed(seed: i64, from_os: bool) -> u32 {
+    STATE.with(|s| {
+        // SAFETY: as in `with_state`.
+        let st = unsafe { &mut *s.get() };
+        if from_os {
+            st.seed_from_os();
+        } else if !(0..=u32::MAX as i64).contains(&seed) {
+            return value_error("Seed must be between 0 and 2**32 - 1") as u32;
+        } else {
+            st.seed(seed as u32);
+        }
+        Status::Ok as u32
+    })
+}
+
+/// One draw of the float distribution `kind` (a [`RandomFn`] code) with parameters `a`, `b`,
+/// `c`; a bad parameter sets `*status`.
+pub extern "C" fn sj_rt_random_f64(kind: u32, a: f64, b: f64, c: f64, status: &mut u32) -> f64 {
+    let f = function(kind);
+    match check_f64(f, a, b, c) {
+        Ok((a, b, c)) => with_state(|st| st.draw_f64(f, a, b, c)),
+        Err(s) => {
+            *status = s as u32;
+            0.0
+        }
+    }
+}
+
+/// One draw of the integer distribution `kind` with int parameters `ia`, `ib` and float `x`;
+/// a bad parameter sets `*status`.
+pub extern "C" fn sj_rt_random_i64(kind: u32, ia: i64, ib: i64, x: f64, status: &mut u32) -> i64 {
+    let f = function(kind);
+    match check_i64(f, ia, ib, x) {
+        Ok((ia, ib, x)) => with_state(|st| st.draw_i64(f, ia, ib, x)),
+        Err(s) => {
+            *status = s as u32;
+            0
+        }
+    }
+}
+
+/// Fills `out[0..n]` with draws of the float distribution `kind`, in order (the same values as
+/// `n` calls of [`sj_rt_random_f64`]); the parameters are checked once, first. A status.
+///
+/// # Safety
+/// `out` points to `n` writable doubles.
+pub unsafe extern "C" fn sj_rt_random_fill_f64(kind: u32, out: *mut f64, n: i64, a: f64, b: f64, c: f64) -> u32 {
+    let f = function(kind);
+    let (a, b, c) = match check_f64(f, a, b, c) {
+        Ok(p) => p,
+        Err(s) => return s as u32,
+    };
+    // SAFETY: the caller's contract.
+    let out = unsafe { std::slice::from_raw_parts_mut(out, n.max(0) as usize) };
+    with_state(|st| out.iter_mut().for_each(|x| *x = st.draw_f64(f, a, b, c)));
+    Status::Ok as u32
+}
+
+/// Fills `out[0..n]` with draws of the integer distribution `kind`, as [`sj_rt_random_fill_f64`].
+/// randint of no values checks nothing, as NumPy.
+///
+/// # Safety
+/// `out` points to `n` writable int64.
+pub unsafe extern "C" fn sj_rt_random_fill_i64(kind: u32, out: *mut i64, n: i64, ia: i64, ib: i64, x: f64) -> u32 {
+    let f = function(kind);
+    if f == RandomFn::Randint && n <= 0 {
+        return Status::Ok as u32;
+    }
+    let (ia, ib, x) = match check_i64(f, ia, ib, x) {
+        Ok(p) => p,
+        Err(s) => return s as u32,
+    };
+    // SAFETY: the caller's contract.
+    let out = unsafe { std::slice::from_raw_parts_mut(out, n.max(0) as usize) };
+    with_state(|st| out.iter_mut().for_each(|v| *v = st.draw_i64(f, ia, ib, x)));
+    Status::Ok as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draws(seed: i64, kind: RandomFn, n: usize, a: f64, b: f64, c: f64) -> Vec<f64> {
+        assert_eq!(sj_rt_random_seed(seed, false), 0);
+        let mut st = 0;
+        (0..n).map(|_| sj_rt_random_f64(kind.code(), a, b, c, &mut st)).collect()
+    }
+
+    /// The MT19937 reference output for init_genrand(5489) (Knuth seeding is NumPy's
+    /// `mt19937_seed`): the first tempered words.
+    #[test]
+    fn mt19937_reference_words() {
+        let mut s = State { key: [0; N], pos: N, has_gauss: false, gauss: 0.0, seeded: false };
+        s.seed(5489);
+        let first: Vec<u32> = (0..3).map(|_| s.next_u32()).collect();
+        assert_eq!(first, [3499211612, 581869302, 3890346734]);
+    }
+
+    #[test]
+    fn fill_equals_successive_draws_and_seed_clears_the_gauss_cache() {
+        let one = draws(7, RandomFn::StandardNormal, 5, 0.0, 0.0, 0.0);
+        sj_rt_random_seed(7, false);
+        let mut filled = vec![0.0; 5];
+        // SAFETY: `filled` holds 5 doubles.
+        assert_eq!(unsafe { sj_rt_random_fill_f64(RandomFn::Randn.code(), filled.as_mut_ptr(), 5, 0.0, 0.0, 0.0) }, 0);
+        assert_eq!(one, filled);
+        // An odd number of normals leaves one cached; seeding drops it.
+        assert_eq!(draws(7, RandomFn::StandardNormal, 1, 0.0, 0.0, 0.0), one[..1]);
+    }
+
+    #[test]
+    fn bad_parameters_are_numpys_errors() {
+        let mut st = 0;
+        sj_rt_random_f64(RandomFn::Normal.code(), 0.0, -0.0, 0.0, &mut st);
+        assert_eq!((st, last_error()), (Status::RandomValue as u32, "scale < 0"));
+        let mut st = 0;
+        sj_rt_random_i64(RandomFn::Randint.code(), 0, 0, 0.0, &mut st);
+        assert_eq!((st, last_error()), (Status::RandomValue as u32, "high <= 0"));
+        assert_eq!(sj_rt_random_seed(1 << 32, false), Status::RandomValue as u32);
+        let mut st = 0;
+        sj_rt_random_f64(RandomFn::Uniform.code(), 0.0, f64::INFINITY, 0.0, &mut st);
+        assert_eq!(st, Status::RandomRange as u32);
+    }
+
+    #[test]
+    fn randint_covers_full_ranges() {
+        let mut st = 0;
+        sj_rt_random_seed(3, false);
+        for _ in 0..100 {
+            let v = sj_rt_random_i64(RandomFn::Randint.code(), -5, 3, 0.0, &mut st);
+            assert!((-5..3).contains(&v));
+        }
+        sj_rt_random_i64(RandomFn::Randint.code(), i64::MIN, i64::MAX, 0.0, &mut st);
+        assert_eq!(st, 0);
+    }
+}
