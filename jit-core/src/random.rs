@@ -24,7 +24,9 @@ const UPPER_MASK: u32 = 0x8000_0000;
 const LOWER_MASK: u32 = 0x7fff_ffff;
 
 /// One generator's state: MT19937's key and position, the cached second value of the polar
-/// Box–Muller method (`legacy_gauss`), and whether it has been seeded yet.
+/// Box–Muller method (`legacy_gauss`), and whether it has been seeded yet. Compiled code draws
+/// 32-bit words itself ([`STATE_KEY_WORDS`], [`STATE_POS_OFFSET`]).
+#[repr(C)]
 struct State {
     key: [u32; N],
     pos: usize,
@@ -32,6 +34,12 @@ struct State {
     gauss: f64,
     seeded: bool,
 }
+
+/// How many words the key has: a position at or past it asks for [`sj_rt_random_generate`].
+pub const STATE_KEY_WORDS: u64 = N as u64;
+/// The byte offset of the position (a 64-bit index into the key, which starts at offset 0).
+pub const STATE_POS_OFFSET: u64 = std::mem::offset_of!(State, pos) as u64;
+const _: () = assert!(std::mem::offset_of!(State, key) == 0 && std::mem::size_of::<usize>() == 8);
 
 thread_local! {
     static STATE: UnsafeCell<State> =
@@ -701,12 +709,49 @@ pub extern "C" fn sj_rt_random_seed(seed: i64, from_os: bool) -> u32 {
     })
 }
 
+/// The calling thread's generator (seeded from the OS first if it never was), from which
+/// compiled code draws uniforms itself and normals by [`sj_rt_random_gauss`]: the same pointer
+/// on every call on one thread, so compiled code may ask once and draw many times.
+pub extern "C" fn sj_rt_random_state() -> *mut u8 {
+    STATE.with(|s| {
+        // SAFETY: as in `with_state`.
+        let st = unsafe { &mut *s.get() };
+        if !st.seeded {
+            st.seed_from_os();
+        }
+        s.get() as *mut u8
+    })
+}
+
+/// Refills the key of the generator `state` ([`sj_rt_random_state`]) and sets its position to
+/// 0: compiled code drawing a word (`codegen::random`) calls it when the key is used up.
+///
+/// # Safety
+/// `state` is what `sj_rt_random_state` returned on the calling thread.
+pub unsafe extern "C" fn sj_rt_random_generate(state: *mut u8) {
+    // SAFETY: the caller's contract.
+    unsafe { (*(state as *mut State)).generate() }
+}
+
+/// `np.random.standard_normal()` from the generator `state` ([`sj_rt_random_state`]).
+///
+/// # Safety
+/// `state` is what `sj_rt_random_state` returned on the calling thread.
+pub unsafe extern "C" fn sj_rt_random_gauss(state: *mut u8) -> f64 {
+    // SAFETY: the caller's contract.
+    unsafe { (*(state as *mut State)).gauss() }
+}
+
 /// One draw of the float distribution `kind` (a [`RandomFn`] code) with parameters `a`, `b`,
-/// `c`; a bad parameter sets `*status`.
-pub extern "C" fn sj_rt_random_f64(kind: u32, a: f64, b: f64, c: f64, status: &mut u32) -> f64 {
+/// `c` from the generator `state`; a bad parameter sets `*status`.
+///
+/// # Safety
+/// `state` is what [`sj_rt_random_state`] returned on the calling thread.
+pub unsafe extern "C" fn sj_rt_random_f64(state: *mut u8, kind: u32, a: f64, b: f64, c: f64, status: &mut u32) -> f64 {
     let f = function(kind);
     match check_f64(f, a, b, c) {
-        Ok((a, b, c)) => with_state(|st| st.draw_f64(f, a, b, c)),
+        // SAFETY: the caller's contract.
+        Ok((a, b, c)) => unsafe { (*(state as *mut State)).draw_f64(f, a, b, c) },
         Err(s) => {
             *status = s as u32;
             0.0
@@ -714,12 +759,16 @@ pub extern "C" fn sj_rt_random_f64(kind: u32, a: f64, b: f64, c: f64, status: &m
     }
 }
 
-/// One draw of the integer distribution `kind` with int parameters `ia`, `ib` and float `x`;
-/// a bad parameter sets `*status`.
-pub extern "C" fn sj_rt_random_i64(kind: u32, ia: i64, ib: i64, x: f64, status: &mut u32) -> i64 {
+/// One draw of the integer distribution `kind` with int parameters `ia`, `ib` and float `x`
+/// from the generator `state`; a bad parameter sets `*status`.
+///
+/// # Safety
+/// As [`sj_rt_random_f64`].
+pub unsafe extern "C" fn sj_rt_random_i64(state: *mut u8, kind: u32, ia: i64, ib: i64, x: f64, status: &mut u32) -> i64 {
     let f = function(kind);
     match check_i64(f, ia, ib, x) {
-        Ok((ia, ib, x)) => with_state(|st| st.draw_i64(f, ia, ib, x)),
+        // SAFETY: the caller's contract.
+        Ok((ia, ib, x)) => unsafe { (*(state as *mut State)).draw_i64(f, ia, ib, x) },
         Err(s) => {
             *status = s as u32;
             0
@@ -771,7 +820,8 @@ mod tests {
     fn draws(seed: i64, kind: RandomFn, n: usize, a: f64, b: f64, c: f64) -> Vec<f64> {
         assert_eq!(sj_rt_random_seed(seed, false), 0);
         let mut st = 0;
-        (0..n).map(|_| sj_rt_random_f64(kind.code(), a, b, c, &mut st)).collect()
+        // SAFETY: the thread's own generator.
+        (0..n).map(|_| unsafe { sj_rt_random_f64(sj_rt_random_state(), kind.code(), a, b, c, &mut st) }).collect()
     }
 
     /// The MT19937 reference output for init_genrand(5489) (Knuth seeding is NumPy's
@@ -798,15 +848,17 @@ mod tests {
 
     #[test]
     fn bad_parameters_are_numpys_errors() {
+        let state = sj_rt_random_state();
         let mut st = 0;
-        sj_rt_random_f64(RandomFn::Normal.code(), 0.0, -0.0, 0.0, &mut st);
+        // SAFETY (each call): the thread's own generator.
+        unsafe { sj_rt_random_f64(state, RandomFn::Normal.code(), 0.0, -0.0, 0.0, &mut st) };
         assert_eq!((st, last_error()), (Status::RandomValue as u32, "scale < 0"));
         let mut st = 0;
-        sj_rt_random_i64(RandomFn::Randint.code(), 0, 0, 0.0, &mut st);
+        unsafe { sj_rt_random_i64(state, RandomFn::Randint.code(), 0, 0, 0.0, &mut st) };
         assert_eq!((st, last_error()), (Status::RandomValue as u32, "high <= 0"));
         assert_eq!(sj_rt_random_seed(1 << 32, false), Status::RandomValue as u32);
         let mut st = 0;
-        sj_rt_random_f64(RandomFn::Uniform.code(), 0.0, f64::INFINITY, 0.0, &mut st);
+        unsafe { sj_rt_random_f64(state, RandomFn::Uniform.code(), 0.0, f64::INFINITY, 0.0, &mut st) };
         assert_eq!(st, Status::RandomRange as u32);
     }
 
@@ -814,11 +866,14 @@ mod tests {
     fn randint_covers_full_ranges() {
         let mut st = 0;
         sj_rt_random_seed(3, false);
+        let state = sj_rt_random_state();
         for _ in 0..100 {
-            let v = sj_rt_random_i64(RandomFn::Randint.code(), -5, 3, 0.0, &mut st);
+            // SAFETY: the thread's own generator.
+            let v = unsafe { sj_rt_random_i64(state, RandomFn::Randint.code(), -5, 3, 0.0, &mut st) };
             assert!((-5..3).contains(&v));
         }
-        sj_rt_random_i64(RandomFn::Randint.code(), i64::MIN, i64::MAX, 0.0, &mut st);
+        // SAFETY: as above.
+        unsafe { sj_rt_random_i64(state, RandomFn::Randint.code(), i64::MIN, i64::MAX, 0.0, &mut st) };
         assert_eq!(st, 0);
     }
 }

@@ -45,9 +45,15 @@ pub(super) enum Helper {
     StoreStrided,
     /// `i32 sj_rt_random_seed(i64 seed, i1 from_os)`: seeds this thread's generator; a status.
     RandomSeed,
-    /// `double sj_rt_random_f64(i32 kind, double a, double b, double c, ptr status)`: one draw.
+    /// `ptr sj_rt_random_state()`: the thread's generator (the same on every call of a thread).
+    RandomState,
+    /// `double sj_rt_random_gauss(ptr state)`: `np.random.standard_normal()`.
+    RandomGauss,
+    /// `void sj_rt_random_generate(ptr state)`: refills a used-up key.
+    RandomGenerate,
+    /// `double sj_rt_random_f64(ptr state, i32 kind, double a, double b, double c, ptr status)`.
     RandomF64,
-    /// `i64 sj_rt_random_i64(i32 kind, i64 a, i64 b, double x, ptr status)`: one draw.
+    /// `i64 sj_rt_random_i64(ptr state, i32 kind, i64 a, i64 b, double x, ptr status)`.
     RandomI64,
     /// `i32 sj_rt_random_fill_f64(i32 kind, ptr out, i64 n, double a, double b, double c)`.
     RandomFillF64,
@@ -104,8 +110,13 @@ impl Helper {
             Helper::IntTruediv => d("sj_rt_int_truediv", &[I64, I64], F64, NOUNWIND),
             Helper::StoreStrided => d("sj_rt_store_strided", &[Ptr, Ptr, I64, Ptr, Ptr, I64], Void, NOUNWIND),
             Helper::RandomSeed => d("sj_rt_random_seed", &[I64, Bool], I32, NOUNWIND),
-            Helper::RandomF64 => d("sj_rt_random_f64", &[I32, F64, F64, F64, Ptr], F64, NOUNWIND),
-            Helper::RandomI64 => d("sj_rt_random_i64", &[I32, I64, I64, F64, Ptr], I64, NOUNWIND),
+            // A function of the thread only (its first call may seed the generator, which
+            // nothing in compiled code sees): LLVM may ask once per function, out of loops.
+            Helper::RandomState => d("sj_rt_random_state", &[], Ptr, &["nounwind", "willreturn", "nosync", "memory"]),
+            Helper::RandomGauss => d("sj_rt_random_gauss", &[Ptr], F64, NOUNWIND),
+            Helper::RandomGenerate => d("sj_rt_random_generate", &[Ptr], Void, &["nounwind", "cold"]),
+            Helper::RandomF64 => d("sj_rt_random_f64", &[Ptr, I32, F64, F64, F64, Ptr], F64, NOUNWIND),
+            Helper::RandomI64 => d("sj_rt_random_i64", &[Ptr, I32, I64, I64, F64, Ptr], I64, NOUNWIND),
             Helper::RandomFillF64 => d("sj_rt_random_fill_f64", &[I32, Ptr, I64, F64, F64, F64], I32, NOUNWIND),
             Helper::RandomFillI64 => d("sj_rt_random_fill_i64", &[I32, Ptr, I64, I64, I64, F64], I32, NOUNWIND),
             Helper::Libm(name, 1) => d(name, &[F64], F64, PURE_LIBM),
@@ -129,8 +140,11 @@ const _: () = {
     let _: extern "C" fn(i64, i64) -> f64 = crate::runtime::sj_rt_int_truediv;
     let _: unsafe extern "C" fn(*mut u8, *const u8, i64, *const i64, *const i64, i64) = crate::runtime::sj_rt_store_strided;
     let _: extern "C" fn(i64, bool) -> u32 = crate::random::sj_rt_random_seed;
-    let _: extern "C" fn(u32, f64, f64, f64, &mut u32) -> f64 = crate::random::sj_rt_random_f64;
-    let _: extern "C" fn(u32, i64, i64, f64, &mut u32) -> i64 = crate::random::sj_rt_random_i64;
+    let _: extern "C" fn() -> *mut u8 = crate::random::sj_rt_random_state;
+    let _: unsafe extern "C" fn(*mut u8) -> f64 = crate::random::sj_rt_random_gauss;
+    let _: unsafe extern "C" fn(*mut u8) = crate::random::sj_rt_random_generate;
+    let _: unsafe extern "C" fn(*mut u8, u32, f64, f64, f64, &mut u32) -> f64 = crate::random::sj_rt_random_f64;
+    let _: unsafe extern "C" fn(*mut u8, u32, i64, i64, f64, &mut u32) -> i64 = crate::random::sj_rt_random_i64;
     let _: unsafe extern "C" fn(u32, *mut f64, i64, f64, f64, f64) -> u32 = crate::random::sj_rt_random_fill_f64;
     let _: unsafe extern "C" fn(u32, *mut i64, i64, i64, i64, f64) -> u32 = crate::random::sj_rt_random_fill_i64;
 };
@@ -525,6 +539,9 @@ mod tests {
             Helper::IntTruediv,
             Helper::StoreStrided,
             Helper::RandomSeed,
+            Helper::RandomState,
+            Helper::RandomGauss,
+            Helper::RandomGenerate,
             Helper::RandomF64,
             Helper::RandomI64,
             Helper::RandomFillF64,
@@ -545,6 +562,9 @@ mod tests {
                 | Helper::IntTruediv
                 | Helper::StoreStrided
                 | Helper::RandomSeed
+                | Helper::RandomState
+                | Helper::RandomGauss
+                | Helper::RandomGenerate
                 | Helper::RandomF64
                 | Helper::RandomI64
                 | Helper::RandomFillF64

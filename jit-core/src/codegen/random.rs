@@ -3,11 +3,12 @@
 //! C-contiguous array filled by `sj_rt_random_fill_*`; a bad parameter returns the status the
 //! runtime gives (NumPy's exception).
 
-use inkwell::values::{BasicValueEnum, IntValue};
+use inkwell::values::{BasicValueEnum, FloatValue, IntValue, PointerValue};
 use inkwell::IntPredicate;
 
-use super::{Built, FnGen, Helper};
+use super::{Built, Cold, FnGen, Helper};
 use crate::hir;
+use crate::random::{STATE_KEY_WORDS, STATE_POS_OFFSET};
 use crate::registry::random::{RandomFn, RandomResult};
 use crate::types::{ArrayType, Type};
 
@@ -64,30 +65,80 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             self.random_check(st, |_| {});
             return self.ctx().i8_type().const_zero().into();
         }
+        // The most common draws: from the thread's generator, asked for once; a uniform
+        // draw's two words are drawn here (inlined), a normal's by the runtime.
+        match f {
+            RandomFn::Random | RandomFn::RandomSample | RandomFn::Rand => {
+                let state = self.call_basic(self.helper(Helper::RandomState), &[]).into_pointer_value();
+                return self.mt_next_double(state).into();
+            }
+            RandomFn::Randn | RandomFn::StandardNormal => {
+                let state = self.call_basic(self.helper(Helper::RandomState), &[]);
+                return self.call_basic(self.helper(Helper::RandomGauss), &[state.into()]);
+            }
+            _ => {}
+        }
         let params = self.random_params(f, args);
         let kind = i32t.const_int(f.code() as u64, false);
         // Draws whose parameters cannot be wrong need no status.
-        let checked = !matches!(
-            f,
-            RandomFn::Random
-                | RandomFn::RandomSample
-                | RandomFn::Rand
-                | RandomFn::Randn
-                | RandomFn::StandardNormal
-                | RandomFn::StandardExponential
-        );
+        let checked = f != RandomFn::StandardExponential;
         let status = self.entry_alloca(i32t, "rnd.st");
         self.b().build_store(status, i32t.const_zero()).u();
         let (h, [a, b, c]) = match params {
             Params::Float(p) => (Helper::RandomF64, p),
             Params::Int(p) => (Helper::RandomI64, p),
         };
-        let v = self.call_basic(self.helper(h), &[kind.into(), a.into(), b.into(), c.into(), status.into()]);
+        let state = self.call_basic(self.helper(Helper::RandomState), &[]);
+        let v = self.call_basic(self.helper(h), &[state.into(), kind.into(), a.into(), b.into(), c.into(), status.into()]);
         if checked {
             let st = self.b().build_load(i32t, status, "rnd.status").u().into_int_value();
             self.random_check(st, |_| {});
         }
         v
+    }
+
+    /// The next tempered 32-bit word of MT19937 from the generator `state` (as
+    /// `random::State::next_u32`): the key refilled by the runtime when used up.
+    fn mt_next_u32(&self, state: PointerValue<'ctx>) -> IntValue<'ctx> {
+        let (i32t, i64t, i8t) = (self.ctx().i32_type(), self.ctx().i64_type(), self.ctx().i8_type());
+        let b = self.b();
+        let pos_at = unsafe { b.build_in_bounds_gep(i8t, state, &[self.i64(STATE_POS_OFFSET as i64)], "mt.pos.at") }.u();
+        let pos = b.build_load(i64t, pos_at, "mt.pos").u().into_int_value();
+        let used_up = b.build_int_compare(IntPredicate::UGE, pos, self.i64(STATE_KEY_WORDS as i64), "mt.used").u();
+        let refill = self.block_named("mt.refill");
+        let go_on = self.block_named("mt.word");
+        self.branch_cold(used_up, refill, go_on, Cold::Then);
+        self.b().position_at_end(refill);
+        self.b().build_call(self.helper(Helper::RandomGenerate), &[state.into()], "").u();
+        self.b().build_unconditional_branch(go_on).u();
+        self.b().position_at_end(go_on);
+        let b = self.b();
+        let pos = b.build_load(i64t, pos_at, "mt.pos").u().into_int_value();
+        let word_at = unsafe { b.build_in_bounds_gep(i32t, state, &[pos], "mt.word.at") }.u();
+        let mut y = b.build_load(i32t, word_at, "mt.word").u().into_int_value();
+        b.build_store(pos_at, b.build_int_nuw_add(pos, self.i64(1), "mt.next").u()).u();
+        let c = |v: u64| i32t.const_int(v, false);
+        let xor = |y: IntValue<'ctx>, t: IntValue<'ctx>| b.build_xor(y, t, "mt.t").u();
+        y = xor(y, b.build_right_shift(y, c(11), false, "mt.s").u());
+        y = xor(y, b.build_and(b.build_left_shift(y, c(7), "mt.s").u(), c(0x9d2c_5680), "mt.m").u());
+        y = xor(y, b.build_and(b.build_left_shift(y, c(15), "mt.s").u(), c(0xefc6_0000), "mt.m").u());
+        xor(y, b.build_right_shift(y, c(18), false, "mt.s").u())
+    }
+
+    /// `mt19937_next_double`: a double in [0, 1) from two words' top 27 and 26 bits.
+    fn mt_next_double(&self, state: PointerValue<'ctx>) -> FloatValue<'ctx> {
+        let (i32t, f64t) = (self.ctx().i32_type(), self.ctx().f64_type());
+        let a = self.mt_next_u32(state);
+        let a = self.b().build_right_shift(a, i32t.const_int(5, false), false, "mt.a").u();
+        let bw = self.mt_next_u32(state);
+        let b = self.b();
+        let bw = b.build_right_shift(bw, i32t.const_int(6, false), false, "mt.b").u();
+        let af = b.build_unsigned_int_to_float(a, f64t, "mt.af").u();
+        let bf = b.build_unsigned_int_to_float(bw, f64t, "mt.bf").u();
+        // Exact: a * 2**26 + b < 2**53, then scaled by a power of two.
+        let hi = b.build_float_mul(af, self.f64(67_108_864.0), "mt.hi").u();
+        let sum = b.build_float_add(hi, bf, "mt.sum").u();
+        b.build_float_div(sum, self.f64(9_007_199_254_740_992.0), "mt.double").u()
     }
 
     /// A new C-contiguous array of type `a` and shape `shape` filled with draws of `f`.
