@@ -410,3 +410,18 @@ def test_numpy_random_module_imported_by_name():
     exec(compile(src, filename, "exec"), ns)
     np.random.seed(6)
     identical(jit(ns["f"])(6), np.random.normal(2.0, 3.0, 4))
+
+
+@given(
+    seed=SEEDS,
+    low=st.integers(-(2**63), 2**63 - 1),
+    width=st.sampled_from([1, 2, 3, 2**31, 2**32 - 1, 2**32, 2**32 + 1, 2**40]) | st.integers(1, 2**64 - 1),
+)
+def test_randint_of_any_int64_range_equals_numpys(seed, low, width):
+    high = min(low + width, 2**63 - 1)
+    if high <= low:
+        return
+    n = 20
+    identical(scalar_draws("randint", (low, high))(seed, n, low, high), numpy_draws(seed, "randint", (low, high), n))
+    np.random.seed(seed)
+    identical(sized_draws("randint", (low, high))(seed, n, low, high), np.random.randint(low, high, size=n))

@@ -591,7 +591,7 @@ fn loggam(x: f64) -> f64 {
         -5.952380952380952e-04,
         8.417508417508418e-04,
         -1.917526917526918e-03,
-        6.410256410256410e-03,
+        6.41025641025641e-03,
         -2.955065359477124e-02,
         1.796443723688307e-01,
         -1.39243221690590e+00,
@@ -675,8 +675,8 @@ fn check_i64(f: RandomFn, ia: i64, ib: i64, x: f64) -> Result<(i64, i64, f64), S
         }
         RandomFn::Poisson => {
             let max = i64::MAX as f64 - (i64::MAX as f64).sqrt() * 10.0;
-            fail(!(x >= 0.0), "lam < 0 or lam is NaN")?;
-            fail(!(x <= max), "lam value too large")?
+            fail(x.is_nan() || x < 0.0, "lam < 0 or lam is NaN")?;
+            fail(x > max, "lam value too large")?
         }
         RandomFn::Binomial => {
             fail(!(0.0..=1.0).contains(&x), "p < 0, p > 1 or p is NaN")?;

@@ -89,12 +89,69 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Params::Int(p) => (Helper::RandomI64, p),
         };
         let state = self.call_basic(self.helper(Helper::RandomState), &[]);
-        let v = self.call_basic(self.helper(h), &[state.into(), kind.into(), a.into(), b.into(), c.into(), status.into()]);
+        let call = [state.into(), kind.into(), a.into(), b.into(), c.into(), status.into()];
+        if f == RandomFn::Randint {
+            return self.randint_inline(state.into_pointer_value(), a.into_int_value(), b.into_int_value(), &call, status);
+        }
+        let v = self.call_basic(self.helper(h), &call);
         if checked {
             let st = self.b().build_load(i32t, status, "rnd.status").u().into_int_value();
             self.random_check(st, |_| {});
         }
         v
+    }
+
+    /// `randint(low, high)`: NumPy's masked rejection drawn here for a range of 2 to 2**32 - 1
+    /// values (words masked to the range's bit width until one is in range), else by the
+    /// runtime (`call`: `sj_rt_random_i64`'s arguments), which also reports `high <= low`.
+    fn randint_inline(
+        &mut self,
+        state: PointerValue<'ctx>,
+        low: IntValue<'ctx>,
+        high: IntValue<'ctx>,
+        call: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
+        status: PointerValue<'ctx>,
+    ) -> BasicValueEnum<'ctx> {
+        let (i32t, i64t) = (self.ctx().i32_type(), self.ctx().i64_type());
+        let out = self.entry_alloca(i64t, "rnd.int");
+        let b = self.b();
+        // The closed interval's range: high - 1 - low, as an unsigned 64-bit number.
+        let rng = b.build_int_sub(b.build_int_sub(high, self.i64(1), "rnd.top").u(), low, "rnd.rng").u();
+        let rng_less_one = b.build_int_sub(rng, self.i64(1), "rnd.rng1").u();
+        let small = b.build_int_compare(IntPredicate::ULT, rng_less_one, self.i64(0xffff_fffe), "rnd.small").u();
+        let ordered = b.build_int_compare(IntPredicate::SLT, low, high, "rnd.ordered").u();
+        let inline = b.build_and(small, ordered, "rnd.inline").u();
+        let (masked, general, done) =
+            (self.block_named("rnd.masked"), self.block_named("rnd.general"), self.block_named("rnd.done"));
+        self.b().build_conditional_branch(inline, masked, general).u();
+        // Any other range (or a bad one): the runtime.
+        self.b().position_at_end(general);
+        let v = self.call_basic(self.helper(Helper::RandomI64), call).into_int_value();
+        let st = self.b().build_load(i32t, status, "rnd.status").u().into_int_value();
+        self.random_check(st, |_| {});
+        self.b().build_store(out, v).u();
+        self.b().build_unconditional_branch(done).u();
+        // A range of 2 to 2**32 - 1 values: the smallest mask covering it, words until one fits.
+        self.b().position_at_end(masked);
+        let rng32 = self.b().build_int_truncate(rng, i32t, "rnd.rng32").u();
+        let ctlz = self.module_gen.llvm_intrinsic("llvm.ctlz", &[i32t.into()]);
+        let zeros = self.call_basic(ctlz, &[rng32.into(), self.ctx().bool_type().const_int(1, false).into()]).into_int_value();
+        let mask = self.b().build_right_shift(i32t.const_all_ones(), zeros, false, "rnd.mask").u();
+        let again = self.block_named("rnd.draw");
+        self.b().build_unconditional_branch(again).u();
+        self.b().position_at_end(again);
+        let word = self.mt_next_u32(state);
+        let b = self.b();
+        let v = b.build_and(word, mask, "rnd.v").u();
+        let over = b.build_int_compare(IntPredicate::UGT, v, rng32, "rnd.over").u();
+        let fits = self.block_named("rnd.fits");
+        b.build_conditional_branch(over, again, fits).u();
+        b.position_at_end(fits);
+        let value = b.build_int_add(low, b.build_int_z_extend(v, i64t, "rnd.v64").u(), "rnd.value").u();
+        b.build_store(out, value).u();
+        b.build_unconditional_branch(done).u();
+        b.position_at_end(done);
+        self.b().build_load(i64t, out, "rnd.int").u()
     }
 
     /// The next tempered 32-bit word of MT19937 from the generator `state` (as
