@@ -39,14 +39,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
     }
 
-    /// Returns `status` from the function when it is not 0, after `cleanup`.
-    fn random_check(&self, status: IntValue<'ctx>, cleanup: impl FnOnce(&Self)) {
+    /// Returns `status` from the function when it is not 0 (an array made before is freed by
+    /// the dispatcher, as every block of a call that failed: `memory::take_live`).
+    fn random_check(&self, status: IntValue<'ctx>) {
         let zero = status.get_type().const_zero();
         let bad = self.b().build_int_compare(IntPredicate::NE, status, zero, "rnd.bad").u();
-        self.on_failure(bad, |fn_gen| {
-            cleanup(fn_gen);
-            fn_gen.ret_status(status)
-        });
+        self.on_failure(bad, |fn_gen| fn_gen.ret_status(status));
     }
 
     /// One draw of `f` (`np.random.seed(s)`: the seeding, giving None).
@@ -62,7 +60,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             };
             let os = self.ctx().bool_type().const_int(from_os as u64, false);
             let st = self.call_basic(self.helper(Helper::RandomSeed), &[seed.into(), os.into()]).into_int_value();
-            self.random_check(st, |_| {});
+            self.random_check(st);
             return self.ctx().i8_type().const_zero().into();
         }
         // The most common draws: from the thread's generator, asked for once; a uniform
@@ -96,7 +94,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let v = self.call_basic(self.helper(h), &call);
         if checked {
             let st = self.b().build_load(i32t, status, "rnd.status").u().into_int_value();
-            self.random_check(st, |_| {});
+            self.random_check(st);
         }
         v
     }
@@ -128,7 +126,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.b().position_at_end(general);
         let v = self.call_basic(self.helper(Helper::RandomI64), call).into_int_value();
         let st = self.b().build_load(i32t, status, "rnd.status").u().into_int_value();
-        self.random_check(st, |_| {});
+        self.random_check(st);
         self.b().build_store(out, v).u();
         self.b().build_unconditional_branch(done).u();
         // A range of 2 to 2**32 - 1 values: the smallest mask covering it, words until one fits.
@@ -216,8 +214,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         };
         debug_assert_eq!(matches!(h, Helper::RandomFillI64), f.row().result == RandomResult::Int);
         let st = self.call_basic(self.helper(h), &[kind.into(), data.into(), count.into(), x.into(), y.into(), z.into()]);
-        let array_t = Type::Array(a);
-        self.random_check(st.into_int_value(), |fn_gen| fn_gen.decref(value, &array_t));
+        self.random_check(st.into_int_value());
         value
     }
 }
