@@ -461,3 +461,19 @@ def test_a_failed_size_draw_releases_its_array(tmp_path):
     script.write_text(src)
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True)
     assert int(out.stdout) < 40_000, out.stdout  # KiB; leaking would be 2000 * 80 KB = 160 MB
+
+
+def test_functions_imported_from_numpy_random_by_name():
+    src = (
+        "from numpy.random import normal, randint, seed\nfrom numpy import random\n\n"
+        "def f(s):\n    seed(s)\n    return normal(2.0, 3.0), randint(9, size=3), random.uniform(1.0, 2.0, (2,))\n"
+    )
+    filename = "<test_random from-import>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    ns: dict = {}
+    exec(compile(src, filename, "exec"), ns)
+    a, b, c = jit(ns["f"])(6)
+    np.random.seed(6)
+    assert a == np.random.normal(2.0, 3.0)
+    identical(b, np.random.randint(9, size=3))
+    identical(c, np.random.uniform(1.0, 2.0, (2,)))

@@ -27,7 +27,8 @@ impl Lowerer<'_> {
         }
     }
 
-    /// `np.random.f(...)`: its lowering, or None when `func` is not a function of `np.random`.
+    /// `np.random.f(...)` (or `f(...)` of a global bound to it: `from numpy.random import
+    /// normal`): its lowering, or None when `func` is not a function of `np.random`.
     pub(super) fn random_call(
         &mut self,
         func: &ast::Expr,
@@ -35,10 +36,14 @@ impl Lowerer<'_> {
         keywords: &[ast::Keyword],
         span: Span,
     ) -> Result<Option<H>> {
-        let A::Attribute { value, attr } = &func.kind else { return Ok(None) };
-        if !self.is_numpy_random(value) {
-            return Ok(None);
-        }
+        let attr = match &func.kind {
+            A::Attribute { value, attr } if self.is_numpy_random(value) => attr.as_str(),
+            A::Name(n) if !self.by_name.contains_key(n) => match self.global(n) {
+                GlobalValue::NumpyFunction(f) if f.starts_with("random.") => &f["random.".len()..],
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
         let Some(row) = table::random_function(attr) else {
             return Err(CompileError::unsupported_because(
                 "NumPy random function",
