@@ -74,8 +74,28 @@ CASES = [
     ("rayleigh", (2.0,)),
     ("triangular", (0.0, 1.0, 3.0)),
     ("triangular", (-1.0, -1.0, 2.0)),
+    ("power", (0.5,)),
+    ("power", (3.0,)),
+    ("standard_cauchy", ()),
+    ("standard_t", (2.5,)),
+    ("standard_t", (0.5,)),
+    ("f", (3.0, 7.0)),
+    ("noncentral_chisquare", (3.0, 2.0)),
+    ("noncentral_chisquare", (0.5, 2.0)),
+    ("noncentral_chisquare", (3.0, 0.0)),
+    ("noncentral_f", (3.0, 7.0, 1.5)),
+    ("wald", (1.0, 2.0)),
+    ("vonmises", (0.5, 4.0)),
+    ("vonmises", (-1.0, 1e-9)),
+    ("vonmises", (0.0, 1e-6)),
+    ("negative_binomial", (3.0, 0.4)),
+    ("negative_binomial", (0.5, 0.9)),
+    ("zipf", (2.5,)),
+    ("zipf", (1.1,)),
+    ("logseries", (0.6,)),
+    ("logseries", (0.99,)),
 ]
-INT_RESULTS = {"randint", "poisson", "binomial", "geometric"}
+INT_RESULTS = {"randint", "poisson", "binomial", "geometric", "negative_binomial", "zipf", "logseries"}
 _compiled: dict = {}
 
 
@@ -349,6 +369,21 @@ ERROR_CASES = [
     ("triangular", (2.0, 1.0, 3.0)),
     ("triangular", (0.0, 4.0, 3.0)),
     ("triangular", (1.0, 1.0, 1.0)),
+    ("power", (0.0,)),
+    ("standard_t", (0.0,)),
+    ("f", (0.0, 1.0)),
+    ("f", (1.0, -1.0)),
+    ("noncentral_chisquare", (1.0, -1.0)),
+    ("noncentral_f", (1.0, 1.0, -1.0)),
+    ("wald", (0.0, 1.0)),
+    ("wald", (1.0, 0.0)),
+    ("vonmises", (0.0, -1.0)),
+    ("negative_binomial", (0.0, 0.5)),
+    ("negative_binomial", (1.0, 1.5)),
+    ("zipf", (1.0,)),
+    ("zipf", (math.nan,)),
+    ("logseries", (1.0,)),
+    ("logseries", (-0.5,)),
 ]
 
 

@@ -235,17 +235,35 @@ impl State {
             Pareto => (self.standard_exponential() / a).exp() - 1.0,
             Rayleigh => a * (-2.0 * (-self.next_double()).ln_1p()).sqrt(),
             Triangular => self.triangular(a, b, c),
-            Seed | Randint | Poisson | Binomial | Geometric => unreachable!("not a float distribution"),
+            Power => (1.0 - (-self.standard_exponential()).exp()).powf(1.0 / a),
+            StandardCauchy => self.standard_cauchy(),
+            StandardT => self.standard_t(a),
+            F => self.f(a, b),
+            NoncentralChisquare => self.noncentral_chisquare(a, b),
+            NoncentralF => self.noncentral_f(a, b, c),
+            Wald => self.wald(a, b),
+            Vonmises => self.vonmises(a, b),
+            Seed | Randint | Poisson | Binomial | Geometric | NegativeBinomial | Zipf | Logseries => {
+                unreachable!("not a float distribution")
+            }
         }
     }
 
-    /// One integer draw of `f`: randint's `[low, high]` as (offset, range) in `ia`, `ib`.
-    fn draw_i64(&mut self, f: RandomFn, ia: i64, ib: i64, x: f64) -> i64 {
+    /// One integer draw of `f`: randint's `[low, high]` as (offset, range) in `ia`, `ib`; the
+    /// float parameters in `x`, `y`.
+    fn draw_i64(&mut self, f: RandomFn, ia: i64, ib: i64, x: f64, y: f64) -> i64 {
         match f {
             RandomFn::Randint => self.bounded(ia as u64, ib as u64) as i64,
             RandomFn::Poisson => self.poisson(x),
             RandomFn::Binomial => self.binomial(ia, x),
             RandomFn::Geometric => self.geometric(x),
+            // `legacy_negative_binomial`: a Poisson draw of a gamma draw.
+            RandomFn::NegativeBinomial => {
+                let lam = (1.0 - y) / y * self.standard_gamma(x);
+                self.poisson(lam)
+            }
+            RandomFn::Zipf => self.zipf(x),
+            RandomFn::Logseries => self.logseries(x),
             _ => unreachable!("not an integer distribution"),
         }
     }
@@ -286,6 +304,26 @@ fn check_f64(f: RandomFn, a: f64, b: f64, c: f64) -> Result<(f64, f64, f64), Sta
         Chisquare => fail(a <= 0.0, "df <= 0")?,
         Weibull => fail(negative(a), "a < 0")?,
         Pareto => fail(a <= 0.0, "a <= 0")?,
+        Power => fail(a <= 0.0, "a <= 0")?,
+        StandardT => fail(a <= 0.0, "df <= 0")?,
+        F => {
+            fail(a <= 0.0, "dfnum <= 0")?;
+            fail(b <= 0.0, "dfden <= 0")?
+        }
+        NoncentralChisquare => {
+            fail(a <= 0.0, "df <= 0")?;
+            fail(negative(b), "nonc < 0")?
+        }
+        NoncentralF => {
+            fail(a <= 0.0, "dfnum <= 0")?;
+            fail(b <= 0.0, "dfden <= 0")?;
+            fail(negative(c), "nonc < 0")?
+        }
+        Wald => {
+            fail(a <= 0.0, "mean <= 0")?;
+            fail(b <= 0.0, "scale <= 0")?
+        }
+        Vonmises => fail(negative(b), "kappa < 0")?,
         Triangular => {
             fail(a > b, "left > mode")?;
             fail(b > c, "mode > right")?;
@@ -305,7 +343,7 @@ fn check_f64(f: RandomFn, a: f64, b: f64, c: f64) -> Result<(f64, f64, f64), Sta
 
 /// Checks the parameters of an integer distribution as NumPy does; randint's `(low, high)`
 /// become the (offset, range) of its closed interval.
-fn check_i64(f: RandomFn, ia: i64, ib: i64, x: f64) -> Result<(i64, i64, f64), Status> {
+fn check_i64(f: RandomFn, ia: i64, ib: i64, x: f64, y: f64) -> Result<(i64, i64, f64, f64), Status> {
     let fail = |bad: bool, message: &'static str| if bad { Err(value_error(message)) } else { Ok(()) };
     match f {
         RandomFn::Randint => {
@@ -313,7 +351,7 @@ fn check_i64(f: RandomFn, ia: i64, ib: i64, x: f64) -> Result<(i64, i64, f64), S
             if low > high {
                 return Err(value_error(if low == 0 { "high <= 0" } else { "low >= high" }));
             }
-            return Ok((ia, (high - low) as u64 as i64, x));
+            return Ok((ia, (high - low) as u64 as i64, x, y));
         }
         RandomFn::Poisson => {
             let max = i64::MAX as f64 - (i64::MAX as f64).sqrt() * 10.0;
@@ -325,9 +363,15 @@ fn check_i64(f: RandomFn, ia: i64, ib: i64, x: f64) -> Result<(i64, i64, f64), S
             fail(ia < 0, "n < 0")?
         }
         RandomFn::Geometric => fail(!(x > 0.0 && x <= 1.0), "p <= 0, p > 1 or p contains NaNs")?,
+        RandomFn::NegativeBinomial => {
+            fail(x <= 0.0, "n <= 0")?;
+            fail(!(0.0..=1.0).contains(&y), "p < 0, p > 1 or p is NaN")?
+        }
+        RandomFn::Zipf => fail(x.is_nan() || x <= 1.0, "a <= 1 or a is NaN")?,
+        RandomFn::Logseries => fail(!(0.0..1.0).contains(&x), "p < 0, p >= 1 or p is NaN")?,
         _ => {}
     }
-    Ok((ia, ib, x))
+    Ok((ia, ib, x, y))
 }
 
 fn function(kind: u32) -> RandomFn {
@@ -401,16 +445,16 @@ pub unsafe extern "C" fn sj_rt_random_f64(state: *mut u8, kind: u32, a: f64, b: 
     }
 }
 
-/// One draw of the integer distribution `kind` with int parameters `ia`, `ib` and float `x`
-/// from the generator `state`; a bad parameter sets `*status`.
+/// One draw of the integer distribution `kind` with int parameters `ia`, `ib` and float `x`,
+/// `y` from the generator `state`; a bad parameter sets `*status`.
 ///
 /// # Safety
 /// As [`sj_rt_random_f64`].
-pub unsafe extern "C" fn sj_rt_random_i64(state: *mut u8, kind: u32, ia: i64, ib: i64, x: f64, status: &mut u32) -> i64 {
+pub unsafe extern "C" fn sj_rt_random_i64(state: *mut u8, kind: u32, ia: i64, ib: i64, x: f64, y: f64, status: &mut u32) -> i64 {
     let f = function(kind);
-    match check_i64(f, ia, ib, x) {
+    match check_i64(f, ia, ib, x, y) {
         // SAFETY: the caller's contract.
-        Ok((ia, ib, x)) => unsafe { (*(state as *mut State)).draw_i64(f, ia, ib, x) },
+        Ok((ia, ib, x, y)) => unsafe { (*(state as *mut State)).draw_i64(f, ia, ib, x, y) },
         Err(s) => {
             *status = s as u32;
             0
@@ -440,18 +484,18 @@ pub unsafe extern "C" fn sj_rt_random_fill_f64(kind: u32, out: *mut f64, n: i64,
 ///
 /// # Safety
 /// `out` points to `n` writable int64.
-pub unsafe extern "C" fn sj_rt_random_fill_i64(kind: u32, out: *mut i64, n: i64, ia: i64, ib: i64, x: f64) -> u32 {
+pub unsafe extern "C" fn sj_rt_random_fill_i64(kind: u32, out: *mut i64, n: i64, ia: i64, ib: i64, x: f64, y: f64) -> u32 {
     let f = function(kind);
     if f == RandomFn::Randint && n <= 0 {
         return Status::Ok as u32;
     }
-    let (ia, ib, x) = match check_i64(f, ia, ib, x) {
+    let (ia, ib, x, y) = match check_i64(f, ia, ib, x, y) {
         Ok(p) => p,
         Err(s) => return s as u32,
     };
     // SAFETY: the caller's contract.
     let out = unsafe { std::slice::from_raw_parts_mut(out, n.max(0) as usize) };
-    with_state(|st| out.iter_mut().for_each(|v| *v = st.draw_i64(f, ia, ib, x)));
+    with_state(|st| out.iter_mut().for_each(|v| *v = st.draw_i64(f, ia, ib, x, y)));
     Status::Ok as u32
 }
 
@@ -496,7 +540,7 @@ mod tests {
         unsafe { sj_rt_random_f64(state, RandomFn::Normal.code(), 0.0, -0.0, 0.0, &mut st) };
         assert_eq!((st, last_error()), (Status::RandomValue as u32, "scale < 0"));
         let mut st = 0;
-        unsafe { sj_rt_random_i64(state, RandomFn::Randint.code(), 0, 0, 0.0, &mut st) };
+        unsafe { sj_rt_random_i64(state, RandomFn::Randint.code(), 0, 0, 0.0, 0.0, &mut st) };
         assert_eq!((st, last_error()), (Status::RandomValue as u32, "high <= 0"));
         assert_eq!(sj_rt_random_seed(1 << 32, false), Status::RandomValue as u32);
         let mut st = 0;
@@ -511,11 +555,11 @@ mod tests {
         let state = sj_rt_random_state();
         for _ in 0..100 {
             // SAFETY: the thread's own generator.
-            let v = unsafe { sj_rt_random_i64(state, RandomFn::Randint.code(), -5, 3, 0.0, &mut st) };
+            let v = unsafe { sj_rt_random_i64(state, RandomFn::Randint.code(), -5, 3, 0.0, 0.0, &mut st) };
             assert!((-5..3).contains(&v));
         }
         // SAFETY: as above.
-        unsafe { sj_rt_random_i64(state, RandomFn::Randint.code(), i64::MIN, i64::MAX, 0.0, &mut st) };
+        unsafe { sj_rt_random_i64(state, RandomFn::Randint.code(), i64::MIN, i64::MAX, 0.0, 0.0, &mut st) };
         assert_eq!(st, 0);
     }
 }

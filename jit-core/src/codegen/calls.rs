@@ -53,11 +53,11 @@ pub(super) enum Helper {
     RandomGenerate,
     /// `double sj_rt_random_f64(ptr state, i32 kind, double a, double b, double c, ptr status)`.
     RandomF64,
-    /// `i64 sj_rt_random_i64(ptr state, i32 kind, i64 a, i64 b, double x, ptr status)`.
+    /// `i64 sj_rt_random_i64(ptr state, i32 kind, i64 a, i64 b, double x, double y, ptr status)`.
     RandomI64,
     /// `i32 sj_rt_random_fill_f64(i32 kind, ptr out, i64 n, double a, double b, double c)`.
     RandomFillF64,
-    /// `i32 sj_rt_random_fill_i64(i32 kind, ptr out, i64 n, i64 a, i64 b, double x)`.
+    /// `i32 sj_rt_random_fill_i64(i32 kind, ptr out, i64 n, i64 a, i64 b, double x, double y)`.
     RandomFillI64,
     /// A libm function of `arity` (1 or 2) doubles returning a double.
     Libm(&'static str, usize),
@@ -116,9 +116,9 @@ impl Helper {
             Helper::RandomGauss => d("sj_rt_random_gauss", &[Ptr], F64, NOUNWIND),
             Helper::RandomGenerate => d("sj_rt_random_generate", &[Ptr], Void, &["nounwind", "cold"]),
             Helper::RandomF64 => d("sj_rt_random_f64", &[Ptr, I32, F64, F64, F64, Ptr], F64, NOUNWIND),
-            Helper::RandomI64 => d("sj_rt_random_i64", &[Ptr, I32, I64, I64, F64, Ptr], I64, NOUNWIND),
+            Helper::RandomI64 => d("sj_rt_random_i64", &[Ptr, I32, I64, I64, F64, F64, Ptr], I64, NOUNWIND),
             Helper::RandomFillF64 => d("sj_rt_random_fill_f64", &[I32, Ptr, I64, F64, F64, F64], I32, NOUNWIND),
-            Helper::RandomFillI64 => d("sj_rt_random_fill_i64", &[I32, Ptr, I64, I64, I64, F64], I32, NOUNWIND),
+            Helper::RandomFillI64 => d("sj_rt_random_fill_i64", &[I32, Ptr, I64, I64, I64, F64, F64], I32, NOUNWIND),
             Helper::Libm(name, 1) => d(name, &[F64], F64, PURE_LIBM),
             Helper::Libm(name, 2) => d(name, &[F64, F64], F64, PURE_LIBM),
             Helper::Libm(name, arity) => unreachable!("libm {name} of {arity} arguments"),
@@ -144,9 +144,9 @@ const _: () = {
     let _: unsafe extern "C" fn(*mut u8) -> f64 = crate::random::sj_rt_random_gauss;
     let _: unsafe extern "C" fn(*mut u8) = crate::random::sj_rt_random_generate;
     let _: unsafe extern "C" fn(*mut u8, u32, f64, f64, f64, &mut u32) -> f64 = crate::random::sj_rt_random_f64;
-    let _: unsafe extern "C" fn(*mut u8, u32, i64, i64, f64, &mut u32) -> i64 = crate::random::sj_rt_random_i64;
+    let _: unsafe extern "C" fn(*mut u8, u32, i64, i64, f64, f64, &mut u32) -> i64 = crate::random::sj_rt_random_i64;
     let _: unsafe extern "C" fn(u32, *mut f64, i64, f64, f64, f64) -> u32 = crate::random::sj_rt_random_fill_f64;
-    let _: unsafe extern "C" fn(u32, *mut i64, i64, i64, i64, f64) -> u32 = crate::random::sj_rt_random_fill_i64;
+    let _: unsafe extern "C" fn(u32, *mut i64, i64, i64, i64, f64, f64) -> u32 = crate::random::sj_rt_random_fill_i64;
 };
 
 impl<'a, 'ctx> ModuleGen<'a, 'ctx> {

@@ -13,10 +13,10 @@ use crate::registry::random::{RandomFn, RandomResult};
 use crate::types::{ArrayType, Type};
 
 /// The helper's arguments for the parameters of `f`: three doubles for a float distribution,
-/// (int, int, double) for an integer one.
+/// (int, int, double, double) for an integer one.
 enum Params<'ctx> {
     Float([BasicValueEnum<'ctx>; 3]),
-    Int([BasicValueEnum<'ctx>; 3]),
+    Int([BasicValueEnum<'ctx>; 4]),
 }
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
@@ -31,10 +31,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Some((v, t)) => s.cast(*v, t, &Type::Int64),
             None => s.i64(0).into(),
         };
+        let (zero_i, zero_f): (BasicValueEnum<'ctx>, BasicValueEnum<'ctx>) = (self.i64(0).into(), self.f64(0.0).into());
         match f {
-            RandomFn::Randint => Params::Int([int(self, 0), int(self, 1), self.f64(0.0).into()]),
-            RandomFn::Binomial => Params::Int([int(self, 0), self.i64(0).into(), float(self, 1)]),
-            RandomFn::Poisson | RandomFn::Geometric => Params::Int([self.i64(0).into(), self.i64(0).into(), float(self, 0)]),
+            RandomFn::Randint => Params::Int([int(self, 0), int(self, 1), zero_f, zero_f]),
+            RandomFn::Binomial => Params::Int([int(self, 0), zero_i, float(self, 1), zero_f]),
+            RandomFn::Poisson | RandomFn::Geometric | RandomFn::Zipf | RandomFn::Logseries => {
+                Params::Int([zero_i, zero_i, float(self, 0), zero_f])
+            }
+            RandomFn::NegativeBinomial => Params::Int([zero_i, zero_i, float(self, 0), float(self, 1)]),
             _ => Params::Float([float(self, 0), float(self, 1), float(self, 2)]),
         }
     }
@@ -82,15 +86,25 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let checked = f != RandomFn::StandardExponential;
         let status = self.entry_alloca(i32t, "rnd.st");
         self.b().build_store(status, i32t.const_zero()).u();
-        let (h, [a, b, c]) = match params {
-            Params::Float(p) => (Helper::RandomF64, p),
-            Params::Int(p) => (Helper::RandomI64, p),
-        };
         let state = self.call_basic(self.helper(Helper::RandomState), &[]);
-        let call = [state.into(), kind.into(), a.into(), b.into(), c.into(), status.into()];
-        if f == RandomFn::Randint {
-            return self.randint_inline(state.into_pointer_value(), a.into_int_value(), b.into_int_value(), &call, status);
-        }
+        let (h, call) = match params {
+            Params::Float([a, b, c]) => {
+                (Helper::RandomF64, vec![state.into(), kind.into(), a.into(), b.into(), c.into(), status.into()])
+            }
+            Params::Int([a, b, x, y]) => {
+                let call = vec![state.into(), kind.into(), a.into(), b.into(), x.into(), y.into(), status.into()];
+                if f == RandomFn::Randint {
+                    return self.randint_inline(
+                        state.into_pointer_value(),
+                        a.into_int_value(),
+                        b.into_int_value(),
+                        &call,
+                        status,
+                    );
+                }
+                (Helper::RandomI64, call)
+            }
+        };
         let v = self.call_basic(self.helper(h), &call);
         if checked {
             let st = self.b().build_load(i32t, status, "rnd.status").u().into_int_value();
@@ -208,12 +222,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let dims = self.shape_values(shape, a.ndim as usize);
         let (value, data, count) = self.alloc_c(&a, &dims, false);
         let kind = self.ctx().i32_type().const_int(f.code() as u64, false);
-        let (h, [x, y, z]) = match params {
-            Params::Float(p) => (Helper::RandomFillF64, p),
-            Params::Int(p) => (Helper::RandomFillI64, p),
+        let (h, p): (Helper, Vec<BasicValueEnum<'ctx>>) = match params {
+            Params::Float(p) => (Helper::RandomFillF64, p.to_vec()),
+            Params::Int(p) => (Helper::RandomFillI64, p.to_vec()),
         };
         debug_assert_eq!(matches!(h, Helper::RandomFillI64), f.row().result == RandomResult::Int);
-        let st = self.call_basic(self.helper(h), &[kind.into(), data.into(), count.into(), x.into(), y.into(), z.into()]);
+        let mut args = vec![kind.into(), data.into(), count.into()];
+        args.extend(p.iter().map(|&v| inkwell::values::BasicMetadataValueEnum::from(v)));
+        let st = self.call_basic(self.helper(h), &args);
         self.random_check(st.into_int_value());
         value
     }

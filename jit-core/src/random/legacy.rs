@@ -78,6 +78,151 @@ impl State {
         ga / (ga + gb)
     }
 
+    /// `legacy_standard_cauchy`: the numerator drawn first (as NumPy's build evaluates it).
+    pub(super) fn standard_cauchy(&mut self) -> f64 {
+        let num = self.gauss();
+        num / self.gauss()
+    }
+
+    /// `legacy_standard_t`.
+    pub(super) fn standard_t(&mut self, df: f64) -> f64 {
+        let num = self.gauss();
+        let denom = self.standard_gamma(df / 2.0);
+        (df / 2.0).sqrt() * num / denom.sqrt()
+    }
+
+    fn chisquare(&mut self, df: f64) -> f64 {
+        2.0 * self.standard_gamma(df / 2.0)
+    }
+
+    /// `legacy_f`: the numerator's chi-square drawn first.
+    pub(super) fn f(&mut self, dfnum: f64, dfden: f64) -> f64 {
+        let num = self.chisquare(dfnum) * dfden;
+        num / (self.chisquare(dfden) * dfnum)
+    }
+
+    /// `legacy_noncentral_chisquare`.
+    pub(super) fn noncentral_chisquare(&mut self, df: f64, nonc: f64) -> f64 {
+        if nonc == 0.0 {
+            return self.chisquare(df);
+        }
+        if 1.0 < df {
+            let chi2 = self.chisquare(df - 1.0);
+            let n = self.gauss() + nonc.sqrt();
+            return chi2 + n * n;
+        }
+        let i = self.poisson(nonc / 2.0);
+        let out = self.chisquare(df + 2.0 * i as f64);
+        if nonc.is_nan() {
+            f64::NAN
+        } else {
+            out
+        }
+    }
+
+    /// `legacy_noncentral_f`.
+    pub(super) fn noncentral_f(&mut self, dfnum: f64, dfden: f64, nonc: f64) -> f64 {
+        let t = self.noncentral_chisquare(dfnum, nonc) * dfden;
+        t / (self.chisquare(dfden) * dfnum)
+    }
+
+    /// `legacy_wald`.
+    pub(super) fn wald(&mut self, mean: f64, scale: f64) -> f64 {
+        let mu_2l = mean / (2.0 * scale);
+        let mut y = self.gauss();
+        y = mean * y * y;
+        let x = mean + mu_2l * (y - (4.0 * scale * y + y * y).sqrt());
+        let u = self.next_double();
+        if u <= mean / (mean + x) {
+            x
+        } else {
+            mean * mean / x
+        }
+    }
+
+    /// `legacy_vonmises`.
+    pub(super) fn vonmises(&mut self, mu: f64, kappa: f64) -> f64 {
+        use std::f64::consts::PI;
+        if kappa.is_nan() {
+            return f64::NAN;
+        }
+        if kappa < 1e-8 {
+            return PI * (2.0 * self.next_double() - 1.0);
+        }
+        let s = if kappa < 1e-5 {
+            1.0 / kappa + kappa
+        } else {
+            let r = 1.0 + (1.0 + 4.0 * kappa * kappa).sqrt();
+            let rho = (r - (2.0 * r).sqrt()) / (2.0 * kappa);
+            (1.0 + rho * rho) / (2.0 * rho)
+        };
+        let w = loop {
+            let u = self.next_double();
+            let z = (PI * u).cos();
+            let w = (1.0 + s * z) / (s + z);
+            let y = kappa * (s - w);
+            let v = self.next_double();
+            if y * (2.0 - y) - v >= 0.0 || (y / v).ln() + 1.0 - y >= 0.0 {
+                break w;
+            }
+        };
+        let u = self.next_double();
+        let mut result = w.acos();
+        if u < 0.5 {
+            result = -result;
+        }
+        result += mu;
+        let neg = result < 0.0;
+        let mut m = result.abs();
+        m = (m + PI) % (2.0 * PI) - PI;
+        if neg {
+            m *= -1.0;
+        }
+        m
+    }
+
+    /// `legacy_random_zipf` (values past int64 drawn again).
+    pub(super) fn zipf(&mut self, a: f64) -> i64 {
+        let am1 = a - 1.0;
+        let b = 2.0f64.powf(am1);
+        loop {
+            let u = 1.0 - self.next_double();
+            let v = self.next_double();
+            let x = u.powf(-1.0 / am1).floor();
+            if x > i64::MAX as f64 || x < 1.0 {
+                continue;
+            }
+            let t = (1.0 + 1.0 / x).powf(am1);
+            if v * x * (t - 1.0) / (b - 1.0) <= t / b {
+                return x as i64;
+            }
+        }
+    }
+
+    /// `legacy_logseries`.
+    pub(super) fn logseries(&mut self, p: f64) -> i64 {
+        let r = (1.0 - p).ln();
+        loop {
+            let v = self.next_double();
+            if v >= p {
+                return 1;
+            }
+            let u = self.next_double();
+            let q = 1.0 - (r * u).exp();
+            if v <= q * q {
+                let result = (1.0 + v.ln() / q.ln()).floor() as i64;
+                if result < 1 || v == 0.0 {
+                    continue;
+                }
+                return result;
+            }
+            if v >= q {
+                return 1;
+            }
+            return 2;
+        }
+    }
+
     /// `random_laplace` (U == 0 drawn again).
     pub(super) fn laplace(&mut self, loc: f64, scale: f64) -> f64 {
         loop {

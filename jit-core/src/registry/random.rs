@@ -34,6 +34,17 @@ pub enum RandomFn {
     Pareto,
     Rayleigh,
     Triangular,
+    Power,
+    StandardCauchy,
+    StandardT,
+    F,
+    NoncentralChisquare,
+    NoncentralF,
+    Wald,
+    Vonmises,
+    NegativeBinomial,
+    Zipf,
+    Logseries,
 }
 
 /// A parameter's default.
@@ -97,7 +108,7 @@ use RandomDefault::{Float as D, NoneValue, Required as R};
 use RandomResult::{Float as F, Int as I};
 
 /// The `np.random` functions compiled code may call, in the order messages list them.
-pub static RANDOM_FUNCTIONS: [RandomRow; 26] = [
+pub static RANDOM_FUNCTIONS: [RandomRow; 37] = [
     RandomRow {
         name: "seed",
         function: RandomFn::Seed,
@@ -130,6 +141,17 @@ pub static RANDOM_FUNCTIONS: [RandomRow; 26] = [
     row("pareto", RandomFn::Pareto, &[f("a", R)], F),
     row("rayleigh", RandomFn::Rayleigh, &[f("scale", D(1.0))], F),
     row("triangular", RandomFn::Triangular, &[f("left", R), f("mode", R), f("right", R)], F),
+    row("power", RandomFn::Power, &[f("a", R)], F),
+    row("standard_cauchy", RandomFn::StandardCauchy, &[], F),
+    row("standard_t", RandomFn::StandardT, &[f("df", R)], F),
+    row("f", RandomFn::F, &[f("dfnum", R), f("dfden", R)], F),
+    row("noncentral_chisquare", RandomFn::NoncentralChisquare, &[f("df", R), f("nonc", R)], F),
+    row("noncentral_f", RandomFn::NoncentralF, &[f("dfnum", R), f("dfden", R), f("nonc", R)], F),
+    row("wald", RandomFn::Wald, &[f("mean", R), f("scale", R)], F),
+    row("vonmises", RandomFn::Vonmises, &[f("mu", R), f("kappa", R)], F),
+    row("negative_binomial", RandomFn::NegativeBinomial, &[f("n", R), f("p", R)], I),
+    row("zipf", RandomFn::Zipf, &[f("a", R)], I),
+    row("logseries", RandomFn::Logseries, &[f("p", R)], I),
 ];
 
 /// The `np.random` function called `name`, if it is compiled.
