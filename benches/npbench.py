@@ -172,6 +172,10 @@ def run_child(spec: dict, cache_dir: str, timeout: float) -> dict:
     env = dict(os.environ)
     env["STICKYJIT_CACHE_DIR"] = cache_dir
     env["NUMBA_CACHE_DIR"] = cache_dir
+    # Byte code cached as after a `pip install` (which compiles every module): a shell that sets
+    # PYTHONDONTWRITEBYTECODE would otherwise make each child compile stickyjit's library
+    # modules from source on their first import, inside the timed first call.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     result = Path(spec["workdir"]) / f"result-{spec['framework']}.json"
     result.unlink(missing_ok=True)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec), "--child-out", str(result)]

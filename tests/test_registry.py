@@ -163,6 +163,8 @@ def _numpy_case(name, kind):
         src, args = f"def f(a):\n    return np.{name}(a, (3, 2))\n", (a,)
     elif kind == "operator" and name in ("negative", "positive", "invert"):
         src, args = f"def f(a):\n    return np.{name}(a)\n", ((a * 4).astype(np.int64),)
+    elif kind == "operator" and name in ("matmul", "dot"):
+        src, args = f"def f(a):\n    return np.{name}(a, a.T * 3 - 1)\n", ((a * 4).astype(np.int64),)
     elif kind == "operator":
         src, args = f"def f(a):\n    return np.{name}(a, a * 0 + 2)\n", ((a * 4).astype(np.int64),)
     elif kind == "iterator":
@@ -206,11 +208,12 @@ def test_every_array_attribute_and_method_compiles_as_numpy_runs_it():
         f = define(f"def f(a):\n    return a.{name}\n", f"<registry a.{name}>")
         assert jit(f)(a) == getattr(a, name), name
     # The methods that need an argument get one NumPy accepts.
-    needed = {"reshape": "3, 2", "astype": "np.int8"}
+    needed = {"reshape": "3, 2", "astype": "np.int8", "dot": "a.T"}
+    values = {"reshape": [3, 2], "astype": [np.int8], "dot": [a.T]}
     for name in REGISTRY["array_methods"]:
         arg = needed.get(name, "")
         f = define(f"def f(a):\n    return a.{name}({arg})\n", f"<registry a.{name}()>")
-        want = getattr(a, name)(*([np.int8] if name == "astype" else [3, 2] if name == "reshape" else []))
+        want = getattr(a, name)(*values.get(name, []))
         np.testing.assert_array_equal(jit(f)(a), want, err_msg=name)
 
 
@@ -220,7 +223,6 @@ LIBRARY_METHOD_ARGS = {
     "repeat": "2",
     "searchsorted": "1.5",
     "fill": "7.0",
-    "dot": "a",
 }
 
 
@@ -307,6 +309,10 @@ def _index(t, i):
     return t[i]
 
 
+def _matmul(a, b):
+    return a @ b
+
+
 def _store(a):
     a[0] = 1.0
     return 0
@@ -376,6 +382,8 @@ STATUS_CASES = {
     "LogBaseOne": (_log, 2.0, 1.0),
     "TupleIndexOutOfRange": (_index, (1, 2), 5),
     "ArrayIndexOutOfBounds": (_index, np.arange(3.0), 5),
+    # The message names the shapes (`linalg::shapes_message`): compared with NumPy's by `same`.
+    "MatmulShapes": (_matmul, np.ones((2, 3)), np.ones((4, 5))),
     "ReadOnlyArray": (_store, _readonly()),
     "EmptyMinimum": (_min_of, np.zeros(0)),
     "EmptyMaximum": (_max_of, np.zeros(0)),
@@ -428,7 +436,7 @@ def test_every_status_is_cpythons_or_listed_as_compiled_codes_own():
             elif name == "RandomValue":
                 # The runtime records NumPy's message for each bad parameter (tests/test_random.py).
                 assert message.format(message="low >= high") == text
-            else:
+            elif name != "MatmulShapes":
                 assert text == message, name
 
 

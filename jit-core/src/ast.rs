@@ -179,6 +179,11 @@ pub enum BinOp {
     BitAnd,
     BitOr,
     BitXor,
+    /// `a @ b` (and `np.matmul`).
+    MatMul,
+    /// `np.dot(a, b)` and `a.dot(b)`: no Python operator; the matrix product with np.dot's
+    /// messages.
+    Dot,
 }
 
 impl BinOp {
@@ -196,6 +201,8 @@ impl BinOp {
             BinOp::BitAnd => "&",
             BinOp::BitOr => "|",
             BinOp::BitXor => "^",
+            BinOp::MatMul => "@",
+            BinOp::Dot => "np.dot",
         }
     }
 }

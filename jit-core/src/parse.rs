@@ -196,8 +196,15 @@ impl Converter {
                 Some(v) => StmtKind::Assign { targets: vec![self.target(*a.target)?], value: self.expr(*v)? },
                 None => return Ok(None),
             },
+            PyStmt::AugAssign(a) if a.op == py::Operator::MatMult => {
+                return Err(CompileError::unsupported_because(
+                    "augmented assignment '@='",
+                    "in-place matrix products are not compiled; write `a = a @ b` (a new array)",
+                    span,
+                ))
+            }
             PyStmt::AugAssign(a) => {
-                StmtKind::AugAssign { target: self.target(*a.target)?, op: self.binop(a.op, span)?, value: self.expr(*a.value)? }
+                StmtKind::AugAssign { target: self.target(*a.target)?, op: binop(a.op), value: self.expr(*a.value)? }
             }
             PyStmt::Expr(e) => {
                 // A bare string is a comment in disguise (e.g. a second docstring); it computes nothing.
@@ -240,24 +247,6 @@ impl Converter {
         }
     }
 
-    fn binop(&self, op: py::Operator, span: Span) -> Result<BinOp> {
-        Ok(match op {
-            py::Operator::Add => BinOp::Add,
-            py::Operator::Sub => BinOp::Sub,
-            py::Operator::Mult => BinOp::Mul,
-            py::Operator::Div => BinOp::Div,
-            py::Operator::FloorDiv => BinOp::FloorDiv,
-            py::Operator::Mod => BinOp::Mod,
-            py::Operator::Pow => BinOp::Pow,
-            py::Operator::LShift => BinOp::LShift,
-            py::Operator::RShift => BinOp::RShift,
-            py::Operator::BitAnd => BinOp::BitAnd,
-            py::Operator::BitOr => BinOp::BitOr,
-            py::Operator::BitXor => BinOp::BitXor,
-            py::Operator::MatMult => return Err(CompileError::unsupported("matrix multiplication operator '@'", span)),
-        })
-    }
-
     fn exprs(&self, es: Vec<PyExpr>) -> Result<Vec<Expr>> {
         es.into_iter().map(|e| self.expr(e)).collect()
     }
@@ -285,11 +274,9 @@ impl Converter {
             },
             PyExpr::Name(n) => ExprKind::Name(n.id.to_string()),
             PyExpr::Attribute(a) => ExprKind::Attribute { value: Box::new(self.expr(*a.value)?), attr: a.attr.to_string() },
-            PyExpr::BinOp(b) => ExprKind::Binary {
-                op: self.binop(b.op, span)?,
-                left: Box::new(self.expr(*b.left)?),
-                right: Box::new(self.expr(*b.right)?),
-            },
+            PyExpr::BinOp(b) => {
+                ExprKind::Binary { op: binop(b.op), left: Box::new(self.expr(*b.left)?), right: Box::new(self.expr(*b.right)?) }
+            }
             PyExpr::UnaryOp(u) => ExprKind::Unary {
                 op: match u.op {
                     py::UnaryOp::USub => UnaryOp::Neg,
@@ -436,6 +423,25 @@ fn expr_name(e: &PyExpr) -> &'static str {
         PyExpr::List(_) => "list literal",
         PyExpr::Slice(_) => "slice",
         _ => "expression",
+    }
+}
+
+/// Python's binary operator `op`.
+fn binop(op: py::Operator) -> BinOp {
+    match op {
+        py::Operator::Add => BinOp::Add,
+        py::Operator::Sub => BinOp::Sub,
+        py::Operator::Mult => BinOp::Mul,
+        py::Operator::Div => BinOp::Div,
+        py::Operator::FloorDiv => BinOp::FloorDiv,
+        py::Operator::Mod => BinOp::Mod,
+        py::Operator::Pow => BinOp::Pow,
+        py::Operator::LShift => BinOp::LShift,
+        py::Operator::RShift => BinOp::RShift,
+        py::Operator::BitAnd => BinOp::BitAnd,
+        py::Operator::BitOr => BinOp::BitOr,
+        py::Operator::BitXor => BinOp::BitXor,
+        py::Operator::MatMult => BinOp::MatMul,
     }
 }
 

@@ -265,7 +265,7 @@ const WHERE: Arity = Arity::new(3, 3, "one argument (as np.nonzero) or three arg
 
 /// The NumPy functions compiled code may call. The order matters where two names are one
 /// function object (`np.absolute is np.abs`): the Python side names the object by the first.
-pub static NUMPY_FUNCTIONS: [NumpyRow; 107] = [
+pub static NUMPY_FUNCTIONS: [NumpyRow; 109] = [
     np_row("sum", NumpyFn::Reduce(Reduction::Sum), REDUCE),
     np_row("ndindex", NumpyFn::Iter(IterFn::Ndindex), Arity::new(0, 32, "a shape (a tuple or ints)")),
     np_row("ndenumerate", NumpyFn::Iter(IterFn::Ndenumerate), Arity::new(1, 1, "one array")),
@@ -374,6 +374,8 @@ pub static NUMPY_FUNCTIONS: [NumpyRow; 107] = [
     np_row("less_equal", NumpyFn::Operator(OperatorFn::Compare(CmpOp::Le)), BINARY),
     np_row("equal", NumpyFn::Operator(OperatorFn::Compare(CmpOp::Eq)), BINARY),
     np_row("not_equal", NumpyFn::Operator(OperatorFn::Compare(CmpOp::Ne)), BINARY),
+    np_row("matmul", NumpyFn::Operator(OperatorFn::Binary(BinOp::MatMul)), BINARY),
+    np_row("dot", NumpyFn::Operator(OperatorFn::Binary(BinOp::Dot)), BINARY),
     NumpyRow { alias: true, ..np_row("true_divide", NumpyFn::Operator(OperatorFn::Binary(BinOp::Div)), BINARY) },
     NumpyRow { alias: true, ..np_row("mod", NumpyFn::Operator(OperatorFn::Binary(BinOp::Mod)), BINARY) },
 ];
@@ -455,10 +457,12 @@ pub enum ArrayMethod {
     Flatten,
     /// `a.astype(dtype)`: a copy of another dtype.
     Astype,
+    /// `a.dot(b)`: `np.dot(a, b)`.
+    Dot,
 }
 
 /// The array methods compiled code may call.
-pub static ARRAY_METHODS: [(&str, ArrayMethod); 17] = [
+pub static ARRAY_METHODS: [(&str, ArrayMethod); 18] = [
     ("sum", ArrayMethod::Reduce(Reduction::Sum)),
     ("min", ArrayMethod::Reduce(Reduction::Min)),
     ("max", ArrayMethod::Reduce(Reduction::Max)),
@@ -476,6 +480,7 @@ pub static ARRAY_METHODS: [(&str, ArrayMethod); 17] = [
     ("transpose", ArrayMethod::Array(ArrayFn::Transpose)),
     ("flatten", ArrayMethod::Flatten),
     ("astype", ArrayMethod::Astype),
+    ("dot", ArrayMethod::Dot),
 ];
 
 pub fn array_method(name: &str) -> Option<ArrayMethod> {
@@ -486,8 +491,8 @@ pub fn array_method(name: &str) -> Option<ArrayMethod> {
 /// (`python/stickyjit/_numpy_lib`, its `METHODS`): `a.cumsum()` calls the implementation with
 /// `a` as its first argument. The caller resolves each as the global
 /// [`library_method_global`]`(name)`.
-pub static LIBRARY_METHODS: [&str; 12] =
-    ["argsort", "clip", "cumprod", "cumsum", "diagonal", "dot", "fill", "nonzero", "repeat", "searchsorted", "sort", "trace"];
+pub static LIBRARY_METHODS: [&str; 11] =
+    ["argsort", "clip", "cumprod", "cumsum", "diagonal", "fill", "nonzero", "repeat", "searchsorted", "sort", "trace"];
 
 /// Whether `a.name(...)` is a method compiled from the library.
 pub fn is_library_method(name: &str) -> bool {
@@ -772,10 +777,13 @@ statuses! {
     EmptyArgmin = 37 => (ValueError, "attempt to get argmin of an empty sequence"),
     EmptyArgmax = 38 => (ValueError, "attempt to get argmax of an empty sequence"),
     AxisOutOfBounds = 39 => (AxisError, "axis is out of bounds for the array's number of dimensions"),
+    /// A matrix product's inner sizes differ; `sj_rt_matmul_shapes` recorded the shapes (the
+    /// message is NumPy's, `linalg::shapes_message`).
+    MatmulShapes = 40 => (ValueError, "matmul: the operands' inner dimensions differ"),
     /// A bad parameter of an `np.random` function: NumPy's ValueError, its message recorded by
     /// the runtime (`random::last_error`).
-    RandomValue = 40 => (ValueError, "{message}"),
-    RandomRange = 41 => (OverflowError, "Range exceeds valid bounds"),
+    RandomValue = 41 => (ValueError, "{message}"),
+    RandomRange = 42 => (OverflowError, "Range exceeds valid bounds"),
 }
 
 impl Status {

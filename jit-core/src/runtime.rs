@@ -24,6 +24,9 @@ pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, S
         let message = message.replace("{index}", &index.to_string()).replace("{axis}", &axis.to_string());
         return (kind, message.replace("{size}", &size.to_string()));
     }
+    if status == Status::MatmulShapes {
+        return (kind, crate::linalg::shapes_message());
+    }
     if status == Status::RandomValue {
         return (kind, message.replace("{message}", crate::random::last_error()));
     }
@@ -289,6 +292,8 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_release", crate::memory::sj_rt_release as *const () as usize),
         ("sj_rt_poll", crate::interrupt::sj_rt_poll as *const () as usize),
         ("sj_rt_store_strided", sj_rt_store_strided as *const () as usize),
+        ("sj_rt_matmul", crate::linalg::sj_rt_matmul as *const () as usize),
+        ("sj_rt_matmul_shapes", crate::linalg::sj_rt_matmul_shapes as *const () as usize),
         ("sj_rt_random_seed", crate::random::sj_rt_random_seed as *const () as usize),
         ("sj_rt_random_state", crate::random::sj_rt_random_state as *const () as usize),
         ("sj_rt_random_generate", crate::random::sj_rt_random_generate as *const () as usize),

@@ -47,6 +47,21 @@ fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     Ok(d)
 }
 
+/// The BLAS library matrix products call (its path), looking it up if no product has yet: the
+/// one `STICKYJIT_BLAS` names, else the first loaded shared object exporting CBLAS (NumPy's own);
+/// `None` when there is none (products then use plain loops).
+#[pyfunction]
+fn blas_library(py: Python<'_>) -> Option<String> {
+    py.detach(jit_core::linalg::blas_library)
+}
+
+/// Whether the BLAS lookup has happened in this process (it happens at the first matrix
+/// product or `blas_library()`, never at import). For tests.
+#[pyfunction]
+fn _blas_looked_up() -> bool {
+    jit_core::linalg::blas_looked_up()
+}
+
 /// The poll compiled code calls after a SIGINT (`jit_core::interrupt`): runs Python's signal
 /// handlers, which only the main thread may do; nonzero when one raised (KeyboardInterrupt). Other
 /// threads leave the flag set for the main thread and go on. Compiled code holds the GIL, except
@@ -94,6 +109,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CacheWarning", py.get_type::<errors::CacheWarning>())?;
     m.add_function(wrap_pyfunction!(stats, m)?)?;
     m.add_function(wrap_pyfunction!(_parse_function, m)?)?;
+    m.add_function(wrap_pyfunction!(blas_library, m)?)?;
+    m.add_function(wrap_pyfunction!(_blas_looked_up, m)?)?;
     m.add_function(wrap_pyfunction!(program::note_definition, m)?)?;
     m.add_function(wrap_pyfunction!(sticky::sticky_identity, m)?)?;
     m.add_function(wrap_pyfunction!(disk::cache_entries, m)?)?;

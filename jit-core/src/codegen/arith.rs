@@ -101,6 +101,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             BinOp::BitXor => b.build_xor(x, y, "xor").u(),
             BinOp::LShift | BinOp::RShift => self.shift(op == BinOp::LShift, x, y, *rt == Type::UInt64, unsigned),
             BinOp::Div | BinOp::Pow => unreachable!("handled above"),
+            BinOp::MatMul | BinOp::Dot => unreachable!("inference allows matrix products of arrays only"),
         };
         v.into()
     }

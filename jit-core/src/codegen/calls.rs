@@ -43,6 +43,12 @@ pub(super) enum Helper {
     IntTruediv,
     /// `void sj_rt_store_strided(ptr dst, ptr src, i64 ndim, ptr shape, ptr strides, i64 itemsize)`.
     StoreStrided,
+    /// `i32 sj_rt_matmul(i32 dtype, i64 m, i64 n, i64 k, ptr a, i64 as0, i64 as1, ptr b, i64 bs0,
+    /// i64 bs1, ptr c)`: a matrix product into a new C-contiguous block; a status.
+    Matmul,
+    /// `void sj_rt_matmul_shapes(i1 dot, i64 ndim_a, i64 a0, i64 a1, i64 ndim_b, i64 b0, i64 b1)`:
+    /// records a product's mismatched shapes.
+    MatmulShapes,
     /// `i32 sj_rt_random_seed(i64 seed, i1 from_os)`: seeds this thread's generator; a status.
     RandomSeed,
     /// `ptr sj_rt_random_state()`: the thread's generator (the same on every call of a thread).
@@ -109,6 +115,8 @@ impl Helper {
             Helper::Ipow => d("sj_rt_ipow", &[I64, I64], I64, NOUNWIND),
             Helper::IntTruediv => d("sj_rt_int_truediv", &[I64, I64], F64, NOUNWIND),
             Helper::StoreStrided => d("sj_rt_store_strided", &[Ptr, Ptr, I64, Ptr, Ptr, I64], Void, NOUNWIND),
+            Helper::Matmul => d("sj_rt_matmul", &[I32, I64, I64, I64, Ptr, I64, I64, Ptr, I64, I64, Ptr], I32, NOUNWIND),
+            Helper::MatmulShapes => d("sj_rt_matmul_shapes", &[Bool, I64, I64, I64, I64, I64, I64], Void, &["nounwind", "cold"]),
             Helper::RandomSeed => d("sj_rt_random_seed", &[I64, Bool], I32, NOUNWIND),
             // A function of the thread only (its first call may seed the generator, which
             // nothing in compiled code sees): LLVM may ask once per function, out of loops.
@@ -139,6 +147,9 @@ const _: () = {
     let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_ipow;
     let _: extern "C" fn(i64, i64) -> f64 = crate::runtime::sj_rt_int_truediv;
     let _: unsafe extern "C" fn(*mut u8, *const u8, i64, *const i64, *const i64, i64) = crate::runtime::sj_rt_store_strided;
+    let _: unsafe extern "C" fn(i32, i64, i64, i64, *const u8, i64, i64, *const u8, i64, i64, *mut u8) -> u32 =
+        crate::linalg::sj_rt_matmul;
+    let _: extern "C" fn(bool, i64, i64, i64, i64, i64, i64) = crate::linalg::sj_rt_matmul_shapes;
     let _: extern "C" fn(i64, bool) -> u32 = crate::random::sj_rt_random_seed;
     let _: extern "C" fn() -> *mut u8 = crate::random::sj_rt_random_state;
     let _: unsafe extern "C" fn(*mut u8) -> f64 = crate::random::sj_rt_random_gauss;
@@ -538,6 +549,8 @@ mod tests {
             Helper::Ipow,
             Helper::IntTruediv,
             Helper::StoreStrided,
+            Helper::Matmul,
+            Helper::MatmulShapes,
             Helper::RandomSeed,
             Helper::RandomState,
             Helper::RandomGauss,
@@ -561,6 +574,8 @@ mod tests {
                 | Helper::Ipow
                 | Helper::IntTruediv
                 | Helper::StoreStrided
+                | Helper::Matmul
+                | Helper::MatmulShapes
                 | Helper::RandomSeed
                 | Helper::RandomState
                 | Helper::RandomGauss

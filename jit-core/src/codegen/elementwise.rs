@@ -73,9 +73,10 @@ struct Operand<'ctx> {
 }
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
-    /// Whether `e` is an elementwise operator node: an operator whose result is an array.
+    /// Whether `e` is an elementwise operator node: an operator whose result is an array (not a matrix product).
     pub(super) fn is_elementwise(&self, e: &hir::Expr) -> bool {
         matches!(self.spec.expr_types[e.id as usize], Type::Array(_))
+            && !matches!(e.kind, H::Binary { op: BinOp::MatMul | BinOp::Dot, .. })
             && matches!(
                 e.kind,
                 H::Binary { .. }
@@ -98,8 +99,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         out
     }
 
-    /// Whether the assignment target `array[index]` is a view (slices, or fewer integers than
-    /// axes), as inference decided.
+    /// Whether the assignment target `array[index]` is a view (slices, or fewer integers than axes), as inference decided.
     pub(super) fn target_is_view(&self, array: &hir::Expr, index: &hir::Expr) -> bool {
         let Type::Array(a) = self.ty(array) else { return false };
         if matches!(self.spec.expr_types[index.id as usize], Type::Array(_)) {

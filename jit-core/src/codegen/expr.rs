@@ -110,6 +110,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let lt = self.module_gen.llty(&self.spec.local_types[*id as usize]);
                 self.b().build_load(lt, self.locals[*id as usize], &self.hir_fn.locals[*id as usize].name).u()
             }
+            H::Binary { op: op @ (BinOp::MatMul | BinOp::Dot), left, right } => self.matmul(e, *op, left, right),
             H::Binary { op, left, right } => {
                 let l = self.expr(left);
                 let r = self.expr(right);

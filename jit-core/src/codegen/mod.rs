@@ -15,6 +15,7 @@ mod elementwise;
 mod expr;
 mod fancy;
 mod fastmath;
+mod matmul;
 mod nonneg;
 mod random;
 mod reduce;

@@ -149,7 +149,41 @@ fn ufunc_name(op: BinOp) -> &'static str {
         BinOp::BitXor => "bitwise_xor",
         BinOp::LShift => "left_shift",
         BinOp::RShift => "right_shift",
+        BinOp::MatMul => "matmul",
+        BinOp::Dot => "dot",
     }
+}
+
+/// The type of a matrix product `l @ r` / `np.dot(l, r)` of 1-D and 2-D arrays: the promoted
+/// dtype; a number for two vectors, else a new C-contiguous array of the axes left.
+fn matmul_type(op: BinOp, l: &Type, r: &Type, span: Span) -> Result<Type> {
+    if *l == Type::Unknown || *r == Type::Unknown {
+        return Ok(Type::Unknown);
+    }
+    let name = if op == BinOp::Dot { "np.dot" } else { "matmul" };
+    let (Some(a), Some(b)) = (l.array(), r.array()) else {
+        let why = if op == BinOp::Dot && (l.is_numeric() || r.is_numeric()) {
+            "np.dot of a number is not compiled: write `a * b`".to_string()
+        } else {
+            format!("{name} takes two arrays, not {} and {}", type_name(l), type_name(r))
+        };
+        return Err(CompileError::typing("matrix product", why, span));
+    };
+    if !(1..=2).contains(&a.ndim) || !(1..=2).contains(&b.ndim) {
+        return Err(CompileError::unsupported_because(
+            "matrix product",
+            format!(
+                "{name} of a {}-D and a {}-D array: products of 1-D and 2-D arrays are compiled (stacks of matrices are not yet)",
+                a.ndim, b.ndim
+            ),
+            span,
+        ));
+    }
+    let dtype = promote_dtypes(a.dtype, b.dtype);
+    Ok(match (a.ndim, b.ndim) {
+        (1, 1) => dtype.row().element.clone(),
+        (x, y) => Type::Array(ArrayType { dtype, ndim: x + y - 2, layout: Layout::C, readonly: false }),
+    })
 }
 
 /// The type of `l op r` (`right` is the right operand, for `x ** -2`).
@@ -205,6 +239,9 @@ impl InferCx<'_> {
     /// variable an augmented assignment reads): types `right`, then [`binary_type`].
     pub(super) fn binary(&mut self, op: BinOp, l: &Type, right: &hir::Expr, span: Span) -> Result<Type> {
         let r = self.expr(right)?;
+        if matches!(op, BinOp::MatMul | BinOp::Dot) {
+            return matmul_type(op, l, &r, span);
+        }
         binary_type(op, l, &r, right, span)
     }
 

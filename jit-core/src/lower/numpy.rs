@@ -175,7 +175,7 @@ impl Lowerer<'_> {
             ArrayMethod::Array(a) => format!("'np.{}()'", a.name()),
             ArrayMethod::Flatten => "'.flatten()'".to_string(),
             ArrayMethod::Astype => "'.astype()'".to_string(),
-            ArrayMethod::Reduce(_) => unreachable!("reductions are lowered by `reduce_axis`"),
+            ArrayMethod::Reduce(_) | ArrayMethod::Dot => unreachable!("lowered by the caller"),
         };
         let wrong = |why: String| CompileError::typing("call with wrong arguments", format!("{shown} {why}"), span);
         if let Some(k) = keywords.first() {
@@ -312,7 +312,7 @@ impl Lowerer<'_> {
                 };
                 H::Transpose { value: Box::new(array_e), axes }
             }
-            ArrayMethod::Reduce(_) => unreachable!("handled above"),
+            ArrayMethod::Reduce(_) | ArrayMethod::Dot => unreachable!("handled above"),
         })
     }
 

@@ -160,3 +160,13 @@ fn literals_and_chains() {
     jit_core::snapshot!("chained_comparison", "def f(a, b, c):\n    return a < b <= c", [Int64, Float64, Int64]);
     jit_core::snapshot!("conditional_expression", "def f(a, b):\n    return a if a > b else b", [Int64, Float64]);
 }
+
+/// Matrix products: the inner sizes compared (NumPy's ValueError), then one runtime call
+/// (`sj_rt_matmul`: BLAS for floats) into a new array, or a stack slot for two vectors.
+#[test]
+fn matrix_products() {
+    let (m, v) = (array(Dtype::Float64, 2), array(Dtype::Float64, 1));
+    jit_core::snapshot!("matmul_matrix_vector", "def f(a, b):\n    return a @ b", [m.clone(), v.clone()]);
+    jit_core::snapshot!("dot_vector_vector", "def f(a, b):\n    return np.dot(a, b)", [v.clone(), v]);
+    jit_core::snapshot!("matmul_mixed_dtypes", "def f(a, b):\n    return a @ b", [array(Dtype::Int32, 2), m]);
+}

@@ -8,7 +8,6 @@ import numpy as np
 
 from .. import jit
 from .base import NO_VALUE, _axis, _check_1d, _is_no_value, _unsupported, _value_error
-from .reductions import dot
 
 
 @jit
@@ -208,7 +207,7 @@ def ediff1d(ary):
 def vdot(a, b):
     """two real arrays of any number of dimensions, flattened, of one size (else ValueError):
     their dot product in NumPy's result dtype."""
-    return dot(a.ravel(), b.ravel())
+    return np.dot(a.ravel(), b.ravel())
 
 
 @jit

@@ -1,4 +1,4 @@
-"""Reductions and accumulations: cumsum, count_nonzero, the nan* functions, isclose, dot, ..."""
+"""Reductions and accumulations: cumsum, count_nonzero, the nan* functions, isclose, ..."""
 
 from __future__ import annotations
 
@@ -219,36 +219,6 @@ def ptp(a):
     a's dtype (narrow integers wrap, as NumPy's)."""
     c = np.empty(1, dtype=a.dtype)
     c[0] = a.max() - a.min()
-    return c[0]
-
-
-@jit
-def dot(a, b):
-    """two 1-D arrays of one length (2-D arrays, matrix products, are not supported); summed
-    in four interleaved partial sums, as BLAS does."""
-    n = _check_1d(a)
-    if _check_1d(b) != n:
-        _value_error()
-    if n == 0:
-        z = np.zeros(1, dtype=a.dtype) * np.zeros(1, dtype=b.dtype)
-        return z[0]
-    # NumPy's result dtype, from one product of views (one small array: dot is called in loops).
-    c = a[:1] * b[:1]
-    c[0] = 0
-    # Four partial sums, as BLAS's dot keeps: four additions in flight instead of one chain.
-    s0 = c[0]
-    s1 = c[0]
-    s2 = c[0]
-    s3 = c[0]
-    m = n - n % 4
-    for i in range(0, m, 4):
-        s0 = s0 + a[i] * b[i]
-        s1 = s1 + a[i + 1] * b[i + 1]
-        s2 = s2 + a[i + 2] * b[i + 2]
-        s3 = s3 + a[i + 3] * b[i + 3]
-    for i in range(m, n):
-        s0 = s0 + a[i] * b[i]
-    c[0] = (s0 + s1) + (s2 + s3)
     return c[0]
 
 
