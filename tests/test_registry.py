@@ -313,6 +313,14 @@ def _matmul(a, b):
     return a @ b
 
 
+def _inv(a):
+    return np.linalg.inv(a)
+
+
+def _solve(a, b):
+    return np.linalg.solve(a, b)
+
+
 def _store(a):
     a[0] = 1.0
     return 0
@@ -384,6 +392,8 @@ STATUS_CASES = {
     "ArrayIndexOutOfBounds": (_index, np.arange(3.0), 5),
     # The message names the shapes (`linalg::shapes_message`): compared with NumPy's by `same`.
     "MatmulShapes": (_matmul, np.ones((2, 3)), np.ones((4, 5))),
+    "LinAlg": (_inv, np.zeros((2, 2))),
+    "LinAlgValue": (_solve, np.eye(3), np.ones(2)),
     "ReadOnlyArray": (_store, _readonly()),
     "EmptyMinimum": (_min_of, np.zeros(0)),
     "EmptyMaximum": (_max_of, np.zeros(0)),
@@ -425,7 +435,8 @@ def test_every_status_is_cpythons_or_listed_as_compiled_codes_own():
     codes = [code for code, _, _, _ in REGISTRY["statuses"]]
     assert codes == list(range(1, len(codes) + 1))
     for code, name, exception, message in REGISTRY["statuses"]:
-        cls = np.exceptions.AxisError if exception == "AxisError" else getattr(builtins, exception)
+        cls = {"AxisError": np.exceptions.AxisError, "LinAlgError": np.linalg.LinAlgError}.get(exception)
+        cls = cls or getattr(builtins, exception)
         assert issubclass(cls, Exception), name
         if name in STATUS_CASES:
             f, *args = STATUS_CASES[name]
@@ -436,7 +447,7 @@ def test_every_status_is_cpythons_or_listed_as_compiled_codes_own():
             elif name == "RandomValue":
                 # The runtime records NumPy's message for each bad parameter (tests/test_random.py).
                 assert message.format(message="low >= high") == text
-            elif name != "MatmulShapes":
+            elif name not in ("MatmulShapes", "LinAlg", "LinAlgValue"):
                 assert text == message, name
 
 

@@ -383,6 +383,8 @@ pub enum Intrinsic {
     Math(MathFn),
     /// A NumPy function on a scalar (`np.sqrt(x)`): NumPy's semantics, NaN instead of errors.
     Np(NpFn),
+    /// A function of `np.linalg` (`np.linalg.solve(a, b)`), of arrays.
+    Linalg(crate::registry::linalg::LinalgFn),
     /// One draw of an `np.random` function (`np.random.seed(s)` too): the thread's generator
     /// (`crate::random`), its parameters in the order of its registry row.
     Random(crate::registry::random::RandomFn),

@@ -29,6 +29,7 @@ pub mod flow;
 pub mod hir;
 pub mod infer;
 pub mod interrupt;
+pub mod lapack;
 pub mod linalg;
 pub mod lower;
 pub mod memory;

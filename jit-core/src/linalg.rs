@@ -35,10 +35,7 @@ struct Blas {
 const NAMINGS: [(&str, &str, bool); 4] =
     [("scipy_cblas_", "64_", true), ("cblas_", "64_", true), ("scipy_cblas_", "", false), ("cblas_", "", false)];
 
-static BLAS: OnceLock<Blas> = OnceLock::new();
-/// When no BLAS was found: how many shared objects were loaded then (`usize::MAX`: never looked).
-/// A product looks again only once more are loaded (NumPy may be imported later).
-static NOT_FOUND_AT: AtomicUsize = AtomicUsize::new(usize::MAX);
+static BLAS: Lookup<Blas> = Lookup::new();
 
 /// The BLAS library products use (its path), looking it up if no product has yet: the one
 /// `STICKYJIT_BLAS` names, else the first loaded shared object that exports CBLAS.
@@ -49,35 +46,61 @@ pub fn blas_library() -> Option<String> {
 /// Whether the BLAS lookup has happened in this process (it happens at the first product,
 /// never at import).
 pub fn blas_looked_up() -> bool {
-    BLAS.get().is_some() || NOT_FOUND_AT.load(Ordering::Relaxed) != usize::MAX
+    BLAS.looked_up()
 }
 
 fn blas() -> Option<&'static Blas> {
-    if let Some(b) = BLAS.get() {
-        return Some(b);
+    BLAS.get(blas_in)
+}
+
+/// A set of functions looked up in the process's libraries once found, and looked for again
+/// while not found only once more shared objects are loaded (NumPy may be imported later).
+pub(crate) struct Lookup<T> {
+    found: OnceLock<T>,
+    /// How many shared objects were loaded at the last failed lookup (`usize::MAX`: none yet).
+    not_found_at: AtomicUsize,
+}
+
+impl<T> Lookup<T> {
+    pub(crate) const fn new() -> Self {
+        Lookup { found: OnceLock::new(), not_found_at: AtomicUsize::new(usize::MAX) }
     }
-    let count = object_count();
-    if NOT_FOUND_AT.load(Ordering::Relaxed) == count {
-        return None;
+
+    pub(crate) fn looked_up(&self) -> bool {
+        self.found.get().is_some() || self.not_found_at.load(Ordering::Relaxed) != usize::MAX
     }
-    match find_blas(loaded_objects()) {
-        Some(b) => Some(BLAS.get_or_init(|| b)),
-        None => {
-            NOT_FOUND_AT.store(count, Ordering::Relaxed);
-            None
+
+    /// The functions, found by `find` (given a library's handle and path) in the library
+    /// `STICKYJIT_BLAS` names, else in the first loaded shared object that has them.
+    pub(crate) fn get(&self, find: impl Fn(*mut c_void, String) -> Option<T>) -> Option<&T> {
+        if let Some(b) = self.found.get() {
+            return Some(b);
+        }
+        let count = object_count();
+        if self.not_found_at.load(Ordering::Relaxed) == count {
+            return None;
+        }
+        match search_libraries(find) {
+            Some(b) => Some(self.found.get_or_init(|| b)),
+            None => {
+                self.not_found_at.store(count, Ordering::Relaxed);
+                None
+            }
         }
     }
 }
 
-fn find_blas(objects: Vec<String>) -> Option<Blas> {
+/// What `find` finds in the library `STICKYJIT_BLAS` names, else in the first loaded shared
+/// object where it finds anything.
+fn search_libraries<T>(find: impl Fn(*mut c_void, String) -> Option<T>) -> Option<T> {
     if let Some(path) = std::env::var_os("STICKYJIT_BLAS").filter(|p| !p.is_empty()) {
         let path = path.to_string_lossy().into_owned();
         let c = CString::new(path.clone()).ok()?;
         // SAFETY: dlopen of a path the user named; the handle is kept for the process.
         let handle = unsafe { libc::dlopen(c.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
-        return if handle.is_null() { None } else { blas_in(handle, path) };
+        return if handle.is_null() { None } else { find(handle, path) };
     }
-    objects.into_iter().find_map(|path| {
+    loaded_objects().into_iter().find_map(|path| {
         let c = CString::new(path.clone()).ok()?;
         // SAFETY: RTLD_NOLOAD only returns a handle to an object already loaded (nothing is
         // loaded or initialised); the handle is kept for the process.
@@ -85,20 +108,23 @@ fn find_blas(objects: Vec<String>) -> Option<Blas> {
         if handle.is_null() {
             None
         } else {
-            blas_in(handle, path)
+            find(handle, path)
         }
     })
+}
+
+/// The address of `name` in the object `handle` (or its dependencies).
+pub(crate) fn symbol(handle: *mut c_void, name: &str) -> Option<usize> {
+    let name = CString::new(name).ok()?;
+    // SAFETY: dlsym on a live handle with a NUL-terminated name.
+    let p = unsafe { libc::dlsym(handle, name.as_ptr()) };
+    (!p.is_null()).then_some(p as usize)
 }
 
 /// The CBLAS functions of the object `handle`, under the first naming that has them all.
 fn blas_in(handle: *mut c_void, path: String) -> Option<Blas> {
     NAMINGS.iter().find_map(|&(prefix, suffix, ilp64)| {
-        let sym = |f: &str| -> Option<usize> {
-            let name = CString::new(format!("{prefix}{f}{suffix}")).ok()?;
-            // SAFETY: dlsym on a live handle with a NUL-terminated name.
-            let p = unsafe { libc::dlsym(handle, name.as_ptr()) };
-            (!p.is_null()).then_some(p as usize)
-        };
+        let sym = |f: &str| symbol(handle, &format!("{prefix}{f}{suffix}"));
         let dgemm = sym("dgemm")?;
         Some(Blas {
             path: defining_object(dgemm).unwrap_or_else(|| path.clone()),
@@ -115,7 +141,7 @@ fn blas_in(handle: *mut c_void, path: String) -> Option<Blas> {
 
 /// The path of the shared object that defines the function at `address` (a dependency of the
 /// object it was looked up in, for NumPy's bundled OpenBLAS).
-fn defining_object(address: usize) -> Option<String> {
+pub(crate) fn defining_object(address: usize) -> Option<String> {
     // SAFETY: dladdr only reads the loader's tables; `info` is written before it is read.
     unsafe {
         let mut info: libc::Dl_info = std::mem::zeroed();

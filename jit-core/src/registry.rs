@@ -7,11 +7,12 @@
 //! names), its typing rule in `infer` and its codegen: the compiler points at the match arms
 //! that are missing. Adding a dtype is one [`Dtype`] variant and one row in [`DTYPES`].
 
+pub mod linalg;
+pub mod random;
+
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::hir::Intrinsic;
 use crate::types::Type;
-
-pub mod random;
 
 // ---------------------------------------------------------------------------------------------
 // builtins
@@ -666,6 +667,8 @@ pub enum PyExceptionKind {
     MemoryError,
     /// NumPy's `numpy.exceptions.AxisError` (a ValueError and an IndexError).
     AxisError,
+    /// NumPy's `numpy.linalg.LinAlgError` (a ValueError).
+    LinAlgError,
 }
 
 impl PyExceptionKind {
@@ -680,6 +683,7 @@ impl PyExceptionKind {
             PyExceptionKind::IndexError => "IndexError",
             PyExceptionKind::MemoryError => "MemoryError",
             PyExceptionKind::AxisError => "AxisError",
+            PyExceptionKind::LinAlgError => "LinAlgError",
         }
     }
 }
@@ -780,10 +784,14 @@ statuses! {
     /// A matrix product's inner sizes differ; `sj_rt_matmul_shapes` recorded the shapes (the
     /// message is NumPy's, `linalg::shapes_message`).
     MatmulShapes = 40 => (ValueError, "matmul: the operands' inner dimensions differ"),
-    /// A bad parameter of an `np.random` function: NumPy's ValueError, its message recorded by
-    /// the runtime (`random::last_error`).
-    RandomValue = 41 => (ValueError, "{message}"),
-    RandomRange = 42 => (OverflowError, "Range exceeds valid bounds"),
+    /// A `np.linalg` function failed as NumPy's does; `lapack.rs` recorded NumPy's message.
+    LinAlg = 41 => (LinAlgError, "linear algebra error"),
+    /// A `np.linalg` function's operands do not fit (NumPy's ValueError); `lapack.rs` recorded
+    /// NumPy's message.
+    LinAlgValue = 42 => (ValueError, "linear algebra operands do not fit"),
+    /// A bad `np.random` parameter: NumPy's ValueError and message (`random::last_error`).
+    RandomValue = 43 => (ValueError, "{message}"),
+    RandomRange = 44 => (OverflowError, "Range exceeds valid bounds"),
 }
 
 impl Status {

@@ -27,6 +27,9 @@ pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, S
     if status == Status::MatmulShapes {
         return (kind, crate::linalg::shapes_message());
     }
+    if matches!(status, Status::LinAlg | Status::LinAlgValue) {
+        return (kind, crate::lapack::last_message());
+    }
     if status == Status::RandomValue {
         return (kind, message.replace("{message}", crate::random::last_error()));
     }
@@ -302,6 +305,7 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_random_i64", crate::random::sj_rt_random_i64 as *const () as usize),
         ("sj_rt_random_fill_f64", crate::random::sj_rt_random_fill_f64 as *const () as usize),
         ("sj_rt_random_fill_i64", crate::random::sj_rt_random_fill_i64 as *const () as usize),
+        ("sj_rt_lapack", crate::lapack::sj_rt_lapack as *const () as usize),
     ]
 }
 

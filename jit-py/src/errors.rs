@@ -56,15 +56,16 @@ pub fn status_error(status: u32, local_names: &[String]) -> PyErr {
         PyExceptionKind::RecursionError => pyo3::exceptions::PyRecursionError::new_err(msg),
         PyExceptionKind::IndexError => pyo3::exceptions::PyIndexError::new_err(msg),
         PyExceptionKind::MemoryError => pyo3::exceptions::PyMemoryError::new_err(msg),
-        PyExceptionKind::AxisError => axis_error(msg),
+        PyExceptionKind::AxisError => numpy_error("numpy.exceptions", "AxisError", msg),
+        PyExceptionKind::LinAlgError => numpy_error("numpy.linalg", "LinAlgError", msg),
     }
 }
 
-/// NumPy's `AxisError` (compiled code that raises it has NumPy arrays, so NumPy is imported);
-/// a ValueError if it cannot be had.
-fn axis_error(msg: String) -> PyErr {
+/// NumPy's exception `module.name` (compiled code that raises it has NumPy arrays, so NumPy is
+/// imported); a ValueError (which both are) if it cannot be had.
+fn numpy_error(module: &str, name: &str, msg: String) -> PyErr {
     Python::attach(|py| {
-        let class = py.import("numpy.exceptions").and_then(|m| m.getattr("AxisError"));
+        let class = py.import(module).and_then(|m| m.getattr(name));
         match class.and_then(|c| c.call1((msg.clone(),))) {
             Ok(e) => PyErr::from_value(e),
             Err(_) => PyValueError::new_err(msg),

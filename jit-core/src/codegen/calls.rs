@@ -65,6 +65,10 @@ pub(super) enum Helper {
     RandomFillF64,
     /// `i32 sj_rt_random_fill_i64(i32 kind, ptr out, i64 n, i64 a, i64 b, double x, double y)`.
     RandomFillI64,
+    /// `i32 sj_rt_lapack(i32 op, i32 dtype, i64 rows, i64 cols, ptr a, i64 as0, i64 as1, i64
+    /// b_rows, i64 nrhs, i1 b_vector, ptr b, i64 bs0, i64 bs1, ptr out1, ptr out2)`: an
+    /// `np.linalg` function; a status.
+    Lapack,
     /// A libm function of `arity` (1 or 2) doubles returning a double.
     Libm(&'static str, usize),
 }
@@ -127,6 +131,9 @@ impl Helper {
             Helper::RandomI64 => d("sj_rt_random_i64", &[Ptr, I32, I64, I64, F64, F64, Ptr], I64, NOUNWIND),
             Helper::RandomFillF64 => d("sj_rt_random_fill_f64", &[I32, Ptr, I64, F64, F64, F64], I32, NOUNWIND),
             Helper::RandomFillI64 => d("sj_rt_random_fill_i64", &[I32, Ptr, I64, I64, I64, F64, F64], I32, NOUNWIND),
+            Helper::Lapack => {
+                d("sj_rt_lapack", &[I32, I32, I64, I64, Ptr, I64, I64, I64, I64, Bool, Ptr, I64, I64, Ptr, Ptr], I32, NOUNWIND)
+            }
             Helper::Libm(name, 1) => d(name, &[F64], F64, PURE_LIBM),
             Helper::Libm(name, 2) => d(name, &[F64, F64], F64, PURE_LIBM),
             Helper::Libm(name, arity) => unreachable!("libm {name} of {arity} arguments"),
@@ -158,6 +165,24 @@ const _: () = {
     let _: unsafe extern "C" fn(*mut u8, u32, i64, i64, f64, f64, &mut u32) -> i64 = crate::random::sj_rt_random_i64;
     let _: unsafe extern "C" fn(u32, *mut f64, i64, f64, f64, f64) -> u32 = crate::random::sj_rt_random_fill_f64;
     let _: unsafe extern "C" fn(u32, *mut i64, i64, i64, i64, f64, f64) -> u32 = crate::random::sj_rt_random_fill_i64;
+    #[allow(clippy::type_complexity)]
+    let _: unsafe extern "C" fn(
+        i32,
+        i32,
+        i64,
+        i64,
+        *const u8,
+        i64,
+        i64,
+        i64,
+        i64,
+        bool,
+        *const u8,
+        i64,
+        i64,
+        *mut u8,
+        *mut u8,
+    ) -> u32 = crate::lapack::sj_rt_lapack;
 };
 
 impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
@@ -324,6 +349,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Intrinsic::Math(m) => self.math(m, args, ty),
             Intrinsic::Random(f) => self.random_draw(f, args),
             Intrinsic::Np(hir::NpFn::Abs) => self.intrinsic(Intrinsic::Abs, args, ty),
+            Intrinsic::Linalg(_) => unreachable!("made by FnGen::linalg (it owns its results)"),
             Intrinsic::Np(f) => {
                 // NumPy's semantics: IEEE results (NaN, infinities), never an exception.
                 let vals: Vec<(BasicValueEnum<'ctx>, Type)> = args.iter().map(|a| (self.expr(a), self.ty(a))).collect();
@@ -559,6 +585,7 @@ mod tests {
             Helper::RandomI64,
             Helper::RandomFillF64,
             Helper::RandomFillI64,
+            Helper::Lapack,
         ];
         for h in all {
             match h {
@@ -583,7 +610,8 @@ mod tests {
                 | Helper::RandomF64
                 | Helper::RandomI64
                 | Helper::RandomFillF64
-                | Helper::RandomFillI64 => {}
+                | Helper::RandomFillI64
+                | Helper::Lapack => {}
                 Helper::Libm(..) => unreachable!(),
             }
         }

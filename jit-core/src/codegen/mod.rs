@@ -15,6 +15,7 @@ mod elementwise;
 mod expr;
 mod fancy;
 mod fastmath;
+mod linalg;
 mod matmul;
 mod nonneg;
 mod random;

@@ -13,6 +13,7 @@ use crate::hir::{self, ExprId, ExprKind as H, FuncId, Intrinsic, MathFn, StmtKin
 use crate::types::Type;
 
 mod arrays;
+mod linalg;
 pub(crate) use arrays::{fancy_index_type, normalized_axes};
 mod ops;
 mod random;
@@ -691,6 +692,9 @@ impl<'a> InferCx<'a> {
         if let Intrinsic::Np(np) = f {
             return self.numpy_call(np, args);
         }
+        if let Intrinsic::Linalg(l) = f {
+            return self.linalg(l, args);
+        }
         if let Intrinsic::Random(r) = f {
             return self.random_draw(r, args);
         }
@@ -699,7 +703,7 @@ impl<'a> InferCx<'a> {
             return self.numpy_call(hir::NpFn::Abs, args);
         }
         let name = match f {
-            Intrinsic::Np(_) | Intrinsic::Random(_) => "NumPy function".to_string(),
+            Intrinsic::Np(_) | Intrinsic::Linalg(_) | Intrinsic::Random(_) => "NumPy function".to_string(),
             Intrinsic::Math(_) => "math function".to_string(),
             builtin => format!("{}()", builtin.qualified_name()),
         };
@@ -739,8 +743,8 @@ impl<'a> InferCx<'a> {
                     Type::Int64
                 }
             }
-            Intrinsic::Np(_) | Intrinsic::Random(_) => Type::Float64,
-            Intrinsic::Float => Type::Float64,
+            Intrinsic::Np(_) | Intrinsic::Float => Type::Float64,
+            Intrinsic::Linalg(_) | Intrinsic::Random(_) => unreachable!("typed above"),
             Intrinsic::Bool => Type::Bool,
             Intrinsic::Round => {
                 if tys.len() == 2 && tys[1] == Type::Float64 {

@@ -156,4 +156,73 @@ impl Lowerer<'_> {
             )),
         }
     }
+
+    /// `a.dot(b)`: `np.dot(a, b)`.
+    pub(super) fn dot_method(
+        &mut self,
+        value: &ast::Expr,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<H> {
+        if args.len() != 1 {
+            return Err(CompileError::typing(
+                "call with wrong arguments",
+                format!("'.dot()' takes one array here, {} given", args.len()),
+                span,
+            ));
+        }
+        let all = [value.clone(), args[0].clone()];
+        self.operator_call(registry::OperatorFn::Binary(ast::BinOp::Dot), "np.dot", &all, keywords, span)
+    }
+
+    /// Whether `e` names the module `numpy.linalg`: `np.linalg` of the global module `numpy`,
+    /// or a global bound to `numpy.linalg` itself (`from numpy import linalg`).
+    fn is_numpy_linalg(&self, e: &ast::Expr) -> bool {
+        let global_module =
+            |m: &str, want: &str| !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == want);
+        match &e.kind {
+            A::Attribute { value, attr } if attr == "linalg" => matches!(&value.kind, A::Name(m) if global_module(m, "numpy")),
+            A::Name(m) => global_module(m, "numpy.linalg"),
+            _ => false,
+        }
+    }
+
+    /// `np.linalg.f(...)`: its lowering (positional arguments only), or None when `func` is not
+    /// a function of `np.linalg`.
+    pub(super) fn linalg_call(
+        &mut self,
+        func: &ast::Expr,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<Option<H>> {
+        let A::Attribute { value, attr } = &func.kind else { return Ok(None) };
+        if !self.is_numpy_linalg(value) {
+            return Ok(None);
+        }
+        let Some(row) = registry::linalg::linalg_function(attr) else {
+            return Err(CompileError::unsupported_because(
+                "NumPy linear algebra function",
+                format!("'np.linalg.{attr}' is not compiled; compiled: {}", registry::linalg::linalg_functions_text()),
+                func.span,
+            ));
+        };
+        if let Some(k) = keywords.first() {
+            return Err(CompileError::unsupported_because(
+                "keyword argument to a NumPy function",
+                format!("'{}=' is not compiled for np.linalg.{}()", k.name, row.name),
+                k.span,
+            ));
+        }
+        if args.len() != row.args {
+            return Err(CompileError::typing(
+                "call with wrong arguments",
+                format!("np.linalg.{}() takes {} here, {} arguments given", row.name, row.text, args.len()),
+                span,
+            ));
+        }
+        self.allocates = true;
+        Ok(Some(H::Intrinsic { f: Intrinsic::Linalg(row.function), args: self.exprs(args)? }))
+    }
 }

@@ -649,22 +649,12 @@ impl<'a> Lowerer<'a> {
                     }
                     H::Reduce { f: r, value: Box::new(self.expr(value)?), axis }
                 }
-                // `a.dot(b)` is `np.dot(a, b)`.
-                registry::ArrayMethod::Dot => {
-                    let op = registry::OperatorFn::Binary(ast::BinOp::Dot);
-                    let all: Vec<ast::Expr> = std::iter::once(value.clone()).chain(args.iter().cloned()).collect();
-                    if args.len() != 1 {
-                        return Err(CompileError::typing(
-                            "call with wrong arguments",
-                            format!("'.dot()' takes one array here, {} given", args.len()),
-                            span,
-                        ));
-                    }
-                    self.operator_call(op, "np.dot", &all, keywords, span)?
-                }
+                registry::ArrayMethod::Dot => self.dot_method(value, args, keywords, span)?,
                 m => self.array_function(m, Some(value), args, keywords, span)?,
             }
         } else if let Some(kind) = self.library_method(func, args, keywords, span)? {
+            kind
+        } else if let Some(kind) = self.linalg_call(func, args, keywords, span)? {
             kind
         } else {
             match self.callee(func)? {
