@@ -423,6 +423,67 @@ def float32_sum(a):
         (),
         setup="(__import__('numpy').random.default_rng(10).random(300_000).astype('float32'),)",
     ),
+    # np.random (issue 20): each kernel seeds first, so CPython, Numba and stickyjit draw the
+    # same stream (NumPy's legacy MT19937) and give the same answer.
+    Kernel(
+        "mc_pi",
+        "random numbers",
+        """
+import numpy as np
+
+
+def mc_pi(n):
+    np.random.seed(1)
+    hits = 0
+    for i in range(n):
+        x = np.random.random()
+        y = np.random.random()
+        if x * x + y * y < 1.0:
+            hits += 1
+    return 4.0 * hits / n
+""",
+        (200_000,),
+    ),
+    Kernel(
+        "random_walk",
+        "random numbers",
+        """
+import numpy as np
+
+
+def random_walk(n):
+    np.random.seed(2)
+    x = 0.0
+    far = 0.0
+    for i in range(n):
+        x += np.random.standard_normal()
+        if abs(x) > far:
+            far = abs(x)
+    return far
+""",
+        (200_000,),
+    ),
+    Kernel(
+        "bootstrap_mean",
+        "random numbers",
+        """
+import numpy as np
+
+
+def bootstrap_mean(a, reps):
+    np.random.seed(3)
+    n = a.shape[0]
+    total = 0.0
+    for r in range(reps):
+        s = 0.0
+        for i in range(n):
+            s += a[np.random.randint(0, n)]
+        total += s / n
+    return total / reps
+""",
+        (),
+        setup="(__import__('numpy').random.default_rng(12).random(1000), 200)",
+    ),
     Kernel(
         "histogram",
         "arrays",

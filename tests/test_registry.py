@@ -354,6 +354,14 @@ def _argmax_of(a):
     return np.argmax(a)
 
 
+def _randint(low, high):
+    return np.random.randint(low, high)
+
+
+def _uniform(low, high):
+    return np.random.uniform(low, high)
+
+
 def _reshape_twice_unknown(a):
     return a.reshape(-1, -1)
 
@@ -395,6 +403,8 @@ STATUS_CASES = {
     "ReshapeUnknown": (_reshape_twice_unknown, np.zeros(4)),
     "EmptyArgmin": (_argmin_of, np.zeros(0)),
     "EmptyArgmax": (_argmax_of, np.zeros(0)),
+    "RandomValue": (_randint, 5, 5),
+    "RandomRange": (_uniform, 0.0, float("inf")),
 }
 # Failures CPython or NumPy do not have, or cannot be made to happen here: compiled code's own
 # message (a float too large for int64, int ** negative int typed as int, a negative base to a
@@ -434,6 +444,9 @@ def test_every_status_is_cpythons_or_listed_as_compiled_codes_own():
             assert kind == exception, name
             if name == "ArrayIndexOutOfBounds":
                 assert message.format(index=5, axis=0, size=3) == text
+            elif name == "RandomValue":
+                # The runtime records NumPy's message for each bad parameter (tests/test_random.py).
+                assert message.format(message="low >= high") == text
             elif name not in ("MatmulShapes", "LinAlg", "LinAlgValue"):
                 assert text == message, name
 

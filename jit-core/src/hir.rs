@@ -299,6 +299,10 @@ pub enum NewArray {
     /// `a.copy()`, `np.copy(a)`, `a.astype(dtype)`: a C-contiguous copy (of `dtype` when given,
     /// each element converted as NumPy's `astype` converts it).
     Copy { array: Box<Expr>, dtype: Option<DtypeArg> },
+    /// `np.random.normal(loc, scale, size=shape)`, `np.random.rand(d0, d1)`: an array of
+    /// `shape` (an int or a tuple of ints) filled in C order with draws of `f` (its parameters
+    /// `args`, as the scalar call [`Intrinsic::Random`] takes them).
+    Random { f: crate::registry::random::RandomFn, args: Vec<Expr>, shape: Box<Expr> },
 }
 
 /// A `dtype` argument: a dtype the source names (`np.float32`, `float`, `np.dtype(np.int8)`), or
@@ -332,6 +336,7 @@ impl NewArray {
             NewArray::Arange { start, stop, step, .. } => vec![start, stop, step],
             NewArray::Copy { array, .. } => vec![array],
             NewArray::Items { items, .. } => items.iter().collect(),
+            NewArray::Random { args, shape, .. } => args.iter().chain(std::iter::once(&**shape)).collect(),
         }
     }
 
@@ -347,6 +352,7 @@ impl NewArray {
             NewArray::Arange { start, stop, step, .. } => vec![&mut **start, &mut **stop, &mut **step],
             NewArray::Copy { array, .. } => vec![&mut **array],
             NewArray::Items { items, .. } => items.iter_mut().collect(),
+            NewArray::Random { args, shape, .. } => args.iter_mut().chain(std::iter::once(&mut **shape)).collect(),
         }
     }
 }
@@ -379,6 +385,9 @@ pub enum Intrinsic {
     Np(NpFn),
     /// A function of `np.linalg` (`np.linalg.solve(a, b)`), of arrays.
     Linalg(crate::registry::linalg::LinalgFn),
+    /// One draw of an `np.random` function (`np.random.seed(s)` too): the thread's generator
+    /// (`crate::random`), its parameters in the order of its registry row.
+    Random(crate::registry::random::RandomFn),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -37,6 +37,7 @@ pub mod normalize;
 pub mod optimize;
 pub mod parse;
 pub mod pretty;
+pub mod random;
 pub mod registry;
 pub mod runtime;
 pub mod scope;

@@ -8,6 +8,7 @@
 //! that are missing. Adding a dtype is one [`Dtype`] variant and one row in [`DTYPES`].
 
 pub mod linalg;
+pub mod random;
 
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::hir::Intrinsic;
@@ -91,6 +92,7 @@ impl Intrinsic {
         match self {
             Intrinsic::Np(f) => format!("np.{}", f.name()),
             Intrinsic::Math(m) => format!("math.{}", m.name()),
+            Intrinsic::Random(f) => format!("np.random.{}", f.name()),
             builtin => builtin_of(builtin).expect("every builtin intrinsic has a registry row").name.to_string(),
         }
     }
@@ -787,6 +789,9 @@ statuses! {
     /// A `np.linalg` function's operands do not fit (NumPy's ValueError); `lapack.rs` recorded
     /// NumPy's message.
     LinAlgValue = 42 => (ValueError, "linear algebra operands do not fit"),
+    /// A bad `np.random` parameter: NumPy's ValueError and message (`random::last_error`).
+    RandomValue = 43 => (ValueError, "{message}"),
+    RandomRange = 44 => (OverflowError, "Range exceeds valid bounds"),
 }
 
 impl Status {

@@ -30,6 +30,9 @@ pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, S
     if matches!(status, Status::LinAlg | Status::LinAlgValue) {
         return (kind, crate::lapack::last_message());
     }
+    if status == Status::RandomValue {
+        return (kind, message.replace("{message}", crate::random::last_error()));
+    }
     (kind, message.to_string())
 }
 
@@ -294,6 +297,14 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_store_strided", sj_rt_store_strided as *const () as usize),
         ("sj_rt_matmul", crate::linalg::sj_rt_matmul as *const () as usize),
         ("sj_rt_matmul_shapes", crate::linalg::sj_rt_matmul_shapes as *const () as usize),
+        ("sj_rt_random_seed", crate::random::sj_rt_random_seed as *const () as usize),
+        ("sj_rt_random_state", crate::random::sj_rt_random_state as *const () as usize),
+        ("sj_rt_random_generate", crate::random::sj_rt_random_generate as *const () as usize),
+        ("sj_rt_random_gauss", crate::random::sj_rt_random_gauss as *const () as usize),
+        ("sj_rt_random_f64", crate::random::sj_rt_random_f64 as *const () as usize),
+        ("sj_rt_random_i64", crate::random::sj_rt_random_i64 as *const () as usize),
+        ("sj_rt_random_fill_f64", crate::random::sj_rt_random_fill_f64 as *const () as usize),
+        ("sj_rt_random_fill_i64", crate::random::sj_rt_random_fill_i64 as *const () as usize),
         ("sj_rt_lapack", crate::lapack::sj_rt_lapack as *const () as usize),
     ]
 }

@@ -21,6 +21,9 @@ _BUILTIN_NAMES = _REGISTRY["builtins"]
 # In the registry's order: where two names are one function object (np.absolute is np.abs),
 # the first names it.
 _NUMPY_FUNCTIONS = tuple(name for name, _kind in _REGISTRY["numpy_functions"])
+# The np.random functions compiled code calls (registry/random.rs): a global bound to one
+# (`from numpy.random import normal`) resolves as the NumPy function "random.normal".
+_RANDOM_FUNCTIONS = _REGISTRY["random_functions"]
 _NUMPY_DTYPES = tuple(attr for _name, attr, _kind, _size, _python in _REGISTRY["dtypes"])
 # A NumPy scalar type's __name__ (its dtype's name, or its numpy attribute: bool_ before NumPy 2)
 # -> (the dtype's name, the Python type its value is handed over as).
@@ -219,6 +222,18 @@ def _numpy_name(value):
     return None
 
 
+def _random_name(value):
+    """``"random.normal"`` when `value` is NumPy's ``np.random.normal`` (a method of the global
+    RandomState) and compiled code calls it, else None."""
+    module = sys.modules.get("numpy.random")
+    if module is None:
+        return None
+    for n in _RANDOM_FUNCTIONS:
+        if getattr(module, n, None) is value:
+            return "random." + n
+    return None
+
+
 def resolve_globals(func, names, dispatcher, dispatcher_type):
     """For each global name the function reads: (name, Global member, payload) for the compiler.
 
@@ -296,6 +311,8 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             out.append((name, Global.BUILTIN, value.__stickyjit_builtin__))
         elif _numpy_name(value) is not None:
             out.append((name, Global.NUMPY, _numpy_name(value)))
+        elif (random_name := _random_name(value)) is not None:
+            out.append((name, Global.NUMPY, random_name))
         elif _numpy_dtype(value) is not None:
             out.append((name, Global.NUMPY_DTYPE, _numpy_dtype(value)))
         elif (

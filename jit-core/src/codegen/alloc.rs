@@ -15,6 +15,9 @@ use crate::types::{ArrayType, Type};
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
     pub(super) fn array_new(&mut self, n: &NewArray, a: ArrayType) -> BasicValueEnum<'ctx> {
+        if let NewArray::Random { f, args, shape } = n {
+            return self.random_new(*f, args, shape, a);
+        }
         let ndim = a.ndim as usize;
         let mut arange = None;
         // The shape, and what fills the new array.
@@ -36,6 +39,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 (vec![len], None, None)
             }
             NewArray::Items { shape, .. } => (shape.iter().map(|&d| self.i64(d as i64)).collect(), None, None),
+            NewArray::Random { .. } => unreachable!("made by random_new"),
         };
         // `np.array([...])`'s numbers, evaluated (left to right) before the array is made.
         let items: Vec<(BasicValueEnum<'ctx>, Type)> = match n {

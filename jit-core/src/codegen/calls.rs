@@ -49,6 +49,22 @@ pub(super) enum Helper {
     /// `void sj_rt_matmul_shapes(i1 dot, i64 ndim_a, i64 a0, i64 a1, i64 ndim_b, i64 b0, i64 b1)`:
     /// records a product's mismatched shapes.
     MatmulShapes,
+    /// `i32 sj_rt_random_seed(i64 seed, i1 from_os)`: seeds this thread's generator; a status.
+    RandomSeed,
+    /// `ptr sj_rt_random_state()`: the thread's generator (the same on every call of a thread).
+    RandomState,
+    /// `double sj_rt_random_gauss(ptr state)`: `np.random.standard_normal()`.
+    RandomGauss,
+    /// `void sj_rt_random_generate(ptr state)`: refills a used-up key.
+    RandomGenerate,
+    /// `double sj_rt_random_f64(ptr state, i32 kind, double a, double b, double c, ptr status)`.
+    RandomF64,
+    /// `i64 sj_rt_random_i64(ptr state, i32 kind, i64 a, i64 b, double x, double y, ptr status)`.
+    RandomI64,
+    /// `i32 sj_rt_random_fill_f64(i32 kind, ptr out, i64 n, double a, double b, double c)`.
+    RandomFillF64,
+    /// `i32 sj_rt_random_fill_i64(i32 kind, ptr out, i64 n, i64 a, i64 b, double x, double y)`.
+    RandomFillI64,
     /// `i32 sj_rt_lapack(i32 op, i32 dtype, i64 rows, i64 cols, ptr a, i64 as0, i64 as1, i64
     /// b_rows, i64 nrhs, i1 b_vector, ptr b, i64 bs0, i64 bs1, ptr out1, ptr out2)`: an
     /// `np.linalg` function; a status.
@@ -105,6 +121,16 @@ impl Helper {
             Helper::StoreStrided => d("sj_rt_store_strided", &[Ptr, Ptr, I64, Ptr, Ptr, I64], Void, NOUNWIND),
             Helper::Matmul => d("sj_rt_matmul", &[I32, I64, I64, I64, Ptr, I64, I64, Ptr, I64, I64, Ptr], I32, NOUNWIND),
             Helper::MatmulShapes => d("sj_rt_matmul_shapes", &[Bool, I64, I64, I64, I64, I64, I64], Void, &["nounwind", "cold"]),
+            Helper::RandomSeed => d("sj_rt_random_seed", &[I64, Bool], I32, NOUNWIND),
+            // A function of the thread only (its first call may seed the generator, which
+            // nothing in compiled code sees): LLVM may ask once per function, out of loops.
+            Helper::RandomState => d("sj_rt_random_state", &[], Ptr, &["nounwind", "willreturn", "nosync", "memory"]),
+            Helper::RandomGauss => d("sj_rt_random_gauss", &[Ptr], F64, NOUNWIND),
+            Helper::RandomGenerate => d("sj_rt_random_generate", &[Ptr], Void, &["nounwind", "cold"]),
+            Helper::RandomF64 => d("sj_rt_random_f64", &[Ptr, I32, F64, F64, F64, Ptr], F64, NOUNWIND),
+            Helper::RandomI64 => d("sj_rt_random_i64", &[Ptr, I32, I64, I64, F64, F64, Ptr], I64, NOUNWIND),
+            Helper::RandomFillF64 => d("sj_rt_random_fill_f64", &[I32, Ptr, I64, F64, F64, F64], I32, NOUNWIND),
+            Helper::RandomFillI64 => d("sj_rt_random_fill_i64", &[I32, Ptr, I64, I64, I64, F64, F64], I32, NOUNWIND),
             Helper::Lapack => {
                 d("sj_rt_lapack", &[I32, I32, I64, I64, Ptr, I64, I64, I64, I64, Bool, Ptr, I64, I64, Ptr, Ptr], I32, NOUNWIND)
             }
@@ -131,6 +157,14 @@ const _: () = {
     let _: unsafe extern "C" fn(i32, i64, i64, i64, *const u8, i64, i64, *const u8, i64, i64, *mut u8) -> u32 =
         crate::linalg::sj_rt_matmul;
     let _: extern "C" fn(bool, i64, i64, i64, i64, i64, i64) = crate::linalg::sj_rt_matmul_shapes;
+    let _: extern "C" fn(i64, bool) -> u32 = crate::random::sj_rt_random_seed;
+    let _: extern "C" fn() -> *mut u8 = crate::random::sj_rt_random_state;
+    let _: unsafe extern "C" fn(*mut u8) -> f64 = crate::random::sj_rt_random_gauss;
+    let _: unsafe extern "C" fn(*mut u8) = crate::random::sj_rt_random_generate;
+    let _: unsafe extern "C" fn(*mut u8, u32, f64, f64, f64, &mut u32) -> f64 = crate::random::sj_rt_random_f64;
+    let _: unsafe extern "C" fn(*mut u8, u32, i64, i64, f64, f64, &mut u32) -> i64 = crate::random::sj_rt_random_i64;
+    let _: unsafe extern "C" fn(u32, *mut f64, i64, f64, f64, f64) -> u32 = crate::random::sj_rt_random_fill_f64;
+    let _: unsafe extern "C" fn(u32, *mut i64, i64, i64, i64, f64, f64) -> u32 = crate::random::sj_rt_random_fill_i64;
     #[allow(clippy::type_complexity)]
     let _: unsafe extern "C" fn(
         i32,
@@ -313,6 +347,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.i64(items.len() as i64).into()
             }
             Intrinsic::Math(m) => self.math(m, args, ty),
+            Intrinsic::Random(f) => self.random_draw(f, args),
             Intrinsic::Np(hir::NpFn::Abs) => self.intrinsic(Intrinsic::Abs, args, ty),
             Intrinsic::Linalg(_) => unreachable!("made by FnGen::linalg (it owns its results)"),
             Intrinsic::Np(f) => {
@@ -542,6 +577,14 @@ mod tests {
             Helper::StoreStrided,
             Helper::Matmul,
             Helper::MatmulShapes,
+            Helper::RandomSeed,
+            Helper::RandomState,
+            Helper::RandomGauss,
+            Helper::RandomGenerate,
+            Helper::RandomF64,
+            Helper::RandomI64,
+            Helper::RandomFillF64,
+            Helper::RandomFillI64,
             Helper::Lapack,
         ];
         for h in all {
@@ -560,6 +603,14 @@ mod tests {
                 | Helper::StoreStrided
                 | Helper::Matmul
                 | Helper::MatmulShapes
+                | Helper::RandomSeed
+                | Helper::RandomState
+                | Helper::RandomGauss
+                | Helper::RandomGenerate
+                | Helper::RandomF64
+                | Helper::RandomI64
+                | Helper::RandomFillF64
+                | Helper::RandomFillI64
                 | Helper::Lapack => {}
                 Helper::Libm(..) => unreachable!(),
             }

@@ -18,6 +18,7 @@ mod fastmath;
 mod linalg;
 mod matmul;
 mod nonneg;
+mod random;
 mod reduce;
 mod refs;
 mod reshape;

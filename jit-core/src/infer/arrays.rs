@@ -189,6 +189,7 @@ impl InferCx<'_> {
                 }
                 array(1, dtype.unwrap_or(if any_float { Dtype::Float64 } else { Dtype::Int64 }))
             }
+            NewArray::Random { f, args, shape } => return self.random_array(*f, args, shape),
             NewArray::Copy { array: src, dtype } => match self.expr(src)? {
                 Type::Array(a) => {
                     let Some(dtype) = self.dtype_arg(dtype, span)? else { return Ok(Type::Unknown) };

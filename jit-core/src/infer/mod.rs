@@ -16,6 +16,7 @@ mod arrays;
 mod linalg;
 pub(crate) use arrays::{fancy_index_type, normalized_axes};
 mod ops;
+mod random;
 mod ufuncs;
 
 pub(crate) use arrays::{is_view, new_axes};
@@ -694,12 +695,15 @@ impl<'a> InferCx<'a> {
         if let Intrinsic::Linalg(l) = f {
             return self.linalg(l, args);
         }
+        if let Intrinsic::Random(r) = f {
+            return self.random_draw(r, args);
+        }
         // The builtin `abs` of an array is NumPy's `absolute` (Python calls `__abs__`).
         if f == Intrinsic::Abs && matches!(self.expr(&args[0])?, Type::Array(_)) {
             return self.numpy_call(hir::NpFn::Abs, args);
         }
         let name = match f {
-            Intrinsic::Np(_) | Intrinsic::Linalg(_) => "NumPy function".to_string(),
+            Intrinsic::Np(_) | Intrinsic::Linalg(_) | Intrinsic::Random(_) => "NumPy function".to_string(),
             Intrinsic::Math(_) => "math function".to_string(),
             builtin => format!("{}()", builtin.qualified_name()),
         };
@@ -740,7 +744,7 @@ impl<'a> InferCx<'a> {
                 }
             }
             Intrinsic::Np(_) | Intrinsic::Float => Type::Float64,
-            Intrinsic::Linalg(_) => unreachable!("typed above"),
+            Intrinsic::Linalg(_) | Intrinsic::Random(_) => unreachable!("typed above"),
             Intrinsic::Bool => Type::Bool,
             Intrinsic::Round => {
                 if tys.len() == 2 && tys[1] == Type::Float64 {

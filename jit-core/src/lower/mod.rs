@@ -13,6 +13,7 @@ mod calls;
 mod iterate;
 mod names;
 mod numpy;
+mod random;
 mod versions;
 use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
 use crate::registry::{self, Builtin, NewFn, NumpyFn};
@@ -637,7 +638,9 @@ impl<'a> Lowerer<'a> {
     /// A call: an array method (`a.copy()`, `a.sum()`), a new array, a reduction, a builtin,
     /// `math` or NumPy function, or another function of the program.
     fn call(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<hir::Expr> {
-        let kind = if let Some((value, m)) = self.array_method(func) {
+        let kind = if let Some(kind) = self.random_call(func, args, keywords, span)? {
+            kind
+        } else if let Some((value, m)) = self.array_method(func) {
             match m {
                 registry::ArrayMethod::Reduce(r) => {
                     let axis = self.reduce_axis(r, args, 0, keywords, span)?;

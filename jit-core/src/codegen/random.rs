@@ -1,0 +1,236 @@
+//! Codegen of `np.random` calls: one draw is a call of the runtime's `sj_rt_random_f64` /
+//! `sj_rt_random_i64` (the thread's generator, `crate::random`), an array of draws a new
+//! C-contiguous array filled by `sj_rt_random_fill_*`; a bad parameter returns the status the
+//! runtime gives (NumPy's exception).
+
+use inkwell::values::{BasicValueEnum, FloatValue, IntValue, PointerValue};
+use inkwell::IntPredicate;
+
+use super::{Built, Cold, FnGen, Helper};
+use crate::hir;
+use crate::random::{STATE_KEY_WORDS, STATE_POS_OFFSET};
+use crate::registry::random::{RandomFn, RandomResult};
+use crate::types::{ArrayType, Type};
+
+/// The helper's arguments for the parameters of `f`: three doubles for a float distribution,
+/// (int, int, double, double) for an integer one.
+enum Params<'ctx> {
+    Float([BasicValueEnum<'ctx>; 3]),
+    Int([BasicValueEnum<'ctx>; 4]),
+}
+
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// The parameters of `f`, evaluated left to right and converted as the helper takes them.
+    fn random_params(&mut self, f: RandomFn, args: &[hir::Expr]) -> Params<'ctx> {
+        let vals: Vec<(BasicValueEnum<'ctx>, Type)> = args.iter().map(|a| (self.expr(a), self.ty(a))).collect();
+        let float = |s: &Self, k: usize| match vals.get(k) {
+            Some((v, t)) => s.cast(*v, t, &Type::Float64),
+            None => s.f64(0.0).into(),
+        };
+        let int = |s: &Self, k: usize| match vals.get(k) {
+            Some((v, t)) => s.cast(*v, t, &Type::Int64),
+            None => s.i64(0).into(),
+        };
+        let (zero_i, zero_f): (BasicValueEnum<'ctx>, BasicValueEnum<'ctx>) = (self.i64(0).into(), self.f64(0.0).into());
+        match f {
+            RandomFn::Randint => Params::Int([int(self, 0), int(self, 1), zero_f, zero_f]),
+            RandomFn::Binomial => Params::Int([int(self, 0), zero_i, float(self, 1), zero_f]),
+            RandomFn::Poisson | RandomFn::Geometric | RandomFn::Zipf | RandomFn::Logseries => {
+                Params::Int([zero_i, zero_i, float(self, 0), zero_f])
+            }
+            RandomFn::NegativeBinomial => Params::Int([zero_i, zero_i, float(self, 0), float(self, 1)]),
+            _ => Params::Float([float(self, 0), float(self, 1), float(self, 2)]),
+        }
+    }
+
+    /// Returns `status` from the function when it is not 0 (an array made before is freed by
+    /// the dispatcher, as every block of a call that failed: `memory::take_live`).
+    fn random_check(&self, status: IntValue<'ctx>) {
+        let zero = status.get_type().const_zero();
+        let bad = self.b().build_int_compare(IntPredicate::NE, status, zero, "rnd.bad").u();
+        self.on_failure(bad, |fn_gen| fn_gen.ret_status(status));
+    }
+
+    /// One draw of `f` (`np.random.seed(s)`: the seeding, giving None).
+    pub(super) fn random_draw(&mut self, f: RandomFn, args: &[hir::Expr]) -> BasicValueEnum<'ctx> {
+        let i32t = self.ctx().i32_type();
+        if f == RandomFn::Seed {
+            let (seed, from_os) = match args.first() {
+                Some(a) => {
+                    let v = self.expr(a);
+                    (self.cast(v, &self.ty(a), &Type::Int64), false)
+                }
+                None => (self.i64(0).into(), true),
+            };
+            let os = self.ctx().bool_type().const_int(from_os as u64, false);
+            let st = self.call_basic(self.helper(Helper::RandomSeed), &[seed.into(), os.into()]).into_int_value();
+            self.random_check(st);
+            return self.ctx().i8_type().const_zero().into();
+        }
+        // The most common draws: from the thread's generator, asked for once; a uniform
+        // draw's two words are drawn here (inlined), a normal's by the runtime.
+        match f {
+            RandomFn::Random | RandomFn::RandomSample | RandomFn::Rand => {
+                let state = self.call_basic(self.helper(Helper::RandomState), &[]).into_pointer_value();
+                return self.mt_next_double(state).into();
+            }
+            RandomFn::Randn | RandomFn::StandardNormal => {
+                let state = self.call_basic(self.helper(Helper::RandomState), &[]);
+                return self.call_basic(self.helper(Helper::RandomGauss), &[state.into()]);
+            }
+            _ => {}
+        }
+        let params = self.random_params(f, args);
+        let kind = i32t.const_int(f.code() as u64, false);
+        // Draws whose parameters cannot be wrong need no status.
+        let checked = f != RandomFn::StandardExponential;
+        let status = self.entry_alloca(i32t, "rnd.st");
+        self.b().build_store(status, i32t.const_zero()).u();
+        let state = self.call_basic(self.helper(Helper::RandomState), &[]);
+        let (h, call) = match params {
+            Params::Float([a, b, c]) => {
+                (Helper::RandomF64, vec![state.into(), kind.into(), a.into(), b.into(), c.into(), status.into()])
+            }
+            Params::Int([a, b, x, y]) => {
+                let call = vec![state.into(), kind.into(), a.into(), b.into(), x.into(), y.into(), status.into()];
+                if f == RandomFn::Randint {
+                    return self.randint_inline(
+                        state.into_pointer_value(),
+                        a.into_int_value(),
+                        b.into_int_value(),
+                        &call,
+                        status,
+                    );
+                }
+                (Helper::RandomI64, call)
+            }
+        };
+        let v = self.call_basic(self.helper(h), &call);
+        if checked {
+            let st = self.b().build_load(i32t, status, "rnd.status").u().into_int_value();
+            self.random_check(st);
+        }
+        v
+    }
+
+    /// `randint(low, high)`: NumPy's masked rejection drawn here for a range of 2 to 2**32 - 1
+    /// values (words masked to the range's bit width until one is in range), else by the
+    /// runtime (`call`: `sj_rt_random_i64`'s arguments), which also reports `high <= low`.
+    fn randint_inline(
+        &mut self,
+        state: PointerValue<'ctx>,
+        low: IntValue<'ctx>,
+        high: IntValue<'ctx>,
+        call: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
+        status: PointerValue<'ctx>,
+    ) -> BasicValueEnum<'ctx> {
+        let (i32t, i64t) = (self.ctx().i32_type(), self.ctx().i64_type());
+        let out = self.entry_alloca(i64t, "rnd.int");
+        let b = self.b();
+        // The closed interval's range: high - 1 - low, as an unsigned 64-bit number.
+        let rng = b.build_int_sub(b.build_int_sub(high, self.i64(1), "rnd.top").u(), low, "rnd.rng").u();
+        let rng_less_one = b.build_int_sub(rng, self.i64(1), "rnd.rng1").u();
+        let small = b.build_int_compare(IntPredicate::ULT, rng_less_one, self.i64(0xffff_fffe), "rnd.small").u();
+        let ordered = b.build_int_compare(IntPredicate::SLT, low, high, "rnd.ordered").u();
+        let inline = b.build_and(small, ordered, "rnd.inline").u();
+        let (masked, general, done) =
+            (self.block_named("rnd.masked"), self.block_named("rnd.general"), self.block_named("rnd.done"));
+        self.b().build_conditional_branch(inline, masked, general).u();
+        // Any other range (or a bad one): the runtime.
+        self.b().position_at_end(general);
+        let v = self.call_basic(self.helper(Helper::RandomI64), call).into_int_value();
+        let st = self.b().build_load(i32t, status, "rnd.status").u().into_int_value();
+        self.random_check(st);
+        self.b().build_store(out, v).u();
+        self.b().build_unconditional_branch(done).u();
+        // A range of 2 to 2**32 - 1 values: the smallest mask covering it, words until one fits.
+        self.b().position_at_end(masked);
+        let rng32 = self.b().build_int_truncate(rng, i32t, "rnd.rng32").u();
+        let ctlz = self.module_gen.llvm_intrinsic("llvm.ctlz", &[i32t.into()]);
+        let zeros = self.call_basic(ctlz, &[rng32.into(), self.ctx().bool_type().const_int(1, false).into()]).into_int_value();
+        let mask = self.b().build_right_shift(i32t.const_all_ones(), zeros, false, "rnd.mask").u();
+        let again = self.block_named("rnd.draw");
+        self.b().build_unconditional_branch(again).u();
+        self.b().position_at_end(again);
+        let word = self.mt_next_u32(state);
+        let b = self.b();
+        let v = b.build_and(word, mask, "rnd.v").u();
+        let over = b.build_int_compare(IntPredicate::UGT, v, rng32, "rnd.over").u();
+        let fits = self.block_named("rnd.fits");
+        b.build_conditional_branch(over, again, fits).u();
+        b.position_at_end(fits);
+        let value = b.build_int_add(low, b.build_int_z_extend(v, i64t, "rnd.v64").u(), "rnd.value").u();
+        b.build_store(out, value).u();
+        b.build_unconditional_branch(done).u();
+        b.position_at_end(done);
+        self.b().build_load(i64t, out, "rnd.int").u()
+    }
+
+    /// The next tempered 32-bit word of MT19937 from the generator `state` (as
+    /// `random::State::next_u32`): the key refilled by the runtime when used up.
+    fn mt_next_u32(&self, state: PointerValue<'ctx>) -> IntValue<'ctx> {
+        let (i32t, i64t, i8t) = (self.ctx().i32_type(), self.ctx().i64_type(), self.ctx().i8_type());
+        let b = self.b();
+        let pos_at = unsafe { b.build_in_bounds_gep(i8t, state, &[self.i64(STATE_POS_OFFSET as i64)], "mt.pos.at") }.u();
+        let pos = b.build_load(i64t, pos_at, "mt.pos").u().into_int_value();
+        let used_up = b.build_int_compare(IntPredicate::UGE, pos, self.i64(STATE_KEY_WORDS as i64), "mt.used").u();
+        let refill = self.block_named("mt.refill");
+        let go_on = self.block_named("mt.word");
+        self.branch_cold(used_up, refill, go_on, Cold::Then);
+        self.b().position_at_end(refill);
+        self.b().build_call(self.helper(Helper::RandomGenerate), &[state.into()], "").u();
+        self.b().build_unconditional_branch(go_on).u();
+        self.b().position_at_end(go_on);
+        let b = self.b();
+        let pos = b.build_load(i64t, pos_at, "mt.pos").u().into_int_value();
+        let word_at = unsafe { b.build_in_bounds_gep(i32t, state, &[pos], "mt.word.at") }.u();
+        let mut y = b.build_load(i32t, word_at, "mt.word").u().into_int_value();
+        b.build_store(pos_at, b.build_int_nuw_add(pos, self.i64(1), "mt.next").u()).u();
+        let c = |v: u64| i32t.const_int(v, false);
+        let xor = |y: IntValue<'ctx>, t: IntValue<'ctx>| b.build_xor(y, t, "mt.t").u();
+        y = xor(y, b.build_right_shift(y, c(11), false, "mt.s").u());
+        y = xor(y, b.build_and(b.build_left_shift(y, c(7), "mt.s").u(), c(0x9d2c_5680), "mt.m").u());
+        y = xor(y, b.build_and(b.build_left_shift(y, c(15), "mt.s").u(), c(0xefc6_0000), "mt.m").u());
+        xor(y, b.build_right_shift(y, c(18), false, "mt.s").u())
+    }
+
+    /// `mt19937_next_double`: a double in [0, 1) from two words' top 27 and 26 bits.
+    fn mt_next_double(&self, state: PointerValue<'ctx>) -> FloatValue<'ctx> {
+        let (i32t, f64t) = (self.ctx().i32_type(), self.ctx().f64_type());
+        let a = self.mt_next_u32(state);
+        let a = self.b().build_right_shift(a, i32t.const_int(5, false), false, "mt.a").u();
+        let bw = self.mt_next_u32(state);
+        let b = self.b();
+        let bw = b.build_right_shift(bw, i32t.const_int(6, false), false, "mt.b").u();
+        let af = b.build_unsigned_int_to_float(a, f64t, "mt.af").u();
+        let bf = b.build_unsigned_int_to_float(bw, f64t, "mt.bf").u();
+        // Exact: a * 2**26 + b < 2**53, then scaled by a power of two.
+        let hi = b.build_float_mul(af, self.f64(67_108_864.0), "mt.hi").u();
+        let sum = b.build_float_add(hi, bf, "mt.sum").u();
+        b.build_float_div(sum, self.f64(9_007_199_254_740_992.0), "mt.double").u()
+    }
+
+    /// A new C-contiguous array of type `a` and shape `shape` filled with draws of `f`.
+    pub(super) fn random_new(
+        &mut self,
+        f: RandomFn,
+        args: &[hir::Expr],
+        shape: &hir::Expr,
+        a: ArrayType,
+    ) -> BasicValueEnum<'ctx> {
+        let params = self.random_params(f, args);
+        let dims = self.shape_values(shape, a.ndim as usize);
+        let (value, data, count) = self.alloc_c(&a, &dims, false);
+        let kind = self.ctx().i32_type().const_int(f.code() as u64, false);
+        let (h, p): (Helper, Vec<BasicValueEnum<'ctx>>) = match params {
+            Params::Float(p) => (Helper::RandomFillF64, p.to_vec()),
+            Params::Int(p) => (Helper::RandomFillI64, p.to_vec()),
+        };
+        debug_assert_eq!(matches!(h, Helper::RandomFillI64), f.row().result == RandomResult::Int);
+        let mut args = vec![kind.into(), data.into(), count.into()];
+        args.extend(p.iter().map(|&v| inkwell::values::BasicMetadataValueEnum::from(v)));
+        let st = self.call_basic(self.helper(h), &args);
+        self.random_check(st.into_int_value());
+        value
+    }
+}

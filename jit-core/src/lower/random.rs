@@ -1,0 +1,131 @@
+//! Lowering of `np.random` calls (NumPy's legacy API, [`registry::random`]): arguments bound to
+//! the function's parameters as NumPy binds them, defaults filled in; a call without `size=` is
+//! one draw ([`Intrinsic::Random`]), one with `size=` (or `rand(d0, d1)`) a new array of draws
+//! ([`hir::NewArray::Random`]).
+
+use super::{GlobalValue, Lowerer};
+use crate::ast::ExprKind as A;
+use crate::ast::{self, Span};
+use crate::error::{CompileError, Result};
+use crate::hir::{self, ExprKind as H, Intrinsic};
+use crate::registry::random::{self as table, RandomDefault, RandomFn, RandomShape};
+
+fn wrong(message: String, span: Span) -> CompileError {
+    CompileError::typing("call with wrong arguments", message, span)
+}
+
+impl Lowerer<'_> {
+    /// Whether `e` names the module `numpy.random`: `np.random` of the global module `numpy`,
+    /// or a global bound to `numpy.random` itself (`import numpy.random as npr`).
+    fn is_numpy_random(&self, e: &ast::Expr) -> bool {
+        let global_module =
+            |m: &str, want: &str| !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == want);
+        match &e.kind {
+            A::Attribute { value, attr } if attr == "random" => matches!(&value.kind, A::Name(m) if global_module(m, "numpy")),
+            A::Name(m) => global_module(m, "numpy.random"),
+            _ => false,
+        }
+    }
+
+    /// `np.random.f(...)` (or `f(...)` of a global bound to it: `from numpy.random import
+    /// normal`): its lowering, or None when `func` is not a function of `np.random`.
+    pub(super) fn random_call(
+        &mut self,
+        func: &ast::Expr,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<Option<H>> {
+        let attr = match &func.kind {
+            A::Attribute { value, attr } if self.is_numpy_random(value) => attr.as_str(),
+            A::Name(n) if !self.by_name.contains_key(n) => match self.global(n) {
+                GlobalValue::NumpyFunction(f) if f.starts_with("random.") => &f["random.".len()..],
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        let Some(row) = table::random_function(attr) else {
+            return Err(CompileError::unsupported_because(
+                "NumPy random function",
+                format!("'np.random.{attr}' is not compiled; compiled: {}", table::random_functions_text()),
+                func.span,
+            ));
+        };
+        let name = format!("np.random.{}", row.name);
+        let f = row.function;
+        if row.shape == RandomShape::Dims {
+            // `rand(d0, d1, ...)`: the dimensions are the arguments.
+            if let Some(k) = keywords.first() {
+                return Err(wrong(format!("{name}() takes no keyword arguments ('{}=' given)", k.name), k.span));
+            }
+            if args.is_empty() {
+                return Ok(Some(H::Intrinsic { f: Intrinsic::Random(f), args: Vec::new() }));
+            }
+            let dims = self.exprs(args)?;
+            let shape = self.mk(H::Tuple(dims), span);
+            self.allocates = true;
+            return Ok(Some(H::New(hir::NewArray::Random { f, args: Vec::new(), shape: Box::new(shape) })));
+        }
+        // Parameters, then `size` (not for seed).
+        let mut names: Vec<&str> = row.params.iter().map(|p| p.name).collect();
+        if row.shape == RandomShape::Size {
+            names.push("size");
+        }
+        if args.len() > names.len() {
+            return Err(wrong(
+                format!("{name}() takes at most {} arguments ({}), {} given", names.len(), names.join(", "), args.len()),
+                span,
+            ));
+        }
+        let mut bound: Vec<Option<&ast::Expr>> = args.iter().map(Some).collect();
+        bound.resize(names.len(), None);
+        for k in keywords {
+            let Some(i) = names.iter().position(|n| *n == k.name) else {
+                return Err(wrong(format!("{name}() got an unexpected keyword argument '{}'", k.name), k.span));
+            };
+            if bound[i].is_some() {
+                return Err(wrong(format!("{name}() got multiple values for argument '{}'", k.name), k.span));
+            }
+            bound[i] = Some(&k.value);
+        }
+        // A literal None is the argument left out.
+        fn given(e: Option<&ast::Expr>) -> Option<&ast::Expr> {
+            e.filter(|e| !matches!(e.kind, A::None))
+        }
+        let mut params = Vec::new();
+        for (p, e) in row.params.iter().zip(&bound) {
+            let e = match (given(*e), p.default) {
+                (Some(e), _) => Some(self.expr(e)?),
+                (None, RandomDefault::Float(d)) => Some(self.mk(H::Float(d), span)),
+                (None, RandomDefault::NoneValue) => None,
+                (None, RandomDefault::Required) => {
+                    return Err(wrong(format!("{name}() missing required argument '{}'", p.name), span));
+                }
+            };
+            params.push(e);
+        }
+        let args: Vec<hir::Expr> = match f {
+            // `seed()`: from the OS.
+            RandomFn::Seed => params.into_iter().flatten().collect(),
+            // `randint(high)` is `randint(0, high)`.
+            RandomFn::Randint => match params.as_mut_slice() {
+                [Some(low), None] => {
+                    let zero = self.mk(H::Int(0), span);
+                    let high = std::mem::replace(low, zero);
+                    vec![low.clone(), high]
+                }
+                _ => params.into_iter().flatten().collect(),
+            },
+            _ => params.into_iter().map(|e| e.expect("every other parameter has a default or is required")).collect(),
+        };
+        let size = if row.shape == RandomShape::Size { given(bound[row.params.len()]) } else { None };
+        match size {
+            None => Ok(Some(H::Intrinsic { f: Intrinsic::Random(f), args })),
+            Some(size) => {
+                let shape = self.expr(size)?;
+                self.allocates = true;
+                Ok(Some(H::New(hir::NewArray::Random { f, args, shape: Box::new(shape) })))
+            }
+        }
+    }
+}
