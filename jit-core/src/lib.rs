@@ -203,6 +203,10 @@ pub fn callees_text(units: &[Unit]) -> String {
 /// (stickyjit, LLVM, flags, pipeline), `cpu` (triple, CPU name and features), `options`,
 /// `source` (the normalized tree, locals alpha-renamed), `arguments`, `globals` (frozen values
 /// and defaults), `callees` ([`callees_text`]). `explain` compares them part by part.
+///
+/// The compiler part names the runtime ABI too ([`codegen::runtime_abi`]: helper signatures and
+/// status codes), so that a development build with a changed helper never loads an object made
+/// by another build of the same version.
 pub fn key_parts(
     units: &[Unit],
     arg_types: &[Type],
@@ -216,7 +220,8 @@ pub fn key_parts(
         (
             "compiler",
             format!(
-                "stickyjit {VERSION}, LLVM {}, flags [{}], pipeline {}",
+                "stickyjit {VERSION}, runtime {}, LLVM {}, flags [{}], pipeline {}",
+                runtime_abi_hash(),
                 target.llvm_version,
                 target.codegen_flags,
                 optimize::pipeline(options.opt_level, shape)
@@ -448,4 +453,10 @@ pub fn compile_source(src: &str, arg_types: &[Type], capture: Capture) -> Result
     let fp = normalize::fingerprint(&func);
     let env = standalone_env(&func, "<test>");
     compile(&func, &fp, &env, arg_types, &Options::default(), capture)
+}
+
+/// A short hash of [`codegen::runtime_abi`] (computed once).
+fn runtime_abi_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| blake3::hash(codegen::runtime_abi().as_bytes()).to_hex()[..16].to_string())
 }

@@ -74,7 +74,7 @@ pub(super) enum Helper {
 }
 
 /// An LLVM type in a helper's signature.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum T {
     Void,
     Bool,
@@ -82,6 +82,12 @@ enum T {
     I64,
     F64,
     Ptr,
+}
+
+impl T {
+    fn name(self) -> String {
+        format!("{self:?}")
+    }
 }
 
 /// One row of the helper table: the symbol, its signature and its function attributes.
@@ -184,6 +190,86 @@ const _: () = {
         *mut u8,
     ) -> u32 = crate::lapack::sj_rt_lapack;
 };
+
+/// Every runtime helper (every variant but libm's; the match below fails to compile when one
+/// is added and not listed).
+const RUNTIME_HELPERS: [Helper; 23] = [
+    Helper::IndexError,
+    Helper::StackLimit,
+    Helper::StackOverflow,
+    Helper::Poll,
+    Helper::CallGuarded,
+    Helper::NewBlock,
+    Helper::Release,
+    Helper::RoundF64,
+    Helper::RoundI64,
+    Helper::Ipow,
+    Helper::IntTruediv,
+    Helper::StoreStrided,
+    Helper::Matmul,
+    Helper::MatmulShapes,
+    Helper::RandomSeed,
+    Helper::RandomState,
+    Helper::RandomGauss,
+    Helper::RandomGenerate,
+    Helper::RandomF64,
+    Helper::RandomI64,
+    Helper::RandomFillF64,
+    Helper::RandomFillI64,
+    Helper::Lapack,
+];
+
+const _: () = {
+    const fn listed(h: Helper) {
+        match h {
+            Helper::IndexError
+            | Helper::StackLimit
+            | Helper::StackOverflow
+            | Helper::Poll
+            | Helper::CallGuarded
+            | Helper::NewBlock
+            | Helper::Release
+            | Helper::RoundF64
+            | Helper::RoundI64
+            | Helper::Ipow
+            | Helper::IntTruediv
+            | Helper::StoreStrided
+            | Helper::Matmul
+            | Helper::MatmulShapes
+            | Helper::RandomSeed
+            | Helper::RandomState
+            | Helper::RandomGauss
+            | Helper::RandomGenerate
+            | Helper::RandomF64
+            | Helper::RandomI64
+            | Helper::RandomFillF64
+            | Helper::RandomFillI64
+            | Helper::Lapack => {}
+            Helper::Libm(..) => unreachable!(),
+        }
+    }
+    let _ = listed;
+};
+
+/// The helpers' signatures and the statuses compiled code returns, as text: part of every code
+/// key (`jit_core::key_parts`), so that an object compiled against another runtime (a
+/// development build, a changed helper or renumbered status) is never loaded.
+pub fn runtime_abi() -> String {
+    let mut out = String::new();
+    for h in RUNTIME_HELPERS {
+        let d = h.decl();
+        out.push_str(&format!(
+            "{}({}) -> {};",
+            d.name,
+            d.params.iter().map(|t| t.name()).collect::<Vec<_>>().join(","),
+            d.ret.name()
+        ));
+    }
+    for s in Status::ALL {
+        out.push_str(&format!("{s:?}={};", s.code()));
+    }
+    out
+}
 
 impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
     /// The declaration of `h` in the module (added on first use, as the table says).
@@ -559,63 +645,22 @@ fn libm_pow(x: f64, y: f64) -> f64 {
 mod tests {
     use super::Helper;
 
-    /// Every runtime helper (every variant but libm's; the match fails to compile when one is
-    /// added and not listed).
     fn runtime_helpers() -> Vec<Helper> {
-        let all = [
-            Helper::IndexError,
-            Helper::StackLimit,
-            Helper::StackOverflow,
-            Helper::Poll,
-            Helper::CallGuarded,
-            Helper::NewBlock,
-            Helper::Release,
-            Helper::RoundF64,
-            Helper::RoundI64,
-            Helper::Ipow,
-            Helper::IntTruediv,
-            Helper::StoreStrided,
-            Helper::Matmul,
-            Helper::MatmulShapes,
-            Helper::RandomSeed,
-            Helper::RandomState,
-            Helper::RandomGauss,
-            Helper::RandomGenerate,
-            Helper::RandomF64,
-            Helper::RandomI64,
-            Helper::RandomFillF64,
-            Helper::RandomFillI64,
-            Helper::Lapack,
-        ];
-        for h in all {
-            match h {
-                Helper::IndexError
-                | Helper::StackLimit
-                | Helper::StackOverflow
-                | Helper::Poll
-                | Helper::CallGuarded
-                | Helper::NewBlock
-                | Helper::Release
-                | Helper::RoundF64
-                | Helper::RoundI64
-                | Helper::Ipow
-                | Helper::IntTruediv
-                | Helper::StoreStrided
-                | Helper::Matmul
-                | Helper::MatmulShapes
-                | Helper::RandomSeed
-                | Helper::RandomState
-                | Helper::RandomGauss
-                | Helper::RandomGenerate
-                | Helper::RandomF64
-                | Helper::RandomI64
-                | Helper::RandomFillF64
-                | Helper::RandomFillI64
-                | Helper::Lapack => {}
-                Helper::Libm(..) => unreachable!(),
-            }
+        super::RUNTIME_HELPERS.to_vec()
+    }
+
+    /// The runtime ABI text in every code key names each helper with its signature and each
+    /// status with its code, so that changing either changes every key.
+    #[test]
+    fn the_runtime_abi_names_every_helper_signature_and_status_code() {
+        let abi = super::runtime_abi();
+        for h in runtime_helpers() {
+            assert!(abi.contains(&format!("{}(", h.decl().name)), "{}", h.decl().name);
         }
-        all.to_vec()
+        assert!(abi.contains("sj_rt_matmul(I32,I64,I64,I64,Ptr,I64,I64,Ptr,I64,I64,Ptr) -> I32;"));
+        for s in crate::runtime::Status::ALL {
+            assert!(abi.contains(&format!("{s:?}={};", s.code())));
+        }
     }
 
     #[test]

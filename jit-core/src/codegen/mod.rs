@@ -1,9 +1,8 @@
 //! Codegen stage (Numba's "lowering"): [`TypedProgram`] → an LLVM module (inkwell), unoptimized.
 //!
-//! Each specialization becomes an internal function returning `{value, i32 status}`; a status
-//! other than 0 propagates up to the exported entry `i32 SYMBOL(ptr args, ptr ret)`, which reads
-//! its arguments from and writes its result to 8-byte slots, as [`crate::abi`] lays them out.
-//! Python's semantics for floor division, modulo, powers, comparisons between int and float, and
+//! Each specialization becomes an internal function returning `{value, i32 status}`; a status other than 0 propagates up to the
+//! exported entry `i32 SYMBOL(ptr args, ptr ret)`, which reads its arguments from and writes its result to 8-byte slots, as
+//! [`crate::abi`] lays them out. Python's semantics for floor division, modulo, powers, comparisons between int and float, and
 //! math-library errors are spelled out here, one helper per operation.
 
 mod alloc;
@@ -26,6 +25,7 @@ mod stmt;
 mod ufuncs;
 mod version;
 
+pub use calls::runtime_abi;
 use calls::Helper;
 
 use inkwell::attributes::{Attribute, AttributeLoc};
