@@ -68,6 +68,20 @@ pub enum StmtKind {
     Break,
     Continue,
     Pass,
+    /// `raise Name`, `raise Name()`, `raise Name("message")`: an exception class by its name
+    /// (lower checks it is a builtin exception) and a constant message.
+    Raise {
+        class: String,
+        /// `raise Name` (None) or `raise Name(...)` with the message or nothing.
+        message: Option<String>,
+        /// `raise Name` without a call: Python's `Name()`; kept apart only for the fingerprint.
+        called: bool,
+    },
+    /// `assert test` or `assert test, "message"`.
+    Assert {
+        test: Expr,
+        message: Option<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

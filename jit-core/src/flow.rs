@@ -234,16 +234,30 @@ fn flow_block(stmts: &mut [hir::Stmt], mut flow: Flow, locals: &mut [hir::Local]
             }
             hir::StmtKind::Continue => flow.must = None,
             hir::StmtKind::Pass => {}
+            hir::StmtKind::Raise { .. } => flow.must = None,
         }
     }
     Ok(flow)
+}
+
+/// Whether `stmts` hold a `return` statement anywhere.
+pub fn returns(stmts: &[hir::Stmt]) -> bool {
+    stmts.iter().any(|s| match &s.kind {
+        hir::StmtKind::Return(_) => true,
+        hir::StmtKind::If { body, orelse, .. }
+        | hir::StmtKind::While { body, orelse, .. }
+        | hir::StmtKind::ForRange { body, orelse, .. } => returns(body) || returns(orelse),
+        _ => false,
+    })
 }
 
 /// Whether control can run off the end of `stmts`.
 pub fn falls_through(stmts: &[hir::Stmt]) -> bool {
     for s in stmts {
         match &s.kind {
-            hir::StmtKind::Return(_) | hir::StmtKind::Break | hir::StmtKind::Continue => return false,
+            hir::StmtKind::Return(_) | hir::StmtKind::Break | hir::StmtKind::Continue | hir::StmtKind::Raise { .. } => {
+                return false
+            }
             hir::StmtKind::If { body, orelse, .. } if !falls_through(body) && !falls_through(orelse) => {
                 return false;
             }

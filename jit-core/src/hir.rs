@@ -89,6 +89,12 @@ pub enum StmtKind {
     Break,
     Continue,
     Pass,
+    /// `raise Class(message)`: `class` indexes `registry::exceptions::RAISABLE`; `message` None
+    /// raises the class without arguments.
+    Raise {
+        class: u32,
+        message: Option<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

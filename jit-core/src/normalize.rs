@@ -65,6 +65,8 @@ enum Tag {
     UInt = 34,
     Str = 35,
     List = 36,
+    Raise = 37,
+    Assert = 38,
     /// A local or parameter in the code form, by its index of first appearance.
     Local = b'L',
     /// A name that is not local, as written (a global, a module's attribute).
@@ -188,6 +190,29 @@ impl Writer {
             StmtKind::Break => self.tag(Tag::Break),
             StmtKind::Continue => self.tag(Tag::Continue),
             StmtKind::Pass => self.tag(Tag::Pass),
+            StmtKind::Raise { class, message, called } => {
+                self.tag(Tag::Raise);
+                self.str(class);
+                self.u64(*called as u64);
+                match message {
+                    Some(m) => {
+                        self.tag(Tag::Str);
+                        self.str(m);
+                    }
+                    None => self.tag(Tag::Absent),
+                }
+            }
+            StmtKind::Assert { test, message } => {
+                self.tag(Tag::Assert);
+                self.expr(test);
+                match message {
+                    Some(m) => {
+                        self.tag(Tag::Str);
+                        self.str(m);
+                    }
+                    None => self.tag(Tag::Absent),
+                }
+            }
         }
     }
 

@@ -227,9 +227,49 @@ impl Converter {
             PyStmt::Break(_) => StmtKind::Break,
             PyStmt::Continue(_) => StmtKind::Continue,
             PyStmt::Pass(_) => StmtKind::Pass,
+            PyStmt::Raise(r) => self.raise(r, span)?,
+            PyStmt::Assert(a) => StmtKind::Assert {
+                test: self.expr(*a.test)?,
+                message: a.msg.map(|m| self.constant_message(*m, "assert")).transpose()?,
+            },
             other => return Err(CompileError::unsupported(stmt_name(&other), span)),
         };
         Ok(Some(Stmt { kind, span }))
+    }
+
+    /// `raise Name`, `raise Name()`, `raise Name("message")`.
+    fn raise(&self, r: py::StmtRaise, span: Span) -> Result<StmtKind> {
+        let unsupported = |why: &str| Err(CompileError::unsupported_because("raise statement", why.to_string(), span));
+        if r.cause.is_some() {
+            return unsupported("'raise ... from ...' is not compiled");
+        }
+        let Some(exc) = r.exc else {
+            return unsupported("a bare 'raise' (re-raising) is not compiled: compiled code has no 'try'");
+        };
+        match *exc {
+            PyExpr::Name(n) => Ok(StmtKind::Raise { class: n.id.to_string(), message: None, called: false }),
+            PyExpr::Call(c) if c.keywords.is_empty() && c.args.len() <= 1 => {
+                let PyExpr::Name(n) = *c.func else {
+                    return unsupported("the exception must be a builtin exception class named directly (ValueError(...))");
+                };
+                let message = c.args.into_iter().next().map(|m| self.constant_message(m, "raise")).transpose()?;
+                Ok(StmtKind::Raise { class: n.id.to_string(), message, called: true })
+            }
+            _ => unsupported("the exception must be a builtin exception class, raised with at most one string literal"),
+        }
+    }
+
+    /// The string literal an exception is raised with (`what`: "raise" or "assert").
+    fn constant_message(&self, e: PyExpr, what: &str) -> Result<String> {
+        let span = self.span(&e);
+        match e {
+            PyExpr::Constant(py::ExprConstant { value: py::Constant::Str(s), .. }) => Ok(s.to_string()),
+            _ => Err(CompileError::unsupported_because(
+                "exception message",
+                format!("the message of '{what}' must be a string literal (f-strings and computed messages are not compiled)"),
+                span,
+            )),
+        }
     }
 
     fn target(&self, t: PyExpr) -> Result<Target> {

@@ -110,6 +110,11 @@ impl Printer<'_> {
                 S::Pass => {
                     let _ = writeln!(out, "{pad}pass");
                 }
+                S::Raise { class, message } => {
+                    let class = crate::registry::exceptions::RAISABLE[*class as usize];
+                    let _ =
+                        writeln!(out, "{pad}raise {class}({})", message.as_ref().map(|m| format!("{m:?}")).unwrap_or_default());
+                }
             }
         }
     }

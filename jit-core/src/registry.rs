@@ -7,6 +7,7 @@
 //! names), its typing rule in `infer` and its codegen: the compiler points at the match arms
 //! that are missing. Adding a dtype is one [`Dtype`] variant and one row in [`DTYPES`].
 
+pub mod exceptions;
 pub mod linalg;
 pub mod random;
 
@@ -669,6 +670,8 @@ pub enum PyExceptionKind {
     AxisError,
     /// NumPy's `numpy.linalg.LinAlgError` (a ValueError).
     LinAlgError,
+    /// The builtin exception class a `raise` named (recorded by `sj_rt_raise`).
+    Raised,
 }
 
 impl PyExceptionKind {
@@ -684,6 +687,7 @@ impl PyExceptionKind {
             PyExceptionKind::MemoryError => "MemoryError",
             PyExceptionKind::AxisError => "AxisError",
             PyExceptionKind::LinAlgError => "LinAlgError",
+            PyExceptionKind::Raised => "Exception",
         }
     }
 }
@@ -792,6 +796,8 @@ statuses! {
     /// A bad `np.random` parameter: NumPy's ValueError and message (`random::last_error`).
     RandomValue = 43 => (ValueError, "{message}"),
     RandomRange = 44 => (OverflowError, "Range exceeds valid bounds"),
+    /// `raise Class(message)` or a failed `assert`; `sj_rt_raise` recorded the class and message.
+    Raised = 45 => (Raised, "an exception raised by compiled code"),
 }
 
 impl Status {

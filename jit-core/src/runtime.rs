@@ -27,6 +27,10 @@ pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, S
     if status == Status::MatmulShapes {
         return (kind, crate::linalg::shapes_message());
     }
+    if status == Status::Raised {
+        let (class, message) = last_raised();
+        return (kind, format!("{class}: {}", message.unwrap_or_default()));
+    }
     if matches!(status, Status::LinAlg | Status::LinAlgValue) {
         return (kind, crate::lapack::last_message());
     }
@@ -50,6 +54,35 @@ thread_local! {
     static STACK_LIMIT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     /// (index as written, axis, size) of the last out-of-bounds array index on this thread.
     static LAST_INDEX_ERROR: std::cell::Cell<(i64, i64, i64)> = const { std::cell::Cell::new((0, 0, 0)) };
+}
+
+thread_local! {
+    /// The class (an index into `registry::exceptions::RAISABLE`) and message of the last
+    /// `raise` on this thread.
+    static LAST_RAISED: std::cell::RefCell<(u32, Option<String>)> = const { std::cell::RefCell::new((0, None)) };
+}
+
+/// Records a `raise`: class `class` (an index into [`crate::registry::exceptions::RAISABLE`])
+/// with the `len` UTF-8 bytes at `message` (no message when `len` is negative). Compiled code
+/// returns [`Status::Raised`] right after calling this.
+///
+/// # Safety
+/// `message` points to `len` bytes of valid UTF-8 (a constant of the compiled object) when
+/// `len >= 0`.
+pub unsafe extern "C" fn sj_rt_raise(class: i32, message: *const u8, len: i64) {
+    let text = (len >= 0).then(|| {
+        // SAFETY: the caller's contract.
+        let bytes = unsafe { std::slice::from_raw_parts(message, len as usize) };
+        String::from_utf8_lossy(bytes).into_owned()
+    });
+    LAST_RAISED.with(|c| *c.borrow_mut() = (class as u32, text));
+}
+
+/// The class name and message the last `raise` on this thread recorded.
+pub fn last_raised() -> (&'static str, Option<String>) {
+    let (class, message) = LAST_RAISED.with(|c| c.borrow().clone());
+    let names = &crate::registry::exceptions::RAISABLE;
+    (names.get(class as usize).copied().unwrap_or("Exception"), message)
 }
 
 /// Records an out-of-bounds array index for the message of [`Status::ArrayIndexOutOfBounds`]
@@ -306,6 +339,7 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_random_fill_f64", crate::random::sj_rt_random_fill_f64 as *const () as usize),
         ("sj_rt_random_fill_i64", crate::random::sj_rt_random_fill_i64 as *const () as usize),
         ("sj_rt_lapack", crate::lapack::sj_rt_lapack as *const () as usize),
+        ("sj_rt_raise", sj_rt_raise as *const () as usize),
     ]
 }
 

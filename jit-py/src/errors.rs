@@ -47,6 +47,9 @@ pub fn status_error(status: u32, local_names: &[String]) -> PyErr {
         // A signal handler raised while compiled code polled (Ctrl-C: KeyboardInterrupt).
         return Python::attach(PyErr::take).unwrap_or_else(|| pyo3::exceptions::PyKeyboardInterrupt::new_err(()));
     }
+    if status == jit_core::runtime::Status::Raised as u32 {
+        return raised_error();
+    }
     let (kind, msg) = describe_status(status, local_names);
     match kind {
         PyExceptionKind::ZeroDivisionError => PyZeroDivisionError::new_err(msg),
@@ -58,7 +61,24 @@ pub fn status_error(status: u32, local_names: &[String]) -> PyErr {
         PyExceptionKind::MemoryError => pyo3::exceptions::PyMemoryError::new_err(msg),
         PyExceptionKind::AxisError => numpy_error("numpy.exceptions", "AxisError", msg),
         PyExceptionKind::LinAlgError => numpy_error("numpy.linalg", "LinAlgError", msg),
+        PyExceptionKind::Raised => raised_error(),
     }
+}
+
+/// The exception a compiled `raise` (or a failed `assert`) raised: the builtin class it named,
+/// called with its message, or with no arguments when it had none (`raise ValueError`).
+fn raised_error() -> PyErr {
+    let (class, message) = jit_core::runtime::last_raised();
+    Python::attach(|py| {
+        let made = py.import("builtins").and_then(|b| b.getattr(class)).and_then(|c| match &message {
+            Some(m) => c.call1((m.as_str(),)),
+            None => c.call0(),
+        });
+        match made {
+            Ok(e) => PyErr::from_value(e),
+            Err(e) => e,
+        }
+    })
 }
 
 /// NumPy's exception `module.name` (compiled code that raises it has NumPy arrays, so NumPy is

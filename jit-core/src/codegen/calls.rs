@@ -69,6 +69,8 @@ pub(super) enum Helper {
     /// b_rows, i64 nrhs, i1 b_vector, ptr b, i64 bs0, i64 bs1, ptr out1, ptr out2)`: an
     /// `np.linalg` function; a status.
     Lapack,
+    /// `void sj_rt_raise(i32 class, ptr message, i64 len)`: records a `raise`.
+    Raise,
     /// A libm function of `arity` (1 or 2) doubles returning a double.
     Libm(&'static str, usize),
 }
@@ -140,6 +142,7 @@ impl Helper {
             Helper::Lapack => {
                 d("sj_rt_lapack", &[I32, I32, I64, I64, Ptr, I64, I64, I64, I64, Bool, Ptr, I64, I64, Ptr, Ptr], I32, NOUNWIND)
             }
+            Helper::Raise => d("sj_rt_raise", &[I32, Ptr, I64], Void, &["nounwind", "cold"]),
             Helper::Libm(name, 1) => d(name, &[F64], F64, PURE_LIBM),
             Helper::Libm(name, 2) => d(name, &[F64, F64], F64, PURE_LIBM),
             Helper::Libm(name, arity) => unreachable!("libm {name} of {arity} arguments"),
@@ -189,11 +192,12 @@ const _: () = {
         *mut u8,
         *mut u8,
     ) -> u32 = crate::lapack::sj_rt_lapack;
+    let _: unsafe extern "C" fn(i32, *const u8, i64) = crate::runtime::sj_rt_raise;
 };
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 23] = [
+const RUNTIME_HELPERS: [Helper; 24] = [
     Helper::IndexError,
     Helper::StackLimit,
     Helper::StackOverflow,
@@ -217,6 +221,7 @@ const RUNTIME_HELPERS: [Helper; 23] = [
     Helper::RandomFillF64,
     Helper::RandomFillI64,
     Helper::Lapack,
+    Helper::Raise,
 ];
 
 const _: () = {
@@ -244,7 +249,8 @@ const _: () = {
             | Helper::RandomI64
             | Helper::RandomFillF64
             | Helper::RandomFillI64
-            | Helper::Lapack => {}
+            | Helper::Lapack
+            | Helper::Raise => {}
             Helper::Libm(..) => unreachable!(),
         }
     }

@@ -211,7 +211,7 @@ fn collect<'h>(body: &'h [hir::Stmt], c: &mut Collected<'h>) {
                 collect(body, c);
                 collect(orelse, c);
             }
-            S::AugAssignIndex { .. } | S::Expr(_) | S::Return(_) | S::Break | S::Continue | S::Pass => {}
+            S::AugAssignIndex { .. } | S::Expr(_) | S::Return(_) | S::Break | S::Continue | S::Pass | S::Raise { .. } => {}
         }
     }
 }

@@ -132,7 +132,23 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.b().build_unconditional_branch(cont).u();
             }
             S::Pass => {}
+            S::Raise { class, message } => self.raise(*class, message.as_deref()),
         }
+    }
+
+    /// `raise`: the class and message recorded (`sj_rt_raise`), then [`Status::Raised`].
+    fn raise(&mut self, class: u32, message: Option<&str>) {
+        let (ptr, len) = match message {
+            Some(m) => {
+                let g = self.b().build_global_string_ptr(m, "raise.message").u();
+                (g.as_pointer_value(), self.i64(m.len() as i64))
+            }
+            None => (self.ctx().ptr_type(inkwell::AddressSpace::default()).const_null(), self.i64(-1)),
+        };
+        let helper = self.helper(super::Helper::Raise);
+        let class = self.ctx().i32_type().const_int(class as u64, false);
+        self.b().build_call(helper, &[class.into(), ptr.into(), len.into()], "").u();
+        self.ret_status(self.module_gen.status_llty().const_int(crate::runtime::Status::Raised as u64, false));
     }
 
     pub(super) fn int_operand(&mut self, e: &hir::Expr) -> IntValue<'ctx> {
@@ -475,7 +491,7 @@ fn inner_loops(stmts: &[hir::Stmt]) -> InnerLoops {
 fn exits_early(stmts: &[hir::Stmt]) -> bool {
     fn returns(stmts: &[hir::Stmt]) -> bool {
         stmts.iter().any(|s| match &s.kind {
-            S::Return(_) => true,
+            S::Return(_) | S::Raise { .. } => true,
             S::If { body, orelse, .. } | S::While { body, orelse, .. } | S::ForRange { body, orelse, .. } => {
                 returns(body) || returns(orelse)
             }

@@ -194,7 +194,7 @@ pub(super) fn any_expr(body: &[hir::Stmt], pred: &dyn Fn(&hir::Expr) -> bool) ->
         S::ForRange { target: t, start, stop, step, body, orelse } => {
             target(t, pred) || [start, stop, step].iter().any(|e| expr(e, pred)) || any_expr(body, pred) || any_expr(orelse, pred)
         }
-        S::Return(None) | S::Break | S::Continue | S::Pass => false,
+        S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } => false,
     })
 }
 
@@ -252,7 +252,7 @@ fn subscripts_of_stmt<'h>(s: &'h hir::Stmt, out: &mut Vec<(&'h hir::Expr, &'h hi
             }
             body.iter().chain(orelse).for_each(|s| subscripts_of_stmt(s, out));
         }
-        S::Return(None) | S::Break | S::Continue | S::Pass => {}
+        S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } => {}
     }
 }
 

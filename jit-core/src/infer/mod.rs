@@ -215,7 +215,8 @@ impl<'a> InferCx<'a> {
     fn function(&mut self) -> Result<()> {
         let f = self.hir_fn();
         self.block(&f.body)?;
-        if flow::falls_through(&f.body) {
+        // A function that only ever raises returns nothing: None, as one that falls off its end.
+        if flow::falls_through(&f.body) || !flow::returns(&f.body) {
             self.unify_ret(&Type::None, f.span)?;
         }
         Ok(())
@@ -450,7 +451,7 @@ impl<'a> InferCx<'a> {
                 };
                 self.unify_ret(&t, s.span)?;
             }
-            S::Break | S::Continue | S::Pass => {}
+            S::Break | S::Continue | S::Pass | S::Raise { .. } => {}
         }
         Ok(())
     }

@@ -256,4 +256,30 @@ impl Lowerer<'_> {
         self.allocates = true;
         Ok(Some(H::New(hir::NewArray::Copy { array: Box::new(call), dtype: Some(dtype) })))
     }
+
+    /// `raise Class(message)`: a builtin exception class, not shadowed by a local.
+    pub(super) fn raise(&mut self, class: &str, message: &Option<String>, span: Span) -> Result<hir::StmtKind> {
+        let builtin = !self.by_name.contains_key(class)
+            && matches!(self.global(class), GlobalValue::Undefined | GlobalValue::Unsupported { .. });
+        match registry::exceptions::raisable(class).filter(|_| builtin) {
+            Some(class) => Ok(hir::StmtKind::Raise { class, message: message.clone() }),
+            None => Err(CompileError::unsupported_because(
+                "raise statement",
+                format!(
+                    "'{class}' is not a builtin exception class compiled code raises; it raises {}",
+                    registry::exceptions::raisable_text()
+                ),
+                span,
+            )),
+        }
+    }
+
+    /// `assert test, message`: `if not test: raise AssertionError(message)`.
+    pub(super) fn assert(&mut self, test: &ast::Expr, message: &Option<String>, span: Span) -> Result<hir::StmtKind> {
+        let test = self.expr(test)?;
+        let not = self.mk(H::Unary { op: ast::UnaryOp::Not, operand: Box::new(test) }, span);
+        let class = registry::exceptions::raisable("AssertionError").expect("in the table");
+        let raise = hir::Stmt { kind: hir::StmtKind::Raise { class, message: message.clone() }, span };
+        Ok(hir::StmtKind::If { test: not, body: vec![raise], orelse: Vec::new() })
+    }
 }

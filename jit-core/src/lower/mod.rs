@@ -391,6 +391,8 @@ impl<'a> Lowerer<'a> {
                 hir::StmtKind::AugAssign { target: id, op: *op, value: self.expr(value)?, read }
             }
             S::Expr(e) => hir::StmtKind::Expr(self.expr(e)?),
+            S::Raise { class, message, .. } => self.raise(class, message, s.span)?,
+            S::Assert { test, message } => self.assert(test, message, s.span)?,
             S::If { test, body, orelse } => {
                 hir::StmtKind::If { test: self.expr(test)?, body: self.block(body)?, orelse: self.block(orelse)? }
             }

@@ -108,7 +108,8 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                     walk(body, locals, visit);
                     walk(orelse, locals, visit)
                 }
-                S::Return(None) | S::Break | S::Continue | S::Pass => {}
+                S::Assert { test, .. } => walk_expr(test, locals, visit),
+                S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } => {}
             }
         }
     }

@@ -124,7 +124,7 @@ fn rename_stmt(s: &mut hir::Stmt, current: &[LocalId]) {
             rename_block(body, current);
             rename_block(orelse, current);
         }
-        S::Return(None) | S::Break | S::Continue | S::Pass => {}
+        S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } => {}
     }
 }
 

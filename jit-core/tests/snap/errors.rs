@@ -44,7 +44,7 @@ fn statements() {
     snapshot!("with", "def f(a):\n    with a:\n        pass\n    return a", [Int64]);
     snapshot!("raise", "def f(a):\n    raise ValueError(a)", [Int64]);
     snapshot!("try", "def f(a):\n    try:\n        a = 1\n    except Exception:\n        pass\n    return a", [Int64]);
-    snapshot!("assert", "def f(a):\n    assert a\n    return a", [Int64]);
+    snapshot!("assert", "def f(a):\n    assert a, a\n    return a", [Int64]);
     snapshot!("import", "def f(a):\n    import os\n    return a", [Int64]);
     snapshot!("global", "def f(a):\n    global G\n    return a", [Int64]);
     snapshot!("nonlocal", "def f(a):\n    nonlocal a\n    return a", [Int64]);
