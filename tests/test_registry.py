@@ -121,6 +121,11 @@ def _sum(a):
     return sum(a)
 
 
+def _print(x):
+    print("x is", x, sep=": ")
+    return x
+
+
 BUILTIN_CASES = {
     "abs": (_abs, -2.5),
     "min": (_min, 3, -1),
@@ -132,6 +137,7 @@ BUILTIN_CASES = {
     "range": (_range, 10),
     "len": (_len, (1, 2.0, True)),
     "sum": (_sum, np.array([0.5, 2.0, -1.25])),
+    "print": (_print, 1.5),  # its output: tests/test_print.py
 }
 
 

@@ -235,6 +235,11 @@ fn flow_block(stmts: &mut [hir::Stmt], mut flow: Flow, locals: &mut [hir::Local]
             hir::StmtKind::Continue => flow.must = None,
             hir::StmtKind::Pass => {}
             hir::StmtKind::Raise { .. } => flow.must = None,
+            hir::StmtKind::Print { items, .. } => {
+                for e in items.iter_mut().filter_map(hir::PrintItem::value_mut) {
+                    flow_expr(e, &flow, locals)?;
+                }
+            }
         }
     }
     Ok(flow)

@@ -95,6 +95,37 @@ pub enum StmtKind {
         class: u32,
         message: Option<String>,
     },
+    /// `print(items, sep=..., end=...)`: the items (numbers, bools, None, string literals) as
+    /// `str()` writes them, separated by `sep`, followed by `end`, written to `sys.stdout`.
+    Print {
+        items: Vec<PrintItem>,
+        sep: String,
+        end: String,
+    },
+}
+
+/// An argument of `print`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PrintItem {
+    Text(String),
+    Value(Expr),
+}
+
+impl PrintItem {
+    /// The expression printed, if not a literal.
+    pub fn value(&self) -> Option<&Expr> {
+        match self {
+            PrintItem::Value(e) => Some(e),
+            PrintItem::Text(_) => None,
+        }
+    }
+
+    pub fn value_mut(&mut self) -> Option<&mut Expr> {
+        match self {
+            PrintItem::Value(e) => Some(e),
+            PrintItem::Text(_) => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

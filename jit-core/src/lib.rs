@@ -35,6 +35,7 @@ pub mod lower;
 pub mod memory;
 pub mod normalize;
 pub mod optimize;
+pub mod output;
 pub mod parse;
 pub mod pretty;
 pub mod random;

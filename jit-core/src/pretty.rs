@@ -110,6 +110,16 @@ impl Printer<'_> {
                 S::Pass => {
                     let _ = writeln!(out, "{pad}pass");
                 }
+                S::Print { items, sep, end } => {
+                    let shown: Vec<String> = items
+                        .iter()
+                        .map(|i| match i {
+                            hir::PrintItem::Text(t) => format!("{t:?}"),
+                            hir::PrintItem::Value(e) => self.expr(e),
+                        })
+                        .collect();
+                    let _ = writeln!(out, "{pad}print({}, sep={sep:?}, end={end:?})", shown.join(", "));
+                }
                 S::Raise { class, message } => {
                     let class = crate::registry::exceptions::RAISABLE[*class as usize];
                     let _ =

@@ -27,6 +27,8 @@ pub enum Builtin {
     /// `sum(a)` of an array: the sum over its first axis (`np.sum(a, axis=0)`), as Python's
     /// `sum` adds up the array's items.
     Sum,
+    /// `print(...)`: only as a statement (`hir::StmtKind::Print`).
+    Print,
 }
 
 /// How many positional arguments a function takes, and how a message says it.
@@ -60,7 +62,7 @@ const fn builtin_row(name: &'static str, builtin: Builtin, arity: Arity, dtype: 
 }
 
 /// The builtins compiled code may call, in the order messages list them.
-pub static BUILTINS: [BuiltinRow; 10] = [
+pub static BUILTINS: [BuiltinRow; 11] = [
     builtin_row("abs", Builtin::Intrinsic(Intrinsic::Abs), Arity::new(1, 1, "1 argument"), None),
     builtin_row("min", Builtin::Intrinsic(Intrinsic::Min), Arity::new(2, usize::MAX, "2 or more arguments"), None),
     builtin_row("max", Builtin::Intrinsic(Intrinsic::Max), Arity::new(2, usize::MAX, "2 or more arguments"), None),
@@ -71,6 +73,7 @@ pub static BUILTINS: [BuiltinRow; 10] = [
     builtin_row("range", Builtin::Range, Arity::new(1, 3, "1 to 3 arguments"), None),
     builtin_row("len", Builtin::Intrinsic(Intrinsic::Len), Arity::new(1, 1, "exactly one argument"), None),
     builtin_row("sum", Builtin::Sum, Arity::new(1, 1, "one array"), None),
+    builtin_row("print", Builtin::Print, Arity::new(0, usize::MAX, "any number of arguments"), None),
 ];
 
 /// The builtin called `name`, if it is compiled.

@@ -58,7 +58,7 @@ fn texts_are_the_ones_messages_always_gave() {
     );
     assert_eq!(array_attributes_text(), ".shape, .ndim and .size");
     assert_eq!(dtype_names_text(), "bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64");
-    assert_eq!(builtin_names().collect::<Vec<_>>().join(", "), "abs, min, max, int, float, bool, round, range, len, sum");
+    assert_eq!(builtin_names().collect::<Vec<_>>().join(", "), "abs, min, max, int, float, bool, round, range, len, sum, print");
 }
 
 #[test]

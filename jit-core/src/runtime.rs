@@ -340,6 +340,11 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_random_fill_i64", crate::random::sj_rt_random_fill_i64 as *const () as usize),
         ("sj_rt_lapack", crate::lapack::sj_rt_lapack as *const () as usize),
         ("sj_rt_raise", sj_rt_raise as *const () as usize),
+        ("sj_rt_print_text", crate::output::sj_rt_print_text as *const () as usize),
+        ("sj_rt_print_int", crate::output::sj_rt_print_int as *const () as usize),
+        ("sj_rt_print_float", crate::output::sj_rt_print_float as *const () as usize),
+        ("sj_rt_print_bool", crate::output::sj_rt_print_bool as *const () as usize),
+        ("sj_rt_print_flush", crate::output::sj_rt_print_flush as *const () as usize),
     ]
 }
 

@@ -85,6 +85,29 @@ extern "C" fn check_signals() -> i32 {
     }
 }
 
+/// Where compiled `print()` writes a line: `sys.stdout.write` (so that notebooks and pytest
+/// capture it; nothing when `sys.stdout` is None, as Python's print). Nonzero when it raised:
+/// the exception is left pending for the call to raise (as after the Ctrl-C poll).
+extern "C" fn write_stdout(data: *const u8, len: usize) -> i32 {
+    // SAFETY: `output.rs` passes its line: `len` bytes of UTF-8.
+    let text = String::from_utf8_lossy(unsafe { std::slice::from_raw_parts(data, len) }).into_owned();
+    Python::attach(|py| {
+        let written = py.import("sys").and_then(|s| s.getattr("stdout")).and_then(|out| {
+            if out.is_none() {
+                return Ok(());
+            }
+            out.call_method1("write", (text,)).map(|_| ())
+        });
+        match written {
+            Ok(()) => 0,
+            Err(e) => {
+                e.restore(py);
+                1
+            }
+        }
+    })
+}
+
 /// Runs only the parse stage over `lines` (a file's lines from a function's first line on, as
 /// the dispatcher hands them over): `None` when it parses, else `(construct, line, col,
 /// message)`. For tests (the standard-library sweep); never used on a call path.
@@ -104,6 +127,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<program::Global>()?;
     vectorcall::install(&Bound::new(py, dispatcher::Dispatcher::placeholder(py))?)?;
     jit_core::interrupt::set_poll_hook(check_signals);
+    jit_core::output::set_print_hook(write_stdout);
     m.add("StickyJitError", py.get_type::<errors::StickyJitError>())?;
     m.add("CompileError", py.get_type::<errors::CompileError>())?;
     m.add("CacheWarning", py.get_type::<errors::CacheWarning>())?;

@@ -71,6 +71,14 @@ pub(super) enum Helper {
     Lapack,
     /// `void sj_rt_raise(i32 class, ptr message, i64 len)`: records a `raise`.
     Raise,
+    /// `void sj_rt_print_text(ptr, i64 len)`, `_int(i64, i1 unsigned)`, `_float(double, i1
+    /// single)`, `_bool(i1)`: a `print` argument onto the thread's line.
+    PrintText,
+    PrintInt,
+    PrintFloat,
+    PrintBool,
+    /// `i32 sj_rt_print_flush()`: the line written (a status).
+    PrintFlush,
     /// A libm function of `arity` (1 or 2) doubles returning a double.
     Libm(&'static str, usize),
 }
@@ -143,6 +151,11 @@ impl Helper {
                 d("sj_rt_lapack", &[I32, I32, I64, I64, Ptr, I64, I64, I64, I64, Bool, Ptr, I64, I64, Ptr, Ptr], I32, NOUNWIND)
             }
             Helper::Raise => d("sj_rt_raise", &[I32, Ptr, I64], Void, &["nounwind", "cold"]),
+            Helper::PrintText => d("sj_rt_print_text", &[Ptr, I64], Void, NOUNWIND),
+            Helper::PrintInt => d("sj_rt_print_int", &[I64, Bool], Void, NOUNWIND),
+            Helper::PrintFloat => d("sj_rt_print_float", &[F64, Bool], Void, NOUNWIND),
+            Helper::PrintBool => d("sj_rt_print_bool", &[Bool], Void, NOUNWIND),
+            Helper::PrintFlush => d("sj_rt_print_flush", &[], I32, &[]),
             Helper::Libm(name, 1) => d(name, &[F64], F64, PURE_LIBM),
             Helper::Libm(name, 2) => d(name, &[F64, F64], F64, PURE_LIBM),
             Helper::Libm(name, arity) => unreachable!("libm {name} of {arity} arguments"),
@@ -193,11 +206,16 @@ const _: () = {
         *mut u8,
     ) -> u32 = crate::lapack::sj_rt_lapack;
     let _: unsafe extern "C" fn(i32, *const u8, i64) = crate::runtime::sj_rt_raise;
+    let _: unsafe extern "C" fn(*const u8, i64) = crate::output::sj_rt_print_text;
+    let _: extern "C" fn(i64, bool) = crate::output::sj_rt_print_int;
+    let _: extern "C" fn(f64, bool) = crate::output::sj_rt_print_float;
+    let _: extern "C" fn(bool) = crate::output::sj_rt_print_bool;
+    let _: extern "C" fn() -> u32 = crate::output::sj_rt_print_flush;
 };
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 24] = [
+const RUNTIME_HELPERS: [Helper; 29] = [
     Helper::IndexError,
     Helper::StackLimit,
     Helper::StackOverflow,
@@ -222,6 +240,11 @@ const RUNTIME_HELPERS: [Helper; 24] = [
     Helper::RandomFillI64,
     Helper::Lapack,
     Helper::Raise,
+    Helper::PrintText,
+    Helper::PrintInt,
+    Helper::PrintFloat,
+    Helper::PrintBool,
+    Helper::PrintFlush,
 ];
 
 const _: () = {
@@ -250,7 +273,12 @@ const _: () = {
             | Helper::RandomFillF64
             | Helper::RandomFillI64
             | Helper::Lapack
-            | Helper::Raise => {}
+            | Helper::Raise
+            | Helper::PrintText
+            | Helper::PrintInt
+            | Helper::PrintFloat
+            | Helper::PrintBool
+            | Helper::PrintFlush => {}
             Helper::Libm(..) => unreachable!(),
         }
     }

@@ -211,7 +211,14 @@ fn collect<'h>(body: &'h [hir::Stmt], c: &mut Collected<'h>) {
                 collect(body, c);
                 collect(orelse, c);
             }
-            S::AugAssignIndex { .. } | S::Expr(_) | S::Return(_) | S::Break | S::Continue | S::Pass | S::Raise { .. } => {}
+            S::AugAssignIndex { .. }
+            | S::Expr(_)
+            | S::Return(_)
+            | S::Break
+            | S::Continue
+            | S::Pass
+            | S::Raise { .. }
+            | S::Print { .. } => {}
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Codegen of statements: assignment, `if`, `while` and `for ... in range` (with `else`),
 //! `break`, `continue`, `return`.
 
-use inkwell::values::IntValue;
+use inkwell::values::{BasicValueEnum, IntValue};
 use inkwell::IntPredicate;
 
 use super::{Built, FnGen};
@@ -133,7 +133,52 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             S::Pass => {}
             S::Raise { class, message } => self.raise(*class, message.as_deref()),
+            S::Print { items, sep, end } => self.print(items, sep, end),
         }
+    }
+
+    /// `print(...)`: each item onto the thread's line (`output.rs`), separated by `sep`, then
+    /// `end`, and the line written; an exception the writer raised returns its status.
+    fn print(&mut self, items: &[hir::PrintItem], sep: &str, end: &str) {
+        use super::Helper as Hp;
+        let text = |g: &Self, t: &str| {
+            if t.is_empty() {
+                return;
+            }
+            let p = g.b().build_global_string_ptr(t, "print.text").u().as_pointer_value();
+            g.b().build_call(g.helper(Hp::PrintText), &[p.into(), g.i64(t.len() as i64).into()], "").u();
+        };
+        // Python evaluates every argument before it writes anything.
+        // (The exact type: a float32 is written with a float32's digits.)
+        let values: Vec<Option<(BasicValueEnum<'ctx>, Type)>> =
+            items.iter().map(|i| i.value().map(|e| (self.expr(e), self.spec.expr_types[e.id as usize].clone()))).collect();
+        for (k, (item, value)) in items.iter().zip(values).enumerate() {
+            if k > 0 {
+                text(self, sep);
+            }
+            let bool_t = self.ctx().bool_type();
+            match (item, value) {
+                (hir::PrintItem::Text(t), _) => text(self, t.as_str()),
+                (_, Some((_, Type::None))) => text(self, "None"),
+                (_, Some((v, Type::Bool))) => {
+                    self.b().build_call(self.helper(Hp::PrintBool), &[v.into()], "").u();
+                }
+                (_, Some((v, t @ (Type::Float64 | Type::Float32)))) => {
+                    let single = bool_t.const_int((t == Type::Float32) as u64, false);
+                    self.b().build_call(self.helper(Hp::PrintFloat), &[v.into(), single.into()], "").u();
+                }
+                (_, Some((v, t))) => {
+                    let unsigned = bool_t.const_int((t == Type::UInt64) as u64, false);
+                    let x = self.cast(v, &t, &Type::Int64);
+                    self.b().build_call(self.helper(Hp::PrintInt), &[x.into(), unsigned.into()], "").u();
+                }
+                (hir::PrintItem::Value(_), None) => unreachable!("a value item has a value"),
+            }
+        }
+        text(self, end);
+        let status = self.call_basic(self.helper(Hp::PrintFlush), &[]).into_int_value();
+        let failed = self.b().build_int_compare(IntPredicate::NE, status, status.get_type().const_zero(), "print.failed").u();
+        self.on_failure(failed, |g| g.ret_status(status));
     }
 
     /// `raise`: the class and message recorded (`sj_rt_raise`), then [`Status::Raised`].

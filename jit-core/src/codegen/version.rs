@@ -188,6 +188,7 @@ pub(super) fn any_expr(body: &[hir::Stmt], pred: &dyn Fn(&hir::Expr) -> bool) ->
         S::AugAssign { value, read, .. } => expr(value, pred) || expr(read, pred),
         S::AugAssignIndex { array, index, value, .. } => expr(array, pred) || expr(index, pred) || expr(value, pred),
         S::Expr(e) | S::Return(Some(e)) => expr(e, pred),
+        S::Print { items, .. } => items.iter().filter_map(hir::PrintItem::value).any(|e| expr(e, pred)),
         S::If { test, body, orelse } | S::While { test, body, orelse } => {
             expr(test, pred) || any_expr(body, pred) || any_expr(orelse, pred)
         }
@@ -242,6 +243,7 @@ fn subscripts_of_stmt<'h>(s: &'h hir::Stmt, out: &mut Vec<(&'h hir::Expr, &'h hi
             subscripts_of_expr(value, out);
         }
         S::Expr(e) | S::Return(Some(e)) => subscripts_of_expr(e, out),
+        S::Print { items, .. } => items.iter().filter_map(hir::PrintItem::value).for_each(|e| subscripts_of_expr(e, out)),
         S::If { test, body, orelse } | S::While { test, body, orelse } => {
             subscripts_of_expr(test, out);
             body.iter().chain(orelse).for_each(|s| subscripts_of_stmt(s, out));

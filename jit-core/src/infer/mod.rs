@@ -430,6 +430,21 @@ impl<'a> InferCx<'a> {
             S::Expr(e) => {
                 self.expr(e)?;
             }
+            S::Print { items, .. } => {
+                for e in items.iter().filter_map(hir::PrintItem::value) {
+                    let t = self.expr(e)?;
+                    if !(t.is_numeric() || matches!(t, Type::None | Type::Unknown)) {
+                        return Err(CompileError::unsupported_because(
+                            "print() argument",
+                            format!(
+                                "print() of {} is not compiled (numbers, bools, None and string literals are)",
+                                type_name(&t)
+                            ),
+                            e.span,
+                        ));
+                    }
+                }
+            }
             S::If { test, body, orelse } | S::While { test, body, orelse } => {
                 self.test(test)?;
                 self.block(body)?;

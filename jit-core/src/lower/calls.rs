@@ -282,4 +282,41 @@ impl Lowerer<'_> {
         let raise = hir::Stmt { kind: hir::StmtKind::Raise { class, message: message.clone() }, span };
         Ok(hir::StmtKind::If { test: not, body: vec![raise], orelse: Vec::new() })
     }
+
+    /// An expression statement: `print(...)` ([`hir::StmtKind::Print`]), or any other expression.
+    pub(super) fn expr_stmt(&mut self, e: &ast::Expr) -> Result<hir::StmtKind> {
+        let A::Call { func, args, keywords } = &e.kind else { return Ok(hir::StmtKind::Expr(self.expr(e)?)) };
+        let is_print = matches!(&func.kind, A::Name(n) if !self.by_name.contains_key(n) && matches!(self.global(n), GlobalValue::Builtin(b) if b == "print"));
+        if !is_print {
+            return Ok(hir::StmtKind::Expr(self.expr(e)?));
+        }
+        let (mut sep, mut end) = (" ".to_string(), "\n".to_string());
+        for k in keywords {
+            let (A::Str(s), "sep" | "end") = (&k.value.kind, k.name.as_str()) else {
+                return Err(CompileError::unsupported_because(
+                    "keyword argument to a builtin",
+                    format!("'{}=' is not compiled for print() (sep= and end= are, as string literals)", k.name),
+                    k.span,
+                ));
+            };
+            if k.name == "sep" {
+                sep = s.clone();
+            } else {
+                end = s.clone();
+            }
+        }
+        let items = args
+            .iter()
+            .map(|a| match &a.kind {
+                A::Str(s) => Ok(hir::PrintItem::Text(s.clone())),
+                _ => self.expr(a).map(hir::PrintItem::Value),
+            })
+            .collect::<Result<_>>()?;
+        Ok(hir::StmtKind::Print { items, sep, end })
+    }
+}
+
+/// `print(...)` used as a value.
+pub(super) fn print_outside_a_statement(span: Span) -> CompileError {
+    CompileError::unsupported_because("print() outside a statement", "print() is compiled only as a statement of its own", span)
 }

@@ -18,6 +18,7 @@ mod versions;
 use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
 use crate::registry::{self, Builtin, NewFn, NumpyFn};
 use crate::scope::collect_assigned;
+use calls::print_outside_a_statement;
 pub use names::global_names;
 
 /// What a global name referenced by the function is bound to, as the caller (jit-py) found it.
@@ -390,7 +391,7 @@ impl<'a> Lowerer<'a> {
                 let read = Box::new(self.mk(H::Local { id, check_bound: false }, *tspan));
                 hir::StmtKind::AugAssign { target: id, op: *op, value: self.expr(value)?, read }
             }
-            S::Expr(e) => hir::StmtKind::Expr(self.expr(e)?),
+            S::Expr(e) => self.expr_stmt(e)?,
             S::Raise { class, message, .. } => self.raise(class, message, s.span)?,
             S::Assert { test, message } => self.assert(test, message, s.span)?,
             S::If { test, body, orelse } => {
@@ -486,6 +487,7 @@ impl<'a> Lowerer<'a> {
                     Builtin::Intrinsic(f) => Callee::Intrinsic(f),
                     Builtin::Range => Callee::Range,
                     Builtin::Sum => Callee::Sum,
+                    Builtin::Print => return Err(print_outside_a_statement(span)),
                 }),
                 None => Err(CompileError::unsupported_because(
                     "call to an unsupported builtin",

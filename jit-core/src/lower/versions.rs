@@ -111,6 +111,7 @@ fn rename_stmt(s: &mut hir::Stmt, current: &[LocalId]) {
             rename_expr(value, current);
         }
         S::Expr(e) | S::Return(Some(e)) => rename_expr(e, current),
+        S::Print { items, .. } => items.iter_mut().filter_map(hir::PrintItem::value_mut).for_each(|e| rename_expr(e, current)),
         S::If { test, body, orelse } | S::While { test, body, orelse } => {
             rename_expr(test, current);
             rename_block(body, current);

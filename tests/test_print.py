@@ -1,0 +1,123 @@
+"""print() in compiled code: numbers, bools, None and string literals written as CPython's print
+writes them (floats by their shortest repr: checked against CPython on any float), with sep= and
+end=, through sys.stdout (so pytest and notebooks capture it); an exception sys.stdout.write
+raises reaches the caller; what is not compiled is a CompileError naming it."""
+
+from __future__ import annotations
+
+import io
+import linecache
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stickyjit import CompileError, njit
+
+
+def define(src, filename):
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    ns = {"np": np}
+    exec(compile(src, filename, "exec"), ns)
+    return ns["f"]
+
+
+def printed(f, *args):
+    """What f(*args) writes to sys.stdout, and its result."""
+    old, sys.stdout = sys.stdout, io.StringIO()
+    try:
+        r = f(*args)
+        return sys.stdout.getvalue(), r
+    finally:
+        sys.stdout = old
+
+
+SRC = """
+def f(x, n, b):
+    print("x =", x, "n =", n, b, None)
+    print(x, x / 3, -x, sep="|", end="!\\n")
+    print()
+    print(n, end="")
+    print(" done", 2**63 - 1, -(2**63))
+    return n
+"""
+
+
+@given(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(2**63), 2**63 - 1),
+    st.booleans(),
+)
+def test_print_writes_what_cpython_writes(x, n, b):
+    f = define(SRC, "<print-src>")
+    assert printed(njit(f), x, n, b) == printed(f, x, n, b)
+
+
+@pytest.mark.parametrize(
+    "x",
+    [0.1, 1.0, 1e16, 1e15, 1e-5, 1e-4, 5e-324, 1.7976931348623157e308, 123456789.125, 2.0**60, -0.0, 1 / 3],
+)
+def test_float_edge_cases(x):
+    f = define("def f(x):\n    print(x, x * 10.0, x / 7.0)\n", "<print-float>")
+    assert printed(njit(f), x) == printed(f, x)
+
+
+def test_uint64_and_float32():
+    f = define("def f(u, a):\n    print(u, a[0], a[1])\n", "<print-u64-f32>")
+    a = np.array([0.1, 1e20], dtype=np.float32)
+    got, _ = printed(njit(f), np.uint64(2**64 - 1), a)
+    assert got == f"{2**64 - 1} {str(a[0])} {str(a[1])}\n"  # as print(np.float32) writes it
+
+
+def test_print_inside_loops_and_callees_in_order():
+    src = """
+def f(n):
+    for i in range(n):
+        if i % 2 == 0:
+            print("even", i)
+        else:
+            print("odd", i, i * 0.5)
+    return n
+"""
+    f = define(src, "<print-loop>")
+    assert printed(njit(f), 5) == printed(f, 5)
+
+
+def test_print_under_nogil_is_captured():
+    f = define("def f(x):\n    print('nogil', x)\n    return x\n", "<print-nogil>")
+    assert printed(njit(nogil=True)(f), 3) == ("nogil 3\n", 3)
+
+
+class Failing:
+    def write(self, s):
+        raise OSError("disk full")
+
+
+def test_an_exception_from_sys_stdout_write_reaches_the_caller():
+    f = njit(define("def f(x):\n    print(x)\n    return x + 1\n", "<print-fail>"))
+    old, sys.stdout = sys.stdout, Failing()
+    try:
+        with pytest.raises(OSError, match="disk full"):
+            f(1)
+    finally:
+        sys.stdout = old
+    assert printed(f, 1) == ("1\n", 2)
+
+
+@pytest.mark.parametrize(
+    "body, construct",
+    [
+        ("print(a)", "print() argument"),
+        ("print(x, file=None)", "keyword argument to a builtin"),
+        ("print(x, sep=str(x))", "keyword argument to a builtin"),
+        ("y = print(x)", "print() outside a statement"),
+        ("print((x, x))", "print() argument"),
+    ],
+)
+def test_what_is_not_compiled_is_a_compile_error(body, construct):
+    f = define(f"def f(x, a):\n    {body}\n    return x\n", f"<print {body}>")
+    with pytest.raises(CompileError) as e:
+        njit(f)(1.0, np.ones(2))
+    assert e.value.construct == construct
