@@ -205,9 +205,10 @@ pub fn callees_text(units: &[Unit]) -> String {
 /// `source` (the normalized tree, locals alpha-renamed), `arguments`, `globals` (frozen values
 /// and defaults), `callees` ([`callees_text`]). `explain` compares them part by part.
 ///
-/// The compiler part names the runtime ABI too ([`codegen::runtime_abi`]: helper signatures and
-/// status codes), so that a development build with a changed helper never loads an object made
-/// by another build of the same version.
+/// The compiler part names the compiler's sources (a hash made at build time, crate
+/// `stickyjit-build-id`) and the runtime ABI ([`codegen::runtime_abi`]: helper signatures and
+/// status codes), so that a development build never loads an object made by another build of
+/// the same version.
 pub fn key_parts(
     units: &[Unit],
     arg_types: &[Type],
@@ -221,7 +222,8 @@ pub fn key_parts(
         (
             "compiler",
             format!(
-                "stickyjit {VERSION}, runtime {}, LLVM {}, flags [{}], pipeline {}",
+                "stickyjit {VERSION} (sources {}), runtime {}, LLVM {}, flags [{}], pipeline {}",
+                stickyjit_build_id::SOURCE_HASH,
                 runtime_abi_hash(),
                 target.llvm_version,
                 target.codegen_flags,
