@@ -59,7 +59,7 @@ build: venv
 	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH maturin develop --release -q
 
 rust-test: deps
-	cargo test --release -p jit-core -p stickyjit-cache
+	cargo test --release -p jit-core -p stickyjit-cache -p stickyjit-build-id
 	cargo bench --no-run -q -p jit-core
 
 py-test: build
