@@ -306,6 +306,7 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_random_fill_f64", crate::random::sj_rt_random_fill_f64 as *const () as usize),
         ("sj_rt_random_fill_i64", crate::random::sj_rt_random_fill_i64 as *const () as usize),
         ("sj_rt_lapack", crate::lapack::sj_rt_lapack as *const () as usize),
+        ("sj_rt_lapack_factor", crate::lapack::factor::sj_rt_lapack_factor as *const () as usize),
     ]
 }
 

@@ -69,6 +69,10 @@ pub(super) enum Helper {
     /// b_rows, i64 nrhs, i1 b_vector, ptr b, i64 bs0, i64 bs1, ptr out1, ptr out2)`: an
     /// `np.linalg` function; a status.
     Lapack,
+    /// `i32 sj_rt_lapack_factor(i32 op, i32 dtype, i64 rows, i64 cols, ptr a, i64 as0, i64 as1,
+    /// i64 b_rows, i64 nrhs, ptr b, i64 bs0, i64 bs1, double param, i1 has_param, ptr outs)`:
+    /// svd, qr, lstsq, pinv, matrix_rank or cond; a status.
+    LapackFactor,
     /// A libm function of `arity` (1 or 2) doubles returning a double.
     Libm(&'static str, usize),
 }
@@ -140,6 +144,12 @@ impl Helper {
             Helper::Lapack => {
                 d("sj_rt_lapack", &[I32, I32, I64, I64, Ptr, I64, I64, I64, I64, Bool, Ptr, I64, I64, Ptr, Ptr], I32, NOUNWIND)
             }
+            Helper::LapackFactor => d(
+                "sj_rt_lapack_factor",
+                &[I32, I32, I64, I64, Ptr, I64, I64, I64, I64, Ptr, I64, I64, F64, Bool, Ptr],
+                I32,
+                NOUNWIND,
+            ),
             Helper::Libm(name, 1) => d(name, &[F64], F64, PURE_LIBM),
             Helper::Libm(name, 2) => d(name, &[F64, F64], F64, PURE_LIBM),
             Helper::Libm(name, arity) => unreachable!("libm {name} of {arity} arguments"),
@@ -189,11 +199,29 @@ const _: () = {
         *mut u8,
         *mut u8,
     ) -> u32 = crate::lapack::sj_rt_lapack;
+    #[allow(clippy::type_complexity)]
+    let _: unsafe extern "C" fn(
+        i32,
+        i32,
+        i64,
+        i64,
+        *const u8,
+        i64,
+        i64,
+        i64,
+        i64,
+        *const u8,
+        i64,
+        i64,
+        f64,
+        bool,
+        *const *mut u8,
+    ) -> u32 = crate::lapack::factor::sj_rt_lapack_factor;
 };
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 23] = [
+const RUNTIME_HELPERS: [Helper; 24] = [
     Helper::IndexError,
     Helper::StackLimit,
     Helper::StackOverflow,
@@ -217,6 +245,7 @@ const RUNTIME_HELPERS: [Helper; 23] = [
     Helper::RandomFillF64,
     Helper::RandomFillI64,
     Helper::Lapack,
+    Helper::LapackFactor,
 ];
 
 const _: () = {
@@ -244,7 +273,8 @@ const _: () = {
             | Helper::RandomI64
             | Helper::RandomFillF64
             | Helper::RandomFillI64
-            | Helper::Lapack => {}
+            | Helper::Lapack
+            | Helper::LapackFactor => {}
             Helper::Libm(..) => unreachable!(),
         }
     }
