@@ -112,6 +112,8 @@ trait Float: Real + std::ops::Sub<Output = Self> {
     const DTYPE: Dtype;
     fn is_nan(self) -> bool;
     fn powf(self, p: Self) -> Self;
+    /// `|x|`: the sign bit cleared (as C's `fabs`).
+    fn fabs(self) -> Self;
 }
 
 impl Float for f64 {
@@ -123,6 +125,9 @@ impl Float for f64 {
     fn powf(self, p: Self) -> Self {
         f64::powf(self, p)
     }
+    fn fabs(self) -> Self {
+        f64::abs(self)
+    }
 }
 
 impl Float for f32 {
@@ -133,6 +138,9 @@ impl Float for f32 {
     }
     fn powf(self, p: Self) -> Self {
         f32::powf(self, p)
+    }
+    fn fabs(self) -> Self {
+        f32::abs(self)
     }
 }
 

@@ -91,15 +91,9 @@ fn extreme<T: Float>(v: &[T], max: bool) -> Result<T, u32> {
     Ok(best)
 }
 
-/// `|x|` (+0.0 for -0.0, NaN for NaN).
+/// `|x|` (NumPy's `abs`: the sign bit cleared, branch-free).
 fn abs<T: Float>(x: T) -> T {
-    if x < T::ZERO {
-        -x
-    } else if x == T::ZERO {
-        T::ZERO
-    } else {
-        x
-    }
+    x.fabs()
 }
 
 /// The vector norms of order `ord` (`has_ord` false: None) along `axis` of `x`, one per line.
