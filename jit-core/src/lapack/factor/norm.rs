@@ -91,6 +91,25 @@ fn extreme<T: Float>(v: &[T], max: bool) -> Result<T, u32> {
     Ok(best)
 }
 
+/// NumPy's in-place `x **= p` of an array: its fast paths for the exponents -1, 0, 0.5, 1
+/// and 2 (reciprocal, ones, sqrt, copy, square), else `pow`.
+fn power<T: Float>(x: T, p: T) -> T {
+    let q = p.to_f64();
+    if q == -1.0 {
+        T::ONE / x
+    } else if q == 0.0 {
+        T::ONE
+    } else if q == 0.5 {
+        T::from_f64(x.to_f64().sqrt())
+    } else if q == 1.0 {
+        x
+    } else if q == 2.0 {
+        x * x
+    } else {
+        x.powf(p)
+    }
+}
+
 /// `|x|` (NumPy's `abs`: the sign bit cleared, branch-free).
 fn abs<T: Float>(x: T) -> T {
     x.fabs()
@@ -124,7 +143,7 @@ unsafe fn vector_norms<T: Float>(x: &In, axis: usize, ord: f64, has_ord: bool) -
         } else {
             // NumPy: abs(x) ** ord (in x's dtype), summed, to the power reciprocal(ord).
             let p = T::from_f64(ord);
-            sums::<T>(x, axis, |v| abs(v).powf(p)).into_iter().map(|s| s.powf(T::ONE / p)).collect()
+            sums::<T>(x, axis, |v| power(abs(v), p)).into_iter().map(|s| power(s, T::ONE / p)).collect()
         })
     }
 }
