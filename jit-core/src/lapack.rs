@@ -9,6 +9,8 @@ use std::ffi::{c_char, c_void};
 use crate::linalg::{symbol, Lookup};
 use crate::registry::{Dtype, Status};
 
+pub mod factor;
+
 /// An operation of [`sj_rt_lapack`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(i32)]
@@ -85,7 +87,14 @@ fn fail(status: Status, message: impl Into<String>) -> u32 {
 }
 
 /// A float type LAPACK computes in.
-trait Real: Copy + PartialOrd + std::ops::Neg<Output = Self> + std::ops::Mul<Output = Self> + std::ops::Add<Output = Self> {
+trait Real:
+    Copy
+    + PartialOrd
+    + std::ops::Neg<Output = Self>
+    + std::ops::Mul<Output = Self>
+    + std::ops::Add<Output = Self>
+    + std::ops::Div<Output = Self>
+{
     const ZERO: Self;
     const ONE: Self;
     fn routines(l: &Lapack) -> Routines;
@@ -143,13 +152,14 @@ union Int {
     i32: i32,
 }
 
-struct Calls<'l> {
-    lapack: &'l Lapack,
+/// LAPACK's integers, as the library takes them (64-bit for ILP64 builds).
+struct Calls {
+    ilp64: bool,
 }
 
-impl Calls<'_> {
+impl Calls {
     fn int(&self, x: i64) -> Int {
-        if self.lapack.ilp64 {
+        if self.ilp64 {
             Int { i64: x }
         } else {
             Int { i32: x as i32 }
@@ -159,7 +169,7 @@ impl Calls<'_> {
     fn value(&self, x: Int) -> i64 {
         // SAFETY: the field written is the one the library's integers are.
         unsafe {
-            if self.lapack.ilp64 {
+            if self.ilp64 {
                 x.i64
             } else {
                 x.i32 as i64
@@ -315,7 +325,7 @@ unsafe fn run<T: Real>(op: Op, dtype: i32, a: In, b: In, nrhs: i64, out1: *mut u
     let Some(lapack) = LAPACK.get(lapack_in) else {
         return fail(Status::LinAlg, "no LAPACK library was found in the process (set STICKYJIT_BLAS to one)");
     };
-    let calls = Calls { lapack };
+    let calls = Calls { ilp64: lapack.ilp64 };
     let r = T::routines(lapack);
     let nn = calls.int(n);
     let mut info = calls.int(0);

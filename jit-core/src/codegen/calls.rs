@@ -79,6 +79,10 @@ pub(super) enum Helper {
     PrintBool,
     /// `i32 sj_rt_print_flush()`: the line written (a status).
     PrintFlush,
+    /// `i32 sj_rt_lapack_factor(i32 op, i32 dtype, i64 rows, i64 cols, ptr a, i64 as0, i64 as1,
+    /// i64 b_rows, i64 nrhs, ptr b, i64 bs0, i64 bs1, double param, i1 has_param, ptr outs)`:
+    /// svd, qr, lstsq, pinv, matrix_rank or cond; a status.
+    LapackFactor,
     /// A libm function of `arity` (1 or 2) doubles returning a double.
     Libm(&'static str, usize),
 }
@@ -156,6 +160,12 @@ impl Helper {
             Helper::PrintFloat => d("sj_rt_print_float", &[F64, Bool], Void, NOUNWIND),
             Helper::PrintBool => d("sj_rt_print_bool", &[Bool], Void, NOUNWIND),
             Helper::PrintFlush => d("sj_rt_print_flush", &[], I32, &[]),
+            Helper::LapackFactor => d(
+                "sj_rt_lapack_factor",
+                &[I32, I32, I64, I64, Ptr, I64, I64, I64, I64, Ptr, I64, I64, F64, Bool, Ptr],
+                I32,
+                NOUNWIND,
+            ),
             Helper::Libm(name, 1) => d(name, &[F64], F64, PURE_LIBM),
             Helper::Libm(name, 2) => d(name, &[F64, F64], F64, PURE_LIBM),
             Helper::Libm(name, arity) => unreachable!("libm {name} of {arity} arguments"),
@@ -211,11 +221,29 @@ const _: () = {
     let _: extern "C" fn(f64, bool) = crate::output::sj_rt_print_float;
     let _: extern "C" fn(bool) = crate::output::sj_rt_print_bool;
     let _: extern "C" fn() -> u32 = crate::output::sj_rt_print_flush;
+    #[allow(clippy::type_complexity)]
+    let _: unsafe extern "C" fn(
+        i32,
+        i32,
+        i64,
+        i64,
+        *const u8,
+        i64,
+        i64,
+        i64,
+        i64,
+        *const u8,
+        i64,
+        i64,
+        f64,
+        bool,
+        *const *mut u8,
+    ) -> u32 = crate::lapack::factor::sj_rt_lapack_factor;
 };
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 29] = [
+const RUNTIME_HELPERS: [Helper; 30] = [
     Helper::IndexError,
     Helper::StackLimit,
     Helper::StackOverflow,
@@ -245,6 +273,7 @@ const RUNTIME_HELPERS: [Helper; 29] = [
     Helper::PrintFloat,
     Helper::PrintBool,
     Helper::PrintFlush,
+    Helper::LapackFactor,
 ];
 
 const _: () = {
@@ -278,7 +307,8 @@ const _: () = {
             | Helper::PrintInt
             | Helper::PrintFloat
             | Helper::PrintBool
-            | Helper::PrintFlush => {}
+            | Helper::PrintFlush
+            | Helper::LapackFactor => {}
             Helper::Libm(..) => unreachable!(),
         }
     }

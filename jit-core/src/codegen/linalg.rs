@@ -1,13 +1,15 @@
 //! Codegen of the `np.linalg` functions: the operands converted to the dtype LAPACK computes
 //! in, the results allocated (or stack slots for numbers), and one call of the runtime
-//! (`lapack::sj_rt_lapack`; `norm` is a dot product, `linalg::sj_rt_matmul`).
+//! (`lapack::sj_rt_lapack`, `lapack::factor::sj_rt_lapack_factor`; `norm` is a dot product,
+//! `linalg::sj_rt_matmul`).
 
-use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
+use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, IntValue, PointerValue};
 use inkwell::IntPredicate;
 
 use super::{Built, FnGen, Helper};
 use crate::abi::array_value as field;
 use crate::hir;
+use crate::lapack::factor::FactorOp;
 use crate::lapack::Op;
 use crate::registry::linalg::LinalgFn;
 use crate::registry::Dtype;
@@ -26,6 +28,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let ty = self.ty(e);
         let vals: Vec<BasicValueEnum<'ctx>> = args.iter().map(|a| self.expr(a)).collect();
         let Type::Array(at) = self.ty(&args[0]) else { unreachable!("inference allows arrays only") };
+        if is_factor(f) {
+            return self.factor_call(e, f, &ty, at, args, &vals);
+        }
+        if f == LinalgFn::Norm && args.len() == 3 {
+            return self.norm_call(e, &ty, at, args, &vals);
+        }
         // The dtype the runtime computes in: the result's (its element's, for numbers).
         let dtype = match &ty {
             Type::Array(r) => r.dtype,
@@ -176,6 +184,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             LinalgFn::Det => (Op::Det, scalar_slot(self, "det"), null),
             LinalgFn::Slogdet => (Op::Slogdet, scalar_slot(self, "sign"), scalar_slot(self, "logdet")),
             LinalgFn::Norm => unreachable!("a dot product"),
+            _ => unreachable!("lapack::factor's functions"),
         };
         let helper = self.helper(Helper::Lapack);
         let i32t = self.ctx().i32_type();
@@ -213,6 +222,221 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         value
     }
 
+    /// svd, svdvals, qr, lstsq, pinv, matrix_rank and cond (`lapack::factor`): the operands as
+    /// float64, the results (of the dtype NumPy gives: float32 for float32 input) allocated,
+    /// then `sj_rt_lapack_factor`.
+    fn factor_call(
+        &mut self,
+        e: &hir::Expr,
+        f: LinalgFn,
+        ty: &Type,
+        at: ArrayType,
+        args: &[hir::Expr],
+        vals: &[BasicValueEnum<'ctx>],
+    ) -> BasicValueEnum<'ctx> {
+        let out_dtype = match ty {
+            Type::Tuple(items) if f == LinalgFn::Lstsq => match &items[3] {
+                Type::Array(s) => s.dtype,
+                _ => unreachable!("lstsq's s is an array"),
+            },
+            _ if at.dtype == Dtype::Float32 => Dtype::Float32,
+            _ => Dtype::Float64,
+        };
+        let mut converted = Vec::new();
+        let a = self.linalg_operand(vals[0], at, Dtype::Float64, false, &mut converted);
+        let (m, n) = (a.shape[0], a.shape[1]);
+        let wide = self.b().build_int_compare(IntPredicate::SLT, m, n, "la.wide").u();
+        let k = self.b().build_select(wide, m, n, "la.k").u().into_int_value();
+        let (zero, one) = (self.i64(0), self.i64(1));
+        let ptr_t = self.ctx().ptr_type(inkwell::AddressSpace::default());
+        let null = ptr_t.const_null();
+        let (b_rows, nrhs, b_data, bs0, bs1, b_vector) = if f == LinalgFn::Lstsq {
+            let Type::Array(bt) = self.ty(&args[1]) else { unreachable!("inference allows arrays only") };
+            let b = self.linalg_operand(vals[1], bt, Dtype::Float64, false, &mut converted);
+            if bt.ndim == 1 {
+                (b.shape[0], one, b.data, b.strides[0], zero, true)
+            } else {
+                (b.shape[0], b.shape[1], b.data, b.strides[0], b.strides[1], false)
+            }
+        } else {
+            (zero, zero, null, zero, zero, false)
+        };
+        // rcond (lstsq, pinv) or tol (matrix_rank), when given.
+        let param_at = if f == LinalgFn::Lstsq { 2 } else { 1 };
+        let (param, has_param) = match vals.get(param_at) {
+            Some(v) if matches!(f, LinalgFn::Lstsq | LinalgFn::Pinv | LinalgFn::MatrixRank) => {
+                (self.cast(*v, &self.ty(&args[param_at]), &Type::Float64).into_float_value(), true)
+            }
+            _ => (self.f64(0.0), false),
+        };
+        let res = |ndim: u8| ArrayType { dtype: out_dtype, ndim, layout: Layout::C, readonly: false };
+        let mut made: Vec<BasicValueEnum<'ctx>> = Vec::new();
+        let mut alloc = |g: &mut Self, shape: &[IntValue<'ctx>]| -> PointerValue<'ctx> {
+            let (v, data, _) = g.alloc_c(&res(shape.len() as u8), shape, false);
+            made.push(v);
+            data
+        };
+        let i64_slot = |g: &Self| g.entry_alloca(g.ctx().i64_type(), "la.int");
+        let (op, outs) = match f {
+            LinalgFn::Svd | LinalgFn::SvdReduced => {
+                let full = f == LinalgFn::Svd;
+                let u = alloc(self, &[m, if full { m } else { k }]);
+                let s = alloc(self, &[k]);
+                let vh = alloc(self, &[if full { n } else { k }, n]);
+                (if full { FactorOp::Svd } else { FactorOp::SvdReduced }, [u, s, vh, null])
+            }
+            LinalgFn::SvdVals => (FactorOp::SvdVals, [alloc(self, &[k]), null, null, null]),
+            LinalgFn::Qr => {
+                let q = alloc(self, &[m, k]);
+                (FactorOp::Qr, [q, alloc(self, &[k, n]), null, null])
+            }
+            LinalgFn::Lstsq => {
+                let x = if b_vector { alloc(self, &[n]) } else { alloc(self, &[n, nrhs]) };
+                // Room for the residuals when m > n; the rank decides below whether they are.
+                let tall = self.b().build_int_compare(IntPredicate::SGT, m, n, "la.tall").u();
+                let count = self.b().build_select(tall, nrhs, zero, "la.nres").u().into_int_value();
+                let resid = alloc(self, &[count]);
+                let rank = i64_slot(self);
+                (FactorOp::Lstsq, [x, resid, rank, alloc(self, &[k])])
+            }
+            LinalgFn::Pinv => (FactorOp::Pinv, [alloc(self, &[n, m]), null, null, null]),
+            LinalgFn::MatrixRank => (FactorOp::MatrixRank, [i64_slot(self), null, null, null]),
+            LinalgFn::Cond => {
+                let slot = self.entry_alloca(self.module_gen.dtype_llty(out_dtype), "la.cond");
+                (FactorOp::Cond, [slot, null, null, null])
+            }
+            _ => unreachable!("lapack.rs's functions"),
+        };
+        let i32t = self.ctx().i32_type();
+        let call_args: [BasicMetadataValueEnum<'ctx>; 14] = [
+            i32t.const_int(op as u64, false).into(),
+            i32t.const_int(out_dtype as u64, false).into(),
+            m.into(),
+            n.into(),
+            a.data.into(),
+            a.strides[0].into(),
+            a.strides[1].into(),
+            b_rows.into(),
+            nrhs.into(),
+            b_data.into(),
+            bs0.into(),
+            bs1.into(),
+            param.into(),
+            self.ctx().bool_type().const_int(has_param as u64, false).into(),
+        ];
+        self.call_factor(&call_args, &outs);
+        for (c, c_t) in converted {
+            self.decref(c, &Type::Array(c_t));
+        }
+        let value = match (f, made.as_slice()) {
+            (LinalgFn::MatrixRank, _) => return self.load_element(outs[0], Dtype::Int64),
+            (LinalgFn::Cond, _) => return self.load_element(outs[0], out_dtype),
+            (LinalgFn::Lstsq, [x, resid, s]) => {
+                // NumPy's residuals: empty unless m > n and the rank is n.
+                let rank = self.load_element(outs[2], Dtype::Int64).into_int_value();
+                let full = self.b().build_int_compare(IntPredicate::EQ, rank, n, "la.full").u();
+                let resid = resid.into_struct_value();
+                let count = self.dim(resid, field::SHAPE, 0);
+                let count = self.b().build_select(full, count, zero, "la.nres").u();
+                let shape = self.b().build_extract_value(resid, field::SHAPE, "la.shape").u().into_array_value();
+                let shape = self.b().build_insert_value(shape, count, 0, "la.shape").u().into_array_value();
+                let resid = self.b().build_insert_value(resid, shape, field::SHAPE, "la.resid").u().into_struct_value();
+                self.tuple_value(ty, &[*x, resid.into(), rank.into(), *s])
+            }
+            (_, [v]) => *v,
+            (_, items) => self.tuple_value(ty, items),
+        };
+        self.own_temp(e.id, value, ty);
+        value
+    }
+
+    /// `sj_rt_lapack_factor(args..., outs)`, returning its status when not 0.
+    fn call_factor(&mut self, args: &[BasicMetadataValueEnum<'ctx>], outs: &[PointerValue<'ctx>; 4]) {
+        let outs_t = self.ctx().ptr_type(inkwell::AddressSpace::default()).array_type(4);
+        let outs_slot = self.entry_alloca(outs_t, "la.outs");
+        let mut outs_v = outs_t.get_undef();
+        for (i, p) in outs.iter().enumerate() {
+            outs_v = self.b().build_insert_value(outs_v, *p, i as u32, "la.out").u().into_array_value();
+        }
+        self.b().build_store(outs_slot, outs_v).u();
+        let helper = self.helper(Helper::LapackFactor);
+        let mut all = args.to_vec();
+        all.push(outs_slot.into());
+        let status = self.call_basic(helper, &all).into_int_value();
+        self.fail_on_status(status);
+    }
+
+    /// `np.linalg.norm(x, ord, axis)` with ord or axis given (`lapack::factor::norm`): x in its
+    /// float dtype, one number, or one per line along the axis.
+    fn norm_call(
+        &mut self,
+        e: &hir::Expr,
+        ty: &Type,
+        at: ArrayType,
+        args: &[hir::Expr],
+        vals: &[BasicValueEnum<'ctx>],
+    ) -> BasicValueEnum<'ctx> {
+        let dtype = if at.dtype == Dtype::Float32 { Dtype::Float32 } else { Dtype::Float64 };
+        let mut converted = Vec::new();
+        let x = self.linalg_operand(vals[0], at, dtype, false, &mut converted);
+        let (zero, one) = (self.i64(0), self.i64(1));
+        let (rows, cols, s0, s1) = if at.ndim == 1 {
+            (x.shape[0], one, x.strides[0], zero)
+        } else {
+            (x.shape[0], x.shape[1], x.strides[0], x.strides[1])
+        };
+        let (ord, has_ord) = match self.ty(&args[1]) {
+            Type::None => (self.f64(0.0), false),
+            t => (self.cast(vals[1], &t, &Type::Float64).into_float_value(), true),
+        };
+        let axis = match self.ty(&args[2]) {
+            Type::None => self.i64(crate::lapack::factor::norm::NO_AXIS),
+            t => self.cast(vals[2], &t, &Type::Int64).into_int_value(),
+        };
+        let null = self.ctx().ptr_type(inkwell::AddressSpace::default()).const_null();
+        let (out, made) = match ty {
+            Type::Array(rt) => {
+                // One norm per line along the axis: as many as the other axis has elements.
+                let negative = self.b().build_int_compare(IntPredicate::SLT, axis, zero, "norm.neg").u();
+                let wrapped = self.b().build_int_add(axis, self.i64(2), "norm.wrap").u();
+                let axis = self.b().build_select(negative, wrapped, axis, "norm.axis").u().into_int_value();
+                let first = self.b().build_int_compare(IntPredicate::EQ, axis, zero, "norm.first").u();
+                let len = self.b().build_select(first, cols, rows, "norm.len").u().into_int_value();
+                let (v, data, _) = self.alloc_c(rt, &[len], false);
+                (data, Some(v))
+            }
+            _ => (self.entry_alloca(self.module_gen.dtype_llty(dtype), "norm.out"), None),
+        };
+        let i32t = self.ctx().i32_type();
+        let call_args: [BasicMetadataValueEnum<'ctx>; 14] = [
+            i32t.const_int(FactorOp::Norm as u64, false).into(),
+            i32t.const_int(dtype as u64, false).into(),
+            rows.into(),
+            cols.into(),
+            x.data.into(),
+            s0.into(),
+            s1.into(),
+            axis.into(),
+            self.i64(at.ndim as i64).into(),
+            null.into(),
+            zero.into(),
+            zero.into(),
+            ord.into(),
+            self.ctx().bool_type().const_int(has_ord as u64, false).into(),
+        ];
+        self.call_factor(&call_args, &[out, null, null, null]);
+        for (c, c_t) in converted {
+            self.decref(c, &Type::Array(c_t));
+        }
+        match made {
+            Some(v) => {
+                self.own_temp(e.id, v, ty);
+                v
+            }
+            None => self.load_element(out, dtype),
+        }
+    }
+
     /// A tuple of type `t` holding `items`.
     fn tuple_value(&self, t: &Type, items: &[BasicValueEnum<'ctx>]) -> BasicValueEnum<'ctx> {
         let st = self.module_gen.llty(t).into_struct_type();
@@ -222,6 +446,21 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
         agg.into()
     }
+}
+
+/// Whether `f` is one of `lapack::factor`'s functions.
+fn is_factor(f: LinalgFn) -> bool {
+    matches!(
+        f,
+        LinalgFn::Svd
+            | LinalgFn::SvdReduced
+            | LinalgFn::SvdVals
+            | LinalgFn::Qr
+            | LinalgFn::Lstsq
+            | LinalgFn::Pinv
+            | LinalgFn::MatrixRank
+            | LinalgFn::Cond
+    )
 }
 
 /// The float dtype of a number inference typed float32 or float64.

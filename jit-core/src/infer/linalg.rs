@@ -37,7 +37,24 @@ impl InferCx<'_> {
             if a.ndim == 0 {
                 return Err(wrong(0, "an array of at least one dimension"));
             }
-            return Ok(float.row().element.clone());
+            if tys.len() == 1 {
+                return Ok(float.row().element.clone());
+            }
+            // ord and axis (lowering writes None for the one left out).
+            if tys[1] != Type::None && !tys[1].is_numeric() {
+                return Err(wrong(1, "a number or None as ord (the strings 'fro' and 'nuc' are not compiled)"));
+            }
+            if tys[2] != Type::None && !matches!(tys[2], Type::Int64 | Type::UInt64 | Type::Bool) {
+                return Err(wrong(2, "an int or None as axis (a tuple of axes is not compiled)"));
+            }
+            if a.ndim > 2 {
+                return Err(CompileError::unsupported_because(
+                    "linear algebra argument",
+                    format!("{name} with ord or axis of a {}-D array: 1-D and 2-D arrays are compiled", a.ndim),
+                    args[0].span,
+                ));
+            }
+            return Ok(if tys[2] != Type::None && a.ndim == 2 { array(float, 1) } else { float.row().element.clone() });
         }
         if a.ndim != 2 {
             return Err(CompileError::unsupported_because(
@@ -65,6 +82,30 @@ impl InferCx<'_> {
                 }
                 array(a.dtype, 2)
             }
+            LinalgFn::Svd | LinalgFn::SvdReduced => Type::Tuple(vec![array(float, 2), array(float, 1), array(float, 2)]),
+            LinalgFn::SvdVals => array(float, 1),
+            LinalgFn::Qr => Type::Tuple(vec![array(float, 2), array(float, 2)]),
+            LinalgFn::Lstsq => {
+                let Some(b) = tys[1].array().filter(|b| (1..=2).contains(&b.ndim) && b.dtype != Dtype::Bool) else {
+                    return Err(wrong(1, "a numeric 1-D or 2-D array as b"));
+                };
+                if tys.len() > 2 && !tys[2].is_numeric() {
+                    return Err(wrong(2, "a number as rcond"));
+                }
+                let dtype = if float == Dtype::Float32 && b.dtype == Dtype::Float32 { Dtype::Float32 } else { Dtype::Float64 };
+                Type::Tuple(vec![array(dtype, b.ndim), array(dtype, 1), Type::Int64, array(dtype, 1)])
+            }
+            LinalgFn::Pinv | LinalgFn::MatrixRank => {
+                if tys.len() > 1 && !tys[1].is_numeric() {
+                    return Err(wrong(1, if f == LinalgFn::Pinv { "a number as rcond" } else { "a number as tol" }));
+                }
+                if f == LinalgFn::Pinv {
+                    array(float, 2)
+                } else {
+                    Type::Int64
+                }
+            }
+            LinalgFn::Cond => float.row().element.clone(),
             LinalgFn::Norm => unreachable!("typed above"),
         })
     }

@@ -9,6 +9,7 @@ use crate::error::{CompileError, Result};
 use crate::hir::{self, ExprKind as H, Intrinsic};
 use crate::lower::GlobalValue;
 use crate::registry;
+use crate::registry::linalg::LinalgFn;
 
 impl Lowerer<'_> {
     /// `np.f(args..., out=o)`: the call without `out=`, written into `o` ([`H::Out`]).
@@ -188,8 +189,9 @@ impl Lowerer<'_> {
         }
     }
 
-    /// `np.linalg.f(...)`: its lowering (positional arguments only), or None when `func` is not
-    /// a function of `np.linalg`.
+    /// `np.linalg.f(...)`: its lowering (the optional parameters by position or keyword; svd's
+    /// full_matrices and compute_uv literals, choosing the function), or None when `func` is
+    /// not a function of `np.linalg`.
     pub(super) fn linalg_call(
         &mut self,
         func: &ast::Expr,
@@ -208,22 +210,112 @@ impl Lowerer<'_> {
                 func.span,
             ));
         };
-        if let Some(k) = keywords.first() {
-            return Err(CompileError::unsupported_because(
-                "keyword argument to a NumPy function",
-                format!("'{}=' is not compiled for np.linalg.{}()", k.name, row.name),
-                k.span,
-            ));
+        // The arguments by position: keywords of the row's optional parameters moved to theirs.
+        let mut bound: Vec<Option<ast::Expr>> = args.iter().cloned().map(Some).collect();
+        for k in keywords {
+            let at = row.params.iter().position(|p| *p == k.name).filter(|&i| i >= row.args);
+            let Some(at) = at else {
+                return Err(CompileError::unsupported_because(
+                    "keyword argument to a NumPy function",
+                    format!("'{}=' is not compiled for np.linalg.{}()", k.name, row.name),
+                    k.span,
+                ));
+            };
+            if bound.len() <= at {
+                bound.resize(at + 1, None);
+            }
+            if bound[at].is_some() {
+                return Err(CompileError::typing(
+                    "call with wrong arguments",
+                    format!("np.linalg.{}() got multiple values for argument '{}'", row.name, k.name),
+                    k.span,
+                ));
+            }
+            bound[at] = Some(k.value.clone());
         }
-        if args.len() != row.args {
+        if args.len() < row.args || bound.len() > row.params.len() {
             return Err(CompileError::typing(
                 "call with wrong arguments",
                 format!("np.linalg.{}() takes {} here, {} arguments given", row.name, row.text, args.len()),
                 span,
             ));
         }
+        let mut function = row.function;
+        if function == LinalgFn::Svd {
+            // full_matrices and compute_uv change the result's type: literals only.
+            let literal = |e: &Option<ast::Expr>, what: &str| -> Result<bool> {
+                match e.as_ref().map(|e| (&e.kind, e.span)) {
+                    None => Ok(true),
+                    Some((A::Bool(b), _)) => Ok(*b),
+                    Some((A::Int(i @ (0 | 1)), _)) => Ok(*i == 1),
+                    Some((_, span)) => Err(CompileError::unsupported_because(
+                        "linear algebra argument",
+                        format!(
+                            "np.linalg.svd()'s {what} must be a literal True or False here (the result's shape depends on it)"
+                        ),
+                        span,
+                    )),
+                }
+            };
+            let full = literal(bound.get(1).unwrap_or(&None), "full_matrices")?;
+            let uv = literal(bound.get(2).unwrap_or(&None), "compute_uv")?;
+            function = match (uv, full) {
+                (false, _) => LinalgFn::SvdVals,
+                (true, true) => LinalgFn::Svd,
+                (true, false) => LinalgFn::SvdReduced,
+            };
+            bound.truncate(1);
+        }
+        if function == LinalgFn::Norm && bound.len() > 1 {
+            // ord and axis, each None when left out (typed and compiled as NumPy's defaults);
+            // both None: the default norm.
+            if let Some(Some(ast::Expr { kind: A::Str(s), span })) = bound.get(1) {
+                return Err(CompileError::unsupported_because(
+                    "linear algebra argument",
+                    format!("np.linalg.norm()'s ord '{s}' is not compiled (ord takes a number or None; 'fro' is the default norm of a matrix: leave ord out)"),
+                    *span,
+                ));
+            }
+            let none = |e: &Option<ast::Expr>| e.as_ref().is_none_or(|e| matches!(e.kind, A::None));
+            if bound.iter().skip(1).all(none) {
+                bound.truncate(1);
+            } else {
+                bound.resize(3, None);
+                for b in bound.iter_mut() {
+                    if b.is_none() {
+                        *b = Some(ast::Expr { kind: A::None, span });
+                    }
+                }
+                let args: Vec<ast::Expr> = bound.into_iter().flatten().collect();
+                self.allocates = true;
+                return Ok(Some(H::Intrinsic { f: Intrinsic::Linalg(function), args: self.exprs(&args)? }));
+            }
+        }
+        // An optional number written None: its default (NumPy's default of rcond and tol).
+        for b in bound.iter_mut().skip(row.args) {
+            if matches!(b, Some(e) if matches!(e.kind, A::None)) {
+                *b = None;
+            }
+        }
+        while bound.len() > row.args && bound.last().is_some_and(Option::is_none) {
+            bound.pop();
+        }
+        if bound.iter().skip(row.args).any(Option::is_none) {
+            // A later optional argument given by keyword and an earlier one left out: the
+            // earlier one's default is not written (each takes a number or nothing).
+            let missing = bound.iter().position(Option::is_none).map_or("", |i| row.params[i]);
+            return Err(CompileError::unsupported_because(
+                "call with wrong arguments",
+                format!(
+                    "np.linalg.{}(): give '{missing}' too (its default is not compiled when a later argument is given)",
+                    row.name
+                ),
+                span,
+            ));
+        }
+        let args: Vec<ast::Expr> = bound.into_iter().flatten().collect();
         self.allocates = true;
-        Ok(Some(H::Intrinsic { f: Intrinsic::Linalg(row.function), args: self.exprs(args)? }))
+        Ok(Some(H::Intrinsic { f: Intrinsic::Linalg(function), args: self.exprs(&args)? }))
     }
 
     /// `np.eye(..., dtype=d)` and `np.identity(n, dtype=d)` (keyword or positional): the
