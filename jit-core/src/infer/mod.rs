@@ -9,10 +9,11 @@ use std::collections::HashMap;
 use crate::ast::Span;
 use crate::error::{CompileError, Result};
 use crate::flow;
-use crate::hir::{self, ExprId, ExprKind as H, FuncId, Intrinsic, MathFn, StmtKind as S};
+use crate::hir::{self, ExprId, ExprKind as H, FuncId, StmtKind as S};
 use crate::types::Type;
 
 mod arrays;
+mod builtins;
 mod linalg;
 pub(crate) use arrays::{fancy_index_type, normalized_axes};
 mod ops;
@@ -687,100 +688,6 @@ impl<'a> InferCx<'a> {
                 type_name(got)
             ),
             span: value.span,
-        })
-    }
-
-    fn intrinsic(&mut self, f: Intrinsic, args: &[hir::Expr]) -> Result<Type> {
-        if f == Intrinsic::Len {
-            return match self.expr(&args[0])? {
-                Type::Tuple(_) => Ok(Type::Int64),
-                Type::Array(a) if a.ndim > 0 => Ok(Type::Int64),
-                Type::Unknown => Ok(Type::Unknown),
-                t => Err(self.not_an_array(&args[0], &t).unwrap_or_else(|| {
-                    CompileError::typing(
-                        "len() argument",
-                        format!("len() of {}; only tuples and arrays have a length here", type_name(&t)),
-                        args[0].span,
-                    )
-                })),
-            };
-        }
-        if let Intrinsic::Np(np) = f {
-            return self.numpy_call(np, args);
-        }
-        if let Intrinsic::Linalg(l) = f {
-            return self.linalg(l, args);
-        }
-        if let Intrinsic::Random(r) = f {
-            return self.random_draw(r, args);
-        }
-        // The builtin `abs` of an array is NumPy's `absolute` (Python calls `__abs__`).
-        if f == Intrinsic::Abs && matches!(self.expr(&args[0])?, Type::Array(_)) {
-            return self.numpy_call(hir::NpFn::Abs, args);
-        }
-        let name = match f {
-            Intrinsic::Np(_) | Intrinsic::Linalg(_) | Intrinsic::Random(_) => "NumPy function".to_string(),
-            Intrinsic::Math(_) => "math function".to_string(),
-            builtin => format!("{}()", builtin.qualified_name()),
-        };
-        let mut tys = Vec::new();
-        for a in args {
-            // Builtins and math functions take a float32 as the float64 it is.
-            tys.push(self.numeric(a, &name)?.carrier());
-        }
-        if tys.contains(&Type::Unknown) {
-            return Ok(Type::Unknown);
-        }
-        Ok(match f {
-            // The integer builtins keep a uint64 a uint64 (Numba's `int(u)` is u).
-            Intrinsic::Abs | Intrinsic::Int | Intrinsic::Np(hir::NpFn::Abs | hir::NpFn::Floor | hir::NpFn::Ceil)
-                if tys.first() == Some(&Type::UInt64) =>
-            {
-                Type::UInt64
-            }
-            Intrinsic::Round | Intrinsic::Math(MathFn::Floor | MathFn::Ceil | MathFn::Trunc)
-                if tys.len() == 1 && tys[0] == Type::UInt64 =>
-            {
-                Type::UInt64
-            }
-            Intrinsic::Abs => {
-                if tys[0] == Type::Float64 {
-                    Type::Float64
-                } else {
-                    Type::Int64
-                }
-            }
-            Intrinsic::Min | Intrinsic::Max => tys.iter().fold(Type::Unknown, |a, b| a.unify(b).unwrap_or(Type::Float64)),
-            Intrinsic::Int | Intrinsic::Len => Type::Int64,
-            Intrinsic::Np(hir::NpFn::Abs | hir::NpFn::Floor | hir::NpFn::Ceil) => {
-                if tys[0] == Type::Float64 {
-                    Type::Float64
-                } else {
-                    Type::Int64
-                }
-            }
-            Intrinsic::Np(_) | Intrinsic::Float => Type::Float64,
-            Intrinsic::Linalg(_) | Intrinsic::Random(_) => unreachable!("typed above"),
-            Intrinsic::Bool => Type::Bool,
-            Intrinsic::Round => {
-                if tys.len() == 2 && tys[1] == Type::Float64 {
-                    return Err(CompileError::typing(
-                        "round() ndigits",
-                        "round() ndigits must be an integer, not float64",
-                        args[1].span,
-                    ));
-                }
-                if tys.len() == 2 && tys[0] == Type::Float64 {
-                    Type::Float64
-                } else {
-                    Type::Int64
-                }
-            }
-            Intrinsic::Math(m) => match m {
-                MathFn::Floor | MathFn::Ceil | MathFn::Trunc => Type::Int64,
-                MathFn::Isnan | MathFn::Isinf | MathFn::Isfinite => Type::Bool,
-                _ => Type::Float64,
-            },
         })
     }
 }
