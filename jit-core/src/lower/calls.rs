@@ -177,14 +177,15 @@ impl Lowerer<'_> {
         self.operator_call(registry::OperatorFn::Binary(ast::BinOp::Dot), "np.dot", &all, keywords, span)
     }
 
-    /// Whether `e` names the module `numpy.linalg`: `np.linalg` of the global module `numpy`,
-    /// or a global bound to `numpy.linalg` itself (`from numpy import linalg`).
-    fn is_numpy_linalg(&self, e: &ast::Expr) -> bool {
+    /// Whether `e` names the submodule `numpy.<sub>` (`linalg`, `random`): `np.<sub>` of the global
+    /// module `numpy`, or a global bound to the submodule itself (`from numpy import linalg`,
+    /// `import numpy.random as npr`).
+    pub(super) fn is_numpy_submodule(&self, e: &ast::Expr, sub: &str) -> bool {
         let global_module =
             |m: &str, want: &str| !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == want);
         match &e.kind {
-            A::Attribute { value, attr } if attr == "linalg" => matches!(&value.kind, A::Name(m) if global_module(m, "numpy")),
-            A::Name(m) => global_module(m, "numpy.linalg"),
+            A::Attribute { value, attr } if attr == sub => matches!(&value.kind, A::Name(m) if global_module(m, "numpy")),
+            A::Name(m) => global_module(m, &format!("numpy.{sub}")),
             _ => false,
         }
     }
@@ -200,7 +201,7 @@ impl Lowerer<'_> {
         span: Span,
     ) -> Result<Option<H>> {
         let A::Attribute { value, attr } = &func.kind else { return Ok(None) };
-        if !self.is_numpy_linalg(value) {
+        if !self.is_numpy_submodule(value, "linalg") {
             return Ok(None);
         }
         let Some(row) = registry::linalg::linalg_function(attr) else {

@@ -15,18 +15,6 @@ fn wrong(message: String, span: Span) -> CompileError {
 }
 
 impl Lowerer<'_> {
-    /// Whether `e` names the module `numpy.random`: `np.random` of the global module `numpy`,
-    /// or a global bound to `numpy.random` itself (`import numpy.random as npr`).
-    fn is_numpy_random(&self, e: &ast::Expr) -> bool {
-        let global_module =
-            |m: &str, want: &str| !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == want);
-        match &e.kind {
-            A::Attribute { value, attr } if attr == "random" => matches!(&value.kind, A::Name(m) if global_module(m, "numpy")),
-            A::Name(m) => global_module(m, "numpy.random"),
-            _ => false,
-        }
-    }
-
     /// `np.random.f(...)` (or `f(...)` of a global bound to it: `from numpy.random import
     /// normal`): its lowering, or None when `func` is not a function of `np.random`.
     pub(super) fn random_call(
@@ -37,7 +25,7 @@ impl Lowerer<'_> {
         span: Span,
     ) -> Result<Option<H>> {
         let attr = match &func.kind {
-            A::Attribute { value, attr } if self.is_numpy_random(value) => attr.as_str(),
+            A::Attribute { value, attr } if self.is_numpy_submodule(value, "random") => attr.as_str(),
             A::Name(n) if !self.by_name.contains_key(n) => match self.global(n) {
                 GlobalValue::NumpyFunction(f) if f.starts_with("random.") => &f["random.".len()..],
                 _ => return Ok(None),
