@@ -249,11 +249,6 @@ BAD = {
         "TypeError",
         "argument 'a' is an array of a structured dtype",
     ),
-    "complex array": (
-        "put(np.zeros(2, dtype=complex), 0, 1)",
-        "TypeError",
-        "argument 'a' is an array of dtype 'complex128'",
-    ),
     "float16 array": (
         "put(np.zeros(2, dtype=np.float16), 0, 1)",
         "TypeError",

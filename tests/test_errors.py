@@ -288,7 +288,7 @@ def calls_plain(x):
 
 @jit
 def uses_attribute(x):
-    return x.real  # MARK: attribute
+    return x.numerator  # MARK: attribute
 
 
 @jit
@@ -327,7 +327,7 @@ def test_call_to_plain_python_function_suggests_jit():
 def test_attribute_access_on_a_number():
     pos = node_position("attribute", ast.Attribute)
     e = assert_compile_error(uses_attribute, (3,), "attribute access", pos)
-    assert ".real" in str(e)
+    assert ".numerator" in str(e)
 
 
 def test_recursive_function_without_a_base_case():
@@ -404,7 +404,7 @@ def takes_two(a, b=1):
 
 
 @pytest.mark.parametrize(
-    "value,type_name", [("s", "str"), ([1], "list"), (None, "NoneType"), (1j, "complex"), ((1, "x"), "str")]
+    "value,type_name", [("s", "str"), ([1], "list"), (None, "NoneType"), (b"x", "bytes"), ((1, "x"), "str")]
 )
 def test_unsupported_argument_type_is_a_type_error_naming_the_parameter(value, type_name):
     with pytest.raises(TypeError) as info:

@@ -8,6 +8,7 @@
 //!   ([`Passing::Direct`]); a tuple or an array is passed as a pointer, in its slot, to its value
 //!   flattened into a buffer of its own ([`Passing::Indirect`]).
 //! * `result` receives the returned value flattened, from slot 0 ([`result_slots`] slots).
+//! * A complex number is passed like a tuple of two floats: its real and imaginary parts.
 //! * `status` is 0 ([`STATUS_OK`]) on success, else a `runtime::Status` (the result is then
 //!   unspecified).
 //!
@@ -66,7 +67,8 @@ pub enum Passing {
 /// How a parameter of type `t` is passed.
 pub fn passing(t: &Type) -> Passing {
     match t {
-        Type::Tuple(_) | Type::Array(_) => Passing::Indirect,
+        // A complex number takes two slots: its parts, as a tuple of two floats would.
+        Type::Tuple(_) | Type::Array(_) | Type::Complex128 | Type::Complex64 => Passing::Indirect,
         _ => Passing::Direct,
     }
 }
@@ -92,7 +94,7 @@ impl Scalar {
             Type::UInt64 => Scalar::UInt64,
             Type::Float64 | Type::Float32 => Scalar::Float64,
             Type::Bool => Scalar::Bool,
-            Type::None | Type::Unknown | Type::Tuple(_) | Type::Array(_) => return None,
+            Type::None | Type::Unknown | Type::Tuple(_) | Type::Array(_) | Type::Complex128 | Type::Complex64 => return None,
         })
     }
 }
@@ -144,6 +146,8 @@ pub fn slots_of(t: &Type) -> usize {
         Type::Tuple(items) => items.iter().map(slots_of).sum(),
         Type::Array(a) => ArrayDesc::new(a.ndim).slots(),
         Type::None | Type::Unknown => 0,
+        // The real part, then the imaginary part, each a double (complex64 carried as complex128).
+        Type::Complex128 | Type::Complex64 => 2,
         Type::Int64 | Type::UInt64 | Type::Float64 | Type::Float32 | Type::Bool => 1,
     }
 }

@@ -118,6 +118,9 @@ pub enum ExprKind {
     /// An integer literal from 2**63 to 2**64 - 1: a uint64 (Numba types such constants so).
     UInt(u64),
     Float(f64),
+    /// An imaginary literal (`2.5j`): the complex number with this imaginary part and real
+    /// part 0.
+    Imag(f64),
     Bool(bool),
     None,
     /// A string literal: compiled only where a dtype is named (`dtype='float32'`).

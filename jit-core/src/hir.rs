@@ -155,6 +155,8 @@ pub enum ExprKind {
     /// A uint64 literal (2**63 to 2**64 - 1).
     UInt(u64),
     Float(f64),
+    /// A complex constant: (real, imag).
+    Complex(f64, f64),
     Bool(bool),
     None,
     /// A read of a local; `check_bound` when some path reaches it without an assignment.
@@ -257,7 +259,7 @@ impl ExprKind {
     pub fn children(&self) -> Vec<&Expr> {
         use ExprKind as H;
         match self {
-            H::Int(_) | H::UInt(_) | H::Float(_) | H::Bool(_) | H::None | H::Local { .. } => Vec::new(),
+            H::Int(_) | H::UInt(_) | H::Float(_) | H::Complex(..) | H::Bool(_) | H::None | H::Local { .. } => Vec::new(),
             H::Binary { left, right, .. }
             | H::Subscript { value: left, index: right }
             | H::Reshape { value: left, shape: right }
@@ -285,7 +287,7 @@ impl ExprKind {
     pub fn children_mut(&mut self) -> Vec<&mut Expr> {
         use ExprKind as H;
         match self {
-            H::Int(_) | H::UInt(_) | H::Float(_) | H::Bool(_) | H::None | H::Local { .. } => Vec::new(),
+            H::Int(_) | H::UInt(_) | H::Float(_) | H::Complex(..) | H::Bool(_) | H::None | H::Local { .. } => Vec::new(),
             H::Binary { left, right, .. }
             | H::Subscript { value: left, index: right }
             | H::Reshape { value: left, shape: right }
@@ -410,6 +412,8 @@ pub fn const_index(e: &Expr) -> Option<i64> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Intrinsic {
     Abs,
+    /// `complex(real=0, imag=0)` of real numbers, or `complex(z)` of a complex one.
+    Complex,
     Min,
     Max,
     Int,

@@ -23,6 +23,7 @@
 pub mod abi;
 pub mod ast;
 pub mod codegen;
+pub mod complex;
 pub mod engine;
 pub mod error;
 pub mod flow;

@@ -343,6 +343,8 @@ pub unsafe extern "C" fn sj_rt_matmul(
             Dtype::UInt16 => loops::<u16>(a, b, c),
             Dtype::UInt32 => loops::<u32>(a, b, c),
             Dtype::UInt64 => loops::<u64>(a, b, c),
+            // Inference does not make complex products yet.
+            Dtype::Complex64 | Dtype::Complex128 => return Status::LinAlgValue as u32,
         }
     };
     if ok {

@@ -67,6 +67,7 @@ enum Tag {
     List = 36,
     Raise = 37,
     Assert = 38,
+    Imag = 39,
     /// A local or parameter in the code form, by its index of first appearance.
     Local = b'L',
     /// A name that is not local, as written (a global, a module's attribute).
@@ -228,6 +229,10 @@ impl Writer {
             }
             ExprKind::Float(f) => {
                 self.tag(Tag::Float);
+                self.u64(f.to_bits());
+            }
+            ExprKind::Imag(f) => {
+                self.tag(Tag::Imag);
                 self.u64(f.to_bits());
             }
             ExprKind::Bool(b) => {

@@ -308,6 +308,7 @@ impl Converter {
                 py::Constant::None => ExprKind::None,
                 py::Constant::Str(s) => ExprKind::Str(s.to_string()),
                 py::Constant::Bytes(_) => return Err(CompileError::unsupported("bytes literal", span)),
+                py::Constant::Complex { real: 0.0, imag } => ExprKind::Imag(imag),
                 py::Constant::Complex { .. } => return Err(CompileError::unsupported("complex literal", span)),
                 py::Constant::Ellipsis => return Err(CompileError::unsupported("Ellipsis", span)),
                 py::Constant::Tuple(_) => return Err(CompileError::unsupported("constant tuple", span)),

@@ -148,6 +148,7 @@ impl Printer<'_> {
             H::Int(i) => i.to_string(),
             H::UInt(u) => u.to_string(),
             H::Float(f) => format!("{f:?}"),
+            H::Complex(re, im) => format!("complex({re:?}, {im:?})"),
             H::Bool(b) => {
                 if *b {
                     "True".into()

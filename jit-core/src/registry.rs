@@ -65,7 +65,7 @@ const fn builtin_row(name: &'static str, builtin: Builtin, arity: Arity, dtype: 
 }
 
 /// The builtins compiled code may call, in the order messages list them.
-pub static BUILTINS: [BuiltinRow; 11] = [
+pub static BUILTINS: [BuiltinRow; 12] = [
     builtin_row("abs", Builtin::Intrinsic(Intrinsic::Abs), Arity::new(1, 1, "1 argument"), None),
     builtin_row("min", Builtin::Intrinsic(Intrinsic::Min), Arity::new(2, usize::MAX, "2 or more arguments"), None),
     builtin_row("max", Builtin::Intrinsic(Intrinsic::Max), Arity::new(2, usize::MAX, "2 or more arguments"), None),
@@ -77,6 +77,7 @@ pub static BUILTINS: [BuiltinRow; 11] = [
     builtin_row("len", Builtin::Intrinsic(Intrinsic::Len), Arity::new(1, 1, "exactly one argument"), None),
     builtin_row("sum", Builtin::Sum, Arity::new(1, 1, "one array"), None),
     builtin_row("print", Builtin::Print, Arity::new(0, usize::MAX, "any number of arguments"), None),
+    builtin_row("complex", Builtin::Intrinsic(Intrinsic::Complex), Arity::new(0, 2, "0 to 2 arguments"), Some(Dtype::Complex128)),
 ];
 
 /// The builtin called `name`, if it is compiled.
@@ -178,6 +179,13 @@ pub enum NpFn {
     FloatPower,
     Round,
     Reciprocal,
+    /// `np.conj`/`np.conjugate`, `z.conjugate()`: the complex conjugate (a real number itself).
+    Conj,
+    /// `np.angle(z)`: `arctan2(z.imag, z.real)`.
+    Angle,
+    /// `np.real(x)`, `np.imag(x)`: lowered to `x.real`, `x.imag` (a view of a complex array).
+    Real,
+    Imag,
 }
 
 /// The NumPy ufuncs that are Python's operators (`np.add(a, b)` is `a + b`).
@@ -194,6 +202,11 @@ pub enum Attr {
     Shape,
     Ndim,
     Size,
+    /// The real part: of a number (a real number is its own), or of a complex array (a view
+    /// of its real parts).
+    Real,
+    /// The imaginary part (0 of a real number).
+    Imag,
 }
 
 /// What a NumPy function name compiles to.
@@ -273,7 +286,7 @@ const WHERE: Arity = Arity::new(3, 3, "one argument (as np.nonzero) or three arg
 
 /// The NumPy functions compiled code may call. The order matters where two names are one
 /// function object (`np.absolute is np.abs`): the Python side names the object by the first.
-pub static NUMPY_FUNCTIONS: [NumpyRow; 109] = [
+pub static NUMPY_FUNCTIONS: [NumpyRow; 114] = [
     np_row("sum", NumpyFn::Reduce(Reduction::Sum), REDUCE),
     np_row("ndindex", NumpyFn::Iter(IterFn::Ndindex), Arity::new(0, 32, "a shape (a tuple or ints)")),
     np_row("ndenumerate", NumpyFn::Iter(IterFn::Ndenumerate), Arity::new(1, 1, "one array")),
@@ -386,6 +399,11 @@ pub static NUMPY_FUNCTIONS: [NumpyRow; 109] = [
     np_row("dot", NumpyFn::Operator(OperatorFn::Binary(BinOp::Dot)), BINARY),
     NumpyRow { alias: true, ..np_row("true_divide", NumpyFn::Operator(OperatorFn::Binary(BinOp::Div)), BINARY) },
     NumpyRow { alias: true, ..np_row("mod", NumpyFn::Operator(OperatorFn::Binary(BinOp::Mod)), BINARY) },
+    np_row("conj", NumpyFn::Scalar(NpFn::Conj), SCALAR),
+    NumpyRow { alias: true, ..np_row("conjugate", NumpyFn::Scalar(NpFn::Conj), SCALAR) },
+    np_row("angle", NumpyFn::Scalar(NpFn::Angle), SCALAR),
+    np_row("real", NumpyFn::Scalar(NpFn::Real), SCALAR),
+    np_row("imag", NumpyFn::Scalar(NpFn::Imag), SCALAR),
 ];
 
 /// The NumPy function called `name`, if it is compiled.
@@ -467,10 +485,12 @@ pub enum ArrayMethod {
     Astype,
     /// `a.dot(b)`: `np.dot(a, b)`.
     Dot,
+    /// `z.conjugate()`, `a.conj()`: `np.conj(z)`.
+    Conj,
 }
 
 /// The array methods compiled code may call.
-pub static ARRAY_METHODS: [(&str, ArrayMethod); 18] = [
+pub static ARRAY_METHODS: [(&str, ArrayMethod); 20] = [
     ("sum", ArrayMethod::Reduce(Reduction::Sum)),
     ("min", ArrayMethod::Reduce(Reduction::Min)),
     ("max", ArrayMethod::Reduce(Reduction::Max)),
@@ -489,6 +509,8 @@ pub static ARRAY_METHODS: [(&str, ArrayMethod); 18] = [
     ("flatten", ArrayMethod::Flatten),
     ("astype", ArrayMethod::Astype),
     ("dot", ArrayMethod::Dot),
+    ("conjugate", ArrayMethod::Conj),
+    ("conj", ArrayMethod::Conj),
 ];
 
 pub fn array_method(name: &str) -> Option<ArrayMethod> {
@@ -517,7 +539,8 @@ pub fn library_method_global(name: &str) -> String {
 }
 
 /// The array attributes compiled code reads.
-pub static ARRAY_ATTRIBUTES: [(&str, Attr); 3] = [("shape", Attr::Shape), ("ndim", Attr::Ndim), ("size", Attr::Size)];
+pub static ARRAY_ATTRIBUTES: [(&str, Attr); 5] =
+    [("shape", Attr::Shape), ("ndim", Attr::Ndim), ("size", Attr::Size), ("real", Attr::Real), ("imag", Attr::Imag)];
 
 impl Attr {
     pub fn from_name(name: &str) -> Option<Attr> {
@@ -603,6 +626,8 @@ dtypes! {
     UInt64:  "uint64",  "uint64",   b'u', 8,    UInt64,  UInt64,   "int";
     Float32: "float32", "float32",  b'f', 4,    Float32, Float64,  "float";
     Float64: "float64", "float64",  b'f', 8,    Float64, Float64,  "float";
+    Complex64: "complex64", "complex64", b'c', 8, Complex64, Complex128, "complex";
+    Complex128: "complex128", "complex128", b'c', 16, Complex128, Complex128, "complex";
 }
 
 impl Dtype {
@@ -640,6 +665,10 @@ impl Dtype {
 
     pub fn is_float(self) -> bool {
         self.row().kind == b'f'
+    }
+
+    pub fn is_complex(self) -> bool {
+        self.row().kind == b'c'
     }
 
     pub fn is_signed(self) -> bool {

@@ -24,6 +24,12 @@ pub enum Type {
     /// an i64 whose bits are the value; comparisons, division, conversions to float and the
     /// value returned to Python treat it as unsigned.
     UInt64,
+    /// A complex number (Python's `complex`, NumPy's complex128): an LLVM `{double, double}`
+    /// in compiled code, two slots at the call boundary.
+    Complex128,
+    /// A NumPy complex64 (an element of a complex64 array): carried as a complex128 whose
+    /// parts always hold float32 values, as [`Type::Float32`] is carried.
+    Complex64,
     None,
     Tuple(Vec<Type>),
     /// A NumPy array: what its elements are, how many axes, how its memory is laid out, and
@@ -63,11 +69,31 @@ impl Type {
         matches!(self, Type::Float64 | Type::Float32)
     }
 
+    pub fn is_complex(&self) -> bool {
+        matches!(self, Type::Complex128 | Type::Complex64)
+    }
+
+    /// A real number ([`Type::is_numeric`]) or a complex one.
+    pub fn is_number(&self) -> bool {
+        self.is_numeric() || self.is_complex()
+    }
+
+    /// The type of the real and imaginary parts of a complex type (float64, or float32 for
+    /// complex64); a real type is its own part.
+    pub fn complex_part(&self) -> Type {
+        match self {
+            Type::Complex64 => Type::Float32,
+            Type::Complex128 => Type::Float64,
+            t => t.clone(),
+        }
+    }
+
     /// The type compiled code carries a value of this type in: float32 travels as float64
     /// (tuples element by element).
     pub fn carrier(&self) -> Type {
         match self {
             Type::Float32 => Type::Float64,
+            Type::Complex64 => Type::Complex128,
             Type::Tuple(ts) => Type::Tuple(ts.iter().map(Type::carrier).collect()),
             t => t.clone(),
         }
@@ -132,6 +158,17 @@ impl Type {
 /// [`Type::arith`] (where an operator meets its operands) both read it.
 pub fn promote(a: &Type, b: &Type) -> Option<Type> {
     use Type::*;
+    if a.is_complex() || b.is_complex() {
+        if !(a.is_number() && b.is_number()) {
+            return Option::None;
+        }
+        // complex64 stays complex64 beside itself, a bool or a float32 (all fit its parts);
+        // anything else makes complex128, as float32 does.
+        return Some(match (a, b) {
+            (Complex64, Complex64 | Bool | Float32) | (Bool | Float32, Complex64) => Complex64,
+            _ => Complex128,
+        });
+    }
     if !(a.is_numeric() && b.is_numeric()) {
         return Option::None;
     }
@@ -157,6 +194,15 @@ pub fn promote_dtypes(a: Dtype, b: Dtype) -> Dtype {
     match (a, b) {
         _ if a == b => a,
         (Bool, x) | (x, Bool) => x,
+        (Complex128, _) | (_, Complex128) => Complex128,
+        // complex64 holds what float32 holds; beside anything wider, complex128.
+        (Complex64, x) | (x, Complex64) => {
+            if promote_dtypes(x, Float32) == Float32 {
+                Complex64
+            } else {
+                Complex128
+            }
+        }
         (Float64, _) | (_, Float64) => Float64,
         (Float32, x) | (x, Float32) => {
             if x.size() <= 2 {
@@ -195,6 +241,8 @@ impl Dtype {
             Type::Int64 => Dtype::Int64,
             Type::UInt64 => Dtype::UInt64,
             Type::Float32 => Dtype::Float32,
+            Type::Complex128 => Dtype::Complex128,
+            Type::Complex64 => Dtype::Complex64,
             _ => Dtype::Float64,
         }
     }
@@ -214,6 +262,8 @@ impl fmt::Display for Type {
             Type::Float64 => f.write_str("float64"),
             Type::Float32 => f.write_str("float32"),
             Type::UInt64 => f.write_str("uint64"),
+            Type::Complex128 => f.write_str("complex128"),
+            Type::Complex64 => f.write_str("complex64"),
             Type::None => f.write_str("none"),
             Type::Array(a) => {
                 let layout = match a.layout {
@@ -260,6 +310,13 @@ mod tests {
             ("float32", "float64", "float64"),
             ("uint32", "int8", "int64"),
             ("uint64", "int8", "float64"),
+            ("complex64", "float32", "complex64"),
+            ("complex64", "int16", "complex64"),
+            ("complex64", "int32", "complex128"),
+            ("complex64", "float64", "complex128"),
+            ("complex128", "bool", "complex128"),
+            ("complex64", "complex128", "complex128"),
+            ("uint64", "complex64", "complex128"),
         ];
         for (a, b, r) in cases {
             let (a, b) = (Dtype::from_name(a).unwrap(), Dtype::from_name(b).unwrap());
@@ -287,6 +344,19 @@ mod tests {
         assert_eq!(Float32.arith(&Int64), Float64);
         assert_eq!(Float32.arith(&Float64), Float64);
         assert_eq!(Tuple(vec![Float32, Int64]).carrier(), Tuple(vec![Float64, Int64]));
+    }
+
+    #[test]
+    fn complex_promotes_as_in_numpy() {
+        assert_eq!(Complex128.arith(&Int64), Complex128);
+        assert_eq!(Float64.arith(&Complex128), Complex128);
+        assert_eq!(Complex64.arith(&Float32), Complex64);
+        assert_eq!(Complex64.arith(&Bool), Complex64);
+        assert_eq!(Complex64.arith(&Float64), Complex128);
+        assert_eq!(Complex64.unify(&Int64), Ok(Complex128));
+        assert!(Complex128.unify(&None).is_err());
+        assert_eq!(Complex64.carrier(), Complex128);
+        assert_eq!(Complex64.complex_part(), Float32);
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub enum Kind {
     UInt32,
     UInt64,
     Float32,
+    /// Python `complex` and `numpy.complex128`.
+    Complex128,
+    Complex64,
     Tuple(u32),
     /// A NumPy array: its dtype, dimensions, layout and writeability, held in the kind itself
     /// (no table to look up on the call path).
@@ -71,6 +74,8 @@ impl Kind {
             Dtype::UInt64 => Kind::UInt64,
             Dtype::Float32 => Kind::Float32,
             Dtype::Float64 => Kind::Float64,
+            Dtype::Complex64 => Kind::Complex64,
+            Dtype::Complex128 => Kind::Complex128,
         }
     }
 
@@ -88,6 +93,8 @@ impl Kind {
             Kind::UInt64 => Dtype::UInt64,
             Kind::Float32 => Dtype::Float32,
             Kind::Float64 => Dtype::Float64,
+            Kind::Complex64 => Dtype::Complex64,
+            Kind::Complex128 => Dtype::Complex128,
             Kind::Tuple(_) | Kind::Array(_) => return None,
         })
     }
@@ -155,6 +162,13 @@ pub fn classify_arg(
         buffers.push(flat);
         return Ok((kind, ptr));
     }
+    if let Some((kind, parts)) = classify_complex(ob)? {
+        // Two slots, passed by address as a tuple's are (`abi::passing`).
+        let flat = parts.to_vec();
+        let ptr = abi::ptr_slot(flat.as_ptr());
+        buffers.push(flat);
+        return Ok((kind, ptr));
+    }
     // Only objects whose type comes from NumPy are asked whether they are arrays (asking
     // imports NumPy's C API). The type's C name says it without a Python call.
     // SAFETY: a live object's type has a NUL-terminated tp_name.
@@ -168,6 +182,23 @@ pub fn classify_arg(
         }
     }
     classify_slow(py, ob, func, param)
+}
+
+/// A complex number's kind and its two slots (real part, imaginary part): Python's `complex`
+/// and its subclass `numpy.complex128`, and `numpy.complex64`; `None` for anything else.
+fn classify_complex(ob: &Bound<'_, PyAny>) -> PyResult<Option<(Kind, [Slot; 2])>> {
+    let slots = |re: f64, im: f64| [abi::float_slot(re), abi::float_slot(im)];
+    if let Ok(z) = ob.cast::<pyo3::types::PyComplex>() {
+        return Ok(Some((Kind::Complex128, slots(z.real(), z.imag()))));
+    }
+    // SAFETY: a live object's type has a NUL-terminated tp_name.
+    let name = unsafe { std::ffi::CStr::from_ptr((*ffi::Py_TYPE(ob.as_ptr())).tp_name) }.to_bytes();
+    if name == b"numpy.complex64" {
+        let z = ob.call_method0("__complex__")?;
+        let z = z.cast::<pyo3::types::PyComplex>()?;
+        return Ok(Some((Kind::Complex64, slots(z.real(), z.imag()))));
+    }
+    Ok(None)
 }
 
 /// An array's kind and its descriptor (`abi::ArrayDesc`; no copy of the data).
@@ -218,6 +249,11 @@ fn classify_tuple(py: Python<'_>, t: &Bound<'_, PyTuple>, func: &str, param: &st
     for item in t.iter() {
         if let Ok(inner) = item.cast_exact::<PyTuple>() {
             kinds.push(classify_tuple(py, inner, func, param, flat)?);
+            continue;
+        }
+        if let Some((k, parts)) = classify_complex(&item)? {
+            kinds.push(k);
+            flat.extend(parts);
             continue;
         }
         // SAFETY: `item` is alive (held by the tuple) and the GIL is held.
@@ -272,7 +308,7 @@ pub fn classify_slow(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &
         ""
     };
     Err(PyTypeError::new_err(format!(
-        "{func}() argument '{param}' has unsupported type '{}'; supported: int, float, bool, NumPy integer, float and bool scalars, NumPy arrays of numbers, and tuples of those{method}",
+        "{func}() argument '{param}' has unsupported type '{}'; supported: int, float, complex, bool, NumPy integer, float, complex and bool scalars, NumPy arrays of numbers, and tuples of those{method}",
         ob.get_type().name()?
     )))
 }
@@ -333,6 +369,10 @@ pub fn return_type_of_descriptor(d: &Bound<'_, PyAny>) -> PyResult<Type> {
 pub fn convert(from: Kind, to: Kind, slot: Slot) -> Option<Result<Slot, String>> {
     if from == to {
         return Some(Ok(slot));
+    }
+    // A complex argument is passed by address: it converts to nothing else, nothing to it.
+    if matches!(from, Kind::Complex64 | Kind::Complex128) || matches!(to, Kind::Complex64 | Kind::Complex128) {
+        return None;
     }
     let (Some(fd), Some(td)) = (from.dtype(), to.dtype()) else {
         return match (from, to) {

@@ -80,7 +80,7 @@ pub enum Global {
 }
 
 /// The one place that decides which global values are frozen into the machine code: exact
-/// `bool`, `int` (in int64's range), `float`, and tuples of them. `None` when `value` is of none
+/// `bool`, `int` (in int64's range), `float`, `complex`, and tuples of them. `None` when `value` is of none
 /// of those types; `Some(Err(why))` when it is but cannot be frozen. The sticky identity hashes
 /// the value of every global for which this is `Some` (`sticky.rs`).
 pub(crate) fn freeze(value: &Bound<'_, PyAny>) -> Option<Result<GlobalValue, &'static str>> {
@@ -92,6 +92,9 @@ pub(crate) fn freeze(value: &Bound<'_, PyAny>) -> Option<Result<GlobalValue, &'s
     }
     if let Ok(f) = value.cast_exact::<PyFloat>() {
         return Some(Ok(GlobalValue::Float(f.value())));
+    }
+    if let Ok(z) = value.cast_exact::<pyo3::types::PyComplex>() {
+        return Some(Ok(GlobalValue::Complex(z.real(), z.imag())));
     }
     if let Ok(t) = value.cast_exact::<PyTuple>() {
         let items: Option<Vec<GlobalValue>> = t.iter().map(|item| freeze(&item).and_then(Result::ok)).collect();

@@ -113,6 +113,8 @@ fn typenum(d: Dtype) -> std::ffi::c_int {
         Dtype::UInt64 => T::NPY_ULONG,
         Dtype::Float32 => T::NPY_FLOAT,
         Dtype::Float64 => T::NPY_DOUBLE,
+        Dtype::Complex64 => T::NPY_CFLOAT,
+        Dtype::Complex128 => T::NPY_CDOUBLE,
     }) as std::ffi::c_int
 }
 
@@ -175,6 +177,10 @@ pub fn to_python<'py>(
         Type::Array(a) => {
             let owners = owners.as_mut().expect("a call returning arrays takes the live blocks");
             return to_array(py, a, &slots[start..], owners);
+        }
+        Type::Complex128 | Type::Complex64 => {
+            let (re, im) = (abi::slot_float(slots[start]), abi::slot_float(slots[start + 1]));
+            return Ok(pyo3::types::PyComplex::from_doubles(py, re, im).into_any());
         }
         _ => {}
     }

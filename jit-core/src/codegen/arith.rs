@@ -26,6 +26,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         ty: &Type,
     ) -> BasicValueEnum<'ctx> {
         let ty = ty.carrier();
+        if ty == Type::Complex128 {
+            return self.complex_binary(op, l, lt, r, rt);
+        }
         let b = self.b();
         if op == BinOp::Div {
             if (*lt == Type::UInt64 || *rt == Type::UInt64) && !lt.is_float() && !rt.is_float() {

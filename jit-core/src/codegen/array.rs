@@ -51,6 +51,11 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             Dtype::Int64 | Dtype::UInt64 => self.ctx.i64_type().into(),
             Dtype::Float32 => self.ctx.f32_type().into(),
             Dtype::Float64 => self.ctx.f64_type().into(),
+            Dtype::Complex128 => self.complex_llty().into(),
+            Dtype::Complex64 => {
+                let f32t = self.ctx.f32_type();
+                self.ctx.struct_type(&[f32t.into(), f32t.into()], false).into()
+            }
         }
     }
 
@@ -121,9 +126,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// `a.shape`, `a.ndim`, `a.size`.
     pub(super) fn array_attr(&mut self, value: &hir::Expr, attr: hir::Attr) -> BasicValueEnum<'ctx> {
-        let Type::Array(a) = self.ty(value) else { unreachable!("inference allows arrays only") };
+        let vt = self.ty(value);
+        if matches!(attr, hir::Attr::Real | hir::Attr::Imag) {
+            return self.part_of(value, attr == hir::Attr::Imag);
+        }
+        let Type::Array(a) = vt else { unreachable!("inference allows arrays only") };
         let arr = self.expr(value).into_struct_value();
         match attr {
+            hir::Attr::Real | hir::Attr::Imag => unreachable!("above"),
             hir::Attr::Ndim => self.i64(a.ndim as i64).into(),
             hir::Attr::Size => {
                 let mut n = self.i64(1);
@@ -408,7 +418,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Dtype::Bool => {
                 b.build_int_compare(IntPredicate::NE, raw.into_int_value(), self.ctx().i8_type().const_zero(), "b").u().into()
             }
-            Dtype::Float64 | Dtype::Int64 | Dtype::UInt64 => raw,
+            Dtype::Float64 | Dtype::Int64 | Dtype::UInt64 | Dtype::Complex128 => raw,
+            // A complex64 element is carried as the complex128 holding it (Type::Complex64).
+            Dtype::Complex64 => {
+                let sv = raw.into_struct_value();
+                let re = b.build_extract_value(sv, 0, "re32").u().into_float_value();
+                let im = b.build_extract_value(sv, 1, "im32").u().into_float_value();
+                let re = b.build_float_ext(re, f64t, "re").u();
+                let im = b.build_float_ext(im, f64t, "im").u();
+                self.make_complex((re, im))
+            }
             // A float32 element is carried as the double holding it (Type::Float32).
             Dtype::Float32 => b.build_float_ext(raw.into_float_value(), f64t, "f").u().into(),
             d if d.is_signed() => b.build_int_s_extend(raw.into_int_value(), i64t, "i").u().into(),
@@ -444,6 +463,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 b.build_int_z_extend(t, self.ctx().i8_type(), "b8").u().into()
             }
             (Dtype::Float64, _) => self.cast(v, from, &Type::Float64),
+            (Dtype::Complex128, _) => self.cast(v, from, &Type::Complex128),
+            (Dtype::Complex64, _) => {
+                let (re, im) = self.parts_of(v, from);
+                let b = self.b();
+                let f32t = self.ctx().f32_type();
+                let re = b.build_float_trunc(re, f32t, "re32").u();
+                let im = b.build_float_trunc(im, f32t, "im32").u();
+                let mem = mem.into_struct_type();
+                let c = b.build_insert_value(mem.get_undef(), re, 0, "c64").u();
+                b.build_insert_value(c, im, 1, "c64").u().into_struct_value().into()
+            }
             (Dtype::Float32, _) => {
                 let f = self.cast(v, from, &Type::Float64).into_float_value();
                 self.b().build_float_trunc(f, self.ctx().f32_type(), "f32").u().into()

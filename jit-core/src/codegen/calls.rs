@@ -39,6 +39,9 @@ pub(super) enum Helper {
     RoundI64,
     /// `i64 sj_rt_ipow(i64 base, i64 exp)`.
     Ipow,
+    /// `i32 sj_rt_complex(i32 op, double ar, double ai, double br, double bi, ptr out)`: a
+    /// complex division, power or function (`complex::ComplexOp`); a status.
+    Complex,
     /// `double sj_rt_int_truediv(i64 a, i64 b)`.
     IntTruediv,
     /// `void sj_rt_store_strided(ptr dst, ptr src, i64 ndim, ptr shape, ptr strides, i64 itemsize)`.
@@ -137,6 +140,7 @@ impl Helper {
             Helper::RoundF64 => d("sj_rt_round_f64", &[F64, I64, Ptr], F64, NOUNWIND),
             Helper::RoundI64 => d("sj_rt_round_i64", &[I64, I64], I64, NOUNWIND),
             Helper::Ipow => d("sj_rt_ipow", &[I64, I64], I64, NOUNWIND),
+            Helper::Complex => d("sj_rt_complex", &[I32, F64, F64, F64, F64, Ptr], I32, NOUNWIND),
             Helper::IntTruediv => d("sj_rt_int_truediv", &[I64, I64], F64, NOUNWIND),
             Helper::StoreStrided => d("sj_rt_store_strided", &[Ptr, Ptr, I64, Ptr, Ptr, I64], Void, NOUNWIND),
             Helper::Matmul => d("sj_rt_matmul", &[I32, I64, I64, I64, Ptr, I64, I64, Ptr, I64, I64, Ptr], I32, NOUNWIND),
@@ -184,6 +188,7 @@ const _: () = {
     let _: extern "C" fn(f64, i64, &mut u32) -> f64 = crate::runtime::sj_rt_round_f64;
     let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_round_i64;
     let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_ipow;
+    let _: unsafe extern "C" fn(i32, f64, f64, f64, f64, *mut f64) -> u32 = crate::complex::sj_rt_complex;
     let _: extern "C" fn(i64, i64) -> f64 = crate::runtime::sj_rt_int_truediv;
     let _: unsafe extern "C" fn(*mut u8, *const u8, i64, *const i64, *const i64, i64) = crate::runtime::sj_rt_store_strided;
     let _: unsafe extern "C" fn(i32, i64, i64, i64, *const u8, i64, i64, *const u8, i64, i64, *mut u8) -> u32 =
@@ -243,7 +248,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 30] = [
+const RUNTIME_HELPERS: [Helper; 31] = [
     Helper::IndexError,
     Helper::StackLimit,
     Helper::StackOverflow,
@@ -254,6 +259,7 @@ const RUNTIME_HELPERS: [Helper; 30] = [
     Helper::RoundF64,
     Helper::RoundI64,
     Helper::Ipow,
+    Helper::Complex,
     Helper::IntTruediv,
     Helper::StoreStrided,
     Helper::Matmul,
@@ -289,6 +295,7 @@ const _: () = {
             | Helper::RoundF64
             | Helper::RoundI64
             | Helper::Ipow
+            | Helper::Complex
             | Helper::IntTruediv
             | Helper::StoreStrided
             | Helper::Matmul
@@ -442,6 +449,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     pub(super) fn intrinsic(&mut self, f: Intrinsic, args: &[hir::Expr], ty: &Type) -> BasicValueEnum<'ctx> {
         match f {
+            Intrinsic::Abs if self.ty(&args[0]).is_complex() => {
+                let v = self.expr(&args[0]);
+                let r = self.complex_abs(v, true).into();
+                if self.spec.expr_types[args[0].id as usize] == Type::Complex64 {
+                    self.round_f32(r)
+                } else {
+                    r
+                }
+            }
+            Intrinsic::Complex => self.complex_of(args),
             Intrinsic::Abs => {
                 let v = self.expr(&args[0]);
                 let at = self.ty(&args[0]);

@@ -660,6 +660,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 match (op, &ty) {
                     (UnaryOp::Pos, _) => x,
                     (UnaryOp::Neg, Type::Float64) => b.build_float_neg(x.into_float_value(), "neg").u().into(),
+                    (UnaryOp::Neg, Type::Complex128) => self.complex_neg(x),
                     (UnaryOp::Neg, _) => b.build_int_sub(self.i64(0), x.into_int_value(), "neg").u().into(),
                     (UnaryOp::Invert, Type::Bool) => b.build_not(x.into_int_value(), "not").u().into(),
                     (UnaryOp::Invert, _) => b.build_xor(x.into_int_value(), self.i64(-1), "inv").u().into(),
@@ -743,7 +744,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         loop_dtype: Option<Dtype>,
     ) -> ((BasicValueEnum<'ctx>, Type), (BasicValueEnum<'ctx>, Type)) {
         let (lt, rt) = (self.spec.expr_types[left.id as usize].clone(), self.spec.expr_types[right.id as usize].clone());
-        let common = loop_dtype.or_else(|| crate::infer::elementwise_dtype(&lt, &rt).filter(|d| d.is_float()));
+        let common = loop_dtype.or_else(|| crate::infer::elementwise_dtype(&lt, &rt).filter(|d| d.is_float() || d.is_complex()));
         let side = |fn_gen: &mut Self, e: &hir::Expr, t: &Type| {
             let (v, vt) = fn_gen.element(e, values);
             match common {
@@ -765,7 +766,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     fn wrap(&self, v: BasicValueEnum<'ctx>, dtype: Dtype) -> BasicValueEnum<'ctx> {
         match dtype {
             Dtype::Float32 => self.round_f32(v),
-            Dtype::Bool | Dtype::Int64 | Dtype::UInt64 | Dtype::Float64 => v,
+            Dtype::Complex64 => self.round_c64(v),
+            Dtype::Bool | Dtype::Int64 | Dtype::UInt64 | Dtype::Float64 | Dtype::Complex128 => v,
             d => {
                 let narrow = self.module_gen.dtype_llty(d).into_int_type();
                 let b = self.b();

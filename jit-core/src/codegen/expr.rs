@@ -31,6 +31,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             (Type::UInt64, Type::Float64) => {
                 b.build_unsigned_int_to_float(v.into_int_value(), self.ctx().f64_type(), "u2f").u().into()
             }
+            (f, Type::Complex128) => self.make_complex(self.parts_of(v, f)),
             (Type::Tuple(fs), Type::Tuple(ts)) => {
                 let sv = v.into_struct_value();
                 let mut out = self.module_gen.llty(to).into_struct_type().get_undef();
@@ -80,7 +81,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Type::None => self.ctx().bool_type().const_zero(),
             Type::Tuple(ts) => self.ctx().bool_type().const_int(!ts.is_empty() as u64, false),
             Type::Unknown | Type::Array(_) => self.ctx().bool_type().const_zero(),
-            Type::Float32 => unreachable!("float32 is carried as float64 (Type::carrier above)"),
+            Type::Complex128 => self.complex_truth(v),
+            Type::Float32 | Type::Complex64 => unreachable!("carried as float64 or complex128 (Type::carrier above)"),
         }
     }
 
@@ -98,6 +100,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             H::Int(i) => self.i64(*i).into(),
             H::UInt(u) => self.i64(*u as i64).into(),
             H::Float(f) => self.f64(*f).into(),
+            H::Complex(re, im) => self.make_complex((self.f64(*re), self.f64(*im))),
             H::Bool(v) => self.ctx().bool_type().const_int(*v as u64, false).into(),
             H::None => self.ctx().i8_type().const_zero().into(),
             H::Local { id, check_bound } => {
@@ -126,6 +129,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 }
                 if self.is_float32(e) {
                     self.round_f32(v)
+                } else if self.is_complex64(e) {
+                    self.round_c64(v)
                 } else {
                     v
                 }
@@ -139,6 +144,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     UnaryOp::Pos => self.cast(v, &ot, &ty),
                     UnaryOp::Neg => match ty {
                         Type::Float64 => b.build_float_neg(v.into_float_value(), "neg").u().into(),
+                        Type::Complex128 => self.complex_neg(v),
                         _ => {
                             let iv = self.cast(v, &ot, &ty).into_int_value();
                             b.build_int_sub(self.i64(0), iv, "neg").u().into()
@@ -416,6 +422,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         r: BasicValueEnum<'ctx>,
         rt: &Type,
     ) -> IntValue<'ctx> {
+        if lt.is_complex() || rt.is_complex() {
+            return self.complex_compare(op, l, lt, r, rt);
+        }
         let b = self.b();
         match (lt, rt) {
             (Type::Float64, Type::Float64) => {

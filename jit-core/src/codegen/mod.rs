@@ -10,6 +10,7 @@ mod arange;
 mod arith;
 mod array;
 mod calls;
+mod complex;
 mod elementwise;
 mod expr;
 mod fancy;
@@ -212,6 +213,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
         match t {
             Type::Int64 | Type::UInt64 => self.ctx.i64_type().into(),
             Type::Float64 | Type::Float32 => self.ctx.f64_type().into(),
+            Type::Complex128 | Type::Complex64 => self.complex_llty().into(),
             Type::Bool => self.ctx.bool_type().into(),
             Type::None | Type::Unknown => self.ctx.i8_type().into(),
             Type::Tuple(ts) => {
@@ -310,6 +312,13 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
                 return agg.into();
             }
             Type::Array(a) => return self.load_array(base, at, a),
+            Type::Complex128 => {
+                let f64t = self.ctx.f64_type();
+                let re = b.build_load(f64t, self.slot(base, at), "a.re").u();
+                let im = b.build_load(f64t, self.slot(base, at + 1), "a.im").u();
+                let v = b.build_insert_value(self.complex_llty().get_undef(), re, 0, "c").u();
+                return b.build_insert_value(v, im, 1, "c").u().into_struct_value().into();
+            }
             _ => {}
         }
         let Some(scalar) = Scalar::of(t) else {
@@ -355,6 +364,12 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
                         let v = b.build_extract_value(dims, k as u32, "dim").u();
                         b.build_store(self.slot(base, at + desc.axis(which, k)), v).u();
                     }
+                }
+            }
+            Type::Complex128 => {
+                for k in 0..2 {
+                    let part = b.build_extract_value(value.into_struct_value(), k, "part").u();
+                    b.build_store(self.slot(base, at + k as usize), part).u();
                 }
             }
             _ => match Scalar::of(t) {
@@ -597,6 +612,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// Whether `e` was typed float32: its value is rounded to float32 once computed.
     fn is_float32(&self, e: &hir::Expr) -> bool {
         self.spec.expr_types[e.id as usize] == Type::Float32
+    }
+
+    /// Whether `e` was typed complex64: its parts are rounded to float32 once computed.
+    fn is_complex64(&self, e: &hir::Expr) -> bool {
+        self.spec.expr_types[e.id as usize] == Type::Complex64
     }
 
     /// `v` (a double) rounded to the nearest float32, carried as a double again.

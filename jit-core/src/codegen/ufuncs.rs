@@ -14,6 +14,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// compute type: float64 for a float function, whose float32 result the caller rounds).
     pub(super) fn np_value(&mut self, f: NpFn, args: &[(BasicValueEnum<'ctx>, Type)], ty: &Type) -> BasicValueEnum<'ctx> {
         use NpFn::*;
+        if args.iter().any(|(_, t)| t.is_complex()) || matches!(f, Conj | Angle) {
+            return self.complex_np_value(f, args, ty);
+        }
         let float = |fn_gen: &Self, k: usize| fn_gen.cast(args[k].0, &args[k].1, &Type::Float64).into_float_value();
         match f {
             Sqrt | Exp | Log | Sin | Cos | Tan | Tanh | Sinh | Cosh | Arcsin | Arccos | Arctan | Log2 | Log10 | Log1p | Expm1
@@ -93,6 +96,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     }
                 }
             }
+            Conj | Angle => unreachable!("complex_np_value"),
+            Real | Imag => unreachable!("lowered to .real and .imag"),
             // 1 / x; of an integer C's division (toward zero; NumPy leaves 1 / 0 undefined, here
             // 0 for unsigned and the smallest int64 for signed, what NumPy gives for int64).
             Reciprocal => match ty {

@@ -99,6 +99,18 @@ pub(crate) fn new_axes(index: &hir::Expr) -> usize {
     index_items(index).iter().filter(|e| matches!(e.kind, hir::ExprKind::None)).count()
 }
 
+/// A complex fill value goes into a complex array only (NumPy would drop its imaginary part).
+fn complex_fits(fill: Option<&Type>, dtype: Dtype, span: Span) -> Result<()> {
+    if fill.is_some_and(Type::is_complex) && !dtype.is_complex() {
+        return Err(CompileError::typing(
+            "fill value",
+            format!("a complex fill value for an array of {} (NumPy would drop its imaginary part)", dtype.name()),
+            span,
+        ));
+    }
+    Ok(())
+}
+
 impl InferCx<'_> {
     /// The type of a new array: C-contiguous, writeable; the dtype from `dtype=`, else NumPy's
     /// default (float64; `np.full` the fill value's type; `np.arange` int64 for ints; `*_like`
@@ -108,7 +120,17 @@ impl InferCx<'_> {
         let of = Dtype::of_scalar;
         let fill_type = |cx: &mut Self, f: &Fill| -> Result<Option<Type>> {
             match f {
-                Fill::Value(v) => Ok(Some(cx.numeric(v, "fill value")?)),
+                Fill::Value(v) => {
+                    let t = cx.expr(v)?;
+                    if !(t.is_number() || t == Type::Unknown) {
+                        return Err(CompileError::typing(
+                            "fill value",
+                            format!("fill value takes a number, not {}", type_name(&t)),
+                            v.span,
+                        ));
+                    }
+                    Ok(Some(t))
+                }
                 _ => Ok(None),
             }
         };
@@ -133,14 +155,19 @@ impl InferCx<'_> {
                 if ft == Some(Type::Unknown) {
                     return Ok(Type::Unknown);
                 }
-                array(ndim, dtype.unwrap_or_else(|| ft.as_ref().map(of).unwrap_or(Dtype::Float64)))
+                let dtype = dtype.unwrap_or_else(|| ft.as_ref().map(of).unwrap_or(Dtype::Float64));
+                complex_fits(ft.as_ref(), dtype, span)?;
+                array(ndim, dtype)
             }
             NewArray::Like { array: src, fill, dtype } => {
                 let Some(dtype) = self.dtype_arg(dtype, span)? else { return Ok(Type::Unknown) };
                 let st = self.expr(src)?;
-                fill_type(self, fill)?;
+                let ft = fill_type(self, fill)?;
                 match st {
-                    Type::Array(a) => array(a.ndim as usize, dtype.unwrap_or(a.dtype)),
+                    Type::Array(a) => {
+                        complex_fits(ft.as_ref(), dtype.unwrap_or(a.dtype), span)?;
+                        array(a.ndim as usize, dtype.unwrap_or(a.dtype))
+                    }
                     Type::Unknown => Type::Unknown,
                     t => {
                         return Err(CompileError::typing(
@@ -406,8 +433,29 @@ impl InferCx<'_> {
             Type::Array(a) => match attr {
                 hir::Attr::Shape => Type::Tuple(vec![Type::Int64; a.ndim as usize]),
                 hir::Attr::Ndim | hir::Attr::Size => Type::Int64,
+                // A view of the parts, as NumPy's (strided: every other float).
+                hir::Attr::Real | hir::Attr::Imag if a.dtype.is_complex() => {
+                    let part = if a.dtype == crate::registry::Dtype::Complex64 {
+                        crate::registry::Dtype::Float32
+                    } else {
+                        crate::registry::Dtype::Float64
+                    };
+                    Type::Array(crate::types::ArrayType { dtype: part, layout: crate::types::Layout::A, ..a })
+                }
+                hir::Attr::Real | hir::Attr::Imag => {
+                    return Err(CompileError::unsupported_because(
+                        "attribute access",
+                        format!(".{} of a real array is not compiled (it is the array itself, or zeros)", attr.name()),
+                        span,
+                    ))
+                }
             },
             Type::Unknown => Type::Unknown,
+            // Of a number: its parts (Python's `(3).real` is 3, `(2.5).imag` 0.0; a bool's are ints).
+            t if t.is_number() && matches!(attr, hir::Attr::Real | hir::Attr::Imag) => match t {
+                Type::Bool => Type::Int64,
+                t => t.complex_part(),
+            },
             t => {
                 return Err(self.not_an_array(value, &t).unwrap_or_else(|| {
                     CompileError::typing(

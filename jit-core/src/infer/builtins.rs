@@ -36,6 +36,9 @@ impl InferCx<'_> {
         if f == Intrinsic::Abs && matches!(self.expr(&args[0])?, Type::Array(_)) {
             return self.numpy_call(hir::NpFn::Abs, args);
         }
+        if let Some(t) = self.complex_builtin(f, args)? {
+            return Ok(t);
+        }
         let name = match f {
             Intrinsic::Np(_) | Intrinsic::Linalg(_) | Intrinsic::Random(_) => "NumPy function".to_string(),
             Intrinsic::Math(_) => "math function".to_string(),
@@ -78,7 +81,7 @@ impl InferCx<'_> {
                 }
             }
             Intrinsic::Np(_) | Intrinsic::Float => Type::Float64,
-            Intrinsic::Linalg(_) | Intrinsic::Random(_) => unreachable!("typed above"),
+            Intrinsic::Linalg(_) | Intrinsic::Random(_) | Intrinsic::Complex => unreachable!("typed above"),
             Intrinsic::Bool => Type::Bool,
             Intrinsic::Round => {
                 if tys.len() == 2 && tys[1] == Type::Float64 {
@@ -100,5 +103,34 @@ impl InferCx<'_> {
                 _ => Type::Float64,
             },
         })
+    }
+}
+
+impl InferCx<'_> {
+    /// The builtins that take complex numbers: `complex(...)` (of any numbers), `abs(z)` (the
+    /// modulus, float64, or float32 for a complex64) and `bool(z)`; `None` for the others and
+    /// for `abs`/`bool` of a real number.
+    fn complex_builtin(&mut self, f: Intrinsic, args: &[hir::Expr]) -> Result<Option<Type>> {
+        match f {
+            Intrinsic::Complex => {
+                for a in args {
+                    let t = self.expr(a)?;
+                    if !(t.is_number() || t == Type::Unknown) {
+                        return Err(CompileError::typing(
+                            "complex()",
+                            format!("complex() takes numbers, not {}", type_name(&t)),
+                            a.span,
+                        ));
+                    }
+                }
+                Ok(Some(Type::Complex128))
+            }
+            Intrinsic::Abs | Intrinsic::Bool if args.len() == 1 => Ok(match self.expr(&args[0])? {
+                t if t.is_complex() && f == Intrinsic::Abs => Some(t.complex_part()),
+                t if t.is_complex() => Some(Type::Bool),
+                _ => None,
+            }),
+            _ => Ok(None),
+        }
     }
 }

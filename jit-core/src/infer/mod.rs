@@ -152,12 +152,19 @@ pub fn infer_program(
     Err((0, CompileError::typing("type inference", "types did not settle", funcs[0].span)))
 }
 
+/// Whether a number of type `t` may be stored into an element of `dtype`: any number, but a
+/// complex one only into a complex array (NumPy would drop the imaginary part with a
+/// ComplexWarning; compiled code refuses it).
+fn storable(t: &Type, dtype: crate::registry::Dtype) -> bool {
+    t.is_numeric() || (t.is_complex() && dtype.is_complex())
+}
+
 /// A value the entry can hand back to Python inside a tuple.
 fn returnable(t: &Type) -> bool {
     match t {
         Type::Tuple(items) => items.iter().all(returnable),
         Type::Array(_) => true,
-        t => t.is_numeric(),
+        t => t.is_number(),
     }
 }
 
@@ -326,7 +333,7 @@ impl<'a> InferCx<'a> {
                     return self.assign_view(a, index, ty, *span);
                 }
                 self.element_index(a, index, *span)?;
-                if !(ty.is_numeric() || *ty == Type::Unknown) {
+                if !(storable(ty, a.dtype) || *ty == Type::Unknown) {
                     return Err(CompileError::typing(
                         "array element assignment",
                         format!("cannot store {} into an array of {}", type_name(ty), a.dtype.name()),
@@ -420,7 +427,7 @@ impl<'a> InferCx<'a> {
                 let l = self.element_index(a, index, s.span)?;
                 let t = self.binary(*op, &l, value, s.span)?;
                 self.specs[self.current].aug_types.insert(value.id, t.clone());
-                if !(t.is_numeric() || t == Type::Unknown) {
+                if !(storable(&t, a.dtype) || t == Type::Unknown) {
                     return Err(CompileError::typing(
                         "array element assignment",
                         format!("cannot store {} into an array of {}", type_name(&t), a.dtype.name()),
@@ -474,7 +481,7 @@ impl<'a> InferCx<'a> {
 
     fn test(&mut self, e: &hir::Expr) -> Result<Type> {
         let t = self.expr(e)?;
-        if !(t.is_numeric() || t == Type::Unknown) {
+        if !(t.is_number() || t == Type::Unknown) {
             return Err(CompileError::typing(
                 "condition",
                 format!("a condition must be a number or bool, not {}", type_name(&t)),
@@ -497,6 +504,7 @@ impl<'a> InferCx<'a> {
             H::Int(_) => Type::Int64,
             H::UInt(_) => Type::UInt64,
             H::Float(_) => Type::Float64,
+            H::Complex(..) => Type::Complex128,
             H::Bool(_) => Type::Bool,
             H::None => Type::None,
             H::Local { id, .. } => self.specs[self.current].local_types[*id as usize].clone(),
@@ -513,7 +521,7 @@ impl<'a> InferCx<'a> {
                 }
                 t
             }
-            H::Compare { left, comparators, .. } => self.compare(left, comparators, e.span)?,
+            H::Compare { left, ops, comparators } => self.compare(left, ops, comparators, e.span)?,
             H::IfExp { test, body, orelse } => {
                 self.test(test)?;
                 let a = self.expr(body)?;
@@ -592,11 +600,40 @@ impl<'a> InferCx<'a> {
         {
             self.specs[self.current].allocates = true;
         }
+        self.complex_arrays_compiled(e, &t)?;
         let slot = &mut self.specs[self.current].expr_types[e.id as usize];
         if *slot != t {
             *slot = t.clone();
         }
         Ok(t)
+    }
+
+    /// Complex arrays are compiled in some operations only (element access, views, shapes,
+    /// calls, new arrays, copies): any other operation on one, or making one, is a
+    /// CompileError rather than code that would treat its elements as reals.
+    fn complex_arrays_compiled(&self, e: &hir::Expr, t: &Type) -> Result<()> {
+        let complex = |t: &Type| t.array().is_some_and(|a| a.dtype.is_complex());
+        let types = &self.specs[self.current].expr_types;
+        if !(complex(t) || e.kind.children().iter().any(|c| complex(&types[c.id as usize]))) {
+            return Ok(());
+        }
+        let what = match &e.kind {
+            H::Local { .. } | H::Tuple(_) | H::Call { .. } | H::Attr { .. } | H::Reshape { .. } | H::Transpose { .. } => {
+                return Ok(())
+            }
+            H::Subscript { .. } => return Ok(()),
+            H::New(hir::NewArray::Filled { .. } | hir::NewArray::Like { .. } | hir::NewArray::Copy { .. }) => return Ok(()),
+            // Array expressions (inference checked the operators and functions).
+            H::Binary { op, .. } if !matches!(op, crate::ast::BinOp::MatMul | crate::ast::BinOp::Dot) => return Ok(()),
+            H::Unary { .. } | H::Compare { .. } | H::Out { .. } => return Ok(()),
+            H::Intrinsic { f: hir::Intrinsic::Np(f), .. } if ufuncs::takes_complex(*f) => return Ok(()),
+            H::Intrinsic { f: hir::Intrinsic::Abs | hir::Intrinsic::Len, .. } => return Ok(()),
+            H::Binary { .. } => "a matrix product of complex arrays",
+            H::Intrinsic { .. } => "this function of complex arrays",
+            H::Reduce { .. } => "a reduction of a complex array",
+            _ => "this operation on complex arrays",
+        };
+        Err(CompileError::unsupported_because("complex arrays", format!("{what} is not compiled yet"), e.span))
     }
 
     fn spec_for(&mut self, func: FuncId, tys: Vec<Type>) -> SpecId {

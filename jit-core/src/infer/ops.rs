@@ -2,7 +2,7 @@
 //! integer literals taking the type of the integer beside them) and of `op operand`, and their
 //! errors.
 
-use crate::ast::{BinOp, Span, UnaryOp};
+use crate::ast::{BinOp, CmpOp, Span, UnaryOp};
 use crate::error::{CompileError, Result};
 use crate::hir::{self, ExprKind as H};
 use crate::registry::Dtype;
@@ -35,12 +35,15 @@ pub(crate) fn elementwise_dtype(l: &Type, r: &Type) -> Option<Dtype> {
             Type::Bool => Err((0, Dtype::Bool)),
             Type::Int64 => Err((1, Dtype::Int64)),
             Type::Float64 => Err((2, Dtype::Float64)),
+            Type::Complex64 => Ok(Dtype::Complex64),
+            Type::Complex128 => Err((3, Dtype::Complex128)),
             _ => return None,
         })
     }
     fn rank(d: Dtype) -> u8 {
         match d {
             Dtype::Bool => 0,
+            d if d.is_complex() => 3,
             d if d.is_float() => 2,
             _ => 1,
         }
@@ -71,7 +74,7 @@ fn array_binary_type(op: BinOp, l: &Type, r: &Type, span: Span) -> Result<Type> 
         )
     };
     for t in [l, r] {
-        if !(t.is_numeric() || t.array().is_some() || *t == Type::Unknown) {
+        if !(t.is_number() || t.array().is_some() || *t == Type::Unknown) {
             return Err(unsupported(""));
         }
     }
@@ -80,7 +83,10 @@ fn array_binary_type(op: BinOp, l: &Type, r: &Type, span: Span) -> Result<Type> 
     }
     let d = elementwise_dtype(l, r).expect("one operand is an array");
     let dtype = match op {
-        BinOp::Div if !d.is_float() => Dtype::Float64,
+        _ if d.is_complex() && !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Pow) => {
+            return Err(unsupported(" (NumPy has no such operator on complex arrays)"))
+        }
+        BinOp::Div if !d.is_float() && !d.is_complex() => Dtype::Float64,
         BinOp::Div => d,
         BinOp::Add | BinOp::Mul | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if d == Dtype::Bool => Dtype::Bool,
         // NumPy computes these of bools in int8 (`a // a`, `a % True`, `a << a`, `a ** a`).
@@ -179,6 +185,13 @@ fn matmul_type(op: BinOp, l: &Type, r: &Type, span: Span) -> Result<Type> {
             span,
         ));
     }
+    if a.dtype.is_complex() || b.dtype.is_complex() {
+        return Err(CompileError::unsupported_because(
+            "matrix product",
+            format!("{name} of complex arrays is not compiled yet"),
+            span,
+        ));
+    }
     let dtype = promote_dtypes(a.dtype, b.dtype);
     Ok(match (a.ndim, b.ndim) {
         (1, 1) => dtype.row().element.clone(),
@@ -192,7 +205,7 @@ fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> 
         return array_binary_type(op, l, r, span);
     }
     for t in [l, r] {
-        if !(t.is_numeric() || *t == Type::Unknown) {
+        if !(t.is_number() || *t == Type::Unknown) {
             return Err(CompileError::typing(
                 "binary operator",
                 format!("unsupported operand types for {}: {} and {}", op.symbol(), type_name(l), type_name(r)),
@@ -202,6 +215,17 @@ fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> 
     }
     if *l == Type::Unknown || *r == Type::Unknown {
         return Ok(Type::Unknown);
+    }
+    if l.is_complex() || r.is_complex() {
+        // Python's complex has + - * / ** only (`//` and `%` are TypeErrors, as in CPython).
+        return match op {
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Pow => Ok(l.arith(r)),
+            _ => Err(CompileError::typing(
+                "binary operator",
+                format!("unsupported operand types for {}: {} and {}", op.symbol(), type_name(l), type_name(r)),
+                span,
+            )),
+        };
     }
     let float = l.is_float() || r.is_float();
     // float32 op float32 (or bool) stays float32, as in NumPy and Numba.
@@ -254,6 +278,7 @@ impl InferCx<'_> {
                 UnaryOp::Neg if a.dtype == Dtype::Bool => Some("NumPy has no - of a bool array: use ~ or logical_not"),
                 UnaryOp::Pos if a.dtype == Dtype::Bool => Some("NumPy has no unary + of a bool array"),
                 UnaryOp::Invert if a.dtype.is_float() => Some("bad operand type for unary ~: a float array"),
+                UnaryOp::Invert if a.dtype.is_complex() => Some("bad operand type for unary ~: a complex array"),
                 _ => None,
             };
             if let Some(why) = bad {
@@ -261,7 +286,7 @@ impl InferCx<'_> {
             }
             return Ok(elementwise_array(a.dtype, &[&t]));
         }
-        if !(t.is_numeric() || t == Type::Unknown) {
+        if !(t.is_number() || t == Type::Unknown) {
             return Err(CompileError::typing(
                 "unary operator",
                 format!("bad operand type for unary operator: {}", type_name(&t)),
@@ -271,6 +296,10 @@ impl InferCx<'_> {
         Ok(match (op, &t) {
             (_, Type::Unknown) => Type::Unknown,
             (UnaryOp::Not, _) => Type::Bool,
+            (UnaryOp::Invert, Type::Complex128 | Type::Complex64) => {
+                return Err(CompileError::typing("unary operator", "bad operand type for unary ~: 'complex'", span))
+            }
+            (_, Type::Complex128 | Type::Complex64) => t.clone(),
             (UnaryOp::Invert, Type::Float64 | Type::Float32) => {
                 return Err(CompileError::typing("unary operator", "bad operand type for unary ~: 'float'", span))
             }
@@ -287,14 +316,26 @@ impl InferCx<'_> {
 impl InferCx<'_> {
     /// The type of a comparison `left op right ...`: bool for numbers; a bool array when an
     /// operand is an array (one operator only: a chain would need the truth of an array).
-    pub(super) fn compare(&mut self, left: &hir::Expr, comparators: &[hir::Expr], span: Span) -> Result<Type> {
+    pub(super) fn compare(&mut self, left: &hir::Expr, ops: &[CmpOp], comparators: &[hir::Expr], span: Span) -> Result<Type> {
         let mut types = vec![self.expr(left)?];
         for c in comparators {
             types.push(self.expr(c)?);
         }
+        // Complex numbers have no order (CPython's TypeError): only == and != take them.
+        for (k, op) in ops.iter().enumerate() {
+            let (a, b) = (&types[k], &types[k + 1]);
+            let complex = |t: &Type| t.is_complex() || t.array().is_some_and(|x| x.dtype.is_complex());
+            if !matches!(op, CmpOp::Eq | CmpOp::Ne) && (complex(a) || complex(b)) {
+                return Err(CompileError::typing(
+                    "comparison",
+                    format!("'{}' not supported between instances of {} and {}", op.symbol(), type_name(a), type_name(b)),
+                    comparators[k].span,
+                ));
+            }
+        }
         let arrays = types.iter().any(|t| t.array().is_some());
         for (t, e) in types.iter().zip(std::iter::once(left).chain(comparators)) {
-            if !(t.is_numeric() || *t == Type::Unknown || (arrays && t.array().is_some())) {
+            if !(t.is_number() || *t == Type::Unknown || (arrays && t.array().is_some())) {
                 return Err(CompileError::typing(
                     "comparison",
                     format!("comparison takes a number, not {}", type_name(t)),

@@ -30,19 +30,48 @@ pub(crate) enum Kind {
 pub(crate) fn kind(f: NpFn) -> Kind {
     use NpFn::*;
     match f {
-        Abs | Floor | Ceil | Square | Trunc | Sign | Round | Reciprocal => Kind::Same,
+        Abs | Floor | Ceil | Square | Trunc | Sign | Round | Reciprocal | Conj | Real | Imag => Kind::Same,
         Minimum | Maximum | Fmin | Fmax | Fmod => Kind::Common,
         LogicalAnd | LogicalOr | LogicalXor | LogicalNot | Isnan | Isinf | Isfinite | Signbit => Kind::Bool,
         Where => Kind::Where,
         FloatPower => Kind::Float64,
         Sqrt | Exp | Log | Sin | Cos | Tan | Tanh | Sinh | Cosh | Arcsin | Arccos | Arctan | Log2 | Log10 | Log1p | Expm1
-        | Arctan2 | Hypot | Exp2 | Cbrt | Arcsinh | Arccosh | Arctanh | Rint | Fabs | Deg2rad | Rad2deg => Kind::Float,
+        | Arctan2 | Hypot | Exp2 | Cbrt | Arcsinh | Arccosh | Arctanh | Rint | Fabs | Deg2rad | Rad2deg | Angle => Kind::Float,
     }
 }
 
-/// The float dtype a float function of `d` computes in.
+/// Whether NumPy's `f` has a loop for complex numbers that compiled code has (the C library's
+/// complex functions, `hypot` for `absolute`, the parts for the others).
+pub(crate) fn takes_complex(f: NpFn) -> bool {
+    use NpFn::*;
+    matches!(
+        f,
+        Sqrt | Exp
+            | Log
+            | Sin
+            | Cos
+            | Tan
+            | Tanh
+            | Sinh
+            | Cosh
+            | Arcsin
+            | Arccos
+            | Arctan
+            | Arcsinh
+            | Arccosh
+            | Arctanh
+            | Abs
+            | Square
+            | Conj
+            | Angle
+    )
+}
+
+/// The float dtype a float function of `d` computes in (a complex function of a complex
+/// dtype, in it).
 fn float_of(d: Dtype) -> Dtype {
     match d {
+        Dtype::Complex64 | Dtype::Complex128 => d,
         Dtype::Float64 => Dtype::Float64,
         Dtype::Float32 | Dtype::Bool | Dtype::Int8 | Dtype::UInt8 | Dtype::Int16 | Dtype::UInt16 => Dtype::Float32,
         _ => Dtype::Float64,
@@ -55,6 +84,17 @@ impl InferCx<'_> {
         let mut tys = Vec::with_capacity(args.len());
         for a in args {
             let t = self.expr(a)?;
+            if t.is_complex() || t.array().is_some_and(|x| x.dtype.is_complex()) {
+                if !takes_complex(f) {
+                    return Err(CompileError::unsupported_because(
+                        "NumPy function",
+                        format!("numpy.{}() of complex numbers is not compiled", f.name()),
+                        a.span,
+                    ));
+                }
+                tys.push(t);
+                continue;
+            }
             if !(t.is_numeric() || t.array().is_some() || t == Type::Unknown) {
                 return Err(CompileError::typing(
                     "NumPy function",
@@ -98,6 +138,14 @@ impl InferCx<'_> {
             }
         };
         let dtype = match kind(f) {
+            // The modulus and the argument of a complex number are real.
+            _ if matches!(f, NpFn::Abs | NpFn::Angle) && strong(&tys).is_complex() => {
+                if strong(&tys) == Dtype::Complex64 {
+                    Dtype::Float32
+                } else {
+                    Dtype::Float64
+                }
+            }
             Kind::Float => float_of(strong(&tys)),
             Kind::Same | Kind::Common if matches!(f, NpFn::Square | NpFn::Fmod) && strong(&tys) == Dtype::Bool => Dtype::Int8,
             Kind::Same | Kind::Common => strong(&tys),
@@ -113,6 +161,12 @@ impl InferCx<'_> {
 /// The type of an element function of numbers (compiled code's scalar types).
 fn scalar_type(f: NpFn, tys: &[Type]) -> Type {
     let tys: Vec<Type> = tys.iter().map(Type::carrier).collect();
+    if tys[0] == Type::Complex128 {
+        return match f {
+            NpFn::Abs | NpFn::Angle => Type::Float64,
+            _ => Type::Complex128,
+        };
+    }
     match kind(f) {
         Kind::Float | Kind::Float64 => Type::Float64,
         Kind::Common if f == NpFn::Fmod && tys.iter().all(|t| *t == Type::Bool) => Type::Int64,

@@ -26,6 +26,8 @@ pub use names::global_names;
 pub enum GlobalValue {
     Int(i64),
     Float(f64),
+    /// A Python `complex` (or NumPy complex scalar), frozen as the numbers are: (real, imag).
+    Complex(f64, f64),
     Bool(bool),
     /// A tuple of numbers (or of such tuples), frozen like the numbers.
     Tuple(Vec<GlobalValue>),
@@ -60,6 +62,7 @@ pub enum GlobalValue {
 pub enum ConstValue {
     Int(i64),
     Float(f64),
+    Complex(f64, f64),
     Bool(bool),
     /// A tuple of these (`range=(nan, nan)`).
     Tuple(Vec<ConstValue>),
@@ -179,6 +182,7 @@ impl<'a> Lowerer<'a> {
         let kind = match c {
             ConstValue::Int(v) => H::Int(*v),
             ConstValue::Float(v) => H::Float(*v),
+            ConstValue::Complex(re, im) => H::Complex(*re, *im),
             ConstValue::Bool(v) => H::Bool(*v),
             ConstValue::Tuple(items) => H::Tuple(items.iter().map(|c| self.const_value(c, span)).collect()),
         };
@@ -192,6 +196,7 @@ impl<'a> Lowerer<'a> {
             let kind = match item {
                 GlobalValue::Int(i) => H::Int(*i),
                 GlobalValue::Float(f) => H::Float(*f),
+                GlobalValue::Complex(re, im) => H::Complex(*re, *im),
                 GlobalValue::Bool(b) => H::Bool(*b),
                 GlobalValue::Tuple(inner) => {
                     out.push(self.frozen_tuple(name, inner, span)?);
@@ -237,6 +242,7 @@ impl<'a> Lowerer<'a> {
         let kind = match self.global(n) {
             GlobalValue::Int(i) => H::Int(*i),
             GlobalValue::Float(f) => H::Float(*f),
+            GlobalValue::Complex(re, im) => H::Complex(*re, *im),
             GlobalValue::Bool(b) => H::Bool(*b),
             GlobalValue::Tuple(items) => {
                 let items = items.clone();
@@ -550,6 +556,7 @@ impl<'a> Lowerer<'a> {
             A::Int(i) => H::Int(*i),
             A::UInt(u) => H::UInt(*u),
             A::Float(f) => H::Float(*f),
+            A::Imag(f) => H::Complex(0.0, *f),
             A::Bool(b) => H::Bool(*b),
             A::None => H::None,
             A::Str(_) => {
@@ -654,6 +661,12 @@ impl<'a> Lowerer<'a> {
                     H::Reduce { f: r, value: Box::new(self.expr(value)?), axis }
                 }
                 registry::ArrayMethod::Dot => self.dot_method(value, args, keywords, span)?,
+                registry::ArrayMethod::Conj => {
+                    if !args.is_empty() || !keywords.is_empty() {
+                        return Err(CompileError::typing("call with wrong arguments", ".conjugate() takes no arguments", span));
+                    }
+                    H::Intrinsic { f: Intrinsic::Np(hir::NpFn::Conj), args: vec![self.expr(value)?] }
+                }
                 m => self.array_function(m, Some(value), args, keywords, span)?,
             }
         } else if let Some(kind) = self.library_method(func, args, keywords, span)? {
@@ -732,7 +745,15 @@ impl<'a> Lowerer<'a> {
                         ));
                     }
                     check_arity(f, args.len(), span)?;
-                    H::Intrinsic { f, args: self.exprs(args)? }
+                    match f {
+                        Intrinsic::Np(hir::NpFn::Real) => {
+                            H::Attr { value: Box::new(self.expr(&args[0])?), attr: hir::Attr::Real }
+                        }
+                        Intrinsic::Np(hir::NpFn::Imag) => {
+                            H::Attr { value: Box::new(self.expr(&args[0])?), attr: hir::Attr::Imag }
+                        }
+                        _ => H::Intrinsic { f, args: self.exprs(args)? },
+                    }
                 }
                 Callee::Function(unit) => H::Call { func: unit, args: self.bind_call(unit, args, keywords, span)? },
             }
@@ -790,7 +811,7 @@ fn describe(g: &GlobalValue) -> String {
         GlobalValue::SelfFunction => "the function being compiled".to_string(),
         GlobalValue::Jitted { name, .. } => format!("the jitted function '{name}'"),
         GlobalValue::Unsupported { description, .. } => description.clone(),
-        GlobalValue::Int(_) | GlobalValue::Float(_) | GlobalValue::Bool(_) => "a number".to_string(),
+        GlobalValue::Int(_) | GlobalValue::Float(_) | GlobalValue::Complex(..) | GlobalValue::Bool(_) => "a number".to_string(),
         GlobalValue::Tuple(_) => "a tuple".to_string(),
         GlobalValue::Undefined => "undefined".to_string(),
     }

@@ -73,7 +73,7 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                 args.iter().for_each(|v| walk_expr(v, locals, visit));
                 keywords.iter().for_each(|k| walk_expr(&k.value, locals, visit))
             }
-            A::Int(_) | A::UInt(_) | A::Float(_) | A::Bool(_) | A::None | A::Str(_) => {}
+            A::Int(_) | A::UInt(_) | A::Float(_) | A::Imag(_) | A::Bool(_) | A::None | A::Str(_) => {}
         }
     }
     fn walk_target(t: &ast::Target, locals: &HashSet<String>, visit: &mut dyn FnMut(&str)) {

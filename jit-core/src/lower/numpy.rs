@@ -120,7 +120,7 @@ impl Lowerer<'_> {
                     CompileError::unsupported_because(
                         "dtype",
                         format!(
-                            "'{s}' is not a dtype compiled code has (bool, int8 ... int64, uint8 ... uint64, float32, float64)"
+                            "'{s}' is not a dtype compiled code has (bool, int8 ... int64, uint8 ... uint64, float32, float64, complex64, complex128)"
                         ),
                         e.span,
                     )
@@ -175,7 +175,7 @@ impl Lowerer<'_> {
             ArrayMethod::Array(a) => format!("'np.{}()'", a.name()),
             ArrayMethod::Flatten => "'.flatten()'".to_string(),
             ArrayMethod::Astype => "'.astype()'".to_string(),
-            ArrayMethod::Reduce(_) | ArrayMethod::Dot => unreachable!("lowered by the caller"),
+            ArrayMethod::Reduce(_) | ArrayMethod::Dot | ArrayMethod::Conj => unreachable!("lowered by the caller"),
         };
         let wrong = |why: String| CompileError::typing("call with wrong arguments", format!("{shown} {why}"), span);
         if let Some(k) = keywords.first() {
@@ -312,7 +312,7 @@ impl Lowerer<'_> {
                 };
                 H::Transpose { value: Box::new(array_e), axes }
             }
-            ArrayMethod::Reduce(_) | ArrayMethod::Dot => unreachable!("handled above"),
+            ArrayMethod::Reduce(_) | ArrayMethod::Dot | ArrayMethod::Conj => unreachable!("handled above"),
         })
     }
 

@@ -143,6 +143,14 @@ statuses! {
     RandomRange = 44 => (OverflowError, "Range exceeds valid bounds"),
     /// `raise Class(message)` or a failed `assert`; `sj_rt_raise` recorded the class and message.
     Raised = 45 => (Raised, "an exception raised by compiled code"),
+    /// A complex number divided by zero (CPython's message).
+    ComplexDivZero = 46 => (ZeroDivisionError, "complex division by zero"),
+    /// `0j ** z` with a negative or complex `z` (CPython's message).
+    ComplexPowZero = 47 => (ZeroDivisionError, "0.0 to a negative or complex power"),
+    /// A complex power whose result overflows (CPython's message).
+    ComplexPowOverflow = 48 => (OverflowError, "complex exponentiation"),
+    /// `abs(z)` of finite parts that overflows (CPython's message).
+    ComplexAbsOverflow = 49 => (OverflowError, "absolute value too large"),
 }
 
 impl Status {
