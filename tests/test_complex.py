@@ -261,3 +261,45 @@ def test_unsupported_complex_array_operations_are_compile_errors():
     # A complex number into a real array is refused (NumPy would drop the imaginary part).
     with pytest.raises(CompileError):
         njit(define("def f(a):\n    a[0] = 1j\n    return a\n"))(np.zeros(2))
+
+
+def test_positional_out_and_transpose_axes():
+    # NPBench's mandelbrot2 and stockham_fft.
+    src = """
+def f(Z, C, y):
+    np.multiply(Z, Z, Z)
+    np.add(Z, C, Z)
+    np.negative(C, C)
+    np.sqrt(C, C)
+    t = np.transpose(y, axes=(1, 0, 2)).copy()
+    return Z, C, t, np.transpose(y, (2, 0, 1))
+"""
+    np_check(src, random_complex(8, seed=6), random_complex(8, seed=7), random_complex(24, seed=8).reshape(2, 3, 4))
+
+
+@njit
+def _grid(n):
+    X = np.empty((n,), dtype=np.float64)
+    for i in range(n):
+        X[i] = i * 0.75
+    return X
+
+
+def test_a_callees_array_compared_then_indexed():
+    # NPBench's mandelbrot1: `inside = np.less(np.absolute(Z), horizon)` where Z comes from a
+    # callee's array, typed before the callee's result is known; `I[j, k]` read after.
+    def f(n, horizon=2.0):
+        X = _grid(n)
+        Z = X + np.reshape(X, (n, 1)) * 1j
+        inside = np.less(np.absolute(Z), horizon)
+        N = np.zeros(Z.shape, dtype=np.int64)
+        for j in range(n):
+            for k in range(n):
+                if inside[j, k]:
+                    N[j, k] = j + k
+        return N, inside
+
+    want = f(4)
+    got = njit(f)(4)
+    for w, g in zip(want, got):
+        np.testing.assert_array_equal(g, w)

@@ -109,3 +109,31 @@ def test_strings_other_than_compiled_dtypes_are_compile_errors():
         njit(complex_string)(2)
     with pytest.raises(CompileError, match="string literal"):
         njit(string_value)(2)
+
+
+@njit
+def filled(n, dtype):
+    X = np.empty((n,), dtype=dtype)
+    for i in range(n):
+        X[i] = i / 2
+    return X
+
+
+def passes_dtypes(n):
+    return filled(n, np.float32), filled(n, dtype=np.int64), filled(n, float), filled(n, np.complex128)
+
+
+def test_a_dtype_passed_to_a_jitted_function():
+    # NPBench's mandelbrot kernels: linspace(start, stop, num, dtype=np.float64).
+    want = (filled.py_func(5, np.float32), filled.py_func(5, np.int64), filled.py_func(5, float), filled.py_func(5, np.complex128))
+    same(want, njit(passes_dtypes)(5))
+
+
+def dtype_local_holding_a_number(n):
+    d = n
+    return np.zeros(3, dtype=d)
+
+
+def test_a_local_used_as_a_dtype_must_hold_one():
+    with pytest.raises(CompileError, match="not a dtype"):
+        njit(dtype_local_holding_a_number)(2)

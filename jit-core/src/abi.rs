@@ -94,7 +94,13 @@ impl Scalar {
             Type::UInt64 => Scalar::UInt64,
             Type::Float64 | Type::Float32 => Scalar::Float64,
             Type::Bool => Scalar::Bool,
-            Type::None | Type::Unknown | Type::Tuple(_) | Type::Array(_) | Type::Complex128 | Type::Complex64 => return None,
+            Type::None
+            | Type::Unknown
+            | Type::Dtype(_)
+            | Type::Tuple(_)
+            | Type::Array(_)
+            | Type::Complex128
+            | Type::Complex64 => return None,
         })
     }
 }
@@ -145,7 +151,7 @@ pub fn slots_of(t: &Type) -> usize {
     match t {
         Type::Tuple(items) => items.iter().map(slots_of).sum(),
         Type::Array(a) => ArrayDesc::new(a.ndim).slots(),
-        Type::None | Type::Unknown => 0,
+        Type::None | Type::Unknown | Type::Dtype(_) => 0,
         // The real part, then the imaginary part, each a double (complex64 carried as complex128).
         Type::Complex128 | Type::Complex64 => 2,
         Type::Int64 | Type::UInt64 | Type::Float64 | Type::Float32 | Type::Bool => 1,

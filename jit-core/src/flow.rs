@@ -146,7 +146,7 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
             flow_expr(body, flow, locals)?;
             flow_expr(orelse, flow, locals)?
         }
-        H::Int(_) | H::UInt(_) | H::Float(_) | H::Complex(..) | H::Bool(_) | H::None => {}
+        H::Int(_) | H::UInt(_) | H::Float(_) | H::Complex(..) | H::Dtype(_) | H::Bool(_) | H::None => {}
     }
     Ok(())
 }

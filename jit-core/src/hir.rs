@@ -157,6 +157,8 @@ pub enum ExprKind {
     Float(f64),
     /// A complex constant: (real, imag).
     Complex(f64, f64),
+    /// A dtype as a value (`np.float64` passed as an argument).
+    Dtype(crate::types::Dtype),
     Bool(bool),
     None,
     /// A read of a local; `check_bound` when some path reaches it without an assignment.
@@ -259,7 +261,9 @@ impl ExprKind {
     pub fn children(&self) -> Vec<&Expr> {
         use ExprKind as H;
         match self {
-            H::Int(_) | H::UInt(_) | H::Float(_) | H::Complex(..) | H::Bool(_) | H::None | H::Local { .. } => Vec::new(),
+            H::Int(_) | H::UInt(_) | H::Float(_) | H::Complex(..) | H::Dtype(_) | H::Bool(_) | H::None | H::Local { .. } => {
+                Vec::new()
+            }
             H::Binary { left, right, .. }
             | H::Subscript { value: left, index: right }
             | H::Reshape { value: left, shape: right }
@@ -287,7 +291,9 @@ impl ExprKind {
     pub fn children_mut(&mut self) -> Vec<&mut Expr> {
         use ExprKind as H;
         match self {
-            H::Int(_) | H::UInt(_) | H::Float(_) | H::Complex(..) | H::Bool(_) | H::None | H::Local { .. } => Vec::new(),
+            H::Int(_) | H::UInt(_) | H::Float(_) | H::Complex(..) | H::Dtype(_) | H::Bool(_) | H::None | H::Local { .. } => {
+                Vec::new()
+            }
             H::Binary { left, right, .. }
             | H::Subscript { value: left, index: right }
             | H::Reshape { value: left, shape: right }
@@ -349,6 +355,8 @@ pub enum NewArray {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum DtypeArg {
     Named(crate::types::Dtype),
+    /// A local holding a dtype (a parameter a caller passed `np.float32` to).
+    Local(LocalId),
     OfLocal(LocalId),
 }
 

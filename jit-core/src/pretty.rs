@@ -149,6 +149,7 @@ impl Printer<'_> {
             H::UInt(u) => u.to_string(),
             H::Float(f) => format!("{f:?}"),
             H::Complex(re, im) => format!("complex({re:?}, {im:?})"),
+            H::Dtype(d) => format!("np.{}", d.row().numpy_attr),
             H::Bool(b) => {
                 if *b {
                     "True".into()

@@ -31,6 +31,9 @@ pub enum Type {
     /// parts always hold float32 values, as [`Type::Float32`] is carried.
     Complex64,
     None,
+    /// A dtype used as a value (`np.float64` passed to a jitted function whose parameter is a
+    /// `dtype=`): known at compile time, carried as nothing.
+    Dtype(Dtype),
     Tuple(Vec<Type>),
     /// A NumPy array: what its elements are, how many axes, how its memory is laid out, and
     /// whether it may be written (a read-only array is a type of its own, so that a store into
@@ -265,6 +268,7 @@ impl fmt::Display for Type {
             Type::Complex128 => f.write_str("complex128"),
             Type::Complex64 => f.write_str("complex64"),
             Type::None => f.write_str("none"),
+            Type::Dtype(d) => write!(f, "dtype({})", d.name()),
             Type::Array(a) => {
                 let layout = match a.layout {
                     Layout::C => "C",

@@ -81,6 +81,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Type::None => self.ctx().bool_type().const_zero(),
             Type::Tuple(ts) => self.ctx().bool_type().const_int(!ts.is_empty() as u64, false),
             Type::Unknown | Type::Array(_) => self.ctx().bool_type().const_zero(),
+            Type::Dtype(_) => self.ctx().bool_type().const_int(1, false),
             Type::Complex128 => self.complex_truth(v),
             Type::Float32 | Type::Complex64 => unreachable!("carried as float64 or complex128 (Type::carrier above)"),
         }
@@ -101,6 +102,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             H::UInt(u) => self.i64(*u as i64).into(),
             H::Float(f) => self.f64(*f).into(),
             H::Complex(re, im) => self.make_complex((self.f64(*re), self.f64(*im))),
+            H::Dtype(_) => self.ctx().i8_type().const_zero().into(),
             H::Bool(v) => self.ctx().bool_type().const_int(*v as u64, false).into(),
             H::None => self.ctx().i8_type().const_zero().into(),
             H::Local { id, check_bound } => {

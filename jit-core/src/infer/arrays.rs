@@ -236,6 +236,21 @@ impl InferCx<'_> {
         Ok(Some(match d {
             None => None,
             Some(hir::DtypeArg::Named(d)) => Some(*d),
+            Some(hir::DtypeArg::Local(id)) => match &self.specs[self.current].local_types[*id as usize] {
+                Type::Dtype(d) => Some(*d),
+                Type::Unknown => return Ok(None),
+                t => {
+                    return Err(CompileError::typing(
+                        "dtype",
+                        format!(
+                            "'{}' holds {}, not a dtype (np.float64, float, ...)",
+                            self.hir_fn().locals[*id as usize].name,
+                            type_name(t)
+                        ),
+                        span,
+                    ))
+                }
+            },
             Some(hir::DtypeArg::OfLocal(id)) => match &self.specs[self.current].local_types[*id as usize] {
                 Type::Array(a) => Some(a.dtype),
                 Type::Unknown => return Ok(None),

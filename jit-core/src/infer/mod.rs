@@ -505,6 +505,7 @@ impl<'a> InferCx<'a> {
             H::UInt(_) => Type::UInt64,
             H::Float(_) => Type::Float64,
             H::Complex(..) => Type::Complex128,
+            H::Dtype(d) => Type::Dtype(*d),
             H::Bool(_) => Type::Bool,
             H::None => Type::None,
             H::Local { id, .. } => self.specs[self.current].local_types[*id as usize].clone(),

@@ -344,6 +344,10 @@ impl InferCx<'_> {
             }
         }
         if !arrays {
+            // An operand not typed yet may be an array (a callee's result on the first round).
+            if types.contains(&Type::Unknown) {
+                return Ok(Type::Unknown);
+            }
             return Ok(Type::Bool);
         }
         if comparators.len() > 1 {

@@ -35,8 +35,19 @@ impl Lowerer<'_> {
                 span,
             ));
         };
+        self.written_into(func, args, &out_kw.value, span)
+    }
+
+    /// `np.f(args..., o)`: a ufunc's output array given positionally (`np.multiply(z, z, z)`),
+    /// as `np.f(args..., out=o)`.
+    pub(super) fn with_positional_out(&mut self, func: &ast::Expr, args: &[ast::Expr], span: Span) -> Result<hir::Expr> {
+        let (out, args) = args.split_last().expect("the caller counted the arguments");
+        self.written_into(func, args, out, span)
+    }
+
+    fn written_into(&mut self, func: &ast::Expr, args: &[ast::Expr], out: &ast::Expr, span: Span) -> Result<hir::Expr> {
         let value = self.call(func, args, &[], span)?;
-        let out = self.expr(&out_kw.value)?;
+        let out = self.expr(out)?;
         Ok(self.mk(H::Out { value: Box::new(value), out: Box::new(out) }, span))
     }
 

@@ -249,6 +249,14 @@ impl<'a> Lowerer<'a> {
                 return self.frozen_tuple(n, &items, span);
             }
             GlobalValue::Undefined => return Err(undefined(n, span)),
+            // A dtype as a value: passed on to a jitted function's `dtype=` parameter.
+            GlobalValue::NumpyDtype(t) if crate::types::Dtype::from_numpy_attr(t).is_some() => {
+                H::Dtype(crate::types::Dtype::from_numpy_attr(t).expect("checked"))
+            }
+            // `float`, `int`, `bool`, `complex` passed as a dtype.
+            GlobalValue::Builtin(b) if registry::builtin(b).and_then(|r| r.dtype).is_some() => {
+                H::Dtype(registry::builtin(b).and_then(|r| r.dtype).expect("checked"))
+            }
             GlobalValue::Unsupported { description, .. } => {
                 return Err(CompileError::unsupported_because(
                     "global of an unsupported type",
@@ -685,6 +693,19 @@ impl<'a> Lowerer<'a> {
                 Callee::Operator(_, name) if keywords.iter().any(|k| k.name == "out") => {
                     return self.with_out(func, args, keywords, span, &name);
                 }
+                // The output array given positionally: `np.multiply(z, z, z)`, `np.negative(a, o)`.
+                Callee::Operator(op, _)
+                    if keywords.is_empty()
+                        && match op {
+                            registry::OperatorFn::Binary(b) => {
+                                args.len() == 3 && !matches!(b, crate::ast::BinOp::MatMul | crate::ast::BinOp::Dot)
+                            }
+                            registry::OperatorFn::Compare(_) => args.len() == 3,
+                            registry::OperatorFn::Unary(_) => args.len() == 2,
+                        } =>
+                {
+                    return self.with_positional_out(func, args, span);
+                }
                 Callee::Operator(op, name) => self.operator_call(op, &name, args, keywords, span)?,
                 Callee::New(f) => {
                     self.allocates = true;
@@ -735,6 +756,13 @@ impl<'a> Lowerer<'a> {
                 }
                 Callee::Intrinsic(Intrinsic::Np(np)) if np != hir::NpFn::Where && keywords.iter().any(|k| k.name == "out") => {
                     return self.with_out(func, args, keywords, span, &format!("np.{}", np.name()));
+                }
+                Callee::Intrinsic(Intrinsic::Np(np))
+                    if !matches!(np, hir::NpFn::Where | hir::NpFn::Round | hir::NpFn::Real | hir::NpFn::Imag)
+                        && keywords.is_empty()
+                        && args.len() == np.arity().max + 1 =>
+                {
+                    return self.with_positional_out(func, args, span);
                 }
                 Callee::Intrinsic(f) => {
                     if let Some(k) = keywords.first() {

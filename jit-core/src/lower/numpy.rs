@@ -126,6 +126,11 @@ impl Lowerer<'_> {
                     )
                 });
         }
+        if let A::Name(n) = &e.kind {
+            if let Some(&id) = self.by_name.get(n) {
+                return Ok(hir::DtypeArg::Local(id));
+            }
+        }
         let v = match &e.kind {
             A::Name(n) if !self.by_name.contains_key(n) => self.global(n).clone(),
             A::Attribute { value, attr } => match &value.kind {
@@ -181,7 +186,9 @@ impl Lowerer<'_> {
         if let Some(k) = keywords.first() {
             let ok = matches!(
                 (f, k.name.as_str()),
-                (ArrayMethod::Astype, "dtype") | (ArrayMethod::Array(ArrayFn::Reshape), "newshape" | "shape")
+                (ArrayMethod::Astype, "dtype")
+                    | (ArrayMethod::Array(ArrayFn::Reshape), "newshape" | "shape")
+                    | (ArrayMethod::Array(ArrayFn::Transpose), "axes")
             ) && keywords.len() == 1;
             if !ok {
                 return Err(CompileError::unsupported_because(
