@@ -125,7 +125,12 @@ def passes_dtypes(n):
 
 def test_a_dtype_passed_to_a_jitted_function():
     # NPBench's mandelbrot kernels: linspace(start, stop, num, dtype=np.float64).
-    want = (filled.py_func(5, np.float32), filled.py_func(5, np.int64), filled.py_func(5, float), filled.py_func(5, np.complex128))
+    want = (
+        filled.py_func(5, np.float32),
+        filled.py_func(5, np.int64),
+        filled.py_func(5, float),
+        filled.py_func(5, np.complex128),
+    )
     same(want, njit(passes_dtypes)(5))
 
 
