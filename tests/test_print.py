@@ -121,3 +121,16 @@ def test_what_is_not_compiled_is_a_compile_error(body, construct):
     with pytest.raises(CompileError) as e:
         njit(f)(1.0, np.ones(2))
     assert e.value.construct == construct
+
+
+@given(st.complex_numbers(allow_nan=True, allow_infinity=True))
+def test_complex_numbers_print_as_cpython_prints_them(z):
+    f = define("def f(z):\n    print(z, -z, z * 1j, complex(0.0, z.imag))\n", "<print-complex>")
+    assert printed(njit(f), z) == printed(f, z)
+
+
+def test_complex64_elements_print_as_numpy_writes_them():
+    f = define("def f(a):\n    print(a[0], a[1])\n", "<print-c64>")
+    a = np.array([0.1 + 0.2j, -1e20 - 0.0j], dtype=np.complex64)
+    got, _ = printed(njit(f), a)
+    assert got == f"{str(a[0])} {str(a[1])}\n"  # as print(np.complex64) writes it

@@ -43,6 +43,30 @@ pub extern "C" fn sj_rt_print_float(x: f64, single: bool) {
     push(&if single { float_repr(x, Some(x as f32)) } else { float_repr(x, None) });
 }
 
+/// Appends a complex number as Python's `str()` writes it (`(1+2j)`, `1j`, `(nan-infj)`;
+/// `single`: a complex64, its parts with a float32's shortest digits, as NumPy writes one).
+pub extern "C" fn sj_rt_print_complex(re: f64, im: f64, single: bool) {
+    push(&complex_repr(re, im, single));
+}
+
+/// CPython's `complex_repr`: the parts in `repr` digits without a trailing `.0`; a real part
+/// of +0.0 is left out, else the parts in parentheses with the imaginary part's sign.
+pub fn complex_repr(re: f64, im: f64, single: bool) -> String {
+    let part = |x: f64| {
+        let s = float_repr(x, single.then_some(x as f32));
+        match s.strip_suffix(".0") {
+            Some(t) => t.to_string(),
+            None => s,
+        }
+    };
+    if re == 0.0 && re.is_sign_positive() {
+        return format!("{}j", part(im));
+    }
+    let imag = part(im);
+    let sign = if imag.starts_with('-') { "" } else { "+" };
+    format!("({}{sign}{imag}j)", part(re))
+}
+
 /// Appends `True` or `False`.
 pub extern "C" fn sj_rt_print_bool(x: bool) {
     push(if x { "True" } else { "False" });
@@ -137,6 +161,19 @@ mod tests {
             assert_eq!(float_repr(x, None), want, "{x}");
         }
         assert_eq!(float_repr(f64::NAN, None), "nan");
+        let complexes = [
+            ((1.0, f64::NAN), "(1+nanj)"),
+            ((-0.0, 1.0), "(-0+1j)"),
+            ((0.0, -0.0), "-0j"),
+            ((1e16, 1e-5), "(1e+16+1e-05j)"),
+            ((f64::NEG_INFINITY, f64::NEG_INFINITY), "(-inf-infj)"),
+            ((2.0, 3.0), "(2+3j)"),
+            ((0.0, 1.5), "1.5j"),
+        ];
+        for ((re, im), want) in complexes {
+            assert_eq!(complex_repr(re, im, false), want);
+        }
+        assert_eq!(complex_repr(0.1f32 as f64, 0.2f32 as f64, true), "(0.1+0.2j)");
         assert_eq!(float_repr(0.1f32 as f64, Some(0.1f32)), "0.1");
     }
 }

@@ -80,6 +80,8 @@ pub(super) enum Helper {
     PrintInt,
     PrintFloat,
     PrintBool,
+    /// `void sj_rt_print_complex(double re, double im, i1 single)`.
+    PrintComplex,
     /// `i32 sj_rt_print_flush()`: the line written (a status).
     PrintFlush,
     /// `i32 sj_rt_lapack_factor(i32 op, i32 dtype, i64 rows, i64 cols, ptr a, i64 as0, i64 as1,
@@ -163,6 +165,7 @@ impl Helper {
             Helper::PrintInt => d("sj_rt_print_int", &[I64, Bool], Void, NOUNWIND),
             Helper::PrintFloat => d("sj_rt_print_float", &[F64, Bool], Void, NOUNWIND),
             Helper::PrintBool => d("sj_rt_print_bool", &[Bool], Void, NOUNWIND),
+            Helper::PrintComplex => d("sj_rt_print_complex", &[F64, F64, Bool], Void, NOUNWIND),
             Helper::PrintFlush => d("sj_rt_print_flush", &[], I32, &[]),
             Helper::LapackFactor => d(
                 "sj_rt_lapack_factor",
@@ -225,6 +228,7 @@ const _: () = {
     let _: extern "C" fn(i64, bool) = crate::output::sj_rt_print_int;
     let _: extern "C" fn(f64, bool) = crate::output::sj_rt_print_float;
     let _: extern "C" fn(bool) = crate::output::sj_rt_print_bool;
+    let _: extern "C" fn(f64, f64, bool) = crate::output::sj_rt_print_complex;
     let _: extern "C" fn() -> u32 = crate::output::sj_rt_print_flush;
     #[allow(clippy::type_complexity)]
     let _: unsafe extern "C" fn(
@@ -248,7 +252,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 31] = [
+const RUNTIME_HELPERS: [Helper; 32] = [
     Helper::IndexError,
     Helper::StackLimit,
     Helper::StackOverflow,
@@ -278,6 +282,7 @@ const RUNTIME_HELPERS: [Helper; 31] = [
     Helper::PrintInt,
     Helper::PrintFloat,
     Helper::PrintBool,
+    Helper::PrintComplex,
     Helper::PrintFlush,
     Helper::LapackFactor,
 ];
@@ -314,6 +319,7 @@ const _: () = {
             | Helper::PrintInt
             | Helper::PrintFloat
             | Helper::PrintBool
+            | Helper::PrintComplex
             | Helper::PrintFlush
             | Helper::LapackFactor => {}
             Helper::Libm(..) => unreachable!(),

@@ -163,6 +163,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 (_, Some((v, Type::Bool))) => {
                     self.b().build_call(self.helper(Hp::PrintBool), &[v.into()], "").u();
                 }
+                (_, Some((v, t @ (Type::Complex128 | Type::Complex64)))) => {
+                    let single = bool_t.const_int((t == Type::Complex64) as u64, false);
+                    let (re, im) = self.complex_parts(v);
+                    self.b().build_call(self.helper(Hp::PrintComplex), &[re.into(), im.into(), single.into()], "").u();
+                }
                 (_, Some((v, t @ (Type::Float64 | Type::Float32)))) => {
                     let single = bool_t.const_int((t == Type::Float32) as u64, false);
                     self.b().build_call(self.helper(Hp::PrintFloat), &[v.into(), single.into()], "").u();

@@ -441,7 +441,7 @@ impl<'a> InferCx<'a> {
             S::Print { items, .. } => {
                 for e in items.iter().filter_map(hir::PrintItem::value) {
                     let t = self.expr(e)?;
-                    if !(t.is_numeric() || matches!(t, Type::None | Type::Unknown)) {
+                    if !(t.is_number() || matches!(t, Type::None | Type::Unknown)) {
                         return Err(CompileError::unsupported_because(
                             "print() argument",
                             format!(
