@@ -303,3 +303,21 @@ def test_a_callees_array_compared_then_indexed():
     got = njit(f)(4)
     for w, g in zip(want, got):
         np.testing.assert_array_equal(g, w)
+
+
+def test_array_literals_copies_and_dtype_conversions():
+    src = """
+def f(x, a):
+    return np.array([1j, x]), np.array([[x, 2], [3j, 1]], dtype=np.complex64), a.astype(np.complex128), np.copy(a * 1j), np.zeros_like(a * 1j, dtype=np.float64)
+"""
+    np_check(src, 2.5, np.arange(4.0))
+    # Converting complex to real would drop the imaginary part (NumPy warns): refused.
+    for body in [
+        "(a * 1j).astype(np.float64)",
+        "np.array(a * 1j, dtype=np.float64)",
+        "np.full(3, 1j, dtype=np.float64)",
+        "np.array([1j], dtype=np.int64)",
+        "np.arange(3, dtype=np.complex128)",
+    ]:
+        with pytest.raises(CompileError):
+            njit(define(f"def f(x, a):\n    return {body}\n"))(1.0, np.arange(3.0))

@@ -182,13 +182,23 @@ impl InferCx<'_> {
                 let Some(dtype) = self.dtype_arg(dtype, span)? else { return Ok(Type::Unknown) };
                 let mut tys = Vec::with_capacity(items.len());
                 for i in items {
-                    let t = self.numeric(i, "np.array() element")?;
+                    let t = self.expr(i)?;
+                    if !(t.is_number() || t == Type::Unknown) {
+                        return Err(CompileError::typing(
+                            "np.array() element",
+                            format!("np.array() element takes a number, not {}", type_name(&t)),
+                            i.span,
+                        ));
+                    }
                     if t == Type::Unknown {
                         return Ok(Type::Unknown);
                     }
                     tys.push(t);
                 }
-                array(shape.len(), dtype.unwrap_or_else(|| literal_dtype(&tys)))
+                let dtype = dtype.unwrap_or_else(|| literal_dtype(&tys));
+                let complex = tys.iter().find(|t| t.is_complex()).cloned();
+                complex_fits(complex.as_ref(), dtype, span)?;
+                array(shape.len(), dtype)
             }
             NewArray::Arange { start, stop, step, dtype } => {
                 let Some(dtype) = self.dtype_arg(dtype, span)? else { return Ok(Type::Unknown) };
@@ -214,12 +224,29 @@ impl InferCx<'_> {
                         span,
                     ));
                 }
+                if dtype.is_some_and(Dtype::is_complex) {
+                    return Err(CompileError::unsupported_because(
+                        "dtype",
+                        "np.arange() of a complex dtype is not compiled",
+                        span,
+                    ));
+                }
                 array(1, dtype.unwrap_or(if any_float { Dtype::Float64 } else { Dtype::Int64 }))
             }
             NewArray::Random { f, args, shape } => return self.random_array(*f, args, shape),
             NewArray::Copy { array: src, dtype } => match self.expr(src)? {
                 Type::Array(a) => {
                     let Some(dtype) = self.dtype_arg(dtype, span)? else { return Ok(Type::Unknown) };
+                    if a.dtype.is_complex() && dtype.is_some_and(|d| !d.is_complex()) {
+                        return Err(CompileError::typing(
+                            "astype",
+                            format!(
+                                "a copy of a complex array as {} would drop the imaginary part (NumPy's ComplexWarning): take .real first",
+                                dtype.map(Dtype::name).unwrap_or_default()
+                            ),
+                            span,
+                        ));
+                    }
                     array(a.ndim as usize, dtype.unwrap_or(a.dtype))
                 }
                 Type::Unknown => Type::Unknown,
@@ -612,7 +639,13 @@ pub(crate) fn normalized_axes(axes: &[i64], ndim: usize) -> std::result::Result<
 /// promotes them), uint64 for uint64s (with bools), else int64; float64 for no numbers.
 fn literal_dtype(tys: &[Type]) -> Dtype {
     let any = |t: Type| tys.contains(&t);
-    if tys.is_empty() {
+    if tys.iter().any(Type::is_complex) {
+        if tys.iter().all(|t| matches!(t, Type::Complex64 | Type::Float32 | Type::Bool)) {
+            Dtype::Complex64
+        } else {
+            Dtype::Complex128
+        }
+    } else if tys.is_empty() {
         Dtype::Float64
     } else if tys.iter().all(|t| *t == Type::Bool) {
         Dtype::Bool

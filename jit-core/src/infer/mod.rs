@@ -623,7 +623,12 @@ impl<'a> InferCx<'a> {
                 return Ok(())
             }
             H::Subscript { .. } => return Ok(()),
-            H::New(hir::NewArray::Filled { .. } | hir::NewArray::Like { .. } | hir::NewArray::Copy { .. }) => return Ok(()),
+            H::New(
+                hir::NewArray::Filled { .. }
+                | hir::NewArray::Like { .. }
+                | hir::NewArray::Copy { .. }
+                | hir::NewArray::Items { .. },
+            ) => return Ok(()),
             // Array expressions (inference checked the operators and functions).
             H::Binary { op, .. } if !matches!(op, crate::ast::BinOp::MatMul | crate::ast::BinOp::Dot) => return Ok(()),
             H::Unary { .. } | H::Compare { .. } | H::Out { .. } => return Ok(()),
