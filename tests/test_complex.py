@@ -321,3 +321,26 @@ def f(x, a):
     ]:
         with pytest.raises(CompileError):
             njit(define(f"def f(x, a):\n    return {body}\n"))(1.0, np.arange(3.0))
+
+
+def test_complex_into_real_arrays_is_refused_and_the_other_way_converts():
+    r, c = np.arange(3.0), random_complex(3, seed=9)
+    for body in ["r[:] = c", "r += c", "r[0:2] = c[0:2]", "r[r > 0] = c[:2]", "np.add(c, c, out=r)"]:
+        with pytest.raises(CompileError):
+            njit(define(f"def f(r, c):\n    {body}\n    return r\n"))(r, c)
+    src = """
+def f(r, c):
+    c[:] = r
+    c += r
+    c[c.real > 0] = 1j
+    c[np.array([0, 1])] = 2j * c[1:]
+    s = 0j
+    for z in c:
+        s += z
+    return c, s
+"""
+    f = define(src)
+    want = f(r.copy(), c.copy())
+    got = njit(f)(r.copy(), c.copy())
+    np.testing.assert_array_equal(got[0], want[0])
+    assert got[1] == want[1]

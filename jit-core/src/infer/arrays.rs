@@ -54,7 +54,12 @@ pub(crate) fn fancy_index_type(a: ArrayType, ix: ArrayType, span: Span) -> Resul
 /// the selected positions in order (an integer index into a 1-D array only).
 pub(crate) fn check_fancy_store(a: ArrayType, ix: ArrayType, v: &Type, span: Span) -> Result<()> {
     match v {
-        t if t.is_numeric() || *t == Type::Unknown => Ok(()),
+        t if t.is_numeric() || *t == Type::Unknown || (t.is_complex() && a.dtype.is_complex()) => Ok(()),
+        Type::Array(va) if va.dtype.is_complex() && !a.dtype.is_complex() => Err(CompileError::typing(
+            "assignment through an index array",
+            format!("cannot store an array of {} into an array of {}: take .real", va.dtype.name(), a.dtype.name()),
+            span,
+        )),
         Type::Array(va) if va.ndim == 1 && ((ix.dtype == Dtype::Bool && ix.ndim == a.ndim) || (a.ndim == 1 && ix.ndim == 1)) => {
             Ok(())
         }
@@ -342,9 +347,19 @@ impl InferCx<'_> {
     /// broadcasts to the view (no more axes than it), converted to its dtype as NumPy assigns.
     pub(super) fn assign_view(&mut self, a: ArrayType, index: &hir::Expr, ty: &Type, span: Span) -> Result<()> {
         let Type::Array(view) = self.view_type(a, index, span)? else { unreachable!("a view of an array") };
+        let complex_into_real = |d: Dtype| d.is_complex() && !view.dtype.is_complex();
         match ty {
             Type::Unknown => Ok(()),
-            t if t.is_numeric() => Ok(()),
+            t if t.is_numeric() || (t.is_complex() && view.dtype.is_complex()) => Ok(()),
+            Type::Array(v) if complex_into_real(v.dtype) => Err(CompileError::typing(
+                "slice assignment",
+                format!(
+                    "cannot store an array of {} into an array of {} (NumPy would drop the imaginary part): take .real",
+                    v.dtype.name(),
+                    view.dtype.name()
+                ),
+                span,
+            )),
             Type::Array(v) if v.ndim <= view.ndim => Ok(()),
             Type::Array(v) => Err(CompileError::typing(
                 "slice assignment",

@@ -101,10 +101,11 @@ fn array_binary_type(op: BinOp, l: &Type, r: &Type, span: Span) -> Result<Type> 
 }
 
 /// The order of dtype kinds NumPy's `same_kind` casting follows: bool < unsigned < signed <
-/// float (a value may be stored into a dtype of its kind or a higher one).
+/// float < complex (a value may be stored into a dtype of its kind or a higher one).
 pub(super) fn kind_rank(d: Dtype) -> u8 {
     match d {
         Dtype::Bool => 0,
+        d if d.is_complex() => 4,
         d if d.is_float() => 3,
         d if d.is_signed() => 2,
         _ => 1,
