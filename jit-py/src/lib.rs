@@ -16,7 +16,7 @@
 //! | [`args`] | Python arguments → kinds and slots | — |
 //! | [`returned`] | result slots → Python objects | — |
 //! | [`errors`] | exceptions; compiler errors and statuses → exceptions | — |
-//! | [`registry`] | the compiler's registry of names (builtins, NumPy, dtypes) for `_support.py` | — |
+//! | [`registry`] | the compiler's registry of names (builtins, NumPy, dtypes) for `_support.py` | errors |
 
 mod args;
 mod compile;
