@@ -291,3 +291,40 @@ def test_a_notebook_cell_function_pickles_by_value(tmp_path):
     a, b, compiles, hits = p.stdout.decode().split()
     assert (float(a), float(b)) == (f.py_func(2.0), f.py_func(3.0))
     assert (compiles, hits) == ("0", "1")
+
+
+TASKS = """
+import os
+import stickyjit
+
+BASELINE = {}
+
+
+def start():
+    BASELINE.update(stickyjit.stats())
+
+
+def task(f, args):
+    result = f(*args)
+    return result, os.getpid(), {k: v - BASELINE.get(k, 0) for k, v in stickyjit.stats().items()}
+"""
+
+
+def test_a_notebook_function_runs_in_a_spawn_pool_loading_from_the_cache(tmp_path):
+    # A real kernel (nbclient): the function lives in the kernel's __main__, which a spawned
+    # worker cannot import, so it travels by value; the workers load its code from the cache.
+    from test_notebooks import run_notebook
+
+    (tmp_path / "nb_tasks.py").write_text(TASKS)
+    cells = [
+        f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\nimport multiprocessing as mp\n"
+        "import stickyjit, nb_tasks\nfrom stickyjit import jit",
+        "@jit\ndef work(n):\n    s = 0.0\n    for i in range(n):\n        s += (i % 7) * 0.25\n    return s\n\nwork(10)",
+        "with mp.get_context('spawn').Pool(2, initializer=nb_tasks.start) as pool:\n"
+        "    out = pool.starmap(nb_tasks.task, [(work, (n,)) for n in range(100, 120)])",
+        "print(all(r == work.py_func(n) for (r, _, _), n in zip(out, range(100, 120))),"
+        " max(s['compiles'] for _, _, s in out), min(s['cache_hits'] for _, _, s in out),"
+        " len({pid for _, pid, _ in out}))",
+    ]
+    right, compiles, hits, workers = run_notebook(str(tmp_path / "cache"), cells)
+    assert (right, compiles, hits) == ("True", "0", "1"), (right, compiles, hits, workers)
