@@ -140,6 +140,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(disk::cache_entries, m)?)?;
     m.add_function(wrap_pyfunction!(disk::cache_clear, m)?)?;
     m.add_function(wrap_pyfunction!(disk::cache_prune, m)?)?;
+    m.add_function(wrap_pyfunction!(disk::cache_export_entries, m)?)?;
+    m.add_function(wrap_pyfunction!(disk::cache_import_entries, m)?)?;
     m.add_function(wrap_pyfunction!(disk::versions, m)?)?;
     m.add_function(wrap_pyfunction!(interruptible::wait_for_compiles, m)?)?;
     // A compile abandoned after Ctrl-C must end before LLVM's static destructors run at exit.
