@@ -328,3 +328,16 @@ def test_a_notebook_function_runs_in_a_spawn_pool_loading_from_the_cache(tmp_pat
     ]
     right, compiles, hits, workers = run_notebook(str(tmp_path / "cache"), cells)
     assert (right, compiles, hits) == ("True", "0", "1"), (right, compiles, hits, workers)
+
+
+def test_cloudpickle_register_pickle_by_value_is_honoured():
+    cloudpickle = pytest.importorskip("cloudpickle")  # a test dependency (Makefile)
+    module = sys.modules[__name__]
+    cloudpickle.register_pickle_by_value(module)
+    try:
+        data = cloudpickle.dumps(module_level)
+    finally:
+        cloudpickle.unregister_pickle_by_value(module)
+    assert b"return x * 2 + 1" in data
+    assert pickle.loads(data) is module_level  # same sticky identity in this process
+    assert b"return x * 2 + 1" not in cloudpickle.dumps(module_level)

@@ -119,6 +119,8 @@ def _by_value(d):
         "filename": filename,
         "text": text,
         "def_line": def_line,
+        # `from __future__` flags the module compiled it with (they are part of its code).
+        "future": func.__code__.co_flags & _support._FUTURE_FLAGS,
         "defaults": func.__defaults__,
         "kwdefaults": func.__kwdefaults__,
         "options": options,
@@ -244,7 +246,7 @@ def by_value(spec, plain, modules):
         )
     lines = spec["text"].splitlines(True)
     filename = _pseudo_filename(spec["filename"], spec["qualname"], lines)
-    code = _function_code(spec["text"], filename, spec["name"], 0)
+    code = _function_code(spec["text"], filename, spec["name"], spec["future"])
     if code is None:
         raise pickle.UnpicklingError(f"the pickled source of {spec['qualname']!r} does not compile here")
     g = {"__name__": spec["module"], "__builtins__": builtins, _MARK: True}
