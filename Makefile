@@ -32,7 +32,7 @@ test: lint build rust-test py-test
 
 # Every CPython stickyjit supports (3.11, 3.12, 3.13), each in its own venv: the lint gate and
 # the Rust tests once (they do not depend on Python), then the build and the pytest suite under
-# each interpreter. Not part of `make test` (three builds and three suites: about 15 minutes).
+# each interpreter. Not part of `make test` (three builds and three suites: about 20 minutes on 2 cores).
 # PYTHONS lists the interpreters; by default python3.X from PATH, else pyenv's newest 3.X.
 PYTHONS ?= $(foreach v,3.11 3.12 3.13,$(shell \
 	if python$(v) -c pass >/dev/null 2>&1; then command -v python$(v); \
