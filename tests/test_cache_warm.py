@@ -40,6 +40,11 @@ def square(x):
 
 def plain(x):
     return x
+
+
+@jit("float64(float64)")
+def declared(x):
+    return x + 1.0
 """
 
 # A later process: calls each function as a user would and prints the answers, CPython's answers
@@ -115,9 +120,9 @@ def test_warm_compiles_into_the_cache_and_a_later_process_compiles_nothing(tmp_p
     assert r.returncode == 0, r.stderr
     assert r.stdout.count("compiled and written to the cache") == 3, r.stdout
     assert "warmed:total(array(float64, 1d, C), int64) -> float64" in r.stdout
-    assert len(entries(cache)) == 3
+    assert len(entries(cache)) == 4  # and `declared`, compiled when warming imported the module
     stats = call(tmp_path, cache)
-    assert (stats["compiles"], stats["cache_hits"]) == (0, 3), stats
+    assert (stats["compiles"], stats["cache_hits"]) == (0, 4), stats
     # Warming again finds everything in the cache.
     r = warm(tmp_path, cache)
     assert r.returncode == 0 and r.stdout.count("already in the cache") == 3, r.stdout
@@ -130,6 +135,8 @@ def test_warm_a_whole_module_skips_functions_of_another_arity(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "warmed:square(float64) -> float64: compiled" in r.stdout
     assert "warmed:total: skipped (it takes 2 arguments; no signature has 2)" in r.stdout
+    # A function with declared signatures compiled when the module was imported.
+    assert "warmed:declared: declared float64(float64): compiled when imported" in r.stdout
 
 
 def test_warm_errors_are_reported_with_a_failing_exit_status(tmp_path):
@@ -155,16 +162,16 @@ def test_export_then_import_serves_another_cache_directory(tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
     assert warm(tmp_path, first).returncode == 0
     r = cli(tmp_path, first, "export", "warm.tar.gz")
-    assert r.returncode == 0 and "exported 3 entries" in r.stdout, r
+    assert r.returncode == 0 and "exported 4 entries" in r.stdout, r
     # Never over an existing file.
     r = cli(tmp_path, first, "export", "warm.tar.gz")
     assert r.returncode == 1 and "File exists" in r.stderr, r
     r = cli(tmp_path, second, "import", "warm.tar.gz")
-    assert r.returncode == 0 and "imported 3 entries" in r.stdout, r
+    assert r.returncode == 0 and "imported 4 entries" in r.stdout, r
     stats = call(tmp_path, second)
-    assert (stats["compiles"], stats["cache_hits"]) == (0, 3), stats
+    assert (stats["compiles"], stats["cache_hits"]) == (0, 4), stats
     r = cli(tmp_path, second, "import", "warm.tar.gz")
-    assert r.returncode == 0 and "imported 0 entries (3 already present)" in r.stdout, r
+    assert r.returncode == 0 and "imported 0 entries (4 already present)" in r.stdout, r
 
 
 def rewrite(src: Path, dst: Path, change) -> None:
@@ -187,7 +194,7 @@ def test_import_verifies_every_checksum_before_writing_anything(tmp_path):
     def flip_last_object(name: str, data: bytes) -> bytes:
         if name.endswith(".o"):
             objects.append(name)
-            if len(objects) == 3:  # the last one: the first two were fine
+            if len(objects) == 4:  # the last one: the first three were fine
                 return data[:-1] + bytes([data[-1] ^ 1])
         return data
 

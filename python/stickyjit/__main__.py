@@ -215,6 +215,12 @@ def _warm(targets: list[str], signature_texts: list[str]) -> int:
                 _error(f"{module_name} defines no jitted functions")
                 code = 1
         for name, d, named in functions:
+            declared = getattr(d, "__stickyjit_options__", (None, ()))[1]
+            if declared:
+                # @jit("sig", ...): its signatures compiled (or loaded) when the module was
+                # imported, just now; calls convert to them, so no other signature is used.
+                print(f"{module_name}:{name}: declared {', '.join(declared)}: compiled when imported")
+                continue
             nparams = d.py_func.__code__.co_argcount
             if all(len(sig.args) != nparams for sig in sigs):
                 if named:
