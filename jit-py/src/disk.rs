@@ -3,7 +3,7 @@
 //! records ([`write`]). One store per process, opened at the first compile that may use it; every
 //! cache failure is one `stickyjit.CacheWarning` and a miss, never an error or a wrong answer; a
 //! failure that repeats (a full disk) is said once. Also the `cache` command line's functions
-//! (list, clear, prune) and `--version`.
+//! (list, clear, prune, export, import) and `--version`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -362,6 +362,80 @@ pub fn cache_prune(py: Python<'_>, cap: Option<u64>) -> PyResult<Bound<'_, PyDic
     d.set_item("cap", cap)?;
     d.set_item("cap_error", cap_error)?;
     Ok(d)
+}
+
+/// One entry as `cache export` hands it to Python and `cache import` takes it back: its code key,
+/// its metadata (name, value) pairs and its relocatable object.
+type Exported = (String, Vec<(String, String)>, Vec<u8>);
+
+/// Entries that could not be exported: (path, why).
+type Skipped = Vec<(String, String)>;
+
+/// `python -m stickyjit cache export`: every usable entry of the cache directory, each read and
+/// verified as a load verifies it (format, checksum, this cache's integrity key; reading marks
+/// it used), and the (path, why) of those left out (damaged, refused, another format).
+#[pyfunction]
+pub fn cache_export_entries(py: Python<'_>) -> PyResult<(Vec<Exported>, Skipped)> {
+    let (_, store) = inspect()?;
+    let Some(store) = store else { return Ok((Vec::new(), Vec::new())) };
+    py.detach(|| {
+        let (mut entries, mut skipped) = (Vec::new(), Vec::new());
+        for info in store.entries(false) {
+            match store.get(&info.key) {
+                Ok(Some(e)) => entries.push((info.key, e.meta, e.object)),
+                Ok(None) => {} // removed meanwhile
+                Err(e) => skipped.push((info.path.display().to_string(), e.to_string())),
+            }
+        }
+        Ok((entries, skipped))
+    })
+}
+
+/// `python -m stickyjit cache import`: writes `entries` (as `cache_export_entries` gave them,
+/// their checksums verified by the caller) into the cache directory, creating it if needed, each
+/// signed with this cache's integrity key: importing is the user saying the entries are theirs.
+/// An entry already present and valid is left as it is, a damaged one of the store's own is
+/// replaced, and a file the store did not write in an entry's place is left alone (that entry
+/// is refused). Returns, per entry, `"imported"`, `"present"` or why it was refused (a key that
+/// is not a code key, an object whose symbol names another key, a file in the way). `OSError`
+/// when the directory cannot be used.
+#[pyfunction]
+pub fn cache_import_entries(py: Python<'_>, entries: Vec<Exported>) -> PyResult<Vec<String>> {
+    let dir = cache::default_dir()
+        .ok_or_else(|| pyo3::exceptions::PyOSError::new_err("no cache directory (set STICKYJIT_CACHE_DIR or HOME)"))?;
+    py.detach(|| {
+        let store = Store::open(&dir).map_err(os_error)?;
+        let mut out = Vec::with_capacity(entries.len());
+        for (key, meta, object) in entries {
+            let entry = Entry { meta, object };
+            let outcome = if !cache::valid_key(&key) {
+                format!("{key:?} is not a code key")
+            } else if entry.get("symbol").is_some_and(|s| s != format!("sj_{key}")) {
+                format!("its symbol {} does not name its key {key}", entry.get("symbol").unwrap_or_default())
+            } else {
+                match store.get(&key) {
+                    Ok(Some(_)) => "present".to_string(),
+                    Ok(None) => {
+                        store.put(&key, &entry).map_err(os_error)?;
+                        "imported".to_string()
+                    }
+                    Err(_) => {
+                        // A damaged entry of the store's own is replaced; anything else in its
+                        // place (another user's file, a link) is never touched.
+                        store.remove(&key);
+                        if std::fs::symlink_metadata(store.path_of(&key)).is_ok() {
+                            format!("{} is not a file stickyjit wrote: left alone", store.path_of(&key).display())
+                        } else {
+                            store.put(&key, &entry).map_err(os_error)?;
+                            "imported".to_string()
+                        }
+                    }
+                }
+            };
+            out.push(outcome);
+        }
+        Ok(out)
+    })
 }
 
 /// `python -m stickyjit --version`: stickyjit's version and LLVM's (asked of LLVM without

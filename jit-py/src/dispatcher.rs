@@ -443,6 +443,26 @@ impl Dispatcher {
         Ok(())
     }
 
+    /// Compiles (or loads from the cache) the specialization a call with arguments of exactly
+    /// these types runs, without running it (`python -m stickyjit cache warm`); `descriptors`
+    /// as `stickyjit.types.native_signature` gives a signature's arguments. Returns the name of
+    /// the return type it infers.
+    fn _warm(&self, py: Python<'_>, descriptors: Vec<Bound<'_, PyAny>>) -> PyResult<String> {
+        let n = self.function.param_names.len();
+        if self.unsupported_signature || descriptors.len() != n {
+            return Err(PyTypeError::new_err(format!(
+                "the signature has {} argument type(s); {}() takes {n} parameter(s)",
+                descriptors.len(),
+                self.function.name
+            )));
+        }
+        let kinds = descriptors.iter().map(crate::args::kind_of_descriptor).collect::<PyResult<Vec<_>>>()?;
+        if self.find(&kinds, 0).is_none() {
+            self.compile_for(py, &kinds, 0)?;
+        }
+        Ok(self.find(&kinds, 0).map(|s| s.ret.to_string()).unwrap_or_default())
+    }
+
     /// Calls through `tp_call` (C code calling with a tuple); Python code calls through
     /// `vectorcall::call`. Both end in `call_impl` or its fast path.
     #[pyo3(signature = (*args, **kwargs))]

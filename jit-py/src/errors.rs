@@ -5,7 +5,9 @@ use pyo3::exceptions::{PyException, PyOverflowError, PyValueError, PyZeroDivisio
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use jit_core::runtime::{describe_status, PyExceptionKind};
+use std::sync::OnceLock;
+
+use jit_core::runtime::{describe_status, PyExceptionKind, Status};
 use jit_core::CompileError as CoreError;
 
 pyo3::create_exception!(stickyjit._native, StickyJitError, PyException, "Base class of stickyjit's own errors.");
@@ -50,7 +52,10 @@ pub fn status_error(status: u32, local_names: &[String]) -> PyErr {
     if status == jit_core::runtime::Status::Raised as u32 {
         return raised_error();
     }
-    let (kind, msg) = describe_status(status, local_names);
+    let (kind, mut msg) = describe_status(status, local_names);
+    if let Some(own) = interpreter_message(status) {
+        msg = own;
+    }
     match kind {
         PyExceptionKind::ZeroDivisionError => PyZeroDivisionError::new_err(msg),
         PyExceptionKind::ValueError => PyValueError::new_err(msg),
@@ -63,6 +68,50 @@ pub fn status_error(status: u32, local_names: &[String]) -> PyErr {
         PyExceptionKind::LinAlgError => numpy_error("numpy.linalg", "LinAlgError", msg),
         PyExceptionKind::Raised => raised_error(),
     }
+}
+
+/// For a status whose failure is a plain CPython operation with a fixed message: that
+/// operation, run by the interpreter itself (the first time the status is raised) to read its
+/// message, so compiled code says what the running CPython says (`1.0 % 0.0` is "float modulo"
+/// on 3.11 and 3.12, "float modulo by zero" on 3.13). The registry's message is the fallback.
+const PROBES: &[(Status, &str)] = &[
+    (Status::IntTrueDivZero, "1 / 0"),
+    (Status::IntFloorDivZero, "1 // 0"),
+    (Status::IntModZero, "1 % 0"),
+    (Status::FloatDivZero, "1.0 / 0.0"),
+    (Status::FloatFloorDivZero, "1.0 // 0.0"),
+    (Status::FloatModZero, "1.0 % 0.0"),
+    (Status::ZeroToNegativePower, "0.0 ** -1.0"),
+    (Status::PowOverflow, "1e300 ** 2.0"),
+    (Status::NegativeShift, "1 << -1"),
+    (Status::FloatNanToInt, "int(float('nan'))"),
+    (Status::FloatInfToInt, "int(float('inf'))"),
+    (Status::RangeStepZero, "range(0, 1, 0)"),
+    (Status::LogBaseOne, "__import__('math').log(2.0, 1.0)"),
+    (Status::TupleIndexOutOfRange, "()[0]"),
+];
+
+/// The probed messages, by status code (`PROBES`), each set once.
+static PROBED: [OnceLock<Option<String>>; Status::ALL.len()] = [const { OnceLock::new() }; Status::ALL.len()];
+
+/// The running interpreter's message for `status` (see [`PROBES`]), or `None` to use the
+/// registry's: a status with no probe, or a probe that did not raise the status's exception.
+pub fn interpreter_message(status: u32) -> Option<String> {
+    let s = Status::from_code(status)?;
+    let &(_, expr) = PROBES.iter().find(|(p, _)| *p == s)?;
+    let cell = &PROBED[status as usize];
+    if let Some(m) = cell.get() {
+        return m.clone();
+    }
+    // No lock is held while Python runs the probe: two threads may both probe; the first wins.
+    let (kind, _) = s.exception_and_message();
+    let probed = Python::attach(|py| {
+        let code = std::ffi::CString::new(expr).ok()?;
+        let err = py.eval(&code, None, None).err()?;
+        let raised = err.get_type(py);
+        (raised.name().ok()?.to_str().ok()? == kind.name()).then(|| err.value(py).str().ok()?.to_str().ok().map(str::to_owned))?
+    });
+    cell.get_or_init(|| probed).clone()
 }
 
 /// The exception a compiled `raise` (or a failed `assert`) raised: the builtin class it named,

@@ -16,7 +16,7 @@
 //! | [`args`] | Python arguments → kinds and slots | — |
 //! | [`returned`] | result slots → Python objects | — |
 //! | [`errors`] | exceptions; compiler errors and statuses → exceptions | — |
-//! | [`registry`] | the compiler's registry of names (builtins, NumPy, dtypes) for `_support.py` | — |
+//! | [`registry`] | the compiler's registry of names (builtins, NumPy, dtypes) for `_support.py` | errors |
 
 mod args;
 mod compile;
@@ -140,6 +140,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(disk::cache_entries, m)?)?;
     m.add_function(wrap_pyfunction!(disk::cache_clear, m)?)?;
     m.add_function(wrap_pyfunction!(disk::cache_prune, m)?)?;
+    m.add_function(wrap_pyfunction!(disk::cache_export_entries, m)?)?;
+    m.add_function(wrap_pyfunction!(disk::cache_import_entries, m)?)?;
     m.add_function(wrap_pyfunction!(disk::versions, m)?)?;
     m.add_function(wrap_pyfunction!(interruptible::wait_for_compiles, m)?)?;
     // A compile abandoned after Ctrl-C must end before LLVM's static destructors run at exit.

@@ -10,7 +10,7 @@ use jit_core::registry::{self as r, NumpyFn, Status};
 /// "scalar" | "array" | "operator" | "iterator")), `array_attributes`, `array_methods` and
 /// `library_methods` (names), `random_functions` (the `np.random` names), `dtypes` ((name, numpy
 /// attribute, kind character, item size, Python type name)), `statuses` ((code, name,
-/// exception class name, message)), `unbound_local` ((first code, exception class name,
+/// exception class name, message: the one compiled code raises)), `unbound_local` ((first code, exception class name,
 /// message template)). The order of each is the registry's.
 #[pyfunction]
 pub fn registry(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
@@ -36,6 +36,8 @@ pub fn registry(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     d.set_item("dtypes", PyTuple::new(py, dtypes)?)?;
     let statuses = Status::ALL.iter().filter(|s| **s != Status::Ok).map(|s| {
         let (kind, message) = s.exception_and_message();
+        // The running interpreter's message where compiled code raises that (`errors.rs`).
+        let message = crate::errors::interpreter_message(s.code()).unwrap_or_else(|| message.to_string());
         (s.code(), format!("{s:?}"), kind.name(), message)
     });
     let statuses: Vec<_> = statuses.collect();

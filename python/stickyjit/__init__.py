@@ -105,7 +105,7 @@ def jit(signature_or_function=None, /, **options):
     func = signature_or_function
     if func is not None and not options and hasattr(func, "__code__"):
         # Plain @jit: every re-run cell.
-        return _decorate(func, _DEFAULTS, [], sticky_identity(func, _DEFAULTS))
+        return _decorate(func, _DEFAULTS, [], sticky_identity(func, _DEFAULTS), _DEFAULTS)
     signatures = []
     if func is not None and not callable(func) or isinstance(func, types.Type):
         signatures = [(types.native_signature(sig), str(sig)) for sig in types.parse_signatures(func)]
@@ -114,9 +114,10 @@ def jit(signature_or_function=None, /, **options):
 
     def decorate(f):
         identity = None
+        identity_options = (*opts, tuple(text for _, text in signatures))
         if hasattr(f, "__code__"):
-            identity = sticky_identity(f, (*opts, tuple(text for _, text in signatures)))
-        d = _decorate(f, opts, signatures, identity)
+            identity = sticky_identity(f, identity_options)
+        d = _decorate(f, opts, signatures, identity, identity_options)
         if signatures:
             d._compile_declared()
         return d
@@ -196,8 +197,9 @@ def _fastmath(value):
     return tuple(sorted(value))
 
 
-def _decorate(f, opts, signatures, identity):
-    """The dispatcher of `f`: the one made before for the same sticky identity, or a new one."""
+def _decorate(f, opts, signatures, identity, identity_options):
+    """The dispatcher of `f`: the one made before for the same sticky identity, or a new one.
+    `identity_options` are the options `identity` was computed with (kept for pickling)."""
     # A global name may be about to refer to another jitted function: callers compiled against
     # the old one re-check their bindings on their next call (docs/caching.md).
     note_definition()
@@ -226,7 +228,43 @@ def _decorate(f, opts, signatures, identity):
         except AttributeError:
             pass
     d.__wrapped__ = f
+    # What pickling by value needs to decorate the function again (_pickle.py).
+    d.__stickyjit_options__ = (opts, tuple(text for _, text in signatures), identity_options)
     f.__stickyjit_dispatcher__ = d
     if identity is not None:
         _STICKY[identity] = d
     return d
+
+
+def _rebuild(f, opts, signature_texts, identity_options):
+    """The dispatcher of function `f` rebuilt by unpickling (_pickle.py): the live one of the
+    same sticky identity (left as it is: its globals are this process's own), or a new one
+    decorated with the pickled options, whose declared signatures compile (or load) now."""
+    identity = sticky_identity(f, identity_options)
+    d = _STICKY.get(identity)
+    if d is not None:
+        return d
+    signatures = [
+        (types.native_signature(sig), str(sig)) for text in signature_texts for sig in types.parse_signatures(text)
+    ]
+    d = _decorate(f, opts, signatures, identity, identity_options)
+    if signatures:
+        d._compile_declared()
+    return d
+
+
+def _reduce(d):
+    from . import _pickle
+
+    return _pickle.reduce(d)
+
+
+def _setstate(d, state):
+    from . import _pickle
+
+    _pickle.set_state(d, state)
+
+
+# Pickling (by reference when importable, else by value) and copying: docs/scaling.md.
+Dispatcher.__reduce__ = _reduce
+Dispatcher.__setstate__ = _setstate

@@ -1,4 +1,5 @@
-"""Command line: ``python -m stickyjit [--version] cache info|list|clear|prune [--size N]``.
+"""Command line: ``python -m stickyjit [--version] cache info|list|clear|prune [--size N]``,
+``cache warm MODULE[:FUNCTION]... --signature SIG...``, ``cache export FILE``, ``cache import FILE``.
 
 Exit status: 0 on success; 1 when the cache directory cannot be used (unsafe, not stickyjit's)
 or some files could not be removed; 2 for a bad command line (argparse's); 141 (as a tool killed
@@ -8,8 +9,13 @@ by SIGPIPE) when the reader of the output went away (``... | head -1``), quietly
 from __future__ import annotations
 
 import argparse
+import hashlib
+import importlib
+import io
+import json
 import os
 import sys
+import tarfile
 import time
 
 from . import _native
@@ -92,8 +98,33 @@ def main(argv=None) -> int:
     csub.add_parser("clear", help="remove every entry (only files stickyjit wrote)")
     pr = csub.add_parser("prune", help="evict least recently used entries down to the cap")
     pr.add_argument("--size", type=_parse_size, help="the cap (default: STICKYJIT_CACHE_SIZE or 1G)")
+    w = csub.add_parser(
+        "warm",
+        help="compile jitted functions for given argument types into the cache, without running them",
+    )
+    w.add_argument(
+        "targets", nargs="+", metavar="MODULE[:FUNCTION]", help="a module (all its jitted functions) or one function"
+    )
+    w.add_argument(
+        "--signature",
+        "-s",
+        action="append",
+        required=True,
+        metavar="SIG",
+        help="argument types as Numba writes them: '(float64[::1], int64)' or 'float64(float64[::1], int64)'; repeatable",
+    )
+    ex = csub.add_parser("export", help="write every usable entry to a tarball (with a checksum per entry)")
+    ex.add_argument("file", help="the tarball to create (.tar.gz); an existing file is not overwritten")
+    im = csub.add_parser("import", help="verify a tarball's checksums, then add its entries to the cache")
+    im.add_argument("file", help="a tarball written by `cache export`")
     a = p.parse_args(argv)
 
+    if a.command == "warm":
+        return _warm(a.targets, a.signature)
+    if a.command == "export":
+        return _export(a.file)
+    if a.command == "import":
+        return _import(a.file)
     try:
         if a.command in ("clear", "prune"):
             result = _native.cache_clear() if a.command == "clear" else _native.cache_prune(a.size)
@@ -137,6 +168,207 @@ def main(argv=None) -> int:
         function, signature, file = _label(e)
         print(f"{function:24} {signature:28} {_size(e['size']):>10}  {when}  {file}")
     return 0
+
+
+def _warm(targets: list[str], signature_texts: list[str]) -> int:
+    """Compiles (or loads) each target function for each signature with as many arguments as it
+    has parameters; a FUNCTION named explicitly must have at least one. 1 when anything failed."""
+    from . import Dispatcher, types
+
+    sigs = []
+    for text in signature_texts:
+        try:
+            sigs.extend(types.parse_signatures(text))
+        except (TypeError, ValueError, SyntaxError) as e:
+            _error(f"--signature {text!r}: {e}")
+            return 2
+    code = 0
+    for target in targets:
+        module_name, _, qualname = target.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except Exception as e:  # noqa: BLE001 - the module's own failure, reported
+            _error(f"cannot import {module_name}: {type(e).__name__}: {e}")
+            code = 1
+            continue
+        if qualname:
+            obj = module
+            try:
+                for part in qualname.split("."):
+                    obj = getattr(obj, part)
+            except AttributeError:
+                _error(f"{module_name} has no {qualname}")
+                code = 1
+                continue
+            if not isinstance(obj, Dispatcher):
+                _error(f"{target} is not a jitted function (a {type(obj).__name__})")
+                code = 1
+                continue
+            functions = [(qualname, obj, True)]
+        else:
+            functions = [
+                (name, v, False)
+                for name, v in vars(module).items()
+                if isinstance(v, Dispatcher) and getattr(v, "__module__", None) == module.__name__
+            ]
+            if not functions:
+                _error(f"{module_name} defines no jitted functions")
+                code = 1
+        for name, d, named in functions:
+            declared = getattr(d, "__stickyjit_options__", (None, ()))[1]
+            if declared:
+                # @jit("sig", ...): its signatures compiled (or loaded) when the module was
+                # imported, just now; calls convert to them, so no other signature is used.
+                print(f"{module_name}:{name}: declared {', '.join(declared)}: compiled when imported")
+                continue
+            nparams = d.py_func.__code__.co_argcount
+            if all(len(sig.args) != nparams for sig in sigs):
+                if named:
+                    _error(f"{module_name}:{name} takes {nparams} arguments; no signature given has {nparams}")
+                    code = 1
+                else:
+                    print(f"{module_name}:{name}: skipped (it takes {nparams} arguments; no signature has {nparams})")
+            for sig in sigs:
+                args, ret = types.native_signature(sig)
+                if len(args) != nparams:
+                    continue  # a signature of another function
+                before = _native.stats()
+                try:
+                    got = d._warm(args)
+                except Exception as e:  # noqa: BLE001 - a CompileError or TypeError, reported
+                    _error(f"{module_name}:{name} {sig}: {type(e).__name__}: {e}")
+                    code = 1
+                    continue
+                after = _native.stats()
+                if ret is not None and isinstance(ret, str) and ret != got:
+                    _error(f"{module_name}:{name} {sig}: it returns {got}, not {ret}")
+                    code = 1
+                    continue
+                if after["compiles"] > before["compiles"]:
+                    how = "compiled" + (
+                        " and written to the cache" if after["cache_writes"] > before["cache_writes"] else ""
+                    )
+                elif after["cache_hits"] > before["cache_hits"]:
+                    how = "already in the cache"
+                else:
+                    how = "already compiled"
+                print(f"{module_name}:{name}({', '.join(map(str, sig.args))}) -> {got}: {how}")
+    return code
+
+
+# The tarball `cache export` writes: MANIFEST.json (format, versions, and per entry its key,
+# metadata, object member and sha256) and one member per object. Import reads members into memory
+# (nothing is extracted to disk) and verifies every checksum before the first entry is written.
+_TAR_DIR = "stickyjit-cache"
+_TAR_FORMAT = 1
+_MAX_MEMBER = 256 << 20
+
+
+def _digest(key: str, meta, obj: bytes) -> str:
+    h = hashlib.sha256()
+    h.update(json.dumps([key, meta], separators=(",", ":")).encode())
+    h.update(b"\0")
+    h.update(obj)
+    return h.hexdigest()
+
+
+def _export(path: str) -> int:
+    try:
+        entries, skipped = _native.cache_export_entries()
+    except OSError as e:
+        _error(f"error: {e}")
+        return 1
+    for where, why in skipped:
+        _error(f"left out: {where} ({why})")
+    v = _native.versions()
+    manifest = {
+        "format": _TAR_FORMAT,
+        "stickyjit": v["stickyjit"],
+        "cache_format": v["cache_format"],
+        "entries": [
+            {"key": key, "meta": meta, "object": f"{_TAR_DIR}/objects/{key}.o", "sha256": _digest(key, meta, obj)}
+            for key, meta, obj in entries
+        ],
+    }
+    try:
+        out = open(path, "xb")  # never replaces a file
+    except OSError as e:
+        _error(f"cannot create {path}: {e.strerror}")
+        return 1
+    with out, tarfile.open(fileobj=out, mode="w:gz") as tar:
+
+        def add(name: str, data: bytes) -> None:
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(data), int(time.time()), 0o600
+            tar.addfile(info, io.BytesIO(data))
+
+        add(f"{_TAR_DIR}/MANIFEST.json", json.dumps(manifest, indent=1).encode())
+        for (_key, _meta, obj), e in zip(entries, manifest["entries"]):
+            add(e["object"], obj)
+    size = sum(len(obj) for _, _, obj in entries)
+    print(f"exported {len(entries)} entries ({_size(size)}) to {path}")
+    return 1 if skipped else 0
+
+
+def _read_tarball(path: str):
+    """The verified entries of a tarball `cache export` wrote, or raises ValueError saying why."""
+    try:
+        tar = tarfile.open(path, mode="r:*")
+    except (OSError, tarfile.TarError) as e:
+        raise ValueError(f"cannot read {path}: {e}") from None
+    with tar:
+        members = {}
+        for m in tar.getmembers():
+            if not m.isfile() or m.size > _MAX_MEMBER or not m.name.startswith(_TAR_DIR + "/"):
+                raise ValueError(f"{path}: unexpected member {m.name!r} (not written by `cache export`)")
+            members[m.name] = m
+
+        def read(name: str) -> bytes:
+            if name not in members:
+                raise ValueError(f"{path}: {name} is missing")
+            data = tar.extractfile(members[name]).read()
+            if len(data) != members[name].size:
+                raise ValueError(f"{path}: {name} is truncated")
+            return data
+
+        try:
+            manifest = json.loads(read(f"{_TAR_DIR}/MANIFEST.json"))
+            if manifest.get("format") != _TAR_FORMAT:
+                raise ValueError(
+                    f"{path}: tarball format {manifest.get('format')!r}, this stickyjit reads {_TAR_FORMAT}"
+                )
+            out = []
+            for e in manifest["entries"]:
+                key, meta, name = e["key"], [tuple(kv) for kv in e["meta"]], e["object"]
+                if name != f"{_TAR_DIR}/objects/{key}.o":
+                    raise ValueError(f"{path}: entry {key!r} names the member {name!r}")
+                obj = read(name)
+                if _digest(key, [list(kv) for kv in meta], obj) != e["sha256"]:
+                    raise ValueError(f"{path}: entry {key} does not match its checksum (damaged or altered)")
+                out.append((key, meta, obj))
+        except (KeyError, TypeError, json.JSONDecodeError, tarfile.TarError, EOFError, OSError) as e:
+            raise ValueError(f"{path}: not a tarball of `cache export` ({type(e).__name__}: {e})") from None
+        return out
+
+
+def _import(path: str) -> int:
+    try:
+        entries = _read_tarball(path)
+    except ValueError as e:
+        _error(f"{e}; nothing imported")
+        return 1
+    try:
+        outcomes = _native.cache_import_entries(entries)
+    except OSError as e:
+        _error(f"error: {e}")
+        return 1
+    imported = outcomes.count("imported")
+    present = outcomes.count("present")
+    refused = [(key, why) for (key, _, _), why in zip(entries, outcomes) if why not in ("imported", "present")]
+    for key, why in refused:
+        _error(f"refused entry {key}: {why}")
+    print(f"imported {imported} entries" + (f" ({present} already present)" if present else ""))
+    return 1 if refused else 0
 
 
 def run(argv=None) -> int:

@@ -28,6 +28,8 @@ class Dispatcher:
         signatures: list[tuple[list[Any], Any, str]] = ...,
     ) -> None: ...
     def _compile_declared(self) -> None: ...
+    def _warm(self, descriptors: list[Any]) -> str:
+        """Compiles (or loads) the specialization for these argument types; the return type's name."""
     def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
     @property
     def signatures(self) -> list[tuple[str, ...]]: ...
@@ -71,6 +73,12 @@ def cache_clear() -> dict[str, Any]:
 
 def cache_prune(cap: int | None = None) -> dict[str, Any]:
     """As cache_clear, plus cap and cap_error (STICKYJIT_CACHE_SIZE not a size)."""
+
+def cache_export_entries() -> tuple[list[tuple[str, list[tuple[str, str]], bytes]], list[tuple[str, str]]]:
+    """Every usable entry (key, metadata pairs, object), verified; and (path, why) of those left out."""
+
+def cache_import_entries(entries: list[tuple[str, list[tuple[str, str]], bytes]]) -> list[str]:
+    """Writes entries into the cache directory; per entry "imported", "present" or why it was refused."""
 
 def versions() -> dict[str, Any]:
     """stickyjit, llvm and cache_format versions."""

@@ -4,6 +4,7 @@ arrays), cov and corrcoef (2-D)."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -133,14 +134,32 @@ def convolve(a, v):
     return out
 
 
+def _numpy_crosses_2_vectors():
+    """Whether the installed NumPy takes a 2-element vector beside a 3-element one in
+    ``np.cross`` (deprecated in NumPy 2.0, a ValueError from 2.5), asked of NumPy itself."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            np.cross(np.zeros(2), np.zeros(3))
+        except ValueError:
+            return False
+    return True
+
+
+# A frozen global of `cross` (part of its code key): NumPy's own rule where stickyjit runs.
+CROSS_2_VECTORS = _numpy_crosses_2_vectors()
+
+
 @jit
 def cross(a, b):
-    """two 1-D arrays of numbers (not both bool) of 2 or 3 elements, at least one of 3 (two
-    2-vectors, whose NumPy cross product is a number, are not supported): a 3-vector in NumPy's
-    result dtype."""
+    """two 1-D arrays of numbers (not both bool) of 3 elements, or of 2 and 3 where the
+    installed NumPy takes that (before NumPy 2.5; two 2-vectors, whose NumPy cross product is a
+    number, are not supported): a 3-vector in NumPy's result dtype."""
     n = _check_1d(a)
     m = _check_1d(b)
     if (n != 2 and n != 3) or (m != 2 and m != 3) or (n == 2 and m == 2):
+        _value_error()
+    if (n == 2 or m == 2) and not CROSS_2_VECTORS:
         _value_error()
     # Products and differences in NumPy's result dtype (float32 for float32 and int16).
     p = np.zeros(1, dtype=a.dtype) * np.zeros(1, dtype=b.dtype)
