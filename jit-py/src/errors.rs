@@ -89,6 +89,10 @@ const PROBES: &[(Status, &str)] = &[
     (Status::RangeStepZero, "range(0, 1, 0)"),
     (Status::LogBaseOne, "__import__('math').log(2.0, 1.0)"),
     (Status::TupleIndexOutOfRange, "()[0]"),
+    (Status::ComplexDivZero, "1j / 0j"),
+    (Status::ComplexPowZero, "0j ** -1"),
+    (Status::ComplexPowOverflow, "(1e200+1j) ** 2"),
+    (Status::ComplexAbsOverflow, "abs(complex(1.5e308, 1.5e308))"),
 ];
 
 /// The probed messages, by status code (`PROBES`), each set once.
