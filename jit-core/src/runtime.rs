@@ -338,6 +338,8 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_random_i64", crate::random::sj_rt_random_i64 as *const () as usize),
         ("sj_rt_random_fill_f64", crate::random::sj_rt_random_fill_f64 as *const () as usize),
         ("sj_rt_random_fill_i64", crate::random::sj_rt_random_fill_i64 as *const () as usize),
+        ("sj_rt_random_choice", crate::random::sj_rt_random_choice as *const () as usize),
+        ("sj_rt_random_shuffle", crate::random::sj_rt_random_shuffle as *const () as usize),
         ("sj_rt_lapack", crate::lapack::sj_rt_lapack as *const () as usize),
         ("sj_rt_raise", sj_rt_raise as *const () as usize),
         ("sj_rt_print_text", crate::output::sj_rt_print_text as *const () as usize),

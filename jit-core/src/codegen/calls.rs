@@ -65,6 +65,12 @@ pub(super) enum Helper {
     RandomFillF64,
     /// `i32 sj_rt_random_fill_i64(i32 kind, ptr out, i64 n, i64 a, i64 b, double x, double y)`.
     RandomFillI64,
+    /// `i32 sj_rt_random_choice(ptr a, i64 pop, i64 a_stride, i64 itemsize, i1 replace, ptr p,
+    /// i64 p_len, i64 p_stride, i1 single, ptr out, i64 n, i1 sized)`: `np.random.choice`.
+    RandomChoice,
+    /// `i32 sj_rt_random_shuffle(ptr data, i64 ndim, ptr shape, ptr strides, i64 itemsize, i32
+    /// mode, i1 readonly)`: `np.random.shuffle`, `permutation`.
+    RandomShuffle,
     /// `i32 sj_rt_lapack(i32 op, i32 dtype, i64 rows, i64 cols, ptr a, i64 as0, i64 as1, i64
     /// b_rows, i64 nrhs, i1 b_vector, ptr b, i64 bs0, i64 bs1, ptr out1, ptr out2)`: an
     /// `np.linalg` function; a status.
@@ -151,6 +157,10 @@ impl Helper {
             Helper::RandomI64 => d("sj_rt_random_i64", &[Ptr, I32, I64, I64, F64, F64, Ptr], I64, NOUNWIND),
             Helper::RandomFillF64 => d("sj_rt_random_fill_f64", &[I32, Ptr, I64, F64, F64, F64], I32, NOUNWIND),
             Helper::RandomFillI64 => d("sj_rt_random_fill_i64", &[I32, Ptr, I64, I64, I64, F64, F64], I32, NOUNWIND),
+            Helper::RandomChoice => {
+                d("sj_rt_random_choice", &[Ptr, I64, I64, I64, Bool, Ptr, I64, I64, Bool, Ptr, I64, Bool], I32, NOUNWIND)
+            }
+            Helper::RandomShuffle => d("sj_rt_random_shuffle", &[Ptr, I64, Ptr, Ptr, I64, I32, Bool], I32, NOUNWIND),
             Helper::Lapack => {
                 d("sj_rt_lapack", &[I32, I32, I64, I64, Ptr, I64, I64, I64, I64, Bool, Ptr, I64, I64, Ptr, Ptr], I32, NOUNWIND)
             }
@@ -198,6 +208,11 @@ const _: () = {
     let _: unsafe extern "C" fn(u32, *mut f64, i64, f64, f64, f64) -> u32 = crate::random::sj_rt_random_fill_f64;
     let _: unsafe extern "C" fn(u32, *mut i64, i64, i64, i64, f64, f64) -> u32 = crate::random::sj_rt_random_fill_i64;
     #[allow(clippy::type_complexity)]
+    let _: unsafe extern "C" fn(*const u8, i64, i64, i64, bool, *const u8, i64, i64, bool, *mut u8, i64, bool) -> u32 =
+        crate::random::sj_rt_random_choice;
+    let _: unsafe extern "C" fn(*mut u8, i64, *const i64, *const i64, i64, u32, bool) -> u32 =
+        crate::random::sj_rt_random_shuffle;
+    #[allow(clippy::type_complexity)]
     let _: unsafe extern "C" fn(
         i32,
         i32,
@@ -243,7 +258,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 30] = [
+const RUNTIME_HELPERS: [Helper; 32] = [
     Helper::IndexError,
     Helper::StackLimit,
     Helper::StackOverflow,
@@ -266,6 +281,8 @@ const RUNTIME_HELPERS: [Helper; 30] = [
     Helper::RandomI64,
     Helper::RandomFillF64,
     Helper::RandomFillI64,
+    Helper::RandomChoice,
+    Helper::RandomShuffle,
     Helper::Lapack,
     Helper::Raise,
     Helper::PrintText,
@@ -301,6 +318,8 @@ const _: () = {
             | Helper::RandomI64
             | Helper::RandomFillF64
             | Helper::RandomFillI64
+            | Helper::RandomChoice
+            | Helper::RandomShuffle
             | Helper::Lapack
             | Helper::Raise
             | Helper::PrintText

@@ -1,16 +1,19 @@
 //! Codegen of `np.random` calls: one draw is a call of the runtime's `sj_rt_random_f64` /
 //! `sj_rt_random_i64` (the thread's generator, `crate::random`), an array of draws a new
 //! C-contiguous array filled by `sj_rt_random_fill_*`; a bad parameter returns the status the
-//! runtime gives (NumPy's exception).
+//! runtime gives (NumPy's exception). `choice`, `shuffle` and `permutation` hand their arrays to
+//! the runtime (`sj_rt_random_choice`, `sj_rt_random_shuffle`).
 
 use inkwell::values::{BasicValueEnum, FloatValue, IntValue, PointerValue};
 use inkwell::IntPredicate;
 
 use super::{Built, Cold, FnGen, Helper};
+use crate::abi::array_value as field;
 use crate::hir;
-use crate::random::{STATE_KEY_WORDS, STATE_POS_OFFSET};
+use crate::random::{ShuffleMode, STATE_KEY_WORDS, STATE_POS_OFFSET};
 use crate::registry::random::{RandomFn, RandomResult};
-use crate::types::{ArrayType, Type};
+use crate::registry::Dtype;
+use crate::types::{ArrayType, Layout, Type};
 
 /// The helper's arguments for the parameters of `f`: three doubles for a float distribution,
 /// (int, int, double, double) for an integer one.
@@ -54,6 +57,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// One draw of `f` (`np.random.seed(s)`: the seeding, giving None).
     pub(super) fn random_draw(&mut self, f: RandomFn, args: &[hir::Expr]) -> BasicValueEnum<'ctx> {
         let i32t = self.ctx().i32_type();
+        match f {
+            RandomFn::Choice => return self.random_choice(args, None),
+            RandomFn::Shuffle => {
+                let x = self.expr(&args[0]);
+                let Type::Array(t) = self.ty(&args[0]) else { unreachable!("inference allows arrays only") };
+                self.random_shuffle(x, t, ShuffleMode::Shuffle);
+                return self.ctx().i8_type().const_zero().into();
+            }
+            RandomFn::Permutation => unreachable!("made by random_permutation (it owns its result)"),
+            _ => {}
+        }
         if f == RandomFn::Seed {
             let (seed, from_os) = match args.first() {
                 Some(a) => {
@@ -218,6 +232,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         shape: &hir::Expr,
         a: ArrayType,
     ) -> BasicValueEnum<'ctx> {
+        if f == RandomFn::Choice {
+            return self.random_choice(args, Some((shape, a)));
+        }
         let params = self.random_params(f, args);
         let dims = self.shape_values(shape, a.ndim as usize);
         let (value, data, count) = self.alloc_c(&a, &dims, false);
@@ -231,6 +248,131 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         args.extend(p.iter().map(|&v| inkwell::values::BasicMetadataValueEnum::from(v)));
         let st = self.call_basic(self.helper(h), &args);
         self.random_check(st.into_int_value());
+        value
+    }
+}
+
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// `choice(a, replace, p)`: one element (`shape` None) or a new array of `shape` (of type
+    /// `shape.1`), drawn and gathered by the runtime.
+    fn random_choice(&mut self, args: &[hir::Expr], shape: Option<(&hir::Expr, ArrayType)>) -> BasicValueEnum<'ctx> {
+        let null = self.ctx().ptr_type(inkwell::AddressSpace::default()).const_null();
+        let bool_t = self.ctx().bool_type();
+        let at = self.ty(&args[0]);
+        let a = self.expr(&args[0]);
+        let replace = self.truth_of(&args[1]);
+        let pt = self.ty(&args[2]);
+        let pv = self.expr(&args[2]);
+        let (a_data, pop, a_stride, dtype) = match at {
+            Type::Array(t) => {
+                let s = a.into_struct_value();
+                let data = self.b().build_extract_value(s, field::DATA, "choice.a").u().into_pointer_value();
+                (data, self.dim(s, field::SHAPE, 0), self.strides(s, &t)[0], t.dtype)
+            }
+            t => (null, self.cast(a, &t, &Type::Int64).into_int_value(), self.i64(0), Dtype::Int64),
+        };
+        // p as float64 (converted when another dtype, as NumPy converts it).
+        let mut converted = None;
+        let (p_data, p_len, p_stride, single) = match pt {
+            Type::Array(t) => {
+                let (v, ct) = if t.dtype == Dtype::Float64 {
+                    (pv, t)
+                } else {
+                    let ct = ArrayType { dtype: Dtype::Float64, layout: Layout::C, readonly: false, ..t };
+                    let c = self.copy_c(pv.into_struct_value(), &t, ct);
+                    converted = Some((c, ct));
+                    (c, ct)
+                };
+                let s = v.into_struct_value();
+                let data = self.b().build_extract_value(s, field::DATA, "choice.p").u().into_pointer_value();
+                (data, self.dim(s, field::SHAPE, 0), self.strides(s, &ct)[0], t.dtype == Dtype::Float32)
+            }
+            _ => (null, self.i64(0), self.i64(0), false),
+        };
+        let (out, n, made) = match shape {
+            Some((shape, rt)) => {
+                let dims = self.shape_values(shape, rt.ndim as usize);
+                let (value, data, count) = self.alloc_c(&rt, &dims, false);
+                (data, count, Some(value))
+            }
+            None => (self.entry_alloca(self.module_gen.dtype_llty(dtype), "choice.one"), self.i64(1), None),
+        };
+        let call = [
+            a_data.into(),
+            pop.into(),
+            a_stride.into(),
+            self.i64(dtype.size() as i64).into(),
+            replace.into(),
+            p_data.into(),
+            p_len.into(),
+            p_stride.into(),
+            bool_t.const_int(single as u64, false).into(),
+            out.into(),
+            n.into(),
+            bool_t.const_int(made.is_some() as u64, false).into(),
+        ];
+        let st = self.call_basic(self.helper(Helper::RandomChoice), &call).into_int_value();
+        self.random_check(st);
+        if let Some((c, ct)) = converted {
+            self.decref(c, &Type::Array(ct));
+        }
+        match made {
+            Some(v) => v,
+            None => self.load_element(out, dtype),
+        }
+    }
+
+    /// Shuffles the array `x` (of type `t`) along its first axis, in place, as `mode` says.
+    fn random_shuffle(&mut self, x: BasicValueEnum<'ctx>, t: ArrayType, mode: ShuffleMode) {
+        let s = x.into_struct_value();
+        let i64t = self.ctx().i64_type();
+        let ndim = t.ndim as u32;
+        let shape: Vec<IntValue<'ctx>> = (0..ndim).map(|k| self.dim(s, field::SHAPE, k)).collect();
+        let strides = self.strides(s, &t);
+        let buffer = |g: &Self, vals: &[IntValue<'ctx>], name: &str| {
+            let arr_t = i64t.array_type(ndim);
+            let slot = g.entry_alloca(arr_t, name);
+            for (k, v) in vals.iter().enumerate() {
+                let at = unsafe { g.b().build_in_bounds_gep(i64t, slot, &[g.i64(k as i64)], name) }.u();
+                g.b().build_store(at, *v).u();
+            }
+            slot
+        };
+        let (shape_at, strides_at) = (buffer(self, &shape, "shuffle.shape"), buffer(self, &strides, "shuffle.strides"));
+        let data = self.b().build_extract_value(s, field::DATA, "shuffle.data").u().into_pointer_value();
+        let bool_t = self.ctx().bool_type();
+        let call = [
+            data.into(),
+            self.i64(ndim as i64).into(),
+            shape_at.into(),
+            strides_at.into(),
+            self.i64(t.dtype.size() as i64).into(),
+            self.ctx().i32_type().const_int(mode as u64, false).into(),
+            bool_t.const_int(t.readonly as u64, false).into(),
+        ];
+        let st = self.call_basic(self.helper(Helper::RandomShuffle), &call).into_int_value();
+        self.random_check(st);
+    }
+
+    /// `np.random.permutation(x)` (expression `e`): a shuffled C-contiguous copy of the array
+    /// `x`, or of `arange(x)` for an int.
+    pub(super) fn random_permutation(&mut self, e: &hir::Expr, args: &[hir::Expr]) -> BasicValueEnum<'ctx> {
+        let ty = self.ty(e);
+        let Type::Array(rt) = ty else { unreachable!("inference types a permutation as an array") };
+        let xt = self.ty(&args[0]);
+        let x = self.expr(&args[0]);
+        let (value, mode) = match xt {
+            Type::Array(t) => (self.copy_c(x.into_struct_value(), &t, rt), ShuffleMode::Permutation),
+            t => {
+                let n = self.cast(x, &t, &Type::Int64).into_int_value();
+                let b = self.b();
+                let negative = b.build_int_compare(IntPredicate::SLT, n, self.i64(0), "perm.neg").u();
+                let n = b.build_select(negative, self.i64(0), n, "perm.n").u().into_int_value();
+                (self.alloc_c(&rt, &[n], false).0, ShuffleMode::Iota)
+            }
+        };
+        self.random_shuffle(value, rt, mode);
+        self.own_temp(e.id, value, &ty);
         value
     }
 }

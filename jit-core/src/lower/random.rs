@@ -1,7 +1,8 @@
 //! Lowering of `np.random` calls (NumPy's legacy API, [`registry::random`]): arguments bound to
 //! the function's parameters as NumPy binds them, defaults filled in; a call without `size=` is
 //! one draw ([`Intrinsic::Random`]), one with `size=` (or `rand(d0, d1)`) a new array of draws
-//! ([`hir::NewArray::Random`]).
+//! ([`hir::NewArray::Random`]). `choice`, `shuffle` and `permutation` take arrays: bound by
+//! [`Lowerer::random_own_call`].
 
 use super::{GlobalValue, Lowerer};
 use crate::ast::ExprKind as A;
@@ -41,6 +42,9 @@ impl Lowerer<'_> {
         };
         let name = format!("np.random.{}", row.name);
         let f = row.function;
+        if row.shape == RandomShape::Own {
+            return self.random_own_call(row, args, keywords, span).map(Some);
+        }
         if row.shape == RandomShape::Dims {
             // `rand(d0, d1, ...)`: the dimensions are the arguments.
             if let Some(k) = keywords.first() {
@@ -86,6 +90,7 @@ impl Lowerer<'_> {
                 (Some(e), _) => Some(self.expr(e)?),
                 (None, RandomDefault::Float(d)) => Some(self.mk(H::Float(d), span)),
                 (None, RandomDefault::NoneValue) => None,
+                (None, RandomDefault::Bool(b)) => Some(self.mk(H::Bool(b), span)),
                 (None, RandomDefault::Required) => {
                     return Err(wrong(format!("{name}() missing required argument '{}'", p.name), span));
                 }
@@ -115,5 +120,67 @@ impl Lowerer<'_> {
                 Ok(Some(H::New(hir::NewArray::Random { f, args, shape: Box::new(shape) })))
             }
         }
+    }
+}
+
+impl Lowerer<'_> {
+    /// `choice(a, size=None, replace=True, p=None)` (one element without `size`, else an array
+    /// of `size`), `shuffle(x)`, `permutation(x)`: the arguments bound to NumPy's parameters, as
+    /// `[a, replace, p]` (`p` None when left out) or `[x]`.
+    fn random_own_call(
+        &mut self,
+        row: &'static table::RandomRow,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<H> {
+        let name = format!("np.random.{}", row.name);
+        let names: Vec<&str> = row.params.iter().map(|p| p.name).collect();
+        if args.len() > names.len() {
+            return Err(wrong(
+                format!("{name}() takes at most {} arguments ({}), {} given", names.len(), names.join(", "), args.len()),
+                span,
+            ));
+        }
+        let mut bound: Vec<Option<&ast::Expr>> = args.iter().map(Some).collect();
+        bound.resize(names.len(), None);
+        for k in keywords {
+            let Some(i) = names.iter().position(|n| *n == k.name) else {
+                return Err(wrong(format!("{name}() got an unexpected keyword argument '{}'", k.name), k.span));
+            };
+            if bound[i].is_some() {
+                return Err(wrong(format!("{name}() got multiple values for argument '{}'", k.name), k.span));
+            }
+            bound[i] = Some(&k.value);
+        }
+        let Some(first) = bound[0] else {
+            return Err(wrong(format!("{name}() missing required argument '{}'", names[0]), span));
+        };
+        let first = self.expr(first)?;
+        let f = row.function;
+        if f != RandomFn::Choice {
+            self.allocates |= f == RandomFn::Permutation;
+            return Ok(H::Intrinsic { f: Intrinsic::Random(f), args: vec![first] });
+        }
+        fn given(e: Option<&ast::Expr>) -> Option<&ast::Expr> {
+            e.filter(|e| !matches!(e.kind, A::None))
+        }
+        let replace = match given(bound[2]) {
+            Some(e) => self.expr(e)?,
+            None => self.mk(H::Bool(true), span),
+        };
+        let p = match given(bound[3]) {
+            Some(e) => self.expr(e)?,
+            None => self.mk(H::None, span),
+        };
+        let args = vec![first, replace, p];
+        self.allocates = true;
+        Ok(match given(bound[1]) {
+            None => H::Intrinsic { f: Intrinsic::Random(f), args },
+            Some(size) => {
+                let shape = self.expr(size)?;
+                H::New(hir::NewArray::Random { f, args, shape: Box::new(shape) })
+            }
+        })
     }
 }
