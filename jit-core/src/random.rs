@@ -16,6 +16,7 @@ use std::cell::{Cell, UnsafeCell};
 
 mod choice;
 mod legacy;
+pub mod pyrandom;
 
 pub use choice::{sj_rt_random_choice, sj_rt_random_shuffle, ShuffleMode};
 

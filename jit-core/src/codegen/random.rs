@@ -10,7 +10,9 @@ use inkwell::IntPredicate;
 use super::{Built, Cold, FnGen, Helper};
 use crate::abi::array_value as field;
 use crate::hir;
+use crate::random::pyrandom::{PyFloatOp, PyIntOp};
 use crate::random::{ShuffleMode, STATE_KEY_WORDS, STATE_POS_OFFSET};
+use crate::registry::pyrandom::PyRandomFn;
 use crate::registry::random::{RandomFn, RandomResult};
 use crate::registry::Dtype;
 use crate::types::{ArrayType, Layout, Type};
@@ -374,5 +376,112 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.random_shuffle(value, rt, mode);
         self.own_temp(e.id, value, &ty);
         value
+    }
+}
+
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// `random.f(...)` of Python's `random` module: the thread's `random` generator
+    /// (`random::pyrandom`); `random()` drawn here (inlined, CPython's formula is NumPy's),
+    /// the rest by the runtime, whose CPython exception is returned as a status.
+    pub(super) fn pyrandom(&mut self, f: PyRandomFn, args: &[hir::Expr]) -> BasicValueEnum<'ctx> {
+        let vals: Vec<(BasicValueEnum<'ctx>, Type)> = args.iter().map(|a| (self.expr(a), self.ty(a))).collect();
+        let i32t = self.ctx().i32_type();
+        let none = self.ctx().i8_type().const_zero().into();
+        if f == PyRandomFn::Seed {
+            let (n, from_os) = match vals.first() {
+                Some((v, t)) => (self.cast(*v, t, &Type::Int64), false),
+                None => (self.i64(0).into(), true),
+            };
+            let os = self.ctx().bool_type().const_int(from_os as u64, false);
+            self.b().build_call(self.helper(Helper::PyRandomSeed), &[n.into(), os.into()], "").u();
+            return none;
+        }
+        let state = self.call_basic(self.helper(Helper::PyRandomState), &[]).into_pointer_value();
+        let status = self.entry_alloca(i32t, "pyrnd.st");
+        self.b().build_store(status, i32t.const_zero()).u();
+        let checked = |g: &mut Self, v: BasicValueEnum<'ctx>| {
+            let st = g.b().build_load(i32t, status, "pyrnd.status").u().into_int_value();
+            g.random_check(st);
+            v
+        };
+        let float = |g: &Self, k: usize, default: f64| match vals.get(k) {
+            Some((v, t)) => g.cast(*v, t, &Type::Float64),
+            None => g.f64(default).into(),
+        };
+        let int = |g: &Self, k: usize| match vals.get(k) {
+            Some((v, t)) => g.cast(*v, t, &Type::Int64),
+            None => g.i64(0).into(),
+        };
+        let float_op = |op: PyFloatOp| i32t.const_int(op as u64, false);
+        let int_op = |op: PyIntOp| i32t.const_int(op as u64, false);
+        let array = |k: usize| match &vals[k] {
+            (v, Type::Array(t)) => (v.into_struct_value(), *t),
+            _ => unreachable!("inference allows 1-D arrays only"),
+        };
+        match f {
+            PyRandomFn::Seed => unreachable!("seeded above"),
+            PyRandomFn::Random => self.mt_next_double(state).into(),
+            PyRandomFn::Uniform | PyRandomFn::Gauss | PyRandomFn::Normalvariate | PyRandomFn::Expovariate => {
+                let op = match f {
+                    PyRandomFn::Uniform => PyFloatOp::Uniform,
+                    PyRandomFn::Gauss => PyFloatOp::Gauss,
+                    PyRandomFn::Normalvariate => PyFloatOp::Normalvariate,
+                    _ => PyFloatOp::Expovariate,
+                };
+                let call =
+                    [state.into(), float_op(op).into(), float(self, 0, 0.0).into(), float(self, 1, 0.0).into(), status.into()];
+                let v = self.call_basic(self.helper(Helper::PyRandomF64), &call);
+                if op == PyFloatOp::Expovariate {
+                    checked(self, v)
+                } else {
+                    v
+                }
+            }
+            PyRandomFn::Choice if vals.len() == 1 => {
+                let (s, t) = array(0);
+                let len = self.dim(s, field::SHAPE, 0);
+                let zero = self.i64(0);
+                let call =
+                    [state.into(), int_op(PyIntOp::ChoiceIndex).into(), len.into(), zero.into(), zero.into(), status.into()];
+                let k = self.call_basic(self.helper(Helper::PyRandomI64), &call);
+                let k = checked(self, k).into_int_value();
+                let data = self.b().build_extract_value(s, field::DATA, "pyrnd.data").u().into_pointer_value();
+                let off = self.b().build_int_mul(k, self.strides(s, &t)[0], "pyrnd.off").u();
+                let at = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[off], "pyrnd.at") }.u();
+                self.load_element(at, t.dtype)
+            }
+            PyRandomFn::Randint | PyRandomFn::Randrange | PyRandomFn::Choice => {
+                let op = match (f, vals.len()) {
+                    (PyRandomFn::Randint, _) => PyIntOp::Randint,
+                    (PyRandomFn::Randrange, 1) => PyIntOp::RandrangeStop,
+                    (PyRandomFn::Randrange, _) => PyIntOp::Randrange,
+                    _ => PyIntOp::ChoiceRange,
+                };
+                let call = [
+                    state.into(),
+                    int_op(op).into(),
+                    int(self, 0).into(),
+                    int(self, 1).into(),
+                    int(self, 2).into(),
+                    status.into(),
+                ];
+                let v = self.call_basic(self.helper(Helper::PyRandomI64), &call);
+                checked(self, v)
+            }
+            PyRandomFn::Shuffle => {
+                let (s, t) = array(0);
+                let data = self.b().build_extract_value(s, field::DATA, "pyrnd.data").u().into_pointer_value();
+                let call = [
+                    data.into(),
+                    self.dim(s, field::SHAPE, 0).into(),
+                    self.strides(s, &t)[0].into(),
+                    self.i64(t.dtype.size() as i64).into(),
+                    self.ctx().bool_type().const_int(t.readonly as u64, false).into(),
+                ];
+                let st = self.call_basic(self.helper(Helper::PyRandomShuffle), &call).into_int_value();
+                self.random_check(st);
+                none
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@
 use super::{type_name, InferCx};
 use crate::error::{CompileError, Result};
 use crate::hir;
+use crate::registry::pyrandom::PyRandomFn;
 use crate::registry::random::{RandomFn, RandomResult, RandomShape};
 use crate::registry::Dtype;
 use crate::types::{ArrayType, Layout, Type};
@@ -150,5 +151,59 @@ impl InferCx<'_> {
                 })
             }
         }
+    }
+}
+
+impl InferCx<'_> {
+    /// `random.f(...)` of Python's `random` module: ints where CPython takes an index (seed,
+    /// randint, randrange, a range's bounds), numbers elsewhere; `choice` and `shuffle` take a
+    /// 1-D array.
+    pub(super) fn pyrandom(&mut self, f: PyRandomFn, args: &[hir::Expr]) -> Result<Type> {
+        let name = format!("random.{}()", f.name());
+        let mut known = true;
+        let one_d = matches!(f, PyRandomFn::Shuffle) || (f == PyRandomFn::Choice && args.len() == 1);
+        let mut element = Type::Int64;
+        for (k, a) in args.iter().enumerate() {
+            let t = self.expr(a)?;
+            let int = matches!(f, PyRandomFn::Seed | PyRandomFn::Randint | PyRandomFn::Randrange | PyRandomFn::Choice);
+            let ok = match &t {
+                Type::Unknown => {
+                    known = false;
+                    true
+                }
+                Type::Array(at) if one_d => {
+                    element = at.dtype.row().element.clone();
+                    at.ndim == 1
+                }
+                _ if one_d => false,
+                Type::Int64 | Type::Bool => true,
+                Type::Float64 | Type::Float32 | Type::UInt64 => !int,
+                _ => false,
+            };
+            if !ok {
+                let want = if one_d {
+                    "a 1-dimensional array (or, for choice, range(...))"
+                } else if int {
+                    "an int"
+                } else {
+                    "a number"
+                };
+                let pname = f.row().params.get(k).map_or("argument", |p| p.name);
+                return Err(CompileError::typing(
+                    "random argument",
+                    format!("{name} takes {want} for '{pname}', not {}", type_name(&t)),
+                    a.span,
+                ));
+            }
+        }
+        if !known {
+            return Ok(Type::Unknown);
+        }
+        Ok(match f {
+            PyRandomFn::Seed | PyRandomFn::Shuffle => Type::None,
+            PyRandomFn::Randint | PyRandomFn::Randrange => Type::Int64,
+            PyRandomFn::Choice => element,
+            _ => Type::Float64,
+        })
     }
 }

@@ -9,10 +9,40 @@ use crate::ast::ExprKind as A;
 use crate::ast::{self, Span};
 use crate::error::{CompileError, Result};
 use crate::hir::{self, ExprKind as H, Intrinsic};
+use crate::registry::pyrandom::{self as pytable, PyRandomFn};
 use crate::registry::random::{self as table, RandomDefault, RandomFn, RandomShape};
 
 fn wrong(message: String, span: Span) -> CompileError {
     CompileError::typing("call with wrong arguments", message, span)
+}
+
+/// The arguments of a call of `name` bound to its parameters `names` (positional, then by
+/// keyword); a literal None is an argument left out.
+fn bind<'e>(
+    name: &str,
+    names: &[&str],
+    args: &'e [ast::Expr],
+    keywords: &'e [ast::Keyword],
+    span: Span,
+) -> Result<Vec<Option<&'e ast::Expr>>> {
+    if args.len() > names.len() {
+        return Err(wrong(
+            format!("{name}() takes at most {} arguments ({}), {} given", names.len(), names.join(", "), args.len()),
+            span,
+        ));
+    }
+    let mut bound: Vec<Option<&ast::Expr>> = args.iter().map(Some).collect();
+    bound.resize(names.len(), None);
+    for k in keywords {
+        let Some(i) = names.iter().position(|n| *n == k.name) else {
+            return Err(wrong(format!("{name}() got an unexpected keyword argument '{}'", k.name), k.span));
+        };
+        if bound[i].is_some() {
+            return Err(wrong(format!("{name}() got multiple values for argument '{}'", k.name), k.span));
+        }
+        bound[i] = Some(&k.value);
+    }
+    Ok(bound)
 }
 
 impl Lowerer<'_> {
@@ -25,6 +55,12 @@ impl Lowerer<'_> {
         keywords: &[ast::Keyword],
         span: Span,
     ) -> Result<Option<H>> {
+        if let A::Attribute { value, attr } = &func.kind {
+            if matches!(&value.kind, A::Name(m) if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "random"))
+            {
+                return self.pyrandom_call(attr, func.span, args, keywords, span).map(Some);
+            }
+        }
         let attr = match &func.kind {
             A::Attribute { value, attr } if self.is_numpy_submodule(value, "random") => attr.as_str(),
             A::Name(n) if !self.by_name.contains_key(n) => match self.global(n) {
@@ -136,23 +172,7 @@ impl Lowerer<'_> {
     ) -> Result<H> {
         let name = format!("np.random.{}", row.name);
         let names: Vec<&str> = row.params.iter().map(|p| p.name).collect();
-        if args.len() > names.len() {
-            return Err(wrong(
-                format!("{name}() takes at most {} arguments ({}), {} given", names.len(), names.join(", "), args.len()),
-                span,
-            ));
-        }
-        let mut bound: Vec<Option<&ast::Expr>> = args.iter().map(Some).collect();
-        bound.resize(names.len(), None);
-        for k in keywords {
-            let Some(i) = names.iter().position(|n| *n == k.name) else {
-                return Err(wrong(format!("{name}() got an unexpected keyword argument '{}'", k.name), k.span));
-            };
-            if bound[i].is_some() {
-                return Err(wrong(format!("{name}() got multiple values for argument '{}'", k.name), k.span));
-            }
-            bound[i] = Some(&k.value);
-        }
+        let bound = bind(&name, &names, args, keywords, span)?;
         let Some(first) = bound[0] else {
             return Err(wrong(format!("{name}() missing required argument '{}'", names[0]), span));
         };
@@ -182,5 +202,69 @@ impl Lowerer<'_> {
                 H::New(hir::NewArray::Random { f, args, shape: Box::new(shape) })
             }
         })
+    }
+}
+
+impl Lowerer<'_> {
+    /// `random.f(...)` of Python's `random` module (`import random`): [`Intrinsic::PyRandom`]
+    /// with the arguments its row binds, defaults filled in. `seed()` without a seed has no
+    /// argument, `randrange(stop)` one, `choice(range(...))` the range's start, stop and step.
+    fn pyrandom_call(
+        &mut self,
+        attr: &str,
+        attr_span: Span,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<H> {
+        let Some(row) = pytable::py_random_function(attr) else {
+            return Err(CompileError::unsupported_because(
+                "random module function",
+                format!("'random.{attr}' is not compiled; compiled: {}", pytable::py_random_functions_text()),
+                attr_span,
+            ));
+        };
+        let name = format!("random.{}", row.name);
+        let names: Vec<&str> = row.params.iter().map(|p| p.name).collect();
+        let bound = bind(&name, &names, args, keywords, span)?;
+        fn given(e: Option<&ast::Expr>) -> Option<&ast::Expr> {
+            e.filter(|e| !matches!(e.kind, A::None))
+        }
+        let f = row.function;
+        // `choice(range(...))`: the range's arguments.
+        if f == PyRandomFn::Choice {
+            if let Some(ast::Expr { kind: A::Call { func: callee, args: rargs, keywords: rkw }, span: rspan }) = given(bound[0]) {
+                let is_range = matches!(&callee.kind, A::Name(n) if !self.by_name.contains_key(n) && matches!(self.global(n), GlobalValue::Builtin(b) if b == "range"));
+                if is_range && rkw.is_empty() && (1..=3).contains(&rargs.len()) {
+                    let mut parts = self.exprs(rargs)?;
+                    if parts.len() == 1 {
+                        parts.insert(0, self.mk(H::Int(0), *rspan));
+                    }
+                    if parts.len() == 2 {
+                        parts.push(self.mk(H::Int(1), *rspan));
+                    }
+                    return Ok(H::Intrinsic { f: Intrinsic::PyRandom(f), args: parts });
+                }
+            }
+        }
+        if f == PyRandomFn::Randrange && given(bound[1]).is_none() && given(bound[2]).is_some() {
+            return Err(wrong("random.randrange(): missing a non-None stop argument".to_string(), span));
+        }
+        let mut out = Vec::new();
+        for (k, (p, e)) in row.params.iter().zip(&bound).enumerate() {
+            match (given(*e), p.default) {
+                (Some(e), _) => out.push(self.expr(e)?),
+                // randrange(stop): no step either.
+                (None, _) if f == PyRandomFn::Randrange && k == 2 && out.len() == 1 => {}
+                (None, RandomDefault::Float(d)) if p.int => out.push(self.mk(H::Int(d as i64), span)),
+                (None, RandomDefault::Float(d)) => out.push(self.mk(H::Float(d), span)),
+                (None, RandomDefault::Bool(b)) => out.push(self.mk(H::Bool(b), span)),
+                (None, RandomDefault::NoneValue) => {}
+                (None, RandomDefault::Required) => {
+                    return Err(wrong(format!("{name}() missing required argument '{}'", p.name), span));
+                }
+            }
+        }
+        Ok(H::Intrinsic { f: Intrinsic::PyRandom(f), args: out })
     }
 }
