@@ -59,7 +59,10 @@ def test_uniform(seed, a, b):
 
 
 @given(
-    seed=SEEDS, a=INTS, width=st.sampled_from([0, 1, 2, 3, 2**31, 2**32, 2**32 + 1, 2**62]) | st.integers(0, 2**64 - 1)
+    seed=SEEDS,
+    a=INTS,
+    width=st.sampled_from([0, 1, 2, 3, 2**31, 2**32 - 2, 2**32 - 1, 2**32, 2**32 + 1, 2**62])
+    | st.integers(0, 2**64 - 1),
 )
 def test_randint_over_any_int64_range(seed, a, width):
     b = min(a + width, 2**63 - 1)
@@ -75,6 +78,18 @@ def test_randrange_of_one_two_and_three_arguments(seed, start, stop, step):
     if step != 0 and len(range(start, stop, step)) > 0:
         check("random.randrange(a, b, c)", "a, b, c", seed, start, stop, step)
         check("random.choice(range(a, b, c))", "a, b, c", seed, start, stop, step)
+
+
+@given(seed=SEEDS, start=INTS, span=st.sampled_from([1, 2, 2**32 - 1, 2**32, 2**40]) | st.integers(1, 2**64 - 1))
+def test_randrange_over_wide_ranges(seed, start, span):
+    # Compiled code draws ranges of up to 2**32 - 1 values itself, wider ones in the runtime.
+    stop = min(start + span, 2**63 - 1)
+    if stop <= start:
+        return
+    check("random.randrange(a, b)", "a, b", seed, start, stop)
+    check("random.randrange(a, b, 1)", "a, b", seed, start, stop)
+    if 0 < stop:
+        check("random.randrange(a)", "a", seed, stop)
 
 
 @given(seed=SEEDS, mu=FLOATS, sigma=st.floats(0, 100))

@@ -465,8 +465,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     int(self, 2).into(),
                     status.into(),
                 ];
-                let v = self.call_basic(self.helper(Helper::PyRandomI64), &call);
-                checked(self, v)
+                if op == PyIntOp::ChoiceRange {
+                    let v = self.call_basic(self.helper(Helper::PyRandomI64), &call);
+                    return checked(self, v);
+                }
+                let (a, b, c) = (call[2].into_int_value(), call[3].into_int_value(), call[4].into_int_value());
+                self.py_randbelow_inline(op, state, (a, b, c), &call, status)
             }
             PyRandomFn::Shuffle => {
                 let (s, t) = array(0);
@@ -483,5 +487,78 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 none
             }
         }
+    }
+}
+
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// `randint(a, b)`, `randrange(a)`, `randrange(a, b, c)` of the `random` module: CPython's
+    /// `_randbelow(n)` drawn here when `n` is 1 to 2**32 - 1 with a unit step (`getrandbits(k)`
+    /// is one word's top `k` bits, redrawn while not below `n`), else by the runtime (`call`:
+    /// `sj_rt_pyrandom_i64`'s arguments), which also raises CPython's errors.
+    fn py_randbelow_inline(
+        &mut self,
+        op: PyIntOp,
+        state: PointerValue<'ctx>,
+        (a, b, c): (IntValue<'ctx>, IntValue<'ctx>, IntValue<'ctx>),
+        call: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
+        status: PointerValue<'ctx>,
+    ) -> BasicValueEnum<'ctx> {
+        let (i32t, i64t) = (self.ctx().i32_type(), self.ctx().i64_type());
+        let out = self.entry_alloca(i64t, "pyrnd.int");
+        let b_ = self.b();
+        let limit = self.i64(0xffff_fffe);
+        // (start, n - 1, whether the range is 1 to 2**32 - 1 values with a unit step).
+        let (start, n_less_one, fast) = match op {
+            PyIntOp::Randint => {
+                let d = b_.build_int_sub(b, a, "pyrnd.d").u();
+                let ordered = b_.build_int_compare(IntPredicate::SLE, a, b, "pyrnd.ordered").u();
+                let small = b_.build_int_compare(IntPredicate::ULE, d, limit, "pyrnd.small").u();
+                (a, d, b_.build_and(ordered, small, "pyrnd.fast").u())
+            }
+            PyIntOp::RandrangeStop => {
+                let d = b_.build_int_sub(a, self.i64(1), "pyrnd.d").u();
+                let positive = b_.build_int_compare(IntPredicate::SGE, a, self.i64(1), "pyrnd.pos").u();
+                let small = b_.build_int_compare(IntPredicate::ULE, d, limit, "pyrnd.small").u();
+                (self.i64(0), d, b_.build_and(positive, small, "pyrnd.fast").u())
+            }
+            _ => {
+                let d = b_.build_int_sub(b_.build_int_sub(b, a, "pyrnd.w").u(), self.i64(1), "pyrnd.d").u();
+                let ordered = b_.build_int_compare(IntPredicate::SLT, a, b, "pyrnd.ordered").u();
+                let small = b_.build_int_compare(IntPredicate::ULE, d, limit, "pyrnd.small").u();
+                let unit = b_.build_int_compare(IntPredicate::EQ, c, self.i64(1), "pyrnd.unit").u();
+                let fast = b_.build_and(b_.build_and(ordered, small, "pyrnd.f1").u(), unit, "pyrnd.fast").u();
+                (a, d, fast)
+            }
+        };
+        let (inline, general, done) =
+            (self.block_named("pyrnd.inline"), self.block_named("pyrnd.general"), self.block_named("pyrnd.done"));
+        self.b().build_conditional_branch(fast, inline, general).u();
+        self.b().position_at_end(general);
+        let v = self.call_basic(self.helper(Helper::PyRandomI64), call).into_int_value();
+        let st = self.b().build_load(i32t, status, "pyrnd.status").u().into_int_value();
+        self.random_check(st);
+        self.b().build_store(out, v).u();
+        self.b().build_unconditional_branch(done).u();
+        // n = n_less_one + 1 fits in 32 bits; k = bit_length(n) bits of a word: shift by ctlz(n).
+        self.b().position_at_end(inline);
+        let n64 = self.b().build_int_add(n_less_one, self.i64(1), "pyrnd.n").u();
+        let n32 = self.b().build_int_truncate(n64, i32t, "pyrnd.n32").u();
+        let ctlz = self.module_gen.llvm_intrinsic("llvm.ctlz", &[i32t.into()]);
+        let shift = self.call_basic(ctlz, &[n32.into(), self.ctx().bool_type().const_int(1, false).into()]).into_int_value();
+        let again = self.block_named("pyrnd.draw");
+        self.b().build_unconditional_branch(again).u();
+        self.b().position_at_end(again);
+        let word = self.mt_next_u32(state);
+        let b_ = self.b();
+        let r = b_.build_right_shift(word, shift, false, "pyrnd.r").u();
+        let over = b_.build_int_compare(IntPredicate::UGE, r, n32, "pyrnd.over").u();
+        let fits = self.block_named("pyrnd.fits");
+        b_.build_conditional_branch(over, again, fits).u();
+        b_.position_at_end(fits);
+        let value = b_.build_int_add(start, b_.build_int_z_extend(r, i64t, "pyrnd.r64").u(), "pyrnd.value").u();
+        b_.build_store(out, value).u();
+        b_.build_unconditional_branch(done).u();
+        b_.position_at_end(done);
+        self.b().build_load(i64t, out, "pyrnd.int").u()
     }
 }

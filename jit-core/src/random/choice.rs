@@ -114,16 +114,39 @@ fn check_choice(
 }
 
 impl State {
-    /// The `n` indices `choice` takes (checked already).
-    fn choice_indices(&mut self, pop: i64, n: usize, replace: bool, p: Option<&[f64]>) -> Vec<usize> {
-        match (replace, p) {
+    /// The `n` indices `choice` takes (checked already), handed to `emit(k, index)` in order.
+    fn choice_indices(&mut self, pop: i64, n: usize, replace: bool, p: Option<&[f64]>, emit: &mut impl FnMut(usize, usize)) {
+        let indices = match (replace, p) {
             (true, Some(p)) => {
+                // NumPy draws the n uniforms, then searches: the same values one at a time.
                 let cdf = cdf(p);
-                let u: Vec<f64> = (0..n).map(|_| self.next_double()).collect();
-                u.iter().map(|&x| search_right(&cdf, x)).collect()
+                for k in 0..n {
+                    let u = self.next_double();
+                    emit(k, search_right(&cdf, u));
+                }
+                return;
             }
-            // `randint(0, pop, size)`.
-            (true, None) => (0..n).map(|_| self.bounded(0, (pop - 1) as u64) as usize).collect(),
+            // `randint(0, pop, size)`: masked rejection, the mask computed once.
+            (true, None) => {
+                let rng = (pop - 1) as u64;
+                if rng > 0 && rng <= 0xffff_ffff {
+                    let mask = super::gen_mask(rng) as u32;
+                    for k in 0..n {
+                        let v = loop {
+                            let v = self.next_u32() & mask;
+                            if v as u64 <= rng {
+                                break v;
+                            }
+                        };
+                        emit(k, v as usize);
+                    }
+                } else {
+                    for k in 0..n {
+                        emit(k, self.bounded(0, rng) as usize);
+                    }
+                }
+                return;
+            }
             (false, Some(p)) => {
                 let mut p = p.to_vec();
                 let mut found: Vec<usize> = Vec::with_capacity(n);
@@ -158,6 +181,9 @@ impl State {
                 perm.truncate(n);
                 perm
             }
+        };
+        for (k, &i) in indices.iter().enumerate() {
+            emit(k, i);
         }
     }
 }
@@ -192,18 +218,19 @@ pub unsafe extern "C" fn sj_rt_random_choice(
     if let Err(s) = check_choice(a.is_null(), pop, n_draws, sized, replace, p.as_deref(), single) {
         return s as u32;
     }
-    let idx = with_state(|st| st.choice_indices(pop, n_draws as usize, replace, p.as_deref()));
-    for (k, &i) in idx.iter().enumerate() {
+    let itemsize = itemsize as usize;
+    let mut emit = |k: usize, i: usize| {
         // SAFETY: the caller's contract; every index is below `pop`.
         unsafe {
             if a.is_null() {
                 (out as *mut i64).add(k).write_unaligned(i as i64);
             } else {
                 let from = a.offset(i as isize * a_stride as isize);
-                std::ptr::copy_nonoverlapping(from, out.add(k * itemsize as usize), itemsize as usize);
+                std::ptr::copy_nonoverlapping(from, out.add(k * itemsize), itemsize);
             }
         }
-    }
+    };
+    with_state(|st| st.choice_indices(pop, n_draws as usize, replace, p.as_deref(), &mut emit));
     Status::Ok as u32
 }
 
@@ -281,7 +308,16 @@ pub unsafe extern "C" fn sj_rt_random_shuffle(
     with_state(|st| {
         for i in (1..n).rev() {
             let j = st.interval(i as u64) as i64;
-            if i != j {
+            if i != j && shape.len() == 1 && itemsize == 8 {
+                // SAFETY: elements i and j of a 1-D array of 8-byte items.
+                unsafe {
+                    let (x, y) =
+                        (data.offset((i * strides[0]) as isize) as *mut u64, data.offset((j * strides[0]) as isize) as *mut u64);
+                    let t = x.read_unaligned();
+                    x.write_unaligned(y.read_unaligned());
+                    y.write_unaligned(t);
+                }
+            } else if i != j {
                 let (row_i, row_j) = ((i * strides[0]) as isize, (j * strides[0]) as isize);
                 // SAFETY: rows i and j of the array.
                 unsafe { swap_rows(data.offset(row_i), data.offset(row_j), &shape[1..], &strides[1..], itemsize as usize) };
