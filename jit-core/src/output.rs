@@ -83,6 +83,17 @@ pub fn float_repr(x: f64, single: Option<f32>) -> String {
         Some(f) => format!("{f:e}"),
         None => format!("{x:e}"),
     };
+    // The shortest length that reads back, then (as Python's repr) the digits of that length
+    // closest to the value, a tie to the even digit, when they read back too: Rust's shortest
+    // digits may take the other neighbour of a tie (4952964032917888.0 / 3 is ...629.25:
+    // Python's ...629.2, Rust's ...629.3). At a power of two the even neighbour may fall out of
+    // the narrower interval below it (2**-24): then the shortest is the only one.
+    let len = s.split_once('e').map_or(0, |(m, _)| m.chars().filter(char::is_ascii_digit).count());
+    let nearest = match single {
+        Some(f) => Some(format!("{f:.*e}", len.saturating_sub(1))).filter(|t| t.parse::<f32>() == Ok(f)),
+        None => Some(format!("{x:.*e}", len.saturating_sub(1))).filter(|t| t.parse::<f64>() == Ok(x)),
+    };
+    let s = nearest.unwrap_or(s);
     let (mantissa, exp) = s.split_once('e').expect("{:e} writes an exponent");
     let exp: i32 = exp.parse().expect("an integer exponent");
     let negative = mantissa.starts_with('-');
