@@ -230,3 +230,18 @@ def test_calls_not_compiled_are_compile_errors(body, needle):
     jitted, _ = define(f"def f():\n    return {body}\n")
     with pytest.raises(CompileError, match=needle.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")):
         jitted()
+
+
+def test_functions_imported_from_random_by_name():
+    src = (
+        "from random import gauss, randint, seed, shuffle\nfrom random import random as rnd\n\n"
+        "def f(s, a):\n    seed(s)\n    shuffle(a)\n    return gauss(1.0, 2.0), randint(1, 6), rnd()\n"
+    )
+    filename = "<test_random_module from-import>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    ns: dict = {}
+    exec(compile(src, filename, "exec"), ns)
+    x, y = np.arange(20.0), np.arange(20.0)
+    got = jit(ns["f"])(8, x)
+    assert got == ns["f"](8, y)
+    assert x.tobytes() == y.tobytes()

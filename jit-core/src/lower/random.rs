@@ -61,6 +61,17 @@ impl Lowerer<'_> {
                 return self.pyrandom_call(attr, func.span, args, keywords, span).map(Some);
             }
         }
+        // `from random import gauss`: a global bound to a function of `random`.
+        let imported = match &func.kind {
+            A::Name(n) if !self.by_name.contains_key(n) => match self.global(n) {
+                GlobalValue::NumpyFunction(f) => f.strip_prefix("pyrandom.").map(str::to_string),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(name) = imported {
+            return self.pyrandom_call(&name, func.span, args, keywords, span).map(Some);
+        }
         let attr = match &func.kind {
             A::Attribute { value, attr } if self.is_numpy_submodule(value, "random") => attr.as_str(),
             A::Name(n) if !self.by_name.contains_key(n) => match self.global(n) {
