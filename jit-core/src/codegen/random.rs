@@ -428,8 +428,25 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     PyRandomFn::Normalvariate => PyFloatOp::Normalvariate,
                     _ => PyFloatOp::Expovariate,
                 };
-                let call =
-                    [state.into(), float_op(op).into(), float(self, 0, 0.0).into(), float(self, 1, 0.0).into(), status.into()];
+                // uniform takes (a, b - a): Python subtracts two ints exactly, then rounds.
+                let second = match (op, &vals[..]) {
+                    (PyFloatOp::Uniform, [(a, ta @ (Type::Int64 | Type::Bool)), (b, tb @ (Type::Int64 | Type::Bool))]) => {
+                        let i128t = self.ctx().i128_type();
+                        let (a, b) =
+                            (self.cast(*a, ta, &Type::Int64).into_int_value(), self.cast(*b, tb, &Type::Int64).into_int_value());
+                        let bld = self.b();
+                        let a = bld.build_int_s_extend(a, i128t, "pyrnd.a").u();
+                        let b = bld.build_int_s_extend(b, i128t, "pyrnd.b").u();
+                        let d = bld.build_int_sub(b, a, "pyrnd.range").u();
+                        bld.build_signed_int_to_float(d, self.ctx().f64_type(), "pyrnd.rangef").u().into()
+                    }
+                    (PyFloatOp::Uniform, _) => {
+                        let (a, b) = (float(self, 0, 0.0).into_float_value(), float(self, 1, 0.0).into_float_value());
+                        self.b().build_float_sub(b, a, "pyrnd.range").u().into()
+                    }
+                    _ => float(self, 1, 0.0),
+                };
+                let call = [state.into(), float_op(op).into(), float(self, 0, 0.0).into(), second.into(), status.into()];
                 let v = self.call_basic(self.helper(Helper::PyRandomF64), &call);
                 if op == PyFloatOp::Expovariate {
                     checked(self, v)

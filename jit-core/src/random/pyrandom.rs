@@ -49,7 +49,8 @@ pub enum PyIntOp {
     ChoiceIndex = 4,
 }
 
-/// The float functions of `random` ([`sj_rt_pyrandom_f64`]'s `op`).
+/// The float functions of `random` ([`sj_rt_pyrandom_f64`]'s `op`); uniform's parameters are
+/// `a` and the range `b - a`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
 pub enum PyFloatOp {
@@ -275,7 +276,8 @@ pub unsafe extern "C" fn sj_rt_pyrandom_f64(state: *mut u8, op: u32, a: f64, b: 
     // SAFETY: the caller's contract.
     let st = unsafe { &mut *(state as *mut State) };
     match op {
-        x if x == PyFloatOp::Uniform as u32 => a + (b - a) * st.next_double(),
+        // `b` is the range `b - a`, as Python computes it (exact for two ints).
+        x if x == PyFloatOp::Uniform as u32 => a + b * st.next_double(),
         x if x == PyFloatOp::Gauss as u32 => st.py_gauss(a, b),
         x if x == PyFloatOp::Normalvariate as u32 => st.py_normalvariate(a, b),
         _ => {
