@@ -11,7 +11,7 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from stickyjit import CompileError, njit
@@ -50,6 +50,10 @@ def f(x, n, b):
     st.integers(-(2**63), 2**63 - 1),
     st.booleans(),
 )
+# x / 3 is ...629.25, a tie between two shortest 17-digit reprs: Python's is the even one; at
+# 2**-24 the even 16-digit neighbour does not read back.
+@example(4952964032917888.0, 0, False)
+@example(2.0**-24, 0, False)
 def test_print_writes_what_cpython_writes(x, n, b):
     f = define(SRC, "<print-src>")
     assert printed(njit(f), x, n, b) == printed(f, x, n, b)

@@ -437,6 +437,9 @@ pub enum Intrinsic {
     /// One draw of an `np.random` function (`np.random.seed(s)` too): the thread's generator
     /// (`crate::random`), its parameters in the order of its registry row.
     Random(crate::registry::random::RandomFn),
+    /// A function of Python's `random` module (`random.gauss(mu, sigma)`): the thread's own
+    /// generator for it (`crate::random::pyrandom`), its parameters as its registry row binds them.
+    PyRandom(crate::registry::pyrandom::PyRandomFn),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -14,7 +14,11 @@
 
 use std::cell::{Cell, UnsafeCell};
 
+mod choice;
 mod legacy;
+pub mod pyrandom;
+
+pub use choice::{sj_rt_random_choice, sj_rt_random_shuffle, ShuffleMode};
 
 use crate::registry::random::RandomFn;
 use crate::runtime::Status;
@@ -243,7 +247,8 @@ impl State {
             NoncentralF => self.noncentral_f(a, b, c),
             Wald => self.wald(a, b),
             Vonmises => self.vonmises(a, b),
-            Seed | Randint | Poisson | Binomial | Geometric | NegativeBinomial | Zipf | Logseries => {
+            Seed | Randint | Poisson | Binomial | Geometric | NegativeBinomial | Zipf | Logseries | Choice | Shuffle
+            | Permutation => {
                 unreachable!("not a float distribution")
             }
         }

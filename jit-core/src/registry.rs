@@ -9,6 +9,7 @@
 
 pub mod exceptions;
 pub mod linalg;
+pub mod pyrandom;
 pub mod random;
 mod status;
 
@@ -101,6 +102,7 @@ impl Intrinsic {
             Intrinsic::Np(f) => format!("np.{}", f.name()),
             Intrinsic::Math(m) => format!("math.{}", m.name()),
             Intrinsic::Random(f) => format!("np.random.{}", f.name()),
+            Intrinsic::PyRandom(f) => format!("random.{}", f.name()),
             builtin => builtin_of(builtin).expect("every builtin intrinsic has a registry row").name.to_string(),
         }
     }

@@ -62,6 +62,14 @@ thread_local! {
     static LAST_RAISED: std::cell::RefCell<(u32, Option<String>)> = const { std::cell::RefCell::new((0, None)) };
 }
 
+/// Records an exception the runtime itself raises (Python's `random` module's errors): the
+/// builtin class `class` (one of [`crate::registry::exceptions::RAISABLE`]) with `message`.
+/// Compiled code returns [`Status::Raised`] right after.
+pub(crate) fn record_raised(class: &str, message: String) {
+    let class = crate::registry::exceptions::raisable(class).expect("a raisable class");
+    LAST_RAISED.with(|c| *c.borrow_mut() = (class, Some(message)));
+}
+
 /// Records a `raise`: class `class` (an index into [`crate::registry::exceptions::RAISABLE`])
 /// with the `len` UTF-8 bytes at `message` (no message when `len` is negative). Compiled code
 /// returns [`Status::Raised`] right after calling this.
@@ -339,6 +347,13 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_random_i64", crate::random::sj_rt_random_i64 as *const () as usize),
         ("sj_rt_random_fill_f64", crate::random::sj_rt_random_fill_f64 as *const () as usize),
         ("sj_rt_random_fill_i64", crate::random::sj_rt_random_fill_i64 as *const () as usize),
+        ("sj_rt_random_choice", crate::random::sj_rt_random_choice as *const () as usize),
+        ("sj_rt_random_shuffle", crate::random::sj_rt_random_shuffle as *const () as usize),
+        ("sj_rt_pyrandom_seed", crate::random::pyrandom::sj_rt_pyrandom_seed as *const () as usize),
+        ("sj_rt_pyrandom_state", crate::random::pyrandom::sj_rt_pyrandom_state as *const () as usize),
+        ("sj_rt_pyrandom_f64", crate::random::pyrandom::sj_rt_pyrandom_f64 as *const () as usize),
+        ("sj_rt_pyrandom_i64", crate::random::pyrandom::sj_rt_pyrandom_i64 as *const () as usize),
+        ("sj_rt_pyrandom_shuffle", crate::random::pyrandom::sj_rt_pyrandom_shuffle as *const () as usize),
         ("sj_rt_lapack", crate::lapack::sj_rt_lapack as *const () as usize),
         ("sj_rt_raise", sj_rt_raise as *const () as usize),
         ("sj_rt_print_text", crate::output::sj_rt_print_text as *const () as usize),

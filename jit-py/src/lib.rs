@@ -128,6 +128,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     vectorcall::install(&Bound::new(py, dispatcher::Dispatcher::placeholder(py))?)?;
     jit_core::interrupt::set_poll_hook(check_signals);
     jit_core::output::set_print_hook(write_stdout);
+    // The `random` module's messages changed in 3.12 (random::pyrandom).
+    jit_core::random::pyrandom::set_python_minor(py.version_info().minor as u32);
     m.add("StickyJitError", py.get_type::<errors::StickyJitError>())?;
     m.add("CompileError", py.get_type::<errors::CompileError>())?;
     m.add("CacheWarning", py.get_type::<errors::CacheWarning>())?;

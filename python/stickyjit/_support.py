@@ -24,6 +24,9 @@ _NUMPY_FUNCTIONS = tuple(name for name, _kind in _REGISTRY["numpy_functions"])
 # The np.random functions compiled code calls (registry/random.rs): a global bound to one
 # (`from numpy.random import normal`) resolves as the NumPy function "random.normal".
 _RANDOM_FUNCTIONS = _REGISTRY["random_functions"]
+# The functions of Python's `random` module compiled code calls (registry/pyrandom.rs): a global
+# bound to one (`from random import gauss`) resolves as "pyrandom.gauss".
+_PY_RANDOM_FUNCTIONS = _REGISTRY["py_random_functions"]
 _NUMPY_DTYPES = tuple(attr for _name, attr, _kind, _size, _python in _REGISTRY["dtypes"])
 # A NumPy scalar type's __name__ (its dtype's name, or its numpy attribute: bool_ before NumPy 2)
 # -> (the dtype's name, the Python type its value is handed over as).
@@ -224,13 +227,17 @@ def _numpy_name(value):
 
 def _random_name(value):
     """``"random.normal"`` when `value` is NumPy's ``np.random.normal`` (a method of the global
-    RandomState) and compiled code calls it, else None."""
+    RandomState) and compiled code calls it, ``"pyrandom.gauss"`` when it is Python's
+    ``random.gauss``, else None."""
     module = sys.modules.get("numpy.random")
-    if module is None:
-        return None
-    for n in _RANDOM_FUNCTIONS:
+    for n in _RANDOM_FUNCTIONS if module is not None else ():
         if getattr(module, n, None) is value:
             return "random." + n
+    # `random.gauss` is a bound method of the module's hidden Random instance, made once.
+    module = sys.modules.get("random")
+    for n in _PY_RANDOM_FUNCTIONS if module is not None else ():
+        if getattr(module, n, None) is value:
+            return "pyrandom." + n
     return None
 
 

@@ -68,6 +68,22 @@ pub(super) enum Helper {
     RandomFillF64,
     /// `i32 sj_rt_random_fill_i64(i32 kind, ptr out, i64 n, i64 a, i64 b, double x, double y)`.
     RandomFillI64,
+    /// `i32 sj_rt_random_choice(ptr a, i64 pop, i64 a_stride, i64 itemsize, i1 replace, ptr p,
+    /// i64 p_len, i64 p_stride, i1 single, ptr out, i64 n, i1 sized)`: `np.random.choice`.
+    RandomChoice,
+    /// `i32 sj_rt_random_shuffle(ptr data, i64 ndim, ptr shape, ptr strides, i64 itemsize, i32
+    /// mode, i1 readonly)`: `np.random.shuffle`, `permutation`.
+    RandomShuffle,
+    /// `void sj_rt_pyrandom_seed(i64 n, i1 from_os)`: `random.seed`.
+    PyRandomSeed,
+    /// `ptr sj_rt_pyrandom_state()`: the thread's `random` generator.
+    PyRandomState,
+    /// `double sj_rt_pyrandom_f64(ptr state, i32 op, double a, double b, ptr status)`.
+    PyRandomF64,
+    /// `i64 sj_rt_pyrandom_i64(ptr state, i32 op, i64 a, i64 b, i64 c, ptr status)`.
+    PyRandomI64,
+    /// `i32 sj_rt_pyrandom_shuffle(ptr data, i64 n, i64 stride, i64 itemsize, i1 readonly)`.
+    PyRandomShuffle,
     /// `i32 sj_rt_lapack(i32 op, i32 dtype, i64 rows, i64 cols, ptr a, i64 as0, i64 as1, i64
     /// b_rows, i64 nrhs, i1 b_vector, ptr b, i64 bs0, i64 bs1, ptr out1, ptr out2)`: an
     /// `np.linalg` function; a status.
@@ -157,6 +173,15 @@ impl Helper {
             Helper::RandomI64 => d("sj_rt_random_i64", &[Ptr, I32, I64, I64, F64, F64, Ptr], I64, NOUNWIND),
             Helper::RandomFillF64 => d("sj_rt_random_fill_f64", &[I32, Ptr, I64, F64, F64, F64], I32, NOUNWIND),
             Helper::RandomFillI64 => d("sj_rt_random_fill_i64", &[I32, Ptr, I64, I64, I64, F64, F64], I32, NOUNWIND),
+            Helper::RandomChoice => {
+                d("sj_rt_random_choice", &[Ptr, I64, I64, I64, Bool, Ptr, I64, I64, Bool, Ptr, I64, Bool], I32, NOUNWIND)
+            }
+            Helper::RandomShuffle => d("sj_rt_random_shuffle", &[Ptr, I64, Ptr, Ptr, I64, I32, Bool], I32, NOUNWIND),
+            Helper::PyRandomSeed => d("sj_rt_pyrandom_seed", &[I64, Bool], Void, NOUNWIND),
+            Helper::PyRandomState => d("sj_rt_pyrandom_state", &[], Ptr, &["nounwind", "willreturn", "nosync", "memory"]),
+            Helper::PyRandomF64 => d("sj_rt_pyrandom_f64", &[Ptr, I32, F64, F64, Ptr], F64, NOUNWIND),
+            Helper::PyRandomI64 => d("sj_rt_pyrandom_i64", &[Ptr, I32, I64, I64, I64, Ptr], I64, NOUNWIND),
+            Helper::PyRandomShuffle => d("sj_rt_pyrandom_shuffle", &[Ptr, I64, I64, I64, Bool], I32, NOUNWIND),
             Helper::Lapack => {
                 d("sj_rt_lapack", &[I32, I32, I64, I64, Ptr, I64, I64, I64, I64, Bool, Ptr, I64, I64, Ptr, Ptr], I32, NOUNWIND)
             }
@@ -206,6 +231,11 @@ const _: () = {
     let _: unsafe extern "C" fn(u32, *mut f64, i64, f64, f64, f64) -> u32 = crate::random::sj_rt_random_fill_f64;
     let _: unsafe extern "C" fn(u32, *mut i64, i64, i64, i64, f64, f64) -> u32 = crate::random::sj_rt_random_fill_i64;
     #[allow(clippy::type_complexity)]
+    let _: unsafe extern "C" fn(*const u8, i64, i64, i64, bool, *const u8, i64, i64, bool, *mut u8, i64, bool) -> u32 =
+        crate::random::sj_rt_random_choice;
+    let _: unsafe extern "C" fn(*mut u8, i64, *const i64, *const i64, i64, u32, bool) -> u32 =
+        crate::random::sj_rt_random_shuffle;
+    #[allow(clippy::type_complexity)]
     let _: unsafe extern "C" fn(
         i32,
         i32,
@@ -252,7 +282,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 32] = [
+const RUNTIME_HELPERS: [Helper; 39] = [
     Helper::IndexError,
     Helper::StackLimit,
     Helper::StackOverflow,
@@ -276,6 +306,13 @@ const RUNTIME_HELPERS: [Helper; 32] = [
     Helper::RandomI64,
     Helper::RandomFillF64,
     Helper::RandomFillI64,
+    Helper::RandomChoice,
+    Helper::RandomShuffle,
+    Helper::PyRandomSeed,
+    Helper::PyRandomState,
+    Helper::PyRandomF64,
+    Helper::PyRandomI64,
+    Helper::PyRandomShuffle,
     Helper::Lapack,
     Helper::Raise,
     Helper::PrintText,
@@ -313,6 +350,13 @@ const _: () = {
             | Helper::RandomI64
             | Helper::RandomFillF64
             | Helper::RandomFillI64
+            | Helper::RandomChoice
+            | Helper::RandomShuffle
+            | Helper::PyRandomSeed
+            | Helper::PyRandomState
+            | Helper::PyRandomF64
+            | Helper::PyRandomI64
+            | Helper::PyRandomShuffle
             | Helper::Lapack
             | Helper::Raise
             | Helper::PrintText
@@ -521,6 +565,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             Intrinsic::Math(m) => self.math(m, args, ty),
             Intrinsic::Random(f) => self.random_draw(f, args),
+            Intrinsic::PyRandom(f) => self.pyrandom(f, args),
             Intrinsic::Np(hir::NpFn::Abs) => self.intrinsic(Intrinsic::Abs, args, ty),
             Intrinsic::Linalg(_) => unreachable!("made by FnGen::linalg (it owns its results)"),
             Intrinsic::Np(f) => {

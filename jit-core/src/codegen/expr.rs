@@ -162,6 +162,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             H::Compare { left, ops, comparators } => self.compare_chain(left, ops, comparators),
             H::IfExp { test, body, orelse } => self.if_exp(test, body, orelse, &ty),
             H::Intrinsic { f: hir::Intrinsic::Linalg(l), args } => self.linalg(e, *l, args),
+            H::Intrinsic { f: hir::Intrinsic::Random(crate::registry::random::RandomFn::Permutation), args } => {
+                self.random_permutation(e, args)
+            }
             H::Intrinsic { f, args } => self.intrinsic(*f, args, &ty),
             H::Call { args, .. } => self.call_jitted(e, args, &ty),
             H::Tuple(items) => {

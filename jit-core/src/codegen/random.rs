@@ -1,16 +1,21 @@
 //! Codegen of `np.random` calls: one draw is a call of the runtime's `sj_rt_random_f64` /
 //! `sj_rt_random_i64` (the thread's generator, `crate::random`), an array of draws a new
 //! C-contiguous array filled by `sj_rt_random_fill_*`; a bad parameter returns the status the
-//! runtime gives (NumPy's exception).
+//! runtime gives (NumPy's exception). `choice`, `shuffle` and `permutation` hand their arrays to
+//! the runtime (`sj_rt_random_choice`, `sj_rt_random_shuffle`).
 
 use inkwell::values::{BasicValueEnum, FloatValue, IntValue, PointerValue};
 use inkwell::IntPredicate;
 
 use super::{Built, Cold, FnGen, Helper};
+use crate::abi::array_value as field;
 use crate::hir;
-use crate::random::{STATE_KEY_WORDS, STATE_POS_OFFSET};
+use crate::random::pyrandom::{PyFloatOp, PyIntOp};
+use crate::random::{ShuffleMode, STATE_KEY_WORDS, STATE_POS_OFFSET};
+use crate::registry::pyrandom::PyRandomFn;
 use crate::registry::random::{RandomFn, RandomResult};
-use crate::types::{ArrayType, Type};
+use crate::registry::Dtype;
+use crate::types::{ArrayType, Layout, Type};
 
 /// The helper's arguments for the parameters of `f`: three doubles for a float distribution,
 /// (int, int, double, double) for an integer one.
@@ -54,6 +59,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// One draw of `f` (`np.random.seed(s)`: the seeding, giving None).
     pub(super) fn random_draw(&mut self, f: RandomFn, args: &[hir::Expr]) -> BasicValueEnum<'ctx> {
         let i32t = self.ctx().i32_type();
+        match f {
+            RandomFn::Choice => return self.random_choice(args, None),
+            RandomFn::Shuffle => {
+                let x = self.expr(&args[0]);
+                let Type::Array(t) = self.ty(&args[0]) else { unreachable!("inference allows arrays only") };
+                self.random_shuffle(x, t, ShuffleMode::Shuffle);
+                return self.ctx().i8_type().const_zero().into();
+            }
+            RandomFn::Permutation => unreachable!("made by random_permutation (it owns its result)"),
+            _ => {}
+        }
         if f == RandomFn::Seed {
             let (seed, from_os) = match args.first() {
                 Some(a) => {
@@ -218,6 +234,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         shape: &hir::Expr,
         a: ArrayType,
     ) -> BasicValueEnum<'ctx> {
+        if f == RandomFn::Choice {
+            return self.random_choice(args, Some((shape, a)));
+        }
         let params = self.random_params(f, args);
         let dims = self.shape_values(shape, a.ndim as usize);
         let (value, data, count) = self.alloc_c(&a, &dims, false);
@@ -232,5 +251,331 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let st = self.call_basic(self.helper(h), &args);
         self.random_check(st.into_int_value());
         value
+    }
+}
+
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// `choice(a, replace, p)`: one element (`shape` None) or a new array of `shape` (of type
+    /// `shape.1`), drawn and gathered by the runtime.
+    fn random_choice(&mut self, args: &[hir::Expr], shape: Option<(&hir::Expr, ArrayType)>) -> BasicValueEnum<'ctx> {
+        let null = self.ctx().ptr_type(inkwell::AddressSpace::default()).const_null();
+        let bool_t = self.ctx().bool_type();
+        let at = self.ty(&args[0]);
+        let a = self.expr(&args[0]);
+        let replace = self.truth_of(&args[1]);
+        let pt = self.ty(&args[2]);
+        let pv = self.expr(&args[2]);
+        let (a_data, pop, a_stride, dtype) = match at {
+            Type::Array(t) => {
+                let s = a.into_struct_value();
+                let data = self.b().build_extract_value(s, field::DATA, "choice.a").u().into_pointer_value();
+                (data, self.dim(s, field::SHAPE, 0), self.strides(s, &t)[0], t.dtype)
+            }
+            t => (null, self.cast(a, &t, &Type::Int64).into_int_value(), self.i64(0), Dtype::Int64),
+        };
+        // p as float64 (converted when another dtype, as NumPy converts it).
+        let mut converted = None;
+        let (p_data, p_len, p_stride, single) = match pt {
+            Type::Array(t) => {
+                let (v, ct) = if t.dtype == Dtype::Float64 {
+                    (pv, t)
+                } else {
+                    let ct = ArrayType { dtype: Dtype::Float64, layout: Layout::C, readonly: false, ..t };
+                    let c = self.copy_c(pv.into_struct_value(), &t, ct);
+                    converted = Some((c, ct));
+                    (c, ct)
+                };
+                let s = v.into_struct_value();
+                let data = self.b().build_extract_value(s, field::DATA, "choice.p").u().into_pointer_value();
+                (data, self.dim(s, field::SHAPE, 0), self.strides(s, &ct)[0], t.dtype == Dtype::Float32)
+            }
+            _ => (null, self.i64(0), self.i64(0), false),
+        };
+        let (out, n, made) = match shape {
+            Some((shape, rt)) => {
+                let dims = self.shape_values(shape, rt.ndim as usize);
+                let (value, data, count) = self.alloc_c(&rt, &dims, false);
+                (data, count, Some(value))
+            }
+            None => (self.entry_alloca(self.module_gen.dtype_llty(dtype), "choice.one"), self.i64(1), None),
+        };
+        let call = [
+            a_data.into(),
+            pop.into(),
+            a_stride.into(),
+            self.i64(dtype.size() as i64).into(),
+            replace.into(),
+            p_data.into(),
+            p_len.into(),
+            p_stride.into(),
+            bool_t.const_int(single as u64, false).into(),
+            out.into(),
+            n.into(),
+            bool_t.const_int(made.is_some() as u64, false).into(),
+        ];
+        let st = self.call_basic(self.helper(Helper::RandomChoice), &call).into_int_value();
+        self.random_check(st);
+        if let Some((c, ct)) = converted {
+            self.decref(c, &Type::Array(ct));
+        }
+        match made {
+            Some(v) => v,
+            None => self.load_element(out, dtype),
+        }
+    }
+
+    /// Shuffles the array `x` (of type `t`) along its first axis, in place, as `mode` says.
+    fn random_shuffle(&mut self, x: BasicValueEnum<'ctx>, t: ArrayType, mode: ShuffleMode) {
+        let s = x.into_struct_value();
+        let i64t = self.ctx().i64_type();
+        let ndim = t.ndim as u32;
+        let shape: Vec<IntValue<'ctx>> = (0..ndim).map(|k| self.dim(s, field::SHAPE, k)).collect();
+        let strides = self.strides(s, &t);
+        let buffer = |g: &Self, vals: &[IntValue<'ctx>], name: &str| {
+            let arr_t = i64t.array_type(ndim);
+            let slot = g.entry_alloca(arr_t, name);
+            for (k, v) in vals.iter().enumerate() {
+                let at = unsafe { g.b().build_in_bounds_gep(i64t, slot, &[g.i64(k as i64)], name) }.u();
+                g.b().build_store(at, *v).u();
+            }
+            slot
+        };
+        let (shape_at, strides_at) = (buffer(self, &shape, "shuffle.shape"), buffer(self, &strides, "shuffle.strides"));
+        let data = self.b().build_extract_value(s, field::DATA, "shuffle.data").u().into_pointer_value();
+        let bool_t = self.ctx().bool_type();
+        let call = [
+            data.into(),
+            self.i64(ndim as i64).into(),
+            shape_at.into(),
+            strides_at.into(),
+            self.i64(t.dtype.size() as i64).into(),
+            self.ctx().i32_type().const_int(mode as u64, false).into(),
+            bool_t.const_int(t.readonly as u64, false).into(),
+        ];
+        let st = self.call_basic(self.helper(Helper::RandomShuffle), &call).into_int_value();
+        self.random_check(st);
+    }
+
+    /// `np.random.permutation(x)` (expression `e`): a shuffled C-contiguous copy of the array
+    /// `x`, or of `arange(x)` for an int.
+    pub(super) fn random_permutation(&mut self, e: &hir::Expr, args: &[hir::Expr]) -> BasicValueEnum<'ctx> {
+        let ty = self.ty(e);
+        let Type::Array(rt) = ty else { unreachable!("inference types a permutation as an array") };
+        let xt = self.ty(&args[0]);
+        let x = self.expr(&args[0]);
+        let (value, mode) = match xt {
+            Type::Array(t) => (self.copy_c(x.into_struct_value(), &t, rt), ShuffleMode::Permutation),
+            t => {
+                let n = self.cast(x, &t, &Type::Int64).into_int_value();
+                let b = self.b();
+                let negative = b.build_int_compare(IntPredicate::SLT, n, self.i64(0), "perm.neg").u();
+                let n = b.build_select(negative, self.i64(0), n, "perm.n").u().into_int_value();
+                (self.alloc_c(&rt, &[n], false).0, ShuffleMode::Iota)
+            }
+        };
+        self.random_shuffle(value, rt, mode);
+        self.own_temp(e.id, value, &ty);
+        value
+    }
+}
+
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// `random.f(...)` of Python's `random` module: the thread's `random` generator
+    /// (`random::pyrandom`); `random()` drawn here (inlined, CPython's formula is NumPy's),
+    /// the rest by the runtime, whose CPython exception is returned as a status.
+    pub(super) fn pyrandom(&mut self, f: PyRandomFn, args: &[hir::Expr]) -> BasicValueEnum<'ctx> {
+        let vals: Vec<(BasicValueEnum<'ctx>, Type)> = args.iter().map(|a| (self.expr(a), self.ty(a))).collect();
+        let i32t = self.ctx().i32_type();
+        let none = self.ctx().i8_type().const_zero().into();
+        if f == PyRandomFn::Seed {
+            let (n, from_os) = match vals.first() {
+                Some((v, t)) => (self.cast(*v, t, &Type::Int64), false),
+                None => (self.i64(0).into(), true),
+            };
+            let os = self.ctx().bool_type().const_int(from_os as u64, false);
+            self.b().build_call(self.helper(Helper::PyRandomSeed), &[n.into(), os.into()], "").u();
+            return none;
+        }
+        let state = self.call_basic(self.helper(Helper::PyRandomState), &[]).into_pointer_value();
+        let status = self.entry_alloca(i32t, "pyrnd.st");
+        self.b().build_store(status, i32t.const_zero()).u();
+        let checked = |g: &mut Self, v: BasicValueEnum<'ctx>| {
+            let st = g.b().build_load(i32t, status, "pyrnd.status").u().into_int_value();
+            g.random_check(st);
+            v
+        };
+        let float = |g: &Self, k: usize, default: f64| match vals.get(k) {
+            Some((v, t)) => g.cast(*v, t, &Type::Float64),
+            None => g.f64(default).into(),
+        };
+        let int = |g: &Self, k: usize| match vals.get(k) {
+            Some((v, t)) => g.cast(*v, t, &Type::Int64),
+            None => g.i64(0).into(),
+        };
+        let float_op = |op: PyFloatOp| i32t.const_int(op as u64, false);
+        let int_op = |op: PyIntOp| i32t.const_int(op as u64, false);
+        let array = |k: usize| match &vals[k] {
+            (v, Type::Array(t)) => (v.into_struct_value(), *t),
+            _ => unreachable!("inference allows 1-D arrays only"),
+        };
+        match f {
+            PyRandomFn::Seed => unreachable!("seeded above"),
+            PyRandomFn::Random => self.mt_next_double(state).into(),
+            PyRandomFn::Uniform | PyRandomFn::Gauss | PyRandomFn::Normalvariate | PyRandomFn::Expovariate => {
+                let op = match f {
+                    PyRandomFn::Uniform => PyFloatOp::Uniform,
+                    PyRandomFn::Gauss => PyFloatOp::Gauss,
+                    PyRandomFn::Normalvariate => PyFloatOp::Normalvariate,
+                    _ => PyFloatOp::Expovariate,
+                };
+                // uniform takes (a, b - a): Python subtracts two ints exactly, then rounds.
+                let second = match (op, &vals[..]) {
+                    (PyFloatOp::Uniform, [(a, ta @ (Type::Int64 | Type::Bool)), (b, tb @ (Type::Int64 | Type::Bool))]) => {
+                        let i128t = self.ctx().i128_type();
+                        let (a, b) =
+                            (self.cast(*a, ta, &Type::Int64).into_int_value(), self.cast(*b, tb, &Type::Int64).into_int_value());
+                        let bld = self.b();
+                        let a = bld.build_int_s_extend(a, i128t, "pyrnd.a").u();
+                        let b = bld.build_int_s_extend(b, i128t, "pyrnd.b").u();
+                        let d = bld.build_int_sub(b, a, "pyrnd.range").u();
+                        bld.build_signed_int_to_float(d, self.ctx().f64_type(), "pyrnd.rangef").u().into()
+                    }
+                    (PyFloatOp::Uniform, _) => {
+                        let (a, b) = (float(self, 0, 0.0).into_float_value(), float(self, 1, 0.0).into_float_value());
+                        self.b().build_float_sub(b, a, "pyrnd.range").u().into()
+                    }
+                    _ => float(self, 1, 0.0),
+                };
+                let call = [state.into(), float_op(op).into(), float(self, 0, 0.0).into(), second.into(), status.into()];
+                let v = self.call_basic(self.helper(Helper::PyRandomF64), &call);
+                if op == PyFloatOp::Expovariate {
+                    checked(self, v)
+                } else {
+                    v
+                }
+            }
+            PyRandomFn::Choice if vals.len() == 1 => {
+                let (s, t) = array(0);
+                let len = self.dim(s, field::SHAPE, 0);
+                let zero = self.i64(0);
+                let call =
+                    [state.into(), int_op(PyIntOp::ChoiceIndex).into(), len.into(), zero.into(), zero.into(), status.into()];
+                let k = self.call_basic(self.helper(Helper::PyRandomI64), &call);
+                let k = checked(self, k).into_int_value();
+                let data = self.b().build_extract_value(s, field::DATA, "pyrnd.data").u().into_pointer_value();
+                let off = self.b().build_int_mul(k, self.strides(s, &t)[0], "pyrnd.off").u();
+                let at = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[off], "pyrnd.at") }.u();
+                self.load_element(at, t.dtype)
+            }
+            PyRandomFn::Randint | PyRandomFn::Randrange | PyRandomFn::Choice => {
+                let op = match (f, vals.len()) {
+                    (PyRandomFn::Randint, _) => PyIntOp::Randint,
+                    (PyRandomFn::Randrange, 1) => PyIntOp::RandrangeStop,
+                    (PyRandomFn::Randrange, _) => PyIntOp::Randrange,
+                    _ => PyIntOp::ChoiceRange,
+                };
+                let call = [
+                    state.into(),
+                    int_op(op).into(),
+                    int(self, 0).into(),
+                    int(self, 1).into(),
+                    int(self, 2).into(),
+                    status.into(),
+                ];
+                if op == PyIntOp::ChoiceRange {
+                    let v = self.call_basic(self.helper(Helper::PyRandomI64), &call);
+                    return checked(self, v);
+                }
+                let (a, b, c) = (call[2].into_int_value(), call[3].into_int_value(), call[4].into_int_value());
+                self.py_randbelow_inline(op, state, (a, b, c), &call, status)
+            }
+            PyRandomFn::Shuffle => {
+                let (s, t) = array(0);
+                let data = self.b().build_extract_value(s, field::DATA, "pyrnd.data").u().into_pointer_value();
+                let call = [
+                    data.into(),
+                    self.dim(s, field::SHAPE, 0).into(),
+                    self.strides(s, &t)[0].into(),
+                    self.i64(t.dtype.size() as i64).into(),
+                    self.ctx().bool_type().const_int(t.readonly as u64, false).into(),
+                ];
+                let st = self.call_basic(self.helper(Helper::PyRandomShuffle), &call).into_int_value();
+                self.random_check(st);
+                none
+            }
+        }
+    }
+}
+
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// `randint(a, b)`, `randrange(a)`, `randrange(a, b, c)` of the `random` module: CPython's
+    /// `_randbelow(n)` drawn here when `n` is 1 to 2**32 - 1 with a unit step (`getrandbits(k)`
+    /// is one word's top `k` bits, redrawn while not below `n`), else by the runtime (`call`:
+    /// `sj_rt_pyrandom_i64`'s arguments), which also raises CPython's errors.
+    fn py_randbelow_inline(
+        &mut self,
+        op: PyIntOp,
+        state: PointerValue<'ctx>,
+        (a, b, c): (IntValue<'ctx>, IntValue<'ctx>, IntValue<'ctx>),
+        call: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
+        status: PointerValue<'ctx>,
+    ) -> BasicValueEnum<'ctx> {
+        let (i32t, i64t) = (self.ctx().i32_type(), self.ctx().i64_type());
+        let out = self.entry_alloca(i64t, "pyrnd.int");
+        let b_ = self.b();
+        let limit = self.i64(0xffff_fffe);
+        // (start, n - 1, whether the range is 1 to 2**32 - 1 values with a unit step).
+        let (start, n_less_one, fast) = match op {
+            PyIntOp::Randint => {
+                let d = b_.build_int_sub(b, a, "pyrnd.d").u();
+                let ordered = b_.build_int_compare(IntPredicate::SLE, a, b, "pyrnd.ordered").u();
+                let small = b_.build_int_compare(IntPredicate::ULE, d, limit, "pyrnd.small").u();
+                (a, d, b_.build_and(ordered, small, "pyrnd.fast").u())
+            }
+            PyIntOp::RandrangeStop => {
+                let d = b_.build_int_sub(a, self.i64(1), "pyrnd.d").u();
+                let positive = b_.build_int_compare(IntPredicate::SGE, a, self.i64(1), "pyrnd.pos").u();
+                let small = b_.build_int_compare(IntPredicate::ULE, d, limit, "pyrnd.small").u();
+                (self.i64(0), d, b_.build_and(positive, small, "pyrnd.fast").u())
+            }
+            _ => {
+                let d = b_.build_int_sub(b_.build_int_sub(b, a, "pyrnd.w").u(), self.i64(1), "pyrnd.d").u();
+                let ordered = b_.build_int_compare(IntPredicate::SLT, a, b, "pyrnd.ordered").u();
+                let small = b_.build_int_compare(IntPredicate::ULE, d, limit, "pyrnd.small").u();
+                let unit = b_.build_int_compare(IntPredicate::EQ, c, self.i64(1), "pyrnd.unit").u();
+                let fast = b_.build_and(b_.build_and(ordered, small, "pyrnd.f1").u(), unit, "pyrnd.fast").u();
+                (a, d, fast)
+            }
+        };
+        let (inline, general, done) =
+            (self.block_named("pyrnd.inline"), self.block_named("pyrnd.general"), self.block_named("pyrnd.done"));
+        self.b().build_conditional_branch(fast, inline, general).u();
+        self.b().position_at_end(general);
+        let v = self.call_basic(self.helper(Helper::PyRandomI64), call).into_int_value();
+        let st = self.b().build_load(i32t, status, "pyrnd.status").u().into_int_value();
+        self.random_check(st);
+        self.b().build_store(out, v).u();
+        self.b().build_unconditional_branch(done).u();
+        // n = n_less_one + 1 fits in 32 bits; k = bit_length(n) bits of a word: shift by ctlz(n).
+        self.b().position_at_end(inline);
+        let n64 = self.b().build_int_add(n_less_one, self.i64(1), "pyrnd.n").u();
+        let n32 = self.b().build_int_truncate(n64, i32t, "pyrnd.n32").u();
+        let ctlz = self.module_gen.llvm_intrinsic("llvm.ctlz", &[i32t.into()]);
+        let shift = self.call_basic(ctlz, &[n32.into(), self.ctx().bool_type().const_int(1, false).into()]).into_int_value();
+        let again = self.block_named("pyrnd.draw");
+        self.b().build_unconditional_branch(again).u();
+        self.b().position_at_end(again);
+        let word = self.mt_next_u32(state);
+        let b_ = self.b();
+        let r = b_.build_right_shift(word, shift, false, "pyrnd.r").u();
+        let over = b_.build_int_compare(IntPredicate::UGE, r, n32, "pyrnd.over").u();
+        let fits = self.block_named("pyrnd.fits");
+        b_.build_conditional_branch(over, again, fits).u();
+        b_.position_at_end(fits);
+        let value = b_.build_int_add(start, b_.build_int_z_extend(r, i64t, "pyrnd.r64").u(), "pyrnd.value").u();
+        b_.build_store(out, value).u();
+        b_.build_unconditional_branch(done).u();
+        b_.position_at_end(done);
+        self.b().build_load(i64t, out, "pyrnd.int").u()
     }
 }

@@ -45,6 +45,9 @@ pub enum RandomFn {
     NegativeBinomial,
     Zipf,
     Logseries,
+    Choice,
+    Shuffle,
+    Permutation,
 }
 
 /// A parameter's default.
@@ -54,6 +57,8 @@ pub enum RandomDefault {
     Float(f64),
     /// `None` (randint's `high`, seed's `seed`): the function's own meaning of it.
     NoneValue,
+    /// A bool (choice's `replace=True`).
+    Bool(bool),
 }
 
 /// One parameter: its name (as a keyword), whether it is an integer, its default.
@@ -71,6 +76,8 @@ pub enum RandomResult {
     Int,
     /// `seed`: nothing.
     Nothing,
+    /// choice, permutation: elements of the argument (its dtype; int64 for an int `a`).
+    OfArgument,
 }
 
 /// How the shape of an array of draws is asked for.
@@ -82,6 +89,9 @@ pub enum RandomShape {
     Dims,
     /// `seed`: no shape.
     Scalar,
+    /// choice(a, size=None, replace=True, p=None), shuffle(x), permutation(x): bound by their
+    /// own rule (`lower::random`), of arrays.
+    Own,
 }
 
 pub struct RandomRow {
@@ -108,7 +118,7 @@ use RandomDefault::{Float as D, NoneValue, Required as R};
 use RandomResult::{Float as F, Int as I};
 
 /// The `np.random` functions compiled code may call, in the order messages list them.
-pub static RANDOM_FUNCTIONS: [RandomRow; 37] = [
+pub static RANDOM_FUNCTIONS: [RandomRow; 40] = [
     RandomRow {
         name: "seed",
         function: RandomFn::Seed,
@@ -152,6 +162,27 @@ pub static RANDOM_FUNCTIONS: [RandomRow; 37] = [
     row("negative_binomial", RandomFn::NegativeBinomial, &[f("n", R), f("p", R)], I),
     row("zipf", RandomFn::Zipf, &[f("a", R)], I),
     row("logseries", RandomFn::Logseries, &[f("p", R)], I),
+    RandomRow {
+        name: "choice",
+        function: RandomFn::Choice,
+        params: &[i("a", R), i("size", NoneValue), i("replace", RandomDefault::Bool(true)), f("p", NoneValue)],
+        result: RandomResult::OfArgument,
+        shape: RandomShape::Own,
+    },
+    RandomRow {
+        name: "shuffle",
+        function: RandomFn::Shuffle,
+        params: &[i("x", R)],
+        result: RandomResult::Nothing,
+        shape: RandomShape::Own,
+    },
+    RandomRow {
+        name: "permutation",
+        function: RandomFn::Permutation,
+        params: &[i("x", R)],
+        result: RandomResult::OfArgument,
+        shape: RandomShape::Own,
+    },
 ];
 
 /// The `np.random` function called `name`, if it is compiled.
