@@ -225,7 +225,7 @@ def test_small_products_in_a_loop_like_scattering_self_energies():
                 for i in range(dH.shape[1]):
                     dHG = G[k, a] @ dH[a, i]
                     dHD = dH[a, i] * D[k, a, i]
-                    Sigma[k, a, :, :] += dHG @ dHD
+                    Sigma[k, a] += dHG @ dHD
         return Sigma
 
     def reference(G, dH, D, Sigma):
