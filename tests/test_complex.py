@@ -255,7 +255,7 @@ def f(a, b):
 
 def test_unsupported_complex_array_operations_are_compile_errors():
     a = random_complex(4)
-    for body in ["a.sum()", "a @ a", "a < a", "a // 2", "np.floor(a)", "np.linalg.inv(a.reshape(2, 2))"]:
+    for body in ["a.sum()", "a < a", "a // 2", "np.floor(a)", "np.linalg.eigh(a.reshape(2, 2))"]:
         with pytest.raises(CompileError):
             njit(define(f"def f(a):\n    return {body}\n"))(a)
     # A complex number into a real array is refused (NumPy would drop the imaginary part).

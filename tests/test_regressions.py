@@ -31,6 +31,9 @@
    values is "return of mixed types".
 10. A line indented with spaces then a tab (``"    \\tif x:"``) was a syntax error ("Tabs not
     allowed as part of indentation after spaces"); CPython reads tabs to the next multiple of 8.
+11. ``S[k, a] += x`` with fewer indices (names or integers) than ``S`` has axes was a CompileError
+    ("fewer indices than axes"): lowering held the index in a tuple temporary, which makes an
+    element, never a view. Such an index now stays written out in the statement.
 """
 
 from __future__ import annotations
@@ -438,3 +441,30 @@ def test_indentation_of_spaces_then_a_tab_parses_as_cpython():
     f = jit(g["tabbed"])
     for x in (0, 1):
         assert f(x) == g["tabbed"](x)
+
+
+def test_augmented_assignment_to_a_view_indexed_by_names():
+    """`S[k, a] += x` with fewer indices (names, integers) than axes is a view, as NumPy's
+    (NPBench's scattering_self_energies: `Sigma[k, E, a] += dHG @ dHD`); with one index per axis
+    it is still an element."""
+
+    @jit
+    def rows(S, x):
+        for k in range(S.shape[0]):
+            for a in range(S.shape[1]):
+                S[k, a] += x[a]
+                S[k, 0] *= 2.0
+                S[k, a, 1] += 1.0
+        return S
+
+    def reference(S, x):
+        for k in range(S.shape[0]):
+            for a in range(S.shape[1]):
+                S[k, a] += x[a]
+                S[k, 0] *= 2.0
+                S[k, a, 1] += 1.0
+        return S
+
+    S = np.arange(24, dtype=np.float64).reshape(2, 3, 4)
+    x = np.linspace(0.0, 1.0, 12).reshape(3, 4)
+    np.testing.assert_array_equal(rows(S.copy(), x), reference(S.copy(), x))

@@ -1,7 +1,7 @@
 //! `np.linalg` at run time: LAPACK from the library the process has loaded (NumPy's own
 //! OpenBLAS, found as the BLAS is: `linalg::Lookup`), called as NumPy's `umath_linalg` calls it
 //! (the matrix copied into Fortran order, the same routines and the same arithmetic on their
-//! results), with NumPy's errors.
+//! results), with NumPy's errors. Complex matrices: `lapack::complex`.
 
 use std::cell::RefCell;
 use std::ffi::{c_char, c_void};
@@ -9,6 +9,7 @@ use std::ffi::{c_char, c_void};
 use crate::linalg::{symbol, Lookup};
 use crate::registry::{Dtype, Status};
 
+mod complex;
 pub mod factor;
 
 /// An operation of [`sj_rt_lapack`].
@@ -249,7 +250,8 @@ unsafe fn store_c<T: Copy>(f: &[T], rows: i64, cols: i64, out: *mut u8) {
 }
 
 /// `np.linalg` operation `op` (an [`Op`]) on the `rows × cols` matrix `a` (byte strides `as0`,
-/// `as1`) of `dtype` (float32 or float64 for LAPACK, any for matrix_power; a [`Dtype`] index),
+/// `as1`) of `dtype` (float32 or float64 for LAPACK, complex64 or complex128 for solve, inv,
+/// det and slogdet, any for matrix_power; a [`Dtype`] index),
 /// with `b` (`b_rows × nrhs`, a vector when `b_vector`, for solve) or the power `nrhs`
 /// (matrix_power); results into `out1` and `out2` (C-contiguous, of the sizes [`Op`] says). A
 /// status: 0, or NumPy's error ([`Status::LinAlg`] or [`Status::LinAlgValue`], with
@@ -293,7 +295,9 @@ pub unsafe extern "C" fn sj_rt_lapack(
     let b = In { data: b, rows: b_rows, cols: nrhs, s0: bs0, s1: bs1 };
     // SAFETY: the caller's contract, passed on.
     unsafe {
-        if dtype == Dtype::Float32 as i32 {
+        if dtype == Dtype::Complex128 as i32 || dtype == Dtype::Complex64 as i32 {
+            complex::run(op, dtype == Dtype::Complex64 as i32, a, b, nrhs, out1, out2)
+        } else if dtype == Dtype::Float32 as i32 {
             run::<f32>(op, dtype, a, b, nrhs, out1, out2)
         } else {
             run::<f64>(op, dtype, a, b, nrhs, out1, out2)

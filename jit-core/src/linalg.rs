@@ -6,13 +6,16 @@
 //! to BLAS (`?dot`, `?gemv`, `?gemm`) with the operands as they are when their layout allows
 //! (row- or column-major with positive strides: a transposed view costs no copy), else after a
 //! copy; integers and bools, which BLAS does not have, and products too small for a BLAS call
-//! to pay, go through loops here.
+//! to pay, go through loops here. Complex operands: `linalg::complex`.
 
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use crate::registry::{Dtype, Status};
+
+mod complex;
+pub(crate) use complex::Cx;
 
 /// The BLAS functions found, by address, and how they take sizes.
 #[derive(Debug)]
@@ -304,9 +307,13 @@ impl Mat {
     }
 }
 
+/// Or'ed into [`sj_rt_matmul`]'s dtype for a product that is `np.dot` (or `a.dot`) rather than
+/// `@`/`np.matmul`: NumPy computes a few of them otherwise (see `linalg::complex`).
+pub const NP_DOT: i32 = 1 << 8;
+
 /// `c = a @ b` with `a` an `m × k` matrix (byte strides `as0`, `as1`), `b` a `k × n` matrix
 /// (`bs0`, `bs1`), `c` a C-contiguous `m × n` block (written whole), all of `dtype` (a
-/// [`Dtype`] index). A status: 0, or MemoryError when a copy an operand needed found no memory.
+/// [`Dtype`] index, with [`NP_DOT`] for `np.dot`). A status: 0, or MemoryError when a copy an operand needed found no memory.
 ///
 /// # Safety
 /// The operands and the result are live arrays of those shapes, strides and dtype.
@@ -326,7 +333,8 @@ pub unsafe extern "C" fn sj_rt_matmul(
 ) -> u32 {
     let a = Mat { data: a, rows: m, cols: k, s0: as0, s1: as1 };
     let b = Mat { data: b, rows: k, cols: n, s0: bs0, s1: bs1 };
-    let Some(&dtype) = crate::registry::DTYPES.get(dtype as usize).map(|r| &r.dtype) else {
+    let numpy_dot = dtype & NP_DOT != 0;
+    let Some(&dtype) = crate::registry::DTYPES.get((dtype & !NP_DOT) as usize).map(|r| &r.dtype) else {
         return Status::OutOfMemory as u32;
     };
     // SAFETY: the caller's contract, passed on.
@@ -343,8 +351,8 @@ pub unsafe extern "C" fn sj_rt_matmul(
             Dtype::UInt16 => loops::<u16>(a, b, c),
             Dtype::UInt32 => loops::<u32>(a, b, c),
             Dtype::UInt64 => loops::<u64>(a, b, c),
-            // Inference does not make complex products yet.
-            Dtype::Complex64 | Dtype::Complex128 => return Status::LinAlgValue as u32,
+            Dtype::Complex128 => complex::product::<f64>(a, b, c, numpy_dot),
+            Dtype::Complex64 => complex::product::<f32>(a, b, c, numpy_dot),
         }
     };
     if ok {

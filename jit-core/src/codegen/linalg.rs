@@ -182,7 +182,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 (Op::Eigh, w, alloc(self, res(dtype, 2), &[rows, cols]))
             }
             LinalgFn::Det => (Op::Det, scalar_slot(self, "det"), null),
-            LinalgFn::Slogdet => (Op::Slogdet, scalar_slot(self, "sign"), scalar_slot(self, "logdet")),
+            LinalgFn::Slogdet => {
+                let logdet = self.entry_alloca(self.module_gen.dtype_llty(real_dtype(dtype)), "logdet");
+                (Op::Slogdet, scalar_slot(self, "sign"), logdet)
+            }
             LinalgFn::Norm => unreachable!("a dot product"),
             _ => unreachable!("lapack::factor's functions"),
         };
@@ -211,7 +214,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let value = match (f, made.as_slice()) {
             (LinalgFn::Det, _) => return self.load_element(out1, dtype),
             (LinalgFn::Slogdet, _) => {
-                let (s, l) = (self.load_element(out1, dtype), self.load_element(out2, dtype));
+                let (s, l) = (self.load_element(out1, dtype), self.load_element(out2, real_dtype(dtype)));
                 return self.tuple_value(ty, &[s, l]);
             }
             (LinalgFn::Eigh, [(w, _), (v, _)]) => self.tuple_value(ty, &[*w, *v]),
@@ -465,9 +468,19 @@ fn is_factor(f: LinalgFn) -> bool {
 
 /// The float dtype of a number inference typed float32 or float64.
 fn float_dtype(t: &Type) -> Dtype {
-    if *t == Type::Float32 {
-        Dtype::Float32
-    } else {
-        Dtype::Float64
+    match t {
+        Type::Float32 => Dtype::Float32,
+        Type::Complex64 => Dtype::Complex64,
+        Type::Complex128 => Dtype::Complex128,
+        _ => Dtype::Float64,
+    }
+}
+
+/// The dtype of the real parts of `dtype` (itself when real): slogdet's log of the modulus.
+fn real_dtype(dtype: Dtype) -> Dtype {
+    match dtype {
+        Dtype::Complex64 => Dtype::Float32,
+        Dtype::Complex128 => Dtype::Float64,
+        d => d,
     }
 }

@@ -98,7 +98,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             _ => (None, self.entry_alloca(self.module_gen.dtype_llty(dtype), "dot.value")),
         };
         let f = self.helper(Helper::Matmul);
-        let code = self.ctx().i32_type().const_int(dtype as u64, false);
+        let dot_flag = if op == BinOp::Dot { crate::linalg::NP_DOT as u64 } else { 0 };
+        let code = self.ctx().i32_type().const_int(dtype as u64 | dot_flag, false);
         let args = [
             code.into(),
             a.rows.into(),

@@ -1,5 +1,6 @@
 //! Typing of the `np.linalg` functions: a 2-D array (of float32, or of anything else taken as
-//! float64), results of NumPy's shapes and dtypes.
+//! float64; complex matrices for inv, solve, det and slogdet), results of NumPy's shapes and
+//! dtypes.
 
 use crate::error::{CompileError, Result};
 use crate::hir;
@@ -30,6 +31,11 @@ impl InferCx<'_> {
         let Some(a) = tys[0].array() else { return Err(wrong(0, "an array")) };
         if a.dtype == Dtype::Bool && f != LinalgFn::Norm {
             return Err(wrong(0, "a numeric array (bool matrices are not compiled)"));
+        }
+        let b_complex = matches!(f, LinalgFn::Solve | LinalgFn::Lstsq)
+            && tys.get(1).and_then(|t| t.array()).is_some_and(|b| b.dtype.is_complex());
+        if a.dtype.is_complex() || b_complex {
+            return self.complex_linalg(f, &name, a, &tys, args);
         }
         // LAPACK computes in float32 for float32 input, else in float64 (NumPy converts).
         let float = if a.dtype == Dtype::Float32 { Dtype::Float32 } else { Dtype::Float64 };
@@ -107,6 +113,45 @@ impl InferCx<'_> {
             }
             LinalgFn::Cond => float.row().element.clone(),
             LinalgFn::Norm => unreachable!("typed above"),
+        })
+    }
+
+    /// np.linalg of a complex matrix (or solve with a complex right-hand side): inv, solve, det
+    /// and slogdet, computed in complex64 when every operand is single precision (float32 or
+    /// complex64), else in complex128, as NumPy's `_commonType`; the others are CompileErrors.
+    fn complex_linalg(&self, f: LinalgFn, name: &str, a: ArrayType, tys: &[Type], args: &[hir::Expr]) -> Result<Type> {
+        if !matches!(f, LinalgFn::Inv | LinalgFn::Solve | LinalgFn::Det | LinalgFn::Slogdet) {
+            return Err(CompileError::unsupported_because(
+                "linear algebra argument",
+                format!("{name} of complex arrays is not compiled yet (inv, solve, det and slogdet are)"),
+                args[0].span,
+            ));
+        }
+        if a.ndim != 2 {
+            return Err(CompileError::unsupported_because(
+                "linear algebra argument",
+                format!("{name} of a {}-D array: 2-D arrays are compiled (stacks of matrices are not yet)", a.ndim),
+                args[0].span,
+            ));
+        }
+        let single = |d: Dtype| matches!(d, Dtype::Float32 | Dtype::Complex64);
+        let mut all_single = single(a.dtype);
+        if f == LinalgFn::Solve {
+            let Some(b) = tys[1].array().filter(|b| (1..=2).contains(&b.ndim) && b.dtype != Dtype::Bool) else {
+                return Err(CompileError::typing(
+                    "linear algebra argument",
+                    format!("{name} takes a numeric 1-D or 2-D array as b, not {}", type_name(&tys[1])),
+                    args[1].span,
+                ));
+            };
+            all_single &= single(b.dtype);
+        }
+        let (complex, real) = if all_single { (Dtype::Complex64, Dtype::Float32) } else { (Dtype::Complex128, Dtype::Float64) };
+        Ok(match f {
+            LinalgFn::Inv => array(complex, 2),
+            LinalgFn::Solve => array(complex, tys[1].array().map_or(1, |b| b.ndim)),
+            LinalgFn::Det => complex.row().element.clone(),
+            _ => Type::Tuple(vec![complex.row().element.clone(), real.row().element.clone()]),
         })
     }
 }

@@ -629,12 +629,12 @@ impl<'a> InferCx<'a> {
                 | hir::NewArray::Copy { .. }
                 | hir::NewArray::Items { .. },
             ) => return Ok(()),
-            // Array expressions (inference checked the operators and functions).
-            H::Binary { op, .. } if !matches!(op, crate::ast::BinOp::MatMul | crate::ast::BinOp::Dot) => return Ok(()),
+            // Array expressions and matrix products (inference checked the operators and
+            // functions), np.linalg (infer/linalg.rs checks which take complex matrices).
+            H::Binary { .. } | H::Intrinsic { f: hir::Intrinsic::Linalg(_), .. } => return Ok(()),
             H::Unary { .. } | H::Compare { .. } | H::Out { .. } => return Ok(()),
             H::Intrinsic { f: hir::Intrinsic::Np(f), .. } if ufuncs::takes_complex(*f) => return Ok(()),
             H::Intrinsic { f: hir::Intrinsic::Abs | hir::Intrinsic::Len, .. } => return Ok(()),
-            H::Binary { .. } => "a matrix product of complex arrays",
             H::Intrinsic { .. } => "this function of complex arrays",
             H::Reduce { .. } => "a reduction of a complex array",
             _ => "this operation on complex arrays",

@@ -186,13 +186,6 @@ fn matmul_type(op: BinOp, l: &Type, r: &Type, span: Span) -> Result<Type> {
             span,
         ));
     }
-    if a.dtype.is_complex() || b.dtype.is_complex() {
-        return Err(CompileError::unsupported_because(
-            "matrix product",
-            format!("{name} of complex arrays is not compiled yet"),
-            span,
-        ));
-    }
     let dtype = promote_dtypes(a.dtype, b.dtype);
     Ok(match (a.ndim, b.ndim) {
         (1, 1) => dtype.row().element.clone(),

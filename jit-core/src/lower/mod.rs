@@ -359,9 +359,13 @@ impl<'a> Lowerer<'a> {
         // A slice in the index (`a[1:] *= 2`, `C[i, :i + 1] *= beta`) makes a view, which is not a
         // value a local can hold: the index stays in the statement, and codegen evaluates it
         // once, before `v`.
+        // An index written out of names and integers alone (`Sigma[k, E, a] += x`) stays in the
+        // statement too, so that fewer indices than axes make a view (it needs no temporary:
+        // nothing in `v` can rebind a name).
         let is_slice = |e: &ast::Expr| matches!(e.kind, ast::ExprKind::Slice { .. });
+        let simple = |e: &ast::Expr| matches!(e.kind, ast::ExprKind::Name(_) | ast::ExprKind::Int(_));
         let view = match &index.kind {
-            ast::ExprKind::Tuple(items) => items.iter().any(is_slice),
+            ast::ExprKind::Tuple(items) => items.iter().any(is_slice) || items.iter().all(simple),
             _ => is_slice(index),
         };
         let n = self.locals.len();
