@@ -119,7 +119,8 @@ def same_array(expected, got, loose=False):
     assert got.dtype == expected.dtype, f"dtype: NumPy {expected.dtype}, compiled {got.dtype}"
     assert got.shape == expected.shape, f"shape: NumPy {expected.shape}, compiled {got.shape}"
     if loose and expected.dtype.kind == "f":
-        np.testing.assert_allclose(got, expected, rtol=2e-6, equal_nan=True)
+        rtol = 2e-6 if expected.dtype == np.float32 else 5e-16
+        np.testing.assert_allclose(got, expected, rtol=rtol, equal_nan=True)
     else:
         np.testing.assert_array_equal(got, expected)
 
@@ -175,7 +176,9 @@ def test_binary_operators_equal_numpy(f, ab):
     if np.ndim(result) == 0:
         return  # two scalars: not an array expression
     got = JIT[f.__name__](a, b)
-    loose = f in (power, floordiv, mod) and result.dtype == np.float32
+    # float32: computed in float64 and rounded; float64 power: NumPy's AVX-512 loop is its own
+    # (SVML) pow, which differs from the C library's, compiled code's, in the last bit at times.
+    loose = (f in (power, floordiv, mod) and result.dtype == np.float32) or (f is power and result.dtype == np.float64)
     same_array(result, got, loose=loose)
 
 

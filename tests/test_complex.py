@@ -255,7 +255,15 @@ def f(a, b):
 
 def test_unsupported_complex_array_operations_are_compile_errors():
     a = random_complex(4)
-    for body in ["a.sum()", "a < a", "a // 2", "np.floor(a)", "np.linalg.eigh(a.reshape(2, 2))"]:
+    for body in [
+        "a.max()",
+        "np.argmin(a)",
+        "a.reshape(2, 2).sum(axis=0)",
+        "a < a",
+        "a // 2",
+        "np.floor(a)",
+        "np.linalg.eigh(a.reshape(2, 2))",
+    ]:
         with pytest.raises(CompileError):
             njit(define(f"def f(a):\n    return {body}\n"))(a)
     # A complex number into a real array is refused (NumPy would drop the imaginary part).
@@ -344,3 +352,20 @@ def f(r, c):
     got = njit(f)(r.copy(), c.copy())
     np.testing.assert_array_equal(got[0], want[0])
     assert got[1] == want[1]
+
+
+def test_whole_array_reductions():
+    # Summed in order (NumPy sums pairwise: the last bits may differ, as for real arrays).
+    a = random_complex(200, seed=10)
+    f = define(
+        "def f(a):\n    return a.sum(), np.sum(a[::3]), a[:7].prod(), a.mean(), np.mean(a.reshape(10, 20)), a.any(), (a * 0).all()\n"
+    )
+    want, got = f(a), njit(f)(a)
+    for w, g in zip(want, got):
+        assert type(g) in (complex, bool)
+        np.testing.assert_allclose(g, w, rtol=1e-13)
+    # The sum of up to 3 elements is NumPy's exactly (its pairwise summation adds fewer than 8
+    # parts in order).
+    small = random_complex(3, seed=11)
+    g = define("def f(a):\n    return a.sum(), a.prod(), a.mean()\n")
+    assert njit(g)(small) == tuple(complex(x) for x in g(small))

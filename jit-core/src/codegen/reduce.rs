@@ -121,7 +121,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.b().build_load(self.ctx().i64_type(), best_at, "argbest").u()
             }
             _ => {
-                let acc_t = if f == Reduction::Mean { Type::Float64 } else { out_t.clone() };
+                let acc_t = if f == Reduction::Mean && !out_t.is_complex() { Type::Float64 } else { out_t.clone() };
                 let init = self.reduction_identity(f, &acc_t);
                 let acc = self.entry_alloca(self.module_gen.llty(&acc_t), "acc");
                 self.b().build_store(acc, init).u();
@@ -141,6 +141,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     return total;
                 }
                 let n = self.b().build_signed_int_to_float(count, self.ctx().f64_type(), "count").u();
+                if acc_t.is_complex() {
+                    // NumPy divides the complex sum by the count as its complex division does.
+                    let z = self.complex_parts(total);
+                    let q = self.complex_runtime(crate::complex::ComplexOp::NpDiv, z, (n, self.f64(0.0)));
+                    return self.make_complex(q);
+                }
                 // An empty array gives 0/0 = NaN, as NumPy does (which also warns).
                 self.b().build_float_div(total.into_float_value(), n, "mean").u().into()
             }
@@ -295,6 +301,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// smallest for `max` (every element is combined, so it never wins wrongly).
     fn reduction_identity(&self, f: Reduction, acc_t: &Type) -> BasicValueEnum<'ctx> {
         match (f, acc_t) {
+            (Reduction::Prod, Type::Complex128) => self.make_complex((self.f64(1.0), self.f64(0.0))),
+            (_, Type::Complex128) => self.make_complex((self.f64(0.0), self.f64(0.0))),
             (_, Type::Float64) => self
                 .f64(match f {
                     Reduction::Min => f64::INFINITY,
@@ -318,7 +326,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
     }
 
-    fn combine(&self, f: Reduction, t: &Type, cur: BasicValueEnum<'ctx>, x: BasicValueEnum<'ctx>) -> BasicValueEnum<'ctx> {
+    fn combine(&mut self, f: Reduction, t: &Type, cur: BasicValueEnum<'ctx>, x: BasicValueEnum<'ctx>) -> BasicValueEnum<'ctx> {
+        if *t == Type::Complex128 && matches!(f, Reduction::Sum | Reduction::Mean | Reduction::Prod) {
+            let op = if f == Reduction::Prod { crate::ast::BinOp::Mul } else { crate::ast::BinOp::Add };
+            return self.complex_binary(op, cur, t, x, t);
+        }
         let b = self.b();
         match (f, t) {
             (Reduction::Sum | Reduction::Mean, Type::Float64) => {

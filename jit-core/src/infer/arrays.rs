@@ -424,6 +424,29 @@ impl InferCx<'_> {
             }
         };
         Ok(match vt {
+            Type::Array(a) if a.dtype.is_complex() => {
+                // sum, prod, mean (complex128) and any, all of the whole array.
+                use hir::Reduction as R;
+                let t = match f {
+                    R::Sum | R::Prod | R::Mean => Type::Complex128,
+                    R::Any | R::All => Type::Bool,
+                    _ => {
+                        return Err(CompileError::unsupported_because(
+                            "complex arrays",
+                            format!("{}() of a complex array is not compiled (complex numbers have no order)", f.name()),
+                            span,
+                        ))
+                    }
+                };
+                if axis.is_some() {
+                    return Err(CompileError::unsupported_because(
+                        "complex arrays",
+                        format!("{}() of a complex array along an axis is not compiled yet", f.name()),
+                        span,
+                    ));
+                }
+                t
+            }
             Type::Array(a) => {
                 use hir::Reduction as R;
                 let scalar = match f {
