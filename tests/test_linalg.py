@@ -305,7 +305,10 @@ def covs(m, ddof):
     cols=st.integers(2, 8),
     seed=st.integers(0, 2**16),
     dtype=st.sampled_from([np.float64, np.float32, np.int64, np.int8]),
-    ddof=st.integers(0, 3),
+    # ddof below the number of observations (2 or more): at N - ddof <= 0 NumPy divides by zero or
+    # a negative count, and whether an entry is inf or NaN then hangs on a rounding-level zero
+    # (BLAS's order of additions against compiled code's; seen as a flake).
+    ddof=st.integers(0, 1),
 )
 @settings(max_examples=60, deadline=None)
 def test_cov_and_corrcoef_match_numpy(rows, cols, seed, dtype, ddof):

@@ -1,0 +1,111 @@
+//! Lowering of global names read as values: frozen numbers and tuples of them, parameter
+//! defaults, dtypes passed on as values, and the errors for every other kind of global.
+
+use super::{ConstValue, GlobalValue, Lowerer};
+use crate::ast::Span;
+use crate::error::{CompileError, Result};
+use crate::hir::{self, ExprKind as H};
+use crate::registry;
+
+impl Lowerer<'_> {
+    /// A parameter's default value as an expression.
+    pub(super) fn const_value(&mut self, c: &ConstValue, span: Span) -> hir::Expr {
+        let kind = match c {
+            ConstValue::Int(v) => H::Int(*v),
+            ConstValue::Float(v) => H::Float(*v),
+            ConstValue::Complex(re, im) => H::Complex(*re, *im),
+            ConstValue::Bool(v) => H::Bool(*v),
+            ConstValue::Tuple(items) => H::Tuple(items.iter().map(|c| self.const_value(c, span)).collect()),
+        };
+        self.mk(kind, span)
+    }
+
+    /// A frozen tuple global as a tuple expression of constants.
+    fn frozen_tuple(&mut self, name: &str, items: &[GlobalValue], span: Span) -> Result<hir::Expr> {
+        let mut out = Vec::new();
+        for item in items {
+            let kind = match item {
+                GlobalValue::Int(i) => H::Int(*i),
+                GlobalValue::Float(f) => H::Float(*f),
+                GlobalValue::Complex(re, im) => H::Complex(*re, *im),
+                GlobalValue::Bool(b) => H::Bool(*b),
+                GlobalValue::Tuple(inner) => {
+                    out.push(self.frozen_tuple(name, inner, span)?);
+                    continue;
+                }
+                _ => {
+                    return Err(CompileError::unsupported_because(
+                        "global of an unsupported type",
+                        format!("'{name}' is a tuple holding {}; only numbers and tuples of them are compiled", describe(item)),
+                        span,
+                    ))
+                }
+            };
+            out.push(self.mk(kind, span));
+        }
+        Ok(self.mk(H::Tuple(out), span))
+    }
+
+    /// A global (or a module attribute `m.attr`) read as a value: a frozen constant.
+    pub(super) fn global_value(&mut self, n: &str, span: Span) -> Result<hir::Expr> {
+        let kind = match self.global(n) {
+            GlobalValue::Int(i) => H::Int(*i),
+            GlobalValue::Float(f) => H::Float(*f),
+            GlobalValue::Complex(re, im) => H::Complex(*re, *im),
+            GlobalValue::Bool(b) => H::Bool(*b),
+            GlobalValue::Tuple(items) => {
+                let items = items.clone();
+                return self.frozen_tuple(n, &items, span);
+            }
+            GlobalValue::Undefined => return Err(undefined(n, span)),
+            // A dtype as a value: passed on to a jitted function's `dtype=` parameter.
+            GlobalValue::NumpyDtype(t) if crate::types::Dtype::from_numpy_attr(t).is_some() => {
+                H::Dtype(crate::types::Dtype::from_numpy_attr(t).expect("checked"))
+            }
+            // `float`, `int`, `bool`, `complex` passed as a dtype.
+            GlobalValue::Builtin(b) if registry::builtin(b).and_then(|r| r.dtype).is_some() => {
+                H::Dtype(registry::builtin(b).and_then(|r| r.dtype).expect("checked"))
+            }
+            GlobalValue::Unsupported { description, .. } => {
+                return Err(CompileError::unsupported_because(
+                    "global of an unsupported type",
+                    format!(
+                        "'{n}' is {description}; only int, float, complex and bool globals, and tuples of them, are compiled"
+                    ),
+                    span,
+                ))
+            }
+            other => {
+                return Err(CompileError::unsupported_because(
+                    "function or module used as a value",
+                    format!("'{n}' is {}", describe(other)),
+                    span,
+                ))
+            }
+        };
+        Ok(self.mk(kind, span))
+    }
+}
+
+pub(super) fn undefined(name: &str, span: Span) -> CompileError {
+    if let Some((m, attr)) = name.split_once('.') {
+        return CompileError::name("undefined name", format!("module '{m}' has no attribute '{attr}'"), span);
+    }
+    CompileError::name("undefined name", format!("name '{name}' is not defined"), span)
+}
+
+pub(super) fn describe(g: &GlobalValue) -> String {
+    match g {
+        GlobalValue::Module(m) => format!("the module '{m}'"),
+        GlobalValue::MathFunction(m) => format!("the function math.{m}"),
+        GlobalValue::NumpyFunction(f) => format!("the function numpy.{f}"),
+        GlobalValue::NumpyDtype(t) => format!("the type numpy.{t}"),
+        GlobalValue::Builtin(b) => format!("the builtin '{b}'"),
+        GlobalValue::SelfFunction => "the function being compiled".to_string(),
+        GlobalValue::Jitted { name, .. } => format!("the jitted function '{name}'"),
+        GlobalValue::Unsupported { description, .. } => description.clone(),
+        GlobalValue::Int(_) | GlobalValue::Float(_) | GlobalValue::Complex(..) | GlobalValue::Bool(_) => "a number".to_string(),
+        GlobalValue::Tuple(_) => "a tuple".to_string(),
+        GlobalValue::Undefined => "undefined".to_string(),
+    }
+}
