@@ -125,6 +125,27 @@ def _complex(x):
     return complex(x, -x)
 
 
+def _enumerate(n):
+    s = 0
+    for i, x in enumerate(range(n), 3):
+        s += i * x
+    return s
+
+
+def _zip(n):
+    s = 0
+    for x, y in zip(range(n), range(n, 0, -1)):
+        s += x * y
+    return s
+
+
+def _reversed(n):
+    s = 0
+    for i in reversed(range(n)):
+        s = 2 * s + i
+    return s
+
+
 def _cabs(z):
     return abs(z)
 
@@ -147,6 +168,9 @@ BUILTIN_CASES = {
     "sum": (_sum, np.array([0.5, 2.0, -1.25])),
     "print": (_print, 1.5),  # its output: tests/test_print.py
     "complex": (_complex, 2.5),
+    "enumerate": (_enumerate, 6),
+    "zip": (_zip, 6),
+    "reversed": (_reversed, 6),
 }
 
 

@@ -33,6 +33,26 @@ pub enum Builtin {
     Sum,
     /// `print(...)`: only as a statement (`hir::StmtKind::Print`).
     Print,
+    /// `enumerate`, `zip`, `reversed`: only as the iterable of a `for` loop.
+    Iterate(IterBuiltin),
+}
+
+/// The builtins that wrap iterables (`for i, x in enumerate(zip(a, reversed(b)))`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IterBuiltin {
+    Enumerate,
+    Zip,
+    Reversed,
+}
+
+impl IterBuiltin {
+    pub fn name(self) -> &'static str {
+        match self {
+            IterBuiltin::Enumerate => "enumerate",
+            IterBuiltin::Zip => "zip",
+            IterBuiltin::Reversed => "reversed",
+        }
+    }
 }
 
 /// How many positional arguments a function takes, and how a message says it.
@@ -66,7 +86,7 @@ const fn builtin_row(name: &'static str, builtin: Builtin, arity: Arity, dtype: 
 }
 
 /// The builtins compiled code may call, in the order messages list them.
-pub static BUILTINS: [BuiltinRow; 12] = [
+pub static BUILTINS: [BuiltinRow; 15] = [
     builtin_row("abs", Builtin::Intrinsic(Intrinsic::Abs), Arity::new(1, 1, "1 argument"), None),
     builtin_row("min", Builtin::Intrinsic(Intrinsic::Min), Arity::new(2, usize::MAX, "2 or more arguments"), None),
     builtin_row("max", Builtin::Intrinsic(Intrinsic::Max), Arity::new(2, usize::MAX, "2 or more arguments"), None),
@@ -79,6 +99,9 @@ pub static BUILTINS: [BuiltinRow; 12] = [
     builtin_row("sum", Builtin::Sum, Arity::new(1, 1, "one array"), None),
     builtin_row("print", Builtin::Print, Arity::new(0, usize::MAX, "any number of arguments"), None),
     builtin_row("complex", Builtin::Intrinsic(Intrinsic::Complex), Arity::new(0, 2, "0 to 2 arguments"), Some(Dtype::Complex128)),
+    builtin_row("enumerate", Builtin::Iterate(IterBuiltin::Enumerate), Arity::new(1, 2, "1 or 2 arguments"), None),
+    builtin_row("zip", Builtin::Iterate(IterBuiltin::Zip), Arity::new(1, usize::MAX, "1 or more arguments"), None),
+    builtin_row("reversed", Builtin::Iterate(IterBuiltin::Reversed), Arity::new(1, 1, "exactly one argument"), None),
 ];
 
 /// The builtin called `name`, if it is compiled.

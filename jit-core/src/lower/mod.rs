@@ -164,6 +164,8 @@ enum Callee {
     Sum,
     /// `np.ndindex`, `np.ndenumerate`: only the iterable of a `for` loop.
     Iter(registry::IterFn),
+    /// `enumerate`, `zip`, `reversed`: only the iterable of a `for` loop.
+    Iterate(registry::IterBuiltin),
     /// A function of the program (itself or another jitted function), by unit index.
     Function(u32),
 }
@@ -233,6 +235,9 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Vec<hir::Stmt>> {
         if let Some(it) = self.index_iter(iter)? {
             return self.for_index(it, target, body, orelse, span);
+        }
+        if self.is_iterate_call(iter) {
+            return self.for_sources(target, iter, body, orelse, span);
         }
         let n = self.locals.len();
         let seq = self.local(&format!("$iter{n}"), iter.span);
@@ -432,6 +437,7 @@ impl<'a> Lowerer<'a> {
                     Builtin::Range => Callee::Range,
                     Builtin::Sum => Callee::Sum,
                     Builtin::Print => return Err(print_outside_a_statement(span)),
+                    Builtin::Iterate(f) => Callee::Iterate(f),
                 }),
                 None => Err(CompileError::unsupported_because(
                     "call to an unsupported builtin",
@@ -681,6 +687,13 @@ impl<'a> Lowerer<'a> {
                     return Err(CompileError::unsupported_because(
                         "iterator outside a for loop",
                         "np.ndindex() and np.ndenumerate() are compiled only as the iterable of a for loop",
+                        span,
+                    ))
+                }
+                Callee::Iterate(f) => {
+                    return Err(CompileError::unsupported_because(
+                        "iterator outside a for loop",
+                        format!("{}() is compiled only as the iterable of a for loop", f.name()),
                         span,
                     ))
                 }
