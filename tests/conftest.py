@@ -70,7 +70,22 @@ def same(expected, actual) -> None:
     """``expected`` (CPython) and ``actual`` (compiled) are the same type and value.
 
     Floats must be bit-for-bit equal, except that any NaN equals any NaN; -0.0 != 0.0.
+    Tuples and lists: the same container type and length, item by item; complex numbers part
+    by part.
     """
+    if type(expected) in (tuple, list):
+        assert type(actual) is type(expected), (
+            f"type differs: CPython {_describe(expected)}, compiled {_describe(actual)}"
+        )
+        assert len(actual) == len(expected), f"length differs: CPython {expected!r}, compiled {actual!r}"
+        for x, y in zip(expected, actual):
+            same(x, y)
+        return
+    if type(expected) is complex:
+        assert type(actual) is complex, f"type differs: CPython {_describe(expected)}, compiled {_describe(actual)}"
+        same(expected.real, actual.real)
+        same(expected.imag, actual.imag)
+        return
     assert type(expected) in _SCALAR_TYPES, f"CPython gave an unexpected type: {_describe(expected)}"
     assert type(actual) is type(expected), f"type differs: CPython {_describe(expected)}, compiled {_describe(actual)}"
     if isinstance(expected, float):

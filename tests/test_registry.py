@@ -146,6 +146,23 @@ def _reversed(n):
     return s
 
 
+def _list_get(i):
+    return [1, 2][i]
+
+
+def _list_set(i):
+    out = [1, 2]
+    out[i] = 3
+    return out
+
+
+def _list_pop(n, i):
+    out = [0]
+    for _ in range(n):
+        out.pop()
+    return out.pop(i)
+
+
 def _cabs(z):
     return abs(z)
 
@@ -457,6 +474,10 @@ STATUS_CASES = {
     "ComplexPowZero": (_pow, 0j, -1j),
     "ComplexPowOverflow": (_pow, 1e200 + 1j, 2),
     "ComplexAbsOverflow": (_cabs, complex(1.5e308, 1.5e308)),
+    "ListIndex": (_list_get, 2),
+    "ListAssignIndex": (_list_set, -3),
+    "ListPopEmpty": (_list_pop, 1, 0),
+    "ListPopIndex": (_list_pop, 0, 1),
 }
 # Failures CPython or NumPy do not have, or cannot be made to happen here: compiled code's own
 # message (a float too large for int64, int ** negative int typed as int, a negative base to a

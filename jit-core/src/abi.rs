@@ -100,7 +100,8 @@ impl Scalar {
             | Type::Tuple(_)
             | Type::Array(_)
             | Type::Complex128
-            | Type::Complex64 => return None,
+            | Type::Complex64
+            | Type::List(_) => return None,
         })
     }
 }
@@ -154,7 +155,8 @@ pub fn slots_of(t: &Type) -> usize {
         Type::None | Type::Unknown | Type::Dtype(_) => 0,
         // The real part, then the imaginary part, each a double (complex64 carried as complex128).
         Type::Complex128 | Type::Complex64 => 2,
-        Type::Int64 | Type::UInt64 | Type::Float64 | Type::Float32 | Type::Bool => 1,
+        // A list: the address of its block (only returned, never passed in).
+        Type::Int64 | Type::UInt64 | Type::Float64 | Type::Float32 | Type::Bool | Type::List(_) => 1,
     }
 }
 
@@ -265,6 +267,39 @@ pub mod inner {
     pub const VALUE: u32 = 0;
     /// The field of the returned struct holding the status word.
     pub const STATUS: u32 = 1;
+}
+
+/// The size and alignment of a list item of type `t` in memory (LLVM's layout of the item's
+/// type on x86-64 and AArch64: C's struct rules; a bool is one byte, float32 travels as a double).
+pub fn item_layout(t: &Type) -> (usize, usize) {
+    match t {
+        Type::Bool => (1, 1),
+        Type::Complex128 | Type::Complex64 => (16, 8),
+        Type::Tuple(items) => {
+            let (mut size, mut align) = (0usize, 1usize);
+            for it in items {
+                let (s, a) = item_layout(it);
+                size = size.next_multiple_of(a) + s;
+                align = align.max(a);
+            }
+            (size.next_multiple_of(align), align)
+        }
+        _ => (8, 8),
+    }
+}
+
+/// Where each element of a tuple list item of `items` starts, in bytes ([`item_layout`]).
+pub fn item_offsets(items: &[Type]) -> Vec<usize> {
+    let mut at = 0usize;
+    items
+        .iter()
+        .map(|it| {
+            let (s, a) = item_layout(it);
+            let here = at.next_multiple_of(a);
+            at = here + s;
+            here
+        })
+        .collect()
 }
 
 #[cfg(test)]

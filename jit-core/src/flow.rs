@@ -130,8 +130,18 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
             flow_expr(right, flow, locals)?
         }
         H::Unary { operand, .. } => flow_expr(operand, flow, locals)?,
-        H::BoolOp { values, .. } | H::Tuple(values) | H::Intrinsic { args: values, .. } | H::Call { args: values, .. } => {
+        H::BoolOp { values, .. }
+        | H::Tuple(values)
+        | H::List(values)
+        | H::Intrinsic { args: values, .. }
+        | H::Call { args: values, .. } => {
             for v in values {
+                flow_expr(v, flow, locals)?
+            }
+        }
+        H::ListMethod { list, args, .. } => {
+            flow_expr(list, flow, locals)?;
+            for v in args {
                 flow_expr(v, flow, locals)?
             }
         }

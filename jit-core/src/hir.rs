@@ -104,6 +104,22 @@ pub enum StmtKind {
     },
 }
 
+/// The list methods compiled code calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListMethod {
+    Append,
+    Pop,
+}
+
+impl ListMethod {
+    pub fn name(self) -> &'static str {
+        match self {
+            ListMethod::Append => "append",
+            ListMethod::Pop => "pop",
+        }
+    }
+}
+
 /// An argument of `print`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PrintItem {
@@ -199,6 +215,14 @@ pub enum ExprKind {
         args: Vec<Expr>,
     },
     Tuple(Vec<Expr>),
+    /// A list literal `[a, b, ...]`: a new list of the items.
+    List(Vec<Expr>),
+    /// `l.append(v)`, `l.pop()`, `l.pop(i)`: a method of the list `list`.
+    ListMethod {
+        method: ListMethod,
+        list: Box<Expr>,
+        args: Vec<Expr>,
+    },
     /// A new array: `np.zeros(...)`, `np.arange(...)`, `a.copy()`, ...
     New(NewArray),
     /// `a.sum()`, `np.min(a)`, ...: a reduction over every element of an array.
@@ -277,9 +301,12 @@ impl ExprKind {
             | H::Transpose { value: e, .. } => {
                 vec![&**e]
             }
-            H::BoolOp { values, .. } | H::Tuple(values) | H::Intrinsic { args: values, .. } | H::Call { args: values, .. } => {
-                values.iter().collect()
-            }
+            H::BoolOp { values, .. }
+            | H::Tuple(values)
+            | H::List(values)
+            | H::Intrinsic { args: values, .. }
+            | H::Call { args: values, .. } => values.iter().collect(),
+            H::ListMethod { list, args, .. } => std::iter::once(&**list).chain(args.iter()).collect(),
             H::Compare { left, comparators, .. } => std::iter::once(&**left).chain(comparators.iter()).collect(),
             H::IfExp { test, body, orelse } => vec![&**test, &**body, &**orelse],
             H::New(n) => n.operands(),
@@ -307,9 +334,12 @@ impl ExprKind {
             | H::Transpose { value: e, .. } => {
                 vec![&mut **e]
             }
-            H::BoolOp { values, .. } | H::Tuple(values) | H::Intrinsic { args: values, .. } | H::Call { args: values, .. } => {
-                values.iter_mut().collect()
-            }
+            H::BoolOp { values, .. }
+            | H::Tuple(values)
+            | H::List(values)
+            | H::Intrinsic { args: values, .. }
+            | H::Call { args: values, .. } => values.iter_mut().collect(),
+            H::ListMethod { list, args, .. } => std::iter::once(&mut **list).chain(args.iter_mut()).collect(),
             H::Compare { left, comparators, .. } => std::iter::once(&mut **left).chain(comparators.iter_mut()).collect(),
             H::IfExp { test, body, orelse } => vec![&mut **test, &mut **body, &mut **orelse],
             H::New(n) => n.operands_mut(),

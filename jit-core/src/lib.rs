@@ -32,6 +32,7 @@ pub mod infer;
 pub mod interrupt;
 pub mod lapack;
 pub mod linalg;
+pub mod list;
 pub mod lower;
 pub mod memory;
 pub mod normalize;

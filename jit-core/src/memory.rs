@@ -28,6 +28,9 @@ pub struct Header {
     raw: *mut u8,
     /// The size of the elements in bytes.
     bytes: usize,
+    /// A second C allocation the block owns, freed with it (a list's items, `crate::list`), or
+    /// null.
+    pub(crate) extra: *mut u8,
 }
 
 /// Distance from a block's header to its elements (the elements are 64-byte aligned).
@@ -89,7 +92,14 @@ pub extern "C" fn sj_rt_new_block(bytes: i64, zero: bool) -> *mut Header {
         // SAFETY: `h` lies inside the new allocation (data - 64 >= raw, data + bytes <= raw +
         // total), aligned for a Header; `next` is null or a live block of this thread.
         unsafe {
-            h.write(Header { refcount: 1, prev: std::ptr::null_mut(), next, raw, bytes: bytes as usize });
+            h.write(Header {
+                refcount: 1,
+                prev: std::ptr::null_mut(),
+                next,
+                raw,
+                bytes: bytes as usize,
+                extra: std::ptr::null_mut(),
+            });
             if !next.is_null() {
                 (*next).prev = h;
             }
@@ -116,6 +126,18 @@ pub unsafe extern "C" fn sj_rt_release(h: *mut Header) {
         if !next.is_null() {
             (*next).prev = prev;
         }
+        free_block(h);
+    }
+}
+
+/// Frees the allocations of a block off every list.
+///
+/// # Safety
+/// `h` is a block's header, and nothing uses the block afterwards.
+unsafe fn free_block(h: *mut Header) {
+    // SAFETY: the caller's contract; `extra` is null or a C allocation the block owns.
+    unsafe {
+        libc::free((*h).extra as *mut libc::c_void);
         libc::free((*h).raw as *mut libc::c_void);
     }
 }
@@ -180,7 +202,7 @@ pub fn restore_live(saved: usize) {
 /// `header` is a `Detached::header`, freed once, and nothing uses the block afterwards.
 pub unsafe fn free_detached(header: usize) {
     // SAFETY: the caller's contract.
-    unsafe { libc::free((*(header as *mut Header)).raw as *mut libc::c_void) }
+    unsafe { free_block(header as *mut Header) }
 }
 
 #[cfg(test)]

@@ -197,6 +197,13 @@ impl Printer<'_> {
                 )
             }
             H::Tuple(items) => format!("({})", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
+            H::List(items) => format!("[{}]", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
+            H::ListMethod { method, list, args } => format!(
+                "{}.{}({})",
+                self.expr(list),
+                method.name(),
+                args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")
+            ),
             H::Subscript { value, index } => format!("{}[{}]", self.expr(value), self.expr(index)),
             H::Attr { value, attr } => format!("{}.{}", self.expr(value), attr.name()),
             H::Reduce { f, value, axis: None } => format!("{}.{}()", self.expr(value), f.name()),

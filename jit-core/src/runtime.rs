@@ -335,6 +335,8 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_index_error", sj_rt_index_error as *const () as usize),
         ("sj_rt_new_block", crate::memory::sj_rt_new_block as *const () as usize),
         ("sj_rt_release", crate::memory::sj_rt_release as *const () as usize),
+        ("sj_rt_list_new", crate::list::sj_rt_list_new as *const () as usize),
+        ("sj_rt_list_grow", crate::list::sj_rt_list_grow as *const () as usize),
         ("sj_rt_poll", crate::interrupt::sj_rt_poll as *const () as usize),
         ("sj_rt_store_strided", sj_rt_store_strided as *const () as usize),
         ("sj_rt_matmul", crate::linalg::sj_rt_matmul as *const () as usize),

@@ -39,6 +39,11 @@ pub enum Type {
     /// whether it may be written (a read-only array is a type of its own, so that a store into
     /// it raises at run time as NumPy does).
     Array(ArrayType),
+    /// A Python list of one item type (numbers, or tuples of numbers), typed as Numba types its
+    /// lists: the unification of every item put in (`[1, 2.5]` is a list of float64). Carried as
+    /// the address of its block (`crate::list`); `List(Unknown)` is a list no item was ever put
+    /// in (`[]` returned as it is).
+    List(Box<Type>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -98,7 +103,16 @@ impl Type {
             Type::Float32 => Type::Float64,
             Type::Complex64 => Type::Complex128,
             Type::Tuple(ts) => Type::Tuple(ts.iter().map(Type::carrier).collect()),
+            Type::List(t) => Type::List(Box::new(t.carrier())),
             t => t.clone(),
+        }
+    }
+
+    /// The item type of a list.
+    pub fn list_item(&self) -> Option<&Type> {
+        match self {
+            Type::List(t) => Some(t),
+            _ => None,
         }
     }
 
@@ -138,6 +152,7 @@ impl Type {
             (Tuple(a), Tuple(b)) if a.len() == b.len() => Tuple(
                 a.iter().zip(b).map(|(x, y)| x.unify(y)).collect::<Result<_, _>>().map_err(|_| (self.clone(), other.clone()))?,
             ),
+            (List(a), List(b)) => List(Box::new(a.unify(b).map_err(|_| (self.clone(), other.clone()))?)),
             _ => return Err((self.clone(), other.clone())),
         })
     }
@@ -277,6 +292,7 @@ impl fmt::Display for Type {
                 };
                 write!(f, "array({}, {}d, {layout}{})", a.dtype.name(), a.ndim, if a.readonly { ", readonly" } else { "" })
             }
+            Type::List(t) => write!(f, "list({t})"),
             Type::Tuple(ts) => {
                 f.write_str("tuple(")?;
                 for (i, t) in ts.iter().enumerate() {

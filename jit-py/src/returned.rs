@@ -182,6 +182,11 @@ pub fn to_python<'py>(
             let (re, im) = (abi::slot_float(slots[start]), abi::slot_float(slots[start + 1]));
             return Ok(pyo3::types::PyComplex::from_doubles(py, re, im).into_any());
         }
+        Type::List(item) => {
+            // SAFETY: compiled code returned the address of a live list block of `item`s (the
+            // call's live blocks are freed only after the result is made).
+            return unsafe { list_to_python(py, item, slots[start] as usize as *mut jit_core::memory::Header) };
+        }
         _ => {}
     }
     // SAFETY: the constructors return new references (or NULL with an exception set).
@@ -206,10 +211,57 @@ pub fn to_python<'py>(
     }
 }
 
+/// A Python list of the items of the list block `h`.
+///
+/// # Safety
+/// `h` is a live list block whose items are `item`s.
+unsafe fn list_to_python<'py>(py: Python<'py>, item: &Type, h: *mut jit_core::memory::Header) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: the caller's contract.
+    let (len, items) = unsafe {
+        let p = jit_core::list::payload(h);
+        ((*p).len as usize, (*p).items as *const u8)
+    };
+    let (size, _) = abi::item_layout(item);
+    let out = pyo3::types::PyList::empty(py);
+    for k in 0..len {
+        // SAFETY: inside the list's items.
+        out.append(unsafe { item_to_python(py, item, items.add(k * size)) }?)?;
+    }
+    Ok(out.into_any())
+}
+
+/// The Python value of a list item of type `t` at `p` ([`abi::item_layout`]).
+///
+/// # Safety
+/// `p` points at such an item.
+unsafe fn item_to_python<'py>(py: Python<'py>, t: &Type, p: *const u8) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: the caller's contract; items are aligned as their layout says.
+    unsafe {
+        Ok(match t {
+            Type::Bool => pyo3::types::PyBool::new(py, *p != 0).to_owned().into_any(),
+            Type::Int64 => (*(p as *const i64)).into_pyobject(py)?.into_any(),
+            Type::UInt64 => (*(p as *const u64)).into_pyobject(py)?.into_any(),
+            Type::Float64 | Type::Float32 => (*(p as *const f64)).into_pyobject(py)?.into_any(),
+            Type::Complex128 | Type::Complex64 => {
+                let parts = p as *const f64;
+                pyo3::types::PyComplex::from_doubles(py, *parts, *parts.add(1)).into_any()
+            }
+            Type::Tuple(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for (it, off) in items.iter().zip(abi::item_offsets(items)) {
+                    values.push(item_to_python(py, it, p.add(off))?);
+                }
+                PyTuple::new(py, values)?.into_any()
+            }
+            other => unreachable!("inference keeps {other} out of lists"),
+        })
+    }
+}
+
 /// Whether a value of type `t` holds an array (the call then needs the live blocks and arguments).
 pub fn holds_array(t: &Type) -> bool {
     match t {
-        Type::Array(_) => true,
+        Type::Array(_) | Type::List(_) => true,
         Type::Tuple(items) => items.iter().any(holds_array),
         _ => false,
     }

@@ -131,6 +131,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             },
             Intrinsic::Round => self.round(args, ty),
             Intrinsic::Len if matches!(self.ty(&args[0]), Type::Array(_)) => self.array_len(&args[0]),
+            Intrinsic::Len if matches!(self.ty(&args[0]), Type::List(_)) => {
+                let h = self.expr(&args[0]).into_pointer_value();
+                self.list_len(h).into()
+            }
             Intrinsic::Len => {
                 self.expr(&args[0]);
                 let Type::Tuple(items) = self.ty(&args[0]) else { unreachable!("inference allows tuples only") };

@@ -52,6 +52,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let meminfo = b.build_extract_value(sv, super::refs::MEMINFO, "meminfo").u().into_pointer_value();
                 self.array_value(ta, data, &shape, &strides, meminfo)
             }
+            // A list never given an item is empty: any list type holds it as it is.
+            (Type::List(f), Type::List(t)) if **f == Type::Unknown || **t == Type::Unknown => v,
+            (Type::List(f), Type::List(t)) => self.list_convert(v, f, t),
             (Type::Unknown, _) | (_, Type::Unknown) => self.module_gen.llty(to).const_zero(),
             _ => unreachable!("inference never asks to cast {from} to {to}"),
         }
@@ -76,6 +79,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         match t {
             Type::Bool => v.into_int_value(),
             Type::Int64 | Type::UInt64 => b.build_int_compare(IntPredicate::NE, v.into_int_value(), self.i64(0), "t").u(),
+            Type::List(_) => {
+                let n = self.list_len(v.into_pointer_value());
+                self.b().build_int_compare(IntPredicate::NE, n, self.i64(0), "t").u()
+            }
             // NaN is true in Python: unordered-or-not-equal.
             Type::Float64 => b.build_float_compare(FloatPredicate::UNE, v.into_float_value(), self.f64(0.0), "t").u(),
             Type::None => self.ctx().bool_type().const_zero(),
@@ -116,6 +123,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.b().build_load(lt, self.locals[*id as usize], &self.hir_fn.locals[*id as usize].name).u()
             }
             H::Binary { op: op @ (BinOp::MatMul | BinOp::Dot), left, right } => self.matmul(e, *op, left, right),
+            H::Binary { left, right, .. } if matches!(ty, Type::List(_)) => self.list_binary(e, left, right),
             H::Binary { op, left, right } => {
                 let l = self.expr(left);
                 let r = self.expr(right);
@@ -175,6 +183,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 }
                 agg.into()
             }
+            H::Subscript { value, index } if matches!(self.ty(value), Type::List(_)) => self.list_load(value, index),
+            H::List(items) => self.list_literal(e, items),
+            H::ListMethod { method, list, args } => self.list_method(*method, list, args),
             H::Subscript { value, index } if self.ty(index).array().is_some() => {
                 let Type::Array(out) = ty else { unreachable!("inference types an indexed read as an array") };
                 let v = self.fancy_load(value, index, out);

@@ -30,6 +30,11 @@ pub(super) enum Helper {
     NewBlock,
     /// `void sj_rt_release(ptr header)`: frees a block whose count reached 0.
     Release,
+    /// `ptr sj_rt_list_new(i64 itemsize, i64 cap)`: a new empty list block, or null.
+    ListNew,
+    /// `i1 sj_rt_list_grow(ptr header, i64 itemsize, i64 need)`: room for `need` items; false
+    /// when memory is exhausted.
+    ListGrow,
     /// `double sj_rt_round_f64(double x, i64 ndigits, ptr status)`.
     RoundF64,
     /// `i64 sj_rt_round_i64(i64 x, i64 ndigits)`.
@@ -152,6 +157,8 @@ impl Helper {
             Helper::CallGuarded => d("sj_rt_call_guarded", &[Ptr, Ptr, Ptr, I32], I32, &[]),
             Helper::NewBlock => d("sj_rt_new_block", &[I64, Bool], Ptr, NOUNWIND),
             Helper::Release => d("sj_rt_release", &[Ptr], Void, NOUNWIND),
+            Helper::ListNew => d("sj_rt_list_new", &[I64, I64], Ptr, NOUNWIND),
+            Helper::ListGrow => d("sj_rt_list_grow", &[Ptr, I64, I64], Bool, NOUNWIND),
             Helper::RoundF64 => d("sj_rt_round_f64", &[F64, I64, Ptr], F64, NOUNWIND),
             Helper::RoundI64 => d("sj_rt_round_i64", &[I64, I64], I64, NOUNWIND),
             Helper::Ipow => d("sj_rt_ipow", &[I64, I64], I64, NOUNWIND),
@@ -210,6 +217,8 @@ const _: () = {
     let _: extern "C" fn() -> u32 = crate::interrupt::sj_rt_poll;
     let _: extern "C" fn(i64, bool) -> *mut crate::memory::Header = crate::memory::sj_rt_new_block;
     let _: unsafe extern "C" fn(*mut crate::memory::Header) = crate::memory::sj_rt_release;
+    let _: extern "C" fn(i64, i64) -> *mut crate::memory::Header = crate::list::sj_rt_list_new;
+    let _: unsafe extern "C" fn(*mut crate::memory::Header, i64, i64) -> bool = crate::list::sj_rt_list_grow;
     let _: extern "C" fn(f64, i64, &mut u32) -> f64 = crate::runtime::sj_rt_round_f64;
     let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_round_i64;
     let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_ipow;
@@ -279,7 +288,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 39] = [
+const RUNTIME_HELPERS: [Helper; 41] = [
     Helper::IndexError,
     Helper::StackLimit,
     Helper::StackOverflow,
@@ -287,6 +296,8 @@ const RUNTIME_HELPERS: [Helper; 39] = [
     Helper::CallGuarded,
     Helper::NewBlock,
     Helper::Release,
+    Helper::ListNew,
+    Helper::ListGrow,
     Helper::RoundF64,
     Helper::RoundI64,
     Helper::Ipow,
@@ -331,6 +342,8 @@ const _: () = {
             | Helper::CallGuarded
             | Helper::NewBlock
             | Helper::Release
+            | Helper::ListNew
+            | Helper::ListGrow
             | Helper::RoundF64
             | Helper::RoundI64
             | Helper::Ipow
@@ -420,7 +433,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
         for attr in d.attrs {
             f.add_attribute(AttributeLoc::Function, self.fn_attr(attr));
         }
-        if matches!(h, Helper::NewBlock) {
+        if matches!(h, Helper::NewBlock | Helper::ListNew) {
             // Like malloc: the block is memory nothing else the caller can reach points into,
             // so stores into a new array do not make LLVM reload the arguments' elements.
             f.add_attribute(AttributeLoc::Return, self.fn_attr("noalias"));

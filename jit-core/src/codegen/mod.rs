@@ -17,6 +17,7 @@ mod fancy;
 mod fastmath;
 mod helpers;
 mod linalg;
+mod list;
 mod matmul;
 mod nonneg;
 mod random;
@@ -223,6 +224,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
                 self.ctx.struct_type(&fields, false).into()
             }
             Type::Array(a) => self.array_llty(a),
+            Type::List(_) => self.ctx.ptr_type(AddressSpace::default()).into(),
         }
     }
 
@@ -684,6 +686,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     fn assign(&mut self, t: &hir::Target, v: BasicValueEnum<'ctx>, ty: &Type) {
         match t {
             hir::Target::Local(id, _) => self.store_local(*id, v, ty),
+            hir::Target::Index { array, index, .. } if matches!(self.ty(array), Type::List(_)) => {
+                self.list_store(array, index, v, ty)
+            }
             hir::Target::Index { array, index, .. } if self.ty(index).array().is_some() => self.fancy_store(array, index, v, ty),
             hir::Target::Index { array, index, .. } if self.target_is_view(array, index) => {
                 self.assign_view(array, index, elementwise::Rhs::Value(v, ty.clone()))

@@ -114,6 +114,12 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
                     b.build_store(self.slot(base, at + k as usize), part).u();
                 }
             }
+            // A list returned: its block's address (the dispatcher makes the Python list, then
+            // frees the block with the call's other live blocks).
+            Type::List(_) => {
+                let addr = b.build_ptr_to_int(value.into_pointer_value(), self.ctx.i64_type(), "list.addr").u();
+                b.build_store(self.slot(base, at), addr).u();
+            }
             _ => match Scalar::of(t) {
                 Some(Scalar::Bool) => {
                     let z = b.build_int_z_extend(value.into_int_value(), self.ctx.i64_type(), "z").u();

@@ -11,7 +11,7 @@ impl InferCx<'_> {
     pub(super) fn intrinsic(&mut self, f: Intrinsic, args: &[hir::Expr]) -> Result<Type> {
         if f == Intrinsic::Len {
             return match self.expr(&args[0])? {
-                Type::Tuple(_) => Ok(Type::Int64),
+                Type::Tuple(_) | Type::List(_) => Ok(Type::Int64),
                 Type::Array(a) if a.ndim > 0 => Ok(Type::Int64),
                 Type::Unknown => Ok(Type::Unknown),
                 t => Err(self.not_an_array(&args[0], &t).unwrap_or_else(|| {
@@ -135,6 +135,7 @@ impl InferCx<'_> {
             Intrinsic::Abs | Intrinsic::Bool if args.len() == 1 => Ok(match self.expr(&args[0])? {
                 t if t.is_complex() && f == Intrinsic::Abs => Some(t.complex_part()),
                 t if t.is_complex() => Some(Type::Bool),
+                Type::List(_) if f == Intrinsic::Bool => Some(Type::Bool),
                 _ => None,
             }),
             _ => Ok(None),

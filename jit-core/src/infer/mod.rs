@@ -15,6 +15,7 @@ use crate::types::Type;
 mod arrays;
 mod builtins;
 mod linalg;
+mod lists;
 pub(crate) use arrays::{fancy_index_type, normalized_axes};
 mod ops;
 mod random;
@@ -163,7 +164,7 @@ fn storable(t: &Type, dtype: crate::registry::Dtype) -> bool {
 fn returnable(t: &Type) -> bool {
     match t {
         Type::Tuple(items) => items.iter().all(returnable),
-        Type::Array(_) => true,
+        Type::Array(_) | Type::List(_) => true,
         t => t.is_number(),
     }
 }
@@ -305,6 +306,9 @@ impl<'a> InferCx<'a> {
             },
             hir::Target::Index { array, index, span } => {
                 let at = self.expr(array)?;
+                if let Type::List(item) = &at {
+                    return self.list_store(array, item, index, ty);
+                }
                 if at == Type::Unknown {
                     // A callee's result not typed yet (`ac = np.empty(n, dtype=p.dtype)` with `p`
                     // a callee's): type the index's parts, a slice included, and wait.
@@ -358,6 +362,9 @@ impl<'a> InferCx<'a> {
                 let t = self.expr(value)?;
                 for target in targets {
                     self.assign_target(target, &t)?;
+                }
+                if let [hir::Target::Local(id, _)] = targets[..] {
+                    self.type_literal_as(value, id);
                 }
             }
             S::AugAssign { target, op, value, read } => {
@@ -481,7 +488,7 @@ impl<'a> InferCx<'a> {
 
     fn test(&mut self, e: &hir::Expr) -> Result<Type> {
         let t = self.expr(e)?;
-        if !(t.is_number() || t == Type::Unknown) {
+        if !(t.is_number() || t == Type::Unknown || matches!(t, Type::List(_))) {
             return Err(CompileError::typing(
                 "condition",
                 format!("a condition must be a number or bool, not {}", type_name(&t)),
@@ -561,6 +568,8 @@ impl<'a> InferCx<'a> {
                 Type::Tuple(ts)
             }
             H::Subscript { value, index } => self.subscript(value, index, e.span)?,
+            H::List(items) => self.list_literal(items, e.span)?,
+            H::ListMethod { method, list, args } => self.list_method(*method, list, args, e.span)?,
             H::Slice { .. } => {
                 return Err(CompileError::unsupported_because("slice", "a slice is compiled only inside an array index", e.span));
             }
@@ -658,6 +667,9 @@ impl<'a> InferCx<'a> {
     /// end); any other integer index needs a tuple whose elements have one type.
     fn subscript(&mut self, value: &hir::Expr, index: &hir::Expr, span: Span) -> Result<Type> {
         let vt = self.expr(value)?;
+        if let Type::List(item) = &vt {
+            return self.list_subscript(item, index);
+        }
         if let Some(a) = vt.array() {
             let it = match &index.kind {
                 H::Tuple(_) | H::Slice { .. } => Type::Unknown, // written out: typed item by item

@@ -194,6 +194,24 @@ fn matmul_type(op: BinOp, l: &Type, r: &Type, span: Span) -> Result<Type> {
 }
 
 /// The type of `l op r` (`right` is the right operand, for `x ** -2`).
+/// `a + b` of two lists (a new list of both's items, unified), `l * n` and `n * l` (repeated).
+fn list_binary_type(op: BinOp, l: &Type, r: &Type, span: Span) -> Result<Type> {
+    let bad = || {
+        CompileError::typing(
+            "binary operator",
+            format!("unsupported operand types for {}: {} and {}", op.symbol(), type_name(l), type_name(r)),
+            span,
+        )
+    };
+    match (op, l, r) {
+        (BinOp::Add, Type::List(_), Type::List(_)) => l.unify(r).map_err(|_| bad()),
+        (BinOp::Mul, Type::List(_), n) | (BinOp::Mul, n, Type::List(_)) if n.is_integer_or_unknown() => {
+            Ok(if matches!(l, Type::List(_)) { l.clone() } else { r.clone() })
+        }
+        _ => Err(bad()),
+    }
+}
+
 fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> Result<Type> {
     if l.array().is_some() || r.array().is_some() {
         return array_binary_type(op, l, r, span);
@@ -259,6 +277,10 @@ impl InferCx<'_> {
         let r = self.expr(right)?;
         if matches!(op, BinOp::MatMul | BinOp::Dot) {
             return matmul_type(op, l, &r, span);
+        }
+        if matches!(l, Type::List(_)) || matches!(r, Type::List(_)) {
+            self.specs[self.current].allocates = true;
+            return list_binary_type(op, l, &r, span);
         }
         binary_type(op, l, &r, right, span)
     }

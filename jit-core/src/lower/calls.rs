@@ -378,6 +378,36 @@ impl Lowerer<'_> {
         }
     }
 
+    /// `l.append(v)`, `l.pop()`, `l.pop(i)` on a value (not a module's function).
+    pub(super) fn list_method_call(
+        &mut self,
+        func: &ast::Expr,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<Option<H>> {
+        let A::Attribute { value, attr } = &func.kind else { return Ok(None) };
+        let method = match attr.as_str() {
+            "append" => hir::ListMethod::Append,
+            "pop" => hir::ListMethod::Pop,
+            _ => return Ok(None),
+        };
+        if let A::Name(m) = &value.kind {
+            if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(_)) {
+                return Ok(None);
+            }
+        }
+        if let Some(k) = keywords.first() {
+            return Err(CompileError::unsupported_because(
+                "keyword argument to a list method",
+                format!("list.{attr}() takes no keyword arguments"),
+                k.span,
+            ));
+        }
+        let _ = span;
+        Ok(Some(H::ListMethod { method, list: Box::new(self.expr(value)?), args: self.exprs(args)? }))
+    }
+
     /// `assert test, message`: `if not test: raise AssertionError(message)`.
     pub(super) fn assert(&mut self, test: &ast::Expr, message: &Option<String>, span: Span) -> Result<hir::StmtKind> {
         let test = self.expr(test)?;

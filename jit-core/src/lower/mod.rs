@@ -529,12 +529,9 @@ impl<'a> Lowerer<'a> {
                 orelse: Box::new(self.expr(orelse)?),
             },
             A::Tuple(items) => H::Tuple(self.exprs(items)?),
-            A::List(_) => {
-                return Err(CompileError::unsupported_because(
-                    "list literal",
-                    "a list is compiled only as the numbers of np.array([...])",
-                    span,
-                ))
+            A::List(items) => {
+                self.allocates = true;
+                H::List(self.exprs(items)?)
             }
             A::Subscript { value, index } => {
                 H::Subscript { value: Box::new(self.expr(value)?), index: Box::new(self.expr(index)?) }
@@ -594,6 +591,8 @@ impl<'a> Lowerer<'a> {
     /// `math` or NumPy function, or another function of the program.
     fn call(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<hir::Expr> {
         let kind = if let Some(kind) = self.random_call(func, args, keywords, span)? {
+            kind
+        } else if let Some(kind) = self.list_method_call(func, args, keywords, span)? {
             kind
         } else if let Some((value, m)) = self.array_method(func) {
             match m {

@@ -151,6 +151,14 @@ statuses! {
     ComplexPowOverflow = 48 => (OverflowError, "complex exponentiation"),
     /// `abs(z)` of finite parts that overflows (CPython's message).
     ComplexAbsOverflow = 49 => (OverflowError, "absolute value too large"),
+    /// A list read outside its items (CPython's message).
+    ListIndex = 50 => (IndexError, "list index out of range"),
+    /// A list item assigned outside its items (CPython's message).
+    ListAssignIndex = 51 => (IndexError, "list assignment index out of range"),
+    /// `l.pop()` of an empty list (CPython's message).
+    ListPopEmpty = 52 => (IndexError, "pop from empty list"),
+    /// `l.pop(i)` outside the items (CPython's message).
+    ListPopIndex = 53 => (IndexError, "pop index out of range"),
 }
 
 impl Status {

@@ -1,0 +1,262 @@
+"""Lists in compiled code (issue 19, item 1, first part): literals, `[]` then `append`, `pop`,
+items read and written with Python's index rules and messages, `len`, truth, `for x in l`,
+`+` and `*`, lists of tuples, lists passed between jitted functions (one list: a callee's
+changes are the caller's), and lists returned to Python as `list`; each compared with CPython
+running the same function. Memory: a child process builds and returns lists 10^5 times with
+its RSS flat.
+"""
+
+from __future__ import annotations
+
+import linecache
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import check
+from stickyjit import CompileError, njit
+
+
+@njit
+def squares(n):
+    out = []
+    for i in range(n):
+        out.append(i * i)
+    return out
+
+
+@njit
+def evens_then_pop(n, k):
+    out = [0]
+    for i in range(n):
+        if i % 2 == 0:
+            out.append(i)
+    x = out.pop(k)
+    return x, out, len(out)
+
+
+@njit
+def pop_all(n):
+    stack = [1, 2, 3]
+    for i in range(n):
+        stack.append(i * 10)
+    total = 0
+    while stack:
+        total = (total * 3 + stack.pop()) % 1000003
+    return total, stack
+
+
+@njit
+def read_item(n, i):
+    out = [2.5, -1.0]
+    for k in range(n):
+        out.append(k * 0.5)
+    return out[i]
+
+
+@njit
+def write_item(n, i, v):
+    out = [1, 2, 3]
+    for k in range(n):
+        out.append(k)
+    out[i] = v
+    return out
+
+
+@njit
+def sum_of_list(a):
+    vals = []
+    for x in a:
+        if x > 0.0:
+            vals.append(x)
+    s = 0.0
+    for v in vals:
+        s += v
+    return s, len(vals), bool(vals)
+
+
+@njit
+def repeated(n, k):
+    base = [1, 2] * k
+    zeros = [0.0] * n
+    return base, zeros, len(base) + len(zeros)
+
+
+@njit
+def repeated_left(k):
+    return k * [3, 4, 5]
+
+
+@njit
+def concatenated(n):
+    a = [1, 2, 3]
+    b = []
+    for i in range(n):
+        b.append(i)
+    return a + b
+
+
+@njit
+def pairs(n):
+    out = [(0, 0.5)]
+    for i in range(n):
+        out.append((i, i / 4))
+    first = out[0]
+    out[-1] = (99, -1.0)
+    return out, first
+
+
+@njit
+def bools(n):
+    flags = [True]
+    for i in range(n):
+        flags.append(i % 3 == 0)
+    return flags
+
+
+@njit
+def complexes(n):
+    zs = [1j]
+    for i in range(n):
+        zs.append(complex(i, -i))
+    return zs
+
+
+@njit
+def fill(out, n):
+    for i in range(n):
+        out.append(i + 100)
+
+
+@njit
+def caller_sees_callee_appends(n):
+    out = [1]
+    fill(out, n)
+    alias = out
+    alias.append(-1)
+    return out, len(alias)
+
+
+@njit
+def made_by_callee(n):
+    return squares(n)
+
+
+@njit
+def empty_list():
+    return []
+
+
+@given(st.integers(0, 40), st.integers(-45, 45))
+def test_append_pop_and_index_equal_cpython(n, i):
+    check(squares, n)
+    check(evens_then_pop, n, i)
+    check(pop_all, n)
+    check(read_item, n, i)
+    check(write_item, n, i, 7)
+
+
+@given(st.lists(st.floats(-1e3, 1e3, allow_nan=False), max_size=20))
+def test_loops_over_lists(v):
+    a = np.array(v, dtype=np.float64)
+    expected = sum_of_list.py_func(a)
+    assert sum_of_list(a) == tuple(float(x) if isinstance(x, np.floating) else x for x in expected)
+
+
+@given(st.integers(-3, 30), st.integers(-3, 10))
+def test_repetition_and_concatenation(n, k):
+    check(repeated, n, k)
+    check(repeated_left, k)
+    check(concatenated, max(n, 0))
+
+
+def test_items_of_every_kind():
+    check(pairs, 5)
+    check(bools, 7)
+    check(complexes, 4)
+    check(empty_list)
+    assert squares(0) == []
+
+
+def test_one_list_between_functions():
+    check(caller_sees_callee_appends, 4)
+    check(made_by_callee, 6)
+
+
+def test_ints_appended_to_a_float_list_widen_it():
+    # The documented deviation: a list holds one item type, so ints and floats put in one list
+    # make a list of floats (CPython keeps each item's type); values are equal.
+    @njit
+    def widened(n):
+        out = [1, 2]
+        for i in range(n):
+            out.append(i * 0.5)
+        return out
+
+    expected = widened.py_func(3)
+    got = widened(3)
+    assert got == expected
+    assert all(type(x) is float for x in got)
+
+
+def _compile_error(src: str, name: str, *args) -> CompileError:
+    ns = {"np": np}
+    filename = f"<lists-{name}>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    exec(compile(src, filename, "exec"), ns)
+    with pytest.raises(CompileError) as info:
+        njit(ns[name])(*args)
+    return info.value
+
+
+def test_unsupported_list_uses_are_named():
+    e = _compile_error("def f(a):\n    l = [a]\n    return len(l)\n", "f", np.zeros(2))
+    assert "a list of array(float64, 1d, C) is not compiled yet" in str(e)
+    e = _compile_error("def g(n):\n    l = [1, 2]\n    return l[1:]\n", "g", 1)
+    assert "slices of lists are not compiled yet" in str(e)
+    e = _compile_error("def h(n):\n    l = [1, (1, 2)]\n    return len(l)\n", "h", 1)
+    assert "list of mixed types" in str(e)
+
+
+def test_a_list_argument_is_a_type_error_naming_the_parameter():
+    with pytest.raises(TypeError, match="argument 'out' has unsupported type 'list'"):
+        fill([1, 2], 3)
+
+
+def test_building_and_returning_lists_keeps_memory_flat(tmp_path):
+    child = textwrap.dedent(
+        """
+        from stickyjit import njit
+
+        def rss():
+            with open("/proc/self/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS"):
+                        return int(line.split()[1]) * 1024
+
+        @njit
+        def build(n):
+            out = []
+            for i in range(n):
+                out.append(i * 0.5)
+            tmp = out + [1.0] * n
+            return out if len(tmp) > 0 else out
+
+        for _ in range(2000):
+            build(100)
+        before = rss()
+        for _ in range(100_000):
+            build(100)
+        print(rss() - before)
+        """
+    )
+    script = tmp_path / "build_lists.py"
+    script.write_text(child)
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True)
+    grew = int(r.stdout.strip().splitlines()[-1])
+    assert grew < 8 * 2**20, f"RSS grew {grew} bytes over 10^5 calls"
