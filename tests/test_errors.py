@@ -76,7 +76,6 @@ def assert_compile_error(f, args, construct: str, position: tuple[int, int], mes
 # unsupported syntax
 
 
-
 @jit
 def uses_dict(x):
     y = {x: 1}  # MARK: dict
