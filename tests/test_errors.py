@@ -90,7 +90,7 @@ def uses_set(x):
 
 @jit
 def uses_listcomp(x):
-    y = [i for i in range(x)]  # MARK: listcomp
+    y = x > 0 and len([i for i in range(x)])  # MARK: listcomp
     return x
 
 

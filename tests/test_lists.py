@@ -260,3 +260,89 @@ def test_building_and_returning_lists_keeps_memory_flat(tmp_path):
     r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True)
     grew = int(r.stdout.strip().splitlines()[-1])
     assert grew < 8 * 2**20, f"RSS grew {grew} bytes over 10^5 calls"
+
+
+@njit
+def comprehension_filtered(n):
+    return [i * i for i in range(n) if i % 3 != 1]
+
+
+@njit
+def comprehension_scope(a):
+    i = 100
+    doubled = [float(i) * 2.0 for i in a]
+    return doubled, i
+
+
+@njit
+def comprehension_nested(n):
+    return [(i, j) for i in range(n) for j in range(i) if (i + j) % 2 == 0]
+
+
+@njit
+def comprehension_as_iterable(a, b):
+    s = 0.0
+    for v in [x * y for x, y in zip(a, b)]:
+        s += float(v)
+    return s
+
+
+@njit
+def comprehension_in_expression(n):
+    return len([1 for _ in range(n)]) + len([k for k in range(n) if k > 2]) * 10
+
+
+@njit
+def comprehension_of_comprehension(n):
+    return [x + 1 for x in [y * 3 for y in range(n)] if x % 2 == 0]
+
+
+@njit
+def breadth_first(n):
+    seen = [0] * n
+    queue = [0]
+    seen[0] = 1
+    order = []
+    for node in queue:
+        order.append(node)
+        for nb in ((node * 2 + 1) % n, (node * 3 + 2) % n):
+            if seen[nb] == 0:
+                seen[nb] = 1
+                queue.append(nb)
+    return order
+
+
+@njit
+def shrinking_walk(n):
+    items = [i for i in range(n)]
+    out = 0
+    for i, x in enumerate(items):
+        out += x * (i + 1)
+        if len(items) > 3:
+            items.pop()
+    return out, items
+
+
+@given(st.integers(0, 25))
+def test_comprehensions_equal_cpython(n):
+    check(comprehension_filtered, n)
+    check(comprehension_nested, n % 8)
+    check(comprehension_in_expression, n)
+    check(comprehension_of_comprehension, n)
+    check(comprehension_scope, np.arange(float(n)))
+    a = np.linspace(-1.0, 1.0, n)
+    check(comprehension_as_iterable, a, a[::-1].copy())
+
+
+@given(st.integers(1, 60))
+def test_a_loop_over_a_list_sees_it_change_as_cpython(n):
+    # CPython's list iterator reads the length before each item: items appended in the body
+    # are visited (a work queue), items popped are not.
+    check(breadth_first, n)
+    check(shrinking_walk, n)
+
+
+def test_comprehension_in_a_lazy_position_is_named():
+    e = _compile_error("def f(n):\n    return n > 0 and len([i for i in range(n)]) > 1\n", "f", 3)
+    assert "list comprehension" in str(e)
+    assert e.lineno == 2

@@ -160,8 +160,13 @@ pub enum ExprKind {
         keywords: Vec<Keyword>,
     },
     Tuple(Vec<Expr>),
-    /// `[a, b, c]`: compiled only as the contents of `np.array([...])`.
+    /// `[a, b, c]`: a list (or the contents of `np.array([...])`).
     List(Vec<Expr>),
+    /// `[elt for target in iter if cond ...]`: the generators outermost first.
+    ListComp {
+        elt: Box<Expr>,
+        generators: Vec<Comprehension>,
+    },
     /// `lower:upper:step` inside a subscript (each part optional).
     Slice {
         lower: Option<Box<Expr>>,
@@ -173,6 +178,14 @@ pub enum ExprKind {
         value: Box<Expr>,
         index: Box<Expr>,
     },
+}
+
+/// One `for target in iter if cond ...` of a comprehension.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comprehension {
+    pub target: Target,
+    pub iter: Expr,
+    pub ifs: Vec<Expr>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

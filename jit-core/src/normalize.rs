@@ -68,6 +68,7 @@ enum Tag {
     Raise = 37,
     Assert = 38,
     Imag = 39,
+    ListComp = 40,
     /// A local or parameter in the code form, by its index of first appearance.
     Local = b'L',
     /// A name that is not local, as written (a global, a module's attribute).
@@ -302,6 +303,17 @@ impl Writer {
                 self.tag(Tag::List);
                 self.u64(items.len() as u64);
                 items.iter().for_each(|v| self.expr(v));
+            }
+            ExprKind::ListComp { elt, generators } => {
+                self.tag(Tag::ListComp);
+                self.u64(generators.len() as u64);
+                for g in generators {
+                    self.target(&g.target);
+                    self.expr(&g.iter);
+                    self.u64(g.ifs.len() as u64);
+                    g.ifs.iter().for_each(|c| self.expr(c));
+                }
+                self.expr(elt);
             }
             ExprKind::Slice { lower, upper, step } => {
                 self.tag(Tag::Slice);

@@ -385,6 +385,20 @@ impl Converter {
             }
             PyExpr::Tuple(t) => ExprKind::Tuple(self.exprs(t.elts)?),
             PyExpr::List(l) => ExprKind::List(self.exprs(l.elts)?),
+            PyExpr::ListComp(c) => {
+                let mut generators = Vec::with_capacity(c.generators.len());
+                for g in c.generators {
+                    if g.is_async {
+                        return Err(CompileError::unsupported("async comprehension", span));
+                    }
+                    generators.push(crate::ast::Comprehension {
+                        target: self.target(g.target)?,
+                        iter: self.expr(g.iter)?,
+                        ifs: self.exprs(g.ifs)?,
+                    });
+                }
+                ExprKind::ListComp { elt: Box::new(self.expr(*c.elt)?), generators }
+            }
             PyExpr::Slice(s) => {
                 let part = |e: Option<Box<PyExpr>>| e.map(|e| self.expr(*e).map(Box::new)).transpose();
                 ExprKind::Slice { lower: part(s.lower)?, upper: part(s.upper)?, step: part(s.step)? }

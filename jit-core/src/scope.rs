@@ -12,6 +12,17 @@ pub fn local_names(f: &ast::FunctionDef) -> HashSet<String> {
     f.params.iter().map(|p| p.name.clone()).chain(assigned.into_iter().map(|(n, _)| n)).collect()
 }
 
+/// The names a target binds, added to `out`.
+pub fn target_names(t: &ast::Target, out: &mut HashSet<String>) {
+    match t {
+        ast::Target::Name(n, _) => {
+            out.insert(n.clone());
+        }
+        ast::Target::Tuple(ts, _) => ts.iter().for_each(|t| target_names(t, out)),
+        ast::Target::Subscript { .. } => {}
+    }
+}
+
 /// The names assigned in `stmts` (targets of assignments and `for` loops), in first-assignment
 /// order, with where each is first assigned.
 pub fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<(String, Span)>) {

@@ -261,4 +261,51 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let o = self.b().build_extract_value(r, 1, "ovf").u().into_int_value();
         (v, o)
     }
+
+    /// Whether a `for` loop's stop is the length of a list the loop walks (`for x in l` is
+    /// lowered to a loop over `range(len($iterN))`): such a loop reads the length again before
+    /// each item, as CPython's list iterator does, so items appended meanwhile are visited.
+    pub(super) fn walks_list(&self, stop: &hir::Expr) -> bool {
+        let hir::ExprKind::Intrinsic { f: hir::Intrinsic::Len, args } = &stop.kind else { return false };
+        let [hir::Expr { kind: hir::ExprKind::Local { id, .. }, .. }] = args.as_slice() else { return false };
+        matches!(self.spec.local_types[*id as usize], Type::List(_)) && self.hir_fn.locals[*id as usize].name.starts_with("$iter")
+    }
+
+    /// `for k in range(len(l))` with the length read before each iteration.
+    pub(super) fn list_walk(&mut self, target: &hir::Target, stop: &hir::Expr, body: &[hir::Stmt], orelse: &[hir::Stmt]) {
+        let i64t = self.ctx().i64_type();
+        let k = self.entry_alloca(i64t, "k");
+        self.b().build_store(k, self.i64(0)).u();
+        let (head, body_bb, latch) =
+            (self.block_named("walk.head"), self.block_named("walk.body"), self.block_named("walk.latch"));
+        let (else_bb, exit) = (self.block_named("walk.else"), self.block_named("walk.exit"));
+        self.b().build_unconditional_branch(head).u();
+        self.b().position_at_end(head);
+        if self.loops.len() == self.short_loops {
+            self.poll_interrupt();
+        }
+        let n = self.expr(stop).into_int_value();
+        let kv = self.b().build_load(i64t, k, "kv").u().into_int_value();
+        let more = self.b().build_int_compare(IntPredicate::SLT, kv, n, "more").u();
+        self.b().build_conditional_branch(more, body_bb, else_bb).u();
+        self.b().position_at_end(body_bb);
+        self.assign(target, kv.into(), &Type::Int64);
+        self.loops.push((latch, exit));
+        self.block(body);
+        self.loops.pop();
+        if !self.terminated() {
+            self.b().build_unconditional_branch(latch).u();
+        }
+        self.b().position_at_end(latch);
+        let kv = self.b().build_load(i64t, k, "kv").u().into_int_value();
+        let k1 = self.b().build_int_add(kv, self.i64(1), "k1").u();
+        self.b().build_store(k, k1).u();
+        self.b().build_unconditional_branch(head).u();
+        self.b().position_at_end(else_bb);
+        self.block(orelse);
+        if !self.terminated() {
+            self.b().build_unconditional_branch(exit).u();
+        }
+        self.b().position_at_end(exit);
+    }
 }

@@ -106,6 +106,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 }
                 self.b().position_at_end(exit);
             }
+            S::ForRange { target, stop, body, orelse, .. } if self.walks_list(stop) => self.list_walk(target, stop, body, orelse),
             S::ForRange { target, start, stop, step, body, orelse } => self.for_range(target, start, stop, step, body, orelse),
             S::Return(v) => {
                 let rv = match v {

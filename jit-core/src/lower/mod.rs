@@ -10,6 +10,7 @@ use crate::ast::{self, ExprKind as A, Span, StmtKind as S};
 use crate::error::{CompileError, Result};
 
 mod calls;
+mod comprehensions;
 mod globals;
 mod iterate;
 mod names;
@@ -101,8 +102,16 @@ pub fn lower_program(units: &[(&ast::FunctionDef, &Env)]) -> std::result::Result
 /// Lowers `units[unit]`, the others being the functions it may call.
 pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hir::Function> {
     let (f, env) = units[unit];
-    let mut l =
-        Lowerer { env, units, unit: unit as u32, locals: Vec::new(), by_name: HashMap::new(), next_expr: 0, allocates: false };
+    let mut l = Lowerer {
+        env,
+        units,
+        unit: unit as u32,
+        locals: Vec::new(),
+        by_name: HashMap::new(),
+        next_expr: 0,
+        allocates: false,
+        comps: HashMap::new(),
+    };
     for p in &f.params {
         l.local(&p.name, p.span);
     }
@@ -148,6 +157,9 @@ struct Lowerer<'a> {
     locals: Vec<hir::Local>,
     by_name: HashMap<String, LocalId>,
     next_expr: u32,
+    /// The local holding each list comprehension's list, by the comprehension's address in
+    /// the syntax tree (hoisted before its statement: `comprehensions.rs`).
+    comps: HashMap<usize, LocalId>,
 }
 
 enum Callee {
@@ -206,6 +218,7 @@ impl<'a> Lowerer<'a> {
     fn block(&mut self, stmts: &[ast::Stmt]) -> Result<Vec<hir::Stmt>> {
         let mut out = Vec::with_capacity(stmts.len());
         for s in stmts {
+            self.hoist_comprehensions(s, &mut out)?;
             match &s.kind {
                 S::For { target, iter, body, orelse } if !self.is_range_call(iter) => {
                     out.extend(self.for_each(target, iter, body, orelse, s.span)?)
@@ -533,6 +546,7 @@ impl<'a> Lowerer<'a> {
                 self.allocates = true;
                 H::List(self.exprs(items)?)
             }
+            A::ListComp { .. } => self.comprehension_value(e)?,
             A::Subscript { value, index } => {
                 H::Subscript { value: Box::new(self.expr(value)?), index: Box::new(self.expr(index)?) }
             }

@@ -21,6 +21,7 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
     };
     fn walk_expr(e: &ast::Expr, locals: &HashSet<String>, visit: &mut dyn FnMut(&str)) {
         match &e.kind {
+            A::Name(n) if locals.contains(n) => {}
             A::Name(n) => visit(n),
             A::Attribute { value, attr } => {
                 walk_expr(value, locals, visit);
@@ -72,6 +73,17 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                 walk_expr(func, locals, visit);
                 args.iter().for_each(|v| walk_expr(v, locals, visit));
                 keywords.iter().for_each(|k| walk_expr(&k.value, locals, visit))
+            }
+            A::ListComp { elt, generators } => {
+                // The first iterable is read in the enclosing scope; the targets are the
+                // comprehension's own (CPython's scope rule), seen by what follows them.
+                let mut inner = locals.clone();
+                for (k, g) in generators.iter().enumerate() {
+                    walk_expr(&g.iter, if k == 0 { locals } else { &inner }, visit);
+                    crate::scope::target_names(&g.target, &mut inner);
+                    g.ifs.iter().for_each(|c| walk_expr(c, &inner, visit));
+                }
+                walk_expr(elt, &inner, visit)
             }
             A::Int(_) | A::UInt(_) | A::Float(_) | A::Imag(_) | A::Bool(_) | A::None | A::Str(_) => {}
         }

@@ -1,0 +1,206 @@
+//! Lowering of list comprehensions: `[elt for t in it if c]` becomes, just before the statement
+//! that holds it, `$lcN = []; for t' in it: if c: $lcN.append(elt)` (written as syntax and
+//! lowered as any loop), with the comprehension's targets renamed to locals of their own
+//! (CPython gives a comprehension its own scope: `i` outside is not the `i` inside).
+
+use std::collections::HashMap;
+
+use super::Lowerer;
+use crate::ast::{self, ExprKind as A, StmtKind as S};
+use crate::error::{CompileError, Result};
+use crate::hir;
+
+impl Lowerer<'_> {
+    /// Lowers every comprehension the statement `s` evaluates unconditionally into `out`
+    /// (before `s`), and records which local holds each one's list.
+    pub(super) fn hoist_comprehensions<'s>(&mut self, s: &'s ast::Stmt, out: &mut Vec<hir::Stmt>) -> Result<()> {
+        let mut found = Vec::new();
+        let target = |t: &'s ast::Target, found: &mut Vec<&'s ast::Expr>| {
+            if let ast::Target::Subscript { value, index, .. } = t {
+                find(value, found);
+                find(index, found);
+            }
+        };
+        match &s.kind {
+            S::Assign { targets, value } => {
+                find(value, &mut found);
+                targets.iter().for_each(|t| target(t, &mut found));
+            }
+            S::AugAssign { target: t, value, .. } => {
+                target(t, &mut found);
+                find(value, &mut found);
+            }
+            S::Expr(e) | S::Return(Some(e)) | S::If { test: e, .. } | S::For { iter: e, .. } | S::Assert { test: e, .. } => {
+                find(e, &mut found)
+            }
+            _ => {}
+        }
+        for e in found {
+            let A::ListComp { elt, generators } = &e.kind else { continue };
+            let id = self.comprehension(elt, generators, e.span, out)?;
+            self.comps.insert(e as *const ast::Expr as usize, id);
+        }
+        Ok(())
+    }
+
+    /// The local holding the list comprehension `e` made (hoisted before its statement).
+    pub(super) fn comprehension_value(&mut self, e: &ast::Expr) -> Result<hir::ExprKind> {
+        match self.comps.remove(&(e as *const ast::Expr as usize)) {
+            Some(id) => Ok(hir::ExprKind::Local { id, check_bound: false }),
+            None => Err(CompileError::unsupported_because(
+                "list comprehension",
+                "a list comprehension is compiled where it is always evaluated: not in a `while` condition, \
+                 the branches of `x if c else y`, or after the first operand of `and`/`or`",
+                e.span,
+            )),
+        }
+    }
+
+    fn comprehension(
+        &mut self,
+        elt: &ast::Expr,
+        generators: &[ast::Comprehension],
+        span: ast::Span,
+        out: &mut Vec<hir::Stmt>,
+    ) -> Result<hir::LocalId> {
+        let n = self.locals.len();
+        let acc_name = format!("$lc{n}");
+        let acc = self.local(&acc_name, span);
+        let name = |s: &str| ast::Expr { kind: A::Name(s.to_string()), span };
+        // Each generator's targets get fresh names, used in everything after them.
+        let mut renames: HashMap<String, String> = HashMap::new();
+        let mut loops = Vec::new();
+        for (k, g) in generators.iter().enumerate() {
+            let iter = if k == 0 { g.iter.clone() } else { rename_expr(&g.iter, &renames) };
+            let mut bound = std::collections::HashSet::new();
+            crate::scope::target_names(&g.target, &mut bound);
+            for b in bound {
+                let fresh = format!("$c{n}.{k}.{b}");
+                self.local(&fresh, span);
+                renames.insert(b, fresh);
+            }
+            let target = rename_target(&g.target, &renames);
+            let ifs: Vec<ast::Expr> = g.ifs.iter().map(|c| rename_expr(c, &renames)).collect();
+            loops.push((target, iter, ifs));
+        }
+        let append = ast::Expr {
+            kind: A::Call {
+                func: Box::new(ast::Expr {
+                    kind: A::Attribute { value: Box::new(name(&acc_name)), attr: "append".into() },
+                    span,
+                }),
+                args: vec![rename_expr(elt, &renames)],
+                keywords: Vec::new(),
+            },
+            span: elt.span,
+        };
+        let mut body = vec![ast::Stmt { kind: S::Expr(append), span: elt.span }];
+        for (target, iter, ifs) in loops.into_iter().rev() {
+            for c in ifs.into_iter().rev() {
+                body = vec![ast::Stmt { kind: S::If { test: c, body, orelse: Vec::new() }, span }];
+            }
+            body = vec![ast::Stmt { kind: S::For { target, iter, body, orelse: Vec::new() }, span }];
+        }
+        let init = ast::Stmt {
+            kind: S::Assign {
+                targets: vec![ast::Target::Name(acc_name.clone(), span)],
+                value: ast::Expr { kind: A::List(Vec::new()), span },
+            },
+            span,
+        };
+        body.insert(0, init);
+        out.extend(self.block(&body)?);
+        Ok(acc)
+    }
+}
+
+/// The comprehensions `e` evaluates whenever it is evaluated, outermost first (not those in
+/// the lazy branches of `x if c else y` and `a and b`, nor those inside another comprehension,
+/// which that one's loop evaluates).
+fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
+    match &e.kind {
+        A::ListComp { .. } => out.push(e),
+        A::IfExp { test, .. } => find(test, out),
+        A::BoolOp { values, .. } => {
+            if let Some(v) = values.first() {
+                find(v, out)
+            }
+        }
+        A::Attribute { value, .. } | A::Unary { operand: value, .. } => find(value, out),
+        A::Binary { left, right, .. } | A::Subscript { value: left, index: right } => {
+            find(left, out);
+            find(right, out)
+        }
+        A::Compare { left, comparators, .. } => {
+            find(left, out);
+            comparators.iter().for_each(|c| find(c, out))
+        }
+        A::Call { func, args, keywords } => {
+            find(func, out);
+            args.iter().for_each(|a| find(a, out));
+            keywords.iter().for_each(|k| find(&k.value, out))
+        }
+        A::Tuple(items) | A::List(items) => items.iter().for_each(|i| find(i, out)),
+        A::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().for_each(|p| find(p, out)),
+        A::Int(_) | A::UInt(_) | A::Float(_) | A::Imag(_) | A::Bool(_) | A::None | A::Str(_) | A::Name(_) => {}
+    }
+}
+
+fn rename_target(t: &ast::Target, r: &HashMap<String, String>) -> ast::Target {
+    match t {
+        ast::Target::Name(n, s) => ast::Target::Name(r.get(n).cloned().unwrap_or_else(|| n.clone()), *s),
+        ast::Target::Tuple(ts, s) => ast::Target::Tuple(ts.iter().map(|t| rename_target(t, r)).collect(), *s),
+        ast::Target::Subscript { value, index, span } => {
+            ast::Target::Subscript { value: Box::new(rename_expr(value, r)), index: Box::new(rename_expr(index, r)), span: *span }
+        }
+    }
+}
+
+/// `e` with the names in `r` renamed (a nested comprehension's own targets are renamed with
+/// everything else, consistently, and renamed again to fresh locals when it is lowered).
+fn rename_expr(e: &ast::Expr, r: &HashMap<String, String>) -> ast::Expr {
+    let mut e = e.clone();
+    rename_in(&mut e, r);
+    e
+}
+
+fn rename_in(e: &mut ast::Expr, r: &HashMap<String, String>) {
+    let boxed = |b: &mut Box<ast::Expr>| rename_in(b, r);
+    match &mut e.kind {
+        A::Name(n) => {
+            if let Some(m) = r.get(n) {
+                *n = m.clone();
+            }
+        }
+        A::Attribute { value, .. } | A::Unary { operand: value, .. } => boxed(value),
+        A::Binary { left, right, .. } | A::Subscript { value: left, index: right } => {
+            rename_in(left, r);
+            rename_in(right, r)
+        }
+        A::BoolOp { values, .. } | A::Tuple(values) | A::List(values) => values.iter_mut().for_each(|v| rename_in(v, r)),
+        A::Compare { left, comparators, .. } => {
+            rename_in(left, r);
+            comparators.iter_mut().for_each(|c| rename_in(c, r))
+        }
+        A::IfExp { test, body, orelse } => {
+            rename_in(test, r);
+            rename_in(body, r);
+            rename_in(orelse, r)
+        }
+        A::Call { func, args, keywords } => {
+            rename_in(func, r);
+            args.iter_mut().for_each(|a| rename_in(a, r));
+            keywords.iter_mut().for_each(|k| rename_in(&mut k.value, r))
+        }
+        A::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().for_each(|p| rename_in(p, r)),
+        A::ListComp { elt, generators } => {
+            rename_in(elt, r);
+            for g in generators {
+                g.target = rename_target(&g.target, r);
+                rename_in(&mut g.iter, r);
+                g.ifs.iter_mut().for_each(|c| rename_in(c, r));
+            }
+        }
+        A::Int(_) | A::UInt(_) | A::Float(_) | A::Imag(_) | A::Bool(_) | A::None | A::Str(_) => {}
+    }
+}
