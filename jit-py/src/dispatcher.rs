@@ -293,6 +293,18 @@ impl Dispatcher {
         Ok(())
     }
 
+    /// The entry compiled for arguments of exactly `kinds` (compiled or loaded first when
+    /// needed): the inner loops of `@vectorize` ufuncs call it (`ufunc.rs`).
+    pub(crate) fn entry_for(&self, py: Python<'_>, kinds: &[Kind]) -> PyResult<EntryFn> {
+        if self.unsupported_signature || kinds.len() != self.function.param_names.len() {
+            return Err(PyTypeError::new_err(format!("{}() cannot be a ufunc loop", self.function.name)));
+        }
+        if self.find(kinds, 0).is_none() {
+            self.compile_for(py, kinds, 0)?;
+        }
+        Ok(self.find(kinds, 0).expect("just compiled").entry)
+    }
+
     /// Binds keyword arguments and defaults as CPython would; on any mismatch, lets CPython
     /// raise its own TypeError by calling the Python function (its binding fails the same way,
     /// so its body never runs). With the values, the mask of the arguments left out whose

@@ -29,6 +29,7 @@ mod registry;
 mod returned;
 mod source;
 mod sticky;
+mod ufunc;
 mod vectorcall;
 
 use pyo3::prelude::*;
@@ -149,6 +150,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // A compile abandoned after Ctrl-C must end before LLVM's static destructors run at exit.
     py.import("atexit")?.call_method1("register", (m.getattr("_wait_for_compiles")?,))?;
     m.add_function(wrap_pyfunction!(registry::registry, m)?)?;
+    m.add_function(wrap_pyfunction!(ufunc::_make_ufunc, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
