@@ -39,6 +39,8 @@ struct UFuncLoops {
     /// `LoopData` addresses, one per loop, owned by `loops`.
     data: Vec<usize>,
     types: Vec<c_char>,
+    /// Boxed: `data` points at each one, which must not move.
+    #[allow(clippy::vec_box)]
     loops: Vec<Box<LoopData>>,
     name: CString,
     doc: CString,

@@ -1,0 +1,431 @@
+"""@vectorize and @guvectorize: real NumPy ufuncs and gufuncs whose loops are compiled.
+
+The oracle is the decorated Python function itself, run by CPython on each element (through
+``np.vectorize`` with the output dtype the signature names), or NumPy's own ufunc for simple
+cases; results are compared exactly.
+"""
+
+from __future__ import annotations
+
+import itertools
+import linecache
+import math
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import stickyjit
+from stickyjit import CompileError, guvectorize, jit, vectorize
+
+
+def oracle(func, *args, otype):
+    """``func`` applied by CPython to each element of the broadcast arguments."""
+    return np.vectorize(func, otypes=[otype])(*args)
+
+
+@vectorize(["float64(float64, float64)", "float32(float32, float32)", "int64(int64, int64)"])
+def axpy(a, b):
+    return 2 * a + b
+
+
+@vectorize
+def lazy_div(a, b):
+    return a / b
+
+
+@vectorize(["float64(float64)"])
+def bumpy(x):
+    if x < 0.0:
+        return -x * 0.5
+    return math.sqrt(x) + 1.0
+
+
+def test_explicit_signatures_make_a_real_ufunc():
+    assert isinstance(axpy.ufunc, np.ufunc)
+    assert axpy.types == ["dd->d", "ff->f", "ll->l"]
+    assert (axpy.nin, axpy.nout, axpy.nargs, axpy.ntypes) == (2, 1, 3, 3)
+    assert axpy.__name__ == "axpy" and axpy.ufunc.__name__ == "axpy"
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64"])
+def test_each_signature_gives_the_python_functions_values(dtype):
+    rng = np.random.default_rng(0)
+    a = (rng.standard_normal(1001) * 100).astype(dtype)
+    b = (rng.standard_normal(1001) * 100).astype(dtype)
+    got = axpy(a, b)
+    assert got.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(got, oracle(axpy.py_func, a, b, otype=dtype))
+
+
+def test_branchy_kernel_equals_cpython_per_element():
+    x = np.linspace(-5, 5, 1003)
+    # LLVM computes both sides of the branch for a vector of elements and selects: the sqrt of
+    # the negative ones raises the invalid flag NumPy reports, as under Numba (docs/vectorize.md).
+    with np.errstate(invalid="ignore"):
+        got = bumpy(x)
+    np.testing.assert_array_equal(got, oracle(bumpy.py_func, x, otype="float64"))
+
+
+def test_broadcasting_strides_and_scalars():
+    a = np.arange(12.0).reshape(3, 4)
+    b = np.array([1.0, -2.0, 3.0, 0.5])
+    np.testing.assert_array_equal(axpy(a, b), 2 * a + b)
+    np.testing.assert_array_equal(axpy(a[:, ::2], b[::2]), 2 * a[:, ::2] + b[::2])  # strided
+    np.testing.assert_array_equal(axpy(a.T, 1.5), 2 * a.T + 1.5)  # Fortran order
+    np.testing.assert_array_equal(axpy(a[::-1], b), 2 * a[::-1] + b)  # negative strides
+    assert axpy(2.0, 3.0) == 7.0 and isinstance(axpy(2.0, 3.0), np.float64)
+    assert axpy(np.empty((0, 4)), b).shape == (0, 4)
+
+
+def test_out_where_and_dtype():
+    a = np.arange(10.0)
+    out = np.full(10, -1.0)
+    r = axpy(a, a, out=out)
+    assert r is out
+    np.testing.assert_array_equal(out, 3 * a)
+    out2 = np.full(10, -1.0)
+    axpy(a, a, out=out2, where=a > 4)
+    np.testing.assert_array_equal(out2, np.where(a > 4, 3 * a, -1.0))
+    # dtype= picks the float32 loop (the inputs are cast to it, as for NumPy's ufuncs).
+    got = axpy(a, a, dtype="float32")
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, np.add(2 * a.astype(np.float32), a.astype(np.float32)))
+
+
+def test_reduce_accumulate_reduceat_outer_at():
+    a = np.arange(1.0, 9.0)
+    # axpy(acc, x) = 2 * acc + x, folded left to right as NumPy folds.
+    expected = a[0]
+    acc = [a[0]]
+    for x in a[1:]:
+        expected = 2 * expected + x
+        acc.append(expected)
+    assert axpy.reduce(a) == expected
+    np.testing.assert_array_equal(axpy.accumulate(a), acc)
+    m = a.reshape(2, 4)
+    np.testing.assert_array_equal(axpy.reduce(m, axis=1), [axpy.reduce(m[0]), axpy.reduce(m[1])])
+    np.testing.assert_array_equal(axpy.reduceat(a, [0, 4]), [axpy.reduce(a[:4]), axpy.reduce(a[4:])])
+    np.testing.assert_array_equal(axpy.outer(a[:3], a[:2]), 2 * a[:3, None] + a[None, :2])
+    b = np.zeros(4)
+    axpy.at(b, [0, 0, 2], 1.0)
+    np.testing.assert_array_equal(b, [3.0, 0.0, 1.0, 0.0])
+
+
+def test_identity_makes_reduce_of_empty_work():
+    @vectorize(["int64(int64, int64)"], identity=0)
+    def plus(a, b):
+        return a + b
+
+    assert plus.identity == 0
+    assert plus.reduce(np.array([], dtype=np.int64)) == 0
+    assert plus.reduce(np.arange(100)) == sum(range(100))
+    with pytest.raises(ValueError):
+        axpy.reduce(np.array([]))  # no identity: NumPy's error
+    with pytest.raises(ValueError, match="identity"):
+        vectorize(["int64(int64, int64)"], identity=5)
+
+
+def test_lazy_form_compiles_a_loop_per_input_dtype_tuple():
+    assert lazy_div.types == [] or "ll->d" in lazy_div.types
+    got = lazy_div(np.arange(6), 4)
+    np.testing.assert_array_equal(got, np.arange(6) / 4)
+    assert "ll->d" in lazy_div.types
+    n = lazy_div.ntypes
+    lazy_div(np.arange(3), 7)  # the same dtypes: no new loop
+    assert lazy_div.ntypes == n
+    f32 = lazy_div(np.arange(1, 4, dtype=np.float32), np.float32(3))
+    assert f32.dtype == np.float32 and "ff->f" in lazy_div.types
+    np.testing.assert_array_equal(f32, np.arange(1, 4, dtype=np.float32) / np.float32(3))
+    np.testing.assert_array_equal(lazy_div.reduce(np.array([64.0, 2.0, 4.0])), 8.0)
+
+
+def test_division_by_zero_follows_numpy_and_error_model_python_raises():
+    with np.errstate(divide="ignore", invalid="ignore"):
+        got = lazy_div(np.array([1.0, -1.0, 0.0]), 0.0)
+    np.testing.assert_array_equal(got, np.array([1.0, -1.0, 0.0]) / np.zeros(3) if False else [np.inf, -np.inf, np.nan])
+    with pytest.warns(RuntimeWarning, match="divide by zero"):
+        lazy_div(np.array([1.0]), 0.0)
+
+    @vectorize(["float64(float64)"], error_model="python")
+    def inverse(x):
+        return 1.0 / x
+
+    with pytest.raises(ZeroDivisionError, match="float division by zero"):
+        inverse(np.array([1.0, 0.0, 2.0]))
+    with pytest.raises(ZeroDivisionError):
+        inverse.ufunc(np.array([0.0]))  # the bare ufunc raises it too
+
+
+def test_math_errors_raise_as_in_python():
+    with pytest.raises(ValueError, match="math domain error"):
+        math.sqrt(-1.0)
+
+    @vectorize(["float64(float64)"])
+    def root(x):
+        return math.sqrt(x)
+
+    np.testing.assert_array_equal(root(np.array([4.0, 9.0])), [2.0, 3.0])
+    with pytest.raises(ValueError, match="math domain error"):
+        root(np.array([4.0, -1.0, 9.0]))
+
+
+def test_unsupported_dtype_is_numpys_type_error():
+    with pytest.raises(TypeError, match="not supported for the input types"):
+        axpy(np.array(["a"]), np.array(["b"]))
+    with pytest.raises(TypeError, match="not supported for the input types"):
+        bumpy(np.array([1 + 2j]))
+
+    @vectorize
+    def lazy_neg(x):
+        return -x
+
+    with pytest.raises(TypeError, match="lazy_neg"):
+        lazy_neg(np.array([1 + 2j]))  # complex arrays: not compiled, NumPy says so
+    np.testing.assert_array_equal(lazy_neg(np.array([1, 2], dtype=np.int16)), [-1, -2])
+
+
+@pytest.mark.parametrize(
+    "sig, match",
+    [
+        ("float64(float64, float64", "invalid signature"),
+        ("float64(nosuchtype)", "not a stickyjit type"),
+        ("float64(float64[:], float64)", "a ufunc's types are"),
+        ("float64(float64)", "has 1 argument type"),
+    ],
+)
+def test_bad_signatures_are_clear_errors(sig, match):
+    with pytest.raises(TypeError, match=match):
+
+        @vectorize([sig])
+        def two(a, b):
+            return a + b
+
+
+def test_kernel_that_does_not_compile_is_a_compile_error():
+    with pytest.raises(CompileError):
+
+        @vectorize(["float64(float64)"])
+        def bad(x):
+            return [x]
+
+
+def test_jitted_code_calls_the_scalar_kernel():
+    @jit
+    def use(x, y):
+        return axpy(x, y) + bumpy(y)
+
+    assert use(1.5, 4.0) == axpy.py_func(1.5, 4.0) + bumpy.py_func(4.0)
+    assert use(3, 4.0) == axpy.py_func(3, 4.0) + bumpy.py_func(4.0)
+
+
+def test_jitted_code_cannot_call_a_gufunc():
+    @jit
+    def use(x, out):
+        gu_add(x, 1.0, out)
+
+    with pytest.raises(CompileError, match="guvectorize"):
+        use(np.zeros(3), np.zeros(3))
+
+
+# --- stickiness and the cache -----------------------------------------------------------------
+
+_cells = itertools.count()
+
+
+def run_cell(src):
+    src = textwrap.dedent(src)
+    name = f"<vec-cell-{next(_cells)}>"
+    linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+    ns = {}
+    exec(compile(src, name, "exec"), ns)
+    return ns
+
+
+CELL = """
+from stickyjit import vectorize, guvectorize
+
+@vectorize(["float64(float64, float64)"])
+def hyp(a, b):
+    return (a * a + b * b) ** 0.5
+
+@vectorize
+def lazy_hyp(a, b):
+    return (a * a + b * b) ** 0.5
+
+@guvectorize(["void(float64[:], float64[:])"], "(n)->()")
+def norm(x, out):
+    s = 0.0
+    for v in x:
+        s += v * v
+    out[0] = s ** 0.5
+"""
+
+
+def test_rerunning_an_unchanged_cell_returns_the_same_objects():
+    first = run_cell(CELL)
+    first["lazy_hyp"](np.ones(3), np.ones(3))
+    before = stickyjit.stats()["compiles"]
+    again = run_cell("# a comment changes nothing\n" + CELL)
+    for name in ("hyp", "lazy_hyp", "norm"):
+        assert again[name] is first[name]
+    assert again["lazy_hyp"].types == ["dd->d"]
+    np.testing.assert_array_equal(again["hyp"](3.0, 4.0), 5.0)
+    assert stickyjit.stats()["compiles"] == before
+    changed = run_cell(CELL.replace("** 0.5\n\n@vectorize", "** 0.5 + 0.0\n\n@vectorize"))
+    assert changed["hyp"] is not first["hyp"] and changed["lazy_hyp"] is first["lazy_hyp"]
+
+
+def test_a_fresh_process_loads_every_loop_from_the_cache(tmp_path):
+    script = tmp_path / "vec_cache.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import numpy as np
+            import stickyjit
+            from stickyjit import vectorize, guvectorize
+
+            @vectorize(["float64(float64, float64)", "int64(int64, int64)"])
+            def mix(a, b):
+                return a * 3 + b
+
+            @vectorize
+            def lazy(a):
+                return a * 0.5
+
+            @guvectorize(["void(float64[:], float64, float64[:])"], "(n),()->(n)")
+            def shift(x, y, out):
+                for i in range(x.shape[0]):
+                    out[i] = x[i] + y
+
+            assert list(mix(np.arange(4.0), 1.0)) == [1.0, 4.0, 7.0, 10.0]
+            assert list(lazy(np.arange(3))) == [0.0, 0.5, 1.0]
+            assert shift(np.arange(3.0), 1.0).tolist() == [1.0, 2.0, 3.0]
+            print(stickyjit.stats()["compiles"], stickyjit.stats()["cache_hits"])
+            """
+        )
+    )
+    env = dict(os.environ, STICKYJIT_CACHE_DIR=str(tmp_path / "cache"))
+    runs = []
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        runs.append(tuple(int(v) for v in proc.stdout.split()))
+    assert runs[0][0] > 0
+    assert runs[1] == (0, runs[0][0])  # nothing compiled: every loop (and probe) loaded
+
+
+# --- guvectorize ------------------------------------------------------------------------------
+
+
+@guvectorize(["void(float64[:], float64, float64[:])", "void(int64[:], int64, int64[:])"], "(n),()->(n)")
+def gu_add(x, y, out):
+    for i in range(x.shape[0]):
+        out[i] = x[i] + y
+
+
+@guvectorize(["void(float64[:, :], float64[:, :], float64[:, :])"], "(m,n),(n,p)->(m,p)")
+def gu_matmul(a, b, out):
+    for i in range(a.shape[0]):
+        for j in range(b.shape[1]):
+            s = 0.0
+            for k in range(a.shape[1]):
+                s += a[i, k] * b[k, j]
+            out[i, j] = s
+
+
+@guvectorize(["void(float64[:], float64[:])"], "(n)->()")
+def gu_sum(x, out):
+    s = 0.0
+    for v in x:
+        s += v
+    out[0] = s
+
+
+def test_gufunc_is_a_real_generalized_ufunc():
+    assert isinstance(gu_add.ufunc, np.ufunc)
+    assert gu_add.signature == "(n),()->(n)"
+    assert gu_add.types == ["dd->d", "ll->l"]
+
+
+def test_gufunc_scalar_core_broadcasts_over_the_outer_loop():
+    x = np.arange(12.0).reshape(3, 4)
+    y = np.array([10.0, 20.0, 30.0])
+    np.testing.assert_array_equal(gu_add(x, y[:, None][:, 0]), x + y[:, None])
+    np.testing.assert_array_equal(gu_add(np.arange(5), 3), np.arange(5) + 3)
+    out = np.zeros((3, 4))
+    gu_add(x[:, ::-1], 1.0, out=out)
+    np.testing.assert_array_equal(out, x[:, ::-1] + 1.0)
+
+
+def test_gufunc_matmul_over_a_stack():
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal((5, 3, 4))
+    b = rng.standard_normal((4, 2))
+    got = gu_matmul(a, b)
+    assert got.shape == (5, 3, 2)
+    expected = np.array(
+        [[[sum(a[s, i, k] * b[k, j] for k in range(4)) for j in range(2)] for i in range(3)] for s in range(5)]
+    )
+    np.testing.assert_allclose(got, expected, rtol=1e-15, atol=0)
+    np.testing.assert_allclose(gu_matmul(a.transpose(0, 2, 1).copy().transpose(0, 2, 1), b), expected, rtol=1e-15)
+
+
+def test_gufunc_output_core_scalar_as_one_element_array():
+    x = np.arange(20.0).reshape(4, 5)
+    np.testing.assert_array_equal(gu_sum(x), [sum(row) for row in x.tolist()])
+    np.testing.assert_array_equal(gu_sum(x, axis=0), [sum(col) for col in x.T.tolist()])
+
+
+def test_gufunc_kernel_temporaries_are_freed():
+    @guvectorize(["void(float64[:], float64[:])"], "(n)->(n)")
+    def twice(x, out):
+        tmp = np.empty(x.shape[0])
+        for i in range(x.shape[0]):
+            tmp[i] = 2 * x[i]
+        out[:] = tmp
+
+    x = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(twice(x), 2 * x)
+
+
+def test_gufunc_inputs_are_read_only_in_the_kernel():
+    @guvectorize(["void(float64[:], float64[:])"], "(n)->(n)")
+    def scribble(x, out):
+        x[0] = 1.0
+        out[:] = x
+
+    a = np.zeros(3)
+    with pytest.raises(ValueError, match="assignment destination is read-only"):
+        scribble(a)
+    assert not a.any()
+
+    @guvectorize(["void(float64[:], float64[:])"], "(n)->(n)", writable_args=(0,))
+    def scribble_ok(x, out):
+        x[0] = 1.0
+        out[:] = x
+
+    np.testing.assert_array_equal(scribble_ok(a), [1.0, 0.0, 0.0])
+    assert a[0] == 1.0
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        ((["void(float64[:], float64[:])"], "(n)->"), "invalid gufunc layout"),
+        ((["void(float64[:], float64[:])"], "(n)(n)"), "invalid gufunc layout"),
+        ((["void(float64[:, :], float64[:])"], "(n)->(n)"), "2 dimension"),
+        ((["float64(float64[:], float64[:])"], "(n)->(n)"), "returns nothing"),
+        (("(n)->(n)",), "needs type signatures"),
+    ],
+)
+def test_gufunc_bad_layouts_and_signatures(args, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+
+        @guvectorize(*args)
+        def copy(x, out):
+            for i in range(x.shape[0]):
+                out[i] = x[i]
