@@ -222,6 +222,28 @@ def test_jitted_code_calls_the_scalar_kernel():
     assert use(3, 4.0) == axpy.py_func(3, 4.0) + bumpy.py_func(4.0)
 
 
+def test_jitted_code_calls_the_kernel_on_arrays_as_array_expressions():
+    @vectorize
+    def larger(a, b):
+        if a > b:
+            return a
+        return b
+
+    @jit
+    def use(x, y):
+        return axpy(x, y)
+
+    @jit
+    def use_branch(x, y):
+        return larger(x, y)
+
+    x, y = np.arange(4.0), np.full(4, 0.5)
+    np.testing.assert_array_equal(use(x, y), axpy(x, y))
+    assert use_branch(1.0, 2.0) == 2.0
+    with pytest.raises(CompileError, match="a condition must be a number or bool"):
+        use_branch(x, y)
+
+
 def test_jitted_code_cannot_call_a_gufunc():
     @jit
     def use(x, out):
