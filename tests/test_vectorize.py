@@ -222,13 +222,14 @@ def test_jitted_code_calls_the_scalar_kernel():
     assert use(3, 4.0) == axpy.py_func(3, 4.0) + bumpy.py_func(4.0)
 
 
-def test_jitted_code_calls_the_kernel_on_arrays_as_array_expressions():
-    @vectorize
-    def larger(a, b):
-        if a > b:
-            return a
-        return b
+@vectorize
+def larger(a, b):
+    if a > b:
+        return a
+    return b
 
+
+def test_jitted_code_calls_the_kernel_on_arrays_as_array_expressions():
     @jit
     def use(x, y):
         return axpy(x, y)
