@@ -143,6 +143,22 @@ def test_lazy_form_compiles_a_loop_per_input_dtype_tuple():
     np.testing.assert_array_equal(lazy_div.reduce(np.array([64.0, 2.0, 4.0])), 8.0)
 
 
+@vectorize
+def lazy_twice(a):
+    return a * 2
+
+
+def test_lazy_loops_are_in_numpys_order_so_each_dtype_finds_its_own():
+    # float64 first: an int64 call then still runs 'l->l' (NumPy takes the first loop its inputs
+    # cast to safely, and int64 casts safely to float64).
+    assert lazy_twice(np.array([1.5])).dtype == np.float64
+    got = lazy_twice(np.array([2**62 + 1, 3]))
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got, [(2**62 + 1) * 2 - 2**64, 6])  # int64 wraps, as NumPy's
+    assert lazy_twice.types == ["l->l", "d->d"]
+    assert lazy_twice(np.array([True])).dtype == np.int64  # bool * 2 is an int in Python
+
+
 def test_division_by_zero_follows_numpy_and_error_model_python_raises():
     with np.errstate(divide="ignore", invalid="ignore"):
         got = lazy_div(np.array([1.0, -1.0, 0.0]), 0.0)
@@ -442,7 +458,7 @@ def test_gufunc_inputs_are_read_only_in_the_kernel():
         ((["void(float64[:], float64[:])"], "(n)(n)"), "invalid gufunc layout"),
         ((["void(float64[:, :], float64[:])"], "(n)->(n)"), "2 dimension"),
         ((["float64(float64[:], float64[:])"], "(n)->(n)"), "returns nothing"),
-        (("(n)->(n)",), "needs type signatures"),
+        ((["void(float64[:], float64[:])"], "(n)->(n)", "extra"), "one or two positional"),
     ],
 )
 def test_gufunc_bad_layouts_and_signatures(args, match):
@@ -452,3 +468,23 @@ def test_gufunc_bad_layouts_and_signatures(args, match):
         def copy(x, out):
             for i in range(x.shape[0]):
                 out[i] = x[i]
+
+
+@guvectorize("(n),()->(n)")
+def gu_dynamic(x, y, out):
+    for i in range(x.shape[0]):
+        out[i] = x[i] * y
+
+
+def test_dynamic_gufunc_compiles_a_loop_per_operand_dtypes():
+    x = np.arange(6.0).reshape(2, 3)
+    out = np.zeros((2, 3))
+    gu_dynamic(x, 2.0, out)
+    np.testing.assert_array_equal(out, x * 2.0)
+    assert gu_dynamic.types == ["dd->d"]
+    iout = np.zeros(4, dtype=np.int64)
+    gu_dynamic(np.arange(4), 3, out=iout)
+    np.testing.assert_array_equal(iout, np.arange(4) * 3)
+    assert gu_dynamic.types == ["ll->l", "dd->d"]  # in NumPy's order: int64 inputs find their own loop
+    with pytest.raises(TypeError, match="Too few arguments"):
+        gu_dynamic(x, 2.0)

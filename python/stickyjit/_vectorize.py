@@ -29,8 +29,6 @@ _PYUFUNC_ZERO, _PYUFUNC_ONE, _PYUFUNC_NONE, _PYUFUNC_REORDERABLE_NONE = 0, 1, -1
 _IDENTITIES = {0: _PYUFUNC_ZERO, 1: _PYUFUNC_ONE, None: _PYUFUNC_NONE, "reorderable": _PYUFUNC_REORDERABLE_NONE}
 
 # The options @vectorize and @guvectorize take besides @jit's.
-_OWN_OPTIONS = {"identity", "target", "writable_args", "is_dynamic"}
-
 # What a NumPy dtype is called in stickyjit's types (they are the same names), for array dtypes the
 # compiled code supports.
 _ARRAY_DTYPES = {
@@ -211,12 +209,15 @@ class DUFunc(_Base):
     def _add_loop(self, dtypes, rebuild=True):
         if any(loop[: self._nin] == dtypes[: self._nin] for loop in self._loops):
             return
-        self._loops.append(dtypes)
+        if self._frozen or rebuild is False:
+            self._loops.append(dtypes)  # a signature given: in the order given, as Numba keeps them
+        else:
+            _insert_sorted(self._loops, dtypes, self._nin)
         if rebuild:
             try:
                 self._rebuild()
             except BaseException:
-                self._loops.pop()
+                self._loops.remove(dtypes)
                 raise
 
     def _infer_return(self, inputs):
@@ -277,6 +278,16 @@ class DUFunc(_Base):
         return self._ufunc.at(a, indices, b)
 
 
+def _insert_sorted(loops, dtypes, nin):
+    """Inserts a loop compiled at a call where NumPy's own ufuncs would have it: ordered by the
+    input dtypes' type numbers (bool, int8, uint8, ..., int64, uint64, float32, float64). NumPy
+    takes the first loop its inputs cast to safely, so an int64 call finds 'll->l' before
+    'dd->d'."""
+    nums = tuple(np.dtype(d).num for d in dtypes[:nin])
+    at = next((k for k, loop in enumerate(loops) if tuple(np.dtype(d).num for d in loop[:nin]) > nums), len(loops))
+    loops.insert(at, dtypes)
+
+
 def _dtype_name(x):
     """The dtype NumPy gives the value ``x`` as a ufunc operand, if stickyjit compiles it."""
     if isinstance(x, (np.ndarray, np.generic)):
@@ -322,9 +333,10 @@ class GUFunc(_Base):
     signature. The kernel takes each operand's core dimensions as an array view (a scalar input
     ``()`` as a number when its type is a scalar) and writes its outputs in place."""
 
-    def __init__(self, py_func, kernel, identity, opts, signatures, layout, writable):
+    def __init__(self, py_func, kernel, identity, opts, signatures, layout, writable, dynamic):
         super().__init__(py_func, kernel, identity, opts)
         ins, outs = _parse_layout(layout)
+        self._ins = ins
         self._layout = layout.replace(" ", "")
         self._nin, self._nout = len(ins), len(outs)
         nparams = _nparams(py_func)
@@ -339,16 +351,16 @@ class GUFunc(_Base):
                     names.append(d)
         self._core = [[names.index(d) for d in dims] for dims in ins + outs]
         self._writable = set(writable)
-        if not signatures:
+        if not signatures and not dynamic:
             raise TypeError(
-                "guvectorize() needs type signatures, as in guvectorize(['void(float64[:], float64[:])'], '(n)->(n)'): "
-                "stickyjit does not compile gufuncs lazily"
+                "guvectorize() needs type signatures, as in guvectorize(['void(float64[:], float64[:])'], '(n)->(n)'), "
+                "or none at all for the dynamic form, guvectorize('(n)->(n)')"
             )
         self._shapes = None
         for sig in signatures:
             self._add(sig)
         self._rebuild()
-        self._frozen = True
+        self._frozen = bool(signatures)
 
     def _descriptor(self, k, dtype):
         readonly = k < self._nin and k not in self._writable
@@ -398,9 +410,45 @@ class GUFunc(_Base):
                 "give every signature the same kinds of operands"
             )
         self._loops.append(tuple(dtypes))
+        self._added = tuple(dtypes)
+
+    def add(self, sig):
+        """Compiles the loop of one more signature (``'void(float64[:], float64[:])'``)."""
+        before = list(self._loops)
+        try:
+            self._add(sig)
+            if not self._frozen:  # the dynamic form: where NumPy's own ufuncs would have it
+                self._loops = before
+                _insert_sorted(self._loops, self._added, self._nin)
+            self._rebuild()
+        except BaseException:
+            self._loops = before
+            raise
 
     def __call__(self, *args, **kwargs):
-        return self._ufunc(*args, **kwargs)
+        if self._frozen:
+            return self._ufunc(*args, **kwargs)
+        # The dynamic form (Numba's): every operand is given, the outputs too, and their dtypes
+        # choose the loop, compiled at the first call with them.
+        operands = args
+        if "out" in kwargs:
+            out = kwargs.pop("out")
+            operands = args + (tuple(out) if isinstance(out, tuple) else (out,))
+        if len(operands) != self._nin + self._nout:
+            raise TypeError(
+                f"Too few arguments for function '{self.__name__}'. Note that the pattern "
+                "`out = gufunc(Arg1, Arg2, ..., ArgN)` is not allowed. Use `gufunc(Arg1, Arg2, ..., ArgN, out)` instead."
+            )
+        dtypes = tuple(_dtype_name(x) for x in operands)
+        if None not in dtypes and dtypes not in self._loops:
+            sig = [
+                types.Scalar(d)
+                if k < self._nin and not self._ins[k]
+                else types.Array(types.Scalar(d), max(1, len(core)), "A")
+                for k, (d, core) in enumerate(zip(dtypes, self._core))
+            ]
+            self.add(types.void(*sig))
+        return self._ufunc(*operands, **kwargs)
 
 
 # --- the decorators ---------------------------------------------------------------------------
@@ -443,6 +491,7 @@ def vectorize(ftylist_or_function=(), **kws):
 
 def guvectorize(*args, **kwargs):
     """Numba's ``@guvectorize``: see ``stickyjit.guvectorize``."""
+    dynamic = len(args) == 1
     if len(args) == 1:
         signatures, layout = [], args[0]
     elif len(args) == 2:
@@ -453,17 +502,18 @@ def guvectorize(*args, **kwargs):
         signatures = [signatures]
     signatures = list(signatures)
     _parse_layout(layout)
+    dynamic = kwargs.pop("is_dynamic", dynamic)
     identity, opts, writable = _split_options("guvectorize", kwargs)
     texts = tuple(str(types.parse_signature(s)) for s in signatures)
 
     def wrap(func):
         _nparams(func)
-        key = sticky_identity(func, ("guvectorize", opts, texts, layout, identity, writable))
+        key = sticky_identity(func, ("guvectorize", opts, texts, layout, identity, writable, bool(dynamic)))
         hit = _STICKY.get(key)
         if hit is not None:
             hit._kernel._adopt(func)
             return hit
-        g = GUFunc(func, _kernel(func, opts), identity, opts, signatures, layout, writable)
+        g = GUFunc(func, _kernel(func, opts), identity, opts, signatures, layout, writable, dynamic)
         _STICKY[key] = g
         return g
 
