@@ -488,3 +488,37 @@ def test_dynamic_gufunc_compiles_a_loop_per_operand_dtypes():
     assert gu_dynamic.types == ["ll->l", "dd->d"]  # in NumPy's order: int64 inputs find their own loop
     with pytest.raises(TypeError, match="Too few arguments"):
         gu_dynamic(x, 2.0)
+
+
+def test_pickling_by_reference_and_by_value(tmp_path):
+    import pickle
+
+    lazy_twice(np.arange(2.0))
+    for obj in (axpy, lazy_twice, gu_add, gu_dynamic):
+        assert pickle.loads(pickle.dumps(obj)) is obj  # importable: by reference, the live object
+    script = tmp_path / "vec_pickle.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import pickle, subprocess, sys
+            import numpy as np
+            from stickyjit import vectorize
+
+            @vectorize
+            def cube(a):
+                return a * a * a
+
+            cube(np.arange(3))
+            child = (
+                "import pickle, sys, numpy as np; c = pickle.loads(sys.stdin.buffer.read()); "
+                "print(c.types, c(np.arange(4)).tolist(), c(np.arange(3.0)).tolist())"
+            )
+            proc = subprocess.run([sys.executable, "-c", child], input=pickle.dumps(cube), capture_output=True, timeout=120)
+            sys.stdout.write(proc.stdout.decode() + proc.stderr.decode())
+            """
+        )
+    )
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr
+    # By value: the loop compiled at a call in the parent travels, the other is compiled there.
+    assert proc.stdout.strip() == "['l->l'] [0, 1, 8, 27] [0.0, 1.0, 8.0]", proc.stdout

@@ -159,6 +159,18 @@ class _Base:
     def __repr__(self):
         return f"<stickyjit.{type(self).__name__} {self.__name__!r}>"
 
+    def __reduce__(self):
+        """Pickled as a jitted function is (docs/scaling.md): by reference when its module can
+        be imported elsewhere, else by value: the kernel (a jitted function, pickled by value),
+        the decorator's arguments and the dtypes of the loops compiled at calls, which the other
+        process compiles again (or loads from the cache)."""
+        from . import _pickle
+
+        if _pickle._importable(self, self.__module__, self.__qualname__):
+            return _by_reference, (self.__module__, self.__qualname__)
+        name, args, kwargs = self._decorator
+        return _by_value, (name, args, kwargs, self._kernel, [] if self._frozen else list(self._loops))
+
 
 class DUFunc(_Base):
     """What ``@vectorize`` returns: a NumPy ufunc (``.ufunc``) whose loops are compiled by stickyjit,
@@ -234,6 +246,9 @@ class DUFunc(_Base):
                 "returns a number (bool, an integer or a float)"
             )
         return ret
+
+    def _add_dtypes(self, dtypes):
+        self._add_loop(tuple(dtypes))
 
     def _compile_for(self, inputs):
         """Compiles the loop for these input values' dtypes if it is new (the lazy form); dtypes
@@ -440,15 +455,46 @@ class GUFunc(_Base):
                 "`out = gufunc(Arg1, Arg2, ..., ArgN)` is not allowed. Use `gufunc(Arg1, Arg2, ..., ArgN, out)` instead."
             )
         dtypes = tuple(_dtype_name(x) for x in operands)
-        if None not in dtypes and dtypes not in self._loops:
-            sig = [
-                types.Scalar(d)
-                if k < self._nin and not self._ins[k]
-                else types.Array(types.Scalar(d), max(1, len(core)), "A")
-                for k, (d, core) in enumerate(zip(dtypes, self._core))
-            ]
-            self.add(types.void(*sig))
+        if None not in dtypes:
+            self._add_dtypes(dtypes)
         return self._ufunc(*operands, **kwargs)
+
+    def _add_dtypes(self, dtypes):
+        if tuple(dtypes) in self._loops:
+            return
+        sig = [
+            types.Scalar(d)
+            if k < self._nin and not self._ins[k]
+            else types.Array(types.Scalar(d), max(1, len(core)), "A")
+            for k, (d, core) in enumerate(zip(dtypes, self._core))
+        ]
+        self.add(types.void(*sig))
+
+
+# --- pickling ---------------------------------------------------------------------------------
+
+
+def _by_reference(module, qualname):
+    import importlib
+    import pickle
+
+    from . import _pickle
+
+    obj = _pickle._lookup(importlib.import_module(module), qualname)
+    if not isinstance(obj, _Base):
+        raise pickle.UnpicklingError(
+            f"{module}.{qualname} was a @vectorize/@guvectorize object where it was pickled, but is "
+            f"{type(obj).__name__} here"
+        )
+    return obj
+
+
+def _by_value(name, args, kwargs, kernel, loops):
+    decorator = vectorize if name == "vectorize" else guvectorize
+    obj = decorator(*args, **kwargs)(kernel.py_func)
+    for dtypes in loops:
+        obj._add_dtypes(dtypes)
+    return obj
 
 
 # --- the decorators ---------------------------------------------------------------------------
@@ -483,6 +529,7 @@ def vectorize(ftylist_or_function=(), **kws):
             hit._kernel._adopt(func)
             return hit
         d = DUFunc(func, _kernel(func, opts), identity, opts, signatures)
+        d._decorator = ("vectorize", (list(texts),) if texts else (), dict(kws))
         _STICKY[key] = d
         return d
 
@@ -514,6 +561,7 @@ def guvectorize(*args, **kwargs):
             hit._kernel._adopt(func)
             return hit
         g = GUFunc(func, _kernel(func, opts), identity, opts, signatures, layout, writable, dynamic)
+        g._decorator = ("guvectorize", (list(texts), layout) if texts else (layout,), dict(kwargs))
         _STICKY[key] = g
         return g
 
