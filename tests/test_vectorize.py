@@ -522,3 +522,19 @@ def test_pickling_by_reference_and_by_value(tmp_path):
     assert proc.returncode == 0, proc.stderr
     # By value: the loop compiled at a call in the parent travels, the other is compiled there.
     assert proc.stdout.strip() == "['l->l'] [0, 1, 8, 27] [0.0, 1.0, 8.0]", proc.stdout
+
+
+def test_threads_meeting_new_dtypes_compile_each_loop_once():
+    from concurrent.futures import ThreadPoolExecutor
+
+    @vectorize
+    def poly(x):
+        return x * x - 3 * x + 1
+
+    dtypes = ["int64", "float64", "float32", "int32", "uint8", "bool"] * 4
+    arrays = [np.arange(50).astype(d) for d in dtypes]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(poly, arrays))
+    for a, got in zip(arrays, results):
+        np.testing.assert_array_equal(got, oracle(poly.py_func, a, otype=got.dtype))
+    assert len(poly.types) == len(set(poly.types)) == 6

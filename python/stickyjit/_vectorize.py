@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import linecache
 import re
+import threading
 import weakref
 
 import numpy as np
@@ -120,6 +121,8 @@ class _Base:
         self._identity = identity
         self._opts = opts
         self._loops = []  # [(operand dtype names, inputs first)]
+        self._seen = set()  # DUFunc: the input dtypes (and scalar types) with a loop
+        self._lock = threading.RLock()
         self._frozen = False
         self.__name__ = py_func.__name__
         self.__qualname__ = getattr(py_func, "__qualname__", self.__name__)
@@ -255,10 +258,20 @@ class DUFunc(_Base):
         stickyjit does not compile are left to NumPy, whose TypeError names them."""
         if self._frozen:
             return
-        dtypes = tuple(_dtype_name(x) for x in inputs)
-        if None in dtypes or any(loop[: self._nin] == dtypes for loop in self._loops):
+        # The inputs' array dtypes and scalar types seen before need nothing more.
+        seen = tuple(x.dtype if type(x) is np.ndarray else type(x) for x in inputs)
+        # An int's dtype depends on its value: int64 in its range (else NumPy decides).
+        ints_fit = int not in seen or all(-(2**63) <= x < 2**63 for x in inputs if type(x) is int)
+        if ints_fit and seen in self._seen:
             return
-        self._add_loop((*dtypes, self._infer_return(dtypes)))
+        dtypes = tuple(_dtype_name(x) for x in inputs)
+        if None in dtypes:
+            return
+        with self._lock:  # two threads with new dtypes: one compiles, the other finds its loop
+            if not any(loop[: self._nin] == dtypes for loop in self._loops):
+                self._add_loop((*dtypes, self._infer_return(dtypes)))
+        if ints_fit:
+            self._seen.add(seen)
 
     def __call__(self, *args, **kwargs):
         if not self._frozen:
@@ -460,6 +473,10 @@ class GUFunc(_Base):
         return self._ufunc(*operands, **kwargs)
 
     def _add_dtypes(self, dtypes):
+        with self._lock:
+            self._add_dtypes_locked(dtypes)
+
+    def _add_dtypes_locked(self, dtypes):
         if tuple(dtypes) in self._loops:
             return
         sig = [
