@@ -538,3 +538,79 @@ def test_threads_meeting_new_dtypes_compile_each_loop_once():
     for a, got in zip(arrays, results):
         np.testing.assert_array_equal(got, oracle(poly.py_func, a, otype=got.dtype))
     assert len(poly.types) == len(set(poly.types)) == 6
+
+
+def test_ctrl_c_stops_a_long_ufunc_loop(tmp_path):
+    import signal
+    import time
+
+    script = tmp_path / "vec_sigint.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import signal, sys
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            import numpy as np
+            from stickyjit import vectorize
+
+            @vectorize(["int64(int64)"])
+            def spin(n):
+                x = 0
+                while n > 0:
+                    x = (x * 31 + 7) % 1000003
+                return x
+
+            spin(np.zeros(3, dtype=np.int64))
+            print("ready", flush=True)
+            try:
+                spin(np.ones(100000, dtype=np.int64))
+                print("finished", flush=True)
+            except KeyboardInterrupt:
+                print("KeyboardInterrupt", flush=True)
+            """
+        )
+    )
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(0.3)
+        os.kill(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        assert out.strip() == "KeyboardInterrupt", err
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
+def test_redefining_a_jitted_function_the_kernel_calls_is_seen_by_the_ufunc():
+    ns = {}
+    for src in (
+        """
+        from stickyjit import jit, vectorize, guvectorize
+
+        @jit
+        def step(x):
+            return x + 1.0
+
+        @vectorize(["float64(float64)"])
+        def stepped(x):
+            return step(x) * 2.0
+
+        @guvectorize(["void(float64[:], float64[:])"], "(n)->(n)")
+        def gstepped(x, out):
+            for i in range(x.shape[0]):
+                out[i] = step(x[i])
+        """,
+    ):
+        src = textwrap.dedent(src)
+        name = f"<vec-cell-{next(_cells)}>"
+        linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+        exec(compile(src, name, "exec"), ns)
+    assert ns["stepped"](1.0) == 4.0
+    np.testing.assert_array_equal(ns["gstepped"](np.array([1.0])), [2.0])
+    src = "from stickyjit import jit\n\n@jit\ndef step(x):\n    return x + 2.0\n"
+    name = f"<vec-cell-{next(_cells)}>"
+    linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+    exec(compile(src, name, "exec"), ns)
+    assert ns["stepped"](1.0) == 6.0
+    np.testing.assert_array_equal(ns["gstepped"](np.array([1.0])), [3.0])

@@ -475,6 +475,19 @@ impl Dispatcher {
         Ok(self.find(&kinds, 0).map(|s| s.ret.to_string()).unwrap_or_default())
     }
 
+    /// Whether code of this function was dropped because a jitted function it calls was
+    /// redefined since it was compiled (the check a call makes first). The ufuncs of
+    /// `@vectorize` call their loops' entries directly, and rebuild when this says so.
+    fn _recheck(&self, py: Python<'_>) -> bool {
+        let definitions = DEFINITIONS.load(Ordering::Relaxed);
+        if self.checked_definitions.load(Ordering::Relaxed) == definitions {
+            return false;
+        }
+        let before = self.specs().len();
+        self.recheck_dependencies(py, definitions);
+        self.specs().len() != before
+    }
+
     /// Calls through `tp_call` (C code calling with a tuple); Python code calls through
     /// `vectorcall::call`. Both end in `call_impl` or its fast path.
     #[pyo3(signature = (*args, **kwargs))]

@@ -5,6 +5,7 @@
 //! | module | job | uses |
 //! | --- | --- | --- |
 //! | `lib` | the Python module: registers the rest | all |
+//! | [`ufunc`] | the `numpy.ufunc`s of `@vectorize`/`@guvectorize` and their native inner loop | args, dispatcher, errors |
 //! | [`dispatcher`] | the object `@jit` returns: call path, binding, specialization table | args, compile, errors, program, returned, source, vectorcall |
 //! | [`compile`] | one compile: program → cache or LLVM → code; dumps, `inspect_*`, `explain()` | args, disk, interruptible, program, source |
 //! | [`program`] | the program a compile needs: global resolution, frozen values, dependencies | args, source |

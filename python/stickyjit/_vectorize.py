@@ -143,6 +143,13 @@ class _Base:
     identity = property(lambda self: self._ufunc.identity)
     signature = property(lambda self: self._ufunc.signature)
 
+    def _fresh(self):
+        """A jitted function the kernel calls was redefined (a notebook cell run again): the
+        loops compiled against the old one are compiled again, as a jitted caller's would be."""
+        loop = getattr(self, "_loop", None)  # a dynamic gufunc has none before its first call
+        if loop is not None and loop._recheck():
+            self._rebuild()
+
     def disable_compile(self):
         """No more loops are compiled at call time (Numba's name); calls use the loops there are."""
         self._frozen = True
@@ -274,31 +281,37 @@ class DUFunc(_Base):
             self._seen.add(seen)
 
     def __call__(self, *args, **kwargs):
+        self._fresh()
         if not self._frozen:
             self._compile_for(args[: self._nin])
         return self._ufunc(*args, **kwargs)
 
     def reduce(self, array, *args, **kwargs):
+        self._fresh()
         if not self._frozen and self._nin == 2:
             self._compile_for((array, array))
         return self._ufunc.reduce(array, *args, **kwargs)
 
     def accumulate(self, array, *args, **kwargs):
+        self._fresh()
         if not self._frozen and self._nin == 2:
             self._compile_for((array, array))
         return self._ufunc.accumulate(array, *args, **kwargs)
 
     def reduceat(self, array, indices, *args, **kwargs):
+        self._fresh()
         if not self._frozen and self._nin == 2:
             self._compile_for((array, array))
         return self._ufunc.reduceat(array, indices, *args, **kwargs)
 
     def outer(self, a, b, **kwargs):
+        self._fresh()
         if not self._frozen and self._nin == 2:
             self._compile_for((a, b))
         return self._ufunc.outer(a, b, **kwargs)
 
     def at(self, a, indices, b=None):
+        self._fresh()
         if not self._frozen:
             self._compile_for((a,) if b is None else (a, b))
         if b is None:
@@ -454,6 +467,7 @@ class GUFunc(_Base):
             raise
 
     def __call__(self, *args, **kwargs):
+        self._fresh()
         if self._frozen:
             return self._ufunc(*args, **kwargs)
         # The dynamic form (Numba's): every operand is given, the outputs too, and their dtypes
