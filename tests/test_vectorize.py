@@ -504,9 +504,16 @@ def test_pickling_by_reference_and_by_value(tmp_path):
             import numpy as np
             from stickyjit import vectorize
 
+            from stickyjit import guvectorize
+
             @vectorize
             def cube(a):
                 return a * a * a
+
+            @guvectorize(["void(float64[:, ::1], float64[:])"], "(m,n)->(m)")
+            def row_sums(x, out):
+                for i in range(x.shape[0]):
+                    out[i] = x[i].sum()
 
             cube(np.arange(3))
             child = (
@@ -515,13 +522,21 @@ def test_pickling_by_reference_and_by_value(tmp_path):
             )
             proc = subprocess.run([sys.executable, "-c", child], input=pickle.dumps(cube), capture_output=True, timeout=120)
             sys.stdout.write(proc.stdout.decode() + proc.stderr.decode())
+            child = (
+                "import pickle, sys, numpy as np; g = pickle.loads(sys.stdin.buffer.read()); "
+                "print(g.signature, g(np.arange(6.0).reshape(1, 2, 3)).tolist())"
+            )
+            proc = subprocess.run([sys.executable, "-c", child], input=pickle.dumps(row_sums), capture_output=True, timeout=120)
+            sys.stdout.write(proc.stdout.decode() + proc.stderr.decode())
             """
         )
     )
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, proc.stderr
     # By value: the loop compiled at a call in the parent travels, the other is compiled there.
-    assert proc.stdout.strip() == "['l->l'] [0, 1, 8, 27] [0.0, 1.0, 8.0]", proc.stdout
+    assert proc.stdout.strip().splitlines() == ["['l->l'] [0, 1, 8, 27] [0.0, 1.0, 8.0]", "(m,n)->(m) [[3.0, 12.0]]"], (
+        proc.stdout
+    )
 
 
 def test_threads_meeting_new_dtypes_compile_each_loop_once():

@@ -560,7 +560,8 @@ def vectorize(ftylist_or_function=(), **kws):
             hit._kernel._adopt(func)
             return hit
         d = DUFunc(func, _kernel(func, opts), identity, opts, signatures)
-        d._decorator = ("vectorize", (list(texts),) if texts else (), dict(kws))
+        # Signature objects (their text does not always read back: "array(float64, 1d, A)").
+        d._decorator = ("vectorize", ([types.parse_signature(s) for s in signatures],) if texts else (), dict(kws))
         _STICKY[key] = d
         return d
 
@@ -592,7 +593,8 @@ def guvectorize(*args, **kwargs):
             hit._kernel._adopt(func)
             return hit
         g = GUFunc(func, _kernel(func, opts), identity, opts, signatures, layout, writable, dynamic)
-        g._decorator = ("guvectorize", (list(texts), layout) if texts else (layout,), dict(kwargs))
+        parsed = [types.parse_signature(s) for s in signatures]
+        g._decorator = ("guvectorize", (parsed, layout) if texts else (layout,), dict(kwargs))
         _STICKY[key] = g
         return g
 
