@@ -629,3 +629,37 @@ def test_redefining_a_jitted_function_the_kernel_calls_is_seen_by_the_ufunc():
     exec(compile(src, name, "exec"), ns)
     assert ns["stepped"](1.0) == 6.0
     np.testing.assert_array_equal(ns["gstepped"](np.array([1.0])), [3.0])
+
+
+@guvectorize(["void(float64[:], float64[:], float64[:])"], "(n)->(),()")
+def gu_minmax(x, lo, hi):
+    a = x[0]
+    b = x[0]
+    for v in x:
+        a = min(a, v)
+        b = max(b, v)
+    lo[0] = a
+    hi[0] = b
+
+
+@guvectorize(["void(float64[:], float64[:], float64[:])"], "(3),(3)->(3)")
+def gu_cross(a, b, out):
+    out[0] = a[1] * b[2] - a[2] * b[1]
+    out[1] = a[2] * b[0] - a[0] * b[2]
+    out[2] = a[0] * b[1] - a[1] * b[0]
+
+
+def test_gufunc_with_two_outputs_and_fixed_core_dimensions():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((4, 5))
+    lo, hi = gu_minmax(x)
+    np.testing.assert_array_equal(lo, [min(r) for r in x.tolist()])
+    np.testing.assert_array_equal(hi, [max(r) for r in x.tolist()])
+    a, b = rng.standard_normal((6, 3)), rng.standard_normal((6, 3))
+    expected = [
+        [p[1] * q[2] - p[2] * q[1], p[2] * q[0] - p[0] * q[2], p[0] * q[1] - p[1] * q[0]]
+        for p, q in zip(a.tolist(), b.tolist())
+    ]
+    np.testing.assert_array_equal(gu_cross(a, b), expected)
+    with pytest.raises(ValueError, match="mismatch in its core dimension"):
+        gu_cross(np.ones((2, 4)), np.ones((2, 4)))  # NumPy checks the fixed size

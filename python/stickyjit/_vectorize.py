@@ -281,7 +281,8 @@ class DUFunc(_Base):
             self._seen.add(seen)
 
     def __call__(self, *args, **kwargs):
-        self._fresh()
+        if self._loop._recheck():  # self._fresh(), inlined: this is every call's path
+            self._rebuild()
         if not self._frozen:
             self._compile_for(args[: self._nin])
         return self._ufunc(*args, **kwargs)
