@@ -159,6 +159,20 @@ def test_lazy_loops_are_in_numpys_order_so_each_dtype_finds_its_own():
     assert lazy_twice(np.array([True])).dtype == np.int64  # bool * 2 is an int in Python
 
 
+@vectorize
+def lazy_third(a):
+    return a / 3
+
+
+def test_lazy_dtype_compiles_the_loop_of_that_dtype():
+    x = np.array([1.0, 2.0], dtype=np.float32)
+    got = lazy_third(x, dtype="float64")  # the float64 loop, x cast to float64 (safely)
+    assert got.dtype == np.float64 and got.tolist() == [1.0 / 3, 2.0 / 3]
+    assert lazy_third.types == ["d->d"]
+    with pytest.raises(TypeError, match="No loop matching"):
+        lazy_third(np.array([1, 2]), dtype="float32")  # int64 -> float32 is not safe: NumPy refuses
+
+
 def test_division_by_zero_follows_numpy_and_error_model_python_raises():
     with np.errstate(divide="ignore", invalid="ignore"):
         got = lazy_div(np.array([1.0, -1.0, 0.0]), 0.0)

@@ -284,8 +284,24 @@ class DUFunc(_Base):
         if self._loop._recheck():  # self._fresh(), inlined: this is every call's path
             self._rebuild()
         if not self._frozen:
-            self._compile_for(args[: self._nin])
+            if kwargs.get("dtype") is not None:
+                self._compile_for_dtype(kwargs["dtype"])
+            else:
+                self._compile_for(args[: self._nin])
         return self._ufunc(*args, **kwargs)
+
+    def _compile_for_dtype(self, dtype):
+        """``dtype=`` given to a lazy object: the loop computing in that dtype (inputs cast to it,
+        as NumPy does for its own ufuncs' ``dtype=``)."""
+        try:
+            name = np.dtype(dtype).name
+        except TypeError:
+            return  # NumPy's error
+        if name in _ARRAY_DTYPES:
+            dtypes = (name,) * self._nin
+            with self._lock:
+                if not any(loop[: self._nin] == dtypes for loop in self._loops):
+                    self._add_loop((*dtypes, self._infer_return(dtypes)))
 
     def reduce(self, array, *args, **kwargs):
         self._fresh()
