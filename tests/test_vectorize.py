@@ -203,6 +203,19 @@ def test_math_errors_raise_as_in_python():
         root(np.array([4.0, -1.0, 9.0]))
 
 
+def test_an_unbound_local_names_the_variable():
+    @vectorize(["float64(float64)"])
+    def maybe(x):
+        if x > 0:
+            y = 1.0
+        return y  # noqa: F821 - unbound for x <= 0, as the test wants
+
+    with pytest.raises(UnboundLocalError, match="cannot access local variable 'y'"):
+        maybe.py_func(-1.0)
+    with pytest.raises(UnboundLocalError, match="cannot access local variable 'y'"):
+        maybe(np.array([1.0, -1.0]))
+
+
 def test_unsupported_dtype_is_numpys_type_error():
     with pytest.raises(TypeError, match="not supported for the input types"):
         axpy(np.array(["a"]), np.array(["b"]))

@@ -294,15 +294,17 @@ impl Dispatcher {
     }
 
     /// The entry compiled for arguments of exactly `kinds` (compiled or loaded first when
-    /// needed): the inner loops of `@vectorize` ufuncs call it (`ufunc.rs`).
-    pub(crate) fn entry_for(&self, py: Python<'_>, kinds: &[Kind]) -> PyResult<EntryFn> {
+    /// needed), and the names of its locals (for the messages of its statuses): the inner
+    /// loops of `@vectorize` ufuncs call it (`ufunc.rs`).
+    pub(crate) fn entry_for(&self, py: Python<'_>, kinds: &[Kind]) -> PyResult<(EntryFn, Arc<Vec<String>>)> {
         if self.unsupported_signature || kinds.len() != self.function.param_names.len() {
             return Err(PyTypeError::new_err(format!("{}() cannot be a ufunc loop", self.function.name)));
         }
         if self.find(kinds, 0).is_none() {
             self.compile_for(py, kinds, 0)?;
         }
-        Ok(self.find(kinds, 0).expect("just compiled").entry)
+        let spec = self.find(kinds, 0).expect("just compiled");
+        Ok((spec.entry, spec.local_names.clone()))
     }
 
     /// Binds keyword arguments and defaults as CPython would; on any mismatch, lets CPython

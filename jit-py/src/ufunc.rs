@@ -5,6 +5,7 @@
 //! which describes its chunk as those arrays (no copy) and calls the compiled entry once.
 
 use std::ffi::{c_char, c_int, c_void, CString};
+use std::sync::Arc;
 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -19,10 +20,10 @@ use crate::dispatcher::Dispatcher;
 /// What one type signature's inner loop needs (NumPy's `data` pointer of the loop points here).
 struct LoopData {
     /// The entry compiled for operands that are all contiguous in the outer loop (a plain
-    /// ufunc's usual case, which LLVM vectorizes), if any.
-    contiguous: Option<EntryFn>,
-    /// The entry for any strides.
-    strided: EntryFn,
+    /// ufunc's usual case, which LLVM vectorizes), if any, and its locals' names.
+    contiguous: Option<(EntryFn, Arc<Vec<String>>)>,
+    /// The entry for any strides, and its locals' names.
+    strided: (EntryFn, Arc<Vec<String>>),
     /// Each operand's item size in bytes (a step equal to it is contiguous).
     itemsizes: Vec<isize>,
     /// Each operand's core dimensions: indices into NumPy's `dimensions[1..]`.
@@ -63,9 +64,9 @@ unsafe extern "C" fn inner_loop(args: *mut *mut c_char, dimensions: *mut npy_int
         }
         let nargs = d.core.len();
         let contiguous = (0..nargs).all(|k| *steps.add(k) == d.itemsizes[k]);
-        let entry = match d.contiguous {
+        let (entry, local_names) = match &d.contiguous {
             Some(e) if contiguous => e,
-            _ => d.strided,
+            _ => &d.strided,
         };
         // Each operand's descriptor: the outer axis, then its core dimensions.
         let mut descs: Vec<Vec<Slot>> = Vec::with_capacity(nargs);
@@ -96,7 +97,7 @@ unsafe extern "C" fn inner_loop(args: *mut *mut c_char, dimensions: *mut npy_int
                 if PyErr::occurred(py) {
                     return;
                 }
-                crate::errors::status_error(status, &[]).restore(py);
+                crate::errors::status_error(status, local_names).restore(py);
             });
         }
     }
