@@ -238,12 +238,13 @@ def test_unsupported_dtype_is_numpys_type_error():
         ("float64(nosuchtype)", "not a stickyjit type"),
         ("float64(float64[:], float64)", "a ufunc's types are"),
         ("float64(float64)", "has 1 argument type"),
+        (["float64(float64, float64)", "int64(float64, float64)"], "the same argument types as an earlier one"),
     ],
 )
 def test_bad_signatures_are_clear_errors(sig, match):
     with pytest.raises(TypeError, match=match):
 
-        @vectorize([sig])
+        @vectorize(sig if isinstance(sig, list) else [sig])
         def two(a, b):
             return a + b
 

@@ -222,6 +222,12 @@ class DUFunc(_Base):
                 f"the signature {parsed} has {len(parsed.args)} argument type(s); {self.__name__}() takes {self._nin}"
             )
         inputs = tuple(_scalar_name(t, parsed) for t in parsed.args)
+        for loop in self._loops:
+            if loop[: self._nin] == inputs:
+                raise TypeError(
+                    f"the signature {parsed} takes the same argument types as an earlier one "
+                    f"({', '.join(loop[: self._nin])} -> {loop[-1]}): NumPy would never run its loop"
+                )
         if parsed.return_type is None:
             out = self._infer_return(inputs)
         else:
@@ -467,6 +473,8 @@ class GUFunc(_Base):
                 f"the signature {parsed} passes scalars and arrays differently from the first signature; "
                 "give every signature the same kinds of operands"
             )
+        if tuple(dtypes) in self._loops:
+            raise TypeError(f"the signature {parsed} has the same operand types as an earlier one")
         self._loops.append(tuple(dtypes))
         self._added = tuple(dtypes)
 
