@@ -691,3 +691,30 @@ def test_gufunc_with_two_outputs_and_fixed_core_dimensions():
     np.testing.assert_array_equal(gu_cross(a, b), expected)
     with pytest.raises(ValueError, match="mismatch in its core dimension"):
         gu_cross(np.ones((2, 4)), np.ones((2, 4)))  # NumPy checks the fixed size
+
+
+def test_numbas_spellings_are_accepted():
+    import stickyjit as nb
+
+    @nb.vectorize([nb.float64(nb.float64, nb.float64), nb.int64(nb.int64, nb.int64)], nopython=True, cache=True)
+    def sub(a, b):
+        return a - b
+
+    assert sub.types == ["dd->d", "ll->l"]
+    np.testing.assert_array_equal(sub(np.arange(3), 1), [-1, 0, 1])
+
+    @nb.vectorize("float64(float64)", fastmath=True)
+    def half(x):
+        return x * 0.5
+
+    assert half(3.0) == 1.5
+
+    @nb.vectorize(nopython=True)
+    def lazy_sub(a, b):
+        return a - b
+
+    assert lazy_sub(5, 3) == 2
+    with pytest.raises(ValueError, match="Unsupported target"):
+        nb.vectorize(["float64(float64)"], target="cuda")
+    with pytest.raises(TypeError, match="unknown option"):
+        nb.vectorize(["float64(float64)"], turbo=True)
