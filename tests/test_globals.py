@@ -70,6 +70,7 @@ def test_global_members_are_the_categories_the_compiler_matches():
         "SELF",
         "JITTED",
         "LIBRARY",
+        "VECTORIZED",
         "UNSUPPORTED",
         "UNSUPPORTED_FUNCTION",
         "UNDEFINED",

@@ -293,6 +293,20 @@ impl Dispatcher {
         Ok(())
     }
 
+    /// The entry compiled for arguments of exactly `kinds` (compiled or loaded first when
+    /// needed), and the names of its locals (for the messages of its statuses): the inner
+    /// loops of `@vectorize` ufuncs call it (`ufunc.rs`).
+    pub(crate) fn entry_for(&self, py: Python<'_>, kinds: &[Kind]) -> PyResult<(EntryFn, Arc<Vec<String>>)> {
+        if self.unsupported_signature || kinds.len() != self.function.param_names.len() {
+            return Err(PyTypeError::new_err(format!("{}() cannot be a ufunc loop", self.function.name)));
+        }
+        if self.find(kinds, 0).is_none() {
+            self.compile_for(py, kinds, 0)?;
+        }
+        let spec = self.find(kinds, 0).expect("just compiled");
+        Ok((spec.entry, spec.local_names.clone()))
+    }
+
     /// Binds keyword arguments and defaults as CPython would; on any mismatch, lets CPython
     /// raise its own TypeError by calling the Python function (its binding fails the same way,
     /// so its body never runs). With the values, the mask of the arguments left out whose
@@ -461,6 +475,19 @@ impl Dispatcher {
             self.compile_for(py, &kinds, 0)?;
         }
         Ok(self.find(&kinds, 0).map(|s| s.ret.to_string()).unwrap_or_default())
+    }
+
+    /// Whether code of this function was dropped because a jitted function it calls was
+    /// redefined since it was compiled (the check a call makes first). The ufuncs of
+    /// `@vectorize` call their loops' entries directly, and rebuild when this says so.
+    fn _recheck(&self, py: Python<'_>) -> bool {
+        let definitions = DEFINITIONS.load(Ordering::Relaxed);
+        if self.checked_definitions.load(Ordering::Relaxed) == definitions {
+            return false;
+        }
+        let before = self.specs().len();
+        self.recheck_dependencies(py, definitions);
+        self.specs().len() != before
     }
 
     /// Calls through `tp_call` (C code calling with a tuple); Python code calls through

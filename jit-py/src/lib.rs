@@ -5,6 +5,7 @@
 //! | module | job | uses |
 //! | --- | --- | --- |
 //! | `lib` | the Python module: registers the rest | all |
+//! | [`ufunc`] | the `numpy.ufunc`s of `@vectorize`/`@guvectorize` and their native inner loop | args, dispatcher, errors |
 //! | [`dispatcher`] | the object `@jit` returns: call path, binding, specialization table | args, compile, errors, program, returned, source, vectorcall |
 //! | [`compile`] | one compile: program → cache or LLVM → code; dumps, `inspect_*`, `explain()` | args, disk, interruptible, program, source |
 //! | [`program`] | the program a compile needs: global resolution, frozen values, dependencies | args, source |
@@ -29,6 +30,7 @@ mod registry;
 mod returned;
 mod source;
 mod sticky;
+mod ufunc;
 mod vectorcall;
 
 use pyo3::prelude::*;
@@ -149,6 +151,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // A compile abandoned after Ctrl-C must end before LLVM's static destructors run at exit.
     py.import("atexit")?.call_method1("register", (m.getattr("_wait_for_compiles")?,))?;
     m.add_function(wrap_pyfunction!(registry::registry, m)?)?;
+    m.add_function(wrap_pyfunction!(ufunc::_make_ufunc, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -27,10 +27,11 @@ pub fn note_definition() {
     DEFINITIONS.fetch_add(1, Ordering::Relaxed);
 }
 
-/// Numbers a jitted callee in the program being collected: `(name, dispatcher, bound)`, `bound`
-/// being what the name refers to (the dispatcher, or the NumPy function a library dispatcher
-/// implements), which the code then depends on.
-type Numbering<'a, 'py> = dyn FnMut(&str, &Bound<'py, PyAny>, &Bound<'py, PyAny>) -> u32 + 'a;
+/// Numbers a jitted callee in the program being collected: `(name, dispatcher, bound, library)`,
+/// `bound` being what the name refers to (the dispatcher, the NumPy function a library
+/// dispatcher implements, or the `@vectorize` object whose kernel it is), which the code then
+/// depends on; `library` when the dispatcher is a library implementation.
+type Numbering<'a, 'py> = dyn FnMut(&str, &Bound<'py, PyAny>, &Bound<'py, PyAny>, bool) -> u32 + 'a;
 
 /// What `_support.resolve_globals` found a global name bound to: the middle of each
 /// `(name, Global, payload)` it returns (payload in brackets). A value of another type (a string
@@ -68,6 +69,10 @@ pub enum Global {
     /// dispatcher, the dependency recorded on the NumPy function (which stays bound).
     #[pyo3(name = "LIBRARY")]
     Library,
+    /// A `@vectorize` ufunc (`(the object bound, its kernel's dispatcher)`): compiled as a call of
+    /// the kernel, the dependency recorded on the object bound.
+    #[pyo3(name = "VECTORIZED")]
+    Vectorized,
     /// Something the compiler cannot use (why, for the message).
     #[pyo3(name = "UNSUPPORTED")]
     Unsupported,
@@ -217,13 +222,13 @@ pub(crate) fn collect<'py, J: Jitted>(py: Python<'py>, root: &Function, root_obj
             function,
             &obj,
             &parsed,
-            &mut |name: &str, callee: &Bound<'py, PyAny>, bound: &Bound<'py, PyAny>| {
+            &mut |name: &str, callee: &Bound<'py, PyAny>, bound: &Bound<'py, PyAny>, is_library: bool| {
                 reached.push((name.to_string(), bound.clone()));
                 match objs.iter().position(|o| o.is(callee)) {
                     Some(k) => k as u32,
                     None => {
                         objs.push(callee.clone());
-                        library.push((!callee.is(bound)).then(|| library_label(name, callee)).or_else(|| here.clone()));
+                        library.push(is_library.then(|| library_label(name, callee)).or_else(|| here.clone()));
                         (objs.len() - 1) as u32
                     }
                 }
@@ -245,7 +250,7 @@ pub(crate) fn collect<'py, J: Jitted>(py: Python<'py>, root: &Function, root_obj
 }
 
 /// What the globals `function` reads are bound to, and its parameters' defaults. A jitted
-/// function (itself, `slf_obj`, included) is numbered by `jitted(name, dispatcher, bound)`, its
+/// function (itself, `slf_obj`, included) is numbered by `jitted(name, dispatcher, bound, library)`, its
 /// index in the program being collected; `bound` is what the name refers to (the dispatcher, or
 /// the NumPy function a library dispatcher implements), which the code then depends on.
 fn resolve<'py, J: Jitted>(
@@ -274,15 +279,15 @@ fn resolve<'py, J: Jitted>(
             Global::NumpyDtype => GlobalValue::NumpyDtype(payload.extract()?),
             Global::Builtin => GlobalValue::Builtin(payload.extract()?),
             Global::SelfFunction => {
-                jitted(&name, slf_obj, slf_obj);
+                jitted(&name, slf_obj, slf_obj, false);
                 GlobalValue::SelfFunction
             }
             Global::Jitted if payload.is(slf_obj) => {
-                jitted(&name, slf_obj, slf_obj);
+                jitted(&name, slf_obj, slf_obj, false);
                 GlobalValue::SelfFunction
             }
             Global::Jitted => {
-                let unit = jitted(&name, &payload, &payload);
+                let unit = jitted(&name, &payload, &payload, false);
                 let qualname = payload.getattr("__qualname__").and_then(|q| q.extract()).unwrap_or_else(|_| name.clone());
                 GlobalValue::Jitted { name: qualname, unit }
             }
@@ -291,8 +296,17 @@ fn resolve<'py, J: Jitted>(
                 if !dispatcher.is_instance(&py.get_type::<J>())? {
                     return Err(pyo3::exceptions::PyTypeError::new_err("Global.LIBRARY needs a jitted implementation"));
                 }
-                let unit = jitted(&name, &dispatcher, &bound);
+                let unit = jitted(&name, &dispatcher, &bound, true);
                 GlobalValue::Jitted { name: name.clone(), unit }
+            }
+            Global::Vectorized => {
+                let (bound, kernel): (Bound<'_, PyAny>, Bound<'_, PyAny>) = payload.extract()?;
+                if !kernel.is_instance(&py.get_type::<J>())? {
+                    return Err(pyo3::exceptions::PyTypeError::new_err("Global.VECTORIZED needs a jitted kernel"));
+                }
+                let unit = jitted(&name, &kernel, &bound, false);
+                let qualname = kernel.getattr("__qualname__").and_then(|q| q.extract()).unwrap_or_else(|_| name.clone());
+                GlobalValue::Jitted { name: qualname, unit }
             }
             Global::Unsupported => GlobalValue::Unsupported { description: payload.extract()?, is_function: false },
             Global::UnsupportedFunction => GlobalValue::Unsupported { description: payload.extract()?, is_function: true },

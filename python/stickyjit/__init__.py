@@ -33,6 +33,8 @@ globals().update({name: getattr(types, name) for name in _TYPE_NAMES})
 __all__ = [
     "jit",
     "njit",
+    "vectorize",
+    "guvectorize",
     "prange",
     "types",
     "CompileError",
@@ -130,6 +132,35 @@ def jit(signature_or_function=None, /, **options):
 def njit(signature_or_function=None, /, **options):
     """``jit`` (stickyjit always compiles without the interpreter, as Numba's ``njit`` does)."""
     return jit(signature_or_function, **options)
+
+
+def vectorize(ftylist_or_function=(), /, **options):
+    """Numba's ``@vectorize``: makes a NumPy ufunc of a scalar function (docs/vectorize.md).
+
+    ``@vectorize(['float64(float64, float64)', 'float32(float32, float32)'])`` compiles a loop per
+    signature now; ``@vectorize`` (or ``@vectorize(**options)``) compiles one at each call with a
+    new tuple of input dtypes. The object returned calls its ufunc (``.ufunc``, a real
+    ``numpy.ufunc``: broadcasting, ``out=``, ``dtype=``, ``where=``; ``reduce``, ``accumulate``,
+    ``reduceat``, ``outer``, ``at``). Options: ``identity`` (None, 0, 1 or 'reorderable'),
+    ``cache`` and ``jit``'s options; ``error_model`` defaults to ``'numpy'`` (division by zero gives
+    inf, nan or 0 as NumPy's ufuncs do), ``boundscheck`` to False. Decorating an unchanged function
+    again returns the same object, with its loops.
+    """
+    from . import _vectorize
+
+    return _vectorize.vectorize(ftylist_or_function, **options)
+
+
+def guvectorize(*args, **options):
+    """Numba's ``@guvectorize``: makes a NumPy generalized ufunc (docs/vectorize.md).
+
+    ``@guvectorize(['void(float64[:], float64, float64[:])'], '(n),()->(n)')``: the kernel takes
+    each operand's core dimensions as an array view (an input ``()`` whose type is a scalar as a
+    number) and writes its outputs in place. Options as ``vectorize``, plus ``writable_args``.
+    """
+    from . import _vectorize
+
+    return _vectorize.guvectorize(*args, **options)
 
 
 def _options(options):

@@ -40,6 +40,8 @@ class Dispatcher:
     def inspect_asm(self, signature: tuple[str, ...] | None = None) -> dict[tuple[str, ...], str] | str: ...
     def explain(self) -> str: ...
     def _adopt(self, func: Callable[..., Any]) -> None: ...
+    def _recheck(self) -> bool:
+        """Whether code was dropped because a jitted function it calls was redefined."""
 
 class Global:
     """What a global name is bound to, as `_support.resolve_globals` tells the compiler."""
@@ -53,11 +55,24 @@ class Global:
     SELF: Global
     JITTED: Global
     LIBRARY: Global
+    VECTORIZED: Global
     UNSUPPORTED: Global
     UNSUPPORTED_FUNCTION: Global
     UNDEFINED: Global
 
 def stats() -> dict[str, int]: ...
+def _make_ufunc(
+    name: str,
+    doc: str,
+    nin: int,
+    nout: int,
+    identity: int,
+    loops: list[tuple[Dispatcher, list[Any]]],
+    core: list[list[int]],
+    signature: str | None = None,
+) -> Any:
+    """A numpy.ufunc whose loops call the compiled loop functions (@vectorize, @guvectorize)."""
+
 def blas_library() -> str | None: ...
 def _blas_looked_up() -> bool: ...
 def _wait_for_compiles() -> None: ...

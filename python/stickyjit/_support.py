@@ -241,6 +241,23 @@ def _random_name(value):
     return None
 
 
+def _vectorized(value, dispatcher_type):
+    """(Global member, payload) of a ``@vectorize`` or ``@guvectorize`` object; None otherwise.
+
+    Compiled code calls a ``@vectorize`` function's kernel (on numbers: the scalar function);
+    a gufunc is not called from compiled code (its kernel, a ``@jit`` function, can be).
+    """
+    vec = sys.modules.get("stickyjit._vectorize")
+    if vec is None or not isinstance(value, vec._Base):
+        return None
+    if isinstance(value, vec.DUFunc) and isinstance(value._kernel, dispatcher_type):
+        return Global.VECTORIZED, (value, value._kernel)
+    return (
+        Global.UNSUPPORTED_FUNCTION,
+        f"the @guvectorize gufunc '{value.__name__}': compiled code does not call gufuncs (call it from Python)",
+    )
+
+
 def resolve_globals(func, names, dispatcher, dispatcher_type):
     """For each global name the function reads: (name, Global member, payload) for the compiler.
 
@@ -313,6 +330,8 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             out.append((name, Global.SELF, None))
         elif isinstance(value, dispatcher_type):
             out.append((name, Global.JITTED, value))
+        elif (vectorized := _vectorized(value, dispatcher_type)) is not None:
+            out.append((name, *vectorized))
         elif isinstance(getattr(value, "__stickyjit_builtin__", None), str):
             # stickyjit.prange: the builtin it compiles as.
             out.append((name, Global.BUILTIN, value.__stickyjit_builtin__))
