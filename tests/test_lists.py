@@ -346,3 +346,88 @@ def test_comprehension_in_a_lazy_position_is_named():
     e = _compile_error("def f(n):\n    return n > 0 and len([i for i in range(n)]) > 1\n", "f", 3)
     assert "list comprehension" in str(e)
     assert e.lineno == 2
+
+
+@njit
+def methods(v, x, i):
+    out = [0]
+    out.clear()
+    for a in v:
+        out.append(a)
+    out.extend([x, x + 1])
+    out.insert(i, 99)
+    n_x = out.count(x)
+    where = out.index(x)
+    out.remove(x)
+    out.reverse()
+    ordered = sorted(out)
+    backwards = sorted(out, reverse=True)
+    copied = out.copy()
+    copied.sort(reverse=True)
+    out.sort()
+    return out, n_x, where, ordered, backwards, copied, x in out, x not in out, sum(out), min(out), max(out)
+
+
+@njit
+def float_methods(v, x):
+    out = [0.5]
+    for a in v:
+        out.append(a)
+    found = out.index(x) if x in out else -1
+    out.sort()
+    return out, found, sum(out), min(out), max(out), 2.5 in (1, 2.5), list(range(3)), list(out)
+
+
+@njit
+def index_missing(x):
+    return [1.5, 2.5].index(x)
+
+
+@njit
+def remove_missing(x):
+    out = [1, 2]
+    out.remove(x)
+    return out
+
+
+@njit
+def extreme_of_empty(n, biggest):
+    out = [i for i in range(n)]
+    return max(out) if biggest else min(out)
+
+
+@njit
+def array_copy_and_sort(a):
+    b = a.copy()
+    b.sort()
+    return b
+
+
+ints = st.lists(st.integers(-20, 20), max_size=15)
+
+
+@given(ints, st.integers(-20, 20), st.integers(-30, 30))
+def test_list_methods_equal_cpython(v, x, i):
+    check(methods, tuple(v) if v else (0,), x, i)
+
+
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), max_size=12), st.floats(-1e6, 1e6, allow_nan=False))
+def test_float_list_methods_equal_cpython(v, x):
+    t = tuple(v) if v else (0.25,)
+    check(float_methods, t, x)
+    check(float_methods, t, t[0])
+
+
+def test_list_method_errors_are_cpythons():
+    check(index_missing, 3.5)
+    check(index_missing, 2.5)
+    check(remove_missing, 5)
+    check(extreme_of_empty, 0, True)
+    check(extreme_of_empty, 0, False)
+    check(extreme_of_empty, 4, True)
+
+
+def test_copy_and_sort_of_an_array_stay_the_arrays():
+    a = np.array([3.0, 1.0, 2.0])
+    assert np.array_equal(array_copy_and_sort(a), np.sort(a))
+    assert np.array_equal(a, [3.0, 1.0, 2.0])

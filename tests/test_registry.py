@@ -163,6 +163,28 @@ def _list_pop(n, i):
     return out.pop(i)
 
 
+def _sorted(n):
+    return sorted([(i * 7) % 5 for i in range(n)])
+
+
+def _list(n):
+    return list(range(n))
+
+
+def _remove_missing(x):
+    out = [1]
+    out.remove(x)
+    return out
+
+
+def _min_of_list(n):
+    return min([i for i in range(n)])
+
+
+def _max_of_list(n):
+    return max([i for i in range(n)])
+
+
 def _cabs(z):
     return abs(z)
 
@@ -188,6 +210,8 @@ BUILTIN_CASES = {
     "enumerate": (_enumerate, 6),
     "zip": (_zip, 6),
     "reversed": (_reversed, 6),
+    "sorted": (_sorted, 6),
+    "list": (_list, 4),
 }
 
 
@@ -478,6 +502,9 @@ STATUS_CASES = {
     "ListAssignIndex": (_list_set, -3),
     "ListPopEmpty": (_list_pop, 1, 0),
     "ListPopIndex": (_list_pop, 0, 1),
+    "ListRemoveMissing": (_remove_missing, 2),
+    "MinEmpty": (_min_of_list, 0),
+    "MaxEmpty": (_max_of_list, 0),
 }
 # Failures CPython or NumPy do not have, or cannot be made to happen here: compiled code's own
 # message (a float too large for int64, int ** negative int typed as int, a negative base to a

@@ -162,6 +162,12 @@ pub enum ExprKind {
     Tuple(Vec<Expr>),
     /// `[a, b, c]`: a list (or the contents of `np.array([...])`).
     List(Vec<Expr>),
+    /// `item in container` (`not in` when `negated`).
+    In {
+        item: Box<Expr>,
+        container: Box<Expr>,
+        negated: bool,
+    },
     /// `[elt for target in iter if cond ...]`: the generators outermost first.
     ListComp {
         elt: Box<Expr>,

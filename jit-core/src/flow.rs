@@ -139,10 +139,13 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
                 flow_expr(v, flow, locals)?
             }
         }
-        H::ListMethod { list, args, .. } => {
+        H::ListMethod { list, args, alt, .. } => {
             flow_expr(list, flow, locals)?;
             for v in args {
                 flow_expr(v, flow, locals)?
+            }
+            if let Some(alt) = alt {
+                flow_expr(alt, flow, locals)?
             }
         }
         H::Compare { left, comparators, .. } => {

@@ -109,6 +109,19 @@ pub enum StmtKind {
 pub enum ListMethod {
     Append,
     Pop,
+    Extend,
+    Insert,
+    Remove,
+    Index,
+    Count,
+    Reverse,
+    Sort,
+    Clear,
+    Copy,
+    /// `sorted(l)` (with `reverse=` as an argument): a new sorted list.
+    Sorted,
+    /// `x in l` (args: `[x]`); `not in` is its negation.
+    Contains,
 }
 
 impl ListMethod {
@@ -116,7 +129,36 @@ impl ListMethod {
         match self {
             ListMethod::Append => "append",
             ListMethod::Pop => "pop",
+            ListMethod::Extend => "extend",
+            ListMethod::Insert => "insert",
+            ListMethod::Remove => "remove",
+            ListMethod::Index => "index",
+            ListMethod::Count => "count",
+            ListMethod::Reverse => "reverse",
+            ListMethod::Sort => "sort",
+            ListMethod::Clear => "clear",
+            ListMethod::Copy => "copy",
+            ListMethod::Sorted => "sorted",
+            ListMethod::Contains => "__contains__",
         }
+    }
+
+    /// The method called `name` on a value (`None` for a name no list method has).
+    pub fn of(name: &str) -> Option<ListMethod> {
+        Some(match name {
+            "append" => ListMethod::Append,
+            "pop" => ListMethod::Pop,
+            "extend" => ListMethod::Extend,
+            "insert" => ListMethod::Insert,
+            "remove" => ListMethod::Remove,
+            "index" => ListMethod::Index,
+            "count" => ListMethod::Count,
+            "reverse" => ListMethod::Reverse,
+            "sort" => ListMethod::Sort,
+            "clear" => ListMethod::Clear,
+            "copy" => ListMethod::Copy,
+            _ => return None,
+        })
     }
 }
 
@@ -217,11 +259,14 @@ pub enum ExprKind {
     Tuple(Vec<Expr>),
     /// A list literal `[a, b, ...]`: a new list of the items.
     List(Vec<Expr>),
-    /// `l.append(v)`, `l.pop()`, `l.pop(i)`: a method of the list `list`.
+    /// `l.append(v)`, `l.pop()`, `x in l`, `sorted(l)`, ...: a method of the list `list` (or of
+    /// the tuple, for `in`). `alt` is the call as an array's method (`a.copy()`, `a.sort()`),
+    /// compiled instead when `list` is not a list.
     ListMethod {
         method: ListMethod,
         list: Box<Expr>,
         args: Vec<Expr>,
+        alt: Option<Box<Expr>>,
     },
     /// A new array: `np.zeros(...)`, `np.arange(...)`, `a.copy()`, ...
     New(NewArray),
@@ -306,7 +351,9 @@ impl ExprKind {
             | H::List(values)
             | H::Intrinsic { args: values, .. }
             | H::Call { args: values, .. } => values.iter().collect(),
-            H::ListMethod { list, args, .. } => std::iter::once(&**list).chain(args.iter()).collect(),
+            H::ListMethod { list, args, alt, .. } => {
+                std::iter::once(&**list).chain(args.iter()).chain(alt.iter().map(|a| &**a)).collect()
+            }
             H::Compare { left, comparators, .. } => std::iter::once(&**left).chain(comparators.iter()).collect(),
             H::IfExp { test, body, orelse } => vec![&**test, &**body, &**orelse],
             H::New(n) => n.operands(),
@@ -339,7 +386,9 @@ impl ExprKind {
             | H::List(values)
             | H::Intrinsic { args: values, .. }
             | H::Call { args: values, .. } => values.iter_mut().collect(),
-            H::ListMethod { list, args, .. } => std::iter::once(&mut **list).chain(args.iter_mut()).collect(),
+            H::ListMethod { list, args, alt, .. } => {
+                std::iter::once(&mut **list).chain(args.iter_mut()).chain(alt.iter_mut().map(|a| &mut **a)).collect()
+            }
             H::Compare { left, comparators, .. } => std::iter::once(&mut **left).chain(comparators.iter_mut()).collect(),
             H::IfExp { test, body, orelse } => vec![&mut **test, &mut **body, &mut **orelse],
             H::New(n) => n.operands_mut(),

@@ -79,6 +79,122 @@ pub unsafe extern "C" fn sj_rt_list_grow(h: *mut Header, itemsize: i64, need: i6
     }
 }
 
+/// The item kinds the runtime's list functions take (what compiled code passes as `kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(i32)]
+pub enum ItemKind {
+    /// One byte, 0 or 1.
+    Bool = 0,
+    Int64 = 1,
+    Float64 = 2,
+    UInt64 = 3,
+}
+
+impl ItemKind {
+    fn from_code(kind: i32) -> ItemKind {
+        match kind {
+            0 => ItemKind::Bool,
+            1 => ItemKind::Int64,
+            3 => ItemKind::UInt64,
+            _ => ItemKind::Float64,
+        }
+    }
+}
+
+/// A stable merge sort that asks only `less(b, a)` (as CPython's sort asks only `<`): for
+/// items with a total order the result is CPython's, ties in their original order.
+fn merge_sort<T: Copy>(v: &mut [T], less: impl Fn(&T, &T) -> bool + Copy) {
+    let n = v.len();
+    if n < 2 {
+        return;
+    }
+    if n <= 16 {
+        // Insertion sort: an item moves left past strictly greater items only.
+        for i in 1..n {
+            let x = v[i];
+            let mut j = i;
+            while j > 0 && less(&x, &v[j - 1]) {
+                v[j] = v[j - 1];
+                j -= 1;
+            }
+            v[j] = x;
+        }
+        return;
+    }
+    let mid = n / 2;
+    merge_sort(&mut v[..mid], less);
+    merge_sort(&mut v[mid..], less);
+    let left: Vec<T> = v[..mid].to_vec();
+    let (mut i, mut j, mut k) = (0, mid, 0);
+    while i < left.len() && j < n {
+        // Take from the right only when it is strictly less: ties keep their order.
+        if less(&v[j], &left[i]) {
+            v[k] = v[j];
+            j += 1;
+        } else {
+            v[k] = left[i];
+            i += 1;
+        }
+        k += 1;
+    }
+    while i < left.len() {
+        v[k] = left[i];
+        i += 1;
+        k += 1;
+    }
+}
+
+/// Sorts a list's items in place (`l.sort()`, `sorted(l)`), as CPython: `reverse` reverses,
+/// sorts stably, reverses again (equal items keep their order either way).
+///
+/// # Safety
+/// `h` is a live list block of `kind` items.
+pub unsafe extern "C" fn sj_rt_list_sort(h: *mut Header, kind: i32, reverse: bool) {
+    unsafe fn items<'a, T>(h: *mut Header) -> &'a mut [T] {
+        // SAFETY: the caller's contract: `len` items of T.
+        unsafe {
+            let p = payload(h);
+            if (*p).len == 0 {
+                return &mut [];
+            }
+            std::slice::from_raw_parts_mut((*p).items as *mut T, (*p).len as usize)
+        }
+    }
+    fn run<T: Copy>(v: &mut [T], reverse: bool, less: impl Fn(&T, &T) -> bool + Copy) {
+        if reverse {
+            v.reverse();
+        }
+        merge_sort(v, less);
+        if reverse {
+            v.reverse();
+        }
+    }
+    // SAFETY: the caller's contract.
+    unsafe {
+        match ItemKind::from_code(kind) {
+            ItemKind::Bool => run(items::<u8>(h), reverse, |a, b| a < b),
+            ItemKind::Int64 => run(items::<i64>(h), reverse, |a, b| a < b),
+            ItemKind::UInt64 => run(items::<u64>(h), reverse, |a, b| a < b),
+            ItemKind::Float64 => run(items::<f64>(h), reverse, |a, b| a < b),
+        }
+    }
+}
+
+/// Records CPython's `ValueError("{x!r} is not in list")` for `l.index(x)` (compiled code
+/// returns `Status::Raised` next); `bits` holds `x` as `kind` says.
+pub extern "C" fn sj_rt_list_not_in(kind: i32, bits: i64) {
+    let text = match ItemKind::from_code(kind) {
+        ItemKind::Bool => (if bits != 0 { "True" } else { "False" }).to_string(),
+        ItemKind::Int64 => bits.to_string(),
+        ItemKind::UInt64 => (bits as u64).to_string(),
+        ItemKind::Float64 => crate::output::float_repr(f64::from_bits(bits as u64), None),
+    };
+    let message = format!("{text} is not in list");
+    let class = crate::registry::exceptions::raisable("ValueError").expect("in the table") as i32;
+    // SAFETY: a valid UTF-8 buffer of that length.
+    unsafe { crate::runtime::sj_rt_raise(class, message.as_ptr(), message.len() as i64) };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +222,19 @@ mod tests {
         }
         assert!(sj_rt_list_new(8, i64::MAX).is_null());
         assert!(crate::memory::take_live().is_empty());
+    }
+
+    #[test]
+    fn the_sort_is_stable_and_asks_only_less() {
+        // Pairs sorted by their first part only: ties keep their order, as CPython's sort.
+        let mut v: Vec<(i64, usize)> = (0..200).map(|i| ((i * 7919 % 13) as i64, i)).collect();
+        let mut expected = v.clone();
+        expected.sort_by_key(|p| p.0);
+        merge_sort(&mut v, |a, b| a.0 < b.0);
+        assert_eq!(v, expected);
+        // NaN never panics (whatever order it ends in).
+        let mut f = vec![3.0, f64::NAN, 1.0, -0.0, 0.0, f64::NAN, 2.0];
+        merge_sort(&mut f, |a, b| a < b);
+        assert_eq!(f.len(), 7);
     }
 }

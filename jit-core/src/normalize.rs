@@ -69,6 +69,7 @@ enum Tag {
     Assert = 38,
     Imag = 39,
     ListComp = 40,
+    In = 41,
     /// A local or parameter in the code form, by its index of first appearance.
     Local = b'L',
     /// A name that is not local, as written (a global, a module's attribute).
@@ -303,6 +304,12 @@ impl Writer {
                 self.tag(Tag::List);
                 self.u64(items.len() as u64);
                 items.iter().for_each(|v| self.expr(v));
+            }
+            ExprKind::In { item, container, negated } => {
+                self.tag(Tag::In);
+                self.byte(*negated as u8);
+                self.expr(item);
+                self.expr(container);
             }
             ExprKind::ListComp { elt, generators } => {
                 self.tag(Tag::ListComp);

@@ -334,6 +334,11 @@ impl Converter {
                 },
                 values: self.exprs(b.values)?,
             },
+            PyExpr::Compare(c) if matches!(c.ops.as_slice(), [py::CmpOp::In | py::CmpOp::NotIn]) => {
+                let negated = matches!(c.ops[0], py::CmpOp::NotIn);
+                let container = c.comparators.into_iter().next().expect("one comparator");
+                ExprKind::In { item: Box::new(self.expr(*c.left)?), container: Box::new(self.expr(container)?), negated }
+            }
             PyExpr::Compare(c) => {
                 let ops = c
                     .ops

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use crate::ast::{BinOp, BoolOpKind, UnaryOp};
 use crate::hir::{self, ExprKind as H, StmtKind as S};
 use crate::infer::{TypedFunction, TypedProgram};
+use crate::types::Type;
 
 pub fn typed_program(p: &TypedProgram) -> String {
     let mut out = String::new();
@@ -198,7 +199,10 @@ impl Printer<'_> {
             }
             H::Tuple(items) => format!("({})", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
             H::List(items) => format!("[{}]", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
-            H::ListMethod { method, list, args } => format!(
+            H::ListMethod { alt: Some(alt), list, .. } if !matches!(self.spec.expr_types[list.id as usize], Type::List(_)) => {
+                return self.expr(alt)
+            }
+            H::ListMethod { method, list, args, .. } => format!(
                 "{}.{}({})",
                 self.expr(list),
                 method.name(),

@@ -35,6 +35,10 @@ pub enum Builtin {
     Print,
     /// `enumerate`, `zip`, `reversed`: only as the iterable of a `for` loop.
     Iterate(IterBuiltin),
+    /// `sorted(l)`: a new sorted list.
+    Sorted,
+    /// `list(it)`: a new list of the items of `it` (lowered as `[x for x in it]`).
+    List,
 }
 
 /// The builtins that wrap iterables (`for i, x in enumerate(zip(a, reversed(b)))`).
@@ -86,10 +90,10 @@ const fn builtin_row(name: &'static str, builtin: Builtin, arity: Arity, dtype: 
 }
 
 /// The builtins compiled code may call, in the order messages list them.
-pub static BUILTINS: [BuiltinRow; 15] = [
+pub static BUILTINS: [BuiltinRow; 17] = [
     builtin_row("abs", Builtin::Intrinsic(Intrinsic::Abs), Arity::new(1, 1, "1 argument"), None),
-    builtin_row("min", Builtin::Intrinsic(Intrinsic::Min), Arity::new(2, usize::MAX, "2 or more arguments"), None),
-    builtin_row("max", Builtin::Intrinsic(Intrinsic::Max), Arity::new(2, usize::MAX, "2 or more arguments"), None),
+    builtin_row("min", Builtin::Intrinsic(Intrinsic::Min), Arity::new(1, usize::MAX, "1 or more arguments"), None),
+    builtin_row("max", Builtin::Intrinsic(Intrinsic::Max), Arity::new(1, usize::MAX, "1 or more arguments"), None),
     builtin_row("int", Builtin::Intrinsic(Intrinsic::Int), Arity::new(0, 1, "0 or 1 argument"), Some(Dtype::Int64)),
     builtin_row("float", Builtin::Intrinsic(Intrinsic::Float), Arity::new(0, 1, "0 or 1 argument"), Some(Dtype::Float64)),
     builtin_row("bool", Builtin::Intrinsic(Intrinsic::Bool), Arity::new(0, 1, "0 or 1 argument"), Some(Dtype::Bool)),
@@ -102,6 +106,8 @@ pub static BUILTINS: [BuiltinRow; 15] = [
     builtin_row("enumerate", Builtin::Iterate(IterBuiltin::Enumerate), Arity::new(1, 2, "1 or 2 arguments"), None),
     builtin_row("zip", Builtin::Iterate(IterBuiltin::Zip), Arity::new(1, usize::MAX, "1 or more arguments"), None),
     builtin_row("reversed", Builtin::Iterate(IterBuiltin::Reversed), Arity::new(1, 1, "exactly one argument"), None),
+    builtin_row("sorted", Builtin::Sorted, Arity::new(1, 1, "exactly one argument"), None),
+    builtin_row("list", Builtin::List, Arity::new(0, 1, "0 or 1 argument"), None),
 ];
 
 /// The builtin called `name`, if it is compiled.

@@ -337,6 +337,8 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_release", crate::memory::sj_rt_release as *const () as usize),
         ("sj_rt_list_new", crate::list::sj_rt_list_new as *const () as usize),
         ("sj_rt_list_grow", crate::list::sj_rt_list_grow as *const () as usize),
+        ("sj_rt_list_sort", crate::list::sj_rt_list_sort as *const () as usize),
+        ("sj_rt_list_not_in", crate::list::sj_rt_list_not_in as *const () as usize),
         ("sj_rt_poll", crate::interrupt::sj_rt_poll as *const () as usize),
         ("sj_rt_store_strided", sj_rt_store_strided as *const () as usize),
         ("sj_rt_matmul", crate::linalg::sj_rt_matmul as *const () as usize),

@@ -22,7 +22,7 @@ pub const FILENAME: &str = "t.py";
 
 /// The Python builtins tests may call that the compiler does not support: jit-py binds them as
 /// builtins (so the error names them), not as undefined names.
-const UNSUPPORTED_BUILTINS: [&str; 5] = ["print", "sum", "sorted", "enumerate", "zip"];
+const UNSUPPORTED_BUILTINS: [&str; 6] = ["print", "sum", "sorted", "enumerate", "zip", "divmod"];
 
 /// A program under test: one or more functions (`units[0]` is called; the others are the jitted
 /// functions it may call by name), each with the environment jit-py would give it.

@@ -93,6 +93,9 @@ const PROBES: &[(Status, &str)] = &[
     (Status::ComplexPowZero, "0j ** -1"),
     (Status::ComplexPowOverflow, "(1e200+1j) ** 2"),
     (Status::ComplexAbsOverflow, "abs(complex(1.5e308, 1.5e308))"),
+    (Status::ListRemoveMissing, "[].remove(0)"),
+    (Status::MinEmpty, "min([])"),
+    (Status::MaxEmpty, "max([])"),
 ];
 
 /// The probed messages, by status code (`PROBES`), each set once.

@@ -98,6 +98,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     b.build_select(neg, n, iv, "abs").u()
                 }
             }
+            Intrinsic::Min | Intrinsic::Max if args.len() == 1 => self.list_extreme(f == Intrinsic::Max, &args[0]),
             Intrinsic::Min | Intrinsic::Max => {
                 let mut acc = self.expr(&args[0]);
                 acc = self.cast(acc, &self.ty(&args[0]), ty);

@@ -185,7 +185,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             H::Subscript { value, index } if matches!(self.ty(value), Type::List(_)) => self.list_load(value, index),
             H::List(items) => self.list_literal(e, items),
-            H::ListMethod { method, list, args } => self.list_method(*method, list, args),
+            H::ListMethod { method, list, args, alt } => self.list_method(e, *method, list, args, alt.as_deref()),
             H::Subscript { value, index } if self.ty(index).array().is_some() => {
                 let Type::Array(out) = ty else { unreachable!("inference types an indexed read as an array") };
                 let v = self.fancy_load(value, index, out);
@@ -212,6 +212,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let Type::Array(out) = ty else { unreachable!("inference types a transpose as an array") };
                 self.transpose(value, axes.as_deref(), out)
             }
+            H::Reduce { value, .. } if matches!(self.ty(value), Type::List(_)) => self.list_sum(value, &ty),
             H::Reduce { f, value, axis: Some(axis) } if ty.array().is_some() => {
                 let Type::Array(out) = ty else { unreachable!("checked") };
                 let v = self.array_reduce_axis(*f, value, axis, out);

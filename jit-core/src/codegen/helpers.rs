@@ -35,6 +35,10 @@ pub(super) enum Helper {
     /// `i1 sj_rt_list_grow(ptr header, i64 itemsize, i64 need)`: room for `need` items; false
     /// when memory is exhausted.
     ListGrow,
+    /// `void sj_rt_list_sort(ptr header, i32 kind, i1 reverse)`: sorts a list of numbers.
+    ListSort,
+    /// `void sj_rt_list_not_in(i32 kind, i64 bits)`: records `ValueError("x is not in list")`.
+    ListNotIn,
     /// `double sj_rt_round_f64(double x, i64 ndigits, ptr status)`.
     RoundF64,
     /// `i64 sj_rt_round_i64(i64 x, i64 ndigits)`.
@@ -159,6 +163,8 @@ impl Helper {
             Helper::Release => d("sj_rt_release", &[Ptr], Void, NOUNWIND),
             Helper::ListNew => d("sj_rt_list_new", &[I64, I64], Ptr, NOUNWIND),
             Helper::ListGrow => d("sj_rt_list_grow", &[Ptr, I64, I64], Bool, NOUNWIND),
+            Helper::ListSort => d("sj_rt_list_sort", &[Ptr, I32, Bool], Void, NOUNWIND),
+            Helper::ListNotIn => d("sj_rt_list_not_in", &[I32, I64], Void, &["nounwind", "cold"]),
             Helper::RoundF64 => d("sj_rt_round_f64", &[F64, I64, Ptr], F64, NOUNWIND),
             Helper::RoundI64 => d("sj_rt_round_i64", &[I64, I64], I64, NOUNWIND),
             Helper::Ipow => d("sj_rt_ipow", &[I64, I64], I64, NOUNWIND),
@@ -219,6 +225,8 @@ const _: () = {
     let _: unsafe extern "C" fn(*mut crate::memory::Header) = crate::memory::sj_rt_release;
     let _: extern "C" fn(i64, i64) -> *mut crate::memory::Header = crate::list::sj_rt_list_new;
     let _: unsafe extern "C" fn(*mut crate::memory::Header, i64, i64) -> bool = crate::list::sj_rt_list_grow;
+    let _: unsafe extern "C" fn(*mut crate::memory::Header, i32, bool) = crate::list::sj_rt_list_sort;
+    let _: extern "C" fn(i32, i64) = crate::list::sj_rt_list_not_in;
     let _: extern "C" fn(f64, i64, &mut u32) -> f64 = crate::runtime::sj_rt_round_f64;
     let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_round_i64;
     let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_ipow;
@@ -288,7 +296,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 41] = [
+const RUNTIME_HELPERS: [Helper; 43] = [
     Helper::IndexError,
     Helper::StackLimit,
     Helper::StackOverflow,
@@ -298,6 +306,8 @@ const RUNTIME_HELPERS: [Helper; 41] = [
     Helper::Release,
     Helper::ListNew,
     Helper::ListGrow,
+    Helper::ListSort,
+    Helper::ListNotIn,
     Helper::RoundF64,
     Helper::RoundI64,
     Helper::Ipow,
@@ -344,6 +354,8 @@ const _: () = {
             | Helper::Release
             | Helper::ListNew
             | Helper::ListGrow
+            | Helper::ListSort
+            | Helper::ListNotIn
             | Helper::RoundF64
             | Helper::RoundI64
             | Helper::Ipow

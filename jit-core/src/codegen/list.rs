@@ -106,60 +106,331 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.b().build_store(p, v).u();
     }
 
-    /// `l.append(v)`, `l.pop()`, `l.pop(i)`.
-    pub(super) fn list_method(&mut self, method: ListMethod, list: &hir::Expr, args: &[hir::Expr]) -> BasicValueEnum<'ctx> {
-        let Type::List(item) = self.ty(list) else { unreachable!("a list") };
+    /// Room for `need` items in the list `h` (MemoryError when the memory is not there).
+    fn list_reserve(&self, h: PointerValue<'ctx>, item: &Type, need: IntValue<'ctx>) {
+        let cap = self.b().build_load(self.ctx().i64_type(), self.list_field(h, CAP), "list.cap").u().into_int_value();
+        let full = self.b().build_int_compare(IntPredicate::SGT, need, cap, "full").u();
+        let (grow, go) = (self.block_named("list.grow"), self.block_named("list.roomy"));
+        self.branch_cold(full, grow, go, Cold::Then);
+        self.b().position_at_end(grow);
+        let f = self.helper(Helper::ListGrow);
+        let ok = self.call_basic(f, &[h.into(), self.item_size(item).into(), need.into()]).into_int_value();
+        let failed = self.b().build_not(ok, "nomem").u();
+        self.fail_if(failed, Status::OutOfMemory as u32);
+        self.b().build_unconditional_branch(go).u();
+        self.b().position_at_end(go);
+    }
+
+    fn set_len(&self, h: PointerValue<'ctx>, n: IntValue<'ctx>) {
+        self.b().build_store(self.list_field(h, LEN), n).u();
+    }
+
+    /// Moves items `from..len` of `h` to start at `to` (memmove).
+    fn shift_items(&self, h: PointerValue<'ctx>, item: &Type, from: IntValue<'ctx>, to: IntValue<'ctx>, len: IntValue<'ctx>) {
+        let b = self.b();
+        let count = b.build_int_sub(len, from, "count").u();
+        let bytes = b.build_int_mul(count, self.item_size(item), "bytes").u();
+        let (src, dst) = (self.item_ptr(h, from, item), self.item_ptr(h, to, item));
+        self.b().build_memmove(dst, 1, src, 1, bytes).u();
+    }
+
+    /// The first position in `h` (of `len` items) whose item equals `v`, or -1.
+    fn list_find(&self, h: PointerValue<'ctx>, item: &Type, v: BasicValueEnum<'ctx>, vt: &Type) -> IntValue<'ctx> {
+        let i64t = self.ctx().i64_type();
+        let found = self.entry_alloca(i64t, "found");
+        self.b().build_store(found, self.i64(-1)).u();
+        let len = self.list_len(h);
+        let (head, body, next, done) = (
+            self.block_named("find.head"),
+            self.block_named("find.body"),
+            self.block_named("find.next"),
+            self.block_named("find.done"),
+        );
+        let k = self.entry_alloca(i64t, "fk");
+        self.b().build_store(k, self.i64(0)).u();
+        self.b().build_unconditional_branch(head).u();
+        self.b().position_at_end(head);
+        let kv = self.b().build_load(i64t, k, "fkv").u().into_int_value();
+        let more = self.b().build_int_compare(IntPredicate::SLT, kv, len, "more").u();
+        self.b().build_conditional_branch(more, body, done).u();
+        self.b().position_at_end(body);
+        let x = self.b().build_load(self.module_gen.llty(item), self.item_ptr(h, kv, item), "x").u();
+        let eq = self.compare(crate::ast::CmpOp::Eq, x, &item.carrier(), v, &vt.carrier());
+        let hit = self.block_named("find.hit");
+        self.b().build_conditional_branch(eq, hit, next).u();
+        self.b().position_at_end(hit);
+        self.b().build_store(found, kv).u();
+        self.b().build_unconditional_branch(done).u();
+        self.b().position_at_end(next);
+        let k1 = self.b().build_int_add(kv, self.i64(1), "fk1").u();
+        self.b().build_store(k, k1).u();
+        self.b().build_unconditional_branch(head).u();
+        self.b().position_at_end(done);
+        self.b().build_load(i64t, found, "pos").u().into_int_value()
+    }
+
+    /// The runtime's code for items of type `item` (`list::ItemKind`), and `v` as the i64 the
+    /// runtime takes.
+    fn item_kind(&self, item: &Type) -> i32 {
+        use crate::list::ItemKind;
+        (match item.carrier() {
+            Type::Bool => ItemKind::Bool,
+            Type::Int64 => ItemKind::Int64,
+            Type::UInt64 => ItemKind::UInt64,
+            _ => ItemKind::Float64,
+        }) as i32
+    }
+
+    /// `l.append(v)`, `l.pop()`, `l.sort()`, `x in l`, `sorted(l)`, ... (`alt`: an array's
+    /// `copy()`/`sort()` when `list` is not a list).
+    pub(super) fn list_method(
+        &mut self,
+        e: &hir::Expr,
+        method: ListMethod,
+        list: &hir::Expr,
+        args: &[hir::Expr],
+        alt: Option<&hir::Expr>,
+    ) -> BasicValueEnum<'ctx> {
+        let lt = self.ty(list);
+        if method == ListMethod::Contains {
+            return self.contains(list, &args[0]);
+        }
+        let Type::List(item) = lt else {
+            return self.expr(alt.expect("inference typed the array's method"));
+        };
+        let item = *item;
         let h = self.expr(list).into_pointer_value();
         let vals: Vec<(BasicValueEnum<'ctx>, Type)> = args.iter().map(|a| (self.expr(a), self.ty(a))).collect();
+        let none = self.ctx().i8_type().const_zero().into();
         let len = self.list_len(h);
+        let one = self.i64(1);
         match method {
             ListMethod::Append => {
                 let (v, t) = &vals[0];
                 let v = self.cast(*v, t, &item);
-                let b = self.b();
-                let cap = b.build_load(self.ctx().i64_type(), self.list_field(h, CAP), "list.cap").u().into_int_value();
-                let full = b.build_int_compare(IntPredicate::EQ, len, cap, "full").u();
-                let (grow, put) = (self.block_named("list.grow"), self.block_named("list.put"));
-                self.branch_cold(full, grow, put, Cold::Then);
-                self.b().position_at_end(grow);
-                let need = self.b().build_int_add(len, self.i64(1), "need").u();
-                let f = self.helper(Helper::ListGrow);
-                let ok = self.call_basic(f, &[h.into(), self.item_size(&item).into(), need.into()]).into_int_value();
-                let failed = self.b().build_not(ok, "nomem").u();
-                self.fail_if(failed, Status::OutOfMemory as u32);
-                self.b().build_unconditional_branch(put).u();
-                self.b().position_at_end(put);
-                let p = self.item_ptr(h, len, &item);
-                self.b().build_store(p, v).u();
-                let len1 = self.b().build_int_add(len, self.i64(1), "len1").u();
-                self.b().build_store(self.list_field(h, LEN), len1).u();
-                self.ctx().i8_type().const_zero().into()
+                let need = self.b().build_int_add(len, one, "need").u();
+                self.list_reserve(h, &item, need);
+                self.b().build_store(self.item_ptr(h, len, &item), v).u();
+                self.set_len(h, need);
+                none
             }
             ListMethod::Pop => {
                 let empty = self.b().build_int_compare(IntPredicate::EQ, len, self.i64(0), "empty").u();
                 self.fail_if(empty, Status::ListPopEmpty as u32);
                 let at = match vals.first() {
-                    None => self.b().build_int_sub(len, self.i64(1), "last").u(),
+                    None => self.b().build_int_sub(len, one, "last").u(),
                     Some((i, t)) => {
                         let i = self.as_index(*i, t);
                         self.list_position(i, len, Status::ListPopIndex)
                     }
                 };
-                let lt = self.module_gen.llty(&item);
-                let p = self.item_ptr(h, at, &item);
-                let v = self.b().build_load(lt, p, "popped").u();
-                // Move the items after it down by one.
-                let b = self.b();
-                let next = b.build_int_add(at, self.i64(1), "next").u();
-                let rest = b.build_int_sub(len, next, "rest").u();
-                let bytes = b.build_int_mul(rest, self.item_size(&item), "bytes").u();
-                let src = self.item_ptr(h, next, &item);
-                self.b().build_memmove(p, 1, src, 1, bytes).u();
-                let len1 = self.b().build_int_sub(len, self.i64(1), "len1").u();
-                self.b().build_store(self.list_field(h, LEN), len1).u();
+                let v = self.b().build_load(self.module_gen.llty(&item), self.item_ptr(h, at, &item), "popped").u();
+                let next = self.b().build_int_add(at, one, "next").u();
+                self.shift_items(h, &item, next, at, len);
+                let len1 = self.b().build_int_sub(len, one, "len1").u();
+                self.set_len(h, len1);
                 v
             }
+            ListMethod::Extend => {
+                let (o, ot) = &vals[0];
+                let Type::List(from) = ot else { unreachable!("inference allows lists") };
+                let oh = o.into_pointer_value();
+                // `l.extend(l)` reads the length once, before the first item goes in (CPython).
+                let on = self.list_len(oh);
+                let n = self.b().build_int_add(len, on, "n").u();
+                self.list_reserve(h, &item, n);
+                self.copy_items((oh, from), on, |_, k| k, (h, &item), len);
+                self.set_len(h, n);
+                none
+            }
+            ListMethod::Insert => {
+                let (i, it) = &vals[0];
+                let (v, vt) = &vals[1];
+                let v = self.cast(*v, vt, &item);
+                // CPython clamps the position into 0..=len (a negative one counts from the end).
+                let i = self.as_index(*i, it);
+                let b = self.b();
+                let negative = b.build_int_compare(IntPredicate::SLT, i, self.i64(0), "neg").u();
+                let wrapped = b.build_int_add(i, len, "wrapped").u();
+                let at = b.build_select(negative, wrapped, i, "at").u().into_int_value();
+                let smax = self.module_gen.llvm_intrinsic("llvm.smax", &[self.ctx().i64_type().into()]);
+                let smin = self.module_gen.llvm_intrinsic("llvm.smin", &[self.ctx().i64_type().into()]);
+                let at = self.call_basic(smax, &[at.into(), self.i64(0).into()]).into_int_value();
+                let at = self.call_basic(smin, &[at.into(), len.into()]).into_int_value();
+                let need = self.b().build_int_add(len, one, "need").u();
+                self.list_reserve(h, &item, need);
+                let after = self.b().build_int_add(at, one, "after").u();
+                self.shift_items(h, &item, at, after, len);
+                self.b().build_store(self.item_ptr(h, at, &item), v).u();
+                self.set_len(h, need);
+                none
+            }
+            ListMethod::Remove | ListMethod::Index => {
+                let (v, vt) = &vals[0];
+                let pos = self.list_find(h, &item, *v, vt);
+                let missing = self.b().build_int_compare(IntPredicate::SLT, pos, self.i64(0), "missing").u();
+                if method == ListMethod::Index {
+                    let kind = self.item_kind(vt);
+                    let bits = match vt.carrier() {
+                        Type::Float64 => {
+                            self.b().build_bit_cast(v.into_float_value(), self.ctx().i64_type(), "bits").u().into_int_value()
+                        }
+                        t => self.cast(*v, &t, &Type::Int64).into_int_value(),
+                    };
+                    self.on_failure(missing, |g| {
+                        let f = g.helper(Helper::ListNotIn);
+                        let kind = g.ctx().i32_type().const_int(kind as u64, false);
+                        g.b().build_call(f, &[kind.into(), bits.into()], "").u();
+                        g.ret_status(g.module_gen.status_llty().const_int(Status::Raised as u64, false));
+                    });
+                    return pos.into();
+                }
+                self.fail_if(missing, Status::ListRemoveMissing as u32);
+                let next = self.b().build_int_add(pos, one, "next").u();
+                let len = self.list_len(h);
+                self.shift_items(h, &item, next, pos, len);
+                let len1 = self.b().build_int_sub(len, one, "len1").u();
+                self.set_len(h, len1);
+                none
+            }
+            ListMethod::Count => {
+                let (v, vt) = (vals[0].0, vals[0].1.clone());
+                let i64t = self.ctx().i64_type();
+                let count = self.entry_alloca(i64t, "count");
+                self.b().build_store(count, self.i64(0)).u();
+                self.counted_loop(len, |g, k| {
+                    let x = g.b().build_load(g.module_gen.llty(&item), g.item_ptr(h, k, &item), "x").u();
+                    let eq = g.compare(crate::ast::CmpOp::Eq, x, &item.carrier(), v, &vt.carrier());
+                    let c = g.b().build_load(i64t, count, "c").u().into_int_value();
+                    let add = g.b().build_int_z_extend(eq, i64t, "add").u();
+                    let c1 = g.b().build_int_add(c, add, "c1").u();
+                    g.b().build_store(count, c1).u();
+                });
+                self.b().build_load(i64t, count, "count").u()
+            }
+            ListMethod::Reverse => {
+                let half = self.b().build_int_unsigned_div(len, self.i64(2), "half").u();
+                let lty = self.module_gen.llty(&item);
+                self.counted_loop(half, |g, k| {
+                    let last = g.b().build_int_sub(len, one, "lastpos").u();
+                    let j = g.b().build_int_sub(last, k, "j").u();
+                    let (pk, pj) = (g.item_ptr(h, k, &item), g.item_ptr(h, j, &item));
+                    let (a, bv) = (g.b().build_load(lty, pk, "a").u(), g.b().build_load(lty, pj, "b").u());
+                    g.b().build_store(pk, bv).u();
+                    g.b().build_store(pj, a).u();
+                });
+                none
+            }
+            ListMethod::Clear => {
+                self.set_len(h, self.i64(0));
+                none
+            }
+            ListMethod::Copy | ListMethod::Sorted => {
+                let out = self.list_new(&item, len);
+                self.copy_items((h, &item), len, |_, k| k, (out, &item), self.i64(0));
+                self.set_len(out, len);
+                if method == ListMethod::Sorted {
+                    self.sort_items(out, &item, vals.first());
+                }
+                self.own_temp(e.id, out.into(), &Type::List(Box::new(item.clone())));
+                out.into()
+            }
+            ListMethod::Sort => {
+                self.sort_items(h, &item, vals.first());
+                none
+            }
+            ListMethod::Contains => unreachable!("handled above"),
         }
+    }
+
+    fn sort_items(&self, h: PointerValue<'ctx>, item: &Type, reverse: Option<&(BasicValueEnum<'ctx>, Type)>) {
+        let reverse = match reverse {
+            Some((v, t)) => self.truth(*v, t),
+            None => self.ctx().bool_type().const_zero(),
+        };
+        let kind = self.ctx().i32_type().const_int(self.item_kind(item) as u64, false);
+        let f = self.helper(Helper::ListSort);
+        self.b().build_call(f, &[h.into(), kind.into(), reverse.into()], "").u();
+    }
+
+    /// `x in c` of a list or a tuple.
+    fn contains(&mut self, container: &hir::Expr, x: &hir::Expr) -> BasicValueEnum<'ctx> {
+        // CPython evaluates the item first.
+        let (v, vt) = (self.expr(x), self.ty(x));
+        let ct = self.ty(container);
+        let c = self.expr(container);
+        match ct {
+            Type::List(item) => {
+                let pos = self.list_find(c.into_pointer_value(), &item, v, &vt);
+                self.b().build_int_compare(IntPredicate::SGE, pos, self.i64(0), "in").u().into()
+            }
+            Type::Tuple(items) => {
+                let mut any = self.ctx().bool_type().const_zero();
+                for (k, it) in items.iter().enumerate() {
+                    let item = self.b().build_extract_value(c.into_struct_value(), k as u32, "item").u();
+                    let eq = self.compare(crate::ast::CmpOp::Eq, item, &it.carrier(), v, &vt.carrier());
+                    any = self.b().build_or(any, eq, "in").u();
+                }
+                any.into()
+            }
+            _ => unreachable!("inference allows lists and tuples"),
+        }
+    }
+
+    /// `sum(l)`: Python's sum of the items, in order, from int 0.
+    pub(super) fn list_sum(&mut self, list: &hir::Expr, ty: &Type) -> BasicValueEnum<'ctx> {
+        let Type::List(item) = self.ty(list) else { unreachable!("a list") };
+        let h = self.expr(list).into_pointer_value();
+        let len = self.list_len(h);
+        let lty = self.module_gen.llty(ty);
+        let acc = self.entry_alloca(lty, "sum");
+        let zero = self.cast(self.i64(0).into(), &Type::Int64, ty);
+        self.b().build_store(acc, zero).u();
+        self.counted_loop(len, |g, k| {
+            let x = g.b().build_load(g.module_gen.llty(&item), g.item_ptr(h, k, &item), "x").u();
+            let x = g.cast(x, &item, ty);
+            let s = g.b().build_load(lty, acc, "s").u();
+            let s1: BasicValueEnum<'ctx> = match ty.carrier() {
+                Type::Float64 => g.b().build_float_add(s.into_float_value(), x.into_float_value(), "s1").u().into(),
+                Type::Complex128 => {
+                    let (sv, xv) = (s.into_struct_value(), x.into_struct_value());
+                    let mut out = sv;
+                    for part in 0..2 {
+                        let a = g.b().build_extract_value(sv, part, "sa").u().into_float_value();
+                        let c = g.b().build_extract_value(xv, part, "xa").u().into_float_value();
+                        let r = g.b().build_float_add(a, c, "ra").u();
+                        out = g.b().build_insert_value(out, r, part, "s1").u().into_struct_value();
+                    }
+                    out.into()
+                }
+                _ => g.b().build_int_add(s.into_int_value(), x.into_int_value(), "s1").u().into(),
+            };
+            g.b().build_store(acc, s1).u();
+        });
+        self.b().build_load(lty, acc, "sum").u()
+    }
+
+    /// `min(l)` / `max(l)`: the first smallest (largest) item as CPython finds it (an item
+    /// replaces the best so far only when it is strictly less / greater).
+    pub(super) fn list_extreme(&mut self, max: bool, list: &hir::Expr) -> BasicValueEnum<'ctx> {
+        let Type::List(item) = self.ty(list) else { unreachable!("a list") };
+        let h = self.expr(list).into_pointer_value();
+        let len = self.list_len(h);
+        let empty = self.b().build_int_compare(IntPredicate::EQ, len, self.i64(0), "empty").u();
+        self.fail_if(empty, if max { Status::MaxEmpty } else { Status::MinEmpty } as u32);
+        let lty = self.module_gen.llty(&item);
+        let best = self.entry_alloca(lty, "best");
+        let first = self.b().build_load(lty, self.item_ptr(h, self.i64(0), &item), "first").u();
+        self.b().build_store(best, first).u();
+        let op = if max { crate::ast::CmpOp::Gt } else { crate::ast::CmpOp::Lt };
+        self.counted_loop(len, |g, k| {
+            let x = g.b().build_load(lty, g.item_ptr(h, k, &item), "x").u();
+            let b = g.b().build_load(lty, best, "b").u();
+            let better = g.compare(op, x, &item.carrier(), b, &item.carrier());
+            let nb = g.b().build_select(better, x, b, "nb").u();
+            g.b().build_store(best, nb).u();
+        });
+        self.b().build_load(lty, best, "best").u()
     }
 
     /// `for k in 0..n: body(k)` as a plain loop.

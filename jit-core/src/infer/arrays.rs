@@ -410,6 +410,14 @@ impl InferCx<'_> {
     /// The type of a reduction (`a.sum()`, `np.mean(a)`, ...) of `value`.
     pub(super) fn reduce(&mut self, f: hir::Reduction, value: &hir::Expr, axis: Option<&hir::Axis>, span: Span) -> Result<Type> {
         let vt = self.expr(value)?;
+        // `sum(l)` of a list of numbers: Python's sum, from int 0.
+        if let (Type::List(item), hir::Reduction::Sum) = (&vt, f) {
+            return match &**item {
+                Type::Bool | Type::Unknown => Ok(Type::Int64),
+                t if t.is_number() => Ok(t.clone()),
+                t => Err(CompileError::typing("sum()", format!("sum() of a list of {}", type_name(t)), span)),
+            };
+        }
         // A run-time axis: an integer, checked against the dimensions when the code runs.
         let axis = match axis {
             None => None,

@@ -9,6 +9,18 @@ use super::{type_name, InferCx};
 
 impl InferCx<'_> {
     pub(super) fn intrinsic(&mut self, f: Intrinsic, args: &[hir::Expr]) -> Result<Type> {
+        // `min(l)`, `max(l)` of a list: its smallest (largest) item.
+        if let (Intrinsic::Min | Intrinsic::Max, [a]) = (f, args) {
+            return match self.expr(a)? {
+                Type::List(t) if t.is_numeric() || *t == Type::Unknown => Ok(*t),
+                Type::Unknown => Ok(Type::Unknown),
+                t => Err(CompileError::typing(
+                    "min()/max() of one argument",
+                    format!("min() and max() of one argument take a list of real numbers here, not {}", type_name(&t)),
+                    a.span,
+                )),
+            };
+        }
         if f == Intrinsic::Len {
             return match self.expr(&args[0])? {
                 Type::Tuple(_) | Type::List(_) => Ok(Type::Int64),

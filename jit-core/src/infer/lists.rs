@@ -66,47 +66,144 @@ impl InferCx<'_> {
         }
     }
 
-    /// The list `list` is typed as (an error naming what it is otherwise); `None` while unknown.
-    fn list_of(&mut self, list: &hir::Expr, what: &str) -> Result<Option<Type>> {
-        match self.expr(list)? {
-            Type::Unknown => Ok(None),
-            Type::List(t) => Ok(Some(*t)),
-            t => {
-                Err(CompileError::typing(what.to_string(), format!("{what} of {}; only lists have it", type_name(&t)), list.span))
+    pub(super) fn list_method(
+        &mut self,
+        method: ListMethod,
+        list: &hir::Expr,
+        args: &[hir::Expr],
+        alt: Option<&hir::Expr>,
+        span: Span,
+    ) -> Result<Type> {
+        let what = format!(".{}()", method.name());
+        let lt = self.expr(list)?;
+        // An array's `copy()`/`sort()`: the call as the array's method.
+        if let (Some(alt), false) = (alt, matches!(lt, Type::List(_) | Type::Unknown)) {
+            return self.expr(alt);
+        }
+        if method == ListMethod::Contains {
+            return self.contains(&lt, args, span);
+        }
+        let item = match lt {
+            Type::Unknown => {
+                for a in args {
+                    self.expr(a)?;
+                }
+                return Ok(Type::Unknown);
             }
+            Type::List(t) => *t,
+            t => {
+                let name = if method == ListMethod::Sorted { "sorted()".to_string() } else { what.clone() };
+                return Err(CompileError::typing(
+                    name.clone(),
+                    format!("{name} of {}; only lists have it here", type_name(&t)),
+                    list.span,
+                ));
+            }
+        };
+        let tys: Vec<Type> = args.iter().map(|a| self.expr(a)).collect::<Result<_>>()?;
+        let wrong = |want: &str| {
+            CompileError::typing("call with wrong arguments", format!("{what} takes {want}, {} given", args.len()), span)
+        };
+        let number = |t: &Type, a: &hir::Expr| -> Result<()> {
+            if t.is_number() || *t == Type::Unknown {
+                return Ok(());
+            }
+            Err(CompileError::unsupported_because(
+                "list item comparison",
+                format!("{what} compares numbers here, not {}", type_name(t)),
+                a.span,
+            ))
+        };
+        match (method, tys.as_slice()) {
+            (ListMethod::Append, [vt]) => {
+                self.put_into(list, &item, vt, args[0].span)?;
+                Ok(Type::None)
+            }
+            (ListMethod::Append, _) => Err(wrong("exactly one argument")),
+            (ListMethod::Pop, []) => Ok(item),
+            (ListMethod::Pop, [it]) => {
+                require_integer(it, "list index", "list indices", args[0].span)?;
+                Ok(item)
+            }
+            (ListMethod::Pop, _) => Err(wrong("at most 1 argument")),
+            (ListMethod::Extend, [Type::List(other)]) => {
+                let other = (**other).clone();
+                self.put_into(list, &item, &other, args[0].span)?;
+                Ok(Type::None)
+            }
+            (ListMethod::Extend, [Type::Unknown]) => Ok(Type::None),
+            (ListMethod::Extend, [t]) => {
+                Err(CompileError::typing(".extend()", format!(".extend() takes a list here, not {}", type_name(t)), args[0].span))
+            }
+            (ListMethod::Extend, _) => Err(wrong("exactly one argument")),
+            (ListMethod::Insert, [it, vt]) => {
+                require_integer(it, "list index", "list indices", args[0].span)?;
+                self.put_into(list, &item, vt, args[1].span)?;
+                Ok(Type::None)
+            }
+            (ListMethod::Insert, _) => Err(wrong("exactly 2 arguments")),
+            (ListMethod::Remove | ListMethod::Index | ListMethod::Count, [vt]) => {
+                number(&item, list)?;
+                number(vt, &args[0])?;
+                Ok(if method == ListMethod::Remove { Type::None } else { Type::Int64 })
+            }
+            (ListMethod::Remove | ListMethod::Index | ListMethod::Count, _) => Err(wrong("exactly one argument")),
+            (ListMethod::Reverse | ListMethod::Clear, []) => Ok(Type::None),
+            (ListMethod::Copy, []) => {
+                self.specs[self.current].allocates = true;
+                Ok(Type::List(Box::new(item)))
+            }
+            (ListMethod::Reverse | ListMethod::Clear | ListMethod::Copy, _) => Err(wrong("no arguments")),
+            (ListMethod::Sort | ListMethod::Sorted, rest) if rest.len() <= 1 => {
+                if !(item.is_numeric() || item == Type::Unknown) {
+                    return Err(CompileError::unsupported_because(
+                        "sort of a list",
+                        format!("lists of numbers are sorted here, not of {}", type_name(&item)),
+                        list.span,
+                    ));
+                }
+                if let Some(t) = rest.first() {
+                    if !(t.is_numeric() || *t == Type::Unknown) {
+                        return Err(CompileError::typing("reverse=", "reverse= takes a bool", args[0].span));
+                    }
+                }
+                if method == ListMethod::Sorted {
+                    self.specs[self.current].allocates = true;
+                    Ok(Type::List(Box::new(item)))
+                } else {
+                    Ok(Type::None)
+                }
+            }
+            (ListMethod::Sort | ListMethod::Sorted, _) => Err(wrong("at most reverse=")),
+            (ListMethod::Contains, _) => unreachable!("typed above"),
         }
     }
 
-    pub(super) fn list_method(&mut self, method: ListMethod, list: &hir::Expr, args: &[hir::Expr], span: Span) -> Result<Type> {
-        let what = format!(".{}()", method.name());
-        let Some(item) = self.list_of(list, &what)? else {
-            for a in args {
-                self.expr(a)?;
+    /// `x in c` of a list or tuple `c` (typed `ct`): bool.
+    fn contains(&mut self, ct: &Type, args: &[hir::Expr], span: Span) -> Result<Type> {
+        let xt = self.expr(&args[0])?;
+        let items: Vec<Type> = match ct {
+            Type::Unknown => return Ok(Type::Bool),
+            Type::List(t) => vec![(**t).clone()],
+            Type::Tuple(ts) => ts.clone(),
+            t => {
+                return Err(CompileError::unsupported_because(
+                    "'in' comparison",
+                    format!("'in' is compiled for lists and tuples of numbers, not {}", type_name(t)),
+                    span,
+                ))
             }
-            return Ok(Type::Unknown);
         };
-        match (method, args) {
-            (ListMethod::Append, [v]) => {
-                let vt = self.expr(v)?;
-                self.put_into(list, &item, &vt, v.span)?;
-                Ok(Type::None)
+        for t in items.iter().chain(std::iter::once(&xt)) {
+            if !(t.is_number() || *t == Type::Unknown) {
+                return Err(CompileError::unsupported_because(
+                    "'in' comparison",
+                    format!("'in' compares numbers here, not {}", type_name(t)),
+                    span,
+                ));
             }
-            (ListMethod::Pop, []) => Ok(item),
-            (ListMethod::Pop, [i]) => {
-                let it = self.expr(i)?;
-                require_integer(&it, "list index", "list indices", i.span)?;
-                Ok(item)
-            }
-            _ => Err(CompileError::typing(
-                "call with wrong arguments",
-                format!(
-                    "{what} takes {}, {} given",
-                    if method == ListMethod::Append { "exactly one argument" } else { "at most 1 argument" },
-                    args.len()
-                ),
-                span,
-            )),
         }
+        Ok(Type::Bool)
     }
 
     /// `l[i]` of a list of `item`s.

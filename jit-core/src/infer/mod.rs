@@ -569,7 +569,7 @@ impl<'a> InferCx<'a> {
             }
             H::Subscript { value, index } => self.subscript(value, index, e.span)?,
             H::List(items) => self.list_literal(items, e.span)?,
-            H::ListMethod { method, list, args } => self.list_method(*method, list, args, e.span)?,
+            H::ListMethod { method, list, args, alt } => self.list_method(*method, list, args, alt.as_deref(), e.span)?,
             H::Slice { .. } => {
                 return Err(CompileError::unsupported_because("slice", "a slice is compiled only inside an array index", e.span));
             }

@@ -378,7 +378,8 @@ impl Lowerer<'_> {
         }
     }
 
-    /// `l.append(v)`, `l.pop()`, `l.pop(i)` on a value (not a module's function).
+    /// `l.append(v)`, `l.sort()`, ... on a value (not a module's function). `copy` and `sort`
+    /// are array methods too: the call is also lowered as the array's, for inference to choose.
     pub(super) fn list_method_call(
         &mut self,
         func: &ast::Expr,
@@ -386,26 +387,73 @@ impl Lowerer<'_> {
         keywords: &[ast::Keyword],
         span: Span,
     ) -> Result<Option<H>> {
+        if self.array_form {
+            return Ok(None);
+        }
         let A::Attribute { value, attr } = &func.kind else { return Ok(None) };
-        let method = match attr.as_str() {
-            "append" => hir::ListMethod::Append,
-            "pop" => hir::ListMethod::Pop,
-            _ => return Ok(None),
-        };
+        let Some(method) = hir::ListMethod::of(attr) else { return Ok(None) };
         if let A::Name(m) = &value.kind {
             if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(_)) {
                 return Ok(None);
             }
         }
-        if let Some(k) = keywords.first() {
-            return Err(CompileError::unsupported_because(
-                "keyword argument to a list method",
-                format!("list.{attr}() takes no keyword arguments"),
-                k.span,
-            ));
+        let alt = if matches!(method, hir::ListMethod::Copy | hir::ListMethod::Sort) {
+            self.array_form = true;
+            let alt = self.call(func, args, keywords, span);
+            self.array_form = false;
+            // A call no list takes (`a.copy(order='C')`, `a.sort(axis=0)`) is the array's: its
+            // error is the array method's.
+            let list_form = args.is_empty()
+                && match method {
+                    hir::ListMethod::Sort => keywords.iter().all(|k| k.name == "reverse"),
+                    _ => keywords.is_empty(),
+                };
+            match alt {
+                Ok(a) => Some(Box::new(a)),
+                Err(e) if !list_form => return Err(e),
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+        let mut hargs = self.exprs(args)?;
+        for k in keywords {
+            match (method, k.name.as_str()) {
+                (hir::ListMethod::Sort, "reverse") if hargs.is_empty() => hargs.push(self.expr(&k.value)?),
+                _ => {
+                    return Err(CompileError::unsupported_because(
+                        "keyword argument to a list method",
+                        format!("'{}=' is not compiled for list.{attr}()", k.name),
+                        k.span,
+                    ))
+                }
+            }
         }
-        let _ = span;
-        Ok(Some(H::ListMethod { method, list: Box::new(self.expr(value)?), args: self.exprs(args)? }))
+        Ok(Some(H::ListMethod { method, list: Box::new(self.expr(value)?), args: hargs, alt }))
+    }
+
+    /// `sorted(x)`, `sorted(x, reverse=r)`.
+    pub(super) fn sorted_call(&mut self, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<H> {
+        let [x] = args else {
+            return Err(CompileError::typing(
+                "call with wrong arguments",
+                format!("sorted expected 1 argument, got {}", args.len()),
+                span,
+            ));
+        };
+        let mut hargs = Vec::new();
+        for k in keywords {
+            if k.name != "reverse" {
+                return Err(CompileError::unsupported_because(
+                    "keyword argument to a builtin",
+                    format!("'{}=' is not compiled for sorted() (reverse= is)", k.name),
+                    k.span,
+                ));
+            }
+            hargs.push(self.expr(&k.value)?);
+        }
+        self.allocates = true;
+        Ok(H::ListMethod { method: hir::ListMethod::Sorted, list: Box::new(self.expr(x)?), args: hargs, alt: None })
     }
 
     /// `assert test, message`: `if not test: raise AssertionError(message)`.

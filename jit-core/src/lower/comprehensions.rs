@@ -36,8 +36,31 @@ impl Lowerer<'_> {
             _ => {}
         }
         for e in found {
-            let A::ListComp { elt, generators } = &e.kind else { continue };
-            let id = self.comprehension(elt, generators, e.span, out)?;
+            let id = match &e.kind {
+                A::ListComp { elt, generators } => self.comprehension(elt, generators, e.span, out)?,
+                // `list(it)` is `[x for x in it]`; `list()` is `[]`.
+                A::Call { func, args, keywords } if matches!(self.callee(func), Ok(super::Callee::ListOf)) => {
+                    if let Some(k) = keywords.first() {
+                        return Err(CompileError::unsupported_because(
+                            "keyword argument to a builtin",
+                            format!("'{}=' is not compiled for list()", k.name),
+                            k.span,
+                        ));
+                    }
+                    match args.as_slice() {
+                        [] => self.comprehension_of(None, e.span, out)?,
+                        [it] => self.comprehension_of(Some(it), e.span, out)?,
+                        _ => {
+                            return Err(CompileError::typing(
+                                "call with wrong arguments",
+                                format!("list expected at most 1 argument, got {}", args.len()),
+                                e.span,
+                            ))
+                        }
+                    }
+                }
+                _ => continue,
+            };
             self.comps.insert(e as *const ast::Expr as usize, id);
         }
         Ok(())
@@ -54,6 +77,16 @@ impl Lowerer<'_> {
                 e.span,
             )),
         }
+    }
+
+    /// `list(it)` as `[x for x in it]` (`list()`: `[]`).
+    fn comprehension_of(&mut self, it: Option<&ast::Expr>, span: ast::Span, out: &mut Vec<hir::Stmt>) -> Result<hir::LocalId> {
+        let item = ast::Expr { kind: A::Name("$item".into()), span };
+        let generators: Vec<ast::Comprehension> = it
+            .map(|it| ast::Comprehension { target: ast::Target::Name("$item".into(), span), iter: it.clone(), ifs: Vec::new() })
+            .into_iter()
+            .collect();
+        self.comprehension(&item, &generators, span, out)
     }
 
     fn comprehension(
@@ -94,7 +127,7 @@ impl Lowerer<'_> {
             },
             span: elt.span,
         };
-        let mut body = vec![ast::Stmt { kind: S::Expr(append), span: elt.span }];
+        let mut body = if generators.is_empty() { Vec::new() } else { vec![ast::Stmt { kind: S::Expr(append), span: elt.span }] };
         for (target, iter, ifs) in loops.into_iter().rev() {
             for c in ifs.into_iter().rev() {
                 body = vec![ast::Stmt { kind: S::If { test: c, body, orelse: Vec::new() }, span }];
@@ -127,7 +160,9 @@ fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
             }
         }
         A::Attribute { value, .. } | A::Unary { operand: value, .. } => find(value, out),
-        A::Binary { left, right, .. } | A::Subscript { value: left, index: right } => {
+        A::Binary { left, right, .. }
+        | A::Subscript { value: left, index: right }
+        | A::In { item: left, container: right, .. } => {
             find(left, out);
             find(right, out)
         }
@@ -135,6 +170,9 @@ fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
             find(left, out);
             comparators.iter().for_each(|c| find(c, out))
         }
+        // A call of `list` (the hoister checks it is the builtin's): its argument is evaluated
+        // by the loop it becomes.
+        A::Call { func, .. } if matches!(&func.kind, A::Name(n) if n == "list") => out.push(e),
         A::Call { func, args, keywords } => {
             find(func, out);
             args.iter().for_each(|a| find(a, out));
@@ -173,7 +211,9 @@ fn rename_in(e: &mut ast::Expr, r: &HashMap<String, String>) {
             }
         }
         A::Attribute { value, .. } | A::Unary { operand: value, .. } => boxed(value),
-        A::Binary { left, right, .. } | A::Subscript { value: left, index: right } => {
+        A::Binary { left, right, .. }
+        | A::Subscript { value: left, index: right }
+        | A::In { item: left, container: right, .. } => {
             rename_in(left, r);
             rename_in(right, r)
         }

@@ -111,6 +111,7 @@ pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hi
         next_expr: 0,
         allocates: false,
         comps: HashMap::new(),
+        array_form: false,
     };
     for p in &f.params {
         l.local(&p.name, p.span);
@@ -160,6 +161,8 @@ struct Lowerer<'a> {
     /// The local holding each list comprehension's list, by the comprehension's address in
     /// the syntax tree (hoisted before its statement: `comprehensions.rs`).
     comps: HashMap<usize, LocalId>,
+    /// A method call is being lowered as an array's (the `alt` of a list method).
+    array_form: bool,
 }
 
 enum Callee {
@@ -178,6 +181,10 @@ enum Callee {
     Iter(registry::IterFn),
     /// `enumerate`, `zip`, `reversed`: only the iterable of a `for` loop.
     Iterate(registry::IterBuiltin),
+    /// `sorted(l)`.
+    Sorted,
+    /// `list(it)`: hoisted as a comprehension (`comprehensions.rs`).
+    ListOf,
     /// A function of the program (itself or another jitted function), by unit index.
     Function(u32),
 }
@@ -451,6 +458,8 @@ impl<'a> Lowerer<'a> {
                     Builtin::Sum => Callee::Sum,
                     Builtin::Print => return Err(print_outside_a_statement(span)),
                     Builtin::Iterate(f) => Callee::Iterate(f),
+                    Builtin::Sorted => Callee::Sorted,
+                    Builtin::List => Callee::ListOf,
                 }),
                 None => Err(CompileError::unsupported_because(
                     "call to an unsupported builtin",
@@ -547,6 +556,20 @@ impl<'a> Lowerer<'a> {
                 H::List(self.exprs(items)?)
             }
             A::ListComp { .. } => self.comprehension_value(e)?,
+            A::In { item, container, negated } => {
+                let contains = H::ListMethod {
+                    method: hir::ListMethod::Contains,
+                    list: Box::new(self.expr(container)?),
+                    args: vec![self.expr(item)?],
+                    alt: None,
+                };
+                if !*negated {
+                    contains
+                } else {
+                    let inner = self.mk(contains, span);
+                    H::Unary { op: ast::UnaryOp::Not, operand: Box::new(inner) }
+                }
+            }
             A::Subscript { value, index } => {
                 H::Subscript { value: Box::new(self.expr(value)?), index: Box::new(self.expr(index)?) }
             }
@@ -554,6 +577,7 @@ impl<'a> Lowerer<'a> {
                 let mut part = |e: &Option<Box<ast::Expr>>| e.as_ref().map(|e| self.expr(e).map(Box::new)).transpose();
                 H::Slice { lower: part(lower)?, upper: part(upper)?, step: part(step)? }
             }
+            A::Call { func, .. } if matches!(self.callee(func), Ok(Callee::ListOf)) => self.comprehension_value(e)?,
             A::Call { func, args, keywords } => return self.call(func, args, keywords, span),
         };
         Ok(self.mk(kind, span))
@@ -703,6 +727,8 @@ impl<'a> Lowerer<'a> {
                         span,
                     ))
                 }
+                Callee::Sorted => self.sorted_call(args, keywords, span)?,
+                Callee::ListOf => unreachable!("list(...) is lowered as a comprehension"),
                 Callee::Iterate(f) => {
                     return Err(CompileError::unsupported_because(
                         "iterator outside a for loop",

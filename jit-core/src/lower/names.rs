@@ -30,7 +30,7 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                     visit(&format!("{m}.{attr}"))
                 }
             }
-            A::Binary { left, right, .. } => {
+            A::Binary { left, right, .. } | A::In { item: left, container: right, .. } => {
                 walk_expr(left, locals, visit);
                 walk_expr(right, locals, visit)
             }

@@ -159,6 +159,12 @@ statuses! {
     ListPopEmpty = 52 => (IndexError, "pop from empty list"),
     /// `l.pop(i)` outside the items (CPython's message).
     ListPopIndex = 53 => (IndexError, "pop index out of range"),
+    /// `l.remove(x)` of an `x` not in `l` (CPython's message).
+    ListRemoveMissing = 54 => (ValueError, "list.remove(x): x not in list"),
+    /// `min(l)` of an empty list (CPython 3.11's message; the running interpreter's is used).
+    MinEmpty = 55 => (ValueError, "min() arg is an empty sequence"),
+    /// `max(l)` of an empty list (as `MinEmpty`).
+    MaxEmpty = 56 => (ValueError, "max() arg is an empty sequence"),
 }
 
 impl Status {

@@ -66,7 +66,7 @@ fn expressions() {
     snapshot!("complex_literal", "def f(a):\n    return a + 1j", [Int64]);
     snapshot!("ellipsis", "def f(a):\n    x = ...\n    return a", [Int64]);
     snapshot!("is_comparison", "def f(a):\n    return a is None", [Int64]);
-    snapshot!("in_comparison", "def f(a):\n    return a in (1, 2)", [Int64]);
+    snapshot!("in_comparison", "def f(a):\n    return a in a", [Int64]);
     snapshot!("call_kwargs", "def f(a):\n    return abs(**a)", [Int64]);
     snapshot!("call_starred", "def f(a):\n    return abs(*a)", [Int64]);
     snapshot!("call_generator", "def f(a):\n    return sum(i for i in a)", [Int64]);
@@ -114,7 +114,7 @@ fn names_and_globals() {
 fn calls() {
     snapshot!("call_of_a_local", "def f(a):\n    return a(1)", [Int64]);
     snapshot!("call_of_a_computed_function", "def f(a):\n    return (a or a)(1)", [Int64]);
-    snapshot!("call_unsupported_builtin", "def f(a):\n    sorted(a)", [Int64]);
+    snapshot!("call_unsupported_builtin", "def f(a):\n    divmod(a, 2)", [Int64]);
     snapshot!("call_unsupported_math", "def f(a):\n    return math.gamma(a)", [Float64]);
     // What lower says of a NumPy function it does not compile. jit-py binds only the NumPy
     // functions it knows as such today, so a user calling np.cov is told "call to a function
