@@ -118,32 +118,69 @@ print(json.dumps({
 """
 
 
-@pytest.mark.skipif(platform.system() != "Linux", reason="manylinux wheels")
-def test_a_release_wheel_installs_into_a_fresh_venv_and_runs_without_llvm(tmp_path):
+def build_env() -> dict:
     env = dict(os.environ)
     env.setdefault("LLVM_SYS_221_PREFIX", "/usr/lib/llvm-22")
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    wheels = tmp_path / "wheels"
-    # As `make wheel`: maturin patches cargo's artifact of the extension in place (its repair
-    # renames the bundled libraries in it), so it is removed before and after the build.
+    return env
+
+
+def build_wheel(command: list[str], out: Path) -> Path:
+    """Runs a wheel build in the source tree; the one wheel it wrote to `out`. As `make wheel`:
+    maturin patches cargo's artifact of the extension in place (a repair renames the bundled
+    libraries in it), so it is removed before and after the build."""
     artifacts = [ROOT / "target" / "release" / "deps" / "lib_native.so", ROOT / "target" / "maturin" / "lib_native.so"]
     for a in artifacts:
         a.unlink(missing_ok=True)
     try:
-        build = subprocess.run(
-            [sys.executable, "-m", "maturin", "build", "--release", "--auditwheel", "repair"]
-            + ["--interpreter", sys.executable, "--out", str(wheels)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=1800,
-        )
+        build = subprocess.run(command, cwd=ROOT, env=build_env(), capture_output=True, text=True, timeout=1800)
     finally:
         for a in artifacts:
             a.unlink(missing_ok=True)
     assert build.returncode == 0, build.stderr[-4000:]
-    (wheel,) = wheels.glob("*.whl")
+    (wheel,) = out.glob("*.whl")
+    return wheel
+
+
+def unpack_extension(wheel: Path, into: Path) -> tuple[list[str], str, Path]:
+    """The wheel's file names, its METADATA, and its extension extracted under `into`."""
+    with zipfile.ZipFile(wheel) as z:
+        names = z.namelist()
+        metadata = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+        extension = next(n for n in names if re.fullmatch(r"stickyjit/_native\..*\.so", n))
+        z.extract(extension, into)
+    return names, metadata, into / extension
+
+
+def is_stripped(extension: Path) -> bool:
+    """No symbol table (the dynamic symbols Python needs stay)."""
+    sections = subprocess.run(["readelf", "-S", str(extension)], capture_output=True, text=True, check=True).stdout
+    return " .symtab" not in sections and " .dynsym" in sections
+
+
+@pytest.mark.skipif(platform.system() != "Linux", reason="manylinux wheels")
+def test_pip_builds_a_stripped_wheel_from_the_source_tree(tmp_path):
+    # `pip install .` and `pip wheel .` go through maturin's PEP 517 backend (here without build
+    # isolation: the maturin of this venv, not one fetched for the build).
+    out = tmp_path / "pip"
+    command = [sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "-q", "-w", str(out), "."]
+    wheel = build_wheel(command, out)
+    assert re.fullmatch(r"stickyjit-[^-]+-cp3\d+-cp3\d+-(linux|manylinux_\d+_\d+)_\w+\.whl", wheel.name), wheel.name
+    names, metadata, extension = unpack_extension(wheel, tmp_path / "unpacked")
+    assert "Requires-Dist: numpy>=2" in metadata.splitlines(), metadata
+    assert "stickyjit/py.typed" in names and "stickyjit/_native.pyi" in names
+    assert is_stripped(extension)
+    needed, paths = dynamic_section(extension)
+    assert not [n for n in needed if is_llvm(n)] and not [p for p in paths if is_llvm(p)], (needed, paths)
+    assert set(needed) <= SYSTEM | BUNDLED, needed
+
+
+@pytest.mark.skipif(platform.system() != "Linux", reason="manylinux wheels")
+def test_a_release_wheel_installs_into_a_fresh_venv_and_runs_without_llvm(tmp_path):
+    env = build_env()
+    wheels = tmp_path / "wheels"
+    command = [sys.executable, "-m", "maturin", "build", "--release", "--auditwheel", "repair"]
+    wheel = build_wheel(command + ["--interpreter", sys.executable, "--out", str(wheels)], wheels)
 
     # The tag: this CPython, a manylinux glibc no newer than this machine's.
     tag = re.fullmatch(r"stickyjit-[^-]+-(cp3\d+)-(cp3\d+)-manylinux_(\d+)_(\d+)_(\w+)\.whl", wheel.name)
@@ -152,21 +189,13 @@ def test_a_release_wheel_installs_into_a_fresh_venv_and_runs_without_llvm(tmp_pa
     glibc = tuple(int(x) for x in os.confstr("CS_GNU_LIBC_VERSION").split()[1].split(".")[:2])
     assert (int(tag.group(3)), int(tag.group(4))) <= glibc, (wheel.name, glibc)
 
-    with zipfile.ZipFile(wheel) as z:
-        names = z.namelist()
-        metadata = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
-        extension = next(n for n in names if re.fullmatch(r"stickyjit/_native\..*\.so", n))
-        z.extract(extension, tmp_path / "unpacked")
+    names, metadata, extension = unpack_extension(wheel, tmp_path / "unpacked")
     assert "Requires-Dist: numpy>=2" in metadata.splitlines(), metadata
     for typed in ("stickyjit/py.typed", "stickyjit/_native.pyi", "stickyjit/types.py"):
         assert typed in names, names
     bundled = {Path(n).name for n in names if n.startswith("stickyjit.libs/")}
-    # Stripped: no symbol table (the dynamic symbols Python needs stay).
-    sections = subprocess.run(
-        ["readelf", "-S", str(tmp_path / "unpacked" / extension)], capture_output=True, text=True, check=True
-    ).stdout
-    assert " .symtab" not in sections and " .dynsym" in sections
-    needed, paths = dynamic_section(tmp_path / "unpacked" / extension)
+    assert is_stripped(extension)
+    needed, paths = dynamic_section(extension)
     assert not [n for n in needed if is_llvm(n)] and not [p for p in paths if is_llvm(p)], (needed, paths)
     # Every library it needs is the system's (manylinux) or travels in the wheel.
     assert all(n in SYSTEM or n in bundled for n in needed), (needed, bundled)
