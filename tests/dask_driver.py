@@ -116,7 +116,10 @@ def main():
             m2 = client.map(wave, xs, pure=False, **pin)
             calls += [(f"map harmonic {n}", f, harmonic.py_func(n)) for n, f in zip(ns_, m1)]
             calls += [(f"map wave {x}", f, wave.py_func(x)) for x, f in zip(xs, m2)]
-            total = dask.delayed(sum)([dask.delayed(harmonic)(n) for n in ns_] + [dask.delayed(wave)(x) for x in xs])
+            # Keys of their own in each phase (pure=False, a named array): a phase must not reuse a
+            # result the scheduler still holds from the one before, which would run nothing.
+            d = lambda f: dask.delayed(f, pure=False)  # noqa: E731
+            total = d(sum)([d(harmonic)(n) for n in ns_] + [d(wave)(x) for x in xs])
             calls.append(
                 (
                     "delayed sum",
@@ -124,7 +127,7 @@ def main():
                     sum([harmonic.py_func(n) for n in ns_] + [wave.py_func(x) for x in xs]),
                 )
             )
-            arr = da.from_array(grid, chunks=(12, 30))  # split by rows: each block C-contiguous
+            arr = da.from_array(grid, chunks=(12, 30), name=f"grid-{tag}")  # by rows: C-contiguous blocks
             meta = np.empty((0, 0))
             sm = arr.map_blocks(smooth, dtype=np.float64, meta=meta)
             sc = arr.map_blocks(scale_rows, dtype=np.float64, meta=meta)
