@@ -100,7 +100,8 @@ impl Scalar {
             | Type::Tuple(_)
             | Type::Array(_)
             | Type::Complex128
-            | Type::Complex64 => return None,
+            | Type::Complex64
+            | Type::Generator => return None,
         })
     }
 }
@@ -154,7 +155,8 @@ pub fn slots_of(t: &Type) -> usize {
         Type::None | Type::Unknown | Type::Dtype(_) => 0,
         // The real part, then the imaginary part, each a double (complex64 carried as complex128).
         Type::Complex128 | Type::Complex64 => 2,
-        Type::Int64 | Type::UInt64 | Type::Float64 | Type::Float32 | Type::Bool => 1,
+        // A Generator: the address of its `bitgen_t`.
+        Type::Int64 | Type::UInt64 | Type::Float64 | Type::Float32 | Type::Bool | Type::Generator => 1,
     }
 }
 

@@ -39,6 +39,9 @@ pub enum Type {
     /// whether it may be written (a read-only array is a type of its own, so that a store into
     /// it raises at run time as NumPy does).
     Array(ArrayType),
+    /// A NumPy `Generator` (an argument, or `np.random.default_rng(...)` in compiled code):
+    /// carried as the address of its bit generator's `bitgen_t` (`random::generator`).
+    Generator,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -269,6 +272,7 @@ impl fmt::Display for Type {
             Type::Complex64 => f.write_str("complex64"),
             Type::None => f.write_str("none"),
             Type::Dtype(d) => write!(f, "dtype({})", d.name()),
+            Type::Generator => f.write_str("Generator"),
             Type::Array(a) => {
                 let layout = match a.layout {
                     Layout::C => "C",

@@ -39,6 +39,8 @@ pub enum Kind {
     /// A NumPy array: its dtype, dimensions, layout and writeability, held in the kind itself
     /// (no table to look up on the call path).
     Array(ArrayType),
+    /// A `numpy.random.Generator`: its slot is the address of its bit generator's `bitgen_t`.
+    Generator,
 }
 
 /// The element kinds of every tuple kind seen, by `Kind::Tuple` index (only ever appended to).
@@ -95,13 +97,14 @@ impl Kind {
             Kind::Float64 => Dtype::Float64,
             Kind::Complex64 => Dtype::Complex64,
             Kind::Complex128 => Dtype::Complex128,
-            Kind::Tuple(_) | Kind::Array(_) => return None,
+            Kind::Tuple(_) | Kind::Array(_) | Kind::Generator => return None,
         })
     }
 
     pub fn name(self) -> Cow<'static, str> {
         match self {
             Kind::Array(a) => Cow::Owned(Type::Array(a).to_string()),
+            Kind::Generator => Cow::Borrowed("Generator"),
             Kind::Tuple(i) => {
                 let items: Vec<Cow<str>> = Kind::items(i).into_iter().map(Kind::name).collect();
                 Cow::Owned(format!("tuple({})", items.join(", ")))
@@ -115,6 +118,7 @@ impl Kind {
         match self {
             Kind::Tuple(i) => Type::Tuple(Kind::items(i).into_iter().map(Kind::core_type).collect()),
             Kind::Array(a) => Type::Array(a),
+            Kind::Generator => Type::Generator,
             scalar => scalar.dtype().expect("a scalar kind").row().argument.clone(),
         }
     }
@@ -174,6 +178,9 @@ pub fn classify_arg(
     // SAFETY: a live object's type has a NUL-terminated tp_name.
     let from_numpy = unsafe { std::ffi::CStr::from_ptr((*ffi::Py_TYPE(ob.as_ptr())).tp_name) }.to_bytes().starts_with(b"numpy.");
     if from_numpy {
+        if let Some(slot) = generator_slot(ob)? {
+            return Ok((Kind::Generator, slot));
+        }
         if let Ok(a) = ob.cast::<PyUntypedArray>() {
             let (kind, desc) = classify_array(a, func, param)?;
             let ptr = abi::ptr_slot(desc.as_ptr());
@@ -182,6 +189,25 @@ pub fn classify_arg(
         }
     }
     classify_slow(py, ob, func, param)
+}
+
+/// A `numpy.random.Generator`'s slot: the address of its bit generator's `bitgen_t` (from the
+/// bit generator's `capsule`, as `Generator.__init__` takes it), through which compiled code
+/// draws: NumPy's own state, so Python sees the Generator advanced. The caller holds the
+/// Generator (and so its bit generator) for the call. `None` for anything else.
+fn generator_slot(ob: &Bound<'_, PyAny>) -> PyResult<Option<Slot>> {
+    // SAFETY: a live object's type has a NUL-terminated tp_name.
+    let name = unsafe { std::ffi::CStr::from_ptr((*ffi::Py_TYPE(ob.as_ptr())).tp_name) }.to_bytes();
+    if name != b"numpy.random._generator.Generator" {
+        return Ok(None);
+    }
+    let capsule = ob.getattr("bit_generator")?.getattr("capsule")?;
+    // SAFETY: a live object; PyCapsule_GetPointer checks the capsule's type and name.
+    let ptr = unsafe { ffi::PyCapsule_GetPointer(capsule.as_ptr(), c"BitGenerator".as_ptr()) };
+    if ptr.is_null() {
+        return Err(PyErr::fetch(ob.py()));
+    }
+    Ok(Some(abi::ptr_slot(ptr as *const u8)))
 }
 
 /// A complex number's kind and its two slots (real part, imaginary part): Python's `complex`
@@ -308,7 +334,7 @@ pub fn classify_slow(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &
         ""
     };
     Err(PyTypeError::new_err(format!(
-        "{func}() argument '{param}' has unsupported type '{}'; supported: int, float, complex, bool, NumPy integer, float, complex and bool scalars, NumPy arrays of numbers, and tuples of those{method}",
+        "{func}() argument '{param}' has unsupported type '{}'; supported: int, float, complex, bool, NumPy integer, float, complex and bool scalars, NumPy arrays of numbers, tuples of those, and numpy.random.Generator{method}",
         ob.get_type().name()?
     )))
 }

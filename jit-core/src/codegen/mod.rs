@@ -15,6 +15,7 @@ mod elementwise;
 mod expr;
 mod fancy;
 mod fastmath;
+mod generator;
 mod helpers;
 mod linalg;
 mod matmul;
@@ -223,6 +224,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
                 self.ctx.struct_type(&fields, false).into()
             }
             Type::Array(a) => self.array_llty(a),
+            Type::Generator => self.ctx.ptr_type(inkwell::AddressSpace::default()).into(),
         }
     }
 

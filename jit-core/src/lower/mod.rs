@@ -10,6 +10,7 @@ use crate::ast::{self, ExprKind as A, Span, StmtKind as S};
 use crate::error::{CompileError, Result};
 
 mod calls;
+mod generator;
 mod globals;
 mod iterate;
 mod names;
