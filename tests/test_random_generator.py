@@ -347,6 +347,8 @@ def numpy_error(call):
 ERROR_CASES = [
     ("normal", "rng.normal(0.0, -1.0)", lambda g: g.normal(0.0, -1.0)),
     ("normal size", "rng.normal(0.0, -0.0, size=3)", lambda g: g.normal(0.0, -0.0, size=3)),
+    ("normal -0.0", "rng.normal(1.0, -0.0)", lambda g: g.normal(1.0, -0.0)),
+    ("uniform nan scalar", "rng.uniform(0.0, np.nan)", lambda g: g.uniform(0.0, np.nan)),
     ("exponential", "rng.exponential(-2.0)", lambda g: g.exponential(-2.0)),
     ("exponential size 0", "rng.exponential(-2.0, 0)", lambda g: g.exponential(-2.0, 0)),
     ("uniform reversed", "rng.uniform(3.0, 1.0)", lambda g: g.uniform(3.0, 1.0)),

@@ -77,6 +77,12 @@ pub(super) enum Helper {
     GenF64,
     /// `double sj_rt_gen_normal(ptr gen)`: `Generator.standard_normal()`.
     GenNormal,
+    /// `double sj_rt_gen_normal_tail(ptr gen, i64 idx, i64 rabs, double x)`: the rest of a
+    /// normal whose first draw compiled code made outside its layer's core.
+    GenNormalTail,
+    /// `i64 sj_rt_gen_pcg64_next64(ptr state)`: the `next_uint64` of a Generator made by
+    /// `default_rng` in compiled code (compared with, to step the PCG64 inline).
+    GenPcg64Next,
     /// `i64 sj_rt_gen_integers(ptr gen, i64 low, i64 high, i1 endpoint, ptr status)`.
     GenIntegers,
     /// `i32 sj_rt_gen_fill_f64(ptr gen, i32 kind, ptr out, i64 n, double a, double b)`.
@@ -195,6 +201,8 @@ impl Helper {
             Helper::GenNew => d("sj_rt_gen_new", &[I64, I32, Ptr], Ptr, NOUNWIND),
             Helper::GenF64 => d("sj_rt_gen_f64", &[Ptr, I32, F64, F64, Ptr], F64, NOUNWIND),
             Helper::GenNormal => d("sj_rt_gen_normal", &[Ptr], F64, NOUNWIND),
+            Helper::GenNormalTail => d("sj_rt_gen_normal_tail", &[Ptr, I64, I64, F64], F64, &["nounwind", "cold"]),
+            Helper::GenPcg64Next => d("sj_rt_gen_pcg64_next64", &[Ptr], I64, NOUNWIND),
             Helper::GenIntegers => d("sj_rt_gen_integers", &[Ptr, I64, I64, Bool, Ptr], I64, NOUNWIND),
             Helper::GenFillF64 => d("sj_rt_gen_fill_f64", &[Ptr, I32, Ptr, I64, F64, F64], I32, NOUNWIND),
             Helper::GenFillI64 => d("sj_rt_gen_fill_i64", &[Ptr, Ptr, I64, I64, I64, Bool], I32, NOUNWIND),
@@ -240,6 +248,8 @@ const _: () = {
         let _: unsafe extern "C" fn(*mut BitGen, u32, f64, f64, &mut u32) -> f64 = g::sj_rt_gen_f64;
         let _: unsafe extern "C" fn(*mut BitGen) -> f64 = g::sj_rt_gen_normal;
         let _: unsafe extern "C" fn(*mut BitGen, i64, i64, bool, &mut u32) -> i64 = g::sj_rt_gen_integers;
+        let _: unsafe extern "C" fn(*mut BitGen, i64, i64, f64) -> f64 = g::sj_rt_gen_normal_tail;
+        let _: unsafe extern "C" fn(*mut std::ffi::c_void) -> u64 = g::sj_rt_gen_pcg64_next64;
         let _: unsafe extern "C" fn(*mut BitGen, u32, *mut f64, i64, f64, f64) -> u32 = g::sj_rt_gen_fill_f64;
         let _: unsafe extern "C" fn(*mut BitGen, *mut i64, i64, i64, i64, bool) -> u32 = g::sj_rt_gen_fill_i64;
         #[allow(clippy::type_complexity)]
@@ -335,7 +345,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 47] = [
+const RUNTIME_HELPERS: [Helper; 49] = [
     Helper::IndexError,
     Helper::StackLimit,
     Helper::StackOverflow,
@@ -364,6 +374,8 @@ const RUNTIME_HELPERS: [Helper; 47] = [
     Helper::GenNew,
     Helper::GenF64,
     Helper::GenNormal,
+    Helper::GenNormalTail,
+    Helper::GenPcg64Next,
     Helper::GenIntegers,
     Helper::GenFillF64,
     Helper::GenFillI64,
@@ -416,6 +428,8 @@ const _: () = {
             | Helper::GenNew
             | Helper::GenF64
             | Helper::GenNormal
+            | Helper::GenNormalTail
+            | Helper::GenPcg64Next
             | Helper::GenIntegers
             | Helper::GenFillF64
             | Helper::GenFillI64

@@ -86,15 +86,20 @@ impl Pcg64Random {
     }
 }
 
-/// `pcg64_next64`.
-unsafe extern "C" fn pcg64_next64(st: *mut c_void) -> u64 {
+/// `pcg64_next64`: the `next_uint64` of a Generator made by [`sj_rt_gen_new`]. Compiled code
+/// compares a Generator's `next_uint64` with this function's address and, when equal, steps the
+/// PCG64 itself (`codegen::generator`), as [`BitGen`]'s draws here do.
+///
+/// # Safety
+/// `st` is the `state` of a `bitgen_t` [`sj_rt_gen_new`] made.
+pub unsafe extern "C" fn sj_rt_gen_pcg64_next64(st: *mut c_void) -> u64 {
     // SAFETY: `st` is the `Pcg64State` of an [`Owned`].
     unsafe { (*(*(st as *mut Pcg64State)).pcg).next() }
 }
 
 /// `pcg64_next32`: the low half of a 64-bit draw, the high half kept for the next call.
 unsafe extern "C" fn pcg64_next32(st: *mut c_void) -> u32 {
-    // SAFETY: as in `pcg64_next64`.
+    // SAFETY: as in `sj_rt_gen_pcg64_next64`.
     let s = unsafe { &mut *(st as *mut Pcg64State) };
     if s.has_uint32 != 0 {
         s.has_uint32 = 0;
@@ -109,8 +114,8 @@ unsafe extern "C" fn pcg64_next32(st: *mut c_void) -> u32 {
 
 /// `pcg64_double`: `uint64_to_double(next64)`.
 unsafe extern "C" fn pcg64_double(st: *mut c_void) -> f64 {
-    // SAFETY: as in `pcg64_next64`.
-    uint64_to_double(unsafe { pcg64_next64(st) })
+    // SAFETY: as in `sj_rt_gen_pcg64_next64`.
+    uint64_to_double(unsafe { sj_rt_gen_pcg64_next64(st) })
 }
 
 #[inline(always)]
@@ -248,10 +253,10 @@ pub extern "C" fn sj_rt_gen_new(seed: i64, mode: u32, status: &mut u32) -> *mut 
     owned.state = Pcg64State { pcg: &mut owned.rng, has_uint32: 0, uinteger: 0 };
     owned.bitgen = BitGen {
         state: &mut owned.state as *mut Pcg64State as *mut c_void,
-        next_uint64: pcg64_next64,
+        next_uint64: sj_rt_gen_pcg64_next64,
         next_uint32: pcg64_next32,
         next_double: pcg64_double,
-        next_raw: pcg64_next64,
+        next_raw: sj_rt_gen_pcg64_next64,
     };
     &mut owned.bitgen as *mut BitGen as *mut u8
 }
@@ -262,7 +267,7 @@ impl BitGen {
     fn next_u64(&mut self) -> u64 {
         // SAFETY: `state` is the state `next_uint64` takes.
         unsafe {
-            if self.next_uint64 as usize == pcg64_next64 as Next<u64> as usize {
+            if self.next_uint64 as usize == sj_rt_gen_pcg64_next64 as Next<u64> as usize {
                 return (*(*(self.state as *mut Pcg64State)).pcg).next();
             }
             (self.next_uint64)(self.state)
@@ -288,31 +293,36 @@ impl BitGen {
 
     /// `random_standard_normal`: the 256-layer ziggurat of 64-bit draws.
     fn standard_normal(&mut self) -> f64 {
-        loop {
-            let mut r = self.next_u64();
-            let idx = (r & 0xff) as usize;
-            r >>= 8;
-            let sign = r & 1;
-            let rabs = (r >> 1) & 0x000f_ffff_ffff_ffff;
-            let mut x = rabs as f64 * WI_DOUBLE[idx];
-            if sign & 1 != 0 {
-                x = -x;
-            }
-            if rabs < KI_DOUBLE[idx] {
-                return x;
-            }
-            if idx == 0 {
-                loop {
-                    let xx = -ZIGGURAT_NOR_INV_R * (-self.next_double()).ln_1p();
-                    let yy = -(-self.next_double()).ln_1p();
-                    if yy + yy > xx * xx {
-                        return if (rabs >> 8) & 1 != 0 { -(ZIGGURAT_NOR_R + xx) } else { ZIGGURAT_NOR_R + xx };
-                    }
+        let mut r = self.next_u64();
+        let idx = (r & 0xff) as usize;
+        r >>= 8;
+        let sign = r & 1;
+        let rabs = (r >> 1) & 0x000f_ffff_ffff_ffff;
+        // `if (sign & 0x1) x = -x;` without a branch (a coin flip mispredicts half the time).
+        let x = f64::from_bits((rabs as f64 * WI_DOUBLE[idx]).to_bits() ^ (sign << 63));
+        if rabs < KI_DOUBLE[idx] {
+            return x;
+        }
+        self.normal_unlikely(idx, rabs, x)
+    }
+
+    /// The rest of `random_standard_normal` after a first draw outside layer `idx`'s core
+    /// (`rabs`, `x` as drawn): the tail (`idx` 0) or the wedge test, else a new draw.
+    #[cold]
+    fn normal_unlikely(&mut self, idx: usize, rabs: u64, x: f64) -> f64 {
+        if idx == 0 {
+            loop {
+                let xx = -ZIGGURAT_NOR_INV_R * (-self.next_double()).ln_1p();
+                let yy = -(-self.next_double()).ln_1p();
+                if yy + yy > xx * xx {
+                    return if (rabs >> 8) & 1 != 0 { -(ZIGGURAT_NOR_R + xx) } else { ZIGGURAT_NOR_R + xx };
                 }
-            } else if (FI_DOUBLE[idx - 1] - FI_DOUBLE[idx]) * self.next_double() + FI_DOUBLE[idx] < (-0.5 * x * x).exp() {
-                return x;
             }
         }
+        if (FI_DOUBLE[idx - 1] - FI_DOUBLE[idx]) * self.next_double() + FI_DOUBLE[idx] < (-0.5 * x * x).exp() {
+            return x;
+        }
+        self.standard_normal()
     }
 
     /// `random_standard_exponential`: the 256-layer ziggurat.
@@ -486,6 +496,16 @@ pub unsafe extern "C" fn sj_rt_gen_f64(bitgen: *mut BitGen, kind: u32, a: f64, b
 pub unsafe extern "C" fn sj_rt_gen_normal(bitgen: *mut BitGen) -> f64 {
     // SAFETY: the caller's contract.
     unsafe { (*bitgen).standard_normal() }
+}
+
+/// The rest of `Generator.standard_normal()` after compiled code's first draw fell outside the
+/// core of layer `idx` (`codegen::generator` draws the common case itself).
+///
+/// # Safety
+/// As [`sj_rt_gen_f64`]; `idx` is below 256.
+pub unsafe extern "C" fn sj_rt_gen_normal_tail(bitgen: *mut BitGen, idx: i64, rabs: i64, x: f64) -> f64 {
+    // SAFETY: the caller's contract.
+    unsafe { (*bitgen).normal_unlikely(idx as usize & 0xff, rabs as u64, x) }
 }
 
 /// `Generator.integers(low, high, endpoint=endpoint)` (int64) from `bitgen`; `low >= high`

@@ -5,7 +5,7 @@
 #![allow(clippy::excessive_precision, clippy::unreadable_literal)]
 
 #[rustfmt::skip]
-pub(super) static KI_DOUBLE: [u64; 256] = [
+pub(crate) static KI_DOUBLE: [u64; 256] = [
     0x000e_f33d_8025_ef6a, 0x0000_0000_0000_0000, 0x000c_08be_98fb_c6a8, 0x000d_a354_fabd_8142,
     0x000e_51f6_7ec1_eeea, 0x000e_b255_e9d3_f77e, 0x000e_ef4b_817e_cab9, 0x000f_1947_0afa_44aa,
     0x000f_37ed_61ff_cb18, 0x000f_4f46_9561_255c, 0x000f_61a5_e41b_a396, 0x000f_707a_7553_96a4,
@@ -73,7 +73,7 @@ pub(super) static KI_DOUBLE: [u64; 256] = [
 ];
 
 #[rustfmt::skip]
-pub(super) static WI_DOUBLE: [f64; 256] = [
+pub(crate) static WI_DOUBLE: [f64; 256] = [
     8.68362706080130616677e-16, 4.77933017572773682428e-17, 6.35435241740526230246e-17,
     7.45487048124769627714e-17, 8.32936681579309972857e-17, 9.06806040505948228243e-17,
     9.71486007656776183958e-17, 1.02947503142410192108e-16, 1.08234302884476839838e-16,
