@@ -7,7 +7,9 @@ messages for bad parameters; CompileErrors for what is not compiled."""
 
 from __future__ import annotations
 
+import json
 import linecache
+import os
 import re
 import subprocess
 import sys
@@ -465,3 +467,34 @@ def test_many_generators_in_one_call_are_freed_when_it_returns(tmp_path):
     assert out.returncode == 0, out.stderr
     # 20 calls of 50000 generators (~200 bytes each): about one call's worth, not twenty.
     assert int(out.stdout) < 60_000, out.stdout
+
+
+def test_generator_code_loaded_from_the_disk_cache_draws_numpys_stream(tmp_path):
+    code = (
+        "import json, numpy as np, stickyjit\n"
+        "from stickyjit import jit\n"
+        "@jit\n"
+        "def f(rng, s, n):\n"
+        "    own = np.random.default_rng(s)\n"
+        "    out = np.empty(n)\n"
+        "    for i in range(n):\n"
+        "        out[i] = rng.standard_normal() + own.normal(1.0, 2.0) + rng.integers(0, 9)\n"
+        "    return out, own.choice(5, 3, replace=False)\n"
+        "rng = np.random.default_rng(4)\n"
+        "got, c = f(rng, 9, 2000)\n"
+        "r, own = np.random.default_rng(4), np.random.default_rng(9)\n"
+        "want = np.array([r.standard_normal() + own.normal(1.0, 2.0) + r.integers(0, 9) for _ in range(2000)])\n"
+        "ok = got.tobytes() == want.tobytes() and c.tolist() == own.choice(5, 3, replace=False).tolist()\n"
+        "print(json.dumps({'ok': ok and rng.random() == r.random(), 'stats': stickyjit.stats()}))\n"
+    )
+    script = tmp_path / "cached.py"
+    script.write_text(code)
+    env = {**os.environ, "STICKYJIT_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("STICKYJIT_CACHE", None)
+    runs = []
+    for _ in range(2):
+        out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+        assert out.returncode == 0, out.stderr
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert runs[0]["ok"] and runs[0]["stats"]["compiles"] == 1
+    assert runs[1]["ok"] and runs[1]["stats"]["compiles"] == 0 and runs[1]["stats"]["cache_hits"] == 1
