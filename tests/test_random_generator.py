@@ -231,6 +231,13 @@ def test_seeding_types_and_default_rng_without_a_seed():
     def unseeded():
         return np.random.default_rng().random(4), np.random.default_rng(None).random(4)
 
+    @jit
+    def passed_through(rng):
+        return np.random.default_rng(rng).random()
+
+    rng, twin = np.random.default_rng(2), np.random.default_rng(2)
+    assert passed_through(rng) == twin.random() and rng.random() == twin.random()
+
     a, b = unseeded()
     c, _ = unseeded()
     # Fresh OS entropy each time: 4 equal doubles would be a 2**-200 coincidence.

@@ -24,6 +24,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Some(a) => {
                 let (v, t) = (self.expr(a), self.ty(a));
                 match t {
+                    // `default_rng(rng)` of a Generator is that Generator, as NumPy's.
+                    Type::Generator => return v,
                     Type::None => (self.i64(0), SeedMode::Os),
                     Type::UInt64 => (v.into_int_value(), SeedMode::UInt),
                     t => (self.cast(v, &t, &Type::Int64).into_int_value(), SeedMode::Int),

@@ -17,16 +17,17 @@ fn array(dtype: Dtype, ndim: u8) -> Type {
 }
 
 impl InferCx<'_> {
-    /// `np.random.default_rng(seed)`: an int seed (bool, int64 or uint64) or none.
+    /// `np.random.default_rng(seed)`: an int seed (bool, int64 or uint64), none, or a Generator
+    /// (given back, as NumPy does).
     pub(super) fn default_rng(&mut self, args: &[hir::Expr]) -> Result<Type> {
         if let Some(seed) = args.first() {
             match self.expr(seed)? {
-                Type::Int64 | Type::UInt64 | Type::Bool | Type::None | Type::Unknown => {}
+                Type::Int64 | Type::UInt64 | Type::Bool | Type::None | Type::Unknown | Type::Generator => {}
                 t => {
                     return Err(CompileError::typing(
                         "np.random.default_rng seed",
                         format!(
-                            "np.random.default_rng() takes an int seed (or None) in compiled code, not {}; NumPy's SeedSequence takes an int or a sequence of ints",
+                            "np.random.default_rng() takes an int seed (or None, or a Generator) in compiled code, not {}; NumPy's SeedSequence takes an int or a sequence of ints",
                             type_name(&t)
                         ),
                         seed.span,
