@@ -261,6 +261,35 @@ pub extern "C" fn sj_rt_gen_new(seed: i64, mode: u32, status: &mut u32) -> *mut 
     &mut owned.bitgen as *mut BitGen as *mut u8
 }
 
+/// A `bitgen_t` over NumPy's own PCG64 state `state` (a `pcg64_state`, laid out as
+/// [`Pcg64State`]) with the runtime's PCG64 functions, as five slots: compiled code then steps
+/// NumPy's PCG64 inline (its `next_uint64` is [`sj_rt_gen_pcg64_next64`]), and the state it
+/// advances is NumPy's. The dispatcher uses it for a `numpy.random.PCG64` once
+/// [`pcg64_state_of`] has read what NumPy reports.
+pub fn pcg64_bitgen(state: *mut c_void) -> [u64; 5] {
+    let f = |p: usize| p as u64;
+    [
+        state as usize as u64,
+        f(sj_rt_gen_pcg64_next64 as Next<u64> as usize),
+        f(pcg64_next32 as Next<u32> as usize),
+        f(pcg64_double as Next<f64> as usize),
+        f(sj_rt_gen_pcg64_next64 as Next<u64> as usize),
+    ]
+}
+
+/// The PCG64 state, increment, `has_uint32` and `uinteger` at `state`, read as [`Pcg64State`]
+/// lays them out (to check once that NumPy's `pcg64_state` is laid out so).
+///
+/// # Safety
+/// `state` is the `state` of a live `numpy.random.PCG64`'s `bitgen_t`.
+pub unsafe fn pcg64_state_of(state: *const c_void) -> (u128, u128, i32, u32) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        let s = &*(state as *const Pcg64State);
+        ((*s.pcg).state, (*s.pcg).inc, s.has_uint32, s.uinteger)
+    }
+}
+
 impl BitGen {
     /// A 64-bit draw: our own PCG64 inlined, any other bit generator through its function.
     #[inline(always)]
