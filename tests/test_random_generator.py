@@ -123,6 +123,19 @@ def test_every_compiled_method_is_tested_and_is_numpys():
     assert {name for name, _ in CASES} == methods - {"choice", "shuffle", "permutation"}
 
 
+def test_a_generator_method_not_compiled_is_a_compile_error_naming_it():
+    compiled = _native.registry()["generator_methods"]
+    others = [n for n in dir(np.random.Generator) if not n.startswith("_") and n not in compiled]
+    for name in others:
+        if name == "bit_generator":
+            continue
+        f = define(f"def f(rng):\n    return rng.{name}(1.0)\n", "not compiled " + name)
+        with pytest.raises(
+            CompileError, match=f"'Generator.{name}' is not compiled yet; compiled Generator methods: random, "
+        ):
+            f(np.random.default_rng(0))
+
+
 @pytest.mark.parametrize(("name", "args"), CASES, ids=[f"{n}{a}" for n, a in CASES])
 def test_scalar_draws_of_default_rng_in_compiled_code_equal_numpys(name, args):
     # 3000 normals and exponentials reach the ziggurats' rare branches (the tail, the wedges).

@@ -84,6 +84,16 @@ impl Lowerer<'_> {
             A::Call { .. } | A::Subscript { .. } => true,
             _ => false,
         };
+        if of_value && table::GENERATOR_METHODS_NOT_COMPILED.contains(&attr.as_str()) {
+            return Err(CompileError::unsupported_because(
+                "Generator method",
+                format!(
+                    "'Generator.{attr}' is not compiled yet; compiled Generator methods: {}",
+                    table::generator_methods_text()
+                ),
+                func.span,
+            ));
+        }
         let Some(row) = table::generator_method(attr).filter(|_| of_value) else { return Ok(None) };
         let gen = self.expr(value)?;
         let name = format!("Generator.{}", row.name);

@@ -81,6 +81,45 @@ pub static GENERATOR_METHODS: [GenRow; 10] = [
     own("permutation", GenFn::Permutation, &[i("x", R), i("axis", D(0.0))], OfArgument),
 ];
 
+/// The other methods of `numpy.random.Generator` (NumPy 2.4), not compiled yet: a call of one
+/// on a value is a CompileError that says so.
+pub static GENERATOR_METHODS_NOT_COMPILED: [&str; 34] = [
+    "beta",
+    "binomial",
+    "bytes",
+    "chisquare",
+    "dirichlet",
+    "f",
+    "gamma",
+    "geometric",
+    "gumbel",
+    "hypergeometric",
+    "laplace",
+    "logistic",
+    "lognormal",
+    "logseries",
+    "multinomial",
+    "multivariate_hypergeometric",
+    "multivariate_normal",
+    "negative_binomial",
+    "noncentral_chisquare",
+    "noncentral_f",
+    "pareto",
+    "permuted",
+    "poisson",
+    "power",
+    "rayleigh",
+    "spawn",
+    "standard_cauchy",
+    "standard_gamma",
+    "standard_t",
+    "triangular",
+    "vonmises",
+    "wald",
+    "weibull",
+    "zipf",
+];
+
 /// The Generator method called `name`, if it is compiled.
 pub fn generator_method(name: &str) -> Option<&'static GenRow> {
     GENERATOR_METHODS.iter().find(|r| r.name == name)
