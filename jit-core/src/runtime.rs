@@ -351,7 +351,6 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_random_shuffle", crate::random::sj_rt_random_shuffle as *const () as usize),
         ("sj_rt_gen_new", crate::random::generator::sj_rt_gen_new as *const () as usize),
         ("sj_rt_gen_f64", crate::random::generator::sj_rt_gen_f64 as *const () as usize),
-        ("sj_rt_gen_normal", crate::random::generator::sj_rt_gen_normal as *const () as usize),
         ("sj_rt_gen_normal_tail", crate::random::generator::sj_rt_gen_normal_tail as *const () as usize),
         ("sj_rt_gen_pcg64_next64", crate::random::generator::sj_rt_gen_pcg64_next64 as *const () as usize),
         ("sj_rt_gen_integers", crate::random::generator::sj_rt_gen_integers as *const () as usize),

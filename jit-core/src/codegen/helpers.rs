@@ -75,8 +75,6 @@ pub(super) enum Helper {
     GenNew,
     /// `double sj_rt_gen_f64(ptr gen, i32 kind, double a, double b, ptr status)`.
     GenF64,
-    /// `double sj_rt_gen_normal(ptr gen)`: `Generator.standard_normal()`.
-    GenNormal,
     /// `double sj_rt_gen_normal_tail(ptr gen, i64 idx, i64 rabs, double x)`: the rest of a
     /// normal whose first draw compiled code made outside its layer's core.
     GenNormalTail,
@@ -200,7 +198,6 @@ impl Helper {
             Helper::RandomShuffle => d("sj_rt_random_shuffle", &[Ptr, I64, Ptr, Ptr, I64, I32, Bool], I32, NOUNWIND),
             Helper::GenNew => d("sj_rt_gen_new", &[I64, I32, Ptr], Ptr, NOUNWIND),
             Helper::GenF64 => d("sj_rt_gen_f64", &[Ptr, I32, F64, F64, Ptr], F64, NOUNWIND),
-            Helper::GenNormal => d("sj_rt_gen_normal", &[Ptr], F64, NOUNWIND),
             Helper::GenNormalTail => d("sj_rt_gen_normal_tail", &[Ptr, I64, I64, F64], F64, &["nounwind", "cold"]),
             Helper::GenPcg64Next => d("sj_rt_gen_pcg64_next64", &[Ptr], I64, NOUNWIND),
             Helper::GenIntegers => d("sj_rt_gen_integers", &[Ptr, I64, I64, Bool, Ptr], I64, NOUNWIND),
@@ -246,7 +243,6 @@ const _: () = {
         use crate::random::generator::{self as g, BitGen};
         let _: extern "C" fn(i64, u32, &mut u32) -> *mut u8 = g::sj_rt_gen_new;
         let _: unsafe extern "C" fn(*mut BitGen, u32, f64, f64, &mut u32) -> f64 = g::sj_rt_gen_f64;
-        let _: unsafe extern "C" fn(*mut BitGen) -> f64 = g::sj_rt_gen_normal;
         let _: unsafe extern "C" fn(*mut BitGen, i64, i64, bool, &mut u32) -> i64 = g::sj_rt_gen_integers;
         let _: unsafe extern "C" fn(*mut BitGen, i64, i64, f64) -> f64 = g::sj_rt_gen_normal_tail;
         let _: unsafe extern "C" fn(*mut std::ffi::c_void) -> u64 = g::sj_rt_gen_pcg64_next64;
@@ -345,7 +341,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 49] = [
+const RUNTIME_HELPERS: [Helper; 48] = [
     Helper::IndexError,
     Helper::StackLimit,
     Helper::StackOverflow,
@@ -373,7 +369,6 @@ const RUNTIME_HELPERS: [Helper; 49] = [
     Helper::RandomShuffle,
     Helper::GenNew,
     Helper::GenF64,
-    Helper::GenNormal,
     Helper::GenNormalTail,
     Helper::GenPcg64Next,
     Helper::GenIntegers,
@@ -427,7 +422,6 @@ const _: () = {
             | Helper::RandomShuffle
             | Helper::GenNew
             | Helper::GenF64
-            | Helper::GenNormal
             | Helper::GenNormalTail
             | Helper::GenPcg64Next
             | Helper::GenIntegers

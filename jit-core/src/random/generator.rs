@@ -518,15 +518,6 @@ pub unsafe extern "C" fn sj_rt_gen_f64(bitgen: *mut BitGen, kind: u32, a: f64, b
     }
 }
 
-/// `Generator.standard_normal()` from `bitgen`: the hot path, no parameters to check.
-///
-/// # Safety
-/// As [`sj_rt_gen_f64`].
-pub unsafe extern "C" fn sj_rt_gen_normal(bitgen: *mut BitGen) -> f64 {
-    // SAFETY: the caller's contract.
-    unsafe { (*bitgen).standard_normal() }
-}
-
 /// The rest of `Generator.standard_normal()` after compiled code's first draw fell outside the
 /// core of layer `idx` (`codegen::generator` draws the common case itself).
 ///
