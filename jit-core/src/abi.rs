@@ -101,7 +101,8 @@ impl Scalar {
             | Type::Array(_)
             | Type::Complex128
             | Type::Complex64
-            | Type::List(_) => return None,
+            | Type::List(_)
+            | Type::Generator => return None,
         })
     }
 }
@@ -155,8 +156,9 @@ pub fn slots_of(t: &Type) -> usize {
         Type::None | Type::Unknown | Type::Dtype(_) => 0,
         // The real part, then the imaginary part, each a double (complex64 carried as complex128).
         Type::Complex128 | Type::Complex64 => 2,
-        // A list: the address of its block (only returned, never passed in).
-        Type::Int64 | Type::UInt64 | Type::Float64 | Type::Float32 | Type::Bool | Type::List(_) => 1,
+        // A list: the address of its block (only returned, never passed in); a Generator: the
+        // address of its `bitgen_t`.
+        Type::Int64 | Type::UInt64 | Type::Float64 | Type::Float32 | Type::Bool | Type::List(_) | Type::Generator => 1,
     }
 }
 

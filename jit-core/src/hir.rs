@@ -519,6 +519,12 @@ pub enum Intrinsic {
     /// A function of Python's `random` module (`random.gauss(mu, sigma)`): the thread's own
     /// generator for it (`crate::random::pyrandom`), its parameters as its registry row binds them.
     PyRandom(crate::registry::pyrandom::PyRandomFn),
+    /// `np.random.default_rng(seed)` (no argument: `default_rng()`): a new Generator over a
+    /// PCG64 (`crate::random::generator`).
+    DefaultRng,
+    /// A method of a Generator (`rng.normal(0, 1, size=3)`): its arguments as
+    /// `lower::generator` lays them out, the Generator first.
+    Generator(crate::registry::generator::GenFn),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -15,8 +15,10 @@
 use std::cell::{Cell, UnsafeCell};
 
 mod choice;
+pub mod generator;
 mod legacy;
 pub mod pyrandom;
+pub(crate) mod ziggurat;
 
 pub use choice::{sj_rt_random_choice, sj_rt_random_shuffle, ShuffleMode};
 

@@ -8,6 +8,7 @@
 //! that are missing. Adding a dtype is one [`Dtype`] variant and one row in [`DTYPES`].
 
 pub mod exceptions;
+pub mod generator;
 pub mod linalg;
 pub mod pyrandom;
 pub mod random;
@@ -132,6 +133,8 @@ impl Intrinsic {
             Intrinsic::Math(m) => format!("math.{}", m.name()),
             Intrinsic::Random(f) => format!("np.random.{}", f.name()),
             Intrinsic::PyRandom(f) => format!("random.{}", f.name()),
+            Intrinsic::DefaultRng => "np.random.default_rng".to_string(),
+            Intrinsic::Generator(f) => format!("Generator.{}", f.name()),
             builtin => builtin_of(builtin).expect("every builtin intrinsic has a registry row").name.to_string(),
         }
     }

@@ -44,6 +44,9 @@ pub enum Type {
     /// the address of its block (`crate::list`); `List(Unknown)` is a list no item was ever put
     /// in (`[]` returned as it is).
     List(Box<Type>),
+    /// A NumPy `Generator` (an argument, or `np.random.default_rng(...)` in compiled code):
+    /// carried as the address of its bit generator's `bitgen_t` (`random::generator`).
+    Generator,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -284,6 +287,7 @@ impl fmt::Display for Type {
             Type::Complex64 => f.write_str("complex64"),
             Type::None => f.write_str("none"),
             Type::Dtype(d) => write!(f, "dtype({})", d.name()),
+            Type::Generator => f.write_str("Generator"),
             Type::Array(a) => {
                 let layout = match a.layout {
                     Layout::C => "C",

@@ -39,6 +39,8 @@ pub enum Kind {
     /// A NumPy array: its dtype, dimensions, layout and writeability, held in the kind itself
     /// (no table to look up on the call path).
     Array(ArrayType),
+    /// A `numpy.random.Generator`: its slot is the address of its bit generator's `bitgen_t`.
+    Generator,
 }
 
 /// The element kinds of every tuple kind seen, by `Kind::Tuple` index (only ever appended to).
@@ -95,13 +97,14 @@ impl Kind {
             Kind::Float64 => Dtype::Float64,
             Kind::Complex64 => Dtype::Complex64,
             Kind::Complex128 => Dtype::Complex128,
-            Kind::Tuple(_) | Kind::Array(_) => return None,
+            Kind::Tuple(_) | Kind::Array(_) | Kind::Generator => return None,
         })
     }
 
     pub fn name(self) -> Cow<'static, str> {
         match self {
             Kind::Array(a) => Cow::Owned(Type::Array(a).to_string()),
+            Kind::Generator => Cow::Borrowed("Generator"),
             Kind::Tuple(i) => {
                 let items: Vec<Cow<str>> = Kind::items(i).into_iter().map(Kind::name).collect();
                 Cow::Owned(format!("tuple({})", items.join(", ")))
@@ -115,6 +118,7 @@ impl Kind {
         match self {
             Kind::Tuple(i) => Type::Tuple(Kind::items(i).into_iter().map(Kind::core_type).collect()),
             Kind::Array(a) => Type::Array(a),
+            Kind::Generator => Type::Generator,
             scalar => scalar.dtype().expect("a scalar kind").row().argument.clone(),
         }
     }
@@ -174,6 +178,9 @@ pub fn classify_arg(
     // SAFETY: a live object's type has a NUL-terminated tp_name.
     let from_numpy = unsafe { std::ffi::CStr::from_ptr((*ffi::Py_TYPE(ob.as_ptr())).tp_name) }.to_bytes().starts_with(b"numpy.");
     if from_numpy {
+        if let Some(slot) = generator_slot(ob, buffers)? {
+            return Ok((Kind::Generator, slot));
+        }
         if let Ok(a) = ob.cast::<PyUntypedArray>() {
             let (kind, desc) = classify_array(a, func, param)?;
             let ptr = abi::ptr_slot(desc.as_ptr());
@@ -182,6 +189,65 @@ pub fn classify_arg(
         }
     }
     classify_slow(py, ob, func, param)
+}
+
+/// A `numpy.random.Generator`'s slot: the address of a `bitgen_t` through which compiled code
+/// draws from NumPy's own state, so Python sees the Generator advanced. For a `PCG64` (whose
+/// `pcg64_state` the runtime lays out as NumPy does, checked once: [`pcg64_layout_is_numpys`])
+/// a `bitgen_t` of the runtime's PCG64 functions over NumPy's state, in `buffers` for the call
+/// (compiled code steps it inline); for any other bit generator its own `bitgen_t` (its
+/// `capsule`, as `Generator.__init__` takes it). The caller holds the Generator (and so its bit
+/// generator) for the call. `None` for anything else.
+fn generator_slot(ob: &Bound<'_, PyAny>, buffers: &mut Vec<Vec<Slot>>) -> PyResult<Option<Slot>> {
+    if tp_name(ob) != b"numpy.random._generator.Generator" {
+        return Ok(None);
+    }
+    let bit_generator = ob.getattr("bit_generator")?;
+    let capsule = bit_generator.getattr("capsule")?;
+    // SAFETY: a live object; PyCapsule_GetPointer checks the capsule's type and name.
+    let ptr = unsafe { ffi::PyCapsule_GetPointer(capsule.as_ptr(), c"BitGenerator".as_ptr()) };
+    if ptr.is_null() {
+        return Err(PyErr::fetch(ob.py()));
+    }
+    if tp_name(&bit_generator) == b"numpy.random._pcg64.PCG64" {
+        // SAFETY: `ptr` is the bit generator's `bitgen_t`, whose first field is its state.
+        let state = unsafe { *(ptr as *const *mut std::ffi::c_void) };
+        if pcg64_layout_is_numpys(&bit_generator, state)? {
+            let shim = jit_core::random::generator::pcg64_bitgen(state).to_vec();
+            let slot = abi::ptr_slot(shim.as_ptr()); // the heap block does not move when `shim` does
+            buffers.push(shim);
+            return Ok(Some(slot));
+        }
+    }
+    Ok(Some(abi::ptr_slot(ptr as *const u8)))
+}
+
+/// The C name of an object's type (`numpy.random._pcg64.PCG64`).
+fn tp_name<'a>(ob: &'a Bound<'_, PyAny>) -> &'a [u8] {
+    // SAFETY: a live object's type has a NUL-terminated tp_name, which lives as long as it.
+    unsafe { std::ffi::CStr::from_ptr((*ffi::Py_TYPE(ob.as_ptr())).tp_name) }.to_bytes()
+}
+
+/// Whether NumPy's `pcg64_state` is laid out as the runtime's (`pcg64_state_of`): checked once
+/// per process, on the first PCG64 passed in, against what its `state` property reports (a
+/// NumPy built without 128-bit integers lays it out otherwise: then every PCG64 is drawn
+/// through its own `bitgen_t`).
+fn pcg64_layout_is_numpys(bit_generator: &Bound<'_, PyAny>, state: *mut std::ffi::c_void) -> PyResult<bool> {
+    static SAME: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if let Some(&same) = SAME.get() {
+        return Ok(same);
+    }
+    let reported = bit_generator.getattr("state")?;
+    let inner = reported.get_item("state")?;
+    let want: (u128, u128, i32, u32) = (
+        inner.get_item("state")?.extract()?,
+        inner.get_item("inc")?.extract()?,
+        reported.get_item("has_uint32")?.extract()?,
+        reported.get_item("uinteger")?.extract()?,
+    );
+    // SAFETY: `state` is the live PCG64's state; only read.
+    let got = unsafe { jit_core::random::generator::pcg64_state_of(state) };
+    Ok(*SAME.get_or_init(|| got == want))
 }
 
 /// A complex number's kind and its two slots (real part, imaginary part): Python's `complex`
@@ -308,7 +374,7 @@ pub fn classify_slow(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &
         ""
     };
     Err(PyTypeError::new_err(format!(
-        "{func}() argument '{param}' has unsupported type '{}'; supported: int, float, complex, bool, NumPy integer, float, complex and bool scalars, NumPy arrays of numbers, and tuples of those{method}",
+        "{func}() argument '{param}' has unsupported type '{}'; supported: int, float, complex, bool, NumPy integer, float, complex and bool scalars, NumPy arrays of numbers, tuples of those, and numpy.random.Generator{method}",
         ob.get_type().name()?
     )))
 }

@@ -146,6 +146,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Intrinsic::PyRandom(f) => self.pyrandom(f, args),
             Intrinsic::Np(hir::NpFn::Abs) => self.intrinsic(Intrinsic::Abs, args, ty),
             Intrinsic::Linalg(_) => unreachable!("made by FnGen::linalg (it owns its results)"),
+            Intrinsic::DefaultRng => self.default_rng(args),
+            Intrinsic::Generator(_) => unreachable!("made by FnGen::generator_call (it owns its results)"),
             Intrinsic::Np(f) => {
                 // NumPy's semantics: IEEE results (NaN, infinities), never an exception.
                 let vals: Vec<(BasicValueEnum<'ctx>, Type)> = args.iter().map(|a| (self.expr(a), self.ty(a))).collect();

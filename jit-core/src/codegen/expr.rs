@@ -88,7 +88,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Type::None => self.ctx().bool_type().const_zero(),
             Type::Tuple(ts) => self.ctx().bool_type().const_int(!ts.is_empty() as u64, false),
             Type::Unknown | Type::Array(_) => self.ctx().bool_type().const_zero(),
-            Type::Dtype(_) => self.ctx().bool_type().const_int(1, false),
+            Type::Dtype(_) | Type::Generator => self.ctx().bool_type().const_int(1, false),
             Type::Complex128 => self.complex_truth(v),
             Type::Float32 | Type::Complex64 => unreachable!("carried as float64 or complex128 (Type::carrier above)"),
         }
@@ -171,8 +171,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             H::IfExp { test, body, orelse } => self.if_exp(test, body, orelse, &ty),
             H::Intrinsic { f: hir::Intrinsic::Linalg(l), args } => self.linalg(e, *l, args),
             H::Intrinsic { f: hir::Intrinsic::Random(crate::registry::random::RandomFn::Permutation), args } => {
-                self.random_permutation(e, args)
+                self.random_permutation(e, args, None)
             }
+            H::Intrinsic { f: hir::Intrinsic::Generator(g), args } => self.generator_call(e, *g, args),
             H::Intrinsic { f, args } => self.intrinsic(*f, args, &ty),
             H::Call { args, .. } => self.call_jitted(e, args, &ty),
             H::Tuple(items) => {

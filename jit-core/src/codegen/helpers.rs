@@ -80,6 +80,28 @@ pub(super) enum Helper {
     /// `i32 sj_rt_random_shuffle(ptr data, i64 ndim, ptr shape, ptr strides, i64 itemsize, i32
     /// mode, i1 readonly)`: `np.random.shuffle`, `permutation`.
     RandomShuffle,
+    /// `ptr sj_rt_gen_new(i64 seed, i32 mode, ptr status)`: `np.random.default_rng(seed)`.
+    GenNew,
+    /// `double sj_rt_gen_f64(ptr gen, i32 kind, double a, double b, ptr status)`.
+    GenF64,
+    /// `double sj_rt_gen_normal_tail(ptr gen, i64 idx, i64 rabs, double x)`: the rest of a
+    /// normal whose first draw compiled code made outside its layer's core.
+    GenNormalTail,
+    /// `i64 sj_rt_gen_pcg64_next64(ptr state)`: the `next_uint64` of a Generator made by
+    /// `default_rng` in compiled code (compared with, to step the PCG64 inline).
+    GenPcg64Next,
+    /// `i64 sj_rt_gen_integers(ptr gen, i64 low, i64 high, i1 endpoint, ptr status)`.
+    GenIntegers,
+    /// `i32 sj_rt_gen_fill_f64(ptr gen, i32 kind, ptr out, i64 n, double a, double b)`.
+    GenFillF64,
+    /// `i32 sj_rt_gen_fill_i64(ptr gen, ptr out, i64 n, i64 low, i64 high, i1 endpoint)`.
+    GenFillI64,
+    /// `i32 sj_rt_gen_choice(ptr gen, ptr a, i64 pop, i64 a_stride, i64 itemsize, i1 replace,
+    /// ptr p, i64 p_len, i64 p_stride, i1 single, ptr out, i64 n, i1 sized, i1 shuffle)`.
+    GenChoice,
+    /// `i32 sj_rt_gen_shuffle(ptr gen, ptr data, i64 ndim, ptr shape, ptr strides, i64 itemsize,
+    /// i32 mode, i1 readonly)`: `Generator.shuffle`, `permutation`.
+    GenShuffle,
     /// `void sj_rt_pyrandom_seed(i64 n, i1 from_os)`: `random.seed`.
     PyRandomSeed,
     /// `ptr sj_rt_pyrandom_state()`: the thread's `random` generator.
@@ -187,6 +209,17 @@ impl Helper {
                 d("sj_rt_random_choice", &[Ptr, I64, I64, I64, Bool, Ptr, I64, I64, Bool, Ptr, I64, Bool], I32, NOUNWIND)
             }
             Helper::RandomShuffle => d("sj_rt_random_shuffle", &[Ptr, I64, Ptr, Ptr, I64, I32, Bool], I32, NOUNWIND),
+            Helper::GenNew => d("sj_rt_gen_new", &[I64, I32, Ptr], Ptr, NOUNWIND),
+            Helper::GenF64 => d("sj_rt_gen_f64", &[Ptr, I32, F64, F64, Ptr], F64, NOUNWIND),
+            Helper::GenNormalTail => d("sj_rt_gen_normal_tail", &[Ptr, I64, I64, F64], F64, &["nounwind", "cold"]),
+            Helper::GenPcg64Next => d("sj_rt_gen_pcg64_next64", &[Ptr], I64, NOUNWIND),
+            Helper::GenIntegers => d("sj_rt_gen_integers", &[Ptr, I64, I64, Bool, Ptr], I64, NOUNWIND),
+            Helper::GenFillF64 => d("sj_rt_gen_fill_f64", &[Ptr, I32, Ptr, I64, F64, F64], I32, NOUNWIND),
+            Helper::GenFillI64 => d("sj_rt_gen_fill_i64", &[Ptr, Ptr, I64, I64, I64, Bool], I32, NOUNWIND),
+            Helper::GenChoice => {
+                d("sj_rt_gen_choice", &[Ptr, Ptr, I64, I64, I64, Bool, Ptr, I64, I64, Bool, Ptr, I64, Bool, Bool], I32, NOUNWIND)
+            }
+            Helper::GenShuffle => d("sj_rt_gen_shuffle", &[Ptr, Ptr, I64, Ptr, Ptr, I64, I32, Bool], I32, NOUNWIND),
             Helper::PyRandomSeed => d("sj_rt_pyrandom_seed", &[I64, Bool], Void, NOUNWIND),
             Helper::PyRandomState => d("sj_rt_pyrandom_state", &[], Ptr, &["nounwind", "willreturn", "nosync", "memory"]),
             Helper::PyRandomF64 => d("sj_rt_pyrandom_f64", &[Ptr, I32, F64, F64, Ptr], F64, NOUNWIND),
@@ -219,6 +252,35 @@ impl Helper {
 // without the other fails here (sj_rt_call_guarded and sj_rt_stack_overflow are C++).
 const _: () = {
     let _: extern "C" fn(i64, i64, i64) = crate::runtime::sj_rt_index_error;
+    {
+        use crate::random::generator::{self as g, BitGen};
+        let _: extern "C" fn(i64, u32, &mut u32) -> *mut u8 = g::sj_rt_gen_new;
+        let _: unsafe extern "C" fn(*mut BitGen, u32, f64, f64, &mut u32) -> f64 = g::sj_rt_gen_f64;
+        let _: unsafe extern "C" fn(*mut BitGen, i64, i64, bool, &mut u32) -> i64 = g::sj_rt_gen_integers;
+        let _: unsafe extern "C" fn(*mut BitGen, i64, i64, f64) -> f64 = g::sj_rt_gen_normal_tail;
+        let _: unsafe extern "C" fn(*mut std::ffi::c_void) -> u64 = g::sj_rt_gen_pcg64_next64;
+        let _: unsafe extern "C" fn(*mut BitGen, u32, *mut f64, i64, f64, f64) -> u32 = g::sj_rt_gen_fill_f64;
+        let _: unsafe extern "C" fn(*mut BitGen, *mut i64, i64, i64, i64, bool) -> u32 = g::sj_rt_gen_fill_i64;
+        #[allow(clippy::type_complexity)]
+        let _: unsafe extern "C" fn(
+            *mut BitGen,
+            *const u8,
+            i64,
+            i64,
+            i64,
+            bool,
+            *const u8,
+            i64,
+            i64,
+            bool,
+            *mut u8,
+            i64,
+            bool,
+            bool,
+        ) -> u32 = g::sj_rt_gen_choice;
+        let _: unsafe extern "C" fn(*mut BitGen, *mut u8, i64, *const i64, *const i64, i64, u32, bool) -> u32 =
+            g::sj_rt_gen_shuffle;
+    }
     let _: extern "C" fn() -> u64 = crate::runtime::sj_rt_stack_limit;
     let _: extern "C" fn() -> u32 = crate::interrupt::sj_rt_poll;
     let _: extern "C" fn(i64, bool) -> *mut crate::memory::Header = crate::memory::sj_rt_new_block;
@@ -296,7 +358,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 43] = [
+const RUNTIME_HELPERS: [Helper; 52] = [
     Helper::IndexError,
     Helper::StackLimit,
     Helper::StackOverflow,
@@ -326,6 +388,15 @@ const RUNTIME_HELPERS: [Helper; 43] = [
     Helper::RandomFillI64,
     Helper::RandomChoice,
     Helper::RandomShuffle,
+    Helper::GenNew,
+    Helper::GenF64,
+    Helper::GenNormalTail,
+    Helper::GenPcg64Next,
+    Helper::GenIntegers,
+    Helper::GenFillF64,
+    Helper::GenFillI64,
+    Helper::GenChoice,
+    Helper::GenShuffle,
     Helper::PyRandomSeed,
     Helper::PyRandomState,
     Helper::PyRandomF64,
@@ -374,6 +445,15 @@ const _: () = {
             | Helper::RandomFillI64
             | Helper::RandomChoice
             | Helper::RandomShuffle
+            | Helper::GenNew
+            | Helper::GenF64
+            | Helper::GenNormalTail
+            | Helper::GenPcg64Next
+            | Helper::GenIntegers
+            | Helper::GenFillF64
+            | Helper::GenFillI64
+            | Helper::GenChoice
+            | Helper::GenShuffle
             | Helper::PyRandomSeed
             | Helper::PyRandomState
             | Helper::PyRandomF64

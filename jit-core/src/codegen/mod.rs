@@ -15,6 +15,7 @@ mod elementwise;
 mod expr;
 mod fancy;
 mod fastmath;
+mod generator;
 mod helpers;
 mod linalg;
 mod list;
@@ -225,6 +226,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             }
             Type::Array(a) => self.array_llty(a),
             Type::List(_) => self.ctx.ptr_type(AddressSpace::default()).into(),
+            Type::Generator => self.ctx.ptr_type(inkwell::AddressSpace::default()).into(),
         }
     }
 

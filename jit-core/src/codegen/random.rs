@@ -50,7 +50,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// Returns `status` from the function when it is not 0 (an array made before is freed by
     /// the dispatcher, as every block of a call that failed: `memory::take_live`).
-    fn random_check(&self, status: IntValue<'ctx>) {
+    pub(super) fn random_check(&self, status: IntValue<'ctx>) {
         let zero = status.get_type().const_zero();
         let bad = self.b().build_int_compare(IntPredicate::NE, status, zero, "rnd.bad").u();
         self.on_failure(bad, |fn_gen| fn_gen.ret_status(status));
@@ -60,11 +60,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     pub(super) fn random_draw(&mut self, f: RandomFn, args: &[hir::Expr]) -> BasicValueEnum<'ctx> {
         let i32t = self.ctx().i32_type();
         match f {
-            RandomFn::Choice => return self.random_choice(args, None),
+            RandomFn::Choice => return self.random_choice(args, None, None),
             RandomFn::Shuffle => {
                 let x = self.expr(&args[0]);
                 let Type::Array(t) = self.ty(&args[0]) else { unreachable!("inference allows arrays only") };
-                self.random_shuffle(x, t, ShuffleMode::Shuffle);
+                self.random_shuffle(x, t, ShuffleMode::Shuffle, None);
                 return self.ctx().i8_type().const_zero().into();
             }
             RandomFn::Permutation => unreachable!("made by random_permutation (it owns its result)"),
@@ -235,7 +235,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         a: ArrayType,
     ) -> BasicValueEnum<'ctx> {
         if f == RandomFn::Choice {
-            return self.random_choice(args, Some((shape, a)));
+            return self.random_choice(args, Some((shape, a)), None);
         }
         let params = self.random_params(f, args);
         let dims = self.shape_values(shape, a.ndim as usize);
@@ -256,8 +256,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// `choice(a, replace, p)`: one element (`shape` None) or a new array of `shape` (of type
-    /// `shape.1`), drawn and gathered by the runtime.
-    fn random_choice(&mut self, args: &[hir::Expr], shape: Option<(&hir::Expr, ArrayType)>) -> BasicValueEnum<'ctx> {
+    /// `shape.1`), drawn and gathered by the runtime: from the thread's generator, or from the
+    /// Generator `gen.0` (its `shuffle=` flag `gen.1`).
+    pub(super) fn random_choice(
+        &mut self,
+        args: &[hir::Expr],
+        shape: Option<(&hir::Expr, ArrayType)>,
+        gen: Option<(PointerValue<'ctx>, IntValue<'ctx>)>,
+    ) -> BasicValueEnum<'ctx> {
         let null = self.ctx().ptr_type(inkwell::AddressSpace::default()).const_null();
         let bool_t = self.ctx().bool_type();
         let at = self.ty(&args[0]);
@@ -313,7 +319,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             n.into(),
             bool_t.const_int(made.is_some() as u64, false).into(),
         ];
-        let st = self.call_basic(self.helper(Helper::RandomChoice), &call).into_int_value();
+        let st = match gen {
+            None => self.call_basic(self.helper(Helper::RandomChoice), &call),
+            Some((g, shuffle)) => {
+                let mut with = vec![g.into()];
+                with.extend(call);
+                with.push(shuffle.into());
+                self.call_basic(self.helper(Helper::GenChoice), &with)
+            }
+        }
+        .into_int_value();
         self.random_check(st);
         if let Some((c, ct)) = converted {
             self.decref(c, &Type::Array(ct));
@@ -324,8 +339,15 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
     }
 
-    /// Shuffles the array `x` (of type `t`) along its first axis, in place, as `mode` says.
-    fn random_shuffle(&mut self, x: BasicValueEnum<'ctx>, t: ArrayType, mode: ShuffleMode) {
+    /// Shuffles the array `x` (of type `t`) along its first axis, in place, as `mode` says:
+    /// from the thread's generator, or from the Generator `gen`.
+    pub(super) fn random_shuffle(
+        &mut self,
+        x: BasicValueEnum<'ctx>,
+        t: ArrayType,
+        mode: ShuffleMode,
+        gen: Option<PointerValue<'ctx>>,
+    ) {
         let s = x.into_struct_value();
         let i64t = self.ctx().i64_type();
         let ndim = t.ndim as u32;
@@ -352,13 +374,26 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             self.ctx().i32_type().const_int(mode as u64, false).into(),
             bool_t.const_int(t.readonly as u64, false).into(),
         ];
-        let st = self.call_basic(self.helper(Helper::RandomShuffle), &call).into_int_value();
+        let st = match gen {
+            None => self.call_basic(self.helper(Helper::RandomShuffle), &call),
+            Some(g) => {
+                let mut with = vec![g.into()];
+                with.extend(call);
+                self.call_basic(self.helper(Helper::GenShuffle), &with)
+            }
+        }
+        .into_int_value();
         self.random_check(st);
     }
 
     /// `np.random.permutation(x)` (expression `e`): a shuffled C-contiguous copy of the array
-    /// `x`, or of `arange(x)` for an int.
-    pub(super) fn random_permutation(&mut self, e: &hir::Expr, args: &[hir::Expr]) -> BasicValueEnum<'ctx> {
+    /// `x`, or of `arange(x)` for an int (from the Generator `gen`, when given).
+    pub(super) fn random_permutation(
+        &mut self,
+        e: &hir::Expr,
+        args: &[hir::Expr],
+        gen: Option<PointerValue<'ctx>>,
+    ) -> BasicValueEnum<'ctx> {
         let ty = self.ty(e);
         let Type::Array(rt) = ty else { unreachable!("inference types a permutation as an array") };
         let xt = self.ty(&args[0]);
@@ -373,7 +408,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 (self.alloc_c(&rt, &[n], false).0, ShuffleMode::Iota)
             }
         };
-        self.random_shuffle(value, rt, mode);
+        self.random_shuffle(value, rt, mode, gen);
         self.own_temp(e.id, value, &ty);
         value
     }

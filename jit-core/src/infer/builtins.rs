@@ -47,6 +47,12 @@ impl InferCx<'_> {
         if let Intrinsic::PyRandom(r) = f {
             return self.pyrandom(r, args);
         }
+        if f == Intrinsic::DefaultRng {
+            return self.default_rng(args);
+        }
+        if let Intrinsic::Generator(g) = f {
+            return self.generator_method(g, args);
+        }
         // The builtin `abs` of an array is NumPy's `absolute` (Python calls `__abs__`).
         if f == Intrinsic::Abs && matches!(self.expr(&args[0])?, Type::Array(_)) {
             return self.numpy_call(hir::NpFn::Abs, args);
@@ -55,9 +61,12 @@ impl InferCx<'_> {
             return Ok(t);
         }
         let name = match f {
-            Intrinsic::Np(_) | Intrinsic::Linalg(_) | Intrinsic::Random(_) | Intrinsic::PyRandom(_) => {
-                "NumPy function".to_string()
-            }
+            Intrinsic::Np(_)
+            | Intrinsic::Linalg(_)
+            | Intrinsic::Random(_)
+            | Intrinsic::PyRandom(_)
+            | Intrinsic::DefaultRng
+            | Intrinsic::Generator(_) => "NumPy function".to_string(),
             Intrinsic::Math(_) => "math function".to_string(),
             builtin => format!("{}()", builtin.qualified_name()),
         };
@@ -98,9 +107,12 @@ impl InferCx<'_> {
                 }
             }
             Intrinsic::Np(_) | Intrinsic::Float => Type::Float64,
-            Intrinsic::Linalg(_) | Intrinsic::Random(_) | Intrinsic::PyRandom(_) | Intrinsic::Complex => {
-                unreachable!("typed above")
-            }
+            Intrinsic::Linalg(_)
+            | Intrinsic::Random(_)
+            | Intrinsic::PyRandom(_)
+            | Intrinsic::DefaultRng
+            | Intrinsic::Generator(_)
+            | Intrinsic::Complex => unreachable!("typed above"),
             Intrinsic::Bool => Type::Bool,
             Intrinsic::Round => {
                 if tys.len() == 2 && tys[1] == Type::Float64 {

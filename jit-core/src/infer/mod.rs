@@ -14,6 +14,7 @@ use crate::types::Type;
 
 mod arrays;
 mod builtins;
+mod generator;
 mod linalg;
 mod lists;
 pub(crate) use arrays::{fancy_index_type, normalized_axes};
@@ -130,6 +131,20 @@ pub fn infer_program(
         if !changed {
             for s in &specs {
                 validate(&funcs[s.func as usize], s).map_err(|e| (s.func, e))?;
+            }
+            if specs[0].ret == Type::Generator {
+                let f = &funcs[0];
+                return Err((
+                    0,
+                    CompileError::unsupported_because(
+                        "return of a Generator",
+                        format!(
+                            "'{}' returns a numpy.random.Generator; compiled code does not hand one back to Python: return its draws (a Generator passed in is advanced in place)",
+                            f.name
+                        ),
+                        f.span,
+                    ),
+                ));
             }
             if let Type::Tuple(items) = &specs[0].ret {
                 if !items.iter().all(returnable) {

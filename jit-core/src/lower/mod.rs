@@ -11,6 +11,7 @@ use crate::error::{CompileError, Result};
 
 mod calls;
 mod comprehensions;
+mod generator;
 mod globals;
 mod iterate;
 mod names;

@@ -55,6 +55,9 @@ impl Lowerer<'_> {
         keywords: &[ast::Keyword],
         span: Span,
     ) -> Result<Option<H>> {
+        if let Some(h) = self.generator_call(func, args, keywords, span)? {
+            return Ok(Some(h));
+        }
         if let A::Attribute { value, attr } = &func.kind {
             if matches!(&value.kind, A::Name(m) if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "random"))
             {

@@ -32,7 +32,7 @@ impl State {
 }
 
 /// NumPy's `kahan_sum` (of at least one value; none sums to 0).
-fn kahan_sum(p: &[f64]) -> f64 {
+pub(super) fn kahan_sum(p: &[f64]) -> f64 {
     let Some((&first, rest)) = p.split_first() else { return 0.0 };
     let (mut sum, mut c) = (first, 0.0);
     for &x in rest {
@@ -45,7 +45,7 @@ fn kahan_sum(p: &[f64]) -> f64 {
 }
 
 /// `cdf = p.cumsum(); cdf /= cdf[-1]`.
-fn cdf(p: &[f64]) -> Vec<f64> {
+pub(super) fn cdf(p: &[f64]) -> Vec<f64> {
     let mut acc = 0.0;
     let mut out: Vec<f64> = p
         .iter()
@@ -60,7 +60,7 @@ fn cdf(p: &[f64]) -> Vec<f64> {
 }
 
 /// `cdf.searchsorted(x, side='right')`, kept inside the population.
-fn search_right(cdf: &[f64], x: f64) -> usize {
+pub(super) fn search_right(cdf: &[f64], x: f64) -> usize {
     cdf.partition_point(|&c| c <= x).min(cdf.len().saturating_sub(1))
 }
 
@@ -306,25 +306,42 @@ pub unsafe extern "C" fn sj_rt_random_shuffle(
         }
     }
     with_state(|st| {
-        for i in (1..n).rev() {
-            let j = st.interval(i as u64) as i64;
-            if i != j && shape.len() == 1 && itemsize == 8 {
-                // SAFETY: elements i and j of a 1-D array of 8-byte items.
-                unsafe {
-                    let (x, y) =
-                        (data.offset((i * strides[0]) as isize) as *mut u64, data.offset((j * strides[0]) as isize) as *mut u64);
-                    let t = x.read_unaligned();
-                    x.write_unaligned(y.read_unaligned());
-                    y.write_unaligned(t);
-                }
-            } else if i != j {
-                let (row_i, row_j) = ((i * strides[0]) as isize, (j * strides[0]) as isize);
-                // SAFETY: rows i and j of the array.
-                unsafe { swap_rows(data.offset(row_i), data.offset(row_j), &shape[1..], &strides[1..], itemsize as usize) };
-            }
-        }
+        // SAFETY: the caller's contract.
+        unsafe { shuffle_rows(data, shape, strides, itemsize, &mut |max| st.interval(max)) }
     });
     Status::Ok as u32
+}
+
+/// For `i` from `shape[0] - 1` down to 1: `j = interval(i)` and rows `i` and `j` swapped (the
+/// Fisher–Yates loop of both `RandomState.shuffle` and `Generator.shuffle`).
+///
+/// # Safety
+/// `data` addresses an array of the `shape` and byte `strides` given.
+pub(super) unsafe fn shuffle_rows(
+    data: *mut u8,
+    shape: &[i64],
+    strides: &[i64],
+    itemsize: i64,
+    interval: &mut dyn FnMut(u64) -> u64,
+) {
+    let n = shape[0].max(0);
+    for i in (1..n).rev() {
+        let j = interval(i as u64) as i64;
+        if i != j && shape.len() == 1 && itemsize == 8 {
+            // SAFETY: elements i and j of a 1-D array of 8-byte items.
+            unsafe {
+                let (x, y) =
+                    (data.offset((i * strides[0]) as isize) as *mut u64, data.offset((j * strides[0]) as isize) as *mut u64);
+                let t = x.read_unaligned();
+                x.write_unaligned(y.read_unaligned());
+                y.write_unaligned(t);
+            }
+        } else if i != j {
+            let (row_i, row_j) = ((i * strides[0]) as isize, (j * strides[0]) as isize);
+            // SAFETY: rows i and j of the array.
+            unsafe { swap_rows(data.offset(row_i), data.offset(row_j), &shape[1..], &strides[1..], itemsize as usize) };
+        }
+    }
 }
 
 #[cfg(test)]
