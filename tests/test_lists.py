@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import check
+from conftest import check, run_py, same
 from stickyjit import CompileError, njit
 
 
@@ -223,9 +223,73 @@ def test_unsupported_list_uses_are_named():
     assert "list of mixed types" in str(e)
 
 
-def test_a_list_argument_is_a_type_error_naming_the_parameter():
-    with pytest.raises(TypeError, match="argument 'out' has unsupported type 'list'"):
-        fill([1, 2], 3)
+@njit
+def scale_in_place(values, k):
+    for i in range(len(values)):
+        values[i] = values[i] * k
+    return len(values)
+
+
+@njit
+def collect_into(out, n):
+    for i in range(n):
+        if i % 3 == 0:
+            out.append(i * 0.5)
+    if len(out) > 4:
+        out.pop(0)
+
+
+@njit
+def total_of(values):
+    s = 0.0
+    for v in values:
+        s += v
+    return s
+
+
+@njit
+def fails_after_a_change(values):
+    values.append(7)
+    values[0] = values[99]
+
+
+def _twin(f, *args):
+    """Runs CPython's f and the compiled f on copies of the same lists; compares the results
+    and the lists afterwards (types included: an unchanged int in a float list stays an int)."""
+    py_args = [list(a) if isinstance(a, list) else a for a in args]
+    jit_args = [list(a) if isinstance(a, list) else a for a in args]
+    kind, expected = run_py(f, tuple(py_args), {})
+    if kind == "raise":
+        with pytest.raises(type(expected), match=str(expected)):
+            f(*jit_args)
+    else:
+        same(expected, f(*jit_args))
+    for a, b in zip(py_args, jit_args):
+        if isinstance(a, list):
+            same(a, b)
+
+
+@given(st.lists(st.integers(-1000, 1000), max_size=12), st.integers(-5, 5))
+def test_list_arguments_are_the_callers_lists(v, k):
+    # Numba's reflected lists: what compiled code changes in a list passed in is in the
+    # caller's list afterwards.
+    _twin(scale_in_place, v, k)
+    _twin(scale_in_place, [float(x) for x in v], k)
+    _twin(collect_into, [float(x) for x in v], len(v) + 3)
+    _twin(total_of, v + [0.5])
+    _twin(collect_into, [], len(v))
+
+
+def test_list_argument_changes_before_an_exception_are_kept():
+    _twin(fails_after_a_change, [1, 2])
+    _twin(total_of, [True, 2, 3.5])
+
+
+def test_list_argument_errors_name_the_parameter():
+    with pytest.raises(TypeError, match="argument 'values' is a list holding str"):
+        total_of([1.0, "x"])
+    e = _compile_error("def g(values):\n    values.append(1.5)\n    return len(values)\n", "g", [1, 2])
+    assert "the list argument 'values' holds int64; it cannot take float64" in str(e)
 
 
 def test_building_and_returning_lists_keeps_memory_flat(tmp_path):

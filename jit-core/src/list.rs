@@ -11,12 +11,20 @@ pub struct Payload {
     pub len: i64,
     pub cap: i64,
     pub items: *mut u8,
+    /// The items' [`ItemKind`] code (`COMPLEX_KIND` for complex numbers) once compiled code gave
+    /// an empty list passed in its item type, else -1 (the dispatcher reads it to copy back
+    /// what an empty list argument was given).
+    pub kind: i64,
 }
+
+/// The [`Payload::kind`] of complex items.
+pub const COMPLEX_KIND: i64 = 4;
 
 /// Offsets of the fields from the block's header.
 pub const LEN: u64 = DATA_OFFSET;
 pub const CAP: u64 = DATA_OFFSET + 8;
 pub const ITEMS: u64 = DATA_OFFSET + 16;
+pub const KIND: u64 = DATA_OFFSET + 24;
 
 /// The payload of the list block `h`.
 ///
@@ -48,7 +56,7 @@ pub extern "C" fn sj_rt_list_new(itemsize: i64, cap: i64) -> *mut Header {
     };
     // SAFETY: `h` is a fresh block whose payload has room for a Payload.
     unsafe {
-        payload(h).write(Payload { len: 0, cap: cap.max(0), items });
+        payload(h).write(Payload { len: 0, cap: cap.max(0), items, kind: -1 });
         (*h).extra = items;
     }
     h

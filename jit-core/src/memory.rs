@@ -142,6 +142,21 @@ unsafe fn free_block(h: *mut Header) {
     }
 }
 
+/// Drops a reference the dispatcher held to a block it made (a list argument's), freeing the
+/// block when it was the last.
+///
+/// # Safety
+/// `h` is a live block of this thread, and the caller held one of its references.
+pub unsafe fn drop_reference(h: *mut Header) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        (*h).refcount -= 1;
+        if (*h).refcount == 0 {
+            sj_rt_release(h);
+        }
+    }
+}
+
 /// A block taken off the live list: the address and size of its elements, and its header.
 #[derive(Clone, Copy, Debug)]
 pub struct Detached {

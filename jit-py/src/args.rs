@@ -41,6 +41,9 @@ pub enum Kind {
     Array(ArrayType),
     /// A `numpy.random.Generator`: its slot is the address of its bit generator's `bitgen_t`.
     Generator,
+    /// A Python list of numbers: its slot is the address of a list block holding a copy of its
+    /// items (`lists.rs`), copied back after the call.
+    List(crate::lists::ListItem),
 }
 
 /// The element kinds of every tuple kind seen, by `Kind::Tuple` index (only ever appended to).
@@ -97,7 +100,7 @@ impl Kind {
             Kind::Float64 => Dtype::Float64,
             Kind::Complex64 => Dtype::Complex64,
             Kind::Complex128 => Dtype::Complex128,
-            Kind::Tuple(_) | Kind::Array(_) | Kind::Generator => return None,
+            Kind::Tuple(_) | Kind::Array(_) | Kind::Generator | Kind::List(_) => return None,
         })
     }
 
@@ -105,6 +108,7 @@ impl Kind {
         match self {
             Kind::Array(a) => Cow::Owned(Type::Array(a).to_string()),
             Kind::Generator => Cow::Borrowed("Generator"),
+            Kind::List(item) => Cow::Owned(Type::List(Box::new(item.core_type())).to_string()),
             Kind::Tuple(i) => {
                 let items: Vec<Cow<str>> = Kind::items(i).into_iter().map(Kind::name).collect();
                 Cow::Owned(format!("tuple({})", items.join(", ")))
@@ -119,6 +123,7 @@ impl Kind {
             Kind::Tuple(i) => Type::Tuple(Kind::items(i).into_iter().map(Kind::core_type).collect()),
             Kind::Array(a) => Type::Array(a),
             Kind::Generator => Type::Generator,
+            Kind::List(item) => Type::List(Box::new(item.core_type())),
             scalar => scalar.dtype().expect("a scalar kind").row().argument.clone(),
         }
     }
@@ -165,6 +170,10 @@ pub fn classify_arg(
         let ptr = abi::ptr_slot(flat.as_ptr()); // the heap block does not move when `flat` does
         buffers.push(flat);
         return Ok((kind, ptr));
+    }
+    if let Ok(l) = ob.cast_exact::<pyo3::types::PyList>() {
+        let (item, slot) = crate::lists::to_block(l, func, param)?;
+        return Ok((Kind::List(item), slot));
     }
     if let Some((kind, parts)) = classify_complex(ob)? {
         // Two slots, passed by address as a tuple's are (`abi::passing`).

@@ -172,9 +172,13 @@ impl Dispatcher {
         } else {
             unsafe { (spec.entry)(slots.as_ptr(), ret.as_mut_ptr()) }
         };
+        // List arguments: what compiled code changed goes back into the caller's lists (before
+        // the call's blocks are taken below).
+        let reflected = reflect_lists(py, &spec.kinds, slots, args, spec.arrays);
         // Arrays: made from the arena (freed here for whatever is not returned, whatever the
         // status) or views of the arguments.
         let mut owners = spec.arrays.then(|| Owners::take(args));
+        reflected?;
         if status != abi::STATUS_OK {
             return Err(status_error(status, &spec.local_names));
         }
@@ -210,15 +214,22 @@ impl Dispatcher {
         let mut buffers: Vec<Vec<Slot>> = Vec::new();
         for (i, &a) in args.iter().enumerate() {
             // SAFETY: the caller holds a reference to every argument for the whole call.
-            let (k, s) = match unsafe { classify_fast(a) } {
-                Some(x) => x,
+            let classified = match unsafe { classify_fast(a) } {
+                Some(x) => Ok(x),
                 None => classify_arg(
                     py,
                     unsafe { &Bound::from_borrowed_ptr(py, a) },
                     &self.function.name,
                     &self.function.param_names[i],
                     &mut buffers,
-                )?,
+                ),
+            };
+            let (k, s) = match classified {
+                Ok(x) => x,
+                Err(e) => {
+                    drop_list_blocks(&kinds[..i], slots);
+                    return Err(e);
+                }
             };
             kinds[i] = k;
             slots[abi::arg_slot(i)] = s;
@@ -226,12 +237,22 @@ impl Dispatcher {
         if let Some(spec) = self.find(kinds, omitted) {
             return self.call_spec(py, spec, slots, args);
         }
-        if !self.compiler.declared.is_empty() {
-            return self.call_declared(py, kinds, slots, args);
+        let called = if !self.compiler.declared.is_empty() {
+            self.call_declared(py, kinds, slots, args)
+        } else {
+            self.compile_for(py, kinds, omitted)
+                .map(|_| {
+                    let spec = self.find(kinds, omitted).expect("just compiled");
+                    self.call_spec(py, spec, slots, args)
+                })
+                .and_then(|r| r)
+        };
+        // A compile that failed never ran the call: the list arguments' blocks are dropped here
+        // (a call that ran dropped them itself).
+        if called.is_err() && kinds.iter().any(|k| matches!(k, Kind::List(_))) && self.find(kinds, omitted).is_none() {
+            drop_list_blocks(kinds, slots);
         }
-        self.compile_for(py, kinds, omitted)?;
-        let spec = self.find(kinds, omitted).expect("just compiled");
-        self.call_spec(py, spec, slots, args)
+        called
     }
 
     /// A call of a function given signatures, whose argument kinds are none of them: runs the
@@ -582,5 +603,35 @@ impl Dispatcher {
     fn inspect(&self, py: Python<'_>, which: &str, signature: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         let compiled = self.specs().iter().map(|s| (s.kinds.clone(), s.omitted)).collect();
         self.compiler.inspect::<Dispatcher>(py, &self.function, compiled, which, signature)
+    }
+}
+
+/// Copies back into the caller's lists what compiled code changed in their blocks
+/// (`lists::reflect`); each block's dispatcher reference is dropped unless the call's live
+/// blocks are taken (`taken`).
+fn reflect_lists(py: Python<'_>, kinds: &[Kind], slots: &[Slot], args: &[*mut ffi::PyObject], taken: bool) -> PyResult<()> {
+    let mut first_error = Ok(());
+    for (i, k) in kinds.iter().enumerate() {
+        if let Kind::List(item) = *k {
+            // SAFETY: the caller holds the argument (a list: its kind says so) for the call.
+            let l = unsafe { Bound::from_borrowed_ptr(py, args[i]) };
+            let l = l.cast_into::<pyo3::types::PyList>().expect("a list argument");
+            // SAFETY: the block made for this argument for this call.
+            let r = unsafe { crate::lists::reflect(py, &l, item, slots[abi::arg_slot(i)], taken) };
+            if first_error.is_ok() {
+                first_error = r;
+            }
+        }
+    }
+    first_error
+}
+
+/// Drops the dispatcher's reference to the list blocks of a call that never ran.
+fn drop_list_blocks(kinds: &[Kind], slots: &[Slot]) {
+    for (i, k) in kinds.iter().enumerate() {
+        if let Kind::List(_) = k {
+            // SAFETY: the block `lists::to_block` made for this argument, not yet dropped.
+            unsafe { jit_core::memory::drop_reference(slots[abi::arg_slot(i)] as usize as *mut jit_core::memory::Header) };
+        }
     }
 }

@@ -6,7 +6,7 @@
 //! | --- | --- | --- |
 //! | `lib` | the Python module: registers the rest | all |
 //! | [`ufunc`] | the `numpy.ufunc`s of `@vectorize`/`@guvectorize` and their native inner loop | args, dispatcher, errors |
-//! | [`dispatcher`] | the object `@jit` returns: call path, binding, specialization table | args, compile, errors, program, returned, source, vectorcall |
+//! | [`dispatcher`] | the object `@jit` returns: call path, binding, specialization table | args, compile, errors, lists, program, returned, source, vectorcall |
 //! | [`compile`] | one compile: program → cache or LLVM → code; dumps, `inspect_*`, `explain()` | args, disk, interruptible, program, source |
 //! | [`program`] | the program a compile needs: global resolution, frozen values, dependencies | args, source |
 //! | [`source`] | the decorated function, its source parsed once | errors |
@@ -14,7 +14,8 @@
 //! | [`vectorcall`] | CPython's vectorcall protocol for a pyclass | — |
 //! | [`interruptible`] | LLVM's part of a compile on a thread Ctrl-C can leave | — |
 //! | [`sticky`] | the sticky identity of a decorated function | program |
-//! | [`args`] | Python arguments → kinds and slots | — |
+//! | [`args`] | Python arguments → kinds and slots | lists |
+//! | [`lists`] | Python lists passed in: copied into list blocks, changes copied back | returned |
 //! | [`returned`] | result slots → Python objects | — |
 //! | [`errors`] | exceptions; compiler errors and statuses → exceptions | — |
 //! | [`registry`] | the compiler's registry of names (builtins, NumPy, dtypes) for `_support.py` | errors |
@@ -25,6 +26,7 @@ mod disk;
 mod dispatcher;
 mod errors;
 mod interruptible;
+mod lists;
 mod program;
 mod registry;
 mod returned;

@@ -234,7 +234,7 @@ unsafe fn list_to_python<'py>(py: Python<'py>, item: &Type, h: *mut jit_core::me
 ///
 /// # Safety
 /// `p` points at such an item.
-unsafe fn item_to_python<'py>(py: Python<'py>, t: &Type, p: *const u8) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) unsafe fn item_to_python<'py>(py: Python<'py>, t: &Type, p: *const u8) -> PyResult<Bound<'py, PyAny>> {
     // SAFETY: the caller's contract; items are aligned as their layout says.
     unsafe {
         Ok(match t {

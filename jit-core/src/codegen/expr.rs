@@ -53,6 +53,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.array_value(ta, data, &shape, &strides, meminfo)
             }
             // A list never given an item is empty: any list type holds it as it is.
+            // An empty list typed by what is put in it later: the block records the item type
+            // (read back by the dispatcher for an empty list argument).
+            (Type::List(f), Type::List(t)) if **f == Type::Unknown && **t != Type::Unknown => {
+                self.note_item_kind(v.into_pointer_value(), t);
+                v
+            }
             (Type::List(f), Type::List(t)) if **f == Type::Unknown || **t == Type::Unknown => v,
             (Type::List(f), Type::List(t)) => self.list_convert(v, f, t),
             (Type::Unknown, _) | (_, Type::Unknown) => self.module_gen.llty(to).const_zero(),

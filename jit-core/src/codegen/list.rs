@@ -579,4 +579,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
         self.b().position_at_end(exit);
     }
+
+    /// Records in the list block `h` the item type `t` (`list::Payload::kind`).
+    pub(super) fn note_item_kind(&self, h: PointerValue<'ctx>, t: &Type) {
+        let code = match t.carrier() {
+            Type::Complex128 => crate::list::COMPLEX_KIND,
+            Type::Tuple(_) => -1,
+            other => i64::from(self.item_kind(&other)),
+        };
+        self.b().build_store(self.list_field(h, crate::list::KIND), self.i64(code)).u();
+    }
 }

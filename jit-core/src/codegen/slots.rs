@@ -61,8 +61,8 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
                 let v = b.build_insert_value(self.complex_llty().get_undef(), re, 0, "c").u();
                 return b.build_insert_value(v, im, 1, "c").u().into_struct_value().into();
             }
-            // A Generator argument: the address of its `bitgen_t`.
-            Type::Generator => {
+            // A Generator argument: the address of its `bitgen_t`; a list: of its block.
+            Type::Generator | Type::List(_) => {
                 return b.build_load(self.ctx.ptr_type(inkwell::AddressSpace::default()), self.slot(base, at), "gen").u();
             }
             _ => {}

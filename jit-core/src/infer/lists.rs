@@ -54,6 +54,22 @@ impl InferCx<'_> {
             return Err(not_listable(vt, span));
         }
         if let H::Local { id, .. } = list.kind {
+            // A list argument is the caller's list (its changes are copied back): its item type
+            // is the one its items gave it.
+            let f = self.hir_fn();
+            if f.params.contains(&id) && item.is_known() && vt.is_known() && item.unify(vt).as_ref() != Ok(item) {
+                return Err(CompileError::typing(
+                    "list argument of another item type",
+                    format!(
+                        "the list argument '{}' holds {}; it cannot take {} (pass a list of {} to put them in one)",
+                        f.locals[id as usize].name,
+                        type_name(item),
+                        type_name(vt),
+                        type_name(&item.unify(vt).unwrap_or(Type::Float64))
+                    ),
+                    span,
+                ));
+            }
             return self.assign_local(id, &Type::List(Box::new(vt.clone())), span);
         }
         match item.unify(vt) {

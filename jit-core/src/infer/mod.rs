@@ -647,6 +647,8 @@ impl<'a> InferCx<'a> {
                 return Ok(())
             }
             H::Subscript { .. } => return Ok(()),
+            // An array's `copy()`/`sort()` (its array form is checked as it is typed).
+            H::ListMethod { .. } => return Ok(()),
             H::New(
                 hir::NewArray::Filled { .. }
                 | hir::NewArray::Like { .. }
