@@ -27,6 +27,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let src = self.expr(array).into_struct_value();
                 ((0..ndim).map(|k| self.dim(src, field::SHAPE, k as u32)).collect(), Some(fill), None)
             }
+            NewArray::Copy { array, .. } if matches!(self.ty(array), Type::List(_)) => {
+                let src = self.expr(array);
+                (vec![self.list_len(src.into_pointer_value())], None, Some(src))
+            }
             NewArray::Copy { array, .. } => {
                 let src = self.expr(array);
                 let s = src.into_struct_value();
@@ -73,6 +77,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     let at = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[off], "at") }.u();
                     self.store_element(at, a, *v, t);
                 }
+            }
+            (NewArray::Copy { array, .. }, None) if matches!(self.ty(array), Type::List(_)) => {
+                let Type::List(item) = self.ty(array) else { unreachable!("a list") };
+                let h = source.expect("evaluated above").into_pointer_value();
+                self.list_to_elements(h, &item, count, data, a);
             }
             (NewArray::Copy { array, .. }, None) => {
                 let Type::Array(src_t) = self.ty(array) else { unreachable!("a copy is of an array") };

@@ -658,7 +658,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// Python's slice rules (`PySlice_AdjustIndices`) on an axis of `size`: the first position,
     /// the number of positions and the step; a zero step raises ValueError.
-    fn slice(
+    pub(super) fn slice(
         &mut self,
         lower: &Option<Box<hir::Expr>>,
         upper: &Option<Box<hir::Expr>>,

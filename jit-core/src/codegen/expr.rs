@@ -190,7 +190,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 }
                 agg.into()
             }
-            H::Subscript { value, index } if matches!(self.ty(value), Type::List(_)) => self.list_load(value, index),
+            H::Subscript { value, index } if matches!(self.ty(value), Type::List(_)) => self.list_load(e, value, index),
             H::List(items) => self.list_literal(e, items),
             H::ListMethod { method, list, args, alt } => self.list_method(e, *method, list, args, alt.as_deref()),
             H::Subscript { value, index } if self.ty(index).array().is_some() => {

@@ -83,10 +83,23 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         h.into()
     }
 
-    /// `l[i]`.
-    pub(super) fn list_load(&mut self, list: &hir::Expr, index: &hir::Expr) -> BasicValueEnum<'ctx> {
+    /// `l[i]`; `l[a:b:c]` (a new list, held by the expression's slot).
+    pub(super) fn list_load(&mut self, e: &hir::Expr, list: &hir::Expr, index: &hir::Expr) -> BasicValueEnum<'ctx> {
         let Type::List(item) = self.ty(list) else { unreachable!("a list") };
         let h = self.expr(list).into_pointer_value();
+        if let hir::ExprKind::Slice { lower, upper, step } = &index.kind {
+            let len = self.list_len(h);
+            let (start, n, step) = self.slice(lower, upper, step, len);
+            let out = self.list_new(&item, n);
+            let at = |g: &Self, k: IntValue<'ctx>| {
+                let off = g.b().build_int_mul(k, step, "off").u();
+                g.b().build_int_add(start, off, "src").u()
+            };
+            self.copy_items((h, &item), n, at, (out, &item), self.i64(0));
+            self.set_len(out, n);
+            self.own_temp(e.id, out.into(), &self.ty(e));
+            return out.into();
+        }
         let i = self.expr(index);
         let i = self.as_index(i, &self.ty(index));
         let at = self.list_position(i, self.list_len(h), Status::ListIndex);
@@ -588,5 +601,38 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             other => i64::from(self.item_kind(&other)),
         };
         self.b().build_store(self.list_field(h, crate::list::KIND), self.i64(code)).u();
+    }
+
+    /// Stores the `count` items of the list `h` as the elements of the new C-contiguous array
+    /// at `data` (`np.array(l)`), each converted as a store into the array converts it.
+    pub(super) fn list_to_elements(
+        &mut self,
+        h: PointerValue<'ctx>,
+        item: &Type,
+        count: IntValue<'ctx>,
+        data: PointerValue<'ctx>,
+        a: crate::types::ArrayType,
+    ) {
+        let size = self.i64(a.dtype.size() as i64);
+        let (head, next, done) = (self.block_named("elts.head"), self.block_named("elts.body"), self.block_named("elts.done"));
+        let entry = self.b().get_insert_block().expect("positioned");
+        self.b().build_unconditional_branch(head).u();
+        self.b().position_at_end(head);
+        let k = self.b().build_phi(self.ctx().i64_type(), "k").u();
+        k.add_incoming(&[(&self.i64(0), entry)]);
+        let kv = k.as_basic_value().into_int_value();
+        let more = self.b().build_int_compare(IntPredicate::SLT, kv, count, "more").u();
+        self.b().build_conditional_branch(more, next, done).u();
+        self.b().position_at_end(next);
+        let x = self.b().build_load(self.module_gen.llty(item), self.item_ptr(h, kv, item), "x").u();
+        let off = self.b().build_int_mul(kv, size, "off").u();
+        // SAFETY: inside the new array's `count` elements.
+        let at = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[off], "at") }.u();
+        self.store_element(at, a, x, item);
+        let k1 = self.b().build_int_add(kv, self.i64(1), "k1").u();
+        let here = self.b().get_insert_block().expect("positioned");
+        k.add_incoming(&[(&k1, here)]);
+        self.b().build_unconditional_branch(head).u();
+        self.b().position_at_end(done);
     }
 }

@@ -254,6 +254,35 @@ impl InferCx<'_> {
                     }
                     array(a.ndim as usize, dtype.unwrap_or(a.dtype))
                 }
+                // `np.array(l)` of a list of numbers: a 1-D array (of NumPy's dtype for the items:
+                // float64 for an empty list).
+                Type::List(item) => {
+                    let Some(dtype) = self.dtype_arg(dtype, span)? else { return Ok(Type::Unknown) };
+                    let of_items = match *item {
+                        Type::Bool => Dtype::Bool,
+                        Type::Int64 => Dtype::Int64,
+                        Type::UInt64 => Dtype::UInt64,
+                        Type::Float64 | Type::Unknown => Dtype::Float64,
+                        Type::Float32 => Dtype::Float32,
+                        Type::Complex128 => Dtype::Complex128,
+                        Type::Complex64 => Dtype::Complex64,
+                        t => {
+                            return Err(CompileError::unsupported_because(
+                                "np.array() of a list",
+                                format!("np.array() of a list of {} is not compiled yet (a list of numbers is)", type_name(&t)),
+                                span,
+                            ))
+                        }
+                    };
+                    if of_items.is_complex() && dtype.is_some_and(|d| !d.is_complex()) {
+                        return Err(CompileError::typing(
+                            "astype",
+                            "an array of complex numbers as a real dtype would drop the imaginary parts: take .real first",
+                            span,
+                        ));
+                    }
+                    array(1, dtype.unwrap_or(of_items))
+                }
                 Type::Unknown => Type::Unknown,
                 t => {
                     return Err(CompileError::typing("attribute access", format!("{} has no method 'copy'", type_name(&t)), span))

@@ -222,10 +222,15 @@ impl InferCx<'_> {
         Ok(Type::Bool)
     }
 
-    /// `l[i]` of a list of `item`s.
+    /// `l[i]` of a list of `item`s; `l[a:b:c]`: a new list.
     pub(super) fn list_subscript(&mut self, item: &Type, index: &hir::Expr) -> Result<Type> {
-        if let H::Slice { .. } = index.kind {
-            return Err(CompileError::unsupported_because("list slice", "slices of lists are not compiled yet", index.span));
+        if let H::Slice { lower, upper, step } = &index.kind {
+            for part in [lower, upper, step].into_iter().flatten() {
+                let t = self.expr(part)?;
+                require_integer(&t, "slice", "slice indices", part.span)?;
+            }
+            self.specs[self.current].allocates = true;
+            return Ok(Type::List(Box::new(item.clone())));
         }
         let it = self.expr(index)?;
         require_integer(&it, "list index", "list indices", index.span)?;
@@ -234,6 +239,13 @@ impl InferCx<'_> {
 
     /// `l[i] = v` into a list of `item`s.
     pub(super) fn list_store(&mut self, list: &hir::Expr, item: &Type, index: &hir::Expr, vt: &Type) -> Result<()> {
+        if let H::Slice { .. } = index.kind {
+            return Err(CompileError::unsupported_because(
+                "list slice assignment",
+                "assignment to a slice of a list is not compiled yet",
+                index.span,
+            ));
+        }
         self.list_subscript(item, index)?;
         self.put_into(list, item, vt, index.span)
     }
