@@ -243,3 +243,18 @@ def test_unsupported_uses_are_clear_compile_errors():
         njit(define("def f(z):\n    return cmath.rect(z, 1.0)\n"))(1j)
     with pytest.raises(CompileError, match=r"sqrt\(\) takes 1 argument, 2 given"):
         njit(define("def f(z):\n    return cmath.sqrt(z, z)\n"))(1j)
+
+
+def test_names_imported_from_cmath_and_the_module_renamed():
+    src = "def f(z):\n    return sqrt(z), cm.exp(z), cm.pi\n"
+    filename = "<cmath-imported>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    g = {"sqrt": cmath.sqrt, "cm": cmath}
+    exec(compile(src, filename, "exec"), g)
+    for z in (-1, 1j, complex(-0.0, -0.0), complex(math.inf, math.nan)):
+        same(g["f"](z), njit(g["f"])(z))
+
+
+def test_isclose_tolerances_are_a_clear_compile_error():
+    with pytest.raises(CompileError, match=r"'rel_tol=' is not compiled for 'cmath.isclose\(\)'"):
+        njit(define("def f(z):\n    return cmath.isclose(z, z, rel_tol=0.1)\n"))(1j)

@@ -348,6 +348,12 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             and getattr(math, getattr(value, "__name__", ""), None) is value
         ):
             out.append((name, Global.MATH, value.__name__))
+        elif (
+            isinstance(value, types.BuiltinFunctionType)
+            and getattr(cmath, getattr(value, "__name__", ""), None) is value
+        ):
+            # `from cmath import sqrt`: the compiler's "cmath.sqrt".
+            out.append((name, Global.MATH, "cmath." + value.__name__))
         elif any(value is getattr(builtins, b) for b in _BUILTIN_NAMES):
             out.append((name, Global.BUILTIN, next(b for b in _BUILTIN_NAMES if value is getattr(builtins, b))))
         elif (impl := _library(value)) is not None:

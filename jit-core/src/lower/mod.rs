@@ -478,7 +478,10 @@ impl<'a> Lowerer<'a> {
                     span,
                 )),
             },
-            GlobalValue::MathFunction(m) => math_fn(m, span).map(|m| Callee::Intrinsic(Intrinsic::Math(m))),
+            GlobalValue::MathFunction(m) => match m.strip_prefix("cmath.") {
+                Some(c) => cmath_fn(c, span).map(|f| Callee::Intrinsic(Intrinsic::Cmath(f))),
+                None => math_fn(m, span).map(|m| Callee::Intrinsic(Intrinsic::Math(m))),
+            },
             GlobalValue::NumpyFunction(f) => match registry::numpy_function(f).map(|row| row.function) {
                 Some(NumpyFn::New(new)) => Ok(Callee::New(new)),
                 Some(NumpyFn::Reduce(r)) => Ok(Callee::Reduce(r)),
@@ -765,6 +768,18 @@ impl<'a> Lowerer<'a> {
                         && args.len() == np.arity().max + 1 =>
                 {
                     return self.with_positional_out(func, args, span);
+                }
+                Callee::Intrinsic(Intrinsic::Cmath(c)) if !keywords.is_empty() => {
+                    let k = &keywords[0];
+                    return Err(CompileError::unsupported_because(
+                        "keyword argument to a cmath function",
+                        format!(
+                            "'{}=' is not compiled for 'cmath.{}()' (isclose takes its default tolerances here)",
+                            k.name,
+                            c.name()
+                        ),
+                        k.span,
+                    ));
                 }
                 Callee::Intrinsic(f) => {
                     if let Some(k) = keywords.first() {
