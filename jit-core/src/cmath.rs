@@ -94,13 +94,12 @@ const MANT_DIG: i32 = 53;
 const SCALE_UP: i32 = 2 * (MANT_DIG / 2) + 1;
 const SCALE_DOWN: i32 = -(SCALE_UP + 1) / 2;
 
-fn sqrt_large() -> f64 {
-    sqrt(LARGE)
-}
-
-fn log_large() -> f64 {
-    log(LARGE)
-}
+/// CPython's `CM_SQRT_LARGE_DOUBLE` and `CM_LOG_LARGE_DOUBLE` (`sqrt` and `log` of
+/// `DBL_MAX/4`, which it computes at each use; the test below checks these are the C library's).
+const SQRT_LARGE: f64 = 6.703_903_964_971_298e153;
+const LOG_LARGE: f64 = 708.396_418_532_264_1;
+/// CPython's `CM_SQRT_DBL_MIN`.
+const SQRT_DBL_MIN: f64 = 1.491_668_146_240_041_3e-154;
 
 /// CPython's `special_type`: the row/column of a double in the special-value tables.
 fn special_type(d: f64) -> usize {
@@ -332,11 +331,11 @@ fn c_atanh(v: C64) -> Out {
         return (neg(r), e);
     }
     let ay = v.im.abs();
-    if v.re > sqrt_large() || ay > sqrt_large() {
+    if v.re > SQRT_LARGE || ay > SQRT_LARGE {
         // |z| large: atanh(z) ~ 1/z +- i pi/2.
         let h = hypot(v.re / 2.0, v.im / 2.0);
         (z(v.re / 4.0 / h / h, (PI / 2.0).copysign(v.im)), 0)
-    } else if v.re == 1.0 && ay < sqrt(DBL_MIN) {
+    } else if v.re == 1.0 && ay < SQRT_DBL_MIN {
         if ay == 0.0 {
             (z(INF, v.im), EDOM)
         } else {
@@ -365,7 +364,7 @@ fn c_cosh(v: C64) -> Out {
         let e = if v.im.is_infinite() && !v.re.is_nan() { EDOM } else { 0 };
         return (r, e);
     }
-    let r = if v.re.abs() > log_large() {
+    let r = if v.re.abs() > LOG_LARGE {
         // cosh(x) may overflow where cosh(z) does not.
         let xm1 = v.re - 1.0f64.copysign(v.re);
         z(cos(v.im) * cosh(xm1) * E, sin(v.im) * sinh(xm1) * E)
@@ -385,7 +384,7 @@ fn c_sinh(v: C64) -> Out {
         let e = if v.im.is_infinite() && !v.re.is_nan() { EDOM } else { 0 };
         return (r, e);
     }
-    let r = if v.re.abs() > log_large() {
+    let r = if v.re.abs() > LOG_LARGE {
         let xm1 = v.re - 1.0f64.copysign(v.re);
         z(cos(v.im) * sinh(xm1) * E, sin(v.im) * cosh(xm1) * E)
     } else {
@@ -404,7 +403,7 @@ fn c_exp(v: C64) -> Out {
         let e = if v.im.is_infinite() && (v.re.is_finite() || (v.re.is_infinite() && v.re > 0.0)) { EDOM } else { 0 };
         return (r, e);
     }
-    let r = if v.re > log_large() {
+    let r = if v.re > LOG_LARGE {
         let l = exp(v.re - 1.0);
         z(l * cos(v.im) * E, l * sin(v.im) * E)
     } else {
@@ -424,7 +423,7 @@ fn c_tanh(v: C64) -> Out {
         let e = if v.im.is_infinite() && v.re.is_finite() { EDOM } else { 0 };
         return (r, e);
     }
-    let r = if v.re.abs() > log_large() {
+    let r = if v.re.abs() > LOG_LARGE {
         z(1.0f64.copysign(v.re), 4.0 * sin(v.im) * cos(v.im) * exp(-2.0 * v.re.abs()))
     } else {
         let tx = tanh(v.re);
@@ -636,6 +635,13 @@ mod tests {
         assert_eq!(ev(CmathFn::Rect, 2.0, 0.0), Ok(z(2.0, 0.0)));
         let s = ev(CmathFn::Sqrt, -0.0, -0.0).unwrap();
         assert!(s.re == 0.0 && s.re.is_sign_positive() && s.im.is_sign_negative());
+    }
+
+    #[test]
+    fn scale_constants_are_the_c_librarys() {
+        assert_eq!(SQRT_LARGE.to_bits(), sqrt(LARGE).to_bits());
+        assert_eq!(LOG_LARGE.to_bits(), log(LARGE).to_bits());
+        assert_eq!(SQRT_DBL_MIN.to_bits(), sqrt(DBL_MIN).to_bits());
     }
 
     #[test]
