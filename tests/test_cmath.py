@@ -258,3 +258,18 @@ def test_names_imported_from_cmath_and_the_module_renamed():
 def test_isclose_tolerances_are_a_clear_compile_error():
     with pytest.raises(CompileError, match=r"'rel_tol=' is not compiled for 'cmath.isclose\(\)'"):
         njit(define("def f(z):\n    return cmath.isclose(z, z, rel_tol=0.1)\n"))(1j)
+
+
+def test_numpy_scalar_arguments():
+    """NumPy scalars convert as CPython converts them (`__complex__`, `__float__`, `__index__`)."""
+    np = pytest.importorskip("numpy")
+    for name in UNARY:
+        for x in (
+            np.complex64(1.5 - 2.25j),
+            np.complex128(-3 + 0.1j),
+            np.float32(0.3),
+            np.uint64(2**64 - 1),
+            np.int64(-5),
+        ):
+            check(unary(name), x)
+    check("def f(r, phi):\n    return cmath.rect(r, phi)\n", np.float32(2.5), np.uint64(3))
