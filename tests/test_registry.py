@@ -3,6 +3,7 @@ side agree: every name the registry lists is what Python and NumPy call it and c
 CPython or NumPy computes, and every name ``_support`` treats specially comes from the registry."""
 
 import builtins
+import cmath
 import linecache
 import math
 
@@ -65,6 +66,30 @@ def test_support_classifies_every_registry_name():
     assert _support._numpy_name(np.kron) is None
     assert _support._numpy_dtype(np.float16) is None
     assert _support.classify_scalar(np.float16(1)) is None
+
+
+def test_cmath_names_are_cpythons_whole_module():
+    """Every function and constant of CPython's cmath is compiled (tests/test_cmath.py checks
+    their values); every name the registry lists is cmath's."""
+    public = {n for n in dir(cmath) if not n.startswith("_")}
+    functions = {n for n in public if callable(getattr(cmath, n))}
+    assert set(REGISTRY["cmath_functions"]) == functions
+    assert set(REGISTRY["cmath_constants"]) == public - functions
+    src = (
+        "import cmath\n\n\ndef f(z):\n    return "
+        + ", ".join(f"cmath.{n}" for n in REGISTRY["cmath_constants"])
+        + ", "
+        + ", ".join(
+            f"cmath.{n}(z, 0.5)" if n in ("rect", "isclose") else f"cmath.{n}(z)"
+            for n in REGISTRY["cmath_functions"]
+            if n != "rect"
+        )
+        + ", cmath.rect(1.5, 0.5)\n"
+    )
+    f = define(src, "<registry-cmath>")
+    want = f(0.25 + 0.5j)
+    got = jit(f)(0.25 + 0.5j)
+    assert repr(got) == repr(want)
 
 
 def test_dtypes_are_numpys():

@@ -509,6 +509,8 @@ pub enum Intrinsic {
     Round,
     Len,
     Math(MathFn),
+    /// A function of Python's `cmath` module (`cmath.sqrt(z)`): CPython's answers and errors.
+    Cmath(crate::registry::cmath::CmathFn),
     /// A NumPy function on a scalar (`np.sqrt(x)`): NumPy's semantics, NaN instead of errors.
     Np(NpFn),
     /// A function of `np.linalg` (`np.linalg.solve(a, b)`), of arrays.

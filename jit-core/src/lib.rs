@@ -22,6 +22,7 @@
 
 pub mod abi;
 pub mod ast;
+pub mod cmath;
 pub mod codegen;
 pub mod complex;
 pub mod engine;
@@ -439,7 +440,7 @@ pub fn standalone_env(func: &ast::FunctionDef, filename: &str) -> lower::Env {
     let mut env = lower::Env { filename: filename.into(), ..Default::default() };
     for name in lower::global_names(func) {
         let v = match name.as_str() {
-            "math" => lower::GlobalValue::Module("math".into()),
+            "math" | "cmath" => lower::GlobalValue::Module(name.clone()),
             n if registry::builtin(n).is_some() => lower::GlobalValue::Builtin(name.clone()),
             n if n == func.name => lower::GlobalValue::SelfFunction,
             _ => lower::GlobalValue::Undefined,

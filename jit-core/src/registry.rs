@@ -7,6 +7,7 @@
 //! names), its typing rule in `infer` and its codegen: the compiler points at the match arms
 //! that are missing. Adding a dtype is one [`Dtype`] variant and one row in [`DTYPES`].
 
+pub mod cmath;
 pub mod exceptions;
 pub mod generator;
 pub mod linalg;
@@ -131,6 +132,7 @@ impl Intrinsic {
         match self {
             Intrinsic::Np(f) => format!("np.{}", f.name()),
             Intrinsic::Math(m) => format!("math.{}", m.name()),
+            Intrinsic::Cmath(f) => format!("cmath.{}", f.name()),
             Intrinsic::Random(f) => format!("np.random.{}", f.name()),
             Intrinsic::PyRandom(f) => format!("random.{}", f.name()),
             Intrinsic::DefaultRng => "np.random.default_rng".to_string(),

@@ -39,6 +39,13 @@ fn every_name_finds_its_row_and_every_enum_value_its_name() {
         assert_eq!(numpy_function(canonical).unwrap().function, row.function);
         assert!(!row.alias || canonical != row.name, "{}", row.name);
     }
+    for f in cmath::CmathFn::ALL {
+        assert_eq!(cmath::CmathFn::from_name(f.name()), Some(f));
+        assert_eq!(cmath::CmathFn::from_code(f as i32), Some(f));
+    }
+    for name in cmath::CMATH_CONSTANTS {
+        assert!(cmath::constant(name).is_some(), "{name}");
+    }
     for (name, a) in ARRAY_ATTRIBUTES {
         assert_eq!(Attr::from_name(name), Some(a));
         assert_eq!(a.name(), name);
@@ -57,6 +64,10 @@ fn texts_are_the_ones_messages_always_gave() {
         "zeros, ones, empty, full, zeros_like, ones_like, empty_like, full_like, arange, array; sum, min, max, mean, amin, amax, prod, any, all, argmin, argmax, var, std on arrays; sqrt, exp, log, sin, cos, tan, abs, floor, ceil, tanh, sinh, cosh, arcsin, arccos, arctan, log2, log10, log1p, expm1, square, arctan2, hypot, minimum, maximum, fmin, fmax, logical_and, logical_or, logical_xor, logical_not, isnan, isinf, isfinite, where, exp2, cbrt, arcsinh, arccosh, arctanh, rint, fabs, deg2rad, rad2deg, trunc, sign, signbit, fmod, float_power, round, reciprocal, conj, angle, real, imag on numbers and arrays; reshape, ravel, transpose, copy, expand_dims; add, subtract, multiply, divide, floor_divide, remainder, power, bitwise_and, bitwise_or, bitwise_xor, left_shift, right_shift, negative, positive, invert, greater, greater_equal, less, less_equal, equal, not_equal, matmul, dot (the operators); ndindex, ndenumerate (in for loops)"
     );
     assert_eq!(array_attributes_text(), ".shape, .ndim, .size, .real and .imag");
+    assert_eq!(
+        cmath::cmath_functions_text(),
+        "sqrt, exp, log, log10, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, asinh, acosh, atanh, phase, polar, rect, isnan, isinf, isfinite, isclose"
+    );
     assert_eq!(
         dtype_names_text(),
         "bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64, complex64, complex128"

@@ -9,7 +9,8 @@ use jit_core::registry::{self as r, NumpyFn, Status};
 /// A dict of tuples: `builtins` (names), `numpy_functions` ((name, "new" | "reduce" |
 /// "scalar" | "array" | "operator" | "iterator")), `array_attributes`, `array_methods` and
 /// `library_methods` (names), `random_functions` (the `np.random` names), `py_random_functions`
-/// (the `random` module's), `generator_methods` (a `numpy.random.Generator`'s), `dtypes` ((name, numpy
+/// (the `random` module's), `cmath_functions` and `cmath_constants` (the `cmath` module's names),
+/// `generator_methods` (a `numpy.random.Generator`'s), `dtypes` ((name, numpy
 /// attribute, kind character, item size, Python type name)), `statuses` ((code, name,
 /// exception class name, message: the one compiled code raises)), `unbound_local` ((first code, exception class name,
 /// message template)). The order of each is the registry's.
@@ -34,6 +35,8 @@ pub fn registry(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     d.set_item("library_methods", PyTuple::new(py, r::LIBRARY_METHODS)?)?;
     d.set_item("random_functions", PyTuple::new(py, r::random::RANDOM_FUNCTIONS.iter().map(|row| row.name))?)?;
     d.set_item("py_random_functions", PyTuple::new(py, r::pyrandom::PY_RANDOM_FUNCTIONS.iter().map(|row| row.name))?)?;
+    d.set_item("cmath_functions", PyTuple::new(py, r::cmath::CmathFn::ALL.iter().map(|f| f.name()))?)?;
+    d.set_item("cmath_constants", PyTuple::new(py, r::cmath::CMATH_CONSTANTS)?)?;
     d.set_item("generator_methods", PyTuple::new(py, r::generator::GENERATOR_METHODS.iter().map(|row| row.name))?)?;
     let dtypes = r::DTYPES.iter().map(|row| (row.name, row.numpy_attr, (row.kind as char).to_string(), row.size, row.python));
     d.set_item("dtypes", PyTuple::new(py, dtypes)?)?;

@@ -6,6 +6,7 @@ Imported at the first compile, never by ``import stickyjit``.
 from __future__ import annotations
 
 import builtins
+import cmath
 import itertools
 import math
 import sys
@@ -266,7 +267,8 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
     code), MODULE, MATH, NUMPY, NUMPY_DTYPE, BUILTIN (a name), SELF, JITTED (the dispatcher),
     LIBRARY ((the NUMPY function, its jitted implementation)),
     UNSUPPORTED, UNSUPPORTED_FUNCTION (why), UNDEFINED. A dotted name ``m.attr`` (an attribute
-    of a global) is resolved when ``m`` is a module other than math, and left out otherwise.
+    of a global) is resolved when ``m`` is a module other than math and cmath (the compiler
+    knows theirs), and left out otherwise.
     """
     g = func.__globals__
     code = func.__code__
@@ -305,7 +307,7 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
         if "." in name:
             base, attr = name.split(".", 1)
             module = g.get(base)
-            if not isinstance(module, types.ModuleType) or module is math:
+            if not isinstance(module, types.ModuleType) or module is math or module is cmath:
                 continue
             if not hasattr(module, attr):
                 out.append((name, Global.UNDEFINED, None))
@@ -346,6 +348,12 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             and getattr(math, getattr(value, "__name__", ""), None) is value
         ):
             out.append((name, Global.MATH, value.__name__))
+        elif (
+            isinstance(value, types.BuiltinFunctionType)
+            and getattr(cmath, getattr(value, "__name__", ""), None) is value
+        ):
+            # `from cmath import sqrt`: the compiler's "cmath.sqrt".
+            out.append((name, Global.MATH, "cmath." + value.__name__))
         elif any(value is getattr(builtins, b) for b in _BUILTIN_NAMES):
             out.append((name, Global.BUILTIN, next(b for b in _BUILTIN_NAMES if value is getattr(builtins, b))))
         elif (impl := _library(value)) is not None:

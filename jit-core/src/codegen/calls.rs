@@ -142,6 +142,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.i64(items.len() as i64).into()
             }
             Intrinsic::Math(m) => self.math(m, args, ty),
+            Intrinsic::Cmath(f) => self.cmath(f, args),
             Intrinsic::Random(f) => self.random_draw(f, args),
             Intrinsic::PyRandom(f) => self.pyrandom(f, args),
             Intrinsic::Np(hir::NpFn::Abs) => self.intrinsic(Intrinsic::Abs, args, ty),

@@ -48,6 +48,9 @@ pub(super) enum Helper {
     /// `i32 sj_rt_complex(i32 op, double ar, double ai, double br, double bi, ptr out)`: a
     /// complex division, power or function (`complex::ComplexOp`); a status.
     Complex,
+    /// `i32 sj_rt_cmath(i32 op, double ar, double ai, double br, double bi, ptr out)`: a `cmath`
+    /// function (`crate::cmath`); a status.
+    Cmath,
     /// `double sj_rt_int_truediv(i64 a, i64 b)`.
     IntTruediv,
     /// `void sj_rt_store_strided(ptr dst, ptr src, i64 ndim, ptr shape, ptr strides, i64 itemsize)`.
@@ -191,6 +194,7 @@ impl Helper {
             Helper::RoundI64 => d("sj_rt_round_i64", &[I64, I64], I64, NOUNWIND),
             Helper::Ipow => d("sj_rt_ipow", &[I64, I64], I64, NOUNWIND),
             Helper::Complex => d("sj_rt_complex", &[I32, F64, F64, F64, F64, Ptr], I32, NOUNWIND),
+            Helper::Cmath => d("sj_rt_cmath", &[I32, F64, F64, F64, F64, Ptr], I32, NOUNWIND),
             Helper::IntTruediv => d("sj_rt_int_truediv", &[I64, I64], F64, NOUNWIND),
             Helper::StoreStrided => d("sj_rt_store_strided", &[Ptr, Ptr, I64, Ptr, Ptr, I64], Void, NOUNWIND),
             Helper::Matmul => d("sj_rt_matmul", &[I32, I64, I64, I64, Ptr, I64, I64, Ptr, I64, I64, Ptr], I32, NOUNWIND),
@@ -293,6 +297,7 @@ const _: () = {
     let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_round_i64;
     let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_ipow;
     let _: unsafe extern "C" fn(i32, f64, f64, f64, f64, *mut f64) -> u32 = crate::complex::sj_rt_complex;
+    let _: unsafe extern "C" fn(i32, f64, f64, f64, f64, *mut f64) -> u32 = crate::cmath::sj_rt_cmath;
     let _: extern "C" fn(i64, i64) -> f64 = crate::runtime::sj_rt_int_truediv;
     let _: unsafe extern "C" fn(*mut u8, *const u8, i64, *const i64, *const i64, i64) = crate::runtime::sj_rt_store_strided;
     let _: unsafe extern "C" fn(i32, i64, i64, i64, *const u8, i64, i64, *const u8, i64, i64, *mut u8) -> u32 =
@@ -358,7 +363,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 52] = [
+const RUNTIME_HELPERS: [Helper; 53] = [
     Helper::IndexError,
     Helper::StackLimit,
     Helper::StackOverflow,
@@ -374,6 +379,7 @@ const RUNTIME_HELPERS: [Helper; 52] = [
     Helper::RoundI64,
     Helper::Ipow,
     Helper::Complex,
+    Helper::Cmath,
     Helper::IntTruediv,
     Helper::StoreStrided,
     Helper::Matmul,
@@ -431,6 +437,7 @@ const _: () = {
             | Helper::RoundI64
             | Helper::Ipow
             | Helper::Complex
+            | Helper::Cmath
             | Helper::IntTruediv
             | Helper::StoreStrided
             | Helper::Matmul

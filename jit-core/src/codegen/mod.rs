@@ -10,6 +10,7 @@ mod arange;
 mod arith;
 mod array;
 mod calls;
+mod cmath;
 mod complex;
 mod elementwise;
 mod expr;

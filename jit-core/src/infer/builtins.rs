@@ -3,6 +3,7 @@
 
 use crate::error::{CompileError, Result};
 use crate::hir::{self, Intrinsic, MathFn};
+use crate::registry::cmath::CmathFn;
 use crate::types::Type;
 
 use super::{type_name, InferCx};
@@ -57,6 +58,9 @@ impl InferCx<'_> {
         if f == Intrinsic::Abs && matches!(self.expr(&args[0])?, Type::Array(_)) {
             return self.numpy_call(hir::NpFn::Abs, args);
         }
+        if let Intrinsic::Cmath(c) = f {
+            return self.cmath_call(c, args);
+        }
         if let Some(t) = self.complex_builtin(f, args)? {
             return Ok(t);
         }
@@ -67,7 +71,7 @@ impl InferCx<'_> {
             | Intrinsic::PyRandom(_)
             | Intrinsic::DefaultRng
             | Intrinsic::Generator(_) => "NumPy function".to_string(),
-            Intrinsic::Math(_) => "math function".to_string(),
+            Intrinsic::Math(_) | Intrinsic::Cmath(_) => "math function".to_string(),
             builtin => format!("{}()", builtin.qualified_name()),
         };
         let mut tys = Vec::new();
@@ -112,6 +116,7 @@ impl InferCx<'_> {
             | Intrinsic::PyRandom(_)
             | Intrinsic::DefaultRng
             | Intrinsic::Generator(_)
+            | Intrinsic::Cmath(_)
             | Intrinsic::Complex => unreachable!("typed above"),
             Intrinsic::Bool => Type::Bool,
             Intrinsic::Round => {
@@ -164,5 +169,31 @@ impl InferCx<'_> {
             }),
             _ => Ok(None),
         }
+    }
+}
+
+impl InferCx<'_> {
+    /// A `cmath` function: its arguments numbers (real ones converted to complex, as CPython
+    /// does; `rect` takes two real numbers), its result complex128, or phase's float64, polar's
+    /// `(float64, float64)`, the predicates' bool.
+    fn cmath_call(&mut self, f: CmathFn, args: &[hir::Expr]) -> Result<Type> {
+        for a in args {
+            let t = self.expr(a)?;
+            let ok = if f == CmathFn::Rect { t.is_numeric() } else { t.is_number() };
+            if !(ok || t == Type::Unknown) {
+                let want = if f == CmathFn::Rect { "real numbers" } else { "numbers" };
+                return Err(CompileError::typing(
+                    format!("cmath.{}()", f.name()),
+                    format!("cmath.{}() takes {want}, not {}", f.name(), type_name(&t)),
+                    a.span,
+                ));
+            }
+        }
+        Ok(match f {
+            CmathFn::Phase => Type::Float64,
+            CmathFn::Polar => Type::Tuple(vec![Type::Float64, Type::Float64]),
+            CmathFn::Isnan | CmathFn::Isinf | CmathFn::Isfinite | CmathFn::Isclose => Type::Bool,
+            _ => Type::Complex128,
+        })
     }
 }

@@ -19,6 +19,7 @@ mod numpy;
 mod random;
 mod versions;
 use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
+use crate::registry::cmath::{self, CmathFn};
 use crate::registry::{self, Builtin, NewFn, NumpyFn};
 use crate::scope::collect_assigned;
 use calls::print_outside_a_statement;
@@ -211,14 +212,19 @@ impl<'a> Lowerer<'a> {
         self.env.globals.get(name).unwrap_or(&GlobalValue::Undefined)
     }
 
-    /// `m.attr` where `m` is a global module other than `math`: the value the caller resolved
+    /// Whether the name `m` is the global module `cmath`.
+    fn is_cmath(&self, m: &str) -> bool {
+        !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "cmath")
+    }
+
+    /// `m.attr` where `m` is a global module other than `math` or `cmath`: the value the caller resolved
     /// for the attribute (as the global named `"m.attr"`).
     fn dotted(&self, m: &str, attr: &str) -> Option<&GlobalValue> {
         if self.by_name.contains_key(m) {
             return None;
         }
         match self.global(m) {
-            GlobalValue::Module(x) if x != "math" => self.env.globals.get(&format!("{m}.{attr}")),
+            GlobalValue::Module(x) if x != "math" && x != "cmath" => self.env.globals.get(&format!("{m}.{attr}")),
             _ => None,
         }
     }
@@ -439,6 +445,7 @@ impl<'a> Lowerer<'a> {
                 {
                     math_fn(attr, func.span).map(|m| Callee::Intrinsic(Intrinsic::Math(m)))
                 }
+                A::Name(m) if self.is_cmath(m) => cmath_fn(attr, func.span).map(|f| Callee::Intrinsic(Intrinsic::Cmath(f))),
                 A::Name(m) => match self.dotted(m, attr) {
                     Some(v) => self.callee_global(&format!("{m}.{attr}"), v, func.span),
                     None => Err(self.bad_attribute(value, attr, func.span)),
@@ -471,7 +478,10 @@ impl<'a> Lowerer<'a> {
                     span,
                 )),
             },
-            GlobalValue::MathFunction(m) => math_fn(m, span).map(|m| Callee::Intrinsic(Intrinsic::Math(m))),
+            GlobalValue::MathFunction(m) => match m.strip_prefix("cmath.") {
+                Some(c) => cmath_fn(c, span).map(|f| Callee::Intrinsic(Intrinsic::Cmath(f))),
+                None => math_fn(m, span).map(|m| Callee::Intrinsic(Intrinsic::Math(m))),
+            },
             GlobalValue::NumpyFunction(f) => match registry::numpy_function(f).map(|row| row.function) {
                 Some(NumpyFn::New(new)) => Ok(Callee::New(new)),
                 Some(NumpyFn::Reduce(r)) => Ok(Callee::Reduce(r)),
@@ -601,6 +611,18 @@ impl<'a> Lowerer<'a> {
                     None => return Err(self.bad_attribute(value, attr, span)),
                 }
             }
+            A::Name(m) if self.is_cmath(m) => match cmath::constant(attr) {
+                Some((re, _, false)) => H::Float(re),
+                Some((re, im, true)) => H::Complex(re, im),
+                None if CmathFn::from_name(attr).is_some() => {
+                    return Err(CompileError::unsupported_because(
+                        "function used as a value",
+                        format!("'cmath.{attr}' can only be called"),
+                        span,
+                    ))
+                }
+                None => return Err(self.bad_attribute(value, attr, span)),
+            },
             // `np.newaxis` is None (a new axis of size 1 in an index).
             A::Name(m)
                 if attr == "newaxis"
@@ -747,6 +769,18 @@ impl<'a> Lowerer<'a> {
                 {
                     return self.with_positional_out(func, args, span);
                 }
+                Callee::Intrinsic(Intrinsic::Cmath(c)) if !keywords.is_empty() => {
+                    let k = &keywords[0];
+                    return Err(CompileError::unsupported_because(
+                        "keyword argument to a cmath function",
+                        format!(
+                            "'{}=' is not compiled for 'cmath.{}()' (isclose takes its default tolerances here)",
+                            k.name,
+                            c.name()
+                        ),
+                        k.span,
+                    ));
+                }
                 Callee::Intrinsic(f) => {
                     if let Some(k) = keywords.first() {
                         return Err(CompileError::unsupported_because(
@@ -778,10 +812,24 @@ fn math_fn(name: &str, span: Span) -> Result<MathFn> {
         .ok_or_else(|| CompileError::unsupported_because("math function", format!("'math.{name}' is not supported"), span))
 }
 
+fn cmath_fn(name: &str, span: Span) -> Result<CmathFn> {
+    CmathFn::from_name(name).ok_or_else(|| {
+        CompileError::unsupported_because(
+            "cmath function",
+            format!("'cmath.{name}' is not supported; supported: {}", cmath::cmath_functions_text()),
+            span,
+        )
+    })
+}
+
 fn check_arity(f: Intrinsic, n: usize, span: Span) -> Result<()> {
     let (name, want) = match f {
-        Intrinsic::Math(m) => {
-            let r = m.arity();
+        Intrinsic::Math(_) | Intrinsic::Cmath(_) => {
+            let (r, name) = match f {
+                Intrinsic::Math(m) => (m.arity(), m.name()),
+                Intrinsic::Cmath(c) => (c.arity(), c.name()),
+                _ => unreachable!(),
+            };
             if r.contains(&n) {
                 return Ok(());
             }
@@ -790,7 +838,7 @@ fn check_arity(f: Intrinsic, n: usize, span: Span) -> Result<()> {
             } else {
                 format!("{} to {} arguments", r.start(), r.end())
             };
-            (m.name(), want)
+            (name, want)
         }
         Intrinsic::Np(f) if f.arity().accepts(n) => return Ok(()),
         Intrinsic::Np(f) => (f.name(), f.arity().text.to_string()),
