@@ -299,3 +299,45 @@ def test_explain_says_which_part_of_the_key_differed(tmp_path):
     assert "cache=False" in explain(tmp_path, cache, options="(cache=False)")[0]
     _, stderr = explain(tmp_path, cache, k=3, env_extra={"STICKYJIT_EXPLAIN": "1"})
     assert "stickyjit: kernel(int64, float64) was compiled" in stderr and "source" in stderr
+
+
+NARROW = """
+import json, sys, warnings
+import numpy as np
+import stickyjit
+from stickyjit import jit
+
+@jit
+def twice(z):
+    return z * 2
+
+arg = {"f64": 1.5, "f32": np.float32(1.5), "c128": 1.5j, "c64": np.complex64(1.5j), "i64": 3, "i8": np.int8(3)}[sys.argv[1]]
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    value = twice(arg)
+s = stickyjit.stats()
+print(json.dumps({"value": repr(value), "warnings": [str(w.message) for w in caught],
+                  "compiles": s["compiles"], "hits": s["cache_hits"]}))
+"""
+
+
+@pytest.mark.parametrize(("wide", "narrow"), [("f64", "f32"), ("c128", "c64"), ("i64", "i8")])
+def test_a_narrow_numpy_scalar_loads_the_entry_of_the_type_it_widens_to(tmp_path, wide, narrow):
+    # float32, complex64 and int8 scalars are widened on entry: their code is the float64's
+    # (one code key). A later process calling with either loads the entry, with no warning
+    # (it used to warn "its signature differs" and compile again, each type in turn).
+    script = tmp_path / "narrow.py"
+    script.write_text(NARROW)
+    env = {**os.environ, "STICKYJIT_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run_with(which):
+        out = subprocess.run([sys.executable, str(script), which], env=env, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    first = run_with(wide)
+    assert first["compiles"] == 1 and first["warnings"] == []
+    for which in (narrow, wide, narrow):
+        later = run_with(which)
+        assert later["warnings"] == [], later
+        assert later["compiles"] == 0 and later["hits"] == 1, later

@@ -1,4 +1,4 @@
-"""print() in compiled code: numbers, bools, None and string literals written as CPython's print
+"""print() in compiled code: numbers, bools, None, string literals, tuples and lists written as CPython's print
 writes them (floats by their shortest repr: checked against CPython on any float), with sep= and
 end=, through sys.stdout (so pytest and notebooks capture it); an exception sys.stdout.write
 raises reaches the caller; what is not compiled is a CompileError naming it."""
@@ -120,7 +120,7 @@ def test_an_exception_from_sys_stdout_write_reaches_the_caller():
         ("print(x, file=None)", "keyword argument to a builtin"),
         ("print(x, sep=str(x))", "keyword argument to a builtin"),
         ("y = print(x)", "print() outside a statement"),
-        ("print((x, x))", "print() argument"),
+        ("print((x, a))", "print() argument"),
     ],
 )
 def test_what_is_not_compiled_is_a_compile_error(body, construct):
@@ -141,3 +141,18 @@ def test_complex64_elements_print_as_numpy_writes_them():
     a = np.array([0.1 + 0.2j, -1e20 - 0.0j], dtype=np.complex64)
     got, _ = printed(njit(f), a)
     assert got == f"{str(a[0])} {str(a[1])}\n"  # as print(np.complex64) writes it
+
+
+CONTAINERS = """
+def f(n, x):
+    l = [i * x for i in range(n)]
+    print(l, (n, x), (x,), (), [], sep=" | ")
+    print([i % 2 == 0 for i in range(n)], [(i, i * x) for i in range(n)], (True, None, 2 ** 40))
+    return len(l)
+"""
+
+
+@given(st.integers(0, 6), st.floats(allow_nan=True, allow_infinity=True))
+def test_print_of_tuples_and_lists_is_cpythons(n, x):
+    f = define(CONTAINERS, "<print-containers>")
+    assert printed(njit(f), n, x) == printed(f, n, x)

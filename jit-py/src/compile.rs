@@ -194,7 +194,11 @@ impl Compiler {
         let prepared = jit_core::prepare_program(&units, &types, ret, &self.options, capture).map_err(unit_err)?;
         let store = crate::disk::store_for(py, self.use_cache, capture);
         let key = prepared.code_key.clone();
-        let sig = signature_text_omitted(kinds, omitted);
+        // The cache records and checks the signature the code was compiled for: the types
+        // compiled code sees (a float32 scalar argument is the float64 it is widened to on
+        // entry), which is what the code key holds, so `f(np.float32(x))` loads `f(x)`'s entry
+        // rather than taking it for another function's.
+        let sig = code_signature(&types, omitted);
         let label = Label { function: &function.name, file: &parsed.filename, signature: &sig };
         let from_disk = store.and_then(|store| crate::disk::entry_for(py, store, &prepared, &label));
         let name = &function.name;
@@ -328,6 +332,16 @@ pub(crate) fn kind_names(kinds: &[Kind], omitted: u64) -> Vec<String> {
         .enumerate()
         .map(|(i, k)| if i < 64 && omitted >> i & 1 == 1 { format!("omitted({})", k.name()) } else { k.name().to_string() })
         .collect()
+}
+
+/// `(float64, omitted(int64))`: the types compiled code sees, as cache entries record them.
+fn code_signature(types: &[Type], omitted: u64) -> String {
+    let names: Vec<String> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| if i < 64 && omitted >> i & 1 == 1 { format!("omitted({t})") } else { t.to_string() })
+        .collect();
+    format!("({})", names.join(", "))
 }
 
 /// `(int64, omitted(float64))`: [`kind_names`] as the messages show a signature.

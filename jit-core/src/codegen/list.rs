@@ -635,4 +635,39 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.b().build_unconditional_branch(head).u();
         self.b().position_at_end(done);
     }
+
+    /// Writes the list `h` as `str()` writes it: `[1, 2.5]`.
+    pub(super) fn print_list(&mut self, h: PointerValue<'ctx>, item: &Type) {
+        let text = |g: &Self, t: &str| {
+            let p = g.b().build_global_string_ptr(t, "print.text").u().as_pointer_value();
+            g.b().build_call(g.helper(Helper::PrintText), &[p.into(), g.i64(t.len() as i64).into()], "").u();
+        };
+        text(self, "[");
+        let len = self.list_len(h);
+        let (head, next, done) = (self.block_named("plist.head"), self.block_named("plist.body"), self.block_named("plist.done"));
+        let (sep, item_bb) = (self.block_named("plist.sep"), self.block_named("plist.item"));
+        let entry = self.b().get_insert_block().expect("positioned");
+        self.b().build_unconditional_branch(head).u();
+        self.b().position_at_end(head);
+        let k = self.b().build_phi(self.ctx().i64_type(), "k").u();
+        k.add_incoming(&[(&self.i64(0), entry)]);
+        let kv = k.as_basic_value().into_int_value();
+        let more = self.b().build_int_compare(IntPredicate::SLT, kv, len, "more").u();
+        self.b().build_conditional_branch(more, next, done).u();
+        self.b().position_at_end(next);
+        let first = self.b().build_int_compare(IntPredicate::EQ, kv, self.i64(0), "first").u();
+        self.b().build_conditional_branch(first, item_bb, sep).u();
+        self.b().position_at_end(sep);
+        text(self, ", ");
+        self.b().build_unconditional_branch(item_bb).u();
+        self.b().position_at_end(item_bb);
+        let x = self.b().build_load(self.module_gen.llty(item), self.item_ptr(h, kv, item), "x").u();
+        self.print_value(x, item);
+        let k1 = self.b().build_int_add(kv, self.i64(1), "k1").u();
+        let here = self.b().get_insert_block().expect("positioned");
+        k.add_incoming(&[(&k1, here)]);
+        self.b().build_unconditional_branch(head).u();
+        self.b().position_at_end(done);
+        text(self, "]");
+    }
 }

@@ -157,27 +157,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             if k > 0 {
                 text(self, sep);
             }
-            let bool_t = self.ctx().bool_type();
             match (item, value) {
                 (hir::PrintItem::Text(t), _) => text(self, t.as_str()),
-                (_, Some((_, Type::None))) => text(self, "None"),
-                (_, Some((v, Type::Bool))) => {
-                    self.b().build_call(self.helper(Hp::PrintBool), &[v.into()], "").u();
-                }
-                (_, Some((v, t @ (Type::Complex128 | Type::Complex64)))) => {
-                    let single = bool_t.const_int((t == Type::Complex64) as u64, false);
-                    let (re, im) = self.complex_parts(v);
-                    self.b().build_call(self.helper(Hp::PrintComplex), &[re.into(), im.into(), single.into()], "").u();
-                }
-                (_, Some((v, t @ (Type::Float64 | Type::Float32)))) => {
-                    let single = bool_t.const_int((t == Type::Float32) as u64, false);
-                    self.b().build_call(self.helper(Hp::PrintFloat), &[v.into(), single.into()], "").u();
-                }
-                (_, Some((v, t))) => {
-                    let unsigned = bool_t.const_int((t == Type::UInt64) as u64, false);
-                    let x = self.cast(v, &t, &Type::Int64);
-                    self.b().build_call(self.helper(Hp::PrintInt), &[x.into(), unsigned.into()], "").u();
-                }
+                (_, Some((v, t))) => self.print_value(v, &t),
                 (hir::PrintItem::Value(_), None) => unreachable!("a value item has a value"),
             }
         }
@@ -185,6 +167,49 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let status = self.call_basic(self.helper(Hp::PrintFlush), &[]).into_int_value();
         let failed = self.b().build_int_compare(IntPredicate::NE, status, status.get_type().const_zero(), "print.failed").u();
         self.on_failure(failed, |g| g.ret_status(status));
+    }
+
+    /// Writes `v` (of type `t`) as `str()` writes it: a number, `None`, a tuple or a list of
+    /// them (their items as `repr()`, which for numbers is `str()`).
+    pub(super) fn print_value(&mut self, v: BasicValueEnum<'ctx>, t: &Type) {
+        use super::Helper as Hp;
+        let bool_t = self.ctx().bool_type();
+        let text = |g: &Self, t: &str| {
+            let p = g.b().build_global_string_ptr(t, "print.text").u().as_pointer_value();
+            g.b().build_call(g.helper(Hp::PrintText), &[p.into(), g.i64(t.len() as i64).into()], "").u();
+        };
+        match t {
+            Type::None => text(self, "None"),
+            Type::Bool => {
+                self.b().build_call(self.helper(Hp::PrintBool), &[v.into()], "").u();
+            }
+            Type::Complex128 | Type::Complex64 => {
+                let single = bool_t.const_int((*t == Type::Complex64) as u64, false);
+                let (re, im) = self.complex_parts(v);
+                self.b().build_call(self.helper(Hp::PrintComplex), &[re.into(), im.into(), single.into()], "").u();
+            }
+            Type::Float64 | Type::Float32 => {
+                let single = bool_t.const_int((*t == Type::Float32) as u64, false);
+                self.b().build_call(self.helper(Hp::PrintFloat), &[v.into(), single.into()], "").u();
+            }
+            Type::Tuple(items) => {
+                text(self, "(");
+                for (k, it) in items.iter().enumerate() {
+                    if k > 0 {
+                        text(self, ", ");
+                    }
+                    let x = self.b().build_extract_value(v.into_struct_value(), k as u32, "item").u();
+                    self.print_value(x, it);
+                }
+                text(self, if items.len() == 1 { ",)" } else { ")" });
+            }
+            Type::List(item) => self.print_list(v.into_pointer_value(), item),
+            t => {
+                let unsigned = bool_t.const_int((*t == Type::UInt64) as u64, false);
+                let x = self.cast(v, t, &Type::Int64);
+                self.b().build_call(self.helper(Hp::PrintInt), &[x.into(), unsigned.into()], "").u();
+            }
+        }
     }
 
     /// `raise`: the class and message recorded (`sj_rt_raise`), then [`Status::Raised`].

@@ -463,11 +463,18 @@ impl<'a> InferCx<'a> {
             S::Print { items, .. } => {
                 for e in items.iter().filter_map(hir::PrintItem::value) {
                     let t = self.expr(e)?;
-                    if !(t.is_number() || matches!(t, Type::None | Type::Unknown)) {
+                    fn printable(t: &Type) -> bool {
+                        match t {
+                            Type::Tuple(items) => items.iter().all(printable),
+                            Type::List(item) => printable(item),
+                            t => t.is_number() || matches!(t, Type::None | Type::Unknown),
+                        }
+                    }
+                    if !printable(&t) {
                         return Err(CompileError::unsupported_because(
                             "print() argument",
                             format!(
-                                "print() of {} is not compiled (numbers, bools, None and string literals are)",
+                                "print() of {} is not compiled (numbers, bools, None, string literals, and tuples and lists of them are)",
                                 type_name(&t)
                             ),
                             e.span,
