@@ -502,6 +502,49 @@ def histogram(x, counts):
         (),
         setup="(__import__('numpy').random.default_rng(11).random(300_000), __import__('numpy').zeros(50, dtype='int64'))",
     ),
+    # Lists (issue 19): appends in a loop, a comprehension, a list-building sieve.
+    Kernel(
+        "list_append",
+        "lists",
+        """
+def list_append(n):
+    out = []
+    for i in range(n):
+        if i % 3 != 0:
+            out.append(i * 0.5)
+    s = 0.0
+    for x in out:
+        s += x
+    return s + len(out)
+""",
+        (300_000,),
+    ),
+    Kernel(
+        "list_comprehension",
+        "lists",
+        """
+def list_comprehension(n):
+    squares = [i * i % 1009 for i in range(n) if i % 7 != 3]
+    return sum(squares) + max(squares) + len(squares)
+""",
+        (300_000,),
+    ),
+    Kernel(
+        "prime_sieve_list",
+        "lists",
+        """
+def prime_sieve_list(n):
+    sieve = [True] * (n + 1)
+    primes = []
+    for i in range(2, n + 1):
+        if sieve[i]:
+            primes.append(i)
+            for j in range(i * i, n + 1, i):
+                sieve[j] = False
+    return len(primes) + primes[-1]
+""",
+        (300_000,),
+    ),
 ]
 
 BY_NAME = {k.name: k for k in KERNELS}
