@@ -11,7 +11,61 @@ use crate::list::{CAP, ITEMS, LEN};
 use crate::runtime::Status;
 use crate::types::Type;
 
+/// What a list access touches, for LLVM's type-based alias analysis: a list's length and
+/// capacity, its items pointer, and its items are three kinds of memory no access of another
+/// kind reaches, so a loop storing items (`sieve[j] = False`) keeps the length and the items
+/// pointer in registers. (Accesses without a tag, arrays', may alias anything, as before.)
+#[derive(Clone, Copy)]
+enum ListMemory {
+    Header,
+    ItemsPointer,
+    Item,
+}
+
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// Tags the load or store `inst` with the TBAA access tag of `what`.
+    fn tag(&self, inst: Option<inkwell::values::InstructionValue<'ctx>>, what: ListMemory) {
+        let Some(inst) = inst else { return };
+        let ctx = self.ctx();
+        let name = match what {
+            ListMemory::Header => "list header",
+            ListMemory::ItemsPointer => "list items pointer",
+            ListMemory::Item => "list item",
+        };
+        let root = ctx.metadata_node(&[ctx.metadata_string("stickyjit list tbaa").into()]);
+        let zero = ctx.i64_type().const_zero();
+        let ty = ctx.metadata_node(&[ctx.metadata_string(name).into(), root.into(), zero.into()]);
+        let access = ctx.metadata_node(&[ty.into(), ty.into(), zero.into()]);
+        inst.set_metadata(access, ctx.get_kind_id("tbaa")).expect("tbaa on a load or store");
+    }
+
+    fn tagged_load(
+        &self,
+        ty: inkwell::types::BasicTypeEnum<'ctx>,
+        p: PointerValue<'ctx>,
+        what: ListMemory,
+        name: &str,
+    ) -> BasicValueEnum<'ctx> {
+        let v = self.b().build_load(ty, p, name).u();
+        self.tag(inkwell::values::BasicValue::as_instruction_value(&v), what);
+        v
+    }
+
+    fn tagged_store(&self, p: PointerValue<'ctx>, v: impl inkwell::values::BasicValue<'ctx>, what: ListMemory) {
+        let st = self.b().build_store(p, v).u();
+        self.tag(Some(st), what);
+    }
+
+    /// Reads item `at` of the list `h` (of `item`s).
+    fn load_item(&self, h: PointerValue<'ctx>, at: IntValue<'ctx>, item: &Type, name: &str) -> BasicValueEnum<'ctx> {
+        self.tagged_load(self.module_gen.llty(item), self.item_ptr(h, at, item), ListMemory::Item, name)
+    }
+
+    /// Writes `v` as item `at` of the list `h`.
+    fn store_item(&self, h: PointerValue<'ctx>, at: IntValue<'ctx>, item: &Type, v: BasicValueEnum<'ctx>) {
+        self.tagged_store(self.item_ptr(h, at, item), v, ListMemory::Item);
+    }
+
     /// The address of the field `offset` bytes into the list block `h`.
     fn list_field(&self, h: PointerValue<'ctx>, offset: u64) -> PointerValue<'ctx> {
         let i8t = self.ctx().i8_type();
@@ -21,13 +75,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     pub(super) fn list_len(&self, h: PointerValue<'ctx>) -> IntValue<'ctx> {
         let p = self.list_field(h, LEN);
-        self.b().build_load(self.ctx().i64_type(), p, "list.len").u().into_int_value()
+        self.tagged_load(self.ctx().i64_type().into(), p, ListMemory::Header, "list.len").into_int_value()
     }
 
     fn list_items(&self, h: PointerValue<'ctx>) -> PointerValue<'ctx> {
         let p = self.list_field(h, ITEMS);
         let ptr = self.ctx().ptr_type(inkwell::AddressSpace::default());
-        self.b().build_load(ptr, p, "list.items").u().into_pointer_value()
+        self.tagged_load(ptr.into(), p, ListMemory::ItemsPointer, "list.items").into_pointer_value()
     }
 
     fn item_size(&self, item: &Type) -> IntValue<'ctx> {
@@ -75,10 +129,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let h = self.list_new(&item, n);
         for (k, (v, t)) in values.into_iter().enumerate() {
             let v = self.cast(v, &t, &item);
-            let p = self.item_ptr(h, self.i64(k as i64), &item);
-            self.b().build_store(p, v).u();
+            self.store_item(h, self.i64(k as i64), &item, v);
         }
-        self.b().build_store(self.list_field(h, LEN), n).u();
+        self.set_len(h, n);
         self.own_temp(e.id, h.into(), &ty);
         h.into()
     }
@@ -103,8 +156,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let i = self.expr(index);
         let i = self.as_index(i, &self.ty(index));
         let at = self.list_position(i, self.list_len(h), Status::ListIndex);
-        let p = self.item_ptr(h, at, &item);
-        self.b().build_load(self.module_gen.llty(&item), p, "list.get").u()
+        self.load_item(h, at, &item, "list.get")
     }
 
     /// `l[i] = v`.
@@ -115,13 +167,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let i = self.as_index(i, &self.ty(index));
         let at = self.list_position(i, self.list_len(h), Status::ListAssignIndex);
         let v = self.cast(v, from, &item);
-        let p = self.item_ptr(h, at, &item);
-        self.b().build_store(p, v).u();
+        self.store_item(h, at, &item, v);
     }
 
     /// Room for `need` items in the list `h` (MemoryError when the memory is not there).
     fn list_reserve(&self, h: PointerValue<'ctx>, item: &Type, need: IntValue<'ctx>) {
-        let cap = self.b().build_load(self.ctx().i64_type(), self.list_field(h, CAP), "list.cap").u().into_int_value();
+        let cap = self
+            .tagged_load(self.ctx().i64_type().into(), self.list_field(h, CAP), ListMemory::Header, "list.cap")
+            .into_int_value();
         let full = self.b().build_int_compare(IntPredicate::SGT, need, cap, "full").u();
         let (grow, go) = (self.block_named("list.grow"), self.block_named("list.roomy"));
         self.branch_cold(full, grow, go, Cold::Then);
@@ -135,7 +188,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     fn set_len(&self, h: PointerValue<'ctx>, n: IntValue<'ctx>) {
-        self.b().build_store(self.list_field(h, LEN), n).u();
+        self.tagged_store(self.list_field(h, LEN), n, ListMemory::Header);
     }
 
     /// Moves items `from..len` of `h` to start at `to` (memmove).
@@ -167,7 +220,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let more = self.b().build_int_compare(IntPredicate::SLT, kv, len, "more").u();
         self.b().build_conditional_branch(more, body, done).u();
         self.b().position_at_end(body);
-        let x = self.b().build_load(self.module_gen.llty(item), self.item_ptr(h, kv, item), "x").u();
+        let x = self.load_item(h, kv, item, "x");
         let eq = self.compare(crate::ast::CmpOp::Eq, x, &item.carrier(), v, &vt.carrier());
         let hit = self.block_named("find.hit");
         self.b().build_conditional_branch(eq, hit, next).u();
@@ -223,7 +276,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let v = self.cast(*v, t, &item);
                 let need = self.b().build_int_add(len, one, "need").u();
                 self.list_reserve(h, &item, need);
-                self.b().build_store(self.item_ptr(h, len, &item), v).u();
+                self.store_item(h, len, &item, v);
                 self.set_len(h, need);
                 none
             }
@@ -477,10 +530,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         dst_start: IntValue<'ctx>,
     ) {
         self.counted_loop(n, |g, k| {
-            let x = g.b().build_load(g.module_gen.llty(from), g.item_ptr(src, src_at(g, k), from), "x").u();
+            let x = g.load_item(src, src_at(g, k), from, "x");
             let x = g.cast(x, from, to);
             let at = g.b().build_int_add(dst_start, k, "at").u();
-            g.b().build_store(g.item_ptr(dst, at, to), x).u();
+            g.store_item(dst, at, to, x);
         });
     }
 
@@ -491,7 +544,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let len = self.list_len(h);
         let out = self.list_new(to, len);
         self.copy_items((h, from), len, |_, k| k, (out, to), self.i64(0));
-        self.b().build_store(self.list_field(out, LEN), len).u();
+        self.set_len(out, len);
         out.into()
     }
 
@@ -509,7 +562,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let out = self.list_new(item, n);
                 self.copy_items((lh, a), ln, |_, k| k, (out, item), self.i64(0));
                 self.copy_items((rh, b), rn, |_, k| k, (out, item), ln);
-                self.b().build_store(self.list_field(out, LEN), n).u();
+                self.set_len(out, n);
                 out
             }
             _ => {
@@ -526,9 +579,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let (n, overflow) = self.mul_checked(len, times);
                 self.fail_if(overflow, Status::OutOfMemory as u32);
                 let out = self.list_new(item, n);
-                // Item j of the result is item j % len of the list (len > 0 whenever n > 0).
-                self.copy_items((h, &from), n, |g, j| g.b().build_int_unsigned_rem(j, len, "src").u(), (out, item), self.i64(0));
-                self.b().build_store(self.list_field(out, LEN), n).u();
+                // The list's items, `times` times over (a loop of copies, no division per item).
+                self.counted_loop(times, |g, r| {
+                    let at = g.b().build_int_mul(r, len, "at").u();
+                    g.copy_items((h, &from), len, |_, k| k, (out, item), at);
+                });
+                self.set_len(out, n);
                 out
             }
         };
@@ -600,7 +656,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Type::Tuple(_) => -1,
             other => i64::from(self.item_kind(&other)),
         };
-        self.b().build_store(self.list_field(h, crate::list::KIND), self.i64(code)).u();
+        self.tagged_store(self.list_field(h, crate::list::KIND), self.i64(code), ListMemory::Header);
     }
 
     /// Stores the `count` items of the list `h` as the elements of the new C-contiguous array
