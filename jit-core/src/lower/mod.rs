@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use crate::ast::{self, ExprKind as A, Span, StmtKind as S};
 use crate::error::{CompileError, Result};
 
+mod callees;
 mod calls;
 mod comprehensions;
 mod generator;
@@ -19,11 +20,10 @@ mod numpy;
 mod random;
 mod versions;
 use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
+use crate::registry;
 use crate::registry::cmath::{self, CmathFn};
-use crate::registry::{self, Builtin, NewFn, NumpyFn};
 use crate::scope::collect_assigned;
-use calls::print_outside_a_statement;
-use globals::{describe, undefined};
+use callees::Callee;
 pub use names::global_names;
 
 /// What a global name referenced by the function is bound to, as the caller (jit-py) found it.
@@ -165,30 +165,6 @@ struct Lowerer<'a> {
     comps: HashMap<usize, LocalId>,
     /// A method call is being lowered as an array's (the `alt` of a list method).
     array_form: bool,
-}
-
-enum Callee {
-    Intrinsic(Intrinsic),
-    Reduce(hir::Reduction),
-    /// `np.zeros`, `np.arange`, ...
-    New(NewFn),
-    /// `np.reshape`, `np.transpose`, ...
-    Array(registry::ArrayFn),
-    /// `np.add`, `np.greater`, ...: the operator (and the name called, for messages).
-    Operator(registry::OperatorFn, String),
-    Range,
-    /// The builtin `sum` (of an array: along its first axis).
-    Sum,
-    /// `np.ndindex`, `np.ndenumerate`: only the iterable of a `for` loop.
-    Iter(registry::IterFn),
-    /// `enumerate`, `zip`, `reversed`: only the iterable of a `for` loop.
-    Iterate(registry::IterBuiltin),
-    /// `sorted(l)`.
-    Sorted,
-    /// `list(it)`: hoisted as a comprehension (`comprehensions.rs`).
-    ListOf,
-    /// A function of the program (itself or another jitted function), by unit index.
-    Function(u32),
 }
 
 impl<'a> Lowerer<'a> {
@@ -429,98 +405,6 @@ impl<'a> Lowerer<'a> {
             S::Pass => hir::StmtKind::Pass,
         };
         Ok(hir::Stmt { kind, span: s.span })
-    }
-
-    fn callee(&self, func: &ast::Expr) -> Result<Callee> {
-        match &func.kind {
-            A::Name(n) if self.by_name.contains_key(n) => Err(CompileError::unsupported_because(
-                "call of a local variable",
-                format!("'{n}' is a local variable, not a function"),
-                func.span,
-            )),
-            A::Name(n) => self.callee_global(n, self.global(n), func.span),
-            A::Attribute { value, attr } => match &value.kind {
-                A::Name(m)
-                    if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "math") =>
-                {
-                    math_fn(attr, func.span).map(|m| Callee::Intrinsic(Intrinsic::Math(m)))
-                }
-                A::Name(m) if self.is_cmath(m) => cmath_fn(attr, func.span).map(|f| Callee::Intrinsic(Intrinsic::Cmath(f))),
-                A::Name(m) => match self.dotted(m, attr) {
-                    Some(v) => self.callee_global(&format!("{m}.{attr}"), v, func.span),
-                    None => Err(self.bad_attribute(value, attr, func.span)),
-                },
-                _ => Err(self.bad_attribute(value, attr, func.span)),
-            },
-            _ => Err(CompileError::unsupported("call of a computed function", func.span)),
-        }
-    }
-
-    /// The function a global name (or `m.attr`) bound to `v` calls.
-    fn callee_global(&self, n: &str, v: &GlobalValue, span: Span) -> Result<Callee> {
-        match v {
-            GlobalValue::Builtin(b) => match registry::builtin(b) {
-                Some(row) => Ok(match row.builtin {
-                    Builtin::Intrinsic(f) => Callee::Intrinsic(f),
-                    Builtin::Range => Callee::Range,
-                    Builtin::Sum => Callee::Sum,
-                    Builtin::Print => return Err(print_outside_a_statement(span)),
-                    Builtin::Iterate(f) => Callee::Iterate(f),
-                    Builtin::Sorted => Callee::Sorted,
-                    Builtin::List => Callee::ListOf,
-                }),
-                None => Err(CompileError::unsupported_because(
-                    "call to an unsupported builtin",
-                    format!(
-                        "'{b}' is not compiled; supported builtins: {}",
-                        registry::builtin_names().collect::<Vec<_>>().join(", ")
-                    ),
-                    span,
-                )),
-            },
-            GlobalValue::MathFunction(m) => match m.strip_prefix("cmath.") {
-                Some(c) => cmath_fn(c, span).map(|f| Callee::Intrinsic(Intrinsic::Cmath(f))),
-                None => math_fn(m, span).map(|m| Callee::Intrinsic(Intrinsic::Math(m))),
-            },
-            GlobalValue::NumpyFunction(f) => match registry::numpy_function(f).map(|row| row.function) {
-                Some(NumpyFn::New(new)) => Ok(Callee::New(new)),
-                Some(NumpyFn::Reduce(r)) => Ok(Callee::Reduce(r)),
-                Some(NumpyFn::Scalar(np)) => Ok(Callee::Intrinsic(Intrinsic::Np(np))),
-                Some(NumpyFn::Array(f)) => Ok(Callee::Array(f)),
-                Some(NumpyFn::Operator(op)) => Ok(Callee::Operator(op, n.to_string())),
-                Some(NumpyFn::Iter(f)) => Ok(Callee::Iter(f)),
-                None => Err(CompileError::unsupported_because(
-                    "NumPy function",
-                    format!("'{n}' (numpy.{f}) is not compiled; compiled: {}", registry::numpy_functions_text()),
-                    span,
-                )),
-            },
-            GlobalValue::SelfFunction => Ok(Callee::Function(self.unit)),
-            GlobalValue::Jitted { unit, .. } => Ok(Callee::Function(*unit)),
-            GlobalValue::Unsupported { description, is_function: true } => Err(CompileError::unsupported_because(
-                "call to a function that is not jitted",
-                format!("'{n}' is {description}; decorate it with @jit to call it from jitted code"),
-                span,
-            )),
-            GlobalValue::Undefined => Err(undefined(n, span)),
-            other => {
-                Err(CompileError::unsupported_because("call of a non-function", format!("'{n}' is {}", describe(other)), span))
-            }
-        }
-    }
-
-    fn bad_attribute(&self, value: &ast::Expr, attr: &str, span: Span) -> CompileError {
-        if let A::Name(m) = &value.kind {
-            if let GlobalValue::Module(name) = self.global(m) {
-                return CompileError::unsupported_because("module attribute", format!("'{name}.{attr}' is not supported"), span);
-            }
-            if let GlobalValue::Undefined = self.global(m) {
-                if !self.by_name.contains_key(m) {
-                    return undefined(m, value.span);
-                }
-            }
-        }
-        CompileError::unsupported_because("attribute access", format!("'.{attr}' on a value that is not a module"), span)
     }
 
     fn exprs(&mut self, es: &[ast::Expr]) -> Result<Vec<hir::Expr>> {
@@ -805,21 +689,6 @@ impl<'a> Lowerer<'a> {
         };
         Ok(self.mk(kind, span))
     }
-}
-
-fn math_fn(name: &str, span: Span) -> Result<MathFn> {
-    MathFn::from_name(name)
-        .ok_or_else(|| CompileError::unsupported_because("math function", format!("'math.{name}' is not supported"), span))
-}
-
-fn cmath_fn(name: &str, span: Span) -> Result<CmathFn> {
-    CmathFn::from_name(name).ok_or_else(|| {
-        CompileError::unsupported_because(
-            "cmath function",
-            format!("'cmath.{name}' is not supported; supported: {}", cmath::cmath_functions_text()),
-            span,
-        )
-    })
 }
 
 fn check_arity(f: Intrinsic, n: usize, span: Span) -> Result<()> {

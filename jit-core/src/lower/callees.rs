@@ -1,0 +1,146 @@
+//! Name resolution of calls: what the function a call names is ([`Callee`]): a builtin, a
+//! `math`/`cmath` or NumPy function, a jitted function of the program, or an error naming why
+//! it is none of these.
+
+use super::calls::print_outside_a_statement;
+use super::globals::{describe, undefined};
+use super::{GlobalValue, Lowerer};
+use crate::ast::{self, ExprKind as A, Span};
+use crate::error::{CompileError, Result};
+use crate::hir::{self, Intrinsic, MathFn};
+use crate::registry::cmath::{self, CmathFn};
+use crate::registry::{self, Builtin, NewFn, NumpyFn};
+
+/// What a call calls.
+pub(super) enum Callee {
+    Intrinsic(Intrinsic),
+    Reduce(hir::Reduction),
+    /// `np.zeros`, `np.arange`, ...
+    New(NewFn),
+    /// `np.reshape`, `np.transpose`, ...
+    Array(registry::ArrayFn),
+    /// `np.add`, `np.greater`, ...: the operator (and the name called, for messages).
+    Operator(registry::OperatorFn, String),
+    Range,
+    /// The builtin `sum` (of an array: along its first axis).
+    Sum,
+    /// `np.ndindex`, `np.ndenumerate`: only the iterable of a `for` loop.
+    Iter(registry::IterFn),
+    /// `enumerate`, `zip`, `reversed`: only the iterable of a `for` loop.
+    Iterate(registry::IterBuiltin),
+    /// `sorted(l)`.
+    Sorted,
+    /// `list(it)`: hoisted as a comprehension (`comprehensions.rs`).
+    ListOf,
+    /// A function of the program (itself or another jitted function), by unit index.
+    Function(u32),
+}
+
+impl Lowerer<'_> {
+    pub(super) fn callee(&self, func: &ast::Expr) -> Result<Callee> {
+        match &func.kind {
+            A::Name(n) if self.by_name.contains_key(n) => Err(CompileError::unsupported_because(
+                "call of a local variable",
+                format!("'{n}' is a local variable, not a function"),
+                func.span,
+            )),
+            A::Name(n) => self.callee_global(n, self.global(n), func.span),
+            A::Attribute { value, attr } => match &value.kind {
+                A::Name(m)
+                    if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "math") =>
+                {
+                    math_fn(attr, func.span).map(|m| Callee::Intrinsic(Intrinsic::Math(m)))
+                }
+                A::Name(m) if self.is_cmath(m) => cmath_fn(attr, func.span).map(|f| Callee::Intrinsic(Intrinsic::Cmath(f))),
+                A::Name(m) => match self.dotted(m, attr) {
+                    Some(v) => self.callee_global(&format!("{m}.{attr}"), v, func.span),
+                    None => Err(self.bad_attribute(value, attr, func.span)),
+                },
+                _ => Err(self.bad_attribute(value, attr, func.span)),
+            },
+            _ => Err(CompileError::unsupported("call of a computed function", func.span)),
+        }
+    }
+
+    /// The function a global name (or `m.attr`) bound to `v` calls.
+    pub(super) fn callee_global(&self, n: &str, v: &GlobalValue, span: Span) -> Result<Callee> {
+        match v {
+            GlobalValue::Builtin(b) => match registry::builtin(b) {
+                Some(row) => Ok(match row.builtin {
+                    Builtin::Intrinsic(f) => Callee::Intrinsic(f),
+                    Builtin::Range => Callee::Range,
+                    Builtin::Sum => Callee::Sum,
+                    Builtin::Print => return Err(print_outside_a_statement(span)),
+                    Builtin::Iterate(f) => Callee::Iterate(f),
+                    Builtin::Sorted => Callee::Sorted,
+                    Builtin::List => Callee::ListOf,
+                }),
+                None => Err(CompileError::unsupported_because(
+                    "call to an unsupported builtin",
+                    format!(
+                        "'{b}' is not compiled; supported builtins: {}",
+                        registry::builtin_names().collect::<Vec<_>>().join(", ")
+                    ),
+                    span,
+                )),
+            },
+            GlobalValue::MathFunction(m) => match m.strip_prefix("cmath.") {
+                Some(c) => cmath_fn(c, span).map(|f| Callee::Intrinsic(Intrinsic::Cmath(f))),
+                None => math_fn(m, span).map(|m| Callee::Intrinsic(Intrinsic::Math(m))),
+            },
+            GlobalValue::NumpyFunction(f) => match registry::numpy_function(f).map(|row| row.function) {
+                Some(NumpyFn::New(new)) => Ok(Callee::New(new)),
+                Some(NumpyFn::Reduce(r)) => Ok(Callee::Reduce(r)),
+                Some(NumpyFn::Scalar(np)) => Ok(Callee::Intrinsic(Intrinsic::Np(np))),
+                Some(NumpyFn::Array(f)) => Ok(Callee::Array(f)),
+                Some(NumpyFn::Operator(op)) => Ok(Callee::Operator(op, n.to_string())),
+                Some(NumpyFn::Iter(f)) => Ok(Callee::Iter(f)),
+                None => Err(CompileError::unsupported_because(
+                    "NumPy function",
+                    format!("'{n}' (numpy.{f}) is not compiled; compiled: {}", registry::numpy_functions_text()),
+                    span,
+                )),
+            },
+            GlobalValue::SelfFunction => Ok(Callee::Function(self.unit)),
+            GlobalValue::Jitted { unit, .. } => Ok(Callee::Function(*unit)),
+            GlobalValue::Unsupported { description, is_function: true } => Err(CompileError::unsupported_because(
+                "call to a function that is not jitted",
+                format!("'{n}' is {description}; decorate it with @jit to call it from jitted code"),
+                span,
+            )),
+            GlobalValue::Undefined => Err(undefined(n, span)),
+            other => {
+                Err(CompileError::unsupported_because("call of a non-function", format!("'{n}' is {}", describe(other)), span))
+            }
+        }
+    }
+
+    pub(super) fn bad_attribute(&self, value: &ast::Expr, attr: &str, span: Span) -> CompileError {
+        if let A::Name(m) = &value.kind {
+            if let GlobalValue::Module(name) = self.global(m) {
+                return CompileError::unsupported_because("module attribute", format!("'{name}.{attr}' is not supported"), span);
+            }
+            if let GlobalValue::Undefined = self.global(m) {
+                if !self.by_name.contains_key(m) {
+                    return undefined(m, value.span);
+                }
+            }
+        }
+        CompileError::unsupported_because("attribute access", format!("'.{attr}' on a value that is not a module"), span)
+    }
+}
+
+pub(super) fn math_fn(name: &str, span: Span) -> Result<MathFn> {
+    MathFn::from_name(name)
+        .ok_or_else(|| CompileError::unsupported_because("math function", format!("'math.{name}' is not supported"), span))
+}
+
+pub(super) fn cmath_fn(name: &str, span: Span) -> Result<CmathFn> {
+    CmathFn::from_name(name).ok_or_else(|| {
+        CompileError::unsupported_because(
+            "cmath function",
+            format!("'cmath.{name}' is not supported; supported: {}", cmath::cmath_functions_text()),
+            span,
+        )
+    })
+}
