@@ -15,6 +15,14 @@ use crate::types::Type;
 /// capacity, its items pointer, and its items are three kinds of memory no access of another
 /// kind reaches, so a loop storing items (`sieve[j] = False`) keeps the length and the items
 /// pointer in registers. (Accesses without a tag, arrays', may alias anything, as before.)
+/// A loop [`FnGen::loop_open`] began: its head, the block after it, the counter's phi and value.
+struct OpenLoop<'ctx> {
+    head: inkwell::basic_block::BasicBlock<'ctx>,
+    done: inkwell::basic_block::BasicBlock<'ctx>,
+    phi: inkwell::values::PhiValue<'ctx>,
+    k: IntValue<'ctx>,
+}
+
 #[derive(Clone, Copy)]
 enum ListMemory {
     Header,
@@ -501,22 +509,35 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// `for k in 0..n: body(k)` as a plain loop.
     fn counted_loop(&self, n: IntValue<'ctx>, mut body: impl FnMut(&Self, IntValue<'ctx>)) {
+        let open = self.loop_open(n);
+        body(self, open.k);
+        self.loop_close(open);
+    }
+
+    /// The head of `for k in 0..n` (the builder left in its body): the counter, its phi and
+    /// the block after the loop, for [`FnGen::loop_close`].
+    fn loop_open(&self, n: IntValue<'ctx>) -> OpenLoop<'ctx> {
         let (head, next, done) = (self.block_named("loop.head"), self.block_named("loop.body"), self.block_named("loop.done"));
         let entry = self.b().get_insert_block().expect("positioned");
         self.b().build_unconditional_branch(head).u();
         self.b().position_at_end(head);
-        let k = self.b().build_phi(self.ctx().i64_type(), "k").u();
-        k.add_incoming(&[(&self.i64(0), entry)]);
-        let kv = k.as_basic_value().into_int_value();
-        let more = self.b().build_int_compare(IntPredicate::SLT, kv, n, "more").u();
+        let phi = self.b().build_phi(self.ctx().i64_type(), "k").u();
+        phi.add_incoming(&[(&self.i64(0), entry)]);
+        let k = phi.as_basic_value().into_int_value();
+        let more = self.b().build_int_compare(IntPredicate::SLT, k, n, "more").u();
         self.b().build_conditional_branch(more, next, done).u();
         self.b().position_at_end(next);
-        body(self, kv);
-        let k1 = self.b().build_int_add(kv, self.i64(1), "k1").u();
+        OpenLoop { head, done, phi, k }
+    }
+
+    /// The latch of a loop [`FnGen::loop_open`] began (its body generated): `k + 1`, back to
+    /// the head; the builder is left after the loop.
+    fn loop_close(&self, open: OpenLoop<'ctx>) {
+        let k1 = self.b().build_int_add(open.k, self.i64(1), "k1").u();
         let here = self.b().get_insert_block().expect("positioned");
-        k.add_incoming(&[(&k1, here)]);
-        self.b().build_unconditional_branch(head).u();
-        self.b().position_at_end(done);
+        open.phi.add_incoming(&[(&k1, here)]);
+        self.b().build_unconditional_branch(open.head).u();
+        self.b().position_at_end(open.done);
     }
 
     /// Copies the `n` items of `src` (of `from` items, from position `src_at(k)`) into `dst`
@@ -670,26 +691,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         a: crate::types::ArrayType,
     ) {
         let size = self.i64(a.dtype.size() as i64);
-        let (head, next, done) = (self.block_named("elts.head"), self.block_named("elts.body"), self.block_named("elts.done"));
-        let entry = self.b().get_insert_block().expect("positioned");
-        self.b().build_unconditional_branch(head).u();
-        self.b().position_at_end(head);
-        let k = self.b().build_phi(self.ctx().i64_type(), "k").u();
-        k.add_incoming(&[(&self.i64(0), entry)]);
-        let kv = k.as_basic_value().into_int_value();
-        let more = self.b().build_int_compare(IntPredicate::SLT, kv, count, "more").u();
-        self.b().build_conditional_branch(more, next, done).u();
-        self.b().position_at_end(next);
-        let x = self.b().build_load(self.module_gen.llty(item), self.item_ptr(h, kv, item), "x").u();
-        let off = self.b().build_int_mul(kv, size, "off").u();
+        let open = self.loop_open(count);
+        let x = self.load_item(h, open.k, item, "x");
+        let off = self.b().build_int_mul(open.k, size, "off").u();
         // SAFETY: inside the new array's `count` elements.
         let at = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[off], "at") }.u();
         self.store_element(at, a, x, item);
-        let k1 = self.b().build_int_add(kv, self.i64(1), "k1").u();
-        let here = self.b().get_insert_block().expect("positioned");
-        k.add_incoming(&[(&k1, here)]);
-        self.b().build_unconditional_branch(head).u();
-        self.b().position_at_end(done);
+        self.loop_close(open);
     }
 
     /// Writes the list `h` as `str()` writes it: `[1, 2.5]`.
@@ -700,30 +708,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         };
         text(self, "[");
         let len = self.list_len(h);
-        let (head, next, done) = (self.block_named("plist.head"), self.block_named("plist.body"), self.block_named("plist.done"));
         let (sep, item_bb) = (self.block_named("plist.sep"), self.block_named("plist.item"));
-        let entry = self.b().get_insert_block().expect("positioned");
-        self.b().build_unconditional_branch(head).u();
-        self.b().position_at_end(head);
-        let k = self.b().build_phi(self.ctx().i64_type(), "k").u();
-        k.add_incoming(&[(&self.i64(0), entry)]);
-        let kv = k.as_basic_value().into_int_value();
-        let more = self.b().build_int_compare(IntPredicate::SLT, kv, len, "more").u();
-        self.b().build_conditional_branch(more, next, done).u();
-        self.b().position_at_end(next);
-        let first = self.b().build_int_compare(IntPredicate::EQ, kv, self.i64(0), "first").u();
+        let open = self.loop_open(len);
+        let first = self.b().build_int_compare(IntPredicate::EQ, open.k, self.i64(0), "first").u();
         self.b().build_conditional_branch(first, item_bb, sep).u();
         self.b().position_at_end(sep);
         text(self, ", ");
         self.b().build_unconditional_branch(item_bb).u();
         self.b().position_at_end(item_bb);
-        let x = self.b().build_load(self.module_gen.llty(item), self.item_ptr(h, kv, item), "x").u();
+        let x = self.load_item(h, open.k, item, "x");
         self.print_value(x, item);
-        let k1 = self.b().build_int_add(kv, self.i64(1), "k1").u();
-        let here = self.b().get_insert_block().expect("positioned");
-        k.add_incoming(&[(&k1, here)]);
-        self.b().build_unconditional_branch(head).u();
-        self.b().position_at_end(done);
+        self.loop_close(open);
         text(self, "]");
     }
 }

@@ -114,6 +114,21 @@ impl Lowerer<'_> {
                 self.mk(H::Tuple(vec![i2, element]), span)
             }
         };
+        let lp = self.position_loop(k, stop, loop_body, item, (target, body, orelse), span)?;
+        Ok(vec![init, lp])
+    }
+
+    /// `for $k in range(stop): <pre>; target = item; body else: orelse`: the loop over a
+    /// position that iterators are lowered to.
+    pub(super) fn position_loop(
+        &mut self,
+        k: LocalId,
+        stop: hir::Expr,
+        mut loop_body: Vec<hir::Stmt>,
+        item: hir::Expr,
+        (target, body, orelse): (&ast::Target, &[ast::Stmt], &[ast::Stmt]),
+        span: Span,
+    ) -> Result<hir::Stmt> {
         loop_body.push(hir::Stmt {
             kind: hir::StmtKind::Assign { targets: vec![self.target(target)?], value: item },
             span: target.span(),
@@ -128,7 +143,7 @@ impl Lowerer<'_> {
             body: loop_body,
             orelse: self.block(orelse)?,
         };
-        Ok(vec![init, hir::Stmt { kind, span }])
+        Ok(hir::Stmt { kind, span })
     }
 }
 
@@ -185,21 +200,7 @@ impl Lowerer<'_> {
         let stop = self.source_len(&source, iter.span);
         let mut loop_body = Vec::new();
         let item = self.source_item(&source, k, &mut loop_body, iter.span);
-        loop_body.push(hir::Stmt {
-            kind: hir::StmtKind::Assign { targets: vec![self.target(target)?], value: item },
-            span: target.span(),
-        });
-        loop_body.extend(self.block(body)?);
-        let (start, step) = (self.mk(H::Int(0), span), self.mk(H::Int(1), span));
-        let kind = hir::StmtKind::ForRange {
-            target: hir::Target::Local(k, span),
-            start,
-            stop,
-            step,
-            body: loop_body,
-            orelse: self.block(orelse)?,
-        };
-        setup.push(hir::Stmt { kind, span });
+        setup.push(self.position_loop(k, stop, loop_body, item, (target, body, orelse), span)?);
         Ok(setup)
     }
 

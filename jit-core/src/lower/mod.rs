@@ -253,21 +253,8 @@ impl<'a> Lowerer<'a> {
         let item_seq = read_seq(self);
         let item_index = self.mk(H::Local { id: index, check_bound: false }, iter.span);
         let item = self.mk(H::Subscript { value: Box::new(item_seq), index: Box::new(item_index) }, iter.span);
-        let mut loop_body = vec![hir::Stmt {
-            kind: hir::StmtKind::Assign { targets: vec![self.target(target)?], value: item },
-            span: target.span(),
-        }];
-        loop_body.extend(self.block(body)?);
-        let (start, step) = (self.mk(H::Int(0), iter.span), self.mk(H::Int(1), iter.span));
-        let kind = hir::StmtKind::ForRange {
-            target: hir::Target::Local(index, iter.span),
-            start,
-            stop,
-            step,
-            body: loop_body,
-            orelse: self.block(orelse)?,
-        };
-        Ok(vec![init, hir::Stmt { kind, span }])
+        let lp = self.position_loop(index, stop, Vec::new(), item, (target, body, orelse), span)?;
+        Ok(vec![init, lp])
     }
 
     fn target(&mut self, t: &ast::Target) -> Result<hir::Target> {
