@@ -22,6 +22,7 @@ mod linalg;
 mod list;
 mod matmul;
 mod nonneg;
+mod overlap;
 mod random;
 mod reduce;
 mod refs;
