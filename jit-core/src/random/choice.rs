@@ -64,8 +64,84 @@ pub(super) fn search_right(cdf: &[f64], x: f64) -> usize {
     cdf.partition_point(|&c| c <= x).min(cdf.len().saturating_sub(1))
 }
 
-/// The checks of `RandomState.choice` before any draw (`pop`: `a`'s length, or `a` itself for
-/// an int; `p` read as float64; `single`: p was float32, whose tolerance NumPy takes).
+/// The messages of the checks before `choice` draws: `RandomState`'s and `Generator`'s say the
+/// same things in other words.
+pub(crate) struct ChoiceMessages {
+    pub a_not_positive: &'static str,
+    pub a_empty: &'static str,
+    pub sizes_differ: &'static str,
+    pub nan: &'static str,
+    pub negative: &'static str,
+    pub sum_not_one: &'static str,
+    pub too_many: &'static str,
+    pub too_few_nonzero: &'static str,
+}
+
+/// A `choice` call as its checks see it (`pop`: `a`'s length, or `a` itself for an int; `p`
+/// read as float64; `single`: p was float32, whose tolerance NumPy takes).
+pub(crate) struct ChoiceCall<'p> {
+    pub int_a: bool,
+    pub pop: i64,
+    pub n: i64,
+    pub sized: bool,
+    pub replace: bool,
+    pub p: Option<&'p [f64]>,
+    pub single: bool,
+}
+
+/// The checks `choice` makes before any draw, in NumPy's order, each failure `error(message)`.
+pub(crate) fn choice_checks(m: &ChoiceMessages, error: fn(&'static str) -> Status, c: ChoiceCall<'_>) -> Result<(), Status> {
+    let draws = !c.sized || c.n != 0;
+    if c.int_a && c.pop <= 0 && draws {
+        return Err(error(m.a_not_positive));
+    }
+    if !c.int_a && c.pop == 0 && draws {
+        return Err(error(m.a_empty));
+    }
+    if let Some(p) = c.p {
+        if p.len() as i64 != c.pop {
+            return Err(error(m.sizes_differ));
+        }
+        let sum = kahan_sum(p);
+        if sum.is_nan() {
+            return Err(error(m.nan));
+        }
+        if p.iter().any(|&x| x < 0.0) {
+            return Err(error(m.negative));
+        }
+        // atol = max(sqrt(eps64), sqrt(eps of p's dtype)); against a float32 tolerance NumPy
+        // compares in float32 (a Python float beside a NumPy float32).
+        let off = if c.single { (sum - 1.0).abs() as f32 > f32::EPSILON.sqrt() } else { (sum - 1.0).abs() > f64::EPSILON.sqrt() };
+        if off {
+            return Err(error(m.sum_not_one));
+        }
+    }
+    if !c.replace {
+        if c.n > c.pop {
+            return Err(error(m.too_many));
+        }
+        if let Some(p) = c.p {
+            if (p.iter().filter(|&&x| x > 0.0).count() as i64) < c.n {
+                return Err(error(m.too_few_nonzero));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `RandomState.choice`'s messages.
+const LEGACY: ChoiceMessages = ChoiceMessages {
+    a_not_positive: "a must be greater than 0 unless no samples are taken",
+    a_empty: "'a' cannot be empty unless no samples are taken",
+    sizes_differ: "'a' and 'p' must have same size",
+    nan: "probabilities contain NaN",
+    negative: "probabilities are not non-negative",
+    sum_not_one: "probabilities do not sum to 1",
+    too_many: "Cannot take a larger sample than population when 'replace=False'",
+    too_few_nonzero: "Fewer non-zero entries in p than size",
+};
+
+/// The checks of `RandomState.choice` before any draw ([`choice_checks`]).
 fn check_choice(
     int_a: bool,
     pop: i64,
@@ -75,42 +151,7 @@ fn check_choice(
     p: Option<&[f64]>,
     single: bool,
 ) -> Result<(), Status> {
-    let draws = !sized || n != 0;
-    if int_a && pop <= 0 && draws {
-        return Err(value_error("a must be greater than 0 unless no samples are taken"));
-    }
-    if !int_a && pop == 0 && draws {
-        return Err(value_error("'a' cannot be empty unless no samples are taken"));
-    }
-    if let Some(p) = p {
-        if p.len() as i64 != pop {
-            return Err(value_error("'a' and 'p' must have same size"));
-        }
-        let sum = kahan_sum(p);
-        if sum.is_nan() {
-            return Err(value_error("probabilities contain NaN"));
-        }
-        if p.iter().any(|&x| x < 0.0) {
-            return Err(value_error("probabilities are not non-negative"));
-        }
-        // atol = max(sqrt(eps64), sqrt(eps of p's dtype)); against a float32 tolerance NumPy
-        // compares in float32 (a Python float beside a NumPy float32).
-        let off = if single { (sum - 1.0).abs() as f32 > f32::EPSILON.sqrt() } else { (sum - 1.0).abs() > f64::EPSILON.sqrt() };
-        if off {
-            return Err(value_error("probabilities do not sum to 1"));
-        }
-    }
-    if !replace {
-        if n > pop {
-            return Err(value_error("Cannot take a larger sample than population when 'replace=False'"));
-        }
-        if let Some(p) = p {
-            if (p.iter().filter(|&&x| x > 0.0).count() as i64) < n {
-                return Err(value_error("Fewer non-zero entries in p than size"));
-            }
-        }
-    }
-    Ok(())
+    choice_checks(&LEGACY, value_error, ChoiceCall { int_a, pop, n, sized, replace, p, single })
 }
 
 impl State {

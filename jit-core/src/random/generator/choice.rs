@@ -4,7 +4,7 @@
 //! Floyd's algorithm or a tail shuffle, then a shuffle; `random_interval` for shuffles).
 
 use super::{raise, BitGen};
-use crate::random::choice::{cdf, kahan_sum, search_right, shuffle_rows};
+use crate::random::choice::{cdf, choice_checks, search_right, shuffle_rows, ChoiceCall, ChoiceMessages};
 use crate::random::ShuffleMode;
 use crate::runtime::Status;
 
@@ -12,8 +12,19 @@ fn value_error(message: &str) -> Status {
     raise("ValueError", message)
 }
 
-/// The checks of `Generator.choice` before any draw (`pop`: `a`'s length, or `a` itself for an
-/// int; `p` read as float64; `single`: p was float32, whose tolerance NumPy takes).
+/// `Generator.choice`'s messages.
+const GENERATOR: ChoiceMessages = ChoiceMessages {
+    a_not_positive: "a must be a positive integer unless no samples are taken",
+    a_empty: "a cannot be empty unless no samples are taken",
+    sizes_differ: "a and p must have same size",
+    nan: "Probabilities contain NaN",
+    negative: "Probabilities are not non-negative",
+    sum_not_one: "Probabilities do not sum to 1. See Notes section of docstring for more information.",
+    too_many: "Cannot take a larger sample than population when replace is False",
+    too_few_nonzero: "Fewer non-zero entries in p than size",
+};
+
+/// The checks of `Generator.choice` before any draw (`random::choice::choice_checks`).
 fn check_choice(
     int_a: bool,
     pop: i64,
@@ -23,42 +34,7 @@ fn check_choice(
     p: Option<&[f64]>,
     single: bool,
 ) -> Result<(), Status> {
-    let draws = !sized || n != 0;
-    if int_a && pop <= 0 && draws {
-        return Err(value_error("a must be a positive integer unless no samples are taken"));
-    }
-    if !int_a && pop == 0 && draws {
-        return Err(value_error("a cannot be empty unless no samples are taken"));
-    }
-    if let Some(p) = p {
-        if p.len() as i64 != pop {
-            return Err(value_error("a and p must have same size"));
-        }
-        let sum = kahan_sum(p);
-        if sum.is_nan() {
-            return Err(value_error("Probabilities contain NaN"));
-        }
-        if p.iter().any(|&x| x < 0.0) {
-            return Err(value_error("Probabilities are not non-negative"));
-        }
-        // atol = max(sqrt(eps64), sqrt(eps of p's dtype)), compared in float32 for a float32
-        // tolerance (a Python float beside a NumPy float32).
-        let off = if single { (sum - 1.0).abs() as f32 > f32::EPSILON.sqrt() } else { (sum - 1.0).abs() > f64::EPSILON.sqrt() };
-        if off {
-            return Err(value_error("Probabilities do not sum to 1. See Notes section of docstring for more information."));
-        }
-    }
-    if !replace {
-        if n > pop {
-            return Err(value_error("Cannot take a larger sample than population when replace is False"));
-        }
-        if let Some(p) = p {
-            if (p.iter().filter(|&&x| x > 0.0).count() as i64) < n {
-                return Err(value_error("Fewer non-zero entries in p than size"));
-            }
-        }
-    }
-    Ok(())
+    choice_checks(&GENERATOR, value_error, ChoiceCall { int_a, pop, n, sized, replace, p, single })
 }
 
 impl BitGen {
