@@ -8,6 +8,7 @@
 //! size, endpoint]`), `choice`: `[gen, a, replace, p, size, shuffle]`, `shuffle` and
 //! `permutation`: `[gen, x]`.
 
+use super::random::{bind, given, wrong};
 use super::{GlobalValue, Lowerer};
 use crate::ast::ExprKind as A;
 use crate::ast::{self, Span};
@@ -15,44 +16,6 @@ use crate::error::{CompileError, Result};
 use crate::hir::{self, ExprKind as H, Intrinsic};
 use crate::registry::generator::{self as table, GenFn};
 use crate::registry::random::{RandomDefault, RandomShape};
-
-fn wrong(message: String, span: Span) -> CompileError {
-    CompileError::typing("call with wrong arguments", message, span)
-}
-
-/// The arguments of a call of `name` bound to its parameters `names` (positional, then by
-/// keyword).
-fn bind<'e>(
-    name: &str,
-    names: &[&str],
-    args: &'e [ast::Expr],
-    keywords: &'e [ast::Keyword],
-    span: Span,
-) -> Result<Vec<Option<&'e ast::Expr>>> {
-    if args.len() > names.len() {
-        return Err(wrong(
-            format!("{name}() takes at most {} arguments ({}), {} given", names.len(), names.join(", "), args.len()),
-            span,
-        ));
-    }
-    let mut bound: Vec<Option<&ast::Expr>> = args.iter().map(Some).collect();
-    bound.resize(names.len(), None);
-    for k in keywords {
-        let Some(i) = names.iter().position(|n| *n == k.name) else {
-            return Err(wrong(format!("{name}() got an unexpected keyword argument '{}'", k.name), k.span));
-        };
-        if bound[i].is_some() {
-            return Err(wrong(format!("{name}() got multiple values for argument '{}'", k.name), k.span));
-        }
-        bound[i] = Some(&k.value);
-    }
-    Ok(bound)
-}
-
-/// A literal None is an argument left out.
-fn given(e: Option<&ast::Expr>) -> Option<&ast::Expr> {
-    e.filter(|e| !matches!(e.kind, A::None))
-}
 
 impl Lowerer<'_> {
     /// `np.random.default_rng(...)` or a Generator method call: its lowering, or None when

@@ -12,13 +12,13 @@ use crate::hir::{self, ExprKind as H, Intrinsic};
 use crate::registry::pyrandom::{self as pytable, PyRandomFn};
 use crate::registry::random::{self as table, RandomDefault, RandomFn, RandomShape};
 
-fn wrong(message: String, span: Span) -> CompileError {
+pub(super) fn wrong(message: String, span: Span) -> CompileError {
     CompileError::typing("call with wrong arguments", message, span)
 }
 
 /// The arguments of a call of `name` bound to its parameters `names` (positional, then by
 /// keyword); a literal None is an argument left out.
-fn bind<'e>(
+pub(super) fn bind<'e>(
     name: &str,
     names: &[&str],
     args: &'e [ast::Expr],
@@ -43,6 +43,11 @@ fn bind<'e>(
         bound[i] = Some(&k.value);
     }
     Ok(bound)
+}
+
+/// A literal None is an argument left out.
+pub(super) fn given(e: Option<&ast::Expr>) -> Option<&ast::Expr> {
+    e.filter(|e| !matches!(e.kind, A::None))
 }
 
 impl Lowerer<'_> {
@@ -130,10 +135,6 @@ impl Lowerer<'_> {
             }
             bound[i] = Some(&k.value);
         }
-        // A literal None is the argument left out.
-        fn given(e: Option<&ast::Expr>) -> Option<&ast::Expr> {
-            e.filter(|e| !matches!(e.kind, A::None))
-        }
         let mut params = Vec::new();
         for (p, e) in row.params.iter().zip(&bound) {
             let e = match (given(*e), p.default) {
@@ -196,9 +197,6 @@ impl Lowerer<'_> {
             self.allocates |= f == RandomFn::Permutation;
             return Ok(H::Intrinsic { f: Intrinsic::Random(f), args: vec![first] });
         }
-        fn given(e: Option<&ast::Expr>) -> Option<&ast::Expr> {
-            e.filter(|e| !matches!(e.kind, A::None))
-        }
         let replace = match given(bound[2]) {
             Some(e) => self.expr(e)?,
             None => self.mk(H::Bool(true), span),
@@ -241,9 +239,6 @@ impl Lowerer<'_> {
         let name = format!("random.{}", row.name);
         let names: Vec<&str> = row.params.iter().map(|p| p.name).collect();
         let bound = bind(&name, &names, args, keywords, span)?;
-        fn given(e: Option<&ast::Expr>) -> Option<&ast::Expr> {
-            e.filter(|e| !matches!(e.kind, A::None))
-        }
         let f = row.function;
         // `choice(range(...))`: the range's arguments.
         if f == PyRandomFn::Choice {
