@@ -39,6 +39,8 @@ struct Spec {
     /// The code makes new arrays or returns arrays: the arena (and the arguments) are looked at
     /// after each call.
     arrays: bool,
+    /// Some argument is a list (`Kind::List`): its changes are copied back after each call.
+    lists: bool,
     /// The bindings to other jitted functions the code was compiled against.
     deps: Arc<Vec<Dep>>,
     /// Bit `i`: the call left out argument `i`, whose default is a constant of this code
@@ -174,7 +176,7 @@ impl Dispatcher {
         };
         // List arguments: what compiled code changed goes back into the caller's lists (before
         // the call's blocks are taken below).
-        let reflected = reflect_lists(py, &spec.kinds, slots, args, spec.arrays);
+        let reflected = if spec.lists { reflect_lists(py, &spec.kinds, slots, args, spec.arrays) } else { Ok(()) };
         // Arrays: made from the arena (freed here for whatever is not returned, whatever the
         // status) or views of the arguments.
         let mut owners = spec.arrays.then(|| Owners::take(args));
@@ -306,6 +308,7 @@ impl Dispatcher {
             entry: c.entry,
             ret_slots: abi::result_slots(&c.ret),
             arrays: c.allocates || holds_array(&c.ret),
+            lists: kinds.iter().any(|k| matches!(k, Kind::List(_))),
             ret: c.ret,
             local_names: Arc::new(c.local_names),
             deps,
