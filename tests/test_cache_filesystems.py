@@ -27,8 +27,11 @@ HERE = Path(__file__).resolve().parent
 
 
 def start(tmp_path: Path, cache: Path, denied: str | None, err: str = "EPERM") -> subprocess.Popen:
+    # Written once: rewriting it while an earlier child is still reading it would hand that
+    # child a truncated (empty) script, which runs nothing and exits 0.
     script = tmp_path / "cached_kernel.py"
-    script.write_text(SCRIPT.format(options=""))
+    if not script.exists():
+        script.write_text(SCRIPT.format(options=""))
     env = dict(os.environ, STICKYJIT_CACHE_DIR=str(cache))
     env.pop("STICKYJIT_CACHE", None)
     args = (
