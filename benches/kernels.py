@@ -545,6 +545,42 @@ def prime_sieve_list(n):
 """,
         (300_000,),
     ),
+    Kernel(
+        "dict_histogram",
+        "dicts",
+        """
+def dict_histogram(n):
+    counts = {}
+    x = 12345
+    for i in range(n):
+        x = (x * 1103515245 + 12345) % 2147483648
+        k = x % 1000
+        counts[k] = counts.get(k, 0) + 1
+    best = 0
+    for k, v in counts.items():
+        if v > best:
+            best = v + k % 2
+    return best + len(counts)
+""",
+        (300_000,),
+    ),
+    Kernel(
+        "dict_pairs",
+        "dicts",
+        """
+def dict_pairs(n):
+    seen = {}
+    total = 0.0
+    for i in range(n):
+        key = (i % 97, i % 89)
+        if key in seen:
+            total += seen[key]
+        else:
+            seen[key] = i * 0.5
+    return total + len(seen)
+""",
+        (300_000,),
+    ),
 ]
 
 BY_NAME = {k.name: k for k in KERNELS}

@@ -70,8 +70,8 @@ def same(expected, actual) -> None:
     """``expected`` (CPython) and ``actual`` (compiled) are the same type and value.
 
     Floats must be bit-for-bit equal, except that any NaN equals any NaN; -0.0 != 0.0.
-    Tuples and lists: the same container type and length, item by item; complex numbers part
-    by part.
+    Tuples and lists: the same container type and length, item by item; dicts: the same keys in
+    the same order, each with the same value; complex numbers part by part.
     """
     if type(expected) in (tuple, list):
         assert type(actual) is type(expected), (
@@ -80,6 +80,13 @@ def same(expected, actual) -> None:
         assert len(actual) == len(expected), f"length differs: CPython {expected!r}, compiled {actual!r}"
         for x, y in zip(expected, actual):
             same(x, y)
+        return
+    if type(expected) is dict:
+        assert type(actual) is dict, f"type differs: CPython {_describe(expected)}, compiled {_describe(actual)}"
+        # The same keys in the same (insertion) order, each with the same value.
+        same(list(expected), list(actual))
+        for k in expected:
+            same(expected[k], actual[k])
         return
     if type(expected) is complex:
         assert type(actual) is complex, f"type differs: CPython {_describe(expected)}, compiled {_describe(actual)}"

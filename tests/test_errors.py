@@ -78,7 +78,7 @@ def assert_compile_error(f, args, construct: str, position: tuple[int, int], mes
 
 @jit
 def uses_dict(x):
-    y = {x: 1}  # MARK: dict
+    y = {**x}  # MARK: dict
     return x
 
 
@@ -187,7 +187,7 @@ def uses_kwargs(x, **kwargs):  # MARK: kwargs
 
 
 SYNTAX_CASES = [
-    (uses_dict, "dict literal", "dict", ast.Dict),
+    (uses_dict, "'**' in a dict literal", "dict", ast.Dict),
     (uses_set, "set literal", "set", ast.Set),
     (uses_listcomp, "list comprehension", "listcomp", ast.ListComp),
     (uses_dictcomp, "dict comprehension", "dictcomp", ast.DictComp),
@@ -373,7 +373,7 @@ def test_compile_error_is_raised_again_for_other_argument_types():
     for args in ((1,), (1.5,), (True,), (1,)):
         with pytest.raises(CompileError) as info:
             uses_dict(*args)
-        assert info.value.construct == "dict literal"
+        assert info.value.construct == "'**' in a dict literal"
     assert uses_dict.signatures == []
     assert stats()["compiles"] == before
 

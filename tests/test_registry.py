@@ -214,6 +214,13 @@ def _cabs(z):
     return abs(z)
 
 
+def _dict(n):
+    d = dict()
+    for i in range(n):
+        d[i % 3] = d.get(i % 3, 0.5) + i
+    return d
+
+
 def _print(x):
     print("x is", x, sep=": ")
     return x
@@ -237,6 +244,7 @@ BUILTIN_CASES = {
     "reversed": (_reversed, 6),
     "sorted": (_sorted, 6),
     "list": (_list, 4),
+    "dict": (_dict, 7),
 }
 
 

@@ -102,6 +102,7 @@ impl Scalar {
             | Type::Complex128
             | Type::Complex64
             | Type::List(_)
+            | Type::Dict(..)
             | Type::Generator => return None,
         })
     }
@@ -158,7 +159,14 @@ pub fn slots_of(t: &Type) -> usize {
         Type::Complex128 | Type::Complex64 => 2,
         // A list: the address of its block (only returned, never passed in); a Generator: the
         // address of its `bitgen_t`.
-        Type::Int64 | Type::UInt64 | Type::Float64 | Type::Float32 | Type::Bool | Type::List(_) | Type::Generator => 1,
+        Type::Int64
+        | Type::UInt64
+        | Type::Float64
+        | Type::Float32
+        | Type::Bool
+        | Type::List(_)
+        | Type::Dict(..)
+        | Type::Generator => 1,
     }
 }
 

@@ -162,6 +162,8 @@ pub enum ExprKind {
     Tuple(Vec<Expr>),
     /// `[a, b, c]`: a list (or the contents of `np.array([...])`).
     List(Vec<Expr>),
+    /// `{k: v, ...}`: a dict (the pairs in order).
+    Dict(Vec<(Expr, Expr)>),
     /// `item in container` (`not in` when `negated`).
     In {
         item: Box<Expr>,

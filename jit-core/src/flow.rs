@@ -148,6 +148,18 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
                 flow_expr(alt, flow, locals)?
             }
         }
+        H::Dict(pairs) => {
+            for (k, v) in pairs {
+                flow_expr(k, flow, locals)?;
+                flow_expr(v, flow, locals)?
+            }
+        }
+        H::DictMethod { dict, args, .. } => {
+            flow_expr(dict, flow, locals)?;
+            for v in args {
+                flow_expr(v, flow, locals)?
+            }
+        }
         H::Compare { left, comparators, .. } => {
             flow_expr(left, flow, locals)?;
             for v in comparators {

@@ -162,6 +162,48 @@ impl ListMethod {
     }
 }
 
+/// The dict methods compiled code calls (`pop`, `copy` and `clear` are [`ListMethod`]s, which
+/// inference and codegen take as the dict's when the value is a dict).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DictMethod {
+    Get,
+    SetDefault,
+    Keys,
+    Values,
+    Items,
+    Update,
+    /// What a `for` loop iterates over: a dict's keys (a list of them, taken when the loop
+    /// starts), any other value itself.
+    Iter,
+}
+
+impl DictMethod {
+    pub fn name(self) -> &'static str {
+        match self {
+            DictMethod::Get => "get",
+            DictMethod::SetDefault => "setdefault",
+            DictMethod::Keys => "keys",
+            DictMethod::Values => "values",
+            DictMethod::Items => "items",
+            DictMethod::Update => "update",
+            DictMethod::Iter => "__iter__",
+        }
+    }
+
+    /// The method called `name` on a value (`None` for a name no dict-only method has).
+    pub fn of(name: &str) -> Option<DictMethod> {
+        Some(match name {
+            "get" => DictMethod::Get,
+            "setdefault" => DictMethod::SetDefault,
+            "keys" => DictMethod::Keys,
+            "values" => DictMethod::Values,
+            "items" => DictMethod::Items,
+            "update" => DictMethod::Update,
+            _ => return None,
+        })
+    }
+}
+
 /// An argument of `print`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PrintItem {
@@ -268,6 +310,14 @@ pub enum ExprKind {
         args: Vec<Expr>,
         alt: Option<Box<Expr>>,
     },
+    /// A dict literal `{k: v, ...}`: a new dict of the pairs (evaluated key, value, key, ...).
+    Dict(Vec<(Expr, Expr)>),
+    /// `d.get(k)`, `d.items()`, ...: a method of the dict `dict` with `args`.
+    DictMethod {
+        method: DictMethod,
+        dict: Box<Expr>,
+        args: Vec<Expr>,
+    },
     /// A new array: `np.zeros(...)`, `np.arange(...)`, `a.copy()`, ...
     New(NewArray),
     /// `a.sum()`, `np.min(a)`, ...: a reduction over every element of an array.
@@ -354,6 +404,8 @@ impl ExprKind {
             H::ListMethod { list, args, alt, .. } => {
                 std::iter::once(&**list).chain(args.iter()).chain(alt.iter().map(|a| &**a)).collect()
             }
+            H::Dict(pairs) => pairs.iter().flat_map(|(k, v)| [k, v]).collect(),
+            H::DictMethod { dict, args, .. } => std::iter::once(&**dict).chain(args.iter()).collect(),
             H::Compare { left, comparators, .. } => std::iter::once(&**left).chain(comparators.iter()).collect(),
             H::IfExp { test, body, orelse } => vec![&**test, &**body, &**orelse],
             H::New(n) => n.operands(),
@@ -389,6 +441,8 @@ impl ExprKind {
             H::ListMethod { list, args, alt, .. } => {
                 std::iter::once(&mut **list).chain(args.iter_mut()).chain(alt.iter_mut().map(|a| &mut **a)).collect()
             }
+            H::Dict(pairs) => pairs.iter_mut().flat_map(|(k, v)| [k, v]).collect(),
+            H::DictMethod { dict, args, .. } => std::iter::once(&mut **dict).chain(args.iter_mut()).collect(),
             H::Compare { left, comparators, .. } => std::iter::once(&mut **left).chain(comparators.iter_mut()).collect(),
             H::IfExp { test, body, orelse } => vec![&mut **test, &mut **body, &mut **orelse],
             H::New(n) => n.operands_mut(),

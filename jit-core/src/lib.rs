@@ -25,6 +25,7 @@ pub mod ast;
 pub mod cmath;
 pub mod codegen;
 pub mod complex;
+pub mod dict;
 pub mod engine;
 pub mod error;
 pub mod flow;

@@ -70,6 +70,7 @@ enum Tag {
     Imag = 39,
     ListComp = 40,
     In = 41,
+    Dict = 42,
     /// A local or parameter in the code form, by its index of first appearance.
     Local = b'L',
     /// A name that is not local, as written (a global, a module's attribute).
@@ -304,6 +305,14 @@ impl Writer {
                 self.tag(Tag::List);
                 self.u64(items.len() as u64);
                 items.iter().for_each(|v| self.expr(v));
+            }
+            ExprKind::Dict(pairs) => {
+                self.tag(Tag::Dict);
+                self.u64(pairs.len() as u64);
+                for (k, v) in pairs {
+                    self.expr(k);
+                    self.expr(v);
+                }
             }
             ExprKind::In { item, container, negated } => {
                 self.tag(Tag::In);

@@ -390,6 +390,14 @@ impl Converter {
             }
             PyExpr::Tuple(t) => ExprKind::Tuple(self.exprs(t.elts)?),
             PyExpr::List(l) => ExprKind::List(self.exprs(l.elts)?),
+            PyExpr::Dict(d) => {
+                let mut pairs = Vec::with_capacity(d.keys.len());
+                for (k, v) in d.keys.into_iter().zip(d.values) {
+                    let Some(k) = k else { return Err(CompileError::unsupported("'**' in a dict literal", span)) };
+                    pairs.push((self.expr(k)?, self.expr(v)?));
+                }
+                ExprKind::Dict(pairs)
+            }
             PyExpr::ListComp(c) => {
                 let mut generators = Vec::with_capacity(c.generators.len());
                 for g in c.generators {
@@ -526,8 +534,8 @@ mod tests {
 
     #[test]
     fn names_unsupported_constructs_with_position() {
-        let e = parse_src("def f(a):\n    x = {1: 2}\n    return a\n").unwrap_err();
-        assert_eq!(e.construct(), "dict literal");
+        let e = parse_src("def f(a):\n    x = {1, 2}\n    return a\n").unwrap_err();
+        assert_eq!(e.construct(), "set literal");
         assert_eq!(e.span(), Span { line: 11, col: 8 });
         let e = parse_src("def f(a):\n    try:\n        pass\n    finally:\n        pass\n").unwrap_err();
         assert_eq!(e.construct(), "try statement");

@@ -199,12 +199,30 @@ impl Printer<'_> {
             }
             H::Tuple(items) => format!("({})", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
             H::List(items) => format!("[{}]", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
-            H::ListMethod { alt: Some(alt), list, .. } if !matches!(self.spec.expr_types[list.id as usize], Type::List(_)) => {
+            H::ListMethod { alt: Some(alt), list, .. }
+                if !matches!(self.spec.expr_types[list.id as usize], Type::List(_) | Type::Dict(..)) =>
+            {
                 return self.expr(alt)
             }
             H::ListMethod { method, list, args, .. } => format!(
                 "{}.{}({})",
                 self.expr(list),
+                method.name(),
+                args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")
+            ),
+            H::Dict(pairs) => format!(
+                "{{{}}}",
+                pairs.iter().map(|(k, v)| format!("{}: {}", self.expr(k), self.expr(v))).collect::<Vec<_>>().join(", ")
+            ),
+            // What a loop iterates over is the value itself unless it is a dict.
+            H::DictMethod { method: hir::DictMethod::Iter, dict, .. }
+                if !matches!(self.spec.expr_types[dict.id as usize], Type::Dict(..)) =>
+            {
+                return self.expr(dict)
+            }
+            H::DictMethod { method, dict, args } => format!(
+                "{}.{}({})",
+                self.expr(dict),
                 method.name(),
                 args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")
             ),

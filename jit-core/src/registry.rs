@@ -41,6 +41,8 @@ pub enum Builtin {
     Sorted,
     /// `list(it)`: a new list of the items of `it` (lowered as `[x for x in it]`).
     List,
+    /// `dict()`: a new empty dict.
+    Dict,
 }
 
 /// The builtins that wrap iterables (`for i, x in enumerate(zip(a, reversed(b)))`).
@@ -92,7 +94,7 @@ const fn builtin_row(name: &'static str, builtin: Builtin, arity: Arity, dtype: 
 }
 
 /// The builtins compiled code may call, in the order messages list them.
-pub static BUILTINS: [BuiltinRow; 17] = [
+pub static BUILTINS: [BuiltinRow; 18] = [
     builtin_row("abs", Builtin::Intrinsic(Intrinsic::Abs), Arity::new(1, 1, "1 argument"), None),
     builtin_row("min", Builtin::Intrinsic(Intrinsic::Min), Arity::new(1, usize::MAX, "1 or more arguments"), None),
     builtin_row("max", Builtin::Intrinsic(Intrinsic::Max), Arity::new(1, usize::MAX, "1 or more arguments"), None),
@@ -110,6 +112,7 @@ pub static BUILTINS: [BuiltinRow; 17] = [
     builtin_row("reversed", Builtin::Iterate(IterBuiltin::Reversed), Arity::new(1, 1, "exactly one argument"), None),
     builtin_row("sorted", Builtin::Sorted, Arity::new(1, 1, "exactly one argument"), None),
     builtin_row("list", Builtin::List, Arity::new(0, 1, "0 or 1 argument"), None),
+    builtin_row("dict", Builtin::Dict, Arity::new(0, 0, "no arguments"), None),
 ];
 
 /// The builtin called `name`, if it is compiled.

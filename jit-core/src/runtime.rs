@@ -68,6 +68,24 @@ thread_local! {
 pub(crate) fn record_raised(class: &str, message: String) {
     let class = crate::registry::exceptions::raisable(class).expect("a raisable class");
     LAST_RAISED.with(|c| *c.borrow_mut() = (class, Some(message)));
+    RAISED_REPR.with(|c| c.set(false));
+}
+
+/// Records an exception the runtime raises with one argument that is a number or a tuple of
+/// numbers, `text` being its `repr` (a missing dict key: `KeyError(key)`, whose `str` is the
+/// key's `repr`). [`last_raised_is_repr`] tells the caller to rebuild the value from it.
+pub(crate) fn record_raised_repr(class: &str, text: String) {
+    record_raised(class, text);
+    RAISED_REPR.with(|c| c.set(true));
+}
+
+/// Whether the last exception recorded carries a value's `repr` rather than a message.
+pub fn last_raised_is_repr() -> bool {
+    RAISED_REPR.with(|c| c.get())
+}
+
+thread_local! {
+    static RAISED_REPR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Records a `raise`: class `class` (an index into [`crate::registry::exceptions::RAISABLE`])
@@ -84,6 +102,7 @@ pub unsafe extern "C" fn sj_rt_raise(class: i32, message: *const u8, len: i64) {
         String::from_utf8_lossy(bytes).into_owned()
     });
     LAST_RAISED.with(|c| *c.borrow_mut() = (class as u32, text));
+    RAISED_REPR.with(|c| c.set(false));
 }
 
 /// The class name and message the last `raise` on this thread recorded.
@@ -340,6 +359,12 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_list_grow", crate::list::sj_rt_list_grow as *const () as usize),
         ("sj_rt_list_sort", crate::list::sj_rt_list_sort as *const () as usize),
         ("sj_rt_list_not_in", crate::list::sj_rt_list_not_in as *const () as usize),
+        ("sj_rt_dict_new", crate::dict::sj_rt_dict_new as *const () as usize),
+        ("sj_rt_dict_find", crate::dict::sj_rt_dict_find as *const () as usize),
+        ("sj_rt_dict_insert", crate::dict::sj_rt_dict_insert as *const () as usize),
+        ("sj_rt_dict_remove", crate::dict::sj_rt_dict_remove as *const () as usize),
+        ("sj_rt_dict_fill", crate::dict::sj_rt_dict_fill as *const () as usize),
+        ("sj_rt_dict_key_error", crate::dict::sj_rt_dict_key_error as *const () as usize),
         ("sj_rt_poll", crate::interrupt::sj_rt_poll as *const () as usize),
         ("sj_rt_store_strided", sj_rt_store_strided as *const () as usize),
         ("sj_rt_matmul", crate::linalg::sj_rt_matmul as *const () as usize),

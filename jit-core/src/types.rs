@@ -44,6 +44,10 @@ pub enum Type {
     /// the address of its block (`crate::list`); `List(Unknown)` is a list no item was ever put
     /// in (`[]` returned as it is).
     List(Box<Type>),
+    /// A Python dict of one key type and one value type (numbers, or tuples of numbers), each
+    /// the unification of what is put in, as Numba types its dicts. Carried as the address of
+    /// its block (`crate::dict`); `Dict(Unknown, Unknown)` is a dict nothing was ever put in.
+    Dict(Box<Type>, Box<Type>),
     /// A NumPy `Generator` (an argument, or `np.random.default_rng(...)` in compiled code):
     /// carried as the address of its bit generator's `bitgen_t` (`random::generator`).
     Generator,
@@ -107,6 +111,7 @@ impl Type {
             Type::Complex64 => Type::Complex128,
             Type::Tuple(ts) => Type::Tuple(ts.iter().map(Type::carrier).collect()),
             Type::List(t) => Type::List(Box::new(t.carrier())),
+            Type::Dict(k, v) => Type::Dict(Box::new(k.carrier()), Box::new(v.carrier())),
             t => t.clone(),
         }
     }
@@ -156,6 +161,10 @@ impl Type {
                 a.iter().zip(b).map(|(x, y)| x.unify(y)).collect::<Result<_, _>>().map_err(|_| (self.clone(), other.clone()))?,
             ),
             (List(a), List(b)) => List(Box::new(a.unify(b).map_err(|_| (self.clone(), other.clone()))?)),
+            (Dict(ak, av), Dict(bk, bv)) => {
+                let bad = |_| (self.clone(), other.clone());
+                Dict(Box::new(ak.unify(bk).map_err(bad)?), Box::new(av.unify(bv).map_err(bad)?))
+            }
             _ => return Err((self.clone(), other.clone())),
         })
     }
@@ -297,6 +306,7 @@ impl fmt::Display for Type {
                 write!(f, "array({}, {}d, {layout}{})", a.dtype.name(), a.ndim, if a.readonly { ", readonly" } else { "" })
             }
             Type::List(t) => write!(f, "list({t})"),
+            Type::Dict(k, v) => write!(f, "dict({k}, {v})"),
             Type::Tuple(ts) => {
                 f.write_str("tuple(")?;
                 for (i, t) in ts.iter().enumerate() {

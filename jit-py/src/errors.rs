@@ -3,7 +3,7 @@
 
 use pyo3::exceptions::{PyException, PyOverflowError, PyValueError, PyZeroDivisionError};
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{IntoPyDict, PyString};
 
 use std::sync::OnceLock;
 
@@ -125,8 +125,22 @@ pub fn interpreter_message(status: u32) -> Option<String> {
 /// called with its message, or with no arguments when it had none (`raise ValueError`).
 fn raised_error() -> PyErr {
     let (class, message) = jit_core::runtime::last_raised();
+    let is_repr = jit_core::runtime::last_raised_is_repr();
     Python::attach(|py| {
         let made = py.import("builtins").and_then(|b| b.getattr(class)).and_then(|c| match &message {
+            // The repr of a number or a tuple of numbers the runtime wrote (a missing dict key):
+            // the exception takes the value itself, as CPython's `KeyError(key)` does.
+            Some(m) if is_repr => {
+                let value = py
+                    .eval(
+                        &std::ffi::CString::new(format!("({m})")).unwrap_or_default(),
+                        Some(&pyo3::types::PyDict::new(py)),
+                        Some(&[("inf", f64::INFINITY), ("nan", f64::NAN)].into_py_dict(py)?),
+                    )
+                    .map(|v| v.unbind())
+                    .unwrap_or_else(|_| pyo3::types::PyString::new(py, m).into_any().unbind());
+                c.call1((value,))
+            }
             Some(m) => c.call1((m.as_str(),)),
             None => c.call0(),
         });

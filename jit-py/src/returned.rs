@@ -187,6 +187,16 @@ pub fn to_python<'py>(
             // call's live blocks are freed only after the result is made).
             return unsafe { list_to_python(py, item, slots[start] as usize as *mut jit_core::memory::Header) };
         }
+        Type::Dict(key, value) => {
+            let out = pyo3::types::PyDict::new(py);
+            // SAFETY: compiled code returned the address of a live dict block of these types
+            // (freed only after the result is made).
+            for (k, v) in unsafe { jit_core::dict::entries(slots[start] as usize as *mut jit_core::memory::Header) } {
+                let k = to_python(py, key, k, &mut 0, &mut None)?;
+                out.set_item(k, to_python(py, value, v, &mut 0, &mut None)?)?;
+            }
+            return Ok(out.into_any());
+        }
         _ => {}
     }
     // SAFETY: the constructors return new references (or NULL with an exception set).
@@ -261,7 +271,7 @@ pub(crate) unsafe fn item_to_python<'py>(py: Python<'py>, t: &Type, p: *const u8
 /// Whether a value of type `t` holds an array (the call then needs the live blocks and arguments).
 pub fn holds_array(t: &Type) -> bool {
     match t {
-        Type::Array(_) | Type::List(_) => true,
+        Type::Array(_) | Type::List(_) | Type::Dict(..) => true,
         Type::Tuple(items) => items.iter().any(holds_array),
         _ => false,
     }

@@ -136,6 +136,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let h = self.expr(&args[0]).into_pointer_value();
                 self.list_len(h).into()
             }
+            Intrinsic::Len if matches!(self.ty(&args[0]), Type::Dict(..)) => {
+                let h = self.expr(&args[0]).into_pointer_value();
+                self.dict_len(h).into()
+            }
             Intrinsic::Len => {
                 self.expr(&args[0]);
                 let Type::Tuple(items) = self.ty(&args[0]) else { unreachable!("inference allows tuples only") };

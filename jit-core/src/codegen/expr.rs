@@ -61,6 +61,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             (Type::List(f), Type::List(t)) if **f == Type::Unknown || **t == Type::Unknown => v,
             (Type::List(f), Type::List(t)) => self.list_convert(v, f, t),
+            (Type::Dict(..), Type::Dict(..)) => self.dict_convert(v, from, to),
             (Type::Unknown, _) | (_, Type::Unknown) => self.module_gen.llty(to).const_zero(),
             _ => unreachable!("inference never asks to cast {from} to {to}"),
         }
@@ -87,6 +88,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Type::Int64 | Type::UInt64 => b.build_int_compare(IntPredicate::NE, v.into_int_value(), self.i64(0), "t").u(),
             Type::List(_) => {
                 let n = self.list_len(v.into_pointer_value());
+                self.b().build_int_compare(IntPredicate::NE, n, self.i64(0), "t").u()
+            }
+            Type::Dict(..) => {
+                let n = self.dict_len(v.into_pointer_value());
                 self.b().build_int_compare(IntPredicate::NE, n, self.i64(0), "t").u()
             }
             // NaN is true in Python: unordered-or-not-equal.
@@ -191,8 +196,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 agg.into()
             }
             H::Subscript { value, index } if matches!(self.ty(value), Type::List(_)) => self.list_load(e, value, index),
+            H::Subscript { value, index } if matches!(self.ty(value), Type::Dict(..)) => self.dict_load(value, index),
             H::List(items) => self.list_literal(e, items),
+            H::ListMethod { method, list, args, .. } if matches!(self.ty(list), Type::Dict(..)) => {
+                self.dict_list_method(e, *method, list, args)
+            }
             H::ListMethod { method, list, args, alt } => self.list_method(e, *method, list, args, alt.as_deref()),
+            H::Dict(pairs) => self.dict_literal(e, pairs),
+            H::DictMethod { method, dict, args } => self.dict_method(e, *method, dict, args),
             H::Subscript { value, index } if self.ty(index).array().is_some() => {
                 let Type::Array(out) = ty else { unreachable!("inference types an indexed read as an array") };
                 let v = self.fancy_load(value, index, out);

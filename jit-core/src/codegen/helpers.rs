@@ -39,6 +39,19 @@ pub(super) enum Helper {
     ListSort,
     /// `void sj_rt_list_not_in(i32 kind, i64 bits)`: records `ValueError("x is not in list")`.
     ListNotIn,
+    /// `ptr sj_rt_dict_new(i64 key_slots, i64 value_slots)`: a new empty dict block, or null.
+    DictNew,
+    /// `ptr sj_rt_dict_find(ptr header, ptr key)`: the value slots of `key`'s entry, or null.
+    DictFind,
+    /// `ptr sj_rt_dict_insert(ptr header, ptr key, ptr added)`: the value slots of `key`'s
+    /// entry, made when missing; null when memory is exhausted.
+    DictInsert,
+    /// `i1 sj_rt_dict_remove(ptr header, ptr key, ptr value)`: removes `key`; false if missing.
+    DictRemove,
+    /// `i1 sj_rt_dict_fill(ptr header, ptr from)`: clears (`from` null) or updates from `from`.
+    DictFill,
+    /// `void sj_rt_dict_key_error(ptr key, ptr kinds, i64 len)`: records `KeyError(key)`.
+    DictKeyError,
     /// `double sj_rt_round_f64(double x, i64 ndigits, ptr status)`.
     RoundF64,
     /// `i64 sj_rt_round_i64(i64 x, i64 ndigits)`.
@@ -190,6 +203,12 @@ impl Helper {
             Helper::ListGrow => d("sj_rt_list_grow", &[Ptr, I64, I64], Bool, NOUNWIND),
             Helper::ListSort => d("sj_rt_list_sort", &[Ptr, I32, Bool], Void, NOUNWIND),
             Helper::ListNotIn => d("sj_rt_list_not_in", &[I32, I64], Void, &["nounwind", "cold"]),
+            Helper::DictNew => d("sj_rt_dict_new", &[I64, I64], Ptr, NOUNWIND),
+            Helper::DictFind => d("sj_rt_dict_find", &[Ptr, Ptr], Ptr, NOUNWIND),
+            Helper::DictInsert => d("sj_rt_dict_insert", &[Ptr, Ptr, Ptr], Ptr, NOUNWIND),
+            Helper::DictRemove => d("sj_rt_dict_remove", &[Ptr, Ptr, Ptr], Bool, NOUNWIND),
+            Helper::DictFill => d("sj_rt_dict_fill", &[Ptr, Ptr], Bool, NOUNWIND),
+            Helper::DictKeyError => d("sj_rt_dict_key_error", &[Ptr, Ptr, I64], Void, &["nounwind", "cold"]),
             Helper::RoundF64 => d("sj_rt_round_f64", &[F64, I64, Ptr], F64, NOUNWIND),
             Helper::RoundI64 => d("sj_rt_round_i64", &[I64, I64], I64, NOUNWIND),
             Helper::Ipow => d("sj_rt_ipow", &[I64, I64], I64, NOUNWIND),
@@ -299,6 +318,12 @@ const _: () = {
     let _: unsafe extern "C" fn(i32, f64, f64, f64, f64, *mut f64) -> u32 = crate::complex::sj_rt_complex;
     let _: unsafe extern "C" fn(i32, f64, f64, f64, f64, *mut f64) -> u32 = crate::cmath::sj_rt_cmath;
     let _: extern "C" fn(i64, i64) -> f64 = crate::runtime::sj_rt_int_truediv;
+    let _: extern "C" fn(i64, i64) -> *mut crate::memory::Header = crate::dict::sj_rt_dict_new;
+    let _: unsafe extern "C" fn(*mut crate::memory::Header, *const u64) -> *mut u64 = crate::dict::sj_rt_dict_find;
+    let _: unsafe extern "C" fn(*mut crate::memory::Header, *const u64, *mut bool) -> *mut u64 = crate::dict::sj_rt_dict_insert;
+    let _: unsafe extern "C" fn(*mut crate::memory::Header, *const u64, *mut u64) -> bool = crate::dict::sj_rt_dict_remove;
+    let _: unsafe extern "C" fn(*mut crate::memory::Header, *mut crate::memory::Header) -> bool = crate::dict::sj_rt_dict_fill;
+    let _: unsafe extern "C" fn(*const u64, *const u8, i64) = crate::dict::sj_rt_dict_key_error;
     let _: unsafe extern "C" fn(*mut u8, *const u8, i64, *const i64, *const i64, i64) = crate::runtime::sj_rt_store_strided;
     let _: unsafe extern "C" fn(i32, i64, i64, i64, *const u8, i64, i64, *const u8, i64, i64, *mut u8) -> u32 =
         crate::linalg::sj_rt_matmul;
@@ -363,7 +388,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 53] = [
+const RUNTIME_HELPERS: [Helper; 59] = [
     Helper::IndexError,
     Helper::StackLimit,
     Helper::StackOverflow,
@@ -375,6 +400,12 @@ const RUNTIME_HELPERS: [Helper; 53] = [
     Helper::ListGrow,
     Helper::ListSort,
     Helper::ListNotIn,
+    Helper::DictNew,
+    Helper::DictFind,
+    Helper::DictInsert,
+    Helper::DictRemove,
+    Helper::DictFill,
+    Helper::DictKeyError,
     Helper::RoundF64,
     Helper::RoundI64,
     Helper::Ipow,
@@ -433,6 +464,12 @@ const _: () = {
             | Helper::ListGrow
             | Helper::ListSort
             | Helper::ListNotIn
+            | Helper::DictNew
+            | Helper::DictFind
+            | Helper::DictInsert
+            | Helper::DictRemove
+            | Helper::DictFill
+            | Helper::DictKeyError
             | Helper::RoundF64
             | Helper::RoundI64
             | Helper::Ipow
@@ -532,7 +569,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
         for attr in d.attrs {
             f.add_attribute(AttributeLoc::Function, self.fn_attr(attr));
         }
-        if matches!(h, Helper::NewBlock | Helper::ListNew) {
+        if matches!(h, Helper::NewBlock | Helper::ListNew | Helper::DictNew) {
             // Like malloc: the block is memory nothing else the caller can reach points into,
             // so stores into a new array do not make LLVM reload the arguments' elements.
             f.add_attribute(AttributeLoc::Return, self.fn_attr("noalias"));

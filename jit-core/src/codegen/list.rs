@@ -16,11 +16,11 @@ use crate::types::Type;
 /// kind reaches, so a loop storing items (`sieve[j] = False`) keeps the length and the items
 /// pointer in registers. (Accesses without a tag, arrays', may alias anything, as before.)
 /// A loop [`FnGen::loop_open`] began: its head, the block after it, the counter's phi and value.
-struct OpenLoop<'ctx> {
+pub(super) struct OpenLoop<'ctx> {
     head: inkwell::basic_block::BasicBlock<'ctx>,
     done: inkwell::basic_block::BasicBlock<'ctx>,
     phi: inkwell::values::PhiValue<'ctx>,
-    k: IntValue<'ctx>,
+    pub(super) k: IntValue<'ctx>,
 }
 
 #[derive(Clone, Copy)]
@@ -70,7 +70,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// Writes `v` as item `at` of the list `h`.
-    fn store_item(&self, h: PointerValue<'ctx>, at: IntValue<'ctx>, item: &Type, v: BasicValueEnum<'ctx>) {
+    pub(super) fn store_item(&self, h: PointerValue<'ctx>, at: IntValue<'ctx>, item: &Type, v: BasicValueEnum<'ctx>) {
         self.tagged_store(self.item_ptr(h, at, item), v, ListMemory::Item);
     }
 
@@ -104,7 +104,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// A new list with room for `cap` items (MemoryError when the memory is not there).
-    fn list_new(&self, item: &Type, cap: IntValue<'ctx>) -> PointerValue<'ctx> {
+    pub(super) fn list_new(&self, item: &Type, cap: IntValue<'ctx>) -> PointerValue<'ctx> {
         let f = self.helper(Helper::ListNew);
         let size = self.item_size(item);
         let h = self.call_basic(f, &[size.into(), cap.into()]).into_pointer_value();
@@ -195,7 +195,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.b().position_at_end(go);
     }
 
-    fn set_len(&self, h: PointerValue<'ctx>, n: IntValue<'ctx>) {
+    pub(super) fn set_len(&self, h: PointerValue<'ctx>, n: IntValue<'ctx>) {
         self.tagged_store(self.list_field(h, LEN), n, ListMemory::Header);
     }
 
@@ -516,7 +516,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// The head of `for k in 0..n` (the builder left in its body): the counter, its phi and
     /// the block after the loop, for [`FnGen::loop_close`].
-    fn loop_open(&self, n: IntValue<'ctx>) -> OpenLoop<'ctx> {
+    pub(super) fn loop_open(&self, n: IntValue<'ctx>) -> OpenLoop<'ctx> {
         let (head, next, done) = (self.block_named("loop.head"), self.block_named("loop.body"), self.block_named("loop.done"));
         let entry = self.b().get_insert_block().expect("positioned");
         self.b().build_unconditional_branch(head).u();
@@ -532,7 +532,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// The latch of a loop [`FnGen::loop_open`] began (its body generated): `k + 1`, back to
     /// the head; the builder is left after the loop.
-    fn loop_close(&self, open: OpenLoop<'ctx>) {
+    pub(super) fn loop_close(&self, open: OpenLoop<'ctx>) {
         let k1 = self.b().build_int_add(open.k, self.i64(1), "k1").u();
         let here = self.b().get_insert_block().expect("positioned");
         open.phi.add_incoming(&[(&k1, here)]);

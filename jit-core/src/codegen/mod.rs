@@ -12,6 +12,7 @@ mod array;
 mod calls;
 mod cmath;
 mod complex;
+mod dict;
 mod elementwise;
 mod expr;
 mod fancy;
@@ -227,7 +228,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
                 self.ctx.struct_type(&fields, false).into()
             }
             Type::Array(a) => self.array_llty(a),
-            Type::List(_) => self.ctx.ptr_type(AddressSpace::default()).into(),
+            Type::List(_) | Type::Dict(..) => self.ctx.ptr_type(AddressSpace::default()).into(),
             Type::Generator => self.ctx.ptr_type(inkwell::AddressSpace::default()).into(),
         }
     }
@@ -692,6 +693,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             hir::Target::Local(id, _) => self.store_local(*id, v, ty),
             hir::Target::Index { array, index, .. } if matches!(self.ty(array), Type::List(_)) => {
                 self.list_store(array, index, v, ty)
+            }
+            hir::Target::Index { array, index, .. } if matches!(self.ty(array), Type::Dict(..)) => {
+                self.dict_store(array, index, v, ty)
             }
             hir::Target::Index { array, index, .. } if self.ty(index).array().is_some() => self.fancy_store(array, index, v, ty),
             hir::Target::Index { array, index, .. } if self.target_is_view(array, index) => {

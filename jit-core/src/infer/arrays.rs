@@ -4,7 +4,7 @@
 use super::{require_integer, type_name, InferCx};
 use crate::ast::Span;
 use crate::error::{CompileError, Result};
-use crate::hir;
+use crate::hir::{self, ExprKind as H};
 use crate::types::{ArrayType, Dtype, Layout, Type};
 
 /// The items of an index written out (`a[i, 1:n]`): one per axis, in order.
@@ -732,5 +732,46 @@ fn literal_dtype(tys: &[Type]) -> Dtype {
         Dtype::UInt64
     } else {
         Dtype::Int64
+    }
+}
+
+impl InferCx<'_> {
+    /// Complex arrays are compiled in some operations only (element access, views, shapes,
+    /// calls, new arrays, copies): any other operation on one, or making one, is a
+    /// CompileError rather than code that would treat its elements as reals.
+    pub(super) fn complex_arrays_compiled(&self, e: &hir::Expr, t: &Type) -> Result<()> {
+        let complex = |t: &Type| t.array().is_some_and(|a| a.dtype.is_complex());
+        let types = &self.specs[self.current].expr_types;
+        if !(complex(t) || e.kind.children().iter().any(|c| complex(&types[c.id as usize]))) {
+            return Ok(());
+        }
+        let what = match &e.kind {
+            H::Local { .. } | H::Tuple(_) | H::Call { .. } | H::Attr { .. } | H::Reshape { .. } | H::Transpose { .. } => {
+                return Ok(())
+            }
+            H::Subscript { .. } => return Ok(()),
+            // An array's `copy()`/`sort()` (its array form is checked as it is typed).
+            H::ListMethod { .. } => return Ok(()),
+            // What a `for` loop iterates over: the array itself.
+            H::DictMethod { method: hir::DictMethod::Iter, .. } => return Ok(()),
+            H::New(
+                hir::NewArray::Filled { .. }
+                | hir::NewArray::Like { .. }
+                | hir::NewArray::Copy { .. }
+                | hir::NewArray::Items { .. },
+            ) => return Ok(()),
+            // Array expressions and matrix products (inference checked the operators and
+            // functions), np.linalg (infer/linalg.rs checks which take complex matrices).
+            H::Binary { .. } | H::Intrinsic { f: hir::Intrinsic::Linalg(_), .. } => return Ok(()),
+            H::Unary { .. } | H::Compare { .. } | H::Out { .. } => return Ok(()),
+            H::Intrinsic { f: hir::Intrinsic::Np(f), .. } if super::ufuncs::takes_complex(*f) => return Ok(()),
+            H::Intrinsic { f: hir::Intrinsic::Abs | hir::Intrinsic::Len, .. } => return Ok(()),
+            H::Intrinsic { .. } => "this function of complex arrays",
+            // The whole array's sum, prod, mean, any, all (arrays.rs refuses the others).
+            H::Reduce { axis: None, .. } => return Ok(()),
+            H::Reduce { .. } => "a reduction of a complex array along an axis",
+            _ => "this operation on complex arrays",
+        };
+        Err(CompileError::unsupported_because("complex arrays", format!("{what} is not compiled yet"), e.span))
     }
 }

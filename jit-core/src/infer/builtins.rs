@@ -24,7 +24,7 @@ impl InferCx<'_> {
         }
         if f == Intrinsic::Len {
             return match self.expr(&args[0])? {
-                Type::Tuple(_) | Type::List(_) => Ok(Type::Int64),
+                Type::Tuple(_) | Type::List(_) | Type::Dict(..) => Ok(Type::Int64),
                 Type::Array(a) if a.ndim > 0 => Ok(Type::Int64),
                 Type::Unknown => Ok(Type::Unknown),
                 t => Err(self.not_an_array(&args[0], &t).unwrap_or_else(|| {
@@ -164,7 +164,7 @@ impl InferCx<'_> {
             Intrinsic::Abs | Intrinsic::Bool if args.len() == 1 => Ok(match self.expr(&args[0])? {
                 t if t.is_complex() && f == Intrinsic::Abs => Some(t.complex_part()),
                 t if t.is_complex() => Some(Type::Bool),
-                Type::List(_) if f == Intrinsic::Bool => Some(Type::Bool),
+                Type::List(_) | Type::Dict(..) if f == Intrinsic::Bool => Some(Type::Bool),
                 _ => None,
             }),
             _ => Ok(None),

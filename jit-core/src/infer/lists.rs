@@ -93,8 +93,11 @@ impl InferCx<'_> {
         let what = format!(".{}()", method.name());
         let lt = self.expr(list)?;
         // An array's `copy()`/`sort()`: the call as the array's method.
-        if let (Some(alt), false) = (alt, matches!(lt, Type::List(_) | Type::Unknown)) {
+        if let (Some(alt), false) = (alt, matches!(lt, Type::List(_) | Type::Dict(..) | Type::Unknown)) {
             return self.expr(alt);
+        }
+        if let Type::Dict(k, v) = &lt {
+            return self.dict_list_method(method, (k, v), &lt, args, span);
         }
         if method == ListMethod::Contains {
             return self.contains(&lt, args, span);
@@ -253,9 +256,9 @@ impl InferCx<'_> {
     /// A list literal assigned to a local is made with the local's type (which later appends
     /// may have widened), so that no copy is ever needed to convert it.
     pub(super) fn type_literal_as(&mut self, value: &hir::Expr, local: u32) {
-        if let H::List(_) = value.kind {
+        if let H::List(_) | H::Dict(_) = value.kind {
             let lt = self.specs[self.current].local_types[local as usize].clone();
-            if let Type::List(_) = lt {
+            if let Type::List(_) | Type::Dict(..) = lt {
                 self.specs[self.current].expr_types[value.id as usize] = lt;
             }
         }

@@ -14,6 +14,7 @@ use crate::types::Type;
 
 mod arrays;
 mod builtins;
+mod dicts;
 mod generator;
 mod linalg;
 mod lists;
@@ -179,7 +180,7 @@ fn storable(t: &Type, dtype: crate::registry::Dtype) -> bool {
 fn returnable(t: &Type) -> bool {
     match t {
         Type::Tuple(items) => items.iter().all(returnable),
-        Type::Array(_) | Type::List(_) => true,
+        Type::Array(_) | Type::List(_) | Type::Dict(..) => true,
         t => t.is_number(),
     }
 }
@@ -323,6 +324,9 @@ impl<'a> InferCx<'a> {
                 let at = self.expr(array)?;
                 if let Type::List(item) = &at {
                     return self.list_store(array, item, index, ty);
+                }
+                if let Type::Dict(k, v) = &at {
+                    return self.dict_store(array, (k, v), index, ty);
                 }
                 if at == Type::Unknown {
                     // A callee's result not typed yet (`ac = np.empty(n, dtype=p.dtype)` with `p`
@@ -510,7 +514,7 @@ impl<'a> InferCx<'a> {
 
     fn test(&mut self, e: &hir::Expr) -> Result<Type> {
         let t = self.expr(e)?;
-        if !(t.is_number() || t == Type::Unknown || matches!(t, Type::List(_))) {
+        if !(t.is_number() || t == Type::Unknown || matches!(t, Type::List(_) | Type::Dict(..))) {
             return Err(CompileError::typing(
                 "condition",
                 format!("a condition must be a number or bool, not {}", type_name(&t)),
@@ -591,6 +595,8 @@ impl<'a> InferCx<'a> {
             }
             H::Subscript { value, index } => self.subscript(value, index, e.span)?,
             H::List(items) => self.list_literal(items, e.span)?,
+            H::Dict(pairs) => self.dict_literal(pairs, e.span)?,
+            H::DictMethod { method, dict, args } => self.dict_method(*method, dict, args, e.span)?,
             H::ListMethod { method, list, args, alt } => self.list_method(*method, list, args, alt.as_deref(), e.span)?,
             H::Slice { .. } => {
                 return Err(CompileError::unsupported_because("slice", "a slice is compiled only inside an array index", e.span));
@@ -640,43 +646,6 @@ impl<'a> InferCx<'a> {
         Ok(t)
     }
 
-    /// Complex arrays are compiled in some operations only (element access, views, shapes,
-    /// calls, new arrays, copies): any other operation on one, or making one, is a
-    /// CompileError rather than code that would treat its elements as reals.
-    fn complex_arrays_compiled(&self, e: &hir::Expr, t: &Type) -> Result<()> {
-        let complex = |t: &Type| t.array().is_some_and(|a| a.dtype.is_complex());
-        let types = &self.specs[self.current].expr_types;
-        if !(complex(t) || e.kind.children().iter().any(|c| complex(&types[c.id as usize]))) {
-            return Ok(());
-        }
-        let what = match &e.kind {
-            H::Local { .. } | H::Tuple(_) | H::Call { .. } | H::Attr { .. } | H::Reshape { .. } | H::Transpose { .. } => {
-                return Ok(())
-            }
-            H::Subscript { .. } => return Ok(()),
-            // An array's `copy()`/`sort()` (its array form is checked as it is typed).
-            H::ListMethod { .. } => return Ok(()),
-            H::New(
-                hir::NewArray::Filled { .. }
-                | hir::NewArray::Like { .. }
-                | hir::NewArray::Copy { .. }
-                | hir::NewArray::Items { .. },
-            ) => return Ok(()),
-            // Array expressions and matrix products (inference checked the operators and
-            // functions), np.linalg (infer/linalg.rs checks which take complex matrices).
-            H::Binary { .. } | H::Intrinsic { f: hir::Intrinsic::Linalg(_), .. } => return Ok(()),
-            H::Unary { .. } | H::Compare { .. } | H::Out { .. } => return Ok(()),
-            H::Intrinsic { f: hir::Intrinsic::Np(f), .. } if ufuncs::takes_complex(*f) => return Ok(()),
-            H::Intrinsic { f: hir::Intrinsic::Abs | hir::Intrinsic::Len, .. } => return Ok(()),
-            H::Intrinsic { .. } => "this function of complex arrays",
-            // The whole array's sum, prod, mean, any, all (arrays.rs refuses the others).
-            H::Reduce { axis: None, .. } => return Ok(()),
-            H::Reduce { .. } => "a reduction of a complex array along an axis",
-            _ => "this operation on complex arrays",
-        };
-        Err(CompileError::unsupported_because("complex arrays", format!("{what} is not compiled yet"), e.span))
-    }
-
     fn spec_for(&mut self, func: FuncId, tys: Vec<Type>) -> SpecId {
         if let Some(i) = self.specs.iter().position(|s| s.func == func && s.arg_types == tys) {
             return i;
@@ -693,6 +662,9 @@ impl<'a> InferCx<'a> {
         let vt = self.expr(value)?;
         if let Type::List(item) = &vt {
             return self.list_subscript(item, index);
+        }
+        if let Type::Dict(k, v) = &vt {
+            return self.dict_subscript(k, v, index);
         }
         if let Some(a) = vt.array() {
             let it = match &index.kind {

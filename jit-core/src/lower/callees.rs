@@ -32,6 +32,8 @@ pub(super) enum Callee {
     Sorted,
     /// `list(it)`: hoisted as a comprehension (`comprehensions.rs`).
     ListOf,
+    /// `dict()`: a new empty dict.
+    DictNew,
     /// A function of the program (itself or another jitted function), by unit index.
     Function(u32),
 }
@@ -74,6 +76,7 @@ impl Lowerer<'_> {
                     Builtin::Iterate(f) => Callee::Iterate(f),
                     Builtin::Sorted => Callee::Sorted,
                     Builtin::List => Callee::ListOf,
+                    Builtin::Dict => Callee::DictNew,
                 }),
                 None => Err(CompileError::unsupported_because(
                     "call to an unsupported builtin",

@@ -391,12 +391,23 @@ impl Lowerer<'_> {
             return Ok(None);
         }
         let A::Attribute { value, attr } = &func.kind else { return Ok(None) };
-        let Some(method) = hir::ListMethod::of(attr) else { return Ok(None) };
         if let A::Name(m) = &value.kind {
             if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(_)) {
                 return Ok(None);
             }
         }
+        if let Some(method) = hir::DictMethod::of(attr) {
+            if let Some(k) = keywords.first() {
+                return Err(CompileError::unsupported_because(
+                    "keyword argument to a dict method",
+                    format!("'{}=' is not compiled for dict.{attr}()", k.name),
+                    k.span,
+                ));
+            }
+            let dict = Box::new(self.expr(value)?);
+            return Ok(Some(H::DictMethod { method, dict, args: self.exprs(args)? }));
+        }
+        let Some(method) = hir::ListMethod::of(attr) else { return Ok(None) };
         let alt = if matches!(method, hir::ListMethod::Copy | hir::ListMethod::Sort) {
             self.array_form = true;
             let alt = self.call(func, args, keywords, span);

@@ -179,6 +179,10 @@ fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
             keywords.iter().for_each(|k| find(&k.value, out))
         }
         A::Tuple(items) | A::List(items) => items.iter().for_each(|i| find(i, out)),
+        A::Dict(pairs) => pairs.iter().for_each(|(k, v)| {
+            find(k, out);
+            find(v, out)
+        }),
         A::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().for_each(|p| find(p, out)),
         A::Int(_) | A::UInt(_) | A::Float(_) | A::Imag(_) | A::Bool(_) | A::None | A::Str(_) | A::Name(_) => {}
     }
@@ -218,6 +222,10 @@ fn rename_in(e: &mut ast::Expr, r: &HashMap<String, String>) {
             rename_in(right, r)
         }
         A::BoolOp { values, .. } | A::Tuple(values) | A::List(values) => values.iter_mut().for_each(|v| rename_in(v, r)),
+        A::Dict(pairs) => pairs.iter_mut().for_each(|(k, v)| {
+            rename_in(k, r);
+            rename_in(v, r)
+        }),
         A::Compare { left, comparators, .. } => {
             rename_in(left, r);
             comparators.iter_mut().for_each(|c| rename_in(c, r))

@@ -245,7 +245,9 @@ impl<'a> Lowerer<'a> {
         let n = self.locals.len();
         let seq = self.local(&format!("$iter{n}"), iter.span);
         let index = self.local(&format!("$i{n}"), iter.span);
-        let value = self.expr(iter)?;
+        // A dict is iterated over as the list of its keys when the loop starts.
+        let inner = self.expr(iter)?;
+        let value = self.mk(H::DictMethod { method: hir::DictMethod::Iter, dict: Box::new(inner), args: Vec::new() }, iter.span);
         let init = hir::Stmt { kind: hir::StmtKind::Assign { targets: vec![hir::Target::Local(seq, iter.span)], value }, span };
         let read_seq = |l: &mut Self| l.mk(H::Local { id: seq, check_bound: false }, iter.span);
         let len_arg = read_seq(self);
@@ -437,6 +439,14 @@ impl<'a> Lowerer<'a> {
                 self.allocates = true;
                 H::List(self.exprs(items)?)
             }
+            A::Dict(pairs) => {
+                self.allocates = true;
+                let mut out = Vec::with_capacity(pairs.len());
+                for (k, v) in pairs {
+                    out.push((self.expr(k)?, self.expr(v)?));
+                }
+                H::Dict(out)
+            }
             A::ListComp { .. } => self.comprehension_value(e)?,
             A::In { item, container, negated } => {
                 let contains = H::ListMethod {
@@ -623,6 +633,17 @@ impl<'a> Lowerer<'a> {
                 }
                 Callee::Sorted => self.sorted_call(args, keywords, span)?,
                 Callee::ListOf => unreachable!("list(...) is lowered as a comprehension"),
+                Callee::DictNew => {
+                    if let Some(k) = keywords.first() {
+                        return Err(CompileError::unsupported_because(
+                            "keyword argument to a builtin",
+                            format!("'{}=' is not compiled for dict() (a dict literal is)", k.name),
+                            k.span,
+                        ));
+                    }
+                    self.allocates = true;
+                    H::Dict(Vec::new())
+                }
                 Callee::Iterate(f) => {
                     return Err(CompileError::unsupported_because(
                         "iterator outside a for loop",

@@ -38,6 +38,10 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
             A::BoolOp { values, .. } | A::Tuple(values) | A::List(values) => {
                 values.iter().for_each(|v| walk_expr(v, locals, visit))
             }
+            A::Dict(pairs) => pairs.iter().for_each(|(k, v)| {
+                walk_expr(k, locals, visit);
+                walk_expr(v, locals, visit)
+            }),
             A::Subscript { value, index } => {
                 walk_expr(value, locals, visit);
                 walk_expr(index, locals, visit)

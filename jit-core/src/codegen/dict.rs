@@ -1,0 +1,405 @@
+//! Dicts in compiled code: a dict value is the address of its block (`crate::dict`); this
+//! module makes dicts (literals), looks keys up, stores, removes, and lists a dict's keys,
+//! values or items (what a `for` loop over a dict walks). Keys and values cross into the
+//! runtime flattened into 8-byte slots (`abi`), keys canonicalized so that equal keys have
+//! equal slots.
+
+use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
+use inkwell::IntPredicate;
+
+use super::{Built, FnGen, Helper};
+use crate::dict::{ENTRIES, LEN, USED};
+use crate::hir::{self, DictMethod, ListMethod};
+use crate::runtime::Status;
+use crate::types::Type;
+
+/// The key kinds text `dict::key_repr` reads (one letter a slot, parentheses around tuples).
+fn kinds(t: &Type, out: &mut String) {
+    match t {
+        Type::Tuple(items) => {
+            out.push('(');
+            items.iter().for_each(|t| kinds(t, out));
+            out.push(')');
+        }
+        Type::Bool => out.push('b'),
+        Type::Int64 => out.push('i'),
+        Type::UInt64 => out.push('u'),
+        Type::Float32 => out.push('s'),
+        Type::Complex128 => out.push('c'),
+        Type::Complex64 => out.push('C'),
+        _ => out.push('f'),
+    }
+}
+
+fn key_value(t: &Type) -> (Type, Type) {
+    match t {
+        Type::Dict(k, v) => ((**k).clone(), (**v).clone()),
+        _ => unreachable!("inference typed a dict"),
+    }
+}
+
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    fn dict_field(&self, h: PointerValue<'ctx>, offset: u64) -> PointerValue<'ctx> {
+        let i8t = self.ctx().i8_type();
+        // SAFETY: inside the block (its payload follows the header).
+        unsafe { self.b().build_in_bounds_gep(i8t, h, &[self.i64(offset as i64)], "dict.field").u() }
+    }
+
+    fn dict_word(&self, h: PointerValue<'ctx>, offset: u64, name: &str) -> IntValue<'ctx> {
+        self.b().build_load(self.ctx().i64_type(), self.dict_field(h, offset), name).u().into_int_value()
+    }
+
+    /// `len(d)`.
+    pub(super) fn dict_len(&self, h: PointerValue<'ctx>) -> IntValue<'ctx> {
+        self.dict_word(h, LEN, "dict.len")
+    }
+
+    /// A new empty dict of `key`s to `value`s (MemoryError when the memory is not there).
+    fn dict_new(&self, key: &Type, value: &Type) -> PointerValue<'ctx> {
+        let f = self.helper(Helper::DictNew);
+        let (ks, vs) = (crate::abi::slots_of(key), crate::abi::slots_of(value));
+        let h = self.call_basic(f, &[self.i64(ks as i64).into(), self.i64(vs as i64).into()]).into_pointer_value();
+        let null = self.b().build_is_null(h, "dict.null").u();
+        self.fail_if(null, Status::OutOfMemory as u32);
+        h
+    }
+
+    /// The slots of the key `k` (of type `kt`) as a key of a dict of `key`s: converted, floats'
+    /// `-0.0` made `0.0` (Python's `-0.0 == 0.0`), in a buffer of the function's frame.
+    fn key_slots(&self, k: BasicValueEnum<'ctx>, kt: &Type, key: &Type) -> PointerValue<'ctx> {
+        let k = self.cast(k, kt, key);
+        let k = self.canonical(k, &key.carrier());
+        let n = crate::abi::slots_of(key).max(1) as u32;
+        let buf = self.entry_alloca(self.ctx().i64_type().array_type(n), "dict.key");
+        self.module_gen.store_flat(buf, 0, k, key);
+        buf
+    }
+
+    /// `v` with every float part's `-0.0` as `0.0` (`x + 0.0`).
+    fn canonical(&self, v: BasicValueEnum<'ctx>, t: &Type) -> BasicValueEnum<'ctx> {
+        let parts = match t {
+            Type::Float64 => return self.b().build_float_add(v.into_float_value(), self.f64(0.0), "key").u().into(),
+            Type::Complex128 => vec![Type::Float64, Type::Float64],
+            Type::Tuple(items) => items.iter().map(Type::carrier).collect(),
+            _ => return v,
+        };
+        let mut agg = v.into_struct_value();
+        for (i, it) in parts.iter().enumerate() {
+            let x = self.b().build_extract_value(agg, i as u32, "part").u();
+            let x = self.canonical(x, it);
+            agg = self.b().build_insert_value(agg, x, i as u32, "key").u().into_struct_value();
+        }
+        agg.into()
+    }
+
+    /// `{k: v, ...}` of type `ty`: a new dict, held by the expression's slot.
+    pub(super) fn dict_literal(&mut self, e: &hir::Expr, pairs: &[(hir::Expr, hir::Expr)]) -> BasicValueEnum<'ctx> {
+        let ty = self.ty(e);
+        let (key, value) = key_value(&ty);
+        let evaluated: Vec<_> = pairs.iter().map(|(k, v)| ((self.expr(k), self.ty(k)), (self.expr(v), self.ty(v)))).collect();
+        let h = self.dict_new(&key, &value);
+        self.own_temp(e.id, h.into(), &ty);
+        for ((k, kt), (v, vt)) in evaluated {
+            self.dict_put(h, (&key, &value), (k, &kt), (v, &vt));
+        }
+        h.into()
+    }
+
+    /// `d[k] = v` into the dict `h`.
+    fn dict_put(
+        &self,
+        h: PointerValue<'ctx>,
+        (key, value): (&Type, &Type),
+        (k, kt): (BasicValueEnum<'ctx>, &Type),
+        (v, vt): (BasicValueEnum<'ctx>, &Type),
+    ) {
+        let slots = self.dict_insert(h, k, kt, key).0;
+        let v = self.cast(v, vt, value);
+        self.module_gen.store_flat(slots, 0, v, value);
+    }
+
+    /// The value slots of `k`'s entry in `h`, made when missing; and whether it was.
+    fn dict_insert(
+        &self,
+        h: PointerValue<'ctx>,
+        k: BasicValueEnum<'ctx>,
+        kt: &Type,
+        key: &Type,
+    ) -> (PointerValue<'ctx>, IntValue<'ctx>) {
+        let buf = self.key_slots(k, kt, key);
+        let added = self.entry_alloca(self.ctx().bool_type(), "dict.added");
+        let f = self.helper(Helper::DictInsert);
+        let slots = self.call_basic(f, &[h.into(), buf.into(), added.into()]).into_pointer_value();
+        let null = self.b().build_is_null(slots, "dict.nomem").u();
+        self.fail_if(null, Status::OutOfMemory as u32);
+        let added = self.b().build_load(self.ctx().bool_type(), added, "added").u().into_int_value();
+        (slots, added)
+    }
+
+    /// The value slots of `k`'s entry in `h` (null when missing), and the key's slots.
+    fn dict_find(
+        &self,
+        h: PointerValue<'ctx>,
+        k: BasicValueEnum<'ctx>,
+        kt: &Type,
+        key: &Type,
+    ) -> (PointerValue<'ctx>, PointerValue<'ctx>) {
+        let buf = self.key_slots(k, kt, key);
+        let f = self.helper(Helper::DictFind);
+        (self.call_basic(f, &[h.into(), buf.into()]).into_pointer_value(), buf)
+    }
+
+    /// Raises `KeyError(key)` when `missing` (the key's slots at `buf`).
+    fn key_error_if(&self, missing: IntValue<'ctx>, buf: PointerValue<'ctx>, key: &Type) {
+        let mut text = String::new();
+        kinds(key, &mut text);
+        self.on_failure(missing, |g| {
+            let s = g.b().build_global_string_ptr(&text, "dict.kinds").u();
+            let f = g.helper(Helper::DictKeyError);
+            g.b().build_call(f, &[buf.into(), s.as_pointer_value().into(), g.i64(text.len() as i64).into()], "").u();
+            g.ret_status(g.module_gen.status_llty().const_int(Status::Raised as u64, false));
+        });
+    }
+
+    /// `d[k]`: the value, or KeyError.
+    pub(super) fn dict_load(&mut self, dict: &hir::Expr, index: &hir::Expr) -> BasicValueEnum<'ctx> {
+        let (key, value) = key_value(&self.ty(dict));
+        let h = self.expr(dict).into_pointer_value();
+        let k = self.expr(index);
+        let (slots, buf) = self.dict_find(h, k, &self.ty(index), &key);
+        let missing = self.b().build_is_null(slots, "missing").u();
+        self.key_error_if(missing, buf, &key);
+        self.module_gen.load_flat(slots, 0, &value)
+    }
+
+    /// `d[k] = v`.
+    pub(super) fn dict_store(&mut self, dict: &hir::Expr, index: &hir::Expr, v: BasicValueEnum<'ctx>, from: &Type) {
+        let (key, value) = key_value(&self.ty(dict));
+        let h = self.expr(dict).into_pointer_value();
+        let k = self.expr(index);
+        self.dict_put(h, (&key, &value), (k, &self.ty(index)), (v, from));
+    }
+
+    /// The value of `e` (typed `to`) from either `a` (typed `at`) or `b` (typed `bt`) as `pick`
+    /// says (`pick` true: `a`).
+    fn choose(
+        &self,
+        pick: IntValue<'ctx>,
+        (a, at): (BasicValueEnum<'ctx>, &Type),
+        (b, bt): (BasicValueEnum<'ctx>, &Type),
+        to: &Type,
+    ) -> BasicValueEnum<'ctx> {
+        let (a, b) = (self.cast(a, at, to), self.cast(b, bt, to));
+        self.b().build_select(pick, a, b, "pick").u()
+    }
+
+    /// `d.get(k, default)`, `d.setdefault(k, default)`, `d.update(other)`, `d.keys()`, ... and
+    /// what a `for` loop iterates over (a dict's keys; any other value itself).
+    pub(super) fn dict_method(
+        &mut self,
+        e: &hir::Expr,
+        method: DictMethod,
+        dict: &hir::Expr,
+        args: &[hir::Expr],
+    ) -> BasicValueEnum<'ctx> {
+        let dt = self.ty(dict);
+        if method == DictMethod::Iter && !matches!(dt, Type::Dict(..)) {
+            return self.expr(dict);
+        }
+        let (key, value) = key_value(&dt);
+        let h = self.expr(dict).into_pointer_value();
+        let ty = self.ty(e);
+        match method {
+            DictMethod::Get => {
+                let (k, d) = (self.expr(&args[0]), self.expr(&args[1]));
+                let (slots, _) = self.dict_find(h, k, &self.ty(&args[0]), &key);
+                let found = self.b().build_is_not_null(slots, "found").u();
+                // Read from the slots only when found: a null pointer is never loaded.
+                let tmp = self.entry_alloca(self.module_gen.llty(&value.carrier()), "dict.got");
+                let (yes, join) = (self.block_named("get.found"), self.block_named("get.join"));
+                self.b().build_conditional_branch(found, yes, join).u();
+                let before = self.b().get_insert_block().expect("positioned");
+                let _ = before;
+                self.b().position_at_end(yes);
+                let v = self.module_gen.load_flat(slots, 0, &value);
+                self.b().build_store(tmp, v).u();
+                self.b().build_unconditional_branch(join).u();
+                self.b().position_at_end(join);
+                let v = self.b().build_load(self.module_gen.llty(&value.carrier()), tmp, "got").u();
+                self.choose(found, (v, &value), (d, &self.ty(&args[1])), &ty)
+            }
+            DictMethod::SetDefault => {
+                let (k, d) = (self.expr(&args[0]), self.expr(&args[1]));
+                let (slots, added) = self.dict_insert(h, k, &self.ty(&args[0]), &key);
+                let (yes, join) = (self.block_named("setdefault.new"), self.block_named("setdefault.join"));
+                self.b().build_conditional_branch(added, yes, join).u();
+                self.b().position_at_end(yes);
+                let dv = self.cast(d, &self.ty(&args[1]), &value);
+                self.module_gen.store_flat(slots, 0, dv, &value);
+                self.b().build_unconditional_branch(join).u();
+                self.b().position_at_end(join);
+                let v = self.module_gen.load_flat(slots, 0, &value);
+                self.cast(v, &value, &ty)
+            }
+            DictMethod::Update => {
+                let other = self.expr(&args[0]);
+                let ot = self.ty(&args[0]);
+                let other = self.cast(other, &ot, &dt).into_pointer_value();
+                let f = self.helper(Helper::DictFill);
+                let ok = self.call_basic(f, &[h.into(), other.into()]).into_int_value();
+                let failed = self.b().build_not(ok, "nomem").u();
+                self.fail_if(failed, Status::OutOfMemory as u32);
+                self.ctx().i8_type().const_zero().into()
+            }
+            DictMethod::Iter | DictMethod::Keys | DictMethod::Values | DictMethod::Items => {
+                let out = self.dict_to_list(h, (&key, &value), method, &ty);
+                self.own_temp(e.id, out.into(), &ty);
+                out.into()
+            }
+        }
+    }
+
+    /// A new list of the keys, values or `(key, value)` items of `h`, in order.
+    fn dict_to_list(
+        &self,
+        h: PointerValue<'ctx>,
+        (key, value): (&Type, &Type),
+        method: DictMethod,
+        ty: &Type,
+    ) -> PointerValue<'ctx> {
+        let Type::List(item) = ty else { unreachable!("a list") };
+        let n = self.dict_len(h);
+        let out = self.list_new(item, n);
+        let count = self.entry_alloca(self.ctx().i64_type(), "dict.count");
+        self.b().build_store(count, self.i64(0)).u();
+        self.for_each_entry(h, (key, value), |g, k, v| {
+            let x = match method {
+                DictMethod::Values => g.cast(v, value, item),
+                DictMethod::Items => {
+                    let Type::Tuple(parts) = &**item else { unreachable!("a tuple") };
+                    let (k, v) = (g.cast(k, key, &parts[0]), g.cast(v, value, &parts[1]));
+                    let tt = g.module_gen.llty(&item.carrier()).into_struct_type();
+                    let t = g.b().build_insert_value(tt.get_undef(), k, 0, "item").u();
+                    g.b().build_insert_value(t, v, 1, "item").u().into_struct_value().into()
+                }
+                _ => g.cast(k, key, item),
+            };
+            let at = g.b().build_load(g.ctx().i64_type(), count, "at").u().into_int_value();
+            g.store_item(out, at, item, x);
+            let at1 = g.b().build_int_add(at, g.i64(1), "at1").u();
+            g.b().build_store(count, at1).u();
+        });
+        self.set_len(out, n);
+        out
+    }
+
+    /// `body(key, value)` for each live entry of `h`, in order.
+    fn for_each_entry(
+        &self,
+        h: PointerValue<'ctx>,
+        (key, value): (&Type, &Type),
+        mut body: impl FnMut(&Self, BasicValueEnum<'ctx>, BasicValueEnum<'ctx>),
+    ) {
+        let used = self.dict_word(h, USED, "dict.used");
+        let ptr = self.ctx().ptr_type(inkwell::AddressSpace::default());
+        let entries = self.b().build_load(ptr, self.dict_field(h, ENTRIES), "dict.entries").u().into_pointer_value();
+        let (ks, vs) = (crate::abi::slots_of(key), crate::abi::slots_of(value));
+        let es = crate::dict::entry_slots(ks as i64, vs as i64);
+        let open = self.loop_open(used);
+        let at = self.b().build_int_mul(open.k, self.i64(es), "entry").u();
+        let i64t = self.ctx().i64_type();
+        // SAFETY: entry `k < used` lies inside the entries.
+        let e = unsafe { self.b().build_in_bounds_gep(i64t, entries, &[at], "e").u() };
+        let state = self.b().build_load(i64t, e, "state").u().into_int_value();
+        let live = self.b().build_int_compare(IntPredicate::NE, state, self.i64(0), "live").u();
+        let (yes, next) = (self.block_named("entry.live"), self.block_named("entry.next"));
+        self.b().build_conditional_branch(live, yes, next).u();
+        self.b().position_at_end(yes);
+        let k = self.module_gen.load_flat(e, 1, key);
+        let v = self.module_gen.load_flat(e, 1 + ks, value);
+        body(self, k, v);
+        self.b().build_unconditional_branch(next).u();
+        self.b().position_at_end(next);
+        self.loop_close(open);
+    }
+
+    /// `k in d`, `d.pop(k[, default])`, `d.copy()`, `d.clear()`.
+    pub(super) fn dict_list_method(
+        &mut self,
+        e: &hir::Expr,
+        method: ListMethod,
+        dict: &hir::Expr,
+        args: &[hir::Expr],
+    ) -> BasicValueEnum<'ctx> {
+        let dt = self.ty(dict);
+        let (key, value) = key_value(&dt);
+        let h = self.expr(dict).into_pointer_value();
+        match method {
+            ListMethod::Contains => {
+                let k = self.expr(&args[0]);
+                let (slots, _) = self.dict_find(h, k, &self.ty(&args[0]), &key);
+                self.b().build_is_not_null(slots, "in").u().into()
+            }
+            ListMethod::Pop => {
+                let k = self.expr(&args[0]);
+                let default = args.get(1).map(|d| (self.expr(d), self.ty(d)));
+                let buf = self.key_slots(k, &self.ty(&args[0]), &key);
+                let n = crate::abi::slots_of(&value).max(1) as u32;
+                let out = self.entry_alloca(self.ctx().i64_type().array_type(n), "dict.popped");
+                let f = self.helper(Helper::DictRemove);
+                let found = self.call_basic(f, &[h.into(), buf.into(), out.into()]).into_int_value();
+                let v = match default {
+                    None => {
+                        let missing = self.b().build_not(found, "missing").u();
+                        self.key_error_if(missing, buf, &key);
+                        self.module_gen.load_flat(out, 0, &value)
+                    }
+                    Some((d, dt)) => {
+                        // The slots are written only when found; zeros are a valid value.
+                        let zero = self.module_gen.llty(&crate::types::Type::Int64).into_int_type().const_zero();
+                        let first = self.module_gen.slot(out, 0);
+                        let (yes, join) = (self.block_named("pop.missing"), self.block_named("pop.join"));
+                        self.b().build_conditional_branch(found, join, yes).u();
+                        self.b().position_at_end(yes);
+                        self.b().build_store(first, zero).u();
+                        self.b().build_unconditional_branch(join).u();
+                        self.b().position_at_end(join);
+                        let v = self.module_gen.load_flat(out, 0, &value);
+                        return self.choose(found, (v, &value), (d, &dt), &self.ty(e));
+                    }
+                };
+                v
+            }
+            ListMethod::Copy => {
+                let out = self.dict_new(&key, &value);
+                self.own_temp(e.id, out.into(), &dt);
+                let f = self.helper(Helper::DictFill);
+                let ok = self.call_basic(f, &[out.into(), h.into()]).into_int_value();
+                let failed = self.b().build_not(ok, "nomem").u();
+                self.fail_if(failed, Status::OutOfMemory as u32);
+                out.into()
+            }
+            ListMethod::Clear => {
+                let f = self.helper(Helper::DictFill);
+                let null = self.ctx().ptr_type(inkwell::AddressSpace::default()).const_null();
+                self.call_basic(f, &[h.into(), null.into()]);
+                self.ctx().i8_type().const_zero().into()
+            }
+            m => unreachable!("inference rejects dict.{}()", m.name()),
+        }
+    }
+
+    /// The dict `v` of `from`'s types as a dict of `to`'s: a new dict of the entries converted
+    /// (a dict's type widened after it was made).
+    pub(super) fn dict_convert(&self, v: BasicValueEnum<'ctx>, from: &Type, to: &Type) -> BasicValueEnum<'ctx> {
+        let (fk, fv) = key_value(from);
+        let (tk, tv) = key_value(to);
+        if fk == Type::Unknown || fv == Type::Unknown || from == to {
+            return v;
+        }
+        let h = v.into_pointer_value();
+        let out = self.dict_new(&tk, &tv);
+        self.for_each_entry(h, (&fk, &fv), |g, k, v| g.dict_put(out, (&tk, &tv), (k, &fk), (v, &fv)));
+        out.into()
+    }
+}

@@ -1,0 +1,254 @@
+//! Typing of dicts: literals, `d[k]` read and written, `k in d`, `len(d)`, the methods, and a
+//! dict as the iterable of a `for` loop. A dict holds one key type and one value type, each the
+//! unification of what is put in (Numba's typed dicts); a dict held by a local widens with
+//! what is stored into it (`{}` then `d[1] = 2.5` is a dict of int64 to float64).
+
+use crate::ast::Span;
+use crate::error::{CompileError, Result};
+use crate::hir::{self, DictMethod, ExprKind as H, ListMethod};
+use crate::types::Type;
+
+use super::{type_name, InferCx};
+
+/// What a dict may hold as a key or a value here: numbers, and tuples of numbers.
+fn storable(t: &Type) -> bool {
+    match t {
+        Type::Tuple(items) => items.iter().all(storable),
+        Type::Unknown => true,
+        t => t.is_number(),
+    }
+}
+
+fn not_storable(what: &str, t: &Type, span: Span) -> CompileError {
+    CompileError::unsupported_because(
+        format!("dict {what}"),
+        format!("a dict {what} of {} is not compiled yet; dicts hold numbers and tuples of numbers", type_name(t)),
+        span,
+    )
+}
+
+fn mixed(what: &str, a: &Type, b: &Type, span: Span) -> CompileError {
+    CompileError::typing(
+        format!("dict of mixed {what} types"),
+        format!("a dict holds one {what} type; its {what}s are {} and {}", type_name(a), type_name(b)),
+        span,
+    )
+}
+
+impl InferCx<'_> {
+    /// `{k: v, ...}`: a new dict of the keys' and the values' unified types.
+    pub(super) fn dict_literal(&mut self, pairs: &[(hir::Expr, hir::Expr)], span: Span) -> Result<Type> {
+        self.specs[self.current].allocates = true;
+        let (mut kt, mut vt) = (Type::Unknown, Type::Unknown);
+        for (k, v) in pairs {
+            let (a, b) = (self.expr(k)?, self.expr(v)?);
+            if !storable(&a) {
+                return Err(not_storable("key", &a, k.span));
+            }
+            if !storable(&b) {
+                return Err(not_storable("value", &b, v.span));
+            }
+            kt = kt.unify(&a).map_err(|(x, y)| mixed("key", &x, &y, span))?;
+            vt = vt.unify(&b).map_err(|(x, y)| mixed("value", &x, &y, span))?;
+        }
+        Ok(Type::Dict(Box::new(kt), Box::new(vt)))
+    }
+
+    /// The key `k` (of type `kt`) looked up in a dict of `key`s: a key of another type must
+    /// convert to the dict's without loss (an int key in a dict of floats).
+    fn lookup_key(&mut self, key: &Type, k: &hir::Expr) -> Result<Type> {
+        let kt = self.expr(k)?;
+        if !storable(&kt) {
+            return Err(not_storable("key", &kt, k.span));
+        }
+        match key.unify(&kt) {
+            Ok(t) if t == *key || !kt.is_known() || !key.is_known() => Ok(kt),
+            _ => Err(CompileError::typing(
+                "dict key of another type",
+                format!("a dict of {} keys is looked up with {}", type_name(key), type_name(&kt)),
+                k.span,
+            )),
+        }
+    }
+
+    /// Stores a key of `kt` and a value of `vt` into `dict` (of `key`s and `value`s): a dict
+    /// held by a local widens (`assign_local`); any other must already hold both.
+    fn put_into_dict(
+        &mut self,
+        dict: &hir::Expr,
+        (key, value): (&Type, &Type),
+        (kt, vt): (&Type, &Type),
+        span: Span,
+    ) -> Result<()> {
+        if !storable(kt) {
+            return Err(not_storable("key", kt, span));
+        }
+        if !storable(vt) {
+            return Err(not_storable("value", vt, span));
+        }
+        let widened = Type::Dict(Box::new(kt.clone()), Box::new(vt.clone()));
+        if let H::Local { id, .. } = dict.kind {
+            // A dict argument (from another jitted function) keeps the types it came with.
+            let f = self.hir_fn();
+            let have = Type::Dict(Box::new(key.clone()), Box::new(value.clone()));
+            if f.params.contains(&id) && have.unify(&widened).as_ref() != Ok(&have) {
+                return Err(CompileError::typing(
+                    "dict argument of another type",
+                    format!(
+                        "the dict argument '{}' holds {} to {}; it cannot take {} to {}",
+                        f.locals[id as usize].name,
+                        type_name(key),
+                        type_name(value),
+                        type_name(kt),
+                        type_name(vt)
+                    ),
+                    span,
+                ));
+            }
+            return self.assign_local(id, &widened, span);
+        }
+        let fits = |have: &Type, put: &Type| matches!(have.unify(put), Ok(t) if t == *have || !put.is_known());
+        if fits(key, kt) && fits(value, vt) {
+            return Ok(());
+        }
+        Err(CompileError::typing(
+            "dict item of another type",
+            format!(
+                "a dict of {} to {} cannot take {} to {} here",
+                type_name(key),
+                type_name(value),
+                type_name(kt),
+                type_name(vt)
+            ),
+            span,
+        ))
+    }
+
+    /// `d[k]` of a dict of `key`s to `value`s.
+    pub(super) fn dict_subscript(&mut self, key: &Type, value: &Type, index: &hir::Expr) -> Result<Type> {
+        self.lookup_key(key, index)?;
+        Ok(value.clone())
+    }
+
+    /// `d[k] = v` into a dict of `key`s to `value`s.
+    pub(super) fn dict_store(
+        &mut self,
+        dict: &hir::Expr,
+        (key, value): (&Type, &Type),
+        index: &hir::Expr,
+        vt: &Type,
+    ) -> Result<()> {
+        let kt = self.expr(index)?;
+        self.put_into_dict(dict, (key, value), (&kt, vt), index.span)
+    }
+
+    /// `d.get(k, default)`, `d.items()`, ... and what a loop iterates over (`DictMethod::Iter`).
+    pub(super) fn dict_method(&mut self, method: DictMethod, dict: &hir::Expr, args: &[hir::Expr], span: Span) -> Result<Type> {
+        let dt = self.expr(dict)?;
+        let (key, value) = match (&dt, method) {
+            (Type::Dict(k, v), _) => ((**k).clone(), (**v).clone()),
+            (_, DictMethod::Iter) => return Ok(dt),
+            (Type::Unknown, _) => {
+                for a in args {
+                    self.expr(a)?;
+                }
+                return Ok(Type::Unknown);
+            }
+            (t, _) => {
+                return Err(CompileError::typing(
+                    format!(".{}()", method.name()),
+                    format!(".{}() of {}; only dicts have it here", method.name(), type_name(t)),
+                    dict.span,
+                ))
+            }
+        };
+        let what = format!("dict.{}()", method.name());
+        let wrong = |want: &str| {
+            CompileError::typing("call with wrong arguments", format!("{what} takes {want}, {} given", args.len()), span)
+        };
+        let list = |t: Type| Type::List(Box::new(t));
+        match (method, args) {
+            (DictMethod::Iter | DictMethod::Keys, []) => {
+                self.specs[self.current].allocates = true;
+                Ok(list(key))
+            }
+            (DictMethod::Values, []) => {
+                self.specs[self.current].allocates = true;
+                Ok(list(value))
+            }
+            (DictMethod::Items, []) => {
+                self.specs[self.current].allocates = true;
+                Ok(list(Type::Tuple(vec![key, value])))
+            }
+            (DictMethod::Keys | DictMethod::Values | DictMethod::Items | DictMethod::Iter, _) => Err(wrong("no arguments")),
+            (DictMethod::Get, [k, d]) => {
+                self.lookup_key(&key, k)?;
+                let dt = self.expr(d)?;
+                value.unify(&dt).map_err(|(a, b)| mixed("value", &a, &b, d.span))
+            }
+            (DictMethod::Get | DictMethod::SetDefault, [_]) => Err(CompileError::unsupported_because(
+                format!("{what} without a default"),
+                format!("{what} without a default gives None for a missing key, which is not compiled; give the default"),
+                span,
+            )),
+            (DictMethod::SetDefault, [k, d]) => {
+                let (kt, vt) = (self.expr(k)?, self.expr(d)?);
+                self.put_into_dict(dict, (&key, &value), (&kt, &vt), span)?;
+                Ok(value.unify(&vt).unwrap_or(value))
+            }
+            (DictMethod::Get | DictMethod::SetDefault, _) => Err(wrong("2 arguments (the key and a default)")),
+            (DictMethod::Update, [other]) => match self.expr(other)? {
+                Type::Dict(k, v) => {
+                    self.put_into_dict(dict, (&key, &value), (&k, &v), span)?;
+                    Ok(Type::None)
+                }
+                Type::Unknown => Ok(Type::None),
+                t => Err(CompileError::unsupported_because(
+                    "dict.update() argument",
+                    format!("dict.update() takes a dict here, not {}", type_name(&t)),
+                    other.span,
+                )),
+            },
+            (DictMethod::Update, _) => Err(wrong("exactly one argument")),
+        }
+    }
+
+    /// The list methods a dict has too: `d.pop(k[, default])`, `d.copy()`, `d.clear()`, and
+    /// `k in d`.
+    pub(super) fn dict_list_method(
+        &mut self,
+        method: ListMethod,
+        (key, value): (&Type, &Type),
+        dt: &Type,
+        args: &[hir::Expr],
+        span: Span,
+    ) -> Result<Type> {
+        let what = format!("dict.{}()", method.name());
+        let wrong = |want: &str| {
+            CompileError::typing("call with wrong arguments", format!("{what} takes {want}, {} given", args.len()), span)
+        };
+        match (method, args) {
+            (ListMethod::Contains, [k]) => {
+                self.lookup_key(key, k)?;
+                Ok(Type::Bool)
+            }
+            (ListMethod::Pop, [k]) => {
+                self.lookup_key(key, k)?;
+                Ok(value.clone())
+            }
+            (ListMethod::Pop, [k, d]) => {
+                self.lookup_key(key, k)?;
+                let t = self.expr(d)?;
+                value.unify(&t).map_err(|(a, b)| mixed("value", &a, &b, d.span))
+            }
+            (ListMethod::Pop, _) => Err(wrong("1 or 2 arguments")),
+            (ListMethod::Copy, []) => {
+                self.specs[self.current].allocates = true;
+                Ok(dt.clone())
+            }
+            (ListMethod::Clear, []) => Ok(Type::None),
+            (ListMethod::Copy | ListMethod::Clear, _) => Err(wrong("no arguments")),
+            (m, _) => Err(CompileError::typing(format!(".{}()", m.name()), format!("dict has no method '{}'", m.name()), span)),
+        }
+    }
+}
