@@ -555,7 +555,10 @@ def dict_histogram(n):
     for i in range(n):
         x = (x * 1103515245 + 12345) % 2147483648
         k = x % 1000
-        counts[k] = counts.get(k, 0) + 1
+        if k in counts:
+            counts[k] += 1
+        else:
+            counts[k] = 1
     best = 0
     for k, v in counts.items():
         if v > best:

@@ -132,6 +132,21 @@ def empty():
     return {}
 
 
+@njit
+def augmented(n, k):
+    counts = {}
+    items = [0, 0, 0]
+    for i in range(n):
+        if i % 5 in counts:
+            counts[i % 5] += 0.5 * i
+        else:
+            counts[i % 5] = 1.0
+        items[i % 3] += i
+        items[-1] *= 1
+    counts[k] -= 1.0
+    return counts, items
+
+
 @given(st.lists(st.integers(-5, 5), max_size=40))
 def test_counting_matches_cpython(values):
     a = np.array(values, dtype=np.int64)
@@ -199,6 +214,11 @@ def test_setdefault_update_copy_clear_match_cpython(n):
 @given(st.integers(0, 200))
 def test_deleted_entries_keep_the_order_of_the_rest(n):
     check(delete_then_reinsert, n)
+
+
+@given(st.integers(0, 30), st.integers(-2, 6))
+def test_augmented_assignment_to_items_matches_cpython(n, k):
+    check(augmented, n, k)
 
 
 def test_signed_zero_keys_are_one_key_as_in_cpython():

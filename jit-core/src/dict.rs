@@ -51,6 +51,18 @@ pub fn entry_slots(key_slots: i64, value_slots: i64) -> i64 {
     1 + key_slots + value_slots
 }
 
+/// Whether the `n` slots at `a` and `b` are equal (a word loop: a slice comparison calls
+/// `memcmp`, which costs more than the few words a key has).
+///
+/// # Safety
+/// `a` and `b` point to `n` slots each.
+#[inline(always)]
+unsafe fn same_slots(a: *const u64, b: *const u64, n: usize) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { (0..n).all(|i| *a.add(i) == *b.add(i)) }
+}
+
+#[inline(always)]
 fn hash(key: &[u64]) -> u64 {
     // FxHash's mixing, then a final avalanche so that the low bits (the table position) depend
     // on every bit of the key.
@@ -142,6 +154,7 @@ pub extern "C" fn sj_rt_dict_new(key_slots: i64, value_slots: i64) -> *mut Heade
 ///
 /// # Safety
 /// `p` is a live dict's payload; `key` points to its key slots.
+#[inline(always)]
 unsafe fn probe(p: *mut Payload, key: *const u64) -> Result<i64, i64> {
     // SAFETY: the caller's contract.
     unsafe {
@@ -159,7 +172,7 @@ unsafe fn probe(p: *mut Payload, key: *const u64) -> Result<i64, i64> {
                 free.get_or_insert(i);
             } else {
                 let e = (*p).entries.add((at * es) as usize);
-                if std::slice::from_raw_parts(e.add(1), ks) == key {
+                if same_slots(e.add(1), key.as_ptr(), ks) {
                     return Ok(i);
                 }
             }

@@ -31,6 +31,15 @@ fn kinds(t: &Type, out: &mut String) {
     }
 }
 
+/// Whether evaluating `e` may call anything that could change a dict (a jitted function, a
+/// method of a list or a dict).
+fn calls_anything(e: &hir::Expr) -> bool {
+    matches!(
+        e.kind,
+        hir::ExprKind::Call { .. } | hir::ExprKind::DictMethod { .. } | hir::ExprKind::ListMethod { .. } | hir::ExprKind::Dict(_)
+    ) || e.kind.children().into_iter().any(calls_anything)
+}
+
 fn key_value(t: &Type) -> (Type, Type) {
     match t {
         Type::Dict(k, v) => ((**k).clone(), (**v).clone()),
@@ -178,6 +187,47 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let h = self.expr(dict).into_pointer_value();
         let k = self.expr(index);
         self.dict_put(h, (&key, &value), (k, &self.ty(index)), (v, from));
+    }
+
+    /// `l[i] op= v`, `d[k] op= v`: the item read (IndexError, KeyError), then `v` evaluated,
+    /// `op` applied, and the result stored at `i` or `k` (as CPython: get, evaluate, set).
+    pub(super) fn container_aug_assign(
+        &mut self,
+        container: &hir::Expr,
+        index: &hir::Expr,
+        op: crate::ast::BinOp,
+        value: &hir::Expr,
+    ) {
+        let ct = self.ty(container);
+        let h = self.expr(container).into_pointer_value();
+        let (i, it) = (self.expr(index), self.ty(index));
+        let mut found = None;
+        let (current, item) = match &ct {
+            Type::Dict(key, value_t) => {
+                let (slots, buf) = self.dict_find(h, i, &it, key);
+                let missing = self.b().build_is_null(slots, "missing").u();
+                self.key_error_if(missing, buf, key);
+                found = Some(slots);
+                (self.module_gen.load_flat(slots, 0, value_t), (**value_t).clone())
+            }
+            Type::List(item) => (self.list_get(h, i, &it, item), (**item).clone()),
+            _ => unreachable!("a list or a dict"),
+        };
+        let r = self.expr(value);
+        let t = self.aug_type(value);
+        let v = self.binary(op, current, &item.carrier(), r, &self.ty(value), &t);
+        let v = if t == Type::Float32 { self.round_f32(v) } else { v };
+        match &ct {
+            // A value that calls nothing cannot have changed the dict: the entry found is
+            // written in place (its type unchanged), without a second lookup.
+            Type::Dict(key, value_t) if !calls_anything(value) && t.carrier() == value_t.carrier() => {
+                let slots = found.expect("found above");
+                self.module_gen.store_flat(slots, 0, v, value_t);
+            }
+            Type::Dict(key, value_t) => self.dict_put(h, (key, value_t), (i, &it), (v, &t)),
+            Type::List(item) => self.list_set(h, i, &it, item, v, &t),
+            _ => unreachable!("a list or a dict"),
+        }
     }
 
     /// The value of `e` (typed `to`) from either `a` (typed `at`) or `b` (typed `bt`) as `pick`

@@ -162,9 +162,36 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             return out.into();
         }
         let i = self.expr(index);
-        let i = self.as_index(i, &self.ty(index));
+        self.list_get(h, i, &self.ty(index), &item)
+    }
+
+    /// Item `i` (of type `it`) of the list `h` of `item`s, with Python's index rules.
+    pub(super) fn list_get(
+        &self,
+        h: PointerValue<'ctx>,
+        i: BasicValueEnum<'ctx>,
+        it: &Type,
+        item: &Type,
+    ) -> BasicValueEnum<'ctx> {
+        let i = self.as_index(i, it);
         let at = self.list_position(i, self.list_len(h), Status::ListIndex);
-        self.load_item(h, at, &item, "list.get")
+        self.load_item(h, at, item, "list.get")
+    }
+
+    /// `v` (of type `from`) stored as item `i` (of type `it`) of the list `h` of `item`s.
+    pub(super) fn list_set(
+        &self,
+        h: PointerValue<'ctx>,
+        i: BasicValueEnum<'ctx>,
+        it: &Type,
+        item: &Type,
+        v: BasicValueEnum<'ctx>,
+        from: &Type,
+    ) {
+        let i = self.as_index(i, it);
+        let at = self.list_position(i, self.list_len(h), Status::ListAssignIndex);
+        let v = self.cast(v, from, item);
+        self.store_item(h, at, item, v);
     }
 
     /// `l[i] = v`.
@@ -172,10 +199,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let Type::List(item) = self.ty(list) else { unreachable!("a list") };
         let h = self.expr(list).into_pointer_value();
         let i = self.expr(index);
-        let i = self.as_index(i, &self.ty(index));
-        let at = self.list_position(i, self.list_len(h), Status::ListAssignIndex);
-        let v = self.cast(v, from, &item);
-        self.store_item(h, at, &item, v);
+        self.list_set(h, i, &self.ty(index), &item, v, from);
     }
 
     /// Room for `need` items in the list `h` (MemoryError when the memory is not there).

@@ -56,6 +56,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let v = if t == Type::Float32 { self.round_f32(v) } else { v };
                 self.store_local(*target, v, &t);
             }
+            S::AugAssignIndex { array, index, op, value } if matches!(self.ty(array), Type::List(_) | Type::Dict(..)) => {
+                self.container_aug_assign(array, index, *op, value)
+            }
             S::AugAssignIndex { array, index, op, value } => self.array_aug_assign(array, index, *op, value),
             S::Expr(e) => {
                 self.expr(e);

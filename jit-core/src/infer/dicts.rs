@@ -142,6 +142,31 @@ impl InferCx<'_> {
         self.put_into_dict(dict, (key, value), (&kt, vt), index.span)
     }
 
+    /// `l[i] op= v` of a list, `d[k] op= v` of a dict (`container` typed `ct`): the item read,
+    /// `op` applied, the result stored back (which may widen a local's item or value type).
+    pub(super) fn container_aug_assign(
+        &mut self,
+        container: &hir::Expr,
+        ct: &Type,
+        index: &hir::Expr,
+        op: crate::ast::BinOp,
+        value: &hir::Expr,
+        span: Span,
+    ) -> Result<()> {
+        let item = match ct {
+            Type::List(item) => self.list_subscript(item, index)?,
+            Type::Dict(k, v) => self.dict_subscript(k, v, index)?,
+            _ => unreachable!("a list or a dict"),
+        };
+        let t = self.binary(op, &item, value, span)?;
+        self.specs[self.current].aug_types.insert(value.id, t.clone());
+        match ct {
+            Type::List(item) => self.list_store(container, item, index, &t),
+            Type::Dict(k, v) => self.dict_store(container, (k, v), index, &t),
+            _ => unreachable!("a list or a dict"),
+        }
+    }
+
     /// `d.get(k, default)`, `d.items()`, ... and what a loop iterates over (`DictMethod::Iter`).
     pub(super) fn dict_method(&mut self, method: DictMethod, dict: &hir::Expr, args: &[hir::Expr], span: Span) -> Result<Type> {
         let dt = self.expr(dict)?;

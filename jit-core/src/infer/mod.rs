@@ -416,6 +416,9 @@ impl<'a> InferCx<'a> {
             }
             S::AugAssignIndex { array, index, op, value } => {
                 let at = self.expr(array)?;
+                if let Type::List(_) | Type::Dict(..) = at {
+                    return self.container_aug_assign(array, &at, index, *op, value, s.span);
+                }
                 let Some(a) = at.array() else {
                     if at == Type::Unknown {
                         return Ok(());
