@@ -151,6 +151,8 @@ REVEALS = [
     ("types.float64[:, ::1]", "stickyjit.types.Array", "Array", "Array"),
     ("float64(float64[:], int64)", "stickyjit.types.Signature", "Signature", "Signature"),
     ("types.UniTuple(int64, 2).count", "int", "int", "int"),
+    ("types.Tuple((int64, int64))", "stickyjit.types.BaseTuple", "BaseTuple", "UniTuple"),
+    ("types.Tuple((int64, float64))", "stickyjit.types.BaseTuple", "BaseTuple", "Tuple"),
     ("inc", "stickyjit._vectorize.DUFunc", "DUFunc", "DUFunc"),
     ("inc.ufunc", "numpy.ufunc", "ufunc", "ufunc"),
     ("half.nin", "int", "int", "int"),
@@ -301,9 +303,21 @@ def test_type_errors_are_reported_by_both(mypy_out, pyright_out):
     assert '"Literal[\'2.0\']" is not assignable to "float"' in pyright_messages[expected[0]]
 
 
+# Where the stubs differ from the runtime on purpose: name -> why. stubtest fails on an entry
+# that no longer matches anything.
+STUBTEST_ALLOWED = {
+    "stickyjit.types.Tuple.__init__": (
+        "left out of the stub: mypy types a call by __init__ when a class defines both, and "
+        "Tuple((f8, f8)) makes a UniTuple through __new__ (typed BaseTuple)"
+    ),
+}
+
+
 def test_stubtest(tmp_path):
-    """The stubs match the runtime module: every public name, signature and class (no allowlist)."""
-    r = _run(["-m", "mypy.stubtest", "--strict-type-check-only", "stickyjit"], tmp_path)
+    """The stubs match the runtime module: every public name, signature and class."""
+    allowlist = tmp_path / "allowlist.txt"
+    allowlist.write_text("".join(f"{name}  # {why}\n" for name, why in STUBTEST_ALLOWED.items()))
+    r = _run(["-m", "mypy.stubtest", "--strict-type-check-only", "--allowlist", str(allowlist), "stickyjit"], tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Success: no issues found" in r.stdout, r.stdout
 

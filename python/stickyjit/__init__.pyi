@@ -8,178 +8,71 @@ call takes ``P`` and returns ``R`` and whose ``py_func`` is the ``Callable[P, R]
 from collections.abc import Callable, Iterable
 from typing import Any, Literal, ParamSpec, Protocol, SupportsIndex, TypeAlias, TypeVar, overload, type_check_only
 
-from . import types as types
+from . import types
 from ._native import (
-    CacheWarning as CacheWarning,
-)
-from ._native import (
-    CompileError as CompileError,
-)
-from ._native import (
-    Dispatcher as Dispatcher,
-)
-from ._native import (
-    StickyJitError as StickyJitError,
-)
-from ._native import (
-    __version__ as __version__,
-)
-from ._native import (
-    blas_library as blas_library,
-)
-from ._native import (
-    stats as stats,
-)
-from ._native import (
-    sticky_identity as sticky_identity,
+    CacheWarning,
+    CompileError,
+    Dispatcher,
+    StickyJitError,
+    __version__,
+    blas_library,
+    stats,
+    sticky_identity,
 )
 from ._vectorize import DUFunc, GUFunc
 from .types import (
     Signature,
     Type,
-)
-from .types import (
-    b1 as b1,
-)
-from .types import (
-    bool_ as bool_,
-)
-from .types import (
-    boolean as boolean,
-)
-from .types import (
-    byte as byte,
-)
-from .types import (
-    c8 as c8,
-)
-from .types import (
-    c16 as c16,
-)
-from .types import (
-    char as char,
-)
-from .types import (
-    complex64 as complex64,
-)
-from .types import (
-    complex128 as complex128,
-)
-from .types import (
-    double as double,
-)
-from .types import (
-    f4 as f4,
-)
-from .types import (
-    f8 as f8,
-)
-from .types import (
-    float32 as float32,
-)
-from .types import (
-    float64 as float64,
-)
-from .types import (
-    float_ as float_,
-)
-from .types import (
-    i1 as i1,
-)
-from .types import (
-    i2 as i2,
-)
-from .types import (
-    i4 as i4,
-)
-from .types import (
-    i8 as i8,
-)
-from .types import (
-    int8 as int8,
-)
-from .types import (
-    int16 as int16,
-)
-from .types import (
-    int32 as int32,
-)
-from .types import (
-    int64 as int64,
-)
-from .types import (
-    int_ as int_,
-)
-from .types import (
-    intc as intc,
-)
-from .types import (
-    intp as intp,
-)
-from .types import (
-    long_ as long_,
-)
-from .types import (
-    longlong as longlong,
-)
-from .types import (
-    none as none,
-)
-from .types import (
-    short as short,
-)
-from .types import (
-    single as single,
-)
-from .types import (
-    u1 as u1,
-)
-from .types import (
-    u2 as u2,
-)
-from .types import (
-    u4 as u4,
-)
-from .types import (
-    u8 as u8,
-)
-from .types import (
-    uchar as uchar,
-)
-from .types import (
-    uint as uint,
-)
-from .types import (
-    uint8 as uint8,
-)
-from .types import (
-    uint16 as uint16,
-)
-from .types import (
-    uint32 as uint32,
-)
-from .types import (
-    uint64 as uint64,
-)
-from .types import (
-    uintc as uintc,
-)
-from .types import (
-    uintp as uintp,
-)
-from .types import (
-    ulong as ulong,
-)
-from .types import (
-    ulonglong as ulonglong,
-)
-from .types import (
-    ushort as ushort,
-)
-from .types import (
-    void as void,
+    b1,
+    bool_,
+    boolean,
+    byte,
+    c8,
+    c16,
+    char,
+    complex64,
+    complex128,
+    double,
+    f4,
+    f8,
+    float32,
+    float64,
+    float_,
+    i1,
+    i2,
+    i4,
+    i8,
+    int8,
+    int16,
+    int32,
+    int64,
+    int_,
+    intc,
+    intp,
+    long_,
+    longlong,
+    none,
+    short,
+    single,
+    u1,
+    u2,
+    u4,
+    u8,
+    uchar,
+    uint,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+    uintc,
+    uintp,
+    ulong,
+    ulonglong,
+    ushort,
+    void,
 )
 
+# Everything in __all__ is exported (re-exported from _native and types).
 __all__ = [
     "jit",
     "njit",

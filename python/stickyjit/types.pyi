@@ -123,9 +123,10 @@ class Tuple(BaseTuple):
     """A tuple of items of the given types, ``Tuple((int64, float64))``; one repeated type makes a ``UniTuple``."""
 
     # A non-empty tuple of one repeated type is made as the UniTuple (Numba's rule), so the
-    # object made is a BaseTuple, not always a Tuple.
+    # object made is a BaseTuple, not always a Tuple. There is no __init__ here (the runtime's
+    # takes the same `types`): mypy types a call by __init__ when a class defines both, and
+    # would say Tuple (tests/test_typing.py allows the difference to stubtest).
     def __new__(cls, types: Iterable[Type]) -> BaseTuple: ...  # type: ignore[misc]
-    def __init__(self, types: Iterable[Type]) -> None: ...
 
 class Signature:
     """A function's signature: ``args`` (types) and ``return_type`` (a type, or None: inferred)."""
