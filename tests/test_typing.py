@@ -90,13 +90,20 @@ def cumulative(a: npt.NDArray[np.float64], out: npt.NDArray[np.float64]) -> None
         out[i] = s
 
 
+@jit
+def tagged(owner: object, n: int) -> int:
+    return n
+
+
 class Holder:
     f = scale
+    g = tagged
 
 
 annotated: stickyjit.Dispatcher[[float, int], float] = scale
 m = np.arange(9.0).reshape(3, 3)
 assert scale(2.5, 3) == scale.py_func(2.5, 3)
+assert scale(n=3, x=2.5) == scale.py_func(2.5, 3)
 assert total(np.arange(4.0)) == total.py_func(np.arange(4.0))
 assert power(1.5, 3) == power.py_func(1.5, 3)
 assert twice(4) == twice.py_func(4)
@@ -144,6 +151,9 @@ REVEALS = [
         "Dispatcher[(x: float, n: int), float]",
         "Dispatcher",
     ),
+    # A dispatcher stored in a class is a method: bound, it takes the remaining parameters.
+    ("Holder().g", "def (n: int) -> int", "(n: int) -> int", "method"),
+    ("scale(n=3, x=2.0)", "float", "float", "float"),
     ("annotated(1.0, 2)", "float", "float", "float"),
     ("stickyjit.stats()", "dict[str, int]", "dict[str, int]", "dict"),
     ("stickyjit.__version__", "str", "str", "str"),
@@ -288,6 +298,14 @@ def test_revealed_types_are_the_runtime_types(scripts):
     assert r.returncode == 0, r.stderr
     runtime = re.findall(r"Runtime type is '(\w+)'", r.stderr)
     assert runtime == [name for *_, name in REVEALS]
+    # The table's runtime column is the class mypy names (or, for BaseTuple, a subclass); a
+    # callable type is a function, or a method once bound.
+    for expr, static, _, name in REVEALS:
+        if static.startswith("def "):
+            assert name in ("function", "method"), expr
+        else:
+            head = re.match(r"[\w.]+", static)[0].rsplit(".", 1)[-1]
+            assert name == head or (head, name) in (("BaseTuple", "Tuple"), ("BaseTuple", "UniTuple")), expr
 
 
 def test_type_errors_are_reported_by_both(mypy_out, pyright_out):
