@@ -17,8 +17,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -348,3 +350,31 @@ def test_dispatcher_is_subscriptable_at_run_time():
     alias = stickyjit.Dispatcher[[float, int], float]
     assert alias.__origin__ is stickyjit.Dispatcher
     assert alias.__args__ == ([float, int], float)
+
+
+def test_pyright_verifytypes(tmp_path):
+    """``pyright --verifytypes``: every symbol of the public interface has a known type. pyright
+    checks a package as installed in a venv's site-packages (not through an editable install's
+    path file), so the package's Python files, stubs and py.typed are copied into a bare venv."""
+    import stickyjit
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    (site,) = venv.glob("lib/python3.*/site-packages")
+    shutil.copytree(
+        Path(stickyjit.__file__).parent, site / "stickyjit", ignore=shutil.ignore_patterns("*.so", "__pycache__")
+    )
+    r = _run(
+        ["-m", "pyright", "--verifytypes", "stickyjit", "--ignoreexternal", "--outputjson"],
+        tmp_path,
+        VIRTUAL_ENV=str(venv),
+        PATH=f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        PYRIGHT_PYTHON_GLOBAL_NODE="0",
+    )
+    report = json.loads(r.stdout)["typeCompleteness"]
+    assert report["pyTypedPath"] == str(site / "stickyjit" / "py.typed"), report
+    assert {"stickyjit", "stickyjit.types"} <= {m["name"] for m in report["modules"]}
+    unknown = [s["name"] for s in report["symbols"] if not s["isTypeKnown"] or s["isTypeAmbiguous"]]
+    assert unknown == [], unknown
+    assert report["exportedSymbolCounts"]["withKnownType"] > 100, report["exportedSymbolCounts"]
+    assert report["completenessScore"] == 1, report["exportedSymbolCounts"]

@@ -36,15 +36,19 @@ __all__ = [
 
 __version__: str
 
-class StickyJitError(Exception): ...
+class StickyJitError(Exception):
+    """Base class of stickyjit's own errors."""
 
 class CompileError(StickyJitError):
+    """Code outside the compiled subset; `filename`, `lineno`, `col_offset` and `construct` say where and what."""
+
     filename: str
     lineno: int
     col_offset: int
     construct: str
 
-class CacheWarning(UserWarning): ...
+class CacheWarning(UserWarning):
+    """The on-disk cache could not be used (a damaged entry, an unusable directory); stickyjit compiled instead."""
 
 # A pyo3 class: it cannot be subclassed.
 @final
@@ -99,7 +103,8 @@ class Dispatcher(Generic[_P, _R_co]):
     def inspect_asm(self, signature: None = None) -> dict[tuple[str, ...], str]: ...
     @overload
     def inspect_asm(self, signature: tuple[str, ...]) -> str: ...
-    def explain(self) -> str: ...
+    def explain(self) -> str:
+        """Why the last compile was (or was not) a cache hit: which parts of the code key differ."""
     def _adopt(self, func: Callable[..., Any]) -> None: ...
     def _recheck(self) -> bool:
         """Whether code was dropped because a jitted function it calls was redefined."""
@@ -140,10 +145,14 @@ def _make_ufunc(
 ) -> Any:
     """A numpy.ufunc whose loops call the compiled loop functions (@vectorize, @guvectorize)."""
 
-def blas_library() -> str | None: ...
+def blas_library() -> str | None:
+    """The path of the BLAS library matrix products call; None when there is none (plain loops)."""
+
 def _blas_looked_up() -> bool: ...
 def _wait_for_compiles() -> None: ...
-def sticky_identity(func: Callable[..., Any], options: tuple[Any, ...]) -> str: ...
+def sticky_identity(func: Callable[..., Any], options: tuple[Any, ...]) -> str:
+    """The sticky identity of `func` decorated with `options` (a tuple of option values), as hex."""
+
 def note_definition() -> None:
     """Called by `jit()` for each decoration: callers re-check the jitted functions they call."""
 

@@ -51,11 +51,16 @@ class DUFunc(_Base):
         """Compiles the loop of one more signature (``'float64(float64, float64)'``)."""
     # NumPy's: an array, or a NumPy scalar for scalar operands.
     def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
-    def reduce(self, array: Any, *args: Any, **kwargs: Any) -> Any: ...
-    def accumulate(self, array: Any, *args: Any, **kwargs: Any) -> Any: ...
-    def reduceat(self, array: Any, indices: Any, *args: Any, **kwargs: Any) -> Any: ...
-    def outer(self, a: Any, b: Any, **kwargs: Any) -> Any: ...
-    def at(self, a: Any, indices: Any, b: Any = None) -> None: ...
+    def reduce(self, array: Any, *args: Any, **kwargs: Any) -> Any:
+        """The ufunc's ``reduce`` (a loop for the array's dtype compiled first when lazy)."""
+    def accumulate(self, array: Any, *args: Any, **kwargs: Any) -> Any:
+        """The ufunc's ``accumulate``."""
+    def reduceat(self, array: Any, indices: Any, *args: Any, **kwargs: Any) -> Any:
+        """The ufunc's ``reduceat``."""
+    def outer(self, a: Any, b: Any, **kwargs: Any) -> Any:
+        """The ufunc's ``outer``."""
+    def at(self, a: Any, indices: Any, b: Any = None) -> None:
+        """The ufunc's ``at``: in place, unbuffered."""
 
 class GUFunc(_Base):
     """What ``@guvectorize`` returns: a generalized ufunc whose kernel writes its outputs in place."""

@@ -139,10 +139,17 @@ class Signature:
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
 
-def parse_signature(sig: _SignatureLike) -> Signature: ...
-def parse_signatures(obj: _SignatureLike | list[str | Signature | tuple[Type, ...]]) -> list[Signature]: ...
-def native(t: Type) -> str | tuple[Any, ...]: ...
-def native_signature(sig: _SignatureLike) -> tuple[list[Any], object]: ...
+def parse_signature(sig: _SignatureLike) -> Signature:
+    """The ``Signature`` ``sig`` means: a Signature, a string in Numba's syntax, or argument types alone."""
+
+def parse_signatures(obj: _SignatureLike | list[str | Signature | tuple[Type, ...]]) -> list[Signature]:
+    """The signatures ``obj`` means, in order, without repeats: ``jit(obj)``'s explicit signatures."""
+
+def native(t: Type) -> str | tuple[Any, ...]:
+    """The plain descriptor of type ``t`` the native side reads."""
+
+def native_signature(sig: _SignatureLike) -> tuple[list[Any], object]:
+    """``(argument descriptors, return descriptor or None)`` of ``sig``."""
 
 # The scalar types and their aliases (Numba's names); the C-named ones are sized for the machine.
 boolean: Scalar
