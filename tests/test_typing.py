@@ -7,7 +7,8 @@
   jitted calls giving their Python functions' results.
 * A script with real type errors (a wrong argument type to a jitted function, a missing one, a
   result used as the wrong type, an unknown or wrong option) is reported by both, line by line.
-* ``mypy.stubtest`` finds the stubs consistent with the module's runtime objects.
+* ``mypy.stubtest`` finds the stubs consistent with the module's runtime objects, and
+  ``pyright --verifytypes`` finds every symbol of the public interface typed.
 
 Each checker runs once (a few seconds), on both scripts, with its caches in a temporary directory.
 """
