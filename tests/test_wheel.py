@@ -25,6 +25,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# What a type checker reads (docs/typing.md): py.typed and every stub.
+TYPED = ["stickyjit/py.typed", *sorted(f"stickyjit/{p.name}" for p in (ROOT / "python/stickyjit").glob("*.pyi"))]
 
 # What a manylinux wheel may need from the system (auditwheel's policies: the C and C++
 # runtimes, libm, libz, the dynamic loader), and what the wheel bundles instead (libffi and
@@ -168,7 +170,7 @@ def test_pip_builds_a_stripped_wheel_from_the_source_tree(tmp_path):
     assert re.fullmatch(r"stickyjit-[^-]+-cp3\d+-cp3\d+-(linux|manylinux_\d+_\d+)_\w+\.whl", wheel.name), wheel.name
     names, metadata, extension = unpack_extension(wheel, tmp_path / "unpacked")
     assert "Requires-Dist: numpy>=2" in metadata.splitlines(), metadata
-    assert "stickyjit/py.typed" in names and "stickyjit/_native.pyi" in names
+    assert set(TYPED) <= set(names), names
     assert is_stripped(extension)
     needed, paths = dynamic_section(extension)
     assert not [n for n in needed if is_llvm(n)] and not [p for p in paths if is_llvm(p)], (needed, paths)
@@ -191,8 +193,7 @@ def test_a_release_wheel_installs_into_a_fresh_venv_and_runs_without_llvm(tmp_pa
 
     names, metadata, extension = unpack_extension(wheel, tmp_path / "unpacked")
     assert "Requires-Dist: numpy>=2" in metadata.splitlines(), metadata
-    for typed in ("stickyjit/py.typed", "stickyjit/_native.pyi", "stickyjit/types.py"):
-        assert typed in names, names
+    assert set(TYPED) <= set(names), names
     bundled = {Path(n).name for n in names if n.startswith("stickyjit.libs/")}
     assert is_stripped(extension)
     needed, paths = dynamic_section(extension)

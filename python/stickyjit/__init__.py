@@ -12,6 +12,7 @@ types run the native code.
 from __future__ import annotations
 
 import weakref
+from types import GenericAlias
 
 from . import types
 from ._native import (
@@ -299,3 +300,6 @@ def _setstate(d, state):
 # Pickling (by reference when importable, else by value) and copying: docs/scaling.md.
 Dispatcher.__reduce__ = _reduce
 Dispatcher.__setstate__ = _setstate
+# Generic in the stubs (docs/typing.md): `Dispatcher[[float, int], float]` in an annotation that is
+# evaluated at run time is a GenericAlias, as a generic class's subscription is.
+Dispatcher.__class_getitem__ = classmethod(GenericAlias)

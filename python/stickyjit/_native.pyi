@@ -1,24 +1,67 @@
 """Type stubs for the native extension ``stickyjit._native``."""
 
 from collections.abc import Callable
-from typing import Any
+from types import GenericAlias
+from typing import Any, Concatenate, Generic, ParamSpec, Self, TypeVar, final, overload
+
+_P = ParamSpec("_P")
+_P2 = ParamSpec("_P2")
+_R_co = TypeVar("_R_co", covariant=True)
+_R2 = TypeVar("_R2")
+_T = TypeVar("_T")
+
+__all__ = [
+    "Dispatcher",
+    "Global",
+    "StickyJitError",
+    "CompileError",
+    "CacheWarning",
+    "stats",
+    "_parse_function",
+    "blas_library",
+    "_blas_looked_up",
+    "note_definition",
+    "sticky_identity",
+    "cache_entries",
+    "cache_clear",
+    "cache_prune",
+    "cache_export_entries",
+    "cache_import_entries",
+    "versions",
+    "_wait_for_compiles",
+    "registry",
+    "_make_ufunc",
+    "__version__",
+]
 
 __version__: str
 
-class StickyJitError(Exception): ...
+class StickyJitError(Exception):
+    """Base class of stickyjit's own errors."""
 
 class CompileError(StickyJitError):
+    """Code outside the compiled subset; `filename`, `lineno`, `col_offset` and `construct` say where and what."""
+
     filename: str
     lineno: int
     col_offset: int
     construct: str
 
-class CacheWarning(UserWarning): ...
+class CacheWarning(UserWarning):
+    """The on-disk cache could not be used (a damaged entry, an unusable directory); stickyjit compiled instead."""
 
-class Dispatcher:
-    def __init__(
-        self,
-        py_func: Callable[..., Any],
+# A pyo3 class: it cannot be subclassed.
+@final
+class Dispatcher(Generic[_P, _R_co]):
+    """A jitted function (what ``@jit`` returns): called as the function it wraps, ``py_func``,
+    with the same parameter types (``_P``) and return type (``_R_co``)."""
+
+    __name__: str
+    __qualname__: str
+    __wrapped__: Callable[_P, _R_co]
+    def __new__(
+        cls,
+        py_func: Callable[_P, _R_co],
         opt_level: int = 3,
         cache: bool = True,
         boundscheck: bool = True,
@@ -26,23 +69,47 @@ class Dispatcher:
         error_model: str = "python",
         nogil: bool = False,
         signatures: list[tuple[list[Any], Any, str]] = ...,
-    ) -> None: ...
+    ) -> Self: ...
+    # `Dispatcher[[float, int], float]` evaluated at run time (set by stickyjit/__init__.py).
+    @classmethod
+    def __class_getitem__(cls, item: Any, /) -> GenericAlias: ...
     def _compile_declared(self) -> None: ...
     def _warm(self, descriptors: list[Any]) -> str:
         """Compiles (or loads) the specialization for these argument types; the return type's name."""
-    def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
+    def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R_co: ...
+    # Stored in a class, a dispatcher is a method, as a plain function is: bound to an
+    # instance, it takes the remaining parameters.
+    @overload
+    def __get__(self, instance: None, owner: type[Any] | None = None, /) -> Self: ...
+    @overload
+    def __get__(
+        self: Dispatcher[Concatenate[_T, _P2], _R2], instance: _T, owner: type[Any] | None = None, /
+    ) -> Callable[_P2, _R2]: ...
     @property
-    def signatures(self) -> list[tuple[str, ...]]: ...
+    def signatures(self) -> list[tuple[str, ...]]:
+        """The argument-type signatures compiled so far, as tuples of type names."""
     @property
-    def py_func(self) -> Callable[..., Any]: ...
-    def inspect_types(self, signature: tuple[str, ...] | None = None) -> dict[tuple[str, ...], str] | str: ...
-    def inspect_llvm(self, signature: tuple[str, ...] | None = None) -> dict[tuple[str, ...], str] | str: ...
-    def inspect_asm(self, signature: tuple[str, ...] | None = None) -> dict[tuple[str, ...], str] | str: ...
-    def explain(self) -> str: ...
+    def py_func(self) -> Callable[_P, _R_co]:
+        """The Python function this dispatcher compiles."""
+    @overload
+    def inspect_types(self, signature: None = None) -> dict[tuple[str, ...], str]: ...
+    @overload
+    def inspect_types(self, signature: tuple[str, ...]) -> str: ...
+    @overload
+    def inspect_llvm(self, signature: None = None) -> dict[tuple[str, ...], str]: ...
+    @overload
+    def inspect_llvm(self, signature: tuple[str, ...]) -> str: ...
+    @overload
+    def inspect_asm(self, signature: None = None) -> dict[tuple[str, ...], str]: ...
+    @overload
+    def inspect_asm(self, signature: tuple[str, ...]) -> str: ...
+    def explain(self) -> str:
+        """Why the last compile was (or was not) a cache hit: which parts of the code key differ."""
     def _adopt(self, func: Callable[..., Any]) -> None: ...
     def _recheck(self) -> bool:
         """Whether code was dropped because a jitted function it calls was redefined."""
 
+@final
 class Global:
     """What a global name is bound to, as `_support.resolve_globals` tells the compiler."""
 
@@ -60,7 +127,12 @@ class Global:
     UNSUPPORTED_FUNCTION: Global
     UNDEFINED: Global
 
-def stats() -> dict[str, int]: ...
+def stats() -> dict[str, int]:
+    """Process-wide counters: compiles, cache_hits, cache_misses, cache_writes."""
+
+def _parse_function(lines: list[str], first_line: int, filename: str) -> tuple[str, int, int, str] | None:
+    """Only the parse stage over `lines`: None when it parses, else (construct, line, col, message)."""
+
 def _make_ufunc(
     name: str,
     doc: str,
@@ -73,10 +145,14 @@ def _make_ufunc(
 ) -> Any:
     """A numpy.ufunc whose loops call the compiled loop functions (@vectorize, @guvectorize)."""
 
-def blas_library() -> str | None: ...
+def blas_library() -> str | None:
+    """The path of the BLAS library matrix products call; None when there is none (plain loops)."""
+
 def _blas_looked_up() -> bool: ...
 def _wait_for_compiles() -> None: ...
-def sticky_identity(func: Callable[..., Any], options: tuple[Any, ...]) -> str: ...
+def sticky_identity(func: Callable[..., Any], options: tuple[Any, ...]) -> str:
+    """The sticky identity of `func` decorated with `options` (a tuple of option values), as hex."""
+
 def note_definition() -> None:
     """Called by `jit()` for each decoration: callers re-check the jitted functions they call."""
 
