@@ -102,7 +102,8 @@ impl Scalar {
             | Type::Complex128
             | Type::Complex64
             | Type::List(_)
-            | Type::Generator => return None,
+            | Type::Generator
+            | Type::Pointer(_) => return None,
         })
     }
 }
@@ -157,8 +158,15 @@ pub fn slots_of(t: &Type) -> usize {
         // The real part, then the imaginary part, each a double (complex64 carried as complex128).
         Type::Complex128 | Type::Complex64 => 2,
         // A list: the address of its block (only returned, never passed in); a Generator: the
-        // address of its `bitgen_t`.
-        Type::Int64 | Type::UInt64 | Type::Float64 | Type::Float32 | Type::Bool | Type::List(_) | Type::Generator => 1,
+        // address of its `bitgen_t`; a pointer: the address.
+        Type::Int64
+        | Type::UInt64
+        | Type::Float64
+        | Type::Float32
+        | Type::Bool
+        | Type::List(_)
+        | Type::Generator
+        | Type::Pointer(_) => 1,
     }
 }
 

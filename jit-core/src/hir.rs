@@ -527,6 +527,13 @@ pub enum Intrinsic {
     /// A method of a Generator (`rng.normal(0, 1, size=3)`): its arguments as
     /// `lower::generator` lays them out, the Generator first.
     Generator(crate::registry::generator::GenFn),
+    /// `carray(ptr, shape[, dtype])` (`layout` C) and `farray` (F), Numba's: an array of
+    /// `shape` viewing the memory a pointer points to (of `dtype`, which a `void*` needs). Its
+    /// arguments are the pointer and the shape (an int or a tuple of ints).
+    PointerView {
+        layout: crate::types::Layout,
+        dtype: Option<crate::types::Dtype>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

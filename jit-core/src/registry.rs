@@ -126,6 +126,18 @@ pub fn builtin_names() -> impl Iterator<Item = &'static str> {
     BUILTINS.iter().map(|r| r.name)
 }
 
+/// stickyjit's own functions compiled code calls, by the name their `__stickyjit_builtin__`
+/// attribute gives (`stickyjit.carray`, `stickyjit.farray`: Numba's views of a `@cfunc`'s
+/// pointers; `prange` is the builtin `range`).
+pub fn stickyjit_function(name: &str) -> Option<Intrinsic> {
+    use crate::types::Layout;
+    match name {
+        "carray" => Some(Intrinsic::PointerView { layout: Layout::C, dtype: None }),
+        "farray" => Some(Intrinsic::PointerView { layout: Layout::F, dtype: None }),
+        _ => None,
+    }
+}
+
 impl Intrinsic {
     /// How the typed IR names it: `abs`, `np.sqrt`, `math.floor`.
     pub fn qualified_name(self) -> String {
@@ -137,6 +149,8 @@ impl Intrinsic {
             Intrinsic::PyRandom(f) => format!("random.{}", f.name()),
             Intrinsic::DefaultRng => "np.random.default_rng".to_string(),
             Intrinsic::Generator(f) => format!("Generator.{}", f.name()),
+            Intrinsic::PointerView { layout: crate::types::Layout::F, .. } => "farray".to_string(),
+            Intrinsic::PointerView { .. } => "carray".to_string(),
             builtin => builtin_of(builtin).expect("every builtin intrinsic has a registry row").name.to_string(),
         }
     }

@@ -47,6 +47,10 @@ pub enum Type {
     /// A NumPy `Generator` (an argument, or `np.random.default_rng(...)` in compiled code):
     /// carried as the address of its bit generator's `bitgen_t` (`random::generator`).
     Generator,
+    /// A C pointer (Numba's `CPointer(dtype)`, or `voidptr` when the dtype is `None`): only a
+    /// `@cfunc`'s parameter, indexed unchecked (`p[i]`) or viewed as an array (`carray`).
+    /// Carried as an LLVM `ptr`, one slot at the call boundary.
+    Pointer(Option<Dtype>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -288,6 +292,9 @@ impl fmt::Display for Type {
             Type::None => f.write_str("none"),
             Type::Dtype(d) => write!(f, "dtype({})", d.name()),
             Type::Generator => f.write_str("Generator"),
+            // Numba's names: `float64*`, `void*`.
+            Type::Pointer(Some(d)) => write!(f, "{}*", d.name()),
+            Type::Pointer(None) => f.write_str("void*"),
             Type::Array(a) => {
                 let layout = match a.layout {
                     Layout::C => "C",

@@ -13,6 +13,7 @@ import sys
 import types
 
 from stickyjit import _native
+from stickyjit import types as _sjtypes
 
 from ._native import Global
 
@@ -29,6 +30,9 @@ _RANDOM_FUNCTIONS = _REGISTRY["random_functions"]
 # bound to one (`from random import gauss`) resolves as "pyrandom.gauss".
 _PY_RANDOM_FUNCTIONS = _REGISTRY["py_random_functions"]
 _NUMPY_DTYPES = tuple(attr for _name, attr, _kind, _size, _python in _REGISTRY["dtypes"])
+# A dtype's name -> NumPy's attribute for it ("bool" -> "bool_"): stickyjit's (Numba's) scalar types
+# (`types.float64`) name dtypes as NumPy's scalar types do (`dtype=types.float64`).
+_DTYPE_ATTRS = {name: attr for name, attr, _kind, _size, _python in _REGISTRY["dtypes"]}
 # A NumPy scalar type's __name__ (its dtype's name, or its numpy attribute: bool_ before NumPy 2)
 # -> (the dtype's name, the Python type its value is handed over as).
 _NUMPY_SCALARS = {
@@ -343,6 +347,8 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             out.append((name, Global.NUMPY, random_name))
         elif _numpy_dtype(value) is not None:
             out.append((name, Global.NUMPY_DTYPE, _numpy_dtype(value)))
+        elif isinstance(value, _sjtypes.Scalar) and value.name in _DTYPE_ATTRS:
+            out.append((name, Global.NUMPY_DTYPE, _DTYPE_ATTRS[value.name]))
         elif (
             isinstance(value, types.BuiltinFunctionType)
             and getattr(math, getattr(value, "__name__", ""), None) is value

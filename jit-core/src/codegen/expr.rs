@@ -95,6 +95,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Type::Tuple(ts) => self.ctx().bool_type().const_int(!ts.is_empty() as u64, false),
             Type::Unknown | Type::Array(_) => self.ctx().bool_type().const_zero(),
             Type::Dtype(_) | Type::Generator => self.ctx().bool_type().const_int(1, false),
+            // A pointer is true when it is not null (as in C).
+            Type::Pointer(_) => b.build_is_not_null(v.into_pointer_value(), "t").u(),
             Type::Complex128 => self.complex_truth(v),
             Type::Float32 | Type::Complex64 => unreachable!("carried as float64 or complex128 (Type::carrier above)"),
         }
@@ -191,6 +193,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 agg.into()
             }
             H::Subscript { value, index } if matches!(self.ty(value), Type::List(_)) => self.list_load(e, value, index),
+            H::Subscript { value, index } if matches!(self.ty(value), Type::Pointer(_)) => self.pointer_load(value, index),
             H::List(items) => self.list_literal(e, items),
             H::ListMethod { method, list, args, alt } => self.list_method(e, *method, list, args, alt.as_deref()),
             H::Subscript { value, index } if self.ty(index).array().is_some() => {

@@ -62,7 +62,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
                 return b.build_insert_value(v, im, 1, "c").u().into_struct_value().into();
             }
             // A Generator argument: the address of its `bitgen_t`; a list: of its block.
-            Type::Generator | Type::List(_) => {
+            Type::Generator | Type::List(_) | Type::Pointer(_) => {
                 return b.build_load(self.ctx.ptr_type(inkwell::AddressSpace::default()), self.slot(base, at), "gen").u();
             }
             _ => {}

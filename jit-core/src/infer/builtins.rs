@@ -54,6 +54,9 @@ impl InferCx<'_> {
         if let Intrinsic::Generator(g) = f {
             return self.generator_method(g, args);
         }
+        if let Intrinsic::PointerView { layout, dtype } = f {
+            return self.pointer_view(layout, dtype, args, args[0].span);
+        }
         // The builtin `abs` of an array is NumPy's `absolute` (Python calls `__abs__`).
         if f == Intrinsic::Abs && matches!(self.expr(&args[0])?, Type::Array(_)) {
             return self.numpy_call(hir::NpFn::Abs, args);
@@ -70,7 +73,8 @@ impl InferCx<'_> {
             | Intrinsic::Random(_)
             | Intrinsic::PyRandom(_)
             | Intrinsic::DefaultRng
-            | Intrinsic::Generator(_) => "NumPy function".to_string(),
+            | Intrinsic::Generator(_)
+            | Intrinsic::PointerView { .. } => "NumPy function".to_string(),
             Intrinsic::Math(_) | Intrinsic::Cmath(_) => "math function".to_string(),
             builtin => format!("{}()", builtin.qualified_name()),
         };
@@ -116,6 +120,7 @@ impl InferCx<'_> {
             | Intrinsic::PyRandom(_)
             | Intrinsic::DefaultRng
             | Intrinsic::Generator(_)
+            | Intrinsic::PointerView { .. }
             | Intrinsic::Cmath(_)
             | Intrinsic::Complex => unreachable!("typed above"),
             Intrinsic::Bool => Type::Bool,

@@ -19,6 +19,7 @@ mod linalg;
 mod lists;
 pub(crate) use arrays::{fancy_index_type, normalized_axes};
 mod ops;
+mod pointers;
 mod random;
 mod ufuncs;
 
@@ -63,6 +64,10 @@ impl TypedProgram {
     /// One specialization that calls nothing: no call graph for the optimizer to work on.
     pub fn is_leaf(&self) -> bool {
         self.specs.len() == 1 && self.specs[0].call_targets.is_empty()
+    }
+    /// Some function of the program may make arrays (blocks the caller frees after a call).
+    pub fn allocates(&self) -> bool {
+        self.funcs.iter().any(|f| f.allocates) || self.specs.iter().any(|s| s.allocates)
     }
     pub fn func(&self, spec: &TypedFunction) -> &hir::Function {
         &self.funcs[spec.func as usize]
@@ -146,6 +151,7 @@ pub fn infer_program(
                     ),
                 ));
             }
+            pointers::check_returned(&funcs[0], &specs[0].ret).map_err(|e| (0, e))?;
             if let Type::Tuple(items) = &specs[0].ret {
                 if !items.iter().all(returnable) {
                     let f = &funcs[0];
@@ -324,6 +330,9 @@ impl<'a> InferCx<'a> {
                 if let Type::List(item) = &at {
                     return self.list_store(array, item, index, ty);
                 }
+                if let Type::Pointer(d) = at {
+                    return self.pointer_store(d, index, ty, *span);
+                }
                 if at == Type::Unknown {
                     // A callee's result not typed yet (`ac = np.empty(n, dtype=p.dtype)` with `p`
                     // a callee's): type the index's parts, a slice included, and wait.
@@ -412,6 +421,9 @@ impl<'a> InferCx<'a> {
             }
             S::AugAssignIndex { array, index, op, value } => {
                 let at = self.expr(array)?;
+                if let Type::Pointer(d) = at {
+                    return self.pointer_aug(d, index, *op, value, s.span);
+                }
                 let Some(a) = at.array() else {
                     if at == Type::Unknown {
                         return Ok(());
@@ -693,6 +705,9 @@ impl<'a> InferCx<'a> {
         let vt = self.expr(value)?;
         if let Type::List(item) = &vt {
             return self.list_subscript(item, index);
+        }
+        if let Type::Pointer(d) = vt {
+            return self.pointer_element(d, index, span);
         }
         if let Some(a) = vt.array() {
             let it = match &index.kind {

@@ -75,6 +75,9 @@ impl Lowerer<'_> {
                     Builtin::Sorted => Callee::Sorted,
                     Builtin::List => Callee::ListOf,
                 }),
+                None if registry::stickyjit_function(b).is_some() => {
+                    Ok(Callee::Intrinsic(registry::stickyjit_function(b).expect("just checked")))
+                }
                 None => Err(CompileError::unsupported_because(
                     "call to an unsupported builtin",
                     format!(

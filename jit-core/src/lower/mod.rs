@@ -17,6 +17,7 @@ mod globals;
 mod iterate;
 mod names;
 mod numpy;
+mod pointers;
 mod random;
 mod versions;
 use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
@@ -652,6 +653,7 @@ impl<'a> Lowerer<'a> {
                         k.span,
                     ));
                 }
+                Callee::Intrinsic(Intrinsic::PointerView { layout, .. }) => self.pointer_view(layout, args, keywords, span)?,
                 Callee::Intrinsic(f) => {
                     if let Some(k) = keywords.first() {
                         return Err(CompileError::unsupported_because(
