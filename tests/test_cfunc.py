@@ -489,3 +489,37 @@ def test_rerunning_an_unchanged_cell_returns_the_same_callback():
     changed = run_cell(CELL.replace("** 0.5", "** 0.5 + 1.0"))
     assert changed["hyp"] is not first["hyp"]
     assert changed["hyp"](3.0, 4.0) == 6.0 and first["hyp"](3.0, 4.0) == 5.0
+
+
+# --- called from jitted code, pickled, types -------------------------------------------------------------------
+
+
+@cfunc("float64(float64)")
+def cube(x):
+    return x * x * x
+
+
+def test_jitted_code_calls_a_cfuncs_function():
+    @stickyjit.jit
+    def use(x):
+        return cube(x) + 1.0
+
+    for x in (0.5, -2.0, 3.0):
+        assert use(x) == cube.py_func(x) + 1.0
+
+
+def test_pickled_by_reference_is_the_same_object():
+    import pickle
+
+    assert pickle.loads(pickle.dumps(cube)) is cube
+
+
+def test_pointer_types_read_as_numba_writes_them():
+    sig = types.parse_signature("intc(CPointer(float64), intp, CPointer(float64), voidptr)")
+    assert sig == types.intc(types.CPointer(types.float64), types.intp, types.CPointer(types.float64), types.voidptr)
+    assert str(sig) == "int32(float64*, int64, float64*, void*)"
+    assert types.CPointer(types.float64) == types.CPointer(types.f8) and types.voidptr is types.VoidPointer()
+    assert types.native(types.CPointer(types.int16)) == ("pointer", "int16")
+    assert types.native(types.voidptr) == ("pointer", None)
+    with pytest.raises(TypeError, match="real scalar"):
+        types.CPointer(types.complex128)

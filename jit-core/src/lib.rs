@@ -295,6 +295,8 @@ impl Prepared {
         self.code_key = code_key_of(&self.key_parts);
         self.symbol = format!("sj_{}", self.code_key);
         self.cfunc = Some(sig);
+        // The callback calls the entry: the optimizer's call-graph pipeline inlines it there.
+        self.shape = optimize::Shape::Calls;
         self
     }
 

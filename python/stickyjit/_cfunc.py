@@ -134,10 +134,6 @@ class CFunc:
             converted.append(a)
         return self.ctypes(*converted)
 
-    def inspect_types(self):
-        """The typed IR of the compiled function (as ``Dispatcher.inspect_types``)."""
-        return self._dispatcher.inspect_types()
-
     def __repr__(self):
         return f"<stickyjit C callback {self.__qualname__!r}>"
 

@@ -263,6 +263,15 @@ def _vectorized(value, dispatcher_type):
     )
 
 
+def _cfunc(value):
+    """(Global member, payload) of a ``@cfunc`` object, else None: compiled code calls its function as it calls a
+    jitted one (the code of its dispatcher), bound to the object, as a ``@vectorize`` kernel is."""
+    module = sys.modules.get("stickyjit._cfunc")
+    if module is None or not isinstance(value, module.CFunc):
+        return None
+    return Global.VECTORIZED, (value, value._dispatcher)
+
+
 def resolve_globals(func, names, dispatcher, dispatcher_type):
     """For each global name the function reads: (name, Global member, payload) for the compiler.
 
@@ -338,6 +347,8 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             out.append((name, Global.JITTED, value))
         elif (vectorized := _vectorized(value, dispatcher_type)) is not None:
             out.append((name, *vectorized))
+        elif (callback := _cfunc(value)) is not None:
+            out.append((name, *callback))
         elif isinstance(getattr(value, "__stickyjit_builtin__", None), str):
             # stickyjit.prange: the builtin it compiles as.
             out.append((name, Global.BUILTIN, value.__stickyjit_builtin__))

@@ -639,8 +639,10 @@ impl<'a> InferCx<'a> {
                 }
             }
         };
+        // (`carray` makes no block: a view of the pointer's memory.)
         if t.array().is_some()
             && matches!(e.kind, H::Binary { .. } | H::Unary { .. } | H::Compare { .. } | H::Intrinsic { .. } | H::Reduce { .. })
+            && !matches!(e.kind, H::Intrinsic { f: hir::Intrinsic::PointerView { .. }, .. })
         {
             self.specs[self.current].allocates = true;
         }
