@@ -514,6 +514,26 @@ def test_pickled_by_reference_is_the_same_object():
     assert pickle.loads(pickle.dumps(cube)) is cube
 
 
+def test_pickled_by_value_into_another_process(tmp_path):
+    proc = run_child(
+        """
+        import pickle, subprocess, sys
+        from stickyjit import cfunc
+
+        @cfunc("float64(float64)")
+        def sq(x):
+            return x * x + 1.0
+
+        child = "import pickle, sys; f = pickle.loads(sys.stdin.buffer.read()); print(f(3.0), f.ctypes(0.5))"
+        p = subprocess.run([sys.executable, "-c", child], input=pickle.dumps(sq), capture_output=True, timeout=120)
+        print(p.returncode, p.stdout.decode().strip(), p.stderr.decode()[-500:])
+        """,
+        tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[:3] == ["0", str(3.0 * 3.0 + 1.0), str(0.5 * 0.5 + 1.0)], proc.stdout
+
+
 def test_pointer_types_read_as_numba_writes_them():
     sig = types.parse_signature("intc(CPointer(float64), intp, CPointer(float64), voidptr)")
     assert sig == types.intc(types.CPointer(types.float64), types.intp, types.CPointer(types.float64), types.voidptr)
@@ -523,3 +543,36 @@ def test_pointer_types_read_as_numba_writes_them():
     assert types.native(types.voidptr) == ("pointer", None)
     with pytest.raises(TypeError, match="real scalar"):
         types.CPointer(types.complex128)
+
+
+@pytest.mark.parametrize(
+    ("sig", "args"),
+    [
+        ("bool(float64)", [(1.0,), (-1.0,), (0.0,)]),
+        ("int8(int64)", [(300,), (-129,), (5,)]),
+        ("uint16(int64)", [(-1,), (70000,), (12,)]),
+        ("int32(int64)", [(2**40 + 3,), (-(2**31) - 1,)]),
+    ],
+)
+def test_results_convert_to_the_c_type_as_numpy_casts(sig, args):
+    def positive(x):
+        return x > 0
+
+    def identity(x):
+        return x
+
+    if sig.startswith("bool"):
+        identity = positive
+    f = cfunc(sig)(identity)
+    dtype = np.dtype(sig.split("(")[0])
+    for a in args:
+        assert f(*a) == np.array(identity(*a)).astype(dtype).item()
+
+
+def test_unsigned_64_bit_arguments_and_results():
+    @cfunc("uint64(uint64, int16)")
+    def big(x, y):
+        return x + y
+
+    assert big(2**64 - 5, -1) == (2**64 - 5 - 1)
+    assert big(3, -4) == (3 - 4) % 2**64
