@@ -216,6 +216,25 @@ def test_carray_and_farray_view_with_numpys_strides(order):
     np.testing.assert_array_equal(out, want)
 
 
+@cfunc(types.float64(types.CPointer(types.float64), types.intc, types.intc, types.boolean))
+def weighted(p, m, n, fortran):
+    a = farray(p, (m, n)) if fortran else carray(p, (m, n))
+    s = 0.0
+    for i in range(m):
+        for j in range(n):
+            s += a[i, j] * (i + 1) * (j + 2)
+    return s + a.shape[0] * 1000.0 + a.shape[1] * 100000.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 6), st.integers(0, 6), st.booleans())
+def test_carray_shapes_as_numpy_reshapes(m, n, fortran):
+    data = np.arange(1.0, m * n + 1.0) * 0.5
+    a = data.reshape(m, n, order="F" if fortran else "C")
+    want = sum(a[i, j] * (i + 1) * (j + 2) for i in range(m) for j in range(n)) + m * 1000.0 + n * 100000.0
+    assert weighted(data, np.int32(m), n, np.bool_(fortran)) == want
+
+
 def test_carray_of_a_void_pointer_takes_the_dtype():
     @cfunc("float64(voidptr, intc)")
     def total(p, n):

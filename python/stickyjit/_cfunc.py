@@ -123,14 +123,13 @@ class CFunc:
             )
         converted = []
         for a, t, st in zip(args, self._argtypes, self._sig.args):
-            if (
-                type(a).__module__ == "numpy"
-                and type(a).__name__ == "ndarray"
-                and isinstance(st, (types.CPointer, types.VoidPointer))
-            ):
-                if isinstance(st, types.CPointer) and a.dtype.name != st.dtype.name:
-                    raise TypeError(f"{self.__name__}(): an array of {a.dtype} passed for a {st} argument")
-                a = a.ctypes.data_as(t)
+            if type(a).__module__ == "numpy":
+                if type(a).__name__ != "ndarray":
+                    a = a.item()  # a NumPy scalar: the Python number ctypes takes
+                elif isinstance(st, (types.CPointer, types.VoidPointer)):
+                    if isinstance(st, types.CPointer) and a.dtype.name != st.dtype.name:
+                        raise TypeError(f"{self.__name__}(): an array of {a.dtype} passed for a {st} argument")
+                    a = a.ctypes.data_as(t)
             converted.append(a)
         return self.ctypes(*converted)
 
