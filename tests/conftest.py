@@ -81,6 +81,12 @@ def same(expected, actual) -> None:
         for x, y in zip(expected, actual):
             same(x, y)
         return
+    if type(expected) is set:
+        # Sets compare as sets (their iteration order is docs/language.md's deviation).
+        assert type(actual) is set, f"type differs: CPython {_describe(expected)}, compiled {_describe(actual)}"
+        assert actual == expected, f"CPython {expected!r}, compiled {actual!r}"
+        assert {type(x) for x in actual} == {type(x) for x in expected}, (expected, actual)
+        return
     if type(expected) is dict:
         assert type(actual) is dict, f"type differs: CPython {_describe(expected)}, compiled {_describe(actual)}"
         # The same keys in the same (insertion) order, each with the same value.

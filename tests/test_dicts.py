@@ -3,7 +3,8 @@
 `update`/`copy`/`clear`, `keys`/`values`/`items`, `for k in d` and `for k, v in d.items()` in
 insertion order, number and tuple keys, and dicts returned to Python as `dict`; each compared
 with CPython running the same function. Memory: a child process builds and returns dicts 10^5
-times with its RSS flat.
+times with its RSS flat. Sets (the same runtime): literals, `set()`, `add`/`discard`/`remove`/
+`update`/`copy`/`clear`, `in`, `len`, `| & - ^`, `sorted(s)`, returned as `set`.
 """
 
 from __future__ import annotations
@@ -224,6 +225,54 @@ def test_augmented_assignment_to_items_matches_cpython(n, k):
 def test_signed_zero_keys_are_one_key_as_in_cpython():
     check(signed_zero_keys)
     same(empty.py_func(), empty())
+
+
+@njit
+def set_ops(n, m, k):
+    a = set()
+    for i in range(n):
+        a.add(i % 11)
+    b = {3, 4, 5, -1}
+    for i in range(m):
+        b.add(i * 2)
+    a.discard(k)
+    c = a.copy()
+    c.update(b)
+    total = 0
+    for x in a:
+        total += x * x
+    return a, b, a | b, a & b, a - b, b - a, a ^ b, c, k in a, len(a), bool(a), sorted(b), total
+
+
+@njit
+def set_remove(k):
+    s = {1, 2, (3)}
+    s.remove(k)
+    s.clear()
+    return s, len(s)
+
+
+@njit
+def sorted_keys(n):
+    d = {}
+    for i in range(n):
+        d[(i * 7) % 13] = i
+    return sorted(d), sorted(d, reverse=True)
+
+
+@given(st.integers(0, 30), st.integers(0, 10), st.integers(-2, 12))
+def test_sets_match_cpython(n, m, k):
+    check(set_ops, n, m, k)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4])
+def test_set_remove_matches_cpython(k):
+    check(set_remove, k)
+
+
+@given(st.integers(0, 30))
+def test_sorted_of_a_dict_matches_cpython(n):
+    check(sorted_keys, n)
 
 
 def test_unsupported_dict_uses_are_compile_errors():

@@ -84,7 +84,7 @@ def uses_dict(x):
 
 @jit
 def uses_set(x):
-    y = {x, 1}  # MARK: set
+    y = {*x}  # MARK: set
     return x
 
 
@@ -188,7 +188,7 @@ def uses_kwargs(x, **kwargs):  # MARK: kwargs
 
 SYNTAX_CASES = [
     (uses_dict, "'**' in a dict literal", "dict", ast.Dict),
-    (uses_set, "set literal", "set", ast.Set),
+    (uses_set, "starred expression", "set", ast.Starred),
     (uses_listcomp, "list comprehension", "listcomp", ast.ListComp),
     (uses_dictcomp, "dict comprehension", "dictcomp", ast.DictComp),
     (uses_setcomp, "set comprehension", "setcomp", ast.SetComp),

@@ -221,6 +221,13 @@ def _dict(n):
     return d
 
 
+def _set(n):
+    s = set()
+    for i in range(n):
+        s.add(i % 3)
+    return sorted(s)
+
+
 def _print(x):
     print("x is", x, sep=": ")
     return x
@@ -245,6 +252,7 @@ BUILTIN_CASES = {
     "sorted": (_sorted, 6),
     "list": (_list, 4),
     "dict": (_dict, 7),
+    "set": (_set, 7),
 }
 
 

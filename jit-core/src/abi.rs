@@ -103,7 +103,9 @@ impl Scalar {
             | Type::Complex64
             | Type::List(_)
             | Type::Dict(..)
-            | Type::Generator => return None,
+            | Type::Set(_)
+            | Type::Generator
+            | Type::Pointer(_) => return None,
         })
     }
 }
@@ -158,7 +160,7 @@ pub fn slots_of(t: &Type) -> usize {
         // The real part, then the imaginary part, each a double (complex64 carried as complex128).
         Type::Complex128 | Type::Complex64 => 2,
         // A list: the address of its block (only returned, never passed in); a Generator: the
-        // address of its `bitgen_t`.
+        // address of its `bitgen_t`; a pointer: the address.
         Type::Int64
         | Type::UInt64
         | Type::Float64
@@ -166,7 +168,9 @@ pub fn slots_of(t: &Type) -> usize {
         | Type::Bool
         | Type::List(_)
         | Type::Dict(..)
-        | Type::Generator => 1,
+        | Type::Set(_)
+        | Type::Generator
+        | Type::Pointer(_) => 1,
     }
 }
 

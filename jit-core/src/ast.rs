@@ -164,6 +164,8 @@ pub enum ExprKind {
     List(Vec<Expr>),
     /// `{k: v, ...}`: a dict (the pairs in order).
     Dict(Vec<(Expr, Expr)>),
+    /// `{a, b, ...}`: a set.
+    Set(Vec<Expr>),
     /// `item in container` (`not in` when `negated`).
     In {
         item: Box<Expr>,

@@ -131,6 +131,20 @@ pub fn load(object: &[u8], symbol: &str) -> Result<EntryFn, String> {
     Ok(unsafe { std::mem::transmute::<usize, EntryFn>(addr as usize) })
 }
 
+/// The address of `symbol`, another function of an object already loaded (a `@cfunc`'s C
+/// callback beside its entry).
+pub fn lookup_symbol(symbol: &str) -> Result<usize, String> {
+    let j = jit()?.lock().unwrap_or_else(|e| e.into_inner());
+    let name = CString::new(symbol).map_err(|e| e.to_string())?;
+    let mut addr: u64 = 0;
+    // SAFETY: a plain lookup in the JIT, under its lock.
+    take_error(unsafe { LLVMOrcLLJITLookup(j.jit, &mut addr, name.as_ptr()) })?;
+    if addr == 0 {
+        return Err(format!("symbol {symbol} not found"));
+    }
+    Ok(addr as usize)
+}
+
 /// Whether an entry symbol is already in the JIT (then no object needs loading). Crate-private:
 /// the extension asks [`crate::Prepared::is_loaded`].
 pub(crate) fn lookup_loaded(symbol: &str) -> Option<EntryFn> {

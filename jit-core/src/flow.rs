@@ -133,6 +133,7 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
         H::BoolOp { values, .. }
         | H::Tuple(values)
         | H::List(values)
+        | H::Set(values)
         | H::Intrinsic { args: values, .. }
         | H::Call { args: values, .. } => {
             for v in values {

@@ -172,6 +172,10 @@ pub enum DictMethod {
     Values,
     Items,
     Update,
+    /// `s.add(x)` of a set.
+    Add,
+    /// `s.discard(x)` of a set.
+    Discard,
     /// What a `for` loop iterates over: a dict's keys (a list of them, taken when the loop
     /// starts), any other value itself.
     Iter,
@@ -186,6 +190,8 @@ impl DictMethod {
             DictMethod::Values => "values",
             DictMethod::Items => "items",
             DictMethod::Update => "update",
+            DictMethod::Add => "add",
+            DictMethod::Discard => "discard",
             DictMethod::Iter => "__iter__",
         }
     }
@@ -199,6 +205,8 @@ impl DictMethod {
             "values" => DictMethod::Values,
             "items" => DictMethod::Items,
             "update" => DictMethod::Update,
+            "add" => DictMethod::Add,
+            "discard" => DictMethod::Discard,
             _ => return None,
         })
     }
@@ -312,7 +320,9 @@ pub enum ExprKind {
     },
     /// A dict literal `{k: v, ...}`: a new dict of the pairs (evaluated key, value, key, ...).
     Dict(Vec<(Expr, Expr)>),
-    /// `d.get(k)`, `d.items()`, ...: a method of the dict `dict` with `args`.
+    /// A set literal `{a, b, ...}` (or `set()`): a new set of the items.
+    Set(Vec<Expr>),
+    /// `d.get(k)`, `d.items()`, `s.add(x)`, ...: a method of the dict or set `dict` with `args`.
     DictMethod {
         method: DictMethod,
         dict: Box<Expr>,
@@ -399,6 +409,7 @@ impl ExprKind {
             H::BoolOp { values, .. }
             | H::Tuple(values)
             | H::List(values)
+            | H::Set(values)
             | H::Intrinsic { args: values, .. }
             | H::Call { args: values, .. } => values.iter().collect(),
             H::ListMethod { list, args, alt, .. } => {
@@ -436,6 +447,7 @@ impl ExprKind {
             H::BoolOp { values, .. }
             | H::Tuple(values)
             | H::List(values)
+            | H::Set(values)
             | H::Intrinsic { args: values, .. }
             | H::Call { args: values, .. } => values.iter_mut().collect(),
             H::ListMethod { list, args, alt, .. } => {
@@ -581,6 +593,13 @@ pub enum Intrinsic {
     /// A method of a Generator (`rng.normal(0, 1, size=3)`): its arguments as
     /// `lower::generator` lays them out, the Generator first.
     Generator(crate::registry::generator::GenFn),
+    /// `carray(ptr, shape[, dtype])` (`layout` C) and `farray` (F), Numba's: an array of
+    /// `shape` viewing the memory a pointer points to (of `dtype`, which a `void*` needs). Its
+    /// arguments are the pointer and the shape (an int or a tuple of ints).
+    PointerView {
+        layout: crate::types::Layout,
+        dtype: Option<crate::types::Dtype>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

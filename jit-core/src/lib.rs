@@ -22,6 +22,7 @@
 
 pub mod abi;
 pub mod ast;
+pub mod cfunc;
 pub mod cmath;
 pub mod codegen;
 pub mod complex;
@@ -156,6 +157,8 @@ pub struct Compiled {
     pub local_names: Vec<String>,
     /// Some function of the program makes new arrays ([`memory::take_live`] after a call).
     pub allocates: bool,
+    /// The address of the `@cfunc` C callback ([`Prepared::with_cfunc`]), if it has one.
+    pub cfunc: Option<usize>,
     pub typed_ir: Option<String>,
     /// Unoptimized and optimized LLVM IR.
     pub llvm_ir: Option<(String, String)>,
@@ -282,9 +285,31 @@ pub struct Prepared {
     typed: infer::TypedProgram,
     shape: optimize::Shape,
     span: ast::Span,
+    cfunc: Option<cfunc::CSignature>,
 }
 
 impl Prepared {
+    /// The same program with a `@cfunc` C callback of signature `sig` beside its entry: a code
+    /// key of its own (the key's `cfunc` part), so that its object holds the callback.
+    pub fn with_cfunc(mut self, sig: cfunc::CSignature) -> Prepared {
+        self.key_parts.push(("cfunc", sig.text()));
+        self.code_key = code_key_of(&self.key_parts);
+        self.symbol = format!("sj_{}", self.code_key);
+        self.cfunc = Some(sig);
+        // The callback calls the entry: the optimizer's call-graph pipeline inlines it there.
+        self.shape = optimize::Shape::Calls;
+        self
+    }
+
+    /// The address of the C callback of a program loaded in the engine, if it has one.
+    fn cfunc_address(&self, span: ast::Span) -> Result<Option<usize>, CompileError> {
+        self.cfunc
+            .as_ref()
+            .map(|_| engine::lookup_symbol(&cfunc::trampoline_symbol(&self.symbol)))
+            .transpose()
+            .map_err(|message| CompileError::Internal { message, span })
+    }
+
     /// Whether its code is already loaded in this process (then no cached object need be read).
     pub fn is_loaded(&self) -> bool {
         engine::lookup_loaded(&self.symbol).is_some()
@@ -334,7 +359,7 @@ pub fn prepare_program(
     let lowered = t.elapsed();
     let typed = infer::infer_program(funcs, arg_types.to_vec(), declared_ret.cloned()).map_err(|(f, e)| (f as usize, e))?;
     let local_names = typed.local_names();
-    let allocates = typed.funcs.iter().any(|f| f.allocates) || typed.specs.iter().any(|s| s.allocates);
+    let allocates = typed.allocates();
     let timings = vec![("lower", lowered), ("infer", t.elapsed() - lowered)];
     let typed_ir = capture.typed_ir.then(|| pretty::typed_program(&typed));
     let ret = typed.entry().ret.clone();
@@ -354,6 +379,7 @@ pub fn prepare_program(
         typed,
         shape,
         span,
+        cfunc: None,
     })
 }
 
@@ -364,6 +390,7 @@ pub fn load_object(p: Prepared, object: Vec<u8>) -> Result<Compiled, CompileErro
         Some(e) => e,
         None => engine::load(&object, &p.symbol).map_err(|message| CompileError::Internal { message, span: p.span })?,
     };
+    let cfunc = p.cfunc_address(p.span)?;
     let mut timings = p.timings;
     timings.push(("engine", t.elapsed()));
     Ok(Compiled {
@@ -373,6 +400,7 @@ pub fn load_object(p: Prepared, object: Vec<u8>) -> Result<Compiled, CompileErro
         ret: p.ret,
         local_names: p.local_names,
         allocates: p.allocates,
+        cfunc,
         typed_ir: p.typed_ir,
         llvm_ir: None,
         asm: None,
@@ -382,7 +410,13 @@ pub fn load_object(p: Prepared, object: Vec<u8>) -> Result<Compiled, CompileErro
 
 /// Generates, optimizes, emits and loads `p`.
 pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compiled, CompileError> {
-    let Prepared { symbol, ret, local_names, allocates, typed_ir, mut timings, typed, shape, span, .. } = p;
+    let Prepared { symbol, ret, local_names, allocates, typed_ir, mut timings, typed, shape, span, cfunc: sig, .. } = p;
+    let cfunc_address = |symbol: &str| -> Result<Option<usize>, CompileError> {
+        sig.as_ref()
+            .map(|_| engine::lookup_symbol(&cfunc::trampoline_symbol(symbol)))
+            .transpose()
+            .map_err(|message| CompileError::Internal { message, span })
+    };
     let mut t = Instant::now();
     let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
         let now = Instant::now();
@@ -392,6 +426,7 @@ pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compil
     let internal = |message: String| CompileError::Internal { message, span };
     if let Some(entry) = engine::lookup_loaded(&symbol) {
         if !capture.llvm_ir && !capture.asm {
+            let cfunc = cfunc_address(&symbol)?;
             return Ok(Compiled {
                 symbol,
                 object: Vec::new(),
@@ -399,6 +434,7 @@ pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compil
                 ret,
                 local_names,
                 allocates,
+                cfunc,
                 typed_ir,
                 llvm_ir: None,
                 asm: None,
@@ -407,7 +443,7 @@ pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compil
         }
     }
     let ctx = inkwell::context::Context::create();
-    let module = codegen::codegen(&ctx, &typed, &symbol, options);
+    let module = codegen::codegen_cfunc(&ctx, &typed, &symbol, options, sig.as_ref());
     lap("codegen", &mut timings);
     let unopt = capture.llvm_ir.then(|| module.print_to_string().to_string());
     module.verify().map_err(|e| internal(format!("invalid LLVM IR: {e}")))?;
@@ -418,8 +454,9 @@ pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compil
     lap("emit", &mut timings);
     let asm = if capture.asm { Some(optimize::emit_asm(&module).map_err(internal)?) } else { None };
     let entry = engine::load(&object, &symbol).map_err(internal)?;
+    let cfunc = cfunc_address(&symbol)?;
     lap("engine", &mut timings);
-    Ok(Compiled { symbol, object, entry, ret, local_names, allocates, typed_ir, llvm_ir: unopt.zip(opt_ir), asm, timings })
+    Ok(Compiled { symbol, object, entry, ret, local_names, allocates, cfunc, typed_ir, llvm_ir: unopt.zip(opt_ir), asm, timings })
 }
 
 /// Lowers, infers, generates, optimizes and loads `func` for `arg_types` ([`prepare`], then

@@ -71,6 +71,7 @@ enum Tag {
     ListComp = 40,
     In = 41,
     Dict = 42,
+    Set = 43,
     /// A local or parameter in the code form, by its index of first appearance.
     Local = b'L',
     /// A name that is not local, as written (a global, a module's attribute).
@@ -313,6 +314,11 @@ impl Writer {
                     self.expr(k);
                     self.expr(v);
                 }
+            }
+            ExprKind::Set(items) => {
+                self.tag(Tag::Set);
+                self.u64(items.len() as u64);
+                items.iter().for_each(|v| self.expr(v));
             }
             ExprKind::In { item, container, negated } => {
                 self.tag(Tag::In);

@@ -398,6 +398,7 @@ impl Converter {
                 }
                 ExprKind::Dict(pairs)
             }
+            PyExpr::Set(s) => ExprKind::Set(self.exprs(s.elts)?),
             PyExpr::ListComp(c) => {
                 let mut generators = Vec::with_capacity(c.generators.len());
                 for g in c.generators {
@@ -534,9 +535,9 @@ mod tests {
 
     #[test]
     fn names_unsupported_constructs_with_position() {
-        let e = parse_src("def f(a):\n    x = {1, 2}\n    return a\n").unwrap_err();
-        assert_eq!(e.construct(), "set literal");
-        assert_eq!(e.span(), Span { line: 11, col: 8 });
+        let e = parse_src("def f(a):\n    x = {1, *a}\n    return a\n").unwrap_err();
+        assert_eq!(e.construct(), "starred expression");
+        assert_eq!(e.span(), Span { line: 11, col: 12 });
         let e = parse_src("def f(a):\n    try:\n        pass\n    finally:\n        pass\n").unwrap_err();
         assert_eq!(e.construct(), "try statement");
         let e = parse_src("def f(*a):\n    return 1\n").unwrap_err();

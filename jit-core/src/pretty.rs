@@ -199,6 +199,7 @@ impl Printer<'_> {
             }
             H::Tuple(items) => format!("({})", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
             H::List(items) => format!("[{}]", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
+            H::Set(items) => format!("{{{}}}", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
             H::ListMethod { alt: Some(alt), list, .. }
                 if !matches!(self.spec.expr_types[list.id as usize], Type::List(_) | Type::Dict(..)) =>
             {
@@ -216,7 +217,7 @@ impl Printer<'_> {
             ),
             // What a loop iterates over is the value itself unless it is a dict.
             H::DictMethod { method: hir::DictMethod::Iter, dict, .. }
-                if !matches!(self.spec.expr_types[dict.id as usize], Type::Dict(..)) =>
+                if !matches!(self.spec.expr_types[dict.id as usize], Type::Dict(..) | Type::Set(_)) =>
             {
                 return self.expr(dict)
             }

@@ -43,6 +43,8 @@ pub enum Builtin {
     List,
     /// `dict()`: a new empty dict.
     Dict,
+    /// `set()`: a new empty set.
+    Set,
 }
 
 /// The builtins that wrap iterables (`for i, x in enumerate(zip(a, reversed(b)))`).
@@ -94,7 +96,7 @@ const fn builtin_row(name: &'static str, builtin: Builtin, arity: Arity, dtype: 
 }
 
 /// The builtins compiled code may call, in the order messages list them.
-pub static BUILTINS: [BuiltinRow; 18] = [
+pub static BUILTINS: [BuiltinRow; 19] = [
     builtin_row("abs", Builtin::Intrinsic(Intrinsic::Abs), Arity::new(1, 1, "1 argument"), None),
     builtin_row("min", Builtin::Intrinsic(Intrinsic::Min), Arity::new(1, usize::MAX, "1 or more arguments"), None),
     builtin_row("max", Builtin::Intrinsic(Intrinsic::Max), Arity::new(1, usize::MAX, "1 or more arguments"), None),
@@ -113,6 +115,7 @@ pub static BUILTINS: [BuiltinRow; 18] = [
     builtin_row("sorted", Builtin::Sorted, Arity::new(1, 1, "exactly one argument"), None),
     builtin_row("list", Builtin::List, Arity::new(0, 1, "0 or 1 argument"), None),
     builtin_row("dict", Builtin::Dict, Arity::new(0, 0, "no arguments"), None),
+    builtin_row("set", Builtin::Set, Arity::new(0, 0, "no arguments"), None),
 ];
 
 /// The builtin called `name`, if it is compiled.
@@ -129,6 +132,18 @@ pub fn builtin_names() -> impl Iterator<Item = &'static str> {
     BUILTINS.iter().map(|r| r.name)
 }
 
+/// stickyjit's own functions compiled code calls, by the name their `__stickyjit_builtin__`
+/// attribute gives (`stickyjit.carray`, `stickyjit.farray`: Numba's views of a `@cfunc`'s
+/// pointers; `prange` is the builtin `range`).
+pub fn stickyjit_function(name: &str) -> Option<Intrinsic> {
+    use crate::types::Layout;
+    match name {
+        "carray" => Some(Intrinsic::PointerView { layout: Layout::C, dtype: None }),
+        "farray" => Some(Intrinsic::PointerView { layout: Layout::F, dtype: None }),
+        _ => None,
+    }
+}
+
 impl Intrinsic {
     /// How the typed IR names it: `abs`, `np.sqrt`, `math.floor`.
     pub fn qualified_name(self) -> String {
@@ -140,6 +155,8 @@ impl Intrinsic {
             Intrinsic::PyRandom(f) => format!("random.{}", f.name()),
             Intrinsic::DefaultRng => "np.random.default_rng".to_string(),
             Intrinsic::Generator(f) => format!("Generator.{}", f.name()),
+            Intrinsic::PointerView { layout: crate::types::Layout::F, .. } => "farray".to_string(),
+            Intrinsic::PointerView { .. } => "carray".to_string(),
             builtin => builtin_of(builtin).expect("every builtin intrinsic has a registry row").name.to_string(),
         }
     }

@@ -48,9 +48,16 @@ pub enum Type {
     /// the unification of what is put in, as Numba types its dicts. Carried as the address of
     /// its block (`crate::dict`); `Dict(Unknown, Unknown)` is a dict nothing was ever put in.
     Dict(Box<Type>, Box<Type>),
+    /// A Python set of one item type (numbers, or tuples of numbers): carried as a dict of those
+    /// keys whose values take no slots (`crate::dict`).
+    Set(Box<Type>),
     /// A NumPy `Generator` (an argument, or `np.random.default_rng(...)` in compiled code):
     /// carried as the address of its bit generator's `bitgen_t` (`random::generator`).
     Generator,
+    /// A C pointer (Numba's `CPointer(dtype)`, or `voidptr` when the dtype is `None`): only a
+    /// `@cfunc`'s parameter, indexed unchecked (`p[i]`) or viewed as an array (`carray`).
+    /// Carried as an LLVM `ptr`, one slot at the call boundary.
+    Pointer(Option<Dtype>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -112,6 +119,7 @@ impl Type {
             Type::Tuple(ts) => Type::Tuple(ts.iter().map(Type::carrier).collect()),
             Type::List(t) => Type::List(Box::new(t.carrier())),
             Type::Dict(k, v) => Type::Dict(Box::new(k.carrier()), Box::new(v.carrier())),
+            Type::Set(k) => Type::Set(Box::new(k.carrier())),
             t => t.clone(),
         }
     }
@@ -161,6 +169,7 @@ impl Type {
                 a.iter().zip(b).map(|(x, y)| x.unify(y)).collect::<Result<_, _>>().map_err(|_| (self.clone(), other.clone()))?,
             ),
             (List(a), List(b)) => List(Box::new(a.unify(b).map_err(|_| (self.clone(), other.clone()))?)),
+            (Set(a), Set(b)) => Set(Box::new(a.unify(b).map_err(|_| (self.clone(), other.clone()))?)),
             (Dict(ak, av), Dict(bk, bv)) => {
                 let bad = |_| (self.clone(), other.clone());
                 Dict(Box::new(ak.unify(bk).map_err(bad)?), Box::new(av.unify(bv).map_err(bad)?))
@@ -297,6 +306,9 @@ impl fmt::Display for Type {
             Type::None => f.write_str("none"),
             Type::Dtype(d) => write!(f, "dtype({})", d.name()),
             Type::Generator => f.write_str("Generator"),
+            // Numba's names: `float64*`, `void*`.
+            Type::Pointer(Some(d)) => write!(f, "{}*", d.name()),
+            Type::Pointer(None) => f.write_str("void*"),
             Type::Array(a) => {
                 let layout = match a.layout {
                     Layout::C => "C",
@@ -307,6 +319,7 @@ impl fmt::Display for Type {
             }
             Type::List(t) => write!(f, "list({t})"),
             Type::Dict(k, v) => write!(f, "dict({k}, {v})"),
+            Type::Set(k) => write!(f, "set({k})"),
             Type::Tuple(ts) => {
                 f.write_str("tuple(")?;
                 for (i, t) in ts.iter().enumerate() {

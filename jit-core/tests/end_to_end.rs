@@ -91,3 +91,64 @@ fn a_failed_load_leaves_nothing_behind() {
     let st = unsafe { entry([21u64].as_ptr(), &mut ret) };
     assert_eq!((st, ret), (0, 42));
 }
+
+/// A `@cfunc` C callback: `src` compiled for `types` with the C signature `sig` (its global
+/// `carray` bound as jit-py binds `stickyjit.carray`); its address.
+fn callback(src: &str, types: &[Type], sig: jit_core::cfunc::CSignature) -> usize {
+    use jit_core::{lower::GlobalValue, normalize, parse, standalone_env, Options};
+    let lines: Vec<String> = src.lines().map(|l| format!("{l}\n")).collect();
+    let func = parse::parse_function(&parse::SourceFunction { lines: &lines, first_line: 1, filename: "<test>" }).unwrap();
+    let fp = normalize::fingerprint(&func);
+    let mut env = standalone_env(&func, "<test>");
+    if env.globals.contains_key("carray") {
+        env.globals.insert("carray".into(), GlobalValue::Builtin("carray".into()));
+    }
+    let options = Options::default();
+    let p = jit_core::prepare(&func, &fp, &env, types, &options, Capture::default()).unwrap().with_cfunc(sig);
+    let c = jit_core::finish(p, &options, Capture::default()).unwrap_or_else(|e| panic!("{e}"));
+    c.cfunc.expect("a C callback")
+}
+
+static FAILURES: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+
+extern "C" fn record_failure(status: u32, _symbol: *const std::ffi::c_char) {
+    FAILURES.lock().unwrap().push(status);
+}
+
+#[test]
+fn cfunc_callback_has_the_c_abi_and_reports_failures() {
+    use jit_core::cfunc::{CSignature, CType};
+    use jit_core::registry::Dtype;
+    jit_core::cfunc::set_error_hook(record_failure);
+    let f64p = Type::Pointer(Some(Dtype::Float64));
+    // double f(int n, double *xx): xx[0] * n + xx[1], and a write through the pointer.
+    let src = "def f(n, xx):\n    xx[2] = xx[0] + 1.0\n    return xx[0] * n + xx[1]\n";
+    let sig = CSignature {
+        args: vec![CType::Scalar(Dtype::Int32), CType::Pointer(Some(Dtype::Float64))],
+        ret: CType::Scalar(Dtype::Float64),
+    };
+    let f = callback(src, &[Type::Int64, f64p.clone()], sig);
+    // SAFETY: the callback was compiled with exactly this C signature.
+    let f: extern "C" fn(i32, *mut f64) -> f64 = unsafe { std::mem::transmute(f) };
+    let mut xx = [1.5, 2.0, 0.0];
+    assert_eq!(f(-3, xx.as_mut_ptr()), 1.5 * -3.0 + 2.0);
+    assert_eq!(xx[2], 2.5);
+
+    // int g(double *p, intp n, intp m): the sum of the first m elements of a carray view of n;
+    // an index past its end fails, reported through the hook, and the callback returns 0.
+    let src =
+        "def g(p, n, m):\n    a = carray(p, (n,))\n    s = 0.0\n    for i in range(m):\n        s += a[i]\n    return int(s)\n";
+    let sig = CSignature {
+        args: vec![CType::Pointer(Some(Dtype::Float64)), CType::Scalar(Dtype::Int64), CType::Scalar(Dtype::Int64)],
+        ret: CType::Scalar(Dtype::Int32),
+    };
+    let g = callback(src, &[f64p, Type::Int64, Type::Int64], sig);
+    // SAFETY: as above.
+    let g: extern "C" fn(*const f64, i64, i64) -> i32 = unsafe { std::mem::transmute(g) };
+    let values = [1.0, 2.0, 3.0, 4.0];
+    FAILURES.lock().unwrap().clear();
+    assert_eq!(g(values.as_ptr(), 4, 4), 10);
+    assert!(FAILURES.lock().unwrap().is_empty());
+    assert_eq!(g(values.as_ptr(), 4, 5), 0);
+    assert_eq!(*FAILURES.lock().unwrap(), vec![jit_core::runtime::Status::ArrayIndexOutOfBounds as u32]);
+}

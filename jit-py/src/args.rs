@@ -44,6 +44,9 @@ pub enum Kind {
     /// A Python list of numbers: its slot is the address of a list block holding a copy of its
     /// items (`lists.rs`), copied back after the call.
     List(crate::lists::ListItem),
+    /// A C pointer (`CPointer(dtype)`, `voidptr`): a `@cfunc`'s parameter only, never a
+    /// Python value's kind (no call from Python passes one).
+    Pointer(Option<Dtype>),
 }
 
 /// The element kinds of every tuple kind seen, by `Kind::Tuple` index (only ever appended to).
@@ -85,7 +88,7 @@ impl Kind {
     }
 
     /// The dtype of a scalar kind (`None` for tuples and arrays).
-    fn dtype(self) -> Option<Dtype> {
+    pub(crate) fn dtype(self) -> Option<Dtype> {
         Some(match self {
             Kind::Bool => Dtype::Bool,
             Kind::Int8 => Dtype::Int8,
@@ -100,7 +103,7 @@ impl Kind {
             Kind::Float64 => Dtype::Float64,
             Kind::Complex64 => Dtype::Complex64,
             Kind::Complex128 => Dtype::Complex128,
-            Kind::Tuple(_) | Kind::Array(_) | Kind::Generator | Kind::List(_) => return None,
+            Kind::Tuple(_) | Kind::Array(_) | Kind::Generator | Kind::List(_) | Kind::Pointer(_) => return None,
         })
     }
 
@@ -108,6 +111,7 @@ impl Kind {
         match self {
             Kind::Array(a) => Cow::Owned(Type::Array(a).to_string()),
             Kind::Generator => Cow::Borrowed("Generator"),
+            Kind::Pointer(d) => Cow::Owned(Type::Pointer(d).to_string()),
             Kind::List(item) => Cow::Owned(Type::List(Box::new(item.core_type())).to_string()),
             Kind::Tuple(i) => {
                 let items: Vec<Cow<str>> = Kind::items(i).into_iter().map(Kind::name).collect();
@@ -123,6 +127,7 @@ impl Kind {
             Kind::Tuple(i) => Type::Tuple(Kind::items(i).into_iter().map(Kind::core_type).collect()),
             Kind::Array(a) => Type::Array(a),
             Kind::Generator => Type::Generator,
+            Kind::Pointer(d) => Type::Pointer(d),
             Kind::List(item) => Type::List(Box::new(item.core_type())),
             scalar => scalar.dtype().expect("a scalar kind").row().argument.clone(),
         }
@@ -416,6 +421,17 @@ pub fn kind_of_descriptor(d: &Bound<'_, PyAny>) -> PyResult<Kind> {
         "tuple" => {
             let items: Vec<Bound<'_, PyAny>> = rest.get_item(0)?.extract()?;
             Ok(Kind::tuple(items.iter().map(kind_of_descriptor).collect::<PyResult<_>>()?))
+        }
+        // `("pointer", dtype)`, `("pointer", None)` for voidptr.
+        "pointer" => {
+            let (dtype,): (Option<String>,) = rest.extract()?;
+            let dtype = match dtype {
+                Some(name) => {
+                    Some(Dtype::from_name(&name).ok_or_else(|| PyTypeError::new_err(format!("no pointers to {name}")))?)
+                }
+                None => None,
+            };
+            Ok(Kind::Pointer(dtype))
         }
         other => Err(PyTypeError::new_err(format!("unknown type descriptor {other:?}"))),
     }

@@ -103,7 +103,8 @@ impl Compiler {
 
     /// Compiles (or loads) `function` for `kinds`, says what `STICKYJIT_DUMP` and
     /// `STICKYJIT_TIMINGS` ask for, and counts it. `first`: no specialization exists yet (the
-    /// timings then include reading the source, parsing and normalizing).
+    /// timings then include reading the source, parsing and normalizing). With `cfunc`, the
+    /// program has a `@cfunc` C callback of that signature beside its entry (`Compiled::cfunc`).
     pub fn compile_for<J: Jitted>(
         &self,
         py: Python<'_>,
@@ -111,6 +112,7 @@ impl Compiler {
         kinds: &[Kind],
         omitted: u64,
         first: bool,
+        cfunc: Option<&jit_core::cfunc::CSignature>,
     ) -> PyResult<CompiledWithDeps> {
         // Compiled loops poll a flag our SIGINT handler sets; put it back in front of a handler
         // installed since (signal.signal replaces it).
@@ -119,7 +121,7 @@ impl Compiler {
         let wants = |what: &str| dump.split(',').any(|w| w.trim().eq_ignore_ascii_case(what) || w.trim() == "all");
         let capture = Capture { typed_ir: wants("ir"), llvm_ir: wants("llvm"), asm: wants("asm") };
         let t0 = Instant::now();
-        let (compiled, deps) = self.compile_with::<J>(py, function, kinds, omitted, capture, first)?;
+        let (compiled, deps) = self.compile_with::<J>(py, function, kinds, omitted, capture, first, cfunc)?;
         // Only code LLVM made here counts (not an object loaded from the cache or already in
         // the JIT).
         if compiled.timings.iter().any(|(stage, _)| *stage == "emit") {
@@ -146,6 +148,7 @@ impl Compiler {
     }
 
     /// Collects the program, prepares it, then loads it from the cache or compiles it.
+    #[allow(clippy::too_many_arguments)]
     fn compile_with<J: Jitted>(
         &self,
         py: Python<'_>,
@@ -154,6 +157,7 @@ impl Compiler {
         omitted: u64,
         capture: Capture,
         first: bool,
+        cfunc: Option<&jit_core::cfunc::CSignature>,
     ) -> PyResult<CompiledWithDeps> {
         let parsed = function.parsed(py)?;
         // The object the function's globals refer to it by (its dispatcher), to recognize recursion.
@@ -191,7 +195,14 @@ impl Compiler {
             }
         };
         let ret = self.declared_ret(kinds);
-        let prepared = jit_core::prepare_program(&units, &types, ret, &self.options, capture).map_err(unit_err)?;
+        let prepare = || {
+            let p = jit_core::prepare_program(&units, &types, ret, &self.options, capture).map_err(unit_err)?;
+            Ok::<_, PyErr>(match cfunc {
+                Some(sig) => p.with_cfunc(sig.clone()),
+                None => p,
+            })
+        };
+        let prepared = prepare()?;
         let store = crate::disk::store_for(py, self.use_cache, capture);
         let key = prepared.code_key.clone();
         // The cache records and checks the signature the code was compiled for: the types
@@ -209,7 +220,7 @@ impl Compiler {
                 Err(e) => {
                     crate::disk::discard_unloadable(py, store, &key, &e);
                     explanation = Explain::Said(format!("{name}{sig} was compiled: its cache entry could not be loaded"));
-                    let prepared = jit_core::prepare_program(&units, &types, ret, &self.options, capture).map_err(unit_err)?;
+                    let prepared = prepare()?;
                     self.compile_and_store(py, prepared, Some(store), &parsed, &label, capture)?
                 }
             },
@@ -301,7 +312,7 @@ impl Compiler {
                     continue;
                 }
             }
-            let (compiled, _) = self.compile_with::<J>(py, function, &kinds, omitted, capture, false)?;
+            let (compiled, _) = self.compile_with::<J>(py, function, &kinds, omitted, capture, false, None)?;
             let text = match which {
                 "types" => compiled.typed_ir.unwrap_or_default(),
                 "llvm" => compiled.llvm_ir.map(|(_, o)| o).unwrap_or_default(),

@@ -302,7 +302,7 @@ impl Dispatcher {
     /// Compiles (or loads) the specialization for `kinds` and publishes it.
     fn compile_for(&self, py: Python<'_>, kinds: &[Kind], omitted: u64) -> PyResult<()> {
         let first = self.specs().is_empty();
-        let (c, deps) = self.compiler.compile_for::<Dispatcher>(py, &self.function, kinds, omitted, first)?;
+        let (c, deps) = self.compiler.compile_for::<Dispatcher>(py, &self.function, kinds, omitted, first, None)?;
         self.publish(Spec {
             kinds: kinds.to_vec(),
             entry: c.entry,
@@ -479,6 +479,34 @@ impl Dispatcher {
             }
         }
         Ok(())
+    }
+
+    /// Compiles (or loads from the cache) the `@cfunc` C callback of the signature whose argument
+    /// and return descriptors (`stickyjit.types.native_signature`) are given, which the
+    /// dispatcher was made with (its return type is declared): `(address, symbol)`. Failures of
+    /// the callback are reported as unraisable exceptions naming `qualname` (`cfunc.rs`).
+    fn _compile_cfunc(
+        &self,
+        py: Python<'_>,
+        descriptors: Vec<Bound<'_, PyAny>>,
+        ret: Bound<'_, PyAny>,
+        qualname: String,
+    ) -> PyResult<(usize, String)> {
+        let n = self.function.param_names.len();
+        if self.unsupported_signature || descriptors.len() != n {
+            return Err(PyTypeError::new_err(format!(
+                "the signature has {} argument type(s); {}() takes {n} parameter(s)",
+                descriptors.len(),
+                self.function.name
+            )));
+        }
+        let kinds = descriptors.iter().map(crate::args::kind_of_descriptor).collect::<PyResult<Vec<_>>>()?;
+        let sig = crate::cfunc::c_signature(&kinds, &ret)?;
+        let (c, _) = self.compiler.compile_for::<Dispatcher>(py, &self.function, &kinds, 0, true, Some(&sig))?;
+        let address = c.cfunc.ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("the C callback was not compiled"))?;
+        let symbol = jit_core::cfunc::trampoline_symbol(&c.symbol);
+        crate::cfunc::register(&symbol, qualname, c.local_names);
+        Ok((address, symbol))
     }
 
     /// Compiles (or loads from the cache) the specialization a call with arguments of exactly

@@ -6,7 +6,8 @@
 //! | --- | --- | --- |
 //! | `lib` | the Python module: registers the rest | all |
 //! | [`ufunc`] | the `numpy.ufunc`s of `@vectorize`/`@guvectorize` and their native inner loop | args, dispatcher, errors |
-//! | [`dispatcher`] | the object `@jit` returns: call path, binding, specialization table | args, compile, errors, lists, program, returned, source, vectorcall |
+//! | [`dispatcher`] | the object `@jit` returns: call path, binding, specialization table | args, cfunc, compile, errors, lists, program, returned, source, vectorcall |
+//! | [`cfunc`] | `@cfunc`'s C callbacks: their C signatures, their failures reported as unraisable exceptions | args, errors |
 //! | [`compile`] | one compile: program → cache or LLVM → code; dumps, `inspect_*`, `explain()` | args, disk, interruptible, program, source |
 //! | [`program`] | the program a compile needs: global resolution, frozen values, dependencies | args, source |
 //! | [`source`] | the decorated function, its source parsed once | errors |
@@ -21,6 +22,7 @@
 //! | [`registry`] | the compiler's registry of names (builtins, NumPy, dtypes) for `_support.py` | errors |
 
 mod args;
+mod cfunc;
 mod compile;
 mod disk;
 mod dispatcher;
@@ -132,6 +134,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     vectorcall::install(&Bound::new(py, dispatcher::Dispatcher::placeholder(py))?)?;
     jit_core::interrupt::set_poll_hook(check_signals);
     jit_core::output::set_print_hook(write_stdout);
+    jit_core::cfunc::set_error_hook(cfunc::report);
     // The `random` module's messages changed in 3.12 (random::pyrandom).
     jit_core::random::pyrandom::set_python_minor(py.version_info().minor as u32);
     m.add("StickyJitError", py.get_type::<errors::StickyJitError>())?;

@@ -197,6 +197,14 @@ pub fn to_python<'py>(
             }
             return Ok(out.into_any());
         }
+        Type::Set(item) => {
+            let out = pyo3::types::PySet::empty(py)?;
+            // SAFETY: as for a dict (a set is a dict block whose values take no slots).
+            for (k, _) in unsafe { jit_core::dict::entries(slots[start] as usize as *mut jit_core::memory::Header) } {
+                out.add(to_python(py, item, k, &mut 0, &mut None)?)?;
+            }
+            return Ok(out.into_any());
+        }
         _ => {}
     }
     // SAFETY: the constructors return new references (or NULL with an exception set).
@@ -271,7 +279,7 @@ pub(crate) unsafe fn item_to_python<'py>(py: Python<'py>, t: &Type, p: *const u8
 /// Whether a value of type `t` holds an array (the call then needs the live blocks and arguments).
 pub fn holds_array(t: &Type) -> bool {
     match t {
-        Type::Array(_) | Type::List(_) | Type::Dict(..) => true,
+        Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) => true,
         Type::Tuple(items) => items.iter().any(holds_array),
         _ => false,
     }

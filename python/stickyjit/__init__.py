@@ -36,6 +36,9 @@ __all__ = [
     "njit",
     "vectorize",
     "guvectorize",
+    "cfunc",
+    "carray",
+    "farray",
     "prange",
     "types",
     "CompileError",
@@ -162,6 +165,46 @@ def guvectorize(*args, **options):
     from . import _vectorize
 
     return _vectorize.guvectorize(*args, **options)
+
+
+def cfunc(sig, /, locals=None, cache=True, pipeline_class=None, **options):
+    """Numba's ``@cfunc``: compiles a function now into a C callback of the signature ``sig`` (docs/cfunc.md).
+
+    ``@cfunc("float64(float64, float64)")`` (or type objects: ``cfunc(types.intc(types.CPointer(types.float64),
+    types.intp))``) returns an object with ``address`` (the C function's address), ``ctypes`` (a ctypes function
+    pointer, which ``scipy.LowLevelCallable`` and ``scipy.integrate.quad`` take), ``native_name`` and ``py_func``;
+    calling it calls the compiled code. Arguments are numbers, ``CPointer(T)`` and ``voidptr`` (index a pointer as
+    ``p[i]``, or view it with ``carray(p, shape)``); the result a number or ``void``. An exception in the callback
+    is printed through ``sys.unraisablehook`` and the callback returns 0. Options as ``jit``'s; the code is cached
+    on disk and the object is sticky, as ``jit``'s.
+    """
+    from . import _cfunc
+
+    return _cfunc.cfunc(sig, locals=locals, cache=cache, pipeline_class=pipeline_class, **options)
+
+
+def carray(ptr, shape, dtype=None):
+    """Numba's ``carray``: a C-ordered array of ``shape`` over the memory ``ptr`` points to (no copy).
+
+    In compiled code ``ptr`` is a ``@cfunc``'s ``CPointer(T)`` argument (``dtype``, if given, must be ``T``) or its
+    ``voidptr`` one (``dtype`` needed); from Python, a ctypes pointer (``POINTER(c_double)``, or ``c_void_p`` with
+    ``dtype``). ``shape`` is an int or a tuple of ints.
+    """
+    from . import _cfunc
+
+    return _cfunc.pointer_view(ptr, shape, dtype, "C")
+
+
+def farray(ptr, shape, dtype=None):
+    """Numba's ``farray``: ``carray`` in Fortran order (the first index varies fastest)."""
+    from . import _cfunc
+
+    return _cfunc.pointer_view(ptr, shape, dtype, "F")
+
+
+# Compiled code calls them as the compiler's own functions (jit-core's registry::stickyjit_function).
+carray.__stickyjit_builtin__ = "carray"
+farray.__stickyjit_builtin__ = "farray"
 
 
 def _options(options):

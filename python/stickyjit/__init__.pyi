@@ -8,7 +8,10 @@ call takes ``P`` and returns ``R`` and whose ``py_func`` is the ``Callable[P, R]
 from collections.abc import Callable, Iterable
 from typing import Any, Literal, ParamSpec, Protocol, SupportsIndex, TypeAlias, TypeVar, overload, type_check_only
 
+import numpy as np
+
 from . import types
+from ._cfunc import CFunc
 from ._native import (
     CacheWarning,
     CompileError,
@@ -78,6 +81,9 @@ __all__ = [
     "njit",
     "vectorize",
     "guvectorize",
+    "cfunc",
+    "carray",
+    "farray",
     "prange",
     "types",
     "CompileError",
@@ -342,3 +348,17 @@ def guvectorize(
     locals: dict[str, Any] = ...,
     debug: bool = False,
 ) -> _GufuncDecorator: ...
+
+# ``@cfunc(sig)``: a C callback compiled now (docs/cfunc.md).
+def cfunc(
+    sig: str | Signature,
+    /,
+    locals: dict[str, Any] | None = None,
+    cache: bool = True,
+    pipeline_class: Any = None,
+    **options: Any,
+) -> Callable[[Callable[..., Any]], CFunc]: ...
+
+# ``carray``/``farray``: an array view of ``shape`` over the memory a pointer points to.
+def carray(ptr: Any, shape: int | tuple[int, ...], dtype: Any = None) -> np.ndarray[Any, Any]: ...
+def farray(ptr: Any, shape: int | tuple[int, ...], dtype: Any = None) -> np.ndarray[Any, Any]: ...

@@ -13,6 +13,7 @@ import sys
 import types
 
 from stickyjit import _native
+from stickyjit import types as _sjtypes
 
 from ._native import Global
 
@@ -29,6 +30,9 @@ _RANDOM_FUNCTIONS = _REGISTRY["random_functions"]
 # bound to one (`from random import gauss`) resolves as "pyrandom.gauss".
 _PY_RANDOM_FUNCTIONS = _REGISTRY["py_random_functions"]
 _NUMPY_DTYPES = tuple(attr for _name, attr, _kind, _size, _python in _REGISTRY["dtypes"])
+# A dtype's name -> NumPy's attribute for it ("bool" -> "bool_"): stickyjit's (Numba's) scalar types
+# (`types.float64`) name dtypes as NumPy's scalar types do (`dtype=types.float64`).
+_DTYPE_ATTRS = {name: attr for name, attr, _kind, _size, _python in _REGISTRY["dtypes"]}
 # A NumPy scalar type's __name__ (its dtype's name, or its numpy attribute: bool_ before NumPy 2)
 # -> (the dtype's name, the Python type its value is handed over as).
 _NUMPY_SCALARS = {
@@ -259,6 +263,15 @@ def _vectorized(value, dispatcher_type):
     )
 
 
+def _cfunc(value):
+    """(Global member, payload) of a ``@cfunc`` object, else None: compiled code calls its function as it calls a
+    jitted one (the code of its dispatcher), bound to the object, as a ``@vectorize`` kernel is."""
+    module = sys.modules.get("stickyjit._cfunc")
+    if module is None or not isinstance(value, module.CFunc):
+        return None
+    return Global.VECTORIZED, (value, value._dispatcher)
+
+
 def resolve_globals(func, names, dispatcher, dispatcher_type):
     """For each global name the function reads: (name, Global member, payload) for the compiler.
 
@@ -334,6 +347,8 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             out.append((name, Global.JITTED, value))
         elif (vectorized := _vectorized(value, dispatcher_type)) is not None:
             out.append((name, *vectorized))
+        elif (callback := _cfunc(value)) is not None:
+            out.append((name, *callback))
         elif isinstance(getattr(value, "__stickyjit_builtin__", None), str):
             # stickyjit.prange: the builtin it compiles as.
             out.append((name, Global.BUILTIN, value.__stickyjit_builtin__))
@@ -343,6 +358,8 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             out.append((name, Global.NUMPY, random_name))
         elif _numpy_dtype(value) is not None:
             out.append((name, Global.NUMPY_DTYPE, _numpy_dtype(value)))
+        elif isinstance(value, _sjtypes.Scalar) and value.name in _DTYPE_ATTRS:
+            out.append((name, Global.NUMPY_DTYPE, _DTYPE_ATTRS[value.name]))
         elif (
             isinstance(value, types.BuiltinFunctionType)
             and getattr(math, getattr(value, "__name__", ""), None) is value

@@ -26,6 +26,9 @@ __all__ = [
     "UniTuple",
     "Tuple",
     "Signature",
+    "CPointer",
+    "VoidPointer",
+    "voidptr",
     "parse_signature",
     "parse_signatures",
     "native",
@@ -185,6 +188,50 @@ class NoneType(Type):
 
 
 none = void = NoneType()
+
+
+# --- C pointers ----------------------------------------------------------------------------------------------------
+
+
+class CPointer(Type):
+    """A C pointer to ``dtype``, ``CPointer(float64)`` as in Numba, named ``float64*``: a ``@cfunc`` parameter
+    (docs/cfunc.md), indexed as ``p[i]`` or viewed as an array with ``carray``. ``dtype`` is a non-complex scalar.
+    """
+
+    __slots__ = ("dtype",)
+
+    def __init__(self, dtype: Scalar):
+        if not isinstance(dtype, Scalar) or dtype.name in _COMPLEX:
+            raise TypeError(f"CPointer({dtype!r}): the pointee must be a real scalar type such as float64 or intc")
+        Type.__init__(self, f"{dtype.name}*", ("pointer", dtype.name))
+        object.__setattr__(self, "dtype", dtype)
+
+    def __reduce__(self):
+        return (CPointer, (self.dtype,))
+
+
+class VoidPointer(Type):
+    """C's ``void *``: one object, ``voidptr`` (Numba's name), named ``void*``. A ``@cfunc`` receives it and may
+    view it with ``carray(ptr, shape, dtype)``."""
+
+    __slots__ = ()
+    _the: VoidPointer | None = None
+
+    def __new__(cls):
+        if VoidPointer._the is None:
+            t = object.__new__(cls)
+            Type.__init__(t, "void*", ("pointer", None))
+            VoidPointer._the = t
+        return VoidPointer._the
+
+    def __init__(self):
+        pass
+
+    def __reduce__(self):
+        return (VoidPointer, ())
+
+
+voidptr = VoidPointer()
 
 
 # --- arrays --------------------------------------------------------------------------------------------------------
@@ -434,6 +481,8 @@ _NAMESPACE: dict[str, object] = {
     "Array": Array,
     "UniTuple": UniTuple,
     "Tuple": Tuple,
+    "CPointer": CPointer,
+    "voidptr": voidptr,
     "types": sys.modules[__name__],
 }
 
@@ -576,6 +625,10 @@ def native(t: Type):
         return ("array", t.dtype.name, t.ndim, t.layout, t.readonly)
     if isinstance(t, BaseTuple):
         return ("tuple", [native(item) for item in t.types])
+    if isinstance(t, CPointer):
+        return ("pointer", t.dtype.name)
+    if isinstance(t, VoidPointer):
+        return ("pointer", None)
     if isinstance(t, Signature):
         raise TypeError(f"{t} is a signature, not a type: use native_signature()")
     raise TypeError(f"{t!r} is not a stickyjit type")

@@ -12,6 +12,9 @@ __all__ = [
     "UniTuple",
     "Tuple",
     "Signature",
+    "CPointer",
+    "VoidPointer",
+    "voidptr",
     "parse_signature",
     "parse_signatures",
     "native",
@@ -92,6 +95,18 @@ class Scalar(Type):
 
 class NoneType(Type):
     """The type of ``None``: one object, ``none`` (``void``)."""
+
+    def __new__(cls) -> Self: ...
+    def __init__(self) -> None: ...
+
+class CPointer(Type):
+    """A C pointer to ``dtype`` (``CPointer(float64)``, named ``float64*``): a ``@cfunc`` parameter."""
+
+    dtype: Scalar
+    def __init__(self, dtype: Scalar) -> None: ...
+
+class VoidPointer(Type):
+    """C's ``void *``: one object, ``voidptr``."""
 
     def __new__(cls) -> Self: ...
     def __init__(self) -> None: ...
@@ -198,4 +213,5 @@ longlong: Scalar
 ulonglong: Scalar
 float_: Scalar
 none: NoneType
+voidptr: VoidPointer
 void: NoneType

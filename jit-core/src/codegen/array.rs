@@ -154,7 +154,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// The dimensions of a shape (an int or a tuple of ints), as int64 values.
-    fn shape_dims(&mut self, shape: &hir::Expr) -> Vec<IntValue<'ctx>> {
+    pub(super) fn shape_dims(&mut self, shape: &hir::Expr) -> Vec<IntValue<'ctx>> {
         let st = self.ty(shape);
         let v = self.expr(shape);
         match st {

@@ -136,7 +136,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let h = self.expr(&args[0]).into_pointer_value();
                 self.list_len(h).into()
             }
-            Intrinsic::Len if matches!(self.ty(&args[0]), Type::Dict(..)) => {
+            Intrinsic::Len if matches!(self.ty(&args[0]), Type::Dict(..) | Type::Set(_)) => {
                 let h = self.expr(&args[0]).into_pointer_value();
                 self.dict_len(h).into()
             }
@@ -152,6 +152,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Intrinsic::Np(hir::NpFn::Abs) => self.intrinsic(Intrinsic::Abs, args, ty),
             Intrinsic::Linalg(_) => unreachable!("made by FnGen::linalg (it owns its results)"),
             Intrinsic::DefaultRng => self.default_rng(args),
+            Intrinsic::PointerView { layout, .. } => self.pointer_view(layout, args, ty),
             Intrinsic::Generator(_) => unreachable!("made by FnGen::generator_call (it owns its results)"),
             Intrinsic::Np(f) => {
                 // NumPy's semantics: IEEE results (NaN, infinities), never an exception.

@@ -40,9 +40,12 @@ fn calls_anything(e: &hir::Expr) -> bool {
     ) || e.kind.children().into_iter().any(calls_anything)
 }
 
+/// A dict's key and value types; a set's item type and `None` (a set is a dict whose values
+/// take no slots).
 fn key_value(t: &Type) -> (Type, Type) {
     match t {
         Type::Dict(k, v) => ((**k).clone(), (**v).clone()),
+        Type::Set(k) => ((**k).clone(), Type::None),
         _ => unreachable!("inference typed a dict"),
     }
 }
@@ -112,6 +115,69 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             self.dict_put(h, (&key, &value), (k, &kt), (v, &vt));
         }
         h.into()
+    }
+
+    /// `{a, b, ...}`, `set()` of type `ty`: a new set, held by the expression's slot.
+    pub(super) fn set_literal(&mut self, e: &hir::Expr, items: &[hir::Expr]) -> BasicValueEnum<'ctx> {
+        let ty = self.ty(e);
+        let (key, _) = key_value(&ty);
+        let evaluated: Vec<_> = items.iter().map(|x| (self.expr(x), self.ty(x))).collect();
+        let h = self.dict_new(&key, &Type::None);
+        self.own_temp(e.id, h.into(), &ty);
+        for (x, xt) in evaluated {
+            self.dict_insert(h, x, &xt, &key);
+        }
+        h.into()
+    }
+
+    /// `a | b`, `a & b`, `a - b`, `a ^ b` of two sets: a new set, held by the expression's slot.
+    pub(super) fn set_binary(
+        &mut self,
+        e: &hir::Expr,
+        op: crate::ast::BinOp,
+        left: &hir::Expr,
+        right: &hir::Expr,
+    ) -> BasicValueEnum<'ctx> {
+        use crate::ast::BinOp;
+        let ty = self.ty(e);
+        let (key, _) = key_value(&ty);
+        let (lt, rt) = (self.ty(left), self.ty(right));
+        let (l, r) = (self.expr(left), self.expr(right));
+        let (l, r) = (self.cast(l, &lt, &ty).into_pointer_value(), self.cast(r, &rt, &ty).into_pointer_value());
+        let out = self.dict_new(&key, &Type::None);
+        self.own_temp(e.id, out.into(), &ty);
+        // Items of `from` that are (`keep` true) or are not in `other`, into `out`, in order.
+        let filtered = |g: &Self, from: PointerValue<'ctx>, other: PointerValue<'ctx>, keep: bool| {
+            g.for_each_entry(from, (&key, &Type::None), |g, k, _| {
+                let (slots, _) = g.dict_find(other, k, &key, &key);
+                let there = g.b().build_is_not_null(slots, "there").u();
+                let take = if keep { there } else { g.b().build_not(there, "absent").u() };
+                let (yes, next) = (g.block_named("set.take"), g.block_named("set.next"));
+                g.b().build_conditional_branch(take, yes, next).u();
+                g.b().position_at_end(yes);
+                g.dict_insert(out, k, &key, &key);
+                g.b().build_unconditional_branch(next).u();
+                g.b().position_at_end(next);
+            });
+        };
+        match op {
+            BinOp::BitOr => {
+                let f = self.helper(Helper::DictFill);
+                for from in [l, r] {
+                    let ok = self.call_basic(f, &[out.into(), from.into()]).into_int_value();
+                    let failed = self.b().build_not(ok, "nomem").u();
+                    self.fail_if(failed, Status::OutOfMemory as u32);
+                }
+            }
+            BinOp::BitAnd => filtered(self, l, r, true),
+            BinOp::Sub => filtered(self, l, r, false),
+            BinOp::BitXor => {
+                filtered(self, l, r, false);
+                filtered(self, r, l, false);
+            }
+            _ => unreachable!("inference types only | & - ^ of sets"),
+        }
+        out.into()
     }
 
     /// `d[k] = v` into the dict `h`.
@@ -253,13 +319,26 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         args: &[hir::Expr],
     ) -> BasicValueEnum<'ctx> {
         let dt = self.ty(dict);
-        if method == DictMethod::Iter && !matches!(dt, Type::Dict(..)) {
+        if method == DictMethod::Iter && !matches!(dt, Type::Dict(..) | Type::Set(_)) {
             return self.expr(dict);
         }
         let (key, value) = key_value(&dt);
         let h = self.expr(dict).into_pointer_value();
         let ty = self.ty(e);
         match method {
+            DictMethod::Add => {
+                let x = self.expr(&args[0]);
+                self.dict_insert(h, x, &self.ty(&args[0]), &key);
+                self.ctx().i8_type().const_zero().into()
+            }
+            DictMethod::Discard => {
+                let x = self.expr(&args[0]);
+                let buf = self.key_slots(x, &self.ty(&args[0]), &key);
+                let out = self.entry_alloca(self.ctx().i64_type().array_type(1), "set.none");
+                let f = self.helper(Helper::DictRemove);
+                self.call_basic(f, &[h.into(), buf.into(), out.into()]);
+                self.ctx().i8_type().const_zero().into()
+            }
             DictMethod::Get => {
                 let (k, d) = (self.expr(&args[0]), self.expr(&args[1]));
                 let (slots, _) = self.dict_find(h, k, &self.ty(&args[0]), &key);
@@ -373,7 +452,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.loop_close(open);
     }
 
-    /// `k in d`, `d.pop(k[, default])`, `d.copy()`, `d.clear()`.
+    /// `k in d`, `d.pop(k[, default])`, `d.copy()`, `d.clear()`, `sorted(d)`; `s.remove(x)`.
     pub(super) fn dict_list_method(
         &mut self,
         e: &hir::Expr,
@@ -385,6 +464,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let (key, value) = key_value(&dt);
         let h = self.expr(dict).into_pointer_value();
         match method {
+            ListMethod::Sorted => {
+                let reverse = args.first().map(|r| (self.expr(r), self.ty(r)));
+                let ty = self.ty(e);
+                let out = self.dict_to_list(h, (&key, &value), DictMethod::Keys, &ty);
+                self.own_temp(e.id, out.into(), &ty);
+                self.sort_items(out, &key, reverse.as_ref());
+                out.into()
+            }
             ListMethod::Contains => {
                 let k = self.expr(&args[0]);
                 let (slots, _) = self.dict_find(h, k, &self.ty(&args[0]), &key);
@@ -420,6 +507,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 };
                 v
             }
+            ListMethod::Remove => {
+                let x = self.expr(&args[0]);
+                let buf = self.key_slots(x, &self.ty(&args[0]), &key);
+                let out = self.entry_alloca(self.ctx().i64_type().array_type(1), "set.none");
+                let f = self.helper(Helper::DictRemove);
+                let found = self.call_basic(f, &[h.into(), buf.into(), out.into()]).into_int_value();
+                let missing = self.b().build_not(found, "missing").u();
+                self.key_error_if(missing, buf, &key);
+                self.ctx().i8_type().const_zero().into()
+            }
             ListMethod::Copy => {
                 let out = self.dict_new(&key, &value);
                 self.own_temp(e.id, out.into(), &dt);
@@ -444,7 +541,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     pub(super) fn dict_convert(&self, v: BasicValueEnum<'ctx>, from: &Type, to: &Type) -> BasicValueEnum<'ctx> {
         let (fk, fv) = key_value(from);
         let (tk, tv) = key_value(to);
-        if fk == Type::Unknown || fv == Type::Unknown || from == to {
+        if from == to {
+            return v;
+        }
+        if fk == Type::Unknown || (fv == Type::Unknown && matches!(from, Type::Dict(..))) {
+            // Nothing was ever put in (the block's slots are for no type): a new empty one.
+            if tk != Type::Unknown && (tv != Type::Unknown || matches!(to, Type::Set(_))) {
+                return self.dict_new(&tk, &tv).into();
+            }
             return v;
         }
         let h = v.into_pointer_value();

@@ -61,7 +61,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             (Type::List(f), Type::List(t)) if **f == Type::Unknown || **t == Type::Unknown => v,
             (Type::List(f), Type::List(t)) => self.list_convert(v, f, t),
-            (Type::Dict(..), Type::Dict(..)) => self.dict_convert(v, from, to),
+            (Type::Dict(..), Type::Dict(..)) | (Type::Set(_), Type::Set(_)) => self.dict_convert(v, from, to),
             (Type::Unknown, _) | (_, Type::Unknown) => self.module_gen.llty(to).const_zero(),
             _ => unreachable!("inference never asks to cast {from} to {to}"),
         }
@@ -90,7 +90,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let n = self.list_len(v.into_pointer_value());
                 self.b().build_int_compare(IntPredicate::NE, n, self.i64(0), "t").u()
             }
-            Type::Dict(..) => {
+            Type::Dict(..) | Type::Set(_) => {
                 let n = self.dict_len(v.into_pointer_value());
                 self.b().build_int_compare(IntPredicate::NE, n, self.i64(0), "t").u()
             }
@@ -100,6 +100,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Type::Tuple(ts) => self.ctx().bool_type().const_int(!ts.is_empty() as u64, false),
             Type::Unknown | Type::Array(_) => self.ctx().bool_type().const_zero(),
             Type::Dtype(_) | Type::Generator => self.ctx().bool_type().const_int(1, false),
+            // A pointer is true when it is not null (as in C).
+            Type::Pointer(_) => b.build_is_not_null(v.into_pointer_value(), "t").u(),
             Type::Complex128 => self.complex_truth(v),
             Type::Float32 | Type::Complex64 => unreachable!("carried as float64 or complex128 (Type::carrier above)"),
         }
@@ -135,6 +137,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             H::Binary { op: op @ (BinOp::MatMul | BinOp::Dot), left, right } => self.matmul(e, *op, left, right),
             H::Binary { left, right, .. } if matches!(ty, Type::List(_)) => self.list_binary(e, left, right),
+            H::Binary { left, op, right } if matches!(ty, Type::Set(_)) => self.set_binary(e, *op, left, right),
             H::Binary { op, left, right } => {
                 let l = self.expr(left);
                 let r = self.expr(right);
@@ -197,12 +200,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             H::Subscript { value, index } if matches!(self.ty(value), Type::List(_)) => self.list_load(e, value, index),
             H::Subscript { value, index } if matches!(self.ty(value), Type::Dict(..)) => self.dict_load(value, index),
+            H::Subscript { value, index } if matches!(self.ty(value), Type::Pointer(_)) => self.pointer_load(value, index),
             H::List(items) => self.list_literal(e, items),
-            H::ListMethod { method, list, args, .. } if matches!(self.ty(list), Type::Dict(..)) => {
+            H::ListMethod { method, list, args, .. } if matches!(self.ty(list), Type::Dict(..) | Type::Set(_)) => {
                 self.dict_list_method(e, *method, list, args)
             }
             H::ListMethod { method, list, args, alt } => self.list_method(e, *method, list, args, alt.as_deref()),
             H::Dict(pairs) => self.dict_literal(e, pairs),
+            H::Set(items) => self.set_literal(e, items),
             H::DictMethod { method, dict, args } => self.dict_method(e, *method, dict, args),
             H::Subscript { value, index } if self.ty(index).array().is_some() => {
                 let Type::Array(out) = ty else { unreachable!("inference types an indexed read as an array") };

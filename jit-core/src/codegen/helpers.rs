@@ -148,6 +148,13 @@ pub(super) enum Helper {
     /// i64 b_rows, i64 nrhs, ptr b, i64 bs0, i64 bs1, double param, i1 has_param, ptr outs)`:
     /// svd, qr, lstsq, pinv, matrix_rank or cond; a status.
     LapackFactor,
+    /// `void sj_rt_cfunc_error(i32 status, ptr symbol)`: a C callback's failure, reported
+    /// (`crate::cfunc`).
+    CfuncError,
+    /// `i64 sj_rt_cfunc_enter()`: sets the thread's live blocks aside for a C callback's call.
+    CfuncEnter,
+    /// `void sj_rt_cfunc_leave(i64 saved)`: frees the blocks the call left, puts the others back.
+    CfuncLeave,
     /// A libm function of `arity` (1 or 2) doubles returning a double.
     Libm(&'static str, usize),
 }
@@ -264,6 +271,9 @@ impl Helper {
                 I32,
                 NOUNWIND,
             ),
+            Helper::CfuncError => d("sj_rt_cfunc_error", &[I32, Ptr], Void, &["nounwind", "cold"]),
+            Helper::CfuncEnter => d("sj_rt_cfunc_enter", &[], I64, NOUNWIND),
+            Helper::CfuncLeave => d("sj_rt_cfunc_leave", &[I64], Void, NOUNWIND),
             Helper::Libm(name, 1) => d(name, &[F64], F64, PURE_LIBM),
             Helper::Libm(name, 2) => d(name, &[F64, F64], F64, PURE_LIBM),
             Helper::Libm(name, arity) => unreachable!("libm {name} of {arity} arguments"),
@@ -305,6 +315,9 @@ const _: () = {
             g::sj_rt_gen_shuffle;
     }
     let _: extern "C" fn() -> u64 = crate::runtime::sj_rt_stack_limit;
+    let _: unsafe extern "C" fn(u32, *const std::ffi::c_char) = crate::cfunc::sj_rt_cfunc_error;
+    let _: extern "C" fn() -> usize = crate::cfunc::sj_rt_cfunc_enter;
+    let _: extern "C" fn(usize) = crate::cfunc::sj_rt_cfunc_leave;
     let _: extern "C" fn() -> u32 = crate::interrupt::sj_rt_poll;
     let _: extern "C" fn(i64, bool) -> *mut crate::memory::Header = crate::memory::sj_rt_new_block;
     let _: unsafe extern "C" fn(*mut crate::memory::Header) = crate::memory::sj_rt_release;
@@ -388,7 +401,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 59] = [
+const RUNTIME_HELPERS: [Helper; 62] = [
     Helper::IndexError,
     Helper::StackLimit,
     Helper::StackOverflow,
@@ -448,6 +461,9 @@ const RUNTIME_HELPERS: [Helper; 59] = [
     Helper::PrintComplex,
     Helper::PrintFlush,
     Helper::LapackFactor,
+    Helper::CfuncError,
+    Helper::CfuncEnter,
+    Helper::CfuncLeave,
 ];
 
 const _: () = {
@@ -511,7 +527,10 @@ const _: () = {
             | Helper::PrintBool
             | Helper::PrintComplex
             | Helper::PrintFlush
-            | Helper::LapackFactor => {}
+            | Helper::LapackFactor
+            | Helper::CfuncError
+            | Helper::CfuncEnter
+            | Helper::CfuncLeave => {}
             Helper::Libm(..) => unreachable!(),
         }
     }

@@ -441,7 +441,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
     }
 
-    fn sort_items(&self, h: PointerValue<'ctx>, item: &Type, reverse: Option<&(BasicValueEnum<'ctx>, Type)>) {
+    pub(super) fn sort_items(&self, h: PointerValue<'ctx>, item: &Type, reverse: Option<&(BasicValueEnum<'ctx>, Type)>) {
         let reverse = match reverse {
             Some((v, t)) => self.truth(*v, t),
             None => self.ctx().bool_type().const_zero(),

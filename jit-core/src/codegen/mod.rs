@@ -10,6 +10,7 @@ mod arange;
 mod arith;
 mod array;
 mod calls;
+mod cfunc;
 mod cmath;
 mod complex;
 mod dict;
@@ -24,6 +25,7 @@ mod list;
 mod matmul;
 mod nonneg;
 mod overlap;
+mod pointers;
 mod random;
 mod reduce;
 mod refs;
@@ -62,6 +64,18 @@ enum Cold {
 /// Builds the module for `prog`, exporting its entry point as `symbol`, as `options` say (array
 /// indices checked when `boundscheck`, what division by zero does, fast-math flags).
 pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str, options: &Options) -> Module<'ctx> {
+    codegen_cfunc(ctx, prog, symbol, options, None)
+}
+
+/// [`codegen`], and with a `@cfunc`'s C signature, its C callback beside the entry
+/// (`crate::cfunc::trampoline_symbol`).
+pub fn codegen_cfunc<'ctx>(
+    ctx: &'ctx Context,
+    prog: &TypedProgram,
+    symbol: &str,
+    options: &Options,
+    cfunc: Option<&crate::cfunc::CSignature>,
+) -> Module<'ctx> {
     let module = ctx.create_module(symbol);
     let builder = ctx.create_builder();
     let module_gen = ModuleGen {
@@ -79,6 +93,9 @@ pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str, opti
         // function for the optimizer to inline first).
         let entry = module_gen.declare_entry(symbol);
         module_gen.define_inner(entry, prog.entry(), &[entry], true, false);
+        if let Some(sig) = cfunc {
+            module_gen.define_trampoline(symbol, sig, prog.allocates());
+        }
         fastmath::apply(&module, options.fastmath);
         return module;
     }
@@ -88,6 +105,9 @@ pub fn codegen<'ctx>(ctx: &'ctx Context, prog: &TypedProgram, symbol: &str, opti
         module_gen.define_inner(funcs[i], spec, &funcs, false, recursive[i]);
     }
     module_gen.define_entry(symbol, funcs[0], prog.entry(), recursive.contains(&true));
+    if let Some(sig) = cfunc {
+        module_gen.define_trampoline(symbol, sig, prog.allocates());
+    }
     let strict: Vec<FunctionValue> =
         prog.specs.iter().zip(&funcs).filter(|(s, _)| prog.funcs[s.func as usize].strict_math).map(|(_, f)| *f).collect();
     fastmath::apply_except(&module, options.fastmath, &strict);
@@ -228,8 +248,8 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
                 self.ctx.struct_type(&fields, false).into()
             }
             Type::Array(a) => self.array_llty(a),
-            Type::List(_) | Type::Dict(..) => self.ctx.ptr_type(AddressSpace::default()).into(),
-            Type::Generator => self.ctx.ptr_type(inkwell::AddressSpace::default()).into(),
+            Type::List(_) | Type::Dict(..) | Type::Set(_) => self.ctx.ptr_type(AddressSpace::default()).into(),
+            Type::Generator | Type::Pointer(_) => self.ctx.ptr_type(inkwell::AddressSpace::default()).into(),
         }
     }
 
@@ -696,6 +716,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             hir::Target::Index { array, index, .. } if matches!(self.ty(array), Type::Dict(..)) => {
                 self.dict_store(array, index, v, ty)
+            }
+            hir::Target::Index { array, index, .. } if matches!(self.ty(array), Type::Pointer(_)) => {
+                self.pointer_store(array, index, v, ty)
             }
             hir::Target::Index { array, index, .. } if self.ty(index).array().is_some() => self.fancy_store(array, index, v, ty),
             hir::Target::Index { array, index, .. } if self.target_is_view(array, index) => {

@@ -35,7 +35,7 @@ pub(super) const MEMINFO: u32 = crate::abi::array_value::MEMINFO;
 /// Whether a value of type `t` holds arrays (whose references are counted).
 pub(super) fn holds_arrays(t: &Type) -> bool {
     match t {
-        Type::Array(_) | Type::List(_) | Type::Dict(..) => true,
+        Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) => true,
         Type::Tuple(items) => items.iter().any(holds_arrays),
         _ => false,
     }
@@ -64,7 +64,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 out.push(m.into_pointer_value());
             }
             // A list is its block's address.
-            Type::List(_) | Type::Dict(..) => out.push(v.into_pointer_value()),
+            Type::List(_) | Type::Dict(..) | Type::Set(_) => out.push(v.into_pointer_value()),
             Type::Tuple(items) => {
                 for (k, it) in items.iter().enumerate() {
                     if holds_arrays(it) {

@@ -41,6 +41,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             S::AugAssign { read, op, value, .. } if self.ty(read).array().is_some() => {
                 self.aug_assign_view(read, None, *op, value);
             }
+            S::AugAssignIndex { array, index, op, value } if matches!(self.ty(array), Type::Pointer(_)) => {
+                self.pointer_aug(array, index, *op, value);
+            }
             S::AugAssignIndex { array, index, op, value } if self.ty(index).array().is_some() => {
                 self.fancy_aug(array, index, *op, value);
             }

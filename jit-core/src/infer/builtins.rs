@@ -24,7 +24,7 @@ impl InferCx<'_> {
         }
         if f == Intrinsic::Len {
             return match self.expr(&args[0])? {
-                Type::Tuple(_) | Type::List(_) | Type::Dict(..) => Ok(Type::Int64),
+                Type::Tuple(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) => Ok(Type::Int64),
                 Type::Array(a) if a.ndim > 0 => Ok(Type::Int64),
                 Type::Unknown => Ok(Type::Unknown),
                 t => Err(self.not_an_array(&args[0], &t).unwrap_or_else(|| {
@@ -54,6 +54,9 @@ impl InferCx<'_> {
         if let Intrinsic::Generator(g) = f {
             return self.generator_method(g, args);
         }
+        if let Intrinsic::PointerView { layout, dtype } = f {
+            return self.pointer_view(layout, dtype, args, args[0].span);
+        }
         // The builtin `abs` of an array is NumPy's `absolute` (Python calls `__abs__`).
         if f == Intrinsic::Abs && matches!(self.expr(&args[0])?, Type::Array(_)) {
             return self.numpy_call(hir::NpFn::Abs, args);
@@ -70,7 +73,8 @@ impl InferCx<'_> {
             | Intrinsic::Random(_)
             | Intrinsic::PyRandom(_)
             | Intrinsic::DefaultRng
-            | Intrinsic::Generator(_) => "NumPy function".to_string(),
+            | Intrinsic::Generator(_)
+            | Intrinsic::PointerView { .. } => "NumPy function".to_string(),
             Intrinsic::Math(_) | Intrinsic::Cmath(_) => "math function".to_string(),
             builtin => format!("{}()", builtin.qualified_name()),
         };
@@ -116,6 +120,7 @@ impl InferCx<'_> {
             | Intrinsic::PyRandom(_)
             | Intrinsic::DefaultRng
             | Intrinsic::Generator(_)
+            | Intrinsic::PointerView { .. }
             | Intrinsic::Cmath(_)
             | Intrinsic::Complex => unreachable!("typed above"),
             Intrinsic::Bool => Type::Bool,
@@ -164,7 +169,7 @@ impl InferCx<'_> {
             Intrinsic::Abs | Intrinsic::Bool if args.len() == 1 => Ok(match self.expr(&args[0])? {
                 t if t.is_complex() && f == Intrinsic::Abs => Some(t.complex_part()),
                 t if t.is_complex() => Some(Type::Bool),
-                Type::List(_) | Type::Dict(..) if f == Intrinsic::Bool => Some(Type::Bool),
+                Type::List(_) | Type::Dict(..) | Type::Set(_) if f == Intrinsic::Bool => Some(Type::Bool),
                 _ => None,
             }),
             _ => Ok(None),

@@ -27,6 +27,14 @@ fn not_storable(what: &str, t: &Type, span: Span) -> CompileError {
     )
 }
 
+fn not_storable_in_set(t: &Type, span: Span) -> CompileError {
+    CompileError::unsupported_because(
+        "set item",
+        format!("a set of {} is not compiled yet; sets hold numbers and tuples of numbers", type_name(t)),
+        span,
+    )
+}
+
 fn mixed(what: &str, a: &Type, b: &Type, span: Span) -> CompileError {
     CompileError::typing(
         format!("dict of mixed {what} types"),
@@ -52,6 +60,126 @@ impl InferCx<'_> {
             vt = vt.unify(&b).map_err(|(x, y)| mixed("value", &x, &y, span))?;
         }
         Ok(Type::Dict(Box::new(kt), Box::new(vt)))
+    }
+
+    /// `{a, b, ...}`, `set()`: a new set of the items' unified type.
+    pub(super) fn set_literal(&mut self, items: &[hir::Expr], span: Span) -> Result<Type> {
+        self.specs[self.current].allocates = true;
+        let mut t = Type::Unknown;
+        for it in items {
+            let a = self.expr(it)?;
+            if !storable(&a) {
+                return Err(not_storable_in_set(&a, it.span));
+            }
+            t = t.unify(&a).map_err(|(x, y)| mixed("item", &x, &y, span))?;
+        }
+        Ok(Type::Set(Box::new(t)))
+    }
+
+    /// Puts an item of `xt` into `set` (of `item`s): a set held by a local widens.
+    fn put_into_set(&mut self, set: &hir::Expr, item: &Type, xt: &Type, span: Span) -> Result<()> {
+        if !storable(xt) {
+            return Err(not_storable_in_set(xt, span));
+        }
+        if let H::Local { id, .. } = set.kind {
+            let f = self.hir_fn();
+            if f.params.contains(&id) && item.unify(xt).as_ref() != Ok(item) {
+                return Err(CompileError::typing(
+                    "set argument of another type",
+                    format!(
+                        "the set argument '{}' holds {}; it cannot take {}",
+                        f.locals[id as usize].name,
+                        type_name(item),
+                        type_name(xt)
+                    ),
+                    span,
+                ));
+            }
+            return self.assign_local(id, &Type::Set(Box::new(xt.clone())), span);
+        }
+        match item.unify(xt) {
+            Ok(t) if t == *item || !xt.is_known() => Ok(()),
+            _ => Err(CompileError::typing(
+                "set item of another type",
+                format!("a set of {} cannot take {} here", type_name(item), type_name(xt)),
+                span,
+            )),
+        }
+    }
+
+    /// `s.add(x)`, `s.discard(x)`, `s.update(t)` and what a `for` loop over a set walks.
+    fn set_method(&mut self, method: DictMethod, set: &hir::Expr, item: &Type, args: &[hir::Expr], span: Span) -> Result<Type> {
+        let what = format!("set.{}()", method.name());
+        let wrong = |want: &str| {
+            CompileError::typing("call with wrong arguments", format!("{what} takes {want}, {} given", args.len()), span)
+        };
+        match (method, args) {
+            (DictMethod::Iter, []) => {
+                self.specs[self.current].allocates = true;
+                Ok(Type::List(Box::new(item.clone())))
+            }
+            (DictMethod::Add, [x]) => {
+                let xt = self.expr(x)?;
+                self.put_into_set(set, item, &xt, x.span)?;
+                Ok(Type::None)
+            }
+            (DictMethod::Discard, [x]) => {
+                self.lookup_key(item, x)?;
+                Ok(Type::None)
+            }
+            (DictMethod::Update, [other]) => match self.expr(other)? {
+                Type::Set(t) => {
+                    self.put_into_set(set, item, &t, other.span)?;
+                    Ok(Type::None)
+                }
+                Type::Unknown => Ok(Type::None),
+                t => Err(CompileError::unsupported_because(
+                    "set.update() argument",
+                    format!("set.update() takes a set here, not {}", type_name(&t)),
+                    other.span,
+                )),
+            },
+            (DictMethod::Add | DictMethod::Discard | DictMethod::Update, _) => Err(wrong("exactly one argument")),
+            (m, _) => Err(CompileError::typing(format!(".{}()", m.name()), format!("set has no method '{}'", m.name()), span)),
+        }
+    }
+
+    /// The list methods a set has too: `s.remove(x)`, `s.copy()`, `s.clear()`, and `x in s`.
+    pub(super) fn set_list_method(
+        &mut self,
+        method: ListMethod,
+        item: &Type,
+        st: &Type,
+        args: &[hir::Expr],
+        span: Span,
+    ) -> Result<Type> {
+        let what = format!("set.{}()", method.name());
+        let wrong = |want: &str| {
+            CompileError::typing("call with wrong arguments", format!("{what} takes {want}, {} given", args.len()), span)
+        };
+        match (method, args) {
+            (ListMethod::Contains, [x]) => {
+                self.lookup_key(item, x)?;
+                Ok(Type::Bool)
+            }
+            (ListMethod::Remove, [x]) => {
+                self.lookup_key(item, x)?;
+                Ok(Type::None)
+            }
+            (ListMethod::Remove, _) => Err(wrong("exactly one argument")),
+            (ListMethod::Copy, []) => {
+                self.specs[self.current].allocates = true;
+                Ok(st.clone())
+            }
+            (ListMethod::Clear, []) => Ok(Type::None),
+            (ListMethod::Copy | ListMethod::Clear, _) => Err(wrong("no arguments")),
+            (ListMethod::Pop, _) => Err(CompileError::unsupported_because(
+                "set.pop()",
+                "set.pop() removes an arbitrary item (CPython's hash order), which is not compiled",
+                span,
+            )),
+            (m, _) => Err(CompileError::typing(format!(".{}()", m.name()), format!("set has no method '{}'", m.name()), span)),
+        }
     }
 
     /// The key `k` (of type `kt`) looked up in a dict of `key`s: a key of another type must
@@ -170,7 +298,17 @@ impl InferCx<'_> {
     /// `d.get(k, default)`, `d.items()`, ... and what a loop iterates over (`DictMethod::Iter`).
     pub(super) fn dict_method(&mut self, method: DictMethod, dict: &hir::Expr, args: &[hir::Expr], span: Span) -> Result<Type> {
         let dt = self.expr(dict)?;
+        if let Type::Set(item) = &dt {
+            return self.set_method(method, dict, item, args, span);
+        }
         let (key, value) = match (&dt, method) {
+            (Type::Dict(_, _), DictMethod::Add | DictMethod::Discard) => {
+                return Err(CompileError::typing(
+                    format!(".{}()", method.name()),
+                    format!("dict has no method '{}'", method.name()),
+                    span,
+                ))
+            }
             (Type::Dict(k, v), _) => ((**k).clone(), (**v).clone()),
             (_, DictMethod::Iter) => return Ok(dt),
             (Type::Unknown, _) => {
@@ -235,6 +373,7 @@ impl InferCx<'_> {
                 )),
             },
             (DictMethod::Update, _) => Err(wrong("exactly one argument")),
+            (DictMethod::Add | DictMethod::Discard, _) => unreachable!("refused above"),
         }
     }
 

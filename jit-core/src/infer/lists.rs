@@ -93,11 +93,19 @@ impl InferCx<'_> {
         let what = format!(".{}()", method.name());
         let lt = self.expr(list)?;
         // An array's `copy()`/`sort()`: the call as the array's method.
-        if let (Some(alt), false) = (alt, matches!(lt, Type::List(_) | Type::Dict(..) | Type::Unknown)) {
+        if let (Some(alt), false) = (alt, matches!(lt, Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Unknown)) {
             return self.expr(alt);
+        }
+        // `sorted(d)`, `sorted(s)`: the keys (items), sorted, as sorted() of the list of them.
+        if let (ListMethod::Sorted, Type::Dict(k, _) | Type::Set(k)) = (method, &lt) {
+            let keys = Type::List(k.clone());
+            return self.sorted_keys(&keys, args, span);
         }
         if let Type::Dict(k, v) = &lt {
             return self.dict_list_method(method, (k, v), &lt, args, span);
+        }
+        if let Type::Set(item) = &lt {
+            return self.set_list_method(method, item, &lt, args, span);
         }
         if method == ListMethod::Contains {
             return self.contains(&lt, args, span);
@@ -198,6 +206,26 @@ impl InferCx<'_> {
         }
     }
 
+    /// `sorted(d)` of a dict or set whose keys (items) make the list `keys`.
+    fn sorted_keys(&mut self, keys: &Type, args: &[hir::Expr], span: Span) -> Result<Type> {
+        let Type::List(item) = keys else { unreachable!("a list type") };
+        if !(item.is_numeric() || **item == Type::Unknown) {
+            return Err(CompileError::unsupported_because(
+                "sorted()",
+                format!("numbers are sorted here, not {}", type_name(item)),
+                span,
+            ));
+        }
+        for a in args {
+            let t = self.expr(a)?;
+            if !(t.is_numeric() || t == Type::Unknown) {
+                return Err(CompileError::typing("reverse=", "reverse= takes a bool", a.span));
+            }
+        }
+        self.specs[self.current].allocates = true;
+        Ok(keys.clone())
+    }
+
     /// `x in c` of a list or tuple `c` (typed `ct`): bool.
     fn contains(&mut self, ct: &Type, args: &[hir::Expr], span: Span) -> Result<Type> {
         let xt = self.expr(&args[0])?;
@@ -256,9 +284,9 @@ impl InferCx<'_> {
     /// A list literal assigned to a local is made with the local's type (which later appends
     /// may have widened), so that no copy is ever needed to convert it.
     pub(super) fn type_literal_as(&mut self, value: &hir::Expr, local: u32) {
-        if let H::List(_) | H::Dict(_) = value.kind {
+        if let H::List(_) | H::Dict(_) | H::Set(_) = value.kind {
             let lt = self.specs[self.current].local_types[local as usize].clone();
-            if let Type::List(_) | Type::Dict(..) = lt {
+            if let Type::List(_) | Type::Dict(..) | Type::Set(_) = lt {
                 self.specs[self.current].expr_types[value.id as usize] = lt;
             }
         }

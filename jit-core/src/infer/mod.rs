@@ -20,6 +20,7 @@ mod linalg;
 mod lists;
 pub(crate) use arrays::{fancy_index_type, normalized_axes};
 mod ops;
+mod pointers;
 mod random;
 mod ufuncs;
 
@@ -64,6 +65,10 @@ impl TypedProgram {
     /// One specialization that calls nothing: no call graph for the optimizer to work on.
     pub fn is_leaf(&self) -> bool {
         self.specs.len() == 1 && self.specs[0].call_targets.is_empty()
+    }
+    /// Some function of the program may make arrays (blocks the caller frees after a call).
+    pub fn allocates(&self) -> bool {
+        self.funcs.iter().any(|f| f.allocates) || self.specs.iter().any(|s| s.allocates)
     }
     pub fn func(&self, spec: &TypedFunction) -> &hir::Function {
         &self.funcs[spec.func as usize]
@@ -147,6 +152,7 @@ pub fn infer_program(
                     ),
                 ));
             }
+            pointers::check_returned(&funcs[0], &specs[0].ret).map_err(|e| (0, e))?;
             if let Type::Tuple(items) = &specs[0].ret {
                 if !items.iter().all(returnable) {
                     let f = &funcs[0];
@@ -180,7 +186,7 @@ fn storable(t: &Type, dtype: crate::registry::Dtype) -> bool {
 fn returnable(t: &Type) -> bool {
     match t {
         Type::Tuple(items) => items.iter().all(returnable),
-        Type::Array(_) | Type::List(_) | Type::Dict(..) => true,
+        Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) => true,
         t => t.is_number(),
     }
 }
@@ -328,6 +334,9 @@ impl<'a> InferCx<'a> {
                 if let Type::Dict(k, v) = &at {
                     return self.dict_store(array, (k, v), index, ty);
                 }
+                if let Type::Pointer(d) = at {
+                    return self.pointer_store(d, index, ty, *span);
+                }
                 if at == Type::Unknown {
                     // A callee's result not typed yet (`ac = np.empty(n, dtype=p.dtype)` with `p`
                     // a callee's): type the index's parts, a slice included, and wait.
@@ -418,6 +427,9 @@ impl<'a> InferCx<'a> {
                 let at = self.expr(array)?;
                 if let Type::List(_) | Type::Dict(..) = at {
                     return self.container_aug_assign(array, &at, index, *op, value, s.span);
+                }
+                if let Type::Pointer(d) = at {
+                    return self.pointer_aug(d, index, *op, value, s.span);
                 }
                 let Some(a) = at.array() else {
                     if at == Type::Unknown {
@@ -517,7 +529,7 @@ impl<'a> InferCx<'a> {
 
     fn test(&mut self, e: &hir::Expr) -> Result<Type> {
         let t = self.expr(e)?;
-        if !(t.is_number() || t == Type::Unknown || matches!(t, Type::List(_) | Type::Dict(..))) {
+        if !(t.is_number() || t == Type::Unknown || matches!(t, Type::List(_) | Type::Dict(..) | Type::Set(_))) {
             return Err(CompileError::typing(
                 "condition",
                 format!("a condition must be a number or bool, not {}", type_name(&t)),
@@ -599,6 +611,7 @@ impl<'a> InferCx<'a> {
             H::Subscript { value, index } => self.subscript(value, index, e.span)?,
             H::List(items) => self.list_literal(items, e.span)?,
             H::Dict(pairs) => self.dict_literal(pairs, e.span)?,
+            H::Set(items) => self.set_literal(items, e.span)?,
             H::DictMethod { method, dict, args } => self.dict_method(*method, dict, args, e.span)?,
             H::ListMethod { method, list, args, alt } => self.list_method(*method, list, args, alt.as_deref(), e.span)?,
             H::Slice { .. } => {
@@ -636,8 +649,10 @@ impl<'a> InferCx<'a> {
                 }
             }
         };
+        // (`carray` makes no block: a view of the pointer's memory.)
         if t.array().is_some()
             && matches!(e.kind, H::Binary { .. } | H::Unary { .. } | H::Compare { .. } | H::Intrinsic { .. } | H::Reduce { .. })
+            && !matches!(e.kind, H::Intrinsic { f: hir::Intrinsic::PointerView { .. }, .. })
         {
             self.specs[self.current].allocates = true;
         }
@@ -668,6 +683,9 @@ impl<'a> InferCx<'a> {
         }
         if let Type::Dict(k, v) = &vt {
             return self.dict_subscript(k, v, index);
+        }
+        if let Type::Pointer(d) = vt {
+            return self.pointer_element(d, index, span);
         }
         if let Some(a) = vt.array() {
             let it = match &index.kind {

@@ -282,6 +282,26 @@ impl InferCx<'_> {
             self.specs[self.current].allocates = true;
             return list_binary_type(op, l, &r, span);
         }
+        if matches!(l, Type::Set(_)) || matches!(r, Type::Set(_)) {
+            self.specs[self.current].allocates = true;
+            return match (op, l, &r) {
+                (_, Type::Unknown, _) | (_, _, Type::Unknown) => Ok(Type::Unknown),
+                (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Type::Set(_), Type::Set(_)) => {
+                    l.unify(&r).map_err(|(a, b)| {
+                        CompileError::typing(
+                            "sets of mixed types",
+                            format!("a set holds one type; these hold {} and {}", type_name(&a), type_name(&b)),
+                            span,
+                        )
+                    })
+                }
+                _ => Err(CompileError::typing(
+                    "binary operator",
+                    format!("unsupported operand types for {}: {} and {}", op.symbol(), type_name(l), type_name(&r)),
+                    span,
+                )),
+            };
+        }
         binary_type(op, l, &r, right, span)
     }
 

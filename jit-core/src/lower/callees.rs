@@ -34,6 +34,8 @@ pub(super) enum Callee {
     ListOf,
     /// `dict()`: a new empty dict.
     DictNew,
+    /// `set()`: a new empty set.
+    SetNew,
     /// A function of the program (itself or another jitted function), by unit index.
     Function(u32),
 }
@@ -77,7 +79,11 @@ impl Lowerer<'_> {
                     Builtin::Sorted => Callee::Sorted,
                     Builtin::List => Callee::ListOf,
                     Builtin::Dict => Callee::DictNew,
+                    Builtin::Set => Callee::SetNew,
                 }),
+                None if registry::stickyjit_function(b).is_some() => {
+                    Ok(Callee::Intrinsic(registry::stickyjit_function(b).expect("just checked")))
+                }
                 None => Err(CompileError::unsupported_because(
                     "call to an unsupported builtin",
                     format!(

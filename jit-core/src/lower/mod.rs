@@ -17,6 +17,7 @@ mod globals;
 mod iterate;
 mod names;
 mod numpy;
+mod pointers;
 mod random;
 mod versions;
 use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
@@ -447,6 +448,10 @@ impl<'a> Lowerer<'a> {
                 }
                 H::Dict(out)
             }
+            A::Set(items) => {
+                self.allocates = true;
+                H::Set(self.exprs(items)?)
+            }
             A::ListComp { .. } => self.comprehension_value(e)?,
             A::In { item, container, negated } => {
                 let contains = H::ListMethod {
@@ -644,6 +649,17 @@ impl<'a> Lowerer<'a> {
                     self.allocates = true;
                     H::Dict(Vec::new())
                 }
+                Callee::SetNew => {
+                    if !args.is_empty() || !keywords.is_empty() {
+                        return Err(CompileError::unsupported_because(
+                            "call to set()",
+                            "set() is compiled without arguments (a set literal {a, b} or add() fills it)",
+                            span,
+                        ));
+                    }
+                    self.allocates = true;
+                    H::Set(Vec::new())
+                }
                 Callee::Iterate(f) => {
                     return Err(CompileError::unsupported_because(
                         "iterator outside a for loop",
@@ -673,6 +689,7 @@ impl<'a> Lowerer<'a> {
                         k.span,
                     ));
                 }
+                Callee::Intrinsic(Intrinsic::PointerView { layout, .. }) => self.pointer_view(layout, args, keywords, span)?,
                 Callee::Intrinsic(f) => {
                     if let Some(k) = keywords.first() {
                         return Err(CompileError::unsupported_because(

@@ -35,7 +35,7 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                 walk_expr(right, locals, visit)
             }
             A::Unary { operand, .. } => walk_expr(operand, locals, visit),
-            A::BoolOp { values, .. } | A::Tuple(values) | A::List(values) => {
+            A::BoolOp { values, .. } | A::Tuple(values) | A::List(values) | A::Set(values) => {
                 values.iter().for_each(|v| walk_expr(v, locals, visit))
             }
             A::Dict(pairs) => pairs.iter().for_each(|(k, v)| {

@@ -73,7 +73,6 @@ fn expressions() {
     snapshot!("lambda_expression", "def f(a):\n    return (lambda: a)", [Int64]);
     snapshot!("generator_expression", "def f(a):\n    g = (i for i in range(a))\n    return a", [Int64]);
     snapshot!("walrus", "def f(a):\n    return (b := a)", [Int64]);
-    snapshot!("set_literal", "def f(a):\n    return {a}", [Int64]);
     snapshot!("list_slice", "def f(a):\n    l = [a]\n    l[1:] = l\n    return a", [Int64]);
     snapshot!("list_comprehension_lazy", "def f(a):\n    return a > 0 and len([i for i in range(a)]) > 1", [Int64]);
     snapshot!("set_comprehension", "def f(a):\n    return {i for i in range(a)}", [Int64]);
