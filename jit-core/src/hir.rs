@@ -24,7 +24,30 @@ pub struct Function {
     /// No fast-math flags on its float operations, whatever the options say
     /// ([`crate::lower::Env::strict_math`]).
     pub strict_math: bool,
+    /// What division by zero does in this function, whatever the program's option says: a
+    /// `@vectorize` kernel's own ([`crate::lower::Env::error_model`]).
+    pub error_model: Option<crate::ErrorModel>,
+    /// The `@vectorize` objects it calls ([`Intrinsic::Ufunc`] indexes this list).
+    pub ufuncs: Vec<Ufunc>,
     pub span: Span,
+}
+
+/// A `@vectorize` object called from compiled code: an elementwise map of its kernel (function
+/// `func` of the program) over the broadcast arguments.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ufunc {
+    pub name: String,
+    pub func: FuncId,
+    /// The loops of an object with type signatures (in the order NumPy tries them); `None` for a
+    /// lazy object (the kernel compiled for the arguments' element types).
+    pub loops: Option<Vec<UfuncLoop>>,
+}
+
+/// One loop of a ufunc: its input dtypes and its output dtype.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct UfuncLoop {
+    pub inputs: Vec<crate::types::Dtype>,
+    pub output: crate::types::Dtype,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -527,6 +550,9 @@ pub enum Intrinsic {
     /// A method of a Generator (`rng.normal(0, 1, size=3)`): its arguments as
     /// `lower::generator` lays them out, the Generator first.
     Generator(crate::registry::generator::GenFn),
+    /// A `@vectorize` object's call (its index in [`Function::ufuncs`]): on numbers its kernel
+    /// in the loop NumPy picks, on arrays that elementwise over the broadcast arguments.
+    Ufunc(u32),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -137,6 +137,7 @@ impl Intrinsic {
             Intrinsic::PyRandom(f) => format!("random.{}", f.name()),
             Intrinsic::DefaultRng => "np.random.default_rng".to_string(),
             Intrinsic::Generator(f) => format!("Generator.{}", f.name()),
+            Intrinsic::Ufunc(_) => "a @vectorize ufunc".to_string(),
             builtin => builtin_of(builtin).expect("every builtin intrinsic has a registry row").name.to_string(),
         }
     }

@@ -69,8 +69,10 @@ pub enum Global {
     /// dispatcher, the dependency recorded on the NumPy function (which stays bound).
     #[pyo3(name = "LIBRARY")]
     Library,
-    /// A `@vectorize` ufunc (`(the object bound, its kernel's dispatcher)`): compiled as a call of
-    /// the kernel, the dependency recorded on the object bound.
+    /// A `@vectorize` ufunc (`(the object bound, its kernel's dispatcher, its loops as
+    /// `[(input dtype names, output dtype name)]` or None when lazy, its error model)`):
+    /// compiled as the ufunc (its kernel elementwise), the dependency recorded on the object
+    /// bound.
     #[pyo3(name = "VECTORIZED")]
     Vectorized,
     /// Something the compiler cannot use (why, for the message).
@@ -208,6 +210,8 @@ pub(crate) fn collect<'py, J: Jitted>(py: Python<'py>, root: &Function, root_obj
     let mut library: Vec<Option<String>> = vec![None];
     let mut members = Vec::new();
     let mut deps = Vec::new();
+    // The `@vectorize` kernels reached (by unit) and the error model each one's decorator gave.
+    let mut kernels: Vec<(u32, jit_core::ErrorModel)> = Vec::new();
     let mut i = 0;
     while i < objs.len() {
         let obj = objs[i].clone();
@@ -222,6 +226,7 @@ pub(crate) fn collect<'py, J: Jitted>(py: Python<'py>, root: &Function, root_obj
             function,
             &obj,
             &parsed,
+            &mut kernels,
             &mut |name: &str, callee: &Bound<'py, PyAny>, bound: &Bound<'py, PyAny>, is_library: bool| {
                 reached.push((name.to_string(), bound.clone()));
                 match objs.iter().position(|o| o.is(callee)) {
@@ -243,6 +248,7 @@ pub(crate) fn collect<'py, J: Jitted>(py: Python<'py>, root: &Function, root_obj
         }
         let mut env = env;
         env.strict_math = library[i].is_some();
+        env.error_model = kernels.iter().find(|(unit, _)| *unit as usize == i).map(|(_, m)| *m);
         members.push(Member { parsed, env, library: library[i].clone() });
         i += 1;
     }
@@ -258,6 +264,7 @@ fn resolve<'py, J: Jitted>(
     function: &Function,
     slf_obj: &Bound<'py, PyAny>,
     parsed: &Parsed,
+    kernels: &mut Vec<(u32, jit_core::ErrorModel)>,
     jitted: &mut Numbering<'_, 'py>,
 ) -> PyResult<Env> {
     let names = jit_core::lower::global_names(&parsed.ast);
@@ -300,13 +307,34 @@ fn resolve<'py, J: Jitted>(
                 GlobalValue::Jitted { name: name.clone(), unit }
             }
             Global::Vectorized => {
-                let (bound, kernel): (Bound<'_, PyAny>, Bound<'_, PyAny>) = payload.extract()?;
+                type Payload<'p> = (Bound<'p, PyAny>, Bound<'p, PyAny>, Option<Vec<(Vec<String>, String)>>, String);
+                let (bound, kernel, loops, error_model): Payload<'_> = payload.extract()?;
                 if !kernel.is_instance(&py.get_type::<J>())? {
                     return Err(pyo3::exceptions::PyTypeError::new_err("Global.VECTORIZED needs a jitted kernel"));
                 }
                 let unit = jitted(&name, &kernel, &bound, false);
-                let qualname = kernel.getattr("__qualname__").and_then(|q| q.extract()).unwrap_or_else(|_| name.clone());
-                GlobalValue::Jitted { name: qualname, unit }
+                let model = if error_model == "numpy" { jit_core::ErrorModel::Numpy } else { jit_core::ErrorModel::Python };
+                kernels.push((unit, model));
+                let dtype = |d: &str| {
+                    jit_core::registry::Dtype::from_name(d)
+                        .ok_or_else(|| pyo3::exceptions::PyTypeError::new_err(format!("Global.VECTORIZED: no dtype {d:?}")))
+                };
+                let loops = match loops {
+                    None => None,
+                    Some(loops) => Some(
+                        loops
+                            .iter()
+                            .map(|(ins, out)| {
+                                Ok(jit_core::hir::UfuncLoop {
+                                    inputs: ins.iter().map(|d| dtype(d)).collect::<PyResult<_>>()?,
+                                    output: dtype(out)?,
+                                })
+                            })
+                            .collect::<PyResult<Vec<_>>>()?,
+                    ),
+                };
+                let qualname = bound.getattr("__qualname__").and_then(|q| q.extract()).unwrap_or_else(|_| name.clone());
+                GlobalValue::Vectorized { name: qualname, unit, loops }
             }
             Global::Unsupported => GlobalValue::Unsupported { description: payload.extract()?, is_function: false },
             Global::UnsupportedFunction => GlobalValue::Unsupported { description: payload.extract()?, is_function: true },

@@ -245,14 +245,19 @@ def _random_name(value):
 def _vectorized(value, dispatcher_type):
     """(Global member, payload) of a ``@vectorize`` or ``@guvectorize`` object; None otherwise.
 
-    Compiled code calls a ``@vectorize`` function's kernel (on numbers: the scalar function);
-    a gufunc is not called from compiled code (its kernel, a ``@jit`` function, can be).
+    Compiled code calls a ``@vectorize`` object as a ufunc: its kernel elementwise over the
+    broadcast arguments, in the loop NumPy would pick among its loops (given as
+    ``[(input dtype names, output dtype name)]`` when it has type signatures, else None: the
+    kernel is compiled for the arguments' element types), with the decorator's error model. A
+    gufunc is not called from compiled code (its kernel, a ``@jit`` function, can be).
     """
     vec = sys.modules.get("stickyjit._vectorize")
     if vec is None or not isinstance(value, vec._Base):
         return None
     if isinstance(value, vec.DUFunc) and isinstance(value._kernel, dispatcher_type):
-        return Global.VECTORIZED, (value, value._kernel)
+        nin = value._nin
+        loops = [(list(loop[:nin]), loop[nin]) for loop in value._loops] if value._frozen else None
+        return Global.VECTORIZED, (value, value._kernel, loops, value._opts[4])
     return (
         Global.UNSUPPORTED_FUNCTION,
         f"the @guvectorize gufunc '{value.__name__}': compiled code does not call gufuncs (call it from Python)",

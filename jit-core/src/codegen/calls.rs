@@ -149,6 +149,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Intrinsic::Linalg(_) => unreachable!("made by FnGen::linalg (it owns its results)"),
             Intrinsic::DefaultRng => self.default_rng(args),
             Intrinsic::Generator(_) => unreachable!("made by FnGen::generator_call (it owns its results)"),
+            Intrinsic::Ufunc(_) => unreachable!("made by FnGen::ufunc_scalar"),
             Intrinsic::Np(f) => {
                 // NumPy's semantics: IEEE results (NaN, infinities), never an exception.
                 let vals: Vec<(BasicValueEnum<'ctx>, Type)> = args.iter().map(|a| (self.expr(a), self.ty(a))).collect();

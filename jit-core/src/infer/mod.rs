@@ -21,10 +21,12 @@ pub(crate) use arrays::{fancy_index_type, normalized_axes};
 mod ops;
 mod random;
 mod ufuncs;
+mod vectorize;
 
 pub(crate) use arrays::{is_view, new_axes};
 pub(crate) use ops::elementwise_dtype;
 pub(crate) use ufuncs::{kind as ufunc_kind, Kind as UfuncKind};
+pub(crate) use vectorize::ufunc_loop;
 
 pub type SpecId = usize;
 
@@ -564,6 +566,7 @@ impl<'a> InferCx<'a> {
                     )
                 })?
             }
+            H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } => self.ufunc_call(*k, e, args)?,
             H::Intrinsic { f, args } => self.intrinsic(*f, args)?,
             H::Call { func, args } => {
                 let mut tys = Vec::new();

@@ -51,6 +51,44 @@ impl Lowerer<'_> {
         Ok(self.mk(H::Out { value: Box::new(value), out: Box::new(out) }, span))
     }
 
+    /// `f(args...)` of a `@vectorize` object `f` ([`Intrinsic::Ufunc`]): as many arguments as
+    /// its kernel has parameters, and the output array as one more (positional, or `out=`, as
+    /// NumPy takes it: [`H::Out`]).
+    pub(super) fn ufunc_call(
+        &mut self,
+        func: &ast::Expr,
+        u: hir::Ufunc,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<hir::Expr> {
+        let nin = self.units[u.func as usize].0.params.len();
+        if !keywords.is_empty() {
+            return self.with_out(func, args, keywords, span, &u.name);
+        }
+        if args.len() == nin + 1 {
+            return self.with_positional_out(func, args, span);
+        }
+        if args.len() != nin {
+            return Err(CompileError::typing(
+                "call with wrong arguments",
+                format!(
+                    "the ufunc '{}' takes {nin} argument{} (and its output array), {} given",
+                    u.name,
+                    if nin == 1 { "" } else { "s" },
+                    args.len()
+                ),
+                span,
+            ));
+        }
+        let k = self.ufuncs.iter().position(|x| *x == u).unwrap_or_else(|| {
+            self.ufuncs.push(u);
+            self.ufuncs.len() - 1
+        });
+        let args = self.exprs(args)?;
+        Ok(self.mk(H::Intrinsic { f: Intrinsic::Ufunc(k as u32), args }, span))
+    }
+
     /// Binds positional and keyword arguments to the parameters of function `unit` of the
     /// program as CPython would, filling in its defaults.
     pub(super) fn bind_call(
