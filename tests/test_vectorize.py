@@ -289,13 +289,15 @@ def test_jitted_code_calls_the_ufunc_on_arrays():
     np.testing.assert_array_equal(use_branch(x, y), larger(x, y))
 
 
-def test_jitted_code_cannot_call_a_gufunc():
+def test_jitted_code_calls_a_gufunc():
+    # tests/test_vectorize_jitted.py tests this in depth.
     @jit
     def use(x, out):
         gu_add(x, 1.0, out)
 
-    with pytest.raises(CompileError, match="guvectorize"):
-        use(np.zeros(3), np.zeros(3))
+    out = np.zeros(3)
+    use(np.arange(3.0), out)
+    np.testing.assert_array_equal(out, gu_add(np.arange(3.0), 1.0))
 
 
 # --- stickiness and the cache -----------------------------------------------------------------

@@ -110,12 +110,6 @@ def par(a, b):
     return a * b + 1.0
 
 
-@guvectorize(["void(float64[:], float64, float64[:])"], "(n),()->(n)")
-def shift(x, y, out):
-    for i in range(x.shape[0]):
-        out[i] = x[i] + y
-
-
 KERNELS = [
     (sig_branch, call_sig_branch),
     (sig_int32_first, call_sig_int32_first),
@@ -395,6 +389,13 @@ def test_errors():
 
 
 def test_parallel_target_runs_as_cpu():
+    x3 = np.arange(12.0).reshape(4, 3)
+    out, expected = np.zeros(4), np.zeros(4)
+    gu_norm3(x3, expected)
+    call_gu_norm3(x3, out)
+    same(np.sqrt((x3 * x3).sum(axis=1)), expected)
+    same(expected, out)
+
     @jit
     def use(x):
         return par(x, x)
@@ -404,13 +405,186 @@ def test_parallel_target_runs_as_cpu():
     same(par(x, x), use(x))
 
 
-def test_gufunc_is_not_called_from_jitted_code():
-    @jit
-    def use(x, out):
-        shift(x, 1.0, out)
+# --- @guvectorize ----------------------------------------------------------------------------
 
-    with pytest.raises(CompileError, match="guvectorize"):
-        use(np.zeros(3), np.zeros(3))
+
+@guvectorize(["void(float64[:], float64, float64[:])", "void(int64[:], int64, int64[:])"], "(n),()->(n)")
+def gu_shift(x, y, out):
+    for i in range(x.shape[0]):
+        if x[i] > y:
+            out[i] = x[i] - y
+        else:
+            out[i] = x[i] + y
+
+
+@guvectorize(["void(float64[:], float64[:], float64[:])"], "(n),(n)->()")
+def gu_dot(x, y, out):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += x[i] * y[i]
+    out[0] = s
+
+
+@guvectorize(["void(float64[:, :], float64[:, :], float64[:, :])"], "(m,n),(n,p)->(m,p)")
+def gu_matmul(a, b, out):
+    for i in range(a.shape[0]):
+        for j in range(b.shape[1]):
+            s = 0.0
+            for k in range(a.shape[1]):
+                s += a[i, k] * b[k, j]
+            out[i, j] = s
+
+
+@guvectorize("(n)->(n),()")
+def gu_cumsum(x, out, total):
+    s = 0
+    for i in range(x.shape[0]):
+        s += x[i]
+        out[i] = s
+    total[0] = s
+
+
+@guvectorize(["void(float64[:], float64[:])"], "(3)->()", target="parallel")
+def gu_norm3(x, out):
+    out[0] = (x[0] * x[0] + x[1] * x[1] + x[2] * x[2]) ** 0.5
+
+
+@jit
+def call_gu_shift(x, y, out):
+    gu_shift(x, y, out)
+
+
+@jit
+def call_gu_dot(x, y, out):
+    return gu_dot(x, y, out=out)
+
+
+@jit
+def call_gu_matmul(a, b, out):
+    gu_matmul(a, b, out)
+
+
+@jit
+def call_gu_cumsum(x, out, total):
+    gu_cumsum(x, out, total)
+
+
+@jit
+def call_gu_norm3(x, out):
+    gu_norm3(x, out)
+
+
+GUFUNCS = {
+    "(n),()->(n)": (gu_shift, call_gu_shift),
+    "(n),(n)->()": (gu_dot, call_gu_dot),
+    "(m,n),(n,p)->(m,p)": (gu_matmul, call_gu_matmul),
+    "(n)->(n),()": (gu_cumsum, call_gu_cumsum),
+    "(3)->()": (gu_norm3, call_gu_norm3),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(GUFUNCS)), st.data())
+def test_gufunc_called_from_jitted_code_matches_the_gufunc_called_from_python(layout_text, data):
+    g, call = GUFUNCS[layout_text]
+    # (Hypothesis draws shapes for one output: gu_cumsum's are drawn as "(n)->(n)"'s.)
+    signature = "(n)->(n)" if g is gu_cumsum else layout_text
+    shapes = data.draw(
+        hnp.mutually_broadcastable_shapes(signature=signature, min_dims=0, max_dims=2, min_side=0, max_side=4)
+    )
+    ins, outs = layout_text.split("->")
+    nout = outs.count("(")
+    dtype = "int64" if g is gu_cumsum or (g is gu_shift and data.draw(st.booleans())) else "float64"
+    inputs = []
+    for shape in shapes.input_shapes:
+        a = data.draw(hnp.arrays(dtype, shape, elements=elements(dtype)))
+        if g is gu_shift and len(inputs) == 1 and data.draw(st.booleans()):
+            inputs.append(
+                float(data.draw(st.integers(-50, 50))) if dtype == "float64" else data.draw(st.integers(-50, 50))
+            )
+            continue
+        inputs.append(layout(data.draw, a))
+    result_shapes = [shapes.result_shape]
+    if nout == 2:
+        result_shapes = [shapes.result_shape, shapes.result_shape[:-1]]
+    expected = [np.zeros(s, dtype) for s in result_shapes]
+    got = [np.zeros(s, dtype) for s in result_shapes]
+    try:
+        g(*inputs, *expected)
+    except TypeError:
+        # NumPy's loop for those operands writes another dtype than the outputs': compiled
+        # code does not cast a gufunc's outputs (a CompileError says so).
+        with pytest.raises(CompileError):
+            call(*inputs, *got)
+        return
+    call(*inputs, *got)
+    for e, o in zip(expected, got):
+        same(e, o)
+
+
+def test_gufunc_mismatched_core_dimension_is_numpys_value_error():
+    x, y = np.ones((2, 3)), np.ones(4)
+    with pytest.raises(ValueError) as numpy_error:
+        gu_dot(x, y, np.zeros(2))
+    with pytest.raises(ValueError) as jitted_error:
+        call_gu_dot(x, y, np.zeros(2))
+    # NumPy's message, but for the sizes it ends with.
+    assert str(numpy_error.value).startswith(str(jitted_error.value))
+    with pytest.raises(ValueError):
+        gu_norm3(np.ones(4), np.zeros(()))
+    with pytest.raises(ValueError, match="mismatch in its core dimension"):
+        call_gu_norm3(np.ones(4), np.zeros(()))
+    with pytest.raises(ValueError):
+        gu_shift(x, 1.0, np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="could not be broadcast"):
+        call_gu_shift(x, 1.0, np.zeros((3, 3)))
+
+
+def test_gufunc_errors_at_compile_time():
+    @jit
+    def no_output(x):
+        return gu_dot(x, x)
+
+    with pytest.raises(CompileError, match="takes 3 operands, its outputs included, 2 given"):
+        no_output(np.ones(3))
+    with pytest.raises(CompileError, match="convert it with astype"):
+        call_gu_dot(np.ones(3, np.float32), np.ones(3), np.zeros(()))
+    with pytest.raises(CompileError, match="output operand 1 of the gufunc 'gu_dot' must be an array"):
+        call_gu_dot(np.ones(3), np.ones(3), 0.0)
+
+
+@guvectorize(["void(float64[:], float64[:])"], "(n)->(n)")
+def gu_writes_input(x, out):
+    x[0] = 1.0
+    out[0] = x[0]
+
+
+@guvectorize(["void(float64[:], float64[:])"], "(n)->(n)", writable_args=(0,))
+def gu_writes_input_allowed(x, out):
+    x[0] = 5.0
+    out[:] = x
+
+
+@jit
+def call_gu_writes_input(x, out):
+    gu_writes_input(x, out)
+
+
+@jit
+def call_gu_writes_input_allowed(x, out):
+    gu_writes_input_allowed(x, out)
+
+
+def test_gufunc_inputs_are_read_only_unless_writable():
+    with pytest.raises(ValueError, match="read-only"):
+        gu_writes_input(np.zeros(3), np.zeros(3))
+    with pytest.raises(ValueError, match="read-only"):
+        call_gu_writes_input(np.zeros(3), np.zeros(3))
+    x, out, ex, eout = np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((2, 3))
+    gu_writes_input_allowed(ex, eout)
+    call_gu_writes_input_allowed(x, out)
+    same(ex, x)
+    same(eout, out)
 
 
 # --- stickiness -------------------------------------------------------------------------------
@@ -467,3 +641,33 @@ def test_redefining_the_kernel_recompiles_the_jitted_caller():
         ns,
     )
     same(ns["k"](a) + a * 3, ns["use"](a))
+
+
+def test_redefining_a_gufunc_recompiles_the_jitted_caller():
+    ns = run_cell(
+        """
+        from stickyjit import jit, guvectorize
+
+        @guvectorize(["void(float64[:], float64[:])"], "(n)->()")
+        def total(x, out):
+            out[0] = x.sum()
+
+        @jit
+        def use(a, o):
+            total(a, o)
+        """,
+        {},
+    )
+    a, o = np.arange(6.0).reshape(2, 3), np.zeros(2)
+    ns["use"](a, o)
+    same(a.sum(axis=1), o)
+    run_cell(
+        """
+        @guvectorize(["void(float64[:], float64[:])"], "(n)->()")
+        def total(x, out):
+            out[0] = x.max()
+        """,
+        ns,
+    )
+    ns["use"](a, o)
+    same(a.max(axis=1), o)

@@ -33,6 +33,38 @@ pub fn note_definition() {
 /// depends on; `library` when the dispatcher is a library implementation.
 type Numbering<'a, 'py> = dyn FnMut(&str, &Bound<'py, PyAny>, &Bound<'py, PyAny>, bool) -> u32 + 'a;
 
+/// A `@guvectorize` object's layout as `_support._vectorized` gives it: (nin, layout, each
+/// operand's core dimensions as `("named", index)` or `("fixed", size)`, how the kernel takes
+/// each operand (`"view"`, `"one"`, `"scalar"`), which operands it may write).
+type GufuncPayload = (usize, String, Vec<Vec<(String, i64)>>, Vec<String>, Vec<bool>);
+
+fn gufunc_of((nin, layout, core, kinds, writable): GufuncPayload) -> PyResult<jit_core::hir::Gufunc> {
+    use jit_core::hir::{CoreDim, GufuncArg};
+    let bad = |what: &str| pyo3::exceptions::PyTypeError::new_err(format!("Global.VECTORIZED: bad gufunc {what}"));
+    let core = core
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|(kind, v)| match kind.as_str() {
+                    "named" => Ok(CoreDim::Named(v as u32)),
+                    "fixed" => Ok(CoreDim::Fixed(v)),
+                    _ => Err(bad("core dimension")),
+                })
+                .collect::<PyResult<Vec<_>>>()
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let kinds = kinds
+        .iter()
+        .map(|k| match k.as_str() {
+            "view" => Ok(GufuncArg::View),
+            "one" => Ok(GufuncArg::One),
+            "scalar" => Ok(GufuncArg::Scalar),
+            _ => Err(bad("operand kind")),
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(jit_core::hir::Gufunc { nin, layout, core, kinds, writable })
+}
+
 /// What `_support.resolve_globals` found a global name bound to: the middle of each
 /// `(name, Global, payload)` it returns (payload in brackets). A value of another type (a string
 /// tag) is a `TypeError`, never a guess. Which values are frozen is not decided there but here
@@ -307,8 +339,9 @@ fn resolve<'py, J: Jitted>(
                 GlobalValue::Jitted { name: name.clone(), unit }
             }
             Global::Vectorized => {
-                type Payload<'p> = (Bound<'p, PyAny>, Bound<'p, PyAny>, Option<Vec<(Vec<String>, String)>>, String);
-                let (bound, kernel, loops, error_model): Payload<'_> = payload.extract()?;
+                type Payload<'p> =
+                    (Bound<'p, PyAny>, Bound<'p, PyAny>, Option<Vec<(Vec<String>, String)>>, String, Option<GufuncPayload>);
+                let (bound, kernel, loops, error_model, gufunc): Payload<'_> = payload.extract()?;
                 if !kernel.is_instance(&py.get_type::<J>())? {
                     return Err(pyo3::exceptions::PyTypeError::new_err("Global.VECTORIZED needs a jitted kernel"));
                 }
@@ -334,7 +367,8 @@ fn resolve<'py, J: Jitted>(
                     ),
                 };
                 let qualname = bound.getattr("__qualname__").and_then(|q| q.extract()).unwrap_or_else(|_| name.clone());
-                GlobalValue::Vectorized { name: qualname, unit, loops }
+                let gufunc = gufunc.map(gufunc_of).transpose()?;
+                GlobalValue::Vectorized { name: qualname, unit, loops, gufunc }
             }
             Global::Unsupported => GlobalValue::Unsupported { description: payload.extract()?, is_function: false },
             Global::UnsupportedFunction => GlobalValue::Unsupported { description: payload.extract()?, is_function: true },

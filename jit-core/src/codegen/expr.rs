@@ -180,6 +180,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.random_permutation(e, args, None)
             }
             H::Intrinsic { f: hir::Intrinsic::Generator(g), args } => self.generator_call(e, *g, args),
+            H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } if self.hir_fn.ufuncs[*k as usize].gufunc.is_some() => {
+                self.gufunc_call(e, *k, args)
+            }
             H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } => self.ufunc_scalar(e, *k, args),
             H::Intrinsic { f, args } => self.intrinsic(*f, args, &ty),
             H::Call { args, .. } => self.call_jitted(e, args, &ty),

@@ -26,7 +26,7 @@ mod vectorize;
 pub(crate) use arrays::{is_view, new_axes};
 pub(crate) use ops::elementwise_dtype;
 pub(crate) use ufuncs::{kind as ufunc_kind, Kind as UfuncKind};
-pub(crate) use vectorize::ufunc_loop;
+pub(crate) use vectorize::{gufunc_loop, ufunc_loop};
 
 pub type SpecId = usize;
 

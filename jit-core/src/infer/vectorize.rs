@@ -110,6 +110,9 @@ impl InferCx<'_> {
     /// being expression `e`; the kernel's specialization is recorded as the call's target.
     pub(super) fn ufunc_call(&mut self, k: u32, e: &hir::Expr, args: &[hir::Expr]) -> Result<Type> {
         let u = &self.hir_fn().ufuncs[k as usize];
+        if let Some(g) = &u.gufunc {
+            return self.gufunc_call(u, g, e, args);
+        }
         let mut tys = Vec::with_capacity(args.len());
         for a in args {
             let t = self.expr(a)?;
@@ -160,4 +163,114 @@ impl InferCx<'_> {
             None => ret,
         })
     }
+}
+
+impl InferCx<'_> {
+    /// The type of `g(operands...)` (None), `g` a `@guvectorize` object: its loop chosen by the
+    /// inputs (as [`ufunc_loop`]), the kernel specialized for the views and numbers the loop
+    /// hands it ([`gufunc_kernel_args`]), every operand checked against the layout.
+    fn gufunc_call(&mut self, u: &hir::Ufunc, g: &hir::Gufunc, e: &hir::Expr, args: &[hir::Expr]) -> Result<Type> {
+        let mut tys = Vec::with_capacity(args.len());
+        for a in args {
+            tys.push(self.expr(a)?);
+        }
+        if tys.contains(&Type::Unknown) {
+            return Ok(Type::Unknown);
+        }
+        let fail = |m: String| CompileError::typing("call of a gufunc", m, e.span);
+        let kernel_args = gufunc_kernel_args(u, g, &tys).map_err(fail)?;
+        let target = self.spec_for(u.func, kernel_args);
+        self.specs[self.current].call_targets.insert(e.id, target);
+        Ok(Type::None)
+    }
+}
+
+/// The loop a gufunc call runs (every operand's dtype) and the kernel's argument types for it,
+/// or why the call is not compiled.
+pub(crate) fn gufunc_loop(u: &hir::Ufunc, g: &hir::Gufunc, tys: &[Type]) -> std::result::Result<Vec<Dtype>, String> {
+    let real = |t: &Type| matches!(t, Type::Bool | Type::Int64 | Type::UInt64 | Type::Float32 | Type::Float64);
+    for (k, t) in tys.iter().enumerate() {
+        let ok = real(t) || t.array().is_some_and(|a| real(&a.dtype.element()));
+        if !ok {
+            return Err(format!(
+                "the gufunc '{}' takes numbers and arrays of bool, integers or floats, not {} (operand {})",
+                u.name,
+                type_name(t),
+                k + 1
+            ));
+        }
+        if k >= g.nin && t.array().is_none() {
+            return Err(format!(
+                "output operand {} of the gufunc '{}' must be an array, not {}",
+                k + 1 - g.nin,
+                u.name,
+                type_name(t)
+            ));
+        }
+    }
+    let dtype_of = |t: &Type| t.array().map(|a| a.dtype).unwrap_or_else(|| Dtype::of_scalar(t));
+    Ok(match &u.loops {
+        Some(loops) => {
+            // NumPy picks the loop by the inputs; the outputs must be of its dtypes here (the
+            // kernel writes into them).
+            let by_inputs = hir::Ufunc {
+                loops: Some(loops.iter().map(|l| UfuncLoop { inputs: l.inputs[..g.nin].to_vec(), output: l.output }).collect()),
+                ..u.clone()
+            };
+            let chosen = ufunc_loop(&by_inputs, &tys[..g.nin], None)?;
+            let full = loops.iter().find(|l| l.inputs[..g.nin] == chosen.inputs[..]).expect("one of the loops");
+            full.inputs.clone()
+        }
+        None => tys.iter().map(dtype_of).collect(),
+    })
+}
+
+/// The kernel's argument types for a gufunc call with operands of types `tys`: each operand's
+/// core view (`View`, `One`) as an array of the loop's dtype, or its element (`Scalar`).
+pub(crate) fn gufunc_kernel_args(u: &hir::Ufunc, g: &hir::Gufunc, tys: &[Type]) -> std::result::Result<Vec<Type>, String> {
+    let dtypes = gufunc_loop(u, g, tys)?;
+    let outer = |t: &Type, core: usize| t.array().map(|a| a.ndim as i64 - core as i64).unwrap_or(0);
+    let loop_ndim = (0..tys.len()).map(|k| outer(&tys[k], g.core[k].len())).max().unwrap_or(0);
+    let mut out = Vec::with_capacity(tys.len());
+    for (k, t) in tys.iter().enumerate() {
+        let core = g.core[k].len();
+        let d = dtypes[k];
+        let which = if k < g.nin { format!("input operand {}", k + 1) } else { format!("output operand {}", k + 1 - g.nin) };
+        if outer(t, core) < 0 {
+            return Err(format!(
+                "{which} of the gufunc '{}' has {} dimension(s); its core dimensions ({}) need {core}",
+                u.name,
+                t.array().map(|a| a.ndim).unwrap_or(0),
+                g.layout
+            ));
+        }
+        if k >= g.nin && outer(t, core) != loop_ndim {
+            return Err(format!(
+                "{which} of the gufunc '{}' has {} loop dimension(s) where the operands have {loop_ndim}: an output \
+                 has the operands' whole broadcast shape",
+                u.name,
+                outer(t, core)
+            ));
+        }
+        match g.kinds[k] {
+            hir::GufuncArg::Scalar => out.push(d.element()),
+            kind => {
+                let Some(a) = t.array() else {
+                    return Err(format!("{which} of the gufunc '{}' is a number; its kernel takes an array: pass one", u.name));
+                };
+                if a.dtype != d {
+                    return Err(format!(
+                        "{which} of the gufunc '{}' is an array of {}, its loop takes {}: convert it with astype (compiled \
+                         code does not cast a gufunc's operands)",
+                        u.name,
+                        a.dtype.name(),
+                        d.name()
+                    ));
+                }
+                let ndim = if kind == hir::GufuncArg::One { 1 } else { core as u8 };
+                out.push(Type::Array(ArrayType { dtype: d, ndim, layout: Layout::A, readonly: !g.writable[k] }));
+            }
+        }
+    }
+    Ok(out)
 }

@@ -105,8 +105,8 @@ impl Lowerer<'_> {
             },
             GlobalValue::SelfFunction => Ok(Callee::Function(self.unit)),
             GlobalValue::Jitted { unit, .. } => Ok(Callee::Function(*unit)),
-            GlobalValue::Vectorized { name, unit, loops } => {
-                Ok(Callee::Ufunc(hir::Ufunc { name: name.clone(), func: *unit, loops: loops.clone() }))
+            GlobalValue::Vectorized { name, unit, loops, gufunc } => {
+                Ok(Callee::Ufunc(hir::Ufunc { name: name.clone(), func: *unit, loops: loops.clone(), gufunc: gufunc.clone() }))
             }
             GlobalValue::Unsupported { description, is_function: true } => Err(CompileError::unsupported_because(
                 "call to a function that is not jitted",

@@ -54,12 +54,14 @@ pub enum GlobalValue {
         name: String,
         unit: u32,
     },
-    /// A `@vectorize` object: its kernel is function `unit` of the program; `loops` are its
-    /// loops when it has type signatures (None: lazy).
+    /// A `@vectorize` (or `@guvectorize`) object: its kernel is function `unit` of the program;
+    /// `loops` are its loops when it has type signatures (None: lazy).
     Vectorized {
         name: String,
         unit: u32,
         loops: Option<Vec<hir::UfuncLoop>>,
+        /// A `@guvectorize` object's layout.
+        gufunc: Option<hir::Gufunc>,
     },
     /// Anything else: `description` says what it is, for the error message.
     Unsupported {
