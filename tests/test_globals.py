@@ -71,6 +71,7 @@ def test_global_members_are_the_categories_the_compiler_matches():
         "JITTED",
         "LIBRARY",
         "VECTORIZED",
+        "CFUNC",
         "UNSUPPORTED",
         "UNSUPPORTED_FUNCTION",
         "UNDEFINED",

@@ -24,7 +24,64 @@ pub struct Function {
     /// No fast-math flags on its float operations, whatever the options say
     /// ([`crate::lower::Env::strict_math`]).
     pub strict_math: bool,
+    /// What division by zero does in this function, whatever the program's option says: a
+    /// `@vectorize` kernel's own ([`crate::lower::Env::error_model`]).
+    pub error_model: Option<crate::ErrorModel>,
+    /// The `@vectorize` objects it calls ([`Intrinsic::Ufunc`] indexes this list).
+    pub ufuncs: Vec<Ufunc>,
     pub span: Span,
+}
+
+/// A `@vectorize` object called from compiled code: an elementwise map of its kernel (function
+/// `func` of the program) over the broadcast arguments.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ufunc {
+    pub name: String,
+    pub func: FuncId,
+    /// The loops of an object with type signatures (in the order NumPy tries them); `None` for a
+    /// lazy object (the kernel compiled for the arguments' element types). A gufunc's loops
+    /// list every operand's dtype in `inputs` (its outputs' too).
+    pub loops: Option<Vec<UfuncLoop>>,
+    /// A `@guvectorize` object's layout; `None` for a `@vectorize` one.
+    pub gufunc: Option<Gufunc>,
+}
+
+/// What a `@guvectorize` object's call needs besides a ufunc's: its operands' core dimensions
+/// and how the kernel takes each operand.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gufunc {
+    pub nin: usize,
+    /// `(n),()->(n)`, for messages.
+    pub layout: String,
+    /// Per operand (inputs, then outputs): its core dimensions.
+    pub core: Vec<Vec<CoreDim>>,
+    /// Per operand: how the kernel receives it.
+    pub kinds: Vec<GufuncArg>,
+    /// Per operand: the kernel may write it (the outputs, and the inputs of `writable_args`).
+    pub writable: Vec<bool>,
+}
+
+/// A core dimension of a gufunc's layout: a name (numbered in the layout's order) or a size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoreDim {
+    Named(u32),
+    Fixed(i64),
+}
+
+/// How a gufunc's kernel receives an operand: the view of its core dimensions, a 1-element
+/// view (an operand with no core dimensions given as `float64[:]`), or a number (an input `()`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GufuncArg {
+    View,
+    One,
+    Scalar,
+}
+
+/// One loop of a ufunc: its input dtypes and its output dtype.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct UfuncLoop {
+    pub inputs: Vec<crate::types::Dtype>,
+    pub output: crate::types::Dtype,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -600,6 +657,9 @@ pub enum Intrinsic {
         layout: crate::types::Layout,
         dtype: Option<crate::types::Dtype>,
     },
+    /// A `@vectorize` object's call (its index in [`Function::ufuncs`]): on numbers its kernel
+    /// in the loop NumPy picks, on arrays that elementwise over the broadcast arguments.
+    Ufunc(u32),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

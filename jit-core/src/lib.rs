@@ -185,7 +185,8 @@ fn globals_text(env: &lower::Env) -> String {
     let globals: Vec<String> = globals.iter().map(|(n, v)| format!("{n}={v:?}")).collect();
     let strict = if env.strict_math { "; strict math" } else { "" };
     let omitted = if env.omitted.contains(&true) { format!("; omitted {:?}", env.omitted) } else { String::new() };
-    format!("{}; defaults {:?}{strict}{omitted}", globals.join(", "), env.defaults)
+    let model = env.error_model.map(|m| format!("; error model {m:?}")).unwrap_or_default();
+    format!("{}; defaults {:?}{strict}{omitted}{model}", globals.join(", "), env.defaults)
 }
 
 /// The `callees` key part: one line per function the program reaches besides its root, in

@@ -186,6 +186,12 @@ impl Printer<'_> {
             H::IfExp { test, body, orelse } => {
                 format!("{} if {} else {}", self.expr(body), self.expr(test), self.expr(orelse))
             }
+            H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } => {
+                // A @vectorize object's call: its name, and the kernel's specialization.
+                let target = self.spec.call_targets.get(&e.id).map(|t| format!("#{t}")).unwrap_or_default();
+                let name = &self.hir_fn.ufuncs[*k as usize].name;
+                format!("ufunc {name}{target}({})", args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
+            }
             H::Intrinsic { f, args } => {
                 format!("{}({})", f.qualified_name(), args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
             }

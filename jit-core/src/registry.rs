@@ -157,6 +157,7 @@ impl Intrinsic {
             Intrinsic::Generator(f) => format!("Generator.{}", f.name()),
             Intrinsic::PointerView { layout: crate::types::Layout::F, .. } => "farray".to_string(),
             Intrinsic::PointerView { .. } => "carray".to_string(),
+            Intrinsic::Ufunc(_) => "a @vectorize ufunc".to_string(),
             builtin => builtin_of(builtin).expect("every builtin intrinsic has a registry row").name.to_string(),
         }
     }

@@ -24,6 +24,11 @@ pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, S
         let message = message.replace("{index}", &index.to_string()).replace("{axis}", &axis.to_string());
         return (kind, message.replace("{size}", &size.to_string()));
     }
+    if status == Status::BroadcastShapes {
+        if let Some(shapes) = LAST_BROADCAST.with(|c| c.borrow_mut().take()) {
+            return (kind, broadcast_message(&shapes));
+        }
+    }
     if status == Status::MatmulShapes {
         return (kind, crate::linalg::shapes_message());
     }
@@ -110,6 +115,42 @@ pub fn last_raised() -> (&'static str, Option<String>) {
     let (class, message) = LAST_RAISED.with(|c| c.borrow().clone());
     let names = &crate::registry::exceptions::RAISABLE;
     (names.get(class as usize).copied().unwrap_or("Exception"), message)
+}
+
+thread_local! {
+    /// The operands' shapes of the last array expression on this thread whose operands did not
+    /// broadcast together (taken by the message of [`Status::BroadcastShapes`]).
+    static LAST_BROADCAST: std::cell::RefCell<Option<Vec<Vec<i64>>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// NumPy's message for operands of these shapes that do not broadcast together.
+fn broadcast_message(shapes: &[Vec<i64>]) -> String {
+    let mut out = String::from("operands could not be broadcast together with shapes ");
+    for shape in shapes {
+        let dims: Vec<String> = shape.iter().map(i64::to_string).collect();
+        let comma = if shape.len() == 1 { "," } else { "" };
+        out.push_str(&format!("({}{comma}) ", dims.join(",")));
+    }
+    out
+}
+
+/// Records the shapes of an array expression's operands that do not broadcast together, for
+/// the message of [`Status::BroadcastShapes`] (compiled code returns that status right after):
+/// `len` numbers at `dims`, each operand's number of dimensions followed by its sizes.
+///
+/// # Safety
+/// `dims` points to `len` readable i64s.
+pub unsafe extern "C" fn sj_rt_broadcast_error(dims: *const i64, len: i64) {
+    // SAFETY: the caller's contract.
+    let dims = unsafe { std::slice::from_raw_parts(dims, len.max(0) as usize) };
+    let mut shapes = Vec::new();
+    let mut at = 0;
+    while at < dims.len() {
+        let n = dims[at].max(0) as usize;
+        shapes.push(dims[at + 1..(at + 1 + n).min(dims.len())].to_vec());
+        at += 1 + n;
+    }
+    LAST_BROADCAST.with(|c| *c.borrow_mut() = Some(shapes));
 }
 
 /// Records an out-of-bounds array index for the message of [`Status::ArrayIndexOutOfBounds`]
@@ -353,6 +394,7 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_call_guarded", sj_rt_call_guarded as *const () as usize),
         ("sj_rt_stack_overflow", sj_rt_stack_overflow as *const () as usize),
         ("sj_rt_index_error", sj_rt_index_error as *const () as usize),
+        ("sj_rt_broadcast_error", sj_rt_broadcast_error as *const () as usize),
         ("sj_rt_new_block", crate::memory::sj_rt_new_block as *const () as usize),
         ("sj_rt_cfunc_error", crate::cfunc::sj_rt_cfunc_error as *const () as usize),
         ("sj_rt_cfunc_enter", crate::cfunc::sj_rt_cfunc_enter as *const () as usize),

@@ -33,6 +33,38 @@ pub fn note_definition() {
 /// depends on; `library` when the dispatcher is a library implementation.
 type Numbering<'a, 'py> = dyn FnMut(&str, &Bound<'py, PyAny>, &Bound<'py, PyAny>, bool) -> u32 + 'a;
 
+/// A `@guvectorize` object's layout as `_support._vectorized` gives it: (nin, layout, each
+/// operand's core dimensions as `("named", index)` or `("fixed", size)`, how the kernel takes
+/// each operand (`"view"`, `"one"`, `"scalar"`), which operands it may write).
+type GufuncPayload = (usize, String, Vec<Vec<(String, i64)>>, Vec<String>, Vec<bool>);
+
+fn gufunc_of((nin, layout, core, kinds, writable): GufuncPayload) -> PyResult<jit_core::hir::Gufunc> {
+    use jit_core::hir::{CoreDim, GufuncArg};
+    let bad = |what: &str| pyo3::exceptions::PyTypeError::new_err(format!("Global.VECTORIZED: bad gufunc {what}"));
+    let core = core
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|(kind, v)| match kind.as_str() {
+                    "named" => Ok(CoreDim::Named(v as u32)),
+                    "fixed" => Ok(CoreDim::Fixed(v)),
+                    _ => Err(bad("core dimension")),
+                })
+                .collect::<PyResult<Vec<_>>>()
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let kinds = kinds
+        .iter()
+        .map(|k| match k.as_str() {
+            "view" => Ok(GufuncArg::View),
+            "one" => Ok(GufuncArg::One),
+            "scalar" => Ok(GufuncArg::Scalar),
+            _ => Err(bad("operand kind")),
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(jit_core::hir::Gufunc { nin, layout, core, kinds, writable })
+}
+
 /// What `_support.resolve_globals` found a global name bound to: the middle of each
 /// `(name, Global, payload)` it returns (payload in brackets). A value of another type (a string
 /// tag) is a `TypeError`, never a guess. Which values are frozen is not decided there but here
@@ -69,10 +101,16 @@ pub enum Global {
     /// dispatcher, the dependency recorded on the NumPy function (which stays bound).
     #[pyo3(name = "LIBRARY")]
     Library,
-    /// A `@vectorize` ufunc (`(the object bound, its kernel's dispatcher)`): compiled as a call of
-    /// the kernel, the dependency recorded on the object bound.
+    /// A `@vectorize` ufunc (`(the object bound, its kernel's dispatcher, its loops as
+    /// `[(input dtype names, output dtype name)]` or None when lazy, its error model)`):
+    /// compiled as the ufunc (its kernel elementwise), the dependency recorded on the object
+    /// bound.
     #[pyo3(name = "VECTORIZED")]
     Vectorized,
+    /// A `@cfunc` object (`(the object bound, its dispatcher)`): compiled as a call of the
+    /// dispatcher, the dependency recorded on the object bound.
+    #[pyo3(name = "CFUNC")]
+    Cfunc,
     /// Something the compiler cannot use (why, for the message).
     #[pyo3(name = "UNSUPPORTED")]
     Unsupported,
@@ -208,6 +246,8 @@ pub(crate) fn collect<'py, J: Jitted>(py: Python<'py>, root: &Function, root_obj
     let mut library: Vec<Option<String>> = vec![None];
     let mut members = Vec::new();
     let mut deps = Vec::new();
+    // The `@vectorize` kernels reached (by unit) and the error model each one's decorator gave.
+    let mut kernels: Vec<(u32, jit_core::ErrorModel)> = Vec::new();
     let mut i = 0;
     while i < objs.len() {
         let obj = objs[i].clone();
@@ -222,6 +262,7 @@ pub(crate) fn collect<'py, J: Jitted>(py: Python<'py>, root: &Function, root_obj
             function,
             &obj,
             &parsed,
+            &mut kernels,
             &mut |name: &str, callee: &Bound<'py, PyAny>, bound: &Bound<'py, PyAny>, is_library: bool| {
                 reached.push((name.to_string(), bound.clone()));
                 match objs.iter().position(|o| o.is(callee)) {
@@ -243,6 +284,7 @@ pub(crate) fn collect<'py, J: Jitted>(py: Python<'py>, root: &Function, root_obj
         }
         let mut env = env;
         env.strict_math = library[i].is_some();
+        env.error_model = kernels.iter().find(|(unit, _)| *unit as usize == i).map(|(_, m)| *m);
         members.push(Member { parsed, env, library: library[i].clone() });
         i += 1;
     }
@@ -258,6 +300,7 @@ fn resolve<'py, J: Jitted>(
     function: &Function,
     slf_obj: &Bound<'py, PyAny>,
     parsed: &Parsed,
+    kernels: &mut Vec<(u32, jit_core::ErrorModel)>,
     jitted: &mut Numbering<'_, 'py>,
 ) -> PyResult<Env> {
     let names = jit_core::lower::global_names(&parsed.ast);
@@ -300,12 +343,44 @@ fn resolve<'py, J: Jitted>(
                 GlobalValue::Jitted { name: name.clone(), unit }
             }
             Global::Vectorized => {
-                let (bound, kernel): (Bound<'_, PyAny>, Bound<'_, PyAny>) = payload.extract()?;
+                type Payload<'p> =
+                    (Bound<'p, PyAny>, Bound<'p, PyAny>, Option<Vec<(Vec<String>, String)>>, String, Option<GufuncPayload>);
+                let (bound, kernel, loops, error_model, gufunc): Payload<'_> = payload.extract()?;
                 if !kernel.is_instance(&py.get_type::<J>())? {
                     return Err(pyo3::exceptions::PyTypeError::new_err("Global.VECTORIZED needs a jitted kernel"));
                 }
                 let unit = jitted(&name, &kernel, &bound, false);
-                let qualname = kernel.getattr("__qualname__").and_then(|q| q.extract()).unwrap_or_else(|_| name.clone());
+                let model = if error_model == "numpy" { jit_core::ErrorModel::Numpy } else { jit_core::ErrorModel::Python };
+                kernels.push((unit, model));
+                let dtype = |d: &str| {
+                    jit_core::registry::Dtype::from_name(d)
+                        .ok_or_else(|| pyo3::exceptions::PyTypeError::new_err(format!("Global.VECTORIZED: no dtype {d:?}")))
+                };
+                let loops = match loops {
+                    None => None,
+                    Some(loops) => Some(
+                        loops
+                            .iter()
+                            .map(|(ins, out)| {
+                                Ok(jit_core::hir::UfuncLoop {
+                                    inputs: ins.iter().map(|d| dtype(d)).collect::<PyResult<_>>()?,
+                                    output: dtype(out)?,
+                                })
+                            })
+                            .collect::<PyResult<Vec<_>>>()?,
+                    ),
+                };
+                let qualname = bound.getattr("__qualname__").and_then(|q| q.extract()).unwrap_or_else(|_| name.clone());
+                let gufunc = gufunc.map(gufunc_of).transpose()?;
+                GlobalValue::Vectorized { name: qualname, unit, loops, gufunc }
+            }
+            Global::Cfunc => {
+                let (bound, dispatcher): (Bound<'_, PyAny>, Bound<'_, PyAny>) = payload.extract()?;
+                if !dispatcher.is_instance(&py.get_type::<J>())? {
+                    return Err(pyo3::exceptions::PyTypeError::new_err("Global.CFUNC needs a jitted function"));
+                }
+                let unit = jitted(&name, &dispatcher, &bound, false);
+                let qualname = bound.getattr("__qualname__").and_then(|q| q.extract()).unwrap_or_else(|_| name.clone());
                 GlobalValue::Jitted { name: qualname, unit }
             }
             Global::Unsupported => GlobalValue::Unsupported { description: payload.extract()?, is_function: false },

@@ -123,6 +123,7 @@ class Global:
     JITTED: Global
     LIBRARY: Global
     VECTORIZED: Global
+    CFUNC: Global
     UNSUPPORTED: Global
     UNSUPPORTED_FUNCTION: Global
     UNDEFINED: Global

@@ -249,27 +249,52 @@ def _random_name(value):
 def _vectorized(value, dispatcher_type):
     """(Global member, payload) of a ``@vectorize`` or ``@guvectorize`` object; None otherwise.
 
-    Compiled code calls a ``@vectorize`` function's kernel (on numbers: the scalar function);
-    a gufunc is not called from compiled code (its kernel, a ``@jit`` function, can be).
+    Compiled code calls a ``@vectorize`` object as a ufunc: its kernel elementwise over the
+    broadcast arguments, in the loop NumPy would pick among its loops (given as
+    ``[(input dtype names, output dtype name)]`` when it has type signatures, else None: the
+    kernel is compiled for the arguments' element types), with the decorator's error model. A
+    ``@guvectorize`` object likewise, its kernel called on the operands' core views; its payload
+    adds ``(nin, layout, core dimensions, kinds, writable)``.
     """
     vec = sys.modules.get("stickyjit._vectorize")
-    if vec is None or not isinstance(value, vec._Base):
+    if vec is None or not isinstance(value, vec._Base) or not isinstance(value._kernel, dispatcher_type):
         return None
-    if isinstance(value, vec.DUFunc) and isinstance(value._kernel, dispatcher_type):
-        return Global.VECTORIZED, (value, value._kernel)
-    return (
-        Global.UNSUPPORTED_FUNCTION,
-        f"the @guvectorize gufunc '{value.__name__}': compiled code does not call gufuncs (call it from Python)",
-    )
+    nin = value._nin
+    if isinstance(value, vec.DUFunc):
+        loops = [(list(loop[:nin]), loop[nin]) for loop in value._loops] if value._frozen else None
+        return Global.VECTORIZED, (value, value._kernel, loops, value._opts[4], None)
+    # A gufunc: its loops list every operand's dtype; the layout's core dimensions (names
+    # numbered in order, sizes as ints), how the kernel takes each operand, which it may write.
+    loops = [(list(loop), loop[-1]) for loop in value._loops] if value._frozen else None
+    ins, outs = vec._parse_layout(value._layout)
+    names = []
+    core = []
+    for dims in ins + outs:
+        row = []
+        for d in dims:
+            if d.isdigit():
+                row.append(("fixed", int(d)))
+            else:
+                if d not in names:
+                    names.append(d)
+                row.append(("named", names.index(d)))
+        core.append(row)
+    if value._shapes is not None:
+        kinds = list(value._shapes)
+    else:  # the dynamic form: an input () is a number, an output () a 1-element view
+        kinds = ["view" if dims else ("scalar" if k < nin else "one") for k, dims in enumerate(ins + outs)]
+    writable = [k >= nin or k in value._writable for k in range(len(core))]
+    gufunc = (nin, value._layout, core, kinds, writable)
+    return Global.VECTORIZED, (value, value._kernel, loops, value._opts[4], gufunc)
 
 
 def _cfunc(value):
     """(Global member, payload) of a ``@cfunc`` object, else None: compiled code calls its function as it calls a
-    jitted one (the code of its dispatcher), bound to the object, as a ``@vectorize`` kernel is."""
+    jitted one (the code of its dispatcher), bound to the object."""
     module = sys.modules.get("stickyjit._cfunc")
     if module is None or not isinstance(value, module.CFunc):
         return None
-    return Global.VECTORIZED, (value, value._dispatcher)
+    return Global.CFUNC, (value, value._dispatcher)
 
 
 def resolve_globals(func, names, dispatcher, dispatcher_type):

@@ -154,6 +154,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Intrinsic::DefaultRng => self.default_rng(args),
             Intrinsic::PointerView { layout, .. } => self.pointer_view(layout, args, ty),
             Intrinsic::Generator(_) => unreachable!("made by FnGen::generator_call (it owns its results)"),
+            Intrinsic::Ufunc(_) => unreachable!("made by FnGen::ufunc_scalar"),
             Intrinsic::Np(f) => {
                 // NumPy's semantics: IEEE results (NaN, infinities), never an exception.
                 let vals: Vec<(BasicValueEnum<'ctx>, Type)> = args.iter().map(|a| (self.expr(a), self.ty(a))).collect();

@@ -82,7 +82,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 H::Binary { .. }
                     | H::Unary { .. }
                     | H::Compare { .. }
-                    | H::Intrinsic { f: Intrinsic::Np(_) | Intrinsic::Abs, .. }
+                    | H::Intrinsic { f: Intrinsic::Np(_) | Intrinsic::Abs | Intrinsic::Ufunc(_), .. }
             )
     }
 
@@ -353,7 +353,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     fn broadcast_shape(&mut self, leaves: &[(ExprId, Leaf<'ctx>)], ndim: usize) -> Vec<IntValue<'ctx>> {
         let mut shape = vec![self.i64(1); ndim];
         let mut dims = Vec::new();
+        // Each leaf's sizes (none for a number), for NumPy's message.
+        let mut shapes: Vec<Vec<IntValue<'ctx>>> = Vec::new();
         for (_, leaf) in leaves {
+            let mut sizes = Vec::new();
             if let Leaf::Array(v, a, _) = leaf {
                 let sv = v.into_struct_value();
                 for k in 0..a.ndim as usize {
@@ -362,17 +365,40 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     let one = self.b().build_int_compare(IntPredicate::EQ, d, self.i64(1), "isone").u();
                     shape[axis] = self.b().build_select(one, shape[axis], d, "bdim").u().into_int_value();
                     dims.push((axis, d));
+                    sizes.push(d);
                 }
             }
+            shapes.push(sizes);
         }
+        let mut any = self.ctx().bool_type().const_zero();
         for (axis, d) in dims {
             let b = self.b();
             let same = b.build_int_compare(IntPredicate::EQ, d, shape[axis], "bsame").u();
             let one = b.build_int_compare(IntPredicate::EQ, d, self.i64(1), "bone").u();
             let fits = b.build_or(same, one, "bfits").u();
             let bad = b.build_not(fits, "bbad").u();
-            self.fail_if(bad, Status::BroadcastShapes as u32);
+            any = b.build_or(any, bad, "bany").u();
         }
+        if any.get_zero_extended_constant() == Some(0) {
+            return shape;
+        }
+        self.on_failure(any, |fn_gen| {
+            // NumPy's message names every operand's shape: recorded for it, then the status.
+            let words: usize = shapes.iter().map(|s| 1 + s.len()).sum();
+            let i64t = fn_gen.ctx().i64_type();
+            let buf = fn_gen.entry_alloca(i64t.array_type(words as u32), "bshapes");
+            let mut at = 0;
+            for sizes in &shapes {
+                for v in std::iter::once(fn_gen.i64(sizes.len() as i64)).chain(sizes.iter().copied()) {
+                    let p = unsafe { fn_gen.b().build_in_bounds_gep(i64t, buf, &[fn_gen.i64(at)], "bshape") }.u();
+                    fn_gen.b().build_store(p, v).u();
+                    at += 1;
+                }
+            }
+            let h = fn_gen.helper(super::helpers::Helper::BroadcastError);
+            fn_gen.b().build_call(h, &[buf.into(), fn_gen.i64(at).into()], "").u();
+            fn_gen.ret_status(fn_gen.module_gen.status_llty().const_int(Status::BroadcastShapes as u64, false));
+        });
         shape
     }
 
@@ -601,6 +627,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 }
                 self.np_value(*f, &vals, &ty)
             }
+            // A `@vectorize` object's kernel on each element (`vectorize.rs`), of its dtype.
+            H::Intrinsic { f: Intrinsic::Ufunc(k), args } => {
+                let vals = args.iter().map(|arg| self.element(arg, values)).collect();
+                return self.ufunc_value(e, *k, args, vals);
+            }
             // The builtin `abs` of an array is NumPy's `absolute`.
             H::Intrinsic { f: Intrinsic::Abs, args } => {
                 let (v, vt) = self.element(&args[0], values);
@@ -668,7 +699,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// `v`, computed in `dtype`'s compute type, as a value of `dtype`: an integer narrower than
     /// 64 bits keeps its low bits (sign- or zero-extended again), a float32 is rounded.
-    fn wrap(&self, v: BasicValueEnum<'ctx>, dtype: Dtype) -> BasicValueEnum<'ctx> {
+    pub(super) fn wrap(&self, v: BasicValueEnum<'ctx>, dtype: Dtype) -> BasicValueEnum<'ctx> {
         match dtype {
             Dtype::Float32 => self.round_f32(v),
             Dtype::Complex64 => self.round_c64(v),

@@ -188,6 +188,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.random_permutation(e, args, None)
             }
             H::Intrinsic { f: hir::Intrinsic::Generator(g), args } => self.generator_call(e, *g, args),
+            H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } if self.hir_fn.ufuncs[*k as usize].gufunc.is_some() => {
+                self.gufunc_call(e, *k, args)
+            }
+            H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } => self.ufunc_scalar(e, *k, args),
             H::Intrinsic { f, args } => self.intrinsic(*f, args, &ty),
             H::Call { args, .. } => self.call_jitted(e, args, &ty),
             H::Tuple(items) => {
@@ -284,6 +288,19 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         for a in args {
             vals.push(self.expr(a).into());
         }
+        let v = self.call_spec(target, vals);
+        // The callee returned a reference to each array in its result.
+        self.own_temp(e.id, v, ty);
+        v
+    }
+
+    /// Calls specialization `target` with `vals` (the stack limit added when the program
+    /// passes it): its value; its failure is this function's.
+    pub(super) fn call_spec(
+        &mut self,
+        target: crate::infer::SpecId,
+        mut vals: Vec<inkwell::values::BasicMetadataValueEnum<'ctx>>,
+    ) -> BasicValueEnum<'ctx> {
         if let Some(limit) = self.stack_limit {
             vals.push(limit.into());
         }
@@ -294,10 +311,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let status = self.b().build_extract_value(r, crate::abi::inner::STATUS, "cst").u().into_int_value();
         let failed = self.b().build_int_compare(IntPredicate::NE, status, self.ctx().i32_type().const_zero(), "cfail").u();
         self.on_failure(failed, |fn_gen| fn_gen.ret_status(status));
-        let v = self.b().build_extract_value(r, crate::abi::inner::VALUE, "cv").u();
-        // The callee returned a reference to each array in its result.
-        self.own_temp(e.id, v, ty);
-        v
+        self.b().build_extract_value(r, crate::abi::inner::VALUE, "cv").u()
     }
 
     /// A tuple element: `extractvalue` for a literal index; otherwise, after a bounds check →

@@ -17,6 +17,9 @@ use crate::runtime::Status;
 pub(super) enum Helper {
     /// `void sj_rt_index_error(i64 index, i64 axis, i64 size)`: records an IndexError.
     IndexError,
+    /// `void sj_rt_broadcast_error(ptr dims, i64 len)`: records the shapes of operands that do
+    /// not broadcast together.
+    BroadcastError,
     /// `i64 sj_rt_stack_limit()`: the lowest stack address recursion may use.
     StackLimit,
     /// `void sj_rt_stack_overflow()`: raises RecursionError; does not return.
@@ -199,6 +202,7 @@ impl Helper {
         let d = |name, params, ret, attrs| Decl { name, params, ret, attrs };
         match self {
             Helper::IndexError => d("sj_rt_index_error", &[I64, I64, I64], Void, NOUNWIND),
+            Helper::BroadcastError => d("sj_rt_broadcast_error", &[Ptr, I64], Void, &["nounwind", "cold"]),
             Helper::StackLimit => d("sj_rt_stack_limit", &[], I64, NOUNWIND),
             Helper::StackOverflow => d("sj_rt_stack_overflow", &[], Void, &["noreturn", "nounwind", "cold"]),
             Helper::Poll => d("sj_rt_poll", &[], I32, &["nounwind", "cold"]),
@@ -285,6 +289,7 @@ impl Helper {
 // without the other fails here (sj_rt_call_guarded and sj_rt_stack_overflow are C++).
 const _: () = {
     let _: extern "C" fn(i64, i64, i64) = crate::runtime::sj_rt_index_error;
+    let _: unsafe extern "C" fn(*const i64, i64) = crate::runtime::sj_rt_broadcast_error;
     {
         use crate::random::generator::{self as g, BitGen};
         let _: extern "C" fn(i64, u32, &mut u32) -> *mut u8 = g::sj_rt_gen_new;
@@ -401,8 +406,9 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 62] = [
+const RUNTIME_HELPERS: [Helper; 63] = [
     Helper::IndexError,
+    Helper::BroadcastError,
     Helper::StackLimit,
     Helper::StackOverflow,
     Helper::Poll,
@@ -470,6 +476,7 @@ const _: () = {
     const fn listed(h: Helper) {
         match h {
             Helper::IndexError
+            | Helper::BroadcastError
             | Helper::StackLimit
             | Helper::StackOverflow
             | Helper::Poll

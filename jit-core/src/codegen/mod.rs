@@ -33,6 +33,7 @@ mod reshape;
 mod slots;
 mod stmt;
 mod ufuncs;
+mod vectorize;
 mod version;
 
 pub use helpers::runtime_abi;
@@ -499,7 +500,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         if self.elementwise {
             ErrorModel::Numpy
         } else {
-            self.module_gen.error_model
+            self.hir_fn.error_model.unwrap_or(self.module_gen.error_model)
         }
     }
     fn ctx(&self) -> &'ctx Context {

@@ -219,7 +219,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// `raise`: the class and message recorded (`sj_rt_raise`), then [`Status::Raised`].
-    fn raise(&mut self, class: u32, message: Option<&str>) {
+    pub(super) fn raise(&self, class: u32, message: Option<&str>) {
         let (ptr, len) = match message {
             Some(m) => {
                 let g = self.b().build_global_string_ptr(m, "raise.message").u();

@@ -23,10 +23,12 @@ mod ops;
 mod pointers;
 mod random;
 mod ufuncs;
+mod vectorize;
 
 pub(crate) use arrays::{is_view, new_axes};
 pub(crate) use ops::elementwise_dtype;
 pub(crate) use ufuncs::{kind as ufunc_kind, Kind as UfuncKind};
+pub(crate) use vectorize::{gufunc_loop, ufunc_loop};
 
 pub type SpecId = usize;
 
@@ -583,6 +585,7 @@ impl<'a> InferCx<'a> {
                     )
                 })?
             }
+            H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } => self.ufunc_call(*k, e, args)?,
             H::Intrinsic { f, args } => self.intrinsic(*f, args)?,
             H::Call { func, args } => {
                 let mut tys = Vec::new();

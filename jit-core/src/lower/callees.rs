@@ -1,5 +1,5 @@
 //! Name resolution of calls: what the function a call names is ([`Callee`]): a builtin, a
-//! `math`/`cmath` or NumPy function, a jitted function of the program, or an error naming why
+//! `math`/`cmath` or NumPy function, a jitted function of the program, a `@vectorize` object, or an error naming why
 //! it is none of these.
 
 use super::calls::print_outside_a_statement;
@@ -38,6 +38,8 @@ pub(super) enum Callee {
     SetNew,
     /// A function of the program (itself or another jitted function), by unit index.
     Function(u32),
+    /// A `@vectorize` object.
+    Ufunc(hir::Ufunc),
 }
 
 impl Lowerer<'_> {
@@ -112,6 +114,9 @@ impl Lowerer<'_> {
             },
             GlobalValue::SelfFunction => Ok(Callee::Function(self.unit)),
             GlobalValue::Jitted { unit, .. } => Ok(Callee::Function(*unit)),
+            GlobalValue::Vectorized { name, unit, loops, gufunc } => {
+                Ok(Callee::Ufunc(hir::Ufunc { name: name.clone(), func: *unit, loops: loops.clone(), gufunc: gufunc.clone() }))
+            }
             GlobalValue::Unsupported { description, is_function: true } => Err(CompileError::unsupported_because(
                 "call to a function that is not jitted",
                 format!("'{n}' is {description}; decorate it with @jit to call it from jitted code"),

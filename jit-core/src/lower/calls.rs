@@ -51,6 +51,80 @@ impl Lowerer<'_> {
         Ok(self.mk(H::Out { value: Box::new(value), out: Box::new(out) }, span))
     }
 
+    /// `f(args...)` of a `@vectorize` object `f` ([`Intrinsic::Ufunc`]): as many arguments as
+    /// its kernel has parameters, and the output array as one more (positional, or `out=`, as
+    /// NumPy takes it: [`H::Out`]).
+    pub(super) fn ufunc_call(
+        &mut self,
+        func: &ast::Expr,
+        u: hir::Ufunc,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<hir::Expr> {
+        if let Some(g) = &u.gufunc {
+            // Every operand given, the outputs too (Numba's rule): positionally, or one output
+            // as `out=`.
+            let n = g.core.len();
+            let mut all: Vec<ast::Expr> = args.to_vec();
+            if let Some(k) = keywords.iter().find(|k| k.name != "out") {
+                return Err(CompileError::unsupported_because(
+                    "keyword argument to a gufunc",
+                    format!("'{}=' is not compiled for {}() (only out=)", k.name, u.name),
+                    k.span,
+                ));
+            }
+            all.extend(keywords.iter().map(|k| k.value.clone()));
+            if all.len() != n {
+                return Err(CompileError::typing(
+                    "call with wrong arguments",
+                    format!(
+                        "the gufunc '{}' ({}) takes {n} operands, its outputs included, {} given: the pattern \
+                         `out = gufunc(Arg1, Arg2, ..., ArgN)` is not compiled; use `gufunc(Arg1, Arg2, ..., ArgN, out)`",
+                        u.name,
+                        g.layout,
+                        all.len()
+                    ),
+                    span,
+                ));
+            }
+            let k = self.ufunc_index(u);
+            let args = self.exprs(&all)?;
+            return Ok(self.mk(H::Intrinsic { f: Intrinsic::Ufunc(k), args }, span));
+        }
+        let nin = self.units[u.func as usize].0.params.len();
+        if !keywords.is_empty() {
+            return self.with_out(func, args, keywords, span, &u.name);
+        }
+        if args.len() == nin + 1 {
+            return self.with_positional_out(func, args, span);
+        }
+        if args.len() != nin {
+            return Err(CompileError::typing(
+                "call with wrong arguments",
+                format!(
+                    "the ufunc '{}' takes {nin} argument{} (and its output array), {} given",
+                    u.name,
+                    if nin == 1 { "" } else { "s" },
+                    args.len()
+                ),
+                span,
+            ));
+        }
+        let k = self.ufunc_index(u);
+        let args = self.exprs(args)?;
+        Ok(self.mk(H::Intrinsic { f: Intrinsic::Ufunc(k), args }, span))
+    }
+
+    /// The index of `u` in the function's ufuncs ([`hir::Function::ufuncs`]), added if new.
+    fn ufunc_index(&mut self, u: hir::Ufunc) -> u32 {
+        let k = self.ufuncs.iter().position(|x| *x == u).unwrap_or_else(|| {
+            self.ufuncs.push(u);
+            self.ufuncs.len() - 1
+        });
+        k as u32
+    }
+
     /// Binds positional and keyword arguments to the parameters of function `unit` of the
     /// program as CPython would, filling in its defaults.
     pub(super) fn bind_call(

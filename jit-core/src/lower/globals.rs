@@ -104,6 +104,8 @@ pub(super) fn describe(g: &GlobalValue) -> String {
         GlobalValue::Builtin(b) => format!("the builtin '{b}'"),
         GlobalValue::SelfFunction => "the function being compiled".to_string(),
         GlobalValue::Jitted { name, .. } => format!("the jitted function '{name}'"),
+        GlobalValue::Vectorized { name, gufunc: None, .. } => format!("the @vectorize ufunc '{name}'"),
+        GlobalValue::Vectorized { name, .. } => format!("the @guvectorize gufunc '{name}'"),
         GlobalValue::Unsupported { description, .. } => description.clone(),
         GlobalValue::Int(_) | GlobalValue::Float(_) | GlobalValue::Complex(..) | GlobalValue::Bool(_) => "a number".to_string(),
         GlobalValue::Tuple(_) => "a tuple".to_string(),

@@ -55,6 +55,15 @@ pub enum GlobalValue {
         name: String,
         unit: u32,
     },
+    /// A `@vectorize` (or `@guvectorize`) object: its kernel is function `unit` of the program;
+    /// `loops` are its loops when it has type signatures (None: lazy).
+    Vectorized {
+        name: String,
+        unit: u32,
+        loops: Option<Vec<hir::UfuncLoop>>,
+        /// A `@guvectorize` object's layout.
+        gufunc: Option<hir::Gufunc>,
+    },
     /// Anything else: `description` says what it is, for the error message.
     Unsupported {
         description: String,
@@ -85,6 +94,9 @@ pub struct Env {
     /// with: an implementation of a NumPy function (`stickyjit._numpy_lib`), which may test
     /// for NaN and infinity as NumPy does.
     pub strict_math: bool,
+    /// What division by zero does in this function whatever the program's option: a
+    /// `@vectorize` kernel follows its decorator's `error_model`, as from Python.
+    pub error_model: Option<crate::ErrorModel>,
     /// One entry per parameter (or none): the caller left the argument out, so the parameter is
     /// its default, a constant of the code (Numba's "omitted" arguments). The entry still
     /// receives the default's value, which the code does not read.
@@ -115,6 +127,7 @@ pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hi
         allocates: false,
         comps: HashMap::new(),
         array_form: false,
+        ufuncs: Vec::new(),
     };
     for p in &f.params {
         l.local(&p.name, p.span);
@@ -144,6 +157,8 @@ pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hi
         n_exprs: l.next_expr,
         allocates: l.allocates,
         strict_math: env.strict_math,
+        error_model: env.error_model,
+        ufuncs: l.ufuncs,
         span: f.span,
     };
     versions::split(&mut f);
@@ -166,6 +181,8 @@ struct Lowerer<'a> {
     comps: HashMap<usize, LocalId>,
     /// A method call is being lowered as an array's (the `alt` of a list method).
     array_form: bool,
+    /// The `@vectorize` objects called ([`hir::Function::ufuncs`]).
+    ufuncs: Vec<hir::Ufunc>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -710,6 +727,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Callee::Function(unit) => H::Call { func: unit, args: self.bind_call(unit, args, keywords, span)? },
+                Callee::Ufunc(u) => return self.ufunc_call(func, u, args, keywords, span),
             }
         };
         Ok(self.mk(kind, span))
