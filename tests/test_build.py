@@ -1,5 +1,6 @@
 """The built extension: LLVM linked statically, package layout as promised."""
 
+import os
 import pathlib
 import re
 import shutil
@@ -42,7 +43,10 @@ def make_dry_run(*args: str) -> str:
     """What `make -n ARGS` would run (nothing is run)."""
     if shutil.which("make") is None:
         pytest.fail("make is needed")
-    p = subprocess.run(["make", "-n", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True)
+    # Not the variables of a make this test runs under (`make test-pythons` passes PYTHON=... to
+    # its sub-make through MAKEFLAGS): the dry run is of a plain `make ARGS`.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTHON")}
+    p = subprocess.run(["make", "-n", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True, env=env)
     assert p.returncode == 0, p.stderr
     return p.stdout
 
