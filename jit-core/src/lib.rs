@@ -72,6 +72,9 @@ pub struct Options {
     pub fastmath: FastMath,
     /// `@jit(error_model=...)`: what a division by zero does.
     pub error_model: ErrorModel,
+    /// `sum()` of a list of floats adds with Neumaier's compensation, as CPython 3.12 and later
+    /// do (the dispatcher sets it for the running interpreter; 3.11 adds plainly).
+    pub compensated_sum: bool,
 }
 
 impl Default for Options {
@@ -81,6 +84,7 @@ impl Default for Options {
             boundscheck: true,
             fastmath: FastMath::NONE,
             error_model: ErrorModel::Python,
+            compensated_sum: false,
         }
     }
 }

@@ -458,11 +458,13 @@ impl Dispatcher {
             declared.push(Declared { kinds, ret, text: text.clone() });
         }
         let param_names = varnames.into_iter().take(nargs).collect();
+        // CPython 3.12 made sum() of floats compensated (Options::compensated_sum).
+        let compensated_sum = py_func.py().version_info() >= (3, 12);
         Ok(Dispatcher {
             vectorcall: Some(crate::vectorcall::call::<Dispatcher>),
             function: Function::new(py_func.unbind(), name, param_names, posonly),
             unsupported_signature,
-            compiler: Compiler::new(Options { opt_level, boundscheck, fastmath, error_model }, cache, declared),
+            compiler: Compiler::new(Options { opt_level, boundscheck, fastmath, error_model, compensated_sum }, cache, declared),
             table: AtomicPtr::new(std::ptr::null_mut()),
             snapshots: Mutex::new(Vec::new()),
             checked_definitions: AtomicU64::new(DEFINITIONS.load(Ordering::Relaxed)),

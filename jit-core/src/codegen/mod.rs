@@ -86,6 +86,7 @@ pub fn codegen_cfunc<'ctx>(
         prog,
         boundscheck: options.boundscheck,
         error_model: options.error_model,
+        compensated_sum: options.compensated_sum,
         fastmath: options.fastmath,
         libm_calls: std::cell::Cell::new(0),
     };
@@ -138,6 +139,8 @@ struct ModuleGen<'a, 'ctx> {
     boundscheck: bool,
     /// What division by zero does.
     error_model: ErrorModel,
+    /// `sum()` of a list of floats with CPython 3.12's compensation (`Options::compensated_sum`).
+    compensated_sum: bool,
     /// The fast-math flags of the program (`pow` is a builtin LLVM may rewrite when they allow
     /// approximate functions).
     fastmath: FastMath,
