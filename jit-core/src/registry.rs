@@ -158,6 +158,7 @@ impl Intrinsic {
             Intrinsic::PointerView { layout: crate::types::Layout::F, .. } => "farray".to_string(),
             Intrinsic::PointerView { .. } => "carray".to_string(),
             Intrinsic::Ufunc(_) => "a @vectorize ufunc".to_string(),
+            Intrinsic::UfuncReduce { .. } => "a @vectorize ufunc's reduce".to_string(),
             builtin => builtin_of(builtin).expect("every builtin intrinsic has a registry row").name.to_string(),
         }
     }
