@@ -1,8 +1,9 @@
-"""``f.reduce(a, axis=k)`` of a @vectorize object called from jitted code (Numba's DUFunc.reduce
-in nopython code): the kernel folded along the axis in the loop NumPy picks for
-``(a.dtype, a.dtype)``, from the identity when the object has one, else from the first element.
+"""``f.reduce(a, axis=k)`` and ``f.accumulate(a, axis=k)`` of a @vectorize object called from
+jitted code (Numba's DUFunc.reduce in nopython code): the kernel folded along the axis in the
+loop NumPy picks for ``(a.dtype, a.dtype)``; reduce from the identity when the object has one,
+else (and accumulate always) from the first element.
 
-The oracle is the same object's ``reduce`` called from Python on the same array (NumPy's loop
+The oracle is the same object's ``reduce`` / ``accumulate`` called from Python on the same array (NumPy's loop
 selection, fold order, identity and errors); results are compared exactly, dtypes too.
 """
 
@@ -67,9 +68,9 @@ _cells = iter(range(1 << 30))
 
 
 @functools.cache
-def reducer(name, axis):
+def reducer(name, axis, method="reduce"):
     """A jitted ``lambda a: f.reduce(a, axis=axis)`` (``axis`` "default": no axis given)."""
-    call = f"{name}.reduce(a)" if axis == "default" else f"{name}.reduce(a, axis={axis})"
+    call = f"{name}.{method}(a)" if axis == "default" else f"{name}.{method}(a, axis={axis})"
     src = f"def call(a):\n    return {call}\n"
     filename = f"<ureduce-{next(_cells)}>"
     linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
@@ -78,8 +79,9 @@ def reducer(name, axis):
     return jit(ns["call"])
 
 
-def python_reduce(f, a, axis):
-    return f.reduce(a) if axis == "default" else f.reduce(a, axis=axis)
+def python_reduce(f, a, axis, method="reduce"):
+    m = getattr(f, method)
+    return m(a) if axis == "default" else m(a, axis=axis)
 
 
 def outcome(fn):
@@ -113,19 +115,20 @@ def cases(draw):
     axis = draw(st.sampled_from(["default", None, *range(-n, n)]))
     if axis is not None and n > 1 and draw(st.booleans()):
         a = a.T  # an F-ordered view: the fold along an axis is in index order all the same
-    return name, a, axis
+    method = draw(st.sampled_from(["reduce", "accumulate"]))
+    return name, a, axis, method
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(cases())
 def test_reduce_from_jitted_code_matches_reduce_from_python(case):
-    name, a, axis = case
+    name, a, axis, method = case
     f = OBJECTS[name]
-    kind, expected = outcome(lambda: python_reduce(f, a, axis))
-    got_kind, got = outcome(lambda: reducer(name, axis)(a))
+    kind, expected = outcome(lambda: python_reduce(f, a, axis, method))
+    got_kind, got = outcome(lambda: reducer(name, axis, method)(a))
     if kind == "raise":
         # No identity and an empty axis, or axis=None over several axes of a ufunc that is not
-        # reorderable: NumPy's ValueError and message.
+        # reorderable (accumulate: over several axes): NumPy's ValueError and message.
         assert got_kind == "raise", f"expected {expected!r}, got {got!r}"
         assert type(got) is type(expected) and str(got) == str(expected)
         return
@@ -139,7 +142,8 @@ def test_one_dimensional_reduce_is_a_left_fold(name, dtype):
     f = OBJECTS[name]
     a = np.array([7, -3, 11, 2, 5], dtype=dtype)
     for axis in ("default", None, 0, -1):
-        same(python_reduce(f, a, axis), reducer(name, axis)(a))
+        for method in ("reduce", "accumulate"):
+            same(python_reduce(f, a, axis, method), reducer(name, axis, method)(a))
 
 
 def test_empty_axis_without_identity_raises_numpys_value_error():
@@ -164,6 +168,15 @@ def test_axis_none_over_several_axes_needs_a_reorderable_ufunc():
         reducer("sig_sub", None)(a)
     assert str(got.value) == str(expected.value)
     same(lazy_reorderable.reduce(a, axis=None), reducer("lazy_reorderable", None)(a))
+
+
+def test_accumulate_axis_none_over_several_axes_raises_numpys_value_error():
+    a = np.arange(6.0).reshape(2, 3)
+    with pytest.raises(ValueError) as expected:
+        lazy_reorderable.accumulate(a, axis=None)
+    with pytest.raises(ValueError) as got:
+        reducer("lazy_reorderable", None, "accumulate")(a)
+    assert str(got.value) == str(expected.value)
 
 
 def test_axis_out_of_bounds_is_a_compile_error():
@@ -207,7 +220,7 @@ def test_a_loop_whose_output_is_not_its_input_dtype_is_a_compile_error():
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        ("sig_sub.accumulate(a)", "'sig_sub.accumulate' is not compiled"),
+        ("sig_sub.accumulate(a, dtype=np.float64)", "'dtype=' is not compiled for 'sig_sub.accumulate()'"),
         ("sig_sub.reduceat(a, [0, 2])", "'sig_sub.reduceat' is not compiled"),
         ("sig_sub.outer(a, a)", "'sig_sub.outer' is not compiled"),
         ("sig_sub.at(a, [0], 1.0)", "'sig_sub.at' is not compiled"),

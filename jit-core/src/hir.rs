@@ -665,10 +665,11 @@ pub enum Intrinsic {
     Ufunc(u32),
     /// `f.reduce(a, axis=k)` of the `@vectorize` object `ufuncs[k]` (its argument the array):
     /// the fold of its kernel along `axis` (an int literal, negative from the end; `None`: every
-    /// element, in C order).
+    /// element, in C order); `f.accumulate(a, axis=k)` when `accumulate` (every partial fold).
     UfuncReduce {
         k: u32,
         axis: Option<i64>,
+        accumulate: bool,
     },
 }
 

@@ -1,6 +1,7 @@
-//! Codegen of `f.reduce(a, axis=k)` of a `@vectorize` object ([`hir::Intrinsic::UfuncReduce`]):
-//! its kernel folded along the axis (or over every element in C order), as NumPy's reduce:
-//! from the identity when the ufunc has one, else from the first element.
+//! Codegen of `f.reduce(a, axis=k)` and `f.accumulate(a, axis=k)` of a `@vectorize` object
+//! ([`hir::Intrinsic::UfuncReduce`]): its kernel folded along the axis (reduce: also over every
+//! element in C order), as NumPy's: reduce from the identity when the ufunc has one, else (and
+//! accumulate always) from the first element.
 
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
 use inkwell::IntPredicate;
@@ -51,7 +52,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     self.on_failure(empty, |fg| fg.raise(value_error, Some(&empty_message)));
                 }
                 let place = |idx: &[IntValue<'ctx>]| idx.to_vec();
-                return self.ufunc_fold(&fold, &strides, &shapes, &place);
+                return self.ufunc_fold(&fold, &strides, &shapes, &place, &mut |_, _, _| {});
             }
         };
         let (mut out_shape, mut view_strides) = (shapes.clone(), strides.clone());
@@ -67,22 +68,73 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let out_strides = self.strides(result.into_struct_value(), &out);
         self.loop_nest(&out_shape, &mut |fg, idx| {
             let place = |j: &[IntValue<'ctx>]| idx.iter().chain(j).copied().collect::<Vec<_>>();
-            let total = fg.ufunc_fold(&fold, &view_strides, &[len], &place);
+            let total = fg.ufunc_fold(&fold, &view_strides, &[len], &place, &mut |_, _, _| {});
             let to = fg.address(rdata, idx, &out_strides);
             fg.store_element(to, out, total, &d.element().carrier());
         });
         result
     }
 
+    /// `f.accumulate(value, axis=axis)` (expression `e`, `f` the function's ufunc `k`), of type
+    /// `ty` (an array of `value`'s shape): along the axis, each element the fold of the kernel up
+    /// to it from the first element (NumPy's accumulate uses no identity; an empty axis gives an
+    /// empty array); `axis=None` is axis 0 of a 1-D array, else NumPy's ValueError.
+    pub(super) fn ufunc_accumulate(
+        &mut self,
+        e: &hir::Expr,
+        k: u32,
+        axis: Option<i64>,
+        value: &hir::Expr,
+        ty: &Type,
+    ) -> BasicValueEnum<'ctx> {
+        let u = self.hir_fn.ufuncs[k as usize].clone();
+        let Type::Array(a) = self.ty(value) else { unreachable!("inference allows arrays only") };
+        let target = self.spec.call_targets[&e.id];
+        let ret = self.module_gen.prog.specs[target].ret.clone();
+        let arr = Type::Array(ArrayType { dtype: a.dtype, ndim: 1, layout: Layout::C, readonly: false });
+        let d = crate::infer::ufunc_loop(&u, &[arr.clone(), arr], Some(&ret)).expect("inference chose the loop").output;
+        let n = a.ndim as usize;
+        if axis.is_none() && n > 1 {
+            let value_error = crate::registry::exceptions::raisable("ValueError").expect("raisable");
+            self.on_failure(self.ctx().bool_type().const_int(1, false), |fg| {
+                fg.raise(value_error, Some("accumulate does not allow multiple axes"))
+            });
+        }
+        let axis = axis.map(|x| if x < 0 { x + n as i64 } else { x }).unwrap_or(0) as usize;
+        let av = self.expr(value).into_struct_value();
+        let strides = self.strides(av, &a);
+        let shapes: Vec<IntValue<'ctx>> = (0..n).map(|j| self.dim(av, field::SHAPE, j as u32)).collect();
+        let data = self.b().build_extract_value(av, field::DATA, "data").u().into_pointer_value();
+        let Some(out) = ty.array() else { unreachable!("inference typed an array") };
+        let (result, rdata, _) = self.alloc_c(&out, &shapes, false);
+        let out_strides = self.strides(result.into_struct_value(), &out);
+        let fold = Fold { target, d, a, data, identity: None, ret: &ret };
+        let (mut out_shape, mut in_strides, mut to_strides) = (shapes.clone(), strides.clone(), out_strides.clone());
+        let len = out_shape.remove(axis);
+        let (s, t) = (in_strides.remove(axis), to_strides.remove(axis));
+        in_strides.push(s);
+        to_strides.push(t);
+        self.loop_nest(&out_shape, &mut |fg, idx| {
+            let place = |j: &[IntValue<'ctx>]| idx.iter().chain(j).copied().collect::<Vec<_>>();
+            fg.ufunc_fold(&fold, &in_strides, &[len], &place, &mut |g, j, acc| {
+                let to = g.address(rdata, &place(j), &to_strides);
+                g.store_element(to, out, acc, &d.element().carrier());
+            });
+        });
+        result
+    }
+
     /// The fold of `f.kernel` over the elements a loop nest over `shape` reaches (`place`
     /// giving each one's index in the array, with `strides`): from the identity, else from the
-    /// first element (the caller checked that there is one). Its value, of the loop's dtype.
+    /// first element (the caller checked that there is one). Its value, of the loop's dtype;
+    /// `each` gets each element's index in the nest and the fold so far.
     fn ufunc_fold(
         &mut self,
         f: &Fold<'_, 'ctx>,
         strides: &[IntValue<'ctx>],
         shape: &[IntValue<'ctx>],
         place: &dyn Fn(&[IntValue<'ctx>]) -> Vec<IntValue<'ctx>>,
+        each: &mut dyn FnMut(&mut Self, &[IntValue<'ctx>], BasicValueEnum<'ctx>),
     ) -> BasicValueEnum<'ctx> {
         let d = f.d;
         let slot_t = ArrayType { dtype: d, ndim: 0, layout: Layout::C, readonly: false };
@@ -113,6 +165,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             g.store_element(slot, slot_t, r, f.ret);
             g.b().build_unconditional_branch(done).u();
             g.b().position_at_end(done);
+            let acc = g.load_element(slot, d);
+            each(g, idx, acc);
         });
         self.load_element(slot, d)
     }

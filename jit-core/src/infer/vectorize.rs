@@ -279,21 +279,30 @@ impl InferCx<'_> {
     /// The type of `f.reduce(a, axis=axis)` (expression `e`), `f` the `@vectorize` object
     /// `ufuncs[k]`: the loop NumPy picks for `(a.dtype, a.dtype)`, whose output must be its
     /// inputs' dtype (NumPy folds into the accumulator); a number for a 1-D array or
-    /// `axis=None`, else an array without the axis. The kernel's specialization is the call's
+    /// `axis=None`, else an array without the axis. `f.accumulate(a, axis=axis)` when
+    /// `accumulate`: an array of `a`'s shape. The kernel's specialization is the call's
     /// target.
-    pub(super) fn ufunc_reduce(&mut self, k: u32, axis: Option<i64>, e: &hir::Expr, args: &[hir::Expr]) -> Result<Type> {
+    pub(super) fn ufunc_reduce(
+        &mut self,
+        k: u32,
+        axis: Option<i64>,
+        accumulate: bool,
+        e: &hir::Expr,
+        args: &[hir::Expr],
+    ) -> Result<Type> {
         let u = self.hir_fn().ufuncs[k as usize].clone();
         let t = self.expr(&args[0])?;
         if t == Type::Unknown {
             return Ok(Type::Unknown);
         }
+        let method = if accumulate { "accumulate" } else { "reduce" };
         let fail = |m: String| CompileError::typing("ufunc reduce", m, e.span);
         let real = |t: &Type| matches!(t, Type::Bool | Type::Int64 | Type::UInt64 | Type::Float32 | Type::Float64);
         let a = match t.array() {
             Some(a) if real(&a.dtype.element()) && a.ndim >= 1 => a,
             _ => {
                 return Err(fail(format!(
-                    "'{}.reduce()' takes an array (of one or more dimensions) of bool, integers or floats here, not {}",
+                    "'{}.{method}()' takes an array (of one or more dimensions) of bool, integers or floats here, not {}",
                     u.name,
                     type_name(&t)
                 )))
@@ -327,7 +336,7 @@ impl InferCx<'_> {
         };
         if chosen.inputs.iter().any(|d| *d != output) {
             return Err(fail(format!(
-                "'{}.reduce()' of an array of {} runs the loop {}, whose output dtype is not its inputs': compiled \
+                "'{}.{method}()' of an array of {} runs the loop {}, whose output dtype is not its inputs': compiled \
                  code reduces with a loop (d, d) -> d only",
                 u.name,
                 a.dtype.name(),
@@ -335,6 +344,7 @@ impl InferCx<'_> {
             )));
         }
         Ok(match axis {
+            _ if accumulate => Type::Array(ArrayType { dtype: output, ndim: a.ndim, layout: Layout::C, readonly: false }),
             Some(_) if a.ndim > 1 => {
                 Type::Array(ArrayType { dtype: output, ndim: a.ndim - 1, layout: Layout::C, readonly: false })
             }

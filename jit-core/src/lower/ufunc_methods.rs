@@ -1,5 +1,6 @@
 //! Lowering of a `@vectorize` object's methods called from compiled code: `f.reduce(a, axis=k)`
-//! ([`Intrinsic::UfuncReduce`]); its other methods are a `CompileError` naming them.
+//! and `f.accumulate(a, axis=k)` ([`Intrinsic::UfuncReduce`]); its other methods are a
+//! `CompileError` naming them.
 
 use super::{GlobalValue, Lowerer};
 use crate::ast::ExprKind as A;
@@ -9,7 +10,7 @@ use crate::hir::{self, ExprKind as H, Intrinsic};
 
 impl Lowerer<'_> {
     /// `f.reduce(a)`, `f.reduce(a, k)`, `f.reduce(a, axis=k)` (`k` an int literal or None; NumPy's
-    /// default axis is 0) of a `@vectorize` object `f` with a two-argument kernel; `None` when
+    /// default axis is 0), and `f.accumulate` likewise, of a `@vectorize` object `f` with a two-argument kernel; `None` when
     /// `func` is no method of a `@vectorize` object.
     pub(super) fn ufunc_method_call(
         &mut self,
@@ -27,11 +28,11 @@ impl Lowerer<'_> {
             return Ok(None);
         };
         let unsupported = |what: String, span: Span| CompileError::unsupported_because("method of a ufunc", what, span);
-        if attr != "reduce" {
+        if attr != "reduce" && attr != "accumulate" {
             return Err(unsupported(
                 format!(
-                    "'{name}.{attr}' is not compiled (of a @vectorize ufunc's methods only reduce(array, axis=k) is); \
-                     call it from Python"
+                    "'{name}.{attr}' is not compiled (of a @vectorize ufunc's methods only reduce and accumulate \
+                     (array, axis=k) are); call it from Python"
                 ),
                 func.span,
             ));
@@ -40,13 +41,13 @@ impl Lowerer<'_> {
         if nin != 2 {
             return Err(CompileError::typing(
                 "call with wrong arguments",
-                format!("reduce only supported for binary functions ('{name}' takes {nin} arguments)"),
+                format!("{attr} only supported for binary functions ('{name}' takes {nin} arguments)"),
                 span,
             ));
         }
         if let Some(k) = keywords.iter().find(|k| k.name != "axis") {
             return Err(unsupported(
-                format!("'{}=' is not compiled for '{name}.reduce()' (only axis=, an int literal or None)", k.name),
+                format!("'{}=' is not compiled for '{name}.{attr}()' (only axis=, an int literal or None)", k.name),
                 k.span,
             ));
         }
@@ -56,7 +57,7 @@ impl Lowerer<'_> {
             return Err(CompileError::typing(
                 "call with wrong arguments",
                 format!(
-                    "'{name}.reduce()' takes an array and an optional axis here, {} arguments given",
+                    "'{name}.{attr}()' takes an array and an optional axis here, {} arguments given",
                     args.len() + keywords.len()
                 ),
                 span,
@@ -72,7 +73,7 @@ impl Lowerer<'_> {
             }
             Some(_) => {
                 return Err(unsupported(
-                    format!("the axis of '{name}.reduce()' is compiled as an int literal or None only"),
+                    format!("the axis of '{name}.{attr}()' is compiled as an int literal or None only"),
                     given[0].span,
                 ))
             }
@@ -80,6 +81,9 @@ impl Lowerer<'_> {
         let u = hir::Ufunc { name, func: unit, loops, gufunc: None, identity };
         let k = self.ufunc_index(u);
         self.allocates = true;
-        Ok(Some(H::Intrinsic { f: Intrinsic::UfuncReduce { k, axis }, args: vec![self.expr(&args[0])?] }))
+        Ok(Some(H::Intrinsic {
+            f: Intrinsic::UfuncReduce { k, axis, accumulate: attr == "accumulate" },
+            args: vec![self.expr(&args[0])?],
+        }))
     }
 }
