@@ -24,9 +24,10 @@ impl Lowerer<'_> {
         if self.by_name.contains_key(m) {
             return Ok(None);
         }
-        let GlobalValue::Vectorized { name, unit, loops, gufunc: None, identity } = self.global(m).clone() else {
+        let GlobalValue::Vectorized { name, unit, loops, gufunc: None, identity } = self.global(m) else {
             return Ok(None);
         };
+        let (name, unit, loops, identity) = (name.clone(), *unit, loops.clone(), *identity);
         let unsupported = |what: String, span: Span| CompileError::unsupported_because("method of a ufunc", what, span);
         if attr != "reduce" && attr != "accumulate" {
             return Err(unsupported(
