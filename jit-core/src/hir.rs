@@ -44,6 +44,9 @@ pub struct Ufunc {
     pub loops: Option<Vec<UfuncLoop>>,
     /// A `@guvectorize` object's layout; `None` for a `@vectorize` one.
     pub gufunc: Option<Gufunc>,
+    /// Its identity as NumPy's `PyUFunc_*` code: 0 or 1 (the identity), -1 (none, and not
+    /// reorderable: a reduction over more than one axis is refused), -2 (none, reorderable).
+    pub identity: i64,
 }
 
 /// What a `@guvectorize` object's call needs besides a ufunc's: its operands' core dimensions
@@ -660,6 +663,14 @@ pub enum Intrinsic {
     /// A `@vectorize` object's call (its index in [`Function::ufuncs`]): on numbers its kernel
     /// in the loop NumPy picks, on arrays that elementwise over the broadcast arguments.
     Ufunc(u32),
+    /// `f.reduce(a, axis=k)` of the `@vectorize` object `ufuncs[k]` (its argument the array):
+    /// the fold of its kernel along `axis` (an int literal, negative from the end; `None`: every
+    /// element, in C order); `f.accumulate(a, axis=k)` when `accumulate` (every partial fold).
+    UfuncReduce {
+        k: u32,
+        axis: Option<i64>,
+        accumulate: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

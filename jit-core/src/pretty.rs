@@ -192,6 +192,13 @@ impl Printer<'_> {
                 let name = &self.hir_fn.ufuncs[*k as usize].name;
                 format!("ufunc {name}{target}({})", args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
             }
+            H::Intrinsic { f: hir::Intrinsic::UfuncReduce { k, axis, accumulate }, args } => {
+                let target = self.spec.call_targets.get(&e.id).map(|t| format!("#{t}")).unwrap_or_default();
+                let name = &self.hir_fn.ufuncs[*k as usize].name;
+                let axis = axis.map(|a| a.to_string()).unwrap_or_else(|| "None".to_string());
+                let method = if *accumulate { "accumulate" } else { "reduce" };
+                format!("ufunc {name}{target}.{method}({}, axis={axis})", self.expr(&args[0]))
+            }
             H::Intrinsic { f, args } => {
                 format!("{}({})", f.qualified_name(), args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
             }

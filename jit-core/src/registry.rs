@@ -158,6 +158,8 @@ impl Intrinsic {
             Intrinsic::PointerView { layout: crate::types::Layout::F, .. } => "farray".to_string(),
             Intrinsic::PointerView { .. } => "carray".to_string(),
             Intrinsic::Ufunc(_) => "a @vectorize ufunc".to_string(),
+            Intrinsic::UfuncReduce { accumulate: false, .. } => "a @vectorize ufunc's reduce".to_string(),
+            Intrinsic::UfuncReduce { accumulate: true, .. } => "a @vectorize ufunc's accumulate".to_string(),
             builtin => builtin_of(builtin).expect("every builtin intrinsic has a registry row").name.to_string(),
         }
     }

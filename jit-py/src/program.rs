@@ -344,8 +344,8 @@ fn resolve<'py, J: Jitted>(
             }
             Global::Vectorized => {
                 type Payload<'p> =
-                    (Bound<'p, PyAny>, Bound<'p, PyAny>, Option<Vec<(Vec<String>, String)>>, String, Option<GufuncPayload>);
-                let (bound, kernel, loops, error_model, gufunc): Payload<'_> = payload.extract()?;
+                    (Bound<'p, PyAny>, Bound<'p, PyAny>, Option<Vec<(Vec<String>, String)>>, String, Option<GufuncPayload>, i64);
+                let (bound, kernel, loops, error_model, gufunc, identity): Payload<'_> = payload.extract()?;
                 if !kernel.is_instance(&py.get_type::<J>())? {
                     return Err(pyo3::exceptions::PyTypeError::new_err("Global.VECTORIZED needs a jitted kernel"));
                 }
@@ -372,7 +372,7 @@ fn resolve<'py, J: Jitted>(
                 };
                 let qualname = bound.getattr("__qualname__").and_then(|q| q.extract()).unwrap_or_else(|_| name.clone());
                 let gufunc = gufunc.map(gufunc_of).transpose()?;
-                GlobalValue::Vectorized { name: qualname, unit, loops, gufunc }
+                GlobalValue::Vectorized { name: qualname, unit, loops, gufunc, identity }
             }
             Global::Cfunc => {
                 let (bound, dispatcher): (Bound<'_, PyAny>, Bound<'_, PyAny>) = payload.extract()?;

@@ -262,7 +262,7 @@ def _vectorized(value, dispatcher_type):
     nin = value._nin
     if isinstance(value, vec.DUFunc):
         loops = [(list(loop[:nin]), loop[nin]) for loop in value._loops] if value._frozen else None
-        return Global.VECTORIZED, (value, value._kernel, loops, value._opts[4], None)
+        return Global.VECTORIZED, (value, value._kernel, loops, value._opts[4], None, value._identity)
     # A gufunc: its loops list every operand's dtype; the layout's core dimensions (names
     # numbered in order, sizes as ints), how the kernel takes each operand, which it may write.
     loops = [(list(loop), loop[-1]) for loop in value._loops] if value._frozen else None
@@ -285,7 +285,7 @@ def _vectorized(value, dispatcher_type):
         kinds = ["view" if dims else ("scalar" if k < nin else "one") for k, dims in enumerate(ins + outs)]
     writable = [k >= nin or k in value._writable for k in range(len(core))]
     gufunc = (nin, value._layout, core, kinds, writable)
-    return Global.VECTORIZED, (value, value._kernel, loops, value._opts[4], gufunc)
+    return Global.VECTORIZED, (value, value._kernel, loops, value._opts[4], gufunc, value._identity)
 
 
 def _cfunc(value):

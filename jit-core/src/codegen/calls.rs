@@ -155,6 +155,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Intrinsic::PointerView { layout, .. } => self.pointer_view(layout, args, ty),
             Intrinsic::Generator(_) => unreachable!("made by FnGen::generator_call (it owns its results)"),
             Intrinsic::Ufunc(_) => unreachable!("made by FnGen::ufunc_scalar"),
+            Intrinsic::UfuncReduce { .. } => unreachable!("made by FnGen::ufunc_reduce"),
             Intrinsic::Np(f) => {
                 // NumPy's semantics: IEEE results (NaN, infinities), never an exception.
                 let vals: Vec<(BasicValueEnum<'ctx>, Type)> = args.iter().map(|a| (self.expr(a), self.ty(a))).collect();

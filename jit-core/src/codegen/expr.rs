@@ -192,6 +192,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.gufunc_call(e, *k, args)
             }
             H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } => self.ufunc_scalar(e, *k, args),
+            H::Intrinsic { f: hir::Intrinsic::UfuncReduce { k, axis, accumulate: false }, args } => {
+                self.ufunc_reduce(e, *k, *axis, &args[0], &ty)
+            }
+            H::Intrinsic { f: hir::Intrinsic::UfuncReduce { k, axis, accumulate: true }, args } => {
+                self.ufunc_accumulate(e, *k, *axis, &args[0], &ty)
+            }
             H::Intrinsic { f, args } => self.intrinsic(*f, args, &ty),
             H::Call { args, .. } => self.call_jitted(e, args, &ty),
             H::Tuple(items) => {

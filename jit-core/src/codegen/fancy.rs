@@ -163,7 +163,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         });
     }
 
-    fn product(&self, dims: &[IntValue<'ctx>]) -> IntValue<'ctx> {
+    pub(super) fn product(&self, dims: &[IntValue<'ctx>]) -> IntValue<'ctx> {
         dims.iter().fold(self.i64(1), |n, d| self.b().build_int_mul(n, *d, "n").u())
     }
 

@@ -32,6 +32,7 @@ mod refs;
 mod reshape;
 mod slots;
 mod stmt;
+mod ufunc_reduce;
 mod ufuncs;
 mod vectorize;
 mod version;

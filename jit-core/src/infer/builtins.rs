@@ -124,6 +124,7 @@ impl InferCx<'_> {
             | Intrinsic::Cmath(_)
             | Intrinsic::Complex => unreachable!("typed above"),
             Intrinsic::Ufunc(_) => unreachable!("typed by InferCx::ufunc_call"),
+            Intrinsic::UfuncReduce { .. } => unreachable!("typed by InferCx::ufunc_reduce"),
             Intrinsic::Bool => Type::Bool,
             Intrinsic::Round => {
                 if tys.len() == 2 && tys[1] == Type::Float64 {

@@ -586,6 +586,9 @@ impl<'a> InferCx<'a> {
                 })?
             }
             H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } => self.ufunc_call(*k, e, args)?,
+            H::Intrinsic { f: hir::Intrinsic::UfuncReduce { k, axis, accumulate }, args } => {
+                self.ufunc_reduce(*k, *axis, *accumulate, e, args)?
+            }
             H::Intrinsic { f, args } => self.intrinsic(*f, args)?,
             H::Call { func, args } => {
                 let mut tys = Vec::new();

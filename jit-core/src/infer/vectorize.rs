@@ -274,3 +274,81 @@ pub(crate) fn gufunc_kernel_args(u: &hir::Ufunc, g: &hir::Gufunc, tys: &[Type]) 
     }
     Ok(out)
 }
+
+impl InferCx<'_> {
+    /// The type of `f.reduce(a, axis=axis)` (expression `e`), `f` the `@vectorize` object
+    /// `ufuncs[k]`: the loop NumPy picks for `(a.dtype, a.dtype)`, whose output must be its
+    /// inputs' dtype (NumPy folds into the accumulator); a number for a 1-D array or
+    /// `axis=None`, else an array without the axis. `f.accumulate(a, axis=axis)` when
+    /// `accumulate`: an array of `a`'s shape. The kernel's specialization is the call's
+    /// target.
+    pub(super) fn ufunc_reduce(
+        &mut self,
+        k: u32,
+        axis: Option<i64>,
+        accumulate: bool,
+        e: &hir::Expr,
+        args: &[hir::Expr],
+    ) -> Result<Type> {
+        let u = self.hir_fn().ufuncs[k as usize].clone();
+        let t = self.expr(&args[0])?;
+        if t == Type::Unknown {
+            return Ok(Type::Unknown);
+        }
+        let method = if accumulate { "accumulate" } else { "reduce" };
+        let fail = |m: String| CompileError::typing("ufunc reduce", m, e.span);
+        let real = |t: &Type| matches!(t, Type::Bool | Type::Int64 | Type::UInt64 | Type::Float32 | Type::Float64);
+        let a = match t.array() {
+            Some(a) if real(&a.dtype.element()) && a.ndim >= 1 => a,
+            _ => {
+                return Err(fail(format!(
+                    "'{}.{method}()' takes an array (of one or more dimensions) of bool, integers or floats here, not {}",
+                    u.name,
+                    type_name(&t)
+                )))
+            }
+        };
+        if let Some(ax) = axis {
+            if ax < -(a.ndim as i64) || ax >= a.ndim as i64 {
+                return Err(fail(format!("axis {ax} is out of bounds for array of dimension {}", a.ndim)));
+            }
+        }
+        let arr = Type::Array(ArrayType { dtype: a.dtype, ndim: 1, layout: Layout::C, readonly: false });
+        let chosen = ufunc_loop(&u, &[arr.clone(), arr], None).map_err(fail)?;
+        let kernel_args: Vec<Type> = chosen.inputs.iter().map(|d| d.element()).collect();
+        let target = self.spec_for(u.func, kernel_args.clone());
+        self.specs[self.current].call_targets.insert(e.id, target);
+        let ret = self.specs[target].ret.clone();
+        if ret == Type::Unknown {
+            return Ok(Type::Unknown);
+        }
+        if !returnable(&ret) {
+            return Err(fail(format!(
+                "the kernel of the ufunc '{}' returns {} for arguments of type(s) {}: a ufunc's kernel returns a number",
+                u.name,
+                type_name(&ret),
+                kernel_args.iter().map(type_name).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        let output = match &u.loops {
+            Some(_) => chosen.output,
+            None => Dtype::of_scalar(&ret),
+        };
+        if chosen.inputs.iter().any(|d| *d != output) {
+            return Err(fail(format!(
+                "'{}.{method}()' of an array of {} runs the loop {}, whose output dtype is not its inputs': compiled \
+                 code reduces with a loop (d, d) -> d only",
+                u.name,
+                a.dtype.name(),
+                LoopText(&UfuncLoop { inputs: chosen.inputs.clone(), output })
+            )));
+        }
+        Ok(match axis {
+            _ if accumulate => Type::Array(ArrayType { dtype: output, ndim: a.ndim, layout: Layout::C, readonly: false }),
+            Some(_) if a.ndim > 1 => {
+                Type::Array(ArrayType { dtype: output, ndim: a.ndim - 1, layout: Layout::C, readonly: false })
+            }
+            _ => output.element(),
+        })
+    }
+}

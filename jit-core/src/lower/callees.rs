@@ -114,9 +114,13 @@ impl Lowerer<'_> {
             },
             GlobalValue::SelfFunction => Ok(Callee::Function(self.unit)),
             GlobalValue::Jitted { unit, .. } => Ok(Callee::Function(*unit)),
-            GlobalValue::Vectorized { name, unit, loops, gufunc } => {
-                Ok(Callee::Ufunc(hir::Ufunc { name: name.clone(), func: *unit, loops: loops.clone(), gufunc: gufunc.clone() }))
-            }
+            GlobalValue::Vectorized { name, unit, loops, gufunc, identity } => Ok(Callee::Ufunc(hir::Ufunc {
+                name: name.clone(),
+                func: *unit,
+                loops: loops.clone(),
+                gufunc: gufunc.clone(),
+                identity: *identity,
+            })),
             GlobalValue::Unsupported { description, is_function: true } => Err(CompileError::unsupported_because(
                 "call to a function that is not jitted",
                 format!("'{n}' is {description}; decorate it with @jit to call it from jitted code"),

@@ -117,7 +117,7 @@ impl Lowerer<'_> {
     }
 
     /// The index of `u` in the function's ufuncs ([`hir::Function::ufuncs`]), added if new.
-    fn ufunc_index(&mut self, u: hir::Ufunc) -> u32 {
+    pub(super) fn ufunc_index(&mut self, u: hir::Ufunc) -> u32 {
         let k = self.ufuncs.iter().position(|x| *x == u).unwrap_or_else(|| {
             self.ufuncs.push(u);
             self.ufuncs.len() - 1

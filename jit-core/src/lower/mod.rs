@@ -19,6 +19,7 @@ mod names;
 mod numpy;
 mod pointers;
 mod random;
+mod ufunc_methods;
 mod versions;
 use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
 use crate::registry;
@@ -63,6 +64,8 @@ pub enum GlobalValue {
         loops: Option<Vec<hir::UfuncLoop>>,
         /// A `@guvectorize` object's layout.
         gufunc: Option<hir::Gufunc>,
+        /// Its identity as NumPy's `PyUFunc_*` code ([`hir::Ufunc::identity`]).
+        identity: i64,
     },
     /// Anything else: `description` says what it is, for the error message.
     Unsupported {
@@ -554,7 +557,9 @@ impl<'a> Lowerer<'a> {
     /// A call: an array method (`a.copy()`, `a.sum()`), a new array, a reduction, a builtin,
     /// `math` or NumPy function, or another function of the program.
     fn call(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<hir::Expr> {
-        let kind = if let Some(kind) = self.random_call(func, args, keywords, span)? {
+        let kind = if let Some(kind) = self.ufunc_method_call(func, args, keywords, span)? {
+            kind
+        } else if let Some(kind) = self.random_call(func, args, keywords, span)? {
             kind
         } else if let Some(kind) = self.list_method_call(func, args, keywords, span)? {
             kind
