@@ -207,9 +207,13 @@ def test_process_pool_workers_get_the_right_answers_without_compiling(tmp_path, 
     assert out["workers"], "no worker reported"
     for stats in out["workers"]:
         assert stats["compiles"] == 0, out["workers"]
-        if method in ("spawn", "forkserver"):
-            # A fresh interpreter: the code came from the cache directory the parent wrote.
-            assert stats["cache_hits"] >= 1, out["workers"]
+    # The pool hands the tasks to whichever worker is free: a worker may have run none (all its
+    # counts 0). Each one that ran a task in a fresh interpreter loaded the code from the cache
+    # directory the parent wrote.
+    # (A forked worker has the parent's compiled code already: its counts are all 0.)
+    if method in ("spawn", "forkserver"):
+        ran = [s for s in out["workers"] if any(s.values())]
+        assert ran and all(s["cache_hits"] >= 1 for s in ran), out["workers"]
 
 
 # ---------------------------------------------------------------------------------------------
