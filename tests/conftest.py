@@ -357,3 +357,40 @@ def int_pow_pairs(draw):
         r = iroot(INT64_MAX, e)
         b = draw(st.integers(-r, r))
     return b, e
+
+
+def rss_growth(tmp_path, build_source: str, arg: int = 100, calls: int = 100_000) -> int:
+    """Bytes the RSS of a child process grew over `calls` calls of `build(arg)`, a jitted function
+    defined by `build_source` (after 2000 calls to warm up): memory tests of values compiled code
+    builds and returns."""
+    import subprocess
+    import sys
+    import textwrap
+
+    child = textwrap.dedent(
+        """
+        from stickyjit import njit
+
+        def rss():
+            with open("/proc/self/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS"):
+                        return int(line.split()[1]) * 1024
+
+        """
+    )
+    child += textwrap.dedent(build_source)
+    child += textwrap.dedent(
+        f"""
+        for _ in range(2000):
+            build({arg})
+        before = rss()
+        for _ in range({calls}):
+            build({arg})
+        print(rss() - before)
+        """
+    )
+    script = tmp_path / "rss_child.py"
+    script.write_text(child)
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=180, check=True)
+    return int(r.stdout.strip().splitlines()[-1])

@@ -9,16 +9,12 @@ times with its RSS flat. Sets (the same runtime): literals, `set()`, `add`/`disc
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
-
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import check, same
+from conftest import check, rss_growth, same
 from stickyjit import CompileError, njit
 
 
@@ -295,35 +291,15 @@ def test_unsupported_dict_uses_are_compile_errors():
 
 
 def test_building_and_returning_dicts_keeps_memory_flat(tmp_path):
-    child = textwrap.dedent(
-        """
-        from stickyjit import njit
-
-        def rss():
-            with open("/proc/self/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS"):
-                        return int(line.split()[1]) * 1024
-
-        @njit
-        def build(n):
-            d = {}
-            for i in range(n):
-                d[i] = i * 0.5
-            e = d.copy()
-            e.update(d)
-            return d if len(e) > 0 else d
-
-        for _ in range(2000):
-            build(100)
-        before = rss()
-        for _ in range(100_000):
-            build(100)
-        print(rss() - before)
-        """
-    )
-    script = tmp_path / "build_dicts.py"
-    script.write_text(child)
-    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=180, check=True)
-    grew = int(r.stdout.strip().splitlines()[-1])
+    build = """
+@njit
+def build(n):
+    d = {}
+    for i in range(n):
+        d[i] = i * 0.5
+    e = d.copy()
+    e.update(d)
+    return d if len(e) > 0 else d
+"""
+    grew = rss_growth(tmp_path, build)
     assert grew < 8 * 2**20, f"RSS grew {grew} bytes over 10^5 calls"

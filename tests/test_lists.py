@@ -9,16 +9,13 @@ its RSS flat.
 from __future__ import annotations
 
 import linecache
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import check, run_py, same
+from conftest import check, rss_growth, run_py, same
 from stickyjit import CompileError, njit
 
 
@@ -293,36 +290,16 @@ def test_list_argument_errors_name_the_parameter():
 
 
 def test_building_and_returning_lists_keeps_memory_flat(tmp_path):
-    child = textwrap.dedent(
-        """
-        from stickyjit import njit
-
-        def rss():
-            with open("/proc/self/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS"):
-                        return int(line.split()[1]) * 1024
-
-        @njit
-        def build(n):
-            out = []
-            for i in range(n):
-                out.append(i * 0.5)
-            tmp = out + [1.0] * n
-            return out if len(tmp) > 0 else out
-
-        for _ in range(2000):
-            build(100)
-        before = rss()
-        for _ in range(100_000):
-            build(100)
-        print(rss() - before)
-        """
-    )
-    script = tmp_path / "build_lists.py"
-    script.write_text(child)
-    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True)
-    grew = int(r.stdout.strip().splitlines()[-1])
+    build = """
+@njit
+def build(n):
+    out = []
+    for i in range(n):
+        out.append(i * 0.5)
+    tmp = out + [1.0] * n
+    return out if len(tmp) > 0 else out
+"""
+    grew = rss_growth(tmp_path, build)
     assert grew < 8 * 2**20, f"RSS grew {grew} bytes over 10^5 calls"
 
 
