@@ -251,28 +251,44 @@ pub unsafe extern "C" fn sj_rt_random_choice(
     n: i64,
     sized: bool,
 ) -> u32 {
-    let p: Option<Vec<f64>> = (!p.is_null()).then(|| {
-        // SAFETY: the caller's contract.
-        (0..p_len.max(0)).map(|k| unsafe { (p.offset((k * p_stride) as isize) as *const f64).read_unaligned() }).collect()
-    });
+    // SAFETY: the caller's contract.
+    let p = unsafe { read_p(p, p_len, p_stride) };
     let n_draws = n.max(0);
     if let Err(s) = check_choice(a.is_null(), pop, n_draws, sized, replace, p.as_deref(), single) {
         return s as u32;
     }
-    let itemsize = itemsize as usize;
-    let mut emit = |k: usize, i: usize| {
-        // SAFETY: the caller's contract; every index is below `pop`.
-        unsafe {
-            if a.is_null() {
-                (out as *mut i64).add(k).write_unaligned(i as i64);
-            } else {
-                let from = a.offset(i as isize * a_stride as isize);
-                std::ptr::copy_nonoverlapping(from, out.add(k * itemsize), itemsize);
-            }
-        }
-    };
+    // SAFETY: the caller's contract; every index is below `pop`.
+    let mut emit = |k: usize, i: usize| unsafe { write_choice(a, a_stride, itemsize as usize, out, k, i as i64) };
     with_state(|st| st.choice_indices(pop, n_draws as usize, replace, p.as_deref(), &mut emit));
     Status::Ok as u32
+}
+
+/// `choice`'s `p=` as float64s: `p_len` of them `p_stride` bytes apart from `p` (null: not given).
+///
+/// # Safety
+/// `p` is null or addresses that many float64s.
+pub(crate) unsafe fn read_p(p: *const u8, p_len: i64, p_stride: i64) -> Option<Vec<f64>> {
+    // SAFETY: the caller's contract.
+    (!p.is_null()).then(|| {
+        (0..p_len.max(0)).map(|k| unsafe { (p.offset((k * p_stride) as isize) as *const f64).read_unaligned() }).collect()
+    })
+}
+
+/// Writes sample `k` of `choice`, the population's element `i`, to `out`: element `i` of `a`
+/// (`itemsize` bytes, `a_stride` apart), or for a null `a` the int `i` as int64.
+///
+/// # Safety
+/// `out` has room for sample `k`; `i` is below the population's size.
+pub(crate) unsafe fn write_choice(a: *const u8, a_stride: i64, itemsize: usize, out: *mut u8, k: usize, i: i64) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        if a.is_null() {
+            (out as *mut i64).add(k).write_unaligned(i);
+        } else {
+            let from = a.offset(i as isize * a_stride as isize);
+            std::ptr::copy_nonoverlapping(from, out.add(k * itemsize), itemsize);
+        }
+    }
 }
 
 /// Swaps the sub-arrays at `a` and `b` (of `shape`, `strides`) element by element.

@@ -4,7 +4,7 @@
 //! Floyd's algorithm or a tail shuffle, then a shuffle; `random_interval` for shuffles).
 
 use super::{raise, BitGen};
-use crate::random::choice::{cdf, choice_checks, search_right, shuffle_rows, ChoiceCall, ChoiceMessages};
+use crate::random::choice::{cdf, choice_checks, read_p, search_right, shuffle_rows, write_choice, ChoiceCall, ChoiceMessages};
 use crate::random::ShuffleMode;
 use crate::runtime::Status;
 
@@ -144,27 +144,17 @@ pub unsafe extern "C" fn sj_rt_gen_choice(
     sized: bool,
     shuffle: bool,
 ) -> u32 {
-    let p: Option<Vec<f64>> = (!p.is_null()).then(|| {
-        // SAFETY: the caller's contract.
-        (0..p_len.max(0)).map(|k| unsafe { (p.offset((k * p_stride) as isize) as *const f64).read_unaligned() }).collect()
-    });
+    // SAFETY: the caller's contract.
+    let p = unsafe { read_p(p, p_len, p_stride) };
     let n = n.max(0);
     if let Err(s) = check_choice(a.is_null(), pop, n, sized, replace, p.as_deref(), single) {
         return s as u32;
     }
     // SAFETY: the caller's contract.
     let indices = unsafe { (*bitgen).choice_indices(pop, n as usize, replace, p.as_deref(), shuffle) };
-    let itemsize = itemsize as usize;
     for (k, &i) in indices.iter().enumerate() {
         // SAFETY: the caller's contract; every index is below `pop`.
-        unsafe {
-            if a.is_null() {
-                (out as *mut i64).add(k).write_unaligned(i);
-            } else {
-                let from = a.offset(i as isize * a_stride as isize);
-                std::ptr::copy_nonoverlapping(from, out.add(k * itemsize), itemsize);
-            }
-        }
+        unsafe { write_choice(a, a_stride, itemsize as usize, out, k, i) };
     }
     Status::Ok as u32
 }
