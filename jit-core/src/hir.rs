@@ -29,6 +29,9 @@ pub struct Function {
     pub error_model: Option<crate::ErrorModel>,
     /// The `@vectorize` objects it calls ([`Intrinsic::Ufunc`] indexes this list).
     pub ufuncs: Vec<Ufunc>,
+    /// The spans of its `for ... in prange(...)` loops (`ForRange` statements): under
+    /// `parallel=True` each runs on the thread pool (`crate::parallel`).
+    pub prange: Vec<Span>,
     pub span: Span,
 }
 

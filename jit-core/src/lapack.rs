@@ -82,6 +82,11 @@ pub fn last_message() -> String {
     LAST_MESSAGE.with(|m| m.borrow().clone())
 }
 
+/// Sets the message [`last_message`] gives (a worker's error handed to the calling thread).
+pub(crate) fn set_last_message(message: String) {
+    LAST_MESSAGE.with(|m| *m.borrow_mut() = message);
+}
+
 fn fail(status: Status, message: impl Into<String>) -> u32 {
     LAST_MESSAGE.with(|m| *m.borrow_mut() = message.into());
     status as u32

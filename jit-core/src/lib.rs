@@ -41,6 +41,7 @@ pub mod memory;
 pub mod normalize;
 pub mod optimize;
 pub mod output;
+pub mod parallel;
 pub mod parse;
 pub mod pretty;
 pub mod random;
@@ -50,6 +51,7 @@ pub mod scope;
 pub mod tabs;
 #[doc(hidden)]
 pub mod testing;
+pub mod threads;
 pub mod types;
 
 use std::time::{Duration, Instant};
@@ -75,6 +77,8 @@ pub struct Options {
     /// `sum()` of a list of floats adds with Neumaier's compensation, as CPython 3.12 and later
     /// do (the dispatcher sets it for the running interpreter; 3.11 adds plainly).
     pub compensated_sum: bool,
+    /// `@jit(parallel=True)`: `prange` loops run on the thread pool (`parallel`).
+    pub parallel: bool,
 }
 
 impl Default for Options {
@@ -85,6 +89,7 @@ impl Default for Options {
             fastmath: FastMath::NONE,
             error_model: ErrorModel::Python,
             compensated_sum: false,
+            parallel: false,
         }
     }
 }
@@ -363,6 +368,9 @@ pub fn prepare_program(
     let funcs = lower_and_flow(&pairs)?;
     let lowered = t.elapsed();
     let typed = infer::infer_program(funcs, arg_types.to_vec(), declared_ret.cloned()).map_err(|(f, e)| (f as usize, e))?;
+    if options.parallel {
+        parallel::check_program(&typed)?;
+    }
     let local_names = typed.local_names();
     let allocates = typed.allocates();
     let timings = vec![("lower", lowered), ("infer", t.elapsed() - lowered)];

@@ -662,6 +662,16 @@ pub extern "C" fn sj_rt_matmul_shapes(dot: bool, ndim_a: i64, a0: i64, a1: i64, 
     LAST_SHAPES.with(|c| c.set((dot, [ndim_a, a0, a1], [ndim_b, b0, b1])));
 }
 
+/// What [`sj_rt_matmul_shapes`] recorded last on this thread, to move it to another
+/// (`runtime::ErrorState`).
+pub(crate) fn last_shapes() -> (bool, [i64; 3], [i64; 3]) {
+    LAST_SHAPES.with(|c| c.get())
+}
+
+pub(crate) fn set_last_shapes(v: (bool, [i64; 3], [i64; 3])) {
+    LAST_SHAPES.with(|c| c.set(v));
+}
+
 /// NumPy's message for the mismatch [`sj_rt_matmul_shapes`] recorded last on this thread.
 pub fn shapes_message() -> String {
     let (dot, a, b) = LAST_SHAPES.with(|c| c.get());

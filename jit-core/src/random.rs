@@ -74,6 +74,11 @@ pub fn last_error() -> &'static str {
     LAST_ERROR.with(|c| c.get())
 }
 
+/// Sets what [`last_error`] gives (a worker's error handed to the calling thread).
+pub(crate) fn set_last_error(message: &'static str) {
+    LAST_ERROR.with(|c| c.set(message));
+}
+
 fn value_error(message: &'static str) -> Status {
     LAST_ERROR.with(|c| c.set(message));
     Status::RandomValue

@@ -134,7 +134,7 @@ pub fn builtin_names() -> impl Iterator<Item = &'static str> {
 
 /// stickyjit's own functions compiled code calls, by the name their `__stickyjit_builtin__`
 /// attribute gives (`stickyjit.carray`, `stickyjit.farray`: Numba's views of a `@cfunc`'s
-/// pointers; `prange` is the builtin `range`).
+/// pointers; `prange` is `range`, lowered apart: `lower::callees`).
 pub fn stickyjit_function(name: &str) -> Option<Intrinsic> {
     use crate::types::Layout;
     match name {

@@ -153,6 +153,45 @@ pub unsafe extern "C" fn sj_rt_broadcast_error(dims: *const i64, len: i64) {
     LAST_BROADCAST.with(|c| *c.borrow_mut() = Some(shapes));
 }
 
+/// Everything a thread records about the error its compiled code returned a status for (the
+/// index, the raised class and message, the shapes, the library messages): taken on a worker
+/// of a parallel loop and put on the thread that called the loop, which builds the exception.
+pub(crate) struct ErrorState {
+    index: (i64, i64, i64),
+    raised: (u32, Option<String>),
+    raised_repr: bool,
+    broadcast: Option<Vec<Vec<i64>>>,
+    lapack: String,
+    shapes: (bool, [i64; 3], [i64; 3]),
+    random: &'static str,
+}
+
+impl ErrorState {
+    /// The calling thread's error records.
+    pub(crate) fn take() -> ErrorState {
+        ErrorState {
+            index: LAST_INDEX_ERROR.with(|c| c.get()),
+            raised: LAST_RAISED.with(|c| c.borrow().clone()),
+            raised_repr: RAISED_REPR.with(|c| c.get()),
+            broadcast: LAST_BROADCAST.with(|c| c.borrow_mut().take()),
+            lapack: crate::lapack::last_message(),
+            shapes: crate::linalg::last_shapes(),
+            random: crate::random::last_error(),
+        }
+    }
+
+    /// Makes these the calling thread's error records.
+    pub(crate) fn restore(self) {
+        LAST_INDEX_ERROR.with(|c| c.set(self.index));
+        LAST_RAISED.with(|c| *c.borrow_mut() = self.raised);
+        RAISED_REPR.with(|c| c.set(self.raised_repr));
+        LAST_BROADCAST.with(|c| *c.borrow_mut() = self.broadcast);
+        crate::lapack::set_last_message(self.lapack);
+        crate::linalg::set_last_shapes(self.shapes);
+        crate::random::set_last_error(self.random);
+    }
+}
+
 /// Records an out-of-bounds array index for the message of [`Status::ArrayIndexOutOfBounds`]
 /// (compiled code returns that status right after calling this).
 pub extern "C" fn sj_rt_index_error(index: i64, axis: i64, size: i64) {
@@ -411,6 +450,8 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_dict_fill", crate::dict::sj_rt_dict_fill as *const () as usize),
         ("sj_rt_dict_key_error", crate::dict::sj_rt_dict_key_error as *const () as usize),
         ("sj_rt_poll", crate::interrupt::sj_rt_poll as *const () as usize),
+        ("sj_rt_parallel_chunks", crate::threads::sj_rt_parallel_chunks as *const () as usize),
+        ("sj_rt_parallel_for", crate::threads::sj_rt_parallel_for as *const () as usize),
         ("sj_rt_store_strided", sj_rt_store_strided as *const () as usize),
         ("sj_rt_matmul", crate::linalg::sj_rt_matmul as *const () as usize),
         ("sj_rt_matmul_shapes", crate::linalg::sj_rt_matmul_shapes as *const () as usize),

@@ -407,7 +407,7 @@ impl Dispatcher {
 #[pymethods]
 impl Dispatcher {
     #[new]
-    #[pyo3(signature = (py_func, opt_level = 3, cache = true, boundscheck = true, fastmath = Vec::new(), error_model = "python", nogil = false, signatures = Vec::new()))]
+    #[pyo3(signature = (py_func, opt_level = 3, cache = true, boundscheck = true, fastmath = Vec::new(), error_model = "python", nogil = false, parallel = false, signatures = Vec::new()))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py_func: Bound<'_, PyAny>,
@@ -417,6 +417,7 @@ impl Dispatcher {
         fastmath: Vec<String>,
         error_model: &str,
         nogil: bool,
+        parallel: bool,
         signatures: Vec<DeclaredDescriptor<'_>>,
     ) -> PyResult<Self> {
         let code = py_func.getattr("__code__").map_err(|_| {
@@ -464,11 +465,16 @@ impl Dispatcher {
             vectorcall: Some(crate::vectorcall::call::<Dispatcher>),
             function: Function::new(py_func.unbind(), name, param_names, posonly),
             unsupported_signature,
-            compiler: Compiler::new(Options { opt_level, boundscheck, fastmath, error_model, compensated_sum }, cache, declared),
+            compiler: Compiler::new(
+                Options { opt_level, boundscheck, fastmath, error_model, compensated_sum, parallel },
+                cache,
+                declared,
+            ),
             table: AtomicPtr::new(std::ptr::null_mut()),
             snapshots: Mutex::new(Vec::new()),
             checked_definitions: AtomicU64::new(DEFINITIONS.load(Ordering::Relaxed)),
-            nogil,
+            // A parallel region's workers may call into Python (print): the GIL is released.
+            nogil: nogil || parallel,
         })
     }
 

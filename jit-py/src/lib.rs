@@ -68,6 +68,32 @@ fn _blas_looked_up() -> bool {
     jit_core::linalg::blas_looked_up()
 }
 
+/// Sets the number of threads `prange` loops use (Numba's `set_num_threads`): from 1 to the
+/// maximum (`STICKYJIT_NUM_THREADS`, default the CPUs this process may use); ValueError else.
+#[pyfunction]
+fn set_num_threads(n: i64) -> PyResult<()> {
+    jit_core::threads::set_num_threads(n).map_err(pyo3::exceptions::PyValueError::new_err)
+}
+
+/// The number of threads `prange` loops use now.
+#[pyfunction]
+fn get_num_threads() -> usize {
+    jit_core::threads::num_threads()
+}
+
+/// The calling thread's number in parallel loops: 0 for a thread outside the pool (the one
+/// that called compiled code), 1 and up for the pool's.
+#[pyfunction]
+fn get_thread_id() -> usize {
+    jit_core::threads::thread_id()
+}
+
+/// The most threads `prange` loops may use (`STICKYJIT_NUM_THREADS`, else the CPU count).
+#[pyfunction]
+fn _max_threads() -> usize {
+    jit_core::threads::max_threads()
+}
+
 /// The poll compiled code calls after a SIGINT (`jit_core::interrupt`): runs Python's signal
 /// handlers, which only the main thread may do; nonzero when one raised (KeyboardInterrupt). Other
 /// threads leave the flag set for the main thread and go on. Compiled code holds the GIL, except
@@ -143,6 +169,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(stats, m)?)?;
     m.add_function(wrap_pyfunction!(_parse_function, m)?)?;
     m.add_function(wrap_pyfunction!(blas_library, m)?)?;
+    m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(get_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(get_thread_id, m)?)?;
+    m.add_function(wrap_pyfunction!(_max_threads, m)?)?;
     m.add_function(wrap_pyfunction!(_blas_looked_up, m)?)?;
     m.add_function(wrap_pyfunction!(program::note_definition, m)?)?;
     m.add_function(wrap_pyfunction!(sticky::sticky_identity, m)?)?;

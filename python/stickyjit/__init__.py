@@ -22,7 +22,10 @@ from ._native import (
     StickyJitError,
     __version__,
     blas_library,
+    get_num_threads,
+    get_thread_id,
     note_definition,
+    set_num_threads,
     stats,
     sticky_identity,
 )
@@ -40,6 +43,9 @@ __all__ = [
     "carray",
     "farray",
     "prange",
+    "set_num_threads",
+    "get_num_threads",
+    "get_thread_id",
     "types",
     "CompileError",
     "CacheWarning",
@@ -80,12 +86,13 @@ _DEFAULTS = (3, True, True, (), "python", False, False, "never")
 
 
 def prange(*args):
-    """Numba's parallel ``range``. Loops over it run serially (as ``range``) until stickyjit
-    runs them on threads (docs/language.md, "Decorator options")."""
+    """Numba's parallel ``range``. Under ``@jit(parallel=True)`` the iterations of a loop over
+    it run on the thread pool, with reductions (``s += ...``) combined per thread; otherwise,
+    and in CPython, it is ``range`` (docs/parallel.md)."""
     return range(*args)
 
 
-prange.__stickyjit_builtin__ = "range"
+prange.__stickyjit_builtin__ = "prange"
 
 
 def jit(signature_or_function=None, /, **options):
@@ -100,8 +107,9 @@ def jit(signature_or_function=None, /, **options):
     ``fastmath`` (True, or a set of LLVM fast-math flag names: inexact float rewrites such as
     ``x ** 2`` into ``x * x``); ``error_model`` (``'python'``: division by zero raises
     ZeroDivisionError; ``'numpy'``: it gives inf, nan or 0 as NumPy does); ``nogil`` (compiled
-    code runs with the GIL released); ``parallel`` (accepted: ``prange`` loops run serially for
-    now); ``inline``, ``looplift``, ``debug`` (accepted, no effect: LLVM decides inlining);
+    code runs with the GIL released); ``parallel`` (``prange`` loops run on threads,
+    docs/parallel.md); ``inline``, ``looplift``, ``debug`` (accepted, no effect: LLVM decides
+    inlining);
     ``nopython`` (must be true) and ``forceobj`` (must be false): stickyjit has no object mode;
     ``opt_level`` (2 or 3, default 3). An unknown option is a ``TypeError``.
 
@@ -286,7 +294,7 @@ def _decorate(f, opts, signatures, identity, identity_options):
             return d
     if not callable(f):
         raise TypeError(f"jit() takes a function, not {type(f).__name__}")
-    opt_level, cache, boundscheck, fastmath, error_model, nogil, _parallel, _inline = opts
+    opt_level, cache, boundscheck, fastmath, error_model, nogil, parallel, _inline = opts
     d = Dispatcher(
         f,
         opt_level,
@@ -295,6 +303,7 @@ def _decorate(f, opts, signatures, identity, identity_options):
         list(fastmath),
         error_model,
         nogil,
+        parallel,
         [(args, ret, text) for (args, ret), text in signatures],
     )
     for attr in ("__module__", "__name__", "__qualname__", "__doc__"):

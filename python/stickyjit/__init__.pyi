@@ -19,6 +19,9 @@ from ._native import (
     StickyJitError,
     __version__,
     blas_library,
+    get_num_threads,
+    get_thread_id,
+    set_num_threads,
     stats,
     sticky_identity,
 )
@@ -85,6 +88,9 @@ __all__ = [
     "carray",
     "farray",
     "prange",
+    "set_num_threads",
+    "get_num_threads",
+    "get_thread_id",
     "types",
     "CompileError",
     "CacheWarning",
@@ -176,7 +182,7 @@ class _GufuncDecorator(Protocol):
     def __call__(self, func: Callable[..., None], /) -> GUFunc: ...
 
 def prange(*args: SupportsIndex) -> range:
-    """Numba's parallel ``range`` (loops over it run serially for now)."""
+    """Numba's parallel ``range``: on the thread pool under ``parallel=True``."""
 
 # jit's options (docs/language.md, "Decorator options"). nopython must be true and forceobj
 # false (stickyjit has no object mode); locals takes only {} for now.

@@ -20,6 +20,10 @@ __all__ = [
     "_parse_function",
     "blas_library",
     "_blas_looked_up",
+    "set_num_threads",
+    "get_num_threads",
+    "get_thread_id",
+    "_max_threads",
     "note_definition",
     "sticky_identity",
     "cache_entries",
@@ -68,6 +72,7 @@ class Dispatcher(Generic[_P, _R_co]):
         fastmath: list[str] = ...,
         error_model: str = "python",
         nogil: bool = False,
+        parallel: bool = False,
         signatures: list[tuple[list[Any], Any, str]] = ...,
     ) -> Self: ...
     # `Dispatcher[[float, int], float]` evaluated at run time (set by stickyjit/__init__.py).
@@ -150,6 +155,16 @@ def blas_library() -> str | None:
     """The path of the BLAS library matrix products call; None when there is none (plain loops)."""
 
 def _blas_looked_up() -> bool: ...
+def set_num_threads(n: int) -> None:
+    """Sets the number of threads `prange` loops use, from 1 to the maximum (ValueError else)."""
+
+def get_num_threads() -> int:
+    """The number of threads `prange` loops use now."""
+
+def get_thread_id() -> int:
+    """0 outside the thread pool; 1 and up on the pool's threads."""
+
+def _max_threads() -> int: ...
 def _wait_for_compiles() -> None: ...
 def sticky_identity(func: Callable[..., Any], options: tuple[Any, ...]) -> str:
     """The sticky identity of `func` decorated with `options` (a tuple of option values), as hex."""

@@ -26,6 +26,11 @@ pub(super) enum Helper {
     StackOverflow,
     /// `i32 sj_rt_poll()`: runs Python's signal handlers (Ctrl-C); a status.
     Poll,
+    /// `i64 sj_rt_parallel_chunks(i64 n)`: the chunks a parallel loop of `n` iterations runs as.
+    ParallelChunks,
+    /// `i32 sj_rt_parallel_for(ptr body, ptr env, i64 n, i64 chunks)`: runs a parallel loop's
+    /// chunks on the thread pool (`threads`); a status.
+    ParallelFor,
     /// `i32 sj_rt_call_guarded(ptr body, ptr args, ptr ret, i32 status)`: calls an entry-shaped
     /// body, turning a stack overflow into `status`.
     CallGuarded,
@@ -206,6 +211,8 @@ impl Helper {
             Helper::StackLimit => d("sj_rt_stack_limit", &[], I64, NOUNWIND),
             Helper::StackOverflow => d("sj_rt_stack_overflow", &[], Void, &["noreturn", "nounwind", "cold"]),
             Helper::Poll => d("sj_rt_poll", &[], I32, &["nounwind", "cold"]),
+            Helper::ParallelChunks => d("sj_rt_parallel_chunks", &[I64], I64, NOUNWIND),
+            Helper::ParallelFor => d("sj_rt_parallel_for", &[Ptr, Ptr, I64, I64], I32, NOUNWIND),
             // No attributes: the one call of it is the entry's whole body (cpp/guard.cpp).
             Helper::CallGuarded => d("sj_rt_call_guarded", &[Ptr, Ptr, Ptr, I32], I32, &[]),
             Helper::NewBlock => d("sj_rt_new_block", &[I64, Bool], Ptr, NOUNWIND),
@@ -406,12 +413,14 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 63] = [
+const RUNTIME_HELPERS: [Helper; 65] = [
     Helper::IndexError,
     Helper::BroadcastError,
     Helper::StackLimit,
     Helper::StackOverflow,
     Helper::Poll,
+    Helper::ParallelChunks,
+    Helper::ParallelFor,
     Helper::CallGuarded,
     Helper::NewBlock,
     Helper::Release,
@@ -480,6 +489,8 @@ const _: () = {
             | Helper::StackLimit
             | Helper::StackOverflow
             | Helper::Poll
+            | Helper::ParallelChunks
+            | Helper::ParallelFor
             | Helper::CallGuarded
             | Helper::NewBlock
             | Helper::Release

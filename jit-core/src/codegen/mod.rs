@@ -26,6 +26,7 @@ mod matmul;
 mod nonneg;
 mod overlap;
 mod pointers;
+mod prange;
 mod random;
 mod reduce;
 mod refs;
@@ -89,6 +90,8 @@ pub fn codegen_cfunc<'ctx>(
         error_model: options.error_model,
         compensated_sum: options.compensated_sum,
         fastmath: options.fastmath,
+        parallel: options.parallel,
+        outlined: std::cell::Cell::new(0),
         libm_calls: std::cell::Cell::new(0),
     };
     if prog.is_leaf() {
@@ -145,6 +148,10 @@ struct ModuleGen<'a, 'ctx> {
     /// The fast-math flags of the program (`pow` is a builtin LLVM may rewrite when they allow
     /// approximate functions).
     fastmath: FastMath,
+    /// `prange` loops run on the thread pool (`@jit(parallel=True)`, `prange`).
+    parallel: bool,
+    /// How many parallel loop bodies were outlined so far (each function's name is unique).
+    outlined: std::cell::Cell<usize>,
     /// How many calls of C math functions (`pow` aside) the module makes so far. A loop whose
     /// body calls one for each iteration is not vectorized: LLVM would call the function once
     /// per vector lane, with shuffles around, for no speed, and such loops were most of the
@@ -423,6 +430,8 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             versions: Vec::new(),
             short_loops: 0,
             elementwise: false,
+            in_parallel: false,
+            borrowed: Vec::new(),
         };
         // A function that holds arrays returns through one exit block, which drops its references.
         if spec.local_types.iter().chain(&spec.expr_types).any(refs::holds_arrays) {
@@ -491,6 +500,11 @@ struct FnGen<'a, 'ctx> {
     /// Inside the loop of an array expression (`elementwise`): each element follows NumPy's
     /// rules (division by zero gives inf, nan or 0; `**` is `pow` alone).
     elementwise: bool,
+    /// The function is the outlined body of a parallel loop (`prange`): a `prange` inside runs
+    /// serially, and the locals it shares with its caller are not its to release.
+    in_parallel: bool,
+    /// The locals whose slots are the caller's (in the outlined body of a parallel loop).
+    borrowed: Vec<bool>,
 }
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {

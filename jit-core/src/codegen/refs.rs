@@ -104,9 +104,18 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let is_null = b.build_is_null(m, "no.meminfo").u();
         b.build_conditional_branch(is_null, done, counted).u();
         b.position_at_end(counted);
-        let rc = b.build_load(i64t, m, "rc").u().into_int_value();
-        let rc1 = if down { b.build_int_sub(rc, self.i64(1), "rc1") } else { b.build_int_add(rc, self.i64(1), "rc1") }.u();
-        b.build_store(m, rc1).u();
+        let rc1 = if self.module_gen.parallel {
+            // Threads of a parallel loop count references to the blocks they share at once.
+            use inkwell::{AtomicOrdering, AtomicRMWBinOp};
+            let op = if down { AtomicRMWBinOp::Sub } else { AtomicRMWBinOp::Add };
+            let old = b.build_atomicrmw(op, m, self.i64(1), AtomicOrdering::AcquireRelease).u();
+            if down { b.build_int_sub(old, self.i64(1), "rc1") } else { b.build_int_add(old, self.i64(1), "rc1") }.u()
+        } else {
+            let rc = b.build_load(i64t, m, "rc").u().into_int_value();
+            let rc1 = if down { b.build_int_sub(rc, self.i64(1), "rc1") } else { b.build_int_add(rc, self.i64(1), "rc1") }.u();
+            b.build_store(m, rc1).u();
+            rc1
+        };
         if down {
             let free = self.block_named("release");
             let last = b.build_int_compare(IntPredicate::EQ, rc1, self.i64(0), "last").u();
@@ -165,7 +174,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// At the exit: drops what the locals and the temporaries hold.
     pub(super) fn release_all(&self) {
         for (i, t) in self.spec.local_types.iter().enumerate() {
-            if holds_arrays(t) {
+            if holds_arrays(t) && !self.borrowed.get(i).copied().unwrap_or(false) {
                 let v = self.b().build_load(self.module_gen.llty(t), self.locals[i], "local").u();
                 self.decref(v, t);
             }

@@ -113,6 +113,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.b().position_at_end(exit);
             }
             S::ForRange { target, stop, body, orelse, .. } if self.walks_list(stop) => self.list_walk(target, stop, body, orelse),
+            S::ForRange { .. } if self.module_gen.parallel && !self.in_parallel && self.hir_fn.prange.contains(&s.span) => {
+                self.prange(s)
+            }
             S::ForRange { target, start, stop, step, body, orelse } => self.for_range(target, start, stop, step, body, orelse),
             S::Return(v) => {
                 let rv = match v {
@@ -239,7 +242,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// The length of `range(start, stop, step)` (ValueError when the step is 0).
-    fn range_len(&mut self, start: IntValue<'ctx>, stop: IntValue<'ctx>, step: IntValue<'ctx>) -> IntValue<'ctx> {
+    pub(super) fn range_len(&mut self, start: IntValue<'ctx>, stop: IntValue<'ctx>, step: IntValue<'ctx>) -> IntValue<'ctx> {
         let b = self.b();
         let zero = self.i64(0);
         let step_zero = b.build_int_compare(IntPredicate::EQ, step, zero, "step0").u();
@@ -285,6 +288,20 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let start = self.int_operand(start);
         let stop = self.int_operand(stop);
         let step = self.int_operand(step);
+        self.for_range_values(target, start_expr, (start, stop, step), body, orelse);
+    }
+
+    /// `for target in range(start, stop, step)` with the operands' values computed (`start_expr`
+    /// the start's expression, for what it proves of the loop variable): the loop, versioned
+    /// when its accesses can be checked once before it.
+    pub(super) fn for_range_values(
+        &mut self,
+        target: &hir::Target,
+        start_expr: &hir::Expr,
+        (start, stop, step): (IntValue<'ctx>, IntValue<'ctx>, IntValue<'ctx>),
+        body: &[hir::Stmt],
+        orelse: &[hir::Stmt],
+    ) {
         let unit_step = step.get_sign_extended_constant() == Some(1);
         let plan = match target {
             hir::Target::Local(var, _) if unit_step && self.module_gen.boundscheck => self.version_plan(*var, body),

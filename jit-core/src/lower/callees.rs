@@ -83,6 +83,9 @@ impl Lowerer<'_> {
                     Builtin::Dict => Callee::DictNew,
                     Builtin::Set => Callee::SetNew,
                 }),
+                // `stickyjit.prange`: `range`, run on the thread pool under `parallel=True`
+                // (`lower::Lowerer::is_prange`).
+                None if b == "prange" => Ok(Callee::Range),
                 None if registry::stickyjit_function(b).is_some() => {
                     Ok(Callee::Intrinsic(registry::stickyjit_function(b).expect("just checked")))
                 }

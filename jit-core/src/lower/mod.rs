@@ -131,6 +131,7 @@ pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hi
         comps: HashMap::new(),
         array_form: false,
         ufuncs: Vec::new(),
+        prange: Vec::new(),
     };
     for p in &f.params {
         l.local(&p.name, p.span);
@@ -162,6 +163,7 @@ pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hi
         strict_math: env.strict_math,
         error_model: env.error_model,
         ufuncs: l.ufuncs,
+        prange: l.prange,
         span: f.span,
     };
     versions::split(&mut f);
@@ -186,6 +188,8 @@ struct Lowerer<'a> {
     array_form: bool,
     /// The `@vectorize` objects called ([`hir::Function::ufuncs`]).
     ufuncs: Vec<hir::Ufunc>,
+    /// The spans of the `for` loops over `prange` ([`hir::Function::prange`]).
+    prange: Vec<Span>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -241,6 +245,19 @@ impl<'a> Lowerer<'a> {
             }
         }
         Ok(out)
+    }
+
+    /// Whether `func` names `stickyjit.prange` (a global, or an attribute of a module global).
+    fn is_prange(&self, func: &ast::Expr) -> bool {
+        let v = match &func.kind {
+            A::Name(n) if !self.by_name.contains_key(n) => Some(self.global(n)),
+            A::Attribute { value, attr } => match &value.kind {
+                A::Name(m) => self.dotted(m, attr),
+                _ => None,
+            },
+            _ => None,
+        };
+        matches!(v, Some(GlobalValue::Builtin(b)) if b == "prange")
     }
 
     fn is_range_call(&self, e: &ast::Expr) -> bool {
@@ -379,6 +396,9 @@ impl<'a> Lowerer<'a> {
                 }
                 if let Some(k) = keywords.first() {
                     return Err(CompileError::unsupported("keyword argument to range()", k.span));
+                }
+                if self.is_prange(func) {
+                    self.prange.push(s.span);
                 }
                 let mut a: Vec<hir::Expr> = args.iter().map(|e| self.expr(e)).collect::<Result<_>>()?;
                 let (start, stop, step) = match a.len() {

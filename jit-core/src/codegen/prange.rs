@@ -1,0 +1,355 @@
+//! Codegen of a parallel loop (`for i in prange(...)` under `parallel=True`): its body outlined
+//! into a chunk function `i32 (ptr env, i64 lo, i64 hi, i64 chunk)` that the thread pool runs
+//! (`threads::sj_rt_parallel_for`), and the reductions' partial results combined after it.
+//!
+//! The environment is an array of pointers: the caller's slot (and "is bound" flag) of each
+//! shared local, the caller's slot of each private local copied back, each reduction's buffer
+//! of partial results (one per chunk), and the loop's `[start, step, n]`. What each local is
+//! comes from `crate::parallel::plan`.
+
+use inkwell::module::Linkage;
+use inkwell::values::{BasicValueEnum, FunctionValue, IntValue, PointerValue};
+use inkwell::{AddressSpace, FloatPredicate, IntPredicate};
+
+use super::{nonneg, Built, FnGen, Helper};
+use crate::hir;
+use crate::parallel::{Combine, LoopPlan};
+use crate::types::Type;
+
+/// Where each part of the environment is (indices into its array of pointers).
+struct EnvLayout {
+    /// Per shared local: its slot's index, and its flag's when it has one.
+    shared: Vec<(hir::LocalId, usize, Option<usize>)>,
+    /// Per private local copied back: its slot's index, and its flag's.
+    back: Vec<(hir::LocalId, usize, Option<usize>)>,
+    /// Per reduction: its buffer's index.
+    buffers: Vec<(hir::LocalId, Combine, usize)>,
+    /// The index of the pointer to `[start, step, n]`.
+    bounds: usize,
+    len: usize,
+}
+
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// `for target in prange(start, stop, step): body else: orelse` on the thread pool.
+    pub(super) fn prange(&mut self, s: &hir::Stmt) {
+        let hir::StmtKind::ForRange { start, stop, step, orelse, .. } = &s.kind else {
+            unreachable!("a prange loop is a ForRange")
+        };
+        let plan = crate::parallel::plan(self.module_gen.prog, self.hir_fn, self.spec, s, false)
+            .expect("parallel loops are checked when the program is prepared");
+        let i64t = self.ctx().i64_type();
+        let ptr = self.ctx().ptr_type(AddressSpace::default());
+        let start_v = self.int_operand(start);
+        let stop_v = self.int_operand(stop);
+        let step_v = self.int_operand(step);
+        let n = self.range_len(start_v, stop_v, step_v);
+        let chunks_fn = self.helper(Helper::ParallelChunks);
+        let chunks = self.call_basic(chunks_fn, &[n.into()]).into_int_value();
+
+        // The environment.
+        let mut k = 0;
+        let mut next = move || {
+            k += 1;
+            k - 1
+        };
+        let mut layout = EnvLayout { shared: Vec::new(), back: Vec::new(), buffers: Vec::new(), bounds: 0, len: 0 };
+        for &id in &plan.shared {
+            let slot = next();
+            let flag = self.bound[id as usize].map(|_| next());
+            layout.shared.push((id, slot, flag));
+        }
+        for &(id, back) in &plan.private {
+            if back {
+                let slot = next();
+                let flag = self.bound[id as usize].map(|_| next());
+                layout.back.push((id, slot, flag));
+            }
+        }
+        for &(id, c) in &plan.reductions {
+            layout.buffers.push((id, c, next()));
+        }
+        layout.bounds = next();
+        layout.len = layout.bounds + 1;
+        let env_t = ptr.array_type(layout.len as u32);
+        let env = self.entry_alloca(env_t, "prange.env");
+        let bounds_t = i64t.array_type(3);
+        let bounds = self.entry_alloca(bounds_t, "prange.bounds");
+        let put = |g: &Self, at: usize, p: PointerValue<'ctx>| {
+            let slot = g.env_slot(env, at);
+            g.b().build_store(slot, p).u();
+        };
+        for &(id, slot, flag) in layout.shared.iter().chain(&layout.back) {
+            put(self, slot, self.locals[id as usize]);
+            if let (Some(at), Some(f)) = (flag, self.bound[id as usize]) {
+                put(self, at, f);
+            }
+        }
+        // Partial results: one per chunk, on the stack for the loop's duration.
+        let stacksave = self.module_gen.llvm_intrinsic("llvm.stacksave", &[ptr.into()]);
+        let saved = self.call_basic(stacksave, &[]).into_pointer_value();
+        let mut buffers = Vec::new();
+        for &(id, c, at) in &layout.buffers {
+            let t = self.module_gen.llty(&self.spec.local_types[id as usize]);
+            let buf = self.b().build_array_alloca(t, chunks, "partials").u();
+            put(self, at, buf);
+            buffers.push((id, c, buf));
+        }
+        for (i, v) in [start_v, step_v, n].into_iter().enumerate() {
+            let at = unsafe { self.b().build_in_bounds_gep(bounds_t, bounds, &[self.i64(0), self.i64(i as i64)], "bound") }.u();
+            self.b().build_store(at, v).u();
+        }
+        put(self, layout.bounds, bounds);
+
+        let chunk_fn = self.outline(s, &plan, &layout, (start_v, step_v));
+        let run = self.helper(Helper::ParallelFor);
+        let fn_ptr = chunk_fn.as_global_value().as_pointer_value();
+        let status = self.call_basic(run, &[fn_ptr.into(), env.into(), n.into(), chunks.into()]).into_int_value();
+        let failed = self.b().build_int_compare(IntPredicate::NE, status, status.get_type().const_zero(), "prange.failed").u();
+        self.on_failure(failed, |g| g.ret_status(status));
+
+        // Combine the partial results in chunk order.
+        if !buffers.is_empty() {
+            let head = self.block_named("combine.head");
+            let step_bb = self.block_named("combine.step");
+            let done = self.block_named("combine.done");
+            let c = self.entry_alloca(i64t, "c");
+            self.b().build_store(c, self.i64(0)).u();
+            self.b().build_unconditional_branch(head).u();
+            self.b().position_at_end(head);
+            let cv = self.b().build_load(i64t, c, "cv").u().into_int_value();
+            let more = self.b().build_int_compare(IntPredicate::SLT, cv, chunks, "more").u();
+            self.b().build_conditional_branch(more, step_bb, done).u();
+            self.b().position_at_end(step_bb);
+            for &(id, comb, buf) in &buffers {
+                let t = self.spec.local_types[id as usize].clone();
+                let lt = self.module_gen.llty(&t);
+                let at = unsafe { self.b().build_in_bounds_gep(lt, buf, &[cv], "partial.at") }.u();
+                let part = self.b().build_load(lt, at, "partial").u();
+                let slot = self.locals[id as usize];
+                let acc = self.b().build_load(lt, slot, "acc").u();
+                let r = self.combine_partial(comb, &t, acc, part);
+                self.b().build_store(slot, r).u();
+            }
+            let c1 = self.b().build_int_add(cv, self.i64(1), "c1").u();
+            self.b().build_store(c, c1).u();
+            self.b().build_unconditional_branch(head).u();
+            self.b().position_at_end(done);
+        }
+        let stackrestore = self.module_gen.llvm_intrinsic("llvm.stackrestore", &[ptr.into()]);
+        self.b().build_call(stackrestore, &[saved.into()], "").u();
+        self.block(orelse);
+    }
+
+    /// The address of pointer `at` of the environment array `env`.
+    fn env_slot(&self, env: PointerValue<'ctx>, at: usize) -> PointerValue<'ctx> {
+        let ptr = self.ctx().ptr_type(AddressSpace::default());
+        unsafe { self.b().build_in_bounds_gep(ptr, env, &[self.i64(at as i64)], "env.at") }.u()
+    }
+
+    /// `acc` combined with a chunk's partial result `part` (of type `t`), as the reduction does.
+    fn combine_partial(
+        &self,
+        c: Combine,
+        t: &Type,
+        acc: BasicValueEnum<'ctx>,
+        part: BasicValueEnum<'ctx>,
+    ) -> BasicValueEnum<'ctx> {
+        let b = self.b();
+        if acc.is_float_value() {
+            let (x, y) = (acc.into_float_value(), part.into_float_value());
+            let r = match c {
+                Combine::Add => b.build_float_add(x, y, "comb").u(),
+                Combine::Mul => b.build_float_mul(x, y, "comb").u(),
+                // min(acc, part): part only when it is smaller (NaN never chosen), as Python's.
+                Combine::Min | Combine::Max | Combine::MinLast | Combine::MaxLast => {
+                    let pred = match c.extremum() {
+                        Some((true, false)) => FloatPredicate::OLT,
+                        Some((false, false)) => FloatPredicate::OGT,
+                        Some((true, true)) => FloatPredicate::OLE,
+                        _ => FloatPredicate::OGE,
+                    };
+                    let take = b.build_float_compare(pred, y, x, "take").u();
+                    return b.build_select(take, y, x, "comb").u();
+                }
+                Combine::Or | Combine::And | Combine::Xor => unreachable!("bit reductions are of ints"),
+            };
+            return if *t == Type::Float32 { self.round_f32(r.into()) } else { r.into() };
+        }
+        let (x, y) = (acc.into_int_value(), part.into_int_value());
+        let unsigned = *t == Type::UInt64;
+        let r: IntValue<'ctx> = match c {
+            Combine::Add => b.build_int_add(x, y, "comb").u(),
+            Combine::Mul => b.build_int_mul(x, y, "comb").u(),
+            Combine::Or => b.build_or(x, y, "comb").u(),
+            Combine::And => b.build_and(x, y, "comb").u(),
+            Combine::Xor => b.build_xor(x, y, "comb").u(),
+            Combine::Min | Combine::Max | Combine::MinLast | Combine::MaxLast => {
+                let (min, last) = c.extremum().expect("an extremum");
+                let pred = match (min, last, unsigned) {
+                    (true, false, false) => IntPredicate::SLT,
+                    (true, false, true) => IntPredicate::ULT,
+                    (false, false, false) => IntPredicate::SGT,
+                    (false, false, true) => IntPredicate::UGT,
+                    (true, true, false) => IntPredicate::SLE,
+                    (true, true, true) => IntPredicate::ULE,
+                    (false, true, false) => IntPredicate::SGE,
+                    (false, true, true) => IntPredicate::UGE,
+                };
+                let take = b.build_int_compare(pred, y, x, "take").u();
+                return b.build_select(take, y, x, "comb").u();
+            }
+        };
+        r.into()
+    }
+
+    /// What a chunk's partial result of reduction `c` over values of type `t` starts from.
+    fn partial_identity(&self, c: Combine, t: &Type) -> BasicValueEnum<'ctx> {
+        let lt = self.module_gen.llty(t);
+        if lt.is_float_type() {
+            let v = match c {
+                // -0.0 + x is x for every x, -0.0 included.
+                Combine::Add => -0.0,
+                Combine::Mul => 1.0,
+                Combine::Min | Combine::MinLast => f64::INFINITY,
+                Combine::Max | Combine::MaxLast => f64::NEG_INFINITY,
+                Combine::Or | Combine::And | Combine::Xor => unreachable!("bit reductions are of ints"),
+            };
+            return self.f64(v).into();
+        }
+        let it = lt.into_int_type();
+        let unsigned = *t == Type::UInt64;
+        let v: u64 = match c {
+            Combine::Add | Combine::Or | Combine::Xor => 0,
+            Combine::Mul => 1,
+            Combine::And => u64::MAX,
+            Combine::Min | Combine::MinLast if unsigned => u64::MAX,
+            Combine::Min | Combine::MinLast => i64::MAX as u64,
+            Combine::Max | Combine::MaxLast if unsigned => 0,
+            Combine::Max | Combine::MaxLast => i64::MIN as u64,
+        };
+        it.const_int(v, false).into()
+    }
+
+    /// The chunk function of the parallel loop `s`: its body over positions `lo..hi`.
+    fn outline(
+        &mut self,
+        s: &hir::Stmt,
+        plan: &LoopPlan,
+        layout: &EnvLayout,
+        (start_v, step_v): (IntValue<'ctx>, IntValue<'ctx>),
+    ) -> FunctionValue<'ctx> {
+        let hir::StmtKind::ForRange { target, start, body, .. } = &s.kind else { unreachable!("a ForRange") };
+        let mg = self.module_gen;
+        let (ctx, b) = (mg.ctx, mg.builder);
+        let i64t = ctx.i64_type();
+        let ptr = ctx.ptr_type(AddressSpace::default());
+        let resume = b.get_insert_block().expect("inside a function");
+        let k = mg.outlined.get();
+        mg.outlined.set(k + 1);
+        let name = format!("{}.prange{k}", self.function.get_name().to_string_lossy());
+        let fty = mg.status_llty().fn_type(&[ptr.into(), i64t.into(), i64t.into(), i64t.into()], false);
+        let f = mg.module.add_function(&name, fty, Some(Linkage::Internal));
+        mg.nounwind(f);
+        let param = |i: u32| f.get_nth_param(i).expect("four parameters");
+        let (env, lo, hi, chunk) =
+            (param(0).into_pointer_value(), param(1).into_int_value(), param(2).into_int_value(), param(3).into_int_value());
+        b.position_at_end(ctx.append_basic_block(f, "entry"));
+        // Every local its own slot first (as `define_inner` makes them); shared ones are the caller's.
+        let mut locals = Vec::new();
+        let mut bound = Vec::new();
+        for (i, l) in self.hir_fn.locals.iter().enumerate() {
+            let t = &self.spec.local_types[i];
+            let slot = b.build_alloca(mg.llty(t), &l.name).u();
+            if super::refs::holds_arrays(t) {
+                b.build_store(slot, mg.llty(t).const_zero()).u();
+            }
+            locals.push(slot);
+            bound.push(l.checked.then(|| {
+                let flag = b.build_alloca(ctx.bool_type(), &format!("{}.bound", l.name)).u();
+                b.build_store(flag, ctx.bool_type().const_zero()).u();
+                flag
+            }));
+        }
+        let load_env = |at: usize| {
+            let p = unsafe { b.build_in_bounds_gep(ptr, env, &[i64t.const_int(at as u64, false)], "env.at") }.u();
+            b.build_load(ptr, p, "env.ptr").u().into_pointer_value()
+        };
+        let mut borrowed = vec![false; locals.len()];
+        for &(id, slot, flag) in &layout.shared {
+            locals[id as usize] = load_env(slot);
+            bound[id as usize] = flag.map(load_env);
+            borrowed[id as usize] = true;
+        }
+        let bounds = load_env(layout.bounds);
+        let read_bound = |i: u64, name: &str| {
+            let p = unsafe { b.build_in_bounds_gep(i64t, bounds, &[i64t.const_int(i, false)], name) }.u();
+            b.build_load(i64t, p, name).u().into_int_value()
+        };
+        // Constant operands stay constants: a unit step keeps the loop's counted shape.
+        let start_c = if start_v.is_const() { start_v } else { read_bound(0, "start") };
+        let step_c = if step_v.is_const() { step_v } else { read_bound(1, "step") };
+        let n = read_bound(2, "n");
+        let mut g = FnGen {
+            module_gen: mg,
+            function: f,
+            spec: self.spec,
+            hir_fn: self.hir_fn,
+            funcs: self.funcs,
+            locals,
+            bound,
+            loops: Vec::new(),
+            // Recursion is refused in parallel loops (`parallel::plan`): no stack checks.
+            stack_limit: self.stack_limit.map(|_| i64t.const_zero()),
+            // Only for `ret_status`, which then returns the bare status (nothing is returned).
+            ret_ptr: Some(env),
+            refs: Default::default(),
+            floors: nonneg::range_floors(self.hir_fn),
+            versions: Vec::new(),
+            short_loops: 0,
+            elementwise: false,
+            in_parallel: true,
+            borrowed,
+        };
+        for &(id, c) in &plan.reductions {
+            let t = g.spec.local_types[id as usize].clone();
+            let v = g.partial_identity(c, &t);
+            b.build_store(g.locals[id as usize], v).u();
+        }
+        // Positions lo..hi are i = start + k * step.
+        let first = b.build_int_add(start_c, b.build_int_mul(lo, step_c, "lo.off").u(), "first").u();
+        let end = b.build_int_add(start_c, b.build_int_mul(hi, step_c, "hi.off").u(), "end").u();
+        g.for_range_values(target, start, (first, end, step_c), body, &[]);
+        if !g.terminated() {
+            // The chunk that ran the last iteration hands its private values back.
+            if !layout.back.is_empty() {
+                let last = b.build_int_compare(IntPredicate::EQ, hi, n, "last.chunk").u();
+                let copy = g.block_named("copy.back");
+                let after = g.block_named("copied");
+                b.build_conditional_branch(last, copy, after).u();
+                b.position_at_end(copy);
+                for &(id, slot, flag) in &layout.back {
+                    let lt = mg.llty(&g.spec.local_types[id as usize]);
+                    let v = b.build_load(lt, g.locals[id as usize], "private").u();
+                    b.build_store(load_env(slot), v).u();
+                    if let Some(at) = flag {
+                        b.build_store(load_env(at), ctx.bool_type().const_int(1, false)).u();
+                    }
+                }
+                b.build_unconditional_branch(after).u();
+                b.position_at_end(after);
+            }
+            for &(id, _, at) in &layout.buffers {
+                let t = g.spec.local_types[id as usize].clone();
+                let lt = mg.llty(&t);
+                let v = b.build_load(lt, g.locals[id as usize], "partial").u();
+                let buf = load_env(at);
+                let slot = unsafe { b.build_in_bounds_gep(lt, buf, &[chunk], "partial.at") }.u();
+                b.build_store(slot, v).u();
+            }
+            g.release_all();
+            b.build_return(Some(&mg.status_llty().const_zero())).u();
+        }
+        b.position_at_end(resume);
+        f
+    }
+}

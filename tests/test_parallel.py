@@ -1,0 +1,581 @@
+"""Parallel loops (issue 21): ``prange`` under ``@jit(parallel=True)`` runs on the thread pool,
+with reductions combined per chunk; loop-carried dependences that would race are CompileErrors
+naming the variable and the line. Answers are CPython's for the same function (``prange`` is
+``range`` there); float sums are compared within rounding, and reruns must agree bit for bit.
+"""
+
+from __future__ import annotations
+
+import linecache
+import math
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+import stickyjit
+from conftest import check, same
+from stickyjit import CompileError, njit, prange
+
+par = njit(parallel=True)
+
+
+def _py(v):
+    """CPython's result with NumPy scalars (what indexing an array gives there) as Python's."""
+    if isinstance(v, tuple):
+        return tuple(_py(x) for x in v)
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def check_np(f, *args):
+    """``check`` for functions whose CPython result is an array or holds NumPy scalars: equal
+    bit for bit (arrays: same dtype, shape and values)."""
+    expected, actual = f.py_func(*args), f(*args)
+    if isinstance(expected, np.ndarray):
+        assert isinstance(actual, np.ndarray) and actual.dtype == expected.dtype
+        np.testing.assert_array_equal(actual, expected, strict=True)
+    else:
+        same(_py(expected), actual)
+
+
+@pytest.fixture(autouse=True)
+def _all_threads():
+    stickyjit.set_num_threads(stickyjit._native._max_threads())
+    yield
+    stickyjit.set_num_threads(stickyjit._native._max_threads())
+
+
+# ---------------------------------------------------------------------------------------------
+# reductions
+
+
+@par
+def int_reductions(n):
+    s = 0
+    p = 1
+    d = 100
+    bits_or = 0
+    bits_and = -1
+    bits_xor = 0
+    for i in prange(n):
+        s += i * i
+        p *= -1 if i % 5 == 0 else 1
+        d -= i
+        bits_or |= i
+        bits_and &= i | 1024
+        bits_xor ^= i * 7
+    return s, p, d, bits_or, bits_and, bits_xor
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 7, 100, 1000, 12345])
+def test_int_reductions_equal_cpython(n):
+    check(int_reductions, n)
+
+
+@par
+def min_max(a):
+    lo = np.inf
+    hi = -np.inf
+    lo_i = 10**18
+    for i in prange(a.shape[0]):
+        lo = min(lo, a[i])
+        hi = max(hi, a[i])
+        lo_i = min(lo_i, i * 3 - 7)
+    return lo, hi, lo_i
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_min_max_reductions_equal_cpython(seed):
+    a = np.random.default_rng(seed).standard_normal(10_001)
+    a[17] = np.nan  # never chosen by min()/max() after the first element, as in CPython
+    check_np(min_max, a)
+    check_np(min_max, np.array([-0.0, 0.0, -0.0]))
+    check_np(min_max, np.array([], dtype=np.float64))
+
+
+@par
+def float_sum(a):
+    s = 0.0
+    t = 0.0
+    for i in prange(a.shape[0]):
+        s += a[i]
+        t = t + a[i] * a[i]
+    return s, t
+
+
+def test_float_sum_is_close_to_cpython_and_reruns_agree_bit_for_bit():
+    a = np.random.default_rng(5).random(100_003)
+    s, t = float_sum(a)
+    es, et = float_sum.py_func(a)
+    assert math.isclose(s, es, rel_tol=1e-12)
+    assert math.isclose(t, et, rel_tol=1e-12)
+    for _ in range(5):
+        assert float_sum(a) == (s, t)
+    # Exact when every partial sum is exact.
+    check_np(float_sum, np.arange(1000.0))
+
+
+@par
+def conditional_reduction(a):
+    # Numba issue #4922: a reduction inside a conditional.
+    s = 0.0
+    count = 0
+    for i in prange(a.shape[0]):
+        if a[i] > 0.5:
+            s += 1.0
+            count += 1
+        elif a[i] < 0.1:
+            s -= 2.0
+    return s, count
+
+
+def test_reduction_in_a_conditional():
+    check_np(conditional_reduction, np.random.default_rng(1).random(5000))
+
+
+@par
+def two_loops_one_variable(n):
+    # Numba issue #7630: two prange loops reducing into one variable.
+    s = 0
+    for i in prange(n):
+        s += i
+    for j in prange(n):
+        s += 2 * j
+    return s
+
+
+def test_two_parallel_loops_reduce_into_one_variable():
+    for n in (0, 1, 10, 1001):
+        check(two_loops_one_variable, n)
+
+
+# ---------------------------------------------------------------------------------------------
+# private locals, arrays, shapes of loops
+
+
+@par
+def map_rows(a):
+    out = np.empty_like(a)
+    for i in prange(a.shape[0]):
+        row = out[i]
+        s = 0.0
+        for j in range(a.shape[1]):
+            s += a[i, j]
+        for j in range(a.shape[1]):
+            row[j] = a[i, j] - s / a.shape[1]
+    return out
+
+
+def test_rows_written_through_a_view_taken_in_the_body():
+    a = np.random.default_rng(2).random((257, 33))
+    check_np(map_rows, a)
+
+
+@par
+def stencil(a):
+    out = np.zeros_like(a)
+    for i in prange(1, a.shape[0] - 1):
+        t = a[i - 1] + a[i + 1]
+        out[i] = t * 0.5
+    return out
+
+
+def test_neighbours_read_from_an_array_the_loop_does_not_write():
+    check_np(stencil, np.random.default_rng(3).random(10_000))
+
+
+@par
+def last_values(n):
+    x = -1
+    k = 0
+    for i in prange(n):
+        x = i * 2 + 1
+        k = i
+    return x, k, i  # noqa: F821 - the loop variable after the loop, as in CPython
+
+
+def test_private_locals_keep_the_last_iterations_value_after_the_loop():
+    for n in (1, 2, 9, 1000):
+        check(last_values, n)
+
+
+@par
+def steps(a, b, c):
+    s = 0
+    for i in prange(a, b, c):
+        s += i * (i % 7)
+    return s
+
+
+@pytest.mark.parametrize("args", [(0, 100, 1), (5, 1000, 3), (1000, -5, -7), (10, 10, 1), (10, 0, 1), (-50, 50, 2)])
+def test_ranges_with_steps_and_signs(args):
+    check(steps, *args)
+
+
+def test_a_zero_step_raises_as_cpython():
+    check(steps, 0, 10, 0)
+
+
+@par
+def allocating_body(n, m):
+    out = np.empty(n)
+    for i in prange(n):
+        tmp = np.arange(m) * (i + 1.0)
+        out[i] = tmp.sum()
+    return out
+
+
+def test_arrays_made_in_the_body():
+    check_np(allocating_body, 500, 37)
+
+
+@par
+def nested(n):
+    out = np.zeros((n, n))
+    for i in prange(n):
+        for j in prange(n):  # the inner one runs serially
+            out[i, j] = i * n + j
+    return out
+
+
+def test_nested_prange_runs_the_inner_loop_serially():
+    check_np(nested, 40)
+
+
+@njit(parallel=True)
+def helper_reads(a, i):
+    return a[i] * 2.0
+
+
+@par
+def calls_a_helper(a):
+    out = np.empty_like(a)
+    for i in prange(a.shape[0]):
+        out[i] = helper_reads(a, i)
+    return out
+
+
+def test_calls_of_jitted_functions_in_the_body():
+    check_np(calls_a_helper, np.arange(1000.0))
+
+
+def test_thread_count_changes_nothing_but_speed():
+    a = np.random.default_rng(9).random((300, 20))
+    expected = map_rows(a)
+    stickyjit.set_num_threads(1)
+    np.testing.assert_array_equal(map_rows(a), expected)
+    assert stickyjit.get_num_threads() == 1
+    with pytest.raises(ValueError, match="between 1 and"):
+        stickyjit.set_num_threads(0)
+
+
+def test_prange_without_parallel_is_range():
+    def f(n):
+        s = 0.0
+        for i in prange(n):
+            s += 1.0 / (i + 1)
+        return s
+
+    assert njit(f)(1000) == f(1000)
+
+
+# ---------------------------------------------------------------------------------------------
+# errors raised in workers
+
+
+@par
+def index_error(a, bad):
+    out = np.zeros(a.shape[0])
+    for i in prange(a.shape[0]):
+        j = i if i != bad else a.shape[0] + 5
+        out[i] = a[j]
+    return out
+
+
+@par
+def zero_division(a):
+    s = 0
+    for i in prange(a.shape[0]):
+        s += 100 // int(a[i])
+    return s
+
+
+@par
+def raises(n):
+    s = 0
+    for i in prange(n):
+        if i == n - 3:
+            raise ValueError("bad item")
+        s += i
+    return s
+
+
+def test_an_exception_in_a_worker_reaches_the_caller_once_as_that_exception():
+    a = np.arange(1.0, 10_001.0)
+    for bad in (0, 5000, 9999):
+        check(index_error, a, bad)
+    b = a.copy()
+    b[7777] = 0.0
+    check(zero_division, b)
+    check(raises, 10_000)
+    # And the function still works afterwards.
+    check_np(index_error, a, -1)
+
+
+# ---------------------------------------------------------------------------------------------
+# what is refused
+
+
+def _refused(src: str, pattern: str):
+    filename = f"<parallel-test-{len(linecache.cache)}-{hash(src)}>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    ns = {"np": np, "prange": prange}
+    exec(compile(src, filename, "exec"), ns)  # noqa: S102 - test source
+    f = njit(parallel=True)(ns["f"])
+    args = ns.get("ARGS", (np.zeros(10),))
+    with pytest.raises(CompileError, match=pattern) as info:
+        f(*args)
+    return str(info.value)
+
+
+def test_numba_documentation_race_is_refused():
+    # Numba issue #9938: the first example of its parallel documentation races.
+    msg = _refused(
+        "def f(x):\n    y = np.zeros(4)\n    for i in prange(x.shape[0]):\n        y[:] += x[i]\n    return y\n",
+        "array written by several iterations",
+    )
+    assert "'y'" in msg and "line 4" in msg
+
+
+def test_histogram_into_a_shared_array_is_refused():
+    _refused(
+        "def f(x):\n    h = np.zeros(4)\n    for i in prange(x.shape[0]):\n        h[i % 4] += x[i]\n    return h\n",
+        "'h'",
+    )
+
+
+def test_a_write_another_iteration_reads_is_refused():
+    _refused(
+        "def f(a):\n    for i in prange(a.shape[0] - 1):\n        a[i + 1] = a[i]\n    return a\n",
+        "same element of 'a'",
+    )
+
+
+def test_a_scalar_carried_between_iterations_is_refused():
+    msg = _refused(
+        "def f(a):\n    s = 0.0\n    for i in prange(a.shape[0]):\n        s = s * 0.5 + a[i]\n    return s\n",
+        "loop-carried variable",
+    )
+    assert "'s'" in msg
+
+
+def test_an_append_to_a_shared_list_is_refused():
+    _refused(
+        "def f(a):\n    out = [0.0]\n    for i in prange(a.shape[0]):\n        out.append(a[i])\n    return out\n",
+        "change of a shared container",
+    )
+
+
+def test_return_and_break_in_a_prange_loop_are_refused():
+    _refused("def f(a):\n    for i in prange(3):\n        return i\n    return 0\n", "return in a prange loop")
+    _refused("def f(a):\n    for i in prange(3):\n        break\n    return 0\n", "break out of a prange loop")
+
+
+def test_a_shared_generator_is_refused():
+    _refused(
+        "ARGS = (np.random.default_rng(1), np.zeros(5))\n"
+        "def f(rng, a):\n"
+        "    for i in prange(a.shape[0]):\n"
+        "        a[i] = rng.random()\n"
+        "    return a\n",
+        "Generator shared by a prange loop",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# threads, print, random, caching
+
+
+def test_eight_python_threads_call_one_parallel_function():
+    a = np.random.default_rng(4).random((200, 50))
+    expected = map_rows.py_func(a)
+    errors = []
+
+    def run():
+        try:
+            for _ in range(20):
+                np.testing.assert_allclose(map_rows(a), expected, rtol=1e-12)
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+
+
+def test_print_in_a_parallel_loop_prints_every_line(capsys):
+    @par
+    def shout(n):
+        for i in prange(n):
+            print("item", i)
+
+    shout(200)
+    lines = capsys.readouterr().out.splitlines()
+    assert sorted(lines) == sorted(f"item {i}" for i in range(200))
+
+
+def test_random_draws_in_workers_are_in_range():
+    @par
+    def draws(n):
+        out = np.empty(n)
+        for i in prange(n):
+            out[i] = np.random.random()
+        return out
+
+    x = draws(100_000)
+    assert x.min() >= 0.0 and x.max() < 1.0
+    assert len(np.unique(x)) > 99_000  # the threads do not share one stream
+
+
+def test_thread_ids():
+    assert stickyjit.get_thread_id() == 0
+    assert 1 <= stickyjit.get_num_threads() <= stickyjit._native._max_threads()
+
+
+def test_a_parallel_function_loads_from_the_disk_cache_in_a_new_process(tmp_path):
+    src = tmp_path / "kern.py"
+    src.write_text(
+        "import numpy as np, stickyjit\n"
+        "from stickyjit import njit, prange\n"
+        "@njit(parallel=True)\n"
+        "def f(a):\n"
+        "    s = 0.0\n"
+        "    for i in prange(a.shape[0]):\n"
+        "        s += a[i]\n"
+        "    return s\n"
+        "print(f(np.arange(1000.0)), stickyjit.stats()['cache_hits'])\n"
+    )
+    env = {"STICKYJIT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    outs = [
+        subprocess.run([sys.executable, str(src)], capture_output=True, text=True, env=env, check=True).stdout.split()
+        for _ in range(2)
+    ]
+    assert outs[0] == ["499500.0", "0"]
+    assert outs[1] == ["499500.0", "1"]
+
+
+def test_env_var_sets_the_maximum(tmp_path):
+    code = "import stickyjit; print(stickyjit._native._max_threads(), stickyjit.get_num_threads())"
+    env = {"STICKYJIT_NUM_THREADS": "3", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.split() == ["3", "3"]
+
+
+# ---------------------------------------------------------------------------------------------
+# more of Numba's prange bugs, each computed correctly or refused
+
+
+@par
+def negative_start(n):
+    # Numba issue #4489: a prange from a negative start, its variable used as an index.
+    total = 0.0
+    x = np.arange(1.0, n + 1.0)
+    for i in prange(-n, 5):
+        total += x[i]
+        for j in range(-n, 5):
+            total += x[j]
+    return total
+
+
+def test_prange_from_a_negative_start():
+    check_np(negative_start, 10)
+
+
+@par
+def consecutive_loops(n):
+    # Numba issue #8515: the second loop reads what the first wrote.
+    counters = np.zeros(n, dtype=np.int64)
+    results = np.zeros(n, dtype=np.int64)
+    for i in prange(n):
+        for _j in range(i):
+            counters[i] += 1
+    for i in prange(n):
+        if i == 0:
+            continue
+        results[i] = counters[i] - counters[i - 1]
+    return results[1:]
+
+
+def test_consecutive_prange_loops_stay_apart():
+    check_np(consecutive_loops, 50)
+
+
+def test_floor_division_update_is_refused():
+    # Numba issue #7867: `acc //= 2` is not a reduction Numba can combine.
+    _refused(
+        "def f(a):\n    acc = 10000\n    for i in prange(4):\n        acc //= 2\n    return acc\n",
+        "loop-carried variable",
+    )
+
+
+def test_an_array_shared_by_every_iteration_as_scratch_is_refused():
+    # Numba issue #8184: a scratch array made before the loop and written by every iteration.
+    msg = _refused(
+        "def f(a):\n"
+        "    out = np.empty((a.shape[0], 3))\n"
+        "    v = np.empty(3)\n"
+        "    for i in prange(a.shape[0]):\n"
+        "        v[0] = a[i]\n"
+        "        v[1] = 2 * a[i]\n"
+        "        v[2] = 3 * a[i]\n"
+        "        out[i] = v * 2\n"
+        "    return out\n",
+        "same element of 'v'",
+    )
+    assert "line 5" in msg
+
+
+@par
+def if_extrema(a):
+    hi = -1.0
+    lo = 10.0
+    hi_last = -5
+    lo_first = 100
+    for i in prange(a.shape[0]):
+        if a[i] > hi:
+            hi = a[i]
+        if lo >= a[i]:
+            lo = a[i]
+        if i % 7 >= hi_last:
+            hi_last = i % 7
+        if lo_first > i % 5:
+            lo_first = i % 5
+    return hi, lo, hi_last, lo_first
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_if_greater_then_assign_is_a_reduction(seed):
+    a = np.random.default_rng(seed).standard_normal(20_001)
+    a[100] = np.nan
+    check_np(if_extrema, a)
+    check_np(if_extrema, np.array([0.0, -0.0, 0.0, -0.0]))
+
+
+def test_argmax_pattern_is_refused():
+    # Two variables updated under one test: not a reduction stickyjit (or Numba) can combine.
+    _refused(
+        "def f(a):\n"
+        "    best = -np.inf\n"
+        "    at = -1\n"
+        "    for i in prange(a.shape[0]):\n"
+        "        if a[i] > best:\n"
+        "            best = a[i]\n"
+        "            at = i\n"
+        "    return at\n",
+        "loop-carried variable",
+    )
