@@ -98,13 +98,22 @@ REALCODE_TARGETS = {
 
 
 def module_source(engine: str, kernel_source: str) -> str:
-    """The module a child imports: the kernel decorated for `engine`."""
-    head = {
-        "cpython": "def _dec(f):\n    return f\n",
-        "numba": "from numba import njit\n_dec = njit(cache=True)\n",
-        "stickyjit": "from stickyjit import jit as _dec\n",
-        NOBC: "from stickyjit import jit as _jit\n_dec = _jit(boundscheck=False)\n",
-    }[engine]
+    """The module a child imports: the kernel decorated for `engine`. A kernel that loops over
+    `prange` is compiled with `parallel=True` (and `prange` is `range` in CPython)."""
+    if "prange(" in kernel_source:
+        head = {
+            "cpython": "prange = range\n\ndef _dec(f):\n    return f\n",
+            "numba": "from numba import njit, prange\n_dec = njit(parallel=True, cache=True)\n",
+            "stickyjit": "from stickyjit import jit as _jit, prange\n_dec = _jit(parallel=True)\n",
+            NOBC: "from stickyjit import jit as _jit, prange\n_dec = _jit(boundscheck=False, parallel=True)\n",
+        }[engine]
+    else:
+        head = {
+            "cpython": "def _dec(f):\n    return f\n",
+            "numba": "from numba import njit\n_dec = njit(cache=True)\n",
+            "stickyjit": "from stickyjit import jit as _dec\n",
+            NOBC: "from stickyjit import jit as _jit\n_dec = _jit(boundscheck=False)\n",
+        }[engine]
     return "import math\n" + head + kernel_source.replace("\ndef ", "\n@_dec\ndef ")
 
 

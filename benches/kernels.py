@@ -584,6 +584,84 @@ def dict_pairs(n):
 """,
         (300_000,),
     ),
+    # Parallel loops (issue 21): `prange` under parallel=True (Numba's too); CPython runs `range`.
+    # Answers are exact (integer reductions, or float sums taken serially after the loop), so
+    # every engine must give CPython's.
+    Kernel(
+        "prange_mandelbrot",
+        "parallel loops",
+        """
+def prange_mandelbrot(size, max_iter):
+    inside = 0
+    for py in prange(size):
+        for px in range(size):
+            cr = -2.0 + 2.5 * px / size
+            ci = -1.25 + 2.5 * py / size
+            zr = 0.0
+            zi = 0.0
+            k = 0
+            while k < max_iter and zr * zr + zi * zi <= 4.0:
+                zr, zi = zr * zr - zi * zi + cr, 2.0 * zr * zi + ci
+                k += 1
+            if k == max_iter:
+                inside += 1
+    return inside
+""",
+        (200, 60),
+    ),
+    Kernel(
+        "prange_rows",
+        "parallel loops",
+        """
+import numpy as np
+
+
+def prange_rows(a):
+    out = np.empty(a.shape[0])
+    for i in prange(a.shape[0]):
+        s = 0.0
+        for j in range(a.shape[1]):
+            s += math.sin(a[i, j]) * a[i, j]
+        out[i] = s
+    t = 0.0
+    for i in range(out.shape[0]):
+        t += out[i]
+    return t
+""",
+        (),
+        setup="(__import__('numpy').random.default_rng(21).random((2000, 200)),)",
+    ),
+    Kernel(
+        "prange_sum",
+        "parallel loops",
+        """
+def prange_sum(n):
+    s = 0
+    m = 0
+    for i in prange(n):
+        v = (i * i) % 7919
+        s += v
+        m = max(m, v ^ (i & 1023))
+    return s, m
+""",
+        (1_000_000,),
+    ),
+    Kernel(
+        "prange_small",
+        "parallel loops",
+        """
+import numpy as np
+
+
+def prange_small(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        s += a[i] * 0.5
+    return s
+""",
+        (),
+        setup="(__import__('numpy').arange(1000.0),)",
+    ),
 ]
 
 BY_NAME = {k.name: k for k in KERNELS}

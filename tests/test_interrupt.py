@@ -23,7 +23,7 @@ import signal, sys, time
 # (CI) inherits SIGINT ignored, and Python then installs no handler.
 signal.signal(signal.SIGINT, signal.default_int_handler)
 import numpy as np
-from stickyjit import jit
+from stickyjit import jit, prange
 
 @jit
 def spin_while(n):
@@ -96,6 +96,15 @@ def spin_while_nogil(n):
         x = (x * 31 + 7) % 1000003
     return x
 
+@jit(parallel=True)
+def long_prange(n):
+    # Chunks far too long to wait for: the workers stop inside them.
+    s = 0
+    for i in prange(n):
+        for j in range(100):
+            s += (i ^ j) & 3
+    return s
+
 @jit
 def helper_loop(a):
     s = 0.0
@@ -119,6 +128,7 @@ calls = {
     "short_outer": (short_outer, (10**15,), (10,)),
     "short_outer_while": (short_outer_while, (1,), (0,)),
     "while_nogil": (spin_while_nogil, (1,), (0,)),
+    "prange": (long_prange, (10**14,), (10,)),
 }
 f, args, warm = calls[which]
 if warm is not None:
@@ -186,6 +196,7 @@ def interrupt(tmp_path, which: str, *extra: str, signals: int = 1) -> tuple[str,
         "short_outer",
         "short_outer_while",
         "while_nogil",
+        "prange",
     ],
 )
 def test_sigint_stops_a_long_compiled_loop(tmp_path, which):

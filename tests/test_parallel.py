@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import linecache
 import math
+import random
 import subprocess
 import sys
 import threading
@@ -579,3 +580,32 @@ def test_argmax_pattern_is_refused():
         "    return at\n",
         "loop-carried variable",
     )
+
+
+def test_random_module_and_generators_made_in_the_body():
+    @par
+    def draws(n):
+        out = np.empty((n, 2))
+        for i in prange(n):
+            rng = np.random.default_rng(i)
+            out[i, 0] = rng.random()
+            out[i, 1] = random.random()
+        return out
+
+    x = draws(2000)
+    # A Generator made from seed i in iteration i draws NumPy's stream for that seed.
+    np.testing.assert_array_equal(x[:, 0], [np.random.default_rng(i).random() for i in range(2000)])
+    assert 0.0 <= x[:, 1].min() and x[:, 1].max() < 1.0
+
+
+def test_many_calls_of_every_size_agree_with_cpython():
+    # Races between the calling thread and the pool's (chunks taken, helpers woken late, loops
+    # short and long) show up as wrong answers or IndexErrors over many calls.
+    rng = np.random.default_rng(8)
+    for k in range(300):
+        n = int(rng.integers(0, 5000)) if k % 3 else int(rng.integers(0, 40))
+        a = rng.standard_normal(n)
+        check_np(min_max, a)
+        assert int_reductions(n) == int_reductions.py_func(n)
+        if n:
+            np.testing.assert_array_equal(stencil(a), stencil.py_func(a))

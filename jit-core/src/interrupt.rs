@@ -39,6 +39,11 @@ pub fn set_poll_hook(hook: extern "C" fn() -> i32) {
 /// Called by compiled code when [`SJ_RT_INTERRUPT`] is set: 0 to go on, [`PENDING_EXCEPTION`]
 /// to stop with the exception the hook raised.
 pub extern "C" fn sj_rt_poll() -> u32 {
+    // A pool thread running a parallel loop's chunk: the loop's calling thread runs the
+    // handlers; this one only learns whether to stop (`threads`).
+    if let Some(status) = crate::threads::poll_in_helper() {
+        return status;
+    }
     let hook = HOOK.load(Ordering::Acquire);
     if hook == 0 {
         SJ_RT_INTERRUPT.store(0, Ordering::Relaxed);

@@ -22,9 +22,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// error it stopped at.
 pub type ChunkFn = unsafe extern "C" fn(env: *mut u8, lo: i64, hi: i64, chunk: i64) -> u32;
 
-/// Chunks per thread: enough for an uneven loop to balance and for Ctrl-C to stop between
-/// chunks, few enough that a loop of a thousand cheap iterations still gains.
-const CHUNKS_PER_THREAD: i64 = 4;
+/// Chunks per thread: enough for an uneven loop to balance, for Ctrl-C to stop between chunks,
+/// and for the first chunk (run alone, timed: `sj_rt_parallel_for`) to be a small part of the
+/// loop; few enough that a chunk costs far more than taking it.
+const CHUNKS_PER_THREAD: i64 = 16;
 
 /// The least time the chunks after the first must be expected to take for helpers to be woken
 /// (a wake-up and a join cost a few microseconds).
@@ -40,6 +41,27 @@ const WORKER_STACK: usize = 16 << 20;
 thread_local! {
     /// This thread is running a chunk of a parallel loop (a loop it meets runs serially).
     static IN_WORKER: Cell<bool> = const { Cell::new(false) };
+    /// The loop whose chunk a pool thread is running (null otherwise): its Ctrl-C poll asks it
+    /// whether to stop ([`poll_in_helper`]).
+    static CURRENT: Cell<*const Loop> = const { Cell::new(std::ptr::null()) };
+}
+
+/// The status a chunk returns when it stopped because another chunk failed (its own work is
+/// abandoned, not an error of its own): never a status of the registry.
+pub const ABORTED: u32 = 0xFFFE;
+
+/// The Ctrl-C poll on a pool thread running a chunk (`interrupt::sj_rt_poll`): `Some(ABORTED)`
+/// when the loop stopped (another chunk failed, or the calling thread raised
+/// KeyboardInterrupt), `Some(0)` to go on (only Python's main thread runs signal handlers; the
+/// calling thread does), None when this thread runs no chunk of a pool's loop.
+pub fn poll_in_helper() -> Option<u32> {
+    let lp = CURRENT.with(Cell::get);
+    if lp.is_null() {
+        return None;
+    }
+    // SAFETY: CURRENT is set only while this thread runs a chunk of that loop, which holds it.
+    let stopped = unsafe { (*lp).stop.load(Ordering::Relaxed) };
+    Some(if stopped { ABORTED } else { 0 })
 }
 
 static POOL: OnceLock<Option<rayon_core::ThreadPool>> = OnceLock::new();
@@ -146,26 +168,39 @@ impl Loop {
     fn run(&self, c: i64, helper: bool) -> bool {
         let (lo, hi) = (chunk_start(c, self.n, self.chunks), chunk_start(c + 1, self.n, self.chunks));
         let outer_blocks = if helper { crate::memory::set_aside_live() } else { 0 };
+        if helper {
+            CURRENT.with(|l| l.set(self));
+        }
         // SAFETY: `body` is the outlined loop body compiled for `env`, which the caller keeps
         // alive until every chunk taken has finished; chunks write disjoint state (`parallel`
         // checked it).
         let status = unsafe { (self.body)(self.env as *mut u8, lo, hi, c) };
         if helper {
+            CURRENT.with(|l| l.set(std::ptr::null()));
             let made = crate::memory::set_aside_live();
             crate::memory::restore_live(outer_blocks);
             if made != 0 {
                 self.blocks.lock().unwrap_or_else(|e| e.into_inner()).push(made);
             }
         }
-        if status != 0 {
-            let mut failure = self.failure.lock().unwrap_or_else(|e| e.into_inner());
-            if failure.as_ref().is_none_or(|(first, ..)| c < *first) {
-                *failure = Some((c, status, crate::runtime::ErrorState::take()));
-            }
-            self.stop.store(true, Ordering::Relaxed);
+        if status != 0 && status != ABORTED {
+            self.fail(c, status);
         }
         self.finished.fetch_add(1, Ordering::Release);
         status == 0
+    }
+
+    /// Records chunk `c`'s failure (`c` -1: the calling thread's, outside any chunk) and stops
+    /// the loop: the other chunks stop at their next poll.
+    fn fail(&self, c: i64, status: u32) {
+        let mut failure = self.failure.lock().unwrap_or_else(|e| e.into_inner());
+        if failure.as_ref().is_none_or(|(first, ..)| c < *first) {
+            *failure = Some((c, status, crate::runtime::ErrorState::take()));
+        }
+        drop(failure);
+        self.stop.store(true, Ordering::Relaxed);
+        // Compiled loops poll when this flag is set: the helpers' chunks then return ABORTED.
+        crate::interrupt::SJ_RT_INTERRUPT.store(1, Ordering::Relaxed);
     }
 
     /// Takes chunks until none are left or the loop stops (on a helper or the calling thread).
@@ -189,17 +224,24 @@ impl Loop {
 }
 
 /// Runs the `n` iterations of a parallel loop as `chunks` chunks of `body` over `env`: the
-/// calling thread takes chunks, and so do helper jobs on the pool's threads (a loop of cheap
-/// iterations is then over before a helper wakes up, and costs what the serial loop does).
-/// Returns 0 or the status of the failed chunk of lowest number (its error records put on the
-/// calling thread). The blocks helpers made and left live go on the calling thread's list,
-/// which the dispatcher frees after the call. After Ctrl-C on Python's main thread, no more
-/// chunks are taken and the calling thread runs Python's signal handlers: their exception
-/// (KeyboardInterrupt) is returned; if they raise none, the chunks not started run here.
+/// calling thread takes chunks, and so do helper jobs on the pool's threads. Returns 0 or the
+/// status of the failed chunk of lowest number (its error records put on the calling thread).
+/// The blocks helpers made and left live go on the calling thread's list, which the dispatcher
+/// frees after the call. After Ctrl-C on Python's main thread, no more chunks are taken and the
+/// calling thread runs Python's signal handlers: their exception (KeyboardInterrupt) is
+/// returned; if they raise none, the chunks not started run here.
+///
+/// Helpers are woken only when the loop is worth it: `cost` is the loop's own word (a global
+/// of the compiled code) holding what an iteration took last time, in picoseconds. Without
+/// that, or when it says the loop is short, the calling thread runs the first chunk alone,
+/// timed, and wakes the helpers only if the other chunks are expected to take longer than
+/// waking them costs (a loop of a thousand cheap iterations then costs what the serial loop
+/// does).
 ///
 /// # Safety
-/// `body` is a chunk function compiled for `env`, and `env` stays valid until this returns.
-pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64, chunks: i64) -> u32 {
+/// `body` is a chunk function compiled for `env`, `env` stays valid until this returns, and
+/// `cost` points to an 8-byte word only this function uses.
+pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64, chunks: i64, cost: *mut i64) -> u32 {
     if n <= 0 {
         return 0;
     }
@@ -208,6 +250,8 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
         // SAFETY: the caller's contract; one chunk of every iteration, on this thread.
         _ => return unsafe { body(env, 0, n, 0) },
     };
+    // SAFETY: the caller's contract: an aligned word, only ever accessed atomically.
+    let cost = unsafe { &*(cost as *const AtomicI64) };
     // SAFETY: gettid and getpid cannot fail; Linux's main thread has the process's id.
     let main_thread = unsafe { libc::gettid() == libc::getpid() };
     let lp = Arc::new(Loop {
@@ -222,19 +266,32 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
         failure: Mutex::new(None),
         blocks: Mutex::new(Vec::new()),
     });
-    // The first chunk runs here, timed: when the rest would take less than waking the helpers
-    // costs, the loop stays on this thread (1000 cheap iterations take a microsecond).
+    let helpers = num_threads().min(chunks as usize) - 1;
+    let wake = |lp: &Arc<Loop>| {
+        for _ in 0..helpers {
+            let lp = Arc::clone(lp);
+            pool.spawn(move || lp.work(true));
+        }
+    };
+    let worth = |picos: u128, iterations: i64| picos * iterations as u128 >= WORTH_WAKING.as_nanos() * 1000;
+    let first_len = chunk_start(1, n, chunks);
+    let known = cost.load(Ordering::Relaxed);
+    let woken = known > 0 && worth(known as u128, n - first_len);
+    if woken {
+        wake(&lp);
+    }
+    // A chunk runs here, timed (the first, unless woken helpers took every chunk already).
     let clock = std::time::Instant::now();
     let first = lp.next.fetch_add(1, Ordering::AcqRel);
-    let was_worker = IN_WORKER.with(|w| w.replace(true));
-    let ok = lp.run(first, false);
-    IN_WORKER.with(|w| w.set(was_worker));
-    let rest = clock.elapsed().saturating_mul((chunks - 1) as u32);
-    if ok && rest >= WORTH_WAKING {
-        let helpers = num_threads().min(chunks as usize) - 1;
-        for _ in 0..helpers {
-            let lp = Arc::clone(&lp);
-            pool.spawn(move || lp.work(true));
+    if first < chunks {
+        let was_worker = IN_WORKER.with(|w| w.replace(true));
+        let ok = lp.run(first, false);
+        IN_WORKER.with(|w| w.set(was_worker));
+        let len = chunk_start(first + 1, n, chunks) - chunk_start(first, n, chunks);
+        let picos = (clock.elapsed().as_nanos() * 1000 / len.max(1) as u128).max(1);
+        cost.store(picos.min(i64::MAX as u128) as i64, Ordering::Relaxed);
+        if !woken && ok && worth(picos, n - first_len) {
+            wake(&lp);
         }
     }
     lp.work(false);
@@ -243,6 +300,14 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
     let taken = lp.next.fetch_add(CLOSED, Ordering::AcqRel).min(chunks);
     let mut spins = 0u32;
     while lp.finished.load(Ordering::Acquire) < taken {
+        // Ctrl-C while the helpers finish: this thread runs Python's handlers (the main thread
+        // only); when they raise, the helpers' chunks stop.
+        if lp.stoppable && !lp.stop.load(Ordering::Relaxed) && crate::interrupt::SJ_RT_INTERRUPT.load(Ordering::Relaxed) != 0 {
+            let raised = crate::interrupt::sj_rt_poll();
+            if raised != 0 {
+                lp.fail(-1, raised);
+            }
+        }
         spins += 1;
         if spins < 64 {
             std::hint::spin_loop();

@@ -28,8 +28,8 @@ pub(super) enum Helper {
     Poll,
     /// `i64 sj_rt_parallel_chunks(i64 n)`: the chunks a parallel loop of `n` iterations runs as.
     ParallelChunks,
-    /// `i32 sj_rt_parallel_for(ptr body, ptr env, i64 n, i64 chunks)`: runs a parallel loop's
-    /// chunks on the thread pool (`threads`); a status.
+    /// `i32 sj_rt_parallel_for(ptr body, ptr env, i64 n, i64 chunks, ptr cost)`: runs a parallel
+    /// loop's chunks on the thread pool (`threads`), `cost` the loop's word of timing; a status.
     ParallelFor,
     /// `i32 sj_rt_call_guarded(ptr body, ptr args, ptr ret, i32 status)`: calls an entry-shaped
     /// body, turning a stack overflow into `status`.
@@ -212,7 +212,7 @@ impl Helper {
             Helper::StackOverflow => d("sj_rt_stack_overflow", &[], Void, &["noreturn", "nounwind", "cold"]),
             Helper::Poll => d("sj_rt_poll", &[], I32, &["nounwind", "cold"]),
             Helper::ParallelChunks => d("sj_rt_parallel_chunks", &[I64], I64, NOUNWIND),
-            Helper::ParallelFor => d("sj_rt_parallel_for", &[Ptr, Ptr, I64, I64], I32, NOUNWIND),
+            Helper::ParallelFor => d("sj_rt_parallel_for", &[Ptr, Ptr, I64, I64, Ptr], I32, NOUNWIND),
             // No attributes: the one call of it is the entry's whole body (cpp/guard.cpp).
             Helper::CallGuarded => d("sj_rt_call_guarded", &[Ptr, Ptr, Ptr, I32], I32, &[]),
             Helper::NewBlock => d("sj_rt_new_block", &[I64, Bool], Ptr, NOUNWIND),

@@ -103,7 +103,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let chunk_fn = self.outline(s, &plan, &layout, (start_v, step_v));
         let run = self.helper(Helper::ParallelFor);
         let fn_ptr = chunk_fn.as_global_value().as_pointer_value();
-        let status = self.call_basic(run, &[fn_ptr.into(), env.into(), n.into(), chunks.into()]).into_int_value();
+        // The loop's word of timing (`threads::sj_rt_parallel_for`): a global of its own.
+        let cost = self.module_gen.module.add_global(i64t, None, &format!("{}.cost", chunk_fn.get_name().to_string_lossy()));
+        cost.set_linkage(Linkage::Internal);
+        cost.set_initializer(&i64t.const_zero());
+        cost.set_alignment(8);
+        let cost = cost.as_pointer_value();
+        let status = self.call_basic(run, &[fn_ptr.into(), env.into(), n.into(), chunks.into(), cost.into()]).into_int_value();
         let failed = self.b().build_int_compare(IntPredicate::NE, status, status.get_type().const_zero(), "prange.failed").u();
         self.on_failure(failed, |g| g.ret_status(status));
 
@@ -274,10 +280,19 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             let p = unsafe { b.build_in_bounds_gep(ptr, env, &[i64t.const_int(at as u64, false)], "env.at") }.u();
             b.build_load(ptr, p, "env.ptr").u().into_pointer_value()
         };
+        // A shared local is read into the chunk's own slot once: nothing assigns it while the
+        // loop runs, and a slot of its own is one LLVM keeps in a register (the caller's, reached
+        // through `env`, might alias the arrays the body writes, and was reloaded at every use).
+        // Its references stay the caller's (`borrowed`: not released here).
         let mut borrowed = vec![false; locals.len()];
         for &(id, slot, flag) in &layout.shared {
-            locals[id as usize] = load_env(slot);
-            bound[id as usize] = flag.map(load_env);
+            let lt = mg.llty(&self.spec.local_types[id as usize]);
+            let v = b.build_load(lt, load_env(slot), "shared").u();
+            b.build_store(locals[id as usize], v).u();
+            if let (Some(at), Some(own)) = (flag, bound[id as usize]) {
+                let set = b.build_load(ctx.bool_type(), load_env(at), "shared.bound").u();
+                b.build_store(own, set).u();
+            }
             borrowed[id as usize] = true;
         }
         let bounds = load_env(layout.bounds);
