@@ -341,13 +341,18 @@ def _refused(src: str, pattern: str):
     return str(info.value)
 
 
-def test_numba_documentation_race_is_refused():
-    # Numba issue #9938: the first example of its parallel documentation races.
-    msg = _refused(
-        "def f(x):\n    y = np.zeros(4)\n    for i in prange(x.shape[0]):\n        y[:] += x[i]\n    return y\n",
-        "array written by several iterations",
-    )
-    assert "'y'" in msg and "line 4" in msg
+@par
+def documentation_race(x):
+    # Numba issue #9938: the first example of Numba's parallel documentation races (every
+    # iteration adds into all of `y`). Here `y[:] += ...` is a reduction into the whole array.
+    y = np.zeros(4)
+    for i in prange(x.shape[0]):
+        y[:] += x[i]
+    return y
+
+
+def test_numba_documentation_race_is_computed_correctly():
+    check_np(documentation_race, np.arange(10_000) / 8.0)  # eighths: exact in any order
 
 
 def test_histogram_into_a_shared_array_is_refused():
@@ -609,3 +614,73 @@ def test_many_calls_of_every_size_agree_with_cpython():
         assert int_reductions(n) == int_reductions.py_func(n)
         if n:
             np.testing.assert_array_equal(stencil(a), stencil.py_func(a))
+
+
+# ---------------------------------------------------------------------------------------------
+# reductions into whole arrays
+
+
+@par
+def histogram_rows(x, nbins):
+    # Each iteration adds a row of counts; the rows of all iterations are summed.
+    hist = np.zeros(nbins, dtype=np.int64)
+    for i in prange(x.shape[0]):
+        row = np.zeros(nbins, dtype=np.int64)
+        row[int(x[i] * nbins)] = 1
+        hist += row
+    return hist
+
+
+def test_whole_array_reduction_with_plus_equals():
+    x = np.random.default_rng(6).random(20_000)
+    check_np(histogram_rows, x, 16)
+
+
+@par
+def array_reductions(a):
+    acc = np.ones((3, 4))
+    prod = np.ones(4, dtype=np.int64)
+    sub = np.zeros(4, dtype=np.float32)
+    half = np.full(2, 0.5, dtype=np.float32)
+    for i in prange(a.shape[0]):
+        acc[:] += a[i]
+        prod *= 1 + (i % 3 == 0)
+        sub -= half[i % 2] * a[i, 0]
+    return acc, prod, sub
+
+
+def test_array_reductions_of_every_operator():
+    a = np.arange(2 * 3 * 4 * 50, dtype=np.float64).reshape(100, 3, 4) / 4.0
+    acc, prod, sub = array_reductions(a)
+    e_acc, e_prod, e_sub = array_reductions.py_func(a)
+    np.testing.assert_array_equal(acc, e_acc)  # sums of quarters: exact in any order
+    np.testing.assert_array_equal(prod, e_prod)
+    assert sub.dtype == np.float32
+    np.testing.assert_allclose(sub, e_sub, rtol=1e-6)
+
+
+@par
+def strided_accumulator(a, out):
+    acc = out[::2]
+    for i in prange(a.shape[0]):
+        acc += a[i]
+    return out
+
+
+def test_accumulating_into_a_strided_view():
+    a = np.arange(40.0).reshape(10, 4)
+    out = np.zeros(8)
+    check_np(strided_accumulator, a, out.copy())
+
+
+def test_an_array_reduction_read_elsewhere_in_the_body_is_refused():
+    _refused(
+        "ARGS = (np.zeros((5, 3)),)\n"
+        "def f(a):\n"
+        "    h = np.zeros(3)\n"
+        "    for i in prange(a.shape[0]):\n"
+        "        h += a[i]\n"
+        "        a[i, 0] = h[0]\n"
+        "    return h\n",
+        "'h'",
+    )

@@ -201,7 +201,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// `data[i] = v` (of type `t`) for i in 0..count, in a C-contiguous array of `a`'s dtype.
-    fn fill_linear(&mut self, data: PointerValue<'ctx>, a: &ArrayType, count: IntValue<'ctx>, v: BasicValueEnum<'ctx>, t: &Type) {
+    pub(super) fn fill_linear(
+        &mut self,
+        data: PointerValue<'ctx>,
+        a: &ArrayType,
+        count: IntValue<'ctx>,
+        v: BasicValueEnum<'ctx>,
+        t: &Type,
+    ) {
         let item = a.dtype.size() as i64;
         let a = *a;
         self.loop_nest(&[count], &mut |fn_gen, idx| {

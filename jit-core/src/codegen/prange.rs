@@ -12,9 +12,10 @@ use inkwell::values::{BasicValueEnum, FunctionValue, IntValue, PointerValue};
 use inkwell::{AddressSpace, FloatPredicate, IntPredicate};
 
 use super::{nonneg, Built, FnGen, Helper};
+use crate::abi::array_value as field;
 use crate::hir;
-use crate::parallel::{Combine, LoopPlan};
-use crate::types::Type;
+use crate::parallel::Combine;
+use crate::types::{ArrayType, Type};
 
 /// Where each part of the environment is (indices into its array of pointers).
 struct EnvLayout {
@@ -22,8 +23,9 @@ struct EnvLayout {
     shared: Vec<(hir::LocalId, usize, Option<usize>)>,
     /// Per private local copied back: its slot's index, and its flag's.
     back: Vec<(hir::LocalId, usize, Option<usize>)>,
-    /// Per reduction: its buffer's index.
-    buffers: Vec<(hir::LocalId, Combine, usize)>,
+    /// Per reduction: its buffer's index (and, for a whole array, its caller's slot's: each
+    /// chunk makes an array of that shape of its own).
+    buffers: Vec<(hir::LocalId, Combine, usize, Option<usize>)>,
     /// The index of the pointer to `[start, step, n]`.
     bounds: usize,
     len: usize,
@@ -66,7 +68,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
         }
         for &(id, c) in &plan.reductions {
-            layout.buffers.push((id, c, next()));
+            let caller = self.spec.local_types[id as usize].array().map(|_| next());
+            layout.buffers.push((id, c, next(), caller));
         }
         layout.bounds = next();
         layout.len = layout.bounds + 1;
@@ -88,10 +91,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let stacksave = self.module_gen.llvm_intrinsic("llvm.stacksave", &[ptr.into()]);
         let saved = self.call_basic(stacksave, &[]).into_pointer_value();
         let mut buffers = Vec::new();
-        for &(id, c, at) in &layout.buffers {
+        for &(id, c, at, caller) in &layout.buffers {
             let t = self.module_gen.llty(&self.spec.local_types[id as usize]);
             let buf = self.b().build_array_alloca(t, chunks, "partials").u();
             put(self, at, buf);
+            if let Some(slot) = caller {
+                put(self, slot, self.locals[id as usize]);
+            }
             buffers.push((id, c, buf));
         }
         for (i, v) in [start_v, step_v, n].into_iter().enumerate() {
@@ -100,7 +106,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
         put(self, layout.bounds, bounds);
 
-        let chunk_fn = self.outline(s, &plan, &layout, (start_v, step_v));
+        let chunk_fn = self.outline(s, &layout, (start_v, step_v));
         let run = self.helper(Helper::ParallelFor);
         let fn_ptr = chunk_fn.as_global_value().as_pointer_value();
         // The loop's word of timing (`threads::sj_rt_parallel_for`): a global of its own.
@@ -133,8 +139,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let part = self.b().build_load(lt, at, "partial").u();
                 let slot = self.locals[id as usize];
                 let acc = self.b().build_load(lt, slot, "acc").u();
-                let r = self.combine_partial(comb, &t, acc, part);
-                self.b().build_store(slot, r).u();
+                if let Type::Array(a) = &t {
+                    // `h op= partial` in place, then the chunk's array is freed.
+                    self.accumulate_array(comb, a, acc, part);
+                    self.decref(part, &t);
+                } else {
+                    let r = self.combine_partial(comb, &t, acc, part);
+                    self.b().build_store(slot, r).u();
+                }
             }
             let c1 = self.b().build_int_add(cv, self.i64(1), "c1").u();
             self.b().build_store(c, c1).u();
@@ -208,6 +220,31 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         r.into()
     }
 
+    /// `acc op= part` element by element: two arrays of type `a` and one shape (`part` is a
+    /// chunk's own array of the partial results), as NumPy's in-place operator computes.
+    fn accumulate_array(&mut self, c: Combine, a: &ArrayType, acc: BasicValueEnum<'ctx>, part: BasicValueEnum<'ctx>) {
+        let (acc, part) = (acc.into_struct_value(), part.into_struct_value());
+        let shape: Vec<IntValue<'ctx>> = (0..a.ndim as u32).map(|k| self.dim(acc, field::SHAPE, k)).collect();
+        let (acc_strides, part_strides) = (self.strides(acc, a), self.strides(part, a));
+        let acc_data = self.b().build_extract_value(acc, field::DATA, "acc.data").u().into_pointer_value();
+        let part_data = self.b().build_extract_value(part, field::DATA, "part.data").u().into_pointer_value();
+        let a = *a;
+        let carrier = a.dtype.element().carrier();
+        self.loop_nest(&shape, &mut |g, idx| {
+            let to = g.address(acc_data, idx, &acc_strides);
+            let from = g.address(part_data, idx, &part_strides);
+            let (x, y) = (g.load_element(to, a.dtype), g.load_element(from, a.dtype));
+            let b = g.b();
+            let r: BasicValueEnum<'ctx> = match (x, c) {
+                (BasicValueEnum::FloatValue(x), Combine::Mul) => b.build_float_mul(x, y.into_float_value(), "acc").u().into(),
+                (BasicValueEnum::FloatValue(x), _) => b.build_float_add(x, y.into_float_value(), "acc").u().into(),
+                (x, Combine::Mul) => b.build_int_mul(x.into_int_value(), y.into_int_value(), "acc").u().into(),
+                (x, _) => b.build_int_add(x.into_int_value(), y.into_int_value(), "acc").u().into(),
+            };
+            g.store_element(to, a, r, &carrier);
+        });
+    }
+
     /// What a chunk's partial result of reduction `c` over values of type `t` starts from.
     fn partial_identity(&self, c: Combine, t: &Type) -> BasicValueEnum<'ctx> {
         let lt = self.module_gen.llty(t);
@@ -240,7 +277,6 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     fn outline(
         &mut self,
         s: &hir::Stmt,
-        plan: &LoopPlan,
         layout: &EnvLayout,
         (start_v, step_v): (IntValue<'ctx>, IntValue<'ctx>),
     ) -> FunctionValue<'ctx> {
@@ -325,9 +361,30 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             in_parallel: true,
             borrowed,
         };
-        for &(id, c) in &plan.reductions {
+        for &(id, c, _, caller) in &layout.buffers {
             let t = g.spec.local_types[id as usize].clone();
-            let v = g.partial_identity(c, &t);
+            let v = match (&t, caller) {
+                (Type::Array(a), Some(slot)) => {
+                    // An array of the caller's shape, of the identity: the chunk's own. Its
+                    // reference goes to the buffer of partial results (not released here).
+                    let whole = b.build_load(mg.llty(&t), load_env(slot), "reduced").u().into_struct_value();
+                    let shape: Vec<IntValue<'ctx>> = (0..a.ndim as u32).map(|k| g.dim(whole, field::SHAPE, k)).collect();
+                    let float = a.dtype.is_float();
+                    let zeroed = c == Combine::Add && !float;
+                    let (value, data, count) = g.alloc_c(a, &shape, zeroed);
+                    if !zeroed {
+                        let (one, t1) = if float {
+                            (g.partial_identity(c, &Type::Float64), Type::Float64)
+                        } else {
+                            (g.i64(1).into(), Type::Int64)
+                        };
+                        g.fill_linear(data, a, count, one, &t1);
+                    }
+                    g.borrowed[id as usize] = true;
+                    value
+                }
+                _ => g.partial_identity(c, &t),
+            };
             b.build_store(g.locals[id as usize], v).u();
         }
         // Positions lo..hi are i = start + k * step.
@@ -353,7 +410,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 b.build_unconditional_branch(after).u();
                 b.position_at_end(after);
             }
-            for &(id, _, at) in &layout.buffers {
+            for &(id, _, at, _) in &layout.buffers {
                 let t = g.spec.local_types[id as usize].clone();
                 let lt = mg.llty(&t);
                 let v = b.build_load(lt, g.locals[id as usize], "partial").u();

@@ -155,7 +155,12 @@ pub fn plan(prog: &TypedProgram, f: &hir::Function, spec: &TypedFunction, s: &hi
         if !reducible(ty(id), c) {
             return Err(CompileError::typing(
                 "reduction in a prange loop",
-                format!("'{}' of type {} is reduced with {:?} in the prange loop at line {line}: only numbers (and | & ^ of ints and bools) are reduced", name(id), ty(id), c),
+                format!(
+                    "'{}' of type {} is reduced with {:?} in the prange loop at line {line}: numbers are reduced (| & ^ of ints and bools too), and writable int or float arrays in C or any order with += -= *=",
+                    name(id),
+                    ty(id),
+                    c
+                ),
                 s.span,
             ));
         }
@@ -229,6 +234,11 @@ pub fn plan(prog: &TypedProgram, f: &hir::Function, spec: &TypedFunction, s: &hi
 
 /// Whether values of type `t` reduce with `c`.
 fn reducible(t: &Type, c: Combine) -> bool {
+    if let Type::Array(a) = t {
+        // `h += ...` on a whole array: each chunk adds into a new array of its own (C order).
+        let numeric = a.dtype.is_float() || (!a.dtype.is_complex() && a.dtype != crate::registry::Dtype::Bool);
+        return matches!(c, Combine::Add | Combine::Mul) && numeric && a.layout != crate::types::Layout::F && !a.readonly;
+    }
     match c {
         Combine::Add | Combine::Mul | Combine::Min | Combine::Max | Combine::MinLast | Combine::MaxLast => {
             matches!(t, Type::Int64 | Type::UInt64 | Type::Float64 | Type::Float32)

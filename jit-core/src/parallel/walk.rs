@@ -171,6 +171,16 @@ pub(super) fn scan_updates(stmts: &[hir::Stmt], updates: &mut HashMap<LocalId, O
                     other.extend(w);
                 }
             },
+            // `h[:] op= e`: the whole array updated, as `h op= e`.
+            S::AugAssignIndex { array, index, op, value }
+                if whole(index) && combine_of(*op).is_some() && local_of(array).is_some_and(|h| !reads_expr(value, h)) =>
+            {
+                let h = local_of(array).expect("just checked");
+                note(h, combine_of(*op).expect("just checked"), updates);
+                let mut r = Vec::new();
+                reads_stmt(&hir::Stmt { kind: S::Expr(value.clone()), span: s.span }, &mut r);
+                other.extend(r);
+            }
             S::If { test, body, orelse } if if_update(test, body, orelse).is_some() => {
                 let (id, c, e) = if_update(test, body, orelse).expect("just matched");
                 note(id, c, updates);
@@ -202,6 +212,15 @@ pub(super) fn scan_updates(stmts: &[hir::Stmt], updates: &mut HashMap<LocalId, O
                 other.extend(r);
             }
         }
+    }
+}
+
+/// Whether an index is `:` (or `:, :, ...`): every element.
+fn whole(index: &hir::Expr) -> bool {
+    let all = |e: &hir::Expr| matches!(e.kind, H::Slice { lower: None, upper: None, step: None });
+    match &index.kind {
+        H::Tuple(items) => items.iter().all(all),
+        _ => all(index),
     }
 }
 
