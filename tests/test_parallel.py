@@ -684,3 +684,31 @@ def test_an_array_reduction_read_elsewhere_in_the_body_is_refused():
         "    return h\n",
         "'h'",
     )
+
+
+@par
+def who_ran(n):
+    ids = np.zeros(n, dtype=np.int64)
+    for i in prange(n):
+        x = 0.0
+        for k in range(20_000):
+            x += math.sqrt(k + i)
+        ids[i] = stickyjit.get_thread_id() if x > 0 else -1
+    return ids, stickyjit.get_num_threads(), stickyjit.get_thread_id()
+
+
+def test_thread_functions_in_compiled_code():
+    ids, count, outside = who_ran(64)
+    assert count == stickyjit.get_num_threads()
+    assert outside == 0
+    assert set(ids.tolist()) <= set(range(stickyjit._native._max_threads() + 1))
+
+    @njit
+    def set_threads(n):
+        stickyjit.set_num_threads(n)
+        return stickyjit.get_num_threads()
+
+    assert set_threads(1) == 1
+    assert stickyjit.get_num_threads() == 1
+    with pytest.raises(ValueError, match="between 1 and"):
+        set_threads(0)

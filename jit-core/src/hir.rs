@@ -663,6 +663,9 @@ pub enum Intrinsic {
         layout: crate::types::Layout,
         dtype: Option<crate::types::Dtype>,
     },
+    /// `stickyjit.get_thread_id()`, `get_num_threads()`, `set_num_threads(n)` (Numba's): the
+    /// thread pool of parallel loops (`crate::threads`).
+    Threads(ThreadFn),
     /// A `@vectorize` object's call (its index in [`Function::ufuncs`]): on numbers its kernel
     /// in the loop NumPy picks, on arrays that elementwise over the broadcast arguments.
     Ufunc(u32),
@@ -674,6 +677,24 @@ pub enum Intrinsic {
         axis: Option<i64>,
         accumulate: bool,
     },
+}
+
+/// The thread-pool functions compiled code calls ([`Intrinsic::Threads`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ThreadFn {
+    ThreadId,
+    NumThreads,
+    SetNumThreads,
+}
+
+impl ThreadFn {
+    pub fn name(self) -> &'static str {
+        match self {
+            ThreadFn::ThreadId => "get_thread_id",
+            ThreadFn::NumThreads => "get_num_threads",
+            ThreadFn::SetNumThreads => "set_num_threads",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

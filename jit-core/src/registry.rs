@@ -140,6 +140,9 @@ pub fn stickyjit_function(name: &str) -> Option<Intrinsic> {
     match name {
         "carray" => Some(Intrinsic::PointerView { layout: Layout::C, dtype: None }),
         "farray" => Some(Intrinsic::PointerView { layout: Layout::F, dtype: None }),
+        "get_thread_id" => Some(Intrinsic::Threads(crate::hir::ThreadFn::ThreadId)),
+        "get_num_threads" => Some(Intrinsic::Threads(crate::hir::ThreadFn::NumThreads)),
+        "set_num_threads" => Some(Intrinsic::Threads(crate::hir::ThreadFn::SetNumThreads)),
         _ => None,
     }
 }
@@ -157,6 +160,7 @@ impl Intrinsic {
             Intrinsic::Generator(f) => format!("Generator.{}", f.name()),
             Intrinsic::PointerView { layout: crate::types::Layout::F, .. } => "farray".to_string(),
             Intrinsic::PointerView { .. } => "carray".to_string(),
+            Intrinsic::Threads(t) => t.name().to_string(),
             Intrinsic::Ufunc(_) => "a @vectorize ufunc".to_string(),
             Intrinsic::UfuncReduce { accumulate: false, .. } => "a @vectorize ufunc's reduce".to_string(),
             Intrinsic::UfuncReduce { accumulate: true, .. } => "a @vectorize ufunc's accumulate".to_string(),

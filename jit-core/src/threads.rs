@@ -106,6 +106,27 @@ pub fn thread_id() -> usize {
     rayon_core::current_thread_index().map_or(0, |i| i + 1)
 }
 
+/// `get_thread_id()` in compiled code ([`thread_id`]).
+pub extern "C" fn sj_rt_thread_id() -> i64 {
+    thread_id() as i64
+}
+
+/// `get_num_threads()` in compiled code ([`num_threads`]).
+pub extern "C" fn sj_rt_num_threads() -> i64 {
+    num_threads() as i64
+}
+
+/// `set_num_threads(n)` in compiled code: 0, or `Status::Raised` with the ValueError recorded.
+pub extern "C" fn sj_rt_set_num_threads(n: i64) -> u32 {
+    match set_num_threads(n) {
+        Ok(()) => 0,
+        Err(message) => {
+            crate::runtime::record_raised("ValueError", message);
+            crate::runtime::Status::Raised as u32
+        }
+    }
+}
+
 fn pool() -> Option<&'static rayon_core::ThreadPool> {
     POOL.get_or_init(|| {
         rayon_core::ThreadPoolBuilder::new()

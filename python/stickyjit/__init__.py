@@ -14,7 +14,7 @@ from __future__ import annotations
 import weakref
 from types import GenericAlias
 
-from . import types
+from . import _native, types
 from ._native import (
     CacheWarning,
     CompileError,
@@ -22,10 +22,7 @@ from ._native import (
     StickyJitError,
     __version__,
     blas_library,
-    get_num_threads,
-    get_thread_id,
     note_definition,
-    set_num_threads,
     stats,
     sticky_identity,
 )
@@ -93,6 +90,28 @@ def prange(*args):
 
 
 prange.__stickyjit_builtin__ = "prange"
+
+
+def set_num_threads(n):
+    """Sets the number of threads ``prange`` loops use, from 1 to the maximum
+    (``STICKYJIT_NUM_THREADS``, default the CPUs this process may use); ValueError otherwise.
+    Callable from compiled code too (docs/parallel.md)."""
+    _native.set_num_threads(n)
+
+
+def get_num_threads():
+    """The number of threads ``prange`` loops use now (from compiled code too)."""
+    return _native.get_num_threads()
+
+
+def get_thread_id():
+    """The calling thread's number: 0 outside the thread pool of ``prange`` loops (the thread
+    that called compiled code), 1 and up on its threads (from compiled code too)."""
+    return _native.get_thread_id()
+
+
+for _f in (set_num_threads, get_num_threads, get_thread_id):
+    _f.__stickyjit_builtin__ = _f.__name__
 
 
 def jit(signature_or_function=None, /, **options):

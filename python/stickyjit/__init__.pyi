@@ -19,9 +19,6 @@ from ._native import (
     StickyJitError,
     __version__,
     blas_library,
-    get_num_threads,
-    get_thread_id,
-    set_num_threads,
     stats,
     sticky_identity,
 )
@@ -183,6 +180,15 @@ class _GufuncDecorator(Protocol):
 
 def prange(*args: SupportsIndex) -> range:
     """Numba's parallel ``range``: on the thread pool under ``parallel=True``."""
+
+def set_num_threads(n: SupportsIndex) -> None:
+    """Sets the number of threads ``prange`` loops use (1 to the maximum; ValueError else)."""
+
+def get_num_threads() -> int:
+    """The number of threads ``prange`` loops use now."""
+
+def get_thread_id() -> int:
+    """0 outside the thread pool of ``prange`` loops; 1 and up on its threads."""
 
 # jit's options (docs/language.md, "Decorator options"). nopython must be true and forceobj
 # false (stickyjit has no object mode); locals takes only {} for now.

@@ -153,6 +153,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Intrinsic::Linalg(_) => unreachable!("made by FnGen::linalg (it owns its results)"),
             Intrinsic::DefaultRng => self.default_rng(args),
             Intrinsic::PointerView { layout, .. } => self.pointer_view(layout, args, ty),
+            Intrinsic::Threads(t) => self.thread_fn(t, args),
             Intrinsic::Generator(_) => unreachable!("made by FnGen::generator_call (it owns its results)"),
             Intrinsic::Ufunc(_) => unreachable!("made by FnGen::ufunc_scalar"),
             Intrinsic::UfuncReduce { .. } => unreachable!("made by FnGen::ufunc_reduce"),

@@ -26,6 +26,10 @@ pub(super) enum Helper {
     StackOverflow,
     /// `i32 sj_rt_poll()`: runs Python's signal handlers (Ctrl-C); a status.
     Poll,
+    /// `i64 sj_rt_thread_id()`, `i64 sj_rt_num_threads()`, `i32 sj_rt_set_num_threads(i64 n)`.
+    ThreadId,
+    NumThreads,
+    SetNumThreads,
     /// `i64 sj_rt_parallel_chunks(i64 n)`: the chunks a parallel loop of `n` iterations runs as.
     ParallelChunks,
     /// `i32 sj_rt_parallel_for(ptr body, ptr env, i64 n, i64 chunks, ptr cost)`: runs a parallel
@@ -211,6 +215,9 @@ impl Helper {
             Helper::StackLimit => d("sj_rt_stack_limit", &[], I64, NOUNWIND),
             Helper::StackOverflow => d("sj_rt_stack_overflow", &[], Void, &["noreturn", "nounwind", "cold"]),
             Helper::Poll => d("sj_rt_poll", &[], I32, &["nounwind", "cold"]),
+            Helper::ThreadId => d("sj_rt_thread_id", &[], I64, NOUNWIND),
+            Helper::NumThreads => d("sj_rt_num_threads", &[], I64, NOUNWIND),
+            Helper::SetNumThreads => d("sj_rt_set_num_threads", &[I64], I32, NOUNWIND),
             Helper::ParallelChunks => d("sj_rt_parallel_chunks", &[I64], I64, NOUNWIND),
             Helper::ParallelFor => d("sj_rt_parallel_for", &[Ptr, Ptr, I64, I64, Ptr], I32, NOUNWIND),
             // No attributes: the one call of it is the entry's whole body (cpp/guard.cpp).
@@ -413,7 +420,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 65] = [
+const RUNTIME_HELPERS: [Helper; 68] = [
     Helper::IndexError,
     Helper::BroadcastError,
     Helper::StackLimit,
@@ -421,6 +428,9 @@ const RUNTIME_HELPERS: [Helper; 65] = [
     Helper::Poll,
     Helper::ParallelChunks,
     Helper::ParallelFor,
+    Helper::ThreadId,
+    Helper::NumThreads,
+    Helper::SetNumThreads,
     Helper::CallGuarded,
     Helper::NewBlock,
     Helper::Release,
@@ -491,6 +501,9 @@ const _: () = {
             | Helper::Poll
             | Helper::ParallelChunks
             | Helper::ParallelFor
+            | Helper::ThreadId
+            | Helper::NumThreads
+            | Helper::SetNumThreads
             | Helper::CallGuarded
             | Helper::NewBlock
             | Helper::Release

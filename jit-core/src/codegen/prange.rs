@@ -158,6 +158,29 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.block(orelse);
     }
 
+    /// `get_thread_id()`, `get_num_threads()`, `set_num_threads(n)` (None; a ValueError out of range).
+    pub(super) fn thread_fn(&mut self, t: hir::ThreadFn, args: &[hir::Expr]) -> BasicValueEnum<'ctx> {
+        match t {
+            hir::ThreadFn::ThreadId => {
+                let f = self.helper(Helper::ThreadId);
+                self.call_basic(f, &[])
+            }
+            hir::ThreadFn::NumThreads => {
+                let f = self.helper(Helper::NumThreads);
+                self.call_basic(f, &[])
+            }
+            hir::ThreadFn::SetNumThreads => {
+                let n = self.int_operand(&args[0]);
+                let f = self.helper(Helper::SetNumThreads);
+                let status = self.call_basic(f, &[n.into()]).into_int_value();
+                let failed =
+                    self.b().build_int_compare(IntPredicate::NE, status, status.get_type().const_zero(), "threads.bad").u();
+                self.on_failure(failed, |g| g.ret_status(status));
+                self.ctx().i8_type().const_zero().into()
+            }
+        }
+    }
+
     /// The address of pointer `at` of the environment array `env`.
     fn env_slot(&self, env: PointerValue<'ctx>, at: usize) -> PointerValue<'ctx> {
         let ptr = self.ctx().ptr_type(AddressSpace::default());

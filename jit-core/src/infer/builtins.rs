@@ -57,6 +57,20 @@ impl InferCx<'_> {
         if let Intrinsic::PointerView { layout, dtype } = f {
             return self.pointer_view(layout, dtype, args, args[0].span);
         }
+        if let Intrinsic::Threads(t) = f {
+            if t == hir::ThreadFn::SetNumThreads {
+                let n = self.expr(&args[0])?;
+                if !matches!(n, Type::Int64 | Type::UInt64 | Type::Bool | Type::Unknown) {
+                    return Err(CompileError::typing(
+                        "set_num_threads() argument",
+                        format!("set_num_threads() takes an int, not {}", type_name(&n)),
+                        args[0].span,
+                    ));
+                }
+                return Ok(Type::None);
+            }
+            return Ok(Type::Int64);
+        }
         // The builtin `abs` of an array is NumPy's `absolute` (Python calls `__abs__`).
         if f == Intrinsic::Abs && matches!(self.expr(&args[0])?, Type::Array(_)) {
             return self.numpy_call(hir::NpFn::Abs, args);
@@ -74,7 +88,8 @@ impl InferCx<'_> {
             | Intrinsic::PyRandom(_)
             | Intrinsic::DefaultRng
             | Intrinsic::Generator(_)
-            | Intrinsic::PointerView { .. } => "NumPy function".to_string(),
+            | Intrinsic::PointerView { .. }
+            | Intrinsic::Threads(_) => "NumPy function".to_string(),
             Intrinsic::Math(_) | Intrinsic::Cmath(_) => "math function".to_string(),
             builtin => format!("{}()", builtin.qualified_name()),
         };
@@ -121,6 +136,7 @@ impl InferCx<'_> {
             | Intrinsic::DefaultRng
             | Intrinsic::Generator(_)
             | Intrinsic::PointerView { .. }
+            | Intrinsic::Threads(_)
             | Intrinsic::Cmath(_)
             | Intrinsic::Complex => unreachable!("typed above"),
             Intrinsic::Ufunc(_) => unreachable!("typed by InferCx::ufunc_call"),

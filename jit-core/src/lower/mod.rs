@@ -777,6 +777,13 @@ fn check_arity(f: Intrinsic, n: usize, span: Span) -> Result<()> {
             };
             (name, want)
         }
+        Intrinsic::Threads(t) => {
+            let want = usize::from(t == hir::ThreadFn::SetNumThreads);
+            if n == want {
+                return Ok(());
+            }
+            (t.name(), if want == 1 { "exactly one argument".to_string() } else { "no arguments".to_string() })
+        }
         Intrinsic::Np(f) if f.arity().accepts(n) => return Ok(()),
         Intrinsic::Np(f) => (f.name(), f.arity().text.to_string()),
         _ => {
