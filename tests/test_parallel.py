@@ -712,3 +712,50 @@ def test_thread_functions_in_compiled_code():
     assert stickyjit.get_num_threads() == 1
     with pytest.raises(ValueError, match="between 1 and"):
         set_threads(0)
+
+
+@njit(parallel=True)
+def parallel_callee(n):
+    ids = np.zeros(n, dtype=np.int64)
+    total = 0
+    for i in prange(n):
+        x = 0.0
+        for k in range(100_000):
+            x += math.sqrt(k + i)
+        ids[i] = stickyjit.get_thread_id() + (x < 0)
+        total += i
+    return ids, total
+
+
+@njit
+def serial_caller(n):
+    ids, total = parallel_callee(n)
+    return ids, total + 1
+
+
+@njit
+def serial_callee(n):
+    ids = np.zeros(n, dtype=np.int64)
+    for i in prange(n):
+        x = 0.0
+        for k in range(5_000):
+            x += math.sqrt(k + i)
+        ids[i] = stickyjit.get_thread_id() + (x < 0)
+    return ids
+
+
+@par
+def parallel_caller(n):
+    return serial_callee(n)
+
+
+def test_each_function_runs_prange_as_its_own_decorator_says():
+    # As Numba compiles each function with its own options: a parallel=True callee runs its
+    # loops on the pool under a plain caller, a plain callee serially under a parallel caller.
+    ids, total = serial_caller(256)
+    assert total == sum(range(256)) + 1
+    if stickyjit.get_num_threads() > 1:
+        # Some iteration ran on a pool thread (tens of milliseconds of chunks after the first:
+        # a loaded machine may still start the pool's thread late, hence a few tries).
+        assert any(serial_caller(256)[0].max() >= 1 for _ in range(5))
+    assert not parallel_caller(64).any()  # every iteration on the calling thread (id 0)

@@ -32,6 +32,9 @@ pub struct Function {
     /// The spans of its `for ... in prange(...)` loops (`ForRange` statements): under
     /// `parallel=True` each runs on the thread pool (`crate::parallel`).
     pub prange: Vec<Span>,
+    /// Its decorator said `parallel=True` ([`crate::lower::Env::parallel`]): its `prange`
+    /// loops run on the thread pool.
+    pub parallel: bool,
     pub span: Span,
 }
 

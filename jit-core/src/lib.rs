@@ -77,7 +77,8 @@ pub struct Options {
     /// `sum()` of a list of floats adds with Neumaier's compensation, as CPython 3.12 and later
     /// do (the dispatcher sets it for the running interpreter; 3.11 adds plainly).
     pub compensated_sum: bool,
-    /// `@jit(parallel=True)`: `prange` loops run on the thread pool (`parallel`).
+    /// `@jit(parallel=True)` on the function called from Python (part of the key; each
+    /// function's own option is `lower::Env::parallel`, which decides where `prange` runs).
     pub parallel: bool,
 }
 
@@ -166,6 +167,9 @@ pub struct Compiled {
     pub local_names: Vec<String>,
     /// Some function of the program makes new arrays ([`memory::take_live`] after a call).
     pub allocates: bool,
+    /// Some function of the program runs loops on the thread pool ([`parallel::runs_parallel`]):
+    /// the caller releases the GIL for the call.
+    pub parallel: bool,
     /// The address of the `@cfunc` C callback ([`Prepared::with_cfunc`]), if it has one.
     pub cfunc: Option<usize>,
     pub typed_ir: Option<String>,
@@ -195,7 +199,8 @@ fn globals_text(env: &lower::Env) -> String {
     let strict = if env.strict_math { "; strict math" } else { "" };
     let omitted = if env.omitted.contains(&true) { format!("; omitted {:?}", env.omitted) } else { String::new() };
     let model = env.error_model.map(|m| format!("; error model {m:?}")).unwrap_or_default();
-    format!("{}; defaults {:?}{strict}{omitted}{model}", globals.join(", "), env.defaults)
+    let parallel = if env.parallel { "; parallel" } else { "" };
+    format!("{}; defaults {:?}{strict}{omitted}{model}{parallel}", globals.join(", "), env.defaults)
 }
 
 /// The `callees` key part: one line per function the program reaches besides its root, in
@@ -290,6 +295,8 @@ pub struct Prepared {
     /// name them by this numbering).
     pub local_names: Vec<String>,
     pub allocates: bool,
+    /// [`Compiled::parallel`].
+    pub parallel: bool,
     pub typed_ir: Option<String>,
     pub timings: Vec<(&'static str, Duration)>,
     typed: infer::TypedProgram,
@@ -368,11 +375,10 @@ pub fn prepare_program(
     let funcs = lower_and_flow(&pairs)?;
     let lowered = t.elapsed();
     let typed = infer::infer_program(funcs, arg_types.to_vec(), declared_ret.cloned()).map_err(|(f, e)| (f as usize, e))?;
-    if options.parallel {
-        parallel::check_program(&typed)?;
-    }
+    parallel::check_program(&typed)?;
     let local_names = typed.local_names();
     let allocates = typed.allocates();
+    let parallel = parallel::runs_parallel(&typed);
     let timings = vec![("lower", lowered), ("infer", t.elapsed() - lowered)];
     let typed_ir = capture.typed_ir.then(|| pretty::typed_program(&typed));
     let ret = typed.entry().ret.clone();
@@ -387,6 +393,7 @@ pub fn prepare_program(
         ret,
         local_names,
         allocates,
+        parallel,
         typed_ir,
         timings,
         typed,
@@ -413,6 +420,7 @@ pub fn load_object(p: Prepared, object: Vec<u8>) -> Result<Compiled, CompileErro
         ret: p.ret,
         local_names: p.local_names,
         allocates: p.allocates,
+        parallel: p.parallel,
         cfunc,
         typed_ir: p.typed_ir,
         llvm_ir: None,
@@ -423,7 +431,7 @@ pub fn load_object(p: Prepared, object: Vec<u8>) -> Result<Compiled, CompileErro
 
 /// Generates, optimizes, emits and loads `p`.
 pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compiled, CompileError> {
-    let Prepared { symbol, ret, local_names, allocates, typed_ir, mut timings, typed, shape, span, cfunc: sig, .. } = p;
+    let Prepared { symbol, ret, local_names, allocates, parallel, typed_ir, mut timings, typed, shape, span, cfunc: sig, .. } = p;
     let cfunc_address = |symbol: &str| -> Result<Option<usize>, CompileError> {
         sig.as_ref()
             .map(|_| engine::lookup_symbol(&cfunc::trampoline_symbol(symbol)))
@@ -447,6 +455,7 @@ pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compil
                 ret,
                 local_names,
                 allocates,
+                parallel,
                 cfunc,
                 typed_ir,
                 llvm_ir: None,
@@ -469,7 +478,20 @@ pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compil
     let entry = engine::load(&object, &symbol).map_err(internal)?;
     let cfunc = cfunc_address(&symbol)?;
     lap("engine", &mut timings);
-    Ok(Compiled { symbol, object, entry, ret, local_names, allocates, cfunc, typed_ir, llvm_ir: unopt.zip(opt_ir), asm, timings })
+    Ok(Compiled {
+        symbol,
+        object,
+        entry,
+        ret,
+        local_names,
+        allocates,
+        parallel,
+        cfunc,
+        typed_ir,
+        llvm_ir: unopt.zip(opt_ir),
+        asm,
+        timings,
+    })
 }
 
 /// Lowers, infers, generates, optimizes and loads `func` for `arg_types` ([`prepare`], then

@@ -77,6 +77,11 @@ pub(crate) struct Compiler {
 pub(crate) type CompiledWithDeps = (Compiled, Arc<Vec<Dep>>);
 
 impl Compiler {
+    /// The options it compiles with.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
     pub fn new(options: Options, use_cache: bool, declared: Vec<Declared>) -> Self {
         Compiler { options, declared, use_cache, last_explain: Mutex::new(None), stale_reason: Mutex::new(None) }
     }
@@ -167,6 +172,7 @@ impl Compiler {
         };
         let t0 = Instant::now();
         let mut program = crate::program::collect::<J>(py, function, &root_obj)?;
+        program.members[0].env.parallel = self.options.parallel;
         // A program that calls its root back (recursion) calls it with every argument, so
         // there the root cannot take a left-out argument as a constant.
         let calls_root = program.members.iter().enumerate().any(|(i, m)| {

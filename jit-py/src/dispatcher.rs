@@ -46,6 +46,9 @@ struct Spec {
     /// Bit `i`: the call left out argument `i`, whose default is a constant of this code
     /// (`program::omitted_mask`); a call that passes it finds another specialization.
     omitted: u64,
+    /// The GIL is released while the code runs (`nogil=True`, or a loop of the program runs on
+    /// the thread pool, whose threads may print).
+    release_gil: bool,
 }
 
 #[pyclass(module = "stickyjit._native", name = "Dispatcher", frozen, dict, weakref)]
@@ -76,6 +79,9 @@ pub struct Dispatcher {
 impl Jitted for Dispatcher {
     fn function(&self) -> &Function {
         &self.function
+    }
+    fn parallel(&self) -> bool {
+        self.compiler.options().parallel
     }
 }
 
@@ -166,7 +172,7 @@ impl Dispatcher {
         };
         // SAFETY: the entry was compiled for exactly these argument kinds and slot layout, and
         // writes `ret_slots` slots.
-        let status = if self.nogil {
+        let status = if spec.release_gil {
             // Compiled code touches no Python object (its Ctrl-C poll takes the GIL back to run
             // the signal handlers: `check_signals`); the caller keeps every argument alive.
             let (entry, args_at, ret_at) = (spec.entry, slots.as_ptr() as usize, ret.as_mut_ptr() as usize);
@@ -313,6 +319,7 @@ impl Dispatcher {
             local_names: Arc::new(c.local_names),
             deps,
             omitted,
+            release_gil: self.nogil || c.parallel,
         });
         Ok(())
     }
@@ -473,8 +480,7 @@ impl Dispatcher {
             table: AtomicPtr::new(std::ptr::null_mut()),
             snapshots: Mutex::new(Vec::new()),
             checked_definitions: AtomicU64::new(DEFINITIONS.load(Ordering::Relaxed)),
-            // A parallel region's workers may call into Python (print): the GIL is released.
-            nogil: nogil || parallel,
+            nogil,
         })
     }
 

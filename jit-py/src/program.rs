@@ -167,6 +167,8 @@ fn describe(value: &Bound<'_, PyAny>) -> PyResult<String> {
 /// walked from one function to the functions it calls.
 pub(crate) trait Jitted: pyo3::PyClass<Frozen = pyo3::pyclass::boolean_struct::True> + Sync {
     fn function(&self) -> &Function;
+    /// Its decorator said `parallel=True` (its `prange` loops run on the thread pool).
+    fn parallel(&self) -> bool;
 }
 
 /// One function of the program.
@@ -283,6 +285,7 @@ pub(crate) fn collect<'py, J: Jitted>(py: Python<'py>, root: &Function, root_obj
             deps.push(Dep { globals: globals.clone().unbind(), name, expected: bound.unbind() });
         }
         let mut env = env;
+        env.parallel = obj.cast::<J>().is_ok_and(|d| d.get().parallel());
         env.strict_math = library[i].is_some();
         env.error_model = kernels.iter().find(|(unit, _)| *unit as usize == i).map(|(_, m)| *m);
         members.push(Member { parsed, env, library: library[i].clone() });

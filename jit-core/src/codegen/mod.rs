@@ -90,7 +90,7 @@ pub fn codegen_cfunc<'ctx>(
         error_model: options.error_model,
         compensated_sum: options.compensated_sum,
         fastmath: options.fastmath,
-        parallel: options.parallel,
+        parallel: crate::parallel::runs_parallel(prog),
         outlined: std::cell::Cell::new(0),
         libm_calls: std::cell::Cell::new(0),
     };
@@ -148,7 +148,8 @@ struct ModuleGen<'a, 'ctx> {
     /// The fast-math flags of the program (`pow` is a builtin LLVM may rewrite when they allow
     /// approximate functions).
     fastmath: FastMath,
-    /// `prange` loops run on the thread pool (`@jit(parallel=True)`, `prange`).
+    /// Some function of the program runs `prange` loops on the thread pool: references are
+    /// counted atomically.
     parallel: bool,
     /// How many parallel loop bodies were outlined so far (each function's name is unique).
     outlined: std::cell::Cell<usize>,

@@ -104,6 +104,9 @@ pub struct Env {
     /// its default, a constant of the code (Numba's "omitted" arguments). The entry still
     /// receives the default's value, which the code does not read.
     pub omitted: Vec<bool>,
+    /// Its own decorator said `parallel=True`: its `prange` loops run on the thread pool,
+    /// whoever calls it (as Numba compiles each function with its own options).
+    pub parallel: bool,
 }
 
 pub fn lower(f: &ast::FunctionDef, env: &Env) -> Result<hir::Function> {
@@ -164,6 +167,7 @@ pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hi
         error_model: env.error_model,
         ufuncs: l.ufuncs,
         prange: l.prange,
+        parallel: env.parallel,
         span: f.span,
     };
     versions::split(&mut f);

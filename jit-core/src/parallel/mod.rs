@@ -77,13 +77,14 @@ pub struct LoopPlan {
     pub reductions: Vec<(LocalId, Combine)>,
 }
 
-/// Checks every `prange` loop of the program (those nested in another run serially, inside
-/// it): the first refused one's error, with the index of the function it is in.
+/// Checks every `prange` loop of the program's functions compiled with `parallel=True` (those
+/// nested in another run serially, inside it): the first refused one's error, with the index of
+/// the function it is in.
 pub fn check_program(prog: &TypedProgram) -> std::result::Result<(), (usize, CompileError)> {
     let recursive = prog.recursive_specs().contains(&true);
     for spec in &prog.specs {
         let f = prog.func(spec);
-        if f.prange.is_empty() {
+        if f.prange.is_empty() || !f.parallel {
             continue;
         }
         let mut err = None;
@@ -299,4 +300,10 @@ fn holds_references(t: &Type) -> bool {
         Type::Tuple(items) => items.iter().any(holds_references),
         _ => false,
     }
+}
+
+/// Whether some function of the program runs a loop on the thread pool (the dispatcher then
+/// releases the GIL for the call: the pool's threads may print).
+pub fn runs_parallel(prog: &TypedProgram) -> bool {
+    prog.funcs.iter().any(|f| f.parallel && !f.prange.is_empty())
 }
