@@ -759,3 +759,35 @@ def test_each_function_runs_prange_as_its_own_decorator_says():
         # a loaded machine may still start the pool's thread late, hence a few tries).
         assert any(serial_caller(256)[0].max() >= 1 for _ in range(5))
     assert not parallel_caller(64).any()  # every iteration on the calling thread (id 0)
+
+
+@par
+def subtracting_reduction(test, pre, err1, err2):
+    # Numba issue #9518: `x = x - e` after a serial loop gave err2 == err1.
+    for k in range(0, 100):
+        pre = pre + test[k, 0]
+    for k in prange(0, 100):
+        err1 = err1 + test[k, 0]
+        err2 = err2 - test[k, 0]
+    return err1, err2
+
+
+def test_subtracting_reduction_after_a_serial_loop():
+    test = np.arange(10000).reshape((100, 100))
+    check_np(subtracting_reduction, test, 0, 0, 0)
+
+
+def test_a_shared_element_accumulated_by_every_iteration_is_refused():
+    # Numba issue #3681: `y[0, 1] += x[i, j]` races there.
+    _refused(
+        "ARGS = (np.ones((20, 20)),)\n"
+        "def f(x):\n"
+        "    y = np.zeros_like(x)\n"
+        "    for i in prange(x.shape[0]):\n"
+        "        for j in range(x.shape[0]):\n"
+        "            if i == j:\n"
+        "                continue\n"
+        "            y[0, 1] += x[i, j]\n"
+        "    return y\n",
+        "same element of 'y'",
+    )

@@ -78,6 +78,15 @@ impl TestProgram {
         self
     }
 
+    /// Every function decorated `parallel=True`, with `prange` bound to stickyjit's.
+    pub fn parallel(mut self) -> Self {
+        for env in &mut self.envs {
+            env.parallel = true;
+            env.globals.insert("prange".to_string(), GlobalValue::Builtin("prange".to_string()));
+        }
+        self
+    }
+
     /// The default values of the parameters of function `unit` (one entry per parameter).
     pub fn defaults(mut self, unit: usize, defaults: &[Option<ConstValue>]) -> Self {
         self.envs[unit].defaults = defaults.to_vec();
@@ -93,7 +102,10 @@ impl TestProgram {
 
     /// Lower and infer, the first function called with `args`.
     pub fn infer(&self, args: &[Type]) -> Result<TypedProgram, (usize, CompileError)> {
-        infer::infer_program(self.lower()?, args.to_vec(), None).map_err(|(f, e)| (f as usize, e))
+        let typed = infer::infer_program(self.lower()?, args.to_vec(), None).map_err(|(f, e)| (f as usize, e))?;
+        // As `prepare_program`: the parallel loops checked.
+        crate::parallel::check_program(&typed)?;
+        Ok(typed)
     }
 
     /// The error as the user sees it ([`CompileError::render`], as jit-py raises it): the

@@ -65,6 +65,25 @@ pub fn poll_in_helper() -> Option<u32> {
 }
 
 static POOL: OnceLock<Option<rayon_core::ThreadPool>> = OnceLock::new();
+/// The embedder's "does this thread hold the GIL" (jit-py: `PyGILState_Check`), or 0.
+static GIL_CHECK: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets the function that says whether the calling thread holds the embedder's lock (Python's
+/// GIL). A loop called with it held runs every chunk on the calling thread: the pool's threads
+/// could need the lock (`print`) while the caller waits for them.
+pub fn set_gil_check(check: extern "C" fn() -> i32) {
+    GIL_CHECK.store(check as usize, Ordering::Release);
+}
+
+fn holds_gil() -> bool {
+    let check = GIL_CHECK.load(Ordering::Acquire);
+    if check == 0 {
+        return false;
+    }
+    // SAFETY: only `set_gil_check` stores here, always a function of this type.
+    let check: extern "C" fn() -> i32 = unsafe { std::mem::transmute::<usize, extern "C" fn() -> i32>(check) };
+    check() != 0
+}
 /// The number of threads loops use (0: not set, the maximum).
 static NUM_THREADS: AtomicUsize = AtomicUsize::new(0);
 
@@ -267,9 +286,19 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
         return 0;
     }
     let pool = match pool() {
-        Some(p) if chunks > 1 => p,
-        // SAFETY: the caller's contract; one chunk of every iteration, on this thread.
-        _ => return unsafe { body(env, 0, n, 0) },
+        Some(p) if chunks > 1 && !holds_gil() => p,
+        // SAFETY: the caller's contract; each chunk in turn on this thread (the partial results
+        // are the same as on the pool's threads).
+        _ => {
+            for c in 0..chunks.max(1) {
+                let (lo, hi) = (chunk_start(c, n, chunks.max(1)), chunk_start(c + 1, n, chunks.max(1)));
+                let status = unsafe { body(env, lo, hi, c) };
+                if status != 0 {
+                    return status;
+                }
+            }
+            return 0;
+        }
     };
     // SAFETY: the caller's contract: an aligned word, only ever accessed atomically.
     let cost = unsafe { &*(cost as *const AtomicI64) };

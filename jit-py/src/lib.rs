@@ -117,6 +117,13 @@ extern "C" fn check_signals() -> i32 {
     }
 }
 
+/// Whether the calling thread holds the GIL (a parallel loop called so runs on that thread
+/// alone: `jit_core::threads::set_gil_check`).
+extern "C" fn holds_gil() -> i32 {
+    // SAFETY: PyGILState_Check may be called from any thread, with or without the GIL.
+    unsafe { pyo3::ffi::PyGILState_Check() }
+}
+
 /// Where compiled `print()` writes a line: `sys.stdout.write` (so that notebooks and pytest
 /// capture it; nothing when `sys.stdout` is None, as Python's print). Nonzero when it raised:
 /// the exception is left pending for the call to raise (as after the Ctrl-C poll).
@@ -160,6 +167,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     vectorcall::install(&Bound::new(py, dispatcher::Dispatcher::placeholder(py))?)?;
     jit_core::interrupt::set_poll_hook(check_signals);
     jit_core::output::set_print_hook(write_stdout);
+    jit_core::threads::set_gil_check(holds_gil);
     jit_core::cfunc::set_error_hook(cfunc::report);
     // The `random` module's messages changed in 3.12 (random::pyrandom).
     jit_core::random::pyrandom::set_python_minor(py.version_info().minor as u32);

@@ -216,3 +216,36 @@ fn typing() {
     snapshot!("array_slice_float", "def f(a, x):\n    return a[x:]", [f64s(), Float64]);
     snapshot!("array_fewer_indices_in_a_tuple", "def f(a):\n    t = (0,)\n    return a[t]", [array(Dtype::Float64, 2)]);
 }
+
+/// The snapshot of `src` decorated `parallel=True` (`prange` bound).
+fn parallel(src: &str, args: &[Type]) -> String {
+    TestProgram::one(src).unwrap().parallel().snapshot(args)
+}
+
+#[test]
+fn parallel_loops() {
+    let a1 = || array(Dtype::Float64, 1);
+    insta::assert_snapshot!(
+        "prange_loop_carried",
+        parallel("def f(a):\n    s = 0.0\n    for i in prange(a.shape[0]):\n        s = s * 0.5 + a[i]\n    return s", &[a1()])
+    );
+    insta::assert_snapshot!(
+        "prange_racing_write",
+        parallel("def f(a):\n    for i in prange(a.shape[0] - 1):\n        a[i + 1] = a[i]\n    return a", &[a1()])
+    );
+    insta::assert_snapshot!(
+        "prange_shared_list",
+        parallel(
+            "def f(a):\n    out = [0.0]\n    for i in prange(a.shape[0]):\n        out.append(a[i])\n    return out",
+            &[a1()]
+        )
+    );
+    insta::assert_snapshot!(
+        "prange_return",
+        parallel("def f(n):\n    for i in prange(n):\n        return i\n    return 0", &[Int64])
+    );
+    insta::assert_snapshot!(
+        "prange_private_after_loop",
+        parallel("def f(n):\n    for i in prange(n):\n        if i > 2:\n            t = i\n    return t", &[Int64])
+    );
+}

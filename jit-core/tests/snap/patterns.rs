@@ -114,3 +114,16 @@ fn a_loop_over_a_short_tuple_is_unrolled_to_constants() {
     let ir = testing::llvm_ir(&testing::typed(TUPLE_LOOP, &args).unwrap(), true);
     assert!(!ir.contains("alloca"), "the tuple is still in a stack slot:\n{ir}");
 }
+
+/// A parallel loop's body is outlined into a chunk function the pool runs; its reduction's
+/// partial results are combined after the call, in chunk order.
+#[test]
+fn a_prange_reduction_is_an_outlined_chunk_and_a_combine_loop() {
+    let src = "def f(a):\n    s = 0.0\n    for i in prange(a.shape[0]):\n        s += a[i]\n    return s";
+    let p = testing::TestProgram::one(src).unwrap().parallel();
+    let typed = p.infer(&[array(Dtype::Float64, 1)]).unwrap();
+    let ir = testing::llvm_ir(&typed, true);
+    assert!(ir.contains("@sj_rt_parallel_for"), "the loop runs on the pool");
+    assert!(ir.contains(".prange0("), "its body is an outlined function");
+    insta::assert_snapshot!("pattern_prange_reduction", ir);
+}
