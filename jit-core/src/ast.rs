@@ -82,6 +82,26 @@ pub enum StmtKind {
         test: Expr,
         message: Option<String>,
     },
+    /// `try: body`, its `except` clauses, `else:` and `finally:`.
+    Try {
+        body: Vec<Stmt>,
+        handlers: Vec<Handler>,
+        orelse: Vec<Stmt>,
+        finalbody: Vec<Stmt>,
+    },
+    /// A bare `raise`: the exception being handled, raised again.
+    Reraise,
+}
+
+/// One `except [Class | (Class, ...)] [as name]:` clause of a `try` statement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Handler {
+    /// The classes it catches by name (None: a bare `except:`).
+    pub classes: Option<Vec<String>>,
+    /// `as name`.
+    pub name: Option<String>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -85,6 +85,7 @@ fn assigned_in(stmts: &[hir::Stmt], flow: &mut Flow) {
                 assigned_in(body, flow);
                 assigned_in(orelse, flow)
             }
+            hir::StmtKind::Try { .. } => s.kind.blocks().into_iter().for_each(|b| assigned_in(b, flow)),
             _ => {}
         }
     }
@@ -260,7 +261,23 @@ fn flow_block(stmts: &mut [hir::Stmt], mut flow: Flow, locals: &mut [hir::Local]
             }
             hir::StmtKind::Continue => flow.must = None,
             hir::StmtKind::Pass => {}
-            hir::StmtKind::Raise { .. } => flow.must = None,
+            hir::StmtKind::Raise { .. } | hir::StmtKind::Reraise => flow.must = None,
+            hir::StmtKind::Try { body, handlers, orelse, finalbody } => {
+                // An `except` clause may start anywhere in the body: what the body assigns is
+                // possible there, nothing of it certain.
+                let mut start = flow.clone();
+                let mut may_body = flow.clone();
+                may_body.must = None;
+                assigned_in(body, &mut may_body);
+                start.may = may_body.may;
+                let after_body = flow_block(body, flow.clone(), locals, loops)?;
+                let mut out = flow_block(orelse, after_body, locals, loops)?;
+                for h in handlers.iter_mut() {
+                    let end = flow_block(&mut h.body, start.clone(), locals, loops)?;
+                    out = out.meet(&end);
+                }
+                flow = flow_block(finalbody, out, locals, loops)?;
+            }
             hir::StmtKind::Print { items, .. } => {
                 for e in items.iter_mut().filter_map(hir::PrintItem::value_mut) {
                     flow_expr(e, &flow, locals)?;
@@ -278,6 +295,7 @@ pub fn returns(stmts: &[hir::Stmt]) -> bool {
         hir::StmtKind::If { body, orelse, .. }
         | hir::StmtKind::While { body, orelse, .. }
         | hir::StmtKind::ForRange { body, orelse, .. } => returns(body) || returns(orelse),
+        hir::StmtKind::Try { .. } => s.kind.blocks().into_iter().any(returns),
         _ => false,
     })
 }
@@ -286,8 +304,18 @@ pub fn returns(stmts: &[hir::Stmt]) -> bool {
 pub fn falls_through(stmts: &[hir::Stmt]) -> bool {
     for s in stmts {
         match &s.kind {
-            hir::StmtKind::Return(_) | hir::StmtKind::Break | hir::StmtKind::Continue | hir::StmtKind::Raise { .. } => {
-                return false
+            hir::StmtKind::Return(_)
+            | hir::StmtKind::Break
+            | hir::StmtKind::Continue
+            | hir::StmtKind::Raise { .. }
+            | hir::StmtKind::Reraise => return false,
+            // The statement ends normally through its body and `else`, or through a handler,
+            // and then through its `finally`.
+            hir::StmtKind::Try { body, handlers, orelse, finalbody } => {
+                let normal = (falls_through(body) && falls_through(orelse)) || handlers.iter().any(|h| falls_through(&h.body));
+                if !normal || !falls_through(finalbody) {
+                    return false;
+                }
             }
             hir::StmtKind::If { body, orelse, .. } if !falls_through(body) && !falls_through(orelse) => {
                 return false;
@@ -314,6 +342,7 @@ fn has_break(stmts: &[hir::Stmt]) -> bool {
     stmts.iter().any(|s| match &s.kind {
         hir::StmtKind::Break => true,
         hir::StmtKind::If { body, orelse, .. } => has_break(body) || has_break(orelse),
+        hir::StmtKind::Try { .. } => s.kind.blocks().into_iter().any(has_break),
         hir::StmtKind::While { orelse, .. } | hir::StmtKind::ForRange { orelse, .. } => has_break(orelse),
         _ => false,
     })

@@ -161,6 +161,15 @@ pub enum StmtKind {
         class: u32,
         message: Option<String>,
     },
+    /// `try: body`, its `except` clauses (tried in order), `else:` and `finally:`.
+    Try {
+        body: Vec<Stmt>,
+        handlers: Vec<Handler>,
+        orelse: Vec<Stmt>,
+        finalbody: Vec<Stmt>,
+    },
+    /// A bare `raise` in an `except` clause: the exception being handled, raised again.
+    Reraise,
     /// `print(items, sep=..., end=...)`: the items (numbers, bools, None, string literals) as
     /// `str()` writes them, separated by `sep`, followed by `end`, written to `sys.stdout`.
     Print {
@@ -168,6 +177,37 @@ pub enum StmtKind {
         sep: String,
         end: String,
     },
+}
+
+impl StmtKind {
+    /// The statement lists nested in this statement (an `if`'s two branches, a loop's body and
+    /// `else`, a `try`'s body, handlers, `else` and `finally`), in source order.
+    pub fn blocks(&self) -> Vec<&[Stmt]> {
+        match self {
+            StmtKind::If { body, orelse, .. }
+            | StmtKind::While { body, orelse, .. }
+            | StmtKind::ForRange { body, orelse, .. } => {
+                vec![body, orelse]
+            }
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
+                let mut out: Vec<&[Stmt]> = vec![body];
+                out.extend(handlers.iter().map(|h| h.body.as_slice()));
+                out.push(orelse);
+                out.push(finalbody);
+                out
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// One `except` clause: the classes it catches, as bits over
+/// `registry::exceptions::RAISABLE` (every bit: a bare `except:`), and its body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Handler {
+    pub mask: u32,
+    pub body: Vec<Stmt>,
+    pub span: Span,
 }
 
 /// The list methods compiled code calls.

@@ -72,6 +72,9 @@ enum Tag {
     In = 41,
     Dict = 42,
     Set = 43,
+    Try = 44,
+    Reraise = 45,
+    Handler = 46,
     /// A local or parameter in the code form, by its index of first appearance.
     Local = b'L',
     /// A name that is not local, as written (a global, a module's attribute).
@@ -218,6 +221,29 @@ impl Writer {
                     None => self.tag(Tag::Absent),
                 }
             }
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
+                self.tag(Tag::Try);
+                self.block(body);
+                self.u64(handlers.len() as u64);
+                for h in handlers {
+                    self.tag(Tag::Handler);
+                    match &h.classes {
+                        Some(cs) => {
+                            self.u64(cs.len() as u64);
+                            cs.iter().for_each(|c| self.str(c));
+                        }
+                        None => self.tag(Tag::Absent),
+                    }
+                    match &h.name {
+                        Some(n) => self.str(n),
+                        None => self.tag(Tag::Absent),
+                    }
+                    self.block(&h.body);
+                }
+                self.block(orelse);
+                self.block(finalbody);
+            }
+            StmtKind::Reraise => self.tag(Tag::Reraise),
         }
     }
 

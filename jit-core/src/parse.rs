@@ -228,6 +228,41 @@ impl Converter {
             PyStmt::Continue(_) => StmtKind::Continue,
             PyStmt::Pass(_) => StmtKind::Pass,
             PyStmt::Raise(r) => self.raise(r, span)?,
+            PyStmt::Try(t) => {
+                let mut handlers = Vec::with_capacity(t.handlers.len());
+                for h in t.handlers {
+                    let py::ExceptHandler::ExceptHandler(h) = h;
+                    let hspan = self.span(&h);
+                    let classes =
+                        match h.type_.map(|t| *t) {
+                            None => None,
+                            Some(PyExpr::Name(n)) => Some(vec![n.id.to_string()]),
+                            Some(PyExpr::Tuple(t)) if t.elts.iter().all(|e| matches!(e, PyExpr::Name(_))) => Some(
+                                t.elts
+                                    .into_iter()
+                                    .map(|e| if let PyExpr::Name(n) = e { n.id.to_string() } else { unreachable!("checked") })
+                                    .collect(),
+                            ),
+                            Some(_) => return Err(CompileError::unsupported_because(
+                                "except clause",
+                                "name the exception classes directly: `except ValueError:` or `except (ValueError, IndexError):`",
+                                hspan,
+                            )),
+                        };
+                    handlers.push(Handler {
+                        classes,
+                        name: h.name.map(|n| n.to_string()),
+                        body: self.block(h.body)?,
+                        span: hspan,
+                    });
+                }
+                StmtKind::Try {
+                    body: self.block(t.body)?,
+                    handlers,
+                    orelse: self.block(t.orelse)?,
+                    finalbody: self.block(t.finalbody)?,
+                }
+            }
             PyStmt::Assert(a) => StmtKind::Assert {
                 test: self.expr(*a.test)?,
                 message: a.msg.map(|m| self.constant_message(*m, "assert")).transpose()?,
@@ -244,7 +279,7 @@ impl Converter {
             return unsupported("'raise ... from ...' is not compiled");
         }
         let Some(exc) = r.exc else {
-            return unsupported("a bare 'raise' (re-raising) is not compiled: compiled code has no 'try'");
+            return Ok(StmtKind::Reraise);
         };
         match *exc {
             PyExpr::Name(n) => Ok(StmtKind::Raise { class: n.id.to_string(), message: None, called: false }),
@@ -538,7 +573,7 @@ mod tests {
         let e = parse_src("def f(a):\n    x = {1, *a}\n    return a\n").unwrap_err();
         assert_eq!(e.construct(), "starred expression");
         assert_eq!(e.span(), Span { line: 11, col: 12 });
-        let e = parse_src("def f(a):\n    try:\n        pass\n    finally:\n        pass\n").unwrap_err();
+        let e = parse_src("def f(a):\n    try:\n        pass\n    except* ValueError:\n        pass\n").unwrap_err();
         assert_eq!(e.construct(), "try statement");
         let e = parse_src("def f(*a):\n    return 1\n").unwrap_err();
         assert_eq!(e.construct(), "*args");

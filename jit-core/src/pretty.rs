@@ -121,6 +121,33 @@ impl Printer<'_> {
                         .collect();
                     let _ = writeln!(out, "{pad}print({}, sep={sep:?}, end={end:?})", shown.join(", "));
                 }
+                S::Try { body, handlers, orelse, finalbody } => {
+                    let _ = writeln!(out, "{pad}try:");
+                    self.block(out, body, depth + 1);
+                    for h in handlers {
+                        let names: Vec<&str> = crate::registry::exceptions::RAISABLE
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| h.mask >> i & 1 == 1)
+                            .map(|(_, n)| *n)
+                            .collect();
+                        let _ = if h.mask == u32::MAX {
+                            writeln!(out, "{pad}except:")
+                        } else {
+                            writeln!(out, "{pad}except ({}):", names.join(", "))
+                        };
+                        self.block(out, &h.body, depth + 1);
+                    }
+                    for (word, b) in [("else", orelse), ("finally", finalbody)] {
+                        if !b.is_empty() {
+                            let _ = writeln!(out, "{pad}{word}:");
+                            self.block(out, b, depth + 1);
+                        }
+                    }
+                }
+                S::Reraise => {
+                    let _ = writeln!(out, "{pad}raise");
+                }
                 S::Raise { class, message } => {
                     let class = crate::registry::exceptions::RAISABLE[*class as usize];
                     let _ =

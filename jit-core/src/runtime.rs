@@ -153,6 +153,24 @@ pub unsafe extern "C" fn sj_rt_broadcast_error(dims: *const i64, len: i64) {
     LAST_BROADCAST.with(|c| *c.borrow_mut() = Some(shapes));
 }
 
+/// The builtin exception classes an exception compiled code reports with `status` is an
+/// instance of, as bits over `registry::exceptions::RAISABLE` (what an `except` clause tests);
+/// 0 for a status no `except` clause catches (an exception Python raised meanwhile, such as
+/// KeyboardInterrupt, which is pending in the interpreter already).
+pub extern "C" fn sj_rt_exception_mro(status: u32) -> u32 {
+    use crate::registry::exceptions::{mro_bits, RAISABLE};
+    match Status::from_code(status) {
+        Some(Status::Ok) => 0,
+        Some(Status::Raised) => {
+            let class = LAST_RAISED.with(|c| c.borrow().0);
+            RAISABLE.get(class as usize).map_or(0, |name| mro_bits(name))
+        }
+        Some(s) => mro_bits(s.exception_and_message().0.name()),
+        None if status >= UNBOUND_LOCAL_BASE => mro_bits("UnboundLocalError"),
+        None => 0,
+    }
+}
+
 /// Everything a thread records about the error its compiled code returned a status for (the
 /// index, the raised class and message, the shapes, the library messages): taken on a worker
 /// of a parallel loop and put on the thread that called the loop, which builds the exception.
@@ -453,6 +471,7 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_parallel_chunks", crate::threads::sj_rt_parallel_chunks as *const () as usize),
         ("sj_rt_parallel_for", crate::threads::sj_rt_parallel_for as *const () as usize),
         ("sj_rt_thread_id", crate::threads::sj_rt_thread_id as *const () as usize),
+        ("sj_rt_exception_mro", sj_rt_exception_mro as *const () as usize),
         ("sj_rt_num_threads", crate::threads::sj_rt_num_threads as *const () as usize),
         ("sj_rt_set_num_threads", crate::threads::sj_rt_set_num_threads as *const () as usize),
         ("sj_rt_store_strided", sj_rt_store_strided as *const () as usize),

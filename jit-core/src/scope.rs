@@ -50,6 +50,12 @@ pub fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<(String, Span)>) {
                 collect_assigned(body, out);
                 collect_assigned(orelse, out)
             }
+            S::Try { body, handlers, orelse, finalbody } => {
+                collect_assigned(body, out);
+                handlers.iter().for_each(|h| collect_assigned(&h.body, out));
+                collect_assigned(orelse, out);
+                collect_assigned(finalbody, out)
+            }
             _ => {}
         }
     }

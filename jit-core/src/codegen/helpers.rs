@@ -26,6 +26,8 @@ pub(super) enum Helper {
     StackOverflow,
     /// `i32 sj_rt_poll()`: runs Python's signal handlers (Ctrl-C); a status.
     Poll,
+    /// `i32 sj_rt_exception_mro(i32 status)`: the classes (bits) of the exception of `status`.
+    ExceptionMro,
     /// `i64 sj_rt_thread_id()`, `i64 sj_rt_num_threads()`, `i32 sj_rt_set_num_threads(i64 n)`.
     ThreadId,
     NumThreads,
@@ -215,6 +217,7 @@ impl Helper {
             Helper::StackLimit => d("sj_rt_stack_limit", &[], I64, NOUNWIND),
             Helper::StackOverflow => d("sj_rt_stack_overflow", &[], Void, &["noreturn", "nounwind", "cold"]),
             Helper::Poll => d("sj_rt_poll", &[], I32, &["nounwind", "cold"]),
+            Helper::ExceptionMro => d("sj_rt_exception_mro", &[I32], I32, NOUNWIND),
             Helper::ThreadId => d("sj_rt_thread_id", &[], I64, NOUNWIND),
             Helper::NumThreads => d("sj_rt_num_threads", &[], I64, NOUNWIND),
             Helper::SetNumThreads => d("sj_rt_set_num_threads", &[I64], I32, NOUNWIND),
@@ -420,7 +423,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 68] = [
+const RUNTIME_HELPERS: [Helper; 69] = [
     Helper::IndexError,
     Helper::BroadcastError,
     Helper::StackLimit,
@@ -429,6 +432,7 @@ const RUNTIME_HELPERS: [Helper; 68] = [
     Helper::ParallelChunks,
     Helper::ParallelFor,
     Helper::ThreadId,
+    Helper::ExceptionMro,
     Helper::NumThreads,
     Helper::SetNumThreads,
     Helper::CallGuarded,
@@ -502,6 +506,7 @@ const _: () = {
             | Helper::ParallelChunks
             | Helper::ParallelFor
             | Helper::ThreadId
+            | Helper::ExceptionMro
             | Helper::NumThreads
             | Helper::SetNumThreads
             | Helper::CallGuarded

@@ -15,6 +15,7 @@ mod cmath;
 mod complex;
 mod dict;
 mod elementwise;
+mod exceptions;
 mod expr;
 mod fancy;
 mod fastmath;
@@ -433,6 +434,8 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             elementwise: false,
             in_parallel: false,
             borrowed: Vec::new(),
+            try_frames: Vec::new(),
+            handling: Vec::new(),
         };
         // A function that holds arrays returns through one exit block, which drops its references.
         if spec.local_types.iter().chain(&spec.expr_types).any(refs::holds_arrays) {
@@ -506,6 +509,12 @@ struct FnGen<'a, 'ctx> {
     in_parallel: bool,
     /// The locals whose slots are the caller's (in the outlined body of a parallel loop).
     borrowed: Vec<bool>,
+    /// The enclosing `try` statements' bodies, innermost last: where a failure goes (the block
+    /// that tests the `except` clauses) and the slot its status waits in (`exceptions.rs`).
+    try_frames: Vec<(BasicBlock<'ctx>, PointerValue<'ctx>)>,
+    /// The statuses of the exceptions the enclosing `except` clauses handle, innermost last
+    /// (what a bare `raise` raises again).
+    handling: Vec<PointerValue<'ctx>>,
 }
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
@@ -610,6 +619,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     fn ret_status(&self, status: IntValue<'ctx>) {
+        // Inside a `try` body: to its `except` clauses instead.
+        if let Some(&(dispatch, slot)) = self.try_frames.last() {
+            self.b().build_store(slot, status).u();
+            self.b().build_unconditional_branch(dispatch).u();
+            return;
+        }
         if self.ret_ptr.is_some() {
             self.b().build_return(Some(&status)).u();
             return;

@@ -144,6 +144,7 @@ pub(super) fn assigned_in(body: &[hir::Stmt], id: LocalId) -> bool {
     body.iter().any(|s| match &s.kind {
         S::ForRange { target, body, orelse, .. } => names(target, id) || assigned_in(body, id) || assigned_in(orelse, id),
         S::If { body, orelse, .. } | S::While { body, orelse, .. } => assigned_in(body, id) || assigned_in(orelse, id),
+        S::Try { .. } => s.kind.blocks().into_iter().any(|b| assigned_in(b, id)),
         S::Assign { targets, .. } => targets.iter().any(|t| names(t, id)),
         S::AugAssign { target, .. } => *target == id,
         _ => false,
@@ -194,6 +195,7 @@ fn collect<'h>(body: &'h [hir::Stmt], c: &mut Collected<'h>) {
                 }
             }
             S::AugAssign { target, .. } => other(&Target::Local(*target, s.span), c),
+            S::Try { .. } => s.kind.blocks().into_iter().for_each(|b| collect(b, c)),
             S::If { body, orelse, .. } | S::While { body, orelse, .. } => {
                 collect(body, c);
                 collect(orelse, c);
@@ -218,6 +220,7 @@ fn collect<'h>(body: &'h [hir::Stmt], c: &mut Collected<'h>) {
             | S::Continue
             | S::Pass
             | S::Raise { .. }
+            | S::Reraise
             | S::Print { .. } => {}
         }
     }

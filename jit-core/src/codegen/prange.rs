@@ -383,6 +383,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             elementwise: false,
             in_parallel: true,
             borrowed,
+            try_frames: Vec::new(),
+            handling: Vec::new(),
         };
         for &(id, c, _, caller) in &layout.buffers {
             let t = g.spec.local_types[id as usize].clone();

@@ -117,6 +117,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.prange(s)
             }
             S::ForRange { target, start, stop, step, body, orelse } => self.for_range(target, start, stop, step, body, orelse),
+            S::Try { body, handlers, orelse, finalbody } => self.try_stmt(body, handlers, orelse, finalbody),
+            S::Reraise => self.reraise(),
             S::Return(v) => {
                 let rv = match v {
                     Some(v) => {
@@ -578,7 +580,7 @@ fn inner_loops(stmts: &[hir::Stmt]) -> InnerLoops {
         .map(|s| match &s.kind {
             S::While { .. } => InnerLoops::While,
             S::ForRange { body, .. } => inner_loops(body).max(InnerLoops::For),
-            S::If { body, orelse, .. } => inner_loops(body).max(inner_loops(orelse)),
+            S::If { .. } | S::Try { .. } => s.kind.blocks().into_iter().map(inner_loops).max().unwrap_or(InnerLoops::None),
             _ => InnerLoops::None,
         })
         .max()
@@ -590,17 +592,15 @@ fn inner_loops(stmts: &[hir::Stmt]) -> InnerLoops {
 fn exits_early(stmts: &[hir::Stmt]) -> bool {
     fn returns(stmts: &[hir::Stmt]) -> bool {
         stmts.iter().any(|s| match &s.kind {
-            S::Return(_) | S::Raise { .. } => true,
-            S::If { body, orelse, .. } | S::While { body, orelse, .. } | S::ForRange { body, orelse, .. } => {
-                returns(body) || returns(orelse)
-            }
+            S::Return(_) | S::Raise { .. } | S::Reraise => true,
+            S::If { .. } | S::While { .. } | S::ForRange { .. } | S::Try { .. } => s.kind.blocks().into_iter().any(returns),
             _ => false,
         })
     }
     fn breaks(stmts: &[hir::Stmt]) -> bool {
         stmts.iter().any(|s| match &s.kind {
             S::Break => true,
-            S::If { body, orelse, .. } => breaks(body) || breaks(orelse),
+            S::If { .. } | S::Try { .. } => s.kind.blocks().into_iter().any(breaks),
             // A loop's `else` runs after it, in the enclosing loop.
             S::While { orelse, .. } | S::ForRange { orelse, .. } => breaks(orelse),
             _ => false,
@@ -638,6 +638,7 @@ fn varying_call(target: &hir::Target, body: &[hir::Stmt]) -> bool {
                 exprs.extend([start, stop, step]);
                 stmts.extend(body.iter().chain(orelse));
             }
+            S::Try { .. } => stmts.extend(s.kind.blocks().into_iter().flatten()),
             _ => {}
         }
     }

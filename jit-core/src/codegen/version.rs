@@ -163,8 +163,8 @@ fn linear(e: &hir::Expr, var: LocalId, invariant: &impl Fn(LocalId) -> bool) -> 
 fn statements(body: &[hir::Stmt]) -> usize {
     body.iter()
         .map(|s| match &s.kind {
-            S::If { body, orelse, .. } | S::While { body, orelse, .. } | S::ForRange { body, orelse, .. } => {
-                1 + statements(body) + statements(orelse)
+            S::If { .. } | S::While { .. } | S::ForRange { .. } | S::Try { .. } => {
+                1 + s.kind.blocks().into_iter().map(statements).sum::<usize>()
             }
             _ => 1,
         })
@@ -195,14 +195,15 @@ pub(super) fn any_expr(body: &[hir::Stmt], pred: &dyn Fn(&hir::Expr) -> bool) ->
         S::ForRange { target: t, start, stop, step, body, orelse } => {
             target(t, pred) || [start, stop, step].iter().any(|e| expr(e, pred)) || any_expr(body, pred) || any_expr(orelse, pred)
         }
-        S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } => false,
+        S::Try { .. } => s.kind.blocks().into_iter().any(|b| any_expr(b, pred)),
+        S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } | S::Reraise => false,
     })
 }
 
 fn has_loop(body: &[hir::Stmt]) -> bool {
     body.iter().any(|s| match &s.kind {
         S::ForRange { .. } | S::While { .. } => true,
-        S::If { body, orelse, .. } => has_loop(body) || has_loop(orelse),
+        S::If { .. } | S::Try { .. } => s.kind.blocks().into_iter().any(has_loop),
         _ => false,
     })
 }
@@ -254,7 +255,8 @@ fn subscripts_of_stmt<'h>(s: &'h hir::Stmt, out: &mut Vec<(&'h hir::Expr, &'h hi
             }
             body.iter().chain(orelse).for_each(|s| subscripts_of_stmt(s, out));
         }
-        S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } => {}
+        S::Try { .. } => s.kind.blocks().into_iter().flatten().for_each(|s| subscripts_of_stmt(s, out)),
+        S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } | S::Reraise => {}
     }
 }
 

@@ -524,7 +524,15 @@ impl<'a> InferCx<'a> {
                 };
                 self.unify_ret(&t, s.span)?;
             }
-            S::Break | S::Continue | S::Pass | S::Raise { .. } => {}
+            S::Try { body, handlers, orelse, finalbody } => {
+                self.block(body)?;
+                for h in handlers {
+                    self.block(&h.body)?;
+                }
+                self.block(orelse)?;
+                self.block(finalbody)?;
+            }
+            S::Break | S::Continue | S::Pass | S::Raise { .. } | S::Reraise => {}
         }
         Ok(())
     }

@@ -12,6 +12,7 @@ use crate::error::{CompileError, Result};
 mod callees;
 mod calls;
 mod comprehensions;
+mod exceptions;
 mod generator;
 mod globals;
 mod iterate;
@@ -135,6 +136,7 @@ pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hi
         array_form: false,
         ufuncs: Vec::new(),
         prange: Vec::new(),
+        handlers: 0,
     };
     for p in &f.params {
         l.local(&p.name, p.span);
@@ -194,6 +196,8 @@ struct Lowerer<'a> {
     ufuncs: Vec<hir::Ufunc>,
     /// The spans of the `for` loops over `prange` ([`hir::Function::prange`]).
     prange: Vec<Span>,
+    /// How many `except` clauses enclose the statement being lowered (a bare `raise` needs one).
+    handlers: usize,
 }
 
 impl<'a> Lowerer<'a> {
@@ -376,6 +380,15 @@ impl<'a> Lowerer<'a> {
             }
             S::Expr(e) => self.expr_stmt(e)?,
             S::Raise { class, message, .. } => self.raise(class, message, s.span)?,
+            S::Reraise if self.handlers == 0 => {
+                return Err(CompileError::unsupported_because(
+                    "bare raise",
+                    "a bare 'raise' re-raises the exception an 'except' clause is handling; outside one there is none",
+                    s.span,
+                ))
+            }
+            S::Reraise => hir::StmtKind::Reraise,
+            S::Try { body, handlers, orelse, finalbody } => self.try_stmt(body, handlers, orelse, finalbody)?,
             S::Assert { test, message } => self.assert(test, message, s.span)?,
             S::If { test, body, orelse } => {
                 hir::StmtKind::If { test: self.expr(test)?, body: self.block(body)?, orelse: self.block(orelse)? }

@@ -125,7 +125,15 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                     walk(orelse, locals, visit)
                 }
                 S::Assert { test, .. } => walk_expr(test, locals, visit),
-                S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } => {}
+                S::Try { body, handlers, orelse, finalbody } => {
+                    walk(body, locals, visit);
+                    for h in handlers {
+                        walk(&h.body, locals, visit);
+                    }
+                    walk(orelse, locals, visit);
+                    walk(finalbody, locals, visit)
+                }
+                S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } | S::Reraise => {}
             }
         }
     }

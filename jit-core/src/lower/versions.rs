@@ -125,7 +125,13 @@ fn rename_stmt(s: &mut hir::Stmt, current: &[LocalId]) {
             rename_block(body, current);
             rename_block(orelse, current);
         }
-        S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } => {}
+        S::Try { body, handlers, orelse, finalbody } => {
+            rename_block(body, current);
+            handlers.iter_mut().for_each(|h| rename_block(&mut h.body, current));
+            rename_block(orelse, current);
+            rename_block(finalbody, current);
+        }
+        S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } | S::Reraise => {}
     }
 }
 

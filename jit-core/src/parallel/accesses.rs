@@ -220,7 +220,9 @@ impl<'a> Accesses<'a> {
                 }
                 body.iter().chain(orelse).for_each(|s| self.stmt(s));
             }
-            S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } => {}
+            // Refused in a parallel loop (`parallel::refuse_exits`); walked for completeness.
+            S::Try { .. } => s.kind.blocks().into_iter().flatten().for_each(|s| self.stmt(s)),
+            S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } | S::Reraise => {}
         }
     }
 
@@ -437,12 +439,8 @@ fn writes_param(prog: &TypedProgram, func: hir::FuncId, k: usize, seen: &mut Has
     fn all_stmts<'s>(stmts: &'s [hir::Stmt], out: &mut Vec<&'s hir::Stmt>) {
         for s in stmts {
             out.push(s);
-            match &s.kind {
-                S::If { body, orelse, .. } | S::While { body, orelse, .. } | S::ForRange { body, orelse, .. } => {
-                    all_stmts(body, out);
-                    all_stmts(orelse, out);
-                }
-                _ => {}
+            for b in s.kind.blocks() {
+                all_stmts(b, out);
             }
         }
     }

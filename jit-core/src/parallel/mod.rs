@@ -107,11 +107,7 @@ fn each_parallel_loop<'s>(stmts: &'s [hir::Stmt], f: &hir::Function, visit: &mut
     for s in stmts {
         match &s.kind {
             S::ForRange { .. } if f.prange.contains(&s.span) => visit(s),
-            S::ForRange { body, orelse, .. } | S::If { body, orelse, .. } | S::While { body, orelse, .. } => {
-                each_parallel_loop(body, f, visit);
-                each_parallel_loop(orelse, f, visit);
-            }
-            _ => {}
+            kind => kind.blocks().into_iter().for_each(|b| each_parallel_loop(b, f, visit)),
         }
     }
 }
@@ -263,6 +259,13 @@ fn refuse_exits(body: &[hir::Stmt], line: u32, top: bool) -> Result<()> {
                 return Err(CompileError::unsupported_because(
                     "break out of a prange loop",
                     format!("every iteration of the prange loop at line {line} runs; use range to stop early"),
+                    s.span,
+                ))
+            }
+            S::Try { .. } => {
+                return Err(CompileError::unsupported_because(
+                    "try statement in a prange loop",
+                    format!("an exception in an iteration of the prange loop at line {line} stops the loop and reaches its caller; put the try statement around the loop, or in a function the loop calls"),
                     s.span,
                 ))
             }

@@ -30,6 +30,7 @@ pub(super) fn assigned_in(stmts: &[hir::Stmt], out: &mut Vec<LocalId>) {
                 assigned_in(body, out);
                 assigned_in(orelse, out);
             }
+            S::Try { .. } => s.kind.blocks().into_iter().for_each(|b| assigned_in(b, out)),
             _ => {}
         }
     }
@@ -81,7 +82,8 @@ pub(super) fn each_expr<'s>(s: &'s hir::Stmt, visit: &mut impl FnMut(&'s hir::Ex
         }
         S::Return(Some(e)) => walk(e, visit),
         S::Print { items, .. } => items.iter().filter_map(hir::PrintItem::value).for_each(|e| walk(e, visit)),
-        S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } => {}
+        S::Try { .. } => s.kind.blocks().into_iter().flatten().for_each(|s| each_expr(s, visit)),
+        S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } | S::Reraise => {}
     }
 }
 
@@ -397,7 +399,9 @@ fn walk_definite(
                 });
                 *dead = true;
             }
-            S::Raise { .. } | S::Return(_) | S::Break => *dead = true,
+            S::Raise { .. } | S::Reraise | S::Return(_) | S::Break => *dead = true,
+            // Refused in a parallel loop (`parallel::refuse_exits`).
+            S::Try { .. } => *dead = true,
             S::Pass => {}
         }
     }
@@ -421,6 +425,7 @@ pub(super) fn used_outside(stmts: &[hir::Stmt], lp: &hir::Stmt) -> HashSet<Local
                 continue;
             }
             match &s.kind {
+                S::Try { .. } => s.kind.blocks().into_iter().for_each(|b| go(b, lp, out)),
                 S::If { test, body, orelse } | S::While { test, body, orelse } => {
                     let mut r = Vec::new();
                     reads_stmt(&hir::Stmt { kind: S::Expr(test.clone()), span: s.span }, &mut r);

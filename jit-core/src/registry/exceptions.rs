@@ -31,3 +31,24 @@ pub fn raisable(name: &str) -> Option<u32> {
 pub fn raisable_text() -> String {
     RAISABLE.join(", ")
 }
+
+/// The bit of class `name` in a set of [`RAISABLE`] classes (an `except` clause's).
+pub fn class_bit(name: &str) -> Option<u32> {
+    raisable(name).map(|i| 1 << i)
+}
+
+/// The classes of [`RAISABLE`] an exception of class `name` is an instance of (itself and its
+/// bases, by Python's hierarchy), as bits: what an `except` clause naming any of them catches.
+pub fn mro_bits(name: &str) -> u32 {
+    let bases: &[&str] = match name {
+        "ZeroDivisionError" | "OverflowError" | "FloatingPointError" => &["ArithmeticError"],
+        "IndexError" | "KeyError" => &["LookupError"],
+        "NotImplementedError" | "RecursionError" => &["RuntimeError"],
+        // NumPy's AxisError is a ValueError and an IndexError; LinAlgError a ValueError.
+        "AxisError" => &["ValueError", "IndexError", "LookupError"],
+        "LinAlgError" => &["ValueError"],
+        _ => &[],
+    };
+    let own = class_bit(name).unwrap_or(0);
+    bases.iter().fold(own | class_bit("Exception").unwrap_or(0), |m, b| m | class_bit(b).unwrap_or(0))
+}

@@ -1,0 +1,102 @@
+//! Codegen of `try`/`except`/`else`/`finally` and of a bare `raise`: a failure in a `try` body
+//! (any status [`FnGen::ret_status`] would return) goes to a block that tests the `except`
+//! clauses in order against the classes of its exception (`runtime::sj_rt_exception_mro`);
+//! none matching, the status goes on up, after the `finally` body.
+
+use inkwell::values::PointerValue;
+use inkwell::IntPredicate;
+
+use super::{Built, FnGen, Helper};
+use crate::hir;
+
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// `try: body`, `handlers`, `else: orelse`, `finally: finalbody`. The `finally` body is
+    /// generated once per way out: after the statement ends normally, before an exception no
+    /// clause catches goes on up, and before one raised in a clause or in `else` does (a
+    /// `return`, `break` or `continue` leaving a `try` with `finally` is refused by lowering).
+    pub(super) fn try_stmt(
+        &mut self,
+        body: &[hir::Stmt],
+        handlers: &[hir::Handler],
+        orelse: &[hir::Stmt],
+        finalbody: &[hir::Stmt],
+    ) {
+        let status_t = self.module_gen.status_llty();
+        let slot = self.entry_alloca(status_t, "exc.status");
+        let dispatch = self.block_named("try.dispatch");
+        let done = self.block_named("try.done");
+        // Exceptions from the `else` body and the clauses run `finally` first.
+        let unwind =
+            (!finalbody.is_empty()).then(|| (self.block_named("finally.unwind"), self.entry_alloca(status_t, "fin.status")));
+
+        self.try_frames.push((dispatch, slot));
+        self.block(body);
+        self.try_frames.pop();
+        if !self.terminated() {
+            self.guarded(unwind, |g| g.block(orelse));
+            if !self.terminated() {
+                self.b().build_unconditional_branch(done).u();
+            }
+        }
+
+        self.b().position_at_end(dispatch);
+        let st = self.b().build_load(status_t, slot, "exc").u().into_int_value();
+        let mro_fn = self.helper(Helper::ExceptionMro);
+        let mro = self.call_basic(mro_fn, &[st.into()]).into_int_value();
+        for h in handlers {
+            let mask = status_t.const_int(h.mask as u64, false);
+            let hit = self.b().build_and(mro, mask, "caught").u();
+            let hit = self.b().build_int_compare(IntPredicate::NE, hit, status_t.const_zero(), "is.caught").u();
+            let (handler, next) = (self.block_named("except"), self.block_named("except.next"));
+            self.b().build_conditional_branch(hit, handler, next).u();
+            self.b().position_at_end(handler);
+            self.handling.push(slot);
+            self.guarded(unwind, |g| g.block(&h.body));
+            self.handling.pop();
+            if !self.terminated() {
+                self.b().build_unconditional_branch(done).u();
+            }
+            self.b().position_at_end(next);
+        }
+        // Caught by no clause: `finally`, then on up.
+        self.propagate_after(finalbody, slot);
+
+        if let Some((unwind_bb, unwind_slot)) = unwind {
+            self.b().position_at_end(unwind_bb);
+            self.propagate_after(finalbody, unwind_slot);
+        }
+        self.b().position_at_end(done);
+        self.block(finalbody);
+    }
+
+    /// Runs `gen` with failures going to `unwind` (when there is one: a `finally` to run first).
+    fn guarded(
+        &mut self,
+        unwind: Option<(inkwell::basic_block::BasicBlock<'ctx>, PointerValue<'ctx>)>,
+        gen: impl FnOnce(&mut Self),
+    ) {
+        if let Some(frame) = unwind {
+            self.try_frames.push(frame);
+        }
+        gen(self);
+        if unwind.is_some() {
+            self.try_frames.pop();
+        }
+    }
+
+    /// `finalbody`, then the status waiting in `slot` returned (or given to an enclosing `try`).
+    fn propagate_after(&mut self, finalbody: &[hir::Stmt], slot: PointerValue<'ctx>) {
+        self.block(finalbody);
+        if !self.terminated() {
+            let st = self.b().build_load(self.module_gen.status_llty(), slot, "exc").u().into_int_value();
+            self.ret_status(st);
+        }
+    }
+
+    /// A bare `raise`: the exception the innermost `except` clause handles, raised again.
+    pub(super) fn reraise(&mut self) {
+        let slot = *self.handling.last().expect("lowering allows a bare raise only in an except clause");
+        let st = self.b().build_load(self.module_gen.status_llty(), slot, "reraise").u().into_int_value();
+        self.ret_status(st);
+    }
+}

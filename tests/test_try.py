@@ -1,0 +1,280 @@
+"""try/except/else/finally and a bare raise in compiled code (issue 19, point 5): the exceptions
+compiled code raises (ZeroDivisionError, IndexError, KeyError, ValueError from `raise`, a failed
+assert, ...) are caught by the clauses that name their class or a base of it, as CPython catches
+them; answers are CPython's for the same function.
+"""
+
+from __future__ import annotations
+
+import linecache
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import check
+from stickyjit import CompileError, njit, prange
+
+
+@njit
+def safe_div(a, b):
+    try:
+        r = a // b
+    except ZeroDivisionError:
+        r = -1
+    return r
+
+
+@njit
+def by_base_class(a, b, kind):
+    try:
+        if kind == 0:
+            r = a / b
+        elif kind == 1:
+            raise OverflowError("big")
+        elif kind == 2:
+            raise KeyError("k")
+        else:
+            assert a > b, "a is not above b"
+            r = 1.0
+    except ArithmeticError:
+        r = -1.0
+    except LookupError:
+        r = -2.0
+    except Exception:
+        r = -3.0
+    return r
+
+
+@given(st.integers(-5, 5), st.integers(-5, 5), st.integers(0, 3))
+@settings(max_examples=200, deadline=None)
+def test_clauses_match_by_class_and_base_class(a, b, kind):
+    check(safe_div, a, b)
+    check(by_base_class, float(a), float(b), kind)
+
+
+@njit
+def index_and_else(a, i):
+    hits = 0
+    try:
+        v = a[i]
+    except IndexError:
+        v = -1.0
+    else:
+        hits += 1
+        v = v * 2
+    finally:
+        hits += 10
+    return v, hits
+
+
+def test_else_and_finally_run_as_cpython_runs_them():
+    a = np.arange(5.0)
+    for i in (-6, -5, -1, 0, 4, 5, 100):
+        expected = index_and_else.py_func(list(a), i)
+        assert index_and_else(a, i) == expected
+
+
+@njit
+def finally_on_the_way_out(a, x):
+    try:
+        a[0] = 1.0
+        if x:
+            raise ValueError("out")
+    finally:
+        a[1] = 2.0
+    return 0
+
+
+def test_finally_runs_before_an_uncaught_exception_goes_on():
+    a = np.zeros(3)
+    with pytest.raises(ValueError, match="out"):
+        finally_on_the_way_out(a, 1)
+    assert a.tolist() == [1.0, 2.0, 0.0]
+    a = np.zeros(3)
+    assert finally_on_the_way_out(a, 0) == 0 and a.tolist() == [1.0, 2.0, 0.0]
+
+
+@njit
+def reraise(x):
+    try:
+        if x > 0:
+            raise ValueError("too big")
+        elif x < 0:
+            y = 1 // (x + x - x - x)
+            return y
+        return 0
+    except (TypeError, ValueError):
+        raise
+    except ZeroDivisionError:
+        raise
+
+
+def test_a_bare_raise_raises_the_handled_exception_again():
+    for x in (-1, 0, 1):
+        check(reraise, x)
+
+
+@njit
+def in_a_loop(n, bad):
+    total = 0
+    for i in range(n):
+        try:
+            if i == bad:
+                continue
+            total += 100 // (i - 3)
+            if total > 1000:
+                break
+        except ZeroDivisionError:
+            total -= 1
+    return total
+
+
+def test_continue_break_and_loops_inside_try():
+    for n in (0, 3, 6, 10):
+        for bad in (-1, 2, 3, 5):
+            check(in_a_loop, n, bad)
+
+
+@njit
+def return_in_try(x):
+    try:
+        return 10 // x
+    except ZeroDivisionError:
+        return -1
+
+
+@njit
+def maybe_assigned(x):
+    y = 0
+    try:
+        z = 10 // x
+        y = z + 1
+    except ZeroDivisionError:
+        pass
+    return y
+
+
+def test_returns_and_assignments_inside_try():
+    for x in (-3, 0, 2):
+        check(return_in_try, x)
+        check(maybe_assigned, x)
+
+
+@njit
+def callee_raises(d, k):
+    return d[k]
+
+
+@njit
+def from_a_callee(k):
+    d = {1: 10, 2: 20}
+    try:
+        v = callee_raises(d, k)
+    except KeyError:
+        v = -1
+    lst = [1, 2, 3]
+    try:
+        w = lst[k]
+    except IndexError:
+        w = -2
+    return v, w
+
+
+def test_exceptions_from_callees_dicts_and_lists_are_caught():
+    for k in (1, 2, 3, -4, 7):
+        check(from_a_callee, k)
+
+
+@njit
+def bare_except(x):
+    try:
+        y = 5 % x
+    except:  # noqa: E722 - the construct under test
+        y = 99
+    return y
+
+
+@njit
+def not_caught(x):
+    try:
+        y = 5 % x
+    except IndexError:
+        y = 99
+    return y
+
+
+def test_bare_except_catches_and_other_classes_let_it_through():
+    check(bare_except, 0)
+    check(bare_except, 3)
+    check(not_caught, 0)  # ZeroDivisionError reaches the caller, CPython's message
+    check(not_caught, 2)
+
+
+@njit(parallel=True)
+def parallel_inside_try(a, bad):
+    out = np.zeros(a.shape[0])
+    try:
+        for i in prange(a.shape[0]):
+            out[i] = a[i if i != bad else a.shape[0] + 1]
+    except IndexError:
+        out[:] = -1.0
+    return out
+
+
+def test_an_error_in_a_parallel_loop_is_caught_around_it():
+    a = np.arange(1000.0)
+    np.testing.assert_array_equal(parallel_inside_try(a, 500), np.full(1000, -1.0))
+    np.testing.assert_array_equal(parallel_inside_try(a, -1), a)
+
+
+def _define(src: str):
+    filename = f"<try-test-{len(linecache.cache)}-{hash(src)}>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    ns = {"np": np, "prange": prange}
+    exec(compile(src, filename, "exec"), ns)  # noqa: S102 - test source
+    return ns["f"]
+
+
+@pytest.mark.parametrize(
+    ("src", "pattern"),
+    [
+        (
+            "def f(x):\n    try:\n        return 1 // x\n    finally:\n        pass\n",
+            "return in a try statement with finally",
+        ),
+        (
+            "def f(x):\n    try:\n        y = 1 // x\n    except ZeroDivisionError as e:\n        print(e)\n        y = 0\n    return y\n",
+            "use of an exception object",
+        ),
+        ("def f(x):\n    raise\n", "bare raise"),
+        (
+            "def f(x):\n    try:\n        y = x\n    except np.linalg.LinAlgError:\n        y = 0\n    return y\n",
+            "except clause",
+        ),
+    ],
+)
+def test_what_is_refused(src, pattern):
+    with pytest.raises(CompileError, match=pattern):
+        njit(_define(src))(1)
+
+
+def test_try_in_a_prange_loop_is_refused():
+    src = "def f(x):\n    s = 0\n    for i in prange(x):\n        try:\n            s += 1\n        except ValueError:\n            pass\n    return s\n"
+    with pytest.raises(CompileError, match="try statement in a prange loop"):
+        njit(parallel=True)(_define(src))(3)
+
+
+@njit
+def unused_name(x):
+    try:
+        y = 1 // x
+    except ZeroDivisionError as e:  # noqa: F841 - `as e` left unused, as often written
+        y = 0
+    return y
+
+
+def test_an_unused_exception_name_is_accepted():
+    check(unused_name, 0)
+    check(unused_name, 1)
