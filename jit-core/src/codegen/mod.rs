@@ -25,6 +25,8 @@ mod list;
 mod matmul;
 mod nonneg;
 mod overlap;
+mod parallel_nest;
+mod parallel_reduce;
 mod pointers;
 mod prange;
 mod random;
