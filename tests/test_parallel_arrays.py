@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 import stickyjit
-from stickyjit import njit, vectorize
+from stickyjit import njit, prange, vectorize
 
 par = njit(parallel=True)
-THRESHOLD = 1 << 16
-SIZES = [7, 1000, THRESHOLD - 1, THRESHOLD, 300_001]
+THRESHOLD = 1 << 16  # (1 << 12 for a nest that calls np.sin and its kin per element)
+SIZES = [7, 1000, 4095, 4096, 5001, THRESHOLD - 1, THRESHOLD, 300_001]
 
 
 @pytest.fixture(autouse=True)
@@ -373,3 +373,57 @@ def test_empty_reduction_error_is_numpys():
     with pytest.raises(ValueError) as got:
         order_free(a)
     assert str(got.value) == str(expected.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# complex numbers, and array expressions inside parallel loops and recursive programs
+
+
+@par
+def complex_expr(z, w):
+    return z * w + 1j * np.conj(z) - w / 3.0
+
+
+@pytest.mark.parametrize("n", [100, 200_000])
+def test_complex_expressions(n):
+    z = rng_floats(n, 31) + 1j * rng_floats(n, 32)
+    w = rng_floats(n, 33) - 2j * rng_floats(n, 34)
+    same_array(complex_expr(z, w), z * w + 1j * np.conj(z) - w / 3.0)
+
+
+@njit
+def scale_rows(m, s):
+    return m * s + 1.0
+
+
+@par
+def rows_in_prange(m, k):
+    out = np.empty_like(m)
+    for i in prange(m.shape[0]):
+        out[i] = m[i] * k + np.cos(m[i])  # a nest inside a parallel chunk: serial there
+    big = scale_rows(m, k)  # a callee's nest: on the pool when called here
+    return out, big
+
+
+def test_nests_inside_parallel_loops_and_callees():
+    m = rng_floats(40 * 70_000, 35).reshape(40, 70_000)
+    out, big = rows_in_prange(m, 3.0)
+    same_array(out, m * 3.0 + np.cos(m))
+    same_array(big, m * 3.0 + 1.0)
+
+
+@par
+def fact(n):
+    return 1 if n <= 1 else n * fact(n - 1)
+
+
+@par
+def recursive_program(a):
+    return a * fact(5) + np.exp(a) + strict_div(a, a + 10.0)
+
+
+def test_recursive_program():
+    a = rng_floats(100_000, 36)
+    # (NumPy's own np.exp is not correctly rounded: compared with serial stickyjit's result.)
+    same_array(recursive_program(a), njit(recursive_program.py_func)(a))
+    np.testing.assert_allclose(recursive_program(a), a * 120 + np.exp(a) + a / (a + 10.0), rtol=1e-12)

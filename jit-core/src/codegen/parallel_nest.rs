@@ -19,11 +19,17 @@ use super::{nonneg, Built, FnGen, Helper};
 use crate::hir::{self, ExprId, ExprKind as H, Intrinsic};
 use crate::types::{ArrayType, Type};
 
-/// The fewest elements a nest must have to run on the pool. Measured on 2 cores (docs/parallel.md,
-/// "Array expressions"): below about 2^16 elements of a cheap expression (`a * b + c`, a few
-/// tens of microseconds serially), waking a helper and joining it costs what the second core
-/// saves; `threads` also times the first chunk and leaves the pool asleep when it is not worth it.
+/// The fewest elements a nest (or a reduction) must have to run on the pool. Measured on 2
+/// cores (docs/parallel.md, "Array expressions"): below about 2^16 elements of a cheap
+/// expression (`2.5 * a + b`, a few microseconds serially), the pool's call (about 0.7 µs even
+/// when it stays asleep) and waking a helper cost what the second core saves; `threads` also
+/// times the first chunk and leaves the pool asleep when the rest is short.
 pub(super) const PARALLEL_MIN_ELEMENTS: i64 = 1 << 16;
+
+/// The same for a nest that calls a math library function (`np.sin`, `np.exp`, ...) or a
+/// `@vectorize` kernel per element: ten times the work per element or more, worth the pool
+/// from about 2^12 elements.
+pub(super) const PARALLEL_MIN_COSTLY: i64 = 1 << 12;
 
 /// Values carried into a chunk function: each non-constant value once, in a struct.
 pub(super) struct Carried<'ctx> {
@@ -71,7 +77,8 @@ fn is_constant(v: BasicValueEnum<'_>) -> bool {
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// Under `parallel=True` (outside a parallel chunk), branches on the nest's size: at least
-    /// [`PARALLEL_MIN_ELEMENTS`] elements run on the pool here; the builder is left where the
+    /// [`PARALLEL_MIN_ELEMENTS`] elements ([`PARALLEL_MIN_COSTLY`] when each calls the math
+    /// library or a kernel) run on the pool here; the builder is left where the
     /// serial nest goes, and the returned block is where both join (the caller branches to it
     /// after the serial nest). None (and nothing emitted) when the nest always runs serially.
     #[allow(clippy::too_many_arguments)]
@@ -84,7 +91,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         target: &Operand<'ctx>,
         out: ArrayType,
     ) -> Option<BasicBlock<'ctx>> {
-        if shape.is_empty() {
+        if !self.module_gen.parallel || self.in_parallel || shape.is_empty() {
             return None;
         }
         // A `@vectorize` kernel called per element runs on the pool's threads, which do not
@@ -92,12 +99,6 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         if self.stack_limit.is_some() && self.tree_calls_kernel(e) {
             return None;
         }
-        let mut size = shape[0];
-        for d in &shape[1..] {
-            size = self.b().build_int_mul(size, *d, "nest.size").u();
-        }
-        let (_, serial_bb) = self.pool_or_serial(size)?;
-        let done = self.block_named("pool.joined");
         // The environment: every non-constant value the nest reads.
         let mut carried = Carried::new();
         let all_ops = operands.iter().filter_map(|(_, o)| o.as_ref()).chain(std::iter::once(target));
@@ -109,7 +110,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
         scalars.iter().for_each(|(_, v, _)| carried.add(*v));
         shape.iter().for_each(|d| carried.add(*d));
-        let env = self.store_env(&carried);
+        // The chunk function first (it is built in a function of its own): whether it calls the
+        // math library tells what the nest costs per element.
+        let libm_before = self.module_gen.libm_calls.get();
         let chunk_fn = self.outline_chunk("nest", &carried, &mut |g, env, lo, hi, _| {
             // Rows lo..hi: each operand starts `lo` rows further, the outer axis has hi - lo rows.
             let rebuild = |op: &Operand<'ctx>| -> Operand<'ctx> {
@@ -132,6 +135,19 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             shape[0] = g.b().build_int_nsw_sub(hi, lo, "chunk.rows").u();
             g.fill_operands(e, &ops, &scalars, &shape, &target, out);
         });
+        let costly = self.module_gen.libm_calls.get() != libm_before || self.tree_calls_kernel(e);
+        let threshold = if costly { PARALLEL_MIN_COSTLY } else { PARALLEL_MIN_ELEMENTS };
+        let mut size = shape[0];
+        for d in &shape[1..] {
+            size = self.b().build_int_mul(size, *d, "nest.size").u();
+        }
+        let Some((_, serial_bb)) = self.pool_or_serial(size, threshold) else {
+            // SAFETY: nothing refers to the chunk function yet.
+            unsafe { chunk_fn.delete() };
+            return None;
+        };
+        let done = self.block_named("pool.joined");
+        let env = self.store_env(&carried);
         let chunks = self.parallel_chunks(shape[0]);
         self.run_chunks(chunk_fn, env, shape[0], chunks);
         self.b().build_unconditional_branch(done).u();
@@ -139,18 +155,18 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         Some(done)
     }
 
-    /// Branches on `size` (the elements a loop reaches): at least [`PARALLEL_MIN_ELEMENTS`] go
-    /// to the pool's block, where the builder is left; the others to the serial block. None (and
-    /// nothing emitted) when `size` is a constant below the threshold, or under `parallel=False`,
-    /// or inside a parallel chunk.
-    pub(super) fn pool_or_serial(&self, size: IntValue<'ctx>) -> Option<(BasicBlock<'ctx>, BasicBlock<'ctx>)> {
+    /// Branches on `size` (the elements a loop reaches): at least `threshold` go to the pool's
+    /// block, where the builder is left; the others to the serial block. None (and nothing
+    /// emitted) when `size` is a constant below the threshold, or under `parallel=False`, or
+    /// inside a parallel chunk.
+    pub(super) fn pool_or_serial(&self, size: IntValue<'ctx>, threshold: i64) -> Option<(BasicBlock<'ctx>, BasicBlock<'ctx>)> {
         if !self.module_gen.parallel || self.in_parallel {
             return None;
         }
-        if size.get_sign_extended_constant().is_some_and(|n| n < PARALLEL_MIN_ELEMENTS) {
+        if size.get_sign_extended_constant().is_some_and(|n| n < threshold) {
             return None;
         }
-        let big = self.b().build_int_compare(IntPredicate::SGE, size, self.i64(PARALLEL_MIN_ELEMENTS), "pool.big").u();
+        let big = self.b().build_int_compare(IntPredicate::SGE, size, self.i64(threshold), "pool.big").u();
         let (pool_bb, serial_bb) = (self.block_named("pool"), self.block_named("pool.serial"));
         self.b().build_conditional_branch(big, pool_bb, serial_bb).u();
         self.b().position_at_end(pool_bb);

@@ -1,7 +1,7 @@
 //! Codegen of a whole-array reduction on the thread pool (`parallel=True`): for the reductions
 //! whose result does not depend on the order elements are combined in (`min`/`max` of any
 //! real dtype, `sum`/`prod` of integers and bools, `any`/`all`), an array of at least
-//! `PARALLEL_MIN_ELEMENTS` elements is folded in chunks of rows of its outermost axis, one
+//! `parallel_nest::PARALLEL_MIN_ELEMENTS` elements is folded in chunks of rows of its outermost axis, one
 //! partial result per chunk, combined in chunk order. Float sums, products and means stay
 //! serial (another order would round differently), as do `argmin`/`argmax`, `var` and `std`.
 
@@ -47,7 +47,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         if !order_free || shape.is_empty() {
             return None;
         }
-        let (_, serial_bb) = self.pool_or_serial(size)?;
+        let (_, serial_bb) = self.pool_or_serial(size, super::parallel_nest::PARALLEL_MIN_ELEMENTS)?;
         let joined = self.block_named("reduce.joined");
         let rows = shape[0];
         let chunks = self.parallel_chunks(rows);
