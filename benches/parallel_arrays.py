@@ -23,6 +23,9 @@ SOURCES = {
     "stencil": "def stencil(a, b):\n    out = np.empty_like(a)\n    out[1:-1] = a[2:] - a[:-2]\n    return out\n",
     "iadd": "def iadd(a, b):\n    a += b\n    return a\n",
     "rows": "def rows(a, b):\n    m = a.reshape(1000, -1)\n    return m * b[: m.shape[1]] + 1.0\n",
+    "max": "def max(a, b):\n    return a.max()\n",
+    "int_sum": "def int_sum(a, b):\n    return a.sum()\n",
+    "float_sum": "def float_sum(a, b):\n    return a.sum()\n",
 }
 
 
@@ -68,8 +71,10 @@ def main():
     }
     print(f"n = {opts.n}, best of {opts.repeat}, milliseconds")
     print(f"{'kernel':14}" + "".join(f"{e:>16}" for e in engines) + f"{'sj par/serial':>15}{'sj/numba par':>14}")
+    ints = (a * 1000).astype(np.int64)
     for name in SOURCES:
-        ms = {e: best(fs[name], (a, b), opts.repeat) * 1e3 for e, fs in engines.items()}
+        args = (ints, b) if name == "int_sum" else (a, b)
+        ms = {e: best(fs[name], args, opts.repeat) * 1e3 for e, fs in engines.items()}
         row = "".join(f"{ms[e]:16.2f}" for e in engines)
         speedup = ms["sj serial"] / ms["sj parallel"]
         vs = ms["numba parallel"] / ms["sj parallel"]
