@@ -23,7 +23,7 @@ use crate::types::{ArrayType, Type};
 
 /// What the loop computes per element: an expression tree, or the value of one leaf (a copy).
 #[derive(Clone, Copy)]
-enum Tree<'e> {
+pub(super) enum Tree<'e> {
     Expr(&'e hir::Expr),
     Leaf(ExprId),
     /// `target op value` of an augmented assignment (`a += b`): the target is the leaf
@@ -59,17 +59,17 @@ enum Leaf<'ctx> {
 /// An array leaf as the loop reads it: where its elements are, its dtype, and its stride along
 /// each axis of the result (0 along the axes it is broadcast on).
 #[derive(Clone)]
-struct Operand<'ctx> {
-    data: PointerValue<'ctx>,
-    dtype: Dtype,
-    strides: Vec<IntValue<'ctx>>,
+pub(super) struct Operand<'ctx> {
+    pub(super) data: PointerValue<'ctx>,
+    pub(super) dtype: Dtype,
+    pub(super) strides: Vec<IntValue<'ctx>>,
     /// Whether its last axis is broadcast (size 1), and whether it steps by the item size: the
     /// contiguous copy runs when no operand's is broadcast and every one steps by its item size.
-    last_broadcast: IntValue<'ctx>,
-    last_unit: IntValue<'ctx>,
+    pub(super) last_broadcast: IntValue<'ctx>,
+    pub(super) last_unit: IntValue<'ctx>,
     /// Its last axis has size 1 by construction ([`Leaf::Array`]): the contiguous copy takes it
     /// too, reading it without the last index.
-    last_one: bool,
+    pub(super) last_one: bool,
 }
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
@@ -477,9 +477,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.fill_operands(e, &operands, &scalars, shape, target, out);
     }
 
-    /// [`FnGen::fill`] from the loop's view of the leaves (`operands_of_leaves`).
+    /// [`FnGen::fill`] from the loop's view of the leaves (`operands_of_leaves`); under
+    /// `parallel=True`, a large nest runs on the pool (`parallel_nest`).
     #[allow(clippy::too_many_arguments)]
-    fn fill_operands(
+    pub(super) fn fill_operands(
         &mut self,
         e: Tree<'_>,
         operands: &[(ExprId, Option<Operand<'ctx>>)],
@@ -488,6 +489,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         target: &Operand<'ctx>,
         out: ArrayType,
     ) {
+        let pooled = self.parallel_nest(e, operands, scalars, shape, target, out);
         let ndim = shape.len();
         // The contiguous copy: every array's last axis (and the target's) steps by its item size.
         // (A broadcast last axis takes the strided copy: read through a select there, LLVM makes
@@ -516,6 +518,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         };
         if !contiguous {
             self.fill_nest(e, operands, scalars, shape, target, out, false);
+        }
+        if let Some(joined) = pooled {
+            self.b().build_unconditional_branch(joined).u();
+            self.b().position_at_end(joined);
         }
     }
 

@@ -26,6 +26,8 @@ mod list;
 mod matmul;
 mod nonneg;
 mod overlap;
+mod parallel_nest;
+mod parallel_reduce;
 mod pointers;
 mod prange;
 mod random;

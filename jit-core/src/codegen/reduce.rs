@@ -34,7 +34,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.fail_if_empty(f, size);
         let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
         let place = |idx: &[IntValue<'ctx>]| idx.to_vec();
-        self.fold(f, &a, data, &strides, &shapes, &place, &ty.carrier(), size)
+        let pooled = self.parallel_reduce(f, &a, data, &strides, &shapes, &ty.carrier(), size);
+        let v = self.fold(f, &a, data, &strides, &shapes, &place, &ty.carrier(), size);
+        self.join_reduce(pooled, v)
     }
 
     /// NumPy's ValueError for the reductions that have no value for an empty array (or axis).
@@ -55,7 +57,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// result in `out_t` (the compute type of the reduction's result). Elements are combined
     /// in C order of the nest; `argmin`/`argmax` count positions in that order.
     #[allow(clippy::too_many_arguments)]
-    fn fold(
+    pub(super) fn fold(
         &mut self,
         f: Reduction,
         a: &ArrayType,
@@ -299,7 +301,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// The value a reduction starts from: 0 for sums, the largest value for `min` and the
     /// smallest for `max` (every element is combined, so it never wins wrongly).
-    fn reduction_identity(&self, f: Reduction, acc_t: &Type) -> BasicValueEnum<'ctx> {
+    pub(super) fn reduction_identity(&self, f: Reduction, acc_t: &Type) -> BasicValueEnum<'ctx> {
         match (f, acc_t) {
             (Reduction::Prod, Type::Complex128) => self.make_complex((self.f64(1.0), self.f64(0.0))),
             (_, Type::Complex128) => self.make_complex((self.f64(0.0), self.f64(0.0))),
@@ -326,7 +328,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
     }
 
-    fn combine(&mut self, f: Reduction, t: &Type, cur: BasicValueEnum<'ctx>, x: BasicValueEnum<'ctx>) -> BasicValueEnum<'ctx> {
+    pub(super) fn combine(
+        &mut self,
+        f: Reduction,
+        t: &Type,
+        cur: BasicValueEnum<'ctx>,
+        x: BasicValueEnum<'ctx>,
+    ) -> BasicValueEnum<'ctx> {
         if *t == Type::Complex128 && matches!(f, Reduction::Sum | Reduction::Mean | Reduction::Prod) {
             let op = if f == Reduction::Prod { crate::ast::BinOp::Mul } else { crate::ast::BinOp::Add };
             return self.complex_binary(op, cur, t, x, t);
