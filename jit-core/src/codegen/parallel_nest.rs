@@ -91,7 +91,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         target: &Operand<'ctx>,
         out: ArrayType,
     ) -> Option<BasicBlock<'ctx>> {
-        if !self.module_gen.parallel || self.in_parallel || shape.is_empty() {
+        if !self.hir_fn.parallel || self.in_parallel || shape.is_empty() {
             return None;
         }
         // A `@vectorize` kernel called per element runs on the pool's threads, which do not
@@ -160,7 +160,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// emitted) when `size` is a constant below the threshold, or under `parallel=False`, or
     /// inside a parallel chunk.
     pub(super) fn pool_or_serial(&self, size: IntValue<'ctx>, threshold: i64) -> Option<(BasicBlock<'ctx>, BasicBlock<'ctx>)> {
-        if !self.module_gen.parallel || self.in_parallel {
+        if !self.hir_fn.parallel || self.in_parallel {
             return None;
         }
         if size.get_sign_extended_constant().is_some_and(|n| n < threshold) {

@@ -305,8 +305,9 @@ fn holds_references(t: &Type) -> bool {
     }
 }
 
-/// Whether some function of the program runs a loop on the thread pool (the dispatcher then
-/// releases the GIL for the call: the pool's threads may print).
+/// Whether some function of the program was compiled with `parallel=True`, so that its loops
+/// (`prange`, array expressions) may run on the thread pool: references are then counted
+/// atomically, and the dispatcher releases the GIL for the call (the pool's threads may print).
 pub fn runs_parallel(prog: &TypedProgram) -> bool {
-    prog.funcs.iter().any(|f| f.parallel && !f.prange.is_empty())
+    prog.funcs.iter().any(|f| f.parallel)
 }
