@@ -791,3 +791,27 @@ def test_a_shared_element_accumulated_by_every_iteration_is_refused():
         "    return y\n",
         "same element of 'y'",
     )
+
+
+@par
+def normalized(a):
+    # Numba issue #9139: `A / A.max()` fused the reduction into the division's loop.
+    return a / a.max()
+
+
+@par
+def nested_reduction():
+    # Numba issue #6414: a reduction inside a nested prange.
+    acc = 0
+    for k in prange(1):
+        for i in prange(1):
+            if i == 0:
+                acc += 1
+    return acc
+
+
+def test_reduction_then_division_and_a_reduction_in_a_nested_loop():
+    for n in (3, 100_000, 300_000):
+        a = np.linspace(0.0, 3.0, n)
+        np.testing.assert_array_equal(normalized(a), a / a.max())
+    assert nested_reduction() == nested_reduction.py_func()

@@ -112,7 +112,7 @@ def test_a_function_that_only_raises():
 @pytest.mark.parametrize(
     "body, construct",
     [
-        ("raise", "raise statement"),
+        ("raise", "bare raise"),  # outside an except clause
         ("raise ValueError('a') from None", "raise statement"),
         ("raise ValueError(f'x={x}')", "exception message"),
         ("raise ValueError('a', 'b')", "raise statement"),
