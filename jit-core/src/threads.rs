@@ -146,6 +146,29 @@ pub extern "C" fn sj_rt_set_num_threads(n: i64) -> u32 {
     }
 }
 
+/// Whether `iterations` iterations of `picos` picoseconds each take longer than waking the pool
+/// costs ([`WORTH_WAKING`]).
+fn worth_waking(picos: u128, iterations: i64) -> bool {
+    picos * iterations.max(0) as u128 >= WORTH_WAKING.as_nanos() * 1000
+}
+
+/// What one of `iterations` iterations took, in picoseconds (at least 1: known).
+fn picos_per_iteration(took: std::time::Duration, iterations: i64) -> i64 {
+    (took.as_nanos() * 1000 / iterations.max(1) as u128).clamp(1, i64::MAX as u128) as i64
+}
+
+/// Whether the calling thread is the process's main thread (Python's, which runs signal
+/// handlers): asked once per thread.
+fn on_main_thread() -> bool {
+    thread_local! {
+        static MAIN: bool = {
+            // SAFETY: gettid and getpid cannot fail; Linux's main thread has the process's id.
+            unsafe { libc::gettid() == libc::getpid() }
+        };
+    }
+    MAIN.with(|m| *m)
+}
+
 fn pool() -> Option<&'static rayon_core::ThreadPool> {
     POOL.get_or_init(|| {
         rayon_core::ThreadPoolBuilder::new()
@@ -302,8 +325,27 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
     };
     // SAFETY: the caller's contract: an aligned word, only ever accessed atomically.
     let cost = unsafe { &*(cost as *const AtomicI64) };
-    // SAFETY: gettid and getpid cannot fail; Linux's main thread has the process's id.
-    let main_thread = unsafe { libc::gettid() == libc::getpid() };
+    let first_len = chunk_start(1, n, chunks);
+    let known = cost.load(Ordering::Relaxed);
+    if known > 0 && !worth_waking(known as u128, n - first_len) {
+        // Short last time: every chunk here, timed again (no pool, no shared state).
+        let clock = std::time::Instant::now();
+        let was_worker = IN_WORKER.with(|w| w.replace(true));
+        let mut status = 0;
+        for c in 0..chunks {
+            let (lo, hi) = (chunk_start(c, n, chunks), chunk_start(c + 1, n, chunks));
+            // SAFETY: the caller's contract, on this thread.
+            status = unsafe { body(env, lo, hi, c) };
+            if status != 0 {
+                break;
+            }
+        }
+        IN_WORKER.with(|w| w.set(was_worker));
+        if status == 0 {
+            cost.store(picos_per_iteration(clock.elapsed(), n), Ordering::Relaxed);
+        }
+        return status;
+    }
     let lp = Arc::new(Loop {
         body,
         env: env as usize,
@@ -312,7 +354,7 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
         next: AtomicI64::new(0),
         finished: AtomicI64::new(0),
         stop: AtomicBool::new(false),
-        stoppable: main_thread,
+        stoppable: on_main_thread(),
         failure: Mutex::new(None),
         blocks: Mutex::new(Vec::new()),
     });
@@ -323,10 +365,7 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
             pool.spawn(move || lp.work(true));
         }
     };
-    let worth = |picos: u128, iterations: i64| picos * iterations as u128 >= WORTH_WAKING.as_nanos() * 1000;
-    let first_len = chunk_start(1, n, chunks);
-    let known = cost.load(Ordering::Relaxed);
-    let woken = known > 0 && worth(known as u128, n - first_len);
+    let woken = known > 0;
     if woken {
         wake(&lp);
     }
@@ -338,9 +377,9 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
         let ok = lp.run(first, false);
         IN_WORKER.with(|w| w.set(was_worker));
         let len = chunk_start(first + 1, n, chunks) - chunk_start(first, n, chunks);
-        let picos = (clock.elapsed().as_nanos() * 1000 / len.max(1) as u128).max(1);
-        cost.store(picos.min(i64::MAX as u128) as i64, Ordering::Relaxed);
-        if !woken && ok && worth(picos, n - first_len) {
+        let picos = picos_per_iteration(clock.elapsed(), len);
+        cost.store(picos, Ordering::Relaxed);
+        if !woken && ok && worth_waking(picos as u128, n - first_len) {
             wake(&lp);
         }
     }
