@@ -662,6 +662,52 @@ def prange_small(a):
         (),
         setup="(__import__('numpy').arange(1000.0),)",
     ),
+    Kernel(
+        "prange_pairwise",
+        "parallel loops",
+        """
+import numpy as np
+
+
+def prange_pairwise(x):
+    n = x.shape[0]
+    d = np.empty((n, n))
+    for i in prange(n):
+        for j in range(n):
+            s = 0.0
+            for k in range(x.shape[1]):
+                t = x[i, k] - x[j, k]
+                s += t * t
+            d[i, j] = math.sqrt(s)
+    t = 0.0
+    for i in range(n):
+        t += d[i, n - 1 - i]
+    return t
+""",
+        (),
+        setup="(__import__('numpy').random.default_rng(22).random((300, 8)),)",
+    ),
+    Kernel(
+        "prange_stencil",
+        "parallel loops",
+        """
+import numpy as np
+
+
+def prange_stencil(u, steps):
+    v = np.empty_like(u)
+    for s in range(steps):
+        for i in prange(1, u.shape[0] - 1):
+            for j in range(1, u.shape[1] - 1):
+                v[i, j] = 0.25 * (u[i - 1, j] + u[i + 1, j] + u[i, j - 1] + u[i, j + 1])
+        for i in prange(1, u.shape[0] - 1):
+            for j in range(1, u.shape[1] - 1):
+                u[i, j] = v[i, j]
+    return u[u.shape[0] // 2, u.shape[1] // 3]
+""",
+        (),
+        setup="(__import__('numpy').random.default_rng(23).random((400, 400)), 2)",
+    ),
 ]
 
 BY_NAME = {k.name: k for k in KERNELS}

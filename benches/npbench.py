@@ -61,12 +61,18 @@ IMPORTS = (
 # the benchmarks
 
 
+# Which Numba kernels run: `numba_n` (the default, `parallel=False`) or `numba_npr` (the 18
+# kernels written with `prange` and `parallel=True`), set by `--variant`.
+VARIANT = {"name": "numba_n"}
+
+
 def benchmarks(npbench: Path) -> dict[str, dict]:
-    """Every benchmark of the checkout that has a Numba kernel: name -> its bench_info entry."""
+    """Every benchmark of the checkout that has a Numba kernel of the variant: name -> its
+    bench_info entry."""
     out = {}
     for path in sorted((npbench / "bench_info").glob("*.json")):
         info = json.loads(path.read_text())["benchmark"]
-        if kernel_file(npbench, info, "numba_n").exists():
+        if kernel_file(npbench, info, VARIANT["name"]).exists():
             out[path.stem] = info
     return out
 
@@ -128,15 +134,16 @@ def implementation(spec: dict, info: dict):
     if fw == "numpy":
         path = kernel_file(npbench, info, "numpy")
     elif fw == "numba":
-        path = kernel_file(npbench, info, "numba_n")
+        path = kernel_file(npbench, info, VARIANT["name"])
     else:
         # Same file name and line numbers as the original, which a CompileError then points into.
-        path = Path(spec["workdir"]) / kernel_file(npbench, info, "numba_n").name
-        path.write_text(swap_imports(kernel_file(npbench, info, "numba_n").read_text()))
+        path = Path(spec["workdir"]) / kernel_file(npbench, info, VARIANT["name"]).name
+        path.write_text(swap_imports(kernel_file(npbench, info, VARIANT["name"]).read_text()))
     return getattr(load_module(path, f"_npb_{fw}_{info['module_name']}"), info["func_name"])
 
 
 def child_main(spec: dict) -> dict:
+    VARIANT["name"] = spec.get("variant", "numba_n")
     npbench, info = Path(spec["npbench"]), benchmarks(Path(spec["npbench"]))[spec["kernel"]]
     inputs = Path(spec["workdir"]) / "inputs.pkl"
     stage = "inputs"
@@ -222,6 +229,7 @@ def measure_kernel(npbench: Path, name: str, info: dict, frameworks, preset: str
         outs = {}
         for fw in ("numpy", *frameworks):
             spec = {"npbench": str(npbench), "kernel": name, "framework": fw, "preset": preset, "repeat": repeat}
+            spec["variant"] = VARIANT["name"]
             spec |= {"workdir": work, "outputs": f"{work}/out-{fw}.pkl"}
             if fw != "numpy" and not Path(work, "inputs.pkl").exists():
                 record[fw] = {"runs": False, "error_type": "NoInputs", "error": "the init function failed"}
@@ -382,12 +390,21 @@ def main(argv=None) -> int:
     ap.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per kernel and framework")
     ap.add_argument("--out", type=Path, help="directory for results.{json,md} (bench-results/npbench/)")
     ap.add_argument("--docs", action="store_true", help="also write docs/npbench.md")
+    ap.add_argument(
+        "--variant",
+        choices=("numba_n", "numba_npr"),
+        default="numba_n",
+        help="NPBench's Numba kernels to run: numba_n (parallel=False) or numba_npr (prange, parallel=True)",
+    )
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--child-out", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.child:
         Path(a.child_out).write_text(json.dumps(child_main(json.loads(a.child))))
         return 0
+    VARIANT["name"] = a.variant
+    if a.docs and a.variant != "numba_n":
+        ap.error("--docs writes the numba_n table (docs/npbench.md)")
     if a.npbench is None:
         ap.error("--npbench DIR is required: a checkout of github.com/spcl/npbench")
     npbench = a.npbench.resolve()

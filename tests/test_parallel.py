@@ -15,6 +15,8 @@ import threading
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import stickyjit
 from conftest import check, same
@@ -815,3 +817,37 @@ def test_reduction_then_division_and_a_reduction_in_a_nested_loop():
         a = np.linspace(0.0, 3.0, n)
         np.testing.assert_array_equal(normalized(a), a / a.max())
     assert nested_reduction() == nested_reduction.py_func()
+
+
+@par
+def shapes_kernel(a, start, stop, step):
+    out = np.zeros(a.shape[0])
+    s = 0
+    m = -(10**9)
+    f = 0.0
+    for i in prange(start, stop, step):
+        j = i % a.shape[0]
+        s += i * 3 - 1
+        m = max(m, (i * 7) % 11)
+        f += a[j] * 0.25
+        if i >= 0 and i < a.shape[0]:
+            out[i] = i * 0.5
+    return s, m, f, out
+
+
+@given(
+    st.integers(-300, 300),
+    st.integers(-300, 300),
+    st.integers(-40, 40).filter(lambda k: k != 0),
+    st.sampled_from([1, 2, 0]),
+)
+@settings(max_examples=150, deadline=None)
+def test_random_loop_shapes_equal_cpython(start, stop, step, threads):
+    # Bounds, steps (negative ones too), empty ranges and thread counts drawn at random; the
+    # float sum adds quarters of integers, exact in any order.
+    stickyjit.set_num_threads(threads or stickyjit._native._max_threads())
+    a = np.arange(64, dtype=np.float64)
+    s, m, f, out = shapes_kernel(a, start, stop, step)
+    es, em, ef, eout = shapes_kernel.py_func(a, start, stop, step)
+    assert (s, m, f) == (es, em, float(ef))
+    np.testing.assert_array_equal(out, eout)

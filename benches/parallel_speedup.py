@@ -1,0 +1,152 @@
+"""Parallel loops against the serial loop (issue 21, point 7): embarrassingly parallel kernels
+(mandelbrot, a pairwise distance matrix, a stencil over a large grid) and reductions, each
+compiled serially (`prange` is `range`) and with `parallel=True`, by stickyjit and by Numba, in
+one process. Prints the best of 5 calls of each and the speed-ups; every answer is checked
+against stickyjit's serial one.
+
+    .venv/bin/python benches/parallel_speedup.py
+"""
+
+from __future__ import annotations
+
+import linecache
+import math
+import time
+
+import numpy as np
+
+KERNELS = {
+    "mandelbrot": (
+        """
+def mandelbrot(size, max_iter):
+    out = np.zeros((size, size), dtype=np.int64)
+    for py in prange(size):
+        for px in range(size):
+            cr = -2.0 + 2.5 * px / size
+            ci = -1.25 + 2.5 * py / size
+            zr = 0.0
+            zi = 0.0
+            k = 0
+            while k < max_iter and zr * zr + zi * zi <= 4.0:
+                zr, zi = zr * zr - zi * zi + cr, 2.0 * zr * zi + ci
+                k += 1
+            out[py, px] = k
+    return out
+""",
+        lambda: (800, 100),
+    ),
+    "pairwise distances": (
+        """
+def pairwise(x):
+    n = x.shape[0]
+    d = np.empty((n, n))
+    for i in prange(n):
+        for j in range(n):
+            s = 0.0
+            for k in range(x.shape[1]):
+                t = x[i, k] - x[j, k]
+                s += t * t
+            d[i, j] = math.sqrt(s)
+    return d
+""",
+        lambda: (np.random.default_rng(1).random((3000, 8)),),
+    ),
+    "stencil 4000x4000": (
+        """
+def stencil(u, v):
+    for i in prange(1, u.shape[0] - 1):
+        for j in range(1, u.shape[1] - 1):
+            v[i, j] = 0.25 * (u[i - 1, j] + u[i + 1, j] + u[i, j - 1] + u[i, j + 1]) + 0.5 * math.sin(u[i, j])
+    return v
+""",
+        lambda: (np.random.default_rng(2).random((4000, 4000)), np.zeros((4000, 4000))),
+    ),
+    "reduction: sum of a function": (
+        """
+def reduce_sum(a):
+    s = 0.0
+    m = -1.0
+    for i in prange(a.shape[0]):
+        x = math.sqrt(a[i]) * math.exp(-a[i])
+        s += x
+        m = max(m, x)
+    return s, m
+""",
+        lambda: (np.random.default_rng(3).random(20_000_000),),
+    ),
+    "reduction: histogram rows": (
+        """
+def hist_rows(x, nbins):
+    h = np.zeros(nbins, dtype=np.int64)
+    for b in prange(64):
+        row = np.zeros(nbins, dtype=np.int64)
+        for i in range(b * (x.shape[0] // 64), (b + 1) * (x.shape[0] // 64)):
+            row[int(x[i] * nbins)] += 1
+        h += row
+    return h
+""",
+        lambda: (np.random.default_rng(4).random(20_000_000), 100),
+    ),
+}
+
+
+def build(src, deco, prange):
+    name = f"<speedup-{abs(hash((src, id(deco))))}>"
+    linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+    ns = {"np": np, "math": math, "prange": prange}
+    exec(compile(src, name, "exec"), ns)  # noqa: S102 - the benchmark's own source
+    fname = src.split("def ", 1)[1].split("(", 1)[0]
+    return deco(ns[fname])
+
+
+def best(f, args, repeat=5):
+    f(*args)
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = f(*args)
+        times.append(time.perf_counter() - t)
+    return min(times), out
+
+
+def same(a, b):
+    if isinstance(a, tuple):
+        return all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, np.ndarray):
+        return np.allclose(a, b, rtol=1e-12, atol=0)
+    return math.isclose(a, b, rel_tol=1e-9)
+
+
+def main():
+    import stickyjit
+
+    engines = [
+        ("stickyjit serial", stickyjit.njit, range),
+        ("stickyjit parallel", stickyjit.njit(parallel=True), stickyjit.prange),
+    ]
+    try:
+        import numba
+
+        engines += [("Numba serial", numba.njit, range), ("Numba parallel", numba.njit(parallel=True), numba.prange)]
+    except ImportError:
+        pass
+    print(f"threads: {stickyjit.get_num_threads()}")
+    head = " | ".join(name for name, _, _ in engines)
+    print(f"| kernel | {head} | stickyjit parallel speed-up | stickyjit parallel vs Numba parallel |")
+    print("| --- |" + " ---: |" * (len(engines) + 2))
+    for kname, (src, make) in KERNELS.items():
+        args = make()
+        times, ref = [], None
+        for _, deco, pr in engines:
+            fresh = tuple(np.copy(a) if isinstance(a, np.ndarray) else a for a in args)
+            t, out = best(build(src, deco, pr), fresh)
+            ref = out if ref is None else ref
+            assert same(ref, out), f"{kname}: answers differ"
+            times.append(t)
+        cells = " | ".join(f"{t * 1e3:.1f} ms" for t in times)
+        extra = f"{times[3] / times[1]:.2f}x" if len(times) > 3 else "n/a"
+        print(f"| {kname} | {cells} | {times[0] / times[1]:.2f}x | {extra} |")
+
+
+if __name__ == "__main__":
+    main()
