@@ -851,3 +851,39 @@ def test_random_loop_shapes_equal_cpython(start, stop, step, threads):
     es, em, ef, eout = shapes_kernel.py_func(a, start, stop, step)
     assert (s, m, f) == (es, em, float(ef))
     np.testing.assert_array_equal(out, eout)
+
+
+@par
+def complex_accumulate(z):
+    p = np.zeros((2, 3), dtype=np.complex128)
+    for i in prange(z.shape[0]):
+        x = np.full((2, 3), z[i])
+        if abs(z[i]) < 1.0:
+            x = -x
+        p += x
+    return p
+
+
+def test_reduction_into_a_complex_array():
+    # NPBench's contour_integral adds complex matrices in a prange loop.
+    z = (np.arange(200) - 100) / 16.0 + 1j * (np.arange(200) % 7) / 8.0  # exact in any order
+    check_np(complex_accumulate, z)
+
+
+@par
+def target_reused_by_later_loops(n):
+    out = np.zeros((n, n))
+    for j in prange(n):
+        for k in prange(n):
+            out[j, k] = j * n + k
+    total = 0.0
+    for j in prange(n):
+        for k in range(n):
+            total += out[j, k]
+    return total
+
+
+def test_a_variable_reused_as_a_later_loops_target_is_private():
+    # NPBench's mandelbrot1: `k`, an inner loop's target in two prange loops, is no value the
+    # first loop hands to the code after it.
+    check_np(target_reused_by_later_loops, 30)

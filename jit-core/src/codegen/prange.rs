@@ -259,6 +259,18 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             let (x, y) = (g.load_element(to, a.dtype), g.load_element(from, a.dtype));
             let b = g.b();
             let r: BasicValueEnum<'ctx> = match (x, c) {
+                // A complex sum: the parts added apart (only `+=`/`-=` reduce complex arrays).
+                (BasicValueEnum::StructValue(x), _) => {
+                    let y = y.into_struct_value();
+                    let mut sum = x;
+                    for k in 0..2 {
+                        let xp = b.build_extract_value(x, k, "re.im").u().into_float_value();
+                        let yp = b.build_extract_value(y, k, "re.im").u().into_float_value();
+                        let p = b.build_float_add(xp, yp, "part").u();
+                        sum = b.build_insert_value(sum, p, k, "sum").u().into_struct_value();
+                    }
+                    sum.into()
+                }
                 (BasicValueEnum::FloatValue(x), Combine::Mul) => b.build_float_mul(x, y.into_float_value(), "acc").u().into(),
                 (BasicValueEnum::FloatValue(x), _) => b.build_float_add(x, y.into_float_value(), "acc").u().into(),
                 (x, Combine::Mul) => b.build_int_mul(x.into_int_value(), y.into_int_value(), "acc").u().into(),

@@ -153,7 +153,7 @@ pub fn plan(prog: &TypedProgram, f: &hir::Function, spec: &TypedFunction, s: &hi
             return Err(CompileError::typing(
                 "reduction in a prange loop",
                 format!(
-                    "'{}' of type {} is reduced with {:?} in the prange loop at line {line}: numbers are reduced (| & ^ of ints and bools too), and writable int or float arrays in C or any order with += -= *=",
+                    "'{}' of type {} is reduced with {:?} in the prange loop at line {line}: numbers are reduced (| & ^ of ints and bools too), and writable int, float or complex arrays in C or any order with += -= (*= but complex)",
                     name(id),
                     ty(id),
                     c
@@ -233,8 +233,9 @@ pub fn plan(prog: &TypedProgram, f: &hir::Function, spec: &TypedFunction, s: &hi
 fn reducible(t: &Type, c: Combine) -> bool {
     if let Type::Array(a) = t {
         // `h += ...` on a whole array: each chunk adds into a new array of its own (C order).
-        let numeric = a.dtype.is_float() || (!a.dtype.is_complex() && a.dtype != crate::registry::Dtype::Bool);
-        return matches!(c, Combine::Add | Combine::Mul) && numeric && a.layout != crate::types::Layout::F && !a.readonly;
+        let numeric = a.dtype != crate::registry::Dtype::Bool;
+        let op = c == Combine::Add || (c == Combine::Mul && !a.dtype.is_complex());
+        return op && numeric && a.layout != crate::types::Layout::F && !a.readonly;
     }
     match c {
         Combine::Add | Combine::Mul | Combine::Min | Combine::Max | Combine::MinLast | Combine::MaxLast => {

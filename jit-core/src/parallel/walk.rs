@@ -407,51 +407,53 @@ fn walk_definite(
     }
 }
 
-/// The locals used (read or assigned) anywhere in `stmts` outside the statement `lp`.
+/// The locals `stmts` read outside the statement `lp` where they may hold the value `lp` left
+/// (reads in the body of a `for` loop over the same local see that loop's value).
 pub(super) fn used_outside(stmts: &[hir::Stmt], lp: &hir::Stmt) -> HashSet<LocalId> {
     let mut out = HashSet::new();
-    fn go(stmts: &[hir::Stmt], lp: &hir::Stmt, out: &mut HashSet<LocalId>) {
+    // `shadow`: the targets of the `for` loops around the statements (a read of one in its
+    // loop's body sees that loop's value, not one the parallel loop left).
+    fn reads(e: &hir::Expr, shadow: &[LocalId], out: &mut HashSet<LocalId>, span: Span) {
+        let mut r = Vec::new();
+        reads_stmt(&hir::Stmt { kind: S::Expr(e.clone()), span }, &mut r);
+        out.extend(r.into_iter().filter(|id| !shadow.contains(id)));
+    }
+    fn go(stmts: &[hir::Stmt], lp: &hir::Stmt, shadow: &[LocalId], out: &mut HashSet<LocalId>) {
         for s in stmts {
             if std::ptr::eq(s, lp) || (s.span == lp.span && matches!(s.kind, S::ForRange { .. })) {
                 // The loop's own bounds and `else` are outside its body.
                 if let S::ForRange { start, stop, step, orelse, .. } = &s.kind {
                     for e in [start, stop, step] {
-                        let mut r = Vec::new();
-                        reads_stmt(&hir::Stmt { kind: S::Expr(e.clone()), span: s.span }, &mut r);
-                        out.extend(r);
+                        reads(e, shadow, out, s.span);
                     }
-                    go(orelse, lp, out);
+                    go(orelse, lp, shadow, out);
                 }
                 continue;
             }
             match &s.kind {
-                S::Try { .. } => s.kind.blocks().into_iter().for_each(|b| go(b, lp, out)),
+                S::Try { .. } => s.kind.blocks().into_iter().for_each(|b| go(b, lp, shadow, out)),
                 S::If { test, body, orelse } | S::While { test, body, orelse } => {
-                    let mut r = Vec::new();
-                    reads_stmt(&hir::Stmt { kind: S::Expr(test.clone()), span: s.span }, &mut r);
-                    out.extend(r);
-                    go(body, lp, out);
-                    go(orelse, lp, out);
+                    reads(test, shadow, out, s.span);
+                    go(body, lp, shadow, out);
+                    go(orelse, lp, shadow, out);
                 }
                 S::ForRange { target, start, stop, step, body, orelse } => {
-                    let mut r = Vec::new();
                     for e in [start, stop, step] {
-                        reads_stmt(&hir::Stmt { kind: S::Expr(e.clone()), span: s.span }, &mut r);
+                        reads(e, shadow, out, s.span);
                     }
-                    target_locals(target, &mut r);
-                    out.extend(r);
-                    go(body, lp, out);
-                    go(orelse, lp, out);
+                    let mut inner = shadow.to_vec();
+                    target_locals(target, &mut inner);
+                    go(body, lp, &inner, out);
+                    go(orelse, lp, shadow, out);
                 }
                 _ => {
                     let mut r = Vec::new();
                     reads_stmt(s, &mut r);
-                    assigned_in(std::slice::from_ref(s), &mut r);
-                    out.extend(r);
+                    out.extend(r.into_iter().filter(|id| !shadow.contains(id)));
                 }
             }
         }
     }
-    go(stmts, lp, &mut out);
+    go(stmts, lp, &[], &mut out);
     out
 }
