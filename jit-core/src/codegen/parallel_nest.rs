@@ -12,7 +12,7 @@
 use inkwell::basic_block::BasicBlock;
 use inkwell::module::Linkage;
 use inkwell::values::{AsValueRef, BasicValueEnum, FunctionValue, IntValue, PointerValue};
-use inkwell::{AddressSpace, IntPredicate};
+use inkwell::IntPredicate;
 
 use super::elementwise::{Operand, Tree};
 use super::{nonneg, Built, FnGen, Helper};
@@ -255,18 +255,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let mg = self.module_gen;
         let (ctx, b) = (mg.ctx, mg.builder);
         let i64t = ctx.i64_type();
-        let ptr = ctx.ptr_type(AddressSpace::default());
-        let resume = b.get_insert_block().expect("inside a function");
-        let k = mg.outlined.get();
-        mg.outlined.set(k + 1);
-        let name = format!("{}.{kind}{k}", self.function.get_name().to_string_lossy());
-        let fty = mg.status_llty().fn_type(&[ptr.into(), i64t.into(), i64t.into(), i64t.into()], false);
-        let f = mg.module.add_function(&name, fty, Some(Linkage::Internal));
-        mg.nounwind(f);
-        let param = |i: u32| f.get_nth_param(i).expect("four parameters");
-        let env = param(0).into_pointer_value();
-        let (lo, hi, chunk) = (param(1).into_int_value(), param(2).into_int_value(), param(3).into_int_value());
-        b.position_at_end(ctx.append_basic_block(f, "entry"));
+        let super::prange::ChunkFunction { f, env, lo, hi, chunk, resume } = self.chunk_function(kind);
         // Each carried value read once, at the chunk's start.
         let env_t = env_type(ctx, carried);
         let mut loaded = Vec::with_capacity(carried.values.len());

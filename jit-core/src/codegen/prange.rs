@@ -17,6 +17,17 @@ use crate::hir;
 use crate::parallel::Combine;
 use crate::types::{ArrayType, Type};
 
+/// A chunk function being built ([`FnGen::chunk_function`]).
+pub(super) struct ChunkFunction<'ctx> {
+    pub(super) f: FunctionValue<'ctx>,
+    pub(super) env: PointerValue<'ctx>,
+    pub(super) lo: IntValue<'ctx>,
+    pub(super) hi: IntValue<'ctx>,
+    pub(super) chunk: IntValue<'ctx>,
+    /// The caller's block, to position the builder back at.
+    pub(super) resume: inkwell::basic_block::BasicBlock<'ctx>,
+}
+
 /// Where each part of the environment is (indices into its array of pointers).
 struct EnvLayout {
     /// Per shared local: its slot's index, and its flag's when it has one.
@@ -308,6 +319,33 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         it.const_int(v, false).into()
     }
 
+    /// A new chunk function `i32 (ptr env, i64 lo, i64 hi, i64 chunk)` named after this
+    /// function and `kind`, with the builder at its entry block: the function, its four
+    /// parameters, and the block to resume the caller's code in afterwards.
+    pub(super) fn chunk_function(&self, kind: &str) -> ChunkFunction<'ctx> {
+        let mg = self.module_gen;
+        let (ctx, b) = (mg.ctx, mg.builder);
+        let i64t = ctx.i64_type();
+        let ptr = ctx.ptr_type(AddressSpace::default());
+        let resume = b.get_insert_block().expect("inside a function");
+        let k = mg.outlined.get();
+        mg.outlined.set(k + 1);
+        let name = format!("{}.{kind}{k}", self.function.get_name().to_string_lossy());
+        let fty = mg.status_llty().fn_type(&[ptr.into(), i64t.into(), i64t.into(), i64t.into()], false);
+        let f = mg.module.add_function(&name, fty, Some(Linkage::Internal));
+        mg.nounwind(f);
+        let param = |i: u32| f.get_nth_param(i).expect("four parameters");
+        b.position_at_end(ctx.append_basic_block(f, "entry"));
+        ChunkFunction {
+            f,
+            env: param(0).into_pointer_value(),
+            lo: param(1).into_int_value(),
+            hi: param(2).into_int_value(),
+            chunk: param(3).into_int_value(),
+            resume,
+        }
+    }
+
     /// The chunk function of the parallel loop `s`: its body over positions `lo..hi`.
     fn outline(
         &mut self,
@@ -320,17 +358,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let (ctx, b) = (mg.ctx, mg.builder);
         let i64t = ctx.i64_type();
         let ptr = ctx.ptr_type(AddressSpace::default());
-        let resume = b.get_insert_block().expect("inside a function");
-        let k = mg.outlined.get();
-        mg.outlined.set(k + 1);
-        let name = format!("{}.prange{k}", self.function.get_name().to_string_lossy());
-        let fty = mg.status_llty().fn_type(&[ptr.into(), i64t.into(), i64t.into(), i64t.into()], false);
-        let f = mg.module.add_function(&name, fty, Some(Linkage::Internal));
-        mg.nounwind(f);
-        let param = |i: u32| f.get_nth_param(i).expect("four parameters");
-        let (env, lo, hi, chunk) =
-            (param(0).into_pointer_value(), param(1).into_int_value(), param(2).into_int_value(), param(3).into_int_value());
-        b.position_at_end(ctx.append_basic_block(f, "entry"));
+        let ChunkFunction { f, env, lo, hi, chunk, resume } = self.chunk_function("prange");
         // Every local its own slot first (as `define_inner` makes them); shared ones are the caller's.
         let mut locals = Vec::new();
         let mut bound = Vec::new();
