@@ -5,6 +5,11 @@ one process. Prints the best of 5 calls of each and the speed-ups; every answer 
 against stickyjit's serial one.
 
     .venv/bin/python benches/parallel_speedup.py
+    .venv/bin/python benches/parallel_speedup.py --scaling [--png scaling.png]
+
+`--scaling` reports the scaling curve instead: stickyjit's parallel time of each kernel with 1,
+2, 4, ... threads up to the machine's (`set_num_threads`), as a table of speed-ups over one
+thread, and as a PNG chart when matplotlib is installed.
 """
 
 from __future__ import annotations
@@ -117,7 +122,61 @@ def same(a, b):
     return math.isclose(a, b, rel_tol=1e-9)
 
 
+def scaling(png: str | None) -> None:
+    import stickyjit
+
+    top = stickyjit._native._max_threads()
+    counts = [1]
+    while counts[-1] * 2 <= top:
+        counts.append(counts[-1] * 2)
+    if counts[-1] != top:
+        counts.append(top)
+    curves = {}
+    for kname, (src, make) in KERNELS.items():
+        f = build(src, stickyjit.njit(parallel=True), stickyjit.prange)
+        args = make()
+        times = []
+        for n in counts:
+            stickyjit.set_num_threads(n)
+            fresh = tuple(np.copy(a) if isinstance(a, np.ndarray) else a for a in args)
+            times.append(best(f, fresh)[0])
+        curves[kname] = [times[0] / t for t in times]
+    stickyjit.set_num_threads(top)
+    print("| kernel | " + " | ".join(f"{n} thread{'s' if n > 1 else ''}" for n in counts) + " |")
+    print("| --- |" + " ---: |" * len(counts))
+    for kname, ups in curves.items():
+        print(f"| {kname} | " + " | ".join(f"{u:.2f}x" for u in ups) + " |")
+    if png:
+        try:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+        except ImportError:
+            print("no matplotlib: no chart")
+            return
+        fig, ax = plt.subplots(figsize=(6, 4))
+        for kname, ups in curves.items():
+            ax.plot(counts, ups, marker="o", label=kname)
+        ax.plot(counts, counts, linestyle=":", color="grey", label="ideal")
+        ax.set_xlabel("threads")
+        ax.set_ylabel("speed-up over one thread")
+        ax.legend(fontsize="small")
+        fig.tight_layout()
+        fig.savefig(png)
+        print(f"written: {png}")
+
+
 def main():
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scaling", action="store_true", help="the scaling curve over thread counts instead")
+    ap.add_argument("--png", help="with --scaling: write the chart to this file")
+    a = ap.parse_args()
+    if a.scaling:
+        scaling(a.png)
+        return
     import stickyjit
 
     engines = [
