@@ -303,3 +303,35 @@ def build(n):
 """
     grew = rss_growth(tmp_path, build)
     assert grew < 8 * 2**20, f"RSS grew {grew} bytes over 10^5 calls"
+
+
+# ---------------------------------------------------------------------------------------------
+# dict and set comprehensions
+
+
+@njit
+def comprehensions(n):
+    squares = {i: i * i for i in range(n) if i % 3}
+    residues = {i % 5 for i in range(n)}
+    pairs = {(i, j): i - j for i in range(4) for j in range(i) if (i + j) % 2}
+    last_wins = {i % 4: i for i in range(n)}
+    i = -1  # the comprehension's own `i` is not this one
+    return squares, residues, pairs, last_wins, i
+
+
+@given(st.integers(0, 40))
+def test_dict_and_set_comprehensions_match_cpython(n):
+    check(comprehensions, n)
+
+
+@njit
+def of_an_array(a):
+    return {int(x * 10): x for x in a}, {x > 0.5 for x in a}
+
+
+def test_comprehensions_over_an_array():
+    a = np.array([0.05, 0.55, 0.95, 0.51])
+    d, s = of_an_array(a)
+    ed, es = of_an_array.py_func(a)
+    assert d == {k: float(v) for k, v in ed.items()} and list(d) == list(ed)
+    assert s == {bool(x) for x in es}

@@ -95,18 +95,6 @@ def uses_listcomp(x):
 
 
 @jit
-def uses_dictcomp(x):
-    y = {i: i for i in range(x)}  # MARK: dictcomp
-    return x
-
-
-@jit
-def uses_setcomp(x):
-    y = {i for i in range(x)}  # MARK: setcomp
-    return x
-
-
-@jit
 def uses_genexp(x):
     g = (i for i in range(x))  # MARK: genexp
     return x
@@ -191,8 +179,6 @@ SYNTAX_CASES = [
     (uses_dict, "'**' in a dict literal", "dict", ast.Dict),
     (uses_set, "starred expression", "set", ast.Starred),
     (uses_listcomp, "list comprehension", "listcomp", ast.ListComp),
-    (uses_dictcomp, "dict comprehension", "dictcomp", ast.DictComp),
-    (uses_setcomp, "set comprehension", "setcomp", ast.SetComp),
     (uses_genexp, "generator expression", "genexp", ast.GeneratorExp),
     (uses_string, "string literal", "string", ast.Constant),
     (uses_fstring, "f-string", "fstring", ast.JoinedStr),

@@ -192,9 +192,13 @@ pub enum ExprKind {
         container: Box<Expr>,
         negated: bool,
     },
-    /// `[elt for target in iter if cond ...]`: the generators outermost first.
+    /// `[elt for target in iter if cond ...]`, `{elt for ...}` or `{elt: value for ...}` (by
+    /// `kind`): the generators outermost first.
     ListComp {
+        kind: CompKind,
         elt: Box<Expr>,
+        /// A dict comprehension's value (`elt` is its key).
+        value: Option<Box<Expr>>,
         generators: Vec<Comprehension>,
     },
     /// `lower:upper:step` inside a subscript (each part optional).
@@ -208,6 +212,14 @@ pub enum ExprKind {
         value: Box<Expr>,
         index: Box<Expr>,
     },
+}
+
+/// What a comprehension makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompKind {
+    List,
+    Set,
+    Dict,
 }
 
 /// One `for target in iter if cond ...` of a comprehension.

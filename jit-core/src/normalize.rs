@@ -352,8 +352,12 @@ impl Writer {
                 self.expr(item);
                 self.expr(container);
             }
-            ExprKind::ListComp { elt, generators } => {
+            ExprKind::ListComp { kind, elt, value, generators } => {
                 self.tag(Tag::ListComp);
+                self.byte(*kind as u8);
+                if let Some(v) = value {
+                    self.expr(v);
+                }
                 self.u64(generators.len() as u64);
                 for g in generators {
                     self.target(&g.target);

@@ -272,6 +272,22 @@ impl Converter {
         Ok(Some(Stmt { kind, span }))
     }
 
+    /// The `for ... in ... if ...` parts of a comprehension, outermost first.
+    fn generators(&self, gens: Vec<py::Comprehension>, span: Span) -> Result<Vec<crate::ast::Comprehension>> {
+        let mut out = Vec::with_capacity(gens.len());
+        for g in gens {
+            if g.is_async {
+                return Err(CompileError::unsupported("async comprehension", span));
+            }
+            out.push(crate::ast::Comprehension {
+                target: self.target(g.target)?,
+                iter: self.expr(g.iter)?,
+                ifs: self.exprs(g.ifs)?,
+            });
+        }
+        Ok(out)
+    }
+
     /// `raise Name`, `raise Name()`, `raise Name("message")`.
     fn raise(&self, r: py::StmtRaise, span: Span) -> Result<StmtKind> {
         let unsupported = |why: &str| Err(CompileError::unsupported_because("raise statement", why.to_string(), span));
@@ -434,20 +450,24 @@ impl Converter {
                 ExprKind::Dict(pairs)
             }
             PyExpr::Set(s) => ExprKind::Set(self.exprs(s.elts)?),
-            PyExpr::ListComp(c) => {
-                let mut generators = Vec::with_capacity(c.generators.len());
-                for g in c.generators {
-                    if g.is_async {
-                        return Err(CompileError::unsupported("async comprehension", span));
-                    }
-                    generators.push(crate::ast::Comprehension {
-                        target: self.target(g.target)?,
-                        iter: self.expr(g.iter)?,
-                        ifs: self.exprs(g.ifs)?,
-                    });
-                }
-                ExprKind::ListComp { elt: Box::new(self.expr(*c.elt)?), generators }
-            }
+            PyExpr::ListComp(c) => ExprKind::ListComp {
+                kind: CompKind::List,
+                elt: Box::new(self.expr(*c.elt)?),
+                value: None,
+                generators: self.generators(c.generators, span)?,
+            },
+            PyExpr::SetComp(c) => ExprKind::ListComp {
+                kind: CompKind::Set,
+                elt: Box::new(self.expr(*c.elt)?),
+                value: None,
+                generators: self.generators(c.generators, span)?,
+            },
+            PyExpr::DictComp(c) => ExprKind::ListComp {
+                kind: CompKind::Dict,
+                elt: Box::new(self.expr(*c.key)?),
+                value: Some(Box::new(self.expr(*c.value)?)),
+                generators: self.generators(c.generators, span)?,
+            },
             PyExpr::Slice(s) => {
                 let part = |e: Option<Box<PyExpr>>| e.map(|e| self.expr(*e).map(Box::new)).transpose();
                 ExprKind::Slice { lower: part(s.lower)?, upper: part(s.upper)?, step: part(s.step)? }

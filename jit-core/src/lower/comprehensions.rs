@@ -37,7 +37,9 @@ impl Lowerer<'_> {
         }
         for e in found {
             let id = match &e.kind {
-                A::ListComp { elt, generators } => self.comprehension(elt, generators, e.span, out)?,
+                A::ListComp { kind, elt, value, generators } => {
+                    self.comprehension(*kind, elt, value.as_deref(), generators, e.span, out)?
+                }
                 // `list(it)` is `[x for x in it]`; `list()` is `[]`.
                 A::Call { func, args, keywords } if matches!(self.callee(func), Ok(super::Callee::ListOf)) => {
                     if let Some(k) = keywords.first() {
@@ -68,12 +70,19 @@ impl Lowerer<'_> {
 
     /// The local holding the list comprehension `e` made (hoisted before its statement).
     pub(super) fn comprehension_value(&mut self, e: &ast::Expr) -> Result<hir::ExprKind> {
+        let what = match &e.kind {
+            A::ListComp { kind: ast::CompKind::Set, .. } => "set comprehension",
+            A::ListComp { kind: ast::CompKind::Dict, .. } => "dict comprehension",
+            _ => "list comprehension",
+        };
         match self.comps.remove(&(e as *const ast::Expr as usize)) {
             Some(id) => Ok(hir::ExprKind::Local { id, check_bound: false }),
             None => Err(CompileError::unsupported_because(
-                "list comprehension",
-                "a list comprehension is compiled where it is always evaluated: not in a `while` condition, \
-                 the branches of `x if c else y`, or after the first operand of `and`/`or`",
+                what,
+                format!(
+                    "a {what} is compiled where it is always evaluated: not in a `while` condition, \
+                     the branches of `x if c else y`, or after the first operand of `and`/`or`"
+                ),
                 e.span,
             )),
         }
@@ -86,12 +95,14 @@ impl Lowerer<'_> {
             .map(|it| ast::Comprehension { target: ast::Target::Name("$item".into(), span), iter: it.clone(), ifs: Vec::new() })
             .into_iter()
             .collect();
-        self.comprehension(&item, &generators, span, out)
+        self.comprehension(ast::CompKind::List, &item, None, &generators, span, out)
     }
 
     fn comprehension(
         &mut self,
+        kind: ast::CompKind,
         elt: &ast::Expr,
+        value: Option<&ast::Expr>,
         generators: &[ast::Comprehension],
         span: ast::Span,
         out: &mut Vec<hir::Stmt>,
@@ -116,18 +127,28 @@ impl Lowerer<'_> {
             let ifs: Vec<ast::Expr> = g.ifs.iter().map(|c| rename_expr(c, &renames)).collect();
             loops.push((target, iter, ifs));
         }
-        let append = ast::Expr {
+        // `$lc.append(elt)`, `$lc.add(elt)` or `$lc[elt] = value`.
+        let call = |method: &str| ast::Expr {
             kind: A::Call {
-                func: Box::new(ast::Expr {
-                    kind: A::Attribute { value: Box::new(name(&acc_name)), attr: "append".into() },
-                    span,
-                }),
+                func: Box::new(ast::Expr { kind: A::Attribute { value: Box::new(name(&acc_name)), attr: method.into() }, span }),
                 args: vec![rename_expr(elt, &renames)],
                 keywords: Vec::new(),
             },
             span: elt.span,
         };
-        let mut body = if generators.is_empty() { Vec::new() } else { vec![ast::Stmt { kind: S::Expr(append), span: elt.span }] };
+        let put = match (kind, value) {
+            (ast::CompKind::Dict, Some(v)) => S::Assign {
+                targets: vec![ast::Target::Subscript {
+                    value: Box::new(name(&acc_name)),
+                    index: Box::new(rename_expr(elt, &renames)),
+                    span: elt.span,
+                }],
+                value: rename_expr(v, &renames),
+            },
+            (ast::CompKind::Set, _) => S::Expr(call("add")),
+            _ => S::Expr(call("append")),
+        };
+        let mut body = if generators.is_empty() { Vec::new() } else { vec![ast::Stmt { kind: put, span: elt.span }] };
         for (target, iter, ifs) in loops.into_iter().rev() {
             for c in ifs.into_iter().rev() {
                 body = vec![ast::Stmt { kind: S::If { test: c, body, orelse: Vec::new() }, span }];
@@ -137,7 +158,14 @@ impl Lowerer<'_> {
         let init = ast::Stmt {
             kind: S::Assign {
                 targets: vec![ast::Target::Name(acc_name.clone(), span)],
-                value: ast::Expr { kind: A::List(Vec::new()), span },
+                value: ast::Expr {
+                    kind: match kind {
+                        ast::CompKind::List => A::List(Vec::new()),
+                        ast::CompKind::Set => A::Set(Vec::new()),
+                        ast::CompKind::Dict => A::Dict(Vec::new()),
+                    },
+                    span,
+                },
             },
             span,
         };
@@ -243,8 +271,11 @@ fn rename_in(e: &mut ast::Expr, r: &HashMap<String, String>) {
             keywords.iter_mut().for_each(|k| rename_in(&mut k.value, r))
         }
         A::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().for_each(|p| rename_in(p, r)),
-        A::ListComp { elt, generators } => {
+        A::ListComp { elt, value, generators, .. } => {
             rename_in(elt, r);
+            if let Some(v) = value {
+                rename_in(v, r);
+            }
             for g in generators {
                 g.target = rename_target(&g.target, r);
                 rename_in(&mut g.iter, r);

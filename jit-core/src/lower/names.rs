@@ -78,7 +78,7 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                 args.iter().for_each(|v| walk_expr(v, locals, visit));
                 keywords.iter().for_each(|k| walk_expr(&k.value, locals, visit))
             }
-            A::ListComp { elt, generators } => {
+            A::ListComp { elt, value, generators, .. } => {
                 // The first iterable is read in the enclosing scope; the targets are the
                 // comprehension's own (CPython's scope rule), seen by what follows them.
                 let mut inner = locals.clone();
@@ -86,6 +86,9 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                     walk_expr(&g.iter, if k == 0 { locals } else { &inner }, visit);
                     crate::scope::target_names(&g.target, &mut inner);
                     g.ifs.iter().for_each(|c| walk_expr(c, &inner, visit));
+                }
+                if let Some(v) = value {
+                    walk_expr(v, &inner, visit);
                 }
                 walk_expr(elt, &inner, visit)
             }
