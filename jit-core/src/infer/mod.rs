@@ -22,6 +22,7 @@ pub(crate) use arrays::{fancy_index_type, normalized_axes};
 mod ops;
 mod pointers;
 mod random;
+mod subscript;
 mod ufuncs;
 mod vectorize;
 
@@ -686,97 +687,6 @@ impl<'a> InferCx<'a> {
         self.specs.push(new_spec(f, func, tys));
         self.changed = true;
         self.specs.len() - 1
-    }
-
-    /// `value[index]` on a tuple: a literal index picks its element (negative counts from the
-    /// end); any other integer index needs a tuple whose elements have one type.
-    fn subscript(&mut self, value: &hir::Expr, index: &hir::Expr, span: Span) -> Result<Type> {
-        let vt = self.expr(value)?;
-        if let Type::List(item) = &vt {
-            return self.list_subscript(item, index);
-        }
-        if let Type::Dict(k, v) = &vt {
-            return self.dict_subscript(k, v, index);
-        }
-        if let Type::Pointer(d) = vt {
-            return self.pointer_element(d, index, span);
-        }
-        if let Some(a) = vt.array() {
-            let it = match &index.kind {
-                H::Tuple(_) | H::Slice { .. } => Type::Unknown, // written out: typed item by item
-                _ => self.expr(index)?,
-            };
-            if let Some(ix) = it.array() {
-                self.specs[self.current].allocates = true;
-                return arrays::fancy_index_type(a, ix, index.span).map(Type::Array);
-            }
-            if arrays::is_view(&a, index, &it) {
-                return self.view_type(a, index, span);
-            }
-            return self.element_index(a, index, span);
-        }
-        if vt == Type::Unknown {
-            // A callee's result not typed yet: type the index's parts (a slice included) and wait
-            // for the next round.
-            self.index_parts(index)?;
-            return Ok(Type::Unknown);
-        }
-        let it = self.expr(index)?;
-        let Type::Tuple(items) = vt else {
-            return Err(self.not_an_array(value, &vt).unwrap_or_else(|| {
-                CompileError::typing(
-                    "subscript",
-                    format!("{} cannot be indexed; only arrays and tuples can", type_name(&vt)),
-                    span,
-                )
-            }));
-        };
-        if let Some(i) = hir::const_index(index) {
-            let n = items.len() as i64;
-            let at = if i < 0 { i + n } else { i };
-            if !(0..n).contains(&at) {
-                return Err(CompileError::typing(
-                    "tuple index out of range",
-                    format!("index {i} into a tuple of length {n}"),
-                    index.span,
-                ));
-            }
-            return Ok(items[at as usize].clone());
-        }
-        require_integer(&it, "tuple index", "tuple indices", index.span)?;
-        let Some(first) = items.first() else {
-            // Always an IndexError at run time; int64 lets `for x in ()` type its dead body.
-            return Ok(Type::Int64);
-        };
-        if !items.iter().all(Type::is_known) {
-            return Ok(Type::Unknown); // an element a callee gives, not typed yet
-        }
-        if items.iter().any(|t| t != first) {
-            let tys: Vec<String> = items.iter().map(type_name).collect();
-            return Err(CompileError::typing(
-                "variable index into a tuple of mixed types",
-                format!("the elements are {}; index it with a literal, or make them one type", tys.join(", ")),
-                span,
-            ));
-        }
-        Ok(first.clone())
-    }
-
-    /// When `value` is a parameter (read as it came in) that code uses as an array but that was
-    /// given a number: the error is the argument's, a TypeError naming the parameter.
-    fn not_an_array(&self, value: &hir::Expr, got: &Type) -> Option<CompileError> {
-        let f = self.hir_fn();
-        let H::Local { id, .. } = value.kind else { return None };
-        let is_param = f.params.contains(&id) && self.specs[self.current].arg_types.get(id as usize) == Some(got);
-        is_param.then(|| CompileError::ArgumentType {
-            message: format!(
-                "{}() argument '{}' must be an array here, not {}",
-                f.name,
-                f.locals[id as usize].name,
-                type_name(got)
-            ),
-            span: value.span,
-        })
     }
 }
 

@@ -165,3 +165,41 @@ pub(super) fn cmath_fn(name: &str, span: Span) -> Result<CmathFn> {
         )
     })
 }
+
+pub(super) fn check_arity(f: Intrinsic, n: usize, span: Span) -> Result<()> {
+    let (name, want) = match f {
+        Intrinsic::Math(_) | Intrinsic::Cmath(_) => {
+            let (r, name) = match f {
+                Intrinsic::Math(m) => (m.arity(), m.name()),
+                Intrinsic::Cmath(c) => (c.arity(), c.name()),
+                _ => unreachable!(),
+            };
+            if r.contains(&n) {
+                return Ok(());
+            }
+            let want = if r.start() == r.end() {
+                format!("{} argument{}", r.start(), if *r.start() == 1 { "" } else { "s" })
+            } else {
+                format!("{} to {} arguments", r.start(), r.end())
+            };
+            (name, want)
+        }
+        Intrinsic::Threads(t) => {
+            let want = usize::from(t == hir::ThreadFn::SetNumThreads);
+            if n == want {
+                return Ok(());
+            }
+            (t.name(), if want == 1 { "exactly one argument".to_string() } else { "no arguments".to_string() })
+        }
+        Intrinsic::Np(f) if f.arity().accepts(n) => return Ok(()),
+        Intrinsic::Np(f) => (f.name(), f.arity().text.to_string()),
+        _ => {
+            let row = registry::builtin_of(f).expect("every builtin intrinsic has a registry row");
+            if row.arity.accepts(n) {
+                return Ok(());
+            }
+            (row.name, row.arity.text.to_string())
+        }
+    };
+    Err(CompileError::typing("call with wrong arguments", format!("{name}() takes {want}, {n} given"), span))
+}

@@ -2,7 +2,8 @@
 //! CPython's rules for keywords and defaults), a ufunc's `out=`, and the array methods compiled
 //! from the library of NumPy functions.
 
-use super::{check_arity, Lowerer};
+use super::callees::check_arity;
+use super::Lowerer;
 use crate::ast::ExprKind as A;
 use crate::ast::{self, Span};
 use crate::error::{CompileError, Result};

@@ -1,0 +1,109 @@
+//! The list and dict methods compiled code calls, by name.
+
+/// The list methods compiled code calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListMethod {
+    Append,
+    Pop,
+    Extend,
+    Insert,
+    Remove,
+    Index,
+    Count,
+    Reverse,
+    Sort,
+    Clear,
+    Copy,
+    /// `sorted(l)` (with `reverse=` as an argument): a new sorted list.
+    Sorted,
+    /// `x in l` (args: `[x]`); `not in` is its negation.
+    Contains,
+}
+
+impl ListMethod {
+    pub fn name(self) -> &'static str {
+        match self {
+            ListMethod::Append => "append",
+            ListMethod::Pop => "pop",
+            ListMethod::Extend => "extend",
+            ListMethod::Insert => "insert",
+            ListMethod::Remove => "remove",
+            ListMethod::Index => "index",
+            ListMethod::Count => "count",
+            ListMethod::Reverse => "reverse",
+            ListMethod::Sort => "sort",
+            ListMethod::Clear => "clear",
+            ListMethod::Copy => "copy",
+            ListMethod::Sorted => "sorted",
+            ListMethod::Contains => "__contains__",
+        }
+    }
+
+    /// The method called `name` on a value (`None` for a name no list method has).
+    pub fn of(name: &str) -> Option<ListMethod> {
+        Some(match name {
+            "append" => ListMethod::Append,
+            "pop" => ListMethod::Pop,
+            "extend" => ListMethod::Extend,
+            "insert" => ListMethod::Insert,
+            "remove" => ListMethod::Remove,
+            "index" => ListMethod::Index,
+            "count" => ListMethod::Count,
+            "reverse" => ListMethod::Reverse,
+            "sort" => ListMethod::Sort,
+            "clear" => ListMethod::Clear,
+            "copy" => ListMethod::Copy,
+            _ => return None,
+        })
+    }
+}
+
+/// The dict methods compiled code calls (`pop`, `copy` and `clear` are [`ListMethod`]s, which
+/// inference and codegen take as the dict's when the value is a dict).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DictMethod {
+    Get,
+    SetDefault,
+    Keys,
+    Values,
+    Items,
+    Update,
+    /// `s.add(x)` of a set.
+    Add,
+    /// `s.discard(x)` of a set.
+    Discard,
+    /// What a `for` loop iterates over: a dict's keys (a list of them, taken when the loop
+    /// starts), any other value itself.
+    Iter,
+}
+
+impl DictMethod {
+    pub fn name(self) -> &'static str {
+        match self {
+            DictMethod::Get => "get",
+            DictMethod::SetDefault => "setdefault",
+            DictMethod::Keys => "keys",
+            DictMethod::Values => "values",
+            DictMethod::Items => "items",
+            DictMethod::Update => "update",
+            DictMethod::Add => "add",
+            DictMethod::Discard => "discard",
+            DictMethod::Iter => "__iter__",
+        }
+    }
+
+    /// The method called `name` on a value (`None` for a name no dict-only method has).
+    pub fn of(name: &str) -> Option<DictMethod> {
+        Some(match name {
+            "get" => DictMethod::Get,
+            "setdefault" => DictMethod::SetDefault,
+            "keys" => DictMethod::Keys,
+            "values" => DictMethod::Values,
+            "items" => DictMethod::Items,
+            "update" => DictMethod::Update,
+            "add" => DictMethod::Add,
+            "discard" => DictMethod::Discard,
+            _ => return None,
+        })
+    }
+}
