@@ -365,6 +365,14 @@ impl<'a> Accesses<'a> {
                 span,
             ));
         }
+        match self.conflict() {
+            Some((id, wspan)) => Err(self.conflict_error(id, wspan, line)),
+            None => Ok(()),
+        }
+    }
+
+    /// The first written array two iterations may touch one element of, and its write.
+    pub(super) fn conflict(&self) -> Option<(LocalId, Span)> {
         let mut ids: Vec<&LocalId> = self.arrays.keys().collect();
         ids.sort();
         for id in ids {
@@ -380,19 +388,25 @@ impl<'a> Accesses<'a> {
                 });
             }
             if common.is_none_or(|c| c.is_empty()) {
-                let var = self.var.map(name).unwrap_or_else(|| "the loop variable".into());
-                return Err(CompileError::unsupported_because(
-                    "array written by several iterations of a prange loop",
-                    format!(
-                        "iterations of the prange loop at line {line} may touch the same element of '{}' (written at line {}): index one same axis of it with '{var}' (or '{var} + k') in every access the loop makes to it, or use range",
-                        name(*id),
-                        wspan.line
-                    ),
-                    wspan,
-                ));
+                return Some((*id, wspan));
             }
         }
-        Ok(())
+        None
+    }
+
+    /// The error for array `id`, which iterations may both write at `wspan`.
+    pub(super) fn conflict_error(&self, id: LocalId, wspan: Span, line: u32) -> CompileError {
+        let name = |id: LocalId| self.f.locals[id as usize].name.clone();
+        let var = self.var.map(name).unwrap_or_else(|| "the loop variable".into());
+        CompileError::unsupported_because(
+            "array written by several iterations of a prange loop",
+            format!(
+                "iterations of the prange loop at line {line} may touch the same element of '{}' (written at line {}): index one same axis of it with '{var}' (or '{var} + k') in every access the loop makes to it, or use range",
+                name(id),
+                wspan.line
+            ),
+            wspan,
+        )
     }
 }
 

@@ -140,8 +140,9 @@ pub fn plan(prog: &TypedProgram, f: &hir::Function, spec: &TypedFunction, s: &hi
     }
     // Reductions.
     let mut updates: HashMap<LocalId, Option<Combine>> = HashMap::new();
+    let mut indexed: HashMap<LocalId, Option<Combine>> = HashMap::new();
     let mut other_use: HashSet<LocalId> = HashSet::new();
-    scan_updates(body, &mut updates, &mut other_use);
+    scan_updates(body, &mut updates, &mut indexed, &mut other_use);
     let mut plan = LoopPlan::default();
     let mut reduced = HashSet::new();
     for (&id, &c) in &updates {
@@ -203,8 +204,7 @@ pub fn plan(prog: &TypedProgram, f: &hir::Function, spec: &TypedFunction, s: &hi
     read.sort_unstable();
     read.dedup();
     plan.shared = read.into_iter().filter(|id| !private_set.contains(id) && !reduced.contains(id)).collect();
-    // Shared containers and generators.
-    let shared_set: HashSet<LocalId> = plan.shared.iter().copied().collect();
+    // Shared generators.
     for &id in &plan.shared {
         if *ty(id) == Type::Generator {
             return Err(CompileError::unsupported_because(
@@ -214,18 +214,39 @@ pub fn plan(prog: &TypedProgram, f: &hir::Function, spec: &TypedFunction, s: &hi
             ));
         }
     }
-    let mut accesses = Accesses::new(prog, f, spec, targets.first().copied().filter(|t| !assigned_set.contains(t)), &shared_set);
-    // Twice: the first pass learns what the body's local arrays refer to.
-    for pass in 0..2 {
-        if pass == 1 {
-            accesses.arrays.clear();
-            accesses.changed = None;
+    // Shared arrays and containers. An array whose elements iterations would race on, and
+    // that the body only ever updates as `h[idx] op= e`, becomes a reduction into a whole array
+    // (each chunk updates an array of its own: a histogram is computed correctly).
+    loop {
+        let shared_set: HashSet<LocalId> = plan.shared.iter().copied().collect();
+        let mut accesses =
+            Accesses::new(prog, f, spec, targets.first().copied().filter(|t| !assigned_set.contains(t)), &shared_set);
+        // Twice: the first pass learns what the body's local arrays refer to.
+        for pass in 0..2 {
+            if pass == 1 {
+                accesses.arrays.clear();
+                accesses.changed = None;
+            }
+            for st in body {
+                accesses.stmt(st);
+            }
         }
-        for st in body {
-            accesses.stmt(st);
+        let Some((h, wspan)) = accesses.conflict() else {
+            accesses.check(line)?;
+            break;
+        };
+        match indexed.get(&h) {
+            Some(&Some(c)) if !other_use.contains(&h) && shared_set.contains(&h) && reducible(ty(h), c) => {
+                plan.shared.retain(|&x| x != h);
+                plan.reductions.push((h, c));
+                plan.reductions.sort_by_key(|r| r.0);
+            }
+            _ => {
+                accesses.check(line)?;
+                return Err(accesses.conflict_error(h, wspan, line));
+            }
         }
     }
-    accesses.check(line)?;
     Ok(plan)
 }
 

@@ -142,7 +142,12 @@ fn update_of(id: LocalId, value: &hir::Expr) -> Option<(Combine, &hir::Expr)> {
 
 /// Finds the reduction updates of `stmts` (`updates`: each local's one combination, None when
 /// two disagree) and the locals used otherwise (`other`).
-pub(super) fn scan_updates(stmts: &[hir::Stmt], updates: &mut HashMap<LocalId, Option<Combine>>, other: &mut HashSet<LocalId>) {
+pub(super) fn scan_updates(
+    stmts: &[hir::Stmt],
+    updates: &mut HashMap<LocalId, Option<Combine>>,
+    indexed: &mut HashMap<LocalId, Option<Combine>>,
+    other: &mut HashSet<LocalId>,
+) {
     let note = |id: LocalId, c: Combine, updates: &mut HashMap<LocalId, Option<Combine>>| {
         let e = updates.entry(id).or_insert(Some(c));
         if *e != Some(c) {
@@ -183,6 +188,20 @@ pub(super) fn scan_updates(stmts: &[hir::Stmt], updates: &mut HashMap<LocalId, O
                 reads_stmt(&hir::Stmt { kind: S::Expr(value.clone()), span: s.span }, &mut r);
                 other.extend(r);
             }
+            // `h[idx] op= e`: an array every element of which is only ever updated so may become
+            // a reduction into a whole array when iterations would race on its elements
+            // (`parallel::plan` decides).
+            S::AugAssignIndex { array, index, op, value }
+                if combine_of(*op).is_some()
+                    && local_of(array).is_some_and(|h| !reads_expr(value, h) && !reads_expr(index, h)) =>
+            {
+                let h = local_of(array).expect("just checked");
+                note(h, combine_of(*op).expect("just checked"), indexed);
+                let mut r = Vec::new();
+                reads_stmt(&hir::Stmt { kind: S::Expr(value.clone()), span: s.span }, &mut r);
+                reads_stmt(&hir::Stmt { kind: S::Expr(index.clone()), span: s.span }, &mut r);
+                other.extend(r);
+            }
             S::If { test, body, orelse } if if_update(test, body, orelse).is_some() => {
                 let (id, c, e) = if_update(test, body, orelse).expect("just matched");
                 note(id, c, updates);
@@ -194,8 +213,8 @@ pub(super) fn scan_updates(stmts: &[hir::Stmt], updates: &mut HashMap<LocalId, O
                 let mut r = Vec::new();
                 reads_stmt(&hir::Stmt { kind: S::Expr(test.clone()), span: s.span }, &mut r);
                 other.extend(r);
-                scan_updates(body, updates, other);
-                scan_updates(orelse, updates, other);
+                scan_updates(body, updates, indexed, other);
+                scan_updates(orelse, updates, indexed, other);
             }
             S::ForRange { target, start, stop, step, body, orelse } => {
                 let mut r = Vec::new();
@@ -204,8 +223,8 @@ pub(super) fn scan_updates(stmts: &[hir::Stmt], updates: &mut HashMap<LocalId, O
                 }
                 target_locals(target, &mut r);
                 other.extend(r);
-                scan_updates(body, updates, other);
-                scan_updates(orelse, updates, other);
+                scan_updates(body, updates, indexed, other);
+                scan_updates(orelse, updates, indexed, other);
             }
             _ => {
                 let mut r = Vec::new();
