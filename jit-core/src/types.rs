@@ -87,6 +87,16 @@ impl Type {
         matches!(self, Type::Bool | Type::Int64 | Type::UInt64 | Type::Unknown)
     }
 
+    /// Whether values of this type hold references to memory blocks (arrays, lists, dicts,
+    /// sets, or tuples of them), which compiled code counts.
+    pub fn holds_references(&self) -> bool {
+        match self {
+            Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) => true,
+            Type::Tuple(items) => items.iter().any(Type::holds_references),
+            _ => false,
+        }
+    }
+
     pub fn is_float(&self) -> bool {
         matches!(self, Type::Float64 | Type::Float32)
     }

@@ -10,12 +10,11 @@
 //! serial ones bit for bit; smaller nests run the serial code, unchanged.
 
 use inkwell::basic_block::BasicBlock;
-use inkwell::module::Linkage;
 use inkwell::values::{AsValueRef, BasicValueEnum, FunctionValue, IntValue, PointerValue};
 use inkwell::IntPredicate;
 
 use super::elementwise::{Operand, Tree};
-use super::{nonneg, Built, FnGen, Helper};
+use super::{Built, FnGen, Helper};
 use crate::hir::{self, ExprId, ExprKind as H, Intrinsic};
 use crate::types::{ArrayType, Type};
 
@@ -197,28 +196,6 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.call_basic(chunks_fn, &[rows.into()]).into_int_value()
     }
 
-    /// Runs `chunk_fn` over `rows` positions in `chunks` chunks on the pool (each loop its own
-    /// word of timing); a failed chunk's status is this function's.
-    pub(super) fn run_chunks(
-        &self,
-        chunk_fn: FunctionValue<'ctx>,
-        env: PointerValue<'ctx>,
-        rows: IntValue<'ctx>,
-        chunks: IntValue<'ctx>,
-    ) {
-        let i64t = self.ctx().i64_type();
-        let cost = self.module_gen.module.add_global(i64t, None, &format!("{}.cost", chunk_fn.get_name().to_string_lossy()));
-        cost.set_linkage(Linkage::Internal);
-        cost.set_initializer(&i64t.const_zero());
-        cost.set_alignment(8);
-        let run = self.helper(Helper::ParallelFor);
-        let fn_ptr = chunk_fn.as_global_value().as_pointer_value();
-        let args = [fn_ptr.into(), env.into(), rows.into(), chunks.into(), cost.as_pointer_value().into()];
-        let status = self.call_basic(run, &args).into_int_value();
-        let failed = self.b().build_int_compare(IntPredicate::NE, status, status.get_type().const_zero(), "pool.failed").u();
-        self.on_failure(failed, |g| g.ret_status(status));
-    }
-
     /// Whether the tree calls a `@vectorize` kernel for each element.
     fn tree_calls_kernel(&self, e: Tree<'_>) -> bool {
         match e {
@@ -254,7 +231,6 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     ) -> FunctionValue<'ctx> {
         let mg = self.module_gen;
         let (ctx, b) = (mg.ctx, mg.builder);
-        let i64t = ctx.i64_type();
         let super::prange::ChunkFunction { f, env, lo, hi, chunk, resume } = self.chunk_function(kind);
         // Each carried value read once, at the chunk's start.
         let env_t = env_type(ctx, carried);
@@ -264,30 +240,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             loaded.push(b.build_load(v.get_type(), at, "env.v").u());
         }
         let n = self.hir_fn.locals.len();
-        let mut g = FnGen {
-            module_gen: mg,
-            function: f,
-            spec: self.spec,
-            hir_fn: self.hir_fn,
-            funcs: self.funcs,
-            // The loop reads no local (what it reads was evaluated before it).
-            locals: Vec::new(),
-            bound: vec![None; n],
-            loops: Vec::new(),
-            // Only a program that never recurses calls jitted code here (`parallel_nest`).
-            stack_limit: self.stack_limit.map(|_| i64t.const_zero()),
-            // Only for `ret_status`, which then returns the bare status.
-            ret_ptr: Some(env),
-            refs: Default::default(),
-            floors: nonneg::range_floors(self.hir_fn),
-            versions: Vec::new(),
-            short_loops: 0,
-            elementwise: false,
-            in_parallel: true,
-            borrowed: vec![true; n],
-            try_frames: Vec::new(),
-            handling: Vec::new(),
-        };
+        // The loop reads no local (what it reads was evaluated before it).
+        let mut g = self.chunk_gen(f, env, Vec::new(), vec![None; n], vec![true; n]);
         build(&mut g, &Loaded { carried, loaded }, lo, hi, chunk);
         g.release_all();
         b.build_return(Some(&mg.status_llty().const_zero())).u();

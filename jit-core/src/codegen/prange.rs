@@ -118,17 +118,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         put(self, layout.bounds, bounds);
 
         let chunk_fn = self.outline(s, &layout, (start_v, step_v));
-        let run = self.helper(Helper::ParallelFor);
-        let fn_ptr = chunk_fn.as_global_value().as_pointer_value();
-        // The loop's word of timing (`threads::sj_rt_parallel_for`): a global of its own.
-        let cost = self.module_gen.module.add_global(i64t, None, &format!("{}.cost", chunk_fn.get_name().to_string_lossy()));
-        cost.set_linkage(Linkage::Internal);
-        cost.set_initializer(&i64t.const_zero());
-        cost.set_alignment(8);
-        let cost = cost.as_pointer_value();
-        let status = self.call_basic(run, &[fn_ptr.into(), env.into(), n.into(), chunks.into(), cost.into()]).into_int_value();
-        let failed = self.b().build_int_compare(IntPredicate::NE, status, status.get_type().const_zero(), "prange.failed").u();
-        self.on_failure(failed, |g| g.ret_status(status));
+        self.run_chunks(chunk_fn, env, n, chunks);
 
         // Combine the partial results in chunk order.
         if !buffers.is_empty() {
@@ -346,6 +336,65 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
     }
 
+    /// Runs `chunk_fn` over `rows` positions in `chunks` chunks on the pool (each loop its own
+    /// word of timing); a failed chunk's status is this function's.
+    pub(super) fn run_chunks(
+        &self,
+        chunk_fn: FunctionValue<'ctx>,
+        env: PointerValue<'ctx>,
+        rows: IntValue<'ctx>,
+        chunks: IntValue<'ctx>,
+    ) {
+        let i64t = self.ctx().i64_type();
+        let cost = self.module_gen.module.add_global(i64t, None, &format!("{}.cost", chunk_fn.get_name().to_string_lossy()));
+        cost.set_linkage(Linkage::Internal);
+        cost.set_initializer(&i64t.const_zero());
+        cost.set_alignment(8);
+        let run = self.helper(Helper::ParallelFor);
+        let fn_ptr = chunk_fn.as_global_value().as_pointer_value();
+        let args = [fn_ptr.into(), env.into(), rows.into(), chunks.into(), cost.as_pointer_value().into()];
+        let status = self.call_basic(run, &args).into_int_value();
+        let failed = self.b().build_int_compare(IntPredicate::NE, status, status.get_type().const_zero(), "pool.failed").u();
+        self.on_failure(failed, |g| g.ret_status(status));
+    }
+
+    /// The codegen state of a chunk function `f` of this function (its environment `env`), with
+    /// these slots and flags of the locals; `borrowed`: the locals whose references are the
+    /// caller's (not released at the chunk's end).
+    pub(super) fn chunk_gen(
+        &self,
+        f: FunctionValue<'ctx>,
+        env: PointerValue<'ctx>,
+        locals: Vec<PointerValue<'ctx>>,
+        bound: Vec<Option<PointerValue<'ctx>>>,
+        borrowed: Vec<bool>,
+    ) -> FnGen<'a, 'ctx> {
+        FnGen {
+            module_gen: self.module_gen,
+            function: f,
+            spec: self.spec,
+            hir_fn: self.hir_fn,
+            funcs: self.funcs,
+            locals,
+            bound,
+            loops: Vec::new(),
+            // Recursion is refused where chunks call jitted code (`parallel::plan`,
+            // `parallel_nest`): no stack checks.
+            stack_limit: self.stack_limit.map(|_| self.ctx().i64_type().const_zero()),
+            // Only for `ret_status`, which then returns the bare status (nothing is returned).
+            ret_ptr: Some(env),
+            refs: Default::default(),
+            floors: nonneg::range_floors(self.hir_fn),
+            versions: Vec::new(),
+            short_loops: 0,
+            elementwise: false,
+            in_parallel: true,
+            borrowed,
+            try_frames: Vec::new(),
+            handling: Vec::new(),
+        }
+    }
+
     /// The chunk function of the parallel loop `s`: its body over positions `lo..hi`.
     fn outline(
         &mut self,
@@ -403,29 +452,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let start_c = if start_v.is_const() { start_v } else { read_bound(0, "start") };
         let step_c = if step_v.is_const() { step_v } else { read_bound(1, "step") };
         let n = read_bound(2, "n");
-        let mut g = FnGen {
-            module_gen: mg,
-            function: f,
-            spec: self.spec,
-            hir_fn: self.hir_fn,
-            funcs: self.funcs,
-            locals,
-            bound,
-            loops: Vec::new(),
-            // Recursion is refused in parallel loops (`parallel::plan`): no stack checks.
-            stack_limit: self.stack_limit.map(|_| i64t.const_zero()),
-            // Only for `ret_status`, which then returns the bare status (nothing is returned).
-            ret_ptr: Some(env),
-            refs: Default::default(),
-            floors: nonneg::range_floors(self.hir_fn),
-            versions: Vec::new(),
-            short_loops: 0,
-            elementwise: false,
-            in_parallel: true,
-            borrowed,
-            try_frames: Vec::new(),
-            handling: Vec::new(),
-        };
+        let mut g = self.chunk_gen(f, env, locals, bound, borrowed);
         for &(id, c, _, caller) in &layout.buffers {
             let t = g.spec.local_types[id as usize].clone();
             let v = match (&t, caller) {

@@ -34,11 +34,7 @@ pub(super) const MEMINFO: u32 = crate::abi::array_value::MEMINFO;
 
 /// Whether a value of type `t` holds arrays (whose references are counted).
 pub(super) fn holds_arrays(t: &Type) -> bool {
-    match t {
-        Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) => true,
-        Type::Tuple(items) => items.iter().any(holds_arrays),
-        _ => false,
-    }
+    t.holds_references()
 }
 
 /// Per-function state of the counting.

@@ -187,7 +187,7 @@ pub fn plan(prog: &TypedProgram, f: &hir::Function, spec: &TypedFunction, s: &hi
             ));
         }
         let back = outside.contains(&id);
-        if back && (holds_references(ty(id)) || !end.contains(&id)) {
+        if back && (ty(id).holds_references() || !end.contains(&id)) {
             return Err(CompileError::unsupported_because(
                 "variable of a prange loop used after it",
                 format!(
@@ -316,15 +316,6 @@ fn first_call(stmts: &[hir::Stmt]) -> Option<Span> {
         });
     }
     found
-}
-
-/// Whether values of type `t` hold references to blocks (arrays, lists, dicts, sets).
-fn holds_references(t: &Type) -> bool {
-    match t {
-        Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) => true,
-        Type::Tuple(items) => items.iter().any(holds_references),
-        _ => false,
-    }
 }
 
 /// Whether some function of the program was compiled with `parallel=True`, so that its loops
