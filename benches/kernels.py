@@ -584,6 +584,25 @@ def dict_pairs(n):
 """,
         (300_000,),
     ),
+    # Strings (issue 19): a word count over a text passed in (a str argument), counted in a
+    # dict keyed by strings (Numba: its unicode type and typed dict).
+    Kernel(
+        "word_count",
+        "strings",
+        """
+def word_count(text):
+    counts = {}
+    for w in text.split():
+        counts[w] = counts.get(w, 0) + 1
+    best = 0
+    for k, v in counts.items():
+        if v > best:
+            best = v + len(k) % 2
+    return best + len(counts)
+""",
+        (),
+        setup='(" ".join("w" + str(i * 7919 % 1000) for i in range(100_000)),)',
+    ),
     # Parallel loops (issue 21): `prange` under parallel=True (Numba's too); CPython runs `range`.
     # Answers are exact (integer reductions, or float sums taken serially after the loop), so
     # every engine must give CPython's.

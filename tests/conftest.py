@@ -49,7 +49,7 @@ settings.load_profile(os.environ.get("STICKYJIT_HYPOTHESIS_PROFILE", "stickyjit"
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 
-_SCALAR_TYPES = (bool, int, float, type(None))
+_SCALAR_TYPES = (bool, int, float, type(None), str)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,7 +106,7 @@ def same(expected, actual) -> None:
             assert math.isnan(actual), f"CPython {_describe(expected)}, compiled {_describe(actual)}"
         else:
             assert _bits(expected) == _bits(actual), f"CPython {_describe(expected)}, compiled {_describe(actual)}"
-    elif isinstance(expected, int):
+    elif isinstance(expected, (int, str)):
         assert expected == actual, f"CPython {_describe(expected)}, compiled {_describe(actual)}"
 
 

@@ -81,7 +81,7 @@ def test_errors_from_compiled_code_on_both_paths():
         with pytest.raises(ZeroDivisionError):
             caller(inv, 0)
         with pytest.raises(TypeError, match="argument 'x'"):
-            caller(inv, "s")
+            caller(inv, b"s")
         with pytest.raises(OverflowError):
             caller(inv, 2**70)
         assert caller(inv, -3) == -1

@@ -76,7 +76,7 @@ CASES = {
     "IndexError": (index_error, (a, 5)),
     "ArrayExprIndexError": (expr_then_raise, (np.zeros(16), 99)),
     "UnboundLocalError": (unbound, (False,)),
-    "TypeError": (typed, ("text",)),
+    "TypeError": (typed, (b"text",)),
 }
 name = sys.argv[1]
 n = int(sys.argv[2])

@@ -114,11 +114,10 @@ def test_a_function_that_only_raises():
     [
         ("raise", "bare raise"),  # outside an except clause
         ("raise ValueError('a') from None", "raise statement"),
-        ("raise ValueError(f'x={x}')", "exception message"),
         ("raise ValueError('a', 'b')", "raise statement"),
         ("raise ValueError(x)", "exception message"),
         ("raise MyError('a')", "raise statement"),
-        ("assert x, str(x)", "exception message"),
+        ("assert x, x", "exception message"),
     ],
 )
 def test_what_is_not_compiled_is_a_compile_error(body, construct):

@@ -228,6 +228,22 @@ def _set(n):
     return sorted(s)
 
 
+def _str(x):
+    return str(x) + "!"
+
+
+def _repr(x):
+    return repr(x)
+
+
+def _ord(s):
+    return ord(s[0])
+
+
+def _chr(i):
+    return chr(i)
+
+
 def _print(x):
     print("x is", x, sep=": ")
     return x
@@ -253,6 +269,10 @@ BUILTIN_CASES = {
     "list": (_list, 4),
     "dict": (_dict, 7),
     "set": (_set, 7),
+    "str": (_str, 2.5),
+    "repr": (_repr, "it's"),
+    "ord": (_ord, "é"),
+    "chr": (_chr, 9731),
 }
 
 

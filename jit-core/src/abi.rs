@@ -104,6 +104,7 @@ impl Scalar {
             | Type::List(_)
             | Type::Dict(..)
             | Type::Set(_)
+            | Type::Str
             | Type::Generator
             | Type::Pointer(_) => return None,
         })
@@ -169,6 +170,7 @@ pub fn slots_of(t: &Type) -> usize {
         | Type::List(_)
         | Type::Dict(..)
         | Type::Set(_)
+        | Type::Str
         | Type::Generator
         | Type::Pointer(_) => 1,
     }

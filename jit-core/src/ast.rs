@@ -76,11 +76,14 @@ pub enum StmtKind {
         message: Option<String>,
         /// `raise Name` without a call: Python's `Name()`; kept apart only for the fingerprint.
         called: bool,
+        /// A message that is not a string literal (an f-string, a string variable).
+        dynamic: Option<Box<Expr>>,
     },
-    /// `assert test` or `assert test, "message"`.
+    /// `assert test` or `assert test, "message"` (`dynamic`: a message computed at run time).
     Assert {
         test: Expr,
         message: Option<String>,
+        dynamic: Option<Box<Expr>>,
     },
     /// `try: body`, its `except` clauses, `else:` and `finally:`.
     Try {
@@ -143,8 +146,16 @@ pub enum ExprKind {
     Imag(f64),
     Bool(bool),
     None,
-    /// A string literal: compiled only where a dtype is named (`dtype='float32'`).
+    /// A string literal (also a dtype's name: `dtype='float32'`).
     Str(String),
+    /// An f-string: `texts[0]`, `values[0]` formatted, `texts[1]`, ... (`texts` is one longer
+    /// than `values`); each value's conversion (`b'r'`, `b's'`, `b'a'`, 0 for none) and format
+    /// spec (constant text).
+    FString {
+        texts: Vec<String>,
+        values: Vec<Expr>,
+        formats: Vec<(u8, String)>,
+    },
     Name(String),
     /// `value.attr` (only a module's attribute is compiled; `lower` checks that).
     Attribute {

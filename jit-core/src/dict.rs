@@ -29,6 +29,9 @@ pub struct Payload {
     pub mask: i64,
     pub key_slots: i64,
     pub value_slots: i64,
+    /// 1 when the keys are strings (one slot: a string block's address, hashed and compared
+    /// by content; each key stored is pinned until the call returns), else 0.
+    pub string_keys: i64,
 }
 
 pub const LEN: u64 = DATA_OFFSET;
@@ -60,6 +63,40 @@ pub fn entry_slots(key_slots: i64, value_slots: i64) -> i64 {
 unsafe fn same_slots(a: *const u64, b: *const u64, n: usize) -> bool {
     // SAFETY: the caller's contract.
     unsafe { (0..n).all(|i| *a.add(i) == *b.add(i)) }
+}
+
+/// A key's hash: of its slots' bits, or of a string key's code points.
+///
+/// # Safety
+/// A string key's slot is a string block's address.
+#[inline(always)]
+unsafe fn key_hash(strings: bool, key: &[u64]) -> u64 {
+    if strings {
+        // SAFETY: the caller's contract.
+        let v = unsafe { crate::string::View::of(key[0] as usize as *const Header) };
+        let mut h: u64 = v.len as u64;
+        for c in v.chars() {
+            h = (h.rotate_left(5) ^ c as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        return hash(&[h]);
+    }
+    hash(key)
+}
+
+/// Whether two keys are equal (string keys by content).
+///
+/// # Safety
+/// As [`same_slots`]; string keys' slots are string blocks' addresses.
+#[inline(always)]
+unsafe fn same_key(strings: bool, a: *const u64, b: *const u64, n: usize) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe {
+        if strings {
+            let (x, y) = (*a as usize as *const Header, *b as usize as *const Header);
+            return x == y || crate::string::equal(x, y);
+        }
+        same_slots(a, b, n)
+    }
 }
 
 #[inline(always)]
@@ -108,7 +145,7 @@ unsafe fn rebuild(h: *mut Header, cap: i64) -> bool {
             let dst = entries.add((n * es) as usize);
             std::ptr::copy_nonoverlapping(src, dst, es as usize);
             let key = std::slice::from_raw_parts(dst.add(1), (*p).key_slots as usize);
-            let mut i = (hash(key) as i64) & mask;
+            let mut i = (key_hash((*p).string_keys != 0, key) as i64) & mask;
             while *index.add(i as usize) != EMPTY {
                 i = (i + 1) & mask;
             }
@@ -117,14 +154,16 @@ unsafe fn rebuild(h: *mut Header, cap: i64) -> bool {
         }
         libc::free((*h).extra as *mut libc::c_void);
         (*h).extra = raw as *mut u8;
-        *p = Payload { len: n, used: n, entries, cap, index, mask, key_slots: (*p).key_slots, value_slots: (*p).value_slots };
+        *p = Payload { len: n, used: n, entries, cap, index, mask, ..*p };
         true
     }
 }
 
-/// A new empty dict whose keys take `key_slots` slots and values `value_slots` (one
-/// reference, on the thread's live list), or null when memory is exhausted.
+/// A new empty dict whose keys take `key_slots` slots (-1: string keys, one slot each) and
+/// values `value_slots` (one reference, on the thread's live list), or null when memory is
+/// exhausted.
 pub extern "C" fn sj_rt_dict_new(key_slots: i64, value_slots: i64) -> *mut Header {
+    let (key_slots, string_keys) = if key_slots == -1 { (1, 1) } else { (key_slots, 0) };
     let h = sj_rt_new_block(std::mem::size_of::<Payload>() as i64, false);
     if h.is_null() {
         return h;
@@ -140,6 +179,7 @@ pub extern "C" fn sj_rt_dict_new(key_slots: i64, value_slots: i64) -> *mut Heade
             mask: 0,
             key_slots,
             value_slots,
+            string_keys,
         });
         if !rebuild(h, 4) {
             crate::memory::sj_rt_release(h);
@@ -161,7 +201,8 @@ unsafe fn probe(p: *mut Payload, key: *const u64) -> Result<i64, i64> {
         let ks = (*p).key_slots as usize;
         let es = entry_slots((*p).key_slots, (*p).value_slots);
         let key = std::slice::from_raw_parts(key, ks);
-        let mut i = (hash(key) as i64) & (*p).mask;
+        let strings = (*p).string_keys != 0;
+        let mut i = (key_hash(strings, key) as i64) & (*p).mask;
         let mut free = None;
         loop {
             let at = *(*p).index.add(i as usize);
@@ -172,7 +213,7 @@ unsafe fn probe(p: *mut Payload, key: *const u64) -> Result<i64, i64> {
                 free.get_or_insert(i);
             } else {
                 let e = (*p).entries.add((at * es) as usize);
-                if same_slots(e.add(1), key.as_ptr(), ks) {
+                if same_key(strings, e.add(1), key.as_ptr(), ks) {
                     return Ok(i);
                 }
             }
@@ -226,6 +267,11 @@ pub unsafe extern "C" fn sj_rt_dict_insert(h: *mut Header, key: *const u64, adde
         let e = (*p).entries.add((n * es) as usize);
         *e = 1;
         std::ptr::copy_nonoverlapping(key, e.add(1), (*p).key_slots as usize);
+        if (*p).string_keys != 0 {
+            // The dict's reference to its key, never dropped: the string lives until the call
+            // returns (the dispatcher frees it with the call's other blocks).
+            *(*key as usize as *mut i64) += 1;
+        }
         let value = e.add(1 + (*p).key_slots as usize);
         std::slice::from_raw_parts_mut(value, (*p).value_slots as usize).fill(0);
         *(*p).index.add(i as usize) = n;
@@ -325,6 +371,8 @@ pub fn key_repr(slots: &[u64], kinds: &str) -> String {
                     b'b' => (if w != 0 { "True" } else { "False" }).to_string(),
                     b'i' => (w as i64).to_string(),
                     b'u' => w.to_string(),
+                    // SAFETY: a string key's slot is a string block's address.
+                    b'S' => unsafe { crate::string::repr(&crate::string::View::of(w as usize as *const Header)) },
                     b's' => crate::output::float_repr(f64::from_bits(w), Some(f64::from_bits(w) as f32)),
                     _ => crate::output::float_repr(f64::from_bits(w), None),
                 }

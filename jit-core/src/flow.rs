@@ -135,6 +135,7 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
         | H::Tuple(values)
         | H::List(values)
         | H::Set(values)
+        | H::FString { values, .. }
         | H::Intrinsic { args: values, .. }
         | H::Call { args: values, .. } => {
             for v in values {
@@ -173,7 +174,7 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
             flow_expr(body, flow, locals)?;
             flow_expr(orelse, flow, locals)?
         }
-        H::Int(_) | H::UInt(_) | H::Float(_) | H::Complex(..) | H::Dtype(_) | H::Bool(_) | H::None => {}
+        H::Int(_) | H::UInt(_) | H::Float(_) | H::Complex(..) | H::Dtype(_) | H::Bool(_) | H::None | H::Str(_) => {}
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use crate::ast::{BinOp, BoolOpKind, CmpOp, Span, UnaryOp};
 pub use crate::registry::{Attr, NpFn, Reduction};
-pub use methods::{DictMethod, ListMethod};
+pub use methods::{DictMethod, ListMethod, StrMethod};
 
 mod methods;
 
@@ -163,6 +163,9 @@ pub enum StmtKind {
     Raise {
         class: u32,
         message: Option<String>,
+        /// The class and a computed message were recorded by the statement before
+        /// ([`Intrinsic::RaiseMessage`]): the raise only leaves.
+        recorded: bool,
     },
     /// `try: body`, its `except` clauses (tried in order), `else:` and `finally:`.
     Try {
@@ -270,6 +273,16 @@ pub enum ExprKind {
     Dtype(crate::types::Dtype),
     Bool(bool),
     None,
+    /// A string literal.
+    Str(String),
+    /// An f-string: `texts[0]`, `values[0]` formatted, `texts[1]`, ...; each value's conversion
+    /// (`b'r'`, `b's'`, `b'a'`, 0 for none) and format spec, checked against its type by
+    /// inference (`crate::format`).
+    FString {
+        texts: Vec<String>,
+        values: Vec<Expr>,
+        formats: Vec<(u8, String)>,
+    },
     /// A read of a local; `check_bound` when some path reaches it without an assignment.
     Local {
         id: LocalId,
@@ -391,9 +404,15 @@ impl ExprKind {
     pub fn children(&self) -> Vec<&Expr> {
         use ExprKind as H;
         match self {
-            H::Int(_) | H::UInt(_) | H::Float(_) | H::Complex(..) | H::Dtype(_) | H::Bool(_) | H::None | H::Local { .. } => {
-                Vec::new()
-            }
+            H::Int(_)
+            | H::UInt(_)
+            | H::Float(_)
+            | H::Complex(..)
+            | H::Dtype(_)
+            | H::Bool(_)
+            | H::None
+            | H::Str(_)
+            | H::Local { .. } => Vec::new(),
             H::Binary { left, right, .. }
             | H::Subscript { value: left, index: right }
             | H::Reshape { value: left, shape: right }
@@ -411,6 +430,7 @@ impl ExprKind {
             | H::Tuple(values)
             | H::List(values)
             | H::Set(values)
+            | H::FString { values, .. }
             | H::Intrinsic { args: values, .. }
             | H::Call { args: values, .. } => values.iter().collect(),
             H::ListMethod { list, args, alt, .. } => {
@@ -429,9 +449,15 @@ impl ExprKind {
     pub fn children_mut(&mut self) -> Vec<&mut Expr> {
         use ExprKind as H;
         match self {
-            H::Int(_) | H::UInt(_) | H::Float(_) | H::Complex(..) | H::Dtype(_) | H::Bool(_) | H::None | H::Local { .. } => {
-                Vec::new()
-            }
+            H::Int(_)
+            | H::UInt(_)
+            | H::Float(_)
+            | H::Complex(..)
+            | H::Dtype(_)
+            | H::Bool(_)
+            | H::None
+            | H::Str(_)
+            | H::Local { .. } => Vec::new(),
             H::Binary { left, right, .. }
             | H::Subscript { value: left, index: right }
             | H::Reshape { value: left, shape: right }
@@ -449,6 +475,7 @@ impl ExprKind {
             | H::Tuple(values)
             | H::List(values)
             | H::Set(values)
+            | H::FString { values, .. }
             | H::Intrinsic { args: values, .. }
             | H::Call { args: values, .. } => values.iter_mut().collect(),
             H::ListMethod { list, args, alt, .. } => {
@@ -566,6 +593,19 @@ pub fn const_index(e: &Expr) -> Option<i64> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Intrinsic {
     Abs,
+    /// `str(x)` of a number or string (no argument: `''`).
+    Str,
+    /// `repr(x)`.
+    Repr,
+    /// `ord(c)`.
+    Ord,
+    /// `chr(i)`.
+    Chr,
+    /// A method of a string (its arguments: the string, then the method's).
+    StrMethod(StrMethod),
+    /// Records the exception `raise` is about to raise (a class of
+    /// `registry::exceptions::RAISABLE`) with its argument, a string, as its message.
+    RaiseMessage(u32),
     /// `complex(real=0, imag=0)` of real numbers, or `complex(z)` of a complex one.
     Complex,
     Min,

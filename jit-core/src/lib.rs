@@ -30,6 +30,7 @@ pub mod dict;
 pub mod engine;
 pub mod error;
 pub mod flow;
+pub mod format;
 pub mod hir;
 pub mod infer;
 pub mod interrupt;
@@ -48,6 +49,7 @@ pub mod random;
 pub mod registry;
 pub mod runtime;
 pub mod scope;
+pub mod string;
 pub mod tabs;
 #[doc(hidden)]
 pub mod testing;

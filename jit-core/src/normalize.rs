@@ -75,6 +75,7 @@ enum Tag {
     Try = 44,
     Reraise = 45,
     Handler = 46,
+    FString = 47,
     /// A local or parameter in the code form, by its index of first appearance.
     Local = b'L',
     /// A name that is not local, as written (a global, a module's attribute).
@@ -198,27 +199,29 @@ impl Writer {
             StmtKind::Break => self.tag(Tag::Break),
             StmtKind::Continue => self.tag(Tag::Continue),
             StmtKind::Pass => self.tag(Tag::Pass),
-            StmtKind::Raise { class, message, called } => {
+            StmtKind::Raise { class, message, called, dynamic } => {
                 self.tag(Tag::Raise);
                 self.str(class);
                 self.u64(*called as u64);
-                match message {
-                    Some(m) => {
+                match (message, dynamic) {
+                    (Some(m), _) => {
                         self.tag(Tag::Str);
                         self.str(m);
                     }
-                    None => self.tag(Tag::Absent),
+                    (None, Some(e)) => self.expr(e),
+                    (None, None) => self.tag(Tag::Absent),
                 }
             }
-            StmtKind::Assert { test, message } => {
+            StmtKind::Assert { test, message, dynamic } => {
                 self.tag(Tag::Assert);
                 self.expr(test);
-                match message {
-                    Some(m) => {
+                match (message, dynamic) {
+                    (Some(m), _) => {
                         self.tag(Tag::Str);
                         self.str(m);
                     }
-                    None => self.tag(Tag::Absent),
+                    (None, Some(e)) => self.expr(e),
+                    (None, None) => self.tag(Tag::Absent),
                 }
             }
             StmtKind::Try { body, handlers, orelse, finalbody } => {
@@ -273,6 +276,18 @@ impl Writer {
             ExprKind::Str(s) => {
                 self.tag(Tag::Str);
                 self.str(s);
+            }
+            ExprKind::FString { texts, values, formats } => {
+                self.tag(Tag::FString);
+                self.u64(values.len() as u64);
+                for t in texts {
+                    self.str(t);
+                }
+                for (v, (conversion, spec)) in values.iter().zip(formats) {
+                    self.expr(v);
+                    self.byte(*conversion);
+                    self.str(spec);
+                }
             }
             ExprKind::Name(n) => self.name(n),
             ExprKind::Attribute { value, attr } => {

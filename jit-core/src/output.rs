@@ -22,6 +22,11 @@ fn push(s: &str) {
     LINE.with(|l| l.borrow_mut().push_str(s));
 }
 
+/// Appends text to the line being printed (a string's `print`, `crate::string`).
+pub(crate) fn push_text(s: &str) {
+    push(s);
+}
+
 /// Appends the `len` UTF-8 bytes at `text` (a constant of the compiled object) to the line.
 ///
 /// # Safety

@@ -263,10 +263,13 @@ impl Converter {
                     finalbody: self.block(t.finalbody)?,
                 }
             }
-            PyStmt::Assert(a) => StmtKind::Assert {
-                test: self.expr(*a.test)?,
-                message: a.msg.map(|m| self.constant_message(*m, "assert")).transpose()?,
-            },
+            PyStmt::Assert(a) => {
+                let (message, dynamic) = match a.msg {
+                    Some(m) => self.message(*m)?,
+                    None => (None, None),
+                };
+                StmtKind::Assert { test: self.expr(*a.test)?, message, dynamic }
+            }
             other => return Err(CompileError::unsupported(stmt_name(&other), span)),
         };
         Ok(Some(Stmt { kind, span }))
@@ -298,28 +301,27 @@ impl Converter {
             return Ok(StmtKind::Reraise);
         };
         match *exc {
-            PyExpr::Name(n) => Ok(StmtKind::Raise { class: n.id.to_string(), message: None, called: false }),
+            PyExpr::Name(n) => Ok(StmtKind::Raise { class: n.id.to_string(), message: None, called: false, dynamic: None }),
             PyExpr::Call(c) if c.keywords.is_empty() && c.args.len() <= 1 => {
                 let PyExpr::Name(n) = *c.func else {
                     return unsupported("the exception must be a builtin exception class named directly (ValueError(...))");
                 };
-                let message = c.args.into_iter().next().map(|m| self.constant_message(m, "raise")).transpose()?;
-                Ok(StmtKind::Raise { class: n.id.to_string(), message, called: true })
+                let (message, dynamic) = match c.args.into_iter().next() {
+                    Some(m) => self.message(m)?,
+                    None => (None, None),
+                };
+                Ok(StmtKind::Raise { class: n.id.to_string(), message, called: true, dynamic })
             }
-            _ => unsupported("the exception must be a builtin exception class, raised with at most one string literal"),
+            _ => unsupported("the exception must be a builtin exception class, raised with at most one message"),
         }
     }
 
-    /// The string literal an exception is raised with (`what`: "raise" or "assert").
-    fn constant_message(&self, e: PyExpr, what: &str) -> Result<String> {
-        let span = self.span(&e);
+    /// The message an exception is raised with: a string literal (constant), or any other
+    /// expression (computed when raised; inference checks it is a string).
+    fn message(&self, e: PyExpr) -> Result<(Option<String>, Option<Box<Expr>>)> {
         match e {
-            PyExpr::Constant(py::ExprConstant { value: py::Constant::Str(s), .. }) => Ok(s.to_string()),
-            _ => Err(CompileError::unsupported_because(
-                "exception message",
-                format!("the message of '{what}' must be a string literal (f-strings and computed messages are not compiled)"),
-                span,
-            )),
+            PyExpr::Constant(py::ExprConstant { value: py::Constant::Str(s), .. }) => Ok((Some(s.to_string()), None)),
+            other => Ok((None, Some(Box::new(self.expr(other)?)))),
         }
     }
 
@@ -340,6 +342,56 @@ impl Converter {
 
     fn exprs(&self, es: Vec<PyExpr>) -> Result<Vec<Expr>> {
         es.into_iter().map(|e| self.expr(e)).collect()
+    }
+
+    /// The parts of an f-string: constant text between formatted values, each with its
+    /// conversion and constant format spec.
+    fn fstring(&self, parts: Vec<PyExpr>, span: Span) -> Result<ExprKind> {
+        let mut texts = vec![String::new()];
+        let mut values = Vec::new();
+        let mut formats = Vec::new();
+        for p in parts {
+            match p {
+                PyExpr::Constant(py::ExprConstant { value: py::Constant::Str(s), .. }) => {
+                    texts.last_mut().expect("one text per value and one more").push_str(&s)
+                }
+                PyExpr::FormattedValue(f) => {
+                    let conversion = f.conversion.to_byte().unwrap_or(0);
+                    let spec = match f.format_spec {
+                        None => String::new(),
+                        Some(spec) => self.constant_spec(*spec, span)?,
+                    };
+                    values.push(self.expr(*f.value)?);
+                    formats.push((conversion, spec));
+                    texts.push(String::new());
+                }
+                other => return Err(CompileError::unsupported("f-string part", self.span(&other))),
+            }
+        }
+        Ok(ExprKind::FString { texts, values, formats })
+    }
+
+    /// A format spec written as constant text (`.3f`); one with a replacement field inside
+    /// (`{x:{width}}`) is not compiled.
+    fn constant_spec(&self, spec: PyExpr, span: Span) -> Result<String> {
+        let parts = match spec {
+            PyExpr::JoinedStr(j) => j.values,
+            other => vec![other],
+        };
+        let mut out = String::new();
+        for p in parts {
+            match p {
+                PyExpr::Constant(py::ExprConstant { value: py::Constant::Str(s), .. }) => out.push_str(&s),
+                _ => {
+                    return Err(CompileError::unsupported_because(
+                        "f-string format spec",
+                        "a format spec with a replacement field inside ({x:{width}}) is not compiled",
+                        span,
+                    ))
+                }
+            }
+        }
+        Ok(out)
     }
 
     fn expr(&self, e: PyExpr) -> Result<Expr> {
@@ -364,6 +416,8 @@ impl Converter {
                 py::Constant::Ellipsis => return Err(CompileError::unsupported("Ellipsis", span)),
                 py::Constant::Tuple(_) => return Err(CompileError::unsupported("constant tuple", span)),
             },
+            PyExpr::JoinedStr(j) => self.fstring(j.values, span)?,
+            PyExpr::FormattedValue(f) => self.fstring(vec![PyExpr::FormattedValue(f)], span)?,
             PyExpr::Name(n) => ExprKind::Name(n.id.to_string()),
             PyExpr::Attribute(a) => ExprKind::Attribute { value: Box::new(self.expr(*a.value)?), attr: a.attr.to_string() },
             PyExpr::BinOp(b) => {

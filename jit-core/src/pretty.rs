@@ -148,7 +148,7 @@ impl Printer<'_> {
                 S::Reraise => {
                     let _ = writeln!(out, "{pad}raise");
                 }
-                S::Raise { class, message } => {
+                S::Raise { class, message, .. } => {
                     let class = crate::registry::exceptions::RAISABLE[*class as usize];
                     let _ =
                         writeln!(out, "{pad}raise {class}({})", message.as_ref().map(|m| format!("{m:?}")).unwrap_or_default());
@@ -178,6 +178,19 @@ impl Printer<'_> {
             H::Float(f) => format!("{f:?}"),
             H::Complex(re, im) => format!("complex({re:?}, {im:?})"),
             H::Dtype(d) => format!("np.{}", d.row().numpy_attr),
+            H::Str(s) => format!("{s:?}"),
+            H::FString { texts, values, formats } => {
+                let mut out = String::from("f\"");
+                for (k, text) in texts.iter().enumerate() {
+                    out.push_str(text);
+                    if let (Some(v), Some((conversion, spec))) = (values.get(k), formats.get(k)) {
+                        let conv = if *conversion == 0 { String::new() } else { format!("!{}", *conversion as char) };
+                        let spec = if spec.is_empty() { String::new() } else { format!(":{spec}") };
+                        out.push_str(&format!("{{{}{conv}{spec}}}", self.expr(v)));
+                    }
+                }
+                out + "\""
+            }
             H::Bool(b) => {
                 if *b {
                     "True".into()

@@ -96,7 +96,7 @@ const fn builtin_row(name: &'static str, builtin: Builtin, arity: Arity, dtype: 
 }
 
 /// The builtins compiled code may call, in the order messages list them.
-pub static BUILTINS: [BuiltinRow; 19] = [
+pub static BUILTINS: [BuiltinRow; 23] = [
     builtin_row("abs", Builtin::Intrinsic(Intrinsic::Abs), Arity::new(1, 1, "1 argument"), None),
     builtin_row("min", Builtin::Intrinsic(Intrinsic::Min), Arity::new(1, usize::MAX, "1 or more arguments"), None),
     builtin_row("max", Builtin::Intrinsic(Intrinsic::Max), Arity::new(1, usize::MAX, "1 or more arguments"), None),
@@ -116,6 +116,10 @@ pub static BUILTINS: [BuiltinRow; 19] = [
     builtin_row("list", Builtin::List, Arity::new(0, 1, "0 or 1 argument"), None),
     builtin_row("dict", Builtin::Dict, Arity::new(0, 0, "no arguments"), None),
     builtin_row("set", Builtin::Set, Arity::new(0, 0, "no arguments"), None),
+    builtin_row("str", Builtin::Intrinsic(Intrinsic::Str), Arity::new(0, 1, "0 or 1 argument"), None),
+    builtin_row("repr", Builtin::Intrinsic(Intrinsic::Repr), Arity::new(1, 1, "exactly one argument"), None),
+    builtin_row("ord", Builtin::Intrinsic(Intrinsic::Ord), Arity::new(1, 1, "exactly one argument"), None),
+    builtin_row("chr", Builtin::Intrinsic(Intrinsic::Chr), Arity::new(1, 1, "exactly one argument"), None),
 ];
 
 /// The builtin called `name`, if it is compiled.

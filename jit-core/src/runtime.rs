@@ -444,6 +444,7 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_int_truediv", sj_rt_int_truediv as *const () as usize),
         ("sj_rt_ipow", sj_rt_ipow as *const () as usize),
         ("sj_rt_complex", crate::complex::sj_rt_complex as *const () as usize),
+        ("sj_rt_str", crate::string::sj_rt_str as *const () as usize),
         ("sj_rt_cmath", crate::cmath::sj_rt_cmath as *const () as usize),
         ("sj_rt_round_f64", sj_rt_round_f64 as *const () as usize),
         ("sj_rt_round_i64", sj_rt_round_i64 as *const () as usize),

@@ -51,6 +51,8 @@ pub enum Type {
     /// A Python set of one item type (numbers, or tuples of numbers): carried as a dict of those
     /// keys whose values take no slots (`crate::dict`).
     Set(Box<Type>),
+    /// A Python `str`: carried as the address of its block (`crate::string`), immutable.
+    Str,
     /// A NumPy `Generator` (an argument, or `np.random.default_rng(...)` in compiled code):
     /// carried as the address of its bit generator's `bitgen_t` (`random::generator`).
     Generator,
@@ -91,7 +93,7 @@ impl Type {
     /// sets, or tuples of them), which compiled code counts.
     pub fn holds_references(&self) -> bool {
         match self {
-            Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) => true,
+            Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => true,
             Type::Tuple(items) => items.iter().any(Type::holds_references),
             _ => false,
         }
@@ -316,6 +318,7 @@ impl fmt::Display for Type {
             Type::None => f.write_str("none"),
             Type::Dtype(d) => write!(f, "dtype({})", d.name()),
             Type::Generator => f.write_str("Generator"),
+            Type::Str => f.write_str("str"),
             // Numba's names: `float64*`, `void*`.
             Type::Pointer(Some(d)) => write!(f, "{}*", d.name()),
             Type::Pointer(None) => f.write_str("void*"),

@@ -47,6 +47,9 @@ pub enum Kind {
     /// A C pointer (`CPointer(dtype)`, `voidptr`): a `@cfunc`'s parameter only, never a
     /// Python value's kind (no call from Python passes one).
     Pointer(Option<Dtype>),
+    /// A Python `str`: its slot is the address of a string block holding a copy of its code
+    /// points (`jit_core::string`), freed with the call's other blocks.
+    Str,
 }
 
 /// The element kinds of every tuple kind seen, by `Kind::Tuple` index (only ever appended to).
@@ -103,7 +106,7 @@ impl Kind {
             Kind::Float64 => Dtype::Float64,
             Kind::Complex64 => Dtype::Complex64,
             Kind::Complex128 => Dtype::Complex128,
-            Kind::Tuple(_) | Kind::Array(_) | Kind::Generator | Kind::List(_) | Kind::Pointer(_) => return None,
+            Kind::Tuple(_) | Kind::Array(_) | Kind::Generator | Kind::List(_) | Kind::Pointer(_) | Kind::Str => return None,
         })
     }
 
@@ -111,6 +114,7 @@ impl Kind {
         match self {
             Kind::Array(a) => Cow::Owned(Type::Array(a).to_string()),
             Kind::Generator => Cow::Borrowed("Generator"),
+            Kind::Str => Cow::Borrowed("str"),
             Kind::Pointer(d) => Cow::Owned(Type::Pointer(d).to_string()),
             Kind::List(item) => Cow::Owned(Type::List(Box::new(item.core_type())).to_string()),
             Kind::Tuple(i) => {
@@ -127,6 +131,7 @@ impl Kind {
             Kind::Tuple(i) => Type::Tuple(Kind::items(i).into_iter().map(Kind::core_type).collect()),
             Kind::Array(a) => Type::Array(a),
             Kind::Generator => Type::Generator,
+            Kind::Str => Type::Str,
             Kind::Pointer(d) => Type::Pointer(d),
             Kind::List(item) => Type::List(Box::new(item.core_type())),
             scalar => scalar.dtype().expect("a scalar kind").row().argument.clone(),
@@ -180,6 +185,9 @@ pub fn classify_arg(
         let (item, slot) = crate::lists::to_block(l, func, param)?;
         return Ok((Kind::List(item), slot));
     }
+    if ob.cast_exact::<pyo3::types::PyString>().is_ok() {
+        return Ok((Kind::Str, string_block(ob.as_ptr())?));
+    }
     if let Some((kind, parts)) = classify_complex(ob)? {
         // Two slots, passed by address as a tuple's are (`abi::passing`).
         let flat = parts.to_vec();
@@ -203,6 +211,23 @@ pub fn classify_arg(
         }
     }
     classify_slow(py, ob, func, param)
+}
+
+/// The slot of a `str` argument: a string block with a copy of its code points (on the
+/// thread's live list: the call's end frees it).
+pub(crate) fn string_block(p: *mut ffi::PyObject) -> PyResult<Slot> {
+    // SAFETY: `p` is a live exact `str` (the caller checked), whose PEP 393 buffer holds
+    // `len` code points of `kind` bytes each.
+    let h = unsafe {
+        let kind = ffi::PyUnicode_KIND(p) as u8;
+        let data = ffi::PyUnicode_DATA(p) as *const u8;
+        let len = ffi::PyUnicode_GET_LENGTH(p) as usize;
+        jit_core::string::from_kind_data(kind, data, len)
+    };
+    if h.is_null() {
+        return Err(pyo3::exceptions::PyMemoryError::new_err("out of memory for a string argument"));
+    }
+    Ok(abi::ptr_slot(h))
 }
 
 /// A `numpy.random.Generator`'s slot: the address of a `bitgen_t` through which compiled code

@@ -313,7 +313,8 @@ impl Dispatcher {
             kinds: kinds.to_vec(),
             entry: c.entry,
             ret_slots: abi::result_slots(&c.ret),
-            arrays: c.allocates || holds_array(&c.ret),
+            // A string argument's block is freed with the call's blocks.
+            arrays: c.allocates || holds_array(&c.ret) || kinds.contains(&Kind::Str),
             lists: kinds.iter().any(|k| matches!(k, Kind::List(_))),
             ret: c.ret,
             local_names: Arc::new(c.local_names),

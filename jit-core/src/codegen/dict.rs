@@ -27,6 +27,7 @@ fn kinds(t: &Type, out: &mut String) {
         Type::Float32 => out.push('s'),
         Type::Complex128 => out.push('c'),
         Type::Complex64 => out.push('C'),
+        Type::Str => out.push('S'),
         _ => out.push('f'),
     }
 }
@@ -69,8 +70,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// A new empty dict of `key`s to `value`s (MemoryError when the memory is not there).
     fn dict_new(&self, key: &Type, value: &Type) -> PointerValue<'ctx> {
         let f = self.helper(Helper::DictNew);
-        let (ks, vs) = (crate::abi::slots_of(key), crate::abi::slots_of(value));
-        let h = self.call_basic(f, &[self.i64(ks as i64).into(), self.i64(vs as i64).into()]).into_pointer_value();
+        let (ks, vs) = (crate::abi::slots_of(key) as i64, crate::abi::slots_of(value) as i64);
+        let ks = if *key == Type::Str { -1 } else { ks };
+        let h = self.call_basic(f, &[self.i64(ks).into(), self.i64(vs).into()]).into_pointer_value();
         let null = self.b().build_is_null(h, "dict.null").u();
         self.fail_if(null, Status::OutOfMemory as u32);
         h
@@ -190,6 +192,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     ) {
         let slots = self.dict_insert(h, k, kt, key).0;
         let v = self.cast(v, vt, value);
+        if *value == Type::Str {
+            // Pinned as a list's strings are (`list::store_item`).
+            self.incref(v, value);
+        }
         self.module_gen.store_flat(slots, 0, v, value);
     }
 

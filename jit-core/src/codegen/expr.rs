@@ -8,7 +8,7 @@ use inkwell::{FloatPredicate, IntPredicate};
 
 use super::{Built, FnGen};
 use crate::ast::{BinOp, BoolOpKind, CmpOp, UnaryOp};
-use crate::hir::{self, ExprKind as H};
+use crate::hir::{self, ExprKind as H, Intrinsic};
 use crate::runtime::{Status, UNBOUND_LOCAL_BASE};
 use crate::types::Type;
 
@@ -94,6 +94,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let n = self.dict_len(v.into_pointer_value());
                 self.b().build_int_compare(IntPredicate::NE, n, self.i64(0), "t").u()
             }
+            Type::Str => {
+                let n = self.str_len(v.into_pointer_value());
+                self.b().build_int_compare(IntPredicate::NE, n, self.i64(0), "t").u()
+            }
             // NaN is true in Python: unordered-or-not-equal.
             Type::Float64 => b.build_float_compare(FloatPredicate::UNE, v.into_float_value(), self.f64(0.0), "t").u(),
             Type::None => self.ctx().bool_type().const_zero(),
@@ -124,6 +128,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             H::Complex(re, im) => self.make_complex((self.f64(*re), self.f64(*im))),
             H::Dtype(_) => self.ctx().i8_type().const_zero().into(),
             H::Bool(v) => self.ctx().bool_type().const_int(*v as u64, false).into(),
+            H::Str(s) => self.str_literal(s),
+            H::FString { texts, values, formats } => self.fstring(e, texts, values, formats),
             H::None => self.ctx().i8_type().const_zero().into(),
             H::Local { id, check_bound } => {
                 if *check_bound {
@@ -137,6 +143,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             H::Binary { op: op @ (BinOp::MatMul | BinOp::Dot), left, right } => self.matmul(e, *op, left, right),
             H::Binary { left, right, .. } if matches!(ty, Type::List(_)) => self.list_binary(e, left, right),
+            H::Binary { op, left, right } if ty == Type::Str => self.string_binary(e, *op, left, right),
             H::Binary { left, op, right } if matches!(ty, Type::Set(_)) => self.set_binary(e, *op, left, right),
             H::Binary { op, left, right } => {
                 let l = self.expr(left);
@@ -198,6 +205,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             H::Intrinsic { f: hir::Intrinsic::UfuncReduce { k, axis, accumulate: true }, args } => {
                 self.ufunc_accumulate(e, *k, *axis, &args[0], &ty)
             }
+            H::Intrinsic {
+                f:
+                    f @ (Intrinsic::Str
+                    | Intrinsic::Repr
+                    | Intrinsic::Ord
+                    | Intrinsic::Chr
+                    | Intrinsic::StrMethod(_)
+                    | Intrinsic::RaiseMessage(_)),
+                args,
+            } => self.string_intrinsic(e, *f, args),
             H::Intrinsic { f, args } => self.intrinsic(*f, args, &ty),
             H::Call { args, .. } => self.call_jitted(e, args, &ty),
             H::Tuple(items) => {
@@ -209,11 +226,15 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 agg.into()
             }
             H::Subscript { value, index } if matches!(self.ty(value), Type::List(_)) => self.list_load(e, value, index),
+            H::Subscript { value, index } if self.ty(value) == Type::Str => self.string_subscript(e, value, index),
             H::Subscript { value, index } if matches!(self.ty(value), Type::Dict(..)) => self.dict_load(value, index),
             H::Subscript { value, index } if matches!(self.ty(value), Type::Pointer(_)) => self.pointer_load(value, index),
             H::List(items) => self.list_literal(e, items),
             H::ListMethod { method, list, args, .. } if matches!(self.ty(list), Type::Dict(..) | Type::Set(_)) => {
                 self.dict_list_method(e, *method, list, args)
+            }
+            H::ListMethod { method, list, args, .. } if self.ty(list) == Type::Str => {
+                self.string_list_method(*method, list, args)
             }
             H::ListMethod { method, list, args, alt } => self.list_method(e, *method, list, args, alt.as_deref()),
             H::Dict(pairs) => self.dict_literal(e, pairs),
@@ -484,6 +505,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     ) -> IntValue<'ctx> {
         if lt.is_complex() || rt.is_complex() {
             return self.complex_compare(op, l, lt, r, rt);
+        }
+        if *lt == Type::Str {
+            return self.string_compare(op, l, r);
         }
         let b = self.b();
         match (lt, rt) {

@@ -75,6 +75,9 @@ pub(super) enum Helper {
     /// `i32 sj_rt_complex(i32 op, double ar, double ai, double br, double bi, ptr out)`: a
     /// complex division, power or function (`complex::ComplexOp`); a status.
     Complex,
+    /// `i64 sj_rt_str(i32 op, ptr a, ptr b, ptr c, i64 x, i64 y)`: a string operation
+    /// (`string::StrOp`): a block's address, an integer, or 0 / i64::MIN after an exception.
+    Str,
     /// `i32 sj_rt_cmath(i32 op, double ar, double ai, double br, double bi, ptr out)`: a `cmath`
     /// function (`crate::cmath`); a status.
     Cmath,
@@ -240,6 +243,7 @@ impl Helper {
             Helper::RoundF64 => d("sj_rt_round_f64", &[F64, I64, Ptr], F64, NOUNWIND),
             Helper::RoundI64 => d("sj_rt_round_i64", &[I64, I64], I64, NOUNWIND),
             Helper::Ipow => d("sj_rt_ipow", &[I64, I64], I64, NOUNWIND),
+            Helper::Str => d("sj_rt_str", &[I32, Ptr, Ptr, Ptr, I64, I64], I64, NOUNWIND),
             Helper::Complex => d("sj_rt_complex", &[I32, F64, F64, F64, F64, Ptr], I32, NOUNWIND),
             Helper::Cmath => d("sj_rt_cmath", &[I32, F64, F64, F64, F64, Ptr], I32, NOUNWIND),
             Helper::IntTruediv => d("sj_rt_int_truediv", &[I64, I64], F64, NOUNWIND),
@@ -351,6 +355,10 @@ const _: () = {
     let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_round_i64;
     let _: extern "C" fn(i64, i64) -> i64 = crate::runtime::sj_rt_ipow;
     let _: unsafe extern "C" fn(i32, f64, f64, f64, f64, *mut f64) -> u32 = crate::complex::sj_rt_complex;
+    {
+        use crate::memory::Header;
+        let _: unsafe extern "C" fn(i32, *mut Header, *mut Header, *mut Header, i64, i64) -> i64 = crate::string::sj_rt_str;
+    }
     let _: unsafe extern "C" fn(i32, f64, f64, f64, f64, *mut f64) -> u32 = crate::cmath::sj_rt_cmath;
     let _: extern "C" fn(i64, i64) -> f64 = crate::runtime::sj_rt_int_truediv;
     let _: extern "C" fn(i64, i64) -> *mut crate::memory::Header = crate::dict::sj_rt_dict_new;
@@ -423,7 +431,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 69] = [
+const RUNTIME_HELPERS: [Helper; 70] = [
     Helper::IndexError,
     Helper::BroadcastError,
     Helper::StackLimit,
@@ -452,6 +460,7 @@ const RUNTIME_HELPERS: [Helper; 69] = [
     Helper::RoundI64,
     Helper::Ipow,
     Helper::Complex,
+    Helper::Str,
     Helper::Cmath,
     Helper::IntTruediv,
     Helper::StoreStrided,
@@ -526,6 +535,7 @@ const _: () = {
             | Helper::RoundI64
             | Helper::Ipow
             | Helper::Complex
+            | Helper::Str
             | Helper::Cmath
             | Helper::IntTruediv
             | Helper::StoreStrided

@@ -71,6 +71,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// Writes `v` as item `at` of the list `h`.
     pub(super) fn store_item(&self, h: PointerValue<'ctx>, at: IntValue<'ctx>, item: &Type, v: BasicValueEnum<'ctx>) {
+        if *item == Type::Str {
+            // A string in a list is pinned: the list holds a reference it never drops, and the
+            // string lives until the call returns (the dispatcher frees it with the call's
+            // other blocks). Lists do not count their items' references.
+            self.incref(v, item);
+        }
         self.tagged_store(self.item_ptr(h, at, item), v, ListMemory::Item);
     }
 
@@ -784,7 +790,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.b().build_unconditional_branch(item_bb).u();
         self.b().position_at_end(item_bb);
         let x = self.load_item(h, open.k, item, "x");
-        self.print_value(x, item);
+        if *item == Type::Str {
+            self.print_str(x, true);
+        } else {
+            self.print_value(x, item);
+        }
         self.loop_close(open);
         text(self, "]");
     }

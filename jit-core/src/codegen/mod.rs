@@ -36,6 +36,7 @@ mod refs;
 mod reshape;
 mod slots;
 mod stmt;
+mod string;
 mod ufunc_reduce;
 mod ufuncs;
 mod vectorize;
@@ -264,7 +265,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
                 self.ctx.struct_type(&fields, false).into()
             }
             Type::Array(a) => self.array_llty(a),
-            Type::List(_) | Type::Dict(..) | Type::Set(_) => self.ctx.ptr_type(AddressSpace::default()).into(),
+            Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => self.ctx.ptr_type(AddressSpace::default()).into(),
             Type::Generator | Type::Pointer(_) => self.ctx.ptr_type(inkwell::AddressSpace::default()).into(),
         }
     }

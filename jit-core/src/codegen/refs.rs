@@ -60,7 +60,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 out.push(m.into_pointer_value());
             }
             // A list is its block's address.
-            Type::List(_) | Type::Dict(..) | Type::Set(_) => out.push(v.into_pointer_value()),
+            Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => out.push(v.into_pointer_value()),
             Type::Tuple(items) => {
                 for (k, it) in items.iter().enumerate() {
                     if holds_arrays(it) {

@@ -62,7 +62,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
                 return b.build_insert_value(v, im, 1, "c").u().into_struct_value().into();
             }
             // A Generator argument: the address of its `bitgen_t`; a list: of its block.
-            Type::Generator | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Pointer(_) => {
+            Type::Generator | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Pointer(_) => {
                 return b.build_load(self.ctx.ptr_type(inkwell::AddressSpace::default()), self.slot(base, at), "gen").u();
             }
             _ => {}
@@ -120,7 +120,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             }
             // A list returned: its block's address (the dispatcher makes the Python list, then
             // frees the block with the call's other live blocks).
-            Type::List(_) | Type::Dict(..) | Type::Set(_) => {
+            Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => {
                 let addr = b.build_ptr_to_int(value.into_pointer_value(), self.ctx.i64_type(), "list.addr").u();
                 b.build_store(self.slot(base, at), addr).u();
             }

@@ -144,7 +144,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.b().build_unconditional_branch(cont).u();
             }
             S::Pass => {}
-            S::Raise { class, message } => self.raise(*class, message.as_deref()),
+            S::Raise { recorded: true, .. } => {
+                self.ret_status(self.module_gen.status_llty().const_int(crate::runtime::Status::Raised as u64, false))
+            }
+            S::Raise { class, message, .. } => self.raise(*class, message.as_deref()),
             S::Print { items, sep, end } => self.print(items, sep, end),
         }
     }
@@ -210,11 +213,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                         text(self, ", ");
                     }
                     let x = self.b().build_extract_value(v.into_struct_value(), k as u32, "item").u();
-                    self.print_value(x, it);
+                    if *it == Type::Str {
+                        self.print_str(x, true);
+                    } else {
+                        self.print_value(x, it);
+                    }
                 }
                 text(self, if items.len() == 1 { ",)" } else { ")" });
             }
             Type::List(item) => self.print_list(v.into_pointer_value(), item),
+            Type::Str => self.print_str(v, false),
             t => {
                 let unsigned = bool_t.const_int((*t == Type::UInt64) as u64, false);
                 let x = self.cast(v, t, &Type::Int64);

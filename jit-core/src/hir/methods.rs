@@ -1,4 +1,4 @@
-//! The list and dict methods compiled code calls, by name.
+//! The list, dict and string methods compiled code calls, by name.
 
 /// The list methods compiled code calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,5 +105,72 @@ impl DictMethod {
             "discard" => DictMethod::Discard,
             _ => return None,
         })
+    }
+}
+
+/// The string methods compiled code calls (`count`, `index` and `x in s` are [`ListMethod`]s,
+/// which inference and codegen take as the string's when the value is a string).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StrMethod {
+    Upper,
+    Lower,
+    Strip,
+    LStrip,
+    RStrip,
+    StartsWith,
+    EndsWith,
+    Find,
+    RFind,
+    Replace,
+    Split,
+    Join,
+    IsDigit,
+    IsAlpha,
+    IsSpace,
+    IsAlnum,
+    IsUpper,
+    IsLower,
+}
+
+impl StrMethod {
+    const ALL: [(StrMethod, &'static str); 18] = [
+        (StrMethod::Upper, "upper"),
+        (StrMethod::Lower, "lower"),
+        (StrMethod::Strip, "strip"),
+        (StrMethod::LStrip, "lstrip"),
+        (StrMethod::RStrip, "rstrip"),
+        (StrMethod::StartsWith, "startswith"),
+        (StrMethod::EndsWith, "endswith"),
+        (StrMethod::Find, "find"),
+        (StrMethod::RFind, "rfind"),
+        (StrMethod::Replace, "replace"),
+        (StrMethod::Split, "split"),
+        (StrMethod::Join, "join"),
+        (StrMethod::IsDigit, "isdigit"),
+        (StrMethod::IsAlpha, "isalpha"),
+        (StrMethod::IsSpace, "isspace"),
+        (StrMethod::IsAlnum, "isalnum"),
+        (StrMethod::IsUpper, "isupper"),
+        (StrMethod::IsLower, "islower"),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(m, _)| *m == self).map_or("?", |(_, n)| n)
+    }
+
+    /// The string method called `name` (`None` for a name no string method compiled has).
+    pub fn of(name: &str) -> Option<StrMethod> {
+        Self::ALL.iter().find(|(_, n)| *n == name).map(|(m, _)| *m)
+    }
+
+    /// How many arguments it takes after the string: (fewest, most).
+    pub fn arity(self) -> (usize, usize) {
+        match self {
+            StrMethod::Strip | StrMethod::LStrip | StrMethod::RStrip => (0, 1),
+            StrMethod::StartsWith | StrMethod::EndsWith | StrMethod::Find | StrMethod::RFind | StrMethod::Join => (1, 1),
+            StrMethod::Replace => (2, 3),
+            StrMethod::Split => (0, 2),
+            _ => (0, 0),
+        }
     }
 }

@@ -22,9 +22,21 @@ impl InferCx<'_> {
                 )),
             };
         }
+        if matches!(
+            f,
+            Intrinsic::Str
+                | Intrinsic::Repr
+                | Intrinsic::Ord
+                | Intrinsic::Chr
+                | Intrinsic::StrMethod(_)
+                | Intrinsic::RaiseMessage(_)
+        ) {
+            let span = args.first().map_or(crate::ast::Span::default(), |a| a.span);
+            return self.string_intrinsic(f, args, span);
+        }
         if f == Intrinsic::Len {
             return match self.expr(&args[0])? {
-                Type::Tuple(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) => Ok(Type::Int64),
+                Type::Tuple(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => Ok(Type::Int64),
                 Type::Array(a) if a.ndim > 0 => Ok(Type::Int64),
                 Type::Unknown => Ok(Type::Unknown),
                 t => Err(self.not_an_array(&args[0], &t).unwrap_or_else(|| {
@@ -122,6 +134,14 @@ impl InferCx<'_> {
             }
             Intrinsic::Min | Intrinsic::Max => tys.iter().fold(Type::Unknown, |a, b| a.unify(b).unwrap_or(Type::Float64)),
             Intrinsic::Int | Intrinsic::Len => Type::Int64,
+            Intrinsic::Str
+            | Intrinsic::Repr
+            | Intrinsic::Ord
+            | Intrinsic::Chr
+            | Intrinsic::StrMethod(_)
+            | Intrinsic::RaiseMessage(_) => {
+                unreachable!("typed by infer::strings")
+            }
             Intrinsic::Np(hir::NpFn::Abs | hir::NpFn::Floor | hir::NpFn::Ceil) => {
                 if tys[0] == Type::Float64 {
                     Type::Float64

@@ -10,11 +10,12 @@ use crate::types::Type;
 
 use super::{type_name, InferCx};
 
-/// What a dict may hold as a key or a value here: numbers, and tuples of numbers.
+/// What a dict may hold as a key or a value here: numbers, tuples of numbers, and strings
+/// (a string key only alone, not inside a tuple).
 fn storable(t: &Type) -> bool {
     match t {
-        Type::Tuple(items) => items.iter().all(storable),
-        Type::Unknown => true,
+        Type::Tuple(items) => items.iter().all(|t| *t != Type::Str && storable(t)),
+        Type::Unknown | Type::Str => true,
         t => t.is_number(),
     }
 }

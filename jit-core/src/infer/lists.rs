@@ -13,7 +13,7 @@ use super::{require_integer, type_name, InferCx};
 fn listable(t: &Type) -> bool {
     match t {
         Type::Tuple(items) => items.iter().all(listable),
-        Type::Unknown => true,
+        Type::Unknown | Type::Str => true,
         t => t.is_number(),
     }
 }
@@ -106,6 +106,9 @@ impl InferCx<'_> {
         }
         if let Type::Set(item) = &lt {
             return self.set_list_method(method, item, &lt, args, span);
+        }
+        if lt == Type::Str {
+            return self.string_list_method(method, args, span);
         }
         if method == ListMethod::Contains {
             return self.contains(&lt, args, span);

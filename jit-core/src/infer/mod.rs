@@ -22,6 +22,7 @@ pub(crate) use arrays::{fancy_index_type, normalized_axes};
 mod ops;
 mod pointers;
 mod random;
+mod strings;
 mod subscript;
 mod ufuncs;
 mod vectorize;
@@ -189,7 +190,7 @@ fn storable(t: &Type, dtype: crate::registry::Dtype) -> bool {
 fn returnable(t: &Type) -> bool {
     match t {
         Type::Tuple(items) => items.iter().all(returnable),
-        Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) => true,
+        Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => true,
         t => t.is_number(),
     }
 }
@@ -489,14 +490,14 @@ impl<'a> InferCx<'a> {
                         match t {
                             Type::Tuple(items) => items.iter().all(printable),
                             Type::List(item) => printable(item),
-                            t => t.is_number() || matches!(t, Type::None | Type::Unknown),
+                            t => t.is_number() || matches!(t, Type::None | Type::Unknown | Type::Str),
                         }
                     }
                     if !printable(&t) {
                         return Err(CompileError::unsupported_because(
                             "print() argument",
                             format!(
-                                "print() of {} is not compiled (numbers, bools, None, string literals, and tuples and lists of them are)",
+                                "print() of {} is not compiled (numbers, bools, None, strings, and tuples and lists of them are)",
                                 type_name(&t)
                             ),
                             e.span,
@@ -540,7 +541,7 @@ impl<'a> InferCx<'a> {
 
     fn test(&mut self, e: &hir::Expr) -> Result<Type> {
         let t = self.expr(e)?;
-        if !(t.is_number() || t == Type::Unknown || matches!(t, Type::List(_) | Type::Dict(..) | Type::Set(_))) {
+        if !(t.is_number() || t == Type::Unknown || matches!(t, Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str)) {
             return Err(CompileError::typing(
                 "condition",
                 format!("a condition must be a number or bool, not {}", type_name(&t)),
@@ -567,6 +568,11 @@ impl<'a> InferCx<'a> {
             H::Dtype(d) => Type::Dtype(*d),
             H::Bool(_) => Type::Bool,
             H::None => Type::None,
+            H::Str(_) => {
+                self.specs[self.current].allocates = true;
+                Type::Str
+            }
+            H::FString { values, formats, .. } => self.fstring(values, formats)?,
             H::Local { id, .. } => self.specs[self.current].local_types[*id as usize].clone(),
             H::Binary { op, left, right } => {
                 let l = self.expr(left)?;

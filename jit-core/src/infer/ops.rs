@@ -282,6 +282,9 @@ impl InferCx<'_> {
             self.specs[self.current].allocates = true;
             return list_binary_type(op, l, &r, span);
         }
+        if *l == Type::Str || r == Type::Str {
+            return self.string_binary(op, l, &r, span);
+        }
         if matches!(l, Type::Set(_)) || matches!(r, Type::Set(_)) {
             self.specs[self.current].allocates = true;
             return match (op, l, &r) {
@@ -368,6 +371,18 @@ impl InferCx<'_> {
                     comparators[k].span,
                 ));
             }
+        }
+        if types.contains(&Type::Str) {
+            for (t, e) in types.iter().zip(std::iter::once(left).chain(comparators)) {
+                if !matches!(t, Type::Str | Type::Unknown) {
+                    return Err(CompileError::typing(
+                        "comparison",
+                        format!("a string is compared with strings here, not {}", type_name(t)),
+                        e.span,
+                    ));
+                }
+            }
+            return Ok(if types.contains(&Type::Unknown) { Type::Unknown } else { Type::Bool });
         }
         let arrays = types.iter().any(|t| t.array().is_some());
         for (t, e) in types.iter().zip(std::iter::once(left).chain(comparators)) {

@@ -11,6 +11,9 @@ impl<'a> InferCx<'a> {
         if let Type::List(item) = &vt {
             return self.list_subscript(item, index);
         }
+        if vt == Type::Str {
+            return self.string_subscript(index);
+        }
         if let Type::Dict(k, v) = &vt {
             return self.dict_subscript(k, v, index);
         }

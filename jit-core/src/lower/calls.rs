@@ -441,7 +441,7 @@ impl Lowerer<'_> {
         let builtin = !self.by_name.contains_key(class)
             && matches!(self.global(class), GlobalValue::Undefined | GlobalValue::Unsupported { .. });
         match registry::exceptions::raisable(class).filter(|_| builtin) {
-            Some(class) => Ok(hir::StmtKind::Raise { class, message: message.clone() }),
+            Some(class) => Ok(hir::StmtKind::Raise { class, message: message.clone(), recorded: false }),
             None => Err(CompileError::unsupported_because(
                 "raise statement",
                 format!(
@@ -470,6 +470,28 @@ impl Lowerer<'_> {
             if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(_)) {
                 return Ok(None);
             }
+        }
+        if let Some(method) = hir::StrMethod::of(attr) {
+            if let Some(k) = keywords.first() {
+                return Err(CompileError::unsupported_because(
+                    "keyword argument to a string method",
+                    format!("'{}=' is not compiled for str.{attr}()", k.name),
+                    k.span,
+                ));
+            }
+            let (lo, hi) = method.arity();
+            if args.len() < lo || args.len() > hi {
+                let want = if lo == hi { format!("{lo}") } else { format!("{lo} to {hi}") };
+                return Err(CompileError::typing(
+                    "call with wrong arguments",
+                    format!("str.{attr}() takes {want} arguments, {} given", args.len()),
+                    span,
+                ));
+            }
+            let mut all = vec![self.expr(value)?];
+            all.extend(self.exprs(args)?);
+            self.allocates = true;
+            return Ok(Some(H::Intrinsic { f: hir::Intrinsic::StrMethod(method), args: all }));
         }
         if let Some(method) = hir::DictMethod::of(attr) {
             if let Some(k) = keywords.first() {
@@ -543,12 +565,32 @@ impl Lowerer<'_> {
     }
 
     /// `assert test, message`: `if not test: raise AssertionError(message)`.
-    pub(super) fn assert(&mut self, test: &ast::Expr, message: &Option<String>, span: Span) -> Result<hir::StmtKind> {
+    pub(super) fn assert(
+        &mut self,
+        test: &ast::Expr,
+        message: &Option<String>,
+        dynamic: &Option<Box<ast::Expr>>,
+        span: Span,
+    ) -> Result<hir::StmtKind> {
         let test = self.expr(test)?;
         let not = self.mk(H::Unary { op: ast::UnaryOp::Not, operand: Box::new(test) }, span);
         let class = registry::exceptions::raisable("AssertionError").expect("in the table");
-        let raise = hir::Stmt { kind: hir::StmtKind::Raise { class, message: message.clone() }, span };
-        Ok(hir::StmtKind::If { test: not, body: vec![raise], orelse: Vec::new() })
+        let body = match dynamic {
+            Some(d) => self.raise_computed(class, d, span)?,
+            None => vec![hir::Stmt { kind: hir::StmtKind::Raise { class, message: message.clone(), recorded: false }, span }],
+        };
+        Ok(hir::StmtKind::If { test: not, body, orelse: Vec::new() })
+    }
+
+    /// `raise Class(message)` with a computed message: the statement that records the class
+    /// and the message, then the raise.
+    pub(super) fn raise_computed(&mut self, class: u32, message: &ast::Expr, span: Span) -> Result<Vec<hir::Stmt>> {
+        let m = self.expr(message)?;
+        let record = self.mk(H::Intrinsic { f: hir::Intrinsic::RaiseMessage(class), args: vec![m] }, span);
+        Ok(vec![
+            hir::Stmt { kind: hir::StmtKind::Expr(record), span },
+            hir::Stmt { kind: hir::StmtKind::Raise { class, message: None, recorded: true }, span },
+        ])
     }
 
     /// An expression statement: `print(...)` ([`hir::StmtKind::Print`]), or any other expression.

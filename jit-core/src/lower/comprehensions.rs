@@ -206,7 +206,9 @@ fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
             args.iter().for_each(|a| find(a, out));
             keywords.iter().for_each(|k| find(&k.value, out))
         }
-        A::Tuple(items) | A::List(items) | A::Set(items) => items.iter().for_each(|i| find(i, out)),
+        A::Tuple(items) | A::List(items) | A::Set(items) | A::FString { values: items, .. } => {
+            items.iter().for_each(|i| find(i, out))
+        }
         A::Dict(pairs) => pairs.iter().for_each(|(k, v)| {
             find(k, out);
             find(v, out)
@@ -249,7 +251,7 @@ fn rename_in(e: &mut ast::Expr, r: &HashMap<String, String>) {
             rename_in(left, r);
             rename_in(right, r)
         }
-        A::BoolOp { values, .. } | A::Tuple(values) | A::List(values) | A::Set(values) => {
+        A::BoolOp { values, .. } | A::Tuple(values) | A::List(values) | A::Set(values) | A::FString { values, .. } => {
             values.iter_mut().for_each(|v| rename_in(v, r))
         }
         A::Dict(pairs) => pairs.iter_mut().for_each(|(k, v)| {

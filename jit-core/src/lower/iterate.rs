@@ -283,8 +283,10 @@ impl Lowerer<'_> {
             let (s, zero) = (self.read_operand(step, span), self.mk(H::Int(0), span));
             let test = self.mk(H::Compare { left: Box::new(s), ops: vec![ast::CmpOp::Eq], comparators: vec![zero] }, span);
             let class = registry::exceptions::raisable("ValueError").expect("in the table");
-            let raise =
-                hir::Stmt { kind: hir::StmtKind::Raise { class, message: Some("range() arg 3 must not be zero".into()) }, span };
+            let raise = hir::Stmt {
+                kind: hir::StmtKind::Raise { class, message: Some("range() arg 3 must not be zero".into()), recorded: false },
+                span,
+            };
             setup.push(hir::Stmt { kind: hir::StmtKind::If { test, body: vec![raise], orelse: Vec::new() }, span });
         }
         // Up: start < stop ? (stop - start - 1) // step + 1 : 0; down: the same with the

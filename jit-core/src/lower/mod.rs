@@ -249,6 +249,12 @@ impl<'a> Lowerer<'a> {
                 S::AugAssign { target: ast::Target::Subscript { value, index, .. }, op, value: rhs } => {
                     out.extend(self.aug_assign_index(value, index, *op, rhs, s.span)?)
                 }
+                S::Raise { class, dynamic: Some(message), .. } => {
+                    let hir::StmtKind::Raise { class, .. } = self.raise(class, &None, s.span)? else {
+                        unreachable!("raise lowers to a raise")
+                    };
+                    out.extend(self.raise_computed(class, message, s.span)?)
+                }
                 _ => out.push(self.stmt(s)?),
             }
         }
@@ -389,7 +395,7 @@ impl<'a> Lowerer<'a> {
             }
             S::Reraise => hir::StmtKind::Reraise,
             S::Try { body, handlers, orelse, finalbody } => self.try_stmt(body, handlers, orelse, finalbody)?,
-            S::Assert { test, message } => self.assert(test, message, s.span)?,
+            S::Assert { test, message, dynamic } => self.assert(test, message, dynamic, s.span)?,
             S::If { test, body, orelse } => {
                 hir::StmtKind::If { test: self.expr(test)?, body: self.block(body)?, orelse: self.block(orelse)? }
             }
@@ -467,12 +473,13 @@ impl<'a> Lowerer<'a> {
             A::Imag(f) => H::Complex(0.0, *f),
             A::Bool(b) => H::Bool(*b),
             A::None => H::None,
-            A::Str(_) => {
-                return Err(CompileError::unsupported_because(
-                    "string literal",
-                    "a string is compiled only as a dtype (dtype='float32')",
-                    span,
-                ))
+            A::Str(s) => {
+                self.allocates = true;
+                H::Str(s.clone())
+            }
+            A::FString { texts, values, formats } => {
+                self.allocates = true;
+                H::FString { texts: texts.clone(), values: self.exprs(values)?, formats: formats.clone() }
             }
             A::Name(n) => match self.by_name.get(n) {
                 Some(&id) => H::Local { id, check_bound: false },

@@ -35,7 +35,7 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                 walk_expr(right, locals, visit)
             }
             A::Unary { operand, .. } => walk_expr(operand, locals, visit),
-            A::BoolOp { values, .. } | A::Tuple(values) | A::List(values) | A::Set(values) => {
+            A::BoolOp { values, .. } | A::Tuple(values) | A::List(values) | A::Set(values) | A::FString { values, .. } => {
                 values.iter().for_each(|v| walk_expr(v, locals, visit))
             }
             A::Dict(pairs) => pairs.iter().for_each(|(k, v)| {
@@ -127,7 +127,13 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                     walk(body, locals, visit);
                     walk(orelse, locals, visit)
                 }
-                S::Assert { test, .. } => walk_expr(test, locals, visit),
+                S::Assert { test, dynamic, .. } => {
+                    walk_expr(test, locals, visit);
+                    if let Some(d) = dynamic {
+                        walk_expr(d, locals, visit)
+                    }
+                }
+                S::Raise { dynamic: Some(d), .. } => walk_expr(d, locals, visit),
                 S::Try { body, handlers, orelse, finalbody } => {
                     walk(body, locals, visit);
                     for h in handlers {

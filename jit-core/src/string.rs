@@ -1,0 +1,768 @@
+//! The memory and operations of Python strings compiled code makes: a block (`crate::memory`)
+//! whose payload is the string's length in code points, its kind (1, 2 or 4 bytes per code
+//! point, the smallest that holds every one, as CPython's PEP 393 strings) and the code points.
+//! Strings are immutable: every operation makes a new block (one reference, on the thread's
+//! live list), or returns null after recording the exception (compiled code then returns
+//! `Status::Raised`).
+
+use std::cell::RefCell;
+
+use crate::memory::{sj_rt_new_block, Header, DATA_OFFSET};
+
+/// Offsets of the fields from the block's header (compiled code reads `LEN`).
+pub const LEN: u64 = DATA_OFFSET;
+pub const KIND: u64 = DATA_OFFSET + 8;
+pub const DATA: u64 = DATA_OFFSET + 16;
+
+/// A reference count no string reaches by counting: the one-character strings of Latin-1 are
+/// made once per process and never freed (as CPython's).
+const IMMORTAL: i64 = 1 << 60;
+
+/// A string's code points, read from its block.
+pub struct View {
+    pub len: usize,
+    pub kind: u8,
+    data: *const u8,
+}
+
+impl View {
+    /// # Safety
+    /// `h` is the header of a string block (live, or immortal).
+    pub unsafe fn of(h: *const Header) -> View {
+        // SAFETY: the caller's contract; the payload follows the header.
+        unsafe {
+            let base = h as *const u8;
+            let len = *(base.add(LEN as usize) as *const i64) as usize;
+            let kind = *(base.add(KIND as usize) as *const i64) as u8;
+            View { len, kind, data: base.add(DATA as usize) }
+        }
+    }
+
+    #[inline]
+    pub fn at(&self, i: usize) -> u32 {
+        // SAFETY: `i < len`, inside the block's data (the callers' loops stay below `len`).
+        unsafe {
+            match self.kind {
+                1 => *self.data.add(i) as u32,
+                2 => (self.data.add(2 * i) as *const u16).read_unaligned() as u32,
+                _ => (self.data.add(4 * i) as *const u32).read_unaligned(),
+            }
+        }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: the block holds `len * kind` bytes of data.
+        unsafe { std::slice::from_raw_parts(self.data, self.len * self.kind as usize) }
+    }
+
+    pub fn chars(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.len).map(|i| self.at(i))
+    }
+
+    /// The string as Rust text (a lone surrogate, which Rust text cannot hold, as U+FFFD).
+    pub fn to_text(&self) -> String {
+        self.chars().map(|c| char::from_u32(c).unwrap_or('\u{fffd}')).collect()
+    }
+}
+
+/// The kind a string of code points up to `max` takes.
+fn kind_for(max: u32) -> u8 {
+    if max < 0x100 {
+        1
+    } else if max < 0x10000 {
+        2
+    } else {
+        4
+    }
+}
+
+/// A new string block of `len` code points of `kind` bytes each (data not written), or null
+/// with MemoryError recorded.
+fn alloc(len: usize, kind: u8) -> *mut Header {
+    let Some(bytes) = len.checked_mul(kind as usize).and_then(|b| b.checked_add(16)) else {
+        crate::runtime::record_raised("MemoryError", String::new());
+        return std::ptr::null_mut();
+    };
+    let h = sj_rt_new_block(bytes as i64, false);
+    if h.is_null() {
+        crate::runtime::record_raised("MemoryError", String::new());
+        return h;
+    }
+    // SAFETY: a fresh block with room for the payload.
+    unsafe {
+        let base = h as *mut u8;
+        *(base.add(LEN as usize) as *mut i64) = len as i64;
+        *(base.add(KIND as usize) as *mut i64) = kind as i64;
+    }
+    h
+}
+
+/// A new string of the code points `cps` (in the smallest kind), or null (MemoryError).
+pub fn from_code_points(cps: &[u32]) -> *mut Header {
+    let kind = kind_for(cps.iter().copied().max().unwrap_or(0));
+    let h = alloc(cps.len(), kind);
+    if h.is_null() {
+        return h;
+    }
+    // SAFETY: the block has room for `len * kind` bytes of data.
+    unsafe {
+        let data = (h as *mut u8).add(DATA as usize);
+        for (i, &c) in cps.iter().enumerate() {
+            match kind {
+                1 => *data.add(i) = c as u8,
+                2 => (data.add(2 * i) as *mut u16).write_unaligned(c as u16),
+                _ => (data.add(4 * i) as *mut u32).write_unaligned(c),
+            }
+        }
+    }
+    h
+}
+
+/// A new string of Rust text, or null (MemoryError).
+pub fn from_text(s: &str) -> *mut Header {
+    if s.is_ascii() {
+        let h = alloc(s.len(), 1);
+        if !h.is_null() {
+            // SAFETY: room for `len` bytes.
+            unsafe { std::ptr::copy_nonoverlapping(s.as_ptr(), (h as *mut u8).add(DATA as usize), s.len()) };
+        }
+        return h;
+    }
+    let cps: Vec<u32> = s.chars().map(|c| c as u32).collect();
+    from_code_points(&cps)
+}
+
+/// A new string of `len` code points of `kind` copied from `data` (a CPython string's own
+/// buffer, already in its smallest kind), or null (MemoryError).
+///
+/// # Safety
+/// `data` holds `len * kind` readable bytes.
+pub unsafe fn from_kind_data(kind: u8, data: *const u8, len: usize) -> *mut Header {
+    let h = alloc(len, kind);
+    if !h.is_null() {
+        // SAFETY: the caller's contract; room for the bytes.
+        unsafe { std::ptr::copy_nonoverlapping(data, (h as *mut u8).add(DATA as usize), len * kind as usize) };
+    }
+    h
+}
+
+thread_local! {
+    /// The f-string being built on this thread (its parts are pushed in order, then taken).
+    static BUILDER: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+}
+
+fn push_text(s: &str) {
+    BUILDER.with(|b| b.borrow_mut().extend(s.chars().map(|c| c as u32)));
+}
+
+static LATIN1: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+
+/// The immortal one-character string of the Latin-1 code point `c`.
+fn latin1(c: u32) -> *mut Header {
+    let table =
+        LATIN1.get_or_init(|| (0..256u32).map(|c| immortal(&char::from_u32(c).expect("Latin-1").to_string()) as usize).collect());
+    table[c as usize] as *mut Header
+}
+
+/// A string block off every live list, never freed (a literal's, or a Latin-1 character's).
+fn immortal(s: &str) -> *mut Header {
+    let cps: Vec<u32> = s.chars().map(|c| c as u32).collect();
+    let kind = kind_for(cps.iter().copied().max().unwrap_or(0));
+    let layout = std::alloc::Layout::from_size_align(DATA as usize + cps.len() * kind as usize + 8, 64).expect("a layout");
+    // SAFETY: a non-zero size; the header's count and the payload are written.
+    unsafe {
+        let p = std::alloc::alloc_zeroed(layout);
+        if p.is_null() {
+            std::alloc::handle_alloc_error(layout);
+        }
+        *(p as *mut i64) = IMMORTAL;
+        *(p.add(LEN as usize) as *mut i64) = cps.len() as i64;
+        *(p.add(KIND as usize) as *mut i64) = kind as i64;
+        let data = p.add(DATA as usize);
+        for (i, &c) in cps.iter().enumerate() {
+            match kind {
+                1 => *data.add(i) = c as u8,
+                2 => (data.add(2 * i) as *mut u16).write_unaligned(c as u16),
+                _ => (data.add(4 * i) as *mut u32).write_unaligned(c),
+            }
+        }
+        p as *mut Header
+    }
+}
+
+/// The one-character string of code point `c`.
+fn char_string(c: u32) -> *mut Header {
+    if c < 256 {
+        latin1(c)
+    } else {
+        from_code_points(&[c])
+    }
+}
+
+/// The operations of [`sj_rt_str`] (its `op` argument). Each says what it takes and gives;
+/// `a`, `b`, `c` are string blocks unless said otherwise, `x`, `y` integers.
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StrOp {
+    /// `a`: UTF-8 bytes, `x` of them → a new string.
+    FromUtf8 = 0,
+    /// `a + b`.
+    Concat,
+    /// `a * x`.
+    Repeat,
+    /// -1, 0 or 1 as `a` sorts before, equal to or after `b`.
+    Compare,
+    /// 1 when `a == b`, else 0.
+    Equal,
+    /// 1 when `b in a`.
+    Contains,
+    /// `a[x]` (`x` already within `0..len`): a one-character string.
+    Char,
+    /// `a[x::y]`, `n` = `c` as an integer characters: a new string.
+    Slice,
+    /// `str(x)` of an int (`y` = 1: the bits of a uint64).
+    OfInt,
+    /// `str(x)` of a float (its bits; `y` = 1: a float32).
+    OfFloat,
+    /// `ord(a)`: the code point, or i64::MIN with TypeError recorded.
+    Ord,
+    /// `chr(x)`, or null with ValueError recorded.
+    Chr,
+    Upper,
+    Lower,
+    /// `a.strip(b)` (`b` null: whitespace); `x`: 1 strip the left, 2 the right, 3 both.
+    Strip,
+    StartsWith,
+    EndsWith,
+    /// `a.find(b)` (-1 when not there).
+    Find,
+    RFind,
+    /// `a.index(b)`, or i64::MIN with ValueError recorded.
+    Index,
+    Count,
+    /// `a.replace(b, c, x)` (`x` < 0: every one).
+    Replace,
+    /// `a.split(b, x)` (`b` null: runs of whitespace; `x` < 0: no limit) → a list of strings.
+    Split,
+    /// `a.join(l)` (`b`: a list block of strings).
+    Join,
+    IsDigit,
+    IsAlpha,
+    IsSpace,
+    IsAlnum,
+    IsUpper,
+    IsLower,
+    /// `print` of `a` (appended to the line being printed).
+    Print,
+    /// Starts an f-string.
+    FmtBegin,
+    /// Appends `x` UTF-8 bytes at `a` (a constant).
+    FmtText,
+    /// Appends `a` formatted with the spec of `y` UTF-8 bytes at `b` (`b` null: `str(a)`;
+    /// `x` = 1: `repr(a)`).
+    FmtStr,
+    /// Appends the int `x` formatted with the spec at `b` (`y` bytes; bit 62 of `y`: uint64).
+    FmtInt,
+    /// Appends the float of bits `x` formatted (bit 62 of `y`: a float32).
+    FmtFloat,
+    /// Appends the bool `x` formatted.
+    FmtBool,
+    /// The f-string built: a new string.
+    FmtEnd,
+    /// `repr(a)`: a new string.
+    Repr,
+    /// `a`: UTF-8 bytes, `x` of them → a string literal's block: off every live list and never
+    /// freed (compiled code caches it in a global of its object).
+    Literal,
+    /// Records `raise` of the class `x` (`registry::exceptions::RAISABLE`) with the message `a`.
+    RecordRaise,
+}
+
+const UNSIGNED_FLAG: i64 = 1 << 62;
+
+fn cmp_views(a: &View, b: &View) -> std::cmp::Ordering {
+    if a.kind == 1 && b.kind == 1 {
+        return a.bytes().cmp(b.bytes());
+    }
+    a.chars().cmp(b.chars())
+}
+
+/// Whether two string blocks hold the same text.
+///
+/// # Safety
+/// `a` and `b` are string blocks.
+pub unsafe fn equal(a: *const Header, b: *const Header) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { eq_views(&View::of(a), &View::of(b)) }
+}
+
+fn eq_views(a: &View, b: &View) -> bool {
+    a.len == b.len && (a.kind == b.kind && a.bytes() == b.bytes() || a.kind != b.kind && a.chars().eq(b.chars()))
+}
+
+/// Where `needle` first occurs in `hay` at or after `from` (code point positions).
+fn find_from(hay: &[u32], needle: &[u32], from: usize) -> Option<usize> {
+    if needle.is_empty() {
+        return (from <= hay.len()).then_some(from);
+    }
+    if needle.len() > hay.len() {
+        return None;
+    }
+    (from..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()] == *needle)
+}
+
+fn rfind(hay: &[u32], needle: &[u32]) -> Option<usize> {
+    if needle.len() > hay.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len()).rev().find(|&i| hay[i..i + needle.len()] == *needle)
+}
+
+fn count(hay: &[u32], needle: &[u32]) -> i64 {
+    if needle.is_empty() {
+        return hay.len() as i64 + 1;
+    }
+    let mut n = 0;
+    let mut at = 0;
+    while let Some(i) = find_from(hay, needle, at) {
+        n += 1;
+        at = i + needle.len();
+    }
+    n
+}
+
+/// Python's `str.isspace` of one code point (the Unicode White_Space characters and the
+/// bidirectional types CPython counts).
+fn is_space(c: u32) -> bool {
+    matches!(c, 0x09..=0x0d | 0x1c..=0x20 | 0x85 | 0xa0) || char::from_u32(c).is_some_and(|ch| c > 0xff && ch.is_whitespace())
+}
+
+fn upper(c: u32, out: &mut Vec<u32>) {
+    match char::from_u32(c) {
+        Some(ch) => out.extend(ch.to_uppercase().map(|u| u as u32)),
+        None => out.push(c),
+    }
+}
+
+fn lower(c: u32, out: &mut Vec<u32>) {
+    match char::from_u32(c) {
+        Some(ch) => out.extend(ch.to_lowercase().map(|u| u as u32)),
+        None => out.push(c),
+    }
+}
+
+/// Python's `repr` of a string: quotes chosen as CPython chooses them, escapes for the
+/// backslash, the quote, `\t \n \r` and other unprintable characters.
+pub fn repr(v: &View) -> String {
+    let cps: Vec<u32> = v.chars().collect();
+    let has_single = cps.contains(&('\'' as u32));
+    let has_double = cps.contains(&('"' as u32));
+    let quote = if has_single && !has_double { '"' } else { '\'' };
+    let mut out = String::with_capacity(cps.len() + 2);
+    out.push(quote);
+    for &c in &cps {
+        match char::from_u32(c) {
+            Some('\\') => out.push_str("\\\\"),
+            Some('\t') => out.push_str("\\t"),
+            Some('\n') => out.push_str("\\n"),
+            Some('\r') => out.push_str("\\r"),
+            Some(ch) if ch == quote => {
+                out.push('\\');
+                out.push(ch);
+            }
+            Some(ch) if c < 0x20 || c == 0x7f => out.push_str(&format!("\\x{:02x}", ch as u32)),
+            Some(ch) if (0x80..0xa1).contains(&c) || c == 0xad => out.push_str(&format!("\\x{:02x}", ch as u32)),
+            Some(ch) => out.push(ch),
+            None if c <= 0xffff => out.push_str(&format!("\\u{c:04x}")),
+            None => out.push_str(&format!("\\U{c:08x}")),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// The strings of a list block of strings.
+///
+/// # Safety
+/// `l` is a list block whose items are string blocks.
+unsafe fn list_strings(l: *mut Header) -> Vec<*mut Header> {
+    // SAFETY: the caller's contract.
+    unsafe {
+        let p = crate::list::payload(l);
+        let items = (*p).items as *const *mut Header;
+        (0..(*p).len as usize).map(|i| *items.add(i)).collect()
+    }
+}
+
+/// A new list block of the strings `parts` (each pinned: a string in a list lives until the
+/// call returns, `docs/language.md`), or null (MemoryError).
+fn list_of(parts: Vec<*mut Header>) -> *mut Header {
+    let l = crate::list::sj_rt_list_new(8, parts.len() as i64);
+    if l.is_null() {
+        crate::runtime::record_raised("MemoryError", String::new());
+        return l;
+    }
+    // SAFETY: a fresh list with room for the items.
+    unsafe {
+        let p = crate::list::payload(l);
+        let items = (*p).items as *mut *mut Header;
+        for (i, &s) in parts.iter().enumerate() {
+            *items.add(i) = s;
+        }
+        (*p).len = parts.len() as i64;
+    }
+    l
+}
+
+fn spec_of(ptr: *const u8, len: i64, kind: crate::format::ValueKind) -> crate::format::Spec {
+    if ptr.is_null() || len <= 0 {
+        return crate::format::Spec::default();
+    }
+    // SAFETY: the spec is a constant of the compiled object, `len` UTF-8 bytes.
+    let text = String::from_utf8_lossy(unsafe { std::slice::from_raw_parts(ptr, len as usize) });
+    crate::format::parse(&text, kind).unwrap_or_default()
+}
+
+/// Every string operation compiled code calls ([`StrOp`] says what each takes and gives): a
+/// string or list block's address, an integer, or 0 / i64::MIN after recording an exception.
+///
+/// # Safety
+/// The operands are what `op` says: live string blocks (or immortal ones), list blocks of
+/// strings, constants of `x` bytes.
+pub unsafe extern "C" fn sj_rt_str(op: i32, a: *mut Header, b: *mut Header, c: *mut Header, x: i64, y: i64) -> i64 {
+    use crate::format::{self, ValueKind};
+    // SAFETY: every transmute below reads an op code compiled code wrote from this enum.
+    let op: StrOp = unsafe { std::mem::transmute::<i32, StrOp>(op) };
+    let ptr = |h: *mut Header| h as i64;
+    // SAFETY: the caller's contract, per op.
+    unsafe {
+        let va = || View::of(a);
+        let vb = || View::of(b);
+        let cps = |v: &View| v.chars().collect::<Vec<u32>>();
+        match op {
+            StrOp::FromUtf8 => {
+                let bytes = std::slice::from_raw_parts(a as *const u8, x.max(0) as usize);
+                ptr(from_text(&String::from_utf8_lossy(bytes)))
+            }
+            StrOp::Concat => {
+                let (l, r) = (va(), vb());
+                if l.kind == r.kind {
+                    let h = alloc(l.len + r.len, l.kind);
+                    if !h.is_null() {
+                        let d = (h as *mut u8).add(DATA as usize);
+                        std::ptr::copy_nonoverlapping(l.bytes().as_ptr(), d, l.bytes().len());
+                        std::ptr::copy_nonoverlapping(r.bytes().as_ptr(), d.add(l.bytes().len()), r.bytes().len());
+                    }
+                    ptr(h)
+                } else {
+                    let mut all = cps(&l);
+                    all.extend(r.chars());
+                    ptr(from_code_points(&all))
+                }
+            }
+            StrOp::Repeat => {
+                let v = va();
+                let n = x.max(0) as usize;
+                if v.len.checked_mul(n).is_none_or(|t| t > (isize::MAX as usize) / 8) {
+                    crate::runtime::record_raised("OverflowError", "repeated string is too long".into());
+                    return 0;
+                }
+                let h = alloc(v.len * n, v.kind);
+                if !h.is_null() {
+                    let d = (h as *mut u8).add(DATA as usize);
+                    let bytes = v.bytes();
+                    for k in 0..n {
+                        std::ptr::copy_nonoverlapping(bytes.as_ptr(), d.add(k * bytes.len()), bytes.len());
+                    }
+                }
+                ptr(h)
+            }
+            StrOp::Compare => cmp_views(&va(), &vb()) as i64,
+            StrOp::Equal => eq_views(&va(), &vb()) as i64,
+            StrOp::Contains => find_from(&cps(&va()), &cps(&vb()), 0).is_some() as i64,
+            StrOp::Char => {
+                let v = va();
+                let i = if x < 0 { x + v.len as i64 } else { x };
+                if !(0..v.len as i64).contains(&i) {
+                    crate::runtime::record_raised("IndexError", "string index out of range".into());
+                    return 0;
+                }
+                ptr(char_string(v.at(i as usize)))
+            }
+            StrOp::Slice => {
+                let v = va();
+                let n = c as i64;
+                if y == 1 {
+                    let h = alloc(n.max(0) as usize, v.kind);
+                    if !h.is_null() {
+                        let k = v.kind as usize;
+                        let src = v.bytes().as_ptr().add(x as usize * k);
+                        std::ptr::copy_nonoverlapping(src, (h as *mut u8).add(DATA as usize), n.max(0) as usize * k);
+                    }
+                    return ptr(h);
+                }
+                let out: Vec<u32> = (0..n.max(0)).map(|k| v.at((x + k * y) as usize)).collect();
+                ptr(from_code_points(&out))
+            }
+            StrOp::OfInt => ptr(from_text(&if y == 1 { (x as u64).to_string() } else { x.to_string() })),
+            StrOp::OfFloat => {
+                let f = f64::from_bits(x as u64);
+                ptr(from_text(&crate::output::float_repr(f, (y == 1).then_some(f as f32))))
+            }
+            StrOp::Ord => {
+                let v = va();
+                if v.len != 1 {
+                    crate::runtime::record_raised(
+                        "TypeError",
+                        format!("ord() expected a character, but string of length {} found", v.len),
+                    );
+                    return i64::MIN;
+                }
+                v.at(0) as i64
+            }
+            StrOp::Chr => {
+                if !(0..0x110000).contains(&x) {
+                    crate::runtime::record_raised("ValueError", "chr() arg not in range(0x110000)".into());
+                    return 0;
+                }
+                ptr(char_string(x as u32))
+            }
+            StrOp::Upper | StrOp::Lower => {
+                let mut out = Vec::with_capacity(va().len);
+                for ch in va().chars() {
+                    if op == StrOp::Upper {
+                        upper(ch, &mut out)
+                    } else {
+                        lower(ch, &mut out)
+                    }
+                }
+                ptr(from_code_points(&out))
+            }
+            StrOp::Strip => {
+                let s = cps(&va());
+                let set: Option<Vec<u32>> = (!b.is_null()).then(|| cps(&vb()));
+                let strip = |ch: &u32| match &set {
+                    Some(set) => set.contains(ch),
+                    None => is_space(*ch),
+                };
+                let mut lo = 0;
+                let mut hi = s.len();
+                if x & 1 != 0 {
+                    while lo < hi && strip(&s[lo]) {
+                        lo += 1;
+                    }
+                }
+                if x & 2 != 0 {
+                    while hi > lo && strip(&s[hi - 1]) {
+                        hi -= 1;
+                    }
+                }
+                ptr(from_code_points(&s[lo..hi]))
+            }
+            StrOp::StartsWith => cps(&va()).starts_with(&cps(&vb())) as i64,
+            StrOp::EndsWith => cps(&va()).ends_with(&cps(&vb())) as i64,
+            StrOp::Find => find_from(&cps(&va()), &cps(&vb()), 0).map_or(-1, |i| i as i64),
+            StrOp::RFind => rfind(&cps(&va()), &cps(&vb())).map_or(-1, |i| i as i64),
+            StrOp::Index => match find_from(&cps(&va()), &cps(&vb()), 0) {
+                Some(i) => i as i64,
+                None => {
+                    crate::runtime::record_raised("ValueError", "substring not found".into());
+                    i64::MIN
+                }
+            },
+            StrOp::Count => count(&cps(&va()), &cps(&vb())),
+            StrOp::Replace => {
+                let (s, old, new) = (cps(&va()), cps(&vb()), cps(&View::of(c)));
+                let mut out = Vec::with_capacity(s.len());
+                let mut left = if x < 0 { i64::MAX } else { x };
+                if old.is_empty() {
+                    for (k, &ch) in s.iter().enumerate() {
+                        if left > 0 {
+                            out.extend_from_slice(&new);
+                            left -= 1;
+                        }
+                        let _ = k;
+                        out.push(ch);
+                    }
+                    if left > 0 {
+                        out.extend_from_slice(&new);
+                    }
+                    return ptr(from_code_points(&out));
+                }
+                let mut at = 0;
+                while left > 0 {
+                    let Some(i) = find_from(&s, &old, at) else { break };
+                    out.extend_from_slice(&s[at..i]);
+                    out.extend_from_slice(&new);
+                    at = i + old.len();
+                    left -= 1;
+                }
+                out.extend_from_slice(&s[at..]);
+                ptr(from_code_points(&out))
+            }
+            StrOp::Split => {
+                let s = cps(&va());
+                let mut limit = if x < 0 { usize::MAX } else { x as usize };
+                let mut parts: Vec<Vec<u32>> = Vec::new();
+                if b.is_null() {
+                    let mut i = 0;
+                    loop {
+                        while i < s.len() && is_space(s[i]) {
+                            i += 1;
+                        }
+                        if i >= s.len() {
+                            break;
+                        }
+                        if limit == 0 {
+                            let mut end = s.len();
+                            while end > i && is_space(s[end - 1]) {
+                                end -= 1;
+                            }
+                            parts.push(s[i..end].to_vec());
+                            break;
+                        }
+                        let start = i;
+                        while i < s.len() && !is_space(s[i]) {
+                            i += 1;
+                        }
+                        parts.push(s[start..i].to_vec());
+                        limit -= 1;
+                    }
+                } else {
+                    let sep = cps(&vb());
+                    if sep.is_empty() {
+                        crate::runtime::record_raised("ValueError", "empty separator".into());
+                        return 0;
+                    }
+                    let mut at = 0;
+                    while limit > 0 {
+                        let Some(i) = find_from(&s, &sep, at) else { break };
+                        parts.push(s[at..i].to_vec());
+                        at = i + sep.len();
+                        limit -= 1;
+                    }
+                    parts.push(s[at..].to_vec());
+                }
+                let mut blocks = Vec::with_capacity(parts.len());
+                for p in &parts {
+                    let h = from_code_points(p);
+                    if h.is_null() {
+                        return 0;
+                    }
+                    // The list's reference: never dropped (strings in lists are pinned).
+                    blocks.push(h);
+                }
+                ptr(list_of(blocks))
+            }
+            StrOp::Join => {
+                let sep = cps(&va());
+                let mut out = Vec::new();
+                for (k, s) in list_strings(b).into_iter().enumerate() {
+                    if k > 0 {
+                        out.extend_from_slice(&sep);
+                    }
+                    out.extend(View::of(s).chars());
+                }
+                ptr(from_code_points(&out))
+            }
+            StrOp::IsDigit | StrOp::IsAlpha | StrOp::IsSpace | StrOp::IsAlnum => {
+                let v = va();
+                let test = |ch: u32| {
+                    let c = char::from_u32(ch);
+                    match op {
+                        // ASCII and Latin-1 as CPython; beyond, Unicode's numeric characters
+                        // (CPython's digits only: docs/language.md).
+                        StrOp::IsDigit => c.is_some_and(|c| {
+                            c.is_ascii_digit()
+                                || matches!(c, '\u{b2}' | '\u{b3}' | '\u{b9}')
+                                || (c as u32 > 0xff && c.is_numeric())
+                        }),
+                        StrOp::IsAlpha => c.is_some_and(char::is_alphabetic),
+                        StrOp::IsSpace => is_space(ch),
+                        _ => c.is_some_and(char::is_alphanumeric),
+                    }
+                };
+                (v.len > 0 && v.chars().all(test)) as i64
+            }
+            StrOp::IsUpper | StrOp::IsLower => {
+                let mut cased = false;
+                for ch in va().chars() {
+                    let Some(c) = char::from_u32(ch) else { continue };
+                    let (this, other) = if op == StrOp::IsUpper {
+                        (c.is_uppercase(), c.is_lowercase())
+                    } else {
+                        (c.is_lowercase(), c.is_uppercase())
+                    };
+                    if other {
+                        return 0;
+                    }
+                    cased |= this;
+                }
+                cased as i64
+            }
+            StrOp::Print => {
+                crate::output::push_text(&va().to_text());
+                0
+            }
+            StrOp::FmtBegin => {
+                BUILDER.with(|bld| bld.borrow_mut().clear());
+                0
+            }
+            StrOp::FmtText => {
+                let bytes = std::slice::from_raw_parts(a as *const u8, x.max(0) as usize);
+                push_text(&String::from_utf8_lossy(bytes));
+                0
+            }
+            StrOp::FmtStr => {
+                let v = va();
+                let text = if x == 1 { repr(&v) } else { v.to_text() };
+                push_text(&format::format_str(&text, &spec_of(b as *const u8, y, ValueKind::Str)));
+                0
+            }
+            StrOp::FmtInt => {
+                let unsigned = y & UNSIGNED_FLAG != 0;
+                push_text(&format::format_int(x, unsigned, &spec_of(b as *const u8, y & !UNSIGNED_FLAG, ValueKind::Int)));
+                0
+            }
+            StrOp::FmtFloat => {
+                let single = y & UNSIGNED_FLAG != 0;
+                let f = f64::from_bits(x as u64);
+                let spec = spec_of(b as *const u8, y & !UNSIGNED_FLAG, ValueKind::Float);
+                let text = if spec == format::Spec::default() {
+                    crate::output::float_repr(f, single.then_some(f as f32))
+                } else {
+                    format::format_float(f, &spec)
+                };
+                push_text(&text);
+                0
+            }
+            StrOp::FmtBool => {
+                push_text(&format::format_bool(x != 0, &spec_of(b as *const u8, y, ValueKind::Bool)));
+                0
+            }
+            StrOp::FmtEnd => {
+                let cps = BUILDER.with(|bld| std::mem::take(&mut *bld.borrow_mut()));
+                ptr(from_code_points(&cps))
+            }
+            StrOp::Repr => ptr(from_text(&repr(&va()))),
+            StrOp::RecordRaise => {
+                let text = va().to_text();
+                crate::runtime::sj_rt_raise(x as i32, text.as_ptr(), text.len() as i64);
+                0
+            }
+            StrOp::Literal => {
+                let bytes = std::slice::from_raw_parts(a as *const u8, x.max(0) as usize);
+                ptr(immortal(&String::from_utf8_lossy(bytes)))
+            }
+        }
+    }
+}
+
+/// The text of a string block (for the dispatcher).
+///
+/// # Safety
+/// `h` is a string block.
+pub unsafe fn text_of(h: *const Header) -> String {
+    // SAFETY: the caller's contract.
+    unsafe { View::of(h).to_text() }
+}
