@@ -593,7 +593,10 @@ def dict_pairs(n):
 def word_count(text):
     counts = {}
     for w in text.split():
-        counts[w] = counts.get(w, 0) + 1
+        if w in counts:
+            counts[w] += 1
+        else:
+            counts[w] = 1
     best = 0
     for k, v in counts.items():
         if v > best:

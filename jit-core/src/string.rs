@@ -118,6 +118,14 @@ pub fn from_code_points(cps: &[u32]) -> *mut Header {
     h
 }
 
+/// A new string of the code points `lo..hi` of `v`, in `v`'s kind (a copy of its bytes), or
+/// null (MemoryError).
+fn substring(v: &View, lo: usize, hi: usize) -> *mut Header {
+    let k = v.kind as usize;
+    // SAFETY: `lo..hi` lies inside the text.
+    unsafe { from_kind_data(v.kind, v.bytes().as_ptr().add(lo * k), hi - lo) }
+}
+
 /// A new string of Rust text, or null (MemoryError).
 pub fn from_text(s: &str) -> *mut Header {
     if s.is_ascii() {
@@ -601,35 +609,46 @@ pub unsafe extern "C" fn sj_rt_str(op: i32, a: *mut Header, b: *mut Header, c: *
                 ptr(from_code_points(&out))
             }
             StrOp::Split => {
-                let s = cps(&va());
+                let v = va();
+                let n = v.len;
                 let mut limit = if x < 0 { usize::MAX } else { x as usize };
-                let mut parts: Vec<Vec<u32>> = Vec::new();
+                // The parts as ranges of code points, then each a copy of its bytes (in the
+                // text's kind).
+                let mut ranges: Vec<(usize, usize)> = Vec::new();
                 if b.is_null() {
+                    let space = |i: usize| {
+                        let c = v.at(i);
+                        if c < 0x80 {
+                            matches!(c, 0x09..=0x0d | 0x1c..=0x20)
+                        } else {
+                            is_space(c)
+                        }
+                    };
                     let mut i = 0;
                     loop {
-                        while i < s.len() && is_space(s[i]) {
+                        while i < n && space(i) {
                             i += 1;
                         }
-                        if i >= s.len() {
+                        if i >= n {
                             break;
                         }
                         if limit == 0 {
-                            let mut end = s.len();
-                            while end > i && is_space(s[end - 1]) {
+                            let mut end = n;
+                            while end > i && space(end - 1) {
                                 end -= 1;
                             }
-                            parts.push(s[i..end].to_vec());
+                            ranges.push((i, end));
                             break;
                         }
                         let start = i;
-                        while i < s.len() && !is_space(s[i]) {
+                        while i < n && !space(i) {
                             i += 1;
                         }
-                        parts.push(s[start..i].to_vec());
+                        ranges.push((start, i));
                         limit -= 1;
                     }
                 } else {
-                    let sep = cps(&vb());
+                    let (s, sep) = (cps(&v), cps(&vb()));
                     if sep.is_empty() {
                         crate::runtime::record_raised("ValueError", "empty separator".into());
                         return 0;
@@ -637,15 +656,15 @@ pub unsafe extern "C" fn sj_rt_str(op: i32, a: *mut Header, b: *mut Header, c: *
                     let mut at = 0;
                     while limit > 0 {
                         let Some(i) = find_from(&s, &sep, at) else { break };
-                        parts.push(s[at..i].to_vec());
+                        ranges.push((at, i));
                         at = i + sep.len();
                         limit -= 1;
                     }
-                    parts.push(s[at..].to_vec());
+                    ranges.push((at, n));
                 }
-                let mut blocks = Vec::with_capacity(parts.len());
-                for p in &parts {
-                    let h = from_code_points(p);
+                let mut blocks = Vec::with_capacity(ranges.len());
+                for (lo, hi) in ranges {
+                    let h = substring(&v, lo, hi);
                     if h.is_null() {
                         return 0;
                     }
