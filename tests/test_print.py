@@ -1,5 +1,5 @@
-"""print() in compiled code: numbers, bools, None, string literals, tuples and lists written as CPython's print
-writes them (floats by their shortest repr: checked against CPython on any float), with sep= and
+"""print() in compiled code: numbers, bools, None, strings, arrays, tuples, lists, dicts and sets
+written as CPython's print writes them (arrays as NumPy's str(), and repr() inside containers) (floats by their shortest repr: checked against CPython on any float), with sep= and
 end=, through sys.stdout (so pytest and notebooks capture it); an exception sys.stdout.write
 raises reaches the caller; what is not compiled is a CompileError naming it."""
 
@@ -116,11 +116,11 @@ def test_an_exception_from_sys_stdout_write_reaches_the_caller():
 @pytest.mark.parametrize(
     "body, construct",
     [
-        ("print(a)", "print() argument"),
+        ("print(np.random.default_rng(1))", "print() argument"),
         ("print(x, file=None)", "keyword argument to a builtin"),
         ("print(x, sep=str(x))", "keyword argument to a builtin"),
         ("y = print(x)", "print() outside a statement"),
-        ("print((x, a))", "print() argument"),
+        ("print((x, np.random.default_rng(1)))", "print() argument"),
     ],
 )
 def test_what_is_not_compiled_is_a_compile_error(body, construct):
@@ -156,3 +156,46 @@ def f(n, x):
 def test_print_of_tuples_and_lists_is_cpythons(n, x):
     f = define(CONTAINERS, "<print-containers>")
     assert printed(njit(f), n, x) == printed(f, n, x)
+
+
+ARRAYS = """
+def f(a, b, n):
+    print("a =", a, "first", a.ravel()[:1])
+    print((a[:2], n), b, a.T)
+    print(np.zeros(0), a[0, 1:], np.arange(n) * 0.5)
+    return n
+"""
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (1, 1), (2, 0), (40, 40)])
+def test_arrays_print_as_numpy_writes_them(shape):
+    f = define(ARRAYS, "<print-arrays>")
+    a = np.arange(float(np.prod(shape))).reshape(shape) / 7
+    b = np.array([True, False, True])
+    want = printed(f, a, b, 5)
+    assert printed(njit(f), a, b, 5) == want
+
+
+DICTS_SETS = """
+def f(n):
+    d = {"a": 1.5, "it's": -2.0}
+    e = {}
+    for i in range(n):
+        e[i] = (i, i * 0.5)
+    s = set()
+    t = set()
+    for i in range(n):
+        t.add(i)
+    w = {"x": "y"}
+    print(d, e, s, t, w, ["p", "q"], ("r", 1))
+    print({}, [], ())
+    return n
+"""
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_dicts_sets_and_strings_print_as_cpython_prints_them(n):
+    # (Sets print in insertion order, CPython's in hash order: small ints added in increasing
+    # order are in both.)
+    f = define(DICTS_SETS, "<print-dicts-sets>")
+    assert printed(njit(f), n) == printed(f, n)

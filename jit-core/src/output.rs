@@ -13,6 +13,45 @@ thread_local! {
 /// is then pending, as after the Ctrl-C poll).
 static WRITER: AtomicUsize = AtomicUsize::new(0);
 
+/// The host's array formatter: `(descriptor slots, dtype index, ndim, out)` appends NumPy's
+/// `str()` of the array to `out` → 0, or nonzero when it raised (the Python exception is then
+/// pending).
+type ArrayFormatter = fn(*const u64, u32, u32, &mut String) -> i32;
+static ARRAY_FORMATTER: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// Formatting an array of the line being built raised: the flush reports it.
+    static FAILED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Sets the function that writes an array as NumPy's `str()` does (jit-py, at import).
+pub fn set_array_formatter(hook: ArrayFormatter) {
+    ARRAY_FORMATTER.store(hook as usize, Ordering::Release);
+}
+
+/// The bit of `sj_rt_print_array`'s `ndim` asking for `repr()` instead of `str()`.
+pub const REPR_FLAG: u32 = 1 << 16;
+
+/// Appends NumPy's `str()` of the array whose descriptor (`abi::ArrayDesc`) is at `slots`, of
+/// the dtype `registry::DTYPES[dtype]` and `ndim` axes (with [`REPR_FLAG`]: its `repr()`).
+///
+/// # Safety
+/// `slots` holds such a descriptor of memory that lives for the call.
+pub unsafe extern "C" fn sj_rt_print_array(slots: *const u64, dtype: u32, ndim: u32) {
+    let hook = ARRAY_FORMATTER.load(Ordering::Acquire);
+    if hook == 0 {
+        push("<array>");
+        return;
+    }
+    // SAFETY: only `set_array_formatter` stores here, always a function of this type.
+    let hook: ArrayFormatter = unsafe { std::mem::transmute(hook) };
+    let mut text = String::new();
+    if hook(slots, dtype, ndim, &mut text) != 0 {
+        FAILED.with(|f| f.set(true));
+    }
+    push(&text);
+}
+
 /// Sets the function a printed line goes to (jit-py, at import).
 pub fn set_print_hook(hook: extern "C" fn(*const u8, usize) -> i32) {
     WRITER.store(hook as usize, Ordering::Release);
@@ -80,6 +119,9 @@ pub extern "C" fn sj_rt_print_bool(x: bool) {
 /// Writes the line and empties it: 0, or `interrupt::PENDING_EXCEPTION` when the writer raised.
 pub extern "C" fn sj_rt_print_flush() -> u32 {
     let line = LINE.with(|l| std::mem::take(&mut *l.borrow_mut()));
+    if FAILED.with(|f| f.replace(false)) {
+        return crate::interrupt::PENDING_EXCEPTION;
+    }
     let hook = WRITER.load(Ordering::Acquire);
     if hook == 0 {
         use std::io::Write;

@@ -509,6 +509,7 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_print_float", crate::output::sj_rt_print_float as *const () as usize),
         ("sj_rt_print_bool", crate::output::sj_rt_print_bool as *const () as usize),
         ("sj_rt_print_complex", crate::output::sj_rt_print_complex as *const () as usize),
+        ("sj_rt_print_array", crate::output::sj_rt_print_array as *const () as usize),
         ("sj_rt_print_flush", crate::output::sj_rt_print_flush as *const () as usize),
         ("sj_rt_lapack_factor", crate::lapack::factor::sj_rt_lapack_factor as *const () as usize),
     ]

@@ -167,6 +167,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     vectorcall::install(&Bound::new(py, dispatcher::Dispatcher::placeholder(py))?)?;
     jit_core::interrupt::set_poll_hook(check_signals);
     jit_core::output::set_print_hook(write_stdout);
+    jit_core::output::set_array_formatter(returned::format_array);
     jit_core::threads::set_gil_check(holds_gil);
     jit_core::cfunc::set_error_hook(cfunc::report);
     // The `random` module's messages changed in 3.12 (random::pyrandom).

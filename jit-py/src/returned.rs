@@ -154,6 +154,55 @@ fn to_array<'py>(py: Python<'py>, a: &ArrayType, slots: &[Slot], owners: &mut Ow
     }
 }
 
+/// NumPy's `str()` (or `repr()`, with `output::REPR_FLAG` in `ndim`) of the array whose
+/// descriptor is at `slots` (compiled code's `print`): an ndarray viewing the memory, read
+/// only and owning nothing, made with the GIL taken and dropped before this returns. 0, or 1
+/// with the Python exception restored (pending).
+pub(crate) fn format_array(slots: *const u64, dtype: u32, ndim: u32, out: &mut String) -> i32 {
+    let repr = ndim & jit_core::output::REPR_FLAG != 0;
+    let ndim = (ndim & 0xff) as u8;
+    let d = jit_core::registry::DTYPES[dtype as usize].dtype;
+    // SAFETY: compiled code passes its descriptor of `ndim` axes.
+    let slots = unsafe { std::slice::from_raw_parts(slots, ArrayDesc::new(ndim).slots()) };
+    Python::attach(|py| {
+        let made = (|| -> PyResult<String> {
+            let (addr, mut dims, mut strides): (usize, Vec<npyffi::npy_intp>, Vec<npyffi::npy_intp>) =
+                ArrayDesc::new(ndim).read(slots);
+            let addr = if dims.contains(&0) { 0 } else { addr };
+            // SAFETY: the memory lives for the call that prints it, and the array is dropped
+            // before this returns; NewFromDescr steals the descriptor reference.
+            let arr = unsafe {
+                let descr = PY_ARRAY_API.PyArray_DescrFromType(py, typenum(d));
+                let array_type = npyffi::get_type_object(py, NpyTypes::PyArray_Type);
+                let arr = PY_ARRAY_API.PyArray_NewFromDescr(
+                    py,
+                    array_type,
+                    descr,
+                    ndim as std::ffi::c_int,
+                    dims.as_mut_ptr(),
+                    strides.as_mut_ptr(),
+                    addr as *mut std::ffi::c_void,
+                    0,
+                    std::ptr::null_mut(),
+                );
+                Bound::from_owned_ptr_or_err(py, arr)?
+            };
+            let text = if repr { arr.repr()? } else { arr.str()? };
+            Ok(text.to_string())
+        })();
+        match made {
+            Ok(text) => {
+                out.push_str(&text);
+                0
+            }
+            Err(e) => {
+                e.restore(py);
+                1
+            }
+        }
+    })
+}
+
 /// The Python value of type `t` flattened in `slots[*at..]` (advancing `*at` past it;
 /// `abi::slots_of`).
 pub fn to_python<'py>(

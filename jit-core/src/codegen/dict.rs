@@ -429,7 +429,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// `body(key, value)` for each live entry of `h`, in order.
-    fn for_each_entry(
+    pub(super) fn for_each_entry(
         &self,
         h: PointerValue<'ctx>,
         (key, value): (&Type, &Type),

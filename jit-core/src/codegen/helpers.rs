@@ -159,6 +159,9 @@ pub(super) enum Helper {
     PrintBool,
     /// `void sj_rt_print_complex(double re, double im, i1 single)`.
     PrintComplex,
+    /// `void sj_rt_print_array(ptr slots, i32 dtype, i32 ndim)`: appends NumPy's `str()` of an
+    /// array.
+    PrintArray,
     /// `i32 sj_rt_print_flush()`: the line written (a status).
     PrintFlush,
     /// `i32 sj_rt_lapack_factor(i32 op, i32 dtype, i64 rows, i64 cols, ptr a, i64 as0, i64 as1,
@@ -289,6 +292,7 @@ impl Helper {
             Helper::PrintFloat => d("sj_rt_print_float", &[F64, Bool], Void, NOUNWIND),
             Helper::PrintBool => d("sj_rt_print_bool", &[Bool], Void, NOUNWIND),
             Helper::PrintComplex => d("sj_rt_print_complex", &[F64, F64, Bool], Void, NOUNWIND),
+            Helper::PrintArray => d("sj_rt_print_array", &[Ptr, I32, I32], Void, NOUNWIND),
             Helper::PrintFlush => d("sj_rt_print_flush", &[], I32, &[]),
             Helper::LapackFactor => d(
                 "sj_rt_lapack_factor",
@@ -408,6 +412,7 @@ const _: () = {
     let _: extern "C" fn(f64, bool) = crate::output::sj_rt_print_float;
     let _: extern "C" fn(bool) = crate::output::sj_rt_print_bool;
     let _: extern "C" fn(f64, f64, bool) = crate::output::sj_rt_print_complex;
+    let _: unsafe extern "C" fn(*const u64, u32, u32) = crate::output::sj_rt_print_array;
     let _: extern "C" fn() -> u32 = crate::output::sj_rt_print_flush;
     #[allow(clippy::type_complexity)]
     let _: unsafe extern "C" fn(
@@ -431,7 +436,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 70] = [
+const RUNTIME_HELPERS: [Helper; 71] = [
     Helper::IndexError,
     Helper::BroadcastError,
     Helper::StackLimit,
@@ -497,6 +502,7 @@ const RUNTIME_HELPERS: [Helper; 70] = [
     Helper::PrintFloat,
     Helper::PrintBool,
     Helper::PrintComplex,
+    Helper::PrintArray,
     Helper::PrintFlush,
     Helper::LapackFactor,
     Helper::CfuncError,
@@ -572,6 +578,7 @@ const _: () = {
             | Helper::PrintFloat
             | Helper::PrintBool
             | Helper::PrintComplex
+            | Helper::PrintArray
             | Helper::PrintFlush
             | Helper::LapackFactor
             | Helper::CfuncError

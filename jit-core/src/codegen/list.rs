@@ -774,7 +774,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// Writes the list `h` as `str()` writes it: `[1, 2.5]`.
-    pub(super) fn print_list(&mut self, h: PointerValue<'ctx>, item: &Type) {
+    pub(super) fn print_list(&self, h: PointerValue<'ctx>, item: &Type) {
         let text = |g: &Self, t: &str| {
             let p = g.b().build_global_string_ptr(t, "print.text").u().as_pointer_value();
             g.b().build_call(g.helper(Helper::PrintText), &[p.into(), g.i64(t.len() as i64).into()], "").u();
@@ -790,11 +790,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.b().build_unconditional_branch(item_bb).u();
         self.b().position_at_end(item_bb);
         let x = self.load_item(h, open.k, item, "x");
-        if *item == Type::Str {
-            self.print_str(x, true);
-        } else {
-            self.print_value(x, item);
-        }
+        self.print_item(x, item);
         self.loop_close(open);
         text(self, "]");
     }

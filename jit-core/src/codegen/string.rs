@@ -367,7 +367,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// `print` of a string (`quoted`: as `repr` writes it, inside a tuple or list).
-    pub(super) fn print_str(&mut self, v: BasicValueEnum<'ctx>, quoted: bool) {
+    pub(super) fn print_str(&self, v: BasicValueEnum<'ctx>, quoted: bool) {
         let zero = self.i64(0);
         let h = v.into_pointer_value();
         let h = if quoted {

@@ -489,15 +489,16 @@ impl<'a> InferCx<'a> {
                     fn printable(t: &Type) -> bool {
                         match t {
                             Type::Tuple(items) => items.iter().all(printable),
-                            Type::List(item) => printable(item),
-                            t => t.is_number() || matches!(t, Type::None | Type::Unknown | Type::Str),
+                            Type::List(item) | Type::Set(item) => printable(item),
+                            Type::Dict(k, v) => printable(k) && printable(v),
+                            t => t.is_number() || matches!(t, Type::None | Type::Unknown | Type::Str | Type::Array(_)),
                         }
                     }
                     if !printable(&t) {
                         return Err(CompileError::unsupported_because(
                             "print() argument",
                             format!(
-                                "print() of {} is not compiled (numbers, bools, None, strings, and tuples and lists of them are)",
+                                "print() of {} is not compiled (numbers, bools, None, strings, arrays, and tuples, lists, dicts and sets of them are)",
                                 type_name(&t)
                             ),
                             e.span,
