@@ -105,6 +105,7 @@ impl Scalar {
             | Type::Dict(..)
             | Type::Set(_)
             | Type::Generator
+            | Type::Function(_)
             | Type::Pointer(_) => return None,
         })
     }
@@ -156,7 +157,7 @@ pub fn slots_of(t: &Type) -> usize {
     match t {
         Type::Tuple(items) => items.iter().map(slots_of).sum(),
         Type::Array(a) => ArrayDesc::new(a.ndim).slots(),
-        Type::None | Type::Unknown | Type::Dtype(_) => 0,
+        Type::None | Type::Unknown | Type::Dtype(_) | Type::Function(_) => 0,
         // The real part, then the imaginary part, each a double (complex64 carried as complex128).
         Type::Complex128 | Type::Complex64 => 2,
         // A list: the address of its block (only returned, never passed in); a Generator: the

@@ -307,6 +307,16 @@ pub enum ExprKind {
         func: FuncId,
         args: Vec<Expr>,
     },
+    /// A jitted function of the program used as a value (`apply(square, x)`): known at compile
+    /// time (`Type::Function`), carried as nothing.
+    FunctionValue(FuncId),
+    /// A call of a function value (`f(x)` where `f` is a parameter or a local holding a
+    /// function): which function is decided by inference, from the callee's type; the
+    /// arguments positional, in order.
+    CallValue {
+        callee: Box<Expr>,
+        args: Vec<Expr>,
+    },
     Tuple(Vec<Expr>),
     /// A list literal `[a, b, ...]`: a new list of the items.
     List(Vec<Expr>),
@@ -391,9 +401,15 @@ impl ExprKind {
     pub fn children(&self) -> Vec<&Expr> {
         use ExprKind as H;
         match self {
-            H::Int(_) | H::UInt(_) | H::Float(_) | H::Complex(..) | H::Dtype(_) | H::Bool(_) | H::None | H::Local { .. } => {
-                Vec::new()
-            }
+            H::Int(_)
+            | H::UInt(_)
+            | H::Float(_)
+            | H::Complex(..)
+            | H::Dtype(_)
+            | H::FunctionValue(_)
+            | H::Bool(_)
+            | H::None
+            | H::Local { .. } => Vec::new(),
             H::Binary { left, right, .. }
             | H::Subscript { value: left, index: right }
             | H::Reshape { value: left, shape: right }
@@ -417,7 +433,9 @@ impl ExprKind {
                 std::iter::once(&**list).chain(args.iter()).chain(alt.iter().map(|a| &**a)).collect()
             }
             H::Dict(pairs) => pairs.iter().flat_map(|(k, v)| [k, v]).collect(),
-            H::DictMethod { dict, args, .. } => std::iter::once(&**dict).chain(args.iter()).collect(),
+            H::DictMethod { dict, args, .. } | H::CallValue { callee: dict, args } => {
+                std::iter::once(&**dict).chain(args.iter()).collect()
+            }
             H::Compare { left, comparators, .. } => std::iter::once(&**left).chain(comparators.iter()).collect(),
             H::IfExp { test, body, orelse } => vec![&**test, &**body, &**orelse],
             H::New(n) => n.operands(),
@@ -429,9 +447,15 @@ impl ExprKind {
     pub fn children_mut(&mut self) -> Vec<&mut Expr> {
         use ExprKind as H;
         match self {
-            H::Int(_) | H::UInt(_) | H::Float(_) | H::Complex(..) | H::Dtype(_) | H::Bool(_) | H::None | H::Local { .. } => {
-                Vec::new()
-            }
+            H::Int(_)
+            | H::UInt(_)
+            | H::Float(_)
+            | H::Complex(..)
+            | H::Dtype(_)
+            | H::FunctionValue(_)
+            | H::Bool(_)
+            | H::None
+            | H::Local { .. } => Vec::new(),
             H::Binary { left, right, .. }
             | H::Subscript { value: left, index: right }
             | H::Reshape { value: left, shape: right }
@@ -455,7 +479,9 @@ impl ExprKind {
                 std::iter::once(&mut **list).chain(args.iter_mut()).chain(alt.iter_mut().map(|a| &mut **a)).collect()
             }
             H::Dict(pairs) => pairs.iter_mut().flat_map(|(k, v)| [k, v]).collect(),
-            H::DictMethod { dict, args, .. } => std::iter::once(&mut **dict).chain(args.iter_mut()).collect(),
+            H::DictMethod { dict, args, .. } | H::CallValue { callee: dict, args } => {
+                std::iter::once(&mut **dict).chain(args.iter_mut()).collect()
+            }
             H::Compare { left, comparators, .. } => std::iter::once(&mut **left).chain(comparators.iter_mut()).collect(),
             H::IfExp { test, body, orelse } => vec![&mut **test, &mut **body, &mut **orelse],
             H::New(n) => n.operands_mut(),

@@ -237,6 +237,11 @@ impl Printer<'_> {
                     args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")
                 )
             }
+            H::FunctionValue(func) => self.prog.funcs[*func as usize].name.clone(),
+            H::CallValue { callee, args } => {
+                let target = self.spec.call_targets.get(&e.id).map(|t| format!("#{t}")).unwrap_or_default();
+                format!("{}{target}({})", self.expr(callee), args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
+            }
             H::Tuple(items) => format!("({})", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
             H::List(items) => format!("[{}]", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
             H::Set(items) => format!("{{{}}}", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),

@@ -58,6 +58,11 @@ pub enum Type {
     /// `@cfunc`'s parameter, indexed unchecked (`p[i]`) or viewed as an array (`carray`).
     /// Carried as an LLVM `ptr`, one slot at the call boundary.
     Pointer(Option<Dtype>),
+    /// A jitted function used as a value (an argument, a local, an item of a tuple): which
+    /// function of the program (its unit), known at compile time and carried as nothing, so a
+    /// call through it is a direct call (`infer/functions.rs`). Each function is a type of its
+    /// own, as each dispatcher is in Numba.
+    Function(u32),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -316,6 +321,7 @@ impl fmt::Display for Type {
             Type::None => f.write_str("none"),
             Type::Dtype(d) => write!(f, "dtype({})", d.name()),
             Type::Generator => f.write_str("Generator"),
+            Type::Function(unit) => write!(f, "function(#{unit})"),
             // Numba's names: `float64*`, `void*`.
             Type::Pointer(Some(d)) => write!(f, "{}*", d.name()),
             Type::Pointer(None) => f.write_str("void*"),

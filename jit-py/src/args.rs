@@ -47,6 +47,9 @@ pub enum Kind {
     /// A C pointer (`CPointer(dtype)`, `voidptr`): a `@cfunc`'s parameter only, never a
     /// Python value's kind (no call from Python passes one).
     Pointer(Option<Dtype>),
+    /// A jitted function (its dispatcher, by index into `functions.rs`'s table): no slot; the
+    /// code calls that function directly.
+    Function(u32),
 }
 
 /// The element kinds of every tuple kind seen, by `Kind::Tuple` index (only ever appended to).
@@ -103,7 +106,9 @@ impl Kind {
             Kind::Float64 => Dtype::Float64,
             Kind::Complex64 => Dtype::Complex64,
             Kind::Complex128 => Dtype::Complex128,
-            Kind::Tuple(_) | Kind::Array(_) | Kind::Generator | Kind::List(_) | Kind::Pointer(_) => return None,
+            Kind::Tuple(_) | Kind::Array(_) | Kind::Generator | Kind::List(_) | Kind::Pointer(_) | Kind::Function(_) => {
+                return None
+            }
         })
     }
 
@@ -111,6 +116,7 @@ impl Kind {
         match self {
             Kind::Array(a) => Cow::Owned(Type::Array(a).to_string()),
             Kind::Generator => Cow::Borrowed("Generator"),
+            Kind::Function(i) => Cow::Owned(format!("function({})", crate::functions::name(i))),
             Kind::Pointer(d) => Cow::Owned(Type::Pointer(d).to_string()),
             Kind::List(item) => Cow::Owned(Type::List(Box::new(item.core_type())).to_string()),
             Kind::Tuple(i) => {
@@ -127,6 +133,8 @@ impl Kind {
             Kind::Tuple(i) => Type::Tuple(Kind::items(i).into_iter().map(Kind::core_type).collect()),
             Kind::Array(a) => Type::Array(a),
             Kind::Generator => Type::Generator,
+            // Its unit in a program: `functions::core_type` gives it when compiling.
+            Kind::Function(i) => Type::Function(i),
             Kind::Pointer(d) => Type::Pointer(d),
             Kind::List(item) => Type::List(Box::new(item.core_type())),
             scalar => scalar.dtype().expect("a scalar kind").row().argument.clone(),
@@ -179,6 +187,9 @@ pub fn classify_arg(
     if let Ok(l) = ob.cast_exact::<pyo3::types::PyList>() {
         let (item, slot) = crate::lists::to_block(l, func, param)?;
         return Ok((Kind::List(item), slot));
+    }
+    if let Some(i) = crate::functions::index_of(ob) {
+        return Ok((Kind::Function(i), 0));
     }
     if let Some((kind, parts)) = classify_complex(ob)? {
         // Two slots, passed by address as a tuple's are (`abi::passing`).
@@ -336,6 +347,11 @@ fn classify_tuple(py: Python<'_>, t: &Bound<'_, PyTuple>, func: &str, param: &st
             flat.extend(parts);
             continue;
         }
+        // A jitted function takes no slot in the flattened tuple.
+        if let Some(i) = crate::functions::index_of(&item) {
+            kinds.push(Kind::Function(i));
+            continue;
+        }
         // SAFETY: `item` is alive (held by the tuple) and the GIL is held.
         let (k, s) = match unsafe { classify_fast(item.as_ptr()) } {
             Some(x) => x,
@@ -387,8 +403,9 @@ pub fn classify_slow(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &
     } else {
         ""
     };
+    let method = if method.is_empty() { crate::functions::not_jitted_hint(ob) } else { method };
     Err(PyTypeError::new_err(format!(
-        "{func}() argument '{param}' has unsupported type '{}'; supported: int, float, complex, bool, NumPy integer, float, complex and bool scalars, NumPy arrays of numbers, tuples of those, and numpy.random.Generator{method}",
+        "{func}() argument '{param}' has unsupported type '{}'; supported: int, float, complex, bool, NumPy integer, float, complex and bool scalars, NumPy arrays of numbers, tuples of those, numpy.random.Generator, and jitted functions{method}",
         ob.get_type().name()?
     )))
 }

@@ -99,7 +99,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Type::None => self.ctx().bool_type().const_zero(),
             Type::Tuple(ts) => self.ctx().bool_type().const_int(!ts.is_empty() as u64, false),
             Type::Unknown | Type::Array(_) => self.ctx().bool_type().const_zero(),
-            Type::Dtype(_) | Type::Generator => self.ctx().bool_type().const_int(1, false),
+            Type::Dtype(_) | Type::Generator | Type::Function(_) => self.ctx().bool_type().const_int(1, false),
             // A pointer is true when it is not null (as in C).
             Type::Pointer(_) => b.build_is_not_null(v.into_pointer_value(), "t").u(),
             Type::Complex128 => self.complex_truth(v),
@@ -122,7 +122,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             H::UInt(u) => self.i64(*u as i64).into(),
             H::Float(f) => self.f64(*f).into(),
             H::Complex(re, im) => self.make_complex((self.f64(*re), self.f64(*im))),
-            H::Dtype(_) => self.ctx().i8_type().const_zero().into(),
+            H::Dtype(_) | H::FunctionValue(_) => self.ctx().i8_type().const_zero().into(),
             H::Bool(v) => self.ctx().bool_type().const_int(*v as u64, false).into(),
             H::None => self.ctx().i8_type().const_zero().into(),
             H::Local { id, check_bound } => {
@@ -200,6 +200,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             H::Intrinsic { f, args } => self.intrinsic(*f, args, &ty),
             H::Call { args, .. } => self.call_jitted(e, args, &ty),
+            // The callee is known from its type (carried as nothing): a direct call.
+            H::CallValue { callee, args } => {
+                self.expr(callee);
+                self.call_jitted(e, args, &ty)
+            }
             H::Tuple(items) => {
                 let mut agg = self.module_gen.llty(&ty).into_struct_type().get_undef();
                 for (i, it) in items.iter().enumerate() {

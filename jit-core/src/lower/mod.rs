@@ -13,6 +13,7 @@ mod callees;
 mod calls;
 mod comprehensions;
 mod exceptions;
+mod function_values;
 mod generator;
 mod globals;
 mod iterate;
@@ -769,6 +770,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Callee::Function(unit) => H::Call { func: unit, args: self.bind_call(unit, args, keywords, span)? },
+                Callee::Value => self.call_value(func, args, keywords)?,
                 Callee::Ufunc(u) => return self.ufunc_call(func, u, args, keywords, span),
             }
         };
