@@ -17,6 +17,7 @@ from purepy import pure_python
 from test_sticky import run_cell
 
 import stickyjit
+from conftest import rss_growth
 from stickyjit import CompileError, jit
 
 
@@ -120,6 +121,8 @@ def same_as_cpython(f, *args):
     got = f(*args)
     if isinstance(expected, np.ndarray):
         np.testing.assert_array_equal(got, expected)
+    elif isinstance(expected, np.generic):  # compiled code returns NumPy scalars as Python's
+        assert got == expected.item() and type(got) is type(expected.item()), (f, args, got, expected)
     else:
         assert got == expected and type(got) is type(expected), (f, args, got, expected)
 
@@ -270,3 +273,210 @@ def test_redefining_the_function_passed_recompiles_and_stickiness_holds():
     assert run(ns["g"], 3.0) == 7.0
     assert run_g(3.0) == 7.0
     assert stickyjit.stats()["compiles"] == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Inner functions, closures and lambdas, compiled with their parent.
+
+
+@jit
+def inner_without_captures(x):
+    def poly(y):
+        return 3.0 * y * y - y + 1.0
+
+    return poly(x) + poly(x + 1.0) + apply(poly, x)
+
+
+@jit
+def closure_over_scalars(x, k):
+    offset = k * 0.5
+
+    def scale(y):
+        return y * k + offset
+
+    return scale(x) + apply(scale, x) + twice(scale, x)
+
+
+@jit
+def lambdas(x, k):
+    inc = lambda y: y + 1  # noqa: E731 - a lambda bound to a name is the feature under test
+    return inc(x) + apply(lambda y: y * k, x) + compose(lambda y: y - k, inc, x)
+
+
+@jit
+def nested_closures(x, k):
+    def outer(y):
+        def inner(z):
+            return z * k + y
+
+        return inner(y + 1.0) + apply(inner, y)
+
+    return outer(x)
+
+
+@jit
+def closure_over_an_array(a, k):
+    def at(i):
+        return a[i] * k
+
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += at(i) + apply(at, i)
+    return s
+
+
+@jit
+def closure_over_a_new_array(n):
+    b = np.arange(n) * 1.5
+    get = lambda i: b[i] + 1.0  # noqa: E731
+    return apply(get, 0) + get(n - 1)
+
+
+@jit
+def lambda_in_a_comprehension(n, k):
+    return [(lambda y: y * k + i)(i) for i in range(n)]
+
+
+@jit
+def tuple_of_closures(x, k):
+    fs = (lambda y: y + k, lambda y: y * k)
+    return fs[0](x) + fs[1](x)
+
+
+@given(finite, st.integers(-100, 100))
+def test_inner_functions_closures_and_lambdas(x, k):
+    same_as_cpython(inner_without_captures, x)
+    same_as_cpython(closure_over_scalars, x, k)
+    same_as_cpython(closure_over_scalars, x, float(k))
+    same_as_cpython(lambdas, x, k)
+    same_as_cpython(nested_closures, x, k)
+    same_as_cpython(tuple_of_closures, x, k)
+
+
+@given(st.integers(1, 30), st.integers(-5, 5))
+def test_closures_over_arrays_and_in_comprehensions(n, k):
+    same_as_cpython(closure_over_an_array, np.arange(n) * 0.25, k)
+    same_as_cpython(closure_over_a_new_array, n)
+    same_as_cpython(lambda_in_a_comprehension, n, k)
+
+
+def test_closures_over_arrays_do_not_leak(tmp_path):
+    src = """
+import numpy as np
+from stickyjit import jit
+
+@jit
+def apply(f, x):
+    return f(x)
+
+@jit
+def build(n):
+    b = np.ones(n)
+    g = lambda i: b[i] + 1.0
+    return apply(g, 0) + g(n - 1)
+"""
+    assert rss_growth(tmp_path, src, arg=1000) < 8 * 1024 * 1024
+
+
+def test_captured_variable_assigned_again_is_a_compile_error():
+    @jit
+    def rebound(x):
+        k = 2
+        f = lambda y: y * k  # noqa: E731
+        k = 3
+        return f(x)
+
+    @jit
+    def in_a_loop(n):
+        s = 0
+        for i in range(n):
+
+            def add(y):
+                return y + i
+
+            s += add(1)
+        return s
+
+    with pytest.raises(CompileError, match=r"the lambda reads 'k', which is assigned again at line") as info:
+        rebound(1.0)
+    assert info.value.lineno == rebound.py_func.__code__.co_firstlineno + 3
+    with pytest.raises(CompileError, match=r"inner function 'add' reads 'i', which is assigned again .* in a loop"):
+        in_a_loop(3)
+
+
+def test_unsupported_inner_functions_are_compile_errors():
+    @jit
+    def recursive_inner(n):
+        def fact(m):
+            return 1 if m <= 1 else m * fact(m - 1)
+
+        return fact(n)
+
+    @jit
+    def returns_inner(x):
+        def f(y):
+            return y
+
+        return f
+
+    @jit
+    def wrong_arity(x):
+        f = lambda a, b: a + b  # noqa: E731
+        return f(x)
+
+    @jit
+    def with_default(x):
+        def f(y=1):
+            return y
+
+        return f(x)
+
+    with pytest.raises(CompileError, match="recursive inner function"):
+        recursive_inner(5)
+    with pytest.raises(CompileError, match=r"return of a function: 'returns_inner' returns function\(f\)"):
+        returns_inner(1.0)
+    with pytest.raises(CompileError, match=r"<lambda>\(\) \(called through 'f'\) takes 2 positional arguments but 1"):
+        wrong_arity(1.0)
+    with pytest.raises(CompileError, match="default value of an inner function's parameter"):
+        with_default(1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loops over a tuple of functions: unrolled.
+
+
+@jit
+def loop_over_functions(x, k):
+    s = 0.0
+    for f in (square, cube, lambda y: y * k, math_like):
+        s = s * 0.5 + f(x)
+    else:
+        s += 1.0
+    return s
+
+
+@jit
+def loop_over_functions_nested(x):
+    s = 0.0
+    for f in (square, cube):
+        for g in (square, lambda y: y + 1.0):
+            s += f(g(x))
+    return s
+
+
+@given(finite, st.integers(-100, 100))
+def test_loop_over_a_tuple_of_functions(x, k):
+    same_as_cpython(loop_over_functions, x, k)
+    same_as_cpython(loop_over_functions_nested, x / 1000.0)
+
+
+def test_break_in_a_loop_over_functions_is_a_compile_error():
+    @jit
+    def with_break(x):
+        for f in (square, cube):
+            if f(x) > 10:
+                break
+        return x
+
+    with pytest.raises(CompileError, match="tuple of mixed types"):
+        with_break(2.0)

@@ -106,6 +106,7 @@ impl Scalar {
             | Type::Set(_)
             | Type::Generator
             | Type::Function(_)
+            | Type::Closure(..)
             | Type::Pointer(_) => return None,
         })
     }
@@ -155,7 +156,7 @@ pub const fn slot_bool(s: Slot) -> bool {
 /// How many slots a value of type `t` takes flattened.
 pub fn slots_of(t: &Type) -> usize {
     match t {
-        Type::Tuple(items) => items.iter().map(slots_of).sum(),
+        Type::Tuple(items) | Type::Closure(_, items) => items.iter().map(slots_of).sum(),
         Type::Array(a) => ArrayDesc::new(a.ndim).slots(),
         Type::None | Type::Unknown | Type::Dtype(_) | Type::Function(_) => 0,
         // The real part, then the imaginary part, each a double (complex64 carried as complex128).

@@ -136,6 +136,7 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
         | H::List(values)
         | H::Set(values)
         | H::Intrinsic { args: values, .. }
+        | H::Closure { captures: values, .. }
         | H::Call { args: values, .. } => {
             for v in values {
                 flow_expr(v, flow, locals)?

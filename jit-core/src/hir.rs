@@ -317,6 +317,12 @@ pub enum ExprKind {
         callee: Box<Expr>,
         args: Vec<Expr>,
     },
+    /// An inner function that reads its parent's variables (`Type::Closure`): the values it
+    /// captures, evaluated where it is defined (its first parameters receive them).
+    Closure {
+        func: FuncId,
+        captures: Vec<Expr>,
+    },
     Tuple(Vec<Expr>),
     /// A list literal `[a, b, ...]`: a new list of the items.
     List(Vec<Expr>),
@@ -428,6 +434,7 @@ impl ExprKind {
             | H::List(values)
             | H::Set(values)
             | H::Intrinsic { args: values, .. }
+            | H::Closure { captures: values, .. }
             | H::Call { args: values, .. } => values.iter().collect(),
             H::ListMethod { list, args, alt, .. } => {
                 std::iter::once(&**list).chain(args.iter()).chain(alt.iter().map(|a| &**a)).collect()
@@ -474,6 +481,7 @@ impl ExprKind {
             | H::List(values)
             | H::Set(values)
             | H::Intrinsic { args: values, .. }
+            | H::Closure { captures: values, .. }
             | H::Call { args: values, .. } => values.iter_mut().collect(),
             H::ListMethod { list, args, alt, .. } => {
                 std::iter::once(&mut **list).chain(args.iter_mut()).chain(alt.iter_mut().map(|a| &mut **a)).collect()

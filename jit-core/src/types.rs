@@ -63,6 +63,10 @@ pub enum Type {
     /// call through it is a direct call (`infer/functions.rs`). Each function is a type of its
     /// own, as each dispatcher is in Numba.
     Function(u32),
+    /// An inner function that reads variables of its parent (a closure): which function, and
+    /// the types of the values it captured when it was defined, which it carries (as a tuple
+    /// of them) and receives before its own arguments (`lower/closures.rs`).
+    Closure(u32, Vec<Type>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -97,7 +101,7 @@ impl Type {
     pub fn holds_references(&self) -> bool {
         match self {
             Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) => true,
-            Type::Tuple(items) => items.iter().any(Type::holds_references),
+            Type::Tuple(items) | Type::Closure(_, items) => items.iter().any(Type::holds_references),
             _ => false,
         }
     }
@@ -132,6 +136,7 @@ impl Type {
             Type::Float32 => Type::Float64,
             Type::Complex64 => Type::Complex128,
             Type::Tuple(ts) => Type::Tuple(ts.iter().map(Type::carrier).collect()),
+            Type::Closure(f, ts) => Type::Closure(*f, ts.iter().map(Type::carrier).collect()),
             Type::List(t) => Type::List(Box::new(t.carrier())),
             Type::Dict(k, v) => Type::Dict(Box::new(k.carrier()), Box::new(v.carrier())),
             Type::Set(k) => Type::Set(Box::new(k.carrier())),
@@ -157,7 +162,7 @@ impl Type {
     pub fn is_known(&self) -> bool {
         match self {
             Type::Unknown => false,
-            Type::Tuple(ts) => ts.iter().all(Type::is_known),
+            Type::Tuple(ts) | Type::Closure(_, ts) => ts.iter().all(Type::is_known),
             _ => true,
         }
     }
@@ -321,7 +326,7 @@ impl fmt::Display for Type {
             Type::None => f.write_str("none"),
             Type::Dtype(d) => write!(f, "dtype({})", d.name()),
             Type::Generator => f.write_str("Generator"),
-            Type::Function(unit) => write!(f, "function(#{unit})"),
+            Type::Function(unit) | Type::Closure(unit, _) => write!(f, "function(#{unit})"),
             // Numba's names: `float64*`, `void*`.
             Type::Pointer(Some(d)) => write!(f, "{}*", d.name()),
             Type::Pointer(None) => f.write_str("void*"),

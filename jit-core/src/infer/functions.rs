@@ -21,8 +21,9 @@ impl InferCx<'_> {
             }
             tys.push(t);
         }
-        let unit = match ct {
-            Type::Function(unit) => unit,
+        let (unit, captured) = match ct {
+            Type::Function(unit) => (unit, Vec::new()),
+            Type::Closure(unit, captured) => (unit, captured),
             Type::Unknown => return Ok(Type::Unknown),
             other => {
                 return Err(CompileError::typing(
@@ -37,15 +38,39 @@ impl InferCx<'_> {
             }
         };
         let f = &self.funcs[unit as usize];
-        if f.params.len() != args.len() {
-            return Err(wrong_arity(&f.name, &self.callee_text(callee), f.params.len(), args.len(), e.span));
+        let want = f.params.len() - captured.len();
+        if want != args.len() {
+            return Err(wrong_arity(&f.name, &self.callee_text(callee), want, args.len(), e.span));
         }
         if !tys.iter().all(Type::is_known) {
             return Ok(Type::Unknown);
         }
-        let target = self.spec_for(unit, tys);
+        let target = self.spec_for(unit, captured.into_iter().chain(tys).collect());
         self.specs[self.current].call_targets.insert(e.id, target);
         Ok(self.specs[target].ret.clone())
+    }
+
+    /// An inner function `func` capturing `captures`: a closure of their types (a Generator or
+    /// a pointer is not captured).
+    pub(super) fn closure(&mut self, func: u32, captures: &[hir::Expr]) -> Result<Type> {
+        let mut tys = Vec::new();
+        for c in captures {
+            let t = self.expr(c)?;
+            if matches!(t, Type::Generator | Type::Pointer(_)) {
+                return Err(CompileError::unsupported_because(
+                    "closure",
+                    format!(
+                        "the inner function '{}' reads {}, {}: an inner function does not capture one; pass it as an argument instead",
+                        self.funcs[func as usize].name,
+                        self.callee_text(c).trim_matches('\''),
+                        type_name(&t)
+                    ),
+                    c.span,
+                ));
+            }
+            tys.push(t);
+        }
+        Ok(Type::Closure(func, tys))
     }
 
     /// How a message names the value called: `'f'` for a local, else "the value called".
@@ -82,7 +107,7 @@ pub(super) fn name_functions(e: CompileError, names: &[String]) -> CompileError 
 /// Whether `t` is or holds a function value.
 fn holds_function(t: &Type) -> bool {
     match t {
-        Type::Function(_) => true,
+        Type::Function(_) | Type::Closure(..) => true,
         Type::Tuple(items) => items.iter().any(holds_function),
         Type::List(t) | Type::Set(t) => holds_function(t),
         Type::Dict(k, v) => holds_function(k) || holds_function(v),

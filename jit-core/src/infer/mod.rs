@@ -577,6 +577,7 @@ impl<'a> InferCx<'a> {
             H::Complex(..) => Type::Complex128,
             H::Dtype(d) => Type::Dtype(*d),
             H::FunctionValue(unit) => Type::Function(*unit),
+            H::Closure { func, captures } => self.closure(*func, captures)?,
             H::CallValue { callee, args } => self.call_value(e, callee, args)?,
             H::Bool(_) => Type::Bool,
             H::None => Type::None,

@@ -11,6 +11,7 @@ use crate::error::{CompileError, Result};
 
 mod callees;
 mod calls;
+mod closures;
 mod comprehensions;
 mod exceptions;
 mod function_values;
@@ -28,6 +29,7 @@ use crate::registry;
 use crate::registry::cmath::{self, CmathFn};
 use crate::scope::collect_assigned;
 use callees::Callee;
+pub use closures::{lower_unit, lower_with_nested};
 pub use names::global_names;
 
 /// What a global name referenced by the function is bound to, as the caller (jit-py) found it.
@@ -122,8 +124,8 @@ pub fn lower_program(units: &[(&ast::FunctionDef, &Env)]) -> std::result::Result
     (0..units.len()).map(|i| lower_unit(units, i).map_err(|e| (i, e))).collect()
 }
 
-/// Lowers `units[unit]`, the others being the functions it may call.
-pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hir::Function> {
+/// Lowers `units[unit]`; the inner functions it defines go into `nested`.
+fn lower_unit_in(units: &[(&ast::FunctionDef, &Env)], unit: usize, nested: closures::NestedTable) -> Result<hir::Function> {
     let (f, env) = units[unit];
     let mut l = Lowerer {
         env,
@@ -138,6 +140,7 @@ pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hi
         ufuncs: Vec::new(),
         prange: Vec::new(),
         handlers: 0,
+        nested,
     };
     for p in &f.params {
         l.local(&p.name, p.span);
@@ -199,6 +202,8 @@ struct Lowerer<'a> {
     prange: Vec<Span>,
     /// How many `except` clauses enclose the statement being lowered (a bare `raise` needs one).
     handlers: usize,
+    /// The inner functions of the program (`closures.rs`).
+    nested: closures::NestedTable,
 }
 
 impl<'a> Lowerer<'a> {
@@ -283,6 +288,9 @@ impl<'a> Lowerer<'a> {
         orelse: &[ast::Stmt],
         span: Span,
     ) -> Result<Vec<hir::Stmt>> {
+        if let Some(stmts) = self.unrolled_function_loop(target, iter, body, orelse, span)? {
+            return Ok(stmts);
+        }
         if let Some(it) = self.index_iter(iter)? {
             return self.for_index(it, target, body, orelse, span);
         }
@@ -367,6 +375,7 @@ impl<'a> Lowerer<'a> {
 
     fn stmt(&mut self, s: &ast::Stmt) -> Result<hir::Stmt> {
         let kind = match &s.kind {
+            S::FunctionDef(def) => self.nested_def(def, s.span)?,
             S::Assign { targets, value } => {
                 let value = self.expr(value)?;
                 hir::StmtKind::Assign { targets: targets.iter().map(|t| self.target(t)).collect::<Result<_>>()?, value }
@@ -475,6 +484,7 @@ impl<'a> Lowerer<'a> {
                     span,
                 ))
             }
+            A::Lambda(def) => return self.inner_function(def, span),
             A::Name(n) => match self.by_name.get(n) {
                 Some(&id) => H::Local { id, check_bound: false },
                 None => return self.global_value(n, span),
