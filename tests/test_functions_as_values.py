@@ -18,7 +18,7 @@ from test_sticky import run_cell
 
 import stickyjit
 from conftest import rss_growth
-from stickyjit import CompileError, jit
+from stickyjit import CompileError, jit, prange
 
 
 @jit
@@ -480,3 +480,28 @@ def test_break_in_a_loop_over_functions_is_a_compile_error():
 
     with pytest.raises(CompileError, match="tuple of mixed types"):
         with_break(2.0)
+
+
+def test_function_values_in_prange_loops():
+    @jit(parallel=True)
+    def mapped(f, a):
+        out = np.empty_like(a)
+        for i in prange(a.shape[0]):
+            out[i] = f(a[i])
+        return out
+
+    @jit(parallel=True)
+    def closure_writes_shared(a):
+        def bump(i):
+            a[0] += i
+            return 0.0
+
+        s = 0.0
+        for i in prange(a.shape[0]):
+            s += bump(i)
+        return s
+
+    a = np.linspace(-2.0, 2.0, 101)
+    np.testing.assert_array_equal(mapped(square, a), pure_python(mapped)(pure_python(square), a))
+    with pytest.raises(CompileError, match="prange loop"):
+        closure_writes_shared(np.zeros(10))

@@ -341,10 +341,15 @@ impl<'a> Accesses<'a> {
                     self.write_whole(a, e.span);
                 }
             }
-            // A call through a function value: taken as writing each argument (conservative).
-            H::CallValue { args, .. } => {
+            // A call through a function value: taken as writing each argument (conservative);
+            // a closure holding arrays (or lists, dicts) it may change is refused.
+            H::CallValue { callee, args } => {
                 for a in args {
                     self.write_whole(a, e.span);
+                }
+                let holds = matches!(&self.spec.expr_types[callee.id as usize], Type::Closure(..) if self.spec.expr_types[callee.id as usize].holds_references());
+                if let (true, H::Local { id, .. }) = (holds, &callee.kind) {
+                    self.changed.get_or_insert((*id, e.span));
                 }
             }
             H::Call { func, args } => {
