@@ -133,7 +133,7 @@ def uses_class(x):
 
 @jit
 def uses_lambda(x):
-    g = lambda y: y + 1  # noqa: E731  # MARK: lambda
+    g = lambda *ys: 1  # noqa: E731  # MARK: lambda
     return x
 
 

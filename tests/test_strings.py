@@ -414,3 +414,74 @@ def test_a_missing_string_key_is_cpythons_key_error():
     check(missing_key, "nope")
     check(missing_key, "it's")
     check(missing_key, "b")
+
+
+@njit
+def count_words(words):
+    counts = {}
+    for w in words:
+        if w in counts:
+            counts[w] += 1
+        else:
+            counts[w] = 1
+    return counts
+
+
+@njit
+def shout_first(words):
+    words[0] = words[0].upper() + "!"
+    words.append("new")
+    return len(words)
+
+
+@given(st.lists(st.sampled_from(["a", "b", "é", "☃", "", "ab"]), min_size=1, max_size=20))
+def test_a_list_of_strings_passed_in(words):
+    check(count_words, list(words))
+
+
+@given(st.lists(st.text(max_size=4), min_size=1, max_size=6))
+def test_a_list_of_strings_changed_is_copied_back(words):
+    mine, theirs = list(words), list(words)
+    same_objects = [id(w) for w in mine[1:]]
+    assert shout_first(mine) == shout_first.py_func(theirs)
+    assert mine == theirs
+    # Items compiled code did not change keep their objects.
+    assert [id(w) for w in mine[1 : len(words)]] == same_objects
+
+
+def test_a_list_of_strings_and_numbers_is_a_type_error_naming_the_parameter():
+    with pytest.raises(TypeError, match="argument 'words' is a list holding both strings and numbers"):
+        count_words(["a", 1])
+
+
+@njit
+def other_formats(x, n, name):
+    # (The forms these lines test are the point: ruff would rewrite them as f-strings.)
+    a = "{} has {:>5} items, ratio {:.3f}".format(name, n, x)  # noqa: UP032
+    b = "{0}-{1}-{0}".format(n, name)  # noqa: UP030, UP032
+    c = "%s: %5.2f%% (%d) %x %-6s| %e %g %r" % (name, x, n, n, name, x, x, name)  # noqa: UP031
+    d = format(x, ".1e") + format(n) + format(name, ">4")
+    e = "{n}/{x:.1f} {{literal}}".format(n=n, x=x)  # noqa: UP032
+    return a, b, c, d, e
+
+
+@given(st.floats(-1e6, 1e6), st.integers(0, 10**6), PRINTABLE)
+def test_str_format_format_and_percent_as_cpython(x, n, name):
+    check(other_formats, x, n, name)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("return '%d %d' % (n,)", "not enough arguments for format string"),
+        ("return '%d' % (n, n)", "not all arguments converted during string formatting"),
+        ("return '{} {}'.format(n)", "Replacement index 1 out of range"),
+        ("return '{0.real}'.format(x)", "is not compiled"),
+        ("return '{1}{0}'.format(s.upper(), s)", "names or constants"),
+    ],
+)
+def test_bad_format_strings_are_compile_errors(source, message):
+    f = njit(_define(f"def f(s, n, x):\n    {source}\n", f"<strings-fmt-{abs(hash(source))}>"))
+    with pytest.raises(CompileError) as info:
+        f("a", 1, 1.5)
+    assert message in str(info.value)

@@ -106,6 +106,8 @@ impl Scalar {
             | Type::Set(_)
             | Type::Str
             | Type::Generator
+            | Type::Function(_)
+            | Type::Closure(..)
             | Type::Pointer(_) => return None,
         })
     }
@@ -155,9 +157,9 @@ pub const fn slot_bool(s: Slot) -> bool {
 /// How many slots a value of type `t` takes flattened.
 pub fn slots_of(t: &Type) -> usize {
     match t {
-        Type::Tuple(items) => items.iter().map(slots_of).sum(),
+        Type::Tuple(items) | Type::Closure(_, items) => items.iter().map(slots_of).sum(),
         Type::Array(a) => ArrayDesc::new(a.ndim).slots(),
-        Type::None | Type::Unknown | Type::Dtype(_) => 0,
+        Type::None | Type::Unknown | Type::Dtype(_) | Type::Function(_) => 0,
         // The real part, then the imaginary part, each a double (complex64 carried as complex128).
         Type::Complex128 | Type::Complex64 => 2,
         // A list: the address of its block (only returned, never passed in); a Generator: the

@@ -36,6 +36,9 @@ pub struct Stmt {
 /// every match arm names it).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
+    /// `def name(...): ...` inside the function: binds `name` to an inner function, compiled
+    /// with its parent (`lower/closures.rs`).
+    FunctionDef(Box<FunctionDef>),
     /// `a = b = value` (targets in source order).
     Assign {
         targets: Vec<Target>,
@@ -223,6 +226,8 @@ pub enum ExprKind {
         value: Box<Expr>,
         index: Box<Expr>,
     },
+    /// `lambda params: body`, as a function named `<lambda>` whose body returns it.
+    Lambda(Box<FunctionDef>),
 }
 
 /// What a comprehension makes.

@@ -137,6 +137,7 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
         | H::Set(values)
         | H::FString { values, .. }
         | H::Intrinsic { args: values, .. }
+        | H::Closure { captures: values, .. }
         | H::Call { args: values, .. } => {
             for v in values {
                 flow_expr(v, flow, locals)?
@@ -157,7 +158,7 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
                 flow_expr(v, flow, locals)?
             }
         }
-        H::DictMethod { dict, args, .. } => {
+        H::DictMethod { dict, args, .. } | H::CallValue { callee: dict, args } => {
             flow_expr(dict, flow, locals)?;
             for v in args {
                 flow_expr(v, flow, locals)?
@@ -174,7 +175,15 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
             flow_expr(body, flow, locals)?;
             flow_expr(orelse, flow, locals)?
         }
-        H::Int(_) | H::UInt(_) | H::Float(_) | H::Complex(..) | H::Dtype(_) | H::Bool(_) | H::None | H::Str(_) => {}
+        H::Int(_)
+        | H::UInt(_)
+        | H::Float(_)
+        | H::Complex(..)
+        | H::Dtype(_)
+        | H::FunctionValue(_)
+        | H::Bool(_)
+        | H::None
+        | H::Str(_) => {}
     }
     Ok(())
 }

@@ -320,6 +320,22 @@ pub enum ExprKind {
         func: FuncId,
         args: Vec<Expr>,
     },
+    /// A jitted function of the program used as a value (`apply(square, x)`): known at compile
+    /// time (`Type::Function`), carried as nothing.
+    FunctionValue(FuncId),
+    /// A call of a function value (`f(x)` where `f` is a parameter or a local holding a
+    /// function): which function is decided by inference, from the callee's type; the
+    /// arguments positional, in order.
+    CallValue {
+        callee: Box<Expr>,
+        args: Vec<Expr>,
+    },
+    /// An inner function that reads its parent's variables (`Type::Closure`): the values it
+    /// captures, evaluated where it is defined (its first parameters receive them).
+    Closure {
+        func: FuncId,
+        captures: Vec<Expr>,
+    },
     Tuple(Vec<Expr>),
     /// A list literal `[a, b, ...]`: a new list of the items.
     List(Vec<Expr>),
@@ -409,6 +425,7 @@ impl ExprKind {
             | H::Float(_)
             | H::Complex(..)
             | H::Dtype(_)
+            | H::FunctionValue(_)
             | H::Bool(_)
             | H::None
             | H::Str(_)
@@ -432,12 +449,15 @@ impl ExprKind {
             | H::Set(values)
             | H::FString { values, .. }
             | H::Intrinsic { args: values, .. }
+            | H::Closure { captures: values, .. }
             | H::Call { args: values, .. } => values.iter().collect(),
             H::ListMethod { list, args, alt, .. } => {
                 std::iter::once(&**list).chain(args.iter()).chain(alt.iter().map(|a| &**a)).collect()
             }
             H::Dict(pairs) => pairs.iter().flat_map(|(k, v)| [k, v]).collect(),
-            H::DictMethod { dict, args, .. } => std::iter::once(&**dict).chain(args.iter()).collect(),
+            H::DictMethod { dict, args, .. } | H::CallValue { callee: dict, args } => {
+                std::iter::once(&**dict).chain(args.iter()).collect()
+            }
             H::Compare { left, comparators, .. } => std::iter::once(&**left).chain(comparators.iter()).collect(),
             H::IfExp { test, body, orelse } => vec![&**test, &**body, &**orelse],
             H::New(n) => n.operands(),
@@ -454,6 +474,7 @@ impl ExprKind {
             | H::Float(_)
             | H::Complex(..)
             | H::Dtype(_)
+            | H::FunctionValue(_)
             | H::Bool(_)
             | H::None
             | H::Str(_)
@@ -477,12 +498,15 @@ impl ExprKind {
             | H::Set(values)
             | H::FString { values, .. }
             | H::Intrinsic { args: values, .. }
+            | H::Closure { captures: values, .. }
             | H::Call { args: values, .. } => values.iter_mut().collect(),
             H::ListMethod { list, args, alt, .. } => {
                 std::iter::once(&mut **list).chain(args.iter_mut()).chain(alt.iter_mut().map(|a| &mut **a)).collect()
             }
             H::Dict(pairs) => pairs.iter_mut().flat_map(|(k, v)| [k, v]).collect(),
-            H::DictMethod { dict, args, .. } => std::iter::once(&mut **dict).chain(args.iter_mut()).collect(),
+            H::DictMethod { dict, args, .. } | H::CallValue { callee: dict, args } => {
+                std::iter::once(&mut **dict).chain(args.iter_mut()).collect()
+            }
             H::Compare { left, comparators, .. } => std::iter::once(&mut **left).chain(comparators.iter_mut()).collect(),
             H::IfExp { test, body, orelse } => vec![&mut **test, &mut **body, &mut **orelse],
             H::New(n) => n.operands_mut(),

@@ -340,13 +340,7 @@ impl Prepared {
 /// checked, so that a unit's errors come before the next unit's. An error says which unit its
 /// span is in.
 pub fn lower_and_flow(units: &[(&ast::FunctionDef, &lower::Env)]) -> Result<Vec<hir::Function>, (usize, CompileError)> {
-    let mut funcs = Vec::with_capacity(units.len());
-    for i in 0..units.len() {
-        let mut f = lower::lower_unit(units, i).map_err(|e| (i, e))?;
-        flow::check_assignment(&mut f).map_err(|e| (i, e))?;
-        funcs.push(f);
-    }
-    Ok(funcs)
+    lower::lower_with_nested(units, flow::check_assignment).map(|(funcs, _)| funcs)
 }
 
 /// Lowers and infers `func` (calling nothing but itself) for `arg_types` and computes its code key.
@@ -374,10 +368,13 @@ pub fn prepare_program(
     let t = Instant::now();
     let pairs: Vec<(&ast::FunctionDef, &lower::Env)> = units.iter().map(|u| (u.func, u.env)).collect();
     // The "lower" timing counts flow too.
-    let funcs = lower_and_flow(&pairs)?;
+    // Inner functions (after the units) report their errors in their parent's unit.
+    let (funcs, owners) = lower::lower_with_nested(&pairs, flow::check_assignment)?;
+    let owner = |f: usize| owners.get(f).copied().unwrap_or(0);
     let lowered = t.elapsed();
-    let typed = infer::infer_program(funcs, arg_types.to_vec(), declared_ret.cloned()).map_err(|(f, e)| (f as usize, e))?;
-    parallel::check_program(&typed)?;
+    let typed =
+        infer::infer_program(funcs, arg_types.to_vec(), declared_ret.cloned()).map_err(|(f, e)| (owner(f as usize), e))?;
+    parallel::check_program(&typed).map_err(|(f, e)| (owner(f), e))?;
     let local_names = typed.local_names();
     let allocates = typed.allocates();
     let parallel = parallel::runs_parallel(&typed);

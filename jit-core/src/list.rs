@@ -19,6 +19,8 @@ pub struct Payload {
 
 /// The [`Payload::kind`] of complex items.
 pub const COMPLEX_KIND: i64 = 4;
+/// The [`Payload::kind`] of string items.
+pub const STR_KIND: i64 = 5;
 
 /// Offsets of the fields from the block's header.
 pub const LEN: u64 = DATA_OFFSET;

@@ -24,7 +24,12 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 pub fn fingerprint(f: &FunctionDef) -> Fingerprint {
-    let mut w = Writer { hasher: blake3::Hasher::new(), renamed: HashMap::new(), locals: crate::scope::local_names(f) };
+    let mut w = Writer {
+        hasher: blake3::Hasher::new(),
+        renamed: HashMap::new(),
+        locals: crate::scope::local_names(f),
+        inner: Vec::new(),
+    };
     w.hasher.update(b"code");
     w.function(f);
     Fingerprint { code: *w.hasher.finalize().as_bytes() }
@@ -75,7 +80,13 @@ enum Tag {
     Try = 44,
     Reraise = 45,
     Handler = 46,
-    FString = 47,
+    /// A `def` inside the function, then a `lambda` (their names written as they are:
+    /// `InnerLocal`).
+    FunctionDef = 47,
+    Lambda = 48,
+    /// A name local to an inner function, as written (not renamed).
+    InnerLocal = b'I',
+    FString = 49,
     /// A local or parameter in the code form, by its index of first appearance.
     Local = b'L',
     /// A name that is not local, as written (a global, a module's attribute).
@@ -90,6 +101,8 @@ struct Writer {
     renamed: HashMap<String, u32>,
     /// The names local to the function (parameters included).
     locals: std::collections::HashSet<String>,
+    /// The names local to each inner function being written (innermost last).
+    inner: Vec<std::collections::HashSet<String>>,
 }
 
 impl Writer {
@@ -108,7 +121,10 @@ impl Writer {
         self.hasher.update(s.as_bytes());
     }
     fn name(&mut self, n: &str) {
-        if self.locals.contains(n) {
+        if self.inner.iter().any(|scope| scope.contains(n)) {
+            self.tag(Tag::InnerLocal);
+            self.str(n);
+        } else if self.locals.contains(n) {
             let next = self.renamed.len() as u32;
             let i = *self.renamed.entry(n.to_string()).or_insert(next);
             self.tag(Tag::Local);
@@ -127,6 +143,16 @@ impl Writer {
             self.byte(p.has_default as u8);
         }
         self.block(&f.body);
+    }
+
+    /// An inner function (`def` or `lambda`): its own names as written, the rest as the parent's.
+    fn nested(&mut self, f: &FunctionDef) {
+        self.inner.push(crate::scope::local_names(f));
+        self.str(&f.name);
+        self.u64(f.params.len() as u64);
+        f.params.iter().for_each(|p| self.name(&p.name));
+        self.block(&f.body);
+        self.inner.pop();
     }
 
     fn block(&mut self, b: &[Stmt]) {
@@ -247,11 +273,20 @@ impl Writer {
                 self.block(finalbody);
             }
             StmtKind::Reraise => self.tag(Tag::Reraise),
+            StmtKind::FunctionDef(f) => {
+                self.tag(Tag::FunctionDef);
+                self.name(&f.name);
+                self.nested(f);
+            }
         }
     }
 
     fn expr(&mut self, e: &Expr) {
         match &e.kind {
+            ExprKind::Lambda(f) => {
+                self.tag(Tag::Lambda);
+                self.nested(f);
+            }
             ExprKind::Int(i) => {
                 self.tag(Tag::Int);
                 self.u64(*i as u64);
@@ -430,6 +465,23 @@ mod tests {
         let a = fp("def f(n):\n    return n + 1\n");
         let b = fp("def f(n):\n    return n + 2\n");
         assert_ne!(a.code, b.code);
+    }
+
+    #[test]
+    fn inner_functions_are_part_of_the_code_hash() {
+        let base =
+            fp("def f(x):\n    k = 2\n    g = lambda y: y * k\n    def h(z):\n        return z + k\n    return g(x) + h(x)\n");
+        // Renaming the parent's variable that the inner functions read keeps the hash.
+        let renamed =
+            fp("def f(x):\n    m = 2\n    g = lambda y: y * m\n    def h(z):\n        return z + m\n    return g(x) + h(x)\n");
+        assert_eq!(base, renamed);
+        // A change inside an inner function, or a global read instead of the captured local, changes it.
+        let changed =
+            fp("def f(x):\n    k = 2\n    g = lambda y: y * k\n    def h(z):\n        return z - k\n    return g(x) + h(x)\n");
+        assert_ne!(base.code, changed.code);
+        let global =
+            fp("def f(x):\n    m = 2\n    g = lambda y: y * k\n    def h(z):\n        return z + k\n    return g(x) + h(x)\n");
+        assert_ne!(base.code, global.code);
     }
 
     #[test]

@@ -181,6 +181,49 @@ impl Converter {
         Ok(FunctionDef { name: f.name.to_string(), params, body: self.block(body)?, span })
     }
 
+    /// A `def` inside the function: no decorators, no defaults (compiled with its parent).
+    fn nested_function(&self, f: py::StmtFunctionDef, span: Span) -> Result<FunctionDef> {
+        if let Some(d) = f.decorator_list.first() {
+            return Err(CompileError::unsupported_because(
+                "nested function definition",
+                "a decorated inner function is not compiled; an inner function is compiled with its parent without one",
+                self.span(d),
+            ));
+        }
+        if let Some(a) = f.args.args.iter().chain(f.args.posonlyargs.iter()).find(|a| a.default.is_some()) {
+            return Err(CompileError::unsupported_because(
+                "nested function definition",
+                "a default value of an inner function's parameter is not compiled",
+                self.span(&a.def),
+            ));
+        }
+        let mut def = self.function(f)?;
+        def.span = span;
+        Ok(def)
+    }
+
+    /// `lambda params: body` as a function `<lambda>` returning `body`.
+    fn lambda(&self, l: py::ExprLambda, span: Span) -> Result<FunctionDef> {
+        let args = *l.args;
+        if args.vararg.is_some() || args.kwarg.is_some() || !args.kwonlyargs.is_empty() {
+            return Err(CompileError::unsupported_because("lambda", "only positional parameters are compiled", span));
+        }
+        let mut params = Vec::new();
+        for a in args.posonlyargs.iter().chain(args.args.iter()) {
+            if a.default.is_some() {
+                return Err(CompileError::unsupported_because(
+                    "lambda",
+                    "a default value of a lambda's parameter is not compiled",
+                    self.span(&a.def),
+                ));
+            }
+            params.push(Param { name: a.def.arg.to_string(), has_default: false, span: self.span(&a.def) });
+        }
+        let value = self.expr(*l.body)?;
+        let body = vec![Stmt { span: value.span, kind: StmtKind::Return(Some(value)) }];
+        Ok(FunctionDef { name: "<lambda>".to_string(), params, body, span })
+    }
+
     fn block(&self, stmts: Vec<PyStmt>) -> Result<Vec<Stmt>> {
         stmts.into_iter().filter_map(|s| self.stmt(s).transpose()).collect()
     }
@@ -270,6 +313,7 @@ impl Converter {
                 };
                 StmtKind::Assert { test: self.expr(*a.test)?, message, dynamic }
             }
+            PyStmt::FunctionDef(f) => StmtKind::FunctionDef(Box::new(self.nested_function(f, span)?)),
             other => return Err(CompileError::unsupported(stmt_name(&other), span)),
         };
         Ok(Some(Stmt { kind, span }))
@@ -529,6 +573,7 @@ impl Converter {
             PyExpr::Subscript(s) => {
                 ExprKind::Subscript { value: Box::new(self.expr(*s.value)?), index: Box::new(self.expr(*s.slice)?) }
             }
+            PyExpr::Lambda(l) => ExprKind::Lambda(Box::new(self.lambda(l, span)?)),
             other => return Err(CompileError::unsupported(expr_name(&other), span)),
         };
         Ok(Expr { kind, span })

@@ -250,6 +250,16 @@ impl Printer<'_> {
                     args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")
                 )
             }
+            H::FunctionValue(func) => self.prog.funcs[*func as usize].name.clone(),
+            H::Closure { func, captures } => format!(
+                "{}[captures {}]",
+                self.prog.funcs[*func as usize].name,
+                captures.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")
+            ),
+            H::CallValue { callee, args } => {
+                let target = self.spec.call_targets.get(&e.id).map(|t| format!("#{t}")).unwrap_or_default();
+                format!("{}{target}({})", self.expr(callee), args.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", "))
+            }
             H::Tuple(items) => format!("({})", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
             H::List(items) => format!("[{}]", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),
             H::Set(items) => format!("{{{}}}", items.iter().map(|a| self.expr(a)).collect::<Vec<_>>().join(", ")),

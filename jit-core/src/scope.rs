@@ -41,6 +41,8 @@ pub fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<(String, Span)>) {
         match &s.kind {
             S::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
             S::AugAssign { target: t, .. } => target(t, out),
+            // `def inner(...)` binds `inner`.
+            S::FunctionDef(f) => target(&ast::Target::Name(f.name.clone(), s.span), out),
             S::For { target: t, body, orelse, .. } => {
                 target(t, out);
                 collect_assigned(body, out);

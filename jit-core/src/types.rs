@@ -60,6 +60,15 @@ pub enum Type {
     /// `@cfunc`'s parameter, indexed unchecked (`p[i]`) or viewed as an array (`carray`).
     /// Carried as an LLVM `ptr`, one slot at the call boundary.
     Pointer(Option<Dtype>),
+    /// A jitted function used as a value (an argument, a local, an item of a tuple): which
+    /// function of the program (its unit), known at compile time and carried as nothing, so a
+    /// call through it is a direct call (`infer/functions.rs`). Each function is a type of its
+    /// own, as each dispatcher is in Numba.
+    Function(u32),
+    /// An inner function that reads variables of its parent (a closure): which function, and
+    /// the types of the values it captured when it was defined, which it carries (as a tuple
+    /// of them) and receives before its own arguments (`lower/closures.rs`).
+    Closure(u32, Vec<Type>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -94,7 +103,7 @@ impl Type {
     pub fn holds_references(&self) -> bool {
         match self {
             Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => true,
-            Type::Tuple(items) => items.iter().any(Type::holds_references),
+            Type::Tuple(items) | Type::Closure(_, items) => items.iter().any(Type::holds_references),
             _ => false,
         }
     }
@@ -129,6 +138,7 @@ impl Type {
             Type::Float32 => Type::Float64,
             Type::Complex64 => Type::Complex128,
             Type::Tuple(ts) => Type::Tuple(ts.iter().map(Type::carrier).collect()),
+            Type::Closure(f, ts) => Type::Closure(*f, ts.iter().map(Type::carrier).collect()),
             Type::List(t) => Type::List(Box::new(t.carrier())),
             Type::Dict(k, v) => Type::Dict(Box::new(k.carrier()), Box::new(v.carrier())),
             Type::Set(k) => Type::Set(Box::new(k.carrier())),
@@ -154,7 +164,7 @@ impl Type {
     pub fn is_known(&self) -> bool {
         match self {
             Type::Unknown => false,
-            Type::Tuple(ts) => ts.iter().all(Type::is_known),
+            Type::Tuple(ts) | Type::Closure(_, ts) => ts.iter().all(Type::is_known),
             _ => true,
         }
     }
@@ -319,6 +329,7 @@ impl fmt::Display for Type {
             Type::Dtype(d) => write!(f, "dtype({})", d.name()),
             Type::Generator => f.write_str("Generator"),
             Type::Str => f.write_str("str"),
+            Type::Function(unit) | Type::Closure(unit, _) => write!(f, "function(#{unit})"),
             // Numba's names: `float64*`, `void*`.
             Type::Pointer(Some(d)) => write!(f, "{}*", d.name()),
             Type::Pointer(None) => f.write_str("void*"),

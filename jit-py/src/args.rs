@@ -50,6 +50,9 @@ pub enum Kind {
     /// A Python `str`: its slot is the address of a string block holding a copy of its code
     /// points (`jit_core::string`), freed with the call's other blocks.
     Str,
+    /// A jitted function (its dispatcher, by index into `functions.rs`'s table): no slot; the
+    /// code calls that function directly.
+    Function(u32),
 }
 
 /// The element kinds of every tuple kind seen, by `Kind::Tuple` index (only ever appended to).
@@ -106,7 +109,13 @@ impl Kind {
             Kind::Float64 => Dtype::Float64,
             Kind::Complex64 => Dtype::Complex64,
             Kind::Complex128 => Dtype::Complex128,
-            Kind::Tuple(_) | Kind::Array(_) | Kind::Generator | Kind::List(_) | Kind::Pointer(_) | Kind::Str => return None,
+            Kind::Tuple(_)
+            | Kind::Array(_)
+            | Kind::Generator
+            | Kind::List(_)
+            | Kind::Pointer(_)
+            | Kind::Str
+            | Kind::Function(_) => return None,
         })
     }
 
@@ -115,6 +124,7 @@ impl Kind {
             Kind::Array(a) => Cow::Owned(Type::Array(a).to_string()),
             Kind::Generator => Cow::Borrowed("Generator"),
             Kind::Str => Cow::Borrowed("str"),
+            Kind::Function(i) => Cow::Owned(format!("function({})", crate::functions::name(i))),
             Kind::Pointer(d) => Cow::Owned(Type::Pointer(d).to_string()),
             Kind::List(item) => Cow::Owned(Type::List(Box::new(item.core_type())).to_string()),
             Kind::Tuple(i) => {
@@ -132,6 +142,8 @@ impl Kind {
             Kind::Array(a) => Type::Array(a),
             Kind::Generator => Type::Generator,
             Kind::Str => Type::Str,
+            // Its unit in a program: `functions::core_type` gives it when compiling.
+            Kind::Function(i) => Type::Function(i),
             Kind::Pointer(d) => Type::Pointer(d),
             Kind::List(item) => Type::List(Box::new(item.core_type())),
             scalar => scalar.dtype().expect("a scalar kind").row().argument.clone(),
@@ -186,7 +198,10 @@ pub fn classify_arg(
         return Ok((Kind::List(item), slot));
     }
     if ob.cast_exact::<pyo3::types::PyString>().is_ok() {
-        return Ok((Kind::Str, string_block(ob.as_ptr())?));
+        return Ok((Kind::Str, crate::strings::string_block(ob.as_ptr())?));
+    }
+    if let Some(i) = crate::functions::index_of(ob) {
+        return Ok((Kind::Function(i), 0));
     }
     if let Some((kind, parts)) = classify_complex(ob)? {
         // Two slots, passed by address as a tuple's are (`abi::passing`).
@@ -211,23 +226,6 @@ pub fn classify_arg(
         }
     }
     classify_slow(py, ob, func, param)
-}
-
-/// The slot of a `str` argument: a string block with a copy of its code points (on the
-/// thread's live list: the call's end frees it).
-pub(crate) fn string_block(p: *mut ffi::PyObject) -> PyResult<Slot> {
-    // SAFETY: `p` is a live exact `str` (the caller checked), whose PEP 393 buffer holds
-    // `len` code points of `kind` bytes each.
-    let h = unsafe {
-        let kind = ffi::PyUnicode_KIND(p) as u8;
-        let data = ffi::PyUnicode_DATA(p) as *const u8;
-        let len = ffi::PyUnicode_GET_LENGTH(p) as usize;
-        jit_core::string::from_kind_data(kind, data, len)
-    };
-    if h.is_null() {
-        return Err(pyo3::exceptions::PyMemoryError::new_err("out of memory for a string argument"));
-    }
-    Ok(abi::ptr_slot(h))
 }
 
 /// A `numpy.random.Generator`'s slot: the address of a `bitgen_t` through which compiled code
@@ -361,6 +359,11 @@ fn classify_tuple(py: Python<'_>, t: &Bound<'_, PyTuple>, func: &str, param: &st
             flat.extend(parts);
             continue;
         }
+        // A jitted function takes no slot in the flattened tuple.
+        if let Some(i) = crate::functions::index_of(&item) {
+            kinds.push(Kind::Function(i));
+            continue;
+        }
         // SAFETY: `item` is alive (held by the tuple) and the GIL is held.
         let (k, s) = match unsafe { classify_fast(item.as_ptr()) } {
             Some(x) => x,
@@ -412,8 +415,9 @@ pub fn classify_slow(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &
     } else {
         ""
     };
+    let method = if method.is_empty() { crate::functions::not_jitted_hint(ob) } else { method };
     Err(PyTypeError::new_err(format!(
-        "{func}() argument '{param}' has unsupported type '{}'; supported: int, float, complex, bool, NumPy integer, float, complex and bool scalars, NumPy arrays of numbers, tuples of those, and numpy.random.Generator{method}",
+        "{func}() argument '{param}' has unsupported type '{}'; supported: int, float, complex, bool, NumPy integer, float, complex and bool scalars, NumPy arrays of numbers, tuples of those, numpy.random.Generator, and jitted functions{method}",
         ob.get_type().name()?
     )))
 }

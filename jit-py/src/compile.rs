@@ -171,7 +171,17 @@ impl Compiler {
             _ => function.func(py),
         };
         let t0 = Instant::now();
-        let mut program = crate::program::collect::<J>(py, function, &root_obj)?;
+        // Jitted functions passed as arguments join the program (`functions.rs`).
+        let passed = functions_in(kinds);
+        let extra = crate::functions::objects(py, &passed);
+        let mut program = crate::program::collect::<J>(py, function, &root_obj, &extra)?;
+        // Each function passed is unit 0 (the root itself) or the next after the root.
+        let mut units: Vec<(u32, u32)> = Vec::new();
+        let mut next = 1;
+        for (&i, f) in passed.iter().zip(&extra) {
+            units.push((i, if f.is(&root_obj) { 0 } else { next }));
+            next += u32::from(!f.is(&root_obj));
+        }
         program.members[0].env.parallel = self.options.parallel;
         // A program that calls its root back (recursion) calls it with every argument, so
         // there the root cannot take a left-out argument as a constant.
@@ -186,7 +196,7 @@ impl Compiler {
             env.omitted = (0..env.defaults.len()).map(|i| i < 64 && omitted >> i & 1 == 1).collect();
         }
         let globals = t0.elapsed();
-        let types: Vec<Type> = kinds.iter().map(|k| k.core_type()).collect();
+        let types: Vec<Type> = kinds.iter().map(|&k| core_type(k, &units)).collect();
         let units: Vec<jit_core::Unit> = program
             .members
             .iter()
@@ -333,6 +343,33 @@ impl Compiler {
             return Err(PyTypeError::new_err(format!("{} has no specialization for {}", function.name, sig.repr()?)));
         }
         Ok(out.into_any().unbind())
+    }
+}
+
+/// The table indices (`functions.rs`) of the jitted functions the kinds name, tuples' items
+/// included, in order of first appearance, without repeats: they join the program compiled.
+fn functions_in(kinds: &[Kind]) -> Vec<u32> {
+    fn walk(k: Kind, out: &mut Vec<u32>) {
+        match k {
+            Kind::Function(i) if !out.contains(&i) => out.push(i),
+            Kind::Tuple(t) => Kind::items(t).into_iter().for_each(|k| walk(k, out)),
+            _ => {}
+        }
+    }
+    let mut ids = Vec::new();
+    kinds.iter().for_each(|&k| walk(k, &mut ids));
+    ids
+}
+
+/// The type compiled code sees for `k`; a function passed is the unit `units` pairs its table
+/// index with.
+fn core_type(k: Kind, units: &[(u32, u32)]) -> Type {
+    match k {
+        Kind::Function(i) => {
+            Type::Function(units.iter().find(|(j, _)| *j == i).map(|(_, u)| *u).expect("every function passed is a member"))
+        }
+        Kind::Tuple(t) => Type::Tuple(Kind::items(t).into_iter().map(|k| core_type(k, units)).collect()),
+        k => k.core_type(),
     }
 }
 

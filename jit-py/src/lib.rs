@@ -8,16 +8,18 @@
 //! | [`ufunc`] | the `numpy.ufunc`s of `@vectorize`/`@guvectorize` and their native inner loop | args, dispatcher, errors |
 //! | [`dispatcher`] | the object `@jit` returns: call path, binding, specialization table | args, cfunc, compile, errors, lists, program, returned, source, vectorcall |
 //! | [`cfunc`] | `@cfunc`'s C callbacks: their C signatures, their failures reported as unraisable exceptions | args, errors |
-//! | [`compile`] | one compile: program → cache or LLVM → code; dumps, `inspect_*`, `explain()` | args, disk, interruptible, program, source |
+//! | [`compile`] | one compile: program → cache or LLVM → code; dumps, `inspect_*`, `explain()` | args, disk, functions, interruptible, program, source |
 //! | [`program`] | the program a compile needs: global resolution, frozen values, dependencies | args, source |
 //! | [`source`] | the decorated function, its source parsed once | errors |
 //! | [`disk`] | the on-disk cache: policy (what is read, written, matched), `cache` CLI | errors |
 //! | [`vectorcall`] | CPython's vectorcall protocol for a pyclass | — |
 //! | [`interruptible`] | LLVM's part of a compile on a thread Ctrl-C can leave | — |
 //! | [`sticky`] | the sticky identity of a decorated function | program |
-//! | [`args`] | Python arguments → kinds and slots | lists |
-//! | [`lists`] | Python lists passed in: copied into list blocks, changes copied back | returned |
-//! | [`returned`] | result slots → Python objects | — |
+//! | [`args`] | Python arguments → kinds and slots | functions, lists, strings |
+//! | [`functions`] | jitted functions passed as arguments: the table their kinds index | — |
+//! | [`lists`] | Python lists passed in: copied into list blocks, changes copied back | returned, strings |
+//! | [`returned`] | result slots → Python objects | strings |
+//! | [`strings`] | Python `str` ↔ string blocks | — |
 //! | [`errors`] | exceptions; compiler errors and statuses → exceptions | — |
 //! | [`registry`] | the compiler's registry of names (builtins, NumPy, dtypes) for `_support.py` | errors |
 
@@ -27,6 +29,7 @@ mod compile;
 mod disk;
 mod dispatcher;
 mod errors;
+mod functions;
 mod interruptible;
 mod lists;
 mod program;
@@ -34,6 +37,7 @@ mod registry;
 mod returned;
 mod source;
 mod sticky;
+mod strings;
 mod ufunc;
 mod vectorcall;
 

@@ -22,6 +22,8 @@ pub enum ListItem {
     Int64,
     Float64,
     Complex128,
+    /// Strings (a list of `str`): each item a string block with a copy of its text.
+    Str,
 }
 
 impl ListItem {
@@ -32,6 +34,7 @@ impl ListItem {
             ListItem::Int64 => Type::Int64,
             ListItem::Float64 => Type::Float64,
             ListItem::Complex128 => Type::Complex128,
+            ListItem::Str => Type::Str,
         }
     }
 }
@@ -52,15 +55,23 @@ fn item_type(l: &Bound<'_, PyList>, func: &str, param: &str) -> PyResult<ListIte
                 ListItem::Float64
             } else if ffi::PyComplex_Check(p) != 0 {
                 ListItem::Complex128
+            } else if ffi::PyUnicode_CheckExact(p) != 0 {
+                ListItem::Str
             } else {
                 return Err(PyTypeError::new_err(format!(
-                    "{func}() argument '{param}' is a list holding {}; a list passed in holds numbers (int, float, complex, bool)",
+                    "{func}() argument '{param}' is a list holding {}; a list passed in holds numbers (int, float, complex, bool) or strings",
                     ob.get_type().name()?
                 )));
             }
         };
         t = match (t, it) {
             (ListItem::Unknown, x) => x,
+            (a, b) if a == b => a,
+            (ListItem::Str, _) | (_, ListItem::Str) => {
+                return Err(PyTypeError::new_err(format!(
+                    "{func}() argument '{param}' is a list holding both strings and numbers; a list holds one type"
+                )))
+            }
             (a, b) => {
                 if rank(b) > rank(a) {
                     b
@@ -80,6 +91,7 @@ fn rank(t: ListItem) -> u8 {
         ListItem::Int64 => 2,
         ListItem::Float64 => 3,
         ListItem::Complex128 => 4,
+        ListItem::Str => 5,
     }
 }
 
@@ -127,6 +139,9 @@ unsafe fn write_item(ob: &Bound<'_, PyAny>, item: ListItem, at: *mut u8, func: &
                 *(at as *mut f64) = re;
                 *(at as *mut f64).add(1) = im;
             }
+            // A block of the call (its one reference, never dropped: freed with the call's
+            // blocks, as a string compiled code puts in a list).
+            ListItem::Str => *(at as *mut Slot) = crate::strings::string_block(ob.as_ptr())?,
         }
     }
     Ok(())
@@ -160,6 +175,27 @@ unsafe fn same(ob: &Bound<'_, PyAny>, item: ListItem, at: *const u8) -> bool {
                 let (re, im) = (*(at as *const f64), *(at as *const f64).add(1));
                 complex_parts(ob).is_ok_and(|(a, b)| a.to_bits() == re.to_bits() && b.to_bits() == im.to_bits())
             }
+            ListItem::Str => {
+                let p = ob.as_ptr();
+                if ffi::PyUnicode_CheckExact(p) == 0 {
+                    return false;
+                }
+                let v = jit_core::string::View::of(*(at as *const *const Header));
+                let (kind, len) = (ffi::PyUnicode_KIND(p) as u8, ffi::PyUnicode_GET_LENGTH(p) as usize);
+                if len != v.len {
+                    return false;
+                }
+                let data = ffi::PyUnicode_DATA(p) as *const u8;
+                if kind == v.kind {
+                    return std::slice::from_raw_parts(data, len * kind as usize) == v.bytes();
+                }
+                let at = |i: usize| match kind {
+                    1 => *data.add(i) as u32,
+                    2 => (data.add(2 * i) as *const u16).read_unaligned() as u32,
+                    _ => (data.add(4 * i) as *const u32).read_unaligned(),
+                };
+                (0..len).all(|i| at(i) == v.at(i))
+            }
         }
     }
 }
@@ -184,6 +220,7 @@ pub unsafe fn reflect(py: Python<'_>, l: &Bound<'_, PyList>, item: ListItem, slo
         (ListItem::Unknown, 1) => ListItem::Int64,
         (ListItem::Unknown, 2) => ListItem::Float64,
         (ListItem::Unknown, jit_core::list::COMPLEX_KIND) => ListItem::Complex128,
+        (ListItem::Unknown, jit_core::list::STR_KIND) => ListItem::Str,
         (item, _) => item,
     };
     let result = (|| -> PyResult<()> {

@@ -242,10 +242,22 @@ pub(crate) fn in_library(py: Python<'_>, err: PyErr, label: &str) -> PyErr {
 
 /// The program rooted at `root` (whose Python object, for recognizing recursion, is `root_obj`);
 /// the jitted functions it calls are instances of `J`.
-pub(crate) fn collect<'py, J: Jitted>(py: Python<'py>, root: &Function, root_obj: &Bound<'py, PyAny>) -> PyResult<Program> {
+/// `extra` (jitted functions passed as arguments, `functions.rs`) are members of the program
+/// right after the root (unless one is the root itself: unit 0).
+pub(crate) fn collect<'py, J: Jitted>(
+    py: Python<'py>,
+    root: &Function,
+    root_obj: &Bound<'py, PyAny>,
+    extra: &[Bound<'py, PyAny>],
+) -> PyResult<Program> {
     let mut objs: Vec<Bound<'py, PyAny>> = vec![root_obj.clone()];
+    for e in extra {
+        if !objs.iter().any(|o| o.is(e)) {
+            objs.push(e.clone());
+        }
+    }
     // Parallel to `objs`: the caller's name of the NumPy function a library member implements.
-    let mut library: Vec<Option<String>> = vec![None];
+    let mut library: Vec<Option<String>> = vec![None; objs.len()];
     let mut members = Vec::new();
     let mut deps = Vec::new();
     // The `@vectorize` kernels reached (by unit) and the error model each one's decorator gave.

@@ -249,7 +249,7 @@ pub fn to_python<'py>(
         Type::Str => {
             // SAFETY: compiled code returned the address of a string block (live until the
             // call's blocks are freed, after the result is made; or immortal).
-            return unsafe { string_to_python(py, slots[start] as usize as *const jit_core::memory::Header) };
+            return unsafe { crate::strings::string_to_python(py, slots[start] as usize as *const jit_core::memory::Header) };
         }
         Type::Set(item) => {
             let out = pyo3::types::PySet::empty(py)?;
@@ -279,19 +279,6 @@ pub fn to_python<'py>(
                 n
             }
         };
-        Bound::from_owned_ptr_or_err(py, p)
-    }
-}
-
-/// A Python `str` of the string block `h`.
-///
-/// # Safety
-/// `h` is a string block.
-pub(crate) unsafe fn string_to_python<'py>(py: Python<'py>, h: *const jit_core::memory::Header) -> PyResult<Bound<'py, PyAny>> {
-    // SAFETY: the caller's contract; the block holds `len` code points of `kind` bytes.
-    unsafe {
-        let v = jit_core::string::View::of(h);
-        let p = ffi::PyUnicode_FromKindAndData(v.kind as std::ffi::c_int, v.bytes().as_ptr().cast(), v.len as ffi::Py_ssize_t);
         Bound::from_owned_ptr_or_err(py, p)
     }
 }
@@ -331,7 +318,7 @@ pub(crate) unsafe fn item_to_python<'py>(py: Python<'py>, t: &Type, p: *const u8
                 let parts = p as *const f64;
                 pyo3::types::PyComplex::from_doubles(py, *parts, *parts.add(1)).into_any()
             }
-            Type::Str => string_to_python(py, *(p as *const *const jit_core::memory::Header))?,
+            Type::Str => crate::strings::string_to_python(py, *(p as *const *const jit_core::memory::Header))?,
             Type::Tuple(items) => {
                 let mut values = Vec::with_capacity(items.len());
                 for (it, off) in items.iter().zip(abi::item_offsets(items)) {

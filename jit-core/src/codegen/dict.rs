@@ -37,7 +37,11 @@ fn kinds(t: &Type, out: &mut String) {
 fn calls_anything(e: &hir::Expr) -> bool {
     matches!(
         e.kind,
-        hir::ExprKind::Call { .. } | hir::ExprKind::DictMethod { .. } | hir::ExprKind::ListMethod { .. } | hir::ExprKind::Dict(_)
+        hir::ExprKind::Call { .. }
+            | hir::ExprKind::CallValue { .. }
+            | hir::ExprKind::DictMethod { .. }
+            | hir::ExprKind::ListMethod { .. }
+            | hir::ExprKind::Dict(_)
     ) || e.kind.children().into_iter().any(calls_anything)
 }
 

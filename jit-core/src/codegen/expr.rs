@@ -103,7 +103,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Type::None => self.ctx().bool_type().const_zero(),
             Type::Tuple(ts) => self.ctx().bool_type().const_int(!ts.is_empty() as u64, false),
             Type::Unknown | Type::Array(_) => self.ctx().bool_type().const_zero(),
-            Type::Dtype(_) | Type::Generator => self.ctx().bool_type().const_int(1, false),
+            Type::Dtype(_) | Type::Generator | Type::Function(_) | Type::Closure(..) => {
+                self.ctx().bool_type().const_int(1, false)
+            }
             // A pointer is true when it is not null (as in C).
             Type::Pointer(_) => b.build_is_not_null(v.into_pointer_value(), "t").u(),
             Type::Complex128 => self.complex_truth(v),
@@ -126,7 +128,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             H::UInt(u) => self.i64(*u as i64).into(),
             H::Float(f) => self.f64(*f).into(),
             H::Complex(re, im) => self.make_complex((self.f64(*re), self.f64(*im))),
-            H::Dtype(_) => self.ctx().i8_type().const_zero().into(),
+            H::Dtype(_) | H::FunctionValue(_) => self.ctx().i8_type().const_zero().into(),
             H::Bool(v) => self.ctx().bool_type().const_int(*v as u64, false).into(),
             H::Str(s) => self.str_literal(s),
             H::FString { texts, values, formats } => self.fstring(e, texts, values, formats),
@@ -217,6 +219,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             } => self.string_intrinsic(e, *f, args),
             H::Intrinsic { f, args } => self.intrinsic(*f, args, &ty),
             H::Call { args, .. } => self.call_jitted(e, args, &ty),
+            // The callee is known from its type: a direct call (a closure's captures first).
+            H::CallValue { callee, args } => self.call_value(e, callee, args, &ty),
+            H::Closure { captures, .. } => self.closure_value(captures, &ty),
             H::Tuple(items) => {
                 let mut agg = self.module_gen.llty(&ty).into_struct_type().get_undef();
                 for (i, it) in items.iter().enumerate() {
@@ -309,7 +314,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// A call `e` of a jitted function (the specialization inference picked), whose result has type `ty`.
-    fn call_jitted(&mut self, e: &hir::Expr, args: &[hir::Expr], ty: &Type) -> BasicValueEnum<'ctx> {
+    pub(super) fn call_jitted(&mut self, e: &hir::Expr, args: &[hir::Expr], ty: &Type) -> BasicValueEnum<'ctx> {
         let target = self.spec.call_targets[&e.id];
         let mut vals = Vec::new();
         for a in args {

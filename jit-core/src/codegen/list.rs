@@ -747,6 +747,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     pub(super) fn note_item_kind(&self, h: PointerValue<'ctx>, t: &Type) {
         let code = match t.carrier() {
             Type::Complex128 => crate::list::COMPLEX_KIND,
+            Type::Str => crate::list::STR_KIND,
             Type::Tuple(_) => -1,
             other => i64::from(self.item_kind(&other)),
         };

@@ -11,6 +11,7 @@ mod arith;
 mod array;
 mod calls;
 mod cfunc;
+mod closures;
 mod cmath;
 mod complex;
 mod dict;
@@ -259,8 +260,8 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             Type::Float64 | Type::Float32 => self.ctx.f64_type().into(),
             Type::Complex128 | Type::Complex64 => self.complex_llty().into(),
             Type::Bool => self.ctx.bool_type().into(),
-            Type::None | Type::Unknown | Type::Dtype(_) => self.ctx.i8_type().into(),
-            Type::Tuple(ts) => {
+            Type::None | Type::Unknown | Type::Dtype(_) | Type::Function(_) => self.ctx.i8_type().into(),
+            Type::Tuple(ts) | Type::Closure(_, ts) => {
                 let fields: Vec<BasicTypeEnum> = ts.iter().map(|t| self.llty(t)).collect();
                 self.ctx.struct_type(&fields, false).into()
             }

@@ -61,7 +61,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             // A list is its block's address.
             Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => out.push(v.into_pointer_value()),
-            Type::Tuple(items) => {
+            Type::Tuple(items) | Type::Closure(_, items) => {
                 for (k, it) in items.iter().enumerate() {
                     if holds_arrays(it) {
                         let x = self.b().build_extract_value(v.into_struct_value(), k as u32, "item").u();

@@ -720,7 +720,7 @@ fn varying_call(target: &hir::Target, body: &[hir::Stmt]) -> bool {
         while let Some(e) = todo.pop() {
             match &e.kind {
                 H::Local { id, .. } if assigned.contains(id) => return true,
-                H::Subscript { .. } | H::Call { .. } => return true,
+                H::Subscript { .. } | H::Call { .. } | H::CallValue { .. } => return true,
                 k => todo.extend(k.children()),
             }
         }

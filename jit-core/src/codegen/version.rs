@@ -293,7 +293,9 @@ fn subscripts_of_expr<'h>(e: &'h hir::Expr, out: &mut Vec<(&'h hir::Expr, &'h hi
                 subscripts_of_expr(v, out);
             }
         }
-        H::Intrinsic { args, .. } | H::Call { args, .. } => args.iter().for_each(|v| subscripts_of_expr(v, out)),
+        H::Intrinsic { args, .. } | H::Call { args, .. } | H::CallValue { args, .. } => {
+            args.iter().for_each(|v| subscripts_of_expr(v, out))
+        }
         H::Reduce { value, axis: Some(hir::Axis::Var(axis)), .. } => {
             subscripts_of_expr(value, out);
             subscripts_of_expr(axis, out);

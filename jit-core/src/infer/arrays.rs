@@ -746,9 +746,13 @@ impl InferCx<'_> {
             return Ok(());
         }
         let what = match &e.kind {
-            H::Local { .. } | H::Tuple(_) | H::Call { .. } | H::Attr { .. } | H::Reshape { .. } | H::Transpose { .. } => {
-                return Ok(())
-            }
+            H::Local { .. }
+            | H::Tuple(_)
+            | H::Call { .. }
+            | H::CallValue { .. }
+            | H::Attr { .. }
+            | H::Reshape { .. }
+            | H::Transpose { .. } => return Ok(()),
             H::Subscript { .. } => return Ok(()),
             // An array's `copy()`/`sort()` (its array form is checked as it is typed).
             H::ListMethod { .. } => return Ok(()),

@@ -15,6 +15,7 @@ use crate::types::Type;
 mod arrays;
 mod builtins;
 mod dicts;
+mod functions;
 mod generator;
 mod linalg;
 mod lists;
@@ -122,6 +123,15 @@ pub fn infer_program(
     arg_types: Vec<Type>,
     declared_ret: Option<Type>,
 ) -> std::result::Result<TypedProgram, (FuncId, CompileError)> {
+    let names: Vec<String> = funcs.iter().map(|f| f.name.clone()).collect();
+    infer_types(funcs, arg_types, declared_ret).map_err(|(f, e)| (f, functions::name_functions(e, &names)))
+}
+
+fn infer_types(
+    funcs: Vec<hir::Function>,
+    arg_types: Vec<Type>,
+    declared_ret: Option<Type>,
+) -> std::result::Result<TypedProgram, (FuncId, CompileError)> {
     let root = &funcs[0];
     let mut specs = vec![new_spec(root, 0, arg_types)];
     let declared = declared_ret.is_some();
@@ -157,6 +167,7 @@ pub fn infer_program(
                 ));
             }
             pointers::check_returned(&funcs[0], &specs[0].ret).map_err(|e| (0, e))?;
+            functions::check_returned(&funcs[0], &specs[0].ret).map_err(|e| (0, e))?;
             if let Type::Tuple(items) = &specs[0].ret {
                 if !items.iter().all(returnable) {
                     let f = &funcs[0];
@@ -567,6 +578,9 @@ impl<'a> InferCx<'a> {
             H::Float(_) => Type::Float64,
             H::Complex(..) => Type::Complex128,
             H::Dtype(d) => Type::Dtype(*d),
+            H::FunctionValue(unit) => Type::Function(*unit),
+            H::Closure { func, captures } => self.closure(*func, captures)?,
+            H::CallValue { callee, args } => self.call_value(e, callee, args)?,
             H::Bool(_) => Type::Bool,
             H::None => Type::None,
             H::Str(_) => {

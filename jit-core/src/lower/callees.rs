@@ -38,6 +38,9 @@ pub(super) enum Callee {
     SetNew,
     /// A function of the program (itself or another jitted function), by unit index.
     Function(u32),
+    /// A value called (`f(x)` where `f` is a parameter or local, `funcs[0](x)`): which function
+    /// it is, inference says from its type (`infer/functions.rs`).
+    Value,
     /// A `@vectorize` object.
     Ufunc(hir::Ufunc),
 }
@@ -45,11 +48,7 @@ pub(super) enum Callee {
 impl Lowerer<'_> {
     pub(super) fn callee(&self, func: &ast::Expr) -> Result<Callee> {
         match &func.kind {
-            A::Name(n) if self.by_name.contains_key(n) => Err(CompileError::unsupported_because(
-                "call of a local variable",
-                format!("'{n}' is a local variable, not a function"),
-                func.span,
-            )),
+            A::Name(n) if self.by_name.contains_key(n) => Ok(Callee::Value),
             A::Name(n) => self.callee_global(n, self.global(n), func.span),
             A::Attribute { value, attr } => match &value.kind {
                 A::Name(m)
@@ -64,7 +63,7 @@ impl Lowerer<'_> {
                 },
                 _ => Err(self.bad_attribute(value, attr, func.span)),
             },
-            _ => Err(CompileError::unsupported("call of a computed function", func.span)),
+            _ => Ok(Callee::Value),
         }
     }
 

@@ -214,7 +214,8 @@ fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
             find(v, out)
         }),
         A::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().for_each(|p| find(p, out)),
-        A::Int(_) | A::UInt(_) | A::Float(_) | A::Imag(_) | A::Bool(_) | A::None | A::Str(_) | A::Name(_) => {}
+        // A lambda's body is evaluated when it is called, not here.
+        A::Int(_) | A::UInt(_) | A::Float(_) | A::Imag(_) | A::Bool(_) | A::None | A::Str(_) | A::Name(_) | A::Lambda(_) => {}
     }
 }
 
@@ -282,6 +283,18 @@ fn rename_in(e: &mut ast::Expr, r: &HashMap<String, String>) {
                 g.target = rename_target(&g.target, r);
                 rename_in(&mut g.iter, r);
                 g.ifs.iter_mut().for_each(|c| rename_in(c, r));
+            }
+        }
+        // A lambda's body: the names it does not bind itself (its parameters shadow).
+        A::Lambda(def) => {
+            let mut inner = r.clone();
+            def.params.iter().for_each(|p| {
+                inner.remove(&p.name);
+            });
+            for s in &mut def.body {
+                if let ast::StmtKind::Return(Some(v)) = &mut s.kind {
+                    rename_in(v, &inner)
+                }
             }
         }
         A::Int(_) | A::UInt(_) | A::Float(_) | A::Imag(_) | A::Bool(_) | A::None | A::Str(_) => {}

@@ -66,6 +66,9 @@ impl Lowerer<'_> {
             GlobalValue::Builtin(b) if registry::builtin(b).and_then(|r| r.dtype).is_some() => {
                 H::Dtype(registry::builtin(b).and_then(|r| r.dtype).expect("checked"))
             }
+            // A jitted function as a value: passed on, stored, called through (`Type::Function`).
+            GlobalValue::SelfFunction => H::FunctionValue(self.unit),
+            GlobalValue::Jitted { unit, .. } => H::FunctionValue(*unit),
             GlobalValue::Unsupported { description, .. } => {
                 return Err(CompileError::unsupported_because(
                     "global of an unsupported type",

@@ -11,8 +11,10 @@ use crate::error::{CompileError, Result};
 
 mod callees;
 mod calls;
+mod closures;
 mod comprehensions;
 mod exceptions;
+mod function_values;
 mod generator;
 mod globals;
 mod iterate;
@@ -20,6 +22,7 @@ mod names;
 mod numpy;
 mod pointers;
 mod random;
+mod strings;
 mod ufunc_methods;
 mod versions;
 use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
@@ -27,6 +30,7 @@ use crate::registry;
 use crate::registry::cmath::{self, CmathFn};
 use crate::scope::collect_assigned;
 use callees::Callee;
+pub use closures::{lower_unit, lower_with_nested};
 pub use names::global_names;
 
 /// What a global name referenced by the function is bound to, as the caller (jit-py) found it.
@@ -121,8 +125,8 @@ pub fn lower_program(units: &[(&ast::FunctionDef, &Env)]) -> std::result::Result
     (0..units.len()).map(|i| lower_unit(units, i).map_err(|e| (i, e))).collect()
 }
 
-/// Lowers `units[unit]`, the others being the functions it may call.
-pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hir::Function> {
+/// Lowers `units[unit]`; the inner functions it defines go into `nested`.
+fn lower_unit_in(units: &[(&ast::FunctionDef, &Env)], unit: usize, nested: closures::NestedTable) -> Result<hir::Function> {
     let (f, env) = units[unit];
     let mut l = Lowerer {
         env,
@@ -137,6 +141,7 @@ pub fn lower_unit(units: &[(&ast::FunctionDef, &Env)], unit: usize) -> Result<hi
         ufuncs: Vec::new(),
         prange: Vec::new(),
         handlers: 0,
+        nested,
     };
     for p in &f.params {
         l.local(&p.name, p.span);
@@ -198,6 +203,8 @@ struct Lowerer<'a> {
     prange: Vec<Span>,
     /// How many `except` clauses enclose the statement being lowered (a bare `raise` needs one).
     handlers: usize,
+    /// The inner functions of the program (`closures.rs`).
+    nested: closures::NestedTable,
 }
 
 impl<'a> Lowerer<'a> {
@@ -288,6 +295,9 @@ impl<'a> Lowerer<'a> {
         orelse: &[ast::Stmt],
         span: Span,
     ) -> Result<Vec<hir::Stmt>> {
+        if let Some(stmts) = self.unrolled_function_loop(target, iter, body, orelse, span)? {
+            return Ok(stmts);
+        }
         if let Some(it) = self.index_iter(iter)? {
             return self.for_index(it, target, body, orelse, span);
         }
@@ -372,6 +382,7 @@ impl<'a> Lowerer<'a> {
 
     fn stmt(&mut self, s: &ast::Stmt) -> Result<hir::Stmt> {
         let kind = match &s.kind {
+            S::FunctionDef(def) => self.nested_def(def, s.span)?,
             S::Assign { targets, value } => {
                 let value = self.expr(value)?;
                 hir::StmtKind::Assign { targets: targets.iter().map(|t| self.target(t)).collect::<Result<_>>()?, value }
@@ -481,11 +492,16 @@ impl<'a> Lowerer<'a> {
                 self.allocates = true;
                 H::FString { texts: texts.clone(), values: self.exprs(values)?, formats: formats.clone() }
             }
+            A::Lambda(def) => return self.inner_function(def, span),
             A::Name(n) => match self.by_name.get(n) {
                 Some(&id) => H::Local { id, check_bound: false },
                 None => return self.global_value(n, span),
             },
             A::Attribute { value, attr } => return self.attribute(value, attr, span),
+            A::Binary { op: ast::BinOp::Mod, left, right } if matches!(left.kind, A::Str(_)) => {
+                let A::Str(text) = &left.kind else { unreachable!("matched above") };
+                self.percent_format(text, right, span)?
+            }
             A::Binary { op, left, right } => {
                 H::Binary { op: *op, left: Box::new(self.expr(left)?), right: Box::new(self.expr(right)?) }
             }
@@ -603,6 +619,11 @@ impl<'a> Lowerer<'a> {
     fn call(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<hir::Expr> {
         let kind = if let Some(kind) = self.ufunc_method_call(func, args, keywords, span)? {
             kind
+        } else if let Some(text) = format_receiver(func) {
+            self.format_method(text, args, keywords, span)?
+        } else if matches!(&func.kind, A::Name(n) if n == "format" && !self.by_name.contains_key(n) && matches!(self.global(n), GlobalValue::Builtin(_)))
+        {
+            self.format_builtin(args, span)?
         } else if let Some(kind) = self.random_call(func, args, keywords, span)? {
             kind
         } else if let Some(kind) = self.list_method_call(func, args, keywords, span)? {
@@ -776,10 +797,22 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Callee::Function(unit) => H::Call { func: unit, args: self.bind_call(unit, args, keywords, span)? },
+                Callee::Value => self.call_value(func, args, keywords)?,
                 Callee::Ufunc(u) => return self.ufunc_call(func, u, args, keywords, span),
             }
         };
         Ok(self.mk(kind, span))
+    }
+}
+
+/// The string literal of a `"...".format(...)` call.
+fn format_receiver(func: &ast::Expr) -> Option<&str> {
+    match &func.kind {
+        A::Attribute { value, attr } if attr == "format" => match &value.kind {
+            A::Str(text) => Some(text),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -92,8 +92,15 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                 }
                 walk_expr(elt, &inner, visit)
             }
+            // An inner function reads the globals of its parent: the names neither binds.
+            A::Lambda(def) => walk_nested(def, locals, visit),
             A::Int(_) | A::UInt(_) | A::Float(_) | A::Imag(_) | A::Bool(_) | A::None | A::Str(_) => {}
         }
+    }
+    fn walk_nested(def: &ast::FunctionDef, locals: &HashSet<String>, visit: &mut dyn FnMut(&str)) {
+        let mut inner = locals.clone();
+        inner.extend(local_names(def));
+        walk(&def.body, &inner, visit)
     }
     fn walk_target(t: &ast::Target, locals: &HashSet<String>, visit: &mut dyn FnMut(&str)) {
         match t {
@@ -142,6 +149,7 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                     walk(orelse, locals, visit);
                     walk(finalbody, locals, visit)
                 }
+                S::FunctionDef(def) => walk_nested(def, locals, visit),
                 S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } | S::Reraise => {}
             }
         }

@@ -341,6 +341,17 @@ impl<'a> Accesses<'a> {
                     self.write_whole(a, e.span);
                 }
             }
+            // A call through a function value: taken as writing each argument (conservative);
+            // a closure holding arrays (or lists, dicts) it may change is refused.
+            H::CallValue { callee, args } => {
+                for a in args {
+                    self.write_whole(a, e.span);
+                }
+                let holds = matches!(&self.spec.expr_types[callee.id as usize], Type::Closure(..) if self.spec.expr_types[callee.id as usize].holds_references());
+                if let (true, H::Local { id, .. }) = (holds, &callee.kind) {
+                    self.changed.get_or_insert((*id, e.span));
+                }
+            }
             H::Call { func, args } => {
                 for (k, a) in args.iter().enumerate() {
                     if writes_param(self.prog, *func, k, &mut HashSet::new()) {
@@ -490,6 +501,10 @@ fn writes_param(prog: &TypedProgram, func: hir::FuncId, k: usize, seen: &mut Has
                         calls.push((*func, j));
                     }
                 }
+            }
+            // Passed to a function value: taken as written (conservative).
+            if let H::CallValue { args, .. } = &e.kind {
+                found |= args.iter().any(|a| reaches(a, p));
             }
         });
     }

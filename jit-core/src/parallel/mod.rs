@@ -310,7 +310,7 @@ fn first_call(stmts: &[hir::Stmt]) -> Option<Span> {
     let mut found = None;
     for s in stmts {
         each_expr(s, &mut |e| {
-            if found.is_none() && matches!(e.kind, H::Call { .. }) {
+            if found.is_none() && matches!(e.kind, H::Call { .. } | H::CallValue { .. }) {
                 found = Some(e.span);
             }
         });

@@ -38,7 +38,7 @@ fn syntax() {
 
 #[test]
 fn statements() {
-    snapshot!("nested_def", "def f(a):\n    def g():\n        pass\n    return a", [Int64]);
+    snapshot!("nested_def", "def f(a):\n    @jit\n    def g():\n        pass\n    return a", [Int64]);
     snapshot!("nested_class", "def f(a):\n    class C:\n        pass\n    return a", [Int64]);
     snapshot!("del", "def f(a):\n    del a\n    return 1", [Int64]);
     snapshot!("with", "def f(a):\n    with a:\n        pass\n    return a", [Int64]);
