@@ -107,7 +107,9 @@ def test_vdot_conjugates_its_first_argument():
         call_vdot(a, np.ones(2, dtype=complex))
 
 
-@given(st.sampled_from(DTYPES), st.sampled_from(DTYPES), st.integers(0, 5), st.integers(0, 5), st.integers(0, 5), st.data())
+@given(
+    st.sampled_from(DTYPES), st.sampled_from(DTYPES), st.integers(0, 5), st.integers(0, 5), st.integers(0, 5), st.data()
+)
 def test_inner_of_matrices_matches_numpy(dta, dtb, m, k, p, data):
     a = data.draw(hnp.arrays(dta, (m, k), elements=small(dta)))
     b = data.draw(hnp.arrays(dtb, (p, k), elements=small(dtb)))
