@@ -10,6 +10,7 @@ use crate::linalg::{symbol, Lookup};
 use crate::registry::{Dtype, Status};
 
 mod complex;
+mod eig;
 pub mod factor;
 
 /// An operation of [`sj_rt_lapack`].
@@ -32,12 +33,16 @@ pub enum Op {
     Eigvalsh = 6,
     /// `out1 = matrix_power(a, nrhs)`.
     MatrixPower = 7,
+    /// `out1, out2 = eig(a)` (`lapack::eig`).
+    Eig = 8,
+    /// `out1 = eigvals(a)`.
+    Eigvals = 9,
 }
 
 impl Op {
     fn from_code(code: i32) -> Option<Op> {
         use Op::*;
-        [Solve, Inv, Det, Slogdet, Cholesky, Eigh, Eigvalsh, MatrixPower].into_iter().find(|o| *o as i32 == code)
+        [Solve, Inv, Det, Slogdet, Cholesky, Eigh, Eigvalsh, MatrixPower, Eig, Eigvals].into_iter().find(|o| *o as i32 == code)
     }
 }
 
@@ -300,7 +305,9 @@ pub unsafe extern "C" fn sj_rt_lapack(
     let b = In { data: b, rows: b_rows, cols: nrhs, s0: bs0, s1: bs1 };
     // SAFETY: the caller's contract, passed on.
     unsafe {
-        if dtype == Dtype::Complex128 as i32 || dtype == Dtype::Complex64 as i32 {
+        if matches!(op, Op::Eig | Op::Eigvals) {
+            eig::run(op, dtype, a, out1, out2)
+        } else if dtype == Dtype::Complex128 as i32 || dtype == Dtype::Complex64 as i32 {
             complex::run(op, dtype == Dtype::Complex64 as i32, a, b, nrhs, out1, out2)
         } else if dtype == Dtype::Float32 as i32 {
             run::<f32>(op, dtype, a, b, nrhs, out1, out2)
@@ -452,7 +459,7 @@ unsafe fn run<T: Real>(op: Op, dtype: i32, a: In, b: In, nrhs: i64, out1: *mut u
                     store_c(&m, n, n, out2);
                 }
             }
-            Op::MatrixPower => unreachable!("handled above"),
+            Op::MatrixPower | Op::Eig | Op::Eigvals => unreachable!("handled above"),
         }
     }
     0
@@ -583,10 +590,10 @@ mod tests {
 
     #[test]
     fn every_op_code_round_trips() {
-        for code in 0..8 {
+        for code in 0..10 {
             assert_eq!(Op::from_code(code).map(|o| o as i32), Some(code));
         }
-        assert!(Op::from_code(8).is_none());
+        assert!(Op::from_code(10).is_none());
     }
 
     #[test]

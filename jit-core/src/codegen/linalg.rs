@@ -181,6 +181,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let w = alloc(self, res(dtype, 1), &[rows]);
                 (Op::Eigh, w, alloc(self, res(dtype, 2), &[rows, cols]))
             }
+            LinalgFn::Eigvals => (Op::Eigvals, alloc(self, res(dtype, 1), &[rows]), null),
+            LinalgFn::Eig => {
+                let w = alloc(self, res(dtype, 1), &[rows]);
+                (Op::Eig, w, alloc(self, res(dtype, 2), &[rows, cols]))
+            }
             LinalgFn::Det => (Op::Det, scalar_slot(self, "det"), null),
             LinalgFn::Slogdet => {
                 let logdet = self.entry_alloca(self.module_gen.dtype_llty(real_dtype(dtype)), "logdet");
@@ -217,9 +222,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let (s, l) = (self.load_element(out1, dtype), self.load_element(out2, real_dtype(dtype)));
                 return self.tuple_value(ty, &[s, l]);
             }
-            (LinalgFn::Eigh, [(w, _), (v, _)]) => self.tuple_value(ty, &[*w, *v]),
+            (LinalgFn::Eigh | LinalgFn::Eig, [(w, _), (v, _)]) => self.tuple_value(ty, &[*w, *v]),
             (_, [(v, _)]) => *v,
-            _ => unreachable!("one result array, or eigh's two"),
+            _ => unreachable!("one result array, or eigh's and eig's two"),
         };
         self.own_temp(e.id, value, ty);
         value

@@ -1,6 +1,6 @@
 //! Typing of the `np.linalg` functions: a 2-D array (of float32, or of anything else taken as
-//! float64; complex matrices for inv, solve, det and slogdet), results of NumPy's shapes and
-//! dtypes.
+//! float64; complex matrices for inv, solve, det, slogdet, eig and eigvals), results of NumPy's
+//! shapes and dtypes.
 
 use crate::error::{CompileError, Result};
 use crate::hir;
@@ -82,6 +82,9 @@ impl InferCx<'_> {
             LinalgFn::Slogdet => Type::Tuple(vec![float.row().element.clone(), float.row().element.clone()]),
             LinalgFn::Eigh => Type::Tuple(vec![array(float, 1), array(float, 2)]),
             LinalgFn::Eigvalsh => array(float, 1),
+            // Real eigenvalues only (Numba's choice: a complex one is a ValueError at run time).
+            LinalgFn::Eig => Type::Tuple(vec![array(float, 1), array(float, 2)]),
+            LinalgFn::Eigvals => array(float, 1),
             LinalgFn::MatrixPower => {
                 if !matches!(tys[1], Type::Int64 | Type::Bool) {
                     return Err(wrong(1, "an int as the power"));
@@ -120,10 +123,10 @@ impl InferCx<'_> {
     /// and slogdet, computed in complex64 when every operand is single precision (float32 or
     /// complex64), else in complex128, as NumPy's `_commonType`; the others are CompileErrors.
     fn complex_linalg(&self, f: LinalgFn, name: &str, a: ArrayType, tys: &[Type], args: &[hir::Expr]) -> Result<Type> {
-        if !matches!(f, LinalgFn::Inv | LinalgFn::Solve | LinalgFn::Det | LinalgFn::Slogdet) {
+        if !matches!(f, LinalgFn::Inv | LinalgFn::Solve | LinalgFn::Det | LinalgFn::Slogdet | LinalgFn::Eig | LinalgFn::Eigvals) {
             return Err(CompileError::unsupported_because(
                 "linear algebra argument",
-                format!("{name} of complex arrays is not compiled yet (inv, solve, det and slogdet are)"),
+                format!("{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig and eigvals are)"),
                 args[0].span,
             ));
         }
@@ -151,6 +154,8 @@ impl InferCx<'_> {
             LinalgFn::Inv => array(complex, 2),
             LinalgFn::Solve => array(complex, tys[1].array().map_or(1, |b| b.ndim)),
             LinalgFn::Det => complex.row().element.clone(),
+            LinalgFn::Eig => Type::Tuple(vec![array(complex, 1), array(complex, 2)]),
+            LinalgFn::Eigvals => array(complex, 1),
             _ => Type::Tuple(vec![complex.row().element.clone(), real.row().element.clone()]),
         })
     }
