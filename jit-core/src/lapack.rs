@@ -478,7 +478,14 @@ unsafe fn matrix_power<T: Real>(dtype: i32, a: In, p: i64, out: *mut u8) -> u32 
     // The base: a (C-contiguous copy), or its inverse for a negative power.
     let mut base = vec![0u8; bytes.max(1)];
     unsafe {
-        if p < 0 {
+        if p < 0 && (dtype == Dtype::Complex64 as i32 || dtype == Dtype::Complex128 as i32) {
+            // NumPy's inv of a complex matrix (zgesv, rounded to complex64 for complex64).
+            let single = dtype == Dtype::Complex64 as i32;
+            let s = complex::run(Op::Inv, single, a, a, 0, base.as_mut_ptr(), std::ptr::null_mut());
+            if s != 0 {
+                return s;
+            }
+        } else if p < 0 {
             if dtype != Dtype::Float32 as i32 && dtype != Dtype::Float64 as i32 {
                 return fail(Status::LinAlgValue, "matrix_power of an integer matrix to a negative power is not compiled (its inverse is a float matrix): convert with astype(float)");
             }
@@ -526,6 +533,19 @@ unsafe fn matrix_power<T: Real>(dtype: i32, a: In, p: i64, out: *mut u8) -> u32 
         id
     } else if p == 1 {
         base
+    } else if p == 3 {
+        // NumPy's `matmul(matmul(a, a), a)` for 3 (binary decomposition would be a @ (a @ a)).
+        let mut sq = vec![0u8; bytes.max(1)];
+        let mut cube = vec![0u8; bytes.max(1)];
+        let s = product(&base, &base, &mut sq);
+        if s != 0 {
+            return s;
+        }
+        let s = product(&sq, &base, &mut cube);
+        if s != 0 {
+            return s;
+        }
+        cube
     } else {
         // NumPy: z = a, then z = z @ z per bit; result = result @ z where the bit is set.
         let mut z: Option<Vec<u8>> = None;
@@ -568,12 +588,12 @@ unsafe fn matrix_power<T: Real>(dtype: i32, a: In, p: i64, out: *mut u8) -> u32 
 }
 
 /// The bytes of 1 in `dtype` (native endianness).
-fn one_bytes(dtype: i32) -> [u8; 8] {
+fn one_bytes(dtype: i32) -> [u8; 16] {
     let d = crate::registry::DTYPES.get(dtype as usize).map(|r| r.dtype);
-    let mut b = [0u8; 8];
+    let mut b = [0u8; 16];
     match d {
-        Some(Dtype::Float64) => b = 1.0f64.to_ne_bytes(),
-        Some(Dtype::Float32) => b[..4].copy_from_slice(&1.0f32.to_ne_bytes()),
+        Some(Dtype::Float64 | Dtype::Complex128) => b[..8].copy_from_slice(&1.0f64.to_ne_bytes()),
+        Some(Dtype::Float32 | Dtype::Complex64) => b[..4].copy_from_slice(&1.0f32.to_ne_bytes()),
         Some(d) => {
             // Integers and bool: 1 in the low byte (little-endian targets).
             let _ = d;

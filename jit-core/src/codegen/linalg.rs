@@ -36,6 +36,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
         // The dtype the runtime computes in: the result's (its element's, for numbers).
         let dtype = match &ty {
+            // eigh and eigvalsh of a complex matrix: real eigenvalues, computed in a's dtype.
+            _ if at.dtype.is_complex() && matches!(f, LinalgFn::Eigh | LinalgFn::Eigvalsh) => at.dtype,
             Type::Array(r) => r.dtype,
             Type::Tuple(items) => match &items[0] {
                 Type::Array(r) => r.dtype,
@@ -176,9 +178,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             LinalgFn::Inv => (Op::Inv, alloc(self, res(dtype, 2), &[rows, cols]), null),
             LinalgFn::Cholesky => (Op::Cholesky, alloc(self, res(dtype, 2), &[rows, cols]), null),
             LinalgFn::MatrixPower => (Op::MatrixPower, alloc(self, res(dtype, 2), &[rows, cols]), null),
-            LinalgFn::Eigvalsh => (Op::Eigvalsh, alloc(self, res(dtype, 1), &[rows]), null),
+            LinalgFn::Eigvalsh => (Op::Eigvalsh, alloc(self, res(real_dtype(dtype), 1), &[rows]), null),
             LinalgFn::Eigh => {
-                let w = alloc(self, res(dtype, 1), &[rows]);
+                let w = alloc(self, res(real_dtype(dtype), 1), &[rows]);
                 (Op::Eigh, w, alloc(self, res(dtype, 2), &[rows, cols]))
             }
             LinalgFn::Eigvals => (Op::Eigvals, alloc(self, res(dtype, 1), &[rows]), null),

@@ -123,10 +123,13 @@ impl InferCx<'_> {
     /// and slogdet, computed in complex64 when every operand is single precision (float32 or
     /// complex64), else in complex128, as NumPy's `_commonType`; the others are CompileErrors.
     fn complex_linalg(&self, f: LinalgFn, name: &str, a: ArrayType, tys: &[Type], args: &[hir::Expr]) -> Result<Type> {
-        if !matches!(f, LinalgFn::Inv | LinalgFn::Solve | LinalgFn::Det | LinalgFn::Slogdet | LinalgFn::Eig | LinalgFn::Eigvals) {
+        use LinalgFn::*;
+        if !matches!(f, Inv | Solve | Det | Slogdet | Eig | Eigvals | Cholesky | Eigh | Eigvalsh | MatrixPower) {
             return Err(CompileError::unsupported_because(
                 "linear algebra argument",
-                format!("{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig and eigvals are)"),
+                format!(
+                    "{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig, eigvals, cholesky, eigh, eigvalsh and matrix_power are)"
+                ),
                 args[0].span,
             ));
         }
@@ -156,6 +159,20 @@ impl InferCx<'_> {
             LinalgFn::Det => complex.row().element.clone(),
             LinalgFn::Eig => Type::Tuple(vec![array(complex, 1), array(complex, 2)]),
             LinalgFn::Eigvals => array(complex, 1),
+            LinalgFn::Cholesky => array(complex, 2),
+            LinalgFn::Eigh => Type::Tuple(vec![array(real, 1), array(complex, 2)]),
+            LinalgFn::Eigvalsh => array(real, 1),
+            LinalgFn::MatrixPower => {
+                if !matches!(tys[1], Type::Int64 | Type::Bool) {
+                    return Err(CompileError::typing(
+                        "linear algebra argument",
+                        format!("{name} takes an int as the power, not {}", type_name(&tys[1])),
+                        args[1].span,
+                    ));
+                }
+                // NumPy's products keep a's dtype.
+                array(a.dtype, 2)
+            }
             _ => Type::Tuple(vec![complex.row().element.clone(), real.row().element.clone()]),
         })
     }

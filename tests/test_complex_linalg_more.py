@@ -1,0 +1,124 @@
+"""np.linalg of complex matrices beyond inv/solve/det/slogdet: cholesky (`zpotrf`), eigh and
+eigvalsh (`zheevd`) called as NumPy's `umath_linalg` calls them, so NumPy's bit for bit
+(complex64 computed in complex128 and rounded, as NumPy); matrix_power by NumPy's products
+(bit for bit where NumPy and stickyjit both call BLAS's zgemm); NumPy's errors in child
+processes."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_complex_linalg import run_child
+
+from stickyjit import njit
+
+
+@njit
+def cholesky(a):
+    return np.linalg.cholesky(a)
+
+
+@njit
+def eigh(a):
+    return np.linalg.eigh(a)
+
+
+@njit
+def eigvalsh(a):
+    return np.linalg.eigvalsh(a)
+
+
+@njit
+def matrix_power(a, k):
+    return np.linalg.matrix_power(a, k)
+
+
+def exactly(got, want):
+    assert isinstance(got, np.ndarray) and got.dtype == want.dtype and got.shape == want.shape, (got, want)
+    np.testing.assert_array_equal(got, want)
+
+
+def hermitian(n, dtype, seed):
+    """A Hermitian positive definite matrix."""
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((n, n)) + 1j * rng.standard_normal((n, n))
+    return (z @ z.conj().T + n * np.eye(n)).astype(dtype)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(0, 12), st.sampled_from([np.complex128, np.complex64]), st.integers(0, 2**32 - 1))
+def test_cholesky_eigh_eigvalsh_match_numpy_bit_for_bit(n, dtype, seed):
+    h = hermitian(n, dtype, seed)
+    for m in (h, np.asfortranarray(h), h.T, h[::-1, ::-1]):
+        exactly(cholesky(m), np.linalg.cholesky(m))
+        w, v = eigh(m)
+        want = np.linalg.eigh(m)
+        exactly(w, want.eigenvalues)
+        exactly(v, want.eigenvectors)
+        exactly(eigvalsh(m), np.linalg.eigvalsh(m))
+
+
+def test_eigh_reads_the_lower_triangle_only():
+    h = hermitian(6, np.complex128, 3)
+    junk = h.copy()
+    junk[np.triu_indices(6, 1)] = 99 + 7j
+    exactly(eigvalsh(junk), np.linalg.eigvalsh(junk))
+    exactly(cholesky(junk), np.linalg.cholesky(junk))
+
+
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+def test_matrix_power_of_complex_matrices(dtype):
+    small = hermitian(4, dtype, 1) / 4
+    big = hermitian(32, dtype, 2) / 32
+    for k in (-3, -1, 0, 1, 2, 3, 6):
+        # 32 x 32: BLAS's zgemm in both (bit for bit); 4 x 4: stickyjit's loops, NumPy's BLAS.
+        exactly(matrix_power(big, k), np.linalg.matrix_power(big, k))
+        got, want = matrix_power(small, k), np.linalg.matrix_power(small, k)
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=1e-5 if dtype == np.complex64 else 1e-13)
+
+
+def test_errors_in_a_child_process():
+    code = textwrap.dedent(
+        """
+        import numpy as np, stickyjit
+        @stickyjit.njit
+        def cholesky(a):
+            return np.linalg.cholesky(a)
+        @stickyjit.njit
+        def mp(a, k):
+            return np.linalg.matrix_power(a, k)
+        @stickyjit.njit
+        def eigh(a):
+            return np.linalg.eigh(a)
+        def both(f, g, *args):
+            try:
+                g(*args)
+            except Exception as e:
+                want = e
+            try:
+                f(*args)
+            except Exception as e:
+                assert type(e) is type(want) and str(e) == str(want), (e, want)
+            else:
+                raise AssertionError("no error")
+        not_pd = np.array([[1, 2j], [-2j, 1]])
+        both(cholesky, np.linalg.cholesky, not_pd)
+        both(cholesky, np.linalg.cholesky, np.ones((2, 3), complex))
+        both(eigh, np.linalg.eigh, np.ones((2, 3), complex))
+        both(mp, np.linalg.matrix_power, np.zeros((2, 2), complex), -1)
+        print("ok")
+        """
+    )
+    assert run_child(code).strip() == "ok"
+
+
+def test_matrix_power_3_multiplies_as_numpy():
+    """NumPy computes a**3 as (a @ a) @ a (not by binary decomposition): bit for bit in BLAS."""
+    a = np.random.default_rng(5).standard_normal((32, 32)) / 8
+    for m in (a, a.astype(np.complex128) * (1 - 0.5j)):
+        exactly(matrix_power(m, 3), np.linalg.matrix_power(m, 3))
