@@ -1,5 +1,5 @@
 """np.linalg of complex matrices beyond inv/solve/det/slogdet: cholesky (`zpotrf`), eigh and
-eigvalsh (`zheevd`) called as NumPy's `umath_linalg` calls them, so NumPy's bit for bit
+eigvalsh (`zheevd`), svd, svdvals, matrix_rank and cond (`zgesdd`) called as NumPy's `umath_linalg` calls them, so NumPy's bit for bit
 (complex64 computed in complex128 and rounded, as NumPy); matrix_power by NumPy's products
 (bit for bit where NumPy and stickyjit both call BLAS's zgemm); NumPy's errors in child
 processes."""
@@ -30,6 +30,41 @@ def eigh(a):
 @njit
 def eigvalsh(a):
     return np.linalg.eigvalsh(a)
+
+
+@njit
+def svd(a):
+    return np.linalg.svd(a)
+
+
+@njit
+def svd_reduced(a):
+    return np.linalg.svd(a, full_matrices=False)
+
+
+@njit
+def svd_values(a):
+    return np.linalg.svd(a, compute_uv=False)
+
+
+@njit
+def svdvals(a):
+    return np.linalg.svdvals(a)
+
+
+@njit
+def matrix_rank(a):
+    return np.linalg.matrix_rank(a)
+
+
+@njit
+def matrix_rank_tol(a, tol):
+    return np.linalg.matrix_rank(a, tol)
+
+
+@njit
+def cond(a):
+    return np.linalg.cond(a)
 
 
 @njit
@@ -122,3 +157,52 @@ def test_matrix_power_3_multiplies_as_numpy():
     a = np.random.default_rng(5).standard_normal((32, 32)) / 8
     for m in (a, a.astype(np.complex128) * (1 - 0.5j)):
         exactly(matrix_power(m, 3), np.linalg.matrix_power(m, 3))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(0, 9), st.integers(0, 9), st.sampled_from([np.complex128, np.complex64]), st.integers(0, 2**32 - 1))
+def test_svd_svdvals_matrix_rank_cond_match_numpy_bit_for_bit(m, n, dtype, seed):
+    rng = np.random.default_rng(seed)
+    a = (rng.standard_normal((m, n)) + 1j * rng.standard_normal((m, n))).astype(dtype)
+    if m > 1 and n > 1 and seed % 3 == 0:
+        a[:, 0] = a[:, 1] * (2 - 1j)  # rank deficient
+    for x in (a, a.T, np.asfortranarray(a)[::-1]):
+        for ours, theirs in ((svd, np.linalg.svd), (svd_reduced, lambda z: np.linalg.svd(z, full_matrices=False))):
+            got, want = ours(x), theirs(x)
+            for g, w in zip(got, want):
+                exactly(g, w)
+        exactly(svd_values(x), np.linalg.svd(x, compute_uv=False))
+        exactly(svdvals(x), np.linalg.svdvals(x))
+        assert matrix_rank(x) == np.linalg.matrix_rank(x)
+        assert matrix_rank_tol(x, 0.5) == np.linalg.matrix_rank(x, 0.5)
+        if min(m, n) > 0:
+            got, want = cond(x), np.linalg.cond(x)
+            assert type(got) is float and (got == want or (np.isnan(got) and np.isnan(want))), (got, want)
+
+
+def test_svd_errors_in_a_child_process():
+    code = textwrap.dedent(
+        """
+        import numpy as np, stickyjit
+        @stickyjit.njit
+        def svd(a):
+            return np.linalg.svd(a)
+        @stickyjit.njit
+        def cond(a):
+            return np.linalg.cond(a)
+        for f, g, a in ((svd, np.linalg.svd, np.array([[np.nan, 1j], [0, 1]])),
+                        (cond, np.linalg.cond, np.zeros((0, 2), complex))):
+            try:
+                g(a)
+            except Exception as e:
+                want = e
+            try:
+                f(a)
+            except Exception as e:
+                assert type(e) is type(want) and str(e) == str(want), (e, want)
+            else:
+                raise AssertionError("no error")
+        print("ok")
+        """
+    )
+    assert run_child(code).strip() == "ok"

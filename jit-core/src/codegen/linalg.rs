@@ -249,11 +249,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 Type::Array(s) => s.dtype,
                 _ => unreachable!("lstsq's s is an array"),
             },
-            _ if at.dtype == Dtype::Float32 => Dtype::Float32,
+            _ if matches!(at.dtype, Dtype::Float32 | Dtype::Complex64) => Dtype::Float32,
             _ => Dtype::Float64,
         };
+        // Complex matrices (`lapack::factor::zsvd`): computed in complex128; u and vh of the
+        // complex dtype of out_dtype's precision, the runtime told by that dtype.
+        let complex = at.dtype.is_complex();
+        let complex_dtype = if out_dtype == Dtype::Float32 { Dtype::Complex64 } else { Dtype::Complex128 };
         let mut converted = Vec::new();
-        let a = self.linalg_operand(vals[0], at, Dtype::Float64, false, &mut converted);
+        let compute = if complex { Dtype::Complex128 } else { Dtype::Float64 };
+        let a = self.linalg_operand(vals[0], at, compute, false, &mut converted);
         let (m, n) = (a.shape[0], a.shape[1]);
         let wide = self.b().build_int_compare(IntPredicate::SLT, m, n, "la.wide").u();
         let k = self.b().build_select(wide, m, n, "la.k").u().into_int_value();
@@ -279,37 +284,38 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             _ => (self.f64(0.0), false),
         };
-        let res = |ndim: u8| ArrayType { dtype: out_dtype, ndim, layout: Layout::C, readonly: false };
         let mut made: Vec<BasicValueEnum<'ctx>> = Vec::new();
-        let mut alloc = |g: &mut Self, shape: &[IntValue<'ctx>]| -> PointerValue<'ctx> {
-            let (v, data, _) = g.alloc_c(&res(shape.len() as u8), shape, false);
+        let mut alloc_of = |g: &mut Self, dtype: Dtype, shape: &[IntValue<'ctx>]| -> PointerValue<'ctx> {
+            let t = ArrayType { dtype, ndim: shape.len() as u8, layout: Layout::C, readonly: false };
+            let (v, data, _) = g.alloc_c(&t, shape, false);
             made.push(v);
             data
         };
+        let uv_dtype = if complex { complex_dtype } else { out_dtype };
         let i64_slot = |g: &Self| g.entry_alloca(g.ctx().i64_type(), "la.int");
         let (op, outs) = match f {
             LinalgFn::Svd | LinalgFn::SvdReduced => {
                 let full = f == LinalgFn::Svd;
-                let u = alloc(self, &[m, if full { m } else { k }]);
-                let s = alloc(self, &[k]);
-                let vh = alloc(self, &[if full { n } else { k }, n]);
+                let u = alloc_of(self, uv_dtype, &[m, if full { m } else { k }]);
+                let s = alloc_of(self, out_dtype, &[k]);
+                let vh = alloc_of(self, uv_dtype, &[if full { n } else { k }, n]);
                 (if full { FactorOp::Svd } else { FactorOp::SvdReduced }, [u, s, vh, null])
             }
-            LinalgFn::SvdVals => (FactorOp::SvdVals, [alloc(self, &[k]), null, null, null]),
+            LinalgFn::SvdVals => (FactorOp::SvdVals, [alloc_of(self, out_dtype, &[k]), null, null, null]),
             LinalgFn::Qr => {
-                let q = alloc(self, &[m, k]);
-                (FactorOp::Qr, [q, alloc(self, &[k, n]), null, null])
+                let q = alloc_of(self, out_dtype, &[m, k]);
+                (FactorOp::Qr, [q, alloc_of(self, out_dtype, &[k, n]), null, null])
             }
             LinalgFn::Lstsq => {
-                let x = if b_vector { alloc(self, &[n]) } else { alloc(self, &[n, nrhs]) };
+                let x = if b_vector { alloc_of(self, out_dtype, &[n]) } else { alloc_of(self, out_dtype, &[n, nrhs]) };
                 // Room for the residuals when m > n; the rank decides below whether they are.
                 let tall = self.b().build_int_compare(IntPredicate::SGT, m, n, "la.tall").u();
                 let count = self.b().build_select(tall, nrhs, zero, "la.nres").u().into_int_value();
-                let resid = alloc(self, &[count]);
+                let resid = alloc_of(self, out_dtype, &[count]);
                 let rank = i64_slot(self);
-                (FactorOp::Lstsq, [x, resid, rank, alloc(self, &[k])])
+                (FactorOp::Lstsq, [x, resid, rank, alloc_of(self, out_dtype, &[k])])
             }
-            LinalgFn::Pinv => (FactorOp::Pinv, [alloc(self, &[n, m]), null, null, null]),
+            LinalgFn::Pinv => (FactorOp::Pinv, [alloc_of(self, out_dtype, &[n, m]), null, null, null]),
             LinalgFn::MatrixRank => (FactorOp::MatrixRank, [i64_slot(self), null, null, null]),
             LinalgFn::Cond => {
                 let slot = self.entry_alloca(self.module_gen.dtype_llty(out_dtype), "la.cond");
@@ -320,7 +326,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let i32t = self.ctx().i32_type();
         let call_args: [BasicMetadataValueEnum<'ctx>; 14] = [
             i32t.const_int(op as u64, false).into(),
-            i32t.const_int(out_dtype as u64, false).into(),
+            i32t.const_int(if complex { complex_dtype } else { out_dtype } as u64, false).into(),
             m.into(),
             n.into(),
             a.data.into(),

@@ -124,11 +124,27 @@ impl InferCx<'_> {
     /// complex64), else in complex128, as NumPy's `_commonType`; the others are CompileErrors.
     fn complex_linalg(&self, f: LinalgFn, name: &str, a: ArrayType, tys: &[Type], args: &[hir::Expr]) -> Result<Type> {
         use LinalgFn::*;
-        if !matches!(f, Inv | Solve | Det | Slogdet | Eig | Eigvals | Cholesky | Eigh | Eigvalsh | MatrixPower) {
+        if !matches!(
+            f,
+            Inv | Solve
+                | Det
+                | Slogdet
+                | Eig
+                | Eigvals
+                | Cholesky
+                | Eigh
+                | Eigvalsh
+                | MatrixPower
+                | Svd
+                | SvdReduced
+                | SvdVals
+                | MatrixRank
+                | Cond
+        ) {
             return Err(CompileError::unsupported_because(
                 "linear algebra argument",
                 format!(
-                    "{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig, eigvals, cholesky, eigh, eigvalsh and matrix_power are)"
+                    "{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig, eigvals, cholesky, eigh, eigvalsh, matrix_power, svd, svdvals, matrix_rank and cond are)"
                 ),
                 args[0].span,
             ));
@@ -160,6 +176,19 @@ impl InferCx<'_> {
             LinalgFn::Eig => Type::Tuple(vec![array(complex, 1), array(complex, 2)]),
             LinalgFn::Eigvals => array(complex, 1),
             LinalgFn::Cholesky => array(complex, 2),
+            LinalgFn::Svd | LinalgFn::SvdReduced => Type::Tuple(vec![array(complex, 2), array(real, 1), array(complex, 2)]),
+            LinalgFn::SvdVals => array(real, 1),
+            LinalgFn::Cond => real.row().element.clone(),
+            LinalgFn::MatrixRank => {
+                if tys.len() > 1 && !tys[1].is_numeric() {
+                    return Err(CompileError::typing(
+                        "linear algebra argument",
+                        format!("{name} takes a number as tol, not {}", type_name(&tys[1])),
+                        args[1].span,
+                    ));
+                }
+                Type::Int64
+            }
             LinalgFn::Eigh => Type::Tuple(vec![array(real, 1), array(complex, 2)]),
             LinalgFn::Eigvalsh => array(real, 1),
             LinalgFn::MatrixPower => {
