@@ -401,8 +401,8 @@ def qr(a):
 
 
 @njit
-def norm(a):
-    return np.linalg.norm(a)
+def norm_ord(a):
+    return np.linalg.norm(a, 1)
 
 
 @njit
@@ -410,8 +410,10 @@ def pinv(a):
     return np.linalg.pinv(a)
 
 
-@pytest.mark.parametrize("f", [qr, norm, pinv], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", [qr, norm_ord, pinv], ids=lambda f: f.__name__)
 def test_other_linalg_of_complex_matrices_are_compile_errors_naming_them(f):
     """Not silently computed on the real parts: a CompileError naming the function."""
-    with pytest.raises(CompileError, match=rf"np\.linalg\.{f.__name__}\(\) of complex arrays is not compiled yet"):
+    with pytest.raises(
+        CompileError, match=rf"np\.linalg\.{f.__name__.removesuffix('_ord')}\(\) of complex arrays is not compiled yet"
+    ):
         f(make((3, 3), np.complex128, 0))

@@ -37,7 +37,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         // The dtype the runtime computes in: the result's (its element's, for numbers).
         let dtype = match &ty {
             // eigh and eigvalsh of a complex matrix: real eigenvalues, computed in a's dtype.
-            _ if at.dtype.is_complex() && matches!(f, LinalgFn::Eigh | LinalgFn::Eigvalsh) => at.dtype,
+            _ if at.dtype.is_complex()
+                && matches!(f, LinalgFn::Eigh | LinalgFn::Eigvalsh | LinalgFn::Norm | LinalgFn::NormFro) =>
+            {
+                at.dtype
+            }
             Type::Array(r) => r.dtype,
             Type::Tuple(items) => match &items[0] {
                 Type::Array(r) => r.dtype,
@@ -46,12 +50,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             t => float_dtype(t),
         };
         let mut converted = Vec::new();
-        let a = self.linalg_operand(vals[0], at, dtype, f == LinalgFn::Norm, &mut converted);
-        let out = if f == LinalgFn::Norm {
-            self.norm(&a, dtype)
-        } else {
-            self.lapack_call(e, f, &ty, dtype, &a, args, &vals, &mut converted)
-        };
+        let default_norm = matches!(f, LinalgFn::Norm | LinalgFn::NormFro);
+        let a = self.linalg_operand(vals[0], at, dtype, default_norm, &mut converted);
+        let out =
+            if default_norm { self.norm(&a, dtype) } else { self.lapack_call(e, f, &ty, dtype, &a, args, &vals, &mut converted) };
         for (c, c_t) in converted {
             self.decref(c, &Type::Array(c_t));
         }
@@ -85,37 +87,51 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// `np.linalg.norm(x)`: the square root of the dot product of x's elements with themselves
-    /// (NumPy's `sqrt(dot(x.ravel(), x.ravel()))`), in x's float dtype.
+    /// (NumPy's `sqrt(dot(x.ravel(), x.ravel()))`), in x's float dtype; of a complex (C-contiguous)
+    /// x, NumPy's `sqrt(x.real.dot(x.real) + x.imag.dot(x.imag))` in its parts' dtype.
     fn norm(&mut self, x: &Operand<'ctx>, dtype: Dtype) -> BasicValueEnum<'ctx> {
         let mut size = self.i64(1);
         for d in &x.shape {
             size = self.b().build_int_mul(size, *d, "norm.size").u();
         }
+        let part = real_dtype(dtype);
         let item = self.i64(dtype.size() as i64);
         let zero = self.i64(0);
-        let slot = self.entry_alloca(self.module_gen.dtype_llty(dtype), "norm.dot");
         let f = self.helper(Helper::Matmul);
-        let code = self.ctx().i32_type().const_int(dtype as u64, false);
+        let code = self.ctx().i32_type().const_int(part as u64, false);
         let one = self.i64(1);
-        let args = [
-            code.into(),
-            one.into(),
-            one.into(),
-            size.into(),
-            x.data.into(),
-            zero.into(),
-            item.into(),
-            x.data.into(),
-            item.into(),
-            zero.into(),
-            slot.into(),
-        ];
-        let status = self.call_basic(f, &args).into_int_value();
-        self.fail_on_status(status);
-        let dot = self.load_element(slot, dtype);
+        // One dot product of the parts at byte offset `at` (the real parts, or the imaginary).
+        let dot = |g: &mut Self, at: u64| -> BasicValueEnum<'ctx> {
+            let slot = g.entry_alloca(g.module_gen.dtype_llty(part), "norm.dot");
+            let off = g.i64(at as i64);
+            let data = unsafe { g.b().build_gep(g.ctx().i8_type(), x.data, &[off], "norm.part") }.u();
+            let args = [
+                code.into(),
+                one.into(),
+                one.into(),
+                size.into(),
+                data.into(),
+                zero.into(),
+                item.into(),
+                data.into(),
+                item.into(),
+                zero.into(),
+                slot.into(),
+            ];
+            let status = g.call_basic(f, &args).into_int_value();
+            g.fail_on_status(status);
+            g.load_element(slot, part)
+        };
+        let mut dot_value = dot(self, 0);
+        if dtype.is_complex() {
+            let im = dot(self, part.size());
+            let sum = self.b().build_float_add(dot_value.into_float_value(), im.into_float_value(), "norm.sq").u();
+            dot_value = if part == Dtype::Float32 { self.round_f32(sum.into()) } else { sum.into() };
+        }
+        let dot = dot_value;
         let sqrt = self.module_gen.llvm_intrinsic("llvm.sqrt", &[self.ctx().f64_type().into()]);
         let r = self.call_basic(sqrt, &[dot.into()]);
-        if dtype == Dtype::Float32 {
+        if part == Dtype::Float32 {
             self.round_f32(r)
         } else {
             r
@@ -193,7 +209,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let logdet = self.entry_alloca(self.module_gen.dtype_llty(real_dtype(dtype)), "logdet");
                 (Op::Slogdet, scalar_slot(self, "sign"), logdet)
             }
-            LinalgFn::Norm => unreachable!("a dot product"),
+            LinalgFn::Norm | LinalgFn::NormFro => unreachable!("a dot product"),
             _ => unreachable!("lapack::factor's functions"),
         };
         let helper = self.helper(Helper::Lapack);
@@ -317,9 +333,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             LinalgFn::Pinv => (FactorOp::Pinv, [alloc_of(self, out_dtype, &[n, m]), null, null, null]),
             LinalgFn::MatrixRank => (FactorOp::MatrixRank, [i64_slot(self), null, null, null]),
-            LinalgFn::Cond => {
+            LinalgFn::Cond | LinalgFn::NormNuc => {
                 let slot = self.entry_alloca(self.module_gen.dtype_llty(out_dtype), "la.cond");
-                (FactorOp::Cond, [slot, null, null, null])
+                (if f == LinalgFn::Cond { FactorOp::Cond } else { FactorOp::Nuc }, [slot, null, null, null])
             }
             _ => unreachable!("lapack.rs's functions"),
         };
@@ -346,7 +362,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
         let value = match (f, made.as_slice()) {
             (LinalgFn::MatrixRank, _) => return self.load_element(outs[0], Dtype::Int64),
-            (LinalgFn::Cond, _) => return self.load_element(outs[0], out_dtype),
+            (LinalgFn::Cond | LinalgFn::NormNuc, _) => return self.load_element(outs[0], out_dtype),
             (LinalgFn::Lstsq, [x, resid, s]) => {
                 // NumPy's residuals: empty unless m > n and the rank is n.
                 let rank = self.load_element(outs[2], Dtype::Int64).into_int_value();
@@ -476,6 +492,7 @@ fn is_factor(f: LinalgFn) -> bool {
             | LinalgFn::Pinv
             | LinalgFn::MatrixRank
             | LinalgFn::Cond
+            | LinalgFn::NormNuc
     )
 }
 

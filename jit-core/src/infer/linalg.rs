@@ -29,7 +29,16 @@ impl InferCx<'_> {
             )
         };
         let Some(a) = tys[0].array() else { return Err(wrong(0, "an array")) };
-        if a.dtype == Dtype::Bool && f != LinalgFn::Norm {
+        if matches!(f, LinalgFn::NormFro | LinalgFn::NormNuc) && a.ndim != 2 {
+            // NumPy: ValueError ("Invalid norm order 'fro' for vectors", "Improper number of
+            // dimensions to norm."); the number of dimensions is known here.
+            return Err(CompileError::unsupported_because(
+                "linear algebra argument",
+                format!("{name} with ord 'fro' or 'nuc' takes a 2-D array, not a {}-D one (NumPy raises ValueError)", a.ndim),
+                args[0].span,
+            ));
+        }
+        if a.dtype == Dtype::Bool && !matches!(f, LinalgFn::Norm | LinalgFn::NormFro) {
             return Err(wrong(0, "a numeric array (bool matrices are not compiled)"));
         }
         let b_complex = matches!(f, LinalgFn::Solve | LinalgFn::Lstsq)
@@ -114,7 +123,8 @@ impl InferCx<'_> {
                     Type::Int64
                 }
             }
-            LinalgFn::Cond => float.row().element.clone(),
+            LinalgFn::Cond | LinalgFn::NormNuc => float.row().element.clone(),
+            LinalgFn::NormFro => float.row().element.clone(),
             LinalgFn::Norm => unreachable!("typed above"),
         })
     }
@@ -124,7 +134,7 @@ impl InferCx<'_> {
     /// complex64), else in complex128, as NumPy's `_commonType`; the others are CompileErrors.
     fn complex_linalg(&self, f: LinalgFn, name: &str, a: ArrayType, tys: &[Type], args: &[hir::Expr]) -> Result<Type> {
         use LinalgFn::*;
-        if !matches!(
+        let supported = matches!(
             f,
             Inv | Solve
                 | Det
@@ -140,16 +150,19 @@ impl InferCx<'_> {
                 | SvdVals
                 | MatrixRank
                 | Cond
-        ) {
+                | NormFro
+                | NormNuc
+        ) || (f == Norm && tys.len() == 1);
+        if !supported {
             return Err(CompileError::unsupported_because(
                 "linear algebra argument",
                 format!(
-                    "{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig, eigvals, cholesky, eigh, eigvalsh, matrix_power, svd, svdvals, matrix_rank and cond are)"
+                    "{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig, eigvals, cholesky, eigh, eigvalsh, matrix_power, svd, svdvals, matrix_rank, cond, and norm with ord None, 'fro' or 'nuc' and no axis are)"
                 ),
                 args[0].span,
             ));
         }
-        if a.ndim != 2 {
+        if a.ndim != 2 && !(f == LinalgFn::Norm && a.ndim >= 1) {
             return Err(CompileError::unsupported_because(
                 "linear algebra argument",
                 format!("{name} of a {}-D array: 2-D arrays are compiled (stacks of matrices are not yet)", a.ndim),
@@ -178,7 +191,7 @@ impl InferCx<'_> {
             LinalgFn::Cholesky => array(complex, 2),
             LinalgFn::Svd | LinalgFn::SvdReduced => Type::Tuple(vec![array(complex, 2), array(real, 1), array(complex, 2)]),
             LinalgFn::SvdVals => array(real, 1),
-            LinalgFn::Cond => real.row().element.clone(),
+            LinalgFn::Cond | LinalgFn::Norm | LinalgFn::NormFro | LinalgFn::NormNuc => real.row().element.clone(),
             LinalgFn::MatrixRank => {
                 if tys.len() > 1 && !tys[1].is_numeric() {
                     return Err(CompileError::typing(

@@ -40,12 +40,14 @@ pub enum FactorOp {
     /// output dtype**, `ord` the param (None when not `has_param`), `axis` as `b_rows`
     /// ([`norm::NO_AXIS`] for None): one element, or one per line along the axis.
     Norm = 8,
+    /// `norm(a, 'nuc')`: the sum of the singular values (one element).
+    Nuc = 9,
 }
 
 impl FactorOp {
     fn from_code(code: i32) -> Option<FactorOp> {
         use FactorOp::*;
-        [Svd, SvdReduced, SvdVals, Qr, Lstsq, Pinv, MatrixRank, Cond, Norm].into_iter().find(|o| *o as i32 == code)
+        [Svd, SvdReduced, SvdVals, Qr, Lstsq, Pinv, MatrixRank, Cond, Norm, Nuc].into_iter().find(|o| *o as i32 == code)
     }
 }
 
@@ -543,6 +545,11 @@ unsafe fn run<T: Float>(op: FactorOp, a: &In, b: &In, param: f64, has_param: boo
                 (outs[0] as *mut i64).write(rank as i64);
             }
             FactorOp::Norm => return norm::norm::<T>(r, a, b.cols, b.rows, param, has_param, outs[0]),
+            FactorOp::Nuc => match svd(b'N') {
+                // NumPy: sum(svd(x, compute_uv=False)), add.reduce in s's dtype.
+                Ok(d) => (outs[0] as *mut T).write(T::ZERO + norm::pairwise(&d.s_as::<T>())),
+                Err(status) => return status,
+            },
             FactorOp::Cond => {
                 let s = match svd(b'N') {
                     Ok(d) => d.s_as::<T>(),
@@ -566,9 +573,9 @@ mod tests {
 
     #[test]
     fn every_op_code_round_trips() {
-        for code in 0..9 {
+        for code in 0..10 {
             assert_eq!(FactorOp::from_code(code).map(|o| o as i32), Some(code));
         }
-        assert!(FactorOp::from_code(9).is_none());
+        assert!(FactorOp::from_code(10).is_none());
     }
 }

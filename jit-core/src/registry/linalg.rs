@@ -28,6 +28,10 @@ pub enum LinalgFn {
     Eig,
     /// `eigvals(a)`: the eigenvalues.
     Eigvals,
+    /// `norm(x, 'fro')` of a matrix (the default norm).
+    NormFro,
+    /// `norm(x, 'nuc')`: the sum of the singular values.
+    NormNuc,
 }
 
 pub struct LinalgRow {
@@ -53,7 +57,7 @@ const fn row(
 
 /// The functions, in the order messages list them (a function of several rows: its first is
 /// the one looked up by name).
-pub static LINALG_FUNCTIONS: [LinalgRow; 20] = [
+pub static LINALG_FUNCTIONS: [LinalgRow; 22] = [
     row("solve", LinalgFn::Solve, 2, &["a", "b"], "a square matrix and a vector or matrix"),
     row("inv", LinalgFn::Inv, 1, &["a"], "a square matrix"),
     row("det", LinalgFn::Det, 1, &["a"], "a square matrix"),
@@ -92,6 +96,8 @@ pub static LINALG_FUNCTIONS: [LinalgRow; 20] = [
     row("cond", LinalgFn::Cond, 1, &["x"], "a matrix (the 2-norm condition number)"),
     row("eig", LinalgFn::Eig, 1, &["a"], "a square matrix"),
     row("eigvals", LinalgFn::Eigvals, 1, &["a"], "a square matrix"),
+    row("norm", LinalgFn::NormFro, 1, &["x", "ord", "axis"], "an array, a number as ord and an int as axis"),
+    row("norm", LinalgFn::NormNuc, 1, &["x", "ord", "axis"], "an array, a number as ord and an int as axis"),
 ];
 
 impl LinalgFn {

@@ -168,7 +168,7 @@ pub(super) unsafe fn run<T: Float>(op: FactorOp, a: &In, param: f64, has_param: 
     let jobz = match op {
         FactorOp::Svd => b'A',
         FactorOp::SvdReduced => b'S',
-        FactorOp::SvdVals | FactorOp::MatrixRank | FactorOp::Cond => b'N',
+        FactorOp::SvdVals | FactorOp::MatrixRank | FactorOp::Cond | FactorOp::Nuc => b'N',
         _ => return fail(Status::LinAlg, "this linear algebra function of complex matrices is not compiled"),
     };
     let d = match unsafe { zgesdd(jobz, a) } {
@@ -185,6 +185,7 @@ pub(super) unsafe fn run<T: Float>(op: FactorOp, a: &In, param: f64, has_param: 
                 store::<T>(&d.vt, d.vtrows, n, d.vtrows.max(1), outs[2]);
             }
             FactorOp::SvdVals => std::ptr::copy_nonoverlapping(s.as_ptr(), outs[0] as *mut T, s.len()),
+            FactorOp::Nuc => (outs[0] as *mut T).write(T::ZERO + super::norm::pairwise(&s)),
             FactorOp::MatrixRank => {
                 let max = s.iter().fold(T::ZERO, |x, &y| if y > x { y } else { x });
                 let rank = if has_param {
