@@ -396,11 +396,6 @@ def test_singular_complex_matrices_are_numpys_errors():
 
 
 @njit
-def qr(a):
-    return np.linalg.qr(a)
-
-
-@njit
 def norm_ord(a):
     return np.linalg.norm(a, 1)
 
@@ -410,7 +405,7 @@ def pinv(a):
     return np.linalg.pinv(a)
 
 
-@pytest.mark.parametrize("f", [qr, norm_ord, pinv], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", [norm_ord, pinv], ids=lambda f: f.__name__)
 def test_other_linalg_of_complex_matrices_are_compile_errors_naming_them(f):
     """Not silently computed on the real parts: a CompileError naming the function."""
     with pytest.raises(

@@ -1,5 +1,5 @@
 """np.linalg of complex matrices beyond inv/solve/det/slogdet: cholesky (`zpotrf`), eigh and
-eigvalsh (`zheevd`), svd, svdvals, matrix_rank and cond (`zgesdd`) called as NumPy's `umath_linalg` calls them, so NumPy's bit for bit
+eigvalsh (`zheevd`), svd, svdvals, matrix_rank and cond (`zgesdd`), qr (`zgeqrf` + `zungqr`) called as NumPy's `umath_linalg` calls them, so NumPy's bit for bit
 (complex64 computed in complex128 and rounded, as NumPy); matrix_power by NumPy's products
 (bit for bit where NumPy and stickyjit both call BLAS's zgemm); NumPy's errors in child
 processes."""
@@ -60,6 +60,11 @@ def matrix_rank(a):
 @njit
 def matrix_rank_tol(a, tol):
     return np.linalg.matrix_rank(a, tol)
+
+
+@njit
+def qr(a):
+    return np.linalg.qr(a)
 
 
 @njit
@@ -172,6 +177,8 @@ def test_svd_svdvals_matrix_rank_cond_match_numpy_bit_for_bit(m, n, dtype, seed)
             for g, w in zip(got, want):
                 exactly(g, w)
         exactly(svd_values(x), np.linalg.svd(x, compute_uv=False))
+        for g, w in zip(qr(x), np.linalg.qr(x)):
+            exactly(g, w)
         exactly(svdvals(x), np.linalg.svdvals(x))
         assert matrix_rank(x) == np.linalg.matrix_rank(x)
         assert matrix_rank_tol(x, 0.5) == np.linalg.matrix_rank(x, 0.5)

@@ -319,8 +319,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             LinalgFn::SvdVals => (FactorOp::SvdVals, [alloc_of(self, out_dtype, &[k]), null, null, null]),
             LinalgFn::Qr => {
-                let q = alloc_of(self, out_dtype, &[m, k]);
-                (FactorOp::Qr, [q, alloc_of(self, out_dtype, &[k, n]), null, null])
+                let q = alloc_of(self, uv_dtype, &[m, k]);
+                (FactorOp::Qr, [q, alloc_of(self, uv_dtype, &[k, n]), null, null])
             }
             LinalgFn::Lstsq => {
                 let x = if b_vector { alloc_of(self, out_dtype, &[n]) } else { alloc_of(self, out_dtype, &[n, nrhs]) };

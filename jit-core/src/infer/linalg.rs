@@ -152,12 +152,13 @@ impl InferCx<'_> {
                 | Cond
                 | NormFro
                 | NormNuc
+                | Qr
         ) || (f == Norm && tys.len() == 1);
         if !supported {
             return Err(CompileError::unsupported_because(
                 "linear algebra argument",
                 format!(
-                    "{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig, eigvals, cholesky, eigh, eigvalsh, matrix_power, svd, svdvals, matrix_rank, cond, and norm with ord None, 'fro' or 'nuc' and no axis are)"
+                    "{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig, eigvals, cholesky, eigh, eigvalsh, matrix_power, svd, svdvals, qr, matrix_rank, cond, and norm with ord None, 'fro' or 'nuc' and no axis are)"
                 ),
                 args[0].span,
             ));
@@ -191,6 +192,7 @@ impl InferCx<'_> {
             LinalgFn::Cholesky => array(complex, 2),
             LinalgFn::Svd | LinalgFn::SvdReduced => Type::Tuple(vec![array(complex, 2), array(real, 1), array(complex, 2)]),
             LinalgFn::SvdVals => array(real, 1),
+            LinalgFn::Qr => Type::Tuple(vec![array(complex, 2), array(complex, 2)]),
             LinalgFn::Cond | LinalgFn::Norm | LinalgFn::NormFro | LinalgFn::NormNuc => real.row().element.clone(),
             LinalgFn::MatrixRank => {
                 if tys.len() > 1 && !tys[1].is_numeric() {

@@ -10,6 +10,7 @@ use std::ffi::{c_char, c_void};
 use super::{fail, Calls, In, Int, Real, NAMINGS};
 
 pub mod norm;
+mod zqr;
 mod zsvd;
 use crate::linalg::{symbol, Lookup};
 use crate::registry::{Dtype, Status};
@@ -485,7 +486,14 @@ pub unsafe extern "C" fn sj_rt_lapack_factor(
     // SAFETY: the caller's contract, passed on.
     unsafe {
         let outs = [*outs, *outs.add(1), *outs.add(2), *outs.add(3)];
-        if dtype == Dtype::Complex64 as i32 {
+        let complex = dtype == Dtype::Complex64 as i32 || dtype == Dtype::Complex128 as i32;
+        if complex && op == FactorOp::Qr {
+            if dtype == Dtype::Complex64 as i32 {
+                zqr::qr::<f32>(&a, outs[0], outs[1])
+            } else {
+                zqr::qr::<f64>(&a, outs[0], outs[1])
+            }
+        } else if dtype == Dtype::Complex64 as i32 {
             zsvd::run::<f32>(op, &a, param, has_param, &outs)
         } else if dtype == Dtype::Complex128 as i32 {
             zsvd::run::<f64>(op, &a, param, has_param, &outs)
