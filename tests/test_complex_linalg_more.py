@@ -1,5 +1,5 @@
 """np.linalg of complex matrices beyond inv/solve/det/slogdet: cholesky (`zpotrf`), eigh and
-eigvalsh (`zheevd`), svd, svdvals, matrix_rank and cond (`zgesdd`), qr (`zgeqrf` + `zungqr`) called as NumPy's `umath_linalg` calls them, so NumPy's bit for bit
+eigvalsh (`zheevd`), svd, svdvals, matrix_rank and cond (`zgesdd`), qr (`zgeqrf` + `zungqr`), pinv (NumPy's steps on `zgesdd`'s factors) called as NumPy's `umath_linalg` calls them, so NumPy's bit for bit
 (complex64 computed in complex128 and rounded, as NumPy); matrix_power by NumPy's products
 (bit for bit where NumPy and stickyjit both call BLAS's zgemm); NumPy's errors in child
 processes."""
@@ -65,6 +65,16 @@ def matrix_rank_tol(a, tol):
 @njit
 def qr(a):
     return np.linalg.qr(a)
+
+
+@njit
+def pinv(a):
+    return np.linalg.pinv(a)
+
+
+@njit
+def pinv_rcond(a, rcond):
+    return np.linalg.pinv(a, rcond)
 
 
 @njit
@@ -213,3 +223,23 @@ def test_svd_errors_in_a_child_process():
         """
     )
     assert run_child(code).strip() == "ok"
+
+
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+def test_pinv_of_complex_matrices(dtype):
+    rng = np.random.default_rng(11)
+    for shape in ((0, 3), (3, 0), (40, 30), (30, 40), (5, 5), (4, 7), (7, 3)):
+        a = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dtype)
+        if min(shape) > 1:
+            a[:, 0] = a[:, 1]  # rank deficient: a singular value below the cut-off
+        for x in (a, a.T, a[::-1]):
+            want = np.linalg.pinv(x)
+            got = pinv(x)
+            if min(shape) >= 30:
+                # The final product above the BLAS cut-off: zgemm in both, bit for bit.
+                exactly(got, want)
+                exactly(pinv_rcond(x, 0.3), np.linalg.pinv(x, 0.3))
+            else:
+                # Below it, stickyjit's loops where NumPy calls BLAS: to rounding.
+                assert got.dtype == want.dtype and got.shape == want.shape
+                np.testing.assert_allclose(got, want, rtol=1e-4 if dtype == np.complex64 else 1e-12, atol=1e-6)

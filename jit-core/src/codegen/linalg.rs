@@ -331,7 +331,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let rank = i64_slot(self);
                 (FactorOp::Lstsq, [x, resid, rank, alloc_of(self, out_dtype, &[k])])
             }
-            LinalgFn::Pinv => (FactorOp::Pinv, [alloc_of(self, out_dtype, &[n, m]), null, null, null]),
+            LinalgFn::Pinv => (FactorOp::Pinv, [alloc_of(self, uv_dtype, &[n, m]), null, null, null]),
             LinalgFn::MatrixRank => (FactorOp::MatrixRank, [i64_slot(self), null, null, null]),
             LinalgFn::Cond | LinalgFn::NormNuc => {
                 let slot = self.entry_alloca(self.module_gen.dtype_llty(out_dtype), "la.cond");

@@ -153,12 +153,13 @@ impl InferCx<'_> {
                 | NormFro
                 | NormNuc
                 | Qr
+                | Pinv
         ) || (f == Norm && tys.len() == 1);
         if !supported {
             return Err(CompileError::unsupported_because(
                 "linear algebra argument",
                 format!(
-                    "{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig, eigvals, cholesky, eigh, eigvalsh, matrix_power, svd, svdvals, qr, matrix_rank, cond, and norm with ord None, 'fro' or 'nuc' and no axis are)"
+                    "{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig, eigvals, cholesky, eigh, eigvalsh, matrix_power, svd, svdvals, qr, pinv, matrix_rank, cond, and norm with ord None, 'fro' or 'nuc' and no axis are)"
                 ),
                 args[0].span,
             ));
@@ -193,6 +194,16 @@ impl InferCx<'_> {
             LinalgFn::Svd | LinalgFn::SvdReduced => Type::Tuple(vec![array(complex, 2), array(real, 1), array(complex, 2)]),
             LinalgFn::SvdVals => array(real, 1),
             LinalgFn::Qr => Type::Tuple(vec![array(complex, 2), array(complex, 2)]),
+            LinalgFn::Pinv => {
+                if tys.len() > 1 && !tys[1].is_numeric() {
+                    return Err(CompileError::typing(
+                        "linear algebra argument",
+                        format!("{name} takes a number as rcond, not {}", type_name(&tys[1])),
+                        args[1].span,
+                    ));
+                }
+                array(complex, 2)
+            }
             LinalgFn::Cond | LinalgFn::Norm | LinalgFn::NormFro | LinalgFn::NormNuc => real.row().element.clone(),
             LinalgFn::MatrixRank => {
                 if tys.len() > 1 && !tys[1].is_numeric() {

@@ -1,4 +1,5 @@
-//! The SVD of complex matrices at run time (`svd`, `svdvals`, `matrix_rank`, `cond`): LAPACK
+//! The SVD of complex matrices at run time (`svd`, `svdvals`, `matrix_rank`, `cond`, `pinv`,
+//! `norm(a, 'nuc')`): LAPACK
 //! `zgesdd` as NumPy's `umath_linalg` calls it (a complex128 Fortran-order copy, the workspace
 //! queried), singular values real, u and vh complex; complex64 input is computed in complex128
 //! and the results rounded, as NumPy's `_commonType` does.
@@ -8,7 +9,7 @@ use std::ffi::{c_char, c_void};
 use super::{FactorOp, Float};
 use crate::lapack::{fail, Calls, In, Int, NAMINGS};
 use crate::linalg::{symbol, Cx, Lookup};
-use crate::registry::Status;
+use crate::registry::{Dtype, Status};
 
 struct Zgesdd {
     ilp64: bool,
@@ -169,6 +170,7 @@ pub(super) unsafe fn run<T: Float>(op: FactorOp, a: &In, param: f64, has_param: 
         FactorOp::Svd => b'A',
         FactorOp::SvdReduced => b'S',
         FactorOp::SvdVals | FactorOp::MatrixRank | FactorOp::Cond | FactorOp::Nuc => b'N',
+        FactorOp::Pinv => return unsafe { pinv::<T>(a, if has_param { param } else { 1e-15 }, outs[0]) },
         _ => return fail(Status::LinAlg, "this linear algebra function of complex matrices is not compiled"),
     };
     let d = match unsafe { zgesdd(jobz, a) } {
@@ -207,4 +209,66 @@ pub(super) unsafe fn run<T: Float>(op: FactorOp, a: &In, param: f64, has_param: 
         }
     }
     0
+}
+
+/// `pinv(a, rcond)` of the complex128 `m × n` matrix `a` as NumPy computes it: the SVD of
+/// `a.conjugate()` (reduced), `1 / s` above `rcond * max(s)` (else 0) in s's dtype,
+/// `vt.T @ (s[:, None] * u.T)` (the real `s` multiplied as a complex number), of parts `T`.
+///
+/// # Safety
+/// As `sj_rt_lapack_factor`: `out` holds n × m complex elements of parts `T`.
+unsafe fn pinv<T: Float>(a: &In, rcond: f64, out: *mut u8) -> u32 {
+    let (m, n) = (a.rows, a.cols);
+    let k = m.min(n);
+    if k == 0 {
+        return 0;
+    }
+    let conj: Vec<Cx<f64>> = unsafe { a.fortran::<Cx<f64>>() }.into_iter().map(|x| Cx { re: x.re, im: -x.im }).collect();
+    let item = 2 * std::mem::size_of::<f64>() as i64;
+    let c = In { data: conj.as_ptr() as *const u8, rows: m, cols: n, s0: item, s1: item * m };
+    let d = match unsafe { zgesdd(b'S', &c) } {
+        Ok(d) => d,
+        Err(status) => return status,
+    };
+    let mut s: Vec<T> = d.s.iter().map(|&x| T::from_f64(x)).collect();
+    let max = s.iter().fold(T::ZERO, |x, &y| if y > x { y } else { x });
+    let cutoff = T::from_f64(rcond) * max;
+    for x in s.iter_mut() {
+        *x = if *x > cutoff { T::ONE / *x } else { T::ZERO };
+    }
+    let narrow = |x: Cx<f64>| Cx { re: T::from_f64(x.re), im: T::from_f64(x.im) };
+    // w = s[:, None] * u.T (k × m, C order): (s + 0j) * u as NumPy's complex multiply.
+    let mut w = vec![Cx { re: T::ZERO, im: T::ZERO }; (k * m) as usize];
+    for i in 0..k {
+        for j in 0..m {
+            let u = narrow(d.u[(j + i * m) as usize]);
+            let x = s[i as usize];
+            w[(i * m + j) as usize] = Cx { re: x * u.re - T::ZERO * u.im, im: x * u.im + T::ZERO * u.re };
+        }
+    }
+    // vt (k × n, C order), read transposed.
+    let mut vt = vec![Cx { re: T::ZERO, im: T::ZERO }; (k * n) as usize];
+    for i in 0..k {
+        for j in 0..n {
+            vt[(i * n + j) as usize] = narrow(d.vt[(i + j * k) as usize]);
+        }
+    }
+    let item = 2 * std::mem::size_of::<T>() as i64;
+    let dtype = if T::DTYPE == Dtype::Float32 { Dtype::Complex64 } else { Dtype::Complex128 };
+    // SAFETY: vt.T is n × k (strides item, n * item), w is k × m, out n × m.
+    unsafe {
+        crate::linalg::sj_rt_matmul(
+            dtype as i32,
+            n,
+            m,
+            k,
+            vt.as_ptr() as *const u8,
+            item,
+            n * item,
+            w.as_ptr() as *const u8,
+            m * item,
+            item,
+            out,
+        )
+    }
 }
