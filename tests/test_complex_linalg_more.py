@@ -1,5 +1,5 @@
 """np.linalg of complex matrices beyond inv/solve/det/slogdet: cholesky (`zpotrf`), eigh and
-eigvalsh (`zheevd`), svd, svdvals, matrix_rank and cond (`zgesdd`), qr (`zgeqrf` + `zungqr`), pinv (NumPy's steps on `zgesdd`'s factors) called as NumPy's `umath_linalg` calls them, so NumPy's bit for bit
+eigvalsh (`zheevd`), svd, svdvals, matrix_rank and cond (`zgesdd`), qr (`zgeqrf` + `zungqr`), pinv (NumPy's steps on `zgesdd`'s factors), lstsq (`zgelsd`) called as NumPy's `umath_linalg` calls them, so NumPy's bit for bit
 (complex64 computed in complex128 and rounded, as NumPy); matrix_power by NumPy's products
 (bit for bit where NumPy and stickyjit both call BLAS's zgemm); NumPy's errors in child
 processes."""
@@ -75,6 +75,16 @@ def pinv(a):
 @njit
 def pinv_rcond(a, rcond):
     return np.linalg.pinv(a, rcond)
+
+
+@njit
+def lstsq(a, b):
+    return np.linalg.lstsq(a, b)
+
+
+@njit
+def lstsq_rcond(a, b, rcond):
+    return np.linalg.lstsq(a, b, rcond)
 
 
 @njit
@@ -243,3 +253,69 @@ def test_pinv_of_complex_matrices(dtype):
                 # Below it, stickyjit's loops where NumPy calls BLAS: to rounding.
                 assert got.dtype == want.dtype and got.shape == want.shape
                 np.testing.assert_allclose(got, want, rtol=1e-4 if dtype == np.complex64 else 1e-12, atol=1e-6)
+
+
+def same_lstsq(got, want):
+    x, resid, rank, s = got
+    exactly(x, want[0])
+    exactly(resid, want[1])
+    assert type(rank) is int and rank == want[2]
+    exactly(s, want[3])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(0, 7),
+    st.integers(0, 7),
+    st.sampled_from(
+        [
+            (np.complex128, np.complex128),
+            (np.complex64, np.complex64),
+            (np.float64, np.complex128),
+            (np.complex128, np.float64),
+            (np.float32, np.complex64),
+            (np.complex64, np.float64),
+        ]
+    ),
+    st.booleans(),
+    st.integers(0, 2**32 - 1),
+)
+def test_lstsq_of_complex_systems_matches_numpy_bit_for_bit(m, n, dtypes, vector, seed):
+    rng = np.random.default_rng(seed)
+
+    def sample(shape, dtype):
+        x = rng.standard_normal(shape)
+        if np.dtype(dtype).kind == "c":
+            x = x + 1j * rng.standard_normal(shape)
+        return x.astype(dtype)
+
+    a = sample((m, n), dtypes[0])
+    b = sample((m,) if vector else (m, 2), dtypes[1])
+    same_lstsq(lstsq(a, b), np.linalg.lstsq(a, b))
+    same_lstsq(lstsq_rcond(a.T.copy().T, b, 0.5), np.linalg.lstsq(a, b, 0.5))
+    if m > 1:
+        same_lstsq(lstsq(a[::-1], b[::-1]), np.linalg.lstsq(a[::-1], b[::-1]))
+
+
+def test_lstsq_incompatible_dimensions_in_a_child_process():
+    code = textwrap.dedent(
+        """
+        import numpy as np, stickyjit
+        @stickyjit.njit
+        def lstsq(a, b):
+            return np.linalg.lstsq(a, b)
+        a, b = np.ones((3, 2), complex), np.ones(4, complex)
+        try:
+            np.linalg.lstsq(a, b)
+        except Exception as e:
+            want = e
+        try:
+            lstsq(a, b)
+        except Exception as e:
+            assert type(e) is type(want) and str(e) == str(want), (e, want)
+        else:
+            raise AssertionError("no error")
+        print("ok")
+        """
+    )
+    assert run_child(code).strip() == "ok"

@@ -270,7 +270,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         };
         // Complex matrices (`lapack::factor::zsvd`): computed in complex128; u and vh of the
         // complex dtype of out_dtype's precision, the runtime told by that dtype.
-        let complex = at.dtype.is_complex();
+        let complex = at.dtype.is_complex()
+            || matches!(ty, Type::Tuple(items) if f == LinalgFn::Lstsq && items[0].array().is_some_and(|x| x.dtype.is_complex()));
         let complex_dtype = if out_dtype == Dtype::Float32 { Dtype::Complex64 } else { Dtype::Complex128 };
         let mut converted = Vec::new();
         let compute = if complex { Dtype::Complex128 } else { Dtype::Float64 };
@@ -283,7 +284,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let null = ptr_t.const_null();
         let (b_rows, nrhs, b_data, bs0, bs1, b_vector) = if f == LinalgFn::Lstsq {
             let Type::Array(bt) = self.ty(&args[1]) else { unreachable!("inference allows arrays only") };
-            let b = self.linalg_operand(vals[1], bt, Dtype::Float64, false, &mut converted);
+            let b = self.linalg_operand(vals[1], bt, compute, false, &mut converted);
             if bt.ndim == 1 {
                 (b.shape[0], one, b.data, b.strides[0], zero, true)
             } else {
@@ -323,7 +324,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 (FactorOp::Qr, [q, alloc_of(self, uv_dtype, &[k, n]), null, null])
             }
             LinalgFn::Lstsq => {
-                let x = if b_vector { alloc_of(self, out_dtype, &[n]) } else { alloc_of(self, out_dtype, &[n, nrhs]) };
+                let x = if b_vector { alloc_of(self, uv_dtype, &[n]) } else { alloc_of(self, uv_dtype, &[n, nrhs]) };
                 // Room for the residuals when m > n; the rank decides below whether they are.
                 let tall = self.b().build_int_compare(IntPredicate::SGT, m, n, "la.tall").u();
                 let count = self.b().build_select(tall, nrhs, zero, "la.nres").u().into_int_value();

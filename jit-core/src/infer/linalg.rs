@@ -154,12 +154,13 @@ impl InferCx<'_> {
                 | NormNuc
                 | Qr
                 | Pinv
+                | Lstsq
         ) || (f == Norm && tys.len() == 1);
         if !supported {
             return Err(CompileError::unsupported_because(
                 "linear algebra argument",
                 format!(
-                    "{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig, eigvals, cholesky, eigh, eigvalsh, matrix_power, svd, svdvals, qr, pinv, matrix_rank, cond, and norm with ord None, 'fro' or 'nuc' and no axis are)"
+                    "{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig, eigvals, cholesky, eigh, eigvalsh, matrix_power, svd, svdvals, qr, pinv, lstsq, matrix_rank, cond, and norm with ord None, 'fro' or 'nuc' and no axis are)"
                 ),
                 args[0].span,
             ));
@@ -173,7 +174,7 @@ impl InferCx<'_> {
         }
         let single = |d: Dtype| matches!(d, Dtype::Float32 | Dtype::Complex64);
         let mut all_single = single(a.dtype);
-        if f == LinalgFn::Solve {
+        if matches!(f, LinalgFn::Solve | LinalgFn::Lstsq) {
             let Some(b) = tys[1].array().filter(|b| (1..=2).contains(&b.ndim) && b.dtype != Dtype::Bool) else {
                 return Err(CompileError::typing(
                     "linear algebra argument",
@@ -194,6 +195,17 @@ impl InferCx<'_> {
             LinalgFn::Svd | LinalgFn::SvdReduced => Type::Tuple(vec![array(complex, 2), array(real, 1), array(complex, 2)]),
             LinalgFn::SvdVals => array(real, 1),
             LinalgFn::Qr => Type::Tuple(vec![array(complex, 2), array(complex, 2)]),
+            LinalgFn::Lstsq => {
+                if tys.len() > 2 && !tys[2].is_numeric() {
+                    return Err(CompileError::typing(
+                        "linear algebra argument",
+                        format!("{name} takes a number as rcond, not {}", type_name(&tys[2])),
+                        args[2].span,
+                    ));
+                }
+                let b_ndim = tys[1].array().map_or(1, |b| b.ndim);
+                Type::Tuple(vec![array(complex, b_ndim), array(real, 1), Type::Int64, array(real, 1)])
+            }
             LinalgFn::Pinv => {
                 if tys.len() > 1 && !tys[1].is_numeric() {
                     return Err(CompileError::typing(

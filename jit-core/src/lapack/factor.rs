@@ -10,6 +10,7 @@ use std::ffi::{c_char, c_void};
 use super::{fail, Calls, In, Int, Real, NAMINGS};
 
 pub mod norm;
+mod zlstsq;
 mod zqr;
 mod zsvd;
 use crate::linalg::{symbol, Lookup};
@@ -487,7 +488,14 @@ pub unsafe extern "C" fn sj_rt_lapack_factor(
     unsafe {
         let outs = [*outs, *outs.add(1), *outs.add(2), *outs.add(3)];
         let complex = dtype == Dtype::Complex64 as i32 || dtype == Dtype::Complex128 as i32;
-        if complex && op == FactorOp::Qr {
+        if complex && op == FactorOp::Lstsq {
+            let rcond = if has_param { param } else { f64::EPSILON * rows.max(cols) as f64 };
+            if dtype == Dtype::Complex64 as i32 {
+                zlstsq::lstsq::<f32>(&a, &b, rcond, &outs)
+            } else {
+                zlstsq::lstsq::<f64>(&a, &b, rcond, &outs)
+            }
+        } else if complex && op == FactorOp::Qr {
             if dtype == Dtype::Complex64 as i32 {
                 zqr::qr::<f32>(&a, outs[0], outs[1])
             } else {
