@@ -396,42 +396,14 @@ def test_singular_complex_matrices_are_numpys_errors():
 
 
 @njit
-def eigh(a):
-    return np.linalg.eigh(a)
+def norm_ord(a):
+    return np.linalg.norm(a, 1)
 
 
-@njit
-def svd(a):
-    return np.linalg.svd(a)
-
-
-@njit
-def qr(a):
-    return np.linalg.qr(a)
-
-
-@njit
-def cholesky(a):
-    return np.linalg.cholesky(a)
-
-
-@njit
-def norm(a):
-    return np.linalg.norm(a)
-
-
-@njit
-def pinv(a):
-    return np.linalg.pinv(a)
-
-
-@njit
-def matrix_power(a):
-    return np.linalg.matrix_power(a, 2)
-
-
-@pytest.mark.parametrize("f", [eigh, svd, qr, cholesky, norm, pinv, matrix_power], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", [norm_ord], ids=lambda f: f.__name__)
 def test_other_linalg_of_complex_matrices_are_compile_errors_naming_them(f):
     """Not silently computed on the real parts: a CompileError naming the function."""
-    with pytest.raises(CompileError, match=rf"np\.linalg\.{f.__name__}\(\) of complex arrays is not compiled yet"):
+    with pytest.raises(
+        CompileError, match=rf"np\.linalg\.{f.__name__.removesuffix('_ord')}\(\) of complex arrays is not compiled yet"
+    ):
         f(make((3, 3), np.complex128, 0))

@@ -10,6 +10,7 @@ use crate::linalg::{symbol, Lookup};
 use crate::registry::{Dtype, Status};
 
 mod complex;
+mod eig;
 pub mod factor;
 
 /// An operation of [`sj_rt_lapack`].
@@ -32,12 +33,16 @@ pub enum Op {
     Eigvalsh = 6,
     /// `out1 = matrix_power(a, nrhs)`.
     MatrixPower = 7,
+    /// `out1, out2 = eig(a)` (`lapack::eig`).
+    Eig = 8,
+    /// `out1 = eigvals(a)`.
+    Eigvals = 9,
 }
 
 impl Op {
     fn from_code(code: i32) -> Option<Op> {
         use Op::*;
-        [Solve, Inv, Det, Slogdet, Cholesky, Eigh, Eigvalsh, MatrixPower].into_iter().find(|o| *o as i32 == code)
+        [Solve, Inv, Det, Slogdet, Cholesky, Eigh, Eigvalsh, MatrixPower, Eig, Eigvals].into_iter().find(|o| *o as i32 == code)
     }
 }
 
@@ -300,7 +305,9 @@ pub unsafe extern "C" fn sj_rt_lapack(
     let b = In { data: b, rows: b_rows, cols: nrhs, s0: bs0, s1: bs1 };
     // SAFETY: the caller's contract, passed on.
     unsafe {
-        if dtype == Dtype::Complex128 as i32 || dtype == Dtype::Complex64 as i32 {
+        if matches!(op, Op::Eig | Op::Eigvals) {
+            eig::run(op, dtype, a, out1, out2)
+        } else if dtype == Dtype::Complex128 as i32 || dtype == Dtype::Complex64 as i32 {
             complex::run(op, dtype == Dtype::Complex64 as i32, a, b, nrhs, out1, out2)
         } else if dtype == Dtype::Float32 as i32 {
             run::<f32>(op, dtype, a, b, nrhs, out1, out2)
@@ -452,7 +459,7 @@ unsafe fn run<T: Real>(op: Op, dtype: i32, a: In, b: In, nrhs: i64, out1: *mut u
                     store_c(&m, n, n, out2);
                 }
             }
-            Op::MatrixPower => unreachable!("handled above"),
+            Op::MatrixPower | Op::Eig | Op::Eigvals => unreachable!("handled above"),
         }
     }
     0
@@ -471,7 +478,14 @@ unsafe fn matrix_power<T: Real>(dtype: i32, a: In, p: i64, out: *mut u8) -> u32 
     // The base: a (C-contiguous copy), or its inverse for a negative power.
     let mut base = vec![0u8; bytes.max(1)];
     unsafe {
-        if p < 0 {
+        if p < 0 && (dtype == Dtype::Complex64 as i32 || dtype == Dtype::Complex128 as i32) {
+            // NumPy's inv of a complex matrix (zgesv, rounded to complex64 for complex64).
+            let single = dtype == Dtype::Complex64 as i32;
+            let s = complex::run(Op::Inv, single, a, a, 0, base.as_mut_ptr(), std::ptr::null_mut());
+            if s != 0 {
+                return s;
+            }
+        } else if p < 0 {
             if dtype != Dtype::Float32 as i32 && dtype != Dtype::Float64 as i32 {
                 return fail(Status::LinAlgValue, "matrix_power of an integer matrix to a negative power is not compiled (its inverse is a float matrix): convert with astype(float)");
             }
@@ -519,6 +533,19 @@ unsafe fn matrix_power<T: Real>(dtype: i32, a: In, p: i64, out: *mut u8) -> u32 
         id
     } else if p == 1 {
         base
+    } else if p == 3 {
+        // NumPy's `matmul(matmul(a, a), a)` for 3 (binary decomposition would be a @ (a @ a)).
+        let mut sq = vec![0u8; bytes.max(1)];
+        let mut cube = vec![0u8; bytes.max(1)];
+        let s = product(&base, &base, &mut sq);
+        if s != 0 {
+            return s;
+        }
+        let s = product(&sq, &base, &mut cube);
+        if s != 0 {
+            return s;
+        }
+        cube
     } else {
         // NumPy: z = a, then z = z @ z per bit; result = result @ z where the bit is set.
         let mut z: Option<Vec<u8>> = None;
@@ -561,12 +588,12 @@ unsafe fn matrix_power<T: Real>(dtype: i32, a: In, p: i64, out: *mut u8) -> u32 
 }
 
 /// The bytes of 1 in `dtype` (native endianness).
-fn one_bytes(dtype: i32) -> [u8; 8] {
+fn one_bytes(dtype: i32) -> [u8; 16] {
     let d = crate::registry::DTYPES.get(dtype as usize).map(|r| r.dtype);
-    let mut b = [0u8; 8];
+    let mut b = [0u8; 16];
     match d {
-        Some(Dtype::Float64) => b = 1.0f64.to_ne_bytes(),
-        Some(Dtype::Float32) => b[..4].copy_from_slice(&1.0f32.to_ne_bytes()),
+        Some(Dtype::Float64 | Dtype::Complex128) => b[..8].copy_from_slice(&1.0f64.to_ne_bytes()),
+        Some(Dtype::Float32 | Dtype::Complex64) => b[..4].copy_from_slice(&1.0f32.to_ne_bytes()),
         Some(d) => {
             // Integers and bool: 1 in the low byte (little-endian targets).
             let _ = d;
@@ -583,10 +610,10 @@ mod tests {
 
     #[test]
     fn every_op_code_round_trips() {
-        for code in 0..8 {
+        for code in 0..10 {
             assert_eq!(Op::from_code(code).map(|o| o as i32), Some(code));
         }
-        assert!(Op::from_code(8).is_none());
+        assert!(Op::from_code(10).is_none());
     }
 
     #[test]

@@ -36,6 +36,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
         // The dtype the runtime computes in: the result's (its element's, for numbers).
         let dtype = match &ty {
+            // eigh and eigvalsh of a complex matrix: real eigenvalues, computed in a's dtype.
+            _ if at.dtype.is_complex()
+                && matches!(f, LinalgFn::Eigh | LinalgFn::Eigvalsh | LinalgFn::Norm | LinalgFn::NormFro) =>
+            {
+                at.dtype
+            }
             Type::Array(r) => r.dtype,
             Type::Tuple(items) => match &items[0] {
                 Type::Array(r) => r.dtype,
@@ -44,12 +50,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             t => float_dtype(t),
         };
         let mut converted = Vec::new();
-        let a = self.linalg_operand(vals[0], at, dtype, f == LinalgFn::Norm, &mut converted);
-        let out = if f == LinalgFn::Norm {
-            self.norm(&a, dtype)
-        } else {
-            self.lapack_call(e, f, &ty, dtype, &a, args, &vals, &mut converted)
-        };
+        let default_norm = matches!(f, LinalgFn::Norm | LinalgFn::NormFro);
+        let a = self.linalg_operand(vals[0], at, dtype, default_norm, &mut converted);
+        let out =
+            if default_norm { self.norm(&a, dtype) } else { self.lapack_call(e, f, &ty, dtype, &a, args, &vals, &mut converted) };
         for (c, c_t) in converted {
             self.decref(c, &Type::Array(c_t));
         }
@@ -83,37 +87,51 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// `np.linalg.norm(x)`: the square root of the dot product of x's elements with themselves
-    /// (NumPy's `sqrt(dot(x.ravel(), x.ravel()))`), in x's float dtype.
+    /// (NumPy's `sqrt(dot(x.ravel(), x.ravel()))`), in x's float dtype; of a complex (C-contiguous)
+    /// x, NumPy's `sqrt(x.real.dot(x.real) + x.imag.dot(x.imag))` in its parts' dtype.
     fn norm(&mut self, x: &Operand<'ctx>, dtype: Dtype) -> BasicValueEnum<'ctx> {
         let mut size = self.i64(1);
         for d in &x.shape {
             size = self.b().build_int_mul(size, *d, "norm.size").u();
         }
+        let part = real_dtype(dtype);
         let item = self.i64(dtype.size() as i64);
         let zero = self.i64(0);
-        let slot = self.entry_alloca(self.module_gen.dtype_llty(dtype), "norm.dot");
         let f = self.helper(Helper::Matmul);
-        let code = self.ctx().i32_type().const_int(dtype as u64, false);
+        let code = self.ctx().i32_type().const_int(part as u64, false);
         let one = self.i64(1);
-        let args = [
-            code.into(),
-            one.into(),
-            one.into(),
-            size.into(),
-            x.data.into(),
-            zero.into(),
-            item.into(),
-            x.data.into(),
-            item.into(),
-            zero.into(),
-            slot.into(),
-        ];
-        let status = self.call_basic(f, &args).into_int_value();
-        self.fail_on_status(status);
-        let dot = self.load_element(slot, dtype);
+        // One dot product of the parts at byte offset `at` (the real parts, or the imaginary).
+        let dot = |g: &mut Self, at: u64| -> BasicValueEnum<'ctx> {
+            let slot = g.entry_alloca(g.module_gen.dtype_llty(part), "norm.dot");
+            let off = g.i64(at as i64);
+            let data = unsafe { g.b().build_gep(g.ctx().i8_type(), x.data, &[off], "norm.part") }.u();
+            let args = [
+                code.into(),
+                one.into(),
+                one.into(),
+                size.into(),
+                data.into(),
+                zero.into(),
+                item.into(),
+                data.into(),
+                item.into(),
+                zero.into(),
+                slot.into(),
+            ];
+            let status = g.call_basic(f, &args).into_int_value();
+            g.fail_on_status(status);
+            g.load_element(slot, part)
+        };
+        let mut dot_value = dot(self, 0);
+        if dtype.is_complex() {
+            let im = dot(self, part.size());
+            let sum = self.b().build_float_add(dot_value.into_float_value(), im.into_float_value(), "norm.sq").u();
+            dot_value = if part == Dtype::Float32 { self.round_f32(sum.into()) } else { sum.into() };
+        }
+        let dot = dot_value;
         let sqrt = self.module_gen.llvm_intrinsic("llvm.sqrt", &[self.ctx().f64_type().into()]);
         let r = self.call_basic(sqrt, &[dot.into()]);
-        if dtype == Dtype::Float32 {
+        if part == Dtype::Float32 {
             self.round_f32(r)
         } else {
             r
@@ -176,17 +194,22 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             LinalgFn::Inv => (Op::Inv, alloc(self, res(dtype, 2), &[rows, cols]), null),
             LinalgFn::Cholesky => (Op::Cholesky, alloc(self, res(dtype, 2), &[rows, cols]), null),
             LinalgFn::MatrixPower => (Op::MatrixPower, alloc(self, res(dtype, 2), &[rows, cols]), null),
-            LinalgFn::Eigvalsh => (Op::Eigvalsh, alloc(self, res(dtype, 1), &[rows]), null),
+            LinalgFn::Eigvalsh => (Op::Eigvalsh, alloc(self, res(real_dtype(dtype), 1), &[rows]), null),
             LinalgFn::Eigh => {
-                let w = alloc(self, res(dtype, 1), &[rows]);
+                let w = alloc(self, res(real_dtype(dtype), 1), &[rows]);
                 (Op::Eigh, w, alloc(self, res(dtype, 2), &[rows, cols]))
+            }
+            LinalgFn::Eigvals => (Op::Eigvals, alloc(self, res(dtype, 1), &[rows]), null),
+            LinalgFn::Eig => {
+                let w = alloc(self, res(dtype, 1), &[rows]);
+                (Op::Eig, w, alloc(self, res(dtype, 2), &[rows, cols]))
             }
             LinalgFn::Det => (Op::Det, scalar_slot(self, "det"), null),
             LinalgFn::Slogdet => {
                 let logdet = self.entry_alloca(self.module_gen.dtype_llty(real_dtype(dtype)), "logdet");
                 (Op::Slogdet, scalar_slot(self, "sign"), logdet)
             }
-            LinalgFn::Norm => unreachable!("a dot product"),
+            LinalgFn::Norm | LinalgFn::NormFro => unreachable!("a dot product"),
             _ => unreachable!("lapack::factor's functions"),
         };
         let helper = self.helper(Helper::Lapack);
@@ -217,9 +240,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let (s, l) = (self.load_element(out1, dtype), self.load_element(out2, real_dtype(dtype)));
                 return self.tuple_value(ty, &[s, l]);
             }
-            (LinalgFn::Eigh, [(w, _), (v, _)]) => self.tuple_value(ty, &[*w, *v]),
+            (LinalgFn::Eigh | LinalgFn::Eig, [(w, _), (v, _)]) => self.tuple_value(ty, &[*w, *v]),
             (_, [(v, _)]) => *v,
-            _ => unreachable!("one result array, or eigh's two"),
+            _ => unreachable!("one result array, or eigh's and eig's two"),
         };
         self.own_temp(e.id, value, ty);
         value
@@ -242,11 +265,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 Type::Array(s) => s.dtype,
                 _ => unreachable!("lstsq's s is an array"),
             },
-            _ if at.dtype == Dtype::Float32 => Dtype::Float32,
+            _ if matches!(at.dtype, Dtype::Float32 | Dtype::Complex64) => Dtype::Float32,
             _ => Dtype::Float64,
         };
+        // Complex matrices (`lapack::factor::zsvd`): computed in complex128; u and vh of the
+        // complex dtype of out_dtype's precision, the runtime told by that dtype.
+        let complex = at.dtype.is_complex()
+            || matches!(ty, Type::Tuple(items) if f == LinalgFn::Lstsq && items[0].array().is_some_and(|x| x.dtype.is_complex()));
+        let complex_dtype = if out_dtype == Dtype::Float32 { Dtype::Complex64 } else { Dtype::Complex128 };
         let mut converted = Vec::new();
-        let a = self.linalg_operand(vals[0], at, Dtype::Float64, false, &mut converted);
+        let compute = if complex { Dtype::Complex128 } else { Dtype::Float64 };
+        let a = self.linalg_operand(vals[0], at, compute, false, &mut converted);
         let (m, n) = (a.shape[0], a.shape[1]);
         let wide = self.b().build_int_compare(IntPredicate::SLT, m, n, "la.wide").u();
         let k = self.b().build_select(wide, m, n, "la.k").u().into_int_value();
@@ -255,7 +284,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let null = ptr_t.const_null();
         let (b_rows, nrhs, b_data, bs0, bs1, b_vector) = if f == LinalgFn::Lstsq {
             let Type::Array(bt) = self.ty(&args[1]) else { unreachable!("inference allows arrays only") };
-            let b = self.linalg_operand(vals[1], bt, Dtype::Float64, false, &mut converted);
+            let b = self.linalg_operand(vals[1], bt, compute, false, &mut converted);
             if bt.ndim == 1 {
                 (b.shape[0], one, b.data, b.strides[0], zero, true)
             } else {
@@ -272,48 +301,49 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             _ => (self.f64(0.0), false),
         };
-        let res = |ndim: u8| ArrayType { dtype: out_dtype, ndim, layout: Layout::C, readonly: false };
         let mut made: Vec<BasicValueEnum<'ctx>> = Vec::new();
-        let mut alloc = |g: &mut Self, shape: &[IntValue<'ctx>]| -> PointerValue<'ctx> {
-            let (v, data, _) = g.alloc_c(&res(shape.len() as u8), shape, false);
+        let mut alloc_of = |g: &mut Self, dtype: Dtype, shape: &[IntValue<'ctx>]| -> PointerValue<'ctx> {
+            let t = ArrayType { dtype, ndim: shape.len() as u8, layout: Layout::C, readonly: false };
+            let (v, data, _) = g.alloc_c(&t, shape, false);
             made.push(v);
             data
         };
+        let uv_dtype = if complex { complex_dtype } else { out_dtype };
         let i64_slot = |g: &Self| g.entry_alloca(g.ctx().i64_type(), "la.int");
         let (op, outs) = match f {
             LinalgFn::Svd | LinalgFn::SvdReduced => {
                 let full = f == LinalgFn::Svd;
-                let u = alloc(self, &[m, if full { m } else { k }]);
-                let s = alloc(self, &[k]);
-                let vh = alloc(self, &[if full { n } else { k }, n]);
+                let u = alloc_of(self, uv_dtype, &[m, if full { m } else { k }]);
+                let s = alloc_of(self, out_dtype, &[k]);
+                let vh = alloc_of(self, uv_dtype, &[if full { n } else { k }, n]);
                 (if full { FactorOp::Svd } else { FactorOp::SvdReduced }, [u, s, vh, null])
             }
-            LinalgFn::SvdVals => (FactorOp::SvdVals, [alloc(self, &[k]), null, null, null]),
+            LinalgFn::SvdVals => (FactorOp::SvdVals, [alloc_of(self, out_dtype, &[k]), null, null, null]),
             LinalgFn::Qr => {
-                let q = alloc(self, &[m, k]);
-                (FactorOp::Qr, [q, alloc(self, &[k, n]), null, null])
+                let q = alloc_of(self, uv_dtype, &[m, k]);
+                (FactorOp::Qr, [q, alloc_of(self, uv_dtype, &[k, n]), null, null])
             }
             LinalgFn::Lstsq => {
-                let x = if b_vector { alloc(self, &[n]) } else { alloc(self, &[n, nrhs]) };
+                let x = if b_vector { alloc_of(self, uv_dtype, &[n]) } else { alloc_of(self, uv_dtype, &[n, nrhs]) };
                 // Room for the residuals when m > n; the rank decides below whether they are.
                 let tall = self.b().build_int_compare(IntPredicate::SGT, m, n, "la.tall").u();
                 let count = self.b().build_select(tall, nrhs, zero, "la.nres").u().into_int_value();
-                let resid = alloc(self, &[count]);
+                let resid = alloc_of(self, out_dtype, &[count]);
                 let rank = i64_slot(self);
-                (FactorOp::Lstsq, [x, resid, rank, alloc(self, &[k])])
+                (FactorOp::Lstsq, [x, resid, rank, alloc_of(self, out_dtype, &[k])])
             }
-            LinalgFn::Pinv => (FactorOp::Pinv, [alloc(self, &[n, m]), null, null, null]),
+            LinalgFn::Pinv => (FactorOp::Pinv, [alloc_of(self, uv_dtype, &[n, m]), null, null, null]),
             LinalgFn::MatrixRank => (FactorOp::MatrixRank, [i64_slot(self), null, null, null]),
-            LinalgFn::Cond => {
+            LinalgFn::Cond | LinalgFn::NormNuc => {
                 let slot = self.entry_alloca(self.module_gen.dtype_llty(out_dtype), "la.cond");
-                (FactorOp::Cond, [slot, null, null, null])
+                (if f == LinalgFn::Cond { FactorOp::Cond } else { FactorOp::Nuc }, [slot, null, null, null])
             }
             _ => unreachable!("lapack.rs's functions"),
         };
         let i32t = self.ctx().i32_type();
         let call_args: [BasicMetadataValueEnum<'ctx>; 14] = [
             i32t.const_int(op as u64, false).into(),
-            i32t.const_int(out_dtype as u64, false).into(),
+            i32t.const_int(if complex { complex_dtype } else { out_dtype } as u64, false).into(),
             m.into(),
             n.into(),
             a.data.into(),
@@ -333,7 +363,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
         let value = match (f, made.as_slice()) {
             (LinalgFn::MatrixRank, _) => return self.load_element(outs[0], Dtype::Int64),
-            (LinalgFn::Cond, _) => return self.load_element(outs[0], out_dtype),
+            (LinalgFn::Cond | LinalgFn::NormNuc, _) => return self.load_element(outs[0], out_dtype),
             (LinalgFn::Lstsq, [x, resid, s]) => {
                 // NumPy's residuals: empty unless m > n and the rank is n.
                 let rank = self.load_element(outs[2], Dtype::Int64).into_int_value();
@@ -463,6 +493,7 @@ fn is_factor(f: LinalgFn) -> bool {
             | LinalgFn::Pinv
             | LinalgFn::MatrixRank
             | LinalgFn::Cond
+            | LinalgFn::NormNuc
     )
 }
 

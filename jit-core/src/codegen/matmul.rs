@@ -1,7 +1,9 @@
 //! Codegen of matrix products (`a @ b`, `np.matmul`, `np.dot`, `a.dot(b)`) of 1-D and 2-D
-//! arrays: the inner sizes checked (NumPy's ValueError), operands of another dtype than the
-//! result converted, and the product made by the runtime (`linalg::sj_rt_matmul`: BLAS for
-//! floats) into a new C-contiguous array, or a number for two vectors.
+//! arrays, and of stacks of matrices (`@` and `np.matmul` of 3 or more dimensions, NumPy's
+//! broadcasting over the leading axes, one 2-D product per matrix): the inner sizes checked
+//! (NumPy's ValueError), operands of another dtype than the result converted, and each product
+//! made by the runtime (`linalg::sj_rt_matmul`: BLAS for floats) into a new C-contiguous array,
+//! or a number for two vectors.
 
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
 use inkwell::IntPredicate;
@@ -32,6 +34,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let dtype = promote_dtypes(lt.dtype, rt.dtype);
         let l = self.expr(left);
         let r = self.expr(right);
+        if lt.ndim > 2 || rt.ndim > 2 {
+            return self.matmul_stacked(e, (l, lt), (r, rt), dtype);
+        }
         // The shapes: (m, k) @ (k2, n), a vector on the left a row, on the right a column.
         let (ls, rs) = (l.into_struct_value(), r.into_struct_value());
         let dims = |g: &Self, s, t: &ArrayType| -> Vec<IntValue<'ctx>> {
@@ -123,5 +128,148 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Some(v) => v,
             None => self.load_element(out, dtype),
         }
+    }
+}
+
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// `l @ r` with an operand of 3 or more dimensions: NumPy's `matmul` of stacks (a vector
+    /// operand a row or a column, its axis dropped from the result), the leading axes
+    /// broadcast, one `sj_rt_matmul` per matrix of the result.
+    fn matmul_stacked(
+        &mut self,
+        e: &hir::Expr,
+        (l, lt): (BasicValueEnum<'ctx>, ArrayType),
+        (r, rt): (BasicValueEnum<'ctx>, ArrayType),
+        dtype: crate::registry::Dtype,
+    ) -> BasicValueEnum<'ctx> {
+        let ty = self.ty(e);
+        let Type::Array(res_t) = &ty else { unreachable!("a stack's product is an array") };
+        let (ls, rs) = (l.into_struct_value(), r.into_struct_value());
+        let dims = |g: &Self, s, t: &ArrayType| -> Vec<IntValue<'ctx>> {
+            (0..t.ndim as u32).map(|k| g.dim(s, field::SHAPE, k)).collect()
+        };
+        let (ld, rd) = (dims(self, ls, &lt), dims(self, rs, &rt));
+        // The inner sizes: NumPy's message names the core dimensions only.
+        let (nl, nr) = (ld.len(), rd.len());
+        let k = ld[nl - 1];
+        let k2 = if nr == 1 { rd[0] } else { rd[nr - 2] };
+        let differ = self.b().build_int_compare(IntPredicate::NE, k, k2, "inner.differ").u();
+        self.on_failure(differ, |g| {
+            let helper = g.helper(Helper::MatmulShapes);
+            let core = |d: &[IntValue<'ctx>]| -> [IntValue<'ctx>; 3] {
+                if d.len() == 1 {
+                    [g.i64(1), d[0], g.i64(0)]
+                } else {
+                    [g.i64(2), d[d.len() - 2], d[d.len() - 1]]
+                }
+            };
+            let (a, b) = (core(&ld), core(&rd));
+            let dot = g.ctx().bool_type().const_int(0, false);
+            let args = [dot.into(), a[0].into(), a[1].into(), a[2].into(), b[0].into(), b[1].into(), b[2].into()];
+            g.b().build_call(helper, &args, "").u();
+            g.ret_status(g.module_gen.status_llty().const_int(Status::MatmulShapes as u64, false));
+        });
+        // Operands of another dtype, converted (held until the products are made).
+        let mut converted = Vec::new();
+        let mut as_dtype = |g: &mut Self, v: BasicValueEnum<'ctx>, t: ArrayType| -> (BasicValueEnum<'ctx>, ArrayType) {
+            if t.dtype == dtype {
+                return (v, t);
+            }
+            let c_t = ArrayType { dtype, layout: Layout::C, readonly: false, ..t };
+            let c = g.copy_c(v.into_struct_value(), &t, c_t);
+            converted.push((c, c_t));
+            (c, c_t)
+        };
+        let (l, lt) = as_dtype(self, l, lt);
+        let (r, rt) = as_dtype(self, r, rt);
+        let (ls, rs) = (l.into_struct_value(), r.into_struct_value());
+        let (lst, rst) = (self.strides(ls, &lt), self.strides(rs, &rt));
+        let (zero, one) = (self.i64(0), self.i64(1));
+        // Each operand's matrix: (rows, cols, row stride, column stride).
+        let (m, as0, as1) = if nl == 1 { (one, zero, lst[0]) } else { (ld[nl - 2], lst[nl - 2], lst[nl - 1]) };
+        let (n, bs0, bs1) = if nr == 1 { (one, rst[0], zero) } else { (rd[nr - 1], rst[nr - 2], rst[nr - 1]) };
+        // The leading (batch) axes, right-aligned and broadcast: a length of 1 repeats (stride 0).
+        let (lb, rb) = (nl.saturating_sub(2), nr.saturating_sub(2));
+        let nb = lb.max(rb);
+        let mut batch = Vec::with_capacity(nb);
+        let mut a_steps = Vec::with_capacity(nb);
+        let mut b_steps = Vec::with_capacity(nb);
+        for i in 0..nb {
+            let side =
+                |g: &Self, count: usize, d: &[IntValue<'ctx>], st: &[IntValue<'ctx>]| -> (IntValue<'ctx>, IntValue<'ctx>) {
+                    if i + count < nb {
+                        return (g.i64(1), g.i64(0));
+                    }
+                    let j = i + count - nb;
+                    let is_one = g.b().build_int_compare(IntPredicate::EQ, d[j], g.i64(1), "bc.one").u();
+                    (d[j], g.b().build_select(is_one, g.i64(0), st[j], "bc.step").u().into_int_value())
+                };
+            let (da, sa) = side(self, lb, &ld, &lst);
+            let (db, sb) = side(self, rb, &rd, &rst);
+            let a_one = self.b().build_int_compare(IntPredicate::EQ, da, one, "bc.a1").u();
+            let b_one = self.b().build_int_compare(IntPredicate::EQ, db, one, "bc.b1").u();
+            let same = self.b().build_int_compare(IntPredicate::EQ, da, db, "bc.same").u();
+            let fits = self.b().build_or(self.b().build_or(a_one, b_one, "bc.ones").u(), same, "bc.fits").u();
+            let bad = self.b().build_not(fits, "bc.bad").u();
+            self.on_failure(bad, |g| {
+                g.ret_status(g.module_gen.status_llty().const_int(Status::BroadcastShapes as u64, false));
+            });
+            batch.push(self.b().build_select(a_one, db, da, "bc.len").u().into_int_value());
+            a_steps.push(sa);
+            b_steps.push(sb);
+        }
+        let mut shape = batch.clone();
+        if nl >= 2 {
+            shape.push(m);
+        }
+        if nr >= 2 {
+            shape.push(n);
+        }
+        let (result, out, _) = self.alloc_c(res_t, &shape, false);
+        self.own_temp(e.id, result, &ty);
+        let item = self.i64(dtype.size() as i64);
+        let block = self.b().build_int_mul(self.b().build_int_mul(m, n, "mm.mn").u(), item, "mm.block").u();
+        let a_data = self.b().build_extract_value(ls, field::DATA, "a.data").u().into_pointer_value();
+        let b_data = self.b().build_extract_value(rs, field::DATA, "b.data").u().into_pointer_value();
+        let f = self.helper(Helper::Matmul);
+        let code = self.ctx().i32_type().const_int(dtype as u64, false);
+        self.loop_nest(&batch, &mut |g, idx| {
+            let i8t = g.ctx().i8_type();
+            let (mut a_off, mut b_off, mut flat) = (g.i64(0), g.i64(0), g.i64(0));
+            for (ax, i) in idx.iter().enumerate() {
+                a_off = g.b().build_int_add(a_off, g.b().build_int_mul(*i, a_steps[ax], "mm.as").u(), "mm.ao").u();
+                b_off = g.b().build_int_add(b_off, g.b().build_int_mul(*i, b_steps[ax], "mm.bs").u(), "mm.bo").u();
+                flat = g.b().build_int_add(g.b().build_int_mul(flat, batch[ax], "mm.f").u(), *i, "mm.flat").u();
+            }
+            let c_off = g.b().build_int_mul(flat, block, "mm.co").u();
+            // SAFETY (of the IR): offsets within each operand's and the result's buffer.
+            let (a_p, b_p, c_p) = unsafe {
+                (
+                    g.b().build_gep(i8t, a_data, &[a_off], "mm.a").u(),
+                    g.b().build_gep(i8t, b_data, &[b_off], "mm.b").u(),
+                    g.b().build_gep(i8t, out, &[c_off], "mm.c").u(),
+                )
+            };
+            let args = [
+                code.into(),
+                m.into(),
+                n.into(),
+                k.into(),
+                a_p.into(),
+                as0.into(),
+                as1.into(),
+                b_p.into(),
+                bs0.into(),
+                bs1.into(),
+                c_p.into(),
+            ];
+            let status = g.call_basic(f, &args).into_int_value();
+            let failed = g.b().build_int_compare(IntPredicate::NE, status, status.get_type().const_zero(), "matmul.failed").u();
+            g.on_failure(failed, |g| g.ret_status(status));
+        });
+        for (c, c_t) in converted {
+            self.decref(c, &Type::Array(c_t));
+        }
+        result
     }
 }

@@ -1,6 +1,6 @@
 //! Typing of the `np.linalg` functions: a 2-D array (of float32, or of anything else taken as
-//! float64; complex matrices for inv, solve, det and slogdet), results of NumPy's shapes and
-//! dtypes.
+//! float64; complex matrices for inv, solve, det, slogdet, eig and eigvals), results of NumPy's
+//! shapes and dtypes.
 
 use crate::error::{CompileError, Result};
 use crate::hir;
@@ -29,7 +29,16 @@ impl InferCx<'_> {
             )
         };
         let Some(a) = tys[0].array() else { return Err(wrong(0, "an array")) };
-        if a.dtype == Dtype::Bool && f != LinalgFn::Norm {
+        if matches!(f, LinalgFn::NormFro | LinalgFn::NormNuc) && a.ndim != 2 {
+            // NumPy: ValueError ("Invalid norm order 'fro' for vectors", "Improper number of
+            // dimensions to norm."); the number of dimensions is known here.
+            return Err(CompileError::unsupported_because(
+                "linear algebra argument",
+                format!("{name} with ord 'fro' or 'nuc' takes a 2-D array, not a {}-D one (NumPy raises ValueError)", a.ndim),
+                args[0].span,
+            ));
+        }
+        if a.dtype == Dtype::Bool && !matches!(f, LinalgFn::Norm | LinalgFn::NormFro) {
             return Err(wrong(0, "a numeric array (bool matrices are not compiled)"));
         }
         let b_complex = matches!(f, LinalgFn::Solve | LinalgFn::Lstsq)
@@ -82,6 +91,9 @@ impl InferCx<'_> {
             LinalgFn::Slogdet => Type::Tuple(vec![float.row().element.clone(), float.row().element.clone()]),
             LinalgFn::Eigh => Type::Tuple(vec![array(float, 1), array(float, 2)]),
             LinalgFn::Eigvalsh => array(float, 1),
+            // Real eigenvalues only (Numba's choice: a complex one is a ValueError at run time).
+            LinalgFn::Eig => Type::Tuple(vec![array(float, 1), array(float, 2)]),
+            LinalgFn::Eigvals => array(float, 1),
             LinalgFn::MatrixPower => {
                 if !matches!(tys[1], Type::Int64 | Type::Bool) {
                     return Err(wrong(1, "an int as the power"));
@@ -111,7 +123,8 @@ impl InferCx<'_> {
                     Type::Int64
                 }
             }
-            LinalgFn::Cond => float.row().element.clone(),
+            LinalgFn::Cond | LinalgFn::NormNuc => float.row().element.clone(),
+            LinalgFn::NormFro => float.row().element.clone(),
             LinalgFn::Norm => unreachable!("typed above"),
         })
     }
@@ -120,14 +133,39 @@ impl InferCx<'_> {
     /// and slogdet, computed in complex64 when every operand is single precision (float32 or
     /// complex64), else in complex128, as NumPy's `_commonType`; the others are CompileErrors.
     fn complex_linalg(&self, f: LinalgFn, name: &str, a: ArrayType, tys: &[Type], args: &[hir::Expr]) -> Result<Type> {
-        if !matches!(f, LinalgFn::Inv | LinalgFn::Solve | LinalgFn::Det | LinalgFn::Slogdet) {
+        use LinalgFn::*;
+        let supported = matches!(
+            f,
+            Inv | Solve
+                | Det
+                | Slogdet
+                | Eig
+                | Eigvals
+                | Cholesky
+                | Eigh
+                | Eigvalsh
+                | MatrixPower
+                | Svd
+                | SvdReduced
+                | SvdVals
+                | MatrixRank
+                | Cond
+                | NormFro
+                | NormNuc
+                | Qr
+                | Pinv
+                | Lstsq
+        ) || (f == Norm && tys.len() == 1);
+        if !supported {
             return Err(CompileError::unsupported_because(
                 "linear algebra argument",
-                format!("{name} of complex arrays is not compiled yet (inv, solve, det and slogdet are)"),
+                format!(
+                    "{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig, eigvals, cholesky, eigh, eigvalsh, matrix_power, svd, svdvals, qr, pinv, lstsq, matrix_rank, cond, and norm with ord None, 'fro' or 'nuc' and no axis are)"
+                ),
                 args[0].span,
             ));
         }
-        if a.ndim != 2 {
+        if a.ndim != 2 && !(f == LinalgFn::Norm && a.ndim >= 1) {
             return Err(CompileError::unsupported_because(
                 "linear algebra argument",
                 format!("{name} of a {}-D array: 2-D arrays are compiled (stacks of matrices are not yet)", a.ndim),
@@ -136,7 +174,7 @@ impl InferCx<'_> {
         }
         let single = |d: Dtype| matches!(d, Dtype::Float32 | Dtype::Complex64);
         let mut all_single = single(a.dtype);
-        if f == LinalgFn::Solve {
+        if matches!(f, LinalgFn::Solve | LinalgFn::Lstsq) {
             let Some(b) = tys[1].array().filter(|b| (1..=2).contains(&b.ndim) && b.dtype != Dtype::Bool) else {
                 return Err(CompileError::typing(
                     "linear algebra argument",
@@ -151,6 +189,57 @@ impl InferCx<'_> {
             LinalgFn::Inv => array(complex, 2),
             LinalgFn::Solve => array(complex, tys[1].array().map_or(1, |b| b.ndim)),
             LinalgFn::Det => complex.row().element.clone(),
+            LinalgFn::Eig => Type::Tuple(vec![array(complex, 1), array(complex, 2)]),
+            LinalgFn::Eigvals => array(complex, 1),
+            LinalgFn::Cholesky => array(complex, 2),
+            LinalgFn::Svd | LinalgFn::SvdReduced => Type::Tuple(vec![array(complex, 2), array(real, 1), array(complex, 2)]),
+            LinalgFn::SvdVals => array(real, 1),
+            LinalgFn::Qr => Type::Tuple(vec![array(complex, 2), array(complex, 2)]),
+            LinalgFn::Lstsq => {
+                if tys.len() > 2 && !tys[2].is_numeric() {
+                    return Err(CompileError::typing(
+                        "linear algebra argument",
+                        format!("{name} takes a number as rcond, not {}", type_name(&tys[2])),
+                        args[2].span,
+                    ));
+                }
+                let b_ndim = tys[1].array().map_or(1, |b| b.ndim);
+                Type::Tuple(vec![array(complex, b_ndim), array(real, 1), Type::Int64, array(real, 1)])
+            }
+            LinalgFn::Pinv => {
+                if tys.len() > 1 && !tys[1].is_numeric() {
+                    return Err(CompileError::typing(
+                        "linear algebra argument",
+                        format!("{name} takes a number as rcond, not {}", type_name(&tys[1])),
+                        args[1].span,
+                    ));
+                }
+                array(complex, 2)
+            }
+            LinalgFn::Cond | LinalgFn::Norm | LinalgFn::NormFro | LinalgFn::NormNuc => real.row().element.clone(),
+            LinalgFn::MatrixRank => {
+                if tys.len() > 1 && !tys[1].is_numeric() {
+                    return Err(CompileError::typing(
+                        "linear algebra argument",
+                        format!("{name} takes a number as tol, not {}", type_name(&tys[1])),
+                        args[1].span,
+                    ));
+                }
+                Type::Int64
+            }
+            LinalgFn::Eigh => Type::Tuple(vec![array(real, 1), array(complex, 2)]),
+            LinalgFn::Eigvalsh => array(real, 1),
+            LinalgFn::MatrixPower => {
+                if !matches!(tys[1], Type::Int64 | Type::Bool) {
+                    return Err(CompileError::typing(
+                        "linear algebra argument",
+                        format!("{name} takes an int as the power, not {}", type_name(&tys[1])),
+                        args[1].span,
+                    ));
+                }
+                // NumPy's products keep a's dtype.
+                array(a.dtype, 2)
+            }
             _ => Type::Tuple(vec![complex.row().element.clone(), real.row().element.clone()]),
         })
     }

@@ -176,17 +176,23 @@ fn matmul_type(op: BinOp, l: &Type, r: &Type, span: Span) -> Result<Type> {
         };
         return Err(CompileError::typing("matrix product", why, span));
     };
+    let dtype = promote_dtypes(a.dtype, b.dtype);
+    if op == BinOp::MatMul && a.ndim >= 1 && b.ndim >= 1 && (a.ndim > 2 || b.ndim > 2) {
+        // Stacks of matrices (NumPy's matmul): the leading axes broadcast, then the product's.
+        let batch = a.ndim.saturating_sub(2).max(b.ndim.saturating_sub(2));
+        let ndim = batch + u8::from(a.ndim >= 2) + u8::from(b.ndim >= 2);
+        return Ok(Type::Array(ArrayType { dtype, ndim, layout: Layout::C, readonly: false }));
+    }
     if !(1..=2).contains(&a.ndim) || !(1..=2).contains(&b.ndim) {
         return Err(CompileError::unsupported_because(
             "matrix product",
             format!(
-                "{name} of a {}-D and a {}-D array: products of 1-D and 2-D arrays are compiled (stacks of matrices are not yet)",
+                "{name} of a {}-D and a {}-D array: products of 1-D and 2-D arrays are compiled (stacks of matrices: `@` and np.matmul)",
                 a.ndim, b.ndim
             ),
             span,
         ));
     }
-    let dtype = promote_dtypes(a.dtype, b.dtype);
     Ok(match (a.ndim, b.ndim) {
         (1, 1) => dtype.row().element.clone(),
         (x, y) => Type::Array(ArrayType { dtype, ndim: x + y - 2, layout: Layout::C, readonly: false }),

@@ -1,27 +1,56 @@
 //! `np.linalg` of complex matrices at run time: `inv` and `solve` through LAPACK `zgesv`, `det`
-//! and `slogdet` through `zgetrf`, called as NumPy's `umath_linalg` calls them (on a
-//! Fortran-ordered copy, in complex128 for complex64 input too) and with its arithmetic on the
-//! factors, so results are NumPy's.
+//! and `slogdet` through `zgetrf`, `cholesky` through `zpotrf`, `eigh` and `eigvalsh` through
+//! `zheevd`, called as NumPy's `umath_linalg` calls them (on a Fortran-ordered copy, in
+//! complex128 for complex64 input too) and with its arithmetic on the factors, so results are
+//! NumPy's; `matrix_power` by NumPy's products.
 
 use std::ffi::c_void;
 
-use super::{fail, store_c, Calls, Gesv, Getrf, In, Op, NAMINGS};
+use super::{fail, store_c, Calls, Gesv, Getrf, In, Int, Op, NAMINGS};
 use crate::linalg::{symbol, Cx, Lookup};
-use crate::registry::Status;
+use crate::registry::{Dtype, Status};
 
 /// The complex LAPACK routines of one library, by address.
 struct ComplexLapack {
     ilp64: bool,
     zgesv: usize,
     zgetrf: usize,
+    zpotrf: usize,
+    zheevd: usize,
 }
+
+type Zpotrf = unsafe extern "C" fn(*const std::ffi::c_char, *const Int, *mut Cx<f64>, *const Int, *mut Int, usize);
+#[allow(clippy::type_complexity)]
+type Zheevd = unsafe extern "C" fn(
+    *const std::ffi::c_char,
+    *const std::ffi::c_char,
+    *const Int,
+    *mut Cx<f64>,
+    *const Int,
+    *mut f64,
+    *mut Cx<f64>,
+    *const Int,
+    *mut f64,
+    *const Int,
+    *mut Int,
+    *const Int,
+    *mut Int,
+    usize,
+    usize,
+);
 
 static COMPLEX_LAPACK: Lookup<ComplexLapack> = Lookup::new();
 
 fn complex_lapack_in(handle: *mut c_void, _path: String) -> Option<ComplexLapack> {
     NAMINGS.iter().find_map(|&(prefix, suffix, ilp64)| {
         let sym = |f: &str| symbol(handle, &format!("{prefix}{f}{suffix}"));
-        Some(ComplexLapack { ilp64, zgesv: sym("zgesv")?, zgetrf: sym("zgetrf")? })
+        Some(ComplexLapack {
+            ilp64,
+            zgesv: sym("zgesv")?,
+            zgetrf: sym("zgetrf")?,
+            zpotrf: sym("zpotrf")?,
+            zheevd: sym("zheevd")?,
+        })
     })
 }
 
@@ -64,7 +93,11 @@ pub(super) unsafe fn run(op: Op, single: bool, a: In, b: In, nrhs: i64, out1: *m
             (out as *mut f64).write(x);
         }
     };
-    if !matches!(op, Op::Solve | Op::Inv | Op::Det | Op::Slogdet) {
+    if op == Op::MatrixPower {
+        let dtype = if single { Dtype::Complex64 } else { Dtype::Complex128 };
+        return unsafe { super::matrix_power::<f64>(dtype as i32, a, nrhs, out1) };
+    }
+    if !matches!(op, Op::Solve | Op::Inv | Op::Det | Op::Slogdet | Op::Cholesky | Op::Eigh | Op::Eigvalsh) {
         return fail(Status::LinAlg, "this linear algebra function of complex matrices is not compiled");
     }
     if n == 0 {
@@ -94,6 +127,15 @@ pub(super) unsafe fn run(op: Op, single: bool, a: In, b: In, nrhs: i64, out1: *m
     };
     let mut m = read(a);
     let ptr = |v: &mut Vec<Cx<f64>>| v.as_mut_ptr() as *mut c_void;
+    // A column-major result written in C order, in a's dtype.
+    let store = |f: &[Cx<f64>], rows: i64, cols: i64, out: *mut u8| unsafe {
+        if single {
+            let narrowed: Vec<Cx<f32>> = f.iter().map(|x| Cx { re: x.re as f32, im: x.im as f32 }).collect();
+            store_c(&narrowed, rows, cols, out);
+        } else {
+            store_c(f, rows, cols, out);
+        }
+    };
     // SAFETY: each routine gets arrays of the sizes LAPACK documents for it.
     unsafe {
         match op {
@@ -113,11 +155,81 @@ pub(super) unsafe fn run(op: Op, single: bool, a: In, b: In, nrhs: i64, out1: *m
                 if calls.value(info) > 0 {
                     return fail(Status::LinAlg, "Singular matrix");
                 }
-                if single {
-                    let narrowed: Vec<Cx<f32>> = rhs.iter().map(|x| Cx { re: x.re as f32, im: x.im as f32 }).collect();
-                    store_c(&narrowed, n, cols, out1);
-                } else {
-                    store_c(&rhs, n, cols, out1);
+                store(&rhs, n, cols, out1);
+            }
+            Op::Cholesky => {
+                let potrf: Zpotrf = std::mem::transmute::<usize, Zpotrf>(lapack.zpotrf);
+                potrf(c"L".as_ptr(), &nn, m.as_mut_ptr(), &nn, &mut info, 1);
+                if calls.value(info) != 0 {
+                    return fail(Status::LinAlg, "Matrix is not positive definite");
+                }
+                for j in 0..n as usize {
+                    for i in 0..j {
+                        m[i + j * n as usize] = zero;
+                    }
+                }
+                store(&m, n, n, out1);
+            }
+            Op::Eigh | Op::Eigvalsh => {
+                let jobz: &std::ffi::CStr = if op == Op::Eigh { c"V" } else { c"N" };
+                let heevd: Zheevd = std::mem::transmute::<usize, Zheevd>(lapack.zheevd);
+                let mut w = vec![0.0f64; n as usize];
+                // The workspace query, then the call (umath_linalg's sizes).
+                let (mut work_size, mut rwork_size, mut iwork_size) = ([zero; 1], [0.0f64; 1], [calls.int(0); 1]);
+                let query = calls.int(-1);
+                heevd(
+                    jobz.as_ptr(),
+                    c"L".as_ptr(),
+                    &nn,
+                    m.as_mut_ptr(),
+                    &nn,
+                    w.as_mut_ptr(),
+                    work_size.as_mut_ptr(),
+                    &query,
+                    rwork_size.as_mut_ptr(),
+                    &query,
+                    iwork_size.as_mut_ptr(),
+                    &query,
+                    &mut info,
+                    1,
+                    1,
+                );
+                let lwork = (work_size[0].re as i64).max(1);
+                let lrwork = (rwork_size[0] as i64).max(1);
+                let liwork = calls.value(iwork_size[0]).max(1);
+                let mut work = vec![zero; lwork as usize];
+                let mut rwork = vec![0.0f64; lrwork as usize];
+                let mut iwork = vec![calls.int(0); liwork as usize];
+                heevd(
+                    jobz.as_ptr(),
+                    c"L".as_ptr(),
+                    &nn,
+                    m.as_mut_ptr(),
+                    &nn,
+                    w.as_mut_ptr(),
+                    work.as_mut_ptr(),
+                    &calls.int(lwork),
+                    rwork.as_mut_ptr(),
+                    &calls.int(lrwork),
+                    iwork.as_mut_ptr(),
+                    &calls.int(liwork),
+                    &mut info,
+                    1,
+                    1,
+                );
+                if calls.value(info) != 0 {
+                    return fail(Status::LinAlg, "Eigenvalues did not converge");
+                }
+                // The eigenvalues are real (of a's parts' dtype), the vectors complex.
+                for (i, x) in w.iter().enumerate() {
+                    if single {
+                        (out1 as *mut f32).add(i).write(*x as f32);
+                    } else {
+                        (out1 as *mut f64).add(i).write(*x);
+                    }
+                }
+                if op == Op::Eigh {
+                    store(&m, n, n, out2);
                 }
             }
             _ => {

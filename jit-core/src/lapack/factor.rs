@@ -10,6 +10,9 @@ use std::ffi::{c_char, c_void};
 use super::{fail, Calls, In, Int, Real, NAMINGS};
 
 pub mod norm;
+mod zlstsq;
+mod zqr;
+mod zsvd;
 use crate::linalg::{symbol, Lookup};
 use crate::registry::{Dtype, Status};
 
@@ -39,12 +42,14 @@ pub enum FactorOp {
     /// output dtype**, `ord` the param (None when not `has_param`), `axis` as `b_rows`
     /// ([`norm::NO_AXIS`] for None): one element, or one per line along the axis.
     Norm = 8,
+    /// `norm(a, 'nuc')`: the sum of the singular values (one element).
+    Nuc = 9,
 }
 
 impl FactorOp {
     fn from_code(code: i32) -> Option<FactorOp> {
         use FactorOp::*;
-        [Svd, SvdReduced, SvdVals, Qr, Lstsq, Pinv, MatrixRank, Cond, Norm].into_iter().find(|o| *o as i32 == code)
+        [Svd, SvdReduced, SvdVals, Qr, Lstsq, Pinv, MatrixRank, Cond, Norm, Nuc].into_iter().find(|o| *o as i32 == code)
     }
 }
 
@@ -482,7 +487,25 @@ pub unsafe extern "C" fn sj_rt_lapack_factor(
     // SAFETY: the caller's contract, passed on.
     unsafe {
         let outs = [*outs, *outs.add(1), *outs.add(2), *outs.add(3)];
-        if dtype == Dtype::Float32 as i32 {
+        let complex = dtype == Dtype::Complex64 as i32 || dtype == Dtype::Complex128 as i32;
+        if complex && op == FactorOp::Lstsq {
+            let rcond = if has_param { param } else { f64::EPSILON * rows.max(cols) as f64 };
+            if dtype == Dtype::Complex64 as i32 {
+                zlstsq::lstsq::<f32>(&a, &b, rcond, &outs)
+            } else {
+                zlstsq::lstsq::<f64>(&a, &b, rcond, &outs)
+            }
+        } else if complex && op == FactorOp::Qr {
+            if dtype == Dtype::Complex64 as i32 {
+                zqr::qr::<f32>(&a, outs[0], outs[1])
+            } else {
+                zqr::qr::<f64>(&a, outs[0], outs[1])
+            }
+        } else if dtype == Dtype::Complex64 as i32 {
+            zsvd::run::<f32>(op, &a, param, has_param, &outs)
+        } else if dtype == Dtype::Complex128 as i32 {
+            zsvd::run::<f64>(op, &a, param, has_param, &outs)
+        } else if dtype == Dtype::Float32 as i32 {
             run::<f32>(op, &a, &b, param, has_param, &outs)
         } else {
             run::<f64>(op, &a, &b, param, has_param, &outs)
@@ -538,6 +561,11 @@ unsafe fn run<T: Float>(op: FactorOp, a: &In, b: &In, param: f64, has_param: boo
                 (outs[0] as *mut i64).write(rank as i64);
             }
             FactorOp::Norm => return norm::norm::<T>(r, a, b.cols, b.rows, param, has_param, outs[0]),
+            FactorOp::Nuc => match svd(b'N') {
+                // NumPy: sum(svd(x, compute_uv=False)), add.reduce in s's dtype.
+                Ok(d) => (outs[0] as *mut T).write(T::ZERO + norm::pairwise(&d.s_as::<T>())),
+                Err(status) => return status,
+            },
             FactorOp::Cond => {
                 let s = match svd(b'N') {
                     Ok(d) => d.s_as::<T>(),
@@ -561,9 +589,9 @@ mod tests {
 
     #[test]
     fn every_op_code_round_trips() {
-        for code in 0..9 {
+        for code in 0..10 {
             assert_eq!(FactorOp::from_code(code).map(|o| o as i32), Some(code));
         }
-        assert!(FactorOp::from_code(9).is_none());
+        assert!(FactorOp::from_code(10).is_none());
     }
 }

@@ -357,11 +357,22 @@ impl Lowerer<'_> {
             // ord and axis, each None when left out (typed and compiled as NumPy's defaults);
             // both None: the default norm.
             if let Some(Some(ast::Expr { kind: A::Str(s), span })) = bound.get(1) {
-                return Err(CompileError::unsupported_because(
-                    "linear algebra argument",
-                    format!("np.linalg.norm()'s ord '{s}' is not compiled (ord takes a number or None; 'fro' is the default norm of a matrix: leave ord out)"),
-                    *span,
-                ));
+                // 'fro' and 'nuc': matrix norms of the whole matrix (axis left out or None).
+                let no_axis = bound.get(2).is_none_or(|e| e.as_ref().is_none_or(|e| matches!(e.kind, A::None)));
+                let function = match s.as_str() {
+                    "fro" | "f" if no_axis => LinalgFn::NormFro,
+                    "nuc" if no_axis => LinalgFn::NormNuc,
+                    _ => {
+                        return Err(CompileError::unsupported_because(
+                            "linear algebra argument",
+                            format!("np.linalg.norm()'s ord '{s}' is not compiled here (ord takes a number or None, or 'fro' or 'nuc' without axis)"),
+                            *span,
+                        ))
+                    }
+                };
+                let x = self.exprs(&bound[..1].iter().flatten().cloned().collect::<Vec<_>>())?;
+                self.allocates = true;
+                return Ok(Some(H::Intrinsic { f: Intrinsic::Linalg(function), args: x }));
             }
             let none = |e: &Option<ast::Expr>| e.as_ref().is_none_or(|e| matches!(e.kind, A::None));
             if bound.iter().skip(1).all(none) {

@@ -24,6 +24,14 @@ pub enum LinalgFn {
     Pinv,
     MatrixRank,
     Cond,
+    /// `eig(a)`: eigenvalues and right eigenvectors (LAPACK `?geev`).
+    Eig,
+    /// `eigvals(a)`: the eigenvalues.
+    Eigvals,
+    /// `norm(x, 'fro')` of a matrix (the default norm).
+    NormFro,
+    /// `norm(x, 'nuc')`: the sum of the singular values.
+    NormNuc,
 }
 
 pub struct LinalgRow {
@@ -49,7 +57,7 @@ const fn row(
 
 /// The functions, in the order messages list them (a function of several rows: its first is
 /// the one looked up by name).
-pub static LINALG_FUNCTIONS: [LinalgRow; 18] = [
+pub static LINALG_FUNCTIONS: [LinalgRow; 22] = [
     row("solve", LinalgFn::Solve, 2, &["a", "b"], "a square matrix and a vector or matrix"),
     row("inv", LinalgFn::Inv, 1, &["a"], "a square matrix"),
     row("det", LinalgFn::Det, 1, &["a"], "a square matrix"),
@@ -86,6 +94,10 @@ pub static LINALG_FUNCTIONS: [LinalgRow; 18] = [
     row("pinv", LinalgFn::Pinv, 1, &["a", "rcond"], "a matrix and a number as rcond"),
     row("matrix_rank", LinalgFn::MatrixRank, 1, &["A", "tol"], "a matrix and a number as tol"),
     row("cond", LinalgFn::Cond, 1, &["x"], "a matrix (the 2-norm condition number)"),
+    row("eig", LinalgFn::Eig, 1, &["a"], "a square matrix"),
+    row("eigvals", LinalgFn::Eigvals, 1, &["a"], "a square matrix"),
+    row("norm", LinalgFn::NormFro, 1, &["x", "ord", "axis"], "an array, a number as ord and an int as axis"),
+    row("norm", LinalgFn::NormNuc, 1, &["x", "ord", "axis"], "an array, a number as ord and an int as axis"),
 ];
 
 impl LinalgFn {

@@ -54,7 +54,7 @@ from .arrays import (
 )
 from .base import geomspace, linspace, logspace
 from .histogram import histogram
-from .numeric import average, convolve, corrcoef, cov, cross, ediff1d, interp, kron, polyval, trapezoid, vdot
+from .numeric import average, convolve, corrcoef, cov, cross, ediff1d, inner, interp, kron, polyval, trapezoid, vdot
 from .reductions import (
     allclose,
     array_equal,
@@ -156,6 +156,7 @@ IMPLEMENTATIONS = {
     np.fill_diagonal: fill_diagonal,
     np.ediff1d: ediff1d,
     np.vdot: vdot,
+    np.inner: inner,
     np.kron: kron,
     np.nanmedian: nanmedian,
     np.nanpercentile: nanpercentile,

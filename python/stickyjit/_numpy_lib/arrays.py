@@ -45,13 +45,15 @@ def identity(n):
 
 
 @jit
-def trace(a):
-    """a 2-D array (offset=, axis1=, axis2=, dtype= are not supported)."""
-    _check_2d(a)
-    n, m = a.shape
-    s = _acc(a, 0)[0]
-    for i in range(min(n, m)):
-        s = s + a[i, i]
+def trace(a, offset=0, axis1=0, axis2=1):
+    """a 2-D array, an int offset and the axes axis1, axis2 (0 and 1, either way round; dtype=
+    and out= are not supported): the sum of the diagonal, in NumPy's sum dtype, in order."""
+    d = diagonal(a, offset, axis1, axis2)
+    # NumPy's sum dtype (int64 for bool and signed ints, uint64 for unsigned, a's for floats and
+    # complex numbers: the accumulator of |d|'s dtype promoted with a's dtype).
+    s = (_acc(np.abs(d[:0]), 0) + np.zeros(1, dtype=a.dtype))[0]
+    for i in range(len(d)):
+        s = s + d[i]
     return s
 
 

@@ -225,9 +225,18 @@ def ediff1d(ary):
 
 @jit
 def vdot(a, b):
-    """two real arrays of any number of dimensions, flattened, of one size (else ValueError):
-    their dot product in NumPy's result dtype."""
-    return np.dot(a.ravel(), b.ravel())
+    """two arrays of any number of dimensions, flattened, of one size (else ValueError): the
+    dot product of a's conjugate with b, in NumPy's result dtype."""
+    return np.dot(np.conj(a.ravel()), b.ravel())
+
+
+@jit
+def inner(a, b):
+    """two arrays of one or two dimensions (more are not supported): the sums of
+    products over their last axes, `a @ b.T` (no conjugate), in NumPy's result dtype."""
+    if a.ndim > 2 or b.ndim > 2:
+        _value_error()
+    return a @ b.T
 
 
 @jit

@@ -11,7 +11,7 @@ use crate::registry::Status;
 pub const NO_AXIS: i64 = i64::MIN;
 
 /// NumPy's `@TYPE@_pairwise_sum` of `v` (the reduction along a contiguous axis).
-fn pairwise<T: Float>(v: &[T]) -> T {
+pub(super) fn pairwise<T: Float>(v: &[T]) -> T {
     let n = v.len();
     if n < 8 {
         let mut res = -T::ZERO;
