@@ -255,10 +255,10 @@ BAD = {
         "argument 'a' is an array of dtype 'float16'",
     ),
     "big-endian array": ("put(np.zeros(2, dtype='>f8'), 0, 1)", "TypeError", "non-native byte order"),
-    "a list of strings where an array was used": (
-        "a = np.zeros(3)\nput(a, 0, 1.0)\nput(['x', 'y'], 0, 1.0)",
+    "a list of lists where an array was used": (
+        "a = np.zeros(3)\nput(a, 0, 1.0)\nput([[1.0], [2.0]], 0, 1.0)",
         "TypeError",
-        "argument 'a' is a list holding str",
+        "argument 'a' is a list holding list",
     ),
     "an int where an array was used": (
         "a = np.zeros(3)\nput(a, 0, 1.0)\nput(5, 0, 1.0)",

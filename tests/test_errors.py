@@ -377,7 +377,7 @@ def takes_two(a, b=1):
 
 
 @pytest.mark.parametrize(
-    "value,type_name", [({"k": 1}, "dict"), (["x"], "str"), (None, "NoneType"), (b"x", "bytes"), ((1, "x"), "str")]
+    "value,type_name", [({"k": 1}, "dict"), ([[1]], "list"), (None, "NoneType"), (b"x", "bytes"), ((1, b"x"), "bytes")]
 )
 def test_unsupported_argument_type_is_a_type_error_naming_the_parameter(value, type_name):
     with pytest.raises(TypeError) as info:

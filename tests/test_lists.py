@@ -283,7 +283,7 @@ def test_list_argument_changes_before_an_exception_are_kept():
 
 
 def test_list_argument_errors_name_the_parameter():
-    with pytest.raises(TypeError, match="argument 'values' is a list holding str"):
+    with pytest.raises(TypeError, match="argument 'values' is a list holding both strings and numbers"):
         total_of([1.0, "x"])
     e = _compile_error("def g(values):\n    values.append(1.5)\n    return len(values)\n", "g", [1, 2])
     assert "the list argument 'values' holds int64; it cannot take float64" in str(e)

@@ -199,3 +199,27 @@ def test_dicts_sets_and_strings_print_as_cpython_prints_them(n):
     # order are in both.)
     f = define(DICTS_SETS, "<print-dicts-sets>")
     assert printed(njit(f), n) == printed(f, n)
+
+
+class _Flushes(io.StringIO):
+    def __init__(self):
+        super().__init__()
+        self.flushes = 0
+
+    def flush(self):
+        self.flushes += 1
+
+
+def test_flush_true_flushes_sys_stdout_after_the_line():
+    f = define(
+        "def f(n):\n    for i in range(n):\n        print(i, end=' ', flush=True)\n    print('done', flush=False)\n    return n\n",
+        "<print-flush>",
+    )
+    for g in (f, njit(f)):
+        old, sys.stdout = sys.stdout, _Flushes()
+        try:
+            g(3)
+            out, flushes = sys.stdout.getvalue(), sys.stdout.flushes
+        finally:
+            sys.stdout = old
+        assert (out, flushes) == ("0 1 2 done\n", 3)

@@ -283,6 +283,11 @@ def test_print_writes_what_cpython_writes(capsys):
         ("return s + n", "unsupported operand types for +: str and int64"),
         ("return s < x", "a string is compared with strings here, not float64"),
         ("return ord(n)", "ord() takes a string, not int64"),
+        ("return '%d %d' % (n,)", "not enough arguments for format string"),
+        ("return '%d' % (n, n)", "not all arguments converted during string formatting"),
+        ("return '{} {}'.format(n)", "Replacement index 1 out of range"),
+        ("return '{0.real}'.format(x)", "is not compiled"),
+        ("return '{1}{0}'.format(s.upper(), s)", "names or constants"),
     ],
 )
 def test_bad_strings_are_compile_errors(source, message):
@@ -470,18 +475,39 @@ def test_str_format_format_and_percent_as_cpython(x, n, name):
     check(other_formats, x, n, name)
 
 
-@pytest.mark.parametrize(
-    ("source", "message"),
-    [
-        ("return '%d %d' % (n,)", "not enough arguments for format string"),
-        ("return '%d' % (n, n)", "not all arguments converted during string formatting"),
-        ("return '{} {}'.format(n)", "Replacement index 1 out of range"),
-        ("return '{0.real}'.format(x)", "is not compiled"),
-        ("return '{1}{0}'.format(s.upper(), s)", "names or constants"),
-    ],
-)
-def test_bad_format_strings_are_compile_errors(source, message):
-    f = njit(_define(f"def f(s, n, x):\n    {source}\n", f"<strings-fmt-{abs(hash(source))}>"))
-    with pytest.raises(CompileError) as info:
-        f("a", 1, 1.5)
-    assert message in str(info.value)
+@njit
+def labelled(pair):
+    name, value = pair
+    return f"{name}={value:.2f}", len(name)
+
+
+@given(st.tuples(TEXT, st.floats(-1e3, 1e3)))
+def test_a_tuple_holding_a_string_passed_in(pair):
+    check(labelled, pair)
+
+
+@njit
+def more_methods(s, w):
+    return (
+        s.title(),
+        s.capitalize(),
+        s.swapcase(),
+        s.zfill(w),
+        s.center(w, "*"),
+        s.ljust(w),
+        s.rjust(w, "."),
+        s.splitlines(),
+    )
+
+
+@given(st.text(alphabet=st.sampled_from("ab AB-+é\nÉǅ1\r\x0b"), max_size=14), st.integers(-2, 20))
+def test_more_methods(s, w):
+    check(more_methods, s, w)
+
+
+def test_a_fill_character_of_another_length_is_cpythons_type_error():
+    @njit
+    def wide(s):
+        return s.center(9, "ab")
+
+    check(wide, "x")

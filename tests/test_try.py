@@ -245,7 +245,7 @@ def _define(src: str):
             "return in a try statement with finally",
         ),
         (
-            "def f(x):\n    try:\n        y = 1 // x\n    except ZeroDivisionError as e:\n        print(e)\n        y = 0\n    return y\n",
+            "def f(x):\n    try:\n        y = 1 // x\n    except ZeroDivisionError as e:\n        y = len(e)\n    return y\n",
             "use of an exception object",
         ),
         ("def f(x):\n    raise\n", "bare raise"),
@@ -278,3 +278,49 @@ def unused_name(x):
 def test_an_unused_exception_name_is_accepted():
     check(unused_name, 0)
     check(unused_name, 1)
+
+
+def caught_objects(a, i, k, x):
+    d = {1: 2.0}
+    out = ""
+    try:
+        v = a[i]
+    except IndexError as e:
+        print("caught:", e)
+        out = out + "index:" + str(e) + ";"
+    try:
+        v = d[k]
+    except KeyError as err:
+        out += f"key:{err};"
+    try:
+        if x < 0:
+            raise ValueError(f"negative: {x}")
+        v = 1.0 / x
+    except (ValueError, ZeroDivisionError) as e:
+        out += str(e)
+    return out
+
+
+@given(st.integers(-5, 5), st.integers(0, 3), st.sampled_from([-1.5, 0.0, 2.0]))
+def test_the_exception_object_as_str_print_and_f_string(i, k, x):
+    check(njit(caught_objects), np.zeros(3), i, k, x)
+
+
+@njit
+def raise_it_again(x):
+    try:
+        return 1 // x
+    except ZeroDivisionError as e:
+        raise e
+
+
+def test_raise_e_raises_the_caught_exception_again():
+    check(raise_it_again, 0)
+    check(raise_it_again, 2)
+
+
+@pytest.mark.parametrize("use", ["y = len(e)", "y = repr(e)", "y = e.args", "y = f'{e!r}'", "y = f'{e:>9}'"])
+def test_other_uses_of_the_exception_object_are_refused(use):
+    src = f"def f(x):\n    try:\n        y = 1 // x\n    except ZeroDivisionError as e:\n        {use}\n    return 0\n"
+    with pytest.raises(CompileError, match="exception|'.args' is not supported"):
+        njit(_define(src))(0)

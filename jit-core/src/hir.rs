@@ -182,6 +182,8 @@ pub enum StmtKind {
         items: Vec<PrintItem>,
         sep: String,
         end: String,
+        /// `flush=True`: the stream is flushed after the line is written.
+        flush: bool,
     },
 }
 
@@ -627,6 +629,9 @@ pub enum Intrinsic {
     Chr,
     /// A method of a string (its arguments: the string, then the method's).
     StrMethod(StrMethod),
+    /// `str(e)` of the exception the innermost `except ... as e` clause caught (the value `e`
+    /// is bound to).
+    CaughtText,
     /// Records the exception `raise` is about to raise (a class of
     /// `registry::exceptions::RAISABLE`) with its argument, a string, as its message.
     RaiseMessage(u32),

@@ -24,6 +24,21 @@ thread_local! {
     static FAILED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+thread_local! {
+    /// The line being printed asked for `flush=True`.
+    static FLUSH: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `print(..., flush=True)`: the host flushes the stream after writing this line.
+pub(crate) fn request_flush() {
+    FLUSH.with(|f| f.set(true));
+}
+
+/// Whether the line being written asked to be flushed (the host's writer asks, once per line).
+pub fn take_flush() -> bool {
+    FLUSH.with(|f| f.replace(false))
+}
+
 /// Sets the function that writes an array as NumPy's `str()` does (jit-py, at import).
 pub fn set_array_formatter(hook: ArrayFormatter) {
     ARRAY_FORMATTER.store(hook as usize, Ordering::Release);

@@ -111,7 +111,7 @@ impl Printer<'_> {
                 S::Pass => {
                     let _ = writeln!(out, "{pad}pass");
                 }
-                S::Print { items, sep, end } => {
+                S::Print { items, sep, end, .. } => {
                     let shown: Vec<String> = items
                         .iter()
                         .map(|i| match i {

@@ -110,6 +110,30 @@ pub unsafe extern "C" fn sj_rt_raise(class: i32, message: *const u8, len: i64) {
     RAISED_REPR.with(|c| c.set(false));
 }
 
+/// `str(e)` of the exception compiled code reports with `status` (what an `except ... as e`
+/// clause binds): the message its class was given, as CPython's `str()` writes it (a
+/// `KeyError`'s argument by its `repr`).
+pub fn exception_text(status: u32) -> String {
+    if Status::from_code(status) == Some(Status::Raised) {
+        let (class, message) = last_raised();
+        return match message {
+            None => String::new(),
+            Some(m) if last_raised_is_repr() => m,
+            Some(m) if class == "KeyError" => {
+                let s = crate::string::from_text(&m);
+                // SAFETY: a string block just made (freed with the call's blocks).
+                if s.is_null() {
+                    m
+                } else {
+                    unsafe { crate::string::repr(&crate::string::View::of(s)) }
+                }
+            }
+            Some(m) => m,
+        };
+    }
+    describe_status(status, &[]).1
+}
+
 /// The class name and message the last `raise` on this thread recorded.
 pub fn last_raised() -> (&'static str, Option<String>) {
     let (class, message) = LAST_RAISED.with(|c| c.borrow().clone());

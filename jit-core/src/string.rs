@@ -284,6 +284,17 @@ pub enum StrOp {
     Literal,
     /// Records `raise` of the class `x` (`registry::exceptions::RAISABLE`) with the message `a`.
     RecordRaise,
+    /// `print(..., flush=True)`: the line being printed is flushed after it is written.
+    FlushAfterPrint,
+    /// `str(e)` of the exception an `except ... as e` clause caught, whose status is `x`.
+    ExceptionText,
+    /// `a.title()` (`x` 0), `a.capitalize()` (1), `a.swapcase()` (2).
+    CaseMap,
+    /// `a.zfill(x)` (`y` 0), `a.center(x, b)` (1), `a.ljust(x, b)` (2), `a.rjust(x, b)` (3);
+    /// `b` the fill character (null: a space).
+    Pad,
+    /// `a.splitlines()`: a list of strings.
+    SplitLines,
 }
 
 const UNSIGNED_FLAG: i64 = 1 << 62;
@@ -350,6 +361,23 @@ fn upper(c: u32, out: &mut Vec<u32>) {
         Some(ch) => out.extend(ch.to_uppercase().map(|u| u as u32)),
         None => out.push(c),
     }
+}
+
+/// The titlecase of `c` (Unicode's titlecase mapping: the uppercase but for the Latin digraphs
+/// `Ǆ ǅ ǆ`, `Ǉ ǈ ǉ`, `Ǌ ǋ ǌ`, `Ǳ ǲ ǳ`, whose titlecase is their middle form).
+fn title(c: u32, out: &mut Vec<u32>) {
+    match c {
+        0x01C4..=0x01C6 => out.push(0x01C5),
+        0x01C7..=0x01C9 => out.push(0x01C8),
+        0x01CA..=0x01CC => out.push(0x01CB),
+        0x01F1..=0x01F3 => out.push(0x01F2),
+        _ => upper(c, out),
+    }
+}
+
+/// Whether `c` is cased (uppercase, lowercase or titlecase: the digraphs' middle forms).
+fn cased(c: u32) -> bool {
+    matches!(c, 0x01C5 | 0x01C8 | 0x01CB | 0x01F2) || char::from_u32(c).is_some_and(|ch| ch.is_uppercase() || ch.is_lowercase())
 }
 
 fn lower(c: u32, out: &mut Vec<u32>) {
@@ -764,6 +792,120 @@ pub unsafe extern "C" fn sj_rt_str(op: i32, a: *mut Header, b: *mut Header, c: *
                 ptr(from_code_points(&cps))
             }
             StrOp::Repr => ptr(from_text(&repr(&va()))),
+            StrOp::CaseMap => {
+                let mut out = Vec::with_capacity(va().len);
+                let mut previous_cased = false;
+                for (i, ch) in va().chars().enumerate() {
+                    let c = char::from_u32(ch);
+                    let (is_upper, is_lower) = c.map_or((false, false), |c| (c.is_uppercase(), c.is_lowercase()));
+                    match x {
+                        0 => {
+                            if previous_cased {
+                                lower(ch, &mut out)
+                            } else {
+                                title(ch, &mut out)
+                            }
+                            previous_cased = cased(ch);
+                        }
+                        1 => {
+                            if i == 0 {
+                                title(ch, &mut out)
+                            } else {
+                                lower(ch, &mut out)
+                            }
+                        }
+                        _ => {
+                            if is_upper {
+                                lower(ch, &mut out)
+                            } else if is_lower {
+                                upper(ch, &mut out)
+                            } else {
+                                out.push(ch)
+                            }
+                        }
+                    }
+                }
+                ptr(from_code_points(&out))
+            }
+            StrOp::Pad => {
+                let s = cps(&va());
+                let fill = if b.is_null() {
+                    ' ' as u32
+                } else {
+                    let f = vb();
+                    if f.len != 1 {
+                        crate::runtime::record_raised(
+                            "TypeError",
+                            "The fill character must be exactly one character long".into(),
+                        );
+                        return 0;
+                    }
+                    f.at(0)
+                };
+                let n = s.len() as i64;
+                if x <= n {
+                    return ptr(from_code_points(&s));
+                }
+                let marg = (x - n) as usize;
+                let (left, right) = match y {
+                    0 => {
+                        // zfill: zeros after a leading sign.
+                        let mut out = Vec::with_capacity(x as usize);
+                        let signed = matches!(s.first(), Some(&c) if c == '+' as u32 || c == '-' as u32);
+                        if signed {
+                            out.push(s[0]);
+                        }
+                        out.extend(std::iter::repeat_n('0' as u32, marg));
+                        out.extend_from_slice(if signed { &s[1..] } else { &s[..] });
+                        return ptr(from_code_points(&out));
+                    }
+                    1 => {
+                        let left = marg / 2 + (marg & x as usize & 1);
+                        (left, marg - left)
+                    }
+                    2 => (0, marg),
+                    _ => (marg, 0),
+                };
+                let mut out = Vec::with_capacity(x as usize);
+                out.extend(std::iter::repeat_n(fill, left));
+                out.extend_from_slice(&s);
+                out.extend(std::iter::repeat_n(fill, right));
+                ptr(from_code_points(&out))
+            }
+            StrOp::SplitLines => {
+                let v = va();
+                let n = v.len;
+                let boundary = |c: u32| matches!(c, 0x0a | 0x0b | 0x0c | 0x0d | 0x1c | 0x1d | 0x1e | 0x85 | 0x2028 | 0x2029);
+                let mut blocks = Vec::new();
+                let (mut start, mut i) = (0, 0);
+                while i < n {
+                    let c = v.at(i);
+                    if boundary(c) {
+                        let h = substring(&v, start, i);
+                        if h.is_null() {
+                            return 0;
+                        }
+                        blocks.push(h);
+                        i += if c == 0x0d && i + 1 < n && v.at(i + 1) == 0x0a { 2 } else { 1 };
+                        start = i;
+                    } else {
+                        i += 1;
+                    }
+                }
+                if start < n {
+                    let h = substring(&v, start, n);
+                    if h.is_null() {
+                        return 0;
+                    }
+                    blocks.push(h);
+                }
+                ptr(list_of(blocks))
+            }
+            StrOp::ExceptionText => ptr(from_text(&crate::runtime::exception_text(x as u32))),
+            StrOp::FlushAfterPrint => {
+                crate::output::request_flush();
+                0
+            }
             StrOp::RecordRaise => {
                 let text = va().to_text();
                 crate::runtime::sj_rt_raise(x as i32, text.as_ptr(), text.len() as i64);

@@ -135,6 +135,15 @@ impl Kind {
         }
     }
 
+    /// Whether the argument holds strings (their blocks are freed with the call's blocks).
+    pub fn holds_strings(self) -> bool {
+        match self {
+            Kind::Str | Kind::List(crate::lists::ListItem::Str) => true,
+            Kind::Tuple(i) => Kind::items(i).into_iter().any(Kind::holds_strings),
+            _ => false,
+        }
+    }
+
     /// The type compiled code sees.
     pub fn core_type(self) -> Type {
         match self {
@@ -357,6 +366,11 @@ fn classify_tuple(py: Python<'_>, t: &Bound<'_, PyTuple>, func: &str, param: &st
         if let Some((k, parts)) = classify_complex(&item)? {
             kinds.push(k);
             flat.extend(parts);
+            continue;
+        }
+        if item.cast_exact::<pyo3::types::PyString>().is_ok() {
+            kinds.push(Kind::Str);
+            flat.push(crate::strings::string_block(item.as_ptr())?);
             continue;
         }
         // A jitted function takes no slot in the flattened tuple.

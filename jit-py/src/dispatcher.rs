@@ -314,9 +314,7 @@ impl Dispatcher {
             entry: c.entry,
             ret_slots: abi::result_slots(&c.ret),
             // A string argument's block is freed with the call's blocks.
-            arrays: c.allocates
-                || holds_array(&c.ret)
-                || kinds.iter().any(|k| matches!(k, Kind::Str | Kind::List(crate::lists::ListItem::Str))),
+            arrays: c.allocates || holds_array(&c.ret) || kinds.iter().any(|k| k.holds_strings()),
             lists: kinds.iter().any(|k| matches!(k, Kind::List(_))),
             ret: c.ret,
             local_names: Arc::new(c.local_names),

@@ -139,7 +139,11 @@ extern "C" fn write_stdout(data: *const u8, len: usize) -> i32 {
             if out.is_none() {
                 return Ok(());
             }
-            out.call_method1("write", (text,)).map(|_| ())
+            out.call_method1("write", (text,))?;
+            if jit_core::output::take_flush() {
+                out.call_method0("flush")?;
+            }
+            Ok(())
         });
         match written {
             Ok(()) => 0,

@@ -214,7 +214,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     | Intrinsic::Ord
                     | Intrinsic::Chr
                     | Intrinsic::StrMethod(_)
-                    | Intrinsic::RaiseMessage(_)),
+                    | Intrinsic::RaiseMessage(_)
+                    | Intrinsic::CaughtText),
                 args,
             } => self.string_intrinsic(e, *f, args),
             H::Intrinsic { f, args } => self.intrinsic(*f, args, &ty),

@@ -50,6 +50,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             S::AugAssignIndex { array, index, op, value } if self.target_is_view(array, index) => {
                 self.aug_assign_view(array, Some(index), *op, value);
             }
+            S::AugAssign { target, op, value, read } if self.aug_type(value) == Type::Str => {
+                let l = self.expr(read);
+                let r = self.expr(value);
+                // (The read of the local holds the new string until the statement ends.)
+                let v = self.string_binary_values(read.id, *op, (l, &self.ty(read)), (r, &self.ty(value)));
+                self.store_local(*target, v, &Type::Str);
+            }
             S::AugAssign { target, op, value, read } => {
                 let l = self.expr(read);
                 let r = self.expr(value);
@@ -148,13 +155,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.ret_status(self.module_gen.status_llty().const_int(crate::runtime::Status::Raised as u64, false))
             }
             S::Raise { class, message, .. } => self.raise(*class, message.as_deref()),
-            S::Print { items, sep, end } => self.print(items, sep, end),
+            S::Print { items, sep, end, flush } => self.print(items, sep, end, *flush),
         }
     }
 
     /// `print(...)`: each item onto the thread's line (`output.rs`), separated by `sep`, then
     /// `end`, and the line written; an exception the writer raised returns its status.
-    fn print(&mut self, items: &[hir::PrintItem], sep: &str, end: &str) {
+    fn print(&mut self, items: &[hir::PrintItem], sep: &str, end: &str, flush: bool) {
         use super::Helper as Hp;
         let text = |g: &Self, t: &str| {
             if t.is_empty() {
@@ -178,6 +185,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
         }
         text(self, end);
+        if flush {
+            self.request_flush();
+        }
         let status = self.call_basic(self.helper(Hp::PrintFlush), &[]).into_int_value();
         let failed = self.b().build_int_compare(IntPredicate::NE, status, status.get_type().const_zero(), "print.failed").u();
         self.on_failure(failed, |g| g.ret_status(status));

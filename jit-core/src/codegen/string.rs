@@ -228,6 +228,15 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 h.into()
             }
             Intrinsic::StrMethod(m) => self.str_method(e, m, &vals),
+            Intrinsic::CaughtText => {
+                let slot = *self.handling.last().expect("lowering binds `as e` only in an except clause");
+                let st = self.b().build_load(self.module_gen.status_llty(), slot, "caught.status").u().into_int_value();
+                let st = self.b().build_int_z_extend(st, self.ctx().i64_type(), "st").u();
+                let v = self.str_call(StrOp::ExceptionText, self.null(), self.null(), self.null(), st, zero);
+                let h = self.str_block(v);
+                self.own_temp(e.id, h.into(), &Type::Str);
+                h.into()
+            }
             Intrinsic::RaiseMessage(class) => {
                 let class = self.i64(class as i64);
                 self.str_call(StrOp::RecordRaise, s(0), self.null(), self.null(), class, zero);
@@ -254,6 +263,23 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         };
         match m {
             StrMethod::Upper => self.str_new(e, StrOp::Upper, a, self.null(), zero),
+            StrMethod::Title => self.str_new(e, StrOp::CaseMap, a, self.null(), self.i64(0)),
+            StrMethod::Capitalize => self.str_new(e, StrOp::CaseMap, a, self.null(), self.i64(1)),
+            StrMethod::SwapCase => self.str_new(e, StrOp::CaseMap, a, self.null(), self.i64(2)),
+            StrMethod::SplitLines => self.str_new(e, StrOp::SplitLines, a, self.null(), zero),
+            StrMethod::ZFill | StrMethod::Center | StrMethod::LJust | StrMethod::RJust => {
+                let width = int_arg(self, 1, 0);
+                let mode = match m {
+                    StrMethod::ZFill => 0,
+                    StrMethod::Center => 1,
+                    StrMethod::LJust => 2,
+                    _ => 3,
+                };
+                let v = self.str_call(StrOp::Pad, a, opt(2), self.null(), width, self.i64(mode));
+                let h = self.str_block(v);
+                self.own_temp(e.id, h.into(), &Type::Str);
+                h.into()
+            }
             StrMethod::Lower => self.str_new(e, StrOp::Lower, a, self.null(), zero),
             StrMethod::Strip => self.str_new(e, StrOp::Strip, a, opt(1), self.i64(3)),
             StrMethod::LStrip => self.str_new(e, StrOp::Strip, a, opt(1), self.i64(1)),
@@ -319,14 +345,29 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     ) -> BasicValueEnum<'ctx> {
         let (l, lt) = (self.expr(left), self.ty(left));
         let (r, rt) = (self.expr(right), self.ty(right));
-        match op {
-            BinOp::Add => self.str_new(e, StrOp::Concat, l.into_pointer_value(), r.into_pointer_value(), self.i64(0)),
+        self.string_binary_values(e.id, op, (l, &lt), (r, &rt))
+    }
+
+    /// `l op r` of evaluated operands (one a string): a new string, held by the slot of `owner`.
+    pub(super) fn string_binary_values(
+        &mut self,
+        owner: hir::ExprId,
+        op: BinOp,
+        (l, lt): (BasicValueEnum<'ctx>, &Type),
+        (r, rt): (BasicValueEnum<'ctx>, &Type),
+    ) -> BasicValueEnum<'ctx> {
+        let zero = self.i64(0);
+        let v = match op {
+            BinOp::Add => self.str_call(StrOp::Concat, l.into_pointer_value(), r.into_pointer_value(), self.null(), zero, zero),
             _ => {
-                let (s, (n, nt)) = if lt == Type::Str { (l, (r, rt)) } else { (r, (l, lt)) };
-                let n = self.cast(n, &nt, &Type::Int64).into_int_value();
-                self.str_new(e, StrOp::Repeat, s.into_pointer_value(), self.null(), n)
+                let (s, (n, nt)) = if *lt == Type::Str { (l, (r, rt)) } else { (r, (l, lt)) };
+                let n = self.cast(n, nt, &Type::Int64).into_int_value();
+                self.str_call(StrOp::Repeat, s.into_pointer_value(), self.null(), self.null(), n, zero)
             }
-        }
+        };
+        let h = self.str_block(v);
+        self.own_temp(owner, h.into(), &Type::Str);
+        h.into()
     }
 
     /// One comparison of two strings.
@@ -364,6 +405,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let i = self.as_index(i, &self.ty(index));
         let v = self.str_call(StrOp::Char, h, self.null(), self.null(), i, self.i64(0));
         self.str_block(v).into()
+    }
+
+    /// `print(..., flush=True)`: asks the host to flush the stream after this line.
+    pub(super) fn request_flush(&self) {
+        let zero = self.i64(0);
+        self.str_call(StrOp::FlushAfterPrint, self.null(), self.null(), self.null(), zero, zero);
     }
 
     /// `print` of a string (`quoted`: as `repr` writes it, inside a tuple or list).

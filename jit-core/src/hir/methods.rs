@@ -130,10 +130,18 @@ pub enum StrMethod {
     IsAlnum,
     IsUpper,
     IsLower,
+    Title,
+    Capitalize,
+    SwapCase,
+    ZFill,
+    Center,
+    LJust,
+    RJust,
+    SplitLines,
 }
 
 impl StrMethod {
-    const ALL: [(StrMethod, &'static str); 18] = [
+    const ALL: [(StrMethod, &'static str); 26] = [
         (StrMethod::Upper, "upper"),
         (StrMethod::Lower, "lower"),
         (StrMethod::Strip, "strip"),
@@ -152,6 +160,14 @@ impl StrMethod {
         (StrMethod::IsAlnum, "isalnum"),
         (StrMethod::IsUpper, "isupper"),
         (StrMethod::IsLower, "islower"),
+        (StrMethod::Title, "title"),
+        (StrMethod::Capitalize, "capitalize"),
+        (StrMethod::SwapCase, "swapcase"),
+        (StrMethod::ZFill, "zfill"),
+        (StrMethod::Center, "center"),
+        (StrMethod::LJust, "ljust"),
+        (StrMethod::RJust, "rjust"),
+        (StrMethod::SplitLines, "splitlines"),
     ];
 
     pub fn name(self) -> &'static str {
@@ -169,6 +185,8 @@ impl StrMethod {
             StrMethod::Strip | StrMethod::LStrip | StrMethod::RStrip => (0, 1),
             StrMethod::StartsWith | StrMethod::EndsWith | StrMethod::Find | StrMethod::RFind | StrMethod::Join => (1, 1),
             StrMethod::Replace => (2, 3),
+            StrMethod::ZFill => (1, 1),
+            StrMethod::Center | StrMethod::LJust | StrMethod::RJust => (1, 2),
             StrMethod::Split => (0, 2),
             _ => (0, 0),
         }

@@ -22,6 +22,10 @@ impl InferCx<'_> {
                 )),
             };
         }
+        if f == Intrinsic::CaughtText {
+            self.specs[self.current].allocates = true;
+            return Ok(Type::Str);
+        }
         if matches!(
             f,
             Intrinsic::Str
@@ -139,7 +143,8 @@ impl InferCx<'_> {
             | Intrinsic::Ord
             | Intrinsic::Chr
             | Intrinsic::StrMethod(_)
-            | Intrinsic::RaiseMessage(_) => {
+            | Intrinsic::RaiseMessage(_)
+            | Intrinsic::CaughtText => {
                 unreachable!("typed by infer::strings")
             }
             Intrinsic::Np(hir::NpFn::Abs | hir::NpFn::Floor | hir::NpFn::Ceil) => {

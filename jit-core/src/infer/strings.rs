@@ -105,7 +105,20 @@ impl InferCx<'_> {
                     ));
                 }
                 match m {
-                    StrMethod::Upper | StrMethod::Lower => Ok(self.made_string()),
+                    StrMethod::Upper | StrMethod::Lower | StrMethod::Title | StrMethod::Capitalize | StrMethod::SwapCase => {
+                        Ok(self.made_string())
+                    }
+                    StrMethod::ZFill | StrMethod::Center | StrMethod::LJust | StrMethod::RJust => {
+                        require_integer(&tys[1], &name, "the width", args[1].span)?;
+                        if tys.len() == 3 {
+                            need_str(2, &name)?;
+                        }
+                        Ok(self.made_string())
+                    }
+                    StrMethod::SplitLines => {
+                        self.made_string();
+                        Ok(Type::List(Box::new(Type::Str)))
+                    }
                     StrMethod::Strip | StrMethod::LStrip | StrMethod::RStrip => {
                         if tys.len() == 2 && tys[1] != Type::None {
                             need_str(1, &name)?;

@@ -611,12 +611,19 @@ impl Lowerer<'_> {
         if !is_print {
             return Ok(hir::StmtKind::Expr(self.expr(e)?));
         }
-        let (mut sep, mut end) = (" ".to_string(), "\n".to_string());
+        let (mut sep, mut end, mut flush) = (" ".to_string(), "\n".to_string(), false);
         for k in keywords {
+            if let (A::Bool(b), "flush") = (&k.value.kind, k.name.as_str()) {
+                flush = *b;
+                continue;
+            }
             let (A::Str(s), "sep" | "end") = (&k.value.kind, k.name.as_str()) else {
                 return Err(CompileError::unsupported_because(
                     "keyword argument to a builtin",
-                    format!("'{}=' is not compiled for print() (sep= and end= are, as string literals)", k.name),
+                    format!(
+                        "'{}=' is not compiled for print() (sep= and end= are, as string literals, and flush= as True or False)",
+                        k.name
+                    ),
                     k.span,
                 ));
             };
@@ -633,7 +640,7 @@ impl Lowerer<'_> {
                 _ => self.expr(a).map(hir::PrintItem::Value),
             })
             .collect::<Result<_>>()?;
-        Ok(hir::StmtKind::Print { items, sep, end })
+        Ok(hir::StmtKind::Print { items, sep, end, flush })
     }
 }
 

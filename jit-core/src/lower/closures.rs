@@ -145,6 +145,7 @@ impl Lowerer<'_> {
             ufuncs: Vec::new(),
             prange: Vec::new(),
             handlers: 0,
+            caught: Vec::new(),
             nested: self.nested.clone(),
         };
         for n in captured {

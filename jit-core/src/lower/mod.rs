@@ -141,6 +141,7 @@ fn lower_unit_in(units: &[(&ast::FunctionDef, &Env)], unit: usize, nested: closu
         ufuncs: Vec::new(),
         prange: Vec::new(),
         handlers: 0,
+        caught: Vec::new(),
         nested,
     };
     for p in &f.params {
@@ -203,6 +204,9 @@ struct Lowerer<'a> {
     prange: Vec<Span>,
     /// How many `except` clauses enclose the statement being lowered (a bare `raise` needs one).
     handlers: usize,
+    /// The names `except ... as name` clauses enclosing the statement bind (`raise name`
+    /// raises the caught exception again).
+    caught: Vec<String>,
     /// The inner functions of the program (`closures.rs`).
     nested: closures::NestedTable,
 }
@@ -396,6 +400,7 @@ impl<'a> Lowerer<'a> {
                 hir::StmtKind::AugAssign { target: id, op: *op, value: self.expr(value)?, read }
             }
             S::Expr(e) => self.expr_stmt(e)?,
+            S::Raise { class, called: false, .. } if self.caught.last() == Some(class) => hir::StmtKind::Reraise,
             S::Raise { class, message, .. } => self.raise(class, message, s.span)?,
             S::Reraise if self.handlers == 0 => {
                 return Err(CompileError::unsupported_because(
