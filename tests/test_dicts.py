@@ -335,3 +335,19 @@ def test_comprehensions_over_an_array():
     ed, es = of_an_array.py_func(a)
     assert d == {k: float(v) for k, v in ed.items()} and list(d) == list(ed)
     assert s == {bool(x) for x in es}
+
+
+@njit
+def set_comparisons(a, b):
+    s = set()
+    for x in a:
+        s.add(x)
+    t = set()
+    for x in b:
+        t.add(x)
+    return s == t, s != t, s <= t, s < t, s >= t, s > t, s < t < {99} | t
+
+
+@given(st.lists(st.integers(0, 5), max_size=6), st.lists(st.integers(0, 5), max_size=6))
+def test_set_comparisons_are_cpythons(a, b):
+    check(set_comparisons, np.array(a, dtype=np.int64), np.array(b, dtype=np.int64))

@@ -505,3 +505,36 @@ def test_np_array_of_a_list_is_numpys(n):
         assert got.dtype == want.dtype
         assert got.shape == want.shape
         assert np.array_equal(got, want)
+
+
+@njit
+def in_place_operators(n):
+    items = [1, 2]
+    alias = items
+    items += [n, n + 1]
+    items *= 2
+    s = {1, 2}
+    t = s
+    s |= {n}
+    s -= {1}
+    s &= {2, n, 7}
+    s ^= {9, 2}
+    return items, alias, sorted(t), sorted(s)
+
+
+@given(st.integers(-3, 10))
+def test_in_place_operators_change_the_list_or_set_itself(n):
+    # (`l += v` was an internal compiler error before: its new list was never put in `l`.)
+    check(in_place_operators, n)
+
+
+@njit
+def extend_argument(values):
+    values += [0.5]
+    return len(values)
+
+
+def test_in_place_add_to_a_list_argument_is_copied_back():
+    mine, theirs = [1.0, 2.0], [1.0, 2.0]
+    assert extend_argument(mine) == extend_argument.py_func(theirs)
+    assert mine == theirs

@@ -137,6 +137,62 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// `a | b`, `a & b`, `a - b`, `a ^ b` of two sets: a new set, held by the expression's slot.
+    /// Whether every item of the set `a` is in the set `b` (of `key`s).
+    fn set_within(&self, a: PointerValue<'ctx>, b: PointerValue<'ctx>, key: &Type) -> IntValue<'ctx> {
+        let bool_t = self.ctx().bool_type();
+        let all = self.entry_alloca(bool_t, "set.all");
+        self.b().build_store(all, bool_t.const_int(1, false)).u();
+        self.for_each_entry(a, (key, &Type::None), |g, k, _| {
+            let (slots, _) = g.dict_find(b, k, key, key);
+            let missing = g.b().build_is_null(slots, "missing").u();
+            let was = g.b().build_load(bool_t, all, "all").u().into_int_value();
+            let now = g.b().build_and(was, g.b().build_not(missing, "there").u(), "all").u();
+            g.b().build_store(all, now).u();
+        });
+        self.b().build_load(bool_t, all, "all").u().into_int_value()
+    }
+
+    /// `a op b` of two sets: `==`/`!=` as equal sets, `<=`/`<` as (proper) subsets, `>=`/`>`
+    /// as (proper) supersets, as CPython compares sets.
+    pub(super) fn set_compare(
+        &self,
+        op: crate::ast::CmpOp,
+        l: BasicValueEnum<'ctx>,
+        r: BasicValueEnum<'ctx>,
+        key: &Type,
+    ) -> IntValue<'ctx> {
+        use crate::ast::CmpOp;
+        let (a, b) = match op {
+            CmpOp::Ge | CmpOp::Gt => (r.into_pointer_value(), l.into_pointer_value()),
+            _ => (l.into_pointer_value(), r.into_pointer_value()),
+        };
+        let (na, nb) = (self.dict_len(a), self.dict_len(b));
+        let within = self.set_within(a, b, key);
+        let size = match op {
+            CmpOp::Eq | CmpOp::Ne => IntPredicate::EQ,
+            CmpOp::Lt | CmpOp::Gt => IntPredicate::SLT,
+            _ => IntPredicate::SLE,
+        };
+        let sized = self.b().build_int_compare(size, na, nb, "set.size").u();
+        let v = self.b().build_and(sized, within, "set.cmp").u();
+        if op == CmpOp::Ne {
+            self.b().build_not(v, "set.ne").u()
+        } else {
+            v
+        }
+    }
+
+    /// Makes the set `h` hold the items of the set `from`, in place (`s |= t`, `s &= t`, ...
+    /// change the set itself, as CPython's do).
+    pub(super) fn set_replace_items(&self, h: PointerValue<'ctx>, from: PointerValue<'ctx>) {
+        let f = self.helper(Helper::DictFill);
+        let null = self.ctx().ptr_type(inkwell::AddressSpace::default()).const_null();
+        self.call_basic(f, &[h.into(), null.into()]);
+        let ok = self.call_basic(f, &[h.into(), from.into()]).into_int_value();
+        let failed = self.b().build_not(ok, "nomem").u();
+        self.fail_if(failed, Status::OutOfMemory as u32);
+    }
+
     pub(super) fn set_binary(
         &mut self,
         e: &hir::Expr,

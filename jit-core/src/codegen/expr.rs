@@ -515,6 +515,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         if *lt == Type::Str {
             return self.string_compare(op, l, r);
         }
+        if let (Type::Set(key), Type::Set(_)) = (lt, rt) {
+            return self.set_compare(op, l, r, key);
+        }
         let b = self.b();
         match (lt, rt) {
             (Type::Float64, Type::Float64) => {

@@ -65,7 +65,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// Reads item `at` of the list `h` (of `item`s).
-    fn load_item(&self, h: PointerValue<'ctx>, at: IntValue<'ctx>, item: &Type, name: &str) -> BasicValueEnum<'ctx> {
+    pub(super) fn load_item(&self, h: PointerValue<'ctx>, at: IntValue<'ctx>, item: &Type, name: &str) -> BasicValueEnum<'ctx> {
         self.tagged_load(self.module_gen.llty(item), self.item_ptr(h, at, item), ListMemory::Item, name)
     }
 
@@ -148,6 +148,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.set_len(h, n);
         self.own_temp(e.id, h.into(), &ty);
         h.into()
+    }
+
+    /// Makes the list `h` hold the items of the list `from` (of the same item type), in place:
+    /// `l += v` and `l *= n` change the list itself, as CPython's do, so every name for it sees
+    /// the new items.
+    pub(super) fn list_replace_items(&self, h: PointerValue<'ctx>, from: PointerValue<'ctx>, item: &Type) {
+        let n = self.list_len(from);
+        self.list_reserve(h, item, n);
+        self.copy_items((from, item), n, |_, k| k, (h, item), self.i64(0));
+        self.set_len(h, n);
     }
 
     /// `l[i]`; `l[a:b:c]` (a new list, held by the expression's slot).
@@ -772,27 +782,5 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let at = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[off], "at") }.u();
         self.store_element(at, a, x, item);
         self.loop_close(open);
-    }
-
-    /// Writes the list `h` as `str()` writes it: `[1, 2.5]`.
-    pub(super) fn print_list(&self, h: PointerValue<'ctx>, item: &Type) {
-        let text = |g: &Self, t: &str| {
-            let p = g.b().build_global_string_ptr(t, "print.text").u().as_pointer_value();
-            g.b().build_call(g.helper(Helper::PrintText), &[p.into(), g.i64(t.len() as i64).into()], "").u();
-        };
-        text(self, "[");
-        let len = self.list_len(h);
-        let (sep, item_bb) = (self.block_named("plist.sep"), self.block_named("plist.item"));
-        let open = self.loop_open(len);
-        let first = self.b().build_int_compare(IntPredicate::EQ, open.k, self.i64(0), "first").u();
-        self.b().build_conditional_branch(first, item_bb, sep).u();
-        self.b().position_at_end(sep);
-        text(self, ", ");
-        self.b().build_unconditional_branch(item_bb).u();
-        self.b().position_at_end(item_bb);
-        let x = self.load_item(h, open.k, item, "x");
-        self.print_item(x, item);
-        self.loop_close(open);
-        text(self, "]");
     }
 }

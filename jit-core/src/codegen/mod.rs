@@ -31,6 +31,7 @@ mod parallel_nest;
 mod parallel_reduce;
 mod pointers;
 mod prange;
+mod print;
 mod random;
 mod reduce;
 mod refs;

@@ -1,7 +1,7 @@
 //! Codegen of statements: assignment, `if`, `while` and `for ... in range` (with `else`),
 //! `break`, `continue`, `return`.
 
-use inkwell::values::{BasicValueEnum, IntValue};
+use inkwell::values::IntValue;
 use inkwell::IntPredicate;
 
 use super::{Built, FnGen};
@@ -49,6 +49,21 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             S::AugAssignIndex { array, index, op, value } if self.target_is_view(array, index) => {
                 self.aug_assign_view(array, Some(index), *op, value);
+            }
+            // `l += v`, `l *= n`, `s |= t`, ...: the new items computed, then put into the same
+            // block (CPython's in-place operators), so other names for it see them.
+            S::AugAssign { op, value, read, .. } if matches!(self.ty(read), Type::List(_) | Type::Set(_)) => {
+                let h = self.expr(read).into_pointer_value();
+                match self.ty(read) {
+                    Type::List(item) => {
+                        let new = self.list_binary(read, read, value).into_pointer_value();
+                        self.list_replace_items(h, new, &item);
+                    }
+                    _ => {
+                        let new = self.set_binary(read, *op, read, value).into_pointer_value();
+                        self.set_replace_items(h, new);
+                    }
+                }
             }
             S::AugAssign { target, op, value, read } if self.aug_type(value) == Type::Str => {
                 let l = self.expr(read);
@@ -157,153 +172,6 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             S::Raise { class, message, .. } => self.raise(*class, message.as_deref()),
             S::Print { items, sep, end, flush } => self.print(items, sep, end, *flush),
         }
-    }
-
-    /// `print(...)`: each item onto the thread's line (`output.rs`), separated by `sep`, then
-    /// `end`, and the line written; an exception the writer raised returns its status.
-    fn print(&mut self, items: &[hir::PrintItem], sep: &str, end: &str, flush: bool) {
-        use super::Helper as Hp;
-        let text = |g: &Self, t: &str| {
-            if t.is_empty() {
-                return;
-            }
-            let p = g.b().build_global_string_ptr(t, "print.text").u().as_pointer_value();
-            g.b().build_call(g.helper(Hp::PrintText), &[p.into(), g.i64(t.len() as i64).into()], "").u();
-        };
-        // Python evaluates every argument before it writes anything.
-        // (The exact type: a float32 is written with a float32's digits.)
-        let values: Vec<Option<(BasicValueEnum<'ctx>, Type)>> =
-            items.iter().map(|i| i.value().map(|e| (self.expr(e), self.spec.expr_types[e.id as usize].clone()))).collect();
-        for (k, (item, value)) in items.iter().zip(values).enumerate() {
-            if k > 0 {
-                text(self, sep);
-            }
-            match (item, value) {
-                (hir::PrintItem::Text(t), _) => text(self, t.as_str()),
-                (_, Some((v, t))) => self.print_value(v, &t),
-                (hir::PrintItem::Value(_), None) => unreachable!("a value item has a value"),
-            }
-        }
-        text(self, end);
-        if flush {
-            self.request_flush();
-        }
-        let status = self.call_basic(self.helper(Hp::PrintFlush), &[]).into_int_value();
-        let failed = self.b().build_int_compare(IntPredicate::NE, status, status.get_type().const_zero(), "print.failed").u();
-        self.on_failure(failed, |g| g.ret_status(status));
-    }
-
-    /// Writes `v` (of type `t`) as `str()` writes it: a number, `None`, a tuple or a list of
-    /// them (their items as `repr()`, which for numbers is `str()`).
-    pub(super) fn print_value(&self, v: BasicValueEnum<'ctx>, t: &Type) {
-        use super::Helper as Hp;
-        let bool_t = self.ctx().bool_type();
-        let text = |g: &Self, t: &str| {
-            let p = g.b().build_global_string_ptr(t, "print.text").u().as_pointer_value();
-            g.b().build_call(g.helper(Hp::PrintText), &[p.into(), g.i64(t.len() as i64).into()], "").u();
-        };
-        match t {
-            Type::None => text(self, "None"),
-            Type::Bool => {
-                self.b().build_call(self.helper(Hp::PrintBool), &[v.into()], "").u();
-            }
-            Type::Complex128 | Type::Complex64 => {
-                let single = bool_t.const_int((*t == Type::Complex64) as u64, false);
-                let (re, im) = self.complex_parts(v);
-                self.b().build_call(self.helper(Hp::PrintComplex), &[re.into(), im.into(), single.into()], "").u();
-            }
-            Type::Float64 | Type::Float32 => {
-                let single = bool_t.const_int((*t == Type::Float32) as u64, false);
-                self.b().build_call(self.helper(Hp::PrintFloat), &[v.into(), single.into()], "").u();
-            }
-            Type::Tuple(items) => {
-                text(self, "(");
-                for (k, it) in items.iter().enumerate() {
-                    if k > 0 {
-                        text(self, ", ");
-                    }
-                    let x = self.b().build_extract_value(v.into_struct_value(), k as u32, "item").u();
-                    self.print_item(x, it);
-                }
-                text(self, if items.len() == 1 { ",)" } else { ")" });
-            }
-            Type::List(item) => self.print_list(v.into_pointer_value(), item),
-            Type::Dict(k, value) => self.print_dict(v.into_pointer_value(), k, Some(value)),
-            Type::Set(k) => self.print_dict(v.into_pointer_value(), k, None),
-            Type::Str => self.print_str(v, false),
-            Type::Array(a) => self.print_array(v, *a, false),
-            t => {
-                let unsigned = bool_t.const_int((*t == Type::UInt64) as u64, false);
-                let x = self.cast(v, t, &Type::Int64);
-                self.b().build_call(self.helper(Hp::PrintInt), &[x.into(), unsigned.into()], "").u();
-            }
-        }
-    }
-
-    /// An item of a tuple, list, dict or set, as `repr()` writes it (a string quoted, an array
-    /// as `array([...])`; numbers as `str()`).
-    pub(super) fn print_item(&self, v: BasicValueEnum<'ctx>, t: &Type) {
-        match t {
-            Type::Str => self.print_str(v, true),
-            Type::Array(a) => self.print_array(v, *a, true),
-            t => self.print_value(v, t),
-        }
-    }
-
-    /// `print` of a dict (`{k: v, ...}`) or, `value` None, a set (`{k, ...}`, `set()` empty),
-    /// in insertion order.
-    fn print_dict(&self, h: inkwell::values::PointerValue<'ctx>, key: &Type, value: Option<&Type>) {
-        use super::Helper as Hp;
-        let text = |g: &Self, t: &str| {
-            let p = g.b().build_global_string_ptr(t, "print.text").u().as_pointer_value();
-            g.b().build_call(g.helper(Hp::PrintText), &[p.into(), g.i64(t.len() as i64).into()], "").u();
-        };
-        let done = self.block_named("pdict.done");
-        if value.is_none() {
-            let (empty, items) = (self.block_named("pset.empty"), self.block_named("pset.items"));
-            let n = self.dict_len(h);
-            let is_empty = self.b().build_int_compare(IntPredicate::EQ, n, self.i64(0), "empty").u();
-            self.b().build_conditional_branch(is_empty, empty, items).u();
-            self.b().position_at_end(empty);
-            text(self, "set()");
-            self.b().build_unconditional_branch(done).u();
-            self.b().position_at_end(items);
-        }
-        text(self, "{");
-        let bool_t = self.ctx().bool_type();
-        let first = self.entry_alloca(bool_t, "pdict.first");
-        self.b().build_store(first, bool_t.const_int(1, false)).u();
-        let vt = value.cloned().unwrap_or(Type::None);
-        self.for_each_entry(h, (key, &vt), |g, k, v| {
-            let (sep, item) = (g.block_named("pdict.sep"), g.block_named("pdict.item"));
-            let is_first = g.b().build_load(bool_t, first, "first").u().into_int_value();
-            g.b().build_conditional_branch(is_first, item, sep).u();
-            g.b().position_at_end(sep);
-            text(g, ", ");
-            g.b().build_unconditional_branch(item).u();
-            g.b().position_at_end(item);
-            g.b().build_store(first, bool_t.const_int(0, false)).u();
-            g.print_item(k, key);
-            if let Some(value) = value {
-                text(g, ": ");
-                g.print_item(v, value);
-            }
-        });
-        text(self, "}");
-        self.b().build_unconditional_branch(done).u();
-        self.b().position_at_end(done);
-    }
-
-    /// `print` of an array: NumPy's `str()` (`repr`: its `repr()`, inside a tuple or list),
-    /// made by the host (`output::sj_rt_print_array`).
-    pub(super) fn print_array(&self, v: BasicValueEnum<'ctx>, a: crate::types::ArrayType, repr: bool) {
-        let desc = crate::abi::ArrayDesc::new(a.ndim);
-        let buf = self.entry_alloca(self.ctx().i64_type().array_type(desc.slots() as u32), "print.array");
-        self.module_gen.store_flat(buf, 0, v, &Type::Array(a));
-        let i32t = self.ctx().i32_type();
-        let ndim = a.ndim as u64 | if repr { crate::output::REPR_FLAG as u64 } else { 0 };
-        let args = [buf.into(), i32t.const_int(a.dtype as u64, false).into(), i32t.const_int(ndim, false).into()];
-        self.b().build_call(self.helper(super::Helper::PrintArray), &args, "").u();
     }
 
     /// `raise`: the class and message recorded (`sj_rt_raise`), then [`Status::Raised`].

@@ -378,6 +378,22 @@ impl InferCx<'_> {
                 ));
             }
         }
+        if types.iter().any(|t| matches!(t, Type::Set(_))) {
+            for (k, (a, b)) in types.iter().zip(&types[1..]).enumerate() {
+                let ok = matches!((a, b), (Type::Set(_) | Type::Unknown, Type::Set(_) | Type::Unknown)) && a.unify(b).is_ok();
+                if !ok {
+                    return Err(CompileError::typing(
+                        "comparison",
+                        format!(
+                            "a set is compared with a set of the same items here, not {}",
+                            type_name(if matches!(a, Type::Set(_)) { b } else { a })
+                        ),
+                        comparators[k].span,
+                    ));
+                }
+            }
+            return Ok(if types.contains(&Type::Unknown) { Type::Unknown } else { Type::Bool });
+        }
         if types.contains(&Type::Str) {
             for (t, e) in types.iter().zip(std::iter::once(left).chain(comparators)) {
                 if !matches!(t, Type::Str | Type::Unknown) {

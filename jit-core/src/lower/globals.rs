@@ -2,10 +2,11 @@
 //! defaults, dtypes passed on as values, and the errors for every other kind of global.
 
 use super::{ConstValue, GlobalValue, Lowerer};
-use crate::ast::Span;
+use crate::ast::{self, ExprKind as A, Span};
 use crate::error::{CompileError, Result};
-use crate::hir::{self, ExprKind as H};
+use crate::hir::{self, ExprKind as H, MathFn};
 use crate::registry;
+use crate::registry::cmath::{self, CmathFn};
 
 impl Lowerer<'_> {
     /// A parameter's default value as an expression.
@@ -113,5 +114,61 @@ pub(super) fn describe(g: &GlobalValue) -> String {
         GlobalValue::Int(_) | GlobalValue::Float(_) | GlobalValue::Complex(..) | GlobalValue::Bool(_) => "a number".to_string(),
         GlobalValue::Tuple(_) => "a tuple".to_string(),
         GlobalValue::Undefined => "undefined".to_string(),
+    }
+}
+
+impl Lowerer<'_> {
+    /// `value.attr`: a `math` constant, a global reached through a module (`np.pi`), or an
+    /// array attribute.
+    pub(super) fn attribute(&mut self, value: &ast::Expr, attr: &str, span: Span) -> Result<hir::Expr> {
+        let kind = match &value.kind {
+            A::Name(m) if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "math") => {
+                match hir::math_constant(attr) {
+                    Some(v) => H::Float(v),
+                    None if MathFn::from_name(attr).is_some() => {
+                        return Err(CompileError::unsupported_because(
+                            "function used as a value",
+                            format!("'math.{attr}' can only be called"),
+                            span,
+                        ))
+                    }
+                    None => return Err(self.bad_attribute(value, attr, span)),
+                }
+            }
+            A::Name(m) if self.is_cmath(m) => match cmath::constant(attr) {
+                Some((re, _, false)) => H::Float(re),
+                Some((re, im, true)) => H::Complex(re, im),
+                None if CmathFn::from_name(attr).is_some() => {
+                    return Err(CompileError::unsupported_because(
+                        "function used as a value",
+                        format!("'cmath.{attr}' can only be called"),
+                        span,
+                    ))
+                }
+                None => return Err(self.bad_attribute(value, attr, span)),
+            },
+            // `np.newaxis` is None (a new axis of size 1 in an index).
+            A::Name(m)
+                if attr == "newaxis"
+                    && !self.by_name.contains_key(m)
+                    && matches!(self.global(m), GlobalValue::Module(x) if x == "numpy") =>
+            {
+                H::None
+            }
+            A::Name(m) if self.dotted(m, attr).is_some() => return self.global_value(&format!("{m}.{attr}"), span),
+            A::Name(m) if !self.by_name.contains_key(m) => return Err(self.bad_attribute(value, attr, span)),
+            _ if attr == "T" => H::Transpose { value: Box::new(self.expr(value)?), axes: None },
+            _ => {
+                let Some(a) = hir::Attr::from_name(attr) else {
+                    return Err(CompileError::unsupported_because(
+                        "attribute access",
+                        format!("'.{attr}' is not supported; arrays have {}", registry::array_attributes_text()),
+                        span,
+                    ));
+                };
+                H::Attr { value: Box::new(self.expr(value)?), attr: a }
+            }
+        };
+        Ok(self.mk(kind, span))
     }
 }

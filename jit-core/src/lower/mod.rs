@@ -25,9 +25,8 @@ mod random;
 mod strings;
 mod ufunc_methods;
 mod versions;
-use crate::hir::{self, ExprKind as H, Intrinsic, LocalId, MathFn};
+use crate::hir::{self, ExprKind as H, Intrinsic, LocalId};
 use crate::registry;
-use crate::registry::cmath::{self, CmathFn};
 use crate::scope::collect_assigned;
 use callees::Callee;
 pub use closures::{lower_unit, lower_with_nested};
@@ -565,66 +564,12 @@ impl<'a> Lowerer<'a> {
         Ok(self.mk(kind, span))
     }
 
-    /// `value.attr`: a `math` constant, a global reached through a module (`np.pi`), or an
-    /// array attribute.
-    fn attribute(&mut self, value: &ast::Expr, attr: &str, span: Span) -> Result<hir::Expr> {
-        let kind = match &value.kind {
-            A::Name(m) if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "math") => {
-                match hir::math_constant(attr) {
-                    Some(v) => H::Float(v),
-                    None if MathFn::from_name(attr).is_some() => {
-                        return Err(CompileError::unsupported_because(
-                            "function used as a value",
-                            format!("'math.{attr}' can only be called"),
-                            span,
-                        ))
-                    }
-                    None => return Err(self.bad_attribute(value, attr, span)),
-                }
-            }
-            A::Name(m) if self.is_cmath(m) => match cmath::constant(attr) {
-                Some((re, _, false)) => H::Float(re),
-                Some((re, im, true)) => H::Complex(re, im),
-                None if CmathFn::from_name(attr).is_some() => {
-                    return Err(CompileError::unsupported_because(
-                        "function used as a value",
-                        format!("'cmath.{attr}' can only be called"),
-                        span,
-                    ))
-                }
-                None => return Err(self.bad_attribute(value, attr, span)),
-            },
-            // `np.newaxis` is None (a new axis of size 1 in an index).
-            A::Name(m)
-                if attr == "newaxis"
-                    && !self.by_name.contains_key(m)
-                    && matches!(self.global(m), GlobalValue::Module(x) if x == "numpy") =>
-            {
-                H::None
-            }
-            A::Name(m) if self.dotted(m, attr).is_some() => return self.global_value(&format!("{m}.{attr}"), span),
-            A::Name(m) if !self.by_name.contains_key(m) => return Err(self.bad_attribute(value, attr, span)),
-            _ if attr == "T" => H::Transpose { value: Box::new(self.expr(value)?), axes: None },
-            _ => {
-                let Some(a) = hir::Attr::from_name(attr) else {
-                    return Err(CompileError::unsupported_because(
-                        "attribute access",
-                        format!("'.{attr}' is not supported; arrays have {}", registry::array_attributes_text()),
-                        span,
-                    ));
-                };
-                H::Attr { value: Box::new(self.expr(value)?), attr: a }
-            }
-        };
-        Ok(self.mk(kind, span))
-    }
-
     /// A call: an array method (`a.copy()`, `a.sum()`), a new array, a reduction, a builtin,
     /// `math` or NumPy function, or another function of the program.
     fn call(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<hir::Expr> {
         let kind = if let Some(kind) = self.ufunc_method_call(func, args, keywords, span)? {
             kind
-        } else if let Some(text) = format_receiver(func) {
+        } else if let Some(text) = strings::format_receiver(func) {
             self.format_method(text, args, keywords, span)?
         } else if matches!(&func.kind, A::Name(n) if n == "format" && !self.by_name.contains_key(n) && matches!(self.global(n), GlobalValue::Builtin(_)))
         {
@@ -807,17 +752,6 @@ impl<'a> Lowerer<'a> {
             }
         };
         Ok(self.mk(kind, span))
-    }
-}
-
-/// The string literal of a `"...".format(...)` call.
-fn format_receiver(func: &ast::Expr) -> Option<&str> {
-    match &func.kind {
-        A::Attribute { value, attr } if attr == "format" => match &value.kind {
-            A::Str(text) => Some(text),
-            _ => None,
-        },
-        _ => None,
     }
 }
 

@@ -246,3 +246,14 @@ impl Lowerer<'_> {
         Ok(H::FString { texts, values, formats })
     }
 }
+
+/// The string literal of a `"...".format(...)` call.
+pub(super) fn format_receiver(func: &ast::Expr) -> Option<&str> {
+    match &func.kind {
+        A::Attribute { value, attr } if attr == "format" => match &value.kind {
+            A::Str(text) => Some(text),
+            _ => None,
+        },
+        _ => None,
+    }
+}

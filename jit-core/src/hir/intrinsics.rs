@@ -1,0 +1,217 @@
+//! The intrinsics a call may resolve to (builtins, `math`, NumPy and the runtime's own
+//! functions), as the HIR names them.
+
+use super::{NpFn, StrMethod};
+
+/// Builtins and `math` functions the compiler implements itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Intrinsic {
+    Abs,
+    /// `str(x)` of a number or string (no argument: `''`).
+    Str,
+    /// `repr(x)`.
+    Repr,
+    /// `ord(c)`.
+    Ord,
+    /// `chr(i)`.
+    Chr,
+    /// A method of a string (its arguments: the string, then the method's).
+    StrMethod(StrMethod),
+    /// `str(e)` of the exception the innermost `except ... as e` clause caught (the value `e`
+    /// is bound to).
+    CaughtText,
+    /// Records the exception `raise` is about to raise (a class of
+    /// `registry::exceptions::RAISABLE`) with its argument, a string, as its message.
+    RaiseMessage(u32),
+    /// `complex(real=0, imag=0)` of real numbers, or `complex(z)` of a complex one.
+    Complex,
+    Min,
+    Max,
+    Int,
+    Float,
+    Bool,
+    Round,
+    Len,
+    Math(MathFn),
+    /// A function of Python's `cmath` module (`cmath.sqrt(z)`): CPython's answers and errors.
+    Cmath(crate::registry::cmath::CmathFn),
+    /// A NumPy function on a scalar (`np.sqrt(x)`): NumPy's semantics, NaN instead of errors.
+    Np(NpFn),
+    /// A function of `np.linalg` (`np.linalg.solve(a, b)`), of arrays.
+    Linalg(crate::registry::linalg::LinalgFn),
+    /// One draw of an `np.random` function (`np.random.seed(s)` too): the thread's generator
+    /// (`crate::random`), its parameters in the order of its registry row.
+    Random(crate::registry::random::RandomFn),
+    /// A function of Python's `random` module (`random.gauss(mu, sigma)`): the thread's own
+    /// generator for it (`crate::random::pyrandom`), its parameters as its registry row binds them.
+    PyRandom(crate::registry::pyrandom::PyRandomFn),
+    /// `np.random.default_rng(seed)` (no argument: `default_rng()`): a new Generator over a
+    /// PCG64 (`crate::random::generator`).
+    DefaultRng,
+    /// A method of a Generator (`rng.normal(0, 1, size=3)`): its arguments as
+    /// `lower::generator` lays them out, the Generator first.
+    Generator(crate::registry::generator::GenFn),
+    /// `carray(ptr, shape[, dtype])` (`layout` C) and `farray` (F), Numba's: an array of
+    /// `shape` viewing the memory a pointer points to (of `dtype`, which a `void*` needs). Its
+    /// arguments are the pointer and the shape (an int or a tuple of ints).
+    PointerView {
+        layout: crate::types::Layout,
+        dtype: Option<crate::types::Dtype>,
+    },
+    /// `stickyjit.get_thread_id()`, `get_num_threads()`, `set_num_threads(n)` (Numba's): the
+    /// thread pool of parallel loops (`crate::threads`).
+    Threads(ThreadFn),
+    /// A `@vectorize` object's call (its index in [`Function::ufuncs`]): on numbers its kernel
+    /// in the loop NumPy picks, on arrays that elementwise over the broadcast arguments.
+    Ufunc(u32),
+    /// `f.reduce(a, axis=k)` of the `@vectorize` object `ufuncs[k]` (its argument the array):
+    /// the fold of its kernel along `axis` (an int literal, negative from the end; `None`: every
+    /// element, in C order); `f.accumulate(a, axis=k)` when `accumulate` (every partial fold).
+    UfuncReduce {
+        k: u32,
+        axis: Option<i64>,
+        accumulate: bool,
+    },
+}
+
+/// The thread-pool functions compiled code calls ([`Intrinsic::Threads`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ThreadFn {
+    ThreadId,
+    NumThreads,
+    SetNumThreads,
+}
+
+impl ThreadFn {
+    pub fn name(self) -> &'static str {
+        match self {
+            ThreadFn::ThreadId => "get_thread_id",
+            ThreadFn::NumThreads => "get_num_threads",
+            ThreadFn::SetNumThreads => "set_num_threads",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MathFn {
+    Sqrt,
+    Exp,
+    Log,
+    Log2,
+    Log10,
+    Log1p,
+    Expm1,
+    Sin,
+    Cos,
+    Tan,
+    Asin,
+    Acos,
+    Atan,
+    Atan2,
+    Sinh,
+    Cosh,
+    Tanh,
+    Hypot,
+    Floor,
+    Ceil,
+    Trunc,
+    Fabs,
+    Copysign,
+    Fmod,
+    Pow,
+    Isnan,
+    Isinf,
+    Isfinite,
+}
+
+impl MathFn {
+    pub const ALL: [MathFn; 28] = [
+        MathFn::Sqrt,
+        MathFn::Exp,
+        MathFn::Log,
+        MathFn::Log2,
+        MathFn::Log10,
+        MathFn::Log1p,
+        MathFn::Expm1,
+        MathFn::Sin,
+        MathFn::Cos,
+        MathFn::Tan,
+        MathFn::Asin,
+        MathFn::Acos,
+        MathFn::Atan,
+        MathFn::Atan2,
+        MathFn::Sinh,
+        MathFn::Cosh,
+        MathFn::Tanh,
+        MathFn::Hypot,
+        MathFn::Floor,
+        MathFn::Ceil,
+        MathFn::Trunc,
+        MathFn::Fabs,
+        MathFn::Copysign,
+        MathFn::Fmod,
+        MathFn::Pow,
+        MathFn::Isnan,
+        MathFn::Isinf,
+        MathFn::Isfinite,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MathFn::Sqrt => "sqrt",
+            MathFn::Exp => "exp",
+            MathFn::Log => "log",
+            MathFn::Log2 => "log2",
+            MathFn::Log10 => "log10",
+            MathFn::Log1p => "log1p",
+            MathFn::Expm1 => "expm1",
+            MathFn::Sin => "sin",
+            MathFn::Cos => "cos",
+            MathFn::Tan => "tan",
+            MathFn::Asin => "asin",
+            MathFn::Acos => "acos",
+            MathFn::Atan => "atan",
+            MathFn::Atan2 => "atan2",
+            MathFn::Sinh => "sinh",
+            MathFn::Cosh => "cosh",
+            MathFn::Tanh => "tanh",
+            MathFn::Hypot => "hypot",
+            MathFn::Floor => "floor",
+            MathFn::Ceil => "ceil",
+            MathFn::Trunc => "trunc",
+            MathFn::Fabs => "fabs",
+            MathFn::Copysign => "copysign",
+            MathFn::Fmod => "fmod",
+            MathFn::Pow => "pow",
+            MathFn::Isnan => "isnan",
+            MathFn::Isinf => "isinf",
+            MathFn::Isfinite => "isfinite",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<MathFn> {
+        MathFn::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// How many arguments the function takes (`log` also takes a base: 1 or 2).
+    pub fn arity(self) -> std::ops::RangeInclusive<usize> {
+        match self {
+            MathFn::Atan2 | MathFn::Copysign | MathFn::Fmod | MathFn::Pow => 2..=2,
+            MathFn::Hypot => 0..=16,
+            MathFn::Log => 1..=2,
+            _ => 1..=1,
+        }
+    }
+}
+
+/// The value of a `math` constant.
+pub fn math_constant(name: &str) -> Option<f64> {
+    Some(match name {
+        "pi" => std::f64::consts::PI,
+        "e" => std::f64::consts::E,
+        "tau" => std::f64::consts::TAU,
+        "inf" => f64::INFINITY,
+        "nan" => f64::NAN,
+        _ => return None,
+    })
+}
