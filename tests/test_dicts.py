@@ -351,3 +351,42 @@ def set_comparisons(a, b):
 @given(st.lists(st.integers(0, 5), max_size=6), st.lists(st.integers(0, 5), max_size=6))
 def test_set_comparisons_are_cpythons(a, b):
     check(set_comparisons, np.array(a, dtype=np.int64), np.array(b, dtype=np.int64))
+
+
+@njit
+def delete_key(k):
+    d = {1: 2.5, 3: 4.5, 5: 6.5}
+    del d[k]
+    d[k + 10] = 1.0
+    return d
+
+
+@given(st.integers(0, 6))
+def test_del_of_a_dict_key_is_cpythons(k):
+    check(delete_key, k)
+
+
+@njit
+def pop_items(n):
+    d = {}
+    for i in range(n):
+        d[i % 4] = i * 0.5
+    out = []
+    while d:
+        out.append(d.popitem())
+    return out
+
+
+@given(st.integers(0, 9))
+def test_popitem_takes_the_last_pair_inserted(n):
+    check(pop_items, n)
+
+
+def test_popitem_of_an_empty_dict_is_cpythons_key_error():
+    @njit
+    def empty(n):
+        d = {1: 2.0}
+        d.popitem()
+        return d.popitem()
+
+    check(empty, 0)

@@ -538,3 +538,15 @@ def test_in_place_add_to_a_list_argument_is_copied_back():
     mine, theirs = [1.0, 2.0], [1.0, 2.0]
     assert extend_argument(mine) == extend_argument.py_func(theirs)
     assert mine == theirs
+
+
+@njit
+def delete_item(i):
+    items = [1, 2, 3, 4]
+    del items[i]
+    return items
+
+
+@given(st.integers(-6, 6))
+def test_del_of_a_list_item_is_cpythons(i):
+    check(delete_item, i)

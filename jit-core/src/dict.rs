@@ -301,6 +301,29 @@ pub unsafe extern "C" fn sj_rt_dict_remove(h: *mut Header, key: *const u64, valu
     }
 }
 
+/// `d.popitem()`: removes the last live entry of `h`, its key's slots then its value's written
+/// at `out`; false, with CPython's `KeyError` recorded, when `h` is empty.
+///
+/// # Safety
+/// `h` is a live dict block; `out` has room for its key and value slots.
+pub unsafe extern "C" fn sj_rt_dict_pop_last(h: *mut Header, out: *mut u64) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe {
+        let p = payload(h);
+        let (ks, vs) = ((*p).key_slots as usize, (*p).value_slots as usize);
+        let es = entry_slots((*p).key_slots, (*p).value_slots);
+        let Some(k) = (0..(*p).used).rev().find(|&k| *(*p).entries.add((k * es) as usize) != 0) else {
+            crate::runtime::record_raised("KeyError", "popitem(): dictionary is empty".into());
+            return false;
+        };
+        let e = (*p).entries.add((k * es) as usize);
+        std::ptr::copy_nonoverlapping(e.add(1), out, ks);
+        sj_rt_dict_remove(h, out, out.add(ks));
+        let _ = vs;
+        true
+    }
+}
+
 /// Empties `h` (`d.clear()`), or copies `from`'s entries into `h` (`d.update(other)`,
 /// `d.copy()` into a new dict) when `from` is not null; false when memory is exhausted.
 ///

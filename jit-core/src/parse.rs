@@ -306,6 +306,17 @@ impl Converter {
                     finalbody: self.block(t.finalbody)?,
                 }
             }
+            // `del x[i]`: the item deleted, as `x.__delitem__(i)` (`hir::ListMethod::DelItem`).
+            PyStmt::Delete(d) if d.targets.len() == 1 && matches!(d.targets[0], PyExpr::Subscript(_)) => {
+                let Some(PyExpr::Subscript(sub)) = d.targets.into_iter().next() else { unreachable!("matched above") };
+                let value = self.expr(*sub.value)?;
+                let index = self.expr(*sub.slice)?;
+                let func = Expr { kind: ExprKind::Attribute { value: Box::new(value), attr: "__delitem__".into() }, span };
+                StmtKind::Expr(Expr {
+                    kind: ExprKind::Call { func: Box::new(func), args: vec![index], keywords: Vec::new() },
+                    span,
+                })
+            }
             PyStmt::Assert(a) => {
                 let (message, dynamic) = match a.msg {
                     Some(m) => self.message(*m)?,

@@ -492,6 +492,7 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_dict_remove", crate::dict::sj_rt_dict_remove as *const () as usize),
         ("sj_rt_dict_fill", crate::dict::sj_rt_dict_fill as *const () as usize),
         ("sj_rt_dict_key_error", crate::dict::sj_rt_dict_key_error as *const () as usize),
+        ("sj_rt_dict_pop_last", crate::dict::sj_rt_dict_pop_last as *const () as usize),
         ("sj_rt_poll", crate::interrupt::sj_rt_poll as *const () as usize),
         ("sj_rt_parallel_chunks", crate::threads::sj_rt_parallel_chunks as *const () as usize),
         ("sj_rt_parallel_for", crate::threads::sj_rt_parallel_for as *const () as usize),

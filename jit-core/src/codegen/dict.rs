@@ -392,6 +392,19 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let h = self.expr(dict).into_pointer_value();
         let ty = self.ty(e);
         match method {
+            DictMethod::PopItem => {
+                let n = (crate::abi::slots_of(&key) + crate::abi::slots_of(&value)).max(1) as u32;
+                let out = self.entry_alloca(self.ctx().i64_type().array_type(n), "dict.popitem");
+                let f = self.helper(Helper::DictPopLast);
+                let ok = self.call_basic(f, &[h.into(), out.into()]).into_int_value();
+                let empty = self.b().build_not(ok, "empty").u();
+                self.fail_if(empty, Status::Raised as u32);
+                let k = self.module_gen.load_flat(out, 0, &key);
+                let v = self.module_gen.load_flat(out, crate::abi::slots_of(&key), &value);
+                let agg = self.module_gen.llty(&ty).into_struct_type().get_undef();
+                let agg = self.b().build_insert_value(agg, k, 0, "item").u();
+                self.b().build_insert_value(agg, v, 1, "item").u().into_struct_value().into()
+            }
             DictMethod::Add => {
                 let x = self.expr(&args[0]);
                 self.dict_insert(h, x, &self.ty(&args[0]), &key);
@@ -526,6 +539,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         dict: &hir::Expr,
         args: &[hir::Expr],
     ) -> BasicValueEnum<'ctx> {
+        if method == ListMethod::DelItem {
+            // `del d[k]`: `d.pop(k)`, its value dropped (a missing key: the same KeyError).
+            self.dict_list_method(e, ListMethod::Pop, dict, args);
+            return self.ctx().i8_type().const_zero().into();
+        }
         let dt = self.ty(dict);
         let (key, value) = key_value(&dt);
         let h = self.expr(dict).into_pointer_value();

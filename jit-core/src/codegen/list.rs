@@ -345,6 +345,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.set_len(h, len1);
                 v
             }
+            ListMethod::DelItem => {
+                let (i, t) = &vals[0];
+                let i = self.as_index(*i, t);
+                let at = self.list_position(i, len, Status::ListAssignIndex);
+                let next = self.b().build_int_add(at, one, "next").u();
+                self.shift_items(h, &item, next, at, len);
+                let len1 = self.b().build_int_sub(len, one, "len1").u();
+                self.set_len(h, len1);
+                none
+            }
             ListMethod::Extend => {
                 let (o, ot) = &vals[0];
                 let Type::List(from) = ot else { unreachable!("inference allows lists") };

@@ -18,6 +18,8 @@ pub enum ListMethod {
     Sorted,
     /// `x in l` (args: `[x]`); `not in` is its negation.
     Contains,
+    /// `del l[i]`, `del d[k]` (parsed as `l.__delitem__(i)`).
+    DelItem,
 }
 
 impl ListMethod {
@@ -36,6 +38,7 @@ impl ListMethod {
             ListMethod::Copy => "copy",
             ListMethod::Sorted => "sorted",
             ListMethod::Contains => "__contains__",
+            ListMethod::DelItem => "__delitem__",
         }
     }
 
@@ -53,6 +56,7 @@ impl ListMethod {
             "sort" => ListMethod::Sort,
             "clear" => ListMethod::Clear,
             "copy" => ListMethod::Copy,
+            "__delitem__" => ListMethod::DelItem,
             _ => return None,
         })
     }
@@ -75,6 +79,8 @@ pub enum DictMethod {
     /// What a `for` loop iterates over: a dict's keys (a list of them, taken when the loop
     /// starts), any other value itself.
     Iter,
+    /// `d.popitem()`: the last pair inserted, removed, as a tuple.
+    PopItem,
 }
 
 impl DictMethod {
@@ -89,6 +95,7 @@ impl DictMethod {
             DictMethod::Add => "add",
             DictMethod::Discard => "discard",
             DictMethod::Iter => "__iter__",
+            DictMethod::PopItem => "popitem",
         }
     }
 
@@ -103,6 +110,7 @@ impl DictMethod {
             "update" => DictMethod::Update,
             "add" => DictMethod::Add,
             "discard" => DictMethod::Discard,
+            "popitem" => DictMethod::PopItem,
             _ => return None,
         })
     }

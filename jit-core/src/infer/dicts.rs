@@ -374,6 +374,8 @@ impl InferCx<'_> {
                 )),
             },
             (DictMethod::Update, _) => Err(wrong("exactly one argument")),
+            (DictMethod::PopItem, []) => Ok(Type::Tuple(vec![key, value])),
+            (DictMethod::PopItem, _) => Err(wrong("no arguments")),
             (DictMethod::Add | DictMethod::Discard, _) => unreachable!("refused above"),
         }
     }
@@ -400,6 +402,10 @@ impl InferCx<'_> {
             (ListMethod::Pop, [k]) => {
                 self.lookup_key(key, k)?;
                 Ok(value.clone())
+            }
+            (ListMethod::DelItem, [k]) => {
+                self.lookup_key(key, k)?;
+                Ok(Type::None)
             }
             (ListMethod::Pop, [k, d]) => {
                 self.lookup_key(key, k)?;

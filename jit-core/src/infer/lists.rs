@@ -156,6 +156,11 @@ impl InferCx<'_> {
                 Ok(item)
             }
             (ListMethod::Pop, _) => Err(wrong("at most 1 argument")),
+            (ListMethod::DelItem, [it]) => {
+                require_integer(it, "list index", "list indices", args[0].span)?;
+                Ok(Type::None)
+            }
+            (ListMethod::DelItem, _) => Err(wrong("exactly one argument")),
             (ListMethod::Extend, [Type::List(other)]) => {
                 let other = (**other).clone();
                 self.put_into(list, &item, &other, args[0].span)?;
