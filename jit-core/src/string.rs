@@ -106,8 +106,17 @@ pub fn from_code_points(cps: &[u32]) -> *mut Header {
         return h;
     }
     // SAFETY: the block has room for `len * kind` bytes of data.
+    unsafe { write_code_points((h as *mut u8).add(DATA as usize), kind, cps) };
+    h
+}
+
+/// Writes `cps` at `data`, `kind` bytes each.
+///
+/// # Safety
+/// `data` has room for `cps.len() * kind` bytes, and every code point fits in `kind` bytes.
+unsafe fn write_code_points(data: *mut u8, kind: u8, cps: &[u32]) {
+    // SAFETY: the caller's contract.
     unsafe {
-        let data = (h as *mut u8).add(DATA as usize);
         for (i, &c) in cps.iter().enumerate() {
             match kind {
                 1 => *data.add(i) = c as u8,
@@ -116,7 +125,6 @@ pub fn from_code_points(cps: &[u32]) -> *mut Header {
             }
         }
     }
-    h
 }
 
 /// A new string of the code points `lo..hi` of `v`, in `v`'s kind (a copy of its bytes), or
@@ -178,14 +186,7 @@ fn immortal(s: &str) -> *mut Header {
         *(p as *mut i64) = IMMORTAL;
         *(p.add(LEN as usize) as *mut i64) = cps.len() as i64;
         *(p.add(KIND as usize) as *mut i64) = kind as i64;
-        let data = p.add(DATA as usize);
-        for (i, &c) in cps.iter().enumerate() {
-            match kind {
-                1 => *data.add(i) = c as u8,
-                2 => (data.add(2 * i) as *mut u16).write_unaligned(c as u16),
-                _ => (data.add(4 * i) as *mut u32).write_unaligned(c),
-            }
-        }
+        write_code_points(p.add(DATA as usize), kind, &cps);
         p as *mut Header
     }
 }

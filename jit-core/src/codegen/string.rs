@@ -58,6 +58,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         v
     }
 
+    /// The new string `sj_rt_str` returned (`v`), held by the slot of `owner` (null raises).
+    fn str_held(&mut self, owner: hir::ExprId, v: IntValue<'ctx>) -> BasicValueEnum<'ctx> {
+        let h = self.str_block(v);
+        self.own_temp(owner, h.into(), &Type::Str);
+        h.into()
+    }
+
     /// A new string (or list) made by `op`, held by `e`'s slot.
     fn str_new(
         &mut self,
@@ -171,9 +178,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             self.str_call(op, a, b, self.null(), x, y);
         }
         let v = self.str_call(StrOp::FmtEnd, self.null(), self.null(), self.null(), zero, zero);
-        let h = self.str_block(v);
-        self.own_temp(e.id, h.into(), &Type::Str);
-        h.into()
+        self.str_held(e.id, v)
     }
 
     /// `str(x)` of a number (a new string, not held: the caller holds or formats it at once,
@@ -223,9 +228,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Intrinsic::Chr => {
                 let x = self.cast(vals[0].0, &vals[0].1, &Type::Int64).into_int_value();
                 let v = self.str_call(StrOp::Chr, self.null(), self.null(), self.null(), x, zero);
-                let h = self.str_block(v);
-                self.own_temp(e.id, h.into(), &Type::Str);
-                h.into()
+                self.str_held(e.id, v)
             }
             Intrinsic::StrMethod(m) => self.str_method(e, m, &vals),
             Intrinsic::CaughtText => {
@@ -233,9 +236,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let st = self.b().build_load(self.module_gen.status_llty(), slot, "caught.status").u().into_int_value();
                 let st = self.b().build_int_z_extend(st, self.ctx().i64_type(), "st").u();
                 let v = self.str_call(StrOp::ExceptionText, self.null(), self.null(), self.null(), st, zero);
-                let h = self.str_block(v);
-                self.own_temp(e.id, h.into(), &Type::Str);
-                h.into()
+                self.str_held(e.id, v)
             }
             Intrinsic::RaiseMessage(class) => {
                 let class = self.i64(class as i64);
@@ -276,9 +277,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     _ => 3,
                 };
                 let v = self.str_call(StrOp::Pad, a, opt(2), self.null(), width, self.i64(mode));
-                let h = self.str_block(v);
-                self.own_temp(e.id, h.into(), &Type::Str);
-                h.into()
+                self.str_held(e.id, v)
             }
             StrMethod::Lower => self.str_new(e, StrOp::Lower, a, self.null(), zero),
             StrMethod::Strip => self.str_new(e, StrOp::Strip, a, opt(1), self.i64(3)),
@@ -292,9 +291,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             StrMethod::Replace => {
                 let x = int_arg(self, 3, -1);
                 let v = self.str_call(StrOp::Replace, a, opt(1), opt(2), x, zero);
-                let h = self.str_block(v);
-                self.own_temp(e.id, h.into(), &Type::Str);
-                h.into()
+                self.str_held(e.id, v)
             }
             StrMethod::Find | StrMethod::RFind => {
                 let op = if m == StrMethod::Find { StrOp::Find } else { StrOp::RFind };
@@ -365,9 +362,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.str_call(StrOp::Repeat, s.into_pointer_value(), self.null(), self.null(), n, zero)
             }
         };
-        let h = self.str_block(v);
-        self.own_temp(owner, h.into(), &Type::Str);
-        h.into()
+        self.str_held(owner, v)
     }
 
     /// One comparison of two strings.
@@ -397,9 +392,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             let (start, n, step) = self.slice(lower, upper, step, len);
             let n_ptr = self.b().build_int_to_ptr(n, self.ctx().ptr_type(AddressSpace::default()), "n").u();
             let v = self.str_call(StrOp::Slice, h, self.null(), n_ptr, start, step);
-            let out = self.str_block(v);
-            self.own_temp(e.id, out.into(), &Type::Str);
-            return out.into();
+            return self.str_held(e.id, v);
         }
         let i = self.expr(index);
         let i = self.as_index(i, &self.ty(index));

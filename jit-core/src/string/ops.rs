@@ -294,13 +294,7 @@ pub unsafe extern "C" fn sj_rt_str(op: i32, a: *mut Header, b: *mut Header, c: *
                 let v = va();
                 let n = c as i64;
                 if y == 1 {
-                    let h = alloc(n.max(0) as usize, v.kind);
-                    if !h.is_null() {
-                        let k = v.kind as usize;
-                        let src = v.bytes().as_ptr().add(x as usize * k);
-                        std::ptr::copy_nonoverlapping(src, (h as *mut u8).add(DATA as usize), n.max(0) as usize * k);
-                    }
-                    return ptr(h);
+                    return ptr(substring(&v, x as usize, x as usize + n.max(0) as usize));
                 }
                 let out: Vec<u32> = (0..n.max(0)).map(|k| v.at((x + k * y) as usize)).collect();
                 ptr(from_code_points(&out))
