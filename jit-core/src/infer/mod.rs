@@ -19,6 +19,7 @@ mod functions;
 mod generator;
 mod linalg;
 mod lists;
+mod optional;
 pub(crate) use arrays::{fancy_index_type, normalized_axes};
 mod ops;
 mod pointers;
@@ -51,6 +52,13 @@ pub struct TypedFunction {
     pub ret: Type,
     /// For each call expression: the specialization it calls.
     pub call_targets: HashMap<ExprId, SpecId>,
+    /// The expressions whose value is optional but read as its inner type (their
+    /// [`TypedFunction::expr_types`] entry): each with the optional type it computes, unwrapped
+    /// and checked by codegen (`infer/optional.rs`).
+    pub unwraps: HashMap<ExprId, Type>,
+    /// The `x is None` tests whose answer the types give: an `if` (or conditional expression)
+    /// on one has only the branch taken typed and compiled, as Numba prunes such branches.
+    pub known_tests: HashMap<ExprId, bool>,
     /// It makes arrays lowering could not see: an array expression's result, a reduction along
     /// an axis, the snapshot an overlapping assignment takes (see [`hir::Function::allocates`]).
     pub allocates: bool,
@@ -138,17 +146,29 @@ fn infer_types(
     if let Some(t) = declared_ret {
         specs[0].ret = t;
     }
+    let mut strict = false;
     for _round in 0..64 {
         let mut changed = false;
         let mut i = 0;
         while i < specs.len() {
             let func = specs[i].func;
-            let mut infer_cx = InferCx { funcs: &funcs, specs: &mut specs, current: i, changed: false, declared };
+            let mut infer_cx = InferCx { funcs: &funcs, specs: &mut specs, current: i, changed: false, declared, strict };
             infer_cx.function().map_err(|e| (func, e))?;
             changed |= infer_cx.changed;
             i += 1;
         }
+        if !changed && !strict {
+            // Settled: one more round that reports a None read as a value.
+            strict = true;
+            continue;
+        }
         if !changed {
+            for s in specs.iter_mut().filter(|s| !s.known_tests.is_empty()) {
+                // A local assigned only in a branch never taken holds nothing.
+                for t in s.local_types.iter_mut().filter(|t| **t == Type::Unknown) {
+                    *t = Type::None;
+                }
+            }
             for s in &specs {
                 validate(&funcs[s.func as usize], s).map_err(|e| (s.func, e))?;
             }
@@ -219,6 +239,8 @@ fn new_spec(f: &hir::Function, id: FuncId, arg_types: Vec<Type>) -> TypedFunctio
         aug_types: HashMap::new(),
         ret: Type::Unknown,
         call_targets: HashMap::new(),
+        unwraps: HashMap::new(),
+        known_tests: HashMap::new(),
         allocates: false,
     }
 }
@@ -234,6 +256,9 @@ struct InferCx<'a> {
     changed: bool,
     /// The entry's return type was declared by a signature: its returns convert to it.
     declared: bool,
+    /// The last round, once types settled: a value that is None where a value is needed is an
+    /// error (before, it may still become an optional value: `infer/optional.rs`).
+    strict: bool,
 }
 
 /// `t` where `construct` needs an integer (bool, int64 or uint64; Unknown while inferring):
@@ -395,6 +420,11 @@ impl<'a> InferCx<'a> {
     fn block(&mut self, stmts: &[hir::Stmt]) -> Result<()> {
         for s in stmts {
             self.stmt(s)?;
+            if self.leaves_pruned(s) {
+                // `if b is None: return a` with `b` None: what follows is never reached (and
+                // may not type: `a + b`), as after Numba's pruning.
+                break;
+            }
         }
         Ok(())
     }
@@ -402,7 +432,12 @@ impl<'a> InferCx<'a> {
     fn stmt(&mut self, s: &hir::Stmt) -> Result<()> {
         match &s.kind {
             S::Assign { targets, value } => {
-                let t = self.expr(value)?;
+                // A local may hold an optional value as it is.
+                let t = if targets.iter().all(|t| matches!(t, hir::Target::Local(..))) {
+                    self.expr_keep(value)?
+                } else {
+                    self.expr(value)?
+                };
                 for target in targets {
                     self.assign_target(target, &t)?;
                 }
@@ -496,12 +531,13 @@ impl<'a> InferCx<'a> {
             }
             S::Print { items, .. } => {
                 for e in items.iter().filter_map(hir::PrintItem::value) {
-                    let t = self.expr(e)?;
+                    let t = self.expr_keep(e)?;
                     fn printable(t: &Type) -> bool {
                         match t {
                             Type::Tuple(items) => items.iter().all(printable),
                             Type::List(item) | Type::Set(item) => printable(item),
                             Type::Dict(k, v) => printable(k) && printable(v),
+                            Type::Optional(t) => printable(t),
                             t => t.is_number() || matches!(t, Type::None | Type::Unknown | Type::Str | Type::Array(_)),
                         }
                     }
@@ -517,7 +553,19 @@ impl<'a> InferCx<'a> {
                     }
                 }
             }
-            S::If { test, body, orelse } | S::While { test, body, orelse } => {
+            S::If { test, body, orelse } => {
+                self.test(test)?;
+                match self.known_test(test) {
+                    Ok(Some(true)) => self.block(body)?,
+                    Ok(Some(false)) => self.block(orelse)?,
+                    Ok(None) => {
+                        self.block(body)?;
+                        self.block(orelse)?;
+                    }
+                    Err(()) => {}
+                }
+            }
+            S::While { test, body, orelse } => {
                 self.test(test)?;
                 self.block(body)?;
                 self.block(orelse)?;
@@ -533,7 +581,7 @@ impl<'a> InferCx<'a> {
             }
             S::Return(v) => {
                 let t = match v {
-                    Some(v) => self.expr(v)?,
+                    Some(v) => self.expr_keep(v)?,
                     None => Type::None,
                 };
                 self.unify_ret(&t, s.span)?;
@@ -552,7 +600,11 @@ impl<'a> InferCx<'a> {
     }
 
     fn test(&mut self, e: &hir::Expr) -> Result<Type> {
-        let t = self.expr(e)?;
+        // An optional value is false when None (its truth tested only when present).
+        let t = match self.expr_keep(e)? {
+            Type::Optional(inner) => *inner,
+            t => t,
+        };
         if !(t.is_number() || t == Type::Unknown || matches!(t, Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str)) {
             return Err(CompileError::typing(
                 "condition",
@@ -571,7 +623,10 @@ impl<'a> InferCx<'a> {
         Ok(t)
     }
 
-    fn expr(&mut self, e: &hir::Expr) -> Result<Type> {
+    /// Types `e` where an optional value may stay optional (assigned to a local, returned,
+    /// tested with `is None`, passed to a jitted function, printed); elsewhere
+    /// [`InferCx::expr`] reads it as its inner type.
+    pub(super) fn expr_keep(&mut self, e: &hir::Expr) -> Result<Type> {
         let t = match &e.kind {
             H::Int(_) => Type::Int64,
             H::UInt(_) => Type::UInt64,
@@ -594,19 +649,29 @@ impl<'a> InferCx<'a> {
                 self.binary(*op, &l, right, e.span)?
             }
             H::Unary { op, operand } => self.unary(*op, operand, e.span)?,
-            H::BoolOp { values, .. } => {
+            H::BoolOp { op, values } => {
                 let mut t = Type::Unknown;
                 for v in values {
-                    let vt = self.test(v)?;
+                    self.test(v)?;
+                    // The value itself is the answer (an optional one may be None).
+                    let vt = self.specs[self.current].expr_types[v.id as usize].clone();
                     t = t.unify(&vt).unwrap_or(Type::Float64);
+                    // `b is not None and b > 0` with `b` None: the rest is never evaluated.
+                    if self.known_test(v) == Ok(Some(*op == crate::ast::BoolOpKind::Or)) {
+                        break;
+                    }
                 }
                 t
             }
             H::Compare { left, ops, comparators } => self.compare(left, ops, comparators, e.span)?,
             H::IfExp { test, body, orelse } => {
                 self.test(test)?;
-                let a = self.expr(body)?;
-                let b = self.expr(orelse)?;
+                let (a, b) = match self.known_test(test) {
+                    Ok(Some(true)) => (self.expr_keep(body)?, Type::Unknown),
+                    Ok(Some(false)) => (Type::Unknown, self.expr_keep(orelse)?),
+                    Ok(None) => (self.expr_keep(body)?, self.expr_keep(orelse)?),
+                    Err(()) => (Type::Unknown, Type::Unknown),
+                };
                 a.unify(&b).map_err(|(a, b)| {
                     CompileError::typing(
                         "conditional expression of mixed types",
@@ -615,6 +680,7 @@ impl<'a> InferCx<'a> {
                     )
                 })?
             }
+            H::Intrinsic { f: hir::Intrinsic::IsNone { negated }, args } => self.is_none(e, *negated, &args[0])?,
             H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } => self.ufunc_call(*k, e, args)?,
             H::Intrinsic { f: hir::Intrinsic::UfuncReduce { k, axis, accumulate }, args } => {
                 self.ufunc_reduce(*k, *axis, *accumulate, e, args)?
@@ -623,11 +689,8 @@ impl<'a> InferCx<'a> {
             H::Call { func, args } => {
                 let mut tys = Vec::new();
                 for a in args {
-                    let t = self.expr(a)?;
-                    if t == Type::None {
-                        return Err(CompileError::typing("call argument", "None cannot be passed to a jitted function", a.span));
-                    }
-                    tys.push(t);
+                    // An optional value (or None) is passed as it is: the callee is typed for it.
+                    tys.push(self.expr_keep(a)?);
                 }
                 if tys.iter().all(Type::is_known) {
                     let target = self.spec_for(*func, tys);

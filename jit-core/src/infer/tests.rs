@@ -40,14 +40,31 @@ fn loop_else_that_returns_does_not_fall_through() {
 #[test]
 fn break_in_inner_loop_else_leaves_the_outer_loop() {
     let src = "def f(n):\n    while True:\n        if n > 100:\n            return 1\n        for i in range(n):\n            pass\n        else:\n            break\n";
-    let e = program(src, &[Type::Int64]).unwrap_err();
-    assert_eq!(e.construct(), "return of None on one path and a value on another");
+    // The `break` falls off the end: None there, an int on the other path.
+    assert_eq!(program(src, &[Type::Int64]).unwrap().entry().ret, Type::Optional(Box::new(Type::Int64)));
 }
 
 #[test]
-fn none_and_number_returns_are_an_error() {
-    let e = program("def f(n):\n    if n:\n        return 1\n", &[Type::Int64]).unwrap_err();
-    assert_eq!(e.construct(), "return of None on one path and a value on another");
+fn none_and_number_returns_are_optional() {
+    let p = program("def f(n):\n    if n:\n        return 1\n", &[Type::Int64]).unwrap();
+    assert_eq!(p.entry().ret, Type::Optional(Box::new(Type::Int64)));
+    // Read as a value, an optional is its inner type (checked when the code runs).
+    let p = program("def f(n):\n    x = None\n    if n:\n        x = 2.5\n    return x + 1\n", &[Type::Int64]).unwrap();
+    assert_eq!(p.entry().ret, Type::Float64);
+    assert_eq!(p.entry().unwraps.len(), 1);
+    // None itself is not a value.
+    let e = program("def f(n):\n    x = None\n    return x + 1\n", &[Type::Int64]).unwrap_err();
+    assert_eq!(e.construct(), "binary operator");
+}
+
+#[test]
+fn a_test_of_none_the_types_answer_prunes_its_branch() {
+    // With `b` None, `a + b` is never typed (it would be an error).
+    let src = "def f(a, b):\n    if b is None:\n        return a\n    return a + b\n";
+    assert_eq!(program(src, &[Type::Float64, Type::None]).unwrap().entry().ret, Type::Float64);
+    let src = "def f(a, b):\n    if b is not None:\n        a = a + b\n    return a\n";
+    assert_eq!(program(src, &[Type::Int64, Type::None]).unwrap().entry().ret, Type::Int64);
+    assert_eq!(program(src, &[Type::Int64, Type::Float64]).unwrap().entry().ret, Type::Float64);
 }
 
 /// The right-hand side of the first augmented assignment in `f`'s body.
