@@ -520,7 +520,8 @@ def list_append(n):
         (300_000,),
     ),
     # The same two kernels on Numba's typed list (`numba.typed.List()`, which `TypedList()` is
-    # under Numba; `[]` for stickyjit and CPython): issue 19's comparison.
+    # under Numba; `[]` for stickyjit and CPython, see `harness.module_source`): issue 19's
+    # comparison.
     Kernel(
         "list_append_typed",
         "lists",
@@ -552,6 +553,18 @@ def prime_sieve_typed(n):
             for j in range(i * i, n + 1, i):
                 sieve[j] = False
     return len(primes) + primes[-1]
+""",
+        (300_000,),
+    ),
+    # A comprehension made into Numba's typed list (`List([...])`, how Numba code gets one from a
+    # comprehension); `list([...])` for stickyjit and CPython.
+    Kernel(
+        "list_comprehension_typed",
+        "lists",
+        """
+def list_comprehension_typed(n):
+    squares = TypedList([i * i % 1009 for i in range(n) if i % 7 != 3])
+    return sum(squares) + max(squares) + len(squares)
 """,
         (300_000,),
     ),

@@ -390,3 +390,30 @@ def test_popitem_of_an_empty_dict_is_cpythons_key_error():
         return d.popitem()
 
     check(empty, 0)
+
+
+@njit
+def entry_found_by_in(keys, extra):
+    d = {}
+    total = 0.0
+    hits = 0
+    for k in keys:
+        if k in d:
+            total += d[k] * 2.0 + d.get(extra, 0.5)
+        else:
+            d[k] = k * 0.25
+        if k in d:
+            d[k] += 1.0
+        if k in d:
+            x = d[k]
+            d[k] = x - 0.5
+            hits += 1
+        if k % 3 in d:
+            y = d[k % 3]
+            total += y
+    return total, hits, len(d), list(d.items())
+
+
+@given(st.lists(st.integers(0, 12), min_size=1, max_size=30), st.integers(0, 12))
+def test_a_lookup_after_in_reads_the_entry_in_found(keys, extra):
+    check(entry_found_by_in, keys, extra)

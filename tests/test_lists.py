@@ -550,3 +550,20 @@ def delete_item(i):
 @given(st.integers(-6, 6))
 def test_del_of_a_list_item_is_cpythons(i):
     check(delete_item, i)
+
+
+@njit
+def comprehensions_over_ranges(a, b, c, items):
+    r1 = [i * 2 for i in range(a, b, c) if i % 3 != 1]
+    r2 = [x + 0.5 for x in items]
+    r3 = list(items)
+    r4 = [i for i in range(b)]
+    r5 = [j for i in range(a) for j in range(i)]
+    return r1, r2, r3, r4, r5, len(r1) + len(r4)
+
+
+@given(st.integers(-6, 6), st.integers(-6, 6), st.integers(-3, 3), st.lists(st.floats(-10, 10), min_size=1, max_size=8))
+def test_comprehensions_with_room_reserved_before_their_loop(a, b, c, items):
+    # Room for range(a, b, c)'s items is made before the loop (none for an empty range, and
+    # a zero step raises CPython's ValueError in the loop itself).
+    check(comprehensions_over_ranges, a, b, c, items)

@@ -302,9 +302,59 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         });
     }
 
+    /// The test of `if k in d:` (`d` a dict, `k` and `d` locals) whose body begins with a
+    /// statement that reads `d[k]` (`x = d[k] ...`, `t += d[k]`, `d[k] += v`) and calls nothing:
+    /// the condition, and the entry's value slots, which that statement reads instead of looking
+    /// `k` up again (nothing in it can change `d`, `k` or the entry's place).
+    pub(super) fn dict_entry_test(
+        &mut self,
+        test: &hir::Expr,
+        body: &[hir::Stmt],
+    ) -> Option<(IntValue<'ctx>, (hir::LocalId, hir::LocalId, PointerValue<'ctx>))> {
+        let hir::ExprKind::ListMethod { method: ListMethod::Contains, list, args, .. } = &test.kind else { return None };
+        let (hir::ExprKind::Local { id: d, .. }, [k @ hir::Expr { kind: hir::ExprKind::Local { id: kid, .. }, .. }]) =
+            (&list.kind, args.as_slice())
+        else {
+            return None;
+        };
+        let Type::Dict(key, _) = self.ty(list) else { return None };
+        let is_entry = |e: &hir::Expr| matches!(&e.kind, hir::ExprKind::Local { id, .. } if id == d);
+        let is_key = |e: &hir::Expr| matches!(&e.kind, hir::ExprKind::Local { id, .. } if id == kid);
+        let eligible = match body.first().map(|s| &s.kind) {
+            Some(hir::StmtKind::Assign { targets, value }) => {
+                targets.iter().all(|t| matches!(t, hir::Target::Local(..))) && !calls_anything(value)
+            }
+            Some(hir::StmtKind::AugAssign { value, .. }) => !calls_anything(value),
+            Some(hir::StmtKind::AugAssignIndex { array, index, value, .. }) => {
+                is_entry(array) && is_key(index) && !calls_anything(value)
+            }
+            _ => false,
+        };
+        if !eligible {
+            return None;
+        }
+        let h = self.expr(list).into_pointer_value();
+        let kv = self.expr(k);
+        let (slots, _) = self.dict_find(h, kv, &self.ty(k), &key);
+        let found = self.b().build_is_not_null(slots, "in").u();
+        Some((found, (*d, *kid, slots)))
+    }
+
+    /// The value slots `if k in d:` found, when `dict[index]` is that `d[k]`.
+    fn known_slots(&self, dict: &hir::Expr, index: &hir::Expr) -> Option<PointerValue<'ctx>> {
+        let (d, k, slots) = self.known_entry?;
+        match (&dict.kind, &index.kind) {
+            (hir::ExprKind::Local { id: a, .. }, hir::ExprKind::Local { id: b, .. }) if *a == d && *b == k => Some(slots),
+            _ => None,
+        }
+    }
+
     /// `d[k]`: the value, or KeyError.
     pub(super) fn dict_load(&mut self, dict: &hir::Expr, index: &hir::Expr) -> BasicValueEnum<'ctx> {
         let (key, value) = key_value(&self.ty(dict));
+        if let Some(slots) = self.known_slots(dict, index) {
+            return self.module_gen.load_flat(slots, 0, &value);
+        }
         let h = self.expr(dict).into_pointer_value();
         let k = self.expr(index);
         let (slots, buf) = self.dict_find(h, k, &self.ty(index), &key);
@@ -335,6 +385,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let (i, it) = (self.expr(index), self.ty(index));
         let mut found = None;
         let (current, item) = match &ct {
+            // After `if k in d:`, the entry it found.
+            Type::Dict(_, value_t) if self.known_slots(container, index).is_some() => {
+                let slots = self.known_slots(container, index).expect("known");
+                found = Some(slots);
+                (self.module_gen.load_flat(slots, 0, value_t), (**value_t).clone())
+            }
             Type::Dict(key, value_t) => {
                 let (slots, buf) = self.dict_find(h, i, &it, key);
                 let missing = self.b().build_is_null(slots, "missing").u();

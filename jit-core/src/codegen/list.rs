@@ -319,13 +319,39 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let len = self.list_len(h);
         let one = self.i64(1);
         match method {
-            ListMethod::Append => {
+            ListMethod::Append | ListMethod::AppendReserved => {
                 let (v, t) = &vals[0];
                 let v = self.cast(*v, t, &item);
                 let need = self.b().build_int_add(len, one, "need").u();
-                self.list_reserve(h, &item, need);
+                // A comprehension's append after `Reserve` made room: no test.
+                if method == ListMethod::Append {
+                    self.list_reserve(h, &item, need);
+                }
                 self.store_item(h, len, &item, v);
                 self.set_len(h, need);
+                none
+            }
+            ListMethod::Reserve => {
+                // Room for the items of `range(start, stop, step)`: ceil((stop - start) / step)
+                // when positive (a zero step makes none: the loop raises).
+                let [(start, st), (stop, sp), (step, sd)] = &vals[..] else { unreachable!("lowering gives three bounds") };
+                let (start, stop, step) = (self.as_index(*start, st), self.as_index(*stop, sp), self.as_index(*step, sd));
+                let b = self.b();
+                let zero = self.i64(0);
+                let up = b.build_int_compare(IntPredicate::SGT, step, zero, "up").u();
+                let (lo, hi) = (b.build_select(up, start, stop, "lo").u(), b.build_select(up, stop, start, "hi").u());
+                let span = b.build_int_sub(hi.into_int_value(), lo.into_int_value(), "span").u();
+                let neg = b.build_int_neg(step, "negstep").u();
+                let mag = b.build_select(up, step, neg, "mag").u().into_int_value();
+                let mag =
+                    b.build_select(b.build_int_compare(IntPredicate::EQ, step, zero, "zero").u(), self.i64(1), mag, "mag").u();
+                let m1 = b.build_int_sub(mag.into_int_value(), one, "m1").u();
+                let count = b.build_int_signed_div(b.build_int_add(span, m1, "ceil").u(), mag.into_int_value(), "count").u();
+                let positive = b.build_int_compare(IntPredicate::SGT, span, zero, "some").u();
+                let ok = b.build_and(positive, b.build_int_compare(IntPredicate::NE, step, zero, "nz").u(), "ok").u();
+                let count = b.build_select(ok, count, zero, "count").u().into_int_value();
+                let need = self.b().build_int_add(len, count, "need").u();
+                self.list_reserve(h, &item, need);
                 none
             }
             ListMethod::Pop => {

@@ -444,6 +444,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             borrowed: Vec::new(),
             try_frames: Vec::new(),
             handling: Vec::new(),
+            known_entry: None,
         };
         // A function that holds arrays returns through one exit block, which drops its references.
         if spec.local_types.iter().chain(&spec.expr_types).any(refs::holds_arrays) {
@@ -523,6 +524,9 @@ struct FnGen<'a, 'ctx> {
     /// The statuses of the exceptions the enclosing `except` clauses handle, innermost last
     /// (what a bare `raise` raises again).
     handling: Vec<PointerValue<'ctx>>,
+    /// Inside the first statement of `if k in d:` (`dict.rs`, `dict_entry_test`): the locals `d`
+    /// and `k` and the value slots of `k`'s entry the test found, which `d[k]` reads there.
+    known_entry: Option<(hir::LocalId, hir::LocalId, PointerValue<'ctx>)>,
 }
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {

@@ -392,6 +392,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             borrowed,
             try_frames: Vec::new(),
             handling: Vec::new(),
+            known_entry: None,
         }
     }
 

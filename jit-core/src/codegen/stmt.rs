@@ -18,6 +18,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 return;
             }
             self.stmt_releasing(s);
+            // `d[k]` reads the entry `if k in d:` found only in the body's first statement.
+            self.known_entry = None;
         }
     }
 
@@ -96,12 +98,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     self.block(if taken { body } else { orelse });
                     return;
                 }
-                let c = self.truth_of(test);
+                let (c, entry) = match self.dict_entry_test(test, body) {
+                    Some((c, entry)) => (c, Some(entry)),
+                    None => (self.truth_of(test), None),
+                };
                 let then_bb = self.block_named("then");
                 let else_bb = self.block_named("else");
                 let end = self.block_named("endif");
                 self.b().build_conditional_branch(c, then_bb, else_bb).u();
                 self.b().position_at_end(then_bb);
+                self.known_entry = entry;
                 self.block(body);
                 if !self.terminated() {
                     self.b().build_unconditional_branch(end).u();

@@ -20,6 +20,12 @@ pub enum ListMethod {
     Contains,
     /// `del l[i]`, `del d[k]` (parsed as `l.__delitem__(i)`).
     DelItem,
+    /// `append` inside a list comprehension's loop whose room [`ListMethod::Reserve`] made
+    /// before the loop: no capacity test (lowering makes both; never a user's call).
+    AppendReserved,
+    /// Before a list comprehension's loop over `range(start, stop, step)` (its arguments): room
+    /// for as many more items as the range has, so the loop's appends test nothing.
+    Reserve,
 }
 
 impl ListMethod {
@@ -39,6 +45,8 @@ impl ListMethod {
             ListMethod::Sorted => "sorted",
             ListMethod::Contains => "__contains__",
             ListMethod::DelItem => "__delitem__",
+            ListMethod::AppendReserved => "append",
+            ListMethod::Reserve => "__reserve__",
         }
     }
 

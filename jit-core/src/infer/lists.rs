@@ -145,11 +145,13 @@ impl InferCx<'_> {
             ))
         };
         match (method, tys.as_slice()) {
-            (ListMethod::Append, [vt]) => {
+            (ListMethod::Append | ListMethod::AppendReserved, [vt]) => {
                 self.put_into(list, &item, vt, args[0].span)?;
                 Ok(Type::None)
             }
-            (ListMethod::Append, _) => Err(wrong("exactly one argument")),
+            // A comprehension's range bounds (lowering made it: they are integers).
+            (ListMethod::Reserve, _) => Ok(Type::None),
+            (ListMethod::Append | ListMethod::AppendReserved, _) => Err(wrong("exactly one argument")),
             (ListMethod::Pop, []) => Ok(item),
             (ListMethod::Pop, [it]) => {
                 require_integer(it, "list index", "list indices", args[0].span)?;

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::Lowerer;
 use crate::ast::{self, ExprKind as A, StmtKind as S};
 use crate::error::{CompileError, Result};
-use crate::hir;
+use crate::hir::{self, ExprKind as H};
 
 impl Lowerer<'_> {
     /// Lowers every comprehension the statement `s` evaluates unconditionally into `out`
@@ -170,8 +170,67 @@ impl Lowerer<'_> {
             span,
         };
         body.insert(0, init);
-        out.extend(self.block(&body)?);
+        let mut stmts = self.block(&body)?;
+        if matches!(kind, ast::CompKind::List) && generators.len() == 1 {
+            self.reserve_before_loop(acc, &mut stmts);
+        }
+        out.extend(stmts);
         Ok(acc)
+    }
+
+    /// A list comprehension of one loop over a `range` (or over a list, which is lowered to
+    /// one) whose bounds read nothing but locals, constants and `len` of a local: room for the
+    /// range's items is made before the loop, and its append tests no capacity (so the loop
+    /// calls nothing and keeps the list's length in a register).
+    fn reserve_before_loop(&mut self, acc: hir::LocalId, stmts: &mut Vec<hir::Stmt>) {
+        let Some(hir::Stmt { kind: hir::StmtKind::ForRange { start, stop, step, body, .. }, span }) = stmts.last_mut() else {
+            return;
+        };
+        fn pure(e: &hir::Expr) -> bool {
+            let local = |e: &hir::Expr| matches!(e.kind, H::Local { check_bound: false, .. });
+            match &e.kind {
+                H::Int(_) => true,
+                H::Intrinsic { f: hir::Intrinsic::Len, args } => matches!(&args[..], [a] if local(a)),
+                _ => local(e),
+            }
+        }
+        /// The appends to `acc` in `stmts` (inside `if`s), made `AppendReserved` when `mark`.
+        fn appends(stmts: &mut [hir::Stmt], acc: hir::LocalId, mark: bool) -> usize {
+            let mut n = 0;
+            for s in stmts {
+                match &mut s.kind {
+                    hir::StmtKind::Expr(hir::Expr { kind: H::ListMethod { method, list, .. }, .. }) if matches!(list.kind, H::Local { id, .. } if id == acc) =>
+                    {
+                        n += 1;
+                        if mark && *method == hir::ListMethod::Append {
+                            *method = hir::ListMethod::AppendReserved;
+                        }
+                    }
+                    hir::StmtKind::If { body, orelse, .. } => n += appends(body, acc, mark) + appends(orelse, acc, mark),
+                    _ => {}
+                }
+            }
+            n
+        }
+        if ![&*start, &*stop, &*step].into_iter().all(pure) || appends(body, acc, false) != 1 {
+            return;
+        }
+        appends(body, acc, true);
+        let span = *span;
+        let bounds = [start.clone(), stop.clone(), step.clone()];
+        let args = bounds.iter().map(|e| self.copy_pure(e)).collect();
+        let list = Box::new(self.mk(H::Local { id: acc, check_bound: false }, span));
+        let reserve = self.mk(H::ListMethod { method: hir::ListMethod::Reserve, list, args, alt: None }, span);
+        stmts.insert(stmts.len() - 1, hir::Stmt { kind: hir::StmtKind::Expr(reserve), span });
+    }
+
+    /// A copy of a constant, a local or `len` of a local, with expression ids of its own.
+    fn copy_pure(&mut self, e: &hir::Expr) -> hir::Expr {
+        let kind = match &e.kind {
+            H::Intrinsic { f, args } => H::Intrinsic { f: *f, args: args.iter().map(|a| self.copy_pure(a)).collect() },
+            k => k.clone(),
+        };
+        self.mk(kind, e.span)
     }
 }
 

@@ -432,7 +432,10 @@ fn is_shuffle(f: Intrinsic) -> bool {
 
 fn mutates_list(m: hir::ListMethod) -> bool {
     use hir::ListMethod as L;
-    matches!(m, L::Append | L::Pop | L::Extend | L::Insert | L::Remove | L::Reverse | L::Sort | L::Clear)
+    matches!(
+        m,
+        L::Append | L::AppendReserved | L::Reserve | L::Pop | L::Extend | L::Insert | L::Remove | L::Reverse | L::Sort | L::Clear
+    )
 }
 
 fn mutates_array(m: hir::ListMethod) -> bool {
