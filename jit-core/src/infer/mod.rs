@@ -14,6 +14,7 @@ use crate::types::Type;
 
 mod arrays;
 mod builtins;
+mod constant;
 mod dicts;
 mod functions;
 mod generator;
@@ -54,6 +55,10 @@ pub struct TypedFunction {
     /// It makes arrays lowering could not see: an array expression's result, a reduction along
     /// an axis, the snapshot an overlapping assignment takes (see [`hir::Function::allocates`]).
     pub allocates: bool,
+    /// The `if` conditions the argument types decide (keyed by the condition's id): only the
+    /// branch taken is typed, and [`TypedFunction::func`] is a copy of the function with those
+    /// `if`s replaced by it (`constant.rs`).
+    pub constant_tests: HashMap<ExprId, bool>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -61,6 +66,9 @@ pub struct TypedProgram {
     pub funcs: Vec<hir::Function>,
     /// `specs[0]` is the entry point.
     pub specs: Vec<TypedFunction>,
+    /// For each function, the one of the program it was copied from (itself, but for the
+    /// copies whose `if`s constant conditions pruned): the unit its spans are in.
+    pub origins: Vec<FuncId>,
 }
 
 impl TypedProgram {
@@ -128,7 +136,7 @@ pub fn infer_program(
 }
 
 fn infer_types(
-    funcs: Vec<hir::Function>,
+    mut funcs: Vec<hir::Function>,
     arg_types: Vec<Type>,
     declared_ret: Option<Type>,
 ) -> std::result::Result<TypedProgram, (FuncId, CompileError)> {
@@ -149,8 +157,9 @@ fn infer_types(
             i += 1;
         }
         if !changed {
+            let origins = constant::split_pruned(&mut funcs, &mut specs);
             for s in &specs {
-                validate(&funcs[s.func as usize], s).map_err(|e| (s.func, e))?;
+                validate(&funcs[s.func as usize], s).map_err(|e| (origins[s.func as usize], e))?;
             }
             if specs[0].ret == Type::Generator {
                 let f = &funcs[0];
@@ -184,7 +193,7 @@ fn infer_types(
                     ));
                 }
             }
-            return Ok(TypedProgram { funcs, specs });
+            return Ok(TypedProgram { funcs, specs, origins });
         }
     }
     Err((0, CompileError::typing("type inference", "types did not settle", funcs[0].span)))
@@ -220,6 +229,7 @@ fn new_spec(f: &hir::Function, id: FuncId, arg_types: Vec<Type>) -> TypedFunctio
         ret: Type::Unknown,
         call_targets: HashMap::new(),
         allocates: false,
+        constant_tests: HashMap::new(),
     }
 }
 
@@ -261,8 +271,21 @@ impl<'a> InferCx<'a> {
     fn function(&mut self) -> Result<()> {
         let f = self.hir_fn();
         self.block(&f.body)?;
+        let decided = &self.specs[self.current].constant_tests;
+        let pruned;
+        let body = if decided.is_empty() {
+            &f.body
+        } else {
+            pruned = constant::prune(&f.body, decided);
+            for id in constant::unassigned(f, &pruned) {
+                if self.specs[self.current].local_types[id as usize] == Type::Unknown {
+                    self.assign_local(id, &Type::None, f.span)?;
+                }
+            }
+            &pruned
+        };
         // A function that only ever raises returns nothing: None, as one that falls off its end.
-        if flow::falls_through(&f.body) || !flow::returns(&f.body) {
+        if flow::falls_through(body) || !flow::returns(body) {
             self.unify_ret(&Type::None, f.span)?;
         }
         Ok(())
@@ -517,7 +540,8 @@ impl<'a> InferCx<'a> {
                     }
                 }
             }
-            S::If { test, body, orelse } | S::While { test, body, orelse } => {
+            S::If { test, body, orelse } => self.if_stmt(test, body, orelse)?,
+            S::While { test, body, orelse } => {
                 self.test(test)?;
                 self.block(body)?;
                 self.block(orelse)?;
