@@ -15,6 +15,8 @@ use crate::registry::linalg::LinalgFn;
 use crate::registry::Dtype;
 use crate::types::{ArrayType, Layout, Type};
 
+mod stacked;
+
 /// An operand as the runtime takes it.
 struct Operand<'ctx> {
     data: PointerValue<'ctx>,
@@ -52,8 +54,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let mut converted = Vec::new();
         let default_norm = matches!(f, LinalgFn::Norm | LinalgFn::NormFro);
         let a = self.linalg_operand(vals[0], at, dtype, default_norm, &mut converted);
-        let out =
-            if default_norm { self.norm(&a, dtype) } else { self.lapack_call(e, f, &ty, dtype, &a, args, &vals, &mut converted) };
+        let stacked = at.ndim > 2 || (f == LinalgFn::Solve && self.ty(&args[1]).array().is_some_and(|b| b.ndim > 2));
+        let out = if default_norm {
+            self.norm(&a, dtype)
+        } else if stacked {
+            self.lapack_stacked(e, f, &ty, dtype, &a, args, &vals, &mut converted)
+        } else {
+            self.lapack_call(e, f, &ty, dtype, &a, args, &vals, &mut converted)
+        };
         for (c, c_t) in converted {
             self.decref(c, &Type::Array(c_t));
         }
