@@ -71,6 +71,51 @@ def matrix_power(a, n):
     return np.linalg.matrix_power(a, n)
 
 
+@njit
+def svd(a):
+    return np.linalg.svd(a)
+
+
+@njit
+def svd_reduced(a):
+    return np.linalg.svd(a, full_matrices=False)
+
+
+@njit
+def svdvals(a):
+    return np.linalg.svdvals(a)
+
+
+@njit
+def qr(a):
+    return np.linalg.qr(a)
+
+
+@njit
+def pinv(a):
+    return np.linalg.pinv(a)
+
+
+@njit
+def pinv_rcond(a, rcond):
+    return np.linalg.pinv(a, rcond)
+
+
+@njit
+def matrix_rank(a):
+    return np.linalg.matrix_rank(a)
+
+
+@njit
+def matrix_rank_tol(a, tol):
+    return np.linalg.matrix_rank(a, tol)
+
+
+@njit
+def cond(a):
+    return np.linalg.cond(a)
+
+
 NUMPY = {
     inv: np.linalg.inv,
     det: np.linalg.det,
@@ -82,6 +127,15 @@ NUMPY = {
     eigvals: np.linalg.eigvals,
     solve: np.linalg.solve,
     matrix_power: np.linalg.matrix_power,
+    svd: np.linalg.svd,
+    svd_reduced: lambda a: np.linalg.svd(a, full_matrices=False),
+    svdvals: np.linalg.svdvals,
+    qr: np.linalg.qr,
+    pinv: np.linalg.pinv,
+    pinv_rcond: np.linalg.pinv,
+    matrix_rank: np.linalg.matrix_rank,
+    matrix_rank_tol: np.linalg.matrix_rank,
+    cond: np.linalg.cond,
 }
 
 DTYPES = [np.float64, np.float32, np.complex128, np.complex64, np.int64]
@@ -139,8 +193,10 @@ def same(got, want, vectors=False, close=False):
 def check(f, *args, vectors=False):
     want = NUMPY[f](*args)
     got = f(*args)
-    # matrix_power's products: small ones are stickyjit's loops, NumPy's BLAS (to rounding).
-    same(got, tuple(want) if isinstance(want, tuple) else want, vectors, close=f is matrix_power)
+    # matrix_power's and pinv's products: small ones are stickyjit's loops, NumPy's BLAS (to
+    # rounding).
+    close = f in (matrix_power, pinv, pinv_rcond)
+    same(got, tuple(want) if isinstance(want, tuple) else want, vectors, close=close)
     return got
 
 
@@ -179,6 +235,34 @@ def test_stacks_of_hermitian_matrices(shape, dtype):
         if not np.issubdtype(dtype, np.complexfloating):
             # Real symmetric matrices have real eigenvalues: eig gives real arrays, as NumPy.
             check(eigvals, s)
+
+
+RECT = [(2, 4, 3), (3, 2, 5), (2, 2, 3, 3), (0, 3, 2), (2, 1, 1)]
+
+
+@pytest.mark.parametrize("shape", RECT, ids=str)
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+def test_stacks_of_factorizations(shape, dtype):
+    for a in views(stack(shape, dtype, 5)):
+        for f in (svd, svd_reduced, svdvals, qr, pinv, matrix_rank, cond):
+            check(f, a)
+        check(pinv_rcond, a, 0.5)
+        check(matrix_rank_tol, a, 1.0)
+    # Rank-deficient matrices in the stack: NumPy's ranks, conds of inf.
+    d = stack(shape, dtype, 6)
+    d[..., :, -1] = 0
+    check(matrix_rank, d)
+    if d.size:
+        with np.errstate(all="ignore"):
+            check(cond, d)
+
+
+def test_cond_of_empty_matrices_is_numpys_error_and_of_an_empty_stack_an_empty_array():
+    got, want = numpys_error(cond, np.zeros((2, 0, 3)))
+    assert got == want
+    got, want = numpys_error(cond, np.zeros((0, 3, 0)))
+    assert got == want
+    check(cond, np.zeros((0, 3, 3)))
 
 
 @pytest.mark.parametrize(
@@ -275,11 +359,17 @@ def test_det_of_a_singular_matrix_in_a_stack_is_zero():
 
 def test_functions_that_do_not_take_stacks_are_compile_errors():
     @njit
-    def pinv(a):
-        return np.linalg.pinv(a)
+    def lstsq(a, b):
+        return np.linalg.lstsq(a, b)
+
+    @njit
+    def norm(a):
+        return np.linalg.norm(a, 2)
 
     with pytest.raises(CompileError, match="stacks of matrices are compiled for inv"):
-        pinv(np.ones((2, 2, 2)))
+        lstsq(np.ones((2, 2, 2)), np.ones((2, 2, 1)))
+    with pytest.raises(CompileError, match="3-D array"):
+        norm(np.ones((2, 2, 2)))
 
 
 def test_errors_in_a_child_process():

@@ -30,6 +30,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let ty = self.ty(e);
         let vals: Vec<BasicValueEnum<'ctx>> = args.iter().map(|a| self.expr(a)).collect();
         let Type::Array(at) = self.ty(&args[0]) else { unreachable!("inference allows arrays only") };
+        if is_factor(f) && at.ndim > 2 {
+            return self.factor_stacked(e, f, &ty, at, args, &vals);
+        }
         if is_factor(f) {
             return self.factor_call(e, f, &ty, at, args, &vals);
         }

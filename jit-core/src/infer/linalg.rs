@@ -289,8 +289,25 @@ const STACKED: &str =
 fn stacked(f: LinalgFn, a: ArrayType, tys: &[Type]) -> bool {
     use LinalgFn::*;
     let b_ndim = tys.get(1).and_then(|t| t.array()).map_or(0, |b| b.ndim);
-    matches!(f, Inv | Solve | Det | Slogdet | Cholesky | Eigh | Eigvalsh | Eig | Eigvals | MatrixPower)
-        && (a.ndim > 2 || (f == Solve && b_ndim > 2))
+    matches!(
+        f,
+        Inv | Solve
+            | Det
+            | Slogdet
+            | Cholesky
+            | Eigh
+            | Eigvalsh
+            | Eig
+            | Eigvals
+            | MatrixPower
+            | Svd
+            | SvdReduced
+            | SvdVals
+            | Qr
+            | Pinv
+            | MatrixRank
+            | Cond
+    ) && (a.ndim > 2 || (f == Solve && b_ndim > 2))
 }
 
 /// One matrix's result type `t` given `batch` leading axes: a number becomes an array of them,

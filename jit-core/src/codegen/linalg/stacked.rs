@@ -1,14 +1,16 @@
 //! Codegen of `np.linalg` of stacks of matrices (inv, solve, det, slogdet, cholesky, eigh,
-//! eigvalsh, eig, eigvals, matrix_power of arrays of 3 or more dimensions): NumPy's gufunc loop,
-//! the leading axes broadcast (solve's a and b), one `sj_rt_lapack` call per matrix, each
-//! result a C-contiguous array of the leading axes followed by one matrix's result.
+//! eigvalsh, eig, eigvals, matrix_power, svd, svdvals, qr, pinv, matrix_rank, cond of arrays of
+//! 3 or more dimensions): NumPy's loop over the leading axes (solve's a and b broadcast), one
+//! `sj_rt_lapack` (`sj_rt_lapack_factor`) call per matrix, each result a C-contiguous array of
+//! the leading axes followed by one matrix's result.
 
-use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
+use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, IntValue, PointerValue};
 use inkwell::IntPredicate;
 
 use super::{real_dtype, Operand};
 use crate::codegen::{Built, FnGen, Helper};
 use crate::hir;
+use crate::lapack::factor::FactorOp;
 use crate::lapack::Op;
 use crate::registry::linalg::LinalgFn;
 use crate::registry::Dtype;
@@ -110,36 +112,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             let status = call(g, null, null, null.into(), null.into());
             g.ret_status(status)
         });
-        // The leading axes: a's, broadcast with solve's b's (right-aligned; a length of 1
-        // repeats, stride 0).
-        let (lb, rb) = (na - 2, b.batch.len());
-        let nbatch = lb.max(rb);
-        let mut batch = Vec::with_capacity(nbatch);
-        let (mut a_steps, mut b_steps) = (Vec::with_capacity(nbatch), Vec::with_capacity(nbatch));
-        for i in 0..nbatch {
-            let side =
-                |g: &Self, count: usize, d: &[IntValue<'ctx>], st: &[IntValue<'ctx>]| -> (IntValue<'ctx>, IntValue<'ctx>) {
-                    if i + count < nbatch {
-                        return (g.i64(1), g.i64(0));
-                    }
-                    let j = i + count - nbatch;
-                    let is_one = g.b().build_int_compare(IntPredicate::EQ, d[j], g.i64(1), "bc.one").u();
-                    (d[j], g.b().build_select(is_one, g.i64(0), st[j], "bc.step").u().into_int_value())
-                };
-            let (da, sa) = side(self, lb, &a.shape[..lb], &a.strides[..lb]);
-            let (db, sb) = side(self, rb, &b.batch, &b.batch_strides);
-            let a_one = self.b().build_int_compare(IntPredicate::EQ, da, one, "bc.a1").u();
-            let b_one = self.b().build_int_compare(IntPredicate::EQ, db, one, "bc.b1").u();
-            let same = self.b().build_int_compare(IntPredicate::EQ, da, db, "bc.same").u();
-            let fits = self.b().build_or(self.b().build_or(a_one, b_one, "bc.ones").u(), same, "bc.fits").u();
-            let bad = self.b().build_not(fits, "bc.bad").u();
-            self.on_failure(bad, |g| {
-                g.ret_status(g.module_gen.status_llty().const_int(Status::BroadcastShapes as u64, false));
-            });
-            batch.push(self.b().build_select(a_one, db, da, "bc.len").u().into_int_value());
-            a_steps.push(sa);
-            b_steps.push(sb);
-        }
+        // The leading axes: a's, broadcast with solve's b's.
+        let nbatch = (na - 2).max(b.batch.len());
+        let (batch, a_steps, b_steps) =
+            self.leading_axes((&a.shape[..na - 2], &a.strides[..na - 2]), (&b.batch, &b.batch_strides));
         // The results: the leading axes, then one matrix's result (none for det's number).
         let real = real_dtype(dtype);
         let cores: Vec<(Dtype, Vec<IntValue<'ctx>>)> = match f {
@@ -197,6 +173,180 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             g.fail_on_status(status);
         });
         value
+    }
+
+    /// svd, svdvals, qr, pinv, matrix_rank and cond of the stack `a` (type `at`), the result
+    /// of type `ty`: the operand as float64 (complex128), one `sj_rt_lapack_factor` call per
+    /// matrix, its results in the stack's result arrays.
+    pub(super) fn factor_stacked(
+        &mut self,
+        e: &hir::Expr,
+        f: LinalgFn,
+        ty: &Type,
+        at: ArrayType,
+        args: &[hir::Expr],
+        vals: &[BasicValueEnum<'ctx>],
+    ) -> BasicValueEnum<'ctx> {
+        let out_dtype = if matches!(at.dtype, Dtype::Float32 | Dtype::Complex64) { Dtype::Float32 } else { Dtype::Float64 };
+        let complex = at.dtype.is_complex();
+        let uv_dtype = match (complex, out_dtype) {
+            (false, d) => d,
+            (true, Dtype::Float32) => Dtype::Complex64,
+            (true, _) => Dtype::Complex128,
+        };
+        let mut converted = Vec::new();
+        let compute = if complex { Dtype::Complex128 } else { Dtype::Float64 };
+        let a = self.linalg_operand(vals[0], at, compute, false, &mut converted);
+        let na = a.shape.len();
+        let (m, n) = (a.shape[na - 2], a.shape[na - 1]);
+        let wide = self.b().build_int_compare(IntPredicate::SLT, m, n, "la.wide").u();
+        let k = self.b().build_select(wide, m, n, "la.k").u().into_int_value();
+        let zero = self.i64(0);
+        let null = self.ctx().ptr_type(inkwell::AddressSpace::default()).const_null();
+        // rcond (pinv) or tol (matrix_rank), when given.
+        let (param, has_param) = match vals.get(1) {
+            Some(v) => (self.cast(*v, &self.ty(&args[1]), &Type::Float64).into_float_value(), true),
+            None => (self.f64(0.0), false),
+        };
+        let (batch, a_steps, _) = self.leading_axes((&a.shape[..na - 2], &a.strides[..na - 2]), (&[], &[]));
+        let full = f == LinalgFn::Svd;
+        let (op, cores): (FactorOp, Vec<(Dtype, Vec<IntValue<'ctx>>)>) = match f {
+            LinalgFn::Svd | LinalgFn::SvdReduced => (
+                if full { FactorOp::Svd } else { FactorOp::SvdReduced },
+                vec![
+                    (uv_dtype, vec![m, if full { m } else { k }]),
+                    (out_dtype, vec![k]),
+                    (uv_dtype, vec![if full { n } else { k }, n]),
+                ],
+            ),
+            LinalgFn::SvdVals => (FactorOp::SvdVals, vec![(out_dtype, vec![k])]),
+            LinalgFn::Qr => (FactorOp::Qr, vec![(uv_dtype, vec![m, k]), (uv_dtype, vec![k, n])]),
+            LinalgFn::Pinv => (FactorOp::Pinv, vec![(uv_dtype, vec![n, m])]),
+            LinalgFn::MatrixRank => (FactorOp::MatrixRank, vec![(Dtype::Int64, vec![])]),
+            LinalgFn::Cond => (FactorOp::Cond, vec![(out_dtype, vec![])]),
+            _ => unreachable!("inference stacks these functions only"),
+        };
+        let dtype_code = if complex { uv_dtype } else { out_dtype };
+        let i32t = self.ctx().i32_type();
+        let call = |g: &mut Self,
+                    (rows, cols): (IntValue<'ctx>, IntValue<'ctx>),
+                    a_data: PointerValue<'ctx>,
+                    outs: &[PointerValue<'ctx>]| {
+            let mut four = [null; 4];
+            four[..outs.len()].copy_from_slice(outs);
+            let call_args: [BasicMetadataValueEnum<'ctx>; 14] = [
+                i32t.const_int(op as u64, false).into(),
+                i32t.const_int(dtype_code as u64, false).into(),
+                rows.into(),
+                cols.into(),
+                a_data.into(),
+                a.strides[na - 2].into(),
+                a.strides[na - 1].into(),
+                zero.into(),
+                zero.into(),
+                null.into(),
+                zero.into(),
+                zero.into(),
+                param.into(),
+                g.ctx().bool_type().const_int(has_param as u64, false).into(),
+            ];
+            g.call_factor(&call_args, &four);
+        };
+        if f == LinalgFn::Cond {
+            // NumPy's check (`_is_empty_2d`): empty matrices, even in a stack of none (a stack
+            // of no non-empty matrices gives an empty array). The runtime's message, by a call
+            // of an empty matrix (it fails before reading anything).
+            let size = self.b().build_int_mul(m, n, "la.size").u();
+            let empty = self.b().build_int_compare(IntPredicate::EQ, size, zero, "la.empty").u();
+            let (then, after) = (self.block_named("cond.empty"), self.block_named("cond.after"));
+            self.b().build_conditional_branch(empty, then, after).u();
+            self.b().position_at_end(then);
+            let slot = self.entry_alloca(self.module_gen.dtype_llty(out_dtype), "la.cond");
+            call(self, (zero, zero), null, &[slot]);
+            self.b().build_unconditional_branch(after).u();
+            self.b().position_at_end(after);
+        }
+        let nbatch = batch.len();
+        let mut made = Vec::new();
+        for (d, core) in &cores {
+            let t = ArrayType { dtype: *d, ndim: (nbatch + core.len()) as u8, layout: Layout::C, readonly: false };
+            let shape: Vec<IntValue<'ctx>> = batch.iter().chain(core).copied().collect();
+            let (v, data, _) = self.alloc_c(&t, &shape, false);
+            let mut block = self.i64(d.size() as i64);
+            for x in core {
+                block = self.b().build_int_mul(block, *x, "la.block").u();
+            }
+            made.push((v, data, block));
+        }
+        let values: Vec<BasicValueEnum<'ctx>> = made.iter().map(|(v, ..)| *v).collect();
+        let value = if let [v] = values[..] { v } else { self.tuple_value(ty, &values) };
+        self.own_temp(e.id, value, ty);
+        let a_data = a.data;
+        self.loop_nest(&batch.clone(), &mut |g, idx| {
+            let i8t = g.ctx().i8_type();
+            let (mut a_off, mut flat) = (g.i64(0), g.i64(0));
+            for (ax, i) in idx.iter().enumerate() {
+                a_off = g.b().build_int_add(a_off, g.b().build_int_mul(*i, a_steps[ax], "la.as").u(), "la.ao").u();
+                flat = g.b().build_int_add(g.b().build_int_mul(flat, batch[ax], "la.f").u(), *i, "la.flat").u();
+            }
+            // SAFETY (of the IR): offsets within the operand's and each result's buffer.
+            let at =
+                |g: &Self, p: PointerValue<'ctx>, off: IntValue<'ctx>| unsafe { g.b().build_gep(i8t, p, &[off], "la.p").u() };
+            let outs: Vec<PointerValue<'ctx>> = made
+                .iter()
+                .map(|(_, data, block)| {
+                    let off = g.b().build_int_mul(flat, *block, "la.o").u();
+                    at(g, *data, off)
+                })
+                .collect();
+            let a_p = at(g, a_data, a_off);
+            call(g, (m, n), a_p, &outs);
+        });
+        for (c, c_t) in converted {
+            self.decref(c, &Type::Array(c_t));
+        }
+        value
+    }
+
+    /// The leading axes of two stacks (each its lengths and strides), right-aligned and
+    /// broadcast (a length of 1 repeats: stride 0; lengths that differ otherwise are a
+    /// ValueError): the lengths, and each stack's stride along each.
+    #[allow(clippy::type_complexity)]
+    fn leading_axes(
+        &mut self,
+        (ad, ast): (&[IntValue<'ctx>], &[IntValue<'ctx>]),
+        (bd, bst): (&[IntValue<'ctx>], &[IntValue<'ctx>]),
+    ) -> (Vec<IntValue<'ctx>>, Vec<IntValue<'ctx>>, Vec<IntValue<'ctx>>) {
+        let (lb, rb) = (ad.len(), bd.len());
+        let nbatch = lb.max(rb);
+        let one = self.i64(1);
+        let mut batch = Vec::with_capacity(nbatch);
+        let (mut a_steps, mut b_steps) = (Vec::with_capacity(nbatch), Vec::with_capacity(nbatch));
+        for i in 0..nbatch {
+            let side =
+                |g: &Self, count: usize, d: &[IntValue<'ctx>], st: &[IntValue<'ctx>]| -> (IntValue<'ctx>, IntValue<'ctx>) {
+                    if i + count < nbatch {
+                        return (g.i64(1), g.i64(0));
+                    }
+                    let j = i + count - nbatch;
+                    let is_one = g.b().build_int_compare(IntPredicate::EQ, d[j], g.i64(1), "bc.one").u();
+                    (d[j], g.b().build_select(is_one, g.i64(0), st[j], "bc.step").u().into_int_value())
+                };
+            let (da, sa) = side(self, lb, ad, ast);
+            let (db, sb) = side(self, rb, bd, bst);
+            let a_one = self.b().build_int_compare(IntPredicate::EQ, da, one, "bc.a1").u();
+            let b_one = self.b().build_int_compare(IntPredicate::EQ, db, one, "bc.b1").u();
+            let same = self.b().build_int_compare(IntPredicate::EQ, da, db, "bc.same").u();
+            let fits = self.b().build_or(self.b().build_or(a_one, b_one, "bc.ones").u(), same, "bc.fits").u();
+            let bad = self.b().build_not(fits, "bc.bad").u();
+            self.on_failure(bad, |g| {
+                g.ret_status(g.module_gen.status_llty().const_int(Status::BroadcastShapes as u64, false));
+            });
+            batch.push(self.b().build_select(a_one, db, da, "bc.len").u().into_int_value());
+            a_steps.push(sa);
+            b_steps.push(sb);
+        }
+        (batch, a_steps, b_steps)
     }
 }
 
