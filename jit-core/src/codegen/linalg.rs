@@ -420,7 +420,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         args: &[hir::Expr],
         vals: &[BasicValueEnum<'ctx>],
     ) -> BasicValueEnum<'ctx> {
-        let dtype = if at.dtype == Dtype::Float32 { Dtype::Float32 } else { Dtype::Float64 };
+        // A complex x is read in its own dtype, the norm computed in its parts'.
+        let dtype = match at.dtype {
+            d @ (Dtype::Float32 | Dtype::Complex64 | Dtype::Complex128) => d,
+            _ => Dtype::Float64,
+        };
+        let out_dtype = real_dtype(dtype);
         let mut converted = Vec::new();
         let x = self.linalg_operand(vals[0], at, dtype, false, &mut converted);
         let (zero, one) = (self.i64(0), self.i64(1));
@@ -449,7 +454,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let (v, data, _) = self.alloc_c(rt, &[len], false);
                 (data, Some(v))
             }
-            _ => (self.entry_alloca(self.module_gen.dtype_llty(dtype), "norm.out"), None),
+            _ => (self.entry_alloca(self.module_gen.dtype_llty(out_dtype), "norm.out"), None),
         };
         let i32t = self.ctx().i32_type();
         let call_args: [BasicMetadataValueEnum<'ctx>; 14] = [
@@ -477,7 +482,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.own_temp(e.id, v, ty);
                 v
             }
-            None => self.load_element(out, dtype),
+            None => self.load_element(out, out_dtype),
         }
     }
 

@@ -59,6 +59,11 @@ impl InferCx<'_> {
             let batch = if f == LinalgFn::Solve && b_ndim >= 2 { a.ndim.max(b_ndim) } else { a.ndim } - 2;
             return Ok(with_batch(base, batch));
         }
+        if f == LinalgFn::Norm && tys.len() > 1 && a.dtype.is_complex() {
+            // ord or axis of a complex array: typed as for its parts (the norms are real).
+            let part = if a.dtype == Dtype::Complex64 { Dtype::Float32 } else { Dtype::Float64 };
+            return self.real_linalg(f, &name, ArrayType { dtype: part, ..a }, &tys, args);
+        }
         if a.dtype.is_complex() || b_complex {
             return self.complex_linalg(f, &name, a, &tys, args);
         }
@@ -189,7 +194,7 @@ impl InferCx<'_> {
             return Err(CompileError::unsupported_because(
                 "linear algebra argument",
                 format!(
-                    "{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig, eigvals, cholesky, eigh, eigvalsh, matrix_power, svd, svdvals, qr, pinv, lstsq, matrix_rank, cond, and norm with ord None, 'fro' or 'nuc' and no axis are)"
+                    "{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig, eigvals, cholesky, eigh, eigvalsh, matrix_power, svd, svdvals, qr, pinv, lstsq, matrix_rank, cond, and norm are)"
                 ),
                 args[0].span,
             ));
