@@ -99,7 +99,12 @@ REALCODE_TARGETS = {
 
 def module_source(engine: str, kernel_source: str) -> str:
     """The module a child imports: the kernel decorated for `engine`. A kernel that loops over
-    `prange` is compiled with `parallel=True` (and `prange` is `range` in CPython)."""
+    `prange` is compiled with `parallel=True` (and `prange` is `range` in CPython). Under Numba,
+    `TypedList()` is `numba.typed.List()` (Numba's typed list, which issue 19 compares with);
+    elsewhere it is `[]`."""
+    if "TypedList()" in kernel_source:
+        typed = "from numba.typed import List as TypedList\n" if engine == "numba" else ""
+        kernel_source = typed + kernel_source if engine == "numba" else kernel_source.replace("TypedList()", "[]")
     if "prange(" in kernel_source:
         head = {
             "cpython": "prange = range\n\ndef _dec(f):\n    return f\n",

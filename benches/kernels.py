@@ -519,6 +519,42 @@ def list_append(n):
 """,
         (300_000,),
     ),
+    # The same two kernels on Numba's typed list (`numba.typed.List()`, which `TypedList()` is
+    # under Numba; `[]` for stickyjit and CPython): issue 19's comparison.
+    Kernel(
+        "list_append_typed",
+        "lists",
+        """
+def list_append_typed(n):
+    out = TypedList()
+    for i in range(n):
+        if i % 3 != 0:
+            out.append(i * 0.5)
+    s = 0.0
+    for x in out:
+        s += x
+    return s + len(out)
+""",
+        (300_000,),
+    ),
+    Kernel(
+        "prime_sieve_typed",
+        "lists",
+        """
+def prime_sieve_typed(n):
+    sieve = TypedList()
+    for i in range(n + 1):
+        sieve.append(True)
+    primes = TypedList()
+    for i in range(2, n + 1):
+        if sieve[i]:
+            primes.append(i)
+            for j in range(i * i, n + 1, i):
+                sieve[j] = False
+    return len(primes) + primes[-1]
+""",
+        (300_000,),
+    ),
     Kernel(
         "list_comprehension",
         "lists",

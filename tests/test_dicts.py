@@ -273,12 +273,12 @@ def test_sorted_of_a_dict_matches_cpython(n):
 
 def test_unsupported_dict_uses_are_compile_errors():
     @njit
-    def get_without_default(k):
+    def setdefault_without_default(k):
         d = {1: 2}
-        return d.get(k)
+        return d.setdefault(k)
 
     with pytest.raises(CompileError, match="without a default"):
-        get_without_default(1)
+        setdefault_without_default(1)
 
     @njit
     def mixed_values(k):

@@ -80,11 +80,11 @@ def test_a_type_error_the_new_callee_causes_is_reported_at_the_next_call():
     run_cell(HELPER, ns)
     caller = run_cell(CALLER, ns)["caller"]
     assert caller(3) == pure_python(caller)(3)
-    run_cell(HELPER.replace("return x * 2.0 + 1.0", "if x > 0:\n        return x\n    return None"), ns)
+    run_cell(HELPER.replace("return x * 2.0 + 1.0", "return (x, x)"), ns)
     try:
         caller(3)
     except stickyjit.CompileError as e:
-        assert "helper" in str(e) or e.construct.startswith("return of None")
+        assert "helper" in str(e)
     else:
         raise AssertionError("the caller kept running code compiled against the old helper")
 

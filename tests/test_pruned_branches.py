@@ -96,3 +96,16 @@ def test_the_branch_left_out_may_hold_code_that_does_not_compile():
     assert f(np.arange(4)) == 6
     with pytest.raises(stickyjit.CompileError):
         f(np.arange(16).reshape(4, 4))
+
+
+def first_or_corner(a):
+    # A conditional expression, and code after an `if` whose branch returns.
+    x = a[0] if a.ndim == 1 else a[0, 0]
+    if a.ndim == 1:
+        return x * 2
+    return x + a[1, 1]
+
+
+@pytest.mark.parametrize("a", [np.arange(3.0), np.arange(4).reshape(2, 2)], ids=["1-D", "2-D"])
+def test_conditional_expressions_and_code_after_a_return_are_pruned(a):
+    assert jit(first_or_corner)(a) == first_or_corner(a)

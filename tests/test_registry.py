@@ -571,8 +571,10 @@ STATUS_CASES = {
 # message (a float too large for int64, int ** negative int typed as int, a negative base to a
 # fractional power giving a complex, a value rounded past float range, a full stack, a failed
 # allocation, an array or arange larger than memory, shapes that do not broadcast or reshape:
-# NumPy's message names the shapes).
+# NumPy's message names the shapes; an optional value read while None: CPython's message names
+# the operation).
 OWN_MESSAGES = {
+    "NoneValue",
     "BroadcastShapes",
     "ReshapeSize",
     "MaskShape",

@@ -68,7 +68,7 @@ pub enum Passing {
 pub fn passing(t: &Type) -> Passing {
     match t {
         // A complex number takes two slots: its parts, as a tuple of two floats would.
-        Type::Tuple(_) | Type::Array(_) | Type::Complex128 | Type::Complex64 => Passing::Indirect,
+        Type::Tuple(_) | Type::Array(_) | Type::Complex128 | Type::Complex64 | Type::Optional(_) => Passing::Indirect,
         _ => Passing::Direct,
     }
 }
@@ -108,6 +108,7 @@ impl Scalar {
             | Type::Generator
             | Type::Function(_)
             | Type::Closure(..)
+            | Type::Optional(_)
             | Type::Pointer(_) => return None,
         })
     }
@@ -159,6 +160,8 @@ pub fn slots_of(t: &Type) -> usize {
     match t {
         Type::Tuple(items) | Type::Closure(_, items) => items.iter().map(slots_of).sum(),
         Type::Array(a) => ArrayDesc::new(a.ndim).slots(),
+        // Whether the value is present (0 or 1), then its slots.
+        Type::Optional(t) => 1 + slots_of(t),
         Type::None | Type::Unknown | Type::Dtype(_) | Type::Function(_) => 0,
         // The real part, then the imaginary part, each a double (complex64 carried as complex128).
         Type::Complex128 | Type::Complex64 => 2,

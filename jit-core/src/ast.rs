@@ -160,6 +160,12 @@ pub enum ExprKind {
         formats: Vec<(u8, String)>,
     },
     Name(String),
+    /// `x is None` (`negated`: `x is not None`; `None is x` is the same): the one `is`
+    /// comparison compiled, a test of an optional value.
+    IsNone {
+        operand: Box<Expr>,
+        negated: bool,
+    },
     /// `value.attr` (only a module's attribute is compiled; `lower` checks that).
     Attribute {
         value: Box<Expr>,

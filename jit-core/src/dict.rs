@@ -32,6 +32,9 @@ pub struct Payload {
     /// 1 when the keys are strings (one slot: a string block's address, hashed and compared
     /// by content; each key stored is pinned until the call returns), else 0.
     pub string_keys: i64,
+    /// The entry the last lookup found (or made): `k in d` then `d[k]` looks the key up once.
+    /// Only a hint, checked on use (written, live, the same key), so nothing resets it.
+    pub last: i64,
 }
 
 pub const LEN: u64 = DATA_OFFSET;
@@ -180,6 +183,7 @@ pub extern "C" fn sj_rt_dict_new(key_slots: i64, value_slots: i64) -> *mut Heade
             key_slots,
             value_slots,
             string_keys,
+            last: 0,
         });
         if !rebuild(h, 4) {
             crate::memory::sj_rt_release(h);
@@ -222,6 +226,26 @@ unsafe fn probe(p: *mut Payload, key: *const u64) -> Result<i64, i64> {
     }
 }
 
+/// The value slots of the entry the last lookup found when it holds `key` (written, live, the
+/// same key: a live entry with the key is the key's one entry).
+///
+/// # Safety
+/// `p` is a live dict's payload; `key` points to its key slots.
+#[inline(always)]
+unsafe fn last_found(p: *mut Payload, key: *const u64) -> Option<*mut u64> {
+    // SAFETY: the caller's contract; `last < used` is inside the written entries.
+    unsafe {
+        let last = (*p).last;
+        if last >= (*p).used {
+            return None;
+        }
+        let es = entry_slots((*p).key_slots, (*p).value_slots);
+        let e = (*p).entries.add((last * es) as usize);
+        (*e != 0 && same_key((*p).string_keys != 0, e.add(1), key, (*p).key_slots as usize))
+            .then(|| e.add(1 + (*p).key_slots as usize))
+    }
+}
+
 /// The value slots of `key`'s entry in `h`, or null when `key` is not in it.
 ///
 /// # Safety
@@ -230,10 +254,15 @@ pub unsafe extern "C" fn sj_rt_dict_find(h: *mut Header, key: *const u64) -> *mu
     // SAFETY: the caller's contract.
     unsafe {
         let p = payload(h);
+        let es = entry_slots((*p).key_slots, (*p).value_slots);
+        if let Some(value) = last_found(p, key) {
+            return value;
+        }
         match probe(p, key) {
             Ok(i) => {
-                let es = entry_slots((*p).key_slots, (*p).value_slots);
-                (*p).entries.add((*(*p).index.add(i as usize) * es + 1 + (*p).key_slots) as usize)
+                let at = *(*p).index.add(i as usize);
+                (*p).last = at;
+                (*p).entries.add((at * es + 1 + (*p).key_slots) as usize)
             }
             Err(_) => std::ptr::null_mut(),
         }
@@ -250,9 +279,15 @@ pub unsafe extern "C" fn sj_rt_dict_insert(h: *mut Header, key: *const u64, adde
     unsafe {
         let p = payload(h);
         let es = entry_slots((*p).key_slots, (*p).value_slots);
+        if let Some(value) = last_found(p, key) {
+            *added = false;
+            return value;
+        }
         if let Ok(i) = probe(p, key) {
             *added = false;
-            return (*p).entries.add((*(*p).index.add(i as usize) * es + 1 + (*p).key_slots) as usize);
+            let at = *(*p).index.add(i as usize);
+            (*p).last = at;
+            return (*p).entries.add((at * es + 1 + (*p).key_slots) as usize);
         }
         // Room for one more entry, and the index at most two thirds full (deleted positions
         // count: they lengthen probes).
@@ -277,6 +312,7 @@ pub unsafe extern "C" fn sj_rt_dict_insert(h: *mut Header, key: *const u64, adde
         *(*p).index.add(i as usize) = n;
         (*p).used = n + 1;
         (*p).len += 1;
+        (*p).last = n;
         *added = true;
         value
     }

@@ -374,7 +374,7 @@ pub fn prepare_program(
     let lowered = t.elapsed();
     let typed =
         infer::infer_program(funcs, arg_types.to_vec(), declared_ret.cloned()).map_err(|(f, e)| (owner(f as usize), e))?;
-    parallel::check_program(&typed).map_err(|(f, e)| (owner(typed.origins[f] as usize), e))?;
+    parallel::check_program(&typed).map_err(|(f, e)| (owner(f), e))?;
     let local_names = typed.local_names();
     let allocates = typed.allocates();
     let parallel = parallel::runs_parallel(&typed);

@@ -87,6 +87,7 @@ enum Tag {
     /// A name local to an inner function, as written (not renamed).
     InnerLocal = b'I',
     FString = 49,
+    IsNone = 50,
     /// A local or parameter in the code form, by its index of first appearance.
     Local = b'L',
     /// A name that is not local, as written (a global, a module's attribute).
@@ -311,6 +312,11 @@ impl Writer {
             ExprKind::Str(s) => {
                 self.tag(Tag::Str);
                 self.str(s);
+            }
+            ExprKind::IsNone { operand, negated } => {
+                self.tag(Tag::IsNone);
+                self.byte(*negated as u8);
+                self.expr(operand);
             }
             ExprKind::FString { texts, values, formats } => {
                 self.tag(Tag::FString);

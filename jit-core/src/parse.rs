@@ -499,6 +499,23 @@ impl Converter {
                 let container = c.comparators.into_iter().next().expect("one comparator");
                 ExprKind::In { item: Box::new(self.expr(*c.left)?), container: Box::new(self.expr(container)?), negated }
             }
+            PyExpr::Compare(c) if matches!(c.ops.as_slice(), [py::CmpOp::Is | py::CmpOp::IsNot]) => {
+                let negated = matches!(c.ops[0], py::CmpOp::IsNot);
+                let right = c.comparators.into_iter().next().expect("one comparator");
+                let is_none = |e: &PyExpr| matches!(e, PyExpr::Constant(k) if matches!(k.value, py::Constant::None));
+                let operand = match (is_none(&c.left), is_none(&right)) {
+                    (_, true) => *c.left,
+                    (true, false) => right,
+                    (false, false) => {
+                        return Err(CompileError::unsupported_because(
+                            "'is' comparison",
+                            "only `x is None` and `x is not None` are compiled; compare values with ==",
+                            span,
+                        ))
+                    }
+                };
+                ExprKind::IsNone { operand: Box::new(self.expr(operand)?), negated }
+            }
             PyExpr::Compare(c) => {
                 let ops = c
                     .ops

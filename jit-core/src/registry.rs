@@ -164,6 +164,8 @@ impl Intrinsic {
             Intrinsic::Generator(f) => format!("Generator.{}", f.name()),
             Intrinsic::PointerView { layout: crate::types::Layout::F, .. } => "farray".to_string(),
             Intrinsic::PointerView { .. } => "carray".to_string(),
+            Intrinsic::IsNone { negated: false } => "is None".to_string(),
+            Intrinsic::IsNone { negated: true } => "is not None".to_string(),
             Intrinsic::Threads(t) => t.name().to_string(),
             Intrinsic::Ufunc(_) => "a @vectorize ufunc".to_string(),
             Intrinsic::UfuncReduce { accumulate: false, .. } => "a @vectorize ufunc's reduce".to_string(),

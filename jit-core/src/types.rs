@@ -69,6 +69,11 @@ pub enum Type {
     /// the types of the values it captured when it was defined, which it carries (as a tuple
     /// of them) and receives before its own arguments (`lower/closures.rs`).
     Closure(u32, Vec<Type>),
+    /// A value of the inner type, or `None` (Numba's `Optional`): what a variable, a conditional
+    /// expression or a return holds when it is `None` on one path and a value on another.
+    /// Carried as `{i1 present, inner}` (the inner value zero when absent); read where the inner
+    /// type is needed, it is checked (`TypeError` when `None`), and `x is None` tests the flag.
+    Optional(Box<Type>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -104,6 +109,7 @@ impl Type {
         match self {
             Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => true,
             Type::Tuple(items) | Type::Closure(_, items) => items.iter().any(Type::holds_references),
+            Type::Optional(t) => t.holds_references(),
             _ => false,
         }
     }
@@ -142,6 +148,7 @@ impl Type {
             Type::List(t) => Type::List(Box::new(t.carrier())),
             Type::Dict(k, v) => Type::Dict(Box::new(k.carrier()), Box::new(v.carrier())),
             Type::Set(k) => Type::Set(Box::new(k.carrier())),
+            Type::Optional(t) => Type::Optional(Box::new(t.carrier())),
             t => t.clone(),
         }
     }
@@ -165,13 +172,38 @@ impl Type {
         match self {
             Type::Unknown => false,
             Type::Tuple(ts) | Type::Closure(_, ts) => ts.iter().all(Type::is_known),
+            Type::Optional(t) => t.is_known(),
             _ => true,
         }
     }
 
+    /// Whether a value of this type may be `None` on some path and something else on another
+    /// ([`Type::Optional`]): every value a variable holds, but not `None` itself, another
+    /// optional, or what is known only at compile time (dtypes, functions).
+    pub fn may_be_optional(&self) -> bool {
+        !matches!(
+            self,
+            Type::None
+                | Type::Unknown
+                | Type::Optional(_)
+                | Type::Dtype(_)
+                | Type::Function(_)
+                | Type::Closure(..)
+                | Type::Pointer(_)
+        )
+    }
+
+    /// The value inside an optional; any other type is its own.
+    pub fn unwrapped(&self) -> &Type {
+        match self {
+            Type::Optional(t) => t,
+            t => t,
+        }
+    }
+
     /// The type of a variable or expression that may hold a value of `self` or of `other`:
-    /// numbers as [`promote`] says. `None` mixes with nothing but itself; `Err` carries the pair
-    /// for the message.
+    /// numbers as [`promote`] says. `None` with a value is an optional value
+    /// ([`Type::Optional`]); `Err` carries the pair for the message.
     pub fn unify(&self, other: &Type) -> Result<Type, (Type, Type)> {
         use Type::*;
         if let Some(t) = promote(self, other) {
@@ -180,6 +212,15 @@ impl Type {
         Ok(match (self, other) {
             (Unknown, t) | (t, Unknown) => t.clone(),
             (a, b) if a == b => a.clone(),
+            (None, t) | (t, None) if t.may_be_optional() => Optional(Box::new(t.clone())),
+            (Optional(t), None) | (None, Optional(t)) => Optional(t.clone()),
+            (Optional(a), b) | (b, Optional(a)) => {
+                let inner = a.unify(b.unwrapped()).map_err(|_| (self.clone(), other.clone()))?;
+                if !inner.may_be_optional() {
+                    return Err((self.clone(), other.clone()));
+                }
+                Optional(Box::new(inner))
+            }
             // Two arrays of one dtype and ndim: the general layout, read-only if either is
             // (Numba's rule).
             (Array(a), Array(b)) if a.dtype == b.dtype && a.ndim == b.ndim => Array(ArrayType {
@@ -188,16 +229,29 @@ impl Type {
                 ..*a
             }),
             (Tuple(a), Tuple(b)) if a.len() == b.len() => Tuple(
-                a.iter().zip(b).map(|(x, y)| x.unify(y)).collect::<Result<_, _>>().map_err(|_| (self.clone(), other.clone()))?,
+                a.iter()
+                    .zip(b)
+                    .map(|(x, y)| x.unify_item(y))
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| (self.clone(), other.clone()))?,
             ),
-            (List(a), List(b)) => List(Box::new(a.unify(b).map_err(|_| (self.clone(), other.clone()))?)),
-            (Set(a), Set(b)) => Set(Box::new(a.unify(b).map_err(|_| (self.clone(), other.clone()))?)),
+            (List(a), List(b)) => List(Box::new(a.unify_item(b).map_err(|_| (self.clone(), other.clone()))?)),
+            (Set(a), Set(b)) => Set(Box::new(a.unify_item(b).map_err(|_| (self.clone(), other.clone()))?)),
             (Dict(ak, av), Dict(bk, bv)) => {
                 let bad = |_| (self.clone(), other.clone());
-                Dict(Box::new(ak.unify(bk).map_err(bad)?), Box::new(av.unify(bv).map_err(bad)?))
+                Dict(Box::new(ak.unify_item(bk).map_err(bad)?), Box::new(av.unify_item(bv).map_err(bad)?))
             }
             _ => return Err((self.clone(), other.clone())),
         })
+    }
+
+    /// [`Type::unify`] of two items of a tuple, list, dict or set: `None` beside a value is an
+    /// error there (a container holds no optional values).
+    pub fn unify_item(&self, other: &Type) -> Result<Type, (Type, Type)> {
+        match self.unify(other)? {
+            Type::Optional(_) => Err((self.clone(), other.clone())),
+            t => Ok(t),
+        }
     }
 
     /// The type arithmetic is done in when the numbers `self` and `other` meet in
@@ -343,6 +397,7 @@ impl fmt::Display for Type {
             }
             Type::List(t) => write!(f, "list({t})"),
             Type::Dict(k, v) => write!(f, "dict({k}, {v})"),
+            Type::Optional(t) => write!(f, "optional({t})"),
             Type::Set(k) => write!(f, "set({k})"),
             Type::Tuple(ts) => {
                 f.write_str("tuple(")?;
@@ -401,7 +456,12 @@ mod tests {
         assert_eq!(Bool.unify(&Int64), Ok(Int64));
         assert_eq!(Int64.unify(&Float64), Ok(Float64));
         assert_eq!(Unknown.unify(&Bool), Ok(Bool));
-        assert!(None.unify(&Int64).is_err());
+        assert_eq!(None.unify(&Int64), Ok(Optional(Box::new(Int64))));
+        assert_eq!(Optional(Box::new(Bool)).unify(&Float64), Ok(Optional(Box::new(Float64))));
+        assert_eq!(None.unify(&Optional(Box::new(Int64))), Ok(Optional(Box::new(Int64))));
+        assert!(None.unify_item(&Int64).is_err());
+        assert!(Tuple(vec![None]).unify(&Tuple(vec![Int64])).is_err());
+        assert!(Optional(Box::new(Int64)).unify(&Str).is_err());
     }
 
     #[test]
@@ -425,7 +485,7 @@ mod tests {
         assert_eq!(Complex64.arith(&Bool), Complex64);
         assert_eq!(Complex64.arith(&Float64), Complex128);
         assert_eq!(Complex64.unify(&Int64), Ok(Complex128));
-        assert!(Complex128.unify(&None).is_err());
+        assert!(Complex128.unify_item(&None).is_err());
         assert_eq!(Complex64.carrier(), Complex128);
         assert_eq!(Complex64.complex_part(), Float32);
     }

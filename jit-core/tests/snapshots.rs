@@ -33,6 +33,7 @@ const HARMONIC: &str = "def harmonic(n):\n    s = 0\n    for i in range(1, n + 1
 const FIB: &str = "def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n";
 const MIXED: &str = "def f(a, b):\n    if a > b:\n        x = a\n    else:\n        x = 0.5\n    lo, hi = min(a, b), max(a, b)\n    return x + math.sqrt(hi - lo) if a and b else -x\n";
 const MAYBE_UNBOUND: &str = "def g(n):\n    for i in range(n):\n        last = i\n    return last\n";
+const OPTIONAL: &str = "def find(a, x, out=None):\n    r = None\n    for i in range(a.shape[0]):\n        if a[i] == x:\n            r = i\n    if out is None:\n        return r\n    return r + out\n";
 
 #[test]
 fn typed_ir() {
@@ -41,6 +42,9 @@ fn typed_ir() {
     insta::assert_snapshot!("fib_typed", pretty::typed_program(&typed(FIB, &[Type::Int64])));
     insta::assert_snapshot!("mixed_typed", pretty::typed_program(&typed(MIXED, &[Type::Int64, Type::Float64])));
     insta::assert_snapshot!("maybe_unbound_typed", pretty::typed_program(&typed(MAYBE_UNBOUND, &[Type::Int64])));
+    // `out` None: `r` returned optional, the `r + out` path never typed.
+    let a = testing::array(jit_core::types::Dtype::Float64, 1);
+    insta::assert_snapshot!("optional_typed", pretty::typed_program(&typed(OPTIONAL, &[a, Type::Float64, Type::None])));
 }
 
 #[test]

@@ -53,6 +53,8 @@ pub enum Kind {
     /// A jitted function (its dispatcher, by index into `functions.rs`'s table): no slot; the
     /// code calls that function directly.
     Function(u32),
+    /// `None`: no slot (an `if x is None:` on it compiles only the branch taken).
+    None,
 }
 
 /// The element kinds of every tuple kind seen, by `Kind::Tuple` index (only ever appended to).
@@ -115,6 +117,7 @@ impl Kind {
             | Kind::List(_)
             | Kind::Pointer(_)
             | Kind::Str
+            | Kind::None
             | Kind::Function(_) => return None,
         })
     }
@@ -124,6 +127,7 @@ impl Kind {
             Kind::Array(a) => Cow::Owned(Type::Array(a).to_string()),
             Kind::Generator => Cow::Borrowed("Generator"),
             Kind::Str => Cow::Borrowed("str"),
+            Kind::None => Cow::Borrowed("none"),
             Kind::Function(i) => Cow::Owned(format!("function({})", crate::functions::name(i))),
             Kind::Pointer(d) => Cow::Owned(Type::Pointer(d).to_string()),
             Kind::List(item) => Cow::Owned(Type::List(Box::new(item.core_type())).to_string()),
@@ -151,6 +155,7 @@ impl Kind {
             Kind::Array(a) => Type::Array(a),
             Kind::Generator => Type::Generator,
             Kind::Str => Type::Str,
+            Kind::None => Type::None,
             // Its unit in a program: `functions::core_type` gives it when compiling.
             Kind::Function(i) => Type::Function(i),
             Kind::Pointer(d) => Type::Pointer(d),
@@ -208,6 +213,9 @@ pub fn classify_arg(
     }
     if ob.cast_exact::<pyo3::types::PyString>().is_ok() {
         return Ok((Kind::Str, crate::strings::string_block(ob.as_ptr())?));
+    }
+    if ob.is_none() {
+        return Ok((Kind::None, 0));
     }
     if let Some(i) = crate::functions::index_of(ob) {
         return Ok((Kind::Function(i), 0));

@@ -66,6 +66,7 @@ pub fn status_error(status: u32, local_names: &[String]) -> PyErr {
         PyExceptionKind::MemoryError => pyo3::exceptions::PyMemoryError::new_err(msg),
         PyExceptionKind::AxisError => numpy_error("numpy.exceptions", "AxisError", msg),
         PyExceptionKind::LinAlgError => numpy_error("numpy.linalg", "LinAlgError", msg),
+        PyExceptionKind::TypeError => pyo3::exceptions::PyTypeError::new_err(msg),
         PyExceptionKind::Raised => raised_error(),
     }
 }

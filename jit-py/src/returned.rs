@@ -227,6 +227,13 @@ pub fn to_python<'py>(
             let owners = owners.as_mut().expect("a call returning arrays takes the live blocks");
             return to_array(py, a, &slots[start..], owners);
         }
+        // Present (0 or 1), then the value: None when absent.
+        Type::Optional(inner) => {
+            if slots[start] == 0 {
+                return Ok(py.None().into_bound(py));
+            }
+            return to_python(py, inner, slots, &mut (start + 1), owners);
+        }
         Type::Complex128 | Type::Complex64 => {
             let (re, im) = (abi::slot_float(slots[start]), abi::slot_float(slots[start + 1]));
             return Ok(pyo3::types::PyComplex::from_doubles(py, re, im).into_any());
@@ -336,6 +343,7 @@ pub fn holds_array(t: &Type) -> bool {
     match t {
         Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => true,
         Type::Tuple(items) => items.iter().any(holds_array),
+        Type::Optional(t) => holds_array(t),
         _ => false,
     }
 }

@@ -418,6 +418,23 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.call_basic(f, &[h.into(), buf.into(), out.into()]);
                 self.ctx().i8_type().const_zero().into()
             }
+            DictMethod::Get if args.len() == 1 || matches!(args[1].kind, hir::ExprKind::None) => {
+                // The optional value: absent for a missing key.
+                let k = self.expr(&args[0]);
+                let (slots, _) = self.dict_find(h, k, &self.ty(&args[0]), &key);
+                let found = self.b().build_is_not_null(slots, "found").u();
+                let opt = Type::Optional(Box::new(value.clone()));
+                let tmp = self.entry_alloca(self.module_gen.llty(&opt), "dict.got");
+                self.b().build_store(tmp, self.module_gen.llty(&opt).const_zero()).u();
+                let (yes, join) = (self.block_named("get.found"), self.block_named("get.join"));
+                self.b().build_conditional_branch(found, yes, join).u();
+                self.b().position_at_end(yes);
+                let v = self.module_gen.load_flat(slots, 0, &value);
+                self.b().build_store(tmp, self.optional_some(v, &value)).u();
+                self.b().build_unconditional_branch(join).u();
+                self.b().position_at_end(join);
+                self.b().build_load(self.module_gen.llty(&opt), tmp, "got").u()
+            }
             DictMethod::Get => {
                 let (k, d) = (self.expr(&args[0]), self.expr(&args[1]));
                 let (slots, _) = self.dict_find(h, k, &self.ty(&args[0]), &key);

@@ -62,6 +62,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             (Type::List(f), Type::List(t)) if **f == Type::Unknown || **t == Type::Unknown => v,
             (Type::List(f), Type::List(t)) => self.list_convert(v, f, t),
             (Type::Dict(..), Type::Dict(..)) | (Type::Set(_), Type::Set(_)) => self.dict_convert(v, from, to),
+            (Type::None, Type::Optional(_)) => self.module_gen.llty(to).const_zero(),
+            (Type::Optional(f), Type::Optional(t)) => self.optional_convert(v, f, t),
+            (f, Type::Optional(t)) => self.optional_some(self.cast(v, f, t), t),
             (Type::Unknown, _) | (_, Type::Unknown) => self.module_gen.llty(to).const_zero(),
             _ => unreachable!("inference never asks to cast {from} to {to}"),
         }
@@ -110,6 +113,23 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Type::Pointer(_) => b.build_is_not_null(v.into_pointer_value(), "t").u(),
             Type::Complex128 => self.complex_truth(v),
             Type::Float32 | Type::Complex64 => unreachable!("carried as float64 or complex128 (Type::carrier above)"),
+            // None is false; a value is tested only when present (a list's length is read only then).
+            Type::Optional(inner) => {
+                let sv = v.into_struct_value();
+                let present = b.build_extract_value(sv, 0, "present").u().into_int_value();
+                let start = b.get_insert_block().expect("inside a function");
+                let (some_bb, end) = (self.block_named("truth.some"), self.block_named("truth.end"));
+                b.build_conditional_branch(present, some_bb, end).u();
+                b.position_at_end(some_bb);
+                let x = b.build_extract_value(sv, 1, "value").u();
+                let t = self.truth(x, inner);
+                let some_end = b.get_insert_block().expect("inside a function");
+                b.build_unconditional_branch(end).u();
+                b.position_at_end(end);
+                let phi = b.build_phi(self.ctx().bool_type(), "t").u();
+                phi.add_incoming(&[(&self.ctx().bool_type().const_zero(), start), (&t, some_end)]);
+                phi.as_basic_value().into_int_value()
+            }
         }
     }
 
@@ -119,7 +139,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     pub(super) fn expr(&mut self, e: &hir::Expr) -> BasicValueEnum<'ctx> {
-        let ty = self.ty(e);
+        // An optional value read as its inner type: computed as the optional, then checked.
+        if let Some(raw) = self.spec.unwraps.get(&e.id) {
+            let raw = raw.clone();
+            let v = self.expr_typed(e, raw);
+            return self.unwrap_optional(v);
+        }
+        self.expr_typed(e, self.ty(e))
+    }
+
+    /// The value of `e`, of type `ty` (its type, or the optional type of a value read unwrapped).
+    fn expr_typed(&mut self, e: &hir::Expr, ty: Type) -> BasicValueEnum<'ctx> {
         if let (true, Type::Array(a)) = (self.is_elementwise(e), &ty) {
             return self.elementwise_new(e, *a);
         }
@@ -192,6 +222,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             H::BoolOp { op, values } => self.bool_op(*op, values, &ty),
             H::Compare { left, ops, comparators } => self.compare_chain(left, ops, comparators),
             H::IfExp { test, body, orelse } => self.if_exp(test, body, orelse, &ty),
+            H::Intrinsic { f: hir::Intrinsic::IsNone { negated }, args } => self.is_none(e, *negated, &args[0]),
             H::Intrinsic { f: hir::Intrinsic::Linalg(l), args } => self.linalg(e, *l, args),
             H::Intrinsic { f: hir::Intrinsic::Random(crate::registry::random::RandomFn::Permutation), args } => {
                 self.random_permutation(e, args, None)
@@ -293,6 +324,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// `body if test else orelse`, in `ty` (the type inference gave it).
     fn if_exp(&mut self, test: &hir::Expr, body: &hir::Expr, orelse: &hir::Expr, ty: &Type) -> BasicValueEnum<'ctx> {
+        if let Some(taken) = self.known_test(test) {
+            self.expr(test); // for what it does (a call in it); its value is known
+            let e = if taken { body } else { orelse };
+            let v = self.expr(e);
+            return self.cast(v, &self.ty(e), ty);
+        }
         let c = self.truth_of(test);
         let then_bb = self.block_named("ifx.then");
         let else_bb = self.block_named("ifx.else");
@@ -398,6 +435,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             let vt = self.ty(v);
             let cx = self.cast(x, &vt, ty);
             if i + 1 == values.len() {
+                incoming.push((cx, self.b().get_insert_block().unwrap()));
+                self.b().build_unconditional_branch(end).u();
+                break;
+            }
+            if self.known_test(v) == Some(op == BoolOpKind::Or) {
+                // Known to decide the answer (`x is not None and ...` with `x` None): the rest
+                // is never evaluated, nor typed.
                 incoming.push((cx, self.b().get_insert_block().unwrap()));
                 self.b().build_unconditional_branch(end).u();
                 break;

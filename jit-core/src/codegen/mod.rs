@@ -26,6 +26,7 @@ mod linalg;
 mod list;
 mod matmul;
 mod nonneg;
+mod optional;
 mod overlap;
 mod parallel_nest;
 mod parallel_reduce;
@@ -267,6 +268,8 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
                 self.ctx.struct_type(&fields, false).into()
             }
             Type::Array(a) => self.array_llty(a),
+            // Present, then the value (zero when absent).
+            Type::Optional(t) => self.ctx.struct_type(&[self.ctx.bool_type().into(), self.llty(t)], false).into(),
             Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => self.ctx.ptr_type(AddressSpace::default()).into(),
             Type::Generator | Type::Pointer(_) => self.ctx.ptr_type(inkwell::AddressSpace::default()).into(),
         }
@@ -456,8 +459,8 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
         fn_gen.block(&hir_fn.body);
         if !fn_gen.terminated() {
             // Falling off the end returns None (inference made sure that is the return type).
-            if spec.ret == Type::None {
-                let none = self.ctx.i8_type().const_zero().into();
+            if matches!(spec.ret, Type::None | Type::Optional(_)) {
+                let none = fn_gen.cast(self.ctx.i8_type().const_zero().into(), &Type::None, &spec.ret);
                 fn_gen.ret_ok(none);
             } else {
                 self.builder.build_unreachable().u();

@@ -54,6 +54,20 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         };
         match t {
             Type::None => text(self, "None"),
+            Type::Optional(inner) => {
+                let sv = v.into_struct_value();
+                let present = self.b().build_extract_value(sv, 0, "present").u().into_int_value();
+                let (some_bb, none_bb) = (self.block_named("print.some"), self.block_named("print.none"));
+                let done = self.block_named("print.opt.done");
+                self.b().build_conditional_branch(present, some_bb, none_bb).u();
+                self.b().position_at_end(some_bb);
+                self.print_value(self.b().build_extract_value(sv, 1, "value").u(), inner);
+                self.b().build_unconditional_branch(done).u();
+                self.b().position_at_end(none_bb);
+                text(self, "None");
+                self.b().build_unconditional_branch(done).u();
+                self.b().position_at_end(done);
+            }
             Type::Bool => {
                 self.b().build_call(self.helper(Hp::PrintBool), &[v.into()], "").u();
             }

@@ -61,6 +61,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             // A list is its block's address.
             Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => out.push(v.into_pointer_value()),
+            // An absent value is zero: its meminfos are null.
+            Type::Optional(t) => {
+                let x = self.b().build_extract_value(v.into_struct_value(), 1, "value").u();
+                self.meminfos(x, t, out);
+            }
             Type::Tuple(items) | Type::Closure(_, items) => {
                 for (k, it) in items.iter().enumerate() {
                     if holds_arrays(it) {

@@ -54,6 +54,13 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
                 return agg.into();
             }
             Type::Array(a) => return self.load_array(base, at, a),
+            // Present (a bool slot), then the value's slots.
+            Type::Optional(inner) => {
+                let present = self.load_flat(base, at, &Type::Bool);
+                let v = self.load_flat(base, at + 1, inner);
+                let agg = b.build_insert_value(self.llty(t).into_struct_type().get_undef(), present, 0, "opt").u();
+                return b.build_insert_value(agg, v, 1, "opt").u().into_struct_value().into();
+            }
             Type::Complex128 => {
                 let f64t = self.ctx.f64_type();
                 let re = b.build_load(f64t, self.slot(base, at), "a.re").u();
@@ -111,6 +118,11 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
                         b.build_store(self.slot(base, at + desc.axis(which, k)), v).u();
                     }
                 }
+            }
+            Type::Optional(inner) => {
+                let sv = value.into_struct_value();
+                self.store_flat(base, at, b.build_extract_value(sv, 0, "present").u(), &Type::Bool);
+                self.store_flat(base, at + 1, b.build_extract_value(sv, 1, "value").u(), inner);
             }
             Type::Complex128 => {
                 for k in 0..2 {

@@ -13,9 +13,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     pub(super) fn block(&mut self, stmts: &[hir::Stmt]) {
         for s in stmts {
             if self.terminated() {
-                // Unreachable code after return/break/continue: emit into a dead block.
-                let dead = self.block_named("dead");
-                self.b().position_at_end(dead);
+                // Unreachable code after return/break/continue (or after an `if` whose branch
+                // taken is known and leaves): not compiled, and possibly not typed.
+                return;
             }
             self.stmt_releasing(s);
         }
@@ -89,6 +89,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.expr(e);
             }
             S::If { test, body, orelse } => {
+                if let Some(taken) = self.known_test(test) {
+                    // `if x is None:` with x's type known: only the branch taken (the test
+                    // evaluated for what it does, a call in it; its value is known).
+                    self.expr(test);
+                    self.block(if taken { body } else { orelse });
+                    return;
+                }
                 let c = self.truth_of(test);
                 let then_bb = self.block_named("then");
                 let else_bb = self.block_named("else");
@@ -153,7 +160,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                             x
                         }
                     }
-                    None => self.ctx().i8_type().const_zero().into(),
+                    None => self.cast(self.ctx().i8_type().const_zero().into(), &Type::None, &self.spec.ret.clone()),
                 };
                 self.ret_ok(rv);
             }

@@ -20,6 +20,12 @@ pub enum Intrinsic {
     /// `str(e)` of the exception the innermost `except ... as e` clause caught (the value `e`
     /// is bound to).
     CaughtText,
+    /// `x is None` (`negated`: `x is not None`) of its one argument: the flag of an optional
+    /// value; of any other type a constant (inference records it as one, so that an `if` on it
+    /// types and compiles only the branch taken, as Numba prunes such branches).
+    IsNone {
+        negated: bool,
+    },
     /// Records the exception `raise` is about to raise (a class of
     /// `registry::exceptions::RAISABLE`) with its argument, a string, as its message.
     RaiseMessage(u32),

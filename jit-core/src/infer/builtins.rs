@@ -147,6 +147,9 @@ impl InferCx<'_> {
             | Intrinsic::CaughtText => {
                 unreachable!("typed by infer::strings")
             }
+            Intrinsic::IsNone { .. } => {
+                unreachable!("typed by infer::optional")
+            }
             Intrinsic::Np(hir::NpFn::Abs | hir::NpFn::Floor | hir::NpFn::Ceil) => {
                 if tys[0] == Type::Float64 {
                     Type::Float64

@@ -1,21 +1,18 @@
-//! Branches pruned at compile time (Numba's `dead_branch_prune`): an `if` whose condition the
-//! argument types decide (`a.ndim == 2`, `len(a.shape) == 1`, a frozen bool, `not` / `and` /
-//! `or` of these) types only the branch taken, and that specialization compiles a copy of its
-//! function with the `if` replaced by that branch.
+//! Conditions the argument types decide besides `is None` (`optional.rs`), pruned as those
+//! are (Numba's `dead_branch_prune`): an `if` or conditional expression on `a.ndim == 2`,
+//! `len(a.shape) == 1`, a frozen bool, or `not` / `and` / `or` of these types and compiles only
+//! the branch taken.
 //!
 //! A condition is constant when it is made of int and bool literals (frozen globals are
 //! literals by then), `x.ndim` and `len(x.shape)` of a local `x` holding an array, `len(t)` of a
 //! local tuple, comparisons, `not`, `and` and `or`: nothing with an effect, so leaving it out
-//! changes nothing but which branch is typed. Conditional expressions (`x if c else y`) and
-//! loops are not pruned.
-
-use std::collections::HashMap;
+//! changes nothing but which branch is typed.
 
 use crate::ast::{BoolOpKind, CmpOp, UnaryOp};
-use crate::hir::{self, ExprId, ExprKind as H, FuncId, StmtKind as S};
+use crate::hir::{self, ExprKind as H, StmtKind as S};
 use crate::types::Type;
 
-use super::{InferCx, TypedFunction};
+use super::InferCx;
 
 /// What inference knows of a condition's value.
 pub(super) enum Const {
@@ -98,100 +95,66 @@ impl InferCx<'_> {
         }
     }
 
-    /// Types `if test: body else: orelse`, only the branch taken when the types decide `test`.
-    pub(super) fn if_stmt(&mut self, test: &hir::Expr, body: &[hir::Stmt], orelse: &[hir::Stmt]) -> crate::error::Result<()> {
-        self.test(test)?;
+    /// [`InferCx::known_test`] of a condition that is not an `is None` test: its value when the
+    /// types decide it (recorded in [`super::TypedFunction::known_tests`], which codegen reads),
+    /// `Err(())` while an operand's type is not known yet, `Ok(None)` for a run-time condition.
+    pub(super) fn constant_test(&mut self, test: &hir::Expr) -> std::result::Result<Option<bool>, ()> {
         match self.constant(test) {
             Const::Value(v) => {
-                self.specs[self.current].constant_tests.insert(test.id, v != 0);
-                self.block(if v != 0 { body } else { orelse })
+                self.specs[self.current].known_tests.insert(test.id, v != 0);
+                Ok(Some(v != 0))
             }
-            // Neither branch until the condition is known (a later round types the one taken).
-            Const::Pending => Ok(()),
-            Const::Dynamic => {
-                self.block(body)?;
-                self.block(orelse)
-            }
+            Const::Pending => Err(()),
+            Const::Dynamic => Ok(None),
         }
     }
 }
 
-/// `body` with each `if` whose condition is in `decided` replaced by the branch taken.
-pub(super) fn prune(body: &[hir::Stmt], decided: &HashMap<ExprId, bool>) -> Vec<hir::Stmt> {
-    let mut out = Vec::with_capacity(body.len());
-    for s in body {
-        if let S::If { test, body, orelse } = &s.kind {
-            if let Some(&taken) = decided.get(&test.id) {
-                out.extend(prune(if taken { body } else { orelse }, decided));
-                continue;
-            }
-        }
-        let mut s = s.clone();
-        match &mut s.kind {
-            S::If { body, orelse, .. } | S::While { body, orelse, .. } | S::ForRange { body, orelse, .. } => {
-                *body = prune(body, decided);
-                *orelse = prune(orelse, decided);
-            }
-            S::Try { body, handlers, orelse, finalbody } => {
-                *body = prune(body, decided);
-                for h in handlers {
-                    h.body = prune(&h.body, decided);
+impl InferCx<'_> {
+    /// `body` with each `if` whose condition the types answer replaced by the branch taken
+    /// (what codegen compiles): for whether the function falls off its end, and which locals
+    /// only the branches left out assign.
+    pub(super) fn pruned(&mut self, body: &[hir::Stmt]) -> Vec<hir::Stmt> {
+        let mut out = Vec::with_capacity(body.len());
+        for s in body {
+            if let S::If { test, body, orelse } = &s.kind {
+                if let Ok(Some(taken)) = self.known_test(test) {
+                    let kept = self.pruned(if taken { body } else { orelse });
+                    let leaves = !crate::flow::falls_through(&kept);
+                    out.extend(kept);
+                    if leaves {
+                        // What follows is never reached (inference does not type it either).
+                        return out;
+                    }
+                    continue;
                 }
-                *orelse = prune(orelse, decided);
-                *finalbody = prune(finalbody, decided);
             }
-            _ => {}
+            let mut s = s.clone();
+            match &mut s.kind {
+                S::If { body, orelse, .. } | S::While { body, orelse, .. } | S::ForRange { body, orelse, .. } => {
+                    *body = self.pruned(body);
+                    *orelse = self.pruned(orelse);
+                }
+                S::Try { body, handlers, orelse, finalbody } => {
+                    *body = self.pruned(body);
+                    for h in handlers {
+                        h.body = self.pruned(&h.body);
+                    }
+                    *orelse = self.pruned(orelse);
+                    *finalbody = self.pruned(finalbody);
+                }
+                _ => {}
+            }
+            out.push(s);
         }
-        out.push(s);
+        out
     }
-    out
 }
 
-/// Gives each specialization that decided a condition a function of its own: a copy of its
-/// function with those `if`s pruned (appended to `funcs`; specializations that decided the same
-/// conditions of one function share it). Returns, for each function of the program, the function it was copied from (itself for the originals).
-pub(super) fn split_pruned(funcs: &mut Vec<hir::Function>, specs: &mut [TypedFunction]) -> Vec<FuncId> {
-    let mut origins: Vec<FuncId> = (0..funcs.len() as FuncId).collect();
-    // (the function copied, the conditions decided, the copy)
-    type Copy = (FuncId, Vec<(ExprId, bool)>, FuncId);
-    let mut made: Vec<Copy> = Vec::new();
-    for spec in specs.iter_mut() {
-        if spec.constant_tests.is_empty() {
-            continue;
-        }
-        let mut key: Vec<(ExprId, bool)> = spec.constant_tests.iter().map(|(k, v)| (*k, *v)).collect();
-        key.sort_unstable();
-        let id = match made.iter().find(|(f, k, _)| *f == spec.func && *k == key) {
-            Some((_, _, id)) => *id,
-            None => {
-                let f = &funcs[spec.func as usize];
-                let pruned = hir::Function { body: prune(&f.body, &spec.constant_tests), ..f.clone() };
-                funcs.push(pruned);
-                origins.push(spec.func);
-                let id = (funcs.len() - 1) as FuncId;
-                made.push((spec.func, key, id));
-                id
-            }
-        };
-        spec.func = id;
-    }
-    origins
-}
-
-/// The locals of `f` that the pruned `body` never assigns (nor binds as parameters): those
+/// The locals of `f` that `body` (pruned) never assigns nor binds as parameters: those only
 /// the branches left out assign. Typed None: never read, or read unbound (UnboundLocalError,
 /// as Python).
 pub(super) fn unassigned(f: &hir::Function, body: &[hir::Stmt]) -> Vec<hir::LocalId> {
-    let mut assigned = vec![false; f.locals.len()];
-    for p in &f.params {
-        assigned[*p as usize] = true;
-    }
-    assigned_locals(body, &mut assigned);
-    (0..f.locals.len() as hir::LocalId).filter(|i| !assigned[*i as usize]).collect()
-}
-
-/// Marks every local some statement of `body` assigns.
-fn assigned_locals(body: &[hir::Stmt], out: &mut [bool]) {
     fn target(t: &hir::Target, out: &mut [bool]) {
         match t {
             hir::Target::Local(id, _) => out[*id as usize] = true,
@@ -199,15 +162,23 @@ fn assigned_locals(body: &[hir::Stmt], out: &mut [bool]) {
             hir::Target::Index { .. } => {}
         }
     }
-    for s in body {
-        match &s.kind {
-            S::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
-            S::AugAssign { target: id, .. } => out[*id as usize] = true,
-            S::ForRange { target: t, .. } => target(t, out),
-            _ => {}
-        }
-        for b in s.kind.blocks() {
-            assigned_locals(b, out);
+    fn walk(body: &[hir::Stmt], out: &mut [bool]) {
+        for s in body {
+            match &s.kind {
+                S::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
+                S::AugAssign { target: id, .. } => out[*id as usize] = true,
+                S::ForRange { target: t, .. } => target(t, out),
+                _ => {}
+            }
+            for b in s.kind.blocks() {
+                walk(b, out);
+            }
         }
     }
+    let mut assigned = vec![false; f.locals.len()];
+    for p in &f.params {
+        assigned[*p as usize] = true;
+    }
+    walk(body, &mut assigned);
+    (0..f.locals.len() as hir::LocalId).filter(|i| !assigned[*i as usize]).collect()
 }

@@ -57,8 +57,8 @@ impl InferCx<'_> {
             if !storable(&b) {
                 return Err(not_storable("value", &b, v.span));
             }
-            kt = kt.unify(&a).map_err(|(x, y)| mixed("key", &x, &y, span))?;
-            vt = vt.unify(&b).map_err(|(x, y)| mixed("value", &x, &y, span))?;
+            kt = kt.unify_item(&a).map_err(|(x, y)| mixed("key", &x, &y, span))?;
+            vt = vt.unify_item(&b).map_err(|(x, y)| mixed("value", &x, &y, span))?;
         }
         Ok(Type::Dict(Box::new(kt), Box::new(vt)))
     }
@@ -72,7 +72,7 @@ impl InferCx<'_> {
             if !storable(&a) {
                 return Err(not_storable_in_set(&a, it.span));
             }
-            t = t.unify(&a).map_err(|(x, y)| mixed("item", &x, &y, span))?;
+            t = t.unify_item(&a).map_err(|(x, y)| mixed("item", &x, &y, span))?;
         }
         Ok(Type::Set(Box::new(t)))
     }
@@ -84,7 +84,7 @@ impl InferCx<'_> {
         }
         if let H::Local { id, .. } = set.kind {
             let f = self.hir_fn();
-            if f.params.contains(&id) && item.unify(xt).as_ref() != Ok(item) {
+            if f.params.contains(&id) && item.unify_item(xt).as_ref() != Ok(item) {
                 return Err(CompileError::typing(
                     "set argument of another type",
                     format!(
@@ -98,7 +98,7 @@ impl InferCx<'_> {
             }
             return self.assign_local(id, &Type::Set(Box::new(xt.clone())), span);
         }
-        match item.unify(xt) {
+        match item.unify_item(xt) {
             Ok(t) if t == *item || !xt.is_known() => Ok(()),
             _ => Err(CompileError::typing(
                 "set item of another type",
@@ -190,7 +190,7 @@ impl InferCx<'_> {
         if !storable(&kt) {
             return Err(not_storable("key", &kt, k.span));
         }
-        match key.unify(&kt) {
+        match key.unify_item(&kt) {
             Ok(t) if t == *key || !kt.is_known() || !key.is_known() => Ok(kt),
             _ => Err(CompileError::typing(
                 "dict key of another type",
@@ -220,7 +220,7 @@ impl InferCx<'_> {
             // A dict argument (from another jitted function) keeps the types it came with.
             let f = self.hir_fn();
             let have = Type::Dict(Box::new(key.clone()), Box::new(value.clone()));
-            if f.params.contains(&id) && have.unify(&widened).as_ref() != Ok(&have) {
+            if f.params.contains(&id) && have.unify_item(&widened).as_ref() != Ok(&have) {
                 return Err(CompileError::typing(
                     "dict argument of another type",
                     format!(
@@ -236,7 +236,7 @@ impl InferCx<'_> {
             }
             return self.assign_local(id, &widened, span);
         }
-        let fits = |have: &Type, put: &Type| matches!(have.unify(put), Ok(t) if t == *have || !put.is_known());
+        let fits = |have: &Type, put: &Type| matches!(have.unify_item(put), Ok(t) if t == *have || !put.is_known());
         if fits(key, kt) && fits(value, vt) {
             return Ok(());
         }
@@ -345,12 +345,17 @@ impl InferCx<'_> {
                 Ok(list(Type::Tuple(vec![key, value])))
             }
             (DictMethod::Keys | DictMethod::Values | DictMethod::Items | DictMethod::Iter, _) => Err(wrong("no arguments")),
+            // No default (or `None`): the value, or None for a missing key.
+            (DictMethod::Get, [k]) | (DictMethod::Get, [k, hir::Expr { kind: hir::ExprKind::None, .. }]) => {
+                self.lookup_key(&key, k)?;
+                Ok(if value.is_known() { Type::Optional(Box::new(value)) } else { Type::Unknown })
+            }
             (DictMethod::Get, [k, d]) => {
                 self.lookup_key(&key, k)?;
                 let dt = self.expr(d)?;
-                value.unify(&dt).map_err(|(a, b)| mixed("value", &a, &b, d.span))
+                value.unify_item(&dt).map_err(|(a, b)| mixed("value", &a, &b, d.span))
             }
-            (DictMethod::Get | DictMethod::SetDefault, [_]) => Err(CompileError::unsupported_because(
+            (DictMethod::SetDefault, [_]) => Err(CompileError::unsupported_because(
                 format!("{what} without a default"),
                 format!("{what} without a default gives None for a missing key, which is not compiled; give the default"),
                 span,
@@ -358,7 +363,7 @@ impl InferCx<'_> {
             (DictMethod::SetDefault, [k, d]) => {
                 let (kt, vt) = (self.expr(k)?, self.expr(d)?);
                 self.put_into_dict(dict, (&key, &value), (&kt, &vt), span)?;
-                Ok(value.unify(&vt).unwrap_or(value))
+                Ok(value.unify_item(&vt).unwrap_or(value))
             }
             (DictMethod::Get | DictMethod::SetDefault, _) => Err(wrong("2 arguments (the key and a default)")),
             (DictMethod::Update, [other]) => match self.expr(other)? {
@@ -410,7 +415,7 @@ impl InferCx<'_> {
             (ListMethod::Pop, [k, d]) => {
                 self.lookup_key(key, k)?;
                 let t = self.expr(d)?;
-                value.unify(&t).map_err(|(a, b)| mixed("value", &a, &b, d.span))
+                value.unify_item(&t).map_err(|(a, b)| mixed("value", &a, &b, d.span))
             }
             (ListMethod::Pop, _) => Err(wrong("1 or 2 arguments")),
             (ListMethod::Copy, []) => {

@@ -36,7 +36,7 @@ impl InferCx<'_> {
             if !listable(&it_t) {
                 return Err(not_listable(&it_t, it.span));
             }
-            t = t.unify(&it_t).map_err(|(a, b)| {
+            t = t.unify_item(&it_t).map_err(|(a, b)| {
                 CompileError::typing(
                     "list of mixed types",
                     format!("a list holds one type; its items are {} and {}", type_name(&a), type_name(&b)),
@@ -57,7 +57,7 @@ impl InferCx<'_> {
             // A list argument is the caller's list (its changes are copied back): its item type
             // is the one its items gave it.
             let f = self.hir_fn();
-            if f.params.contains(&id) && item.is_known() && vt.is_known() && item.unify(vt).as_ref() != Ok(item) {
+            if f.params.contains(&id) && item.is_known() && vt.is_known() && item.unify_item(vt).as_ref() != Ok(item) {
                 return Err(CompileError::typing(
                     "list argument of another item type",
                     format!(
@@ -65,14 +65,14 @@ impl InferCx<'_> {
                         f.locals[id as usize].name,
                         type_name(item),
                         type_name(vt),
-                        type_name(&item.unify(vt).unwrap_or(Type::Float64))
+                        type_name(&item.unify_item(vt).unwrap_or(Type::Float64))
                     ),
                     span,
                 ));
             }
             return self.assign_local(id, &Type::List(Box::new(vt.clone())), span);
         }
-        match item.unify(vt) {
+        match item.unify_item(vt) {
             Ok(t) if t == *item || !vt.is_known() => Ok(()),
             _ => Err(CompileError::typing(
                 "list item of another type",

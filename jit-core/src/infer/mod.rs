@@ -20,6 +20,7 @@ mod functions;
 mod generator;
 mod linalg;
 mod lists;
+mod optional;
 pub(crate) use arrays::{fancy_index_type, normalized_axes};
 mod ops;
 mod pointers;
@@ -52,13 +53,16 @@ pub struct TypedFunction {
     pub ret: Type,
     /// For each call expression: the specialization it calls.
     pub call_targets: HashMap<ExprId, SpecId>,
+    /// The expressions whose value is optional but read as its inner type (their
+    /// [`TypedFunction::expr_types`] entry): each with the optional type it computes, unwrapped
+    /// and checked by codegen (`infer/optional.rs`).
+    pub unwraps: HashMap<ExprId, Type>,
+    /// The `x is None` tests whose answer the types give: an `if` (or conditional expression)
+    /// on one has only the branch taken typed and compiled, as Numba prunes such branches.
+    pub known_tests: HashMap<ExprId, bool>,
     /// It makes arrays lowering could not see: an array expression's result, a reduction along
     /// an axis, the snapshot an overlapping assignment takes (see [`hir::Function::allocates`]).
     pub allocates: bool,
-    /// The `if` conditions the argument types decide (keyed by the condition's id): only the
-    /// branch taken is typed, and [`TypedFunction::func`] is a copy of the function with those
-    /// `if`s replaced by it (`constant.rs`).
-    pub constant_tests: HashMap<ExprId, bool>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -66,9 +70,6 @@ pub struct TypedProgram {
     pub funcs: Vec<hir::Function>,
     /// `specs[0]` is the entry point.
     pub specs: Vec<TypedFunction>,
-    /// For each function, the one of the program it was copied from (itself, but for the
-    /// copies whose `if`s constant conditions pruned): the unit its spans are in.
-    pub origins: Vec<FuncId>,
 }
 
 impl TypedProgram {
@@ -136,7 +137,7 @@ pub fn infer_program(
 }
 
 fn infer_types(
-    mut funcs: Vec<hir::Function>,
+    funcs: Vec<hir::Function>,
     arg_types: Vec<Type>,
     declared_ret: Option<Type>,
 ) -> std::result::Result<TypedProgram, (FuncId, CompileError)> {
@@ -146,20 +147,31 @@ fn infer_types(
     if let Some(t) = declared_ret {
         specs[0].ret = t;
     }
+    let mut strict = false;
     for _round in 0..64 {
         let mut changed = false;
         let mut i = 0;
         while i < specs.len() {
             let func = specs[i].func;
-            let mut infer_cx = InferCx { funcs: &funcs, specs: &mut specs, current: i, changed: false, declared };
+            let mut infer_cx = InferCx { funcs: &funcs, specs: &mut specs, current: i, changed: false, declared, strict };
             infer_cx.function().map_err(|e| (func, e))?;
             changed |= infer_cx.changed;
             i += 1;
         }
+        if !changed && !strict {
+            // Settled: one more round that reports a None read as a value.
+            strict = true;
+            continue;
+        }
         if !changed {
-            let origins = constant::split_pruned(&mut funcs, &mut specs);
+            for s in specs.iter_mut().filter(|s| !s.known_tests.is_empty()) {
+                // A local assigned only in a branch never taken holds nothing.
+                for t in s.local_types.iter_mut().filter(|t| **t == Type::Unknown) {
+                    *t = Type::None;
+                }
+            }
             for s in &specs {
-                validate(&funcs[s.func as usize], s).map_err(|e| (origins[s.func as usize], e))?;
+                validate(&funcs[s.func as usize], s).map_err(|e| (s.func, e))?;
             }
             if specs[0].ret == Type::Generator {
                 let f = &funcs[0];
@@ -193,7 +205,7 @@ fn infer_types(
                     ));
                 }
             }
-            return Ok(TypedProgram { funcs, specs, origins });
+            return Ok(TypedProgram { funcs, specs });
         }
     }
     Err((0, CompileError::typing("type inference", "types did not settle", funcs[0].span)))
@@ -228,8 +240,9 @@ fn new_spec(f: &hir::Function, id: FuncId, arg_types: Vec<Type>) -> TypedFunctio
         aug_types: HashMap::new(),
         ret: Type::Unknown,
         call_targets: HashMap::new(),
+        unwraps: HashMap::new(),
+        known_tests: HashMap::new(),
         allocates: false,
-        constant_tests: HashMap::new(),
     }
 }
 
@@ -244,6 +257,9 @@ struct InferCx<'a> {
     changed: bool,
     /// The entry's return type was declared by a signature: its returns convert to it.
     declared: bool,
+    /// The last round, once types settled: a value that is None where a value is needed is an
+    /// error (before, it may still become an optional value: `infer/optional.rs`).
+    strict: bool,
 }
 
 /// `t` where `construct` needs an integer (bool, int64 or uint64; Unknown while inferring):
@@ -271,12 +287,12 @@ impl<'a> InferCx<'a> {
     fn function(&mut self) -> Result<()> {
         let f = self.hir_fn();
         self.block(&f.body)?;
-        let decided = &self.specs[self.current].constant_tests;
+        // With branches pruned: the code compiled (`constant.rs`).
         let pruned;
-        let body = if decided.is_empty() {
+        let body = if self.specs[self.current].known_tests.is_empty() {
             &f.body
         } else {
-            pruned = constant::prune(&f.body, decided);
+            pruned = self.pruned(&f.body);
             for id in constant::unassigned(f, &pruned) {
                 if self.specs[self.current].local_types[id as usize] == Type::Unknown {
                     self.assign_local(id, &Type::None, f.span)?;
@@ -418,6 +434,11 @@ impl<'a> InferCx<'a> {
     fn block(&mut self, stmts: &[hir::Stmt]) -> Result<()> {
         for s in stmts {
             self.stmt(s)?;
+            if self.leaves_pruned(s) {
+                // `if b is None: return a` with `b` None: what follows is never reached (and
+                // may not type: `a + b`), as after Numba's pruning.
+                break;
+            }
         }
         Ok(())
     }
@@ -425,7 +446,12 @@ impl<'a> InferCx<'a> {
     fn stmt(&mut self, s: &hir::Stmt) -> Result<()> {
         match &s.kind {
             S::Assign { targets, value } => {
-                let t = self.expr(value)?;
+                // A local may hold an optional value as it is.
+                let t = if targets.iter().all(|t| matches!(t, hir::Target::Local(..))) {
+                    self.expr_keep(value)?
+                } else {
+                    self.expr(value)?
+                };
                 for target in targets {
                     self.assign_target(target, &t)?;
                 }
@@ -519,12 +545,13 @@ impl<'a> InferCx<'a> {
             }
             S::Print { items, .. } => {
                 for e in items.iter().filter_map(hir::PrintItem::value) {
-                    let t = self.expr(e)?;
+                    let t = self.expr_keep(e)?;
                     fn printable(t: &Type) -> bool {
                         match t {
                             Type::Tuple(items) => items.iter().all(printable),
                             Type::List(item) | Type::Set(item) => printable(item),
                             Type::Dict(k, v) => printable(k) && printable(v),
+                            Type::Optional(t) => printable(t),
                             t => t.is_number() || matches!(t, Type::None | Type::Unknown | Type::Str | Type::Array(_)),
                         }
                     }
@@ -540,7 +567,18 @@ impl<'a> InferCx<'a> {
                     }
                 }
             }
-            S::If { test, body, orelse } => self.if_stmt(test, body, orelse)?,
+            S::If { test, body, orelse } => {
+                self.test(test)?;
+                match self.known_test(test) {
+                    Ok(Some(true)) => self.block(body)?,
+                    Ok(Some(false)) => self.block(orelse)?,
+                    Ok(None) => {
+                        self.block(body)?;
+                        self.block(orelse)?;
+                    }
+                    Err(()) => {}
+                }
+            }
             S::While { test, body, orelse } => {
                 self.test(test)?;
                 self.block(body)?;
@@ -557,7 +595,7 @@ impl<'a> InferCx<'a> {
             }
             S::Return(v) => {
                 let t = match v {
-                    Some(v) => self.expr(v)?,
+                    Some(v) => self.expr_keep(v)?,
                     None => Type::None,
                 };
                 self.unify_ret(&t, s.span)?;
@@ -576,7 +614,11 @@ impl<'a> InferCx<'a> {
     }
 
     fn test(&mut self, e: &hir::Expr) -> Result<Type> {
-        let t = self.expr(e)?;
+        // An optional value is false when None (its truth tested only when present).
+        let t = match self.expr_keep(e)? {
+            Type::Optional(inner) => *inner,
+            t => t,
+        };
         if !(t.is_number() || t == Type::Unknown || matches!(t, Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str)) {
             return Err(CompileError::typing(
                 "condition",
@@ -595,7 +637,10 @@ impl<'a> InferCx<'a> {
         Ok(t)
     }
 
-    fn expr(&mut self, e: &hir::Expr) -> Result<Type> {
+    /// Types `e` where an optional value may stay optional (assigned to a local, returned,
+    /// tested with `is None`, passed to a jitted function, printed); elsewhere
+    /// [`InferCx::expr`] reads it as its inner type.
+    pub(super) fn expr_keep(&mut self, e: &hir::Expr) -> Result<Type> {
         let t = match &e.kind {
             H::Int(_) => Type::Int64,
             H::UInt(_) => Type::UInt64,
@@ -618,19 +663,29 @@ impl<'a> InferCx<'a> {
                 self.binary(*op, &l, right, e.span)?
             }
             H::Unary { op, operand } => self.unary(*op, operand, e.span)?,
-            H::BoolOp { values, .. } => {
+            H::BoolOp { op, values } => {
                 let mut t = Type::Unknown;
                 for v in values {
-                    let vt = self.test(v)?;
+                    self.test(v)?;
+                    // The value itself is the answer (an optional one may be None).
+                    let vt = self.specs[self.current].expr_types[v.id as usize].clone();
                     t = t.unify(&vt).unwrap_or(Type::Float64);
+                    // `b is not None and b > 0` with `b` None: the rest is never evaluated.
+                    if self.known_test(v) == Ok(Some(*op == crate::ast::BoolOpKind::Or)) {
+                        break;
+                    }
                 }
                 t
             }
             H::Compare { left, ops, comparators } => self.compare(left, ops, comparators, e.span)?,
             H::IfExp { test, body, orelse } => {
                 self.test(test)?;
-                let a = self.expr(body)?;
-                let b = self.expr(orelse)?;
+                let (a, b) = match self.known_test(test) {
+                    Ok(Some(true)) => (self.expr_keep(body)?, Type::Unknown),
+                    Ok(Some(false)) => (Type::Unknown, self.expr_keep(orelse)?),
+                    Ok(None) => (self.expr_keep(body)?, self.expr_keep(orelse)?),
+                    Err(()) => (Type::Unknown, Type::Unknown),
+                };
                 a.unify(&b).map_err(|(a, b)| {
                     CompileError::typing(
                         "conditional expression of mixed types",
@@ -639,6 +694,7 @@ impl<'a> InferCx<'a> {
                     )
                 })?
             }
+            H::Intrinsic { f: hir::Intrinsic::IsNone { negated }, args } => self.is_none(e, *negated, &args[0])?,
             H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } => self.ufunc_call(*k, e, args)?,
             H::Intrinsic { f: hir::Intrinsic::UfuncReduce { k, axis, accumulate }, args } => {
                 self.ufunc_reduce(*k, *axis, *accumulate, e, args)?
@@ -647,11 +703,8 @@ impl<'a> InferCx<'a> {
             H::Call { func, args } => {
                 let mut tys = Vec::new();
                 for a in args {
-                    let t = self.expr(a)?;
-                    if t == Type::None {
-                        return Err(CompileError::typing("call argument", "None cannot be passed to a jitted function", a.span));
-                    }
-                    tys.push(t);
+                    // An optional value (or None) is passed as it is: the callee is typed for it.
+                    tys.push(self.expr_keep(a)?);
                 }
                 if tys.iter().all(Type::is_known) {
                     let target = self.spec_for(*func, tys);

@@ -318,7 +318,15 @@ impl InferCx<'_> {
 
     /// The type of `op operand` (Numba's rules: `-u` and `~u` of a uint64 are uint64, wrapping).
     pub(super) fn unary(&mut self, op: UnaryOp, operand: &hir::Expr, span: Span) -> Result<Type> {
-        let t = self.expr(operand)?;
+        // `not x` of an optional: true when None (`test` keeps it optional).
+        let t = if op == UnaryOp::Not {
+            match self.expr_keep(operand)? {
+                Type::Optional(inner) => *inner,
+                t => t,
+            }
+        } else {
+            self.expr(operand)?
+        };
         if let Some(a) = t.array() {
             let bad = match op {
                 UnaryOp::Not => Some("the truth value of an array is ambiguous: use a.any() or a.all()"),

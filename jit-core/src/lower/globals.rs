@@ -16,6 +16,7 @@ impl Lowerer<'_> {
             ConstValue::Float(v) => H::Float(*v),
             ConstValue::Complex(re, im) => H::Complex(*re, *im),
             ConstValue::Bool(v) => H::Bool(*v),
+            ConstValue::None => H::None,
             ConstValue::Tuple(items) => H::Tuple(items.iter().map(|c| self.const_value(c, span)).collect()),
         };
         self.mk(kind, span)

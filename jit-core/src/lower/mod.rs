@@ -86,6 +86,8 @@ pub enum ConstValue {
     Float(f64),
     Complex(f64, f64),
     Bool(bool),
+    /// `None` (`def f(x, out=None)`).
+    None,
     /// A tuple of these (`range=(nan, nan)`).
     Tuple(Vec<ConstValue>),
 }
@@ -511,6 +513,9 @@ impl<'a> Lowerer<'a> {
             }
             A::Unary { op, operand } => H::Unary { op: *op, operand: Box::new(self.expr(operand)?) },
             A::BoolOp { op, values } => H::BoolOp { op: *op, values: self.exprs(values)? },
+            A::IsNone { operand, negated } => {
+                H::Intrinsic { f: hir::Intrinsic::IsNone { negated: *negated }, args: vec![self.expr(operand)?] }
+            }
             A::Compare { left, ops, comparators } => {
                 H::Compare { left: Box::new(self.expr(left)?), ops: ops.clone(), comparators: self.exprs(comparators)? }
             }

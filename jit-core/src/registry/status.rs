@@ -15,6 +15,7 @@ pub enum PyExceptionKind {
     AxisError,
     /// NumPy's `numpy.linalg.LinAlgError` (a ValueError).
     LinAlgError,
+    TypeError,
     /// The builtin exception class a `raise` named (recorded by `sj_rt_raise`).
     Raised,
 }
@@ -32,6 +33,7 @@ impl PyExceptionKind {
             PyExceptionKind::MemoryError => "MemoryError",
             PyExceptionKind::AxisError => "AxisError",
             PyExceptionKind::LinAlgError => "LinAlgError",
+            PyExceptionKind::TypeError => "TypeError",
             PyExceptionKind::Raised => "Exception",
         }
     }
@@ -165,6 +167,9 @@ statuses! {
     MinEmpty = 55 => (ValueError, "min() arg is an empty sequence"),
     /// `max(l)` of an empty list (as `MinEmpty`).
     MaxEmpty = 56 => (ValueError, "max() arg is an empty sequence"),
+    /// An optional value that is `None` read as a value (Numba's `TypeError` when an
+    /// `Optional` is cast to its type while `None`).
+    NoneValue = 57 => (TypeError, "a value that is None was used where a value is needed (test it with `is None` first)"),
 }
 
 impl Status {

@@ -65,7 +65,7 @@ fn expressions() {
     snapshot!("bytes_literal", "def f(a):\n    s = b'x'\n    return a", [Int64]);
     snapshot!("complex_literal", "def f(a):\n    return a + 1j", [Int64]);
     snapshot!("ellipsis", "def f(a):\n    x = ...\n    return a", [Int64]);
-    snapshot!("is_comparison", "def f(a):\n    return a is None", [Int64]);
+    snapshot!("is_comparison", "def f(a):\n    return a is a", [Int64]);
     snapshot!("in_comparison", "def f(a):\n    return a in a", [Int64]);
     snapshot!("call_kwargs", "def f(a):\n    return abs(**a)", [Int64]);
     snapshot!("call_starred", "def f(a):\n    return abs(*a)", [Int64]);
@@ -179,7 +179,7 @@ fn numpy() {
 #[test]
 fn typing() {
     let f64s = || array(Dtype::Float64, 1);
-    snapshot!("return_none_and_value", "def f(n):\n    if n:\n        return 1", [Int64]);
+    snapshot!("return_none_and_value", "def f(n):\n    if n:\n        return (1, None)\n    return (1, 2)", [Int64]);
     snapshot!("return_mixed_types", "def f(n):\n    if n:\n        return (1, 2)\n    return 1", [Int64]);
     snapshot!("return_tuple_with_none", "def f(n):\n    return (n, None)", [Int64]);
     snapshot!("variable_mixed_types", "def f(n):\n    x = 1\n    if n:\n        x = (1, 2)\n    return 0", [Int64]);

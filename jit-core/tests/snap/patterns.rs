@@ -127,3 +127,19 @@ fn a_prange_reduction_is_an_outlined_chunk_and_a_combine_loop() {
     assert!(ir.contains(".prange0("), "its body is an outlined function");
     insta::assert_snapshot!("pattern_prange_reduction", ir);
 }
+
+/// An optional value read after `is not None`: the check the read carries (a `TypeError`
+/// status) folds into the test, so the optimized code tests the flag once.
+const OPTIONAL_TESTED: &str =
+    "def f(a, b):\n    x = None\n    if b > 0:\n        x = b\n    if x is not None:\n        return x + a\n    return a\n";
+
+#[test]
+fn an_optional_read_after_its_test_is_not_checked_again() {
+    let p = testing::typed(OPTIONAL_TESTED, &[Type::Int64, Type::Int64]).unwrap();
+    assert_eq!(p.entry().unwraps.len(), 1, "x + a reads x unwrapped");
+    let status = jit_core::registry::Status::NoneValue.code();
+    let unoptimized = testing::llvm_ir(&p, false);
+    assert!(unoptimized.contains(&format!("i32 {status}")), "the read is checked:\n{unoptimized}");
+    let optimized = testing::llvm_ir(&p, true);
+    assert!(!optimized.contains(&format!("i32 {status}")), "the check survived the test:\n{optimized}");
+}
