@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stickyjit import CompileError, njit
+from stickyjit import njit
 
 
 @njit
@@ -393,17 +393,3 @@ def test_singular_complex_matrices_are_numpys_errors():
         """
     )
     assert run_child(code).strip() == "ok"
-
-
-@njit
-def norm_ord(a):
-    return np.linalg.norm(a, 1)
-
-
-@pytest.mark.parametrize("f", [norm_ord], ids=lambda f: f.__name__)
-def test_other_linalg_of_complex_matrices_are_compile_errors_naming_them(f):
-    """Not silently computed on the real parts: a CompileError naming the function."""
-    with pytest.raises(
-        CompileError, match=rf"np\.linalg\.{f.__name__.removesuffix('_ord')}\(\) of complex arrays is not compiled yet"
-    ):
-        f(make((3, 3), np.complex128, 0))

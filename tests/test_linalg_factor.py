@@ -246,8 +246,8 @@ def test_unsupported_uses_are_compile_errors():
         return np.linalg.svd(a, hermitian=True)
 
     @njit
-    def stacked(a):
-        return np.linalg.qr(a)
+    def stacked(a, b):
+        return np.linalg.lstsq(a, b)
 
     @njit
     def mode(a):
@@ -258,7 +258,7 @@ def test_unsupported_uses_are_compile_errors():
     with pytest.raises(CompileError, match="hermitian="):
         hermitian(np.eye(2))
     with pytest.raises(CompileError, match="3-D array"):
-        stacked(np.ones((2, 2, 2)))
+        stacked(np.ones((2, 2, 2)), np.ones((2, 2)))
     with pytest.raises(CompileError, match="np.linalg.qr"):
         mode(np.eye(2))
 

@@ -96,10 +96,3 @@ def test_fro_and_nuc_of_vectors_and_with_an_axis_are_compile_errors():
         fro_axis(np.ones((2, 2)))
     with pytest.raises(CompileError, match="'max' is not compiled here"):
         other(np.ones((2, 2)))
-
-    @njit
-    def complex_ord(x):
-        return np.linalg.norm(x, 1)
-
-    with pytest.raises(CompileError, match="of complex arrays is not compiled yet"):
-        complex_ord(np.ones((2, 2), complex))

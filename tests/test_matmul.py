@@ -230,8 +230,8 @@ def test_unsupported_products_are_compile_errors():
     def f(a, b):
         return a @ b
 
-    with pytest.raises(CompileError, match="1-D and 2-D"):
-        dot_fn(np.ones((2, 2, 2)), np.ones((2, 2)))
+    with pytest.raises(CompileError, match="arrays of 1 or more dimensions"):
+        dot_fn(np.ones(()), np.ones((2, 2)))
     with pytest.raises(CompileError, match="matmul takes two arrays"):
         f(2.0, np.ones(2))
     with pytest.raises(CompileError, match=r"np\.dot of a number"):

@@ -109,9 +109,64 @@ def test_matmul_out_and_in_expressions():
     exactly(expr(a, b), 2.0 * (a @ b) + 1.0)
 
 
-def test_np_dot_of_stacks_is_still_a_compile_error():
-    with pytest.raises(CompileError, match="np.dot of a 3-D"):
-        dot_fn(np.ones((2, 2, 2)), np.ones((2, 2)))
+@njit
+def dot_method(a, b):
+    return a.dot(b)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.integers(0, 3), min_size=0, max_size=2),
+    st.lists(st.integers(0, 3), min_size=0, max_size=2),
+    st.integers(0, 4),
+    st.integers(0, 3),
+    st.booleans(),
+    st.sampled_from(DTYPES),
+    st.sampled_from(DTYPES),
+    st.integers(0, 2**16),
+)
+def test_np_dot_of_more_dimensions_is_numpys(a_lead, b_lead, k, n, b_vector, dta, dtb, seed):
+    # NumPy's dot: the sums over a's last axis and b's second-to-last (its only one if 1-D),
+    # small integers (exact in any order of summation).
+    rng = np.random.default_rng(seed)
+    sa = (*a_lead, k)
+    sb = (k,) if b_vector else (*b_lead, k, n)
+    if len(sa) <= 2 and len(sb) <= 2:
+        sa = (2, *sa)
+    a, b = small(sa, dta, rng), small(sb, dtb, rng)
+    exactly(dot_fn(a, b), np.dot(a, b))
+    exactly(dot_method(a, b), a.dot(b))
+    # Views: a reversed along its first axis, b transposed (its last two axes swapped).
+    if b.ndim >= 2:
+        bt = np.ascontiguousarray(np.swapaxes(b, -1, -2))
+        exactly(dot_fn(a[::-1], np.swapaxes(bt, -1, -2)), np.dot(a[::-1], b))
+
+
+def test_np_dot_of_more_dimensions_with_long_sums_is_numpys_bit_for_bit():
+    # From 32 terms each dot product is BLAS's, as NumPy's per element.
+    rng = np.random.default_rng(3)
+    for dtype in (np.float64, np.complex128):
+        a = small((2, 3, 40), dtype, rng) + rng.standard_normal((2, 3, 40))
+        b = small((4, 40, 5), dtype, rng) + rng.standard_normal((4, 40, 5))
+        exactly(dot_fn(a, b), np.dot(a, b))
+        exactly(dot_fn(a, b[0, :, 0]), np.dot(a, b[0, :, 0]))
+    # Short sums: stickyjit's loop where NumPy calls BLAS (to rounding).
+    a, b = rng.standard_normal((2, 3, 4)), rng.standard_normal((5, 4, 2))
+    np.testing.assert_allclose(dot_fn(a, b), np.dot(a, b), rtol=1e-13)
+
+
+def test_np_dot_inner_sizes_that_differ_are_numpys_value_error():
+    with pytest.raises(ValueError) as want:
+        np.dot(np.ones((2, 3, 4)), np.ones(5))
+    with pytest.raises(ValueError) as got:
+        dot_fn(np.ones((2, 3, 4)), np.ones(5))
+    # NumPy's message names the full shapes; stickyjit's the last two axes of each operand.
+    assert str(want.value) == "shapes (2,3,4) and (5,) not aligned: 4 (dim 2) != 5 (dim 0)"
+    assert str(got.value) == "shapes (3,4) and (5,) not aligned: 4 (dim 1) != 5 (dim 0)"
+    with pytest.raises(ValueError, match="not aligned"):
+        dot_fn(np.ones((2, 3, 4)), np.ones((2, 5, 3)))
+    with pytest.raises(CompileError, match="np.dot of a number"):
+        dot_fn(np.ones((2, 2, 2)), 2.0)
 
 
 def test_errors_in_a_child_process():

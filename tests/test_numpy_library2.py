@@ -360,9 +360,24 @@ def test_diag_of_a_1d_array_matches_numpy(v, k):
     same_array(got[1], np.diag(v))
 
 
-def test_diag_of_a_2d_array_is_a_compile_error_pointing_to_diagonal():
-    with pytest.raises(CompileError, match=r"np\.diag\(\) is compiled from stickyjit's implementation.*np\.diagonal"):
-        call_diag(np.zeros((2, 2)), 0)
+@given(
+    st.sampled_from(DTS).flatmap(
+        lambda dt: hnp.arrays(dt, hnp.array_shapes(min_dims=2, max_dims=2, min_side=0, max_side=5))
+    ),
+    st.integers(-6, 6),
+)
+def test_diag_of_a_2d_array_is_its_diagonal_as_numpys(a, k):
+    got = call_diag(a, k)
+    same_array(got[0], np.diag(a, k))
+    same_array(got[1], np.diag(a))
+    same_array(call_diag(a.T, k)[0], np.diag(a.T, k))
+
+
+def test_diag_of_other_dimensions_is_a_compile_error_naming_it():
+    with pytest.raises(ValueError):
+        np.diag(np.zeros((2, 2, 2)))
+    with pytest.raises(CompileError, match=r"np\.diag\(\) is compiled from stickyjit's implementation"):
+        call_diag(np.zeros((2, 2, 2)), 0)
 
 
 @given(

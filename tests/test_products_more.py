@@ -88,6 +88,61 @@ def test_vdot_inner_outer_kron_of_vectors_match_numpy(dta, dtb, n, data):
     same(call_kron(a, b), np.kron(a, b))
 
 
+def view_of(x, how):
+    """x itself, reversed along its first axis, transposed, or a strided view of a copy of x
+    spread over twice the memory along its last axis."""
+    if how == 1:
+        return x[::-1]
+    if how == 2:
+        return x.T
+    if how == 3:
+        wide = np.zeros(x.shape[:-1] + (2 * x.shape[-1],), dtype=x.dtype)
+        wide[..., ::2] = x
+        return wide[..., ::2]
+    return x
+
+
+@given(
+    st.sampled_from(DTYPES),
+    st.sampled_from(DTYPES),
+    hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=4),
+    hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=4),
+    st.integers(0, 3),
+    st.integers(0, 3),
+    st.data(),
+)
+def test_kron_of_arrays_of_one_to_three_dimensions_matches_numpy(dta, dtb, sa, sb, va, vb, data):
+    a = view_of(data.draw(hnp.arrays(dta, sa, elements=small(dta))), va)
+    b = view_of(data.draw(hnp.arrays(dtb, sb, elements=small(dtb))), vb)
+    same(call_kron(a, b), np.kron(a, b))
+
+
+def test_kron_of_matrices_keeps_numpys_layout_and_values():
+    # Complex values with signed zeros, infinities and NaN: NumPy's products, one by one.
+    a = np.array([[1 + 2j, -0.0 + 0j], [np.inf + 1j, 3 - 1j]])
+    b = np.array([[2.0, -1.0, np.nan], [0.5, -0.0, 4.0]])
+    with np.errstate(all="ignore"):
+        want = np.kron(a, b)
+        got = call_kron(a, b)
+    assert got.dtype == want.dtype and got.shape == want.shape and got.flags.c_contiguous
+    np.testing.assert_array_equal(got.view(np.float64), want.view(np.float64))
+    # Fortran-ordered and 0-size operands.
+    f = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    same(call_kron(f, f), np.kron(f, f))
+    same(call_kron(np.zeros((0, 3)), f), np.kron(np.zeros((0, 3)), f))
+    same(
+        call_kron(np.ones(3, dtype=np.float32), np.zeros((2, 0), dtype=np.int8)),
+        np.kron(np.ones(3, dtype=np.float32), np.zeros((2, 0), dtype=np.int8)),
+    )
+
+
+def test_kron_of_four_dimensions_or_of_a_number_is_an_error_naming_it():
+    with pytest.raises(CompileError, match=r"np.kron\(\) is compiled from stickyjit's implementation"):
+        call_kron(np.ones((1, 1, 1, 2)), np.ones(2))
+    with pytest.raises(TypeError, match=r"np.kron\(\) is compiled"):
+        call_kron(2.0, np.ones(2))
+
+
 def test_vdot_conjugates_its_first_argument():
     a = np.array([1 + 2j, 3 - 4j, -5j])
     b = np.array([2 - 1j, 1j, 7 + 0j])

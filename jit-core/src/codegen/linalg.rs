@@ -15,6 +15,8 @@ use crate::registry::linalg::LinalgFn;
 use crate::registry::Dtype;
 use crate::types::{ArrayType, Layout, Type};
 
+mod stacked;
+
 /// An operand as the runtime takes it.
 struct Operand<'ctx> {
     data: PointerValue<'ctx>,
@@ -28,6 +30,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let ty = self.ty(e);
         let vals: Vec<BasicValueEnum<'ctx>> = args.iter().map(|a| self.expr(a)).collect();
         let Type::Array(at) = self.ty(&args[0]) else { unreachable!("inference allows arrays only") };
+        if is_factor(f) && at.ndim > 2 {
+            return self.factor_stacked(e, f, &ty, at, args, &vals);
+        }
         if is_factor(f) {
             return self.factor_call(e, f, &ty, at, args, &vals);
         }
@@ -52,8 +57,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let mut converted = Vec::new();
         let default_norm = matches!(f, LinalgFn::Norm | LinalgFn::NormFro);
         let a = self.linalg_operand(vals[0], at, dtype, default_norm, &mut converted);
-        let out =
-            if default_norm { self.norm(&a, dtype) } else { self.lapack_call(e, f, &ty, dtype, &a, args, &vals, &mut converted) };
+        let stacked = at.ndim > 2 || (f == LinalgFn::Solve && self.ty(&args[1]).array().is_some_and(|b| b.ndim > 2));
+        let out = if default_norm {
+            self.norm(&a, dtype)
+        } else if stacked {
+            self.lapack_stacked(e, f, &ty, dtype, &a, args, &vals, &mut converted)
+        } else {
+            self.lapack_call(e, f, &ty, dtype, &a, args, &vals, &mut converted)
+        };
         for (c, c_t) in converted {
             self.decref(c, &Type::Array(c_t));
         }
@@ -409,7 +420,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         args: &[hir::Expr],
         vals: &[BasicValueEnum<'ctx>],
     ) -> BasicValueEnum<'ctx> {
-        let dtype = if at.dtype == Dtype::Float32 { Dtype::Float32 } else { Dtype::Float64 };
+        // A complex x is read in its own dtype, the norm computed in its parts'.
+        let dtype = match at.dtype {
+            d @ (Dtype::Float32 | Dtype::Complex64 | Dtype::Complex128) => d,
+            _ => Dtype::Float64,
+        };
+        let out_dtype = real_dtype(dtype);
         let mut converted = Vec::new();
         let x = self.linalg_operand(vals[0], at, dtype, false, &mut converted);
         let (zero, one) = (self.i64(0), self.i64(1));
@@ -438,7 +454,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let (v, data, _) = self.alloc_c(rt, &[len], false);
                 (data, Some(v))
             }
-            _ => (self.entry_alloca(self.module_gen.dtype_llty(dtype), "norm.out"), None),
+            _ => (self.entry_alloca(self.module_gen.dtype_llty(out_dtype), "norm.out"), None),
         };
         let i32t = self.ctx().i32_type();
         let call_args: [BasicMetadataValueEnum<'ctx>; 14] = [
@@ -466,7 +482,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.own_temp(e.id, v, ty);
                 v
             }
-            None => self.load_element(out, dtype),
+            None => self.load_element(out, out_dtype),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Codegen of matrix products (`a @ b`, `np.matmul`, `np.dot`, `a.dot(b)`) of 1-D and 2-D
-//! arrays, and of stacks of matrices (`@` and `np.matmul` of 3 or more dimensions, NumPy's
-//! broadcasting over the leading axes, one 2-D product per matrix): the inner sizes checked
+//! arrays, of stacks of matrices (`@` and `np.matmul` of 3 or more dimensions, NumPy's
+//! broadcasting over the leading axes, one 2-D product per matrix), and `np.dot` of 3 or more
+//! dimensions (one dot product per element, as NumPy's): the inner sizes checked
 //! (NumPy's ValueError), operands of another dtype than the result converted, and each product
 //! made by the runtime (`linalg::sj_rt_matmul`: BLAS for floats) into a new C-contiguous array,
 //! or a number for two vectors.
@@ -34,6 +35,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let dtype = promote_dtypes(lt.dtype, rt.dtype);
         let l = self.expr(left);
         let r = self.expr(right);
+        if (lt.ndim > 2 || rt.ndim > 2) && op == BinOp::Dot {
+            return self.dot_nd(e, (l, lt), (r, rt), dtype);
+        }
         if lt.ndim > 2 || rt.ndim > 2 {
             return self.matmul_stacked(e, (l, lt), (r, rt), dtype);
         }
@@ -265,6 +269,116 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             ];
             let status = g.call_basic(f, &args).into_int_value();
             let failed = g.b().build_int_compare(IntPredicate::NE, status, status.get_type().const_zero(), "matmul.failed").u();
+            g.on_failure(failed, |g| g.ret_status(status));
+        });
+        for (c, c_t) in converted {
+            self.decref(c, &Type::Array(c_t));
+        }
+        result
+    }
+    /// `np.dot(l, r)` with an operand of 3 or more dimensions: NumPy's sums over l's last axis
+    /// and r's second-to-last (its only one if 1-D), one dot product per element of the result
+    /// (of shape l's other axes then r's, each a `sj_rt_matmul` of one row and one column, as
+    /// NumPy's `PyArray_MatrixProduct2` calls its dot function per element).
+    fn dot_nd(
+        &mut self,
+        e: &hir::Expr,
+        (l, lt): (BasicValueEnum<'ctx>, ArrayType),
+        (r, rt): (BasicValueEnum<'ctx>, ArrayType),
+        dtype: crate::registry::Dtype,
+    ) -> BasicValueEnum<'ctx> {
+        let ty = self.ty(e);
+        let Type::Array(res_t) = &ty else { unreachable!("a dot of more dimensions is an array") };
+        let (ls, rs) = (l.into_struct_value(), r.into_struct_value());
+        let dims = |g: &Self, s, t: &ArrayType| -> Vec<IntValue<'ctx>> {
+            (0..t.ndim as u32).map(|k| g.dim(s, field::SHAPE, k)).collect()
+        };
+        let (ld, rd) = (dims(self, ls, &lt), dims(self, rs, &rt));
+        let (nl, nr) = (ld.len(), rd.len());
+        let k = ld[nl - 1];
+        let kb = if nr == 1 { 0 } else { nr - 2 };
+        let differ = self.b().build_int_compare(IntPredicate::NE, k, rd[kb], "inner.differ").u();
+        self.on_failure(differ, |g| {
+            // np.dot's message, of the last two axes of each operand (the helper records two).
+            let helper = g.helper(Helper::MatmulShapes);
+            let core = |d: &[IntValue<'ctx>]| -> [IntValue<'ctx>; 3] {
+                if d.len() == 1 {
+                    [g.i64(1), d[0], g.i64(0)]
+                } else {
+                    [g.i64(2), d[d.len() - 2], d[d.len() - 1]]
+                }
+            };
+            let (a, b) = (core(&ld), core(&rd[kb..]));
+            let dot = g.ctx().bool_type().const_int(1, false);
+            let args = [dot.into(), a[0].into(), a[1].into(), a[2].into(), b[0].into(), b[1].into(), b[2].into()];
+            g.b().build_call(helper, &args, "").u();
+            g.ret_status(g.module_gen.status_llty().const_int(Status::MatmulShapes as u64, false));
+        });
+        let mut converted = Vec::new();
+        let mut as_dtype = |g: &mut Self, v: BasicValueEnum<'ctx>, t: ArrayType| -> (BasicValueEnum<'ctx>, ArrayType) {
+            if t.dtype == dtype {
+                return (v, t);
+            }
+            let c_t = ArrayType { dtype, layout: Layout::C, readonly: false, ..t };
+            let c = g.copy_c(v.into_struct_value(), &t, c_t);
+            converted.push((c, c_t));
+            (c, c_t)
+        };
+        let (l, lt) = as_dtype(self, l, lt);
+        let (r, rt) = as_dtype(self, r, rt);
+        let (ls, rs) = (l.into_struct_value(), r.into_struct_value());
+        let (lst, rst) = (self.strides(ls, &lt), self.strides(rs, &rt));
+        // The loop: l's other axes, then r's (its last included), each with its strides.
+        let zero = self.i64(0);
+        let mut shape = ld[..nl - 1].to_vec();
+        let mut a_steps = lst[..nl - 1].to_vec();
+        let mut b_steps = vec![zero; nl - 1];
+        for ax in (0..nr).filter(|ax| *ax != kb) {
+            shape.push(rd[ax]);
+            a_steps.push(zero);
+            b_steps.push(rst[ax]);
+        }
+        let (result, out, _) = self.alloc_c(res_t, &shape, false);
+        self.own_temp(e.id, result, &ty);
+        let item = self.i64(dtype.size() as i64);
+        let a_data = self.b().build_extract_value(ls, field::DATA, "a.data").u().into_pointer_value();
+        let b_data = self.b().build_extract_value(rs, field::DATA, "b.data").u().into_pointer_value();
+        let (a_k, b_k) = (lst[nl - 1], rst[kb]);
+        let f = self.helper(Helper::Matmul);
+        let code = self.ctx().i32_type().const_int(dtype as u64 | crate::linalg::NP_DOT as u64, false);
+        self.loop_nest(&shape.clone(), &mut |g, idx| {
+            let i8t = g.ctx().i8_type();
+            let (mut a_off, mut b_off, mut flat) = (g.i64(0), g.i64(0), g.i64(0));
+            for (ax, i) in idx.iter().enumerate() {
+                a_off = g.b().build_int_add(a_off, g.b().build_int_mul(*i, a_steps[ax], "dot.as").u(), "dot.ao").u();
+                b_off = g.b().build_int_add(b_off, g.b().build_int_mul(*i, b_steps[ax], "dot.bs").u(), "dot.bo").u();
+                flat = g.b().build_int_add(g.b().build_int_mul(flat, shape[ax], "dot.f").u(), *i, "dot.flat").u();
+            }
+            let c_off = g.b().build_int_mul(flat, item, "dot.co").u();
+            // SAFETY (of the IR): offsets within each operand's and the result's buffer.
+            let (a_p, b_p, c_p) = unsafe {
+                (
+                    g.b().build_gep(i8t, a_data, &[a_off], "dot.a").u(),
+                    g.b().build_gep(i8t, b_data, &[b_off], "dot.b").u(),
+                    g.b().build_gep(i8t, out, &[c_off], "dot.c").u(),
+                )
+            };
+            let one = g.i64(1);
+            let args = [
+                code.into(),
+                one.into(),
+                one.into(),
+                k.into(),
+                a_p.into(),
+                zero.into(),
+                a_k.into(),
+                b_p.into(),
+                b_k.into(),
+                zero.into(),
+                c_p.into(),
+            ];
+            let status = g.call_basic(f, &args).into_int_value();
+            let failed = g.b().build_int_compare(IntPredicate::NE, status, status.get_type().const_zero(), "dot.failed").u();
             g.on_failure(failed, |g| g.ret_status(status));
         });
         for (c, c_t) in converted {

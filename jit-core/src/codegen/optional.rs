@@ -12,7 +12,8 @@ use crate::types::Type;
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// The answer inference recorded for the test of an `if` or conditional expression when it
-    /// is `x is None` or `x is not None` (under any number of `not`s) of a type that answers it.
+    /// is `x is None` or `x is not None` (under any number of `not`s) of a type that answers it,
+    /// or another condition the types decide (`a.ndim == 2`).
     pub(super) fn known_test(&self, test: &hir::Expr) -> Option<bool> {
         match &test.kind {
             H::Intrinsic { f: Intrinsic::IsNone { .. }, .. } => self.spec.known_tests.get(&test.id).copied(),
@@ -29,7 +30,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 }
                 Some(!stop)
             }
-            _ => None,
+            // A condition the types decide (`infer/constant.rs`: `a.ndim == 2`, ...).
+            _ => self.spec.known_tests.get(&test.id).copied(),
         }
     }
 

@@ -43,9 +43,43 @@ impl InferCx<'_> {
         }
         let b_complex = matches!(f, LinalgFn::Solve | LinalgFn::Lstsq)
             && tys.get(1).and_then(|t| t.array()).is_some_and(|b| b.dtype.is_complex());
+        if stacked(f, a, &tys) {
+            if a.ndim < 2 {
+                return Err(wrong(0, "an array of at least two dimensions"));
+            }
+            // A stack of matrices (NumPy's gufunc loop over the leading axes): typed as one
+            // matrix's, each result given the stack's leading axes.
+            let one = ArrayType { ndim: 2, ..a };
+            let base = if a.dtype.is_complex() || b_complex {
+                self.complex_linalg(f, &name, one, &tys, args)?
+            } else {
+                self.real_linalg(f, &name, one, &tys, args)?
+            };
+            let b_ndim = tys.get(1).and_then(|t| t.array()).map_or(0, |b| b.ndim);
+            let batch = if f == LinalgFn::Solve && b_ndim >= 2 { a.ndim.max(b_ndim) } else { a.ndim } - 2;
+            return Ok(with_batch(base, batch));
+        }
+        if f == LinalgFn::Norm && tys.len() > 1 && a.dtype.is_complex() {
+            // ord or axis of a complex array: typed as for its parts (the norms are real).
+            let part = if a.dtype == Dtype::Complex64 { Dtype::Float32 } else { Dtype::Float64 };
+            return self.real_linalg(f, &name, ArrayType { dtype: part, ..a }, &tys, args);
+        }
         if a.dtype.is_complex() || b_complex {
             return self.complex_linalg(f, &name, a, &tys, args);
         }
+        self.real_linalg(f, &name, a, &tys, args)
+    }
+
+    /// np.linalg of a real matrix (or vector, or array for `norm`), computed in float32 for
+    /// float32 input, else in float64.
+    fn real_linalg(&self, f: LinalgFn, name: &str, a: ArrayType, tys: &[Type], args: &[hir::Expr]) -> Result<Type> {
+        let wrong = |i: usize, want: &str| {
+            CompileError::typing(
+                "linear algebra argument",
+                format!("{name} takes {want}, not {}", type_name(&tys[i])),
+                args[i].span,
+            )
+        };
         // LAPACK computes in float32 for float32 input, else in float64 (NumPy converts).
         let float = if a.dtype == Dtype::Float32 { Dtype::Float32 } else { Dtype::Float64 };
         if f == LinalgFn::Norm {
@@ -74,17 +108,17 @@ impl InferCx<'_> {
         if a.ndim != 2 {
             return Err(CompileError::unsupported_because(
                 "linear algebra argument",
-                format!("{name} of a {}-D array: 2-D arrays are compiled (stacks of matrices are not yet)", a.ndim),
+                format!("{name} of a {}-D array: 2-D arrays are compiled ({STACKED})", a.ndim),
                 args[0].span,
             ));
         }
         Ok(match f {
             LinalgFn::Solve => {
-                let Some(b) = tys[1].array().filter(|b| (1..=2).contains(&b.ndim) && b.dtype != Dtype::Bool) else {
-                    return Err(wrong(1, "a numeric 1-D or 2-D array as b"));
+                let Some(b) = tys[1].array().filter(|b| b.ndim >= 1 && b.dtype != Dtype::Bool) else {
+                    return Err(wrong(1, "a numeric array of at least one dimension as b"));
                 };
                 let dtype = if float == Dtype::Float32 && b.dtype == Dtype::Float32 { Dtype::Float32 } else { Dtype::Float64 };
-                array(dtype, b.ndim)
+                array(dtype, b.ndim.min(2))
             }
             LinalgFn::Inv | LinalgFn::Cholesky => array(float, 2),
             LinalgFn::Det => float.row().element.clone(),
@@ -160,7 +194,7 @@ impl InferCx<'_> {
             return Err(CompileError::unsupported_because(
                 "linear algebra argument",
                 format!(
-                    "{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig, eigvals, cholesky, eigh, eigvalsh, matrix_power, svd, svdvals, qr, pinv, lstsq, matrix_rank, cond, and norm with ord None, 'fro' or 'nuc' and no axis are)"
+                    "{name} of complex arrays is not compiled yet (inv, solve, det, slogdet, eig, eigvals, cholesky, eigh, eigvalsh, matrix_power, svd, svdvals, qr, pinv, lstsq, matrix_rank, cond, and norm are)"
                 ),
                 args[0].span,
             ));
@@ -168,17 +202,22 @@ impl InferCx<'_> {
         if a.ndim != 2 && !(f == LinalgFn::Norm && a.ndim >= 1) {
             return Err(CompileError::unsupported_because(
                 "linear algebra argument",
-                format!("{name} of a {}-D array: 2-D arrays are compiled (stacks of matrices are not yet)", a.ndim),
+                format!("{name} of a {}-D array: 2-D arrays are compiled ({STACKED})", a.ndim),
                 args[0].span,
             ));
         }
         let single = |d: Dtype| matches!(d, Dtype::Float32 | Dtype::Complex64);
         let mut all_single = single(a.dtype);
         if matches!(f, LinalgFn::Solve | LinalgFn::Lstsq) {
-            let Some(b) = tys[1].array().filter(|b| (1..=2).contains(&b.ndim) && b.dtype != Dtype::Bool) else {
+            let lstsq = f == LinalgFn::Lstsq;
+            let Some(b) = tys[1].array().filter(|b| b.ndim >= 1 && (b.ndim <= 2 || !lstsq) && b.dtype != Dtype::Bool) else {
                 return Err(CompileError::typing(
                     "linear algebra argument",
-                    format!("{name} takes a numeric 1-D or 2-D array as b, not {}", type_name(&tys[1])),
+                    format!(
+                        "{name} takes a numeric {} array as b, not {}",
+                        if lstsq { "1-D or 2-D" } else { "1-D or more-D" },
+                        type_name(&tys[1])
+                    ),
                     args[1].span,
                 ));
             };
@@ -187,7 +226,7 @@ impl InferCx<'_> {
         let (complex, real) = if all_single { (Dtype::Complex64, Dtype::Float32) } else { (Dtype::Complex128, Dtype::Float64) };
         Ok(match f {
             LinalgFn::Inv => array(complex, 2),
-            LinalgFn::Solve => array(complex, tys[1].array().map_or(1, |b| b.ndim)),
+            LinalgFn::Solve => array(complex, tys[1].array().map_or(1, |b| b.ndim.min(2))),
             LinalgFn::Det => complex.row().element.clone(),
             LinalgFn::Eig => Type::Tuple(vec![array(complex, 1), array(complex, 2)]),
             LinalgFn::Eigvals => array(complex, 1),
@@ -242,5 +281,47 @@ impl InferCx<'_> {
             }
             _ => Type::Tuple(vec![complex.row().element.clone(), real.row().element.clone()]),
         })
+    }
+}
+
+/// The functions that take stacks of matrices (arrays of 3 or more dimensions, NumPy's loop
+/// over the leading axes), for messages.
+const STACKED: &str =
+    "stacks of matrices are compiled for inv, solve, det, slogdet, cholesky, eigh, eigvalsh, eig, eigvals and matrix_power";
+
+/// Whether `f(a, ...)` is a stack of matrices: a of 3 or more dimensions (or solve's b), for a
+/// function that takes stacks.
+fn stacked(f: LinalgFn, a: ArrayType, tys: &[Type]) -> bool {
+    use LinalgFn::*;
+    let b_ndim = tys.get(1).and_then(|t| t.array()).map_or(0, |b| b.ndim);
+    matches!(
+        f,
+        Inv | Solve
+            | Det
+            | Slogdet
+            | Cholesky
+            | Eigh
+            | Eigvalsh
+            | Eig
+            | Eigvals
+            | MatrixPower
+            | Svd
+            | SvdReduced
+            | SvdVals
+            | Qr
+            | Pinv
+            | MatrixRank
+            | Cond
+    ) && (a.ndim > 2 || (f == Solve && b_ndim > 2))
+}
+
+/// One matrix's result type `t` given `batch` leading axes: a number becomes an array of them,
+/// an array gains them, a tuple's items each.
+fn with_batch(t: Type, batch: u8) -> Type {
+    match t {
+        Type::Array(x) => Type::Array(ArrayType { ndim: x.ndim + batch, ..x }),
+        Type::Tuple(items) => Type::Tuple(items.into_iter().map(|t| with_batch(t, batch)).collect()),
+        t if batch == 0 || !t.is_number() => t,
+        t => array(Dtype::of_scalar(&t), batch),
     }
 }

@@ -14,6 +14,7 @@ use crate::types::Type;
 
 mod arrays;
 mod builtins;
+mod constant;
 mod dicts;
 mod functions;
 mod generator;
@@ -286,8 +287,21 @@ impl<'a> InferCx<'a> {
     fn function(&mut self) -> Result<()> {
         let f = self.hir_fn();
         self.block(&f.body)?;
+        // With branches pruned: the code compiled (`constant.rs`).
+        let pruned;
+        let body = if self.specs[self.current].known_tests.is_empty() {
+            &f.body
+        } else {
+            pruned = self.pruned(&f.body);
+            for id in constant::unassigned(f, &pruned) {
+                if self.specs[self.current].local_types[id as usize] == Type::Unknown {
+                    self.assign_local(id, &Type::None, f.span)?;
+                }
+            }
+            &pruned
+        };
         // A function that only ever raises returns nothing: None, as one that falls off its end.
-        if flow::falls_through(&f.body) || !flow::returns(&f.body) {
+        if flow::falls_through(body) || !flow::returns(body) {
             self.unify_ret(&Type::None, f.span)?;
         }
         Ok(())

@@ -177,6 +177,11 @@ fn matmul_type(op: BinOp, l: &Type, r: &Type, span: Span) -> Result<Type> {
         return Err(CompileError::typing("matrix product", why, span));
     };
     let dtype = promote_dtypes(a.dtype, b.dtype);
+    if op == BinOp::Dot && a.ndim >= 1 && b.ndim >= 1 && (a.ndim > 2 || b.ndim > 2) {
+        // NumPy's dot of more dimensions: the sums over a's last axis and b's second-to-last
+        // (its only one if 1-D), the result's axes a's others then b's others.
+        return Ok(Type::Array(ArrayType { dtype, ndim: a.ndim + b.ndim - 2, layout: Layout::C, readonly: false }));
+    }
     if op == BinOp::MatMul && a.ndim >= 1 && b.ndim >= 1 && (a.ndim > 2 || b.ndim > 2) {
         // Stacks of matrices (NumPy's matmul): the leading axes broadcast, then the product's.
         let batch = a.ndim.saturating_sub(2).max(b.ndim.saturating_sub(2));
@@ -186,10 +191,7 @@ fn matmul_type(op: BinOp, l: &Type, r: &Type, span: Span) -> Result<Type> {
     if !(1..=2).contains(&a.ndim) || !(1..=2).contains(&b.ndim) {
         return Err(CompileError::unsupported_because(
             "matrix product",
-            format!(
-                "{name} of a {}-D and a {}-D array: products of 1-D and 2-D arrays are compiled (stacks of matrices: `@` and np.matmul)",
-                a.ndim, b.ndim
-            ),
+            format!("{name} of a {}-D and a {}-D array: products of arrays of 1 or more dimensions are compiled", a.ndim, b.ndim),
             span,
         ));
     }

@@ -51,7 +51,8 @@ impl InferCx<'_> {
                 }
                 Ok(Some(!stop))
             }
-            _ => Ok(None),
+            // `a.ndim == 2`, frozen bools, ... (`constant.rs`).
+            _ => self.constant_test(test),
         }
     }
 

@@ -115,3 +115,46 @@ fn fewer_indices_than_axes_says_what_is_not_compiled() {
     // Reading a row is a view, not an error.
     assert!(program("def f(a):\n    return a[1]\n", &[a]).is_ok());
 }
+
+fn array(dtype: Dtype, ndim: u8) -> Type {
+    Type::Array(ArrayType { dtype, ndim, layout: Layout::C, readonly: false })
+}
+
+#[test]
+fn an_if_the_types_decide_types_only_the_branch_taken() {
+    // `r` is a number for a 1-D array and a 1-D array for a 2-D one: each specialization types
+    // (and compiles) one branch only.
+    let src = "def f(a):\n    if a.ndim == 1 and not len(a.shape) != 1:\n        r = a[0]\n    else:\n        r = a[0] + 1.5\n    return r\n";
+    let p = program(src, &[array(Dtype::Int64, 1)]).unwrap();
+    assert_eq!(p.entry().ret, Type::Int64);
+    let p = program(src, &[array(Dtype::Int64, 2)]).unwrap();
+    assert_eq!(p.entry().ret, array(Dtype::Float64, 1));
+    // The answer is recorded for codegen, which compiles the branch taken only.
+    assert!(p.entry().known_tests.values().any(|k| !k));
+}
+
+#[test]
+fn an_elif_chain_that_the_types_decide_does_not_fall_through() {
+    let src = "def f(a):\n    if a.ndim == 1:\n        return a[0]\n    elif a.ndim == 2:\n        return a[0, 0]\n";
+    assert_eq!(program(src, &[array(Dtype::Float64, 2)]).unwrap().entry().ret, Type::Float64);
+    // A 3-D array takes neither branch: None, as in Python.
+    assert_eq!(program(src, &[array(Dtype::Float64, 3)]).unwrap().entry().ret, Type::None);
+}
+
+#[test]
+fn a_condition_with_a_run_time_part_types_both_branches() {
+    let src = "def f(a, n):\n    if a.ndim == 1 and n > 0:\n        r = a[0]\n    else:\n        r = a[0] + 1.5\n    return r\n";
+    let p = program(src, &[array(Dtype::Int64, 1), Type::Int64]).unwrap();
+    assert_eq!(p.entry().ret, Type::Float64);
+    assert!(!p.entry().known_tests.values().any(|k| !k));
+    // `False and ...` is decided without its second operand, as Python's short circuit.
+    let src = "def f(a, n):\n    if a.ndim == 2 and n > 0:\n        r = a[0, 0]\n    else:\n        r = a[0]\n    return r\n";
+    assert_eq!(program(src, &[array(Dtype::Int64, 1), Type::Int64]).unwrap().entry().ret, Type::Int64);
+}
+
+#[test]
+fn a_local_assigned_only_in_the_branch_left_out_is_not_an_error() {
+    let src = "def f(a):\n    if a.ndim == 2:\n        m = a.shape[1]\n        return m\n    return 0\n";
+    let p = program(src, &[array(Dtype::Int64, 1)]).unwrap();
+    assert_eq!(p.entry().ret, Type::Int64);
+}

@@ -119,6 +119,10 @@ trait Float: Real + std::ops::Sub<Output = Self> {
     fn powf(self, p: Self) -> Self;
     /// `|x|`: the sign bit cleared (as C's `fabs`).
     fn fabs(self) -> Self;
+    /// `self * b + c` rounded once.
+    fn mul_add(self, b: Self, c: Self) -> Self;
+    /// The C library's `hypot` (`hypotf`).
+    fn hypot(self, y: Self) -> Self;
 }
 
 impl Float for f64 {
@@ -133,6 +137,12 @@ impl Float for f64 {
     fn fabs(self) -> Self {
         f64::abs(self)
     }
+    fn mul_add(self, b: Self, c: Self) -> Self {
+        f64::mul_add(self, b, c)
+    }
+    fn hypot(self, y: Self) -> Self {
+        f64::hypot(self, y)
+    }
 }
 
 impl Float for f32 {
@@ -146,6 +156,12 @@ impl Float for f32 {
     }
     fn fabs(self) -> Self {
         f32::abs(self)
+    }
+    fn mul_add(self, b: Self, c: Self) -> Self {
+        f32::mul_add(self, b, c)
+    }
+    fn hypot(self, y: Self) -> Self {
+        f32::hypot(self, y)
     }
 }
 
@@ -488,6 +504,18 @@ pub unsafe extern "C" fn sj_rt_lapack_factor(
     unsafe {
         let outs = [*outs, *outs.add(1), *outs.add(2), *outs.add(3)];
         let complex = dtype == Dtype::Complex64 as i32 || dtype == Dtype::Complex128 as i32;
+        if complex && op == FactorOp::Norm {
+            // x in its own dtype: the norm is computed in its parts' (b's rows and columns carry
+            // the axis and the number of dimensions).
+            let Some(r) = ROUTINES.get(routines_in) else {
+                return fail(Status::LinAlg, "no LAPACK library was found in the process (set STICKYJIT_BLAS to one)");
+            };
+            return if dtype == Dtype::Complex64 as i32 {
+                norm::norm::<f32>(r, &a, true, nrhs, b_rows, param, has_param, outs[0])
+            } else {
+                norm::norm::<f64>(r, &a, true, nrhs, b_rows, param, has_param, outs[0])
+            };
+        }
         if complex && op == FactorOp::Lstsq {
             let rcond = if has_param { param } else { f64::EPSILON * rows.max(cols) as f64 };
             if dtype == Dtype::Complex64 as i32 {
@@ -560,7 +588,7 @@ unsafe fn run<T: Float>(op: FactorOp, a: &In, b: &In, param: f64, has_param: boo
                 };
                 (outs[0] as *mut i64).write(rank as i64);
             }
-            FactorOp::Norm => return norm::norm::<T>(r, a, b.cols, b.rows, param, has_param, outs[0]),
+            FactorOp::Norm => return norm::norm::<T>(r, a, false, b.cols, b.rows, param, has_param, outs[0]),
             FactorOp::Nuc => match svd(b'N') {
                 // NumPy: sum(svd(x, compute_uv=False)), add.reduce in s's dtype.
                 Ok(d) => (outs[0] as *mut T).write(T::ZERO + norm::pairwise(&d.s_as::<T>())),

@@ -317,9 +317,19 @@ def repeat(a, repeats):
 
 @jit
 def diag(v, k=0):
-    """a 1-D array v and an int k: the 2-D array with v on its k-th diagonal (a 2-D v is not
-    supported: the result of one implementation has one number of dimensions; take a 2-D
-    array's diagonal with np.diagonal(a, k))."""
+    """a 1-D array v and an int k: the 2-D array with v on its k-th diagonal; a 2-D v: its k-th
+    diagonal, a new 1-D array (NumPy's is a read-only view)."""
+    # Each branch is compiled only for the number of dimensions it names (docs/language.md,
+    # Statements: conditions the argument types decide).
+    if v.ndim == 2:
+        return diagonal(v, k)
+    else:
+        return _diag_matrix(v, k)
+
+
+@jit
+def _diag_matrix(v, k):
+    """The 2-D array with the 1-D v on its k-th diagonal."""
     n = _check_1d(v)
     m = n + abs(k)
     out = np.zeros((m, m), dtype=v.dtype)

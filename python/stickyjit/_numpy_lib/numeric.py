@@ -1,5 +1,5 @@
-"""Numerical routines: interp, trapezoid, convolve, cross, average, vdot, kron, polyval (1-D
-arrays), cov and corrcoef (2-D)."""
+"""Numerical routines: interp, trapezoid, convolve, cross, average, vdot, polyval (1-D arrays),
+kron (1-D to 3-D), cov and corrcoef (2-D)."""
 
 from __future__ import annotations
 
@@ -241,10 +241,56 @@ def inner(a, b):
 
 @jit
 def kron(a, b):
-    """two 1-D arrays: a 1-D array of their products a[i] * b[j], in NumPy's result dtype."""
-    _check_1d(a)
-    _check_1d(b)
-    return (a[:, None] * b[None, :]).ravel()
+    """two arrays of one to three dimensions, any dtypes: NumPy's Kronecker product (the one
+    of fewer dimensions taken with leading axes of length 1), of shape a.shape * b.shape, in
+    NumPy's product dtype (numbers and 0-d arrays are not supported)."""
+    # Each branch is compiled only for the numbers of dimensions it names (docs/language.md,
+    # Statements: conditions the argument types decide).
+    if a.ndim == 1 and b.ndim == 1:
+        return (a[:, None] * b[None, :]).ravel()
+    elif a.ndim <= 2 and b.ndim <= 2:
+        x = _at_least_2d(a)
+        y = _at_least_2d(b)
+        n0, n1 = x.shape
+        m0, m1 = y.shape
+        return (x[:, None, :, None] * y[None, :, None, :]).reshape(n0 * m0, n1 * m1)
+    else:
+        x = _at_least_3d(a)
+        y = _at_least_3d(b)
+        n0, n1, n2 = x.shape
+        m0, m1, m2 = y.shape
+        p = x[:, None, :, None, :, None] * y[None, :, None, :, None, :]
+        return p.reshape(n0 * m0, n1 * m1, n2 * m2)
+
+
+@jit
+def _at_least_2d(a):
+    """A 1-D array as a view of one row; a 2-D array itself."""
+    if a.ndim == 1:
+        return a[None, :]
+    else:
+        _check_2d(a)
+        return a
+
+
+@jit
+def _at_least_3d(a):
+    """An array of one or two dimensions as a view with leading axes of length 1 (NumPy's
+    ndmin); a 3-D array itself (more dimensions: a CompileError)."""
+    if a.ndim == 1:
+        return a[None, None, :]
+    elif a.ndim == 2:
+        return a[None, :, :]
+    else:
+        _check_3d(a)
+        return a
+
+
+@jit
+def _check_3d(a):
+    """A CompileError (tuple unpacking) unless `a` is a 3-D array."""
+    n, m, k = a.shape
+    return n
 
 
 @jit

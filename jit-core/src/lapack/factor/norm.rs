@@ -1,7 +1,8 @@
 //! `np.linalg.norm(x, ord, axis)` at run time when `ord` or `axis` is given (the default is a
 //! dot product, in codegen): NumPy's formulas (`numpy/linalg/_linalg.py`, `norm`) in x's float
-//! dtype, with NumPy's order of additions (pairwise along the contiguous axis of the
-//! elementwise result, in order across the other one).
+//! dtype (its parts' for a complex x), with NumPy's order of additions (pairwise along the
+//! contiguous axis of the elementwise result, in order across the other one) and NumPy's
+//! complex loops (`absolute`'s `larger * sqrt(1 + r*r)`, `(x.conj() * x).real`).
 
 use super::{gesdd, Float, Routines};
 use crate::lapack::{fail, In};
@@ -41,16 +42,111 @@ pub(super) fn pairwise<T: Float>(v: &[T]) -> T {
     }
 }
 
-/// The elementwise `f(x)` of the `rows × cols` matrix `x` reduced along `axis` (0 or 1) by
-/// NumPy's `add.reduce`: one sum per line.
+/// The elements of the matrix `x` as NumPy's norm computes on them: real numbers of `T`, or
+/// complex numbers (two `T`s each: `complex`).
+#[derive(Clone, Copy)]
+struct Elems<'a> {
+    x: &'a In,
+    complex: bool,
+    /// The CPU has FMA: NumPy's SIMD loops fuse their multiply-adds.
+    fma: bool,
+    /// NumPy's elementwise loops take their scalar paths: every axis of x longer than 1 has a
+    /// negative stride (NumPy 2.4's iterator and loops on x86-64, measured: one positive axis
+    /// and they run their SIMD loops). `absolute` is then the C library's `cabs`, and
+    /// complex64's product is not fused (complex128's still is).
+    scalar: bool,
+}
+
+impl Elems<'_> {
+    /// The parts of element (i, j) (the imaginary part 0 for a real x).
+    ///
+    /// # Safety
+    /// `x` is a live matrix of `T` (of complex numbers of parts `T`).
+    unsafe fn parts<T: Float>(&self, i: usize, j: usize) -> (T, T) {
+        let x = self.x;
+        unsafe {
+            let p = x.data.offset(i as isize * x.s0 as isize + j as isize * x.s1 as isize) as *const T;
+            if self.complex {
+                (p.read_unaligned(), p.add(1).read_unaligned())
+            } else {
+                (p.read_unaligned(), T::ZERO)
+            }
+        }
+    }
+
+    /// `a * b + c`, fused where NumPy's loops fuse it.
+    fn muladd<T: Float>(&self, a: T, b: T, c: T) -> T {
+        if self.fma {
+            a.mul_add(b, c)
+        } else {
+            a * b + c
+        }
+    }
+
+    /// NumPy's `abs(x)` of element (i, j): `|x|` of a real x; of a complex one NumPy's SIMD
+    /// `absolute` (infinities and NaNs spread to both parts, `larger * sqrt(1 + r*r)`, `r` the
+    /// ratio of the smaller part to the larger, 0 for 0/0 and inf/inf).
+    unsafe fn abs<T: Float>(&self, i: usize, j: usize) -> T {
+        let (re, im) = unsafe { self.parts::<T>(i, j) };
+        if !self.complex {
+            return re.fabs();
+        }
+        if self.scalar {
+            return re.hypot(im);
+        }
+        let (mut re, mut im) = (re.fabs(), im.fabs());
+        let (inf, nan) = (T::from_f64(f64::INFINITY), T::from_f64(f64::NAN));
+        if re == inf {
+            im = inf;
+        }
+        if im == inf {
+            re = inf;
+        }
+        if re.is_nan() {
+            im = nan;
+        }
+        if im.is_nan() {
+            re = nan;
+        }
+        // Both parts are NaN or neither.
+        let (larger, smaller) = if re > im { (re, im) } else { (im, re) };
+        let ratio = if larger == T::ZERO || smaller == inf { T::ZERO } else { smaller / larger };
+        T::from_f64(self.muladd(ratio, ratio, T::ONE).to_f64().sqrt()) * larger
+    }
+
+    /// NumPy's `(x.conj() * x).real` of element (i, j): `x * x` of a real x; `re*re + im*im`
+    /// of a complex one (the complex product's `ar*br - ai*bi`, fused where NumPy fuses it).
+    unsafe fn square<T: Float>(&self, i: usize, j: usize) -> T {
+        let (re, im) = unsafe { self.parts::<T>(i, j) };
+        if !self.complex {
+            re * re
+        } else if self.scalar && T::DTYPE == crate::registry::Dtype::Float32 {
+            re * re + im * im
+        } else {
+            self.muladd(re, re, im * im)
+        }
+    }
+
+    /// NumPy's `(x != 0).astype(...)` of element (i, j): 1 or 0.
+    unsafe fn nonzero<T: Float>(&self, i: usize, j: usize) -> T {
+        let (re, im) = unsafe { self.parts::<T>(i, j) };
+        if re == T::ZERO && im == T::ZERO {
+            T::ZERO
+        } else {
+            T::ONE
+        }
+    }
+}
+
+/// The elementwise `f(i, j)` of the `rows × cols` matrix `x` reduced along `axis` (0 or 1) by
+/// NumPy's `add.reduce`: one sum per line (x's strides decide which axis NumPy loops over
+/// innermost).
 ///
 /// # Safety
-/// `x` is a live matrix of `T`.
-unsafe fn sums<T: Float>(x: &In, axis: usize, f: impl Fn(T) -> T) -> Vec<T> {
+/// `f` reads the live matrix `x`.
+unsafe fn sums<T: Float>(x: &In, axis: usize, f: impl Fn(usize, usize) -> T) -> Vec<T> {
     let (rows, cols) = (x.rows as usize, x.cols as usize);
-    let at = |i: usize, j: usize| -> T {
-        f(unsafe { (x.data.offset(i as isize * x.s0 as isize + j as isize * x.s1 as isize) as *const T).read_unaligned() })
-    };
+    let at = |i: usize, j: usize| -> T { f(i, j) };
     let (len, count) = if axis == 0 { (rows, cols) } else { (cols, rows) };
     // The line along `axis` is contiguous in NumPy's elementwise result (its order follows x's
     // strides) when the other axis is longer-strided, or has one element.
@@ -110,84 +206,148 @@ fn power<T: Float>(x: T, p: T) -> T {
     }
 }
 
-/// `|x|` (NumPy's `abs`: the sign bit cleared, branch-free).
-fn abs<T: Float>(x: T) -> T {
-    x.fabs()
-}
-
-/// The vector norms of order `ord` (`has_ord` false: None) along `axis` of `x`, one per line.
+/// The vector norms of order `ord` (`has_ord` false: None) along `axis` of `e`, one per line
+/// (`one_d`: of a 1-D x, whose one norm NumPy computes as a scalar).
 ///
 /// # Safety
-/// `x` is a live matrix of `T`.
-unsafe fn vector_norms<T: Float>(x: &In, axis: usize, ord: f64, has_ord: bool) -> Result<Vec<T>, u32> {
+/// `e` reads a live matrix.
+unsafe fn vector_norms<T: Float>(e: Elems, axis: usize, ord: f64, has_ord: bool, one_d: bool) -> Result<Vec<T>, u32> {
+    let x = e.x;
     let (rows, cols) = (x.rows as usize, x.cols as usize);
     let (len, count) = if axis == 0 { (rows, cols) } else { (cols, rows) };
-    let at = |i: usize, k: usize| -> T {
+    let abs_at = |i: usize, k: usize| -> T {
         let (r, c) = if axis == 0 { (i, k) } else { (k, i) };
-        unsafe { (x.data.offset(r as isize * x.s0 as isize + c as isize * x.s1 as isize) as *const T).read_unaligned() }
+        unsafe { e.abs(r, c) }
     };
     let lines = |f: &dyn Fn(&[T]) -> Result<T, u32>| -> Result<Vec<T>, u32> {
-        (0..count).map(|k| f(&(0..len).map(|i| abs(at(i, k))).collect::<Vec<T>>())).collect()
+        (0..count).map(|k| f(&(0..len).map(|i| abs_at(i, k)).collect::<Vec<T>>())).collect()
     };
     unsafe {
         Ok(if !has_ord || ord == 2.0 {
-            sums::<T>(x, axis, |v| v * v).into_iter().map(|s| T::from_f64(s.to_f64().sqrt())).collect()
+            sums::<T>(x, axis, |i, j| e.square(i, j)).into_iter().map(|s| T::from_f64(s.to_f64().sqrt())).collect()
         } else if ord == f64::INFINITY {
             lines(&|v| extreme(v, true))?
         } else if ord == f64::NEG_INFINITY {
             lines(&|v| extreme(v, false))?
         } else if ord == 0.0 {
-            sums::<T>(x, axis, |v| if v == T::ZERO { T::ZERO } else { T::ONE })
+            sums::<T>(x, axis, |i, j| e.nonzero(i, j))
         } else if ord == 1.0 {
-            sums::<T>(x, axis, abs)
+            sums::<T>(x, axis, |i, j| e.abs(i, j))
         } else {
-            // NumPy: abs(x) ** ord (in x's dtype), summed, to the power reciprocal(ord).
+            // NumPy: abs(x) ** ord (in x's dtype), summed, to the power reciprocal(ord): an
+            // array's `**=` (its fast paths), or of a 1-D x a NumPy scalar's `**`, the C
+            // library's `pow` (`powf`) itself.
             let p = T::from_f64(ord);
-            sums::<T>(x, axis, |v| power(abs(v), p)).into_iter().map(|s| power(s, T::ONE / p)).collect()
+            let sums = sums::<T>(x, axis, |i, j| power(e.abs(i, j), p));
+            let to = T::ONE / p;
+            sums.into_iter().map(|s| if one_d { s.powf(to) } else { power(s, to) }).collect()
         })
     }
 }
 
-/// `norm(x, ord, axis)` of the 1-D (`ndim` 1: `rows` elements, `cols` 1) or 2-D `x` of `T`,
-/// into `out` (one element, or one per line along `axis`).
+/// `norm(x, ord, axis)` of the 1-D (`ndim` 1: `rows` elements, `cols` 1) or 2-D `x` of `T`
+/// (of complex numbers of parts `T`: `complex`), into `out` (one element, or one per line
+/// along `axis`, of `T`).
 ///
 /// # Safety
-/// `x` is a live matrix of `T`; `out` has room for the result.
-pub(super) unsafe fn norm<T: Float>(r: &Routines, x: &In, ndim: i64, axis: i64, ord: f64, has_ord: bool, out: *mut u8) -> u32 {
+/// `x` is a live matrix of `T` (or of complex numbers of parts `T`); `out` has room for the
+/// result.
+#[allow(clippy::too_many_arguments)]
+pub(super) unsafe fn norm<T: Float>(
+    r: &Routines,
+    x: &In,
+    complex: bool,
+    ndim: i64,
+    axis: i64,
+    ord: f64,
+    has_ord: bool,
+    out: *mut u8,
+) -> u32 {
     let out = out as *mut T;
+    let axes = [(x.rows, x.s0), (x.cols, x.s1)];
+    let long: Vec<i64> = axes[..ndim.clamp(1, 2) as usize].iter().filter(|(n, _)| *n > 1).map(|(_, s)| *s).collect();
+    let scalar = !long.is_empty() && long.iter().all(|s| *s < 0);
+    let e = Elems { x, complex, fma: has_fma(), scalar };
     let result: Result<Vec<T>, u32> = unsafe {
         if axis != NO_AXIS {
             let a = if axis < 0 { axis + ndim } else { axis };
             if !(0..ndim).contains(&a) {
                 return fail(Status::LinAlgValue, format!("axis {axis} is out of bounds for array of dimension {ndim}"));
             }
-            vector_norms::<T>(x, a as usize, ord, has_ord)
+            vector_norms::<T>(e, a as usize, ord, has_ord, ndim == 1)
         } else if ndim == 1 && ord == 2.0 {
-            // NumPy's fast path, as the default's: sqrt(dot(x, x)) of a contiguous copy.
-            let v: Vec<T> = (0..x.rows).map(|i| (x.data.offset((i * x.s0) as isize) as *const T).read_unaligned()).collect();
+            // NumPy's fast path, as the default's: sqrt(dot(x, x)) of a contiguous copy (of a
+            // complex x: x.real.dot(x.real) + x.imag.dot(x.imag), each part read with a stride
+            // of two).
+            let parts = if complex { 2 } else { 1 };
+            let v: Vec<T> = (0..x.rows)
+                .flat_map(|i| {
+                    let p = x.data.offset((i * x.s0) as isize) as *const T;
+                    (0..parts).map(move |k| p.add(k).read_unaligned())
+                })
+                .collect();
             let item = std::mem::size_of::<T>() as i64;
-            let mut dot = [T::ZERO];
-            let p = v.as_ptr() as *const u8;
-            let status =
-                crate::linalg::sj_rt_matmul(T::DTYPE as i32, 1, 1, x.rows, p, 0, item, p, item, 0, dot.as_mut_ptr() as *mut u8);
-            if status != 0 {
-                return status;
+            let stride = item * parts as i64;
+            let mut sq = T::ZERO;
+            for k in 0..parts {
+                let mut dot = [T::ZERO];
+                let p = v.as_ptr().add(k) as *const u8;
+                let status = crate::linalg::sj_rt_matmul(
+                    T::DTYPE as i32,
+                    1,
+                    1,
+                    x.rows,
+                    p,
+                    0,
+                    stride,
+                    p,
+                    stride,
+                    0,
+                    dot.as_mut_ptr() as *mut u8,
+                );
+                if status != 0 {
+                    return status;
+                }
+                sq = if k == 0 { dot[0] } else { sq + dot[0] };
             }
-            Ok(vec![T::from_f64(dot[0].to_f64().sqrt())])
+            Ok(vec![T::from_f64(sq.to_f64().sqrt())])
         } else if ndim == 1 {
-            vector_norms::<T>(x, 0, ord, has_ord)
+            vector_norms::<T>(e, 0, ord, has_ord, true)
         } else if ord == 2.0 || ord == -2.0 {
-            // The singular values (NumPy's svd computes in float64, rounded to x's dtype).
-            let copy: Vec<f64> = x.fortran::<T>().into_iter().map(|v| v.to_f64()).collect();
-            let f = In { data: copy.as_ptr() as *const u8, rows: x.rows, cols: x.cols, s0: 8, s1: 8 * x.rows };
-            match gesdd(r, b'N', &f) {
-                Ok(d) => extreme(&d.s_as::<T>(), ord > 0.0).map(|v| vec![v]),
-                Err(status) => Err(status),
-            }
+            // The singular values (NumPy's svd computes in float64, complex128 for a complex x,
+            // rounded to x's dtype).
+            let s = if complex {
+                let copy: Vec<f64> = (0..x.cols as usize)
+                    .flat_map(|j| (0..x.rows as usize).map(move |i| (i, j)))
+                    .flat_map(|(i, j)| {
+                        let (re, im) = e.parts::<T>(i, j);
+                        [re.to_f64(), im.to_f64()]
+                    })
+                    .collect();
+                let f = In { data: copy.as_ptr() as *const u8, rows: x.rows, cols: x.cols, s0: 16, s1: 16 * x.rows };
+                let mut s = vec![T::ZERO; x.rows.min(x.cols) as usize];
+                let null = std::ptr::null_mut();
+                let status = super::zsvd::run::<T>(
+                    super::FactorOp::SvdVals,
+                    &f,
+                    0.0,
+                    false,
+                    &[s.as_mut_ptr() as *mut u8, null, null, null],
+                );
+                if status != 0 {
+                    return status;
+                }
+                Ok(s)
+            } else {
+                let copy: Vec<f64> = x.fortran::<T>().into_iter().map(|v| v.to_f64()).collect();
+                let f = In { data: copy.as_ptr() as *const u8, rows: x.rows, cols: x.cols, s0: 8, s1: 8 * x.rows };
+                gesdd(r, b'N', &f).map(|d| d.s_as::<T>())
+            };
+            s.and_then(|s| extreme(&s, ord > 0.0).map(|v| vec![v]))
         } else if ord == 1.0 || ord == -1.0 {
-            extreme(&sums::<T>(x, 0, abs), ord > 0.0).map(|v| vec![v])
+            extreme(&sums::<T>(x, 0, |i, j| e.abs(i, j)), ord > 0.0).map(|v| vec![v])
         } else if ord.is_infinite() {
-            extreme(&sums::<T>(x, 1, abs), ord > 0.0).map(|v| vec![v])
+            extreme(&sums::<T>(x, 1, |i, j| e.abs(i, j)), ord > 0.0).map(|v| vec![v])
         } else {
             return fail(Status::LinAlgValue, "Invalid norm order for matrices.");
         }
@@ -199,5 +359,22 @@ pub(super) unsafe fn norm<T: Float>(r: &Routines, x: &In, ndim: i64, axis: i64, 
             0
         }
         Err(status) => status,
+    }
+}
+
+/// Whether the CPU has FMA, which NumPy's SIMD loops (its dispatch picks the best target) use
+/// for their multiply-adds.
+fn has_fma() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("fma")
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        true
+    }
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    {
+        false
     }
 }
