@@ -167,8 +167,6 @@ pub struct Compiled {
     pub entry: engine::EntryFn,
     pub ret: Type,
     pub local_names: Vec<String>,
-    /// [`Prepared::frames`].
-    pub frames: Vec<(String, String)>,
     /// Some function of the program makes new arrays ([`memory::take_live`] after a call).
     pub allocates: bool,
     /// Some function of the program runs loops on the thread pool ([`parallel::runs_parallel`]):
@@ -298,9 +296,6 @@ pub struct Prepared {
     /// The locals of every function of the program, one after the other (run-time statuses
     /// name them by this numbering).
     pub local_names: Vec<String>,
-    /// Each function of the program's name and source file, by function index: the frames of
-    /// a failure's traceback (`runtime::take_trail`).
-    pub frames: Vec<(String, String)>,
     pub allocates: bool,
     /// [`Compiled::parallel`].
     pub parallel: bool,
@@ -381,7 +376,6 @@ pub fn prepare_program(
         infer::infer_program(funcs, arg_types.to_vec(), declared_ret.cloned()).map_err(|(f, e)| (owner(f as usize), e))?;
     parallel::check_program(&typed).map_err(|(f, e)| (owner(f), e))?;
     let local_names = typed.local_names();
-    let frames = typed.funcs.iter().enumerate().map(|(i, f)| (f.name.clone(), units[owner(i)].env.filename.clone())).collect();
     let allocates = typed.allocates();
     let parallel = parallel::runs_parallel(&typed);
     let timings = vec![("lower", lowered), ("infer", t.elapsed() - lowered)];
@@ -397,7 +391,6 @@ pub fn prepare_program(
         key_parts,
         ret,
         local_names,
-        frames,
         allocates,
         parallel,
         typed_ir,
@@ -425,7 +418,6 @@ pub fn load_object(p: Prepared, object: Vec<u8>) -> Result<Compiled, CompileErro
         entry,
         ret: p.ret,
         local_names: p.local_names,
-        frames: p.frames,
         allocates: p.allocates,
         parallel: p.parallel,
         cfunc,
@@ -438,21 +430,7 @@ pub fn load_object(p: Prepared, object: Vec<u8>) -> Result<Compiled, CompileErro
 
 /// Generates, optimizes, emits and loads `p`.
 pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compiled, CompileError> {
-    let Prepared {
-        symbol,
-        ret,
-        local_names,
-        frames,
-        allocates,
-        parallel,
-        typed_ir,
-        mut timings,
-        typed,
-        shape,
-        span,
-        cfunc: sig,
-        ..
-    } = p;
+    let Prepared { symbol, ret, local_names, allocates, parallel, typed_ir, mut timings, typed, shape, span, cfunc: sig, .. } = p;
     let cfunc_address = |symbol: &str| -> Result<Option<usize>, CompileError> {
         sig.as_ref()
             .map(|_| engine::lookup_symbol(&cfunc::trampoline_symbol(symbol)))
@@ -475,7 +453,6 @@ pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compil
                 entry,
                 ret,
                 local_names,
-                frames,
                 allocates,
                 parallel,
                 cfunc,
@@ -506,7 +483,6 @@ pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compil
         entry,
         ret,
         local_names,
-        frames,
         allocates,
         parallel,
         cfunc,

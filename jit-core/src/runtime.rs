@@ -177,33 +177,6 @@ pub unsafe extern "C" fn sj_rt_broadcast_error(dims: *const i64, len: i64) {
     LAST_BROADCAST.with(|c| *c.borrow_mut() = Some(shapes));
 }
 
-thread_local! {
-    /// Where compiled code on this thread failed: (function of the program, source line), the
-    /// function that failed first, then each caller the failure went through (`sj_rt_trail`).
-    static TRAIL: std::cell::RefCell<Vec<(u32, u32)>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Notes that function `func` of the program returns a failure from source line `line` (a
-/// frame of the Python traceback the dispatcher gives the exception); `func` -1 forgets the
-/// frames noted (an `except` clause caught the exception).
-pub extern "C" fn sj_rt_trail(func: i32, line: i32) {
-    TRAIL.with(|t| {
-        let mut t = t.borrow_mut();
-        // Frames of failures nobody took (a worker thread's): forgotten, never unbounded.
-        if func < 0 || t.len() >= 256 {
-            t.clear();
-        }
-        if func >= 0 {
-            t.push((func as u32, line.max(0) as u32));
-        }
-    });
-}
-
-/// The frames noted on this thread since they were last taken, innermost first.
-pub fn take_trail() -> Vec<(u32, u32)> {
-    TRAIL.with(|t| std::mem::take(&mut *t.borrow_mut()))
-}
-
 /// The builtin exception classes an exception compiled code reports with `status` is an
 /// instance of, as bits over `registry::exceptions::RAISABLE` (what an `except` clause tests);
 /// 0 for a status no `except` clause catches (an exception Python raised meanwhile, such as
@@ -525,7 +498,6 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_parallel_for", crate::threads::sj_rt_parallel_for as *const () as usize),
         ("sj_rt_thread_id", crate::threads::sj_rt_thread_id as *const () as usize),
         ("sj_rt_exception_mro", sj_rt_exception_mro as *const () as usize),
-        ("sj_rt_trail", sj_rt_trail as *const () as usize),
         ("sj_rt_num_threads", crate::threads::sj_rt_num_threads as *const () as usize),
         ("sj_rt_set_num_threads", crate::threads::sj_rt_set_num_threads as *const () as usize),
         ("sj_rt_store_strided", sj_rt_store_strided as *const () as usize),

@@ -45,9 +45,6 @@ pub fn compile_error(py: Python<'_>, e: &CoreError, filename: &str, source_line:
 
 /// The exception CPython raises for the failure a compiled function reported.
 pub fn status_error(status: u32, local_names: &[String]) -> PyErr {
-    // The frames compiled code noted for a traceback are not shown here (a `@cfunc` callback's
-    // or a ufunc loop's failure): dropped, so that a later failure shows only its own.
-    drop(jit_core::runtime::take_trail());
     if status == jit_core::interrupt::PENDING_EXCEPTION {
         // A signal handler raised while compiled code polled (Ctrl-C: KeyboardInterrupt).
         return Python::attach(PyErr::take).unwrap_or_else(|| pyo3::exceptions::PyKeyboardInterrupt::new_err(()));
@@ -165,52 +162,4 @@ fn numpy_error(module: &str, name: &str, msg: String) -> PyErr {
             Err(_) => PyValueError::new_err(msg),
         }
     })
-}
-
-/// [`status_error`] of a failed call of jitted code, with a traceback line for each jitted
-/// function the failure went through (innermost last, after the caller's line, as CPython shows
-/// nested calls): the file and line compiled code noted (`runtime::sj_rt_trail`), and the
-/// function's name from `frames` (the program's functions, by index).
-pub fn status_error_traced(py: Python<'_>, status: u32, local_names: &[String], frames: &[(String, String)]) -> PyErr {
-    let trail = jit_core::runtime::take_trail();
-    let err = status_error(status, local_names);
-    if trail.is_empty() || status == jit_core::interrupt::PENDING_EXCEPTION {
-        return err;
-    }
-    // Code and frame objects made first (no exception set meanwhile), then each added to the
-    // exception's traceback, the outermost last (it ends up first): Cython's way.
-    let mut made = Vec::new();
-    // SAFETY: the GIL is held; every object made here is released below.
-    unsafe {
-        let globals = pyo3::ffi::PyDict_New();
-        if globals.is_null() {
-            pyo3::ffi::PyErr_Clear();
-            return err;
-        }
-        for &(func, line) in &trail {
-            let Some((name, file)) = frames.get(func as usize) else { continue };
-            let (Ok(name), Ok(file)) = (std::ffi::CString::new(name.as_str()), std::ffi::CString::new(file.as_str())) else {
-                continue;
-            };
-            let code = pyo3::ffi::PyCode_NewEmpty(file.as_ptr(), name.as_ptr(), line as std::ffi::c_int);
-            if code.is_null() {
-                pyo3::ffi::PyErr_Clear();
-                continue;
-            }
-            let frame = pyo3::ffi::PyFrame_New(pyo3::ffi::PyThreadState_Get(), code, globals, std::ptr::null_mut());
-            pyo3::ffi::Py_DECREF(code.cast());
-            if frame.is_null() {
-                pyo3::ffi::PyErr_Clear();
-                continue;
-            }
-            made.push(frame);
-        }
-        pyo3::ffi::Py_DECREF(globals);
-        err.restore(py);
-        for frame in made {
-            pyo3::ffi::PyTraceBack_Here(frame);
-            pyo3::ffi::Py_DECREF(frame.cast());
-        }
-    }
-    PyErr::fetch(py)
 }

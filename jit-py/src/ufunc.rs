@@ -95,7 +95,6 @@ unsafe extern "C" fn inner_loop(args: *mut *mut c_char, dimensions: *mut npy_int
             // error of a call is kept (NumPy goes on with the other chunks).
             Python::attach(|py| {
                 if PyErr::occurred(py) {
-                    drop(jit_core::runtime::take_trail());
                     return;
                 }
                 crate::errors::status_error(status, local_names).restore(py);

@@ -50,9 +50,6 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             let (handler, next) = (self.block_named("except"), self.block_named("except.next"));
             self.b().build_conditional_branch(hit, handler, next).u();
             self.b().position_at_end(handler);
-            // Caught: the frames noted for its traceback are forgotten.
-            let forget = self.module_gen.status_llty().const_all_ones();
-            self.b().build_call(self.helper(Helper::Trail), &[forget.into(), forget.into()], "").u();
             self.handling.push(slot);
             self.guarded(unwind, |g| g.block(&h.body));
             self.handling.pop();
@@ -92,7 +89,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.block(finalbody);
         if !self.terminated() {
             let st = self.b().build_load(self.module_gen.status_llty(), slot, "exc").u().into_int_value();
-            self.ret_status_noted(st);
+            self.ret_status(st);
         }
     }
 

@@ -64,13 +64,10 @@ pub(super) enum Helper {
     DictRemove,
     /// `i1 sj_rt_dict_fill(ptr header, ptr from)`: clears (`from` null) or updates from `from`.
     DictFill,
+    /// `void sj_rt_dict_key_error(ptr key, ptr kinds, i64 len)`: records `KeyError(key)`.
     /// `bool sj_rt_dict_pop_last(ptr dict, ptr out)`: `d.popitem()`'s pair, removed.
     DictPopLast,
-    /// `void sj_rt_dict_key_error(ptr key, ptr kinds, i64 len)`: records `KeyError(key)`.
     DictKeyError,
-    /// `void sj_rt_trail(i32 func, i32 line)`: a failure returned from `line` of function
-    /// `func` (the traceback's frames); -1 forgets them (an `except` clause caught it).
-    Trail,
     /// `double sj_rt_round_f64(double x, i64 ndigits, ptr status)`.
     RoundF64,
     /// `i64 sj_rt_round_i64(i64 x, i64 ndigits)`.
@@ -248,7 +245,6 @@ impl Helper {
             Helper::DictRemove => d("sj_rt_dict_remove", &[Ptr, Ptr, Ptr], Bool, NOUNWIND),
             Helper::DictFill => d("sj_rt_dict_fill", &[Ptr, Ptr], Bool, NOUNWIND),
             Helper::DictPopLast => d("sj_rt_dict_pop_last", &[Ptr, Ptr], Bool, NOUNWIND),
-            Helper::Trail => d("sj_rt_trail", &[I32, I32], Void, &["nounwind", "cold"]),
             Helper::DictKeyError => d("sj_rt_dict_key_error", &[Ptr, Ptr, I64], Void, &["nounwind", "cold"]),
             Helper::RoundF64 => d("sj_rt_round_f64", &[F64, I64, Ptr], F64, NOUNWIND),
             Helper::RoundI64 => d("sj_rt_round_i64", &[I64, I64], I64, NOUNWIND),
@@ -379,7 +375,6 @@ const _: () = {
     let _: unsafe extern "C" fn(*mut crate::memory::Header, *mut crate::memory::Header) -> bool = crate::dict::sj_rt_dict_fill;
     let _: unsafe extern "C" fn(*const u64, *const u8, i64) = crate::dict::sj_rt_dict_key_error;
     let _: unsafe extern "C" fn(*mut crate::memory::Header, *mut u64) -> bool = crate::dict::sj_rt_dict_pop_last;
-    let _: extern "C" fn(i32, i32) = crate::runtime::sj_rt_trail;
     let _: unsafe extern "C" fn(*mut u8, *const u8, i64, *const i64, *const i64, i64) = crate::runtime::sj_rt_store_strided;
     let _: unsafe extern "C" fn(i32, i64, i64, i64, *const u8, i64, i64, *const u8, i64, i64, *mut u8) -> u32 =
         crate::linalg::sj_rt_matmul;
@@ -445,7 +440,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 73] = [
+const RUNTIME_HELPERS: [Helper; 72] = [
     Helper::IndexError,
     Helper::BroadcastError,
     Helper::StackLimit,
@@ -471,7 +466,6 @@ const RUNTIME_HELPERS: [Helper; 73] = [
     Helper::DictFill,
     Helper::DictKeyError,
     Helper::DictPopLast,
-    Helper::Trail,
     Helper::RoundF64,
     Helper::RoundI64,
     Helper::Ipow,
@@ -549,7 +543,6 @@ const _: () = {
             | Helper::DictFill
             | Helper::DictKeyError
             | Helper::DictPopLast
-            | Helper::Trail
             | Helper::RoundF64
             | Helper::RoundI64
             | Helper::Ipow

@@ -445,8 +445,6 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             try_frames: Vec::new(),
             handling: Vec::new(),
             known_entry: None,
-            line: std::cell::Cell::new(hir_fn.span.line),
-            fail: std::cell::Cell::new(None),
         };
         // A function that holds arrays returns through one exit block, which drops its references.
         if spec.local_types.iter().chain(&spec.expr_types).any(refs::holds_arrays) {
@@ -529,11 +527,6 @@ struct FnGen<'a, 'ctx> {
     /// Inside the first statement of `if k in d:` (`dict.rs`, `dict_entry_test`): the locals `d`
     /// and `k` and the value slots of `k`'s entry the test found, which `d[k]` reads there.
     known_entry: Option<(hir::LocalId, hir::LocalId, PointerValue<'ctx>)>,
-    /// The source line of the statement being compiled (a failure's traceback line).
-    line: std::cell::Cell<u32>,
-    /// The function's one failure exit, once a failure outside a `try` needs it
-    /// ([`FnGen::fail_block`]).
-    fail: std::cell::Cell<Option<(BasicBlock<'ctx>, inkwell::values::PhiValue<'ctx>, inkwell::values::PhiValue<'ctx>)>>,
 }
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
@@ -637,72 +630,21 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.b().build_return(Some(&agg.as_basic_value_enum())).u();
     }
 
-    /// Returns the failure `status` (or goes to the enclosing `try`'s clauses), noting this
-    /// function and the line of the statement being compiled for the traceback
-    /// (`runtime::sj_rt_trail`).
     fn ret_status(&self, status: IntValue<'ctx>) {
-        let line = self.ctx().i32_type().const_int(self.line.get() as u64, false);
-        if self.try_frames.is_empty() {
-            // Every failure of the function goes through one block that notes it and returns
-            // (one call of the helper, however many checks: small helpers stay inlinable).
-            let (fail, status_phi, line_phi) = self.fail_block();
-            let here = self.b().get_insert_block().expect("positioned");
-            status_phi.add_incoming(&[(&status, here)]);
-            line_phi.add_incoming(&[(&line, here)]);
-            self.b().build_unconditional_branch(fail).u();
-            return;
-        }
-        self.note_trail(self.b(), line);
-        self.ret_status_noted(status);
-    }
-
-    /// Calls `sj_rt_trail(function, line)` with `b`.
-    fn note_trail(&self, b: &Builder<'ctx>, line: IntValue<'ctx>) {
-        let func = self.ctx().i32_type().const_int(self.spec.func as u64, false);
-        b.build_call(self.helper(Helper::Trail), &[func.into(), line.into()], "").u();
-    }
-
-    /// The function's one failure exit (made at its first use): phis of the status and the
-    /// line, the trail noted, the status returned.
-    fn fail_block(&self) -> (BasicBlock<'ctx>, inkwell::values::PhiValue<'ctx>, inkwell::values::PhiValue<'ctx>) {
-        if let Some(made) = self.fail.get() {
-            return made;
-        }
-        let i32t = self.ctx().i32_type();
-        let status_t = self.module_gen.status_llty();
-        let bb = self.ctx().append_basic_block(self.function, "fail");
-        let b = self.ctx().create_builder();
-        b.position_at_end(bb);
-        let status = b.build_phi(status_t, "fail.status").u();
-        let line = b.build_phi(i32t, "fail.line").u();
-        self.note_trail(&b, line.as_basic_value().into_int_value());
-        self.build_fail_return(&b, status.as_basic_value().into_int_value());
-        let made = (bb, status, line);
-        self.fail.set(Some(made));
-        made
-    }
-
-    /// [`FnGen::ret_status`] of a failure already noted (one no `except` clause caught, going on up).
-    fn ret_status_noted(&self, status: IntValue<'ctx>) {
         // Inside a `try` body: to its `except` clauses instead.
         if let Some(&(dispatch, slot)) = self.try_frames.last() {
             self.b().build_store(slot, status).u();
             self.b().build_unconditional_branch(dispatch).u();
             return;
         }
-        self.build_fail_return(self.b(), status);
-    }
-
-    /// Returns the failure `status` with `b`: the bare status from the entry or a parallel
-    /// loop's chunk, else `{undef, status}`.
-    fn build_fail_return(&self, b: &Builder<'ctx>, status: IntValue<'ctx>) {
         if self.ret_ptr.is_some() {
-            b.build_return(Some(&status)).u();
+            self.b().build_return(Some(&status)).u();
             return;
         }
         let st = self.module_gen.ret_struct(&self.spec.ret);
-        let agg = b.build_insert_value(st.get_undef(), status, abi::inner::STATUS, "rs").u();
-        b.build_return(Some(&agg.as_basic_value_enum())).u();
+        let agg = st.get_undef();
+        let agg = self.b().build_insert_value(agg, status, abi::inner::STATUS, "rs").u();
+        self.b().build_return(Some(&agg.as_basic_value_enum())).u();
     }
 
     /// A conditional branch whose `cold` side is an error path (or, for boundscheck=False, a

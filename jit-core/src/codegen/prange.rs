@@ -393,8 +393,6 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             try_frames: Vec::new(),
             handling: Vec::new(),
             known_entry: None,
-            line: std::cell::Cell::new(self.line.get()),
-            fail: std::cell::Cell::new(None),
         }
     }
 

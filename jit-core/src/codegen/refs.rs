@@ -156,9 +156,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// statements are dropped at their end).
     pub(super) fn stmt_releasing(&mut self, s: &hir::Stmt) {
         self.refs.frames.push(Vec::new());
-        let outer_line = self.line.replace(s.span.line);
         self.stmt(s);
-        self.line.set(outer_line);
         let frame = self.refs.frames.pop().unwrap_or_default();
         if !self.terminated() {
             for (slot, t) in frame {
