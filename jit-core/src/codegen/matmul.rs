@@ -42,36 +42,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             return self.matmul_stacked(e, (l, lt), (r, rt), dtype);
         }
         // The shapes: (m, k) @ (k2, n), a vector on the left a row, on the right a column.
-        let (ls, rs) = (l.into_struct_value(), r.into_struct_value());
-        let dims = |g: &Self, s, t: &ArrayType| -> Vec<IntValue<'ctx>> {
-            (0..t.ndim as u32).map(|k| g.dim(s, field::SHAPE, k)).collect()
-        };
-        let (ld, rd) = (dims(self, ls, &lt), dims(self, rs, &rt));
-        let k = *ld.last().expect("inference allows 1-D and 2-D operands");
-        let k2 = rd[0];
-        let differ = self.b().build_int_compare(IntPredicate::NE, k, k2, "inner.differ").u();
-        self.on_failure(differ, |g| {
-            let helper = g.helper(Helper::MatmulShapes);
-            let shape_of = |d: &[IntValue<'ctx>]| [g.i64(d.len() as i64), d[0], *d.get(1).unwrap_or(&g.i64(0))];
-            let (a, b) = (shape_of(&ld), shape_of(&rd));
-            let dot = g.ctx().bool_type().const_int((op == BinOp::Dot) as u64, false);
-            let args = [dot.into(), a[0].into(), a[1].into(), a[2].into(), b[0].into(), b[1].into(), b[2].into()];
-            g.b().build_call(helper, &args, "").u();
-            g.ret_status(g.module_gen.status_llty().const_int(Status::MatmulShapes as u64, false));
-        });
-        // Operands of another dtype, converted (held until the product is made).
-        let mut converted = Vec::new();
-        let mut as_dtype = |g: &mut Self, v: BasicValueEnum<'ctx>, t: ArrayType| -> (BasicValueEnum<'ctx>, ArrayType) {
-            if t.dtype == dtype {
-                return (v, t);
-            }
-            let c_t = ArrayType { dtype, layout: Layout::C, readonly: false, ..t };
-            let c = g.copy_c(v.into_struct_value(), &t, c_t);
-            converted.push((c, c_t));
-            (c, c_t)
-        };
-        let (l, lt) = as_dtype(self, l, lt);
-        let (r, rt) = as_dtype(self, r, rt);
+        let Operands { ld, rd, l: (l, lt), r: (r, rt), converted } =
+            self.checked_operands((l, lt), (r, rt), dtype, op == BinOp::Dot);
         let one = self.i64(1);
         let zero = self.i64(0);
         let a = {
@@ -148,44 +120,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     ) -> BasicValueEnum<'ctx> {
         let ty = self.ty(e);
         let Type::Array(res_t) = &ty else { unreachable!("a stack's product is an array") };
-        let (ls, rs) = (l.into_struct_value(), r.into_struct_value());
-        let dims = |g: &Self, s, t: &ArrayType| -> Vec<IntValue<'ctx>> {
-            (0..t.ndim as u32).map(|k| g.dim(s, field::SHAPE, k)).collect()
-        };
-        let (ld, rd) = (dims(self, ls, &lt), dims(self, rs, &rt));
-        // The inner sizes: NumPy's message names the core dimensions only.
+        let Operands { ld, rd, l: (l, lt), r: (r, rt), converted } = self.checked_operands((l, lt), (r, rt), dtype, false);
         let (nl, nr) = (ld.len(), rd.len());
         let k = ld[nl - 1];
-        let k2 = if nr == 1 { rd[0] } else { rd[nr - 2] };
-        let differ = self.b().build_int_compare(IntPredicate::NE, k, k2, "inner.differ").u();
-        self.on_failure(differ, |g| {
-            let helper = g.helper(Helper::MatmulShapes);
-            let core = |d: &[IntValue<'ctx>]| -> [IntValue<'ctx>; 3] {
-                if d.len() == 1 {
-                    [g.i64(1), d[0], g.i64(0)]
-                } else {
-                    [g.i64(2), d[d.len() - 2], d[d.len() - 1]]
-                }
-            };
-            let (a, b) = (core(&ld), core(&rd));
-            let dot = g.ctx().bool_type().const_int(0, false);
-            let args = [dot.into(), a[0].into(), a[1].into(), a[2].into(), b[0].into(), b[1].into(), b[2].into()];
-            g.b().build_call(helper, &args, "").u();
-            g.ret_status(g.module_gen.status_llty().const_int(Status::MatmulShapes as u64, false));
-        });
-        // Operands of another dtype, converted (held until the products are made).
-        let mut converted = Vec::new();
-        let mut as_dtype = |g: &mut Self, v: BasicValueEnum<'ctx>, t: ArrayType| -> (BasicValueEnum<'ctx>, ArrayType) {
-            if t.dtype == dtype {
-                return (v, t);
-            }
-            let c_t = ArrayType { dtype, layout: Layout::C, readonly: false, ..t };
-            let c = g.copy_c(v.into_struct_value(), &t, c_t);
-            converted.push((c, c_t));
-            (c, c_t)
-        };
-        let (l, lt) = as_dtype(self, l, lt);
-        let (r, rt) = as_dtype(self, r, rt);
         let (ls, rs) = (l.into_struct_value(), r.into_struct_value());
         let (lst, rst) = (self.strides(ls, &lt), self.strides(rs, &rt));
         let (zero, one) = (self.i64(0), self.i64(1));
@@ -289,43 +226,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     ) -> BasicValueEnum<'ctx> {
         let ty = self.ty(e);
         let Type::Array(res_t) = &ty else { unreachable!("a dot of more dimensions is an array") };
-        let (ls, rs) = (l.into_struct_value(), r.into_struct_value());
-        let dims = |g: &Self, s, t: &ArrayType| -> Vec<IntValue<'ctx>> {
-            (0..t.ndim as u32).map(|k| g.dim(s, field::SHAPE, k)).collect()
-        };
-        let (ld, rd) = (dims(self, ls, &lt), dims(self, rs, &rt));
+        // np.dot's message names the last two axes of each operand (the helper records two).
+        let Operands { ld, rd, l: (l, lt), r: (r, rt), converted } = self.checked_operands((l, lt), (r, rt), dtype, true);
         let (nl, nr) = (ld.len(), rd.len());
         let k = ld[nl - 1];
         let kb = if nr == 1 { 0 } else { nr - 2 };
-        let differ = self.b().build_int_compare(IntPredicate::NE, k, rd[kb], "inner.differ").u();
-        self.on_failure(differ, |g| {
-            // np.dot's message, of the last two axes of each operand (the helper records two).
-            let helper = g.helper(Helper::MatmulShapes);
-            let core = |d: &[IntValue<'ctx>]| -> [IntValue<'ctx>; 3] {
-                if d.len() == 1 {
-                    [g.i64(1), d[0], g.i64(0)]
-                } else {
-                    [g.i64(2), d[d.len() - 2], d[d.len() - 1]]
-                }
-            };
-            let (a, b) = (core(&ld), core(&rd[kb..]));
-            let dot = g.ctx().bool_type().const_int(1, false);
-            let args = [dot.into(), a[0].into(), a[1].into(), a[2].into(), b[0].into(), b[1].into(), b[2].into()];
-            g.b().build_call(helper, &args, "").u();
-            g.ret_status(g.module_gen.status_llty().const_int(Status::MatmulShapes as u64, false));
-        });
-        let mut converted = Vec::new();
-        let mut as_dtype = |g: &mut Self, v: BasicValueEnum<'ctx>, t: ArrayType| -> (BasicValueEnum<'ctx>, ArrayType) {
-            if t.dtype == dtype {
-                return (v, t);
-            }
-            let c_t = ArrayType { dtype, layout: Layout::C, readonly: false, ..t };
-            let c = g.copy_c(v.into_struct_value(), &t, c_t);
-            converted.push((c, c_t));
-            (c, c_t)
-        };
-        let (l, lt) = as_dtype(self, l, lt);
-        let (r, rt) = as_dtype(self, r, rt);
         let (ls, rs) = (l.into_struct_value(), r.into_struct_value());
         let (lst, rst) = (self.strides(ls, &lt), self.strides(rs, &rt));
         // The loop: l's other axes, then r's (its last included), each with its strides.
@@ -385,5 +290,68 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             self.decref(c, &Type::Array(c_t));
         }
         result
+    }
+}
+
+/// The operands of a product, checked and converted ([`FnGen::checked_operands`]).
+struct Operands<'ctx> {
+    /// Each operand's shape.
+    ld: Vec<IntValue<'ctx>>,
+    rd: Vec<IntValue<'ctx>>,
+    /// Each operand as the product reads it (of the result's dtype).
+    l: (BasicValueEnum<'ctx>, ArrayType),
+    r: (BasicValueEnum<'ctx>, ArrayType),
+    /// The copies made to convert an operand: held until the products are made.
+    converted: Vec<(BasicValueEnum<'ctx>, ArrayType)>,
+}
+
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// The shapes of `l` and `r`, their inner sizes checked (`l`'s last axis against `r`'s
+    /// only one, 1-D, or its second-to-last), else NumPy's `ValueError` naming each operand's
+    /// core (last two) dimensions (`dot`: `np.dot`'s message, else `matmul`'s); then each
+    /// operand of another dtype than `dtype` converted into a C-contiguous copy.
+    fn checked_operands(
+        &mut self,
+        (l, lt): (BasicValueEnum<'ctx>, ArrayType),
+        (r, rt): (BasicValueEnum<'ctx>, ArrayType),
+        dtype: crate::registry::Dtype,
+        dot: bool,
+    ) -> Operands<'ctx> {
+        let (ls, rs) = (l.into_struct_value(), r.into_struct_value());
+        let dims = |g: &Self, s, t: &ArrayType| -> Vec<IntValue<'ctx>> {
+            (0..t.ndim as u32).map(|k| g.dim(s, field::SHAPE, k)).collect()
+        };
+        let (ld, rd) = (dims(self, ls, &lt), dims(self, rs, &rt));
+        let (nl, nr) = (ld.len(), rd.len());
+        let k2 = if nr == 1 { rd[0] } else { rd[nr - 2] };
+        let differ = self.b().build_int_compare(IntPredicate::NE, ld[nl - 1], k2, "inner.differ").u();
+        self.on_failure(differ, |g| {
+            let helper = g.helper(Helper::MatmulShapes);
+            let core = |d: &[IntValue<'ctx>]| -> [IntValue<'ctx>; 3] {
+                if d.len() == 1 {
+                    [g.i64(1), d[0], g.i64(0)]
+                } else {
+                    [g.i64(2), d[d.len() - 2], d[d.len() - 1]]
+                }
+            };
+            let (a, b) = (core(&ld), core(&rd));
+            let dot = g.ctx().bool_type().const_int(dot as u64, false);
+            let args = [dot.into(), a[0].into(), a[1].into(), a[2].into(), b[0].into(), b[1].into(), b[2].into()];
+            g.b().build_call(helper, &args, "").u();
+            g.ret_status(g.module_gen.status_llty().const_int(Status::MatmulShapes as u64, false));
+        });
+        let mut converted = Vec::new();
+        let mut as_dtype = |g: &mut Self, v: BasicValueEnum<'ctx>, t: ArrayType| -> (BasicValueEnum<'ctx>, ArrayType) {
+            if t.dtype == dtype {
+                return (v, t);
+            }
+            let c_t = ArrayType { dtype, layout: Layout::C, readonly: false, ..t };
+            let c = g.copy_c(v.into_struct_value(), &t, c_t);
+            converted.push((c, c_t));
+            (c, c_t)
+        };
+        let l = as_dtype(self, l, lt);
+        let r = as_dtype(self, r, rt);
+        Operands { ld, rd, l, r, converted }
     }
 }
