@@ -176,12 +176,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let code = self.ctx().i32_type().const_int(dtype as u64, false);
         self.loop_nest(&batch, &mut |g, idx| {
             let i8t = g.ctx().i8_type();
-            let (mut a_off, mut b_off, mut flat) = (g.i64(0), g.i64(0), g.i64(0));
-            for (ax, i) in idx.iter().enumerate() {
-                a_off = g.b().build_int_add(a_off, g.b().build_int_mul(*i, a_steps[ax], "mm.as").u(), "mm.ao").u();
-                b_off = g.b().build_int_add(b_off, g.b().build_int_mul(*i, b_steps[ax], "mm.bs").u(), "mm.bo").u();
-                flat = g.b().build_int_add(g.b().build_int_mul(flat, batch[ax], "mm.f").u(), *i, "mm.flat").u();
-            }
+            let (a_off, b_off, flat) = g.nest_offsets(idx, (&a_steps, &b_steps), &batch);
             let c_off = g.b().build_int_mul(flat, block, "mm.co").u();
             // SAFETY (of the IR): offsets within each operand's and the result's buffer.
             let (a_p, b_p, c_p) = unsafe {
@@ -253,12 +248,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let code = self.ctx().i32_type().const_int(dtype as u64 | crate::linalg::NP_DOT as u64, false);
         self.loop_nest(&shape.clone(), &mut |g, idx| {
             let i8t = g.ctx().i8_type();
-            let (mut a_off, mut b_off, mut flat) = (g.i64(0), g.i64(0), g.i64(0));
-            for (ax, i) in idx.iter().enumerate() {
-                a_off = g.b().build_int_add(a_off, g.b().build_int_mul(*i, a_steps[ax], "dot.as").u(), "dot.ao").u();
-                b_off = g.b().build_int_add(b_off, g.b().build_int_mul(*i, b_steps[ax], "dot.bs").u(), "dot.bo").u();
-                flat = g.b().build_int_add(g.b().build_int_mul(flat, shape[ax], "dot.f").u(), *i, "dot.flat").u();
-            }
+            let (a_off, b_off, flat) = g.nest_offsets(idx, (&a_steps, &b_steps), &shape);
             let c_off = g.b().build_int_mul(flat, item, "dot.co").u();
             // SAFETY (of the IR): offsets within each operand's and the result's buffer.
             let (a_p, b_p, c_p) = unsafe {
@@ -306,6 +296,24 @@ struct Operands<'ctx> {
 }
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// At position `idx` of a loop nest over `dims`: each operand's byte offset (the sum of
+    /// `idx` times its steps) and the position's flat (C-order) number.
+    fn nest_offsets(
+        &self,
+        idx: &[IntValue<'ctx>],
+        (a_steps, b_steps): (&[IntValue<'ctx>], &[IntValue<'ctx>]),
+        dims: &[IntValue<'ctx>],
+    ) -> (IntValue<'ctx>, IntValue<'ctx>, IntValue<'ctx>) {
+        let b = self.b();
+        let (mut a_off, mut b_off, mut flat) = (self.i64(0), self.i64(0), self.i64(0));
+        for (ax, i) in idx.iter().enumerate() {
+            a_off = b.build_int_add(a_off, b.build_int_mul(*i, a_steps[ax], "nest.as").u(), "nest.ao").u();
+            b_off = b.build_int_add(b_off, b.build_int_mul(*i, b_steps[ax], "nest.bs").u(), "nest.bo").u();
+            flat = b.build_int_add(b.build_int_mul(flat, dims[ax], "nest.f").u(), *i, "nest.flat").u();
+        }
+        (a_off, b_off, flat)
+    }
+
     /// The shapes of `l` and `r`, their inner sizes checked (`l`'s last axis against `r`'s
     /// only one, 1-D, or its second-to-last), else NumPy's `ValueError` naming each operand's
     /// core (last two) dimensions (`dot`: `np.dot`'s message, else `matmul`'s); then each
