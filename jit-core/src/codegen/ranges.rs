@@ -68,6 +68,11 @@ impl<'ctx> FnGen<'_, 'ctx> {
     pub(super) fn range_item(&mut self, value: &hir::Expr, index: &hir::Expr) -> BasicValueEnum<'ctx> {
         let r = self.expr(value).into_struct_value();
         let i = self.int_operand(index);
+        if self.walks_range(value, index) {
+            let [start, _, step] = self.range_parts(r);
+            let offset = self.b().build_int_mul(i, step, "offset").u();
+            return self.b().build_int_add(start, offset, "item").u().into();
+        }
         let n = self.range_object_len(r);
         let [start, _, step] = self.range_parts(r);
         let b = self.b();
@@ -79,6 +84,19 @@ impl<'ctx> FnGen<'_, 'ctx> {
         let b = self.b();
         let offset = b.build_int_mul(at, step, "offset").u();
         b.build_int_add(start, offset, "item").u().into()
+    }
+
+    /// Whether `value[index]` is the item a loop over a range reads at its position (`for x in
+    /// r` is lowered to `for $iN in range(len($iterN)): x = $iterN[$iN]`, and `reversed(r)`
+    /// reads `$iterN[$jN]` with `$jN = len - 1 - $kN`): the index is inside the items, no check.
+    fn walks_range(&self, value: &hir::Expr, index: &hir::Expr) -> bool {
+        let name = |e: &hir::Expr| match e.kind {
+            hir::ExprKind::Local { id, .. } => Some(self.hir_fn.locals[id as usize].name.as_str()),
+            _ => None,
+        };
+        let position =
+            |n: &str| ["$i", "$k", "$j"].iter().any(|p| n.strip_prefix(p).is_some_and(|d| d.bytes().all(|c| c.is_ascii_digit())));
+        matches!(name(value), Some(v) if v.starts_with("$iter")) && matches!(name(index), Some(i) if position(i))
     }
 
     /// `x in r` of an integer `x`: between the ends, a whole number of steps from the start.
