@@ -175,6 +175,10 @@ def _list_get(i):
     return [1, 2][i]
 
 
+def _range_get(i):
+    return range(1, 9, 3)[i]
+
+
 def _list_set(i):
     out = [1, 2]
     out[i] = 3
@@ -566,6 +570,7 @@ STATUS_CASES = {
     "ListRemoveMissing": (_remove_missing, 2),
     "MinEmpty": (_min_of_list, 0),
     "MaxEmpty": (_max_of_list, 0),
+    "RangeIndex": (_range_get, 3),
 }
 # Failures CPython or NumPy do not have, or cannot be made to happen here: compiled code's own
 # message (a float too large for int64, int ** negative int typed as int, a negative base to a

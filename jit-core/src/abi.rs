@@ -109,6 +109,7 @@ impl Scalar {
             | Type::Function(_)
             | Type::Closure(..)
             | Type::Optional(_)
+            | Type::Range
             | Type::Pointer(_) => return None,
         })
     }
@@ -165,6 +166,8 @@ pub fn slots_of(t: &Type) -> usize {
         Type::None | Type::Unknown | Type::Dtype(_) | Type::Function(_) => 0,
         // The real part, then the imaginary part, each a double (complex64 carried as complex128).
         Type::Complex128 | Type::Complex64 => 2,
+        // Start, stop and step (a range never crosses the boundary with Python).
+        Type::Range => 3,
         // A list: the address of its block (only returned, never passed in); a Generator: the
         // address of its `bitgen_t`; a pointer: the address.
         Type::Int64

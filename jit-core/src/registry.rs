@@ -167,6 +167,8 @@ impl Intrinsic {
             Intrinsic::IsNone { negated: false } => "is None".to_string(),
             Intrinsic::IsNone { negated: true } => "is not None".to_string(),
             Intrinsic::Threads(t) => t.name().to_string(),
+            Intrinsic::Range => "range".to_string(),
+            Intrinsic::RangeField(k) => format!("range.{}", ["start", "stop", "step"][k as usize]),
             Intrinsic::Ufunc(_) => "a @vectorize ufunc".to_string(),
             Intrinsic::UfuncReduce { accumulate: false, .. } => "a @vectorize ufunc's reduce".to_string(),
             Intrinsic::UfuncReduce { accumulate: true, .. } => "a @vectorize ufunc's accumulate".to_string(),

@@ -74,6 +74,10 @@ pub enum Type {
     /// Carried as `{i1 present, inner}` (the inner value zero when absent); read where the inner
     /// type is needed, it is checked (`TypeError` when `None`), and `x is None` tests the flag.
     Optional(Box<Type>),
+    /// A Python `range` object used as a value (`r = range(a, b, c)`): its start, stop and
+    /// step, carried as an LLVM `{i64, i64, i64}` (`codegen/ranges.rs`); only inside compiled
+    /// code (neither an argument from Python nor a value returned to it).
+    Range,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -383,6 +387,7 @@ impl fmt::Display for Type {
             Type::Dtype(d) => write!(f, "dtype({})", d.name()),
             Type::Generator => f.write_str("Generator"),
             Type::Str => f.write_str("str"),
+            Type::Range => f.write_str("range"),
             Type::Function(unit) | Type::Closure(unit, _) => write!(f, "function(#{unit})"),
             // Numba's names: `float64*`, `void*`.
             Type::Pointer(Some(d)) => write!(f, "{}*", d.name()),

@@ -140,6 +140,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let h = self.expr(&args[0]).into_pointer_value();
                 self.dict_len(h).into()
             }
+            Intrinsic::Len if self.ty(&args[0]) == Type::Range => {
+                let r = self.expr(&args[0]).into_struct_value();
+                self.range_object_len(r).into()
+            }
+            Intrinsic::Range => self.range_new(args),
+            Intrinsic::RangeField(k) => self.range_field(k, &args[0]),
             Intrinsic::Len if self.ty(&args[0]) == Type::Str => {
                 let h = self.expr(&args[0]).into_pointer_value();
                 self.str_len(h).into()

@@ -101,6 +101,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let n = self.str_len(v.into_pointer_value());
                 self.b().build_int_compare(IntPredicate::NE, n, self.i64(0), "t").u()
             }
+            Type::Range => {
+                let n = self.range_object_len(v.into_struct_value());
+                self.b().build_int_compare(IntPredicate::NE, n, self.i64(0), "t").u()
+            }
             // NaN is true in Python: unordered-or-not-equal.
             Type::Float64 => b.build_float_compare(FloatPredicate::UNE, v.into_float_value(), self.f64(0.0), "t").u(),
             Type::None => self.ctx().bool_type().const_zero(),
@@ -264,6 +268,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             H::Subscript { value, index } if matches!(self.ty(value), Type::List(_)) => self.list_load(e, value, index),
             H::Subscript { value, index } if self.ty(value) == Type::Str => self.string_subscript(e, value, index),
+            H::Subscript { value, index } if self.ty(value) == Type::Range => self.range_item(value, index),
             H::Subscript { value, index } if matches!(self.ty(value), Type::Dict(..)) => self.dict_load(value, index),
             H::Subscript { value, index } if matches!(self.ty(value), Type::Pointer(_)) => self.pointer_load(value, index),
             H::List(items) => self.list_literal(e, items),

@@ -523,6 +523,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 }
                 any.into()
             }
+            Type::Range => self.range_contains(c.into_struct_value(), v, &vt).into(),
             _ => unreachable!("inference allows lists and tuples"),
         }
     }

@@ -34,6 +34,7 @@ mod pointers;
 mod prange;
 mod print;
 mod random;
+mod ranges;
 mod reduce;
 mod refs;
 mod reshape;
@@ -272,6 +273,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             Type::Optional(t) => self.ctx.struct_type(&[self.ctx.bool_type().into(), self.llty(t)], false).into(),
             Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => self.ctx.ptr_type(AddressSpace::default()).into(),
             Type::Generator | Type::Pointer(_) => self.ctx.ptr_type(inkwell::AddressSpace::default()).into(),
+            Type::Range => self.range_llty().into(),
         }
     }
 

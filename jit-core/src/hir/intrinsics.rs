@@ -64,6 +64,11 @@ pub enum Intrinsic {
         layout: crate::types::Layout,
         dtype: Option<crate::types::Dtype>,
     },
+    /// `range(start, stop, step)` made as a value (its three arguments, the defaults filled in
+    /// by lowering): a [`crate::types::Type::Range`]; a zero step raises CPython's ValueError.
+    Range,
+    /// `r.start` (0), `r.stop` (1) or `r.step` (2) of a range (its one argument).
+    RangeField(u8),
     /// `stickyjit.get_thread_id()`, `get_num_threads()`, `set_num_threads(n)` (Numba's): the
     /// thread pool of parallel loops (`crate::threads`).
     Threads(ThreadFn),

@@ -22,6 +22,9 @@ impl InferCx<'_> {
                 )),
             };
         }
+        if matches!(f, Intrinsic::Range | Intrinsic::RangeField(_)) {
+            return self.range_intrinsic(f, args);
+        }
         if f == Intrinsic::CaughtText {
             self.specs[self.current].allocates = true;
             return Ok(Type::Str);
@@ -40,7 +43,7 @@ impl InferCx<'_> {
         }
         if f == Intrinsic::Len {
             return match self.expr(&args[0])? {
-                Type::Tuple(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => Ok(Type::Int64),
+                Type::Tuple(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Range => Ok(Type::Int64),
                 Type::Array(a) if a.ndim > 0 => Ok(Type::Int64),
                 Type::Unknown => Ok(Type::Unknown),
                 t => Err(self.not_an_array(&args[0], &t).unwrap_or_else(|| {
@@ -167,6 +170,7 @@ impl InferCx<'_> {
             | Intrinsic::Threads(_)
             | Intrinsic::Cmath(_)
             | Intrinsic::Complex => unreachable!("typed above"),
+            Intrinsic::Range | Intrinsic::RangeField(_) => unreachable!("typed by infer::ranges"),
             Intrinsic::Ufunc(_) => unreachable!("typed by InferCx::ufunc_call"),
             Intrinsic::UfuncReduce { .. } => unreachable!("typed by InferCx::ufunc_reduce"),
             Intrinsic::Bool => Type::Bool,
@@ -215,7 +219,7 @@ impl InferCx<'_> {
             Intrinsic::Abs | Intrinsic::Bool if args.len() == 1 => Ok(match self.expr(&args[0])? {
                 t if t.is_complex() && f == Intrinsic::Abs => Some(t.complex_part()),
                 t if t.is_complex() => Some(Type::Bool),
-                Type::List(_) | Type::Dict(..) | Type::Set(_) if f == Intrinsic::Bool => Some(Type::Bool),
+                Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Range if f == Intrinsic::Bool => Some(Type::Bool),
                 _ => None,
             }),
             _ => Ok(None),

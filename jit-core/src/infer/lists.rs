@@ -243,6 +243,7 @@ impl InferCx<'_> {
             Type::Unknown => return Ok(Type::Bool),
             Type::List(t) => vec![(**t).clone()],
             Type::Tuple(ts) => ts.clone(),
+            Type::Range => return self.range_contains(&xt, span),
             t => {
                 return Err(CompileError::unsupported_because(
                     "'in' comparison",

@@ -25,6 +25,7 @@ pub(crate) use arrays::{fancy_index_type, normalized_axes};
 mod ops;
 mod pointers;
 mod random;
+mod ranges;
 mod strings;
 mod subscript;
 mod ufuncs;
@@ -188,6 +189,7 @@ fn infer_types(
                 ));
             }
             pointers::check_returned(&funcs[0], &specs[0].ret).map_err(|e| (0, e))?;
+            ranges::check_returned(&funcs[0], &specs[0].ret).map_err(|e| (0, e))?;
             functions::check_returned(&funcs[0], &specs[0].ret).map_err(|e| (0, e))?;
             if let Type::Tuple(items) = &specs[0].ret {
                 if !items.iter().all(returnable) {
@@ -619,7 +621,10 @@ impl<'a> InferCx<'a> {
             Type::Optional(inner) => *inner,
             t => t,
         };
-        if !(t.is_number() || t == Type::Unknown || matches!(t, Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str)) {
+        if !(t.is_number()
+            || t == Type::Unknown
+            || matches!(t, Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Range))
+        {
             return Err(CompileError::typing(
                 "condition",
                 format!("a condition must be a number or bool, not {}", type_name(&t)),

@@ -14,6 +14,9 @@ impl<'a> InferCx<'a> {
         if vt == Type::Str {
             return self.string_subscript(index);
         }
+        if vt == Type::Range {
+            return self.range_subscript(index);
+        }
         if let Type::Dict(k, v) = &vt {
             return self.dict_subscript(k, v, index);
         }

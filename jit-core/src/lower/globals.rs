@@ -161,6 +161,9 @@ impl Lowerer<'_> {
             _ if attr == "T" => H::Transpose { value: Box::new(self.expr(value)?), axes: None },
             _ => {
                 let Some(a) = hir::Attr::from_name(attr) else {
+                    if let Some(field) = self.range_field(value, attr)? {
+                        return Ok(self.mk(field, span));
+                    }
                     return Err(CompileError::unsupported_because(
                         "attribute access",
                         format!("'.{attr}' is not supported; arrays have {}", registry::array_attributes_text()),

@@ -22,6 +22,7 @@ mod names;
 mod numpy;
 mod pointers;
 mod random;
+mod ranges;
 mod strings;
 mod ufunc_methods;
 mod versions;
@@ -646,13 +647,7 @@ impl<'a> Lowerer<'a> {
                     let axis = self.reduce_axis(r, args, 1, keywords, span)?;
                     H::Reduce { f: r, value: Box::new(self.expr(&args[0])?), axis }
                 }
-                Callee::Range => {
-                    return Err(CompileError::unsupported_because(
-                        "range() outside a for loop",
-                        "range() is compiled only as `for x in range(...)`",
-                        span,
-                    ))
-                }
+                Callee::Range => self.range_value(args, keywords, span)?,
                 Callee::Sum => {
                     if let Some(k) = keywords.first() {
                         return Err(CompileError::unsupported_because(

@@ -170,6 +170,8 @@ statuses! {
     /// An optional value that is `None` read as a value (Numba's `TypeError` when an
     /// `Optional` is cast to its type while `None`).
     NoneValue = 57 => (TypeError, "a value that is None was used where a value is needed (test it with `is None` first)"),
+    /// A range object read outside its items (CPython's message).
+    RangeIndex = 58 => (IndexError, "range object index out of range"),
 }
 
 impl Status {
