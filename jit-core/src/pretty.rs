@@ -66,9 +66,18 @@ impl Printer<'_> {
                     let _ = writeln!(out, "{pad}{}", self.expr(e));
                 }
                 S::If { test, body, orelse } => {
+                    // A test the types decide: the branch not taken is neither typed nor compiled.
+                    let known = self.spec.known_tests.get(&test.id).copied();
                     let _ = writeln!(out, "{pad}if {}:", self.expr(test));
-                    self.block(out, body, depth + 1);
-                    if !orelse.is_empty() {
+                    if known == Some(false) {
+                        let _ = writeln!(out, "{pad}    # not compiled: the types make the test false");
+                    } else {
+                        self.block(out, body, depth + 1);
+                    }
+                    if known == Some(true) && !orelse.is_empty() {
+                        let _ = writeln!(out, "{pad}else:");
+                        let _ = writeln!(out, "{pad}    # not compiled: the types make the test true");
+                    } else if !orelse.is_empty() {
                         let _ = writeln!(out, "{pad}else:");
                         self.block(out, orelse, depth + 1);
                     }

@@ -45,6 +45,9 @@ fn typed_ir() {
     // `out` None: `r` returned optional, the `r + out` path never typed.
     let a = testing::array(jit_core::types::Dtype::Float64, 1);
     insta::assert_snapshot!("optional_typed", pretty::typed_program(&typed(OPTIONAL, &[a, Type::Float64, Type::None])));
+    // A branch the types rule out is shown as not compiled.
+    let pruned = "def f(a, b):\n    if b is not None:\n        a = a + b\n    else:\n        a = a * 2\n    return a\n";
+    insta::assert_snapshot!("pruned_typed", pretty::typed_program(&typed(pruned, &[Type::Int64, Type::None])));
 }
 
 #[test]
