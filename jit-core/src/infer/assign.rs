@@ -1,0 +1,136 @@
+//! Typing of what receives a value: a local (its type widened by what is assigned, an
+//! optional where `None` meets a value), a tuple target unpacked, an array element or view, a
+//! list or dict item, and the function's return type.
+
+use crate::ast::Span;
+use crate::error::{CompileError, Result};
+use crate::hir::{self, ExprKind as H};
+use crate::types::Type;
+
+use super::{arrays, storable, type_name, InferCx};
+
+impl InferCx<'_> {
+    pub(super) fn unify_ret(&mut self, t: &Type, span: Span) -> Result<()> {
+        let cur = &self.specs[self.current].ret;
+        if self.declared && self.current == 0 {
+            // A float64 rounds to a declared float32, as Numba casts it.
+            if !t.is_known() || cur.unify(t).as_ref() == Ok(cur) || (*cur == Type::Float32 && *t == Type::Float64) {
+                return Ok(());
+            }
+            return Err(CompileError::typing(
+                "return value of another type than the signature's",
+                format!("'{}' returns {} where its signature declares {}", self.hir_fn().name, type_name(t), type_name(cur)),
+                span,
+            ));
+        }
+        let new = cur.unify(t).map_err(|(a, b)| {
+            let construct = if a == Type::None || b == Type::None {
+                "return of None on one path and a value on another"
+            } else {
+                "return of mixed types"
+            };
+            CompileError::typing(
+                construct,
+                format!("'{}' returns {} on one path and {} on another", self.hir_fn().name, type_name(&a), type_name(&b)),
+                span,
+            )
+        })?;
+        if &new != cur {
+            self.specs[self.current].ret = new;
+            self.changed = true;
+        }
+        Ok(())
+    }
+
+    pub(super) fn assign_local(&mut self, id: u32, t: &Type, span: Span) -> Result<()> {
+        let cur = &self.specs[self.current].local_types[id as usize];
+        let new = cur.unify(t).map_err(|(a, b)| {
+            CompileError::typing(
+                "variable of mixed types",
+                format!(
+                    "'{}' holds {} on one path and {} on another",
+                    self.hir_fn().locals[id as usize].name,
+                    type_name(&a),
+                    type_name(&b)
+                ),
+                span,
+            )
+        })?;
+        if &new != cur {
+            self.specs[self.current].local_types[id as usize] = new;
+            self.changed = true;
+        }
+        Ok(())
+    }
+
+    pub(super) fn assign_target(&mut self, t: &hir::Target, ty: &Type) -> Result<()> {
+        match t {
+            hir::Target::Local(id, span) => self.assign_local(*id, ty, *span),
+            hir::Target::Tuple(ts, span) => match ty {
+                Type::Unknown => Ok(()),
+                Type::Tuple(items) if items.len() == ts.len() => {
+                    for (t, ty) in ts.iter().zip(items) {
+                        self.assign_target(t, ty)?;
+                    }
+                    Ok(())
+                }
+                Type::Tuple(items) => Err(CompileError::typing(
+                    "tuple unpacking",
+                    format!("cannot unpack {} values into {} names", items.len(), ts.len()),
+                    *span,
+                )),
+                other => {
+                    Err(CompileError::typing("tuple unpacking", format!("cannot unpack a {} value", type_name(other)), *span))
+                }
+            },
+            hir::Target::Index { array, index, span } => {
+                let at = self.expr(array)?;
+                if let Type::List(item) = &at {
+                    return self.list_store(array, item, index, ty);
+                }
+                if let Type::Dict(k, v) = &at {
+                    return self.dict_store(array, (k, v), index, ty);
+                }
+                if let Type::Pointer(d) = at {
+                    return self.pointer_store(d, index, ty, *span);
+                }
+                if at == Type::Unknown {
+                    // A callee's result not typed yet (`ac = np.empty(n, dtype=p.dtype)` with `p`
+                    // a callee's): type the index's parts, a slice included, and wait.
+                    return self.index_parts(index);
+                }
+                let Some(a) = at.array() else {
+                    return Err(self.not_an_array(array, &at).unwrap_or_else(|| {
+                        CompileError::typing(
+                            "subscript assignment",
+                            format!("cannot assign to an element of {}; only arrays are written", type_name(&at)),
+                            *span,
+                        )
+                    }));
+                };
+                let it = match &index.kind {
+                    H::Tuple(_) | H::Slice { .. } => Type::Unknown, // written out: typed item by item
+                    _ => self.expr(index)?,
+                };
+                if let Some(ix) = it.array() {
+                    self.specs[self.current].allocates = true; // the copies `codegen::fancy` takes
+                    arrays::fancy_index_type(a, ix, index.span)?;
+                    return arrays::check_fancy_store(a, ix, ty, *span);
+                }
+                if arrays::is_view(&a, index, &it) {
+                    self.specs[self.current].allocates = true; // an overlapping value's snapshot
+                    return self.assign_view(a, index, ty, *span);
+                }
+                self.element_index(a, index, *span)?;
+                if !(storable(ty, a.dtype) || *ty == Type::Unknown) {
+                    return Err(CompileError::typing(
+                        "array element assignment",
+                        format!("cannot store {} into an array of {}", type_name(ty), a.dtype.name()),
+                        *span,
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+}
