@@ -525,7 +525,14 @@ def _readonly():
     return a
 
 
+def _unbound(c):
+    if c:
+        x = 1
+    return x  # noqa: F821 - unbound when c is false, on purpose
+
+
 STATUS_CASES = {
+    "UnboundLocal": (_unbound, False),
     "IntTrueDivZero": (_truediv, 1, 0),
     "IntFloorDivZero": (_floordiv, 1, 0),
     "IntModZero": (_mod, 1, 0),
@@ -613,19 +620,10 @@ def test_every_status_is_cpythons_or_listed_as_compiled_codes_own():
             assert kind == exception or (name == "Raised" and kind == "ValueError"), name
             if name == "ArrayIndexOutOfBounds":
                 assert message.format(index=5, axis=0, size=3) == text
+            elif name == "UnboundLocal":
+                assert message.format(name="x") == text
             elif name == "RandomValue":
                 # The runtime records NumPy's message for each bad parameter (tests/test_random.py).
                 assert message.format(message="low >= high") == text
             elif name not in ("MatmulShapes", "LinAlg", "LinAlgValue", "Raised"):
                 assert text == message, name
-
-
-def _unbound(c):
-    if c:
-        x = 1
-    return x  # noqa: F821 - unbound when c is false, on purpose
-
-
-def test_the_unbound_local_status_is_cpythons():
-    _base, exception, template = REGISTRY["unbound_local"]
-    assert same(_unbound, False) == (exception, template.format(name="x"))

@@ -14,7 +14,8 @@
 //! | engine | [`engine`] | [`engine::load`] | [`abi::EntryFn`] |
 //!
 //! Beside the stages, each the one place for its facts: [`abi`] (the calling convention),
-//! [`registry`] (names, dtypes, run-time statuses), [`types`] (types and their promotion).
+//! [`registry`] (names, dtypes, run-time statuses), [`types`] (types and their promotion),
+//! [`traceback`] (the statement a failure's status names → traceback frames).
 //!
 //! [`prepare_program`] runs lower → flow → infer and computes the code key; [`finish`] runs codegen →
 //! engine (or [`load_object`] loads a cached object instead). [`compile`] runs both for one
@@ -54,6 +55,7 @@ pub mod tabs;
 #[doc(hidden)]
 pub mod testing;
 pub mod threads;
+pub mod traceback;
 pub mod types;
 
 use std::time::{Duration, Instant};
@@ -167,6 +169,8 @@ pub struct Compiled {
     pub entry: engine::EntryFn,
     pub ret: Type,
     pub local_names: Vec<String>,
+    /// [`Prepared::sites`].
+    pub sites: traceback::Sites,
     /// Some function of the program makes new arrays ([`memory::take_live`] after a call).
     pub allocates: bool,
     /// Some function of the program runs loops on the thread pool ([`parallel::runs_parallel`]):
@@ -296,6 +300,8 @@ pub struct Prepared {
     /// The locals of every function of the program, one after the other (run-time statuses
     /// name them by this numbering).
     pub local_names: Vec<String>,
+    /// The program's statements and call sites: the traceback frames of a failure's site.
+    pub sites: traceback::Sites,
     pub allocates: bool,
     /// [`Compiled::parallel`].
     pub parallel: bool,
@@ -376,6 +382,7 @@ pub fn prepare_program(
         infer::infer_program(funcs, arg_types.to_vec(), declared_ret.cloned()).map_err(|(f, e)| (owner(f as usize), e))?;
     parallel::check_program(&typed).map_err(|(f, e)| (owner(f), e))?;
     let local_names = typed.local_names();
+    let sites = traceback::Sites::of(&typed);
     let allocates = typed.allocates();
     let parallel = parallel::runs_parallel(&typed);
     let timings = vec![("lower", lowered), ("infer", t.elapsed() - lowered)];
@@ -391,6 +398,7 @@ pub fn prepare_program(
         key_parts,
         ret,
         local_names,
+        sites,
         allocates,
         parallel,
         typed_ir,
@@ -418,6 +426,7 @@ pub fn load_object(p: Prepared, object: Vec<u8>) -> Result<Compiled, CompileErro
         entry,
         ret: p.ret,
         local_names: p.local_names,
+        sites: p.sites,
         allocates: p.allocates,
         parallel: p.parallel,
         cfunc,
@@ -430,7 +439,21 @@ pub fn load_object(p: Prepared, object: Vec<u8>) -> Result<Compiled, CompileErro
 
 /// Generates, optimizes, emits and loads `p`.
 pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compiled, CompileError> {
-    let Prepared { symbol, ret, local_names, allocates, parallel, typed_ir, mut timings, typed, shape, span, cfunc: sig, .. } = p;
+    let Prepared {
+        symbol,
+        ret,
+        local_names,
+        sites,
+        allocates,
+        parallel,
+        typed_ir,
+        mut timings,
+        typed,
+        shape,
+        span,
+        cfunc: sig,
+        ..
+    } = p;
     let cfunc_address = |symbol: &str| -> Result<Option<usize>, CompileError> {
         sig.as_ref()
             .map(|_| engine::lookup_symbol(&cfunc::trampoline_symbol(symbol)))
@@ -453,6 +476,7 @@ pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compil
                 entry,
                 ret,
                 local_names,
+                sites,
                 allocates,
                 parallel,
                 cfunc,
@@ -483,6 +507,7 @@ pub fn finish(p: Prepared, options: &Options, capture: Capture) -> Result<Compil
         entry,
         ret,
         local_names,
+        sites,
         allocates,
         parallel,
         cfunc,

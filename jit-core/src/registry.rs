@@ -15,7 +15,7 @@ pub mod pyrandom;
 pub mod random;
 mod status;
 
-pub use status::{PyExceptionKind, Status, UNBOUND_LOCAL, UNBOUND_LOCAL_BASE, UNKNOWN_STATUS_MESSAGE};
+pub use status::{status_code, status_place, status_word, PyExceptionKind, Status, CODE_BITS, UNKNOWN_STATUS_MESSAGE};
 
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::hir::Intrinsic;

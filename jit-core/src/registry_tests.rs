@@ -19,6 +19,20 @@ fn tables_are_indexed_by_their_enums() {
 }
 
 #[test]
+fn a_status_word_holds_its_code_and_its_place() {
+    use crate::registry::{status_code, status_place, status_word};
+    let w = status_word(Status::IntFloorDivZero.code(), 7);
+    assert_eq!((Status::from_code(w), status_code(w), status_place(w)), (Some(Status::IntFloorDivZero), 2, Some(7)));
+    assert_eq!(status_place(Status::IntFloorDivZero.code()), None);
+    // A place too large for the bits is left out, never wrapped into another.
+    assert_eq!(status_word(5, u32::MAX >> CODE_BITS), 5);
+    assert_eq!(status_place(status_word(5, (u32::MAX >> CODE_BITS) - 1)), Some((u32::MAX >> CODE_BITS) - 1));
+    // The interrupt words fit the code bits.
+    assert_eq!(status_code(crate::interrupt::PENDING_EXCEPTION), crate::interrupt::PENDING_EXCEPTION);
+    assert_eq!(status_code(crate::threads::ABORTED), crate::threads::ABORTED);
+}
+
+#[test]
 fn every_name_finds_its_row_and_every_enum_value_its_name() {
     for row in &BUILTINS {
         assert!(std::ptr::eq(builtin(row.name).unwrap(), row));
@@ -110,7 +124,7 @@ fn statuses_describe_as_before() {
         (PyExceptionKind::IndexError, "index -7 is out of bounds for axis 1 with size 5".to_string())
     );
     let names = ["x".to_string()];
-    let (kind, msg) = describe_status(crate::runtime::UNBOUND_LOCAL_BASE, &names);
+    let (kind, msg) = describe_status(crate::runtime::status_word(Status::UnboundLocal.code(), 0), &names);
     assert_eq!(kind, PyExceptionKind::UnboundLocalError);
     assert_eq!(msg, "cannot access local variable 'x' where it is not associated with a value");
 }

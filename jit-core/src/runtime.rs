@@ -4,21 +4,19 @@
 //! Helpers are `extern "C"` and reach the JIT as absolute symbols (see `engine`), so a compiled
 //! object names them and stays relocatable.
 
-pub use crate::registry::{PyExceptionKind, Status, UNBOUND_LOCAL_BASE};
+pub use crate::registry::{status_code, status_place, status_word, PyExceptionKind, Status, CODE_BITS};
 
-/// The exception class and message CPython gives for the same failure (the table is
-/// [`Status::exception_and_message`]).
-pub fn describe_status(code: u32, local_names: &[String]) -> (PyExceptionKind, String) {
-    if code >= UNBOUND_LOCAL_BASE {
-        let i = (code - UNBOUND_LOCAL_BASE) as usize;
-        let name = local_names.get(i).map(String::as_str).unwrap_or("?");
-        let (kind, message) = crate::registry::UNBOUND_LOCAL;
-        return (kind, message.replace("{name}", name));
-    }
-    let Some(status) = Status::from_code(code).filter(|s| *s != Status::Ok) else {
+/// The exception class and message CPython gives for the failure a status word reports (the
+/// table is [`Status::exception_and_message`]).
+pub fn describe_status(word: u32, local_names: &[String]) -> (PyExceptionKind, String) {
+    let Some(status) = Status::from_code(word).filter(|s| *s != Status::Ok) else {
         return (PyExceptionKind::ValueError, crate::registry::UNKNOWN_STATUS_MESSAGE.to_string());
     };
     let (kind, message) = status.exception_and_message();
+    if status == Status::UnboundLocal {
+        let name = status_place(word).and_then(|i| local_names.get(i as usize)).map_or("?", String::as_str);
+        return (kind, message.replace("{name}", name));
+    }
     if status == Status::ArrayIndexOutOfBounds {
         let (index, axis, size) = LAST_INDEX_ERROR.with(|c| c.get());
         let message = message.replace("{index}", &index.to_string()).replace("{axis}", &axis.to_string());
@@ -190,7 +188,6 @@ pub extern "C" fn sj_rt_exception_mro(status: u32) -> u32 {
             RAISABLE.get(class as usize).map_or(0, |name| mro_bits(name))
         }
         Some(s) => mro_bits(s.exception_and_message().0.name()),
-        None if status >= UNBOUND_LOCAL_BASE => mro_bits("UnboundLocalError"),
         None => 0,
     }
 }

@@ -246,7 +246,7 @@ impl Loop {
                 self.blocks.lock().unwrap_or_else(|e| e.into_inner()).push(made);
             }
         }
-        if status != 0 && status != ABORTED {
+        if status != 0 && crate::runtime::status_code(status) != ABORTED {
             self.fail(c, status);
         }
         self.finished.fetch_add(1, Ordering::Release);

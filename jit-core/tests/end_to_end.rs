@@ -53,10 +53,12 @@ fn floor_semantics_and_errors() {
     assert_eq!(int("def f(a, b):\n    return a % b\n", &[-7, 2]), 1);
     assert_eq!(int("def f(a, b):\n    return a % b\n", &[7, -2]), -1);
     let (st, _) = call("def f(a, b):\n    return a // b\n", &[Type::Int64, Type::Int64], &[1, 0]);
-    assert_eq!(st, jit_core::runtime::Status::IntFloorDivZero as u32);
+    assert_eq!(jit_core::runtime::status_code(st), jit_core::runtime::Status::IntFloorDivZero as u32);
+    // The word says where: the first statement of the program.
+    assert_eq!(jit_core::runtime::status_place(st), Some(0));
     assert_eq!(float("def f(x):\n    return math.sqrt(x)\n", &[4.0]), 2.0);
     let (st, _) = call("def f(x):\n    return math.sqrt(x)\n", &[Type::Float64], &[(-1.0f64).to_bits()]);
-    assert_eq!(st, jit_core::runtime::Status::MathDomain as u32);
+    assert_eq!(jit_core::runtime::status_code(st), jit_core::runtime::Status::MathDomain as u32);
 }
 
 /// A copy of `object` whose symbol `from` is renamed `to` (same length): an object that
@@ -150,5 +152,6 @@ fn cfunc_callback_has_the_c_abi_and_reports_failures() {
     assert_eq!(g(values.as_ptr(), 4, 4), 10);
     assert!(FAILURES.lock().unwrap().is_empty());
     assert_eq!(g(values.as_ptr(), 4, 5), 0);
-    assert_eq!(*FAILURES.lock().unwrap(), vec![jit_core::runtime::Status::ArrayIndexOutOfBounds as u32]);
+    let codes: Vec<u32> = FAILURES.lock().unwrap().iter().map(|w| jit_core::runtime::status_code(*w)).collect();
+    assert_eq!(codes, vec![jit_core::runtime::Status::ArrayIndexOutOfBounds as u32]);
 }

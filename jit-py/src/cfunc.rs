@@ -82,7 +82,11 @@ pub(crate) extern "C" fn report(status: u32, symbol: *const c_char) {
         Python::attach(|py| {
             // An exception the caller had pending is kept for it (a signal handler's, which the
             // status stands for, is the one reported).
-            let pending = if status == jit_core::interrupt::PENDING_EXCEPTION { None } else { PyErr::take(py) };
+            let pending = if jit_core::runtime::status_code(status) == jit_core::interrupt::PENDING_EXCEPTION {
+                None
+            } else {
+                PyErr::take(py)
+            };
             let err = crate::errors::status_error(status, &local_names);
             let context = pyo3::types::PyString::new(py, &format!("<stickyjit C callback '{qualname}'>"));
             err.write_unraisable(py, Some(context.as_any()));

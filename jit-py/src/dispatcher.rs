@@ -15,7 +15,7 @@ use jit_core::{Options, Type};
 
 use crate::args::{classify_arg, classify_fast, Kind};
 use crate::compile::{Compiler, Declared};
-use crate::errors::status_error;
+use crate::errors::status_error_traced;
 use crate::program::{Dep, Jitted, DEFINITIONS};
 use crate::returned::{holds_array, to_python, Owners};
 use crate::source::Function;
@@ -36,6 +36,8 @@ struct Spec {
     /// How many slots the result takes (`abi::result_slots(ret)`: a tuple comes back flattened).
     ret_slots: usize,
     local_names: Arc<Vec<String>>,
+    /// The program's sites (a failure's traceback lines).
+    sites: Arc<jit_core::traceback::Sites>,
     /// The code makes new arrays or returns arrays: the arena (and the arguments) are looked at
     /// after each call.
     arrays: bool,
@@ -188,7 +190,7 @@ impl Dispatcher {
         let mut owners = spec.arrays.then(|| Owners::take(args));
         reflected?;
         if status != abi::STATUS_OK {
-            return Err(status_error(status, &spec.local_names));
+            return Err(status_error_traced(py, status, &spec.local_names, &spec.sites));
         }
         to_python(py, &spec.ret, ret, &mut 0, &mut owners).map(Bound::unbind)
     }
@@ -318,6 +320,7 @@ impl Dispatcher {
             lists: kinds.iter().any(|k| matches!(k, Kind::List(_))),
             ret: c.ret,
             local_names: Arc::new(c.local_names),
+            sites: Arc::new(c.sites),
             deps,
             omitted,
             release_gil: self.nogil || c.parallel,

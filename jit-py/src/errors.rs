@@ -2,6 +2,7 @@
 //! become Python exceptions.
 
 use pyo3::exceptions::{PyException, PyOverflowError, PyValueError, PyZeroDivisionError};
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{IntoPyDict, PyString};
 
@@ -45,11 +46,12 @@ pub fn compile_error(py: Python<'_>, e: &CoreError, filename: &str, source_line:
 
 /// The exception CPython raises for the failure a compiled function reported.
 pub fn status_error(status: u32, local_names: &[String]) -> PyErr {
-    if status == jit_core::interrupt::PENDING_EXCEPTION {
+    let code = jit_core::runtime::status_code(status);
+    if code == jit_core::interrupt::PENDING_EXCEPTION {
         // A signal handler raised while compiled code polled (Ctrl-C: KeyboardInterrupt).
         return Python::attach(PyErr::take).unwrap_or_else(|| pyo3::exceptions::PyKeyboardInterrupt::new_err(()));
     }
-    if status == jit_core::runtime::Status::Raised as u32 {
+    if code == jit_core::runtime::Status::Raised as u32 {
         return raised_error();
     }
     let (kind, mut msg) = describe_status(status, local_names);
@@ -107,7 +109,7 @@ static PROBED: [OnceLock<Option<String>>; Status::ALL.len()] = [const { OnceLock
 pub fn interpreter_message(status: u32) -> Option<String> {
     let s = Status::from_code(status)?;
     let &(_, expr) = PROBES.iter().find(|(p, _)| *p == s)?;
-    let cell = &PROBED[status as usize];
+    let cell = &PROBED[s.code() as usize];
     if let Some(m) = cell.get() {
         return m.clone();
     }
@@ -162,4 +164,64 @@ fn numpy_error(module: &str, name: &str, msg: String) -> PyErr {
             Err(_) => PyValueError::new_err(msg),
         }
     })
+}
+
+/// [`status_error`] of a failed call of jitted code, with a traceback line for each jitted
+/// function the failure went through, after the caller's own line (as CPython shows nested
+/// calls): the site compiled code put in the status word, turned into frames by `sites` (the
+/// program of this call: its files and lines, `jit_core::traceback`).
+pub fn status_error_traced(py: Python<'_>, status: u32, local_names: &[String], sites: &jit_core::traceback::Sites) -> PyErr {
+    let err = status_error(status, local_names);
+    let code = jit_core::runtime::status_code(status);
+    let site = match jit_core::runtime::Status::from_code(status) {
+        Some(jit_core::runtime::Status::UnboundLocal) | None => None,
+        Some(_) if code == jit_core::interrupt::PENDING_EXCEPTION => None,
+        Some(_) => jit_core::runtime::status_place(status),
+    };
+    let Some(site) = site else { return err };
+    add_frames(py, err, &sites.frames(site))
+}
+
+/// `err` with a traceback entry for each of `frames` (outermost first) after the entries it
+/// has: a code object and a frame made for each (Cython's way), so that `traceback` prints the
+/// file's line as for a Python function.
+fn add_frames(py: Python<'_>, err: PyErr, frames: &[jit_core::traceback::Frame]) -> PyErr {
+    if frames.is_empty() {
+        return err;
+    }
+    let mut made = Vec::new();
+    // SAFETY: the GIL is held; every object made here is released below, and no exception is
+    // set while they are made (each failure is cleared).
+    unsafe {
+        let globals = ffi::PyDict_New();
+        if globals.is_null() {
+            ffi::PyErr_Clear();
+            return err;
+        }
+        for f in frames {
+            let (Ok(name), Ok(file)) = (std::ffi::CString::new(f.name.as_str()), std::ffi::CString::new(f.file.as_str())) else {
+                continue;
+            };
+            let code = ffi::PyCode_NewEmpty(file.as_ptr(), name.as_ptr(), f.line as std::ffi::c_int);
+            if code.is_null() {
+                ffi::PyErr_Clear();
+                continue;
+            }
+            let frame = ffi::PyFrame_New(ffi::PyThreadState_Get(), code, globals, std::ptr::null_mut());
+            ffi::Py_DECREF(code.cast());
+            if frame.is_null() {
+                ffi::PyErr_Clear();
+                continue;
+            }
+            made.push(frame);
+        }
+        ffi::Py_DECREF(globals);
+        err.restore(py);
+        // Each entry goes in front of those after it: the innermost is added first.
+        for frame in made.into_iter().rev() {
+            ffi::PyTraceBack_Here(frame);
+            ffi::Py_DECREF(frame.cast());
+        }
+    }
+    PyErr::fetch(py)
 }

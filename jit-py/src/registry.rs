@@ -12,8 +12,8 @@ use jit_core::registry::{self as r, NumpyFn, Status};
 /// (the `random` module's), `cmath_functions` and `cmath_constants` (the `cmath` module's names),
 /// `generator_methods` (a `numpy.random.Generator`'s), `dtypes` ((name, numpy
 /// attribute, kind character, item size, Python type name)), `statuses` ((code, name,
-/// exception class name, message: the one compiled code raises)), `unbound_local` ((first code, exception class name,
-/// message template)). The order of each is the registry's.
+/// exception class name, message: the one compiled code raises; `UnboundLocal`'s names the
+/// local as `{name}`)). The order of each is the registry's.
 #[pyfunction]
 pub fn registry(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
@@ -48,7 +48,5 @@ pub fn registry(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     });
     let statuses: Vec<_> = statuses.collect();
     d.set_item("statuses", PyTuple::new(py, statuses)?)?;
-    let (kind, message) = r::UNBOUND_LOCAL;
-    d.set_item("unbound_local", (r::UNBOUND_LOCAL_BASE, kind.name(), message))?;
     Ok(d)
 }

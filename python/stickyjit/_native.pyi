@@ -193,5 +193,4 @@ def versions() -> dict[str, Any]:
 def registry() -> dict[str, tuple[Any, ...]]:
     """The compiler's registry: builtins, numpy_functions ((name, kind)), array_attributes,
     array_methods, dtypes ((name, numpy attribute, kind character, item size, Python type
-    name)), statuses ((code, name, exception class name, message)), unbound_local ((first
-    code, exception class name, message template))."""
+    name)), statuses ((code, name, exception class name, message))."""

@@ -9,7 +9,7 @@ use inkwell::{FloatPredicate, IntPredicate};
 use super::{Built, FnGen};
 use crate::ast::{BinOp, BoolOpKind, CmpOp, UnaryOp};
 use crate::hir::{self, ExprKind as H, Intrinsic};
-use crate::runtime::{Status, UNBOUND_LOCAL_BASE};
+use crate::runtime::Status;
 use crate::types::Type;
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
@@ -172,7 +172,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     let flag = self.bound[*id as usize].expect("flow marked this local as checked");
                     let flag = self.b().build_load(self.ctx().bool_type(), flag, "isbound").u();
                     let unbound = self.b().build_not(flag.into_int_value(), "unbound").u();
-                    self.fail_if(unbound, UNBOUND_LOCAL_BASE + self.module_gen.prog.local_offset(self.spec.func) + id);
+                    let local = self.module_gen.prog.local_offset(self.spec.func) + id;
+                    self.fail_if(unbound, crate::runtime::status_word(Status::UnboundLocal.code(), local));
                 }
                 let lt = self.module_gen.llty(&self.spec.local_types[*id as usize]);
                 self.b().build_load(lt, self.locals[*id as usize], &self.hir_fn.locals[*id as usize].name).u()
@@ -385,7 +386,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let r = r.into_struct_value();
         let status = self.b().build_extract_value(r, crate::abi::inner::STATUS, "cst").u().into_int_value();
         let failed = self.b().build_int_compare(IntPredicate::NE, status, self.ctx().i32_type().const_zero(), "cfail").u();
-        self.on_failure(failed, |fn_gen| fn_gen.ret_status(status));
+        self.on_failure(failed, |fn_gen| fn_gen.ret_status_as_is(status));
         self.b().build_extract_value(r, crate::abi::inner::VALUE, "cv").u()
     }
 

@@ -101,6 +101,11 @@ pub fn codegen_cfunc<'ctx>(
         parallel: crate::parallel::runs_parallel(prog),
         outlined: std::cell::Cell::new(0),
         libm_calls: std::cell::Cell::new(0),
+        sites: crate::traceback::statements(prog)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (_, s))| (s as *const hir::Stmt, i as u32))
+            .collect(),
     };
     if prog.is_leaf() {
         // One function that calls nothing: its body is the exported entry itself (no inner
@@ -166,6 +171,9 @@ struct ModuleGen<'a, 'ctx> {
     /// per vector lane, with shuffles around, for no speed, and such loops were most of the
     /// time spent emitting a small kernel (go_fast: 38 ms to compile, 23 ms without).
     libm_calls: std::cell::Cell<usize>,
+    /// The site of each statement of the program (`traceback::statements`): what a failure's
+    /// status word says it failed at.
+    sites: std::collections::HashMap<*const hir::Stmt, u32>,
 }
 
 impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
@@ -447,6 +455,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             try_frames: Vec::new(),
             handling: Vec::new(),
             known_entry: None,
+            site: None,
         };
         // A function that holds arrays returns through one exit block, which drops its references.
         if spec.local_types.iter().chain(&spec.expr_types).any(refs::holds_arrays) {
@@ -529,6 +538,8 @@ struct FnGen<'a, 'ctx> {
     /// Inside the first statement of `if k in d:` (`dict.rs`, `dict_entry_test`): the locals `d`
     /// and `k` and the value slots of `k`'s entry the test found, which `d[k]` reads there.
     known_entry: Option<(hir::LocalId, hir::LocalId, PointerValue<'ctx>)>,
+    /// The site of the statement being compiled (`traceback`): a failure's status word carries it.
+    site: Option<u32>,
 }
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
@@ -632,7 +643,31 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.b().build_return(Some(&agg.as_basic_value_enum())).u();
     }
 
+    /// Returns the failure `status` (or goes to the enclosing `try`'s clauses), with the site of
+    /// the statement being compiled in its word unless it has one already (a word a callee or a
+    /// parallel loop's chunk returned keeps its own).
     fn ret_status(&self, status: IntValue<'ctx>) {
+        let Some(site) = self.site else { return self.ret_status_as_is(status) };
+        let word = |code: u64| crate::runtime::status_word(code as u32, site) as u64;
+        let status_t = self.module_gen.status_llty();
+        let tagged = match status.get_zero_extended_constant() {
+            Some(c) if crate::runtime::status_place(c as u32).is_none() => status_t.const_int(word(c), false),
+            Some(_) => status,
+            None => {
+                let b = self.b();
+                let place =
+                    b.build_right_shift(status, status_t.const_int(crate::runtime::CODE_BITS as u64, false), false, "place").u();
+                let none = b.build_int_compare(IntPredicate::EQ, place, status_t.const_zero(), "no.place").u();
+                let with = b.build_or(status, status_t.const_int(word(0), false), "at.site").u();
+                b.build_select(none, with, status, "word").u().into_int_value()
+            }
+        };
+        self.ret_status_as_is(tagged)
+    }
+
+    /// [`FnGen::ret_status`] of a word that goes on as it is: a callee's (which says where it
+    /// failed itself), or an interrupt's.
+    fn ret_status_as_is(&self, status: IntValue<'ctx>) {
         // Inside a `try` body: to its `except` clauses instead.
         if let Some(&(dispatch, slot)) = self.try_frames.last() {
             self.b().build_store(slot, status).u();
@@ -735,7 +770,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let inkwell::values::ValueKind::Basic(st) = st.try_as_basic_value() else { unreachable!("sj_rt_poll returns i32") };
         let st = st.into_int_value();
         let raised = self.b().build_int_compare(IntPredicate::NE, st, i32t.const_zero(), "raised").u();
-        self.on_failure(raised, |fn_gen| fn_gen.ret_status(st));
+        self.on_failure(raised, |fn_gen| fn_gen.ret_status_as_is(st));
         self.b().build_unconditional_branch(go_on).u();
         self.b().position_at_end(go_on);
     }

@@ -393,6 +393,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             try_frames: Vec::new(),
             handling: Vec::new(),
             known_entry: None,
+            site: self.site,
         }
     }
 

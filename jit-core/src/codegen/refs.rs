@@ -156,7 +156,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// statements are dropped at their end).
     pub(super) fn stmt_releasing(&mut self, s: &hir::Stmt) {
         self.refs.frames.push(Vec::new());
+        let outer = self.site;
+        if let Some(&site) = self.module_gen.sites.get(&(s as *const hir::Stmt)) {
+            self.site = Some(site);
+        }
         self.stmt(s);
+        self.site = outer;
         let frame = self.refs.frames.pop().unwrap_or_default();
         if !self.terminated() {
             for (slot, t) in frame {

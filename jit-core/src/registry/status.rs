@@ -42,13 +42,34 @@ impl PyExceptionKind {
 /// The message of a status no row describes (a code compiled code never returns).
 pub const UNKNOWN_STATUS_MESSAGE: &str = "unknown error in compiled code";
 
-/// Status codes at and above this say "local number `code - UNBOUND_LOCAL_BASE` read while
-/// unassigned" (the locals of every function of the program, numbered one after the other).
-pub const UNBOUND_LOCAL_BASE: u32 = 0x1_0000;
+/// The status word compiled code returns: its low [`CODE_BITS`] bits are the code (a
+/// [`Status`], or one of the interrupt words `interrupt::PENDING_EXCEPTION` and
+/// `threads::ABORTED`), the bits above say where. For [`Status::UnboundLocal`] they hold the
+/// number of the local plus one (the locals of every function of the program, numbered one
+/// after the other); for the others, the site plus one: the number of the statement that
+/// failed (`traceback`), or 0 when compiled code did not know it.
+pub const CODE_BITS: u32 = 16;
 
-/// The exception and message of an unbound local's status: `{name}` is the local's name.
-pub const UNBOUND_LOCAL: (PyExceptionKind, &str) =
-    (PyExceptionKind::UnboundLocalError, "cannot access local variable '{name}' where it is not associated with a value");
+/// The code of a status word (its low bits).
+pub fn status_code(word: u32) -> u32 {
+    word & ((1 << CODE_BITS) - 1)
+}
+
+/// The where-bits of a status word, minus one: the site (or, for [`Status::UnboundLocal`], the
+/// local); `None` when they were not set.
+pub fn status_place(word: u32) -> Option<u32> {
+    (word >> CODE_BITS).checked_sub(1)
+}
+
+/// The status word of `code` at `place` (a site or, for [`Status::UnboundLocal`], a local); a
+/// place too large for the bits is left out.
+pub fn status_word(code: u32, place: u32) -> u32 {
+    let max = u32::MAX >> CODE_BITS;
+    if place >= max {
+        return code;
+    }
+    code | ((place + 1) << CODE_BITS)
+}
 
 /// Declares [`Status`], [`Status::ALL`] and [`Status::exception_and_message`] from one row per
 /// status: its code, the Python exception class and the message.
@@ -172,6 +193,8 @@ statuses! {
     NoneValue = 57 => (TypeError, "a value that is None was used where a value is needed (test it with `is None` first)"),
     /// A range object read outside its items (CPython's message).
     RangeIndex = 58 => (IndexError, "range object index out of range"),
+    /// A local read before it was assigned: `{name}` is the local the word's place numbers.
+    UnboundLocal = 59 => (UnboundLocalError, "cannot access local variable '{name}' where it is not associated with a value"),
 }
 
 impl Status {
@@ -179,8 +202,8 @@ impl Status {
         self as u32
     }
 
-    /// The status compiled code returned as `code` (`None` for a code no row has).
-    pub fn from_code(code: u32) -> Option<Status> {
-        Status::ALL.get(code as usize).copied()
+    /// The status of the status word `word` (its code: `None` for a code no row has).
+    pub fn from_code(word: u32) -> Option<Status> {
+        Status::ALL.get(status_code(word) as usize).copied()
     }
 }

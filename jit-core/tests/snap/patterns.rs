@@ -137,7 +137,9 @@ const OPTIONAL_TESTED: &str =
 fn an_optional_read_after_its_test_is_not_checked_again() {
     let p = testing::typed(OPTIONAL_TESTED, &[Type::Int64, Type::Int64]).unwrap();
     assert_eq!(p.entry().unwraps.len(), 1, "x + a reads x unwrapped");
-    let status = jit_core::registry::Status::NoneValue.code();
+    // The read's status word: the code with the site of its statement above it (`return x + a`,
+    // the fifth statement counting those nested in pre-order).
+    let status = jit_core::registry::status_word(jit_core::registry::Status::NoneValue.code(), 4);
     let unoptimized = testing::llvm_ir(&p, false);
     assert!(unoptimized.contains(&format!("i32 {status}")), "the read is checked:\n{unoptimized}");
     let optimized = testing::llvm_ir(&p, true);
