@@ -9,11 +9,23 @@ use inkwell::IntPredicate;
 use super::{Built, FnGen, Helper};
 use crate::hir;
 
+/// An enclosing `try` statement's `finally` body, which a `return`, `break` or `continue`
+/// leaving the statement runs first ([`FnGen::run_finally`]), with the depths of the stacks
+/// of `FnGen` outside the statement.
+pub(super) struct Finally {
+    /// A copy of the body (compiled once per way out).
+    body: Vec<hir::Stmt>,
+    /// How many loops enclose the statement.
+    loops: usize,
+    try_frames: usize,
+    handling: usize,
+}
+
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// `try: body`, `handlers`, `else: orelse`, `finally: finalbody`. The `finally` body is
     /// generated once per way out: after the statement ends normally, before an exception no
-    /// clause catches goes on up, and before one raised in a clause or in `else` does (a
-    /// `return`, `break` or `continue` leaving a `try` with `finally` is refused by lowering).
+    /// clause catches goes on up, before one raised in a clause or in `else` does, and before
+    /// each `return`, `break` and `continue` that leaves the statement ([`FnGen::run_finally`]).
     pub(super) fn try_stmt(
         &mut self,
         body: &[hir::Stmt],
@@ -29,6 +41,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let unwind =
             (!finalbody.is_empty()).then(|| (self.block_named("finally.unwind"), self.entry_alloca(status_t, "fin.status")));
 
+        if !finalbody.is_empty() {
+            self.finally.push(Finally {
+                body: finalbody.to_vec(),
+                loops: self.loops.len(),
+                try_frames: self.try_frames.len(),
+                handling: self.handling.len(),
+            });
+        }
         self.try_frames.push((dispatch, slot));
         self.block(body);
         self.try_frames.pop();
@@ -58,6 +78,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             self.b().position_at_end(next);
         }
+        if !finalbody.is_empty() {
+            self.finally.pop();
+        }
         // Caught by no clause: `finally`, then on up.
         self.propagate_after(finalbody, slot);
 
@@ -67,6 +90,51 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
         self.b().position_at_end(done);
         self.block(finalbody);
+    }
+
+    /// Before a `return` (`loops` None) or a `break`/`continue` out of the innermost of `loops`
+    /// enclosing loops: the `finally` bodies of the `try` statements it leaves, innermost first,
+    /// each compiled as it runs outside its statement (a failure in it goes to the `try`
+    /// statements around that one). False when one of them left itself (returned, raised): the
+    /// exit that asked is then not reached.
+    pub(super) fn run_finally(&mut self, loops: Option<usize>) -> bool {
+        for k in (0..self.finally.len()).rev() {
+            let f = &self.finally[k];
+            if loops.is_some_and(|depth| f.loops < depth) {
+                break; // around the loop left: not left
+            }
+            let (body, try_depth, handling_depth) = (f.body.clone(), f.try_frames, f.handling);
+            let try_frames = self.try_frames.split_off(try_depth);
+            let handling = self.handling.split_off(handling_depth);
+            let finally = self.finally.split_off(k);
+            self.block(&body);
+            self.try_frames.extend(try_frames);
+            self.handling.extend(handling);
+            self.finally.extend(finally);
+            if self.terminated() {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// `return v` inside `try` statements with `finally`: their bodies, then the return (unless
+    /// one of them left first). A function that holds arrays takes the reference to `v`'s
+    /// arrays before the bodies run, so that one assigning the local `v` came from does not free
+    /// it (a `finally` that itself returns or raises then leaves that reference behind: a leak
+    /// only in code that discards a return value so).
+    pub(super) fn ret_ok_after_finally(&mut self, v: inkwell::values::BasicValueEnum<'ctx>) {
+        let Some((exit, value)) = self.refs.exit else {
+            if self.run_finally(None) {
+                self.emit_return(v);
+            }
+            return;
+        };
+        self.incref(v, &self.spec.ret);
+        if self.run_finally(None) {
+            self.b().build_store(value, v).u();
+            self.b().build_unconditional_branch(exit).u();
+        }
     }
 
     /// Runs `gen` with failures going to `unwind` (when there is one: a `finally` to run first).

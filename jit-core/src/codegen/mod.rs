@@ -457,6 +457,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             handling: Vec::new(),
             known_entry: None,
             site: None,
+            finally: Vec::new(),
         };
         // A function that holds arrays returns through one exit block, which drops its references.
         if spec.local_types.iter().chain(&spec.expr_types).any(refs::holds_arrays) {
@@ -541,6 +542,8 @@ struct FnGen<'a, 'ctx> {
     known_entry: Option<(hir::LocalId, hir::LocalId, PointerValue<'ctx>)>,
     /// The site of the statement being compiled (`traceback`): a failure's status word carries it.
     site: Option<u32>,
+    /// The `finally` bodies of the enclosing `try` statements, innermost last.
+    finally: Vec<exceptions::Finally>,
 }
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {

@@ -394,6 +394,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             handling: Vec::new(),
             known_entry: None,
             site: self.site,
+            finally: Vec::new(),
         }
     }
 

@@ -168,15 +168,25 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     }
                     None => self.cast(self.ctx().i8_type().const_zero().into(), &Type::None, &self.spec.ret.clone()),
                 };
-                self.ret_ok(rv);
+                if self.finally.is_empty() {
+                    self.ret_ok(rv);
+                } else {
+                    // The value is taken before the `finally` bodies run (they may assign the
+                    // local it came from), as CPython does.
+                    self.ret_ok_after_finally(rv);
+                }
             }
             S::Break => {
                 let (_, brk) = *self.loops.last().expect("break inside a loop (CPython checks this)");
-                self.b().build_unconditional_branch(brk).u();
+                if self.run_finally(Some(self.loops.len())) {
+                    self.b().build_unconditional_branch(brk).u();
+                }
             }
             S::Continue => {
                 let (cont, _) = *self.loops.last().expect("continue inside a loop (CPython checks this)");
-                self.b().build_unconditional_branch(cont).u();
+                if self.run_finally(Some(self.loops.len())) {
+                    self.b().build_unconditional_branch(cont).u();
+                }
             }
             S::Pass => {}
             S::Raise { recorded: true, .. } => {

@@ -16,17 +16,6 @@ impl Lowerer<'_> {
         orelse: &[ast::Stmt],
         finalbody: &[ast::Stmt],
     ) -> Result<hir::StmtKind> {
-        if !finalbody.is_empty() {
-            for part in std::iter::once(body).chain(handlers.iter().map(|h| h.body.as_slice())).chain(std::iter::once(orelse)) {
-                if let Some((what, span)) = leaves(part, false) {
-                    return Err(CompileError::unsupported_because(
-                        format!("{what} in a try statement with finally"),
-                        "leave the try statement by falling off its end (set a flag, and act on it after the statement)",
-                        span,
-                    ));
-                }
-            }
-        }
         let body = self.block(body)?;
         let mut out = Vec::with_capacity(handlers.len());
         for h in handlers {
@@ -100,24 +89,6 @@ impl Lowerer<'_> {
             )),
         }
     }
-}
-
-/// The first `return`, or `break`/`continue` leaving `stmts` (`in_loop`: inside a loop of them,
-/// where they stay), with its span.
-fn leaves(stmts: &[ast::Stmt], in_loop: bool) -> Option<(&'static str, Span)> {
-    use ast::StmtKind as S;
-    stmts.iter().find_map(|s| match &s.kind {
-        S::Return(_) => Some(("return", s.span)),
-        S::Break if !in_loop => Some(("break", s.span)),
-        S::Continue if !in_loop => Some(("continue", s.span)),
-        S::If { body, orelse, .. } => leaves(body, in_loop).or_else(|| leaves(orelse, in_loop)),
-        S::While { body, orelse, .. } | S::For { body, orelse, .. } => leaves(body, true).or_else(|| leaves(orelse, in_loop)),
-        S::Try { body, handlers, orelse, finalbody } => leaves(body, in_loop)
-            .or_else(|| handlers.iter().find_map(|h| leaves(&h.body, in_loop)))
-            .or_else(|| leaves(orelse, in_loop))
-            .or_else(|| leaves(finalbody, in_loop)),
-        _ => None,
-    })
 }
 
 /// Checks that the exception bound to `id` (`except ... as name`) is used only as `str(e)`
