@@ -299,6 +299,8 @@ pub fn item_layout(t: &Type) -> (usize, usize) {
     match t {
         Type::Bool => (1, 1),
         Type::Complex128 | Type::Complex64 => (16, 8),
+        // The descriptor: data, shape, strides, meminfo (`ArrayDesc`), eight bytes each.
+        Type::Array(a) => (8 * (2 + 2 * a.ndim as usize), 8),
         Type::Tuple(items) => {
             let (mut size, mut align) = (0usize, 1usize);
             for it in items {

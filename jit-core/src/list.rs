@@ -181,6 +181,13 @@ pub unsafe extern "C" fn sj_rt_list_sort(h: *mut Header, kind: i32, reverse: boo
     }
     // SAFETY: the caller's contract.
     unsafe {
+        if i64::from(kind) == STR_KIND {
+            // Code point by code point, as CPython orders strings.
+            let less = |a: &*const Header, b: &*const Header| {
+                crate::string::compare(&crate::string::View::of(*a), &crate::string::View::of(*b)).is_lt()
+            };
+            return run(items::<*const Header>(h), reverse, less);
+        }
         match ItemKind::from_code(kind) {
             ItemKind::Bool => run(items::<u8>(h), reverse, |a, b| a < b),
             ItemKind::Int64 => run(items::<i64>(h), reverse, |a, b| a < b),

@@ -19,6 +19,14 @@ pub const DATA: u64 = DATA_OFFSET + 16;
 /// made once per process and never freed (as CPython's).
 const IMMORTAL: i64 = 1 << 60;
 
+/// How two strings order, as CPython orders them: code point by code point.
+pub fn compare(a: &View, b: &View) -> std::cmp::Ordering {
+    if a.kind == 1 && b.kind == 1 {
+        return a.bytes().cmp(b.bytes());
+    }
+    a.chars().cmp(b.chars())
+}
+
 /// A string's code points, read from its block.
 pub struct View {
     pub len: usize,

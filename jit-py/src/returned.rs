@@ -241,7 +241,7 @@ pub fn to_python<'py>(
         Type::List(item) => {
             // SAFETY: compiled code returned the address of a live list block of `item`s (the
             // call's live blocks are freed only after the result is made).
-            return unsafe { list_to_python(py, item, slots[start] as usize as *mut jit_core::memory::Header) };
+            return unsafe { list_to_python(py, item, slots[start] as usize as *mut jit_core::memory::Header, owners) };
         }
         Type::Dict(key, value) => {
             let out = pyo3::types::PyDict::new(py);
@@ -290,11 +290,17 @@ pub fn to_python<'py>(
     }
 }
 
-/// A Python list of the items of the list block `h`.
+/// A Python list of the items of the list block `h` (`owners`: the call's live blocks, which
+/// items that are arrays need).
 ///
 /// # Safety
 /// `h` is a live list block whose items are `item`s.
-unsafe fn list_to_python<'py>(py: Python<'py>, item: &Type, h: *mut jit_core::memory::Header) -> PyResult<Bound<'py, PyAny>> {
+unsafe fn list_to_python<'py>(
+    py: Python<'py>,
+    item: &Type,
+    h: *mut jit_core::memory::Header,
+    owners: &mut Option<Owners<'_, 'py>>,
+) -> PyResult<Bound<'py, PyAny>> {
     // SAFETY: the caller's contract.
     let (len, items) = unsafe {
         let p = jit_core::list::payload(h);
@@ -304,16 +310,32 @@ unsafe fn list_to_python<'py>(py: Python<'py>, item: &Type, h: *mut jit_core::me
     let out = pyo3::types::PyList::empty(py);
     for k in 0..len {
         // SAFETY: inside the list's items.
-        out.append(unsafe { item_to_python(py, item, items.add(k * size)) }?)?;
+        out.append(unsafe { item_to_python_owned(py, item, items.add(k * size), owners) }?)?;
     }
     Ok(out.into_any())
 }
 
-/// The Python value of a list item of type `t` at `p` ([`abi::item_layout`]).
+/// The Python value of a list item of type `t` at `p` ([`abi::item_layout`]), an item that
+/// holds no array.
 ///
 /// # Safety
 /// `p` points at such an item.
 pub(crate) unsafe fn item_to_python<'py>(py: Python<'py>, t: &Type, p: *const u8) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: the caller's contract.
+    unsafe { item_to_python_owned(py, t, p, &mut None) }
+}
+
+/// [`item_to_python`] of any item: `owners` (the call's live blocks) keep the memory of the
+/// arrays it holds alive.
+///
+/// # Safety
+/// `p` points at such an item; the lists and arrays it holds are live.
+unsafe fn item_to_python_owned<'py>(
+    py: Python<'py>,
+    t: &Type,
+    p: *const u8,
+    owners: &mut Option<Owners<'_, 'py>>,
+) -> PyResult<Bound<'py, PyAny>> {
     // SAFETY: the caller's contract; items are aligned as their layout says.
     unsafe {
         Ok(match t {
@@ -329,9 +351,16 @@ pub(crate) unsafe fn item_to_python<'py>(py: Python<'py>, t: &Type, p: *const u8
             Type::Tuple(items) => {
                 let mut values = Vec::with_capacity(items.len());
                 for (it, off) in items.iter().zip(abi::item_offsets(items)) {
-                    values.push(item_to_python(py, it, p.add(off))?);
+                    values.push(item_to_python_owned(py, it, p.add(off), owners)?);
                 }
                 PyTuple::new(py, values)?.into_any()
+            }
+            Type::List(item) => list_to_python(py, item, *(p as *const *mut jit_core::memory::Header), owners)?,
+            // The descriptor's words, as in a result's slots.
+            Type::Array(a) => {
+                let owners = owners.as_mut().expect("a call returning arrays takes the live blocks");
+                let words = std::slice::from_raw_parts(p as *const Slot, abi::slots_of(t));
+                to_array(py, a, words, owners)?
             }
             other => unreachable!("inference keeps {other} out of lists"),
         })

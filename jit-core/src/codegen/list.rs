@@ -73,10 +73,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// Writes `v` as item `at` of the list `h`.
     pub(super) fn store_item(&self, h: PointerValue<'ctx>, at: IntValue<'ctx>, item: &Type, v: BasicValueEnum<'ctx>) {
-        if *item == Type::Str {
-            // A string in a list is pinned: the list holds a reference it never drops, and the
-            // string lives until the call returns (the dispatcher frees it with the call's
-            // other blocks). Lists do not count their items' references.
+        if item.holds_references() {
+            // A string, array or list in a list is pinned: the list holds a reference it never
+            // drops, and the block lives until the call returns (the dispatcher frees it with
+            // the call's other blocks, or hands it to Python in what the call returns). Lists
+            // do not count their items' references.
             self.incref(v, item);
         }
         self.tagged_store(self.item_ptr(h, at, item), v, ListMemory::Item);
@@ -413,7 +414,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.list_reserve(h, &item, need);
                 let after = self.b().build_int_add(at, one, "after").u();
                 self.shift_items(h, &item, at, after, len);
-                self.b().build_store(self.item_ptr(h, at, &item), v).u();
+                self.store_item(h, at, &item, v);
                 self.set_len(h, need);
                 none
             }
@@ -500,7 +501,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Some((v, t)) => self.truth(*v, t),
             None => self.ctx().bool_type().const_zero(),
         };
-        let kind = self.ctx().i32_type().const_int(self.item_kind(item) as u64, false);
+        let code = if *item == Type::Str { crate::list::STR_KIND } else { i64::from(self.item_kind(item)) };
+        let kind = self.ctx().i32_type().const_int(code as u64, false);
         let f = self.helper(Helper::ListSort);
         self.b().build_call(f, &[h.into(), kind.into(), reverse.into()], "").u();
     }

@@ -9,11 +9,12 @@ use crate::types::Type;
 
 use super::{require_integer, type_name, InferCx};
 
-/// What a list may hold here: numbers, and tuples of numbers.
+/// What a list may hold here: numbers, strings, arrays, lists of these, and tuples of them.
 fn listable(t: &Type) -> bool {
     match t {
         Type::Tuple(items) => items.iter().all(listable),
-        Type::Unknown | Type::Str => true,
+        Type::List(item) => listable(item),
+        Type::Unknown | Type::Str | Type::Array(_) => true,
         t => t.is_number(),
     }
 }
@@ -21,7 +22,7 @@ fn listable(t: &Type) -> bool {
 fn not_listable(t: &Type, span: Span) -> CompileError {
     CompileError::unsupported_because(
         "list item",
-        format!("a list of {} is not compiled yet; lists hold numbers and tuples of numbers", type_name(t)),
+        format!("a list of {} is not compiled; lists hold numbers, strings, arrays, lists and tuples of them", type_name(t)),
         span,
     )
 }
@@ -192,10 +193,10 @@ impl InferCx<'_> {
             }
             (ListMethod::Reverse | ListMethod::Clear | ListMethod::Copy, _) => Err(wrong("no arguments")),
             (ListMethod::Sort | ListMethod::Sorted, rest) if rest.len() <= 1 => {
-                if !(item.is_numeric() || item == Type::Unknown) {
+                if !(item.is_numeric() || item == Type::Unknown || item == Type::Str) {
                     return Err(CompileError::unsupported_because(
                         "sort of a list",
-                        format!("lists of numbers are sorted here, not of {}", type_name(&item)),
+                        format!("lists of real numbers and of strings are sorted here, not of {}", type_name(&item)),
                         list.span,
                     ));
                 }
@@ -219,10 +220,10 @@ impl InferCx<'_> {
     /// `sorted(d)` of a dict or set whose keys (items) make the list `keys`.
     fn sorted_keys(&mut self, keys: &Type, args: &[hir::Expr], span: Span) -> Result<Type> {
         let Type::List(item) = keys else { unreachable!("a list type") };
-        if !(item.is_numeric() || **item == Type::Unknown) {
+        if !(item.is_numeric() || **item == Type::Unknown || **item == Type::Str) {
             return Err(CompileError::unsupported_because(
                 "sorted()",
-                format!("numbers are sorted here, not {}", type_name(item)),
+                format!("real numbers and strings are sorted here, not {}", type_name(item)),
                 span,
             ));
         }

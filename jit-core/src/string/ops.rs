@@ -108,10 +108,7 @@ pub enum StrOp {
 const UNSIGNED_FLAG: i64 = 1 << 62;
 
 fn cmp_views(a: &View, b: &View) -> std::cmp::Ordering {
-    if a.kind == 1 && b.kind == 1 {
-        return a.bytes().cmp(b.bytes());
-    }
-    a.chars().cmp(b.chars())
+    crate::string::compare(a, b)
 }
 
 /// Where `needle` first occurs in `hay` at or after `from` (code point positions).
