@@ -1,5 +1,5 @@
-"""Lists of lists and lists of arrays (issue 19, point 1): built, read, changed and returned as
-CPython (and NumPy) do; an item that is a list or an array is the same object wherever it is
+"""Lists of lists and lists of arrays (issue 19, point 1), and dicts whose values are lists or
+arrays (point 2): built, read, changed and returned as CPython (and NumPy) do; an item that is a list or an array is the same object wherever it is
 held (`[[0] * n] * 2` shares its row, as in CPython); lists of strings sort as CPython sorts
 them. The answers are CPython's for the same function."""
 
@@ -155,3 +155,53 @@ def build(n):
 """
     grew = rss_growth(tmp_path, build, calls=20_000)
     assert grew < 8 * 2**20, f"RSS grew {grew} bytes over 2*10^4 calls"
+
+
+@njit
+def group_by_length(words):
+    groups = {}
+    for w in words:
+        groups.setdefault(len(w), []).append(w)
+    by_first = {}
+    for w in words:
+        if w[:1] in by_first:
+            by_first[w[:1]].append(len(w))
+        else:
+            by_first[w[:1]] = [len(w)]
+    return groups, by_first, sorted(groups)
+
+
+@given(st.lists(st.text(alphabet="abc", max_size=4), min_size=1, max_size=12))
+@settings(max_examples=80, deadline=None)
+def test_grouping_into_a_dict_of_lists(words):
+    check(group_by_length, list(words), py_args=(list(words),))
+
+
+@njit
+def rows_by_key(n):
+    d = {}
+    for i in range(n):
+        d[i % 3] = np.full(2, float(i))
+    if n:
+        d[0][1] = -1.0
+    return d
+
+
+def test_a_dict_of_arrays_is_numpys():
+    for n in range(6):
+        got, want = rows_by_key(n), rows_by_key.py_func(n)
+        assert list(got) == list(want)
+        for k in want:
+            np.testing.assert_array_equal(got[k], want[k])
+
+
+def test_augmented_assignment_to_a_list_value_is_refused():
+    src = "def f(n):\n    d = {1: [1]}\n    d[1] += [n]\n    return d\n"
+    ns: dict = {}
+    import linecache
+
+    filename = "<nested-aug>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    exec(compile(src, filename, "exec"), ns)  # noqa: S102 - test source
+    with pytest.raises(CompileError, match="augmented assignment to a container's item"):
+        njit(ns["f"])(1)

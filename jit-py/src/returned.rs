@@ -249,7 +249,7 @@ pub fn to_python<'py>(
             // (freed only after the result is made).
             for (k, v) in unsafe { jit_core::dict::entries(slots[start] as usize as *mut jit_core::memory::Header) } {
                 let k = to_python(py, key, k, &mut 0, &mut None)?;
-                out.set_item(k, to_python(py, value, v, &mut 0, &mut None)?)?;
+                out.set_item(k, to_python(py, value, v, &mut 0, owners)?)?;
             }
             return Ok(out.into_any());
         }

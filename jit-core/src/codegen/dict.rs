@@ -252,8 +252,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     ) {
         let slots = self.dict_insert(h, k, kt, key).0;
         let v = self.cast(v, vt, value);
-        if *value == Type::Str {
-            // Pinned as a list's strings are (`list::store_item`).
+        self.store_value(slots, v, value);
+    }
+
+    /// Writes `v` as the value of the entry whose value slots are `slots`: a string, array or
+    /// list pinned as a list's items are (`list::store_item`).
+    fn store_value(&self, slots: PointerValue<'ctx>, v: BasicValueEnum<'ctx>, value: &Type) {
+        if value.holds_references() {
             self.incref(v, value);
         }
         self.module_gen.store_flat(slots, 0, v, value);
@@ -410,7 +415,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             // written in place (its type unchanged), without a second lookup.
             Type::Dict(key, value_t) if !calls_anything(value) && t.carrier() == value_t.carrier() => {
                 let slots = found.expect("found above");
-                self.module_gen.store_flat(slots, 0, v, value_t);
+                self.store_value(slots, v, value_t);
             }
             Type::Dict(key, value_t) => self.dict_put(h, (key, value_t), (i, &it), (v, &t)),
             Type::List(item) => self.list_set(h, i, &it, item, v, &t),
@@ -516,7 +521,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.b().build_conditional_branch(added, yes, join).u();
                 self.b().position_at_end(yes);
                 let dv = self.cast(d, &self.ty(&args[1]), &value);
-                self.module_gen.store_flat(slots, 0, dv, &value);
+                self.store_value(slots, dv, &value);
                 self.b().build_unconditional_branch(join).u();
                 self.b().position_at_end(join);
                 let v = self.module_gen.load_flat(slots, 0, &value);

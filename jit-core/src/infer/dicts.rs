@@ -20,10 +20,21 @@ fn storable(t: &Type) -> bool {
     }
 }
 
+/// What a dict may hold as a value: what it may hold as a key, and arrays and lists (what a
+/// list may hold, `lists::listable`).
+fn value_storable(t: &Type) -> bool {
+    storable(t) || super::lists::listable(t)
+}
+
 fn not_storable(what: &str, t: &Type, span: Span) -> CompileError {
+    let holds = if what == "value" {
+        "dict values are numbers, strings, tuples of numbers, arrays and lists"
+    } else {
+        "dict keys are numbers, strings and tuples of numbers"
+    };
     CompileError::unsupported_because(
         format!("dict {what}"),
-        format!("a dict {what} of {} is not compiled yet; dicts hold numbers and tuples of numbers", type_name(t)),
+        format!("a dict {what} of {} is not compiled; {holds}", type_name(t)),
         span,
     )
 }
@@ -54,7 +65,7 @@ impl InferCx<'_> {
             if !storable(&a) {
                 return Err(not_storable("key", &a, k.span));
             }
-            if !storable(&b) {
+            if !value_storable(&b) {
                 return Err(not_storable("value", &b, v.span));
             }
             kt = kt.unify_item(&a).map_err(|(x, y)| mixed("key", &x, &y, span))?;
@@ -212,7 +223,7 @@ impl InferCx<'_> {
         if !storable(kt) {
             return Err(not_storable("key", kt, span));
         }
-        if !storable(vt) {
+        if !value_storable(vt) {
             return Err(not_storable("value", vt, span));
         }
         let widened = Type::Dict(Box::new(kt.clone()), Box::new(vt.clone()));
@@ -287,6 +298,15 @@ impl InferCx<'_> {
             Type::Dict(k, v) => self.dict_subscript(k, v, index)?,
             _ => unreachable!("a list or a dict"),
         };
+        if item.holds_references() && item != Type::Str {
+            // CPython changes a list or an array item in place (`+=` is `__iadd__`); compiled
+            // code would store a new one.
+            return Err(CompileError::unsupported_because(
+                "augmented assignment to a container's item",
+                format!("`x[k] op= v` of an item that is {} is not compiled (write `x[k].extend(v)`, or `y = x[k]` then `y += v` for an array)", type_name(&item)),
+                span,
+            ));
+        }
         let t = self.binary(op, &item, value, span)?;
         self.specs[self.current].aug_types.insert(value.id, t.clone());
         match ct {

@@ -10,7 +10,7 @@ use crate::types::Type;
 use super::{require_integer, type_name, InferCx};
 
 /// What a list may hold here: numbers, strings, arrays, lists of these, and tuples of them.
-fn listable(t: &Type) -> bool {
+pub(super) fn listable(t: &Type) -> bool {
     match t {
         Type::Tuple(items) => items.iter().all(listable),
         Type::List(item) => listable(item),
@@ -53,6 +53,21 @@ impl InferCx<'_> {
     fn put_into(&mut self, list: &hir::Expr, item: &Type, vt: &Type, span: Span) -> Result<()> {
         if !listable(vt) {
             return Err(not_listable(vt, span));
+        }
+        // A list that is a value of a dict held by a local (`d.setdefault(k, []).append(x)`,
+        // `d[k].append(x)`): the dict widens, as a list held by a local does.
+        let dict_local = match &list.kind {
+            H::DictMethod { method: hir::DictMethod::SetDefault | hir::DictMethod::Get, dict, .. } => Some(&**dict),
+            H::Subscript { value, .. } => Some(&**value),
+            _ => None,
+        };
+        if let Some(H::Local { id, .. }) = dict_local.map(|d| &d.kind) {
+            if let Type::Dict(k, v) = self.specs[self.current].local_types[*id as usize].clone() {
+                if matches!(*v, Type::List(_)) && !self.hir_fn().params.contains(id) {
+                    let widened = Type::Dict(k, Box::new(Type::List(Box::new(vt.clone()))));
+                    return self.assign_local(*id, &widened, span);
+                }
+            }
         }
         if let H::Local { id, .. } = list.kind {
             // A list argument is the caller's list (its changes are copied back): its item type
