@@ -411,3 +411,28 @@ def returns_array_then_rebinds(n):
 def test_a_returned_array_survives_a_finally_that_rebinds_its_local():
     for n in (1, 5, 100):
         np.testing.assert_array_equal(returns_array_then_rebinds(n), np.arange(n * 1.0))
+
+
+RAISED_CLASSES = [
+    "Exception", "ValueError", "TypeError", "IndexError", "KeyError", "LookupError", "RuntimeError",
+    "ArithmeticError", "ZeroDivisionError", "OverflowError", "FloatingPointError", "AssertionError",
+    "NotImplementedError", "MemoryError", "StopIteration", "UserWarning", "AttributeError", "NameError",
+    "UnboundLocalError", "RecursionError", "OSError", "EOFError", "TimeoutError", "UnicodeError",
+    "BufferError", "SystemError", "ImportError", "Warning", "RuntimeWarning",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", RAISED_CLASSES)
+def test_every_builtin_class_is_raised_and_caught_by_its_bases(name):
+    import builtins
+
+    cls = getattr(builtins, name)
+    bases = [b.__name__ for b in cls.__mro__ if b.__name__ in RAISED_CLASSES and b is not cls]
+    raiser = _define(f"def f(x):\n    if x:\n        raise {name}('bad ' + str(x))\n    return x\n")
+    with pytest.raises(cls) as info:
+        njit(raiser)(3)
+    assert type(info.value) is cls and str(info.value) == str(cls("bad 3"))
+    for base in bases:
+        src = f"def f(x):\n    try:\n        if x:\n            raise {name}('m')\n    except {base}:\n        return -1\n    return x\n"
+        g = _define(src)
+        assert njit(g)(1) == g(1) == -1

@@ -3,7 +3,8 @@
 
 /// The builtin exception classes `raise` compiles (an index into this table is what compiled
 /// code records).
-pub static RAISABLE: [&str; 16] = [
+/// At most 32 (an `except` clause's classes are bits of a `u32`).
+pub static RAISABLE: [&str; 29] = [
     "Exception",
     "ValueError",
     "TypeError",
@@ -20,6 +21,19 @@ pub static RAISABLE: [&str; 16] = [
     "MemoryError",
     "StopIteration",
     "UserWarning",
+    "AttributeError",
+    "NameError",
+    "UnboundLocalError",
+    "RecursionError",
+    "OSError",
+    "EOFError",
+    "TimeoutError",
+    "UnicodeError",
+    "BufferError",
+    "SystemError",
+    "ImportError",
+    "Warning",
+    "RuntimeWarning",
 ];
 
 /// The index of the builtin exception class `name`, if `raise` compiles it.
@@ -44,6 +58,10 @@ pub fn mro_bits(name: &str) -> u32 {
         "ZeroDivisionError" | "OverflowError" | "FloatingPointError" => &["ArithmeticError"],
         "IndexError" | "KeyError" => &["LookupError"],
         "NotImplementedError" | "RecursionError" => &["RuntimeError"],
+        "UnboundLocalError" => &["NameError"],
+        "TimeoutError" => &["OSError"],
+        "UnicodeError" => &["ValueError"],
+        "UserWarning" | "RuntimeWarning" => &["Warning"],
         // NumPy's AxisError is a ValueError and an IndexError; LinAlgError a ValueError.
         "AxisError" => &["ValueError", "IndexError", "LookupError"],
         "LinAlgError" => &["ValueError"],
