@@ -904,3 +904,53 @@ def test_a_variable_reused_as_a_later_loops_target_is_private():
     # NPBench's mandelbrot1: `k`, an inner loop's target in two prange loops, is no value the
     # first loop hands to the code after it.
     check_np(target_reused_by_later_loops, 30)
+
+
+@njit(parallel=True)
+def covariance_triangles(m, data):
+    cov = np.zeros((m, m))
+    for i in prange(m):
+        cov[i:m, i] = cov[i, i:m] = data[:, i] @ data[:, i:m]
+    return cov
+
+
+@njit(parallel=True)
+def correlation_triangles(m, data):
+    corr = np.eye(m)
+    for i in prange(m - 1):
+        corr[i + 1 : m, i] = corr[i, i + 1 : m] = data[:, i] @ data[:, i + 1 : m]
+    return corr
+
+
+@njit(parallel=True)
+def covariance_by_elements(m, data):
+    cov = np.zeros((m, m))
+    for i in prange(m):
+        for j in range(i, m):
+            cov[i, j] = np.sum(data[:, i] * data[:, j])
+            cov[j, i] = cov[i, j]
+    return cov
+
+
+@given(st.integers(1, 12), st.integers(1, 6))
+@settings(max_examples=40, deadline=None)
+def test_rows_and_columns_from_the_diagonal_fill_both_triangles(m, n):
+    data = np.random.default_rng(m * 7 + n).random((n, m))
+    want = data.T @ data
+    np.testing.assert_allclose(covariance_triangles(m, data), covariance_triangles.py_func(m, data), rtol=1e-12)
+    np.testing.assert_allclose(covariance_triangles(m, data), want, rtol=1e-12)
+    np.testing.assert_allclose(covariance_by_elements(m, data), covariance_by_elements.py_func(m, data), rtol=1e-12)
+    np.testing.assert_allclose(correlation_triangles(m, data), correlation_triangles.py_func(m, data), rtol=1e-12)
+
+
+def test_rows_and_columns_that_meet_off_the_diagonal_are_refused():
+    _refused(
+        "ARGS = (np.zeros((5, 5)),)\n"
+        "def f(a):\n    for i in prange(a.shape[0] - 1):\n        a[i, i:] = 1.0\n        a[i:, i + 1] = 2.0\n    return a\n",
+        "same element of 'a'",
+    )
+    _refused(
+        "ARGS = (np.zeros((5, 5)),)\n"
+        "def f(a):\n    for i in prange(a.shape[0]):\n        for j in range(i, a.shape[0]):\n            a[i, j] = a[j, i + 1]\n    return a\n",
+        "same element of 'a'",
+    )

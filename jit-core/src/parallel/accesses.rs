@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::triangle::{self, Ext};
 use super::walk::{each_expr, local_of, target_locals};
 use crate::ast::{BinOp, Span};
 use crate::error::CompileError;
@@ -12,11 +13,25 @@ use crate::types::Type;
 
 type Result<T> = std::result::Result<T, CompileError>;
 
-/// An index position of an array access: the loop variable plus a constant, or anything else.
+/// An index position of an array access: the loop variable plus a constant; at least the loop
+/// variable plus a constant (the variable of an inner loop over `range(i + d, ...)` with a
+/// positive step); or anything else.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Pos {
     Loop(i64),
+    From(i64),
     Other,
+}
+
+/// One access of a shared array: the axes it indexes with the loop variable (None: the whole
+/// array, or an unknown element), whether it writes, where, and what it covers along each
+/// axis when known (`triangle`).
+#[derive(Clone, Debug)]
+pub(super) struct Use {
+    owned: Option<Owned>,
+    write: bool,
+    span: Span,
+    extents: Option<Vec<Ext>>,
 }
 
 /// The axes at which an access is indexed by the loop variable, with their constants.
@@ -42,7 +57,7 @@ pub(super) struct Accesses<'a> {
     shared: &'a HashSet<LocalId>,
     /// Per shared array: its accesses (None: the whole array, an unknown element), and
     /// whether each writes, with where.
-    pub(super) arrays: HashMap<LocalId, Vec<(Option<Owned>, bool, Span)>>,
+    pub(super) arrays: HashMap<LocalId, Vec<Use>>,
     aliases: HashMap<LocalId, Alias>,
     /// What each local the body assigns is as an index (`$i = i + 1`, the index temporary of
     /// `a[i + 1] += v`): the form of every value assigned to it, when they agree.
@@ -105,9 +120,29 @@ impl<'a> Accesses<'a> {
         }
     }
 
-    /// `array[index]` as (the shared array it reaches, the loop-indexed axes), following a
-    /// view the body took; None when `array` is not one of those.
-    fn resolve(&self, array: &hir::Expr, index: &hir::Expr) -> Option<(LocalId, Option<Owned>)> {
+    /// What an index item covers along its axis, in terms of the loop variable.
+    fn extent(&self, e: &hir::Expr) -> Ext {
+        let positive = |step: &Option<Box<hir::Expr>>| match step.as_deref().map(|s| &s.kind) {
+            None => true,
+            Some(H::Int(k)) => *k > 0,
+            _ => false,
+        };
+        match (&e.kind, self.pos(e)) {
+            (_, Pos::Loop(c)) => Ext::At(c),
+            (_, Pos::From(d)) => Ext::From(d),
+            // `v + d:` (any end, a positive step): from `v + d` on.
+            (H::Slice { lower: Some(lower), step, .. }, _) if positive(step) => match self.pos(lower) {
+                Pos::Loop(d) | Pos::From(d) => Ext::From(d),
+                Pos::Other => Ext::Other,
+            },
+            _ => Ext::Other,
+        }
+    }
+
+    /// `array[index]` as (the shared array it reaches, the loop-indexed axes, what the access
+    /// covers along each axis when the array is the shared one itself), following a view the
+    /// body took; None when `array` is not one of those.
+    fn resolve(&self, array: &hir::Expr, index: &hir::Expr) -> Option<(LocalId, Option<Owned>, Option<Vec<Ext>>)> {
         let id = local_of(array)?;
         let owned: Owned = self
             .positions(index)
@@ -116,24 +151,33 @@ impl<'a> Accesses<'a> {
             .filter_map(|(k, p)| if let Pos::Loop(c) = p { Some((k, *c)) } else { None })
             .collect();
         if self.shared.contains(&id) && self.ty(id).array().is_some() {
-            return Some((id, Some(owned)));
+            let items: Vec<&hir::Expr> = match &index.kind {
+                H::Tuple(items) => items.iter().collect(),
+                _ => vec![index],
+            };
+            let extents = items.iter().map(|e| self.extent(e)).collect();
+            return Some((id, Some(owned), Some(extents)));
         }
         match self.aliases.get(&id) {
-            Some(Alias::View(base, at)) => Some((*base, Some(at.clone()))),
+            Some(Alias::View(base, at)) => Some((*base, Some(at.clone()), None)),
             Some(Alias::Unknown) => None,
             _ => None,
         }
     }
 
     fn note(&mut self, base: LocalId, owned: Option<Owned>, write: bool, span: Span) {
-        self.arrays.entry(base).or_default().push((owned, write, span));
+        self.note_covering(base, owned, write, span, None);
+    }
+
+    fn note_covering(&mut self, base: LocalId, owned: Option<Owned>, write: bool, span: Span, extents: Option<Vec<Ext>>) {
+        self.arrays.entry(base).or_default().push(Use { owned, write, span, extents });
     }
 
     /// A write into `array[index]` (a store, an augmented store, `out=`).
     fn write(&mut self, array: &hir::Expr, index: Option<&hir::Expr>, span: Span) {
         match (index, local_of(array)) {
             (Some(index), _) => match self.resolve(array, index) {
-                Some((base, owned)) => self.note(base, owned, true, span),
+                Some((base, owned, extents)) => self.note_covering(base, owned, true, span, extents),
                 None => self.write_whole(array, span),
             },
             (None, _) => self.write_whole(array, span),
@@ -158,7 +202,7 @@ impl<'a> Accesses<'a> {
                 None => {}
             },
             H::Subscript { value, index } => match self.resolve(value, index) {
-                Some((base, owned)) => self.note(base, owned, true, span),
+                Some((base, owned, extents)) => self.note_covering(base, owned, true, span, extents),
                 None => self.write_whole(value, span),
             },
             H::Slice { .. } => {}
@@ -212,8 +256,13 @@ impl<'a> Accesses<'a> {
             S::ForRange { target, start, stop, step, body, orelse } => {
                 let mut ids = Vec::new();
                 target_locals(target, &mut ids);
+                // `for j in range(v + d, ..., k)` with `k > 0`: `j` is at least `v + d`.
+                let from = match (&target, self.pos(start), &step.kind) {
+                    (hir::Target::Local(..), Pos::Loop(d) | Pos::From(d), H::Int(k)) if *k > 0 => Pos::From(d),
+                    _ => Pos::Other,
+                };
                 for id in ids {
-                    self.form(id, None);
+                    self.form_pos(id, from);
                 }
                 for e in [start, stop, step] {
                     self.expr(e);
@@ -230,6 +279,11 @@ impl<'a> Accesses<'a> {
     /// assignment of something unknown).
     fn form(&mut self, id: LocalId, value: Option<&hir::Expr>) {
         let p = value.map_or(Pos::Other, |v| self.pos(v));
+        self.form_pos(id, p);
+    }
+
+    /// Notes that local `id` is `p` as an index after one more assignment.
+    fn form_pos(&mut self, id: LocalId, p: Pos) {
         let merged = match self.forms.get(&id) {
             None => p,
             Some(old) if *old == p => p,
@@ -287,7 +341,7 @@ impl<'a> Accesses<'a> {
                 if matches!(index.kind, H::Tuple(_)) || self.spec.expr_types[value.id as usize].array().is_some() =>
             {
                 match self.resolve(a, index) {
-                    Some((base, Some(owned))) if !owned.is_empty() => Alias::View(base, owned),
+                    Some((base, Some(owned), _)) if !owned.is_empty() => Alias::View(base, owned),
                     Some(_) => Alias::Unknown,
                     None => match local_of(a).and_then(|id| self.aliases.get(&id)) {
                         Some(Alias::Fresh) => Alias::Fresh,
@@ -309,7 +363,7 @@ impl<'a> Accesses<'a> {
             H::Subscript { value, index } => {
                 self.expr(index);
                 match self.resolve(value, index) {
-                    Some((base, owned)) => self.note(base, owned, false, e.span),
+                    Some((base, owned, extents)) => self.note_covering(base, owned, false, e.span, extents),
                     None => self.expr(value),
                 }
                 return;
@@ -388,21 +442,32 @@ impl<'a> Accesses<'a> {
         ids.sort();
         for id in ids {
             let uses = &self.arrays[id];
-            let Some(&(_, _, wspan)) = uses.iter().find(|u| u.1) else { continue };
+            let Some(wspan) = uses.iter().find(|u| u.write).map(|u| u.span) else { continue };
             // An axis (and constant) every access indexes with the loop variable.
             let mut common: Option<Vec<(usize, i64)>> = None;
-            for (owned, _, _) in uses {
-                let here = owned.clone().unwrap_or_default();
+            for u in uses {
+                let here = u.owned.clone().unwrap_or_default();
                 common = Some(match common {
                     None => here,
                     Some(c) => c.into_iter().filter(|x| here.contains(x)).collect(),
                 });
             }
-            if common.is_none_or(|c| c.is_empty()) {
+            if common.is_none_or(|c| c.is_empty()) && !self.triangle_disjoint(uses) {
                 return Some((*id, wspan));
             }
         }
         None
+    }
+
+    /// Whether the accesses `uses` of one 2-D array are rows and columns that start at the
+    /// diagonal, which no two iterations share (`triangle`).
+    fn triangle_disjoint(&self, uses: &[Use]) -> bool {
+        let mut shapes = Vec::with_capacity(uses.len());
+        for u in uses {
+            let Some(shape) = u.extents.as_deref().and_then(triangle::Shape::of) else { return false };
+            shapes.push((shape, u.write));
+        }
+        triangle::disjoint(&shapes)
     }
 
     /// The error for array `id`, which iterations may both write at `wspan`.

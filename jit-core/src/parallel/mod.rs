@@ -18,6 +18,7 @@
 //!   shares may not be changed, nor may a shared `Generator` be drawn from.
 
 mod accesses;
+mod triangle;
 mod walk;
 
 use std::collections::{HashMap, HashSet};
