@@ -78,6 +78,13 @@ pub enum Type {
     /// step, carried as an LLVM `{i64, i64, i64}` (`codegen/ranges.rs`); only inside compiled
     /// code (neither an argument from Python nor a value returned to it).
     Range,
+    /// An iterator (`iter(x)`, `zip(a, b)` as a value): the sequence it walks (a list, a
+    /// homogeneous tuple, an array, a range or a str; a dict's or set's keys and the items of
+    /// `enumerate`/`zip`/`reversed` as a list made when the iterator is) and its position,
+    /// carried as `{sequence, ptr}` where the pointer is a counted block holding the position
+    /// (`codegen/iterators.rs`), so copies of an iterator share it as in CPython; only inside
+    /// compiled code.
+    Iter(Box<Type>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -111,7 +118,7 @@ impl Type {
     /// sets, or tuples of them), which compiled code counts.
     pub fn holds_references(&self) -> bool {
         match self {
-            Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => true,
+            Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Iter(_) => true,
             Type::Tuple(items) | Type::Closure(_, items) => items.iter().any(Type::holds_references),
             Type::Optional(t) => t.holds_references(),
             _ => false,
@@ -153,6 +160,7 @@ impl Type {
             Type::Dict(k, v) => Type::Dict(Box::new(k.carrier()), Box::new(v.carrier())),
             Type::Set(k) => Type::Set(Box::new(k.carrier())),
             Type::Optional(t) => Type::Optional(Box::new(t.carrier())),
+            Type::Iter(t) => Type::Iter(Box::new(t.carrier())),
             t => t.clone(),
         }
     }
@@ -176,7 +184,7 @@ impl Type {
         match self {
             Type::Unknown => false,
             Type::Tuple(ts) | Type::Closure(_, ts) => ts.iter().all(Type::is_known),
-            Type::Optional(t) => t.is_known(),
+            Type::Optional(t) | Type::Iter(t) => t.is_known(),
             _ => true,
         }
     }
@@ -388,6 +396,7 @@ impl fmt::Display for Type {
             Type::Generator => f.write_str("Generator"),
             Type::Str => f.write_str("str"),
             Type::Range => f.write_str("range"),
+            Type::Iter(t) => write!(f, "iterator({t})"),
             Type::Function(unit) | Type::Closure(unit, _) => write!(f, "function(#{unit})"),
             // Numba's names: `float64*`, `void*`.
             Type::Pointer(Some(d)) => write!(f, "{}*", d.name()),

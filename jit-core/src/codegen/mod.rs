@@ -23,6 +23,7 @@ mod fancy;
 mod fastmath;
 mod generator;
 mod helpers;
+mod iterators;
 mod linalg;
 mod list;
 mod matmul;
@@ -283,6 +284,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => self.ctx.ptr_type(AddressSpace::default()).into(),
             Type::Generator | Type::Pointer(_) => self.ctx.ptr_type(inkwell::AddressSpace::default()).into(),
             Type::Range => self.range_llty().into(),
+            Type::Iter(s) => self.iter_llty(s).into(),
         }
     }
 

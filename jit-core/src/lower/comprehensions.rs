@@ -30,9 +30,8 @@ impl Lowerer<'_> {
                 target(t, &mut found);
                 find(value, &mut found);
             }
-            S::Expr(e) | S::Return(Some(e)) | S::If { test: e, .. } | S::For { iter: e, .. } | S::Assert { test: e, .. } => {
-                find(e, &mut found)
-            }
+            S::Expr(e) | S::Return(Some(e)) | S::If { test: e, .. } | S::Assert { test: e, .. } => find(e, &mut found),
+            S::For { iter: e, .. } => find_in_iterable(e, &mut found),
             _ => {}
         }
         for e in found {
@@ -60,6 +59,11 @@ impl Lowerer<'_> {
                             ))
                         }
                     }
+                }
+                // `enumerate(...)`, `zip(...)`, `reversed(...)` as a value: the list of its items,
+                // which the value is an iterator over (`lower/iterators.rs`).
+                A::Call { func, .. } if matches!(self.callee(func), Ok(super::Callee::Iterate(_))) => {
+                    self.comprehension_of(Some(e), e.span, out)?
                 }
                 _ => continue,
             };
@@ -260,6 +264,9 @@ fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
         // A call of `list` (the hoister checks it is the builtin's): its argument is evaluated
         // by the loop it becomes.
         A::Call { func, .. } if matches!(&func.kind, A::Name(n) if n == "list") => out.push(e),
+        // `enumerate`, `zip` or `reversed` as a value (the hoister checks it is the builtin):
+        // its arguments are evaluated by the loop that lists its items.
+        A::Call { func, .. } if matches!(&func.kind, A::Name(n) if ITERATE.contains(&n.as_str())) => out.push(e),
         A::Call { func, args, keywords } => {
             find(func, out);
             args.iter().for_each(|a| find(a, out));
@@ -275,6 +282,21 @@ fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
         A::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().for_each(|p| find(p, out)),
         // A lambda's body is evaluated when it is called, not here.
         A::Int(_) | A::UInt(_) | A::Float(_) | A::Imag(_) | A::Bool(_) | A::None | A::Str(_) | A::Name(_) | A::Lambda(_) => {}
+    }
+}
+
+/// The names of the builtins that wrap iterables (`registry::IterBuiltin`).
+const ITERATE: [&str; 3] = ["enumerate", "zip", "reversed"];
+
+/// [`find`] in a `for` loop's iterable: `enumerate`, `zip` and `reversed` there (and nested in
+/// one another) are the loop's own, walked by position (`lower/iterate.rs`), not values.
+fn find_in_iterable<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
+    match &e.kind {
+        A::Call { func, args, keywords } if matches!(&func.kind, A::Name(n) if ITERATE.contains(&n.as_str())) => {
+            args.iter().for_each(|a| find_in_iterable(a, out));
+            keywords.iter().for_each(|k| find(&k.value, out))
+        }
+        _ => find(e, out),
     }
 }
 
