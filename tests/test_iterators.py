@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import check, rss_growth
-from stickyjit import CompileError, njit
+from stickyjit import CompileError, njit, prange
 
 
 @njit
@@ -429,3 +429,35 @@ def test_iterators_made_in_one_call_are_freed_as_they_go(tmp_path):
     r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=180, check=True)
     grew = int(r.stdout.strip().splitlines()[-1])
     assert grew < 32 * 2**20, f"RSS grew {grew} bytes within one call"
+
+
+def test_an_iterator_made_outside_a_prange_loop_is_refused_in_it():
+    src = (
+        "from stickyjit import prange\n"
+        "def f(n):\n"
+        "    it = iter(range(n))\n"
+        "    s = 0\n"
+        "    for i in prange(n):\n"
+        "        s += next(it, 0)\n"
+        "    return s\n"
+    )
+    ns: dict = {}
+    filename = "<iterators-prange>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    exec(compile(src, filename, "exec"), ns)
+    with pytest.raises(CompileError, match="would change 'it' on several threads"):
+        njit(parallel=True)(ns["f"])(10)
+
+
+@njit(parallel=True)
+def iterator_per_iteration(n):
+    xs = [1, 2, 3]
+    out = np.zeros(n)
+    for i in prange(n):
+        it = iter(xs)
+        out[i] = next(it) + next(it, 0) * i
+    return float(out.sum())
+
+
+def test_an_iterator_made_inside_a_prange_body_is_its_own():
+    check(iterator_per_iteration, 1000)
