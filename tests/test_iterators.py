@@ -461,3 +461,30 @@ def iterator_per_iteration(n):
 
 def test_an_iterator_made_inside_a_prange_body_is_its_own():
     check(iterator_per_iteration, 1000)
+
+
+def test_enumerate_zip_reversed_of_an_iterator_are_refused():
+    for call in ("enumerate(it)", "zip(it, [n, n])", "reversed(it)"):
+        src = f"def f(n):\n    it = iter([n, n + 1])\n    s = 0\n    for t in {call}:\n        s += 1\n    return s\n"
+        e = _compile_error(src, "f", 3)
+        assert "of an iterator" in str(e) and e.lineno == 4, (call, str(e))
+
+
+@njit
+def grow_if_small(xs, x):
+    if x < 40:
+        xs.append(x + 5)
+    return x
+
+
+@njit
+def comprehension_over_a_growing_list(n):
+    # The comprehension reserves room for the items the list has when it starts; the list grows
+    # while it is walked, and the appends beyond that room make more.
+    xs = [i for i in range(n)]
+    return [grow_if_small(xs, x) for x in iter(xs)]
+
+
+@given(st.integers(0, 12))
+def test_a_comprehension_over_an_iterator_whose_list_grows(n):
+    check(comprehension_over_a_growing_list, n)

@@ -50,10 +50,26 @@ impl InferCx<'_> {
         Ok(Type::Int64)
     }
 
-    /// `$iterN[$iN]` of that loop: the item at the position.
+    /// `$iterN[$iN]` of that loop: the item at the position. The loops over `enumerate`,
+    /// `zip` and `reversed` (`lower/iterate.rs`) read their sources at a position of their own
+    /// (`$kN`, `$jN`), which an iterator does not have.
     pub(super) fn iterator_item(&mut self, value: &hir::Expr, index: &hir::Expr, s: &Type) -> Result<Type> {
         self.loop_iterator(value, "subscript")?;
         self.expr(index)?;
+        let own_loop = match index.kind {
+            H::Local { id, .. } => {
+                let name = &self.hir_fn().locals[id as usize].name;
+                name.strip_prefix("$i").is_some_and(|d| !d.is_empty() && d.bytes().all(|c| c.is_ascii_digit()))
+            }
+            _ => false,
+        };
+        if !own_loop {
+            return Err(CompileError::unsupported_because(
+                "enumerate(), zip() or reversed() of an iterator",
+                "an iterator is walked by next() or a for loop of its own here: take list(it) first, or call next(it) in the loop",
+                value.span,
+            ));
+        }
         item_type(s, value.span)
     }
 
