@@ -488,3 +488,20 @@ def comprehension_over_a_growing_list(n):
 @given(st.integers(0, 12))
 def test_a_comprehension_over_an_iterator_whose_list_grows(n):
     check(comprehension_over_a_growing_list, n)
+
+
+@njit
+def iterator_before_the_first_item(n):
+    # The list's item type is known only from the append after iter(): the iterator's type
+    # follows it, as the list's does.
+    xs = []
+    it = iter(xs)
+    for i in range(n):
+        xs.append(i * 3)
+    first = next(it, -1)
+    return first, [x for x in it]
+
+
+@given(st.integers(0, 6))
+def test_an_iterator_over_a_list_typed_later(n):
+    check(iterator_before_the_first_item, n)

@@ -249,6 +249,8 @@ impl Type {
             ),
             (List(a), List(b)) => List(Box::new(a.unify_item(b).map_err(|_| (self.clone(), other.clone()))?)),
             (Set(a), Set(b)) => Set(Box::new(a.unify_item(b).map_err(|_| (self.clone(), other.clone()))?)),
+            // Iterators over sequences that unify (a list whose item type widened after `iter()`).
+            (Iter(a), Iter(b)) => Iter(Box::new(a.unify_item(b).map_err(|_| (self.clone(), other.clone()))?)),
             (Dict(ak, av), Dict(bk, bv)) => {
                 let bad = |_| (self.clone(), other.clone());
                 Dict(Box::new(ak.unify_item(bk).map_err(bad)?), Box::new(av.unify_item(bv).map_err(bad)?))

@@ -63,6 +63,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             (Type::List(f), Type::List(t)) => self.list_convert(v, f, t),
             (Type::Dict(..), Type::Dict(..)) | (Type::Set(_), Type::Set(_)) => self.dict_convert(v, from, to),
             (Type::None, Type::Optional(_)) => self.module_gen.llty(to).const_zero(),
+            (Type::Iter(f), Type::Iter(t)) => self.iter_convert(v, f, t),
             (Type::Optional(f), Type::Optional(t)) => self.optional_convert(v, f, t),
             (f, Type::Optional(t)) => self.optional_some(self.cast(v, f, t), t),
             (Type::Unknown, _) | (_, Type::Unknown) => self.module_gen.llty(to).const_zero(),

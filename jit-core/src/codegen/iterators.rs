@@ -61,6 +61,18 @@ impl<'ctx> FnGen<'_, 'ctx> {
         agg.into()
     }
 
+    /// The iterator `v` over a sequence of type `from` as one over `to` (the sequence converted
+    /// as a variable's value is, the position the same).
+    pub(super) fn iter_convert(&self, v: BasicValueEnum<'ctx>, from: &Type, to: &Type) -> BasicValueEnum<'ctx> {
+        let it = v.into_struct_value();
+        let seq = self.b().build_extract_value(it, 0, "iter.seq").u();
+        let seq = self.cast(seq, from, to);
+        let block = self.b().build_extract_value(it, 1, "iter.block").u();
+        let agg = self.module_gen.iter_llty(to).get_undef();
+        let agg = self.b().build_insert_value(agg, seq, 0, "iter").u();
+        self.b().build_insert_value(agg, block, 1, "iter").u().into_struct_value().into()
+    }
+
     /// The sequence of the iterator `it` and the address of its position.
     fn iter_parts(&self, it: StructValue<'ctx>) -> (BasicValueEnum<'ctx>, PointerValue<'ctx>) {
         let seq = self.b().build_extract_value(it, 0, "iter.seq").u();
