@@ -505,3 +505,24 @@ def iterator_before_the_first_item(n):
 @given(st.integers(0, 6))
 def test_an_iterator_over_a_list_typed_later(n):
     check(iterator_before_the_first_item, n)
+
+
+def test_stop_iteration_has_the_line_of_the_next_call():
+    import inspect
+    import traceback
+
+    with pytest.raises(StopIteration) as info:
+        callee_raises_stop_outside([1, 2])
+    frames = [(f.name, f.lineno) for f in traceback.extract_tb(info.value.__traceback__)[1:]]
+    lines, first = inspect.getsourcelines(advance)
+    at = first + next(i for i, line in enumerate(lines) if "next(it)" in line)
+    assert ("advance", at) in frames, frames
+
+
+@njit
+def callee_raises_stop_outside(xs):
+    it = iter(xs)
+    total = 0
+    for _ in range(3):
+        total += advance(it)
+    return total
