@@ -518,4 +518,17 @@ mod tests {
         assert_eq!(Bool.unify(&UInt64), Ok(UInt64));
         assert_eq!(UInt64.unify(&Float64), Ok(Float64));
     }
+
+    #[test]
+    fn iterators_unify_as_their_sequences() {
+        let it = |t: super::Type| Iter(Box::new(t));
+        let list = |t: super::Type| List(Box::new(t));
+        assert_eq!(it(list(Unknown)).unify(&it(list(Int64))), Ok(it(list(Int64))));
+        assert_eq!(it(list(Int64)).unify(&it(list(Float64))), Ok(it(list(Float64))));
+        assert!(it(list(Int64)).unify(&it(Range)).is_err());
+        assert_eq!(None.unify(&it(Range)), Ok(Optional(Box::new(it(Range)))));
+        assert!(it(Range).holds_references(), "the position is a counted block");
+        assert!(!it(Unknown).is_known() && it(list(Unknown)).is_known());
+        assert_eq!(crate::abi::slots_of(&it(Range)), 4);
+    }
 }
