@@ -526,3 +526,40 @@ def callee_raises_stop_outside(xs):
     for _ in range(3):
         total += advance(it)
     return total
+
+
+@njit
+def loop_keeps_its_iterator(n):
+    # Rebinding the name in the body does not change what the loop walks (CPython's loop holds
+    # the iterator it started with).
+    it = iter(range(n))
+    out = []
+    for x in it:
+        out.append(x)
+        it = iter(range(100, 102))
+    return out, next(it, -1)
+
+
+@njit
+def next_inside_the_loop(n):
+    it = iter(range(n))
+    out = []
+    for x in it:
+        out.append((x, next(it, -1)))
+    return out
+
+
+@njit
+def iterator_over_a_tuple_of_arrays(a):
+    it = iter((a, a * 2.0))
+    s = next(it).sum()
+    for b in it:
+        s += b[0] if len(b) else 0.0
+    return float(s)
+
+
+@given(st.integers(-2, 9))
+def test_loops_and_next_interleave_as_in_cpython(n):
+    check(loop_keeps_its_iterator, n)
+    check(next_inside_the_loop, n)
+    check(iterator_over_a_tuple_of_arrays, np.arange(float(max(n, 0))))
