@@ -563,3 +563,24 @@ def test_loops_and_next_interleave_as_in_cpython(n):
     check(loop_keeps_its_iterator, n)
     check(next_inside_the_loop, n)
     check(iterator_over_a_tuple_of_arrays, np.arange(float(max(n, 0))))
+
+
+def test_next_before_a_comprehension_over_the_same_iterator_is_refused():
+    # A comprehension is evaluated before the rest of its statement (language.md): here that
+    # would be before the next(), so the statement is refused rather than run out of order.
+    src = "def f(n):\n    it = iter([n, n + 1, n + 2])\n    return next(it), [x for x in it]\n"
+    e = _compile_error(src, "f", 3)
+    assert "assign the next() on a line of its own first" in str(e) and e.lineno == 3
+    e = _compile_error("def g(n):\n    it = iter([n, n + 1])\n    return next(it, 0), list(it)\n", "g", 3)
+    assert "next(it)" in str(e)
+
+
+@njit
+def next_beside_an_unrelated_comprehension(n):
+    it = iter(range(n))
+    return next(it, -1), [i * i for i in range(n)], next(it, -1)
+
+
+def test_next_beside_an_unrelated_comprehension():
+    check(next_beside_an_unrelated_comprehension, 4)
+    check(next_beside_an_unrelated_comprehension, 0)
