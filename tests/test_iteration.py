@@ -243,9 +243,11 @@ def _compile_error(src: str, name: str) -> CompileError:
     return info.value
 
 
-def test_outside_a_for_loop_is_a_compile_error():
-    e = _compile_error("def f(a):\n    e = enumerate(a)\n    return 0\n", "f")
-    assert "enumerate() is compiled only as the iterable of a for loop" in str(e)
+def test_outside_a_for_loop_only_where_always_evaluated():
+    # Outside a for loop, enumerate/zip/reversed are iterators over the list of their items,
+    # made before the statement (tests/test_iterators.py): not in a lazily evaluated place.
+    e = _compile_error("def f(a):\n    e = enumerate(a) if a.size > 5 else enumerate(a[:1])\n    return 0\n", "f")
+    assert "enumerate() as a value is compiled where it is always evaluated" in str(e)
     assert e.lineno == 2
 
 

@@ -248,6 +248,17 @@ def _chr(i):
     return chr(i)
 
 
+def _iter(n):
+    it = iter([i * 2 for i in range(n)])
+    next(it)
+    return sum([x for x in it])
+
+
+def _next(n):
+    it = iter(range(n))
+    return next(it) + next(it, -1) + next(it, -1)
+
+
 def _print(x):
     print("x is", x, sep=": ")
     return x
@@ -277,6 +288,8 @@ BUILTIN_CASES = {
     "repr": (_repr, "it's"),
     "ord": (_ord, "é"),
     "chr": (_chr, 9731),
+    "iter": (_iter, 5),
+    "next": (_next, 1),
 }
 
 

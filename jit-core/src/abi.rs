@@ -110,6 +110,7 @@ impl Scalar {
             | Type::Closure(..)
             | Type::Optional(_)
             | Type::Range
+            | Type::Iter(_)
             | Type::Pointer(_) => return None,
         })
     }
@@ -168,6 +169,9 @@ pub fn slots_of(t: &Type) -> usize {
         Type::Complex128 | Type::Complex64 => 2,
         // Start, stop and step (a range never crosses the boundary with Python).
         Type::Range => 3,
+        // The sequence, then the address of the position's block (never crosses the boundary
+        // with Python either).
+        Type::Iter(t) => slots_of(t) + 1,
         // A list: the address of its block (only returned, never passed in); a Generator: the
         // address of its `bitgen_t`; a pointer: the address.
         Type::Int64

@@ -96,7 +96,7 @@ const fn builtin_row(name: &'static str, builtin: Builtin, arity: Arity, dtype: 
 }
 
 /// The builtins compiled code may call, in the order messages list them.
-pub static BUILTINS: [BuiltinRow; 23] = [
+pub static BUILTINS: [BuiltinRow; 25] = [
     builtin_row("abs", Builtin::Intrinsic(Intrinsic::Abs), Arity::new(1, 1, "1 argument"), None),
     builtin_row("min", Builtin::Intrinsic(Intrinsic::Min), Arity::new(1, usize::MAX, "1 or more arguments"), None),
     builtin_row("max", Builtin::Intrinsic(Intrinsic::Max), Arity::new(1, usize::MAX, "1 or more arguments"), None),
@@ -120,6 +120,8 @@ pub static BUILTINS: [BuiltinRow; 23] = [
     builtin_row("repr", Builtin::Intrinsic(Intrinsic::Repr), Arity::new(1, 1, "exactly one argument"), None),
     builtin_row("ord", Builtin::Intrinsic(Intrinsic::Ord), Arity::new(1, 1, "exactly one argument"), None),
     builtin_row("chr", Builtin::Intrinsic(Intrinsic::Chr), Arity::new(1, 1, "exactly one argument"), None),
+    builtin_row("iter", Builtin::Intrinsic(Intrinsic::Iter), Arity::new(1, 1, "exactly one argument"), None),
+    builtin_row("next", Builtin::Intrinsic(Intrinsic::Next), Arity::new(1, 2, "1 or 2 arguments"), None),
 ];
 
 /// The builtin called `name`, if it is compiled.

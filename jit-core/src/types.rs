@@ -78,6 +78,13 @@ pub enum Type {
     /// step, carried as an LLVM `{i64, i64, i64}` (`codegen/ranges.rs`); only inside compiled
     /// code (neither an argument from Python nor a value returned to it).
     Range,
+    /// An iterator (`iter(x)`, `zip(a, b)` as a value): the sequence it walks (a list, a
+    /// homogeneous tuple, an array, a range or a str; a dict's or set's keys and the items of
+    /// `enumerate`/`zip`/`reversed` as a list made when the iterator is) and its position,
+    /// carried as `{sequence, ptr}` where the pointer is a counted block holding the position
+    /// (`codegen/iterators.rs`), so copies of an iterator share it as in CPython; only inside
+    /// compiled code.
+    Iter(Box<Type>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -111,7 +118,7 @@ impl Type {
     /// sets, or tuples of them), which compiled code counts.
     pub fn holds_references(&self) -> bool {
         match self {
-            Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => true,
+            Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Iter(_) => true,
             Type::Tuple(items) | Type::Closure(_, items) => items.iter().any(Type::holds_references),
             Type::Optional(t) => t.holds_references(),
             _ => false,
@@ -153,6 +160,7 @@ impl Type {
             Type::Dict(k, v) => Type::Dict(Box::new(k.carrier()), Box::new(v.carrier())),
             Type::Set(k) => Type::Set(Box::new(k.carrier())),
             Type::Optional(t) => Type::Optional(Box::new(t.carrier())),
+            Type::Iter(t) => Type::Iter(Box::new(t.carrier())),
             t => t.clone(),
         }
     }
@@ -176,7 +184,7 @@ impl Type {
         match self {
             Type::Unknown => false,
             Type::Tuple(ts) | Type::Closure(_, ts) => ts.iter().all(Type::is_known),
-            Type::Optional(t) => t.is_known(),
+            Type::Optional(t) | Type::Iter(t) => t.is_known(),
             _ => true,
         }
     }
@@ -241,6 +249,8 @@ impl Type {
             ),
             (List(a), List(b)) => List(Box::new(a.unify_item(b).map_err(|_| (self.clone(), other.clone()))?)),
             (Set(a), Set(b)) => Set(Box::new(a.unify_item(b).map_err(|_| (self.clone(), other.clone()))?)),
+            // Iterators over sequences that unify (a list whose item type widened after `iter()`).
+            (Iter(a), Iter(b)) => Iter(Box::new(a.unify_item(b).map_err(|_| (self.clone(), other.clone()))?)),
             (Dict(ak, av), Dict(bk, bv)) => {
                 let bad = |_| (self.clone(), other.clone());
                 Dict(Box::new(ak.unify_item(bk).map_err(bad)?), Box::new(av.unify_item(bv).map_err(bad)?))
@@ -388,6 +398,7 @@ impl fmt::Display for Type {
             Type::Generator => f.write_str("Generator"),
             Type::Str => f.write_str("str"),
             Type::Range => f.write_str("range"),
+            Type::Iter(t) => write!(f, "iterator({t})"),
             Type::Function(unit) | Type::Closure(unit, _) => write!(f, "function(#{unit})"),
             // Numba's names: `float64*`, `void*`.
             Type::Pointer(Some(d)) => write!(f, "{}*", d.name()),
@@ -506,5 +517,18 @@ mod tests {
         assert_eq!(UInt64.unify(&Int64), Ok(UInt64));
         assert_eq!(Bool.unify(&UInt64), Ok(UInt64));
         assert_eq!(UInt64.unify(&Float64), Ok(Float64));
+    }
+
+    #[test]
+    fn iterators_unify_as_their_sequences() {
+        let it = |t: super::Type| Iter(Box::new(t));
+        let list = |t: super::Type| List(Box::new(t));
+        assert_eq!(it(list(Unknown)).unify(&it(list(Int64))), Ok(it(list(Int64))));
+        assert_eq!(it(list(Int64)).unify(&it(list(Float64))), Ok(it(list(Float64))));
+        assert!(it(list(Int64)).unify(&it(Range)).is_err());
+        assert_eq!(None.unify(&it(Range)), Ok(Optional(Box::new(it(Range)))));
+        assert!(it(Range).holds_references(), "the position is a counted block");
+        assert!(!it(Unknown).is_known() && it(list(Unknown)).is_known());
+        assert_eq!(crate::abi::slots_of(&it(Range)), 4);
     }
 }

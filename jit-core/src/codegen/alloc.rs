@@ -189,7 +189,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// A new block of `bytes`: its header (the array's meminfo) and the address of its elements;
     /// MemoryError when there is no memory for it.
-    fn call_alloc(&self, bytes: IntValue<'ctx>, zeroed: bool) -> (PointerValue<'ctx>, PointerValue<'ctx>) {
+    pub(super) fn call_alloc(&self, bytes: IntValue<'ctx>, zeroed: bool) -> (PointerValue<'ctx>, PointerValue<'ctx>) {
         let f = self.helper(Helper::NewBlock);
         let z = self.ctx().bool_type().const_int(zeroed as u64, false);
         let header = self.call_basic(f, &[bytes.into(), z.into()]).into_pointer_value();

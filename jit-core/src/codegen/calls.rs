@@ -145,6 +145,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.range_object_len(r).into()
             }
             Intrinsic::Range => self.range_new(args),
+            Intrinsic::Len if matches!(self.ty(&args[0]), Type::Iter(_)) => self.iter_len(&args[0]),
+            Intrinsic::Next => self.iter_next(args, ty),
+            Intrinsic::Iter => unreachable!("made by FnGen::iter_new (it owns its block)"),
             Intrinsic::RangeField(k) => self.range_field(k, &args[0]),
             Intrinsic::Len if self.ty(&args[0]) == Type::Str => {
                 let h = self.expr(&args[0]).into_pointer_value();

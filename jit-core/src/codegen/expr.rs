@@ -63,6 +63,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             (Type::List(f), Type::List(t)) => self.list_convert(v, f, t),
             (Type::Dict(..), Type::Dict(..)) | (Type::Set(_), Type::Set(_)) => self.dict_convert(v, from, to),
             (Type::None, Type::Optional(_)) => self.module_gen.llty(to).const_zero(),
+            (Type::Iter(f), Type::Iter(t)) => self.iter_convert(v, f, t),
             (Type::Optional(f), Type::Optional(t)) => self.optional_convert(v, f, t),
             (f, Type::Optional(t)) => self.optional_some(self.cast(v, f, t), t),
             (Type::Unknown, _) | (_, Type::Unknown) => self.module_gen.llty(to).const_zero(),
@@ -110,7 +111,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Type::None => self.ctx().bool_type().const_zero(),
             Type::Tuple(ts) => self.ctx().bool_type().const_int(!ts.is_empty() as u64, false),
             Type::Unknown | Type::Array(_) => self.ctx().bool_type().const_zero(),
-            Type::Dtype(_) | Type::Generator | Type::Function(_) | Type::Closure(..) => {
+            Type::Dtype(_) | Type::Generator | Type::Function(_) | Type::Closure(..) | Type::Iter(_) => {
                 self.ctx().bool_type().const_int(1, false)
             }
             // A pointer is true when it is not null (as in C).
@@ -233,6 +234,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.random_permutation(e, args, None)
             }
             H::Intrinsic { f: hir::Intrinsic::Generator(g), args } => self.generator_call(e, *g, args),
+            H::Intrinsic { f: hir::Intrinsic::Iter, args } => self.iter_new(e, &args[0]),
             H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } if self.hir_fn.ufuncs[*k as usize].gufunc.is_some() => {
                 self.gufunc_call(e, *k, args)
             }
@@ -270,6 +272,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             H::Subscript { value, index } if matches!(self.ty(value), Type::List(_)) => self.list_load(e, value, index),
             H::Subscript { value, index } if self.ty(value) == Type::Str => self.string_subscript(e, value, index),
             H::Subscript { value, index } if self.ty(value) == Type::Range => self.range_item(value, index),
+            H::Subscript { value, index } if matches!(self.ty(value), Type::Iter(_)) => self.iter_item(value, index),
             H::Subscript { value, index } if matches!(self.ty(value), Type::Dict(..)) => self.dict_load(value, index),
             H::Subscript { value, index } if matches!(self.ty(value), Type::Pointer(_)) => self.pointer_load(value, index),
             H::List(items) => self.list_literal(e, items),

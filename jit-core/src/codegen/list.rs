@@ -326,8 +326,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let (v, t) = &vals[0];
                 let v = self.cast(*v, t, &item);
                 let need = self.b().build_int_add(len, one, "need").u();
-                // A comprehension's append after `Reserve` made room: no test.
-                if method == ListMethod::Append {
+                // A comprehension's append after `Reserve` made room: no test, unless its loop
+                // walks a list iterator, whose list the body may have made longer than the room.
+                if method == ListMethod::Append || self.growable_walks.last() == Some(&self.loops.len()) {
                     self.list_reserve(h, &item, need);
                 }
                 self.store_item(h, len, &item, v);

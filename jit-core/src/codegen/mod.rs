@@ -23,6 +23,7 @@ mod fancy;
 mod fastmath;
 mod generator;
 mod helpers;
+mod iterators;
 mod linalg;
 mod list;
 mod matmul;
@@ -283,6 +284,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => self.ctx.ptr_type(AddressSpace::default()).into(),
             Type::Generator | Type::Pointer(_) => self.ctx.ptr_type(inkwell::AddressSpace::default()).into(),
             Type::Range => self.range_llty().into(),
+            Type::Iter(s) => self.iter_llty(s).into(),
         }
     }
 
@@ -450,6 +452,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             floors: nonneg::range_floors(hir_fn),
             versions: Vec::new(),
             short_loops: 0,
+            growable_walks: Vec::new(),
             elementwise: false,
             in_parallel: false,
             borrowed: Vec::new(),
@@ -523,6 +526,10 @@ struct FnGen<'a, 'ctx> {
     /// to the loops inside them (`stmt.rs`, `SHORT_TRIPS`): a loop is outermost for polling when
     /// every loop around it is one.
     short_loops: usize,
+    /// The depths (`loops.len()` in their bodies) of the enclosing loops over a list iterator
+    /// (`iter_walk`), which read its length before each item: their number of items may grow
+    /// in the body, so a comprehension's append there tests the room `Reserve` made.
+    growable_walks: Vec<usize>,
     /// Inside the loop of an array expression (`elementwise`): each element follows NumPy's
     /// rules (division by zero gives inf, nan or 0; `**` is `pow` alone).
     elementwise: bool,

@@ -387,6 +387,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             floors: nonneg::range_floors(self.hir_fn),
             versions: Vec::new(),
             short_loops: 0,
+            growable_walks: Vec::new(),
             elementwise: false,
             in_parallel: true,
             borrowed,

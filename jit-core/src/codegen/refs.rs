@@ -61,6 +61,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             // A list is its block's address.
             Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => out.push(v.into_pointer_value()),
+            // The sequence's, then the position's block.
+            Type::Iter(s) => {
+                if holds_arrays(s) {
+                    let x = self.b().build_extract_value(v.into_struct_value(), 0, "seq").u();
+                    self.meminfos(x, s, out);
+                }
+                out.push(self.b().build_extract_value(v.into_struct_value(), 1, "pos").u().into_pointer_value());
+            }
             // An absent value is zero: its meminfos are null.
             Type::Optional(t) => {
                 let x = self.b().build_extract_value(v.into_struct_value(), 1, "value").u();

@@ -148,6 +148,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.b().position_at_end(exit);
             }
             S::ForRange { target, stop, body, orelse, .. } if self.walks_list(stop) => self.list_walk(target, stop, body, orelse),
+            S::ForRange { target, stop, body, orelse, .. } if self.walks_iterator(stop) => {
+                self.iter_walk(target, stop, body, orelse)
+            }
             S::ForRange { .. } if self.hir_fn.parallel && !self.in_parallel && self.hir_fn.prange.contains(&s.span) => {
                 self.prange(s)
             }

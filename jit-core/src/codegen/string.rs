@@ -400,6 +400,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.str_block(v).into()
     }
 
+    /// The one-character string at position `i` (inside) of the string `h`, as `s[i]` makes it.
+    pub(super) fn str_char(&self, h: PointerValue<'ctx>, i: IntValue<'ctx>) -> PointerValue<'ctx> {
+        let v = self.str_call(StrOp::Char, h, self.null(), self.null(), i, self.i64(0));
+        self.str_block(v)
+    }
+
     /// `print(..., flush=True)`: asks the host to flush the stream after this line.
     pub(super) fn request_flush(&self) {
         let zero = self.i64(0);

@@ -69,6 +69,12 @@ pub enum Intrinsic {
     Range,
     /// `r.start` (0), `r.stop` (1) or `r.step` (2) of a range (its one argument).
     RangeField(u8),
+    /// `iter(x)`: an iterator ([`crate::types::Type::Iter`]) over `x` (lowering wraps `x` in
+    /// `DictMethod::Iter`, so a dict's or set's keys are a list); of an iterator, itself.
+    Iter,
+    /// `next(it)` or `next(it, default)`: the iterator's next item; exhausted, the default, or
+    /// CPython's `StopIteration` without one.
+    Next,
     /// `stickyjit.get_thread_id()`, `get_num_threads()`, `set_num_threads(n)` (Numba's): the
     /// thread pool of parallel loops (`crate::threads`).
     Threads(ThreadFn),

@@ -25,6 +25,9 @@ impl InferCx<'_> {
         if matches!(f, Intrinsic::Range | Intrinsic::RangeField(_)) {
             return self.range_intrinsic(f, args);
         }
+        if matches!(f, Intrinsic::Iter | Intrinsic::Next) {
+            return self.iterator_intrinsic(f, args);
+        }
         if f == Intrinsic::CaughtText {
             self.specs[self.current].allocates = true;
             return Ok(Type::Str);
@@ -45,6 +48,7 @@ impl InferCx<'_> {
             return match self.expr(&args[0])? {
                 Type::Tuple(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Range => Ok(Type::Int64),
                 Type::Array(a) if a.ndim > 0 => Ok(Type::Int64),
+                Type::Iter(_) => self.iterator_len(&args[0]),
                 Type::Unknown => Ok(Type::Unknown),
                 t => Err(self.not_an_array(&args[0], &t).unwrap_or_else(|| {
                     CompileError::typing(
@@ -171,6 +175,7 @@ impl InferCx<'_> {
             | Intrinsic::Cmath(_)
             | Intrinsic::Complex => unreachable!("typed above"),
             Intrinsic::Range | Intrinsic::RangeField(_) => unreachable!("typed by infer::ranges"),
+            Intrinsic::Iter | Intrinsic::Next => unreachable!("typed by infer::iterators"),
             Intrinsic::Ufunc(_) => unreachable!("typed by InferCx::ufunc_call"),
             Intrinsic::UfuncReduce { .. } => unreachable!("typed by InferCx::ufunc_reduce"),
             Intrinsic::Bool => Type::Bool,

@@ -19,6 +19,7 @@ mod constant;
 mod dicts;
 mod functions;
 mod generator;
+mod iterators;
 mod linalg;
 mod lists;
 mod optional;
@@ -174,6 +175,7 @@ fn infer_types(
             }
             for s in &specs {
                 validate(&funcs[s.func as usize], s).map_err(|e| (s.func, e))?;
+                iterators::check_containers(&funcs[s.func as usize], s).map_err(|e| (s.func, e))?;
             }
             if specs[0].ret == Type::Generator {
                 let f = &funcs[0];
@@ -191,6 +193,7 @@ fn infer_types(
             }
             pointers::check_returned(&funcs[0], &specs[0].ret).map_err(|e| (0, e))?;
             ranges::check_returned(&funcs[0], &specs[0].ret).map_err(|e| (0, e))?;
+            iterators::check_returned(&funcs[0], &specs[0].ret).map_err(|e| (0, e))?;
             functions::check_returned(&funcs[0], &specs[0].ret).map_err(|e| (0, e))?;
             if let Type::Tuple(items) = &specs[0].ret {
                 if !items.iter().all(returnable) {

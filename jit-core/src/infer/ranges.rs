@@ -64,7 +64,7 @@ impl InferCx<'_> {
 }
 
 /// Python's name for the class of a value of type `t` (CPython's messages name it).
-fn python_type_name(t: &Type) -> String {
+pub(super) fn python_type_name(t: &Type) -> String {
     match t {
         Type::Float64 | Type::Float32 => "float".into(),
         Type::Complex128 | Type::Complex64 => "complex".into(),
@@ -74,6 +74,9 @@ fn python_type_name(t: &Type) -> String {
         Type::Set(_) => "set".into(),
         Type::Array(_) => "numpy.ndarray".into(),
         Type::None => "NoneType".into(),
+        Type::Int64 | Type::UInt64 => "int".into(),
+        Type::Bool => "bool".into(),
+        Type::Iter(_) => "iterator".into(),
         t => t.to_string(),
     }
 }

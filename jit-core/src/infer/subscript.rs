@@ -17,6 +17,9 @@ impl<'a> InferCx<'a> {
         if vt == Type::Range {
             return self.range_subscript(index);
         }
+        if let Type::Iter(s) = &vt {
+            return self.iterator_item(value, index, s);
+        }
         if let Type::Dict(k, v) = &vt {
             return self.dict_subscript(k, v, index);
         }

@@ -30,12 +30,37 @@ impl Lowerer<'_> {
                 target(t, &mut found);
                 find(value, &mut found);
             }
-            S::Expr(e) | S::Return(Some(e)) | S::If { test: e, .. } | S::For { iter: e, .. } | S::Assert { test: e, .. } => {
-                find(e, &mut found)
-            }
+            S::Expr(e) | S::Return(Some(e)) | S::If { test: e, .. } | S::Assert { test: e, .. } => find(e, &mut found),
+            S::For { iter: e, .. } => find_in_iterable(e, &mut found),
             _ => {}
         }
+        // The iterators a `next(it)` earlier in the statement advances: a comprehension over one
+        // of them, hoisted before the statement, would run before that `next`.
+        let mut advanced: Vec<(&str, ast::Span)> = Vec::new();
         for e in found {
+            if let A::Call { func, args, .. } = &e.kind {
+                if matches!(self.callee(func), Ok(super::Callee::Intrinsic(hir::Intrinsic::Next))) {
+                    if let Some(A::Name(n)) = args.first().map(|a| &a.kind) {
+                        advanced.push((n, e.span));
+                    }
+                    continue;
+                }
+            }
+            let hoisted = match &e.kind {
+                A::ListComp { .. } => true,
+                A::Call { func, .. } => matches!(self.callee(func), Ok(super::Callee::ListOf | super::Callee::Iterate(_))),
+                _ => false,
+            };
+            if let Some((n, at)) = advanced.iter().find(|(n, _)| hoisted && mentions(e, n)) {
+                return Err(CompileError::unsupported_because(
+                    "next() before a comprehension over the same iterator",
+                    format!(
+                        "the comprehension (or list(), enumerate(), zip(), reversed()) is evaluated before the rest of its statement, so before the next({n}) at column {}: assign the next() on a line of its own first",
+                        at.col
+                    ),
+                    e.span,
+                ));
+            }
             let id = match &e.kind {
                 A::ListComp { kind, elt, value, generators } => {
                     self.comprehension(*kind, elt, value.as_deref(), generators, e.span, out)?
@@ -60,6 +85,11 @@ impl Lowerer<'_> {
                             ))
                         }
                     }
+                }
+                // `enumerate(...)`, `zip(...)`, `reversed(...)` as a value: the list of its items,
+                // which the value is an iterator over (`lower/iterators.rs`).
+                A::Call { func, .. } if matches!(self.callee(func), Ok(super::Callee::Iterate(_))) => {
+                    self.comprehension_of(Some(e), e.span, out)?
                 }
                 _ => continue,
             };
@@ -257,9 +287,19 @@ fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
             find(left, out);
             comparators.iter().for_each(|c| find(c, out))
         }
+        // `next(it, ...)` (the hoister checks it is the builtin's): after its arguments, for the
+        // order of what it advances against the comprehensions after it.
+        A::Call { func, args, keywords } if matches!(&func.kind, A::Name(n) if n == "next") => {
+            args.iter().for_each(|a| find(a, out));
+            keywords.iter().for_each(|k| find(&k.value, out));
+            out.push(e)
+        }
         // A call of `list` (the hoister checks it is the builtin's): its argument is evaluated
         // by the loop it becomes.
         A::Call { func, .. } if matches!(&func.kind, A::Name(n) if n == "list") => out.push(e),
+        // `enumerate`, `zip` or `reversed` as a value (the hoister checks it is the builtin):
+        // its arguments are evaluated by the loop that lists its items.
+        A::Call { func, .. } if matches!(&func.kind, A::Name(n) if ITERATE.contains(&n.as_str())) => out.push(e),
         A::Call { func, args, keywords } => {
             find(func, out);
             args.iter().for_each(|a| find(a, out));
@@ -275,6 +315,27 @@ fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
         A::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().for_each(|p| find(p, out)),
         // A lambda's body is evaluated when it is called, not here.
         A::Int(_) | A::UInt(_) | A::Float(_) | A::Imag(_) | A::Bool(_) | A::None | A::Str(_) | A::Name(_) | A::Lambda(_) => {}
+    }
+}
+
+/// Whether `e` reads the name `n` anywhere.
+fn mentions(e: &ast::Expr, n: &str) -> bool {
+    let probe: HashMap<String, String> = [(n.to_string(), "$probe".to_string())].into_iter().collect();
+    rename_expr(e, &probe) != *e
+}
+
+/// The names of the builtins that wrap iterables (`registry::IterBuiltin`).
+const ITERATE: [&str; 3] = ["enumerate", "zip", "reversed"];
+
+/// [`find`] in a `for` loop's iterable: `enumerate`, `zip` and `reversed` there (and nested in
+/// one another) are the loop's own, walked by position (`lower/iterate.rs`), not values.
+fn find_in_iterable<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
+    match &e.kind {
+        A::Call { func, args, keywords } if matches!(&func.kind, A::Name(n) if ITERATE.contains(&n.as_str())) => {
+            args.iter().for_each(|a| find_in_iterable(a, out));
+            keywords.iter().for_each(|k| find(&k.value, out))
+        }
+        _ => find(e, out),
     }
 }
 

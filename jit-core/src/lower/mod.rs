@@ -18,6 +18,7 @@ mod function_values;
 mod generator;
 mod globals;
 mod iterate;
+mod iterators;
 mod names;
 mod numpy;
 mod pointers;
@@ -565,6 +566,10 @@ impl<'a> Lowerer<'a> {
                 H::Slice { lower: part(lower)?, upper: part(upper)?, step: part(step)? }
             }
             A::Call { func, .. } if matches!(self.callee(func), Ok(Callee::ListOf)) => self.comprehension_value(e)?,
+            A::Call { func, .. } if matches!(self.callee(func), Ok(Callee::Iterate(_))) => {
+                let Ok(Callee::Iterate(f)) = self.callee(func) else { unreachable!("matched above") };
+                self.iterate_value(e, f.name(), span)?
+            }
             A::Call { func, args, keywords } => return self.call(func, args, keywords, span),
         };
         Ok(self.mk(kind, span))
@@ -743,6 +748,7 @@ impl<'a> Lowerer<'a> {
                         Intrinsic::Np(hir::NpFn::Imag) => {
                             H::Attr { value: Box::new(self.expr(&args[0])?), attr: hir::Attr::Imag }
                         }
+                        Intrinsic::Iter => self.iter_call(&args[0])?,
                         _ => H::Intrinsic { f, args: self.exprs(args)? },
                     }
                 }

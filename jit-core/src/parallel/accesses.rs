@@ -372,6 +372,10 @@ impl<'a> Accesses<'a> {
             H::Attr { value, .. } if local_of(value).is_some() => return,
             H::Intrinsic { f: Intrinsic::Len, .. } => return,
             H::Local { id, .. } => {
+                // Any use of a shared iterator may advance its one position.
+                if self.shared.contains(id) && matches!(self.ty(*id), Type::Iter(_)) {
+                    self.changed.get_or_insert((*id, e.span));
+                }
                 if self.shared.contains(id) && self.ty(*id).array().is_some() {
                     self.note(*id, None, false, e.span);
                 } else if let Some(Alias::View(base, at)) = self.aliases.get(id).cloned() {

@@ -31,6 +31,12 @@ fn builtins() {
     snapshot!("len_tuple", "def f(a, b):\n    return len((a, b, a))", [Int64, Float64]);
     snapshot!("len_array", "def f(a):\n    return len(a)", [array(Dtype::Float64, 2)]);
     snapshot!("range_sum", "def f(n):\n    s = 0\n    for i in range(2, n, 3):\n        s += i\n    return s", [Int64]);
+    // An iterator: next() with and without a default, then the loop from its position.
+    snapshot!(
+        "iter_next_then_loop",
+        "def f(n):\n    it = iter(range(n))\n    s = next(it) + next(it, -1)\n    for x in it:\n        s += x\n    return s",
+        [Int64]
+    );
 }
 
 /// `math.name(a)` for the functions of one argument.

@@ -119,6 +119,8 @@ fn calls() {
     snapshot!("call_unsupported_numpy", "def f(a):\n    return np.cov(a)", [array(Dtype::Float64, 1)]);
     snapshot!("call_keyword_to_builtin", "def f(a):\n    return abs(x=a)", [Int64]);
     snapshot!("range_returned", "def f(a):\n    r = range(a)\n    return r", [Int64]);
+    snapshot!("iterator_returned", "def f(a):\n    it = iter((a, a))\n    return it", [Int64]);
+    snapshot!("next_of_a_list", "def f(a):\n    return next([a])", [Int64]);
     snapshot!("range_keyword", "def f(a):\n    for i in range(a, step=2):\n        pass\n    return a", [Int64]);
     snapshot!("range_four_arguments", "def f(a):\n    for i in range(a, a, a, a):\n        pass\n    return a", [Int64]);
     snapshot!("range_float", "def f(a):\n    for i in range(a):\n        pass\n    return 0", [Float64]);
