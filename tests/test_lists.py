@@ -567,3 +567,23 @@ def test_comprehensions_with_room_reserved_before_their_loop(a, b, c, items):
     # Room for range(a, b, c)'s items is made before the loop (none for an empty range, and
     # a zero step raises CPython's ValueError in the loop itself).
     check(comprehensions_over_ranges, a, b, c, items)
+
+
+@njit
+def _grow(items, x):
+    if x < 50:
+        items.append(x + 5)
+    return x
+
+
+@njit
+def comprehension_over_a_growing_list(n):
+    items = [i for i in range(n)]
+    # The walk visits what _grow appends (CPython's list iterator does): more items than the
+    # room reserved at the start, which the appends must not overrun.
+    return [_grow(items, x) for x in items], [x for x in items if _grow(items, x + 40) >= 0]
+
+
+def test_a_comprehension_over_a_list_its_body_grows():
+    for n in (0, 1, 3, 40):
+        check(comprehension_over_a_growing_list, n)

@@ -115,6 +115,43 @@ pub struct Stmt {
     pub span: Span,
 }
 
+impl Stmt {
+    /// The expressions a statement holds itself (not those of the statements nested in it).
+    pub fn own_exprs(&self) -> Vec<&Expr> {
+        fn target<'s>(t: &'s Target, out: &mut Vec<&'s Expr>) {
+            match t {
+                Target::Local(..) => {}
+                Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, out)),
+                Target::Index { array, index, .. } => out.extend([&**array, &**index]),
+            }
+        }
+        let mut out = Vec::new();
+        match &self.kind {
+            StmtKind::Assign { targets, value } => {
+                targets.iter().for_each(|t| target(t, &mut out));
+                out.push(value);
+            }
+            StmtKind::AugAssign { value, read, .. } => out.extend([value, &**read]),
+            StmtKind::AugAssignIndex { array, index, value, .. } => out.extend([array, index, value]),
+            StmtKind::Expr(e) | StmtKind::Return(Some(e)) => out.push(e),
+            StmtKind::If { test, .. } | StmtKind::While { test, .. } => out.push(test),
+            StmtKind::ForRange { target: t, start, stop, step, .. } => {
+                target(t, &mut out);
+                out.extend([start, stop, step]);
+            }
+            StmtKind::Print { items, .. } => out.extend(items.iter().filter_map(PrintItem::value)),
+            StmtKind::Return(None)
+            | StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Pass
+            | StmtKind::Raise { .. }
+            | StmtKind::Try { .. }
+            | StmtKind::Reraise => {}
+        }
+        out
+    }
+}
+
 /// A HIR statement, by kind. Modules that match on it import it as `S` (one letter, as nearly
 /// every match arm names it).
 #[derive(Clone, Debug, PartialEq)]

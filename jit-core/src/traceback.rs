@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use crate::hir::{self, StmtKind as S};
+use crate::hir;
 use crate::infer::TypedProgram;
 
 /// Each statement of `prog`, in site order (site `n` is `out[n]`), with its function's index.
@@ -59,7 +59,7 @@ impl Sites {
         let mut site_of: Vec<HashMap<hir::ExprId, u32>> = vec![HashMap::new(); prog.funcs.len()];
         for (site, (f, s)) in stmts.iter().enumerate() {
             let map = &mut site_of[*f as usize];
-            for e in own_exprs(s) {
+            for e in s.own_exprs() {
                 each_expr(e, &mut |x| {
                     map.insert(x.id, site as u32);
                 });
@@ -102,35 +102,6 @@ impl Sites {
         out.reverse();
         out
     }
-}
-
-/// The expressions a statement holds itself (not those of the statements nested in it).
-fn own_exprs(s: &hir::Stmt) -> Vec<&hir::Expr> {
-    fn target<'s>(t: &'s hir::Target, out: &mut Vec<&'s hir::Expr>) {
-        match t {
-            hir::Target::Local(..) => {}
-            hir::Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, out)),
-            hir::Target::Index { array, index, .. } => out.extend([&**array, &**index]),
-        }
-    }
-    let mut out = Vec::new();
-    match &s.kind {
-        S::Assign { targets, value } => {
-            targets.iter().for_each(|t| target(t, &mut out));
-            out.push(value);
-        }
-        S::AugAssign { value, read, .. } => out.extend([value, &**read]),
-        S::AugAssignIndex { array, index, value, .. } => out.extend([array, index, value]),
-        S::Expr(e) | S::Return(Some(e)) => out.push(e),
-        S::If { test, .. } | S::While { test, .. } => out.push(test),
-        S::ForRange { target: t, start, stop, step, .. } => {
-            target(t, &mut out);
-            out.extend([start, stop, step]);
-        }
-        S::Print { items, .. } => out.extend(items.iter().filter_map(hir::PrintItem::value)),
-        S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } | S::Try { .. } | S::Reraise => {}
-    }
-    out
 }
 
 /// `f` of `e` and of every expression inside it.

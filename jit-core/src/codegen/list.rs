@@ -678,7 +678,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.b().position_at_end(body_bb);
         self.assign(target, kv.into(), &Type::Int64);
         self.loops.push((latch, exit));
+        // A body that may grow a list (a call, a list method) may grow the list walked: the
+        // walk then outruns the room a comprehension reserved for its items, so its appends
+        // test the room again.
+        let growable = may_grow_lists(body);
+        if growable {
+            self.growable_walks.push(self.loops.len());
+        }
         self.block(body);
+        if growable {
+            self.growable_walks.pop();
+        }
         self.loops.pop();
         if !self.terminated() {
             self.b().build_unconditional_branch(latch).u();
@@ -726,4 +736,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.store_element(at, a, x, item);
         self.loop_close(open);
     }
+}
+
+/// Whether `stmts` may add items to a list: they call a function (which may append to a list
+/// it was given) or append, extend or insert (a comprehension's reserved append aside).
+fn may_grow_lists(stmts: &[hir::Stmt]) -> bool {
+    fn grows(e: &hir::Expr) -> bool {
+        match &e.kind {
+            hir::ExprKind::Call { .. } | hir::ExprKind::CallValue { .. } => true,
+            hir::ExprKind::ListMethod { method: ListMethod::Append | ListMethod::Extend | ListMethod::Insert, .. } => true,
+            k => k.children().into_iter().any(grows),
+        }
+    }
+    stmts.iter().any(|s| s.own_exprs().into_iter().any(grows) || s.kind.blocks().into_iter().any(may_grow_lists))
 }
