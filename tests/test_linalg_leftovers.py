@@ -268,3 +268,37 @@ def test_imatmul_of_a_read_only_array_is_numpys_error():
     a.flags.writeable = False
     with pytest.raises(ValueError, match="read-only"):
         imatmul(a, np.eye(2))
+
+
+@njit
+def norm_axis(x, axis):
+    return np.linalg.norm(x, axis=axis)
+
+
+@njit
+def norm_2_axis(x, axis):
+    return np.linalg.norm(x, 2, axis)
+
+
+@given(
+    st.integers(1, 300),
+    st.integers(1, 12),
+    st.sampled_from([np.float32, np.float64, np.complex64, np.complex128]),
+    st.integers(0, 2**32 - 1),
+)
+@settings(max_examples=40, deadline=None)
+def test_2_norms_along_an_axis_of_long_lines_are_numpys_bit_for_bit(m, n, dtype, seed):
+    # The sums of squares read each line as a slice and fuse as NumPy's loops do: NumPy's
+    # pairwise sums (lines of 8, 128 and more elements) and its in-order sums across lines.
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((m, n))
+    if np.dtype(dtype).kind == "c":
+        x = x + 1j * rng.standard_normal((m, n))
+    x = x.astype(dtype)
+    for v in (x, x.T, np.asfortranarray(x), x[::2], x[:, ::-1], x.T[::-1]):
+        for axis in (0, 1, -1):
+            want = np.linalg.norm(v, axis=axis)
+            for f in (norm_axis, norm_2_axis):
+                got = f(v, axis)
+                assert got.dtype == want.dtype and got.shape == want.shape
+                np.testing.assert_array_equal(got, want)

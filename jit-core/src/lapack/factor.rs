@@ -137,6 +137,7 @@ impl Float for f64 {
     fn fabs(self) -> Self {
         f64::abs(self)
     }
+    #[inline(always)]
     fn mul_add(self, b: Self, c: Self) -> Self {
         f64::mul_add(self, b, c)
     }
@@ -157,6 +158,7 @@ impl Float for f32 {
     fn fabs(self) -> Self {
         f32::abs(self)
     }
+    #[inline(always)]
     fn mul_add(self, b: Self, c: Self) -> Self {
         f32::mul_add(self, b, c)
     }
