@@ -302,3 +302,82 @@ def test_2_norms_along_an_axis_of_long_lines_are_numpys_bit_for_bit(m, n, dtype,
                 got = f(v, axis)
                 assert got.dtype == want.dtype and got.shape == want.shape
                 np.testing.assert_array_equal(got, want)
+
+
+NORM_ORDS = [None, 2, 1, 0, -1, np.inf, -np.inf, 3]
+
+
+def norm_along(ord, axis):
+    """A jitted `norm(x, ord, axis)` with both literal (the axis of an N-D array must be)."""
+    ns = {"np": np}
+    src = f"def f(x):\n    return np.linalg.norm(x, {ord!r}, {axis})\n".replace("inf", "np.inf").replace(
+        "np.np.", "np."
+    )
+    import linecache
+
+    name = f"<norm {ord} {axis}>"
+    linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+    exec(compile(src, name, "exec"), ns)
+    return njit(ns["f"])
+
+
+NORMS = {(o, a): norm_along(o, a) for o in NORM_ORDS for a in (0, 1, 2, -1, -3)}
+
+
+@given(
+    hnp.array_shapes(min_dims=3, max_dims=4, min_side=1, max_side=6),
+    st.sampled_from([np.float32, np.float64, np.complex64, np.complex128]),
+    st.sampled_from(NORM_ORDS),
+    st.sampled_from([0, 1, 2, -1, -3]),
+    st.integers(0, 2**32 - 1),
+)
+@settings(max_examples=60, deadline=None)
+def test_vector_norms_along_an_axis_of_nd_arrays_are_numpys(shape, dtype, ord, axis, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(shape)
+    if np.dtype(dtype).kind == "c":
+        x = x + 1j * rng.standard_normal(shape)
+    x = x.astype(dtype)
+    f = NORMS[(ord, axis)]
+    for v in (x, x.transpose(), x[::-1], x[..., ::2], np.asfortranarray(x)):
+        want = np.linalg.norm(v, ord, axis)
+        got = f(v)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        if ord == 3:  # NumPy's ** may be its SIMD pow: to rounding (docs/language.md)
+            np.testing.assert_allclose(got, want, rtol=1e-5 if want.dtype == np.float32 else 1e-13)
+        else:
+            np.testing.assert_array_equal(got, want)
+
+
+def test_norms_of_nd_arrays_that_are_not_compiled():
+    @njit
+    def no_axis(x):
+        return np.linalg.norm(x, 2)
+
+    @njit
+    def tuple_axis(x):
+        return np.linalg.norm(x, 2, (1, 2))
+
+    @njit
+    def variable_axis(x, k):
+        return np.linalg.norm(x, 2, k)
+
+    with pytest.raises(CompileError, match="3-D array takes axis as an int literal"):
+        no_axis(np.ones((2, 2, 2)))
+    with pytest.raises(CompileError, match="a tuple of axes is not compiled"):
+        tuple_axis(np.ones((2, 2, 2)))
+    with pytest.raises(CompileError, match="int literal"):
+        variable_axis(np.ones((2, 2, 2)), 1)
+    with pytest.raises(CompileError, match="axis 3 is out of bounds for array of dimension 3"):
+        NORMS[(None, 2)].py_func if False else norm_along(None, 3)(np.ones((2, 2, 2)))
+
+
+def test_lstsq_of_a_stack_is_a_compile_error_naming_numpys_refusal():
+    @njit
+    def lstsq(a, b):
+        return np.linalg.lstsq(a, b)
+
+    with pytest.raises(np.linalg.LinAlgError, match="3-dimensional array given"):
+        np.linalg.lstsq(np.ones((2, 3, 3)), np.ones((2, 3)))
+    with pytest.raises(CompileError, match="3-D array: NumPy's lstsq takes a 2-D matrix only"):
+        lstsq(np.ones((2, 3, 3)), np.ones((2, 3)))

@@ -343,7 +343,9 @@ unsafe fn vector_norms<T: Float>(e: Elems, axis: usize, ord: f64, has_ord: bool,
 
 /// `norm(x, ord, axis)` of the 1-D (`ndim` 1: `rows` elements, `cols` 1) or 2-D `x` of `T`
 /// (of complex numbers of parts `T`: `complex`), into `out` (one element, or one per line
-/// along `axis`, of `T`).
+/// along `axis`, of `T`). `loops` says which loops NumPy's elementwise steps take when `x`
+/// is a slice of a larger array (its other axes decide): 1 its SIMD loops, 2 its scalar ones,
+/// 0 as x's own strides say.
 ///
 /// # Safety
 /// `x` is a live matrix of `T` (or of complex numbers of parts `T`); `out` has room for the
@@ -353,8 +355,7 @@ pub(super) unsafe fn norm<T: Float>(
     r: &Routines,
     x: &In,
     complex: bool,
-    ndim: i64,
-    axis: i64,
+    (ndim, axis, loops): (i64, i64, i64),
     ord: f64,
     has_ord: bool,
     out: *mut u8,
@@ -362,7 +363,11 @@ pub(super) unsafe fn norm<T: Float>(
     let out = out as *mut T;
     let axes = [(x.rows, x.s0), (x.cols, x.s1)];
     let long: Vec<i64> = axes[..ndim.clamp(1, 2) as usize].iter().filter(|(n, _)| *n > 1).map(|(_, s)| *s).collect();
-    let scalar = !long.is_empty() && long.iter().all(|s| *s < 0);
+    let scalar = match loops {
+        1 => false,
+        2 => true,
+        _ => !long.is_empty() && long.iter().all(|s| *s < 0),
+    };
     let e = Elems { x, complex, fma: has_fma(), scalar };
     let result: Result<Vec<T>, u32> = unsafe {
         if axis != NO_AXIS {
