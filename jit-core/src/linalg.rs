@@ -15,7 +15,9 @@ use std::sync::OnceLock;
 use crate::registry::{Dtype, Status};
 
 mod complex;
+mod inplace;
 pub(crate) use complex::Cx;
+pub use inplace::sj_rt_matmul_out_error;
 
 /// The BLAS functions found, by address, and how they take sizes.
 #[derive(Debug)]

@@ -239,13 +239,6 @@ impl Converter {
                 Some(v) => StmtKind::Assign { targets: vec![self.target(*a.target)?], value: self.expr(*v)? },
                 None => return Ok(None),
             },
-            PyStmt::AugAssign(a) if a.op == py::Operator::MatMult => {
-                return Err(CompileError::unsupported_because(
-                    "augmented assignment '@='",
-                    "in-place matrix products are not compiled; write `a = a @ b` (a new array)",
-                    span,
-                ))
-            }
             PyStmt::AugAssign(a) => {
                 StmtKind::AugAssign { target: self.target(*a.target)?, op: binop(a.op), value: self.expr(*a.value)? }
             }

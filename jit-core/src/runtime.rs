@@ -500,6 +500,7 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_store_strided", sj_rt_store_strided as *const () as usize),
         ("sj_rt_matmul", crate::linalg::sj_rt_matmul as *const () as usize),
         ("sj_rt_matmul_shapes", crate::linalg::sj_rt_matmul_shapes as *const () as usize),
+        ("sj_rt_matmul_out_error", crate::linalg::sj_rt_matmul_out_error as *const () as usize),
         ("sj_rt_random_seed", crate::random::sj_rt_random_seed as *const () as usize),
         ("sj_rt_random_state", crate::random::sj_rt_random_state as *const () as usize),
         ("sj_rt_random_generate", crate::random::sj_rt_random_generate as *const () as usize),

@@ -182,6 +182,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         o
     }
 
+    /// Writes the array `src` (of type `src_t`, broadcast to the view's shape) into `view`,
+    /// converted to its dtype, as `view[...] = src` does.
+    pub(super) fn write_array_into(
+        &mut self,
+        (view, view_t): (BasicValueEnum<'ctx>, ArrayType),
+        (src, src_t): (BasicValueEnum<'ctx>, ArrayType),
+    ) {
+        let leaves = [(VALUE_LEAF, Leaf::Array(src, src_t, src_t.ndim == 0))];
+        self.write_view(view, view_t, &leaves, Tree::Leaf(VALUE_LEAF));
+    }
+
     /// The view `array[index]` an assignment writes into, and its type.
     fn target_view(&mut self, array: &hir::Expr, index: &hir::Expr) -> (BasicValueEnum<'ctx>, ArrayType) {
         let Type::Array(a) = self.ty(array) else { unreachable!("inference allows arrays only") };

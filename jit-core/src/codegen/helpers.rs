@@ -93,6 +93,9 @@ pub(super) enum Helper {
     /// `void sj_rt_matmul_shapes(i1 dot, i64 ndim_a, i64 a0, i64 a1, i64 ndim_b, i64 b0, i64 b1)`:
     /// records a product's mismatched shapes.
     MatmulShapes,
+    /// `void sj_rt_matmul_out_error(ptr dims, i64 len)`: records NumPy's ValueError for `a @= b`
+    /// whose product's shape is not a's.
+    MatmulOutError,
     /// `i32 sj_rt_random_seed(i64 seed, i1 from_os)`: seeds this thread's generator; a status.
     RandomSeed,
     /// `ptr sj_rt_random_state()`: the thread's generator (the same on every call of a thread).
@@ -256,6 +259,7 @@ impl Helper {
             Helper::StoreStrided => d("sj_rt_store_strided", &[Ptr, Ptr, I64, Ptr, Ptr, I64], Void, NOUNWIND),
             Helper::Matmul => d("sj_rt_matmul", &[I32, I64, I64, I64, Ptr, I64, I64, Ptr, I64, I64, Ptr], I32, NOUNWIND),
             Helper::MatmulShapes => d("sj_rt_matmul_shapes", &[Bool, I64, I64, I64, I64, I64, I64], Void, &["nounwind", "cold"]),
+            Helper::MatmulOutError => d("sj_rt_matmul_out_error", &[Ptr, I64], Void, &["nounwind", "cold"]),
             Helper::RandomSeed => d("sj_rt_random_seed", &[I64, Bool], I32, NOUNWIND),
             // A function of the thread only (its first call may seed the generator, which
             // nothing in compiled code sees): LLVM may ask once per function, out of loops.
@@ -379,6 +383,7 @@ const _: () = {
     let _: unsafe extern "C" fn(i32, i64, i64, i64, *const u8, i64, i64, *const u8, i64, i64, *mut u8) -> u32 =
         crate::linalg::sj_rt_matmul;
     let _: extern "C" fn(bool, i64, i64, i64, i64, i64, i64) = crate::linalg::sj_rt_matmul_shapes;
+    let _: unsafe extern "C" fn(*const i64, i64) = crate::linalg::sj_rt_matmul_out_error;
     let _: extern "C" fn(i64, bool) -> u32 = crate::random::sj_rt_random_seed;
     let _: extern "C" fn() -> *mut u8 = crate::random::sj_rt_random_state;
     let _: unsafe extern "C" fn(*mut u8) -> f64 = crate::random::sj_rt_random_gauss;
@@ -440,7 +445,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 72] = [
+const RUNTIME_HELPERS: [Helper; 73] = [
     Helper::IndexError,
     Helper::BroadcastError,
     Helper::StackLimit,
@@ -476,6 +481,7 @@ const RUNTIME_HELPERS: [Helper; 72] = [
     Helper::StoreStrided,
     Helper::Matmul,
     Helper::MatmulShapes,
+    Helper::MatmulOutError,
     Helper::RandomSeed,
     Helper::RandomState,
     Helper::RandomGauss,
@@ -553,6 +559,7 @@ const _: () = {
             | Helper::StoreStrided
             | Helper::Matmul
             | Helper::MatmulShapes
+            | Helper::MatmulOutError
             | Helper::RandomSeed
             | Helper::RandomState
             | Helper::RandomGauss

@@ -15,6 +15,7 @@ use crate::registry::linalg::LinalgFn;
 use crate::registry::Dtype;
 use crate::types::{ArrayType, Layout, Type};
 
+mod norm_nd;
 mod stacked;
 
 /// An operand as the runtime takes it.
@@ -438,6 +439,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Type::None => (self.f64(0.0), false),
             t => (self.cast(vals[1], &t, &Type::Float64).into_float_value(), true),
         };
+        if at.ndim > 2 {
+            let k = crate::infer::literal_int(&args[2]).expect("inference checked the axis");
+            let Type::Array(rt) = ty else { unreachable!("norms along an axis of N-D are an array") };
+            let v = self.norm_nd(&x, (at, dtype), *rt, k, (ord, has_ord));
+            for (c, c_t) in converted {
+                self.decref(c, &Type::Array(c_t));
+            }
+            self.own_temp(e.id, v, ty);
+            return v;
+        }
         let axis = match self.ty(&args[2]) {
             Type::None => self.i64(crate::lapack::factor::norm::NO_AXIS),
             t => self.cast(vals[2], &t, &Type::Int64).into_int_value(),

@@ -28,18 +28,34 @@ struct Matrix<'ctx> {
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// `left @ right` (`op` MatMul) or `np.dot(left, right)` (`op` Dot), of type `ty`.
     pub(super) fn matmul(&mut self, e: &hir::Expr, op: BinOp, left: &hir::Expr, right: &hir::Expr) -> BasicValueEnum<'ctx> {
+        let scalar = |t: &Type| !matches!(t, Type::Array(a) if a.ndim > 0);
+        if op == BinOp::Dot && (scalar(&self.ty(left)) || scalar(&self.ty(right))) {
+            return self.dot_scalar(e, left, right);
+        }
         let (Type::Array(lt), Type::Array(rt)) = (self.ty(left), self.ty(right)) else {
             unreachable!("inference allows products of arrays only")
         };
         let ty = self.ty(e);
-        let dtype = promote_dtypes(lt.dtype, rt.dtype);
         let l = self.expr(left);
         let r = self.expr(right);
+        self.matmul_product((e.id, &ty), op, (l, lt), (r, rt))
+    }
+
+    /// The product of the values `l` and `r` (`op` MatMul or Dot), of type `ty`, the new array
+    /// owned as the temporary of expression `id`.
+    fn matmul_product(
+        &mut self,
+        (id, ty): (hir::ExprId, &Type),
+        op: BinOp,
+        (l, lt): (BasicValueEnum<'ctx>, ArrayType),
+        (r, rt): (BasicValueEnum<'ctx>, ArrayType),
+    ) -> BasicValueEnum<'ctx> {
+        let dtype = promote_dtypes(lt.dtype, rt.dtype);
         if (lt.ndim > 2 || rt.ndim > 2) && op == BinOp::Dot {
-            return self.dot_nd(e, (l, lt), (r, rt), dtype);
+            return self.dot_nd((id, ty), (l, lt), (r, rt), dtype);
         }
         if lt.ndim > 2 || rt.ndim > 2 {
-            return self.matmul_stacked(e, (l, lt), (r, rt), dtype);
+            return self.matmul_stacked((id, ty), (l, lt), (r, rt), dtype);
         }
         // The shapes: (m, k) @ (k2, n), a vector on the left a row, on the right a column.
         let Operands { ld, rd, l: (l, lt), r: (r, rt), converted } =
@@ -65,7 +81,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
         };
         // The result: a new array, or (two vectors) a number in a stack slot.
-        let (result, out) = match &ty {
+        let (result, out) = match ty {
             Type::Array(res_t) => {
                 let shape: Vec<IntValue<'ctx>> = match (lt.ndim, rt.ndim) {
                     (1, _) => vec![b.cols],
@@ -73,7 +89,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     _ => vec![a.rows, b.cols],
                 };
                 let (v, data, _) = self.alloc_c(res_t, &shape, false);
-                self.own_temp(e.id, v, &ty);
+                self.own_temp(id, v, ty);
                 (Some(v), data)
             }
             _ => (None, self.entry_alloca(self.module_gen.dtype_llty(dtype), "dot.value")),
@@ -113,13 +129,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// broadcast, one `sj_rt_matmul` per matrix of the result.
     fn matmul_stacked(
         &mut self,
-        e: &hir::Expr,
+        (id, ty): (hir::ExprId, &Type),
         (l, lt): (BasicValueEnum<'ctx>, ArrayType),
         (r, rt): (BasicValueEnum<'ctx>, ArrayType),
         dtype: crate::registry::Dtype,
     ) -> BasicValueEnum<'ctx> {
-        let ty = self.ty(e);
-        let Type::Array(res_t) = &ty else { unreachable!("a stack's product is an array") };
+        let Type::Array(res_t) = ty else { unreachable!("a stack's product is an array") };
         let Operands { ld, rd, l: (l, lt), r: (r, rt), converted } = self.checked_operands((l, lt), (r, rt), dtype, false);
         let (nl, nr) = (ld.len(), rd.len());
         let k = ld[nl - 1];
@@ -167,7 +182,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             shape.push(n);
         }
         let (result, out, _) = self.alloc_c(res_t, &shape, false);
-        self.own_temp(e.id, result, &ty);
+        self.own_temp(id, result, ty);
         let item = self.i64(dtype.size() as i64);
         let block = self.b().build_int_mul(self.b().build_int_mul(m, n, "mm.mn").u(), item, "mm.block").u();
         let a_data = self.b().build_extract_value(ls, field::DATA, "a.data").u().into_pointer_value();
@@ -214,13 +229,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// NumPy's `PyArray_MatrixProduct2` calls its dot function per element).
     fn dot_nd(
         &mut self,
-        e: &hir::Expr,
+        (id, ty): (hir::ExprId, &Type),
         (l, lt): (BasicValueEnum<'ctx>, ArrayType),
         (r, rt): (BasicValueEnum<'ctx>, ArrayType),
         dtype: crate::registry::Dtype,
     ) -> BasicValueEnum<'ctx> {
-        let ty = self.ty(e);
-        let Type::Array(res_t) = &ty else { unreachable!("a dot of more dimensions is an array") };
+        let Type::Array(res_t) = ty else { unreachable!("a dot of more dimensions is an array") };
         // np.dot's message names the last two axes of each operand (the helper records two).
         let Operands { ld, rd, l: (l, lt), r: (r, rt), converted } = self.checked_operands((l, lt), (r, rt), dtype, true);
         let (nl, nr) = (ld.len(), rd.len());
@@ -239,7 +253,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             b_steps.push(rst[ax]);
         }
         let (result, out, _) = self.alloc_c(res_t, &shape, false);
-        self.own_temp(e.id, result, &ty);
+        self.own_temp(id, result, ty);
         let item = self.i64(dtype.size() as i64);
         let a_data = self.b().build_extract_value(ls, field::DATA, "a.data").u().into_pointer_value();
         let b_data = self.b().build_extract_value(rs, field::DATA, "b.data").u().into_pointer_value();
@@ -280,6 +294,52 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             self.decref(c, &Type::Array(c_t));
         }
         result
+    }
+}
+
+impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// `a @= b` of an array local `a` (`read` reads it): NumPy's in-place matmul, `a @ b` made
+    /// as a new array (so nothing it reads overlaps what is written), its shape checked against
+    /// a's (NumPy's `ValueError` and message), then written into a's memory converted to a's
+    /// dtype, as `a[...] = a @ b`.
+    pub(super) fn matmul_aug(&mut self, read: &hir::Expr, value: &hir::Expr) {
+        let (Type::Array(at), Type::Array(bt)) = (self.ty(read), self.ty(value)) else {
+            unreachable!("inference allows `@=` of arrays only")
+        };
+        let a = self.expr(read);
+        let b = self.expr(value);
+        let ty = self.aug_type(value);
+        let Type::Array(res_t) = ty else { unreachable!("a product of matrices is an array") };
+        // The product is the temporary of the local's read (which owns none).
+        let p = self.matmul_product((read.id, &ty), BinOp::MatMul, (a, at), (b, bt));
+        let (as_, ps) = (a.into_struct_value(), p.into_struct_value());
+        let a_dims: Vec<IntValue<'ctx>> = (0..at.ndim as u32).map(|k| self.dim(as_, field::SHAPE, k)).collect();
+        let p_dims: Vec<IntValue<'ctx>> = (0..res_t.ndim as u32).map(|k| self.dim(ps, field::SHAPE, k)).collect();
+        let mut differ = self.ctx().bool_type().const_zero();
+        for (x, y) in a_dims.iter().zip(&p_dims) {
+            let ne = self.b().build_int_compare(IntPredicate::NE, *x, *y, "imm.ne").u();
+            differ = self.b().build_or(differ, ne, "imm.differ").u();
+        }
+        self.on_failure(differ, |g| {
+            let i64t = g.ctx().i64_type();
+            let words = 2 + a_dims.len() + p_dims.len();
+            let buf = g.entry_alloca(i64t.array_type(words as u32), "imm.shapes");
+            let (na, np) = (g.i64(a_dims.len() as i64), g.i64(p_dims.len() as i64));
+            let values: Vec<IntValue<'ctx>> = std::iter::once(na)
+                .chain(a_dims.iter().copied())
+                .chain(std::iter::once(np))
+                .chain(p_dims.iter().copied())
+                .collect();
+            for (at, v) in values.iter().enumerate() {
+                // SAFETY (of the IR): at < words.
+                let slot = unsafe { g.b().build_in_bounds_gep(i64t, buf, &[g.i64(at as i64)], "imm.shape") }.u();
+                g.b().build_store(slot, *v).u();
+            }
+            let h = g.helper(Helper::MatmulOutError);
+            g.b().build_call(h, &[buf.into(), g.i64(words as i64).into()], "").u();
+            g.ret_status(g.module_gen.status_llty().const_int(Status::Raised as u64, false));
+        });
+        self.write_array_into((a, at), (p, res_t));
     }
 }
 

@@ -15,6 +15,7 @@ mod closures;
 mod cmath;
 mod complex;
 mod dict;
+mod dot_scalar;
 mod elementwise;
 mod exceptions;
 mod expr;

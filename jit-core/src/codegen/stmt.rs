@@ -5,6 +5,7 @@ use inkwell::values::IntValue;
 use inkwell::IntPredicate;
 
 use super::{Built, FnGen};
+use crate::ast::BinOp;
 use crate::hir::{self, ExprKind as H, StmtKind as S};
 use crate::runtime::Status;
 use crate::types::Type;
@@ -40,6 +41,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     self.assign(target, v, &t);
                 }
             }
+            S::AugAssign { read, op: BinOp::MatMul, value, .. } => self.matmul_aug(read, value),
             S::AugAssign { read, op, value, .. } if self.ty(read).array().is_some() => {
                 self.aug_assign_view(read, None, *op, value);
             }

@@ -97,20 +97,32 @@ impl InferCx<'_> {
                 return Err(wrong(2, "an int or None as axis (a tuple of axes is not compiled)"));
             }
             if a.ndim > 2 {
-                return Err(CompileError::unsupported_because(
-                    "linear algebra argument",
-                    format!("{name} with ord or axis of a {}-D array: 1-D and 2-D arrays are compiled", a.ndim),
-                    args[0].span,
-                ));
+                // NumPy's vector norms along one axis of an N-D array: the axis must be known
+                // here (the result's shape and the loop over the other axes depend on it).
+                let Some(k) = (tys[2] != Type::None).then(|| literal_int(&args[2])).flatten() else {
+                    return Err(CompileError::unsupported_because(
+                        "linear algebra argument",
+                        format!(
+                            "{name} with ord or axis of a {}-D array takes axis as an int literal (the vector norms along that axis); without an axis NumPy raises ValueError (Improper number of dimensions to norm.), and a tuple of axes (matrix norms of a stack) is not compiled",
+                            a.ndim
+                        ),
+                        args[0].span,
+                    ));
+                };
+                let n = i64::from(a.ndim);
+                if !(-n..n).contains(&k) {
+                    return Err(CompileError::typing(
+                        "linear algebra argument",
+                        format!("axis {k} is out of bounds for array of dimension {n} (NumPy's AxisError)"),
+                        args[2].span,
+                    ));
+                }
+                return Ok(array(float, a.ndim - 1));
             }
             return Ok(if tys[2] != Type::None && a.ndim == 2 { array(float, 1) } else { float.row().element.clone() });
         }
         if a.ndim != 2 {
-            return Err(CompileError::unsupported_because(
-                "linear algebra argument",
-                format!("{name} of a {}-D array: 2-D arrays are compiled ({STACKED})", a.ndim),
-                args[0].span,
-            ));
+            return Err(not_2d(f, name, a.ndim, args[0].span));
         }
         Ok(match f {
             LinalgFn::Solve => {
@@ -200,11 +212,7 @@ impl InferCx<'_> {
             ));
         }
         if a.ndim != 2 && !(f == LinalgFn::Norm && a.ndim >= 1) {
-            return Err(CompileError::unsupported_because(
-                "linear algebra argument",
-                format!("{name} of a {}-D array: 2-D arrays are compiled ({STACKED})", a.ndim),
-                args[0].span,
-            ));
+            return Err(not_2d(f, name, a.ndim, args[0].span));
         }
         let single = |d: Dtype| matches!(d, Dtype::Float32 | Dtype::Complex64);
         let mut all_single = single(a.dtype);
@@ -286,8 +294,32 @@ impl InferCx<'_> {
 
 /// The functions that take stacks of matrices (arrays of 3 or more dimensions, NumPy's loop
 /// over the leading axes), for messages.
-const STACKED: &str =
-    "stacks of matrices are compiled for inv, solve, det, slogdet, cholesky, eigh, eigvalsh, eig, eigvals and matrix_power";
+const STACKED: &str = "stacks of matrices are compiled for inv, solve, det, slogdet, cholesky, eigh, eigvalsh, eig, eigvals, matrix_power, svd, svdvals, qr, pinv, matrix_rank and cond";
+
+/// The value of an int literal (`2`, `-1`).
+pub(crate) fn literal_int(e: &hir::Expr) -> Option<i64> {
+    match &e.kind {
+        hir::ExprKind::Int(i) => Some(*i),
+        hir::ExprKind::Unary { op: crate::ast::UnaryOp::Neg, operand } => match operand.kind {
+            hir::ExprKind::Int(i) => i.checked_neg(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The CompileError for `f` of an array of `ndim` dimensions other than 2 (and no stack `f`
+/// takes): `lstsq` names NumPy's own refusal (NumPy 2's `lstsq` takes no stacks either).
+fn not_2d(f: LinalgFn, name: &str, ndim: u8, span: crate::ast::Span) -> CompileError {
+    let why = if f == LinalgFn::Lstsq {
+        format!(
+            "{name} of a {ndim}-D array: NumPy's lstsq takes a 2-D matrix only, not a stack of matrices (NumPy raises LinAlgError: {ndim}-dimensional array given. Array must be two-dimensional); call it per matrix"
+        )
+    } else {
+        format!("{name} of a {ndim}-D array: 2-D arrays are compiled ({STACKED})")
+    };
+    CompileError::unsupported_because("linear algebra argument", why, span)
+}
 
 /// Whether `f(a, ...)` is a stack of matrices: a of 3 or more dimensions (or solve's b), for a
 /// function that takes stacks.

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::ast::Span;
+use crate::ast::{BinOp, Span};
 use crate::error::{CompileError, Result};
 use crate::flow;
 use crate::hir::{self, ExprId, ExprKind as H, FuncId, StmtKind as S};
@@ -34,7 +34,8 @@ mod ufuncs;
 mod vectorize;
 
 pub(crate) use arrays::{is_view, new_axes};
-pub(crate) use ops::elementwise_dtype;
+pub(crate) use linalg::literal_int;
+pub(crate) use ops::{dot_scalar_dtype, elementwise_dtype, DotOperand};
 pub(crate) use ufuncs::{kind as ufunc_kind, Kind as UfuncKind};
 pub(crate) use vectorize::{gufunc_loop, ufunc_loop};
 
@@ -345,6 +346,10 @@ impl<'a> InferCx<'a> {
                 // Typed as `x = x op v`.
                 let l = self.expr(read)?;
                 let t = self.binary(*op, &l, value, s.span)?;
+                if *op == BinOp::MatMul {
+                    let r = self.specs[self.current].expr_types[value.id as usize].clone();
+                    ops::check_matmul_aug(&l, &r, s.span)?;
+                }
                 if let Some(a) = l.array() {
                     self.specs[self.current].allocates = true; // an overlapping value's snapshot
                                                                // NumPy's `a += b` writes into `a`'s memory (`a = a + b` would not): `a`
@@ -370,6 +375,13 @@ impl<'a> InferCx<'a> {
                 self.assign_local(*target, &t, s.span)?;
             }
             S::AugAssignIndex { array, index, op, value } => {
+                if *op == BinOp::MatMul {
+                    return Err(CompileError::unsupported_because(
+                        "augmented assignment '@='",
+                        "`@=` into an element or a view is not compiled: write `a[i] = a[i] @ b`, or `@=` a local array",
+                        s.span,
+                    ));
+                }
                 let at = self.expr(array)?;
                 if let Type::List(_) | Type::Dict(..) = at {
                     return self.container_aug_assign(array, &at, index, *op, value, s.span);

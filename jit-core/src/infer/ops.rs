@@ -161,6 +161,48 @@ fn ufunc_name(op: BinOp) -> &'static str {
     }
 }
 
+/// An operand of `np.dot` as its scalar rule sees it: a number or a 0-d array (NumPy's
+/// `PyArray_MatrixProduct2` multiplies then), or an array of 1 or more dimensions.
+#[derive(Clone, Copy)]
+pub(crate) enum DotOperand {
+    Scalar(Dtype),
+    Array(Dtype, u8),
+}
+
+/// `t` as an operand of `np.dot`: every number is strong there, as NumPy converts it to an
+/// array first (`np.dot(2.0, float32_array)` is float64, a Python int int64); `None` for a
+/// type that is neither a number nor an array.
+pub(crate) fn dot_scalar_dtype(t: &Type) -> Option<DotOperand> {
+    Some(match t {
+        Type::Array(a) if a.ndim == 0 => DotOperand::Scalar(a.dtype),
+        Type::Array(a) => DotOperand::Array(a.dtype, a.ndim),
+        Type::Bool => DotOperand::Scalar(Dtype::Bool),
+        Type::Int64 => DotOperand::Scalar(Dtype::Int64),
+        Type::UInt64 => DotOperand::Scalar(Dtype::UInt64),
+        Type::Float32 => DotOperand::Scalar(Dtype::Float32),
+        Type::Float64 => DotOperand::Scalar(Dtype::Float64),
+        Type::Complex64 => DotOperand::Scalar(Dtype::Complex64),
+        Type::Complex128 => DotOperand::Scalar(Dtype::Complex128),
+        _ => return None,
+    })
+}
+
+/// The type of `np.dot(x, y)` where one of them is a number (or a 0-d array): NumPy's `x * y`
+/// in the promoted dtype of both, an array of the other operand's dimensions (new,
+/// C-contiguous), or a number when both are numbers.
+pub(crate) fn dot_scalar_type(x: DotOperand, y: DotOperand) -> Type {
+    let parts = |o: DotOperand| match o {
+        DotOperand::Scalar(d) => (d, 0),
+        DotOperand::Array(d, n) => (d, n),
+    };
+    let ((dx, nx), (dy, ny)) = (parts(x), parts(y));
+    let dtype = promote_dtypes(dx, dy);
+    match nx.max(ny) {
+        0 => dtype.element(),
+        ndim => Type::Array(ArrayType { dtype, ndim, layout: Layout::C, readonly: false }),
+    }
+}
+
 /// The type of a matrix product `l @ r` / `np.dot(l, r)` of 1-D and 2-D arrays: the promoted
 /// dtype; a number for two vectors, else a new C-contiguous array of the axes left.
 fn matmul_type(op: BinOp, l: &Type, r: &Type, span: Span) -> Result<Type> {
@@ -168,12 +210,15 @@ fn matmul_type(op: BinOp, l: &Type, r: &Type, span: Span) -> Result<Type> {
         return Ok(Type::Unknown);
     }
     let name = if op == BinOp::Dot { "np.dot" } else { "matmul" };
+    if op == BinOp::Dot {
+        if let (Some(x), Some(y)) = (dot_scalar_dtype(l), dot_scalar_dtype(r)) {
+            if matches!(x, DotOperand::Scalar(_)) || matches!(y, DotOperand::Scalar(_)) {
+                return Ok(dot_scalar_type(x, y));
+            }
+        }
+    }
     let (Some(a), Some(b)) = (l.array(), r.array()) else {
-        let why = if op == BinOp::Dot && (l.is_numeric() || r.is_numeric()) {
-            "np.dot of a number is not compiled: write `a * b`".to_string()
-        } else {
-            format!("{name} takes two arrays, not {} and {}", type_name(l), type_name(r))
-        };
+        let why = format!("{name} takes two arrays, not {} and {}", type_name(l), type_name(r));
         return Err(CompileError::typing("matrix product", why, span));
     };
     let dtype = promote_dtypes(a.dtype, b.dtype);
@@ -276,6 +321,36 @@ fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> 
         BinOp::LShift | BinOp::RShift => Type::Int64,
         _ => l.arith(r),
     })
+}
+
+/// `a @= b` of an array local `a` (type `l`): NumPy's in-place matmul takes an `a` of 1 or
+/// more dimensions and a `b` of 2 or more (else its ValueError, a CompileError here: the
+/// numbers of dimensions are known), and writes a product of a's dimensions only.
+pub(super) fn check_matmul_aug(l: &Type, r: &Type, span: Span) -> Result<()> {
+    let Some(a) = l.array() else { return Ok(()) }; // a number: as `x = x @ v`
+    let Some(b) = r.array() else { return Ok(()) }; // not an array: matmul's error
+    if a.ndim < 1 || b.ndim < 2 {
+        return Err(CompileError::typing(
+            "augmented assignment '@='",
+            format!(
+                "inplace matrix multiplication requires the first operand to have at least one and the second at least two dimensions (NumPy's ValueError; here {}-D @= {}-D)",
+                a.ndim, b.ndim
+            ),
+            span,
+        ));
+    }
+    let product = if a.ndim == 1 { b.ndim - 1 } else { a.ndim.max(b.ndim) };
+    if product > a.ndim {
+        return Err(CompileError::typing(
+            "augmented assignment '@='",
+            format!(
+                "the product of a {}-D and a {}-D array has {product} dimensions and cannot be written into the {}-D array (NumPy's ValueError: output operand requires a reduction along dimension -1, but the reduction is not enabled)",
+                a.ndim, b.ndim, a.ndim
+            ),
+            span,
+        ));
+    }
+    Ok(())
 }
 
 impl InferCx<'_> {

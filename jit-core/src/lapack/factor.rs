@@ -137,6 +137,7 @@ impl Float for f64 {
     fn fabs(self) -> Self {
         f64::abs(self)
     }
+    #[inline(always)]
     fn mul_add(self, b: Self, c: Self) -> Self {
         f64::mul_add(self, b, c)
     }
@@ -157,6 +158,7 @@ impl Float for f32 {
     fn fabs(self) -> Self {
         f32::abs(self)
     }
+    #[inline(always)]
     fn mul_add(self, b: Self, c: Self) -> Self {
         f32::mul_add(self, b, c)
     }
@@ -511,9 +513,9 @@ pub unsafe extern "C" fn sj_rt_lapack_factor(
                 return fail(Status::LinAlg, "no LAPACK library was found in the process (set STICKYJIT_BLAS to one)");
             };
             return if dtype == Dtype::Complex64 as i32 {
-                norm::norm::<f32>(r, &a, true, nrhs, b_rows, param, has_param, outs[0])
+                norm::norm::<f32>(r, &a, true, (nrhs, b_rows, bs0), param, has_param, outs[0])
             } else {
-                norm::norm::<f64>(r, &a, true, nrhs, b_rows, param, has_param, outs[0])
+                norm::norm::<f64>(r, &a, true, (nrhs, b_rows, bs0), param, has_param, outs[0])
             };
         }
         if complex && op == FactorOp::Lstsq {
@@ -588,7 +590,7 @@ unsafe fn run<T: Float>(op: FactorOp, a: &In, b: &In, param: f64, has_param: boo
                 };
                 (outs[0] as *mut i64).write(rank as i64);
             }
-            FactorOp::Norm => return norm::norm::<T>(r, a, false, b.cols, b.rows, param, has_param, outs[0]),
+            FactorOp::Norm => return norm::norm::<T>(r, a, false, (b.cols, b.rows, b.s0), param, has_param, outs[0]),
             FactorOp::Nuc => match svd(b'N') {
                 // NumPy: sum(svd(x, compute_uv=False)), add.reduce in s's dtype.
                 Ok(d) => (outs[0] as *mut T).write(T::ZERO + norm::pairwise(&d.s_as::<T>())),
