@@ -252,7 +252,7 @@ impl StmtKind {
 /// `registry::exceptions::RAISABLE` (every bit: a bare `except:`), and its body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Handler {
-    pub mask: u32,
+    pub mask: u64,
     pub body: Vec<Stmt>,
     pub span: Span,
 }

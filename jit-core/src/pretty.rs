@@ -140,7 +140,7 @@ impl Printer<'_> {
                             .filter(|(i, _)| h.mask >> i & 1 == 1)
                             .map(|(_, n)| *n)
                             .collect();
-                        let _ = if h.mask == u32::MAX {
+                        let _ = if h.mask == u64::MAX {
                             writeln!(out, "{pad}except:")
                         } else {
                             writeln!(out, "{pad}except ({}):", names.join(", "))

@@ -179,7 +179,7 @@ pub unsafe extern "C" fn sj_rt_broadcast_error(dims: *const i64, len: i64) {
 /// instance of, as bits over `registry::exceptions::RAISABLE` (what an `except` clause tests);
 /// 0 for a status no `except` clause catches (an exception Python raised meanwhile, such as
 /// KeyboardInterrupt, which is pending in the interpreter already).
-pub extern "C" fn sj_rt_exception_mro(status: u32) -> u32 {
+pub extern "C" fn sj_rt_exception_mro(status: u32) -> u64 {
     use crate::registry::exceptions::{mro_bits, RAISABLE};
     match Status::from_code(status) {
         Some(Status::Ok) => 0,

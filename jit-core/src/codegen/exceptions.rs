@@ -63,10 +63,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let st = self.b().build_load(status_t, slot, "exc").u().into_int_value();
         let mro_fn = self.helper(Helper::ExceptionMro);
         let mro = self.call_basic(mro_fn, &[st.into()]).into_int_value();
+        let bits_t = self.ctx().i64_type();
         for h in handlers {
-            let mask = status_t.const_int(h.mask as u64, false);
+            let mask = bits_t.const_int(h.mask, false);
             let hit = self.b().build_and(mro, mask, "caught").u();
-            let hit = self.b().build_int_compare(IntPredicate::NE, hit, status_t.const_zero(), "is.caught").u();
+            let hit = self.b().build_int_compare(IntPredicate::NE, hit, bits_t.const_zero(), "is.caught").u();
             let (handler, next) = (self.block_named("except"), self.block_named("except.next"));
             self.b().build_conditional_branch(hit, handler, next).u();
             self.b().position_at_end(handler);

@@ -228,7 +228,7 @@ impl Helper {
             Helper::StackLimit => d("sj_rt_stack_limit", &[], I64, NOUNWIND),
             Helper::StackOverflow => d("sj_rt_stack_overflow", &[], Void, &["noreturn", "nounwind", "cold"]),
             Helper::Poll => d("sj_rt_poll", &[], I32, &["nounwind", "cold"]),
-            Helper::ExceptionMro => d("sj_rt_exception_mro", &[I32], I32, NOUNWIND),
+            Helper::ExceptionMro => d("sj_rt_exception_mro", &[I32], I64, NOUNWIND),
             Helper::ThreadId => d("sj_rt_thread_id", &[], I64, NOUNWIND),
             Helper::NumThreads => d("sj_rt_num_threads", &[], I64, NOUNWIND),
             Helper::SetNumThreads => d("sj_rt_set_num_threads", &[I64], I32, NOUNWIND),

@@ -20,7 +20,7 @@ impl Lowerer<'_> {
         let mut out = Vec::with_capacity(handlers.len());
         for h in handlers {
             let mask = match &h.classes {
-                None => u32::MAX,
+                None => u64::MAX,
                 Some(names) => {
                     let mut mask = 0;
                     for n in names {
@@ -74,7 +74,7 @@ impl Lowerer<'_> {
     }
 
     /// The bits of the builtin exception class `name` an `except` clause names.
-    fn exception_class(&self, name: &str, span: Span) -> Result<u32> {
+    fn exception_class(&self, name: &str, span: Span) -> Result<u64> {
         let builtin = !self.by_name.contains_key(name)
             && matches!(self.global(name), super::GlobalValue::Undefined | super::GlobalValue::Unsupported { .. });
         match exceptions::class_bit(name).filter(|_| builtin) {
