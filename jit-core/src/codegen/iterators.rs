@@ -153,14 +153,7 @@ impl<'ctx> FnGen<'_, 'ctx> {
         self.b().build_store(pos, k1).u();
         self.assign(target, k.into(), &Type::Int64);
         self.loops.push((head, exit));
-        let growable = matches!(*s, Type::List(_));
-        if growable {
-            self.growable_walks.push(self.loops.len());
-        }
-        self.block(body);
-        if growable {
-            self.growable_walks.pop();
-        }
+        self.walk_body(body, matches!(*s, Type::List(_)));
         self.loops.pop();
         if !self.terminated() {
             self.b().build_unconditional_branch(head).u();

@@ -679,16 +679,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.assign(target, kv.into(), &Type::Int64);
         self.loops.push((latch, exit));
         // A body that may grow a list (a call, a list method) may grow the list walked: the
-        // walk then outruns the room a comprehension reserved for its items, so its appends
-        // test the room again.
-        let growable = may_grow_lists(body);
-        if growable {
-            self.growable_walks.push(self.loops.len());
-        }
-        self.block(body);
-        if growable {
-            self.growable_walks.pop();
-        }
+        // walk then outruns the room a comprehension reserved for its items.
+        self.walk_body(body, may_grow_lists(body));
         self.loops.pop();
         if !self.terminated() {
             self.b().build_unconditional_branch(latch).u();
@@ -704,6 +696,18 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             self.b().build_unconditional_branch(exit).u();
         }
         self.b().position_at_end(exit);
+    }
+
+    /// The body of a loop that walks a list: when the list may grow meanwhile (`growable`), the
+    /// reserved appends of a comprehension inside test their room again.
+    pub(super) fn walk_body(&mut self, body: &[hir::Stmt], growable: bool) {
+        if growable {
+            self.growable_walks.push(self.loops.len());
+        }
+        self.block(body);
+        if growable {
+            self.growable_walks.pop();
+        }
     }
 
     /// Records in the list block `h` the item type `t` (`list::Payload::kind`).
