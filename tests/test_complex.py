@@ -208,6 +208,52 @@ def test_complex64_array_expressions_are_close_to_numpys(body):
     np_check(f"def f(a, b):\n    return {body}\n", a, b, exact=exact)
 
 
+# Parts at the edges of NumPy's complex division and of glibc's `cexp` (inlined where both parts
+# are finite and the real part is at most 709): signed zeros, subnormals, the smallest normal,
+# 709 and beyond, underflow, infinities and NaN.
+EDGE_PARTS = [
+    0.0,
+    -0.0,
+    1e-310,
+    -1e-310,
+    2.2250738585072014e-308,
+    -2.2250738585072014e-308,
+    1.0,
+    -1.5,
+    3.0,
+    708.9,
+    709.0,
+    709.5,
+    710.0,
+    -745.0,
+    -800.0,
+    1e300,
+    -1e300,
+    np.inf,
+    -np.inf,
+    np.nan,
+]
+
+
+def same_bits(got, want):
+    """Equal as NumPy's, bit for bit (signed zeros too), any NaN matching any NaN."""
+    g, w = got.view(np.float64), want.view(np.float64)
+    both_nan = np.isnan(g) & np.isnan(w)
+    bad = ~both_nan & (g.view(np.uint64) != w.view(np.uint64))
+    where = np.flatnonzero(bad)[:4]
+    assert not bad.any(), [(i, g[i], w[i]) for i in where]
+
+
+def test_complex_division_and_exp_of_arrays_at_the_edges():
+    z = np.array([complex(r, i) for r in EDGE_PARTS for i in EDGE_PARTS])
+    a, b = np.repeat(z, len(z)), np.tile(z, len(z))
+    f = define("def f(a, b):\n    return a / b, np.exp(a), np.exp(b * 0.5)\n")
+    with np.errstate(all="ignore"):
+        want = f(a, b)
+    for g, w in zip(njit(f)(a, b), want, strict=True):
+        same_bits(g, w)
+
+
 def test_elements_views_and_new_arrays():
     src = """
 def f(a):

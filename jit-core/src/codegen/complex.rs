@@ -125,7 +125,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             BinOp::Sub => (b.build_float_sub(x.0, y.0, "sub.re").u(), b.build_float_sub(x.1, y.1, "sub.im").u()),
             BinOp::Mul => self.complex_mul(x, y),
             // In an array expression, NumPy's loops: no exceptions, its own division and power.
-            BinOp::Div if self.elementwise => self.complex_runtime(ComplexOp::NpDiv, x, y),
+            BinOp::Div if self.elementwise => self.complex_np_div(x, y),
             BinOp::Pow if self.elementwise => {
                 // The exponent a constant integer (NumPy's loop sees it converted to complex).
                 let n = match (y.0.get_constant(), y.1.get_constant()) {
@@ -160,6 +160,90 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             _ => unreachable!("inference allows + - * / ** on complex numbers"),
         };
         self.make_complex(parts)
+    }
+
+    /// NumPy's complex division loop (`complex::np_div`, the runtime's reference), inline and
+    /// branch-free so that an array expression's loop stays one straight body: the part of
+    /// larger magnitude divides (`rat`, `scl`), each step rounded as NumPy's; by zero, each
+    /// part over `|re|` of the divisor (a complex infinity or NaN).
+    fn complex_np_div(&self, (ar, ai): Parts<'ctx>, (br, bi): Parts<'ctx>) -> Parts<'ctx> {
+        let b = self.b();
+        let fabs = self.intrinsic_fn("llvm.fabs.f64", 1);
+        let abr = self.call_basic(fabs, &[br.into()]).into_float_value();
+        let abi = self.call_basic(fabs, &[bi.into()]).into_float_value();
+        // `|br| >= |bi|` (false for a NaN part, as in the runtime's `>=`).
+        let by_re = b.build_float_compare(FloatPredicate::OGE, abr, abi, "cdiv.byre").u();
+        let pick =
+            |t: FloatValue<'ctx>, e: FloatValue<'ctx>, name: &str| b.build_select(by_re, t, e, name).u().into_float_value();
+        // by_re: rat = bi/br, scl = 1/(br + bi*rat), re = (ar + ai*rat)*scl, im = (ai - ar*rat)*scl;
+        // else:  rat = br/bi, scl = 1/(bi + br*rat), re = (ai + ar*rat)*scl (a sum is the same
+        //        either way round), im = (ai*rat - ar)*scl.
+        let (p, q) = (pick(br, bi, "cdiv.p"), pick(bi, br, "cdiv.q"));
+        let rat = b.build_float_div(q, p, "cdiv.rat").u();
+        let den = b.build_float_add(p, b.build_float_mul(q, rat, "cdiv.qr").u(), "cdiv.den").u();
+        let scl = b.build_float_div(self.f64(1.0), den, "cdiv.scl").u();
+        let (x, y) = (pick(ar, ai, "cdiv.x"), pick(ai, ar, "cdiv.y"));
+        let re =
+            b.build_float_mul(b.build_float_add(x, b.build_float_mul(y, rat, "cdiv.yr").u(), "cdiv.ren").u(), scl, "cdiv.re").u();
+        // The imaginary numerator in each side's own order (`a - b` and `-(b - a)` differ in the
+        // sign of a zero).
+        let im1 = b.build_float_sub(ai, b.build_float_mul(ar, rat, "cdiv.arr").u(), "cdiv.im1").u();
+        let im2 = b.build_float_sub(b.build_float_mul(ai, rat, "cdiv.air").u(), ar, "cdiv.im2").u();
+        let im = b.build_float_mul(pick(im1, im2, "cdiv.imn"), scl, "cdiv.im").u();
+        // By zero (only on the `>=` side): ar/|br|, ai/|br|.
+        let zr = b.build_float_compare(FloatPredicate::OEQ, abr, self.f64(0.0), "cdiv.zr").u();
+        let zi = b.build_float_compare(FloatPredicate::OEQ, abi, self.f64(0.0), "cdiv.zi").u();
+        let zero = b.build_and(zr, zi, "cdiv.zero").u();
+        let re0 = b.build_float_div(ar, abr, "cdiv.re0").u();
+        let im0 = b.build_float_div(ai, abr, "cdiv.im0z").u();
+        (
+            b.build_select(zero, re0, re, "cdiv.rez").u().into_float_value(),
+            b.build_select(zero, im0, im, "cdiv.imz").u().into_float_value(),
+        )
+    }
+
+    /// NumPy's complex `exp`, which is the C library's `cexp`: for a finite real part up to 709
+    /// and a finite imaginary part, glibc's `cexp` is `exp(re) * cos(im)`, `exp(re) * sin(im)`
+    /// (with `cos = 1`, `sin = im` when `|im|` is below the smallest normal number), computed
+    /// here inline (the `sin`/`cos` pair becomes one `sincos`); every other argument calls
+    /// `cexp` through the runtime.
+    fn complex_np_exp(&mut self, (x, y): Parts<'ctx>) -> Parts<'ctx> {
+        let fabs = self.intrinsic_fn("llvm.fabs.f64", 1);
+        let ay = self.call_basic(fabs, &[y.into()]).into_float_value();
+        let b = self.b();
+        // glibc's `t = (int) ((DBL_MAX_EXP - 1) * M_LN2)`: beyond it `cexp` scales.
+        let x_ok = b.build_float_compare(FloatPredicate::OLE, x, self.f64(709.0), "cexp.xle").u();
+        let x_fin = b.build_float_compare(FloatPredicate::OGT, x, self.f64(f64::NEG_INFINITY), "cexp.xfin").u();
+        let y_fin = b.build_float_compare(FloatPredicate::OLT, ay, self.f64(f64::INFINITY), "cexp.yfin").u();
+        let fast = b.build_and(b.build_and(x_ok, x_fin, "cexp.x").u(), y_fin, "cexp.fast").u();
+        let (fast_bb, slow_bb, end) =
+            (self.block_named("cexp.inline"), self.block_named("cexp.call"), self.block_named("cexp.end"));
+        self.branch_cold(fast, fast_bb, slow_bb, super::Cold::Else);
+        self.b().position_at_end(fast_bb);
+        let (exp, sin, cos) = (self.libm("exp", 1), self.libm("sin", 1), self.libm("cos", 1));
+        let e = self.call_basic(exp, &[x.into()]).into_float_value();
+        let s = self.call_basic(sin, &[y.into()]).into_float_value();
+        let c = self.call_basic(cos, &[y.into()]).into_float_value();
+        let b = self.b();
+        let normal = b.build_float_compare(FloatPredicate::OGT, ay, self.f64(f64::MIN_POSITIVE), "cexp.normal").u();
+        let s = b.build_select(normal, s, y, "cexp.sin").u().into_float_value();
+        let c = b.build_select(normal, c, self.f64(1.0), "cexp.cos").u().into_float_value();
+        let re1 = b.build_float_mul(e, c, "cexp.re").u();
+        let im1 = b.build_float_mul(e, s, "cexp.im").u();
+        let fast_end = b.get_insert_block().expect("positioned");
+        b.build_unconditional_branch(end).u();
+        self.b().position_at_end(slow_bb);
+        let (re2, im2) = self.complex_runtime(ComplexOp::Exp, (x, y), (self.f64(0.0), self.f64(0.0)));
+        let b = self.b();
+        let slow_end = b.get_insert_block().expect("positioned");
+        b.build_unconditional_branch(end).u();
+        b.position_at_end(end);
+        let f64t = self.ctx().f64_type();
+        let re = b.build_phi(f64t, "cexp.re").u();
+        re.add_incoming(&[(&re1, fast_end), (&re2, slow_end)]);
+        let im = b.build_phi(f64t, "cexp.im").u();
+        im.add_incoming(&[(&im1, fast_end), (&im2, slow_end)]);
+        (re.as_basic_value().into_float_value(), im.as_basic_value().into_float_value())
     }
 
     /// CPython's `c_powu` of `x` to the constant `n` (from `1 + 0j`, squaring), then its
@@ -357,10 +441,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let p = self.complex_mul(z, z);
                 self.make_complex(p)
             }
+            NpFn::Exp => {
+                let e = self.complex_np_exp(z);
+                self.make_complex(e)
+            }
             f => {
                 let op = match f {
                     NpFn::Sqrt => ComplexOp::Sqrt,
-                    NpFn::Exp => ComplexOp::Exp,
                     NpFn::Log => ComplexOp::Log,
                     NpFn::Sin => ComplexOp::Sin,
                     NpFn::Cos => ComplexOp::Cos,
