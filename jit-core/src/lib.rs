@@ -307,6 +307,9 @@ pub struct Prepared {
     pub parallel: bool,
     pub typed_ir: Option<String>,
     pub timings: Vec<(&'static str, Duration)>,
+    /// The `prange` loops that run serially because their iterations could race, each with
+    /// why (the unit it is in, and the error a parallel run of it would be): shown as warnings.
+    pub serial_loops: Vec<(usize, CompileError)>,
     typed: infer::TypedProgram,
     shape: optimize::Shape,
     span: ast::Span,
@@ -378,9 +381,9 @@ pub fn prepare_program(
     let (funcs, owners) = lower::lower_with_nested(&pairs, flow::check_assignment)?;
     let owner = |f: usize| owners.get(f).copied().unwrap_or(0);
     let lowered = t.elapsed();
-    let typed =
+    let mut typed =
         infer::infer_program(funcs, arg_types.to_vec(), declared_ret.cloned()).map_err(|(f, e)| (owner(f as usize), e))?;
-    parallel::check_program(&typed).map_err(|(f, e)| (owner(f), e))?;
+    let serial_loops = parallel::demote_racing_loops(&mut typed).into_iter().map(|(f, e)| (owner(f), e)).collect();
     let local_names = typed.local_names();
     let sites = traceback::Sites::of(&typed);
     let allocates = typed.allocates();
@@ -403,6 +406,7 @@ pub fn prepare_program(
         parallel,
         typed_ir,
         timings,
+        serial_loops,
         typed,
         shape,
         span,

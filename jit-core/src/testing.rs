@@ -24,6 +24,9 @@ pub const FILENAME: &str = "t.py";
 /// builtins (so the error names them), not as undefined names.
 const UNSUPPORTED_BUILTINS: [&str; 6] = ["print", "sum", "sorted", "enumerate", "zip", "divmod"];
 
+/// The `prange` loops that run serially, each with the unit it is in and why.
+type SerialLoops = Vec<(usize, CompileError)>;
+
 /// A program under test: one or more functions (`units[0]` is called; the others are the jitted
 /// functions it may call by name), each with the environment jit-py would give it.
 pub struct TestProgram {
@@ -102,10 +105,43 @@ impl TestProgram {
 
     /// Lower and infer, the first function called with `args`.
     pub fn infer(&self, args: &[Type]) -> Result<TypedProgram, (usize, CompileError)> {
-        let typed = infer::infer_program(self.lower()?, args.to_vec(), None).map_err(|(f, e)| (f as usize, e))?;
-        // As `prepare_program`: the parallel loops checked.
-        crate::parallel::check_program(&typed)?;
-        Ok(typed)
+        self.infer_parallel(args).map(|(typed, _)| typed)
+    }
+
+    /// [`TestProgram::infer`], and the `prange` loops that run serially (as `prepare_program`
+    /// finds them: [`crate::parallel::demote_racing_loops`]).
+    pub fn infer_parallel(&self, args: &[Type]) -> Result<(TypedProgram, SerialLoops), (usize, CompileError)> {
+        let mut typed = infer::infer_program(self.lower()?, args.to_vec(), None).map_err(|(f, e)| (f as usize, e))?;
+        let serial = crate::parallel::demote_racing_loops(&mut typed);
+        Ok((typed, serial))
+    }
+
+    /// Why each `prange` loop of the program called with `args` that runs serially does: the
+    /// sources and argument types, then each reason as the user's warning shows it.
+    pub fn serial_loops(&self, args: &[Type]) -> String {
+        let mut out: String = self.lines.iter().map(|l| l.concat()).collect::<Vec<_>>().join("\n");
+        let names: Vec<String> = args.iter().map(Type::to_string).collect();
+        out.push_str(&format!("args: ({})\n", names.join(", ")));
+        match self.infer_parallel(args) {
+            Ok((_, serial)) if serial.is_empty() => out.push_str("== every prange loop runs in parallel\n"),
+            Ok((_, serial)) => {
+                for (unit, why) in serial {
+                    let line = why.span().line.checked_sub(1).and_then(|i| self.lines[unit].get(i as usize));
+                    out.push_str("== runs serially\n");
+                    out.push_str(&format!(
+                        "ParallelWarning [{}]\n{}\n",
+                        why.construct(),
+                        why.render(FILENAME, line.map(String::as_str))
+                    ));
+                }
+            }
+            Err((unit, e)) => {
+                out.push_str("== error\n");
+                out.push_str(&self.error_text(unit, &e));
+                out.push('\n');
+            }
+        }
+        out
     }
 
     /// The error as the user sees it ([`CompileError::render`], as jit-py raises it): the

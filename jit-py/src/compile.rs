@@ -219,6 +219,9 @@ impl Compiler {
             })
         };
         let prepared = prepare()?;
+        for (unit, why) in &prepared.serial_loops {
+            crate::errors::warn_serial_loop(py, why, &program.members[*unit].parsed.filename)?;
+        }
         let store = crate::disk::store_for(py, self.use_cache, capture);
         let key = prepared.code_key.clone();
         // The cache records and checks the signature the code was compiled for: the types

@@ -26,6 +26,23 @@ pyo3::create_exception!(
     "The on-disk cache could not be used (a damaged entry, an unusable directory); stickyjit compiled instead."
 );
 
+pyo3::create_exception!(
+    stickyjit._native,
+    ParallelWarning,
+    pyo3::exceptions::PyUserWarning,
+    "A `prange` loop runs serially: its iterations could race (a value carried between them, an element two of them touch, ...), so it runs as `range`, which gives CPython's answer."
+);
+
+/// Warns that the `prange` loop `why` is about runs serially, at its place in the user's file:
+/// a `ParallelWarning` (an error when the warnings filter makes it one).
+pub fn warn_serial_loop(py: Python<'_>, why: &CoreError, filename: &str) -> PyResult<()> {
+    let text = format!("{why}; the loop runs serially, as range");
+    let message = std::ffi::CString::new(text.replace('\0', " ")).unwrap_or_default();
+    let file = std::ffi::CString::new(filename.replace('\0', " ")).unwrap_or_default();
+    let category = py.get_type::<ParallelWarning>();
+    PyErr::warn_explicit(py, &category, &message, &file, why.span().line as i32, None, None)
+}
+
 /// The Python exception for a compile error, its text as [`CoreError::render`] writes it: a
 /// TypeError for an argument of the wrong type (the call is wrong, not the code), else a
 /// CompileError carrying where and what.

@@ -8,7 +8,7 @@
 //! | [`ufunc`] | the `numpy.ufunc`s of `@vectorize`/`@guvectorize` and their native inner loop | args, dispatcher, errors |
 //! | [`dispatcher`] | the object `@jit` returns: call path, binding, specialization table | args, cfunc, compile, errors, lists, program, returned, source, vectorcall |
 //! | [`cfunc`] | `@cfunc`'s C callbacks: their C signatures, their failures reported as unraisable exceptions | args, errors |
-//! | [`compile`] | one compile: program → cache or LLVM → code; dumps, `inspect_*`, `explain()` | args, disk, functions, interruptible, program, source |
+//! | [`compile`] | one compile: program → cache or LLVM → code; dumps, `inspect_*`, `explain()`; serial `prange` loops warned | args, disk, errors, functions, interruptible, program, source |
 //! | [`program`] | the program a compile needs: global resolution, frozen values, dependencies | args, source |
 //! | [`source`] | the decorated function, its source parsed once | errors |
 //! | [`disk`] | the on-disk cache: policy (what is read, written, matched), `cache` CLI | errors |
@@ -183,6 +183,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("StickyJitError", py.get_type::<errors::StickyJitError>())?;
     m.add("CompileError", py.get_type::<errors::CompileError>())?;
     m.add("CacheWarning", py.get_type::<errors::CacheWarning>())?;
+    m.add("ParallelWarning", py.get_type::<errors::ParallelWarning>())?;
     m.add_function(wrap_pyfunction!(stats, m)?)?;
     m.add_function(wrap_pyfunction!(_parse_function, m)?)?;
     m.add_function(wrap_pyfunction!(blas_library, m)?)?;

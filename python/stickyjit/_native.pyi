@@ -16,6 +16,7 @@ __all__ = [
     "StickyJitError",
     "CompileError",
     "CacheWarning",
+    "ParallelWarning",
     "stats",
     "_parse_function",
     "blas_library",
@@ -53,6 +54,9 @@ class CompileError(StickyJitError):
 
 class CacheWarning(UserWarning):
     """The on-disk cache could not be used (a damaged entry, an unusable directory); stickyjit compiled instead."""
+
+class ParallelWarning(UserWarning):
+    """A ``prange`` loop runs serially: its iterations could race, so it runs as ``range`` (CPython's answer)."""
 
 # A pyo3 class: it cannot be subclassed.
 @final

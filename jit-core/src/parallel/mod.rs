@@ -1,6 +1,6 @@
 //! Parallel loops (`for i in prange(...)` under `parallel=True`): what each local of a loop's
 //! body is to the threads that run it (shared, private, a reduction), and the loop-carried
-//! dependences that are refused with a CompileError instead of racing.
+//! dependences for which a loop runs serially (with a warning) instead of racing.
 //!
 //! The rules (docs/parallel.md):
 //! * A local the body reads and never assigns is *shared*: every thread reads the caller's.
@@ -11,11 +11,12 @@
 //!   `x = min(x, e)` / `max(x, e)`, with `e` not reading `x`, is a *reduction*: each chunk
 //!   starts from the operation's identity and the chunks' results are combined in order.
 //! * Anything else assigned is read before it is written in some iteration: a value carried
-//!   from one iteration to the next, refused.
+//!   from one iteration to the next; the loop runs serially.
 //! * An array the body writes must be indexed, in every access the body makes to it (through
 //!   a view taken in the body too), with the loop variable plus a constant (`i`, `i + 1`) at
 //!   one same axis: then no two iterations touch one element. A list, dict or set the body
-//!   shares may not be changed, nor may a shared `Generator` be drawn from.
+//!   shares may not be changed, nor may a shared `Generator` be drawn from (else the loop runs
+//!   serially). `plan`'s error says why a loop cannot run in parallel.
 
 mod accesses;
 mod triangle;
@@ -79,28 +80,37 @@ pub struct LoopPlan {
 }
 
 /// Checks every `prange` loop of the program's functions compiled with `parallel=True` (those
-/// nested in another run serially, inside it): the first refused one's error, with the index of
-/// the function it is in.
-pub fn check_program(prog: &TypedProgram) -> std::result::Result<(), (usize, CompileError)> {
+/// nested in another run serially, inside it). A loop whose iterations could race (a value
+/// carried between iterations, an element two iterations touch, a shared container changed,
+/// an exit from the body, ...) runs serially instead, which is CPython's answer: its span is
+/// taken out of its function's `prange` list, so that codegen compiles it as `range` (and a
+/// `prange` nested in it may then run on the pool). Returns each such loop's reason, with the
+/// index of the function it is in, in the order found: the caller shows them as warnings.
+pub fn demote_racing_loops(prog: &mut TypedProgram) -> Vec<(usize, CompileError)> {
     let recursive = prog.recursive_specs().contains(&true);
-    for spec in &prog.specs {
-        let f = prog.func(spec);
-        if f.prange.is_empty() || !f.parallel {
-            continue;
-        }
-        let mut err = None;
-        each_parallel_loop(&f.body, f, &mut |s| {
-            if err.is_none() {
-                if let Err(e) = plan(prog, f, spec, s, recursive) {
-                    err = Some(e);
-                }
+    let mut serial = Vec::new();
+    loop {
+        let mut found = None;
+        for spec in &prog.specs {
+            let f = prog.func(spec);
+            if f.prange.is_empty() || !f.parallel {
+                continue;
             }
-        });
-        if let Some(e) = err {
-            return Err((spec.func as usize, e));
+            each_parallel_loop(&f.body, f, &mut |s| {
+                if found.is_none() {
+                    if let Err(e) = plan(prog, f, spec, s, recursive) {
+                        found = Some((spec.func as usize, s.span, e));
+                    }
+                }
+            });
+            if found.is_some() {
+                break;
+            }
         }
+        let Some((func, span, why)) = found else { return serial };
+        prog.funcs[func].prange.retain(|&p| p != span);
+        serial.push((func, why));
     }
-    Ok(())
 }
 
 /// Calls `visit` on each outermost `prange` loop statement of `stmts`.

@@ -218,9 +218,9 @@ fn typing() {
     snapshot!("array_fewer_indices_in_a_tuple", "def f(a):\n    t = (0,)\n    return a[t]", [array(Dtype::Float64, 2)]);
 }
 
-/// The snapshot of `src` decorated `parallel=True` (`prange` bound).
+/// Why the `prange` loops of `src` decorated `parallel=True` run serially (`prange` bound).
 fn parallel(src: &str, args: &[Type]) -> String {
-    TestProgram::one(src).unwrap().parallel().snapshot(args)
+    TestProgram::one(src).unwrap().parallel().serial_loops(args)
 }
 
 #[test]
