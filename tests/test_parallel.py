@@ -13,6 +13,7 @@ import random
 import subprocess
 import sys
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -419,6 +420,47 @@ def test_an_append_to_a_shared_list_runs_serially():
 def test_return_and_break_in_a_prange_loop_run_serially():
     _serial("def f(a):\n    for i in prange(3):\n        return i\n    return 0\n", "return in a prange loop")
     _serial("def f(a):\n    for i in prange(3):\n        break\n    return 0\n", "break out of a prange loop")
+
+
+def test_a_prange_nested_in_a_serial_one_is_checked_in_turn():
+    # The outer loop returns from its body (serial); the inner one writes its own row element
+    # and runs on the pool: one warning, for the outer loop, and CPython's answer.
+    src = (
+        "ARGS = (np.arange(12.0).reshape(3, 4),)\n"
+        "def f(a):\n"
+        "    out = np.zeros(a.shape)\n"
+        "    for i in prange(a.shape[0]):\n"
+        "        for j in prange(a.shape[1]):\n"
+        "            out[i, j] = 2.0 * a[i, j]\n"
+        "        if out[i, 0] > 1e9:\n"
+        "            return out\n"
+        "    return out\n"
+    )
+    filename = f"<parallel-nested-{len(linecache.cache)}>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    ns = {"np": np, "prange": prange}
+    exec(compile(src, filename, "exec"), ns)  # noqa: S102 - test source
+    a = ns["ARGS"][0]
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        got = njit(parallel=True)(ns["f"])(a)
+    _equal(ns["f"](a), got)
+    said = [str(w.message) for w in record if issubclass(w.category, ParallelWarning)]
+    assert len(said) == 1 and "return in a prange loop" in said[0] and "line 4" in said[0], said
+
+
+def test_a_parallel_warning_made_an_error_stops_the_call():
+    # A body of its own: a function compiled before in the process (stickiness) is not
+    # compiled again, and its warning is not given again (as Python gives one once per place).
+    src = "def f(a):\n    s = 1.0\n    for i in prange(a.shape[0]):\n        s = s * 0.25 - a[i]\n    return s\n"
+    filename = f"<parallel-error-{len(linecache.cache)}>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    ns = {"np": np, "prange": prange}
+    exec(compile(src, filename, "exec"), ns)  # noqa: S102 - test source
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ParallelWarning)
+        with pytest.raises(ParallelWarning, match="loop-carried variable"):
+            njit(parallel=True)(ns["f"])(np.ones(3))
 
 
 def test_a_shared_generator_runs_serially():
