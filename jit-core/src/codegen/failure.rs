@@ -55,13 +55,24 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// negative index): branch weights tell LLVM so, which lays that side out of line, keeps
     /// it from being turned into a select, and lets the loop unroller treat the exit as rare.
     pub(super) fn branch_cold(&self, cond: IntValue<'ctx>, then_bb: BasicBlock<'ctx>, else_bb: BasicBlock<'ctx>, cold: Cold) {
-        let br = self.b().build_conditional_branch(cond, then_bb, else_bb).u();
-        let i32t = self.ctx().i32_type();
         // __builtin_expect's weights (LLVM's LikelyBranchWeight).
-        let (then_w, else_w) = match cold {
+        let weights = match cold {
             Cold::Then => (1, 2000),
             Cold::Else => (2000, 1),
         };
+        self.branch_weighted(cond, then_bb, else_bb, weights);
+    }
+
+    /// A conditional branch with LLVM branch weights `(then, else)`.
+    pub(super) fn branch_weighted(
+        &self,
+        cond: IntValue<'ctx>,
+        then_bb: BasicBlock<'ctx>,
+        else_bb: BasicBlock<'ctx>,
+        (then_w, else_w): (u64, u64),
+    ) {
+        let br = self.b().build_conditional_branch(cond, then_bb, else_bb).u();
+        let i32t = self.ctx().i32_type();
         let weights = self.ctx().metadata_node(&[
             self.ctx().metadata_string("branch_weights").into(),
             i32t.const_int(then_w, false).into(),
