@@ -58,6 +58,15 @@ impl CompileError {
         }
     }
 
+    /// What went wrong without the "unsupported construct" heading: the construct and why (a
+    /// warning's text, where nothing is refused).
+    pub fn reason(&self) -> String {
+        match self {
+            CompileError::Unsupported { construct, detail, .. } => format!("{construct}{}", detail_suffix(detail)),
+            other => other.to_string(),
+        }
+    }
+
     /// The short name of what went wrong, exposed to Python as `CompileError.construct`.
     pub fn construct(&self) -> &str {
         match self {

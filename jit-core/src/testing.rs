@@ -128,10 +128,12 @@ impl TestProgram {
                 for (unit, why) in serial {
                     let line = why.span().line.checked_sub(1).and_then(|i| self.lines[unit].get(i as usize));
                     out.push_str("== runs serially\n");
+                    let at = format!("{FILENAME}:{}:{}", why.span().line, why.span().col);
+                    let source = line.map(|l| format!("\n    {}", l.trim())).unwrap_or_default();
                     out.push_str(&format!(
-                        "ParallelWarning [{}]\n{}\n",
+                        "ParallelWarning [{}]\n{at}: this prange loop runs serially (as range): {}{source}\n",
                         why.construct(),
-                        why.render(FILENAME, line.map(String::as_str))
+                        why.reason()
                     ));
                 }
             }

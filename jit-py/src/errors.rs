@@ -36,7 +36,7 @@ pyo3::create_exception!(
 /// Warns that the `prange` loop `why` is about runs serially, at its place in the user's file:
 /// a `ParallelWarning` (an error when the warnings filter makes it one).
 pub fn warn_serial_loop(py: Python<'_>, why: &CoreError, filename: &str) -> PyResult<()> {
-    let text = format!("{why}; the loop runs serially, as range");
+    let text = format!("this prange loop runs serially (as range): {}", why.reason());
     let message = std::ffi::CString::new(text.replace('\0', " ")).unwrap_or_default();
     let file = std::ffi::CString::new(filename.replace('\0', " ")).unwrap_or_default();
     let category = py.get_type::<ParallelWarning>();
