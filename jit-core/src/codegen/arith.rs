@@ -394,7 +394,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let c2 = b.build_and(c1, yfin, "c2").u();
         let complex = b.build_and(c2, frac, "complex").u();
         self.fail_if(complex, Status::NegativeToFractionalPower as u32);
-        let r = self.call_pow(x, y);
+        let r = self.pow_value(x, y);
         let rinf = self.is_inf(r);
         let b = self.b();
         let fin = b.build_and(xfin, yfin, "fin").u();

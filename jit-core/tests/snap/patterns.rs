@@ -21,12 +21,29 @@ fn pow_args() -> Vec<Type> {
 fn a_loop_invariant_pow_is_computed_once_before_the_loop() {
     jit_core::snapshot!("pattern_pow_hoisted", POW_INVARIANT, pow_args());
     let ir = testing::llvm_ir(&testing::typed(POW_INVARIANT, &pow_args()).unwrap(), true);
-    let call = ir.rfind("call double @pow(").expect("pow is called");
-    let first_phi = ir.find(" = phi ").expect("the loop has an induction variable");
-    assert!(call < first_phi, "pow is called inside the loop:\n{ir}");
-    // One call in front of each copy of the loop (it is versioned: `codegen/version.rs`), still
-    // to the C library's pow (CPython's answer), not rewritten.
-    assert_eq!(ir.matches("call double @pow(").count(), 2, "{ir}");
+    // `dx ** 2` is `sj.pow2` (the product where it is provably pow's answer, else pow): a pure
+    // function of its own, so that it is still computed before the loop.
+    let entry = &ir[..ir.find("define internal").expect("sj.pow2 is defined after the entry")];
+    let call = entry.rfind("call double @sj.pow2(").expect("sj.pow2 is called");
+    let first_phi = entry.find(" = phi ").expect("the loop has an induction variable");
+    assert!(call < first_phi, "dx ** 2 is computed inside the loop:\n{ir}");
+    // One call in front of each copy of the loop (it is versioned: `codegen/version.rs`).
+    assert_eq!(entry.matches("call double @sj.pow2(").count(), 2, "{ir}");
+    // Its slow side still calls the C library's pow (CPython's answer), not rewritten.
+    assert_eq!(ir.matches("call double @pow(").count(), 1, "{ir}");
+}
+
+/// `x ** 2` of a value that changes every iteration: the product and its exact residual (an
+/// `fma`) decide, in `sj.pow2`, whether the product is pow's answer; pow is called only when
+/// the square lies within 0.45 ulp of a rounding midpoint, or at the edges of the range.
+#[test]
+fn a_square_is_a_product_where_that_is_pows_answer() {
+    let src = "def f(a):\n    s = 0.0\n    for i in range(a.shape[0]):\n        s += (a[i] - 0.5) ** 2\n    return s\n";
+    let ir = testing::llvm_ir(&testing::typed(src, &[array(Dtype::Float64, 1)]).unwrap(), true);
+    let pow2 = &ir[ir.find("define internal double @sj.pow2(").expect("sj.pow2 is defined")..];
+    assert!(pow2.contains("fmul double") && pow2.contains("@llvm.fma.f64("), "{ir}");
+    assert!(pow2.contains("call double @pow("), "{ir}");
+    assert!(ir[..ir.find("define internal").unwrap()].contains("call double @sj.pow2("), "{ir}");
 }
 
 #[test]
