@@ -345,14 +345,21 @@ def _fresh(args):
     return tuple(copy.deepcopy(a) if isinstance(a, np.ndarray | np.random.Generator) else a for a in args)
 
 
-def _serial(src: str, pattern: str):
-    """The ``prange`` loop of ``src``'s ``f`` cannot run in parallel: it runs serially, with a
-    ``ParallelWarning`` matching ``pattern`` at the line of ``src`` it names, and gives
-    CPython's answer. Returns the warning's text."""
+def _module(src: str) -> tuple[str, dict]:
+    """``src`` run as a module of its own (``np`` and ``prange`` bound), its text registered in
+    linecache for the compiler to read: (its file name, its namespace)."""
     filename = f"<parallel-test-{len(linecache.cache)}-{hash(src)}>"
     linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
     ns = {"np": np, "prange": prange}
     exec(compile(src, filename, "exec"), ns)  # noqa: S102 - test source
+    return filename, ns
+
+
+def _serial(src: str, pattern: str):
+    """The ``prange`` loop of ``src``'s ``f`` cannot run in parallel: it runs serially, with a
+    ``ParallelWarning`` matching ``pattern`` at the line of ``src`` it names, and gives
+    CPython's answer. Returns the warning's text."""
+    filename, ns = _module(src)
     f = njit(parallel=True)(ns["f"])
     args = ns.get("ARGS", (np.zeros(10),))
     with pytest.warns(ParallelWarning, match=pattern) as record:
@@ -436,10 +443,7 @@ def test_a_prange_nested_in_a_serial_one_is_checked_in_turn():
         "            return out\n"
         "    return out\n"
     )
-    filename = f"<parallel-nested-{len(linecache.cache)}>"
-    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
-    ns = {"np": np, "prange": prange}
-    exec(compile(src, filename, "exec"), ns)  # noqa: S102 - test source
+    _, ns = _module(src)
     a = ns["ARGS"][0]
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
@@ -453,10 +457,7 @@ def test_a_parallel_warning_made_an_error_stops_the_call():
     # A body of its own: a function compiled before in the process (stickiness) is not
     # compiled again, and its warning is not given again (as Python gives one once per place).
     src = "def f(a):\n    s = 1.0\n    for i in prange(a.shape[0]):\n        s = s * 0.25 - a[i]\n    return s\n"
-    filename = f"<parallel-error-{len(linecache.cache)}>"
-    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
-    ns = {"np": np, "prange": prange}
-    exec(compile(src, filename, "exec"), ns)  # noqa: S102 - test source
+    _, ns = _module(src)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ParallelWarning)
         with pytest.raises(ParallelWarning, match="loop-carried variable"):
