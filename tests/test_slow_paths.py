@@ -6,6 +6,7 @@ checking their argument for an infinity before the call."""
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -183,6 +184,50 @@ def test_squares_are_cpythons_pow_bit_for_bit():
     want = [x**2 for x in xs.tolist()]
     _bits_equal(squares(xs), want)
     _bits_equal(math_squares(xs), [math.pow(x, 2) for x in xs.tolist()])
+
+
+@jit
+def powers(xs):
+    out = np.empty((4, xs.shape[0]))
+    for i in range(xs.shape[0]):
+        x = xs[i]
+        out[0, i] = x**3
+        out[1, i] = x**6
+        out[2, i] = math.pow(x, 16)
+        out[3, i] = abs(x) ** 0.5
+    return out
+
+
+def test_integer_powers_and_square_roots_are_cpythons_pow_bit_for_bit():
+    # `x ** n` (n from 2 to 16) is the double-double power's head where its tail is far from a
+    # rounding midpoint, and `x ** 0.5` the square root where its exact remainder says so,
+    # else pow (codegen `exact_pow.rs`). The values where this machine's pow is not the
+    # correctly rounded power (exact with Fraction) are found first and checked among the
+    # others, with every magnitude that does not overflow and the edges.
+    rng = np.random.default_rng(17)
+    xs = np.concatenate(
+        [
+            rng.uniform(-3, 3, 40_000),
+            np.exp(rng.uniform(-44, 44, 40_000)) * rng.choice([-1.0, 1.0], 40_000),
+        ]
+    )
+    columns = [(0, 3), (1, 6), (2, 16)]
+    differ = []
+    for row, n in columns:
+        found = [x for x in xs.tolist() if math.pow(x, n) != float(Fraction(x) ** n)]
+        assert found, n  # the fallback to pow is exercised for this exponent
+        differ += found
+    roots = [x for x in np.abs(xs).tolist() if math.pow(x, 0.5) != math.sqrt(x)]
+    assert roots
+    edges = [0.0, -0.0, 1.0, -1.0, 2.0, 0.5, 3.0, 2.0**-63, 2.0**63, 1e-19, 1e19, 5e-324, 2.2250738585072014e-308]
+    edges += [1e-60, -1e-30, math.inf, -math.inf, math.nan]
+    xs = np.concatenate([xs, differ, roots, edges])
+    got = powers(xs)
+    plain = xs.tolist()
+    _bits_equal(got[0], [x**3 for x in plain])
+    _bits_equal(got[1], [x**6 for x in plain])
+    _bits_equal(got[2], [math.pow(x, 16) for x in plain])
+    _bits_equal(got[3], [abs(x) ** 0.5 for x in plain])
 
 
 @pytest.mark.parametrize("x", [1e155, -1e200, 1.7e308])

@@ -194,13 +194,48 @@ pub fn pipeline(level: OptLevel, shape: Shape) -> String {
     }
 }
 
-/// Runs the pass pipeline of `level` for `shape` on `module`, in place.
+/// Functions codegen keeps out of line (`noinline`) while the pipeline runs, so that LICM can
+/// hoist their calls out of loops (a branchy body inlined into the loop would stay there), and
+/// that [`optimize`] inlines afterwards: their names start with this.
+pub const LATE_INLINE_PREFIX: &str = "sj.late.";
+
+/// What runs after the pipeline when the module has late-inlined functions.
+const LATE_PIPELINE: &str = "always-inline,globaldce";
+
+/// Runs the pass pipeline of `level` for `shape` on `module`, in place, then inlines the
+/// functions of [`LATE_INLINE_PREFIX`].
 pub fn optimize(module: &Module<'_>, level: OptLevel, shape: Shape) -> Result<(), String> {
     let h = host();
     h.tm.set_asm_verbosity(false);
     module.set_triple(&h.tm.get_triple());
     module.set_data_layout(&h.tm.get_target_data().get_data_layout());
-    module.run_passes(&pipeline(level, shape), &h.tm, PassBuilderOptions::create()).map_err(|e| e.to_string())
+    module.run_passes(&pipeline(level, shape), &h.tm, PassBuilderOptions::create()).map_err(|e| e.to_string())?;
+    inline_late(module, &h.tm)
+}
+
+/// Inlines the functions of [`LATE_INLINE_PREFIX`] into their callers (what [`optimize`] does
+/// after the pipeline).
+pub fn inline_late(module: &Module<'_>, tm: &TargetMachine) -> Result<(), String> {
+    if release_late_inlines(module) {
+        module.run_passes(LATE_PIPELINE, tm, PassBuilderOptions::create()).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Marks the [`LATE_INLINE_PREFIX`] functions `alwaysinline`; whether there were any.
+fn release_late_inlines(module: &Module<'_>) -> bool {
+    use inkwell::attributes::{Attribute, AttributeLoc};
+    let ctx = module.get_context();
+    let (noinline, always) = (Attribute::get_named_enum_kind_id("noinline"), Attribute::get_named_enum_kind_id("alwaysinline"));
+    let mut any = false;
+    for f in module.get_functions() {
+        if f.get_name().to_bytes().starts_with(LATE_INLINE_PREFIX.as_bytes()) {
+            f.remove_enum_attribute(AttributeLoc::Function, noinline);
+            f.add_attribute(AttributeLoc::Function, ctx.create_enum_attribute(always, 0));
+            any = true;
+        }
+    }
+    any
 }
 
 /// Emits `module` as a relocatable object file, through the process's reusable codegen pipeline.

@@ -239,6 +239,12 @@ pub fn snapshot(src: &str, args: &[Type]) -> String {
 /// generic x86-64 CPU rather than the host's, so that its text is the same on every machine
 /// (the host's vector width would otherwise show in every vectorized loop).
 pub fn module<'ctx>(ctx: &'ctx Context, p: &TypedProgram, optimized: bool) -> Module<'ctx> {
+    module_staged(ctx, p, optimized, true)
+}
+
+/// [`module`], optimized with or without the inlining that follows the pipeline
+/// ([`optimize::LATE_INLINE_PREFIX`]).
+fn module_staged<'ctx>(ctx: &'ctx Context, p: &TypedProgram, optimized: bool, late_inline: bool) -> Module<'ctx> {
     let m = codegen::codegen(ctx, p, "sj_snapshot", &crate::Options::default());
     m.verify().unwrap_or_else(|e| panic!("invalid LLVM IR: {e}"));
     if optimized {
@@ -255,8 +261,19 @@ pub fn module<'ctx>(ctx: &'ctx Context, p: &TypedProgram, optimized: bool) -> Mo
         let shape = if p.is_leaf() { optimize::Shape::Leaf } else { optimize::Shape::Calls };
         let pipeline = optimize::pipeline(optimize::OptLevel::O3, shape);
         m.run_passes(&pipeline, &tm, inkwell::passes::PassBuilderOptions::create()).unwrap_or_else(|e| panic!("optimize: {e}"));
+        if late_inline {
+            optimize::inline_late(&m, &tm).unwrap_or_else(|e| panic!("late inlining: {e}"));
+        }
     }
     m
+}
+
+/// The optimized IR of `p` ([`llvm_ir`]) as the pass pipeline leaves it, before the functions of
+/// [`optimize::LATE_INLINE_PREFIX`] are inlined: where their calls were hoisted to.
+pub fn llvm_ir_before_late_inline(p: &TypedProgram) -> String {
+    let ctx = Context::create();
+    let m = module_staged(&ctx, p, true, false);
+    ir_text(&m)
 }
 
 /// The LLVM IR of `p` as text: unoptimized, exactly as codegen names its values; optimized,
@@ -268,6 +285,11 @@ pub fn llvm_ir(p: &TypedProgram, optimized: bool) -> String {
     if !optimized {
         return m.print_to_string().to_string();
     }
+    ir_text(&m)
+}
+
+/// An optimized module's text, unnamed and host-free ([`llvm_ir`]).
+fn ir_text(m: &Module<'_>) -> String {
     let mut f = m.get_first_function();
     while let Some(func) = f {
         f = func.get_next_function();

@@ -54,84 +54,6 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
     }
 
-    /// Python's `x ** y` (and `math.pow`) value: [`FnGen::call_pow`], except that `x ** 2`
-    /// (`y` the constant 2.0) of a variable `x` is `x * x` wherever that is provably `pow`'s
-    /// answer, and calls `pow` only elsewhere.
-    ///
-    /// glibc's `pow` (2.28 on; the ARM optimized-routines one, as musl's) is within 0.54 ulp of
-    /// the exact power for every finite normal result, and older glibc's was correctly rounded.
-    /// The exact square is `p + e` with `p = x * x` and `e = fma(x, x, -p)` (exact); when
-    /// `|e| < 0.45 ulp(p)`, every other double is more than 0.55 ulp from it, so `pow(x, 2.0)`
-    /// is `p`. The test excludes what that argument does not cover: a power-of-two `p` (the
-    /// ulp below it is half), results near the subnormal range (where `e` may round) or near
-    /// overflow, and infinities and NaNs (the guard is false for them). About 9 squares in 10
-    /// take the product (random doubles); the rest call `pow`. On this machine pow(x, 2.0)
-    /// differs from x * x on about 0.09% of inputs, only where |e| >= 0.49 ulp
-    /// (docs/performance-design.md; tests/test_slow_paths.py compares with CPython).
-    pub(super) fn pow_value(&self, x: FloatValue<'ctx>, y: FloatValue<'ctx>) -> FloatValue<'ctx> {
-        let square = const_f64(y) == Some(2.0) && const_f64(x).is_none() && !self.module_gen.fastmath.has("afn");
-        if !square {
-            return self.call_pow(x, y);
-        }
-        let f = self.pow2_fn();
-        self.call_basic(f, &[x.into()]).into_float_value()
-    }
-
-    /// `sj.pow2(x)`, this module's function of [`FnGen::pow_value`]'s `x ** 2`, made at its first
-    /// use: a function of its own, `noinline` and pure, so that LICM still computes a
-    /// loop-invariant `dx ** 2` once before the loop (inlined, its branch stayed in the loop and
-    /// kept it from vectorizing), and a call otherwise.
-    fn pow2_fn(&self) -> FunctionValue<'ctx> {
-        let module = self.module_gen.module;
-        if let Some(f) = module.get_function("sj.pow2") {
-            return f;
-        }
-        let ctx = self.ctx();
-        let (i64t, f64t) = (ctx.i64_type(), ctx.f64_type());
-        let f = module.add_function("sj.pow2", f64t.fn_type(&[f64t.into()], false), Some(inkwell::module::Linkage::Internal));
-        for a in ["noinline", "nounwind", "willreturn", "nosync", "nofree", "speculatable", "memory"] {
-            f.add_attribute(AttributeLoc::Function, self.module_gen.fn_attr(a));
-        }
-        let saved = self.b().get_insert_block();
-        let b = self.b();
-        let entry = ctx.append_basic_block(f, "entry");
-        let (fast_bb, slow_bb) = (ctx.append_basic_block(f, "sq.mul"), ctx.append_basic_block(f, "sq.pow"));
-        b.position_at_end(entry);
-        let x = f.get_nth_param(0).expect("one parameter").into_float_value();
-        let p = b.build_float_mul(x, x, "sq.p").u();
-        let fma = self.intrinsic_fn("llvm.fma.f64", 3);
-        let neg_p = b.build_float_neg(p, "sq.negp").u();
-        let e = self.call_basic(fma, &[x.into(), x.into(), neg_p.into()]).into_float_value();
-        let fabs = self.intrinsic_fn("llvm.fabs.f64", 1);
-        let ae = self.call_basic(fabs, &[e.into()]).into_float_value();
-        let bits = b.build_bit_cast(p, i64t, "sq.bits").u().into_int_value();
-        let expo = b.build_and(bits, i64t.const_int(0x7FF0_0000_0000_0000, false), "sq.expo").u();
-        let mant = b.build_and(bits, i64t.const_int(0x000F_FFFF_FFFF_FFFF, false), "sq.mant").u();
-        // 2^E of p's binade, times 0.45 * 2^-52: 0.45 ulp (exact: a power of two times a constant).
-        let binade = b.build_bit_cast(expo, f64t, "sq.binade").u().into_float_value();
-        let lim = b.build_float_mul(binade, self.f64(0.45 * f64::EPSILON), "sq.lim").u();
-        let near = b.build_float_compare(FloatPredicate::OLT, ae, lim, "sq.near").u();
-        let not_pow2 = b.build_int_compare(IntPredicate::NE, mant, i64t.const_zero(), "sq.notpow2").u();
-        // Binades 2^-959 .. 2^1008: e is exact, and pow takes no special path for its result.
-        let lo = b.build_int_compare(IntPredicate::UGE, expo, i64t.const_int(0x040 << 52, false), "sq.lo").u();
-        let hi = b.build_int_compare(IntPredicate::ULE, expo, i64t.const_int(0x7F0 << 52, false), "sq.hi").u();
-        let ok = b.build_and(near, not_pow2, "sq.ok1").u();
-        let ok = b.build_and(ok, lo, "sq.ok2").u();
-        let ok = b.build_and(ok, hi, "sq.ok").u();
-        // Taken about 9 times in 10, but weighted as likely (2000:1): LLVM then keeps the branch
-        // rather than computing `pow` always and selecting (`pow` is declared speculatable).
-        self.branch_cold(ok, fast_bb, slow_bb, super::Cold::Else);
-        b.position_at_end(fast_bb);
-        b.build_return(Some(&p)).u();
-        b.position_at_end(slow_bb);
-        let r = self.call_pow(x, self.f64(2.0));
-        self.b().build_return(Some(&r)).u();
-        if let Some(bb) = saved {
-            self.b().position_at_end(bb);
-        }
-        f
-    }
-
     pub(super) fn call_basic(
         &self,
         f: FunctionValue<'ctx>,
@@ -447,7 +369,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 }
 
 /// The value of `v` when it is a floating-point constant (not an undef, poison or expression).
-fn const_f64(v: FloatValue<'_>) -> Option<f64> {
+pub(super) fn const_f64(v: FloatValue<'_>) -> Option<f64> {
     use inkwell::values::AsValueRef;
     // SAFETY: LLVMIsAConstantFP only inspects the value's kind.
     let is_fp = unsafe { !llvm_sys::core::LLVMIsAConstantFP(v.as_value_ref()).is_null() };

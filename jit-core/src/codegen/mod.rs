@@ -17,6 +17,7 @@ mod complex;
 mod dict;
 mod dot_scalar;
 mod elementwise;
+mod exact_pow;
 mod exceptions;
 mod expr;
 mod failure;

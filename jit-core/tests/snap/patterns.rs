@@ -20,30 +20,58 @@ fn pow_args() -> Vec<Type> {
 #[test]
 fn a_loop_invariant_pow_is_computed_once_before_the_loop() {
     jit_core::snapshot!("pattern_pow_hoisted", POW_INVARIANT, pow_args());
-    let ir = testing::llvm_ir(&testing::typed(POW_INVARIANT, &pow_args()).unwrap(), true);
-    // `dx ** 2` is `sj.pow2` (the product where it is provably pow's answer, else pow): a pure
-    // function of its own, so that it is still computed before the loop.
-    let entry = &ir[..ir.find("define internal").expect("sj.pow2 is defined after the entry")];
-    let call = entry.rfind("call double @sj.pow2(").expect("sj.pow2 is called");
+    let typed = testing::typed(POW_INVARIANT, &pow_args()).unwrap();
+    // `dx ** 2` is `sj.late.pow2` (the product where it is provably pow's answer, else pow): a
+    // pure function of its own while the pipeline runs, so that it is computed before the loop.
+    let ir = testing::llvm_ir_before_late_inline(&typed);
+    let entry = &ir[..ir.find("define internal").expect("sj.late.pow2 is defined after the entry")];
+    let call = entry.rfind("call double @sj.late.pow2(").expect("sj.late.pow2 is called");
     let first_phi = entry.find(" = phi ").expect("the loop has an induction variable");
     assert!(call < first_phi, "dx ** 2 is computed inside the loop:\n{ir}");
     // One call in front of each copy of the loop (it is versioned: `codegen/version.rs`).
-    assert_eq!(entry.matches("call double @sj.pow2(").count(), 2, "{ir}");
-    // Its slow side still calls the C library's pow (CPython's answer), not rewritten.
-    assert_eq!(ir.matches("call double @pow(").count(), 1, "{ir}");
+    assert_eq!(entry.matches("call double @sj.late.pow2(").count(), 2, "{ir}");
+    // Then it is inlined where it was hoisted to; its slow side still calls the C library's
+    // pow (CPython's answer), not rewritten.
+    let ir = testing::llvm_ir(&typed, true);
+    assert!(!ir.contains("sj.late."), "{ir}");
+    // Once per copy, as before: not inlined into the (unrolled) loop bodies.
+    assert_eq!(ir.matches("call double @pow(").count(), 2, "{ir}");
 }
 
 /// `x ** 2` of a value that changes every iteration: the product and its exact residual (an
-/// `fma`) decide, in `sj.pow2`, whether the product is pow's answer; pow is called only when
-/// the square lies within 0.45 ulp of a rounding midpoint, or at the edges of the range.
+/// `fma`) decide whether the product is pow's answer (Ziv's rounding test, one more `fma`);
+/// pow is called only when the square lies near a rounding midpoint, or at the edges of the
+/// range. Inlined once the pipeline has run: no call on the fast side.
 #[test]
 fn a_square_is_a_product_where_that_is_pows_answer() {
     let src = "def f(a):\n    s = 0.0\n    for i in range(a.shape[0]):\n        s += (a[i] - 0.5) ** 2\n    return s\n";
-    let ir = testing::llvm_ir(&testing::typed(src, &[array(Dtype::Float64, 1)]).unwrap(), true);
-    let pow2 = &ir[ir.find("define internal double @sj.pow2(").expect("sj.pow2 is defined")..];
-    assert!(pow2.contains("fmul double") && pow2.contains("@llvm.fma.f64("), "{ir}");
-    assert!(pow2.contains("call double @pow("), "{ir}");
-    assert!(ir[..ir.find("define internal").unwrap()].contains("call double @sj.pow2("), "{ir}");
+    let typed = testing::typed(src, &[array(Dtype::Float64, 1)]).unwrap();
+    let before = testing::llvm_ir_before_late_inline(&typed);
+    let pow2 = &before[before.find("define internal double @sj.late.pow2(").expect("sj.late.pow2 is defined")..];
+    assert!(pow2.contains("fmul double") && pow2.matches("@llvm.fma.f64(").count() >= 3, "{before}");
+    assert!(pow2.contains("call double @pow("), "{before}");
+    let ir = testing::llvm_ir(&typed, true);
+    assert!(!ir.contains("sj.late.") && ir.contains("call double @pow(") && ir.contains("fmul double"), "{ir}");
+}
+
+/// `x ** 6` and `x ** 0.5`: the power in double-double (products split by `fma`) and the
+/// square root with its exact remainder; `pow` only on the cold side.
+#[test]
+fn integer_powers_and_square_roots_are_exact_without_pow_on_the_fast_side() {
+    let src = "def f(a):\n    s = 0.0\n    for i in range(a.shape[0]):\n        s += a[i] ** 6 + a[i] ** 0.5\n    return s\n";
+    let typed = testing::typed(src, &[array(Dtype::Float64, 1)]).unwrap();
+    let before = testing::llvm_ir_before_late_inline(&typed);
+    assert!(
+        before.contains("define internal double @sj.late.pow6(") && before.contains("define internal double @sj.late.pow.half("),
+        "{before}"
+    );
+    let ir = testing::llvm_ir(&typed, true);
+    assert!(!ir.contains("sj.late."), "{ir}");
+    assert!(
+        ir.contains("call double @pow(double %") && ir.contains("double 6.000000e+00)") && ir.contains("double 5.000000e-01)"),
+        "{ir}"
+    );
+    assert!(ir.contains("@llvm.sqrt.f64("), "{ir}");
 }
 
 #[test]
