@@ -5,6 +5,7 @@ checking their argument for an infinity before the call."""
 
 from __future__ import annotations
 
+import linecache
 import math
 from fractions import Fraction
 
@@ -324,3 +325,58 @@ def test_loops_calling_the_math_library_for_each_element_are_not_vectorized():
     assert not vectorized(exp_of_elements)
     assert not vectorized(sines)
     assert vectorized(exp_of_a_constant)
+
+
+def _generated(name: str, head: str, branch: str, n: int):
+    """A function of `n` generated branches, registered in linecache (its source is read)."""
+    src = f"def {name}(x, y):\n" + head + "".join(branch.format(k=k, k1=k + 1, k2=k + 2, m=-k) for k in range(n))
+    src += "    return s\n"
+    filename = f"<generated {name} {n}>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    ns: dict = {"np": np}
+    exec(compile(src, filename, "exec"), ns)
+    return ns[name]
+
+
+@pytest.mark.parametrize(
+    ("head", "branch", "args"),
+    [
+        # `if ...: s += k` thousands of times in one loop: a block of thousands of selects (a huge
+        # module: no vectorizers, select chains rewritten as adds, no machine LICM).
+        ("    s = 0\n    for i in range(x):\n", "        if i % {k2} == 0:\n            s += {k}\n", (300, 2)),
+        # The mirrored form (the add on the select's false side), negative constants.
+        ("    s = 0\n    for i in range(-x, x):\n", "        if i % {k2} != 0:\n            s += {m}\n", (40, 2)),
+        (
+            "    s = 0.0\n    for i in range(x.shape[0]):\n",
+            "        if x[i] > {k}.5:\n            s += x[i] / {k1}.0\n",
+            None,
+        ),
+    ],
+)
+def test_functions_of_thousands_of_branches_give_cpythons_answers(head, branch, args):
+    f = _generated("branchy", head, branch, 1500)
+    if args is None:
+        args = (np.linspace(-3.0, 1600.0, 64), 2.0)
+    assert jit(f)(*args) == f(*args)
+
+
+@jit
+def divisible_counts(n, k):
+    counts = [0, 0, 0, 0]
+    for i in range(n):
+        if i % 3 == 0:
+            counts[0] += 1
+        if i % -4 == 0:
+            counts[1] += 1
+        if (i - k) % 5 == 0:
+            counts[2] += 1
+        if i % 7 != 0:
+            counts[3] += 1
+    return counts
+
+
+@given(n=st.integers(-3, 200), k=st.integers(-50, 50))
+def test_divisibility_of_a_range_variable_is_cpythons(n, k):
+    # `i % 3 == 0` of a `range` variable (non-negative) by a positive literal is an unsigned
+    # remainder; by a negative literal, or of a value that may be negative, the signed one.
+    assert divisible_counts(n, k) == pure_python(divisible_counts)(n, k)

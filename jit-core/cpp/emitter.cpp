@@ -13,10 +13,12 @@
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
 #include <llvm/Support/CodeGen.h>
+#include <llvm/Support/CommandLine.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
 #include <cstddef>
+#include <mutex>
 #include <new>
 
 namespace {
@@ -28,26 +30,45 @@ struct Emitter {
     llvm::legacy::PassManager passes;
 };
 
+// Guards LLVM's `-disable-machine-licm` option, which a pipeline reads while it is built.
+std::mutex options_lock;
+
 // Adds to `passes` the codegen of `tm` writing `type` to `out`, with the C library of the
 // target's triple as llc has it (without it, instruction selection does not know `sin` and
 // `cos` and cannot pair them into one `sincos`). False when the target cannot emit `type`.
+// For a `huge` module (a block of thousands of instructions: optimize.rs) the pipeline has no
+// machine LICM, which hoists thousands of constants out of such a loop body and leaves the
+// register allocator their live ranges: superlinear in the block's length.
 bool add_codegen(llvm::legacy::PassManager &passes, llvm::TargetMachine *tm, llvm::raw_pwrite_stream &out,
-                 llvm::CodeGenFileType type) {
+                 llvm::CodeGenFileType type, bool huge) {
     passes.add(new llvm::TargetLibraryInfoWrapperPass(llvm::TargetLibraryInfoImpl(tm->getTargetTriple())));
-    return !tm->addPassesToEmitFile(passes, out, nullptr, type);
+    std::lock_guard<std::mutex> guard(options_lock);
+    auto &options = llvm::cl::getRegisteredOptions();
+    auto found = options.find("disable-machine-licm");
+    auto *licm = found == options.end() ? nullptr : static_cast<llvm::cl::opt<bool> *>(found->second);
+    bool before = licm != nullptr && licm->getValue();
+    if (licm != nullptr) {
+        licm->setValue(huge || before);
+    }
+    bool ok = !tm->addPassesToEmitFile(passes, out, nullptr, type);
+    if (licm != nullptr) {
+        licm->setValue(before);
+    }
+    return ok;
 }
 
 }  // namespace
 
 extern "C" {
 
-// A reusable object-file emitter for `tm`, or null when the target cannot emit objects.
-void *sj_emitter_create(LLVMTargetMachineRef tm) {
+// A reusable object-file emitter for `tm` (for huge modules when `huge` is not 0: add_codegen),
+// or null when the target cannot emit objects.
+void *sj_emitter_create(LLVMTargetMachineRef tm, int huge) {
     auto *e = new (std::nothrow) Emitter{reinterpret_cast<llvm::TargetMachine *>(tm)};
     if (e == nullptr) {
         return nullptr;
     }
-    if (!add_codegen(e->passes, e->tm, e->out, llvm::CodeGenFileType::ObjectFile)) {
+    if (!add_codegen(e->passes, e->tm, e->out, llvm::CodeGenFileType::ObjectFile, huge != 0)) {
         delete e;
         return nullptr;
     }
@@ -67,9 +88,11 @@ void sj_emitter_run(void *emitter, LLVMModuleRef module, const char **data, size
 
 // Emits `module` through a codegen pipeline built for this call alone (the reference the reusable
 // one is tested against, and the assembly `inspect_asm` shows), with the same target library
-// info: as an object file, or as assembly text when `assembly` is not 0. Returns the buffer
-// holding the bytes (free it with sj_emit_free), or null on failure.
-void *sj_emit_fresh(LLVMTargetMachineRef tm, LLVMModuleRef module, int assembly, const char **data, size_t *len) {
+// info: as an object file, or as assembly text when `assembly` is not 0 (for a huge module when
+// `huge` is not 0). Returns the buffer holding the bytes (free it with sj_emit_free), or null on
+// failure.
+void *sj_emit_fresh(LLVMTargetMachineRef tm, LLVMModuleRef module, int assembly, int huge, const char **data,
+                    size_t *len) {
     auto *target = reinterpret_cast<llvm::TargetMachine *>(tm);
     auto *buffer = new (std::nothrow) llvm::SmallVector<char, 0>();
     if (buffer == nullptr) {
@@ -78,7 +101,7 @@ void *sj_emit_fresh(LLVMTargetMachineRef tm, LLVMModuleRef module, int assembly,
     llvm::raw_svector_ostream out(*buffer);
     llvm::legacy::PassManager passes;
     auto type = assembly != 0 ? llvm::CodeGenFileType::AssemblyFile : llvm::CodeGenFileType::ObjectFile;
-    if (!add_codegen(passes, target, out, type)) {
+    if (!add_codegen(passes, target, out, type, huge != 0)) {
         delete buffer;
         return nullptr;
     }

@@ -58,18 +58,21 @@ struct Host {
     tm: TargetMachine,
     /// The reusable codegen pipeline (cpp/emitter.cpp), made at the first emit.
     emitter: Option<Emitter>,
+    /// The one for huge modules ([`is_huge`]), made at the first emit of one.
+    emitter_huge: Option<Emitter>,
 }
 
 /// A codegen pass pipeline for the host target machine, built once and run on every module.
 struct Emitter(NonNull<c_void>);
 
 extern "C" {
-    fn sj_emitter_create(tm: LLVMTargetMachineRef) -> *mut c_void;
+    fn sj_emitter_create(tm: LLVMTargetMachineRef, huge: i32) -> *mut c_void;
     fn sj_emitter_run(emitter: *mut c_void, module: LLVMModuleRef, data: *mut *const u8, len: *mut usize);
     fn sj_emit_fresh(
         tm: LLVMTargetMachineRef,
         module: LLVMModuleRef,
         assembly: i32,
+        huge: i32,
         data: *mut *const u8,
         len: *mut usize,
     ) -> *mut c_void;
@@ -102,7 +105,7 @@ fn host() -> MutexGuard<'static, Host> {
     let tm = target
         .create_target_machine(&triple, &id.cpu, &id.features, OptimizationLevel::Default, RelocMode::PIC, CodeModel::Small)
         .expect("target machine for the host");
-    let h: &'static Mutex<Host> = Box::leak(Box::new(Mutex::new(Host { tm, emitter: None })));
+    let h: &'static Mutex<Host> = Box::leak(Box::new(Mutex::new(Host { tm, emitter: None, emitter_huge: None })));
     hosts.push(h);
     h.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -159,8 +162,16 @@ pub enum Shape {
     Calls,
 }
 
-/// The pass pipeline text of `level` for a module of `shape` (part of every code key).
+/// The pass pipeline text of `level` for a module of `shape` (part of every code key): the
+/// scalar passes, then (O3) the vectorizers' tail, which [`run_pipeline`] leaves out of a huge
+/// module ([`is_huge`]).
 pub fn pipeline(level: OptLevel, shape: Shape) -> String {
+    let (scalar, tail) = pipeline_parts(level, shape);
+    tail.map(|t| format!("{scalar},{t}")).unwrap_or(scalar)
+}
+
+/// [`pipeline`] as its scalar passes and its vectorizers' tail (none at O2).
+fn pipeline_parts(level: OptLevel, shape: Shape) -> (String, Option<String>) {
     let first = format!("sroa,early-cse,simplifycfg,{IC}");
     // loop-idiom turns bit loops into ctpop/ctlz; correlated-propagation uses loop conditions
     // (a divisor known non-zero, operands known non-negative); constraint-elimination removes
@@ -173,25 +184,22 @@ pub fn pipeline(level: OptLevel, shape: Shape) -> String {
          loop(loop-idiom,indvars,loop-deletion),gvn,correlated-propagation,{IC},simplifycfg,{IC}"
     );
     // Full unrolling is capped by CODEGEN_FLAGS (-unroll-full-max-count).
-    let vectorize = match level {
+    let tail = match level {
         OptLevel::O2 => None,
         OptLevel::O3 => Some(format!(
-            "loop(loop-rotate,loop-deletion),irce,simplifycfg,{IC},loop-vectorize,loop-load-elim,{IC},slp-vectorizer,loop-unroll<O3>,{IC},div-rem-pairs,simplifycfg"
+            "function(loop(loop-rotate,loop-deletion),irce,simplifycfg,{IC},loop-vectorize,loop-load-elim,{IC},slp-vectorizer,loop-unroll<O3>,{IC},div-rem-pairs,simplifycfg)"
         )),
     };
-    match shape {
+    let scalar = match shape {
         // The body is the entry (codegen): one function pipeline, no call graph to walk.
-        Shape::Leaf => {
-            let tail = vectorize.map(|v| format!(",{v}")).unwrap_or_default();
-            format!("function({first},{loops}{tail})")
-        }
+        Shape::Leaf => format!("function({first},{loops})"),
         // ipsccp first, before simplifycfg merges the returns: it proves the status a function
         // returns constant (0 for code that cannot raise), so callers drop their checks (fib).
         Shape::Calls => {
-            let tail = vectorize.map(|v| format!(",function({v})")).unwrap_or_default();
-            format!("function({first}),ipsccp,cgscc(inline,function({first},tailcallelim,{loops})),globaldce{tail}")
+            format!("function({first}),ipsccp,cgscc(inline,function({first},tailcallelim,{loops})),globaldce")
         }
-    }
+    };
+    (scalar, tail)
 }
 
 /// Functions codegen keeps out of line (`noinline`) while the pipeline runs, so that LICM can
@@ -202,15 +210,95 @@ pub const LATE_INLINE_PREFIX: &str = "sj.late.";
 /// What runs after the pipeline when the module has late-inlined functions.
 const LATE_PIPELINE: &str = "always-inline,globaldce";
 
-/// Runs the pass pipeline of `level` for `shape` on `module`, in place, then inlines the
-/// functions of [`LATE_INLINE_PREFIX`].
+/// Runs the pass pipeline of `level` for `shape` on `module`, in place, for the host
+/// ([`run_pipeline`]).
 pub fn optimize(module: &Module<'_>, level: OptLevel, shape: Shape) -> Result<(), String> {
     let h = host();
     h.tm.set_asm_verbosity(false);
     module.set_triple(&h.tm.get_triple());
     module.set_data_layout(&h.tm.get_target_data().get_data_layout());
-    module.run_passes(&pipeline(level, shape), &h.tm, PassBuilderOptions::create()).map_err(|e| e.to_string())?;
-    inline_late(module, &h.tm)
+    run_pipeline(module, &h.tm, level, shape)
+}
+
+/// The pass pipeline of `level` for `shape` on `module` for the target machine `tm`: its scalar
+/// passes; then its vectorizers' tail, unless the module is now huge ([`is_huge`]: a block of
+/// thousands of instructions, whose SLP scheduling and loop-vectorizer analysis cost a third of
+/// its optimization and find nothing); then the inlining of [`LATE_INLINE_PREFIX`] functions;
+/// and in a huge module, [`select_chains_to_adds`].
+pub fn run_pipeline(module: &Module<'_>, tm: &TargetMachine, level: OptLevel, shape: Shape) -> Result<(), String> {
+    let run = |passes: &str| module.run_passes(passes, tm, PassBuilderOptions::create()).map_err(|e| e.to_string());
+    let (scalar, tail) = pipeline_parts(level, shape);
+    run(&scalar)?;
+    let huge = is_huge(module);
+    if let Some(tail) = tail.filter(|_| !huge) {
+        run(&tail)?;
+    }
+    inline_late(module, tm)?;
+    if huge {
+        select_chains_to_adds(module);
+    }
+    Ok(())
+}
+
+/// `select c, (add s, K), s` (the `add` used only there, `K` a constant) as
+/// `add s, (select c, K, 0)`, and `select c, s, (add s, K)` as `add s, (select c, 0, K)`: the
+/// same value. InstCombine leaves this form alone (it would select between two constants);
+/// thousands of `if ...: s += k` in a row make a chain of conditional moves of it, each tied
+/// to the one before, which LLVM's two-address pass rewrites in time quadratic in the chain's
+/// length; a chain of adds it does in linear time. Run on huge modules only ([`is_huge`]).
+fn select_chains_to_adds(module: &Module<'_>) {
+    use inkwell::values::{AnyValue, InstructionOpcode};
+    let builder = module.get_context().create_builder();
+    for f in module.get_functions() {
+        for block in f.get_basic_block_iter() {
+            let mut next = block.get_first_instruction();
+            while let Some(select) = next {
+                next = select.get_next_instruction();
+                if select.get_opcode() != InstructionOpcode::Select {
+                    continue;
+                }
+                let (Some(c), Some(t), Some(e)) = (int_operand(select, 0), int_operand(select, 1), int_operand(select, 2)) else {
+                    continue;
+                };
+                if c.get_type().get_bit_width() != 1 {
+                    continue; // a vector select
+                }
+                let (add, k, s, k_if_true) = match (constant_added(t, e), constant_added(e, t)) {
+                    (Some((i, k)), _) => (i, k, e, true),
+                    (None, Some((i, k))) => (i, k, t, false),
+                    (None, None) => continue,
+                };
+                builder.position_before(&select);
+                let zero = k.get_type().const_zero();
+                let (on_true, on_false) = if k_if_true { (k, zero) } else { (zero, k) };
+                let Ok(chosen) = builder.build_select(c, on_true, on_false, "k") else { continue };
+                let Ok(sum) = builder.build_int_add(s, chosen.into_int_value(), "s") else { continue };
+                select.as_any_value_enum().into_int_value().replace_all_uses_with(sum);
+                select.erase_from_basic_block();
+                add.erase_from_basic_block();
+            }
+        }
+    }
+}
+
+/// Operand `k` of `i`, when it is an integer value.
+fn int_operand<'ctx>(i: inkwell::values::InstructionValue<'ctx>, k: u32) -> Option<inkwell::values::IntValue<'ctx>> {
+    match i.get_operand(k) {
+        Some(inkwell::values::Operand::Value(inkwell::values::BasicValueEnum::IntValue(v))) => Some(v),
+        _ => None,
+    }
+}
+
+/// When `v` is `add s, K` with `s` = `base`, `K` a constant, and `v` used once: that `add` and `K`.
+fn constant_added<'ctx>(
+    v: inkwell::values::IntValue<'ctx>,
+    base: inkwell::values::IntValue<'ctx>,
+) -> Option<(inkwell::values::InstructionValue<'ctx>, inkwell::values::IntValue<'ctx>)> {
+    use inkwell::values::BasicValue;
+    let add = v.as_instruction().filter(|i| i.get_opcode() == inkwell::values::InstructionOpcode::Add)?;
+    let single_use = v.get_first_use().is_some_and(|u| u.get_next_use().is_none());
+    let (s, k) = (int_operand(add, 0)?, int_operand(add, 1)?);
+    (single_use && s == base && k.is_const()).then_some((add, k))
 }
 
 /// Inlines the functions of [`LATE_INLINE_PREFIX`] into their callers (what [`optimize`] does
@@ -238,15 +326,35 @@ fn release_late_inlines(module: &Module<'_>) -> bool {
     any
 }
 
+/// A basic block longer than this makes a module huge ([`is_huge`]).
+pub const HUGE_BLOCK: usize = 4096;
+
+/// Whether some basic block of `module` has more than [`HUGE_BLOCK`] instructions (thousands
+/// of `if`s in one loop, if-converted into selects), where LLVM's SLP vectorizer, two-address
+/// pass and register allocator (after machine LICM) are superlinear in the block's length:
+/// [`run_pipeline`] then leaves out the vectorizers and rewrites the block's chains of selects,
+/// and its codegen leaves out machine LICM (cpp/emitter.cpp). A function of the IR, so of what
+/// the code key covers. No kernel of the benchmarks comes near (NPBench's largest block after
+/// optimization: 1,267 instructions, `channel_flow`).
+pub fn is_huge(module: &Module<'_>) -> bool {
+    module.get_functions().any(|f| f.get_basic_block_iter().any(|b| b.get_instructions().nth(HUGE_BLOCK).is_some()))
+}
+
 /// Emits `module` as a relocatable object file, through the process's reusable codegen pipeline.
 pub fn emit_object(module: &Module<'_>) -> Result<Vec<u8>, String> {
+    let huge = is_huge(module);
     let mut h = host();
-    if h.emitter.is_none() {
+    if if huge { h.emitter_huge.is_none() } else { h.emitter.is_none() } {
         // SAFETY: the target machine outlives the emitter (both live in HOST for the process).
-        let e = unsafe { sj_emitter_create(h.tm.as_mut_ptr()) };
-        h.emitter = Some(Emitter(NonNull::new(e).ok_or("the host target cannot emit object files")?));
+        let e = unsafe { sj_emitter_create(h.tm.as_mut_ptr(), i32::from(huge)) };
+        let e = Some(Emitter(NonNull::new(e).ok_or("the host target cannot emit object files")?));
+        if huge {
+            h.emitter_huge = e;
+        } else {
+            h.emitter = e;
+        }
     }
-    let e = h.emitter.as_ref().expect("made above");
+    let e = if huge { h.emitter_huge.as_ref() } else { h.emitter.as_ref() }.expect("made above");
     let (mut data, mut len) = (std::ptr::null(), 0usize);
     // SAFETY: the lock serialises every use of the target machine and the emitter; the bytes
     // are copied out before the lock is released.
@@ -259,12 +367,14 @@ pub fn emit_object(module: &Module<'_>) -> Result<Vec<u8>, String> {
 /// `module` through a codegen pipeline built for this call alone (cpp/emitter.cpp), as an
 /// object file or as assembly text.
 fn emit_fresh(module: &Module<'_>, assembly: bool) -> Result<Vec<u8>, String> {
+    let huge = is_huge(module);
     let h = host();
     let (mut data, mut len) = (std::ptr::null(), 0usize);
     // SAFETY: the lock serialises every use of the target machine; the bytes are copied out of
     // the buffer before it is freed.
     unsafe {
-        let buffer = sj_emit_fresh(h.tm.as_mut_ptr(), module.as_mut_ptr(), i32::from(assembly), &mut data, &mut len);
+        let buffer =
+            sj_emit_fresh(h.tm.as_mut_ptr(), module.as_mut_ptr(), i32::from(assembly), i32::from(huge), &mut data, &mut len);
         if buffer.is_null() {
             return Err("the host target cannot emit this file type".into());
         }

@@ -259,10 +259,12 @@ fn module_staged<'ctx>(ctx: &'ctx Context, p: &TypedProgram, optimized: bool, la
         m.set_triple(&triple);
         m.set_data_layout(&tm.get_target_data().get_data_layout());
         let shape = if p.is_leaf() { optimize::Shape::Leaf } else { optimize::Shape::Calls };
-        let pipeline = optimize::pipeline(optimize::OptLevel::O3, shape);
-        m.run_passes(&pipeline, &tm, inkwell::passes::PassBuilderOptions::create()).unwrap_or_else(|e| panic!("optimize: {e}"));
         if late_inline {
-            optimize::inline_late(&m, &tm).unwrap_or_else(|e| panic!("late inlining: {e}"));
+            optimize::run_pipeline(&m, &tm, optimize::OptLevel::O3, shape).unwrap_or_else(|e| panic!("optimize: {e}"));
+        } else {
+            let pipeline = optimize::pipeline(optimize::OptLevel::O3, shape);
+            m.run_passes(&pipeline, &tm, inkwell::passes::PassBuilderOptions::create())
+                .unwrap_or_else(|e| panic!("optimize: {e}"));
         }
     }
     m

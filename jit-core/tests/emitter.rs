@@ -38,3 +38,18 @@ fn reused_pipeline_makes_the_bytes_of_a_fresh_one() {
         }
     }
 }
+
+/// A huge module (`optimize::is_huge`) goes through the reusable pipeline built without machine
+/// LICM, and the fresh one is built the same way; a small module after it still gets the
+/// ordinary pipeline (the option is set only while the huge one is built).
+#[test]
+fn the_huge_pipeline_makes_the_bytes_of_a_fresh_one_and_leaves_the_other_alone() {
+    let body: String = (0..1500).map(|k| format!("        if i % {} == 0:\n            s += {k}\n", k + 2)).collect();
+    let huge = format!("def h(x):\n    s = 0\n    for i in range(x):\n{body}    return s\n");
+    let (reused, fresh) = objects(&huge, &[Type::Int64]);
+    assert_eq!(reused, fresh, "objects differ for the huge function");
+    for (src, args) in FUNCTIONS {
+        let (reused, fresh) = objects(src, args);
+        assert_eq!(reused, fresh, "objects differ after a huge module for\n{src}");
+    }
+}

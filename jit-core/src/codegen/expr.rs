@@ -481,8 +481,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             // is 0 exactly when the truncating remainder is), so without the sign fix-up.
             let ints = |e: &hir::Expr| matches!(self.ty(e), Type::Int64 | Type::Bool);
             if matches!(zero.kind, H::Int(0)) && ints(x) && ints(y) {
+                // A dividend proven non-negative (a `range` loop's variable) by a positive literal:
+                // the unsigned remainder, which LLVM lowers to fewer instructions.
+                let unsigned = self.nonneg(x) && matches!(y.kind, H::Int(c) if c > 0);
                 let (x, y) = (self.int_operand(x), self.int_operand(y));
-                let divisible = self.int_divisible(x, y);
+                let divisible = if unsigned {
+                    let b = self.b();
+                    let r = b.build_int_unsigned_rem(x, y, "r").u();
+                    b.build_int_compare(IntPredicate::EQ, r, self.i64(0), "divisible").u()
+                } else {
+                    self.int_divisible(x, y)
+                };
                 return if *op == CmpOp::Eq { divisible } else { self.b().build_not(divisible, "ndiv").u() }.into();
             }
         }

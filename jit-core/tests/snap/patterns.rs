@@ -190,3 +190,26 @@ fn an_optional_read_after_its_test_is_not_checked_again() {
     let optimized = testing::llvm_ir(&p, true);
     assert!(!optimized.contains(&format!("i32 {status}")), "the check survived the test:\n{optimized}");
 }
+
+/// Thousands of `if ...: s += k` in one loop are one block of thousands of selects after
+/// if-conversion: a huge module (`optimize::is_huge`). It skips the vectorizers' tail, and each
+/// `select c, (add s, K), s` is `add s, (select c, K, 0)`, a chain of adds rather than of
+/// conditional moves (which LLVM's two-address pass handles in quadratic time).
+#[test]
+fn a_huge_block_of_conditional_adds_is_a_chain_of_adds() {
+    let body: String = (0..1500).map(|k| format!("        if i % {} == 0:\n            s += {k}\n", k + 2)).collect();
+    let src = format!("def f(x):\n    s = 0\n    for i in range(x):\n{body}    return s\n");
+    let typed = testing::typed(&src, &[Type::Int64]).unwrap();
+    let ctx = inkwell::context::Context::create();
+    let module = testing::module(&ctx, &typed, true);
+    assert!(jit_core::optimize::is_huge(&module));
+    let ir = testing::llvm_ir(&typed, true);
+    let constant_selects = ir.lines().filter(|l| l.contains(" = select i1 ") && l.ends_with(", i64 0")).count();
+    assert!(constant_selects > 1000, "{constant_selects} selects of a constant and 0");
+    let chained = ir.lines().filter(|l| l.contains(" = select i1 ") && !l.ends_with(", i64 0")).count();
+    assert!(chained < 10, "{chained} selects left in the chain");
+    assert!(!ir.contains("x i64>"), "vectorized: the vectorizers' tail ran");
+    // A kernel-sized function is not huge.
+    let small = testing::typed(POW_INVARIANT, &pow_args()).unwrap();
+    assert!(!jit_core::optimize::is_huge(&testing::module(&ctx, &small, true)));
+}
