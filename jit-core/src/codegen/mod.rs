@@ -124,6 +124,7 @@ pub fn codegen_cfunc<'ctx>(
     }
     let funcs: Vec<FunctionValue> = prog.specs.iter().enumerate().map(|(i, s)| module_gen.declare_inner(i, s)).collect();
     let recursive = prog.recursive_specs();
+    module_gen.inline_sole_calls(prog, &funcs, &recursive);
     for (i, spec) in prog.specs.iter().enumerate() {
         module_gen.define_inner(funcs[i], spec, &funcs, false, recursive[i]);
     }
@@ -136,6 +137,9 @@ pub fn codegen_cfunc<'ctx>(
     fastmath::apply_except(&module, options.fastmath, &strict);
     module
 }
+
+/// The largest helper (in typed expressions) that [`ModuleGen::inline_sole_calls`] inlines.
+const SOLE_CALL_INLINE_EXPRS: usize = 200;
 
 /// Every builder call only fails on a misuse of the builder: a bug here, never the user's input.
 trait Built<T> {
@@ -324,6 +328,27 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
         // `swap(a, i, j)` with four checked accesses costs 260 against 225; the hint gives 325).
         f.add_attribute(AttributeLoc::Function, self.fn_attr("inlinehint"));
         f
+    }
+
+    /// Marks `alwaysinline` each small helper called from one place in the program (and not
+    /// recursive). LLVM gives such a function a bonus that inlines it whatever its size, but
+    /// codegen's loop versioning (`version.rs`) makes two copies of a loop and so of the call,
+    /// and the helper's bounds checks then keep it over the threshold (game of life's
+    /// `increment_neighbors`: cost 505 against 325).
+    fn inline_sole_calls(&self, prog: &TypedProgram, funcs: &[FunctionValue<'ctx>], recursive: &[bool]) {
+        let mut sites = vec![0usize; prog.specs.len()];
+        for spec in &prog.specs {
+            for &target in spec.call_targets.values() {
+                sites[target] += 1;
+            }
+        }
+        for (i, spec) in prog.specs.iter().enumerate().skip(1) {
+            if sites[i] == 1 && !recursive[i] && spec.expr_types.len() <= SOLE_CALL_INLINE_EXPRS {
+                let f = funcs[i];
+                f.remove_enum_attribute(AttributeLoc::Function, Attribute::get_named_enum_kind_id("inlinehint"));
+                f.add_attribute(AttributeLoc::Function, self.fn_attr("alwaysinline"));
+            }
+        }
     }
 
     /// The exported entry `i32 SYMBOL(ptr args, ptr ret)` ([`abi::EntryFn`]).

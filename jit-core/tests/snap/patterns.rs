@@ -134,6 +134,22 @@ fn a_small_helper_is_inlined_at_every_call() {
     assert!(!ir.contains("@swap"), "swap is still called:\n{ir}");
 }
 
+/// A helper with eight checked accesses (game of life's `increment_neighbors`), called from one
+/// place, inside a loop that is versioned (two copies of the call): inlined in both, as LLVM
+/// inlines a function's only call whatever its size.
+const WRAP: &str = "def wrap(k, max_k):\n    if k == -1:\n        return max_k - 1\n    elif k == max_k:\n        return 0\n    else:\n        return k\n";
+const NEIGHBORS: &str = "def bump(i, j, nb):\n    ni, nj = nb.shape\n    for di in (-1, 0, 1):\n        ri = wrap(i + di, ni)\n        for dj in (-1, 0, 1):\n            if di != 0 or dj != 0:\n                rj = wrap(j + dj, nj)\n                nb[ri, rj] += 1\n";
+const LIFE: &str = "def step(x, nb):\n    for i in range(x.shape[0]):\n        for j in range(x.shape[1]):\n            if x[i, j]:\n                bump(i, j, nb)\n";
+const LIFE_TWICE: &str = "def f(x, nb):\n    step(x, nb)\n    step(x, nb)\n";
+
+#[test]
+fn a_helper_called_from_one_place_is_inlined_into_both_copies_of_its_loop() {
+    let program = testing::TestProgram::new(&[LIFE_TWICE, LIFE, NEIGHBORS, WRAP]).unwrap();
+    let args = [array(Dtype::Bool, 2), array(Dtype::Int8, 2)];
+    let ir = testing::llvm_ir(&program.infer(&args).unwrap(), true);
+    assert!(!ir.contains("@bump"), "bump is still called:\n{ir}");
+}
+
 /// `out[i]` in a loop over another array's length: the loop is versioned on one test before it
 /// (`codegen/version.rs`), and its fast copy, without the checks, vectorizes.
 const VERSIONED: &str = "def f(values, out):\n    for i in range(values.shape[0]):\n        out[i] = values[i] * 2.0 + 1.0\n";
