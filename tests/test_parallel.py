@@ -453,6 +453,95 @@ def test_a_prange_nested_in_a_serial_one_is_checked_in_turn():
     assert len(said) == 1 and "return in a prange loop" in said[0] and "line 4" in said[0], said
 
 
+def _parallel(src: str):
+    """``src``'s ``f`` runs its ``prange`` loop on the pool: no ParallelWarning, and CPython's
+    answer."""
+    _, ns = _module(src)
+    args = ns.get("ARGS", (np.zeros(10),))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ParallelWarning)
+        got = njit(parallel=True)(ns["f"])(*_fresh(args))
+    _equal(ns["f"](*_fresh(args)), got)
+
+
+def test_a_local_assigned_again_before_it_is_read_after_the_loop_stays_parallel():
+    # NumPy-style pairwise distances: `t` is the loop's temporary (assigned only when the
+    # inner loop runs) and a new `t` starts after it; nothing reads the loop's `t` after it.
+    _parallel(
+        "ARGS = (np.arange(24.0).reshape(6, 4) / 8.0,)\n"
+        "def f(x):\n"
+        "    n = x.shape[0]\n"
+        "    d = np.empty((n, n))\n"
+        "    for i in prange(n):\n"
+        "        for j in range(n):\n"
+        "            s = 0.0\n"
+        "            for k in range(x.shape[1]):\n"
+        "                t = x[i, k] - x[j, k]\n"
+        "                s += t * t\n"
+        "            d[i, j] = s\n"
+        "    t = 0.0\n"
+        "    for i in range(n):\n"
+        "        t += d[i, n - 1 - i]\n"
+        "    return t, d\n"
+    )
+    # Assigned again on both branches of an `if`, in a `while` loop's body before its read.
+    _parallel(
+        "ARGS = (np.arange(10.0), 3)\n"
+        "def f(a, m):\n"
+        "    for i in prange(a.shape[0]):\n"
+        "        if a[i] > 4.0:\n"
+        "            t = a[i] * 2.0\n"
+        "            a[i] = t\n"
+        "    if m > 2:\n"
+        "        t = 1.0\n"
+        "    else:\n"
+        "        t = 2.0\n"
+        "    k = 0\n"
+        "    while k < m:\n"
+        "        t = t + a[k]\n"
+        "        k += 1\n"
+        "    return t, a\n"
+    )
+
+
+def test_a_local_read_after_the_loop_on_some_path_runs_serially():
+    # `t` may be read after the loop before any new assignment: only on one branch, after a
+    # `break` out of an outer loop, or at the head of the outer loop's next pass.
+    for src in (
+        "def f(a):\n"
+        "    t = -1.0\n"
+        "    for i in prange(a.shape[0]):\n"
+        "        if i == 3:\n"
+        "            t = a[i]\n"
+        "    if a.shape[0] > 5:\n"
+        "        return t\n"
+        "    t = 0.0\n"
+        "    return t\n",
+        "def f(a):\n"
+        "    t = -1.0\n"
+        "    for r in range(3):\n"
+        "        for i in prange(a.shape[0]):\n"
+        "            if i == 3:\n"
+        "                t = a[i] + r\n"
+        "        if r == 1:\n"
+        "            break\n"
+        "        t = 0.0\n"
+        "    return t\n",
+        "def f(a):\n"
+        "    t = -1.0\n"
+        "    out = 0.0\n"
+        "    for r in range(3):\n"
+        "        out += t\n"
+        "        t = 5.0\n"
+        "        for i in prange(a.shape[0]):\n"
+        "            if i == 3:\n"
+        "                t = a[i] + r\n"
+        "    return out\n",
+    ):
+        msg = _serial(src, "variable of a prange loop")
+        assert "'t'" in msg and "not every iteration assigns it" in msg
+
+
 def test_a_parallel_warning_made_an_error_stops_the_call():
     # A body of its own: a function compiled before in the process (stickiness) is not
     # compiled again, and its warning is not given again (as Python gives one once per place).

@@ -14,7 +14,7 @@
 //! function called from a parallel loop) runs serially on that worker.
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// The outlined body of a parallel loop: runs iterations `lo..hi` (positions in the range,
@@ -31,8 +31,12 @@ const CHUNKS_PER_THREAD: i64 = 16;
 /// (a wake-up and a join cost a few microseconds).
 const WORTH_WAKING: std::time::Duration = std::time::Duration::from_micros(20);
 
-/// Added to the next-chunk counter when the calling thread is done taking chunks: far above
-/// any chunk count, so that every later take finds none.
+/// The same when a helper of an earlier loop is still waiting for the next ([`help`]): handing
+/// it the loop costs a few cache-line transfers.
+const WORTH_POSTING: std::time::Duration = std::time::Duration::from_micros(3);
+
+/// Added to each run's next-chunk counter when the calling thread is done taking chunks: far
+/// above any chunk count, so that every later take finds none.
 const CLOSED: i64 = 1 << 62;
 
 /// Stack of each worker (a jitted function called from a loop body may recurse).
@@ -147,9 +151,10 @@ pub extern "C" fn sj_rt_set_num_threads(n: i64) -> u32 {
 }
 
 /// Whether `iterations` iterations of `picos` picoseconds each take longer than waking the pool
-/// costs ([`WORTH_WAKING`]).
+/// costs ([`WORTH_WAKING`], or [`WORTH_POSTING`] while helpers wait for a loop).
 fn worth_waking(picos: u128, iterations: i64) -> bool {
-    picos * iterations.max(0) as u128 >= WORTH_WAKING.as_nanos() * 1000
+    let cost = if HELPING.load(Ordering::Relaxed) > 0 { WORTH_POSTING } else { WORTH_WAKING };
+    picos * iterations.max(0) as u128 >= cost.as_nanos() * 1000
 }
 
 /// What one of `iterations` iterations took, in picoseconds (at least 1: known).
@@ -196,8 +201,32 @@ pub extern "C" fn sj_rt_parallel_chunks(n: i64) -> i64 {
 }
 
 /// The first position of chunk `c` of `chunks` over `n` iterations.
+///
+/// A loop of `threads * CHUNKS_PER_THREAD` chunks (and at least two iterations a chunk) is cut
+/// into one run of iterations per thread, and each run into one chunk of half the run (what its
+/// thread takes first) and equal small chunks for the rest (what another thread may take when
+/// it runs out: a thread that finishes early takes a small piece of another's rows, and the
+/// threads finish together). Other loops: equal chunks. Either way the chunks depend only on
+/// `n` and `chunks`.
 fn chunk_start(c: i64, n: i64, chunks: i64) -> i64 {
-    (c as i128 * n as i128 / chunks as i128) as i64
+    let k = CHUNKS_PER_THREAD;
+    if chunks <= 0 || !(chunks as u64).is_multiple_of(k as u64) || n < 2 * chunks || c == chunks {
+        return even_start(c, n, chunks);
+    }
+    let threads = chunks / k;
+    let (t, j) = (c / k, c % k);
+    let lo = even_start(t, n, threads);
+    if j == 0 {
+        return lo;
+    }
+    let len = even_start(t + 1, n, threads) - lo;
+    let first = len / 2;
+    lo + first + even_start(j - 1, len - first, k - 1)
+}
+
+/// The first position of part `c` of `parts` equal parts of `n`.
+fn even_start(c: i64, n: i64, parts: i64) -> i64 {
+    (c as i128 * n as i128 / parts as i128) as i64
 }
 
 /// What the threads running one loop share (held by the calling thread and by each helper job,
@@ -209,10 +238,12 @@ struct Loop {
     env: usize,
     n: i64,
     chunks: i64,
-    /// The next chunk no thread took yet.
-    next: AtomicI64,
-    /// How many chunks have returned.
-    finished: AtomicI64,
+    /// The chunks cut into one run of consecutive chunks per thread (the calling thread's
+    /// first, then one per helper). A thread takes chunks from its own run, then from the
+    /// others': a helper that comes late or a chunk that takes long is made up for, and in a
+    /// loop that follows another over the same rows (a time step, a stencil's two sweeps) each
+    /// thread touches mostly the rows it touched before, still in its core's cache.
+    runs: Vec<Run>,
     /// A chunk failed, or Ctrl-C was pressed: take no more chunks.
     stop: AtomicBool,
     /// Ctrl-C stops the loop between chunks only when the calling thread can raise it
@@ -224,32 +255,87 @@ struct Loop {
     blocks: Mutex<Vec<usize>>,
 }
 
+/// One thread's run of chunks in a [`Loop`], alone on its cache lines (the threads taking
+/// chunks from their own runs do not slow each other down).
+#[repr(align(128))]
+struct Run {
+    /// The run's next chunk no thread took yet.
+    next: AtomicI64,
+    /// The chunk after the run.
+    end: i64,
+    /// How many chunks the threads whose own run this is have finished (of any run), counted
+    /// when a thread is done taking chunks.
+    finished: AtomicI64,
+}
+
 impl Loop {
-    /// Runs chunk `c` on this thread; false when it failed. On a helper (`helper`), the blocks
-    /// the chunk leaves live are handed to the calling thread before the chunk counts as
-    /// finished.
-    fn run(&self, c: i64, helper: bool) -> bool {
-        let (lo, hi) = (chunk_start(c, self.n, self.chunks), chunk_start(c + 1, self.n, self.chunks));
-        let outer_blocks = if helper { crate::memory::set_aside_live() } else { 0 };
-        if helper {
-            CURRENT.with(|l| l.set(self));
+    /// A loop of `n` iterations in `chunks` chunks for `threads` threads (at most `chunks`).
+    fn new(body: ChunkFn, env: *mut u8, n: i64, chunks: i64, threads: usize) -> Loop {
+        let runs = (0..threads as i64)
+            .map(|t| Run {
+                next: AtomicI64::new(even_start(t, chunks, threads as i64)),
+                end: even_start(t + 1, chunks, threads as i64),
+                finished: AtomicI64::new(0),
+            })
+            .collect();
+        Loop {
+            body,
+            env: env as usize,
+            n,
+            chunks,
+            runs,
+            stop: AtomicBool::new(false),
+            stoppable: on_main_thread(),
+            failure: Mutex::new(None),
+            blocks: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The run a thread takes chunks from first: the calling thread's is 0; a pool thread's
+    /// depends only on which of the pool's threads it is (the same thread, the same rows).
+    fn own_run(&self, helper: bool) -> usize {
+        let helpers = self.runs.len() - 1;
+        match rayon_core::current_thread_index() {
+            Some(i) if helper && helpers > 0 => 1 + i % helpers,
+            _ => 0,
+        }
+    }
+
+    /// Takes a chunk: the next of run `own`, else of the runs after it; None when every chunk
+    /// is taken (or the loop is closed).
+    fn take(&self, own: usize) -> Option<i64> {
+        let k = self.runs.len();
+        (0..k).map(|d| &self.runs[(own + d) % k]).find_map(|r| {
+            if r.next.load(Ordering::Relaxed) >= r.end {
+                return None;
+            }
+            let c = r.next.fetch_add(1, Ordering::Relaxed);
+            (c < r.end).then_some(c)
+        })
+    }
+
+    /// Closes the loop (a thread that comes later takes no chunk): the chunks no thread took.
+    fn close(&self) -> Vec<std::ops::Range<i64>> {
+        let mut untaken = Vec::new();
+        for r in &self.runs {
+            let taken = r.next.fetch_add(CLOSED, Ordering::AcqRel);
+            if taken < r.end {
+                untaken.push(taken..r.end);
+            }
+        }
+        untaken
+    }
+
+    /// Runs chunk `c` on this thread; false when it failed.
+    fn run(&self, c: i64) -> bool {
+        let (lo, hi) = (chunk_start(c, self.n, self.chunks), chunk_start(c + 1, self.n, self.chunks));
         // SAFETY: `body` is the outlined loop body compiled for `env`, which the caller keeps
         // alive until every chunk taken has finished; chunks write disjoint state (`parallel`
         // checked it).
         let status = unsafe { (self.body)(self.env as *mut u8, lo, hi, c) };
-        if helper {
-            CURRENT.with(|l| l.set(std::ptr::null()));
-            let made = crate::memory::set_aside_live();
-            crate::memory::restore_live(outer_blocks);
-            if made != 0 {
-                self.blocks.lock().unwrap_or_else(|e| e.into_inner()).push(made);
-            }
-        }
         if status != 0 && crate::runtime::status_code(status) != ABORTED {
             self.fail(c, status);
         }
-        self.finished.fetch_add(1, Ordering::Release);
         status == 0
     }
 
@@ -266,9 +352,17 @@ impl Loop {
         crate::interrupt::SJ_RT_INTERRUPT.store(1, Ordering::Relaxed);
     }
 
-    /// Takes chunks until none are left or the loop stops (on a helper or the calling thread).
+    /// Takes chunks until none are left or the loop stops (on a helper or the calling thread),
+    /// then counts them finished. On a helper (`helper`), the blocks its chunks leave live are
+    /// handed to the calling thread first.
     fn work(&self, helper: bool) {
+        let own = self.own_run(helper);
         let was_worker = IN_WORKER.with(|w| w.replace(true));
+        let outer_blocks = if helper { crate::memory::set_aside_live() } else { 0 };
+        if helper {
+            CURRENT.with(|l| l.set(self));
+        }
+        let mut done = 0;
         loop {
             if self.stop.load(Ordering::Relaxed) {
                 break;
@@ -277,12 +371,117 @@ impl Loop {
                 self.stop.store(true, Ordering::Relaxed);
                 break;
             }
-            let c = self.next.fetch_add(1, Ordering::Relaxed);
-            if c >= self.chunks || !self.run(c, helper) {
+            let Some(c) = self.take(own) else { break };
+            done += 1;
+            if !self.run(c) {
                 break;
             }
         }
+        if helper {
+            CURRENT.with(|l| l.set(std::ptr::null()));
+            let made = crate::memory::set_aside_live();
+            crate::memory::restore_live(outer_blocks);
+            if made != 0 {
+                self.blocks.lock().unwrap_or_else(|e| e.into_inner()).push(made);
+            }
+        }
+        self.runs[own].finished.fetch_add(done, Ordering::Release);
         IN_WORKER.with(|w| w.set(was_worker));
+    }
+}
+
+/// How long a helper that finished its loop waits, spinning, for the next one before it goes
+/// back to the pool to sleep. Waking a sleeping thread costs 10-50 µs, more than many loops
+/// take; a function's loops usually follow each other within microseconds (a time step, a
+/// stencil's two sweeps), and Python calls one function in a loop with little between calls.
+/// A core spins at most this long after each loop (OpenMP runtimes spin likewise).
+const SPIN: std::time::Duration = std::time::Duration::from_micros(300);
+
+/// Where a calling thread posts its loop for the helpers of earlier loops (see [`help`]).
+struct Board {
+    /// The last loop posted (a helper that takes it after it is over finds no chunk).
+    posted: Option<Arc<Loop>>,
+    /// The number of the last post (each helper takes a post at most once).
+    post: u64,
+    /// How many more helpers the posted loop asked for.
+    wanted: usize,
+    /// Helpers in [`help`]: running a loop's chunks or waiting for the next loop. One running
+    /// chunks counts: it takes the next loop when it is done (it was in the middle of finishing
+    /// the last chunk when the caller saw the loop done and posted its next).
+    helping: usize,
+}
+
+static BOARD: Mutex<Board> = Mutex::new(Board { posted: None, post: 0, wanted: 0, helping: 0 });
+/// [`Board::post`], for waiting helpers to watch without the lock.
+static POSTS: AtomicU64 = AtomicU64::new(0);
+/// [`Board::helping`], for [`worth_waking`] to read without the lock.
+static HELPING: AtomicUsize = AtomicUsize::new(0);
+
+fn board() -> std::sync::MutexGuard<'static, Board> {
+    BOARD.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Posts `lp` for up to `helpers` of the helpers in [`help`]; how many it asked for (the
+/// caller wakes the others through the pool). A post replaces one whose helpers are not all
+/// there yet: that loop's own thread runs the chunks they would have.
+fn post(lp: &Arc<Loop>, helpers: usize) -> usize {
+    let mut b = board();
+    let take = b.helping.min(helpers);
+    if take > 0 {
+        b.posted = Some(Arc::clone(lp));
+        b.wanted = take;
+        b.post += 1;
+        POSTS.store(b.post, Ordering::Release);
+    }
+    take
+}
+
+/// A helper's job on the pool: chunks of `lp`, then of each loop posted until none comes for
+/// [`SPIN`].
+fn help(mut lp: Arc<Loop>) {
+    let mut seen = {
+        let mut b = board();
+        b.helping += 1;
+        HELPING.store(b.helping, Ordering::Relaxed);
+        b.post
+    };
+    loop {
+        lp.work(true);
+        drop(lp);
+        match next_loop(&mut seen) {
+            Some(next) => lp = next,
+            None => return,
+        }
+    }
+}
+
+/// Waits up to [`SPIN`] for a post after `seen` that still wants a helper and takes its loop;
+/// None (and the helper leaves [`Board::helping`]) when none came.
+fn next_loop(seen: &mut u64) -> Option<Arc<Loop>> {
+    let deadline = std::time::Instant::now() + SPIN;
+    let mut spins = 0u32;
+    loop {
+        spins = spins.wrapping_add(1);
+        let late = spins.is_multiple_of(64) && std::time::Instant::now() >= deadline;
+        if POSTS.load(Ordering::Acquire) == *seen && !late {
+            std::hint::spin_loop();
+            continue;
+        }
+        // Taking a loop and leaving both happen under the lock, where `post` counts the
+        // helpers: a post never counts on a helper that left.
+        let mut b = board();
+        if b.post != *seen {
+            *seen = b.post;
+            if b.wanted > 0 {
+                b.wanted -= 1;
+                return b.posted.clone();
+            }
+        }
+        if late {
+            b.helping -= 1;
+            HELPING.store(b.helping, Ordering::Relaxed);
+            return None;
+        }
     }
 }
 
@@ -346,23 +545,13 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
         }
         return status;
     }
-    let lp = Arc::new(Loop {
-        body,
-        env: env as usize,
-        n,
-        chunks,
-        next: AtomicI64::new(0),
-        finished: AtomicI64::new(0),
-        stop: AtomicBool::new(false),
-        stoppable: on_main_thread(),
-        failure: Mutex::new(None),
-        blocks: Mutex::new(Vec::new()),
-    });
     let helpers = num_threads().min(chunks as usize) - 1;
+    let lp = Arc::new(Loop::new(body, env, n, chunks, helpers + 1));
     let wake = |lp: &Arc<Loop>| {
-        for _ in 0..helpers {
+        // Helpers still waiting after their last loop take this one; jobs wake the rest.
+        for _ in post(lp, helpers)..helpers {
             let lp = Arc::clone(lp);
-            pool.spawn(move || lp.work(true));
+            pool.spawn(move || help(lp));
         }
     };
     let woken = known > 0;
@@ -371,10 +560,10 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
     }
     // A chunk runs here, timed (the first, unless woken helpers took every chunk already).
     let clock = std::time::Instant::now();
-    let first = lp.next.fetch_add(1, Ordering::AcqRel);
-    if first < chunks {
+    if let Some(first) = lp.take(0) {
         let was_worker = IN_WORKER.with(|w| w.replace(true));
-        let ok = lp.run(first, false);
+        let ok = lp.run(first);
+        lp.runs[0].finished.fetch_add(1, Ordering::Release);
         IN_WORKER.with(|w| w.set(was_worker));
         let len = chunk_start(first + 1, n, chunks) - chunk_start(first, n, chunks);
         let picos = picos_per_iteration(clock.elapsed(), len);
@@ -386,9 +575,10 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
     lp.work(false);
     // Close the loop: a helper that wakes from now on takes no chunk (and never touches `env`);
     // every chunk taken before must return before `env` goes away.
-    let taken = lp.next.fetch_add(CLOSED, Ordering::AcqRel).min(chunks);
+    let untaken = lp.close();
+    let taken = chunks - untaken.iter().map(|r| r.end - r.start).sum::<i64>();
     let mut spins = 0u32;
-    while lp.finished.load(Ordering::Acquire) < taken {
+    while lp.runs.iter().map(|r| r.finished.load(Ordering::Acquire)).sum::<i64>() < taken {
         // Ctrl-C while the helpers finish: this thread runs Python's handlers (the main thread
         // only); when they raise, the helpers' chunks stop.
         if lp.stoppable && !lp.stop.load(Ordering::Relaxed) && crate::interrupt::SJ_RT_INTERRUPT.load(Ordering::Relaxed) != 0 {
@@ -411,13 +601,13 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
         errors.restore();
         return status;
     }
-    if taken < chunks {
+    if !untaken.is_empty() {
         // Stopped by Ctrl-C: the handlers raise, or the loop finishes here.
         let raised = crate::interrupt::sj_rt_poll();
         if raised != 0 {
             return raised;
         }
-        for c in taken..chunks {
+        for c in untaken.into_iter().flatten() {
             let (lo, hi) = (chunk_start(c, n, chunks), chunk_start(c + 1, n, chunks));
             // SAFETY: as in `Loop::run`, on the calling thread.
             let status = unsafe { body(env, lo, hi, c) };
@@ -433,10 +623,36 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
 mod tests {
     use super::*;
 
+    unsafe extern "C" fn nothing(_: *mut u8, _: i64, _: i64, _: i64) -> u32 {
+        0
+    }
+
+    #[test]
+    fn runs_give_each_chunk_once_own_run_first_and_close_returns_the_rest() {
+        for (chunks, threads) in [(32i64, 2usize), (7, 3), (5, 5), (64, 4)] {
+            let lp = Loop::new(nothing, std::ptr::null_mut(), 1000, chunks, threads);
+            // A thread starts at the first chunk of its own run.
+            for t in 0..threads {
+                assert_eq!(lp.take(t), Some(even_start(t as i64, chunks, threads as i64)));
+            }
+            // The last thread takes every other chunk: its own run first, then the others'.
+            let mut seen: Vec<i64> = (0..threads).map(|t| even_start(t as i64, chunks, threads as i64)).collect();
+            let half = (chunks as usize - threads) / 2;
+            for _ in 0..half {
+                seen.push(lp.take(threads - 1).unwrap());
+            }
+            let left = lp.close();
+            assert_eq!(lp.take(0), None, "a closed loop gives no chunk");
+            seen.extend(left.into_iter().flatten());
+            seen.sort_unstable();
+            assert_eq!(seen, (0..chunks).collect::<Vec<_>>());
+        }
+    }
+
     #[test]
     fn chunks_cover_every_iteration_once_in_order() {
-        for n in [1i64, 2, 7, 1000, 1 << 40] {
-            for chunks in [1i64, 2, 3, 8, 64] {
+        for n in [1i64, 2, 7, 64, 65, 96, 97, 1000, 1 << 40] {
+            for chunks in [1i64, 2, 3, 8, 16, 32, 48, 64, 160] {
                 let chunks = chunks.min(n);
                 let mut at = 0;
                 for c in 0..chunks {

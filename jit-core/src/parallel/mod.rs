@@ -31,7 +31,7 @@ use crate::infer::{TypedFunction, TypedProgram};
 use crate::types::Type;
 
 use accesses::Accesses;
-use walk::{assigned_in, definite, each_expr, reads_stmt, scan_updates, target_locals, used_outside};
+use walk::{assigned_in, definite, each_expr, live_after, reads_stmt, scan_updates, target_locals};
 
 type Result<T> = std::result::Result<T, CompileError>;
 
@@ -74,7 +74,7 @@ pub struct LoopPlan {
     /// Read by the body, never assigned in it: every thread reads the caller's.
     pub shared: Vec<LocalId>,
     /// Each thread's own; `true` when the caller gets the last iteration's value back (the
-    /// local is used outside the loop).
+    /// local may be read after the loop).
     pub private: Vec<(LocalId, bool)>,
     pub reductions: Vec<(LocalId, Combine)>,
 }
@@ -181,7 +181,7 @@ pub fn plan(prog: &TypedProgram, f: &hir::Function, spec: &TypedFunction, s: &hi
     let mut exposed = Vec::new();
     let mut now: HashSet<LocalId> = targets.iter().copied().collect();
     let end = definite(body, &mut now, &mut exposed, &assigned_set);
-    let outside = used_outside(&f.body, s);
+    let outside = live_after(&f.body, s);
     let mut private: Vec<LocalId> = targets.clone();
     private.extend(assigned.iter().copied().filter(|id| !reduced.contains(id) && !targets.contains(id)));
     private.sort_unstable();
@@ -202,7 +202,7 @@ pub fn plan(prog: &TypedProgram, f: &hir::Function, spec: &TypedFunction, s: &hi
             return Err(CompileError::unsupported_because(
                 "variable of a prange loop used after it",
                 format!(
-                    "'{}' is assigned in the prange loop at line {line} and used outside it, but {}; assign it after the loop from what the loop computed",
+                    "'{}' is assigned in the prange loop at line {line} and read after it, but {}; assign it after the loop from what the loop computed",
                     name(id),
                     if end.contains(&id) { "it holds an array or a container, which is not copied out of a parallel loop" } else { "not every iteration assigns it" }
                 ),

@@ -1,5 +1,5 @@
 //! Walks over a parallel loop's body: the locals it reads and assigns, its reduction updates,
-//! definite assignment within one iteration, and the locals used outside the loop.
+//! definite assignment within one iteration, and the locals live after the loop.
 
 use std::collections::{HashMap, HashSet};
 
@@ -426,53 +426,140 @@ fn walk_definite(
     }
 }
 
-/// The locals `stmts` read outside the statement `lp` where they may hold the value `lp` left
-/// (reads in the body of a `for` loop over the same local see that loop's value).
-pub(super) fn used_outside(stmts: &[hir::Stmt], lp: &hir::Stmt) -> HashSet<LocalId> {
-    let mut out = HashSet::new();
-    // `shadow`: the targets of the `for` loops around the statements (a read of one in its
-    // loop's body sees that loop's value, not one the parallel loop left).
-    fn reads(e: &hir::Expr, shadow: &[LocalId], out: &mut HashSet<LocalId>, span: Span) {
-        let mut r = Vec::new();
-        reads_stmt(&hir::Stmt { kind: S::Expr(e.clone()), span }, &mut r);
-        out.extend(r.into_iter().filter(|id| !shadow.contains(id)));
+/// The locals that may be read after the statement `lp` (a loop of `stmts`, at any depth)
+/// before they are assigned again: live where `lp` ends (a backward liveness over the
+/// structured statements; `break`, `continue`, `return` and exceptions taken into account,
+/// conservatively for `try`).
+pub(super) fn live_after(stmts: &[hir::Stmt], lp: &hir::Stmt) -> HashSet<LocalId> {
+    let mut live = Liveness { lp, found: HashSet::new() };
+    live.block(stmts, HashSet::new(), &Exits::default());
+    live.found
+}
+
+type Locals = HashSet<LocalId>;
+
+/// Where control goes other than to the next statement, as the locals live there.
+#[derive(Clone, Default)]
+struct Exits {
+    /// After the innermost loop (`break`).
+    brk: Locals,
+    /// At its head (`continue`).
+    cont: Locals,
+    /// Where an exception raised here is handled (any statement may raise).
+    exc: Locals,
+}
+
+struct Liveness<'a> {
+    lp: &'a hir::Stmt,
+    /// The locals live where `lp` ends (over every pass of the loops around it).
+    found: Locals,
+}
+
+fn reads_of_expr(e: &hir::Expr, out: &mut Locals) {
+    if let H::Local { id, .. } = e.kind {
+        out.insert(id);
     }
-    fn go(stmts: &[hir::Stmt], lp: &hir::Stmt, shadow: &[LocalId], out: &mut HashSet<LocalId>) {
-        for s in stmts {
-            if std::ptr::eq(s, lp) || (s.span == lp.span && matches!(s.kind, S::ForRange { .. })) {
-                // The loop's own bounds and `else` are outside its body.
-                if let S::ForRange { start, stop, step, orelse, .. } = &s.kind {
-                    for e in [start, stop, step] {
-                        reads(e, shadow, out, s.span);
-                    }
-                    go(orelse, lp, shadow, out);
-                }
-                continue;
+    e.kind.children().into_iter().for_each(|c| reads_of_expr(c, out));
+}
+
+impl Liveness<'_> {
+    fn block(&mut self, stmts: &[hir::Stmt], out: Locals, x: &Exits) -> Locals {
+        stmts.iter().rev().fold(out, |live, s| self.stmt(s, live, x))
+    }
+
+    /// The head of a loop: the fixpoint of `head = exit ∪ one_pass(head)`.
+    fn head(&mut self, exit: &Locals, mut one_pass: impl FnMut(&mut Self, &Locals) -> Locals) -> Locals {
+        let mut head = exit.clone();
+        loop {
+            let next: Locals = head.union(&one_pass(self, &head)).copied().collect();
+            if next.len() == head.len() {
+                return head;
             }
-            match &s.kind {
-                S::Try { .. } => s.kind.blocks().into_iter().for_each(|b| go(b, lp, shadow, out)),
-                S::If { test, body, orelse } | S::While { test, body, orelse } => {
-                    reads(test, shadow, out, s.span);
-                    go(body, lp, shadow, out);
-                    go(orelse, lp, shadow, out);
-                }
-                S::ForRange { target, start, stop, step, body, orelse } => {
-                    for e in [start, stop, step] {
-                        reads(e, shadow, out, s.span);
-                    }
-                    let mut inner = shadow.to_vec();
-                    target_locals(target, &mut inner);
-                    go(body, lp, &inner, out);
-                    go(orelse, lp, shadow, out);
-                }
-                _ => {
-                    let mut r = Vec::new();
-                    reads_stmt(s, &mut r);
-                    out.extend(r.into_iter().filter(|id| !shadow.contains(id)));
-                }
-            }
+            head = next;
         }
     }
-    go(stmts, lp, &[], &mut out);
-    out
+
+    fn stmt(&mut self, s: &hir::Stmt, out: Locals, x: &Exits) -> Locals {
+        let is_lp = std::ptr::eq(s, self.lp) || (s.span == self.lp.span && matches!(s.kind, S::ForRange { .. }));
+        let mut live = match &s.kind {
+            S::If { test, body, orelse } => {
+                let mut live = self.block(body, out.clone(), x);
+                live.extend(self.block(orelse, out, x));
+                reads_of_expr(test, &mut live);
+                live
+            }
+            S::While { test, body, orelse } => {
+                let exit = self.block(orelse, out.clone(), x);
+                let mut head = self.head(&exit, |me, head| {
+                    let inner = Exits { brk: out.clone(), cont: head.clone(), exc: x.exc.clone() };
+                    me.block(body, head.clone(), &inner)
+                });
+                reads_of_expr(test, &mut head);
+                head
+            }
+            S::ForRange { target, start, stop, step, body, orelse } => {
+                // The loop's value copied back is live at its `else` (which runs after it).
+                let exit = self.block(orelse, out.clone(), x);
+                if is_lp {
+                    self.found.extend(exit.iter().copied());
+                }
+                let mut assigned = Vec::new();
+                target_locals(target, &mut assigned);
+                let mut head = self.head(&exit, |me, head| {
+                    let inner = Exits { brk: out.clone(), cont: head.clone(), exc: x.exc.clone() };
+                    let mut live = me.block(body, head.clone(), &inner);
+                    assigned.iter().for_each(|id| {
+                        live.remove(id);
+                    });
+                    live
+                });
+                [start, stop, step].into_iter().for_each(|e| reads_of_expr(e, &mut head));
+                head
+            }
+            S::Try { body, handlers, orelse, finalbody } => {
+                // `finally` runs on every way out: after it, anything live on any of them.
+                let mut after: Locals = out.clone();
+                after.extend(x.brk.iter().chain(&x.cont).chain(&x.exc).copied());
+                let fin = self.block(finalbody, after, x);
+                let mut exc = fin.clone();
+                exc.extend(x.exc.iter().copied());
+                for h in handlers {
+                    exc.extend(self.block(&h.body, fin.clone(), x));
+                }
+                let normal = self.block(orelse, fin, x);
+                let inner = Exits { brk: x.brk.clone(), cont: x.cont.clone(), exc: exc.clone() };
+                let mut live = self.block(body, normal, &inner);
+                live.extend(exc);
+                live
+            }
+            S::Assign { targets, .. } => {
+                let mut kills = Vec::new();
+                targets.iter().for_each(|t| target_locals(t, &mut kills));
+                let mut live = out;
+                kills.iter().for_each(|id| {
+                    live.remove(id);
+                });
+                let mut r = Vec::new();
+                reads_stmt(s, &mut r);
+                live.extend(r);
+                live
+            }
+            S::Return(_) | S::Raise { .. } | S::Reraise => {
+                let mut r = Vec::new();
+                reads_stmt(s, &mut r);
+                r.into_iter().collect()
+            }
+            S::Break => x.brk.clone(),
+            S::Continue => x.cont.clone(),
+            S::AugAssign { .. } | S::AugAssignIndex { .. } | S::Expr(_) | S::Print { .. } | S::Pass => {
+                let mut live = out;
+                let mut r = Vec::new();
+                reads_stmt(s, &mut r);
+                live.extend(r);
+                live
+            }
+        };
+        live.extend(x.exc.iter().copied());
+        live
+    }
 }
