@@ -200,33 +200,10 @@ pub extern "C" fn sj_rt_parallel_chunks(n: i64) -> i64 {
     n.min(threads * CHUNKS_PER_THREAD)
 }
 
-/// The first position of chunk `c` of `chunks` over `n` iterations.
-///
-/// A loop of `threads * CHUNKS_PER_THREAD` chunks (and at least two iterations a chunk) is cut
-/// into one run of iterations per thread, and each run into one chunk of half the run (what its
-/// thread takes first) and equal small chunks for the rest (what another thread may take when
-/// it runs out: a thread that finishes early takes a small piece of another's rows, and the
-/// threads finish together). Other loops: equal chunks. Either way the chunks depend only on
-/// `n` and `chunks`.
+/// The first position of chunk `c` of `chunks` over `n` iterations (chunks of equal size, to
+/// one iteration): they depend only on `n` and `chunks`.
 fn chunk_start(c: i64, n: i64, chunks: i64) -> i64 {
-    let k = CHUNKS_PER_THREAD;
-    if chunks <= 0 || !(chunks as u64).is_multiple_of(k as u64) || n < 2 * chunks || c == chunks {
-        return even_start(c, n, chunks);
-    }
-    let threads = chunks / k;
-    let (t, j) = (c / k, c % k);
-    let lo = even_start(t, n, threads);
-    if j == 0 {
-        return lo;
-    }
-    let len = even_start(t + 1, n, threads) - lo;
-    let first = len / 2;
-    lo + first + even_start(j - 1, len - first, k - 1)
-}
-
-/// The first position of part `c` of `parts` equal parts of `n`.
-fn even_start(c: i64, n: i64, parts: i64) -> i64 {
-    (c as i128 * n as i128 / parts as i128) as i64
+    (c as i128 * n as i128 / chunks as i128) as i64
 }
 
 /// What the threads running one loop share (held by the calling thread and by each helper job,
@@ -273,8 +250,8 @@ impl Loop {
     fn new(body: ChunkFn, env: *mut u8, n: i64, chunks: i64, threads: usize) -> Loop {
         let runs = (0..threads as i64)
             .map(|t| Run {
-                next: AtomicI64::new(even_start(t, chunks, threads as i64)),
-                end: even_start(t + 1, chunks, threads as i64),
+                next: AtomicI64::new(chunk_start(t, chunks, threads as i64)),
+                end: chunk_start(t + 1, chunks, threads as i64),
                 finished: AtomicI64::new(0),
             })
             .collect();
@@ -633,10 +610,10 @@ mod tests {
             let lp = Loop::new(nothing, std::ptr::null_mut(), 1000, chunks, threads);
             // A thread starts at the first chunk of its own run.
             for t in 0..threads {
-                assert_eq!(lp.take(t), Some(even_start(t as i64, chunks, threads as i64)));
+                assert_eq!(lp.take(t), Some(chunk_start(t as i64, chunks, threads as i64)));
             }
             // The last thread takes every other chunk: its own run first, then the others'.
-            let mut seen: Vec<i64> = (0..threads).map(|t| even_start(t as i64, chunks, threads as i64)).collect();
+            let mut seen: Vec<i64> = (0..threads).map(|t| chunk_start(t as i64, chunks, threads as i64)).collect();
             let half = (chunks as usize - threads) / 2;
             for _ in 0..half {
                 seen.push(lp.take(threads - 1).unwrap());
