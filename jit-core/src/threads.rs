@@ -376,6 +376,11 @@ impl Loop {
 /// A core spins at most this long after each loop (OpenMP runtimes spin likewise).
 const SPIN: std::time::Duration = std::time::Duration::from_micros(300);
 
+/// After this much of [`SPIN`], a waiting helper offers its core to any other thread ready to
+/// run on it (`sched_yield`) between looks at the board: on a machine with more threads than
+/// cores (several processes, Python threads computing) a waiting helper then costs little.
+const SPIN_ALONE: std::time::Duration = std::time::Duration::from_micros(50);
+
 /// Where a calling thread posts its loop for the helpers of earlier loops (see [`help`]).
 struct Board {
     /// The last loop posted (a helper that takes it after it is over finds no chunk).
@@ -437,13 +442,23 @@ fn help(mut lp: Arc<Loop>) {
 /// Waits up to [`SPIN`] for a post after `seen` that still wants a helper and takes its loop;
 /// None (and the helper leaves [`Board::helping`]) when none came.
 fn next_loop(seen: &mut u64) -> Option<Arc<Loop>> {
-    let deadline = std::time::Instant::now() + SPIN;
+    let start = std::time::Instant::now();
     let mut spins = 0u32;
+    let mut polite = false;
     loop {
         spins = spins.wrapping_add(1);
-        let late = spins.is_multiple_of(64) && std::time::Instant::now() >= deadline;
+        let mut late = false;
+        if polite || spins.is_multiple_of(64) {
+            let waited = start.elapsed();
+            late = waited >= SPIN;
+            polite = waited >= SPIN_ALONE;
+        }
         if POSTS.load(Ordering::Acquire) == *seen && !late {
-            std::hint::spin_loop();
+            if polite {
+                std::thread::yield_now();
+            } else {
+                std::hint::spin_loop();
+            }
             continue;
         }
         // Taking a loop and leaving both happen under the lock, where `post` counts the
