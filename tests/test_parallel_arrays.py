@@ -366,6 +366,31 @@ def test_strided_reductions(shape):
     assert got == (m.T.max(), m[::2, 1:].min(), m[:, ::3].sum())
 
 
+@par
+def column_extrema(x, j):
+    # A column `x[:, :, j]` has an innermost stride of a cache line or more: each element costs
+    # a line, and the pool takes it from 2**12 elements (a contiguous one from 2**16).
+    return x[:, :, j].max(), np.min(x[::-1, ::-1, j]), np.max(x[:, j, :])
+
+
+@par
+def int_columns(k, j):
+    return k[:, j].sum(), k[::-2, j].min(), k[:, j].max()
+
+
+@pytest.mark.parametrize("shape", [(4, 10, 9), (40, 300, 9), (300, 300, 9)])
+def test_column_reductions_equal_numpy(shape):
+    x = rng_floats(shape[0] * shape[1] * shape[2], 31).reshape(shape)
+    for j in (0, 4, 8):
+        assert column_extrema(x, j) == (x[:, :, j].max(), np.min(x[::-1, ::-1, j]), np.max(x[:, j, :]))
+    x[shape[0] // 2, shape[1] - 1, 4] = np.nan
+    got = column_extrema(x, 4)
+    assert np.isnan(got[0]) and np.isnan(got[1])
+    k = rng_ints(shape[0] * shape[1] * 8, np.int64, 32).reshape(-1, 8) // 7
+    for j in (0, 7):
+        assert int_columns(k, j) == (k[:, j].sum(), k[::-2, j].min(), k[:, j].max())
+
+
 def test_empty_reduction_error_is_numpys():
     a = np.zeros(0, dtype=np.int64)
     with pytest.raises(ValueError) as expected:

@@ -47,7 +47,25 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         if !order_free || shape.is_empty() {
             return None;
         }
-        let (_, serial_bb) = self.pool_or_serial(size, super::parallel_nest::PARALLEL_MIN_ELEMENTS)?;
+        // An innermost stride of a cache line or more (`x[:, :, i]`: a column) makes each
+        // element a line of its own: as costly as a math call, worth the pool from the same size.
+        let (cheap, costly) = (super::parallel_nest::PARALLEL_MIN_ELEMENTS, super::parallel_nest::PARALLEL_MIN_COSTLY);
+        let size = match strides.last() {
+            Some(&inner)
+                if self.hir_fn.parallel
+                    && !self.in_parallel
+                    && inner.get_sign_extended_constant().is_none_or(|s| s.unsigned_abs() >= 64) =>
+            {
+                let b = self.b();
+                let off = b.build_int_add(inner, self.i64(63), "stride.off").u();
+                let wide = b.build_int_compare(IntPredicate::UGT, off, self.i64(126), "stride.wide").u();
+                let enough = b.build_int_compare(IntPredicate::SGE, size, self.i64(costly), "costly.enough").u();
+                let worth = b.build_and(wide, enough, "costly.worth").u();
+                b.build_select(worth, self.i64(cheap), size, "pool.weight").u().into_int_value()
+            }
+            _ => size,
+        };
+        let (_, serial_bb) = self.pool_or_serial(size, cheap)?;
         let joined = self.block_named("reduce.joined");
         let rows = shape[0];
         let chunks = self.parallel_chunks(rows);
