@@ -12,6 +12,11 @@
 //! `STICKYJIT_NUM_THREADS` threads (default: the CPUs this process may use);
 //! [`set_num_threads`] lowers the number a loop uses. A loop inside a worker (a `prange` in a
 //! function called from a parallel loop) runs serially on that worker.
+//!
+//! Each thread of a loop takes chunks from its own run of consecutive chunks first (a pool
+//! thread gets the same run in every loop: the same rows, still in its core's cache), and a
+//! helper that finished its part waits a little for the next loop ([`help`], [`post`]) instead
+//! of going back to sleep, which would cost the next loop a wake-up.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
