@@ -510,16 +510,7 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
         Some(p) if chunks > 1 && !holds_gil() => p,
         // SAFETY: the caller's contract; each chunk in turn on this thread (the partial results
         // are the same as on the pool's threads).
-        _ => {
-            for c in 0..chunks.max(1) {
-                let (lo, hi) = (chunk_start(c, n, chunks.max(1)), chunk_start(c + 1, n, chunks.max(1)));
-                let status = unsafe { body(env, lo, hi, c) };
-                if status != 0 {
-                    return status;
-                }
-            }
-            return 0;
-        }
+        _ => return unsafe { run_here(body, env, n, chunks.max(1), 0..chunks.max(1)) },
     };
     // SAFETY: the caller's contract: an aligned word, only ever accessed atomically.
     let cost = unsafe { &*(cost as *const AtomicI64) };
@@ -529,15 +520,8 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
         // Short last time: every chunk here, timed again (no pool, no shared state).
         let clock = std::time::Instant::now();
         let was_worker = IN_WORKER.with(|w| w.replace(true));
-        let mut status = 0;
-        for c in 0..chunks {
-            let (lo, hi) = (chunk_start(c, n, chunks), chunk_start(c + 1, n, chunks));
-            // SAFETY: the caller's contract, on this thread.
-            status = unsafe { body(env, lo, hi, c) };
-            if status != 0 {
-                break;
-            }
-        }
+        // SAFETY: the caller's contract, on this thread.
+        let status = unsafe { run_here(body, env, n, chunks, 0..chunks) };
         IN_WORKER.with(|w| w.set(was_worker));
         if status == 0 {
             cost.store(picos_per_iteration(clock.elapsed(), n), Ordering::Relaxed);
@@ -606,13 +590,24 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
         if raised != 0 {
             return raised;
         }
-        for c in untaken.into_iter().flatten() {
-            let (lo, hi) = (chunk_start(c, n, chunks), chunk_start(c + 1, n, chunks));
-            // SAFETY: as in `Loop::run`, on the calling thread.
-            let status = unsafe { body(env, lo, hi, c) };
-            if status != 0 {
-                return status;
-            }
+        // SAFETY: as in `Loop::run`, on the calling thread.
+        return unsafe { run_here(body, env, n, chunks, untaken.into_iter().flatten()) };
+    }
+    0
+}
+
+/// Runs chunks `cs` of the `chunks` chunks of a loop of `n` iterations on the calling thread,
+/// in turn; 0, or the status of the first that failed (the later ones do not run).
+///
+/// # Safety
+/// As [`sj_rt_parallel_for`]'s: `body` is compiled for `env`, which stays valid meanwhile.
+unsafe fn run_here(body: ChunkFn, env: *mut u8, n: i64, chunks: i64, cs: impl IntoIterator<Item = i64>) -> u32 {
+    for c in cs {
+        let (lo, hi) = (chunk_start(c, n, chunks), chunk_start(c + 1, n, chunks));
+        // SAFETY: the caller's contract.
+        let status = unsafe { body(env, lo, hi, c) };
+        if status != 0 {
+            return status;
         }
     }
     0
