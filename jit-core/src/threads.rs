@@ -239,6 +239,17 @@ struct Loop {
     blocks: Mutex<Vec<usize>>,
 }
 
+/// What [`Loop::take`] found.
+#[derive(Debug, PartialEq)]
+enum Take {
+    /// This chunk, now this thread's.
+    Chunk(i64),
+    /// Only chunks their own threads will take.
+    Owner,
+    /// No chunk left.
+    Done,
+}
+
 /// One thread's run of chunks in a [`Loop`], alone on its cache lines (the threads taking
 /// chunks from their own runs do not slow each other down).
 #[repr(align(128))]
@@ -247,6 +258,9 @@ struct Run {
     next: AtomicI64,
     /// The chunk after the run.
     end: i64,
+    /// A thread whose own run this is takes chunks from the loop (it will take the run's
+    /// last chunk: no other thread need).
+    joined: AtomicBool,
     /// How many chunks the threads whose own run this is have finished (of any run), counted
     /// when a thread is done taking chunks.
     finished: AtomicI64,
@@ -259,6 +273,8 @@ impl Loop {
             .map(|t| Run {
                 next: AtomicI64::new(chunk_start(t, chunks, threads as i64)),
                 end: chunk_start(t + 1, chunks, threads as i64),
+                // The calling thread's run (0) is joined from the start.
+                joined: AtomicBool::new(t == 0),
                 finished: AtomicI64::new(0),
             })
             .collect();
@@ -285,17 +301,30 @@ impl Loop {
         }
     }
 
-    /// Takes a chunk: the next of run `own`, else of the runs after it; None when every chunk
-    /// is taken (or the loop is closed).
-    fn take(&self, own: usize) -> Option<i64> {
+    /// Takes a chunk: the next of run `own`, else of the runs after it. The last chunk of
+    /// another thread's run is left to that thread once it has joined ([`Take::Owner`] when
+    /// only such chunks are left): taking it would move rows out of the cache of the core that
+    /// has them (and will want them in the next loop over the same rows, a stencil's second
+    /// sweep) for a gain of at most part of one chunk. [`Take::Done`] when every chunk is
+    /// taken, or the loop is closed.
+    fn take(&self, own: usize) -> Take {
         let k = self.runs.len();
-        (0..k).map(|d| &self.runs[(own + d) % k]).find_map(|r| {
-            if r.next.load(Ordering::Relaxed) >= r.end {
-                return None;
+        let mut left = Take::Done;
+        for (d, r) in (0..k).map(|d| (d, &self.runs[(own + d) % k])) {
+            let next = r.next.load(Ordering::Relaxed);
+            if next >= r.end {
+                continue;
+            }
+            if d > 0 && next + 1 == r.end && r.joined.load(Ordering::Relaxed) {
+                left = Take::Owner;
+                continue;
             }
             let c = r.next.fetch_add(1, Ordering::Relaxed);
-            (c < r.end).then_some(c)
-        })
+            if c < r.end {
+                return Take::Chunk(c);
+            }
+        }
+        left
     }
 
     /// Closes the loop (a thread that comes later takes no chunk): the chunks no thread took.
@@ -346,7 +375,9 @@ impl Loop {
         if helper {
             CURRENT.with(|l| l.set(self));
         }
+        self.runs[own].joined.store(true, Ordering::Relaxed);
         let mut done = 0;
+        let mut waits = 0u32;
         loop {
             if self.stop.load(Ordering::Relaxed) {
                 break;
@@ -355,7 +386,21 @@ impl Loop {
                 self.stop.store(true, Ordering::Relaxed);
                 break;
             }
-            let Some(c) = self.take(own) else { break };
+            let c = match self.take(own) {
+                Take::Chunk(c) => c,
+                // The calling thread closes the loop when it leaves: it stays until the owners
+                // of the runs' last chunks have taken them (they are finishing a chunk).
+                Take::Owner if !helper => {
+                    waits += 1;
+                    if waits < 64 {
+                        std::hint::spin_loop();
+                    } else {
+                        std::thread::yield_now();
+                    }
+                    continue;
+                }
+                _ => break,
+            };
             done += 1;
             if !self.run(c) {
                 break;
@@ -543,7 +588,7 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
     }
     // A chunk runs here, timed (the first, unless woken helpers took every chunk already).
     let clock = std::time::Instant::now();
-    if let Some(first) = lp.take(0) {
+    if let Take::Chunk(first) = lp.take(0) {
         let was_worker = IN_WORKER.with(|w| w.replace(true));
         let ok = lp.run(first);
         lp.runs[0].finished.fetch_add(1, Ordering::Release);
@@ -627,20 +672,49 @@ mod tests {
             let lp = Loop::new(nothing, std::ptr::null_mut(), 1000, chunks, threads);
             // A thread starts at the first chunk of its own run.
             for t in 0..threads {
-                assert_eq!(lp.take(t), Some(chunk_start(t as i64, chunks, threads as i64)));
+                assert_eq!(lp.take(t), Take::Chunk(chunk_start(t as i64, chunks, threads as i64)));
             }
             // The last thread takes every other chunk: its own run first, then the others'.
             let mut seen: Vec<i64> = (0..threads).map(|t| chunk_start(t as i64, chunks, threads as i64)).collect();
             let half = (chunks as usize - threads) / 2;
             for _ in 0..half {
-                seen.push(lp.take(threads - 1).unwrap());
+                let Take::Chunk(c) = lp.take(threads - 1) else { panic!("a chunk is left") };
+                seen.push(c);
             }
             let left = lp.close();
-            assert_eq!(lp.take(0), None, "a closed loop gives no chunk");
+            assert_eq!(lp.take(0), Take::Done, "a closed loop gives no chunk");
             seen.extend(left.into_iter().flatten());
             seen.sort_unstable();
             assert_eq!(seen, (0..chunks).collect::<Vec<_>>());
         }
+    }
+
+    #[test]
+    fn the_last_chunk_of_a_joined_run_is_left_to_its_thread() {
+        // Two threads, four chunks: run 0 is chunks 0-1, run 1 chunks 2-3.
+        let lp = Loop::new(nothing, std::ptr::null_mut(), 100, 4, 2);
+        assert_eq!(lp.take(1), Take::Chunk(2));
+        assert_eq!(lp.take(1), Take::Chunk(3));
+        // Run 0 still has two chunks: thread 1 may take the first of them, not the last.
+        assert_eq!(lp.take(1), Take::Chunk(0));
+        assert_eq!(lp.take(1), Take::Owner);
+        assert_eq!(lp.take(0), Take::Chunk(1));
+        assert_eq!(lp.take(1), Take::Done);
+        // A run whose thread has not joined gives its last chunk to any thread.
+        let lp = Loop::new(nothing, std::ptr::null_mut(), 100, 4, 2);
+        assert_eq!(lp.take(0), Take::Chunk(0));
+        assert_eq!(lp.take(0), Take::Chunk(1));
+        assert_eq!(lp.take(0), Take::Chunk(2));
+        assert_eq!(lp.take(0), Take::Chunk(3));
+        assert_eq!(lp.take(0), Take::Done);
+        // Once it has joined, its last chunk is its own.
+        let lp = Loop::new(nothing, std::ptr::null_mut(), 100, 4, 2);
+        lp.runs[1].joined.store(true, Ordering::Relaxed);
+        assert_eq!(lp.take(0), Take::Chunk(0));
+        assert_eq!(lp.take(0), Take::Chunk(1));
+        assert_eq!(lp.take(0), Take::Chunk(2));
+        assert_eq!(lp.take(0), Take::Owner);
+        assert_eq!(lp.take(1), Take::Chunk(3));
     }
 
     #[test]
