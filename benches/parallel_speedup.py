@@ -1,10 +1,12 @@
 """Parallel loops against the serial loop (issue 21, point 7): embarrassingly parallel kernels
 (mandelbrot, a pairwise distance matrix, a stencil over a large grid) and reductions, each
 compiled serially (`prange` is `range`) and with `parallel=True`, by stickyjit and by Numba, in
-one process. Prints the best of 5 calls of each and the speed-ups; every answer is checked
-against stickyjit's serial one.
+fresh processes (each engine in its own, `--rounds` of them taking turns: on a shared machine
+one process can be slowed throughout). Prints, per engine, the median over its processes of
+each one's best of 5 calls, and the speed-ups; every answer is checked against stickyjit's
+serial one.
 
-    .venv/bin/python benches/parallel_speedup.py
+    .venv/bin/python benches/parallel_speedup.py [--rounds 3] [--kernels mandelbrot,...]
     .venv/bin/python benches/parallel_speedup.py --scaling [--png scaling.png]
 
 `--scaling` reports the scaling curve instead: stickyjit's parallel time of each kernel with 1,
@@ -167,44 +169,102 @@ def scaling(png: str | None) -> None:
         print(f"written: {png}")
 
 
+ENGINES = ("stickyjit serial", "stickyjit parallel", "Numba serial", "Numba parallel")
+
+
+def engine(name):
+    """(decorator, prange) of an engine of ENGINES."""
+    if name.startswith("stickyjit"):
+        import stickyjit as m
+    else:
+        import numba as m
+    if name.endswith("parallel"):
+        return m.njit(parallel=True), m.prange
+    return m.njit, range
+
+
+def child(kname: str, ename: str, out: str) -> None:
+    """One engine on one kernel in this (fresh) process: the best of 5 calls after the first,
+    and the answer, pickled to `out`."""
+    import pickle
+
+    src, make = KERNELS[kname]
+    deco, pr = engine(ename)
+    t, answer = best(build(src, deco, pr), make())
+    with open(out, "wb") as f:
+        pickle.dump({"best": t, "answer": answer}, f)
+
+
+def measure(kname: str, engines, rounds: int) -> dict:
+    """Each engine on kernel `kname` in `rounds` fresh processes each, the engines taking turns;
+    per engine the median over the processes of each one's best time. Every answer is checked
+    against the first engine's."""
+    import pickle
+    import subprocess
+    import sys
+    import tempfile
+
+    bests = {e: [] for e in engines}
+    ref = None
+    with tempfile.TemporaryDirectory() as d:
+        for _ in range(rounds):
+            for e in engines:
+                out = f"{d}/out.pkl"
+                subprocess.run([sys.executable, __file__, "--child", kname, e, out], check=True)
+                with open(out, "rb") as f:
+                    got = pickle.load(f)
+                ref = got["answer"] if ref is None else ref
+                assert same(ref, got["answer"]), f"{kname}: {e}'s answer differs from {engines[0]}'s"
+                bests[e].append(got["best"])
+    return {e: sorted(ts) for e, ts in bests.items()}
+
+
 def main():
     import argparse
+    import statistics
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scaling", action="store_true", help="the scaling curve over thread counts instead")
     ap.add_argument("--png", help="with --scaling: write the chart to this file")
+    ap.add_argument("--rounds", type=int, default=3, help="fresh processes per engine and kernel")
+    ap.add_argument("--kernels", help="comma-separated kernel names (default: all)")
+    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.child:
+        child(*a.child)
+        return
     if a.scaling:
         scaling(a.png)
         return
     import stickyjit
 
-    engines = [
-        ("stickyjit serial", stickyjit.njit, range),
-        ("stickyjit parallel", stickyjit.njit(parallel=True), stickyjit.prange),
-    ]
     try:
-        import numba
+        import numba  # noqa: F401
 
-        engines += [("Numba serial", numba.njit, range), ("Numba parallel", numba.njit(parallel=True), numba.prange)]
+        engines = ENGINES
     except ImportError:
-        pass
-    print(f"threads: {stickyjit.get_num_threads()}")
-    head = " | ".join(name for name, _, _ in engines)
-    print(f"| kernel | {head} | stickyjit parallel speed-up | stickyjit parallel vs Numba parallel |")
-    print("| --- |" + " ---: |" * (len(engines) + 2))
-    for kname, (src, make) in KERNELS.items():
-        args = make()
-        times, ref = [], None
-        for _, deco, pr in engines:
-            fresh = tuple(np.copy(a) if isinstance(a, np.ndarray) else a for a in args)
-            t, out = best(build(src, deco, pr), fresh)
-            ref = out if ref is None else ref
-            assert same(ref, out), f"{kname}: answers differ"
-            times.append(t)
-        cells = " | ".join(f"{t * 1e3:.1f} ms" for t in times)
-        extra = f"{times[3] / times[1]:.2f}x" if len(times) > 3 else "n/a"
-        print(f"| {kname} | {cells} | {times[0] / times[1]:.2f}x | {extra} |")
+        engines = ENGINES[:2]
+    names = a.kernels.split(",") if a.kernels else list(KERNELS)
+    print(
+        f"threads: {stickyjit.get_num_threads()}; each figure the median over {a.rounds} processes of the best of 5 calls"
+    )
+    head = " | ".join(engines)
+    print(
+        f"| kernel | {head} | stickyjit parallel speed-up | stickyjit parallel vs Numba parallel | range of that ratio |"
+    )
+    print("| --- |" + " ---: |" * (len(engines) + 3))
+    for kname in names:
+        bests = measure(kname, engines, a.rounds)
+        t = {e: statistics.median(ts) for e, ts in bests.items()}
+        cells = " | ".join(f"{t[e] * 1e3:.1f} ms" for e in engines)
+        sj = "stickyjit parallel"
+        if "Numba parallel" in t:
+            nb = bests["Numba parallel"]
+            vs, lo, hi = t["Numba parallel"] / t[sj], nb[0] / bests[sj][-1], nb[-1] / bests[sj][0]
+            extra = f"{vs:.2f}x | {lo:.2f}-{hi:.2f}x"
+        else:
+            extra = "n/a | n/a"
+        print(f"| {kname} | {cells} | {t['stickyjit serial'] / t[sj]:.2f}x | {extra} |", flush=True)
 
 
 if __name__ == "__main__":

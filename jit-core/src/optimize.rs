@@ -177,11 +177,17 @@ fn pipeline_parts(level: OptLevel, shape: Shape) -> (String, Option<String>) {
     // (a divisor known non-zero, operands known non-negative); constraint-elimination removes
     // array bounds checks the loop bounds prove (`i < n - 1` with `n` the axis' size), before
     // indvars rewrites the loop conditions; simple-loop-unswitch takes the checks that do not
-    // depend on the inner loop out of it; the instcombine after the last
-    // simplifycfg cleans up the selects it makes, so that reductions are recognised.
+    // depend on the inner loop out of it; loop-unroll-full unrolls loops of a few iterations
+    // (`for d in (-1, 0, 1)`) before GVN, as LLVM's O3 does, so that what the copies compute
+    // alike is computed once (game of life's `wrap(j + dj)`: once per cell, not once per row),
+    // SROA after it taking apart the tuple they now read at constant positions; the
+    // instcombine after the last simplifycfg cleans up the selects it makes, so that reductions
+    // are recognised; a last LICM takes out of the inner loops what the unrolled copies left
+    // invariant there (the row wraps).
     let loops = format!(
         "constraint-elimination,loop-mssa(licm,loop-rotate,licm,simple-loop-unswitch),simplifycfg,{IC},\
-         loop(loop-idiom,indvars,loop-deletion),gvn,correlated-propagation,{IC},simplifycfg,{IC}"
+         loop(loop-idiom,indvars,loop-deletion,loop-unroll-full),sroa,gvn,correlated-propagation,{IC},simplifycfg,{IC},\
+         loop-mssa(licm)"
     );
     // Full unrolling is capped by CODEGEN_FLAGS (-unroll-full-max-count).
     let tail = match level {

@@ -464,6 +464,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             let params = (0..n).map(|i| f.get_nth_param(i).unwrap()).collect();
             (params, None, Some(f.get_nth_param(n).unwrap().into_int_value()))
         };
+        let locals_len = locals.len();
         let mut fn_gen = FnGen {
             module_gen: self,
             function: f,
@@ -498,7 +499,24 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             fn_gen.check_stack();
         }
         for (i, p) in hir_fn.params.iter().enumerate() {
-            fn_gen.store_local(*p, params[i], &spec.arg_types[i].clone());
+            let id = *p as usize;
+            if !is_entry
+                && refs::holds_arrays(&spec.local_types[id])
+                && spec.arg_types[i] == spec.local_types[id]
+                && !nonneg::assigned_in(&hir_fn.body, *p)
+            {
+                // A parameter the body never assigns borrows the caller's value, which the
+                // caller holds for the whole call: no count up at entry, none down at the exit
+                // (a helper called in a loop, such as game of life's, then counts nothing).
+                fn_gen.borrowed.resize(locals_len, false);
+                fn_gen.borrowed[id] = true;
+                self.builder.build_store(fn_gen.locals[id], params[i]).u();
+                if let Some(flag) = fn_gen.bound[id] {
+                    self.builder.build_store(flag, self.ctx.bool_type().const_int(1, false)).u();
+                }
+            } else {
+                fn_gen.store_local(*p, params[i], &spec.arg_types[i].clone());
+            }
         }
         fn_gen.block(&hir_fn.body);
         if !fn_gen.terminated() {

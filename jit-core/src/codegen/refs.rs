@@ -11,7 +11,8 @@
 //!   outlive every use of it inside the statement. A view carries its base's meminfo.
 //! * Storing into a local takes a reference to the new value and then drops the old one's
 //!   (arrays inside tuples included). Parameters are locals: a callee takes its own references
-//!   at entry, while its caller's values stay held for the whole call.
+//!   at entry, while its caller's values stay held for the whole call; a parameter its body
+//!   never assigns takes none and drops none (`borrowed`): the caller's reference covers it.
 //! * `return v` takes a reference for the caller; the function then drops everything it holds,
 //!   its locals and its temporaries, at its one exit block.
 //! * An error return drops nothing: the dispatcher frees every block still live after the call.

@@ -150,6 +150,22 @@ fn a_helper_called_from_one_place_is_inlined_into_both_copies_of_its_loop() {
     assert!(!ir.contains("@bump"), "bump is still called:\n{ir}");
 }
 
+/// The loops over `(-1, 0, 1)` in `bump` are unrolled early (before GVN, as LLVM's own O3 does):
+/// each `wrap(j + dj, nj)` is then computed once per live cell and shared by the three rows, not
+/// once per row; and the row wraps, the same for a whole row, are taken out of the cell loop.
+#[test]
+fn a_tuple_loops_items_are_constants_before_gvn_so_each_wrap_is_computed_once() {
+    let program = testing::TestProgram::new(&[LIFE, NEIGHBORS, WRAP]).unwrap();
+    let args = [array(Dtype::Bool, 2), array(Dtype::Int8, 2)];
+    insta::assert_snapshot!("pattern_tuple_loop_shared_wraps", program.snapshot(&args));
+    let ir = testing::llvm_ir(&program.infer(&args).unwrap(), true);
+    // wrap's `k == max_k` gives 0: one such select per wrap computed. Three column wraps per
+    // live cell, three row wraps per row (hoisted out of the cell loop), and the loop's own:
+    // 7 (the unrolling after GVN left 18).
+    let wraps = ir.matches(", i64 0, i64 %").count();
+    assert!(wraps <= 8, "{wraps} wraps computed:\n{ir}");
+}
+
 /// `out[i]` in a loop over another array's length: the loop is versioned on one test before it
 /// (`codegen/version.rs`), and its fast copy, without the checks, vectorizes.
 const VERSIONED: &str = "def f(values, out):\n    for i in range(values.shape[0]):\n        out[i] = values[i] * 2.0 + 1.0\n";
