@@ -317,11 +317,28 @@ fn ir_text(m: &Module<'_>) -> String {
                 || l.starts_with("target triple"))
         })
         .map(host_free)
+        .map(|l| phi_sorted(&l))
         .collect::<Vec<_>>()
         .join("\n")
         .trim()
         .to_string()
         + "\n"
+}
+
+/// A `phi` line with its incoming `[ value, %block ]` pairs in sorted order (any other line as
+/// it is). Their order means nothing, and the passes that merge blocks leave it depending on
+/// where LLVM's objects happen to lie in memory: two processes compiling the same function can
+/// print the same phi with its pairs in different orders.
+fn phi_sorted(line: &str) -> String {
+    let Some(phi) = line.find(" = phi ") else { return line.to_string() };
+    // The pairs start at the first "[ " after the type (an array type prints as "[2 x i64]").
+    let Some(start) = line[phi..].find("[ ").map(|i| phi + i) else { return line.to_string() };
+    let Some(list) = line[start..].strip_prefix("[ ").and_then(|l| l.strip_suffix(" ]")) else {
+        return line.to_string();
+    };
+    let mut pairs: Vec<&str> = list.split(" ], [ ").collect();
+    pairs.sort_unstable();
+    format!("{}[ {} ]", &line[..start], pairs.join(" ], [ "))
 }
 
 /// An attribute line without the host's CPU name and features.
@@ -386,6 +403,16 @@ mod tests {
         let line = r#"attributes #0 = { nounwind "target-cpu"="znver3" "target-features"="+avx,+sse2" "frame-pointer"="none" }"#;
         assert_eq!(host_free(line), r#"attributes #0 = { nounwind "frame-pointer"="none" }"#);
         assert_eq!(host_free(r#"  call void @f() "target-cpu""#), r#"  call void @f() "target-cpu""#);
+    }
+
+    #[test]
+    fn phi_pairs_are_sorted_and_other_lines_kept() {
+        let line = "  %99 = phi i32 [ 393238, %97 ], [ 0, %2 ], [ %61, %60 ]";
+        assert_eq!(phi_sorted(line), "  %99 = phi i32 [ %61, %60 ], [ 0, %2 ], [ 393238, %97 ]");
+        let agg = "  %5 = phi [2 x i64] [ [i64 1, i64 2], %4 ], [ %3, %1 ]";
+        assert_eq!(phi_sorted(agg), "  %5 = phi [2 x i64] [ %3, %1 ], [ [i64 1, i64 2], %4 ]");
+        let other = "  %7 = add i64 %5, 1";
+        assert_eq!(phi_sorted(other), other);
     }
 
     #[test]
