@@ -305,9 +305,9 @@ impl Loop {
     /// another thread's run is left to that thread once it has joined ([`Take::Owner`] when
     /// only such chunks are left): taking it would move rows out of the cache of the core that
     /// has them (and will want them in the next loop over the same rows, a stencil's second
-    /// sweep) for a gain of at most part of one chunk. [`Take::Done`] when every chunk is
-    /// taken, or the loop is closed.
-    fn take(&self, own: usize) -> Take {
+    /// sweep) for a gain of at most part of one chunk. Not `polite`, any chunk left is taken.
+    /// [`Take::Done`] when every chunk is taken, or the loop is closed.
+    fn take(&self, own: usize, polite: bool) -> Take {
         let k = self.runs.len();
         let mut left = Take::Done;
         for (d, r) in (0..k).map(|d| (d, &self.runs[(own + d) % k])) {
@@ -315,7 +315,7 @@ impl Loop {
             if next >= r.end {
                 continue;
             }
-            if d > 0 && next + 1 == r.end && r.joined.load(Ordering::Relaxed) {
+            if polite && d > 0 && next + 1 == r.end && r.joined.load(Ordering::Relaxed) {
                 left = Take::Owner;
                 continue;
             }
@@ -378,6 +378,10 @@ impl Loop {
         self.runs[own].joined.store(true, Ordering::Relaxed);
         let mut done = 0;
         let mut waits = 0u32;
+        // The calling thread: how long its last chunk took, and since when it has waited for
+        // owners to take their last chunks.
+        let mut last_chunk = std::time::Duration::ZERO;
+        let mut waiting_since: Option<std::time::Instant> = None;
         loop {
             if self.stop.load(Ordering::Relaxed) {
                 break;
@@ -386,11 +390,16 @@ impl Loop {
                 self.stop.store(true, Ordering::Relaxed);
                 break;
             }
-            let c = match self.take(own) {
+            // An owner that takes its last chunk later than twice a chunk's time after the calling
+            // thread began to wait is not running (the OS gave its core to another thread): the
+            // calling thread takes it.
+            let polite = waiting_since.is_none_or(|t| t.elapsed() < 2 * last_chunk.max(OWNER_PATIENCE));
+            let c = match self.take(own, polite) {
                 Take::Chunk(c) => c,
                 // The calling thread closes the loop when it leaves: it stays until the owners
                 // of the runs' last chunks have taken them (they are finishing a chunk).
                 Take::Owner if !helper => {
+                    waiting_since.get_or_insert_with(std::time::Instant::now);
                     waits += 1;
                     if waits < 64 {
                         std::hint::spin_loop();
@@ -402,7 +411,12 @@ impl Loop {
                 _ => break,
             };
             done += 1;
-            if !self.run(c) {
+            let started = (!helper).then(std::time::Instant::now);
+            let ok = self.run(c);
+            if let Some(t) = started {
+                last_chunk = t.elapsed();
+            }
+            if !ok {
                 break;
             }
         }
@@ -418,6 +432,10 @@ impl Loop {
         IN_WORKER.with(|w| w.set(was_worker));
     }
 }
+
+/// The least a calling thread waits for the owner of a run's last chunk to take it (twice its
+/// own last chunk's time, at least twice this) before it takes the chunk itself.
+const OWNER_PATIENCE: std::time::Duration = std::time::Duration::from_micros(5);
 
 /// How long a helper that finished its loop waits, spinning, for the next one before it goes
 /// back to the pool to sleep. Waking a sleeping thread costs 10-50 µs, more than many loops
@@ -588,7 +606,7 @@ pub unsafe extern "C" fn sj_rt_parallel_for(body: ChunkFn, env: *mut u8, n: i64,
     }
     // A chunk runs here, timed (the first, unless woken helpers took every chunk already).
     let clock = std::time::Instant::now();
-    if let Take::Chunk(first) = lp.take(0) {
+    if let Take::Chunk(first) = lp.take(0, true) {
         let was_worker = IN_WORKER.with(|w| w.replace(true));
         let ok = lp.run(first);
         lp.runs[0].finished.fetch_add(1, Ordering::Release);
@@ -672,17 +690,17 @@ mod tests {
             let lp = Loop::new(nothing, std::ptr::null_mut(), 1000, chunks, threads);
             // A thread starts at the first chunk of its own run.
             for t in 0..threads {
-                assert_eq!(lp.take(t), Take::Chunk(chunk_start(t as i64, chunks, threads as i64)));
+                assert_eq!(lp.take(t, true), Take::Chunk(chunk_start(t as i64, chunks, threads as i64)));
             }
             // The last thread takes every other chunk: its own run first, then the others'.
             let mut seen: Vec<i64> = (0..threads).map(|t| chunk_start(t as i64, chunks, threads as i64)).collect();
             let half = (chunks as usize - threads) / 2;
             for _ in 0..half {
-                let Take::Chunk(c) = lp.take(threads - 1) else { panic!("a chunk is left") };
+                let Take::Chunk(c) = lp.take(threads - 1, true) else { panic!("a chunk is left") };
                 seen.push(c);
             }
             let left = lp.close();
-            assert_eq!(lp.take(0), Take::Done, "a closed loop gives no chunk");
+            assert_eq!(lp.take(0, true), Take::Done, "a closed loop gives no chunk");
             seen.extend(left.into_iter().flatten());
             seen.sort_unstable();
             assert_eq!(seen, (0..chunks).collect::<Vec<_>>());
@@ -693,28 +711,30 @@ mod tests {
     fn the_last_chunk_of_a_joined_run_is_left_to_its_thread() {
         // Two threads, four chunks: run 0 is chunks 0-1, run 1 chunks 2-3.
         let lp = Loop::new(nothing, std::ptr::null_mut(), 100, 4, 2);
-        assert_eq!(lp.take(1), Take::Chunk(2));
-        assert_eq!(lp.take(1), Take::Chunk(3));
+        assert_eq!(lp.take(1, true), Take::Chunk(2));
+        assert_eq!(lp.take(1, true), Take::Chunk(3));
         // Run 0 still has two chunks: thread 1 may take the first of them, not the last.
-        assert_eq!(lp.take(1), Take::Chunk(0));
-        assert_eq!(lp.take(1), Take::Owner);
-        assert_eq!(lp.take(0), Take::Chunk(1));
-        assert_eq!(lp.take(1), Take::Done);
+        assert_eq!(lp.take(1, true), Take::Chunk(0));
+        assert_eq!(lp.take(1, true), Take::Owner);
+        assert_eq!(lp.take(0, true), Take::Chunk(1));
+        assert_eq!(lp.take(1, true), Take::Done);
         // A run whose thread has not joined gives its last chunk to any thread.
         let lp = Loop::new(nothing, std::ptr::null_mut(), 100, 4, 2);
-        assert_eq!(lp.take(0), Take::Chunk(0));
-        assert_eq!(lp.take(0), Take::Chunk(1));
-        assert_eq!(lp.take(0), Take::Chunk(2));
-        assert_eq!(lp.take(0), Take::Chunk(3));
-        assert_eq!(lp.take(0), Take::Done);
+        assert_eq!(lp.take(0, true), Take::Chunk(0));
+        assert_eq!(lp.take(0, true), Take::Chunk(1));
+        assert_eq!(lp.take(0, true), Take::Chunk(2));
+        assert_eq!(lp.take(0, true), Take::Chunk(3));
+        assert_eq!(lp.take(0, true), Take::Done);
         // Once it has joined, its last chunk is its own.
         let lp = Loop::new(nothing, std::ptr::null_mut(), 100, 4, 2);
         lp.runs[1].joined.store(true, Ordering::Relaxed);
-        assert_eq!(lp.take(0), Take::Chunk(0));
-        assert_eq!(lp.take(0), Take::Chunk(1));
-        assert_eq!(lp.take(0), Take::Chunk(2));
-        assert_eq!(lp.take(0), Take::Owner);
-        assert_eq!(lp.take(1), Take::Chunk(3));
+        assert_eq!(lp.take(0, true), Take::Chunk(0));
+        assert_eq!(lp.take(0, true), Take::Chunk(1));
+        assert_eq!(lp.take(0, true), Take::Chunk(2));
+        assert_eq!(lp.take(0, true), Take::Owner);
+        // Unless the thread taking it has waited too long for the owner (not polite).
+        assert_eq!(lp.take(0, false), Take::Chunk(3));
+        assert_eq!(lp.take(1, true), Take::Done);
     }
 
     #[test]
