@@ -511,9 +511,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
                 fn_gen.borrowed.resize(locals_len, false);
                 fn_gen.borrowed[id] = true;
                 self.builder.build_store(fn_gen.locals[id], params[i]).u();
-                if let Some(flag) = fn_gen.bound[id] {
-                    self.builder.build_store(flag, self.ctx.bool_type().const_int(1, false)).u();
-                }
+                fn_gen.mark_bound(*p);
             } else {
                 fn_gen.store_local(*p, params[i], &spec.arg_types[i].clone());
             }
@@ -711,6 +709,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         } else {
             self.b().build_store(self.locals[id as usize], v).u();
         }
+        self.mark_bound(id);
+    }
+
+    /// Sets local `id`'s "is bound" flag, where it has one.
+    fn mark_bound(&self, id: u32) {
         if let Some(flag) = self.bound[id as usize] {
             self.b().build_store(flag, self.ctx().bool_type().const_int(1, false)).u();
         }
