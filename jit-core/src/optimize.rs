@@ -213,6 +213,11 @@ fn pipeline_parts(level: OptLevel, shape: Shape) -> (String, Option<String>) {
 /// that [`optimize`] inlines afterwards: their names start with this.
 pub const LATE_INLINE_PREFIX: &str = "sj.late.";
 
+/// The global listing the functions codegen keeps through the pipeline although nothing calls
+/// them yet (the vector variants of its powers, which the loop vectorizer finds by name); it is
+/// removed before the late inlining, so that those left unused are dropped.
+pub const KEPT_UNTIL_INLINED: &str = "llvm.compiler.used";
+
 /// What runs after the pipeline when the module has late-inlined functions.
 const LATE_PIPELINE: &str = "always-inline,globaldce";
 
@@ -310,6 +315,10 @@ fn constant_added<'ctx>(
 /// Inlines the functions of [`LATE_INLINE_PREFIX`] into their callers (what [`optimize`] does
 /// after the pipeline).
 pub fn inline_late(module: &Module<'_>, tm: &TargetMachine) -> Result<(), String> {
+    if let Some(kept) = module.get_global(KEPT_UNTIL_INLINED) {
+        // SAFETY: a global of this module that nothing refers to (LLVM reads it by name).
+        unsafe { kept.delete() };
+    }
     if release_late_inlines(module) {
         module.run_passes(LATE_PIPELINE, tm, PassBuilderOptions::create()).map_err(|e| e.to_string())?;
     }

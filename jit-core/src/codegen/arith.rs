@@ -151,7 +151,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     fn float_zero_divisor(&mut self, y: FloatValue<'ctx>, status: Status) -> IntValue<'ctx> {
         let z = self.b().build_float_compare(FloatPredicate::OEQ, y, self.f64(0.0), "z").u();
         if self.error_model() == ErrorModel::Python {
-            self.fail_if(z, status as u32);
+            self.fail_later_if(z, status as u32);
         }
         z
     }
@@ -383,7 +383,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         // CPython answers an infinite exponent before looking at a zero base: 0.0 ** -inf is inf.
         let zneg = b.build_and(xz, yneg, "zneg").u();
         let zneg = b.build_and(zneg, yfin, "zneg").u();
-        self.fail_if(zneg, Status::ZeroToNegativePower as u32);
+        self.fail_later_if(zneg, Status::ZeroToNegativePower as u32);
         let b = self.b();
         let xneg = b.build_float_compare(FloatPredicate::OLT, x, zero, "xneg").u();
         let floor = self.intrinsic_fn("llvm.floor.f64", 1);
@@ -393,13 +393,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let c1 = b.build_and(xneg, xfin, "c1").u();
         let c2 = b.build_and(c1, yfin, "c2").u();
         let complex = b.build_and(c2, frac, "complex").u();
-        self.fail_if(complex, Status::NegativeToFractionalPower as u32);
+        self.fail_later_if(complex, Status::NegativeToFractionalPower as u32);
         let r = self.pow_value(x, y);
         let rinf = self.is_inf(r);
         let b = self.b();
         let fin = b.build_and(xfin, yfin, "fin").u();
         let ovf = b.build_and(rinf, fin, "ovf").u();
-        self.fail_if(ovf, Status::PowOverflow as u32);
+        self.fail_later_if(ovf, Status::PowOverflow as u32);
         r
     }
 

@@ -277,7 +277,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let anyn = b.build_or(xn, yn, "anyn").u();
                 let notn = b.build_not(anyn, "notn").u();
                 let bad = b.build_and(rn, notn, "bad").u();
-                self.fail_if(bad, Status::MathDomain as u32);
+                self.fail_later_if(bad, Status::MathDomain as u32);
                 r.into()
             }
             MathFn::Pow => {
@@ -294,8 +294,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let inf_fin = b.build_and(fin, ri, "inffin").u();
                 let dom2 = b.build_and(inf_fin, az, "dom2").u();
                 let dom = b.build_or(dom1, dom2, "dom").u();
-                self.fail_if(dom, Status::MathDomain as u32);
-                self.fail_if(inf_fin, Status::MathRange as u32);
+                self.fail_later_if(dom, Status::MathDomain as u32);
+                self.fail_later_if(inf_fin, Status::MathRange as u32);
                 r.into()
             }
             MathFn::Hypot => {
@@ -318,7 +318,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let den = self.call_basic(lg, &[xs[1].into()]).into_float_value();
                 self.check_math1(MathFn::Log, xs[1], den);
                 let z = self.b().build_float_compare(FloatPredicate::OEQ, den, self.f64(0.0), "z").u();
-                self.fail_if(z, Status::LogBaseOne as u32);
+                self.fail_later_if(z, Status::LogBaseOne as u32);
                 self.b().build_float_div(num, den, "logb").u().into()
             }
             MathFn::Sin | MathFn::Cos | MathFn::Tan => {
@@ -326,7 +326,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 // before the call leaves nothing between the calls on one value, which LLVM then
                 // makes one `sincos` (glibc's gives sin's and cos's bits exactly).
                 let inf = self.is_inf(x);
-                self.fail_if(inf, Status::MathDomain as u32);
+                self.fail_later_if(inf, Status::MathDomain as u32);
                 one(self, m.name())
             }
             _ => {
@@ -357,13 +357,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             let b = self.b();
             let xnn = b.build_not(xn, "xnn").u();
             let dom = b.build_and(rn, xnn, "dom").u();
-            self.fail_if(dom, Status::MathDomain as u32);
+            self.fail_later_if(dom, Status::MathDomain as u32);
         }
         if can_inf {
             let ri = self.is_inf(r);
             let xf = self.is_finite(x);
             let ovf = self.b().build_and(ri, xf, "ovf").u();
-            self.fail_if(ovf, inf_status as u32);
+            self.fail_later_if(ovf, inf_status as u32);
         }
     }
 }

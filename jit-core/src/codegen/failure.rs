@@ -14,6 +14,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// the statement being compiled in its word unless it has one already (a word a callee or a
     /// parallel loop's chunk returned keeps its own).
     pub(super) fn ret_status(&self, status: IntValue<'ctx>) {
+        self.exact_first_if_deferred();
         let Some(site) = self.site else { return self.ret_status_as_is(status) };
         let word = |code: u64| crate::runtime::status_word(code as u32, site) as u64;
         let status_t = self.module_gen.status_llty();

@@ -14,6 +14,7 @@ mod cfunc;
 mod closures;
 mod cmath;
 mod complex;
+mod defer;
 mod dict;
 mod dot_scalar;
 mod elementwise;
@@ -105,6 +106,7 @@ pub fn codegen_cfunc<'ctx>(
         parallel: crate::parallel::runs_parallel(prog),
         outlined: std::cell::Cell::new(0),
         libm_calls: std::cell::Cell::new(0),
+        kept: Default::default(),
         sites: crate::traceback::statements(prog)
             .into_iter()
             .enumerate()
@@ -179,6 +181,9 @@ struct ModuleGen<'a, 'ctx> {
     /// per vector lane, with shuffles around, for no speed, and such loops were most of the
     /// time spent emitting a small kernel (go_fast: 38 ms to compile, 23 ms without).
     libm_calls: std::cell::Cell<usize>,
+    /// Functions nothing calls yet that must live through the pass pipeline (the vector
+    /// variants of `exact_pow`, which the loop vectorizer finds by name): `llvm.compiler.used`.
+    kept: std::cell::RefCell<Vec<FunctionValue<'ctx>>>,
     /// The site of each statement of the program (`traceback::statements`): what a failure's
     /// status word says it failed at.
     sites: std::collections::HashMap<*const hir::Stmt, u32>,
@@ -248,6 +253,24 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             let kind = LLVMGetMDKindIDInContext(ctx, "llvm.loop".as_ptr().cast(), "llvm.loop".len() as u32);
             LLVMSetMetadata(latch.as_value_ref(), kind, LLVMMetadataAsValue(ctx, id));
         }
+    }
+
+    /// Keeps `f` in the module through the pass pipeline although nothing calls it yet: lists
+    /// it in `llvm.compiler.used` (rebuilt whole, with every function kept so far), which the
+    /// optimize stage removes before its late inlining (`optimize::inline_late`).
+    fn keep_until_inlined(&self, f: FunctionValue<'ctx>) {
+        let mut kept = self.kept.borrow_mut();
+        kept.push(f);
+        if let Some(old) = self.module.get_global(crate::optimize::KEPT_UNTIL_INLINED) {
+            // SAFETY: the global is this module's and nothing refers to it (LLVM reads it by name).
+            unsafe { old.delete() };
+        }
+        let ptrs: Vec<PointerValue<'ctx>> = kept.iter().map(|f| f.as_global_value().as_pointer_value()).collect();
+        let list = self.ctx.ptr_type(AddressSpace::default()).const_array(&ptrs);
+        let g = self.module.add_global(list.get_type(), None, crate::optimize::KEPT_UNTIL_INLINED);
+        g.set_linkage(Linkage::Appending);
+        g.set_section(Some("llvm.metadata"));
+        g.set_initializer(&list);
     }
 
     fn plain_loop(&self, latch: inkwell::values::InstructionValue<'ctx>) {
@@ -488,6 +511,7 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             handling: Vec::new(),
             known_entry: None,
             site: None,
+            deferred: None,
             finally: Vec::new(),
         };
         // A function that holds arrays returns through one exit block, which drops its references.
@@ -592,6 +616,10 @@ struct FnGen<'a, 'ctx> {
     known_entry: Option<(hir::LocalId, hir::LocalId, PointerValue<'ctx>)>,
     /// The site of the statement being compiled (`traceback`): a failure's status word carries it.
     site: Option<u32>,
+    /// In the deferred copy of a loop (`defer`): the flag its float checks set instead of
+    /// failing, and the block that runs the exact copy (where any other failure goes once the
+    /// flag is set).
+    deferred: Option<(PointerValue<'ctx>, BasicBlock<'ctx>)>,
     /// The `finally` bodies of the enclosing `try` statements, innermost last.
     finally: Vec<exceptions::Finally>,
 }

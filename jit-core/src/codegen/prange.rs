@@ -395,6 +395,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             handling: Vec::new(),
             known_entry: None,
             site: self.site,
+            deferred: None,
             finally: Vec::new(),
         }
     }

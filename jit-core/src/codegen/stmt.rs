@@ -283,6 +283,34 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         body: &[hir::Stmt],
         orelse: &[hir::Stmt],
     ) {
+        // A loop whose float checks can wait (`defer`): a deferred copy, an exact one after it.
+        if let (hir::Target::Local(var, _), true, true) = (target, orelse.is_empty(), self.deferred.is_none()) {
+            if let Some(assigned) = self.defer_plan(*var, body) {
+                let mut build = |fg: &mut Self| fg.versioned_range(target, start_expr, (start, stop, step), body, orelse);
+                return self.deferred_loop(&assigned, &mut build);
+            }
+        }
+        self.versioned_range(target, start_expr, (start, stop, step), body, orelse)
+    }
+
+    /// The plan to defer the float checks of `for var in range(..)` over `body` (`defer::plan`).
+    fn defer_plan(&self, var: hir::LocalId, body: &[hir::Stmt]) -> Option<Vec<hir::LocalId>> {
+        let ty = |e: &hir::Expr| self.spec.expr_types[e.id as usize].clone();
+        let local_ty = |id: hir::LocalId| self.spec.local_types[id as usize].clone();
+        let reassoc = self.module_gen.fastmath.has("reassoc");
+        super::defer::plan(var, body, &ty, &local_ty, reassoc)
+    }
+
+    /// [`FnGen::for_range_values`] once deferral is decided: the loop, versioned when its
+    /// accesses can be checked once before it.
+    fn versioned_range(
+        &mut self,
+        target: &hir::Target,
+        start_expr: &hir::Expr,
+        (start, stop, step): (IntValue<'ctx>, IntValue<'ctx>, IntValue<'ctx>),
+        body: &[hir::Stmt],
+        orelse: &[hir::Stmt],
+    ) {
         let unit_step = step.get_sign_extended_constant() == Some(1);
         let plan = match target {
             hir::Target::Local(var, _) if unit_step && self.module_gen.boundscheck => self.version_plan(*var, body),

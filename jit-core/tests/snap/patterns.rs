@@ -245,3 +245,29 @@ fn a_huge_block_of_conditional_adds_is_a_chain_of_adds() {
     let small = testing::typed(POW_INVARIANT, &pow_args()).unwrap();
     assert!(!jit_core::optimize::is_huge(&testing::module(&ctx, &small, true)));
 }
+
+/// calculate_pi's loop (numba/numba-examples): `(u - 0.5) ** 2` in every iteration, each with
+/// CPython's OverflowError check after it. The loop changes only its own number locals, so its
+/// float checks wait (`codegen/defer.rs`): the deferred copy has no exit but its latch and
+/// vectorizes, squaring by the vector variant of `sj.late.pow2`; the exact copy after it, run
+/// only when a check failed, raises where CPython does.
+const IN_CIRCLE: &str = "def f(us, vs):\n    count = 0\n    for i in range(us.shape[0]):\n        u, v = us[i], vs[i]\n        d = math.sqrt((u - 0.5) ** 2 + (v - 0.5) ** 2)\n        if d < 0.5:\n            count += 1\n    return count\n";
+
+#[test]
+fn a_loop_with_deferred_float_checks_vectorizes_its_powers() {
+    let args = vec![array(Dtype::Float64, 1), array(Dtype::Float64, 1)];
+    let typed = testing::typed(IN_CIRCLE, &args).unwrap();
+    let unoptimized = testing::llvm_ir(&typed, false);
+    assert!(unoptimized.contains("deferred.exact:"), "no deferred copy:\n{unoptimized}");
+    let before = testing::llvm_ir_before_late_inline(&typed);
+    assert!(before.contains("x double> @sj.late.pow2.v"), "the squares are not vectorized:\n{before}");
+    let ir = testing::llvm_ir(&typed, true);
+    assert!(!ir.contains("sj.late.") && !ir.contains("llvm.compiler.used"), "{ir}");
+    // Squares of four (or two) values at once, and pow for a lane near a rounding midpoint.
+    assert!(ir.contains("fmul <") && ir.contains("call double @pow("), "{ir}");
+    // The exact copy still raises CPython's OverflowError (its status word, with the site).
+    let overflow = jit_core::runtime::Status::PowOverflow as u32;
+    let mask = (1u64 << jit_core::runtime::CODE_BITS) - 1;
+    let mut words = ir.split(|c: char| !c.is_ascii_digit()).filter_map(|w| w.parse::<u64>().ok());
+    assert!(words.any(|w| w & mask == u64::from(overflow) && w > mask), "no OverflowError left:\n{ir}");
+}
