@@ -380,3 +380,104 @@ def test_divisibility_of_a_range_variable_is_cpythons(n, k):
     # `i % 3 == 0` of a `range` variable (non-negative) by a positive literal is an unsigned
     # remainder; by a negative literal, or of a value that may be negative, the signed one.
     assert divisible_counts(n, k) == pure_python(divisible_counts)(n, k)
+
+
+def _last_finite(f):
+    """The largest double whose f CPython computes without OverflowError (bisection on bits)."""
+    lo, hi = np.float64(700.0).view(np.int64), np.float64(720.0).view(np.int64)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        try:
+            f(float(np.int64(mid).view(np.float64)))
+            lo = mid
+        except OverflowError:
+            hi = mid
+    return float(np.int64(lo).view(np.float64))
+
+
+@jit
+def math_one(k, x):
+    if k == 0:
+        return math.exp(x)
+    if k == 1:
+        return math.expm1(x)
+    if k == 2:
+        return math.sinh(x)
+    if k == 3:
+        return math.cosh(x)
+    if k == 4:
+        return math.log(x)
+    if k == 5:
+        return math.log2(x)
+    if k == 6:
+        return math.log10(x)
+    if k == 7:
+        return math.log1p(x)
+    if k == 8:
+        return math.asin(x)
+    if k == 9:
+        return math.acos(x)
+    if k == 10:
+        return math.sqrt(x)
+    return math.log(x, 2.0)
+
+
+MATH_ONE = [math.exp, math.expm1, math.sinh, math.cosh, math.log, math.log2, math.log10, math.log1p]
+MATH_ONE += [math.asin, math.acos, math.sqrt, lambda x: math.log(x, 2.0)]
+
+
+def test_math_errors_are_decided_by_the_argument_as_cpython_decides_them_by_the_result():
+    # codegen `check_math1` asks the argument (x <= 0 for the logs, beyond the last finite
+    # argument for exp and the like) instead of the result: every edge on both sides.
+    near = []
+    for f in MATH_ONE[:4]:
+        t = _last_finite(f)
+        near += [t, float(np.nextafter(t, math.inf)), -t, float(np.nextafter(-t, -math.inf))]
+    edges = near + [0.0, -0.0, 5e-324, -5e-324, 1.0, -1.0, 2.0, -2.0, math.inf, -math.inf, math.nan]
+    edges += [float(np.nextafter(1.0, 2.0)), float(np.nextafter(-1.0, -2.0)), float(np.nextafter(-1.0, 0.0))]
+    for k, f in enumerate(MATH_ONE):
+        for x in edges:
+            (got, got_e), (want, want_e) = outcome(math_one, k, x), outcome(f, x)
+            assert got_e == want_e, (k, x)
+            if want_e is None:
+                same(want, got)
+
+
+POW_EXPONENTS = ["2", "3", "6", "16", "0.5", "1.5", "2.5", "7.0", "100.0", "1", "0.25"]
+
+
+def _power_function(y: str):
+    """A jitted `x ** <y>` with the exponent a literal (the threshold of codegen `float_pow`)."""
+    import linecache
+
+    src = f"def power(x):\n    return x ** {y}\n"
+    name = f"<power-{y}>"
+    linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+    ns: dict = {}
+    exec(compile(src, name, "exec"), ns)
+    return ns["power"], jit(ns["power"])
+
+
+@pytest.mark.parametrize("y", POW_EXPONENTS)
+def test_a_constant_powers_overflow_is_decided_by_the_base_as_cpython_decides_it(y):
+    # codegen `float_pow` asks |x| > t (t the last base whose power is finite) before the power:
+    # both sides of t, for positive and negative bases, and the edges.
+    py, compiled = _power_function(y)
+    lo, hi = np.float64(1.0).view(np.int64), np.float64(np.finfo(np.float64).max).view(np.int64)
+    while hi - lo > 1:  # the last finite base, as CPython computes it
+        mid = (lo + hi) // 2
+        try:
+            py(float(np.int64(mid).view(np.float64)))
+            lo = mid
+        except OverflowError:
+            hi = mid
+    t = float(np.int64(lo).view(np.float64))
+    xs = [t, float(np.nextafter(t, math.inf)), 0.0, -0.0, 1.5, math.inf, -math.inf, math.nan, 1e308, 5e-324]
+    if float(y).is_integer():
+        # (A negative base to a fractional power is a documented ValueError, not a complex.)
+        xs += [-t, float(np.nextafter(-t, -math.inf)), -1.5, -1e308]
+    for x in xs:
+        (got, got_e), (want, want_e) = outcome(compiled, x), outcome(py, x)
+        assert got_e == want_e, (y, x)
+        if want_e is None:
+            same(want, got)
