@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import linecache
 import math
+import struct
+import sys
 from fractions import Fraction
 
 import numpy as np
@@ -384,15 +386,23 @@ def test_divisibility_of_a_range_variable_is_cpythons(n, k):
 
 def _last_finite(f):
     """The largest double whose f CPython computes without OverflowError (bisection on bits)."""
-    lo, hi = np.float64(700.0).view(np.int64), np.float64(720.0).view(np.int64)
+    lo, hi = _bits(700.0), _bits(720.0)
     while hi - lo > 1:
         mid = (lo + hi) // 2
         try:
-            f(float(np.int64(mid).view(np.float64)))
+            f(_float(mid))
             lo = mid
         except OverflowError:
             hi = mid
-    return float(np.int64(lo).view(np.float64))
+    return _float(lo)
+
+
+def _bits(x: float) -> int:
+    return struct.unpack("<q", struct.pack("<d", x))[0]
+
+
+def _float(bits: int) -> float:
+    return struct.unpack("<d", struct.pack("<q", bits))[0]
 
 
 @jit
@@ -463,15 +473,15 @@ def test_a_constant_powers_overflow_is_decided_by_the_base_as_cpython_decides_it
     # codegen `float_pow` asks |x| > t (t the last base whose power is finite) before the power:
     # both sides of t, for positive and negative bases, and the edges.
     py, compiled = _power_function(y)
-    lo, hi = np.float64(1.0).view(np.int64), np.float64(np.finfo(np.float64).max).view(np.int64)
+    lo, hi = _bits(1.0), _bits(sys.float_info.max)
     while hi - lo > 1:  # the last finite base, as CPython computes it
         mid = (lo + hi) // 2
         try:
-            py(float(np.int64(mid).view(np.float64)))
+            py(_float(mid))
             lo = mid
         except OverflowError:
             hi = mid
-    t = float(np.int64(lo).view(np.float64))
+    t = _float(lo)
     xs = [t, float(np.nextafter(t, math.inf)), 0.0, -0.0, 1.5, math.inf, -math.inf, math.nan, 1e308, 5e-324]
     if float(y).is_integer():
         # (A negative base to a fractional power is a documented ValueError, not a complex.)

@@ -394,13 +394,30 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let c2 = b.build_and(c1, yfin, "c2").u();
         let complex = b.build_and(c2, frac, "complex").u();
         self.fail_later_if(complex, Status::NegativeToFractionalPower as u32);
-        let r = self.pow_value(x, y);
-        let rinf = self.is_inf(r);
-        let b = self.b();
-        let fin = b.build_and(xfin, yfin, "fin").u();
-        let ovf = b.build_and(rinf, fin, "ovf").u();
+        // Overflow: an infinity from finite operands. For a constant positive exponent that is
+        // a finite `x` beyond the last base whose power is finite, asked before the power is
+        // computed (as `math` errors are, `check_math1`).
+        let threshold = super::calls::const_f64(y).filter(|c| *c > 0.0 && c.is_finite()).map(pow_overflow_threshold);
+        let ovf = match threshold {
+            Some(t) => {
+                let fabs = self.intrinsic_fn("llvm.fabs.f64", 1);
+                let a = self.call_basic(fabs, &[x.into()]).into_float_value();
+                let b = self.b();
+                let beyond = b.build_float_compare(FloatPredicate::OGT, a, self.f64(t), "big").u();
+                b.build_and(beyond, xfin, "ovf").u()
+            }
+            None => {
+                let r = self.pow_value(x, y);
+                let rinf = self.is_inf(r);
+                let b = self.b();
+                let fin = b.build_and(xfin, yfin, "fin").u();
+                let ovf = b.build_and(rinf, fin, "ovf").u();
+                self.fail_later_if(ovf, Status::PowOverflow as u32);
+                return r;
+            }
+        };
         self.fail_later_if(ovf, Status::PowOverflow as u32);
-        r
+        self.pow_value(x, y)
     }
 
     pub(super) fn is_finite(&self, x: FloatValue<'ctx>) -> IntValue<'ctx> {
@@ -474,4 +491,30 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let st = b.build_select(nan, status(Status::FloatNanToInt), not_nan.into_int_value(), "st").u();
         self.ret_status(st.into_int_value());
     }
+}
+
+/// The largest double `t` whose `pow(t, y)` the C library of this process gives finite, for a
+/// positive `y`: for finite `x`, `pow(x, y)` overflows exactly when `|x| > t` (`pow` increases
+/// with `|x|`; a negative `x` with a fractional `y` fails before, as a complex result). Found by
+/// bisection on the bit patterns of positive doubles with the `pow` compiled code calls; the
+/// largest double itself when nothing overflows (`y <= 1`).
+pub(super) fn pow_overflow_threshold(y: f64) -> f64 {
+    extern "C" {
+        fn pow(x: f64, y: f64) -> f64;
+    }
+    // SAFETY: pow is a pure function of two doubles.
+    let finite = |x: u64| unsafe { pow(std::hint::black_box(f64::from_bits(x)), y) }.is_finite();
+    let (mut lo, mut hi) = (0f64.to_bits(), f64::MAX.to_bits());
+    if finite(hi) {
+        return f64::MAX;
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if finite(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    f64::from_bits(lo)
 }
