@@ -250,3 +250,49 @@ def test_range_index_has_no_wrap_in_the_optimized_code():
     llvm = g.inspect_llvm(g.signatures[-1])
     optimized = llvm[llvm.index("optimized") :] if "optimized" in llvm else llvm
     assert "wrapped" not in optimized, "a[i + 1] of range(0, n - 1) still wraps negative indices"
+
+
+def reversed_dot(r, y, k):
+    # durbin's dot product: `r[k - i - 1]` is not proven non-negative (a difference of two
+    # variables), so it would keep its wrap; versioned (codegen/version.rs), the loop runs a copy
+    # without it when one test shows every index in range, with bounds checks on or off.
+    s = 0.0
+    for i in range(k):
+        s += r[k - i - 1] * y[i]
+    return float(s)
+
+
+def reversed_copy(r, out, k):
+    for i in range(k):
+        out[i] = r[k - i - 1] * 2.0
+    s = 0.0
+    for i in range(out.shape[0]):
+        s = s * 0.5 + out[i]
+    return float(s)
+
+
+@pytest.mark.parametrize("k", [0, 1, 5, 8, 9, 12, -2])
+@pytest.mark.parametrize("f", [reversed_dot, reversed_copy], ids=lambda f: f.__name__)
+def test_a_reversed_index_gives_numpys_answer_in_range_and_out_of_it(f, k, boundscheck):
+    # k beyond the arrays' length: the index is negative for the first iterations (it wraps,
+    # or, checked, the last ones are out of range): the test before the loop picks the copy
+    # with the wrap, which gives NumPy's answer or error.
+    r = np.arange(1.0, 9.0)
+    y = np.arange(8.0) * 0.5
+    args = (r, y, k) if f is reversed_dot else (r, np.zeros(12), k)
+    if not boundscheck and k > 8 and f is reversed_copy:
+        return  # an index out of range without bounds checks is undefined behaviour
+    if not boundscheck and k > 8:
+        k = 8  # likewise
+        args = (r, y, k)
+    check(jit(boundscheck=boundscheck)(f), *args)
+
+
+def test_a_reversed_index_without_bounds_checks_vectorizes():
+    # Unchecked, the copy without the wrap (which rejoined the loop, so LLVM kept it inside and
+    # did not vectorize) is what runs for indices in range.
+    f = jit(boundscheck=False)(reversed_copy)
+    r, out = np.arange(1.0, 65.0), np.zeros(64)
+    assert f(r, out, 64) == reversed_copy(r, np.zeros(64), 64)
+    ir = next(iter(f.inspect_llvm().values()))
+    assert "x double>" in ir, ir

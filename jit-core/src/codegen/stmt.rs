@@ -313,7 +313,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     ) {
         let unit_step = step.get_sign_extended_constant() == Some(1);
         let plan = match target {
-            hir::Target::Local(var, _) if unit_step && self.module_gen.boundscheck => self.version_plan(*var, body),
+            hir::Target::Local(var, _) if unit_step => self.version_plan(*var, start_expr, body),
             _ => None,
         };
         let Some(plan) = plan else {
@@ -339,7 +339,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// The plan to version `for var in range(start, stop)` over `body` (`version::plan`).
-    fn version_plan(&self, var: hir::LocalId, body: &[hir::Stmt]) -> Option<super::version::Plan> {
+    fn version_plan(&self, var: hir::LocalId, start: &hir::Expr, body: &[hir::Stmt]) -> Option<super::version::Plan> {
         let locals = &self.hir_fn.locals;
         let is_temp = |id: hir::LocalId| locals[id as usize].index_temp;
         let always_bound = |id: hir::LocalId| !locals[id as usize].checked;
@@ -359,7 +359,21 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         if super::version::any_expr(body, &makes_loops) {
             return None;
         }
-        super::version::plan(var, body, is_temp, always_bound, ndim, is_int)
+        // Without bounds checks, an index gains from the copy only if it would keep its wrap
+        // (`nonneg` does not prove it): `r[k - i - 1]` of durbin's dot product, whose loop ran
+        // slower unchecked than checked before; nussinov's `table[i, k]` with `i` from a
+        // `range` counting down (its wrap, invariant in the loop, stayed in it).
+        // The floors are those of the body, where the loop's variable is at least its start
+        // (as `range_loop` narrows it).
+        let checked = self.module_gen.boundscheck;
+        let mut floors = self.floors.floors.clone();
+        if let Some(own) = super::nonneg::lower_bound(start, &floors).filter(|_| !super::nonneg::assigned_in(body, var)) {
+            if let Some(all) = floors.get_mut(&var) {
+                *all = (*all).max(own);
+            }
+        }
+        let gains = |e: &hir::Expr| checked || super::nonneg::lower_bound(e, &floors).is_none_or(|lo| lo < 0);
+        super::version::plan(var, body, is_temp, always_bound, ndim, is_int, gains)
     }
 
     /// True when every access `plan` covers is in range for `start <= i < stop`: an index

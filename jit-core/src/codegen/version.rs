@@ -1,6 +1,7 @@
 //! Loop versioning: an innermost `range` loop whose array indices are linear in its variable
 //! runs a copy without their bounds checks when one test before the loop shows that every such
-//! index stays in range for the whole loop; otherwise the checked loop runs.
+//! index stays in range for the whole loop; otherwise the checked loop runs. With bounds checks
+//! off, the same for the indices that would keep their negative-index wrap (the copy has none).
 //!
 //! `for i in range(start, stop)` (step 1) reads `i` from `start` to `stop - 1`, so an index
 //! `i + p` is in range on every iteration exactly when `start + p >= 0` and `stop - 1 + p <
@@ -92,7 +93,8 @@ impl Plan {
 /// The plan for `for var in range(..)` over `body` (step 1), if any access qualifies. `is_temp`
 /// says which locals are `$iN` temporaries; `always_bound` which locals every read finds bound;
 /// `ndim` the number of axes of an array local (None for any other local); `is_int` which
-/// locals are int64.
+/// locals are int64; `gains` which index expressions the fast copy gains on (with bounds checks off, only those that would keep their negative-index wrap).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn plan(
     var: LocalId,
     body: &[hir::Stmt],
@@ -100,6 +102,7 @@ pub(super) fn plan(
     always_bound: impl Fn(LocalId) -> bool,
     ndim: impl Fn(LocalId) -> Option<u32>,
     is_int: impl Fn(LocalId) -> bool,
+    gains: impl Fn(&hir::Expr) -> bool,
 ) -> Option<Plan> {
     if has_loop(body) || super::nonneg::assigned_in(body, var) || statements(body) > MAX_STATEMENTS {
         return None;
@@ -120,6 +123,9 @@ pub(super) fn plan(
         }
         for axis in 0..n {
             let Some(item) = p.item(index, axis) else { continue };
+            if !gains(item) {
+                continue;
+            }
             let Some(form) = linear(item, var, &invariant) else { continue };
             if form.coef.abs() > 1 || form.offset.abs() >= MAX_OFFSET {
                 continue;
