@@ -66,6 +66,24 @@ def _describe(x) -> str:
     return f"{x!r} ({type(x).__name__})"
 
 
+class Floats(list):
+    """The CPython side's array: a list of Python floats with the `shape` the functions read,
+    so that CPython computes with floats (an ndarray's elements are NumPy scalars, whose
+    division by zero is a warning, not Python's ZeroDivisionError that compiled code raises)."""
+
+    @property
+    def shape(self):
+        return (len(self),)
+
+
+def outcome(f, *args):
+    """(result, None) or (None, (exception type, message)), for comparing with CPython."""
+    try:
+        return f(*args), None
+    except Exception as e:  # noqa: BLE001 - any exception is the outcome being compared
+        return None, (type(e), str(e))
+
+
 def same(expected, actual) -> None:
     """``expected`` (CPython) and ``actual`` (compiled) are the same type and value.
 

@@ -13,25 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import pure_python, same
-from stickyjit import jit
-
-
-class Floats(list):
-    """The CPython side's array: Python floats (an ndarray's elements are NumPy scalars, whose
-    float division by zero is a warning where Python raises ZeroDivisionError)."""
-
-    @property
-    def shape(self):
-        return (len(self),)
-
-
-def outcome(f, *args):
-    """(result, None) or (None, (exception type, message)), for comparing with CPython."""
-    try:
-        return f(*args), None
-    except Exception as e:  # noqa: BLE001 - any exception is the outcome being compared
-        return None, (type(e), str(e))
+from conftest import Floats, outcome, pure_python, same
+from stickyjit import jit, prange
 
 
 def check(f, *arrays):
@@ -182,3 +165,29 @@ def test_a_float_sum_keeps_its_order_and_its_errors():
     # Carried floats are not deferred (nothing to vectorize), but the answer is the same either way.
     check(carried_sum, [1.0, 2.0, 3.0], [3.0, 7.0, 11.0])
     check(carried_sum, [1.0, 2.0, 3.0], [3.0, 0.0, 11.0])
+
+
+@jit(parallel=True)
+def rows_in_circle(us, vs, n, m):
+    # The deferred loop inside each parallel chunk: a worker's OverflowError reaches the caller
+    # once, as CPython raises it for the first bad row.
+    counts = np.zeros(n, dtype=np.int64)
+    for i in prange(n):
+        c = 0
+        for j in range(m):
+            d = (us[i * m + j] - 0.5) ** 2 + (vs[i * m + j] - 0.5) ** 2
+            if d < 0.25:
+                c += 1
+        counts[i] = c
+    return int(counts.sum())
+
+
+@pytest.mark.parametrize("bad", [None, 0, 703, 6399])
+def test_a_deferred_loop_in_a_parallel_chunk_is_cpythons(bad):
+    rng = np.random.default_rng(5)
+    us, vs = rng.random(64 * 100), rng.random(64 * 100)
+    if bad is not None:
+        us[bad] = 1e200
+    expected = outcome(pure_python(rows_in_circle), Floats(us.tolist()), Floats(vs.tolist()), 64, 100)
+    got = outcome(rows_in_circle, us, vs, 64, 100)
+    assert got == expected

@@ -16,26 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import pure_python, same
+from conftest import Floats, outcome, pure_python, same
 from stickyjit import jit
-
-
-class Floats(list):
-    """The CPython side's array: a list of Python floats with the `shape` the functions read,
-    so that CPython computes with floats (an ndarray's elements are NumPy scalars, whose
-    division by zero is a warning, not Python's ZeroDivisionError that compiled code raises)."""
-
-    @property
-    def shape(self):
-        return (len(self),)
-
-
-def outcome(f, *args):
-    """(result, None) or (None, (exception type, message)), for comparing with CPython."""
-    try:
-        return f(*args), None
-    except Exception as e:  # noqa: BLE001 - any exception is the outcome being compared
-        return None, (type(e), str(e))
 
 
 @jit
