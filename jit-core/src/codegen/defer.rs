@@ -19,7 +19,9 @@
 //! - its expressions are numbers, array elements and sizes, arithmetic, comparisons and the
 //!   pure functions of builtins, `math` and NumPy on numbers: no call of a jitted function
 //!   (which might store), no draw of a random number (running it again would draw others);
-//! - and it has a check to defer (a float `**`, `/`, `//` or `%`, or a `math` function).
+//! - and it has a check to defer (a float `**`, `/`, `//` or `%`, or a `math` function), and
+//!   carries no float from one iteration to the next unless fast-math allows reassociation
+//!   (else it would not vectorize anyway).
 //!
 //! Other checks (an index out of range, an integer division by zero, a float too large for an
 //! int) stay exits in both copies: after them the value is not defined.
@@ -37,10 +39,10 @@ use super::{Built, FnGen};
 const MAX_STATEMENTS: usize = 40;
 
 /// The locals an innermost loop over `body` with variable `var` assigns, when it qualifies
-/// (module docs); `ty` gives an expression's type, `local_ty` a local's.
-/// A loop that carries a float from one iteration to the next (`s += x`, `s = s * x + y`) is not
-/// vectorized (its sum would be reassociated) unless `reassoc` (fast-math) allows it: then it
-/// gains nothing from the copy and does not get one.
+/// (module docs); `ty` gives an expression's type, `local_ty` a local's. A loop that carries a
+/// float from one iteration to the next (`s += x`, `s = s * x + y`) is vectorized only when
+/// `reassoc` (fast-math) lets LLVM reorder its sum, so without it the loop gains nothing from
+/// the copy and does not get one.
 pub(super) fn plan(
     var: LocalId,
     body: &[hir::Stmt],
