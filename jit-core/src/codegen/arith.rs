@@ -503,18 +503,9 @@ pub(super) fn pow_overflow_threshold(y: f64) -> f64 {
         fn pow(x: f64, y: f64) -> f64;
     }
     // SAFETY: pow is a pure function of two doubles.
-    let finite = |x: u64| unsafe { pow(std::hint::black_box(f64::from_bits(x)), y) }.is_finite();
-    let (mut lo, mut hi) = (0f64.to_bits(), f64::MAX.to_bits());
-    if finite(hi) {
+    let power = |x: f64| unsafe { pow(x, y) };
+    if power(std::hint::black_box(f64::MAX)).is_finite() {
         return f64::MAX;
     }
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        if finite(mid) {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    f64::from_bits(lo)
+    super::calls::last_finite(power, 0.0, f64::MAX)
 }

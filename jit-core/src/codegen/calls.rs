@@ -390,19 +390,8 @@ pub(crate) fn overflow_threshold(m: MathFn) -> f64 {
             fn sinh(x: f64) -> f64;
             fn cosh(x: f64) -> f64;
         }
-        let find = |f: unsafe extern "C" fn(f64) -> f64| {
-            let (mut lo, mut hi) = (700f64.to_bits(), 720f64.to_bits());
-            while hi - lo > 1 {
-                let mid = lo + (hi - lo) / 2;
-                // SAFETY: pure functions of a double.
-                if unsafe { f(std::hint::black_box(f64::from_bits(mid))) }.is_finite() {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            f64::from_bits(lo)
-        };
+        // SAFETY: pure functions of a double.
+        let find = |f: unsafe extern "C" fn(f64) -> f64| last_finite(|x| unsafe { f(x) }, 700.0, 720.0);
         [find(exp), find(expm1), find(sinh), find(cosh)]
     });
     match m {
@@ -412,6 +401,21 @@ pub(crate) fn overflow_threshold(m: MathFn) -> f64 {
         MathFn::Cosh => t[3],
         _ => unreachable!("a function that overflows"),
     }
+}
+
+/// The largest double in `[lo, hi)` whose `f` is finite, for `f` finite at `lo`, infinite at `hi`
+/// and increasing between (bisection on the bit patterns of positive doubles, which order them).
+pub(super) fn last_finite(f: impl Fn(f64) -> f64, lo: f64, hi: f64) -> f64 {
+    let (mut lo, mut hi) = (lo.to_bits(), hi.to_bits());
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if f(std::hint::black_box(f64::from_bits(mid))).is_finite() {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    f64::from_bits(lo)
 }
 
 /// The value of `v` when it is a floating-point constant (not an undef, poison or expression).
