@@ -239,26 +239,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 (q, r, adj)
             }
             _ => {
-                // y == -1 would trap for MIN; the answer is -x (wrapping) with remainder 0. A
-                // branch, not a select: the division then does not wait for the comparison.
+                // y == -1 would trap for MIN; the answer is -x (wrapping) with remainder 0. The
+                // division is by 1 there instead (remainder 0 too), a select rather than a
+                // branch: the same `x % n` written twice is then one division (GVN), which a
+                // division in a branch of its own is not (`ising`'s twelve `% n`, four distinct).
                 let m1 = b.build_int_compare(IntPredicate::EQ, y, self.i64(-1), "m1").u();
-                let minus_one = self.block_named("divmod.m1");
-                let general = self.block_named("divmod");
-                let join = self.block_named("divmod.end");
-                b.build_conditional_branch(m1, minus_one, general).u();
-                b.position_at_end(minus_one);
+                let by = b.build_select(m1, self.i64(1), y, "by").u().into_int_value();
+                let q0 = b.build_int_signed_div(x, by, "q").u();
+                let r = b.build_int_signed_rem(x, by, "r").u();
                 let negx = b.build_int_sub(self.i64(0), x, "negx").u();
-                b.build_unconditional_branch(join).u();
-                b.position_at_end(general);
-                let q0 = b.build_int_signed_div(x, y, "q").u();
-                let r0 = b.build_int_signed_rem(x, y, "r").u();
-                b.build_unconditional_branch(join).u();
-                b.position_at_end(join);
-                let q = b.build_phi(self.ctx().i64_type(), "q").u();
-                q.add_incoming(&[(&negx, minus_one), (&q0, general)]);
-                let r = b.build_phi(self.ctx().i64_type(), "r").u();
-                r.add_incoming(&[(&self.i64(0), minus_one), (&r0, general)]);
-                let (q, r) = (q.as_basic_value().into_int_value(), r.as_basic_value().into_int_value());
+                let q = b.build_select(m1, negx, q0, "q").u().into_int_value();
                 // Adjust toward floor when the remainder's sign differs from the divisor's.
                 let rnz = b.build_int_compare(IntPredicate::NE, r, self.i64(0), "rnz").u();
                 let x_r_y = b.build_xor(r, y, "rxy").u();
@@ -299,22 +289,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             let r = b.build_int_signed_rem(x, y, "r").u();
             return b.build_int_compare(IntPredicate::EQ, r, self.i64(0), "divisible").u();
         }
-        // Everything is divisible by -1 (and srem by -1 would trap for MIN).
+        // Everything is divisible by -1 (and srem by -1 would trap for MIN): by 1 there instead,
+        // a select (as in `int_divmod_nonzero`).
         let m1 = b.build_int_compare(IntPredicate::EQ, y, self.i64(-1), "m1").u();
-        let minus_one = self.block_named("divisible.m1");
-        let general = self.block_named("divisible");
-        let join = self.block_named("divisible.end");
-        b.build_conditional_branch(m1, minus_one, general).u();
-        b.position_at_end(minus_one);
-        b.build_unconditional_branch(join).u();
-        b.position_at_end(general);
-        let r = b.build_int_signed_rem(x, y, "r").u();
-        let d = b.build_int_compare(IntPredicate::EQ, r, self.i64(0), "d").u();
-        b.build_unconditional_branch(join).u();
-        b.position_at_end(join);
-        let phi = b.build_phi(self.ctx().bool_type(), "divisible").u();
-        phi.add_incoming(&[(&self.ctx().bool_type().const_int(1, false), minus_one), (&d, general)]);
-        phi.as_basic_value().into_int_value()
+        let by = b.build_select(m1, self.i64(1), y, "by").u().into_int_value();
+        let r = b.build_int_signed_rem(x, by, "r").u();
+        b.build_int_compare(IntPredicate::EQ, r, self.i64(0), "divisible").u()
     }
 
     /// CPython's `float_floor_div` / `float_rem`, step for step.

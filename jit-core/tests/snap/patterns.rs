@@ -271,3 +271,19 @@ fn a_loop_with_deferred_float_checks_vectorizes_its_powers() {
     let mut words = ir.split(|c: char| !c.is_ascii_digit()).filter_map(|w| w.parse::<u64>().ok());
     assert!(words.any(|w| w & mask == u64::from(overflow) && w > mask), "no OverflowError left:\n{ir}");
 }
+
+/// The same `x % n` (a run-time `n`) written several times, as a periodic stencil writes its
+/// wrapped neighbours (`ising`: twelve `% n`, four distinct): one division each. The `-1`
+/// divisor that would trap for the smallest int is a select, not a branch around the division,
+/// so the copies are one value to GVN.
+#[test]
+fn a_repeated_modulo_by_a_variable_is_one_division() {
+    let src = "def f(a, i, n):\n    return a[(i - 1) % n] + a[(i - 1) % n] * a[(i + 1) % n] - a[(i + 1) % n] + (i - 1) // n\n";
+    let args = vec![array(Dtype::Float64, 1), Type::Int64, Type::Int64];
+    jit_core::snapshot!("pattern_repeated_modulo", src, args.clone());
+    let typed = testing::typed(src, &args).unwrap();
+    let ir = testing::llvm_ir(&typed, true);
+    // (i - 1) % n and (i - 1) // n share one srem (and its sdiv); (i + 1) % n has its own.
+    assert_eq!(ir.matches(" = srem i64 ").count(), 2, "{ir}");
+    assert_eq!(ir.matches(" = sdiv i64 ").count(), 1, "{ir}");
+}
