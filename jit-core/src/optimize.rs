@@ -183,10 +183,12 @@ fn pipeline_parts(level: OptLevel, shape: Shape) -> (String, Option<String>) {
     // SROA after it taking apart the tuple they now read at constant positions; the
     // instcombine after the last simplifycfg cleans up the selects it makes, so that reductions
     // are recognised; a last LICM takes out of the inner loops what the unrolled copies left
-    // invariant there (the row wraps).
+    // invariant there (the row wraps). mldst-motion (as in LLVM's O2) makes the stores to one
+    // element in both branches of an `if` one store of a select, so that the loop vectorizes
+    // without a masked store per branch (zero_suppression).
     let loops = format!(
         "constraint-elimination,loop-mssa(licm,loop-rotate,licm,simple-loop-unswitch),simplifycfg,{IC},\
-         loop(loop-idiom,indvars,loop-deletion,loop-unroll-full),sroa,gvn,correlated-propagation,{IC},simplifycfg,{IC},\
+         loop(loop-idiom,indvars,loop-deletion,loop-unroll-full),sroa,mldst-motion,gvn,correlated-propagation,{IC},simplifycfg,{IC},\
          loop-mssa(licm)"
     );
     // Full unrolling is capped by CODEGEN_FLAGS (-unroll-full-max-count).

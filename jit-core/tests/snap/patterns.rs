@@ -287,3 +287,16 @@ fn a_repeated_modulo_by_a_variable_is_one_division() {
     assert_eq!(ir.matches(" = srem i64 ").count(), 2, "{ir}");
     assert_eq!(ir.matches(" = sdiv i64 ").count(), 1, "{ir}");
 }
+
+/// `if c: out[i] = a else: out[i] = b` (numba-examples' zero suppression): the two stores to one
+/// element are one store of a select (merged load/store motion), so the loop vectorizes with
+/// plain stores rather than a masked store for each branch.
+#[test]
+fn a_store_in_both_branches_is_one_store_of_a_select() {
+    let src = "def f(v, t, out):\n    for i in range(v.shape[0]):\n        if abs(v[i]) >= t:\n            out[i] = v[i]\n        else:\n            out[i] = 0.0\n";
+    let args = vec![array(Dtype::Float64, 1), Type::Float64, array(Dtype::Float64, 1)];
+    jit_core::snapshot!("pattern_store_in_both_branches", src, args.clone());
+    let ir = testing::llvm_ir(&testing::typed(src, &args).unwrap(), true);
+    assert!(!ir.contains("masked.store"), "{ir}");
+    assert!(ir.contains("store <"), "the loop is not vectorized:\n{ir}");
+}
