@@ -300,3 +300,23 @@ fn a_store_in_both_branches_is_one_store_of_a_select() {
     assert!(!ir.contains("masked.store"), "{ir}");
     assert!(ir.contains("store <"), "the loop is not vectorized:\n{ir}");
 }
+
+/// A helper called from one place whose generated code is huge (NPBench's `channel_flow`: its
+/// two stencil helpers are 6,466 and 4,429 instructions) stays a call: inlined, the one function
+/// costs the register allocator more than the two did apart, and the call is nothing against its
+/// work. Here, twenty stencil statements of a 2-D array.
+#[test]
+fn a_huge_helper_called_once_stays_out_of_line() {
+    let statement = "    b[1:-1, 1:-1] = b[1:-1, 1:-1] + (u[1:-1, 2:] - u[1:-1, 0:-2]) / (2 * dx) + (u[2:, 1:-1] - u[0:-2, 1:-1]) / (2 * dx)\n";
+    let helper = format!("def stencil(b, u, dx):\n{}    return b\n", statement.repeat(20));
+    let caller = "def f(b, u, dx):\n    return stencil(b, u, dx)[0, 0]\n";
+    let program = testing::TestProgram::new(&[caller, &helper]).unwrap();
+    let args = [array(Dtype::Float64, 2), array(Dtype::Float64, 2), Type::Float64];
+    let ir = testing::llvm_ir(&program.infer(&args).unwrap(), true);
+    assert!(ir.contains("call ") && ir.contains("@stencil."), "the huge helper was inlined:\n{ir}");
+    // The same helper with one statement is inlined (LLVM's bonus for a function's only call).
+    let small = format!("def stencil(b, u, dx):\n{statement}    return b\n");
+    let program = testing::TestProgram::new(&[caller, &small]).unwrap();
+    let ir = testing::llvm_ir(&program.infer(&args).unwrap(), true);
+    assert!(!ir.contains("@stencil."), "the one-statement helper is still called:\n{ir}");
+}
