@@ -293,3 +293,44 @@ def builtin_sum_start(a):
 def test_the_builtin_sum_with_a_start_is_a_compile_error():
     with pytest.raises(CompileError, match="a start value is not compiled"):
         njit(builtin_sum_start)(np.ones(2))
+
+
+@njit
+def sum_axis0(a):
+    return a.sum(axis=0)
+
+
+@njit
+def sum_axis1(a):
+    return np.sum(a, axis=1)
+
+
+@njit
+def mean_axis0(a):
+    return np.mean(a, axis=0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    hnp.arrays(
+        np.float64,
+        hnp.array_shapes(min_dims=2, max_dims=4, min_side=1, max_side=5),
+        elements=st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([0.0, -0.0]),
+    ),
+    st.sampled_from([0, 1]),
+)
+def test_a_sum_along_a_leading_axis_adds_the_slices_in_order_from_zero(a, k):
+    """Along any axis but the last, the slices are added into the result one after the other
+    (so that the loop along the last axis vectorizes): each element is still 0.0 + a[0] + a[1]
+    + ..., the order a loop over that axis alone adds in, to the bit (-0.0 sums to 0.0)."""
+    k = min(k, a.ndim - 2)
+    f = sum_axis0 if k == 0 else sum_axis1
+    expected = np.zeros(a.shape[:k] + a.shape[k + 1 :])
+    with np.errstate(all="ignore"):
+        for row in np.moveaxis(a, k, 0):
+            expected = expected + row
+        got = f(a)
+        assert got.tobytes() == expected.tobytes(), (a, got, expected)
+        if k == 0:
+            mean = mean_axis0(a)
+            assert mean.tobytes() == (expected / a.shape[0]).tobytes()

@@ -320,3 +320,15 @@ fn a_huge_helper_called_once_stays_out_of_line() {
     let ir = testing::llvm_ir(&program.infer(&args).unwrap(), true);
     assert!(!ir.contains("@stencil."), "the one-statement helper is still called:\n{ir}");
 }
+
+/// `a.sum(axis=0)` of a C-contiguous 2-D array: the rows are added into the result one after
+/// the other, by a loop along the last axis that vectorizes, instead of folding each column
+/// alone (a stride of a whole row between its elements). Each element is added in the same order.
+#[test]
+fn a_sum_along_the_first_axis_adds_whole_rows() {
+    let src = "def f(a):\n    return a.sum(axis=0)\n";
+    let args = vec![array(Dtype::Float64, 2)];
+    jit_core::snapshot!("pattern_sum_axis0_rows", src, args.clone());
+    let ir = testing::llvm_ir(&testing::typed(src, &args).unwrap(), true);
+    assert!(ir.contains("fadd <"), "the rows are not added as vectors:\n{ir}");
+}
