@@ -310,6 +310,16 @@ def mean_axis0(a):
     return np.mean(a, axis=0)
 
 
+@njit
+def var_axis0(a):
+    return a.var(axis=0)
+
+
+@njit
+def std_axis0(a):
+    return np.std(a, axis=0)
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     hnp.arrays(
@@ -322,7 +332,8 @@ def mean_axis0(a):
 def test_a_sum_along_a_leading_axis_adds_the_slices_in_order_from_zero(a, k):
     """Along any axis but the last, the slices are added into the result one after the other
     (so that the loop along the last axis vectorizes): each element is still 0.0 + a[0] + a[1]
-    + ..., the order a loop over that axis alone adds in, to the bit (-0.0 sums to 0.0)."""
+    + ..., the order a loop over that axis alone adds in, to the bit (-0.0 sums to 0.0); the
+    mean, var and std along axis 0 likewise."""
     k = min(k, a.ndim - 2)
     f = sum_axis0 if k == 0 else sum_axis1
     expected = np.zeros(a.shape[:k] + a.shape[k + 1 :])
@@ -332,5 +343,11 @@ def test_a_sum_along_a_leading_axis_adds_the_slices_in_order_from_zero(a, k):
         got = f(a)
         assert got.tobytes() == expected.tobytes(), (a, got, expected)
         if k == 0:
-            mean = mean_axis0(a)
-            assert mean.tobytes() == (expected / a.shape[0]).tobytes()
+            mean = expected / a.shape[0]
+            assert mean_axis0(a).tobytes() == mean.tobytes()
+            # var and std: the mean, then the squared deviations from it, added in order.
+            ss = np.zeros_like(mean)
+            for row in a:
+                ss = ss + (row - mean) * (row - mean)
+            assert var_axis0(a).tobytes() == (ss / a.shape[0]).tobytes()
+            assert std_axis0(a).tobytes() == np.sqrt(ss / a.shape[0]).tobytes()
