@@ -29,6 +29,12 @@ pub(super) enum NestKind {
     Parallel,
 }
 
+/// The type of a 1-D C array of `dtype`: how codegen stores and reads elements at a flat
+/// address (a pointer's pointee, a reduction's accumulators).
+pub(super) fn flat_c(dtype: crate::types::Dtype) -> ArrayType {
+    ArrayType { dtype, ndim: 1, layout: crate::types::Layout::C, readonly: false }
+}
+
 impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
     /// The LLVM struct of an array value.
     pub(super) fn array_llty(&self, a: &ArrayType) -> BasicTypeEnum<'ctx> {

@@ -6,11 +6,12 @@
 use inkwell::values::{BasicValueEnum, PointerValue};
 use inkwell::IntPredicate;
 
+use super::array::flat_c;
 use super::{Built, FnGen};
 use crate::ast::BinOp;
 use crate::hir;
 use crate::runtime::Status;
-use crate::types::{ArrayType, Dtype, Layout, Type};
+use crate::types::{Dtype, Layout, Type};
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// The address of `ptr[index]` and the pointer's dtype.
@@ -25,11 +26,6 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         (at, d)
     }
 
-    /// The array type an element store through a pointer to `d` converts as.
-    fn pointee(d: Dtype) -> ArrayType {
-        ArrayType { dtype: d, ndim: 1, layout: Layout::C, readonly: false }
-    }
-
     /// `ptr[index]`, read and widened as an array element is.
     pub(super) fn pointer_load(&mut self, ptr: &hir::Expr, index: &hir::Expr) -> BasicValueEnum<'ctx> {
         let (at, d) = self.pointer_element(ptr, index);
@@ -39,7 +35,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// `ptr[index] = v` (`v` of type `from`), converted as a store into an array of the dtype.
     pub(super) fn pointer_store(&mut self, ptr: &hir::Expr, index: &hir::Expr, v: BasicValueEnum<'ctx>, from: &Type) {
         let (at, d) = self.pointer_element(ptr, index);
-        self.store_element(at, Self::pointee(d), v, from);
+        self.store_element(at, flat_c(d), v, from);
     }
 
     /// `ptr[index] op= value`.
@@ -49,7 +45,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let r = self.expr(value);
         let t = self.aug_type(value);
         let v = self.binary(op, current, &d.element().carrier(), r, &self.ty(value), &t);
-        self.store_element(at, Self::pointee(d), v, &t.carrier());
+        self.store_element(at, flat_c(d), v, &t.carrier());
     }
 
     /// [`hir::Intrinsic::PointerView`]: the array `ty` over the pointer `args[0]`, of the shape

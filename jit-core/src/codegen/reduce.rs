@@ -5,6 +5,7 @@
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
 use inkwell::{FloatPredicate, IntPredicate};
 
+use super::array::flat_c;
 use super::{Built, FnGen};
 use crate::abi::array_value as field;
 use crate::hir::{self, Reduction};
@@ -224,8 +225,6 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         // NumPy refuses an empty axis even when the result is empty.
         self.fail_if_empty(f, n);
         let (result, rdata, _) = self.alloc_c(&out, &out_shape, false);
-        let out_strides = self.strides(result.into_struct_value(), &out);
-        let out_t = out.dtype.element().carrier();
         let data = self.b().build_extract_value(arr, field::DATA, "data").u().into_pointer_value();
         if let hir::Axis::Const(k) = axis {
             let k = if *k < 0 { k + a.ndim as i64 } else { *k } as usize;
@@ -234,6 +233,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 return result;
             }
         }
+        let out_strides = self.strides(result.into_struct_value(), &out);
+        let out_t = out.dtype.element().carrier();
         self.loop_nest(&out_shape, &mut |fn_gen, idx| {
             let place = |j: &[IntValue<'ctx>]| idx.iter().chain(j).copied().collect::<Vec<_>>();
             let total = fn_gen.fold(f, &a, data, &view_strides, &[n], &place, &out_t, n);
@@ -286,7 +287,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             (rdata, None)
         } else {
             let len = if moments { self.b().build_int_nuw_mul(s.cells, self.i64(2), "cells2").u() } else { s.cells };
-            let (v, d, _) = self.alloc_c(&flat(acc_dtype), &[len], false);
+            let (v, d, _) = self.alloc_c(&flat_c(acc_dtype), &[len], false);
             let header = self.b().build_extract_value(v.into_struct_value(), super::refs::MEMINFO, "acc.header").u();
             (d, Some(header.into_pointer_value()))
         };
@@ -300,7 +301,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             let to = g.address(acc_data, &[cell], &[acc_item]);
             let cur = g.load_element(to, acc_dtype);
             let next = g.combine(first, &acc_t, cur, x);
-            g.store_element(to, flat(acc_dtype), next, &acc_t);
+            g.store_element(to, flat_c(acc_dtype), next, &acc_t);
         });
         let totals = if moments {
             // The means (as the fold's: the sum over the count), then the squared deviations.
@@ -308,7 +309,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let at = g.address(acc_data, idx, &[acc_item]);
                 let total = g.load_element(at, acc_dtype).into_float_value();
                 let mean = g.b().build_float_div(total, count, "mean").u();
-                g.store_element(at, flat(acc_dtype), mean.into(), &acc_t);
+                g.store_element(at, flat_c(acc_dtype), mean.into(), &acc_t);
             });
             let ss_data = unsafe { self.b().build_in_bounds_gep(self.ctx().f64_type(), acc_data, &[s.cells], "ss") }.u();
             self.fill_cells(s.cells, ss_data, acc_dtype, self.f64(0.0).into());
@@ -320,7 +321,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let d = g.b().build_float_sub(x, mean, "dev").u();
                 let d2 = g.b().build_float_mul(d, d, "dev2").u();
                 let next = g.b().build_float_add(cur, d2, "ss").u();
-                g.store_element(to, flat(acc_dtype), next.into(), &acc_t);
+                g.store_element(to, flat_c(acc_dtype), next.into(), &acc_t);
             });
             ss_data
         } else {
@@ -346,7 +347,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 _ => total,
             };
             let to = g.address(rdata, idx, &[out_item]);
-            g.store_element(to, flat(out.dtype), total, &acc_t);
+            g.store_element(to, flat_c(out.dtype), total, &acc_t);
         });
         if let Some(header) = scratch {
             self.count(header, true);
@@ -357,9 +358,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// The `(pre, n, post)` view of the C-contiguous array `rows` (of type `a`) that
     /// [`FnGen::fold_slices`] walks.
     fn slices(&self, a: &ArrayType, rows: &Rows<'_, 'ctx>) -> Slices<'ctx> {
+        let (pre, n, post) =
+            (self.product(&rows.shape[..rows.axis]), rows.shape[rows.axis], self.product(&rows.shape[rows.axis + 1..]));
         let b = self.b();
-        let product = |dims: &[IntValue<'ctx>]| dims.iter().fold(self.i64(1), |p, d| b.build_int_nuw_mul(p, *d, "dims").u());
-        let (pre, n, post) = (product(&rows.shape[..rows.axis]), rows.shape[rows.axis], product(&rows.shape[rows.axis + 1..]));
         let item = self.i64(a.dtype.size() as i64);
         let plane = b.build_int_nuw_mul(n, post, "plane").u();
         Slices {
@@ -382,7 +383,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let t = dtype.element().carrier();
         self.loop_nest(&[cells], &mut |g, idx| {
             let to = g.address(data, idx, &[item]);
-            g.store_element(to, flat(dtype), value, &t);
+            g.store_element(to, flat_c(dtype), value, &t);
         });
     }
 
@@ -555,9 +556,4 @@ struct Slices<'ctx> {
     post: IntValue<'ctx>,
     cells: IntValue<'ctx>,
     strides: [IntValue<'ctx>; 3],
-}
-
-/// A 1-D C array of `dtype` (the accumulators' and the result's flat view).
-fn flat(dtype: Dtype) -> ArrayType {
-    ArrayType { dtype, ndim: 1, layout: crate::types::Layout::C, readonly: false }
 }
