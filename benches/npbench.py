@@ -236,6 +236,9 @@ def measure_kernel(npbench: Path, name: str, info: dict, frameworks, preset: str
                 continue
             with tempfile.TemporaryDirectory(prefix="cache-", dir=work) as cache:
                 record[fw] = run_child(spec, cache, timeout)
+            # The child's files (NumPy's: the inputs, tens of MB at preset S) on disk before the
+            # next child starts: else their write-back runs during that child's first call.
+            os.sync()
             if record[fw]["runs"]:
                 outs[fw] = pickle.loads(Path(spec["outputs"]).read_bytes())
         for fw in frameworks:
@@ -364,7 +367,9 @@ stickyjit; both are checked against NPBench's NumPy reference as NPBench checks 
 Measured {m["date"]} on {m["cpu"]} ({m["cpus"]} CPUs, {m["system"]}), preset {o["preset"]},
 Python {v["python"]}, NumPy {v["numpy"]}, Numba {v["numba"]}, stickyjit {v["stickyjit"]}.
 
-Each framework runs each kernel in a fresh process. *first call* is compile + run; for
+Each framework runs each kernel in a fresh process (NumPy's first, then stickyjit's, then
+Numba's; the files a process wrote are flushed to disk before the next one starts, so that their
+write-back does not land in the next one's first call). *first call* is compile + run; for
 stickyjit with an empty cache directory, so a cold compile. *steady* is the median of
 {o["repeat"]} calls after the first, each on fresh copies of the array arguments (not timed).
 *validates*: the outputs (returned values, then output arguments) paired in order with NumPy's
