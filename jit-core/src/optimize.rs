@@ -203,8 +203,11 @@ fn pipeline_parts(level: OptLevel, shape: Shape) -> (String, Option<String>) {
         Shape::Leaf => format!("function({first},{loops})"),
         // ipsccp first, before simplifycfg merges the returns: it proves the status a function
         // returns constant (0 for code that cannot raise), so callers drop their checks (fib).
+        // globaldce then drops the functions no one calls any more (a library helper's branch
+        // on an omitted argument or a dtype, folded by the first passes: np.histogram without
+        // range= calls no _histogram_range), before the call-graph walk would optimize them.
         Shape::Calls => {
-            format!("function({first}),ipsccp,cgscc(inline,function({first},tailcallelim,{loops})),globaldce")
+            format!("function({first}),ipsccp,globaldce,cgscc(inline,function({first},tailcallelim,{loops})),globaldce")
         }
     };
     (scalar, tail)
