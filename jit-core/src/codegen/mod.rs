@@ -254,6 +254,26 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
         }
     }
 
+    /// Marks the loop whose latch is `latch` not to be unrolled by a count known only at run
+    /// time (`llvm.loop.unroll.runtime.disable`): a window loop (`stmt::WINDOW_DEPTH`).
+    fn no_runtime_unroll_loop(&self, latch: inkwell::values::InstructionValue<'ctx>) {
+        use inkwell::values::AsValueRef;
+        use llvm_sys::core::*;
+        // SAFETY: as in `plain_loop`.
+        unsafe {
+            let ctx = self.ctx.raw();
+            let md = |s: &str| LLVMMDStringInContext2(ctx, s.as_ptr().cast(), s.len());
+            let mut unroll = [md("llvm.loop.unroll.runtime.disable")];
+            let unroll = LLVMMDNodeInContext2(ctx, unroll.as_mut_ptr(), 1);
+            let temp = llvm_sys::debuginfo::LLVMTemporaryMDNode(ctx, std::ptr::null_mut(), 0);
+            let mut ops = [temp, unroll];
+            let id = LLVMMDNodeInContext2(ctx, ops.as_mut_ptr(), 2);
+            llvm_sys::debuginfo::LLVMMetadataReplaceAllUsesWith(temp, id);
+            let kind = LLVMGetMDKindIDInContext(ctx, "llvm.loop".as_ptr().cast(), "llvm.loop".len() as u32);
+            LLVMSetMetadata(latch.as_value_ref(), kind, LLVMMetadataAsValue(ctx, id));
+        }
+    }
+
     /// Keeps `f` in the module through the pass pipeline although nothing calls it yet: lists
     /// it in `llvm.compiler.used` (rebuilt whole, with every function kept so far), which the
     /// optimize stage removes before its late inlining (`optimize::inline_late`).

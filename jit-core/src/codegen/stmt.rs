@@ -572,6 +572,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let back = b.build_unconditional_branch(head).u();
         if calls_libm {
             self.module_gen.plain_loop(back);
+        } else if self.loops.len() >= WINDOW_DEPTH && inner_loops(body) == InnerLoops::None {
+            self.module_gen.no_runtime_unroll_loop(back);
         }
         let b = self.b();
         b.position_at_end(else_bb);
@@ -582,6 +584,15 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.b().position_at_end(exit);
     }
 }
+
+/// How many loops around an innermost `for` loop make it a window loop, which LLVM does not
+/// unroll by a run-time count: in the code measured, an innermost loop four deep runs over a
+/// small window (a convolution's filter, a correlation's patch: `filter2d`, `fbcorr`, a loop
+/// `heat_3d`), where the unrolled loop's remainder and set-up cost more on each entry than the
+/// copies save (1.2-1.6x faster without, and a third less to compile), while three deep is
+/// where linear algebra's long inner loops are (`floyd_warshall`, `nussinov`, `trisolv` ran
+/// 0.8x without): docs/performance-design.md.
+const WINDOW_DEPTH: usize = 3;
 
 /// Most iterations of a loop known at compile time to be short enough not to poll itself (its
 /// inner loops poll instead).

@@ -332,3 +332,23 @@ fn a_sum_along_the_first_axis_adds_whole_rows() {
     let ir = testing::llvm_ir(&testing::typed(src, &args).unwrap(), true);
     assert!(ir.contains("fadd <"), "the rows are not added as vectors:\n{ir}");
 }
+
+/// An innermost loop four deep (here `filter2d`'s window, from numba-examples) is not unrolled
+/// by a run-time count: its few iterations on each entry do not pay for the unrolled loop's
+/// remainder and set-up. The same window loop three deep (over one row) is unrolled, as LLVM
+/// does by default: its float sum (in order, not vectorized) then makes several products in one
+/// block, the rolled loop one.
+#[test]
+fn a_window_loop_four_deep_is_not_unrolled_at_run_time() {
+    let four = "def f(image, filt, out):\n    M, N = image.shape\n    Mf, Nf = filt.shape\n    for i in range(M - Mf):\n        for j in range(N - Nf):\n            num = 0.0\n            for ii in range(Mf):\n                for jj in range(Nf):\n                    num += filt[ii, jj] * image[i + ii, j + jj]\n            out[i, j] = num\n    return out[0, 0]\n";
+    let three = four.replace("    for i in range(M - Mf):\n", "    i = 0\n    if True:\n");
+    let args = vec![array(Dtype::Float64, 2), array(Dtype::Float64, 2), array(Dtype::Float64, 2)];
+    // The most products in one block (blocks are separated by blank lines in LLVM's text).
+    let products = |ir: &str| ir.split("\n\n").map(|b| b.matches("fmul double").count()).max().unwrap_or(0);
+    let ir4 = testing::llvm_ir(&testing::typed(four, &args).unwrap(), true);
+    assert!(ir4.contains("llvm.loop.unroll.runtime.disable"), "the window loop is not marked:\n{ir4}");
+    let ir3 = testing::llvm_ir(&testing::typed(&three, &args).unwrap(), true);
+    assert!(!ir3.contains("llvm.loop.unroll.runtime.disable"), "a loop three deep is marked:\n{ir3}");
+    assert_eq!(products(&ir4), 1, "the window loop four deep was unrolled:\n{ir4}");
+    assert!(products(&ir3) > 1, "the loop three deep is no longer unrolled at run time:\n{ir3}");
+}
