@@ -237,36 +237,26 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
     /// elementwise nest, which unrolling would copy the inner loop for (more code to emit, no
     /// speed: the inner loop does the work).
     fn no_unroll_loop(&self, latch: inkwell::values::InstructionValue<'ctx>) {
-        use inkwell::values::AsValueRef;
-        use llvm_sys::core::*;
-        // SAFETY: as in `plain_loop`.
-        unsafe {
-            let ctx = self.ctx.raw();
-            let md = |s: &str| LLVMMDStringInContext2(ctx, s.as_ptr().cast(), s.len());
-            let mut unroll = [md("llvm.loop.unroll.disable")];
-            let unroll = LLVMMDNodeInContext2(ctx, unroll.as_mut_ptr(), 1);
-            let temp = llvm_sys::debuginfo::LLVMTemporaryMDNode(ctx, std::ptr::null_mut(), 0);
-            let mut ops = [temp, unroll];
-            let id = LLVMMDNodeInContext2(ctx, ops.as_mut_ptr(), 2);
-            llvm_sys::debuginfo::LLVMMetadataReplaceAllUsesWith(temp, id);
-            let kind = LLVMGetMDKindIDInContext(ctx, "llvm.loop".as_ptr().cast(), "llvm.loop".len() as u32);
-            LLVMSetMetadata(latch.as_value_ref(), kind, LLVMMetadataAsValue(ctx, id));
-        }
+        self.loop_hint(latch, "llvm.loop.unroll.disable");
     }
 
     /// Marks the loop whose latch is `latch` not to be unrolled by a count known only at run
     /// time (`llvm.loop.unroll.runtime.disable`): a window loop (`stmt::WINDOW_DEPTH`).
     fn no_runtime_unroll_loop(&self, latch: inkwell::values::InstructionValue<'ctx>) {
+        self.loop_hint(latch, "llvm.loop.unroll.runtime.disable");
+    }
+
+    /// Gives the loop whose latch is `latch` the `!llvm.loop` metadata of the one flag `hint`.
+    fn loop_hint(&self, latch: inkwell::values::InstructionValue<'ctx>, hint: &str) {
         use inkwell::values::AsValueRef;
         use llvm_sys::core::*;
         // SAFETY: as in `plain_loop`.
         unsafe {
             let ctx = self.ctx.raw();
-            let md = |s: &str| LLVMMDStringInContext2(ctx, s.as_ptr().cast(), s.len());
-            let mut unroll = [md("llvm.loop.unroll.runtime.disable")];
-            let unroll = LLVMMDNodeInContext2(ctx, unroll.as_mut_ptr(), 1);
+            let mut flag = [LLVMMDStringInContext2(ctx, hint.as_ptr().cast(), hint.len())];
+            let flag = LLVMMDNodeInContext2(ctx, flag.as_mut_ptr(), 1);
             let temp = llvm_sys::debuginfo::LLVMTemporaryMDNode(ctx, std::ptr::null_mut(), 0);
-            let mut ops = [temp, unroll];
+            let mut ops = [temp, flag];
             let id = LLVMMDNodeInContext2(ctx, ops.as_mut_ptr(), 2);
             llvm_sys::debuginfo::LLVMMetadataReplaceAllUsesWith(temp, id);
             let kind = LLVMGetMDKindIDInContext(ctx, "llvm.loop".as_ptr().cast(), "llvm.loop".len() as u32);
