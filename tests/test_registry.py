@@ -11,7 +11,7 @@ import numpy as np
 
 from stickyjit import _native, _support, jit
 
-REGISTRY = _native.registry()
+REGISTRY = _native.registry(statuses=True)
 
 
 def outcome(f, *args):

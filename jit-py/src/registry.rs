@@ -11,11 +11,15 @@ use jit_core::registry::{self as r, NumpyFn, Status};
 /// `library_methods` (names), `random_functions` (the `np.random` names), `py_random_functions`
 /// (the `random` module's), `cmath_functions` and `cmath_constants` (the `cmath` module's names),
 /// `generator_methods` (a `numpy.random.Generator`'s), `dtypes` ((name, numpy
-/// attribute, kind character, item size, Python type name)), `statuses` ((code, name,
-/// exception class name, message: the one compiled code raises; `UnboundLocal`'s names the
-/// local as `{name}`)). The order of each is the registry's.
+/// attribute, kind character, item size, Python type name)), and with `statuses=True`
+/// `statuses` ((code, name, exception class name, message: the one compiled code raises;
+/// `UnboundLocal`'s names the local as `{name}`)). The order of each is the registry's.
+/// `_support` (imported at a process's first compile) asks for no statuses: their messages
+/// come from running the 21 probes of `errors.rs` in the interpreter (half a millisecond), which
+/// compiled code does only when it raises.
 #[pyfunction]
-pub fn registry(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+#[pyo3(signature = (statuses = false))]
+pub fn registry(py: Python<'_>, statuses: bool) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("builtins", PyTuple::new(py, r::builtin_names().collect::<Vec<_>>())?)?;
     let numpy = r::NUMPY_FUNCTIONS.iter().map(|row| {
@@ -40,6 +44,9 @@ pub fn registry(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     d.set_item("generator_methods", PyTuple::new(py, r::generator::GENERATOR_METHODS.iter().map(|row| row.name))?)?;
     let dtypes = r::DTYPES.iter().map(|row| (row.name, row.numpy_attr, (row.kind as char).to_string(), row.size, row.python));
     d.set_item("dtypes", PyTuple::new(py, dtypes)?)?;
+    if !statuses {
+        return Ok(d);
+    }
     let statuses = Status::ALL.iter().filter(|s| **s != Status::Ok).map(|s| {
         let (kind, message) = s.exception_and_message();
         // The running interpreter's message where compiled code raises that (`errors.rs`).

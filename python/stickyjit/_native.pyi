@@ -194,7 +194,7 @@ def cache_import_entries(entries: list[tuple[str, list[tuple[str, str]], bytes]]
 def versions() -> dict[str, Any]:
     """stickyjit, llvm and cache_format versions."""
 
-def registry() -> dict[str, tuple[Any, ...]]:
+def registry(statuses: bool = False) -> dict[str, tuple[Any, ...]]:
     """The compiler's registry: builtins, numpy_functions ((name, kind)), array_attributes,
     array_methods, dtypes ((name, numpy attribute, kind character, item size, Python type
-    name)), statuses ((code, name, exception class name, message))."""
+    name)), and with statuses=True statuses ((code, name, exception class name, message))."""
