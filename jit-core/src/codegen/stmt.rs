@@ -572,7 +572,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let back = b.build_unconditional_branch(head).u();
         if calls_libm {
             self.module_gen.plain_loop(back);
-        } else if self.loops.len() >= WINDOW_DEPTH && inner_loops(body) == InnerLoops::None {
+        } else if inner_loops(body) == InnerLoops::None && (self.loops.len() >= WINDOW_DEPTH || stores_under_if(body, false)) {
             self.module_gen.no_runtime_unroll_loop(back);
         }
         let b = self.b();
@@ -586,7 +586,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 }
 
 /// How many loops around an innermost `for` loop make it a window loop, which LLVM does not
-/// unroll by a run-time count: in the code measured, an innermost loop four deep runs over a
+/// unroll by a run-time count (nor a loop that stores under an `if`, [`stores_under_if`]): in the code measured, an innermost loop four deep runs over a
 /// small window (a convolution's filter, a correlation's patch: `filter2d`, `fbcorr`, a loop
 /// `heat_3d`), where the unrolled loop's remainder and set-up cost more on each entry than the
 /// copies save (1.2-1.6x faster without, and a third less to compile), while three deep is
@@ -614,6 +614,27 @@ enum InnerLoops {
     For,
     /// At least one `while` loop.
     While,
+}
+
+/// Whether `stmts` (a loop's body; `inside_if`: under an `if` of it) store to an array element
+/// under an `if`: `bubblesort`'s compare-and-swap. Such a loop runs at the speed of its
+/// data-dependent branch, and LLVM's unrolling by a run-time count made `bubblesort`'s inner
+/// loop 1.5x slower (four copies of the branch); the 11 other such loops of the real-code suite
+/// and NPBench were unchanged either way (docs/performance-design.md).
+fn stores_under_if(stmts: &[hir::Stmt], inside_if: bool) -> bool {
+    fn stores(t: &hir::Target) -> bool {
+        match t {
+            hir::Target::Index { .. } => true,
+            hir::Target::Tuple(items, _) => items.iter().any(stores),
+            hir::Target::Local(..) => false,
+        }
+    }
+    stmts.iter().any(|s| match &s.kind {
+        S::Assign { targets, .. } => inside_if && targets.iter().any(stores),
+        S::AugAssignIndex { .. } => inside_if,
+        S::If { body, orelse, .. } => stores_under_if(body, true) || stores_under_if(orelse, true),
+        _ => false,
+    })
 }
 
 fn inner_loops(stmts: &[hir::Stmt]) -> InnerLoops {

@@ -352,3 +352,18 @@ fn a_window_loop_four_deep_is_not_unrolled_at_run_time() {
     assert_eq!(products(&ir4), 1, "the window loop four deep was unrolled:\n{ir4}");
     assert!(products(&ir3) > 1, "the loop three deep is no longer unrolled at run time:\n{ir3}");
 }
+
+/// A loop that stores under an `if` (numba-examples' bubble sort: compare and swap) is not
+/// unrolled by a run-time count: it runs at the speed of its data-dependent branch, which four
+/// copies made slower. The same loop storing unconditionally (a running maximum written back)
+/// is unrolled, as LLVM does by default.
+#[test]
+fn a_loop_storing_under_an_if_is_not_unrolled_at_run_time() {
+    let swap = "def f(x, end):\n    for i in range(end - 1):\n        if x[i] > x[i + 1]:\n            x[i], x[i + 1] = x[i + 1], x[i]\n    return x[0]\n";
+    let always = "def f(x, end):\n    for i in range(end - 1):\n        x[i + 1] = max(x[i], x[i + 1])\n    return x[0]\n";
+    let args = vec![array(Dtype::Int64, 1), Type::Int64];
+    let ir = testing::llvm_ir(&testing::typed(swap, &args).unwrap(), true);
+    assert!(ir.contains("llvm.loop.unroll.runtime.disable"), "the compare-and-swap loop is not marked:\n{ir}");
+    let ir = testing::llvm_ir(&testing::typed(always, &args).unwrap(), true);
+    assert!(!ir.contains("llvm.loop.unroll.runtime.disable"), "a loop storing unconditionally is marked:\n{ir}");
+}
