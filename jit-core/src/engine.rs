@@ -43,13 +43,26 @@ fn jit() -> Result<&'static Mutex<Jit>, String> {
     JIT.get_or_init(|| unsafe { create() }.map(Mutex::new)).as_ref().map_err(Clone::clone)
 }
 
+extern "C" {
+    /// cpp/lljit.cpp: an LLJIT for this triple, CPU and features that takes object files only.
+    fn sj_create_lljit(
+        out: *mut LLVMOrcLLJITRef,
+        triple: *const c_char,
+        cpu: *const c_char,
+        features: *const c_char,
+    ) -> LLVMErrorRef;
+}
+
 unsafe fn create() -> Result<Jit, String> {
     // LLJIT needs the native target (and its asm printer) registered; idempotent.
     inkwell::targets::Target::initialize_native(&inkwell::targets::InitializationConfig::default())?;
     let mut jit = std::ptr::null_mut();
     // SAFETY: plain LLVM C API calls; every error is taken and reported.
     unsafe {
-        take_error(LLVMOrcCreateLLJIT(&mut jit, LLVMOrcCreateLLJITBuilder()))?;
+        let id = crate::optimize::target_identity();
+        let c = |s: &str| CString::new(s).map_err(|e| e.to_string());
+        let (triple, cpu, features) = (c(&id.triple)?, c(&id.cpu)?, c(&id.features)?);
+        take_error(sj_create_lljit(&mut jit, triple.as_ptr(), cpu.as_ptr(), features.as_ptr()))?;
         let dylib = LLVMOrcLLJITGetMainJITDylib(jit);
         let mut gen = std::ptr::null_mut();
         take_error(LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(

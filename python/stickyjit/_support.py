@@ -6,7 +6,6 @@ Imported at the first compile, never by ``import stickyjit``.
 from __future__ import annotations
 
 import builtins
-import cmath
 import itertools
 import math
 import sys
@@ -345,7 +344,7 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
         if "." in name:
             base, attr = name.split(".", 1)
             module = g.get(base)
-            if not isinstance(module, types.ModuleType) or module is math or module is cmath:
+            if not isinstance(module, types.ModuleType) or module is math or module is sys.modules.get("cmath"):
                 continue
             if not hasattr(module, attr):
                 out.append((name, Global.UNDEFINED, None))
@@ -392,7 +391,9 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             out.append((name, Global.MATH, value.__name__))
         elif (
             isinstance(value, types.BuiltinFunctionType)
-            and getattr(cmath, getattr(value, "__name__", ""), None) is value
+            # cmath is not imported here (a quarter of a millisecond at a process's first
+            # compile): a function of it can only be bound here if someone imported it.
+            and getattr(sys.modules.get("cmath"), getattr(value, "__name__", ""), None) is value
         ):
             # `from cmath import sqrt`: the compiler's "cmath.sqrt".
             out.append((name, Global.MATH, "cmath." + value.__name__))
