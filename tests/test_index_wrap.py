@@ -1,7 +1,8 @@
 """Array indices with and without the negative-index wrap (issue 16).
 
 An index proven non-negative (a ``range`` variable with a non-negative start and a positive
-literal step, ``i + 1``, ``i - c`` with ``c`` at most the start) gets no wrap; every other
+literal step, or with a negative literal step and a stop of at least -1, ``i + 1``, ``i - c``
+with ``c`` at most the variable's least value) gets no wrap; every other
 index still counts from the end when negative. Each case runs checked and with
 ``boundscheck=False`` and is compared with CPython/NumPy (result, or exception and message);
 the cases near the edge of the proof (a variable reassigned, a negative start, a negative step,
@@ -60,6 +61,41 @@ def down(a):
     s = 0.0
     for i in range(a.shape[0] - 1, -3, -1):
         s = s * 0.5 + a[i]
+    return float(s)
+
+
+def down_to_zero(a):
+    # Counting down to -1 exclusive, i >= 0 (no wrap); i - 1 at i = 0 is -1 (the last element).
+    s = 0.0
+    for i in range(a.shape[0] - 1, -1, -1):
+        s = s * 0.5 + a[i] + a[i - 1] * 0.25
+    return float(s)
+
+
+def down_plus_one(a):
+    # i + 1 of a loop counting down to -1 exclusive: proven, no wrap.
+    s = 0.0
+    for i in range(a.shape[0] - 2, -1, -1):
+        s = s * 0.5 + a[i + 1] - a[i]
+    return float(s)
+
+
+def down_from_three(a):
+    # i runs 3, 2, 1: i - 3 is 0, -1, -2, counting from the end. A floor taken from the start
+    # (as a loop counting up narrows its variable) would call them proven.
+    s = 0.0
+    for i in range(3, 0, -1):
+        s = s * 0.5 + a[i - 3]
+    return float(s)
+
+
+def down_triangle(a):
+    # nussinov's shape: i counts down, j from i + 1 up; j - 1 >= i >= 0.
+    n = a.shape[0]
+    s = 0.0
+    for i in range(n - 1, -1, -1):
+        for j in range(i + 1, n):
+            s = s * 0.5 + a[j - 1] * a[i] - a[j]
     return float(s)
 
 
@@ -183,6 +219,10 @@ FUNCS = [
     prev,
     prev_from_one,
     down,
+    down_to_zero,
+    down_plus_one,
+    down_from_three,
+    down_triangle,
     reassigned,
     assigned_too,
     two_loops,
@@ -250,6 +290,14 @@ def test_range_index_has_no_wrap_in_the_optimized_code():
     llvm = g.inspect_llvm(g.signatures[-1])
     optimized = llvm[llvm.index("optimized") :] if "optimized" in llvm else llvm
     assert "wrapped" not in optimized, "a[i + 1] of range(0, n - 1) still wraps negative indices"
+
+
+def test_an_index_of_a_range_counting_down_to_zero_has_no_wrap():
+    g = jit(down_plus_one)
+    check(g, np.arange(6.0))
+    llvm = g.inspect_llvm(g.signatures[-1])
+    optimized = llvm[llvm.index("optimized") :] if "optimized" in llvm else llvm
+    assert "wrapped" not in optimized, "a[i + 1] of range(n - 2, -1, -1) still wraps negative indices"
 
 
 def reversed_dot(r, y, k):

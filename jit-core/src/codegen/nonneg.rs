@@ -2,7 +2,9 @@
 //! negative-index wrap): a `for` variable of `range(start, stop, step)` with a literal positive
 //! step whose start is proven `>= floor` is at least `floor` wherever it is read (when it is its
 //! only kind of assignment), and below `stop <= i64::MAX`, so `i + 1` and `i - c` (c <= floor)
-//! cannot wrap. A copy `x = i` (how `a[i] op= v` lowers its index) is proven as `i` is. A tuple local only assigned tuple displays (`a[i, j] op= v` lowers its index to
+//! cannot wrap. A `range(start, stop, step)` with a literal negative step counts down and stays
+//! above `stop`: its variable is at least `stop + 1` when `stop` is proven (`range(n - 1, -1,
+//! -1)`: at least 0). A copy `x = i` (how `a[i] op= v` lowers its index) is proven as `i` is. A tuple local only assigned tuple displays (`a[i, j] op= v` lowers its index to
 //! one) has the proofs of its items; one assigned `np.ndindex`'s index tuples (`Unravel`) has
 //! every item proven.
 
@@ -32,7 +34,13 @@ pub(super) fn range_floors(f: &hir::Function) -> Floors {
             if floors.contains_key(id) {
                 continue;
             }
-            let lows: Option<Vec<i64>> = s.iter().map(|e| lower_bound(e, &floors)).collect();
+            let lows: Option<Vec<i64>> = s
+                .iter()
+                .map(|src| match src {
+                    Source::From(e) => lower_bound(e, &floors),
+                    Source::Above(e) => lower_bound(e, &floors)?.checked_add(1),
+                })
+                .collect();
             if let Some(low) = lows.and_then(|l| l.into_iter().min()) {
                 if low >= 0 {
                     floors.insert(*id, low);
@@ -90,8 +98,17 @@ const I64_BELOW_MAX: i64 = i64::MAX - 1;
 /// something else assigns).
 #[derive(Default)]
 struct Collected<'h> {
-    starts: HashMap<LocalId, Option<Vec<&'h hir::Expr>>>,
+    starts: HashMap<LocalId, Option<Vec<Source<'h>>>>,
     tuples: HashMap<LocalId, Option<Vec<TupleValue<'h>>>>,
+}
+
+/// What a local's least value follows from.
+#[derive(Clone, Copy)]
+enum Source<'h> {
+    /// It takes this expression's value (a `range`'s start with a positive step, a copy).
+    From(&'h hir::Expr),
+    /// It is above this expression's value (the stop of a `range` with a negative step).
+    Above(&'h hir::Expr),
 }
 
 /// A value assigned to a tuple local that proofs can see into.
@@ -175,7 +192,7 @@ fn collect<'h>(body: &'h [hir::Stmt], c: &mut Collected<'h>) {
                         (Target::Local(id, _), H::Local { .. }) | (Target::Local(id, _), H::Int(0..=I64_BELOW_MAX)) => {
                             c.tuples.insert(*id, None);
                             if let Some(v) = c.starts.entry(*id).or_insert_with(|| Some(Vec::new())) {
-                                v.push(value);
+                                v.push(Source::From(value));
                             }
                         }
                         (Target::Local(id, _), H::Tuple(items)) => {
@@ -200,12 +217,22 @@ fn collect<'h>(body: &'h [hir::Stmt], c: &mut Collected<'h>) {
                 collect(body, c);
                 collect(orelse, c);
             }
-            S::ForRange { target, start, step, body, orelse, .. } => {
-                match (target, literal(step)) {
-                    (Target::Local(id, _), Some(st)) if st > 0 => {
+            S::ForRange { target, start, stop, step, body, orelse, .. } => {
+                // Counting down, every value taken (the one left after the loop too) is above
+                // the stop; its largest is the start, at most i64::MAX: `i + 1` wraps only from
+                // i64::MAX, to a value whose unsigned reading (what every use of a proof
+                // computes with: an unsigned bounds compare, an unsigned division, an unsigned
+                // loop head) is the exact one.
+                let source = match literal(step) {
+                    Some(st) if st > 0 => Some(Source::From(start)),
+                    Some(st) if st < 0 => Some(Source::Above(stop)),
+                    _ => None,
+                };
+                match (target, source) {
+                    (Target::Local(id, _), Some(source)) => {
                         c.tuples.insert(*id, None);
                         if let Some(v) = c.starts.entry(*id).or_insert_with(|| Some(Vec::new())) {
-                            v.push(start);
+                            v.push(source);
                         }
                     }
                     (t, _) => other(t, c),

@@ -527,10 +527,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             b.build_int_add(start, off, "i").u()
         };
         self.assign(target, i.into(), &Type::Int64);
-        // In its own body (where nothing else assigns it) a `range` variable is at least this
-        // loop's start: `j - 1` of `range(1, ..)` is proven even if another loop runs j from 0.
+        // In its own body (where nothing else assigns it) a `range` variable counting up is at
+        // least this loop's start: `j - 1` of `range(1, ..)` is proven even if another loop
+        // runs j from 0.
+        let counts_up = step.get_sign_extended_constant().is_some_and(|s| s > 0);
         let narrowed = match target {
-            hir::Target::Local(id, _) if !super::nonneg::assigned_in(body, *id) => {
+            hir::Target::Local(id, _) if counts_up && !super::nonneg::assigned_in(body, *id) => {
                 let own = super::nonneg::lower_bound(start_expr, &self.floors.floors);
                 match (self.floors.floors.get(id).copied(), own) {
                     (Some(all), Some(own)) if own > all => {
