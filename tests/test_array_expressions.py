@@ -542,3 +542,30 @@ def test_a_new_last_axis_is_read_once_per_row_as_numpy_broadcasts_it(dtype, n, m
     same_array(outer_three(a, b, c), njit(outer_three)(a, b, c))
     z = np.array(3, dtype=dtype)
     same_array(with_zero_d(a, z), njit(with_zero_d)(a, z))
+
+
+def affine(a):
+    return a * 2.0 + 1.0
+
+
+def test_one_c_operand_makes_one_loop_nest_right_for_every_shape_and_stride():
+    # One C-contiguous array and numbers: the contiguous loop is the only one made (nothing is
+    # broadcast; along a last axis of one element the stride does not matter). Shapes with
+    # axes of one or zero elements, and a C-contiguous array whose axis of one element has a
+    # stride NumPy ignores.
+    f = njit(affine)
+    x = np.arange(12.0)
+    odd = np.lib.stride_tricks.as_strided(x, shape=(4, 1), strides=(8, 800))
+    assert odd.flags.c_contiguous
+    for a in [
+        np.arange(12.0).reshape(3, 4),
+        np.arange(3.0).reshape(3, 1),
+        np.arange(3.0).reshape(1, 3),
+        np.zeros((0, 3)),
+        np.zeros((3, 0)),
+        odd,
+        np.arange(5.0),
+    ]:
+        same_array(affine(a), f(a))
+    # (jit-core's pattern test `one_c_array_in_an_expression_makes_the_contiguous_loop_alone`
+    # checks that only the contiguous loop is made.)

@@ -95,7 +95,21 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.own_temp(e.id, out, &Type::Array(a));
         let out_strides = self.strides(out.into_struct_value(), &a);
         let target = self.operand_of(data, a.dtype, out_strides, &shape);
-        self.fill(Tree::Expr(e), &leaves, &shape, &target, a);
+        // One array leaf, C-contiguous and of the result's dimensions (`a * 2.0 + 1.0`,
+        // `np.tanh(a)`): it has the result's shape, so nothing is broadcast, and both step by
+        // their item size along a last axis of two or more elements (NumPy's C order; along an
+        // axis of one element the one index is 0, whatever the stride). The contiguous loop is
+        // then the only one needed: the strided copy is not generated.
+        let arrays: Vec<&ArrayType> = leaves
+            .iter()
+            .filter_map(|(_, l)| match l {
+                Leaf::Array(_, t, _) => Some(t),
+                Leaf::Scalar(..) => None,
+            })
+            .collect();
+        let whole_c = matches!(arrays[..], [t] if t.layout == crate::types::Layout::C && t.ndim == a.ndim);
+        let (operands, scalars) = self.operands_of_leaves(&leaves, shape.len());
+        self.fill_operands(Tree::Expr(e), &operands, &scalars, &shape, &target, a, whole_c);
         out
     }
 
@@ -219,7 +233,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let (operands, scalars) = self.operands_of_leaves(leaves, ndim);
         if self.spec_array_type(tree, leaves).is_none() {
             // A number: nothing it reads can overlap.
-            self.fill_operands(tree, &operands, &scalars, &shape, &target, view_t);
+            self.fill_operands(tree, &operands, &scalars, &shape, &target, view_t, false);
             return;
         }
         // When the value reads memory the target covers (other than element for element), the
@@ -258,7 +272,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         dest.last_broadcast = merge_int(target.last_broadcast, temp_op.last_broadcast, "dest.lastone");
         dest.last_unit = merge_int(target.last_unit, temp_op.last_unit, "dest.lastunit");
         let header = merge_ptr(ptr_t.const_null(), temp_header.into_pointer_value(), "temp.held");
-        self.fill_operands(tree, &operands, &scalars, &shape, &dest, view_t);
+        self.fill_operands(tree, &operands, &scalars, &shape, &dest, view_t, false);
         // The temporary's elements into the target, and the temporary freed.
         let (store_bb, done) = (self.block_named("assign.store"), self.block_named("assign.done"));
         let used = self.b().build_is_not_null(header, "temp.used").u();
@@ -475,21 +489,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         (operands, scalars)
     }
 
-    /// Writes the tree `e` over `shape` into `target` (of type `out`), reading `leaves`.
-    fn fill(
-        &mut self,
-        e: Tree<'_>,
-        leaves: &[(ExprId, Leaf<'ctx>)],
-        shape: &[IntValue<'ctx>],
-        target: &Operand<'ctx>,
-        out: ArrayType,
-    ) {
-        let (operands, scalars) = self.operands_of_leaves(leaves, shape.len());
-        self.fill_operands(e, &operands, &scalars, shape, target, out);
-    }
-
-    /// [`FnGen::fill`] from the loop's view of the leaves (`operands_of_leaves`); under
-    /// `parallel=True`, a large nest runs on the pool (`parallel_nest`).
+    /// Writes the tree `e` over `shape` into `target` (of type `out`), from the loop's view of
+    /// its leaves (`operands_of_leaves`); under `parallel=True`, a large nest runs on the pool
+    /// (`parallel_nest`). `contiguous_known`: the contiguous copy is right whatever the
+    /// operands' sizes and strides (see `elementwise_new`), so it is the only one made.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn fill_operands(
         &mut self,
@@ -499,13 +502,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         shape: &[IntValue<'ctx>],
         target: &Operand<'ctx>,
         out: ArrayType,
+        contiguous_known: bool,
     ) {
         let pooled = self.parallel_nest(e, operands, scalars, shape, target, out);
-        let ndim = shape.len();
-        // The contiguous copy: every array's last axis (and the target's) steps by its item size.
-        // (A broadcast last axis takes the strided copy: read through a select there, LLVM makes
-        // gathers of the contiguous loop, which ran slower.)
-        let contiguous = ndim > 0 && {
+        if shape.is_empty() {
+            self.fill_nest(e, operands, scalars, shape, target, out, false);
+        } else if contiguous_known {
+            self.fill_nest(e, operands, scalars, shape, target, out, true);
+        } else {
+            // The contiguous copy: every array's last axis (and the target's) steps by its item
+            // size. (A broadcast last axis takes the strided copy: read through a select there,
+            // LLVM makes gathers of the contiguous loop, which ran slower.)
             let mut all = self.ctx().bool_type().const_int(1, false);
             for op in operands.iter().filter_map(|(_, o)| o.as_ref()).chain(std::iter::once(target)) {
                 if op.last_one {
@@ -525,10 +532,6 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             self.fill_nest(e, operands, scalars, shape, target, out, false);
             self.b().build_unconditional_branch(done).u();
             self.b().position_at_end(done);
-            true
-        };
-        if !contiguous {
-            self.fill_nest(e, operands, scalars, shape, target, out, false);
         }
         if let Some(joined) = pooled {
             self.b().build_unconditional_branch(joined).u();

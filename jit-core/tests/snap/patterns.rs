@@ -367,3 +367,18 @@ fn a_loop_storing_under_an_if_is_not_unrolled_at_run_time() {
     let ir = testing::llvm_ir(&testing::typed(always, &args).unwrap(), true);
     assert!(!ir.contains("llvm.loop.unroll.runtime.disable"), "a loop storing unconditionally is marked:\n{ir}");
 }
+
+/// An array expression over one C-contiguous array and numbers has the result's shape, nothing
+/// broadcast, and steps by its item size along its last axis: its loop nest is the contiguous
+/// one alone, without the run-time test and the strided copy that two arrays (which may
+/// broadcast along the last axis) still get.
+#[test]
+fn one_c_array_in_an_expression_makes_the_contiguous_loop_alone() {
+    let one = "def f(a):\n    return a * 2.0 + 1.0\n";
+    let two = "def f(a, b):\n    return a * 2.0 + b\n";
+    let ir = testing::llvm_ir(&testing::typed(one, &[array(Dtype::Float64, 2)]).unwrap(), false);
+    assert!(!ir.contains("ew.strided") && !ir.contains("ew.contig"), "a strided copy for one C array:\n{ir}");
+    let args = [array(Dtype::Float64, 2), array(Dtype::Float64, 2)];
+    let ir = testing::llvm_ir(&testing::typed(two, &args).unwrap(), false);
+    assert!(ir.contains("ew.strided") && ir.contains("ew.contig"), "no strided copy for two arrays:\n{ir}");
+}
