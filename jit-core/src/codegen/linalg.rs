@@ -440,7 +440,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             t => (self.cast(vals[1], &t, &Type::Float64).into_float_value(), true),
         };
         if at.ndim > 2 {
-            let k = crate::infer::literal_int(&args[2]).expect("inference checked the axis");
+            let k = crate::hir::const_index(&args[2]).expect("inference checked the axis");
             let Type::Array(rt) = ty else { unreachable!("norms along an axis of N-D are an array") };
             let v = self.norm_nd(&x, (at, dtype), *rt, k, (ord, has_ord));
             for (c, c_t) in converted {

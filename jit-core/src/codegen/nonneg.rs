@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use crate::ast::{BinOp, UnaryOp};
+use crate::ast::BinOp;
 use crate::hir::{self, ExprKind as H, LocalId, StmtKind as S, Target};
 
 /// The least value of each local that only `for ... in range` loops with a literal positive step
@@ -123,7 +123,7 @@ enum TupleValue<'h> {
 /// A lower bound of the int64 value of `e` that no wrap-around can break, if one is proven:
 /// a literal, a variable of `floors`, or one of them plus or minus a literal.
 pub(super) fn lower_bound(e: &hir::Expr, floors: &HashMap<LocalId, i64>) -> Option<i64> {
-    if let Some(c) = literal(e) {
+    if let Some(c) = hir::const_index(e) {
         return Some(c);
     }
     let var = |x: &hir::Expr| match x.kind {
@@ -137,11 +137,11 @@ pub(super) fn lower_bound(e: &hir::Expr, floors: &HashMap<LocalId, i64>) -> Opti
     // `v + c` / `c + v` / `v - c`, as v + d: v lies in [floor, i64::MAX - 1] (below a range's
     // stop), so v + d cannot wrap for d <= 1, nor for d < 0 while floor + d stays >= 0.
     let (lo, d) = match op {
-        BinOp::Add => match (var(left), literal(right), literal(left), var(right)) {
+        BinOp::Add => match (var(left), hir::const_index(right), hir::const_index(left), var(right)) {
             (Some(lo), Some(d), _, _) | (_, _, Some(d), Some(lo)) => (lo, d as i128),
             _ => return None,
         },
-        BinOp::Sub => (var(left)?, -(literal(right)? as i128)),
+        BinOp::Sub => (var(left)?, -(hir::const_index(right)? as i128)),
         _ => return None,
     };
     let low = lo as i128 + d;
@@ -166,18 +166,6 @@ pub(super) fn assigned_in(body: &[hir::Stmt], id: LocalId) -> bool {
         S::AugAssign { target, .. } => *target == id,
         _ => false,
     })
-}
-
-/// An int64 literal, or the negation of one.
-fn literal(e: &hir::Expr) -> Option<i64> {
-    match &e.kind {
-        H::Int(c) => Some(*c),
-        H::Unary { op: UnaryOp::Neg, operand } => match operand.kind {
-            H::Int(c) => c.checked_neg(),
-            _ => None,
-        },
-        _ => None,
-    }
 }
 
 fn collect<'h>(body: &'h [hir::Stmt], c: &mut Collected<'h>) {
@@ -223,7 +211,7 @@ fn collect<'h>(body: &'h [hir::Stmt], c: &mut Collected<'h>) {
                 // i64::MAX, to a value whose unsigned reading (what every use of a proof
                 // computes with: an unsigned bounds compare, an unsigned division, an unsigned
                 // loop head) is the exact one.
-                let source = match literal(step) {
+                let source = match hir::const_index(step) {
                     Some(st) if st > 0 => Some(Source::From(start)),
                     Some(st) if st < 0 => Some(Source::Above(stop)),
                     _ => None,

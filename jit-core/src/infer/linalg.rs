@@ -99,7 +99,7 @@ impl InferCx<'_> {
             if a.ndim > 2 {
                 // NumPy's vector norms along one axis of an N-D array: the axis must be known
                 // here (the result's shape and the loop over the other axes depend on it).
-                let Some(k) = (tys[2] != Type::None).then(|| literal_int(&args[2])).flatten() else {
+                let Some(k) = (tys[2] != Type::None).then(|| hir::const_index(&args[2])).flatten() else {
                     return Err(CompileError::unsupported_because(
                         "linear algebra argument",
                         format!(
@@ -295,18 +295,6 @@ impl InferCx<'_> {
 /// The functions that take stacks of matrices (arrays of 3 or more dimensions, NumPy's loop
 /// over the leading axes), for messages.
 const STACKED: &str = "stacks of matrices are compiled for inv, solve, det, slogdet, cholesky, eigh, eigvalsh, eig, eigvals, matrix_power, svd, svdvals, qr, pinv, matrix_rank and cond";
-
-/// The value of an int literal (`2`, `-1`).
-pub(crate) fn literal_int(e: &hir::Expr) -> Option<i64> {
-    match &e.kind {
-        hir::ExprKind::Int(i) => Some(*i),
-        hir::ExprKind::Unary { op: crate::ast::UnaryOp::Neg, operand } => match operand.kind {
-            hir::ExprKind::Int(i) => i.checked_neg(),
-            _ => None,
-        },
-        _ => None,
-    }
-}
 
 /// The CompileError for `f` of an array of `ndim` dimensions other than 2 (and no stack `f`
 /// takes): `lstsq` names NumPy's own refusal (NumPy 2's `lstsq` takes no stacks either).

@@ -34,7 +34,6 @@ mod ufuncs;
 mod vectorize;
 
 pub(crate) use arrays::{is_view, new_axes};
-pub(crate) use linalg::literal_int;
 pub(crate) use ops::{dot_scalar_dtype, elementwise_dtype, DotOperand};
 pub(crate) use ufuncs::{kind as ufunc_kind, Kind as UfuncKind};
 pub(crate) use vectorize::{gufunc_loop, ufunc_loop};
