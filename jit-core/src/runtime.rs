@@ -394,6 +394,82 @@ pub extern "C" fn sj_rt_round_i64(x: i64, ndigits: i64) -> i64 {
     (q * p) as i64
 }
 
+/// One array of an overlap check ([`sj_rt_overlaps`]): its data address, item size, sizes and
+/// byte strides.
+struct Span<'w> {
+    data: i64,
+    item: i64,
+    shape: &'w [i64],
+    strides: &'w [i64],
+}
+
+impl Span<'_> {
+    /// The addresses `[lo, hi)` its elements lie in (`lo == hi` when it is empty).
+    fn extent(&self) -> (u64, u64) {
+        let (mut lo, mut hi) = (self.data, self.data.wrapping_add(self.item));
+        for (d, s) in self.shape.iter().zip(self.strides) {
+            let span = d.wrapping_sub(1).wrapping_mul(*s);
+            lo = lo.wrapping_add(span.min(0));
+            hi = hi.wrapping_add(span.max(0));
+        }
+        if self.shape.contains(&0) {
+            hi = lo;
+        }
+        (lo as u64, hi as u64)
+    }
+
+    /// Whether `self` and `other` have the same data address, item size, sizes and strides.
+    fn same_layout(&self, other: &Span<'_>) -> bool {
+        self.data == other.data && self.item == other.item && self.shape == other.shape && self.strides == other.strides
+    }
+
+    /// Whether two 1-D arrays with one stride `s` interleave without sharing an element (two
+    /// columns of one C array: `q[:, j]` and `q[:, j - 1]`): their addresses differ by `d` with
+    /// `d mod |s|` at least an element from 0 and from `|s|`, so no element of one meets an
+    /// element of the other whatever their lengths.
+    fn interleaved(&self, other: &Span<'_>) -> bool {
+        if self.shape.len() != 1 || other.shape.len() != 1 || self.item != other.item {
+            return false;
+        }
+        let (s, w) = (self.strides[0], self.item);
+        let period = s.wrapping_abs();
+        // A period shorter than two elements leaves no room between them.
+        if s != other.strides[0] || period < 2 * w {
+            return false;
+        }
+        let r = self.data.wrapping_sub(other.data).rem_euclid(period);
+        r >= w && r <= period - w
+    }
+}
+
+/// Whether an array assignment's value reads memory its target covers other than element for
+/// element (the same layout), or two interleaved columns: then the value is computed into a
+/// temporary first, as NumPy sees the whole value before any write. `words` holds `n + 1`
+/// records, the target's first, each `[data, item size, ndim, sizes..., byte strides...]`.
+///
+/// # Safety
+/// `words` holds the `n + 1` records, each as long as its `ndim` says.
+pub unsafe extern "C" fn sj_rt_overlaps(words: *const i64, n: i64) -> bool {
+    let mut at = words;
+    let mut next = || {
+        // SAFETY: the caller's contract: each record is whole.
+        unsafe {
+            let (data, item, ndim) = (*at, *at.add(1), (*at.add(2)).max(0) as usize);
+            let shape = std::slice::from_raw_parts(at.add(3), ndim);
+            let strides = std::slice::from_raw_parts(at.add(3 + ndim), ndim);
+            at = at.add(3 + 2 * ndim);
+            Span { data, item, shape, strides }
+        }
+    };
+    let target = next();
+    let (tlo, thi) = target.extent();
+    (0..n).any(|_| {
+        let leaf = next();
+        let (lo, hi) = leaf.extent();
+        lo < thi && tlo < hi && !leaf.same_layout(&target) && !leaf.interleaved(&target)
+    })
+}
+
 /// Copies `src`, a block of elements in C order, into the array at `dst` (`ndim` axes of sizes
 /// `shape`, byte `strides`, elements of `itemsize` bytes): an array assignment whose value
 /// overlaps its target computes it into `src` first, as NumPy sees the whole value before any
@@ -498,6 +574,7 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_num_threads", crate::threads::sj_rt_num_threads as *const () as usize),
         ("sj_rt_set_num_threads", crate::threads::sj_rt_set_num_threads as *const () as usize),
         ("sj_rt_store_strided", sj_rt_store_strided as *const () as usize),
+        ("sj_rt_overlaps", sj_rt_overlaps as *const () as usize),
         ("sj_rt_matmul", crate::linalg::sj_rt_matmul as *const () as usize),
         ("sj_rt_matmul_shapes", crate::linalg::sj_rt_matmul_shapes as *const () as usize),
         ("sj_rt_matmul_out_error", crate::linalg::sj_rt_matmul_out_error as *const () as usize),
@@ -603,5 +680,72 @@ mod tests {
         assert_eq!(sj_rt_ipow(2, 64), 0);
         assert_eq!(sj_rt_ipow(-2, 3), -8);
         assert_eq!(sj_rt_ipow(0, 0), 1);
+    }
+
+    /// A record of `sj_rt_overlaps` for a view of a buffer at `base`.
+    fn record(base: i64, item: i64, shape: &[i64], strides: &[i64]) -> Vec<i64> {
+        let mut r = vec![base, item, shape.len() as i64];
+        r.extend_from_slice(shape);
+        r.extend_from_slice(strides);
+        r
+    }
+
+    /// The byte address of every element of a view, with its index, in C order.
+    fn elements(base: i64, shape: &[i64], strides: &[i64]) -> Vec<(Vec<i64>, i64)> {
+        let mut out = vec![(Vec::new(), base)];
+        for (d, s) in shape.iter().zip(strides) {
+            out = out.into_iter().flat_map(|(i, a)| (0..*d).map(move |k| ([i.clone(), vec![k]].concat(), a + k * s))).collect();
+        }
+        out
+    }
+
+    /// Over 2-D views of one buffer of 8-byte items (each axis of any start, length and step,
+    /// negative too) and of a 4-byte view of it: whenever an element of the value shares a byte
+    /// with an element of the target at another index (where writing before reading would
+    /// change the answer), the check says so; and it says no for views apart, the same view,
+    /// and two columns of one array.
+    #[test]
+    fn overlaps_finds_every_shared_element_and_passes_apart_views() {
+        let row = 40; // bytes of a row of 5 items of 8 bytes
+        let views = [
+            (0, vec![3, 5], vec![row, 8]),
+            (8, vec![3, 4], vec![row, 8]),
+            (0, vec![3, 1], vec![row, 8]),
+            (8, vec![3, 1], vec![row, 8]),
+            (16, vec![2, 2], vec![row, 16]),
+            (24, vec![2, 2], vec![row, -16]),
+            (2 * row, vec![3, 5], vec![-row, 8]),
+            (row, vec![2, 5], vec![row, 8]),
+            (0, vec![0, 5], vec![row, 8]),
+            (0, vec![5, 3], vec![8, row]),
+        ];
+        for (tb, ts, tst) in &views {
+            for (lb, ls, lst) in &views {
+                for item in [8, 4] {
+                    let words = [record(*tb, 8, ts, tst), record(*lb, item, ls, lst)].concat();
+                    let got = unsafe { sj_rt_overlaps(words.as_ptr(), 1) };
+                    let (t, l) = (elements(*tb, ts, tst), elements(*lb, ls, lst));
+                    let conflict = l.iter().any(|(li, la)| {
+                        t.iter().any(|(ti, ta)| *la < ta + 8 && *ta < la + item && !(li == ti && la == ta && item == 8))
+                    });
+                    if conflict {
+                        assert!(got, "missed: target {tb} {ts:?} {tst:?}, value {lb} {ls:?} {lst:?} of {item}");
+                    }
+                    if t.is_empty() || l.is_empty() || (tb, ts, tst, item) == (lb, ls, lst, 8) {
+                        assert!(!got, "apart: target {tb} {ts:?} {tst:?}, value {lb} {ls:?} {lst:?} of {item}");
+                    }
+                }
+            }
+        }
+        // Two columns of a C array of 5 columns, and a column with itself shifted by rows.
+        let col = |c: i64, rows: i64| record(c * 8, 8, &[rows], &[row]);
+        let apart = [col(1, 4), col(0, 4)].concat();
+        assert!(!unsafe { sj_rt_overlaps(apart.as_ptr(), 1) });
+        let shifted = [col(0, 4), record(row, 8, &[4], &[row])].concat();
+        assert!(unsafe { sj_rt_overlaps(shifted.as_ptr(), 1) });
+        // A number of records: the second value array overlaps.
+        let three = [record(0, 8, &[4], &[8]), record(1000, 8, &[4], &[8]), record(8, 8, &[4], &[8])].concat();
+        assert!(unsafe { sj_rt_overlaps(three.as_ptr(), 2) });
+        assert!(!unsafe { sj_rt_overlaps(three.as_ptr(), 1) });
     }
 }

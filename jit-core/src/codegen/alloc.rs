@@ -113,8 +113,20 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     ) {
         let item = a.dtype.size() as i64;
         let src_t = *src_t;
-        let src_strides = self.strides(src, &src_t);
         let src_data = self.b().build_extract_value(src, field::DATA, "src.data").u().into_pointer_value();
+        if src_t.layout == crate::types::Layout::C && src_t.dtype == a.dtype {
+            // A C-contiguous source of the same dtype (`u.copy()` of an argument) holds its
+            // elements in C order, one after another: one memcpy (no loop for LLVM to
+            // vectorize and compile).
+            let mut bytes = self.i64(item);
+            for d in shape {
+                bytes = self.b().build_int_nuw_mul(bytes, *d, "copy.bytes").u();
+            }
+            let align = item.min(8) as u32; // an element's alignment (a complex's is its parts')
+            self.b().build_memcpy(data, align, src_data, align, bytes).u();
+            return;
+        }
+        let src_strides = self.strides(src, &src_t);
         let dst = self.entry_alloca(self.ctx().i64_type(), "dst");
         self.b().build_store(dst, self.i64(0)).u();
         self.loop_nest(shape, &mut |fn_gen, idx| {

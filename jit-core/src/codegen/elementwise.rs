@@ -240,7 +240,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         // loop writes a new C-contiguous array instead, copied into the target afterwards (the
         // rare path; one allocation and one runtime helper call however many arrays the value
         // reads): NumPy's whole value before any write.
-        let overlap = self.overlaps(leaves, sv, &view_t);
+        let arrays: Vec<(inkwell::values::StructValue<'ctx>, ArrayType)> = leaves
+            .iter()
+            .filter_map(|(_, l)| match l {
+                Leaf::Array(v, a, _) => Some((v.into_struct_value(), *a)),
+                Leaf::Scalar(..) => None,
+            })
+            .collect();
+        let overlap = self.overlaps(&arrays, sv, &view_t);
         let before = self.b().get_insert_block().expect("a current block");
         let (temp_bb, join) = (self.block_named("assign.temp"), self.block_named("assign.join"));
         self.branch_cold(overlap, temp_bb, join, super::Cold::Then);
@@ -315,35 +322,6 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 }
             }
         }
-    }
-
-    /// Whether an array leaf shares memory with the view `target` (of type `t`) other than
-    /// element for element (the same data, shape and strides).
-    fn overlaps(
-        &self,
-        leaves: &[(ExprId, Leaf<'ctx>)],
-        target: inkwell::values::StructValue<'ctx>,
-        t: &ArrayType,
-    ) -> IntValue<'ctx> {
-        let (tlo, thi) = self.extent(target, t);
-        let mut any = self.ctx().bool_type().const_zero();
-        for (_, leaf) in leaves {
-            let Leaf::Array(v, a, _) = leaf else { continue };
-            let sv = v.into_struct_value();
-            let (lo, hi) = self.extent(sv, a);
-            let b = self.b();
-            let meet = b.build_int_compare(IntPredicate::ULT, lo, thi, "ov.a").u();
-            let meet2 = b.build_int_compare(IntPredicate::ULT, tlo, hi, "ov.b").u();
-            let shared = b.build_and(meet, meet2, "ov").u();
-            let same = self.same_layout(sv, a, target, t);
-            let apart = self.interleaved(sv, a, target, t);
-            let b = self.b();
-            let fine = b.build_or(same, apart, "ov.fine").u();
-            let not_fine = b.build_not(fine, "ov.notfine").u();
-            let bad = b.build_and(shared, not_fine, "ov.bad").u();
-            any = b.build_or(any, bad, "ov.any").u();
-        }
-        any
     }
 
     /// Evaluates the leaves of the tree under `e` (the subexpressions that are not elementwise

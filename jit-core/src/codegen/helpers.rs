@@ -87,6 +87,9 @@ pub(super) enum Helper {
     IntTruediv,
     /// `void sj_rt_store_strided(ptr dst, ptr src, i64 ndim, ptr shape, ptr strides, i64 itemsize)`.
     StoreStrided,
+    /// `i1 sj_rt_overlaps(ptr records, i64 n)`: whether an assignment's value (n arrays) reads
+    /// memory its target covers other than element for element.
+    Overlaps,
     /// `i32 sj_rt_matmul(i32 dtype, i64 m, i64 n, i64 k, ptr a, i64 as0, i64 as1, ptr b, i64 bs0,
     /// i64 bs1, ptr c)`: a matrix product into a new C-contiguous block; a status.
     Matmul,
@@ -210,6 +213,9 @@ struct Decl {
 }
 
 const NOUNWIND: &[&str] = &["nounwind"];
+/// `memory(argmem: read)`: the function reads the memory its pointer arguments point to, and
+/// nothing else.
+const ARGMEM_READ: &str = "memory(argmem: read)";
 /// A C math function as compiled code uses it: a pure function of its arguments. It may set
 /// `errno` and the floating-point flags, which compiled code never reads, so LLVM may hoist it
 /// out of a loop, compute it once for equal arguments, and pair `sin` and `cos` of one value
@@ -257,6 +263,9 @@ impl Helper {
             Helper::Cmath => d("sj_rt_cmath", &[I32, F64, F64, F64, F64, Ptr], I32, NOUNWIND),
             Helper::IntTruediv => d("sj_rt_int_truediv", &[I64, I64], F64, NOUNWIND),
             Helper::StoreStrided => d("sj_rt_store_strided", &[Ptr, Ptr, I64, Ptr, Ptr, I64], Void, NOUNWIND),
+            Helper::Overlaps => {
+                d("sj_rt_overlaps", &[Ptr, I64], Bool, &["nounwind", "willreturn", "nosync", "nofree", ARGMEM_READ])
+            }
             Helper::Matmul => d("sj_rt_matmul", &[I32, I64, I64, I64, Ptr, I64, I64, Ptr, I64, I64, Ptr], I32, NOUNWIND),
             Helper::MatmulShapes => d("sj_rt_matmul_shapes", &[Bool, I64, I64, I64, I64, I64, I64], Void, &["nounwind", "cold"]),
             Helper::MatmulOutError => d("sj_rt_matmul_out_error", &[Ptr, I64], Void, &["nounwind", "cold"]),
@@ -380,6 +389,7 @@ const _: () = {
     let _: unsafe extern "C" fn(*const u64, *const u8, i64) = crate::dict::sj_rt_dict_key_error;
     let _: unsafe extern "C" fn(*mut crate::memory::Header, *mut u64) -> bool = crate::dict::sj_rt_dict_pop_last;
     let _: unsafe extern "C" fn(*mut u8, *const u8, i64, *const i64, *const i64, i64) = crate::runtime::sj_rt_store_strided;
+    let _: unsafe extern "C" fn(*const i64, i64) -> bool = crate::runtime::sj_rt_overlaps;
     let _: unsafe extern "C" fn(i32, i64, i64, i64, *const u8, i64, i64, *const u8, i64, i64, *mut u8) -> u32 =
         crate::linalg::sj_rt_matmul;
     let _: extern "C" fn(bool, i64, i64, i64, i64, i64, i64) = crate::linalg::sj_rt_matmul_shapes;
@@ -445,7 +455,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 73] = [
+const RUNTIME_HELPERS: [Helper; 74] = [
     Helper::IndexError,
     Helper::BroadcastError,
     Helper::StackLimit,
@@ -479,6 +489,7 @@ const RUNTIME_HELPERS: [Helper; 73] = [
     Helper::Cmath,
     Helper::IntTruediv,
     Helper::StoreStrided,
+    Helper::Overlaps,
     Helper::Matmul,
     Helper::MatmulShapes,
     Helper::MatmulOutError,
@@ -557,6 +568,7 @@ const _: () = {
             | Helper::Cmath
             | Helper::IntTruediv
             | Helper::StoreStrided
+            | Helper::Overlaps
             | Helper::Matmul
             | Helper::MatmulShapes
             | Helper::MatmulOutError
@@ -651,8 +663,16 @@ impl<'a, 'ctx> ModuleGen<'a, 'ctx> {
             T::Ptr => ptr.fn_type(&params, false),
         };
         let f = self.module.add_function(d.name, fty, Some(Linkage::External));
-        for attr in d.attrs {
-            f.add_attribute(AttributeLoc::Function, self.fn_attr(attr));
+        for &attr in d.attrs {
+            let a = match attr {
+                // LLVM's encoding of memory effects: two bits per location, argument memory's
+                // first, 1 for "reads".
+                ARGMEM_READ => {
+                    self.ctx.create_enum_attribute(inkwell::attributes::Attribute::get_named_enum_kind_id("memory"), 1)
+                }
+                _ => self.fn_attr(attr),
+            };
+            f.add_attribute(AttributeLoc::Function, a);
         }
         if matches!(h, Helper::NewBlock | Helper::ListNew | Helper::DictNew) {
             // Like malloc: the block is memory nothing else the caller can reach points into,
