@@ -569,3 +569,44 @@ def test_one_c_operand_makes_one_loop_nest_right_for_every_shape_and_stride():
         same_array(affine(a), f(a))
     # (jit-core's pattern test `one_c_array_in_an_expression_makes_the_contiguous_loop_alone`
     # checks that only the contiguous loop is made.)
+
+
+def plane_update(a, b, k):
+    b[:, :] = a[:, :, k] * 2.0 + b
+    a[:, :, k] += b
+    return a[:, :, k] - b
+
+
+def column_update(p, j):
+    p[1:, j] = p[:-1, j] * 0.5 + p[1:, j - 1]
+    p[:, j - 1] *= 3
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(0, 4),
+    st.integers(0, 4),
+    st.integers(1, 3),
+    st.sampled_from(["float64", "float32", "int64"]),
+    st.data(),
+)
+def test_planes_and_columns_of_c_arrays_equal_numpy_whatever_their_strides(n, m, kk, dtype, data):
+    # `a[:, :, k]` and `p[1:, j]` of C arrays get the strided loop alone (their last axis is
+    # an earlier axis of the array); with one element in the axes after it, the view's last
+    # axis is contiguous after all, and with two columns of one array the value overlaps the
+    # target element by element in one and not in the other.
+    k = data.draw(st.integers(-kk, kk - 1))
+    a = np.arange(n * m * kk).reshape(n, m, kk).astype(dtype)
+    b = (np.arange(n * m).reshape(n, m) % 5).astype(dtype)
+    ea, eb, ga, gb = a.copy(), b.copy(), a.copy(), b.copy()
+    same_array(plane_update(ea, eb, k), njit(plane_update)(ga, gb, k))
+    same_array(ea, ga)
+    same_array(eb, gb)
+    j = data.draw(st.integers(1, max(1, m - 1)))
+    if m < 2:
+        return
+    p = np.arange(n * m).reshape(n, m).astype(dtype)
+    expected, got = p.copy(), p.copy()
+    column_update(expected, j)
+    njit(column_update)(got, j)
+    same_array(expected, got)

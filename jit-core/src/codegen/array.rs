@@ -272,6 +272,22 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         matches!(items.last(), Some(i) if matches!(i.kind, H::None)) && consumed == a.ndim as usize
     }
 
+    /// Whether `value[index]` is a view whose last axis is, by construction, not the last axis
+    /// of a C-contiguous array: an integer last in a full index with a slice before it
+    /// (`x[:, :, k]`, `x[1:, j]`). Its elements are a row or more apart (adjacent only when
+    /// every axis after that one has one element), so the contiguous copy of an elementwise
+    /// loop that reads or writes it would almost never run.
+    pub(super) fn index_strides_last_axis(&self, value: &hir::Expr, index: &hir::Expr) -> bool {
+        let Type::Array(a) = self.ty(value) else { return false };
+        let H::Tuple(items) = &index.kind else { return false };
+        let integer = |i: &hir::Expr| matches!(self.ty(i), Type::Int64 | Type::UInt64);
+        a.layout == Layout::C
+            && items.len() == a.ndim as usize
+            && items.last().is_some_and(integer)
+            && items.iter().any(|i| matches!(i.kind, H::Slice { .. }))
+            && items.iter().all(|i| matches!(i.kind, H::Slice { .. }) || integer(i))
+    }
+
     /// `len(a)`: the length of the first axis.
     pub(super) fn array_len(&mut self, value: &hir::Expr) -> BasicValueEnum<'ctx> {
         let arr = self.expr(value).into_struct_value();

@@ -42,6 +42,19 @@ pub(super) enum Rhs<'e, 'ctx> {
     Value(BasicValueEnum<'ctx>, Type),
 }
 
+/// Which loop nests an elementwise loop is made of.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Nests {
+    /// The contiguous copy alone: it is right whatever the operands' sizes and strides (one C
+    /// array of the result's shape, see [`FnGen::elementwise_new`]).
+    Contiguous,
+    /// The strided copy alone: an operand's last axis is strided by construction (`x[:, :, k]`),
+    /// so the contiguous one would almost never run (the strided one is right for every case).
+    Strided,
+    /// Both, the contiguous one when every last axis steps by its item size at run time.
+    Both,
+}
+
 /// The leaf id an evaluated value is read by (no expression has it).
 const VALUE_LEAF: ExprId = ExprId::MAX;
 /// The leaf id the target of an augmented assignment is read by.
@@ -51,9 +64,10 @@ const TARGET_LEAF: ExprId = ExprId::MAX - 1;
 enum Leaf<'ctx> {
     /// A scalar: its value and type.
     Scalar(BasicValueEnum<'ctx>, Type),
-    /// An array: its value and type, and whether its last axis has size 1 by construction
-    /// (`a[:, None]` of a 1-D `a`, a 0-d array): the loop reads it once per row.
-    Array(BasicValueEnum<'ctx>, ArrayType, bool),
+    /// An array: its value and type, whether its last axis has size 1 by construction
+    /// (`a[:, None]` of a 1-D `a`, a 0-d array: the loop reads it once per row), and whether
+    /// its last axis is strided by construction (`x[:, :, k]`: [`FnGen::index_strides_last_axis`]).
+    Array(BasicValueEnum<'ctx>, ArrayType, bool, bool),
 }
 
 /// An array leaf as the loop reads it: where its elements are, its dtype, and its stride along
@@ -103,13 +117,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let arrays: Vec<&ArrayType> = leaves
             .iter()
             .filter_map(|(_, l)| match l {
-                Leaf::Array(_, t, _) => Some(t),
+                Leaf::Array(_, t, ..) => Some(t),
                 Leaf::Scalar(..) => None,
             })
             .collect();
         let whole_c = matches!(arrays[..], [t] if t.layout == crate::types::Layout::C && t.ndim == a.ndim);
+        let nests = match whole_c {
+            true => Nests::Contiguous,
+            false => nests_for(&leaves, false),
+        };
         let (operands, scalars) = self.operands_of_leaves(&leaves, shape.len());
-        self.fill_operands(Tree::Expr(e), &operands, &scalars, &shape, &target, a, whole_c);
+        self.fill_operands(Tree::Expr(e), &operands, &scalars, &shape, &target, a, nests);
         out
     }
 
@@ -140,7 +158,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             Rhs::Value(v, t) => {
                 let leaf = match t {
-                    Type::Array(a) => Leaf::Array(v, a, a.ndim == 0),
+                    Type::Array(a) => Leaf::Array(v, a, a.ndim == 0, false),
                     t => Leaf::Scalar(v, t.carrier()),
                 };
                 leaves.push((VALUE_LEAF, leaf));
@@ -148,7 +166,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
         };
         let (view, view_t) = self.target_view(array, index);
-        self.write_view(view, view_t, &leaves, tree);
+        let strided = self.index_strides_last_axis(array, index);
+        self.write_view(view, view_t, &leaves, tree, strided);
     }
 
     /// `target op= value` for an array target: the local array itself (`array` with no
@@ -163,10 +182,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 (self.expr(array), a)
             }
         };
-        let mut leaves = vec![(TARGET_LEAF, Leaf::Array(view, view_t, false))];
+        let strided = index.is_some_and(|index| self.index_strides_last_axis(array, index));
+        let mut leaves = vec![(TARGET_LEAF, Leaf::Array(view, view_t, false, strided))];
         self.eval_leaves(value, &mut leaves);
         let Type::Array(result) = self.aug_type(value) else { unreachable!("an array's augmented assignment is an array") };
-        self.write_view(view, view_t, &leaves, Tree::Aug { op, dtype: result.dtype, value });
+        self.write_view(view, view_t, &leaves, Tree::Aug { op, dtype: result.dtype, value }, strided);
     }
 
     /// `array[index] op= value` with an index array: NumPy's `array[index] = array[index] op
@@ -176,10 +196,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let (Type::Array(at), Type::Array(it)) = (self.ty(array), self.ty(index)) else { unreachable!("inference checked") };
         let gathered_t = crate::infer::fancy_index_type(at, it, index.span).expect("inference checked the index");
         let gathered = self.fancy_load(array, index, gathered_t);
-        let mut leaves = vec![(TARGET_LEAF, Leaf::Array(gathered, gathered_t, false))];
+        let mut leaves = vec![(TARGET_LEAF, Leaf::Array(gathered, gathered_t, false, false))];
         self.eval_leaves(value, &mut leaves);
         let Type::Array(result) = self.aug_type(value) else { unreachable!("an array's augmented assignment is an array") };
-        self.write_view(gathered, gathered_t, &leaves, Tree::Aug { op, dtype: result.dtype, value });
+        self.write_view(gathered, gathered_t, &leaves, Tree::Aug { op, dtype: result.dtype, value }, false);
         self.fancy_store_from(array, index, gathered, &Type::Array(gathered_t), true);
         self.decref(gathered, &Type::Array(gathered_t));
     }
@@ -192,7 +212,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let mut leaves = Vec::new();
         self.eval_leaves(value, &mut leaves);
         let o = self.expr(out);
-        self.write_view(o, out_t, &leaves, Tree::Expr(value));
+        self.write_view(o, out_t, &leaves, Tree::Expr(value), false);
         o
     }
 
@@ -203,8 +223,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         (view, view_t): (BasicValueEnum<'ctx>, ArrayType),
         (src, src_t): (BasicValueEnum<'ctx>, ArrayType),
     ) {
-        let leaves = [(VALUE_LEAF, Leaf::Array(src, src_t, src_t.ndim == 0))];
-        self.write_view(view, view_t, &leaves, Tree::Leaf(VALUE_LEAF));
+        let leaves = [(VALUE_LEAF, Leaf::Array(src, src_t, src_t.ndim == 0, false))];
+        self.write_view(view, view_t, &leaves, Tree::Leaf(VALUE_LEAF), false);
     }
 
     /// The view `array[index]` an assignment writes into, and its type.
@@ -219,8 +239,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         (self.array_view(array, index, Type::Array(view_t)), view_t)
     }
 
-    /// Writes what `tree` computes from `leaves` into the view `view` (of type `view_t`).
-    fn write_view(&mut self, view: BasicValueEnum<'ctx>, view_t: ArrayType, leaves: &[(ExprId, Leaf<'ctx>)], tree: Tree<'_>) {
+    /// Writes what `tree` computes from `leaves` into the view `view` (of type `view_t`;
+    /// `strided`: its last axis is strided by construction).
+    fn write_view(
+        &mut self,
+        view: BasicValueEnum<'ctx>,
+        view_t: ArrayType,
+        leaves: &[(ExprId, Leaf<'ctx>)],
+        tree: Tree<'_>,
+        strided: bool,
+    ) {
         if view_t.readonly {
             self.read_only_error();
             return;
@@ -233,7 +261,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let (operands, scalars) = self.operands_of_leaves(leaves, ndim);
         if self.spec_array_type(tree, leaves).is_none() {
             // A number: nothing it reads can overlap.
-            self.fill_operands(tree, &operands, &scalars, &shape, &target, view_t, false);
+            self.fill_operands(tree, &operands, &scalars, &shape, &target, view_t, nests_for(leaves, strided));
             return;
         }
         // When the value reads memory the target covers (other than element for element), the
@@ -243,7 +271,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let arrays: Vec<(inkwell::values::StructValue<'ctx>, ArrayType)> = leaves
             .iter()
             .filter_map(|(_, l)| match l {
-                Leaf::Array(v, a, _) => Some((v.into_struct_value(), *a)),
+                Leaf::Array(v, a, ..) => Some((v.into_struct_value(), *a)),
                 Leaf::Scalar(..) => None,
             })
             .collect();
@@ -279,7 +307,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         dest.last_broadcast = merge_int(target.last_broadcast, temp_op.last_broadcast, "dest.lastone");
         dest.last_unit = merge_int(target.last_unit, temp_op.last_unit, "dest.lastunit");
         let header = merge_ptr(ptr_t.const_null(), temp_header.into_pointer_value(), "temp.held");
-        self.fill_operands(tree, &operands, &scalars, &shape, &dest, view_t, false);
+        self.fill_operands(tree, &operands, &scalars, &shape, &dest, view_t, nests_for(leaves, strided));
         // The temporary's elements into the target, and the temporary freed.
         let (store_bb, done) = (self.block_named("assign.store"), self.block_named("assign.done"));
         let used = self.b().build_is_not_null(header, "temp.used").u();
@@ -297,7 +325,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         match tree {
             Tree::Expr(e) => self.spec.expr_types[e.id as usize].array(),
             Tree::Leaf(id) => leaves.iter().find(|(i, _)| *i == id).and_then(|(_, l)| match l {
-                Leaf::Array(_, a, _) => Some(*a),
+                Leaf::Array(_, a, ..) => Some(*a),
                 Leaf::Scalar(..) => None,
             }),
             Tree::Aug { dtype, .. } => Some(ArrayType { dtype, ndim: 0, layout: crate::types::Layout::C, readonly: false }),
@@ -309,7 +337,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     fn check_broadcast_into(&mut self, leaves: &[(ExprId, Leaf<'ctx>)], shape: &[IntValue<'ctx>]) {
         let ndim = shape.len();
         for (_, leaf) in leaves {
-            if let Leaf::Array(v, a, _) = leaf {
+            if let Leaf::Array(v, a, ..) = leaf {
                 let sv = v.into_struct_value();
                 for k in 0..a.ndim as usize {
                     let d = self.dim(sv, field::SHAPE, k as u32);
@@ -345,7 +373,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
         let v = self.expr(e);
         let leaf = match self.spec.expr_types[e.id as usize] {
-            Type::Array(a) => Leaf::Array(v, a, a.ndim == 0 || self.last_axis_is_new(e)),
+            Type::Array(a) => {
+                let strided = matches!(&e.kind, H::Subscript { value, index } if self.index_strides_last_axis(value, index));
+                Leaf::Array(v, a, a.ndim == 0 || self.last_axis_is_new(e), strided)
+            }
             _ => Leaf::Scalar(v, self.ty(e)),
         };
         out.push((e.id, leaf));
@@ -360,7 +391,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let mut shapes: Vec<Vec<IntValue<'ctx>>> = Vec::new();
         for (_, leaf) in leaves {
             let mut sizes = Vec::new();
-            if let Leaf::Array(v, a, _) = leaf {
+            if let Leaf::Array(v, a, ..) = leaf {
                 let sv = v.into_struct_value();
                 for k in 0..a.ndim as usize {
                     let d = self.dim(sv, field::SHAPE, k as u32);
@@ -453,7 +484,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let operands = leaves
             .iter()
             .map(|(id, leaf)| match leaf {
-                Leaf::Array(v, a, last_one) => (*id, Some(Operand { last_one: *last_one, ..self.operand(*v, a, ndim) })),
+                Leaf::Array(v, a, last_one, _) => (*id, Some(Operand { last_one: *last_one, ..self.operand(*v, a, ndim) })),
                 Leaf::Scalar(..) => (*id, None),
             })
             .collect();
@@ -469,8 +500,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// Writes the tree `e` over `shape` into `target` (of type `out`), from the loop's view of
     /// its leaves (`operands_of_leaves`); under `parallel=True`, a large nest runs on the pool
-    /// (`parallel_nest`). `contiguous_known`: the contiguous copy is right whatever the
-    /// operands' sizes and strides (see `elementwise_new`), so it is the only one made.
+    /// (`parallel_nest`). `nests`: which copies of the loop are made.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn fill_operands(
         &mut self,
@@ -480,12 +510,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         shape: &[IntValue<'ctx>],
         target: &Operand<'ctx>,
         out: ArrayType,
-        contiguous_known: bool,
+        nests: Nests,
     ) {
         let pooled = self.parallel_nest(e, operands, scalars, shape, target, out);
-        if shape.is_empty() {
+        if shape.is_empty() || nests == Nests::Strided {
             self.fill_nest(e, operands, scalars, shape, target, out, false);
-        } else if contiguous_known {
+        } else if nests == Nests::Contiguous {
             self.fill_nest(e, operands, scalars, shape, target, out, true);
         } else {
             // The contiguous copy: every array's last axis (and the target's) steps by its item
@@ -733,4 +763,14 @@ fn hir_slices(index: &hir::Expr) -> u8 {
         _ => vec![index],
     };
     items.iter().filter(|e| matches!(e.kind, H::Slice { .. })).count() as u8
+}
+
+/// The loop nests for `leaves` written into a target whose last axis is strided by construction
+/// when `target_strided`: the strided copy alone when any is, else both.
+fn nests_for(leaves: &[(ExprId, Leaf<'_>)], target_strided: bool) -> Nests {
+    let strided = target_strided || leaves.iter().any(|(_, l)| matches!(l, Leaf::Array(.., true)));
+    match strided {
+        true => Nests::Strided,
+        false => Nests::Both,
+    }
 }

@@ -132,7 +132,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 scalars.iter().map(|(id, v, t)| (*id, env.get(*v), t.clone())).collect();
             let mut shape: Vec<IntValue<'ctx>> = shape.iter().map(|d| env.int(*d)).collect();
             shape[0] = g.b().build_int_nsw_sub(hi, lo, "chunk.rows").u();
-            g.fill_operands(e, &ops, &scalars, &shape, &target, out, false);
+            g.fill_operands(e, &ops, &scalars, &shape, &target, out, super::elementwise::Nests::Both);
         });
         let costly = self.module_gen.libm_calls.get() != libm_before || self.tree_calls_kernel(e);
         let threshold = if costly { PARALLEL_MIN_COSTLY } else { PARALLEL_MIN_ELEMENTS };

@@ -382,3 +382,25 @@ fn one_c_array_in_an_expression_makes_the_contiguous_loop_alone() {
     let ir = testing::llvm_ir(&testing::typed(two, &args).unwrap(), false);
     assert!(ir.contains("ew.strided") && ir.contains("ew.contig"), "no strided copy for two arrays:\n{ir}");
 }
+
+/// An operand or a target whose last axis is strided by construction (`x[:, :, k]`, `p[1:, j]`
+/// of a C array) gets the strided loop alone: the contiguous one would run only when the axes
+/// after it have one element (and the strided one is right then too).
+#[test]
+fn a_column_or_plane_operand_makes_the_strided_loop_alone() {
+    let read = "def f(a, b, k):\n    b[:, :] = a[:, :, k] * 2.0 + b\n";
+    let write = "def f(a, k):\n    a[1:, k] += 1.0\n";
+    let new = "def f(a, b, k):\n    return a[:, :, k] + b[:, :, k]\n";
+    let rows = "def f(a, b, k):\n    b[k, :] = a[k, :] * 2.0\n";
+    let a3 = [array(Dtype::Float64, 3), array(Dtype::Float64, 2), Type::Int64];
+    for (src, args) in [(read, &a3[..]), (write, &[array(Dtype::Float64, 2), Type::Int64][..])] {
+        let ir = testing::llvm_ir(&testing::typed(src, args).unwrap(), false);
+        assert!(ir.contains("nest.head") && !ir.contains("ew.contig"), "a contiguous copy for a strided operand ({src}):\n{ir}");
+    }
+    let args = [array(Dtype::Float64, 3), array(Dtype::Float64, 3), Type::Int64];
+    let ir = testing::llvm_ir(&testing::typed(new, &args).unwrap(), false);
+    assert!(!ir.contains("ew.contig"), "a contiguous copy for a strided operand ({new}):\n{ir}");
+    let args = [array(Dtype::Float64, 2), array(Dtype::Float64, 2), Type::Int64];
+    let ir = testing::llvm_ir(&testing::typed(rows, &args).unwrap(), false);
+    assert!(ir.contains("ew.strided") && ir.contains("ew.contig"), "rows are contiguous ({rows}):\n{ir}");
+}
