@@ -288,6 +288,26 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             && items.iter().all(|i| matches!(i.kind, H::Slice { .. }) || integer(i))
     }
 
+    /// Whether `value[index]` is a view whose last axis is the last axis of a C-contiguous
+    /// array, stepping by one: integers and slices, the last axis untouched or sliced without
+    /// a step (`u[0, :]`, `u[1:-1, 2:]`, `x[i]`). Its elements along that axis are adjacent.
+    pub(super) fn index_keeps_last_axis_contiguous(&self, value: &hir::Expr, index: &hir::Expr) -> bool {
+        let Type::Array(a) = self.ty(value) else { return false };
+        let items: Vec<&hir::Expr> = match &index.kind {
+            H::Tuple(items) => items.iter().collect(),
+            _ => vec![index],
+        };
+        let unit_slice = |i: &hir::Expr| match &i.kind {
+            H::Slice { step, .. } => step.as_deref().is_none_or(|s| hir::const_index(s) == Some(1)),
+            _ => false,
+        };
+        let integer = |i: &hir::Expr| matches!(self.ty(i), Type::Int64 | Type::UInt64);
+        a.layout == Layout::C
+            && items.len() <= a.ndim as usize
+            && items.iter().all(|i| matches!(i.kind, H::Slice { .. }) || integer(i))
+            && (items.len() < a.ndim as usize || items.last().is_some_and(|i| unit_slice(i)))
+    }
+
     /// `len(a)`: the length of the first axis.
     pub(super) fn array_len(&mut self, value: &hir::Expr) -> BasicValueEnum<'ctx> {
         let arr = self.expr(value).into_struct_value();

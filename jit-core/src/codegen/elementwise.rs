@@ -55,6 +55,17 @@ pub(super) enum Nests {
     Both,
 }
 
+/// What is known of a target's last axis from how its view is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum TargetAxis {
+    /// Nothing (a local array of any layout, an `out=`).
+    Any,
+    /// Strided by construction: [`FnGen::index_strides_last_axis`].
+    Strided,
+    /// The last axis of a C array, stepping by one: [`FnGen::index_keeps_last_axis_contiguous`].
+    Contiguous,
+}
+
 /// The leaf id an evaluated value is read by (no expression has it).
 const VALUE_LEAF: ExprId = ExprId::MAX;
 /// The leaf id the target of an augmented assignment is read by.
@@ -124,7 +135,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let whole_c = matches!(arrays[..], [t] if t.layout == crate::types::Layout::C && t.ndim == a.ndim);
         let nests = match whole_c {
             true => Nests::Contiguous,
-            false => nests_for(&leaves, false),
+            false => nests_for(&leaves, TargetAxis::Any),
         };
         let (operands, scalars) = self.operands_of_leaves(&leaves, shape.len());
         self.fill_operands(Tree::Expr(e), &operands, &scalars, &shape, &target, a, nests);
@@ -166,8 +177,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
         };
         let (view, view_t) = self.target_view(array, index);
-        let strided = self.index_strides_last_axis(array, index);
-        self.write_view(view, view_t, &leaves, tree, strided);
+        let axis = self.target_axis(array, Some(index));
+        self.write_view(view, view_t, &leaves, tree, axis);
     }
 
     /// `target op= value` for an array target: the local array itself (`array` with no
@@ -182,11 +193,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 (self.expr(array), a)
             }
         };
-        let strided = index.is_some_and(|index| self.index_strides_last_axis(array, index));
-        let mut leaves = vec![(TARGET_LEAF, Leaf::Array(view, view_t, false, strided))];
+        let axis = self.target_axis(array, index);
+        let mut leaves = vec![(TARGET_LEAF, Leaf::Array(view, view_t, false, axis == TargetAxis::Strided))];
         self.eval_leaves(value, &mut leaves);
         let Type::Array(result) = self.aug_type(value) else { unreachable!("an array's augmented assignment is an array") };
-        self.write_view(view, view_t, &leaves, Tree::Aug { op, dtype: result.dtype, value }, strided);
+        self.write_view(view, view_t, &leaves, Tree::Aug { op, dtype: result.dtype, value }, axis);
     }
 
     /// `array[index] op= value` with an index array: NumPy's `array[index] = array[index] op
@@ -199,7 +210,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let mut leaves = vec![(TARGET_LEAF, Leaf::Array(gathered, gathered_t, false, false))];
         self.eval_leaves(value, &mut leaves);
         let Type::Array(result) = self.aug_type(value) else { unreachable!("an array's augmented assignment is an array") };
-        self.write_view(gathered, gathered_t, &leaves, Tree::Aug { op, dtype: result.dtype, value }, false);
+        self.write_view(gathered, gathered_t, &leaves, Tree::Aug { op, dtype: result.dtype, value }, TargetAxis::Any);
         self.fancy_store_from(array, index, gathered, &Type::Array(gathered_t), true);
         self.decref(gathered, &Type::Array(gathered_t));
     }
@@ -212,7 +223,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let mut leaves = Vec::new();
         self.eval_leaves(value, &mut leaves);
         let o = self.expr(out);
-        self.write_view(o, out_t, &leaves, Tree::Expr(value), false);
+        self.write_view(o, out_t, &leaves, Tree::Expr(value), TargetAxis::Any);
         o
     }
 
@@ -224,7 +235,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         (src, src_t): (BasicValueEnum<'ctx>, ArrayType),
     ) {
         let leaves = [(VALUE_LEAF, Leaf::Array(src, src_t, src_t.ndim == 0, false))];
-        self.write_view(view, view_t, &leaves, Tree::Leaf(VALUE_LEAF), false);
+        self.write_view(view, view_t, &leaves, Tree::Leaf(VALUE_LEAF), TargetAxis::Any);
     }
 
     /// The view `array[index]` an assignment writes into, and its type.
@@ -239,15 +250,26 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         (self.array_view(array, index, Type::Array(view_t)), view_t)
     }
 
-    /// Writes what `tree` computes from `leaves` into the view `view` (of type `view_t`;
-    /// `strided`: its last axis is strided by construction).
+    /// What the view `array[index]` (or the local array `array`) is known to be along its
+    /// last axis.
+    fn target_axis(&self, array: &hir::Expr, index: Option<&hir::Expr>) -> TargetAxis {
+        match index {
+            Some(index) if self.index_strides_last_axis(array, index) => TargetAxis::Strided,
+            Some(index) if self.index_keeps_last_axis_contiguous(array, index) => TargetAxis::Contiguous,
+            None if matches!(self.ty(array), Type::Array(a) if a.layout == crate::types::Layout::C) => TargetAxis::Contiguous,
+            _ => TargetAxis::Any,
+        }
+    }
+
+    /// Writes what `tree` computes from `leaves` into the view `view` (of type `view_t`; `axis`:
+    /// what its last axis is known to be).
     fn write_view(
         &mut self,
         view: BasicValueEnum<'ctx>,
         view_t: ArrayType,
         leaves: &[(ExprId, Leaf<'ctx>)],
         tree: Tree<'_>,
-        strided: bool,
+        axis: TargetAxis,
     ) {
         if view_t.readonly {
             self.read_only_error();
@@ -261,7 +283,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let (operands, scalars) = self.operands_of_leaves(leaves, ndim);
         if self.spec_array_type(tree, leaves).is_none() {
             // A number: nothing it reads can overlap.
-            self.fill_operands(tree, &operands, &scalars, &shape, &target, view_t, nests_for(leaves, strided));
+            self.fill_operands(tree, &operands, &scalars, &shape, &target, view_t, nests_for(leaves, axis));
             return;
         }
         // When the value reads memory the target covers (other than element for element), the
@@ -307,7 +329,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         dest.last_broadcast = merge_int(target.last_broadcast, temp_op.last_broadcast, "dest.lastone");
         dest.last_unit = merge_int(target.last_unit, temp_op.last_unit, "dest.lastunit");
         let header = merge_ptr(ptr_t.const_null(), temp_header.into_pointer_value(), "temp.held");
-        self.fill_operands(tree, &operands, &scalars, &shape, &dest, view_t, nests_for(leaves, strided));
+        self.fill_operands(tree, &operands, &scalars, &shape, &dest, view_t, nests_for(leaves, axis));
         // The temporary's elements into the target, and the temporary freed.
         let (store_bb, done) = (self.block_named("assign.store"), self.block_named("assign.done"));
         let used = self.b().build_is_not_null(header, "temp.used").u();
@@ -765,12 +787,17 @@ fn hir_slices(index: &hir::Expr) -> u8 {
     items.iter().filter(|e| matches!(e.kind, H::Slice { .. })).count() as u8
 }
 
-/// The loop nests for `leaves` written into a target whose last axis is strided by construction
-/// when `target_strided`: the strided copy alone when any is, else both.
-fn nests_for(leaves: &[(ExprId, Leaf<'_>)], target_strided: bool) -> Nests {
-    let strided = target_strided || leaves.iter().any(|(_, l)| matches!(l, Leaf::Array(.., true)));
-    match strided {
-        true => Nests::Strided,
-        false => Nests::Both,
+/// The loop nests for `leaves` written into a target whose last axis is `axis`: the strided
+/// copy alone when it or a leaf is strided by construction; the contiguous copy alone when the
+/// target's last axis steps by one and no other array is read (a number, or `t[...] op= number`
+/// reading the target itself: nothing is broadcast); else both.
+fn nests_for(leaves: &[(ExprId, Leaf<'_>)], axis: TargetAxis) -> Nests {
+    let strided = leaves.iter().any(|(_, l)| matches!(l, Leaf::Array(.., true)));
+    let others = leaves.iter().any(|(id, l)| matches!(l, Leaf::Array(..)) && *id != TARGET_LEAF);
+    match axis {
+        TargetAxis::Strided => Nests::Strided,
+        _ if strided => Nests::Strided,
+        TargetAxis::Contiguous if !others => Nests::Contiguous,
+        _ => Nests::Both,
     }
 }

@@ -383,6 +383,22 @@ fn one_c_array_in_an_expression_makes_the_contiguous_loop_alone() {
     assert!(ir.contains("ew.strided") && ir.contains("ew.contig"), "no strided copy for two arrays:\n{ir}");
 }
 
+/// A number written into a view whose last axis is a C array's, stepping by one (`u[0, :] = 0`,
+/// `a[1:-1] += 2.0`), gets the contiguous loop alone (nothing is broadcast, and the target's
+/// elements along that axis are adjacent); a stepped slice keeps both.
+#[test]
+fn a_number_into_a_row_makes_the_contiguous_loop_alone() {
+    let row = "def f(u):\n    u[0, :] = 0.0\n    u[1:-1, 2:] = 1.0\n";
+    let aug = "def f(a):\n    a[1:-1] += 2.0\n    a *= 3.0\n";
+    let stepped = "def f(u):\n    u[0, ::2] = 0.0\n";
+    for (src, args) in [(row, [array(Dtype::Float64, 2)]), (aug, [array(Dtype::Float64, 1)])] {
+        let ir = testing::llvm_ir(&testing::typed(src, &args).unwrap(), false);
+        assert!(ir.contains("nest.head") && !ir.contains("ew.strided"), "a strided copy ({src}):\n{ir}");
+    }
+    let ir = testing::llvm_ir(&testing::typed(stepped, &[array(Dtype::Float64, 2)]).unwrap(), false);
+    assert!(ir.contains("ew.strided") && ir.contains("ew.contig"), "a stepped slice ({stepped}):\n{ir}");
+}
+
 /// An operand or a target whose last axis is strided by construction (`x[:, :, k]`, `p[1:, j]`
 /// of a C array) gets the strided loop alone: the contiguous one would run only when the axes
 /// after it have one element (and the strided one is right then too).
