@@ -317,7 +317,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             _ => None,
         };
         let Some(plan) = plan else {
-            return self.range_loop(target, start_expr, (start, stop, step), body, orelse, None);
+            return self.range_loop(target, start_expr, (start, stop, step), body, orelse, None, false);
         };
         // Versioned (`version`): the fast copy when every covered index stays in range.
         let test = self.version_test(&plan, start, stop);
@@ -330,7 +330,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.branch_weighted(test, fast, checked, VERSION_WEIGHTS);
         for (bb, p) in [(fast, Some(plan)), (checked, None)] {
             self.b().position_at_end(bb);
-            self.range_loop(target, start_expr, (start, stop, step), body, orelse, p);
+            let checked_copy = p.is_none();
+            self.range_loop(target, start_expr, (start, stop, step), body, orelse, p, checked_copy);
             if !self.terminated() {
                 self.b().build_unconditional_branch(joined).u();
             }
@@ -415,7 +416,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// `for target in range(..)` with its operands' values (`start`, `stop`, `step`) computed,
-    /// and, in the fast copy of a versioned loop, its plan.
+    /// and, in the fast copy of a versioned loop, its plan. `checked_copy`: this is the checked
+    /// copy of a versioned loop, which runs only when the test before it fails (an index wraps
+    /// or goes out of range somewhere in the loop): it is not unrolled.
     #[allow(clippy::too_many_arguments)]
     fn range_loop(
         &mut self,
@@ -425,6 +428,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         body: &[hir::Stmt],
         orelse: &[hir::Stmt],
         plan: Option<super::version::Plan>,
+        checked_copy: bool,
     ) {
         let i64t = self.ctx().i64_type();
         // The loop counts with `c`: from `start` while `c < stop` when the step is the literal 1
@@ -574,6 +578,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let back = b.build_unconditional_branch(head).u();
         if calls_libm {
             self.module_gen.plain_loop(back);
+        } else if checked_copy {
+            // Unrolled, it was up to half of a small loop's compile time (each copy of the body
+            // with its bounds checks and their error blocks), for the rare run where an index
+            // wraps or fails: docs/performance-design.md.
+            self.module_gen.no_unroll_loop(back);
         } else if inner_loops(body) == InnerLoops::None && (self.loops.len() >= WINDOW_DEPTH || stores_under_if(body, false)) {
             self.module_gen.no_runtime_unroll_loop(back);
         }
