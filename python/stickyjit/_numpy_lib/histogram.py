@@ -159,9 +159,11 @@ def _histogram_auto(a, bins):
         hi = hi + c[2]
     edges = np.empty(bins + 1, dtype=proto.dtype)
     if n == 0:
-        # NumPy's edges of an empty array come from the Python ints 0 and 1: float64 arithmetic.
+        # NumPy's edges of an empty array come from the Python ints 0 and 1: float64 arithmetic
+        # (0.0 and 1.0 are those values, and the same compiled `_fill_linspace` as the call
+        # below for float64 edges, not a second one for ints).
         e64 = np.empty(bins + 1)
-        _fill_linspace(e64, 0, 1)
+        _fill_linspace(e64, 0.0, 1.0)
         edges[:] = e64
     else:
         _fill_linspace(edges, lo, hi)
