@@ -46,7 +46,8 @@ pub(super) enum Rhs<'e, 'ctx> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Nests {
     /// The contiguous copy alone: it is right whatever the operands' sizes and strides (one C
-    /// array of the result's shape, see [`FnGen::elementwise_new`]).
+    /// array of the result's shape, see [`FnGen::elementwise_new`]; a number, or the target
+    /// itself, into a view whose last axis steps by one, see `nests_for`).
     Contiguous,
     /// The strided copy alone: an operand's last axis is strided by construction (`x[:, :, k]`),
     /// so the contiguous one would almost never run (the strided one is right for every case).
@@ -58,7 +59,7 @@ pub(super) enum Nests {
 /// What is known of a target's last axis from how its view is written.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum TargetAxis {
-    /// Nothing (a local array of any layout, an `out=`).
+    /// Nothing (a local array not of layout C, an `out=`, a gather of a fancy index).
     Any,
     /// Strided by construction: [`FnGen::index_strides_last_axis`].
     Strided,
