@@ -18,7 +18,6 @@ use crate::abi::array_value as field;
 use crate::ast::{BinOp, UnaryOp};
 use crate::hir::{self, ExprId, ExprKind as H, Intrinsic};
 use crate::registry::Dtype;
-use crate::runtime::Status;
 use crate::types::{ArrayType, Type};
 
 /// What the loop computes per element: an expression tree, or the value of one leaf (a copy).
@@ -73,7 +72,7 @@ const VALUE_LEAF: ExprId = ExprId::MAX;
 const TARGET_LEAF: ExprId = ExprId::MAX - 1;
 
 /// A leaf of an array expression, evaluated before its loop.
-enum Leaf<'ctx> {
+pub(super) enum Leaf<'ctx> {
     /// A scalar: its value and type.
     Scalar(BasicValueEnum<'ctx>, Type),
     /// An array: its value and type, whether its last axis has size 1 by construction
@@ -355,26 +354,6 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
     }
 
-    /// Fails with NumPy's broadcast error unless every array leaf broadcasts to `shape`
-    /// exactly (each of its axes, aligned at the right, is 1 or the view's size).
-    fn check_broadcast_into(&mut self, leaves: &[(ExprId, Leaf<'ctx>)], shape: &[IntValue<'ctx>]) {
-        let ndim = shape.len();
-        for (_, leaf) in leaves {
-            if let Leaf::Array(v, a, ..) = leaf {
-                let sv = v.into_struct_value();
-                for k in 0..a.ndim as usize {
-                    let d = self.dim(sv, field::SHAPE, k as u32);
-                    let b = self.b();
-                    let same = b.build_int_compare(IntPredicate::EQ, d, shape[ndim - a.ndim as usize + k], "bsame").u();
-                    let one = b.build_int_compare(IntPredicate::EQ, d, self.i64(1), "bone").u();
-                    let fits = b.build_or(same, one, "bfits").u();
-                    let bad = b.build_not(fits, "bbad").u();
-                    self.fail_if(bad, Status::BroadcastShapes as u32);
-                }
-            }
-        }
-    }
-
     /// Evaluates the leaves of the tree under `e` (the subexpressions that are not elementwise
     /// operators), left to right, into `out`.
     fn eval_leaves(&mut self, e: &hir::Expr, out: &mut Vec<(ExprId, Leaf<'ctx>)>) {
@@ -403,60 +382,6 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             _ => Leaf::Scalar(v, self.ty(e)),
         };
         out.push((e.id, leaf));
-    }
-
-    /// The shape the array leaves broadcast to, with `ndim` axes (NumPy's rule: axes aligned at
-    /// the right; along each, the sizes are equal or 1). Other sizes are NumPy's ValueError.
-    fn broadcast_shape(&mut self, leaves: &[(ExprId, Leaf<'ctx>)], ndim: usize) -> Vec<IntValue<'ctx>> {
-        let mut shape = vec![self.i64(1); ndim];
-        let mut dims = Vec::new();
-        // Each leaf's sizes (none for a number), for NumPy's message.
-        let mut shapes: Vec<Vec<IntValue<'ctx>>> = Vec::new();
-        for (_, leaf) in leaves {
-            let mut sizes = Vec::new();
-            if let Leaf::Array(v, a, ..) = leaf {
-                let sv = v.into_struct_value();
-                for k in 0..a.ndim as usize {
-                    let d = self.dim(sv, field::SHAPE, k as u32);
-                    let axis = ndim - a.ndim as usize + k;
-                    let one = self.b().build_int_compare(IntPredicate::EQ, d, self.i64(1), "isone").u();
-                    shape[axis] = self.b().build_select(one, shape[axis], d, "bdim").u().into_int_value();
-                    dims.push((axis, d));
-                    sizes.push(d);
-                }
-            }
-            shapes.push(sizes);
-        }
-        let mut any = self.ctx().bool_type().const_zero();
-        for (axis, d) in dims {
-            let b = self.b();
-            let same = b.build_int_compare(IntPredicate::EQ, d, shape[axis], "bsame").u();
-            let one = b.build_int_compare(IntPredicate::EQ, d, self.i64(1), "bone").u();
-            let fits = b.build_or(same, one, "bfits").u();
-            let bad = b.build_not(fits, "bbad").u();
-            any = b.build_or(any, bad, "bany").u();
-        }
-        if any.get_zero_extended_constant() == Some(0) {
-            return shape;
-        }
-        self.on_failure(any, |fn_gen| {
-            // NumPy's message names every operand's shape: recorded for it, then the status.
-            let words: usize = shapes.iter().map(|s| 1 + s.len()).sum();
-            let i64t = fn_gen.ctx().i64_type();
-            let buf = fn_gen.entry_alloca(i64t.array_type(words as u32), "bshapes");
-            let mut at = 0;
-            for sizes in &shapes {
-                for v in std::iter::once(fn_gen.i64(sizes.len() as i64)).chain(sizes.iter().copied()) {
-                    let p = unsafe { fn_gen.b().build_in_bounds_gep(i64t, buf, &[fn_gen.i64(at)], "bshape") }.u();
-                    fn_gen.b().build_store(p, v).u();
-                    at += 1;
-                }
-            }
-            let h = fn_gen.helper(super::helpers::Helper::BroadcastError);
-            fn_gen.b().build_call(h, &[buf.into(), fn_gen.i64(at).into()], "").u();
-            fn_gen.ret_status(fn_gen.module_gen.status_llty().const_int(Status::BroadcastShapes as u64, false));
-        });
-        shape
     }
 
     /// The array leaf `v` (of type `a`) read along the `ndim` axes of the result.

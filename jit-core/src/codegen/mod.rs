@@ -9,6 +9,7 @@ mod alloc;
 mod arange;
 mod arith;
 mod array;
+mod broadcast;
 mod calls;
 mod cfunc;
 mod closures;
