@@ -503,6 +503,69 @@ def test_interleaved_views_equal_numpy(rows, cols, data):
     same_array(expected, got)
 
 
+def through_two_names(a, b, i, j):
+    # `a` and `b` are two locals: the same array, views of one array, or arrays apart.
+    a[i:] = b[: len(a) - i] * 2 + b[j : j + len(a) - i] - 1
+
+
+def columns_through_two_names(p, q, j):
+    for k in range(1, p.shape[1]):
+        p[1:, k] = q[:-1, k - j] + 0.5 * p[1:, k - 1]
+
+
+def alias_in_body(a, i):
+    b = a
+    c = a[::-1]
+    a[i:] = b[: len(a) - i] + c[: len(a) - i]
+    return a
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(4, 12),
+    st.integers(0, 3),
+    st.integers(0, 3),
+    st.sampled_from(["same", "shifted", "reversed", "apart", "strided"]),
+)
+def test_arrays_reached_through_two_names_equal_numpy(n, i, j, how):
+    """The overlap check asks whether two locals' whole arrays meet before it looks at their views:
+    an argument passed twice, a view of the other argument, or arrays apart all give NumPy's
+    answer (the whole value read before any element is written)."""
+    base = np.arange(2 * n, dtype=np.float64) * 1.5
+    views = {
+        "same": lambda x: (x[:n], x[:n]),
+        "shifted": lambda x: (x[:n], x[1 : n + 1]),
+        "reversed": lambda x: (x[:n], x[n - 1 :: -1]),
+        "apart": lambda x: (x[:n], x[n:].copy()),
+        "strided": lambda x: (x[: 2 * n : 2], x[1 : 2 * n : 2]),
+    }
+    expected_base, got_base = base.copy(), base.copy()
+    i = min(i, n - 1)
+    j = min(j, i)
+    through_two_names(*views[how](expected_base), i, j)
+    njit(through_two_names)(*views[how](got_base), i, j)
+    same_array(expected_base, got_base)
+    expected, got = base[:n].copy(), base[:n].copy()
+    alias_in_body(expected, i)
+    njit(alias_in_body)(got, i)
+    same_array(expected, got)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(2, 6), st.integers(2, 6), st.integers(0, 1), st.sampled_from(["same", "shifted", "apart"]))
+def test_columns_reached_through_two_names_equal_numpy(rows, cols, j, how):
+    m = np.arange(rows * (cols + 1), dtype=np.float64).reshape(rows, cols + 1)
+    pick = {
+        "same": lambda x: (x[:, :cols], x[:, :cols]),
+        "shifted": lambda x: (x[:, :cols], x[:, 1:]),
+        "apart": lambda x: (x[:, :cols], x[:, :cols].copy()),
+    }
+    expected, got = m.copy(), m.copy()
+    columns_through_two_names(*pick[how](expected), j)
+    njit(columns_through_two_names)(*pick[how](got), j)
+    same_array(expected, got)
+
+
 def outer_new_axes(a, b):
     return a[:, None] * b[None, :]
 

@@ -77,8 +77,19 @@ pub(super) enum Leaf<'ctx> {
     Scalar(BasicValueEnum<'ctx>, Type),
     /// An array: its value and type, whether its last axis has size 1 by construction
     /// (`a[:, None]` of a 1-D `a`, a 0-d array: the loop reads it once per row), and whether
-    /// its last axis is strided by construction (`x[:, :, k]`: [`FnGen::index_strides_last_axis`]).
-    Array(BasicValueEnum<'ctx>, ArrayType, bool, bool),
+    /// its last axis is strided by construction (`x[:, :, k]`: [`FnGen::index_strides_last_axis`]),
+    /// and the local array it is a view of, when it is one ([`Base`]).
+    Array(BasicValueEnum<'ctx>, ArrayType, bool, bool, Option<Base<'ctx>>),
+}
+
+/// The local array variable an array leaf or an assignment's target reads or writes through
+/// (`x` of `x[1:-1, j]`, or `x` itself) and its value: the overlap check asks first whether two
+/// different variables' whole arrays meet, which does not change in a loop that only indexes them.
+#[derive(Clone, Copy)]
+pub(super) struct Base<'ctx> {
+    pub(super) id: hir::LocalId,
+    pub(super) value: inkwell::values::StructValue<'ctx>,
+    pub(super) ty: ArrayType,
 }
 
 /// An array leaf as the loop reads it: where its elements are, its dtype, and its stride along
@@ -169,7 +180,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             Rhs::Value(v, t) => {
                 let leaf = match t {
-                    Type::Array(a) => Leaf::Array(v, a, a.ndim == 0, false),
+                    Type::Array(a) => Leaf::Array(v, a, a.ndim == 0, false, None),
                     t => Leaf::Scalar(v, t.carrier()),
                 };
                 leaves.push((VALUE_LEAF, leaf));
@@ -178,7 +189,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         };
         let (view, view_t) = self.target_view(array, index);
         let axis = self.target_axis(array, Some(index));
-        self.write_view(view, view_t, &leaves, tree, axis);
+        let base = self.base_of(array);
+        self.write_view((view, base), view_t, &leaves, tree, axis);
     }
 
     /// `target op= value` for an array target: the local array itself (`array` with no
@@ -194,10 +206,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
         };
         let axis = self.target_axis(array, index);
-        let mut leaves = vec![(TARGET_LEAF, Leaf::Array(view, view_t, false, axis == TargetAxis::Strided))];
+        let base = self.base_of(array);
+        let mut leaves = vec![(TARGET_LEAF, Leaf::Array(view, view_t, false, axis == TargetAxis::Strided, base))];
         self.eval_leaves(value, &mut leaves);
         let Type::Array(result) = self.aug_type(value) else { unreachable!("an array's augmented assignment is an array") };
-        self.write_view(view, view_t, &leaves, Tree::Aug { op, dtype: result.dtype, value }, axis);
+        self.write_view((view, base), view_t, &leaves, Tree::Aug { op, dtype: result.dtype, value }, axis);
     }
 
     /// `array[index] op= value` with an index array: NumPy's `array[index] = array[index] op
@@ -207,10 +220,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let (Type::Array(at), Type::Array(it)) = (self.ty(array), self.ty(index)) else { unreachable!("inference checked") };
         let gathered_t = crate::infer::fancy_index_type(at, it, index.span).expect("inference checked the index");
         let gathered = self.fancy_load(array, index, gathered_t);
-        let mut leaves = vec![(TARGET_LEAF, Leaf::Array(gathered, gathered_t, false, false))];
+        let mut leaves = vec![(TARGET_LEAF, Leaf::Array(gathered, gathered_t, false, false, None))];
         self.eval_leaves(value, &mut leaves);
         let Type::Array(result) = self.aug_type(value) else { unreachable!("an array's augmented assignment is an array") };
-        self.write_view(gathered, gathered_t, &leaves, Tree::Aug { op, dtype: result.dtype, value }, TargetAxis::Any);
+        self.write_view((gathered, None), gathered_t, &leaves, Tree::Aug { op, dtype: result.dtype, value }, TargetAxis::Any);
         self.fancy_store_from(array, index, gathered, &Type::Array(gathered_t), true);
         self.decref(gathered, &Type::Array(gathered_t));
     }
@@ -223,7 +236,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let mut leaves = Vec::new();
         self.eval_leaves(value, &mut leaves);
         let o = self.expr(out);
-        self.write_view(o, out_t, &leaves, Tree::Expr(value), TargetAxis::Any);
+        self.write_view((o, None), out_t, &leaves, Tree::Expr(value), TargetAxis::Any);
         o
     }
 
@@ -234,8 +247,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         (view, view_t): (BasicValueEnum<'ctx>, ArrayType),
         (src, src_t): (BasicValueEnum<'ctx>, ArrayType),
     ) {
-        let leaves = [(VALUE_LEAF, Leaf::Array(src, src_t, src_t.ndim == 0, false))];
-        self.write_view(view, view_t, &leaves, Tree::Leaf(VALUE_LEAF), TargetAxis::Any);
+        let leaves = [(VALUE_LEAF, Leaf::Array(src, src_t, src_t.ndim == 0, false, None))];
+        self.write_view((view, None), view_t, &leaves, Tree::Leaf(VALUE_LEAF), TargetAxis::Any);
     }
 
     /// The view `array[index]` an assignment writes into, and its type.
@@ -261,11 +274,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
     }
 
-    /// Writes what `tree` computes from `leaves` into the view `view` (of type `view_t`; `axis`:
-    /// what its last axis is known to be).
+    /// Writes what `tree` computes from `leaves` into the view `view` (of type `view_t`; of the
+    /// local array `base` when it is one; `axis`: what its last axis is known to be).
     fn write_view(
         &mut self,
-        view: BasicValueEnum<'ctx>,
+        (view, base): (BasicValueEnum<'ctx>, Option<Base<'ctx>>),
         view_t: ArrayType,
         leaves: &[(ExprId, Leaf<'ctx>)],
         tree: Tree<'_>,
@@ -290,14 +303,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         // loop writes a new C-contiguous array instead, copied into the target afterwards (the
         // rare path; one allocation and one runtime helper call however many arrays the value
         // reads): NumPy's whole value before any write.
-        let arrays: Vec<(inkwell::values::StructValue<'ctx>, ArrayType)> = leaves
+        // The target of an augmented assignment, read as a leaf, is the target itself: element
+        // for element.
+        let arrays: Vec<super::overlap::Checked<'ctx>> = leaves
             .iter()
-            .filter_map(|(_, l)| match l {
-                Leaf::Array(v, a, ..) => Some((v.into_struct_value(), *a)),
-                Leaf::Scalar(..) => None,
+            .filter_map(|(id, l)| match l {
+                Leaf::Array(v, a, .., b) if *id != TARGET_LEAF => Some((v.into_struct_value(), *a, *b)),
+                _ => None,
             })
             .collect();
-        let overlap = self.overlaps(&arrays, sv, &view_t);
+        let overlap = self.overlaps(&arrays, (sv, view_t, base));
         let before = self.b().get_insert_block().expect("a current block");
         let (temp_bb, join) = (self.block_named("assign.temp"), self.block_named("assign.join"));
         self.branch_cold(overlap, temp_bb, join, super::Cold::Then);
@@ -377,11 +392,25 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let leaf = match self.spec.expr_types[e.id as usize] {
             Type::Array(a) => {
                 let strided = matches!(&e.kind, H::Subscript { value, index } if self.index_strides_last_axis(value, index));
-                Leaf::Array(v, a, a.ndim == 0 || self.last_axis_is_new(e), strided)
+                let base = match &e.kind {
+                    H::Subscript { value, .. } => self.base_of(value),
+                    _ => self.base_of(e),
+                };
+                Leaf::Array(v, a, a.ndim == 0 || self.last_axis_is_new(e), strided, base)
             }
             _ => Leaf::Scalar(v, self.ty(e)),
         };
         out.push((e.id, leaf));
+    }
+
+    /// The local array `e` reads, when it is one ([`Base`]).
+    fn base_of(&self, e: &hir::Expr) -> Option<Base<'ctx>> {
+        let H::Local { id, .. } = e.kind else { return None };
+        let Type::Array(ty) = self.spec.local_types[id as usize] else { return None };
+        let lt = self.module_gen.llty(&Type::Array(ty));
+        // Read again (no check: the expression itself was read first and checked).
+        let value = self.b().build_load(lt, self.locals[id as usize], "base").u().into_struct_value();
+        Some(Base { id, value, ty })
     }
 
     /// The array leaf `v` (of type `a`) read along the `ndim` axes of the result.
@@ -432,7 +461,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let operands = leaves
             .iter()
             .map(|(id, leaf)| match leaf {
-                Leaf::Array(v, a, last_one, _) => (*id, Some(Operand { last_one: *last_one, ..self.operand(*v, a, ndim) })),
+                Leaf::Array(v, a, last_one, ..) => (*id, Some(Operand { last_one: *last_one, ..self.operand(*v, a, ndim) })),
                 Leaf::Scalar(..) => (*id, None),
             })
             .collect();
@@ -718,7 +747,7 @@ fn hir_slices(index: &hir::Expr) -> u8 {
 /// target's last axis steps by one and no other array is read (a number, or `t[...] op= number`
 /// reading the target itself: nothing is broadcast); else both.
 fn nests_for(leaves: &[(ExprId, Leaf<'_>)], axis: TargetAxis) -> Nests {
-    let strided = leaves.iter().any(|(_, l)| matches!(l, Leaf::Array(.., true)));
+    let strided = leaves.iter().any(|(_, l)| matches!(l, Leaf::Array(_, _, _, true, _)));
     let others = leaves.iter().any(|(id, l)| matches!(l, Leaf::Array(..)) && *id != TARGET_LEAF);
     match axis {
         TargetAxis::Strided => Nests::Strided,

@@ -90,6 +90,13 @@ pub(super) enum Helper {
     /// `i1 sj_rt_overlaps(ptr records, i64 n)`: whether an assignment's value (n arrays) reads
     /// memory its target covers other than element for element.
     Overlaps,
+    /// `i1 sj_rt_overlaps_2d(i64 data, i64 item, i64 rows, i64 cols, i64 row_stride, i64
+    /// col_stride, ...)`: the same for one value array against the target, each of at most two
+    /// axes; a pure function of its twelve arguments.
+    Overlaps2d,
+    /// `i1 sj_rt_meet_2d(...)`: whether two arrays of at most two axes (the twelve arguments of
+    /// `sj_rt_overlaps_2d`) have addresses in common; pure.
+    Meet2d,
     /// `i32 sj_rt_matmul(i32 dtype, i64 m, i64 n, i64 k, ptr a, i64 as0, i64 as1, ptr b, i64 bs0,
     /// i64 bs1, ptr c)`: a matrix product into a new C-contiguous block; a status.
     Matmul,
@@ -223,6 +230,10 @@ const ARGMEM_READ: &str = "memory(argmem: read)";
 /// `nobuiltin` ([`FnGen::call_pow`]): LLVM's rewrites of `pow` are not always CPython's answer.
 const PURE_LIBM: &[&str] = &["nounwind", "willreturn", "nosync", "nofree", "speculatable", "memory"];
 
+/// A runtime function that reads and writes no memory and answers for any arguments: LLVM may
+/// hoist its call out of a loop and compute it once for equal arguments.
+const PURE_RUNTIME: &[&str] = PURE_LIBM;
+
 impl Helper {
     /// The table.
     fn decl(self) -> Decl {
@@ -266,6 +277,8 @@ impl Helper {
             Helper::Overlaps => {
                 d("sj_rt_overlaps", &[Ptr, I64], Bool, &["nounwind", "willreturn", "nosync", "nofree", ARGMEM_READ])
             }
+            Helper::Overlaps2d => d("sj_rt_overlaps_2d", &[I64; 12], Bool, PURE_RUNTIME),
+            Helper::Meet2d => d("sj_rt_meet_2d", &[I64; 12], Bool, PURE_RUNTIME),
             Helper::Matmul => d("sj_rt_matmul", &[I32, I64, I64, I64, Ptr, I64, I64, Ptr, I64, I64, Ptr], I32, NOUNWIND),
             Helper::MatmulShapes => d("sj_rt_matmul_shapes", &[Bool, I64, I64, I64, I64, I64, I64], Void, &["nounwind", "cold"]),
             Helper::MatmulOutError => d("sj_rt_matmul_out_error", &[Ptr, I64], Void, &["nounwind", "cold"]),
@@ -390,6 +403,8 @@ const _: () = {
     let _: unsafe extern "C" fn(*mut crate::memory::Header, *mut u64) -> bool = crate::dict::sj_rt_dict_pop_last;
     let _: unsafe extern "C" fn(*mut u8, *const u8, i64, *const i64, *const i64, i64) = crate::runtime::sj_rt_store_strided;
     let _: unsafe extern "C" fn(*const i64, i64) -> bool = crate::runtime::sj_rt_overlaps;
+    let _: extern "C" fn(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) -> bool = crate::runtime::sj_rt_overlaps_2d;
+    let _: extern "C" fn(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) -> bool = crate::runtime::sj_rt_meet_2d;
     let _: unsafe extern "C" fn(i32, i64, i64, i64, *const u8, i64, i64, *const u8, i64, i64, *mut u8) -> u32 =
         crate::linalg::sj_rt_matmul;
     let _: extern "C" fn(bool, i64, i64, i64, i64, i64, i64) = crate::linalg::sj_rt_matmul_shapes;
@@ -455,7 +470,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 74] = [
+const RUNTIME_HELPERS: [Helper; 76] = [
     Helper::IndexError,
     Helper::BroadcastError,
     Helper::StackLimit,
@@ -490,6 +505,8 @@ const RUNTIME_HELPERS: [Helper; 74] = [
     Helper::IntTruediv,
     Helper::StoreStrided,
     Helper::Overlaps,
+    Helper::Overlaps2d,
+    Helper::Meet2d,
     Helper::Matmul,
     Helper::MatmulShapes,
     Helper::MatmulOutError,
@@ -569,6 +586,8 @@ const _: () = {
             | Helper::IntTruediv
             | Helper::StoreStrided
             | Helper::Overlaps
+            | Helper::Overlaps2d
+            | Helper::Meet2d
             | Helper::Matmul
             | Helper::MatmulShapes
             | Helper::MatmulOutError

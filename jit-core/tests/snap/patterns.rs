@@ -425,3 +425,23 @@ fn a_column_or_plane_operand_makes_the_strided_loop_alone() {
     let ir = testing::llvm_ir(&testing::typed(rows, &args).unwrap(), false);
     assert!(ir.contains("ew.strided") && ir.contains("ew.contig"), "rows are contiguous ({rows}):\n{ir}");
 }
+
+/// An assignment into a view of one local array that reads views of another (`q[1:, j] =
+/// u[j, 1:] * 2.0`) asks first whether the two whole arrays meet: that call depends on neither
+/// `j` nor the views, so the optimizer takes it out of the loop, and inside it only the view
+/// read from the target's own array (`q[1:, j - 1]`) is checked. The target of an augmented
+/// assignment, read back as the value's first operand, is not checked against itself.
+#[test]
+fn the_whole_arrays_meet_test_leaves_the_loop() {
+    let src = "def f(q, u, n):\n    for j in range(1, n):\n        q[1:, j] = u[j, 1:] * 2.0 + q[1:, j - 1]\n";
+    let args = [array(Dtype::Float64, 2), array(Dtype::Float64, 2), Type::Int64];
+    let ir = testing::llvm_ir(&testing::typed(src, &args).unwrap(), true);
+    let body = &ir[ir.find("define").expect("a function")..];
+    let meet = body.find("call i1 @sj_rt_meet_2d").unwrap_or_else(|| panic!("no meet test:\n{ir}"));
+    let first_phi = body.find(" = phi ").unwrap_or_else(|| panic!("no loop:\n{ir}"));
+    assert!(meet < first_phi, "the meet test stays in the loop:\n{ir}");
+    assert_eq!(body.matches("call i1 @sj_rt_meet_2d").count(), 1, "one meet test:\n{ir}");
+    let aug = "def f(a, b):\n    a[1:] += b[:-1]\n";
+    let ir = testing::llvm_ir(&testing::typed(aug, &[array(Dtype::Float64, 1), array(Dtype::Float64, 1)]).unwrap(), false);
+    assert_eq!(ir.matches("call i1 @sj_rt_overlaps_2d").count(), 1, "the target checked against itself:\n{ir}");
+}
