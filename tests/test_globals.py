@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import enum
 import linecache
+import warnings
 
+import numpy as np
 import pytest
 
 import stickyjit._support as support
@@ -115,3 +117,18 @@ def test_values_that_are_not_frozen_say_what_they_are(body, said):
     with pytest.raises(CompileError) as info:
         jit(cache=False)(namespace["f"])()
     assert said in str(info.value)
+
+
+def test_decorating_warns_of_nothing_a_module_global_does_not_have():
+    """The sticky identity looks for numbers among a module's attributes the code names; it
+    reads the module's dict, so NumPy's `__getattr__` is not asked for `str` (the builtin in
+    `str(x)`), which NumPy 2 answers with a FutureWarning."""
+
+    def show(x):
+        return str(x) + str(np.pi)
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        f = jit(show)
+        assert f(3) == show(3)
+    assert [str(w.message) for w in seen] == []

@@ -297,6 +297,9 @@ pub enum NumpyFn {
     Operator(OperatorFn),
     /// An iterator, compiled only as the iterable of a `for` loop.
     Iter(IterFn),
+    /// `np.ndim(x)`: the number of axes of an array, 0 of a number; a constant of the
+    /// argument's type, which prunes an `if` on it (`hir::Intrinsic::Ndim`).
+    Ndim,
 }
 
 /// `np.ndindex(shape)` (each index tuple of the shape, in C order) and `np.ndenumerate(a)`
@@ -359,7 +362,7 @@ const WHERE: Arity = Arity::new(3, 3, "one argument (as np.nonzero) or three arg
 
 /// The NumPy functions compiled code may call. The order matters where two names are one
 /// function object (`np.absolute is np.abs`): the Python side names the object by the first.
-pub static NUMPY_FUNCTIONS: [NumpyRow; 114] = [
+pub static NUMPY_FUNCTIONS: [NumpyRow; 115] = [
     np_row("sum", NumpyFn::Reduce(Reduction::Sum), REDUCE),
     np_row("ndindex", NumpyFn::Iter(IterFn::Ndindex), Arity::new(0, 32, "a shape (a tuple or ints)")),
     np_row("ndenumerate", NumpyFn::Iter(IterFn::Ndenumerate), Arity::new(1, 1, "one array")),
@@ -425,6 +428,7 @@ pub static NUMPY_FUNCTIONS: [NumpyRow; 114] = [
     np_row("transpose", NumpyFn::Array(ArrayFn::Transpose), Arity::new(1, 2, "an array and optional axes")),
     np_row("copy", NumpyFn::Array(ArrayFn::Copy), Arity::new(1, 1, "one array")),
     np_row("expand_dims", NumpyFn::Array(ArrayFn::ExpandDims), Arity::new(2, 2, "an array and an axis")),
+    np_row("ndim", NumpyFn::Ndim, Arity::new(1, 1, "an array or a number")),
     np_row("exp2", NumpyFn::Scalar(NpFn::Exp2), SCALAR),
     np_row("cbrt", NumpyFn::Scalar(NpFn::Cbrt), SCALAR),
     np_row("arcsinh", NumpyFn::Scalar(NpFn::Arcsinh), SCALAR),
@@ -499,7 +503,7 @@ pub fn numpy_functions_text() -> String {
         group(|f| matches!(f, NumpyFn::New(_))),
         group(|f| matches!(f, NumpyFn::Reduce(_))),
         group(|f| matches!(f, NumpyFn::Scalar(_))),
-        group(|f| matches!(f, NumpyFn::Array(_))),
+        group(|f| matches!(f, NumpyFn::Array(_) | NumpyFn::Ndim)),
         group(|f| matches!(f, NumpyFn::Operator(_))),
         group(|f| matches!(f, NumpyFn::Iter(_))),
     )

@@ -48,7 +48,7 @@ fn every_name_finds_its_row_and_every_enum_value_its_name() {
             NumpyFn::Reduce(r) => r.name(),
             NumpyFn::Scalar(f) => f.name(),
             NumpyFn::Array(f) => f.name(),
-            NumpyFn::Operator(_) | NumpyFn::Iter(_) => numpy_row_of(row.function).name,
+            NumpyFn::Operator(_) | NumpyFn::Iter(_) | NumpyFn::Ndim => numpy_row_of(row.function).name,
         };
         assert_eq!(numpy_function(canonical).unwrap().function, row.function);
         assert!(!row.alias || canonical != row.name, "{}", row.name);
@@ -75,7 +75,7 @@ fn every_name_finds_its_row_and_every_enum_value_its_name() {
 fn texts_are_the_ones_messages_always_gave() {
     assert_eq!(
         numpy_functions_text(),
-        "zeros, ones, empty, full, zeros_like, ones_like, empty_like, full_like, arange, array; sum, min, max, mean, amin, amax, prod, any, all, argmin, argmax, var, std on arrays; sqrt, exp, log, sin, cos, tan, abs, floor, ceil, tanh, sinh, cosh, arcsin, arccos, arctan, log2, log10, log1p, expm1, square, arctan2, hypot, minimum, maximum, fmin, fmax, logical_and, logical_or, logical_xor, logical_not, isnan, isinf, isfinite, where, exp2, cbrt, arcsinh, arccosh, arctanh, rint, fabs, deg2rad, rad2deg, trunc, sign, signbit, fmod, float_power, round, reciprocal, conj, angle, real, imag on numbers and arrays; reshape, ravel, transpose, copy, expand_dims; add, subtract, multiply, divide, floor_divide, remainder, power, bitwise_and, bitwise_or, bitwise_xor, left_shift, right_shift, negative, positive, invert, greater, greater_equal, less, less_equal, equal, not_equal, matmul, dot (the operators); ndindex, ndenumerate (in for loops)"
+        "zeros, ones, empty, full, zeros_like, ones_like, empty_like, full_like, arange, array; sum, min, max, mean, amin, amax, prod, any, all, argmin, argmax, var, std on arrays; sqrt, exp, log, sin, cos, tan, abs, floor, ceil, tanh, sinh, cosh, arcsin, arccos, arctan, log2, log10, log1p, expm1, square, arctan2, hypot, minimum, maximum, fmin, fmax, logical_and, logical_or, logical_xor, logical_not, isnan, isinf, isfinite, where, exp2, cbrt, arcsinh, arccosh, arctanh, rint, fabs, deg2rad, rad2deg, trunc, sign, signbit, fmod, float_power, round, reciprocal, conj, angle, real, imag on numbers and arrays; reshape, ravel, transpose, copy, expand_dims, ndim; add, subtract, multiply, divide, floor_divide, remainder, power, bitwise_and, bitwise_or, bitwise_xor, left_shift, right_shift, negative, positive, invert, greater, greater_equal, less, less_equal, equal, not_equal, matmul, dot (the operators); ndindex, ndenumerate (in for loops)"
     );
     assert_eq!(array_attributes_text(), ".shape, .ndim, .size, .real and .imag");
     assert_eq!(

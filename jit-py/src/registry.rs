@@ -30,6 +30,7 @@ pub fn registry(py: Python<'_>, statuses: bool) -> PyResult<Bound<'_, PyDict>> {
             NumpyFn::Array(_) => "array",
             NumpyFn::Operator(_) => "operator",
             NumpyFn::Iter(_) => "iterator",
+            NumpyFn::Ndim => "array",
         };
         (row.name, kind)
     });

@@ -145,10 +145,15 @@ fn put_frozen_globals(h: &mut Hasher, func: &Bound<'_, PyAny>, code: &Bound<'_, 
                 // `m.G`: numbers read through a module are frozen too. Which of the code's
                 // names are attributes of `m` is not known without a parse, so every name that
                 // is a number attribute of `m` counts (a superset: at worst a spurious change).
+                // Read from the module's dict, not by getattr: a module's `__getattr__` may
+                // warn of a name it does not have (NumPy 2 of `np.str` for the builtin `str`
+                // in `str(x)`); numbers are in the dict.
                 h.put(b"module");
                 h.put_str(&v.getattr(intern!(py, "__name__"))?.str()?.to_cow()?);
+                let dict = v.getattr(intern!(py, "__dict__"))?;
+                let dict = dict.cast::<pyo3::types::PyDict>()?;
                 for attr in names.iter() {
-                    if let Ok(a) = v.getattr(attr.cast::<PyString>()?) {
+                    if let Some(a) = dict.get_item(&attr)? {
                         if is_frozen_kind(&a) {
                             h.put_str(&attr.cast::<PyString>()?.to_cow()?);
                             put_const(h, &a)?;

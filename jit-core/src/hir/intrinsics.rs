@@ -38,6 +38,9 @@ pub enum Intrinsic {
     Bool,
     Round,
     Len,
+    /// `np.ndim(x)`: the number of axes of the array `x`, 0 of a number; known from the type
+    /// (inference records an `if` on it as a constant test, `infer::constant`).
+    Ndim,
     Math(MathFn),
     /// A function of Python's `cmath` module (`cmath.sqrt(z)`): CPython's answers and errors.
     Cmath(crate::registry::cmath::CmathFn),

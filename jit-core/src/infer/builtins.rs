@@ -94,6 +94,17 @@ impl InferCx<'_> {
             }
             return Ok(Type::Int64);
         }
+        if f == Intrinsic::Ndim {
+            return match self.expr(&args[0])? {
+                Type::Array(_) | Type::Unknown => Ok(Type::Int64),
+                t if t.is_number() || t == Type::Bool => Ok(Type::Int64),
+                t => Err(CompileError::typing(
+                    "np.ndim() argument",
+                    format!("np.ndim() of {}; it takes an array or a number here", type_name(&t)),
+                    args[0].span,
+                )),
+            };
+        }
         // The builtin `abs` of an array is NumPy's `absolute` (Python calls `__abs__`).
         if f == Intrinsic::Abs && matches!(self.expr(&args[0])?, Type::Array(_)) {
             return self.numpy_call(hir::NpFn::Abs, args);
@@ -157,6 +168,7 @@ impl InferCx<'_> {
             Intrinsic::IsNone { .. } => {
                 unreachable!("typed by infer::optional")
             }
+            Intrinsic::Ndim => unreachable!("typed above"),
             Intrinsic::Np(hir::NpFn::Abs | hir::NpFn::Floor | hir::NpFn::Ceil) => {
                 if tys[0] == Type::Float64 {
                     Type::Float64

@@ -1,10 +1,11 @@
 //! Conditions the argument types decide besides `is None` (`optional.rs`), pruned as those
 //! are (Numba's `dead_branch_prune`): an `if` or conditional expression on `a.ndim == 2`,
-//! `len(a.shape) == 1`, a frozen bool, or `not` / `and` / `or` of these types and compiles only
+//! `len(a.shape) == 1`, `np.ndim(x) == 0`, a frozen bool, or `not` / `and` / `or` of these types and compiles only
 //! the branch taken.
 //!
 //! A condition is constant when it is made of int and bool literals (frozen globals are
-//! literals by then), `x.ndim` and `len(x.shape)` of a local `x` holding an array, `len(t)` of a
+//! literals by then), `x.ndim` and `len(x.shape)` of a local `x` holding an array, `np.ndim(x)`
+//! of a local array or number, `len(t)` of a
 //! local tuple, comparisons, `not`, `and` and `or`: nothing with an effect, so leaving it out
 //! changes nothing but which branch is typed.
 
@@ -42,6 +43,13 @@ impl InferCx<'_> {
             H::Int(v) => Const::Value(*v),
             H::Bool(b) => Const::Value(*b as i64),
             H::Attr { value, attr: hir::Attr::Ndim } => ndim(value),
+            // `np.ndim(x)` of a local: its axes, 0 for a number.
+            H::Intrinsic { f: hir::Intrinsic::Ndim, args } if args.len() == 1 => match local_type(&args[0]) {
+                Some(Type::Array(a)) => Const::Value(a.ndim as i64),
+                Some(Type::Unknown) => Const::Pending,
+                Some(t) if t.is_number() || *t == Type::Bool => Const::Value(0),
+                _ => Const::Dynamic,
+            },
             H::Intrinsic { f: hir::Intrinsic::Len, args } if args.len() == 1 => match &args[0].kind {
                 H::Attr { value, attr: hir::Attr::Shape } => ndim(value),
                 _ => match local_type(&args[0]) {

@@ -108,6 +108,7 @@ impl Lowerer<'_> {
                 Some(NumpyFn::Array(f)) => Ok(Callee::Array(f)),
                 Some(NumpyFn::Operator(op)) => Ok(Callee::Operator(op, n.to_string())),
                 Some(NumpyFn::Iter(f)) => Ok(Callee::Iter(f)),
+                Some(NumpyFn::Ndim) => Ok(Callee::Intrinsic(Intrinsic::Ndim)),
                 None => Err(CompileError::unsupported_because(
                     "NumPy function",
                     format!("'{n}' (numpy.{f}) is not compiled; compiled: {}", registry::numpy_functions_text()),
@@ -190,6 +191,8 @@ pub(super) fn check_arity(f: Intrinsic, n: usize, span: Span) -> Result<()> {
             }
             (t.name(), if want == 1 { "exactly one argument".to_string() } else { "no arguments".to_string() })
         }
+        Intrinsic::Ndim if n == 1 => return Ok(()),
+        Intrinsic::Ndim => ("np.ndim", "exactly one argument".to_string()),
         Intrinsic::Np(f) if f.arity().accepts(n) => return Ok(()),
         Intrinsic::Np(f) => (f.name(), f.arity().text.to_string()),
         _ => {

@@ -12,7 +12,8 @@ compiled from stickyjit's library").
 Conventions: an array parameter is used only through the operations the subset compiles, so
 an input outside what an implementation supports (another number of dimensions, a tuple) is a
 CompileError (or TypeError) naming the NumPy function. NumPy's errors for bad values are raised
-as ValueError through ``_value_error`` (the subset has no ``raise``), with another message.
+with NumPy's class and message (``raise ValueError(...)``; NumPy's AxisError, which the subset
+cannot raise, as the ValueError it also is, with its message).
 """
 
 from __future__ import annotations

@@ -7,20 +7,23 @@ import math
 import numpy as np
 
 from .. import jit
-from .base import _acc, _axis, _check_1d, _check_2d, _outer_inner, _value_error
+from .base import _acc, _axis, _check_1d, _check_2d, _outer_inner
 
 
 @jit
-def diff(a):
-    """a 1-D array (n=1; axis=, prepend=, append= are not supported)."""
-    n = _check_1d(a)
-    m = n - 1
-    if m < 0:
-        m = 0
-    out = np.empty(m, dtype=a.dtype)
-    for i in range(m):
-        out[i] = a[i + 1] - a[i]
-    return out
+def diff(a, n=1):
+    """a 1-D array and an int n >= 0, the order (axis=, prepend=, append= are not supported;
+    n=0 gives a copy of a, NumPy a itself)."""
+    if n < 0:
+        raise ValueError("order must be non-negative but got " + str(n))
+    size = _check_1d(a)
+    out = np.empty(size, dtype=a.dtype)
+    out[:] = a
+    # Each order in place: out[i] is read before out[i + 1] is written.
+    for k in range(min(n, size)):
+        for i in range(size - 1 - k):
+            out[i] = out[i + 1] - out[i]
+    return out[: max(size - n, 0)]
 
 
 @jit
@@ -96,7 +99,7 @@ def bincount(x, minlength=0):
     for i in range(n):
         v = x[i]
         if v < 0:
-            _value_error()
+            raise ValueError("'list' argument must have no negative elements")
         if v > top:
             top = v
     size = top + 1
@@ -177,13 +180,13 @@ def concatenate(arrays, axis=0):
     d = first.ndim
     k = _axis(axis, d)
     if k != 0 and k != d - 1:
-        _value_error()
+        raise ValueError("np.concatenate() along an axis other than the first or the last is not supported")
     total = 0
     src = first
     for x in arrays:
         for i in range(d):
             if i != k and x.shape[i] != first.shape[i]:
-                _value_error()
+                raise ValueError("all the input array dimensions except for the concatenation axis must match exactly")
         m = x.shape[k]
         total += m
         if m > 0:
@@ -215,12 +218,12 @@ def vstack(tup):
     first = tup[0]
     d = first.ndim
     if d > 2:
-        _value_error()
+        raise ValueError("np.vstack() of arrays of more than two dimensions is not supported")
     cols = first.shape[d - 1]
     rows = 0
     for x in tup:
         if x.shape[d - 1] != cols:
-            _value_error()
+            raise ValueError("all the input array dimensions except for the concatenation axis must match exactly")
         r = 1
         if d == 2:
             r = x.shape[0]
@@ -244,12 +247,12 @@ def stack(arrays, axis=0):
     d = first.ndim
     k = _axis(axis, d + 1)
     if k != 0 and k != d and (k != 1 or d != 2):
-        _value_error()
+        raise ValueError("np.stack() along an axis other than the first or the last is not supported")
     n = len(arrays)
     for x in arrays:
         for i in range(d):
             if x.shape[i] != first.shape[i]:
-                _value_error()
+                raise ValueError("all input arrays must have the same shape")
     # The result's shape (first's with n inserted at axis k), made as in concatenate.
     z = np.zeros(n, dtype=np.bool_)
     if k == d:
@@ -349,7 +352,7 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     a1 = _axis(axis1, 2)
     a2 = _axis(axis2, 2)
     if a1 == a2:
-        _value_error()
+        raise ValueError("axis1 and axis2 cannot be the same")
     k = offset
     if a1 == 1:
         k = -offset
@@ -414,7 +417,7 @@ def tile(a, reps):
     if r < 0:
         # NumPy: a ValueError from repeat, unless a is empty.
         if n > 0:
-            _value_error()
+            raise ValueError("negative dimensions are not allowed")
         r = 0
     out = np.empty(n * r, dtype=a.dtype)
     for k in range(r):

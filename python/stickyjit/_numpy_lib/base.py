@@ -1,4 +1,4 @@
-"""Helpers of the library implementations (the subset has no raise: `_value_error`), linspace, logspace, geomspace."""
+"""Helpers of the library implementations, linspace, logspace, geomspace."""
 
 from __future__ import annotations
 
@@ -7,12 +7,6 @@ import math
 import numpy as np
 
 from .. import jit
-
-
-@jit
-def _value_error():
-    """Raises ValueError ("negative dimensions are not allowed"): the subset has no raise."""
-    return np.empty(-1)
 
 
 @jit
@@ -37,7 +31,7 @@ def _axis(axis, d):
     if k < 0:
         k += d
     if k < 0 or k >= d:
-        _value_error()
+        raise ValueError("axis " + str(axis) + " is out of bounds for array of dimension " + str(d))
     return k
 
 
@@ -127,7 +121,7 @@ def _has_nan(a):
 def linspace(start, stop, num=50):
     """numbers start and stop, an int num (endpoint=True); float64 result."""
     if num < 0:
-        _value_error()
+        raise ValueError("Number of samples, " + str(num) + ", must be non-negative.")
     y = np.empty(num)
     _fill_linspace(y, start, stop)
     return y
@@ -143,8 +137,10 @@ def logspace(start, stop, num=50, base=10.0):
 @jit
 def geomspace(start, stop, num=50):
     """non-zero numbers start and stop (real), an int num (endpoint=True); float64 result."""
-    if start == 0 or stop == 0 or num < 0:
-        _value_error()
+    if start == 0 or stop == 0:
+        raise ValueError("Geometric sequence cannot include zero")
+    if num < 0:
+        raise ValueError("Number of samples, " + str(num) + ", must be non-negative.")
     sign = 1.0
     if start < 0:
         sign = -1.0

@@ -7,17 +7,21 @@ import math
 import numpy as np
 
 from .. import jit
-from .base import _fill_linspace, _value_error
+from .base import _fill_linspace
 
 
 @jit
 def histogram(a, bins=10, range=(math.nan, math.nan)):
-    """an array of numbers of any number of dimensions (flattened), an int bins, range= a tuple
-    of two numbers (weights= and density= are not supported)."""
+    """an array of numbers of any number of dimensions (flattened), bins an int or a 1-D array
+    of increasing edges, range= a tuple of two numbers (weights= and density= are not
+    supported)."""
     # `range` is NumPy's parameter name; (nan, nan) stands for NumPy's default None.
     first = range[0]
     last = range[1]
     v = a.ravel()
+    if np.ndim(bins) != 0:
+        # The edges given: NumPy ignores range= then.
+        return _histogram_edges(v, bins)
     if first == first or last == last:
         return _histogram_range(v, bins, first, last)
     return _histogram_auto(v, bins)
@@ -95,20 +99,22 @@ def _too_many_bins(edges):
     """NumPy's ValueError ("Too many bins for data range") unless the edges increase."""
     for i in range(len(edges) - 1):
         if edges[i] >= edges[i + 1]:
-            _value_error()
+            raise ValueError(
+                "Too many bins for data range. Cannot create " + str(len(edges) - 1) + " finite-sized bins."
+            )
 
 
 @jit
 def _histogram_range(a, bins, first, last):
     """histogram with range=(first, last)."""
     if bins < 1:
-        _value_error()
+        raise ValueError("`bins` must be positive, when an integer")
     if first > last:
-        _value_error()
+        raise ValueError("max must be larger than min in range parameter.")
     lo64 = first * 1.0
     hi64 = last * 1.0
     if not (math.isfinite(lo64) and math.isfinite(hi64)):
-        _value_error()
+        raise ValueError("supplied range of [" + str(lo64) + ", " + str(hi64) + "] is not finite")
     if lo64 == hi64:
         lo64 = lo64 - 0.5
         hi64 = hi64 + 0.5
@@ -137,7 +143,7 @@ def _histogram_range(a, bins, first, last):
 def _histogram_auto(a, bins):
     """histogram with the range of a's values."""
     if bins < 1:
-        _value_error()
+        raise ValueError("`bins` must be positive, when an integer")
     n = len(a)
     # The edges' dtype is NumPy's: float32 for a float32 array, else float64. `c` holds values
     # converted to it, so that the arithmetic below is done in that dtype, as NumPy does.
@@ -152,7 +158,7 @@ def _histogram_auto(a, bins):
     lo = c[0]
     hi = c[1]
     if not (math.isfinite(lo) and math.isfinite(hi)):
-        _value_error()
+        raise ValueError("autodetected range of [" + str(lo) + ", " + str(hi) + "] is not finite")
     if lo == hi:
         c[2] = 0.5
         lo = lo - c[2]
@@ -179,4 +185,49 @@ def _histogram_auto(a, bins):
     # Rounding errors may exceed a bin: NumPy's own steps, in the edges' dtype.
     c[3] = bins
     _count_bins_exact(a, hist, edges, False, lo, hi, lo, denom, c[3])
+    return hist, edges
+
+
+@jit
+def _histogram_edges(a, edges):
+    """histogram with the bins' edges given (a 1-D array, increasing): NumPy's counts, x in
+    [edges[i], edges[i + 1]) for each bin but the last, which holds its right edge too; NaN and
+    values outside the edges are not counted. Elements and edges are compared in the dtype NumPy
+    compares them in (their common type, as `searchsorted` does). The edges are returned as
+    given, as NumPy returns them."""
+    if edges.ndim != 1:
+        raise ValueError("`bins` must be 1d, when an array")
+    n = len(edges)
+    for i in range(n - 1):
+        if edges[i] > edges[i + 1]:
+            raise ValueError("`bins` must increase monotonically, when an array")
+    nbins = max(n - 1, 0)
+    hist = np.zeros(nbins, dtype=np.int64)
+    if nbins == 0:
+        return hist, edges
+    # The common dtype of the elements and the edges, and the edges in it.
+    common = np.zeros(1, dtype=a.dtype) + np.zeros(1, dtype=edges.dtype)
+    e = np.empty(n, dtype=common.dtype)
+    e[:] = edges
+    c = np.empty(1, dtype=common.dtype)
+    lo = e[0]
+    hi = e[n - 1]
+    for j in range(len(a)):
+        c[0] = a[j]
+        x = c[0]
+        if not (x >= lo and x <= hi):
+            continue
+        if x == hi:
+            hist[nbins - 1] += 1
+            continue
+        # The last edge at or below x (below the last edge: one of the first n - 1).
+        k = 0
+        top = n - 1
+        while top - k > 1:
+            mid = (k + top) // 2
+            if e[mid] <= x:
+                k = mid
+            else:
+                top = mid
+        hist[k] += 1
     return hist, edges

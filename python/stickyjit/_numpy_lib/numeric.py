@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 
 from .. import jit
-from .base import NO_VALUE, _axis, _check_1d, _check_2d, _is_no_value, _unsupported, _value_error
+from .base import NO_VALUE, _axis, _check_1d, _check_2d, _is_no_value, _unsupported
 
 
 @jit
@@ -19,8 +19,10 @@ def interp(x, xp, fp, left=NO_VALUE, right=NO_VALUE, period=()):
     float64 result (period= is not supported)."""
     _unsupported(period)
     n = _check_1d(xp)
-    if _check_1d(fp) != n or n == 0:
-        _value_error()
+    if n == 0:
+        raise ValueError("array of sample points is empty")
+    if _check_1d(fp) != n:
+        raise ValueError("fp and xp are not of the same length.")
     lval = fp[0] * 1.0
     if not _is_no_value(left):
         lval = left * 1.0
@@ -115,8 +117,10 @@ def convolve(a, v):
     # callee's result is a CompileError (slice) of the compiler's inference for now.
     n = len(a)
     m = len(v)
-    if n == 0 or m == 0:
-        _value_error()
+    if n == 0:
+        raise ValueError("a cannot be empty")
+    if m == 0:
+        raise ValueError("v cannot be empty")
     # Products and sums in NumPy's result dtype (a float32 array times an int16 one: float32).
     p = np.zeros(1, dtype=a.dtype) * np.zeros(1, dtype=v.dtype)
     ac = np.empty(n, dtype=p.dtype)
@@ -158,14 +162,16 @@ def cross(a, b):
     n = _check_1d(a)
     m = _check_1d(b)
     if (n != 2 and n != 3) or (m != 2 and m != 3) or (n == 2 and m == 2):
-        _value_error()
+        raise ValueError("incompatible dimensions for cross product\n(dimension must be 2 or 3)")
     if (n == 2 or m == 2) and not CROSS_2_VECTORS:
-        _value_error()
+        raise ValueError("np.cross() of 2-vectors is not supported with this NumPy")
     # Products and differences in NumPy's result dtype (float32 for float32 and int16).
     p = np.zeros(1, dtype=a.dtype) * np.zeros(1, dtype=b.dtype)
     if np.full(1, 2, dtype=p.dtype)[0] == 1:
         # Two bool arrays: NumPy's bool subtraction is a TypeError.
-        _value_error()
+        raise TypeError(
+            "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead."
+        )
     c = np.zeros(6, dtype=p.dtype)
     c[:n] = a
     c[3 : 3 + m] = b
@@ -202,7 +208,7 @@ def average(a, axis=(), weights=NO_VALUE):
             return math.nan
         return a.mean() * 1.0
     if len(w) != n:
-        _value_error()
+        raise TypeError("Axis must be specified when shapes of a and weights differ.")
     scl = 0.0
     s = 0.0
     for i in range(n):
@@ -235,7 +241,7 @@ def inner(a, b):
     """two arrays of one or two dimensions (more are not supported): the sums of
     products over their last axes, `a @ b.T` (no conjugate), in NumPy's result dtype."""
     if a.ndim > 2 or b.ndim > 2:
-        _value_error()
+        raise ValueError("np.inner() of arrays of more than two dimensions is not supported")
     return a @ b.T
 
 

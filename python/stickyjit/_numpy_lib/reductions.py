@@ -7,31 +7,15 @@ import math
 import numpy as np
 
 from .. import jit
-from .base import _acc, _axis, _check_1d, _outer_inner, _unsupported, _value_error
-
-# NumPy's axis=None, the default of cumsum's and cumprod's axis (an int, the type of an axis).
-_NO_AXIS = -(2**63)
-
-
-@jit
-def _flat_axis(a, axis):
-    """Checks axis= of an accumulation of a (flattened unless a is 1-D): ValueError for an axis
-    outside [-ndim, ndim) (NumPy's AxisError) and for any axis of an array of 2 or more
-    dimensions (not supported: the result of one implementation has one number of
-    dimensions, and NumPy's flattened result and its result along an axis differ in it)."""
-    if axis != _NO_AXIS:
-        _axis(axis, a.ndim)
-        if a.ndim != 1:
-            _value_error()
+from .base import _acc, _axis, _check_1d, _outer_inner, _unsupported
 
 
 @jit
 def _cum_along(a, axis, mul, skip_nan):
     """cumsum (cumprod when `mul`; NaN counting as 0 or 1 when `skip_nan`) of an array of one or
     more dimensions along `axis` (ValueError outside [-ndim, ndim)): an array of a's shape in
-    NumPy's accumulation dtype. Not reachable from np.cumsum yet: NumPy's flattened default has
-    another number of dimensions, and one implementation has one result type (the compiler types
-    both branches of `if axis == ...`); ready for a compiler that picks it when axis= is given."""
+    NumPy's accumulation dtype: np.cumsum and its kin with axis= given (`axis is None`, the
+    default, is known from the arguments' types: only the branch taken is compiled)."""
     d = a.ndim
     k = _axis(axis, d)
     outer, inner = _outer_inner(a.shape, d, k)
@@ -59,11 +43,12 @@ def _cum_along(a, axis, mul, skip_nan):
 
 
 @jit
-def cumsum(a, axis=_NO_AXIS):
-    """an array of any number of dimensions, flattened (axis= only for a 1-D array: 0 or -1;
-    dtype= is not supported)."""
-    _flat_axis(a, axis)
-    return _cumsum1(a.ravel())
+def cumsum(a, axis=None):
+    """an array of any number of dimensions, flattened, or along axis= (an int) in a's shape
+    (dtype= is not supported)."""
+    if axis is None:
+        return _cumsum1(a.ravel())
+    return _cum_along(a, axis, False, False)
 
 
 @jit
@@ -81,11 +66,12 @@ def _cumsum1(a):
 
 
 @jit
-def cumprod(a, axis=_NO_AXIS):
-    """an array of any number of dimensions, flattened (axis= only for a 1-D array: 0 or -1;
-    dtype= is not supported)."""
-    _flat_axis(a, axis)
-    return _cumprod1(a.ravel())
+def cumprod(a, axis=None):
+    """an array of any number of dimensions, flattened, or along axis= (an int) in a's shape
+    (dtype= is not supported)."""
+    if axis is None:
+        return _cumprod1(a.ravel())
+    return _cum_along(a, axis, True, False)
 
 
 @jit
@@ -183,7 +169,7 @@ def _nanmin1(a):
     """a non-empty 1-D array (axis= is not supported); NaN when every element is NaN."""
     n = _check_1d(a)
     if n == 0:
-        _value_error()
+        raise ValueError("zero-size array to reduction operation fmin which has no identity")
     best = a[0]
     for i in range(1, n):
         x = a[i]
@@ -204,7 +190,7 @@ def _nanmax1(a):
     """a non-empty 1-D array (axis= is not supported); NaN when every element is NaN."""
     n = _check_1d(a)
     if n == 0:
-        _value_error()
+        raise ValueError("zero-size array to reduction operation fmax which has no identity")
     best = a[0]
     for i in range(1, n):
         x = a[i]
@@ -310,11 +296,12 @@ def _nanprod1(a):
 
 
 @jit
-def nancumsum(a, axis=_NO_AXIS):
-    """an array of any number of dimensions, flattened (axis= only for a 1-D array: 0 or -1;
-    dtype= is not supported); NaN counts as 0."""
-    _flat_axis(a, axis)
-    return _nancumsum1(a.ravel())
+def nancumsum(a, axis=None):
+    """an array of any number of dimensions, flattened, or along axis= (an int) in a's shape
+    (dtype= is not supported); NaN counts as 0."""
+    if axis is None:
+        return _nancumsum1(a.ravel())
+    return _cum_along(a, axis, False, True)
 
 
 @jit
@@ -334,11 +321,12 @@ def _nancumsum1(a):
 
 
 @jit
-def nancumprod(a, axis=_NO_AXIS):
-    """an array of any number of dimensions, flattened (axis= only for a 1-D array: 0 or -1;
-    dtype= is not supported); NaN counts as 1."""
-    _flat_axis(a, axis)
-    return _nancumprod1(a.ravel())
+def nancumprod(a, axis=None):
+    """an array of any number of dimensions, flattened, or along axis= (an int) in a's shape
+    (dtype= is not supported); NaN counts as 1."""
+    if axis is None:
+        return _nancumprod1(a.ravel())
+    return _cum_along(a, axis, True, True)
 
 
 @jit

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from .. import jit
-from .base import _check_1d, _has_nan, _lt, _value_error
+from .base import _check_1d, _has_nan, _lt
 
 # Sorting: NaNs are set apart first (NumPy puts them last, in their order), then the numbers are
 # sorted with plain comparisons by a stable merge sort over insertion-sorted runs.
@@ -226,14 +226,36 @@ def _select(s, k):
 
 
 @jit
-def searchsorted(a, v):
-    """a sorted 1-D array and a number v (side='left'; an array v is not supported)."""
+def searchsorted(a, v, side=None):
+    """a sorted 1-D array, v a number or an array of one or more dimensions (int64 indices of
+    its shape), side 'left' (the default) or 'right' (a 0-d array v and sorter= are not
+    supported)."""
+    # None stands for NumPy's default 'left' (a string default is not compiled).
+    right = False
+    if side is not None:
+        if side != "left" and side != "right":
+            raise ValueError("search side must be 'left' or 'right' (got '" + side + "')")
+        right = side == "right"
+    if np.ndim(v) == 0:
+        return _search1(a, v, right)
+    out = np.empty(v.shape, dtype=np.int64)
+    flat = out.reshape(-1)
+    vf = v.ravel()
+    for i in range(len(vf)):
+        flat[i] = _search1(a, vf[i], right)
+    return out
+
+
+@jit
+def _search1(a, v, right):
+    """Where v goes in the sorted 1-D array a (NaN after every number): before the elements
+    equal to it, or after them when `right`."""
     n = _check_1d(a)
     lo = 0
     hi = n
     while lo < hi:
         mid = (lo + hi) // 2
-        if _lt(a[mid], v):
+        if _lt(a[mid], v) or (right and not _lt(v, a[mid])):
             lo = mid + 1
         else:
             hi = mid
@@ -277,7 +299,7 @@ def _quantile1(a, q):
     q, axis=, weights= are not supported)."""
     n = _check_1d(a)
     if not (q >= 0.0 and q <= 1.0):
-        _value_error()
+        raise ValueError("Quantiles must be in the range [0, 1]")
     if _has_nan(a):
         return math.nan
     s = a.copy()
@@ -319,6 +341,8 @@ def _quantile1(a, q):
 def percentile(a, q):
     """a 1-D array of numbers (not bool) and a number q in [0, 100] (method="linear"; an array
     q, axis=, weights= are not supported)."""
+    if not (q >= 0.0 and q <= 100.0):
+        raise ValueError("Percentiles must be in the range [0, 100]")
     return quantile(a, q / 100)
 
 
@@ -411,7 +435,7 @@ def digitize(x, bins, right=False):
     decreasing, and a bool right: int64 bin indices of x's shape."""
     mono = _monotonicity(bins)
     if mono == 0:
-        _value_error()
+        raise ValueError("bins must be monotonically increasing or decreasing")
     n = len(bins)
     # xa has x's shape, () for a number: the result is reshaped to it and `[()]` makes a 0-d
     # result the number it holds (an array's `[()]` is the array).
@@ -459,7 +483,7 @@ def nanquantile(a, q):
     a number q in [0, 1] (method="linear"; an array q, axis=, weights= are not supported); NaN
     when every element is NaN."""
     if not (q >= 0.0 and q <= 1.0):
-        _value_error()
+        raise ValueError("Quantiles must be in the range [0, 1]")
     v = _non_nan(a.ravel())
     if len(v) == 0:
         return math.nan
@@ -471,4 +495,6 @@ def nanpercentile(a, q):
     """an array of numbers (not bool) of any number of dimensions, flattened, NaN ignored, and
     a number q in [0, 100] (method="linear"; an array q, axis=, weights= are not supported);
     NaN when every element is NaN."""
+    if not (q >= 0.0 and q <= 100.0):
+        raise ValueError("Percentiles must be in the range [0, 100]")
     return nanquantile(a, q / 100)
