@@ -263,3 +263,55 @@ def test_a_mask_of_the_first_axes_of_another_length_is_numpys_index_error():
         JIT["masked"](np.ones((3, 4)), np.ones(4, bool))
     with pytest.raises(IndexError, match="boolean index did not match"):
         JIT["mask_store"](np.ones((3, 4)), np.ones(2, bool), 1.0)
+
+
+def columns(a, idx):
+    return a[:, idx]
+
+
+def middle(a, idx):
+    return a[:, idx, :]
+
+
+def last_of_three(a, idx):
+    return a[:, :, idx] * 2
+
+
+def rows_written_out(a, idx):
+    return a[idx, :]
+
+
+ALONG = {f.__name__: njit(f) for f in [columns, middle, last_of_three, rows_written_out]}
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(["float64", "float32", "int64", "int16", "uint8", "bool"]),
+    hnp.array_shapes(min_dims=3, max_dims=3, min_side=0, max_side=4),
+    st.sampled_from(["int64", "int32", "uint8"]),
+    st.data(),
+)
+def test_an_index_array_among_full_slices_gathers_along_its_axis_as_numpy(dtype, shape, idx_dtype, data):
+    """`a[:, idx]`, `a[:, idx, :]`, `a[:, :, idx]`, `a[idx, :]`: NumPy's one advanced index, which
+    keeps its place (the result's axes: a's before it, the index array's, a's after it); an index
+    array of any shape and integer dtype, negative positions counting from the end, a position
+    out of range NumPy's IndexError with its message."""
+    a = np.arange(int(np.prod(shape))).reshape(shape).astype(dtype)
+    for name, ndim, axis in (("columns", 2, 1), ("middle", 3, 1), ("last_of_three", 3, 2), ("rows_written_out", 2, 0)):
+        x = a if ndim == 3 else a.reshape(shape[0], shape[1] * shape[2])
+        size = x.shape[axis]
+        lo = -size if idx_dtype != "uint8" else 0
+        idx = data.draw(
+            hnp.arrays(
+                idx_dtype,
+                hnp.array_shapes(min_dims=1, max_dims=2, min_side=0, max_side=3),
+                elements=st.integers(lo, size),
+            )
+        )
+        try:
+            want = globals()[name](x, idx)
+        except IndexError as e:
+            with pytest.raises(IndexError, match=str(e).replace("(", r"\(").replace(")", r"\)")):
+                ALONG[name](x, idx)
+            continue
+        same(want, ALONG[name](x, idx))

@@ -1425,8 +1425,20 @@ def m_isfinite(x):
     return math.isfinite(x)
 
 
+@jit
+def m_erf(x):
+    return math.erf(x)
+
+
+@jit
+def m_erfc(x):
+    return math.erfc(x)
+
+
 # (function, ulps): None means bit-for-bit.
 MATH1 = [
+    (m_erf, None),
+    (m_erfc, None),
     (m_sqrt, None),
     (m_fabs, None),
     (m_isnan, None),

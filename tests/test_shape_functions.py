@@ -249,7 +249,7 @@ def test_bad_calls_are_compile_errors_naming_the_construct():
 
 
 def expand(a):
-    return np.expand_dims(a, 0), np.expand_dims(a, 1)
+    return np.expand_dims(a, 0), np.expand_dims(a, 1), np.expand_dims(a, axis=1)
 
 
 @settings(max_examples=100, deadline=None)

@@ -292,6 +292,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.own_temp(e.id, v, &ty);
                 v
             }
+            H::Subscript { value, index } if self.gathered_axis(value, index).is_some() => {
+                let Type::Array(out) = ty else { unreachable!("inference types an indexed read as an array") };
+                let (p, item) = self.gathered_axis(value, index).expect("checked");
+                let v = self.fancy_load_along(value, item, p, out);
+                self.own_temp(e.id, v, &ty);
+                v
+            }
             H::Subscript { value, index } if matches!(ty, Type::Array(_)) && matches!(self.ty(value), Type::Array(_)) => {
                 self.array_view(value, index, ty.clone())
             }

@@ -51,17 +51,66 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             });
             return value;
         }
-        // The result's shape: the index array's, then the array's other axes.
-        let shape: Vec<IntValue<'ctx>> = ix.shape.iter().chain(&a.shape[1..]).copied().collect();
-        let (value, data, _) = self.alloc_c(&out, &shape, false);
+        self.gather(&a, &ix, 0, out, j)
+    }
+
+    /// `value[:, idx]` (`index` the integer array `idx`, at position `p` of an index whose
+    /// other items are full slices: [`FnGen::gathered_axis`]): a new C-contiguous array of `a`'s
+    /// axes before `p`, the index array's, and `a`'s after `p` (NumPy's one advanced index keeps
+    /// its place), of type `out`.
+    pub(super) fn fancy_load_along(
+        &mut self,
+        value: &hir::Expr,
+        index: &hir::Expr,
+        p: usize,
+        out: ArrayType,
+    ) -> BasicValueEnum<'ctx> {
+        let (Type::Array(at), Type::Array(it)) = (self.ty(value), self.ty(index)) else { unreachable!("inference checked") };
+        let a = self.expr(value).into_struct_value();
+        let ix = self.expr(index).into_struct_value();
+        let (a, ix) = (self.parts(a, at), self.parts(ix, it));
+        let j = self.entry_alloca(self.ctx().i64_type(), "fancy.j");
+        self.b().build_store(j, self.i64(0)).u();
+        self.gather(&a, &ix, p, out, j)
+    }
+
+    /// The elements of `a` at the integer array `ix`'s positions along axis `p`, in a new
+    /// C-contiguous array of `out` (`j`: the count of elements written, from 0): its shape is
+    /// `a`'s axes before `p`, `ix`'s, then `a`'s after `p`. A position out of range is NumPy's
+    /// IndexError naming the axis, even where the result is empty (another axis of size 0), as
+    /// NumPy checks every position first.
+    fn gather(
+        &mut self,
+        a: &Parts<'ctx>,
+        ix: &Parts<'ctx>,
+        p: usize,
+        out: ArrayType,
+        j: PointerValue<'ctx>,
+    ) -> BasicValueEnum<'ctx> {
+        let item = self.i64(out.dtype.size() as i64);
         let n = ix.t.ndim as usize;
+        self.loop_nest(&ix.shape, &mut |fn_gen, idx| {
+            fn_gen.position_at_axis(ix, idx, a.shape[p], p as i64);
+        });
+        let shape: Vec<IntValue<'ctx>> = a.shape[..p].iter().chain(&ix.shape).chain(&a.shape[p + 1..]).copied().collect();
+        let (value, data, _) = self.alloc_c(&out, &shape, false);
+        let dtype = a.t.dtype;
         self.loop_nest(&shape, &mut |fn_gen, idx| {
-            let at0 = fn_gen.position_at(&ix, &idx[..n], a.shape[0]);
-            let pos: Vec<IntValue<'ctx>> = std::iter::once(at0).chain(idx[n..].iter().copied()).collect();
-            let x = fn_gen.load_element(fn_gen.address(a.data, &pos, &a.strides), at.dtype);
-            fn_gen.store_next(data, item, j, out, x, &at.dtype.element().carrier());
+            let at = fn_gen.position_at_axis(ix, &idx[p..p + n], a.shape[p], p as i64);
+            let pos: Vec<IntValue<'ctx>> =
+                idx[..p].iter().copied().chain(std::iter::once(at)).chain(idx[p + n..].iter().copied()).collect();
+            let x = fn_gen.load_element(fn_gen.address(a.data, &pos, &a.strides), dtype);
+            fn_gen.store_next(data, item, j, out, x, &dtype.element().carrier());
         });
         value
+    }
+
+    /// Where `value[index]` gathers along one axis: `Some((p, idx))` for an index whose items
+    /// are full slices but an integer array `idx` at `p` (`a[:, idx]`), as inference typed it.
+    pub(super) fn gathered_axis<'e>(&self, value: &hir::Expr, index: &'e hir::Expr) -> Option<(usize, &'e hir::Expr)> {
+        let Type::Array(a) = self.ty(value) else { return None };
+        let (p, item) = crate::infer::one_index_among_full_slices(&a, index)?;
+        matches!(self.ty(item), Type::Array(ix) if matches!(ix.dtype.row().kind, b'i' | b'u')).then_some((p, item))
     }
 
     /// `array[index] = v` with an array `index`: `v` (of type `vt`: a number, or a 1-D array of
@@ -184,9 +233,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// The position on axis 0 (of `size`) that element `idx` of the integer index array `ix`
     /// names: negative counts from the end; outside, NumPy's IndexError.
     fn position_at(&mut self, ix: &Parts<'ctx>, idx: &[IntValue<'ctx>], size: IntValue<'ctx>) -> IntValue<'ctx> {
+        self.position_at_axis(ix, idx, size, 0)
+    }
+
+    /// [`FnGen::position_at`] along axis `axis` (which an IndexError names).
+    fn position_at_axis(&mut self, ix: &Parts<'ctx>, idx: &[IntValue<'ctx>], size: IntValue<'ctx>, axis: i64) -> IntValue<'ctx> {
         let raw = self.load_element(self.address(ix.data, idx, &ix.strides), ix.t.dtype);
         let i = self.as_index(raw, &ix.t.dtype.element());
-        self.checked_index(i, false, 0, size)
+        self.checked_index(i, false, axis, size)
     }
 
     /// `data[j] = x` in a C-contiguous array of `out`'s dtype, then `j += 1`.

@@ -142,10 +142,14 @@ pub enum MathFn {
     Isnan,
     Isinf,
     Isfinite,
+    /// `math.erf` and `math.erfc`: CPython calls the C library's, as compiled code does (the
+    /// same answers; neither raises).
+    Erf,
+    Erfc,
 }
 
 impl MathFn {
-    pub const ALL: [MathFn; 28] = [
+    pub const ALL: [MathFn; 30] = [
         MathFn::Sqrt,
         MathFn::Exp,
         MathFn::Log,
@@ -174,6 +178,8 @@ impl MathFn {
         MathFn::Isnan,
         MathFn::Isinf,
         MathFn::Isfinite,
+        MathFn::Erf,
+        MathFn::Erfc,
     ];
 
     pub fn name(self) -> &'static str {
@@ -206,6 +212,8 @@ impl MathFn {
             MathFn::Isnan => "isnan",
             MathFn::Isinf => "isinf",
             MathFn::Isfinite => "isfinite",
+            MathFn::Erf => "erf",
+            MathFn::Erfc => "erfc",
         }
     }
 

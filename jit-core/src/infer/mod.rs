@@ -23,7 +23,7 @@ mod iterators;
 mod linalg;
 mod lists;
 mod optional;
-pub(crate) use arrays::{fancy_index_type, normalized_axes};
+pub(crate) use arrays::{fancy_index_type, normalized_axes, one_index_among_full_slices};
 mod ops;
 mod pointers;
 mod random;

@@ -35,6 +35,26 @@ impl<'a> InferCx<'a> {
                 self.specs[self.current].allocates = true;
                 return arrays::fancy_index_type(a, ix, index.span).map(Type::Array);
             }
+            // `a[:, idx]`: an integer array among full slices, along its axis.
+            if let Some((p, item)) = arrays::one_index_among_full_slices(&a, index) {
+                match self.expr(item)? {
+                    Type::Array(ix) if matches!(ix.dtype.row().kind, b'i' | b'u') && ix.ndim >= 1 => {
+                        // The result: a's axes before p, the index array's, a's after p.
+                        let _ = p;
+                        self.specs[self.current].allocates = true;
+                        let ndim = a.ndim as usize - 1 + ix.ndim as usize;
+                        let layout = crate::types::Layout::C;
+                        return Ok(Type::Array(crate::types::ArrayType {
+                            dtype: a.dtype,
+                            ndim: ndim as u8,
+                            layout,
+                            readonly: false,
+                        }));
+                    }
+                    Type::Unknown => return Ok(Type::Unknown),
+                    _ => {}
+                }
+            }
             if arrays::is_view(&a, index, &it) {
                 return self.view_type(a, index, span);
             }

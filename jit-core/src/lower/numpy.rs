@@ -189,6 +189,7 @@ impl Lowerer<'_> {
                 (ArrayMethod::Astype, "dtype")
                     | (ArrayMethod::Array(ArrayFn::Reshape), "newshape" | "shape")
                     | (ArrayMethod::Array(ArrayFn::Transpose), "axes")
+                    | (ArrayMethod::Array(ArrayFn::ExpandDims), "axis")
             ) && keywords.len() == 1;
             if !ok {
                 return Err(CompileError::unsupported_because(
