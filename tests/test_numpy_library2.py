@@ -956,3 +956,109 @@ def test_np_ndim_is_numpys_and_prunes_the_branch_it_decides():
 
 def lambda_free_ndim_of_a_list(x):
     return np.ndim(x)
+
+
+# ---------------------------------------------------------------------------------------------
+# the library's errors: NumPy's class (an AxisError as the ValueError it also is) and message
+
+
+def e_bincount(x):
+    return np.bincount(x)
+
+
+def e_cumsum_axis(a):
+    return np.cumsum(a, axis=5)
+
+
+def e_linspace(n):
+    return np.linspace(0.0, 1.0, n)
+
+
+def e_geomspace(x):
+    return np.geomspace(x, 1.0, 3)
+
+
+def e_hist_bins(a):
+    return np.histogram(a, 0)
+
+
+def e_hist_range(a):
+    return np.histogram(a, 3, range=(2.0, 1.0))
+
+
+def e_hist_inf(a):
+    return np.histogram(a, 3, range=(0.0, np.inf))
+
+
+def e_hist_nan(a):
+    return np.histogram(a, 3)
+
+
+def e_interp(xp, fp):
+    return np.interp(np.ones(2), xp, fp)
+
+
+def e_convolve(a, v):
+    return np.convolve(a, v)
+
+
+def e_cross(a, b):
+    return np.cross(a, b)
+
+
+def e_nanmin(a):
+    return np.nanmin(a)
+
+
+def e_quantile(a):
+    return np.quantile(a, 1.5)
+
+
+def e_percentile(a):
+    return np.percentile(a, 150.0)
+
+
+def e_digitize(x, b):
+    return np.digitize(x, b)
+
+
+def e_diagonal(a):
+    return np.diagonal(a, 0, 0, 0)
+
+
+def e_stack(a, b):
+    return np.stack((a, b))
+
+
+ERRORS = [
+    (e_bincount, (np.array([1, -1]),)),
+    (e_cumsum_axis, (np.ones((2, 2)),)),
+    (e_linspace, (-1,)),
+    (e_geomspace, (0.0,)),
+    (e_hist_bins, (np.ones(3),)),
+    (e_hist_range, (np.ones(3),)),
+    (e_hist_inf, (np.ones(3),)),
+    (e_hist_nan, (np.array([1.0, np.nan]),)),
+    (e_interp, (np.arange(3.0), np.arange(2.0))),
+    (e_interp, (np.arange(0.0), np.arange(0.0))),
+    (e_convolve, (np.ones(0), np.ones(2))),
+    (e_convolve, (np.ones(2), np.ones(0))),
+    (e_cross, (np.ones(4), np.ones(3))),
+    (e_nanmin, (np.ones(0),)),
+    (e_quantile, (np.ones(3),)),
+    (e_percentile, (np.ones(3),)),
+    (e_digitize, (np.ones(3), np.array([1.0, 0.0, 2.0]))),
+    (e_diagonal, (np.ones((2, 2)),)),
+    (e_stack, (np.ones(2), np.ones(3))),
+]
+
+
+@pytest.mark.parametrize("f,args", ERRORS, ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(ERRORS)])
+def test_the_librarys_errors_are_numpys_class_and_message(f, args):
+    with pytest.raises(Exception) as want:
+        f(*args)
+    with pytest.raises(Exception) as got:
+        jit(f)(*args)
+    expected = ValueError if isinstance(want.value, ValueError) else type(want.value)
+    assert type(got.value) is expected, got.value
+    assert str(got.value) == str(want.value)

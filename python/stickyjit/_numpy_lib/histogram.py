@@ -105,6 +105,13 @@ def _too_many_bins(edges):
 
 
 @jit
+def _not_finite(which, lo, hi):
+    """NumPy's ValueError for a range that is not finite (`which`: "supplied" or
+    "autodetected"), made out of line: the text is built only on this error's path."""
+    raise ValueError(which + " range of [" + str(lo) + ", " + str(hi) + "] is not finite")
+
+
+@jit
 def _histogram_range(a, bins, first, last):
     """histogram with range=(first, last)."""
     if bins < 1:
@@ -114,7 +121,7 @@ def _histogram_range(a, bins, first, last):
     lo64 = first * 1.0
     hi64 = last * 1.0
     if not (math.isfinite(lo64) and math.isfinite(hi64)):
-        raise ValueError("supplied range of [" + str(lo64) + ", " + str(hi64) + "] is not finite")
+        _not_finite("supplied", lo64, hi64)
     if lo64 == hi64:
         lo64 = lo64 - 0.5
         hi64 = hi64 + 0.5
@@ -158,7 +165,7 @@ def _histogram_auto(a, bins):
     lo = c[0]
     hi = c[1]
     if not (math.isfinite(lo) and math.isfinite(hi)):
-        raise ValueError("autodetected range of [" + str(lo) + ", " + str(hi) + "] is not finite")
+        _not_finite("autodetected", lo, hi)
     if lo == hi:
         c[2] = 0.5
         lo = lo - c[2]
