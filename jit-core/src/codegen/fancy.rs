@@ -1,6 +1,7 @@
 //! Codegen of indexing by an array: a boolean mask of the array's shape or of its first axes
-//! (`a[a > 0]`, `a[mask] = v`, `rows[keep]`) and an integer array along the first axis (`x[idx]`, `x[idx] = v`). A read
-//! makes a new C-contiguous array; a write stores into each selected element in order.
+//! (`a[a > 0]`, `a[mask] = v`, `rows[keep]`) and an integer array along the first axis (`x[idx]`, `x[idx] = v`) or,
+//! read, along any axis among full slices (`x[:, idx]`). A read makes a new C-contiguous array;
+//! a write stores into each selected element in order.
 
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
 use inkwell::IntPredicate;
