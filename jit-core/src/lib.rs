@@ -43,6 +43,7 @@ pub mod memory;
 pub mod normalize;
 pub mod optimize;
 pub mod output;
+pub mod overlap_rt;
 pub mod parallel;
 pub mod parse;
 pub mod pretty;

@@ -15,28 +15,6 @@ pub(super) fn index_items(index: &hir::Expr) -> Vec<&hir::Expr> {
     }
 }
 
-/// Whether `e` is the full slice `:`.
-pub(crate) fn is_full_slice(e: &hir::Expr) -> bool {
-    matches!(&e.kind, hir::ExprKind::Slice { lower: None, upper: None, step: None })
-}
-
-/// The index written out `a[:, idx]` (`a[:, :, idx]`, `a[idx, :]`): at most one item per axis,
-/// every one the full slice `:` but one, at `p`, which is not a slice (an integer array, when
-/// inference types it so): `Some((p, item))`. NumPy's one advanced index, which keeps its place
-/// (the result's axes: `a`'s before `p`, the index array's, `a`'s after `p`).
-pub(crate) fn one_index_among_full_slices<'e>(a: &ArrayType, index: &'e hir::Expr) -> Option<(usize, &'e hir::Expr)> {
-    let hir::ExprKind::Tuple(items) = &index.kind else { return None };
-    if items.len() > a.ndim as usize {
-        return None;
-    }
-    let mut others = items.iter().enumerate().filter(|(_, e)| !is_full_slice(e));
-    let (p, item) = others.next()?;
-    if others.next().is_some() || matches!(item.kind, hir::ExprKind::Slice { .. } | hir::ExprKind::None) {
-        return None;
-    }
-    Some((p, item))
-}
-
 /// Whether `a[index]` is a view (a slice somewhere, or fewer indices than axes) rather than an
 /// element.
 pub(crate) fn is_view(a: &ArrayType, index: &hir::Expr, index_type: &Type) -> bool {
