@@ -133,9 +133,15 @@ pub extern "C" fn sj_rt_overlaps_2d(
     l_row_stride: i64,
     l_col_stride: i64,
 ) -> bool {
-    let target = [t_data, t_item, 2, t_rows, t_cols, t_row_stride, t_col_stride];
-    let leaf = [l_data, l_item, 2, l_rows, l_cols, l_row_stride, l_col_stride];
+    let target = two_axes(t_data, t_item, [t_rows, t_cols], [t_row_stride, t_col_stride]);
+    let leaf = two_axes(l_data, l_item, [l_rows, l_cols], [l_row_stride, l_col_stride]);
     Record(leaf.as_ptr()).conflicts(Record(target.as_ptr()))
+}
+
+/// The record of an array of two axes, as the two-axis entries take one apart.
+#[inline(always)]
+fn two_axes(data: i64, item: i64, [rows, cols]: [i64; 2], [row_stride, col_stride]: [i64; 2]) -> [i64; 7] {
+    [data, item, 2, rows, cols, row_stride, col_stride]
 }
 
 /// Whether two arrays of at most two axes (given as [`sj_rt_overlaps_2d`] takes them) have
@@ -156,8 +162,8 @@ pub extern "C" fn sj_rt_meet_2d(
     b_row_stride: i64,
     b_col_stride: i64,
 ) -> bool {
-    let a = [a_data, a_item, 2, a_rows, a_cols, a_row_stride, a_col_stride];
-    let b = [b_data, b_item, 2, b_rows, b_cols, b_row_stride, b_col_stride];
+    let a = two_axes(a_data, a_item, [a_rows, a_cols], [a_row_stride, a_col_stride]);
+    let b = two_axes(b_data, b_item, [b_rows, b_cols], [b_row_stride, b_col_stride]);
     match (Record(a.as_ptr()).extent(), Record(b.as_ptr()).extent()) {
         (Some((alo, ahi)), Some((blo, bhi))) => alo < bhi && blo < ahi,
         _ => false,

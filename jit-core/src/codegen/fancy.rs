@@ -107,11 +107,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// Where `value[index]` gathers along one axis: `Some((p, idx))` for an index whose items
-    /// are full slices but an integer array `idx` at `p` (`a[:, idx]`), as inference typed it.
+    /// are full slices but an array `idx` at `p` (`a[:, idx]`; inference accepts an integer one
+    /// only there).
     pub(super) fn gathered_axis<'e>(&self, value: &hir::Expr, index: &'e hir::Expr) -> Option<(usize, &'e hir::Expr)> {
         let Type::Array(a) = self.ty(value) else { return None };
         let (p, item) = crate::infer::one_index_among_full_slices(&a, index)?;
-        matches!(self.ty(item), Type::Array(ix) if matches!(ix.dtype.row().kind, b'i' | b'u')).then_some((p, item))
+        matches!(self.ty(item), Type::Array(_)).then_some((p, item))
     }
 
     /// `array[index] = v` with an array `index`: `v` (of type `vt`: a number, or a 1-D array of

@@ -36,11 +36,10 @@ impl<'a> InferCx<'a> {
                 return arrays::fancy_index_type(a, ix, index.span).map(Type::Array);
             }
             // `a[:, idx]`: an integer array among full slices, along its axis.
-            if let Some((p, item)) = one_index_among_full_slices(&a, index) {
+            if let Some((_, item)) = one_index_among_full_slices(&a, index) {
                 match self.expr(item)? {
                     Type::Array(ix) if matches!(ix.dtype.row().kind, b'i' | b'u') && ix.ndim >= 1 => {
-                        // The result: a's axes before p, the index array's, a's after p.
-                        let _ = p;
+                        // The result: a's axes before the index's place, the index array's, a's after.
                         self.specs[self.current].allocates = true;
                         let ndim = a.ndim as usize - 1 + ix.ndim as usize;
                         let layout = crate::types::Layout::C;
