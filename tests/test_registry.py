@@ -538,6 +538,10 @@ def _readonly():
     return a
 
 
+def _isqrt(n):
+    return math.isqrt(n)
+
+
 def _unbound(c):
     if c:
         x = 1
@@ -591,6 +595,7 @@ STATUS_CASES = {
     "MinEmpty": (_min_of_list, 0),
     "MaxEmpty": (_max_of_list, 0),
     "RangeIndex": (_range_get, 3),
+    "IsqrtNegative": (_isqrt, -1),
 }
 # Failures CPython or NumPy do not have, or cannot be made to happen here: compiled code's own
 # message (a float too large for int64, int ** negative int typed as int, a negative base to a

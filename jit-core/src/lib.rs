@@ -39,6 +39,7 @@ pub mod lapack;
 pub mod linalg;
 pub mod list;
 pub mod lower;
+pub mod math_rt;
 pub mod memory;
 pub mod normalize;
 pub mod optimize;

@@ -233,6 +233,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         for a in args {
             raw.push((self.expr(a), self.ty(a)));
         }
+        if let Some(v) = self.math_more(m, &raw) {
+            return v;
+        }
         let xs: Vec<FloatValue<'ctx>> = raw.iter().map(|(v, t)| self.cast(*v, t, &Type::Float64).into_float_value()).collect();
         let x = xs.first().copied().unwrap_or(self.f64(0.0));
         let one = |s: &mut Self, name: &'static str| -> BasicValueEnum<'ctx> {
@@ -365,8 +368,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let dom = self.b().build_float_compare(FloatPredicate::OGT, a, self.f64(1.0), "dom").u();
                 self.fail_later_if(dom, Status::MathDomain as u32);
             }
-            M::Exp | M::Expm1 | M::Sinh | M::Cosh => {
-                let a = if matches!(m, M::Exp | M::Expm1) {
+            M::Acosh => self.fail_later_if(lt(self, 1.0), Status::MathDomain as u32),
+            M::Atanh => {
+                // NaN beyond ±1, ±inf at ±1.
+                let fabs = self.intrinsic_fn("llvm.fabs.f64", 1);
+                let a = self.call_basic(fabs, &[x.into()]).into_float_value();
+                let dom = self.b().build_float_compare(FloatPredicate::OGE, a, self.f64(1.0), "dom").u();
+                self.fail_later_if(dom, Status::MathDomain as u32);
+            }
+            M::Exp | M::Expm1 | M::Exp2 | M::Sinh | M::Cosh => {
+                let a = if matches!(m, M::Exp | M::Expm1 | M::Exp2) {
                     x
                 } else {
                     let fabs = self.intrinsic_fn("llvm.fabs.f64", 1);
@@ -383,30 +394,34 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 }
 
-/// The largest double whose `m` (exp, expm1, sinh or cosh) the C library of this process gives
+/// The largest double whose `m` (exp, expm1, exp2, sinh or cosh) the C library of this process gives
 /// finite: above it, and below infinity, the value overflows (each is increasing on the
 /// positive side, sinh odd and cosh even). Found once per process by bisection on the bit
-/// patterns between 700 (finite) and 720 (infinite), with the functions compiled code calls (as
+/// patterns between 700 (finite) and 720 (infinite) (exp2: 1000 and 1100), with the functions compiled code calls (as
 /// a power of constants is folded with the process's `pow`).
 pub(crate) fn overflow_threshold(m: MathFn) -> f64 {
     use std::sync::OnceLock;
-    static T: OnceLock<[f64; 4]> = OnceLock::new();
+    static T: OnceLock<[f64; 5]> = OnceLock::new();
     let t = T.get_or_init(|| {
         extern "C" {
             fn exp(x: f64) -> f64;
             fn expm1(x: f64) -> f64;
             fn sinh(x: f64) -> f64;
             fn cosh(x: f64) -> f64;
+            fn exp2(x: f64) -> f64;
         }
         // SAFETY: pure functions of a double.
         let find = |f: unsafe extern "C" fn(f64) -> f64| last_finite(|x| unsafe { f(x) }, 700.0, 720.0);
-        [find(exp), find(expm1), find(sinh), find(cosh)]
+        // SAFETY: as above.
+        let exp2_last = last_finite(|x| unsafe { exp2(x) }, 1000.0, 1100.0);
+        [find(exp), find(expm1), find(sinh), find(cosh), exp2_last]
     });
     match m {
         MathFn::Exp => t[0],
         MathFn::Expm1 => t[1],
         MathFn::Sinh => t[2],
         MathFn::Cosh => t[3],
+        MathFn::Exp2 => t[4],
         _ => unreachable!("a function that overflows"),
     }
 }

@@ -190,6 +190,13 @@ pub(super) enum Helper {
     CfuncEnter,
     /// `void sj_rt_cfunc_leave(i64 saved)`: frees the blocks the call left, puts the others back.
     CfuncLeave,
+    /// `double sj_rt_gamma(double x)`, `double sj_rt_lgamma(double x)`: CPython's own
+    /// (`crate::math_rt`); pure.
+    Gamma,
+    Lgamma,
+    /// `i64 sj_rt_gcd(i64 a, i64 b)`, `i64 sj_rt_isqrt(i64 n)`: pure.
+    Gcd,
+    Isqrt,
     /// A libm function of `arity` (1 or 2) doubles returning a double.
     Libm(&'static str, usize),
 }
@@ -332,6 +339,10 @@ impl Helper {
             Helper::CfuncError => d("sj_rt_cfunc_error", &[I32, Ptr], Void, &["nounwind", "cold"]),
             Helper::CfuncEnter => d("sj_rt_cfunc_enter", &[], I64, NOUNWIND),
             Helper::CfuncLeave => d("sj_rt_cfunc_leave", &[I64], Void, NOUNWIND),
+            Helper::Gamma => d("sj_rt_gamma", &[F64], F64, PURE_RUNTIME),
+            Helper::Lgamma => d("sj_rt_lgamma", &[F64], F64, PURE_RUNTIME),
+            Helper::Gcd => d("sj_rt_gcd", &[I64, I64], I64, PURE_RUNTIME),
+            Helper::Isqrt => d("sj_rt_isqrt", &[I64], I64, PURE_RUNTIME),
             Helper::Libm(name, 1) => d(name, &[F64], F64, PURE_LIBM),
             Helper::Libm(name, 2) => d(name, &[F64, F64], F64, PURE_LIBM),
             Helper::Libm(name, arity) => unreachable!("libm {name} of {arity} arguments"),
@@ -405,6 +416,10 @@ const _: () = {
     let _: unsafe extern "C" fn(*const i64, i64) -> bool = crate::runtime::sj_rt_overlaps;
     let _: extern "C" fn(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) -> bool = crate::runtime::sj_rt_overlaps_2d;
     let _: extern "C" fn(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) -> bool = crate::runtime::sj_rt_meet_2d;
+    let _: extern "C" fn(f64) -> f64 = crate::math_rt::sj_rt_gamma;
+    let _: extern "C" fn(f64) -> f64 = crate::math_rt::sj_rt_lgamma;
+    let _: extern "C" fn(i64, i64) -> i64 = crate::math_rt::sj_rt_gcd;
+    let _: extern "C" fn(i64) -> i64 = crate::math_rt::sj_rt_isqrt;
     let _: unsafe extern "C" fn(i32, i64, i64, i64, *const u8, i64, i64, *const u8, i64, i64, *mut u8) -> u32 =
         crate::linalg::sj_rt_matmul;
     let _: extern "C" fn(bool, i64, i64, i64, i64, i64, i64) = crate::linalg::sj_rt_matmul_shapes;
@@ -470,7 +485,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 76] = [
+const RUNTIME_HELPERS: [Helper; 80] = [
     Helper::IndexError,
     Helper::BroadcastError,
     Helper::StackLimit,
@@ -547,6 +562,10 @@ const RUNTIME_HELPERS: [Helper; 76] = [
     Helper::CfuncError,
     Helper::CfuncEnter,
     Helper::CfuncLeave,
+    Helper::Gamma,
+    Helper::Lgamma,
+    Helper::Gcd,
+    Helper::Isqrt,
 ];
 
 const _: () = {
@@ -627,7 +646,11 @@ const _: () = {
             | Helper::LapackFactor
             | Helper::CfuncError
             | Helper::CfuncEnter
-            | Helper::CfuncLeave => {}
+            | Helper::CfuncLeave
+            | Helper::Gamma
+            | Helper::Lgamma
+            | Helper::Gcd
+            | Helper::Isqrt => {}
             Helper::Libm(..) => unreachable!(),
         }
     }

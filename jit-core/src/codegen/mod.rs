@@ -31,6 +31,7 @@ mod inlining;
 mod iterators;
 mod linalg;
 mod list;
+mod math_more;
 mod matmul;
 mod nonneg;
 mod optional;

@@ -146,10 +146,37 @@ pub enum MathFn {
     /// same answers; neither raises).
     Erf,
     Erfc,
+    /// The C library's inverse hyperbolic functions, `cbrt` and `exp2`, as CPython calls them.
+    Acosh,
+    Asinh,
+    Atanh,
+    Cbrt,
+    Exp2,
+    /// `x * (180 / pi)` and `x * (pi / 180)`, CPython's constants.
+    Degrees,
+    Radians,
+    /// CPython's own gamma and lgamma (a Lanczos approximation: `crate::math_rt`), not the C
+    /// library's: the same code gives the same bits.
+    Gamma,
+    Lgamma,
+    /// The C library's IEEE remainder and `nextafter` (exact operations); `ulp` from
+    /// `nextafter`, as CPython computes it.
+    Remainder,
+    Nextafter,
+    Ulp,
+    /// `ldexp(x, i)` (an int exponent), `frexp(x)` (a `(float, int)` tuple), `modf(x)` (a
+    /// `(float, float)` tuple).
+    Ldexp,
+    Frexp,
+    Modf,
+    /// Of ints: `gcd(*ints)`, `lcm(*ints)`, `isqrt(n)`.
+    Gcd,
+    Lcm,
+    Isqrt,
 }
 
 impl MathFn {
-    pub const ALL: [MathFn; 30] = [
+    pub const ALL: [MathFn; 48] = [
         MathFn::Sqrt,
         MathFn::Exp,
         MathFn::Log,
@@ -180,6 +207,24 @@ impl MathFn {
         MathFn::Isfinite,
         MathFn::Erf,
         MathFn::Erfc,
+        MathFn::Acosh,
+        MathFn::Asinh,
+        MathFn::Atanh,
+        MathFn::Cbrt,
+        MathFn::Exp2,
+        MathFn::Degrees,
+        MathFn::Radians,
+        MathFn::Gamma,
+        MathFn::Lgamma,
+        MathFn::Remainder,
+        MathFn::Nextafter,
+        MathFn::Ulp,
+        MathFn::Ldexp,
+        MathFn::Frexp,
+        MathFn::Modf,
+        MathFn::Gcd,
+        MathFn::Lcm,
+        MathFn::Isqrt,
     ];
 
     pub fn name(self) -> &'static str {
@@ -214,7 +259,30 @@ impl MathFn {
             MathFn::Isfinite => "isfinite",
             MathFn::Erf => "erf",
             MathFn::Erfc => "erfc",
+            MathFn::Acosh => "acosh",
+            MathFn::Asinh => "asinh",
+            MathFn::Atanh => "atanh",
+            MathFn::Cbrt => "cbrt",
+            MathFn::Exp2 => "exp2",
+            MathFn::Degrees => "degrees",
+            MathFn::Radians => "radians",
+            MathFn::Gamma => "gamma",
+            MathFn::Lgamma => "lgamma",
+            MathFn::Remainder => "remainder",
+            MathFn::Nextafter => "nextafter",
+            MathFn::Ulp => "ulp",
+            MathFn::Ldexp => "ldexp",
+            MathFn::Frexp => "frexp",
+            MathFn::Modf => "modf",
+            MathFn::Gcd => "gcd",
+            MathFn::Lcm => "lcm",
+            MathFn::Isqrt => "isqrt",
         }
+    }
+
+    /// Whether the function takes only integers (`gcd`, `lcm`, `isqrt`).
+    pub fn of_ints(self) -> bool {
+        matches!(self, MathFn::Gcd | MathFn::Lcm | MathFn::Isqrt)
     }
 
     pub fn from_name(name: &str) -> Option<MathFn> {
@@ -224,8 +292,14 @@ impl MathFn {
     /// How many arguments the function takes (`log` also takes a base: 1 or 2).
     pub fn arity(self) -> std::ops::RangeInclusive<usize> {
         match self {
-            MathFn::Atan2 | MathFn::Copysign | MathFn::Fmod | MathFn::Pow => 2..=2,
-            MathFn::Hypot => 0..=16,
+            MathFn::Atan2
+            | MathFn::Copysign
+            | MathFn::Fmod
+            | MathFn::Pow
+            | MathFn::Remainder
+            | MathFn::Nextafter
+            | MathFn::Ldexp => 2..=2,
+            MathFn::Hypot | MathFn::Gcd | MathFn::Lcm => 0..=16,
             MathFn::Log => 1..=2,
             _ => 1..=1,
         }

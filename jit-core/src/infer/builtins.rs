@@ -135,6 +135,9 @@ impl InferCx<'_> {
         if tys.contains(&Type::Unknown) {
             return Ok(Type::Unknown);
         }
+        if let Intrinsic::Math(m) = f {
+            math_arguments(m, &tys, args)?;
+        }
         Ok(match f {
             // The integer builtins keep a uint64 a uint64 (Numba's `int(u)` is u).
             Intrinsic::Abs | Intrinsic::Int | Intrinsic::Np(hir::NpFn::Abs | hir::NpFn::Floor | hir::NpFn::Ceil)
@@ -206,8 +209,10 @@ impl InferCx<'_> {
                 }
             }
             Intrinsic::Math(m) => match m {
-                MathFn::Floor | MathFn::Ceil | MathFn::Trunc => Type::Int64,
+                MathFn::Floor | MathFn::Ceil | MathFn::Trunc | MathFn::Gcd | MathFn::Lcm | MathFn::Isqrt => Type::Int64,
                 MathFn::Isnan | MathFn::Isinf | MathFn::Isfinite => Type::Bool,
+                MathFn::Frexp => Type::Tuple(vec![Type::Float64, Type::Int64]),
+                MathFn::Modf => Type::Tuple(vec![Type::Float64, Type::Float64]),
                 _ => Type::Float64,
             },
         })
@@ -268,4 +273,21 @@ impl InferCx<'_> {
             _ => Type::Complex128,
         })
     }
+}
+
+/// CPython's `TypeError` for a float where a `math` function takes an int: every argument of
+/// `gcd`, `lcm` and `isqrt`, the exponent of `ldexp`.
+fn math_arguments(m: MathFn, tys: &[Type], args: &[hir::Expr]) -> Result<()> {
+    for (k, t) in tys.iter().enumerate() {
+        if *t != Type::Float64 {
+            continue;
+        }
+        let message = match m {
+            MathFn::Ldexp if k == 1 => "Expected an int as second argument to ldexp.",
+            m if m.of_ints() => "'float' object cannot be interpreted as an integer",
+            _ => continue,
+        };
+        return Err(CompileError::typing(format!("math.{}()", m.name()), message, args[k].span));
+    }
+    Ok(())
 }

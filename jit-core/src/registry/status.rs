@@ -195,6 +195,8 @@ statuses! {
     RangeIndex = 58 => (IndexError, "range object index out of range"),
     /// A local read before it was assigned: `{name}` is the local the word's place numbers.
     UnboundLocal = 59 => (UnboundLocalError, "cannot access local variable '{name}' where it is not associated with a value"),
+    /// `math.isqrt` of a negative int (CPython's message).
+    IsqrtNegative = 60 => (ValueError, "isqrt() argument must be nonnegative"),
 }
 
 impl Status {
