@@ -5,8 +5,8 @@
 //! types and stores narrowed to the array's dtype, and the attributes.
 
 use inkwell::types::BasicTypeEnum;
-use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
-use inkwell::{AddressSpace, IntPredicate};
+use inkwell::values::{BasicValueEnum, FloatValue, IntValue, PointerValue, StructValue};
+use inkwell::{AddressSpace, FloatPredicate, IntPredicate};
 
 use super::{Built, Cold, FnGen, Helper, ModuleGen};
 use crate::abi::{array_value as field, ArrayDesc};
@@ -478,7 +478,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// `array[index] = v`: `v` (of type `from`) converted to the dtype as NumPy's assignment
-    /// does (a float stored into an integer array is truncated toward zero, saturating).
+    /// does (a float stored into an integer array is truncated toward zero: [`float_to_dtype`]).
     pub(super) fn array_store(&mut self, array: &hir::Expr, index: &hir::Expr, v: BasicValueEnum<'ctx>, from: &Type) {
         let (ptr, a) = self.element_ptr(array, index, true);
         self.store_element(ptr, a, v, from);
@@ -520,14 +520,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let f = self.cast(v, from, &Type::Float64).into_float_value();
                 self.b().build_float_trunc(f, self.ctx().f32_type(), "f32").u().into()
             }
-            (d, Type::Float64) => {
-                // NumPy truncates toward zero; out-of-range values saturate here (NumPy leaves
-                // them undefined).
-                let name = if d.is_signed() || d == Dtype::Int64 { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
-                let it = mem.into_int_type();
-                let f = self.module_gen.llvm_intrinsic(name, &[it.into(), self.ctx().f64_type().into()]);
-                self.call_basic(f, &[v.into()])
-            }
+            (d, Type::Float64) => self.float_to_dtype(v.into_float_value(), d).into(),
             (_, t) => {
                 // Integers keep their low bits, as NumPy's casts (uint64 and int64 share theirs).
                 let i = self.cast(v, t, &Type::Int64).into_int_value();
@@ -543,6 +536,64 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 }
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
+    /// A float stored into an integer dtype `d` as NumPy's cast (C's `(type)x`) and Numba's
+    /// store give it on x86-64: truncated toward zero; into 8, 16 and 32 bits through a 32-bit
+    /// signed conversion, into uint32 and int64 through a 64-bit one, each of which gives its
+    /// smallest integer for a value outside it (NaN too); then the low bits (300.5 into uint8 is
+    /// 44, -3.7 is 253). uint64: below 2**63 as int64 (-3.7 wraps), from 2**63 the value less
+    /// 2**63 with the top bit set (from 2**64: 0).
+    fn float_to_dtype(&self, x: FloatValue<'ctx>, d: Dtype) -> IntValue<'ctx> {
+        let it = self.module_gen.dtype_llty(d).into_int_type();
+        let (i32t, i64t) = (self.ctx().i32_type(), self.ctx().i64_type());
+        let b = self.b();
+        match d {
+            Dtype::UInt64 => {
+                let top = 9_223_372_036_854_775_808.0;
+                let big = b.build_float_compare(FloatPredicate::OGE, x, self.f64(top), "big").u();
+                let less = b.build_float_sub(x, self.f64(top), "less").u();
+                let y = b.build_select(big, less, x, "y").u().into_float_value();
+                let v = self.float_to_int_or_min(y, i64t);
+                let b = self.b();
+                let flipped = b.build_xor(v, i64t.const_int(1u64 << 63, false), "flip").u();
+                b.build_select(big, flipped, v, "u64").u().into_int_value()
+            }
+            Dtype::UInt32 | Dtype::Int64 => {
+                let v = self.float_to_int_or_min(x, i64t);
+                if it.get_bit_width() == 64 {
+                    v
+                } else {
+                    self.b().build_int_truncate(v, it, "narrow").u()
+                }
+            }
+            _ => {
+                let v = self.float_to_int_or_min(x, i32t);
+                if it.get_bit_width() == 32 {
+                    v
+                } else {
+                    self.b().build_int_truncate(v, it, "narrow").u()
+                }
+            }
+        }
+    }
+
+    /// `x` truncated toward zero into the signed integer type `it` (32 or 64 bits), or its
+    /// smallest value when outside it or NaN (x86-64's `cvttsd2si`).
+    fn float_to_int_or_min(&self, x: FloatValue<'ctx>, it: inkwell::types::IntType<'ctx>) -> IntValue<'ctx> {
+        let bits = it.get_bit_width();
+        let bound = 2f64.powi(bits as i32 - 1);
+        let b = self.b();
+        // -2**(bits-1) - 1 < x < 2**(bits-1); for 64 bits the low bound is -2**63 itself (the
+        // next double below it is far below), which converts exactly.
+        let (low, low_pred) = if bits == 64 { (-bound, FloatPredicate::OGE) } else { (-bound - 1.0, FloatPredicate::OGT) };
+        let above = b.build_float_compare(low_pred, x, self.f64(low), "lo").u();
+        let below = b.build_float_compare(FloatPredicate::OLT, x, self.f64(bound), "hi").u();
+        let inside = b.build_and(above, below, "inside").u();
+        let safe = b.build_select(inside, x, self.f64(0.0), "safe").u().into_float_value();
+        let v = b.build_float_to_signed_int(safe, it, "f2i").u();
+        let min = it.const_int(1u64 << (bits - 1), false);
+        b.build_select(inside, v, min, "f2i").u().into_int_value()
+    }
+
     /// Loops over every index of an array of `shape` in C order (outermost axis first),
     /// calling `body` with the index of each axis.
     pub(super) fn loop_nest(&mut self, shape: &[IntValue<'ctx>], body: &mut dyn FnMut(&mut Self, &[IntValue<'ctx>])) {
