@@ -545,7 +545,7 @@ def test_recursion_deeper_than_the_stack_is_a_recursion_error(tmp_path):
     assert proc.stdout.strip() == "ok"
 
 
-G_BAD_TUPLE = (1, "two")
+G_BAD_TUPLE = (1, [2])
 
 
 @jit
@@ -554,7 +554,7 @@ def bad_tuple_global(x):
     return a + x
 
 
-def test_a_tuple_global_holding_a_string_names_it():
+def test_a_tuple_global_holding_a_list_names_it():
     with pytest.raises(CompileError) as info:
         bad_tuple_global(1)
     assert info.value.construct == "global of an unsupported type"

@@ -158,6 +158,7 @@ impl Intrinsic {
     pub fn qualified_name(self) -> String {
         match self {
             Intrinsic::Np(f) => format!("np.{}", f.name()),
+            Intrinsic::DtypeCast(d) => format!("np.{}", d.row().numpy_attr),
             Intrinsic::Math(m) => format!("math.{}", m.name()),
             Intrinsic::Cmath(f) => format!("cmath.{}", f.name()),
             Intrinsic::Random(f) => format!("np.random.{}", f.name()),

@@ -139,11 +139,48 @@ pub(crate) fn freeze(value: &Bound<'_, PyAny>) -> Option<Result<GlobalValue, &'s
     if let Ok(z) = value.cast_exact::<pyo3::types::PyComplex>() {
         return Some(Ok(GlobalValue::Complex(z.real(), z.imag())));
     }
+    if let Ok(s) = value.cast_exact::<pyo3::types::PyString>() {
+        return Some(s.to_str().map(|s| GlobalValue::Str(s.to_string())).map_err(|_| "a str that is not valid UTF-8"));
+    }
     if let Ok(t) = value.cast_exact::<PyTuple>() {
         let items: Option<Vec<GlobalValue>> = t.iter().map(|item| freeze(&item).and_then(Result::ok)).collect();
-        return Some(items.map(GlobalValue::Tuple).ok_or("a tuple holding something other than int, float or bool"));
+        return Some(items.map(GlobalValue::Tuple).ok_or("a tuple holding something other than numbers and strings"));
     }
-    None
+    numpy_scalar(value)
+}
+
+/// A NumPy scalar (`numpy.int32(0)`, `numpy.float32(0.5)`): ints and bools as Python's (compiled
+/// code carries every integer but uint64 in an int64), float64 and complex128 as Python's
+/// float and complex, float32, complex64 and uint64 as their own type ([`GlobalValue::Scalar`]).
+fn numpy_scalar(value: &Bound<'_, PyAny>) -> Option<Result<GlobalValue, &'static str>> {
+    let py = value.py();
+    let generic = py.import("numpy").ok()?.getattr("generic").ok()?;
+    if !value.is_instance(&generic).ok()? {
+        return None;
+    }
+    let dtype = value.getattr("dtype").ok()?;
+    let kind: String = dtype.getattr("kind").ok()?.extract().ok()?;
+    let size: u64 = dtype.getattr("itemsize").ok()?.extract().ok()?;
+    let item = value.call_method0("item").ok()?;
+    let scalar =
+        |d: &str, v: GlobalValue| GlobalValue::Scalar(jit_core::types::Dtype::from_name(d).expect("a dtype"), Box::new(v));
+    Some(Ok(match (kind.as_str(), size) {
+        ("b", _) => GlobalValue::Bool(item.is_truthy().ok()?),
+        ("u", 8) => scalar("uint64", GlobalValue::Int(item.extract::<u64>().ok()? as i64)),
+        ("i" | "u", _) => GlobalValue::Int(item.extract::<i64>().ok()?),
+        ("f", 8) => GlobalValue::Float(item.extract().ok()?),
+        ("f", 4) => scalar("float32", GlobalValue::Float(item.extract().ok()?)),
+        ("c", 16 | 8) => {
+            let z = item.cast::<pyo3::types::PyComplex>().ok()?;
+            let v = GlobalValue::Complex(z.real(), z.imag());
+            if size == 8 {
+                scalar("complex64", v)
+            } else {
+                v
+            }
+        }
+        _ => return Some(Err("a NumPy scalar of a dtype compiled code does not have")),
+    }))
 }
 
 /// What an unsupported global is, for the compiler's message ("the Python function 'f'").

@@ -576,6 +576,54 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
     }
 
+    /// `np.<d>(v)` of `v`, a number of type `from`: NumPy's conversion to the dtype's scalar,
+    /// as an element of it (integers carried in int64, float32 in a double).
+    pub(super) fn dtype_cast(&mut self, v: BasicValueEnum<'ctx>, from: &Type, d: Dtype) -> BasicValueEnum<'ctx> {
+        let to = d.element();
+        match d {
+            Dtype::Bool => self.truth(v, from).into(),
+            Dtype::Float64 | Dtype::Complex128 => self.cast(v, from, &to),
+            Dtype::Float32 => {
+                // One rounding, from the integer or the double, as NumPy's conversion.
+                let (f32t, f64t) = (self.ctx().f32_type(), self.ctx().f64_type());
+                let b = self.b();
+                let narrow = match from.carrier() {
+                    Type::Float64 => b.build_float_trunc(v.into_float_value(), f32t, "f32").u(),
+                    Type::Int64 => b.build_signed_int_to_float(v.into_int_value(), f32t, "i2f32").u(),
+                    _ => {
+                        let i = self.cast(v, from, &Type::UInt64).into_int_value();
+                        self.b().build_unsigned_int_to_float(i, f32t, "u2f32").u()
+                    }
+                };
+                self.b().build_float_ext(narrow, f64t, "f32.carried").u().into()
+            }
+            Dtype::Complex64 => {
+                let (re, im) = self.parts_of(v, from);
+                let (re, im) = (self.round_f32(re.into()).into_float_value(), self.round_f32(im.into()).into_float_value());
+                self.make_complex((re, im))
+            }
+            Dtype::Int64 | Dtype::UInt64 if from.carrier() != Type::Float64 => self.cast(v, from, &to),
+            _ => {
+                let it = self.module_gen.dtype_llty(d).into_int_type();
+                let narrow = if from.carrier() == Type::Float64 {
+                    self.float_to_dtype(v.into_float_value(), d)
+                } else {
+                    let i = self.cast(v, from, &Type::Int64).into_int_value();
+                    self.b().build_int_truncate_or_bit_cast(i, it, "narrow").u()
+                };
+                let i64t = self.ctx().i64_type();
+                let b = self.b();
+                if it.get_bit_width() == 64 {
+                    narrow.into()
+                } else if d.is_signed() {
+                    b.build_int_s_extend(narrow, i64t, "wide").u().into()
+                } else {
+                    b.build_int_z_extend(narrow, i64t, "wide").u().into()
+                }
+            }
+        }
+    }
+
     /// `x` truncated toward zero into the signed integer type `it` (32 or 64 bits), or its
     /// smallest value when outside it or NaN (x86-64's `cvttsd2si`).
     fn float_to_int_or_min(&self, x: FloatValue<'ctx>, it: inkwell::types::IntType<'ctx>) -> IntValue<'ctx> {

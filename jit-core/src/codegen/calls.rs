@@ -177,6 +177,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.i64(items.len() as i64).into()
             }
             Intrinsic::Math(m) => self.math(m, args, ty),
+            Intrinsic::DtypeCast(d) => {
+                let v = self.expr(&args[0]);
+                self.dtype_cast(v, &self.ty(&args[0]), d)
+            }
             Intrinsic::Cmath(f) => self.cmath(f, args),
             Intrinsic::Random(f) => self.random_draw(f, args),
             Intrinsic::PyRandom(f) => self.pyrandom(f, args),

@@ -92,6 +92,10 @@ pub enum Intrinsic {
         axis: Option<i64>,
         accumulate: bool,
     },
+    /// `np.float32(x)`, `np.int8(x)`, `np.uint64(x)`, ... of a number: `x` converted to the
+    /// dtype's scalar as NumPy converts it (a float into an integer as a store into an array of
+    /// the dtype converts it, an int wrapped to the dtype's width), typed as an element of it.
+    DtypeCast(crate::types::Dtype),
 }
 
 /// The thread-pool functions compiled code calls ([`Intrinsic::Threads`]).

@@ -94,6 +94,9 @@ impl InferCx<'_> {
             }
             return Ok(Type::Int64);
         }
+        if let Intrinsic::DtypeCast(d) = f {
+            return self.dtype_cast(d, &args[0]);
+        }
         if f == Intrinsic::Ndim {
             return match self.expr(&args[0])? {
                 Type::Array(_) | Type::Unknown => Ok(Type::Int64),
@@ -171,7 +174,7 @@ impl InferCx<'_> {
             Intrinsic::IsNone { .. } => {
                 unreachable!("typed by infer::optional")
             }
-            Intrinsic::Ndim => unreachable!("typed above"),
+            Intrinsic::Ndim | Intrinsic::DtypeCast(_) => unreachable!("typed above"),
             Intrinsic::Np(hir::NpFn::Abs | hir::NpFn::Floor | hir::NpFn::Ceil) => {
                 if tys[0] == Type::Float64 {
                     Type::Float64
@@ -290,4 +293,32 @@ fn math_arguments(m: MathFn, tys: &[Type], args: &[hir::Expr]) -> Result<()> {
         return Err(CompileError::typing(format!("math.{}()", m.name()), message, args[k].span));
     }
     Ok(())
+}
+
+impl InferCx<'_> {
+    /// `np.<dtype>(x)` of a number: the dtype's element type. A complex number into a real
+    /// dtype, and an array, are compile errors (NumPy discards the imaginary part with a
+    /// warning; of an array it returns an array: `a.astype(dtype)` says that).
+    fn dtype_cast(&mut self, d: crate::types::Dtype, arg: &hir::Expr) -> Result<Type> {
+        let name = format!("np.{}()", d.row().numpy_attr);
+        let t = self.expr(arg)?;
+        let ok = match &t {
+            Type::Unknown => return Ok(Type::Unknown),
+            t if t.is_complex() => d.element().is_complex(),
+            t => t.is_number() || *t == Type::Bool,
+        };
+        if !ok {
+            let hint = if matches!(t, Type::Array(_)) {
+                format!("; for an array write a.astype(np.{})", d.row().numpy_attr)
+            } else {
+                String::new()
+            };
+            return Err(CompileError::typing(
+                name.clone(),
+                format!("{name} of {} is not compiled (a number is){hint}", type_name(&t)),
+                arg.span,
+            ));
+        }
+        Ok(d.element())
+    }
 }

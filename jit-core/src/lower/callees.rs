@@ -115,6 +115,9 @@ impl Lowerer<'_> {
                     span,
                 )),
             },
+            GlobalValue::NumpyDtype(t) if crate::types::Dtype::from_numpy_attr(t).is_some() => {
+                Ok(Callee::Intrinsic(Intrinsic::DtypeCast(crate::types::Dtype::from_numpy_attr(t).expect("just checked"))))
+            }
             GlobalValue::SelfFunction => Ok(Callee::Function(self.unit)),
             GlobalValue::Jitted { unit, .. } => Ok(Callee::Function(*unit)),
             GlobalValue::Vectorized { name, unit, loops, gufunc, identity } => Ok(Callee::Ufunc(hir::Ufunc {
@@ -191,7 +194,8 @@ pub(super) fn check_arity(f: Intrinsic, n: usize, span: Span) -> Result<()> {
             }
             (t.name(), if want == 1 { "exactly one argument".to_string() } else { "no arguments".to_string() })
         }
-        Intrinsic::Ndim if n == 1 => return Ok(()),
+        Intrinsic::Ndim | Intrinsic::DtypeCast(_) if n == 1 => return Ok(()),
+        Intrinsic::DtypeCast(d) => (d.row().numpy_attr, "exactly one argument".to_string()),
         Intrinsic::Ndim => ("np.ndim", "exactly one argument".to_string()),
         Intrinsic::Np(f) if f.arity().accepts(n) => return Ok(()),
         Intrinsic::Np(f) => (f.name(), f.arity().text.to_string()),

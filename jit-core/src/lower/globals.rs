@@ -22,6 +22,18 @@ impl Lowerer<'_> {
         self.mk(kind, span)
     }
 
+    /// A frozen NumPy scalar global (`numpy.float32(0.5)`) as `np.float32(0.5)`.
+    fn frozen_scalar(&mut self, d: crate::types::Dtype, value: &GlobalValue, span: Span) -> hir::Expr {
+        let kind = match value {
+            GlobalValue::Float(f) => H::Float(*f),
+            GlobalValue::Complex(re, im) => H::Complex(*re, *im),
+            GlobalValue::Bool(b) => H::Bool(*b),
+            _ => H::Int(if let GlobalValue::Int(i) = value { *i } else { 0 }),
+        };
+        let arg = self.mk(kind, span);
+        self.mk(H::Intrinsic { f: hir::Intrinsic::DtypeCast(d), args: vec![arg] }, span)
+    }
+
     /// A frozen tuple global as a tuple expression of constants.
     fn frozen_tuple(&mut self, name: &str, items: &[GlobalValue], span: Span) -> Result<hir::Expr> {
         let mut out = Vec::new();
@@ -31,6 +43,12 @@ impl Lowerer<'_> {
                 GlobalValue::Float(f) => H::Float(*f),
                 GlobalValue::Complex(re, im) => H::Complex(*re, *im),
                 GlobalValue::Bool(b) => H::Bool(*b),
+                GlobalValue::Str(s) => H::Str(s.clone()),
+                GlobalValue::Scalar(d, v) => {
+                    let e = self.frozen_scalar(*d, v, span);
+                    out.push(e);
+                    continue;
+                }
                 GlobalValue::Tuple(inner) => {
                     out.push(self.frozen_tuple(name, inner, span)?);
                     continue;
@@ -55,6 +73,11 @@ impl Lowerer<'_> {
             GlobalValue::Float(f) => H::Float(*f),
             GlobalValue::Complex(re, im) => H::Complex(*re, *im),
             GlobalValue::Bool(b) => H::Bool(*b),
+            GlobalValue::Str(s) => H::Str(s.clone()),
+            GlobalValue::Scalar(d, v) => {
+                let (d, v) = (*d, v.clone());
+                return Ok(self.frozen_scalar(d, &v, span));
+            }
             GlobalValue::Tuple(items) => {
                 let items = items.clone();
                 return self.frozen_tuple(n, &items, span);
@@ -75,7 +98,7 @@ impl Lowerer<'_> {
                 return Err(CompileError::unsupported_because(
                     "global of an unsupported type",
                     format!(
-                        "'{n}' is {description}; only int, float, complex and bool globals, and tuples of them, are compiled"
+                        "'{n}' is {description}; only int, float, complex, bool, NumPy scalar and str globals, and tuples of them, are compiled"
                     ),
                     span,
                 ))
@@ -112,7 +135,12 @@ pub(super) fn describe(g: &GlobalValue) -> String {
         GlobalValue::Vectorized { name, gufunc: None, .. } => format!("the @vectorize ufunc '{name}'"),
         GlobalValue::Vectorized { name, .. } => format!("the @guvectorize gufunc '{name}'"),
         GlobalValue::Unsupported { description, .. } => description.clone(),
-        GlobalValue::Int(_) | GlobalValue::Float(_) | GlobalValue::Complex(..) | GlobalValue::Bool(_) => "a number".to_string(),
+        GlobalValue::Int(_)
+        | GlobalValue::Float(_)
+        | GlobalValue::Complex(..)
+        | GlobalValue::Bool(_)
+        | GlobalValue::Scalar(..) => "a number".to_string(),
+        GlobalValue::Str(_) => "a string".to_string(),
         GlobalValue::Tuple(_) => "a tuple".to_string(),
         GlobalValue::Undefined => "undefined".to_string(),
     }

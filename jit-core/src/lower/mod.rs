@@ -44,6 +44,11 @@ pub enum GlobalValue {
     Bool(bool),
     /// A tuple of numbers (or of such tuples), frozen like the numbers.
     Tuple(Vec<GlobalValue>),
+    /// A NumPy scalar whose type compiled code keeps apart from int, float and complex (a
+    /// `numpy.float32` or `numpy.complex64`): its value, read as `np.<dtype>(value)`.
+    Scalar(crate::types::Dtype, Box<GlobalValue>),
+    /// A `str`, frozen as a string literal.
+    Str(String),
     /// A module the compiler knows (`"math"`).
     Module(String),
     /// A function from the `math` module, e.g. `from math import sqrt`.

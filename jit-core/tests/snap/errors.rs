@@ -93,7 +93,7 @@ fn names_and_globals() {
     let unsupported = |d: &str, f| GlobalValue::Unsupported { description: d.into(), is_function: f };
     insta::assert_snapshot!(
         "global_unsupported",
-        with("def f(a):\n    return a + G", &[("G", unsupported("a str", false))], &[Int64])
+        with("def f(a):\n    return a + G", &[("G", unsupported("a list", false))], &[Int64])
     );
     insta::assert_snapshot!(
         "global_tuple_unsupported",
