@@ -476,9 +476,10 @@ def test_interp_errors_are_numpys():
     raises_numpys_error(
         lambda: np.interp(x, np.zeros(2), np.zeros(3)), lambda: call_interp(x, np.zeros(2), np.zeros(3))
     )
-    # A number x is not supported (NumPy returns a number): the error names the function.
+    # A number x gives a number, as NumPy's (tests/test_numpy_library4.py); a tuple x is not
+    # compiled: the error names the function.
     with pytest.raises((CompileError, TypeError), match=r"np\.interp\(\)"):
-        call_interp(0.5, np.zeros(2), np.zeros(2))
+        call_interp((0.5, 1.0), np.zeros(2), np.zeros(2))
 
 
 @given(

@@ -206,3 +206,56 @@ def test_str_globals_are_frozen_strings():
     same((text, int(n)), checks(2))
     with pytest.raises(ValueError, match="negative input"):
         checks(-1)
+
+
+def info_function(which: str, dtype: str, attr: str):
+    """A jitted `f()` returning `np.<which>(np.<dtype>).<attr>`, its source registered."""
+    import linecache
+
+    src = f"def f():\n    return np.{which}(np.{dtype}).{attr}\n"
+    filename = f"<info {which} {dtype} {attr}>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    namespace: dict = {}
+    exec(compile(src, filename, "exec"), {"np": np}, namespace)  # noqa: S102
+    return jit(namespace["f"])
+
+
+IINFO = [
+    (d, a)
+    for d in ("int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "intp")
+    for a in ("min", "max", "bits")
+]
+FINFO = [
+    (d, a)
+    for d in ("float32", "float64")
+    for a in ("eps", "epsneg", "max", "min", "tiny", "smallest_normal", "resolution", "bits", "precision")
+]
+
+
+@pytest.mark.parametrize(("dtype", "attr"), IINFO)
+def test_iinfo_fields_are_numpys(dtype, attr):
+    want = getattr(np.iinfo(getattr(np, dtype)), attr)
+    got = info_function("iinfo", dtype, attr)()
+    assert got == want and type(got) is int
+
+
+@pytest.mark.parametrize(("dtype", "attr"), FINFO)
+def test_finfo_fields_are_numpys(dtype, attr):
+    want = getattr(np.finfo(getattr(np, dtype)), attr)
+    got = info_function("finfo", dtype, attr)()
+    assert got == want
+    assert type(got) is (int if isinstance(want, int) else float)
+
+
+@jit
+def float32_eps_stays_float32(x):
+    return np.finfo(np.float32).eps + np.float32(x)
+
+
+def test_a_float32_field_is_a_float32():
+    assert float32_eps_stays_float32(1.0) == float(np.finfo(np.float32).eps + np.float32(1.0))
+
+
+def test_an_unknown_field_is_a_compile_error():
+    with pytest.raises(CompileError, match=r"np.finfo\(float64\).dtype is not compiled"):
+        info_function("finfo", "float64", "dtype")()

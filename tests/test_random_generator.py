@@ -46,8 +46,27 @@ CASES = [
     ("exponential", ()),
     ("exponential", (2.5,)),
     ("standard_exponential", ()),
+    # Johnk's algorithm (both at most 1), two gammas (either above 1).
+    ("beta", (0.5, 0.7)),
+    ("beta", (2.0, 3.0)),
+    ("beta", (0.3, 5.0)),
+    # NaN parameters pass NumPy's checks and give NaN (never a draw loop that does not end).
+    ("beta", (1.0, float("nan"))),
+    ("gamma", (float("nan"),)),
+    # Below 1 (Johnk's rejection), 1 (an exponential), above 1 (Marsaglia and Tsang), 0.
+    ("gamma", (0.4,)),
+    ("gamma", (1.0, 2.0)),
+    ("gamma", (3.5, 2.0)),
+    ("gamma", (0.0, 1.0)),
+    ("standard_gamma", (0.3,)),
+    ("standard_gamma", (7.25,)),
+    # The search (p >= 1/3) and the inversion.
+    ("geometric", (0.5,)),
+    ("geometric", (1.0,)),
+    ("geometric", (0.01,)),
+    ("geometric", (1e-300,)),
 ]
-INT_RESULTS = {"integers"}
+INT_RESULTS = {"integers", "geometric"}
 _compiled: dict = {}
 
 
@@ -374,6 +393,14 @@ ERROR_CASES = [
     ("exponential", "rng.exponential(-2.0)", lambda g: g.exponential(-2.0)),
     ("exponential size 0", "rng.exponential(-2.0, 0)", lambda g: g.exponential(-2.0, 0)),
     ("uniform reversed", "rng.uniform(3.0, 1.0)", lambda g: g.uniform(3.0, 1.0)),
+    ("beta a", "rng.beta(0.0, 1.0)", lambda g: g.beta(0.0, 1.0)),
+    ("beta b", "rng.beta(1.0, -2.0, 2)", lambda g: g.beta(1.0, -2.0, 2)),
+    ("gamma shape", "rng.gamma(-1.0)", lambda g: g.gamma(-1.0)),
+    ("gamma scale", "rng.gamma(1.0, -0.0, size=2)", lambda g: g.gamma(1.0, -0.0, size=2)),
+    ("standard_gamma", "rng.standard_gamma(-0.5)", lambda g: g.standard_gamma(-0.5)),
+    ("geometric 0", "rng.geometric(0.0)", lambda g: g.geometric(0.0)),
+    ("geometric above 1", "rng.geometric(1.5, 3)", lambda g: g.geometric(1.5, 3)),
+    ("geometric nan", "rng.geometric(np.nan)", lambda g: g.geometric(np.nan)),
     ("uniform overflow", "rng.uniform(-1e308, 1e308)", lambda g: g.uniform(-1e308, 1e308)),
     ("uniform nan", "rng.uniform(0.0, np.inf, 4)", lambda g: g.uniform(0.0, np.inf, 4)),
     ("integers empty", "rng.integers(5, 5)", lambda g: g.integers(5, 5)),

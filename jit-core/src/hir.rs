@@ -643,6 +643,41 @@ impl NewArray {
 }
 
 /// The value of an index that is an integer literal (`2`, `-1`).
+/// The positions `t[lower:upper:step]` takes of a tuple of `n` items, as Python's
+/// `slice.indices(n)` gives them, when each bound is a literal or left out; `None` otherwise.
+/// `Some(Err(()))` for a zero step (CPython's ValueError).
+pub fn const_slice_positions(n: usize, index: &Expr) -> Option<std::result::Result<Vec<usize>, ()>> {
+    let ExprKind::Slice { lower, upper, step } = &index.kind else { return None };
+    let part = |e: &Option<Box<Expr>>| match e {
+        None => Some(None),
+        Some(e) => const_index(e).map(Some),
+    };
+    let (lower, upper, step) = (part(lower)?, part(upper)?, part(step)?);
+    let step = step.unwrap_or(1);
+    if step == 0 {
+        return Some(Err(()));
+    }
+    let n = n as i64;
+    // slice.indices: a negative bound counts from the end, then each is clamped into the
+    // range the direction allows.
+    let clamp = |b: i64, lo: i64, hi: i64| {
+        let b = if b < 0 { b + n } else { b };
+        b.clamp(lo, hi)
+    };
+    let (start, stop) = if step > 0 {
+        (lower.map_or(0, |b| clamp(b, 0, n)), upper.map_or(n, |b| clamp(b, 0, n)))
+    } else {
+        (lower.map_or(n - 1, |b| clamp(b, -1, n - 1)), upper.map_or(-1, |b| clamp(b, -1, n - 1)))
+    };
+    let mut out = Vec::new();
+    let mut i = start;
+    while (step > 0 && i < stop) || (step < 0 && i > stop) {
+        out.push(i as usize);
+        i += step;
+    }
+    Some(Ok(out))
+}
+
 pub fn const_index(e: &Expr) -> Option<i64> {
     match &e.kind {
         ExprKind::Int(i) => Some(*i),

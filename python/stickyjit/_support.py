@@ -229,6 +229,16 @@ def _numpy_name(value):
     return None
 
 
+def _numpy_info(value):
+    """`"iinfo"` or `"finfo"` when `value` is NumPy's `np.iinfo` or `np.finfo` (compiled as their
+    fields' constants: `np.iinfo(np.int32).max`), else None."""
+    numpy = sys.modules.get("numpy")
+    for n in ("iinfo", "finfo") if numpy is not None else ():
+        if getattr(numpy, n, None) is value:
+            return n
+    return None
+
+
 def _random_name(value):
     """``"random.normal"`` when `value` is NumPy's ``np.random.normal`` (a method of the global
     RandomState) and compiled code calls it, ``"pyrandom.gauss"`` when it is Python's
@@ -378,6 +388,8 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             out.append((name, Global.BUILTIN, value.__stickyjit_builtin__))
         elif _numpy_name(value) is not None:
             out.append((name, Global.NUMPY, _numpy_name(value)))
+        elif (info := _numpy_info(value)) is not None:
+            out.append((name, Global.NUMPY, info))
         elif (random_name := _random_name(value)) is not None:
             out.append((name, Global.NUMPY, random_name))
         elif _numpy_dtype(value) is not None:

@@ -407,6 +407,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let Type::Tuple(items) = self.ty(value) else { unreachable!("inference allows tuples only") };
         let tuple = self.expr(value).into_struct_value();
         let n = items.len() as i64;
+        if let Some(Ok(positions)) = hir::const_slice_positions(items.len(), index) {
+            // `t[1:]`, `a.shape[:2]`: a new tuple of the items taken.
+            let st = self.module_gen.llty(&Type::Tuple(positions.iter().map(|&p| items[p].clone()).collect())).into_struct_type();
+            let mut out = st.get_undef();
+            for (k, &p) in positions.iter().enumerate() {
+                let b = self.b();
+                let item = b.build_extract_value(tuple, p as u32, "item").u();
+                out = b.build_insert_value(out, item, k as u32, "slice").u().into_struct_value();
+            }
+            return out.into();
+        }
         if let Some(i) = hir::const_index(index) {
             let at = if i < 0 { i + n } else { i };
             return self.b().build_extract_value(tuple, at as u32, "item").u();

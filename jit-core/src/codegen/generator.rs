@@ -136,9 +136,25 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let call = [gen.into(), kind.into(), a.into(), b.into(), status.into()];
                 let v = self.call_basic(self.helper(Helper::GenF64), &call);
                 // Draws whose parameters cannot be wrong need no status.
-                if matches!(f, GenFn::Normal | GenFn::Uniform | GenFn::Exponential) {
+                if matches!(
+                    f,
+                    GenFn::Normal
+                        | GenFn::Uniform
+                        | GenFn::Exponential
+                        | GenFn::Beta
+                        | GenFn::Gamma
+                        | GenFn::StandardGamma
+                        | GenFn::Geometric
+                ) {
                     let st = self.b().build_load(i32t, status, "gen.status").u().into_int_value();
                     self.random_check(st);
+                }
+                if f == GenFn::Geometric {
+                    // An integer value, at most 2**63 (i64::MAX's double): saturated into int64.
+                    let sat = self
+                        .module_gen
+                        .llvm_intrinsic("llvm.fptosi.sat", &[self.ctx().i64_type().into(), self.ctx().f64_type().into()]);
+                    return self.call_basic(sat, &[v.into()]);
                 }
                 v
             }

@@ -65,6 +65,18 @@ impl<'a> InferCx<'a> {
             self.index_parts(index)?;
             return Ok(Type::Unknown);
         }
+        if let (Type::Tuple(items), H::Slice { .. }) = (&vt, &index.kind) {
+            self.index_parts(index)?;
+            return match hir::const_slice_positions(items.len(), index) {
+                Some(Ok(ps)) => Ok(Type::Tuple(ps.into_iter().map(|p| items[p].clone()).collect())),
+                Some(Err(())) => Err(CompileError::typing("tuple slice", "slice step cannot be zero", index.span)),
+                None => Err(CompileError::unsupported_because(
+                    "tuple slice",
+                    "a tuple is sliced only with literal bounds (t[1:], t[:2], t[::-1])",
+                    index.span,
+                )),
+            };
+        }
         let it = self.expr(index)?;
         let Type::Tuple(items) = vt else {
             return Err(self.not_an_array(value, &vt).unwrap_or_else(|| {

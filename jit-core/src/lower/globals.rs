@@ -186,6 +186,10 @@ impl Lowerer<'_> {
             }
             A::Name(m) if self.dotted(m, attr).is_some() => return self.global_value(&format!("{m}.{attr}"), span),
             A::Name(m) if !self.by_name.contains_key(m) => return Err(self.bad_attribute(value, attr, span)),
+            A::Call { func, args, .. } if self.numpy_info(func).is_some() => {
+                let which = self.numpy_info(func).expect("just checked");
+                return self.numpy_info_field(which, args, attr, span);
+            }
             _ if attr == "T" => H::Transpose { value: Box::new(self.expr(value)?), axes: None },
             _ => {
                 let Some(a) = hir::Attr::from_name(attr) else {

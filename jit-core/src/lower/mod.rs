@@ -21,6 +21,7 @@ mod iterate;
 mod iterators;
 mod names;
 mod numpy;
+mod numpy_info;
 mod pointers;
 mod random;
 mod ranges;

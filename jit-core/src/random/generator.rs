@@ -20,6 +20,7 @@ use crate::registry::generator::GenFn;
 use crate::runtime::Status;
 
 mod choice;
+mod gamma;
 
 pub use choice::{sj_rt_gen_choice, sj_rt_gen_shuffle};
 
@@ -451,6 +452,10 @@ impl BitGen {
             GenFn::Uniform => a + b * self.next_double(),
             GenFn::Exponential => a * self.standard_exponential(),
             GenFn::StandardExponential => self.standard_exponential(),
+            GenFn::Beta => self.beta(a, b),
+            GenFn::Gamma => b * self.standard_gamma(a),
+            GenFn::StandardGamma => self.standard_gamma(a),
+            GenFn::Geometric => self.geometric(a),
             _ => unreachable!("not a float distribution"),
         }
     }
@@ -467,6 +472,13 @@ fn check_f64(f: GenFn, a: f64, b: f64) -> Result<(f64, f64), Status> {
     match f {
         GenFn::Normal if negative(b) => Err(raise("ValueError", "scale < 0")),
         GenFn::Exponential if negative(a) => Err(raise("ValueError", "scale < 0")),
+        // NumPy's CONS_POSITIVE (`val <= 0`: NaN passes), in parameter order.
+        GenFn::Beta if a <= 0.0 => Err(raise("ValueError", "a <= 0")),
+        GenFn::Beta if b <= 0.0 => Err(raise("ValueError", "b <= 0")),
+        GenFn::Gamma | GenFn::StandardGamma if negative(a) => Err(raise("ValueError", "shape < 0")),
+        GenFn::Gamma if negative(b) => Err(raise("ValueError", "scale < 0")),
+        // CONS_BOUNDED_GT_0_1.
+        GenFn::Geometric if !(a > 0.0 && a <= 1.0) => Err(raise("ValueError", "p <= 0, p > 1 or p contains NaNs")),
         GenFn::Uniform => {
             let range = b - a;
             if !range.is_finite() {
@@ -561,6 +573,8 @@ pub unsafe extern "C" fn sj_rt_gen_fill_f64(bitgen: *mut BitGen, kind: u32, out:
     match f {
         GenFn::StandardNormal => out.iter_mut().for_each(|x| *x = g.standard_normal()),
         GenFn::Random => out.iter_mut().for_each(|x| *x = g.next_double()),
+        // An int64 array (its elements the bits of `out`'s): the draws as integers.
+        GenFn::Geometric => out.iter_mut().for_each(|x| *x = f64::from_bits(g.geometric(a) as i64 as u64)),
         _ => out.iter_mut().for_each(|x| *x = g.draw_f64(f, a, b)),
     }
     Status::Ok as u32

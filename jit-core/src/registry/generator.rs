@@ -21,6 +21,10 @@ pub enum GenFn {
     Choice,
     Shuffle,
     Permutation,
+    Beta,
+    Gamma,
+    StandardGamma,
+    Geometric,
 }
 
 /// One row: the name, the parameters before `size` (positional or keyword), what a draw gives
@@ -54,7 +58,7 @@ use RandomDefault::{Bool, Float as D, NoneValue, Required as R};
 use RandomResult::{Float as F, Int as I, Nothing, OfArgument};
 
 /// The Generator methods compiled code may call, in the order messages list them.
-pub static GENERATOR_METHODS: [GenRow; 10] = [
+pub static GENERATOR_METHODS: [GenRow; 14] = [
     row("random", GenFn::Random, &[], F),
     row("standard_normal", GenFn::StandardNormal, &[], F),
     row("normal", GenFn::Normal, &[f("loc", D(0.0)), f("scale", D(1.0))], F),
@@ -79,19 +83,21 @@ pub static GENERATOR_METHODS: [GenRow; 10] = [
     ),
     own("shuffle", GenFn::Shuffle, &[i("x", R), i("axis", D(0.0))], Nothing),
     own("permutation", GenFn::Permutation, &[i("x", R), i("axis", D(0.0))], OfArgument),
+    row("beta", GenFn::Beta, &[f("a", R), f("b", R)], F),
+    row("gamma", GenFn::Gamma, &[f("shape", R), f("scale", D(1.0))], F),
+    row("standard_gamma", GenFn::StandardGamma, &[f("shape", R)], F),
+    // An int64 result, drawn as a double (an integer value) by the float helpers.
+    row("geometric", GenFn::Geometric, &[f("p", R)], I),
 ];
 
 /// The other methods of `numpy.random.Generator` (NumPy 2.4), not compiled yet: a call of one
 /// on a value is a CompileError that says so.
-pub static GENERATOR_METHODS_NOT_COMPILED: [&str; 34] = [
-    "beta",
+pub static GENERATOR_METHODS_NOT_COMPILED: [&str; 30] = [
     "binomial",
     "bytes",
     "chisquare",
     "dirichlet",
     "f",
-    "gamma",
-    "geometric",
     "gumbel",
     "hypergeometric",
     "laplace",
@@ -111,7 +117,6 @@ pub static GENERATOR_METHODS_NOT_COMPILED: [&str; 34] = [
     "rayleigh",
     "spawn",
     "standard_cauchy",
-    "standard_gamma",
     "standard_t",
     "triangular",
     "vonmises",
@@ -163,7 +168,8 @@ mod tests {
         assert_eq!(GenFn::from_code(GENERATOR_METHODS.len() as u32), None);
         assert_eq!(
             generator_methods_text(),
-            "random, standard_normal, normal, uniform, integers, exponential, standard_exponential, choice, shuffle, permutation"
+            "random, standard_normal, normal, uniform, integers, exponential, standard_exponential, choice, shuffle, permutation, \
+             beta, gamma, standard_gamma, geometric"
         );
     }
 }

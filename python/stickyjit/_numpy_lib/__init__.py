@@ -25,6 +25,9 @@ from .arrays import (
     argwhere,
     asarray,
     ascontiguousarray,
+    atleast_1d,
+    atleast_2d,
+    atleast_3d,
     bincount,
     concatenate,
     diag,
@@ -166,6 +169,9 @@ IMPLEMENTATIONS = {
     np.polyval: polyval,
     np.cov: cov,
     np.corrcoef: corrcoef,
+    np.atleast_1d: atleast_1d,
+    np.atleast_2d: atleast_2d,
+    np.atleast_3d: atleast_3d,
 }
 # np.trapz (removed in NumPy 2.4) where the installed NumPy still has it.
 if hasattr(np, "trapz"):

@@ -518,3 +518,36 @@ def take(a, indices):
     for i in range(len(ix)):
         out[i] = v[ix[i] + 0]
     return out.reshape(ia.shape)[()]
+
+
+@jit
+def atleast_1d(a):
+    """one array or number (not several): the array itself when it has axes, a number as a
+    1-element array, as NumPy's."""
+    if np.ndim(a) == 0:
+        return np.full(1, a)
+    return a
+
+
+@jit
+def atleast_2d(a):
+    """one array or number (not several): a 1-D array viewed as one row (1, n), a number as a
+    (1, 1) array, an array of two or more axes itself, as NumPy's."""
+    if np.ndim(a) == 0:
+        return np.full((1, 1), a)
+    if np.ndim(a) == 1:
+        return a[None, :]
+    return a
+
+
+@jit
+def atleast_3d(a):
+    """one array or number (not several): (n,) viewed as (1, n, 1), (m, n) as (m, n, 1), a number
+    as a (1, 1, 1) array, an array of three or more axes itself, as NumPy's."""
+    if np.ndim(a) == 0:
+        return np.full((1, 1, 1), a)
+    if np.ndim(a) == 1:
+        return a[None, :, None]
+    if np.ndim(a) == 2:
+        return a[:, :, None]
+    return a

@@ -14,9 +14,9 @@ from .base import NO_VALUE, _axis, _check_1d, _check_2d, _is_no_value, _unsuppor
 
 @jit
 def interp(x, xp, fp, left=NO_VALUE, right=NO_VALUE, period=()):
-    """an array x of any number of dimensions (a number x is not supported), 1-D arrays xp
-    (increasing) and fp of one length, numbers left and right (left out: fp[0] and fp[-1]);
-    float64 result (period= is not supported)."""
+    """a number or an array x of any number of dimensions, 1-D arrays xp (increasing) and fp of
+    one length, numbers left and right (left out: fp[0] and fp[-1]); float64 result (period= is
+    not supported)."""
     _unsupported(period)
     n = _check_1d(xp)
     if n == 0:
@@ -29,7 +29,10 @@ def interp(x, xp, fp, left=NO_VALUE, right=NO_VALUE, period=()):
     rval = fp[n - 1] * 1.0
     if not _is_no_value(right):
         rval = right * 1.0
-    xs = x.ravel()
+    if np.ndim(x) == 0:
+        xs = np.full(1, x * 1.0)
+    else:
+        xs = x.ravel()
     out = np.empty(len(xs))
     if n == 1:
         # NumPy's own branch for one point (a NaN x gives fp[0]).
@@ -43,7 +46,7 @@ def interp(x, xp, fp, left=NO_VALUE, right=NO_VALUE, period=()):
             elif v > x0:
                 r = rval
             out[i] = r
-        return out.reshape(x.shape)
+        return _shaped_as(out, x)
     first = xp[0] * 1.0
     last = xp[n - 1] * 1.0
     for i in range(len(xs)):
@@ -80,6 +83,14 @@ def interp(x, xp, fp, left=NO_VALUE, right=NO_VALUE, period=()):
                     if r != r and f0 == f1:
                         r = f0
                 out[i] = r
+    return _shaped_as(out, x)
+
+
+@jit
+def _shaped_as(out, x):
+    """The values `out` computed for the elements of `x`, in x's shape: a float for a number."""
+    if np.ndim(x) == 0:
+        return out[0]
     return out.reshape(x.shape)
 
 

@@ -251,11 +251,20 @@ def _search1(a, v, right):
     """Where v goes in the sorted 1-D array a (NaN after every number): before the elements
     equal to it, or after them when `right`."""
     n = _check_1d(a)
+    if n == 0:
+        return 0
+    # Elements and v compared in their common type, as NumPy's (an int64 element above 2**53
+    # equals the float64 it rounds to): each plus a zero of the other's type (`min(0, x - x)`:
+    # 0 of x's type, also when x - x is NaN; an int and a float give a float).
+    a0 = a[0]
+    w = v + min(0, a0 - a0)
+    vz = min(0, v - v)
     lo = 0
     hi = n
     while lo < hi:
         mid = (lo + hi) // 2
-        if _lt(a[mid], v) or (right and not _lt(v, a[mid])):
+        x = a[mid] + vz
+        if _lt(x, w) or (right and not _lt(w, x)):
             lo = mid + 1
         else:
             hi = mid
