@@ -239,10 +239,22 @@ def test_unsupported_parameters_never_run_the_interpreter(f, args, kwargs, const
 
 
 def test_lambda_passed_to_jit():
-    f = jit(lambda x: x + 1)  # MARK: jit-lambda
+    f = jit(lambda x: x * 2 + 1)
+    assert f(3) == 7
+    assert f(2.5) == 6.0
+    assert f.py_func(4) == f(4)
+
+
+def _first(f, _other):
+    return f
+
+
+def test_two_lambdas_in_the_statement_of_a_jitted_one():
+    f = _first(jit(lambda x: x + 1), lambda y: y)  # MARK: jit-lambda
     with pytest.raises(CompileError) as info:
         f(3)
     assert info.value.construct == "lambda"
+    assert "several lambdas" in str(info.value)
     assert info.value.lineno == marker_line("jit-lambda")
     # (The column is checked in test_regressions.py.)
 

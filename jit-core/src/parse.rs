@@ -137,12 +137,9 @@ impl Converter {
             match stmt {
                 PyStmt::FunctionDef(f) => return self.function(f),
                 PyStmt::AsyncFunctionDef(f) => return Err(CompileError::unsupported("async function", self.span(&f))),
-                PyStmt::Assign(a) if find_lambda(&a.value).is_some() => {
-                    return Err(CompileError::unsupported("lambda", self.span(find_lambda(&a.value).unwrap())))
-                }
-                PyStmt::Expr(e) if find_lambda(&e.value).is_some() => {
-                    return Err(CompileError::unsupported("lambda", self.span(find_lambda(&e.value).unwrap())))
-                }
+                // `f = jit(lambda x: ...)`, `g = lambda x: ...`: the one lambda of the statement.
+                PyStmt::Assign(a) if find_lambda(&a.value).is_some() => return self.top_lambda(&a.value),
+                PyStmt::Expr(e) if find_lambda(&e.value).is_some() => return self.top_lambda(&e.value),
                 PyStmt::ClassDef(c) => return Err(CompileError::unsupported("class definition", self.span(&c))),
                 _ => {}
             }
@@ -200,6 +197,24 @@ impl Converter {
         let mut def = self.function(f)?;
         def.span = span;
         Ok(def)
+    }
+
+    /// The function a statement's one lambda (`jit(lambda x: x + 1)`) is; two lambdas in the
+    /// statement are a CompileError (which one was decorated is not known from the source).
+    fn top_lambda(&self, e: &PyExpr) -> Result<FunctionDef> {
+        let mut found = Vec::new();
+        lambdas(e, &mut found);
+        match found.as_slice() {
+            [PyExpr::Lambda(l)] => {
+                let span = self.span(l);
+                self.lambda(l.clone(), span)
+            }
+            _ => Err(CompileError::unsupported_because(
+                "lambda",
+                "several lambdas in one statement: define the jitted one with `def` (or on a line of its own)",
+                self.span(found[0]),
+            )),
+        }
     }
 
     /// `lambda params: body` as a function `<lambda>` returning `body`.
@@ -621,6 +636,18 @@ fn matching_paren(text: &str, open: usize) -> Option<usize> {
 }
 
 /// The lambda a `jit(lambda ...)` line defines, if the statement holds one.
+/// Every lambda [`find_lambda`] would look at, in order.
+fn lambdas<'e>(e: &'e PyExpr, out: &mut Vec<&'e PyExpr>) {
+    match e {
+        PyExpr::Lambda(_) => out.push(e),
+        PyExpr::Call(c) => {
+            lambdas(&c.func, out);
+            c.args.iter().for_each(|a| lambdas(a, out));
+        }
+        _ => {}
+    }
+}
+
 fn find_lambda(e: &PyExpr) -> Option<&PyExpr> {
     match e {
         PyExpr::Lambda(_) => Some(e),

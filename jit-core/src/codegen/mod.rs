@@ -754,6 +754,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.assign_view(array, index, elementwise::Rhs::Value(v, ty.clone()))
             }
             hir::Target::Index { array, index, .. } => self.array_store(array, index, v, ty),
+            hir::Target::Tuple(ts, _) if matches!(ty, Type::Array(_)) => self.unpack_array(ts, v, ty),
             hir::Target::Tuple(ts, _) => {
                 let Type::Tuple(items) = ty else { unreachable!("inference checked tuple unpacking") };
                 // The value may borrow from a local rebound before its last element is stored

@@ -79,6 +79,19 @@ impl InferCx<'_> {
                     format!("cannot unpack {} values into {} names", items.len(), ts.len()),
                     *span,
                 )),
+                // `x, y = a` of a 1-D array: its elements (the length checked at run time).
+                Type::Array(a) if a.ndim == 1 => {
+                    let item = a.dtype.element();
+                    for t in ts {
+                        self.assign_target(t, &item)?;
+                    }
+                    Ok(())
+                }
+                Type::Array(_) => Err(CompileError::typing(
+                    "tuple unpacking",
+                    "unpacking the rows of an array of two or more axes is not compiled (index them: a[0], a[1])",
+                    *span,
+                )),
                 other => {
                     Err(CompileError::typing("tuple unpacking", format!("cannot unpack a {} value", type_name(other)), *span))
                 }

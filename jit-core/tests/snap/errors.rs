@@ -29,7 +29,8 @@ fn syntax() {
     snapshot!("syntax_tabs", "def f(a):\n        x = 1\n\ty = 2\n        return a", [Int64]);
     snapshot!("no_def", "x = 1", []);
     snapshot!("async_function", "async def f(a):\n    return a", [Int64]);
-    snapshot!("lambda", "f = lambda a: a", [Int64]);
+    snapshot!("lambda", "f = g(lambda a: a, lambda b: b)", [Int64]);
+    snapshot!("lambda_alone", "f = jit(lambda a: a + 1)", [Int64]);
     snapshot!("class_definition", "class C:\n    pass", []);
     snapshot!("varargs", "def f(*a):\n    return 1", []);
     snapshot!("kwargs", "def f(**k):\n    return 1", []);
