@@ -48,7 +48,10 @@ impl Lowerer<'_> {
             }
             let hoisted = match &e.kind {
                 A::ListComp { .. } => true,
-                A::Call { func, .. } => matches!(self.callee(func), Ok(super::Callee::ListOf | super::Callee::Iterate(_))),
+                A::Call { func, args, .. } => {
+                    matches!(self.callee(func), Ok(super::Callee::ListOf | super::Callee::Iterate(_)))
+                        || (args.len() == 1 && matches!(self.callee(func), Ok(super::Callee::SetNew)))
+                }
                 _ => false,
             };
             if let Some((n, at)) = advanced.iter().find(|(n, _)| hoisted && mentions(e, n)) {
@@ -75,8 +78,8 @@ impl Lowerer<'_> {
                         ));
                     }
                     match args.as_slice() {
-                        [] => self.comprehension_of(None, e.span, out)?,
-                        [it] => self.comprehension_of(Some(it), e.span, out)?,
+                        [] => self.comprehension_of(ast::CompKind::List, None, e.span, out)?,
+                        [it] => self.comprehension_of(ast::CompKind::List, Some(it), e.span, out)?,
                         _ => {
                             return Err(CompileError::typing(
                                 "call with wrong arguments",
@@ -89,7 +92,13 @@ impl Lowerer<'_> {
                 // `enumerate(...)`, `zip(...)`, `reversed(...)` as a value: the list of its items,
                 // which the value is an iterator over (`lower/iterators.rs`).
                 A::Call { func, .. } if matches!(self.callee(func), Ok(super::Callee::Iterate(_))) => {
-                    self.comprehension_of(Some(e), e.span, out)?
+                    self.comprehension_of(ast::CompKind::List, Some(e), e.span, out)?
+                }
+                // `set(it)` is `{x for x in it}` (`set()` is an empty set literal).
+                A::Call { func, args, keywords }
+                    if args.len() == 1 && keywords.is_empty() && matches!(self.callee(func), Ok(super::Callee::SetNew)) =>
+                {
+                    self.comprehension_of(ast::CompKind::Set, Some(&args[0]), e.span, out)?
                 }
                 _ => continue,
             };
@@ -119,13 +128,19 @@ impl Lowerer<'_> {
     }
 
     /// `list(it)` as `[x for x in it]` (`list()`: `[]`).
-    fn comprehension_of(&mut self, it: Option<&ast::Expr>, span: ast::Span, out: &mut Vec<hir::Stmt>) -> Result<hir::LocalId> {
+    fn comprehension_of(
+        &mut self,
+        kind: ast::CompKind,
+        it: Option<&ast::Expr>,
+        span: ast::Span,
+        out: &mut Vec<hir::Stmt>,
+    ) -> Result<hir::LocalId> {
         let item = ast::Expr { kind: A::Name("$item".into()), span };
         let generators: Vec<ast::Comprehension> = it
             .map(|it| ast::Comprehension { target: ast::Target::Name("$item".into(), span), iter: it.clone(), ifs: Vec::new() })
             .into_iter()
             .collect();
-        self.comprehension(ast::CompKind::List, &item, None, &generators, span, out)
+        self.comprehension(kind, &item, None, &generators, span, out)
     }
 
     fn comprehension(
@@ -297,6 +312,8 @@ fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
         // A call of `list` (the hoister checks it is the builtin's): its argument is evaluated
         // by the loop it becomes.
         A::Call { func, .. } if matches!(&func.kind, A::Name(n) if n == "list") => out.push(e),
+        // `set(it)`, likewise (`set()` is a literal, not hoisted).
+        A::Call { func, args, .. } if args.len() == 1 && matches!(&func.kind, A::Name(n) if n == "set") => out.push(e),
         // `enumerate`, `zip` or `reversed` as a value (the hoister checks it is the builtin):
         // its arguments are evaluated by the loop that lists its items.
         A::Call { func, .. } if matches!(&func.kind, A::Name(n) if ITERATE.contains(&n.as_str())) => out.push(e),

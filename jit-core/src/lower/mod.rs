@@ -572,6 +572,11 @@ impl<'a> Lowerer<'a> {
                 H::Slice { lower: part(lower)?, upper: part(upper)?, step: part(step)? }
             }
             A::Call { func, .. } if matches!(self.callee(func), Ok(Callee::ListOf)) => self.comprehension_value(e)?,
+            A::Call { func, args, keywords }
+                if args.len() == 1 && keywords.is_empty() && matches!(self.callee(func), Ok(Callee::SetNew)) =>
+            {
+                self.comprehension_value(e)?
+            }
             A::Call { func, .. } if matches!(self.callee(func), Ok(Callee::Iterate(_))) => {
                 let Ok(Callee::Iterate(f)) = self.callee(func) else { unreachable!("matched above") };
                 self.iterate_value(e, f.name(), span)?
@@ -701,7 +706,7 @@ impl<'a> Lowerer<'a> {
                     if !args.is_empty() || !keywords.is_empty() {
                         return Err(CompileError::unsupported_because(
                             "call to set()",
-                            "set() is compiled without arguments (a set literal {a, b} or add() fills it)",
+                            "set() is compiled with no argument or one iterable (a set literal {a, b} or add() fills it)",
                             span,
                         ));
                     }
