@@ -18,6 +18,7 @@ mod choice;
 pub mod generator;
 mod legacy;
 pub mod pyrandom;
+mod standard_gamma;
 pub(crate) mod ziggurat;
 
 pub use choice::{sj_rt_random_choice, sj_rt_random_shuffle, ShuffleMode};

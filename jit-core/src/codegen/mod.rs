@@ -15,6 +15,7 @@ mod cfunc;
 mod closures;
 mod cmath;
 mod complex;
+mod convert;
 mod defer;
 mod dict;
 mod dot_scalar;

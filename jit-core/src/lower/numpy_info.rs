@@ -11,15 +11,7 @@ use crate::types::Dtype;
 impl Lowerer<'_> {
     /// `np.iinfo` or `np.finfo` when `func` names one of them.
     pub(super) fn numpy_info(&self, func: &ast::Expr) -> Option<&'static str> {
-        let g = match &func.kind {
-            A::Name(n) if !self.by_name.contains_key(n) => self.global(n),
-            A::Attribute { value, attr } => match &value.kind {
-                A::Name(m) => self.dotted(m, attr)?,
-                _ => return None,
-            },
-            _ => return None,
-        };
-        match g {
+        match self.named_global(func)? {
             GlobalValue::NumpyFunction(f) if f == "iinfo" => Some("iinfo"),
             GlobalValue::NumpyFunction(f) if f == "finfo" => Some("finfo"),
             _ => None,
@@ -63,18 +55,22 @@ impl Lowerer<'_> {
         Ok(e)
     }
 
+    /// What the global `name` or `module.attr` that `e` is binds (not a local).
+    fn named_global(&self, e: &ast::Expr) -> Option<&GlobalValue> {
+        match &e.kind {
+            A::Name(n) if !self.by_name.contains_key(n) => Some(self.global(n)),
+            A::Attribute { value, attr } => match &value.kind {
+                A::Name(m) => self.dotted(m, attr),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The dtype `e` names: a NumPy scalar type (`np.int32`, `from numpy import float32`) or the
     /// builtin `int`, `float` or `bool`.
     fn dtype_named(&self, e: &ast::Expr) -> Option<Dtype> {
-        let g = match &e.kind {
-            A::Name(n) if !self.by_name.contains_key(n) => self.global(n),
-            A::Attribute { value, attr } => match &value.kind {
-                A::Name(m) => self.dotted(m, attr)?,
-                _ => return None,
-            },
-            _ => return None,
-        };
-        match g {
+        match self.named_global(e)? {
             GlobalValue::NumpyDtype(t) => Dtype::from_numpy_attr(t),
             GlobalValue::Builtin(b) => registry::builtin(b).and_then(|r| r.dtype),
             _ => None,

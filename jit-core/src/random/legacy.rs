@@ -2,54 +2,25 @@
 //! `distributions.c` functions `RandomState` uses), each drawing from one generator exactly as
 //! NumPy's C code does, operation for operation, so that the values are NumPy's bit for bit.
 
+use super::standard_gamma::GammaDraws;
 use super::State;
 
+impl GammaDraws for State {
+    fn uniform(&mut self) -> f64 {
+        self.next_double()
+    }
+    fn exponential(&mut self) -> f64 {
+        self.standard_exponential()
+    }
+    fn normal(&mut self) -> f64 {
+        self.gauss()
+    }
+}
+
 impl State {
-    /// `legacy_standard_gamma`.
+    /// `legacy_standard_gamma`: the shared algorithm over the legacy draws (`gauss`).
     pub(super) fn standard_gamma(&mut self, shape: f64) -> f64 {
-        if shape == 1.0 {
-            return self.standard_exponential();
-        }
-        if shape == 0.0 {
-            return 0.0;
-        }
-        if shape < 1.0 {
-            loop {
-                let u = self.next_double();
-                let v = self.standard_exponential();
-                if u <= 1.0 - shape {
-                    let x = u.powf(1.0 / shape);
-                    if x <= v {
-                        return x;
-                    }
-                } else {
-                    let y = -((1.0 - u) / shape).ln();
-                    let x = (1.0 - shape + shape * y).powf(1.0 / shape);
-                    if x <= v + y {
-                        return x;
-                    }
-                }
-            }
-        }
-        let b = shape - 1.0 / 3.0;
-        let c = 1.0 / (9.0 * b).sqrt();
-        loop {
-            let (x, mut v) = loop {
-                let x = self.gauss();
-                let v = 1.0 + c * x;
-                if v > 0.0 {
-                    break (x, v);
-                }
-            };
-            v = v * v * v;
-            let u = self.next_double();
-            if u < 1.0 - 0.0331 * (x * x) * (x * x) {
-                return b * v;
-            }
-            if u.ln() < 0.5 * x * x + b * (1.0 - v + v.ln()) {
-                return b * v;
-            }
-        }
+        super::standard_gamma::standard_gamma(self, shape)
     }
 
     /// `legacy_beta`.

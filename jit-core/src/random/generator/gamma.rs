@@ -1,58 +1,27 @@
-//! The Generator's gamma family and geometric draws: NumPy's `random_standard_gamma`,
-//! `random_beta` and `random_geometric` (numpy/random/src/distributions/distributions.c), the
-//! same operations on the same draws, so the same values as NumPy's Generator.
+//! The Generator's gamma family and geometric draws: NumPy's `random_standard_gamma` (shared
+//! with RandomState: `random/standard_gamma.rs`), `random_beta` and `random_geometric`
+//! (numpy/random/src/distributions/distributions.c), the same operations on the same draws, so
+//! the same values as NumPy's Generator.
 
 use super::BitGen;
+use crate::random::standard_gamma::GammaDraws;
+
+impl GammaDraws for BitGen {
+    fn uniform(&mut self) -> f64 {
+        self.next_double()
+    }
+    fn exponential(&mut self) -> f64 {
+        self.standard_exponential()
+    }
+    fn normal(&mut self) -> f64 {
+        self.standard_normal()
+    }
+}
 
 impl BitGen {
-    /// `random_standard_gamma(shape)`: Marsaglia and Tsang's method from 1 on, Johnk's
-    /// rejection below (`shape >= 0`, NaN passed through the comparisons as NumPy does).
+    /// `random_standard_gamma(shape)`: the shared algorithm over the Generator's draws.
     pub(super) fn standard_gamma(&mut self, shape: f64) -> f64 {
-        if shape == 1.0 {
-            return self.standard_exponential();
-        }
-        if shape == 0.0 {
-            return 0.0;
-        }
-        if shape < 1.0 {
-            loop {
-                let u = self.next_double();
-                let v = self.standard_exponential();
-                if u <= 1.0 - shape {
-                    let x = u.powf(1.0 / shape);
-                    if x <= v {
-                        return x;
-                    }
-                } else {
-                    let y = -((1.0 - u) / shape).ln();
-                    let x = (1.0 - shape + shape * y).powf(1.0 / shape);
-                    if x <= v + y {
-                        return x;
-                    }
-                }
-            }
-        }
-        let b = shape - 1.0 / 3.0;
-        let c = 1.0 / (9.0 * b).sqrt();
-        loop {
-            let (mut x, mut v);
-            // `do ... while (V <= 0.0)`: a NaN V (a NaN shape) leaves too.
-            loop {
-                x = self.standard_normal();
-                v = 1.0 + c * x;
-                if v > 0.0 || v.is_nan() {
-                    break;
-                }
-            }
-            v = v * v * v;
-            let u = self.next_double();
-            if u < 1.0 - 0.0331 * (x * x) * (x * x) {
-                return b * v;
-            }
-            if u.ln() < 0.5 * x * x + b * (1.0 - v + v.ln()) {
-                return b * v;
-            }
-        }
+        crate::random::standard_gamma::standard_gamma(self, shape)
     }
 
     /// `random_beta(a, b)`: Johnk's algorithm when both are at most 1, else two gammas.
