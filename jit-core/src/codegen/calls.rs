@@ -284,14 +284,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             MathFn::Fmod => {
                 let f = self.libm("fmod", 2);
                 let r = self.call_basic(f, &[xs[0].into(), xs[1].into()]).into_float_value();
-                let rn = self.is_nan(r);
-                let xn = self.is_nan(xs[0]);
-                let yn = self.is_nan(xs[1]);
-                let b = self.b();
-                let anyn = b.build_or(xn, yn, "anyn").u();
-                let notn = b.build_not(anyn, "notn").u();
-                let bad = b.build_and(rn, notn, "bad").u();
-                self.fail_later_if(bad, Status::MathDomain as u32);
+                self.check_nan_from_numbers(r, xs[0], xs[1]);
                 r.into()
             }
             MathFn::Pow => {
@@ -348,6 +341,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 one(self, m.name())
             }
         }
+    }
+
+    /// CPython's `math_2` domain check of `r = f(x, y)`: a NaN from non-NaN arguments is a
+    /// ValueError (`fmod(x, 0)`, `remainder(inf, y)`).
+    pub(super) fn check_nan_from_numbers(&self, r: FloatValue<'ctx>, x: FloatValue<'ctx>, y: FloatValue<'ctx>) {
+        let (rn, xn, yn) = (self.is_nan(r), self.is_nan(x), self.is_nan(y));
+        let b = self.b();
+        let any = b.build_or(xn, yn, "anyn").u();
+        let none = b.build_not(any, "notn").u();
+        let bad = b.build_and(rn, none, "bad").u();
+        self.fail_later_if(bad, Status::MathDomain as u32);
     }
 
     /// CPython's `math_1` checks of `r = m(x)` (a NaN from a non-NaN argument is a

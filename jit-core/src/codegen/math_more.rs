@@ -34,13 +34,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let (x, y) = (float(self, 0), float(self, 1));
                 let f = self.libm("remainder", 2);
                 let r = self.call_basic(f, &[x.into(), y.into()]).into_float_value();
-                // A NaN from non-NaN arguments (x infinite, y zero).
-                let (rn, xn, yn) = (self.is_nan(r), self.is_nan(x), self.is_nan(y));
-                let b = self.b();
-                let any = b.build_or(xn, yn, "anyn").u();
-                let none = b.build_not(any, "nonan").u();
-                let bad = b.build_and(rn, none, "dom").u();
-                self.fail_later_if(bad, Status::MathDomain as u32);
+                self.check_nan_from_numbers(r, x, y);
                 r.into()
             }
             MathFn::Nextafter => {
