@@ -386,6 +386,16 @@ fn classify_tuple(py: Python<'_>, t: &Bound<'_, PyTuple>, func: &str, param: &st
             kinds.push(Kind::Function(i));
             continue;
         }
+        // An array's descriptor goes inline (no copy of its data; the tuple holds the array
+        // for the call).
+        if tp_name(&item).starts_with(b"numpy.") {
+            if let Ok(a) = item.cast::<PyUntypedArray>() {
+                let (k, desc) = classify_array(a, func, param)?;
+                kinds.push(k);
+                flat.extend(desc);
+                continue;
+            }
+        }
         // SAFETY: `item` is alive (held by the tuple) and the GIL is held.
         let (k, s) = match unsafe { classify_fast(item.as_ptr()) } {
             Some(x) => x,

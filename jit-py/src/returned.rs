@@ -59,10 +59,8 @@ impl<'a, 'py> Owners<'a, 'py> {
         for &arg in self.args {
             // SAFETY: the caller holds a reference to every argument for the whole call.
             let arg = unsafe { Bound::from_borrowed_ptr(py, arg) };
-            let Ok(a) = arg.cast::<PyUntypedArray>() else { continue };
-            let (lo, hi) = extent(a);
-            if lo <= addr && addr < hi.max(lo + 1) {
-                return Ok(arg);
+            if let Some(owner) = array_holding(&arg, addr) {
+                return Ok(owner);
             }
         }
         Err(pyo3::exceptions::PySystemError::new_err("stickyjit: a returned array's memory has no owner (a compiler bug)"))
@@ -79,6 +77,17 @@ impl Drop for Owners<'_, '_> {
 }
 
 /// The addresses an array's elements span: [lowest, highest + item size).
+/// The array among `arg` (an array, or a tuple holding arrays at any depth) whose memory holds
+/// `addr`.
+fn array_holding<'py>(arg: &Bound<'py, PyAny>, addr: usize) -> Option<Bound<'py, PyAny>> {
+    if let Ok(t) = arg.cast_exact::<PyTuple>() {
+        return t.iter().find_map(|item| array_holding(&item, addr));
+    }
+    let a = arg.cast::<PyUntypedArray>().ok()?;
+    let (lo, hi) = extent(a);
+    (lo <= addr && addr < hi.max(lo + 1)).then(|| arg.clone())
+}
+
 fn extent(a: &Bound<'_, PyUntypedArray>) -> (usize, usize) {
     // SAFETY: a live ndarray's data pointer.
     let data = unsafe { (*a.as_array_ptr()).fields.data } as isize;
