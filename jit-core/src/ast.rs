@@ -14,6 +14,8 @@ pub struct Span {
 pub struct FunctionDef {
     pub name: String,
     pub params: Vec<Param>,
+    /// The last of `params` is `*name`: it receives the extra positional arguments as a tuple.
+    pub vararg: bool,
     pub body: Vec<Stmt>,
     pub span: Span,
 }
@@ -200,6 +202,8 @@ pub enum ExprKind {
         keywords: Vec<Keyword>,
     },
     Tuple(Vec<Expr>),
+    /// `*t` among a call's positional arguments (only there): the items of `t` as arguments.
+    Starred(Box<Expr>),
     /// `[a, b, c]`: a list (or the contents of `np.array([...])`).
     List(Vec<Expr>),
     /// `{k: v, ...}`: a dict (the pairs in order).

@@ -19,6 +19,8 @@ pub struct Function {
     pub name: String,
     pub filename: String,
     pub params: Vec<LocalId>,
+    /// The last parameter is `*args` (a tuple of the extra positional arguments).
+    pub vararg: bool,
     pub locals: Vec<Local>,
     pub body: Vec<Stmt>,
     /// Number of expression ids handed out (the size of `infer`'s type table).
@@ -364,6 +366,9 @@ pub enum ExprKind {
     /// A jitted function of the program used as a value (`apply(square, x)`): known at compile
     /// time (`Type::Function`), carried as nothing.
     FunctionValue(FuncId),
+    /// `*t` among a call-through-value's arguments (`f(x, *t)`): the items of the tuple `t`,
+    /// each an argument of its own (its type is `t`'s; the call flattens it).
+    Unpack(Box<Expr>),
     /// A call of a function value (`f(x)` where `f` is a parameter or a local holding a
     /// function): which function is decided by inference, from the callee's type; the
     /// arguments positional, in order.
@@ -478,6 +483,7 @@ impl ExprKind {
             | H::Out { value: left, out: right } => vec![&**left, &**right],
             H::Reduce { value, axis: Some(Axis::Var(axis)), .. } => vec![&**value, &**axis],
             H::Unary { operand: e, .. }
+            | H::Unpack(e)
             | H::ShapeSize(e)
             | H::Attr { value: e, .. }
             | H::Reduce { value: e, .. }
@@ -527,6 +533,7 @@ impl ExprKind {
             | H::Out { value: left, out: right } => vec![&mut **left, &mut **right],
             H::Reduce { value, axis: Some(Axis::Var(axis)), .. } => vec![&mut **value, &mut **axis],
             H::Unary { operand: e, .. }
+            | H::Unpack(e)
             | H::ShapeSize(e)
             | H::Attr { value: e, .. }
             | H::Reduce { value: e, .. }

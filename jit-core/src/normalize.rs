@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use crate::ast::*;
 
 /// Bumped whenever the canonical form below changes.
-pub const NORMAL_FORM_VERSION: u32 = 1;
+pub const NORMAL_FORM_VERSION: u32 = 2;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Fingerprint {
@@ -88,6 +88,7 @@ enum Tag {
     InnerLocal = b'I',
     FString = 49,
     IsNone = 50,
+    Starred = 51,
     /// A local or parameter in the code form, by its index of first appearance.
     Local = b'L',
     /// A name that is not local, as written (a global, a module's attribute).
@@ -143,6 +144,7 @@ impl Writer {
             self.name(&p.name);
             self.byte(p.has_default as u8);
         }
+        self.byte(f.vararg as u8);
         self.block(&f.body);
     }
 
@@ -341,6 +343,10 @@ impl Writer {
                 self.str(op.symbol());
                 self.expr(left);
                 self.expr(right);
+            }
+            ExprKind::Starred(value) => {
+                self.tag(Tag::Starred);
+                self.expr(value);
             }
             ExprKind::Unary { op, operand } => {
                 self.tag(Tag::Unary);

@@ -153,21 +153,23 @@ impl Converter {
 
     fn function(&self, f: py::StmtFunctionDef) -> Result<FunctionDef> {
         let args = *f.args;
-        if let Some(v) = &args.vararg {
-            return Err(CompileError::unsupported("*args", self.span(&**v)));
-        }
         if let Some(k) = &args.kwarg {
             return Err(CompileError::unsupported("**kwargs", self.span(&**k)));
         }
         if let Some(k) = args.kwonlyargs.first() {
             return Err(CompileError::unsupported("keyword-only parameter", self.span(&k.def)));
         }
-        let params = args
+        let mut params: Vec<Param> = args
             .posonlyargs
             .iter()
             .chain(args.args.iter())
             .map(|a| Param { name: a.def.arg.to_string(), has_default: a.default.is_some(), span: self.span(&a.def) })
             .collect();
+        // `*args`: a last parameter holding the extra positional arguments as a tuple.
+        let vararg = args.vararg.is_some();
+        if let Some(v) = &args.vararg {
+            params.push(Param { name: v.arg.to_string(), has_default: false, span: self.span(&**v) });
+        }
         let mut body = f.body;
         if let Some(PyStmt::Expr(e)) = body.first() {
             if matches!(&*e.value, PyExpr::Constant(c) if matches!(c.value, py::Constant::Str(_))) {
@@ -175,7 +177,7 @@ impl Converter {
             }
         }
         let span = self.span_at(f.range.start().to_usize());
-        Ok(FunctionDef { name: f.name.to_string(), params, body: self.block(body)?, span })
+        Ok(FunctionDef { name: f.name.to_string(), params, vararg, body: self.block(body)?, span })
     }
 
     /// A `def` inside the function: no decorators, no defaults (compiled with its parent).
@@ -192,6 +194,13 @@ impl Converter {
                 "nested function definition",
                 "a default value of an inner function's parameter is not compiled",
                 self.span(&a.def),
+            ));
+        }
+        if let Some(v) = &f.args.vararg {
+            return Err(CompileError::unsupported_because(
+                "*args",
+                "an inner function's *args is not compiled; a jitted function's is",
+                self.span(&**v),
             ));
         }
         let mut def = self.function(f)?;
@@ -236,7 +245,7 @@ impl Converter {
         }
         let value = self.expr(*l.body)?;
         let body = vec![Stmt { span: value.span, kind: StmtKind::Return(Some(value)) }];
-        Ok(FunctionDef { name: "<lambda>".to_string(), params, body, span })
+        Ok(FunctionDef { name: "<lambda>".to_string(), params, vararg: false, body, span })
     }
 
     fn block(&self, stmts: Vec<PyStmt>) -> Result<Vec<Stmt>> {
@@ -557,9 +566,6 @@ impl Converter {
                     };
                     keywords.push(Keyword { name: name.to_string(), value: self.expr(k.value)?, span: kspan });
                 }
-                if let Some(s) = c.args.iter().find(|a| matches!(a, PyExpr::Starred(_))) {
-                    return Err(CompileError::unsupported("*args", self.span(s)));
-                }
                 if let [g @ PyExpr::GeneratorExp(_)] = c.args.as_slice() {
                     // `sum(i for i in x)`: CPython's ast starts the generator expression at the
                     // call's `(`; rustpython starts it at the element (unless it has its own
@@ -571,7 +577,18 @@ impl Converter {
                         if own_parens { start } else { self.text[after_func..].find('(').map_or(start, |i| after_func + i) };
                     return Err(CompileError::unsupported("generator expression", self.span_at(paren)));
                 }
-                ExprKind::Call { func: Box::new(self.expr(*c.func)?), args: self.exprs(c.args)?, keywords }
+                let mut args = Vec::with_capacity(c.args.len());
+                for a in c.args {
+                    args.push(match a {
+                        // `f(x, *t)`: the one place a starred expression is compiled.
+                        PyExpr::Starred(s) => {
+                            let span = self.span(&s);
+                            Expr { kind: ExprKind::Starred(Box::new(self.expr(*s.value)?)), span }
+                        }
+                        a => self.expr(a)?,
+                    });
+                }
+                ExprKind::Call { func: Box::new(self.expr(*c.func)?), args, keywords }
             }
             PyExpr::Tuple(t) => ExprKind::Tuple(self.exprs(t.elts)?),
             PyExpr::List(l) => ExprKind::List(self.exprs(l.elts)?),
@@ -742,8 +759,11 @@ mod tests {
         assert_eq!(e.span(), Span { line: 11, col: 12 });
         let e = parse_src("def f(a):\n    try:\n        pass\n    except* ValueError:\n        pass\n").unwrap_err();
         assert_eq!(e.construct(), "try statement");
-        let e = parse_src("def f(*a):\n    return 1\n").unwrap_err();
-        assert_eq!(e.construct(), "*args");
+        let e = parse_src("def f(**a):\n    return 1\n").unwrap_err();
+        assert_eq!(e.construct(), "**kwargs");
+        let f = parse_src("def f(a, *rest):\n    return 1\n").unwrap();
+        assert!(f.vararg);
+        assert_eq!(f.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["a", "rest"]);
     }
 
     #[test]

@@ -212,6 +212,7 @@ impl Printer<'_> {
                 format!("{}{}", self.local(*id), if *check_bound { "?" } else { "" })
             }
             H::Binary { op, left, right } => format!("{} {} {}", self.expr(left), binop(*op), self.expr(right)),
+            H::Unpack(t) => format!("*{}", self.expr(t)),
             H::Unary { op, operand } => {
                 let o = match op {
                     UnaryOp::Neg => "-",

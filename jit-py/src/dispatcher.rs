@@ -95,18 +95,19 @@ impl VectorCall for Dispatcher {
     /// The call with exactly one positional argument per parameter (no keywords), or `None`
     /// when the call needs binding.
     fn fast_call(&self, py: Python<'_>, args: &[*mut ffi::PyObject]) -> Option<PyResult<Py<PyAny>>> {
-        (args.len() == self.function.param_names.len() && !self.unsupported_signature).then(|| self.dispatch_ptrs(py, args, 0))
+        (args.len() == self.function.param_names.len() && !self.unsupported_signature && !self.function.vararg)
+            .then(|| self.dispatch_ptrs(py, args, 0))
     }
 
     fn call_impl(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
         if self.unsupported_signature {
             self.function.parsed(py)?;
             return Err(PyTypeError::new_err(format!(
-                "{}() has *args, **kwargs or keyword-only parameters, which are not compiled",
+                "{}() has **kwargs or keyword-only parameters, which are not compiled",
                 self.function.name
             )));
         }
-        if args.len() == self.function.param_names.len() && kwargs.is_none_or(|k| k.is_empty()) {
+        if args.len() == self.function.param_names.len() && kwargs.is_none_or(|k| k.is_empty()) && !self.function.vararg {
             let a: Vec<Bound<'_, PyAny>> = args.iter().collect();
             return self.dispatch(py, &a, 0);
         }
@@ -332,7 +333,7 @@ impl Dispatcher {
     /// needed), and the names of its locals (for the messages of its statuses): the inner
     /// loops of `@vectorize` ufuncs call it (`ufunc.rs`).
     pub(crate) fn entry_for(&self, py: Python<'_>, kinds: &[Kind]) -> PyResult<(EntryFn, Arc<Vec<String>>)> {
-        if self.unsupported_signature || kinds.len() != self.function.param_names.len() {
+        if self.unsupported_signature || self.function.vararg || kinds.len() != self.function.param_names.len() {
             return Err(PyTypeError::new_err(format!("{}() cannot be a ufunc loop", self.function.name)));
         }
         if self.find(kinds, 0).is_none() {
@@ -353,12 +354,12 @@ impl Dispatcher {
         args: &Bound<'py, PyTuple>,
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Result<(Vec<Bound<'py, PyAny>>, u64), ()>> {
-        let params = &self.function.param_names;
-        let n = params.len();
-        if args.len() > n {
+        let n = self.function.positional();
+        let params = &self.function.param_names[..n];
+        if args.len() > n && !self.function.vararg {
             return Ok(Err(()));
         }
-        let mut bound: Vec<Option<Bound<'py, PyAny>>> = args.iter().map(Some).collect();
+        let mut bound: Vec<Option<Bound<'py, PyAny>>> = args.iter().take(n).map(Some).collect();
         bound.resize_with(n, || None);
         if let Some(kw) = kwargs {
             for (k, v) in kw.iter() {
@@ -385,6 +386,10 @@ impl Dispatcher {
                 }
                 None => return Ok(Err(())),
             }
+        }
+        if self.function.vararg {
+            // `*args`: the positional arguments past the others, as one tuple.
+            out.push(PyTuple::new(py, args.iter().skip(n))?.into_any());
         }
         Ok(Ok((out, omitted)))
     }
@@ -439,8 +444,10 @@ impl Dispatcher {
         })?;
         let flags: u32 = code.getattr("co_flags")?.extract()?;
         let kwonly: usize = code.getattr("co_kwonlyargcount")?.extract()?;
-        // CO_VARARGS | CO_VARKEYWORDS and keyword-only parameters: the parse stage names them.
-        let unsupported_signature = flags & (0x4 | 0x8) != 0 || kwonly > 0;
+        // CO_VARKEYWORDS and keyword-only parameters: the parse stage names them. CO_VARARGS
+        // (`*args`) is compiled: its name follows the positional parameters'.
+        let unsupported_signature = flags & 0x8 != 0 || kwonly > 0;
+        let vararg = flags & 0x4 != 0 && !unsupported_signature;
         let nargs: usize = code.getattr("co_argcount")?.extract()?;
         let posonly: usize = code.getattr("co_posonlyargcount")?.extract()?;
         let varnames: Vec<String> = code.getattr("co_varnames")?.extract()?;
@@ -459,6 +466,11 @@ impl Dispatcher {
         let name: String = py_func.getattr("__name__")?.extract()?;
         let mut declared = Vec::with_capacity(signatures.len());
         for (arg_descs, ret, text) in &signatures {
+            if vararg {
+                return Err(PyTypeError::new_err(format!(
+                    "the signature {text}: {name}() has *args, and signatures for *args are not compiled (leave the signature out: each call compiles for its arguments)"
+                )));
+            }
             if arg_descs.len() != nargs || unsupported_signature {
                 return Err(PyTypeError::new_err(format!(
                     "the signature {text} has {} argument type(s); {name}() takes {nargs} parameter(s)",
@@ -469,12 +481,12 @@ impl Dispatcher {
             let ret = ret.as_ref().map(crate::args::return_type_of_descriptor).transpose()?;
             declared.push(Declared { kinds, ret, text: text.clone() });
         }
-        let param_names = varnames.into_iter().take(nargs).collect();
+        let param_names = varnames.into_iter().take(nargs + vararg as usize).collect();
         // CPython 3.12 made sum() of floats compensated (Options::compensated_sum).
         let compensated_sum = py_func.py().version_info() >= (3, 12);
         Ok(Dispatcher {
             vectorcall: Some(crate::vectorcall::call::<Dispatcher>),
-            function: Function::new(py_func.unbind(), name, param_names, posonly),
+            function: Function::new(py_func.unbind(), name, param_names, posonly).with_vararg(vararg),
             unsupported_signature,
             compiler: Compiler::new(
                 Options { opt_level, boundscheck, fastmath, error_model, compensated_sum, parallel },

@@ -449,8 +449,8 @@ fn resolve<'py, J: Jitted>(
 /// another value).
 fn defaults(py: Python<'_>, function: &Function) -> PyResult<Vec<Option<ConstValue>>> {
     let defaults = function.defaults(py)?;
-    let n = function.param_names.len();
-    let mut out = vec![None; n];
+    let n = function.positional();
+    let mut out = vec![None; function.param_names.len()];
     for (i, d) in defaults.iter().enumerate() {
         let slot = n - defaults.len() + i;
         out[slot] = default_value(d);

@@ -43,13 +43,25 @@ pub(crate) struct Function {
     pub param_names: Vec<String>,
     /// How many of `param_names` are positional-only.
     pub posonly: usize,
+    /// The last of `param_names` is `*args` (it takes the extra positional arguments as a tuple).
+    pub vararg: bool,
     /// What the first compile parsed. Never held across a call into Python (`parsed`).
     parsed: Mutex<Option<Arc<Parsed>>>,
 }
 
 impl Function {
     pub fn new(py_func: Py<PyAny>, name: String, param_names: Vec<String>, posonly: usize) -> Self {
-        Function { py_func: Mutex::new(py_func), name, param_names, posonly, parsed: Mutex::new(None) }
+        Function { py_func: Mutex::new(py_func), name, param_names, posonly, vararg: false, parsed: Mutex::new(None) }
+    }
+
+    /// The function with `*args` as its last parameter (when `vararg`).
+    pub fn with_vararg(self, vararg: bool) -> Self {
+        Function { vararg, ..self }
+    }
+
+    /// How many parameters take one argument each (all but `*args`).
+    pub fn positional(&self) -> usize {
+        self.param_names.len() - self.vararg as usize
     }
 
     /// The decorated function (the latest adopted one).

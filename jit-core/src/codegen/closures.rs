@@ -36,9 +36,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         for i in 0..captures.len() {
             vals.push(self.b().build_extract_value(f.into_struct_value(), i as u32, "captured").u().into());
         }
-        for a in args {
-            vals.push(self.expr(a).into());
-        }
+        vals.extend(self.call_args(args));
+        self.pack_varargs(target, &mut vals);
         let v = self.call_spec(target, vals);
         self.own_temp(e.id, v, ty);
         v

@@ -204,6 +204,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     v
                 }
             }
+            // The tuple itself; the call whose argument it is takes its items (`call_args`).
+            H::Unpack(t) => self.expr(t),
             H::Unary { op, operand } => {
                 let v = self.expr(operand);
                 let ot = self.ty(operand);
@@ -370,14 +372,56 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// A call `e` of a jitted function (the specialization inference picked), whose result has type `ty`.
     pub(super) fn call_jitted(&mut self, e: &hir::Expr, args: &[hir::Expr], ty: &Type) -> BasicValueEnum<'ctx> {
         let target = self.spec.call_targets[&e.id];
-        let mut vals = Vec::new();
-        for a in args {
-            vals.push(self.expr(a).into());
+        let mut vals = self.call_args(args);
+        if matches!(e.kind, H::CallValue { .. }) {
+            // (A direct call's `*args` tuple was made when lowering, `bind_call`.)
+            self.pack_varargs(target, &mut vals);
         }
         let v = self.call_spec(target, vals);
         // The callee returned a reference to each array in its result.
         self.own_temp(e.id, v, ty);
         v
+    }
+
+    /// A call's argument values, in order; `*t` (`H::Unpack`) gives each item of `t`.
+    pub(super) fn call_args(&mut self, args: &[hir::Expr]) -> Vec<inkwell::values::BasicMetadataValueEnum<'ctx>> {
+        let mut vals = Vec::with_capacity(args.len());
+        for a in args {
+            let v = self.expr(a);
+            match (&a.kind, self.ty(a)) {
+                (H::Unpack(_), Type::Tuple(items)) => {
+                    let t = v.into_struct_value();
+                    for i in 0..items.len() {
+                        vals.push(self.b().build_extract_value(t, i as u32, "arg").u().into());
+                    }
+                }
+                _ => vals.push(v.into()),
+            }
+        }
+        vals
+    }
+
+    /// When `target`'s function has `*args`: the values past its other parameters made into
+    /// the one tuple that parameter takes (as inference typed it, `infer::call_value`).
+    pub(super) fn pack_varargs(
+        &mut self,
+        target: crate::infer::SpecId,
+        vals: &mut Vec<inkwell::values::BasicMetadataValueEnum<'ctx>>,
+    ) {
+        let spec = &self.module_gen.prog.specs[target];
+        if !self.module_gen.prog.func(spec).vararg {
+            return;
+        }
+        let t = spec.arg_types.last().expect("*args is a parameter").clone();
+        let n = spec.arg_types.len();
+        let rest = vals.split_off(n - 1);
+        let st = self.module_gen.llty(&t).into_struct_type();
+        let mut out = st.get_undef();
+        for (k, v) in rest.into_iter().enumerate() {
+            let v: BasicValueEnum<'ctx> = v.try_into().expect("an argument is a value");
+            out = self.b().build_insert_value(out, v, k as u32, "args").u().into_struct_value();
+        }
+        vals.push(out.into());
     }
 
     /// Calls specialization `target` with `vals` (the stack limit added when the program

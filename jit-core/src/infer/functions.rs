@@ -14,12 +14,18 @@ impl InferCx<'_> {
     pub(super) fn call_value(&mut self, e: &hir::Expr, callee: &hir::Expr, args: &[hir::Expr]) -> Result<Type> {
         let ct = self.expr(callee)?;
         let mut tys = Vec::new();
+        let mut arity_known = true;
         for a in args {
             let t = self.expr(a)?;
             if t == Type::None {
                 return Err(CompileError::typing("call argument", "None cannot be passed to a jitted function", a.span));
             }
-            tys.push(t);
+            match (&a.kind, t) {
+                // `*t`: each item an argument of its own.
+                (hir::ExprKind::Unpack(_), Type::Tuple(items)) => tys.extend(items),
+                (hir::ExprKind::Unpack(_), _) => arity_known = false,
+                (_, t) => tys.push(t),
+            }
         }
         let (unit, captured) = match ct {
             Type::Function(unit) => (unit, Vec::new()),
@@ -37,10 +43,17 @@ impl InferCx<'_> {
                 ))
             }
         };
+        if !arity_known {
+            return Ok(Type::Unknown);
+        }
         let f = &self.funcs[unit as usize];
         let want = f.params.len() - captured.len();
-        if want != args.len() {
-            return Err(wrong_arity(&f.name, &self.callee_text(callee), want, args.len(), e.span));
+        if f.vararg && tys.len() + 1 >= want {
+            // `*args` takes the rest as a tuple (codegen's `call_args` packs it the same way).
+            let rest = tys.split_off(want - 1);
+            tys.push(Type::Tuple(rest));
+        } else if want != tys.len() || f.vararg {
+            return Err(wrong_arity(&f.name, &self.callee_text(callee), want - f.vararg as usize, tys.len(), e.span));
         }
         if !tys.iter().all(Type::is_known) {
             return Ok(Type::Unknown);
@@ -48,6 +61,19 @@ impl InferCx<'_> {
         let target = self.spec_for(unit, captured.into_iter().chain(tys).collect());
         self.specs[self.current].call_targets.insert(e.id, target);
         Ok(self.specs[target].ret.clone())
+    }
+
+    /// `*t` among a call's arguments: `t`'s type, which must be a tuple (CPython takes any
+    /// iterable; a tuple's length is what makes the call's arity known when compiling).
+    pub(super) fn unpacked(&mut self, t: &hir::Expr, span: Span) -> Result<Type> {
+        match self.expr(t)? {
+            tt @ (Type::Tuple(_) | Type::Unknown) => Ok(tt),
+            other => Err(CompileError::unsupported_because(
+                "*args",
+                format!("`*` of {}: only a tuple is unpacked into a call's arguments here", type_name(&other)),
+                span,
+            )),
+        }
     }
 
     /// An inner function `func` capturing `captures`: a closure of their types (a Generator or
@@ -77,6 +103,7 @@ impl InferCx<'_> {
     fn callee_text(&self, callee: &hir::Expr) -> String {
         match &callee.kind {
             hir::ExprKind::Local { id, .. } => format!("'{}'", self.hir_fn().locals[*id as usize].name),
+            hir::ExprKind::FunctionValue(unit) => format!("'{}'", self.funcs[*unit as usize].name),
             _ => "the value called".to_string(),
         }
     }

@@ -560,6 +560,7 @@ impl<'a> InferCx<'a> {
                 self.binary(*op, &l, right, e.span)?
             }
             H::Unary { op, operand } => self.unary(*op, operand, e.span)?,
+            H::Unpack(t) => self.unpacked(t, e.span)?,
             H::BoolOp { op, values } => {
                 let mut t = Type::Unknown;
                 for v in values {

@@ -136,9 +136,13 @@ impl Lowerer<'_> {
         span: Span,
     ) -> Result<Vec<hir::Expr>> {
         let (callee, callee_env) = self.units[unit as usize];
-        let params = &callee.params;
+        // With `*args`, the extra positional arguments go into its tuple.
+        let (params, vararg) = match callee.vararg {
+            true => (&callee.params[..callee.params.len() - 1], callee.params.last()),
+            false => (&callee.params[..], None),
+        };
         let name = &callee.name;
-        if args.len() > params.len() {
+        if args.len() > params.len() && vararg.is_none() {
             return Err(CompileError::typing(
                 "call with wrong arguments",
                 format!("{name}() takes {} positional arguments but {} were given", params.len(), args.len()),
@@ -146,8 +150,14 @@ impl Lowerer<'_> {
             ));
         }
         let mut bound: Vec<Option<hir::Expr>> = Vec::new();
-        for a in args {
-            bound.push(Some(self.expr(a)?));
+        let mut extra = Vec::new();
+        for (k, a) in args.iter().enumerate() {
+            let e = self.expr(a)?;
+            if k < params.len() {
+                bound.push(Some(e));
+            } else {
+                extra.push(e);
+            }
         }
         bound.resize_with(params.len(), || None);
         for k in keywords {
@@ -183,6 +193,9 @@ impl Lowerer<'_> {
                 },
             };
             out.push(e);
+        }
+        if vararg.is_some() {
+            out.push(self.mk(H::Tuple(extra), span));
         }
         Ok(out)
     }

@@ -166,6 +166,7 @@ impl Lowerer<'_> {
             name: def.name.clone(),
             filename: self.env.filename.clone(),
             params: (0..n_params).collect(),
+            vararg: false,
             locals: l.locals,
             body,
             n_exprs: l.next_expr,

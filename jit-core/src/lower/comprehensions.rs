@@ -291,7 +291,9 @@ fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
                 find(v, out)
             }
         }
-        A::Attribute { value, .. } | A::Unary { operand: value, .. } | A::IsNone { operand: value, .. } => find(value, out),
+        A::Attribute { value, .. } | A::Unary { operand: value, .. } | A::IsNone { operand: value, .. } | A::Starred(value) => {
+            find(value, out)
+        }
         A::Binary { left, right, .. }
         | A::Subscript { value: left, index: right }
         | A::In { item: left, container: right, .. } => {
@@ -382,7 +384,9 @@ fn rename_in(e: &mut ast::Expr, r: &HashMap<String, String>) {
                 *n = m.clone();
             }
         }
-        A::Attribute { value, .. } | A::Unary { operand: value, .. } | A::IsNone { operand: value, .. } => boxed(value),
+        A::Attribute { value, .. } | A::Unary { operand: value, .. } | A::IsNone { operand: value, .. } | A::Starred(value) => {
+            boxed(value)
+        }
         A::Binary { left, right, .. }
         | A::Subscript { value: left, index: right }
         | A::In { item: left, container: right, .. } => {

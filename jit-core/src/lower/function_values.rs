@@ -19,8 +19,35 @@ impl Lowerer<'_> {
             ));
         }
         let callee = self.expr(func)?;
-        let args: Vec<hir::Expr> = args.iter().map(|a| self.expr(a)).collect::<Result<_>>()?;
-        Ok(H::CallValue { callee: Box::new(callee), args })
+        Ok(H::CallValue { callee: Box::new(callee), args: self.value_call_args(args)? })
+    }
+
+    /// `g(x, *t)` of a jitted function `g`: a call through `g` as a value, whose arguments
+    /// (`t`'s items among them) bind by position once inference knows `t`'s length. Keywords do
+    /// not mix with `*t` here.
+    pub(super) fn starred_call(&mut self, unit: u32, args: &[ast::Expr], keywords: &[ast::Keyword]) -> Result<H> {
+        if let Some(k) = keywords.first() {
+            return Err(CompileError::unsupported_because(
+                "keyword argument with *args",
+                format!("'{}=': a call with `*t` takes its arguments by position here", k.name),
+                k.span,
+            ));
+        }
+        let callee = self.mk(H::FunctionValue(unit), args[0].span);
+        Ok(H::CallValue { callee: Box::new(callee), args: self.value_call_args(args)? })
+    }
+
+    /// The arguments of a call through a value: `*t` as `H::Unpack(t)`.
+    fn value_call_args(&mut self, args: &[ast::Expr]) -> Result<Vec<hir::Expr>> {
+        args.iter()
+            .map(|a| match &a.kind {
+                A::Starred(t) => {
+                    let t = self.expr(t)?;
+                    Ok(self.mk(H::Unpack(Box::new(t)), a.span))
+                }
+                _ => self.expr(a),
+            })
+            .collect()
     }
 
     /// `for f in (a, b, ...): body else: orelse` over a tuple literal of names and lambdas, one

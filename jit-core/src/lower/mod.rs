@@ -176,6 +176,7 @@ fn lower_unit_in(units: &[(&ast::FunctionDef, &Env)], unit: usize, nested: closu
         name: f.name.clone(),
         filename: env.filename.clone(),
         params: (0..f.params.len() as u32).collect(),
+        vararg: f.vararg,
         locals: l.locals,
         body,
         n_exprs: l.next_expr,
@@ -520,6 +521,14 @@ impl<'a> Lowerer<'a> {
                 H::Binary { op: *op, left: Box::new(self.expr(left)?), right: Box::new(self.expr(right)?) }
             }
             A::Unary { op, operand } => H::Unary { op: *op, operand: Box::new(self.expr(operand)?) },
+            // Only a call of a jitted function takes `*t` (`call_value`, `starred_call`).
+            A::Starred(_) => {
+                return Err(CompileError::unsupported_because(
+                    "*args",
+                    "`*t` is compiled among the arguments of a call of a jitted function (or of a function passed as a value), not of a builtin or a NumPy function",
+                    span,
+                ))
+            }
             A::BoolOp { op, values } => H::BoolOp { op: *op, values: self.exprs(values)? },
             A::IsNone { operand, negated } => {
                 H::Intrinsic { f: hir::Intrinsic::IsNone { negated: *negated }, args: vec![self.expr(operand)?] }
@@ -589,6 +598,12 @@ impl<'a> Lowerer<'a> {
     /// A call: an array method (`a.copy()`, `a.sum()`), a new array, a reduction, a builtin,
     /// `math` or NumPy function, or another function of the program.
     fn call(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<hir::Expr> {
+        if args.iter().any(|a| matches!(a.kind, A::Starred(_))) {
+            if let Ok(Callee::Function(unit)) = self.callee(func) {
+                let kind = self.starred_call(unit, args, keywords)?;
+                return Ok(self.mk(kind, span));
+            }
+        }
         let kind = if let Some(kind) = self.ufunc_method_call(func, args, keywords, span)? {
             kind
         } else if let Some(text) = strings::format_receiver(func) {

@@ -34,7 +34,7 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                 walk_expr(left, locals, visit);
                 walk_expr(right, locals, visit)
             }
-            A::Unary { operand, .. } | A::IsNone { operand, .. } => walk_expr(operand, locals, visit),
+            A::Unary { operand, .. } | A::IsNone { operand, .. } | A::Starred(operand) => walk_expr(operand, locals, visit),
             A::BoolOp { values, .. } | A::Tuple(values) | A::List(values) | A::Set(values) | A::FString { values, .. } => {
                 values.iter().for_each(|v| walk_expr(v, locals, visit))
             }

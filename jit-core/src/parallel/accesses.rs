@@ -206,7 +206,9 @@ impl<'a> Accesses<'a> {
                 None => self.write_whole(value, span),
             },
             H::Slice { .. } => {}
-            H::Reshape { value, .. } | H::Transpose { value, .. } | H::Out { out: value, .. } => self.write_whole(value, span),
+            H::Reshape { value, .. } | H::Transpose { value, .. } | H::Out { out: value, .. } | H::Unpack(value) => {
+                self.write_whole(value, span)
+            }
             _ => {}
         }
     }
@@ -602,9 +604,11 @@ fn writes_through_alias(targets: &[hir::Target], stmts: &[&hir::Stmt]) -> bool {
 fn reaches(e: &hir::Expr, p: LocalId) -> bool {
     match &e.kind {
         H::Local { id, .. } => *id == p,
-        H::Subscript { value, .. } | H::Reshape { value, .. } | H::Transpose { value, .. } | H::Out { out: value, .. } => {
-            reaches(value, p)
-        }
+        H::Subscript { value, .. }
+        | H::Reshape { value, .. }
+        | H::Transpose { value, .. }
+        | H::Out { out: value, .. }
+        | H::Unpack(value) => reaches(value, p),
         _ => false,
     }
 }

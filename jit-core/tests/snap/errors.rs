@@ -32,7 +32,7 @@ fn syntax() {
     snapshot!("lambda", "f = g(lambda a: a, lambda b: b)", [Int64]);
     snapshot!("lambda_alone", "f = jit(lambda a: a + 1)", [Int64]);
     snapshot!("class_definition", "class C:\n    pass", []);
-    snapshot!("varargs", "def f(*a):\n    return 1", []);
+    snapshot!("varargs", "def f(a):\n    def g(*b):\n        return 1\n    return a", [Int64]);
     snapshot!("kwargs", "def f(**k):\n    return 1", []);
     snapshot!("keyword_only_parameter", "def f(a, *, b):\n    return a", [Int64, Int64]);
 }
