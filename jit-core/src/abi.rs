@@ -356,15 +356,15 @@ mod tests {
     #[test]
     fn nested_tuple_with_an_array_inside() {
         // (int, (float, 2-d array), bool): 1 + (1 + 5) + 1 slots.
-        let inner = Type::Tuple(vec![Type::Float64, array(2)]);
-        let t = Type::Tuple(vec![Type::Int64, inner.clone(), Type::Bool]);
+        let inner = Type::tuple(vec![Type::Float64, array(2)]);
+        let t = Type::tuple(vec![Type::Int64, inner.clone(), Type::Bool]);
         assert_eq!(slots_of(&t), 8);
         assert_eq!(result_slots(&t), 8);
         assert_eq!(tuple_offsets(&[Type::Int64, inner.clone(), Type::Bool]), vec![0, 1, 7]);
         assert_eq!(tuple_offsets(&[Type::Float64, array(2)]), vec![0, 1]);
         assert_eq!(passing(&t), Passing::Indirect);
         assert_eq!(passing(&array(0)), Passing::Indirect);
-        assert_eq!(slots_of(&Type::Tuple(vec![])), 0);
+        assert_eq!(slots_of(&Type::tuple(vec![])), 0);
     }
 
     #[test]

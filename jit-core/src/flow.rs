@@ -130,7 +130,7 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
             flow_expr(left, flow, locals)?;
             flow_expr(right, flow, locals)?
         }
-        H::Unary { operand, .. } | H::Unpack(operand) => flow_expr(operand, flow, locals)?,
+        H::Unary { operand, .. } | H::Unpack(operand) | H::Field { value: operand, .. } => flow_expr(operand, flow, locals)?,
         H::BoolOp { values, .. }
         | H::Tuple(values)
         | H::List(values)

@@ -36,6 +36,8 @@ pub struct Function {
     pub error_model: Option<crate::ErrorModel>,
     /// The `@vectorize` objects it calls ([`Intrinsic::Ufunc`] indexes this list).
     pub ufuncs: Vec<Ufunc>,
+    /// The namedtuple classes it calls ([`Intrinsic::NamedTuple`] indexes this list).
+    pub named: Vec<std::sync::Arc<crate::types::TupleNames>>,
     /// The spans of its `for ... in prange(...)` loops (`ForRange` statements): under
     /// `parallel=True` each runs on the thread pool (`crate::parallel`).
     pub prange: Vec<Span>,
@@ -366,6 +368,12 @@ pub enum ExprKind {
     /// A jitted function of the program used as a value (`apply(square, x)`): known at compile
     /// time (`Type::Function`), carried as nothing.
     FunctionValue(FuncId),
+    /// `value.name` where `name` is no array attribute: a namedtuple's field (inference checks
+    /// that `value` is one; `TypedFunction::fields`).
+    Field {
+        value: Box<Expr>,
+        name: String,
+    },
     /// `*t` among a call-through-value's arguments (`f(x, *t)`): the items of the tuple `t`,
     /// each an argument of its own (its type is `t`'s; the call flattens it).
     Unpack(Box<Expr>),
@@ -484,6 +492,7 @@ impl ExprKind {
             H::Reduce { value, axis: Some(Axis::Var(axis)), .. } => vec![&**value, &**axis],
             H::Unary { operand: e, .. }
             | H::Unpack(e)
+            | H::Field { value: e, .. }
             | H::ShapeSize(e)
             | H::Attr { value: e, .. }
             | H::Reduce { value: e, .. }
@@ -534,6 +543,7 @@ impl ExprKind {
             H::Reduce { value, axis: Some(Axis::Var(axis)), .. } => vec![&mut **value, &mut **axis],
             H::Unary { operand: e, .. }
             | H::Unpack(e)
+            | H::Field { value: e, .. }
             | H::ShapeSize(e)
             | H::Attr { value: e, .. }
             | H::Reduce { value: e, .. }

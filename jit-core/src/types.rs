@@ -34,7 +34,9 @@ pub enum Type {
     /// A dtype used as a value (`np.float64` passed to a jitted function whose parameter is a
     /// `dtype=`): known at compile time, carried as nothing.
     Dtype(Dtype),
-    Tuple(Vec<Type>),
+    /// A tuple of its items' types; a namedtuple is a tuple whose [`Items`] carry its class's
+    /// field names (it is a tuple for every tuple operation, and has its fields as attributes).
+    Tuple(Items),
     /// A NumPy array: what its elements are, how many axes, how its memory is laid out, and
     /// whether it may be written (a read-only array is a type of its own, so that a store into
     /// it raises at run time as NumPy does).
@@ -68,7 +70,7 @@ pub enum Type {
     /// An inner function that reads variables of its parent (a closure): which function, and
     /// the types of the values it captured when it was defined, which it carries (as a tuple
     /// of them) and receives before its own arguments (`lower/closures.rs`).
-    Closure(u32, Vec<Type>),
+    Closure(u32, Items),
     /// A value of the inner type, or `None` (Numba's `Optional`): what a variable, a conditional
     /// expression or a return holds when it is `None` on one path and a value on another.
     /// Carried as `{i1 present, inner}` (the inner value zero when absent); read where the inner
@@ -85,6 +87,87 @@ pub enum Type {
     /// (`codegen/iterators.rs`), so copies of an iterator share it as in CPython; only inside
     /// compiled code.
     Iter(Box<Type>),
+}
+
+/// A tuple's item types, and for a namedtuple its class's names. Derefs to the item types, so
+/// that a tuple's operations (index, unpack, iterate, `len`) see a namedtuple as the tuple it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Items {
+    items: Vec<Type>,
+    names: Option<std::sync::Arc<TupleNames>>,
+}
+
+/// What makes a tuple a namedtuple: its class (`module.qualname`, which the host maps back to
+/// the class object to hand a value back to Python) and its field names, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TupleNames {
+    pub class: String,
+    pub fields: Vec<String>,
+}
+
+impl Type {
+    /// The (plain) tuple of `items`.
+    pub fn tuple(items: Vec<Type>) -> Type {
+        Type::Tuple(items.into())
+    }
+}
+
+impl Items {
+    /// The items of a namedtuple of class `names`.
+    pub fn named(items: Vec<Type>, names: std::sync::Arc<TupleNames>) -> Items {
+        debug_assert_eq!(items.len(), names.fields.len());
+        Items { items, names: Some(names) }
+    }
+
+    /// The namedtuple class, for a namedtuple.
+    pub fn names(&self) -> Option<&std::sync::Arc<TupleNames>> {
+        self.names.as_ref()
+    }
+
+    /// The position of field `name` of a namedtuple.
+    pub fn field(&self, name: &str) -> Option<usize> {
+        self.names.as_ref()?.fields.iter().position(|f| f == name)
+    }
+
+    /// The same kind of tuple (named alike) over other item types.
+    pub fn map(&self, f: impl FnMut(&Type) -> Type) -> Items {
+        Items { items: self.items.iter().map(f).collect(), names: self.names.clone() }
+    }
+}
+
+impl std::ops::Deref for Items {
+    type Target = Vec<Type>;
+    fn deref(&self) -> &Vec<Type> {
+        &self.items
+    }
+}
+
+impl From<Vec<Type>> for Items {
+    fn from(items: Vec<Type>) -> Items {
+        Items { items, names: None }
+    }
+}
+
+impl FromIterator<Type> for Items {
+    fn from_iter<I: IntoIterator<Item = Type>>(iter: I) -> Items {
+        Items { items: iter.into_iter().collect(), names: None }
+    }
+}
+
+impl<'a> IntoIterator for &'a Items {
+    type Item = &'a Type;
+    type IntoIter = std::slice::Iter<'a, Type>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+impl IntoIterator for Items {
+    type Item = Type;
+    type IntoIter = std::vec::IntoIter<Type>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -154,8 +237,8 @@ impl Type {
         match self {
             Type::Float32 => Type::Float64,
             Type::Complex64 => Type::Complex128,
-            Type::Tuple(ts) => Type::Tuple(ts.iter().map(Type::carrier).collect()),
-            Type::Closure(f, ts) => Type::Closure(*f, ts.iter().map(Type::carrier).collect()),
+            Type::Tuple(ts) => Type::Tuple(ts.map(Type::carrier)),
+            Type::Closure(f, ts) => Type::Closure(*f, ts.map(Type::carrier)),
             Type::List(t) => Type::List(Box::new(t.carrier())),
             Type::Dict(k, v) => Type::Dict(Box::new(k.carrier()), Box::new(v.carrier())),
             Type::Set(k) => Type::Set(Box::new(k.carrier())),
@@ -240,13 +323,16 @@ impl Type {
                 readonly: a.readonly || b.readonly,
                 ..*a
             }),
-            (Tuple(a), Tuple(b)) if a.len() == b.len() => Tuple(
-                a.iter()
-                    .zip(b)
+            // (A namedtuple unifies with a namedtuple of its class only.)
+            (Tuple(a), Tuple(b)) if a.len() == b.len() && a.names() == b.names() => {
+                let items: Vec<Type> = a
+                    .iter()
+                    .zip(b.iter())
                     .map(|(x, y)| x.unify_item(y))
                     .collect::<Result<_, _>>()
-                    .map_err(|_| (self.clone(), other.clone()))?,
-            ),
+                    .map_err(|_| (self.clone(), other.clone()))?;
+                Tuple(Items { items, names: a.names().cloned() })
+            }
             (List(a), List(b)) => List(Box::new(a.unify_item(b).map_err(|_| (self.clone(), other.clone()))?)),
             (Set(a), Set(b)) => Set(Box::new(a.unify_item(b).map_err(|_| (self.clone(), other.clone()))?)),
             // Iterators over sequences that unify (a list whose item type widened after `iter()`).
@@ -416,12 +502,20 @@ impl fmt::Display for Type {
             Type::Optional(t) => write!(f, "optional({t})"),
             Type::Set(k) => write!(f, "set({k})"),
             Type::Tuple(ts) => {
-                f.write_str("tuple(")?;
+                // A namedtuple as Numba writes one: `Point(x: float64, y: float64)`, its class
+                // named in full (the text is part of cache keys).
+                match ts.names() {
+                    Some(n) => write!(f, "namedtuple {}(", n.class)?,
+                    None => f.write_str("tuple(")?,
+                }
                 for (i, t) in ts.iter().enumerate() {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{t}")?;
+                    match ts.names() {
+                        Some(n) => write!(f, "{}: {t}", n.fields[i])?,
+                        None => write!(f, "{t}")?,
+                    }
                 }
                 f.write_str(")")
             }
@@ -476,7 +570,7 @@ mod tests {
         assert_eq!(Optional(Box::new(Bool)).unify(&Float64), Ok(Optional(Box::new(Float64))));
         assert_eq!(None.unify(&Optional(Box::new(Int64))), Ok(Optional(Box::new(Int64))));
         assert!(None.unify_item(&Int64).is_err());
-        assert!(Tuple(vec![None]).unify(&Tuple(vec![Int64])).is_err());
+        assert!(Tuple(vec![None].into()).unify(&Tuple(vec![Int64].into())).is_err());
         assert!(Optional(Box::new(Int64)).unify(&Str).is_err());
     }
 
@@ -490,7 +584,7 @@ mod tests {
         assert_eq!(Bool.arith(&Float32), Float32);
         assert_eq!(Float32.arith(&Int64), Float64);
         assert_eq!(Float32.arith(&Float64), Float64);
-        assert_eq!(Tuple(vec![Float32, Int64]).carrier(), Tuple(vec![Float64, Int64]));
+        assert_eq!(Tuple(vec![Float32, Int64].into()).carrier(), Tuple(vec![Float64, Int64].into()));
     }
 
     #[test]

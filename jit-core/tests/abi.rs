@@ -20,7 +20,7 @@ fn flatten(t: &Type, leaves: &mut impl Iterator<Item = Slot>, out: &mut [Slot]) 
 #[test]
 fn nested_tuple_and_array_in_tuple_and_array_out() {
     let src = "def f(t, a):\n    x, (y, flag) = t\n    s = 0.0\n    for i in range(a.shape[0]):\n        s += a[i, 1]\n    return (x + 1, (s * y, not flag), a[1:, ::2], a.shape)\n";
-    let t = Type::Tuple(vec![Type::Int64, Type::Tuple(vec![Type::Float64, Type::Bool])]);
+    let t = Type::tuple(vec![Type::Int64, Type::tuple(vec![Type::Float64, Type::Bool])]);
     let a = Type::Array(ArrayType { dtype: Dtype::Float64, ndim: 2, layout: Layout::C, readonly: false });
     let c = compile_source(src, &[t.clone(), a.clone()], Capture::default()).unwrap_or_else(|e| panic!("{e}"));
 

@@ -11,9 +11,10 @@ use pyo3::types::PyTuple;
 
 use jit_core::abi::{self, ArrayDesc, Scalar, Slot};
 use jit_core::registry;
-use jit_core::types::{ArrayType, Dtype, Layout};
+use jit_core::types::{ArrayType, Dtype, Items, Layout, TupleNames};
 use jit_core::Type;
 use numpy::{PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods};
+use std::sync::Arc;
 
 /// The kinds of argument a specialization is keyed on. Python `int` and `numpy.int64` are one
 /// kind, as are `float`/`numpy.float64` and `bool`/`numpy.bool_`; narrower NumPy scalars are
@@ -57,15 +58,24 @@ pub enum Kind {
     None,
 }
 
-/// The element kinds of every tuple kind seen, by `Kind::Tuple` index (only ever appended to).
-static TUPLE_KINDS: Mutex<Vec<Vec<Kind>>> = Mutex::new(Vec::new());
+/// A tuple kind's element kinds, and for a namedtuple its class's names.
+type TupleKind = (Vec<Kind>, Option<Arc<TupleNames>>);
+
+/// Every tuple kind seen, by `Kind::Tuple` index (only ever appended to).
+static TUPLE_KINDS: Mutex<Vec<TupleKind>> = Mutex::new(Vec::new());
 
 impl Kind {
     /// The kind of a tuple with these element kinds.
     pub fn tuple(items: Vec<Kind>) -> Kind {
+        Kind::tuple_of(items, None)
+    }
+
+    /// The kind of a tuple with these element kinds, a namedtuple of class `names` if given.
+    pub fn tuple_of(items: Vec<Kind>, names: Option<Arc<TupleNames>>) -> Kind {
         let mut table = TUPLE_KINDS.lock().unwrap_or_else(|e| e.into_inner());
-        let i = table.iter().position(|t| *t == items).unwrap_or_else(|| {
-            table.push(items);
+        let entry = (items, names);
+        let i = table.iter().position(|t| *t == entry).unwrap_or_else(|| {
+            table.push(entry);
             table.len() - 1
         });
         Kind::Tuple(i as u32)
@@ -73,7 +83,20 @@ impl Kind {
 
     /// The element kinds of a tuple kind.
     pub fn items(i: u32) -> Vec<Kind> {
-        TUPLE_KINDS.lock().unwrap_or_else(|e| e.into_inner())[i as usize].clone()
+        TUPLE_KINDS.lock().unwrap_or_else(|e| e.into_inner())[i as usize].0.clone()
+    }
+
+    /// The class of a namedtuple kind (`None` for a plain tuple).
+    pub fn tuple_names(i: u32) -> Option<Arc<TupleNames>> {
+        TUPLE_KINDS.lock().unwrap_or_else(|e| e.into_inner())[i as usize].1.clone()
+    }
+
+    /// The type of tuple kind `i` whose items have the types `items`.
+    pub fn tuple_type(i: u32, items: Vec<Type>) -> Type {
+        match Kind::tuple_names(i) {
+            Some(names) => Type::Tuple(Items::named(items, names)),
+            None => Type::tuple(items),
+        }
     }
 
     /// The kind of a scalar of dtype `d`.
@@ -133,7 +156,10 @@ impl Kind {
             Kind::List(item) => Cow::Owned(Type::List(Box::new(item.core_type())).to_string()),
             Kind::Tuple(i) => {
                 let items: Vec<Cow<str>> = Kind::items(i).into_iter().map(Kind::name).collect();
-                Cow::Owned(format!("tuple({})", items.join(", ")))
+                match Kind::tuple_names(i) {
+                    Some(n) => Cow::Owned(format!("{}({})", n.class, items.join(", "))),
+                    None => Cow::Owned(format!("tuple({})", items.join(", "))),
+                }
             }
             scalar => Cow::Borrowed(scalar.dtype().expect("a scalar kind").name()),
         }
@@ -151,7 +177,7 @@ impl Kind {
     /// The type compiled code sees.
     pub fn core_type(self) -> Type {
         match self {
-            Kind::Tuple(i) => Type::Tuple(Kind::items(i).into_iter().map(Kind::core_type).collect()),
+            Kind::Tuple(i) => Kind::tuple_type(i, Kind::items(i).into_iter().map(Kind::core_type).collect()),
             Kind::Array(a) => Type::Array(a),
             Kind::Generator => Type::Generator,
             Kind::Str => Type::Str,
@@ -200,12 +226,17 @@ pub fn classify_arg(
     param: &str,
     buffers: &mut Vec<Vec<Slot>>,
 ) -> PyResult<(Kind, Slot)> {
-    if let Ok(t) = ob.cast_exact::<PyTuple>() {
-        let mut flat = Vec::new();
-        let kind = classify_tuple(py, t, func, param, &mut flat)?;
-        let ptr = abi::ptr_slot(flat.as_ptr()); // the heap block does not move when `flat` does
-        buffers.push(flat);
-        return Ok((kind, ptr));
+    if let Ok(t) = ob.cast::<PyTuple>() {
+        // A tuple, or a namedtuple (typed by its class; another subclass of tuple is not
+        // taken: it may behave otherwise).
+        let names = crate::named_tuples::names_of_instance(ob)?;
+        if names.is_some() || ob.cast_exact::<PyTuple>().is_ok() {
+            let mut flat = Vec::new();
+            let kind = classify_tuple(py, t, names, func, param, &mut flat)?;
+            let ptr = abi::ptr_slot(flat.as_ptr()); // the heap block does not move when `flat` does
+            buffers.push(flat);
+            return Ok((kind, ptr));
+        }
     }
     if let Ok(l) = ob.cast_exact::<pyo3::types::PyList>() {
         let (item, slot) = crate::lists::to_block(l, func, param)?;
@@ -364,12 +395,22 @@ fn classify_array(a: &Bound<'_, PyUntypedArray>, func: &str, param: &str) -> PyR
 
 /// A tuple's kind; its elements appended to `flat`, flattened as `abi::tuple_offsets` lays them
 /// out (one slot per number, nested tuples inline).
-fn classify_tuple(py: Python<'_>, t: &Bound<'_, PyTuple>, func: &str, param: &str, flat: &mut Vec<Slot>) -> PyResult<Kind> {
+fn classify_tuple(
+    py: Python<'_>,
+    t: &Bound<'_, PyTuple>,
+    names: Option<Arc<TupleNames>>,
+    func: &str,
+    param: &str,
+    flat: &mut Vec<Slot>,
+) -> PyResult<Kind> {
     let mut kinds = Vec::with_capacity(t.len());
     for item in t.iter() {
-        if let Ok(inner) = item.cast_exact::<PyTuple>() {
-            kinds.push(classify_tuple(py, inner, func, param, flat)?);
-            continue;
+        if let Ok(inner) = item.cast::<PyTuple>() {
+            let inner_names = crate::named_tuples::names_of_instance(&item)?;
+            if inner_names.is_some() || item.cast_exact::<PyTuple>().is_ok() {
+                kinds.push(classify_tuple(py, inner, inner_names, func, param, flat)?);
+                continue;
+            }
         }
         if let Some((k, parts)) = classify_complex(&item)? {
             kinds.push(k);
@@ -404,7 +445,7 @@ fn classify_tuple(py: Python<'_>, t: &Bound<'_, PyTuple>, func: &str, param: &st
         kinds.push(k);
         flat.push(s);
     }
-    Ok(Kind::tuple(kinds))
+    Ok(Kind::tuple_of(kinds, names))
 }
 
 /// Everything else: an int outside int64, a NumPy scalar, or a value of an unsupported type.
@@ -449,7 +490,7 @@ pub fn classify_slow(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &
     };
     let method = if method.is_empty() { crate::functions::not_jitted_hint(ob) } else { method };
     Err(PyTypeError::new_err(format!(
-        "{func}() argument '{param}' has unsupported type '{}'; supported: int, float, complex, bool, NumPy integer, float, complex and bool scalars, NumPy arrays of numbers, tuples of those, numpy.random.Generator, and jitted functions{method}",
+        "{func}() argument '{param}' has unsupported type '{}'; supported: int, float, complex, bool, NumPy integer, float, complex and bool scalars, NumPy arrays of numbers, tuples and namedtuples of those, numpy.random.Generator, and jitted functions{method}",
         ob.get_type().name()?
     )))
 }

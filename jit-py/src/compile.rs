@@ -371,7 +371,7 @@ fn core_type(k: Kind, units: &[(u32, u32)]) -> Type {
         Kind::Function(i) => {
             Type::Function(units.iter().find(|(j, _)| *j == i).map(|(_, u)| *u).expect("every function passed is a member"))
         }
-        Kind::Tuple(t) => Type::Tuple(Kind::items(t).into_iter().map(|k| core_type(k, units)).collect()),
+        Kind::Tuple(t) => Kind::tuple_type(t, Kind::items(t).into_iter().map(|k| core_type(k, units)).collect()),
         k => k.core_type(),
     }
 }

@@ -32,6 +32,7 @@ mod errors;
 mod functions;
 mod interruptible;
 mod lists;
+mod named_tuples;
 mod program;
 mod registry;
 mod returned;

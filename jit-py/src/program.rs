@@ -146,6 +146,19 @@ pub(crate) fn freeze(value: &Bound<'_, PyAny>) -> Option<Result<GlobalValue, &'s
         let items: Option<Vec<GlobalValue>> = t.iter().map(|item| freeze(&item).and_then(Result::ok)).collect();
         return Some(items.map(GlobalValue::Tuple).ok_or("a tuple holding something other than numbers and strings"));
     }
+    // A namedtuple instance, frozen as a tuple is; a namedtuple class, called to make one.
+    if let Ok(Some(names)) = crate::named_tuples::names_of_instance(value) {
+        let t = value.cast::<PyTuple>().ok()?;
+        let items: Option<Vec<GlobalValue>> = t.iter().map(|item| freeze(&item).and_then(Result::ok)).collect();
+        return Some(
+            items
+                .map(|items| GlobalValue::NamedTupleValue(names, items))
+                .ok_or("a namedtuple holding something other than numbers and strings"),
+        );
+    }
+    if let Ok(Some(names)) = crate::named_tuples::names_of(value) {
+        return Some(Ok(GlobalValue::NamedTupleClass(names)));
+    }
     numpy_scalar(value)
 }
 

@@ -80,7 +80,7 @@ impl Drop for Owners<'_, '_> {
 /// The array among `arg` (an array, or a tuple holding arrays at any depth) whose memory holds
 /// `addr`.
 fn array_holding<'py>(arg: &Bound<'py, PyAny>, addr: usize) -> Option<Bound<'py, PyAny>> {
-    if let Ok(t) = arg.cast_exact::<PyTuple>() {
+    if let Ok(t) = arg.cast::<PyTuple>() {
         return t.iter().find_map(|item| array_holding(&item, addr));
     }
     let a = arg.cast::<PyUntypedArray>().ok()?;
@@ -230,6 +230,9 @@ pub fn to_python<'py>(
             for it in items {
                 values.push(to_python(py, it, slots, &mut item_at, owners)?);
             }
+            if let Some(names) = items.names() {
+                return crate::named_tuples::make(py, names, values);
+            }
             return Ok(PyTuple::new(py, values)?.into_any());
         }
         Type::Array(a) => {
@@ -362,7 +365,10 @@ unsafe fn item_to_python_owned<'py>(
                 for (it, off) in items.iter().zip(abi::item_offsets(items)) {
                     values.push(item_to_python_owned(py, it, p.add(off), owners)?);
                 }
-                PyTuple::new(py, values)?.into_any()
+                match items.names() {
+                    Some(names) => crate::named_tuples::make(py, names, values)?,
+                    None => PyTuple::new(py, values)?.into_any(),
+                }
             }
             Type::List(item) => list_to_python(py, item, *(p as *const *mut jit_core::memory::Header), owners)?,
             // The descriptor's words, as in a result's slots.

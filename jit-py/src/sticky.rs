@@ -58,6 +58,17 @@ fn put_const(h: &mut Hasher, c: &Bound<'_, PyAny>) -> PyResult<()> {
         for item in t.iter() {
             put_const(h, &item)?;
         }
+    } else if let Some(n) = crate::named_tuples::names_of_instance(c)? {
+        // A namedtuple: its class's names, then its items.
+        h.put(b"n");
+        put_names(h, &n);
+        let t = c.cast::<PyTuple>()?;
+        for item in t.iter() {
+            put_const(h, &item)?;
+        }
+    } else if let Some(n) = crate::named_tuples::names_of(c)? {
+        h.put(b"C");
+        put_names(h, &n);
     } else if c.hasattr(intern!(c.py(), "co_code"))? {
         h.put(b"c");
         put_code(h, c, false)?;
@@ -66,6 +77,13 @@ fn put_const(h: &mut Hasher, c: &Bound<'_, PyAny>) -> PyResult<()> {
         h.put_str(&c.repr()?.to_string());
     }
     Ok(())
+}
+
+/// A namedtuple class's names: `module.qualname`, then each field.
+fn put_names(h: &mut Hasher, n: &jit_core::types::TupleNames) {
+    h.put_str(&n.class);
+    h.put(&(n.fields.len() as u64).to_le_bytes());
+    n.fields.iter().for_each(|f| h.put_str(f));
 }
 
 /// Values a compile freezes into the machine code, or would but cannot ([`freeze`] decides).

@@ -149,7 +149,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 n.into()
             }
             hir::Attr::Shape => {
-                let st = self.module_gen.llty(&Type::Tuple(vec![Type::Int64; a.ndim as usize])).into_struct_type();
+                let st = self.module_gen.llty(&Type::tuple(vec![Type::Int64; a.ndim as usize])).into_struct_type();
                 let mut t = st.get_undef();
                 for k in 0..a.ndim as u32 {
                     t = self.b().build_insert_value(t, self.dim(arr, field::SHAPE, k), k, "shape").u().into_struct_value();
@@ -202,7 +202,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let k = self.cast(k, &ft, &Type::Int64).into_int_value();
         let dims = self.shape_dims(shape);
         let n = dims.len();
-        let st = self.module_gen.llty(&Type::Tuple(vec![Type::Int64; n])).into_struct_type();
+        let st = self.module_gen.llty(&Type::tuple(vec![Type::Int64; n])).into_struct_type();
         if n <= 1 {
             let t = st.get_undef();
             return if n == 1 { self.b().build_insert_value(t, k, 0, "index").u().into_struct_value().into() } else { t.into() };

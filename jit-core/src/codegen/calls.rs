@@ -191,6 +191,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Intrinsic::Threads(t) => self.thread_fn(t, args),
             Intrinsic::Generator(_) => unreachable!("made by FnGen::generator_call (it owns its results)"),
             Intrinsic::Ufunc(_) => unreachable!("made by FnGen::ufunc_scalar"),
+            // A new namedtuple: its items, as a tuple's (`*t` gives `t`'s).
+            Intrinsic::NamedTuple(_) => {
+                let vals = self.call_args(args);
+                let mut agg = self.module_gen.llty(ty).into_struct_type().get_undef();
+                for (i, v) in vals.into_iter().enumerate() {
+                    let v: BasicValueEnum<'ctx> = v.try_into().expect("an item is a value");
+                    agg = self.b().build_insert_value(agg, v, i as u32, "named").u().into_struct_value();
+                }
+                agg.into()
+            }
             Intrinsic::UfuncReduce { .. } => unreachable!("made by FnGen::ufunc_reduce"),
             Intrinsic::Np(f) => {
                 // NumPy's semantics: IEEE results (NaN, infinities), never an exception.

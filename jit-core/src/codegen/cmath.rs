@@ -50,7 +50,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         match f {
             CmathFn::Phase => re.into(),
             CmathFn::Polar => {
-                let st = self.module_gen.llty(&Type::Tuple(vec![Type::Float64, Type::Float64])).into_struct_type();
+                let st = self.module_gen.llty(&Type::tuple(vec![Type::Float64, Type::Float64])).into_struct_type();
                 let b = self.b();
                 let t = b.build_insert_value(st.get_undef(), re, 0, "polar.r").u();
                 b.build_insert_value(t, im, 1, "polar.phi").u().into_struct_value().into()

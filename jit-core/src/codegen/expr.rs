@@ -155,6 +155,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     /// The value of `e`, of type `ty` (its type, or the optional type of a value read unwrapped).
     fn expr_typed(&mut self, e: &hir::Expr, ty: Type) -> BasicValueEnum<'ctx> {
+        if let Some(&k) = self.spec.fields.get(&e.id) {
+            // A namedtuple's field (`p.beta`; inference resolved it): its item.
+            let value = e.kind.children()[0];
+            let t = self.expr(value).into_struct_value();
+            return self.b().build_extract_value(t, k, "field").u();
+        }
         if let (true, Type::Array(a)) = (self.is_elementwise(e), &ty) {
             return self.elementwise_new(e, *a);
         }
@@ -206,6 +212,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             // The tuple itself; the call whose argument it is takes its items (`call_args`).
             H::Unpack(t) => self.expr(t),
+            H::Field { .. } => unreachable!("inference resolved every field (TypedFunction::fields)"),
             H::Unary { op, operand } => {
                 let v = self.expr(operand);
                 let ot = self.ty(operand);

@@ -167,7 +167,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let m = b.build_select(finite, m, x, "m").u();
         let e = b.build_int_s_extend(e, self.ctx().i64_type(), "e").u();
         let e = b.build_select(finite, e, self.i64(0), "e").u();
-        self.pair(&Type::Tuple(vec![Type::Float64, Type::Int64]), m, e)
+        self.pair(&Type::tuple(vec![Type::Float64, Type::Int64]), m, e)
     }
 
     /// `modf(x)`: `(fraction, integral part)`, both with x's sign; `(±0.0, ±inf)` for ±inf.
@@ -180,7 +180,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let frac = b.build_select(inf, self.f64(0.0), frac, "frac").u().into_float_value();
         let copysign = self.intrinsic_fn("llvm.copysign.f64", 2);
         let frac = self.call_basic(copysign, &[frac.into(), x.into()]);
-        self.pair(&Type::Tuple(vec![Type::Float64, Type::Float64]), frac, whole.into())
+        self.pair(&Type::tuple(vec![Type::Float64, Type::Float64]), frac, whole.into())
     }
 
     /// A two-item tuple of type `t`.

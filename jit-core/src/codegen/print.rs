@@ -80,6 +80,18 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let single = bool_t.const_int((*t == Type::Float32) as u64, false);
                 self.b().build_call(self.helper(Hp::PrintFloat), &[v.into(), single.into()], "").u();
             }
+            // A namedtuple as its `__repr__` writes it: `Point(x=1.0, y=2.0)` (its class's
+            // `__name__`, the last part of the qualified name).
+            Type::Tuple(items) if items.names().is_some() => {
+                let names = items.names().expect("just checked");
+                text(self, &format!("{}(", names.class.rsplit('.').next().unwrap_or(&names.class)));
+                for (k, it) in items.iter().enumerate() {
+                    text(self, &format!("{}{}=", if k > 0 { ", " } else { "" }, names.fields[k]));
+                    let x = self.b().build_extract_value(v.into_struct_value(), k as u32, "item").u();
+                    self.print_item(x, it);
+                }
+                text(self, ")");
+            }
             Type::Tuple(items) => {
                 text(self, "(");
                 for (k, it) in items.iter().enumerate() {

@@ -84,6 +84,9 @@ pub enum Intrinsic {
     /// A `@vectorize` object's call (its index in [`Function::ufuncs`]): on numbers its kernel
     /// in the loop NumPy picks, on arrays that elementwise over the broadcast arguments.
     Ufunc(u32),
+    /// A call of the namedtuple class [`Function::named`]`[k]`: a new namedtuple of the
+    /// arguments, bound to its fields in order (`*t` among them as its items).
+    NamedTuple(u32),
     /// `f.reduce(a, axis=k)` of the `@vectorize` object `ufuncs[k]` (its argument the array):
     /// the fold of its kernel along `axis` (an int literal, negative from the end; `None`: every
     /// element, in C order); `f.accumulate(a, axis=k)` when `accumulate` (every partial fold).

@@ -407,7 +407,7 @@ impl InferCx<'_> {
     pub(super) fn element_index(&mut self, a: ArrayType, index: &hir::Expr, span: Span) -> Result<Type> {
         // `a[i, j]`, or an index held in a tuple value (`a[t]`, and `a[i, j] += v`).
         let idx: Vec<Type> = match self.expr(index)? {
-            Type::Tuple(items) => items,
+            Type::Tuple(items) => items.to_vec(),
             Type::Unknown => return Ok(Type::Unknown),
             t => vec![t],
         };
@@ -548,7 +548,7 @@ impl InferCx<'_> {
     pub(super) fn attr(&mut self, attr: hir::Attr, value: &hir::Expr, span: Span) -> Result<Type> {
         Ok(match self.expr(value)? {
             Type::Array(a) => match attr {
-                hir::Attr::Shape => Type::Tuple(vec![Type::Int64; a.ndim as usize]),
+                hir::Attr::Shape => Type::tuple(vec![Type::Int64; a.ndim as usize]),
                 hir::Attr::Ndim | hir::Attr::Size => Type::Int64,
                 // A view of the parts, as NumPy's (strided: every other float).
                 hir::Attr::Real | hir::Attr::Imag if a.dtype.is_complex() => {
@@ -609,7 +609,7 @@ impl InferCx<'_> {
             return Err(CompileError::typing("flat index", "a flat index must be an integer".to_string(), flat.span));
         }
         Ok(match self.shape_axes(shape)? {
-            Some(n) => Type::Tuple(vec![Type::Int64; n]),
+            Some(n) => Type::tuple(vec![Type::Int64; n]),
             None => Type::Unknown,
         })
     }

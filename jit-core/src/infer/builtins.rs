@@ -195,6 +195,7 @@ impl InferCx<'_> {
             Intrinsic::Range | Intrinsic::RangeField(_) => unreachable!("typed by infer::ranges"),
             Intrinsic::Iter | Intrinsic::Next => unreachable!("typed by infer::iterators"),
             Intrinsic::Ufunc(_) => unreachable!("typed by InferCx::ufunc_call"),
+            Intrinsic::NamedTuple(_) => unreachable!("typed by InferCx::new_named_tuple"),
             Intrinsic::UfuncReduce { .. } => unreachable!("typed by InferCx::ufunc_reduce"),
             Intrinsic::Bool => Type::Bool,
             Intrinsic::Round => {
@@ -214,8 +215,8 @@ impl InferCx<'_> {
             Intrinsic::Math(m) => match m {
                 MathFn::Floor | MathFn::Ceil | MathFn::Trunc | MathFn::Gcd | MathFn::Lcm | MathFn::Isqrt => Type::Int64,
                 MathFn::Isnan | MathFn::Isinf | MathFn::Isfinite => Type::Bool,
-                MathFn::Frexp => Type::Tuple(vec![Type::Float64, Type::Int64]),
-                MathFn::Modf => Type::Tuple(vec![Type::Float64, Type::Float64]),
+                MathFn::Frexp => Type::tuple(vec![Type::Float64, Type::Int64]),
+                MathFn::Modf => Type::tuple(vec![Type::Float64, Type::Float64]),
                 _ => Type::Float64,
             },
         })
@@ -271,7 +272,7 @@ impl InferCx<'_> {
         }
         Ok(match f {
             CmathFn::Phase => Type::Float64,
-            CmathFn::Polar => Type::Tuple(vec![Type::Float64, Type::Float64]),
+            CmathFn::Polar => Type::tuple(vec![Type::Float64, Type::Float64]),
             CmathFn::Isnan | CmathFn::Isinf | CmathFn::Isfinite | CmathFn::Isclose => Type::Bool,
             _ => Type::Complex128,
         })

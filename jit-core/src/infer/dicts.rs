@@ -362,7 +362,7 @@ impl InferCx<'_> {
             }
             (DictMethod::Items, []) => {
                 self.specs[self.current].allocates = true;
-                Ok(list(Type::Tuple(vec![key, value])))
+                Ok(list(Type::tuple(vec![key, value])))
             }
             (DictMethod::Keys | DictMethod::Values | DictMethod::Items | DictMethod::Iter, _) => Err(wrong("no arguments")),
             // No default (or `None`): the value, or None for a missing key.
@@ -399,7 +399,7 @@ impl InferCx<'_> {
                 )),
             },
             (DictMethod::Update, _) => Err(wrong("exactly one argument")),
-            (DictMethod::PopItem, []) => Ok(Type::Tuple(vec![key, value])),
+            (DictMethod::PopItem, []) => Ok(Type::tuple(vec![key, value])),
             (DictMethod::PopItem, _) => Err(wrong("no arguments")),
             (DictMethod::Add | DictMethod::Discard, _) => unreachable!("refused above"),
         }

@@ -29,7 +29,7 @@ impl InferCx<'_> {
         }
         let (unit, captured) = match ct {
             Type::Function(unit) => (unit, Vec::new()),
-            Type::Closure(unit, captured) => (unit, captured),
+            Type::Closure(unit, captured) => (unit, captured.to_vec()),
             Type::Unknown => return Ok(Type::Unknown),
             other => {
                 return Err(CompileError::typing(
@@ -51,7 +51,7 @@ impl InferCx<'_> {
         if f.vararg && tys.len() + 1 >= want {
             // `*args` takes the rest as a tuple (codegen's `call_args` packs it the same way).
             let rest = tys.split_off(want - 1);
-            tys.push(Type::Tuple(rest));
+            tys.push(Type::tuple(rest));
         } else if want != tys.len() || f.vararg {
             return Err(wrong_arity(&f.name, &self.callee_text(callee), want - f.vararg as usize, tys.len(), e.span));
         }
@@ -96,7 +96,7 @@ impl InferCx<'_> {
             }
             tys.push(t);
         }
-        Ok(Type::Closure(func, tys))
+        Ok(Type::Closure(func, tys.into()))
     }
 
     /// How a message names the value called: `'f'` for a local, else "the value called".

@@ -134,11 +134,11 @@ impl InferCx<'_> {
             }
             LinalgFn::Inv | LinalgFn::Cholesky => array(float, 2),
             LinalgFn::Det => float.row().element.clone(),
-            LinalgFn::Slogdet => Type::Tuple(vec![float.row().element.clone(), float.row().element.clone()]),
-            LinalgFn::Eigh => Type::Tuple(vec![array(float, 1), array(float, 2)]),
+            LinalgFn::Slogdet => Type::tuple(vec![float.row().element.clone(), float.row().element.clone()]),
+            LinalgFn::Eigh => Type::tuple(vec![array(float, 1), array(float, 2)]),
             LinalgFn::Eigvalsh => array(float, 1),
             // Real eigenvalues only (Numba's choice: a complex one is a ValueError at run time).
-            LinalgFn::Eig => Type::Tuple(vec![array(float, 1), array(float, 2)]),
+            LinalgFn::Eig => Type::tuple(vec![array(float, 1), array(float, 2)]),
             LinalgFn::Eigvals => array(float, 1),
             LinalgFn::MatrixPower => {
                 if !matches!(tys[1], Type::Int64 | Type::Bool) {
@@ -146,9 +146,9 @@ impl InferCx<'_> {
                 }
                 array(a.dtype, 2)
             }
-            LinalgFn::Svd | LinalgFn::SvdReduced => Type::Tuple(vec![array(float, 2), array(float, 1), array(float, 2)]),
+            LinalgFn::Svd | LinalgFn::SvdReduced => Type::tuple(vec![array(float, 2), array(float, 1), array(float, 2)]),
             LinalgFn::SvdVals => array(float, 1),
-            LinalgFn::Qr => Type::Tuple(vec![array(float, 2), array(float, 2)]),
+            LinalgFn::Qr => Type::tuple(vec![array(float, 2), array(float, 2)]),
             LinalgFn::Lstsq => {
                 let Some(b) = tys[1].array().filter(|b| (1..=2).contains(&b.ndim) && b.dtype != Dtype::Bool) else {
                     return Err(wrong(1, "a numeric 1-D or 2-D array as b"));
@@ -157,7 +157,7 @@ impl InferCx<'_> {
                     return Err(wrong(2, "a number as rcond"));
                 }
                 let dtype = if float == Dtype::Float32 && b.dtype == Dtype::Float32 { Dtype::Float32 } else { Dtype::Float64 };
-                Type::Tuple(vec![array(dtype, b.ndim), array(dtype, 1), Type::Int64, array(dtype, 1)])
+                Type::tuple(vec![array(dtype, b.ndim), array(dtype, 1), Type::Int64, array(dtype, 1)])
             }
             LinalgFn::Pinv | LinalgFn::MatrixRank => {
                 if tys.len() > 1 && !tys[1].is_numeric() {
@@ -236,12 +236,12 @@ impl InferCx<'_> {
             LinalgFn::Inv => array(complex, 2),
             LinalgFn::Solve => array(complex, tys[1].array().map_or(1, |b| b.ndim.min(2))),
             LinalgFn::Det => complex.row().element.clone(),
-            LinalgFn::Eig => Type::Tuple(vec![array(complex, 1), array(complex, 2)]),
+            LinalgFn::Eig => Type::tuple(vec![array(complex, 1), array(complex, 2)]),
             LinalgFn::Eigvals => array(complex, 1),
             LinalgFn::Cholesky => array(complex, 2),
-            LinalgFn::Svd | LinalgFn::SvdReduced => Type::Tuple(vec![array(complex, 2), array(real, 1), array(complex, 2)]),
+            LinalgFn::Svd | LinalgFn::SvdReduced => Type::tuple(vec![array(complex, 2), array(real, 1), array(complex, 2)]),
             LinalgFn::SvdVals => array(real, 1),
-            LinalgFn::Qr => Type::Tuple(vec![array(complex, 2), array(complex, 2)]),
+            LinalgFn::Qr => Type::tuple(vec![array(complex, 2), array(complex, 2)]),
             LinalgFn::Lstsq => {
                 if tys.len() > 2 && !tys[2].is_numeric() {
                     return Err(CompileError::typing(
@@ -251,7 +251,7 @@ impl InferCx<'_> {
                     ));
                 }
                 let b_ndim = tys[1].array().map_or(1, |b| b.ndim);
-                Type::Tuple(vec![array(complex, b_ndim), array(real, 1), Type::Int64, array(real, 1)])
+                Type::tuple(vec![array(complex, b_ndim), array(real, 1), Type::Int64, array(real, 1)])
             }
             LinalgFn::Pinv => {
                 if tys.len() > 1 && !tys[1].is_numeric() {
@@ -274,7 +274,7 @@ impl InferCx<'_> {
                 }
                 Type::Int64
             }
-            LinalgFn::Eigh => Type::Tuple(vec![array(real, 1), array(complex, 2)]),
+            LinalgFn::Eigh => Type::tuple(vec![array(real, 1), array(complex, 2)]),
             LinalgFn::Eigvalsh => array(real, 1),
             LinalgFn::MatrixPower => {
                 if !matches!(tys[1], Type::Int64 | Type::Bool) {
@@ -287,7 +287,7 @@ impl InferCx<'_> {
                 // NumPy's products keep a's dtype.
                 array(a.dtype, 2)
             }
-            _ => Type::Tuple(vec![complex.row().element.clone(), real.row().element.clone()]),
+            _ => Type::tuple(vec![complex.row().element.clone(), real.row().element.clone()]),
         })
     }
 }

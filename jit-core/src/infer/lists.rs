@@ -258,7 +258,7 @@ impl InferCx<'_> {
         let items: Vec<Type> = match ct {
             Type::Unknown => return Ok(Type::Bool),
             Type::List(t) => vec![(**t).clone()],
-            Type::Tuple(ts) => ts.clone(),
+            Type::Tuple(ts) => ts.to_vec(),
             Type::Range => return self.range_contains(&xt, span),
             t => {
                 return Err(CompileError::unsupported_because(

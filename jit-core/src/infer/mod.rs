@@ -22,6 +22,7 @@ mod generator;
 mod iterators;
 mod linalg;
 mod lists;
+mod named_tuples;
 mod optional;
 pub(crate) use arrays::{fancy_index_type, normalized_axes};
 pub(crate) use subscript::one_index_among_full_slices;
@@ -64,6 +65,10 @@ pub struct TypedFunction {
     /// The `x is None` tests whose answer the types give: an `if` (or conditional expression)
     /// on one has only the branch taken typed and compiled, as Numba prunes such branches.
     pub known_tests: HashMap<ExprId, bool>,
+    /// The attribute reads (`p.beta`, and `p.T`, `p.size`, `p.start` when `p` is no array or
+    /// range) that read a namedtuple's field: the field's position. The namedtuple is the
+    /// expression's first child (`hir::ExprKind::children`).
+    pub fields: HashMap<ExprId, u32>,
     /// It makes arrays lowering could not see: an array expression's result, a reduction along
     /// an axis, the snapshot an overlapping assignment takes (see [`hir::Function::allocates`]).
     pub allocates: bool,
@@ -249,6 +254,7 @@ fn new_spec(f: &hir::Function, id: FuncId, arg_types: Vec<Type>) -> TypedFunctio
         call_targets: HashMap::new(),
         unwraps: HashMap::new(),
         known_tests: HashMap::new(),
+        fields: HashMap::new(),
         allocates: false,
     }
 }
@@ -594,6 +600,12 @@ impl<'a> InferCx<'a> {
             }
             H::Intrinsic { f: hir::Intrinsic::IsNone { negated }, args } => self.is_none(e, *negated, &args[0])?,
             H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } => self.ufunc_call(*k, e, args)?,
+            H::Intrinsic { f: hir::Intrinsic::NamedTuple(k), args } => self.new_named_tuple(*k, args, e.span)?,
+            H::Intrinsic { f: hir::Intrinsic::RangeField(k), args }
+                if self.field_of(e, &args[0], ["start", "stop", "step"][*k as usize])?.is_some() =>
+            {
+                self.field_of(e, &args[0], ["start", "stop", "step"][*k as usize])?.expect("just found")
+            }
             H::Intrinsic { f: hir::Intrinsic::UfuncReduce { k, axis, accumulate }, args } => {
                 self.ufunc_reduce(*k, *axis, *accumulate, e, args)?
             }
@@ -617,7 +629,7 @@ impl<'a> InferCx<'a> {
                 for i in items {
                     ts.push(self.expr(i)?);
                 }
-                Type::Tuple(ts)
+                Type::tuple(ts)
             }
             H::Subscript { value, index } => self.subscript(value, index, e.span)?,
             H::List(items) => self.list_literal(items, e.span)?,
@@ -630,8 +642,15 @@ impl<'a> InferCx<'a> {
             }
             H::New(n) => self.new_array_type(n, e.span)?,
             H::Reduce { f, value, axis } => self.reduce(*f, value, axis.as_ref(), e.span)?,
-            H::Attr { value, attr } => self.attr(*attr, value, e.span)?,
+            H::Attr { value, attr } => match self.field_of(e, value, attr.name())? {
+                Some(t) => t,
+                None => self.attr(*attr, value, e.span)?,
+            },
+            H::Field { value, name } => self.field(e, value, name)?,
             H::Reshape { value, shape } => self.reshape(value, shape, e.span)?,
+            H::Transpose { value, axes: None } if self.field_of(e, value, "T")?.is_some() => {
+                self.field_of(e, value, "T")?.expect("just found")
+            }
             H::Transpose { value, axes } => self.transpose(value, axes, e.span)?,
             H::Unravel { flat, shape } => self.unravel(flat, shape)?,
             H::ShapeSize(shape) => {

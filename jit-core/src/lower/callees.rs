@@ -43,6 +43,8 @@ pub(super) enum Callee {
     Value,
     /// A `@vectorize` object.
     Ufunc(hir::Ufunc),
+    /// A namedtuple class.
+    NamedTuple(std::sync::Arc<crate::types::TupleNames>),
 }
 
 impl Lowerer<'_> {
@@ -120,6 +122,7 @@ impl Lowerer<'_> {
             }
             GlobalValue::SelfFunction => Ok(Callee::Function(self.unit)),
             GlobalValue::Jitted { unit, .. } => Ok(Callee::Function(*unit)),
+            GlobalValue::NamedTupleClass(names) => Ok(Callee::NamedTuple(names.clone())),
             GlobalValue::Vectorized { name, unit, loops, gufunc, identity } => Ok(Callee::Ufunc(hir::Ufunc {
                 name: name.clone(),
                 func: *unit,

@@ -38,7 +38,7 @@ impl Lowerer<'_> {
     }
 
     /// The arguments of a call through a value: `*t` as `H::Unpack(t)`.
-    fn value_call_args(&mut self, args: &[ast::Expr]) -> Result<Vec<hir::Expr>> {
+    pub(super) fn value_call_args(&mut self, args: &[ast::Expr]) -> Result<Vec<hir::Expr>> {
         args.iter()
             .map(|a| match &a.kind {
                 A::Starred(t) => {

@@ -82,6 +82,12 @@ impl Lowerer<'_> {
                 let items = items.clone();
                 return self.frozen_tuple(n, &items, span);
             }
+            GlobalValue::NamedTupleValue(names, items) => {
+                let (names, items) = (names.clone(), items.clone());
+                let H::Tuple(values) = self.frozen_tuple(n, &items, span)?.kind else { unreachable!("a tuple") };
+                let k = self.named_class(names);
+                H::Intrinsic { f: hir::Intrinsic::NamedTuple(k), args: values }
+            }
             GlobalValue::Undefined => return Err(undefined(n, span)),
             // A dtype as a value: passed on to a jitted function's `dtype=` parameter.
             GlobalValue::NumpyDtype(t) if crate::types::Dtype::from_numpy_attr(t).is_some() => {
@@ -142,6 +148,8 @@ pub(super) fn describe(g: &GlobalValue) -> String {
         | GlobalValue::Scalar(..) => "a number".to_string(),
         GlobalValue::Str(_) => "a string".to_string(),
         GlobalValue::Tuple(_) => "a tuple".to_string(),
+        GlobalValue::NamedTupleValue(n, _) => format!("a namedtuple '{}'", n.class),
+        GlobalValue::NamedTupleClass(n) => format!("the namedtuple class '{}'", n.class),
         GlobalValue::Undefined => "undefined".to_string(),
     }
 }
@@ -185,25 +193,26 @@ impl Lowerer<'_> {
                 H::None
             }
             A::Name(m) if self.dotted(m, attr).is_some() => return self.global_value(&format!("{m}.{attr}"), span),
+            // A field of a frozen namedtuple global (`DEFAULTS.beta`).
+            A::Name(m) if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::NamedTupleValue(..)) => {
+                H::Field { value: Box::new(self.global_value(m, value.span)?), name: attr.to_string() }
+            }
             A::Name(m) if !self.by_name.contains_key(m) => return Err(self.bad_attribute(value, attr, span)),
             A::Call { func, args, .. } if self.numpy_info(func).is_some() => {
                 let which = self.numpy_info(func).expect("just checked");
                 return self.numpy_info_field(which, args, attr, span);
             }
             _ if attr == "T" => H::Transpose { value: Box::new(self.expr(value)?), axes: None },
-            _ => {
-                let Some(a) = hir::Attr::from_name(attr) else {
+            _ => match hir::Attr::from_name(attr) {
+                Some(a) => H::Attr { value: Box::new(self.expr(value)?), attr: a },
+                None => {
                     if let Some(field) = self.range_field(value, attr)? {
                         return Ok(self.mk(field, span));
                     }
-                    return Err(CompileError::unsupported_because(
-                        "attribute access",
-                        format!("'.{attr}' is not supported; arrays have {}", registry::array_attributes_text()),
-                        span,
-                    ));
-                };
-                H::Attr { value: Box::new(self.expr(value)?), attr: a }
-            }
+                    // A namedtuple's field, if `value` is one (inference says).
+                    H::Field { value: Box::new(self.expr(value)?), name: attr.to_string() }
+                }
+            },
         };
         Ok(self.mk(kind, span))
     }

@@ -19,6 +19,7 @@ mod generator;
 mod globals;
 mod iterate;
 mod iterators;
+mod named_tuples;
 mod names;
 mod numpy;
 mod numpy_info;
@@ -45,6 +46,11 @@ pub enum GlobalValue {
     Bool(bool),
     /// A tuple of numbers (or of such tuples), frozen like the numbers.
     Tuple(Vec<GlobalValue>),
+    /// A namedtuple instance of such values, frozen like a tuple.
+    NamedTupleValue(std::sync::Arc<crate::types::TupleNames>, Vec<GlobalValue>),
+    /// A namedtuple class (`collections.namedtuple` or a `typing.NamedTuple`): calling it
+    /// makes a namedtuple.
+    NamedTupleClass(std::sync::Arc<crate::types::TupleNames>),
     /// A NumPy scalar whose type compiled code keeps apart from int, float and complex (a
     /// `numpy.float32` or `numpy.complex64`): its value, read as `np.<dtype>(value)`.
     Scalar(crate::types::Dtype, Box<GlobalValue>),
@@ -148,6 +154,7 @@ fn lower_unit_in(units: &[(&ast::FunctionDef, &Env)], unit: usize, nested: closu
         comps: HashMap::new(),
         array_form: false,
         ufuncs: Vec::new(),
+        named: Vec::new(),
         prange: Vec::new(),
         handlers: 0,
         caught: Vec::new(),
@@ -184,6 +191,7 @@ fn lower_unit_in(units: &[(&ast::FunctionDef, &Env)], unit: usize, nested: closu
         strict_math: env.strict_math,
         error_model: env.error_model,
         ufuncs: l.ufuncs,
+        named: l.named,
         prange: l.prange,
         parallel: env.parallel,
         span: f.span,
@@ -210,6 +218,8 @@ struct Lowerer<'a> {
     array_form: bool,
     /// The `@vectorize` objects called ([`hir::Function::ufuncs`]).
     ufuncs: Vec<hir::Ufunc>,
+    /// The namedtuple classes called ([`hir::Function::named`]).
+    named: Vec<std::sync::Arc<crate::types::TupleNames>>,
     /// The spans of the `for` loops over `prange` ([`hir::Function::prange`]).
     prange: Vec<Span>,
     /// How many `except` clauses enclose the statement being lowered (a bare `raise` needs one).
@@ -781,6 +791,7 @@ impl<'a> Lowerer<'a> {
                 Callee::Function(unit) => H::Call { func: unit, args: self.bind_call(unit, args, keywords, span)? },
                 Callee::Value => self.call_value(func, args, keywords)?,
                 Callee::Ufunc(u) => return self.ufunc_call(func, u, args, keywords, span),
+                Callee::NamedTuple(names) => self.named_tuple_call(names, args, keywords, span)?,
             }
         };
         Ok(self.mk(kind, span))

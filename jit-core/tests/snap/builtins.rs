@@ -10,6 +10,12 @@ fn f64s() -> Type {
     array(Dtype::Float64, 1)
 }
 
+/// A namedtuple `m.P(x: int64, y: float64)`.
+fn point() -> Type {
+    let names = std::sync::Arc::new(jit_core::types::TupleNames { class: "m.P".into(), fields: vec!["x".into(), "y".into()] });
+    Type::Tuple(jit_core::types::Items::named(vec![Type::Int64, Type::Float64], names))
+}
+
 #[test]
 fn builtins() {
     snapshot!("abs_int64", "def f(a):\n    return abs(a)", [Int64]);
@@ -118,8 +124,14 @@ fn array_attributes_and_indexing() {
 #[test]
 fn tuples() {
     snapshot!("tuple_build_unpack", "def f(a, b):\n    x, y = b, a\n    return (x, y)", [Int64, Float64]);
-    snapshot!("tuple_index", "def f(t):\n    return t[1] + t[-1]", [Tuple(vec![Int64, Float64, Int64])]);
-    snapshot!("tuple_for", "def f(t):\n    s = 0\n    for x in t:\n        s += x\n    return s", [Tuple(vec![Int64, Int64])]);
+    snapshot!("namedtuple_field", "def f(p):\n    return p.y * p.x + p[0]", [point()]);
+    snapshot!("namedtuple_unpack", "def f(p):\n    a, b = p\n    return b", [point()]);
+    snapshot!("tuple_index", "def f(t):\n    return t[1] + t[-1]", [Tuple(vec![Int64, Float64, Int64].into())]);
+    snapshot!(
+        "tuple_for",
+        "def f(t):\n    s = 0\n    for x in t:\n        s += x\n    return s",
+        [Tuple(vec![Int64, Int64].into())]
+    );
 }
 
 /// Calls between jitted functions (inlined by the optimizer) and recursion.

@@ -1,0 +1,73 @@
+//! Namedtuple classes at the boundary: which Python class a namedtuple type of compiled code
+//! (`jit_core::types::TupleNames`, named by `module.qualname` and fields) stands for, so that
+//! a namedtuple argument is typed by its class and a namedtuple returned is made of it again.
+
+use std::sync::{Arc, Mutex};
+
+use pyo3::prelude::*;
+use pyo3::types::{PyTuple, PyType};
+
+use jit_core::types::TupleNames;
+
+/// Every namedtuple class seen (as an argument's type or a global), by its names; the latest
+/// class of those names wins (a notebook cell run again defines the class anew).
+static CLASSES: Mutex<Vec<(Arc<TupleNames>, Py<PyType>)>> = Mutex::new(Vec::new());
+
+/// The names of `cls` when it is a namedtuple class (a subclass of `tuple` with a `_fields`
+/// tuple of strings, as `collections.namedtuple` and `typing.NamedTuple` make), recorded as
+/// the class those names stand for; `None` for any other object.
+pub fn names_of(cls: &Bound<'_, PyAny>) -> PyResult<Option<Arc<TupleNames>>> {
+    let Ok(ty) = cls.cast::<PyType>() else { return Ok(None) };
+    {
+        // A class seen before (the call path): found by identity, no attribute read.
+        let classes = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((n, _)) = classes.iter().find(|(_, c)| c.bind(ty.py()).is(ty)) {
+            return Ok(Some(n.clone()));
+        }
+    }
+    if !ty.is_subclass_of::<PyTuple>()? || ty.is(ty.py().get_type::<PyTuple>()) {
+        return Ok(None);
+    }
+    let Ok(fields) = ty.getattr(pyo3::intern!(ty.py(), "_fields")) else { return Ok(None) };
+    let Ok(fields) = fields.extract::<Vec<String>>() else { return Ok(None) };
+    let class = format!("{}.{}", ty.module()?, ty.qualname()?);
+    let names = Arc::new(TupleNames { class, fields });
+    let new = ty.clone().unbind();
+    // The class replaced is dropped after the lock is released (its last reference going may
+    // run Python code).
+    let (names, _replaced) = {
+        let mut classes = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
+        match classes.iter_mut().find(|(n, _)| *n == names) {
+            Some((n, c)) if c.bind(ty.py()).is(ty) => (n.clone(), Some(new)),
+            Some((n, c)) => (n.clone(), Some(std::mem::replace(c, new))),
+            None => {
+                classes.push((names.clone(), new));
+                (names, None)
+            }
+        }
+    };
+    Ok(Some(names))
+}
+
+/// The names of the class of `ob`, when `ob` is a namedtuple.
+pub fn names_of_instance(ob: &Bound<'_, PyAny>) -> PyResult<Option<Arc<TupleNames>>> {
+    if ob.cast::<PyTuple>().is_err() || ob.cast_exact::<PyTuple>().is_ok() {
+        return Ok(None);
+    }
+    names_of(&ob.get_type().into_any())
+}
+
+/// A namedtuple of class `names` holding `items` (a plain tuple when no class of those names
+/// was seen, which cannot happen: the class reached compiled code as an argument or a global).
+pub fn make<'py>(py: Python<'py>, names: &TupleNames, items: Vec<Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+    let class = {
+        let classes = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
+        classes.iter().find(|(n, _)| **n == *names).map(|(_, c)| c.clone_ref(py))
+    };
+    let tuple = PyTuple::new(py, items)?;
+    match class {
+        // The class's own `__new__` (what `Class(*items)` calls), not its `__init__`.
+        Some(c) => c.bind(py).call1(tuple),
+        None => Ok(tuple.into_any()),
+    }
+}
