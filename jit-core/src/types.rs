@@ -98,11 +98,23 @@ pub struct Items {
 }
 
 /// What makes a tuple a namedtuple: its class (`module.qualname`, which the host maps back to
-/// the class object to hand a value back to Python) and its field names, in order.
+/// the class object to hand a value back to Python) and its field names, in order. A
+/// `jitclass` instance is read as such a record too (`jitclass`), with its methods: each a
+/// function of the program (its unit, or before a program is made the host's number for it)
+/// taking the record first.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TupleNames {
     pub class: String,
     pub fields: Vec<String>,
+    pub jitclass: bool,
+    pub methods: Vec<(String, u32)>,
+}
+
+impl TupleNames {
+    /// A namedtuple class's names.
+    pub fn namedtuple(class: String, fields: Vec<String>) -> TupleNames {
+        TupleNames { class, fields, jitclass: false, methods: Vec::new() }
+    }
 }
 
 impl Type {
@@ -119,9 +131,14 @@ impl Items {
         Items { items, names: Some(names) }
     }
 
-    /// The namedtuple class, for a namedtuple.
+    /// The namedtuple class, for a namedtuple (or a jitclass record).
     pub fn names(&self) -> Option<&std::sync::Arc<TupleNames>> {
         self.names.as_ref()
+    }
+
+    /// Whether these are a jitclass instance's fields (a record, not a tuple to Python code).
+    pub fn is_record(&self) -> bool {
+        self.names.as_ref().is_some_and(|n| n.jitclass)
     }
 
     /// The position of field `name` of a namedtuple.
@@ -505,6 +522,7 @@ impl fmt::Display for Type {
                 // A namedtuple as Numba writes one: `Point(x: float64, y: float64)`, its class
                 // named in full (the text is part of cache keys).
                 match ts.names() {
+                    Some(n) if n.jitclass => write!(f, "jitclass {}(", n.class)?,
                     Some(n) => write!(f, "namedtuple {}(", n.class)?,
                     None => f.write_str("tuple(")?,
                 }

@@ -273,7 +273,30 @@ pub fn classify_arg(
             return Ok((kind, ptr));
         }
     }
+    if let Some((names, info)) = crate::named_tuples::jitclass_of(ob)? {
+        let mut flat = Vec::new();
+        let kind = classify_record(py, ob, names, &info, func, param, &mut flat)?;
+        let ptr = abi::ptr_slot(flat.as_ptr()); // the heap block does not move when `flat` does
+        buffers.push(flat);
+        return Ok((kind, ptr));
+    }
     classify_slow(py, ob, func, param)
+}
+
+/// A jitclass instance's kind: the record of its fields' values (as its class converts them,
+/// `__stickyjit_jitclass__.values`), flattened into `flat` as a tuple's items are.
+fn classify_record(
+    py: Python<'_>,
+    ob: &Bound<'_, PyAny>,
+    names: Arc<TupleNames>,
+    info: &Bound<'_, PyAny>,
+    func: &str,
+    param: &str,
+    flat: &mut Vec<Slot>,
+) -> PyResult<Kind> {
+    let values = info.call_method1(pyo3::intern!(py, "values"), (ob,))?;
+    let values = values.cast::<PyTuple>()?;
+    classify_tuple(py, values, Some(names), func, param, flat)
 }
 
 /// A `numpy.random.Generator`'s slot: the address of a `bitgen_t` through which compiled code
@@ -420,6 +443,10 @@ fn classify_tuple(
         if item.cast_exact::<pyo3::types::PyString>().is_ok() {
             kinds.push(Kind::Str);
             flat.push(crate::strings::string_block(item.as_ptr())?);
+            continue;
+        }
+        if let Some((names, info)) = crate::named_tuples::jitclass_of(&item)? {
+            kinds.push(classify_record(py, &item, names, &info, func, param, flat)?);
             continue;
         }
         // A jitted function takes no slot in the flattened tuple.

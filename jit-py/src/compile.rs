@@ -355,7 +355,17 @@ fn functions_in(kinds: &[Kind]) -> Vec<u32> {
     fn walk(k: Kind, out: &mut Vec<u32>) {
         match k {
             Kind::Function(i) if !out.contains(&i) => out.push(i),
-            Kind::Tuple(t) => Kind::items(t).into_iter().for_each(|k| walk(k, out)),
+            Kind::Tuple(t) => {
+                // A jitclass's methods join the program too.
+                if let Some(names) = Kind::tuple_names(t) {
+                    for &(_, i) in &names.methods {
+                        if !out.contains(&i) {
+                            out.push(i);
+                        }
+                    }
+                }
+                Kind::items(t).into_iter().for_each(|k| walk(k, out))
+            }
             _ => {}
         }
     }
@@ -371,7 +381,19 @@ fn core_type(k: Kind, units: &[(u32, u32)]) -> Type {
         Kind::Function(i) => {
             Type::Function(units.iter().find(|(j, _)| *j == i).map(|(_, u)| *u).expect("every function passed is a member"))
         }
-        Kind::Tuple(t) => Kind::tuple_type(t, Kind::items(t).into_iter().map(|k| core_type(k, units)).collect()),
+        Kind::Tuple(t) => {
+            let items = Kind::items(t).into_iter().map(|k| core_type(k, units)).collect();
+            match Kind::tuple_names(t) {
+                // A jitclass record: its methods named by their units in this program.
+                Some(names) if names.jitclass => {
+                    let unit = |i: u32| units.iter().find(|(j, _)| *j == i).map(|(_, u)| *u).expect("every method is a member");
+                    let methods = names.methods.iter().map(|(m, i)| (m.clone(), unit(*i))).collect();
+                    let names = jit_core::types::TupleNames { methods, ..(*names).clone() };
+                    Type::Tuple(jit_core::types::Items::named(items, std::sync::Arc::new(names)))
+                }
+                _ => Kind::tuple_type(t, items),
+            }
+        }
         k => k.core_type(),
     }
 }

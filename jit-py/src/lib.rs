@@ -9,16 +9,17 @@
 //! | [`dispatcher`] | the object `@jit` returns: call path, binding, specialization table | args, cfunc, compile, errors, lists, program, returned, source, vectorcall |
 //! | [`cfunc`] | `@cfunc`'s C callbacks: their C signatures, their failures reported as unraisable exceptions | args, errors |
 //! | [`compile`] | one compile: program → cache or LLVM → code; dumps, `inspect_*`, `explain()`; serial `prange` loops warned | args, disk, errors, functions, interruptible, program, source |
-//! | [`program`] | the program a compile needs: global resolution, frozen values, dependencies | args, source |
+//! | [`program`] | the program a compile needs: global resolution, frozen values, dependencies | args, named_tuples, source |
 //! | [`source`] | the decorated function, its source parsed once | errors |
 //! | [`disk`] | the on-disk cache: policy (what is read, written, matched), `cache` CLI | errors |
 //! | [`vectorcall`] | CPython's vectorcall protocol for a pyclass | — |
 //! | [`interruptible`] | LLVM's part of a compile on a thread Ctrl-C can leave | — |
-//! | [`sticky`] | the sticky identity of a decorated function | program |
-//! | [`args`] | Python arguments → kinds and slots | functions, lists, strings |
-//! | [`functions`] | jitted functions passed as arguments: the table their kinds index | — |
+//! | [`sticky`] | the sticky identity of a decorated function | named_tuples, program |
+//! | [`args`] | Python arguments → kinds and slots | functions, lists, named_tuples, strings |
 //! | [`lists`] | Python lists passed in: copied into list blocks, changes copied back | returned, strings |
-//! | [`returned`] | result slots → Python objects | strings |
+//! | [`returned`] | result slots → Python objects | named_tuples, strings |
+//! | [`named_tuples`] | namedtuple classes and jitclasses at the boundary: their names, the class a namedtuple handed back is made of | functions |
+//! | [`functions`] | jitted functions passed as arguments: the table their kinds index | — |
 //! | [`strings`] | Python `str` ↔ string blocks | — |
 //! | [`errors`] | exceptions; compiler errors and statuses → exceptions | — |
 //! | [`registry`] | the compiler's registry of names (builtins, NumPy, dtypes) for `_support.py` | errors |

@@ -31,7 +31,7 @@ pub fn names_of(cls: &Bound<'_, PyAny>) -> PyResult<Option<Arc<TupleNames>>> {
     let Ok(fields) = ty.getattr(pyo3::intern!(ty.py(), "_fields")) else { return Ok(None) };
     let Ok(fields) = fields.extract::<Vec<String>>() else { return Ok(None) };
     let class = format!("{}.{}", ty.module()?, ty.qualname()?);
-    let names = Arc::new(TupleNames { class, fields });
+    let names = Arc::new(TupleNames::namedtuple(class, fields));
     let new = ty.clone().unbind();
     // The class replaced is dropped after the lock is released (its last reference going may
     // run Python code).
@@ -70,4 +70,32 @@ pub fn make<'py>(py: Python<'py>, names: &TupleNames, items: Vec<Bound<'py, PyAn
         Some(c) => c.bind(py).call1(tuple),
         None => Ok(tuple.into_any()),
     }
+}
+
+/// Every jitclass seen, with its record's names (fields, and methods by their dispatchers'
+/// numbers in `functions.rs`' table).
+static JITCLASSES: Mutex<Vec<(Py<PyType>, Arc<TupleNames>)>> = Mutex::new(Vec::new());
+
+/// The record names of `ob`'s class when it is a jitclass (`stickyjit.experimental.jitclass`),
+/// with what `__stickyjit_jitclass__` says of it; `None` for any other object.
+pub fn jitclass_of<'py>(ob: &Bound<'py, PyAny>) -> PyResult<Option<(Arc<TupleNames>, Bound<'py, PyAny>)>> {
+    let py = ob.py();
+    let ty = ob.get_type();
+    let Ok(info) = ty.getattr(pyo3::intern!(py, "__stickyjit_jitclass__")) else { return Ok(None) };
+    {
+        let classes = JITCLASSES.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, n)) = classes.iter().find(|(c, _)| c.bind(py).is(&ty)) {
+            return Ok(Some((n.clone(), info)));
+        }
+    }
+    let fields: Vec<String> = info.getattr("fields")?.extract()?;
+    let mut methods = Vec::new();
+    for (name, dispatcher) in info.getattr("methods")?.cast::<pyo3::types::PyDict>()?.iter() {
+        let Some(i) = crate::functions::index_of(&dispatcher) else { continue };
+        methods.push((name.extract::<String>()?, i));
+    }
+    let class = format!("{}.{}", ty.module()?, ty.qualname()?);
+    let names = Arc::new(TupleNames { class, fields, jitclass: true, methods });
+    JITCLASSES.lock().unwrap_or_else(|e| e.into_inner()).push((ty.unbind(), names.clone()));
+    Ok(Some((names, info)))
 }

@@ -83,6 +83,11 @@ fn array_holding<'py>(arg: &Bound<'py, PyAny>, addr: usize) -> Option<Bound<'py,
     if let Ok(t) = arg.cast::<PyTuple>() {
         return t.iter().find_map(|item| array_holding(&item, addr));
     }
+    // A jitclass instance: its fields' arrays.
+    if let Ok(Some((_, info))) = crate::named_tuples::jitclass_of(arg) {
+        let values = info.call_method1("values", (arg,)).ok()?;
+        return array_holding(&values, addr);
+    }
     let a = arg.cast::<PyUntypedArray>().ok()?;
     let (lo, hi) = extent(a);
     (lo <= addr && addr < hi.max(lo + 1)).then(|| arg.clone())

@@ -156,9 +156,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// The value of `e`, of type `ty` (its type, or the optional type of a value read unwrapped).
     fn expr_typed(&mut self, e: &hir::Expr, ty: Type) -> BasicValueEnum<'ctx> {
         if let Some(&k) = self.spec.fields.get(&e.id) {
-            // A namedtuple's field (`p.beta`; inference resolved it): its item.
+            // A namedtuple's field (`p.beta`; inference resolved it): its item; a jitclass
+            // method (`m.f`): the closure of the method holding the record.
             let value = e.kind.children()[0];
             let t = self.expr(value).into_struct_value();
+            if k == crate::infer::BOUND_METHOD {
+                let st = self.module_gen.llty(&ty).into_struct_type();
+                return self.b().build_insert_value(st.get_undef(), t, 0, "bound").u().into_struct_value().into();
+            }
             return self.b().build_extract_value(t, k, "field").u();
         }
         if let (true, Type::Array(a)) = (self.is_elementwise(e), &ty) {

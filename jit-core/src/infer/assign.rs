@@ -68,6 +68,7 @@ impl InferCx<'_> {
             hir::Target::Local(id, span) => self.assign_local(*id, ty, *span),
             hir::Target::Tuple(ts, span) => match ty {
                 Type::Unknown => Ok(()),
+                Type::Tuple(items) if items.is_record() => Err(super::named_tuples::not_a_tuple("tuple unpacking", ty, *span)),
                 Type::Tuple(items) if items.len() == ts.len() => {
                     for (t, ty) in ts.iter().zip(items) {
                         self.assign_target(t, ty)?;

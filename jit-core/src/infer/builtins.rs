@@ -46,6 +46,9 @@ impl InferCx<'_> {
         }
         if f == Intrinsic::Len {
             return match self.expr(&args[0])? {
+                t @ Type::Tuple(_) if matches!(&t, Type::Tuple(items) if items.is_record()) => {
+                    Err(super::named_tuples::not_a_tuple("len() argument", &t, args[0].span))
+                }
                 Type::Tuple(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Range => Ok(Type::Int64),
                 Type::Array(a) if a.ndim > 0 => Ok(Type::Int64),
                 Type::Iter(_) => self.iterator_len(&args[0]),

@@ -97,6 +97,7 @@ pub(super) fn item_type(s: &Type, span: Span) -> Result<Type> {
         Type::Range => Type::Int64,
         Type::Str => Type::Str,
         Type::Unknown => Type::Unknown,
+        Type::Tuple(ts) if ts.is_record() => return Err(super::named_tuples::not_a_tuple("iteration", s, span)),
         Type::Tuple(ts) => match ts.first() {
             None => Type::None,
             Some(first) if ts.iter().all(|t| t == first) => first.clone(),

@@ -23,6 +23,7 @@ mod iterators;
 mod linalg;
 mod lists;
 mod named_tuples;
+pub use named_tuples::BOUND_METHOD;
 mod optional;
 pub(crate) use arrays::{fancy_index_type, normalized_axes};
 pub(crate) use subscript::one_index_among_full_slices;
@@ -201,6 +202,7 @@ fn infer_types(
             ranges::check_returned(&funcs[0], &specs[0].ret).map_err(|e| (0, e))?;
             iterators::check_returned(&funcs[0], &specs[0].ret).map_err(|e| (0, e))?;
             functions::check_returned(&funcs[0], &specs[0].ret).map_err(|e| (0, e))?;
+            named_tuples::check_returned(&funcs[0], &specs[0].ret).map_err(|e| (0, e))?;
             if let Type::Tuple(items) = &specs[0].ret {
                 if !items.iter().all(returnable) {
                     let f = &funcs[0];
@@ -448,7 +450,7 @@ impl<'a> InferCx<'a> {
                     let t = self.expr_keep(e)?;
                     fn printable(t: &Type) -> bool {
                         match t {
-                            Type::Tuple(items) => items.iter().all(printable),
+                            Type::Tuple(items) => !items.is_record() && items.iter().all(printable),
                             Type::List(item) | Type::Set(item) => printable(item),
                             Type::Dict(k, v) => printable(k) && printable(v),
                             Type::Optional(t) => printable(t),

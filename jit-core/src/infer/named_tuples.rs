@@ -1,5 +1,7 @@
 //! Typing of namedtuples: a new one (`Class(a, b)`, `Class(*t)`), and reading a field
-//! (`p.beta`), which `TypedFunction::fields` records for codegen.
+//! (`p.beta`), which `TypedFunction::fields` records for codegen; and of jitclass records
+//! (a namedtuple of a jitclass instance's fields, `TupleNames::jitclass`), whose methods read as
+//! bound methods (`m.f`: a closure of `f` holding the record, [`BOUND_METHOD`]).
 
 use std::sync::Arc;
 
@@ -8,6 +10,10 @@ use crate::ast::Span;
 use crate::error::{CompileError, Result};
 use crate::hir;
 use crate::types::{Items, Type};
+
+/// The [`super::TypedFunction::fields`] entry of `m.f` where `f` is a method of the jitclass
+/// record `m`: the value is a closure of the method holding `m` (its `self`).
+pub const BOUND_METHOD: u32 = u32::MAX;
 
 impl InferCx<'_> {
     /// `Class(args)` of namedtuple class `k` of the function: a namedtuple of the arguments'
@@ -42,19 +48,29 @@ impl InferCx<'_> {
     /// one (recorded for codegen); `None` when `value` is no namedtuple (an array's or a
     /// range's attribute then); an error when it is one without that field.
     pub(super) fn field_of(&mut self, e: &hir::Expr, value: &hir::Expr, name: &str) -> Result<Option<Type>> {
-        let Type::Tuple(items) = self.expr(value)? else { return Ok(None) };
+        let vt = self.expr(value)?;
+        let Type::Tuple(items) = &vt else { return Ok(None) };
         let Some(names) = items.names() else { return Ok(None) };
-        match items.field(name) {
-            Some(k) => {
-                self.specs[self.current].fields.insert(e.id, k as u32);
-                Ok(Some(items[k].clone()))
-            }
-            None => Err(CompileError::typing(
-                "attribute access",
-                format!("namedtuple '{}' has no field '{name}'; its fields: {}", names.class, names.fields.join(", ")),
-                e.span,
-            )),
+        if let Some(k) = items.field(name) {
+            self.specs[self.current].fields.insert(e.id, k as u32);
+            return Ok(Some(items[k].clone()));
         }
+        if let Some(&(_, unit)) = names.methods.iter().find(|(m, _)| m == name) {
+            self.specs[self.current].fields.insert(e.id, BOUND_METHOD);
+            return Ok(Some(Type::Closure(unit, vec![vt.clone()].into())));
+        }
+        let (what, methods) = match names.jitclass {
+            true => {
+                let m: Vec<&str> = names.methods.iter().map(|(m, _)| m.as_str()).collect();
+                ("jitclass", format!("; its methods: {}", if m.is_empty() { "none".to_string() } else { m.join(", ") }))
+            }
+            false => ("namedtuple", String::new()),
+        };
+        Err(CompileError::typing(
+            "attribute access",
+            format!("{what} '{}' has no field '{name}'; its fields: {}{methods}", names.class, names.fields.join(", ")),
+            e.span,
+        ))
     }
 
     /// `value.name` of an attribute no array has: a namedtuple's field.
@@ -64,6 +80,14 @@ impl InferCx<'_> {
         }
         match self.expr(value)? {
             Type::Unknown => Ok(Type::Unknown),
+            Type::Generator => Err(CompileError::unsupported_because(
+                "Generator method",
+                format!(
+                    "'Generator.{name}' is not compiled yet; compiled Generator methods: {}",
+                    crate::registry::generator::generator_methods_text()
+                ),
+                e.span,
+            )),
             t => Err(CompileError::unsupported_because(
                 "attribute access",
                 format!(
@@ -75,4 +99,36 @@ impl InferCx<'_> {
             )),
         }
     }
+}
+
+/// `what` of a jitclass instance, which is no tuple to Python code (CPython's `TypeError`).
+pub(super) fn not_a_tuple(what: &str, t: &Type, span: Span) -> CompileError {
+    let class = match t {
+        Type::Tuple(items) => items.names().map_or("?", |n| n.class.rsplit('.').next().unwrap_or(&n.class)).to_string(),
+        _ => "?".to_string(),
+    };
+    CompileError::typing(what, format!("a {class} instance (a jitclass) is not a tuple: read its fields by name"), span)
+}
+
+/// Whether a value of type `t` holds a jitclass record.
+fn holds_record(t: &Type) -> bool {
+    match t {
+        Type::Tuple(items) => items.is_record() || items.iter().any(holds_record),
+        Type::List(t) | Type::Set(t) | Type::Optional(t) => holds_record(t),
+        Type::Dict(k, v) => holds_record(k) || holds_record(v),
+        _ => false,
+    }
+}
+
+/// The entry `f` returns `ret` to Python: a jitclass instance is not handed back (compiled code
+/// holds a copy of its fields, not the instance).
+pub(super) fn check_returned(f: &hir::Function, ret: &Type) -> Result<()> {
+    if !holds_record(ret) {
+        return Ok(());
+    }
+    Err(CompileError::unsupported_because(
+        "return of a jitclass instance",
+        format!("'{}' returns {ret}; compiled code reads a jitclass instance's fields but does not hand the instance back: return what it computes from them", f.name),
+        f.span,
+    ))
 }

@@ -65,6 +65,9 @@ impl<'a> InferCx<'a> {
             self.index_parts(index)?;
             return Ok(Type::Unknown);
         }
+        if matches!(&vt, Type::Tuple(items) if items.is_record()) {
+            return Err(super::named_tuples::not_a_tuple("subscript", &vt, span));
+        }
         if let (Type::Tuple(items), H::Slice { .. }) = (&vt, &index.kind) {
             self.index_parts(index)?;
             return match hir::const_slice_positions(items.len(), index) {

@@ -53,6 +53,9 @@ impl Lowerer<'_> {
             A::Name(n) if self.by_name.contains_key(n) => Ok(Callee::Value),
             A::Name(n) => self.callee_global(n, self.global(n), func.span),
             A::Attribute { value, attr } => match &value.kind {
+                // `m.f(x)` of a local: a method of a jitclass instance (or a function held in a
+                // namedtuple's field), called through its value; inference checks.
+                A::Name(m) if self.by_name.contains_key(m) => Ok(Callee::Value),
                 A::Name(m)
                     if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "math") =>
                 {
@@ -63,7 +66,7 @@ impl Lowerer<'_> {
                     Some(v) => self.callee_global(&format!("{m}.{attr}"), v, func.span),
                     None => Err(self.bad_attribute(value, attr, func.span)),
                 },
-                _ => Err(self.bad_attribute(value, attr, func.span)),
+                _ => Ok(Callee::Value),
             },
             _ => Ok(Callee::Value),
         }

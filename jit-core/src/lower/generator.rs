@@ -48,14 +48,9 @@ impl Lowerer<'_> {
             _ => false,
         };
         if of_value && table::GENERATOR_METHODS_NOT_COMPILED.contains(&attr.as_str()) {
-            return Err(CompileError::unsupported_because(
-                "Generator method",
-                format!(
-                    "'Generator.{attr}' is not compiled yet; compiled Generator methods: {}",
-                    table::generator_methods_text()
-                ),
-                func.span,
-            ));
+            // Not a Generator method compiled: a call through the attribute's value (a jitclass
+            // method `m.f(k)`); on a Generator, inference names the method not compiled.
+            return Ok(None);
         }
         let Some(row) = table::generator_method(attr).filter(|_| of_value) else { return Ok(None) };
         let gen = self.expr(value)?;

@@ -12,7 +12,7 @@ fn f64s() -> Type {
 
 /// A namedtuple `m.P(x: int64, y: float64)`.
 fn point() -> Type {
-    let names = std::sync::Arc::new(jit_core::types::TupleNames { class: "m.P".into(), fields: vec!["x".into(), "y".into()] });
+    let names = std::sync::Arc::new(jit_core::types::TupleNames::namedtuple("m.P".into(), vec!["x".into(), "y".into()]));
     Type::Tuple(jit_core::types::Items::named(vec![Type::Int64, Type::Float64], names))
 }
 
