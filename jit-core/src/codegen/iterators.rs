@@ -190,7 +190,7 @@ impl<'ctx> FnGen<'_, 'ctx> {
     }
 
     /// How many items the sequence `seq` (of type `s`) has now.
-    fn seq_len(&self, seq: BasicValueEnum<'ctx>, s: &Type) -> IntValue<'ctx> {
+    pub(super) fn seq_len(&self, seq: BasicValueEnum<'ctx>, s: &Type) -> IntValue<'ctx> {
         match s {
             Type::List(_) => self.list_len(seq.into_pointer_value()),
             Type::Tuple(ts) => self.i64(ts.len() as i64),
@@ -204,7 +204,7 @@ impl<'ctx> FnGen<'_, 'ctx> {
     /// Item `k` (inside the items) of the sequence `seq` of type `s`: borrowed from it (a row
     /// of an array is a view sharing its block; a character of a string is made as `s[k]`
     /// makes it).
-    fn seq_item(&self, seq: BasicValueEnum<'ctx>, s: &Type, k: IntValue<'ctx>) -> BasicValueEnum<'ctx> {
+    pub(super) fn seq_item(&self, seq: BasicValueEnum<'ctx>, s: &Type, k: IntValue<'ctx>) -> BasicValueEnum<'ctx> {
         match s {
             Type::List(item) => self.load_item(seq.into_pointer_value(), k, item, "iter.item"),
             Type::Tuple(ts) => self.tuple_item_at(seq.into_struct_value(), ts, k),

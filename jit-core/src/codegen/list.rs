@@ -385,6 +385,28 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.set_len(h, len1);
                 none
             }
+            ListMethod::Extend if !matches!(vals[0].1, Type::List(_)) => {
+                // A range, a tuple or a 1-D array: its items appended one by one, as a loop over
+                // it would read them (`infer::lists::extended_item`).
+                let (o, ot) = &vals[0];
+                let on = self.seq_len(*o, ot);
+                let from = match ot {
+                    Type::Range => Type::Int64,
+                    Type::Tuple(ts) => ts.first().cloned().unwrap_or(Type::Int64),
+                    Type::Array(a) => a.dtype.element(),
+                    t => unreachable!("inference allows no .extend() of {t}"),
+                };
+                let n = self.b().build_int_add(len, on, "n").u();
+                self.list_reserve(h, &item, n);
+                self.counted_loop(on, |g, k| {
+                    let x = g.seq_item(*o, ot, k);
+                    let x = g.cast(x, &from, &item);
+                    let at = g.b().build_int_add(len, k, "at").u();
+                    g.store_item(h, at, &item, x);
+                });
+                self.set_len(h, n);
+                none
+            }
             ListMethod::Extend => {
                 let (o, ot) = &vals[0];
                 let Type::List(from) = ot else { unreachable!("inference allows lists") };

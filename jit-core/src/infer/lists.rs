@@ -19,6 +19,20 @@ pub(super) fn listable(t: &Type) -> bool {
     }
 }
 
+/// The items `l.extend(x)` takes from `x` when it is no list: a range's ints, a tuple's numbers
+/// (of one type), a 1-D array's elements (`codegen::list` walks it as a `for` loop would).
+pub(super) fn extended_item(t: &Type) -> Option<Type> {
+    match t {
+        Type::Range => Some(Type::Int64),
+        Type::Tuple(ts) if !ts.is_record() => {
+            let first = ts.first()?;
+            (ts.iter().all(|t| t == first) && (first.is_numeric() || first.is_complex())).then(|| first.clone())
+        }
+        Type::Array(a) if a.ndim == 1 => Some(a.dtype.element()),
+        _ => None,
+    }
+}
+
 fn not_listable(t: &Type, span: Span) -> CompileError {
     CompileError::unsupported_because(
         "list item",
@@ -185,9 +199,20 @@ impl InferCx<'_> {
                 Ok(Type::None)
             }
             (ListMethod::Extend, [Type::Unknown]) => Ok(Type::None),
-            (ListMethod::Extend, [t]) => {
-                Err(CompileError::typing(".extend()", format!(".extend() takes a list here, not {}", type_name(t)), args[0].span))
+            (ListMethod::Extend, [Type::Tuple(ts)]) if ts.is_empty() && !ts.is_record() => Ok(Type::None),
+            (ListMethod::Extend, [t]) if extended_item(t).is_some() => {
+                let other = extended_item(t).expect("just checked");
+                self.put_into(list, &item, &other, args[0].span)?;
+                Ok(Type::None)
             }
+            (ListMethod::Extend, [t]) => Err(CompileError::typing(
+                ".extend()",
+                format!(
+                    ".extend() takes a list, a range, a tuple of numbers of one type or a 1-D array of numbers here, not {}",
+                    type_name(t)
+                ),
+                args[0].span,
+            )),
             (ListMethod::Extend, _) => Err(wrong("exactly one argument")),
             (ListMethod::Insert, [it, vt]) => {
                 require_integer(it, "list index", "list indices", args[0].span)?;
