@@ -428,6 +428,12 @@ fn classify_tuple(
 ) -> PyResult<Kind> {
     let mut kinds = Vec::with_capacity(t.len());
     for item in t.iter() {
+        // SAFETY: `item` is alive (held by the tuple) and the GIL is held.
+        if let Some((k, s)) = unsafe { classify_fast(item.as_ptr()) } {
+            kinds.push(k);
+            flat.push(s);
+            continue;
+        }
         if let Ok(inner) = item.cast::<PyTuple>() {
             let inner_names = crate::named_tuples::names_of_instance(&item)?;
             if inner_names.is_some() || item.cast_exact::<PyTuple>().is_ok() {
@@ -464,11 +470,8 @@ fn classify_tuple(
                 continue;
             }
         }
-        // SAFETY: `item` is alive (held by the tuple) and the GIL is held.
-        let (k, s) = match unsafe { classify_fast(item.as_ptr()) } {
-            Some(x) => x,
-            None => classify_slow(py, &item, func, param)?,
-        };
+        // (The numbers `classify_fast` takes were taken first.)
+        let (k, s) = classify_slow(py, &item, func, param)?;
         kinds.push(k);
         flat.push(s);
     }

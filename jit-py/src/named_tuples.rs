@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
@@ -81,6 +82,13 @@ static JITCLASSES: Mutex<Vec<(Py<PyType>, Arc<TupleNames>)>> = Mutex::new(Vec::n
 pub fn jitclass_of<'py>(ob: &Bound<'py, PyAny>) -> PyResult<Option<(Arc<TupleNames>, Bound<'py, PyAny>)>> {
     let py = ob.py();
     let ty = ob.get_type();
+    // Only a class made by a `class` statement can be one: a number's, an array's or a
+    // string's type is no heap type, and is not asked (a failed attribute lookup makes an
+    // exception object, on the call path).
+    // SAFETY: a live object's type.
+    if unsafe { ffi::PyType_GetFlags(ffi::Py_TYPE(ob.as_ptr())) } & ffi::Py_TPFLAGS_HEAPTYPE == 0 {
+        return Ok(None);
+    }
     let Ok(info) = ty.getattr(pyo3::intern!(py, "__stickyjit_jitclass__")) else { return Ok(None) };
     {
         let classes = JITCLASSES.lock().unwrap_or_else(|e| e.into_inner());
