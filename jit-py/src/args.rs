@@ -238,9 +238,12 @@ pub fn classify_arg(
             return Ok((kind, ptr));
         }
     }
-    if let Ok(l) = ob.cast_exact::<pyo3::types::PyList>() {
-        let (item, slot) = crate::lists::to_block(l, func, param)?;
-        return Ok((Kind::List(item), slot));
+    if let Ok(l) = ob.cast::<pyo3::types::PyList>() {
+        // A list, or `stickyjit.typed.List` (Numba's typed list), which is one.
+        if ob.cast_exact::<pyo3::types::PyList>().is_ok() || is_typed_list(ob) {
+            let (item, slot) = crate::lists::to_block(l, func, param)?;
+            return Ok((Kind::List(item), slot));
+        }
     }
     if ob.cast_exact::<pyo3::types::PyString>().is_ok() {
         return Ok((Kind::Str, crate::strings::string_block(ob.as_ptr())?));
@@ -281,6 +284,13 @@ pub fn classify_arg(
         return Ok((kind, ptr));
     }
     classify_slow(py, ob, func, param)
+}
+
+/// Whether `ob` is a `stickyjit.typed.List`.
+fn is_typed_list(ob: &Bound<'_, PyAny>) -> bool {
+    ob.get_type()
+        .getattr(pyo3::intern!(ob.py(), "__stickyjit_builtin__"))
+        .is_ok_and(|b| b.extract::<String>().is_ok_and(|b| b == "typed.List"))
 }
 
 /// A jitclass instance's kind: the record of its fields' values (as its class converts them,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import weakref
 from types import GenericAlias
 
-from . import _native, types
+from . import _native, experimental, typed, types
 from ._native import (
     CacheWarning,
     CompileError,
@@ -45,6 +45,8 @@ __all__ = [
     "get_num_threads",
     "get_thread_id",
     "types",
+    "typed",
+    "experimental",
     "CompileError",
     "CacheWarning",
     "ParallelWarning",

@@ -10,7 +10,7 @@ from typing import Any, Literal, ParamSpec, Protocol, SupportsIndex, TypeAlias, 
 
 import numpy as np
 
-from . import types
+from . import experimental, typed, types
 from ._cfunc import CFunc
 from ._native import (
     CacheWarning,
@@ -90,6 +90,8 @@ __all__ = [
     "get_num_threads",
     "get_thread_id",
     "types",
+    "typed",
+    "experimental",
     "CompileError",
     "CacheWarning",
     "ParallelWarning",

@@ -45,6 +45,10 @@ pub(super) enum Callee {
     Ufunc(hir::Ufunc),
     /// A namedtuple class.
     NamedTuple(std::sync::Arc<crate::types::TupleNames>),
+    /// `List.empty_list(t)`, `Dict.empty(key_type=k, value_type=v)` of `stickyjit.typed`
+    /// (Numba's typed containers; `true`: a dict): a new empty list or dict, whose types come
+    /// from what is put in, as `[]`'s and `{}`'s do (the type arguments are not read).
+    EmptyOf(bool),
 }
 
 impl Lowerer<'_> {
@@ -62,6 +66,17 @@ impl Lowerer<'_> {
                     math_fn(attr, func.span).map(|m| Callee::Intrinsic(Intrinsic::Math(m)))
                 }
                 A::Name(m) if self.is_cmath(m) => cmath_fn(attr, func.span).map(|f| Callee::Intrinsic(Intrinsic::Cmath(f))),
+                A::Name(m) if matches!(self.global(m), GlobalValue::Builtin(b) if b.starts_with("typed.")) => {
+                    match (self.global(m), attr.as_str()) {
+                        (GlobalValue::Builtin(b), "empty_list") if b == "typed.List" => Ok(Callee::EmptyOf(false)),
+                        (GlobalValue::Builtin(b), "empty") if b == "typed.Dict" => Ok(Callee::EmptyOf(true)),
+                        _ => Err(CompileError::unsupported_because(
+                            "typed container",
+                            format!("'{m}.{attr}' is not compiled (List(), List(iterable), List.empty_list(t), Dict() and Dict.empty(k, v) are)"),
+                            func.span,
+                        )),
+                    }
+                }
                 A::Name(m) => match self.dotted(m, attr) {
                     Some(v) => self.callee_global(&format!("{m}.{attr}"), v, func.span),
                     None => Err(self.bad_attribute(value, attr, func.span)),
@@ -75,6 +90,9 @@ impl Lowerer<'_> {
     /// The function a global name (or `m.attr`) bound to `v` calls.
     pub(super) fn callee_global(&self, n: &str, v: &GlobalValue, span: Span) -> Result<Callee> {
         match v {
+            // `stickyjit.typed.List` and `Dict` (Numba's typed containers): `list` and `dict`.
+            GlobalValue::Builtin(b) if b == "typed.List" => Ok(Callee::ListOf),
+            GlobalValue::Builtin(b) if b == "typed.Dict" => Ok(Callee::DictNew),
             GlobalValue::Builtin(b) => match registry::builtin(b) {
                 Some(row) => Ok(match row.builtin {
                     Builtin::Intrinsic(f) => Callee::Intrinsic(f),

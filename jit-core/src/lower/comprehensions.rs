@@ -311,9 +311,9 @@ fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
             keywords.iter().for_each(|k| find(&k.value, out));
             out.push(e)
         }
-        // A call of `list` (the hoister checks it is the builtin's): its argument is evaluated
-        // by the loop it becomes.
-        A::Call { func, .. } if matches!(&func.kind, A::Name(n) if n == "list") => out.push(e),
+        // A call of `list` (or `List`, `stickyjit.typed`'s, imported by that name; the hoister
+        // checks it is one of them): its argument is evaluated by the loop it becomes.
+        A::Call { func, .. } if matches!(&func.kind, A::Name(n) if n == "list" || n == "List") => out.push(e),
         // `set(it)`, likewise (`set()` is a literal, not hoisted).
         A::Call { func, args, .. } if args.len() == 1 && matches!(&func.kind, A::Name(n) if n == "set") => out.push(e),
         // `enumerate`, `zip` or `reversed` as a value (the hoister checks it is the builtin):

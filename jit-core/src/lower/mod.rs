@@ -792,6 +792,14 @@ impl<'a> Lowerer<'a> {
                 Callee::Value => self.call_value(func, args, keywords)?,
                 Callee::Ufunc(u) => return self.ufunc_call(func, u, args, keywords, span),
                 Callee::NamedTuple(names) => self.named_tuple_call(names, args, keywords, span)?,
+                Callee::EmptyOf(dict) => {
+                    self.allocates = true;
+                    if dict {
+                        H::Dict(Vec::new())
+                    } else {
+                        H::List(Vec::new())
+                    }
+                }
             }
         };
         Ok(self.mk(kind, span))
