@@ -114,6 +114,24 @@ def test_a_namedtuple_made_in_compiled_code_is_an_instance_of_its_class():
     assert type(back) is Model and back.beta == 0.9 and np.shares_memory(back.grid, m.grid)
 
 
+WithDefaults = namedtuple("WithDefaults", "x y z", defaults=(2.0, 3))
+
+
+class Settings(NamedTuple):
+    a: float
+    b: float = 0.5
+
+
+@jit
+def defaults_filled(x):
+    return WithDefaults(x), WithDefaults(x, 1.0), WithDefaults(x, z=7), Settings(1.0), Settings(2.0, b=4.0)
+
+
+def test_fields_left_out_take_their_defaults():
+    got, want = defaults_filled(1.5), defaults_filled.py_func(1.5)
+    assert got == want and [type(g) for g in got] == [type(w) for w in want]
+
+
 @jit
 def choose(c):
     if c:

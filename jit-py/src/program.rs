@@ -157,7 +157,14 @@ pub(crate) fn freeze(value: &Bound<'_, PyAny>) -> Option<Result<GlobalValue, &'s
         );
     }
     if let Ok(Some(names)) = crate::named_tuples::names_of(value) {
-        return Some(Ok(GlobalValue::NamedTupleClass(names)));
+        // Each field's default (`_field_defaults`), when it is frozen like a global.
+        let given = value.getattr("_field_defaults").ok();
+        let defaults = names
+            .fields
+            .iter()
+            .map(|f| given.as_ref().and_then(|d| d.get_item(f).ok()).and_then(|v| freeze(&v)).and_then(Result::ok))
+            .collect();
+        return Some(Ok(GlobalValue::NamedTupleClass(names, defaults)));
     }
     numpy_scalar(value)
 }

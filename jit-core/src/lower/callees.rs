@@ -43,8 +43,8 @@ pub(super) enum Callee {
     Value,
     /// A `@vectorize` object.
     Ufunc(hir::Ufunc),
-    /// A namedtuple class.
-    NamedTuple(std::sync::Arc<crate::types::TupleNames>),
+    /// A namedtuple class, and its fields' defaults.
+    NamedTuple(std::sync::Arc<crate::types::TupleNames>, Vec<Option<GlobalValue>>),
     /// `List.empty_list(t)`, `Dict.empty(key_type=k, value_type=v)` of `stickyjit.typed`
     /// (Numba's typed containers; `true`: a dict): a new empty list or dict, whose types come
     /// from what is put in, as `[]`'s and `{}`'s do (the type arguments are not read).
@@ -143,7 +143,7 @@ impl Lowerer<'_> {
             }
             GlobalValue::SelfFunction => Ok(Callee::Function(self.unit)),
             GlobalValue::Jitted { unit, .. } => Ok(Callee::Function(*unit)),
-            GlobalValue::NamedTupleClass(names) => Ok(Callee::NamedTuple(names.clone())),
+            GlobalValue::NamedTupleClass(names, defaults) => Ok(Callee::NamedTuple(names.clone(), defaults.clone())),
             GlobalValue::Vectorized { name, unit, loops, gufunc, identity } => Ok(Callee::Ufunc(hir::Ufunc {
                 name: name.clone(),
                 func: *unit,

@@ -35,7 +35,7 @@ impl Lowerer<'_> {
     }
 
     /// A frozen tuple global as a tuple expression of constants.
-    fn frozen_tuple(&mut self, name: &str, items: &[GlobalValue], span: Span) -> Result<hir::Expr> {
+    pub(super) fn frozen_tuple(&mut self, name: &str, items: &[GlobalValue], span: Span) -> Result<hir::Expr> {
         let mut out = Vec::new();
         for item in items {
             let kind = match item {
@@ -149,7 +149,7 @@ pub(super) fn describe(g: &GlobalValue) -> String {
         GlobalValue::Str(_) => "a string".to_string(),
         GlobalValue::Tuple(_) => "a tuple".to_string(),
         GlobalValue::NamedTupleValue(n, _) => format!("a namedtuple '{}'", n.class),
-        GlobalValue::NamedTupleClass(n) => format!("the namedtuple class '{}'", n.class),
+        GlobalValue::NamedTupleClass(n, _) => format!("the namedtuple class '{}'", n.class),
         GlobalValue::Undefined => "undefined".to_string(),
     }
 }

@@ -49,8 +49,8 @@ pub enum GlobalValue {
     /// A namedtuple instance of such values, frozen like a tuple.
     NamedTupleValue(std::sync::Arc<crate::types::TupleNames>, Vec<GlobalValue>),
     /// A namedtuple class (`collections.namedtuple` or a `typing.NamedTuple`): calling it
-    /// makes a namedtuple.
-    NamedTupleClass(std::sync::Arc<crate::types::TupleNames>),
+    /// makes a namedtuple; each field's default, when it has one that is frozen like a global.
+    NamedTupleClass(std::sync::Arc<crate::types::TupleNames>, Vec<Option<GlobalValue>>),
     /// A NumPy scalar whose type compiled code keeps apart from int, float and complex (a
     /// `numpy.float32` or `numpy.complex64`): its value, read as `np.<dtype>(value)`.
     Scalar(crate::types::Dtype, Box<GlobalValue>),
@@ -791,7 +791,7 @@ impl<'a> Lowerer<'a> {
                 Callee::Function(unit) => H::Call { func: unit, args: self.bind_call(unit, args, keywords, span)? },
                 Callee::Value => self.call_value(func, args, keywords)?,
                 Callee::Ufunc(u) => return self.ufunc_call(func, u, args, keywords, span),
-                Callee::NamedTuple(names) => self.named_tuple_call(names, args, keywords, span)?,
+                Callee::NamedTuple(names, defaults) => self.named_tuple_call(names, &defaults, args, keywords, span)?,
                 Callee::EmptyOf(dict) => {
                     self.allocates = true;
                     if dict {

@@ -25,6 +25,7 @@ impl Lowerer<'_> {
     pub(super) fn named_tuple_call(
         &mut self,
         names: Arc<TupleNames>,
+        defaults: &[Option<super::GlobalValue>],
         args: &[ast::Expr],
         keywords: &[ast::Keyword],
         span: Span,
@@ -63,6 +64,16 @@ impl Lowerer<'_> {
                 return Err(wrong(format!("{short}.__new__() got multiple values for argument '{}'", kw.name)));
             }
             bound[i] = Some(self.expr(&kw.value)?);
+        }
+        // A field left out takes its default (`namedtuple(..., defaults=...)`, a
+        // `typing.NamedTuple` field with a value), frozen as a global of that value is.
+        for (i, b) in bound.iter_mut().enumerate() {
+            if let (None, Some(Some(d))) = (&b, defaults.get(i)) {
+                let H::Tuple(mut one) = self.frozen_tuple(&fields[i], std::slice::from_ref(d), span)?.kind else {
+                    unreachable!("a tuple")
+                };
+                *b = one.pop();
+            }
         }
         let missing: Vec<String> =
             fields.iter().zip(&bound).filter(|(_, b)| b.is_none()).map(|(f, _)| format!("'{f}'")).collect();
