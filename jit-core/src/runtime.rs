@@ -239,6 +239,17 @@ pub extern "C" fn sj_rt_index_error(index: i64, axis: i64, size: i64) {
     LAST_INDEX_ERROR.with(|c| c.set((index, axis, size)));
 }
 
+/// Records NumPy's ValueError for `np.array()` of `n` lists that are not all of one length
+/// (compiled code returns [`Status::Raised`] right after).
+pub extern "C" fn sj_rt_inhomogeneous(n: i64) {
+    record_raised(
+        "ValueError",
+        format!(
+            "setting an array element with a sequence. The requested array has an inhomogeneous shape after 1 dimensions. The detected shape was ({n},) + inhomogeneous part."
+        ),
+    );
+}
+
 /// The lowest stack address compiled code of the calling thread may use: its stack's low end
 /// plus [`STACK_HEADROOM`] (a quarter of the stack for small thread stacks). Asked once per call
 /// of a function that may recurse, found once per thread. Where the stack's extent cannot be
@@ -507,6 +518,7 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_lgamma", crate::math_rt::sj_rt_lgamma as *const () as usize),
         ("sj_rt_gcd", crate::math_rt::sj_rt_gcd as *const () as usize),
         ("sj_rt_isqrt", crate::math_rt::sj_rt_isqrt as *const () as usize),
+        ("sj_rt_inhomogeneous", sj_rt_inhomogeneous as *const () as usize),
         ("sj_rt_matmul", crate::linalg::sj_rt_matmul as *const () as usize),
         ("sj_rt_matmul_shapes", crate::linalg::sj_rt_matmul_shapes as *const () as usize),
         ("sj_rt_matmul_out_error", crate::linalg::sj_rt_matmul_out_error as *const () as usize),

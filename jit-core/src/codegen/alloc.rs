@@ -27,6 +27,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let src = self.expr(array).into_struct_value();
                 ((0..ndim).map(|k| self.dim(src, field::SHAPE, k as u32)).collect(), Some(fill), None)
             }
+            NewArray::Copy { array, .. } if ndim == 2 && matches!(self.ty(array), Type::List(_)) => {
+                // Rows: (their number, the first one's length), every row's checked below.
+                let src = self.expr(array);
+                let h = src.into_pointer_value();
+                let n = self.list_len(h);
+                let m = self.first_row_len(h, &self.ty(array));
+                (vec![n, m], None, Some(src))
+            }
             NewArray::Copy { array, .. } if matches!(self.ty(array), Type::List(_)) => {
                 let src = self.expr(array);
                 (vec![self.list_len(src.into_pointer_value())], None, Some(src))
@@ -78,6 +86,26 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     self.store_element(at, a, *v, t);
                 }
             }
+            (NewArray::Copy { array, .. }, None) if ndim == 2 && matches!(self.ty(array), Type::List(_)) => {
+                let Type::List(row) = self.ty(array) else { unreachable!("a list") };
+                let Type::List(item) = &*row else { unreachable!("a list of lists") };
+                let h = source.expect("evaluated above").into_pointer_value();
+                let (n, m) = (shape[0], shape[1]);
+                let row_bytes = self.b().build_int_mul(m, self.i64(a.dtype.size() as i64), "row.bytes").u();
+                self.counted_rows(n, |g, i| {
+                    let r = g.load_item(h, i, &row, "row").into_pointer_value();
+                    let len = g.list_len(r);
+                    let ragged = g.b().build_int_compare(IntPredicate::NE, len, m, "ragged").u();
+                    g.on_failure(ragged, |g| {
+                        g.b().build_call(g.helper(super::Helper::Inhomogeneous), &[n.into()], "").u();
+                        g.ret_status(g.module_gen.status_llty().const_int(crate::runtime::Status::Raised as u64, false));
+                    });
+                    let off = g.b().build_int_mul(i, row_bytes, "row.off").u();
+                    // SAFETY: row `i` of the new array's `n` rows of `m` elements.
+                    let at = unsafe { g.b().build_gep(g.ctx().i8_type(), data, &[off], "row.at") }.u();
+                    g.list_to_elements(r, item, m, at, a);
+                });
+            }
             (NewArray::Copy { array, .. }, None) if matches!(self.ty(array), Type::List(_)) => {
                 let Type::List(item) = self.ty(array) else { unreachable!("a list") };
                 let h = source.expect("evaluated above").into_pointer_value();
@@ -91,6 +119,33 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             _ => unreachable!("every new array is filled one way"),
         }
         value
+    }
+
+    /// The length of the first list in the list of lists `h` (of type `t`), 0 when it has none.
+    fn first_row_len(&mut self, h: PointerValue<'ctx>, t: &Type) -> IntValue<'ctx> {
+        let Type::List(row) = t else { unreachable!("a list of lists") };
+        let n = self.list_len(h);
+        let some = self.b().build_int_compare(IntPredicate::SGT, n, self.i64(0), "rows").u();
+        let (has, none, done) = (self.block_named("row0"), self.block_named("norow"), self.block_named("row0.len"));
+        self.b().build_conditional_branch(some, has, none).u();
+        self.b().position_at_end(has);
+        let r = self.load_item(h, self.i64(0), row, "row0").into_pointer_value();
+        let len = self.list_len(r);
+        let has_end = self.b().get_insert_block().expect("a block");
+        self.b().build_unconditional_branch(done).u();
+        self.b().position_at_end(none);
+        self.b().build_unconditional_branch(done).u();
+        self.b().position_at_end(done);
+        let phi = self.b().build_phi(self.ctx().i64_type(), "m").u();
+        phi.add_incoming(&[(&len, has_end), (&self.i64(0), none)]);
+        phi.as_basic_value().into_int_value()
+    }
+
+    /// `body(i)` for each row `i` in `0..n` (it may branch away to fail).
+    fn counted_rows(&mut self, n: IntValue<'ctx>, mut body: impl FnMut(&mut Self, IntValue<'ctx>)) {
+        let open = self.loop_open(n);
+        body(self, open.k);
+        self.loop_close(open);
     }
 
     /// A C-contiguous copy of `src` (of type `src_t`) as a new array of type `a`.

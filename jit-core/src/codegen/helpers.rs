@@ -197,6 +197,9 @@ pub(super) enum Helper {
     /// `i64 sj_rt_gcd(i64 a, i64 b)`, `i64 sj_rt_isqrt(i64 n)`: pure.
     Gcd,
     Isqrt,
+    /// `void sj_rt_inhomogeneous(i64 n)`: records NumPy's ValueError for `np.array()` of a
+    /// list of `n` lists of different lengths (compiled code returns `Status::Raised`).
+    Inhomogeneous,
     /// A libm function of `arity` (1 or 2) doubles returning a double.
     Libm(&'static str, usize),
 }
@@ -343,6 +346,7 @@ impl Helper {
             Helper::Lgamma => d("sj_rt_lgamma", &[F64], F64, PURE_RUNTIME),
             Helper::Gcd => d("sj_rt_gcd", &[I64, I64], I64, PURE_RUNTIME),
             Helper::Isqrt => d("sj_rt_isqrt", &[I64], I64, PURE_RUNTIME),
+            Helper::Inhomogeneous => d("sj_rt_inhomogeneous", &[I64], Void, NOUNWIND),
             Helper::Libm(name, 1) => d(name, &[F64], F64, PURE_LIBM),
             Helper::Libm(name, 2) => d(name, &[F64, F64], F64, PURE_LIBM),
             Helper::Libm(name, arity) => unreachable!("libm {name} of {arity} arguments"),
@@ -420,6 +424,7 @@ const _: () = {
     let _: extern "C" fn(f64) -> f64 = crate::math_rt::sj_rt_lgamma;
     let _: extern "C" fn(i64, i64) -> i64 = crate::math_rt::sj_rt_gcd;
     let _: extern "C" fn(i64) -> i64 = crate::math_rt::sj_rt_isqrt;
+    let _: extern "C" fn(i64) = crate::runtime::sj_rt_inhomogeneous;
     let _: unsafe extern "C" fn(i32, i64, i64, i64, *const u8, i64, i64, *const u8, i64, i64, *mut u8) -> u32 =
         crate::linalg::sj_rt_matmul;
     let _: extern "C" fn(bool, i64, i64, i64, i64, i64, i64) = crate::linalg::sj_rt_matmul_shapes;
@@ -485,7 +490,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 80] = [
+const RUNTIME_HELPERS: [Helper; 81] = [
     Helper::IndexError,
     Helper::BroadcastError,
     Helper::StackLimit,
@@ -566,6 +571,7 @@ const RUNTIME_HELPERS: [Helper; 80] = [
     Helper::Lgamma,
     Helper::Gcd,
     Helper::Isqrt,
+    Helper::Inhomogeneous,
 ];
 
 const _: () = {
@@ -650,7 +656,8 @@ const _: () = {
             | Helper::Gamma
             | Helper::Lgamma
             | Helper::Gcd
-            | Helper::Isqrt => {}
+            | Helper::Isqrt
+            | Helper::Inhomogeneous => {}
             Helper::Libm(..) => unreachable!(),
         }
     }

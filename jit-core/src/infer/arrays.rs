@@ -258,7 +258,13 @@ impl InferCx<'_> {
                 // float64 for an empty list).
                 Type::List(item) => {
                     let Some(dtype) = self.dtype_arg(dtype, span)? else { return Ok(Type::Unknown) };
-                    let of_items = match *item {
+                    // A list of lists of numbers (rows): a 2-D array, the rows' lengths checked
+                    // when it is made (NumPy's ValueError when they differ).
+                    let (ndim, item) = match *item {
+                        Type::List(inner) if inner.is_numeric() || inner.is_complex() || *inner == Type::Unknown => (2, *inner),
+                        item => (1, item),
+                    };
+                    let of_items = match item {
                         Type::Bool => Dtype::Bool,
                         Type::Int64 => Dtype::Int64,
                         Type::UInt64 => Dtype::UInt64,
@@ -281,7 +287,7 @@ impl InferCx<'_> {
                             span,
                         ));
                     }
-                    array(1, dtype.unwrap_or(of_items))
+                    array(ndim, dtype.unwrap_or(of_items))
                 }
                 Type::Unknown => Type::Unknown,
                 t => {
