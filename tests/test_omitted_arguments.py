@@ -164,3 +164,24 @@ def test_another_default_never_loads_this_code_from_the_cache(tmp_path):
     assert again["value"] == 6 and again["stats"]["cache_hits"] == 1
     other = child(5)
     assert other["value"] == 10 and other["stats"]["cache_hits"] == 0
+
+
+RTOL = 4 * np.finfo(float).eps
+THREE = np.int64(3)
+TRUE = np.bool_(True)
+
+
+@njit
+def tolerant(x, rtol=RTOL, n=THREE, flag=TRUE, z=0.5j):
+    # QuantEcon.py's brentq: `rtol=4*np.finfo(float).eps` is a numpy.float64.
+    return x + rtol, n * 2, flag, z * 2
+
+
+@njit
+def calls_tolerant(x):
+    return tolerant(x), tolerant(x, 0.5), tolerant(x, n=5)
+
+
+def test_numpy_scalar_defaults_are_filled_in_for_compiled_callers_too():
+    assert calls_tolerant(1.0) == calls_tolerant.py_func(1.0)
+    assert tolerant(2.0) == tolerant.py_func(2.0)

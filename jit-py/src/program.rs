@@ -493,9 +493,21 @@ fn default_value(d: &Bound<'_, PyAny>) -> Option<ConstValue> {
         return t.iter().map(|item| default_value(&item)).collect::<Option<Vec<_>>>().map(ConstValue::Tuple);
     }
     // SAFETY: `d` is alive (held by the caller) and the GIL is held.
-    unsafe { classify_fast(d.as_ptr()) }.map(|(kind, s)| match kind {
-        Kind::Float64 => ConstValue::Float(abi::slot_float(s)),
-        Kind::Bool => ConstValue::Bool(abi::slot_bool(s)),
-        _ => ConstValue::Int(abi::slot_int(s)),
-    })
+    if let Some((kind, s)) = unsafe { classify_fast(d.as_ptr()) } {
+        return Some(match kind {
+            Kind::Float64 => ConstValue::Float(abi::slot_float(s)),
+            Kind::Bool => ConstValue::Bool(abi::slot_bool(s)),
+            _ => ConstValue::Int(abi::slot_int(s)),
+        });
+    }
+    // A NumPy scalar that compiled code carries as Python's number (`rtol=4 * np.finfo(float).eps`
+    // is a numpy.float64; a float32 or a uint64 keeps its own type and is not a constant here),
+    // and a Python complex.
+    match freeze(d)?.ok()? {
+        GlobalValue::Float(f) => Some(ConstValue::Float(f)),
+        GlobalValue::Int(i) => Some(ConstValue::Int(i)),
+        GlobalValue::Bool(b) => Some(ConstValue::Bool(b)),
+        GlobalValue::Complex(re, im) => Some(ConstValue::Complex(re, im)),
+        _ => None,
+    }
 }
