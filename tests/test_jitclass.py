@@ -229,3 +229,34 @@ def test_jitclass_forms_and_bad_specs():
     assert Same is Plain and Plain.__stickyjit_jitclass__.fields == ("x",)
     with pytest.raises(TypeError, match="not a \\(name, type\\) pair"):
         jitclass([("x",)])(type("Bad", (), {}))
+
+
+@jitclass([("a", float64)])
+class Scaled:
+    def __init__(self, a):
+        self.a = a
+
+    def f(self, x, scale=2.0, shift=(1, 0.5)):
+        return self.a * x * scale + shift[0] - shift[1]
+
+
+@jit
+def method_defaults(m):
+    g = m.f
+    return m.f(1.0), m.f(1.0, 3.0), g(2.0), m.f(1.0, 1.0, (0, 0.0))
+
+
+@jit
+def with_defaults(x, k=3, w=0.5):
+    return x * k + w
+
+
+@jit
+def through_value(f, x):
+    return f(x), f(x, 2)
+
+
+def test_defaults_of_methods_and_function_values_are_filled_in():
+    m = Scaled(3.0)
+    assert method_defaults(m) == method_defaults.py_func(m)
+    assert through_value(with_defaults, 1.5) == through_value.py_func(with_defaults, 1.5)

@@ -21,6 +21,9 @@ pub struct Function {
     pub params: Vec<LocalId>,
     /// The last parameter is `*args` (a tuple of the extra positional arguments).
     pub vararg: bool,
+    /// Each parameter's default, when it is a constant (a call through a function value, or a
+    /// jitclass method's, fills in those left out: `infer::call_value`).
+    pub defaults: Vec<Option<crate::lower::ConstValue>>,
     pub locals: Vec<Local>,
     pub body: Vec<Stmt>,
     /// Number of expression ids handed out (the size of `infer`'s type table).

@@ -37,6 +37,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             vals.push(self.b().build_extract_value(f.into_struct_value(), i as u32, "captured").u().into());
         }
         vals.extend(self.call_args(args));
+        self.call_defaults(target, &mut vals);
         self.pack_varargs(target, &mut vals);
         let v = self.call_spec(target, vals);
         self.own_temp(e.id, v, ty);

@@ -386,7 +386,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let target = self.spec.call_targets[&e.id];
         let mut vals = self.call_args(args);
         if matches!(e.kind, H::CallValue { .. }) {
-            // (A direct call's `*args` tuple was made when lowering, `bind_call`.)
+            // (A direct call's defaults and `*args` tuple were bound when lowering, `bind_call`.)
+            self.call_defaults(target, &mut vals);
             self.pack_varargs(target, &mut vals);
         }
         let v = self.call_spec(target, vals);
@@ -411,6 +412,48 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
         }
         vals
+    }
+
+    /// The constant defaults of the parameters of `target` that `vals` (and the captured values
+    /// before them, `captured`) leave out, appended (as inference filled in their types).
+    pub(super) fn call_defaults(
+        &mut self,
+        target: crate::infer::SpecId,
+        vals: &mut Vec<inkwell::values::BasicMetadataValueEnum<'ctx>>,
+    ) {
+        let spec = &self.module_gen.prog.specs[target];
+        let f = self.module_gen.prog.func(spec);
+        if f.vararg || vals.len() >= spec.arg_types.len() {
+            return;
+        }
+        let missing: Vec<crate::lower::ConstValue> = (vals.len()..spec.arg_types.len())
+            .map(|i| f.defaults[i].clone().expect("inference filled in only constants"))
+            .collect();
+        for c in &missing {
+            let v = self.const_default(c);
+            vals.push(v.into());
+        }
+    }
+
+    /// A constant default's value, as its literal would compile.
+    fn const_default(&mut self, c: &crate::lower::ConstValue) -> BasicValueEnum<'ctx> {
+        use crate::lower::ConstValue as C;
+        match c {
+            C::Int(i) => self.i64(*i).into(),
+            C::Float(f) => self.f64(*f).into(),
+            C::Complex(re, im) => self.make_complex((self.f64(*re), self.f64(*im))),
+            C::Bool(b) => self.ctx().bool_type().const_int(*b as u64, false).into(),
+            C::None => self.ctx().i8_type().const_zero().into(),
+            C::Tuple(items) => {
+                let t = crate::infer::const_type(c);
+                let mut agg = self.module_gen.llty(&t).into_struct_type().get_undef();
+                for (i, item) in items.iter().enumerate() {
+                    let v = self.const_default(item);
+                    agg = self.b().build_insert_value(agg, v, i as u32, "default").u().into_struct_value();
+                }
+                agg.into()
+            }
+        }
     }
 
     /// When `target`'s function has `*args`: the values past its other parameters made into

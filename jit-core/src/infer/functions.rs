@@ -48,6 +48,15 @@ impl InferCx<'_> {
         }
         let f = &self.funcs[unit as usize];
         let want = f.params.len() - captured.len();
+        // Parameters left out take their constant defaults (codegen's `call_defaults`).
+        if !f.vararg && tys.len() < want {
+            let defaults: Option<Vec<Type>> = (captured.len() + tys.len()..f.params.len())
+                .map(|i| f.defaults.get(i).cloned().flatten().map(|c| const_type(&c)))
+                .collect();
+            if let Some(d) = defaults {
+                tys.extend(d);
+            }
+        }
         if f.vararg && tys.len() + 1 >= want {
             // `*args` takes the rest as a tuple (codegen's `call_args` packs it the same way).
             let rest = tys.split_off(want - 1);
@@ -157,13 +166,26 @@ pub(super) fn check_returned(f: &hir::Function, ret: &Type) -> Result<()> {
     ))
 }
 
+/// The type of a constant default.
+pub fn const_type(c: &crate::lower::ConstValue) -> Type {
+    use crate::lower::ConstValue as C;
+    match c {
+        C::Int(_) => Type::Int64,
+        C::Float(_) => Type::Float64,
+        C::Complex(..) => Type::Complex128,
+        C::Bool(_) => Type::Bool,
+        C::None => Type::None,
+        C::Tuple(items) => Type::tuple(items.iter().map(const_type).collect()),
+    }
+}
+
 /// A function value called with a number of arguments other than its parameters'.
 fn wrong_arity(name: &str, through: &str, want: usize, given: usize, span: Span) -> CompileError {
     let s = if want == 1 { "" } else { "s" };
     CompileError::typing(
         "call with wrong arguments",
         format!(
-            "{name}() (called through {through}) takes {want} positional argument{s} but {given} were given; a function called as a value takes every argument by position, defaults are not filled in"
+            "{name}() (called through {through}) takes {want} positional argument{s} but {given} were given; a function called as a value takes every argument by position (defaults that are constants are filled in)"
         ),
         span,
     )

@@ -23,6 +23,7 @@ mod iterators;
 mod linalg;
 mod lists;
 mod named_tuples;
+pub use functions::const_type;
 pub use named_tuples::BOUND_METHOD;
 mod optional;
 pub(crate) use arrays::{fancy_index_type, normalized_axes};

@@ -168,6 +168,7 @@ impl Lowerer<'_> {
             filename: self.env.filename.clone(),
             params: (0..n_params).collect(),
             vararg: false,
+            defaults: Vec::new(),
             locals: l.locals,
             body,
             n_exprs: l.next_expr,

@@ -184,6 +184,7 @@ fn lower_unit_in(units: &[(&ast::FunctionDef, &Env)], unit: usize, nested: closu
         filename: env.filename.clone(),
         params: (0..f.params.len() as u32).collect(),
         vararg: f.vararg,
+        defaults: env.defaults.clone(),
         locals: l.locals,
         body,
         n_exprs: l.next_expr,
