@@ -260,3 +260,36 @@ def test_defaults_of_methods_and_function_values_are_filled_in():
     m = Scaled(3.0)
     assert method_defaults(m) == method_defaults.py_func(m)
     assert through_value(with_defaults, 1.5) == through_value.py_func(with_defaults, 1.5)
+
+
+@jitclass([("a", float64)])
+class Named:
+    # Method names that are also list, dict, array and Generator methods.
+    def __init__(self, a):
+        self.a = a
+
+    def update(self, x):
+        return self.a + x
+
+    def sum(self):
+        return 2.0 * self.a
+
+    def append(self, x):
+        return self.a * x
+
+    def normal(self, x):
+        return -x
+
+
+@jit
+def both_kinds(m, arr):
+    d = {1: 1.0}
+    d.update({2: 2.0})
+    lst = [1.0]
+    lst.append(m.append(3.0))
+    return m.update(1.0) + m.sum() + m.normal(0.5) + arr.sum() + len(d) + lst[-1]
+
+
+def test_methods_named_like_container_methods_are_the_jitclass_methods():
+    m, arr = Named(2.0), np.arange(4.0)
+    assert both_kinds(m, arr) == both_kinds.py_func(m, arr)

@@ -112,7 +112,10 @@ fn flow_expr(e: &mut hir::Expr, flow: &Flow, locals: &mut [hir::Local]) -> Resul
         H::Attr { value, .. } | H::Reduce { value, .. } | H::Transpose { value, .. } | H::ShapeSize(value) => {
             flow_expr(value, flow, locals)?
         }
-        H::Reshape { value, shape: other } | H::Unravel { flat: value, shape: other } | H::Out { value, out: other } => {
+        H::Reshape { value, shape: other }
+        | H::Unravel { flat: value, shape: other }
+        | H::Out { value, out: other }
+        | H::MethodOr { value, record: other } => {
             flow_expr(value, flow, locals)?;
             flow_expr(other, flow, locals)?
         }

@@ -377,6 +377,14 @@ pub enum ExprKind {
         value: Box<Expr>,
         name: String,
     },
+    /// `x.name(args)` where `name` is both a list, dict, string, array or Generator method and a
+    /// jitclass method's name: `value` is the call as the former, `record` as a call through the
+    /// attribute (`CallValue` of a `Field`); inference picks by `x`'s type
+    /// (`TypedFunction::record_calls`), and only the one picked is typed and compiled.
+    MethodOr {
+        value: Box<Expr>,
+        record: Box<Expr>,
+    },
     /// `*t` among a call-through-value's arguments (`f(x, *t)`): the items of the tuple `t`,
     /// each an argument of its own (its type is `t`'s; the call flattens it).
     Unpack(Box<Expr>),
@@ -491,7 +499,8 @@ impl ExprKind {
             | H::Subscript { value: left, index: right }
             | H::Reshape { value: left, shape: right }
             | H::Unravel { flat: left, shape: right }
-            | H::Out { value: left, out: right } => vec![&**left, &**right],
+            | H::Out { value: left, out: right }
+            | H::MethodOr { value: left, record: right } => vec![&**left, &**right],
             H::Reduce { value, axis: Some(Axis::Var(axis)), .. } => vec![&**value, &**axis],
             H::Unary { operand: e, .. }
             | H::Unpack(e)
@@ -542,7 +551,8 @@ impl ExprKind {
             | H::Subscript { value: left, index: right }
             | H::Reshape { value: left, shape: right }
             | H::Unravel { flat: left, shape: right }
-            | H::Out { value: left, out: right } => vec![&mut **left, &mut **right],
+            | H::Out { value: left, out: right }
+            | H::MethodOr { value: left, record: right } => vec![&mut **left, &mut **right],
             H::Reduce { value, axis: Some(Axis::Var(axis)), .. } => vec![&mut **value, &mut **axis],
             H::Unary { operand: e, .. }
             | H::Unpack(e)

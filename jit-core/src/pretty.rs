@@ -213,6 +213,7 @@ impl Printer<'_> {
             }
             H::Binary { op, left, right } => format!("{} {} {}", self.expr(left), binop(*op), self.expr(right)),
             H::Unpack(t) => format!("*{}", self.expr(t)),
+            H::MethodOr { value, record } => format!("({} | {})", self.expr(value), self.expr(record)),
             H::Field { value, name } => format!("{}.{name}", self.expr(value)),
             H::Unary { op, operand } => {
                 let o = match op {

@@ -462,6 +462,8 @@ fn resolve<'py, J: Jitted>(
         env.globals.insert(name, v);
     }
     env.defaults = defaults(py, function)?;
+    // The jitclass method names (`Env::record_methods`).
+    env.record_methods = py.import("stickyjit.experimental")?.getattr("_METHOD_NAMES")?.extract()?;
     Ok(env)
 }
 

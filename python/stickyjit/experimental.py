@@ -31,6 +31,10 @@ from . import types as _sjtypes
 
 __all__ = ["jitclass"]
 
+# Every jitclass method's name (the compiler lowers `x.update(v)` with such a name both as the
+# list, dict, ... method and as the jitclass's, and picks by `x`'s type).
+_METHOD_NAMES: set[str] = set()
+
 
 def jitclass(cls_or_spec=None, spec=None):
     """``@jitclass(spec)``, ``@jitclass`` (the spec from the class's annotations) or ``jitclass(cls, spec)``.
@@ -86,6 +90,7 @@ def _register(cls, spec):
             from . import jit
 
             methods[name] = jit(value)
+            _METHOD_NAMES.add(name)
     cls.__stickyjit_jitclass__ = _JitclassInfo(tuple(fields), tuple(convert), methods)
     return cls
 

@@ -218,6 +218,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             // The tuple itself; the call whose argument it is takes its items (`call_args`).
             H::Unpack(t) => self.expr(t),
             H::Field { .. } => unreachable!("inference resolved every field (TypedFunction::fields)"),
+            // The call inference picked (`TypedFunction::record_calls`).
+            H::MethodOr { value, record } => match self.spec.record_calls.contains(&e.id) {
+                true => self.expr(record),
+                false => self.expr(value),
+            },
             H::Unary { op, operand } => {
                 let v = self.expr(operand);
                 let ot = self.ty(operand);

@@ -71,6 +71,9 @@ pub struct TypedFunction {
     /// range) that read a namedtuple's field: the field's position. The namedtuple is the
     /// expression's first child (`hir::ExprKind::children`).
     pub fields: HashMap<ExprId, u32>,
+    /// The `MethodOr` calls whose receiver is a jitclass record or namedtuple: compiled as the
+    /// call through its attribute (the others as the list, dict, ... method).
+    pub record_calls: std::collections::HashSet<ExprId>,
     /// It makes arrays lowering could not see: an array expression's result, a reduction along
     /// an axis, the snapshot an overlapping assignment takes (see [`hir::Function::allocates`]).
     pub allocates: bool,
@@ -258,6 +261,7 @@ fn new_spec(f: &hir::Function, id: FuncId, arg_types: Vec<Type>) -> TypedFunctio
         unwraps: HashMap::new(),
         known_tests: HashMap::new(),
         fields: HashMap::new(),
+        record_calls: std::collections::HashSet::new(),
         allocates: false,
     }
 }
@@ -650,6 +654,7 @@ impl<'a> InferCx<'a> {
                 None => self.attr(*attr, value, e.span)?,
             },
             H::Field { value, name } => self.field(e, value, name)?,
+            H::MethodOr { value, record } => self.method_or(e, value, record)?,
             H::Reshape { value, shape } => self.reshape(value, shape, e.span)?,
             H::Transpose { value, axes: None } if self.field_of(e, value, "T")?.is_some() => {
                 self.field_of(e, value, "T")?.expect("just found")

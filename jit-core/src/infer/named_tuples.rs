@@ -73,6 +73,25 @@ impl InferCx<'_> {
         ))
     }
 
+    /// `x.name(args)` lowered both ways (`hir::ExprKind::MethodOr`): as the jitclass method (or
+    /// the function in a namedtuple's field) when `x` is a record or namedtuple, else as the
+    /// list, dict, string, array or Generator method.
+    pub(super) fn method_or(&mut self, e: &hir::Expr, value: &hir::Expr, record: &hir::Expr) -> Result<Type> {
+        let hir::ExprKind::CallValue { callee, .. } = &record.kind else { unreachable!("a call through a value") };
+        let receiver = callee.kind.children()[0];
+        match self.expr(receiver)? {
+            Type::Unknown => Ok(Type::Unknown),
+            Type::Tuple(items) if items.names().is_some() => {
+                self.specs[self.current].record_calls.insert(e.id);
+                self.expr(record)
+            }
+            _ => {
+                self.specs[self.current].record_calls.remove(&e.id);
+                self.expr(value)
+            }
+        }
+    }
+
     /// `value.name` of an attribute no array has: a namedtuple's field.
     pub(super) fn field(&mut self, e: &hir::Expr, value: &hir::Expr, name: &str) -> Result<Type> {
         if let Some(t) = self.field_of(e, value, name)? {

@@ -142,6 +142,7 @@ impl Lowerer<'_> {
             allocates: false,
             comps: HashMap::new(),
             array_form: false,
+            record_form: false,
             ufuncs: Vec::new(),
             named: Vec::new(),
             prange: Vec::new(),

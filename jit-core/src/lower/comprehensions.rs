@@ -282,7 +282,7 @@ impl Lowerer<'_> {
 /// The comprehensions `e` evaluates whenever it is evaluated, outermost first (not those in
 /// the lazy branches of `x if c else y` and `a and b`, nor those inside another comprehension,
 /// which that one's loop evaluates).
-fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
+pub(super) fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
     match &e.kind {
         A::ListComp { .. } => out.push(e),
         A::IfExp { test, .. } => find(test, out),

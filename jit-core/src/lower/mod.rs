@@ -127,6 +127,10 @@ pub struct Env {
     /// Its own decorator said `parallel=True`: its `prange` loops run on the thread pool,
     /// whoever calls it (as Numba compiles each function with its own options).
     pub parallel: bool,
+    /// The method names of the jitclasses the process has defined: `x.update(v)` with such a
+    /// name is lowered both as the list, dict, string, array or Generator method it names and
+    /// as a jitclass method call, inference choosing by `x`'s type (`hir::ExprKind::MethodOr`).
+    pub record_methods: std::collections::HashSet<String>,
 }
 
 pub fn lower(f: &ast::FunctionDef, env: &Env) -> Result<hir::Function> {
@@ -153,6 +157,7 @@ fn lower_unit_in(units: &[(&ast::FunctionDef, &Env)], unit: usize, nested: closu
         allocates: false,
         comps: HashMap::new(),
         array_form: false,
+        record_form: false,
         ufuncs: Vec::new(),
         named: Vec::new(),
         prange: Vec::new(),
@@ -217,6 +222,8 @@ struct Lowerer<'a> {
     comps: HashMap<usize, LocalId>,
     /// A method call is being lowered as an array's (the `alt` of a list method).
     array_form: bool,
+    /// Lowering the call a `MethodOr` holds first (no second wrapping).
+    record_form: bool,
     /// The `@vectorize` objects called ([`hir::Function::ufuncs`]).
     ufuncs: Vec<hir::Ufunc>,
     /// The namedtuple classes called ([`hir::Function::named`]).
@@ -609,6 +616,9 @@ impl<'a> Lowerer<'a> {
     /// A call: an array method (`a.copy()`, `a.sum()`), a new array, a reduction, a builtin,
     /// `math` or NumPy function, or another function of the program.
     fn call(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<hir::Expr> {
+        if let Some(kind) = self.record_method_call(func, args, keywords, span)? {
+            return Ok(self.mk(kind, span));
+        }
         if args.iter().any(|a| matches!(a.kind, A::Starred(_))) {
             if let Ok(Callee::Function(unit)) = self.callee(func) {
                 let kind = self.starred_call(unit, args, keywords)?;

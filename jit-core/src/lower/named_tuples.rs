@@ -11,6 +11,58 @@ use crate::hir::{self, ExprKind as H, Intrinsic};
 use crate::types::TupleNames;
 
 impl Lowerer<'_> {
+    /// `x.name(args)` where `name` is a jitclass method's name (`Env::record_methods`) and the
+    /// call would otherwise be a list, dict, string, array or Generator method: both, as a
+    /// `MethodOr` inference resolves by `x`'s type. `None` for any other call.
+    pub(super) fn record_method_call(
+        &mut self,
+        func: &ast::Expr,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<Option<H>> {
+        if self.record_form {
+            // This call is the one being lowered the first way (the calls inside its arguments
+            // are not: the flag is for it alone).
+            self.record_form = false;
+            return Ok(None);
+        }
+        let A::Attribute { value, attr } = &func.kind else { return Ok(None) };
+        if !self.env.record_methods.contains(attr) || !keywords.is_empty() || !self.rooted_in_local(value) {
+            return Ok(None);
+        }
+        // Arguments holding what is hoisted before the statement (a comprehension, `list(x)`)
+        // are lowered once: the call is only the list, dict, ... method's.
+        let mut hoisted = Vec::new();
+        args.iter().for_each(|a| super::comprehensions::find(a, &mut hoisted));
+        if !hoisted.is_empty() {
+            return Ok(None);
+        }
+        self.record_form = true;
+        let first = self.call(func, args, keywords, span);
+        self.record_form = false;
+        let callee = self.attribute(value, attr, func.span)?;
+        let record = H::CallValue { callee: Box::new(callee), args: self.value_call_args(args)? };
+        Ok(Some(match first {
+            // Not taken as another method: the call through the value already.
+            Ok(f) if matches!(f.kind, H::CallValue { .. }) => f.kind,
+            Ok(f) => H::MethodOr { value: Box::new(f), record: Box::new(self.mk(record, span)) },
+            // No list, dict, ... method takes these arguments: only the jitclass's can.
+            Err(_) => record,
+        }))
+    }
+
+    /// Whether `e` is a local or reached from one (`m.inner`, `ms[0]`, a call's result).
+    fn rooted_in_local(&self, e: &ast::Expr) -> bool {
+        match &e.kind {
+            // (Not the compiler's own locals, `$lc0`: a comprehension's list.)
+            A::Name(n) => self.by_name.contains_key(n) && !n.starts_with('$'),
+            A::Attribute { value, .. } | A::Subscript { value, .. } => self.rooted_in_local(value),
+            A::Call { .. } => true,
+            _ => false,
+        }
+    }
+
     /// The index of namedtuple class `names` in the function's list ([`hir::Function::named`]).
     pub(super) fn named_class(&mut self, names: Arc<TupleNames>) -> u32 {
         let k = self.named.iter().position(|n| *n == names).unwrap_or_else(|| {
