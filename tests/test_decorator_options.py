@@ -192,6 +192,25 @@ def test_numpy_error_model_uint64_equal_numpy(x, y):
         same(expected[0], numpy_model(np.uint64(x), np.uint64(y))[0])
 
 
+def float_power(x, y):
+    return x**y
+
+
+numpy_power = jit(error_model="numpy")(float_power)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(st.sampled_from([-0.5, -8.0, 0.0, -0.0, 1e300, -1e300]), floats),
+    st.one_of(st.sampled_from([-0.67, 0.5, -1.0, 3.0]), floats),
+)
+def test_numpy_error_model_float_power_is_numpys(x, y):
+    # A negative base to a fractional power is nan, 0.0 ** -1.0 inf, an overflow inf, as NumPy's
+    # float64 (and Numba) give; the default model raises CPython's exceptions.
+    with np.errstate(all="ignore"):
+        same(float(np.float64(x) ** np.float64(y)), numpy_power(x, y))
+
+
 @pytest.mark.parametrize("x, y", [(1.0, 0.0), (5, 0), (0, 0), (-2.5, -0.0)])
 def test_python_error_model_raises_as_cpython(x, y):
     for f in (python_model, jit(arith)):

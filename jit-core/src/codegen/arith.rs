@@ -348,9 +348,9 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     }
 
     /// Python's `x ** y` for floats: libm `pow` plus CPython's errors (NumPy's `pow` alone, with
-    /// no errors, in an array expression).
+    /// no errors, in an array expression and under `error_model='numpy'`: inf, nan).
     pub(super) fn float_pow(&mut self, x: FloatValue<'ctx>, y: FloatValue<'ctx>) -> FloatValue<'ctx> {
-        if self.elementwise {
+        if self.elementwise || self.error_model() == ErrorModel::Numpy {
             return self.call_pow(x, y);
         }
         let b = self.b();
