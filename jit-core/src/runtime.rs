@@ -250,6 +250,54 @@ pub extern "C" fn sj_rt_inhomogeneous(n: i64) {
     );
 }
 
+/// NumPy's sum of the `n` float64s at `data`, `stride` bytes apart: `0.0` plus their pairwise
+/// sum as NumPy 2's `DOUBLE_pairwise_sum` adds them (eight accumulators over blocks of up to
+/// 128, halves of larger runs split at a multiple of 8), so that `a.sum()` of a contiguous or
+/// 1-D float64 array is NumPy's to the bit.
+///
+/// # Safety
+/// `data + k * stride` for `k` in `0..n` are readable float64s.
+pub unsafe extern "C" fn sj_rt_pairwise_sum(data: *const u8, n: i64, stride: i64) -> f64 {
+    // SAFETY: the caller's contract.
+    0.0 + unsafe { pairwise(data, n.max(0) as usize, stride as isize) }
+}
+
+/// NumPy's `pairwise_sum` (numpy/_core/src/umath/loops_utils.h.src), for float64.
+unsafe fn pairwise(a: *const u8, n: usize, stride: isize) -> f64 {
+    // SAFETY (each read): `k < n`, inside the caller's run.
+    let at = |k: usize| unsafe { (a.offset(k as isize * stride) as *const f64).read_unaligned() };
+    if n < 8 {
+        let mut res = 0.0;
+        for k in 0..n {
+            res += at(k);
+        }
+        res
+    } else if n <= 128 {
+        let mut r = [0.0f64; 8];
+        for (j, slot) in r.iter_mut().enumerate() {
+            *slot = at(j);
+        }
+        let mut i = 8;
+        while i < n - (n % 8) {
+            for (j, slot) in r.iter_mut().enumerate() {
+                *slot += at(i + j);
+            }
+            i += 8;
+        }
+        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        while i < n {
+            res += at(i);
+            i += 1;
+        }
+        res
+    } else {
+        let mut n2 = n / 2;
+        n2 -= n2 % 8;
+        // SAFETY: both halves lie inside the caller's run.
+        unsafe { pairwise(a, n2, stride) + pairwise(a.offset(n2 as isize * stride), n - n2, stride) }
+    }
+}
+
 /// The lowest stack address compiled code of the calling thread may use: its stack's low end
 /// plus [`STACK_HEADROOM`] (a quarter of the stack for small thread stacks). Asked once per call
 /// of a function that may recurse, found once per thread. Where the stack's extent cannot be
@@ -519,6 +567,7 @@ pub fn helper_symbols() -> Vec<(&'static str, usize)> {
         ("sj_rt_gcd", crate::math_rt::sj_rt_gcd as *const () as usize),
         ("sj_rt_isqrt", crate::math_rt::sj_rt_isqrt as *const () as usize),
         ("sj_rt_inhomogeneous", sj_rt_inhomogeneous as *const () as usize),
+        ("sj_rt_pairwise_sum", sj_rt_pairwise_sum as *const () as usize),
         ("sj_rt_matmul", crate::linalg::sj_rt_matmul as *const () as usize),
         ("sj_rt_matmul_shapes", crate::linalg::sj_rt_matmul_shapes as *const () as usize),
         ("sj_rt_matmul_out_error", crate::linalg::sj_rt_matmul_out_error as *const () as usize),

@@ -200,6 +200,9 @@ pub(super) enum Helper {
     /// `void sj_rt_inhomogeneous(i64 n)`: records NumPy's ValueError for `np.array()` of a
     /// list of `n` lists of different lengths (compiled code returns `Status::Raised`).
     Inhomogeneous,
+    /// `double sj_rt_pairwise_sum(ptr data, i64 n, i64 stride)`: NumPy's sum of `n` float64s
+    /// `stride` bytes apart, in NumPy's (pairwise) order: reads them, nothing else.
+    PairwiseSum,
     /// A libm function of `arity` (1 or 2) doubles returning a double.
     Libm(&'static str, usize),
 }
@@ -347,6 +350,9 @@ impl Helper {
             Helper::Gcd => d("sj_rt_gcd", &[I64, I64], I64, PURE_RUNTIME),
             Helper::Isqrt => d("sj_rt_isqrt", &[I64], I64, PURE_RUNTIME),
             Helper::Inhomogeneous => d("sj_rt_inhomogeneous", &[I64], Void, NOUNWIND),
+            Helper::PairwiseSum => {
+                d("sj_rt_pairwise_sum", &[Ptr, I64, I64], F64, &["nounwind", "willreturn", "nosync", "nofree", ARGMEM_READ])
+            }
             Helper::Libm(name, 1) => d(name, &[F64], F64, PURE_LIBM),
             Helper::Libm(name, 2) => d(name, &[F64, F64], F64, PURE_LIBM),
             Helper::Libm(name, arity) => unreachable!("libm {name} of {arity} arguments"),
@@ -425,6 +431,7 @@ const _: () = {
     let _: extern "C" fn(i64, i64) -> i64 = crate::math_rt::sj_rt_gcd;
     let _: extern "C" fn(i64) -> i64 = crate::math_rt::sj_rt_isqrt;
     let _: extern "C" fn(i64) = crate::runtime::sj_rt_inhomogeneous;
+    let _: unsafe extern "C" fn(*const u8, i64, i64) -> f64 = crate::runtime::sj_rt_pairwise_sum;
     let _: unsafe extern "C" fn(i32, i64, i64, i64, *const u8, i64, i64, *const u8, i64, i64, *mut u8) -> u32 =
         crate::linalg::sj_rt_matmul;
     let _: extern "C" fn(bool, i64, i64, i64, i64, i64, i64) = crate::linalg::sj_rt_matmul_shapes;
@@ -490,7 +497,7 @@ const _: () = {
 
 /// Every runtime helper (every variant but libm's; the match below fails to compile when one
 /// is added and not listed).
-const RUNTIME_HELPERS: [Helper; 81] = [
+const RUNTIME_HELPERS: [Helper; 82] = [
     Helper::IndexError,
     Helper::BroadcastError,
     Helper::StackLimit,
@@ -572,6 +579,7 @@ const RUNTIME_HELPERS: [Helper; 81] = [
     Helper::Gcd,
     Helper::Isqrt,
     Helper::Inhomogeneous,
+    Helper::PairwiseSum,
 ];
 
 const _: () = {
@@ -657,7 +665,8 @@ const _: () = {
             | Helper::Lgamma
             | Helper::Gcd
             | Helper::Isqrt
-            | Helper::Inhomogeneous => {}
+            | Helper::Inhomogeneous
+            | Helper::PairwiseSum => {}
             Helper::Libm(..) => unreachable!(),
         }
     }
