@@ -566,6 +566,27 @@ impl Converter {
                     };
                     keywords.push(Keyword { name: name.to_string(), value: self.expr(k.value)?, span: kspan });
                 }
+                // `sum(x * x for x in a)`, `max(...)`, `min`, `sorted`, `list`, `set` of a
+                // generator expression: the same as of the list (or set) comprehension, whose
+                // items these builtins consume whole anyway (only memory differs).
+                let consumer = matches!(&*c.func, PyExpr::Name(n) if matches!(n.id.as_str(), "sum" | "min" | "max" | "sorted" | "list" | "set"));
+                if let (true, [PyExpr::GeneratorExp(_)]) = (consumer, c.args.as_slice()) {
+                    let mut args = c.args;
+                    let Some(PyExpr::GeneratorExp(g)) = args.pop() else { unreachable!("matched above") };
+                    let gspan = self.span(&g);
+                    let is_set = matches!(&*c.func, PyExpr::Name(n) if n.id.as_str() == "set");
+                    let comp = ExprKind::ListComp {
+                        kind: if is_set { CompKind::Set } else { CompKind::List },
+                        elt: Box::new(self.expr(*g.elt)?),
+                        value: None,
+                        generators: self.generators(g.generators, gspan)?,
+                    };
+                    let arg = Expr { kind: comp, span: gspan };
+                    return Ok(Expr {
+                        kind: ExprKind::Call { func: Box::new(self.expr(*c.func)?), args: vec![arg], keywords },
+                        span,
+                    });
+                }
                 if let [g @ PyExpr::GeneratorExp(_)] = c.args.as_slice() {
                     // `sum(i for i in x)`: CPython's ast starts the generator expression at the
                     // call's `(`; rustpython starts it at the element (unless it has its own
