@@ -5,6 +5,8 @@ from typing import TypeVar, overload
 
 from .types import Type
 
+__all__ = ["jitclass"]
+
 _C = TypeVar("_C", bound=type)
 _Spec = Iterable[tuple[str, Type]] | Mapping[str, Type]
 
