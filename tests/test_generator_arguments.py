@@ -1,5 +1,6 @@
 """`sum(x * x for x in a)`, `min`/`max`/`sorted`/`list`/`set` of a generator expression: compiled
-as the builtin of the comprehension with the same parts; answers are CPython's."""
+as the builtin of the comprehension with the same parts; `any`/`all` of one as a loop that stops
+at the answer, as CPython's do. Answers are CPython's."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def nested(n):
 
 @jit
 def anything_else(a):
-    return any(x > 0 for x in a)
+    g = (x > 0 for x in a)
+    return g
 
 
 @pytest.mark.parametrize("n,k", [(1, 1), (5, 2), (12, 5)])
@@ -54,3 +56,46 @@ def test_over_arrays_and_nested():
 def test_a_generator_expression_elsewhere_is_a_compile_error():
     with pytest.raises(CompileError, match="generator expression"):
         anything_else(np.ones(2))
+
+
+@jit
+def answers(a, n):
+    return (
+        any(x > 0.5 for x in a),
+        all(x >= 0 for x in a),
+        any(x > 5 for x in a),
+        all(x < 0.5 for x in a),
+        any(i * j == 6 for i in range(n) for j in range(i)),
+        all(i + j < 10 for i in range(n) for j in range(n) if j > i),
+        any(False for _ in range(0)),
+        all(False for _ in range(0)),
+    )
+
+
+@jit
+def stops_early(a):
+    # CPython stops at the first true item: 1.0 / 0.0 is never computed for [0.5, 0.0].
+    return any(1.0 / x > 1.0 for x in a), all(1.0 / x < 1.0 for x in a)
+
+
+@jit
+def in_a_test(a):
+    if any(x < 0 for x in a):
+        return -1
+    return 1
+
+
+@pytest.mark.parametrize("n", [0, 3, 5])
+def test_any_and_all_of_a_generator_expression(n):
+    a = np.linspace(0.0, 1.0, n + 2)
+    assert answers(a, n) == answers.py_func(a, n)
+    assert in_a_test(a) == in_a_test.py_func(a) and in_a_test(-a - 1) == in_a_test.py_func(-a - 1)
+
+
+def test_any_and_all_stop_at_the_answer_as_cpython():
+    b = np.array([0.5, 0.0])
+    assert stops_early(b) == stops_early.py_func(b)
+    with pytest.raises(ZeroDivisionError):
+        stops_early(np.array([0.0, 0.5]))
+    with pytest.raises(ZeroDivisionError):
+        stops_early.py_func(np.array([0.0, 0.5]).tolist())

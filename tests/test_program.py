@@ -195,7 +195,7 @@ def test_a_call_to_a_plain_python_function_names_it_and_suggests_jit():
 
 @jit
 def broken_callee(x):
-    y = any(i for i in range(x))
+    y = tuple(i for i in range(x))
     return y
 
 

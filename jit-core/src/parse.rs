@@ -568,8 +568,10 @@ impl Converter {
                 }
                 // `sum(x * x for x in a)`, `max(...)`, `min`, `sorted`, `list`, `set` of a
                 // generator expression: the same as of the list (or set) comprehension, whose
-                // items these builtins consume whole anyway (only memory differs).
-                let consumer = matches!(&*c.func, PyExpr::Name(n) if matches!(n.id.as_str(), "sum" | "min" | "max" | "sorted" | "list" | "set"));
+                // items these builtins consume whole anyway (only memory differs); `any` and
+                // `all` of one: a loop that stops at the first true (false) item
+                // (`lower::comprehensions`).
+                let consumer = matches!(&*c.func, PyExpr::Name(n) if matches!(n.id.as_str(), "sum" | "min" | "max" | "sorted" | "list" | "set" | "any" | "all"));
                 if let (true, [PyExpr::GeneratorExp(_)]) = (consumer, c.args.as_slice()) {
                     let mut args = c.args;
                     let Some(PyExpr::GeneratorExp(g)) = args.pop() else { unreachable!("matched above") };

@@ -68,6 +68,13 @@ impl Lowerer<'_> {
                 A::ListComp { kind, elt, value, generators } => {
                     self.comprehension(*kind, elt, value.as_deref(), generators, e.span, out)?
                 }
+                // `any(x > 0 for x in a)`, `all(...)` of the builtins: a loop that stops at the
+                // answer.
+                A::Call { func, args, .. } if self.short_circuit_builtin(func).is_some() => {
+                    let A::ListComp { elt, generators, .. } = &args[0].kind else { unreachable!("found so") };
+                    let any = self.short_circuit_builtin(func) == Some(true);
+                    self.short_circuit(any, elt, generators, e.span, out)?
+                }
                 // `list(it)` is `[x for x in it]`; `list()` is `[]`.
                 A::Call { func, args, keywords } if matches!(self.callee(func), Ok(super::Callee::ListOf)) => {
                     if let Some(k) = keywords.first() {
@@ -105,6 +112,85 @@ impl Lowerer<'_> {
             self.comps.insert(e as *const ast::Expr as usize, id);
         }
         Ok(())
+    }
+
+    /// `Some(true)` when `func` is the builtin `any`, `Some(false)` for `all`.
+    fn short_circuit_builtin(&self, func: &ast::Expr) -> Option<bool> {
+        let A::Name(n) = &func.kind else { return None };
+        let builtin = !self.by_name.contains_key(n) && matches!(self.global(n), super::GlobalValue::Builtin(b) if b == n);
+        match n.as_str() {
+            "any" if builtin => Some(true),
+            "all" if builtin => Some(false),
+            _ => None,
+        }
+    }
+
+    /// `any(elt for ... )` (`all` when `!any`): `$acN = False; for ...: if ...: if elt:
+    /// $acN = True; break` (each enclosing loop left too once the answer is known), with the
+    /// generators' targets renamed as a comprehension's. CPython's short circuit: no item
+    /// after the answer is computed.
+    fn short_circuit(
+        &mut self,
+        any: bool,
+        elt: &ast::Expr,
+        generators: &[ast::Comprehension],
+        span: ast::Span,
+        out: &mut Vec<hir::Stmt>,
+    ) -> Result<hir::LocalId> {
+        let n = self.locals.len();
+        let acc_name = format!("$ac{n}");
+        let acc = self.local(&acc_name, span);
+        let name = || ast::Expr { kind: A::Name(acc_name.clone()), span };
+        let mut renames: HashMap<String, String> = HashMap::new();
+        let mut loops = Vec::new();
+        for (k, g) in generators.iter().enumerate() {
+            let iter = if k == 0 { g.iter.clone() } else { rename_expr(&g.iter, &renames) };
+            let mut bound = std::collections::HashSet::new();
+            crate::scope::target_names(&g.target, &mut bound);
+            for b in bound {
+                let fresh = format!("$c{n}.{k}.{b}");
+                self.local(&fresh, span);
+                renames.insert(b, fresh);
+            }
+            let target = rename_target(&g.target, &renames);
+            let ifs: Vec<ast::Expr> = g.ifs.iter().map(|c| rename_expr(c, &renames)).collect();
+            loops.push((target, iter, ifs));
+        }
+        let assign = |v: bool| ast::Stmt {
+            kind: S::Assign {
+                targets: vec![ast::Target::Name(acc_name.clone(), span)],
+                value: ast::Expr { kind: A::Bool(v), span },
+            },
+            span,
+        };
+        let item = rename_expr(elt, &renames);
+        let test =
+            if any { item } else { ast::Expr { kind: A::Unary { op: crate::ast::UnaryOp::Not, operand: Box::new(item) }, span } };
+        let found = ast::Stmt {
+            kind: S::If { test, body: vec![assign(any), ast::Stmt { kind: S::Break, span }], orelse: Vec::new() },
+            span,
+        };
+        // Leaves a loop once the answer is known (after an inner loop's `break`).
+        let known = || {
+            let test = if any {
+                name()
+            } else {
+                ast::Expr { kind: A::Unary { op: crate::ast::UnaryOp::Not, operand: Box::new(name()) }, span }
+            };
+            ast::Stmt { kind: S::If { test, body: vec![ast::Stmt { kind: S::Break, span }], orelse: Vec::new() }, span }
+        };
+        let mut body = vec![found];
+        let depth = loops.len();
+        for (k, (target, iter, ifs)) in loops.into_iter().rev().enumerate() {
+            for c in ifs.into_iter().rev() {
+                body = vec![ast::Stmt { kind: S::If { test: c, body, orelse: Vec::new() }, span }];
+            }
+            let inner = ast::Stmt { kind: S::For { target, iter, body, orelse: Vec::new() }, span };
+            body = if k + 1 < depth { vec![inner, known()] } else { vec![inner] };
+        }
+        body.insert(0, assign(!any));
+        out.extend(self.block(&body)?);
+        Ok(acc)
     }
 
     /// The local holding the list comprehension `e` made (hoisted before its statement).
@@ -309,6 +395,14 @@ pub(super) fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
         A::Call { func, args, keywords } if matches!(&func.kind, A::Name(n) if n == "next") => {
             args.iter().for_each(|a| find(a, out));
             keywords.iter().for_each(|k| find(&k.value, out));
+            out.push(e)
+        }
+        // `any(<generator>)`, `all(...)`: the loop that answers them (its first iterable is
+        // evaluated by that loop, as a comprehension's).
+        A::Call { func, args, .. }
+            if matches!(&func.kind, A::Name(n) if n == "any" || n == "all")
+                && matches!(args.as_slice(), [a] if matches!(a.kind, A::ListComp { kind: ast::CompKind::List, .. })) =>
+        {
             out.push(e)
         }
         // A call of `list` (or `List`, `stickyjit.typed`'s, imported by that name; the hoister
