@@ -99,3 +99,23 @@ def test_any_and_all_stop_at_the_answer_as_cpython():
         stops_early(np.array([0.0, 0.5]))
     with pytest.raises(ZeroDivisionError):
         stops_early.py_func(np.array([0.0, 0.5]).tolist())
+
+
+@jit
+def of_sequences(a, lst, t):
+    return any(a), all(a), any(lst), all(lst), any(t), all(t), any(range(0)), all(range(3))
+
+
+@jit
+def of_list_comprehension(a):
+    # A list comprehension is made whole first (CPython), so an item that raises raises.
+    return any([1.0 / x > 1.0 for x in a])
+
+
+def test_any_and_all_of_sequences():
+    for a, lst, t in [(np.array([0.0, 1.0]), [1, 2, 3], (0, 0)), (np.zeros(0), [0], (1.5,))]:
+        assert of_sequences(a, lst, t) == of_sequences.py_func(a, lst, t)
+    with pytest.raises(ZeroDivisionError):
+        of_list_comprehension(np.array([0.5, 0.0]))
+    with pytest.raises(ZeroDivisionError):
+        of_list_comprehension.py_func([0.5, 0.0])

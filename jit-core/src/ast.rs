@@ -246,6 +246,10 @@ pub enum CompKind {
     List,
     Set,
     Dict,
+    /// A generator expression, the one argument of `sum`, `min`, `max`, `sorted`, `list`,
+    /// `any` or `all`: made as a list comprehension, except that `any` and `all` stop at their
+    /// answer (`lower::comprehensions`).
+    Generator,
 }
 
 /// One `for target in iter if cond ...` of a comprehension.

@@ -578,7 +578,7 @@ impl Converter {
                     let gspan = self.span(&g);
                     let is_set = matches!(&*c.func, PyExpr::Name(n) if n.id.as_str() == "set");
                     let comp = ExprKind::ListComp {
-                        kind: if is_set { CompKind::Set } else { CompKind::List },
+                        kind: if is_set { CompKind::Set } else { CompKind::Generator },
                         elt: Box::new(self.expr(*g.elt)?),
                         value: None,
                         generators: self.generators(g.generators, gspan)?,

@@ -71,9 +71,36 @@ impl Lowerer<'_> {
                 // `any(x > 0 for x in a)`, `all(...)` of the builtins: a loop that stops at the
                 // answer.
                 A::Call { func, args, .. } if self.short_circuit_builtin(func).is_some() => {
-                    let A::ListComp { elt, generators, .. } = &args[0].kind else { unreachable!("found so") };
                     let any = self.short_circuit_builtin(func) == Some(true);
-                    self.short_circuit(any, elt, generators, e.span, out)?
+                    match &args[0].kind {
+                        A::ListComp { kind: ast::CompKind::Generator, elt, generators, .. } => {
+                            self.short_circuit(any, elt, generators, e.span, out)?
+                        }
+                        // `any(it)` of a list, tuple, array, range: `any(x for x in it)`.
+                        _ => {
+                            let item = ast::Expr { kind: A::Name("$item".into()), span: e.span };
+                            let g = ast::Comprehension {
+                                target: ast::Target::Name("$item".into(), e.span),
+                                iter: args[0].clone(),
+                                ifs: Vec::new(),
+                            };
+                            self.short_circuit(any, &item, &[g], e.span, out)?
+                        }
+                    }
+                }
+                // A call of another `any` or `all` (a jitted function of that name): its
+                // argument's comprehensions, as any call's.
+                A::Call { func, args, .. } if matches!(&func.kind, A::Name(n) if n == "any" || n == "all") => {
+                    let mut inner = Vec::new();
+                    args.iter().for_each(|a| find(a, &mut inner));
+                    if !inner.is_empty() {
+                        return Err(CompileError::unsupported_because(
+                            "list comprehension",
+                            "a comprehension in the argument of a function named any or all that is not the builtin: assign it to a variable first",
+                            e.span,
+                        ));
+                    }
+                    continue;
                 }
                 // `list(it)` is `[x for x in it]`; `list()` is `[]`.
                 A::Call { func, args, keywords } if matches!(self.callee(func), Ok(super::Callee::ListOf)) => {
@@ -198,6 +225,7 @@ impl Lowerer<'_> {
         let what = match &e.kind {
             A::ListComp { kind: ast::CompKind::Set, .. } => "set comprehension",
             A::ListComp { kind: ast::CompKind::Dict, .. } => "dict comprehension",
+            A::ListComp { kind: ast::CompKind::Generator, .. } => "generator expression",
             _ => "list comprehension",
         };
         match self.comps.remove(&(e as *const ast::Expr as usize)) {
@@ -291,7 +319,7 @@ impl Lowerer<'_> {
                 targets: vec![ast::Target::Name(acc_name.clone(), span)],
                 value: ast::Expr {
                     kind: match kind {
-                        ast::CompKind::List => A::List(Vec::new()),
+                        ast::CompKind::List | ast::CompKind::Generator => A::List(Vec::new()),
                         ast::CompKind::Set => A::Set(Vec::new()),
                         ast::CompKind::Dict => A::Dict(Vec::new()),
                     },
@@ -302,7 +330,7 @@ impl Lowerer<'_> {
         };
         body.insert(0, init);
         let mut stmts = self.block(&body)?;
-        if matches!(kind, ast::CompKind::List) && generators.len() == 1 {
+        if matches!(kind, ast::CompKind::List | ast::CompKind::Generator) && generators.len() == 1 {
             self.reserve_before_loop(acc, &mut stmts);
         }
         out.extend(stmts);
@@ -399,9 +427,8 @@ pub(super) fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
         }
         // `any(<generator>)`, `all(...)`: the loop that answers them (its first iterable is
         // evaluated by that loop, as a comprehension's).
-        A::Call { func, args, .. }
-            if matches!(&func.kind, A::Name(n) if n == "any" || n == "all")
-                && matches!(args.as_slice(), [a] if matches!(a.kind, A::ListComp { kind: ast::CompKind::List, .. })) =>
+        A::Call { func, args, keywords }
+            if matches!(&func.kind, A::Name(n) if n == "any" || n == "all") && args.len() == 1 && keywords.is_empty() =>
         {
             out.push(e)
         }
