@@ -41,6 +41,8 @@ pub struct Function {
     pub ufuncs: Vec<Ufunc>,
     /// The namedtuple classes it calls ([`Intrinsic::NamedTuple`] indexes this list).
     pub named: Vec<std::sync::Arc<crate::types::TupleNames>>,
+    /// The array globals it reads, frozen ([`Intrinsic::FrozenArray`] indexes this list).
+    pub arrays: Vec<std::sync::Arc<FrozenArray>>,
     /// The spans of its `for ... in prange(...)` loops (`ForRange` statements): under
     /// `parallel=True` each runs on the thread pool (`crate::parallel`).
     pub prange: Vec<Span>,
@@ -48,6 +50,24 @@ pub struct Function {
     /// loops run on the thread pool.
     pub parallel: bool,
     pub span: Span,
+}
+
+/// An array global (`COEFFS = np.array([...])` at module level) frozen into the code as
+/// Numba freezes one: its dtype, shape and elements in C order, read-only in compiled code.
+#[derive(Clone, PartialEq)]
+pub struct FrozenArray {
+    pub dtype: crate::types::Dtype,
+    pub shape: Vec<i64>,
+    /// The elements' bytes, C order, native byte order.
+    pub data: Vec<u8>,
+}
+
+impl std::fmt::Debug for FrozenArray {
+    /// The dtype, the shape and a hash of the elements (this text is part of the code key).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hash = blake3::hash(&self.data);
+        write!(f, "array({}, {:?}, blake3 {})", self.dtype.name(), self.shape, &hash.to_hex()[..32])
+    }
 }
 
 /// A `@vectorize` object called from compiled code: an elementwise map of its kernel (function

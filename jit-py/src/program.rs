@@ -156,6 +156,9 @@ pub(crate) fn freeze(value: &Bound<'_, PyAny>) -> Option<Result<GlobalValue, &'s
                 .ok_or("a namedtuple holding something other than numbers and strings"),
         );
     }
+    if let Some(a) = frozen_array(value) {
+        return Some(a);
+    }
     if let Ok(Some(names)) = crate::named_tuples::names_of(value) {
         // Each field's default (`_field_defaults`), when it is frozen like a global.
         let given = value.getattr("_field_defaults").ok();
@@ -167,6 +170,38 @@ pub(crate) fn freeze(value: &Bound<'_, PyAny>) -> Option<Result<GlobalValue, &'s
         return Some(Ok(GlobalValue::NamedTupleClass(names, defaults)));
     }
     numpy_scalar(value)
+}
+
+/// The largest array global frozen into the code (a larger one is passed as an argument).
+const FROZEN_ARRAY_BYTES: usize = 64 << 20;
+
+/// A NumPy array global (`COEFFS = np.array([...])`), frozen into the code as Numba freezes
+/// one: its dtype, shape and elements (C order); `None` for anything else.
+fn frozen_array(value: &Bound<'_, PyAny>) -> Option<Result<GlobalValue, &'static str>> {
+    use numpy::{PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods};
+    // SAFETY: a live object's type has a NUL-terminated tp_name.
+    let name = unsafe { std::ffi::CStr::from_ptr((*pyo3::ffi::Py_TYPE(value.as_ptr())).tp_name) };
+    if name.to_bytes() != b"numpy.ndarray" {
+        return None;
+    }
+    let a = value.cast::<PyUntypedArray>().ok()?;
+    let dtype = a.dtype();
+    if dtype.has_fields() || dtype.has_subarray() || dtype.is_native_byteorder() == Some(false) {
+        return Some(Err("an array of a dtype compiled code does not have"));
+    }
+    let Some(d) = jit_core::types::Dtype::from_kind_size(dtype.kind(), dtype.itemsize() as u64) else {
+        return Some(Err("an array of a dtype compiled code does not have"));
+    };
+    if a.ndim() == 0 {
+        return Some(Err("a 0-d array (freeze its value: `x = float(a)`)"));
+    }
+    if a.shape().iter().product::<usize>() * dtype.itemsize() > FROZEN_ARRAY_BYTES {
+        return Some(Err("an array of more than 64 MiB (pass it to the function as an argument)"));
+    }
+    let bytes = value.call_method1("tobytes", ("C",)).ok()?;
+    let data: Vec<u8> = bytes.extract().ok()?;
+    let shape = a.shape().iter().map(|&n| n as i64).collect();
+    Some(Ok(GlobalValue::Array(std::sync::Arc::new(jit_core::hir::FrozenArray { dtype: d, shape, data }))))
 }
 
 /// A NumPy scalar (`numpy.int32(0)`, `numpy.float32(0.5)`): ints and bools as Python's (compiled

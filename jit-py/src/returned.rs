@@ -139,7 +139,16 @@ fn to_array<'py>(py: Python<'py>, a: &ArrayType, slots: &[Slot], owners: &mut Ow
     // An empty array's address means nothing (a view of an empty axis may point outside any
     // block): NumPy gets no memory to keep alive and makes its own.
     let empty = dims.contains(&0);
-    let base = if empty { None } else { Some(owners.owner_of(py, addr)?) };
+    let base = match empty {
+        true => None,
+        // The code's own read-only copy of an array global (`hir::FrozenArray`, or a view of
+        // it): no Python object owns that memory, so the array handed back is a copy of it.
+        false if a.readonly => match owners.owner_of(py, addr) {
+            Ok(b) => Some(b),
+            Err(_) => return frozen_copy(py, a, addr, &mut dims, &mut strides),
+        },
+        false => Some(owners.owner_of(py, addr)?),
+    };
     let addr = if empty { 0 } else { addr };
     let flags = if a.readonly { 0 } else { npyffi::NPY_ARRAY_WRITEABLE };
     // SAFETY: the descriptor, shape and strides describe memory that `base` keeps alive;
@@ -166,6 +175,36 @@ fn to_array<'py>(py: Python<'py>, a: &ArrayType, slots: &[Slot], owners: &mut Ow
         }
         Ok(arr)
     }
+}
+
+/// A copy (C order, writable) of the array of type `a` at `addr` that no Python object owns: a
+/// frozen array global of the compiled code, alive for the call's conversion.
+fn frozen_copy<'py>(
+    py: Python<'py>,
+    a: &ArrayType,
+    addr: usize,
+    dims: &mut [npyffi::npy_intp],
+    strides: &mut [npyffi::npy_intp],
+) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: the descriptor, shape and strides describe the code's constant memory, read at
+    // once by the copy (the view is dropped before this returns); NewFromDescr steals `descr`.
+    let view = unsafe {
+        let descr = PY_ARRAY_API.PyArray_DescrFromType(py, typenum(a.dtype));
+        let array_type = npyffi::get_type_object(py, NpyTypes::PyArray_Type);
+        let arr = PY_ARRAY_API.PyArray_NewFromDescr(
+            py,
+            array_type,
+            descr,
+            a.ndim as std::ffi::c_int,
+            dims.as_mut_ptr(),
+            strides.as_mut_ptr(),
+            addr as *mut std::ffi::c_void,
+            0,
+            std::ptr::null_mut(),
+        );
+        Bound::from_owned_ptr_or_err(py, arr)?
+    };
+    view.call_method0("copy")
 }
 
 /// NumPy's `str()` (or `repr()`, with `output::REPR_FLAG` in `ndim`) of the array whose

@@ -58,6 +58,13 @@ fn put_const(h: &mut Hasher, c: &Bound<'_, PyAny>) -> PyResult<()> {
         for item in t.iter() {
             put_const(h, &item)?;
         }
+    } else if c.get_type().name()?.to_cow()? == "ndarray" && c.get_type().module()?.to_cow()? == "numpy" {
+        // An array global: its dtype, shape and elements (frozen into the code).
+        h.put(b"A");
+        h.put_str(&c.getattr(intern!(c.py(), "dtype"))?.str()?.to_cow()?);
+        h.put_str(&c.getattr(intern!(c.py(), "shape"))?.repr()?.to_cow()?);
+        let bytes = c.call_method1(intern!(c.py(), "tobytes"), ("C",))?;
+        h.put(bytes.cast::<pyo3::types::PyBytes>()?.as_bytes());
     } else if let Some(n) = crate::named_tuples::names_of_instance(c)? {
         // A namedtuple: its class's names, then its items.
         h.put(b"n");

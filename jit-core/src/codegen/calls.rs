@@ -191,6 +191,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Intrinsic::Threads(t) => self.thread_fn(t, args),
             Intrinsic::Generator(_) => unreachable!("made by FnGen::generator_call (it owns its results)"),
             Intrinsic::Ufunc(_) => unreachable!("made by FnGen::ufunc_scalar"),
+            Intrinsic::FrozenArray(k) => self.frozen_array(k, ty),
             // A new namedtuple: its items, as a tuple's (`*t` gives `t`'s).
             Intrinsic::NamedTuple(_) => {
                 let vals = self.call_args(args);

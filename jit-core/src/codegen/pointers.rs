@@ -68,4 +68,31 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let null = self.ctx().ptr_type(inkwell::AddressSpace::default()).const_null();
         self.array_value(a, data, &dims, &strides, null)
     }
+
+    /// The frozen array global `arrays[k]` of the function: a read-only C-contiguous array over
+    /// a private constant of the module holding its elements (no owner: returned to Python,
+    /// it is copied, `jit-py`'s `returned.rs`).
+    pub(super) fn frozen_array(&mut self, k: u32, ty: &Type) -> BasicValueEnum<'ctx> {
+        let Type::Array(a) = ty else { unreachable!("inference makes an array") };
+        let frozen = std::sync::Arc::clone(&self.hir_fn.arrays[k as usize]);
+        let i8t = self.ctx().i8_type();
+        let bytes: Vec<_> = frozen.data.iter().map(|&b| i8t.const_int(b as u64, false)).collect();
+        let init = i8t.const_array(&bytes);
+        let module = &self.module_gen.module;
+        let g = module.add_global(init.get_type(), None, "sj.frozen.array");
+        g.set_initializer(&init);
+        g.set_constant(true);
+        g.set_linkage(inkwell::module::Linkage::Private);
+        g.set_alignment(64);
+        let dims: Vec<inkwell::values::IntValue<'ctx>> = frozen.shape.iter().map(|&d| self.i64(d)).collect();
+        let n = dims.len();
+        let mut strides = vec![self.i64(a.dtype.size() as i64); n];
+        let mut stride = a.dtype.size() as i64;
+        for k in (0..n).rev() {
+            strides[k] = self.i64(stride);
+            stride *= frozen.shape[k].max(1);
+        }
+        let null = self.ctx().ptr_type(inkwell::AddressSpace::default()).const_null();
+        self.array_value(a, g.as_pointer_value(), &dims, &strides, null)
+    }
 }

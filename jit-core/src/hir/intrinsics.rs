@@ -87,6 +87,9 @@ pub enum Intrinsic {
     /// A call of the namedtuple class [`Function::named`]`[k]`: a new namedtuple of the
     /// arguments, bound to its fields in order (`*t` among them as its items).
     NamedTuple(u32),
+    /// The frozen array global [`Function::arrays`]`[k]`: a read-only array over the code's
+    /// own copy of its elements.
+    FrozenArray(u32),
     /// `f.reduce(a, axis=k)` of the `@vectorize` object `ufuncs[k]` (its argument the array):
     /// the fold of its kernel along `axis` (an int literal, negative from the end; `None`: every
     /// element, in C order); `f.accumulate(a, axis=k)` when `accumulate` (every partial fold).

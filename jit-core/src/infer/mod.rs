@@ -608,6 +608,15 @@ impl<'a> InferCx<'a> {
             H::Intrinsic { f: hir::Intrinsic::IsNone { negated }, args } => self.is_none(e, *negated, &args[0])?,
             H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } => self.ufunc_call(*k, e, args)?,
             H::Intrinsic { f: hir::Intrinsic::NamedTuple(k), args } => self.new_named_tuple(*k, args, e.span)?,
+            H::Intrinsic { f: hir::Intrinsic::FrozenArray(k), .. } => {
+                let a = &self.hir_fn().arrays[*k as usize];
+                Type::Array(crate::types::ArrayType {
+                    dtype: a.dtype,
+                    ndim: a.shape.len() as u8,
+                    layout: crate::types::Layout::C,
+                    readonly: true,
+                })
+            }
             H::Intrinsic { f: hir::Intrinsic::RangeField(k), args }
                 if self.field_of(e, &args[0], ["start", "stop", "step"][*k as usize])?.is_some() =>
             {

@@ -59,7 +59,9 @@ impl Lowerer<'_> {
             A::Attribute { value, attr } => match &value.kind {
                 // `m.f(x)` of a local: a method of a jitclass instance (or a function held in a
                 // namedtuple's field), called through its value; inference checks.
-                A::Name(m) if self.by_name.contains_key(m) => Ok(Callee::Value),
+                A::Name(m) if self.by_name.contains_key(m) || matches!(self.global(m), GlobalValue::Array(_)) => {
+                    Ok(Callee::Value)
+                }
                 A::Name(m)
                     if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::Module(x) if x == "math") =>
                 {

@@ -82,6 +82,17 @@ impl Lowerer<'_> {
                 let items = items.clone();
                 return self.frozen_tuple(n, &items, span);
             }
+            GlobalValue::Array(a) => {
+                let a = a.clone();
+                let k = match self.arrays.iter().position(|x| std::sync::Arc::ptr_eq(x, &a)) {
+                    Some(k) => k,
+                    None => {
+                        self.arrays.push(a);
+                        self.arrays.len() - 1
+                    }
+                };
+                H::Intrinsic { f: hir::Intrinsic::FrozenArray(k as u32), args: Vec::new() }
+            }
             GlobalValue::NamedTupleValue(names, items) => {
                 let (names, items) = (names.clone(), items.clone());
                 let H::Tuple(values) = self.frozen_tuple(n, &items, span)?.kind else { unreachable!("a tuple") };
@@ -104,7 +115,7 @@ impl Lowerer<'_> {
                 return Err(CompileError::unsupported_because(
                     "global of an unsupported type",
                     format!(
-                        "'{n}' is {description}; only int, float, complex, bool, NumPy scalar and str globals, and tuples of them, are compiled"
+                        "'{n}' is {description}; only int, float, complex, bool, NumPy scalar and str globals, tuples and namedtuples of them, and NumPy arrays are compiled"
                     ),
                     span,
                 ))
@@ -148,6 +159,7 @@ pub(super) fn describe(g: &GlobalValue) -> String {
         | GlobalValue::Scalar(..) => "a number".to_string(),
         GlobalValue::Str(_) => "a string".to_string(),
         GlobalValue::Tuple(_) => "a tuple".to_string(),
+        GlobalValue::Array(_) => "an array".to_string(),
         GlobalValue::NamedTupleValue(n, _) => format!("a namedtuple '{}'", n.class),
         GlobalValue::NamedTupleClass(n, _) => format!("the namedtuple class '{}'", n.class),
         GlobalValue::Undefined => "undefined".to_string(),
@@ -197,7 +209,9 @@ impl Lowerer<'_> {
             A::Name(m) if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::NamedTupleValue(..)) => {
                 H::Field { value: Box::new(self.global_value(m, value.span)?), name: attr.to_string() }
             }
-            A::Name(m) if !self.by_name.contains_key(m) => return Err(self.bad_attribute(value, attr, span)),
+            A::Name(m) if !self.by_name.contains_key(m) && !matches!(self.global(m), GlobalValue::Array(_)) => {
+                return Err(self.bad_attribute(value, attr, span))
+            }
             A::Call { func, args, .. } if self.numpy_info(func).is_some() => {
                 let which = self.numpy_info(func).expect("just checked");
                 return self.numpy_info_field(which, args, attr, span);

@@ -46,6 +46,9 @@ pub enum GlobalValue {
     Bool(bool),
     /// A tuple of numbers (or of such tuples), frozen like the numbers.
     Tuple(Vec<GlobalValue>),
+    /// A NumPy array (of a compiled dtype, at least one dimension), frozen into the code: read
+    /// as a read-only array (`hir::FrozenArray`).
+    Array(std::sync::Arc<hir::FrozenArray>),
     /// A namedtuple instance of such values, frozen like a tuple.
     NamedTupleValue(std::sync::Arc<crate::types::TupleNames>, Vec<GlobalValue>),
     /// A namedtuple class (`collections.namedtuple` or a `typing.NamedTuple`): calling it
@@ -160,6 +163,7 @@ fn lower_unit_in(units: &[(&ast::FunctionDef, &Env)], unit: usize, nested: closu
         record_form: false,
         ufuncs: Vec::new(),
         named: Vec::new(),
+        arrays: Vec::new(),
         prange: Vec::new(),
         handlers: 0,
         caught: Vec::new(),
@@ -198,6 +202,7 @@ fn lower_unit_in(units: &[(&ast::FunctionDef, &Env)], unit: usize, nested: closu
         error_model: env.error_model,
         ufuncs: l.ufuncs,
         named: l.named,
+        arrays: l.arrays,
         prange: l.prange,
         parallel: env.parallel,
         span: f.span,
@@ -228,6 +233,8 @@ struct Lowerer<'a> {
     ufuncs: Vec<hir::Ufunc>,
     /// The namedtuple classes called ([`hir::Function::named`]).
     named: Vec<std::sync::Arc<crate::types::TupleNames>>,
+    /// The frozen array globals read ([`hir::Function::arrays`]).
+    arrays: Vec<std::sync::Arc<hir::FrozenArray>>,
     /// The spans of the `for` loops over `prange` ([`hir::Function::prange`]).
     prange: Vec<Span>,
     /// How many `except` clauses enclose the statement being lowered (a bare `raise` needs one).

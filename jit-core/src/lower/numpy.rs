@@ -158,7 +158,7 @@ impl Lowerer<'_> {
     pub(super) fn array_method<'e>(&self, func: &'e ast::Expr) -> Option<(&'e ast::Expr, ArrayMethod)> {
         let A::Attribute { value, attr } = &func.kind else { return None };
         if let A::Name(m) = &value.kind {
-            if !self.by_name.contains_key(m) {
+            if !self.by_name.contains_key(m) && !matches!(self.global(m), super::GlobalValue::Array(_)) {
                 return None; // a global: a module's function, resolved as a callee
             }
         }
