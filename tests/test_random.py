@@ -514,3 +514,16 @@ def test_functions_imported_from_numpy_random_by_name():
     assert a == np.random.normal(2.0, 3.0)
     identical(b, np.random.randint(9, size=3))
     identical(c, np.random.uniform(1.0, 2.0, (2,)))
+
+
+@jit
+def aliases(n):
+    np.random.seed(3)
+    return np.random.ranf(n), np.random.sample(2), np.random.ranf()
+
+
+def test_ranf_and_sample_are_random_sample():
+    got, want = aliases(3), aliases.py_func(3)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+    assert got[2] == want[2]

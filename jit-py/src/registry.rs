@@ -38,7 +38,13 @@ pub fn registry(py: Python<'_>, statuses: bool) -> PyResult<Bound<'_, PyDict>> {
     d.set_item("array_attributes", PyTuple::new(py, r::ARRAY_ATTRIBUTES.iter().map(|(n, _)| *n))?)?;
     d.set_item("array_methods", PyTuple::new(py, r::ARRAY_METHODS.iter().map(|(n, _)| *n))?)?;
     d.set_item("library_methods", PyTuple::new(py, r::LIBRARY_METHODS)?)?;
-    d.set_item("random_functions", PyTuple::new(py, r::random::RANDOM_FUNCTIONS.iter().map(|row| row.name))?)?;
+    d.set_item(
+        "random_functions",
+        PyTuple::new(
+            py,
+            r::random::RANDOM_FUNCTIONS.iter().map(|row| row.name).chain(r::random::RANDOM_ALIASES).collect::<Vec<_>>(),
+        )?,
+    )?;
     d.set_item("py_random_functions", PyTuple::new(py, r::pyrandom::PY_RANDOM_FUNCTIONS.iter().map(|row| row.name))?)?;
     d.set_item("cmath_functions", PyTuple::new(py, r::cmath::CmathFn::ALL.iter().map(|f| f.name()))?)?;
     d.set_item("cmath_constants", PyTuple::new(py, r::cmath::CMATH_CONSTANTS)?)?;

@@ -187,8 +187,16 @@ pub static RANDOM_FUNCTIONS: [RandomRow; 40] = [
 
 /// The `np.random` function called `name`, if it is compiled.
 pub fn random_function(name: &str) -> Option<&'static RandomRow> {
+    // NumPy's other names of `random_sample` (Numba compiles them too).
+    let name = match name {
+        "ranf" | "sample" => "random_sample",
+        n => n,
+    };
     RANDOM_FUNCTIONS.iter().find(|r| r.name == name)
 }
+
+/// NumPy's other names of compiled `np.random` functions (`ranf`, `sample`).
+pub const RANDOM_ALIASES: [&str; 2] = ["ranf", "sample"];
 
 /// `"seed, random, ..."`: the compiled `np.random` functions, as messages list them.
 pub fn random_functions_text() -> String {
