@@ -381,9 +381,14 @@ pub(crate) fn collect<'py, J: Jitted>(
                 }
             },
         )?;
+        // A variable of an enclosing function is frozen when compiled (no global to watch).
+        let freevars: Vec<String> = function.func(py).getattr("__code__")?.getattr("co_freevars")?.extract()?;
         for (name, bound) in reached {
             if name.starts_with(jit_core::registry::LIBRARY_METHOD_PREFIX) {
                 // `a.cumsum()`: bound to NumPy's method, not to a global that could change.
+                continue;
+            }
+            if freevars.iter().any(|v| *v == name || name.starts_with(&format!("{v}."))) {
                 continue;
             }
             deps.push(Dep { globals: globals.clone().unbind(), name, expected: bound.unbind() });

@@ -120,6 +120,31 @@ fn put_code(h: &mut Hasher, code: &Bound<'_, PyAny>, skip_docstring: bool) -> Py
     Ok(())
 }
 
+/// The values of the variables of enclosing functions `func` reads (compiled as frozen globals
+/// are): `make_f(g1)` and `make_f(g2)` are two functions. A value that is not frozen is named by
+/// its type and its identity (the object it is, in this process).
+fn put_closure(h: &mut Hasher, func: &Bound<'_, PyAny>, code: &Bound<'_, PyAny>) -> PyResult<()> {
+    let py = func.py();
+    let names = code.getattr(intern!(py, "co_freevars"))?;
+    let cells = func.getattr(intern!(py, "__closure__"))?;
+    if cells.is_none() {
+        return Ok(());
+    }
+    h.put(b"closure");
+    for (name, cell) in names.cast::<PyTuple>()?.iter().zip(cells.cast::<PyTuple>()?.iter()) {
+        h.put_str(&name.cast::<PyString>()?.to_cow()?);
+        match cell.getattr(intern!(py, "cell_contents")) {
+            Ok(v) if is_frozen_kind(&v) => put_const(h, &v)?,
+            Ok(v) => {
+                h.put_str(&v.get_type().name()?.to_cow()?);
+                h.put(&(v.as_ptr() as usize).to_le_bytes());
+            }
+            Err(_) => h.put(b"empty"),
+        }
+    }
+    Ok(())
+}
+
 /// The sticky identity of `func` decorated with `options` (a tuple of option values), as hex.
 #[pyfunction]
 pub fn sticky_identity(func: &Bound<'_, PyAny>, options: &Bound<'_, PyAny>) -> PyResult<String> {
@@ -149,6 +174,7 @@ pub fn sticky_identity(func: &Bound<'_, PyAny>, options: &Bound<'_, PyAny>) -> P
     h.put(b"options");
     put_const(&mut h, options)?;
     put_frozen_globals(&mut h, func, &code)?;
+    put_closure(&mut h, func, &code)?;
     put_code(&mut h, &code, true)?;
     Ok(h.0.finalize().to_hex().to_string())
 }

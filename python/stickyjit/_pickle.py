@@ -107,7 +107,8 @@ def _by_value(d):
     if func.__code__.co_freevars:
         raise pickle.PicklingError(
             f"cannot pickle jitted function {func.__qualname__!r} by value: it reads variables of an enclosing "
-            f"function ({', '.join(func.__code__.co_freevars)}), which stickyjit does not compile either"
+            f"function ({', '.join(func.__code__.co_freevars)}), whose values its source does not carry: "
+            "make them arguments or module globals"
         )
     filename, text, def_line = _def_source(func)
     plain, modules, jitted = _split_globals(func)

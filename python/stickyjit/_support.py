@@ -333,25 +333,41 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
                 out.append((name, Global.LIBRARY, (bound, impl)))
             continue
         if name.split(".", 1)[0] in closure:
-            # A variable of an enclosing function: the compiler sees it as a global name.
+            # A variable of an enclosing function (`make_f(g)` returning a jitted `f` that calls
+            # `g`): its value when the function is compiled, resolved as a global's is (frozen
+            # the same way; docs/language.md, Globals).
             base = name.split(".", 1)[0]
             try:
-                is_function = callable(closure[base].cell_contents)
+                cell_value = closure[base].cell_contents
             except ValueError:  # an empty cell: assigned later in the enclosing function
-                is_function = False
-            where = (
-                code.co_qualname.rsplit(".<locals>.", 1)[0] if hasattr(code, "co_qualname") else "an enclosing function"
-            )
-            out.append(
-                (
-                    base,
-                    Global.UNSUPPORTED_FUNCTION if is_function else Global.UNSUPPORTED,
-                    f"a variable of the enclosing function '{where}' (a closure): closures are not compiled yet; "
-                    f"pass '{base}' as an argument or make it a module global",
+                where = (
+                    code.co_qualname.rsplit(".<locals>.", 1)[0]
+                    if hasattr(code, "co_qualname")
+                    else "an enclosing function"
                 )
-            )
-            continue
-        if "." in name:
+                out.append(
+                    (
+                        base,
+                        Global.UNSUPPORTED,
+                        f"a variable of the enclosing function '{where}' that has no value yet when the function is compiled",
+                    )
+                )
+                continue
+            if "." in name:
+                attr = name.split(".", 1)[1]
+                if (
+                    not isinstance(cell_value, types.ModuleType)
+                    or cell_value is math
+                    or cell_value is sys.modules.get("cmath")
+                ):
+                    continue
+                if not hasattr(cell_value, attr):
+                    out.append((name, Global.UNDEFINED, None))
+                    continue
+                value = getattr(cell_value, attr)
+            else:
+                value = cell_value
+        elif "." in name:
             base, attr = name.split(".", 1)
             module = g.get(base)
             if not isinstance(module, types.ModuleType) or module is math or module is sys.modules.get("cmath"):
