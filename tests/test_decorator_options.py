@@ -432,3 +432,16 @@ def test_math_in_a_signature_function():
 
 def math_fn(x):
     return math.sqrt(x) + x**0.5
+
+
+def test_dispatcher_compile_of_a_signature_compiles_without_calling():
+    def sum2d(arr):
+        return arr.sum()
+
+    f = jit(sum2d)
+    assert f.compile(stickyjit.float64(stickyjit.float64[:, ::1])) is f
+    assert f.signatures == [("array(float64, 2d, C)",)]
+    f.compile("float64(int64[:])")
+    assert ("array(int64, 1d, A)",) in f.signatures
+    a = np.arange(6.0).reshape(2, 3)
+    assert f(a) == sum2d(a)

@@ -372,6 +372,16 @@ def _setstate(d, state):
     _pickle.set_state(d, state)
 
 
+def _compile(self, sig):
+    """Numba's ``Dispatcher.compile(sig)``: compiles (or loads from the cache) the specialization
+    for the argument types of ``sig`` (a signature string or object, as ``@jit`` takes) now, without
+    calling the function; returns the dispatcher. Its return type, if given, is not checked."""
+    args, _ret = types.native_signature(sig)
+    self._warm(list(args))
+    return self
+
+
+Dispatcher.compile = _compile
 # Pickling (by reference when importable, else by value) and copying: docs/scaling.md.
 Dispatcher.__reduce__ = _reduce
 Dispatcher.__setstate__ = _setstate

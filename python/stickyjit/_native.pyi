@@ -85,6 +85,9 @@ class Dispatcher(Generic[_P, _R_co]):
     def _compile_declared(self) -> None: ...
     def _warm(self, descriptors: list[Any]) -> str:
         """Compiles (or loads) the specialization for these argument types; the return type's name."""
+    # Numba's `compile(sig)` (set by stickyjit/__init__.py).
+    def compile(self, sig: Any) -> Self:
+        """Compiles (or loads) the specialization for the signature's argument types now."""
     def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R_co: ...
     # Stored in a class, a dispatcher is a method, as a plain function is: bound to an
     # instance, it takes the remaining parameters.
