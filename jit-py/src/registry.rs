@@ -8,7 +8,7 @@ use jit_core::registry::{self as r, NumpyFn, Status};
 
 /// A dict of tuples: `builtins` (names), `numpy_functions` ((name, "new" | "reduce" |
 /// "scalar" | "array" | "operator" | "iterator")), `array_attributes`, `array_methods` and
-/// `library_methods` (names), `random_functions` (the `np.random` names), `py_random_functions`
+/// `library_methods` (names), `random_functions` (the `np.random` names), `random_aliases` (their other names: `ranf`), `py_random_functions`
 /// (the `random` module's), `cmath_functions` and `cmath_constants` (the `cmath` module's names),
 /// `generator_methods` (a `numpy.random.Generator`'s), `dtypes` ((name, numpy
 /// attribute, kind character, item size, Python type name)), and with `statuses=True`
@@ -38,13 +38,8 @@ pub fn registry(py: Python<'_>, statuses: bool) -> PyResult<Bound<'_, PyDict>> {
     d.set_item("array_attributes", PyTuple::new(py, r::ARRAY_ATTRIBUTES.iter().map(|(n, _)| *n))?)?;
     d.set_item("array_methods", PyTuple::new(py, r::ARRAY_METHODS.iter().map(|(n, _)| *n))?)?;
     d.set_item("library_methods", PyTuple::new(py, r::LIBRARY_METHODS)?)?;
-    d.set_item(
-        "random_functions",
-        PyTuple::new(
-            py,
-            r::random::RANDOM_FUNCTIONS.iter().map(|row| row.name).chain(r::random::RANDOM_ALIASES).collect::<Vec<_>>(),
-        )?,
-    )?;
+    d.set_item("random_functions", PyTuple::new(py, r::random::RANDOM_FUNCTIONS.iter().map(|row| row.name))?)?;
+    d.set_item("random_aliases", PyTuple::new(py, r::random::RANDOM_ALIASES)?)?;
     d.set_item("py_random_functions", PyTuple::new(py, r::pyrandom::PY_RANDOM_FUNCTIONS.iter().map(|row| row.name))?)?;
     d.set_item("cmath_functions", PyTuple::new(py, r::cmath::CmathFn::ALL.iter().map(|f| f.name()))?)?;
     d.set_item("cmath_constants", PyTuple::new(py, r::cmath::CMATH_CONSTANTS)?)?;

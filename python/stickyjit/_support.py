@@ -244,7 +244,7 @@ def _random_name(value):
     RandomState) and compiled code calls it, ``"pyrandom.gauss"`` when it is Python's
     ``random.gauss``, else None."""
     module = sys.modules.get("numpy.random")
-    for n in (*_RANDOM_FUNCTIONS, "default_rng") if module is not None else ():
+    for n in (*_RANDOM_FUNCTIONS, *_REGISTRY["random_aliases"], "default_rng") if module is not None else ():
         if getattr(module, n, None) is value:
             return "random." + n
     # `random.gauss` is a bound method of the module's hidden Random instance, made once.

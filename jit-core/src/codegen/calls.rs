@@ -192,6 +192,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Intrinsic::Generator(_) => unreachable!("made by FnGen::generator_call (it owns its results)"),
             Intrinsic::Ufunc(_) => unreachable!("made by FnGen::ufunc_scalar"),
             Intrinsic::FrozenArray(k) => self.frozen_array(k, ty),
+            // `a.flat`: its `a.reshape(-1)` (a view, or a copy the type makes read-only).
+            Intrinsic::Flat => self.expr(&args[0]),
             // A new namedtuple: its items, as a tuple's (`*t` gives `t`'s).
             Intrinsic::NamedTuple(_) => {
                 let vals = self.call_args(args);

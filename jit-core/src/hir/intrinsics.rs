@@ -90,6 +90,10 @@ pub enum Intrinsic {
     /// The frozen array global [`Function::arrays`]`[k]`: a read-only array over the code's
     /// own copy of its elements.
     FrozenArray(u32),
+    /// `a.flat` as a value (its argument `a.reshape(-1)`): the elements in C order, indexed
+    /// and iterated as a 1-D array; a view of a C-contiguous `a`, else a read-only copy (a
+    /// store through it raises rather than being lost).
+    Flat,
     /// `f.reduce(a, axis=k)` of the `@vectorize` object `ufuncs[k]` (its argument the array):
     /// the fold of its kernel along `axis` (an int literal, negative from the end; `None`: every
     /// element, in C order); `f.accumulate(a, axis=k)` when `accumulate` (every partial fold).

@@ -608,6 +608,13 @@ impl<'a> InferCx<'a> {
             H::Intrinsic { f: hir::Intrinsic::IsNone { negated }, args } => self.is_none(e, *negated, &args[0])?,
             H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } => self.ufunc_call(*k, e, args)?,
             H::Intrinsic { f: hir::Intrinsic::NamedTuple(k), args } => self.new_named_tuple(*k, args, e.span)?,
+            H::Intrinsic { f: hir::Intrinsic::Flat, args } => match (&args[0].kind, self.expr(&args[0])?) {
+                (H::Reshape { value, .. }, Type::Array(flat)) => match self.expr(value)? {
+                    Type::Array(a) if a.layout == crate::types::Layout::C => Type::Array(flat),
+                    _ => Type::Array(crate::types::ArrayType { readonly: true, ..flat }),
+                },
+                (_, t) => t,
+            },
             H::Intrinsic { f: hir::Intrinsic::FrozenArray(k), .. } => {
                 let a = &self.hir_fn().arrays[*k as usize];
                 Type::Array(crate::types::ArrayType {

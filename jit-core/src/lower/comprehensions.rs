@@ -142,7 +142,7 @@ impl Lowerer<'_> {
     }
 
     /// `Some(true)` when `func` is the builtin `any`, `Some(false)` for `all`.
-    fn short_circuit_builtin(&self, func: &ast::Expr) -> Option<bool> {
+    pub(super) fn short_circuit_builtin(&self, func: &ast::Expr) -> Option<bool> {
         let A::Name(n) = &func.kind else { return None };
         let builtin = !self.by_name.contains_key(n) && matches!(self.global(n), super::GlobalValue::Builtin(b) if b == n);
         match n.as_str() {

@@ -217,6 +217,13 @@ impl Lowerer<'_> {
                 return self.numpy_info_field(which, args, attr, span);
             }
             _ if attr == "T" => H::Transpose { value: Box::new(self.expr(value)?), axes: None },
+            // `a.flat` as a value (`for x in a.flat` is a loop of its own: `lower/iterate.rs`).
+            _ if attr == "flat" => {
+                let all = self.mk(H::Int(-1), span);
+                let array = self.expr(value)?;
+                let raveled = self.mk(H::Reshape { value: Box::new(array), shape: Box::new(all) }, span);
+                H::Intrinsic { f: hir::Intrinsic::Flat, args: vec![raveled] }
+            }
             _ => match hir::Attr::from_name(attr) {
                 Some(a) => H::Attr { value: Box::new(self.expr(value)?), attr: a },
                 None => {

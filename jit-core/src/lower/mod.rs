@@ -509,7 +509,11 @@ impl<'a> Lowerer<'a> {
             }
             A::Call { func, .. } if matches!(self.callee(func), Ok(Callee::ListOf)) => self.comprehension_value(e)?,
             // `any(...)`, `all(...)` of a generator expression, answered by a hoisted loop.
-            A::Call { .. } if self.comps.contains_key(&(e as *const ast::Expr as usize)) => self.comprehension_value(e)?,
+            A::Call { func, .. }
+                if self.short_circuit_builtin(func).is_some() && self.comps.contains_key(&(e as *const ast::Expr as usize)) =>
+            {
+                self.comprehension_value(e)?
+            }
             A::Call { func, args, keywords }
                 if args.len() == 1 && keywords.is_empty() && matches!(self.callee(func), Ok(Callee::SetNew)) =>
             {

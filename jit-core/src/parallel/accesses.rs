@@ -209,6 +209,7 @@ impl<'a> Accesses<'a> {
             H::Reshape { value, .. } | H::Transpose { value, .. } | H::Out { out: value, .. } | H::Unpack(value) => {
                 self.write_whole(value, span)
             }
+            H::Intrinsic { f: Intrinsic::Flat, args } => self.write_whole(&args[0], span),
             _ => {}
         }
     }
@@ -609,6 +610,7 @@ fn reaches(e: &hir::Expr, p: LocalId) -> bool {
         | H::Transpose { value, .. }
         | H::Out { out: value, .. }
         | H::Unpack(value) => reaches(value, p),
+        H::Intrinsic { f: Intrinsic::Flat, args } => reaches(&args[0], p),
         _ => false,
     }
 }

@@ -195,7 +195,8 @@ pub fn random_function(name: &str) -> Option<&'static RandomRow> {
     RANDOM_FUNCTIONS.iter().find(|r| r.name == name)
 }
 
-/// NumPy's other names of compiled `np.random` functions (`ranf`, `sample`).
+/// NumPy's other names of compiled `np.random` functions (`ranf`, `sample`): `random_function`
+/// takes them; the host resolves a global bound to one by them (`_support._random_name`).
 pub const RANDOM_ALIASES: [&str; 2] = ["ranf", "sample"];
 
 /// `"seed, random, ..."`: the compiled `np.random` functions, as messages list them.
