@@ -141,6 +141,34 @@ impl Lowerer<'_> {
         Ok(())
     }
 
+    /// Each generator's `(target, iterable, conditions)` with its targets given fresh locals
+    /// (`$c{n}.{k}.{name}`), used in everything after them (CPython gives a comprehension its
+    /// own scope; the first iterable is read in the enclosing one); and the renaming.
+    #[allow(clippy::type_complexity)]
+    fn renamed_generators(
+        &mut self,
+        n: usize,
+        generators: &[ast::Comprehension],
+        span: ast::Span,
+    ) -> (Vec<(ast::Target, ast::Expr, Vec<ast::Expr>)>, HashMap<String, String>) {
+        let mut renames: HashMap<String, String> = HashMap::new();
+        let mut loops = Vec::new();
+        for (k, g) in generators.iter().enumerate() {
+            let iter = if k == 0 { g.iter.clone() } else { rename_expr(&g.iter, &renames) };
+            let mut bound = std::collections::HashSet::new();
+            crate::scope::target_names(&g.target, &mut bound);
+            for b in bound {
+                let fresh = format!("$c{n}.{k}.{b}");
+                self.local(&fresh, span);
+                renames.insert(b, fresh);
+            }
+            let target = rename_target(&g.target, &renames);
+            let ifs: Vec<ast::Expr> = g.ifs.iter().map(|c| rename_expr(c, &renames)).collect();
+            loops.push((target, iter, ifs));
+        }
+        (loops, renames)
+    }
+
     /// `Some(true)` when `func` is the builtin `any`, `Some(false)` for `all`.
     pub(super) fn short_circuit_builtin(&self, func: &ast::Expr) -> Option<bool> {
         let A::Name(n) = &func.kind else { return None };
@@ -168,21 +196,7 @@ impl Lowerer<'_> {
         let acc_name = format!("$ac{n}");
         let acc = self.local(&acc_name, span);
         let name = || ast::Expr { kind: A::Name(acc_name.clone()), span };
-        let mut renames: HashMap<String, String> = HashMap::new();
-        let mut loops = Vec::new();
-        for (k, g) in generators.iter().enumerate() {
-            let iter = if k == 0 { g.iter.clone() } else { rename_expr(&g.iter, &renames) };
-            let mut bound = std::collections::HashSet::new();
-            crate::scope::target_names(&g.target, &mut bound);
-            for b in bound {
-                let fresh = format!("$c{n}.{k}.{b}");
-                self.local(&fresh, span);
-                renames.insert(b, fresh);
-            }
-            let target = rename_target(&g.target, &renames);
-            let ifs: Vec<ast::Expr> = g.ifs.iter().map(|c| rename_expr(c, &renames)).collect();
-            loops.push((target, iter, ifs));
-        }
+        let (loops, renames) = self.renamed_generators(n, generators, span);
         let assign = |v: bool| ast::Stmt {
             kind: S::Assign {
                 targets: vec![ast::Target::Name(acc_name.clone(), span)],
@@ -270,22 +284,7 @@ impl Lowerer<'_> {
         let acc_name = format!("$lc{n}");
         let acc = self.local(&acc_name, span);
         let name = |s: &str| ast::Expr { kind: A::Name(s.to_string()), span };
-        // Each generator's targets get fresh names, used in everything after them.
-        let mut renames: HashMap<String, String> = HashMap::new();
-        let mut loops = Vec::new();
-        for (k, g) in generators.iter().enumerate() {
-            let iter = if k == 0 { g.iter.clone() } else { rename_expr(&g.iter, &renames) };
-            let mut bound = std::collections::HashSet::new();
-            crate::scope::target_names(&g.target, &mut bound);
-            for b in bound {
-                let fresh = format!("$c{n}.{k}.{b}");
-                self.local(&fresh, span);
-                renames.insert(b, fresh);
-            }
-            let target = rename_target(&g.target, &renames);
-            let ifs: Vec<ast::Expr> = g.ifs.iter().map(|c| rename_expr(c, &renames)).collect();
-            loops.push((target, iter, ifs));
-        }
+        let (loops, renames) = self.renamed_generators(n, generators, span);
         // `$lc.append(elt)`, `$lc.add(elt)` or `$lc[elt] = value`.
         let call = |method: &str| ast::Expr {
             kind: A::Call {
