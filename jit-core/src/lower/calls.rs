@@ -119,11 +119,7 @@ impl Lowerer<'_> {
 
     /// The index of `u` in the function's ufuncs ([`hir::Function::ufuncs`]), added if new.
     pub(super) fn ufunc_index(&mut self, u: hir::Ufunc) -> u32 {
-        let k = self.ufuncs.iter().position(|x| *x == u).unwrap_or_else(|| {
-            self.ufuncs.push(u);
-            self.ufuncs.len() - 1
-        });
-        k as u32
+        super::index_in(&mut self.ufuncs, u)
     }
 
     /// Binds positional and keyword arguments to the parameters of function `unit` of the

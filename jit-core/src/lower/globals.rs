@@ -84,14 +84,8 @@ impl Lowerer<'_> {
             }
             GlobalValue::Array(a) => {
                 let a = a.clone();
-                let k = match self.arrays.iter().position(|x| std::sync::Arc::ptr_eq(x, &a)) {
-                    Some(k) => k,
-                    None => {
-                        self.arrays.push(a);
-                        self.arrays.len() - 1
-                    }
-                };
-                H::Intrinsic { f: hir::Intrinsic::FrozenArray(k as u32), args: Vec::new() }
+                let k = super::index_in(&mut self.arrays, a);
+                H::Intrinsic { f: hir::Intrinsic::FrozenArray(k), args: Vec::new() }
             }
             GlobalValue::NamedTupleValue(names, items) => {
                 let (names, items) = (names.clone(), items.clone());

@@ -732,5 +732,15 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// The index of `item` in one of a function's tables (its ufuncs, namedtuple classes, frozen
+/// arrays), added at the end when it is not there yet.
+fn index_in<T: PartialEq>(table: &mut Vec<T>, item: T) -> u32 {
+    let k = table.iter().position(|x| *x == item).unwrap_or_else(|| {
+        table.push(item);
+        table.len() - 1
+    });
+    k as u32
+}
+
 #[cfg(test)]
 mod tests;

@@ -65,11 +65,7 @@ impl Lowerer<'_> {
 
     /// The index of namedtuple class `names` in the function's list ([`hir::Function::named`]).
     pub(super) fn named_class(&mut self, names: Arc<TupleNames>) -> u32 {
-        let k = self.named.iter().position(|n| *n == names).unwrap_or_else(|| {
-            self.named.push(names);
-            self.named.len() - 1
-        });
-        k as u32
+        super::index_in(&mut self.named, names)
     }
 
     /// `Class(args...)` of a namedtuple class: the arguments bound to its fields (positional,
