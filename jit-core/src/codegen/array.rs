@@ -634,6 +634,17 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// The view `array[index]`: integers drop their axis (checked like an element index),
     /// slices keep theirs with Python's slice rules; axes not indexed are kept whole.
     pub(super) fn array_view(&mut self, array: &hir::Expr, index: &hir::Expr, view_type: Type) -> BasicValueEnum<'ctx> {
+        self.array_view_keeping(array, index, view_type, None)
+    }
+
+    /// [`FnGen::array_view`], the index's item at `whole` (not evaluated) taken as `:`.
+    pub(super) fn array_view_keeping(
+        &mut self,
+        array: &hir::Expr,
+        index: &hir::Expr,
+        view_type: Type,
+        whole: Option<usize>,
+    ) -> BasicValueEnum<'ctx> {
         let Type::Array(a) = self.ty(array) else { unreachable!("inference allows arrays only") };
         let Type::Array(view) = view_type else { unreachable!("the subscript's type is the view's") };
         let arr = self.expr(array).into_struct_value();
@@ -646,7 +657,27 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let (mut shapes, mut new_strides) = (Vec::new(), Vec::new());
         // `k`: the array's axis the next item indexes (`None`, a new axis, indexes none).
         let mut k = 0;
-        for e in &items {
+        if let (false, Type::Tuple(types)) = (matches!(index.kind, H::Tuple(_) | H::Slice { .. }), self.ty(index)) {
+            // An index held in a tuple value with fewer integers than axes: each one an axis's.
+            let t = self.expr(index).into_struct_value();
+            for (j, ty) in types.iter().enumerate() {
+                let v = self.b().build_extract_value(t, j as u32, "ix").u();
+                let i = self.as_index(v, ty);
+                let size = self.dim(arr, field::SHAPE, j as u32);
+                let at = self.checked_index(i, false, j as i64, size);
+                let term = self.b().build_int_mul(at, strides[j], "term").u();
+                offset = self.b().build_int_add(offset, term, "offset").u();
+            }
+            k = types.len();
+        }
+        let items = if k == 0 { items } else { Vec::new() };
+        for (pos, e) in items.iter().enumerate() {
+            if whole == Some(pos) {
+                shapes.push(self.dim(arr, field::SHAPE, k as u32));
+                new_strides.push(strides[k]);
+                k += 1;
+                continue;
+            }
             if matches!(e.kind, H::None) {
                 shapes.push(self.i64(1));
                 new_strides.push(self.i64(0));

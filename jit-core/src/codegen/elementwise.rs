@@ -256,7 +256,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let Type::Array(a) = self.ty(array) else { unreachable!("inference allows arrays only") };
         let items = match &index.kind {
             H::Tuple(items) => items.len(),
-            _ => 1,
+            _ => crate::infer::tuple_value_len(index, &self.ty(index)).unwrap_or(1),
         };
         let (slices, new) = (hir_slices(index), crate::infer::new_axes(index) as u8);
         let view_t = ArrayType { ndim: a.ndim - (items as u8 - new) + slices + new, layout: crate::types::Layout::A, ..a };

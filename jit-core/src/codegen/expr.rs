@@ -311,6 +311,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.own_temp(e.id, v, &ty);
                 v
             }
+            H::Subscript { value, index } if self.mixed_index(value, index).is_some() => {
+                let Type::Array(out) = ty else { unreachable!("inference types an indexed read as an array") };
+                let m = self.mixed_index(value, index).expect("checked");
+                let v = self.fancy_load_mixed(value, index, m, out);
+                self.own_temp(e.id, v, &ty);
+                v
+            }
             H::Subscript { value, index } if self.gathered_axis(value, index).is_some() => {
                 let Type::Array(out) = ty else { unreachable!("inference types an indexed read as an array") };
                 let (p, item) = self.gathered_axis(value, index).expect("checked");

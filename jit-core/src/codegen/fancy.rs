@@ -8,7 +8,7 @@ use inkwell::IntPredicate;
 
 use super::{Built, FnGen};
 use crate::abi::array_value as field;
-use crate::hir;
+use crate::hir::{self, ExprKind as H};
 use crate::runtime::Status;
 use crate::types::{ArrayType, Dtype, Layout, Type};
 
@@ -52,7 +52,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             });
             return value;
         }
-        self.gather(&a, &ix, 0, out, j)
+        self.gather(&a, &ix, (0, 0), out, j)
     }
 
     /// `value[:, idx]` (`index` the integer array `idx`, at position `p` of an index whose
@@ -72,32 +72,33 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         let (a, ix) = (self.parts(a, at), self.parts(ix, it));
         let j = self.entry_alloca(self.ctx().i64_type(), "fancy.j");
         self.b().build_store(j, self.i64(0)).u();
-        self.gather(&a, &ix, p, out, j)
+        self.gather(&a, &ix, (p, p), out, j)
     }
 
     /// The elements of `a` at the integer array `ix`'s positions along axis `p`, in a new
     /// C-contiguous array of `out` (`j`: the count of elements written, from 0): its shape is
     /// `a`'s axes before `p`, `ix`'s, then `a`'s after `p`. A position out of range is NumPy's
-    /// IndexError naming the axis, even where the result is empty (another axis of size 0), as
-    /// NumPy checks every position first.
+    /// IndexError naming the axis (`named`: the indexed array's axis that `a`'s `p` is, when `a`
+    /// is a view of it), even where the result is empty (another axis of size 0), as NumPy
+    /// checks every position first.
     fn gather(
         &mut self,
         a: &Parts<'ctx>,
         ix: &Parts<'ctx>,
-        p: usize,
+        (p, named): (usize, usize),
         out: ArrayType,
         j: PointerValue<'ctx>,
     ) -> BasicValueEnum<'ctx> {
         let item = self.i64(out.dtype.size() as i64);
         let n = ix.t.ndim as usize;
         self.loop_nest(&ix.shape, &mut |fn_gen, idx| {
-            fn_gen.position_at_axis(ix, idx, a.shape[p], p as i64);
+            fn_gen.position_at_axis(ix, idx, a.shape[p], named as i64);
         });
         let shape: Vec<IntValue<'ctx>> = a.shape[..p].iter().chain(&ix.shape).chain(&a.shape[p + 1..]).copied().collect();
         let (value, data, _) = self.alloc_c(&out, &shape, false);
         let dtype = a.t.dtype;
         self.loop_nest(&shape, &mut |fn_gen, idx| {
-            let at = fn_gen.position_at_axis(ix, &idx[p..p + n], a.shape[p], p as i64);
+            let at = fn_gen.position_at_axis(ix, &idx[p..p + n], a.shape[p], named as i64);
             let pos: Vec<IntValue<'ctx>> =
                 idx[..p].iter().copied().chain(std::iter::once(at)).chain(idx[p + n..].iter().copied()).collect();
             let x = fn_gen.load_element(fn_gen.address(a.data, &pos, &a.strides), dtype);
@@ -112,7 +113,64 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
     pub(super) fn gathered_axis<'e>(&self, value: &hir::Expr, index: &'e hir::Expr) -> Option<(usize, &'e hir::Expr)> {
         let Type::Array(a) = self.ty(value) else { return None };
         let (p, item) = crate::infer::one_index_among_full_slices(&a, index)?;
-        matches!(self.ty(item), Type::Array(_)).then_some((p, item))
+        matches!(self.ty(item), Type::Array(ix) if ix.dtype != Dtype::Bool).then_some((p, item))
+    }
+
+    /// Where `value[index]` is a read with one index array among integers and slices
+    /// ([`crate::infer::MixedIndex`]: `a[mask, 0]`, `a[i, idx]`), as inference typed it.
+    pub(super) fn mixed_index(&self, value: &hir::Expr, index: &hir::Expr) -> Option<crate::infer::MixedIndex> {
+        let (Type::Array(a), H::Tuple(items)) = (self.ty(value), &index.kind) else { return None };
+        let types: Vec<Type> =
+            items.iter().map(|e| if matches!(e.kind, H::Slice { .. } | H::None) { Type::Unknown } else { self.ty(e) }).collect();
+        let refs: Vec<&hir::Expr> = items.iter().collect();
+        crate::infer::one_array_among_ints_and_slices(&a, &refs, &types)?.ok()
+    }
+
+    /// `value[index]` with a [`crate::infer::MixedIndex`] `m`: the view the integers and
+    /// slices make (the array's axis whole), then the elements along its axis `m.p` at the
+    /// integer array's positions, or where the 1-D mask is true, in a new C-contiguous array of
+    /// type `out`.
+    pub(super) fn fancy_load_mixed(
+        &mut self,
+        value: &hir::Expr,
+        index: &hir::Expr,
+        m: crate::infer::MixedIndex,
+        out: ArrayType,
+    ) -> BasicValueEnum<'ctx> {
+        let (Type::Array(at), H::Tuple(items)) = (self.ty(value), &index.kind) else { unreachable!("inference checked") };
+        let item = &items[m.item];
+        let Type::Array(it) = self.ty(item) else { unreachable!("the index array") };
+        let ints = items.iter().filter(|e| crate::infer::is_int_index(&self.ty(e))).count();
+        let view_t = ArrayType { ndim: at.ndim - ints as u8, layout: Layout::A, ..at };
+        let view = self.array_view_keeping(value, index, Type::Array(view_t), Some(m.item)).into_struct_value();
+        let ix = self.expr(item).into_struct_value();
+        let (v, ix) = (self.parts(view, view_t), self.parts(ix, it));
+        let j = self.entry_alloca(self.ctx().i64_type(), "fancy.j");
+        self.b().build_store(j, self.i64(0)).u();
+        if it.dtype != Dtype::Bool {
+            return self.gather(&v, &ix, (m.p, m.item), out, j);
+        }
+        // A 1-D mask along axis p: its length that axis's, the selected positions in order.
+        let ne = self.b().build_int_compare(IntPredicate::NE, v.shape[m.p], ix.shape[0], "mask.ne").u();
+        self.fail_if(ne, Status::MaskShape as u32);
+        let count = self.mask_count(&ix);
+        let mut shape = v.shape.clone();
+        shape[m.p] = count;
+        let (result, data, _) = self.alloc_c(&out, &shape, false);
+        let item_size = self.i64(out.dtype.size() as i64);
+        let (before, after) = (v.shape[..m.p].to_vec(), v.shape[m.p + 1..].to_vec());
+        let dtype = at.dtype;
+        self.for_each_rest(&[], &before, &mut |fn_gen, outer| {
+            let outer = outer.to_vec();
+            fn_gen.for_each_selected(&ix, &mut |fn_gen, sel| {
+                let first: Vec<IntValue<'ctx>> = outer.iter().chain(sel).copied().collect();
+                fn_gen.for_each_rest(&first, &after, &mut |fn_gen, pos| {
+                    let x = fn_gen.load_element(fn_gen.address(v.data, pos, &v.strides), dtype);
+                    fn_gen.store_next(data, item_size, j, out, x, &dtype.element().carrier());
+                });
+            });
+        });
+        result
     }
 
     /// `array[index] = v` with an array `index`: `v` (of type `vt`: a number, or a 1-D array of

@@ -22,6 +22,17 @@ pub(crate) fn is_view(a: &ArrayType, index: &hir::Expr, index_type: &Type) -> bo
     let written_out = matches!(index.kind, hir::ExprKind::Tuple(_)) || !matches!(index_type, Type::Tuple(_));
     items.iter().any(|e| matches!(e.kind, hir::ExprKind::Slice { .. } | hir::ExprKind::None))
         || (written_out && items.len() < a.ndim as usize)
+        || matches!(index_type, Type::Tuple(t) if !written_out && t.len() < a.ndim as usize)
+}
+
+/// How many integers an index held in a tuple value (`a[t]`, `t` not written out) gives, or
+/// `None` for an index written out.
+pub(crate) fn tuple_value_len(index: &hir::Expr, index_type: &Type) -> Option<usize> {
+    match (&index.kind, index_type) {
+        (hir::ExprKind::Tuple(_) | hir::ExprKind::Slice { .. }, _) => None,
+        (_, Type::Tuple(t)) => Some(t.len()),
+        _ => None,
+    }
 }
 
 /// The type of `a[ix]` with an array `ix` as the index: a boolean mask of `a`'s shape gives the
@@ -339,6 +350,17 @@ impl InferCx<'_> {
     /// The type of the view `a[index]`: every integer drops its axis, every slice (and every
     /// axis not indexed) keeps one.
     pub(super) fn view_type(&mut self, a: ArrayType, index: &hir::Expr, span: Span) -> Result<Type> {
+        if !matches!(index.kind, hir::ExprKind::Tuple(_) | hir::ExprKind::Slice { .. }) {
+            // An index held in a tuple value with fewer integers than axes (`m[t]`, `t` from
+            // `np.ndindex`): the leading axes taken, a view of the others.
+            if let Type::Tuple(t) = self.expr(index)? {
+                for item in t.iter() {
+                    require_integer(item, "array index", "array indices", index.span)?;
+                }
+                let layout = if a.layout == Layout::C { Layout::C } else { Layout::A };
+                return Ok(Type::Array(ArrayType { ndim: a.ndim - t.len() as u8, layout, ..a }));
+            }
+        }
         let items = index_items(index);
         let new = new_axes(index);
         if items.len() - new > a.ndim as usize {

@@ -131,6 +131,7 @@ impl InferCx<'_> {
                     arrays::fancy_index_type(a, ix, index.span)?;
                     return arrays::check_fancy_store(a, ix, ty, *span);
                 }
+                self.reject_mixed_store(a, index)?;
                 if arrays::is_view(&a, index, &it) {
                     self.specs[self.current].allocates = true; // an overlapping value's snapshot
                     return self.assign_view(a, index, ty, *span);

@@ -27,7 +27,7 @@ pub use functions::const_type;
 pub use named_tuples::BOUND_METHOD;
 mod optional;
 pub(crate) use arrays::{fancy_index_type, normalized_axes};
-pub(crate) use subscript::one_index_among_full_slices;
+pub(crate) use subscript::{is_int_index, one_array_among_ints_and_slices, one_index_among_full_slices, MixedIndex};
 mod ops;
 mod pointers;
 mod random;
@@ -37,7 +37,7 @@ mod subscript;
 mod ufuncs;
 mod vectorize;
 
-pub(crate) use arrays::{is_view, new_axes};
+pub(crate) use arrays::{is_view, new_axes, tuple_value_len};
 pub(crate) use ops::{dot_scalar_dtype, elementwise_dtype, DotOperand};
 pub(crate) use ufuncs::{kind as ufunc_kind, Kind as UfuncKind};
 pub(crate) use vectorize::{gufunc_loop, ufunc_loop};
@@ -427,6 +427,7 @@ impl<'a> InferCx<'a> {
                     self.specs[self.current].aug_types.insert(value.id, t);
                     return Ok(());
                 }
+                self.reject_mixed_store(a, index)?;
                 if arrays::is_view(&a, index, &it) {
                     self.specs[self.current].allocates = true; // an overlapping value's snapshot
                     let view = self.view_type(a, index, s.span)?;

@@ -2,10 +2,65 @@
 //! for a value used as an array that is not one.
 
 use super::*;
+use crate::types::{ArrayType, Dtype};
 
 impl<'a> InferCx<'a> {
     /// `value[index]` on a tuple: a literal index picks its element (negative counts from the
     /// end); any other integer index needs a tuple whose elements have one type.
+    /// `a[index]` read with one index array among integers and slices ([`MixedIndex`]): its
+    /// type, or `None` for any other index.
+    fn mixed_index(&mut self, a: ArrayType, index: &hir::Expr) -> Result<Option<ArrayType>> {
+        let H::Tuple(items) = &index.kind else { return Ok(None) };
+        let mut types = Vec::with_capacity(items.len());
+        for e in items {
+            types.push(if matches!(e.kind, H::Slice { .. } | H::None) { Type::Unknown } else { self.expr(e)? });
+        }
+        let refs: Vec<&hir::Expr> = items.iter().collect();
+        match one_array_among_ints_and_slices(&a, &refs, &types) {
+            None => Ok(None),
+            Some(Err(())) => Err(CompileError::unsupported_because(
+                "array index",
+                "an index array apart from an integer, after a slice (`b[0, :, idx]`): NumPy moves the \
+                 gathered axes first there; index in two steps (`b[0][:, idx]`)",
+                index.span,
+            )),
+            Some(Ok(m)) => {
+                for e in items {
+                    if let H::Slice { lower, upper, step } = &e.kind {
+                        for part in [lower, upper, step].into_iter().flatten() {
+                            let t = self.expr(part)?;
+                            require_integer(&t, "slice", "slice indices", part.span)?;
+                        }
+                    }
+                }
+                let Type::Array(ix) = types[m.item] else { unreachable!("the index array") };
+                self.specs[self.current].allocates = true;
+                let ints = types.iter().filter(|t| is_int_index(t)).count();
+                Ok(Some(mixed_index_type(a, ix, ints)))
+            }
+        }
+    }
+
+    /// A store (or `op=`) through one index array among integers and slices (`A[m, 0] = v`) is
+    /// not compiled: a `CompileError` saying how to write it.
+    pub(super) fn reject_mixed_store(&mut self, a: ArrayType, index: &hir::Expr) -> Result<()> {
+        let H::Tuple(items) = &index.kind else { return Ok(()) };
+        let mut types = Vec::with_capacity(items.len());
+        for e in items {
+            types.push(if matches!(e.kind, H::Slice { .. } | H::None) { Type::Unknown } else { self.expr(e)? });
+        }
+        let refs: Vec<&hir::Expr> = items.iter().collect();
+        if one_array_among_ints_and_slices(&a, &refs, &types).is_none() {
+            return Ok(());
+        }
+        Err(CompileError::unsupported_because(
+            "assignment through an index array",
+            "an index array among integers and slices is compiled where it is read (`A[m, 0]`), not \
+             where it is stored into (`A[m, 0] = v`): store through the view, `A[:, 0][m] = v`",
+            index.span,
+        ))
+    }
+
     pub(super) fn subscript(&mut self, value: &hir::Expr, index: &hir::Expr, span: Span) -> Result<Type> {
         let vt = self.expr(value)?;
         if let Type::List(item) = &vt {
@@ -53,6 +108,9 @@ impl<'a> InferCx<'a> {
                     Type::Unknown => return Ok(Type::Unknown),
                     _ => {}
                 }
+            }
+            if let Some(t) = self.mixed_index(a, index)? {
+                return Ok(Type::Array(t));
             }
             if arrays::is_view(&a, index, &it) {
                 return self.view_type(a, index, span);
@@ -142,6 +200,65 @@ impl<'a> InferCx<'a> {
 /// Whether `e` is the full slice `:`.
 pub(crate) fn is_full_slice(e: &hir::Expr) -> bool {
     matches!(&e.kind, hir::ExprKind::Slice { lower: None, upper: None, step: None })
+}
+
+/// Where a written-out index holds one index array among integers and slices (`a[mask, 0]`,
+/// `a[i, idx]`, `a[1:, mask]`): `item`, the array's position among the index's items, and `p`,
+/// its axis in the view the integers and slices make (the array taken as `:`), which the result
+/// gathers along. Built from the items' types (`types[k]` for `items[k]`; slices untyped).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct MixedIndex {
+    pub item: usize,
+    pub p: usize,
+}
+
+/// An integer index item (a bool is one, as everywhere an index is taken).
+pub(crate) fn is_int_index(t: &Type) -> bool {
+    matches!(t, Type::Bool | Type::Int64 | Type::UInt64)
+}
+
+/// [`MixedIndex`] of `a[items]`: `None` unless one item is an integer array or a 1-D boolean
+/// mask and every other one an integer or a slice (no `None`), at most one per axis;
+/// `Some(Err(()))` where NumPy would move the gathered axes to the front (integers and the array
+/// not side by side, with a slice before the array: `b[0, :, idx]`), which is not compiled.
+pub(crate) fn one_array_among_ints_and_slices(
+    a: &crate::types::ArrayType,
+    items: &[&hir::Expr],
+    types: &[Type],
+) -> Option<std::result::Result<MixedIndex, ()>> {
+    if items.len() < 2 || items.len() > a.ndim as usize || items.iter().any(|e| matches!(e.kind, hir::ExprKind::None)) {
+        return None;
+    }
+    let is_slice = |k: usize| matches!(items[k].kind, hir::ExprKind::Slice { .. });
+    let mut arrays = (0..items.len()).filter(|&k| matches!(types[k], Type::Array(_)));
+    let item = arrays.next()?;
+    if arrays.next().is_some() {
+        return None;
+    }
+    let Type::Array(ix) = &types[item] else { unreachable!("filtered") };
+    let integer_array = matches!(ix.dtype.row().kind, b'i' | b'u');
+    if !(integer_array || (ix.dtype == Dtype::Bool && ix.ndim == 1)) {
+        return None;
+    }
+    if (0..items.len()).any(|k| k != item && !is_slice(k) && !is_int_index(&types[k])) {
+        return None;
+    }
+    let advanced: Vec<usize> = (0..items.len()).filter(|&k| !is_slice(k)).collect();
+    let side_by_side = advanced.last().expect("the array") - advanced[0] + 1 == advanced.len();
+    let p = (0..item).filter(|&k| is_slice(k)).count();
+    if !side_by_side && p > 0 {
+        return Some(Err(()));
+    }
+    Some(Ok(MixedIndex { item, p }))
+}
+
+/// The type of `a[index]` with a [`MixedIndex`], index array `ix` and `ints` integers: the
+/// view's axes (`a`'s less one per integer), the one at `p` replaced by the index array's (a
+/// mask's selection).
+fn mixed_index_type(a: ArrayType, ix: ArrayType, ints: usize) -> ArrayType {
+    let view_ndim = a.ndim as usize - ints;
+    let ndim = if ix.dtype == Dtype::Bool { view_ndim } else { view_ndim - 1 + ix.ndim as usize };
+    ArrayType { dtype: a.dtype, ndim: ndim as u8, layout: crate::types::Layout::C, readonly: false }
 }
 
 /// The index written out `a[:, idx]` (`a[:, :, idx]`, `a[idx, :]`): at most one item per axis,

@@ -216,7 +216,16 @@ fn typing() {
     snapshot!("array_view_too_many_indices", "def f(a):\n    return a[0, 1:]", [f64s()]);
     snapshot!("array_index_float", "def f(a, x):\n    return a[x]", [f64s(), Float64]);
     snapshot!("array_slice_float", "def f(a, x):\n    return a[x:]", [f64s(), Float64]);
-    snapshot!("array_fewer_indices_in_a_tuple", "def f(a):\n    t = (0,)\n    return a[t]", [array(Dtype::Float64, 2)]);
+    snapshot!(
+        "array_index_array_apart_from_an_integer",
+        "def f(b, idx):\n    return b[0, :, idx]",
+        [array(Dtype::Float64, 3), array(Dtype::Int64, 1)]
+    );
+    snapshot!(
+        "array_store_through_mask_and_integer",
+        "def f(a, m):\n    a[m, 0] = 1.0\n    return a",
+        [array(Dtype::Float64, 2), array(Dtype::Bool, 1)]
+    );
 }
 
 /// Why the `prange` loops of `src` decorated `parallel=True` run serially (`prange` bound).
