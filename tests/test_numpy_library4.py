@@ -65,3 +65,50 @@ def test_atleast_2d_of_a_1d_array_is_a_view():
     v = np.arange(4.0)[::2]
     at_least(v)[1][0, 1] = 99.0
     assert v[1] == 99.0
+
+
+@jit
+def item_alone(a):
+    return a.item()
+
+
+@jit
+def item_at(a, k):
+    return a.item(k)
+
+
+@jit
+def item_at_2(a, i, j):
+    return a.item(i, j)
+
+
+ITEM_ARRAYS = [
+    np.array(2.5),
+    np.array([7], np.int16),
+    np.ones((1, 1), np.float32) * 0.1,
+    np.arange(6.0).reshape(2, 3),
+    np.arange(12, dtype=np.int64).reshape(3, 4)[::-1, ::2],
+    np.asfortranarray(np.arange(6).reshape(2, 3)),
+    np.array([True, False]),
+]
+
+
+def outcome(f, *args):
+    try:
+        return ("value", f(*args))
+    except (ValueError, IndexError) as e:
+        return (type(e).__name__, str(e))
+
+
+@pytest.mark.parametrize("a", ITEM_ARRAYS, ids=lambda a: f"{a.dtype}{a.shape}")
+def test_item_is_numpys(a):
+    # `.item()` of a size-1 array, NumPy's ValueError otherwise; `.item(k)` at every flat
+    # position, negative ones and out of range; `.item(i, j)` of a 2-D array.
+    got, want = outcome(item_alone, a), outcome(item_alone.py_func, a)
+    assert got == want and type(got[1]) is type(want[1])
+    for k in range(-a.size - 2, a.size + 2):
+        assert outcome(item_at, a, k) == outcome(item_at.py_func, a, k), k
+    if a.ndim == 2:
+        for i in range(-a.shape[0], a.shape[0] + 1):
+            for j in range(-a.shape[1], a.shape[1]):
+                assert outcome(item_at_2, a, i, j) == outcome(item_at_2.py_func, a, i, j), (i, j)

@@ -383,6 +383,7 @@ LIBRARY_METHOD_ARGS = {
     "repeat": "2",
     "searchsorted": "1.5",
     "fill": "7.0",
+    "item": "2",
 }
 
 

@@ -599,8 +599,8 @@ pub fn array_method(name: &str) -> Option<ArrayMethod> {
 /// (`python/stickyjit/_numpy_lib`, its `METHODS`): `a.cumsum()` calls the implementation with
 /// `a` as its first argument. The caller resolves each as the global
 /// [`library_method_global`]`(name)`.
-pub static LIBRARY_METHODS: [&str; 11] =
-    ["argsort", "clip", "cumprod", "cumsum", "diagonal", "fill", "nonzero", "repeat", "searchsorted", "sort", "trace"];
+pub static LIBRARY_METHODS: [&str; 12] =
+    ["argsort", "clip", "cumprod", "cumsum", "diagonal", "fill", "item", "nonzero", "repeat", "searchsorted", "sort", "trace"];
 
 /// Whether `a.name(...)` is a method compiled from the library.
 pub fn is_library_method(name: &str) -> bool {

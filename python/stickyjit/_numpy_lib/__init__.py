@@ -42,6 +42,7 @@ from .arrays import (
     flipud,
     hstack,
     identity,
+    item,
     meshgrid,
     nonzero,
     outer,
@@ -192,6 +193,7 @@ METHODS: dict[str, object] = {
     "diagonal": diagonal,
     "sort": sort_method,
     "fill": fill,
+    "item": item,
 }
 
 # id(NumPy function) -> (the function, its implementation): looked up by identity, since a

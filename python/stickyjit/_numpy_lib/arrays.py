@@ -410,6 +410,26 @@ def fill(a, value):
 
 
 @jit
+def item(a, *args):
+    """ndarray.item(): the one element of an array of size 1 (else NumPy's ValueError);
+    item(k): the element at flat position k in C order (negative from the end; out of range,
+    NumPy's IndexError); item(i, j, ...): a[i, j, ...]. A number of the array's dtype."""
+    if len(args) == 0:
+        if a.size != 1:
+            raise ValueError("can only convert an array of size 1 to a Python scalar")
+        return a.ravel()[0]
+    if len(args) == 1:
+        k = args[0]
+        if a.ndim == 1:
+            return a[k]  # NumPy's message names the axis then
+        n = a.size
+        if k < -n or k >= n:
+            raise IndexError("index " + str(k) + " is out of bounds for size " + str(n))
+        return a.ravel()[k]
+    return a[args]
+
+
+@jit
 def tile(a, reps):
     """a 1-D array and an int reps (a tuple of reps is not supported): a new array."""
     n = _check_1d(a)
