@@ -1,7 +1,8 @@
 """Python's ``random`` module inside jitted code: after ``random.seed(n)`` in compiled code, the
 values equal CPython's after ``random.seed(n)`` (CPython itself is the oracle, on the same seeds
 and arguments), for seed, random, uniform, randint, randrange, gauss, normalvariate,
-expovariate, choice (1-D arrays and ranges) and shuffle (1-D arrays); CPython's exceptions
+expovariate, choice (1-D arrays and ranges), shuffle (1-D arrays) and getrandbits (up to 64
+bits); CPython's exceptions
 and messages; the state apart from CPython's and from np.random's, per thread."""
 
 from __future__ import annotations
@@ -90,6 +91,26 @@ def test_randrange_over_wide_ranges(seed, start, span):
     check("random.randrange(a, b, 1)", "a, b", seed, start, stop)
     if 0 < stop:
         check("random.randrange(a)", "a", seed, stop)
+
+
+@given(seed=SEEDS, k=st.integers(0, 64))
+def test_getrandbits_up_to_64_bits(seed, k):
+    # A constant width (an int64 result up to 63 bits, a uint64 for 64) and a width passed in.
+    check("random.getrandbits(k)", "k", seed, k)
+    check("random.getrandbits(32)", "", seed)
+    check("random.getrandbits(64)", "", seed)
+    jitted, python = both("random.getrandbits(63)", "")
+    assert jitted(seed) == python(seed)
+    assert all(type(x) is int for x in jitted(seed)[:-1])
+
+
+def test_getrandbits_summed_as_numba_benchmark_sums_it():
+    # numba-benchmark's bench_random.py: a sum of 32-bit draws after a seed.
+    jitted, python = define(
+        "def f(seed, n):\n    random.seed(seed)\n    s = 0\n    for i in range(n):\n"
+        "        s += random.getrandbits(32)\n    return s\n"
+    )
+    assert jitted(42, 1000) == python(42, 1000)
 
 
 @given(seed=SEEDS, mu=FLOATS, sigma=st.floats(0, 100))
@@ -196,6 +217,7 @@ def error(f, *args):
         ("random.choice(range(a, b, c))", "a, b, c", (1, 5, 0)),
         ("random.expovariate(a)", "a", (0.0,)),
         ("random.choice(a)", "a", (np.zeros(0),)),
+        ("random.getrandbits(a)", "a", (-1,)),
     ],
 )
 def test_bad_arguments_raise_cpythons_exception(call, params, args):
@@ -221,6 +243,7 @@ def test_shuffling_a_read_only_array_fails_as_cpython():
         ("random.randint(1.5, 3)", "random.randint() takes an int for 'a'"),
         ("random.choice(np.zeros((2, 2)))", "random.choice() takes a 1-dimensional array"),
         ("random.shuffle(3)", "random.shuffle() takes a 1-dimensional array"),
+        ("random.getrandbits(2.0)", "random.getrandbits() takes an int for 'k'"),
         ("random.gauss(1.0, 2.0, 3.0)", "random.gauss() takes at most 2 arguments"),
         ("random.uniform(1.0)", "random.uniform() missing required argument 'b'"),
         ("random.randrange(3, step=2)", "missing a non-None stop argument"),
@@ -245,3 +268,10 @@ def test_functions_imported_from_random_by_name():
     got = jit(ns["f"])(8, x)
     assert got == ns["f"](8, y)
     assert x.tobytes() == y.tobytes()
+
+
+def test_getrandbits_of_more_than_64_bits_is_a_value_error_naming_the_limit():
+    jitted, python = both("random.getrandbits(k)", "k", n=1)
+    assert python(1, 65)[0] >= 0  # CPython: any width
+    with pytest.raises(ValueError, match=r"getrandbits\(65\): compiled code draws at most 64 bits"):
+        jitted(1, 65)

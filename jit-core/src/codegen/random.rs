@@ -524,6 +524,19 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let (a, b, c) = (call[2].into_int_value(), call[3].into_int_value(), call[4].into_int_value());
                 self.py_randbelow_inline(op, state, (a, b, c), &call, status)
             }
+            PyRandomFn::Getrandbits => {
+                let zero = self.i64(0);
+                let call = [
+                    state.into(),
+                    int_op(PyIntOp::Getrandbits).into(),
+                    int(self, 0).into(),
+                    zero.into(),
+                    zero.into(),
+                    status.into(),
+                ];
+                let v = self.call_basic(self.helper(Helper::PyRandomI64), &call);
+                checked(self, v)
+            }
             PyRandomFn::Shuffle => {
                 let (s, t) = array(0);
                 let data = self.b().build_extract_value(s, field::DATA, "pyrnd.data").u().into_pointer_value();

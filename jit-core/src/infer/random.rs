@@ -165,7 +165,10 @@ impl InferCx<'_> {
         let mut element = Type::Int64;
         for (k, a) in args.iter().enumerate() {
             let t = self.expr(a)?;
-            let int = matches!(f, PyRandomFn::Seed | PyRandomFn::Randint | PyRandomFn::Randrange | PyRandomFn::Choice);
+            let int = matches!(
+                f,
+                PyRandomFn::Seed | PyRandomFn::Randint | PyRandomFn::Randrange | PyRandomFn::Choice | PyRandomFn::Getrandbits
+            );
             let ok = match &t {
                 Type::Unknown => {
                     known = false;
@@ -202,6 +205,10 @@ impl InferCx<'_> {
         Ok(match f {
             PyRandomFn::Seed | PyRandomFn::Shuffle => Type::None,
             PyRandomFn::Randint | PyRandomFn::Randrange => Type::Int64,
+            // An int64 when the bits are a constant that fits one (`getrandbits(32)`), else a
+            // uint64 (up to 64 bits), as Numba's.
+            PyRandomFn::Getrandbits if hir::const_index(&args[0]).is_some_and(|k| k <= 63) => Type::Int64,
+            PyRandomFn::Getrandbits => Type::UInt64,
             PyRandomFn::Choice => element,
             _ => Type::Float64,
         })

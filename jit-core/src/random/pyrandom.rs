@@ -47,6 +47,8 @@ pub enum PyIntOp {
     ChoiceRange = 3,
     /// The index `choice(seq)` takes, of a sequence of length `a`.
     ChoiceIndex = 4,
+    /// `getrandbits(a)`, `a` at most 64: the bits as a u64.
+    Getrandbits = 5,
 }
 
 /// The float functions of `random` ([`sj_rt_pyrandom_f64`]'s `op`); uniform's parameters are
@@ -304,6 +306,14 @@ pub unsafe extern "C" fn sj_rt_pyrandom_i64(state: *mut u8, op: u32, a: i64, b: 
         x if x == PyIntOp::RandrangeStop as u32 => randrange(st, true, a, 0, 1),
         x if x == PyIntOp::Randrange as u32 => randrange(st, false, a, b, c),
         x if x == PyIntOp::Randint as u32 => randrange(st, false, a, b + 1, 1),
+        x if x == PyIntOp::Getrandbits as u32 => match a {
+            a if a < 0 => Err(raise("ValueError", "number of bits must be non-negative".into())),
+            0 => Ok(0),
+            a if a > 64 => {
+                Err(raise("ValueError", format!("getrandbits({a}): compiled code draws at most 64 bits (its ints are 64-bit)")))
+            }
+            a => Ok(st.getrandbits(a as u32) as u64 as i64),
+        },
         x if x == PyIntOp::ChoiceRange as u32 => {
             // len(range(a, b, c)), then range[_randbelow(len)].
             let len = match c {

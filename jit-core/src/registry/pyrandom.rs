@@ -19,6 +19,7 @@ pub enum PyRandomFn {
     Expovariate,
     Choice,
     Shuffle,
+    Getrandbits,
 }
 
 /// One row: the name, the parameters (positional or keyword) and whether a draw is an int.
@@ -43,7 +44,7 @@ const fn row(name: &'static str, function: PyRandomFn, params: &'static [RandomP
 use RandomDefault::{Float as D, NoneValue, Required as R};
 
 /// The `random` functions compiled code may call, in the order messages list them.
-pub static PY_RANDOM_FUNCTIONS: [PyRandomRow; 10] = [
+pub static PY_RANDOM_FUNCTIONS: [PyRandomRow; 11] = [
     row("seed", PyRandomFn::Seed, &[i("a", NoneValue)]),
     row("random", PyRandomFn::Random, &[]),
     row("uniform", PyRandomFn::Uniform, &[f("a", R), f("b", R)]),
@@ -54,6 +55,7 @@ pub static PY_RANDOM_FUNCTIONS: [PyRandomRow; 10] = [
     row("expovariate", PyRandomFn::Expovariate, &[f("lambd", D(1.0))]),
     row("choice", PyRandomFn::Choice, &[i("seq", R)]),
     row("shuffle", PyRandomFn::Shuffle, &[i("x", R)]),
+    row("getrandbits", PyRandomFn::Getrandbits, &[i("k", R)]),
 ];
 
 /// The `random` function called `name`, if it is compiled.
@@ -88,7 +90,7 @@ mod tests {
         }
         assert_eq!(
             py_random_functions_text(),
-            "seed, random, uniform, randint, randrange, gauss, normalvariate, expovariate, choice, shuffle"
+            "seed, random, uniform, randint, randrange, gauss, normalvariate, expovariate, choice, shuffle, getrandbits"
         );
     }
 }
