@@ -298,7 +298,7 @@ def test_options_numba_accepts():
         ({"nogil": 1}, TypeError, r"nogil=\.\.\.\) takes True or False"),
         ({"inline": "sometimes"}, TypeError, "'never' or 'always'"),
         ({"parallel": "yes"}, TypeError, "parallel"),
-        ({"locals": {"x": stickyjit.float64}}, TypeError, "locals"),
+        ({"locals": {"x": "float64"}}, TypeError, "locals"),
         ({"target": "cuda"}, TypeError, "unknown option"),
     ],
 )

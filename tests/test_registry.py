@@ -259,6 +259,10 @@ def _next(n):
     return next(it) + next(it, -1) + next(it, -1)
 
 
+def _pow(x, n):
+    return pow(x, n) + pow(n, 2) + pow(2.0, -n)
+
+
 def _print(x):
     print("x is", x, sep=": ")
     return x
@@ -290,6 +294,7 @@ BUILTIN_CASES = {
     "chr": (_chr, 9731),
     "iter": (_iter, 5),
     "next": (_next, 1),
+    "pow": (_pow, 1.5, 3),
 }
 
 

@@ -49,6 +49,9 @@ pub struct Function {
     /// Its decorator said `parallel=True` ([`crate::lower::Env::parallel`]): its `prange`
     /// loops run on the thread pool.
     pub parallel: bool,
+    /// The locals its decorator's `locals=` declares a number type for
+    /// ([`crate::lower::Env::declared`]), each with the dtype whose values it holds.
+    pub declared: Vec<(LocalId, crate::types::Dtype)>,
     pub span: Span,
 }
 

@@ -208,7 +208,8 @@ fn globals_text(env: &lower::Env) -> String {
     let omitted = if env.omitted.contains(&true) { format!("; omitted {:?}", env.omitted) } else { String::new() };
     let model = env.error_model.map(|m| format!("; error model {m:?}")).unwrap_or_default();
     let parallel = if env.parallel { "; parallel" } else { "" };
-    format!("{}; defaults {:?}{strict}{omitted}{model}{parallel}", globals.join(", "), env.defaults)
+    let declared = if env.declared.is_empty() { String::new() } else { format!("; locals {:?}", env.declared) };
+    format!("{}; defaults {:?}{strict}{omitted}{model}{parallel}{declared}", globals.join(", "), env.defaults)
 }
 
 /// The `callees` key part: one line per function the program reaches besides its root, in

@@ -45,6 +45,8 @@ pub enum Builtin {
     Dict,
     /// `set()`: a new empty set.
     Set,
+    /// `pow(a, b)`: `a ** b`.
+    Pow,
 }
 
 /// The builtins that wrap iterables (`for i, x in enumerate(zip(a, reversed(b)))`).
@@ -96,7 +98,7 @@ const fn builtin_row(name: &'static str, builtin: Builtin, arity: Arity, dtype: 
 }
 
 /// The builtins compiled code may call, in the order messages list them.
-pub static BUILTINS: [BuiltinRow; 25] = [
+pub static BUILTINS: [BuiltinRow; 26] = [
     builtin_row("abs", Builtin::Intrinsic(Intrinsic::Abs), Arity::new(1, 1, "1 argument"), None),
     builtin_row("min", Builtin::Intrinsic(Intrinsic::Min), Arity::new(1, usize::MAX, "1 or more arguments"), None),
     builtin_row("max", Builtin::Intrinsic(Intrinsic::Max), Arity::new(1, usize::MAX, "1 or more arguments"), None),
@@ -122,6 +124,7 @@ pub static BUILTINS: [BuiltinRow; 25] = [
     builtin_row("chr", Builtin::Intrinsic(Intrinsic::Chr), Arity::new(1, 1, "exactly one argument"), None),
     builtin_row("iter", Builtin::Intrinsic(Intrinsic::Iter), Arity::new(1, 1, "exactly one argument"), None),
     builtin_row("next", Builtin::Intrinsic(Intrinsic::Next), Arity::new(1, 2, "1 or 2 arguments"), None),
+    builtin_row("pow", Builtin::Pow, Arity::new(2, 2, "2 arguments (the 3-argument modular form is not compiled)"), None),
 ];
 
 /// The builtin called `name`, if it is compiled.

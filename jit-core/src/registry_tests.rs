@@ -88,7 +88,7 @@ fn texts_are_the_ones_messages_always_gave() {
     );
     assert_eq!(
         builtin_names().collect::<Vec<_>>().join(", "),
-        "abs, min, max, int, float, bool, round, range, len, sum, print, complex, enumerate, zip, reversed, sorted, list, dict, set, str, repr, ord, chr, iter, next"
+        "abs, min, max, int, float, bool, round, range, len, sum, print, complex, enumerate, zip, reversed, sorted, list, dict, set, str, repr, ord, chr, iter, next, pow"
     );
 }
 

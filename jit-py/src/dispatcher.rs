@@ -76,6 +76,8 @@ pub struct Dispatcher {
     checked_definitions: AtomicU64,
     /// `nogil=True`: compiled code runs with the GIL released.
     nogil: bool,
+    /// `locals={name: type}`: the variables declared a number type ([`jit_core::lower::Env::declared`]).
+    local_types: Vec<(String, jit_core::types::Dtype)>,
 }
 
 impl Jitted for Dispatcher {
@@ -84,6 +86,9 @@ impl Jitted for Dispatcher {
     }
     fn parallel(&self) -> bool {
         self.compiler.options().parallel
+    }
+    fn declared_locals(&self) -> &[(String, jit_core::types::Dtype)] {
+        &self.local_types
     }
 }
 
@@ -130,6 +135,7 @@ impl Dispatcher {
             snapshots: Mutex::new(Vec::new()),
             checked_definitions: AtomicU64::new(0),
             nogil: false,
+            local_types: Vec::new(),
         }
     }
 
@@ -423,7 +429,7 @@ impl Dispatcher {
 #[pymethods]
 impl Dispatcher {
     #[new]
-    #[pyo3(signature = (py_func, opt_level = 3, cache = true, boundscheck = true, fastmath = Vec::new(), error_model = "python", nogil = false, parallel = false, signatures = Vec::new()))]
+    #[pyo3(signature = (py_func, opt_level = 3, cache = true, boundscheck = true, fastmath = Vec::new(), error_model = "python", nogil = false, parallel = false, signatures = Vec::new(), locals = Vec::new()))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py_func: Bound<'_, PyAny>,
@@ -435,6 +441,7 @@ impl Dispatcher {
         nogil: bool,
         parallel: bool,
         signatures: Vec<DeclaredDescriptor<'_>>,
+        locals: Vec<(String, String)>,
     ) -> PyResult<Self> {
         let code = py_func.getattr("__code__").map_err(|_| {
             PyTypeError::new_err(format!(
@@ -464,6 +471,15 @@ impl Dispatcher {
             other => return Err(PyTypeError::new_err(format!("error_model must be 'python' or 'numpy', not {other:?}"))),
         };
         let name: String = py_func.getattr("__name__")?.extract()?;
+        let local_types = locals
+            .into_iter()
+            .map(|(local, dtype)| match jit_core::types::Dtype::from_name(&dtype) {
+                Some(d) => Ok((local, d)),
+                None => {
+                    Err(PyTypeError::new_err(format!("jit(locals=...) declares '{local}' {dtype}, which is not a number type")))
+                }
+            })
+            .collect::<PyResult<Vec<_>>>()?;
         let mut declared = Vec::with_capacity(signatures.len());
         for (arg_descs, ret, text) in &signatures {
             if vararg {
@@ -497,6 +513,7 @@ impl Dispatcher {
             snapshots: Mutex::new(Vec::new()),
             checked_definitions: AtomicU64::new(DEFINITIONS.load(Ordering::Relaxed)),
             nogil,
+            local_types,
         })
     }
 

@@ -261,6 +261,8 @@ pub(crate) trait Jitted: pyo3::PyClass<Frozen = pyo3::pyclass::boolean_struct::T
     fn function(&self) -> &Function;
     /// Its decorator said `parallel=True` (its `prange` loops run on the thread pool).
     fn parallel(&self) -> bool;
+    /// Its decorator's `locals=` declarations of number types.
+    fn declared_locals(&self) -> &[(String, jit_core::types::Dtype)];
 }
 
 /// One function of the program.
@@ -395,6 +397,7 @@ pub(crate) fn collect<'py, J: Jitted>(
         }
         let mut env = env;
         env.parallel = obj.cast::<J>().is_ok_and(|d| d.get().parallel());
+        env.declared = obj.cast::<J>().map(|d| d.get().declared_locals().to_vec()).unwrap_or_default();
         env.strict_math = library[i].is_some();
         env.error_model = kernels.iter().find(|(unit, _)| *unit as usize == i).map(|(_, m)| *m);
         members.push(Member { parsed, env, library: library[i].clone() });

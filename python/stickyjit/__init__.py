@@ -83,7 +83,7 @@ _FASTMATH_FLAGS = {"fast", "reassoc", "nnan", "ninf", "nsz", "arcp", "contract",
 _STICKY: weakref.WeakValueDictionary[str, Dispatcher] = weakref.WeakValueDictionary()
 
 # The options of a plain @jit, as _options returns them.
-_DEFAULTS = (3, True, True, (), "python", False, False, "never")
+_DEFAULTS = (3, True, True, (), "python", False, False, "never", ())
 
 
 def prange(*args):
@@ -273,8 +273,7 @@ def _options(options):
     local_types = options.get("locals", {})
     if not isinstance(local_types, dict):
         raise TypeError(f"jit(locals=...) takes a dict of variable names to types, not {local_types!r}")
-    if local_types:
-        raise TypeError("jit(locals={...}) is not supported yet: leave the variables' types to inference")
+    declared = _declared_locals(local_types)
     return (
         opt_level,
         options.get("cache", True),
@@ -284,7 +283,25 @@ def _options(options):
         options.get("nogil", False),
         bool(parallel),
         inline,
+        declared,
     )
+
+
+def _declared_locals(local_types):
+    """Numba's ``locals={name: type}`` as sorted ``(name, dtype name)`` pairs for the numbers
+    declared (docs/language.md, "Decorator options"): each such variable holds that type, every
+    value stored into it converted as NumPy converts to the dtype. An array or tuple type
+    declared is accepted and not applied (the variable's type is its value's)."""
+    declared = []
+    for name, t in local_types.items():
+        if not isinstance(name, str) or not name.isidentifier():
+            raise TypeError(f"jit(locals=...) takes variable names as its keys, not {name!r}")
+        if not isinstance(t, types.Type):
+            raise TypeError(f"jit(locals=...) takes stickyjit types (stickyjit.float32, ...), not {t!r} for {name!r}")
+        d = types.native(t)
+        if isinstance(d, str) and d != "none":
+            declared.append((name, d))
+    return tuple(sorted(declared))
 
 
 def _fastmath(value):
@@ -317,7 +334,7 @@ def _decorate(f, opts, signatures, identity, identity_options):
             return d
     if not callable(f):
         raise TypeError(f"jit() takes a function, not {type(f).__name__}")
-    opt_level, cache, boundscheck, fastmath, error_model, nogil, parallel, _inline = opts
+    opt_level, cache, boundscheck, fastmath, error_model, nogil, parallel, _inline, declared = opts
     d = Dispatcher(
         f,
         opt_level,
@@ -328,6 +345,7 @@ def _decorate(f, opts, signatures, identity, identity_options):
         nogil,
         parallel,
         [(args, ret, text) for (args, ret), text in signatures],
+        list(declared),
     )
     for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
         try:

@@ -78,6 +78,7 @@ class Dispatcher(Generic[_P, _R_co]):
         nogil: bool = False,
         parallel: bool = False,
         signatures: list[tuple[list[Any], Any, str]] = ...,
+        locals: list[tuple[str, str]] = ...,
     ) -> Self: ...
     # `Dispatcher[[float, int], float]` evaluated at run time (set by stickyjit/__init__.py).
     @classmethod

@@ -718,7 +718,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
 
     fn store_local(&mut self, id: u32, v: BasicValueEnum<'ctx>, from: &Type) {
         let to = self.spec.local_types[id as usize].clone();
-        let v = self.cast(v, from, &to);
+        let v = match self.hir_fn.declared.iter().find(|(l, _)| *l == id) {
+            // Declared by `locals=`: NumPy's conversion to the dtype (float32 rounded, a
+            // narrower integer wrapped).
+            Some(&(_, d)) => self.dtype_cast(v, from, d),
+            None => self.cast(v, from, &to),
+        };
         if refs::holds_arrays(&to) {
             // The new value's references first: `t = t` must not free t.
             self.incref(v, &to);

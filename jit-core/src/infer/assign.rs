@@ -43,6 +43,24 @@ impl InferCx<'_> {
     }
 
     pub(super) fn assign_local(&mut self, id: u32, t: &Type, span: Span) -> Result<()> {
+        if let Some(&(_, d)) = self.hir_fn().declared.iter().find(|(l, _)| *l == id) {
+            // Declared by `locals=`: a number converts to its dtype (a complex one only to a
+            // complex dtype); anything else is an error naming the declaration.
+            let converts = t.is_numeric() || *t == Type::Unknown || (t.is_complex() && d.is_complex());
+            if !converts {
+                return Err(CompileError::typing(
+                    "variable of mixed types",
+                    format!(
+                        "'{}' is declared {} by locals=, and is assigned {}",
+                        self.hir_fn().locals[id as usize].name,
+                        d.name(),
+                        type_name(t)
+                    ),
+                    span,
+                ));
+            }
+            return Ok(());
+        }
         let cur = &self.specs[self.current].local_types[id as usize];
         let new = cur.unify(t).map_err(|(a, b)| {
             CompileError::typing(

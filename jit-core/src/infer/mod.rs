@@ -250,6 +250,11 @@ fn new_spec(f: &hir::Function, id: FuncId, arg_types: Vec<Type>) -> TypedFunctio
     for (p, t) in f.params.iter().zip(&arg_types) {
         local_types[*p as usize] = t.clone();
     }
+    // `locals=` declarations: the variable holds its dtype's values (a parameter too: the
+    // argument is converted on entry).
+    for &(id, d) in &f.declared {
+        local_types[id as usize] = d.element();
+    }
     TypedFunction {
         func: id,
         arg_types,

@@ -36,6 +36,8 @@ pub(super) enum Callee {
     DictNew,
     /// `set()`: a new empty set.
     SetNew,
+    /// `pow(a, b)`: `a ** b`, Python's operator.
+    Pow,
     /// A function of the program (itself or another jitted function), by unit index.
     Function(u32),
     /// A value called (`f(x)` where `f` is a parameter or local, `funcs[0](x)`): which function
@@ -106,6 +108,7 @@ impl Lowerer<'_> {
                     Builtin::List => Callee::ListOf,
                     Builtin::Dict => Callee::DictNew,
                     Builtin::Set => Callee::SetNew,
+                    Builtin::Pow => Callee::Pow,
                 }),
                 // `stickyjit.prange`: `range`, run on the thread pool under `parallel=True`
                 // (`lower::Lowerer::is_prange`).

@@ -182,6 +182,8 @@ impl Lowerer<'_> {
             arrays: l.arrays,
             prange: l.prange,
             parallel: self.env.parallel,
+            // An inner function's variables are its own: `locals=` declares the outer's.
+            declared: Vec::new(),
             span: def.span,
         };
         super::versions::split(&mut f);

@@ -103,4 +103,8 @@ pub struct Env {
     /// name is lowered both as the list, dict, string, array or Generator method it names and
     /// as a jitclass method call, inference choosing by `x`'s type (`hir::ExprKind::MethodOr`).
     pub record_methods: std::collections::HashSet<String>,
+    /// Numba's `locals={name: type}` for the numbers declared: each such variable holds that
+    /// dtype's values, every value stored into it converted as NumPy converts to the dtype
+    /// (`hir::Function::declared`).
+    pub declared: Vec<(String, crate::types::Dtype)>,
 }

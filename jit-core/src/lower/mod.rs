@@ -107,9 +107,14 @@ fn lower_unit_in(units: &[(&ast::FunctionDef, &Env)], unit: usize, nested: closu
         arrays: l.arrays,
         prange: l.prange,
         parallel: env.parallel,
+        declared: Vec::new(),
         span: f.span,
     };
     versions::split(&mut f);
+    // A declared name holds its type in every version of the variable.
+    f.declared = (0..f.locals.len() as LocalId)
+        .filter_map(|id| env.declared.iter().find(|(n, _)| *n == f.locals[id as usize].name).map(|&(_, d)| (id, d)))
+        .collect();
     Ok(f)
 }
 
@@ -641,6 +646,26 @@ impl<'a> Lowerer<'a> {
                     ))
                 }
                 Callee::Sorted => self.sorted_call(args, keywords, span)?,
+                Callee::Pow => {
+                    let [a, b] = args else {
+                        return Err(CompileError::typing(
+                            "call with wrong arguments",
+                            format!(
+                                "pow() takes 2 arguments here (the 3-argument modular form is not compiled), {} given",
+                                args.len()
+                            ),
+                            span,
+                        ));
+                    };
+                    if let Some(k) = keywords.first() {
+                        return Err(CompileError::unsupported_because(
+                            "keyword argument to a builtin",
+                            format!("'{}=' is not compiled for pow() (pass base and exp by position)", k.name),
+                            k.span,
+                        ));
+                    }
+                    H::Binary { op: ast::BinOp::Pow, left: Box::new(self.expr(a)?), right: Box::new(self.expr(b)?) }
+                }
                 Callee::ListOf => unreachable!("list(...) is lowered as a comprehension"),
                 Callee::DictNew => {
                     if let Some(k) = keywords.first() {
