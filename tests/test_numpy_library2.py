@@ -697,6 +697,7 @@ def test_methods_lists_the_method_names():
         "diagonal",
         "sort",
         "fill",
+        "item",
     }
     for name, impl in METHODS.items():
         assert hasattr(np.ndarray, name)
