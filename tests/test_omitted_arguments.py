@@ -1,5 +1,5 @@
 """Arguments left out of a call (issue 16, issue 17 item 7): a parameter whose default is a
-number, a bool or a tuple of them is a constant of the code compiled for calls that leave it
+number, a bool, a string or a tuple of them is a constant of the code compiled for calls that leave it
 out (Numba's "omitted" arguments), so `def crc16(data, poly=0x8408)` compiles as if `poly` were
 written `0x8408`. Results are CPython's for every way of calling; the default's value is in the
 code key, so another default never loads this code from the cache.
@@ -185,3 +185,46 @@ def calls_tolerant(x):
 def test_numpy_scalar_defaults_are_filled_in_for_compiled_callers_too():
     assert calls_tolerant(1.0) == calls_tolerant.py_func(1.0)
     assert tolerant(2.0) == tolerant.py_func(2.0)
+
+
+def shift_insert(a, idx, v, shift="right"):
+    # stumpy's core._shift_insert_at_index: a string default chooses the direction.
+    if shift == "right":
+        if 0 <= idx < len(a):
+            a[idx + 1 :] = a[idx:-1]
+            a[idx] = v
+    elif shift == "left":
+        if 0 < idx <= len(a):
+            a[: idx - 1] = a[1:idx]
+            a[idx - 1] = v
+
+
+def inserts_both_ways(a):
+    # Left out, given by position and by keyword, from compiled code.
+    shift_insert_jit(a, 1, 9.0)
+    shift_insert_jit(a, 3, 7.0, "left")
+    shift_insert_jit(a, 2, 5.0, shift="left")
+    return a
+
+
+def inserts_both_ways_in_python(a):
+    shift_insert(a, 1, 9.0)
+    shift_insert(a, 3, 7.0, "left")
+    shift_insert(a, 2, 5.0, shift="left")
+    return a
+
+
+shift_insert_jit = njit(shift_insert)
+
+
+def test_a_string_default_is_a_constant_of_the_code_as_python_runs_it():
+    a = np.arange(6.0)
+    for args in [(2, 5.0), (2, 5.0, "left"), (0, -1.0, "right"), (3, 4.0, "neither")]:
+        want, got = a.copy(), a.copy()
+        shift_insert(want, *args)
+        shift_insert_jit(got, *args)
+        np.testing.assert_array_equal(got, want, err_msg=str(args))
+    want, got = a.copy(), a.copy()
+    inserts_both_ways_in_python(want)
+    njit(inserts_both_ways)(got)
+    np.testing.assert_array_equal(got, want)

@@ -225,6 +225,8 @@ pub enum ExprKind {
         value: Option<Box<Expr>>,
         generators: Vec<Comprehension>,
     },
+    /// `...` (Ellipsis): compiled only as an item of an array's index (`a[..., 0]`).
+    Ellipsis,
     /// `lower:upper:step` inside a subscript (each part optional).
     Slice {
         lower: Option<Box<Expr>>,

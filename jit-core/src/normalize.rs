@@ -89,6 +89,7 @@ enum Tag {
     FString = 49,
     IsNone = 50,
     Starred = 51,
+    Ellipsis = 52,
     /// A local or parameter in the code form, by its index of first appearance.
     Local = b'L',
     /// A name that is not local, as written (a global, a module's attribute).
@@ -311,6 +312,7 @@ impl Writer {
                 self.byte(*b as u8);
             }
             ExprKind::None => self.tag(Tag::NoneLit),
+            ExprKind::Ellipsis => self.tag(Tag::Ellipsis),
             ExprKind::Str(s) => {
                 self.tag(Tag::Str);
                 self.str(s);

@@ -485,7 +485,7 @@ impl Converter {
                 py::Constant::Bytes(_) => return Err(CompileError::unsupported("bytes literal", span)),
                 py::Constant::Complex { real: 0.0, imag } => ExprKind::Imag(imag),
                 py::Constant::Complex { .. } => return Err(CompileError::unsupported("complex literal", span)),
-                py::Constant::Ellipsis => return Err(CompileError::unsupported("Ellipsis", span)),
+                py::Constant::Ellipsis => ExprKind::Ellipsis,
                 py::Constant::Tuple(_) => return Err(CompileError::unsupported("constant tuple", span)),
             },
             PyExpr::JoinedStr(j) => self.fstring(j.values, span)?,

@@ -529,10 +529,14 @@ pub(crate) fn is_constant_default(d: &Bound<'_, PyAny>) -> bool {
     default_value(d).is_some()
 }
 
-/// A default value as a constant: a number, `None`, or an exact tuple of numbers (nested too).
+/// A default value as a constant: a number, `None`, a string, or an exact tuple of these
+/// (nested too).
 fn default_value(d: &Bound<'_, PyAny>) -> Option<ConstValue> {
     if d.is_none() {
         return Some(ConstValue::None);
+    }
+    if let Ok(s) = d.cast_exact::<pyo3::types::PyString>() {
+        return s.to_str().ok().map(|s| ConstValue::Str(s.to_string()));
     }
     if let Ok(t) = d.cast_exact::<PyTuple>() {
         return t.iter().map(|item| default_value(&item)).collect::<Option<Vec<_>>>().map(ConstValue::Tuple);

@@ -341,6 +341,8 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             H::Out { value, out } => self.write_out(value, out),
             H::Unravel { flat, shape } => self.unravel(flat, shape),
             H::ShapeSize(shape) => self.shape_size(shape),
+            // A number's transpose: itself.
+            H::Transpose { value, .. } if !matches!(ty, Type::Array(_)) => self.expr(value),
             H::Transpose { value, axes } => {
                 let Type::Array(out) = ty else { unreachable!("inference types a transpose as an array") };
                 self.transpose(value, axes.as_deref(), out)
@@ -465,6 +467,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 }
                 agg.into()
             }
+            C::Str(s) => self.str_literal(s),
         }
     }
 

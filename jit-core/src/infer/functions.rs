@@ -176,6 +176,7 @@ pub fn const_type(c: &crate::lower::ConstValue) -> Type {
         C::Bool(_) => Type::Bool,
         C::None => Type::None,
         C::Tuple(items) => Type::tuple(items.iter().map(const_type).collect()),
+        C::Str(_) => Type::Str,
     }
 }
 

@@ -453,7 +453,16 @@ pub(super) fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
         }),
         A::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().for_each(|p| find(p, out)),
         // A lambda's body is evaluated when it is called, not here.
-        A::Int(_) | A::UInt(_) | A::Float(_) | A::Imag(_) | A::Bool(_) | A::None | A::Str(_) | A::Name(_) | A::Lambda(_) => {}
+        A::Int(_)
+        | A::UInt(_)
+        | A::Float(_)
+        | A::Imag(_)
+        | A::Bool(_)
+        | A::None
+        | A::Ellipsis
+        | A::Str(_)
+        | A::Name(_)
+        | A::Lambda(_) => {}
     }
 }
 
@@ -558,6 +567,6 @@ fn rename_in(e: &mut ast::Expr, r: &HashMap<String, String>) {
                 }
             }
         }
-        A::Int(_) | A::UInt(_) | A::Float(_) | A::Imag(_) | A::Bool(_) | A::None | A::Str(_) => {}
+        A::Int(_) | A::UInt(_) | A::Float(_) | A::Imag(_) | A::Bool(_) | A::None | A::Ellipsis | A::Str(_) => {}
     }
 }

@@ -76,6 +76,8 @@ pub enum ConstValue {
     None,
     /// A tuple of these (`range=(nan, nan)`).
     Tuple(Vec<ConstValue>),
+    /// A string (`shift="right"`, `side='left'`).
+    Str(String),
 }
 
 /// Everything outside the syntax tree that lowering needs.

@@ -18,6 +18,10 @@ impl Lowerer<'_> {
             ConstValue::Bool(v) => H::Bool(*v),
             ConstValue::None => H::None,
             ConstValue::Tuple(items) => H::Tuple(items.iter().map(|c| self.const_value(c, span)).collect()),
+            ConstValue::Str(s) => {
+                self.allocates = true;
+                H::Str(s.clone())
+            }
         };
         self.mk(kind, span)
     }

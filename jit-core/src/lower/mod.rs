@@ -13,6 +13,7 @@ mod callees;
 mod calls;
 mod closures;
 mod comprehensions;
+mod ellipsis;
 mod env;
 mod exceptions;
 mod function_values;
@@ -194,6 +195,9 @@ impl<'a> Lowerer<'a> {
     fn block(&mut self, stmts: &[ast::Stmt]) -> Result<Vec<hir::Stmt>> {
         let mut out = Vec::with_capacity(stmts.len());
         for s in stmts {
+            // A `...` in a subscript target: the statement written without it.
+            let rewritten = ellipsis::statement(s)?;
+            let s = rewritten.as_ref().unwrap_or(s);
             self.hoist_comprehensions(s, &mut out)?;
             match &s.kind {
                 S::For { target, iter, body, orelse } if !self.is_range_call(iter) => {
@@ -424,6 +428,11 @@ impl<'a> Lowerer<'a> {
 
     fn expr(&mut self, e: &ast::Expr) -> Result<hir::Expr> {
         let span = e.span;
+        if let A::Subscript { value, index } = &e.kind {
+            if let Some(written) = ellipsis::read(value, index, span)? {
+                return self.expr(&written);
+            }
+        }
         let kind = match &e.kind {
             A::Int(i) => H::Int(*i),
             A::UInt(u) => H::UInt(*u),
@@ -431,6 +440,7 @@ impl<'a> Lowerer<'a> {
             A::Imag(f) => H::Complex(0.0, *f),
             A::Bool(b) => H::Bool(*b),
             A::None => H::None,
+            A::Ellipsis => return Err(CompileError::unsupported_because("Ellipsis", "'...' is compiled as an item of an array's index (a[..., 0])", span)),
             A::Str(s) => {
                 self.allocates = true;
                 H::Str(s.clone())

@@ -94,7 +94,7 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
             }
             // An inner function reads the globals of its parent: the names neither binds.
             A::Lambda(def) => walk_nested(def, locals, visit),
-            A::Int(_) | A::UInt(_) | A::Float(_) | A::Imag(_) | A::Bool(_) | A::None | A::Str(_) => {}
+            A::Int(_) | A::UInt(_) | A::Float(_) | A::Imag(_) | A::Bool(_) | A::None | A::Ellipsis | A::Str(_) => {}
         }
     }
     fn walk_nested(def: &ast::FunctionDef, locals: &HashSet<String>, visit: &mut dyn FnMut(&str)) {
