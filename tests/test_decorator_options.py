@@ -395,8 +395,11 @@ def test_return_type_converts_or_is_a_compile_error():
 
     f = jit("float64(int64)")(half)
     assert f(7) == 3.0 and type(f(7)) is float
-    with pytest.raises(CompileError, match="returns float64 where its signature declares int64"):
-        jit("int64(float64)")(divide_one)
+    # A float returned where the signature declares an int is truncated, as Numba casts it.
+    d = jit("int64(float64)")(divide_one)
+    assert d(-7.9) == int(np.array(-7.9).astype(np.int64)) and type(d(-7.9)) is int
+    with pytest.raises(CompileError, match="returns array"):
+        jit("int64(float64)")(an_array)
     g = jit("void(float64[:])")(fill)
     a = np.zeros(3)
     assert g(a) is None and a.tolist() == [1.0, 1.0, 1.0]
@@ -404,6 +407,10 @@ def test_return_type_converts_or_is_a_compile_error():
 
 def divide_one(x):
     return x / 1.0
+
+
+def an_array(x):
+    return np.full(2, x)
 
 
 def fill(a):
@@ -445,3 +452,74 @@ def test_dispatcher_compile_of_a_signature_compiles_without_calling():
     assert ("array(int64, 1d, A)",) in f.signatures
     a = np.arange(6.0).reshape(2, 3)
     assert f(a) == sum2d(a)
+
+
+# ---------------------------------------------------------------------------------------------
+# a return type the signatures declare converts what is returned, whoever calls
+
+
+def xor_first_two(s):
+    return s[0] ^ s[1]
+
+
+def tau_rand_int(state):
+    # pynndescent's utils.tau_rand_int, declared 'i4(i8[:])': int64 arithmetic, an int32 result.
+    state[0] = (((state[0] & 4294967294) << 12) & 0xFFFFFFFF) ^ ((((state[0] << 13) & 0xFFFFFFFF) ^ state[0]) >> 19)
+    state[1] = (((state[1] & 4294967288) << 4) & 0xFFFFFFFF) ^ ((((state[1] << 2) & 0xFFFFFFFF) ^ state[1]) >> 25)
+    state[2] = (((state[2] & 4294967280) << 17) & 0xFFFFFFFF) ^ ((((state[2] << 3) & 0xFFFFFFFF) ^ state[2]) >> 11)
+    return state[0] ^ state[1] ^ state[2]
+
+
+TAU_RAND_INT = jit("i4(i8[:])")(tau_rand_int)
+
+
+@jit
+def tau_rand(state):
+    integer = TAU_RAND_INT(state)
+    return abs(float(integer) / 0x7FFFFFFF)
+
+
+def draws(state, n):
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = tau_rand(state)
+    return out
+
+
+def as_int32(v):
+    return int(np.array(v, dtype=np.int64).astype(np.int32))
+
+
+def test_a_declared_int32_return_wraps_as_numba_casts():
+    f = jit("i4(i8[:])")(xor_first_two)
+    for s in ([3222375155, 0], [5, 3], [2**40 + 7, 1], [-(2**35), 12]):
+        s = np.array(s, np.int64)
+        assert f(s) == as_int32(xor_first_two(s))
+    g = jit("i4(i8)")(lambda x: x)
+    assert g(2**32 + 5) == 5
+
+
+def test_a_declared_return_applies_where_compiled_callers_call_it():
+    # tau_rand calls the declared tau_rand_int from compiled code: its int32 result is what
+    # Numba gives (a uniform draw in [0, 1]), not the int64 before the cast.
+    want_state = np.array([12345, 67890, 13579], np.int64)
+    want = np.empty(50)
+    for i in range(50):
+        want[i] = abs(float(as_int32(tau_rand_int(want_state))) / 0x7FFFFFFF)
+    state = np.array([12345, 67890, 13579], np.int64)
+    got = jit(draws)(state, 50)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(state, want_state)
+    assert (got <= 1.0).all()
+
+
+def test_a_declared_bool_return_takes_any_number():
+    def has_been_visited(table, candidate):
+        loc = candidate >> 3
+        mask = 1 << (candidate & 7)
+        return table[loc] & mask
+
+    f = jit("b1(u1[::1], i4)")(has_been_visited)
+    table = np.array([0, 4, 255], np.uint8)
+    for c in range(24):
+        assert f(table, c) is bool(has_been_visited(table, c))

@@ -161,3 +161,25 @@ def test_two_ellipses_and_an_ellipsis_as_a_value_are_compile_errors():
         njit(two)(np.zeros((2, 2)))
     with pytest.raises(CompileError, match="Ellipsis"):
         njit(value)()
+
+
+def contains(a, x):
+    return x in a, x not in a
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(["float64", "int64", "uint8", "bool", "float32"]),
+    hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=4),
+    st.one_of(st.integers(-3, 12), st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.just(2.5)),
+)
+def test_a_number_in_an_array_is_numpys_any_of_equals(dtype, shape, x):
+    # stumpy's `if idx in I[...]`: NumPy's `(a == x).any()`, on views too.
+    a = (np.arange(int(np.prod(shape))).reshape(shape) % 9).astype(dtype)
+    for v in (a, a[::-1], np.asfortranarray(a)):
+        assert njit(contains)(v, x) == contains(v, x)
+
+
+def test_an_array_in_an_array_is_a_compile_error():
+    with pytest.raises(CompileError, match="compares a number with its elements"):
+        njit(contains)(np.zeros(3), np.zeros(2))

@@ -52,6 +52,8 @@ pub struct Function {
     /// The locals its decorator's `locals=` declares a number type for
     /// ([`crate::lower::Env::declared`]), each with the dtype whose values it holds.
     pub declared: Vec<(LocalId, crate::types::Dtype)>,
+    /// The number type its signatures declare it returns ([`crate::lower::Env::ret_dtype`]).
+    pub ret_dtype: Option<crate::types::Dtype>,
     pub span: Span,
 }
 

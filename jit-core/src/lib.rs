@@ -209,7 +209,8 @@ fn globals_text(env: &lower::Env) -> String {
     let model = env.error_model.map(|m| format!("; error model {m:?}")).unwrap_or_default();
     let parallel = if env.parallel { "; parallel" } else { "" };
     let declared = if env.declared.is_empty() { String::new() } else { format!("; locals {:?}", env.declared) };
-    format!("{}; defaults {:?}{strict}{omitted}{model}{parallel}{declared}", globals.join(", "), env.defaults)
+    let ret = env.ret_dtype.map(|d| format!("; returns {}", d.name())).unwrap_or_default();
+    format!("{}; defaults {:?}{strict}{omitted}{model}{parallel}{declared}{ret}", globals.join(", "), env.defaults)
 }
 
 /// The `callees` key part: one line per function the program reaches besides its root, in

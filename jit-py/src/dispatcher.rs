@@ -78,6 +78,8 @@ pub struct Dispatcher {
     nogil: bool,
     /// `locals={name: type}`: the variables declared a number type ([`jit_core::lower::Env::declared`]).
     local_types: Vec<(String, jit_core::types::Dtype)>,
+    /// The number type its signatures all declare it returns ([`jit_core::lower::Env::ret_dtype`]).
+    ret_dtype: Option<jit_core::types::Dtype>,
 }
 
 impl Jitted for Dispatcher {
@@ -89,6 +91,9 @@ impl Jitted for Dispatcher {
     }
     fn declared_locals(&self) -> &[(String, jit_core::types::Dtype)] {
         &self.local_types
+    }
+    fn declared_ret_dtype(&self) -> Option<jit_core::types::Dtype> {
+        self.ret_dtype
     }
 }
 
@@ -136,6 +141,7 @@ impl Dispatcher {
             checked_definitions: AtomicU64::new(0),
             nogil: false,
             local_types: Vec::new(),
+            ret_dtype: None,
         }
     }
 
@@ -480,6 +486,17 @@ impl Dispatcher {
                 }
             })
             .collect::<PyResult<Vec<_>>>()?;
+        // The number type every signature returns, when they agree on one: each `return`
+        // converts to it as Numba casts (an int64 into a declared int32 wraps), whoever calls.
+        let ret_dtype = {
+            let mut dtypes = signatures
+                .iter()
+                .map(|(_, ret, _)| ret.as_ref().and_then(|r| crate::args::kind_of_descriptor(r).ok()).and_then(|k| k.dtype()));
+            match dtypes.next() {
+                Some(Some(first)) if dtypes.all(|d| d == Some(first)) => Some(first),
+                _ => None,
+            }
+        };
         let mut declared = Vec::with_capacity(signatures.len());
         for (arg_descs, ret, text) in &signatures {
             if vararg {
@@ -514,6 +531,7 @@ impl Dispatcher {
             checked_definitions: AtomicU64::new(DEFINITIONS.load(Ordering::Relaxed)),
             nogil,
             local_types,
+            ret_dtype,
         })
     }
 

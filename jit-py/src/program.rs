@@ -263,6 +263,8 @@ pub(crate) trait Jitted: pyo3::PyClass<Frozen = pyo3::pyclass::boolean_struct::T
     fn parallel(&self) -> bool;
     /// Its decorator's `locals=` declarations of number types.
     fn declared_locals(&self) -> &[(String, jit_core::types::Dtype)];
+    /// The number type its signatures all declare it returns.
+    fn declared_ret_dtype(&self) -> Option<jit_core::types::Dtype>;
 }
 
 /// One function of the program.
@@ -398,6 +400,7 @@ pub(crate) fn collect<'py, J: Jitted>(
         let mut env = env;
         env.parallel = obj.cast::<J>().is_ok_and(|d| d.get().parallel());
         env.declared = obj.cast::<J>().map(|d| d.get().declared_locals().to_vec()).unwrap_or_default();
+        env.ret_dtype = obj.cast::<J>().ok().and_then(|d| d.get().declared_ret_dtype());
         env.strict_math = library[i].is_some();
         env.error_model = kernels.iter().find(|(unit, _)| *unit as usize == i).map(|(_, m)| *m);
         members.push(Member { parsed, env, library: library[i].clone() });

@@ -163,7 +163,16 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let rv = match v {
                     Some(v) => {
                         let x = self.expr(v);
-                        let x = self.cast(x, &self.ty(v), &self.spec.ret.clone());
+                        let t = self.ty(v);
+                        // A return type its signatures declare: NumPy's conversion to it (an
+                        // int64 into int32 wraps), in callers' programs too.
+                        let (x, t) = match self.hir_fn.ret_dtype {
+                            Some(d) if t.is_numeric() || (t.is_complex() && d.is_complex()) => {
+                                (self.dtype_cast(x, &t, d), d.element().carrier())
+                            }
+                            _ => (x, t),
+                        };
+                        let x = self.cast(x, &t, &self.spec.ret.clone());
                         // A float32 return type declared by a signature rounds what is returned.
                         if self.spec.ret == Type::Float32 && !self.is_float32(v) {
                             self.round_f32(x)

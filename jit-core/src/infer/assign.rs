@@ -17,6 +17,11 @@ impl InferCx<'_> {
             if !t.is_known() || cur.unify(t).as_ref() == Ok(cur) || (*cur == Type::Float32 && *t == Type::Float64) {
                 return Ok(());
             }
+            // Every signature declares this number type: any number returned converts to it
+            // (codegen's `return`, `hir::Function::ret_dtype`), as Numba casts.
+            if self.hir_fn().ret_dtype.is_some() && (t.is_numeric() || (t.is_complex() && cur.is_complex())) && cur.is_number() {
+                return Ok(());
+            }
             return Err(CompileError::typing(
                 "return value of another type than the signature's",
                 format!("'{}' returns {} where its signature declares {}", self.hir_fn().name, type_name(t), type_name(cur)),

@@ -277,7 +277,7 @@ impl InferCx<'_> {
         Ok(keys.clone())
     }
 
-    /// `x in c` of a list or tuple `c` (typed `ct`): bool.
+    /// `x in c` of a list, tuple, range or array `c` (typed `ct`): bool.
     fn contains(&mut self, ct: &Type, args: &[hir::Expr], span: Span) -> Result<Type> {
         let xt = self.expr(&args[0])?;
         let items: Vec<Type> = match ct {
@@ -285,6 +285,15 @@ impl InferCx<'_> {
             Type::List(t) => vec![(**t).clone()],
             Type::Tuple(ts) => ts.to_vec(),
             Type::Range => return self.range_contains(&xt, span),
+            // NumPy's `(a == x).any()`, of a number `x`.
+            Type::Array(_) if xt.is_number() || xt == Type::Unknown => return Ok(Type::Bool),
+            Type::Array(_) => {
+                return Err(CompileError::unsupported_because(
+                    "'in' comparison",
+                    format!("'x in a' of an array compares a number with its elements here, not {}", type_name(&xt)),
+                    span,
+                ))
+            }
             t => {
                 return Err(CompileError::unsupported_because(
                     "'in' comparison",

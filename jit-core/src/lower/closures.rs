@@ -184,6 +184,7 @@ impl Lowerer<'_> {
             parallel: self.env.parallel,
             // An inner function's variables are its own: `locals=` declares the outer's.
             declared: Vec::new(),
+            ret_dtype: None,
             span: def.span,
         };
         super::versions::split(&mut f);

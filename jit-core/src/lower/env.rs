@@ -109,4 +109,8 @@ pub struct Env {
     /// dtype's values, every value stored into it converted as NumPy converts to the dtype
     /// (`hir::Function::declared`).
     pub declared: Vec<(String, crate::types::Dtype)>,
+    /// The number type its signatures all declare it returns (`@jit('i4(i8)')`): each
+    /// `return` converts its value to it as NumPy converts to the dtype, whoever calls
+    /// (`hir::Function::ret_dtype`).
+    pub ret_dtype: Option<crate::types::Dtype>,
 }

@@ -109,6 +109,7 @@ fn lower_unit_in(units: &[(&ast::FunctionDef, &Env)], unit: usize, nested: closu
         prange: l.prange,
         parallel: env.parallel,
         declared: Vec::new(),
+        ret_dtype: env.ret_dtype,
         span: f.span,
     };
     versions::split(&mut f);
