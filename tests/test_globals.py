@@ -132,3 +132,20 @@ def test_decorating_warns_of_nothing_a_module_global_does_not_have():
         f = jit(show)
         assert f(3) == show(3)
     assert [str(w.message) for w in seen] == []
+
+
+def test_a_value_reached_through_submodules_is_frozen_as_a_global():
+    # stumpy reads `numba.config.NUMBA_NUM_THREADS` inside its parallel kernels.
+    import os
+
+    import stickyjit as nb
+
+    def threads():
+        return nb.config.NUMBA_NUM_THREADS
+
+    def separator():
+        return os.path.sep
+
+    assert jit(threads)() == nb.config.NUMBA_NUM_THREADS == nb._native._max_threads()
+    assert jit(separator)() == os.path.sep
+    assert nb.config.DISABLE_JIT is False

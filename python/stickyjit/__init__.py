@@ -14,7 +14,7 @@ from __future__ import annotations
 import weakref
 from types import GenericAlias
 
-from . import _native, experimental, typed, types
+from . import _native, config, experimental, typed, types
 from ._native import (
     CacheWarning,
     CompileError,
@@ -47,6 +47,7 @@ __all__ = [
     "types",
     "typed",
     "experimental",
+    "config",
     "CompileError",
     "CacheWarning",
     "ParallelWarning",

@@ -10,7 +10,7 @@ from typing import Any, Literal, ParamSpec, Protocol, SupportsIndex, TypeAlias, 
 
 import numpy as np
 
-from . import experimental, typed, types
+from . import config, experimental, typed, types
 from ._cfunc import CFunc
 from ._native import (
     CacheWarning,
@@ -92,6 +92,7 @@ __all__ = [
     "types",
     "typed",
     "experimental",
+    "config",
     "CompileError",
     "CacheWarning",
     "ParallelWarning",

@@ -354,7 +354,9 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
                 )
                 continue
             if "." in name:
-                attr = name.split(".", 1)[1]
+                _, *path, attr = name.split(".")
+                for part in path:  # `m.sub.attr`: through submodules
+                    cell_value = getattr(cell_value, part, None) if isinstance(cell_value, types.ModuleType) else None
                 if (
                     not isinstance(cell_value, types.ModuleType)
                     or cell_value is math
@@ -368,8 +370,11 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
             else:
                 value = cell_value
         elif "." in name:
-            base, attr = name.split(".", 1)
+            base, *path, attr = name.split(".")
             module = g.get(base)
+            # `m.sub.attr`: through submodules (`numba.config.NUMBA_NUM_THREADS`).
+            for part in path:
+                module = getattr(module, part, None) if isinstance(module, types.ModuleType) else None
             if not isinstance(module, types.ModuleType) or module is math or module is sys.modules.get("cmath"):
                 continue
             if not hasattr(module, attr):

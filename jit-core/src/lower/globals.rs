@@ -203,6 +203,11 @@ impl Lowerer<'_> {
                 H::None
             }
             A::Name(m) if self.dotted(m, attr).is_some() => return self.global_value(&format!("{m}.{attr}"), span),
+            // `m.sub.G` of modules (`numba.config.NUMBA_NUM_THREADS`), as the caller resolved it.
+            A::Attribute { .. } if self.deep_dotted(value, attr).is_some() => {
+                let name = self.deep_dotted(value, attr).expect("just checked");
+                return self.global_value(&name, span);
+            }
             // A field of a frozen namedtuple global (`DEFAULTS.beta`).
             A::Name(m) if !self.by_name.contains_key(m) && matches!(self.global(m), GlobalValue::NamedTupleValue(..)) => {
                 H::Field { value: Box::new(self.global_value(m, value.span)?), name: attr.to_string() }

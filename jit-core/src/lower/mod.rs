@@ -193,6 +193,17 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// `m.sub.G` (`value` the chain `m.sub`, `attr` `G`) when the caller resolved it: a global
+    /// reached through modules, `m` not a local.
+    fn deep_dotted(&self, value: &ast::Expr, attr: &str) -> Option<String> {
+        let chain = names::dotted_chain(value)?;
+        if self.by_name.contains_key(chain.split('.').next().unwrap_or("")) {
+            return None;
+        }
+        let full = format!("{chain}.{attr}");
+        self.env.globals.contains_key(&full).then_some(full)
+    }
+
     fn block(&mut self, stmts: &[ast::Stmt]) -> Result<Vec<hir::Stmt>> {
         let mut out = Vec::with_capacity(stmts.len());
         for s in stmts {

@@ -25,9 +25,12 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
             A::Name(n) => visit(n),
             A::Attribute { value, attr } => {
                 walk_expr(value, locals, visit);
-                // `m.f`, `m.G`: the caller resolves the attribute when `m` is a module.
+                // `m.f`, `m.G`: the caller resolves the attribute when `m` is a module; and
+                // `m.sub.G` (`numba.config.NUMBA_NUM_THREADS`) when `m.sub` is one too.
                 if let A::Name(m) = &value.kind {
                     visit(&format!("{m}.{attr}"))
+                } else if let Some(chain) = dotted_chain(value).filter(|c| !locals.contains(c.split('.').next().unwrap_or(""))) {
+                    visit(&format!("{chain}.{attr}"))
                 }
             }
             A::Binary { left, right, .. } | A::In { item: left, container: right, .. } => {
@@ -156,4 +159,13 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
     }
     walk(&f.body, &locals, &mut visit);
     out
+}
+
+/// `a.b.c` of an attribute chain rooted at a name (`None` for anything else).
+pub(super) fn dotted_chain(e: &ast::Expr) -> Option<String> {
+    match &e.kind {
+        A::Name(n) => Some(n.clone()),
+        A::Attribute { value, attr } => dotted_chain(value).map(|c| format!("{c}.{attr}")),
+        _ => None,
+    }
 }

@@ -1,0 +1,4 @@
+__all__ = ["NUMBA_NUM_THREADS", "DISABLE_JIT"]
+
+NUMBA_NUM_THREADS: int
+DISABLE_JIT: bool
