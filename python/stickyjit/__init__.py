@@ -31,6 +31,7 @@ from ._native import (
 # Numba's scalar type names at the top level, as `numba.float64`: `stickyjit.float64[:, ::1]`.
 _TYPE_NAMES = [*types._SCALAR_NAMES, "none", "void"]
 globals().update({name: getattr(types, name) for name in _TYPE_NAMES})
+typeof = types.typeof
 
 __all__ = [
     "jit",
@@ -48,6 +49,7 @@ __all__ = [
     "typed",
     "experimental",
     "config",
+    "typeof",
     "CompileError",
     "CacheWarning",
     "ParallelWarning",

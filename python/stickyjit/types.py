@@ -645,4 +645,37 @@ def native_signature(sig) -> tuple[list, object]:
     return args, ret
 
 
-__all__ += _SCALAR_NAMES + ["none", "void"]
+def typeof(value, purpose=None) -> Type:
+    """Numba's ``numba.typeof``: the type compiled code gives ``value`` when it is passed in (an
+    int is ``int64``, a float ``float64``, a NumPy scalar its dtype's type, an array
+    ``Array(dtype, ndim, layout, readonly)`` with layout ``C``, ``F`` or ``A`` from its strides,
+    a tuple its items' ``UniTuple``/``Tuple``); ``ValueError`` for a value of any other type.
+    ``purpose`` is Numba's and is not read."""
+    import numpy as np
+
+    if isinstance(value, (bool, np.bool_)):
+        return boolean
+    if isinstance(value, np.generic):
+        return _SCALARS[value.dtype.name] if value.dtype.name in _SCALARS else _no_type(value)
+    if isinstance(value, int):
+        return int64
+    if isinstance(value, float):
+        return float64
+    if isinstance(value, complex):
+        return complex128
+    if isinstance(value, np.ndarray):
+        if value.dtype.name not in _SCALARS or not value.dtype.isnative:
+            return _no_type(value)
+        flags = value.flags
+        layout = "C" if flags.c_contiguous else "F" if flags.f_contiguous else "A"
+        return Array(_SCALARS[value.dtype.name], value.ndim, layout, readonly=not flags.writeable)
+    if isinstance(value, tuple):
+        return Tuple(tuple(typeof(v) for v in value))
+    return _no_type(value)
+
+
+def _no_type(value):
+    raise ValueError(f"cannot determine the stickyjit type of {type(value).__name__} {value!r:.60}")
+
+
+__all__ += _SCALAR_NAMES + ["none", "void", "typeof"]

@@ -19,6 +19,7 @@ __all__ = [
     "parse_signatures",
     "native",
     "native_signature",
+    "typeof",
     "boolean",
     "bool_",
     "b1",
@@ -215,3 +216,5 @@ float_: Scalar
 none: NoneType
 voidptr: VoidPointer
 void: NoneType
+
+def typeof(value: object, purpose: object = None) -> Type: ...

@@ -85,6 +85,23 @@ impl Lowerer<'_> {
                     Some(v) => self.callee_global(&format!("{m}.{attr}"), v, func.span),
                     None => Err(self.bad_attribute(value, attr, func.span)),
                 },
+                // Through submodules: `numba.typed.List.empty_list(t)` (pynndescent), and a
+                // jitted function `pkg.mod.f(x)`.
+                A::Attribute { .. } => {
+                    let receiver = super::names::dotted_chain(value)
+                        .filter(|c| !self.by_name.contains_key(c.split('.').next().unwrap_or("")))
+                        .and_then(|c| self.env.globals.get(&c));
+                    match (receiver, attr.as_str()) {
+                        (Some(GlobalValue::Builtin(b)), "empty_list") if b == "typed.List" => Ok(Callee::EmptyOf(false)),
+                        (Some(GlobalValue::Builtin(b)), "empty") if b == "typed.Dict" => Ok(Callee::EmptyOf(true)),
+                        _ => match self.deep_dotted(value, attr) {
+                            Some(full) if matches!(self.global(&full), GlobalValue::Jitted { .. }) => {
+                                self.callee_global(&full, self.global(&full), func.span)
+                            }
+                            _ => Ok(Callee::Value),
+                        },
+                    }
+                }
                 _ => Ok(Callee::Value),
             },
             _ => Ok(Callee::Value),

@@ -513,6 +513,30 @@ impl Lowerer<'_> {
             self.allocates = true;
             return Ok(Some(H::Intrinsic { f: hir::Intrinsic::StrMethod(method), args: all }));
         }
+        // A set's operator methods with one set: `s.intersection(t)` is `s & t` (stumpy), and so
+        // on; CPython takes any iterable there, compiled code a set (inference checks).
+        let set_op = match attr.as_str() {
+            "intersection" => Some(ast::BinOp::BitAnd),
+            "union" => Some(ast::BinOp::BitOr),
+            "difference" => Some(ast::BinOp::Sub),
+            "symmetric_difference" => Some(ast::BinOp::BitXor),
+            _ => None,
+        };
+        if let (Some(op), [other], true) = (set_op, args, keywords.is_empty()) {
+            return Ok(Some(H::Binary { op, left: Box::new(self.expr(value)?), right: Box::new(self.expr(other)?) }));
+        }
+        let subset = match attr.as_str() {
+            "issubset" => Some(ast::CmpOp::Le),
+            "issuperset" => Some(ast::CmpOp::Ge),
+            _ => None,
+        };
+        if let (Some(op), [other], true) = (subset, args, keywords.is_empty()) {
+            return Ok(Some(H::Compare {
+                left: Box::new(self.expr(value)?),
+                ops: vec![op],
+                comparators: vec![self.expr(other)?],
+            }));
+        }
         if let Some(method) = hir::DictMethod::of(attr) {
             if let Some(k) = keywords.first() {
                 return Err(CompileError::unsupported_because(

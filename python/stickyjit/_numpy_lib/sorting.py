@@ -150,9 +150,26 @@ def _sort_row(a, out):
 
 
 @jit
-def argsort(a):
-    """an array of any number of dimensions, along its last axis (axis=-1; kind=, order= are
-    not supported): a stable sort, NaN last."""
+def _check_kind(kind):
+    """NumPy's ValueError for a sort kind it does not know (it reads the first letter:
+    quicksort, heapsort, mergesort, stable)."""
+    c = kind[0] if len(kind) > 0 else " "
+    if not (c == "q" or c == "h" or c == "m" or c == "s"):
+        raise ValueError("sort kind must be one of 'quick', 'heap', or 'stable' (got '" + kind + "')")
+
+
+@jit
+def argsort(a, axis=-1, kind=None):
+    """an array of any number of dimensions, along its last axis (axis=-1, or None: of the
+    flattened array; order= is not supported): a stable sort, NaN last, whatever kind= says
+    (every kind NumPy has; a stable order is one a quicksort or heapsort may give, though
+    NumPy's own may order ties otherwise)."""
+    if kind is not None:
+        _check_kind(kind)
+    if axis is None:
+        return argsort(a.ravel(), -1, kind)  # NumPy's: of the flattened array
+    if axis != -1 and axis != a.ndim - 1:
+        raise ValueError("argsort() is compiled along the last axis only (axis=-1 or None)")
     if a.size == 0:
         return np.zeros(a.shape, dtype=np.int64)
     n = a.shape[-1]
@@ -164,9 +181,15 @@ def argsort(a):
 
 
 @jit
-def sort(a):
-    """an array of any number of dimensions, sorted along its last axis (axis=-1; kind=, order=
-    are not supported): a new array, NaN last."""
+def sort(a, axis=-1, kind=None):
+    """an array of any number of dimensions, sorted along its last axis (axis=-1, or None: the
+    flattened array; order= is not supported): a new array, NaN last, by a stable sort whatever kind= says."""
+    if kind is not None:
+        _check_kind(kind)
+    if axis is None:
+        return sort(a.ravel(), -1, kind)  # NumPy's: of the flattened array
+    if axis != -1 and axis != a.ndim - 1:
+        raise ValueError("sort() is compiled along the last axis only (axis=-1 or None)")
     if a.size == 0:
         return np.zeros(a.shape, dtype=a.dtype)
     n = a.shape[-1]
@@ -385,10 +408,10 @@ def _unique1(ar):
 
 
 @jit
-def sort_method(a):
+def sort_method(a, axis=-1, kind=None):
     """ndarray.sort(): an array of one or more dimensions sorted in place along its last axis
-    (axis=-1; kind=, order= are not supported), NaN last; returns None."""
-    a[:] = sort(a)
+    (axis=-1 only; order= is not supported), NaN last, stably whatever kind= says; returns None."""
+    a[:] = sort(a, axis, kind)
 
 
 @jit
