@@ -133,3 +133,39 @@ def test_a_sort_kind_numpy_does_not_know_is_its_value_error():
     with pytest.raises(ValueError) as got:
         njit(f)(np.arange(3))
     assert str(got.value) == str(want.value)
+
+
+def test_list_and_dict_types_are_types():
+    t = nb.types.ListType(nb.types.int32)
+    assert t == nb.types.ListType(nb.int32) and t != nb.types.ListType(nb.float32)
+    assert str(t) == "ListType[int32]"
+    assert str(nb.types.DictType(nb.int64, nb.float64)) == "DictType[int64,float64]"
+    with pytest.raises(TypeError):
+        nb.types.ListType(3)
+
+
+def merged(ind1, data1, ind2, data2):
+    # pynndescent's sparse_sum, shortened: two typed lists built and returned.
+    result_ind = nb.typed.List.empty_list(nb.types.int32)
+    result_data = nb.typed.List.empty_list(nb.types.float32)
+    for i in range(ind1.shape[0]):
+        result_ind.append(ind1[i])
+        result_data.append(data1[i])
+    for i in range(ind2.shape[0]):
+        result_ind.append(ind2[i])
+        result_data.append(data2[i])
+    return result_ind, result_data
+
+
+def test_a_signature_naming_a_typed_container_is_left_out():
+    readonly_i4 = nb.types.Array(nb.types.int32, 1, "C", readonly=True)
+    readonly_f4 = nb.types.Array(nb.types.float32, 1, "C", readonly=True)
+    sig = nb.types.Tuple((nb.types.ListType(nb.types.int32), nb.types.ListType(nb.types.float32)))(
+        readonly_i4, readonly_f4, readonly_i4, readonly_f4
+    )
+    f = njit([sig], locals={"result_ind": nb.types.ListType(nb.types.int32), "i": nb.int64})(merged)
+    assert f.signatures == []  # nothing compiled when decorated: the signature is left out
+    args = (np.array([1, 3], np.int32), np.array([0.5, 1.5], np.float32), np.array([2], np.int32), np.array([2.5], np.float32))
+    got = f(*args)
+    want = merged(*args)
+    assert [list(x) for x in got] == [list(x) for x in want]

@@ -148,7 +148,10 @@ def jit(signature_or_function=None, /, **options):
         return _decorate(func, _DEFAULTS, [], sticky_identity(func, _DEFAULTS), _DEFAULTS)
     signatures = []
     if func is not None and not callable(func) or isinstance(func, types.Type):
-        signatures = [(types.native_signature(sig), str(sig)) for sig in types.parse_signatures(func)]
+        # A signature naming a typed container (pynndescent's `Tuple((ListType(int32), ...))(...)`)
+        # is left out: the function compiles for each call's types, as with no signature.
+        kept = [sig for sig in types.parse_signatures(func) if not types.names_a_container(sig)]
+        signatures = [(types.native_signature(sig), str(sig)) for sig in kept]
         func = None
     opts = _options(options)
 
@@ -301,6 +304,8 @@ def _declared_locals(local_types):
             raise TypeError(f"jit(locals=...) takes variable names as its keys, not {name!r}")
         if not isinstance(t, types.Type):
             raise TypeError(f"jit(locals=...) takes stickyjit types (stickyjit.float32, ...), not {t!r} for {name!r}")
+        if types.names_a_container(t):
+            continue  # a typed list or dict: its type comes from what is put in
         d = types.native(t)
         if isinstance(d, str) and d != "none":
             declared.append((name, d))

@@ -19,6 +19,8 @@ import sys
 
 __all__ = [
     "Type",
+    "ListType",
+    "DictType",
     "Scalar",
     "NoneType",
     "Array",
@@ -412,6 +414,56 @@ def _tuple_items(types) -> tuple[Type, ...]:
 
 
 # --- signatures ----------------------------------------------------------------------------------------------------
+
+
+# --- typed containers ---------------------------------------------------------------------------------------------
+
+
+class ListType(Type):
+    """Numba's ``types.ListType(item_type)``, the type of a ``typed.List``: accepted where Numba code
+    names it (``List.empty_list``'s argument, ``locals=``, a signature) and not applied: compiled lists
+    take their item type from what is put in, and a signature naming a container type is left out
+    (the function compiles for each call's argument types: docs/language.md, Signatures)."""
+
+    __slots__ = ("item_type",)
+
+    def __init__(self, item_type: Type):
+        if not isinstance(item_type, Type):
+            raise TypeError(f"ListType({item_type!r}): the item type must be a type such as float64")
+        Type.__init__(self, f"ListType[{item_type}]", ("list", item_type._key))
+        object.__setattr__(self, "item_type", item_type)
+
+    def __reduce__(self):
+        return (ListType, (self.item_type,))
+
+
+class DictType(Type):
+    """Numba's ``types.DictType(key_type, value_type)``, the type of a ``typed.Dict``: accepted and
+    not applied, as ``ListType``."""
+
+    __slots__ = ("key_type", "value_type")
+
+    def __init__(self, key_type: Type, value_type: Type):
+        for t in (key_type, value_type):
+            if not isinstance(t, Type):
+                raise TypeError(f"DictType({key_type!r}, {value_type!r}): the key and value types must be types")
+        Type.__init__(self, f"DictType[{key_type},{value_type}]", ("dict", key_type._key, value_type._key))
+        object.__setattr__(self, "key_type", key_type)
+        object.__setattr__(self, "value_type", value_type)
+
+    def __reduce__(self):
+        return (DictType, (self.key_type, self.value_type))
+
+
+def names_a_container(t) -> bool:
+    """Whether a type (or a signature) names a ``ListType`` or ``DictType`` anywhere."""
+    if isinstance(t, Signature):
+        return any(names_a_container(a) for a in (t.return_type, *t.args) if a is not None)
+    if isinstance(t, (ListType, DictType)):
+        return True
+    if isinstance(t, BaseTuple):
+        return any(names_a_container(item) for item in t.types)
+    return False
 
 
 class Signature:

@@ -5,6 +5,8 @@ from typing import Any, Literal, Never, NoReturn, Self, TypeAlias
 
 __all__ = [
     "Type",
+    "ListType",
+    "DictType",
     "Scalar",
     "NoneType",
     "Array",
@@ -218,3 +220,14 @@ voidptr: VoidPointer
 void: NoneType
 
 def typeof(value: object, purpose: object = None) -> Type: ...
+
+class ListType(Type):
+    item_type: Type
+    def __init__(self, item_type: Type) -> None: ...
+
+class DictType(Type):
+    key_type: Type
+    value_type: Type
+    def __init__(self, key_type: Type, value_type: Type) -> None: ...
+
+def names_a_container(t: Type | Signature | None) -> bool: ...
