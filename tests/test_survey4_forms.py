@@ -165,7 +165,12 @@ def test_a_signature_naming_a_typed_container_is_left_out():
     )
     f = njit([sig], locals={"result_ind": nb.types.ListType(nb.types.int32), "i": nb.int64})(merged)
     assert f.signatures == []  # nothing compiled when decorated: the signature is left out
-    args = (np.array([1, 3], np.int32), np.array([0.5, 1.5], np.float32), np.array([2], np.int32), np.array([2.5], np.float32))
+    args = (
+        np.array([1, 3], np.int32),
+        np.array([0.5, 1.5], np.float32),
+        np.array([2], np.int32),
+        np.array([2.5], np.float32),
+    )
     got = f(*args)
     want = merged(*args)
     assert [list(x) for x in got] == [list(x) for x in want]
