@@ -275,6 +275,23 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     | Intrinsic::CaughtText),
                 args,
             } => self.string_intrinsic(e, *f, args),
+            // A NumPy function of float32 numbers: computed from the operands as float32 values
+            // (a Python number beside one converted, NEP 50), the result rounded to float32.
+            H::Intrinsic { f: Intrinsic::Np(f), args } if self.is_float32(e) && *f != hir::NpFn::Abs => {
+                let vals: Vec<(BasicValueEnum<'ctx>, Type)> = args
+                    .iter()
+                    .map(|a| {
+                        let (v, t) = (self.expr(a), self.ty(a));
+                        (self.dtype_cast(v, &t, crate::types::Dtype::Float32), Type::Float64)
+                    })
+                    .collect();
+                let v = self.np_value(*f, &vals, &Type::Float64);
+                self.round_f32(v)
+            }
+            H::Intrinsic { f: Intrinsic::Np(hir::NpFn::Abs), args } if self.is_float32(e) => {
+                let v = self.expr(&args[0]);
+                self.np_value(hir::NpFn::Abs, &[(v, Type::Float64)], &Type::Float64)
+            }
             H::Intrinsic { f, args } => self.intrinsic(*f, args, &ty),
             H::Call { args, .. } => self.call_jitted(e, args, &ty),
             // The callee is known from its type: a direct call (a closure's captures first).

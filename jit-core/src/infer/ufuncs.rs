@@ -158,8 +158,24 @@ impl InferCx<'_> {
     }
 }
 
-/// The type of an element function of numbers (compiled code's scalar types).
+/// The type of an element function of numbers (compiled code's scalar types). A float32 (or
+/// float32 beside a Python number, NEP 50's weak scalar) keeps a float result float32, as
+/// NumPy's scalar functions and Numba's do (`np.sqrt(x32)`, `np.power(x32, 0.5)`); codegen
+/// converts the operands to float32 and rounds the result.
 fn scalar_type(f: NpFn, tys: &[Type]) -> Type {
+    let float32 = match tys {
+        [t] => *t == Type::Float32,
+        [a, b] => elementwise_dtype(a, b) == Some(Dtype::Float32),
+        _ => false,
+    };
+    let t = scalar_type_of_carriers(f, tys);
+    if float32 && t == Type::Float64 && f != NpFn::Round && matches!(kind(f), Kind::Float | Kind::Same | Kind::Common) {
+        return Type::Float32;
+    }
+    t
+}
+
+fn scalar_type_of_carriers(f: NpFn, tys: &[Type]) -> Type {
     let tys: Vec<Type> = tys.iter().map(Type::carrier).collect();
     if tys[0] == Type::Complex128 {
         return match f {
