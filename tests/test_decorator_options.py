@@ -422,7 +422,6 @@ def fill(a):
     "sig, match",
     [
         ("float64(float64)", "1 argument"),
-        ("complex128(float64, int64)", "complex128 is not supported"),
         ("float64(float64[:], nonsense)", "nonsense"),
         (3, "not a signature"),
     ],
@@ -523,3 +522,20 @@ def test_a_declared_bool_return_takes_any_number():
     table = np.array([0, 4, 255], np.uint8)
     for c in range(24):
         assert f(table, c) is bool(has_been_visited(table, c))
+
+
+def test_complex_signatures_compile_as_declared():
+    def f(z, x):
+        return z * x + 1j
+
+    def g(a):
+        return np.abs(a).sum()
+
+    jf = jit("complex128(complex128, float64)")(f)
+    assert jf(2 + 3j, 0.5) == f(2 + 3j, 0.5)
+    assert jf.signatures == [("complex128", "float64")]
+    a = np.array([3 + 4j, 1j])
+    assert jit("float64(complex128[:])")(g)(a) == g(a)
+    with pytest.raises(TypeError, match="No matching definition"):
+        jf("x", 1.0)
+

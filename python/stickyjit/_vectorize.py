@@ -44,6 +44,8 @@ _ARRAY_DTYPES = {
     "uint64",
     "float32",
     "float64",
+    "complex64",
+    "complex128",
 }
 
 # Sticky identity -> the object made for it (while something still holds it).
@@ -106,7 +108,7 @@ def _scalar_name(t, sig):
     if not isinstance(t, types.Scalar) or t.name not in _ARRAY_DTYPES:
         raise TypeError(
             f"the signature {sig} has the type {t}: a ufunc's types are bool, int8-int64, uint8-uint64, "
-            "float32 or float64"
+            "float32, float64, complex64 or complex128"
         )
     return t.name
 
@@ -259,7 +261,7 @@ class DUFunc(_Base):
         if ret not in _ARRAY_DTYPES:
             raise TypeError(
                 f"{self.__name__}() returns {ret} for arguments of type(s) {', '.join(inputs)}: a ufunc's kernel "
-                "returns a number (bool, an integer or a float)"
+                "returns a number (bool, an integer, a float or a complex number)"
             )
         return ret
 

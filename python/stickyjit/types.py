@@ -255,8 +255,6 @@ class Array(Type):
     def __init__(self, dtype: Scalar, ndim: int, layout: str = "A", readonly: bool = False):
         if not isinstance(dtype, Scalar):
             raise TypeError(f"Array(dtype={dtype!r}, ...): the dtype must be a scalar type such as float64")
-        if dtype.name in _COMPLEX:
-            raise TypeError(f"Array({dtype.name}, ...): {dtype.name} is not supported by stickyjit yet")
         if type(ndim) is not int:
             raise TypeError(f"Array({dtype.name}, ndim={ndim!r}): ndim must be an int")
         if not 1 <= ndim <= _MAX_NDIM:
@@ -664,12 +662,9 @@ def native(t: Type):
     """The plain descriptor of type ``t`` the native side reads.
 
     A scalar: its canonical name (``"float64"``, ``"bool"``); ``none``: ``"none"``; an array:
-    ``("array", dtype_name, ndim, layout, readonly)``; a tuple: ``("tuple", [native(item), ...])``. A complex type
-    (anywhere in ``t``) is a ``TypeError``: stickyjit does not support complex numbers yet.
+    ``("array", dtype_name, ndim, layout, readonly)``; a tuple: ``("tuple", [native(item), ...])``.
     """
     if isinstance(t, Scalar):
-        if t.name in _COMPLEX:
-            raise TypeError(f"{t.name} is not supported by stickyjit yet")
         return t.name
     if isinstance(t, NoneType):
         return "none"
