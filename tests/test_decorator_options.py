@@ -538,4 +538,3 @@ def test_complex_signatures_compile_as_declared():
     assert jit("float64(complex128[:])")(g)(a) == g(a)
     with pytest.raises(TypeError, match="No matching definition"):
         jf("x", 1.0)
-

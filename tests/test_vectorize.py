@@ -781,4 +781,3 @@ def test_a_complex_signature_compiles_a_complex_loop():
     a, b = np.array([1 + 2j, 3 - 1j]), np.array([2j, 1 + 1j])
     np.testing.assert_array_equal(mul(a, b), a * b.conjugate())
     np.testing.assert_array_equal(mag(a), np.abs(a))
-
