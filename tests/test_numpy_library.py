@@ -903,6 +903,21 @@ def test_vstack_of_different_lengths_is_a_value_error():
     raises_like(lambda: np.vstack((np.zeros(2), np.zeros(3))), lambda: call_stacks(np.zeros(2), np.zeros(3)))
 
 
+@jit
+def vstack_two(a, b):
+    return np.vstack((a, b))
+
+
+@pytest.mark.parametrize("da", [np.int32, np.float32, np.int64, np.bool_, np.uint8])
+@pytest.mark.parametrize("db", [np.float32, np.float64, np.int16, np.bool_])
+def test_vstack_of_two_arrays_of_any_dtypes_and_dimensions_matches_numpy(da, db):
+    # pynndescent's np.vstack((hyperplane_inds, hyperplane_data)): int32 and float32 rows.
+    a = (np.arange(6) % 3).astype(da)
+    for x, y in [(a[:3], np.ones(3, db)), (a.reshape(2, 3), np.ones(3, db)), (a[:3], np.ones((2, 3), db))]:
+        same_array(vstack_two(x, y), np.vstack((x, y)))
+    raises_like(lambda: np.vstack((a[:2], np.ones(3, db))), lambda: vstack_two(a[:2], np.ones(3, db)))
+
+
 @given(arrays(max_size=10), arrays(max_size=10))
 def test_meshgrid_and_nonzero_match_numpy(x, y):
     for g, w in zip(call_meshgrid(x, y), np.meshgrid(x, y)):

@@ -211,10 +211,31 @@ def concatenate(arrays, axis=0):
 
 
 @jit
+def _vstack2(a, b):
+    """vstack((a, b)) of two 1-D or 2-D arrays of any dtypes and layouts (pynndescent's
+    `np.vstack((hyperplane_inds, hyperplane_data))` of int32 and float32): NumPy's common dtype."""
+    if a.ndim > 2 or b.ndim > 2:
+        raise ValueError("np.vstack() of arrays of more than two dimensions is not supported")
+    a2 = np.atleast_2d(a)
+    b2 = np.atleast_2d(b)
+    if a2.shape[1] != b2.shape[1]:
+        raise ValueError("all the input array dimensions except for the concatenation axis must match exactly")
+    proto = np.zeros(1, dtype=a.dtype) + np.zeros(1, dtype=b.dtype)
+    n = a2.shape[0]
+    out = np.empty((n + b2.shape[0], a2.shape[1]), dtype=proto.dtype)
+    out[:n, :] = a2
+    out[n:, :] = b2
+    return out
+
+
+@jit
 def vstack(tup):
     """a tuple of 1-D or 2-D arrays of one dtype, number of dimensions and layout: 1-D arrays
     become rows (of one length), 2-D arrays are joined along axis 0 (3-D arrays are not
-    supported)."""
+    supported); two arrays may be of any dtypes (the result NumPy's common one) and mix 1-D
+    and 2-D."""
+    if len(tup) == 2:
+        return _vstack2(tup[0], tup[1])
     first = tup[0]
     d = first.ndim
     if d > 2:
