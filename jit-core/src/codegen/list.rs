@@ -551,35 +551,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 any.into()
             }
             Type::Range => self.range_contains(c.into_struct_value(), v, &vt).into(),
-            // NumPy's `(a == x).any()`: every element compared (as NumPy computes it).
-            Type::Array(a) => {
-                let sv = c.into_struct_value();
-                let shape: Vec<_> = (0..a.ndim as u32).map(|k| self.dim(sv, crate::abi::array_value::SHAPE, k)).collect();
-                let strides = self.strides(sv, &a);
-                let data = self.b().build_extract_value(sv, crate::abi::array_value::DATA, "data").u().into_pointer_value();
-                let found = self.entry_alloca(self.ctx().bool_type(), "in.found");
-                self.b().build_store(found, self.ctx().bool_type().const_zero()).u();
-                let element = a.dtype.element().carrier();
-                // The number converted as `a == x` converts it (NEP 50: a Python float beside a
-                // float32 array is a float32; an int is compared as it is).
-                let (v, vt) =
-                    match crate::infer::elementwise_dtype(&Type::Array(a), &vt).filter(|d| d.is_float() || d.is_complex()) {
-                        Some(d) => {
-                            let ct = d.element().carrier();
-                            let x = self.cast(v, &vt, &ct);
-                            (self.wrap(x, d), ct)
-                        }
-                        None => (v, vt),
-                    };
-                self.loop_nest(&shape, &mut |fn_gen, idx| {
-                    let x = fn_gen.load_element(fn_gen.address(data, idx, &strides), a.dtype);
-                    let eq = fn_gen.compare(crate::ast::CmpOp::Eq, x, &element, v, &vt.carrier());
-                    let before = fn_gen.b().build_load(fn_gen.ctx().bool_type(), found, "found").u().into_int_value();
-                    let now = fn_gen.b().build_or(before, eq, "in").u();
-                    fn_gen.b().build_store(found, now).u();
-                });
-                self.b().build_load(self.ctx().bool_type(), found, "in").u()
-            }
+            Type::Array(a) => self.array_contains(c, a, v, &vt),
             _ => unreachable!("inference allows lists, tuples, ranges and arrays"),
         }
     }

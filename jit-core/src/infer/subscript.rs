@@ -1,8 +1,9 @@
 //! Typing of subscripts: array elements and views, tuple, list and dict items; and the message
 //! for a value used as an array that is not one.
 
+use super::arrays::{index_items, new_axes};
 use super::*;
-use crate::types::{ArrayType, Dtype};
+use crate::types::{ArrayType, Dtype, Layout};
 
 impl<'a> InferCx<'a> {
     /// `value[index]` on a tuple: a literal index picks its element (negative counts from the
@@ -39,6 +40,58 @@ impl<'a> InferCx<'a> {
                 Ok(Some(mixed_index_type(a, ix, ints)))
             }
         }
+    }
+
+    /// The type of the view `a[index]`: every integer drops its axis, every slice (and every
+    /// axis not indexed) keeps one.
+    pub(super) fn view_type(&mut self, a: ArrayType, index: &hir::Expr, span: Span) -> Result<Type> {
+        if !matches!(index.kind, hir::ExprKind::Tuple(_) | hir::ExprKind::Slice { .. }) {
+            // An index held in a tuple value with fewer integers than axes (`m[t]`, `t` from
+            // `np.ndindex`): the leading axes taken, a view of the others.
+            if let Type::Tuple(t) = self.expr(index)? {
+                for item in t.iter() {
+                    require_integer(item, "array index", "array indices", index.span)?;
+                }
+                let layout = if a.layout == Layout::C { Layout::C } else { Layout::A };
+                return Ok(Type::Array(ArrayType { ndim: a.ndim - t.len() as u8, layout, ..a }));
+            }
+        }
+        let items = index_items(index);
+        let new = new_axes(index);
+        if items.len() - new > a.ndim as usize {
+            return Err(CompileError::typing(
+                "array index",
+                format!("{} indices into a {}-dimensional array", items.len() - new, a.ndim),
+                span,
+            ));
+        }
+        let mut kept = a.ndim as usize - (items.len() - new) + new;
+        let mut contiguous_slice = false;
+        for (k, item) in items.iter().enumerate() {
+            if matches!(item.kind, hir::ExprKind::None) {
+                continue;
+            }
+            if let hir::ExprKind::Slice { lower, upper, step } = &item.kind {
+                for part in [lower, upper, step].into_iter().flatten() {
+                    let t = self.expr(part)?;
+                    require_integer(&t, "slice", "slice indices", part.span)?;
+                }
+                kept += 1;
+                // `a[i:j]` over the first axis of a C array (step 1) keeps it contiguous.
+                contiguous_slice = k == 0 && items.len() == 1 && step.as_ref().is_none_or(|s| hir::const_index(s) == Some(1));
+            } else {
+                let t = self.expr(item)?;
+                require_integer(&t, "array index", "array indices", item.span)?;
+            }
+        }
+        // Leading integers of a C array (`a[i]`, a row) or one contiguous slice of its first axis
+        // leave a C-contiguous view; anything else is strided.
+        let all_ints = new == 0 && items.iter().all(|e| !matches!(e.kind, hir::ExprKind::Slice { .. }));
+        let layout = match a.layout {
+            Layout::C if all_ints || contiguous_slice => Layout::C,
+            _ => Layout::A,
+        };
+        Ok(Type::Array(ArrayType { ndim: kept as u8, layout, ..a }))
     }
 
     /// A store (or `op=`) through one index array among integers and slices (`A[m, 0] = v`) is
