@@ -12,10 +12,7 @@ impl<'a> InferCx<'a> {
     /// type, or `None` for any other index.
     fn mixed_index(&mut self, a: ArrayType, index: &hir::Expr) -> Result<Option<ArrayType>> {
         let H::Tuple(items) = &index.kind else { return Ok(None) };
-        let mut types = Vec::with_capacity(items.len());
-        for e in items {
-            types.push(if matches!(e.kind, H::Slice { .. } | H::None) { Type::Unknown } else { self.expr(e)? });
-        }
+        let types = self.index_item_types(items)?;
         let refs: Vec<&hir::Expr> = items.iter().collect();
         match one_array_among_ints_and_slices(&a, &refs, &types) {
             None => Ok(None),
@@ -94,14 +91,16 @@ impl<'a> InferCx<'a> {
         Ok(Type::Array(ArrayType { ndim: kept as u8, layout, ..a }))
     }
 
+    /// The types of an index's items (slices and `None` left `Unknown`: typed apart).
+    fn index_item_types(&mut self, items: &[hir::Expr]) -> Result<Vec<Type>> {
+        items.iter().map(|e| if matches!(e.kind, H::Slice { .. } | H::None) { Ok(Type::Unknown) } else { self.expr(e) }).collect()
+    }
+
     /// A store (or `op=`) through one index array among integers and slices (`A[m, 0] = v`) is
     /// not compiled: a `CompileError` saying how to write it.
     pub(super) fn reject_mixed_store(&mut self, a: ArrayType, index: &hir::Expr) -> Result<()> {
         let H::Tuple(items) = &index.kind else { return Ok(()) };
-        let mut types = Vec::with_capacity(items.len());
-        for e in items {
-            types.push(if matches!(e.kind, H::Slice { .. } | H::None) { Type::Unknown } else { self.expr(e)? });
-        }
+        let types = self.index_item_types(items)?;
         let refs: Vec<&hir::Expr> = items.iter().collect();
         if one_array_among_ints_and_slices(&a, &refs, &types).is_none() {
             return Ok(());
