@@ -150,12 +150,16 @@ def _sort_row(a, out):
 
 
 @jit
-def _check_kind(kind):
+def _check_sort_args(ndim, axis, kind, name):
     """NumPy's ValueError for a sort kind it does not know (it reads the first letter:
-    quicksort, heapsort, mergesort, stable)."""
-    c = kind[0] if len(kind) > 0 else " "
-    if not (c == "q" or c == "h" or c == "m" or c == "s"):
-        raise ValueError("sort kind must be one of 'quick', 'heap', or 'stable' (got '" + kind + "')")
+    quicksort, heapsort, mergesort, stable), and a ValueError for an axis other than the last
+    or None, which is not compiled."""
+    if kind is not None:
+        c = kind[0] if len(kind) > 0 else " "
+        if not (c == "q" or c == "h" or c == "m" or c == "s"):
+            raise ValueError("sort kind must be one of 'quick', 'heap', or 'stable' (got '" + kind + "')")
+    if axis is not None and axis != -1 and axis != ndim - 1:
+        raise ValueError(name + "() is compiled along the last axis only (axis=-1 or None)")
 
 
 @jit
@@ -164,12 +168,9 @@ def argsort(a, axis=-1, kind=None):
     flattened array; order= is not supported): a stable sort, NaN last, whatever kind= says
     (every kind NumPy has; a stable order is one a quicksort or heapsort may give, though
     NumPy's own may order ties otherwise)."""
-    if kind is not None:
-        _check_kind(kind)
+    _check_sort_args(a.ndim, axis, kind, "argsort")
     if axis is None:
         return argsort(a.ravel(), -1, kind)  # NumPy's: of the flattened array
-    if axis != -1 and axis != a.ndim - 1:
-        raise ValueError("argsort() is compiled along the last axis only (axis=-1 or None)")
     if a.size == 0:
         return np.zeros(a.shape, dtype=np.int64)
     n = a.shape[-1]
@@ -184,12 +185,9 @@ def argsort(a, axis=-1, kind=None):
 def sort(a, axis=-1, kind=None):
     """an array of any number of dimensions, sorted along its last axis (axis=-1, or None: the
     flattened array; order= is not supported): a new array, NaN last, by a stable sort whatever kind= says."""
-    if kind is not None:
-        _check_kind(kind)
+    _check_sort_args(a.ndim, axis, kind, "sort")
     if axis is None:
         return sort(a.ravel(), -1, kind)  # NumPy's: of the flattened array
-    if axis != -1 and axis != a.ndim - 1:
-        raise ValueError("sort() is compiled along the last axis only (axis=-1 or None)")
     if a.size == 0:
         return np.zeros(a.shape, dtype=a.dtype)
     n = a.shape[-1]
