@@ -579,17 +579,19 @@ pub fn kind_of_descriptor(d: &Bound<'_, PyAny>) -> PyResult<Kind> {
     }
 }
 
-/// The return type a signature's descriptor names (`"none"` too).
-pub fn return_type_of_descriptor(d: &Bound<'_, PyAny>) -> PyResult<Type> {
+/// The return type a signature's descriptor names (`"none"` too), and the dtype it names when
+/// it is a number type (`int32` stays int32 there, where the type is the int64 carrying it).
+pub fn return_of_descriptor(d: &Bound<'_, PyAny>) -> PyResult<(Type, Option<Dtype>)> {
     if d.extract::<String>().is_ok_and(|s| s == "none") {
-        return Ok(Type::None);
+        return Ok((Type::None, None));
     }
     let k = kind_of_descriptor(d)?;
-    Ok(match k {
+    let t = match k {
         // A declared float32 result is rounded to float32 (the argument carrier is float64).
         Kind::Float32 => Type::Float32,
         k => k.core_type(),
-    })
+    };
+    Ok((t, k.dtype()))
 }
 
 /// Passing an argument of kind `from` to a parameter a signature declares `to`: `None` when

@@ -486,18 +486,8 @@ impl Dispatcher {
                 }
             })
             .collect::<PyResult<Vec<_>>>()?;
-        // The number type every signature returns, when they agree on one: each `return`
-        // converts to it as Numba casts (an int64 into a declared int32 wraps), whoever calls.
-        let ret_dtype = {
-            let mut dtypes = signatures
-                .iter()
-                .map(|(_, ret, _)| ret.as_ref().and_then(|r| crate::args::kind_of_descriptor(r).ok()).and_then(|k| k.dtype()));
-            match dtypes.next() {
-                Some(Some(first)) if dtypes.all(|d| d == Some(first)) => Some(first),
-                _ => None,
-            }
-        };
         let mut declared = Vec::with_capacity(signatures.len());
+        let mut ret_dtypes = Vec::with_capacity(signatures.len());
         for (arg_descs, ret, text) in &signatures {
             if vararg {
                 return Err(PyTypeError::new_err(format!(
@@ -511,9 +501,16 @@ impl Dispatcher {
                 )));
             }
             let kinds = arg_descs.iter().map(crate::args::kind_of_descriptor).collect::<PyResult<Vec<_>>>()?;
-            let ret = ret.as_ref().map(crate::args::return_type_of_descriptor).transpose()?;
-            declared.push(Declared { kinds, ret, text: text.clone() });
+            let ret = ret.as_ref().map(crate::args::return_of_descriptor).transpose()?;
+            ret_dtypes.push(ret.as_ref().and_then(|(_, d)| *d));
+            declared.push(Declared { kinds, ret: ret.map(|(t, _)| t), text: text.clone() });
         }
+        // The number type every signature returns, when they agree on one: each `return`
+        // converts to it as Numba casts (an int64 into a declared int32 wraps), whoever calls.
+        let ret_dtype = match ret_dtypes.split_first() {
+            Some((Some(first), rest)) if rest.iter().all(|d| *d == Some(*first)) => Some(*first),
+            _ => None,
+        };
         let param_names = varnames.into_iter().take(nargs + vararg as usize).collect();
         // CPython 3.12 made sum() of floats compensated (Options::compensated_sum).
         let compensated_sum = py_func.py().version_info() >= (3, 12);

@@ -398,9 +398,13 @@ pub(crate) fn collect<'py, J: Jitted>(
             deps.push(Dep { globals: globals.clone().unbind(), name, expected: bound.unbind() });
         }
         let mut env = env;
-        env.parallel = obj.cast::<J>().is_ok_and(|d| d.get().parallel());
-        env.declared = obj.cast::<J>().map(|d| d.get().declared_locals().to_vec()).unwrap_or_default();
-        env.ret_dtype = obj.cast::<J>().ok().and_then(|d| d.get().declared_ret_dtype());
+        // Its own decorator's options.
+        if let Ok(d) = obj.cast::<J>() {
+            let d = d.get();
+            env.parallel = d.parallel();
+            env.declared = d.declared_locals().to_vec();
+            env.ret_dtype = d.declared_ret_dtype();
+        }
         env.strict_math = library[i].is_some();
         env.error_model = kernels.iter().find(|(unit, _)| *unit as usize == i).map(|(_, m)| *m);
         members.push(Member { parsed, env, library: library[i].clone() });

@@ -306,6 +306,26 @@ def _cfunc(value):
     return Global.CFUNC, (value, value._dispatcher)
 
 
+# What _dotted_value gives for a name the compiler resolves itself, and for a missing attribute.
+_SKIPPED = object()
+_MISSING = object()
+
+
+def _dotted_value(root, name):
+    """The value of ``m.attr`` (``m.sub.attr``: through submodules, ``numba.config.NUMBA_NUM_THREADS``)
+    with ``m`` bound to ``root``: ``_SKIPPED`` when ``root`` or a step is not a module, or is math
+    or cmath (the compiler knows theirs); ``_MISSING`` when the module has no such attribute."""
+    _, *path, attr = name.split(".")
+    module = root
+    for part in path:
+        module = getattr(module, part, None) if isinstance(module, types.ModuleType) else None
+    if not isinstance(module, types.ModuleType) or module is math or module is sys.modules.get("cmath"):
+        return _SKIPPED
+    if not hasattr(module, attr):
+        return _MISSING
+    return getattr(module, attr)
+
+
 def resolve_globals(func, names, dispatcher, dispatcher_type):
     """For each global name the function reads: (name, Global member, payload) for the compiler.
 
@@ -353,40 +373,20 @@ def resolve_globals(func, names, dispatcher, dispatcher_type):
                     )
                 )
                 continue
-            if "." in name:
-                _, *path, attr = name.split(".")
-                for part in path:  # `m.sub.attr`: through submodules
-                    cell_value = getattr(cell_value, part, None) if isinstance(cell_value, types.ModuleType) else None
-                if (
-                    not isinstance(cell_value, types.ModuleType)
-                    or cell_value is math
-                    or cell_value is sys.modules.get("cmath")
-                ):
-                    continue
-                if not hasattr(cell_value, attr):
-                    out.append((name, Global.UNDEFINED, None))
-                    continue
-                value = getattr(cell_value, attr)
-            else:
-                value = cell_value
+            value = _dotted_value(cell_value, name) if "." in name else cell_value
         elif "." in name:
-            base, *path, attr = name.split(".")
-            module = g.get(base)
-            # `m.sub.attr`: through submodules (`numba.config.NUMBA_NUM_THREADS`).
-            for part in path:
-                module = getattr(module, part, None) if isinstance(module, types.ModuleType) else None
-            if not isinstance(module, types.ModuleType) or module is math or module is sys.modules.get("cmath"):
-                continue
-            if not hasattr(module, attr):
-                out.append((name, Global.UNDEFINED, None))
-                continue
-            value = getattr(module, attr)
+            value = _dotted_value(g.get(name.split(".", 1)[0]), name)
         elif name in g:
             value = g[name]
         elif hasattr(builtins, name):
             out.append((name, Global.BUILTIN, name))
             continue
         else:
+            out.append((name, Global.UNDEFINED, None))
+            continue
+        if value is _SKIPPED:
+            continue
+        if value is _MISSING:
             out.append((name, Global.UNDEFINED, None))
             continue
         if value is math:
