@@ -168,6 +168,14 @@ pub enum ExprKind {
         operand: Box<Expr>,
         negated: bool,
     },
+    /// `left is right` (`negated`: `is not`) where neither is the literal `None`: compiled for
+    /// Enum members and bools, by value (as Numba does), and as a constant for operands of
+    /// different types.
+    Is {
+        left: Box<Expr>,
+        right: Box<Expr>,
+        negated: bool,
+    },
     /// `value.attr` (only a module's attribute is compiled; `lower` checks that).
     Attribute {
         value: Box<Expr>,

@@ -90,6 +90,7 @@ enum Tag {
     IsNone = 50,
     Starred = 51,
     Ellipsis = 52,
+    Is = 53,
     /// A local or parameter in the code form, by its index of first appearance.
     Local = b'L',
     /// A name that is not local, as written (a global, a module's attribute).
@@ -321,6 +322,12 @@ impl Writer {
                 self.tag(Tag::IsNone);
                 self.byte(*negated as u8);
                 self.expr(operand);
+            }
+            ExprKind::Is { left, right, negated } => {
+                self.tag(Tag::Is);
+                self.byte(*negated as u8);
+                self.expr(left);
+                self.expr(right);
             }
             ExprKind::FString { texts, values, formats } => {
                 self.tag(Tag::FString);

@@ -524,11 +524,14 @@ impl Converter {
                     (_, true) => *c.left,
                     (true, false) => right,
                     (false, false) => {
-                        return Err(CompileError::unsupported_because(
-                            "'is' comparison",
-                            "only `x is None` and `x is not None` are compiled; compare values with ==",
+                        return Ok(Expr {
+                            kind: ExprKind::Is {
+                                left: Box::new(self.expr(*c.left)?),
+                                right: Box::new(self.expr(right)?),
+                                negated,
+                            },
                             span,
-                        ))
+                        })
                     }
                 };
                 ExprKind::IsNone { operand: Box::new(self.expr(operand)?), negated }

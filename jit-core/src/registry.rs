@@ -172,6 +172,8 @@ impl Intrinsic {
             Intrinsic::PointerView { .. } => "carray".to_string(),
             Intrinsic::IsNone { negated: false } => "is None".to_string(),
             Intrinsic::IsNone { negated: true } => "is not None".to_string(),
+            Intrinsic::Is { negated: false } => "is".to_string(),
+            Intrinsic::Is { negated: true } => "is not".to_string(),
             Intrinsic::Threads(t) => t.name().to_string(),
             Intrinsic::Range => "range".to_string(),
             Intrinsic::RangeField(k) => format!("range.{}", ["start", "stop", "step"][k as usize]),

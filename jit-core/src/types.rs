@@ -99,21 +99,46 @@ pub struct Items {
 
 /// What makes a tuple a namedtuple: its class (`module.qualname`, which the host maps back to
 /// the class object to hand a value back to Python) and its field names, in order. A
-/// `jitclass` instance is read as such a record too (`jitclass`), with its methods: each a
-/// function of the program (its unit, or before a program is made the host's number for it)
-/// taking the record first.
+/// `jitclass` instance is read as such a record too ([`RecordKind::JitClass`]), with its
+/// methods: each a function of the program (its unit, or before a program is made the host's
+/// number for it) taking the record first; and so is a member of an `enum.Enum` class
+/// ([`RecordKind::Enum`]), as the record of its one field `value`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TupleNames {
     pub class: String,
     pub fields: Vec<String>,
-    pub jitclass: bool,
+    pub kind: RecordKind,
     pub methods: Vec<(String, u32)>,
+}
+
+/// What a named tuple type stands for in Python.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    /// A namedtuple: a tuple to every tuple operation, with its fields as attributes.
+    NamedTuple,
+    /// A jitclass instance's fields (read, not made, changed or handed back).
+    JitClass,
+    /// A member of an `enum.Enum` class (not an `IntEnum`: those are ints), carried as its
+    /// `value`: `==`, `!=`, `is` compare members of one class by value (an `Enum`'s members
+    /// have distinct values; an alias is the same member), and members of other classes or
+    /// other values are never equal. Handed back to Python as `Class(value)`, the member.
+    Enum,
 }
 
 impl TupleNames {
     /// A namedtuple class's names.
     pub fn namedtuple(class: String, fields: Vec<String>) -> TupleNames {
-        TupleNames { class, fields, jitclass: false, methods: Vec::new() }
+        TupleNames { class, fields, kind: RecordKind::NamedTuple, methods: Vec::new() }
+    }
+
+    /// The names of the members of the `enum.Enum` class `class`: a record of its `value`.
+    pub fn enum_members(class: String) -> TupleNames {
+        TupleNames { class, fields: vec!["value".to_string()], kind: RecordKind::Enum, methods: Vec::new() }
+    }
+
+    /// Whether these are a jitclass's.
+    pub fn is_jitclass(&self) -> bool {
+        self.kind == RecordKind::JitClass
     }
 }
 
@@ -136,9 +161,15 @@ impl Items {
         self.names.as_ref()
     }
 
-    /// Whether these are a jitclass instance's fields (a record, not a tuple to Python code).
+    /// Whether these are a jitclass instance's fields or an Enum member (a record, not a tuple
+    /// to Python code).
     pub fn is_record(&self) -> bool {
-        self.names.as_ref().is_some_and(|n| n.jitclass)
+        self.names.as_ref().is_some_and(|n| n.kind != RecordKind::NamedTuple)
+    }
+
+    /// The Enum class, when these are an Enum member's.
+    pub fn enum_class(&self) -> Option<&str> {
+        self.names.as_ref().filter(|n| n.kind == RecordKind::Enum).map(|n| n.class.as_str())
     }
 
     /// The position of field `name` of a namedtuple.
@@ -522,7 +553,8 @@ impl fmt::Display for Type {
                 // A namedtuple as Numba writes one: `Point(x: float64, y: float64)`, its class
                 // named in full (the text is part of cache keys).
                 match ts.names() {
-                    Some(n) if n.jitclass => write!(f, "jitclass {}(", n.class)?,
+                    Some(n) if n.kind == RecordKind::JitClass => write!(f, "jitclass {}(", n.class)?,
+                    Some(n) if n.kind == RecordKind::Enum => write!(f, "enum {}(", n.class)?,
                     Some(n) => write!(f, "namedtuple {}(", n.class)?,
                     None => f.write_str("tuple(")?,
                 }

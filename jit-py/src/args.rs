@@ -9,6 +9,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
+use crate::named_tuples::EnumMember;
 use jit_core::abi::{self, ArrayDesc, Scalar, Slot};
 use jit_core::registry;
 use jit_core::types::{ArrayType, Dtype, Items, Layout, TupleNames};
@@ -283,7 +284,17 @@ pub fn classify_arg(
         buffers.push(flat);
         return Ok((kind, ptr));
     }
-    classify_slow(py, ob, func, param)
+    match crate::named_tuples::enum_member(ob)? {
+        Some(EnumMember::Int(v)) => Ok((Kind::Int64, abi::int_slot(v))),
+        Some(EnumMember::Record(names)) => {
+            let mut flat = Vec::new();
+            let kind = classify_tuple(py, &crate::named_tuples::enum_value(ob)?, Some(names), func, param, &mut flat)?;
+            let ptr = abi::ptr_slot(flat.as_ptr()); // the heap block does not move when `flat` does
+            buffers.push(flat);
+            Ok((kind, ptr))
+        }
+        None => classify_slow(py, ob, func, param),
+    }
 }
 
 /// Whether `ob` is a `stickyjit.typed.List`.
@@ -464,6 +475,19 @@ fn classify_tuple(
         if let Some((names, info)) = crate::named_tuples::jitclass_of(&item)? {
             kinds.push(classify_record(py, &item, names, &info, func, param, flat)?);
             continue;
+        }
+        match crate::named_tuples::enum_member(&item)? {
+            Some(EnumMember::Int(v)) => {
+                kinds.push(Kind::Int64);
+                flat.push(abi::int_slot(v));
+                continue;
+            }
+            Some(EnumMember::Record(names)) => {
+                let value = crate::named_tuples::enum_value(&item)?;
+                kinds.push(classify_tuple(py, &value, Some(names), func, param, flat)?);
+                continue;
+            }
+            None => {}
         }
         // A jitted function takes no slot in the flattened tuple.
         if let Some(i) = crate::functions::index_of(&item) {

@@ -385,7 +385,7 @@ fn core_type(k: Kind, units: &[(u32, u32)]) -> Type {
             let items = Kind::items(t).into_iter().map(|k| core_type(k, units)).collect();
             match Kind::tuple_names(t) {
                 // A jitclass record: its methods named by their units in this program.
-                Some(names) if names.jitclass => {
+                Some(names) if names.is_jitclass() => {
                     let unit = |i: u32| units.iter().find(|(j, _)| *j == i).map(|(_, u)| *u).expect("every method is a member");
                     let methods = names.methods.iter().map(|(m, i)| (m.clone(), unit(*i))).collect();
                     let names = jit_core::types::TupleNames { methods, ..(*names).clone() };

@@ -8,7 +8,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
-use jit_core::types::TupleNames;
+use jit_core::types::{RecordKind, TupleNames};
 
 /// Every namedtuple class seen (as an argument's type or a global), by its names; the latest
 /// class of those names wins (a notebook cell run again defines the class anew).
@@ -23,7 +23,7 @@ pub fn names_of(cls: &Bound<'_, PyAny>) -> PyResult<Option<Arc<TupleNames>>> {
         // A class seen before (the call path): found by identity, no attribute read.
         let classes = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((n, _)) = classes.iter().find(|(_, c)| c.bind(ty.py()).is(ty)) {
-            return Ok(Some(n.clone()));
+            return Ok((n.kind == RecordKind::NamedTuple).then(|| n.clone()));
         }
     }
     if !ty.is_subclass_of::<PyTuple>()? || ty.is(ty.py().get_type::<PyTuple>()) {
@@ -32,7 +32,13 @@ pub fn names_of(cls: &Bound<'_, PyAny>) -> PyResult<Option<Arc<TupleNames>>> {
     let Ok(fields) = ty.getattr(pyo3::intern!(ty.py(), "_fields")) else { return Ok(None) };
     let Ok(fields) = fields.extract::<Vec<String>>() else { return Ok(None) };
     let class = format!("{}.{}", ty.module()?, ty.qualname()?);
-    let names = Arc::new(TupleNames::namedtuple(class, fields));
+    Ok(Some(record(ty, TupleNames::namedtuple(class, fields))))
+}
+
+/// Records `ty` as the class `names` stand for (the latest class of those names wins) and
+/// gives the names kept.
+fn record(ty: &Bound<'_, PyType>, names: TupleNames) -> Arc<TupleNames> {
+    let names = Arc::new(names);
     let new = ty.clone().unbind();
     // The class replaced is dropped after the lock is released (its last reference going may
     // run Python code).
@@ -47,7 +53,54 @@ pub fn names_of(cls: &Bound<'_, PyAny>) -> PyResult<Option<Arc<TupleNames>>> {
             }
         }
     };
-    Ok(Some(names))
+    names
+}
+
+/// What an `enum.Enum` member is to compiled code.
+pub enum EnumMember {
+    /// A member of an `IntEnum` or `IntFlag` (an int): its value, an int64.
+    Int(i64),
+    /// A member of another Enum class: the record of its `value` of class `names`.
+    Record(Arc<TupleNames>),
+}
+
+/// What `ob` is to compiled code when it is a member of an `enum.Enum` class; `None` for any
+/// other object (and for an int member outside int64).
+pub fn enum_member(ob: &Bound<'_, PyAny>) -> PyResult<Option<EnumMember>> {
+    // An Enum class is made by a `class` statement (or the functional API): a heap type.
+    // SAFETY: a live object's type.
+    if unsafe { ffi::PyType_GetFlags(ffi::Py_TYPE(ob.as_ptr())) } & ffi::Py_TPFLAGS_HEAPTYPE == 0 {
+        return Ok(None);
+    }
+    let ty = ob.get_type();
+    {
+        let classes = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((n, _)) = classes.iter().find(|(n, c)| n.kind == RecordKind::Enum && c.bind(ty.py()).is(&ty)) {
+            return Ok(Some(EnumMember::Record(n.clone())));
+        }
+    }
+    let py = ob.py();
+    let Some(enum_module) = py.import("sys")?.getattr("modules")?.get_item("enum").ok() else { return Ok(None) };
+    if !ob.is_instance(&enum_module.getattr("Enum")?)? {
+        return Ok(None);
+    }
+    if ob.is_instance_of::<pyo3::types::PyInt>() {
+        return Ok(ob.extract::<i64>().ok().map(EnumMember::Int));
+    }
+    let class = format!("{}.{}", ty.module()?, ty.qualname()?);
+    Ok(Some(EnumMember::Record(record(&ty, TupleNames::enum_members(class)))))
+}
+
+/// The one-item tuple of an Enum member's value (the record compiled code reads).
+pub fn enum_value<'py>(ob: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
+    PyTuple::new(ob.py(), [ob.getattr(pyo3::intern!(ob.py(), "value"))?])
+}
+
+/// Whether `cls` is an `enum.Enum` class.
+pub fn is_enum_class(cls: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let Ok(ty) = cls.cast::<PyType>() else { return Ok(false) };
+    let Some(enum_module) = ty.py().import("sys")?.getattr("modules")?.get_item("enum").ok() else { return Ok(false) };
+    ty.is_subclass(&enum_module.getattr("Enum")?)
 }
 
 /// The names of the class of `ob`, when `ob` is a namedtuple.
@@ -103,7 +156,7 @@ pub fn jitclass_of<'py>(ob: &Bound<'py, PyAny>) -> PyResult<Option<(Arc<TupleNam
         methods.push((name.extract::<String>()?, i));
     }
     let class = format!("{}.{}", ty.module()?, ty.qualname()?);
-    let names = Arc::new(TupleNames { class, fields, jitclass: true, methods });
+    let names = Arc::new(TupleNames { class, fields, kind: jit_core::types::RecordKind::JitClass, methods });
     JITCLASSES.lock().unwrap_or_else(|e| e.into_inner()).push((ty.unbind(), names.clone()));
     Ok(Some((names, info)))
 }

@@ -159,6 +159,24 @@ pub(crate) fn freeze(value: &Bound<'_, PyAny>) -> Option<Result<GlobalValue, &'s
     if let Some(a) = frozen_array(value) {
         return Some(a);
     }
+    // An Enum member: an `IntEnum`'s as its int, another's as the record of its value.
+    match crate::named_tuples::enum_member(value) {
+        Ok(Some(crate::named_tuples::EnumMember::Int(v))) => return Some(Ok(GlobalValue::Int(v))),
+        Ok(Some(crate::named_tuples::EnumMember::Record(names))) => {
+            let value = value.getattr("value").ok()?;
+            return Some(
+                freeze(&value)
+                    .and_then(Result::ok)
+                    .map(|v| GlobalValue::NamedTupleValue(names, vec![v]))
+                    .ok_or("an Enum member whose value is not a number or a string"),
+            );
+        }
+        _ => {}
+    }
+    if crate::named_tuples::is_enum_class(value).unwrap_or(false) {
+        let class = value.getattr("__module__").and_then(|m| Ok(format!("{}.{}", m, value.getattr("__qualname__")?)));
+        return Some(class.map(GlobalValue::EnumClass).map_err(|_| "an Enum class without a module or qualified name"));
+    }
     if let Ok(Some(names)) = crate::named_tuples::names_of(value) {
         // Each field's default (`_field_defaults`), when it is frozen like a global.
         let given = value.getattr("_field_defaults").ok();

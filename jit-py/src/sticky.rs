@@ -73,6 +73,17 @@ fn put_const(h: &mut Hasher, c: &Bound<'_, PyAny>) -> PyResult<()> {
         for item in t.iter() {
             put_const(h, &item)?;
         }
+    } else if crate::named_tuples::is_enum_class(c)? {
+        // An Enum class: its name, and each member's name and value (compiled code reads its
+        // members: a class defined again with other values is another program).
+        h.put(b"E");
+        h.put_str(&c.getattr(intern!(c.py(), "__qualname__"))?.str()?.to_cow()?);
+        let members = c.getattr(intern!(c.py(), "__members__"))?.call_method0(intern!(c.py(), "items"))?;
+        for item in members.try_iter()? {
+            let (name, member): (String, Bound<'_, PyAny>) = item?.extract()?;
+            h.put_str(&name);
+            put_const(h, &member.getattr(intern!(c.py(), "value"))?)?;
+        }
     } else if let Some(n) = crate::named_tuples::names_of(c)? {
         h.put(b"C");
         put_names(h, &n);

@@ -311,11 +311,21 @@ _SKIPPED = object()
 _MISSING = object()
 
 
+def _enum_meta():
+    """The metaclass of Enum classes (``enum`` is imported by the interpreter's start-up)."""
+    import enum
+
+    return enum.EnumMeta
+
+
 def _dotted_value(root, name):
     """The value of ``m.attr`` (``m.sub.attr``: through submodules, ``numba.config.NUMBA_NUM_THREADS``)
     with ``m`` bound to ``root``: ``_SKIPPED`` when ``root`` or a step is not a module, or is math
     or cmath (the compiler knows theirs); ``_MISSING`` when the module has no such attribute."""
     _, *path, attr = name.split(".")
+    if not path and isinstance(root, type) and isinstance(root, _enum_meta()):
+        # `Color.RED`: a member of an Enum class (anything else of it is not compiled).
+        return root.__members__[attr] if attr in root.__members__ else _SKIPPED
     module = root
     for part in path:
         module = getattr(module, part, None) if isinstance(module, types.ModuleType) else None

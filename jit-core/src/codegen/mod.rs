@@ -14,6 +14,7 @@ mod calls;
 mod cfunc;
 mod closures;
 mod cmath;
+mod compare;
 mod complex;
 mod convert;
 mod defer;

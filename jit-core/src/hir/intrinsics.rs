@@ -26,6 +26,12 @@ pub enum Intrinsic {
     IsNone {
         negated: bool,
     },
+    /// `a is b` (`negated`: `is not`) of its two arguments, neither the literal `None`: of two
+    /// members of one Enum class or two bools, their values compared (Numba's rule for
+    /// immutable values, CPython's answer for these); of operands of different types `False`.
+    Is {
+        negated: bool,
+    },
     /// Records the exception `raise` is about to raise (a class of
     /// `registry::exceptions::RAISABLE`) with its argument, a string, as its message.
     RaiseMessage(u32),

@@ -177,6 +177,7 @@ impl InferCx<'_> {
             Intrinsic::IsNone { .. } => {
                 unreachable!("typed by infer::optional")
             }
+            Intrinsic::Is { .. } => unreachable!("typed by infer::ops"),
             Intrinsic::Ndim | Intrinsic::DtypeCast(_) => unreachable!("typed above"),
             Intrinsic::Np(hir::NpFn::Abs | hir::NpFn::Floor | hir::NpFn::Ceil) => {
                 if tys[0] == Type::Float64 {

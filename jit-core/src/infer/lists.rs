@@ -302,8 +302,10 @@ impl InferCx<'_> {
                 ))
             }
         };
+        // A tuple's items are compared one by one (`c in (Color.RED, Color.BLUE)` of Enum members).
+        let enums = matches!(ct, Type::Tuple(_)) && items.iter().chain(std::iter::once(&xt)).any(super::ops::is_enum_member);
         for t in items.iter().chain(std::iter::once(&xt)) {
-            if !(t.is_number() || *t == Type::Unknown) {
+            if !(t.is_number() || *t == Type::Unknown || (enums && super::ops::is_enum_member(t))) {
                 return Err(CompileError::unsupported_because(
                     "'in' comparison",
                     format!("'in' compares numbers here, not {}", type_name(t)),

@@ -612,6 +612,7 @@ impl<'a> InferCx<'a> {
                 })?
             }
             H::Intrinsic { f: hir::Intrinsic::IsNone { negated }, args } => self.is_none(e, *negated, &args[0])?,
+            H::Intrinsic { f: hir::Intrinsic::Is { .. }, args } => self.identity(&args[0], &args[1], e.span)?,
             H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } => self.ufunc_call(*k, e, args)?,
             H::Intrinsic { f: hir::Intrinsic::NamedTuple(k), args } => self.new_named_tuple(*k, args, e.span)?,
             H::Intrinsic { f: hir::Intrinsic::Flat, args } => match (&args[0].kind, self.expr(&args[0])?) {

@@ -9,7 +9,7 @@ use super::{type_name, InferCx};
 use crate::ast::Span;
 use crate::error::{CompileError, Result};
 use crate::hir;
-use crate::types::{Items, Type};
+use crate::types::{Items, RecordKind, Type};
 
 /// The [`super::TypedFunction::fields`] entry of `m.f` where `f` is a method of the jitclass
 /// record `m`: the value is a closure of the method holding `m` (its `self`).
@@ -59,12 +59,19 @@ impl InferCx<'_> {
             self.specs[self.current].fields.insert(e.id, BOUND_METHOD);
             return Ok(Some(Type::Closure(unit, vec![vt.clone()].into())));
         }
-        let (what, methods) = match names.jitclass {
-            true => {
+        let (what, methods) = match names.kind {
+            RecordKind::JitClass => {
                 let m: Vec<&str> = names.methods.iter().map(|(m, _)| m.as_str()).collect();
                 ("jitclass", format!("; its methods: {}", if m.is_empty() { "none".to_string() } else { m.join(", ") }))
             }
-            false => ("namedtuple", String::new()),
+            RecordKind::Enum => {
+                return Err(CompileError::typing(
+                    "attribute access",
+                    format!("of a member of the Enum '{}', compiled code reads '.value' only, not '.{name}'", names.class),
+                    e.span,
+                ))
+            }
+            RecordKind::NamedTuple => ("namedtuple", String::new()),
         };
         Err(CompileError::typing(
             "attribute access",
@@ -120,19 +127,24 @@ impl InferCx<'_> {
     }
 }
 
-/// `what` of a jitclass instance, which is no tuple to Python code (CPython's `TypeError`).
+/// `what` of a jitclass instance or an Enum member, which is no tuple to Python code
+/// (CPython's `TypeError`).
 pub(super) fn not_a_tuple(what: &str, t: &Type, span: Span) -> CompileError {
-    let class = match t {
-        Type::Tuple(items) => items.names().map_or("?", |n| n.class.rsplit('.').next().unwrap_or(&n.class)).to_string(),
-        _ => "?".to_string(),
+    let names = match t {
+        Type::Tuple(items) => items.names(),
+        _ => None,
     };
+    let class = names.map_or("?", |n| n.class.rsplit('.').next().unwrap_or(&n.class)).to_string();
+    if names.is_some_and(|n| n.kind == RecordKind::Enum) {
+        return CompileError::typing(what, format!("a member of the Enum '{class}' is not a tuple: read its '.value'"), span);
+    }
     CompileError::typing(what, format!("a {class} instance (a jitclass) is not a tuple: read its fields by name"), span)
 }
 
 /// Whether a value of type `t` holds a jitclass record.
 fn holds_record(t: &Type) -> bool {
     match t {
-        Type::Tuple(items) => items.is_record() || items.iter().any(holds_record),
+        Type::Tuple(items) => items.names().is_some_and(|n| n.is_jitclass()) || items.iter().any(holds_record),
         Type::List(t) | Type::Set(t) | Type::Optional(t) => holds_record(t),
         Type::Dict(k, v) => holds_record(k) || holds_record(v),
         _ => false,

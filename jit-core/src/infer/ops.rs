@@ -463,6 +463,21 @@ impl InferCx<'_> {
                 ));
             }
         }
+        if types.iter().any(is_enum_member) {
+            // Members of `enum.Enum` classes: equal when of one class and value (CPython's
+            // identity, since an Enum's members have distinct values); never ordered.
+            for (k, op) in ops.iter().enumerate() {
+                if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                    let (a, b) = (&types[k], &types[k + 1]);
+                    return Err(CompileError::typing(
+                        "comparison",
+                        format!("'{}' not supported between instances of {} and {}", op.symbol(), type_name(a), type_name(b)),
+                        comparators[k].span,
+                    ));
+                }
+            }
+            return Ok(if types.contains(&Type::Unknown) { Type::Unknown } else { Type::Bool });
+        }
         if types.iter().any(|t| matches!(t, Type::Set(_))) {
             for (k, (a, b)) in types.iter().zip(&types[1..]).enumerate() {
                 let ok = matches!((a, b), (Type::Set(_) | Type::Unknown, Type::Set(_) | Type::Unknown)) && a.unify(b).is_ok();
@@ -520,4 +535,39 @@ impl InferCx<'_> {
         }
         Ok(elementwise_array(Dtype::Bool, &[&types[0], &types[1]]))
     }
+}
+
+impl InferCx<'_> {
+    /// `a is b` (neither the literal `None`): members of Enum classes and bools, compared by
+    /// value (Numba's rule for immutable values; CPython's answer for these, whose values are
+    /// singletons), and operands of different types (never the same object). The identity of
+    /// two numbers, or of containers and arrays, is not compiled.
+    pub(super) fn identity(&mut self, left: &hir::Expr, right: &hir::Expr, span: Span) -> Result<Type> {
+        let (a, b) = (self.expr(left)?, self.expr(right)?);
+        if a == Type::Unknown || b == Type::Unknown {
+            return Ok(Type::Unknown);
+        }
+        let value_like = |t: &Type| t.is_number() || is_enum_member(t) || *t == Type::None;
+        let same_kind = match (&a, &b) {
+            (Type::Tuple(x), Type::Tuple(y)) if is_enum_member(&a) && is_enum_member(&b) => x.enum_class() == y.enum_class(),
+            _ => a == b,
+        };
+        if value_like(&a) && value_like(&b) && (!same_kind || a == Type::Bool || is_enum_member(&a)) {
+            return Ok(Type::Bool);
+        }
+        Err(CompileError::unsupported_because(
+            "'is' comparison",
+            format!(
+                "'is' of {} and {} compares object identity, which compiled code does not keep: compare values with == (compiled: 'is' of Enum members, of bools, and 'is None')",
+                type_name(&a),
+                type_name(&b)
+            ),
+            span,
+        ))
+    }
+}
+
+/// Whether `t` is a member of an `enum.Enum` class.
+pub(super) fn is_enum_member(t: &Type) -> bool {
+    matches!(t, Type::Tuple(items) if items.enum_class().is_some())
 }

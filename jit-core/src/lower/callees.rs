@@ -190,6 +190,13 @@ impl Lowerer<'_> {
             if let GlobalValue::Module(name) = self.global(m) {
                 return CompileError::unsupported_because("module attribute", format!("'{name}.{attr}' is not supported"), span);
             }
+            if let (GlobalValue::EnumClass(class), false) = (self.global(m), self.by_name.contains_key(m)) {
+                return CompileError::unsupported_because(
+                    "Enum class attribute",
+                    format!("'{m}.{attr}' is not a member of the Enum class '{class}': of an Enum class, compiled code reads its members"),
+                    span,
+                );
+            }
             if let GlobalValue::Undefined = self.global(m) {
                 if !self.by_name.contains_key(m) {
                     return undefined(m, value.span);

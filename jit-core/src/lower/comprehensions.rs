@@ -409,7 +409,8 @@ pub(super) fn find<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
         }
         A::Binary { left, right, .. }
         | A::Subscript { value: left, index: right }
-        | A::In { item: left, container: right, .. } => {
+        | A::In { item: left, container: right, .. }
+        | A::Is { left, right, .. } => {
             find(left, out);
             find(right, out)
         }
@@ -518,7 +519,8 @@ fn rename_in(e: &mut ast::Expr, r: &HashMap<String, String>) {
         }
         A::Binary { left, right, .. }
         | A::Subscript { value: left, index: right }
-        | A::In { item: left, container: right, .. } => {
+        | A::In { item: left, container: right, .. }
+        | A::Is { left, right, .. } => {
             rename_in(left, r);
             rename_in(right, r)
         }

@@ -23,6 +23,9 @@ pub enum GlobalValue {
     /// A namedtuple class (`collections.namedtuple` or a `typing.NamedTuple`): calling it
     /// makes a namedtuple; each field's default, when it has one that is frozen like a global.
     NamedTupleClass(std::sync::Arc<crate::types::TupleNames>, Vec<Option<GlobalValue>>),
+    /// An `enum.Enum` class (`module.qualname`): its members are read as `Class.NAME` (the
+    /// caller resolves those names, `IntEnum` members as ints and others as records).
+    EnumClass(String),
     /// A NumPy scalar whose type compiled code keeps apart from int, float and complex (a
     /// `numpy.float32` or `numpy.complex64`): its value, read as `np.<dtype>(value)`.
     Scalar(crate::types::Dtype, Box<GlobalValue>),

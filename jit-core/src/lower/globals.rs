@@ -160,6 +160,9 @@ pub(super) fn describe(g: &GlobalValue) -> String {
         GlobalValue::Array(_) => "an array".to_string(),
         GlobalValue::NamedTupleValue(n, _) => format!("a namedtuple '{}'", n.class),
         GlobalValue::NamedTupleClass(n, _) => format!("the namedtuple class '{}'", n.class),
+        GlobalValue::EnumClass(c) => {
+            format!("the Enum class '{c}' (its members, `{}.NAME`, are compiled)", c.rsplit('.').next().unwrap_or(c))
+        }
         GlobalValue::Undefined => "undefined".to_string(),
     }
 }

@@ -189,6 +189,8 @@ impl<'a> Lowerer<'a> {
         }
         match self.global(m) {
             GlobalValue::Module(x) if x != "math" && x != "cmath" => self.env.globals.get(&format!("{m}.{attr}")),
+            // `Color.RED`: a member of an Enum class.
+            GlobalValue::EnumClass(_) => self.env.globals.get(&format!("{m}.{attr}")),
             _ => None,
         }
     }
@@ -484,6 +486,9 @@ impl<'a> Lowerer<'a> {
                 ))
             }
             A::BoolOp { op, values } => H::BoolOp { op: *op, values: self.exprs(values)? },
+            A::Is { left, right, negated } => {
+                H::Intrinsic { f: hir::Intrinsic::Is { negated: *negated }, args: vec![self.expr(left)?, self.expr(right)?] }
+            }
             A::IsNone { operand, negated } => {
                 H::Intrinsic { f: hir::Intrinsic::IsNone { negated: *negated }, args: vec![self.expr(operand)?] }
             }

@@ -33,7 +33,7 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                     visit(&format!("{chain}.{attr}"))
                 }
             }
-            A::Binary { left, right, .. } | A::In { item: left, container: right, .. } => {
+            A::Binary { left, right, .. } | A::In { item: left, container: right, .. } | A::Is { left, right, .. } => {
                 walk_expr(left, locals, visit);
                 walk_expr(right, locals, visit)
             }
