@@ -142,3 +142,23 @@ def dtype_local_holding_a_number(n):
 def test_a_local_used_as_a_dtype_must_hold_one():
     with pytest.raises(CompileError, match="not a dtype"):
         njit(dtype_local_holding_a_number)(2)
+
+
+def dtype_of_a_redefined_array(a):
+    # `a` is another array after its first line: each `a.dtype` reads the `a` of its line.
+    before = np.zeros(2, dtype=a.dtype)
+    a = a.astype(np.float32)
+    after = np.zeros(2, dtype=a.dtype)
+    ones = np.ones((2, 2), a.dtype)
+    a = np.arange(3).astype(np.int8)
+    return before, after, ones, np.full(2, 7, dtype=a.dtype), np.zeros_like(before, dtype=a.dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int64, np.uint8])
+def test_a_dtype_of_an_array_redefined_reads_the_array_of_its_line(dtype):
+    a = np.arange(4).astype(dtype)
+    want = dtype_of_a_redefined_array(a)
+    got = njit(dtype_of_a_redefined_array)(a)
+    for w, g in zip(want, got):
+        assert g.dtype == w.dtype
+        np.testing.assert_array_equal(g, w)

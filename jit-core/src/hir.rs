@@ -643,6 +643,20 @@ pub enum NewArray {
     Random { f: crate::registry::random::RandomFn, args: Vec<Expr>, shape: Box<Expr> },
 }
 
+impl NewArray {
+    /// The `dtype` argument, for the kinds that take one.
+    pub fn dtype_mut(&mut self) -> Option<&mut DtypeArg> {
+        match self {
+            NewArray::Filled { dtype, .. }
+            | NewArray::Like { dtype, .. }
+            | NewArray::Arange { dtype, .. }
+            | NewArray::Items { dtype, .. }
+            | NewArray::Copy { dtype, .. } => dtype.as_mut(),
+            NewArray::Random { .. } => None,
+        }
+    }
+}
+
 /// A `dtype` argument: a dtype the source names (`np.float32`, `float`, `np.dtype(np.int8)`), or
 /// the dtype of an array local (`a.dtype`), known once inference has typed the local.
 #[derive(Clone, Copy, Debug, PartialEq)]

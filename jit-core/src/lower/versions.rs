@@ -136,8 +136,15 @@ fn rename_stmt(s: &mut hir::Stmt, current: &[LocalId]) {
 }
 
 fn rename_expr(e: &mut hir::Expr, current: &[LocalId]) {
-    if let hir::ExprKind::Local { id, .. } = &mut e.kind {
-        *id = current[*id as usize];
+    match &mut e.kind {
+        hir::ExprKind::Local { id, .. } => *id = current[*id as usize],
+        // `np.zeros(n, dtype=a.dtype)` reads the version of `a` current there.
+        hir::ExprKind::New(n) => {
+            if let Some(hir::DtypeArg::Local(id) | hir::DtypeArg::OfLocal(id)) = n.dtype_mut() {
+                *id = current[*id as usize];
+            }
+        }
+        _ => {}
     }
     for c in e.kind.children_mut() {
         rename_expr(c, current);
