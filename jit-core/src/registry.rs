@@ -170,6 +170,7 @@ impl Intrinsic {
             Intrinsic::Generator(f) => format!("Generator.{}", f.name()),
             Intrinsic::PointerView { layout: crate::types::Layout::F, .. } => "farray".to_string(),
             Intrinsic::PointerView { .. } => "carray".to_string(),
+            Intrinsic::AsArray => "np.asarray".to_string(),
             Intrinsic::IsNone { negated: false } => "is None".to_string(),
             Intrinsic::IsNone { negated: true } => "is not None".to_string(),
             Intrinsic::Is { negated: false } => "is".to_string(),
@@ -325,6 +326,8 @@ pub enum ArrayFn {
     Transpose,
     Copy,
     ExpandDims,
+    /// `np.asarray(x)` (`hir::Intrinsic::AsArray`).
+    AsArray,
 }
 
 /// The NumPy functions that make a new array.
@@ -368,7 +371,7 @@ const WHERE: Arity = Arity::new(3, 3, "one argument (as np.nonzero) or three arg
 
 /// The NumPy functions compiled code may call. The order matters where two names are one
 /// function object (`np.absolute is np.abs`): the Python side names the object by the first.
-pub static NUMPY_FUNCTIONS: [NumpyRow; 115] = [
+pub static NUMPY_FUNCTIONS: [NumpyRow; 116] = [
     np_row("sum", NumpyFn::Reduce(Reduction::Sum), REDUCE),
     np_row("ndindex", NumpyFn::Iter(IterFn::Ndindex), Arity::new(0, 32, "a shape (a tuple or ints)")),
     np_row("ndenumerate", NumpyFn::Iter(IterFn::Ndenumerate), Arity::new(1, 1, "one array")),
@@ -434,6 +437,7 @@ pub static NUMPY_FUNCTIONS: [NumpyRow; 115] = [
     np_row("transpose", NumpyFn::Array(ArrayFn::Transpose), Arity::new(1, 2, "an array and optional axes")),
     np_row("copy", NumpyFn::Array(ArrayFn::Copy), Arity::new(1, 1, "one array")),
     np_row("expand_dims", NumpyFn::Array(ArrayFn::ExpandDims), Arity::new(2, 2, "an array and an axis")),
+    np_row("asarray", NumpyFn::Array(ArrayFn::AsArray), Arity::new(1, 1, "an array, or a list of numbers")),
     np_row("ndim", NumpyFn::Ndim, Arity::new(1, 1, "an array or a number")),
     np_row("exp2", NumpyFn::Scalar(NpFn::Exp2), SCALAR),
     np_row("cbrt", NumpyFn::Scalar(NpFn::Cbrt), SCALAR),

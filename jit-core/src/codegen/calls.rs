@@ -195,6 +195,15 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Intrinsic::FrozenArray(k) => self.frozen_array(k, ty),
             // `a.flat`: its `a.reshape(-1)` (a view, or a copy the type makes read-only).
             Intrinsic::Flat => self.expr(&args[0]),
+            Intrinsic::AsArray => match self.ty(&args[0]) {
+                Type::Array(_) => self.expr(&args[0]),
+                _ => {
+                    // A list: copied as `np.array(l)` copies it.
+                    let &Type::Array(a) = ty else { unreachable!("np.asarray gives an array") };
+                    let copy = hir::NewArray::Copy { array: Box::new(args[0].clone()), dtype: None };
+                    self.array_new(&copy, a)
+                }
+            },
             // A new namedtuple: its items, as a tuple's (`*t` gives `t`'s).
             Intrinsic::NamedTuple(_) => {
                 let vals = self.call_args(args);

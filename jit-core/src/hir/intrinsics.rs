@@ -100,6 +100,9 @@ pub enum Intrinsic {
     /// and iterated as a 1-D array; a view of a C-contiguous `a`, else a read-only copy (a
     /// store through it raises rather than being lost).
     Flat,
+    /// `np.asarray(x)`: an array `x` itself (no copy: a view stays a view of its base); a list
+    /// of numbers (or of rows of numbers) as `np.array(x)` copies it.
+    AsArray,
     /// `f.reduce(a, axis=k)` of the `@vectorize` object `ufuncs[k]` (its argument the array):
     /// the fold of its kernel along `axis` (an int literal, negative from the end; `None`: every
     /// element, in C order); `f.accumulate(a, axis=k)` when `accumulate` (every partial fold).

@@ -354,4 +354,18 @@ impl InferCx<'_> {
             }
         }
     }
+
+    /// `np.asarray(x)`: an array is itself; a list of numbers (or of rows of numbers) is typed
+    /// as `np.array(x)` types it.
+    pub(super) fn as_array(&mut self, x: &hir::Expr, span: Span) -> Result<Type> {
+        match self.expr(x)? {
+            t @ (Type::Array(_) | Type::Unknown) => Ok(t),
+            Type::List(_) => self.new_array_type(&hir::NewArray::Copy { array: Box::new(x.clone()), dtype: None }, span),
+            t => Err(CompileError::unsupported_because(
+                "np.asarray()",
+                format!("np.asarray() takes an array or a list of numbers here, not {}", type_name(&t)),
+                span,
+            )),
+        }
+    }
 }

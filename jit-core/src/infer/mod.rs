@@ -615,6 +615,7 @@ impl<'a> InferCx<'a> {
             H::Intrinsic { f: hir::Intrinsic::Is { .. }, args } => self.identity(&args[0], &args[1], e.span)?,
             H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } => self.ufunc_call(*k, e, args)?,
             H::Intrinsic { f: hir::Intrinsic::NamedTuple(k), args } => self.new_named_tuple(*k, args, e.span)?,
+            H::Intrinsic { f: hir::Intrinsic::AsArray, args } => self.as_array(&args[0], e.span)?,
             H::Intrinsic { f: hir::Intrinsic::Flat, args } => match (&args[0].kind, self.expr(&args[0])?) {
                 (H::Reshape { value, .. }, Type::Array(flat)) => match self.expr(value)? {
                     Type::Array(a) if a.layout == crate::types::Layout::C => Type::Array(flat),

@@ -260,15 +260,31 @@ impl Lowerer<'_> {
                 self.allocates = true;
                 H::Reshape { value: Box::new(array_e), shape: Box::new(shape) }
             }
+            ArrayMethod::Array(ArrayFn::AsArray) => {
+                if let Some(a) = rest.first() {
+                    return Err(CompileError::unsupported_because(
+                        "array function argument",
+                        format!("{shown} takes one array or list here (dtype= and order= are not compiled)"),
+                        a.span,
+                    ));
+                }
+                H::Intrinsic { f: hir::Intrinsic::AsArray, args: vec![array_e] }
+            }
             ArrayMethod::Array(ArrayFn::ExpandDims) => {
                 // `a[:, ..., :, None]`: a view with a new axis of size 1 at `axis`.
                 let axis = match rest[..] {
                     [e] => match &e.kind {
-                        A::Int(k) => *k,
+                        A::Int(k) if *k >= 0 => *k,
+                        // A negative axis counts from the end: `a[..., None, :, ..., :]`.
+                        A::Int(k) => return self.new_axis_from_end(array, -*k, span),
+                        A::Unary { op: ast::UnaryOp::Neg, operand } if matches!(operand.kind, A::Int(k) if k > 0) => {
+                            let A::Int(k) = operand.kind else { unreachable!("just matched") };
+                            return self.new_axis_from_end(array, k, span);
+                        }
                         _ => {
                             return Err(CompileError::unsupported_because(
                                 "axis",
-                                "np.expand_dims() takes an axis that is a non-negative integer literal here",
+                                "np.expand_dims() takes an axis that is an integer literal here",
                                 e.span,
                             ))
                         }
@@ -443,4 +459,17 @@ fn literal_shape<'e>(e: &'e ast::Expr, items: &mut Vec<&'e ast::Expr>) -> Result
     let mut shape = vec![parts.len()];
     shape.extend(inner.unwrap_or_default());
     Ok(shape)
+}
+
+impl Lowerer<'_> {
+    /// `np.expand_dims(a, -k)`: `a[..., None, :, ..., :]` with `k - 1` full slices after the
+    /// new axis (the `...` written out by `ellipsis::read`).
+    fn new_axis_from_end(&mut self, array: &ast::Expr, k: i64, span: Span) -> Result<hir::ExprKind> {
+        let mk = |kind| ast::Expr { kind, span };
+        let mut items = vec![mk(A::Ellipsis), mk(A::None)];
+        items.extend((1..k).map(|_| mk(A::Slice { lower: None, upper: None, step: None })));
+        let index = mk(A::Tuple(items));
+        let read = super::ellipsis::read(array, &index, span)?.expect("the index holds a `...`");
+        Ok(self.expr(&read)?.kind)
+    }
 }

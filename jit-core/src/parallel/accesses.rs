@@ -209,7 +209,7 @@ impl<'a> Accesses<'a> {
             H::Reshape { value, .. } | H::Transpose { value, .. } | H::Out { out: value, .. } | H::Unpack(value) => {
                 self.write_whole(value, span)
             }
-            H::Intrinsic { f: Intrinsic::Flat, args } => self.write_whole(&args[0], span),
+            H::Intrinsic { f: Intrinsic::Flat | Intrinsic::AsArray, args } => self.write_whole(&args[0], span),
             _ => {}
         }
     }
@@ -610,7 +610,7 @@ fn reaches(e: &hir::Expr, p: LocalId) -> bool {
         | H::Transpose { value, .. }
         | H::Out { out: value, .. }
         | H::Unpack(value) => reaches(value, p),
-        H::Intrinsic { f: Intrinsic::Flat, args } => reaches(&args[0], p),
+        H::Intrinsic { f: Intrinsic::Flat | Intrinsic::AsArray, args } => reaches(&args[0], p),
         _ => false,
     }
 }

@@ -23,7 +23,6 @@ import numpy as np
 from .arrays import (
     append,
     argwhere,
-    asarray,
     ascontiguousarray,
     atleast_1d,
     atleast_2d,
@@ -144,7 +143,6 @@ IMPLEMENTATIONS = {
     np.diagonal: diagonal,
     np.interp: interp,
     np.trapezoid: trapezoid,
-    np.asarray: asarray,
     np.ascontiguousarray: ascontiguousarray,
     np.cross: cross,
     np.convolve: convolve,

@@ -393,14 +393,6 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
 
 
 @jit
-def asarray(a):
-    """an array (of any number of dimensions; dtype= and order= are not supported): the array
-    itself, as NumPy's."""
-    a.ndim  # noqa: B018 - a CompileError unless `a` is an array
-    return a
-
-
-@jit
 def ascontiguousarray(a):
     """an array of one or more dimensions (dtype= is not supported): the array itself when it
     is C-contiguous, else a C-contiguous copy, as NumPy's."""

@@ -169,7 +169,10 @@ CROSS_2_VECTORS = _numpy_crosses_2_vectors()
 def cross(a, b):
     """two 1-D arrays of numbers (not both bool) of 3 elements, or of 2 and 3 where the
     installed NumPy takes that (before NumPy 2.5; two 2-vectors, whose NumPy cross product is a
-    number, are not supported): a 3-vector in NumPy's result dtype."""
+    number, are not supported): a 3-vector in NumPy's result dtype. Lists of numbers are taken
+    as NumPy takes them (`np.cross([0, 0, 1], h)`)."""
+    a = np.asarray(a)
+    b = np.asarray(b)
     n = _check_1d(a)
     m = _check_1d(b)
     if (n != 2 and n != 3) or (m != 2 and m != 3) or (n == 2 and m == 2):

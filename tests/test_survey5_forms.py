@@ -1,0 +1,104 @@
+"""Forms from survey 5 (hapsira's orbital mechanics, librosa, tslearn, sktime), each checked
+against CPython running the same function: `np.asarray` of arrays and lists, library functions
+given a list (`np.cross([0, 0, 1], h)`), `np.expand_dims` with a negative axis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from stickyjit import CompileError, jit
+
+
+def same_arrays(f, *args):
+    """`f`'s arrays (a tuple of them) compiled and in CPython: equal values, shapes and dtypes."""
+    want, got = f(*args), jit(f)(*args)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype and g.shape == w.shape
+        np.testing.assert_array_equal(g, w)
+
+
+def write_through_asarray(a):
+    b = np.asarray(a)
+    b[0] = 5.0
+    return float(a[0]), b.shape
+
+
+def write_through_asarray_of_a_view(a):
+    b = np.asarray(a[::2])
+    b[1] = -1.0
+    return a
+
+
+def asarray_of_lists(n):
+    xs = [0.5 * i for i in range(n)]
+    rows = [[1, 2, 3], [4, 5, 6]]
+    return np.asarray(xs), np.asarray(rows), np.asarray([1, 2, 3]) * 2
+
+
+def orbit_normal(h):
+    # hapsira's rv2coe: the node vector.
+    return np.cross([0, 0, 1], h), np.cross(h, [1.0, 0.0, 0.0])
+
+
+def expanded(a):
+    return np.expand_dims(a, -1), np.expand_dims(a, -2), np.expand_dims(a, 0)
+
+
+@pytest.mark.parametrize("f", [write_through_asarray, write_through_asarray_of_a_view])
+def test_asarray_of_an_array_is_the_array_itself(f):
+    a, b = np.arange(6.0), np.arange(6.0)
+    want, got = f(a), jit(f)(b)
+    np.testing.assert_equal(got, want)
+    np.testing.assert_array_equal(b, a)
+
+
+@pytest.mark.parametrize("n", [0, 1, 5])
+def test_asarray_of_a_list_copies_it_as_np_array_does(n):
+    same_arrays(asarray_of_lists, n)
+
+
+@settings(max_examples=60, deadline=None)
+@given(hnp.arrays(np.float64, 3, elements=st.floats(-1e3, 1e3)))
+def test_library_functions_take_a_list_where_numpy_does(h):
+    same_arrays(orbit_normal, h)
+    same_arrays(orbit_normal, h.astype(np.int64))
+
+
+@pytest.mark.parametrize("shape", [(4,), (2, 3), (2, 3, 4)])
+def test_expand_dims_with_a_negative_axis(shape):
+    a = np.arange(np.prod(shape), dtype=np.float64).reshape(shape)
+    got = jit(expanded)(a)
+    want = expanded(a)
+    for g, w in zip(got, want):
+        assert g.shape == w.shape
+        np.testing.assert_array_equal(g, w)
+    # A view: a store through it reaches the array.
+    got[0][(0,) * (a.ndim + 1)] = -7.0
+    assert a.flat[0] == -7.0
+
+
+def asarray_of_a_number(x):
+    return np.asarray(x)
+
+
+def asarray_with_dtype(a):
+    return np.asarray(a, np.float32)
+
+
+@pytest.mark.parametrize(
+    ("f", "arg", "says"),
+    [
+        (asarray_of_a_number, 2.0, "np.asarray() takes an array or a list of numbers here, not float64"),
+        (asarray_with_dtype, np.ones(2), "dtype= and order= are not compiled"),
+    ],
+)
+def test_what_asarray_does_not_take_is_a_compile_error(f, arg, says):
+    with pytest.raises(CompileError) as info:
+        jit(f)(arg)
+    assert says in str(info.value)
