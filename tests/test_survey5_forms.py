@@ -102,3 +102,61 @@ def test_what_asarray_does_not_take_is_a_compile_error(f, arg, says):
     with pytest.raises(CompileError) as info:
         jit(f)(arg)
     assert says in str(info.value)
+
+
+def compare_tuples(a, b):
+    return a == b, a != b, a < b, a <= b, a > b, a >= b
+
+
+small_tuples = st.lists(st.one_of(st.integers(-3, 3), st.floats(-3, 3, allow_nan=False)), max_size=3).map(tuple)
+
+
+@settings(max_examples=200, deadline=None)
+@given(small_tuples, small_tuples)
+def test_tuples_compare_item_by_item_as_cpython_compares_them(a, b):
+    # tslearn's and librosa's path walks: `while (i, j) != (0, 0)`. (A NaN item is never equal
+    # here; CPython's `t == t` of one tuple object holding a NaN is True, by identity.)
+    assert jit(compare_tuples)(a, b) == compare_tuples(a, b)
+
+
+def nested_and_strings():
+    return ((1, 2), 3) == ((1, 2), 3), ("a", 1) < ("b", 0), ((1, 2), "x") <= ((1, 2), "w")
+
+
+def test_nested_tuples_and_strings_compare():
+    assert jit(nested_and_strings)() == nested_and_strings()
+
+
+def ordered_with_complex(a):
+    return (a, 1) < (1j, 2)
+
+
+def tuple_against_a_number(a):
+    return (a, 1) == a
+
+
+@pytest.mark.parametrize("f", [ordered_with_complex, tuple_against_a_number])
+def test_tuples_compared_with_what_has_no_order_are_compile_errors(f):
+    with pytest.raises(CompileError, match="tuples are compared with tuples"):
+        jit(f)(1.0)
+
+
+def rounded(x):
+    return np.round(x, decimals=2), round(x, ndigits=1), np.round(x, 1)
+
+
+@pytest.mark.parametrize("x", [2.567, -0.125, 1e10 / 3])
+def test_round_takes_its_digits_by_keyword(x):
+    assert jit(rounded)(x) == rounded(x)
+
+
+def extremes_of_tuples(a, b, c):
+    # librosa's DTW step: `min(cost_options)` of a tuple.
+    t = (a, b, c)
+    return min(t), max(t), min((a, 2.5)), max((b,))
+
+
+@pytest.mark.parametrize("args", [(1.0, -2.0, 2.5), (0.0, -0.0, 3.0), (3, 1, 2), (-0.0, 0.0, -0.0), (np.nan, 1.0, 2.0)])
+def test_min_and_max_of_a_tuple_are_of_its_items(args):
+    got, want = jit(extremes_of_tuples)(*args), extremes_of_tuples(*args)
+    assert repr(got).replace(".0", "") == repr(want).replace(".0", "")  # ints come back as floats beside floats

@@ -38,6 +38,7 @@ __all__ = [
     "njit",
     "vectorize",
     "guvectorize",
+    "stencil",
     "cfunc",
     "carray",
     "farray",
@@ -202,6 +203,19 @@ def guvectorize(*args, **options):
     from . import _vectorize
 
     return _vectorize.guvectorize(*args, **options)
+
+
+def stencil(func_or_mode="constant", /, **options):
+    """Numba's ``@stencil``: a kernel that reads its arrays at indices relative to the element it
+    computes (``x[-1] + x[0] + x[1]``), applied at every element whose neighborhood lies inside the
+    arrays; the others are ``cval`` (0). Options: ``neighborhood`` (``((low, high), ...)``, needed
+    when an index is not a constant), ``cval``, ``standard_indexing`` (arrays read at plain
+    indices), and ``jit``'s options. The object returned is a jitted function of the kernel's
+    parameters, called from Python or from jitted code (docs/language.md, "Stencils").
+    """
+    from . import _stencil
+
+    return _stencil.stencil(func_or_mode, **options)
 
 
 def cfunc(sig, /, locals=None, cache=True, pipeline_class=None, **options):

@@ -5,7 +5,7 @@ Numba's signatures) and ``@njit`` turn a ``Callable[P, R]`` into a ``Dispatcher[
 call takes ``P`` and returns ``R`` and whose ``py_func`` is the ``Callable[P, R]``.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, ParamSpec, Protocol, SupportsIndex, TypeAlias, TypeVar, overload, type_check_only
 
 import numpy as np
@@ -83,6 +83,7 @@ __all__ = [
     "njit",
     "vectorize",
     "guvectorize",
+    "stencil",
     "cfunc",
     "carray",
     "farray",
@@ -367,6 +368,20 @@ def guvectorize(
     locals: dict[str, Any] = ...,
     debug: bool = False,
 ) -> _GufuncDecorator: ...
+
+# ``@stencil``: a relative-index kernel applied over its arrays (docs/language.md, "Stencils").
+@overload
+def stencil(func_or_mode: Callable[_P, _R], /, **options: Any) -> Dispatcher[_P, Any]: ...
+@overload
+def stencil(
+    func_or_mode: Literal["constant"] = "constant",
+    /,
+    *,
+    neighborhood: Sequence[tuple[int, int]] | None = None,
+    cval: complex = 0,
+    standard_indexing: Iterable[str] = (),
+    **options: Any,
+) -> Callable[[Callable[_P, _R]], Dispatcher[_P, Any]]: ...
 
 # ``@cfunc(sig)``: a C callback compiled now (docs/cfunc.md).
 def cfunc(

@@ -98,6 +98,23 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                     b.build_select(neg, n, iv, "abs").u()
                 }
             }
+            Intrinsic::Min | Intrinsic::Max if args.len() == 1 && matches!(self.ty(&args[0]), Type::Tuple(_)) => {
+                // `min(t)` of a tuple: as `min(*t)`, the first of equal items kept.
+                let Type::Tuple(items) = self.ty(&args[0]) else { unreachable!("just matched") };
+                let t = self.expr(&args[0]).into_struct_value();
+                let item = |g: &Self, k: usize| {
+                    let v = g.b().build_extract_value(t, k as u32, "item").u();
+                    g.cast(v, &items[k], ty)
+                };
+                let mut acc = item(self, 0);
+                let op = if f == Intrinsic::Max { CmpOp::Gt } else { CmpOp::Lt };
+                for k in 1..items.len() {
+                    let v = item(self, k);
+                    let wins = self.compare(op, v, ty, acc, ty);
+                    acc = self.b().build_select(wins, v, acc, "minmax").u();
+                }
+                acc
+            }
             Intrinsic::Min | Intrinsic::Max if args.len() == 1 => self.list_extreme(f == Intrinsic::Max, &args[0]),
             Intrinsic::Min | Intrinsic::Max => {
                 let mut acc = self.expr(&args[0]);

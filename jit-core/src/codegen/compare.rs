@@ -126,6 +126,45 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         }
     }
 
+    /// Tuples compared as CPython compares them: `==` when every item is equal (and the lengths
+    /// are); otherwise `<` and the like at the first items that differ, or by length when one
+    /// is the other's start.
+    fn tuple_compare(&self, op: CmpOp, l: BasicValueEnum<'ctx>, lt: &Type, r: BasicValueEnum<'ctx>, rt: &Type) -> IntValue<'ctx> {
+        let (Type::Tuple(a), Type::Tuple(b)) = (lt, rt) else { unreachable!("inference compares tuples with tuples") };
+        let (l, r) = (l.into_struct_value(), r.into_struct_value());
+        let n = a.len().min(b.len());
+        let item = |t: inkwell::values::StructValue<'ctx>, k: usize| self.b().build_extract_value(t, k as u32, "item").u();
+        let eqs: Vec<IntValue<'ctx>> =
+            (0..n).map(|k| self.compare(CmpOp::Eq, item(l, k), &a[k].carrier(), item(r, k), &b[k].carrier())).collect();
+        let by_length = |op: CmpOp| {
+            let (x, y) = (a.len() as i64, b.len() as i64);
+            let holds = match op {
+                CmpOp::Eq => x == y,
+                CmpOp::Ne => x != y,
+                CmpOp::Lt => x < y,
+                CmpOp::Le => x <= y,
+                CmpOp::Gt => x > y,
+                CmpOp::Ge => x >= y,
+            };
+            self.ctx().bool_type().const_int(holds as u64, false)
+        };
+        if matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            let mut all = by_length(CmpOp::Eq);
+            for eq in eqs {
+                all = self.b().build_and(all, eq, "same").u();
+            }
+            return if op == CmpOp::Eq { all } else { self.b().build_not(all, "differ").u() };
+        }
+        // From the last common item back to the first: the answer is decided at the first
+        // items that differ.
+        let mut res = by_length(op);
+        for k in (0..n).rev() {
+            let here = self.compare(op, item(l, k), &a[k].carrier(), item(r, k), &b[k].carrier());
+            res = self.b().build_select(eqs[k], res, here, "lex").u().into_int_value();
+        }
+        res
+    }
+
     pub(super) fn compare(
         &self,
         op: CmpOp,
@@ -137,10 +176,12 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         if lt.is_complex() || rt.is_complex() {
             return self.complex_compare(op, l, lt, r, rt);
         }
-        if let (Type::Tuple(a), _) | (_, Type::Tuple(a)) = (lt, rt) {
-            if a.enum_class().is_some() {
-                return self.enum_compare(op, l, lt, r, rt);
-            }
+        let enum_member = |t: &Type| matches!(t, Type::Tuple(a) if a.enum_class().is_some());
+        if enum_member(lt) || enum_member(rt) {
+            return self.enum_compare(op, l, lt, r, rt);
+        }
+        if matches!(lt, Type::Tuple(_)) || matches!(rt, Type::Tuple(_)) {
+            return self.tuple_compare(op, l, lt, r, rt);
         }
         if *lt == Type::Str {
             return self.string_compare(op, l, r);

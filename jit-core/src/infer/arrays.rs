@@ -275,6 +275,11 @@ impl InferCx<'_> {
                         Type::List(inner) if inner.is_numeric() || inner.is_complex() || *inner == Type::Unknown => (2, *inner),
                         item => (1, item),
                     };
+                    if item == Type::Unknown && !self.strict {
+                        // Items a callee gives, not typed yet: wait (a list nothing is ever put in
+                        // is float64, NumPy's dtype for `np.array([])`, once types have settled).
+                        return Ok(Type::Unknown);
+                    }
                     let of_items = match item {
                         Type::Bool => Dtype::Bool,
                         Type::Int64 => Dtype::Int64,

@@ -154,6 +154,10 @@ impl InferCx<'_> {
                     arrays::fancy_index_type(a, ix, index.span)?;
                     return arrays::check_fancy_store(a, ix, ty, *span);
                 }
+                if it == Type::Unknown && !matches!(index.kind, H::Tuple(_) | H::Slice { .. } | H::None) {
+                    // An index not typed yet may be an index array: wait for the next round.
+                    return Ok(());
+                }
                 self.reject_mixed_store(a, index)?;
                 if arrays::is_view(&a, index, &it) {
                     self.specs[self.current].allocates = true; // an overlapping value's snapshot

@@ -15,6 +15,12 @@ impl InferCx<'_> {
             return match self.expr(a)? {
                 Type::List(t) if t.is_numeric() || *t == Type::Unknown => Ok(*t),
                 Type::Unknown => Ok(Type::Unknown),
+                // `min(t)` of a tuple of real numbers: as `min(*t)`.
+                Type::Tuple(ts)
+                    if !ts.is_empty() && !ts.is_record() && ts.iter().all(|t| t.is_numeric() || *t == Type::Unknown) =>
+                {
+                    Ok(ts.iter().fold(Type::Unknown, |a, b| a.unify(b).unwrap_or(Type::Float64)))
+                }
                 t => Err(CompileError::typing(
                     "min()/max() of one argument",
                     format!("min() and max() of one argument take a list of real numbers here, not {}", type_name(&t)),

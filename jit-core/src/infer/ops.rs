@@ -478,6 +478,26 @@ impl InferCx<'_> {
             }
             return Ok(if types.contains(&Type::Unknown) { Type::Unknown } else { Type::Bool });
         }
+        if types.iter().any(is_plain_tuple) {
+            // Tuples: item by item, as CPython compares them (`==` all equal; `<` at the first
+            // items that differ, else by length).
+            for (k, op) in ops.iter().enumerate() {
+                let (a, b) = (&types[k], &types[k + 1]);
+                if !tuples_compare(a, b, !matches!(op, CmpOp::Eq | CmpOp::Ne)) {
+                    return Err(CompileError::typing(
+                        "comparison",
+                        format!(
+                            "'{}' of {} and {}: tuples are compared with tuples of numbers, strings or tuples, item by item",
+                            op.symbol(),
+                            type_name(a),
+                            type_name(b)
+                        ),
+                        comparators[k].span,
+                    ));
+                }
+            }
+            return Ok(if types.contains(&Type::Unknown) { Type::Unknown } else { Type::Bool });
+        }
         if types.iter().any(|t| matches!(t, Type::Set(_))) {
             for (k, (a, b)) in types.iter().zip(&types[1..]).enumerate() {
                 let ok = matches!((a, b), (Type::Set(_) | Type::Unknown, Type::Set(_) | Type::Unknown)) && a.unify(b).is_ok();
@@ -570,4 +590,24 @@ impl InferCx<'_> {
 /// Whether `t` is a member of an `enum.Enum` class.
 pub(super) fn is_enum_member(t: &Type) -> bool {
     matches!(t, Type::Tuple(items) if items.enum_class().is_some())
+}
+
+/// Whether `t` is a tuple to Python code (a namedtuple too; not a jitclass or Enum record).
+pub(super) fn is_plain_tuple(t: &Type) -> bool {
+    matches!(t, Type::Tuple(items) if !items.is_record())
+}
+
+/// Whether tuples `a` and `b` compare item by item (`ordered`: with `<` and the like): the
+/// items they both have are numbers (real ones when ordered), strings, or such tuples.
+fn tuples_compare(a: &Type, b: &Type, ordered: bool) -> bool {
+    let (Type::Tuple(x), Type::Tuple(y)) = (a, b) else { return *a == Type::Unknown || *b == Type::Unknown };
+    if x.is_record() || y.is_record() {
+        return false;
+    }
+    x.iter().zip(y.iter()).all(|(p, q)| match (p, q) {
+        (Type::Unknown, _) | (_, Type::Unknown) => true,
+        (Type::Str, Type::Str) => true,
+        (Type::Tuple(_), Type::Tuple(_)) => tuples_compare(p, q, ordered),
+        _ => p.is_number() && q.is_number() && !(ordered && (p.is_complex() || q.is_complex())),
+    })
 }

@@ -161,6 +161,19 @@ impl<'a> InferCx<'a> {
                     _ => {}
                 }
             }
+            // An index (item) not typed yet (`idx = np.argsort(...)` on the first round) may be an
+            // index array: wait for the next round rather than take it for an integer.
+            let untyped = match &index.kind {
+                H::Tuple(items) => {
+                    let types = self.index_item_types(items)?;
+                    types.iter().zip(items).any(|(t, e)| *t == Type::Unknown && !matches!(e.kind, H::Slice { .. } | H::None))
+                }
+                H::Slice { .. } | H::None => false,
+                _ => it == Type::Unknown,
+            };
+            if untyped {
+                return Ok(Type::Unknown);
+            }
             if let Some(t) = self.mixed_index(a, index)? {
                 return Ok(Type::Array(t));
             }

@@ -747,6 +747,20 @@ impl<'a> Lowerer<'a> {
                 }
                 Callee::Intrinsic(Intrinsic::PointerView { layout, .. }) => self.pointer_view(layout, args, keywords, span)?,
                 Callee::Intrinsic(f) => {
+                    // `np.round(x, decimals=2)`, `round(x, ndigits=2)`: the second parameter by name.
+                    let second = match f {
+                        Intrinsic::Np(hir::NpFn::Round) => Some("decimals"),
+                        Intrinsic::Round => Some("ndigits"),
+                        _ => None,
+                    };
+                    let named;
+                    let (args, keywords) = match (second, args, keywords) {
+                        (Some(name), [x], [k]) if k.name == name => {
+                            named = [x.clone(), k.value.clone()];
+                            (&named[..], &[][..])
+                        }
+                        _ => (args, keywords),
+                    };
                     if let Some(k) = keywords.first() {
                         return Err(CompileError::unsupported_because(
                             "keyword argument to a builtin",
