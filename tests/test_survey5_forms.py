@@ -160,3 +160,29 @@ def extremes_of_tuples(a, b, c):
 def test_min_and_max_of_a_tuple_are_of_its_items(args):
     got, want = jit(extremes_of_tuples)(*args), extremes_of_tuples(*args)
     assert repr(got).replace(".0", "") == repr(want).replace(".0", "")  # ints come back as floats beside floats
+
+
+def to_3d(x):
+    # sktime's `_make_3d_series`: the branch on a local holding `x.ndim` is decided by the
+    # argument's type, as a branch on `x.ndim` is (the other branches do not type for it).
+    num_dims = x.ndim
+    is_matrix = num_dims == 2
+    if num_dims == 1:
+        shape = x.shape
+        _x = np.reshape(x, (shape[0], 1, 1))
+    elif is_matrix:
+        shape = x.shape
+        _x = np.reshape(x, (shape[0], 1, shape[1]))
+    elif num_dims > 3:
+        raise ValueError("too many dimensions")
+    else:
+        _x = x
+    return _x
+
+
+@pytest.mark.parametrize("shape", [(4,), (2, 3), (2, 3, 4)])
+def test_a_branch_on_a_local_holding_ndim_is_pruned(shape):
+    x = np.arange(np.prod(shape), dtype=np.float64).reshape(shape)
+    got, want = jit(to_3d)(x), to_3d(x)
+    assert got.shape == want.shape
+    np.testing.assert_array_equal(got, want)

@@ -54,6 +54,9 @@ pub struct Function {
     pub declared: Vec<(LocalId, crate::types::Dtype)>,
     /// The number type its signatures declare it returns ([`crate::lower::Env::ret_dtype`]).
     pub ret_dtype: Option<crate::types::Dtype>,
+    /// Locals assigned once from a condition the types may decide (`num_dims = x.ndim`), with
+    /// that expression: `infer/constant.rs` reads them as it.
+    pub known: Vec<(LocalId, Expr)>,
     pub span: Span,
 }
 

@@ -134,11 +134,40 @@ pub fn exception_text(status: u32) -> String {
     describe_status(status, &[]).1
 }
 
-/// The class name and message the last `raise` on this thread recorded.
+/// The class name and message the last `raise` on this thread recorded (of a user's class,
+/// its builtin base and its message: [`last_raised_user`] names the class).
 pub fn last_raised() -> (&'static str, Option<String>) {
     let (class, message) = LAST_RAISED.with(|c| c.borrow().clone());
     let names = &crate::registry::exceptions::RAISABLE;
+    let message = match message.as_deref().and_then(split_user_class) {
+        Some((_, m)) => m.map(str::to_string),
+        None => message,
+    };
     (names.get(class as usize).copied().unwrap_or("Exception"), message)
+}
+
+/// Marks a `raise` of a user's exception class (a subclass of a builtin one, defined in
+/// Python): the message compiled code records is `MARK class MARK message`, or `MARK class
+/// NO_ARGS` for `raise Class` / `raise Class()`; the recorded class is its builtin base (what an
+/// `except` clause in compiled code tests).
+pub const USER_CLASS_MARK: char = '\u{1}';
+/// See [`USER_CLASS_MARK`].
+pub const USER_CLASS_NO_ARGS: char = '\u{2}';
+
+/// `(class, message)` of a message [`USER_CLASS_MARK`] marks.
+fn split_user_class(m: &str) -> Option<(&str, Option<&str>)> {
+    let rest = m.strip_prefix(USER_CLASS_MARK)?;
+    let end = rest.find([USER_CLASS_MARK, USER_CLASS_NO_ARGS])?;
+    let (class, tail) = rest.split_at(end);
+    Some((class, tail.strip_prefix(USER_CLASS_MARK)))
+}
+
+/// The user's exception class (`module.qualname`) and message of the last `raise` on this
+/// thread, when it raised one.
+pub fn last_raised_user() -> Option<(String, Option<String>)> {
+    let (_, message) = LAST_RAISED.with(|c| c.borrow().clone());
+    let (class, m) = split_user_class(message.as_deref()?)?;
+    Some((class.to_string(), m.map(str::to_string)))
 }
 
 thread_local! {

@@ -141,9 +141,65 @@ pub fn interpreter_message(status: u32) -> Option<String> {
     cell.get_or_init(|| probed).clone()
 }
 
+/// The user's exception classes compiled code may raise, by `module.qualname` (the latest class
+/// of a name wins: a notebook cell run again defines it anew).
+static USER_EXCEPTIONS: std::sync::Mutex<Vec<(String, Py<pyo3::types::PyType>)>> = std::sync::Mutex::new(Vec::new());
+
+/// `(module.qualname, builtin base)` of `value` when it is a user's exception class: a class
+/// defined in Python deriving from a builtin exception class compiled code raises (its nearest
+/// such base, an index into `registry::exceptions::RAISABLE`); recorded for [`raised_error`].
+pub fn user_exception_class(value: &Bound<'_, PyAny>) -> Option<(String, u32)> {
+    let ty = value.cast::<pyo3::types::PyType>().ok()?;
+    if !ty.is_subclass_of::<pyo3::exceptions::PyBaseException>().ok()? || ty.module().ok()?.to_cow().ok()? == "builtins" {
+        return None;
+    }
+    let base = ty.getattr("__mro__").ok()?.cast_into::<pyo3::types::PyTuple>().ok()?.iter().find_map(|c| {
+        let c = c.cast_into::<pyo3::types::PyType>().ok()?;
+        if c.module().ok()?.to_cow().ok()? != "builtins" {
+            return None;
+        }
+        jit_core::registry::exceptions::raisable(&c.name().ok()?.to_cow().ok()?)
+    })?;
+    let class = format!("{}.{}", ty.module().ok()?, ty.qualname().ok()?);
+    let new = ty.clone().unbind();
+    let _replaced = {
+        let mut table = USER_EXCEPTIONS.lock().unwrap_or_else(|e| e.into_inner());
+        match table.iter_mut().find(|(n, _)| *n == class) {
+            Some((_, c)) => Some(std::mem::replace(c, new)),
+            None => {
+                table.push((class.clone(), new));
+                None
+            }
+        }
+    };
+    Some((class, base))
+}
+
 /// The exception a compiled `raise` (or a failed `assert`) raised: the builtin class it named,
-/// called with its message, or with no arguments when it had none (`raise ValueError`).
+/// called with its message, or with no arguments when it had none (`raise ValueError`); a
+/// user's class by its name.
 fn raised_error() -> PyErr {
+    if let Some((class, message)) = jit_core::runtime::last_raised_user() {
+        let raised = Python::attach(|py| {
+            // The lock is held only to find the class (no Python code runs under it).
+            let found = {
+                let table = USER_EXCEPTIONS.lock().unwrap_or_else(|e| e.into_inner());
+                table.iter().find(|(n, _)| *n == class).map(|(_, c)| c.clone_ref(py))
+            };
+            let made = match (found, &message) {
+                (None, _) => return None,
+                (Some(c), Some(m)) => c.bind(py).call1((m.as_str(),)),
+                (Some(c), None) => c.bind(py).call0(),
+            };
+            Some(match made {
+                Ok(e) => PyErr::from_value(e),
+                Err(e) => e,
+            })
+        });
+        if let Some(e) = raised {
+            return e;
+        }
+    }
     let (class, message) = jit_core::runtime::last_raised();
     let is_repr = jit_core::runtime::last_raised_is_repr();
     Python::attach(|py| {

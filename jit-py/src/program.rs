@@ -173,6 +173,9 @@ pub(crate) fn freeze(value: &Bound<'_, PyAny>) -> Option<Result<GlobalValue, &'s
         }
         _ => {}
     }
+    if let Some((class, base)) = crate::errors::user_exception_class(value) {
+        return Some(Ok(GlobalValue::ExceptionClass { class, base }));
+    }
     if crate::named_tuples::is_enum_class(value).unwrap_or(false) {
         let class = value.getattr("__module__").and_then(|m| Ok(format!("{}.{}", m, value.getattr("__qualname__")?)));
         return Some(class.map(GlobalValue::EnumClass).map_err(|_| "an Enum class without a module or qualified name"));

@@ -6,7 +6,8 @@
 //! A condition is constant when it is made of int and bool literals (frozen globals are
 //! literals by then), `x.ndim` and `len(x.shape)` of a local `x` holding an array, `np.ndim(x)`
 //! of a local array or number, `len(t)` of a
-//! local tuple, comparisons, `not`, `and` and `or`: nothing with an effect, so leaving it out
+//! local tuple, locals assigned once from such a condition (`lower/known.rs`), comparisons, `not`,
+//! `and` and `or`: nothing with an effect, so leaving it out
 //! changes nothing but which branch is typed.
 
 use crate::ast::{BoolOpKind, CmpOp, UnaryOp};
@@ -40,6 +41,11 @@ impl InferCx<'_> {
             _ => Const::Dynamic,
         };
         match &e.kind {
+            // `num_dims` of `num_dims = x.ndim` (`lower/known.rs`): that expression.
+            H::Local { id, check_bound: false } if self.hir_fn().known.iter().any(|(k, _)| k == id) => {
+                let (_, def) = self.hir_fn().known.iter().find(|(k, _)| k == id).expect("just found");
+                self.constant(def)
+            }
             H::Int(v) => Const::Value(*v),
             H::Bool(b) => Const::Value(*b as i64),
             H::Attr { value, attr: hir::Attr::Ndim } => ndim(value),

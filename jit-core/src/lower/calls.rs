@@ -458,8 +458,17 @@ impl Lowerer<'_> {
 
     /// `raise Class(message)`: a builtin exception class, not shadowed by a local.
     pub(super) fn raise(&mut self, class: &str, message: &Option<String>, span: Span) -> Result<hir::StmtKind> {
+        if let Some((qualname, base)) = self.user_exception(class) {
+            // Raised as its builtin base, its name marking the message (`runtime::USER_CLASS_MARK`).
+            use crate::runtime::{USER_CLASS_MARK, USER_CLASS_NO_ARGS};
+            let message = match message {
+                Some(m) => format!("{USER_CLASS_MARK}{qualname}{USER_CLASS_MARK}{m}"),
+                None => format!("{USER_CLASS_MARK}{qualname}{USER_CLASS_NO_ARGS}"),
+            };
+            return Ok(hir::StmtKind::Raise { class: base, message: Some(message), recorded: false });
+        }
         let builtin = !self.by_name.contains_key(class)
-            && matches!(self.global(class), GlobalValue::Undefined | GlobalValue::Unsupported { .. });
+            && matches!(self.global(class), GlobalValue::Undefined | GlobalValue::Unsupported { .. } | GlobalValue::Builtin(_));
         match registry::exceptions::raisable(class).filter(|_| builtin) {
             Some(class) => Ok(hir::StmtKind::Raise { class, message: message.clone(), recorded: false }),
             None => Err(CompileError::unsupported_because(
@@ -470,6 +479,18 @@ impl Lowerer<'_> {
                 ),
                 span,
             )),
+        }
+    }
+
+    /// `(module.qualname, builtin base)` of the global `class` when it is a user's exception
+    /// class (a subclass of a builtin exception compiled code raises).
+    pub(super) fn user_exception(&self, class: &str) -> Option<(String, u32)> {
+        if self.by_name.contains_key(class) {
+            return None;
+        }
+        match self.global(class) {
+            GlobalValue::ExceptionClass { class, base } => Some((class.clone(), *base)),
+            _ => None,
         }
     }
 

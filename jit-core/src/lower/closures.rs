@@ -185,9 +185,11 @@ impl Lowerer<'_> {
             // An inner function's variables are its own: `locals=` declares the outer's.
             declared: Vec::new(),
             ret_dtype: None,
+            known: Vec::new(),
             span: def.span,
         };
         super::versions::split(&mut f);
+        f.known = super::known::constant_definitions(&f);
         Ok(f)
     }
 }

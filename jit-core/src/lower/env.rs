@@ -23,6 +23,12 @@ pub enum GlobalValue {
     /// A namedtuple class (`collections.namedtuple` or a `typing.NamedTuple`): calling it
     /// makes a namedtuple; each field's default, when it has one that is frozen like a global.
     NamedTupleClass(std::sync::Arc<crate::types::TupleNames>, Vec<Option<GlobalValue>>),
+    /// A user's exception class (`module.qualname`), a subclass of the builtin exception class
+    /// `base` (an index into `registry::exceptions::RAISABLE`): `raise Class(...)` raises it.
+    ExceptionClass {
+        class: String,
+        base: u32,
+    },
     /// An `enum.Enum` class (`module.qualname`): its members are read as `Class.NAME` (the
     /// caller resolves those names, `IntEnum` members as ints and others as records).
     EnumClass(String),

@@ -160,6 +160,7 @@ pub(super) fn describe(g: &GlobalValue) -> String {
         GlobalValue::Array(_) => "an array".to_string(),
         GlobalValue::NamedTupleValue(n, _) => format!("a namedtuple '{}'", n.class),
         GlobalValue::NamedTupleClass(n, _) => format!("the namedtuple class '{}'", n.class),
+        GlobalValue::ExceptionClass { class, .. } => format!("the exception class '{class}' (raised with `raise`)"),
         GlobalValue::EnumClass(c) => {
             format!("the Enum class '{c}' (its members, `{}.NAME`, are compiled)", c.rsplit('.').next().unwrap_or(c))
         }

@@ -21,6 +21,7 @@ mod generator;
 mod globals;
 mod iterate;
 mod iterators;
+mod known;
 mod named_tuples;
 mod names;
 mod numpy;
@@ -110,9 +111,11 @@ fn lower_unit_in(units: &[(&ast::FunctionDef, &Env)], unit: usize, nested: closu
         parallel: env.parallel,
         declared: Vec::new(),
         ret_dtype: env.ret_dtype,
+        known: Vec::new(),
         span: f.span,
     };
     versions::split(&mut f);
+    f.known = known::constant_definitions(&f);
     // A declared name holds its type in every version of the variable.
     f.declared = (0..f.locals.len() as LocalId)
         .filter_map(|id| env.declared.iter().find(|(n, _)| *n == f.locals[id as usize].name).map(|&(_, d)| (id, d)))
@@ -221,8 +224,21 @@ impl<'a> Lowerer<'a> {
                     out.extend(self.aug_assign_index(value, index, *op, rhs, s.span)?)
                 }
                 S::Raise { class, dynamic: Some(message), .. } => {
+                    let user = self.user_exception(class);
                     let hir::StmtKind::Raise { class, .. } = self.raise(class, &None, s.span)? else {
                         unreachable!("raise lowers to a raise")
+                    };
+                    // A user's class: its name marks the message computed (`runtime::USER_CLASS_MARK`).
+                    let marked;
+                    let message = match user {
+                        Some((qualname, _)) => {
+                            let mark = crate::runtime::USER_CLASS_MARK;
+                            let prefix = ast::Expr { kind: A::Str(format!("{mark}{qualname}{mark}")), span: message.span };
+                            let kind = A::Binary { left: Box::new(prefix), op: ast::BinOp::Add, right: message.clone() };
+                            marked = ast::Expr { kind, span: message.span };
+                            &marked
+                        }
+                        None => &**message,
                     };
                     out.extend(self.raise_computed(class, message, s.span)?)
                 }

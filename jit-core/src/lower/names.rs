@@ -143,7 +143,15 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                         walk_expr(d, locals, visit)
                     }
                 }
-                S::Raise { dynamic: Some(d), .. } => walk_expr(d, locals, visit),
+                S::Raise { class, dynamic, .. } => {
+                    // The class: a builtin, or a user's exception class (a global).
+                    if !locals.contains(class) {
+                        visit(class)
+                    }
+                    if let Some(d) = dynamic {
+                        walk_expr(d, locals, visit)
+                    }
+                }
                 S::Try { body, handlers, orelse, finalbody } => {
                     walk(body, locals, visit);
                     for h in handlers {
@@ -153,7 +161,7 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
                     walk(finalbody, locals, visit)
                 }
                 S::FunctionDef(def) => walk_nested(def, locals, visit),
-                S::Return(None) | S::Break | S::Continue | S::Pass | S::Raise { .. } | S::Reraise => {}
+                S::Return(None) | S::Break | S::Continue | S::Pass | S::Reraise => {}
             }
         }
     }

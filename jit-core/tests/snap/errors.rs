@@ -193,7 +193,8 @@ fn typing() {
     snapshot!("aug_store_into_tuple", "def f(n):\n    t = (n, n)\n    t[0] += 1\n    return n", [Int64]);
     snapshot!("aug_store_tuple_into_array", "def f(a, n):\n    a[0] += (n, n)", [f64s(), Int64]);
     snapshot!("condition_tuple", "def f(n):\n    if (n, n):\n        return 1\n    return 0", [Int64]);
-    snapshot!("compare_tuples", "def f(n):\n    return (n,) < (n,)", [Int64]);
+    snapshot!("compare_tuples", "def f(n):\n    return (n,) < (1j,)", [Int64]);
+    snapshot!("compare_tuple_and_number", "def f(n):\n    return (n,) == n", [Int64]);
     snapshot!("binary_tuple", "def f(n):\n    return (n, n) + 1", [Int64]);
     snapshot!("unary_tuple", "def f(n):\n    return -(n, n)", [Int64]);
     snapshot!("ifexp_mixed", "def f(n):\n    return n if n else (n, n)", [Int64]);
