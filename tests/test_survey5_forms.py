@@ -83,8 +83,8 @@ def test_expand_dims_with_a_negative_axis(shape):
     assert a.flat[0] == -7.0
 
 
-def asarray_of_a_number(x):
-    return np.asarray(x)
+def asarray_of_a_string(x):
+    return np.asarray("abc")
 
 
 def asarray_with_dtype(a):
@@ -94,7 +94,7 @@ def asarray_with_dtype(a):
 @pytest.mark.parametrize(
     ("f", "arg", "says"),
     [
-        (asarray_of_a_number, 2.0, "np.asarray() takes an array or a list of numbers here, not float64"),
+        (asarray_of_a_string, 2.0, "np.asarray() takes an array, a number or a list of numbers here, not str"),
         (asarray_with_dtype, np.ones(2), "dtype= and order= are not compiled"),
     ],
 )
@@ -184,5 +184,74 @@ def to_3d(x):
 def test_a_branch_on_a_local_holding_ndim_is_pruned(shape):
     x = np.arange(np.prod(shape), dtype=np.float64).reshape(shape)
     got, want = jit(to_3d)(x), to_3d(x)
+    assert got.shape == want.shape
+    np.testing.assert_array_equal(got, want)
+
+
+def rotation_shape(a):
+    # poliastro's `rotation_matrix`: `np.zeros(angle.shape + (3, 3))`.
+    r = np.zeros(a.shape + (3, 3))
+    t = (1, 2.5) + () + (a.shape[0],)
+    return r.shape, t, () + (), (a.ndim,) + a.shape[1:]
+
+
+@pytest.mark.parametrize("shape", [(2,), (2, 4), (1, 2, 3)])
+def test_tuples_concatenate_with_plus(shape):
+    a = np.ones(shape)
+    assert jit(rotation_shape)(a) == rotation_shape(a)
+
+
+def unpack_rows(m):
+    # poliastro's maneuvers: `r, v = rv` of a (2, 3) array.
+    r, v = m
+    r[0] = 7.0  # a view: the store reaches `m`
+    a, b = np.ones((2, 2)) * 3.0  # rows of a temporary, kept alive by the views
+    return r + v, m[0, 0], a, b
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_unpacking_an_array_gives_its_rows(order):
+    m1 = np.asarray(np.arange(6.0).reshape(2, 3), order=order)
+    m2 = m1.copy(order=order)
+    got, want = jit(unpack_rows)(m1), unpack_rows(m2)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
+    np.testing.assert_array_equal(m1, m2)
+
+
+def unpack_too_many(m):
+    a, b, c = m
+    return a
+
+
+def test_unpacking_rows_checks_the_count_as_cpython():
+    m = np.zeros((2, 3))
+    with pytest.raises(ValueError, match=r"not enough values to unpack \(expected 3, got 2\)"):
+        jit(unpack_too_many)(m)
+    with pytest.raises(ValueError, match=r"not enough values to unpack \(expected 3, got 2\)"):
+        unpack_too_many(m)
+
+
+def rotation_of_a_scalar_angle(angle, axis):
+    # poliastro's `rotation_matrix` for a float angle: a 0-d array through np.cos, stored
+    # through `R[..., i, j]`.
+    angle = np.asarray(angle)
+    c = np.cos(angle)
+    s = np.sin(angle)
+    a1 = (axis + 1) % 3
+    a2 = (axis + 2) % 3
+    R = np.zeros(angle.shape + (3, 3))
+    R[..., axis, axis] = 1.0
+    R[..., a1, a1] = c
+    R[..., a1, a2] = -s
+    R[..., a2, a1] = s
+    R[..., a2, a2] = c
+    return R
+
+
+@pytest.mark.parametrize("axis", [0, 1, 2])
+@pytest.mark.parametrize("angle", [0.3, -2.0, 7])
+def test_asarray_of_a_number_is_a_0d_array(angle, axis):
+    got, want = jit(rotation_of_a_scalar_angle)(angle, axis), rotation_of_a_scalar_angle(angle, axis)
     assert got.shape == want.shape
     np.testing.assert_array_equal(got, want)

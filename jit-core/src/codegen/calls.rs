@@ -214,6 +214,14 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Intrinsic::Flat => self.expr(&args[0]),
             Intrinsic::AsArray => match self.ty(&args[0]) {
                 Type::Array(_) => self.expr(&args[0]),
+                t if t.is_number() => {
+                    // A new 0-d array holding the number.
+                    let &Type::Array(a) = ty else { unreachable!("np.asarray gives an array") };
+                    let x = self.expr(&args[0]);
+                    let (value, data, count) = self.alloc_c(&a, &[], false);
+                    self.fill_linear(data, &a, count, x, &t);
+                    value
+                }
                 _ => {
                     // A list: copied as `np.array(l)` copies it.
                     let &Type::Array(a) = ty else { unreachable!("np.asarray gives an array") };

@@ -194,6 +194,22 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             H::Binary { left, right, .. } if matches!(ty, Type::List(_)) => self.list_binary(e, left, right),
             H::Binary { op, left, right } if ty == Type::Str => self.string_binary(e, *op, left, right),
             H::Binary { left, op, right } if matches!(ty, Type::Set(_)) => self.set_binary(e, *op, left, right),
+            H::Binary { left, right, .. } if matches!(ty, Type::Tuple(_)) => {
+                // `t + u` of tuples: a tuple of their items.
+                let (l, r) = (self.expr(left).into_struct_value(), self.expr(right).into_struct_value());
+                let n = match self.ty(left) {
+                    Type::Tuple(items) => items.len() as u32,
+                    _ => unreachable!("inference adds tuples to tuples"),
+                };
+                let Type::Tuple(all) = &ty else { unreachable!("just matched") };
+                let mut agg = self.module_gen.llty(&ty).into_struct_type().get_undef();
+                for k in 0..all.len() as u32 {
+                    let (from, at) = if k < n { (l, k) } else { (r, k - n) };
+                    let v = self.b().build_extract_value(from, at, "item").u();
+                    agg = self.b().build_insert_value(agg, v, k, "cat").u().into_struct_value();
+                }
+                agg.into()
+            }
             H::Binary { op, left, right } => {
                 let l = self.expr(left);
                 let r = self.expr(right);

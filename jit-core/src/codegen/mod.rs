@@ -760,6 +760,13 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             hir::Target::Index { array, index, .. } if self.target_is_view(array, index) => {
                 self.assign_view(array, index, elementwise::Rhs::Value(v, ty.clone()))
             }
+            hir::Target::Index { array, index, .. } if matches!(ty, Type::Array(z) if z.ndim == 0) => {
+                // A 0-d array stored into an element: its one element (NumPy's `a[i] = z`).
+                let Type::Array(z) = ty else { unreachable!("just matched") };
+                let data = self.b().build_extract_value(v.into_struct_value(), crate::abi::array_value::DATA, "data").u();
+                let x = self.load_element(data.into_pointer_value(), z.dtype);
+                self.array_store(array, index, x, &z.dtype.element().carrier())
+            }
             hir::Target::Index { array, index, .. } => self.array_store(array, index, v, ty),
             hir::Target::Tuple(ts, _) if matches!(ty, Type::Array(_)) => self.unpack_array(ts, v, ty),
             hir::Target::Tuple(ts, _) => {

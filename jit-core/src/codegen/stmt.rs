@@ -784,6 +784,24 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         self.incref(v, ty);
         let data = self.b().build_extract_value(sv, crate::abi::array_value::DATA, "data").u().into_pointer_value();
         let strides = self.strides(sv, a);
+        if a.ndim >= 2 {
+            // Rows: views sharing the array's block.
+            let row = crate::infer::row_type(a);
+            let shape: Vec<IntValue<'ctx>> =
+                (1..a.ndim as u32).map(|d| self.dim(sv, crate::abi::array_value::SHAPE, d)).collect();
+            let meminfo = self.b().build_extract_value(sv, crate::abi::array_value::MEMINFO, "meminfo").u().into_pointer_value();
+            let rows: Vec<BasicValueEnum<'ctx>> = (0..k)
+                .map(|i| {
+                    let at = self.address(data, &[self.i64(i)], &strides[..1]);
+                    self.array_value(&row, at, &shape, &strides[1..], meminfo)
+                })
+                .collect();
+            for (t, x) in ts.iter().zip(rows) {
+                self.assign(t, x, &Type::Array(row));
+            }
+            self.decref(v, ty);
+            return;
+        }
         let item = a.dtype.element();
         let elements: Vec<BasicValueEnum<'ctx>> = (0..k)
             .map(|i| {

@@ -111,6 +111,14 @@ impl InferCx<'_> {
                     }
                     Ok(())
                 }
+                // `r, v = m` of an array of two or more axes: its rows, views (NumPy's iteration).
+                Type::Array(a) if a.ndim >= 2 => {
+                    let row = Type::Array(row_type(a));
+                    for t in ts {
+                        self.assign_target(t, &row)?;
+                    }
+                    Ok(())
+                }
                 Type::Array(_) => Err(CompileError::typing(
                     "tuple unpacking",
                     "unpacking the rows of an array of two or more axes is not compiled (index them: a[0], a[1])",
@@ -164,7 +172,9 @@ impl InferCx<'_> {
                     return self.assign_view(a, index, ty, *span);
                 }
                 self.element_index(a, index, *span)?;
-                if !(storable(ty, a.dtype) || *ty == Type::Unknown) {
+                // A 0-d array gives its one element (NumPy's `a[i] = np.asarray(x)`).
+                let zero_d = matches!(ty, Type::Array(z) if z.ndim == 0 && storable(&z.dtype.element(), a.dtype));
+                if !(storable(ty, a.dtype) || *ty == Type::Unknown || zero_d) {
                     return Err(CompileError::typing(
                         "array element assignment",
                         format!("cannot store {} into an array of {}", type_name(ty), a.dtype.name()),
@@ -175,4 +185,11 @@ impl InferCx<'_> {
             }
         }
     }
+}
+
+/// The type of a row (`a[i]`) of an array of two or more axes: a view, C-contiguous when the
+/// array is, else of any layout.
+pub(crate) fn row_type(a: &crate::types::ArrayType) -> crate::types::ArrayType {
+    let layout = if a.layout == crate::types::Layout::C { crate::types::Layout::C } else { crate::types::Layout::A };
+    crate::types::ArrayType { ndim: a.ndim - 1, layout, ..*a }
 }

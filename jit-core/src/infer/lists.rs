@@ -361,9 +361,15 @@ impl InferCx<'_> {
         match self.expr(x)? {
             t @ (Type::Array(_) | Type::Unknown) => Ok(t),
             Type::List(_) => self.new_array_type(&hir::NewArray::Copy { array: Box::new(x.clone()), dtype: None }, span),
+            // A number: a new 0-d array holding it (poliastro's `angle = np.asarray(angle)`).
+            t if t.is_number() => {
+                self.specs[self.current].allocates = true;
+                let dtype = crate::types::Dtype::of_scalar(&t);
+                Ok(Type::Array(crate::types::ArrayType { dtype, ndim: 0, layout: crate::types::Layout::C, readonly: false }))
+            }
             t => Err(CompileError::unsupported_because(
                 "np.asarray()",
-                format!("np.asarray() takes an array or a list of numbers here, not {}", type_name(&t)),
+                format!("np.asarray() takes an array, a number or a list of numbers here, not {}", type_name(&t)),
                 span,
             )),
         }

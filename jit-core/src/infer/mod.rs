@@ -27,6 +27,7 @@ pub use functions::const_type;
 pub use named_tuples::BOUND_METHOD;
 mod optional;
 pub(crate) use arrays::{fancy_index_type, normalized_axes};
+pub(crate) use assign::row_type;
 pub(crate) use subscript::{is_int_index, one_array_among_ints_and_slices, one_index_among_full_slices, MixedIndex};
 mod ops;
 mod pointers;

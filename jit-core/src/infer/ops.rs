@@ -361,6 +361,16 @@ impl InferCx<'_> {
         if matches!(op, BinOp::MatMul | BinOp::Dot) {
             return matmul_type(op, l, &r, span);
         }
+        // `t + u` of tuples: their items, one after the other (`a.shape + (3, 3)`).
+        match (op, l, &r) {
+            (BinOp::Add, Type::Tuple(a), Type::Tuple(b)) if !a.is_record() && !b.is_record() => {
+                return Ok(Type::tuple(a.iter().chain(b.iter()).cloned().collect()));
+            }
+            (BinOp::Add, Type::Unknown, Type::Tuple(_)) | (BinOp::Add, Type::Tuple(_), Type::Unknown) => {
+                return Ok(Type::Unknown)
+            }
+            _ => {}
+        }
         if matches!(l, Type::List(_)) || matches!(r, Type::List(_)) {
             self.specs[self.current].allocates = true;
             return list_binary_type(op, l, &r, span);
