@@ -141,13 +141,39 @@ def test_stores_through_an_ellipsis_equal_numpy(shape):
         np.testing.assert_array_equal(got, want, err_msg=f.__name__)
 
 
-def test_an_array_stored_through_items_after_an_ellipsis_is_a_compile_error():
-    def f(a, v):
-        a[..., 0] = v
-        return a
+def store_last(a, v):
+    a[..., 0] = v
+    return a
 
+
+def add_window(y, t):
+    # librosa's overlap-add: `y[..., a:b] += t[..., :n]`.
+    y[..., 1:3] += t[..., :2]
+    return y
+
+
+@pytest.mark.parametrize(
+    ("f", "a", "v"),
+    [
+        (store_last, np.zeros((3, 4)), np.arange(3.0)),
+        (store_last, np.zeros((3, 4, 2)), np.arange(12.0).reshape(3, 4)),
+        (store_last, np.zeros((3, 4, 2)), np.arange(4.0).reshape(1, 4)),  # broadcast along a size-1 axis
+        (store_last, np.zeros((3, 4, 2)), np.asarray(5.0)),
+        (add_window, np.zeros((2, 4)), np.arange(6.0).reshape(2, 3)),
+        (add_window, np.zeros((2, 3, 4)), np.ones((2, 3, 3))),
+    ],
+)
+def test_an_array_of_the_targets_axes_stored_through_items_after_an_ellipsis(f, a, v):
+    want, got = a.copy(), a.copy()
+    f(want, v)
+    njit(f)(got, v)
+    np.testing.assert_array_equal(got, want)
+
+
+def test_an_array_of_fewer_axes_than_the_target_after_an_ellipsis_is_a_compile_error():
+    # NumPy matches it against the target's last axes; the transposed target would match its first.
     with pytest.raises(CompileError, match=r"write the axes out \(a\[:, i\] = v\)"):
-        njit(f)(np.zeros((3, 4)), np.ones(3))
+        njit(store_last)(np.zeros((3, 4, 2)), np.ones(4))
 
 
 def test_two_ellipses_and_an_ellipsis_as_a_value_are_compile_errors():

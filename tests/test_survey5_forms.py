@@ -255,3 +255,16 @@ def test_asarray_of_a_number_is_a_0d_array(angle, axis):
     got, want = jit(rotation_of_a_scalar_angle)(angle, axis), rotation_of_a_scalar_angle(angle, axis)
     assert got.shape == want.shape
     np.testing.assert_array_equal(got, want)
+
+
+def windows(m):
+    # librosa's beat tracker: `np.hanning(window)`.
+    return np.hanning(m), np.hamming(m), np.blackman(m), np.bartlett(m)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(-3, 400))
+def test_window_functions_are_numpys(m):
+    for got, want in zip(jit(windows)(m), windows(m)):
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=1e-15, atol=1e-16)  # NumPy's cos may differ in the last bit

@@ -171,6 +171,7 @@ impl Intrinsic {
             Intrinsic::PointerView { layout: crate::types::Layout::F, .. } => "farray".to_string(),
             Intrinsic::PointerView { .. } => "carray".to_string(),
             Intrinsic::AsArray => "np.asarray".to_string(),
+            Intrinsic::EllipsisValue => "a value stored through a[..., i]".to_string(),
             Intrinsic::IsNone { negated: false } => "is None".to_string(),
             Intrinsic::IsNone { negated: true } => "is not None".to_string(),
             Intrinsic::Is { negated: false } => "is".to_string(),

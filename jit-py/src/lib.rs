@@ -9,7 +9,7 @@
 //! | [`dispatcher`] | the object `@jit` returns: call path, binding, specialization table | args, cfunc, compile, errors, lists, program, returned, source, vectorcall |
 //! | [`cfunc`] | `@cfunc`'s C callbacks: their C signatures, their failures reported as unraisable exceptions | args, errors |
 //! | [`compile`] | one compile: program → cache or LLVM → code; dumps, `inspect_*`, `explain()`; serial `prange` loops warned | args, disk, errors, functions, interruptible, program, source |
-//! | [`program`] | the program a compile needs: global resolution, frozen values, dependencies | args, named_tuples, source |
+//! | [`program`] | the program a compile needs: global resolution, frozen values, dependencies | args, errors, named_tuples, source |
 //! | [`source`] | the decorated function, its source parsed once | errors |
 //! | [`disk`] | the on-disk cache: policy (what is read, written, matched), `cache` CLI | errors |
 //! | [`vectorcall`] | CPython's vectorcall protocol for a pyclass | — |

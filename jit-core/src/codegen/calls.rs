@@ -212,6 +212,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Intrinsic::FrozenArray(k) => self.frozen_array(k, ty),
             // `a.flat`: its `a.reshape(-1)` (a view, or a copy the type makes read-only).
             Intrinsic::Flat => self.expr(&args[0]),
+            Intrinsic::EllipsisValue => match ty {
+                &Type::Array(out) if out.ndim > 0 => self.transpose(&args[0], None, out),
+                _ => self.expr(&args[0]),
+            },
             Intrinsic::AsArray => match self.ty(&args[0]) {
                 Type::Array(_) => self.expr(&args[0]),
                 t if t.is_number() => {

@@ -100,6 +100,9 @@ pub enum Intrinsic {
     /// and iterated as a 1-D array; a view of a C-contiguous `a`, else a read-only copy (a
     /// store through it raises rather than being lost).
     Flat,
+    /// The value of a store through an index with items after its `...` (`lower/ellipsis.rs`):
+    /// a number as it is, an array reversed (`.T`), as the target is.
+    EllipsisValue,
     /// `np.asarray(x)`: an array `x` itself (no copy: a view stays a view of its base); a list
     /// of numbers (or of rows of numbers) as `np.array(x)` copies it.
     AsArray,

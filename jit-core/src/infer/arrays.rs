@@ -637,19 +637,6 @@ impl InferCx<'_> {
     /// `a.T`, `np.transpose(a, axes)`: the axes permuted; C and F swap when they are reversed.
     pub(super) fn transpose(&mut self, value: &hir::Expr, axes: &Option<Vec<i64>>, span: Span) -> Result<Type> {
         let a = match self.expr(value)? {
-            // An array's transpose with no axes to permute (`.transpose(())`): only a 0-d
-            // array has none. It is also what a store through `a[..., i]` makes of its value
-            // (`lower/ellipsis.rs`), where an array would broadcast from the wrong end.
-            Type::Array(a) if a.ndim > 0 && axes.as_ref().is_some_and(Vec::is_empty) => {
-                return Err(CompileError::unsupported_because(
-                    "array stored through an index with '...'",
-                    format!(
-                        "a {}-dimensional array stored into a[..., i] (or transposed with no axes): a store through an index with items after '...' takes a number; write the axes out (a[:, i] = v)",
-                        a.ndim
-                    ),
-                    span,
-                ))
-            }
             Type::Array(a) => a,
             // A number's transpose is itself, as a NumPy scalar's `.T` (and `a[..., i]` of a
             // 1-D array, `a.T[i].T`, an element).

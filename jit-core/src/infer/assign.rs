@@ -187,6 +187,38 @@ impl InferCx<'_> {
     }
 }
 
+impl InferCx<'_> {
+    /// A store through `a[..., i]` of an array of `ndim` axes (`hir::Intrinsic::EllipsisValue`):
+    /// the transposed target takes it transposed, which is NumPy's broadcast only when it has
+    /// the target's number of axes (one of fewer would be matched from the other end).
+    pub(super) fn check_ellipsis_value(&mut self, targets: &[hir::Target], ndim: u8, span: Span) -> Result<()> {
+        if ndim == 0 {
+            return Ok(()); // a 0-d array broadcasts as a number does
+        }
+        for t in targets {
+            let hir::Target::Index { array, index, .. } = t else { continue };
+            let Some(a) = self.expr(array)?.array() else { continue };
+            let target_ndim = match &index.kind {
+                H::Tuple(_) | H::Slice { .. } => match self.view_type(a, index, span)? {
+                    Type::Array(v) => v.ndim,
+                    _ => 0,
+                },
+                _ => a.ndim.saturating_sub(1),
+            };
+            if target_ndim != ndim {
+                return Err(CompileError::unsupported_because(
+                    "array stored through an index with '...'",
+                    format!(
+                        "a {ndim}-dimensional array stored into a[..., i] whose target has {target_ndim} axes: NumPy broadcasts it against the last axes; store a number, an array of the target's axes, or write the axes out (a[:, i] = v)"
+                    ),
+                    span,
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The type of a row (`a[i]`) of an array of two or more axes: a view, C-contiguous when the
 /// array is, else of any layout.
 pub(crate) fn row_type(a: &crate::types::ArrayType) -> crate::types::ArrayType {

@@ -206,7 +206,9 @@ impl InferCx<'_> {
             Intrinsic::Iter | Intrinsic::Next => unreachable!("typed by infer::iterators"),
             Intrinsic::Ufunc(_) => unreachable!("typed by InferCx::ufunc_call"),
             Intrinsic::NamedTuple(_) => unreachable!("typed by InferCx::new_named_tuple"),
-            Intrinsic::FrozenArray(_) | Intrinsic::Flat | Intrinsic::AsArray => unreachable!("typed by InferCx::expr_keep"),
+            Intrinsic::FrozenArray(_) | Intrinsic::Flat | Intrinsic::AsArray | Intrinsic::EllipsisValue => {
+                unreachable!("typed by InferCx::expr_keep")
+            }
             Intrinsic::UfuncReduce { .. } => unreachable!("typed by InferCx::ufunc_reduce"),
             Intrinsic::Bool => Type::Bool,
             Intrinsic::Round => {

@@ -354,6 +354,9 @@ impl<'a> InferCx<'a> {
                 } else {
                     self.expr(value)?
                 };
+                if let (H::Intrinsic { f: hir::Intrinsic::EllipsisValue, .. }, Type::Array(v)) = (&value.kind, &t) {
+                    self.check_ellipsis_value(targets, v.ndim, value.span)?;
+                }
                 for target in targets {
                     self.assign_target(target, &t)?;
                 }
@@ -404,6 +407,14 @@ impl<'a> InferCx<'a> {
                 let at = self.expr(array)?;
                 if let Type::List(_) | Type::Dict(..) = at {
                     return self.container_aug_assign(array, &at, index, *op, value, s.span);
+                }
+                if let H::Intrinsic { f: hir::Intrinsic::EllipsisValue, .. } = &value.kind {
+                    // `a[..., i] += v`: as its store, `v` of the target's axes (or a number).
+                    if let Type::Array(v) = self.expr(value)? {
+                        let target =
+                            hir::Target::Index { array: Box::new(array.clone()), index: Box::new(index.clone()), span: s.span };
+                        self.check_ellipsis_value(std::slice::from_ref(&target), v.ndim, value.span)?;
+                    }
                 }
                 if let Type::Pointer(d) = at {
                     return self.pointer_aug(d, index, *op, value, s.span);
@@ -617,6 +628,11 @@ impl<'a> InferCx<'a> {
             H::Intrinsic { f: hir::Intrinsic::Ufunc(k), args } => self.ufunc_call(*k, e, args)?,
             H::Intrinsic { f: hir::Intrinsic::NamedTuple(k), args } => self.new_named_tuple(*k, args, e.span)?,
             H::Intrinsic { f: hir::Intrinsic::AsArray, args } => self.as_array(&args[0], e.span)?,
+            H::Intrinsic { f: hir::Intrinsic::EllipsisValue, args } => match self.expr(&args[0])? {
+                // An array reversed, as `.T`; a number as it is.
+                Type::Array(a) if a.ndim > 0 => self.transpose(&args[0], &None, e.span)?,
+                t => t,
+            },
             H::Intrinsic { f: hir::Intrinsic::Flat, args } => match (&args[0].kind, self.expr(&args[0])?) {
                 (H::Reshape { value, .. }, Type::Array(flat)) => match self.expr(value)? {
                     Type::Array(a) if a.layout == crate::types::Layout::C => Type::Array(flat),

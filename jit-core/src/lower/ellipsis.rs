@@ -2,9 +2,10 @@
 //! `a[i, ...]` is `a[i]`, `a[...]` is `a[()]`, and `a[pre, ..., post]` indexes the last axes
 //! with `post`, which is `b.T[reversed post].T` for `b = a[pre]` (the transposed view's first
 //! axes are the last ones, in reverse order; transposing back restores the order of the axes
-//! kept). A store through such an index takes a number (`a[..., lo:hi] = v`, stumpy's
-//! exclusion zone): an array value would broadcast against the transposed view from the other
-//! end, so it is a `CompileError` (`transpose(())` of the value, which only a number passes).
+//! kept). A store through such an index (`a[..., lo:hi] = v`, stumpy's exclusion zone) stores
+//! the value transposed (`$ellipsis_value(v)`, `hir::Intrinsic::EllipsisValue`): a number as it
+//! is, an array of the target's number of axes reversed as the target is (one of fewer axes
+//! would broadcast from the other end: a `CompileError`).
 
 use crate::ast::{self, Expr, ExprKind as A, Stmt, StmtKind as S};
 use crate::error::{CompileError, Result};
@@ -60,18 +61,16 @@ pub(super) fn read(value: &Expr, index: &Expr, span: ast::Span) -> Result<Option
     Ok(Some(if reversed { Expr { kind: A::Attribute { value: Box::new(sub), attr: "T".into() }, span } } else { sub }))
 }
 
-/// `v.transpose(())`: `v` itself when it is a number, a `CompileError` for an array (the value
-/// of a store through an index with items after its `...`).
+/// The name of the call that marks the value of a store through an index with items after its
+/// `...` ([`crate::hir::Intrinsic::EllipsisValue`]); no Python name can be it.
+pub(super) const ELLIPSIS_VALUE: &str = "$ellipsis_value";
+
+/// `$ellipsis_value(v)`: the value of a store through an index with items after its `...`,
+/// which the target, transposed, takes transposed too (a number or 0-d array as it is; an array
+/// only of the target's number of axes, checked by inference).
 fn number_only(v: &Expr) -> Expr {
-    let func = Expr { kind: A::Attribute { value: Box::new(v.clone()), attr: "transpose".into() }, span: v.span };
-    Expr {
-        kind: A::Call {
-            func: Box::new(func),
-            args: vec![Expr { kind: A::Tuple(Vec::new()), span: v.span }],
-            keywords: Vec::new(),
-        },
-        span: v.span,
-    }
+    let func = Expr { kind: A::Name(ELLIPSIS_VALUE.into()), span: v.span };
+    Expr { kind: A::Call { func: Box::new(func), args: vec![v.clone()], keywords: Vec::new() }, span: v.span }
 }
 
 /// The statement `s` written without the `...` of its subscript targets, or `None` when they

@@ -76,7 +76,10 @@ impl Lowerer<'_> {
     /// The bits of the builtin exception class `name` an `except` clause names.
     fn exception_class(&self, name: &str, span: Span) -> Result<u64> {
         let builtin = !self.by_name.contains_key(name)
-            && matches!(self.global(name), super::GlobalValue::Undefined | super::GlobalValue::Unsupported { .. });
+            && matches!(
+                self.global(name),
+                super::GlobalValue::Undefined | super::GlobalValue::Unsupported { .. } | super::GlobalValue::Builtin(_)
+            );
         match exceptions::class_bit(name).filter(|_| builtin) {
             Some(bit) => Ok(bit),
             None => Err(CompileError::unsupported_because(

@@ -579,6 +579,12 @@ impl<'a> Lowerer<'a> {
     /// A call: an array method (`a.copy()`, `a.sum()`), a new array, a reduction, a builtin,
     /// `math` or NumPy function, or another function of the program.
     fn call(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<hir::Expr> {
+        if let (A::Name(n), [v]) = (&func.kind, args) {
+            if n == ellipsis::ELLIPSIS_VALUE {
+                let kind = H::Intrinsic { f: Intrinsic::EllipsisValue, args: vec![self.expr(v)?] };
+                return Ok(self.mk(kind, span));
+            }
+        }
         if let Some(kind) = self.record_method_call(func, args, keywords, span)? {
             return Ok(self.mk(kind, span));
         }

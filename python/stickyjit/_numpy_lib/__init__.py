@@ -93,10 +93,15 @@ from .sorting import (
     sort_method,
     unique,
 )
+from .windows import bartlett, blackman, hamming, hanning
 
 IMPLEMENTATIONS = {
     np.histogram: histogram,
     np.linspace: linspace,
+    np.hanning: hanning,
+    np.hamming: hamming,
+    np.blackman: blackman,
+    np.bartlett: bartlett,
     np.cumsum: cumsum,
     np.cumprod: cumprod,
     np.diff: diff,
