@@ -952,8 +952,10 @@ def test_np_ndim_is_numpys_and_prunes_the_branch_it_decides():
             assert ndims(a, x) == want
     assert ndim_dispatch(np.ones(3), 2) == 6.0
     assert ndim_dispatch(np.ones(3), np.ones((2, 2))) == 7.0
+    # A list is NumPy's array of it: 1, or 2 for a list of lists (sktime's `np.interp(list, ...)`).
+    assert jit(lambda_free_ndim_of_a_list)([1, 2]) == np.ndim([1, 2])
     with pytest.raises(CompileError, match="np.ndim"):
-        jit(lambda_free_ndim_of_a_list)([1, 2])
+        jit(lambda_free_ndim_of_a_list)("ab")
 
 
 def lambda_free_ndim_of_a_list(x):

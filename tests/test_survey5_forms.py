@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import stickyjit
 from stickyjit import CompileError, jit
 
 
@@ -268,3 +269,69 @@ def test_window_functions_are_numpys(m):
     for got, want in zip(jit(windows)(m), windows(m)):
         assert got.dtype == want.dtype and got.shape == want.shape
         np.testing.assert_allclose(got, want, rtol=1e-15, atol=1e-16)  # NumPy's cos may differ in the last bit
+
+
+def test_numba_core_names_import_and_mean_what_they_say():
+    # sktime: `from numba.core.errors import NumbaWarning`; code catching Numba's TypingError.
+    import warnings
+
+    from stickyjit.core import errors, types
+
+    assert issubclass(errors.NumbaWarning, Warning)
+    assert issubclass(errors.NumbaPerformanceWarning, errors.NumbaWarning)
+    assert types.float64 is __import__("stickyjit").float64
+    warnings.simplefilter("ignore", category=errors.NumbaWarning)
+
+    def bad(x):
+        return x.no_such_attribute
+
+    with pytest.raises(errors.TypingError):
+        jit(bad)(1.0)
+
+
+def cross_correlation(x):
+    # tslearn's cycc: an objmode block around NumPy's FFT.
+    with stickyjit.objmode(cc="float64[:]"):
+        cc = np.fft.ifft(np.fft.fft(x)).real
+    return cc
+
+
+def test_objmode_runs_as_python_and_is_a_compile_error_in_compiled_code():
+    x = np.arange(4.0)
+    np.testing.assert_allclose(cross_correlation(x), x, atol=1e-12)
+    with pytest.raises(CompileError, match="with statement"):
+        jit(cross_correlation)(x)
+
+
+def sakoe_band(n):
+    # sktime's lower bounding: `np.interp(list(range(n)), [0, n - 1], [lo, hi])`.
+    return np.interp(list(range(n)), [0, n - 1], [0.5, n - 0.5])
+
+
+@pytest.mark.parametrize("n", [2, 3, 8])
+def test_interp_takes_lists(n):
+    got, want = jit(sakoe_band)(n), sakoe_band(n)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+
+
+def interquartile(x):
+    # sktime's `iqr`: `p75, p25 = np.percentile(X, [75, 25])`.
+    p75, p25 = np.percentile(x, [75, 25])
+    return p75 - p25, np.percentile(x, np.array([10.0, 50.0, 90.0]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(hnp.arrays(np.float64, st.integers(1, 30), elements=st.floats(-1e3, 1e3)))
+def test_percentile_of_a_list_of_percentiles(x):
+    (g0, g1), (w0, w1) = jit(interquartile)(x), interquartile(x)
+    assert g0 == w0
+    np.testing.assert_array_equal(g1, w1)
+
+
+def ndims(n):
+    return np.ndim([1.0, 2.0]), np.ndim([[1, 2], [3, 4]]), np.ndim(n), np.ndim(np.zeros((2, 2, 2)))
+
+
+def test_ndim_of_lists():
+    assert jit(ndims)(3) == ndims(3)

@@ -342,6 +342,14 @@ impl Converter {
                 StmtKind::Assert { test: self.expr(*a.test)?, message, dynamic }
             }
             PyStmt::FunctionDef(f) => StmtKind::FunctionDef(Box::new(self.nested_function(f, span)?)),
+            // Numba's `with objmode(...)`: Python code inside a jitted function.
+            PyStmt::With(w) if w.items.iter().any(|i| is_objmode(&i.context_expr)) => {
+                return Err(CompileError::unsupported_because(
+                    "with statement",
+                    "an objmode block runs Python inside a jitted function, which compiled code does not: compute that part in Python, before or after the call",
+                    span,
+                ))
+            }
             other => return Err(CompileError::unsupported(stmt_name(&other), span)),
         };
         Ok(Some(Stmt { kind, span }))
@@ -688,6 +696,16 @@ fn lambdas<'e>(e: &'e PyExpr, out: &mut Vec<&'e PyExpr>) {
             c.args.iter().for_each(|a| lambdas(a, out));
         }
         _ => {}
+    }
+}
+
+/// Whether `e` is a call of `objmode` (or `m.objmode`).
+fn is_objmode(e: &PyExpr) -> bool {
+    let PyExpr::Call(c) = e else { return false };
+    match &*c.func {
+        PyExpr::Name(n) => n.id.as_str() == "objmode",
+        PyExpr::Attribute(a) => a.attr.as_str() == "objmode",
+        _ => false,
     }
 }
 

@@ -143,6 +143,14 @@ impl TupleNames {
 }
 
 impl Type {
+    /// `np.ndim` of a list, as NumPy takes it (`np.array` of it): 1, or 2 for a list of lists.
+    pub fn list_ndim(&self) -> Option<i64> {
+        match self {
+            Type::List(item) => Some(1 + matches!(**item, Type::List(_)) as i64),
+            _ => None,
+        }
+    }
+
     /// The (plain) tuple of `items`.
     pub fn tuple(items: Vec<Type>) -> Type {
         Type::Tuple(items.into())

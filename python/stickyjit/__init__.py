@@ -39,6 +39,7 @@ __all__ = [
     "vectorize",
     "guvectorize",
     "stencil",
+    "objmode",
     "cfunc",
     "carray",
     "farray",
@@ -203,6 +204,16 @@ def guvectorize(*args, **options):
     from . import _vectorize
 
     return _vectorize.guvectorize(*args, **options)
+
+
+def objmode(*args, **types):
+    """Numba's ``objmode`` context manager (``with objmode(out="float64[:]"): ...``), so that code
+    written for Numba imports (tslearn's metrics). Where the block runs as Python (a function's
+    ``py_func``, ``DISABLE_JIT``) it runs as written; compiled code does not run Python inside
+    a jitted function: a ``with`` block there is a ``CompileError`` naming it."""
+    import contextlib
+
+    return contextlib.nullcontext()
 
 
 def stencil(func_or_mode="constant", /, **options):

@@ -5,6 +5,7 @@ Numba's signatures) and ``@njit`` turn a ``Callable[P, R]`` into a ``Dispatcher[
 call takes ``P`` and returns ``R`` and whose ``py_func`` is the ``Callable[P, R]``.
 """
 
+import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, ParamSpec, Protocol, SupportsIndex, TypeAlias, TypeVar, overload, type_check_only
 
@@ -84,6 +85,7 @@ __all__ = [
     "vectorize",
     "guvectorize",
     "stencil",
+    "objmode",
     "cfunc",
     "carray",
     "farray",
@@ -368,6 +370,9 @@ def guvectorize(
     locals: dict[str, Any] = ...,
     debug: bool = False,
 ) -> _GufuncDecorator: ...
+
+# Numba's ``objmode``: a no-op context manager where the block runs as Python.
+def objmode(*args: Any, **types: Any) -> contextlib.AbstractContextManager[None]: ...
 
 # ``@stencil``: a relative-index kernel applied over its arrays (docs/language.md, "Stencils").
 @overload

@@ -185,7 +185,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 self.expr(&args[0]);
                 let ndim = match self.ty(&args[0]) {
                     Type::Array(a) => a.ndim as i64,
-                    _ => 0,
+                    t => t.list_ndim().unwrap_or(0),
                 };
                 self.i64(ndim).into()
             }

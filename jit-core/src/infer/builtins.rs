@@ -108,11 +108,11 @@ impl InferCx<'_> {
         }
         if f == Intrinsic::Ndim {
             return match self.expr(&args[0])? {
-                Type::Array(_) | Type::Unknown => Ok(Type::Int64),
+                Type::Array(_) | Type::Unknown | Type::List(_) => Ok(Type::Int64),
                 t if t.is_number() || t == Type::Bool => Ok(Type::Int64),
                 t => Err(CompileError::typing(
                     "np.ndim() argument",
-                    format!("np.ndim() of {}; it takes an array or a number here", type_name(&t)),
+                    format!("np.ndim() of {}; it takes an array, a list or a number here", type_name(&t)),
                     args[0].span,
                 )),
             };

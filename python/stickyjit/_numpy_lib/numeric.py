@@ -15,9 +15,11 @@ from .base import NO_VALUE, _axis, _check_1d, _check_2d, _is_no_value, _unsuppor
 @jit
 def interp(x, xp, fp, left=NO_VALUE, right=NO_VALUE, period=()):
     """a number or an array x of any number of dimensions, 1-D arrays xp (increasing) and fp of
-    one length, numbers left and right (left out: fp[0] and fp[-1]); float64 result (period= is
-    not supported)."""
+    one length (lists of numbers taken as NumPy takes them), numbers left and right (left out:
+    fp[0] and fp[-1]); float64 result (period= is not supported)."""
     _unsupported(period)
+    xp = np.asarray(xp)
+    fp = np.asarray(fp)
     n = _check_1d(xp)
     if n == 0:
         raise ValueError("array of sample points is empty")
@@ -32,7 +34,7 @@ def interp(x, xp, fp, left=NO_VALUE, right=NO_VALUE, period=()):
     if np.ndim(x) == 0:
         xs = np.full(1, x * 1.0)
     else:
-        xs = x.ravel()
+        xs = np.asarray(x).ravel()
     out = np.empty(len(xs))
     if n == 1:
         # NumPy's own branch for one point (a NaN x gives fp[0]).
@@ -91,7 +93,7 @@ def _shaped_as(out, x):
     """The values `out` computed for the elements of `x`, in x's shape: a float for a number."""
     if np.ndim(x) == 0:
         return out[0]
-    return out.reshape(x.shape)
+    return out.reshape(np.asarray(x).shape)
 
 
 @jit

@@ -369,8 +369,15 @@ def _quantile1(a, q):
 
 @jit
 def percentile(a, q):
-    """a 1-D array of numbers (not bool) and a number q in [0, 100] (method="linear"; an array
-    q, axis=, weights= are not supported)."""
+    """a 1-D array of numbers (not bool) and q a number in [0, 100] or a 1-D list or array of
+    them (an array of the percentiles, in q's order) (method="linear"; axis=, weights= are not
+    supported)."""
+    if np.ndim(q) == 1:
+        qs = np.asarray(q)
+        out = np.empty(len(qs))
+        for i in range(len(qs)):
+            out[i] = percentile(a, qs[i])
+        return out
     if not (q >= 0.0 and q <= 100.0):
         raise ValueError("Percentiles must be in the range [0, 100]")
     return quantile(a, q / 100)
