@@ -53,6 +53,7 @@ mod stmt;
 mod string;
 mod ufunc_reduce;
 mod ufuncs;
+mod unpack;
 mod vectorize;
 mod version;
 

@@ -176,3 +176,25 @@ fn caught_uses(stmts: &[hir::Stmt], id: hir::LocalId, name: &str) -> Result<()> 
     }
     Ok(())
 }
+
+impl Lowerer<'_> {
+    /// `raise Class(message)` of a message computed at run time: recorded, then raised. A user's
+    /// class has its name mark the message (`runtime::USER_CLASS_MARK`).
+    pub(super) fn raise_dynamic(&mut self, class: &str, message: &ast::Expr, span: Span) -> Result<Vec<hir::Stmt>> {
+        let user = self.user_exception(class);
+        let hir::StmtKind::Raise { class, .. } = self.raise(class, &None, span)? else { unreachable!("raise lowers to a raise") };
+        let marked;
+        let message = match user {
+            Some((qualname, _)) => {
+                let mark = crate::runtime::USER_CLASS_MARK;
+                let prefix = ast::Expr { kind: ast::ExprKind::Str(format!("{mark}{qualname}{mark}")), span: message.span };
+                let kind =
+                    ast::ExprKind::Binary { left: Box::new(prefix), op: ast::BinOp::Add, right: Box::new(message.clone()) };
+                marked = ast::Expr { kind, span: message.span };
+                &marked
+            }
+            None => message,
+        };
+        self.raise_computed(class, message, span)
+    }
+}

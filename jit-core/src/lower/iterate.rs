@@ -462,3 +462,41 @@ impl Lowerer<'_> {
         }
     }
 }
+
+impl Lowerer<'_> {
+    /// `for x in t` over a tuple, as `$iterN = t` then `for $iN in range(len($iterN)):
+    /// x = $iterN[$iN]; body` (`infer` checks that `t` is a tuple whose elements have one type).
+    pub(super) fn for_each(
+        &mut self,
+        target: &ast::Target,
+        iter: &ast::Expr,
+        body: &[ast::Stmt],
+        orelse: &[ast::Stmt],
+        span: Span,
+    ) -> Result<Vec<hir::Stmt>> {
+        if let Some(stmts) = self.unrolled_function_loop(target, iter, body, orelse, span)? {
+            return Ok(stmts);
+        }
+        if let Some(it) = self.index_iter(iter)? {
+            return self.for_index(it, target, body, orelse, span);
+        }
+        if self.is_iterate_call(iter) {
+            return self.for_sources(target, iter, body, orelse, span);
+        }
+        let n = self.locals.len();
+        let seq = self.local(&format!("$iter{n}"), iter.span);
+        let index = self.local(&format!("$i{n}"), iter.span);
+        // A dict is iterated over as the list of its keys when the loop starts.
+        let inner = self.expr(iter)?;
+        let value = self.mk(H::DictMethod { method: hir::DictMethod::Iter, dict: Box::new(inner), args: Vec::new() }, iter.span);
+        let init = hir::Stmt { kind: hir::StmtKind::Assign { targets: vec![hir::Target::Local(seq, iter.span)], value }, span };
+        let read_seq = |l: &mut Self| l.mk(H::Local { id: seq, check_bound: false }, iter.span);
+        let len_arg = read_seq(self);
+        let stop = self.mk(H::Intrinsic { f: Intrinsic::Len, args: vec![len_arg] }, iter.span);
+        let item_seq = read_seq(self);
+        let item_index = self.mk(H::Local { id: index, check_bound: false }, iter.span);
+        let item = self.mk(H::Subscript { value: Box::new(item_seq), index: Box::new(item_index) }, iter.span);
+        let lp = self.position_loop(index, stop, Vec::new(), item, (target, body, orelse), span)?;
+        Ok(vec![init, lp])
+    }
+}

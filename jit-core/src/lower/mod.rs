@@ -223,25 +223,7 @@ impl<'a> Lowerer<'a> {
                 S::AugAssign { target: ast::Target::Subscript { value, index, .. }, op, value: rhs } => {
                     out.extend(self.aug_assign_index(value, index, *op, rhs, s.span)?)
                 }
-                S::Raise { class, dynamic: Some(message), .. } => {
-                    let user = self.user_exception(class);
-                    let hir::StmtKind::Raise { class, .. } = self.raise(class, &None, s.span)? else {
-                        unreachable!("raise lowers to a raise")
-                    };
-                    // A user's class: its name marks the message computed (`runtime::USER_CLASS_MARK`).
-                    let marked;
-                    let message = match user {
-                        Some((qualname, _)) => {
-                            let mark = crate::runtime::USER_CLASS_MARK;
-                            let prefix = ast::Expr { kind: A::Str(format!("{mark}{qualname}{mark}")), span: message.span };
-                            let kind = A::Binary { left: Box::new(prefix), op: ast::BinOp::Add, right: message.clone() };
-                            marked = ast::Expr { kind, span: message.span };
-                            &marked
-                        }
-                        None => &**message,
-                    };
-                    out.extend(self.raise_computed(class, message, s.span)?)
-                }
+                S::Raise { class, dynamic: Some(message), .. } => out.extend(self.raise_dynamic(class, message, s.span)?),
                 _ => out.push(self.stmt(s)?),
             }
         }
@@ -263,42 +245,6 @@ impl<'a> Lowerer<'a> {
 
     fn is_range_call(&self, e: &ast::Expr) -> bool {
         matches!(&e.kind, A::Call { func, .. } if matches!(self.callee(func), Ok(Callee::Range)))
-    }
-
-    /// `for x in t` over a tuple, as `$iterN = t` then `for $iN in range(len($iterN)):
-    /// x = $iterN[$iN]; body` (`infer` checks that `t` is a tuple whose elements have one type).
-    fn for_each(
-        &mut self,
-        target: &ast::Target,
-        iter: &ast::Expr,
-        body: &[ast::Stmt],
-        orelse: &[ast::Stmt],
-        span: Span,
-    ) -> Result<Vec<hir::Stmt>> {
-        if let Some(stmts) = self.unrolled_function_loop(target, iter, body, orelse, span)? {
-            return Ok(stmts);
-        }
-        if let Some(it) = self.index_iter(iter)? {
-            return self.for_index(it, target, body, orelse, span);
-        }
-        if self.is_iterate_call(iter) {
-            return self.for_sources(target, iter, body, orelse, span);
-        }
-        let n = self.locals.len();
-        let seq = self.local(&format!("$iter{n}"), iter.span);
-        let index = self.local(&format!("$i{n}"), iter.span);
-        // A dict is iterated over as the list of its keys when the loop starts.
-        let inner = self.expr(iter)?;
-        let value = self.mk(H::DictMethod { method: hir::DictMethod::Iter, dict: Box::new(inner), args: Vec::new() }, iter.span);
-        let init = hir::Stmt { kind: hir::StmtKind::Assign { targets: vec![hir::Target::Local(seq, iter.span)], value }, span };
-        let read_seq = |l: &mut Self| l.mk(H::Local { id: seq, check_bound: false }, iter.span);
-        let len_arg = read_seq(self);
-        let stop = self.mk(H::Intrinsic { f: Intrinsic::Len, args: vec![len_arg] }, iter.span);
-        let item_seq = read_seq(self);
-        let item_index = self.mk(H::Local { id: index, check_bound: false }, iter.span);
-        let item = self.mk(H::Subscript { value: Box::new(item_seq), index: Box::new(item_index) }, iter.span);
-        let lp = self.position_loop(index, stop, Vec::new(), item, (target, body, orelse), span)?;
-        Ok(vec![init, lp])
     }
 
     fn target(&mut self, t: &ast::Target) -> Result<hir::Target> {
