@@ -22,8 +22,6 @@ pub fn global_names(f: &ast::FunctionDef) -> Vec<String> {
     fn walk_expr(e: &ast::Expr, locals: &HashSet<String>, visit: &mut dyn FnMut(&str)) {
         match &e.kind {
             A::Name(n) if locals.contains(n) => {}
-            // `$ellipsis_value` (`lower/ellipsis.rs`) is no Python name.
-            A::Name(n) if n.starts_with('$') => {}
             A::Name(n) => visit(n),
             A::Attribute { value, attr } => {
                 walk_expr(value, locals, visit);
