@@ -412,3 +412,25 @@ def rss_growth(tmp_path, build_source: str, arg: int = 100, calls: int = 100_000
     script.write_text(child)
     r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=180, check=True)
     return int(r.stdout.strip().splitlines()[-1])
+
+
+def cached_runs(tmp_path, source: str, argvs) -> list:
+    """Runs `source` as a script once per argument list in `argvs`, each a fresh process sharing
+    one stickyjit cache directory under `tmp_path`: the JSON object each printed last."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "script.py"
+    script.write_text(source)
+    env = dict(os.environ, STICKYJIT_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop("STICKYJIT_CACHE", None)
+    runs = []
+    for argv in argvs:
+        proc = subprocess.run(
+            [sys.executable, str(script), *argv], capture_output=True, text=True, env=env, timeout=120
+        )
+        assert proc.returncode == 0, proc.stderr
+        runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return runs

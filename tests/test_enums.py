@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import enum
 import itertools
-import json
 import linecache
-import os
-import subprocess
-import sys
 
 import pytest
 
-from conftest import check
+from conftest import cached_runs, check
 from stickyjit import CompileError, jit
 
 
@@ -272,17 +268,7 @@ print(json.dumps({"same": got is Mode.FAST, "value": got.value, "stats": stickyj
 
 
 def test_the_disk_cache_keys_members_by_value(tmp_path):
-    script = tmp_path / "modes.py"
-    script.write_text(CACHED)
-    env = dict(os.environ, STICKYJIT_CACHE_DIR=str(tmp_path / "cache"))
-    env.pop("STICKYJIT_CACHE", None)
-    runs = []
-    for fast in [1, 9, 1]:
-        proc = subprocess.run(
-            [sys.executable, str(script), str(fast)], capture_output=True, text=True, env=env, timeout=120
-        )
-        assert proc.returncode == 0, proc.stderr
-        runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    runs = cached_runs(tmp_path, CACHED, [["1"], ["9"], ["1"]])
     assert [r["value"] for r in runs] == [1, 9, 1]
     assert all(r["same"] for r in runs)
     assert [r["stats"]["compiles"] for r in runs] == [1, 1, 0]

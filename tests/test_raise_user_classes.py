@@ -5,13 +5,9 @@ base inside compiled code catches it. The oracle is CPython running the same fun
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
+from conftest import cached_runs
 from stickyjit import CompileError, jit
 
 
@@ -115,15 +111,7 @@ print(json.dumps({"got": got, "stats": stickyjit.stats()}))
 
 
 def test_a_later_process_loads_the_entry_and_raises_its_own_class(tmp_path):
-    script = tmp_path / "raises.py"
-    script.write_text(CACHED)
-    env = dict(os.environ, STICKYJIT_CACHE_DIR=str(tmp_path / "cache"))
-    env.pop("STICKYJIT_CACHE", None)
-    runs = []
-    for _ in range(2):
-        proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
-        assert proc.returncode == 0, proc.stderr
-        runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    runs = cached_runs(tmp_path, CACHED, [[], []])
     for r in runs:
         assert r["got"] == ["ParameterError", "hop_length=-2 must be positive"]
     assert runs[0]["stats"]["compiles"] == 1 and runs[1]["stats"]["compiles"] == 0

@@ -79,9 +79,8 @@ pub fn enum_member(ob: &Bound<'_, PyAny>) -> PyResult<Option<EnumMember>> {
             return Ok(Some(EnumMember::Record(n.clone())));
         }
     }
-    let py = ob.py();
-    let Some(enum_module) = py.import("sys")?.getattr("modules")?.get_item("enum").ok() else { return Ok(None) };
-    if !ob.is_instance(&enum_module.getattr("Enum")?)? {
+    let Some(base) = enum_base(ob.py())? else { return Ok(None) };
+    if !ob.is_instance(&base)? {
         return Ok(None);
     }
     if ob.is_instance_of::<pyo3::types::PyInt>() {
@@ -99,8 +98,18 @@ pub fn enum_value<'py>(ob: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> 
 /// Whether `cls` is an `enum.Enum` class.
 pub fn is_enum_class(cls: &Bound<'_, PyAny>) -> PyResult<bool> {
     let Ok(ty) = cls.cast::<PyType>() else { return Ok(false) };
-    let Some(enum_module) = ty.py().import("sys")?.getattr("modules")?.get_item("enum").ok() else { return Ok(false) };
-    ty.is_subclass(&enum_module.getattr("Enum")?)
+    match enum_base(ty.py())? {
+        Some(base) => ty.is_subclass(&base),
+        None => Ok(false),
+    }
+}
+
+/// `enum.Enum`, when the `enum` module is imported (no Enum member or class exists before).
+fn enum_base(py: Python<'_>) -> PyResult<Option<Bound<'_, PyAny>>> {
+    match py.import("sys")?.getattr("modules")?.get_item("enum") {
+        Ok(module) => Ok(Some(module.getattr("Enum")?)),
+        Err(_) => Ok(None),
+    }
 }
 
 /// The names of the class of `ob`, when `ob` is a namedtuple.
