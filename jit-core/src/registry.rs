@@ -182,6 +182,14 @@ impl Intrinsic {
             Intrinsic::Ufunc(_) => "a @vectorize ufunc".to_string(),
             Intrinsic::UfuncReduce { accumulate: false, .. } => "a @vectorize ufunc's reduce".to_string(),
             Intrinsic::UfuncReduce { accumulate: true, .. } => "a @vectorize ufunc's accumulate".to_string(),
+            Intrinsic::StrMethod(m) => format!("str.{}", m.name()),
+            Intrinsic::CaughtText => "str(caught exception)".to_string(),
+            Intrinsic::RaiseMessage(k) => format!("raise#{k}"),
+            Intrinsic::Ndim => "np.ndim".to_string(),
+            Intrinsic::Linalg(f) => format!("np.linalg.{}", f.name()),
+            Intrinsic::NamedTuple(k) => format!("namedtuple#{k}"),
+            Intrinsic::FrozenArray(k) => format!("frozen_array#{k}"),
+            Intrinsic::Flat => "a.flat".to_string(),
             builtin => builtin_of(builtin).expect("every builtin intrinsic has a registry row").name.to_string(),
         }
     }

@@ -128,3 +128,34 @@ fn statuses_describe_as_before() {
     assert_eq!(kind, PyExceptionKind::UnboundLocalError);
     assert_eq!(msg, "cannot access local variable 'x' where it is not associated with a value");
 }
+
+/// The typed IR names every intrinsic (`STICKYJIT_DUMP=ir` of `np.histogram` once panicked on
+/// `np.ndim`, which has no builtin row).
+#[test]
+fn every_intrinsic_has_a_name_in_the_typed_ir() {
+    use crate::hir::StrMethod;
+    let without_rows = [
+        Intrinsic::StrMethod(StrMethod::of("upper").unwrap()),
+        Intrinsic::CaughtText,
+        Intrinsic::RaiseMessage(0),
+        Intrinsic::Ndim,
+        Intrinsic::Linalg(linalg::linalg_function("solve").unwrap().function),
+        Intrinsic::NamedTuple(0),
+        Intrinsic::FrozenArray(0),
+        Intrinsic::Flat,
+        Intrinsic::AsArray,
+        Intrinsic::EllipsisValue,
+        Intrinsic::IsNone { negated: false },
+        Intrinsic::Is { negated: true },
+        Intrinsic::Range,
+        Intrinsic::DefaultRng,
+    ];
+    for f in without_rows {
+        assert!(!f.qualified_name().is_empty(), "{f:?}");
+    }
+    for row in &BUILTINS {
+        if let Builtin::Intrinsic(f) = row.builtin {
+            assert_eq!(f.qualified_name(), row.name);
+        }
+    }
+}

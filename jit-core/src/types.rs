@@ -180,6 +180,22 @@ impl Items {
         self.names.as_ref().filter(|n| n.kind == RecordKind::Enum).map(|n| n.class.as_str())
     }
 
+    /// The one type every item can be read as, where a variable index or a loop picks an item
+    /// at run time: the items' type when they are all one, or the general layout of arrays of
+    /// one dtype and number of axes (`(np.zeros(1), x[0, :])`: their values are alike). `None`
+    /// for an empty tuple or items of other mixed types.
+    pub fn common_item(&self) -> Option<Type> {
+        let first = self.items.first()?;
+        if self.items.iter().all(|t| t == first) {
+            return Some(first.clone());
+        }
+        if !matches!(first, Type::Array(_)) {
+            return None;
+        }
+        let joined = self.items[1..].iter().try_fold(first.clone(), |acc, t| acc.unify(t).ok())?;
+        matches!(joined, Type::Array(_)).then_some(joined)
+    }
+
     /// The position of field `name` of a namedtuple.
     pub fn field(&self, name: &str) -> Option<usize> {
         self.names.as_ref()?.fields.iter().position(|f| f == name)
@@ -384,7 +400,7 @@ impl Type {
                 let items: Vec<Type> = a
                     .iter()
                     .zip(b.iter())
-                    .map(|(x, y)| x.unify_item(y))
+                    .map(|(x, y)| x.unify(y))
                     .collect::<Result<_, _>>()
                     .map_err(|_| (self.clone(), other.clone()))?;
                 Tuple(Items { items, names: a.names().cloned() })
@@ -628,7 +644,9 @@ mod tests {
         assert_eq!(Optional(Box::new(Bool)).unify(&Float64), Ok(Optional(Box::new(Float64))));
         assert_eq!(None.unify(&Optional(Box::new(Int64))), Ok(Optional(Box::new(Int64))));
         assert!(None.unify_item(&Int64).is_err());
-        assert!(Tuple(vec![None].into()).unify(&Tuple(vec![Int64].into())).is_err());
+        // A tuple's item may be optional (`return None, a` and `return b, a`); a list's may not.
+        assert_eq!(Tuple(vec![None].into()).unify(&Tuple(vec![Int64].into())), Ok(Tuple(vec![Optional(Box::new(Int64))].into())));
+        assert!(List(Box::new(None)).unify(&List(Box::new(Int64))).is_err());
         assert!(Optional(Box::new(Int64)).unify(&Str).is_err());
     }
 

@@ -39,6 +39,10 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
                 let src = self.expr(array);
                 (vec![self.list_len(src.into_pointer_value())], None, Some(src))
             }
+            NewArray::Copy { array, .. } if matches!(self.ty(array), Type::Tuple(_)) => {
+                let Type::Tuple(items) = self.ty(array) else { unreachable!("a tuple") };
+                (vec![self.i64(items.len() as i64)], None, Some(self.expr(array)))
+            }
             NewArray::Copy { array, .. } => {
                 let src = self.expr(array);
                 let s = src.into_struct_value();
@@ -77,6 +81,18 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             }
             (NewArray::Arange { .. }, None) => {
                 self.arange_fill(arange.as_ref().expect("computed above"), data, &a, count);
+            }
+            (NewArray::Copy { array, .. }, None) if matches!(self.ty(array), Type::Tuple(_)) => {
+                // `np.array(t)` of a tuple of numbers: its items in order.
+                let Type::Tuple(tys) = self.ty(array) else { unreachable!("a tuple") };
+                let t = source.expect("evaluated above").into_struct_value();
+                let item = a.dtype.size();
+                for (k, ty) in tys.iter().enumerate() {
+                    let v = self.b().build_extract_value(t, k as u32, "item").u();
+                    let off = self.i64((k as u64 * item) as i64);
+                    let at = unsafe { self.b().build_gep(self.ctx().i8_type(), data, &[off], "at") }.u();
+                    self.store_element(at, a, v, ty);
+                }
             }
             (NewArray::Items { .. }, None) => {
                 let item = a.dtype.size();

@@ -30,7 +30,7 @@ impl<'ctx> ModuleGen<'_, 'ctx> {
 fn item_of(s: &Type) -> Type {
     match s {
         Type::List(t) => (**t).clone(),
-        Type::Tuple(ts) => ts.first().cloned().unwrap_or(Type::None),
+        Type::Tuple(ts) => ts.common_item().unwrap_or(Type::None),
         Type::Array(a) if a.ndim == 1 => a.dtype.element().carrier(),
         Type::Array(a) => {
             let layout = if a.layout == Layout::C { Layout::C } else { Layout::A };

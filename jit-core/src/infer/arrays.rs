@@ -305,6 +305,16 @@ impl InferCx<'_> {
                     }
                     array(ndim, dtype.unwrap_or(of_items))
                 }
+                // `np.array(t)` of a tuple of numbers: a 1-D array of the dtype NumPy gives them.
+                Type::Tuple(items) if !items.is_record() && items.iter().all(|t| t.is_number() || *t == Type::Unknown) => {
+                    let Some(dtype) = self.dtype_arg(dtype, span)? else { return Ok(Type::Unknown) };
+                    if !items.iter().all(Type::is_known) {
+                        return Ok(Type::Unknown);
+                    }
+                    let dtype = dtype.unwrap_or_else(|| literal_dtype(&items));
+                    complex_fits(items.iter().find(|t| t.is_complex()), dtype, span)?;
+                    array(1, dtype)
+                }
                 Type::Unknown => Type::Unknown,
                 t => {
                     return Err(CompileError::typing("attribute access", format!("{} has no method 'copy'", type_name(&t)), span))

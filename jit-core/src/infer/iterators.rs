@@ -98,10 +98,10 @@ pub(super) fn item_type(s: &Type, span: Span) -> Result<Type> {
         Type::Str => Type::Str,
         Type::Unknown => Type::Unknown,
         Type::Tuple(ts) if ts.is_record() => return Err(super::named_tuples::not_a_tuple("iteration", s, span)),
-        Type::Tuple(ts) => match ts.first() {
-            None => Type::None,
-            Some(first) if ts.iter().all(|t| t == first) => first.clone(),
-            Some(_) => {
+        Type::Tuple(ts) => match ts.common_item() {
+            _ if ts.is_empty() => Type::None,
+            Some(item) => item,
+            None => {
                 return Err(CompileError::unsupported_because(
                     "iterator over a tuple of mixed types",
                     format!("iter() of {s}: an iterator's items have one type here"),

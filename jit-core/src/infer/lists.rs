@@ -360,7 +360,9 @@ impl InferCx<'_> {
     pub(super) fn as_array(&mut self, x: &hir::Expr, span: Span) -> Result<Type> {
         match self.expr(x)? {
             t @ (Type::Array(_) | Type::Unknown) => Ok(t),
-            Type::List(_) => self.new_array_type(&hir::NewArray::Copy { array: Box::new(x.clone()), dtype: None }, span),
+            Type::List(_) | Type::Tuple(_) => {
+                self.new_array_type(&hir::NewArray::Copy { array: Box::new(x.clone()), dtype: None }, span)
+            }
             // A number: a new 0-d array holding it (poliastro's `angle = np.asarray(angle)`).
             t if t.is_number() => {
                 self.specs[self.current].allocates = true;

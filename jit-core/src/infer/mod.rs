@@ -241,6 +241,8 @@ fn storable(t: &Type, dtype: crate::registry::Dtype) -> bool {
 fn returnable(t: &Type) -> bool {
     match t {
         Type::Tuple(items) => items.iter().all(returnable),
+        // `return None, a` on one path and `return b, a` on another.
+        Type::Optional(t) => returnable(t),
         Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => true,
         t => t.is_number(),
     }

@@ -226,22 +226,22 @@ impl<'a> InferCx<'a> {
             return Ok(items[at as usize].clone());
         }
         require_integer(&it, "tuple index", "tuple indices", index.span)?;
-        let Some(first) = items.first() else {
+        if items.is_empty() {
             // Always an IndexError at run time; int64 lets `for x in ()` type its dead body.
             return Ok(Type::Int64);
-        };
+        }
         if !items.iter().all(Type::is_known) {
             return Ok(Type::Unknown); // an element a callee gives, not typed yet
         }
-        if items.iter().any(|t| t != first) {
+        let Some(item) = items.common_item() else {
             let tys: Vec<String> = items.iter().map(type_name).collect();
             return Err(CompileError::typing(
                 "variable index into a tuple of mixed types",
                 format!("the elements are {}; index it with a literal, or make them one type", tys.join(", ")),
                 span,
             ));
-        }
-        Ok(first.clone())
+        };
+        Ok(item)
     }
 
     /// When `value` is a parameter (read as it came in) that code uses as an array but that was

@@ -309,8 +309,13 @@ impl<'a> Lowerer<'a> {
     fn stmt(&mut self, s: &ast::Stmt) -> Result<hir::Stmt> {
         let kind = match &s.kind {
             S::FunctionDef(def) => self.nested_def(def, s.span)?,
-            S::Assign { targets, value } => {
-                let value = self.expr(value)?;
+            S::Assign { targets, value: v } => {
+                let value = if sequence_into_slice(targets, v) {
+                    // `v[:-1] = (a, b)`: the numbers stored as the array NumPy makes of them.
+                    self.array_of_display(v)?
+                } else {
+                    self.expr(v)?
+                };
                 hir::StmtKind::Assign { targets: targets.iter().map(|t| self.target(t)).collect::<Result<_>>()?, value }
             }
             S::AugAssign { target, op, value } => {
@@ -778,3 +783,17 @@ fn index_in<T: PartialEq>(table: &mut Vec<T>, item: T) -> u32 {
 
 #[cfg(test)]
 mod tests;
+
+/// Whether `targets = value` stores a tuple or list written out (`(a, b)`, `[a, b]`) through an
+/// index with a slice (`v[:-1] = (a, b)`): NumPy stores the array made of it, element by element.
+fn sequence_into_slice(targets: &[ast::Target], value: &ast::Expr) -> bool {
+    let is_slice = |e: &ast::Expr| matches!(e.kind, A::Slice { .. });
+    let sliced = |t: &ast::Target| match t {
+        ast::Target::Subscript { index, .. } => match &index.kind {
+            A::Tuple(items) => items.iter().any(is_slice),
+            _ => is_slice(index),
+        },
+        _ => false,
+    };
+    matches!(value.kind, A::Tuple(_) | A::List(_)) && targets.len() == 1 && sliced(&targets[0])
+}

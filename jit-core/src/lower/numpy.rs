@@ -8,6 +8,15 @@ use crate::hir::{self, ExprKind as H};
 use crate::registry::{self, ArrayFn, ArrayMethod, NewFn};
 
 impl Lowerer<'_> {
+    /// `np.array(e)` of a list or tuple written out (`[a, b]`, `((1, 2), (3, 4))`).
+    pub(super) fn array_of_display(&mut self, e: &ast::Expr) -> Result<hir::Expr> {
+        let mut items = Vec::new();
+        let shape = literal_shape(e, &mut items)?;
+        let items = items.into_iter().map(|i| self.expr(i)).collect::<Result<_>>()?;
+        self.allocates = true;
+        Ok(self.mk(H::New(hir::NewArray::Items { items, shape, dtype: None }), e.span))
+    }
+
     /// `np.zeros(shape, dtype=...)` and the other array constructors.
     pub(super) fn new_array(
         &mut self,

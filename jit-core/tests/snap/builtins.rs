@@ -132,6 +132,8 @@ fn tuples() {
         "def f(t):\n    s = 0\n    for x in t:\n        s += x\n    return s",
         [Tuple(vec![Int64, Int64].into())]
     );
+    // `return None, a` on one path: the item is optional (present, then the value).
+    snapshot!("tuple_optional_item", "def f(n):\n    if n:\n        return (1, None)\n    return (1, 2)", [Int64]);
 }
 
 /// Calls between jitted functions (inlined by the optimizer) and recursion.
