@@ -190,6 +190,7 @@ impl Intrinsic {
             Intrinsic::NamedTuple(k) => format!("namedtuple#{k}"),
             Intrinsic::FrozenArray(k) => format!("frozen_array#{k}"),
             Intrinsic::Flat => "a.flat".to_string(),
+            Intrinsic::TypeOf => "type".to_string(),
             builtin => builtin_of(builtin).expect("every builtin intrinsic has a registry row").name.to_string(),
         }
     }

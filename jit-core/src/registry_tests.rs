@@ -143,6 +143,7 @@ fn every_intrinsic_has_a_name_in_the_typed_ir() {
         Intrinsic::NamedTuple(0),
         Intrinsic::FrozenArray(0),
         Intrinsic::Flat,
+        Intrinsic::TypeOf,
         Intrinsic::AsArray,
         Intrinsic::EllipsisValue,
         Intrinsic::IsNone { negated: false },

@@ -212,6 +212,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             Intrinsic::FrozenArray(k) => self.frozen_array(k, ty),
             // `a.flat`: its `a.reshape(-1)` (a view, or a copy the type makes read-only).
             Intrinsic::Flat => self.expr(&args[0]),
+            // A scalar type has no value at run time (as `H::Dtype`); its argument is evaluated.
+            Intrinsic::TypeOf => {
+                self.expr(&args[0]);
+                self.ctx().i8_type().const_zero().into()
+            }
             Intrinsic::EllipsisValue => match ty {
                 &Type::Array(out) if out.ndim > 0 => self.transpose(&args[0], None, out),
                 _ => self.expr(&args[0]),

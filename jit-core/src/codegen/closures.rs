@@ -28,6 +28,11 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
         ty: &Type,
     ) -> BasicValueEnum<'ctx> {
         let f = self.expr(callee);
+        if let Type::Dtype(d) = self.ty(callee) {
+            // `T(x)` of a scalar type held in a variable: the conversion `np.<T>(x)`.
+            let v = self.expr(&args[0]);
+            return self.dtype_cast(v, &self.ty(&args[0]), d);
+        }
         let Type::Closure(_, captures) = self.ty(callee) else {
             return self.call_jitted(e, args, ty);
         };

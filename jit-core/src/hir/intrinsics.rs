@@ -100,6 +100,9 @@ pub enum Intrinsic {
     /// and iterated as a 1-D array; a view of a C-contiguous `a`, else a read-only copy (a
     /// store through it raises rather than being lost).
     Flat,
+    /// `type(x)` of a number: its NumPy scalar type (`float` for a float64, `np.float32` for a
+    /// float32), a value of `Type::Dtype` that `T(0.5)` calls as a conversion and `dtype=` takes.
+    TypeOf,
     /// The value of a store through an index with items after its `...` (`lower/ellipsis.rs`):
     /// a number as it is, an array reversed (`.T`), as the target is.
     EllipsisValue,

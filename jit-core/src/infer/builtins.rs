@@ -106,6 +106,17 @@ impl InferCx<'_> {
         if let Intrinsic::DtypeCast(d) = f {
             return self.dtype_cast(d, &args[0]);
         }
+        if f == Intrinsic::TypeOf {
+            return match self.expr(&args[0])? {
+                Type::Unknown => Ok(Type::Unknown),
+                t if t.is_number() => Ok(Type::Dtype(crate::types::Dtype::of_scalar(&t))),
+                t => Err(CompileError::unsupported_because(
+                    "type()",
+                    format!("type() of {} is not compiled (of a number it is its NumPy scalar type)", type_name(&t)),
+                    args[0].span,
+                )),
+            };
+        }
         if f == Intrinsic::Ndim {
             return match self.expr(&args[0])? {
                 Type::Array(_) | Type::Unknown | Type::List(_) => Ok(Type::Int64),
@@ -184,7 +195,7 @@ impl InferCx<'_> {
                 unreachable!("typed by infer::optional")
             }
             Intrinsic::Is { .. } => unreachable!("typed by infer::ops"),
-            Intrinsic::Ndim | Intrinsic::DtypeCast(_) => unreachable!("typed above"),
+            Intrinsic::Ndim | Intrinsic::DtypeCast(_) | Intrinsic::TypeOf => unreachable!("typed above"),
             Intrinsic::Np(hir::NpFn::Abs | hir::NpFn::Floor | hir::NpFn::Ceil) => {
                 if tys[0] == Type::Float64 {
                     Type::Float64
@@ -313,7 +324,7 @@ impl InferCx<'_> {
     /// `np.<dtype>(x)` of a number: the dtype's element type. A complex number into a real
     /// dtype, and an array, are compile errors (NumPy discards the imaginary part with a
     /// warning; of an array it returns an array: `a.astype(dtype)` says that).
-    fn dtype_cast(&mut self, d: crate::types::Dtype, arg: &hir::Expr) -> Result<Type> {
+    pub(super) fn dtype_cast(&mut self, d: crate::types::Dtype, arg: &hir::Expr) -> Result<Type> {
         let name = format!("np.{}()", d.row().numpy_attr);
         let t = self.expr(arg)?;
         let ok = match &t {

@@ -28,6 +28,10 @@ impl InferCx<'_> {
             }
         }
         let (unit, captured) = match ct {
+            // `T(0.5)` with `T = type(z)` or `T = np.float32`: a conversion, as `np.float32(0.5)`.
+            Type::Dtype(d) if args.len() == 1 && !matches!(args[0].kind, hir::ExprKind::Unpack(_)) => {
+                return self.dtype_cast(d, &args[0]);
+            }
             Type::Function(unit) => (unit, Vec::new()),
             Type::Closure(unit, captured) => (unit, captured.to_vec()),
             Type::Unknown => return Ok(Type::Unknown),

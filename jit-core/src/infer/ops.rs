@@ -300,7 +300,9 @@ fn binary_type(op: BinOp, l: &Type, r: &Type, right: &hir::Expr, span: Span) -> 
         BinOp::Div if f32_result => Type::Float32,
         BinOp::Div => Type::Float64,
         BinOp::Pow => {
-            if f32_result {
+            // float32 ** an integer stays float32, as Numba types it (float32 ** intp) and as
+            // NumPy computes `np.float32(x) ** 2`.
+            if f32_result || (*l == Type::Float32 && matches!(r, Type::Int64 | Type::UInt64)) {
                 Type::Float32
             } else if l.arith(r) == Type::Float64 || is_negative_literal(right) {
                 Type::Float64

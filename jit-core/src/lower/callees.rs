@@ -130,6 +130,8 @@ impl Lowerer<'_> {
                 // `stickyjit.prange`: `range`, run on the thread pool under `parallel=True`
                 // (`lower::Lowerer::is_prange`).
                 None if b == "prange" => Ok(Callee::Range),
+                // `type(x)`: the NumPy scalar type of a number (`T = type(z); T(0.5)`).
+                None if b == "type" => Ok(Callee::Intrinsic(Intrinsic::TypeOf)),
                 None if registry::stickyjit_function(b).is_some() => {
                     Ok(Callee::Intrinsic(registry::stickyjit_function(b).expect("just checked")))
                 }
@@ -247,7 +249,8 @@ pub(super) fn check_arity(f: Intrinsic, n: usize, span: Span) -> Result<()> {
             }
             (t.name(), if want == 1 { "exactly one argument".to_string() } else { "no arguments".to_string() })
         }
-        Intrinsic::Ndim | Intrinsic::DtypeCast(_) if n == 1 => return Ok(()),
+        Intrinsic::Ndim | Intrinsic::DtypeCast(_) | Intrinsic::TypeOf if n == 1 => return Ok(()),
+        Intrinsic::TypeOf => ("type", "exactly one argument here (type(name, bases, dict) is not compiled)".to_string()),
         Intrinsic::DtypeCast(d) => (d.row().numpy_attr, "exactly one argument".to_string()),
         Intrinsic::Ndim => ("np.ndim", "exactly one argument".to_string()),
         Intrinsic::Np(f) if f.arity().accepts(n) => return Ok(()),

@@ -25,7 +25,7 @@ pub(super) fn constant_definitions(f: &hir::Function) -> Vec<(LocalId, hir::Expr
 }
 
 /// Counts each local's assignments in `stmts` (at any depth).
-fn count(stmts: &[hir::Stmt], defs: &mut [u32]) {
+pub(super) fn count(stmts: &[hir::Stmt], defs: &mut [u32]) {
     fn target(t: &Target, defs: &mut [u32]) {
         match t {
             Target::Local(id, _) => defs[*id as usize] += 1,

@@ -26,6 +26,7 @@ mod named_tuples;
 mod names;
 mod numpy;
 mod numpy_info;
+mod omitted;
 mod pointers;
 mod random;
 mod ranges;
@@ -92,6 +93,14 @@ fn lower_unit_in(units: &[(&ast::FunctionDef, &Env)], unit: usize, nested: closu
         }
     }
     body.extend(l.block(&f.body)?);
+    // `if p is None: p = ...` of a parameter whose default is None (`omitted.rs`).
+    let none: Vec<LocalId> = (0..f.params.len())
+        .filter(|&i| matches!(env.defaults.get(i), Some(Some(ConstValue::None))))
+        .map(|i| i as LocalId)
+        .collect();
+    if !none.is_empty() {
+        body = l.fill_in_none_parameters(body, &none);
+    }
     let mut f = hir::Function {
         name: f.name.clone(),
         filename: env.filename.clone(),
