@@ -25,6 +25,8 @@ pub struct Param {
     pub name: String,
     /// The default's syntax; its value comes from the live function object.
     pub has_default: bool,
+    /// Written after `*` (or `*args`): bound by keyword only.
+    pub keyword_only: bool,
     pub span: Span,
 }
 

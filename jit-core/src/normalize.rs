@@ -145,6 +145,9 @@ impl Writer {
         for p in &f.params {
             self.name(&p.name);
             self.byte(p.has_default as u8);
+            if p.keyword_only {
+                self.byte(2); // (nothing for the others: their keys are as before)
+            }
         }
         self.byte(f.vararg as u8);
         self.block(&f.body);

@@ -156,19 +156,29 @@ impl Converter {
         if let Some(k) = &args.kwarg {
             return Err(CompileError::unsupported("**kwargs", self.span(&**k)));
         }
-        if let Some(k) = args.kwonlyargs.first() {
-            return Err(CompileError::unsupported("keyword-only parameter", self.span(&k.def)));
-        }
         let mut params: Vec<Param> = args
             .posonlyargs
             .iter()
             .chain(args.args.iter())
-            .map(|a| Param { name: a.def.arg.to_string(), has_default: a.default.is_some(), span: self.span(&a.def) })
+            .map(|a| Param {
+                name: a.def.arg.to_string(),
+                has_default: a.default.is_some(),
+                keyword_only: false,
+                span: self.span(&a.def),
+            })
             .collect();
+        // Keyword-only parameters (`def f(x, *, axis=-1)`) after the positional ones, in
+        // CPython's order (`co_varnames`).
+        params.extend(args.kwonlyargs.iter().map(|a| Param {
+            name: a.def.arg.to_string(),
+            has_default: a.default.is_some(),
+            keyword_only: true,
+            span: self.span(&a.def),
+        }));
         // `*args`: a last parameter holding the extra positional arguments as a tuple.
         let vararg = args.vararg.is_some();
         if let Some(v) = &args.vararg {
-            params.push(Param { name: v.arg.to_string(), has_default: false, span: self.span(&**v) });
+            params.push(Param { name: v.arg.to_string(), has_default: false, keyword_only: false, span: self.span(&**v) });
         }
         let mut body = f.body;
         if let Some(PyStmt::Expr(e)) = body.first() {
@@ -201,6 +211,13 @@ impl Converter {
                 "*args",
                 "an inner function's *args is not compiled; a jitted function's is",
                 self.span(&**v),
+            ));
+        }
+        if let Some(k) = f.args.kwonlyargs.first() {
+            return Err(CompileError::unsupported_because(
+                "keyword-only parameter",
+                "an inner function's keyword-only parameters are not compiled; a jitted function's are",
+                self.span(&k.def),
             ));
         }
         let mut def = self.function(f)?;
@@ -241,7 +258,7 @@ impl Converter {
                     self.span(&a.def),
                 ));
             }
-            params.push(Param { name: a.def.arg.to_string(), has_default: false, span: self.span(&a.def) });
+            params.push(Param { name: a.def.arg.to_string(), has_default: false, keyword_only: false, span: self.span(&a.def) });
         }
         let value = self.expr(*l.body)?;
         let body = vec![Stmt { span: value.span, kind: StmtKind::Return(Some(value)) }];

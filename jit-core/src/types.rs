@@ -143,10 +143,12 @@ impl TupleNames {
 }
 
 impl Type {
-    /// `np.ndim` of a list, as NumPy takes it (`np.array` of it): 1, or 2 for a list of lists.
+    /// `np.ndim` of a list or a tuple, as NumPy takes it (`np.array` of it): 1, or 2 for a
+    /// list of lists (a tuple of tuples).
     pub fn list_ndim(&self) -> Option<i64> {
         match self {
             Type::List(item) => Some(1 + matches!(**item, Type::List(_)) as i64),
+            Type::Tuple(items) if !items.is_record() => Some(1 + matches!(items.first(), Some(Type::Tuple(_))) as i64),
             _ => None,
         }
     }

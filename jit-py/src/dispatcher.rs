@@ -105,7 +105,10 @@ impl VectorCall for Dispatcher {
     /// The call with exactly one positional argument per parameter (no keywords), or `None`
     /// when the call needs binding.
     fn fast_call(&self, py: Python<'_>, args: &[*mut ffi::PyObject]) -> Option<PyResult<Py<PyAny>>> {
-        (args.len() == self.function.param_names.len() && !self.unsupported_signature && !self.function.vararg)
+        (args.len() == self.function.param_names.len()
+            && !self.unsupported_signature
+            && !self.function.vararg
+            && self.function.kwonly == 0)
             .then(|| self.dispatch_ptrs(py, args, 0))
     }
 
@@ -117,7 +120,11 @@ impl VectorCall for Dispatcher {
                 self.function.name
             )));
         }
-        if args.len() == self.function.param_names.len() && kwargs.is_none_or(|k| k.is_empty()) && !self.function.vararg {
+        if args.len() == self.function.param_names.len()
+            && kwargs.is_none_or(|k| k.is_empty())
+            && !self.function.vararg
+            && self.function.kwonly == 0
+        {
             let a: Vec<Bound<'_, PyAny>> = args.iter().collect();
             return self.dispatch(py, &a, 0);
         }
@@ -367,11 +374,12 @@ impl Dispatcher {
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Result<(Vec<Bound<'py, PyAny>>, u64), ()>> {
         let n = self.function.positional();
+        let by_position = self.function.by_position();
         let params = &self.function.param_names[..n];
-        if args.len() > n && !self.function.vararg {
+        if args.len() > by_position && !self.function.vararg {
             return Ok(Err(()));
         }
-        let mut bound: Vec<Option<Bound<'py, PyAny>>> = args.iter().take(n).map(Some).collect();
+        let mut bound: Vec<Option<Bound<'py, PyAny>>> = args.iter().take(by_position).map(Some).collect();
         bound.resize_with(n, || None);
         if let Some(kw) = kwargs {
             for (k, v) in kw.iter() {
@@ -383,25 +391,30 @@ impl Dispatcher {
             }
         }
         let defaults = self.function.defaults(py)?;
-        let first_default = n - defaults.len();
+        let first_default = by_position - defaults.len();
         let mut out = Vec::with_capacity(n);
         let mut omitted = 0u64;
         for (i, b) in bound.into_iter().enumerate() {
-            match b {
-                Some(v) => out.push(v),
-                None if i >= first_default => {
-                    let d = &defaults[i - first_default];
-                    if i < 64 && crate::program::is_constant_default(d) {
+            let default = match &b {
+                Some(_) => None,
+                None if i >= by_position => self.function.kwdefault(py, &params[i])?,
+                None if i >= first_default => Some(defaults[i - first_default].clone()),
+                None => None,
+            };
+            match (b, default) {
+                (Some(v), _) => out.push(v),
+                (None, Some(d)) => {
+                    if i < 64 && crate::program::is_constant_default(&d) {
                         omitted |= 1 << i;
                     }
-                    out.push(d.clone())
+                    out.push(d)
                 }
-                None => return Ok(Err(())),
+                (None, None) => return Ok(Err(())),
             }
         }
         if self.function.vararg {
             // `*args`: the positional arguments past the others, as one tuple.
-            out.push(PyTuple::new(py, args.iter().skip(n))?.into_any());
+            out.push(PyTuple::new(py, args.iter().skip(by_position))?.into_any());
         }
         Ok(Ok((out, omitted)))
     }
@@ -459,7 +472,7 @@ impl Dispatcher {
         let kwonly: usize = code.getattr("co_kwonlyargcount")?.extract()?;
         // CO_VARKEYWORDS and keyword-only parameters: the parse stage names them. CO_VARARGS
         // (`*args`) is compiled: its name follows the positional parameters'.
-        let unsupported_signature = flags & 0x8 != 0 || kwonly > 0;
+        let unsupported_signature = flags & 0x8 != 0;
         let vararg = flags & 0x4 != 0 && !unsupported_signature;
         let nargs: usize = code.getattr("co_argcount")?.extract()?;
         let posonly: usize = code.getattr("co_posonlyargcount")?.extract()?;
@@ -494,10 +507,11 @@ impl Dispatcher {
                     "the signature {text}: {name}() has *args, and signatures for *args are not compiled (leave the signature out: each call compiles for its arguments)"
                 )));
             }
-            if arg_descs.len() != nargs || unsupported_signature {
+            if arg_descs.len() != nargs + kwonly || unsupported_signature {
                 return Err(PyTypeError::new_err(format!(
-                    "the signature {text} has {} argument type(s); {name}() takes {nargs} parameter(s)",
-                    arg_descs.len()
+                    "the signature {text} has {} argument type(s); {name}() takes {} parameter(s)",
+                    arg_descs.len(),
+                    nargs + kwonly
                 )));
             }
             let kinds = arg_descs.iter().map(crate::args::kind_of_descriptor).collect::<PyResult<Vec<_>>>()?;
@@ -511,12 +525,12 @@ impl Dispatcher {
             Some((Some(first), rest)) if rest.iter().all(|d| *d == Some(*first)) => Some(*first),
             _ => None,
         };
-        let param_names = varnames.into_iter().take(nargs + vararg as usize).collect();
+        let param_names = varnames.into_iter().take(nargs + kwonly + vararg as usize).collect();
         // CPython 3.12 made sum() of floats compensated (Options::compensated_sum).
         let compensated_sum = py_func.py().version_info() >= (3, 12);
         Ok(Dispatcher {
             vectorcall: Some(crate::vectorcall::call::<Dispatcher>),
-            function: Function::new(py_func.unbind(), name, param_names, posonly).with_vararg(vararg),
+            function: Function::new(py_func.unbind(), name, param_names, posonly).with_vararg(vararg).with_kwonly(kwonly),
             unsupported_signature,
             compiler: Compiler::new(
                 Options { opt_level, boundscheck, fastmath, error_model, compensated_sum, parallel },

@@ -270,8 +270,21 @@ fn describe(value: &Bound<'_, PyAny>) -> PyResult<String> {
                 Ok(n) => n.str()?.to_string(),
                 Err(_) => "?".to_string(),
             };
+            if value.hasattr("__stickyjit_overloads__")? {
+                // stickyjit.extending.overload records, and does not compile, an implementation.
+                return Ok(format!(
+                    "the Python function '{name}', which has a Numba @overload (stickyjit records @overload implementations and does not compile them: jit a function that does the same)"
+                ));
+            }
             return Ok(format!("the Python function '{name}'"));
         }
+    }
+    let wap = py.import("stickyjit.types")?.getattr("WrapperAddressProtocol")?;
+    if value.is_instance(&wap)? {
+        return Ok(format!(
+            "a {} (a WrapperAddressProtocol object: a C function by address, which compiled code does not call yet)",
+            value.get_type().name()?
+        ));
     }
     Ok(format!("a {}", value.get_type().name()?))
 }
@@ -542,11 +555,16 @@ fn resolve<'py, J: Jitted>(
 /// another value).
 fn defaults(py: Python<'_>, function: &Function) -> PyResult<Vec<Option<ConstValue>>> {
     let defaults = function.defaults(py)?;
-    let n = function.positional();
+    let n = function.by_position();
     let mut out = vec![None; function.param_names.len()];
     for (i, d) in defaults.iter().enumerate() {
         let slot = n - defaults.len() + i;
         out[slot] = default_value(d);
+    }
+    for (slot, name) in out.iter_mut().zip(&function.param_names).take(function.positional()).skip(n) {
+        if let Some(d) = function.kwdefault(py, name)? {
+            *slot = default_value(&d);
+        }
     }
     Ok(out)
 }

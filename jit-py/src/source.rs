@@ -45,13 +45,16 @@ pub(crate) struct Function {
     pub posonly: usize,
     /// The last of `param_names` is `*args` (it takes the extra positional arguments as a tuple).
     pub vararg: bool,
+    /// How many of `param_names`, after the positional ones (and before `*args`), are
+    /// keyword-only (`def f(x, *, axis=-1)`).
+    pub kwonly: usize,
     /// What the first compile parsed. Never held across a call into Python (`parsed`).
     parsed: Mutex<Option<Arc<Parsed>>>,
 }
 
 impl Function {
     pub fn new(py_func: Py<PyAny>, name: String, param_names: Vec<String>, posonly: usize) -> Self {
-        Function { py_func: Mutex::new(py_func), name, param_names, posonly, vararg: false, parsed: Mutex::new(None) }
+        Function { py_func: Mutex::new(py_func), name, param_names, posonly, vararg: false, kwonly: 0, parsed: Mutex::new(None) }
     }
 
     /// The function with `*args` as its last parameter (when `vararg`).
@@ -59,9 +62,17 @@ impl Function {
         Function { vararg, ..self }
     }
 
-    /// How many parameters take one argument each (all but `*args`).
+    /// The function with `kwonly` keyword-only parameters after its positional ones.
+    pub fn with_kwonly(self, kwonly: usize) -> Self {
+        Function { kwonly, ..self }
+    }
+    /// How many parameters take one argument each (all but `*args`, keyword-only ones too).
     pub fn positional(&self) -> usize {
         self.param_names.len() - self.vararg as usize
+    }
+    /// How many parameters a positional argument may fill (the first ones).
+    pub fn by_position(&self) -> usize {
+        self.positional() - self.kwonly
     }
 
     /// The decorated function (the latest adopted one).
@@ -80,7 +91,18 @@ impl Function {
         Ok(self.func(py).getattr("__globals__")?.cast_into::<PyDict>()?)
     }
 
-    /// The decorated function's `__defaults__` (for its last parameters).
+    /// The decorated function's `__kwdefaults__` value for keyword-only parameter `name`.
+    pub fn kwdefault<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let d = self.func(py).getattr("__kwdefaults__")?;
+        if d.is_none() {
+            return Ok(None);
+        }
+        d.get_item(name)
+            .map(Some)
+            .or_else(|e| if e.is_instance_of::<pyo3::exceptions::PyKeyError>(py) { Ok(None) } else { Err(e) })
+    }
+
+    /// The decorated function's `__defaults__` (for its last positional parameters).
     pub fn defaults<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let defaults = self.func(py).getattr("__defaults__")?;
         if defaults.is_none() {

@@ -31,6 +31,7 @@ __all__ = [
     "CPointer",
     "VoidPointer",
     "voidptr",
+    "WrapperAddressProtocol",
     "parse_signature",
     "parse_signatures",
     "native",
@@ -234,6 +235,19 @@ class VoidPointer(Type):
 
 
 voidptr = VoidPointer()
+
+
+class WrapperAddressProtocol:
+    """Numba's base class of an object standing for a C function by its address
+    (``__wrapper_address__()``) and signature (``signature()``), as numba-stats wraps SciPy's
+    special functions. Such classes and objects can be defined; compiled code does not call
+    them yet (a ``CompileError`` says so)."""
+
+    def __wrapper_address__(self) -> int:
+        raise NotImplementedError
+
+    def signature(self) -> Signature:
+        raise NotImplementedError
 
 
 # --- arrays --------------------------------------------------------------------------------------------------------

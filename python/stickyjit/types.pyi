@@ -17,6 +17,7 @@ __all__ = [
     "CPointer",
     "VoidPointer",
     "voidptr",
+    "WrapperAddressProtocol",
     "parse_signature",
     "parse_signatures",
     "native",
@@ -217,6 +218,11 @@ ulonglong: Scalar
 float_: Scalar
 none: NoneType
 voidptr: VoidPointer
+
+class WrapperAddressProtocol:
+    def __wrapper_address__(self) -> int: ...
+    def signature(self) -> Signature: ...
+
 void: NoneType
 
 def typeof(value: object, purpose: object = None) -> Type: ...

@@ -120,6 +120,7 @@ impl InferCx<'_> {
         if f == Intrinsic::Ndim {
             return match self.expr(&args[0])? {
                 Type::Array(_) | Type::Unknown | Type::List(_) => Ok(Type::Int64),
+                t @ Type::Tuple(_) if t.list_ndim().is_some() => Ok(Type::Int64),
                 t if t.is_number() || t == Type::Bool => Ok(Type::Int64),
                 t => Err(CompileError::typing(
                     "np.ndim() argument",

@@ -53,7 +53,7 @@ impl InferCx<'_> {
             H::Intrinsic { f: hir::Intrinsic::Ndim, args } if args.len() == 1 => match local_type(&args[0]) {
                 Some(Type::Array(a)) => Const::Value(a.ndim as i64),
                 Some(Type::Unknown) => Const::Pending,
-                Some(t @ Type::List(_)) => Const::Value(t.list_ndim().unwrap_or(1)),
+                Some(t @ (Type::List(_) | Type::Tuple(_))) if t.list_ndim().is_some() => Const::Value(t.list_ndim().unwrap_or(1)),
                 Some(t) if t.is_number() || *t == Type::Bool => Const::Value(0),
                 _ => Const::Dynamic,
             },

@@ -138,10 +138,12 @@ impl Lowerer<'_> {
             false => (&callee.params[..], None),
         };
         let name = &callee.name;
-        if args.len() > params.len() && vararg.is_none() {
+        // Keyword-only parameters take no positional argument.
+        let positional = params.iter().filter(|p| !p.keyword_only).count();
+        if args.len() > positional && vararg.is_none() {
             return Err(CompileError::typing(
                 "call with wrong arguments",
-                format!("{name}() takes {} positional arguments but {} were given", params.len(), args.len()),
+                format!("{name}() takes {positional} positional arguments but {} were given", args.len()),
                 span,
             ));
         }
@@ -149,7 +151,7 @@ impl Lowerer<'_> {
         let mut extra = Vec::new();
         for (k, a) in args.iter().enumerate() {
             let e = self.expr(a)?;
-            if k < params.len() {
+            if k < positional {
                 bound.push(Some(e));
             } else {
                 extra.push(e);
@@ -180,11 +182,12 @@ impl Lowerer<'_> {
                 None => match callee_env.defaults.get(i).cloned().flatten() {
                     Some(c) => self.const_value(&c, span),
                     None => {
+                        let kind = if params[i].keyword_only { "keyword-only argument" } else { "argument" };
                         return Err(CompileError::typing(
                             "call with wrong arguments",
-                            format!("{name}() missing required argument: '{}'", params[i].name),
+                            format!("{name}() missing required {kind}: '{}'", params[i].name),
                             span,
-                        ))
+                        ));
                     }
                 },
             };

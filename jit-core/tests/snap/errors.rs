@@ -34,7 +34,7 @@ fn syntax() {
     snapshot!("class_definition", "class C:\n    pass", []);
     snapshot!("varargs", "def f(a):\n    def g(*b):\n        return 1\n    return a", [Int64]);
     snapshot!("kwargs", "def f(**k):\n    return 1", []);
-    snapshot!("keyword_only_parameter", "def f(a, *, b):\n    return a", [Int64, Int64]);
+    snapshot!("keyword_only_parameter", "def f(a):\n    def g(y, *, k=2):\n        return y + k\n    return g(a, k=1)", [Int64]);
 }
 
 #[test]

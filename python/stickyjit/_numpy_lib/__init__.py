@@ -80,12 +80,14 @@ from .reductions import (
     ptp,
 )
 from .sorting import (
+    argpartition,
     argsort,
     digitize,
     median,
     nanmedian,
     nanpercentile,
     nanquantile,
+    partition,
     percentile,
     quantile,
     searchsorted,
@@ -117,6 +119,8 @@ IMPLEMENTATIONS = {
     np.flip: flip,
     np.sort: sort,
     np.argsort: argsort,
+    np.partition: partition,
+    np.argpartition: argpartition,
     np.searchsorted: searchsorted,
     np.median: median,
     np.bincount: bincount,

@@ -11,20 +11,19 @@ from .base import _fill_linspace
 
 
 @jit
-def histogram(a, bins=10, range=(math.nan, math.nan)):
+def histogram(a, bins=10, range=None):
     """an array of numbers of any number of dimensions (flattened), bins an int or a 1-D array
-    of increasing edges, range= a tuple of two numbers (weights= and density= are not
-    supported)."""
-    # `range` is NumPy's parameter name; (nan, nan) stands for NumPy's default None.
-    first = range[0]
-    last = range[1]
+    of increasing edges, range= a tuple of two numbers or None (weights= and density= are not
+    supported). What is compiled is what the arguments' types select: a call without range=
+    compiles neither _histogram_range nor _histogram_edges."""
+    # `range` is NumPy's parameter name.
     v = a.ravel()
     if np.ndim(bins) != 0:
         # The edges given: NumPy ignores range= then.
         return _histogram_edges(v, bins)
-    if first == first or last == last:
-        return _histogram_range(v, bins, first, last)
-    return _histogram_auto(v, bins)
+    if range is None:
+        return _histogram_auto(v, bins)
+    return _histogram_range(v, bins, range[0], range[1])
 
 
 @jit

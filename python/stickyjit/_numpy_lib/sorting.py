@@ -535,3 +535,52 @@ def nanpercentile(a, q):
     if not (q >= 0.0 and q <= 100.0):
         raise ValueError("Percentiles must be in the range [0, 100]")
     return nanquantile(a, q / 100)
+
+
+@jit
+def _check_kth(kth, n):
+    """NumPy's ValueError for a kth outside the axis of length n (a negative kth counts from
+    its end)."""
+    if np.ndim(kth) == 0:
+        _check_one_kth(kth, n)
+    else:
+        for k in kth:
+            _check_one_kth(k, n)
+
+
+@jit
+def _check_one_kth(k, n):
+    """NumPy's message names a negative kth after adding n."""
+    if k < 0:
+        k = k + n
+    if k < 0 or k >= n:
+        raise ValueError("kth(=" + str(k) + ") out of bounds (" + str(n) + ")")
+
+
+@jit
+def partition(a, kth, axis=-1, kind=None):
+    """an array of one or more dimensions, along its last axis (axis=-1, or None: the flattened
+    array), kth an int or a sequence of ints: a new array whose kth elements are where a sort
+    puts them, none larger before and none smaller after (NumPy's guarantee, NaN last). It is
+    sorted, which keeps the guarantee; the other elements' order, which NumPy leaves to its
+    introselect, may differ from NumPy's."""
+    if axis is None:
+        return partition(a.ravel(), kth, -1, kind)
+    if a.ndim == 0:
+        raise ValueError("axis -1 is out of bounds for array of dimension 0")
+    _check_sort_args(a.ndim, axis, None, "partition")
+    _check_kth(kth, a.shape[-1])
+    return sort(a)
+
+
+@jit
+def argpartition(a, kth, axis=-1, kind=None):
+    """The indices that partition a (as np.partition): a stable argsort along the last axis,
+    which keeps NumPy's guarantee for every kth."""
+    if axis is None:
+        return argpartition(a.ravel(), kth, -1, kind)
+    if a.ndim == 0:
+        raise ValueError("axis -1 is out of bounds for array of dimension 0")
+    _check_sort_args(a.ndim, axis, None, "argpartition")
+    _check_kth(kth, a.shape[-1])
+    return argsort(a)

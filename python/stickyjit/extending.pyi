@@ -1,0 +1,13 @@
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["get_cython_function_address", "overload", "overload_method", "register_jitable"]
+
+def register_jitable(*args: Any, **kwargs: Any) -> Any: ...
+def overload(
+    func: Callable[..., Any], *_args: Any, **_kwargs: Any
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]: ...
+def overload_method(
+    typ: Any, name: str, *_args: Any, **_kwargs: Any
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]: ...
+def get_cython_function_address(module_name: str, function_name: str) -> int: ...
