@@ -156,3 +156,34 @@ def test_none_parameter_filled_in_whoever_calls():
         assert jit(filled_in_a_loop)(*args) == filled_in_a_loop(*args)
     for args in [(4,), (4, 2.5)]:
         assert jit(read_in_its_own_if)(*args) == read_in_its_own_if(*args)
+
+
+def seeded_uniform(size, seed):
+    # numba-stats' _rvs_jit: a seed that may be None.
+    if seed is not None:
+        np.random.seed(seed)
+    return np.random.uniform(0.0, 1.0, size)
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "float64[:](int64, optional(int64))",
+        ["float64[:](int64, optional(int64))"],
+        "float64[:](uint64, optional(uint64))",
+    ],
+)
+def test_optional_argument_in_a_signature(signature):
+    import stickyjit as nb
+
+    for f in (jit(signature)(seeded_uniform), jit(nb.float64[:](nb.int64, nb.optional(nb.int64)))(seeded_uniform)):
+        np.testing.assert_array_equal(f(3, 42), seeded_uniform(3, 42))
+        got = f(4, None)
+        assert got.shape == (4,) and np.all((got >= 0.0) & (got < 1.0))
+
+
+def test_optional_return_type_is_refused():
+    import stickyjit as nb
+
+    with pytest.raises(TypeError, match="optional return type"):
+        jit(nb.optional(nb.float64)(nb.float64))(lambda x: x)

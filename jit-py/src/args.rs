@@ -563,6 +563,10 @@ pub fn classify_slow(py: Python<'_>, ob: &Bound<'_, PyAny>, func: &str, param: &
 /// `("array", dtype, ndim, layout, readonly)`, or `("tuple", [items])`.
 pub fn kind_of_descriptor(d: &Bound<'_, PyAny>) -> PyResult<Kind> {
     if let Ok(name) = d.extract::<String>() {
+        // `none`: one of the signatures an `optional(T)` argument stands for.
+        if name == "none" {
+            return Ok(Kind::None);
+        }
         return Dtype::from_name(&name)
             .map(Kind::scalar)
             .ok_or_else(|| PyTypeError::new_err(format!("a signature's argument cannot be of type {name}")));

@@ -29,7 +29,7 @@ from ._native import (
 )
 
 # Numba's scalar type names at the top level, as `numba.float64`: `stickyjit.float64[:, ::1]`.
-_TYPE_NAMES = [*types._SCALAR_NAMES, "none", "void"]
+_TYPE_NAMES = [*types._SCALAR_NAMES, "none", "void", "optional"]
 globals().update({name: getattr(types, name) for name in _TYPE_NAMES})
 typeof = types.typeof
 

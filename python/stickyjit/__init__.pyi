@@ -57,6 +57,7 @@ from .types import (
     long_,
     longlong,
     none,
+    optional,
     short,
     single,
     typeof,
@@ -154,6 +155,7 @@ __all__ = [
     "float_",
     "none",
     "void",
+    "optional",
 ]
 
 _P = ParamSpec("_P")

@@ -32,6 +32,8 @@ __all__ = [
     "VoidPointer",
     "voidptr",
     "WrapperAddressProtocol",
+    "Optional",
+    "optional",
     "parse_signature",
     "parse_signatures",
     "native",
@@ -191,6 +193,25 @@ class NoneType(Type):
 
 
 none = void = NoneType()
+
+
+class Optional(Type):
+    """Numba's ``optional(T)``: ``None`` or a value of ``T``, as a signature's argument type
+    (``float64[:](uint64, optional(uint64))``, numba-stats' seeds). A signature with it stands for
+    the signatures of each choice, ``T`` and ``none``, compiled alike (``parse_signatures``)."""
+
+    __slots__ = ("type",)
+
+    def __init__(self, t: Type):
+        if not isinstance(t, Type) or isinstance(t, (NoneType, Optional)):
+            raise TypeError(f"optional() takes a type other than none, not {t!r}")
+        Type.__init__(self, f"OptionalType({t.name})", ("optional", t._key))
+        object.__setattr__(self, "type", t)
+
+
+def optional(t: Type) -> Optional:
+    """``optional(T)``: ``None`` or a ``T``, as Numba's."""
+    return Optional(t)
 
 
 # --- C pointers ----------------------------------------------------------------------------------------------------
@@ -542,6 +563,7 @@ _NAMESPACE: dict[str, object] = {
     "bool": boolean,  # the canonical name, as str() writes it: "bool(int64)" reads back
     "none": none,
     "void": void,
+    "optional": optional,
     "Array": Array,
     "UniTuple": UniTuple,
     "Tuple": Tuple,
@@ -640,6 +662,18 @@ def parse_signature(sig) -> Signature:
     raise TypeError(f"{sig!r} is not a signature: {_HOW}")
 
 
+def _choices(sig: Signature) -> list[Signature]:
+    """``sig`` with each ``optional(T)`` argument made ``T``, then ``none``: the signatures it
+    stands for (one compile each), in that order. An optional return type is a ``TypeError``."""
+    if isinstance(sig.return_type, Optional):
+        raise TypeError(f"{sig}: an optional return type is not compiled (leave the return type out)")
+    out = [()]
+    for a in sig.args:
+        choices = [a.type, none] if isinstance(a, Optional) else [a]
+        out = [done + (c,) for done in out for c in choices]
+    return [Signature(sig.return_type, args) for args in out]
+
+
 def parse_signatures(obj) -> list[Signature]:
     """The signatures ``obj`` means, in order, without repeats: ``jit(obj)``'s explicit signatures.
 
@@ -650,11 +684,11 @@ def parse_signatures(obj) -> list[Signature]:
     mixing types with other signatures is ambiguous and a ``TypeError``; so is an empty list.
     """
     if not isinstance(obj, list):
-        return [parse_signature(obj)]
+        return _choices(parse_signature(obj))
     if not obj:
         raise TypeError("[] is not a list of signatures: give at least one signature, or none to compile lazily")
     if all(isinstance(item, Type) for item in obj):
-        return [parse_signature(obj)]
+        return _choices(parse_signature(obj))
     for item in obj:
         if isinstance(item, Type):
             raise TypeError(
@@ -663,9 +697,9 @@ def parse_signatures(obj) -> list[Signature]:
             )
     out: list[Signature] = []
     for item in obj:
-        sig = parse_signature(item)
-        if sig not in out:
-            out.append(sig)
+        for sig in _choices(parse_signature(item)):
+            if sig not in out:
+                out.append(sig)
     return out
 
 

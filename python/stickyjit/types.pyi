@@ -18,6 +18,8 @@ __all__ = [
     "VoidPointer",
     "voidptr",
     "WrapperAddressProtocol",
+    "Optional",
+    "optional",
     "parse_signature",
     "parse_signatures",
     "native",
@@ -217,6 +219,13 @@ longlong: Scalar
 ulonglong: Scalar
 float_: Scalar
 none: NoneType
+
+class Optional(Type):
+    type: Type
+    def __init__(self, t: Type) -> None: ...
+
+def optional(t: Type) -> Optional: ...
+
 voidptr: VoidPointer
 
 class WrapperAddressProtocol:

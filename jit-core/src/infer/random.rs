@@ -30,6 +30,8 @@ impl InferCx<'_> {
                     true
                 }
                 Type::Int64 | Type::Bool => true,
+                // A uint64 seed (numba-stats' `optional(uint64)` seeds), as NumPy takes it.
+                Type::UInt64 if f == RandomFn::Seed => true,
                 Type::Float64 | Type::Float32 | Type::UInt64 => !int,
                 _ => false,
             };
