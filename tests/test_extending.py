@@ -7,6 +7,7 @@ function from compiled code is a CompileError that says so).
 from __future__ import annotations
 
 import ctypes
+import ctypes.util
 import math
 
 import numpy as np
@@ -91,7 +92,53 @@ def calls_by_address(p):
     return ndtri(p) + math.sqrt(p)
 
 
-def test_wrapper_address_protocol_objects_are_a_clear_compile_error():
-    assert ndtri.signature() == nb.types.float64(nb.types.float64)
-    with pytest.raises(CompileError, match="WrapperAddressProtocol"):
-        jit(calls_by_address)(0.5)
+_libm = ctypes.CDLL(ctypes.util.find_library("m"))
+
+
+class _Libm(nb.types.WrapperAddressProtocol):
+    """A C library function by its address, with the signature given."""
+
+    def __init__(self, name, signature):
+        self._address = ctypes.cast(getattr(_libm, name), ctypes.c_void_p).value
+        self._signature = signature
+
+    def __wrapper_address__(self):
+        return self._address
+
+    def signature(self):
+        return self._signature
+
+
+ldexp = _Libm("ldexp", nb.types.float64(nb.types.float64, nb.types.int32))
+powf = _Libm("powf", nb.types.float32(nb.types.float32, nb.types.float32))
+labs = _Libm("labs", nb.types.int64(nb.types.int64))
+complex_sig = _Libm("cabs", nb.types.float64(nb.types.complex128))
+
+
+def calls_libm(x, n):
+    return ldexp(x, n), powf(x, 0.5), labs(n - 10)
+
+
+def calls_with_a_complex_signature(z):
+    return complex_sig(z)
+
+
+@pytest.mark.parametrize("p", [0.025, 0.5, 0.975, 1e-300])
+def test_wrapper_address_protocol_calls_scipys_c_function(p):
+    # numba-stats reaches scipy.special this way; Python cannot call the object itself.
+    assert jit(calls_by_address)(p) == special.ndtri(p) + math.sqrt(p)
+
+
+@pytest.mark.parametrize(("x", "n"), [(1.5, 3), (-0.75, -2), (3.0, 0)])
+def test_c_functions_of_other_types_convert_as_numba(x, n):
+    got = jit(calls_libm)(x, n)
+    assert got[0] == math.ldexp(x, n)
+    with np.errstate(invalid="ignore"):
+        want = float(np.float32(x) ** np.float32(0.5))  # NumPy's float32 power is the C library's powf
+    assert got[1] == want or (math.isnan(got[1]) and math.isnan(want))
+    assert got[2] == abs(n - 10)
+
+
+def test_c_function_of_a_signature_not_of_real_numbers_is_a_compile_error():
+    with pytest.raises(CompileError, match="not of real numbers"):
+        jit(calls_with_a_complex_signature)(1j)

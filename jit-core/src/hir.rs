@@ -43,6 +43,8 @@ pub struct Function {
     pub named: Vec<std::sync::Arc<crate::types::TupleNames>>,
     /// The array globals it reads, frozen ([`Intrinsic::FrozenArray`] indexes this list).
     pub arrays: Vec<std::sync::Arc<FrozenArray>>,
+    /// The C functions by address it calls ([`Intrinsic::CCall`] indexes this list).
+    pub c_functions: Vec<CFunction>,
     /// The spans of its `for ... in prange(...)` loops (`ForRange` statements): under
     /// `parallel=True` each runs on the thread pool (`crate::parallel`).
     pub prange: Vec<Span>,
@@ -61,6 +63,18 @@ pub struct Function {
 }
 
 /// An array global (`COEFFS = np.array([...])` at module level) frozen into the code as
+/// A C function known by its address and signature (a Numba `WrapperAddressProtocol` object:
+/// SciPy's special functions through `get_cython_function_address`): called directly. The
+/// address is the process's, so it is part of the code key and a cached entry never outlives it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CFunction {
+    /// The global's name, for messages.
+    pub name: String,
+    pub address: u64,
+    pub args: Vec<crate::types::Dtype>,
+    pub ret: crate::types::Dtype,
+}
+
 /// Numba freezes one: its dtype, shape and elements in C order, read-only in compiled code.
 #[derive(Clone, PartialEq)]
 pub struct FrozenArray {

@@ -191,6 +191,7 @@ impl Intrinsic {
             Intrinsic::FrozenArray(k) => format!("frozen_array#{k}"),
             Intrinsic::Flat => "a.flat".to_string(),
             Intrinsic::TypeOf => "type".to_string(),
+            Intrinsic::CCall(k) => format!("cfunction#{k}"),
             builtin => builtin_of(builtin).expect("every builtin intrinsic has a registry row").name.to_string(),
         }
     }
@@ -770,6 +771,10 @@ impl Dtype {
 
     pub fn is_signed(self) -> bool {
         self.row().kind == b'i'
+    }
+
+    pub fn is_unsigned(self) -> bool {
+        self.row().kind == b'u'
     }
 
     /// The type an element has once read: integers are widened to int64 (as Numba's arithmetic

@@ -144,6 +144,7 @@ fn every_intrinsic_has_a_name_in_the_typed_ir() {
         Intrinsic::FrozenArray(0),
         Intrinsic::Flat,
         Intrinsic::TypeOf,
+        Intrinsic::CCall(0),
         Intrinsic::AsArray,
         Intrinsic::EllipsisValue,
         Intrinsic::IsNone { negated: false },

@@ -259,6 +259,37 @@ fn numpy_scalar(value: &Bound<'_, PyAny>) -> Option<Result<GlobalValue, &'static
     }))
 }
 
+/// Whether `value` is a `stickyjit.types.WrapperAddressProtocol` object (a C function by address).
+fn is_wrapper_address(value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let wap = value.py().import("stickyjit.types")?.getattr("WrapperAddressProtocol")?;
+    value.is_instance(&wap)
+}
+
+/// The C function a `WrapperAddressProtocol` object stands for: its address and signature, of
+/// real numbers (`float64(float64)`); another signature is an Unsupported global naming it.
+fn c_function(name: &str, value: &Bound<'_, PyAny>) -> PyResult<GlobalValue> {
+    let py = value.py();
+    let sig = value.call_method0("signature")?;
+    let (args, ret): (Vec<Bound<'_, PyAny>>, Option<Bound<'_, PyAny>>) =
+        py.import("stickyjit.types")?.call_method1("native_signature", (sig,))?.extract()?;
+    let real = |d: &Bound<'_, PyAny>| -> Option<jit_core::types::Dtype> {
+        let d = jit_core::types::Dtype::from_name(&d.extract::<String>().ok()?)?;
+        (d.is_float() || d.is_signed() || d.is_unsigned()).then_some(d)
+    };
+    let args: Option<Vec<_>> = args.iter().map(real).collect();
+    let (Some(args), Some(ret)) = (args, ret.as_ref().and_then(real)) else {
+        return Ok(GlobalValue::Unsupported {
+            description: format!(
+                "a {} (a WrapperAddressProtocol object whose signature is not of real numbers, which compiled code does not call)",
+                value.get_type().name()?
+            ),
+            is_function: false,
+        });
+    };
+    let address: u64 = value.call_method0("__wrapper_address__")?.extract()?;
+    Ok(GlobalValue::CFunction(jit_core::hir::CFunction { name: name.to_string(), address, args, ret }))
+}
+
 /// What an unsupported global is, for the compiler's message ("the Python function 'f'").
 fn describe(value: &Bound<'_, PyAny>) -> PyResult<String> {
     let py = value.py();
@@ -278,13 +309,6 @@ fn describe(value: &Bound<'_, PyAny>) -> PyResult<String> {
             }
             return Ok(format!("the Python function '{name}'"));
         }
-    }
-    let wap = py.import("stickyjit.types")?.getattr("WrapperAddressProtocol")?;
-    if value.is_instance(&wap)? {
-        return Ok(format!(
-            "a {} (a WrapperAddressProtocol object: a C function by address, which compiled code does not call yet)",
-            value.get_type().name()?
-        ));
     }
     Ok(format!("a {}", value.get_type().name()?))
 }
@@ -469,6 +493,7 @@ fn resolve<'py, J: Jitted>(
         let v = match *category.cast::<Global>()?.get() {
             Global::Value => match freeze(&payload) {
                 Some(Ok(frozen)) => frozen,
+                None if is_wrapper_address(&payload)? => c_function(&name, &payload)?,
                 Some(Err(why)) => GlobalValue::Unsupported { description: why.to_string(), is_function: false },
                 None => GlobalValue::Unsupported { description: describe(&payload)?, is_function: payload.is_callable() },
             },

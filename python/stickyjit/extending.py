@@ -1,7 +1,8 @@
 """``numba.extending``'s names that code written for Numba imports, so that its modules load
 (``from numba.extending import overload, register_jitable``): ``register_jitable`` compiles
 as ``jit`` does; ``get_cython_function_address`` gives the address of a Cython module's C
-function (SciPy's ``scipy.special.cython_special``), as Numba's does.
+function (SciPy's ``scipy.special.cython_special``), as Numba's does, which a
+``stickyjit.types.WrapperAddressProtocol`` object hands to compiled code.
 
 ``overload`` and ``overload_method`` record their implementation generator and return it, so
 that the module defining them loads and its other functions compile; compiled code does not

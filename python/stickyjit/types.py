@@ -261,8 +261,9 @@ voidptr = VoidPointer()
 class WrapperAddressProtocol:
     """Numba's base class of an object standing for a C function by its address
     (``__wrapper_address__()``) and signature (``signature()``), as numba-stats wraps SciPy's
-    special functions. Such classes and objects can be defined; compiled code does not call
-    them yet (a ``CompileError`` says so)."""
+    special functions. Compiled code calls such an object's C function directly when its
+    signature is of real numbers (integers and floats); the address is the process's, so code
+    calling one is compiled again in each new process (it is part of the code key)."""
 
     def __wrapper_address__(self) -> int:
         raise NotImplementedError

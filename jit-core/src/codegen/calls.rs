@@ -11,7 +11,8 @@ use super::{Built, FnGen};
 use crate::ast::CmpOp;
 use crate::hir::{self, Intrinsic, MathFn};
 use crate::runtime::Status;
-use crate::types::Type;
+use crate::types::{Dtype, Type};
+use inkwell::types::BasicTypeEnum;
 
 impl<'a, 'ctx> FnGen<'a, 'ctx> {
     /// The declaration of `h` ([`ModuleGen::helper`]).
@@ -213,6 +214,7 @@ impl<'a, 'ctx> FnGen<'a, 'ctx> {
             // `a.flat`: its `a.reshape(-1)` (a view, or a copy the type makes read-only).
             Intrinsic::Flat => self.expr(&args[0]),
             // A scalar type has no value at run time (as `H::Dtype`); its argument is evaluated.
+            Intrinsic::CCall(k) => self.c_call(k, args),
             Intrinsic::TypeOf => {
                 self.expr(&args[0]);
                 self.ctx().i8_type().const_zero().into()
@@ -521,4 +523,67 @@ fn libm_pow(x: f64, y: f64) -> f64 {
     }
     // SAFETY: pow is a pure function of two doubles.
     unsafe { pow(std::hint::black_box(x), std::hint::black_box(y)) }
+}
+
+impl<'ctx> FnGen<'_, 'ctx> {
+    /// A call of the C function `c_functions[k]` through its address: each argument converted
+    /// to its parameter's dtype (as a store into an array of it converts), passed in the C
+    /// ABI's type, and the result widened back to the type compiled code carries.
+    fn c_call(&mut self, k: u32, args: &[hir::Expr]) -> BasicValueEnum<'ctx> {
+        let c = self.hir_fn.c_functions[k as usize].clone();
+        let mut vals: Vec<inkwell::values::BasicMetadataValueEnum<'ctx>> = Vec::with_capacity(args.len());
+        for (a, &d) in args.iter().zip(&c.args) {
+            let v = self.expr(a);
+            let v = self.dtype_cast(v, &self.ty(a), d);
+            vals.push(self.to_c_value(v, d).into());
+        }
+        let params: Vec<inkwell::types::BasicMetadataTypeEnum<'ctx>> =
+            c.args.iter().map(|&d| self.module_gen.dtype_llty(d).into()).collect();
+        let fn_type = match self.module_gen.dtype_llty(c.ret) {
+            BasicTypeEnum::FloatType(t) => t.fn_type(&params, false),
+            BasicTypeEnum::IntType(t) => t.fn_type(&params, false),
+            _ => unreachable!("a C function's result is a real number (checked where it is made)"),
+        };
+        let ptr_type = self.ctx().ptr_type(inkwell::AddressSpace::default());
+        let address = self.ctx().i64_type().const_int(c.address, false);
+        let b = self.b();
+        let callee = b.build_int_to_ptr(address, ptr_type, "cfunc").u();
+        let r = b.build_indirect_call(fn_type, callee, &vals, &c.name).u();
+        let inkwell::values::ValueKind::Basic(r) = r.try_as_basic_value() else { unreachable!("a C function of a number") };
+        self.c_value_carried(r, c.ret)
+    }
+
+    /// A carried value of dtype `d` (float64 for float32, int64 for the narrower ints) in `d`'s
+    /// own machine type.
+    fn to_c_value(&self, v: BasicValueEnum<'ctx>, d: Dtype) -> BasicValueEnum<'ctx> {
+        let b = self.b();
+        match self.module_gen.dtype_llty(d) {
+            BasicTypeEnum::FloatType(t) if t != self.ctx().f64_type() => {
+                b.build_float_trunc(v.into_float_value(), t, "c.arg").u().into()
+            }
+            BasicTypeEnum::IntType(t) if t.get_bit_width() < 64 => {
+                b.build_int_truncate(v.into_int_value(), t, "c.arg").u().into()
+            }
+            _ => v,
+        }
+    }
+
+    /// A C function's result of dtype `d` as compiled code carries it.
+    fn c_value_carried(&self, v: BasicValueEnum<'ctx>, d: Dtype) -> BasicValueEnum<'ctx> {
+        let b = self.b();
+        match v {
+            BasicValueEnum::FloatValue(f) if f.get_type() != self.ctx().f64_type() => {
+                b.build_float_ext(f, self.ctx().f64_type(), "c.ret").u().into()
+            }
+            BasicValueEnum::IntValue(i) if i.get_type().get_bit_width() < 64 => {
+                let i64t = self.ctx().i64_type();
+                if d.is_signed() {
+                    b.build_int_s_extend(i, i64t, "c.ret").u().into()
+                } else {
+                    b.build_int_z_extend(i, i64t, "c.ret").u().into()
+                }
+            }
+            v => v,
+        }
+    }
 }

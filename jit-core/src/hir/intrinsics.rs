@@ -103,6 +103,8 @@ pub enum Intrinsic {
     /// `type(x)` of a number: its NumPy scalar type (`float` for a float64, `np.float32` for a
     /// float32), a value of `Type::Dtype` that `T(0.5)` calls as a conversion and `dtype=` takes.
     TypeOf,
+    /// A call of the C function [`Function::c_functions`]`[k]` by its address.
+    CCall(u32),
     /// The value of a store through an index with items after its `...` (`lower/ellipsis.rs`):
     /// a number as it is, an array reversed (`.T`), as the target is.
     EllipsisValue,

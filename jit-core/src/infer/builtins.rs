@@ -106,6 +106,22 @@ impl InferCx<'_> {
         if let Intrinsic::DtypeCast(d) = f {
             return self.dtype_cast(d, &args[0]);
         }
+        if let Intrinsic::CCall(k) = f {
+            // A C function by address: numbers in, converted to its argument types as Numba
+            // converts them; its result type out.
+            let c = self.hir_fn().c_functions[k as usize].clone();
+            for a in args {
+                let t = self.expr(a)?;
+                if !(t.is_numeric() || t == Type::Unknown) {
+                    return Err(CompileError::typing(
+                        "call argument",
+                        format!("{}() is a C function of numbers; it cannot take {}", c.name, type_name(&t)),
+                        a.span,
+                    ));
+                }
+            }
+            return Ok(c.ret.element());
+        }
         if f == Intrinsic::TypeOf {
             return match self.expr(&args[0])? {
                 Type::Unknown => Ok(Type::Unknown),
@@ -196,7 +212,9 @@ impl InferCx<'_> {
                 unreachable!("typed by infer::optional")
             }
             Intrinsic::Is { .. } => unreachable!("typed by infer::ops"),
-            Intrinsic::Ndim | Intrinsic::DtypeCast(_) | Intrinsic::TypeOf => unreachable!("typed above"),
+            Intrinsic::Ndim | Intrinsic::DtypeCast(_) | Intrinsic::TypeOf | Intrinsic::CCall(_) => {
+                unreachable!("typed above")
+            }
             Intrinsic::Np(hir::NpFn::Abs | hir::NpFn::Floor | hir::NpFn::Ceil) => {
                 if tys[0] == Type::Float64 {
                     Type::Float64

@@ -45,6 +45,8 @@ pub(super) enum Callee {
     Value,
     /// A `@vectorize` object.
     Ufunc(hir::Ufunc),
+    /// A C function by its address (`hir::Intrinsic::CCall`).
+    CFunction(hir::CFunction),
     /// A namedtuple class, and its fields' defaults.
     NamedTuple(std::sync::Arc<crate::types::TupleNames>, Vec<Option<GlobalValue>>),
     /// `List.empty_list(t)`, `Dict.empty(key_type=k, value_type=v)` of `stickyjit.typed`
@@ -175,6 +177,7 @@ impl Lowerer<'_> {
                 gufunc: gufunc.clone(),
                 identity: *identity,
             })),
+            GlobalValue::CFunction(c) => Ok(Callee::CFunction(c.clone())),
             GlobalValue::Unsupported { description, is_function: true } => Err(CompileError::unsupported_because(
                 "call to a function that is not jitted",
                 format!("'{n}' is {description}; decorate it with @jit to call it from jitted code"),

@@ -146,6 +146,7 @@ impl Lowerer<'_> {
             ufuncs: Vec::new(),
             named: Vec::new(),
             arrays: Vec::new(),
+            c_functions: Vec::new(),
             prange: Vec::new(),
             handlers: 0,
             caught: Vec::new(),
@@ -180,6 +181,7 @@ impl Lowerer<'_> {
             ufuncs: l.ufuncs,
             named: l.named,
             arrays: l.arrays,
+            c_functions: l.c_functions,
             prange: l.prange,
             parallel: self.env.parallel,
             // An inner function's variables are its own: `locals=` declares the outer's.

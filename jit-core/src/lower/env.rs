@@ -66,6 +66,8 @@ pub enum GlobalValue {
         /// Its identity as NumPy's `PyUFunc_*` code ([`hir::Ufunc::identity`]).
         identity: i64,
     },
+    /// A C function by its address and signature (a `WrapperAddressProtocol` object).
+    CFunction(crate::hir::CFunction),
     /// Anything else: `description` says what it is, for the error message.
     Unsupported {
         description: String,

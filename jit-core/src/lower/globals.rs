@@ -140,6 +140,7 @@ pub(super) fn undefined(name: &str, span: Span) -> CompileError {
 pub(super) fn describe(g: &GlobalValue) -> String {
     match g {
         GlobalValue::Module(m) => format!("the module '{m}'"),
+        GlobalValue::CFunction(c) => format!("the C function '{}'", c.name),
         GlobalValue::MathFunction(m) if m.starts_with("cmath.") => format!("the function {m}"),
         GlobalValue::MathFunction(m) => format!("the function math.{m}"),
         GlobalValue::NumpyFunction(f) => format!("the function numpy.{f}"),

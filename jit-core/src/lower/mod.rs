@@ -69,6 +69,7 @@ fn lower_unit_in(units: &[(&ast::FunctionDef, &Env)], unit: usize, nested: closu
         ufuncs: Vec::new(),
         named: Vec::new(),
         arrays: Vec::new(),
+        c_functions: Vec::new(),
         prange: Vec::new(),
         handlers: 0,
         caught: Vec::new(),
@@ -116,6 +117,7 @@ fn lower_unit_in(units: &[(&ast::FunctionDef, &Env)], unit: usize, nested: closu
         ufuncs: l.ufuncs,
         named: l.named,
         arrays: l.arrays,
+        c_functions: l.c_functions,
         prange: l.prange,
         parallel: env.parallel,
         declared: Vec::new(),
@@ -156,6 +158,8 @@ struct Lowerer<'a> {
     named: Vec<std::sync::Arc<crate::types::TupleNames>>,
     /// The frozen array globals read ([`hir::Function::arrays`]).
     arrays: Vec<std::sync::Arc<hir::FrozenArray>>,
+    /// The C functions by address it calls (`hir::Function::c_functions`).
+    c_functions: Vec<hir::CFunction>,
     /// The spans of the `for` loops over `prange` ([`hir::Function::prange`]).
     prange: Vec<Span>,
     /// How many `except` clauses enclose the statement being lowered (a bare `raise` needs one).
@@ -765,6 +769,24 @@ impl<'a> Lowerer<'a> {
                 Callee::Function(unit) => H::Call { func: unit, args: self.bind_call(unit, args, keywords, span)? },
                 Callee::Value => self.call_value(func, args, keywords)?,
                 Callee::Ufunc(u) => return self.ufunc_call(func, u, args, keywords, span),
+                Callee::CFunction(c) => {
+                    if let Some(k) = keywords.first() {
+                        return Err(CompileError::typing(
+                            "keyword argument to a C function",
+                            format!("{}() is a C function: its arguments are positional", c.name),
+                            k.span,
+                        ));
+                    }
+                    if args.len() != c.args.len() {
+                        return Err(CompileError::typing(
+                            "call with wrong arguments",
+                            format!("{}() takes {} arguments (its signature), {} given", c.name, c.args.len(), args.len()),
+                            span,
+                        ));
+                    }
+                    let k = index_in(&mut self.c_functions, c);
+                    H::Intrinsic { f: Intrinsic::CCall(k), args: self.exprs(args)? }
+                }
                 Callee::NamedTuple(names, defaults) => self.named_tuple_call(names, &defaults, args, keywords, span)?,
                 Callee::EmptyOf(dict) => {
                     self.allocates = true;
