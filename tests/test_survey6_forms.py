@@ -187,3 +187,26 @@ def test_optional_return_type_is_refused():
 
     with pytest.raises(TypeError, match="optional return type"):
         jit(nb.optional(nb.float64)(nb.float64))(lambda x: x)
+
+
+def ratio(s, x):
+    return (x - s) / s
+
+
+def float32_kernel(s, x):
+    # numba-stats' expon/cmsshape kernels compiled for float32: arithmetic of float32 values.
+    z = (x - s) / s
+    return z, s / np.float32(3), s * s + x, type(s)(1) / s
+
+
+@given(st.floats(0.0625, 100.0, width=32), st.floats(-100.0, 100.0, width=32))
+@settings(max_examples=40, deadline=None)
+def test_a_float32_argument_computes_in_float32(s, x):
+    s, x = np.float32(s), np.float32(x)
+    want = float32_kernel(s, x)
+    for f in (jit(float32_kernel), jit("float32(float32, float32)")(ratio)):
+        got = f(s, x)
+        got = got if isinstance(got, tuple) else (got,)
+        for g, w in zip(got, want):
+            assert isinstance(w, np.float32)
+            assert g == w

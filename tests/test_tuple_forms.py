@@ -193,3 +193,24 @@ def test_optional_item_unpacked_in_compiled_code(n):
 @pytest.mark.parametrize("x", [-2.5, 0.0, 3.25])
 def test_optional_number_in_a_returned_tuple(x):
     assert_same(jit(optional_number)(x), optional_number(x))
+
+
+def membership(n, with_distances):
+    # umap's compute_membership_strengths: `return rows, cols, vals, dists` where dists is
+    # None unless asked for (None on every path of this specialization).
+    rows = np.arange(n)
+    vals = np.ones(n) * 0.5
+    dists = None
+    if with_distances:
+        dists = vals * 2
+    return rows, vals, dists
+
+
+def all_none(n):
+    return n, None, (None, n)
+
+
+@pytest.mark.parametrize("flag", [False, True])
+def test_returned_tuple_with_a_none_item(flag):
+    assert_same(jit(membership)(3, flag), membership(3, flag))
+    assert_same(jit(all_none)(2), all_none(2))

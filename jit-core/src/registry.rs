@@ -680,7 +680,8 @@ pub struct DtypeRow {
     /// The type an element has once read from an array (see [`Dtype::element`]).
     pub element: Type,
     /// The type a scalar argument of this dtype (`np.int8(3)`) has in compiled code: integers
-    /// widened to int64 except uint64; float32 widened to float64.
+    /// widened to int64 except uint64; float32 stays float32 (Numba's and NumPy's type for it);
+    /// complex64 widened to complex128.
     pub argument: Type,
     /// The Python type a scalar of it is handed over as (`int(np.int8(3))`), by its name in
     /// `builtins`.
@@ -722,7 +723,7 @@ dtypes! {
     UInt16:  "uint16",  "uint16",   b'u', 2,    Int64,   Int64,    "int";
     UInt32:  "uint32",  "uint32",   b'u', 4,    Int64,   Int64,    "int";
     UInt64:  "uint64",  "uint64",   b'u', 8,    UInt64,  UInt64,   "int";
-    Float32: "float32", "float32",  b'f', 4,    Float32, Float64,  "float";
+    Float32: "float32", "float32",  b'f', 4,    Float32, Float32,  "float";
     Float64: "float64", "float64",  b'f', 8,    Float64, Float64,  "float";
     Complex64: "complex64", "complex64", b'c', 8, Complex64, Complex128, "complex";
     Complex128: "complex128", "complex128", b'c', 16, Complex128, Complex128, "complex";

@@ -241,8 +241,9 @@ fn storable(t: &Type, dtype: crate::registry::Dtype) -> bool {
 fn returnable(t: &Type) -> bool {
     match t {
         Type::Tuple(items) => items.iter().all(returnable),
-        // `return None, a` on one path and `return b, a` on another.
+        // `return None, a` on one path and `return b, a` on another; `None` on every path.
         Type::Optional(t) => returnable(t),
+        Type::None => true,
         Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => true,
         t => t.is_number(),
     }
@@ -522,7 +523,7 @@ impl<'a> InferCx<'a> {
             }
             S::Return(v) => {
                 let t = match v {
-                    Some(v) => self.expr_keep(v)?,
+                    Some(v) => self.returned(v)?,
                     None => Type::None,
                 };
                 self.unify_ret(&t, s.span)?;
@@ -742,6 +743,22 @@ impl<'a> InferCx<'a> {
         if *slot != t {
             *slot = t.clone();
         }
+        Ok(t)
+    }
+
+    /// The type of a returned value: optional values kept as they are, also as the items of a
+    /// tuple written out (umap's `return rows, cols, vals, dists` with `dists` None unless
+    /// asked for), where a tuple item elsewhere reads an optional as its value.
+    fn returned(&mut self, v: &hir::Expr) -> Result<Type> {
+        let H::Tuple(items) = &v.kind else { return self.expr_keep(v) };
+        let mut ts = Vec::with_capacity(items.len());
+        for i in items {
+            let t = self.returned(i)?;
+            self.specs[self.current].unwraps.remove(&i.id);
+            ts.push(t);
+        }
+        let t = Type::tuple(ts);
+        self.specs[self.current].expr_types[v.id as usize] = t.clone();
         Ok(t)
     }
 

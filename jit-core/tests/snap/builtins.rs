@@ -133,6 +133,7 @@ fn tuples() {
         [Tuple(vec![Int64, Int64].into())]
     );
     // `return None, a` on one path: the item is optional (present, then the value).
+    snapshot!("tuple_none_item", "def f(n):\n    return (n, None)", [Int64]);
     snapshot!("tuple_optional_item", "def f(n):\n    if n:\n        return (1, None)\n    return (1, 2)", [Int64]);
 }
 

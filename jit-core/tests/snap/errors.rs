@@ -184,7 +184,7 @@ fn typing() {
     let f64s = || array(Dtype::Float64, 1);
     snapshot!("return_none_and_value", "def f(n):\n    if n:\n        return [None]\n    return [2]", [Int64]);
     snapshot!("return_mixed_types", "def f(n):\n    if n:\n        return (1, 2)\n    return 1", [Int64]);
-    snapshot!("return_tuple_with_none", "def f(n):\n    return (n, None)", [Int64]);
+    snapshot!("return_tuple_with_none", "def f(n):\n    return (n, range(n))", [Int64]);
     snapshot!("variable_mixed_types", "def f(n):\n    x = 1\n    if n:\n        x = (1, 2)\n    return 0", [Int64]);
     snapshot!("unpack_count", "def f(n):\n    x, y = (n, n, n)\n    return x", [Int64]);
     snapshot!("unpack_number", "def f(n):\n    x, y = n\n    return x", [Int64]);
