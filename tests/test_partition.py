@@ -89,3 +89,19 @@ def test_kth_out_of_bounds_is_numpys_error(a, k):
         with pytest.raises(ValueError) as got:
             jit(f)(a, k)
         assert str(got.value) == str(want.value)
+
+
+def test_zero_dimensional_array_as_numpy():
+    # np.partition of a 0-d array is NumPy's AxisError; np.argpartition takes its one element.
+    a = np.array(3.0)
+    with pytest.raises(ValueError) as want:
+        part(a, 0)
+    with pytest.raises(ValueError) as got:
+        jit(part)(a, 0)
+    assert str(got.value) == str(want.value)
+    np.testing.assert_array_equal(jit(argpart)(a, 0), argpart(a, 0))
+    with pytest.raises(ValueError) as want:
+        argpart(a, 1)
+    with pytest.raises(ValueError) as got:
+        jit(argpart)(a, 1)
+    assert str(got.value) == str(want.value)

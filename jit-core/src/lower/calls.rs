@@ -122,6 +122,33 @@ impl Lowerer<'_> {
         super::index_in(&mut self.ufuncs, u)
     }
 
+    /// `f(x, ...)` of a C function by its address (`hir::Intrinsic::CCall`): positional
+    /// arguments, as many as its signature has.
+    pub(super) fn c_function_call(
+        &mut self,
+        c: hir::CFunction,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Result<H> {
+        if let Some(k) = keywords.first() {
+            return Err(CompileError::typing(
+                "keyword argument to a C function",
+                format!("{}() is a C function: its arguments are positional", c.name),
+                k.span,
+            ));
+        }
+        if args.len() != c.args.len() {
+            return Err(CompileError::typing(
+                "call with wrong arguments",
+                format!("{}() takes {} arguments (its signature), {} given", c.name, c.args.len(), args.len()),
+                span,
+            ));
+        }
+        let k = super::index_in(&mut self.c_functions, c);
+        Ok(H::Intrinsic { f: hir::Intrinsic::CCall(k), args: self.exprs(args)? })
+    }
+
     /// Binds positional and keyword arguments to the parameters of function `unit` of the
     /// program as CPython would, filling in its defaults.
     pub(super) fn bind_call(

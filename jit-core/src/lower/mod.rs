@@ -323,7 +323,7 @@ impl<'a> Lowerer<'a> {
         let kind = match &s.kind {
             S::FunctionDef(def) => self.nested_def(def, s.span)?,
             S::Assign { targets, value: v } => {
-                let value = if sequence_into_slice(targets, v) {
+                let value = if numpy::sequence_into_slice(targets, v) {
                     // `v[:-1] = (a, b)`: the numbers stored as the array NumPy makes of them.
                     self.array_of_display(v)?
                 } else {
@@ -769,24 +769,7 @@ impl<'a> Lowerer<'a> {
                 Callee::Function(unit) => H::Call { func: unit, args: self.bind_call(unit, args, keywords, span)? },
                 Callee::Value => self.call_value(func, args, keywords)?,
                 Callee::Ufunc(u) => return self.ufunc_call(func, u, args, keywords, span),
-                Callee::CFunction(c) => {
-                    if let Some(k) = keywords.first() {
-                        return Err(CompileError::typing(
-                            "keyword argument to a C function",
-                            format!("{}() is a C function: its arguments are positional", c.name),
-                            k.span,
-                        ));
-                    }
-                    if args.len() != c.args.len() {
-                        return Err(CompileError::typing(
-                            "call with wrong arguments",
-                            format!("{}() takes {} arguments (its signature), {} given", c.name, c.args.len(), args.len()),
-                            span,
-                        ));
-                    }
-                    let k = index_in(&mut self.c_functions, c);
-                    H::Intrinsic { f: Intrinsic::CCall(k), args: self.exprs(args)? }
-                }
+                Callee::CFunction(c) => self.c_function_call(c, args, keywords, span)?,
                 Callee::NamedTuple(names, defaults) => self.named_tuple_call(names, &defaults, args, keywords, span)?,
                 Callee::EmptyOf(dict) => {
                     self.allocates = true;
@@ -814,17 +797,3 @@ fn index_in<T: PartialEq>(table: &mut Vec<T>, item: T) -> u32 {
 
 #[cfg(test)]
 mod tests;
-
-/// Whether `targets = value` stores a tuple or list written out (`(a, b)`, `[a, b]`) through an
-/// index with a slice (`v[:-1] = (a, b)`): NumPy stores the array made of it, element by element.
-fn sequence_into_slice(targets: &[ast::Target], value: &ast::Expr) -> bool {
-    let is_slice = |e: &ast::Expr| matches!(e.kind, A::Slice { .. });
-    let sliced = |t: &ast::Target| match t {
-        ast::Target::Subscript { index, .. } => match &index.kind {
-            A::Tuple(items) => items.iter().any(is_slice),
-            _ => is_slice(index),
-        },
-        _ => false,
-    };
-    matches!(value.kind, A::Tuple(_) | A::List(_)) && targets.len() == 1 && sliced(&targets[0])
-}

@@ -482,3 +482,17 @@ impl Lowerer<'_> {
         Ok(self.expr(&read)?.kind)
     }
 }
+
+/// Whether `targets = value` stores a tuple or list written out (`(a, b)`, `[a, b]`) through an
+/// index with a slice (`v[:-1] = (a, b)`): NumPy stores the array made of it, element by element.
+pub(super) fn sequence_into_slice(targets: &[ast::Target], value: &ast::Expr) -> bool {
+    let is_slice = |e: &ast::Expr| matches!(e.kind, A::Slice { .. });
+    let sliced = |t: &ast::Target| match t {
+        ast::Target::Subscript { index, .. } => match &index.kind {
+            A::Tuple(items) => items.iter().any(is_slice),
+            _ => is_slice(index),
+        },
+        _ => false,
+    };
+    matches!(value.kind, A::Tuple(_) | A::List(_)) && targets.len() == 1 && sliced(&targets[0])
+}

@@ -558,6 +558,14 @@ def _check_one_kth(k, n):
 
 
 @jit
+def _check_partition(a, kth, axis, name):
+    """NumPy's errors of np.partition/np.argpartition (of an array of one or more
+    dimensions): another axis than the last (not compiled), a kth out of bounds."""
+    _check_sort_args(a.ndim, axis, None, name)
+    _check_kth(kth, a.shape[-1])
+
+
+@jit
 def partition(a, kth, axis=-1, kind=None):
     """an array of one or more dimensions, along its last axis (axis=-1, or None: the flattened
     array), kth an int or a sequence of ints: a new array whose kth elements are where a sort
@@ -567,9 +575,9 @@ def partition(a, kth, axis=-1, kind=None):
     if axis is None:
         return partition(a.ravel(), kth, -1, kind)
     if a.ndim == 0:
+        # (here, not in the helper: the branch is decided when compiling, the rest not typed)
         raise ValueError("axis -1 is out of bounds for array of dimension 0")
-    _check_sort_args(a.ndim, axis, None, "partition")
-    _check_kth(kth, a.shape[-1])
+    _check_partition(a, kth, axis, "partition")
     return sort(a)
 
 
@@ -580,7 +588,7 @@ def argpartition(a, kth, axis=-1, kind=None):
     if axis is None:
         return argpartition(a.ravel(), kth, -1, kind)
     if a.ndim == 0:
-        raise ValueError("axis -1 is out of bounds for array of dimension 0")
-    _check_sort_args(a.ndim, axis, None, "argpartition")
-    _check_kth(kth, a.shape[-1])
+        # NumPy's argpartition of a 0-d array is that of the array of its one element.
+        return argpartition(a.ravel(), kth, -1, kind)
+    _check_partition(a, kth, axis, "argpartition")
     return argsort(a)
